@@ -1,0 +1,22 @@
+"""EN 16931 business rules (BR-*, BR-CO-*, BR-DEC-*, BR-CL-*, VAT category families), written against the model.
+
+Every module listed in ``MODULES`` registers its checks on ``RULES``; a module
+not written yet is skipped.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from ..engine import RuleSet
+
+RULES = RuleSet("en16931")
+
+MODULES = ['core', 'vat', 'codes']
+
+for _name in MODULES:
+    try:
+        importlib.import_module(f"{__name__}.{_name}")
+    except ModuleNotFoundError as _exc:  # a module not written yet
+        if _exc.name != f"{__name__}.{_name}":
+            raise

@@ -1,0 +1,56 @@
+"""The two syntax bindings of the model: UBL 2.1 and UN/CEFACT CII D16B.
+
+``load`` reads any supported document (bytes, a path, or a parsed tree) into a
+:class:`~einvoice.rules.engine.Document`: the model plus the tree it came from.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+
+from ..errors import UnreadableInput
+from ..model.invoice import Syntax
+from .. import xmlsafe
+from . import namespaces as ns
+
+
+def detect(root: Any) -> Syntax | None:
+    """The syntax of a root element, by its namespace and name (None when it is no invoice)."""
+    tag = root.tag if isinstance(root.tag, str) else ""
+    if tag in (f"{{{ns.UBL_INVOICE}}}Invoice", f"{{{ns.UBL_CREDIT_NOTE}}}CreditNote"):
+        return Syntax.UBL
+    if tag == f"{{{ns.RSM}}}CrossIndustryInvoice":
+        return Syntax.CII
+    return None
+
+
+def read_tree(root: Any, path: str | None = None):
+    """Read a parsed root element into a Document; UnreadableInput if the root is not an invoice."""
+    from ..rules.engine import Document
+
+    syntax = detect(root)
+    if syntax == Syntax.UBL:
+        from .ubl.reader import read_ubl
+
+        return Document(read_ubl(root), Syntax.UBL, root, path)
+    if syntax == Syntax.CII:
+        from .cii.reader import read_cii
+
+        return Document(read_cii(root), Syntax.CII, root, path)
+    local = etree.QName(root).localname if isinstance(root.tag, str) else str(root.tag)
+    namespace = etree.QName(root).namespace if isinstance(root.tag, str) else None
+    raise UnreadableInput(
+        f"unknown root element <{local}>" + (f" in namespace {namespace}" if namespace else " without namespace")
+        + "; expected a UBL Invoice/CreditNote or a CII CrossIndustryInvoice",
+        path,
+    )
+
+
+def load(source: str | Path | bytes, max_bytes: int = xmlsafe.MAX_BYTES):
+    """Read bytes or a file into a Document (model + tree). Raises UnreadableInput with a one-line reason."""
+    data, name = xmlsafe.read_bytes(source, max_bytes)
+    tree = xmlsafe.parse(data, name)
+    return read_tree(tree.getroot(), name)

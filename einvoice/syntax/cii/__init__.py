@@ -1,0 +1,1 @@
+"""UN/CEFACT CII D16B binding (Factur-X / ZUGFeRD): reader, writer and syntax rules."""
