@@ -37,6 +37,39 @@ PROFILES: dict[str, Profile] = {
     "ehf": Profile("ehf", ("ubl-syntax", "cii-syntax", "en16931", "peppol", "national"), "EHF Billing 3.0 (Peppol BIS Billing 3.0 + Norwegian rules)"),
 }
 
+for _fx in ("minimum", "basicwl", "basic", "en16931", "extended"):
+    _core = ("en16931",) if _fx in ("basic", "en16931", "extended") else ()
+    PROFILES[f"facturx-{_fx}"] = Profile(f"facturx-{_fx}", ("cii-syntax", *_core, "facturx"),
+                                         f"Factur-X 1.0 {_fx.upper()} profile")
+
+# Specification identifiers (BT-24) -> profile. The first match wins; prefixes are compared.
+GUIDELINES: list[tuple[str, str]] = [
+    ("urn:cen.eu:en16931:2017#conformant#urn:factur-x.eu:1p0:extended", "facturx-extended"),
+    ("urn:cen.eu:en16931:2017#compliant#urn:factur-x.eu:1p0:basic", "facturx-basic"),
+    ("urn:factur-x.eu:1p0:basicwl", "facturx-basicwl"),
+    ("urn:factur-x.eu:1p0:minimum", "facturx-minimum"),
+    ("urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0", "peppol"),
+    ("urn:cen.eu:en16931:2017", "en16931"),
+]
+
+
+def detect_profile(doc) -> tuple[str, str]:
+    """Profile for a document from its specification identifier (BT-24), with the reason."""
+    from .model.invoice import Syntax
+
+    cid = (doc.invoice.customization_id or "").strip()
+    for prefix, name in GUIDELINES:
+        if cid.startswith(prefix):
+            if name == "peppol":
+                seller = doc.invoice.seller
+                country = seller.address.country_code if seller and seller.address else None
+                if country == "NO":
+                    return "ehf", f"specification identifier {cid!r} is Peppol BIS Billing 3.0 and the seller is in Norway (EHF)"
+            if name == "en16931" and doc.syntax == Syntax.CII and cid == "urn:cen.eu:en16931:2017":
+                return "facturx-en16931", f"guideline identifier {cid!r} is the EN16931 profile of Factur-X"
+            return name, f"specification identifier {cid!r}"
+    return "en16931", ("no specification identifier" if not cid else f"unknown specification identifier {cid!r}") + "; applying EN 16931"
+
 
 def layer(name: str) -> RuleSet:
     target = LAYERS[name]

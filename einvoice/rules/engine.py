@@ -74,6 +74,7 @@ class Document:
     syntax: Syntax
     root: Any = None  # lxml root element, None for a model built in code
     path: str | None = None
+    profile: str | None = None  # the profile being applied (set by validate)
 
     @functools.cached_property
     def nsmap(self) -> dict[str, str]:

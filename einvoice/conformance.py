@@ -1,0 +1,274 @@
+"""Conformance scoreboard: how far our engine agrees with the official rule sets.
+
+Two measures over a conformance folder (``../shared/conformance`` in CI):
+
+* **unit tests** - every vefa ``testSet`` file: each ``success`` id must not
+  fire on the test's document, each ``error`` id must fire at fatal/error level,
+  each ``warning`` id must fire as a warning. Counted per folder.
+* **golden verdicts** - ``expected-verdicts.json``: for each complete document
+  and each layer, the set of (rule id, severity) we report must equal the
+  official one exactly.
+
+Run ``einvoice conformance DIR`` or ``python -m einvoice.conformance DIR``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import sys
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+from lxml import etree
+
+VEFA = "http://difi.no/xsd/vefa/validator/1.0"
+
+# testSet configuration -> our layers
+CONFIG_LAYERS = {
+    "tc434-ubl": ("ubl-syntax", "en16931"),
+    "tc434-cii": ("cii-syntax", "en16931"),
+    "peppolbis-en16931-base-3.0-ubl": ("ubl-syntax", "en16931", "peppol", "national"),
+    "peppolbis-en16931-base-3.0-cii": ("cii-syntax", "en16931", "peppol", "national"),
+}
+
+# golden layer -> (our layers, profile the rules see)
+GOLDEN_LAYERS = {
+    "en-ubl": (("ubl-syntax", "en16931"), "en16931"),
+    "en-cii": (("cii-syntax", "en16931"), "en16931"),
+    "peppol-ubl": (("peppol", "national"), "peppol"),
+    "peppol-cii": (("peppol", "national"), "peppol"),
+    "fx-en16931": (("facturx",), "facturx-en16931"),
+}
+
+DOC_NAMES = {"Invoice", "CreditNote", "CrossIndustryInvoice"}
+
+
+@dataclass
+class Disagreement:
+    file: str
+    test: int
+    rule: str
+    expected: str  # success / error / warning
+    got: str  # what we reported for that id: "nothing", "error", "warning", "fatal", or a read problem
+
+
+@dataclass
+class Score:
+    name: str
+    agreed: int = 0
+    total: int = 0
+    disagreements: list[Disagreement] = field(default_factory=list)
+
+    @property
+    def pct(self) -> float:
+        return 100.0 * self.agreed / self.total if self.total else 100.0
+
+
+def _parser() -> etree.XMLParser:
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True)
+
+
+def _document_of(test: etree._Element) -> etree._Element | None:
+    for child in test:
+        if isinstance(child.tag, str) and etree.QName(child).localname in DOC_NAMES:
+            # a tree of its own, so that absolute paths start at the invoice
+            return etree.ElementTree(copy.deepcopy(child)).getroot()
+    return None
+
+
+def _findings(root, layers: Iterable[str], profile: str | None, path: str) -> tuple[dict[str, set[str]], str | None]:
+    """rule id -> severities we report for a document, or a read/engine problem."""
+    from .errors import EinvoiceError
+    from .validate import validate_document
+    from . import syntax
+
+    try:
+        doc = syntax.read_tree(root, path)
+    except EinvoiceError as exc:
+        return {}, f"unreadable: {exc}"
+    except Exception as exc:  # noqa: BLE001 - a reader crash is a result to show
+        return {}, f"reader crashed: {type(exc).__name__}: {exc}"
+    doc.profile = profile
+    try:
+        report = validate_document(doc, profile=profile or "en16931", schema=False, layers=tuple(layers))
+    except Exception as exc:  # noqa: BLE001
+        return {}, f"engine crashed: {type(exc).__name__}: {exc}"
+    out: dict[str, set[str]] = defaultdict(set)
+    for f in report.findings:
+        out[f.rule].add(f.severity.value)
+    problem = "; ".join(report.internal_errors) or None
+    return out, problem
+
+
+def _verdict(expected: str, got: set[str]) -> bool:
+    if expected == "success":
+        return not got
+    if expected == "error":
+        return bool(got & {"fatal", "error"})
+    if expected == "warning":
+        return "warning" in got
+    return False
+
+
+def unit_scores(root: Path, only: str | None = None, rule: str | None = None) -> list[Score]:
+    scores: dict[str, Score] = {}
+    files = sorted(p for p in root.rglob("*.xml") if "/examples" not in str(p))
+    for path in files:
+        rel = path.relative_to(root)
+        if only and only not in str(rel):
+            continue
+        try:
+            tree = etree.parse(str(path), _parser())
+        except etree.XMLSyntaxError:
+            continue
+        ts = tree.getroot()
+        if ts.tag != f"{{{VEFA}}}testSet":
+            continue
+        layers = CONFIG_LAYERS.get(ts.get("configuration", ""))
+        if layers is None:
+            continue
+        profile = "peppol" if "peppol" in ts.get("configuration", "") else "en16931"
+        folder = str(rel.parent)
+        score = scores.setdefault(folder, Score(folder))
+        for n, test in enumerate(ts.iter(f"{{{VEFA}}}test"), 1):
+            asserts = test.find(f"{{{VEFA}}}assert")
+            if asserts is None:
+                continue
+            checks = [(etree.QName(a).localname, (a.text or "").strip()) for a in asserts
+                      if isinstance(a.tag, str) and etree.QName(a).localname in ("success", "error", "warning")]
+            if rule:
+                checks = [c for c in checks if c[1] == rule]
+            if not checks:
+                continue
+            doc = _document_of(test)
+            if doc is None:
+                continue
+            found, problem = _findings(doc, layers, profile, str(rel))
+            for kind, rid in checks:
+                score.total += 1
+                got = found.get(rid, set())
+                if _verdict(kind, got) and not (problem and kind != "success" and not got):
+                    score.agreed += 1
+                else:
+                    got_s = ",".join(sorted(got)) or "nothing"
+                    if problem:
+                        got_s += f" ({problem[:160]})"
+                    score.disagreements.append(Disagreement(str(rel), n, rid, kind, got_s))
+    return [scores[k] for k in sorted(scores)]
+
+
+def _extract_pdf_xml(path: Path) -> bytes:
+    from facturx import get_facturx_xml_from_pdf
+
+    with open(path, "rb") as fh:
+        _name, xml = get_facturx_xml_from_pdf(fh, check_xsd=False)
+    return xml
+
+
+def golden_scores(root: Path, only: str | None = None, rule: str | None = None) -> list[Score]:
+    verdicts_file = root / "expected-verdicts.json"
+    if not verdicts_file.exists():
+        return []
+    verdicts = json.loads(verdicts_file.read_text(encoding="utf-8"))
+    scores: dict[str, Score] = {name: Score(f"golden {name}") for name in GOLDEN_LAYERS}
+    for rel, layers in sorted(verdicts.items()):
+        if only and only not in rel:
+            continue
+        path = root / rel
+        try:
+            data = _extract_pdf_xml(path) if path.suffix.lower() == ".pdf" else path.read_bytes()
+            doc_root = etree.fromstring(data, _parser())
+        except Exception as exc:  # noqa: BLE001
+            doc_root, read_problem = None, f"cannot read: {exc}"
+        else:
+            read_problem = None
+        for lname, expected in layers.items():
+            if not isinstance(expected, list) or lname not in GOLDEN_LAYERS:
+                continue
+            our_layers, profile = GOLDEN_LAYERS[lname]
+            score = scores[lname]
+            exp = {(r, s) for r, s in expected}
+            if rule:
+                exp = {e for e in exp if e[0] == rule}
+            if doc_root is None:
+                found, problem = {}, read_problem
+            else:
+                found, problem = _findings(doc_root, our_layers, profile, rel)
+            got = {(r, s) for r, sev in found.items() for s in sev}
+            if rule:
+                got = {g for g in got if g[0] == rule}
+            score.total += 1
+            if got == exp and not problem:
+                score.agreed += 1
+            else:
+                missing = sorted(exp - got)
+                extra = sorted(got - exp)
+                desc = []
+                if missing:
+                    desc.append("missing " + " ".join(f"{r}/{s}" for r, s in missing))
+                if extra:
+                    desc.append("extra " + " ".join(f"{r}/{s}" for r, s in extra))
+                if problem:
+                    desc.append(problem[:200])
+                ids = sorted({r for r, _ in missing + extra}) or ["(read problem)"]
+                for rid in ids:
+                    score.disagreements.append(Disagreement(rel, 0, rid, "exact set", "; ".join(desc)))
+    return [s for s in scores.values() if s.total]
+
+
+def print_scores(scores: list[Score], verbose: bool = False, out=sys.stdout) -> None:
+    width = max((len(s.name) for s in scores), default=10)
+    for s in scores:
+        ids = sorted({d.rule for d in s.disagreements})
+        shown = " ".join(ids[:25]) + (f" ... (+{len(ids) - 25})" if len(ids) > 25 else "")
+        print(f"{s.name:<{width}}  {s.agreed:>5}/{s.total:<5} {s.pct:6.1f}%  {shown}", file=out)
+        if verbose:
+            for d in s.disagreements:
+                where = f"{d.file}#{d.test}" if d.test else d.file
+                print(f"    {where}: {d.rule} expected {d.expected}, got {d.got}", file=out)
+    agreed = sum(s.agreed for s in scores)
+    total = sum(s.total for s in scores)
+    pct = 100.0 * agreed / total if total else 100.0
+    print(f"{'TOTAL':<{width}}  {agreed:>5}/{total:<5} {pct:6.1f}%", file=out)
+
+
+def run(root: Path, only: str | None = None, rule: str | None = None, verbose: bool = False,
+        golden: bool = True, units: bool = True, as_json: bool = False, out=sys.stdout) -> int:
+    """Print the scoreboard; return 0 when everything agrees, 1 otherwise."""
+    scores: list[Score] = []
+    if units:
+        scores += unit_scores(root, only, rule)
+    if golden:
+        scores += golden_scores(root, only, rule)
+    if as_json:
+        json.dump({"scores": [{"name": s.name, "agreed": s.agreed, "total": s.total,
+                                "disagreements": [d.__dict__ for d in s.disagreements]} for s in scores]},
+                  out, indent=2)
+        out.write("\n")
+    else:
+        print_scores(scores, verbose, out)
+    return 0 if all(s.agreed == s.total for s in scores) else 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="einvoice conformance", description=__doc__.split("\n\n")[0])
+    ap.add_argument("root", nargs="?", default="../shared/conformance", type=Path)
+    ap.add_argument("--only", help="only files whose path contains this text")
+    ap.add_argument("--rule", help="only assertions about this rule id")
+    ap.add_argument("-v", "--verbose", action="store_true", help="list every disagreement")
+    ap.add_argument("--no-golden", action="store_true")
+    ap.add_argument("--no-units", action="store_true")
+    ap.add_argument("--json", action="store_true")
+    a = ap.parse_args(argv)
+    if not a.root.is_dir():
+        print(f"einvoice conformance: {a.root}: no such folder", file=sys.stderr)
+        return 2
+    return run(a.root, a.only, a.rule, a.verbose, not a.no_golden, not a.no_units, a.json)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
