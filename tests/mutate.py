@@ -1,0 +1,149 @@
+"""Seeded mutants of complete invoices, for differential tests and benchmarks.
+
+``mutant(xml_bytes, seed)`` returns (mutated bytes, description). The same seed on
+the same document always gives the same mutant, so a disagreement can be replayed
+from the seed a test prints.
+"""
+
+from __future__ import annotations
+
+import copy
+import random
+from decimal import Decimal
+
+from lxml import etree
+
+AMOUNT_WORDS = ("Amount", "Price", "Quantity", "Percent", "MultiplierFactorNumeric", "RateApplicablePercent",
+                "BasisQuantity", "BaseQuantity", "ChargeAmount", "BasisAmount", "ActualAmount", "LineTotalAmount")
+DATE_WORDS = ("Date", "DateTimeString")
+CODE_WORDS = ("Code", "ID", "TypeCode")
+CODES = ["S", "Z", "E", "AE", "K", "G", "O", "L", "M", "B", "XX", "380", "381", "384", "389", "751", "999",
+         "EUR", "NOK", "SEK", "XXX", "EU", "NO", "DE", "ZZ", "VAT", "C62", "H87", "XYZ", "30", "58", "49", "31", "1",
+         "0088", "0192", "9908", "VA", "FC", ""]
+CURRENCIES = ["EUR", "NOK", "SEK", "USD", "DKK", "XYZ", "eur"]
+RATES = ["0", "0.00", "25", "15", "12", "19", "7", "20.5", "-1", "abc"]
+
+
+def _leaves(root) -> list:
+    return [el for el in root.iter() if isinstance(el.tag, str) and len(el) == 0 and el is not root]
+
+
+def _elements(root) -> list:
+    return [el for el in root.iter() if isinstance(el.tag, str) and el is not root]
+
+
+def _local(el) -> str:
+    return etree.QName(el).localname
+
+
+def _new_amount(rng: random.Random, text: str | None) -> str:
+    choice = rng.random()
+    try:
+        base = Decimal((text or "0").strip())
+    except Exception:  # noqa: BLE001
+        base = Decimal("0")
+    if choice < 0.3:
+        return str(base + Decimal(rng.choice(["0.01", "-0.01", "1", "-1", "100"])))
+    if choice < 0.5:
+        return str((base * Decimal("1.001")).quantize(Decimal("0.001")))
+    if choice < 0.6:
+        return rng.choice(["", "abc", "1,5", "1e3", " 12.00 ", "--1"])
+    if choice < 0.8:
+        return str(-base)
+    return "0"
+
+
+def _new_date(rng: random.Random, text: str | None) -> str:
+    return rng.choice(["2017-02-30", "2017-13-01", "20170101", "2017-01-01T10:00:00", "", "1999-12-31",
+                       "2030-06-15", "garbage"])
+
+
+def mutate_tree(root, rng: random.Random) -> str:
+    """Apply one random mutation to the tree in place; return what was done."""
+    ops = ["drop", "duplicate", "empty", "amount", "date", "code", "currency", "rate", "swap", "attr"]
+    for _ in range(50):
+        op = rng.choice(ops)
+        elements = _elements(root)
+        leaves = _leaves(root)
+        if op == "drop" and elements:
+            el = rng.choice(elements)
+            el.getparent().remove(el)
+            return f"drop {_local(el)}"
+        if op == "duplicate" and elements:
+            el = rng.choice(elements)
+            el.addnext(copy.deepcopy(el))
+            return f"duplicate {_local(el)}"
+        if op == "empty" and leaves:
+            el = rng.choice(leaves)
+            el.text = rng.choice(["", " "])
+            return f"empty {_local(el)}"
+        if op == "amount":
+            cands = [e for e in leaves if any(w in _local(e) for w in AMOUNT_WORDS)]
+            if cands:
+                el = rng.choice(cands)
+                el.text = _new_amount(rng, el.text)
+                return f"amount {_local(el)}={el.text!r}"
+        if op == "date":
+            cands = [e for e in leaves if any(w in _local(e) for w in DATE_WORDS)]
+            if cands:
+                el = rng.choice(cands)
+                el.text = _new_date(rng, el.text)
+                return f"date {_local(el)}={el.text!r}"
+        if op == "code":
+            cands = [e for e in leaves if any(_local(e).endswith(w) for w in CODE_WORDS)]
+            if cands:
+                el = rng.choice(cands)
+                el.text = rng.choice(CODES)
+                return f"code {_local(el)}={el.text!r}"
+        if op == "currency":
+            cands = [e for e in root.iter() if isinstance(e.tag, str) and e.get("currencyID") is not None]
+            cands += [e for e in leaves if "CurrencyCode" in _local(e)]
+            if cands:
+                el = rng.choice(cands)
+                cur = rng.choice(CURRENCIES)
+                if el.get("currencyID") is not None:
+                    el.set("currencyID", cur)
+                else:
+                    el.text = cur
+                return f"currency {_local(el)}={cur}"
+        if op == "rate":
+            cands = [e for e in leaves if _local(e) in ("Percent", "RateApplicablePercent")]
+            if cands:
+                el = rng.choice(cands)
+                el.text = rng.choice(RATES)
+                return f"rate {_local(el)}={el.text!r}"
+        if op == "swap":
+            parents = {}
+            for el in elements:
+                parents.setdefault((el.getparent(), el.tag), []).append(el)
+            groups = [g for g in parents.values() if len(g) > 1]
+            if groups:
+                g = rng.choice(groups)
+                a, b = rng.sample(g, 2)
+                pa = a.getparent()
+                ia, ib = pa.index(a), pa.index(b)
+                a_copy, b_copy = copy.deepcopy(a), copy.deepcopy(b)
+                pa.replace(a, b_copy)
+                pa.replace(b, a_copy)
+                return f"swap {_local(a)} #{ia}<->#{ib}"
+        if op == "attr":
+            cands = [e for e in root.iter() if isinstance(e.tag, str) and e.attrib]
+            if cands:
+                el = rng.choice(cands)
+                name = rng.choice(list(el.attrib))
+                if rng.random() < 0.5:
+                    del el.attrib[name]
+                    return f"drop @{name} of {_local(el)}"
+                el.set(name, rng.choice(CODES))
+                return f"attr @{name} of {_local(el)}={el.get(name)!r}"
+    return "none"
+
+
+def mutant(data: bytes, seed: int, rounds: int | None = None) -> tuple[bytes, str]:
+    """A seeded mutant of a document: 1-3 mutations."""
+    rng = random.Random(seed)
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True)
+    root = etree.fromstring(data, parser)
+    n = rounds if rounds is not None else rng.choice((1, 1, 2, 3))
+    done = [mutate_tree(root, rng) for _ in range(n)]
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8"), "; ".join(done)
