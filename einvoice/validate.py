@@ -37,6 +37,10 @@ def validate_document(doc: Document, profile: str = "auto", schema: bool = True,
         if xsd is not None:
             report.findings.extend(xsd.validate_tree(doc.root, doc.syntax, profile=profile, path=doc.path))
     run_rules(doc, rules_for(layers), report)
+    if "policy" in layers:
+        from .rules.policy.house import apply_config
+
+        report.findings = apply_config(report.findings)
     for problem in report.internal_errors:
         report.findings.append(Finding("EINV-INTERNAL", Severity.ERROR,
                                        f"a rule could not be evaluated: {problem}",

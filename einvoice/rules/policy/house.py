@@ -1,0 +1,213 @@
+"""House policy: what a receivables clerk expects of an invoice beyond the law.
+
+An invoice is paid on time when it goes out at once with clear terms, a customer
+number, invoice and due date, the right amount, payment details (account and
+KID/OCR/RF reference) and a contact person. Each check has an id of our own
+(EINV-P-*), documented in ``schemas/rules/policy/house.yaml``; its severity can be
+changed or the check switched off in the configuration (see ``config.py``).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from . import RULES
+from . import refs
+from .config import load
+
+CREDIT_TRANSFER = {"30", "58", "31", "42"}
+INTEREST_WORDS = re.compile(
+    r"interest|rente|ränta|renta|verzugszins|zins|intérêt|interet|korko|dröjsmål|forsinkelse", re.IGNORECASE
+)
+
+
+def _config(doc):
+    cache = doc.__dict__.setdefault("_cache", {})
+    if "policy" not in cache:
+        cache["policy"] = load()
+    return cache["policy"]
+
+
+def _country(party) -> str | None:
+    if party is None or party.address is None or not party.address.country_code:
+        return None
+    return party.address.country_code.strip().upper()
+
+
+CREDIT_NOTE_TYPES = {"81", "83", "261", "262", "296", "308", "381", "396", "420", "458", "532"}
+
+
+def _is_credit_note(inv) -> bool:
+    return inv.is_credit_note or (inv.type_code or "").strip() in CREDIT_NOTE_TYPES
+
+
+@RULES.rule("EINV-P-001")
+def customer_number(doc):
+    inv = doc.invoice
+    buyer = inv.buyer
+    has_id = bool(buyer and any((i.value or "").strip() for i in buyer.identifiers))
+    if not has_id and not (inv.buyer_reference or "").strip():
+        yield (buyer, "identifiers") if buyer is not None else None
+
+
+@RULES.rule("EINV-P-002")
+def seller_contact(doc):
+    seller = doc.invoice.seller
+    contact = seller.contact if seller else None
+    if contact is None or not (contact.name or "").strip() or not ((contact.telephone or "").strip() or (contact.email or "").strip()):
+        yield contact if contact is not None else seller
+
+
+@RULES.rule("EINV-P-003")
+def due_date_present(doc):
+    inv = doc.invoice
+    if _is_credit_note(inv):
+        return
+    if inv.due_date is None:
+        yield inv, "due_date"
+
+
+@RULES.rule("EINV-P-004")
+def due_date_not_before_issue(doc):
+    inv = doc.invoice
+    if inv.due_date and inv.issue_date and inv.due_date < inv.issue_date:
+        yield inv, "due_date", {"due": inv.due_date.isoformat(), "issued": inv.issue_date.isoformat()}
+
+
+def _is_consumer(inv) -> bool:
+    buyer = inv.buyer
+    if buyer is None:
+        return False
+    return not buyer.vat_id and not (buyer.legal_registration_id and buyer.legal_registration_id.value)
+
+
+@RULES.rule("EINV-P-005")
+def due_date_within_term(doc):
+    inv = doc.invoice
+    if not (inv.due_date and inv.issue_date) or inv.due_date < inv.issue_date:
+        return
+    cfg = _config(doc)
+    days = cfg.due_days
+    if cfg.consumer_due_days is not None and _is_consumer(inv):
+        days = cfg.consumer_due_days
+    term = (inv.due_date - inv.issue_date).days
+    if term > days:
+        yield inv, "due_date", {"days": term, "limit": days}
+
+
+@RULES.rule("EINV-P-006")
+def payment_terms_stated(doc):
+    inv = doc.invoice
+    if not _is_credit_note(inv) and not (inv.payment_terms or "").strip():
+        yield inv, "payment_terms"
+
+
+@RULES.rule("EINV-P-007")
+def late_interest_stated(doc):
+    inv = doc.invoice
+    if not _config(doc).require_late_interest or _is_credit_note(inv):
+        return
+    text = " ".join(filter(None, [inv.payment_terms, *[n.text for n in inv.notes]]))
+    if not INTEREST_WORDS.search(text):
+        yield inv, "payment_terms"
+
+
+@RULES.rule("EINV-P-008")
+def payment_reference_valid(doc):
+    inv = doc.invoice
+    country = _country(inv.seller)
+    for pm in inv.payment_means:
+        judged = refs.payment_reference_kind(pm.remittance_information or "", country)
+        if judged and not judged[1]:
+            yield pm, "remittance_information", {"kind": judged[0], "value": pm.remittance_information}
+
+
+@RULES.rule("EINV-P-009")
+def payment_reference_present(doc):
+    inv = doc.invoice
+    if _is_credit_note(inv):
+        return
+    for pm in inv.payment_means:
+        if (pm.code or "").strip() in CREDIT_TRANSFER and not (pm.remittance_information or "").strip():
+            yield pm, "remittance_information"
+
+
+@RULES.rule("EINV-P-010")
+def account_valid(doc):
+    inv = doc.invoice
+    country = _country(inv.payee) or _country(inv.seller)
+    for pm in inv.payment_means:
+        for ct in pm.credit_transfers:
+            judged = refs.account_kind(ct.account_id or "", country)
+            if judged and not judged[1]:
+                yield ct, "account_id", {"kind": judged[0], "value": ct.account_id}
+
+
+@RULES.rule("EINV-P-011")
+def account_present(doc):
+    inv = doc.invoice
+    if _is_credit_note(inv):
+        return
+    for pm in inv.payment_means:
+        if (pm.code or "").strip() in CREDIT_TRANSFER and not any((ct.account_id or "").strip() for ct in pm.credit_transfers):
+            yield pm
+
+
+def _org_numbers(party):
+    if party is None:
+        return
+    if party.legal_registration_id is not None:
+        yield party.legal_registration_id
+    yield from party.identifiers
+
+
+@RULES.rule("EINV-P-012")
+def seller_org_number_valid(doc):
+    for ident in _org_numbers(doc.invoice.seller):
+        judged = refs.organisation_number(ident.scheme_id, ident.value or "")
+        if judged and not judged[1]:
+            yield ident, "value", {"kind": judged[0], "value": ident.value}
+
+
+@RULES.rule("EINV-P-013")
+def buyer_org_number_valid(doc):
+    for ident in _org_numbers(doc.invoice.buyer):
+        judged = refs.organisation_number(ident.scheme_id, ident.value or "")
+        if judged and not judged[1]:
+            yield ident, "value", {"kind": judged[0], "value": ident.value}
+
+
+@RULES.rule("EINV-P-014")
+def issue_date_not_in_future(doc):
+    inv = doc.invoice
+    if inv.issue_date and inv.issue_date > date.today() + timedelta(days=1):
+        yield inv, "issue_date", {"issued": inv.issue_date.isoformat()}
+
+
+@RULES.rule("EINV-P-015")
+def negative_invoice(doc):
+    inv = doc.invoice
+    if _is_credit_note(inv) or inv.totals is None or inv.totals.payable_amount is None:
+        return
+    value = inv.totals.payable_amount.value
+    if value is not None and value < 0:
+        yield inv.totals, "payable_amount"
+
+
+def apply_config(findings, config=None):
+    """Drop switched-off policy findings and apply configured severities (in place order kept)."""
+    from ..engine import Severity
+
+    cfg = config or load()
+    if not cfg.rules:
+        return findings
+    out = []
+    for f in findings:
+        setting = cfg.severity_of(f.rule) if f.rule.startswith("EINV-") else None
+        if setting == "off":
+            continue
+        if setting in ("fatal", "error", "warning", "info"):
+            f.severity = Severity(setting)
+        out.append(f)
+    return out

@@ -1,0 +1,130 @@
+"""House policy (EINV-P-*): references, accounts, terms, configuration."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+
+from einvoice.model.invoice import (
+    Address, Amount, Contact, CreditTransfer, DocumentTotals, Identifier, Invoice, Party, PaymentMeans, Syntax,
+)
+from einvoice.rules.engine import Document
+from einvoice.rules.policy import refs
+from einvoice.rules.policy.config import PolicyConfig, parse
+from einvoice.rules.policy.house import apply_config
+from einvoice.validate import validate_document
+
+
+def good_invoice(**changes) -> Invoice:
+    inv = Invoice(
+        number="10001",
+        issue_date=date.today(),
+        due_date=date.today() + timedelta(days=14),
+        type_code="380",
+        currency_code="NOK",
+        buyer_reference="K-4711",
+        payment_terms="Net 14 days. Interest on late payment per the Late Payment Act.",
+        seller=Party(
+            name="Fjord Regnskap AS",
+            legal_registration_id=Identifier(value="974760673", scheme_id="0192"),
+            address=Address(country_code="NO"),
+            contact=Contact(name="Kari Nordmann", telephone="+47 22 00 00 00"),
+        ),
+        buyer=Party(name="Kunde AS", identifiers=[Identifier(value="K-4711")], address=Address(country_code="NO")),
+        payment_means=[PaymentMeans(code="30", remittance_information="1234567897",
+                                    credit_transfers=[CreditTransfer(account_id="86011117947")])],
+        totals=DocumentTotals(payable_amount=Amount(value=Decimal("1250.00"), currency_id="NOK")),
+    )
+    for k, v in changes.items():
+        setattr(inv, k, v)
+    return inv
+
+
+def findings(inv: Invoice) -> set[str]:
+    report = validate_document(Document(inv, Syntax.UBL), schema=False, layers=("policy",))
+    assert not report.internal_errors
+    return {f.rule for f in report.findings}
+
+
+def test_good_invoice_has_no_policy_findings():
+    assert findings(good_invoice()) == set()
+
+
+def test_missing_customer_number():
+    inv = good_invoice(buyer_reference=None)
+    inv.buyer.identifiers = []
+    assert "EINV-P-001" in findings(inv)
+
+
+def test_contact_without_phone_or_mail():
+    inv = good_invoice()
+    inv.seller.contact = Contact(name="Kari")
+    assert "EINV-P-002" in findings(inv)
+
+
+def test_due_dates():
+    assert "EINV-P-003" in findings(good_invoice(due_date=None))
+    assert "EINV-P-004" in findings(good_invoice(due_date=date.today() - timedelta(days=3)))
+    assert "EINV-P-005" in findings(good_invoice(due_date=date.today() + timedelta(days=60)))
+
+
+def test_bad_kid_and_account():
+    inv = good_invoice()
+    inv.payment_means[0].remittance_information = "1234567890"
+    inv.payment_means[0].credit_transfers[0].account_id = "86011117940"
+    got = findings(inv)
+    assert {"EINV-P-008", "EINV-P-010"} <= got
+
+
+def test_bad_seller_org_number():
+    inv = good_invoice()
+    inv.seller.legal_registration_id = Identifier(value="974760674", scheme_id="0192")
+    assert "EINV-P-012" in findings(inv)
+
+
+def test_future_issue_date_and_negative_amount():
+    assert "EINV-P-014" in findings(good_invoice(issue_date=date.today() + timedelta(days=10),
+                                                 due_date=date.today() + timedelta(days=20)))
+    inv = good_invoice()
+    inv.totals.payable_amount = Amount(value=Decimal("-10"), currency_id="NOK")
+    assert "EINV-P-015" in findings(inv)
+
+
+@pytest.mark.parametrize("value,ok", [("1234567897", True), ("1234567890", False), ("12345678903", True),
+                                      ("0000000000-", False)])
+def test_kid(value, ok):
+    assert refs.kid(value) is ok
+
+
+def test_other_references():
+    assert refs.rf_reference("RF18 5390 0754 7034")
+    assert not refs.rf_reference("RF19 5390 0754 7034")
+    assert refs.finnish_reference("1232")
+    assert not refs.finnish_reference("1233")
+    assert refs.ocr_se("4994")  # Luhn
+    assert refs.payment_reference_kind("4992", "SE") == ("OCR", False)
+    assert refs.account_kind("NO93 8601 1117 947", None) == ("IBAN", True)
+    assert refs.account_kind("NO93 8601 1117 948", None) == ("IBAN", False)
+
+
+def test_config_switches_off_and_changes_severity(tmp_path):
+    cfg = parse({"due-days": 10, "rules": {"EINV-P-003": "off", "EINV-P-006": "error"}})
+    assert cfg.due_days == 10
+    inv = good_invoice(due_date=None, payment_terms=None)
+    report = validate_document(Document(inv, Syntax.UBL), schema=False, layers=("policy",))
+    out = apply_config(report.findings, cfg)
+    rules = {f.rule: f.severity.value for f in out}
+    assert "EINV-P-003" not in rules
+    assert rules["EINV-P-006"] == "error"
+
+
+def test_config_file_is_found(tmp_path, monkeypatch):
+    from einvoice.rules.policy import config
+
+    (tmp_path / "einvoice.toml").write_text('due-days = 7\n[rules]\nEINV-P-001 = "off"\n', encoding="utf-8")
+    config.load.cache_clear()
+    got = config.load(str(tmp_path))
+    assert got.due_days == 7 and got.rules == {"EINV-P-001": "off"}
+    assert isinstance(PolicyConfig(), PolicyConfig)
