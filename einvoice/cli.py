@@ -1,0 +1,293 @@
+"""The ``einvoice`` command: build, validate, convert, show, conformance.
+
+Exit codes: 0 success / valid, 1 refused / invalid (findings listed), 2 unreadable
+input or wrong usage. A deliberate error is one line on stderr
+``einvoice: <file>: <reason>``, never a traceback. Heavy modules are imported
+inside the commands so that ``einvoice --help`` starts fast.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+# kept here (not imported from einvoice.profiles) for a fast start; a test checks they agree
+PROFILE_NAMES = ["auto", "en16931", "peppol", "ehf", "facturx-minimum", "facturx-basicwl",
+                 "facturx-basic", "facturx-en16931", "facturx-extended"]
+FORMAT_NAMES = ["ehf", "peppol", "cii", "facturx-minimum", "facturx-basicwl", "facturx-basic",
+                "facturx-en16931", "facturx-extended"]
+
+EXIT_OK, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
+
+
+def _say_error(path, exc) -> None:
+    """One line per problem on stderr: ``einvoice: <file>: <reason>``."""
+    reason = getattr(exc, "reason", None) or str(exc) or type(exc).__name__
+    path = getattr(exc, "path", None) or path
+    prefix = f"einvoice: {path}: " if path else "einvoice: "
+    for line in str(reason).splitlines() or [""]:
+        if path and line.startswith(f"{path}: "):
+            line = line[len(path) + 2:]
+        click.echo(prefix + line, err=True)
+
+
+def _finding_line(f, indent: str = "  ") -> str:
+    where = []
+    if f.line:
+        where.append(f"line {f.line}")
+    if f.xpath:
+        where.append(f.xpath)
+    text = f"{indent}{f.severity.value.upper():<7} {f.rule}: {f.message}"
+    if where:
+        text += f"\n{indent}        at {', '.join(where)}"
+    if f.hint:
+        text += f"\n{indent}        hint: {f.hint}"
+    return text
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="einvoice", prog_name="einvoice")
+def main() -> None:
+    """Build and validate EHF / Peppol BIS Billing 3.0 (UBL) and Factur-X / ZUGFeRD (CII) invoices, offline."""
+
+
+# --- build ---------------------------------------------------------------------------
+
+
+@main.command()
+@click.argument("input", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--format", "-f", "fmt", required=True, type=click.Choice(FORMAT_NAMES), help="output format")
+@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False, path_type=Path), help="XML file to write")
+def build(input: Path, fmt: str, output: Path) -> None:
+    """Build an invoice from a YAML/JSON file; refuse (exit 1) if it is not fit to issue.
+
+    Totals and the VAT breakdown are computed when absent; stated ones that disagree
+    are refused. Nothing is written unless the result passes XSD and the profile's rules.
+    """
+    from .build import build_file
+    from .errors import BuildRefused, EinvoiceError
+
+    try:
+        report = build_file(input, fmt, output)
+    except BuildRefused as exc:
+        click.echo(f"einvoice: {input}: refused, {len(exc.findings)} blocking finding"
+                   f"{'s' if len(exc.findings) != 1 else ''}; nothing written", err=True)
+        for f in exc.findings:
+            click.echo(_finding_line(f))
+        sys.exit(EXIT_INVALID)
+    except EinvoiceError as exc:
+        _say_error(input, exc)
+        sys.exit(EXIT_UNREADABLE)
+    warnings = report.warnings
+    click.echo(f"wrote {output} ({fmt}, profile {report.profile}"
+               + (f", {len(warnings)} warning{'s' if len(warnings) != 1 else ''}" if warnings else "") + ")")
+    for f in warnings:
+        click.echo(_finding_line(f))
+
+
+# --- validate -----------------------------------------------------------------------
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--profile", "-p", default="auto", show_default=True, type=click.Choice(PROFILE_NAMES),
+              help="rules to apply; auto picks them from the specification identifier (BT-24)")
+@click.option("--no-schema", is_flag=True, help="skip XML Schema (XSD) validation")
+@click.option("--format", "out_format", default="text", show_default=True, type=click.Choice(["text", "json"]))
+def validate(files: tuple[Path, ...], profile: str, no_schema: bool, out_format: str) -> None:
+    """Validate invoice files (UBL or CII XML, or Factur-X PDF); exit 0 valid, 1 invalid, 2 unreadable."""
+    from .errors import EinvoiceError
+    from .validate import validate as run
+
+    results = []
+    code = EXIT_OK
+    for path in files:
+        try:
+            source = _xml_source(path)
+            report = run(source, profile=profile, schema=not no_schema)
+            report.path = str(path)
+        except Exception as exc:  # noqa: BLE001 - one bad file never stops the others
+            if not isinstance(exc, EinvoiceError):
+                exc = EinvoiceError(f"internal error while reading: {type(exc).__name__}: {exc}")
+            _say_error(path, exc)
+            code = EXIT_UNREADABLE
+            results.append({"path": str(path), "profile": None, "valid": False,
+                            "error": getattr(exc, "reason", None) or str(exc), "findings": []})
+            continue
+        if not report.valid and code == EXIT_OK:
+            code = EXIT_INVALID
+        if out_format == "json":
+            results.append(report.as_dict())
+        else:
+            _print_report(report)
+    if out_format == "json":
+        click.echo(json.dumps({"files": results}, indent=2, ensure_ascii=False))
+    sys.exit(code)
+
+
+def _xml_source(path: Path):
+    """A path, or the XML embedded in a Factur-X PDF."""
+    if path.suffix.lower() != ".pdf":
+        return path
+    from .errors import UnreadableInput
+    from . import xmlsafe
+
+    data, _ = xmlsafe.read_bytes(path)
+    try:
+        from facturx import get_facturx_xml_from_pdf
+        import io
+
+        _name, xml = get_facturx_xml_from_pdf(io.BytesIO(data), check_xsd=False)
+    except Exception as exc:  # noqa: BLE001 - any PDF library failure is an unreadable input
+        raise UnreadableInput(f"cannot extract the invoice XML from the PDF ({type(exc).__name__})", str(path)) from None
+    if not xml:
+        raise UnreadableInput("the PDF carries no Factur-X / ZUGFeRD XML", str(path))
+    return xml
+
+
+def _print_report(report) -> None:
+    errors, warnings = report.errors, report.warnings
+    status = "VALID" if report.valid else "INVALID"
+    counts = f"{len(errors)} error{'s' if len(errors) != 1 else ''}, {len(warnings)} warning{'s' if len(warnings) != 1 else ''}"
+    click.echo(f"{report.path}: {status} ({counts})")
+    click.echo(f"  profile: {report.profile} ({report.profile_reason})")
+    for f in sorted(report.findings, key=lambda f: (not f.severity.blocking, f.line or 0)):
+        click.echo(_finding_line(f))
+
+
+# --- convert ------------------------------------------------------------------------
+
+
+@main.command()
+@click.argument("source", type=click.Path(path_type=Path))
+@click.option("--to", "to", required=True, type=click.Choice(["ubl", "cii"]), help="target syntax")
+@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="write the result even if it does not validate")
+def convert(source: Path, to: str, output: Path, force: bool) -> None:
+    """Convert an invoice between UBL and CII (validating the result)."""
+    from . import syntax
+    from .build import check_written, write_atomic
+    from .errors import EinvoiceError
+    from .model.invoice import Syntax
+    from .profiles import detect_profile
+
+    try:
+        doc = syntax.load(_xml_source(source))
+        profile, _ = detect_profile(doc)
+        invoice = doc.invoice.model_copy(deep=True)
+        if to == "ubl":
+            from .syntax.ubl.writer import write_ubl
+
+            invoice.syntax = Syntax.UBL
+            data = write_ubl(invoice, flavour="ehf" if profile == "ehf" else "peppol")
+        else:
+            from .syntax.cii.writer import write_cii
+
+            invoice.syntax = Syntax.CII
+            cii_profile = profile.removeprefix("facturx-") if profile.startswith("facturx-") else "en16931"
+            data = write_cii(invoice, profile=cii_profile)
+        report = check_written(data, "auto", str(output))
+    except EinvoiceError as exc:
+        _say_error(source, exc)
+        sys.exit(EXIT_UNREADABLE)
+    if not report.valid and not force:
+        click.echo(f"einvoice: {source}: the converted document does not validate ({len(report.errors)} errors); "
+                   "nothing written (use --force to write anyway)", err=True)
+        for f in report.errors:
+            click.echo(_finding_line(f))
+        sys.exit(EXIT_INVALID)
+    write_atomic(output, data)
+    click.echo(f"wrote {output} ({to.upper()}, profile {report.profile}, "
+               f"{'valid' if report.valid else f'{len(report.errors)} errors'})")
+
+
+# --- show ---------------------------------------------------------------------------
+
+
+def _money(amount) -> str:
+    if amount is None or amount.value is None:
+        return "-"
+    return f"{amount.value:,.2f} {amount.currency_id or ''}".strip().replace(",", " ")
+
+
+def _party(p) -> str:
+    if p is None:
+        return "-"
+    bits = [p.name or p.trading_name or "(no name)"]
+    if p.legal_registration_id and p.legal_registration_id.value:
+        bits.append(f"reg. {p.legal_registration_id.value}")
+    if p.vat_id:
+        bits.append(f"VAT {p.vat_id}")
+    if p.address and (p.address.city or p.address.country_code):
+        bits.append(", ".join(x for x in (p.address.city, p.address.country_code) if x))
+    return " | ".join(bits)
+
+
+@main.command()
+@click.argument("source", type=click.Path(path_type=Path))
+def show(source: Path) -> None:
+    """Show an invoice at a glance: number, dates, parties, totals, how to pay."""
+    from . import syntax
+    from .errors import EinvoiceError
+
+    try:
+        doc = syntax.load(_xml_source(source))
+    except EinvoiceError as exc:
+        _say_error(source, exc)
+        sys.exit(EXIT_UNREADABLE)
+    inv = doc.invoice
+    t = inv.totals
+    vat = inv.vat_total
+    kind = "Credit note" if inv.is_credit_note or (inv.type_code or "").strip() in ("381", "396", "81", "83", "532") else "Invoice"
+    buyer_ids = ", ".join(i.value for i in (inv.buyer.identifiers if inv.buyer else []) if i.value) or None
+    rows = [
+        (kind, f"{inv.number or '-'}  (type {inv.type_code or '-'}, {doc.syntax.value.upper()})"),
+        ("Issue date", inv.issue_date),
+        ("Due date", inv.due_date),
+        ("Payment terms", inv.payment_terms),
+        ("Seller", _party(inv.seller)),
+        ("Buyer", _party(inv.buyer)),
+        ("Customer number", " / ".join(x for x in (f"buyer id {buyer_ids}" if buyer_ids else None,
+                                                   f"buyer reference {inv.buyer_reference}" if inv.buyer_reference else None) if x) or "-"),
+        ("Order reference", inv.purchase_order_reference),
+        ("Lines", len(inv.lines)),
+        ("Net total", _money(t.tax_exclusive_amount) if t else "-"),
+        ("VAT", _money(vat.tax_amount) if vat else "-"),
+        ("Total", _money(t.tax_inclusive_amount) if t else "-"),
+        ("Amount due", _money(t.payable_amount) if t else "-"),
+    ]
+    for m in inv.payment_means:
+        accounts = ", ".join(ct.account_id for ct in m.credit_transfers if ct.account_id) or "-"
+        rows.append(("Payment", f"means {m.code or '-'}, account {accounts}, reference {m.remittance_information or '-'}"))
+    if not inv.payment_means:
+        rows.append(("Payment", "-"))
+    width = max(len(k) for k, _ in rows)
+    for k, v in rows:
+        click.echo(f"{k + ':':<{width + 1}} {'-' if v is None or v == '' else v}")
+
+
+# --- conformance --------------------------------------------------------------------
+
+
+@main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True, "help_option_names": []})
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def conformance(args: tuple[str, ...]) -> None:
+    """Scoreboard against the official conformance tests: einvoice conformance [DIR] [options].
+
+    DIR defaults to ../shared/conformance. Options: --only TEXT, --rule ID, -v, --no-golden,
+    --no-units, --json (see einvoice conformance --help).
+    """
+    from .conformance import main as run
+
+    try:
+        code = run(list(args))
+    except SystemExit as exc:  # argparse usage errors / --help
+        code = exc.code if isinstance(exc.code, int) else EXIT_UNREADABLE
+    sys.exit(code)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
