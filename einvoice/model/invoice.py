@@ -152,6 +152,7 @@ class Card(ModelBase):
 
     primary_account_number: str | None = Field(None, description="BT-87 Payment card primary account number")
     holder_name: str | None = Field(None, description="BT-88 Payment card holder name")
+    network_id: str | None = Field(None, description="syntax: card network (UBL CardAccount/NetworkID, mandatory there; e.g. VISA)")
 
 
 class DirectDebit(ModelBase):
