@@ -404,8 +404,8 @@ def read_attachment(el: Any) -> AttachedObject:
     import binascii
 
     raw = el.text
-    content = None
-    if raw is not None:
+    content = b"" if raw is None or not raw.strip() else None
+    if content is None:
         try:
             content = base64.b64decode("".join(raw.split()), validate=True)
         except (binascii.Error, ValueError):
