@@ -40,6 +40,8 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from pydantic import BaseModel
+
 from ...model import invoice as m
 from ...model.invoice import DocumentKind, Invoice, Syntax
 from ..namespaces import CAC, CBC, UBL_CREDIT_NOTE, UBL_INVOICE
@@ -50,39 +52,46 @@ _B = "{%s}" % CBC
 _A = "{%s}" % CAC
 
 # --- fast object creation ---------------------------------------------------------
+#
+# ``Model.model_construct`` costs tens of microseconds per object here; the reader
+# builds hundreds of objects per document. ``_mk`` does what ``model_construct``
+# followed by ``set_source`` does (a full field dict from the class defaults, the
+# fields given marked as set, no extra, the source elements as private state),
+# through the slot descriptors of ``BaseModel``. Callers pass every list field.
 
-_set = object.__setattr__
-_TEMPLATES: dict[type, tuple[dict[str, Any], tuple[str, ...]]] = {}
+_SLOTS = BaseModel.__dict__
+_set_dict = _SLOTS["__dict__"].__set__
+_set_fields = _SLOTS["__pydantic_fields_set__"].__set__
+_set_extra = _SLOTS["__pydantic_extra__"].__set__
+_set_private = _SLOTS["__pydantic_private__"].__set__
+_new = object.__new__
+_TEMPLATES: dict[type, dict[str, Any]] = {}
 
 
-def _template(cls: type) -> tuple[dict[str, Any], tuple[str, ...]]:
+def _template(cls: type) -> dict[str, Any]:
     tpl: dict[str, Any] = {}
-    lists: list[str] = []
     for name, info in cls.model_fields.items():
-        if info.default_factory is not None:
-            lists.append(name)
-            tpl[name] = None
-        else:
-            tpl[name] = info.default
-    res = (tpl, tuple(lists))
-    _TEMPLATES[cls] = res
-    return res
+        tpl[name] = None if info.default_factory is not None else info.default
+    _TEMPLATES[cls] = tpl
+    return tpl
 
 
 def _mk(cls: type, values: dict[str, Any], el: Any, els: dict[str, Any]) -> Any:
     """An instance of ``cls`` from trusted values, with its source recorded (as ``set_source`` does)."""
-    tpl, lists = _TEMPLATES.get(cls) or _template(cls)
-    d = tpl.copy()
+    tpl = _TEMPLATES.get(cls)
+    d = (tpl or _template(cls)).copy()
     d.update(values)
-    for name in lists:
-        if d[name] is None:
-            d[name] = []
-    obj = cls.__new__(cls)
-    _set(obj, "__dict__", d)
-    _set(obj, "__pydantic_fields_set__", set(values))
-    _set(obj, "__pydantic_extra__", None)
-    _set(obj, "__pydantic_private__", {"_el": el, "_els": els})
+    obj = _new(cls)
+    _set_dict(obj, d)
+    _set_fields(obj, set(values))
+    _set_extra(obj, None)
+    _set_private(obj, {"_el": el, "_els": els})
     return obj
+
+
+for _cls in vars(m).values():
+    if isinstance(_cls, type) and issubclass(_cls, BaseModel) and _cls.__module__ == m.__name__:
+        _template(_cls)
 
 
 # --- lexical values ---------------------------------------------------------------
@@ -156,8 +165,17 @@ def _ident(el: Any) -> m.Identifier:
     )
 
 
+_Amount = m.Amount
+_AMOUNT_FIELDS = frozenset(("value", "currency_id"))
+
+
 def _amount(el: Any) -> m.Amount:
-    return _mk(m.Amount, {"value": _d(el), "currency_id": el.get("currencyID")}, el, {"value": el, "currency_id": el})
+    obj = _new(_Amount)
+    _set_dict(obj, {"value": _d(el), "currency_id": el.get("currencyID")})
+    _set_fields(obj, set(_AMOUNT_FIELDS))
+    _set_extra(obj, None)
+    _set_private(obj, {"_el": el, "_els": {"value": el, "currency_id": el}})
+    return obj
 
 
 def _first_child_text(el: Any, tag: str) -> tuple[str | None, Any]:
