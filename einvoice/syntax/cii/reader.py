@@ -22,8 +22,9 @@ Binding notes (CII -> model):
 * BT-83 ``PaymentReference`` is copied onto every payment means; BT-89 (mandate,
   in the payment terms) and BT-90 (``CreditorReferenceID``) go to the direct
   debit of the means with code 59 (or a debited account), else the first means.
-* ``AdditionalReferencedDocument``: type code 130 -> BT-18, 50 -> BT-17, any
-  other -> BG-24 supporting document (type code kept).
+* Every header ``AdditionalReferencedDocument`` is a supporting document
+  (BG-24, type code kept, as BR-52 treats them all); the one with type code 130
+  is also BT-18 (scheme from ``ReferenceTypeCode``), the one with 50 also BT-17.
 * ``Invoice.kind`` is credit note for the type codes 381, 396, 81, 83, 532.
 """
 
@@ -377,8 +378,10 @@ def _ref_id(el: Any) -> tuple[str | None, Any]:
 
 
 def read_supporting_document(el: Any) -> SupportingDocument:
+    """A header ``AdditionalReferencedDocument`` (any type code; 130 reads its scheme from ReferenceTypeCode)."""
     v: dict[str, Any] = {}
     e: dict[str, Any] = {}
+    ref_type = None
     for c in el:
         tag = c.tag
         if tag == _R + "IssuerAssignedID":
@@ -396,6 +399,15 @@ def read_supporting_document(el: Any) -> SupportingDocument:
         elif tag == _R + "AttachmentBinaryObject":
             v["attachment"] = read_attachment(c)
             e["attachment"] = c
+        elif tag == _R + "ReferenceTypeCode":
+            ref_type = c
+    if ref_type is not None and (v.get("type_code") or "").strip() == "130":
+        i = v.get("id")
+        if i is None:
+            i = v["id"] = make(Identifier, el, {})
+        i.__dict__["scheme_id"] = text(ref_type)
+        i.__pydantic_fields_set__.add("scheme_id")
+        i._els["scheme_id"] = ref_type
     return make(SupportingDocument, el, v, e)
 
 
@@ -660,19 +672,15 @@ def _read_agreement(el: Any, v: dict, e: dict) -> None:
         elif tag == _R + "ContractReferencedDocument":
             v["contract_reference"], e["contract_reference"] = _ref_id(c)
         elif tag == _R + "AdditionalReferencedDocument":
-            tc = _first(c, _R + "TypeCode")
-            code = (tc.text or "").strip() if tc is not None else None
-            if code == "130" and "invoiced_object_id" not in v:
-                i = _first(c, _R + "IssuerAssignedID")
-                rtc = _first(c, _R + "ReferenceTypeCode")
-                v["invoiced_object_id"] = make(Identifier, i if i is not None else c,
-                                               {"value": text(i), "scheme_id": text(rtc)},
-                                               {"value": i, "scheme_id": rtc})
-                e["invoiced_object_id"] = i if i is not None else c
+            doc = read_supporting_document(c)
+            docs.append(doc)
+            code = (doc.type_code or "").strip()
+            if code == "130" and "invoiced_object_id" not in v and doc.id is not None:
+                v["invoiced_object_id"] = doc.id
+                e["invoiced_object_id"] = doc._els.get("id")
             elif code == "50" and "tender_reference" not in v:
-                v["tender_reference"], e["tender_reference"] = _ref_id(c)
-            else:
-                docs.append(read_supporting_document(c))
+                v["tender_reference"] = doc.id.value if doc.id is not None else None
+                e["tender_reference"] = doc._els.get("id", c)
         elif tag == _R + "SpecifiedProcuringProject":
             i = _first(c, _R + "ID")
             v["project_reference"] = text(i)

@@ -20,6 +20,11 @@ Syntax choices on writing:
   converted to 5 / 29 / 72.
 * Party identifiers with a scheme are ``ram:GlobalID``, without one ``ram:ID``.
 * A tax category without scheme is written with ``TypeCode`` ``VAT``.
+* A price discount (BT-147) without gross price (BT-148), as UBL allows, is
+  written with the gross price it implies (net price + discount): CII states
+  the discount only on a gross price.
+* BT-17 / BT-18 are written once: by the supporting document that carries them
+  (type code 50 / 130) or else as their own ``AdditionalReferencedDocument``.
 """
 
 from __future__ import annotations
@@ -436,9 +441,15 @@ def _line(parent: Any, line: InvoiceLine) -> None:
         _sub(_sub(agr, _R + "BuyerOrderReferencedDocument"), _R + "LineID", line.order_line_reference)
     pr = line.price
     if pr is not None:
-        if pr.gross_amount is not None and pr.gross_amount.value is not None:
+        gross_amount = pr.gross_amount
+        has_discount = pr.discount is not None and pr.discount.value is not None
+        if (gross_amount is None or gross_amount.value is None) and has_discount and pr.net_amount is not None \
+                and pr.net_amount.value is not None:
+            # CII states a price discount only on a gross price: the gross the discount implies (BT-146 + BT-147)
+            gross_amount = Amount.model_construct(value=pr.net_amount.value + pr.discount.value)
+        if gross_amount is not None and gross_amount.value is not None:
             gross = _sub(agr, _R + "GrossPriceProductTradePrice")
-            _amount(gross, _R + "ChargeAmount", pr.gross_amount)
+            _amount(gross, _R + "ChargeAmount", gross_amount)
             _leaf(gross, _R + "BasisQuantity", pr.base_quantity, {"unitCode": pr.base_quantity_unit})
             if pr.discount is not None and pr.discount.value is not None:
                 d = _sub(gross, _R + "AppliedTradeAllowanceCharge")
@@ -513,15 +524,21 @@ def build_cii(invoice: Invoice, profile: str = "extended", guideline: str | None
     _ref_doc(ag, _R + "SellerOrderReferencedDocument", inv.sales_order_reference)
     _ref_doc(ag, _R + "BuyerOrderReferencedDocument", inv.purchase_order_reference)
     _ref_doc(ag, _R + "ContractReferencedDocument", inv.contract_reference)
+    has_object = has_tender = False
+    oid = inv.invoiced_object_id
     for sd in inv.supporting_documents:
         code = (sd.type_code or "").strip()
         sid = sd.id.value if sd.id is not None else None
-        if code == "130" and inv.invoiced_object_id is not None and inv.invoiced_object_id.value == sid:
-            continue
-        if code == "50" and inv.tender_reference is not None and inv.tender_reference == sid:
-            continue
+        if (code == "50" and inv.project_reference is not None and sid == inv.project_reference
+                and sid != inv.tender_reference):
+            continue  # a UBL credit note carries BT-11 this way; CII has SpecifiedProcuringProject
         ard = _sub(ag, _R + "AdditionalReferencedDocument")
-        _ident(ard, _R + "IssuerAssignedID", sd.id)
+        if code == "130":
+            has_object = has_object or (oid is not None and sid == oid.value)
+            _leaf(ard, _R + "IssuerAssignedID", sid)
+        else:
+            has_tender = has_tender or (code == "50" and sid == inv.tender_reference)
+            _ident(ard, _R + "IssuerAssignedID", sd.id)
         _leaf(ard, _R + "URIID", sd.external_uri)
         _sub(ard, _R + "TypeCode", sd.type_code if sd.type_code is not None else "916")
         _leaf(ard, _R + "Name", sd.description)
@@ -530,12 +547,13 @@ def build_cii(invoice: Invoice, profile: str = "extended", guideline: str | None
             content = base64.b64encode(att.content).decode("ascii") if att.content is not None else None
             _sub(ard, _R + "AttachmentBinaryObject", content,
                  {"mimeCode": att.mime_code, "filename": att.filename})
-    if inv.tender_reference is not None:
+        if code == "130" and sd.id is not None:
+            _leaf(ard, _R + "ReferenceTypeCode", sd.id.scheme_id)
+    if inv.tender_reference is not None and not has_tender:
         ard = _sub(ag, _R + "AdditionalReferencedDocument")
         _sub(ard, _R + "IssuerAssignedID", inv.tender_reference)
         _sub(ard, _R + "TypeCode", "50")
-    oid = inv.invoiced_object_id
-    if oid is not None and oid.value is not None:
+    if oid is not None and oid.value is not None and not has_object:
         ard = _sub(ag, _R + "AdditionalReferencedDocument")
         _sub(ard, _R + "IssuerAssignedID", oid.value)
         _sub(ard, _R + "TypeCode", "130")
