@@ -1,0 +1,156 @@
+"""Check digits and formats of party identifiers (ICD / EAS schemes).
+
+Each function takes the identifier as written (callers normally pass it with
+surrounding whitespace removed and inner runs collapsed, see ``xml_normalize``)
+and answers whether it has the format and check digit the Peppol rules expect.
+They never raise.
+
+Where python-stdnum implements the very same check it is used (GS1 check digit,
+Luhn, Norwegian organisation number weights); the extra conditions the Peppol
+rule set adds around them are spelled out here.
+"""
+
+from __future__ import annotations
+
+import re
+
+from stdnum import ean as _ean
+from stdnum import luhn as _luhn
+from stdnum.no import orgnr as _no_orgnr
+
+_XML_SPACE = re.compile(r"[ \t\n\r]+")
+_DIGITS = re.compile(r"[0-9]+")
+_ASCII_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+_ALNUM = _ASCII_LETTERS | frozenset("0123456789")
+_INTEGER = re.compile(r"[+-]?[0-9]+")
+
+
+def xml_normalize(value: str | None) -> str:
+    """XPath ``normalize-space``: trim XML whitespace and collapse inner runs to one space."""
+    if not value:
+        return ""
+    return _XML_SPACE.sub(" ", value).strip(" ")
+
+
+def _is_digits(value: str) -> bool:
+    return bool(_DIGITS.fullmatch(value))
+
+
+def _castable_integer(value: str) -> bool:
+    """Whether a string would convert to an integer (optional sign, digits, surrounding whitespace allowed)."""
+    return bool(_INTEGER.fullmatch(value.strip(" \t\n\r")))
+
+
+def gln(value: str) -> bool:
+    """GS1 Global Location Number (ICD 0088): digits only, last digit the GS1 mod-10 check digit.
+
+    Any length of digits is accepted, as in the Peppol rule; the GS1 weights
+    3,1,3,... run from the digit next to the check digit.
+    """
+    if not _is_digits(value):
+        return False
+    return _ean.calc_check_digit(value[:-1]) == value[-1]
+
+
+def no_orgnr(value: str) -> bool:
+    """Norwegian organisation number (ICD 0192): nine digits, mod-11 check digit, not all zero."""
+    if not (len(value) == 9 and _is_digits(value)) or int(value) == 0:
+        return False
+    # a remainder that would need check digit 10 makes the number invalid; stdnum's sum covers it
+    return _no_orgnr.checksum(value) == 0
+
+
+def mod11_no(value: str) -> bool:
+    """The Norwegian mod-11 check on a digit string of any length (weights 2..7 from the right).
+
+    For nine digits this is :func:`no_orgnr`; kept general for the national rules.
+    """
+    if not _is_digits(value) or int(value) == 0:
+        return False
+    body, check = value[:-1], int(value[-1])
+    total = sum(int(d) * (i % 6 + 2) for i, d in enumerate(reversed(body)))
+    return (11 - total % 11) % 11 == check
+
+
+def dk_cvr_format(value: str) -> bool:
+    """Danish CVR number (ICD 0184) format: eight digits, optionally prefixed by ``DK``."""
+    if len(value) == 10:
+        return value[:2] == "DK" and all(c in "0123456789" for c in value[2:])
+    if len(value) == 8:
+        return all(c in "0123456789" for c in value)
+    return False
+
+
+def be_enterprise_number(value: str) -> bool:
+    """Belgian enterprise number (ICD 0208): ten digits, the last two are 97 - (first eight mod 97)."""
+    if not (len(value) == 10 and _is_digits(value)):
+        return False
+    return int(value[8:]) == 97 - int(value[:8]) % 97
+
+
+def it_ipa_code(value: str) -> bool:
+    """Italian IPA code (ICD 0201): exactly six ASCII letters or digits."""
+    return len(value) == 6 and all(c in _ALNUM for c in value)
+
+
+def _cf16(value: str) -> bool:
+    letters = _ASCII_LETTERS
+    return (
+        all(c in letters for c in value[0:6])
+        and _castable_integer(value[6:8])
+        and all(c in letters for c in value[8:9])
+        and _castable_integer(value[9:11])
+        and _castable_integer(value[14:15])
+        and all(c in letters for c in value[15:16])
+    )
+
+
+def it_codice_fiscale(value: str) -> bool:
+    """Italian tax code (ICD 0210, EAS 9907): the 16-character personal pattern, or an 11-digit number."""
+    if len(value) == 16:
+        return _cf16(value)
+    if len(value) == 11:
+        return _castable_integer(value)
+    return False
+
+
+def it_partita_iva(value: str) -> bool:
+    """Italian VAT number (ICD 0211, EAS 9906).
+
+    Only values starting with ``IT``/``it`` are checked: the eleven digits after
+    the prefix must pass the Luhn check. Any other value is accepted.
+    """
+    if value[:2] not in ("IT", "it"):
+        return True
+    code = value[2:]
+    return len(code) == 11 and _is_digits(code) and _luhn.checksum(code) == 0
+
+
+def se_orgnr(value: str) -> bool:
+    """Swedish organisation number (ICD 0007): ten digits, the last a Luhn check digit."""
+    return len(value) == 10 and _is_digits(value) and _luhn.checksum(value) == 0
+
+
+def au_abn_checksum(value: str) -> bool:
+    """The Australian Business Number weighted sum (mod 89) over the first eleven characters.
+
+    Characters are weighted by their code point distance from ``0`` as the
+    Peppol rule does, so the caller decides whether non-digits are acceptable.
+    """
+    if len(value) < 11:
+        return False
+    weights = (10, 1, 3, 5, 7, 9, 11, 13, 15, 17, 19)
+    total = (ord(value[0]) - 49) * weights[0]
+    total += sum((ord(c) - 48) * w for c, w in zip(value[1:11], weights[1:]))
+    return total % 89 == 0
+
+
+def au_abn(value: str) -> bool:
+    """Australian Business Number (ICD 0151): eleven digits with a valid mod-89 weighted sum."""
+    return len(value) == 11 and _is_digits(value) and au_abn_checksum(value)
+
+
+__all__ = [
+    "xml_normalize", "gln", "no_orgnr", "mod11_no", "dk_cvr_format", "be_enterprise_number",
+    "it_ipa_code", "it_codice_fiscale", "it_partita_iva", "se_orgnr", "au_abn", "au_abn_checksum",
+]

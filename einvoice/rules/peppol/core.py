@@ -1,0 +1,867 @@
+"""Peppol BIS Billing 3.0 transaction rules (PEPPOL-EN16931-R0xx / R1xx).
+
+Each check reads the document tree where the official rule is stated on it
+(UBL and CII each in their own terms, firing only where the rule's element
+exists, as the official fragments expect) and falls back to the model for a
+document built in code.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+
+from ...model.calc import round2
+from ...model.invoice import AllowanceCharge, Invoice, Syntax
+from . import RULES
+from .common import (
+    CII_ROOT,
+    UBL_CREDIT_NOTE,
+    UBL_INVOICE,
+    NotANumber,
+    both_german,
+    business_process,
+    cac,
+    cbc,
+    child,
+    children,
+    decimal_context,
+    elements,
+    has_path,
+    index,
+    normalize,
+    nvalue,
+    path,
+    ram,
+    rsm,
+    slack,
+    string_value,
+    text_node,
+    udt,
+    xpath_round,
+    xs_decimal,
+    xs_number,
+)
+
+UBL = Syntax.UBL
+CII = Syntax.CII
+SPEC_ID = "urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0"
+ZERO = Decimal(0)
+ONE = Decimal(1)
+HUNDRED = Decimal(100)
+
+
+def _ubl_roots(doc) -> list:
+    return elements(doc, UBL_INVOICE, UBL_CREDIT_NOTE)
+
+
+def _first(els):
+    return els[0] if els else None
+
+
+# --- document level -------------------------------------------------------------
+
+
+@RULES.rule("PEPPOL-EN16931-R001")
+def r001_business_process(doc):
+    if doc.root is None:
+        if doc.invoice.profile_id is None:
+            yield (doc.invoice, "profile_id")
+    elif doc.syntax == UBL:
+        for r in _ubl_roots(doc):
+            if child(r, cbc("ProfileID")) is None:
+                yield r
+    else:
+        for ctx in elements(doc, rsm("ExchangedDocumentContext")):
+            if not has_path(ctx, ram("BusinessProcessSpecifiedDocumentContextParameter"), ram("ID")):
+                yield ctx
+
+
+@RULES.rule("PEPPOL-EN16931-R007")
+def r007_business_process_format(doc):
+    if business_process(doc) != "Unknown":
+        return
+    if doc.root is None:
+        yield (doc.invoice, "profile_id")
+    elif doc.syntax == UBL:
+        for r in _ubl_roots(doc):
+            yield child(r, cbc("ProfileID")) if child(r, cbc("ProfileID")) is not None else r
+    else:
+        yield from elements(doc, rsm("ExchangedDocumentContext"))
+
+
+@RULES.rule("PEPPOL-EN16931-R004")
+def r004_specification(doc):
+    if doc.root is None:
+        if not normalize(doc.invoice.customization_id).startswith(SPEC_ID):
+            yield (doc.invoice, "customization_id")
+    elif doc.syntax == UBL:
+        for r in _ubl_roots(doc):
+            if not normalize(text_node(child(r, cbc("CustomizationID")))).startswith(SPEC_ID):
+                yield r
+    else:
+        for ctx in elements(doc, rsm("ExchangedDocumentContext")):
+            idel = _first(path(ctx, ram("GuidelineSpecifiedDocumentContextParameter"), ram("ID")))
+            if not normalize(text_node(idel)).startswith(SPEC_ID):
+                yield ctx
+
+
+@RULES.rule("PEPPOL-EN16931-R002")
+def r002_one_note(doc):
+    if doc.root is None:
+        if len(doc.invoice.notes) > 1 and not both_german(doc):
+            yield doc.invoice.notes[1]
+    elif doc.syntax == UBL:
+        for r in _ubl_roots(doc):
+            if len(children(r, cbc("Note"))) > 1 and not both_german(doc):
+                yield r
+    else:
+        for ed in elements(doc, rsm("ExchangedDocument")):
+            notes = children(ed, ram("IncludedNote"))
+            if len(notes) > 1 or any(child(n, ram("SubjectCode")) is not None for n in notes):
+                yield ed
+
+
+@RULES.rule("PEPPOL-EN16931-R003")
+def r003_buyer_reference(doc):
+    if doc.root is None:
+        inv = doc.invoice
+        if inv.buyer_reference is None and inv.purchase_order_reference is None:
+            yield (inv, "buyer_reference")
+    elif doc.syntax == UBL:
+        for r in _ubl_roots(doc):
+            if child(r, cbc("BuyerReference")) is None and not has_path(r, cac("OrderReference"), cbc("ID")):
+                yield r
+    else:
+        for agr in elements(doc, ram("ApplicableHeaderTradeAgreement")):
+            if child(agr, ram("BuyerReference")) is None and not has_path(
+                agr, ram("BuyerOrderReferencedDocument"), ram("IssuerAssignedID")
+            ):
+                yield agr
+
+
+def _typed(els, tag: str, code: str) -> list:
+    """Elements among ``els`` with a ``tag`` child whose value is exactly ``code``."""
+    return [e for e in els if any(string_value(c) == code for c in children(e, tag))]
+
+
+@RULES.rule("PEPPOL-EN16931-R006", syntax="cii")
+def r006_one_invoiced_object(doc):
+    for agr in elements(doc, ram("ApplicableHeaderTradeAgreement")):
+        if len(_typed(children(agr, ram("AdditionalReferencedDocument")), ram("TypeCode"), "130")) > 1:
+            yield agr
+
+
+@RULES.rule("PEPPOL-EN16931-R080")
+def r080_one_project_reference(doc):
+    if doc.root is None:
+        return
+    if doc.syntax == UBL:
+        for r in elements(doc, UBL_CREDIT_NOTE):
+            if len(_typed(children(r, cac("AdditionalDocumentReference")), cbc("DocumentTypeCode"), "50")) > 1:
+                yield r
+    else:
+        for agr in elements(doc, ram("ApplicableHeaderTradeAgreement")):
+            if len(_typed(children(agr, ram("AdditionalReferencedDocument")), ram("TypeCode"), "50")) > 1:
+                yield agr
+
+
+@RULES.rule("PEPPOL-EN16931-R005")
+def r005_tax_currency_differs(doc):
+    if doc.root is None:
+        inv = doc.invoice
+        if inv.tax_currency_code is not None and normalize(inv.tax_currency_code) == normalize(inv.currency_code):
+            yield (inv, "tax_currency_code")
+    elif doc.syntax == UBL:
+        for el in elements(doc, cbc("TaxCurrencyCode")):
+            parent = el.getparent()
+            other = child(parent, cbc("DocumentCurrencyCode")) if parent is not None else None
+            if normalize(text_node(el)) == normalize(text_node(other)):
+                yield el
+    else:
+        for st in elements(doc, ram("ApplicableHeaderTradeSettlement")):
+            tcc = child(st, ram("TaxCurrencyCode"))
+            if tcc is not None and normalize(text_node(tcc)) == normalize(text_node(child(st, ram("InvoiceCurrencyCode")))):
+                yield tcc
+
+
+# --- VAT totals --------------------------------------------------------------------
+
+
+def _ubl_tax_totals(r) -> tuple[list, list]:
+    tts = children(r, cac("TaxTotal"))
+    with_sub = [t for t in tts if child(t, cac("TaxSubtotal")) is not None]
+    return with_sub, [t for t in tts if child(t, cac("TaxSubtotal")) is None]
+
+
+def _cii_doc_currencies(doc) -> list[str]:
+    root = doc.root
+    if root.tag != CII_ROOT:
+        return []
+    return [string_value(e) for e in path(root, rsm("SupplyChainTradeTransaction"), ram("ApplicableHeaderTradeSettlement"),
+                                          ram("InvoiceCurrencyCode"))]
+
+
+def _cii_tax_currencies(doc) -> list[str]:
+    root = doc.root
+    if root.tag != CII_ROOT:
+        return []
+    return [string_value(e) for e in path(root, rsm("SupplyChainTradeTransaction"), ram("ApplicableHeaderTradeSettlement"),
+                                          ram("TaxCurrencyCode"))]
+
+
+def _cii_tax_total_amounts(st) -> list:
+    return path(st, ram("SpecifiedTradeSettlementHeaderMonetarySummation"), ram("TaxTotalAmount"))
+
+
+@RULES.rule("PEPPOL-EN16931-R053")
+def r053_one_tax_total_with_breakdown(doc):
+    if doc.root is None:
+        inv = doc.invoice
+        with_breakdown = [t for t in inv.tax_totals if t.breakdown]
+        if len(with_breakdown) != 1:
+            yield inv
+    elif doc.syntax == UBL:
+        for r in _ubl_roots(doc):
+            if len(_ubl_tax_totals(r)[0]) != 1:
+                yield r
+    else:
+        currencies = _cii_doc_currencies(doc)
+        for st in elements(doc, ram("ApplicableHeaderTradeSettlement")):
+            n = sum(1 for a in _cii_tax_total_amounts(st) if a.get("currencyID") is not None and a.get("currencyID") in currencies)
+            if n != 1:
+                yield st
+
+
+@RULES.rule("PEPPOL-EN16931-R054")
+def r054_tax_total_in_accounting_currency(doc):
+    if doc.root is None:
+        inv = doc.invoice
+        without = [t for t in inv.tax_totals if not t.breakdown]
+        if len(without) != (1 if inv.tax_currency_code is not None else 0):
+            yield inv
+    elif doc.syntax == UBL:
+        for r in _ubl_roots(doc):
+            expected = 1 if child(r, cbc("TaxCurrencyCode")) is not None else 0
+            if len(_ubl_tax_totals(r)[1]) != expected:
+                yield r
+    else:
+        currencies = _cii_doc_currencies(doc)
+        for st in elements(doc, ram("ApplicableHeaderTradeSettlement")):
+            n = 0
+            for a in _cii_tax_total_amounts(st):
+                cur = a.get("currencyID")
+                if cur is not None and any(cur != c for c in currencies):
+                    n += 1
+            expected = 1 if child(st, ram("TaxCurrencyCode")) is not None else 0
+            if n != expected:
+                yield st
+
+
+def _numbers(els) -> list[float]:
+    out = []
+    for e in els:
+        v = xs_number(e)
+        if v is not None:
+            out.append(v)
+    return out
+
+
+@RULES.rule("PEPPOL-EN16931-R055")
+def r055_same_sign(doc):
+    if doc.root is None:
+        inv = doc.invoice
+        if not inv.tax_currency_code:
+            return
+        doc_vals = [float(t.tax_amount.value) for t in inv.tax_totals
+                    if t.tax_amount and t.tax_amount.value is not None and t.tax_amount.currency_id == inv.currency_code]
+        acc_vals = [float(t.tax_amount.value) for t in inv.tax_totals
+                    if t.tax_amount and t.tax_amount.value is not None and t.tax_amount.currency_id == inv.tax_currency_code]
+        if not _same_sign(acc_vals, doc_vals, strict=False):
+            yield inv
+    elif doc.syntax == UBL:
+        for r in _ubl_roots(doc):
+            tccs = children(r, cbc("TaxCurrencyCode"))
+            if not tccs:
+                continue
+            tcc = {normalize(string_value(e)) for e in tccs}
+            dcc = {normalize(string_value(e)) for e in children(r, cbc("DocumentCurrencyCode"))}
+            amounts = [a for t in children(r, cac("TaxTotal")) for a in children(t, cbc("TaxAmount"))]
+            acc = _numbers([a for a in amounts if a.get("currencyID") in tcc])
+            docv = _numbers([a for a in amounts if a.get("currencyID") in dcc])
+            if not _same_sign(acc, docv, strict=False):
+                yield r
+    else:
+        if not _cii_tax_currencies(doc):
+            return
+        tcc = set(_cii_tax_currencies(doc))
+        dcc = set(_cii_doc_currencies(doc))
+        for st in elements(doc, ram("ApplicableHeaderTradeSettlement")):
+            amounts = _cii_tax_total_amounts(st)
+            acc = _numbers([a for a in amounts if a.get("currencyID") in tcc])
+            docv = _numbers([a for a in amounts if a.get("currencyID") in dcc])
+            if not _same_sign(acc, docv, strict=True):
+                yield st
+
+
+def _same_sign(acc: list[float], docv: list[float], strict: bool) -> bool:
+    """Both totals negative (or non-positive), or both non-negative; an absent total never agrees."""
+    if strict:
+        negative = any(a < 0 for a in acc) and any(d < 0 for d in docv)
+    else:
+        negative = any(a <= 0 for a in acc) and any(d <= 0 for d in docv)
+    positive = any(a >= 0 for a in acc) and any(d >= 0 for d in docv)
+    return negative or positive
+
+
+# --- parties -----------------------------------------------------------------------
+
+
+def _party_rule(attr: str, ubl_party: str, cii_party: str):
+    def check(doc):
+        if doc.root is None:
+            party = getattr(doc.invoice, attr)
+            if party is not None and party.electronic_address is None:
+                yield party
+        elif doc.syntax == UBL:
+            for p in elements(doc, cac("Party")):
+                parent = p.getparent()
+                if parent is not None and parent.tag == cac(ubl_party) and child(p, cbc("EndpointID")) is None:
+                    yield p
+        else:
+            for p in elements(doc, ram(cii_party)):
+                if not has_path(p, ram("URIUniversalCommunication"), ram("URIID")):
+                    yield p
+
+    return check
+
+
+RULES.add("PEPPOL-EN16931-R010", _party_rule("buyer", "AccountingCustomerParty", "BuyerTradeParty"))
+RULES.add("PEPPOL-EN16931-R020", _party_rule("seller", "AccountingSupplierParty", "SellerTradeParty"))
+
+
+# --- allowances and charges ----------------------------------------------------------
+
+
+def _ubl_allowance_charges(doc) -> list:
+    """AllowanceCharge directly under the root or under one of its lines (not price level)."""
+    cache = doc.__dict__.setdefault("_cache", {})
+    found = cache.get("peppol.ubl.ac")
+    if found is None:
+        found = []
+        for ac in elements(doc, cac("AllowanceCharge")):
+            parent = ac.getparent()
+            if parent is None:
+                continue
+            if parent.tag in (UBL_INVOICE, UBL_CREDIT_NOTE):
+                found.append(ac)
+            elif parent.tag in (cac("InvoiceLine"), cac("CreditNoteLine")):
+                grand = parent.getparent()
+                if grand is not None and (
+                    (parent.tag == cac("InvoiceLine") and grand.tag == UBL_INVOICE)
+                    or (parent.tag == cac("CreditNoteLine") and grand.tag == UBL_CREDIT_NOTE)
+                ):
+                    found.append(ac)
+        cache["peppol.ubl.ac"] = found
+    return found
+
+
+_UBL_AC = (cbc("MultiplierFactorNumeric"), cbc("BaseAmount"), cbc("Amount"), cbc("ChargeIndicator"))
+_CII_AC = (ram("CalculationPercent"), ram("BasisAmount"), ram("ActualAmount"))
+
+
+def _ac_elements(doc) -> list[tuple]:
+    """(element, percent element, base element, amount element, indicator text) of every allowance/charge in scope."""
+    cache = doc.__dict__.setdefault("_cache", {})
+    found = cache.get("peppol.ac")
+    if found is not None:
+        return found
+    found = []
+    if doc.syntax == UBL:
+        for ac in _ubl_allowance_charges(doc):
+            ind = child(ac, cbc("ChargeIndicator"))
+            found.append((ac, child(ac, _UBL_AC[0]), child(ac, _UBL_AC[1]), child(ac, _UBL_AC[2]),
+                          None if ind is None else text_node(ind)))
+    else:
+        for ac in elements(doc, ram("SpecifiedTradeAllowanceCharge")):
+            ind = _first(path(ac, ram("ChargeIndicator"), udt("Indicator")))
+            found.append((ac, child(ac, _CII_AC[0]), child(ac, _CII_AC[1]), child(ac, _CII_AC[2]),
+                          None if ind is None else text_node(ind)))
+    cache["peppol.ac"] = found
+    return found
+
+
+def _model_acs(inv: Invoice) -> list[AllowanceCharge]:
+    return list(inv.allowances_charges) + [ac for line in inv.lines for ac in line.allowances_charges]
+
+
+@RULES.rule("PEPPOL-EN16931-R041")
+def r041_base_with_percentage(doc):
+    if doc.root is None:
+        for ac in _model_acs(doc.invoice):
+            if ac.percentage is not None and ac.base_amount is None:
+                yield (ac, "base_amount")
+        return
+    for ac, pct, base, _amount, _ind in _ac_elements(doc):
+        if pct is not None and base is None:
+            yield ac
+
+
+@RULES.rule("PEPPOL-EN16931-R042")
+def r042_percentage_with_base(doc):
+    if doc.root is None:
+        for ac in _model_acs(doc.invoice):
+            if ac.percentage is None and ac.base_amount is not None:
+                yield (ac, "percentage")
+        return
+    for ac, pct, base, _amount, _ind in _ac_elements(doc):
+        if pct is None and base is not None:
+            yield ac
+
+
+@RULES.rule("PEPPOL-EN16931-R040")
+def r040_amount_from_percentage(doc):
+    if doc.root is None:
+        for ac in _model_acs(doc.invoice):
+            base = ac.base_amount.value if ac.base_amount else None
+            if ac.percentage is None or base is None:
+                continue
+            amount = (ac.amount.value if ac.amount else None) or ZERO
+            with decimal_context():
+                if not slack(amount, base * ac.percentage / HUNDRED):
+                    yield (ac, "amount", {"expected": round2(base * ac.percentage / HUNDRED)})
+        return
+    for ac, pct, base, amount, _ind in _ac_elements(doc):
+        if pct is None or base is None:
+            continue  # R041 / R042 speak for these
+        try:
+            with decimal_context():
+                expected = xs_decimal(base) * xs_decimal(pct) / HUNDRED
+                stated = xs_decimal(amount) if amount is not None else ZERO
+                ok = slack(stated, expected)
+        except NotANumber:
+            ok = False
+        if not ok:
+            yield ac
+
+
+@RULES.rule("PEPPOL-EN16931-R043")
+def r043_charge_indicator(doc):
+    if doc.root is None:
+        for ac in _model_acs(doc.invoice):
+            raw = ac.charge_indicator_raw
+            if raw is not None and normalize(raw) not in ("true", "false"):
+                yield (ac, "charge_indicator")
+            elif raw is None and ac.charge_indicator is None:
+                yield (ac, "charge_indicator")
+        return
+    for ac, pct, base, _amount, ind in _ac_elements(doc):
+        if (pct is None) != (base is None):
+            continue  # first matching official rule is R041 / R042
+        if ind is None or normalize(ind) not in ("true", "false"):
+            yield ac
+    if doc.syntax == CII:
+        for ac in elements(doc, ram("AppliedTradeAllowanceCharge")):
+            ind = _first(path(ac, ram("ChargeIndicator"), udt("Indicator")))
+            if normalize(text_node(ind)) not in ("true", "false"):
+                yield ac
+
+
+@RULES.rule("PEPPOL-EN16931-R044", syntax="ubl")
+def r044_no_price_charge(doc):
+    for ac in _price_allowances(doc):
+        if nvalue(child(ac, cbc("ChargeIndicator"))) != "false":
+            yield ac
+
+
+def _price_allowances(doc) -> list:
+    return [ac for ac in elements(doc, cac("AllowanceCharge"))
+            if ac.getparent() is not None and ac.getparent().tag == cac("Price")]
+
+
+@RULES.rule("PEPPOL-EN16931-R046", syntax="ubl")
+def r046_net_price(doc):
+    if doc.root is None:
+        for line in doc.invoice.lines:
+            p = line.price
+            if p is None or p.gross_amount is None or p.gross_amount.value is None:
+                continue
+            net = p.net_amount.value if p.net_amount else None
+            disc = p.discount.value if p.discount else None
+            if net is None or disc is None or net != p.gross_amount.value - disc:
+                yield (p, "net_amount")
+        return
+    for ac in _price_allowances(doc):
+        base = child(ac, cbc("BaseAmount"))
+        if base is None:
+            continue
+        price = child(ac.getparent(), cbc("PriceAmount"))
+        amount = child(ac, cbc("Amount"))
+        try:
+            ok = price is not None and amount is not None and xs_decimal(price) == xs_decimal(base) - xs_decimal(amount)
+        except NotANumber:
+            ok = False
+        if not ok:
+            yield ac
+
+
+# --- payment ----------------------------------------------------------------------
+
+
+@RULES.rule("PEPPOL-EN16931-R061")
+def r061_mandate_reference(doc):
+    if doc.root is None:
+        for pm in doc.invoice.payment_means:
+            if normalize(pm.code) in ("49", "59") and (pm.direct_debit is None or pm.direct_debit.mandate_reference is None):
+                yield pm
+    elif doc.syntax == UBL:
+        for pm in elements(doc, cac("PaymentMeans")):
+            if nvalue(child(pm, cbc("PaymentMeansCode"))) in ("49", "59") and not has_path(pm, cac("PaymentMandate"), cbc("ID")):
+                yield pm
+    else:
+        for pm in elements(doc, ram("SpecifiedTradeSettlementPaymentMeans")):
+            if nvalue(child(pm, ram("TypeCode"))) not in ("49", "59"):
+                continue
+            parent = pm.getparent()
+            if parent is None or not has_path(parent, ram("SpecifiedTradePaymentTerms"), ram("DirectDebitMandateID")):
+                yield pm
+
+
+# --- currency ---------------------------------------------------------------------
+
+_R051_TAGS = tuple(cbc(t) for t in (
+    "Amount", "BaseAmount", "PriceAmount", "TaxableAmount", "LineExtensionAmount", "TaxExclusiveAmount",
+    "TaxInclusiveAmount", "AllowanceTotalAmount", "ChargeTotalAmount", "PrepaidAmount", "PayableRoundingAmount",
+    "PayableAmount",
+))
+
+
+@RULES.rule("PEPPOL-EN16931-R051", syntax="ubl")
+def r051_one_currency(doc):
+    if doc.root is None:
+        yield from _model_r051(doc.invoice)
+        return
+    currencies = {string_value(e) for e in children(doc.root, cbc("DocumentCurrencyCode"))}
+    for el in elements(doc, *_R051_TAGS):
+        if el.get("currencyID") not in currencies:
+            yield el
+    for el in elements(doc, cbc("TaxAmount")):
+        parent = el.getparent()
+        if parent is None:
+            continue
+        if parent.tag == cac("TaxSubtotal") or (parent.tag == cac("TaxTotal") and child(parent, cac("TaxSubtotal")) is not None):
+            if el.get("currencyID") not in currencies:
+                yield el
+
+
+def _model_r051(inv: Invoice):
+    cur = inv.currency_code
+
+    def bad(amount):
+        return amount is not None and amount.value is not None and amount.currency_id is not None and amount.currency_id != cur
+
+    t = inv.totals
+    if t is not None:
+        for name in ("line_extension_amount", "allowance_total_amount", "charge_total_amount", "tax_exclusive_amount",
+                     "tax_inclusive_amount", "prepaid_amount", "rounding_amount", "payable_amount"):
+            if bad(getattr(t, name)):
+                yield (t, name)
+    for ac in _model_acs(inv):
+        for name in ("amount", "base_amount"):
+            if bad(getattr(ac, name)):
+                yield (ac, name)
+    total = inv.vat_total
+    for tt in inv.tax_totals:
+        if tt.breakdown and bad(tt.tax_amount):
+            yield (tt, "tax_amount")
+        for bd in tt.breakdown:
+            for name in ("taxable_amount", "tax_amount"):
+                if bad(getattr(bd, name)):
+                    yield (bd, name)
+    del total
+    for line in inv.lines:
+        if bad(line.net_amount):
+            yield (line, "net_amount")
+        if line.price is not None and bad(line.price.net_amount):
+            yield (line.price, "net_amount")
+
+
+# --- line level -------------------------------------------------------------------
+
+_DATE = re.compile(r"(-?[0-9]{4,})-([0-9]{2})-([0-9]{2})(Z|[+-][0-9]{2}:[0-9]{2})?")
+
+
+def xs_date(value: str) -> date | None:
+    """Read like ``xs:date(.)`` (time zone ignored); None when the value is no date."""
+    m = _DATE.fullmatch(value.strip(" \t\n\r"))
+    if not m:
+        return None
+    try:
+        return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        return None
+
+
+def _period_rule(ubl_tag: str, cii_tag: str, later: bool):
+    def check(doc):
+        if doc.root is None:
+            yield from _model_period(doc.invoice, "start_date" if later else "end_date", later)
+        elif doc.syntax == UBL:
+            yield from _ubl_period(doc, ubl_tag, later)
+        else:
+            yield from _cii_period(doc, cii_tag, later)
+
+    return check
+
+
+def _ubl_period(doc, field_tag: str, later: bool):
+    for r in elements(doc, UBL_INVOICE, UBL_CREDIT_NOTE):
+        head = path(r, cac("InvoicePeriod"), cbc(field_tag))
+        if not head:
+            continue
+        line_tag = cac("InvoiceLine") if r.tag == UBL_INVOICE else cac("CreditNoteLine")
+        limit = xs_date(string_value(head[0]))
+        for el in path(r, line_tag, cac("InvoicePeriod"), cbc(field_tag)):
+            value = xs_date(text_node(el))
+            if value is None or limit is None or (value < limit if later else value > limit):
+                yield el
+
+
+def _cii_period(doc, field_tag: str, later: bool):
+    # the dates are compared as strings (YYYYMMDD), as the official rule does
+    for tx in elements(doc, rsm("SupplyChainTradeTransaction")):
+        head = path(tx, ram("ApplicableHeaderTradeSettlement"), ram("BillingSpecifiedPeriod"), ram(field_tag))
+        if not head:
+            continue
+        limits = [string_value(d) for h in head for d in children(h, udt("DateTimeString"))]
+        for el in path(tx, ram("IncludedSupplyChainTradeLineItem"), ram("SpecifiedLineTradeSettlement"),
+                       ram("BillingSpecifiedPeriod"), ram(field_tag)):
+            values = [string_value(d) for d in children(el, udt("DateTimeString"))]
+            if not any((v >= lim if later else v <= lim) for v in values for lim in limits):
+                yield el
+
+
+def _model_period(inv: Invoice, name: str, later: bool):
+    head = inv.invoice_period
+    limit = getattr(head, name) if head else None
+    if limit is None:
+        return
+    for line in inv.lines:
+        value = getattr(line.period, name) if line.period else None
+        if value is not None and (value < limit if later else value > limit):
+            yield (line.period, name)
+
+
+RULES.add("PEPPOL-EN16931-R110", _period_rule("StartDate", "StartDateTime", True))
+RULES.add("PEPPOL-EN16931-R111", _period_rule("EndDate", "EndDateTime", False))
+
+
+def _sum_round(values: list) -> Decimal:
+    total = sum((xs_decimal(v) for v in values), ZERO)
+    return xpath_round(total * 10 * 10) / HUNDRED
+
+
+def _line_net_ok(stated, quantity, price, base_quantity, allowances: list | None, charges: list | None) -> bool:
+    """The official line net check from the elements (None: element absent). NotANumber propagates."""
+    with decimal_context():
+        net = xs_decimal(stated) if stated is not None else ZERO
+        qty = xs_decimal(quantity) if quantity is not None else ONE
+        prc = xs_decimal(price) if price is not None else ZERO
+        base = ONE
+        if base_quantity is not None:
+            b = xs_decimal(base_quantity)
+            if b != 0:
+                base = b
+        allow = _sum_round(allowances) if allowances is not None else ZERO
+        charge = _sum_round(charges) if charges is not None else ZERO
+        return slack(net, qty * (prc / base) + charge - allow)
+
+
+def _ubl_lines(doc) -> list:
+    return elements(doc, cac("InvoiceLine"), cac("CreditNoteLine"))
+
+
+def _split_acs(acs: list, indicator_of, amount_tag: str) -> tuple[list | None, list | None]:
+    allow = [a for a in acs if indicator_of(a) == "false"]
+    charge = [a for a in acs if indicator_of(a) == "true"]
+    return ([x for a in allow for x in children(a, amount_tag)] if allow else None,
+            [x for a in charge for x in children(a, amount_tag)] if charge else None)
+
+
+@RULES.rule("PEPPOL-EN16931-R120")
+def r120_line_net_amount(doc):
+    if doc.root is None:
+        yield from _model_r120(doc.invoice)
+        return
+    if doc.syntax == UBL:
+        is_invoice = doc.root.tag == UBL_INVOICE
+        qty_tag = cbc("InvoicedQuantity") if is_invoice else cbc("CreditedQuantity")
+        for line in _ubl_lines(doc):
+            price = child(line, cac("Price"))
+            acs = children(line, cac("AllowanceCharge"))
+            allow, charge = _split_acs(acs, lambda a: nvalue(child(a, cbc("ChargeIndicator"))), cbc("Amount"))
+            try:
+                ok = _line_net_ok(child(line, cbc("LineExtensionAmount")), child(line, qty_tag),
+                                  child(price, cbc("PriceAmount")) if price is not None else None,
+                                  child(price, cbc("BaseQuantity")) if price is not None else None,
+                                  allow, charge)
+            except NotANumber:
+                ok = False
+            if not ok:
+                yield line
+    else:
+        for line in elements(doc, ram("IncludedSupplyChainTradeLineItem")):
+            settlement = child(line, ram("SpecifiedLineTradeSettlement"))
+            net_price = _first(path(line, ram("SpecifiedLineTradeAgreement"), ram("NetPriceProductTradePrice")))
+            acs = children(settlement, ram("SpecifiedTradeAllowanceCharge")) if settlement is not None else []
+            allow, charge = _split_acs(
+                acs, lambda a: nvalue(_first(path(a, ram("ChargeIndicator"), udt("Indicator")))), ram("ActualAmount"))
+            stated = _first(path(settlement, ram("SpecifiedTradeSettlementLineMonetarySummation"), ram("LineTotalAmount"))) \
+                if settlement is not None else None
+            try:
+                ok = _line_net_ok(stated, _first(path(line, ram("SpecifiedLineTradeDelivery"), ram("BilledQuantity"))),
+                                  child(net_price, ram("ChargeAmount")) if net_price is not None else None,
+                                  child(net_price, ram("BasisQuantity")) if net_price is not None else None,
+                                  allow, charge)
+            except NotANumber:
+                ok = False
+            if not ok:
+                yield line
+
+
+def _model_r120(inv: Invoice):
+    for line in inv.lines:
+        stated = line.net_amount.value if line.net_amount and line.net_amount.value is not None else ZERO
+        qty = line.quantity if line.quantity is not None else ONE
+        price = line.price.net_amount.value if line.price and line.price.net_amount and line.price.net_amount.value is not None else ZERO
+        base = line.price.base_quantity if line.price and line.price.base_quantity else ONE
+        allow = [ac.amount.value for ac in line.allowances_charges if ac.is_allowance and ac.amount and ac.amount.value is not None]
+        charge = [ac.amount.value for ac in line.allowances_charges if ac.is_charge and ac.amount and ac.amount.value is not None]
+        with decimal_context():
+            a = xpath_round(sum(allow, ZERO) * HUNDRED) / HUNDRED
+            c = xpath_round(sum(charge, ZERO) * HUNDRED) / HUNDRED
+            expected = qty * (price / base) + c - a
+            if not slack(stated, expected):
+                yield (line, "net_amount", {"expected": round2(expected)})
+
+
+@RULES.rule("PEPPOL-EN16931-R121")
+def r121_base_quantity_positive(doc):
+    if doc.root is None:
+        for line in doc.invoice.lines:
+            if line.price is not None and line.price.base_quantity is not None and line.price.base_quantity <= 0:
+                yield (line.price, "base_quantity")
+        return
+    if doc.syntax == UBL:
+        for line in _ubl_lines(doc):
+            bq = _first(path(line, cac("Price"), cbc("BaseQuantity")))
+            if bq is None:
+                continue
+            try:
+                ok = xs_decimal(bq) > 0
+            except NotANumber:
+                ok = False
+            if not ok:
+                yield line
+    else:
+        for price in elements(doc, ram("NetPriceProductTradePrice"), ram("GrossPriceProductTradePrice")):
+            bq = child(price, ram("BasisQuantity"))
+            if bq is None:
+                continue
+            try:
+                ok = xs_decimal(bq) > 0
+            except NotANumber:
+                ok = False
+            if not ok:
+                yield price
+
+
+@RULES.rule("PEPPOL-EN16931-R100")
+def r100_one_line_object(doc):
+    if doc.root is None:
+        return
+    if doc.syntax == UBL:
+        for line in _ubl_lines(doc):
+            if len(children(line, cac("DocumentReference"))) > 1:
+                yield line
+    else:
+        for line in elements(doc, ram("IncludedSupplyChainTradeLineItem")):
+            docs = path(line, ram("SpecifiedLineTradeSettlement"), ram("AdditionalReferencedDocument"))
+            if len(_typed(docs, ram("TypeCode"), "130")) > 1:
+                yield line
+
+
+@RULES.rule("PEPPOL-EN16931-R101")
+def r101_line_object_only(doc):
+    if doc.root is None:
+        return
+    if doc.syntax == UBL:
+        for line in _ubl_lines(doc):
+            refs = children(line, cac("DocumentReference"))
+            if refs and not _typed(refs, cbc("DocumentTypeCode"), "130"):
+                yield line
+    else:
+        for line in elements(doc, ram("IncludedSupplyChainTradeLineItem")):
+            docs = path(line, ram("SpecifiedLineTradeSettlement"), ram("AdditionalReferencedDocument"))
+            if docs and not _typed(docs, ram("TypeCode"), "130"):
+                yield line
+
+
+@RULES.rule("PEPPOL-EN16931-R130")
+def r130_base_quantity_unit(doc):
+    if doc.root is None:
+        for line in doc.invoice.lines:
+            p = line.price
+            if p is None or p.base_quantity_unit is None or line.quantity is None:
+                continue
+            if p.base_quantity_unit != line.unit_code:
+                yield (p, "base_quantity_unit")
+        return
+    if doc.syntax == UBL:
+        is_invoice = doc.root.tag == UBL_INVOICE
+        for bq in elements(doc, cbc("BaseQuantity")):
+            unit = bq.get("unitCode")
+            price = bq.getparent()
+            if unit is None or price is None or price.tag != cac("Price"):
+                continue
+            line = price.getparent()
+            if line is None:
+                continue
+            quantities = children(line, cbc("InvoicedQuantity")) + children(line, cbc("CreditedQuantity"))
+            if not quantities:
+                continue
+            relevant = children(line, cbc("InvoicedQuantity") if is_invoice else cbc("CreditedQuantity"))
+            if not any(q.get("unitCode") == unit for q in relevant):
+                yield bq
+    else:
+        price_tags = (ram("NetPriceProductTradePrice"), ram("GrossPriceProductTradePrice"))
+        for bq in elements(doc, ram("BasisQuantity")):
+            unit = bq.get("unitCode")
+            price = bq.getparent()
+            if unit is None or price is None or price.tag not in price_tags:
+                continue
+            agreement = price.getparent()
+            line = agreement.getparent() if agreement is not None else None
+            billed = path(line, ram("SpecifiedLineTradeDelivery"), ram("BilledQuantity")) if line is not None else []
+            if not any(q.get("unitCode") == unit for q in billed):
+                yield bq
+
+
+# --- empty elements (UBL) ---------------------------------------------------------------
+
+_SPACE = " \t\n\r"
+
+
+@RULES.rule("PEPPOL-EN16931-R008", syntax="ubl")
+def r008_no_empty_elements(doc):
+    if doc.root is None:
+        return
+    for els in index(doc).values():
+        for el in els:
+            if len(el) == 0:
+                if not (el.text or "").strip(_SPACE):
+                    yield el
+            elif not any(isinstance(c.tag, str) for c in el):
+                if not "".join(el.itertext()).strip(_SPACE):
+                    yield el
