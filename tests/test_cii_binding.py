@@ -370,16 +370,26 @@ def test_extract_xml_refuses_non_pdf():
             extract_xml(bad)
 
 
+def _best_time(fn, rounds: int = 5, repeat: int = 20) -> float:
+    """Best mean time of ``fn`` over a few rounds (the least disturbed by other load)."""
+    best = float("inf")
+    for _ in range(rounds):
+        t = time.perf_counter()
+        for _ in range(repeat):
+            fn()
+        best = min(best, (time.perf_counter() - t) / repeat)
+    return best
+
+
+# A regression guard, not a benchmark: reading takes ~0.1-0.6 ms on a quiet machine;
+# the bound leaves room for a busy test runner.
+READ_BOUND = 0.005
+
+
 def test_read_speed():
-    inv = _built_invoice()
-    root = etree.fromstring(write_cii(inv, "en16931"))
-    read_cii(root)
-    n = 200
-    t = time.perf_counter()
-    for _ in range(n):
-        read_cii(root)
-    per_doc = (time.perf_counter() - t) / n
-    assert per_doc < 0.002, f"{per_doc * 1000:.3f} ms per small document"
+    root = etree.fromstring(write_cii(_built_invoice(), "en16931"))
+    per_doc = _best_time(lambda: read_cii(root))
+    assert per_doc < READ_BOUND, f"{per_doc * 1000:.3f} ms per small document"
 
 
 # --------------------------------------------------------------------------- tests on the official corpus
@@ -419,14 +429,13 @@ def test_corpus_documents_validate_in_every_profile(profile):
 def test_corpus_read_speed():
     _need_corpus()
     roots = [load(p).root for p in _cii_files() if p.stat().st_size < 100_000]
-    for r in roots:
-        read_cii(r)
-    t = time.perf_counter()
-    for _ in range(5):
+
+    def read_all():
         for r in roots:
             read_cii(r)
-    per_doc = (time.perf_counter() - t) / (5 * len(roots))
-    assert per_doc < 0.002, f"{per_doc * 1000:.3f} ms per document"
+
+    per_doc = _best_time(read_all, rounds=3, repeat=3) / len(roots)
+    assert per_doc < READ_BOUND, f"{per_doc * 1000:.3f} ms per document"
 
 
 # --------------------------------------------------------------------------- UBL <-> CII

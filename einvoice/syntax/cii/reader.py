@@ -35,6 +35,8 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from pydantic import BaseModel
+
 from ...model.invoice import (
     Address,
     AllowanceCharge,
@@ -73,45 +75,183 @@ _U = "{%s}" % UDT
 _Q = "{%s}" % QDT
 _S = "{%s}" % RSM
 
+# qualified names, computed once
+Q_DateTimeString = _Q + "DateTimeString"
+R_AccountName = _R + "AccountName"
+R_ActualAmount = _R + "ActualAmount"
+R_ActualDeliverySupplyChainEvent = _R + "ActualDeliverySupplyChainEvent"
+R_AdditionalReferencedDocument = _R + "AdditionalReferencedDocument"
+R_AllowanceTotalAmount = _R + "AllowanceTotalAmount"
+R_ApplicableHeaderTradeAgreement = _R + "ApplicableHeaderTradeAgreement"
+R_ApplicableHeaderTradeDelivery = _R + "ApplicableHeaderTradeDelivery"
+R_ApplicableHeaderTradeSettlement = _R + "ApplicableHeaderTradeSettlement"
+R_ApplicableProductCharacteristic = _R + "ApplicableProductCharacteristic"
+R_ApplicableTradeSettlementFinancialCard = _R + "ApplicableTradeSettlementFinancialCard"
+R_ApplicableTradeTax = _R + "ApplicableTradeTax"
+R_AppliedTradeAllowanceCharge = _R + "AppliedTradeAllowanceCharge"
+R_AssociatedDocumentLineDocument = _R + "AssociatedDocumentLineDocument"
+R_AttachmentBinaryObject = _R + "AttachmentBinaryObject"
+R_BICID = _R + "BICID"
+R_BasisAmount = _R + "BasisAmount"
+R_BasisQuantity = _R + "BasisQuantity"
+R_BilledQuantity = _R + "BilledQuantity"
+R_BillingSpecifiedPeriod = _R + "BillingSpecifiedPeriod"
+R_BusinessProcessSpecifiedDocumentContextParameter = _R + "BusinessProcessSpecifiedDocumentContextParameter"
+R_BuyerAssignedID = _R + "BuyerAssignedID"
+R_BuyerOrderReferencedDocument = _R + "BuyerOrderReferencedDocument"
+R_BuyerReference = _R + "BuyerReference"
+R_BuyerTradeParty = _R + "BuyerTradeParty"
+R_CalculatedAmount = _R + "CalculatedAmount"
+R_CalculationPercent = _R + "CalculationPercent"
+R_CardholderName = _R + "CardholderName"
+R_CategoryCode = _R + "CategoryCode"
+R_CategoryTradeTax = _R + "CategoryTradeTax"
+R_ChargeAmount = _R + "ChargeAmount"
+R_ChargeIndicator = _R + "ChargeIndicator"
+R_ChargeTotalAmount = _R + "ChargeTotalAmount"
+R_CityName = _R + "CityName"
+R_ClassCode = _R + "ClassCode"
+R_CompleteNumber = _R + "CompleteNumber"
+R_Content = _R + "Content"
+R_ContractReferencedDocument = _R + "ContractReferencedDocument"
+R_CountryID = _R + "CountryID"
+R_CountrySubDivisionName = _R + "CountrySubDivisionName"
+R_CreditorReferenceID = _R + "CreditorReferenceID"
+R_DefinedTradeContact = _R + "DefinedTradeContact"
+R_DepartmentName = _R + "DepartmentName"
+R_Description = _R + "Description"
+R_DesignatedProductClassification = _R + "DesignatedProductClassification"
+R_DespatchAdviceReferencedDocument = _R + "DespatchAdviceReferencedDocument"
+R_DirectDebitMandateID = _R + "DirectDebitMandateID"
+R_DueDateDateTime = _R + "DueDateDateTime"
+R_DueDateTypeCode = _R + "DueDateTypeCode"
+R_DuePayableAmount = _R + "DuePayableAmount"
+R_EmailURIUniversalCommunication = _R + "EmailURIUniversalCommunication"
+R_EndDateTime = _R + "EndDateTime"
+R_ExemptionReason = _R + "ExemptionReason"
+R_ExemptionReasonCode = _R + "ExemptionReasonCode"
+R_FormattedIssueDateTime = _R + "FormattedIssueDateTime"
+R_GlobalID = _R + "GlobalID"
+R_GrandTotalAmount = _R + "GrandTotalAmount"
+R_GrossPriceProductTradePrice = _R + "GrossPriceProductTradePrice"
+R_GuidelineSpecifiedDocumentContextParameter = _R + "GuidelineSpecifiedDocumentContextParameter"
+R_IBANID = _R + "IBANID"
+R_ID = _R + "ID"
+R_IncludedNote = _R + "IncludedNote"
+R_IncludedSupplyChainTradeLineItem = _R + "IncludedSupplyChainTradeLineItem"
+R_Information = _R + "Information"
+R_InvoiceCurrencyCode = _R + "InvoiceCurrencyCode"
+R_InvoiceReferencedDocument = _R + "InvoiceReferencedDocument"
+R_IssueDateTime = _R + "IssueDateTime"
+R_IssuerAssignedID = _R + "IssuerAssignedID"
+R_LineID = _R + "LineID"
+R_LineOne = _R + "LineOne"
+R_LineThree = _R + "LineThree"
+R_LineTotalAmount = _R + "LineTotalAmount"
+R_LineTwo = _R + "LineTwo"
+R_Name = _R + "Name"
+R_NetPriceProductTradePrice = _R + "NetPriceProductTradePrice"
+R_OccurrenceDateTime = _R + "OccurrenceDateTime"
+R_OriginTradeCountry = _R + "OriginTradeCountry"
+R_PayeePartyCreditorFinancialAccount = _R + "PayeePartyCreditorFinancialAccount"
+R_PayeeSpecifiedCreditorFinancialInstitution = _R + "PayeeSpecifiedCreditorFinancialInstitution"
+R_PayeeTradeParty = _R + "PayeeTradeParty"
+R_PayerPartyDebtorFinancialAccount = _R + "PayerPartyDebtorFinancialAccount"
+R_PaymentReference = _R + "PaymentReference"
+R_PersonName = _R + "PersonName"
+R_PostalTradeAddress = _R + "PostalTradeAddress"
+R_PostcodeCode = _R + "PostcodeCode"
+R_ProprietaryID = _R + "ProprietaryID"
+R_RateApplicablePercent = _R + "RateApplicablePercent"
+R_Reason = _R + "Reason"
+R_ReasonCode = _R + "ReasonCode"
+R_ReceivableSpecifiedTradeAccountingAccount = _R + "ReceivableSpecifiedTradeAccountingAccount"
+R_ReceivingAdviceReferencedDocument = _R + "ReceivingAdviceReferencedDocument"
+R_ReferenceTypeCode = _R + "ReferenceTypeCode"
+R_RoundingAmount = _R + "RoundingAmount"
+R_SellerAssignedID = _R + "SellerAssignedID"
+R_SellerOrderReferencedDocument = _R + "SellerOrderReferencedDocument"
+R_SellerTaxRepresentativeTradeParty = _R + "SellerTaxRepresentativeTradeParty"
+R_SellerTradeParty = _R + "SellerTradeParty"
+R_ShipToTradeParty = _R + "ShipToTradeParty"
+R_SpecifiedLegalOrganization = _R + "SpecifiedLegalOrganization"
+R_SpecifiedLineTradeAgreement = _R + "SpecifiedLineTradeAgreement"
+R_SpecifiedLineTradeDelivery = _R + "SpecifiedLineTradeDelivery"
+R_SpecifiedLineTradeSettlement = _R + "SpecifiedLineTradeSettlement"
+R_SpecifiedProcuringProject = _R + "SpecifiedProcuringProject"
+R_SpecifiedTaxRegistration = _R + "SpecifiedTaxRegistration"
+R_SpecifiedTradeAllowanceCharge = _R + "SpecifiedTradeAllowanceCharge"
+R_SpecifiedTradePaymentTerms = _R + "SpecifiedTradePaymentTerms"
+R_SpecifiedTradeProduct = _R + "SpecifiedTradeProduct"
+R_SpecifiedTradeSettlementHeaderMonetarySummation = _R + "SpecifiedTradeSettlementHeaderMonetarySummation"
+R_SpecifiedTradeSettlementLineMonetarySummation = _R + "SpecifiedTradeSettlementLineMonetarySummation"
+R_SpecifiedTradeSettlementPaymentMeans = _R + "SpecifiedTradeSettlementPaymentMeans"
+R_StartDateTime = _R + "StartDateTime"
+R_SubjectCode = _R + "SubjectCode"
+R_TaxBasisTotalAmount = _R + "TaxBasisTotalAmount"
+R_TaxCurrencyCode = _R + "TaxCurrencyCode"
+R_TaxPointDate = _R + "TaxPointDate"
+R_TaxTotalAmount = _R + "TaxTotalAmount"
+R_TelephoneUniversalCommunication = _R + "TelephoneUniversalCommunication"
+R_TotalPrepaidAmount = _R + "TotalPrepaidAmount"
+R_TradingBusinessName = _R + "TradingBusinessName"
+R_TypeCode = _R + "TypeCode"
+R_URIID = _R + "URIID"
+R_URIUniversalCommunication = _R + "URIUniversalCommunication"
+R_Value = _R + "Value"
+S_ExchangedDocument = _S + "ExchangedDocument"
+S_ExchangedDocumentContext = _S + "ExchangedDocumentContext"
+S_SupplyChainTradeTransaction = _S + "SupplyChainTradeTransaction"
+U_DateString = _U + "DateString"
+U_DateTimeString = _U + "DateTimeString"
+U_Indicator = _U + "Indicator"
+
 CREDIT_NOTE_TYPE_CODES = frozenset({"381", "396", "81", "83", "532"})
 
 
 # --------------------------------------------------------------------------- fast construction
-# pydantic's model_construct costs ~30 us an object; a reader builds a hundred
-# or more, so objects are made directly (same state model_construct leaves).
-_FIELD_CACHE: dict[type, tuple[dict[str, Any], tuple[str, ...]]] = {}
+# pydantic's model_construct costs tens of microseconds an object; a reader
+# builds a hundred or more, so objects are made directly, leaving the state
+# model_construct + set_source would leave (through BaseModel's slot descriptors).
+_SLOTS = BaseModel.__dict__
+_set_dict = _SLOTS["__dict__"].__set__
+_set_fields = _SLOTS["__pydantic_fields_set__"].__set__
+_set_extra = _SLOTS["__pydantic_extra__"].__set__
+_set_private = _SLOTS["__pydantic_private__"].__set__
+_new = object.__new__
+_TEMPLATES: dict[type, tuple[dict[str, Any], tuple[str, ...]]] = {}
 
 
-def _fields_of(cls):
-    info = _FIELD_CACHE.get(cls)
-    if info is None:
-        plain: dict[str, Any] = {}
-        lists: list[str] = []
-        for name, f in cls.model_fields.items():
-            if f.default_factory is not None:
-                lists.append(name)
-            else:
-                plain[name] = f.default
-        info = (plain, tuple(lists))
-        _FIELD_CACHE[cls] = info
+def _template(cls):
+    plain: dict[str, Any] = {}
+    lists: list[str] = []
+    for name, f in cls.model_fields.items():
+        if f.default_factory is not None:
+            lists.append(name)
+            plain[name] = None
+        else:
+            plain[name] = f.default
+    info = _TEMPLATES[cls] = (plain, tuple(lists))
     return info
-
-
-_setattr = object.__setattr__
 
 
 def make(cls, el: Any, values: dict[str, Any], els: dict[str, Any] | None = None):
     """A model object with ``values`` set (unvalidated, like model_construct) and its source elements."""
-    plain, lists = _fields_of(cls)
-    d = dict(plain)
+    plain, lists = _TEMPLATES.get(cls) or _template(cls)
+    d = plain.copy()
     for name in lists:
         d[name] = []
     d.update(values)
-    obj = object.__new__(cls)
-    _setattr(obj, "__dict__", d)
-    _setattr(obj, "__pydantic_fields_set__", set(values))
-    _setattr(obj, "__pydantic_extra__", None)
-    _setattr(obj, "__pydantic_private__", {"_el": el, "_els": {k: v for k, v in els.items() if v is not None} if els else {}})
+    obj = _new(cls)
+    _set_dict(obj, d)
+    _set_fields(obj, set(values))
+    _set_extra(obj, None)
+    if els:
+        if None in els.values():
+            els = {k: v for k, v in els.items() if v is not None}
+    else:
+        els = {}
+    _set_private(obj, {"_el": el, "_els": els})
     return obj
 
 
@@ -164,7 +304,7 @@ def date_of(container: Any) -> tuple[date | None, Any]:
         return None, None
     for c in container:
         tag = c.tag
-        if tag in (_U + "DateTimeString", _U + "DateString", _Q + "DateTimeString"):
+        if tag in (U_DateTimeString, U_DateString, Q_DateTimeString):
             fmt = c.get("format")
             if fmt is None or fmt.strip() == "102":
                 return parse_102(c.text), c
@@ -211,9 +351,9 @@ def read_period(el: Any) -> Period:
     e: dict[str, Any] = {}
     for c in el:
         tag = c.tag
-        if tag == _R + "StartDateTime":
+        if tag == R_StartDateTime:
             v["start_date"], e["start_date"] = date_of(c)
-        elif tag == _R + "EndDateTime":
+        elif tag == R_EndDateTime:
             v["end_date"], e["end_date"] = date_of(c)
     return make(Period, el, v, e)
 
@@ -223,19 +363,19 @@ def read_address(el: Any) -> Address:
     e: dict[str, Any] = {}
     for c in el:
         tag = c.tag
-        if tag == _R + "PostcodeCode":
+        if tag == R_PostcodeCode:
             k = "postal_code"
-        elif tag == _R + "LineOne":
+        elif tag == R_LineOne:
             k = "line1"
-        elif tag == _R + "LineTwo":
+        elif tag == R_LineTwo:
             k = "line2"
-        elif tag == _R + "LineThree":
+        elif tag == R_LineThree:
             k = "line3"
-        elif tag == _R + "CityName":
+        elif tag == R_CityName:
             k = "city"
-        elif tag == _R + "CountryID":
+        elif tag == R_CountryID:
             k = "country_code"
-        elif tag == _R + "CountrySubDivisionName":
+        elif tag == R_CountrySubDivisionName:
             k = "subdivision"
         else:
             continue
@@ -250,19 +390,19 @@ def read_contact(el: Any) -> Contact:
     e: dict[str, Any] = {}
     for c in el:
         tag = c.tag
-        if tag == _R + "PersonName":
+        if tag == R_PersonName:
             v["name"] = text(c)
             e["name"] = c
-        elif tag == _R + "DepartmentName":
+        elif tag == R_DepartmentName:
             if "name" not in v:
                 v["name"] = text(c)
                 e["name"] = c
-        elif tag == _R + "TelephoneUniversalCommunication":
-            n = _first(c, _R + "CompleteNumber")
+        elif tag == R_TelephoneUniversalCommunication:
+            n = _first(c, R_CompleteNumber)
             v["telephone"] = text(n)
             e["telephone"] = n if n is not None else c
-        elif tag == _R + "EmailURIUniversalCommunication":
-            n = _first(c, _R + "URIID")
+        elif tag == R_EmailURIUniversalCommunication:
+            n = _first(c, R_URIID)
             v["email"] = text(n)
             e["email"] = n if n is not None else c
     return make(Contact, el, v, e)
@@ -274,19 +414,19 @@ def read_tax_category(el: Any) -> TaxCategory:
     e: dict[str, Any] = {}
     for c in el:
         tag = c.tag
-        if tag == _R + "CategoryCode":
+        if tag == R_CategoryCode:
             v["code"] = text(c)
             e["code"] = c
-        elif tag == _R + "RateApplicablePercent":
+        elif tag == R_RateApplicablePercent:
             v["rate"] = dec(c)
             e["rate"] = c
-        elif tag == _R + "ExemptionReason":
+        elif tag == R_ExemptionReason:
             v["exemption_reason"] = text(c)
             e["exemption_reason"] = c
-        elif tag == _R + "ExemptionReasonCode":
+        elif tag == R_ExemptionReasonCode:
             v["exemption_reason_code"] = text(c)
             e["exemption_reason_code"] = c
-        elif tag == _R + "TypeCode":
+        elif tag == R_TypeCode:
             v["tax_scheme_id"] = text(c)
             e["tax_scheme_id"] = c
     return make(TaxCategory, el, v, e)
@@ -299,36 +439,36 @@ def read_party(el: Any) -> Party:
     regs: list[TaxRegistration] = []
     for c in el:
         tag = c.tag
-        if tag == _R + "ID" or tag == _R + "GlobalID":
+        if tag == R_ID or tag == R_GlobalID:
             ids.append(ident(c))
-        elif tag == _R + "Name":
+        elif tag == R_Name:
             v["name"] = text(c)
             e["name"] = c
-        elif tag == _R + "Description":
+        elif tag == R_Description:
             v["additional_legal_info"] = text(c)
             e["additional_legal_info"] = c
-        elif tag == _R + "SpecifiedLegalOrganization":
+        elif tag == R_SpecifiedLegalOrganization:
             for g in c:
-                if g.tag == _R + "ID":
+                if g.tag == R_ID:
                     v["legal_registration_id"] = ident(g)
                     e["legal_registration_id"] = g
-                elif g.tag == _R + "TradingBusinessName":
+                elif g.tag == R_TradingBusinessName:
                     v["trading_name"] = text(g)
                     e["trading_name"] = g
-        elif tag == _R + "DefinedTradeContact":
+        elif tag == R_DefinedTradeContact:
             if "contact" not in v:
                 v["contact"] = read_contact(c)
                 e["contact"] = c
-        elif tag == _R + "PostalTradeAddress":
+        elif tag == R_PostalTradeAddress:
             v["address"] = read_address(c)
             e["address"] = c
-        elif tag == _R + "URIUniversalCommunication":
-            u = _first(c, _R + "URIID")
+        elif tag == R_URIUniversalCommunication:
+            u = _first(c, R_URIID)
             if u is not None:
                 v["electronic_address"] = ident(u)
             e["electronic_address"] = u if u is not None else c
-        elif tag == _R + "SpecifiedTaxRegistration":
-            i = _first(c, _R + "ID")
+        elif tag == R_SpecifiedTaxRegistration:
+            i = _first(c, R_ID)
             regs.append(make(TaxRegistration, c,
                              {"company_id": text(i), "tax_scheme_id": i.get("schemeID") if i is not None else None},
                              {"company_id": i, "tax_scheme_id": i}))
@@ -344,36 +484,36 @@ def read_allowance_charge(el: Any) -> AllowanceCharge:
     e: dict[str, Any] = {}
     for c in el:
         tag = c.tag
-        if tag == _R + "ChargeIndicator":
-            ind = _first(c, _U + "Indicator")
+        if tag == R_ChargeIndicator:
+            ind = _first(c, U_Indicator)
             raw = text(ind) if ind is not None else None
             v["charge_indicator_raw"] = raw
             v["charge_indicator"] = indicator(raw)
             e["charge_indicator"] = e["charge_indicator_raw"] = ind if ind is not None else c
-        elif tag == _R + "CalculationPercent":
+        elif tag == R_CalculationPercent:
             v["percentage"] = dec(c)
             e["percentage"] = c
-        elif tag == _R + "BasisAmount":
+        elif tag == R_BasisAmount:
             v["base_amount"] = amount(c)
             e["base_amount"] = c
-        elif tag == _R + "ActualAmount":
+        elif tag == R_ActualAmount:
             if "amount" not in v:
                 v["amount"] = amount(c)
                 e["amount"] = c
-        elif tag == _R + "ReasonCode":
+        elif tag == R_ReasonCode:
             v["reason_code"] = text(c)
             e["reason_code"] = c
-        elif tag == _R + "Reason":
+        elif tag == R_Reason:
             v["reason"] = text(c)
             e["reason"] = c
-        elif tag == _R + "CategoryTradeTax":
+        elif tag == R_CategoryTradeTax:
             v["tax_category"] = read_tax_category(c)
             e["tax_category"] = c
     return make(AllowanceCharge, el, v, e)
 
 
 def _ref_id(el: Any) -> tuple[str | None, Any]:
-    i = _first(el, _R + "IssuerAssignedID")
+    i = _first(el, R_IssuerAssignedID)
     return text(i), (i if i is not None else el)
 
 
@@ -384,22 +524,22 @@ def read_supporting_document(el: Any) -> SupportingDocument:
     ref_type = None
     for c in el:
         tag = c.tag
-        if tag == _R + "IssuerAssignedID":
+        if tag == R_IssuerAssignedID:
             v["id"] = ident(c, "schemeID")
             e["id"] = c
-        elif tag == _R + "URIID":
+        elif tag == R_URIID:
             v["external_uri"] = text(c)
             e["external_uri"] = c
-        elif tag == _R + "TypeCode":
+        elif tag == R_TypeCode:
             v["type_code"] = text(c)
             e["type_code"] = c
-        elif tag == _R + "Name":
+        elif tag == R_Name:
             v["description"] = text(c)
             e["description"] = c
-        elif tag == _R + "AttachmentBinaryObject":
+        elif tag == R_AttachmentBinaryObject:
             v["attachment"] = read_attachment(c)
             e["attachment"] = c
-        elif tag == _R + "ReferenceTypeCode":
+        elif tag == R_ReferenceTypeCode:
             ref_type = c
     if ref_type is not None and (v.get("type_code") or "").strip() == "130":
         i = v.get("id")
@@ -434,36 +574,36 @@ def read_product(el: Any) -> Item:
     attrs: list[ItemAttribute] = []
     for c in el:
         tag = c.tag
-        if tag == _R + "GlobalID":
+        if tag == R_GlobalID:
             if "standard_id" not in v:
                 v["standard_id"] = ident(c)
                 e["standard_id"] = c
-        elif tag == _R + "SellerAssignedID":
+        elif tag == R_SellerAssignedID:
             v["sellers_id"] = text(c)
             e["sellers_id"] = c
-        elif tag == _R + "BuyerAssignedID":
+        elif tag == R_BuyerAssignedID:
             v["buyers_id"] = text(c)
             e["buyers_id"] = c
-        elif tag == _R + "Name":
+        elif tag == R_Name:
             v["name"] = text(c)
             e["name"] = c
-        elif tag == _R + "Description":
+        elif tag == R_Description:
             v["description"] = text(c)
             e["description"] = c
-        elif tag == _R + "ApplicableProductCharacteristic":
-            d = _first(c, _R + "Description")
-            val = _first(c, _R + "Value")
+        elif tag == R_ApplicableProductCharacteristic:
+            d = _first(c, R_Description)
+            val = _first(c, R_Value)
             attrs.append(make(ItemAttribute, c, {"name": text(d), "value": text(val)}, {"name": d, "value": val}))
-        elif tag == _R + "DesignatedProductClassification":
-            cc = _first(c, _R + "ClassCode")
+        elif tag == R_DesignatedProductClassification:
+            cc = _first(c, R_ClassCode)
             if cc is not None:
                 classes.append(make(Classification, cc, {"code": text(cc), "list_id": cc.get("listID"),
                                                          "list_version_id": cc.get("listVersionID")},
                                     {"code": cc, "list_id": cc, "list_version_id": cc}))
             else:
                 classes.append(make(Classification, c, {}))
-        elif tag == _R + "OriginTradeCountry":
-            i = _first(c, _R + "ID")
+        elif tag == R_OriginTradeCountry:
+            i = _first(c, R_ID)
             v["origin_country"] = text(i)
             e["origin_country"] = i if i is not None else c
     if classes:
@@ -485,87 +625,87 @@ def read_line(el: Any) -> InvoiceLine:
     acs: list[AllowanceCharge] = []
     for c in el:
         tag = c.tag
-        if tag == _R + "AssociatedDocumentLineDocument":
+        if tag == R_AssociatedDocumentLineDocument:
             for g in c:
-                if g.tag == _R + "LineID":
+                if g.tag == R_LineID:
                     v["id"] = text(g)
                     e["id"] = g
-                elif g.tag == _R + "IncludedNote" and "note" not in v:
-                    n = _first(g, _R + "Content")
+                elif g.tag == R_IncludedNote and "note" not in v:
+                    n = _first(g, R_Content)
                     v["note"] = text(n)
                     e["note"] = n if n is not None else g
-        elif tag == _R + "SpecifiedTradeProduct":
+        elif tag == R_SpecifiedTradeProduct:
             item = read_product(c)
             e["item"] = c
-        elif tag == _R + "SpecifiedLineTradeAgreement":
+        elif tag == R_SpecifiedLineTradeAgreement:
             for g in c:
                 gt = g.tag
-                if gt == _R + "BuyerOrderReferencedDocument":
-                    lid = _first(g, _R + "LineID")
+                if gt == R_BuyerOrderReferencedDocument:
+                    lid = _first(g, R_LineID)
                     v["order_line_reference"] = text(lid)
                     e["order_line_reference"] = lid if lid is not None else g
-                elif gt == _R + "GrossPriceProductTradePrice":
+                elif gt == R_GrossPriceProductTradePrice:
                     if price_el is None:
                         price_el = g
                     for p in g:
-                        if p.tag == _R + "ChargeAmount":
+                        if p.tag == R_ChargeAmount:
                             pv["gross_amount"] = amount(p)
                             pe["gross_amount"] = p
-                        elif p.tag == _R + "BasisQuantity":
+                        elif p.tag == R_BasisQuantity:
                             if "base_quantity" not in pv:
                                 pv["base_quantity"] = dec(p)
                                 pv["base_quantity_unit"] = p.get("unitCode")
                                 pe["base_quantity"] = pe["base_quantity_unit"] = p
-                        elif p.tag == _R + "AppliedTradeAllowanceCharge" and "discount" not in pv:
-                            a = _first(p, _R + "ActualAmount")
+                        elif p.tag == R_AppliedTradeAllowanceCharge and "discount" not in pv:
+                            a = _first(p, R_ActualAmount)
                             if a is not None:
                                 pv["discount"] = amount(a)
                                 pe["discount"] = a
-                elif gt == _R + "NetPriceProductTradePrice":
+                elif gt == R_NetPriceProductTradePrice:
                     price_el = g
                     for p in g:
-                        if p.tag == _R + "ChargeAmount":
+                        if p.tag == R_ChargeAmount:
                             pv["net_amount"] = amount(p)
                             pe["net_amount"] = p
-                        elif p.tag == _R + "BasisQuantity":
+                        elif p.tag == R_BasisQuantity:
                             # the net price's base quantity wins over the gross price's
                             pv["base_quantity"] = dec(p)
                             pv["base_quantity_unit"] = p.get("unitCode")
                             pe["base_quantity"] = pe["base_quantity_unit"] = p
-        elif tag == _R + "SpecifiedLineTradeDelivery":
-            q = _first(c, _R + "BilledQuantity")
+        elif tag == R_SpecifiedLineTradeDelivery:
+            q = _first(c, R_BilledQuantity)
             if q is not None:
                 v["quantity"] = dec(q)
                 v["unit_code"] = q.get("unitCode")
                 e["quantity"] = e["unit_code"] = q
-        elif tag == _R + "SpecifiedLineTradeSettlement":
+        elif tag == R_SpecifiedLineTradeSettlement:
             for g in c:
                 gt = g.tag
-                if gt == _R + "ApplicableTradeTax":
+                if gt == R_ApplicableTradeTax:
                     if tax is None:
                         tax = read_tax_category(g)
                         tax_el = g
-                elif gt == _R + "BillingSpecifiedPeriod":
+                elif gt == R_BillingSpecifiedPeriod:
                     v["period"] = read_period(g)
                     e["period"] = g
-                elif gt == _R + "SpecifiedTradeAllowanceCharge":
+                elif gt == R_SpecifiedTradeAllowanceCharge:
                     acs.append(read_allowance_charge(g))
-                elif gt == _R + "SpecifiedTradeSettlementLineMonetarySummation":
-                    a = _first(g, _R + "LineTotalAmount")
+                elif gt == R_SpecifiedTradeSettlementLineMonetarySummation:
+                    a = _first(g, R_LineTotalAmount)
                     v["net_amount"] = amount(a)
                     e["net_amount"] = a if a is not None else g
-                elif gt == _R + "AdditionalReferencedDocument":
-                    tc = _first(g, _R + "TypeCode")
+                elif gt == R_AdditionalReferencedDocument:
+                    tc = _first(g, R_TypeCode)
                     if tc is not None and (tc.text or "").strip() == "130" and "object_id" not in v:
-                        i = _first(g, _R + "IssuerAssignedID")
-                        rtc = _first(g, _R + "ReferenceTypeCode")
+                        i = _first(g, R_IssuerAssignedID)
+                        rtc = _first(g, R_ReferenceTypeCode)
                         v["object_id"] = make(Identifier, i if i is not None else g,
                                               {"value": text(i), "scheme_id": text(rtc)},
                                               {"value": i, "scheme_id": rtc})
                         e["object_id"] = i if i is not None else g
-                elif gt == _R + "ReceivableSpecifiedTradeAccountingAccount":
+                elif gt == R_ReceivableSpecifiedTradeAccountingAccount:
                     if "buyer_accounting_reference" not in v:
-                        i = _first(g, _R + "ID")
+                        i = _first(g, R_ID)
                         v["buyer_accounting_reference"] = text(i)
                         e["buyer_accounting_reference"] = i if i is not None else g
     if tax is not None:
@@ -593,51 +733,51 @@ def read_cii(root: Any) -> Invoice:
     lines: list[InvoiceLine] = []
     for c in root:
         tag = c.tag
-        if tag == _S + "ExchangedDocumentContext":
+        if tag == S_ExchangedDocumentContext:
             for g in c:
-                if g.tag == _R + "GuidelineSpecifiedDocumentContextParameter":
+                if g.tag == R_GuidelineSpecifiedDocumentContextParameter:
                     if "customization_id" not in v:
-                        i = _first(g, _R + "ID")
+                        i = _first(g, R_ID)
                         v["customization_id"] = text(i)
                         e["customization_id"] = i if i is not None else g
-                elif g.tag == _R + "BusinessProcessSpecifiedDocumentContextParameter":
+                elif g.tag == R_BusinessProcessSpecifiedDocumentContextParameter:
                     if "profile_id" not in v:
-                        i = _first(g, _R + "ID")
+                        i = _first(g, R_ID)
                         v["profile_id"] = text(i)
                         e["profile_id"] = i if i is not None else g
-        elif tag == _S + "ExchangedDocument":
+        elif tag == S_ExchangedDocument:
             for g in c:
                 gt = g.tag
-                if gt == _R + "ID":
+                if gt == R_ID:
                     v["number"] = text(g)
                     e["number"] = g
-                elif gt == _R + "TypeCode":
+                elif gt == R_TypeCode:
                     v["type_code"] = text(g)
                     e["type_code"] = g
-                elif gt == _R + "IssueDateTime":
+                elif gt == R_IssueDateTime:
                     v["issue_date"], e["issue_date"] = date_of(g)
-                elif gt == _R + "IncludedNote":
+                elif gt == R_IncludedNote:
                     nv: dict[str, Any] = {}
                     ne: dict[str, Any] = {}
                     for n in g:
-                        if n.tag == _R + "Content":
+                        if n.tag == R_Content:
                             if "text" not in nv:
                                 nv["text"] = text(n)
                                 ne["text"] = n
-                        elif n.tag == _R + "SubjectCode":
+                        elif n.tag == R_SubjectCode:
                             nv["subject_code"] = text(n)
                             ne["subject_code"] = n
                     notes.append(make(Note, g, nv, ne))
-        elif tag == _S + "SupplyChainTradeTransaction":
+        elif tag == S_SupplyChainTradeTransaction:
             for g in c:
                 gt = g.tag
-                if gt == _R + "IncludedSupplyChainTradeLineItem":
+                if gt == R_IncludedSupplyChainTradeLineItem:
                     lines.append(read_line(g))
-                elif gt == _R + "ApplicableHeaderTradeAgreement":
+                elif gt == R_ApplicableHeaderTradeAgreement:
                     _read_agreement(g, v, e)
-                elif gt == _R + "ApplicableHeaderTradeDelivery":
+                elif gt == R_ApplicableHeaderTradeDelivery:
                     _read_delivery(g, v, e)
-                elif gt == _R + "ApplicableHeaderTradeSettlement":
+                elif gt == R_ApplicableHeaderTradeSettlement:
                     _read_settlement(g, v, e)
     tc = v.get("type_code")
     if tc is not None and tc.strip() in CREDIT_NOTE_TYPE_CODES:
@@ -653,25 +793,25 @@ def _read_agreement(el: Any, v: dict, e: dict) -> None:
     docs: list[SupportingDocument] = []
     for c in el:
         tag = c.tag
-        if tag == _R + "BuyerReference":
+        if tag == R_BuyerReference:
             v["buyer_reference"] = text(c)
             e["buyer_reference"] = c
-        elif tag == _R + "SellerTradeParty":
+        elif tag == R_SellerTradeParty:
             v["seller"] = read_party(c)
             e["seller"] = c
-        elif tag == _R + "BuyerTradeParty":
+        elif tag == R_BuyerTradeParty:
             v["buyer"] = read_party(c)
             e["buyer"] = c
-        elif tag == _R + "SellerTaxRepresentativeTradeParty":
+        elif tag == R_SellerTaxRepresentativeTradeParty:
             v["tax_representative"] = read_party(c)
             e["tax_representative"] = c
-        elif tag == _R + "SellerOrderReferencedDocument":
+        elif tag == R_SellerOrderReferencedDocument:
             v["sales_order_reference"], e["sales_order_reference"] = _ref_id(c)
-        elif tag == _R + "BuyerOrderReferencedDocument":
+        elif tag == R_BuyerOrderReferencedDocument:
             v["purchase_order_reference"], e["purchase_order_reference"] = _ref_id(c)
-        elif tag == _R + "ContractReferencedDocument":
+        elif tag == R_ContractReferencedDocument:
             v["contract_reference"], e["contract_reference"] = _ref_id(c)
-        elif tag == _R + "AdditionalReferencedDocument":
+        elif tag == R_AdditionalReferencedDocument:
             doc = read_supporting_document(c)
             docs.append(doc)
             code = (doc.type_code or "").strip()
@@ -681,8 +821,8 @@ def _read_agreement(el: Any, v: dict, e: dict) -> None:
             elif code == "50" and "tender_reference" not in v:
                 v["tender_reference"] = doc.id.value if doc.id is not None else None
                 e["tender_reference"] = doc._els.get("id", c)
-        elif tag == _R + "SpecifiedProcuringProject":
-            i = _first(c, _R + "ID")
+        elif tag == R_SpecifiedProcuringProject:
+            i = _first(c, R_ID)
             v["project_reference"] = text(i)
             e["project_reference"] = i if i is not None else c
     if docs:
@@ -694,26 +834,26 @@ def _read_delivery(el: Any, v: dict, e: dict) -> None:
     de: dict[str, Any] = {}
     for c in el:
         tag = c.tag
-        if tag == _R + "ShipToTradeParty":
+        if tag == R_ShipToTradeParty:
             for g in c:
                 gt = g.tag
-                if gt == _R + "ID" or gt == _R + "GlobalID":
+                if gt == R_ID or gt == R_GlobalID:
                     if "location_id" not in dv:
                         dv["location_id"] = ident(g)
                         de["location_id"] = g
-                elif gt == _R + "Name":
+                elif gt == R_Name:
                     dv["party_name"] = text(g)
                     de["party_name"] = g
-                elif gt == _R + "PostalTradeAddress":
+                elif gt == R_PostalTradeAddress:
                     dv["address"] = read_address(g)
                     de["address"] = g
-        elif tag == _R + "ActualDeliverySupplyChainEvent":
-            o = _first(c, _R + "OccurrenceDateTime")
+        elif tag == R_ActualDeliverySupplyChainEvent:
+            o = _first(c, R_OccurrenceDateTime)
             d, de["actual_date"] = date_of(o) if o is not None else (None, c)
             dv["actual_date"] = d
-        elif tag == _R + "DespatchAdviceReferencedDocument":
+        elif tag == R_DespatchAdviceReferencedDocument:
             v["despatch_advice_reference"], e["despatch_advice_reference"] = _ref_id(c)
-        elif tag == _R + "ReceivingAdviceReferencedDocument":
+        elif tag == R_ReceivingAdviceReferencedDocument:
             v["receiving_advice_reference"], e["receiving_advice_reference"] = _ref_id(c)
     if de:
         v["delivery"] = make(Delivery, el, dv, de)
@@ -721,14 +861,14 @@ def _read_delivery(el: Any, v: dict, e: dict) -> None:
 
 
 _SUMMATION = {
-    _R + "LineTotalAmount": "line_extension_amount",
-    _R + "ChargeTotalAmount": "charge_total_amount",
-    _R + "AllowanceTotalAmount": "allowance_total_amount",
-    _R + "TaxBasisTotalAmount": "tax_exclusive_amount",
-    _R + "RoundingAmount": "rounding_amount",
-    _R + "GrandTotalAmount": "tax_inclusive_amount",
-    _R + "TotalPrepaidAmount": "prepaid_amount",
-    _R + "DuePayableAmount": "payable_amount",
+    R_LineTotalAmount: "line_extension_amount",
+    R_ChargeTotalAmount: "charge_total_amount",
+    R_AllowanceTotalAmount: "allowance_total_amount",
+    R_TaxBasisTotalAmount: "tax_exclusive_amount",
+    R_RoundingAmount: "rounding_amount",
+    R_GrandTotalAmount: "tax_inclusive_amount",
+    R_TotalPrepaidAmount: "prepaid_amount",
+    R_DuePayableAmount: "payable_amount",
 }
 
 
@@ -742,64 +882,64 @@ def _read_settlement(el: Any, v: dict, e: dict) -> None:
     payment_ref_el = creditor_ref_el = mandate_el = None
     for c in el:
         tag = c.tag
-        if tag == _R + "CreditorReferenceID":
+        if tag == R_CreditorReferenceID:
             creditor_ref, creditor_ref_el = text(c), c
-        elif tag == _R + "PaymentReference":
+        elif tag == R_PaymentReference:
             payment_ref, payment_ref_el = text(c), c
-        elif tag == _R + "TaxCurrencyCode":
+        elif tag == R_TaxCurrencyCode:
             v["tax_currency_code"] = text(c)
             e["tax_currency_code"] = c
-        elif tag == _R + "InvoiceCurrencyCode":
+        elif tag == R_InvoiceCurrencyCode:
             v["currency_code"] = text(c)
             e["currency_code"] = c
-        elif tag == _R + "PayeeTradeParty":
+        elif tag == R_PayeeTradeParty:
             v["payee"] = read_party(c)
             e["payee"] = c
-        elif tag == _R + "SpecifiedTradeSettlementPaymentMeans":
+        elif tag == R_SpecifiedTradeSettlementPaymentMeans:
             means_els.append(c)
-        elif tag == _R + "ApplicableTradeTax":
+        elif tag == R_ApplicableTradeTax:
             bv: dict[str, Any] = {"category": read_tax_category(c)}
             be: dict[str, Any] = {"category": c}
             for g in c:
                 gt = g.tag
-                if gt == _R + "CalculatedAmount":
+                if gt == R_CalculatedAmount:
                     bv["tax_amount"] = amount(g)
                     be["tax_amount"] = g
-                elif gt == _R + "BasisAmount":
+                elif gt == R_BasisAmount:
                     bv["taxable_amount"] = amount(g)
                     be["taxable_amount"] = g
-                elif gt == _R + "TaxPointDate":
+                elif gt == R_TaxPointDate:
                     if "tax_point_date" not in e:
                         v["tax_point_date"], e["tax_point_date"] = date_of(g)
-                elif gt == _R + "DueDateTypeCode":
+                elif gt == R_DueDateTypeCode:
                     if "tax_point_date_code" not in e:
                         v["tax_point_date_code"] = text(g)
                         e["tax_point_date_code"] = g
             breakdown.append(make(VatBreakdown, c, bv, be))
-        elif tag == _R + "BillingSpecifiedPeriod":
+        elif tag == R_BillingSpecifiedPeriod:
             v["invoice_period"] = read_period(c)
             e["invoice_period"] = c
-        elif tag == _R + "SpecifiedTradeAllowanceCharge":
+        elif tag == R_SpecifiedTradeAllowanceCharge:
             acs.append(read_allowance_charge(c))
-        elif tag == _R + "SpecifiedTradePaymentTerms":
+        elif tag == R_SpecifiedTradePaymentTerms:
             for g in c:
                 gt = g.tag
-                if gt == _R + "Description":
+                if gt == R_Description:
                     if "payment_terms" not in v:
                         v["payment_terms"] = text(g)
                         e["payment_terms"] = g
-                elif gt == _R + "DueDateDateTime":
+                elif gt == R_DueDateDateTime:
                     if "due_date" not in e:
                         v["due_date"], e["due_date"] = date_of(g)
-                elif gt == _R + "DirectDebitMandateID":
+                elif gt == R_DirectDebitMandateID:
                     if mandate_el is None:
                         mandate, mandate_el = text(g), g
-        elif tag == _R + "SpecifiedTradeSettlementHeaderMonetarySummation":
+        elif tag == R_SpecifiedTradeSettlementHeaderMonetarySummation:
             tv: dict[str, Any] = {}
             te: dict[str, Any] = {}
             for g in c:
                 gt = g.tag
-                if gt == _R + "TaxTotalAmount":
+                if gt == R_TaxTotalAmount:
                     tax_totals.append(make(TaxTotal, g, {"tax_amount": amount(g)}, {"tax_amount": g}))
                 else:
                     k = _SUMMATION.get(gt)
@@ -808,19 +948,19 @@ def _read_settlement(el: Any, v: dict, e: dict) -> None:
                         te[k] = g
             v["totals"] = make(DocumentTotals, c, tv, te)
             e["totals"] = c
-        elif tag == _R + "InvoiceReferencedDocument":
+        elif tag == R_InvoiceReferencedDocument:
             pv: dict[str, Any] = {}
             pe: dict[str, Any] = {}
             for g in c:
-                if g.tag == _R + "IssuerAssignedID":
+                if g.tag == R_IssuerAssignedID:
                     pv["reference"] = text(g)
                     pe["reference"] = g
-                elif g.tag == _R + "FormattedIssueDateTime":
+                elif g.tag == R_FormattedIssueDateTime:
                     pv["issue_date"], pe["issue_date"] = date_of(g)
             preceding.append(make(PrecedingInvoice, c, pv, pe))
-        elif tag == _R + "ReceivableSpecifiedTradeAccountingAccount":
+        elif tag == R_ReceivableSpecifiedTradeAccountingAccount:
             if "buyer_accounting_reference" not in v:
-                i = _first(c, _R + "ID")
+                i = _first(c, R_ID)
                 v["buyer_accounting_reference"] = text(i)
                 e["buyer_accounting_reference"] = i if i is not None else c
 
@@ -859,26 +999,26 @@ def _payment_means(means_els, payment_ref, payment_ref_el, creditor_ref, credito
         debited = None
         for c in el:
             tag = c.tag
-            if tag == _R + "TypeCode":
+            if tag == R_TypeCode:
                 v["code"] = text(c)
                 e["code"] = c
-            elif tag == _R + "Information":
+            elif tag == R_Information:
                 if "text" not in v:
                     v["text"] = text(c)
                     e["text"] = c
-            elif tag == _R + "ApplicableTradeSettlementFinancialCard":
-                i = _first(c, _R + "ID")
-                n = _first(c, _R + "CardholderName")
+            elif tag == R_ApplicableTradeSettlementFinancialCard:
+                i = _first(c, R_ID)
+                n = _first(c, R_CardholderName)
                 v["card"] = make(Card, c, {"primary_account_number": text(i), "holder_name": text(n)},
                                  {"primary_account_number": i, "holder_name": n})
                 e["card"] = c
-            elif tag == _R + "PayerPartyDebtorFinancialAccount":
-                i = _first(c, _R + "IBANID")
+            elif tag == R_PayerPartyDebtorFinancialAccount:
+                i = _first(c, R_IBANID)
                 debited = (text(i), i if i is not None else c)
-            elif tag == _R + "PayeePartyCreditorFinancialAccount":
+            elif tag == R_PayeePartyCreditorFinancialAccount:
                 if acc is None:
                     acc = c
-            elif tag == _R + "PayeeSpecifiedCreditorFinancialInstitution":
+            elif tag == R_PayeeSpecifiedCreditorFinancialInstitution:
                 if inst is None:
                     inst = c
         if acc is not None or inst is not None:
@@ -886,14 +1026,14 @@ def _payment_means(means_els, payment_ref, payment_ref_el, creditor_ref, credito
             ce: dict[str, Any] = {}
             if acc is not None:
                 for g in acc:
-                    if g.tag == _R + "IBANID" or (g.tag == _R + "ProprietaryID" and "account_id" not in cv):
+                    if g.tag == R_IBANID or (g.tag == R_ProprietaryID and "account_id" not in cv):
                         cv["account_id"] = text(g)
                         ce["account_id"] = g
-                    elif g.tag == _R + "AccountName":
+                    elif g.tag == R_AccountName:
                         cv["account_name"] = text(g)
                         ce["account_name"] = g
             if inst is not None:
-                b = _first(inst, _R + "BICID")
+                b = _first(inst, R_BICID)
                 cv["service_provider_id"] = text(b)
                 ce["service_provider_id"] = b if b is not None else inst
             v["credit_transfers"] = [make(CreditTransfer, acc if acc is not None else inst, cv, ce)]
