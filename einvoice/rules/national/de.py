@@ -1,0 +1,337 @@
+"""German rules (DE-R-*, from XRechnung) as the Peppol rule set applies them:
+to UBL documents whose seller and buyer both have a postal address in Germany.
+
+The official set has them for UBL only, so they are checked on the UBL tree.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+from ...syntax.namespaces import UBL_NS
+from . import RULES
+from ._checks import cached, iban_valid, norm, number
+
+SUPPORTED_VAT_CODES = ("S", "Z", "E", "AE", "K", "G", "L", "M")
+TYPE_CODES = ("326", "380", "384", "389", "381", "875", "876", "877")
+SKONTO = re.compile(r"#(SKONTO)#TAGE=([0-9]+#PROZENT=[0-9]+\.[0-9]{2})(#BASISBETRAG=-?[0-9]+\.[0-9]{2})?#$")
+EMAIL = re.compile(
+    r"[a-zA-Z0-9!#$%&\"*+/=?^_`{|}~-]+(\.[a-zA-Z0-9!#$%&\"*+/=?^_`{|}~-]+)*"
+    r"@([a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?\.)+[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?"
+)
+THREE_DIGITS = re.compile(r"(\D*\d){3,}")
+
+
+def _x(expr: str) -> etree.XPath:
+    return etree.XPath(expr, namespaces=UBL_NS)
+
+
+_SELLER_COUNTRY = _x("string(/*/cac:AccountingSupplierParty/cac:Party/cac:PostalAddress/cac:Country/cbc:IdentificationCode)")
+_BUYER_COUNTRY = _x("string(/*/cac:AccountingCustomerParty/cac:Party/cac:PostalAddress/cac:Country/cbc:IdentificationCode)")
+
+
+def _german(doc) -> bool:
+    """Seller and buyer both with a postal address in Germany (UBL tree only)."""
+    if doc.root is None:
+        return False
+    return cached(doc, "de", lambda: norm(_SELLER_COUNTRY(doc.root)).upper() == "DE"
+                  and norm(_BUYER_COUNTRY(doc.root)).upper() == "DE")
+
+
+def _has_text(nodes) -> bool:
+    return any(norm(n.text if hasattr(n, "text") else n) for n in nodes)
+
+
+# --- document level -------------------------------------------------------------------
+
+_PAYMENT_MEANS = _x("cac:PaymentMeans")
+_BUYER_REFERENCE = _x("cbc:BuyerReference")
+
+
+@RULES.rule("DE-R-001", syntax="ubl")
+def de_r_001(doc):
+    if _german(doc) and not _PAYMENT_MEANS(doc.root):
+        yield None
+
+
+@RULES.rule("DE-R-015", syntax="ubl")
+def de_r_015(doc):
+    if _german(doc) and not _has_text(_BUYER_REFERENCE(doc.root)):
+        yield None
+
+
+_AC_CATEGORIES = _x("cac:AllowanceCharge[cbc:ChargeIndicator = 'false' or cbc:ChargeIndicator = 'true']/cac:TaxCategory/cbc:ID/text()")
+_LINE_CATEGORIES = _x("(cac:InvoiceLine | cac:CreditNoteLine)/cac:Item/cac:ClassifiedTaxCategory/cbc:ID/text()")
+_TAX_REP = _x("cac:TaxRepresentativeParty")
+_SELLER_TAX_IDS = _x("cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme/cbc:CompanyID")
+
+
+@RULES.rule("DE-R-016", syntax="ubl")
+def de_r_016(doc):
+    """With a VAT category that needs it, the seller's VAT or tax number or a tax representative is given."""
+    if not _german(doc):
+        return
+    root = doc.root
+    codes = set(_AC_CATEGORIES(root)) | set(_LINE_CATEGORIES(root))
+    if codes & set(SUPPORTED_VAT_CODES) and not _TAX_REP(root) and not _has_text(_SELLER_TAX_IDS(root)):
+        yield None
+
+
+_TYPE_CODE = _x("cbc:InvoiceTypeCode/text() | cbc:CreditNoteTypeCode/text()")
+
+
+@RULES.rule("DE-R-017", syntax="ubl")
+def de_r_017(doc):
+    if _german(doc) and not set(_TYPE_CODE(doc.root)) & set(TYPE_CODES):
+        yield None
+
+
+_TERMS_NOTES = _x("cac:PaymentTerms/cbc:Note[1]")
+
+
+def _skonto_ok(text: str) -> bool:
+    lines = [ln for ln in re.split(r"\r?\n", text) if norm(ln).startswith("#")] if text else []
+    if not lines:
+        return True
+    tokens = re.split(r"#[^\n\r]+#", text)
+    tail = tokens[-1] if tokens else ""
+    if not re.match(r"\s*\n", tail):
+        return False
+    return all(SKONTO.search(norm(ln)) for ln in lines)
+
+
+@RULES.rule("DE-R-018", syntax="ubl")
+def de_r_018(doc):
+    """Cash discount (Skonto) lines in the payment terms follow the XRechnung pattern."""
+    if not _german(doc):
+        return
+    for note in _TERMS_NOTES(doc.root):
+        if not _skonto_ok(note.text or ""):
+            yield note
+
+
+_ADR_FILENAMES = _x("cac:AdditionalDocumentReference/cac:Attachment/cbc:EmbeddedDocumentBinaryObject/@filename")
+
+
+@RULES.rule("DE-R-022", syntax="ubl")
+def de_r_022(doc):
+    if not _german(doc):
+        return
+    names = list(_ADR_FILENAMES(doc.root))
+    if len(names) != len(set(names)):
+        yield None
+
+
+_PRECEDING = _x("cac:BillingReference/cac:InvoiceDocumentReference")
+
+
+@RULES.rule("DE-R-026", syntax="ubl")
+def de_r_026(doc):
+    if not _german(doc):
+        return
+    if any(number(c) == 384 for c in _TYPE_CODE(doc.root)) and not _PRECEDING(doc.root):
+        yield None
+
+
+_MANDATES = _x("cac:PaymentMeans/cac:PaymentMandate")
+_SEPA_IDS = _x("cac:AccountingSupplierParty/cac:Party/cac:PartyIdentification/cbc:ID[@schemeID='SEPA']"
+               " | cac:PayeeParty/cac:PartyIdentification/cbc:ID[@schemeID='SEPA']")
+_PAYER_ACCOUNTS = _x("cac:PaymentMeans/cac:PaymentMandate/cac:PayerFinancialAccount/cbc:ID")
+
+
+@RULES.rule("DE-R-030", syntax="ubl")
+def de_r_030(doc):
+    if _german(doc) and _MANDATES(doc.root) and not _SEPA_IDS(doc.root):
+        yield None
+
+
+@RULES.rule("DE-R-031", syntax="ubl")
+def de_r_031(doc):
+    if _german(doc) and _MANDATES(doc.root) and not _PAYER_ACCOUNTS(doc.root):
+        yield None
+
+
+# --- parties and addresses -------------------------------------------------------------
+
+_SUPPLIER = _x("cac:AccountingSupplierParty")
+_SUPPLIER_ADDRESS = _x("cac:AccountingSupplierParty/cac:Party/cac:PostalAddress")
+_SUPPLIER_CONTACT = _x("cac:AccountingSupplierParty/cac:Party/cac:Contact")
+_BUYER_ADDRESS = _x("cac:AccountingCustomerParty/cac:Party/cac:PostalAddress")
+_DELIVERY_ADDRESS = _x("cac:Delivery/cac:DeliveryLocation/cac:Address")
+_CONTACT = _x("cac:Party/cac:Contact")
+_CITY = _x("cbc:CityName")
+_ZONE = _x("cbc:PostalZone")
+_NAME = _x("cbc:Name")
+_PHONE = _x("cbc:Telephone")
+_MAIL = _x("cbc:ElectronicMail")
+
+
+@RULES.rule("DE-R-002", syntax="ubl")
+def de_r_002(doc):
+    if not _german(doc):
+        return
+    for sup in _SUPPLIER(doc.root):
+        if not _CONTACT(sup):
+            yield sup
+
+
+def _missing(doc, containers, child):
+    if not _german(doc):
+        return
+    for el in containers(doc.root):
+        if not _has_text(child(el)):
+            yield el
+
+
+@RULES.rule("DE-R-003", syntax="ubl")
+def de_r_003(doc):
+    yield from _missing(doc, _SUPPLIER_ADDRESS, _CITY)
+
+
+@RULES.rule("DE-R-004", syntax="ubl")
+def de_r_004(doc):
+    yield from _missing(doc, _SUPPLIER_ADDRESS, _ZONE)
+
+
+@RULES.rule("DE-R-005", syntax="ubl")
+def de_r_005(doc):
+    yield from _missing(doc, _SUPPLIER_CONTACT, _NAME)
+
+
+@RULES.rule("DE-R-006", syntax="ubl")
+def de_r_006(doc):
+    yield from _missing(doc, _SUPPLIER_CONTACT, _PHONE)
+
+
+@RULES.rule("DE-R-007", syntax="ubl")
+def de_r_007(doc):
+    yield from _missing(doc, _SUPPLIER_CONTACT, _MAIL)
+
+
+_PHONE_TEXT = _x("string(cbc:Telephone)")
+_MAIL_TEXT = _x("string(cbc:ElectronicMail)")
+
+
+@RULES.rule("DE-R-027", syntax="ubl")
+def de_r_027(doc):
+    if not _german(doc):
+        return
+    for contact in _SUPPLIER_CONTACT(doc.root):
+        if not THREE_DIGITS.match(norm(_PHONE_TEXT(contact))):
+            yield contact
+
+
+@RULES.rule("DE-R-028", syntax="ubl")
+def de_r_028(doc):
+    if not _german(doc):
+        return
+    for contact in _SUPPLIER_CONTACT(doc.root):
+        if not EMAIL.fullmatch(norm(_MAIL_TEXT(contact))):
+            yield contact
+
+
+@RULES.rule("DE-R-008", syntax="ubl")
+def de_r_008(doc):
+    yield from _missing(doc, _BUYER_ADDRESS, _CITY)
+
+
+@RULES.rule("DE-R-009", syntax="ubl")
+def de_r_009(doc):
+    yield from _missing(doc, _BUYER_ADDRESS, _ZONE)
+
+
+@RULES.rule("DE-R-010", syntax="ubl")
+def de_r_010(doc):
+    yield from _missing(doc, _DELIVERY_ADDRESS, _CITY)
+
+
+@RULES.rule("DE-R-011", syntax="ubl")
+def de_r_011(doc):
+    yield from _missing(doc, _DELIVERY_ADDRESS, _ZONE)
+
+
+# --- payment means -------------------------------------------------------------------
+
+_PM_CODES = _x("cbc:PaymentMeansCode/text()")
+_PAYEE_ACCOUNT = _x("cac:PayeeFinancialAccount")
+_PAYEE_ACCOUNT_ID = _x("string(cac:PayeeFinancialAccount/cbc:ID)")
+_CARD = _x("cac:CardAccount")
+_MANDATE = _x("cac:PaymentMandate")
+_PAYER_ACCOUNT_ID = _x("string(cac:PaymentMandate/cac:PayerFinancialAccount/cbc:ID)")
+
+
+def _means(doc, codes):
+    """Payment means whose code equals (as a number) one of ``codes``."""
+    if not _german(doc):
+        return
+    for pm in _PAYMENT_MEANS(doc.root):
+        values = _PM_CODES(pm)
+        if any(number(v) in codes for v in values):
+            yield pm, values
+
+
+@RULES.rule("DE-R-019", syntax="ubl")
+def de_r_019(doc):
+    for pm, values in _means(doc, (30, 58)):
+        if "58" in values and not iban_valid(_PAYEE_ACCOUNT_ID(pm)):
+            yield pm
+
+
+@RULES.rule("DE-R-023-1", syntax="ubl")
+def de_r_023_1(doc):
+    for pm, _v in _means(doc, (30, 58)):
+        if not _PAYEE_ACCOUNT(pm):
+            yield pm
+
+
+@RULES.rule("DE-R-023-2", syntax="ubl")
+def de_r_023_2(doc):
+    for pm, _v in _means(doc, (30, 58)):
+        if _CARD(pm) or _MANDATE(pm):
+            yield pm
+
+
+@RULES.rule("DE-R-024-1", syntax="ubl")
+def de_r_024_1(doc):
+    for pm, _v in _means(doc, (48, 54, 55)):
+        if not _CARD(pm):
+            yield pm
+
+
+@RULES.rule("DE-R-024-2", syntax="ubl")
+def de_r_024_2(doc):
+    for pm, _v in _means(doc, (48, 54, 55)):
+        if _PAYEE_ACCOUNT(pm) or _MANDATE(pm):
+            yield pm
+
+
+@RULES.rule("DE-R-020", syntax="ubl")
+def de_r_020(doc):
+    for pm, values in _means(doc, (59,)):
+        if "59" in values and not iban_valid(_PAYER_ACCOUNT_ID(pm)):
+            yield pm
+
+
+@RULES.rule("DE-R-025-1", syntax="ubl")
+def de_r_025_1(doc):
+    for pm, _v in _means(doc, (59,)):
+        if not _MANDATE(pm):
+            yield pm
+
+
+@RULES.rule("DE-R-025-2", syntax="ubl")
+def de_r_025_2(doc):
+    for pm, _v in _means(doc, (59,)):
+        if _PAYEE_ACCOUNT(pm) or _CARD(pm):
+            yield pm
+
+
+_SUBTOTALS = _x("cac:TaxTotal/cac:TaxSubtotal")
+_PERCENT = _x("cac:TaxCategory/cbc:Percent")
+
+
+@RULES.rule("DE-R-014", syntax="ubl")
+def de_r_014(doc):
+    yield from _missing(doc, _SUBTOTALS, _PERCENT)

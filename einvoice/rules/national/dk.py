@@ -1,0 +1,264 @@
+"""Danish rules (DK-R-*).
+
+The rule set decides Danish rules on the seller's postal country (``DK``);
+most also need a buyer in Denmark. The payment means rules of UBL apply to
+invoices only; in CII they apply to every document, and the official CII
+rules read different elements for the giro/FIK account and the direct debit
+mandate, so those are checked on the tree, per syntax.
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from ...model.invoice import Syntax
+from ...syntax.namespaces import CII_NS, UBL_NS
+from . import RULES
+from ._checks import as_decimal, is_number, norm, number
+
+UNSPSC_VERSIONS = ("19.05.01", "19.0501", "26.08.01", "26.0801")
+PAYMENT_CODES = ("1", "10", "31", "42", "48", "49", "50", "58", "59", "93", "97")
+
+
+def _country(party) -> str:
+    if party is None or party.address is None:
+        return ""
+    return party.address.country_code or ""
+
+
+def _seller_dk(inv) -> bool:
+    return _country(inv.seller) == "DK"
+
+
+def _both_dk(inv) -> bool:
+    return _country(inv.seller) == "DK" and _country(inv.buyer) == "DK"
+
+
+# --- seller's legal entity (CVR) ---------------------------------------------------
+
+@RULES.rule("DK-R-002")
+def dk_r_002(doc):
+    """A Danish seller states its legal registration identifier (CVR number)."""
+    inv = doc.invoice
+    if not _seller_dk(inv):
+        return
+    lid = inv.seller.legal_registration_id
+    if lid is None or not norm(lid.value):
+        yield inv.seller if lid is None else (lid, "value")
+
+
+@RULES.rule("DK-R-014")
+def dk_r_014(doc):
+    """The seller's legal registration identifier of a Danish seller is a CVR number (scheme 0184)."""
+    inv = doc.invoice
+    if not _seller_dk(inv):
+        return
+    lid = inv.seller.legal_registration_id
+    if lid is not None and norm(lid.scheme_id) != "0184":
+        yield (lid, "scheme_id", {"scheme": norm(lid.scheme_id) or "none"})
+
+
+@RULES.rule("DK-R-016")
+def dk_r_016(doc):
+    """A credit note between Danish parties has no negative amount due."""
+    inv = doc.invoice
+    if not _both_dk(inv):
+        return
+    if doc.syntax == Syntax.CII:
+        credit = norm(inv.type_code) == "381"
+    else:
+        credit = inv.is_credit_note
+    if not credit or inv.totals is None or inv.totals.payable_amount is None:
+        return
+    value = inv.totals.payable_amount.value
+    if value is not None and value < 0:
+        yield (inv.totals, "payable_amount")
+
+
+# --- identifiers -------------------------------------------------------------------
+
+@RULES.rule("DK-R-013", syntax="ubl")
+def dk_r_013_ubl(doc):
+    """Party identifiers of Danish sellers and buyers carry a scheme."""
+    inv = doc.invoice
+    if not _both_dk(inv):
+        return
+    for party in (inv.seller, inv.buyer):
+        if party is None:
+            continue
+        for ident in party.identifiers:
+            if ident.value is not None and not norm(ident.scheme_id):
+                yield (ident, "scheme_id", {"value": ident.value})
+
+
+_CII_SELLER_GID = etree.XPath(
+    "/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeAgreement/ram:SellerTradeParty/ram:GlobalID",
+    namespaces=CII_NS)
+_CII_BUYER_GID = etree.XPath(
+    "/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeAgreement/ram:BuyerTradeParty/ram:GlobalID",
+    namespaces=CII_NS)
+
+
+@RULES.rule("DK-R-013", syntax="cii")
+def dk_r_013_cii(doc):
+    """Global identifiers of Danish sellers and buyers carry a scheme."""
+    if doc.root is None or not _both_dk(doc.invoice):
+        return
+    for xp in (_CII_SELLER_GID, _CII_BUYER_GID):
+        gids = xp(doc.root)
+        if gids and not any(norm(g.get("schemeID")) for g in gids):
+            yield gids[0]
+
+
+# --- lines and allowances -------------------------------------------------------------
+
+@RULES.rule("DK-R-003")
+def dk_r_003(doc):
+    """Item classifications in the Danish TST list (UNSPSC) use version 19.05.01 or 26.08.01."""
+    inv = doc.invoice
+    if not _both_dk(inv):
+        return
+    for line in inv.lines:
+        item = line.item
+        if item is None:
+            continue
+        classes = item.classifications
+        if any(c.list_id == "TST" for c in classes) and not any(
+            c.list_version_id in UNSPSC_VERSIONS for c in classes
+        ):
+            yield item
+
+
+def _reason_ok(reason: str | None) -> bool:
+    if reason is None:
+        return False
+    text = norm(reason)
+    if len(text) == 4 and is_number(reason) and 0 <= number(reason) <= 9999:
+        return True
+    return "#" in reason and not reason.startswith("#") and not reason.endswith("#")
+
+
+@RULES.rule("DK-R-004")
+def dk_r_004(doc):
+    """Non-VAT taxes (reason code ZZZ) name the Danish tax category in the reason text."""
+    inv = doc.invoice
+    if not _both_dk(inv):
+        return
+    acs = list(inv.allowances_charges)
+    if doc.syntax != Syntax.CII:  # UBL checks every AllowanceCharge, CII the document level only
+        for line in inv.lines:
+            acs.extend(line.allowances_charges)
+    for ac in acs:
+        if ac.reason_code == "ZZZ" and not _reason_ok(ac.reason):
+            yield (ac, "reason", {"value": ac.reason or ""})
+
+
+# --- payment means ---------------------------------------------------------------
+
+@RULES.rule("DK-R-005")
+def dk_r_005(doc):
+    """Payment means codes allowed between Danish parties."""
+    inv = doc.invoice
+    if not _both_dk(inv) or (doc.syntax != Syntax.CII and inv.is_credit_note):
+        return
+    for pm in inv.payment_means:
+        code = pm.code or ""
+        if f" {code} " not in " " + " ".join(PAYMENT_CODES) + " ":
+            yield (pm, "code", {"value": code})
+
+
+@RULES.rule("DK-R-006")
+def dk_r_006(doc):
+    """Bank transfers (31, 42) between Danish parties give account number and registration number."""
+    inv = doc.invoice
+    if not _both_dk(inv) or (doc.syntax != Syntax.CII and inv.is_credit_note):
+        return
+    for pm in inv.payment_means:
+        if pm.code not in ("31", "42"):
+            continue
+        ct = pm.credit_transfers[0] if pm.credit_transfers else None
+        if ct is None or not (norm(ct.account_id) and norm(ct.service_provider_id)):
+            yield (pm, "code")
+
+
+_UBL_PM = etree.XPath("/ubl:Invoice/cac:PaymentMeans", namespaces=UBL_NS)
+_UBL_CODE = etree.XPath("cbc:PaymentMeansCode/text()", namespaces=UBL_NS)
+_UBL_PAYMENT_ID = etree.XPath("string(cbc:PaymentID)", namespaces=UBL_NS)
+_UBL_ACCOUNT = etree.XPath("string(cac:PayeeFinancialAccount/cbc:ID)", namespaces=UBL_NS)
+_UBL_MANDATE = etree.XPath("string(cac:PaymentMandate/cbc:ID)", namespaces=UBL_NS)
+_UBL_PAYER_ACCOUNT = etree.XPath("string(cac:PaymentMandate/cac:PayerFinancialAccount/cbc:ID)", namespaces=UBL_NS)
+
+_CII_PM = etree.XPath(
+    "/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeSettlement/ram:SpecifiedTradeSettlementPaymentMeans",
+    namespaces=CII_NS)
+_CII_CODE = etree.XPath("ram:TypeCode/text()", namespaces=CII_NS)
+_CII_REFERENCE = etree.XPath("string(../ram:PaymentReference)", namespaces=CII_NS)
+_CII_IBAN = etree.XPath("string(ram:PayeePartyCreditorFinancialAccount/ram:IBANID)", namespaces=CII_NS)
+_CII_CREDITOR_REF = etree.XPath("string(../ram:CreditorReferenceID)", namespaces=CII_NS)
+_CII_MANDATE = etree.XPath("string(ram:SpecifiedTradePaymentTerms/ram:DirectDebitMandateID)", namespaces=CII_NS)
+
+
+def _payment_means(doc):
+    """(element, code, payment reference, account) per payment means, as each syntax's rules read them."""
+    if doc.root is None or not _both_dk(doc.invoice):
+        return
+    if doc.syntax == Syntax.UBL:
+        for pm in _UBL_PM(doc.root):
+            yield pm, _UBL_CODE(pm), _UBL_PAYMENT_ID(pm), _UBL_ACCOUNT(pm)
+    elif doc.syntax == Syntax.CII:
+        for pm in _CII_PM(doc.root):
+            yield pm, _CII_CODE(pm), _CII_REFERENCE(pm), _CII_IBAN(pm)
+
+
+@RULES.rule("DK-R-007")
+def dk_r_007(doc):
+    """Direct debit (49) between Danish parties gives the mandate and the debited account."""
+    for pm, codes, _ref, _acc in _payment_means(doc):
+        if "49" not in codes:
+            continue
+        if doc.syntax == Syntax.UBL:
+            ok = norm(_UBL_MANDATE(pm)) and norm(_UBL_PAYER_ACCOUNT(pm))
+        else:
+            ok = norm(_CII_CREDITOR_REF(pm)) and norm(_CII_MANDATE(pm))
+        if not ok:
+            yield pm
+
+
+@RULES.rule("DK-R-008")
+def dk_r_008(doc):
+    """Giro (50): payment id starting 01#, 04# or 15# and a giro account number."""
+    import re
+
+    for pm, codes, ref, acc in _payment_means(doc):
+        if "50" not in codes:
+            continue
+        if doc.syntax == Syntax.UBL:
+            acc_ok = re.fullmatch(r"[0-9]{7,8}", acc) is not None
+        else:
+            acc_ok = len(acc) == 7
+        if not (ref[:3] in ("01#", "04#", "15#") and acc_ok):
+            yield pm
+
+
+@RULES.rule("DK-R-009")
+def dk_r_009(doc):
+    """Giro (50) with card type 04 or 15: payment id of 19 characters (prefix + 16 digits)."""
+    for pm, codes, ref, _acc in _payment_means(doc):
+        if "50" in codes and ref[:3] in ("04#", "15#") and len(ref) != 19:
+            yield pm
+
+
+@RULES.rule("DK-R-010")
+def dk_r_010(doc):
+    """FIK (93): payment id starting 71#, 73# or 75# and an 8 character creditor number."""
+    for pm, codes, ref, acc in _payment_means(doc):
+        if "93" in codes and not (ref[:3] in ("71#", "73#", "75#") and len(acc) == 8):
+            yield pm
+
+
+@RULES.rule("DK-R-011")
+def dk_r_011(doc):
+    """FIK (93) with card type 71 or 75: payment id of 18 or 19 characters."""
+    for pm, codes, ref, _acc in _payment_means(doc):
+        if "93" in codes and ref[:3] in ("71#", "75#") and len(ref) not in (18, 19):
+            yield pm

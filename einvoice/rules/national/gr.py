@@ -1,0 +1,295 @@
+"""Greek rules (GR-R-*, GR-S-*) as the Peppol rule set has them, for UBL.
+
+A Greek seller is one whose supplier country (VAT prefix, else the tax
+representative's VAT prefix, else the postal country) is GR or EL. The
+invoice number of a Greek seller is the myDATA composite
+``TIN|date|branch|document type|series|number``; the MARK number and the
+invoice URL are carried as additional document references.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+from ...syntax.namespaces import UBL_NS
+from . import RULES
+from ._checks import cached, gr_tin_valid, norm
+
+DOCUMENT_TYPES = ("1.1", "1.6", "2.1", "2.4", "5.1", "5.2")
+DATE = re.compile(r"^(0?[1-9]|[12][0-9]|3[01])[-\\/ ]?(0?[1-9]|1[0-2])[-\\/ ]?(19|20)[0-9]{2}")
+MARK = "##M.AR.K##"
+URL = "##INVOICE|URL##"
+
+
+def _x(expr: str) -> etree.XPath:
+    return etree.XPath(expr, namespaces=UBL_NS)
+
+
+_SELLER_VAT = _x("/*/cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme[cac:TaxScheme/cbc:ID = 'VAT']/cbc:CompanyID")
+_REP_VAT = _x("/*/cac:TaxRepresentativeParty/cac:PartyTaxScheme[cac:TaxScheme/cbc:ID = 'VAT']/cbc:CompanyID")
+_SELLER_COUNTRY = _x("/*/cac:AccountingSupplierParty/cac:Party/cac:PostalAddress/cac:Country/cbc:IdentificationCode")
+_BUYER_VAT = _x("/*/cac:AccountingCustomerParty/cac:Party/cac:PartyTaxScheme[cac:TaxScheme/cbc:ID = 'VAT']/cbc:CompanyID")
+_BUYER_COUNTRY = _x("/*/cac:AccountingCustomerParty/cac:Party/cac:PostalAddress/cac:Country/cbc:IdentificationCode")
+
+
+def _prefix(els) -> str:
+    for el in els:
+        p = (el.text or "")[:2]
+        if p:
+            return norm(p).upper()
+    return ""
+
+
+def _country(vat_els, *fallback) -> str:
+    p = _prefix(vat_els)
+    if p:
+        return p
+    for els in fallback:
+        p = _prefix(els)
+        if p:
+            return p
+    return ""
+
+
+def _facts(doc) -> dict:
+    def compute():
+        root = doc.root
+        seller_vat = _SELLER_VAT(root)
+        seller_country_els = _SELLER_COUNTRY(root)
+        postal = norm(seller_country_els[0].text).upper() if seller_country_els else "XX"
+        supplier = _prefix(seller_vat) or _prefix(_REP_VAT(root)) or postal
+        accounting_supplier = _prefix(seller_vat) or postal
+        buyer_country_els = _BUYER_COUNTRY(root)
+        customer = _prefix(_BUYER_VAT(root)) or (norm(buyer_country_els[0].text).upper() if buyer_country_els else "XX")
+        greek_sender = supplier in ("GR", "EL")
+        return {
+            "sender": greek_sender,
+            "both": greek_sender and customer in ("GR", "EL"),
+            "accounting": accounting_supplier in ("GR", "EL"),
+            "postal_gr": any((el.text or "") == "GR" for el in seller_country_els),
+        }
+
+    if doc.root is None:
+        return {"sender": False, "both": False, "accounting": False, "postal_gr": False}
+    return cached(doc, "gr", compute)
+
+
+# --- the invoice number -----------------------------------------------------------
+
+_ID = _x("/*/cbc:ID")
+_ISSUE_DATE = _x("string(/*/cbc:IssueDate)")
+
+
+def _segments(doc):
+    """(element, segments) of the invoice number of a Greek seller."""
+    if not _facts(doc)["sender"]:
+        return
+    for el in _ID(doc.root):
+        text = "".join(el.itertext())
+        yield el, (text.split("|") if text else [])
+
+
+def _seg(segs, i):
+    return segs[i] if i < len(segs) else None
+
+
+@RULES.rule("GR-R-001-1", syntax="ubl")
+def gr_r_001_1(doc):
+    for el, segs in _segments(doc):
+        if len(segs) != 6:
+            yield el
+
+
+@RULES.rule("GR-R-001-2", syntax="ubl")
+def gr_r_001_2(doc):
+    for el, segs in _segments(doc):
+        tin = _seg(segs, 0)
+        ok = tin is not None and len(norm(tin)) == 9 and gr_tin_valid(tin)
+        if ok:
+            own = [(e.text or "")[2:11] for e in _SELLER_VAT(doc.root)] + [(e.text or "")[2:11] for e in _REP_VAT(doc.root)]
+            ok = tin in own
+        if not ok:
+            yield el
+
+
+@RULES.rule("GR-R-001-3", syntax="ubl")
+def gr_r_001_3(doc):
+    issue = _ISSUE_DATE(doc.root).split("-") if doc.root is not None else []
+    for el, segs in _segments(doc):
+        date = _seg(segs, 1)
+        ok = date is not None and norm(date) != "" and DATE.search(date) is not None
+        if ok:
+            parts = date.split("/")
+            ok = len(parts) >= 3 and len(issue) >= 3 and parts[0] == issue[2] and parts[1] == issue[1] and parts[2] == issue[0]
+        if not ok:
+            yield el
+
+
+@RULES.rule("GR-R-001-4", syntax="ubl")
+def gr_r_001_4(doc):
+    for el, segs in _segments(doc):
+        branch = _seg(segs, 2)
+        if branch is None or not re.fullmatch(r"\s*[+-]?[0-9]+\s*", branch) or int(branch) < 0:
+            yield el
+
+
+@RULES.rule("GR-R-001-5", syntax="ubl")
+def gr_r_001_5(doc):
+    for el, segs in _segments(doc):
+        kind = _seg(segs, 3)
+        if kind is None or norm(kind) == "" or kind not in DOCUMENT_TYPES:
+            yield el
+
+
+@RULES.rule("GR-R-001-6", syntax="ubl")
+def gr_r_001_6(doc):
+    for el, segs in _segments(doc):
+        if not _seg(segs, 4):
+            yield el
+
+
+@RULES.rule("GR-R-001-7", syntax="ubl")
+def gr_r_001_7(doc):
+    for el, segs in _segments(doc):
+        if not _seg(segs, 5):
+            yield el
+
+
+# --- parties -------------------------------------------------------------------------
+
+_SELLER_PARTY = _x("//cac:AccountingSupplierParty/cac:Party")
+_BUYER_PARTY = _x("//cac:AccountingCustomerParty/cac:Party")
+_PARTY_NAME = _x("string(cac:PartyName/cbc:Name)")
+_PARTY_VAT = _x("cac:PartyTaxScheme[normalize-space(cac:TaxScheme/cbc:ID) = 'VAT']/cbc:CompanyID")
+_ENDPOINT = _x("cbc:EndpointID")
+
+
+def _greek_vat_ok(party) -> bool:
+    ids = _PARTY_VAT(party)
+    if len(ids) != 1:
+        return False
+    text = ids[0].text or ""
+    return text[:2] == "EL" and gr_tin_valid(text[2:])
+
+
+@RULES.rule("GR-R-002", syntax="ubl")
+def gr_r_002(doc):
+    if not _facts(doc)["sender"]:
+        return
+    for party in _SELLER_PARTY(doc.root):
+        if not _PARTY_NAME(party):
+            yield party
+
+
+@RULES.rule("GR-S-011", syntax="ubl")
+def gr_s_011(doc):
+    if not _facts(doc)["sender"]:
+        return
+    for party in _SELLER_PARTY(doc.root):
+        if not _greek_vat_ok(party):
+            yield party
+
+
+@RULES.rule("GR-R-003", syntax="ubl")
+def gr_r_003(doc):
+    if not _facts(doc)["sender"]:
+        return
+    for party in _SELLER_PARTY(doc.root):
+        for el in _PARTY_VAT(party):
+            text = el.text or ""
+            if not (text[:2] == "EL" and gr_tin_valid(text[2:])):
+                yield el
+
+
+@RULES.rule("GR-R-005", syntax="ubl")
+def gr_r_005(doc):
+    if not _facts(doc)["sender"]:
+        return
+    for party in _BUYER_PARTY(doc.root):
+        if not _PARTY_NAME(party):
+            yield party
+
+
+@RULES.rule("GR-R-006", syntax="ubl")
+def gr_r_006(doc):
+    if not _facts(doc)["both"]:
+        return
+    for party in _BUYER_PARTY(doc.root):
+        if not _greek_vat_ok(party):
+            yield party
+
+
+def _endpoint_ok(el) -> bool:
+    return el.get("schemeID") == "9933" and gr_tin_valid(el.text or "")
+
+
+@RULES.rule("GR-R-009", syntax="ubl")
+def gr_r_009(doc):
+    if not _facts(doc)["accounting"]:
+        return
+    for party in _SELLER_PARTY(doc.root):
+        for el in _ENDPOINT(party):
+            if not _endpoint_ok(el):
+                yield el
+
+
+@RULES.rule("GR-R-010", syntax="ubl")
+def gr_r_010(doc):
+    if not _facts(doc)["both"]:
+        return
+    for party in _BUYER_PARTY(doc.root):
+        for el in _ENDPOINT(party):
+            if not _endpoint_ok(el):
+                yield el
+
+
+# --- MARK and invoice URL ------------------------------------------------------------
+
+_MARKS = _x("/*/cac:AdditionalDocumentReference[cbc:DocumentDescription = '##M.AR.K##']")
+_URLS = _x("/*/cac:AdditionalDocumentReference[cbc:DocumentDescription = '##INVOICE|URL##']")
+_ADR_IDS = _x("cbc:ID")
+_URI = _x("string(cac:Attachment/cac:ExternalReference/cbc:URI)")
+
+
+def _greek_and_postal_gr(doc) -> bool:
+    f = _facts(doc)
+    return f["sender"] and f["postal_gr"]
+
+
+@RULES.rule("GR-R-004-1", syntax="ubl")
+def gr_r_004_1(doc):
+    if _greek_and_postal_gr(doc) and len(_MARKS(doc.root)) != 1:
+        yield None
+
+
+@RULES.rule("GR-R-004-2", syntax="ubl")
+def gr_r_004_2(doc):
+    if not _greek_and_postal_gr(doc):
+        return
+    for adr in _MARKS(doc.root):
+        for el in _ADR_IDS(adr):
+            if not re.match(r"[1-9]", "".join(el.itertext())):
+                yield el
+
+
+@RULES.rule("GR-S-008-1", syntax="ubl")
+def gr_s_008_1(doc):
+    if _greek_and_postal_gr(doc) and len(_URLS(doc.root)) != 1:
+        yield None
+
+
+@RULES.rule("GR-R-008-2", syntax="ubl")
+def gr_r_008_2(doc):
+    if _greek_and_postal_gr(doc) and len(_URLS(doc.root)) > 1:
+        yield None
+
+
+@RULES.rule("GR-R-008-3", syntax="ubl")
+def gr_r_008_3(doc):
+    if not _facts(doc)["sender"]:
+        return
+    for adr in _URLS(doc.root):
+        if not norm(_URI(adr)):
+            yield adr

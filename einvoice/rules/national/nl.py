@@ -1,0 +1,134 @@
+"""Dutch rules (NL-R-*, from the Dutch CIUS NLCIUS).
+
+The rule set decides Dutch rules on the seller's postal country (``NL``);
+some also need a Dutch buyer or tax representative.
+"""
+
+from __future__ import annotations
+
+from ...model.invoice import Syntax
+from . import RULES
+from ._checks import norm, postal_country
+
+CREDIT_TYPES_CII = ("81", "83", "381", "396", "532")
+LEGAL_SCHEMES = ("0106", "0190")
+PAYMENT_CODES = ("30", "48", "49", "57", "58", "59")
+
+
+def _is_nl(party) -> bool:
+    return norm(postal_country(party)).upper() == "NL"
+
+
+def _seller_nl(inv) -> bool:
+    return _is_nl(inv.seller)
+
+
+def _is_credit(doc) -> bool:
+    inv = doc.invoice
+    if doc.syntax == Syntax.CII:
+        return norm(inv.type_code) == "381"
+    return inv.is_credit_note
+
+
+@RULES.rule("NL-R-001")
+def nl_r_001(doc):
+    """A Dutch seller's credit note refers to the invoice it corrects."""
+    inv = doc.invoice
+    if not _seller_nl(inv):
+        return
+    if doc.syntax == Syntax.CII:
+        applies = norm(inv.type_code) in CREDIT_TYPES_CII
+    else:
+        applies = inv.is_credit_note and inv.type_code is not None
+    if applies and not any(p.reference is not None for p in inv.preceding_invoices):
+        yield (inv, "type_code")
+
+
+def _address_complete(address) -> bool:
+    """True for a complete address, and where there is no address at all (the rule is about a stated address)."""
+    if address is None:
+        return True
+    return address.line1 is not None and address.city is not None and address.postal_code is not None
+
+
+@RULES.rule("NL-R-002")
+def nl_r_002(doc):
+    inv = doc.invoice
+    if _seller_nl(inv) and not _address_complete(inv.seller.address):
+        yield inv.seller.address
+
+
+def _legal_id_ok(lid) -> bool:
+    return norm(lid.scheme_id) in LEGAL_SCHEMES and norm(lid.value) != ""
+
+
+@RULES.rule("NL-R-003")
+def nl_r_003(doc):
+    """A Dutch seller's legal registration identifier is a KVK (0106) or OIN (0190) number."""
+    inv = doc.invoice
+    if not _seller_nl(inv):
+        return
+    lid = inv.seller.legal_registration_id
+    if lid is not None and not _legal_id_ok(lid):
+        yield (lid, "scheme_id", {"scheme": norm(lid.scheme_id) or "none"})
+
+
+@RULES.rule("NL-R-004")
+def nl_r_004(doc):
+    inv = doc.invoice
+    if _seller_nl(inv) and _is_nl(inv.buyer) and inv.buyer is not None and not _address_complete(inv.buyer.address):
+        yield inv.buyer.address
+
+
+@RULES.rule("NL-R-005")
+def nl_r_005(doc):
+    inv = doc.invoice
+    if not (_seller_nl(inv) and _is_nl(inv.buyer)):
+        return
+    lid = inv.buyer.legal_registration_id
+    if lid is not None and not _legal_id_ok(lid):
+        yield (lid, "scheme_id", {"scheme": norm(lid.scheme_id) or "none"})
+
+
+@RULES.rule("NL-R-006")
+def nl_r_006(doc):
+    inv = doc.invoice
+    rep = inv.tax_representative
+    if _seller_nl(inv) and _is_nl(rep) and not _address_complete(rep.address):
+        yield rep.address
+
+
+@RULES.rule("NL-R-007")
+def nl_r_007(doc):
+    """A Dutch seller who is to be paid states how (payment instructions)."""
+    inv = doc.invoice
+    if not _seller_nl(inv) or inv.totals is None or inv.payment_means:
+        return
+    payable = inv.totals.payable_amount.value if inv.totals.payable_amount is not None else None
+    if payable is not None:
+        if _is_credit(doc) and payable >= 0:
+            return
+        if not _is_credit(doc) and payable <= 0:
+            return
+    yield (inv.totals, "payable_amount")
+
+
+@RULES.rule("NL-R-008")
+def nl_r_008(doc):
+    inv = doc.invoice
+    if not (_seller_nl(inv) and _is_nl(inv.buyer)):
+        return
+    for pm in inv.payment_means:
+        if norm(pm.code) not in PAYMENT_CODES:
+            yield (pm, "code", {"value": norm(pm.code)})
+
+
+@RULES.rule("NL-R-009")
+def nl_r_009(doc):
+    """An order line reference needs the order reference on document level."""
+    inv = doc.invoice
+    if not _seller_nl(inv) or inv.purchase_order_reference is not None:
+        return
+    for line in inv.lines:
+        if line.order_line_reference is not None:
+            yield (line, "order_line_reference")

@@ -1,0 +1,47 @@
+"""Norwegian rules (NO-R-*): with the Peppol rules these make EHF Billing 3.0.
+
+Both apply when the seller is Norwegian by the rule set's supplier country
+(VAT prefix, else the tax representative's VAT prefix, else the seller's
+postal country).
+"""
+
+from __future__ import annotations
+
+from ...model.invoice import Syntax
+from . import RULES
+from ._checks import doc_supplier_country, no_vat_id_valid, norm, vat_registrations
+
+# the scheme under which the seller's tax registration (BT-32) is stated, per syntax
+_TAX_SCHEME = {Syntax.UBL: ("TAX",), Syntax.CII: ("FC",)}
+
+
+def _norwegian_seller(doc):
+    seller = doc.invoice.seller
+    if seller is None or doc_supplier_country(doc) != "NO":
+        return None
+    return seller
+
+
+@RULES.rule("NO-R-001")
+def no_r_001(doc):
+    """A VAT identifier starting with NO must be NO + valid organisation number + MVA."""
+    seller = _norwegian_seller(doc)
+    if seller is None:
+        return
+    for reg in vat_registrations(seller):
+        vat = reg.company_id or ""
+        if vat[:2] == "NO" and not no_vat_id_valid(vat):
+            yield (reg, "company_id", {"value": vat})
+
+
+@RULES.rule("NO-R-002")
+def no_r_002(doc):
+    """Norwegian sellers state 'Foretaksregisteret' as their tax registration (BT-32)."""
+    seller = _norwegian_seller(doc)
+    if seller is None:
+        return
+    schemes = _TAX_SCHEME.get(doc.syntax, ("TAX", "FC"))
+    for reg in seller.tax_registrations:
+        if norm(reg.tax_scheme_id) in schemes and norm(reg.company_id) == "Foretaksregisteret":
+            return
+    yield seller
