@@ -1,0 +1,240 @@
+"""The command line: exit codes, one-line errors, output formats."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from einvoice.cli import FORMAT_NAMES, PROFILE_NAMES, main
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "samples"
+CONFORMANCE = ROOT.parent / "shared" / "conformance"
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+
+def one_line_error(result, path) -> str:
+    lines = result.stderr.strip().splitlines()
+    assert lines, "an error line on stderr was expected"
+    assert all(line.startswith(f"einvoice: {path}: ") for line in lines), lines
+    assert "Traceback" not in result.output
+    return lines[0]
+
+
+def test_choices_agree_with_the_library():
+    from einvoice.build import FORMATS
+    from einvoice.profiles import PROFILES
+
+    assert set(PROFILE_NAMES) == {"auto", *PROFILES}
+    assert FORMAT_NAMES == list(FORMATS)
+
+
+def test_help_starts_fast_without_heavy_imports():
+    code = ("import sys, einvoice.cli; "
+            "heavy = [m for m in ('pydantic', 'einvoice.rules.engine', 'facturx', 'einvoice.validate') if m in sys.modules]; "
+            "print(heavy)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+    res = subprocess.run([sys.executable, "-m", "einvoice", "--help"], capture_output=True, text=True)
+    assert res.returncode == 0 and "validate" in res.stdout
+
+
+def test_usage_error_exits_2():
+    assert run("validate").exit_code == 2
+    assert run("build", "x.yaml", "--format", "pdf", "-o", "x.xml").exit_code == 2
+    assert run("nonsense").exit_code == 2
+
+
+# --- validate -----------------------------------------------------------------------
+
+
+def test_validate_missing_file(tmp_path):
+    missing = tmp_path / "nope.xml"
+    res = run("validate", missing)
+    assert res.exit_code == 2
+    assert "cannot read file" in one_line_error(res, missing)
+
+
+def test_validate_malformed_file(tmp_path):
+    bad = tmp_path / "bad.xml"
+    bad.write_text("<Invoice><unclosed></Invoice>")
+    res = run("validate", bad)
+    assert res.exit_code == 2
+    assert "not well-formed" in one_line_error(res, bad)
+
+
+def test_validate_hostile_file(tmp_path):
+    bad = tmp_path / "xxe.xml"
+    bad.write_text('<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><Invoice>&e;</Invoice>')
+    res = run("validate", bad)
+    assert res.exit_code == 2
+    assert "DOCTYPE" in one_line_error(res, bad)
+    assert "root:" not in res.output
+
+
+def test_validate_unknown_root(tmp_path):
+    bad = tmp_path / "order.xml"
+    bad.write_text('<Order xmlns="urn:example"/>')
+    res = run("validate", bad)
+    assert res.exit_code == 2
+    assert "unknown root element" in one_line_error(res, bad)
+
+
+def test_validate_invalid_document_exits_1(tmp_path):
+    doc = tmp_path / "broken.xml"
+    doc.write_bytes((SAMPLES / "ehf-invoice.xml").read_bytes().replace(b"<cbc:IssueDate>2024-05-02", b"<cbc:IssueDate>2024-05-32"))
+    res = run("validate", doc)
+    assert res.exit_code == 1
+    assert "INVALID" in res.stdout and "XSD" in res.stdout
+    assert "profile: ehf" in res.stdout
+
+
+def test_validate_valid_sample_reports_profile_and_reason():
+    res = run("validate", SAMPLES / "ehf-invoice.xml")
+    assert "profile: ehf (" in res.stdout and "Norway" in res.stdout
+    assert res.exit_code == 0, res.stdout
+
+
+def test_validate_profile_override_and_no_schema(tmp_path):
+    doc = tmp_path / "broken.xml"
+    doc.write_bytes((SAMPLES / "peppol-reverse-charge.xml").read_bytes().replace(b"2024-06-14", b"2024-06-14Z+x"))
+    res = run("validate", doc, "--profile", "en16931", "--format", "json")
+    data = json.loads(res.stdout)
+    (entry,) = data["files"]
+    assert entry["profile"] == "en16931"
+    assert any(f["rule"] == "XSD" for f in entry["findings"])
+    res = run("validate", doc, "--profile", "en16931", "--no-schema", "--format", "json")
+    assert not any(f["rule"] == "XSD" for f in json.loads(res.stdout)["files"][0]["findings"])
+
+
+def test_bad_file_never_stops_the_others(tmp_path):
+    bad = tmp_path / "bad.xml"
+    bad.write_text("")
+    res = run("validate", bad, SAMPLES / "facturx-en16931.xml", "--format", "json")
+    assert res.exit_code == 2  # the worst outcome wins
+    data = json.loads(res.stdout)
+    assert [Path(f["path"]).name for f in data["files"]] == ["bad.xml", "facturx-en16931.xml"]
+    first, second = data["files"]
+    assert first["valid"] is False and "empty" in first["error"]
+    assert set(second) >= {"path", "profile", "valid", "findings"}
+    assert second["profile"] == "facturx-en16931"
+    for f in second["findings"]:
+        assert set(f) == {"rule", "severity", "message", "hint", "xpath", "line"}
+    assert "empty file" in one_line_error(res, bad)
+
+
+# --- build --------------------------------------------------------------------------
+
+
+def test_build_refused_lists_findings_and_writes_nothing(tmp_path):
+    src = tmp_path / "in.yaml"
+    text = (SAMPLES / "ehf-invoice.yaml").read_text(encoding="utf-8")
+    src.write_text(text.replace("issue_date: 2024-05-02\n", ""), encoding="utf-8")
+    out = tmp_path / "out.xml"
+    res = run("build", src, "--format", "ehf", "-o", out)
+    assert res.exit_code == 1
+    assert "EINV-B-002" in res.stdout
+    assert "refused" in res.stderr and "nothing written" in res.stderr
+    assert not out.exists()
+
+
+def test_build_unreadable_input(tmp_path):
+    src = tmp_path / "in.yaml"
+    src.write_text("number: [unclosed\n")
+    res = run("build", src, "--format", "ehf", "-o", tmp_path / "o.xml")
+    assert res.exit_code == 2
+    assert "not valid YAML" in one_line_error(res, src)
+
+
+def test_build_model_errors_one_line_each(tmp_path):
+    src = tmp_path / "in.yaml"
+    src.write_text("numbr: 1\nissue_date: yesterday\n")
+    res = run("build", src, "--format", "peppol", "-o", tmp_path / "o.xml")
+    assert res.exit_code == 2
+    lines = res.stderr.strip().splitlines()
+    assert len(lines) == 2
+    assert all(line.startswith(f"einvoice: {src}: ") for line in lines)
+    assert not (tmp_path / "o.xml").exists()
+
+
+def test_build_missing_input(tmp_path):
+    res = run("build", tmp_path / "none.yaml", "--format", "ehf", "-o", tmp_path / "o.xml")
+    assert res.exit_code == 2
+    one_line_error(res, tmp_path / "none.yaml")
+
+
+def test_build_then_show(tmp_path):
+    out = tmp_path / "out" / "ehf-invoice.xml"
+    res = run("build", SAMPLES / "ehf-invoice.yaml", "--format", "ehf", "-o", out)
+    assert res.exit_code == 0, res.output
+    assert out.exists() and f"wrote {out}" in res.stdout
+    res = run("show", out)
+    assert res.exit_code == 0
+    text = res.stdout
+    for expected in ("2024-1001", "2024-05-02", "2024-06-01", "Fjordkraft Verksted AS", "Havbruk Nord AS",
+                     "10023", "K-10023", "13 123.75 NOK", "15031111207", "1002344"):
+        assert expected in text, expected
+
+
+# --- show / convert / conformance ---------------------------------------------------
+
+
+def test_show_sample_credit_note():
+    res = run("show", SAMPLES / "ehf-credit-note.xml")
+    assert res.exit_code == 0
+    assert "Credit note" in res.stdout and "CN-2024-0042" in res.stdout
+
+
+def test_show_unreadable(tmp_path):
+    bad = tmp_path / "x.xml"
+    bad.write_text("not xml")
+    res = run("show", bad)
+    assert res.exit_code == 2
+    one_line_error(res, bad)
+
+
+@pytest.mark.parametrize("sample,to", [("peppol-reverse-charge.xml", "cii"), ("facturx-en16931.xml", "ubl")])
+def test_convert(tmp_path, sample, to):
+    out = tmp_path / f"converted-{to}.xml"
+    res = run("convert", SAMPLES / sample, "--to", to, "-o", out)
+    assert res.exit_code in (0, 1), res.output
+    if res.exit_code == 0:
+        from einvoice import syntax
+
+        doc = syntax.load(out)
+        assert doc.syntax.value == to
+        original = syntax.load(SAMPLES / sample).invoice
+        assert doc.invoice.number == original.number
+        assert doc.invoice.totals.payable_amount.value == original.totals.payable_amount.value
+    else:
+        assert not out.exists()
+
+
+def test_convert_unreadable(tmp_path):
+    bad = tmp_path / "x.xml"
+    bad.write_text("<x/>")
+    res = run("convert", bad, "--to", "cii", "-o", tmp_path / "y.xml")
+    assert res.exit_code == 2
+    one_line_error(res, bad)
+
+
+def test_conformance_missing_folder(tmp_path):
+    res = run("conformance", tmp_path / "none")
+    assert res.exit_code == 2
+
+
+def test_conformance_delegates():
+    if not CONFORMANCE.is_dir():
+        pytest.skip("../shared/conformance not present (official test corpus)")
+    res = subprocess.run([sys.executable, "-m", "einvoice", "conformance", str(CONFORMANCE), "--only", "BR-CO-25",
+                          "--no-golden"], capture_output=True, text=True, cwd=ROOT)
+    assert res.returncode in (0, 1), res.stderr
+    assert "TOTAL" in res.stdout
