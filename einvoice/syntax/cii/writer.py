@@ -10,9 +10,9 @@ the order of the XSD sequence.
 
 Syntax choices on writing:
 
-* BT-24: ``guideline`` when given; else the model's BT-24 when it extends the
-  profile's identifier with a CIUS or extension of its own (XRechnung, Peppol);
-  else the profile's identifier.
+* BT-24: the profile's guideline identifier (what Factur-X readers and the
+  PDF embedding detect the profile by); ``guideline=`` writes another one, e.g.
+  the model's own ``customization_id`` for an XRechnung CIUS.
 * ``currencyID`` is written on ``TaxTotalAmount`` only (CII forbids it on other
   amounts); a BT-110 total without currency gets the invoice currency.
 * Tax registrations: ``VAT`` / ``VA`` -> ``VA``, ``FC`` kept, any other scheme -> ``FC``.
@@ -481,13 +481,7 @@ def _line(parent: Any, line: InvoiceLine) -> None:
 
 
 def _guideline(invoice: Invoice, profile: str, guideline: str | None) -> str:
-    if guideline is not None:
-        return guideline
-    own = GUIDELINE_IDS[profile]
-    cid = (invoice.customization_id or "").strip()
-    if cid.startswith(own + "#") and "factur-x.eu" not in cid:
-        return cid
-    return own
+    return guideline if guideline is not None else GUIDELINE_IDS[profile]
 
 
 # --------------------------------------------------------------------------- the document
@@ -668,7 +662,10 @@ def _looks_like_iban(value: str) -> bool:
 
 
 def write_cii(invoice: Invoice, profile: str = "en16931", guideline: str | None = None, pretty: bool = True) -> bytes:
-    """The invoice as CII XML bytes for a Factur-X profile (minimum | basicwl | basic | en16931 | extended)."""
+    """The invoice as CII XML bytes for a Factur-X profile (minimum | basicwl | basic | en16931 | extended).
+
+    BT-24 is the profile's guideline identifier unless ``guideline`` names another.
+    """
     profile = _profile(profile)
     root = build_cii(invoice, profile, guideline)
     shape = _shape_of(profile)
