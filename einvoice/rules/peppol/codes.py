@@ -61,8 +61,16 @@ def cl001_mime_code(doc):
 # --- CL002 / CL003 allowance and charge reason codes --------------------------------
 
 
-def _reason_codes(doc):
+def _reason_codes(doc) -> list:
     """(reason code element, 'false' / 'true') for every allowance/charge reason code the rules look at."""
+    cache = doc.__dict__.setdefault("_cache", {})
+    found = cache.get("peppol.reasons")
+    if found is None:
+        found = cache["peppol.reasons"] = list(_find_reason_codes(doc))
+    return found
+
+
+def _find_reason_codes(doc):
     if doc.syntax == UBL:
         for ac in elements(doc, cac("AllowanceCharge")):
             indicators = [string_value(i) for i in children(ac, cbc("ChargeIndicator"))]

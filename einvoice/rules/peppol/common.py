@@ -10,6 +10,7 @@ the same facts.
 
 from __future__ import annotations
 
+import functools
 import re
 from decimal import Decimal, InvalidOperation, localcontext
 from typing import Any, Iterable, Iterator
@@ -28,22 +29,27 @@ def _q(namespace: str, local: str) -> str:
     return f"{{{namespace}}}{local}"
 
 
+@functools.cache
 def cbc(local: str) -> str:
     return _q(ns.CBC, local)
 
 
+@functools.cache
 def cac(local: str) -> str:
     return _q(ns.CAC, local)
 
 
+@functools.cache
 def ram(local: str) -> str:
     return _q(ns.RAM, local)
 
 
+@functools.cache
 def rsm(local: str) -> str:
     return _q(ns.RSM, local)
 
 
+@functools.cache
 def udt(local: str) -> str:
     return _q(ns.UDT, local)
 
@@ -63,6 +69,7 @@ def index(doc) -> dict[str, list]:
     idx = cache.get("peppol.index")
     if idx is None:
         idx = {}
+        empty = []
         if doc.root is not None:
             for el in doc.root.iter(etree.Element):
                 lst = idx.get(el.tag)
@@ -70,8 +77,28 @@ def index(doc) -> dict[str, list]:
                     idx[el.tag] = [el]
                 else:
                     lst.append(el)
+                if len(el) == 0:
+                    if not el.text or not el.text.strip(_SPACE):
+                        empty.append(el)
+                elif not isinstance(el[0].tag, str) and _no_element_child(el):
+                    if not "".join(el.itertext()).strip(_SPACE):
+                        empty.append(el)
         cache["peppol.index"] = idx
+        cache["peppol.empty"] = empty
     return idx
+
+
+_SPACE = " \t\n\r"
+
+
+def _no_element_child(el) -> bool:
+    return not any(isinstance(c.tag, str) for c in el)
+
+
+def empty_elements(doc) -> list:
+    """Elements with neither element children nor any non-blank text (in document order)."""
+    index(doc)
+    return doc.__dict__["_cache"]["peppol.empty"]
 
 
 def elements(doc, *tags: str) -> list:
@@ -87,14 +114,13 @@ def elements(doc, *tags: str) -> list:
 
 def children(el, tag: str) -> list:
     """Element children of ``el`` with the tag."""
-    return [c for c in el if c.tag == tag]
+    return list(el.iterchildren(tag))
 
 
 def child(el, tag: str):
     """The first element child of ``el`` with the tag, or None."""
-    for c in el:
-        if c.tag == tag:
-            return c
+    for c in el.iterchildren(tag):
+        return c
     return None
 
 
@@ -102,7 +128,7 @@ def path(el, *tags: str) -> list:
     """Elements reached from ``el`` through child steps ``tags`` (like the XPath ``a/b/c``)."""
     current = [el]
     for t in tags:
-        current = [c for e in current for c in e if c.tag == t]
+        current = [c for e in current for c in e.iterchildren(t)]
         if not current:
             break
     return current
@@ -134,6 +160,9 @@ def nvalue(el) -> str:
 _DECIMAL = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)")
 
 
+_DOUBLE = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
+
+
 class NotANumber(ValueError):
     """A value the official rules would convert to a decimal is not one."""
 
@@ -156,7 +185,7 @@ def xs_number(value: Any) -> float | None:
     s = s.strip(" \t\n\r")
     if s in ("INF", "-INF", "+INF", "NaN"):
         return float(s.replace("+", "")) if s != "NaN" else None
-    if not re.fullmatch(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?", s):
+    if not _DOUBLE.fullmatch(s):
         return None
     return float(s)
 

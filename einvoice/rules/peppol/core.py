@@ -28,6 +28,7 @@ from .common import (
     children,
     decimal_context,
     elements,
+    empty_elements,
     has_path,
     index,
     normalize,
@@ -850,18 +851,9 @@ def r130_base_quantity_unit(doc):
 
 # --- empty elements (UBL) ---------------------------------------------------------------
 
-_SPACE = " \t\n\r"
-
 
 @RULES.rule("PEPPOL-EN16931-R008", syntax="ubl")
 def r008_no_empty_elements(doc):
     if doc.root is None:
         return
-    for els in index(doc).values():
-        for el in els:
-            if len(el) == 0:
-                if not (el.text or "").strip(_SPACE):
-                    yield el
-            elif not any(isinstance(c.tag, str) for c in el):
-                if not "".join(el.itertext()).strip(_SPACE):
-                    yield el
+    yield from empty_elements(doc)
