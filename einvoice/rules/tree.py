@@ -1,0 +1,682 @@
+"""Structural rules evaluated on the XML tree, driven by tables.
+
+The syntax families (UBL-SR/CR/DT, CII-SR/DT) and the Factur-X profile
+restrictions are long lists of "this element must not occur here", "this
+element occurs at most once", "this attribute is required". They are kept as
+data (``schemas/structure/*.yaml``) and evaluated here in one pass over the
+tree per document:
+
+* a table is a list of *groups*; a group is an ordered list of *contexts*
+  and, as in a schematron pattern, each element is handled by the first
+  context of a group that matches it;
+* a context is a match pattern (location steps, ``|`` for alternatives,
+  ``//`` for "anywhere") with a list of *checks* ``[rule id, kind, path, ...]``;
+* kinds: ``absent`` (the path selects nothing), ``present`` (it selects
+  something), ``max`` / ``min`` / ``exactly`` (a count), ``codelist`` (the
+  context's value, or an attribute of it, is in a named list) and ``custom``
+  (a Python function registered by the family module).
+
+The result of a document is computed once (cached on the Document) and each
+registered rule only looks its own targets up.
+
+Paths are a small subset of XPath location paths: child steps ``p:Name``,
+``*``, ``..``, ``@attr``, ``//`` (descendants), ``(a|b)`` alternatives in a
+step, and predicates ``[...]`` made of paths, ``=``/``!=`` against a string
+literal or ``true()``/``false()``, ``normalize-space(...)``,
+``upper-case(...)``, ``not(...)``, ``and``, ``or``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+import yaml
+
+from ..syntax import namespaces as ns
+
+STRUCTURE = Path(__file__).resolve().parent.parent.parent / "schemas" / "structure"
+
+PREFIXES = {**ns.UBL_NS, **ns.CII_NS, "xs": "http://www.w3.org/2001/XMLSchema"}
+
+
+# --------------------------------------------------------------------------- values
+
+def string_value(node: Any) -> str:
+    """XPath string value of an element or an attribute value."""
+    if isinstance(node, str):
+        return node
+    if len(node):
+        return "".join(node.itertext())
+    return node.text or ""
+
+
+def normalize_space(s: str) -> str:
+    return " ".join(s.split())
+
+
+def _as_boolean(s: str) -> bool | None:
+    """xs:boolean cast of an untyped value (None when the lexical form is invalid)."""
+    s = s.strip()
+    if s in ("true", "1"):
+        return True
+    if s in ("false", "0"):
+        return False
+    return None
+
+
+# --------------------------------------------------------------------------- paths
+
+_TOKEN = re.compile(r"""\s*(?:
+      (?P<str>'[^']*'|"[^"]*")
+    | (?P<num>\d+(?:\.\d+)?)
+    | (?P<op>//|/|\[|\]|\(|\)|\||!=|<=|>=|=|<|>|,|\.\.|\.|@)
+    | (?P<name>[A-Za-z_][\w.-]*(?::(?:[A-Za-z_][\w.-]*|\*))?|\*)
+    )""", re.X)
+
+
+def _tokens(text: str) -> list[tuple[str, str]]:
+    out, pos = [], 0
+    text = text.strip()
+    while pos < len(text):
+        m = _TOKEN.match(text, pos)
+        if not m or m.end() == pos:
+            raise ValueError(f"cannot read path {text!r} at {pos}")
+        kind = m.lastgroup
+        out.append((kind, m.group(kind)))
+        pos = m.end()
+    return out
+
+
+@dataclass
+class Step:
+    axis: str  # child, desc, parent, self, attr, root
+    names: tuple[str, ...] = ()  # Clark names ("*" any); attribute names for attr
+    preds: list[Callable[[Any], bool]] = field(default_factory=list)
+
+
+def _clark(qname: str) -> str:
+    if qname == "*":
+        return "*"
+    if ":" in qname:
+        prefix, local = qname.split(":", 1)
+        return f"{{{PREFIXES[prefix]}}}{local}"
+    return qname
+
+
+class _Parser:
+    """Recursive descent over the path / predicate subset described in the module docstring."""
+
+    def __init__(self, text: str):
+        self.toks = _tokens(text)
+        self.i = 0
+        self.text = text
+
+    def peek(self, k: int = 0):
+        j = self.i + k
+        return self.toks[j] if j < len(self.toks) else (None, None)
+
+    def take(self, value: str | None = None):
+        tok = self.peek()
+        if value is not None and tok[1] != value:
+            raise ValueError(f"expected {value!r} in {self.text!r}, got {tok[1]!r}")
+        self.i += 1
+        return tok
+
+    # paths -----------------------------------------------------------------
+    def path(self) -> list[Step]:
+        steps: list[Step] = []
+        kind, val = self.peek()
+        if val == "//":
+            self.take()
+            steps.append(Step("root"))
+            steps.append(self.step(desc=True))
+        elif val == "/":
+            self.take()
+            steps.append(Step("root"))
+            steps.append(self.step())
+        else:
+            steps.append(self.step())
+        while self.peek()[1] in ("/", "//"):
+            sep = self.take()[1]
+            steps.append(self.step(desc=sep == "//"))
+        return steps
+
+    def step(self, desc: bool = False) -> Step:
+        kind, val = self.peek()
+        if val == "..":
+            self.take()
+            return Step("parent")
+        if val == ".":
+            self.take()
+            st = Step("self")
+        elif val == "@":
+            self.take()
+            name = self.take()[1]
+            st = Step("attr", (name,))
+        elif val == "(":  # (a|b) alternatives of one step
+            self.take()
+            names = [_clark(self.take()[1])]
+            while self.peek()[1] == "|":
+                self.take()
+                names.append(_clark(self.take()[1]))
+            self.take(")")
+            st = Step("desc" if desc else "child", tuple(names))
+        elif kind == "name" and val.startswith("self::"):
+            self.take()
+            st = Step("self", (_clark(val[6:]),))
+        else:
+            self.take()
+            st = Step("desc" if desc else "child", (_clark(val),))
+        while self.peek()[1] == "[":
+            self.take()
+            st.preds.append(self.expr())
+            self.take("]")
+        return st
+
+    # predicates ---------------------------------------------------------------
+    def expr(self) -> Callable[[Any], bool]:
+        left = self.conj()
+        while self.peek()[1] == "or":
+            self.take()
+            right = self.conj()
+            left = (lambda a, b: lambda n: a(n) or b(n))(left, right)
+        return left
+
+    def conj(self) -> Callable[[Any], bool]:
+        left = self.cmp()
+        while self.peek()[1] == "and":
+            self.take()
+            right = self.cmp()
+            left = (lambda a, b: lambda n: a(n) and b(n))(left, right)
+        return left
+
+    def cmp(self) -> Callable[[Any], bool]:
+        kind, val = self.peek()
+        if val == "not" and self.peek(1)[1] == "(":
+            self.take()
+            self.take("(")
+            inner = self.expr()
+            self.take(")")
+            return lambda n: not inner(n)
+        if val == "(":
+            self.take()
+            inner = self.expr()
+            self.take(")")
+            return inner
+        values = self.operand()
+        op = self.peek()[1]
+        if op in ("=", "!="):
+            self.take()
+            k2, v2 = self.take()
+            if k2 == "str":
+                lit: Any = v2[1:-1]
+            elif v2 in ("true", "false"):
+                self.take("(")
+                self.take(")")
+                lit = v2 == "true"
+            else:
+                lit = v2
+            if isinstance(lit, bool):
+                def test(n, values=values, lit=lit, eq=op == "="):
+                    return any((_as_boolean(v) == lit) == eq for v in values(n) if _as_boolean(v) is not None)
+            else:
+                def test(n, values=values, lit=lit, eq=op == "="):
+                    return any((v == lit) == eq for v in values(n))
+            return test
+        return lambda n: bool(values(n))
+
+    def operand(self) -> Callable[[Any], list[str]]:
+        kind, val = self.peek()
+        if val in ("normalize-space", "upper-case") and self.peek(1)[1] == "(":
+            self.take()
+            self.take("(")
+            inner = self.operand()
+            self.take(")")
+            fn = normalize_space if val == "normalize-space" else str.upper
+            return lambda n: [fn(v) for v in inner(n)]
+        alts = [_fix_absolute(self.path())]
+        return lambda n: [string_value(x) for x in select_any(n, alts)]
+
+
+def parse_path(text: str) -> list[Step]:
+    p = _Parser(text)
+    steps = p.path()
+    if p.i != len(p.toks):
+        raise ValueError(f"trailing text in path {text!r}")
+    return steps
+
+
+def select(node: Any, steps: list[Step]) -> list:
+    """Nodes (elements, or attribute values as str) a compiled path selects from an element."""
+    current = [node]
+    for st in steps:
+        nxt: list = []
+        ax = st.axis
+        if ax == "root":
+            nxt = [node.getroottree().getroot()]
+            # "/" then a first child step names the root itself: handled by a self-like match
+            current = nxt
+            continue
+        for n in current:
+            if isinstance(n, str):
+                continue
+            if ax == "child":
+                if st.names == ("*",):
+                    cands = [c for c in n if isinstance(c.tag, str)]
+                else:
+                    cands = [c for c in n if c.tag in st.names]
+            elif ax == "desc":
+                if st.names == ("*",):
+                    cands = [c for c in n.iterdescendants() if isinstance(c.tag, str)]
+                else:
+                    cands = list(n.iterdescendants(*st.names))
+            elif ax == "parent":
+                p = n.getparent()
+                cands = [p] if p is not None else []
+            elif ax == "self":
+                cands = [n] if not st.names or n.tag in st.names else []
+            elif ax == "attr":
+                v = n.get(st.names[0])
+                cands = [v] if v is not None else []
+            else:  # pragma: no cover
+                cands = []
+            for pr in st.preds:
+                cands = [c for c in cands if pr(c)]
+            nxt.extend(cands)
+        current = nxt
+    return current
+
+
+def _fix_absolute(steps: list[Step]) -> list[Step]:
+    """``/a/b``: the first step after the root names the root element itself."""
+    if steps and steps[0].axis == "root" and len(steps) > 1 and steps[1].axis == "child":
+        first = steps[1]
+        return [steps[0], Step("self", first.names, first.preds), *steps[2:]]
+    if steps and steps[0].axis == "root" and len(steps) > 1 and steps[1].axis == "desc":
+        # //x from the root: the root itself or any descendant
+        first = steps[1]
+        return [steps[0], Step("desc-or-self", first.names, first.preds), *steps[2:]]
+    return steps
+
+
+def compile_path(text: str) -> list[list[Step]]:
+    """A path, or ``a | b`` alternatives of paths."""
+    out = []
+    for alt in _split_top(text, "|"):
+        out.append(_fix_absolute(parse_path(alt)))
+    return out
+
+
+def _split_top(text: str, sep: str) -> list[str]:
+    parts, depth, cur = [], 0, []
+    for ch in text:
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth -= 1
+        if ch == sep and depth == 0:
+            parts.append("".join(cur))
+            cur = []
+        else:
+            cur.append(ch)
+    parts.append("".join(cur))
+    return [p.strip() for p in parts if p.strip()]
+
+
+def select_any(node: Any, alts: list[list[Step]]) -> list:
+    out: list = []
+    for steps in alts:
+        if steps and steps[0].axis == "root":
+            root = node.getroottree().getroot()
+            first = steps[1]
+            if first.axis == "self":
+                start = [root] if (first.names == ("*",) or root.tag in first.names) and all(p(root) for p in first.preds) else []
+            else:  # desc-or-self
+                start = [e for e in ([root] if first.names == ("*",) or root.tag in first.names else [])
+                         if all(p(e) for p in first.preds)]
+                cands = list(root.iterdescendants(*([] if first.names == ("*",) else first.names)))
+                start += [c for c in cands if isinstance(c.tag, str) and all(p(c) for p in first.preds)]
+            for s in start:
+                out.extend(select(s, steps[2:]))
+        else:
+            out.extend(select(node, steps))
+    return out
+
+
+# --------------------------------------------------------------------------- match patterns
+
+class Pattern:
+    """A match pattern (schematron rule context): does an element match?"""
+
+    def __init__(self, text: str, suffix_tests: dict[str, Callable[[Any], bool]] | None = None):
+        self.text = text
+        self.alts = [self._compile(a) for a in _split_top(text, "|")]
+
+    @staticmethod
+    def _compile(text: str):
+        steps = parse_path(text.strip())
+        anchored = bool(steps) and steps[0].axis == "root" and steps[1].axis == "child"
+        if steps and steps[0].axis == "root":
+            steps = steps[1:]
+            if not anchored:
+                steps[0] = Step("desc", steps[0].names, steps[0].preds)
+        return anchored, steps
+
+    def last_names(self) -> set[str]:
+        return {n for _, steps in self.alts for n in steps[-1].names}
+
+    def matches(self, el: Any) -> bool:
+        for anchored, steps in self.alts:
+            if _match_steps(el, steps, len(steps) - 1, anchored):
+                return True
+        return False
+
+
+def _step_ok(el: Any, st: Step) -> bool:
+    if not isinstance(el.tag, str):
+        return False
+    if st.names != ("*",) and el.tag not in st.names:
+        return False
+    return all(p(el) for p in st.preds)
+
+
+def _match_steps(el: Any, steps: list[Step], i: int, anchored: bool) -> bool:
+    st = steps[i]
+    if not _step_ok(el, st):
+        return False
+    parent = el.getparent()
+    if i == 0:
+        return parent is None if anchored else True
+    if st.axis == "desc":  # "//" before this step: any ancestor may match the previous step
+        p = parent
+        while p is not None:
+            if _match_steps(p, steps, i - 1, anchored):
+                return True
+            p = p.getparent()
+        return False
+    return parent is not None and _match_steps(parent, steps, i - 1, anchored)
+
+
+# --------------------------------------------------------------------------- tables
+
+@dataclass
+class Check:
+    rule: str
+    kind: str
+    path: list[list[Step]] | None
+    arg: Any = None
+    text: str = ""
+    fn: str | None = None  # custom / codelist: the function's name
+    pid: int = -1  # index of the path in its context's trie (plain paths)
+
+
+@dataclass
+class Wildcard:
+    """A context given by name (``~amount``): a test on the tag, and optionally on the element."""
+
+    tag: Callable[[str], bool]
+    element: Callable[[Any], bool] | None = None
+
+
+class _Node:
+    __slots__ = ("pids", "kids", "attrs")
+
+    def __init__(self):
+        self.pids: list[int] = []
+        self.kids: dict[str, _Node] = {}
+        self.attrs: dict[str, list[int]] = {}
+
+
+@dataclass
+class Context:
+    pattern: Pattern | None
+    checks: list[Check]
+    wildcard: Wildcard | None = None
+    trie: _Node | None = None
+    npaths: int = 0
+    simple: bool = False  # the match pattern is a single tag without predicates
+
+    def prepare(self) -> None:
+        """Merge the plain paths of the checks into one trie walked once per context element."""
+        root = _Node()
+        n = 0
+        for ck in self.checks:
+            if ck.path is None or ck.kind not in ("absent", "present", "max", "min", "exactly"):
+                continue
+            if not all(_plain(alt) for alt in ck.path):
+                continue
+            ck.pid = n
+            for alt in ck.path:
+                for combo in _expand(alt):
+                    node = root
+                    for j, name in enumerate(combo):
+                        if name.startswith("@"):
+                            node.attrs.setdefault(name[1:], []).append(n)
+                            break
+                        node = node.kids.setdefault(name, _Node())
+                        if j == len(combo) - 1:
+                            node.pids.append(n)
+            n += 1
+        self.trie = root if n else None
+        self.npaths = n
+        if self.pattern is not None and len(self.pattern.alts) >= 1:
+            self.simple = all(len(steps) == 1 and not anchored and not steps[0].preds
+                              for anchored, steps in self.pattern.alts)
+
+
+def _plain(steps: list[Step]) -> bool:
+    for i, st in enumerate(steps):
+        if st.axis == "attr":
+            if i != len(steps) - 1:
+                return False
+            continue
+        if st.axis != "child" or st.preds or "*" in st.names:
+            return False
+    return True
+
+
+def _expand(steps: list[Step]) -> list[list[str]]:
+    out: list[list[str]] = [[]]
+    for st in steps:
+        names = [f"@{st.names[0]}"] if st.axis == "attr" else list(st.names)
+        out = [o + [n] for o in out for n in names]
+    return out
+
+
+def _walk(el: Any, node: _Node, counts: list[int], firsts: list) -> None:
+    if node.attrs:
+        for name, pids in node.attrs.items():
+            if el.get(name) is not None:
+                for p in pids:
+                    counts[p] += 1
+                    if firsts[p] is None:
+                        firsts[p] = el
+    kids = node.kids
+    if kids:
+        for child in el:
+            sub = kids.get(child.tag)
+            if sub is None:
+                continue
+            for p in sub.pids:
+                counts[p] += 1
+                if firsts[p] is None:
+                    firsts[p] = child
+            if sub.kids or sub.attrs:
+                _walk(child, sub, counts, firsts)
+
+
+CustomFn = Callable[[Any, Any, Any], Iterable[Any]]  # (doc, context element, check) -> targets
+
+
+class _Failed:
+    def __init__(self, exc: Exception):
+        self.exc = exc
+
+
+class Table:
+    """A family's structural checks: groups of ordered contexts, evaluated in one pass."""
+
+    def __init__(self, name: str, groups: list[list[Context]], customs: dict[str, CustomFn] | None = None):
+        self.name = name
+        self.groups = groups
+        self.customs = customs or {}
+        self.rule_ids: list[str] = []
+        seen = set()
+        for g in groups:
+            for ctx in g:
+                ctx.prepare()
+                for ck in ctx.checks:
+                    if ck.rule not in seen:
+                        seen.add(ck.rule)
+                        self.rule_ids.append(ck.rule)
+        self._static: dict[str, list[tuple[int, int, Context]]] = {}
+        self._wild: list[tuple[int, int, Context]] = []
+        for gi, g in enumerate(groups):
+            for order, ctx in enumerate(g):
+                if ctx.wildcard is not None:
+                    self._wild.append((gi, order, ctx))
+                    continue
+                names = ctx.pattern.last_names()
+                if "*" in names:
+                    self._wild.append((gi, order, ctx))
+                for name in names - {"*"}:
+                    self._static.setdefault(name, []).append((gi, order, ctx))
+        # tag -> candidate contexts per group, in order (built lazily per tag seen)
+        self._cands: dict[str, list[list[Context]]] = {}
+
+    def _candidates(self, tag: str) -> list[list[Context]]:
+        found = list(self._static.get(tag, ()))
+        for gi, order, ctx in self._wild:
+            if ctx.wildcard is None or ctx.wildcard.tag(tag):
+                found.append((gi, order, ctx))
+        found.sort(key=lambda t: (t[0], t[1]))
+        groups: list[list[Context]] = []
+        last = None
+        for gi, _order, ctx in found:
+            if gi != last:
+                groups.append([])
+                last = gi
+            groups[-1].append(ctx)
+        self._cands[tag] = groups
+        return groups
+
+    @classmethod
+    def load(cls, name: str, customs: dict[str, CustomFn] | None = None,
+             wildcards: dict[str, Wildcard] | None = None) -> "Table":
+        data = yaml.safe_load((STRUCTURE / f"{name}.yaml").read_text(encoding="utf-8"))
+        wildcards = wildcards or {}
+        groups = []
+        for g in data["groups"]:
+            ctxs = []
+            for c in g["contexts"]:
+                text = c["context"]
+                if text.startswith("~"):
+                    ctx = Context(None, [_check(row) for row in c.get("checks", [])], wildcard=wildcards[text])
+                else:
+                    ctx = Context(Pattern(text), [_check(row) for row in c.get("checks", [])])
+                ctxs.append(ctx)
+            groups.append(ctxs)
+        return cls(name, groups, customs)
+
+    # evaluation --------------------------------------------------------------
+    def evaluate(self, doc: Any) -> dict[str, list]:
+        """rule id -> targets (elements), computed once per document."""
+        cache = doc.__dict__.setdefault("_tree_results", {})
+        res = cache.get(self.name)
+        if res is not None:
+            return res
+        res = {}
+        cache[self.name] = res
+        root = doc.root
+        if root is None:
+            return res
+        cands_of = self._cands
+        for el in root.iter():
+            tag = el.tag
+            groups = cands_of.get(tag)
+            if groups is None:
+                if not isinstance(tag, str):
+                    continue
+                groups = self._candidates(tag)
+            for cands in groups:
+                for ctx in cands:
+                    if ctx.wildcard is not None:
+                        if ctx.wildcard.element is not None and not ctx.wildcard.element(el):
+                            continue
+                    elif not ctx.simple and not ctx.pattern.matches(el):
+                        continue
+                    self._run(doc, el, ctx, res)
+                    break
+        return res
+
+    def _run(self, doc: Any, el: Any, ctx: Context, res: dict[str, list]) -> None:
+        if ctx.trie is not None:
+            counts = [0] * ctx.npaths
+            firsts: list = [None] * ctx.npaths
+            _walk(el, ctx.trie, counts, firsts)
+        for ck in ctx.checks:
+            kind = ck.kind
+            if ck.pid >= 0:
+                n = counts[ck.pid]
+                target = firsts[ck.pid] if n else el
+            elif kind in ("absent", "present", "max", "min", "exactly"):
+                found = select_any(el, ck.path)
+                n = len(found)
+                target = found[0] if found and not isinstance(found[0], str) else el
+            else:  # custom, codelist: a function of the family module
+                try:
+                    targets = list(self.customs[ck.fn](doc, el, ck) or ())
+                except Exception as exc:  # reported by the engine as this rule's internal error
+                    res[ck.rule] = [_Failed(exc)]
+                    continue
+                if targets:
+                    res.setdefault(ck.rule, []).extend(targets)
+                continue
+            if kind == "absent":
+                bad = n > 0
+            elif kind == "present":
+                bad = n == 0
+            elif kind == "max":
+                bad = n > ck.arg
+            elif kind == "min":
+                bad = n < ck.arg
+            else:
+                bad = n != ck.arg
+            if bad:
+                res.setdefault(ck.rule, []).append(target if kind == "absent" else el)
+
+
+def _check(row: list) -> Check:
+    rule, kind = row[0], row[1]
+    if kind in ("absent", "present"):
+        return Check(rule, kind, compile_path(row[2]), None, row[2])
+    if kind in ("max", "min", "exactly"):
+        return Check(rule, kind, compile_path(row[2]), int(row[3]), row[2])
+    if kind == "custom":
+        return Check(rule, kind, None, row[3] if len(row) > 3 else None, row[2], fn=row[2])
+    if kind == "codelist":
+        return Check(rule, kind, compile_path(row[3]) if len(row) > 3 else None, row[2],
+                     row[3] if len(row) > 3 else ".", fn="codelist")
+    raise ValueError(f"unknown check kind {kind!r} for {rule}")
+
+
+def register(ruleset: Any, table: Table, syntax: str | None) -> None:
+    """Register every rule id of a table on a RuleSet; each check looks its targets up in the cached result."""
+    key = f"_tree_{table.name}"
+    evaluate = table.evaluate
+
+    for rid in table.rule_ids:
+        def check(doc, rid=rid):
+            res = doc.__dict__.get(key)
+            if res is None:
+                res = doc.__dict__[key] = evaluate(doc)
+            hits = res.get(rid)
+            if not hits:
+                return ()
+            if isinstance(hits[0], _Failed):
+                raise hits[0].exc
+            return hits
+        ruleset.add(rid, check, syntax=syntax)

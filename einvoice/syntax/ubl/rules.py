@@ -1,0 +1,176 @@
+"""EN 16931 UBL syntax rules: UBL-SR (cardinalities), UBL-CR (elements EN 16931 does
+not use) and UBL-DT (data type restrictions).
+
+The long lists are data, ``schemas/structure/ubl-syntax.yaml`` (rule id, context,
+kind of check, path), evaluated in one pass over the tree by
+:mod:`einvoice.rules.tree`; metadata (severity, message, hint) is in
+``schemas/rules/ubl-syntax.yaml``. The few checks that are more than a path and
+a count are the functions below.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ...rules.engine import RuleSet
+from ...rules.tree import Table, Wildcard, compile_path, register, select_any, string_value
+from .. import namespaces as ns
+
+RULES = RuleSet("ubl-syntax")
+
+CBC = f"{{{ns.CBC}}}"
+CAC = f"{{{ns.CAC}}}"
+_CN_ROOT = f"{{{ns.UBL_CREDIT_NOTE}}}CreditNote"
+_PRICE = f"{CAC}Price"
+_ALLOWANCE_CHARGE = f"{CAC}AllowanceCharge"
+
+
+def _local(tag: Any) -> str:
+    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
+
+
+def _amount_tag(tag: str) -> bool:
+    name = _local(tag)
+    return name.endswith("Amount") and not name.endswith("PriceAmount")
+
+
+def _is_amount(el: Any) -> bool:
+    """Amount elements whose decimals are limited (unit prices and their discounts are not)."""
+    p = el.getparent()
+    while p is not None:
+        if p.tag == _ALLOWANCE_CHARGE:
+            pp = p.getparent()
+            if pp is not None and pp.tag == _PRICE:
+                return False
+        p = p.getparent()
+    return True
+
+
+def _binary_object_tag(tag: str) -> bool:
+    return _local(tag).endswith("BinaryObject")
+
+
+def _children(el: Any, tag: str) -> list:
+    return [c for c in el if c.tag == tag]
+
+
+# --------------------------------------------------------------------------- custom checks
+# each: (doc, context element, check) -> targets
+
+def invoiced_object_scheme(doc, el, ck):
+    codes = [(c.text or "") for c in _children(el, f"{CBC}DocumentTypeCode")]
+    if "130" in codes:
+        return ()
+    root = el.getroottree().getroot()
+    if root.tag == _CN_ROOT and "50" in codes:
+        return ()
+    has_scheme = any(i.get("schemeID") is not None for i in _children(el, f"{CBC}ID"))
+    if not has_scheme and not codes:
+        return ()
+    return (el,)
+
+
+def amount_decimals(doc, el, ck):
+    text = string_value(el)
+    _, dot, frac = text.partition(".")
+    return (el,) if dot and len(frac) > 2 else ()
+
+
+def tax_scheme_company_id(doc, el, ck):
+    has_id = any(_children(ts, f"{CBC}ID") for ts in _children(el, f"{CAC}TaxScheme"))
+    return () if has_id and _children(el, f"{CBC}CompanyID") else (el,)
+
+
+def ubl_version(doc, el, ck):
+    versions = _children(el, f"{CBC}UBLVersionID")
+    if not versions or any(string_value(v) == "2.1" for v in versions):
+        return ()
+    return (versions[0],)
+
+
+def invoice_payment_due_date(doc, el, ck):
+    if el.tag == _CN_ROOT:
+        return ()
+    for pm in _children(el, f"{CAC}PaymentMeans"):
+        dates = _children(pm, f"{CBC}PaymentDueDate")
+        if dates:
+            return (dates[0],)
+    return ()
+
+
+def _attribute_names(doc) -> dict[str, Any]:
+    cache = doc.__dict__.setdefault("_tree_results", {})
+    names = cache.get("ubl-attribute-names")
+    if names is None:
+        names = {}
+        pmc = f"{CBC}PaymentMeansCode"
+        for e in doc.root.iter():
+            if not isinstance(e.tag, str):
+                continue
+            for a in e.attrib:
+                if a == "name" and e.tag == pmc:
+                    continue
+                names.setdefault(a, e)
+        cache["ubl-attribute-names"] = names
+    return names
+
+
+def no_attribute(doc, el, ck):
+    hit = _attribute_names(doc).get(ck.arg)
+    return (hit,) if hit is not None else ()
+
+
+def name_attribute(doc, el, ck):
+    hit = _attribute_names(doc).get("name")
+    return (hit,) if hit is not None else ()
+
+
+def distinct_values_max1(doc, el, ck):
+    tag = f"{CBC}{ck.arg.split(':', 1)[1]}"
+    seen: dict[str, Any] = {}
+    for e in el.iter(tag):
+        seen.setdefault(string_value(e), e)
+    if len(seen) > 1:
+        return (list(seen.values())[1],)
+    return ()
+
+
+_PAYEE_PATHS: dict[str, Any] = {}
+
+
+def payee_count(doc, el, ck):
+    path = _PAYEE_PATHS.get(ck.arg)
+    if path is None:
+        path = _PAYEE_PATHS[ck.arg] = compile_path(ck.arg)
+    if len(select_any(el, path)) > 1:
+        return (el,)
+    names = [string_value(n) for pn in _children(el, f"{CAC}PartyName") for n in _children(pn, f"{CBC}Name")]
+    regs = []
+    parent = el.getparent()
+    if parent is not None:
+        for asp in _children(parent, f"{CAC}AccountingSupplierParty"):
+            for party in _children(asp, f"{CAC}Party"):
+                for ple in _children(party, f"{CAC}PartyLegalEntity"):
+                    regs += [string_value(r) for r in _children(ple, f"{CBC}RegistrationName")]
+    if any(a != b for a in names for b in regs):
+        return ()
+    return (el,)
+
+
+CUSTOMS = {
+    "invoiced_object_scheme": invoiced_object_scheme,
+    "amount_decimals": amount_decimals,
+    "tax_scheme_company_id": tax_scheme_company_id,
+    "ubl_version": ubl_version,
+    "invoice_payment_due_date": invoice_payment_due_date,
+    "no_attribute": no_attribute,
+    "name_attribute": name_attribute,
+    "distinct_values_max1": distinct_values_max1,
+    "payee_count": payee_count,
+}
+
+TABLE = Table.load("ubl-syntax", CUSTOMS, {
+    "~amount": Wildcard(_amount_tag, _is_amount),
+    "~binary-object": Wildcard(_binary_object_tag),
+})
+register(RULES, TABLE, syntax="ubl")
