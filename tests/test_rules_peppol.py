@@ -1,0 +1,339 @@
+"""Peppol BIS Billing 3.0 rules (layer "peppol"): identifier check digits, key rules on
+small documents and on models built in code, and agreement with the official Peppol
+unit tests when the conformance corpus is present."""
+
+from __future__ import annotations
+
+import copy
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from einvoice import syntax
+from einvoice.model.invoice import (
+    AllowanceCharge,
+    Amount,
+    Identifier,
+    Invoice,
+    InvoiceLine,
+    Party,
+    Price,
+    Syntax,
+)
+from einvoice.rules import identifiers as ids
+from einvoice.rules.engine import Document, Report, run_rules
+from einvoice.rules.peppol import RULES
+
+CONFORMANCE = Path(__file__).resolve().parents[1].parent / "shared" / "conformance"
+
+UBL_NS = (
+    'xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2" '
+    'xmlns:cac="urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2" '
+    'xmlns:cbc="urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"'
+)
+CII_NS = (
+    'xmlns:rsm="urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100" '
+    'xmlns:ram="urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100" '
+    'xmlns:udt="urn:un:unece:uncefact:data:standard:UnqualifiedDataType:100"'
+)
+
+
+def ubl(body: str) -> str:
+    return f"<Invoice {UBL_NS}>{body}</Invoice>"
+
+
+def cii(body: str) -> str:
+    return f"<rsm:CrossIndustryInvoice {CII_NS}>{body}</rsm:CrossIndustryInvoice>"
+
+
+def findings(xml: str) -> dict[str, set[str]]:
+    """rule id -> severities the Peppol layer reports on a document."""
+    doc = syntax.read_tree(etree.fromstring(xml.encode()))
+    return _run(doc)
+
+
+def _run(doc: Document) -> dict[str, set[str]]:
+    report = run_rules(doc, RULES, Report())
+    assert not report.internal_errors, report.internal_errors
+    out: dict[str, set[str]] = {}
+    for f in report.findings:
+        out.setdefault(f.rule, set()).add(f.severity.value)
+    return out
+
+
+def model_findings(invoice: Invoice) -> dict[str, set[str]]:
+    return _run(Document(invoice, Syntax.UBL, None))
+
+
+# --- identifier check digits --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "fn, good, bad",
+    [
+        (ids.gln, ["7080000000005", "0"], ["7080000000006", "70800000000O5", ""]),
+        (ids.no_orgnr, ["974760673"], ["974760674", "97476067", "000000000", "NO974760673"]),
+        (ids.dk_cvr_format, ["12345678", "DK12345678"], ["1234567", "SE12345678", "DK1234567X"]),
+        (ids.be_enterprise_number, ["0403170701"], ["0403170702", "403170701", "BE0403170701"]),
+        (ids.it_ipa_code, ["UF7A9Z", "abc123"], ["UF7A9", "UF7A9Z1", "UF-A9Z"]),
+        (ids.it_codice_fiscale, ["RSSMRA85T10A562S", "12345678901"], ["RSSMRA85T10A562", "RSS1RA85T10A562S", "1234567890A"]),
+        (ids.it_partita_iva, ["IT01234567897", "it01234567897", "DE123"], ["IT01234567890", "IT0123456789", "IT0123456789X"]),
+        (ids.se_orgnr, ["5560360793"], ["5560360794", "556036-0793", "556036079"]),
+        (ids.au_abn, ["51824753556"], ["51824753557", "5182475355"]),
+    ],
+)
+def test_identifier_checks(fn, good, bad):
+    for value in good:
+        assert fn(value), value
+    for value in bad:
+        assert not fn(value), value
+
+
+def test_xml_normalize_only_touches_xml_whitespace():
+    assert ids.xml_normalize("  a \t\n b  ") == "a b"
+    assert ids.xml_normalize("a\u00a0b") == "a\u00a0b"
+    assert ids.xml_normalize(None) == ""
+
+
+# --- document level rules on small documents -------------------------------------------
+
+PEPPOL_HEAD = (
+    "<cbc:CustomizationID>urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0</cbc:CustomizationID>"
+    "<cbc:ProfileID>urn:fdc:peppol.eu:2017:poacc:billing:01:1.0</cbc:ProfileID>"
+)
+
+
+def test_r001_business_process_missing_ubl():
+    assert "PEPPOL-EN16931-R001" in findings(ubl("<cbc:ID>1</cbc:ID>"))
+    assert findings(ubl("<cbc:ID>1</cbc:ID>"))["PEPPOL-EN16931-R001"] == {"fatal"}
+    assert "PEPPOL-EN16931-R001" not in findings(ubl(PEPPOL_HEAD))
+
+
+def test_r001_and_r007_cii_fire_only_where_the_context_exists():
+    missing = cii("<rsm:ExchangedDocumentContext/>")
+    got = findings(missing)
+    assert "PEPPOL-EN16931-R001" in got and "PEPPOL-EN16931-R007" in got
+    # a fragment without the document context says nothing about the business process
+    assert "PEPPOL-EN16931-R001" not in findings(cii("<rsm:ExchangedDocument/>"))
+    good = cii(
+        "<rsm:ExchangedDocumentContext><ram:BusinessProcessSpecifiedDocumentContextParameter>"
+        "<ram:ID>urn:fdc:peppol.eu:2017:poacc:billing:01:1.0</ram:ID>"
+        "</ram:BusinessProcessSpecifiedDocumentContextParameter></rsm:ExchangedDocumentContext>"
+    )
+    got = findings(good)
+    assert "PEPPOL-EN16931-R001" not in got and "PEPPOL-EN16931-R007" not in got
+
+
+def test_r007_business_process_format():
+    bad = ubl("<cbc:ProfileID>urn:fdc:peppol.eu:2017:poacc:billing:1:1.0</cbc:ProfileID>")
+    assert "PEPPOL-EN16931-R007" in findings(bad)
+    assert "PEPPOL-EN16931-R007" not in findings(ubl(PEPPOL_HEAD))
+
+
+def test_r003_and_r004():
+    got = findings(ubl("<cbc:CustomizationID>urn:cen.eu:en16931:2017</cbc:CustomizationID>"))
+    assert "PEPPOL-EN16931-R003" in got and "PEPPOL-EN16931-R004" in got
+    got = findings(ubl(PEPPOL_HEAD + "<cbc:BuyerReference>abc</cbc:BuyerReference>"))
+    assert "PEPPOL-EN16931-R003" not in got and "PEPPOL-EN16931-R004" not in got
+
+
+def test_r008_empty_elements_ubl():
+    got = findings(ubl("<cbc:Note>  </cbc:Note><cac:Delivery><!-- nothing --></cac:Delivery><cbc:ID>1</cbc:ID>"))
+    assert "PEPPOL-EN16931-R008" in got
+    assert "PEPPOL-EN16931-R008" not in findings(ubl("<cbc:ID>1</cbc:ID>"))
+
+
+def test_r040_to_r043_allowance_percentages():
+    def ac(inner: str) -> str:
+        return ubl(f"<cac:AllowanceCharge><cbc:ChargeIndicator>false</cbc:ChargeIndicator>{inner}</cac:AllowanceCharge>")
+
+    ok = ac('<cbc:MultiplierFactorNumeric>10</cbc:MultiplierFactorNumeric><cbc:Amount currencyID="EUR">10.02</cbc:Amount>'
+            '<cbc:BaseAmount currencyID="EUR">100</cbc:BaseAmount>')
+    assert not {"PEPPOL-EN16931-R040", "PEPPOL-EN16931-R041", "PEPPOL-EN16931-R042"} & findings(ok).keys()
+    off = ok.replace("10.02", "10.03")
+    assert "PEPPOL-EN16931-R040" in findings(off)
+    assert "PEPPOL-EN16931-R041" in findings(ac("<cbc:MultiplierFactorNumeric>10</cbc:MultiplierFactorNumeric>"))
+    assert "PEPPOL-EN16931-R042" in findings(ac('<cbc:BaseAmount currencyID="EUR">100</cbc:BaseAmount>'))
+    assert "PEPPOL-EN16931-R043" in findings(ubl("<cac:AllowanceCharge><cbc:ChargeIndicator>yes</cbc:ChargeIndicator></cac:AllowanceCharge>"))
+
+
+def test_r120_line_net_amount_ubl_and_cii():
+    line = ('<cac:InvoiceLine><cbc:InvoicedQuantity unitCode="EA">3</cbc:InvoicedQuantity>'
+            '<cbc:LineExtensionAmount currencyID="EUR">{net}</cbc:LineExtensionAmount>'
+            '<cac:Price><cbc:PriceAmount currencyID="EUR">10</cbc:PriceAmount>'
+            '<cbc:BaseQuantity unitCode="EA">2</cbc:BaseQuantity></cac:Price></cac:InvoiceLine>')
+    assert "PEPPOL-EN16931-R120" not in findings(ubl(line.format(net="15.00")))
+    assert "PEPPOL-EN16931-R120" in findings(ubl(line.format(net="15.03")))
+    cii_line = (
+        "<rsm:SupplyChainTradeTransaction><ram:IncludedSupplyChainTradeLineItem>"
+        "<ram:SpecifiedLineTradeAgreement><ram:NetPriceProductTradePrice><ram:ChargeAmount>10</ram:ChargeAmount>"
+        "</ram:NetPriceProductTradePrice></ram:SpecifiedLineTradeAgreement>"
+        "<ram:SpecifiedLineTradeDelivery><ram:BilledQuantity unitCode=\"EA\">3</ram:BilledQuantity></ram:SpecifiedLineTradeDelivery>"
+        "<ram:SpecifiedLineTradeSettlement><ram:SpecifiedTradeSettlementLineMonetarySummation>"
+        "<ram:LineTotalAmount>{net}</ram:LineTotalAmount></ram:SpecifiedTradeSettlementLineMonetarySummation>"
+        "</ram:SpecifiedLineTradeSettlement></ram:IncludedSupplyChainTradeLineItem></rsm:SupplyChainTradeTransaction>"
+    )
+    assert "PEPPOL-EN16931-R120" not in findings(cii(cii_line.format(net="30")))
+    assert "PEPPOL-EN16931-R120" in findings(cii(cii_line.format(net="31")))
+
+
+@pytest.mark.parametrize(
+    "scheme, good, bad, rule, severity",
+    [
+        ("0192", "974760673", "974760674", "PEPPOL-COMMON-R041", "fatal"),
+        ("0088", "7080000000005", "7080000000006", "PEPPOL-COMMON-R040", "fatal"),
+        ("0007", "5560360793", "5560360794", "PEPPOL-COMMON-R049", "fatal"),
+        ("0208", "0403170701", "0403170702", "PEPPOL-COMMON-R043", "fatal"),
+        ("0201", "UF7A9Z", "UF7A9", "PEPPOL-COMMON-R044", "warning"),
+        ("0211", "IT01234567897", "IT01234567890", "PEPPOL-COMMON-R047", "warning"),
+    ],
+)
+def test_identifier_rules_on_endpoints_and_party_ids(scheme, good, bad, rule, severity):
+    def doc(value: str) -> str:
+        return ubl(f'<cac:AccountingSupplierParty><cac:Party><cbc:EndpointID schemeID="{scheme}">{value}</cbc:EndpointID>'
+                   f'<cac:PartyIdentification><cbc:ID schemeID="{scheme}">{value}</cbc:ID></cac:PartyIdentification>'
+                   "</cac:Party></cac:AccountingSupplierParty>")
+
+    assert rule not in findings(doc(good))
+    assert findings(doc(bad))[rule] == {severity}
+    cii_doc = cii(f'<ram:SellerTradeParty><ram:URIUniversalCommunication><ram:URIID schemeID="{scheme}">{bad}</ram:URIID>'
+                  "</ram:URIUniversalCommunication></ram:SellerTradeParty>")
+    assert rule in findings(cii_doc)
+
+
+def test_identifier_rule_message_names_the_value():
+    doc = syntax.read_tree(etree.fromstring(ubl(
+        '<cac:AccountingSupplierParty><cac:Party><cbc:EndpointID schemeID="0192">974760674</cbc:EndpointID>'
+        "</cac:Party></cac:AccountingSupplierParty>").encode()))
+    report = run_rules(doc, RULES, Report())
+    (finding,) = [f for f in report.findings if f.rule == "PEPPOL-COMMON-R041"]
+    assert "974760674" in finding.message and finding.line is not None
+
+
+def test_code_list_rules():
+    got = findings(ubl(
+        '<cac:AllowanceCharge><cbc:ChargeIndicator>false</cbc:ChargeIndicator>'
+        '<cbc:AllowanceChargeReasonCode>FC</cbc:AllowanceChargeReasonCode><cbc:Amount currencyID="XYZ">1</cbc:Amount>'
+        '</cac:AllowanceCharge>'
+        '<cac:AllowanceCharge><cbc:ChargeIndicator>true</cbc:ChargeIndicator>'
+        '<cbc:AllowanceChargeReasonCode>FC</cbc:AllowanceChargeReasonCode><cbc:Amount currencyID="EUR">1</cbc:Amount>'
+        '</cac:AllowanceCharge>'
+        '<cac:AccountingCustomerParty><cac:Party><cbc:EndpointID schemeID="9999">x</cbc:EndpointID></cac:Party>'
+        '</cac:AccountingCustomerParty>'
+    ))
+    assert "PEPPOL-EN16931-CL002" in got  # FC is a charge code, not an allowance code
+    assert "PEPPOL-EN16931-CL003" not in got  # ... and a valid charge code
+    assert "PEPPOL-EN16931-CL007" in got  # XYZ is no currency
+    assert "PEPPOL-EN16931-CL008" in got  # 9999 is no EAS scheme
+    ok = findings(ubl(
+        '<cac:AllowanceCharge><cbc:ChargeIndicator>false</cbc:ChargeIndicator>'
+        '<cbc:AllowanceChargeReasonCode>95</cbc:AllowanceChargeReasonCode><cbc:Amount currencyID="EUR">1</cbc:Amount>'
+        '</cac:AllowanceCharge>'))
+    assert not {"PEPPOL-EN16931-CL002", "PEPPOL-EN16931-CL007"} & ok.keys()
+
+
+def test_p0100_type_code_depends_on_process():
+    bad_type = "<cbc:InvoiceTypeCode>389</cbc:InvoiceTypeCode>"
+    assert "PEPPOL-EN16931-P0100" in findings(ubl(PEPPOL_HEAD + bad_type))
+    other_process = bad_type + "<cbc:ProfileID>urn:fdc:peppol.eu:2017:poacc:billing:02:1.0</cbc:ProfileID>"
+    assert "PEPPOL-EN16931-P0100" not in findings(ubl(other_process))
+
+
+def test_p0106_exemption_reason_needs_matching_category():
+    def cat(code: str) -> str:
+        return ubl(f"<cac:TaxTotal><cac:TaxSubtotal><cac:TaxCategory><cbc:ID>{code}</cbc:ID>"
+                   "<cbc:TaxExemptionReasonCode>vatex-eu-ic</cbc:TaxExemptionReasonCode>"
+                   "</cac:TaxCategory></cac:TaxSubtotal></cac:TaxTotal>")
+
+    assert "PEPPOL-EN16931-P0106" in findings(cat("E"))
+    assert "PEPPOL-EN16931-P0106" not in findings(cat("K"))
+
+
+def test_f001_dates():
+    assert "PEPPOL-EN16931-F001" in findings(ubl("<cbc:IssueDate>2024-02-30</cbc:IssueDate>"))
+    assert "PEPPOL-EN16931-F001" in findings(ubl("<cbc:IssueDate>2024-2-3</cbc:IssueDate>"))
+    assert "PEPPOL-EN16931-F001" not in findings(ubl("<cbc:IssueDate>2024-02-29</cbc:IssueDate>"))
+    date = '<rsm:ExchangedDocument><ram:IssueDateTime><udt:DateTimeString format="{f}">{v}</udt:DateTimeString></ram:IssueDateTime></rsm:ExchangedDocument>'
+    assert "PEPPOL-EN16931-F001" not in findings(cii(date.format(f="102", v="20240229")))
+    assert "PEPPOL-EN16931-F001" in findings(cii(date.format(f="203", v="20240229")))
+    assert "PEPPOL-EN16931-F001" in findings(cii(date.format(f="102", v="2024-02-29")))
+
+
+# --- models built in code (no tree) ---------------------------------------------------
+
+
+def _model(**kw) -> Invoice:
+    base = dict(
+        customization_id="urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0",
+        profile_id="urn:fdc:peppol.eu:2017:poacc:billing:01:1.0",
+        currency_code="EUR",
+        buyer_reference="ref",
+        seller=Party(name="S", electronic_address=Identifier(value="974760673", scheme_id="0192")),
+        buyer=Party(name="B", electronic_address=Identifier(value="7080000000005", scheme_id="0088")),
+    )
+    base.update(kw)
+    return Invoice(**base)
+
+
+def test_model_without_tree_is_checked_against_the_model():
+    assert not model_findings(_model()).keys() & {
+        "PEPPOL-EN16931-R001", "PEPPOL-EN16931-R003", "PEPPOL-EN16931-R004", "PEPPOL-EN16931-R007",
+        "PEPPOL-EN16931-R010", "PEPPOL-EN16931-R020", "PEPPOL-COMMON-R040", "PEPPOL-COMMON-R041",
+    }
+    got = model_findings(_model(profile_id=None, buyer_reference=None, buyer=Party(name="B")))
+    assert {"PEPPOL-EN16931-R001", "PEPPOL-EN16931-R003", "PEPPOL-EN16931-R010"} <= got.keys()
+    bad_ids = _model(seller=Party(name="S", electronic_address=Identifier(value="974760674", scheme_id="0192")))
+    assert "PEPPOL-COMMON-R041" in model_findings(bad_ids)
+
+
+def test_model_line_net_amount_and_allowance_percentage():
+    line = InvoiceLine(id="1", quantity=Decimal("3"), net_amount=Amount(value=Decimal("31.00")),
+                       price=Price(net_amount=Amount(value=Decimal("10"))))
+    assert "PEPPOL-EN16931-R120" in model_findings(_model(lines=[line]))
+    line.net_amount = Amount(value=Decimal("30.00"))
+    assert "PEPPOL-EN16931-R120" not in model_findings(_model(lines=[line]))
+    ac = AllowanceCharge(charge_indicator=False, amount=Amount(value=Decimal("5")),
+                         base_amount=Amount(value=Decimal("100")), percentage=Decimal("10"))
+    assert "PEPPOL-EN16931-R040" in model_findings(_model(allowances_charges=[ac]))
+
+
+# --- the official Peppol unit tests -----------------------------------------------------
+
+VEFA = "{http://difi.no/xsd/vefa/validator/1.0}"
+MINE = ("PEPPOL-EN16931-", "PEPPOL-COMMON-")
+
+
+def _official_cases(folder: str):
+    base = CONFORMANCE / "peppol-bis-3" / "rules" / folder
+    for path in sorted(base.glob("*.xml")):
+        root = etree.parse(str(path)).getroot()
+        for n, test in enumerate(root.iter(f"{VEFA}test"), 1):
+            asserts = test.find(f"{VEFA}assert")
+            doc = next((c for c in test if isinstance(c.tag, str) and not c.tag.startswith(VEFA)), None)
+            if asserts is None or doc is None:
+                continue
+            checks = [(etree.QName(a).localname, (a.text or "").strip()) for a in asserts
+                      if isinstance(a.tag, str) and etree.QName(a).localname in ("success", "error", "warning")]
+            checks = [c for c in checks if c[1].startswith(MINE)]
+            if checks:
+                yield f"{path.name}#{n}", etree.ElementTree(copy.deepcopy(doc)).getroot(), checks
+
+
+@pytest.mark.parametrize("folder", ["unit-UBL-PEPPOL", "unit-CII-PEPPOL"])
+def test_official_peppol_unit_tests(folder):
+    if not CONFORMANCE.is_dir():
+        pytest.skip("../shared/conformance not present (official test corpus)")
+    disagreements = []
+    total = 0
+    for name, root, checks in _official_cases(folder):
+        got = _run(syntax.read_tree(root))
+        for kind, rid in checks:
+            total += 1
+            sev = got.get(rid, set())
+            ok = (not sev) if kind == "success" else bool(sev & {"fatal", "error"}) if kind == "error" else "warning" in sev
+            if not ok:
+                disagreements.append(f"{name}: {rid} expected {kind}, got {sorted(sev) or 'nothing'}")
+    assert total > 100
+    assert not disagreements, "\n".join(disagreements[:20])
