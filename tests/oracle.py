@@ -67,7 +67,7 @@ def _executable(name: str):
 def svrl(name: str, data: bytes) -> str:
     """The SVRL report of the official XSLT ``name`` on a document."""
     proc = _processor()
-    node = proc.parse_xml(xml_text=data.decode("utf-8"))
+    node = proc.parse_xml(xml_text=data.decode("utf-8-sig"))
     return _executable(name).transform_to_string(xdm_node=node)
 
 
