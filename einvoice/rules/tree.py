@@ -522,7 +522,7 @@ class Table:
     def __init__(self, name: str, groups: list[list[Context]], customs: dict[str, CustomFn] | None = None):
         self.name = name
         self.groups = groups
-        self.customs = customs or {}
+        self.customs = {**GENERIC, **(customs or {})}
         self.rule_ids: list[str] = []
         seen = set()
         for g in groups:
@@ -680,3 +680,83 @@ def register(ruleset: Any, table: Table, syntax: str | None) -> None:
                 raise hits[0].exc
             return hits
         ruleset.add(rid, check, syntax=syntax)
+
+
+# --------------------------------------------------------------------------- generic custom checks
+# Checks that combine two paths; their arguments are a mapping in the table row.
+
+_PATHS: dict[str, list[list[Step]]] = {}
+
+
+def path_of(text: str) -> list[list[Step]]:
+    p = _PATHS.get(text)
+    if p is None:
+        p = _PATHS[text] = compile_path(text)
+    return p
+
+
+def sel(el: Any, text: str) -> list:
+    return select_any(el, path_of(text))
+
+
+def _present_if(doc, el, ck):
+    a = ck.arg
+    return (el,) if sel(el, a["if"]) and not sel(el, a["then"]) else ()
+
+
+def _exactly_if(doc, el, ck):
+    a = ck.arg
+    return (el,) if sel(el, a["if"]) and len(sel(el, a["then"])) != a["n"] else ()
+
+
+def _not_both(doc, el, ck):
+    a = ck.arg
+    base = a["base"]
+    first = sel(el, f"{base}/{a.get('a', 'ram:ID')}")
+    if first and sel(el, f"{base}/{a.get('b', 'ram:GlobalID')}"):
+        return (first[0],)
+    return ()
+
+
+def _absent_unless(doc, el, ck):
+    """``path`` may only occur when the context is ``self`` (with a type code in ``codes``) or under ``ancestor``."""
+    a = ck.arg
+    found = sel(el, a["path"])
+    if not found:
+        return ()
+    if "self" in a:
+        ok = el.tag == _clark(a["self"])
+        if ok and "codes" in a:
+            codes = a["codes"]
+            ok = any(string_value(t) in codes for t in sel(el, "ram:TypeCode"))
+        if ok:
+            return ()
+    if "ancestor" in a:
+        tag = _clark(a["ancestor"])
+        p = el.getparent()
+        while p is not None:
+            if p.tag == tag:
+                return ()
+            p = p.getparent()
+    return (found[0],)
+
+
+def _all_equal(doc, el, ck):
+    """Every node of ``path`` has the same (space-normalized) value."""
+    found = sel(el, ck.arg["path"])
+    if not found:
+        return ()
+    first = normalize_space(string_value(found[0]))
+    for n in found[1:]:
+        if normalize_space(string_value(n)) != first:
+            return (n,)
+    return ()
+
+
+GENERIC: dict[str, CustomFn] = {
+    "all_equal": _all_equal,
+    "present_if": _present_if,
+    "exactly_if": _exactly_if,
+    "not_both": _not_both,
+    "absent_unless": _absent_unless,
+}
