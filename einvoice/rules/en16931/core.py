@@ -1,0 +1,1186 @@
+"""EN 16931 core business rules: BR-01 ... BR-65, BR-CO-* and BR-DEC-*.
+
+How the checks are organised
+----------------------------
+The official rule sets state each rule as an assertion on a *context* (an
+element of the document) and evaluate it with XPath 2.0 on whatever the
+document contains, fragments included. To agree with them exactly, a document
+read from XML is checked on its tree, one syntax at a time:
+
+* every context of the UBL or CII binding is visited once (a single pass over
+  the tree collects the elements by name), all assertions of that context are
+  evaluated, and the failures are cached on the document per rule id;
+* each registered rule then only reads its own failures from that cache.
+
+The XPath 2.0 details that decide verdicts are reproduced on purpose:
+``normalize-space`` on the first node, ``xs:decimal`` casts (an impossible cast
+makes the assertion fail), untyped comparisons cast to ``xs:double``, rounding
+``round(x * 100) div 100`` with halves towards positive infinity, and the first
+matching context wins within a pattern (CII header VAT breakdowns of category
+L, M and O belong to the category rules, not to BR-45 ... BR-48).
+
+A model built in code (no tree, ``doc.root is None``) is checked on its meaning
+instead, against the business terms of :mod:`einvoice.model.invoice`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from datetime import date
+from decimal import ROUND_FLOOR, Decimal, InvalidOperation
+from typing import Any, Callable, Iterable
+
+from ...model.invoice import Invoice, Syntax
+from ...syntax import namespaces as NS
+from . import RULES
+
+# --------------------------------------------------------------------------- ids
+
+#: every rule id this module serves
+CORE_IDS: tuple[str, ...] = tuple(
+    [f"BR-{n:02d}" for n in range(1, 34)]
+    + ["BR-36", "BR-37", "BR-38"]
+    + [f"BR-{n:02d}" for n in range(41, 58)]
+    + [f"BR-{n:02d}" for n in range(61, 66)]
+    + [f"BR-CO-{n:02d}" for n in range(3, 25)]
+    + ["BR-CO-26"]
+    + [f"BR-DEC-{n:02d}" for n in (1, 2, 5, 6, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 23, 24, 25, 27, 28)]
+)
+_ID_SET = frozenset(CORE_IDS)
+_BR34 = {"BR-34", "BR-35", "BR-39", "BR-40"}  # not defined in the binding rule sets
+assert not (_ID_SET & _BR34)
+
+# Country prefixes accepted for a VAT identifier (BR-CO-09), as each binding lists them.
+_VAT_PREFIXES_UBL = (
+    " 1A AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV"
+    " BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH EL ER ES ET"
+    " FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN"
+    " IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF"
+    " MG MH MK ML MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH"
+    " PK PL PM PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ"
+    " TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS XI YE YT ZA ZM"
+    " ZW "
+)
+_VAT_PREFIXES_CII = _VAT_PREFIXES_UBL.replace(" AM ", " AM AN ").replace(" SS ", " ")
+
+# --------------------------------------------------------------------------- XPath 2.0 value semantics
+
+_WS = " \t\r\n"
+_WS_RUN = re.compile(r"[ \t\r\n]+")
+_DECIMAL = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+_DOUBLE = re.compile(r"^[+-]?((\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?|INF)$|^NaN$")
+_HALF = Decimal("0.5")
+_100 = Decimal(100)
+_ZERO = Decimal(0)
+
+
+class _CastError(Exception):
+    """A value that XPath cannot cast: the assertion that needs it cannot hold."""
+
+
+def sv(el: Any) -> str:
+    """String value of an element (its text and its descendants' text)."""
+    if el is None:
+        return ""
+    if len(el) == 0:
+        return el.text or ""
+    return "".join(el.itertext())
+
+
+def nsp(text: str) -> str:
+    return _WS_RUN.sub(" ", text).strip(" ")
+
+
+def blank(el: Any) -> bool:
+    """normalize-space(x) = '' for the first node x (absent counts as blank)."""
+    return not sv(el).strip(_WS)
+
+
+def xdec(el: Any) -> Decimal | None:
+    """xs:decimal(x): None for an absent node (the empty sequence); _CastError when not a decimal."""
+    if el is None:
+        return None
+    s = sv(el).strip(_WS)
+    if not _DECIMAL.match(s):
+        raise _CastError(s)
+    return Decimal(s)
+
+
+def xdbl(text: str) -> float:
+    """An untyped value cast to xs:double (general comparisons with numbers)."""
+    s = text.strip(_WS)
+    if not _DOUBLE.match(s):
+        raise _CastError(s)
+    return float(s.replace("INF", "inf"))
+
+
+def xround(d: Decimal) -> Decimal:
+    """fn:round on a decimal: halves towards positive infinity."""
+    return (d + _HALF).to_integral_value(rounding=ROUND_FLOOR)
+
+
+def r2(d: Decimal) -> Decimal:
+    """round(x * 10 * 10) div 100."""
+    return xround(d * _100) / _100
+
+
+def fround(x: float) -> float:
+    return math.floor(x + 0.5)
+
+
+def fr2(x: float) -> float:
+    return fround(x * 100) / 100
+
+
+def dec_ok(el: Any) -> bool:
+    """string-length(substring-after(x, '.')) <= 2."""
+    if el is None:
+        return True
+    s = sv(el)
+    i = s.find(".")
+    return i < 0 or len(s) - i - 1 <= 2
+
+
+def xbool(text: str) -> bool | None:
+    """An untyped value compared with a boolean: cast to xs:boolean (None: not a boolean)."""
+    t = text.strip(_WS)
+    if t in ("true", "1"):
+        return True
+    if t in ("false", "0"):
+        return False
+    return None
+
+
+def holds(fn: Callable[[], Any]) -> bool:
+    """Evaluate an assertion; a failed cast means it does not hold.
+
+    Arithmetic on an absent value (None, the empty sequence) raises TypeError
+    here, where XPath yields the empty sequence and the comparison is false.
+    """
+    try:
+        return bool(fn())
+    except (_CastError, InvalidOperation, ValueError, ArithmeticError, TypeError):
+        return False
+
+
+def xdate(el: Any) -> date:
+    s = sv(el).strip(_WS)
+    m = re.match(r"^(-?\d{4,})-(\d\d)-(\d\d)(Z|[+-]\d\d:\d\d)?$", s)
+    if not m:
+        raise _CastError(s)
+    try:
+        return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError as exc:
+        raise _CastError(s) from exc
+
+
+# --------------------------------------------------------------------------- tree helpers
+
+
+def kid(el: Any, *path: str) -> Any:
+    """The first element at a child path (document order), or None."""
+    if el is None:
+        return None
+    if len(path) == 1:
+        return el.find(path[0])
+    found = kids(el, *path)
+    return found[0] if found else None
+
+
+def kids(el: Any, *path: str) -> list:
+    """Every element at a child path, in document order."""
+    if el is None:
+        return []
+    nodes = [el]
+    for tag in path:
+        nxt = []
+        for n in nodes:
+            nxt.extend(n.iterchildren(tag))
+        if not nxt:
+            return []
+        nodes = nxt
+    return nodes
+
+
+class _Failures:
+    """Failures per rule id, and the exception of any context that could not be evaluated."""
+
+    __slots__ = ("by_rule", "errors")
+
+    def __init__(self) -> None:
+        self.by_rule: dict[str, list] = defaultdict(list)
+        self.errors: dict[str, Exception] = {}
+
+    def check(self, rid: str, ok: bool, target: Any) -> None:
+        if not ok:
+            self.by_rule[rid].append(target)
+
+    def guard(self, ids: Iterable[str], fn: Callable[[], None]) -> None:
+        try:
+            fn()
+        except Exception as exc:  # noqa: BLE001 - reported by the rules of that context
+            for rid in ids:
+                self.errors.setdefault(rid, exc)
+
+
+# =========================================================================== UBL
+
+_CAC = "{%s}" % NS.CAC
+_CBC = "{%s}" % NS.CBC
+
+
+def A(local: str) -> str:  # noqa: N802 - cac: element
+    return _CAC + local
+
+
+def B(local: str) -> str:  # noqa: N802 - cbc: element
+    return _CBC + local
+
+
+_UBL_ROOTS = ("{%s}Invoice" % NS.UBL_INVOICE, "{%s}CreditNote" % NS.UBL_CREDIT_NOTE)
+_UBL_LINES = (A("InvoiceLine"), A("CreditNoteLine"))
+
+_UBL_TAGS = (
+    A("AdditionalDocumentReference"), A("AccountingCustomerParty"), A("AccountingSupplierParty"),
+    A("PaymentMeans"), A("DeliveryLocation"), A("AllowanceCharge"), A("LegalMonetaryTotal"),
+    A("InvoiceLine"), A("CreditNoteLine"), A("InvoicePeriod"), A("AdditionalItemProperty"),
+    A("PayeeParty"), A("BillingReference"), A("TaxRepresentativeParty"), A("TaxTotal"),
+    A("TaxSubtotal"), A("PartyTaxScheme"),
+)
+
+
+def _ubl_is_vat(tax_category: Any) -> bool:
+    """cac:TaxScheme/normalize-space(upper-case(cbc:ID)) = 'VAT' for some TaxScheme."""
+    for scheme in tax_category.iterchildren(A("TaxScheme")):
+        if nsp(sv(scheme.find(B("ID"))).upper()) == "VAT":
+            return True
+    return False
+
+
+def _ubl_vat_cats(el: Any, tag: str = "TaxCategory") -> list:
+    return [c for c in el.iterchildren(A(tag)) if _ubl_is_vat(c)]
+
+
+def _ubl_indicator(ac: Any) -> set:
+    """The boolean values cbc:ChargeIndicator takes (a general comparison is true if any matches)."""
+    return {xbool(sv(ci)) for ci in ac.iterchildren(B("ChargeIndicator"))}
+
+
+def _ubl_failures(root: Any) -> _Failures:
+    f = _Failures()
+    ok = f.check
+    idx: dict[str, list] = defaultdict(list)
+    for el in root.iter(*_UBL_TAGS):
+        idx[el.tag].append(el)
+    is_root = root.tag in _UBL_ROOTS
+
+    # -- the invoice itself ------------------------------------------------------
+    def root_rules() -> None:
+        if not is_root:
+            return
+        r = root
+        ok("BR-01", not blank(r.find(B("CustomizationID"))), r)
+        ok("BR-02", not blank(r.find(B("ID"))), r)
+        ok("BR-03", not blank(r.find(B("IssueDate"))), r)
+        ok("BR-04", not blank(r.find(B("InvoiceTypeCode"))) or not blank(r.find(B("CreditNoteTypeCode"))), r)
+        ok("BR-05", not blank(r.find(B("DocumentCurrencyCode"))), r)
+        seller = kid(r, A("AccountingSupplierParty"), A("Party"))
+        buyer = kid(r, A("AccountingCustomerParty"), A("Party"))
+        ok("BR-06", not blank(kid(r, A("AccountingSupplierParty"), A("Party"), A("PartyLegalEntity"), B("RegistrationName"))), r)
+        ok("BR-07", not blank(kid(r, A("AccountingCustomerParty"), A("Party"), A("PartyLegalEntity"), B("RegistrationName"))), r)
+        ok("BR-08", bool(kids(r, A("AccountingSupplierParty"), A("Party"), A("PostalAddress"))), seller if seller is not None else r)
+        ok("BR-10", bool(kids(r, A("AccountingCustomerParty"), A("Party"), A("PostalAddress"))), buyer if buyer is not None else r)
+        ok("BR-16", r.find(A("InvoiceLine")) is not None or r.find(A("CreditNoteLine")) is not None, r)
+        tax_amounts = [ta for tt in idx[A("TaxTotal")] for ta in tt.iterchildren(B("TaxAmount"))]
+        for tc in r.iterchildren(B("TaxCurrencyCode")):
+            cur = sv(tc)
+            ok("BR-53", any(ta.get("currencyID") == cur for ta in tax_amounts), tc)
+        ok("BR-CO-03", not (r.find(B("TaxPointDate")) is not None and kids(r, A("InvoicePeriod"), B("DescriptionCode"))), r)
+        ok("BR-CO-18", bool(kids(r, A("TaxTotal"), A("TaxSubtotal"))), r)
+        lmt = r.find(A("LegalMonetaryTotal"))
+        for dcc in r.iterchildren(B("DocumentCurrencyCode")):
+            cur = sv(dcc)
+
+            def co15(cur: str = cur) -> bool:
+                amounts = [xdec(ta) for tt in r.iterchildren(A("TaxTotal")) for ta in tt.iterchildren(B("TaxAmount"))
+                           if ta.get("currencyID") == cur]
+                if len(amounts) != 1:
+                    return False
+                incl = [xdec(e) for e in kids(lmt, B("TaxInclusiveAmount"))]
+                excl = [xdec(e) for e in kids(lmt, B("TaxExclusiveAmount"))]
+                if len(excl) != 1:
+                    return False
+                expected = r2(excl[0] + amounts[0])
+                return any(v == expected for v in incl)
+
+            ok("BR-CO-15", holds(co15), lmt if lmt is not None else r)
+
+    f.guard(("BR-01", "BR-02", "BR-03", "BR-04", "BR-05", "BR-06", "BR-07", "BR-08", "BR-10", "BR-16",
+             "BR-53", "BR-CO-03", "BR-CO-15", "BR-CO-18"), root_rules)
+
+    # -- document level allowances and charges ------------------------------------
+    def doc_acs() -> None:
+        if not is_root:
+            return
+        for ac in root.iterchildren(A("AllowanceCharge")):
+            vals = _ubl_indicator(ac)
+            for charge, ids in ((False, ("BR-31", "BR-32", "BR-33", "BR-CO-21", "BR-DEC-01", "BR-DEC-02")),
+                                (True, ("BR-36", "BR-37", "BR-38", "BR-CO-22", "BR-DEC-05", "BR-DEC-06"))):
+                if charge not in vals:
+                    continue
+                amount, vat, reason, co, d1, d2 = ids
+                ok(amount, ac.find(B("Amount")) is not None, ac)
+                ok(vat, any(c.find(B("ID")) is not None for c in _ubl_vat_cats(ac)), ac)
+                has_reason = ac.find(B("AllowanceChargeReason")) is not None or ac.find(B("AllowanceChargeReasonCode")) is not None
+                ok(reason, has_reason, ac)
+                ok(co, has_reason, ac)
+                ok(d1, dec_ok(ac.find(B("Amount"))), ac)
+                ok(d2, dec_ok(ac.find(B("BaseAmount"))), ac)
+
+    f.guard(("BR-31", "BR-32", "BR-33", "BR-CO-21", "BR-DEC-01", "BR-DEC-02",
+             "BR-36", "BR-37", "BR-38", "BR-CO-22", "BR-DEC-05", "BR-DEC-06"), doc_acs)
+
+    # -- document totals ------------------------------------------------------------
+    line_amounts = [e for ln in idx[A("InvoiceLine")] + idx[A("CreditNoteLine")] for e in ln.iterchildren(B("LineExtensionAmount"))]
+
+    def totals() -> None:
+        for t in idx[A("LegalMonetaryTotal")]:
+            lea, ata, cta = t.find(B("LineExtensionAmount")), t.find(B("AllowanceTotalAmount")), t.find(B("ChargeTotalAmount"))
+            tea, tia = t.find(B("TaxExclusiveAmount")), t.find(B("TaxInclusiveAmount"))
+            pre, rnd, pay = t.find(B("PrepaidAmount")), t.find(B("PayableRoundingAmount")), t.find(B("PayableAmount"))
+            ok("BR-12", lea is not None, t)
+            ok("BR-13", tea is not None, t)
+            ok("BR-14", tia is not None, t)
+            ok("BR-15", pay is not None, t)
+            ok("BR-CO-10", holds(lambda: xdec(lea) == r2(sum((xdec(e) for e in line_amounts), _ZERO))), t)
+            parent = t.getparent()
+            sibling_acs = list(parent.iterchildren(A("AllowanceCharge"))) if parent is not None else []
+            for rid, flag, total in (("BR-CO-11", False, ata), ("BR-CO-12", True, cta)):
+                acs = [ac for ac in sibling_acs if flag in _ubl_indicator(ac)]
+                ok(rid, holds(lambda acs=acs, total=total: xdec(total) == r2(sum((xdec(a) for ac in acs for a in ac.iterchildren(B("Amount"))), _ZERO)))
+                   or (total is None and not acs), t)
+
+            def co13() -> bool:
+                if cta is not None and ata is not None:
+                    return xdec(tea) == r2(xdec(lea) + xdec(cta) - xdec(ata))
+                if ata is not None:
+                    return xdec(tea) == r2(xdec(lea) - xdec(ata))
+                if cta is not None:
+                    return xdec(tea) == r2(xdec(lea) + xdec(cta))
+                return xdec(tea) == xdec(lea) and xdec(tea) is not None
+
+            ok("BR-CO-13", holds(co13), t)
+
+            def co16() -> bool:
+                payable, incl = xdec(pay), xdec(tia)
+                if payable is None or incl is None:
+                    return False
+                if pre is not None and rnd is None:
+                    return payable == r2(incl - xdec(pre))
+                if pre is None and rnd is None:
+                    return payable == incl
+                if pre is not None:
+                    return r2(payable - xdec(rnd)) == r2(incl - xdec(pre))
+                return r2(payable - xdec(rnd)) == incl
+
+            ok("BR-CO-16", holds(co16), t)
+            for rid, el in (("BR-DEC-09", lea), ("BR-DEC-10", ata), ("BR-DEC-11", cta), ("BR-DEC-12", tea),
+                            ("BR-DEC-14", tia), ("BR-DEC-16", pre), ("BR-DEC-17", rnd), ("BR-DEC-18", pay)):
+                ok(rid, dec_ok(el), el if el is not None else t)
+
+    f.guard(("BR-12", "BR-13", "BR-14", "BR-15", "BR-CO-10", "BR-CO-11", "BR-CO-12", "BR-CO-13", "BR-CO-16",
+             "BR-DEC-09", "BR-DEC-10", "BR-DEC-11", "BR-DEC-12", "BR-DEC-14", "BR-DEC-16", "BR-DEC-17", "BR-DEC-18"), totals)
+
+    # -- invoice lines ----------------------------------------------------------------
+    def lines() -> None:
+        for ln in idx[A("InvoiceLine")] + idx[A("CreditNoteLine")]:
+            ok("BR-21", not blank(ln.find(B("ID"))), ln)
+            qty = [q for q in ln if q.tag in (B("InvoicedQuantity"), B("CreditedQuantity"))]
+            ok("BR-22", bool(qty), ln)
+            ok("BR-23", any(q.get("unitCode") is not None for q in qty), ln)
+            ok("BR-24", ln.find(B("LineExtensionAmount")) is not None, ln)
+            ok("BR-25", not blank(kid(ln, A("Item"), B("Name"))), ln)
+            prices = kids(ln, A("Price"), B("PriceAmount"))
+            ok("BR-26", bool(prices), ln)
+            ok("BR-27", any(holds(lambda p=p: xdbl(sv(p)) >= 0) for p in prices), ln)
+            bases = kids(ln, A("Price"), A("AllowanceCharge"), B("BaseAmount"))
+            ok("BR-28", not bases or any(holds(lambda b=b: xdbl(sv(b)) >= 0) for b in bases), ln)
+            ok("BR-CO-04", any(c.find(B("ID")) is not None for item in ln.iterchildren(A("Item"))
+                               for c in _ubl_vat_cats(item, "ClassifiedTaxCategory")), ln)
+            ok("BR-DEC-23", dec_ok(ln.find(B("LineExtensionAmount"))), ln)
+            for tag in (A("CommodityClassification"),):
+                for cc in kids(ln, A("Item"), tag, B("ItemClassificationCode")):
+                    ok("BR-65", cc.get("listID") is not None, cc)
+            for sid in kids(ln, A("Item"), A("StandardItemIdentification"), B("ID")):
+                ok("BR-64", sid.get("schemeID") is not None, sid)
+            for ac in ln.iterchildren(A("AllowanceCharge")):
+                vals = _ubl_indicator(ac)
+                for charge, ids in ((False, ("BR-41", "BR-42", "BR-CO-23", "BR-DEC-24", "BR-DEC-25")),
+                                    (True, ("BR-43", "BR-44", "BR-CO-24", "BR-DEC-27", "BR-DEC-28"))):
+                    if charge not in vals:
+                        continue
+                    amount, reason, co, d1, d2 = ids
+                    ok(amount, ac.find(B("Amount")) is not None, ac)
+                    has_reason = ac.find(B("AllowanceChargeReason")) is not None or ac.find(B("AllowanceChargeReasonCode")) is not None
+                    ok(reason, has_reason, ac)
+                    ok(co, has_reason, ac)
+                    ok(d1, dec_ok(ac.find(B("Amount"))), ac)
+                    ok(d2, dec_ok(ac.find(B("BaseAmount"))), ac)
+
+    f.guard(("BR-21", "BR-22", "BR-23", "BR-24", "BR-25", "BR-26", "BR-27", "BR-28", "BR-CO-04", "BR-DEC-23",
+             "BR-64", "BR-65", "BR-41", "BR-42", "BR-CO-23", "BR-DEC-24", "BR-DEC-25",
+             "BR-43", "BR-44", "BR-CO-24", "BR-DEC-27", "BR-DEC-28"), lines)
+
+    # -- periods ----------------------------------------------------------------------
+    def periods() -> None:
+        for p in idx[A("InvoicePeriod")]:
+            parent = p.getparent()
+            on_line = parent is not None and parent.tag in _UBL_LINES
+            start, end = p.find(B("StartDate")), p.find(B("EndDate"))
+            order = start is None or end is None or holds(lambda: xdate(end) >= xdate(start))
+            if on_line:
+                ok("BR-30", order, p)
+                ok("BR-CO-20", start is not None or end is not None, p)
+            else:
+                ok("BR-29", order, p)
+                ok("BR-CO-19", start is not None or end is not None or p.find(B("DescriptionCode")) is not None, p)
+
+    f.guard(("BR-29", "BR-30", "BR-CO-19", "BR-CO-20"), periods)
+
+    # -- parties ------------------------------------------------------------------------
+    def parties() -> None:
+        for party_tag, endpoint_rule, address_rule in ((A("AccountingSupplierParty"), "BR-62", "BR-09"),
+                                                       (A("AccountingCustomerParty"), "BR-63", "BR-11")):
+            for holder in idx[party_tag]:
+                for ep in kids(holder, A("Party"), B("EndpointID")):
+                    ok(endpoint_rule, ep.get("schemeID") is not None, ep)
+                for addr in kids(holder, A("Party"), A("PostalAddress")):
+                    ok(address_rule, not blank(kid(addr, A("Country"), B("IdentificationCode"))), addr)
+        for asp in idx[A("AccountingSupplierParty")]:
+            parties_ = kids(asp, A("Party"))
+            has_vat = any(pts.find(B("CompanyID")) is not None for p in parties_ for pts in _ubl_vat_cats(p, "PartyTaxScheme"))
+            has_id = any(i.get("schemeID") != "SEPA" for i in kids(asp, A("Party"), A("PartyIdentification"), B("ID")))
+            has_legal = bool(kids(asp, A("Party"), A("PartyLegalEntity"), B("CompanyID")))
+            ok("BR-CO-26", has_vat or has_id or has_legal, asp)
+        for payee in idx[A("PayeeParty")]:
+            parent = payee.getparent()
+            names = [sv(n) for n in kids(payee, A("PartyName"), B("Name"))]
+            ids = [sv(n) for n in kids(payee, A("PartyIdentification"), B("ID"))]
+            s_names = {sv(n) for n in kids(parent, A("AccountingSupplierParty"), A("Party"), A("PartyName"), B("Name"))}
+            s_ids = {sv(n) for n in kids(parent, A("AccountingSupplierParty"), A("Party"), A("PartyIdentification"), B("ID"))}
+            ok("BR-17", bool(names) and not any(n in s_names for n in names) and not any(i in s_ids for i in ids), payee)
+        for rep in idx[A("TaxRepresentativeParty")]:
+            ok("BR-18", not blank(kid(rep, A("PartyName"), B("Name"))), rep)
+            addresses = kids(rep, A("PostalAddress"))
+            ok("BR-19", bool(addresses), rep)
+            ok("BR-56", any(pts.find(B("CompanyID")) is not None for pts in _ubl_vat_cats(rep, "PartyTaxScheme")), rep)
+            for addr in addresses:
+                ok("BR-20", not blank(kid(addr, A("Country"), B("IdentificationCode"))), addr)
+        for pts in idx[A("PartyTaxScheme")]:
+            if _ubl_is_vat(pts):
+                prefix = sv(pts.find(B("CompanyID")))[:2]
+                ok("BR-CO-09", prefix in _VAT_PREFIXES_UBL, pts)
+
+    f.guard(("BR-09", "BR-11", "BR-62", "BR-63", "BR-CO-26", "BR-17", "BR-18", "BR-19", "BR-20", "BR-56", "BR-CO-09"), parties)
+
+    # -- payment, references, delivery, item properties ------------------------------------
+    def misc() -> None:
+        for pm in idx[A("PaymentMeans")]:
+            codes = list(pm.iterchildren(B("PaymentMeansCode")))
+            ok("BR-49", bool(codes), pm)
+            code = nsp(sv(codes[0])) if codes else ""
+            has_account = bool(kids(pm, A("PayeeFinancialAccount"), B("ID")))
+            ok("BR-61", code not in ("30", "58") or has_account, pm)
+            if any(sv(c) in ("30", "58") for c in codes):
+                for acct in pm.iterchildren(A("PayeeFinancialAccount")):
+                    ok("BR-50", not blank(acct.find(B("ID"))), acct)
+            for pan in kids(pm, A("CardAccount"), B("PrimaryAccountNumberID")):
+                ok("BR-51", len(nsp(sv(pan))) <= 10, pan)
+        for ref in idx[A("BillingReference")]:
+            ok("BR-55", bool(kids(ref, A("InvoiceDocumentReference"), B("ID"))), ref)
+        for ref in idx[A("AdditionalDocumentReference")]:
+            ok("BR-52", not blank(ref.find(B("ID"))), ref)
+        for loc in idx[A("DeliveryLocation")]:
+            parent = loc.getparent()
+            if parent is None or parent.tag != A("Delivery"):
+                continue
+            for addr in loc.iterchildren(A("Address")):
+                ok("BR-57", bool(kids(addr, A("Country"), B("IdentificationCode"))), addr)
+        for prop in idx[A("AdditionalItemProperty")]:
+            ok("BR-54", prop.find(B("Name")) is not None and prop.find(B("Value")) is not None, prop)
+
+    f.guard(("BR-49", "BR-50", "BR-51", "BR-52", "BR-54", "BR-55", "BR-57", "BR-61"), misc)
+
+    # -- VAT totals and breakdown -------------------------------------------------------------
+    def vat() -> None:
+        for tt in idx[A("TaxTotal")]:
+            parent = tt.getparent()
+            subs = list(tt.iterchildren(A("TaxSubtotal")))
+            if parent is root and is_root:
+                ok("BR-CO-14", not subs or holds(lambda: xdec(tt.find(B("TaxAmount"))) == r2(
+                    sum((xdec(a) for s in subs for a in s.iterchildren(B("TaxAmount"))), _ZERO))), tt)
+            for st in subs:
+                taxable, tax = st.find(B("TaxableAmount")), st.find(B("TaxAmount"))
+                ok("BR-45", taxable is not None, st)
+                ok("BR-46", tax is not None, st)
+                cats = _ubl_vat_cats(st)
+                ok("BR-47", any(c.find(B("ID")) is not None for c in cats), st)
+                ok("BR-48", any(c.find(B("Percent")) is not None for c in cats)
+                   or any(nsp(sv(c.find(B("ID")))) == "O" for c in cats), st)
+                ok("BR-CO-17", holds(lambda: _ubl_co17(cats, taxable, tax)), st)
+                ok("BR-DEC-19", dec_ok(taxable), st)
+                ok("BR-DEC-20", dec_ok(tax), st)
+
+    f.guard(("BR-CO-14", "BR-45", "BR-46", "BR-47", "BR-48", "BR-CO-17", "BR-DEC-19", "BR-DEC-20"), vat)
+    return f
+
+
+def _co17(rate: Decimal | None, taxable: Decimal | None, tax: Decimal | None, inclusive: bool) -> bool:
+    """The VAT of a breakdown is its taxable amount times its rate, give or take one unit."""
+    if tax is None:
+        return False
+    if rate is None:
+        return xround(tax) == 0
+    if xround(rate) == 0:
+        return xround(tax) == 0
+    if taxable is None:
+        return False
+    expected = r2(abs(taxable) * (rate / _100))
+    if inclusive:
+        return abs(tax) - 1 <= expected <= abs(tax) + 1
+    return abs(tax) - 1 < expected < abs(tax) + 1
+
+
+def _ubl_co17(cats: list, taxable: Any, tax: Any) -> bool:
+    rates = [xdec(p) for c in cats for p in c.iterchildren(B("Percent"))]
+    if len(rates) > 1:
+        raise _CastError("several rates")
+    return _co17(rates[0] if rates else None, xdec(taxable), xdec(tax), inclusive=False)
+
+
+# =========================================================================== CII
+
+_RAM = "{%s}" % NS.RAM
+_RSM = "{%s}" % NS.RSM
+_UDT = "{%s}" % NS.UDT
+
+
+def R(local: str) -> str:  # noqa: N802 - ram: element
+    return _RAM + local
+
+
+def M(local: str) -> str:  # noqa: N802 - rsm: element
+    return _RSM + local
+
+
+_CII_ROOT = M("CrossIndustryInvoice")
+_CII_TAGS = (
+    R("DesignatedProductClassification"), R("AdditionalReferencedDocument"), R("ApplicableTradeSettlementFinancialCard"),
+    R("SpecifiedTradeSettlementPaymentMeans"), R("ApplicableHeaderTradeDelivery"), R("SpecifiedTradeAllowanceCharge"),
+    R("SpecifiedTradeSettlementHeaderMonetarySummation"), R("IncludedSupplyChainTradeLineItem"),
+    R("BillingSpecifiedPeriod"), R("ApplicableProductCharacteristic"), R("PayeeTradeParty"),
+    R("InvoiceReferencedDocument"), R("SellerTradeParty"), R("SellerTaxRepresentativeTradeParty"),
+    R("SpecifiedTaxRegistration"), R("ApplicableTradeTax"), R("TaxPointDate"), R("DueDateTypeCode"),
+)
+
+
+def _upper_type_is_vat(el: Any, normalize: bool = False) -> bool:
+    """upper-case(ram:TypeCode) = 'VAT' (the first TypeCode)."""
+    tc = el.find(R("TypeCode"))
+    if tc is None:
+        return False
+    v = sv(tc).upper()
+    return (nsp(v) if normalize else v) == "VAT"
+
+
+def _cii_failures(root: Any) -> _Failures:
+    f = _Failures()
+    ok = f.check
+    idx: dict[str, list] = defaultdict(list)
+    for el in root.iter(*_CII_TAGS):
+        idx[el.tag].append(el)
+    is_root = root.tag == _CII_ROOT
+    sctt = kid(root, M("SupplyChainTradeTransaction")) if is_root else None
+    agreement = kid(sctt, R("ApplicableHeaderTradeAgreement"))
+    settlement = kid(sctt, R("ApplicableHeaderTradeSettlement"))
+    # absolute paths from the root (every node of each step)
+    abs_settlements = kids(root, M("SupplyChainTradeTransaction"), R("ApplicableHeaderTradeSettlement")) if is_root else []
+    inv_currencies = [sv(e) for s in abs_settlements for e in s.iterchildren(R("InvoiceCurrencyCode"))]
+    tax_currencies = [sv(e) for s in abs_settlements for e in s.iterchildren(R("TaxCurrencyCode"))]
+
+    def root_rules() -> None:
+        if not is_root:
+            return
+        r = root
+        ok("BR-01", not blank(kid(r, M("ExchangedDocumentContext"), R("GuidelineSpecifiedDocumentContextParameter"), R("ID"))), r)
+        ok("BR-02", not blank(kid(r, M("ExchangedDocument"), R("ID"))), r)
+        dts = [d for d in kids(r, M("ExchangedDocument"), R("IssueDateTime"), _UDT + "DateTimeString") if d.get("format") == "102"]
+        ok("BR-03", not blank(dts[0] if dts else None), r)
+        ok("BR-04", not blank(kid(r, M("ExchangedDocument"), R("TypeCode"))), r)
+        ok("BR-05", not blank(kid(r, M("SupplyChainTradeTransaction"), R("ApplicableHeaderTradeSettlement"), R("InvoiceCurrencyCode"))), r)
+        sellers = kids(r, M("SupplyChainTradeTransaction"), R("ApplicableHeaderTradeAgreement"), R("SellerTradeParty"))
+        buyers = kids(r, M("SupplyChainTradeTransaction"), R("ApplicableHeaderTradeAgreement"), R("BuyerTradeParty"))
+        for parties, name_rule, addr_rule, country_rule, uri_rule in ((sellers, "BR-06", "BR-08", "BR-09", "BR-62"),
+                                                                       (buyers, "BR-07", "BR-10", "BR-11", "BR-63")):
+            target = parties[0] if parties else r
+            names = [n for p in parties for n in p.iterchildren(R("Name"))]
+            ok(name_rule, not blank(names[0] if names else None), target)
+            addrs = [a for p in parties for a in p.iterchildren(R("PostalTradeAddress"))]
+            ok(addr_rule, bool(addrs), target)
+            countries = [c for a in addrs for c in a.iterchildren(R("CountryID"))]
+            ok(country_rule, not blank(countries[0] if countries else None), target)
+            uris = [u for p in parties for u in p.iterchildren(R("URIUniversalCommunication"))]
+            # ram:URIUniversalCommunication[1] is the first of each party; the first node in document order counts
+            first_uris = [next(p.iterchildren(R("URIUniversalCommunication")), None) for p in parties]
+            uri_ids = [i for u in first_uris if u is not None for i in u.iterchildren(R("URIID"))]
+            scheme = nsp(uri_ids[0].get("schemeID") or "") if uri_ids else ""
+            ok(uri_rule, scheme != "" or not uris, target)
+        ok("BR-16", bool(idx[R("IncludedSupplyChainTradeLineItem")]), r)
+
+        summations = [m for s in abs_settlements for m in s.iterchildren(R("SpecifiedTradeSettlementHeaderMonetarySummation"))]
+        for cur in inv_currencies:
+            def co15(cur: str = cur) -> bool:
+                tax = [t for m in summations for t in m.iterchildren(R("TaxTotalAmount")) if t.get("currencyID") == cur]
+                grand = [g for m in summations for g in m.iterchildren(R("GrandTotalAmount"))]
+                basis = [b for m in summations for b in m.iterchildren(R("TaxBasisTotalAmount"))]
+                g = xdec(grand[0]) if grand else None
+                b = xdec(basis[0]) if basis else None
+                if len(tax) == 1 and g is not None and b is not None and g == r2(b + xdec(tax[0])):
+                    return True
+                return g is not None and b is not None and g == b
+
+            ok("BR-CO-15", holds(co15), summations[0] if summations else r)
+
+    f.guard(("BR-01", "BR-02", "BR-03", "BR-04", "BR-05", "BR-06", "BR-07", "BR-08", "BR-09", "BR-10", "BR-11",
+             "BR-16", "BR-62", "BR-63", "BR-CO-15"), root_rules)
+
+    def reason(ac: Any) -> bool:
+        return ac.find(R("Reason")) is not None or ac.find(R("ReasonCode")) is not None
+
+    def acs() -> None:
+        for ac in idx[R("SpecifiedTradeAllowanceCharge")]:
+            parent = ac.getparent()
+            if parent is None:
+                continue
+            header = parent.tag == R("ApplicableHeaderTradeSettlement")
+            line = parent.tag == R("SpecifiedLineTradeSettlement")
+            if not (header or line):
+                continue
+            for ci in ac.iterchildren(R("ChargeIndicator")):
+                inds = [sv(i) for i in ci.iterchildren(_UDT + "Indicator")]
+                for flag in ("false", "true"):
+                    if flag not in inds:
+                        continue
+                    amounts = list(ac.iterchildren(R("ActualAmount")))
+                    first_amount = amounts[0] if amounts else None
+                    if header:
+                        ids = ("BR-31", "BR-32", "BR-33", "BR-CO-21", "BR-DEC-01", "BR-DEC-02") if flag == "false" else \
+                              ("BR-36", "BR-37", "BR-38", "BR-CO-22", "BR-DEC-05", "BR-DEC-06")
+                        amount, vat, rsn, co, d1, d2 = ids
+                        ok(vat, any(_upper_type_is_vat(t) and t.find(R("CategoryCode")) is not None
+                                    for t in ac.iterchildren(R("CategoryTradeTax"))), ci)
+                    else:
+                        ids = ("BR-41", "BR-42", "BR-CO-23", "BR-DEC-24", "BR-DEC-25") if flag == "false" else \
+                              ("BR-43", "BR-44", "BR-CO-24", "BR-DEC-27", "BR-DEC-28")
+                        amount, rsn, co, d1, d2 = ids
+                    ok(amount, bool(amounts), ci)
+                    ok(rsn, reason(ac), ci)
+                    ok(co, reason(ac), ci)
+                    ok(d1, dec_ok(first_amount), ci)
+                    ok(d2, dec_ok(ac.find(R("BasisAmount"))), ci)
+
+    f.guard(("BR-31", "BR-32", "BR-33", "BR-CO-21", "BR-DEC-01", "BR-DEC-02", "BR-36", "BR-37", "BR-38", "BR-CO-22",
+             "BR-DEC-05", "BR-DEC-06", "BR-41", "BR-42", "BR-CO-23", "BR-DEC-24", "BR-DEC-25", "BR-43", "BR-44",
+             "BR-CO-24", "BR-DEC-27", "BR-DEC-28"), acs)
+
+    def totals() -> None:
+        header_acs = [ac for s in abs_settlements for ac in s.iterchildren(R("SpecifiedTradeAllowanceCharge"))]
+
+        def ac_flag(ac: Any) -> set:
+            return {xbool(sv(i)) for ci in ac.iterchildren(R("ChargeIndicator")) for i in ci.iterchildren(_UDT + "Indicator")}
+
+        header_tax_amounts = [c for s in abs_settlements for t in s.iterchildren(R("ApplicableTradeTax"))
+                              for c in t.iterchildren(R("CalculatedAmount"))]
+        for m in idx[R("SpecifiedTradeSettlementHeaderMonetarySummation")]:
+            def first(local: str, m: Any = m) -> Any:
+                return m.find(R(local))
+
+            lta, ata, cta = first("LineTotalAmount"), first("AllowanceTotalAmount"), first("ChargeTotalAmount")
+            tba, gta, dpa = first("TaxBasisTotalAmount"), first("GrandTotalAmount"), first("DuePayableAmount")
+            tpa, rda = first("TotalPrepaidAmount"), first("RoundingAmount")
+            ok("BR-12", lta is not None, m)
+            ok("BR-13", tba is not None, m)
+            ok("BR-14", gta is not None, m)
+            ok("BR-15", dpa is not None, m)
+            ttas = list(m.iterchildren(R("TaxTotalAmount")))
+            ok("BR-53", not tax_currencies or (
+                any(t.get("currencyID") == c for t in ttas for c in tax_currencies)
+                and not any(tc == ic for tc in tax_currencies for ic in inv_currencies)), m)
+            sctt_ = m.getparent().getparent() if m.getparent() is not None else None
+            line_totals = [e for li in kids(sctt_, R("IncludedSupplyChainTradeLineItem")) for e in
+                           kids(li, R("SpecifiedLineTradeSettlement"), R("SpecifiedTradeSettlementLineMonetarySummation"), R("LineTotalAmount"))]
+
+            def co10() -> bool:
+                total = math.fsum(xdbl(sv(e)) for e in line_totals) if line_totals else 0.0
+                s = Decimal(repr(total)) if math.isfinite(total) else None
+                if s is None or len(list(m.iterchildren(R("LineTotalAmount")))) > 1:
+                    return False
+                return xdec(lta) == xround(s * _100) / _100
+
+            ok("BR-CO-10", holds(co10), m)
+            for rid, flag, local in (("BR-CO-11", False, "AllowanceTotalAmount"), ("BR-CO-12", True, "ChargeTotalAmount")):
+                chosen = [ac for ac in header_acs if flag in ac_flag(ac)]
+                totals_ = list(m.iterchildren(R(local)))
+
+                def co11(chosen: list = chosen, totals_: list = totals_) -> bool:
+                    expected = fr2(sum(xdbl(sv(a[0])) for a in (list(ac.iterchildren(R("ActualAmount"))) for ac in chosen) if a))
+                    return any(xdbl(sv(t)) == expected for t in totals_)
+
+                ok(rid, (not chosen and not totals_) or holds(co11), m)
+
+            def co13() -> bool:
+                def d(e: Any) -> Decimal | None:
+                    return xdec(e)
+
+                tb, lt, al, ch = d(tba), d(lta), d(ata), d(cta)
+                cands = []
+                if lt is not None and al is not None and ch is not None:
+                    cands.append(r2(lt - al + ch))
+                if lt is not None and al is not None and cta is None:
+                    cands.append(r2(lt - al))
+                if lt is not None and ch is not None and ata is None:
+                    cands.append(r2(lt + ch))
+                if lt is not None and cta is None and ata is None:
+                    cands.append(r2(lt))
+                return tb is not None and tb in cands
+
+            ok("BR-CO-13", holds(co13), m)
+
+            def co16() -> bool:
+                dp, gt, tp, rd = xdec(dpa), xdec(gta), xdec(tpa), xdec(rda)
+                if dp is None or gt is None:
+                    return False
+                if tp is not None and rd is not None and dp == gt - tp + rd:
+                    return True
+                if rd is not None and tpa is None and dp == gt + rd:
+                    return True
+                if tp is not None and rda is None and dp == gt - tp:
+                    return True
+                return tpa is None and rda is None and dp == gt
+
+            ok("BR-CO-16", holds(co16), m)
+            for rid, el in (("BR-DEC-09", lta), ("BR-DEC-10", ata), ("BR-DEC-11", cta), ("BR-DEC-12", tba),
+                            ("BR-DEC-14", gta), ("BR-DEC-16", tpa), ("BR-DEC-17", rda), ("BR-DEC-18", dpa)):
+                ok(rid, dec_ok(el), el if el is not None else m)
+
+            def two_places(t: Any) -> bool:
+                v = xdbl(sv(t))
+                return v == fr2(v)
+
+            ok("BR-DEC-13", not ttas or any(
+                (t.get("currencyID") in inv_currencies and holds(lambda t=t: two_places(t))) or t.get("currencyID") not in inv_currencies
+                for t in ttas), m)
+            ok("BR-DEC-15", not ttas or any(
+                (t.get("currencyID") in tax_currencies and holds(lambda t=t: two_places(t))) or not tax_currencies
+                for t in ttas), m)
+            for t in ttas:
+                if t.get("currencyID") in inv_currencies:
+                    ok("BR-CO-14", holds(lambda t=t: xdbl(sv(t)) == fr2(sum(xdbl(sv(c)) for c in header_tax_amounts))), t)
+
+    f.guard(("BR-12", "BR-13", "BR-14", "BR-15", "BR-53", "BR-CO-10", "BR-CO-11", "BR-CO-12", "BR-CO-13", "BR-CO-14",
+             "BR-CO-16", "BR-DEC-09", "BR-DEC-10", "BR-DEC-11", "BR-DEC-12", "BR-DEC-13", "BR-DEC-14", "BR-DEC-15",
+             "BR-DEC-16", "BR-DEC-17", "BR-DEC-18"), totals)
+
+    has_header_tax = any(
+        t.getparent() is not None and t.getparent().tag == R("ApplicableHeaderTradeSettlement")
+        and t.getparent().getparent() is not None and t.getparent().getparent().tag == M("SupplyChainTradeTransaction")
+        for t in idx[R("ApplicableTradeTax")])
+
+    def lines() -> None:
+        for li in idx[R("IncludedSupplyChainTradeLineItem")]:
+            ok("BR-21", not blank(kid(li, R("AssociatedDocumentLineDocument"), R("LineID"))), li)
+            qty = kids(li, R("SpecifiedLineTradeDelivery"), R("BilledQuantity"))
+            ok("BR-22", bool(qty), li)
+            ok("BR-23", any(q.get("unitCode") is not None for q in qty), li)
+            lta = kids(li, R("SpecifiedLineTradeSettlement"), R("SpecifiedTradeSettlementLineMonetarySummation"), R("LineTotalAmount"))
+            ok("BR-24", bool(lta), li)
+            ok("BR-25", not blank(kid(li, R("SpecifiedTradeProduct"), R("Name"))), li)
+            net = kids(li, R("SpecifiedLineTradeAgreement"), R("NetPriceProductTradePrice"), R("ChargeAmount"))
+            ok("BR-26", bool(net), li)
+            ok("BR-27", any(holds(lambda p=p: xdbl(sv(p)) >= 0) for p in net), li)
+            gross = kids(li, R("SpecifiedLineTradeAgreement"), R("GrossPriceProductTradePrice"), R("ChargeAmount"))
+            ok("BR-28", not gross or any(holds(lambda p=p: xdbl(sv(p)) >= 0) for p in gross), li)
+            gids = kids(li, R("SpecifiedTradeProduct"), R("GlobalID"))
+            ok("BR-64", not gids or nsp(gids[0].get("schemeID") or "") != "", li)
+            ok("BR-CO-04", any(_upper_type_is_vat(t) and t.find(R("CategoryCode")) is not None
+                               for t in kids(li, R("SpecifiedLineTradeSettlement"), R("ApplicableTradeTax"))), li)
+            ok("BR-CO-18", has_header_tax, li)
+            ok("BR-DEC-23", dec_ok(lta[0] if lta else None), li)
+
+    f.guard(("BR-21", "BR-22", "BR-23", "BR-24", "BR-25", "BR-26", "BR-27", "BR-28", "BR-64", "BR-CO-04", "BR-CO-18",
+             "BR-DEC-23"), lines)
+
+    def periods() -> None:
+        for p in idx[R("BillingSpecifiedPeriod")]:
+            parent = p.getparent()
+            if parent is None:
+                continue
+            if parent.tag == R("SpecifiedLineTradeSettlement"):
+                order_rule, presence_rule = "BR-30", "BR-CO-20"
+            elif parent.tag == R("ApplicableHeaderTradeSettlement"):
+                order_rule, presence_rule = "BR-29", "BR-CO-19"
+            else:
+                continue
+            starts, ends = list(p.iterchildren(R("StartDateTime"))), list(p.iterchildren(R("EndDateTime")))
+            s102 = [sv(d) for s in starts for d in s.iterchildren(_UDT + "DateTimeString") if d.get("format") == "102"]
+            e102 = [sv(d) for e in ends for d in e.iterchildren(_UDT + "DateTimeString") if d.get("format") == "102"]
+            ok(order_rule, not starts or not ends or any(e >= s for e in e102 for s in s102), p)
+            ok(presence_rule, bool(starts) or bool(ends), p)
+
+    f.guard(("BR-29", "BR-30", "BR-CO-19", "BR-CO-20"), periods)
+
+    def misc() -> None:
+        for dpc in idx[R("DesignatedProductClassification")]:
+            codes = list(dpc.iterchildren(R("ClassCode")))
+            ok("BR-65", not codes or nsp(codes[0].get("listID") or "") != "", dpc)
+        for ard in idx[R("AdditionalReferencedDocument")]:
+            ok("BR-52", not blank(ard.find(R("IssuerAssignedID"))), ard)
+        for card in idx[R("ApplicableTradeSettlementFinancialCard")]:
+            ok("BR-51", len(nsp(sv(card.find(R("ID"))))) <= 10, card)
+        for pm in idx[R("SpecifiedTradeSettlementPaymentMeans")]:
+            codes = [sv(c) for c in pm.iterchildren(R("TypeCode"))]
+            ok("BR-49", bool(codes), pm)
+            if "30" in codes or "58" in codes:
+                for acct in pm.iterchildren(R("PayeePartyCreditorFinancialAccount")):
+                    iban, prop = acct.find(R("IBANID")), acct.find(R("ProprietaryID"))
+                    ok("BR-50", not blank(iban) or not blank(prop), acct)
+                    ok("BR-61", iban is not None or prop is not None, acct)
+        for delivery in idx[R("ApplicableHeaderTradeDelivery")]:
+            if not (is_root and delivery.getparent() is sctt and sctt is not None and sctt.getparent() is root):
+                continue
+            addrs = kids(delivery, R("ShipToTradeParty"), R("PostalTradeAddress"))
+            countries = [c for a in addrs for c in a.iterchildren(R("CountryID"))]
+            ok("BR-57", not addrs or not blank(countries[0] if countries else None), delivery)
+        for pc in idx[R("ApplicableProductCharacteristic")]:
+            ok("BR-54", pc.find(R("Description")) is not None and pc.find(R("Value")) is not None, pc)
+        for ref in idx[R("InvoiceReferencedDocument")]:
+            s = ref.getparent()
+            if s is None or s.tag != R("ApplicableHeaderTradeSettlement") or s.getparent() is None \
+                    or s.getparent().tag != M("SupplyChainTradeTransaction") or s.getparent().getparent() is not root:
+                continue
+            ok("BR-55", not blank(ref.find(R("IssuerAssignedID"))), ref)
+
+    f.guard(("BR-49", "BR-50", "BR-51", "BR-52", "BR-54", "BR-55", "BR-57", "BR-61", "BR-65"), misc)
+
+    def parties() -> None:
+        for payee in idx[R("PayeeTradeParty")]:
+            up = payee.getparent().getparent() if payee.getparent() is not None else None
+            sellers = kids(up, R("ApplicableHeaderTradeAgreement"), R("SellerTradeParty"))
+            s_names = {sv(n) for s in sellers for n in s.iterchildren(R("Name"))}
+            s_ids = {sv(n) for s in sellers for n in s.iterchildren(R("ID"))}
+            s_legal = {sv(n) for s in sellers for n in kids(s, R("SpecifiedLegalOrganization"), R("ID"))}
+            names = [sv(n) for n in payee.iterchildren(R("Name"))]
+            ids = [sv(n) for n in payee.iterchildren(R("ID"))]
+            legal = [sv(n) for n in kids(payee, R("SpecifiedLegalOrganization"), R("ID"))]
+            ok("BR-17", bool(names) and not any(n in s_names for n in names) and not any(i in s_ids for i in ids)
+               and not any(i in s_legal for i in legal), payee)
+        for seller in idx[R("SellerTradeParty")]:
+            ok("BR-CO-26", seller.find(R("ID")) is not None or seller.find(R("GlobalID")) is not None
+               or bool(kids(seller, R("SpecifiedLegalOrganization"), R("ID")))
+               or any(i.get("schemeID") == "VA" for i in kids(seller, R("SpecifiedTaxRegistration"), R("ID"))), seller)
+        for rep in idx[R("SellerTaxRepresentativeTradeParty")]:
+            ok("BR-18", not blank(rep.find(R("Name"))), rep)
+            addrs = list(rep.iterchildren(R("PostalTradeAddress")))
+            ok("BR-19", bool(addrs), rep)
+            countries = [c for a in addrs for c in a.iterchildren(R("CountryID"))]
+            ok("BR-20", not blank(countries[0] if countries else None), rep)
+            vas = [i for i in kids(rep, R("SpecifiedTaxRegistration"), R("ID")) if i.get("schemeID") == "VA"]
+            ok("BR-56", not blank(vas[0] if vas else None), rep)
+        for reg in idx[R("SpecifiedTaxRegistration")]:
+            for i in reg.iterchildren(R("ID")):
+                if i.get("schemeID") == "VA":
+                    ok("BR-CO-09", " %s " % sv(i)[:2] in _VAT_PREFIXES_CII, i)
+
+    f.guard(("BR-17", "BR-CO-26", "BR-18", "BR-19", "BR-20", "BR-56", "BR-CO-09"), parties)
+
+    def breakdown() -> None:
+        conflict = bool(idx[R("TaxPointDate")]) and bool(idx[R("DueDateTypeCode")])
+        for t in idx[R("ApplicableTradeTax")]:
+            parent = t.getparent()
+            if parent is None or parent.tag != R("ApplicableHeaderTradeSettlement"):
+                continue
+            vat = _upper_type_is_vat(t)
+            cats = [sv(c) for c in t.iterchildren(R("CategoryCode"))]
+            if vat and parent.getparent() is not None and parent.getparent().tag == M("SupplyChainTradeTransaction") \
+                    and any(c in ("L", "M", "O") for c in cats):
+                continue  # this breakdown is the context of the category rules (first match wins)
+            basis, calc = t.find(R("BasisAmount")), t.find(R("CalculatedAmount"))
+            ok("BR-45", basis is not None, t)
+            ok("BR-46", calc is not None, t)
+            ok("BR-47", vat and bool(cats), t)
+            ok("BR-48", vat and (t.find(R("RateApplicablePercent")) is not None or "O" in cats), t)
+            ok("BR-CO-03", not conflict, t)
+
+            def co17() -> bool:
+                rates = list(t.iterchildren(R("RateApplicablePercent"))) if _upper_type_is_vat(t, normalize=True) else []
+                if len(rates) > 1:
+                    raise _CastError("several rates")
+                return _co17(xdec(rates[0]) if rates else None, xdec(basis), xdec(calc), inclusive=True)
+
+            ok("BR-CO-17", holds(co17), t)
+            ok("BR-DEC-19", dec_ok(basis), t)
+            ok("BR-DEC-20", dec_ok(calc), t)
+
+    f.guard(("BR-45", "BR-46", "BR-47", "BR-48", "BR-CO-03", "BR-CO-17", "BR-DEC-19", "BR-DEC-20"), breakdown)
+    return f
+
+
+# =========================================================================== model (no tree)
+
+
+def _places(v: Decimal | None) -> int:
+    if v is None:
+        return 0
+    exp = v.as_tuple().exponent
+    return -exp if isinstance(exp, int) and exp < 0 else 0
+
+
+def _blank_str(s: str | None) -> bool:
+    return not (s or "").strip(_WS)
+
+
+def _amt(a: Any) -> Decimal | None:
+    return None if a is None else a.value
+
+
+def _model_failures(inv: Invoice) -> _Failures:
+    """The core rules on a model built in code: the same business meaning, without syntax details."""
+    f = _Failures()
+    ok = f.check
+
+    def header() -> None:
+        ok("BR-01", not _blank_str(inv.customization_id), (inv, "customization_id"))
+        ok("BR-02", not _blank_str(inv.number), (inv, "number"))
+        ok("BR-03", inv.issue_date is not None, (inv, "issue_date"))
+        ok("BR-04", not _blank_str(inv.type_code), (inv, "type_code"))
+        ok("BR-05", not _blank_str(inv.currency_code), (inv, "currency_code"))
+        seller, buyer = inv.seller, inv.buyer
+        ok("BR-06", seller is not None and not _blank_str(seller.name), (seller or inv, "name"))
+        ok("BR-07", buyer is not None and not _blank_str(buyer.name), (buyer or inv, "name"))
+        ok("BR-08", seller is not None and seller.address is not None, seller or inv)
+        ok("BR-10", buyer is not None and buyer.address is not None, buyer or inv)
+        if seller is not None and seller.address is not None:
+            ok("BR-09", not _blank_str(seller.address.country_code), (seller.address, "country_code"))
+        if buyer is not None and buyer.address is not None:
+            ok("BR-11", not _blank_str(buyer.address.country_code), (buyer.address, "country_code"))
+        ok("BR-16", bool(inv.lines), inv)
+        if seller is not None:
+            ok("BR-CO-26", bool(seller.vat_id) or bool(seller.identifiers)
+               or (seller.legal_registration_id is not None and not _blank_str(seller.legal_registration_id.value)), seller)
+            if seller.electronic_address is not None:
+                ok("BR-62", not _blank_str(seller.electronic_address.scheme_id), seller.electronic_address)
+        if buyer is not None and buyer.electronic_address is not None:
+            ok("BR-63", not _blank_str(buyer.electronic_address.scheme_id), buyer.electronic_address)
+        for party in (seller, buyer, inv.tax_representative):
+            for reg in (party.tax_registrations if party else []):
+                if (reg.tax_scheme_id or "").strip().upper() in ("VAT", "VA"):
+                    ok("BR-CO-09", (reg.company_id or "")[:2] in _VAT_PREFIXES_UBL.split(), reg)
+        payee = inv.payee
+        if payee is not None:
+            ok("BR-17", not _blank_str(payee.name or payee.trading_name)
+               and (seller is None or ((payee.name or payee.trading_name) not in (seller.name, seller.trading_name))), payee)
+        rep = inv.tax_representative
+        if rep is not None:
+            ok("BR-18", not _blank_str(rep.name or rep.trading_name), rep)
+            ok("BR-19", rep.address is not None, rep)
+            if rep.address is not None:
+                ok("BR-20", not _blank_str(rep.address.country_code), rep.address)
+            ok("BR-56", bool(rep.vat_id), rep)
+        if inv.tax_point_date is not None:
+            ok("BR-CO-03", inv.tax_point_date_code is None
+               and (inv.invoice_period is None or inv.invoice_period.description_code is None), inv)
+        if inv.delivery is not None and inv.delivery.address is not None:
+            ok("BR-57", not _blank_str(inv.delivery.address.country_code), inv.delivery.address)
+        for ref in inv.preceding_invoices:
+            ok("BR-55", not _blank_str(ref.reference), ref)
+        for doc in inv.supporting_documents:
+            ok("BR-52", doc.id is not None and not _blank_str(doc.id.value), doc)
+        for pm in inv.payment_means:
+            ok("BR-49", not _blank_str(pm.code), pm)
+            if (pm.code or "").strip() in ("30", "58"):
+                ok("BR-61", any(not _blank_str(ct.account_id) for ct in pm.credit_transfers), pm)
+                for ct in pm.credit_transfers:
+                    ok("BR-50", not _blank_str(ct.account_id), ct)
+            if pm.card is not None and pm.card.primary_account_number is not None:
+                ok("BR-51", len(nsp(pm.card.primary_account_number)) <= 10, pm.card)
+        if inv.invoice_period is not None:
+            p = inv.invoice_period
+            ok("BR-29", p.start_date is None or p.end_date is None or p.end_date >= p.start_date, p)
+            ok("BR-CO-19", p.start_date is not None or p.end_date is not None or p.description_code is not None, p)
+        for tc in ([inv.tax_currency_code] if inv.tax_currency_code else []):
+            ok("BR-53", any(t.tax_amount is not None and t.tax_amount.currency_id == tc for t in inv.tax_totals), inv)
+
+    f.guard(("BR-01", "BR-02", "BR-03", "BR-04", "BR-05", "BR-06", "BR-07", "BR-08", "BR-09", "BR-10", "BR-11",
+             "BR-16", "BR-17", "BR-18", "BR-19", "BR-20", "BR-29", "BR-49", "BR-50", "BR-51", "BR-52", "BR-53",
+             "BR-55", "BR-56", "BR-57", "BR-61", "BR-62", "BR-63", "BR-CO-03", "BR-CO-09", "BR-CO-19", "BR-CO-26"), header)
+
+    def allowances() -> None:
+        for ac in inv.allowances_charges:
+            if ac.charge_indicator is None:
+                continue
+            amount, vat, rsn, co, d1, d2 = (("BR-36", "BR-37", "BR-38", "BR-CO-22", "BR-DEC-05", "BR-DEC-06") if ac.is_charge
+                                            else ("BR-31", "BR-32", "BR-33", "BR-CO-21", "BR-DEC-01", "BR-DEC-02"))
+            ok(amount, _amt(ac.amount) is not None, ac)
+            ok(vat, ac.tax_category is not None and not _blank_str(ac.tax_category.code), ac)
+            has_reason = not _blank_str(ac.reason) or not _blank_str(ac.reason_code)
+            ok(rsn, has_reason, ac)
+            ok(co, has_reason, ac)
+            ok(d1, _places(_amt(ac.amount)) <= 2, ac)
+            ok(d2, _places(_amt(ac.base_amount)) <= 2, ac)
+
+    f.guard(("BR-31", "BR-32", "BR-33", "BR-CO-21", "BR-DEC-01", "BR-DEC-02",
+             "BR-36", "BR-37", "BR-38", "BR-CO-22", "BR-DEC-05", "BR-DEC-06"), allowances)
+
+    def lines() -> None:
+        for ln in inv.lines:
+            ok("BR-21", not _blank_str(ln.id), (ln, "id"))
+            ok("BR-22", ln.quantity is not None, (ln, "quantity"))
+            ok("BR-23", not _blank_str(ln.unit_code), (ln, "unit_code"))
+            ok("BR-24", _amt(ln.net_amount) is not None, (ln, "net_amount"))
+            ok("BR-25", ln.item is not None and not _blank_str(ln.item.name), ln.item or ln)
+            net = _amt(ln.price.net_amount) if ln.price else None
+            ok("BR-26", net is not None, ln.price or ln)
+            ok("BR-27", net is not None and net >= 0, ln.price or ln)
+            gross = _amt(ln.price.gross_amount) if ln.price else None
+            ok("BR-28", gross is None or gross >= 0, ln.price or ln)
+            cat = ln.item.tax_category if ln.item else None
+            ok("BR-CO-04", cat is not None and not _blank_str(cat.code), ln.item or ln)
+            ok("BR-DEC-23", _places(_amt(ln.net_amount)) <= 2, ln)
+            if ln.period is not None:
+                p = ln.period
+                ok("BR-30", p.start_date is None or p.end_date is None or p.end_date >= p.start_date, p)
+                ok("BR-CO-20", p.start_date is not None or p.end_date is not None, p)
+            if ln.item is not None:
+                for attr in ln.item.attributes:
+                    ok("BR-54", attr.name is not None and attr.value is not None, attr)
+                for c in ln.item.classifications:
+                    ok("BR-65", not _blank_str(c.list_id), c)
+                if ln.item.standard_id is not None:
+                    ok("BR-64", not _blank_str(ln.item.standard_id.scheme_id), ln.item.standard_id)
+            for ac in ln.allowances_charges:
+                if ac.charge_indicator is None:
+                    continue
+                amount, rsn, co, d1, d2 = (("BR-43", "BR-44", "BR-CO-24", "BR-DEC-27", "BR-DEC-28") if ac.is_charge
+                                           else ("BR-41", "BR-42", "BR-CO-23", "BR-DEC-24", "BR-DEC-25"))
+                ok(amount, _amt(ac.amount) is not None, ac)
+                has_reason = not _blank_str(ac.reason) or not _blank_str(ac.reason_code)
+                ok(rsn, has_reason, ac)
+                ok(co, has_reason, ac)
+                ok(d1, _places(_amt(ac.amount)) <= 2, ac)
+                ok(d2, _places(_amt(ac.base_amount)) <= 2, ac)
+
+    f.guard(("BR-21", "BR-22", "BR-23", "BR-24", "BR-25", "BR-26", "BR-27", "BR-28", "BR-30", "BR-54", "BR-64",
+             "BR-65", "BR-CO-04", "BR-CO-20", "BR-DEC-23", "BR-41", "BR-42", "BR-CO-23", "BR-DEC-24", "BR-DEC-25",
+             "BR-43", "BR-44", "BR-CO-24", "BR-DEC-27", "BR-DEC-28"), lines)
+
+    def totals() -> None:
+        t = inv.totals
+        if t is None:
+            return
+        lea, ata, cta = _amt(t.line_extension_amount), _amt(t.allowance_total_amount), _amt(t.charge_total_amount)
+        tea, tia, pre = _amt(t.tax_exclusive_amount), _amt(t.tax_inclusive_amount), _amt(t.prepaid_amount)
+        rnd, pay = _amt(t.rounding_amount), _amt(t.payable_amount)
+        ok("BR-12", lea is not None, (t, "line_extension_amount"))
+        ok("BR-13", tea is not None, (t, "tax_exclusive_amount"))
+        ok("BR-14", tia is not None, (t, "tax_inclusive_amount"))
+        ok("BR-15", pay is not None, (t, "payable_amount"))
+        nets = [_amt(ln.net_amount) for ln in inv.lines]
+        ok("BR-CO-10", lea is not None and lea == r2(sum((n for n in nets if n is not None), _ZERO)), (t, "line_extension_amount"))
+        allowances = [_amt(ac.amount) for ac in inv.allowances_charges if ac.is_allowance]
+        charges = [_amt(ac.amount) for ac in inv.allowances_charges if ac.is_charge]
+        ok("BR-CO-11", (ata is None and not allowances)
+           or (ata is not None and ata == r2(sum((a for a in allowances if a is not None), _ZERO))), (t, "allowance_total_amount"))
+        ok("BR-CO-12", (cta is None and not charges)
+           or (cta is not None and cta == r2(sum((a for a in charges if a is not None), _ZERO))), (t, "charge_total_amount"))
+        if lea is not None:
+            ok("BR-CO-13", tea is not None and tea == r2(lea - (ata or _ZERO) + (cta or _ZERO)), (t, "tax_exclusive_amount"))
+        else:
+            ok("BR-CO-13", False, (t, "tax_exclusive_amount"))
+        ok("BR-CO-16", pay is not None and tia is not None
+           and r2(pay - (rnd or _ZERO)) == r2(tia - (pre or _ZERO)), (t, "payable_amount"))
+        vt = inv.vat_total
+        vat = _amt(vt.tax_amount) if vt else None
+        ok("BR-CO-15", vat is not None and tea is not None and tia is not None and tia == r2(tea + vat), (t, "tax_inclusive_amount"))
+        for rid, v, fld in (("BR-DEC-09", lea, "line_extension_amount"), ("BR-DEC-10", ata, "allowance_total_amount"),
+                            ("BR-DEC-11", cta, "charge_total_amount"), ("BR-DEC-12", tea, "tax_exclusive_amount"),
+                            ("BR-DEC-14", tia, "tax_inclusive_amount"), ("BR-DEC-16", pre, "prepaid_amount"),
+                            ("BR-DEC-17", rnd, "rounding_amount"), ("BR-DEC-18", pay, "payable_amount")):
+            ok(rid, _places(v) <= 2, (t, fld))
+        if vt is not None:
+            ok("BR-DEC-13", _places(vat) <= 2, vt)
+        acc = inv.vat_total_accounting
+        if acc is not None:
+            ok("BR-DEC-15", _places(_amt(acc.tax_amount)) <= 2, acc)
+
+    f.guard(("BR-12", "BR-13", "BR-14", "BR-15", "BR-CO-10", "BR-CO-11", "BR-CO-12", "BR-CO-13", "BR-CO-15",
+             "BR-CO-16", "BR-DEC-09", "BR-DEC-10", "BR-DEC-11", "BR-DEC-12", "BR-DEC-13", "BR-DEC-14", "BR-DEC-15",
+             "BR-DEC-16", "BR-DEC-17", "BR-DEC-18"), totals)
+
+    def vat() -> None:
+        if inv.lines:
+            ok("BR-CO-18", bool(inv.vat_breakdown), inv)
+        vt = inv.vat_total
+        if vt is not None and vt.breakdown:
+            stated = _amt(vt.tax_amount)
+            ok("BR-CO-14", stated is not None and stated == r2(sum((_amt(b.tax_amount) or _ZERO for b in vt.breakdown), _ZERO)), vt)
+        for bd in inv.vat_breakdown:
+            taxable, tax = _amt(bd.taxable_amount), _amt(bd.tax_amount)
+            cat = bd.category
+            ok("BR-45", taxable is not None, bd)
+            ok("BR-46", tax is not None, bd)
+            ok("BR-47", cat is not None and not _blank_str(cat.code), bd)
+            ok("BR-48", cat is not None and (cat.rate is not None or (cat.code or "").strip() == "O"), bd)
+            ok("BR-CO-17", _co17(cat.rate if cat else None, taxable, tax, inclusive=False), bd)
+            ok("BR-DEC-19", _places(taxable) <= 2, bd)
+            ok("BR-DEC-20", _places(tax) <= 2, bd)
+
+    f.guard(("BR-CO-14", "BR-CO-18", "BR-45", "BR-46", "BR-47", "BR-48", "BR-CO-17", "BR-DEC-19", "BR-DEC-20"), vat)
+    return f
+
+
+# =========================================================================== registration
+
+_CACHE_KEY = "_core_failures"
+
+
+def failures(doc: Any) -> _Failures:
+    """The core rule failures of a document, evaluated once and cached on it."""
+    cache = doc.__dict__.setdefault("_cache", {})
+    f = cache.get(_CACHE_KEY)
+    if f is None:
+        if doc.root is None:
+            f = _model_failures(doc.invoice)
+        elif doc.syntax == Syntax.CII:
+            f = _cii_failures(doc.root)
+        else:
+            f = _ubl_failures(doc.root)
+        cache[_CACHE_KEY] = f
+    return f
+
+
+def _make_check(rid: str) -> Callable[[Any], list]:
+    def check(doc: Any) -> list:
+        f = failures(doc)
+        exc = f.errors.get(rid)
+        if exc is not None:
+            raise exc
+        return f.by_rule.get(rid, [])
+
+    check.__name__ = "check_" + rid.replace("-", "_").lower()
+    return check
+
+
+for _rid in CORE_IDS:
+    RULES.add(_rid, _make_check(_rid))
