@@ -129,22 +129,19 @@ def validate(files: tuple[Path, ...], profile: str, no_schema: bool, out_format:
 
 
 def _xml_source(path: Path):
-    """A path, or the XML embedded in a Factur-X PDF."""
-    if path.suffix.lower() != ".pdf":
+    """A path, or the XML embedded in a Factur-X / ZUGFeRD PDF (recognised by its content)."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(1024)
+    except OSError:
+        return path  # the reader reports why the file cannot be read
+    if not head.lstrip().startswith(b"%PDF"):
         return path
-    from .errors import UnreadableInput
     from . import xmlsafe
+    from .syntax.cii.pdf import extract_xml
 
     data, _ = xmlsafe.read_bytes(path)
-    try:
-        from facturx import get_facturx_xml_from_pdf
-        import io
-
-        _name, xml = get_facturx_xml_from_pdf(io.BytesIO(data), check_xsd=False)
-    except Exception as exc:  # noqa: BLE001 - any PDF library failure is an unreadable input
-        raise UnreadableInput(f"cannot extract the invoice XML from the PDF ({type(exc).__name__})", str(path)) from None
-    if not xml:
-        raise UnreadableInput("the PDF carries no Factur-X / ZUGFeRD XML", str(path))
+    _name, xml = extract_xml(data, str(path))
     return xml
 
 
@@ -207,10 +204,10 @@ def convert(source: Path, to: str, output: Path, force: bool) -> None:
 # --- show ---------------------------------------------------------------------------
 
 
-def _money(amount) -> str:
+def _money(amount, currency: str | None = None) -> str:
     if amount is None or amount.value is None:
         return "-"
-    return f"{amount.value:,.2f} {amount.currency_id or ''}".strip().replace(",", " ")
+    return f"{amount.value:,.2f} {amount.currency_id or currency or ''}".strip().replace(",", " ")
 
 
 def _party(p) -> str:
@@ -241,6 +238,7 @@ def show(source: Path) -> None:
     inv = doc.invoice
     t = inv.totals
     vat = inv.vat_total
+    cur = inv.currency_code
     kind = "Credit note" if inv.is_credit_note or (inv.type_code or "").strip() in ("381", "396", "81", "83", "532") else "Invoice"
     buyer_ids = ", ".join(i.value for i in (inv.buyer.identifiers if inv.buyer else []) if i.value) or None
     rows = [
@@ -254,10 +252,10 @@ def show(source: Path) -> None:
                                                    f"buyer reference {inv.buyer_reference}" if inv.buyer_reference else None) if x) or "-"),
         ("Order reference", inv.purchase_order_reference),
         ("Lines", len(inv.lines)),
-        ("Net total", _money(t.tax_exclusive_amount) if t else "-"),
-        ("VAT", _money(vat.tax_amount) if vat else "-"),
-        ("Total", _money(t.tax_inclusive_amount) if t else "-"),
-        ("Amount due", _money(t.payable_amount) if t else "-"),
+        ("Net total", _money(t.tax_exclusive_amount, cur) if t else "-"),
+        ("VAT", _money(vat.tax_amount, cur) if vat else "-"),
+        ("Total", _money(t.tax_inclusive_amount, cur) if t else "-"),
+        ("Amount due", _money(t.payable_amount, cur) if t else "-"),
     ]
     for m in inv.payment_means:
         accounts = ", ".join(ct.account_id for ct in m.credit_transfers if ct.account_id) or "-"
