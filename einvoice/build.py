@@ -474,6 +474,9 @@ def _write(invoice: Invoice, target: Target) -> bytes:
         return write_ubl(invoice, flavour=target.writer_option)
     from .syntax.cii.writer import write_cii
 
+    if invoice.customization_id and invoice.customization_id != target.customization_id:
+        # a specification identifier the input states itself (e.g. a CIUS of EN 16931)
+        return write_cii(invoice, profile=target.writer_option, guideline=invoice.customization_id)
     return write_cii(invoice, profile=target.writer_option)
 
 

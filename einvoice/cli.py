@@ -164,7 +164,11 @@ def _print_report(report) -> None:
 @click.option("--output", "-o", required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--force", is_flag=True, help="write the result even if it does not validate")
 def convert(source: Path, to: str, output: Path, force: bool) -> None:
-    """Convert an invoice between UBL and CII (validating the result)."""
+    """Convert an invoice between UBL and CII (validating the result).
+
+    UBL output keeps the source's specification identifier (Peppol/EHF flavour when the
+    source is Peppol); CII output is Factur-X EN16931, or the source's Factur-X profile.
+    """
     from . import syntax
     from .build import check_written, write_atomic
     from .errors import EinvoiceError
