@@ -210,7 +210,15 @@ class _Parser:
         op = self.peek()[1]
         if op in ("=", "!="):
             self.take()
-            k2, v2 = self.take()
+            k2, v2 = self.peek()
+            if k2 not in ("str", "num") and v2 not in ("true", "false"):
+                other = self.operand()  # general comparison of two node sets
+
+                def test_nodes(n, values=values, other=other, eq=op == "="):
+                    right = other(n)
+                    return any((a == b) == eq for a in values(n) for b in right)
+                return test_nodes
+            self.take()
             if k2 == "str":
                 lit: Any = v2[1:-1]
             elif v2 in ("true", "false"):
@@ -579,7 +587,9 @@ class Table:
                     ctx = Context(Pattern(text), [_check(row) for row in c.get("checks", [])])
                 ctxs.append(ctx)
             groups.append(ctxs)
-        return cls(name, groups, customs)
+        table = cls(name, groups, customs)
+        table.data = data
+        return table
 
     # evaluation --------------------------------------------------------------
     def evaluate(self, doc: Any) -> dict[str, list]:
@@ -663,13 +673,18 @@ def _check(row: list) -> Check:
     raise ValueError(f"unknown check kind {kind!r} for {rule}")
 
 
-def register(ruleset: Any, table: Table, syntax: str | None) -> None:
-    """Register every rule id of a table on a RuleSet; each check looks its targets up in the cached result."""
+def register(ruleset: Any, table: Table, syntax: str | None, profiles: tuple[str, ...] | None = None) -> None:
+    """Register every rule id of a table on a RuleSet; each check looks its targets up in the cached result.
+
+    With ``profiles``, the rules only apply when the document is validated against one of them.
+    """
     key = f"_tree_{table.name}"
     evaluate = table.evaluate
 
     for rid in table.rule_ids:
         def check(doc, rid=rid):
+            if profiles is not None and doc.profile not in profiles:
+                return ()
             res = doc.__dict__.get(key)
             if res is None:
                 res = doc.__dict__[key] = evaluate(doc)
