@@ -55,10 +55,23 @@ def info(name: str) -> dict:
     return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
 
 
-@functools.lru_cache(maxsize=None)
 def get(name: str) -> frozenset[str]:
     """The codes of list ``name`` (e.g. ``"ISO4217"``, ``"uncl5305"``); KeyError if there is no such list."""
-    return frozenset(str(c) for c in info(name).get("codes", []))
+    try:
+        return _SETS[name]
+    except KeyError:
+        pass
+    codes = _codes(name.strip().lower())
+    _SETS[name] = codes
+    return codes
+
+
+_SETS: dict[str, frozenset[str]] = {}
+
+
+@functools.lru_cache(maxsize=None)
+def _codes(key: str) -> frozenset[str]:
+    return frozenset(str(c) for c in info(key).get("codes", []))
 
 
 @functools.lru_cache(maxsize=None)

@@ -21,8 +21,9 @@ categories must carry the tax scheme "VAT", which VAT identifier scheme counts,
 exact or tolerant comparison of amounts...). To agree with them exactly, the
 checks read the document tree, one implementation per syntax, with XPath 2.0
 value semantics (whitespace normalisation, untyped values compared as numbers,
-``round`` halves upward). A model built in code (no tree) is checked by the
-model-level variants at the end of this module.
+``round`` halves upward). They need the tree: a model built in code is
+checked by writing it first (``validate(write_ubl(invoice))``); on a document
+without a tree these rules report nothing.
 """
 
 from __future__ import annotations

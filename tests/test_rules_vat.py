@@ -1,0 +1,318 @@
+"""EN 16931 VAT category rules (BR-S/Z/E/AE/IC/G/O/AF/AG/B) on small documents, on models
+written by our writers, and agreement with the official unit tests when the corpus is present."""
+
+from __future__ import annotations
+
+import copy
+import re
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from einvoice import syntax
+from einvoice.model.invoice import (
+    Address,
+    Amount,
+    DocumentTotals,
+    Invoice,
+    InvoiceLine,
+    Item,
+    Party,
+    Price,
+    TaxCategory,
+    TaxRegistration,
+    TaxTotal,
+    VatBreakdown,
+)
+from einvoice.rules.engine import Report, run_rules
+from einvoice.rules.en16931 import RULES
+
+CONFORMANCE = Path(__file__).resolve().parents[1].parent / "shared" / "conformance"
+MINE = re.compile(r"^BR-(S|Z|E|AE|IC|G|O|AF|AG|B|CL)-\d+$")
+VAT_RULES = [r for r in RULES if MINE.match(r.id) and not r.id.startswith("BR-CL-")]
+
+UBL_NS = (
+    'xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2" '
+    'xmlns:cac="urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2" '
+    'xmlns:cbc="urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"'
+)
+CII_NS = (
+    'xmlns:rsm="urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100" '
+    'xmlns:ram="urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100" '
+    'xmlns:udt="urn:un:unece:uncefact:data:standard:UnqualifiedDataType:100"'
+)
+
+
+def fired(source: str | bytes | etree._Element) -> set[str]:
+    if isinstance(source, str):
+        source = source.encode()
+    root = source if isinstance(source, etree._Element) else etree.fromstring(source)
+    doc = syntax.read_tree(root)
+    report = run_rules(doc, VAT_RULES, Report())
+    assert not report.internal_errors, report.internal_errors
+    return {f.rule for f in report.findings}
+
+
+def ubl(body: str) -> str:
+    return f"<Invoice {UBL_NS}>{body}</Invoice>"
+
+
+def cii(body: str) -> str:
+    return f"<rsm:CrossIndustryInvoice {CII_NS}>{body}</rsm:CrossIndustryInvoice>"
+
+
+def ubl_line(cat: str, rate: str | None, amount: str = "100", scheme: str = "VAT") -> str:
+    pct = f"<cbc:Percent>{rate}</cbc:Percent>" if rate is not None else ""
+    return (f"<cac:InvoiceLine><cbc:LineExtensionAmount currencyID='EUR'>{amount}</cbc:LineExtensionAmount>"
+            f"<cac:Item><cac:ClassifiedTaxCategory><cbc:ID>{cat}</cbc:ID>{pct}"
+            f"<cac:TaxScheme><cbc:ID>{scheme}</cbc:ID></cac:TaxScheme></cac:ClassifiedTaxCategory></cac:Item>"
+            f"</cac:InvoiceLine>")
+
+
+def ubl_breakdown(cat: str, rate: str | None, taxable: str, tax: str, extra: str = "") -> str:
+    pct = f"<cbc:Percent>{rate}</cbc:Percent>" if rate is not None else ""
+    return (f"<cac:TaxTotal><cbc:TaxAmount currencyID='EUR'>{tax}</cbc:TaxAmount><cac:TaxSubtotal>"
+            f"<cbc:TaxableAmount currencyID='EUR'>{taxable}</cbc:TaxableAmount>"
+            f"<cbc:TaxAmount currencyID='EUR'>{tax}</cbc:TaxAmount>"
+            f"<cac:TaxCategory><cbc:ID>{cat}</cbc:ID>{pct}{extra}<cac:TaxScheme><cbc:ID>VAT</cbc:ID></cac:TaxScheme>"
+            f"</cac:TaxCategory></cac:TaxSubtotal></cac:TaxTotal>")
+
+
+SELLER_VAT = ("<cac:AccountingSupplierParty><cac:Party><cac:PartyTaxScheme><cbc:CompanyID>NO974760673MVA</cbc:CompanyID>"
+              "<cac:TaxScheme><cbc:ID>VAT</cbc:ID></cac:TaxScheme></cac:PartyTaxScheme></cac:Party>"
+              "</cac:AccountingSupplierParty>")
+BUYER_VAT = SELLER_VAT.replace("AccountingSupplierParty", "AccountingCustomerParty").replace("NO974", "SE556")
+
+
+# --- UBL ------------------------------------------------------------------------
+
+
+def test_standard_rated_invoice_is_clean():
+    doc = ubl(SELLER_VAT + ubl_breakdown("S", "25", "100", "25") + ubl_line("S", "25"))
+    assert fired(doc) == set()
+
+
+def test_standard_rate_zero_on_a_line():
+    doc = ubl(SELLER_VAT + ubl_breakdown("S", "25", "100", "25") + ubl_line("S", "0"))
+    assert "BR-S-05" in fired(doc)
+
+
+def test_standard_rate_missing_on_a_line():
+    assert "BR-S-05" in fired(ubl(ubl_line("S", None)))
+
+
+def test_category_of_another_tax_scheme_is_not_a_vat_category():
+    # the rate rule looks only at categories of the VAT scheme
+    assert "BR-S-05" not in fired(ubl(ubl_line("S", "0", scheme="GST")))
+
+
+def test_standard_rated_line_needs_a_breakdown_and_a_seller_vat_id():
+    assert {"BR-S-01", "BR-S-02"} <= fired(ubl(ubl_line("S", "25")))
+
+
+def test_breakdown_amounts_within_one_unit():
+    ok = ubl(SELLER_VAT + ubl_breakdown("S", "25", "100.90", "25.22") + ubl_line("S", "25", "100"))
+    assert "BR-S-08" not in fired(ok)
+    off = ubl(SELLER_VAT + ubl_breakdown("S", "25", "102", "25.50") + ubl_line("S", "25", "100"))
+    assert "BR-S-08" in fired(off)
+    wrong_tax = ubl(SELLER_VAT + ubl_breakdown("S", "25", "100", "27") + ubl_line("S", "25", "100"))
+    assert "BR-S-09" in fired(wrong_tax)
+
+
+def test_standard_rated_breakdown_must_not_carry_an_exemption_reason():
+    extra = "<cbc:TaxExemptionReason>why not</cbc:TaxExemptionReason>"
+    doc = ubl(SELLER_VAT + ubl_breakdown("S", "25", "100", "25", extra) + ubl_line("S", "25"))
+    assert "BR-S-10" in fired(doc)
+
+
+def test_zero_rated_exact_amounts_and_no_reason():
+    good = ubl(SELLER_VAT + ubl_breakdown("Z", "0", "100", "0") + ubl_line("Z", "0"))
+    assert fired(good) == set()
+    off = ubl(SELLER_VAT + ubl_breakdown("Z", "0", "100.01", "0") + ubl_line("Z", "0"))
+    assert "BR-Z-08" in fired(off)  # no tolerance for the zero categories
+    taxed = ubl(SELLER_VAT + ubl_breakdown("Z", "0", "100", "1") + ubl_line("Z", "0"))
+    assert "BR-Z-09" in fired(taxed)
+
+
+def test_exempt_needs_a_reason():
+    no_reason = ubl(SELLER_VAT + ubl_breakdown("E", "0", "100", "0") + ubl_line("E", "0"))
+    assert "BR-E-10" in fired(no_reason)
+    code = "<cbc:TaxExemptionReasonCode>VATEX-EU-132</cbc:TaxExemptionReasonCode>"
+    assert fired(ubl(SELLER_VAT + ubl_breakdown("E", "0", "100", "0", code) + ubl_line("E", "0"))) == set()
+
+
+def test_reverse_charge_needs_buyer_identifier():
+    reason = "<cbc:TaxExemptionReasonCode>VATEX-EU-AE</cbc:TaxExemptionReasonCode>"
+    body = ubl_breakdown("AE", "0", "100", "0", reason) + ubl_line("AE", "0")
+    assert "BR-AE-02" in fired(ubl(SELLER_VAT + body))
+    assert fired(ubl(SELLER_VAT + BUYER_VAT + body)) == set()
+
+
+def test_two_breakdowns_for_one_zero_category():
+    twice = ubl(SELLER_VAT + ubl_breakdown("E", "0", "50", "0", "<cbc:TaxExemptionReason>x</cbc:TaxExemptionReason>")
+                .replace("</cac:TaxTotal>", "")
+                + "<cac:TaxSubtotal><cbc:TaxableAmount currencyID='EUR'>50</cbc:TaxableAmount>"
+                  "<cbc:TaxAmount currencyID='EUR'>0</cbc:TaxAmount><cac:TaxCategory><cbc:ID>E</cbc:ID>"
+                  "<cac:TaxScheme><cbc:ID>VAT</cbc:ID></cac:TaxScheme></cac:TaxCategory></cac:TaxSubtotal></cac:TaxTotal>"
+                + ubl_line("E", "0"))
+    assert "BR-E-01" in fired(twice)
+
+
+def test_intra_community_supply_needs_delivery_facts():
+    reason = "<cbc:TaxExemptionReasonCode>VATEX-EU-IC</cbc:TaxExemptionReasonCode>"
+    body = SELLER_VAT + BUYER_VAT + ubl_breakdown("K", "0", "100", "0", reason) + ubl_line("K", "0")
+    assert {"BR-IC-11", "BR-IC-12"} <= fired(ubl(body))
+    delivery = ("<cac:Delivery><cbc:ActualDeliveryDate>2024-05-01</cbc:ActualDeliveryDate><cac:DeliveryLocation>"
+                "<cac:Address><cac:Country><cbc:IdentificationCode>SE</cbc:IdentificationCode></cac:Country>"
+                "</cac:Address></cac:DeliveryLocation></cac:Delivery>")
+    assert fired(ubl(body.replace("<cac:TaxTotal>", delivery + "<cac:TaxTotal>"))) == set()
+
+
+def test_not_subject_to_vat_excludes_vat_ids_and_other_categories():
+    reason = "<cbc:TaxExemptionReason>Not subject</cbc:TaxExemptionReason>"
+    clean = ubl(ubl_breakdown("O", None, "100", "0", reason) + ubl_line("O", None))
+    assert fired(clean) == set()
+    assert "BR-O-02" in fired(ubl(SELLER_VAT + ubl_breakdown("O", None, "100", "0", reason) + ubl_line("O", None)))
+    assert "BR-O-05" in fired(ubl(ubl_breakdown("O", None, "100", "0", reason) + ubl_line("O", "0")))
+    mixed = ubl(ubl_breakdown("O", None, "100", "0", reason) + ubl_line("O", None) + ubl_line("S", "25"))
+    assert "BR-O-12" in fired(mixed)
+
+
+def test_igic_rate_zero_is_allowed_in_ubl_but_not_in_cii():
+    assert "BR-AF-05" not in fired(ubl(ubl_line("L", "0")))
+    assert "BR-AF-05" in fired(cii(_cii_line("L", "0")))
+
+
+def test_split_payment_only_in_italy_and_not_with_standard_rate():
+    it = ("<cac:AccountingSupplierParty><cac:Party><cac:PostalAddress><cac:Country><cbc:IdentificationCode>{}"
+          "</cbc:IdentificationCode></cac:Country></cac:PostalAddress></cac:Party></cac:AccountingSupplierParty>")
+    assert "BR-B-01" not in fired(ubl(it.format("IT") + ubl_line("B", "22")))
+    assert "BR-B-01" in fired(ubl(it.format("NO") + ubl_line("B", "22")))
+    assert "BR-B-02" in fired(ubl(ubl_line("B", "22") + ubl_line("S", "22")))
+
+
+def test_allowance_rate_rules():
+    ac = ("<cac:AllowanceCharge><cbc:ChargeIndicator>{ind}</cbc:ChargeIndicator>"
+          "<cbc:Amount currencyID='EUR'>10</cbc:Amount><cac:TaxCategory><cbc:ID>S</cbc:ID>"
+          "<cbc:Percent>0</cbc:Percent><cac:TaxScheme><cbc:ID>VAT</cbc:ID></cac:TaxScheme></cac:TaxCategory>"
+          "</cac:AllowanceCharge>")
+    assert "BR-S-06" in fired(ubl(ac.format(ind="false")))
+    assert "BR-S-07" in fired(ubl(ac.format(ind=" true ")))
+
+
+# --- CII ------------------------------------------------------------------------
+
+
+def _cii_line(cat: str, rate: str | None, amount: str = "100") -> str:
+    pct = f"<ram:RateApplicablePercent>{rate}</ram:RateApplicablePercent>" if rate is not None else ""
+    return ("<rsm:SupplyChainTradeTransaction><ram:IncludedSupplyChainTradeLineItem><ram:SpecifiedLineTradeSettlement>"
+            f"<ram:ApplicableTradeTax><ram:TypeCode>VAT</ram:TypeCode><ram:CategoryCode>{cat}</ram:CategoryCode>{pct}"
+            "</ram:ApplicableTradeTax><ram:SpecifiedTradeSettlementLineMonetarySummation>"
+            f"<ram:LineTotalAmount>{amount}</ram:LineTotalAmount></ram:SpecifiedTradeSettlementLineMonetarySummation>"
+            "</ram:SpecifiedLineTradeSettlement></ram:IncludedSupplyChainTradeLineItem>"
+            "</rsm:SupplyChainTradeTransaction>")
+
+
+def _cii_header(cat: str, rate: str, basis: str, calc: str, extra: str = "") -> str:
+    return ("<ram:ApplicableHeaderTradeSettlement><ram:ApplicableTradeTax>"
+            f"<ram:CalculatedAmount>{calc}</ram:CalculatedAmount><ram:TypeCode>VAT</ram:TypeCode>{extra}"
+            f"<ram:BasisAmount>{basis}</ram:BasisAmount><ram:CategoryCode>{cat}</ram:CategoryCode>"
+            f"<ram:RateApplicablePercent>{rate}</ram:RateApplicablePercent></ram:ApplicableTradeTax>"
+            "</ram:ApplicableHeaderTradeSettlement>")
+
+
+def _cii_doc(cat: str, line_rate: str, rate: str, basis: str, calc: str, seller: bool = True) -> str:
+    sel = ("<ram:ApplicableHeaderTradeAgreement><ram:SellerTradeParty><ram:SpecifiedTaxRegistration>"
+           "<ram:ID schemeID='VA'>DE123456789</ram:ID></ram:SpecifiedTaxRegistration></ram:SellerTradeParty>"
+           "</ram:ApplicableHeaderTradeAgreement>") if seller else ""
+    line = _cii_line(cat, line_rate).replace("</rsm:SupplyChainTradeTransaction>", "")
+    return cii(line + sel + _cii_header(cat, rate, basis, calc) + "</rsm:SupplyChainTradeTransaction>")
+
+
+def test_cii_standard_rated():
+    assert fired(_cii_doc("S", "19", "19", "100", "19")) == set()
+    assert "BR-S-02" in fired(_cii_doc("S", "19", "19", "100", "19", seller=False))
+    assert "BR-S-05" in fired(_cii_doc("S", "0", "19", "100", "19"))
+    # in CII the taxable amount must match exactly
+    assert "BR-S-08" in fired(_cii_doc("S", "19", "19", "100.50", "19.10"))
+    assert "BR-S-09" in fired(_cii_doc("S", "19", "19", "100", "25"))
+
+
+def test_cii_category_needs_one_header_tax():
+    assert "BR-E-01" in fired(cii(_cii_line("E", "0")))
+    assert "BR-S-01" in fired(cii(_cii_line("S", "19")))
+
+
+# --- models written by our writers ------------------------------------------------
+
+
+def _model(rate: Decimal, code: str = "S") -> Invoice:
+    cat = TaxCategory(code=code, rate=rate, tax_scheme_id="VAT")
+    return Invoice(
+        customization_id="urn:cen.eu:en16931:2017",
+        number="1", issue_date=date(2024, 5, 1), type_code="380", currency_code="EUR",
+        seller=Party(name="Seller AS", address=Address(country_code="NO"),
+                     tax_registrations=[TaxRegistration(company_id="NO974760673MVA", tax_scheme_id="VAT")]),
+        buyer=Party(name="Buyer AB", address=Address(country_code="SE")),
+        lines=[InvoiceLine(id="1", quantity=Decimal(1), unit_code="C62",
+                           net_amount=Amount(value=Decimal(100), currency_id="EUR"),
+                           price=Price(net_amount=Amount(value=Decimal(100), currency_id="EUR")),
+                           item=Item(name="Thing", tax_category=cat))],
+        tax_totals=[TaxTotal(tax_amount=Amount(value=Decimal(100) * rate / 100, currency_id="EUR"),
+                             breakdown=[VatBreakdown(taxable_amount=Amount(value=Decimal(100), currency_id="EUR"),
+                                                     tax_amount=Amount(value=Decimal(100) * rate / 100, currency_id="EUR"),
+                                                     category=cat)])],
+        totals=DocumentTotals(line_extension_amount=Amount(value=Decimal(100), currency_id="EUR"),
+                              payable_amount=Amount(value=Decimal(100) + rate, currency_id="EUR")),
+    )
+
+
+@pytest.mark.parametrize("write", ["ubl", "cii"])
+def test_written_model_with_zero_standard_rate_breaks_br_s_05(write):
+    if write == "ubl":
+        from einvoice.syntax.ubl.writer import write_ubl as w
+    else:
+        from einvoice.syntax.cii.writer import write_cii as w
+    assert not {"BR-S-05", "BR-S-08", "BR-S-09"} & fired(w(_model(Decimal(25))))
+    assert "BR-S-05" in fired(w(_model(Decimal(0))))
+
+
+# --- official unit tests ----------------------------------------------------------
+
+
+def test_agrees_with_official_unit_tests_for_vat_and_code_rules():
+    tests = CONFORMANCE / "en16931" / "test"
+    if not tests.is_dir():
+        pytest.skip("../shared/conformance not present (official test corpus)")
+    vefa = "{http://difi.no/xsd/vefa/validator/1.0}"
+    mine = [r for r in RULES if MINE.match(r.id)]
+    total, wrong = 0, []
+    for path in sorted(tests.rglob("*.xml")):
+        try:
+            ts = etree.parse(str(path)).getroot()
+        except etree.XMLSyntaxError:
+            continue
+        if ts.tag != vefa + "testSet":
+            continue
+        for n, test in enumerate(ts.iter(vefa + "test"), 1):
+            asserts = test.find(vefa + "assert")
+            checks = [(etree.QName(a).localname, (a.text or "").strip()) for a in (asserts if asserts is not None else [])
+                      if isinstance(a.tag, str) and etree.QName(a).localname in ("success", "error")]
+            checks = [c for c in checks if MINE.match(c[1])]
+            if not checks:
+                continue
+            el = next(c for c in test if isinstance(c.tag, str)
+                      and etree.QName(c).localname in ("Invoice", "CreditNote", "CrossIndustryInvoice"))
+            root = etree.ElementTree(copy.deepcopy(el)).getroot()
+            report = run_rules(syntax.read_tree(root), mine, Report())
+            assert not report.internal_errors
+            got = {f.rule for f in report.findings}
+            for kind, rid in checks:
+                total += 1
+                if (kind == "error") != (rid in got):
+                    wrong.append((path.name, n, rid, kind))
+    assert total > 600
+    assert wrong == []
