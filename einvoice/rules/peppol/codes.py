@@ -17,13 +17,11 @@ from .common import (
     business_process,
     cac,
     cbc,
-    child,
     children,
     elements,
     normalize,
     nvalue,
     path,
-    parties,
     ram,
     rsm,
     string_value,
@@ -367,5 +365,3 @@ def f001_date_format(doc):
             if normalize(el.get("format")) != "102" or len(text) != 8 or not _CII_DATE.search(normalize(text)):
                 yield el, {"value": text}
 
-
-__all__ = ["parties"]

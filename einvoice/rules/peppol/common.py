@@ -278,8 +278,8 @@ def parties(invoice: Invoice) -> Iterator[Party]:
 
 # --- PEPPOL-COMMON: identifiers with a known scheme -------------------------
 
-# rule id -> (scheme, endpoint addresses only, check of the normalized value, check of the raw value)
-# (a rule with a raw-value check reads the value as written, without trimming)
+# (rule id, scheme, electronic addresses only, check of the trimmed value, syntax the rule exists in).
+# R042 reads the value as written (no trimming) and R050 differs per syntax: see _passes.
 
 
 def _dk(raw: str) -> bool:

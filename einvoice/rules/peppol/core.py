@@ -30,7 +30,6 @@ from .common import (
     elements,
     empty_elements,
     has_path,
-    index,
     normalize,
     nvalue,
     path,
@@ -572,7 +571,6 @@ def _model_r051(inv: Invoice):
         for name in ("amount", "base_amount"):
             if bad(getattr(ac, name)):
                 yield (ac, name)
-    total = inv.vat_total
     for tt in inv.tax_totals:
         if tt.breakdown and bad(tt.tax_amount):
             yield (tt, "tax_amount")
@@ -580,7 +578,6 @@ def _model_r051(inv: Invoice):
             for name in ("taxable_amount", "tax_amount"):
                 if bad(getattr(bd, name)):
                     yield (bd, name)
-    del total
     for line in inv.lines:
         if bad(line.net_amount):
             yield (line, "net_amount")
