@@ -1,0 +1,134 @@
+"""UBL and CII syntax rules (layers ubl-syntax, cii-syntax) on small documents built in code."""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from einvoice.model.invoice import Invoice, Syntax
+from einvoice.profiles import rules_for
+from einvoice.rules.engine import Document, Report, run_rules
+from einvoice.rules.tree import compile_path, select_any
+
+UBL = ('xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2" '
+       'xmlns:cac="urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2" '
+       'xmlns:cbc="urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2" '
+       'xmlns:ext="urn:oasis:names:specification:ubl:schema:xsd:CommonExtensionComponents-2"')
+CII = ('xmlns:rsm="urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100" '
+       'xmlns:ram="urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100" '
+       'xmlns:udt="urn:un:unece:uncefact:data:standard:UnqualifiedDataType:100"')
+
+
+def _run(xml: str, layer: str) -> Report:
+    root = etree.fromstring(xml.encode())
+    syntax = Syntax.UBL if layer == "ubl-syntax" else Syntax.CII
+    doc = Document(Invoice(), syntax, root)
+    report = run_rules(doc, rules_for([layer]), Report())
+    assert not report.internal_errors, report.internal_errors
+    return report
+
+
+def _ubl(body: str) -> set[tuple[str, str]]:
+    return _run(f"<Invoice {UBL}>{body}</Invoice>", "ubl-syntax").rule_ids()
+
+
+def _cii(body: str) -> set[tuple[str, str]]:
+    return _run(f"<rsm:CrossIndustryInvoice {CII}>{body}</rsm:CrossIndustryInvoice>", "cii-syntax").rule_ids()
+
+
+def test_clean_fragment_has_no_syntax_findings():
+    assert _ubl("<cbc:ID>1</cbc:ID><cbc:IssueDate>2024-01-01</cbc:IssueDate>") == set()
+
+
+def test_forbidden_elements_fire_their_ubl_cr_rule():
+    assert ("UBL-CR-001", "warning") in _ubl("<ext:UBLExtensions/>")
+    assert ("UBL-CR-005", "warning") in _ubl("<cbc:UUID>x</cbc:UUID>")
+    found = _ubl("<cac:InvoiceLine><cbc:UUID>x</cbc:UUID></cac:InvoiceLine>")
+    assert ("UBL-CR-515", "warning") in found
+    assert ("UBL-CR-005", "warning") not in found  # the line UUID is not the document UUID
+
+
+def test_ubl_version_other_than_21():
+    assert ("UBL-CR-002", "warning") not in _ubl("<cbc:UBLVersionID>2.1</cbc:UBLVersionID>")
+    assert ("UBL-CR-002", "warning") in _ubl("<cbc:UBLVersionID>2.2</cbc:UBLVersionID>")
+
+
+def test_duplicated_elements_fire_their_ubl_sr_rule():
+    once = "<cac:InvoicePeriod><cbc:StartDate>2024-01-01</cbc:StartDate></cac:InvoicePeriod>"
+    assert ("UBL-SR-08", "fatal") not in _ubl(once)
+    assert ("UBL-SR-08", "fatal") in _ubl(once * 2)
+    line = "<cac:InvoiceLine><cbc:Note>a</cbc:Note><cbc:Note>b</cbc:Note></cac:InvoiceLine>"
+    assert ("UBL-SR-34", "fatal") in _ubl(line)
+
+
+def test_line_needs_exactly_one_classified_tax_category():
+    assert ("UBL-SR-48", "fatal") in _ubl("<cac:InvoiceLine><cac:Item/></cac:InvoiceLine>")
+    ok = "<cac:InvoiceLine><cac:Item><cac:ClassifiedTaxCategory/></cac:Item></cac:InvoiceLine>"
+    assert ("UBL-SR-48", "fatal") not in _ubl(ok)
+
+
+def test_amount_decimals_and_price_exception():
+    assert ("UBL-DT-01", "fatal") in _ubl('<cac:LegalMonetaryTotal><cbc:PayableAmount currencyID="EUR">1.234</cbc:PayableAmount></cac:LegalMonetaryTotal>')
+    price = '<cac:InvoiceLine><cac:Price><cbc:PriceAmount currencyID="EUR">1.2345</cbc:PriceAmount></cac:Price></cac:InvoiceLine>'
+    assert ("UBL-DT-01", "fatal") not in _ubl(price)
+
+
+def test_attributes_not_used_anywhere():
+    found = _ubl('<cbc:ID schemeName="x">1</cbc:ID>')
+    assert ("UBL-DT-08", "warning") in found
+    assert ("UBL-DT-18", "warning") not in _ubl(
+        '<cac:PaymentMeans><cbc:PaymentMeansCode name="Credit transfer">30</cbc:PaymentMeansCode></cac:PaymentMeans>')
+
+
+def test_payment_means_codes_must_agree():
+    pm = "<cac:PaymentMeans><cbc:PaymentMeansCode>{}</cbc:PaymentMeansCode></cac:PaymentMeans>"
+    assert ("UBL-SR-47", "fatal") not in _ubl(pm.format("30") * 2)
+    assert ("UBL-SR-47", "fatal") in _ubl(pm.format("30") + pm.format("58"))
+
+
+def test_first_matching_context_wins():
+    # an allowance under a price is still an allowance: UBL-SR-30 applies to every cac:AllowanceCharge
+    ac = ("<cac:AllowanceCharge><cbc:ChargeIndicator>false</cbc:ChargeIndicator>"
+          "<cbc:AllowanceChargeReason>a</cbc:AllowanceChargeReason><cbc:AllowanceChargeReason>b</cbc:AllowanceChargeReason>"
+          "</cac:AllowanceCharge>")
+    found = _ubl(ac)
+    assert ("UBL-SR-30", "fatal") in found and ("UBL-SR-31", "fatal") not in found
+    assert ("UBL-SR-31", "fatal") in _ubl(ac.replace("false", "true"))
+
+
+def test_cii_forbidden_and_duplicated_elements():
+    ctx = ("<rsm:ExchangedDocumentContext><ram:TestIndicator><udt:Indicator>true</udt:Indicator></ram:TestIndicator>"
+           "<ram:GuidelineSpecifiedDocumentContextParameter><ram:ID>urn:cen.eu:en16931:2017</ram:ID>"
+           "</ram:GuidelineSpecifiedDocumentContextParameter></rsm:ExchangedDocumentContext>")
+    found = _cii(ctx)
+    assert ("CII-SR-002", "warning") in found
+    assert ("CII-SR-009", "fatal") not in found
+    assert ("CII-SR-009", "fatal") in _cii("<rsm:ExchangedDocumentContext/>")
+
+
+def test_cii_data_type_rules():
+    date = '<rsm:ExchangedDocument><ram:IssueDateTime><udt:DateTimeString format="102">{}</udt:DateTimeString></ram:IssueDateTime></rsm:ExchangedDocument>'
+    assert ("CII-DT-097", "fatal") not in _cii(date.format("20240131"))
+    assert ("CII-DT-097", "fatal") in _cii(date.format("20241331"))
+    amount = ('<rsm:SupplyChainTradeTransaction><ram:ApplicableHeaderTradeSettlement><ram:SpecifiedTradeSettlementHeaderMonetarySummation>'
+              '<ram:LineTotalAmount currencyID="EUR">1</ram:LineTotalAmount>'
+              '<ram:TaxTotalAmount currencyID="EUR">1</ram:TaxTotalAmount>'
+              '</ram:SpecifiedTradeSettlementHeaderMonetarySummation></ram:ApplicableHeaderTradeSettlement></rsm:SupplyChainTradeTransaction>')
+    found = _cii(amount)
+    assert ("CII-DT-031", "fatal") in found  # currencyID only on the tax total
+
+
+def test_cii_contact_person_and_department_is_a_warning():
+    body = ("<rsm:SupplyChainTradeTransaction><ram:ApplicableHeaderTradeAgreement><ram:SellerTradeParty>"
+            "<ram:DefinedTradeContact><ram:PersonName>P</ram:PersonName><ram:DepartmentName>D</ram:DepartmentName>"
+            "</ram:DefinedTradeContact></ram:SellerTradeParty></ram:ApplicableHeaderTradeAgreement></rsm:SupplyChainTradeTransaction>")
+    assert ("CII-SR-465", "warning") in _cii(body)
+
+
+def test_path_subset_predicates():
+    root = etree.fromstring(f"<Invoice {UBL}><cac:AdditionalDocumentReference><cbc:ID>a</cbc:ID>"
+                            "<cbc:DocumentTypeCode>130</cbc:DocumentTypeCode></cac:AdditionalDocumentReference>"
+                            "<cac:AdditionalDocumentReference><cbc:ID>b</cbc:ID></cac:AdditionalDocumentReference></Invoice>".encode())
+    p = compile_path("cac:AdditionalDocumentReference[cbc:DocumentTypeCode='130']/cbc:ID")
+    assert [e.text for e in select_any(root, p)] == ["a"]
+    p = compile_path("cac:AdditionalDocumentReference[not(cbc:DocumentTypeCode)]/cbc:ID")
+    assert [e.text for e in select_any(root, p)] == ["b"]
