@@ -1,0 +1,322 @@
+"""EN 16931 core business rules (BR-01..BR-65, BR-CO-*, BR-DEC-*): key rules on small UBL
+and CII documents, the same rules on models built in code, the rule metadata, and
+agreement with the official unit tests when the conformance corpus is present."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from einvoice import syntax
+from einvoice.model.invoice import (
+    Address,
+    AllowanceCharge,
+    Amount,
+    DocumentTotals,
+    Identifier,
+    Invoice,
+    InvoiceLine,
+    Item,
+    Party,
+    Period,
+    Price,
+    Syntax,
+    TaxCategory,
+    TaxRegistration,
+    TaxTotal,
+    VatBreakdown,
+)
+from einvoice.rules.en16931 import RULES
+from einvoice.rules.en16931.core import CORE_IDS
+from einvoice.rules.engine import Document, Report, rule_table, run_rules
+
+CONFORMANCE = Path(__file__).resolve().parents[1].parent / "shared" / "conformance"
+CORE = re.compile(r"^BR-(\d+|CO-\d+|DEC-\d+)$")
+CORE_RULES = [r for r in RULES if r.id in set(CORE_IDS)]
+
+UBL_NS = (
+    'xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2" '
+    'xmlns:cac="urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2" '
+    'xmlns:cbc="urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"'
+)
+CII_NS = (
+    'xmlns:rsm="urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100" '
+    'xmlns:ram="urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100" '
+    'xmlns:udt="urn:un:unece:uncefact:data:standard:UnqualifiedDataType:100"'
+)
+
+
+def ubl(body: str) -> str:
+    return f"<Invoice {UBL_NS}>{body}</Invoice>"
+
+
+def cii(body: str) -> str:
+    return f"<rsm:CrossIndustryInvoice {CII_NS}>{body}</rsm:CrossIndustryInvoice>"
+
+
+def _run(doc: Document) -> dict[str, set[str]]:
+    report = run_rules(doc, CORE_RULES, Report())
+    assert not report.internal_errors, report.internal_errors
+    out: dict[str, set[str]] = {}
+    for f in report.findings:
+        out.setdefault(f.rule, set()).add(f.severity.value)
+    return out
+
+
+def findings(xml: str) -> dict[str, set[str]]:
+    return _run(syntax.read_tree(etree.fromstring(xml.encode())))
+
+
+def model_findings(invoice: Invoice) -> dict[str, set[str]]:
+    return _run(Document(invoice, Syntax.UBL, None))
+
+
+# --- metadata -------------------------------------------------------------------------
+
+
+def test_every_core_rule_is_registered_once_with_metadata():
+    table = rule_table("en16931")
+    ids = [r.id for r in CORE_RULES]
+    assert len(ids) == len(set(ids)) == len(CORE_IDS) == 102
+    for rid in CORE_IDS:
+        meta = table[rid]
+        assert meta.message and meta.hint, rid
+        assert meta.severity.value == ("warning" if rid == "BR-51" else "fatal"), rid
+    # ids the binding rule sets do not define are not ours to report
+    assert not {"BR-34", "BR-35", "BR-39", "BR-40", "BR-58", "BR-CO-01", "BR-CO-25"} & set(ids)
+
+
+# --- UBL documents -----------------------------------------------------------------------
+
+LINE = (
+    "<cac:InvoiceLine><cbc:ID>1</cbc:ID><cbc:InvoicedQuantity unitCode='EA'>2</cbc:InvoicedQuantity>"
+    "<cbc:LineExtensionAmount currencyID='NOK'>{net}</cbc:LineExtensionAmount>"
+    "<cac:Item><cbc:Name>Pen</cbc:Name><cac:ClassifiedTaxCategory><cbc:ID>S</cbc:ID><cbc:Percent>25</cbc:Percent>"
+    "<cac:TaxScheme><cbc:ID>VAT</cbc:ID></cac:TaxScheme></cac:ClassifiedTaxCategory></cac:Item>"
+    "<cac:Price><cbc:PriceAmount currencyID='NOK'>50</cbc:PriceAmount></cac:Price></cac:InvoiceLine>"
+)
+
+
+def totals(lea="100.00", tea="100.00", tia="125.00", pay="125.00", extra="") -> str:
+    return (
+        "<cac:LegalMonetaryTotal>"
+        f"<cbc:LineExtensionAmount currencyID='NOK'>{lea}</cbc:LineExtensionAmount>"
+        f"<cbc:TaxExclusiveAmount currencyID='NOK'>{tea}</cbc:TaxExclusiveAmount>"
+        f"<cbc:TaxInclusiveAmount currencyID='NOK'>{tia}</cbc:TaxInclusiveAmount>{extra}"
+        f"<cbc:PayableAmount currencyID='NOK'>{pay}</cbc:PayableAmount>"
+        "</cac:LegalMonetaryTotal>"
+    )
+
+
+def test_ubl_line_sum_mismatch_fires_br_co_10():
+    assert "BR-CO-10" in findings(ubl(totals(lea="100.00") + LINE.format(net="99.00")))
+    assert "BR-CO-10" not in findings(ubl(totals(lea="100.00") + LINE.format(net="100.00")))
+
+
+def test_ubl_sums_round_half_up_to_cents():
+    two_lines = LINE.format(net="50.005") + LINE.format(net="50.00")
+    assert "BR-CO-10" not in findings(ubl(totals(lea="100.01") + two_lines))
+    assert "BR-CO-10" in findings(ubl(totals(lea="100.00") + two_lines))
+
+
+def test_ubl_more_than_two_decimals_fires_br_dec():
+    found = findings(ubl(totals(lea="100.001", tea="100.001", tia="125.001", pay="125.001")))
+    assert {"BR-DEC-09", "BR-DEC-12", "BR-DEC-14", "BR-DEC-18"} <= set(found)
+    assert found["BR-DEC-09"] == {"fatal"}
+    found = findings(ubl(totals()))
+    assert not {"BR-DEC-09", "BR-DEC-12", "BR-DEC-14", "BR-DEC-18"} & set(found)
+    assert "BR-DEC-23" in findings(ubl(LINE.format(net="1.234")))
+
+
+def test_ubl_payable_and_exclusive_totals():
+    assert "BR-CO-16" in findings(ubl(totals(pay="120.00")))
+    assert "BR-CO-16" not in findings(ubl(totals(pay="120.00", extra="<cbc:PrepaidAmount currencyID='NOK'>5.00</cbc:PrepaidAmount>")))
+    charge = "<cbc:ChargeTotalAmount currencyID='NOK'>10.00</cbc:ChargeTotalAmount>"
+    assert "BR-CO-13" in findings(ubl(totals(extra="")[:-len("</cac:LegalMonetaryTotal>")]
+                                      .replace("<cbc:TaxExclusiveAmount", charge + "<cbc:TaxExclusiveAmount") + "</cac:LegalMonetaryTotal>"))
+
+
+def test_ubl_mandatory_header_terms():
+    found = findings(ubl(""))
+    assert {"BR-01", "BR-02", "BR-03", "BR-04", "BR-05", "BR-06", "BR-07", "BR-08", "BR-10", "BR-16", "BR-CO-18"} <= set(found)
+    # a fragment without the contexts of the other rules raises nothing else
+    assert "BR-12" not in found and "BR-21" not in found
+    found = findings(ubl("<cbc:CustomizationID> </cbc:CustomizationID><cbc:ID>1</cbc:ID>"))
+    assert "BR-01" in found and "BR-02" not in found
+
+
+def test_ubl_vat_breakdown_rules():
+    sub = ("<cac:TaxTotal><cbc:TaxAmount currencyID='NOK'>{total}</cbc:TaxAmount><cac:TaxSubtotal>"
+           "<cbc:TaxableAmount currencyID='NOK'>100.00</cbc:TaxableAmount><cbc:TaxAmount currencyID='NOK'>{vat}</cbc:TaxAmount>"
+           "<cac:TaxCategory><cbc:ID>S</cbc:ID><cbc:Percent>25</cbc:Percent><cac:TaxScheme><cbc:ID>VAT</cbc:ID></cac:TaxScheme>"
+           "</cac:TaxCategory></cac:TaxSubtotal></cac:TaxTotal>")
+    good = findings(ubl(sub.format(total="25.00", vat="25.00")))
+    assert not {"BR-CO-14", "BR-CO-17", "BR-45", "BR-46", "BR-47", "BR-48"} & set(good)
+    bad = findings(ubl(sub.format(total="20.00", vat="20.00")))
+    assert {"BR-CO-17"} <= set(bad) and "BR-CO-14" not in bad
+    assert "BR-CO-14" in findings(ubl(sub.format(total="26.00", vat="25.00")))
+    # within one unit of the computed VAT is tolerated
+    assert "BR-CO-17" not in findings(ubl(sub.format(total="25.50", vat="25.50")))
+
+
+def test_ubl_allowance_without_reason_and_vat():
+    ac = "<cac:AllowanceCharge><cbc:ChargeIndicator>false</cbc:ChargeIndicator><cbc:Amount currencyID='NOK'>5</cbc:Amount></cac:AllowanceCharge>"
+    found = findings(ubl(ac))
+    assert {"BR-32", "BR-33", "BR-CO-21"} <= set(found)
+    assert not {"BR-31", "BR-36", "BR-37", "BR-38"} & set(found)
+    charge = ac.replace("false", "true")
+    assert {"BR-37", "BR-38", "BR-CO-22"} <= set(findings(ubl(charge)))
+
+
+def test_ubl_periods_and_payment():
+    period = "<cac:InvoicePeriod><cbc:StartDate>2024-02-01</cbc:StartDate><cbc:EndDate>2024-01-01</cbc:EndDate></cac:InvoicePeriod>"
+    assert "BR-29" in findings(ubl(period))
+    assert "BR-CO-19" in findings(ubl("<cac:InvoicePeriod/>"))
+    pm = "<cac:PaymentMeans><cbc:PaymentMeansCode>30</cbc:PaymentMeansCode></cac:PaymentMeans>"
+    assert "BR-61" in findings(ubl(pm))
+    pm_ok = pm.replace("</cac:PaymentMeans>", "<cac:PayeeFinancialAccount><cbc:ID>NO9386011117947</cbc:ID></cac:PayeeFinancialAccount></cac:PaymentMeans>")
+    assert "BR-61" not in findings(ubl(pm_ok))
+
+
+def test_ubl_vat_identifier_prefix():
+    party = ("<cac:AccountingSupplierParty><cac:Party><cac:PartyTaxScheme><cbc:CompanyID>{vat}</cbc:CompanyID>"
+             "<cac:TaxScheme><cbc:ID>VAT</cbc:ID></cac:TaxScheme></cac:PartyTaxScheme></cac:Party></cac:AccountingSupplierParty>")
+    assert "BR-CO-09" not in findings(ubl(party.format(vat="NO999999999MVA")))
+    assert "BR-CO-09" in findings(ubl(party.format(vat="999999999MVA")))
+
+
+# --- CII documents --------------------------------------------------------------------------
+
+
+def cii_totals(basis="100.00", vat="25.00", grand="125.00", due="125.00", line_total="100.00") -> str:
+    return cii(
+        "<rsm:SupplyChainTradeTransaction><ram:ApplicableHeaderTradeSettlement>"
+        "<ram:InvoiceCurrencyCode>EUR</ram:InvoiceCurrencyCode>"
+        "<ram:SpecifiedTradeSettlementHeaderMonetarySummation>"
+        f"<ram:LineTotalAmount>{line_total}</ram:LineTotalAmount>"
+        f"<ram:TaxBasisTotalAmount>{basis}</ram:TaxBasisTotalAmount>"
+        f"<ram:TaxTotalAmount currencyID='EUR'>{vat}</ram:TaxTotalAmount>"
+        f"<ram:GrandTotalAmount>{grand}</ram:GrandTotalAmount>"
+        f"<ram:DuePayableAmount>{due}</ram:DuePayableAmount>"
+        "</ram:SpecifiedTradeSettlementHeaderMonetarySummation>"
+        "</ram:ApplicableHeaderTradeSettlement></rsm:SupplyChainTradeTransaction>"
+    )
+
+
+def test_cii_totals():
+    good = findings(cii_totals())
+    assert not {"BR-CO-13", "BR-CO-15", "BR-CO-16", "BR-12", "BR-13", "BR-14", "BR-15"} & set(good)
+    assert "BR-CO-15" in findings(cii_totals(grand="126.00", due="126.00"))
+    assert "BR-CO-16" in findings(cii_totals(due="120.00"))
+    assert "BR-CO-13" in findings(cii_totals(basis="90.00"))
+    # no line items: the line net total must be zero
+    assert "BR-CO-10" in findings(cii_totals())
+    assert "BR-DEC-12" in findings(cii_totals(basis="100.001"))
+
+
+def test_cii_mandatory_and_missing_address_country():
+    found = findings(cii(""))
+    assert {"BR-01", "BR-02", "BR-03", "BR-05", "BR-06", "BR-08", "BR-09", "BR-16"} <= set(found)
+    # the CII binding checks the seller's country at the root, even without an address
+    assert "BR-09" in found and "BR-11" in found
+
+
+# --- models built in code ---------------------------------------------------------------------
+
+
+def good_invoice() -> Invoice:
+    nok = "NOK"
+
+    def amt(v: str) -> Amount:
+        return Amount(value=Decimal(v), currency_id=nok)
+
+    vat = TaxCategory(code="S", rate=Decimal("25"), tax_scheme_id="VAT")
+    seller = Party(
+        name="Leverandør AS",
+        address=Address(city="Oslo", country_code="NO"),
+        tax_registrations=[TaxRegistration(company_id="NO999999999MVA", tax_scheme_id="VAT")],
+        electronic_address=Identifier(value="999999999", scheme_id="0192"),
+    )
+    buyer = Party(name="Kunde AS", address=Address(city="Bergen", country_code="NO"))
+    line = InvoiceLine(
+        id="1", quantity=Decimal("2"), unit_code="EA", net_amount=amt("100.00"),
+        price=Price(net_amount=amt("50")), item=Item(name="Penn", tax_category=vat),
+    )
+    return Invoice(
+        customization_id="urn:cen.eu:en16931:2017", number="1", issue_date=date(2024, 1, 1), type_code="380",
+        currency_code=nok, seller=seller, buyer=buyer, lines=[line],
+        totals=DocumentTotals(line_extension_amount=amt("100.00"), tax_exclusive_amount=amt("100.00"),
+                              tax_inclusive_amount=amt("125.00"), payable_amount=amt("125.00")),
+        tax_totals=[TaxTotal(tax_amount=amt("25.00"), breakdown=[
+            VatBreakdown(taxable_amount=amt("100.00"), tax_amount=amt("25.00"), category=vat)])],
+    )
+
+
+def test_model_good_invoice_passes():
+    assert model_findings(good_invoice()) == {}
+
+
+def test_model_missing_terms_and_wrong_sums():
+    inv = good_invoice()
+    inv.number = " "
+    inv.totals.line_extension_amount = Amount(value=Decimal("90.00"))
+    inv.totals.payable_amount = Amount(value=Decimal("124.00"))
+    found = model_findings(inv)
+    assert {"BR-02", "BR-CO-10", "BR-CO-13", "BR-CO-16"} <= set(found)
+    assert "BR-CO-15" not in found
+
+
+def test_model_decimals_allowances_and_periods():
+    inv = good_invoice()
+    inv.totals.tax_exclusive_amount = Amount(value=Decimal("100.000"))
+    inv.allowances_charges = [AllowanceCharge(charge_indicator=False, amount=Amount(value=Decimal("0")))]
+    inv.invoice_period = Period(start_date=date(2024, 2, 1), end_date=date(2024, 1, 1))
+    found = model_findings(inv)
+    assert "BR-DEC-12" in found
+    assert {"BR-32", "BR-33", "BR-CO-21"} <= set(found) and "BR-31" not in found
+    assert "BR-29" in found
+
+
+def test_model_breakdown_and_vat_prefix():
+    inv = good_invoice()
+    inv.tax_totals[0].breakdown[0].tax_amount = Amount(value=Decimal("20.00"))
+    inv.seller.tax_registrations[0].company_id = "999999999MVA"
+    found = model_findings(inv)
+    assert {"BR-CO-14", "BR-CO-17", "BR-CO-09"} <= set(found)
+
+
+# --- official unit tests ------------------------------------------------------------------------
+
+
+def test_official_unit_tests_for_core_rules():
+    if not CONFORMANCE.is_dir():
+        pytest.skip("../shared/conformance not present (official test corpus)")
+    from einvoice import conformance as C
+
+    bad, total = [], 0
+    for folder in ("en16931/test/Invoice-unit-UBL", "en16931/test/CreditNote-unit-UBL", "en16931/test/cii"):
+        for path in sorted((CONFORMANCE / folder).glob("*.xml")):
+            ts = etree.parse(str(path), C._parser()).getroot()
+            layers = C.CONFIG_LAYERS.get(ts.get("configuration", ""))
+            if layers is None:
+                continue
+            for n, test in enumerate(ts.iter(f"{{{C.VEFA}}}test"), 1):
+                asserts = test.find(f"{{{C.VEFA}}}assert")
+                checks = [(etree.QName(a).localname, (a.text or "").strip()) for a in asserts
+                          if isinstance(a.tag, str) and etree.QName(a).localname in ("success", "error", "warning")]
+                checks = [c for c in checks if CORE.match(c[1])]
+                doc = C._document_of(test)
+                if not checks or doc is None:
+                    continue
+                found, _problem = C._findings(doc, ("en16931",), "en16931", str(path))
+                for kind, rid in checks:
+                    total += 1
+                    if not C._verdict(kind, found.get(rid, set())):
+                        bad.append(f"{path.name}#{n} {rid}: expected {kind}, got {sorted(found.get(rid, set()))}")
+    assert total > 400
+    assert not bad, "\n".join(bad)
