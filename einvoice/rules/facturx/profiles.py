@@ -13,6 +13,7 @@ business rules (BR-*) are the ``en16931`` layer's and are not repeated here.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ...syntax import namespaces as ns
@@ -30,7 +31,10 @@ def _empty_leaf(el: Any) -> bool:
     for child in el:
         if isinstance(child.tag, str):
             return False
-    return not "".join(el.itertext()).strip()
+    return _NON_SPACE.search(el.text or "") is None
+
+
+_NON_SPACE = re.compile(r"\S")
 
 
 def _credit_transfer(el: Any) -> bool:

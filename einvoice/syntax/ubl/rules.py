@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from lxml import etree
+
 from ...rules.engine import RuleSet
 from ...rules.tree import Table, Wildcard, compile_path, register, select_any, string_value
 from .. import namespaces as ns
@@ -99,20 +101,25 @@ def invoice_payment_due_date(doc, el, ck):
 
 
 def _attribute_names(doc) -> dict[str, Any]:
+    """Attribute name -> first element carrying it (a name attribute on cbc:PaymentMeansCode does not count)."""
     cache = doc.__dict__.setdefault("_tree_results", {})
     names = cache.get("ubl-attribute-names")
     if names is None:
         names = {}
         pmc = f"{CBC}PaymentMeansCode"
-        for e in doc.root.iter():
-            if not isinstance(e.tag, str):
+        for attr in _ALL_ATTRIBUTES(doc.root):
+            name = attr.attrname
+            if name in names:
                 continue
-            for a in e.attrib:
-                if a == "name" and e.tag == pmc:
-                    continue
-                names.setdefault(a, e)
+            owner = attr.getparent()
+            if name == "name" and owner.tag == pmc:
+                continue
+            names[name] = owner
         cache["ubl-attribute-names"] = names
     return names
+
+
+_ALL_ATTRIBUTES = etree.XPath("//@*")
 
 
 def no_attribute(doc, el, ck):
