@@ -32,7 +32,6 @@ import re
 from decimal import ROUND_FLOOR, Decimal, InvalidOperation
 from typing import Any, Callable, Iterable
 
-from ...model.invoice import Syntax
 from ...syntax.namespaces import CAC as _CAC_NS, CBC as _CBC_NS, RAM as _RAM_NS, RSM as _RSM_NS, UDT as _UDT_NS
 from ..engine import Document
 from . import RULES
@@ -60,6 +59,8 @@ def norm(s: str | None) -> str:
     """XPath normalize-space (only space, tab, CR and LF count as whitespace)."""
     if not s:
         return ""
+    if " " not in s and "\t" not in s and "\n" not in s and "\r" not in s:
+        return s
     return _WS.sub(" ", s).strip(" ")
 
 
@@ -70,10 +71,6 @@ def text(el: Any) -> str:
     if len(el) == 0:
         return el.text or ""
     return "".join(t for t in el.itertext())
-
-
-def first(el: Any, tag: str) -> Any:
-    return el.find(tag)
 
 
 def ntext(el: Any, tag: str) -> str:
@@ -138,13 +135,6 @@ def xround(x: Decimal) -> Decimal:
     return (x + Decimal("0.5")).to_integral_value(rounding=ROUND_FLOOR)
 
 
-def _cache(doc: Document, key: str, build: Callable[[Document], Any]) -> Any:
-    store = doc.__dict__.setdefault("_en16931_vat", {})
-    if key not in store:
-        store[key] = build(doc)
-    return store[key]
-
-
 # --------------------------------------------------------------------------
 # UBL
 # --------------------------------------------------------------------------
@@ -184,6 +174,7 @@ class _UblIndex:
             tot = sub.getparent()
             if tot is not None and tot.tag == CAC + "TaxTotal" and tot.getparent() is root:
                 self.bd.append(cat)
+        self.present = {v for c in self.tc + self.ctc for v in (*c[2], *c[3])}
         self.has_inv_lines = bool(by[CAC + "InvoiceLine"])
         self.has_cn_lines = bool(by[CAC + "CreditNoteLine"])
         self._parties()
@@ -228,7 +219,10 @@ def _ubl_cat(el: Any) -> tuple:
 
 
 def _ubl(doc: Document) -> _UblIndex:
-    return _cache(doc, "ubl", lambda d: _UblIndex(d.root))
+    ix = doc.__dict__.get("_en16931_vat_ubl")
+    if ix is None or ix.root is not doc.root:
+        ix = doc.__dict__["_en16931_vat_ubl"] = _UblIndex(doc.root)
+    return ix
 
 
 def _ac_cats(ix: _UblIndex, charge: bool | None, code: str, *, vat: bool = True, raw: bool = False,
@@ -606,6 +600,9 @@ class _CiiIndex:
             elif p.tag == RAM + "SpecifiedLineTradeSettlement":
                 self.line_att.append(att)
         self.ctt = by[RAM + "CategoryTradeTax"]
+        self.cc: dict[Any, frozenset] = {}
+        self.present = {text(c) for c in by[RAM + "CategoryCode"]}
+        self.parts_cache: dict[tuple, Decimal] = {}
         # /rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction
         self.txs = root.findall(RSM + "SupplyChainTradeTransaction") if root.tag == RSM + "CrossIndustryInvoice" else []
         # header ATT under /rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction (and //rsm:... contexts)
@@ -650,16 +647,23 @@ class _CiiIndex:
                                for lo in b.iterfind(RAM + "SpecifiedLegalOrganization"))
 
 
+    def has(self, el: Any, code: str) -> bool:
+        """ram:CategoryCode = code (any CategoryCode child, compared as written)."""
+        codes = self.cc.get(el)
+        if codes is None:
+            codes = self.cc[el] = frozenset(text(c) for c in el.iterfind(RAM + "CategoryCode"))
+        return code in codes
+
+
 def _cii(doc: Document) -> _CiiIndex:
-    return _cache(doc, "cii", lambda d: _CiiIndex(d.root))
+    ix = doc.__dict__.get("_en16931_vat_cii")
+    if ix is None or ix.root is not doc.root:
+        ix = doc.__dict__["_en16931_vat_cii"] = _CiiIndex(doc.root)
+    return ix
 
 
 def _codes(el: Any) -> list[str]:
     return [text(c) for c in el.iterfind(RAM + "CategoryCode")]
-
-
-def _has_code(el: Any, code: str) -> bool:
-    return any(text(c) == code for c in el.iterfind(RAM + "CategoryCode"))
 
 
 def _cii_vat(el: Any) -> bool:
@@ -673,9 +677,9 @@ def _cii_01(code: str) -> Callable[[Document], Iterable]:
         if doc.root is None or doc.root.tag != RSM + "CrossIndustryInvoice":
             return
         ix = _cii(doc)
-        h = sum(1 for a in ix.header_att if _has_code(a, code))
-        l_ = sum(1 for a in ix.line_att if _has_code(a, code))
-        c = sum(1 for a in ix.ctt if _has_code(a, code))
+        h = sum(1 for a in ix.header_att if ix.has(a, code))
+        l_ = sum(1 for a in ix.line_att if ix.has(a, code))
+        c = sum(1 for a in ix.ctt if ix.has(a, code))
         if code in ("S", "L", "M"):
             ok = (l_ + h >= 2 or not l_) and (c + h >= 2 or not c)
         elif code == "O":
@@ -708,13 +712,13 @@ def _cii_ac_cats(ix: _CiiIndex, charge: bool, code: str) -> list:
         if ac is None or ac.tag != RAM + "SpecifiedTradeAllowanceCharge":
             continue
         inds = {as_bool(i) for ci in ac.iterfind(RAM + "ChargeIndicator") for i in ci.iterfind(UDT + "Indicator")}
-        if charge in inds and _has_code(ctt, code) and _cii_vat(ctt):
+        if charge in inds and ix.has(ctt, code) and _cii_vat(ctt):
             out.append(ctt)
     return out
 
 
 def _cii_line_cats(ix: _CiiIndex, code: str) -> list:
-    return [a for a in ix.tx_line_att if _has_code(a, code) and _cii_vat(a)]
+    return [a for a in ix.tx_line_att if ix.has(a, code) and _cii_vat(a)]
 
 
 def _cii_ids(code: str, where: str) -> Callable[[Document], Iterable]:
@@ -758,12 +762,12 @@ def _cii_header_for(ix: _CiiIndex, code: str) -> list:
     """Header taxes (ApplicableTradeTax) whose rules apply for ``code``, as each official context selects them."""
     if code in ("S", "Z"):
         # //ram:ApplicableHeaderTradeSettlement/ram:ApplicableTradeTax/ram:CategoryCode[. = code]
-        return [a for a in ix.header_att if _has_code(a, code)]
+        return [a for a in ix.header_att if ix.has(a, code)]
     if code in ("AE", "E", "G", "K"):
         # //rsm:SupplyChainTradeTransaction/.../ram:CategoryCode[. = code][upper-case(../ram:TypeCode) = 'VAT']
-        return [a for a in ix.tx_header_att if _has_code(a, code) and _cii_vat(a)]
+        return [a for a in ix.tx_header_att if ix.has(a, code) and _cii_vat(a)]
     # L, M, O: .../ram:ApplicableTradeTax[ram:CategoryCode = code][upper-case(ram:TypeCode) = 'VAT']
-    return [a for a in ix.tx_header_att if _has_code(a, code) and _cii_vat(a)]
+    return [a for a in ix.tx_header_att if ix.has(a, code) and _cii_vat(a)]
 
 
 def _n_context(att: Any, code: str) -> int:
@@ -773,40 +777,54 @@ def _n_context(att: Any, code: str) -> int:
     return sum(1 for c in att.iterfind(RAM + "CategoryCode") if text(c) == code) or 0
 
 
-def _cii_parts(ix: _CiiIndex, code: str, rate: Decimal | None) -> Decimal:
-    """round(sum(lines)) + round(sum(charges)) - round(sum(allowances)), each as the official check sums them."""
+def _cii_sums_data(ix: _CiiIndex) -> tuple[list, list]:
+    """Per line (codes, rates, line totals) and per header allowance/charge (indicators, codes, rates, amount)."""
+    if hasattr(ix, "_sums"):
+        return ix._sums
+    lines, acs = [], []
     root = ix.root
-    lines = ZERO
-    acs = {True: ZERO, False: ZERO}
     if root.tag == RSM + "CrossIndustryInvoice":
         for tx in root.iterfind(RSM + "SupplyChainTradeTransaction"):
             for li in tx.iterfind(RAM + "IncludedSupplyChainTradeLineItem"):
                 for sls in li.iterfind(RAM + "SpecifiedLineTradeSettlement"):
                     atts = sls.findall(RAM + "ApplicableTradeTax")
-                    if not any(_has_code(a, code) for a in atts):
-                        continue
-                    if rate is not None and not any(d == rate for a in atts
-                                                    for d in child_decimals(a, RAM + "RateApplicablePercent")):
-                        continue
-                    for ms in sls.iterfind(RAM + "SpecifiedTradeSettlementLineMonetarySummation"):
-                        for d in child_decimals(ms, RAM + "LineTotalAmount"):
-                            lines += d
+                    codes = {text(c) for a in atts for c in a.iterfind(RAM + "CategoryCode")}
+                    rates = [d for a in atts for d in child_decimals(a, RAM + "RateApplicablePercent")]
+                    total = sum((d for ms in sls.iterfind(RAM + "SpecifiedTradeSettlementLineMonetarySummation")
+                                 for d in child_decimals(ms, RAM + "LineTotalAmount")), ZERO)
+                    lines.append((codes, rates, total))
             for hs in tx.iterfind(RAM + "ApplicableHeaderTradeSettlement"):
                 for ac in hs.iterfind(RAM + "SpecifiedTradeAllowanceCharge"):
                     inds = {as_bool(i) for ci in ac.iterfind(RAM + "ChargeIndicator") for i in ci.iterfind(UDT + "Indicator")}
                     ctts = ac.findall(RAM + "CategoryTradeTax")
-                    if not any(_has_code(c, code) for c in ctts):
-                        continue
-                    if rate is not None and not any(d == rate for c in ctts
-                                                    for d in child_decimals(c, RAM + "RateApplicablePercent")):
-                        continue
+                    codes = {text(c) for t in ctts for c in t.iterfind(RAM + "CategoryCode")}
+                    rates = [d for t in ctts for d in child_decimals(t, RAM + "RateApplicablePercent")]
                     amt = ac.find(RAM + "ActualAmount")
-                    d = as_decimal(text(amt)) if amt is not None else None
-                    for ind in (True, False):
-                        if ind in inds and d is not None:
-                            acs[ind] += d
+                    acs.append((inds, codes, rates, as_decimal(text(amt)) if amt is not None else None))
+    ix._sums = (lines, acs)
+    return ix._sums
+
+
+def _cii_parts(ix: _CiiIndex, code: str, rate: Decimal | None) -> Decimal:
+    """round(sum(lines)) + round(sum(charges)) - round(sum(allowances)), each as the official check sums them."""
+    key = (code, rate)
+    if key in ix.parts_cache:
+        return ix.parts_cache[key]
+    line_data, ac_data = _cii_sums_data(ix)
+    lines = ZERO
+    acs = {True: ZERO, False: ZERO}
+    for codes, rates, total in line_data:
+        if code in codes and (rate is None or rate in rates):
+            lines += total
+    for inds, codes, rates, amount in ac_data:
+        if amount is None or code not in codes or (rate is not None and rate not in rates):
+            continue
+        for ind in (True, False):
+            if ind in inds:
+                acs[ind] += amount
     r = lambda x: xround(x * 10 * 10) / HUNDRED  # noqa: E731
-    return r(lines) + r(acs[True]) - r(acs[False])
+    ix.parts_cache[key] = result = r(lines) + r(acs[True]) - r(acs[False])
+    return result
 
 
 def _cii_08(code: str) -> Callable[[Document], Iterable]:
@@ -950,42 +968,59 @@ FAMILIES = {"S": "BR-S", "Z": "BR-Z", "E": "BR-E", "AE": "BR-AE", "K": "BR-IC", 
             "O": "BR-O", "L": "BR-AF", "M": "BR-AG"}
 
 
+def _gated(code: str, fn: Callable[[Document], Iterable], syntax: str) -> Callable[[Document], Iterable]:
+    """Skip a family's check at once when the document never mentions its category code.
+
+    Every check of a family needs at least one category element with that code
+    (as written or whitespace-normalised) before it can fail.
+    """
+    index = _ubl if syntax == "ubl" else _cii
+
+    def check(doc: Document):
+        if doc.root is None or code not in index(doc).present:
+            return ()
+        return fn(doc)
+
+    check.__name__ = getattr(fn, "__name__", "check")
+    return check
+
+
+def _add(code: str, rid: str, fn: Callable[[Document], Iterable], syntax: str) -> None:
+    RULES.add(rid, _gated(code, fn, syntax), syntax)
+
+
 def _register() -> None:
     for code, fam in FAMILIES.items():
-        # -01
         if code == "S":
-            RULES.add(f"{fam}-01", _ubl_s_01, "ubl")
+            _add(code, f"{fam}-01", _ubl_s_01, "ubl")
         elif code in ("L", "M"):
-            RULES.add(f"{fam}-01", _ubl_rated_01(code), "ubl")
+            _add(code, f"{fam}-01", _ubl_rated_01(code), "ubl")
         else:
-            RULES.add(f"{fam}-01", _ubl_01_exact(code), "ubl")
-        RULES.add(f"{fam}-01", _cii_01(code), "cii")
+            _add(code, f"{fam}-01", _ubl_01_exact(code), "ubl")
+        _add(code, f"{fam}-01", _cii_01(code), "cii")
         for n, where in ((2, "line"), (3, "allowance"), (4, "charge")):
-            RULES.add(f"{fam}-0{n}", _ubl_ids(code, where), "ubl")
-            RULES.add(f"{fam}-0{n}", _cii_ids(code, where), "cii")
+            _add(code, f"{fam}-0{n}", _ubl_ids(code, where), "ubl")
+            _add(code, f"{fam}-0{n}", _cii_ids(code, where), "cii")
         for n, where in ((5, "line"), (6, "allowance"), (7, "charge")):
-            RULES.add(f"{fam}-0{n}", _ubl_rate(code, where), "ubl")
-            RULES.add(f"{fam}-0{n}", _cii_rate(code, where), "cii")
-        RULES.add(f"{fam}-08", _ubl_08(code), "ubl")
-        RULES.add(f"{fam}-08", _cii_08(code), "cii")
-        RULES.add(f"{fam}-09", _ubl_09(code), "ubl")
-        RULES.add(f"{fam}-09", _cii_09(code), "cii")
-        RULES.add(f"{fam}-10", _ubl_10(code), "ubl")
-        RULES.add(f"{fam}-10", _cii_10(code), "cii")
-    RULES.add("BR-IC-11", _ubl_ic_11, "ubl")
-    RULES.add("BR-IC-11", _cii_ic_11, "cii")
-    RULES.add("BR-IC-12", _ubl_ic_12, "ubl")
-    RULES.add("BR-IC-12", _cii_ic_12, "cii")
+            _add(code, f"{fam}-0{n}", _ubl_rate(code, where), "ubl")
+            _add(code, f"{fam}-0{n}", _cii_rate(code, where), "cii")
+        for n, ubl_check, cii_check in ((8, _ubl_08, _cii_08), (9, _ubl_09, _cii_09), (10, _ubl_10, _cii_10)):
+            _add(code, f"{fam}-{n:02d}", ubl_check(code), "ubl")
+            _add(code, f"{fam}-{n:02d}", cii_check(code), "cii")
+    _add("K", "BR-IC-11", _ubl_ic_11, "ubl")
+    _add("K", "BR-IC-11", _cii_ic_11, "cii")
+    _add("K", "BR-IC-12", _ubl_ic_12, "ubl")
+    _add("K", "BR-IC-12", _cii_ic_12, "cii")
     for n, where in ((11, "bd"), (12, "line"), (13, "allowance"), (14, "charge")):
-        RULES.add(f"BR-O-{n}", _ubl_o_only(where), "ubl")
-    RULES.add("BR-O-11", _cii_o_only("att"), "cii")
-    RULES.add("BR-O-12", _cii_o_only("att"), "cii")
-    RULES.add("BR-O-13", _cii_o_only("ctt"), "cii")
-    RULES.add("BR-O-14", _cii_o_only("ctt"), "cii")
-    RULES.add("BR-B-01", _ubl_b_01, "ubl")
-    RULES.add("BR-B-01", _cii_b_01, "cii")
-    RULES.add("BR-B-02", _ubl_b_02, "ubl")
-    RULES.add("BR-B-02", _cii_b_02, "cii")
+        _add("O", f"BR-O-{n}", _ubl_o_only(where), "ubl")
+    _add("O", "BR-O-11", _cii_o_only("att"), "cii")
+    _add("O", "BR-O-12", _cii_o_only("att"), "cii")
+    _add("O", "BR-O-13", _cii_o_only("ctt"), "cii")
+    _add("O", "BR-O-14", _cii_o_only("ctt"), "cii")
+    _add("B", "BR-B-01", _ubl_b_01, "ubl")
+    _add("B", "BR-B-01", _cii_b_01, "cii")
+    _add("B", "BR-B-02", _ubl_b_02, "ubl")
+    _add("B", "BR-B-02", _cii_b_02, "cii")
 
 
 _register()
