@@ -60,56 +60,43 @@ CII_ROOT = rsm("CrossIndustryInvoice")
 
 normalize = ids.xml_normalize
 
-# --- the per-document tree index --------------------------------------------
-
-
-def index(doc) -> dict[str, list]:
-    """Every element of the document by tag (Clark notation), built once per document."""
-    cache = doc.__dict__.setdefault("_cache", {})
-    idx = cache.get("peppol.index")
-    if idx is None:
-        idx = {}
-        empty = []
-        if doc.root is not None:
-            for el in doc.root.iter(etree.Element):
-                lst = idx.get(el.tag)
-                if lst is None:
-                    idx[el.tag] = [el]
-                else:
-                    lst.append(el)
-                if len(el) == 0:
-                    if not el.text or not el.text.strip(_SPACE):
-                        empty.append(el)
-                elif not isinstance(el[0].tag, str) and _no_element_child(el):
-                    if not "".join(el.itertext()).strip(_SPACE):
-                        empty.append(el)
-        cache["peppol.index"] = idx
-        cache["peppol.empty"] = empty
-    return idx
-
+# --- per-document element lists ------------------------------------------------
+# Each list is found once per document by lxml's own tag filter (one C-level walk,
+# only matching elements reach Python) and cached on the document.
 
 _SPACE = " \t\n\r"
 
 
-def _no_element_child(el) -> bool:
-    return not any(isinstance(c.tag, str) for c in el)
+def _cache(doc) -> dict:
+    return doc.__dict__.setdefault("_cache", {})
+
+
+def elements(doc, *tags: str) -> list:
+    """Elements with any of the tags (Clark notation), in document order."""
+    per = _cache(doc).setdefault("peppol.tags", {})
+    found = per.get(tags)
+    if found is None:
+        found = per[tags] = list(doc.root.iter(*tags)) if doc.root is not None else []
+    return found
 
 
 def empty_elements(doc) -> list:
     """Elements with neither element children nor any non-blank text (in document order)."""
-    index(doc)
-    return doc.__dict__["_cache"]["peppol.empty"]
-
-
-def elements(doc, *tags: str) -> list:
-    """Elements with any of the tags, in document order when one tag is asked for."""
-    idx = index(doc)
-    if len(tags) == 1:
-        return idx.get(tags[0], [])
-    out: list = []
-    for t in tags:
-        out.extend(idx.get(t, ()))
-    return out
+    cache = _cache(doc)
+    found = cache.get("peppol.empty")
+    if found is None:
+        found = []
+        if doc.root is not None:
+            for el in doc.root.iter(etree.Element):
+                if len(el) == 0:
+                    text = el.text
+                    if not text or not text.strip(_SPACE):
+                        found.append(el)
+                elif not any(isinstance(c.tag, str) for c in el):
+                    if not "".join(el.itertext()).strip(_SPACE):
+                        found.append(el)
+        cache["peppol.empty"] = found
+    return found
 
 
 def children(el, tag: str) -> list:

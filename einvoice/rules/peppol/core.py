@@ -661,19 +661,21 @@ def _sum_round(values: list) -> Decimal:
 
 
 def _line_net_ok(stated, quantity, price, base_quantity, allowances: list | None, charges: list | None) -> bool:
-    """The official line net check from the elements (None: element absent). NotANumber propagates."""
-    with decimal_context():
-        net = xs_decimal(stated) if stated is not None else ZERO
-        qty = xs_decimal(quantity) if quantity is not None else ONE
-        prc = xs_decimal(price) if price is not None else ZERO
-        base = ONE
-        if base_quantity is not None:
-            b = xs_decimal(base_quantity)
-            if b != 0:
-                base = b
-        allow = _sum_round(allowances) if allowances is not None else ZERO
-        charge = _sum_round(charges) if charges is not None else ZERO
-        return slack(net, qty * (prc / base) + charge - allow)
+    """The official line net check from the elements (None: element absent). NotANumber propagates.
+
+    Call it inside ``decimal_context()``.
+    """
+    net = xs_decimal(stated) if stated is not None else ZERO
+    qty = xs_decimal(quantity) if quantity is not None else ONE
+    prc = xs_decimal(price) if price is not None else ZERO
+    base = ONE
+    if base_quantity is not None:
+        b = xs_decimal(base_quantity)
+        if b != 0:
+            base = b
+    allow = _sum_round(allowances) if allowances is not None else ZERO
+    charge = _sum_round(charges) if charges is not None else ZERO
+    return slack(net, qty * (prc / base) + charge - allow)
 
 
 def _ubl_lines(doc) -> list:
@@ -692,6 +694,11 @@ def r120_line_net_amount(doc):
     if doc.root is None:
         yield from _model_r120(doc.invoice)
         return
+    with decimal_context():
+        yield from list(_r120_tree(doc))
+
+
+def _r120_tree(doc):
     if doc.syntax == UBL:
         is_invoice = doc.root.tag == UBL_INVOICE
         qty_tag = cbc("InvoicedQuantity") if is_invoice else cbc("CreditedQuantity")
