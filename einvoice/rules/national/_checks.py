@@ -79,11 +79,21 @@ def as_decimal(value: Any) -> Decimal | None:
 
 # --- parties and countries -----------------------------------------------------
 
-def vat_registrations(party: Party | None) -> list[TaxRegistration]:
-    """The party's registrations under the tax scheme VAT."""
+def vat_registrations(party: Party | None, lenient: bool = False) -> list[TaxRegistration]:
+    """The party's registrations under the tax scheme VAT.
+
+    Read from a document, only the scheme ``VAT`` counts, as in the rule set;
+    ``lenient`` (an invoice built in code, no document) also takes CII's ``VA``.
+    """
     if party is None:
         return []
-    return [r for r in party.tax_registrations if norm(r.tax_scheme_id) == "VAT"]
+    schemes = ("VAT", "VA") if lenient else ("VAT",)
+    return [r for r in party.tax_registrations if norm(r.tax_scheme_id) in schemes]
+
+
+def built_in_code(doc: Any) -> bool:
+    """True for a document that is only a model (no XML tree to follow exactly)."""
+    return getattr(doc, "root", None) is None
 
 
 def vat_id(party: Party | None) -> str | None:
@@ -94,8 +104,19 @@ def vat_id(party: Party | None) -> str | None:
     return None
 
 
-def _vat_prefix(party: Party | None) -> str:
-    for reg in vat_registrations(party):
+ERROR = "!"  # a country the rule set cannot decide (its expression fails): no national rule applies
+
+
+def _vat_prefix(party: Party | None, lenient: bool = False) -> str:
+    """The upper-cased first two characters of the party's VAT identifier ("" when none).
+
+    With more than one VAT registration the rule set's expression fails; that
+    is reported as ``ERROR``.
+    """
+    regs = vat_registrations(party, lenient)
+    if len(regs) > 1:
+        return ERROR
+    for reg in regs:
         prefix = (reg.company_id or "")[:2]
         if prefix:
             return norm(prefix).upper()
@@ -109,9 +130,9 @@ def postal_country(party: Party | None) -> str | None:
     return party.address.country_code
 
 
-def supplier_country(inv: Invoice) -> str:
+def supplier_country(inv: Invoice, lenient: bool = False) -> str:
     """The seller's country as the Peppol rule set decides it (see the module text)."""
-    prefix = _vat_prefix(inv.seller) or _vat_prefix(inv.tax_representative)
+    prefix = _vat_prefix(inv.seller, lenient) or _vat_prefix(inv.tax_representative, lenient)
     if prefix:
         return prefix
     country = postal_country(inv.seller)
@@ -120,9 +141,9 @@ def supplier_country(inv: Invoice) -> str:
     return "XX"
 
 
-def customer_country(inv: Invoice) -> str:
+def customer_country(inv: Invoice, lenient: bool = False) -> str:
     """The buyer's country: its VAT prefix, else its postal country, else ``"XX"``."""
-    prefix = _vat_prefix(inv.buyer)
+    prefix = _vat_prefix(inv.buyer, lenient)
     if prefix:
         return prefix
     country = postal_country(inv.buyer)
@@ -149,7 +170,7 @@ def cached(doc: Any, key: str, compute):
 
 
 def doc_supplier_country(doc: Any) -> str:
-    return cached(doc, "supplier_country", lambda: supplier_country(doc.invoice))
+    return cached(doc, "supplier_country", lambda: supplier_country(doc.invoice, built_in_code(doc)))
 
 
 # --- identifiers ---------------------------------------------------------------

@@ -9,12 +9,14 @@ mandate, so those are checked on the tree, per syntax.
 
 from __future__ import annotations
 
+import re
+
 from lxml import etree
 
 from ...model.invoice import Syntax
 from ...syntax.namespaces import CII_NS, UBL_NS
 from . import RULES
-from ._checks import as_decimal, is_number, norm, number
+from ._checks import is_number, norm, number
 
 UNSPSC_VERSIONS = ("19.05.01", "19.0501", "26.08.01", "26.0801")
 PAYMENT_CODES = ("1", "10", "31", "42", "48", "49", "50", "58", "59", "93", "97")
@@ -227,8 +229,6 @@ def dk_r_007(doc):
 @RULES.rule("DK-R-008")
 def dk_r_008(doc):
     """Giro (50): payment id starting 01#, 04# or 15# and a giro account number."""
-    import re
-
     for pm, codes, ref, acc in _payment_means(doc):
         if "50" not in codes:
             continue

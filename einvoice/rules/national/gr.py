@@ -35,6 +35,8 @@ _BUYER_COUNTRY = _x("/*/cac:AccountingCustomerParty/cac:Party/cac:PostalAddress/
 
 
 def _prefix(els) -> str:
+    if len(els) > 1:
+        return "!"  # the rule set's country expression fails: no Greek rule applies
     for el in els:
         p = (el.text or "")[:2]
         if p:

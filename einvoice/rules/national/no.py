@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ...model.invoice import Syntax
 from . import RULES
-from ._checks import doc_supplier_country, no_vat_id_valid, norm, vat_registrations
+from ._checks import built_in_code, doc_supplier_country, no_vat_id_valid, norm, vat_registrations
 
 # the scheme under which the seller's tax registration (BT-32) is stated, per syntax
 _TAX_SCHEME = {Syntax.UBL: ("TAX",), Syntax.CII: ("FC",)}
@@ -28,7 +28,7 @@ def no_r_001(doc):
     seller = _norwegian_seller(doc)
     if seller is None:
         return
-    for reg in vat_registrations(seller):
+    for reg in vat_registrations(seller, built_in_code(doc)):
         vat = reg.company_id or ""
         if vat[:2] == "NO" and not no_vat_id_valid(vat):
             yield (reg, "company_id", {"value": vat})
@@ -40,7 +40,10 @@ def no_r_002(doc):
     seller = _norwegian_seller(doc)
     if seller is None:
         return
-    schemes = _TAX_SCHEME.get(doc.syntax, ("TAX", "FC"))
+    if built_in_code(doc):
+        schemes = ("TAX", "FC")  # a model built in code: either syntax's way of writing it
+    else:
+        schemes = _TAX_SCHEME.get(doc.syntax, ("TAX", "FC"))
     for reg in seller.tax_registrations:
         if norm(reg.tax_scheme_id) in schemes and norm(reg.company_id) == "Foretaksregisteret":
             return

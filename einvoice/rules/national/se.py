@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ...model.invoice import Syntax
 from . import RULES
-from ._checks import is_number, norm, number, se_orgnr_valid, vat_registrations
+from ._checks import built_in_code, is_number, norm, number, se_orgnr_valid, vat_registrations
 
 RATES = (25, 12, 6)
 
@@ -23,17 +23,18 @@ def _buyer_in_se(inv) -> bool:
     return b is not None and b.address is not None and (b.address.country_code or "").strip() == "SE"
 
 
-def _se_vat_regs(inv):
+def _se_vat_regs(doc):
     """The seller's VAT registrations with an SE prefix, when the seller's postal country is SE."""
+    inv = doc.invoice
     if not _seller_in_se(inv):
         return []
-    return [r for r in vat_registrations(inv.seller) if (r.company_id or "")[:2] == "SE"]
+    return [r for r in vat_registrations(inv.seller, built_in_code(doc)) if (r.company_id or "")[:2] == "SE"]
 
 
 @RULES.rule("SE-R-001")
 def se_r_001(doc):
     """A Swedish VAT number has 14 characters (SE + 10 digits + 01)."""
-    for reg in _se_vat_regs(doc.invoice)[:1]:
+    for reg in _se_vat_regs(doc)[:1]:
         if len(norm(reg.company_id)) != 14:
             yield (reg, "company_id", {"value": reg.company_id})
 
@@ -41,7 +42,7 @@ def se_r_001(doc):
 @RULES.rule("SE-R-002")
 def se_r_002(doc):
     """The 12 characters after SE in a Swedish VAT number are digits."""
-    for reg in _se_vat_regs(doc.invoice)[:1]:
+    for reg in _se_vat_regs(doc)[:1]:
         if not is_number((reg.company_id or "")[2:14]):
             yield (reg, "company_id", {"value": reg.company_id})
 
@@ -79,6 +80,8 @@ def se_r_013(doc):
 
 def _is_tax_registration(doc, reg) -> bool:
     """Is this registration the seller tax registration (BT-32) in the sense of SE-R-005?"""
+    if built_in_code(doc):
+        return norm(reg.tax_scheme_id).upper() not in ("VAT", "VA")
     if doc.syntax == Syntax.CII:
         return (reg.tax_scheme_id or "") == "FC"
     return norm(reg.tax_scheme_id).upper() != "VAT"
@@ -122,7 +125,7 @@ def _categories(inv):
 def se_r_006(doc):
     """Swedish sellers use the standard rates 25, 12 or 6 % (UBL: category S; CII: every stated VAT rate)."""
     inv = doc.invoice
-    if not _se_vat_regs(inv):
+    if not _se_vat_regs(doc):
         return
     only_standard = doc.syntax != Syntax.CII
     for cat in _categories(inv):
