@@ -162,10 +162,9 @@ def unit_scores(root: Path, only: str | None = None, rule: str | None = None) ->
 
 
 def _extract_pdf_xml(path: Path) -> bytes:
-    from facturx import get_facturx_xml_from_pdf
+    from .container import read_pdf
 
-    with open(path, "rb") as fh:
-        _name, xml = get_facturx_xml_from_pdf(fh, check_xsd=False)
+    xml, _findings = read_pdf(path.read_bytes(), str(path))
     return xml
 
 
