@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 from collections import defaultdict
 from datetime import date
 from decimal import ROUND_FLOOR, Decimal, InvalidOperation
@@ -179,12 +180,57 @@ def xdate(el: Any) -> date:
 # --------------------------------------------------------------------------- tree helpers
 
 
+_local = threading.local()
+
+
+class _Tags:
+    """Clark-notation tag names of one namespace as attributes (CAC.InvoiceLine ...)."""
+
+    def __init__(self, uri: str) -> None:
+        self._prefix = "{%s}" % uri
+
+    def __getattr__(self, local: str) -> str:
+        tag = self._prefix + local
+        setattr(self, local, tag)
+        return tag
+
+
+def _children(el: Any) -> dict:
+    """The children of an element by tag, built once per element and evaluation."""
+    cache = _local.cache
+    m = cache.get(el)
+    if m is None:
+        m = {}
+        for c in el:
+            lst = m.get(c.tag)
+            if lst is None:
+                m[c.tag] = [c]
+            else:
+                lst.append(c)
+        cache[el] = m
+    return m
+
+
+def ck(el: Any, tag: str) -> list:
+    """The children of an element with a tag (document order)."""
+    return _children(el).get(tag, _EMPTY)
+
+
+def fk(el: Any, tag: str) -> Any:
+    """The first child of an element with a tag, or None."""
+    lst = _children(el).get(tag)
+    return lst[0] if lst else None
+
+
+_EMPTY: list = []
+
+
 def kid(el: Any, *path: str) -> Any:
     """The first element at a child path (document order), or None."""
     if el is None:
         return None
     if len(path) == 1:
-        return el.find(path[0])
+        return fk(el, path[0])
     found = kids(el, *path)
     return found[0] if found else None
 
@@ -195,9 +241,9 @@ def kids(el: Any, *path: str) -> list:
         return []
     nodes = [el]
     for tag in path:
-        nxt = []
+        nxt: list = []
         for n in nodes:
-            nxt.extend(n.iterchildren(tag))
+            nxt.extend(ck(n, tag))
         if not nxt:
             return []
         nodes = nxt
@@ -227,45 +273,37 @@ class _Failures:
 
 # =========================================================================== UBL
 
-_CAC = "{%s}" % NS.CAC
-_CBC = "{%s}" % NS.CBC
-
-
-def A(local: str) -> str:  # noqa: N802 - cac: element
-    return _CAC + local
-
-
-def B(local: str) -> str:  # noqa: N802 - cbc: element
-    return _CBC + local
+CAC = _Tags(NS.CAC)
+CBC = _Tags(NS.CBC)
 
 
 _UBL_ROOTS = ("{%s}Invoice" % NS.UBL_INVOICE, "{%s}CreditNote" % NS.UBL_CREDIT_NOTE)
-_UBL_LINES = (A("InvoiceLine"), A("CreditNoteLine"))
+_UBL_LINES = (CAC.InvoiceLine, CAC.CreditNoteLine)
 
 _UBL_TAGS = (
-    A("AdditionalDocumentReference"), A("AccountingCustomerParty"), A("AccountingSupplierParty"),
-    A("PaymentMeans"), A("DeliveryLocation"), A("AllowanceCharge"), A("LegalMonetaryTotal"),
-    A("InvoiceLine"), A("CreditNoteLine"), A("InvoicePeriod"), A("AdditionalItemProperty"),
-    A("PayeeParty"), A("BillingReference"), A("TaxRepresentativeParty"), A("TaxTotal"),
-    A("TaxSubtotal"), A("PartyTaxScheme"),
+    CAC.AdditionalDocumentReference, CAC.AccountingCustomerParty, CAC.AccountingSupplierParty,
+    CAC.PaymentMeans, CAC.DeliveryLocation, CAC.AllowanceCharge, CAC.LegalMonetaryTotal,
+    CAC.InvoiceLine, CAC.CreditNoteLine, CAC.InvoicePeriod, CAC.AdditionalItemProperty,
+    CAC.PayeeParty, CAC.BillingReference, CAC.TaxRepresentativeParty, CAC.TaxTotal,
+    CAC.TaxSubtotal, CAC.PartyTaxScheme,
 )
 
 
 def _ubl_is_vat(tax_category: Any) -> bool:
     """cac:TaxScheme/normalize-space(upper-case(cbc:ID)) = 'VAT' for some TaxScheme."""
-    for scheme in tax_category.iterchildren(A("TaxScheme")):
-        if nsp(sv(scheme.find(B("ID"))).upper()) == "VAT":
+    for scheme in ck(tax_category, CAC.TaxScheme):
+        if nsp(sv(fk(scheme, CBC.ID)).upper()) == "VAT":
             return True
     return False
 
 
 def _ubl_vat_cats(el: Any, tag: str = "TaxCategory") -> list:
-    return [c for c in el.iterchildren(A(tag)) if _ubl_is_vat(c)]
+    return [c for c in ck(el, getattr(CAC, tag)) if _ubl_is_vat(c)]
 
 
 def _ubl_indicator(ac: Any) -> set:
     """The boolean values cbc:ChargeIndicator takes (a general comparison is true if any matches)."""
-    return {xbool(sv(ci)) for ci in ac.iterchildren(B("ChargeIndicator"))}
+    return {xbool(sv(ci)) for ci in ck(ac, CBC.ChargeIndicator)}
 
 
 def _ubl_failures(root: Any) -> _Failures:
@@ -281,35 +319,35 @@ def _ubl_failures(root: Any) -> _Failures:
         if not is_root:
             return
         r = root
-        ok("BR-01", not blank(r.find(B("CustomizationID"))), r)
-        ok("BR-02", not blank(r.find(B("ID"))), r)
-        ok("BR-03", not blank(r.find(B("IssueDate"))), r)
-        ok("BR-04", not blank(r.find(B("InvoiceTypeCode"))) or not blank(r.find(B("CreditNoteTypeCode"))), r)
-        ok("BR-05", not blank(r.find(B("DocumentCurrencyCode"))), r)
-        seller = kid(r, A("AccountingSupplierParty"), A("Party"))
-        buyer = kid(r, A("AccountingCustomerParty"), A("Party"))
-        ok("BR-06", not blank(kid(r, A("AccountingSupplierParty"), A("Party"), A("PartyLegalEntity"), B("RegistrationName"))), r)
-        ok("BR-07", not blank(kid(r, A("AccountingCustomerParty"), A("Party"), A("PartyLegalEntity"), B("RegistrationName"))), r)
-        ok("BR-08", bool(kids(r, A("AccountingSupplierParty"), A("Party"), A("PostalAddress"))), seller if seller is not None else r)
-        ok("BR-10", bool(kids(r, A("AccountingCustomerParty"), A("Party"), A("PostalAddress"))), buyer if buyer is not None else r)
-        ok("BR-16", r.find(A("InvoiceLine")) is not None or r.find(A("CreditNoteLine")) is not None, r)
-        tax_amounts = [ta for tt in idx[A("TaxTotal")] for ta in tt.iterchildren(B("TaxAmount"))]
-        for tc in r.iterchildren(B("TaxCurrencyCode")):
+        ok("BR-01", not blank(fk(r, CBC.CustomizationID)), r)
+        ok("BR-02", not blank(fk(r, CBC.ID)), r)
+        ok("BR-03", not blank(fk(r, CBC.IssueDate)), r)
+        ok("BR-04", not blank(fk(r, CBC.InvoiceTypeCode)) or not blank(fk(r, CBC.CreditNoteTypeCode)), r)
+        ok("BR-05", not blank(fk(r, CBC.DocumentCurrencyCode)), r)
+        seller = kid(r, CAC.AccountingSupplierParty, CAC.Party)
+        buyer = kid(r, CAC.AccountingCustomerParty, CAC.Party)
+        ok("BR-06", not blank(kid(r, CAC.AccountingSupplierParty, CAC.Party, CAC.PartyLegalEntity, CBC.RegistrationName)), r)
+        ok("BR-07", not blank(kid(r, CAC.AccountingCustomerParty, CAC.Party, CAC.PartyLegalEntity, CBC.RegistrationName)), r)
+        ok("BR-08", bool(kids(r, CAC.AccountingSupplierParty, CAC.Party, CAC.PostalAddress)), seller if seller is not None else r)
+        ok("BR-10", bool(kids(r, CAC.AccountingCustomerParty, CAC.Party, CAC.PostalAddress)), buyer if buyer is not None else r)
+        ok("BR-16", fk(r, CAC.InvoiceLine) is not None or fk(r, CAC.CreditNoteLine) is not None, r)
+        tax_amounts = [ta for tt in idx[CAC.TaxTotal] for ta in ck(tt, CBC.TaxAmount)]
+        for tc in ck(r, CBC.TaxCurrencyCode):
             cur = sv(tc)
             ok("BR-53", any(ta.get("currencyID") == cur for ta in tax_amounts), tc)
-        ok("BR-CO-03", not (r.find(B("TaxPointDate")) is not None and kids(r, A("InvoicePeriod"), B("DescriptionCode"))), r)
-        ok("BR-CO-18", bool(kids(r, A("TaxTotal"), A("TaxSubtotal"))), r)
-        lmt = r.find(A("LegalMonetaryTotal"))
-        for dcc in r.iterchildren(B("DocumentCurrencyCode")):
+        ok("BR-CO-03", not (fk(r, CBC.TaxPointDate) is not None and kids(r, CAC.InvoicePeriod, CBC.DescriptionCode)), r)
+        ok("BR-CO-18", bool(kids(r, CAC.TaxTotal, CAC.TaxSubtotal)), r)
+        lmt = fk(r, CAC.LegalMonetaryTotal)
+        for dcc in ck(r, CBC.DocumentCurrencyCode):
             cur = sv(dcc)
 
             def co15(cur: str = cur) -> bool:
-                amounts = [xdec(ta) for tt in r.iterchildren(A("TaxTotal")) for ta in tt.iterchildren(B("TaxAmount"))
+                amounts = [xdec(ta) for tt in ck(r, CAC.TaxTotal) for ta in ck(tt, CBC.TaxAmount)
                            if ta.get("currencyID") == cur]
                 if len(amounts) != 1:
                     return False
-                incl = [xdec(e) for e in kids(lmt, B("TaxInclusiveAmount"))]
-                excl = [xdec(e) for e in kids(lmt, B("TaxExclusiveAmount"))]
+                incl = [xdec(e) for e in kids(lmt, CBC.TaxInclusiveAmount)]
+                excl = [xdec(e) for e in kids(lmt, CBC.TaxExclusiveAmount)]
                 if len(excl) != 1:
                     return False
                 expected = r2(excl[0] + amounts[0])
@@ -324,42 +362,42 @@ def _ubl_failures(root: Any) -> _Failures:
     def doc_acs() -> None:
         if not is_root:
             return
-        for ac in root.iterchildren(A("AllowanceCharge")):
+        for ac in ck(root, CAC.AllowanceCharge):
             vals = _ubl_indicator(ac)
             for charge, ids in ((False, ("BR-31", "BR-32", "BR-33", "BR-CO-21", "BR-DEC-01", "BR-DEC-02")),
                                 (True, ("BR-36", "BR-37", "BR-38", "BR-CO-22", "BR-DEC-05", "BR-DEC-06"))):
                 if charge not in vals:
                     continue
                 amount, vat, reason, co, d1, d2 = ids
-                ok(amount, ac.find(B("Amount")) is not None, ac)
-                ok(vat, any(c.find(B("ID")) is not None for c in _ubl_vat_cats(ac)), ac)
-                has_reason = ac.find(B("AllowanceChargeReason")) is not None or ac.find(B("AllowanceChargeReasonCode")) is not None
+                ok(amount, fk(ac, CBC.Amount) is not None, ac)
+                ok(vat, any(fk(c, CBC.ID) is not None for c in _ubl_vat_cats(ac)), ac)
+                has_reason = fk(ac, CBC.AllowanceChargeReason) is not None or fk(ac, CBC.AllowanceChargeReasonCode) is not None
                 ok(reason, has_reason, ac)
                 ok(co, has_reason, ac)
-                ok(d1, dec_ok(ac.find(B("Amount"))), ac)
-                ok(d2, dec_ok(ac.find(B("BaseAmount"))), ac)
+                ok(d1, dec_ok(fk(ac, CBC.Amount)), ac)
+                ok(d2, dec_ok(fk(ac, CBC.BaseAmount)), ac)
 
     f.guard(("BR-31", "BR-32", "BR-33", "BR-CO-21", "BR-DEC-01", "BR-DEC-02",
              "BR-36", "BR-37", "BR-38", "BR-CO-22", "BR-DEC-05", "BR-DEC-06"), doc_acs)
 
     # -- document totals ------------------------------------------------------------
-    line_amounts = [e for ln in idx[A("InvoiceLine")] + idx[A("CreditNoteLine")] for e in ln.iterchildren(B("LineExtensionAmount"))]
+    line_amounts = [e for ln in idx[CAC.InvoiceLine] + idx[CAC.CreditNoteLine] for e in ck(ln, CBC.LineExtensionAmount)]
 
     def totals() -> None:
-        for t in idx[A("LegalMonetaryTotal")]:
-            lea, ata, cta = t.find(B("LineExtensionAmount")), t.find(B("AllowanceTotalAmount")), t.find(B("ChargeTotalAmount"))
-            tea, tia = t.find(B("TaxExclusiveAmount")), t.find(B("TaxInclusiveAmount"))
-            pre, rnd, pay = t.find(B("PrepaidAmount")), t.find(B("PayableRoundingAmount")), t.find(B("PayableAmount"))
+        for t in idx[CAC.LegalMonetaryTotal]:
+            lea, ata, cta = fk(t, CBC.LineExtensionAmount), fk(t, CBC.AllowanceTotalAmount), fk(t, CBC.ChargeTotalAmount)
+            tea, tia = fk(t, CBC.TaxExclusiveAmount), fk(t, CBC.TaxInclusiveAmount)
+            pre, rnd, pay = fk(t, CBC.PrepaidAmount), fk(t, CBC.PayableRoundingAmount), fk(t, CBC.PayableAmount)
             ok("BR-12", lea is not None, t)
             ok("BR-13", tea is not None, t)
             ok("BR-14", tia is not None, t)
             ok("BR-15", pay is not None, t)
             ok("BR-CO-10", holds(lambda: xdec(lea) == r2(sum((xdec(e) for e in line_amounts), _ZERO))), t)
             parent = t.getparent()
-            sibling_acs = list(parent.iterchildren(A("AllowanceCharge"))) if parent is not None else []
+            sibling_acs = list(ck(parent, CAC.AllowanceCharge)) if parent is not None else []
             for rid, flag, total in (("BR-CO-11", False, ata), ("BR-CO-12", True, cta)):
                 acs = [ac for ac in sibling_acs if flag in _ubl_indicator(ac)]
-                ok(rid, holds(lambda acs=acs, total=total: xdec(total) == r2(sum((xdec(a) for ac in acs for a in ac.iterchildren(B("Amount"))), _ZERO)))
+                ok(rid, holds(lambda acs=acs, total=total: xdec(total) == r2(sum((xdec(a) for ac in acs for a in ck(ac, CBC.Amount)), _ZERO)))
                    or (total is None and not acs), t)
 
             def co13() -> bool:
@@ -395,39 +433,39 @@ def _ubl_failures(root: Any) -> _Failures:
 
     # -- invoice lines ----------------------------------------------------------------
     def lines() -> None:
-        for ln in idx[A("InvoiceLine")] + idx[A("CreditNoteLine")]:
-            ok("BR-21", not blank(ln.find(B("ID"))), ln)
-            qty = [q for q in ln if q.tag in (B("InvoicedQuantity"), B("CreditedQuantity"))]
+        for ln in idx[CAC.InvoiceLine] + idx[CAC.CreditNoteLine]:
+            ok("BR-21", not blank(fk(ln, CBC.ID)), ln)
+            qty = [q for q in ln if q.tag in (CBC.InvoicedQuantity, CBC.CreditedQuantity)]
             ok("BR-22", bool(qty), ln)
             ok("BR-23", any(q.get("unitCode") is not None for q in qty), ln)
-            ok("BR-24", ln.find(B("LineExtensionAmount")) is not None, ln)
-            ok("BR-25", not blank(kid(ln, A("Item"), B("Name"))), ln)
-            prices = kids(ln, A("Price"), B("PriceAmount"))
+            ok("BR-24", fk(ln, CBC.LineExtensionAmount) is not None, ln)
+            ok("BR-25", not blank(kid(ln, CAC.Item, CBC.Name)), ln)
+            prices = kids(ln, CAC.Price, CBC.PriceAmount)
             ok("BR-26", bool(prices), ln)
             ok("BR-27", any(holds(lambda p=p: xdbl(sv(p)) >= 0) for p in prices), ln)
-            bases = kids(ln, A("Price"), A("AllowanceCharge"), B("BaseAmount"))
+            bases = kids(ln, CAC.Price, CAC.AllowanceCharge, CBC.BaseAmount)
             ok("BR-28", not bases or any(holds(lambda b=b: xdbl(sv(b)) >= 0) for b in bases), ln)
-            ok("BR-CO-04", any(c.find(B("ID")) is not None for item in ln.iterchildren(A("Item"))
+            ok("BR-CO-04", any(fk(c, CBC.ID) is not None for item in ck(ln, CAC.Item)
                                for c in _ubl_vat_cats(item, "ClassifiedTaxCategory")), ln)
-            ok("BR-DEC-23", dec_ok(ln.find(B("LineExtensionAmount"))), ln)
-            for tag in (A("CommodityClassification"),):
-                for cc in kids(ln, A("Item"), tag, B("ItemClassificationCode")):
+            ok("BR-DEC-23", dec_ok(fk(ln, CBC.LineExtensionAmount)), ln)
+            for tag in (CAC.CommodityClassification,):
+                for cc in kids(ln, CAC.Item, tag, CBC.ItemClassificationCode):
                     ok("BR-65", cc.get("listID") is not None, cc)
-            for sid in kids(ln, A("Item"), A("StandardItemIdentification"), B("ID")):
+            for sid in kids(ln, CAC.Item, CAC.StandardItemIdentification, CBC.ID):
                 ok("BR-64", sid.get("schemeID") is not None, sid)
-            for ac in ln.iterchildren(A("AllowanceCharge")):
+            for ac in ck(ln, CAC.AllowanceCharge):
                 vals = _ubl_indicator(ac)
                 for charge, ids in ((False, ("BR-41", "BR-42", "BR-CO-23", "BR-DEC-24", "BR-DEC-25")),
                                     (True, ("BR-43", "BR-44", "BR-CO-24", "BR-DEC-27", "BR-DEC-28"))):
                     if charge not in vals:
                         continue
                     amount, reason, co, d1, d2 = ids
-                    ok(amount, ac.find(B("Amount")) is not None, ac)
-                    has_reason = ac.find(B("AllowanceChargeReason")) is not None or ac.find(B("AllowanceChargeReasonCode")) is not None
+                    ok(amount, fk(ac, CBC.Amount) is not None, ac)
+                    has_reason = fk(ac, CBC.AllowanceChargeReason) is not None or fk(ac, CBC.AllowanceChargeReasonCode) is not None
                     ok(reason, has_reason, ac)
                     ok(co, has_reason, ac)
-                    ok(d1, dec_ok(ac.find(B("Amount"))), ac)
-                    ok(d2, dec_ok(ac.find(B("BaseAmount"))), ac)
+                    ok(d1, dec_ok(fk(ac, CBC.Amount)), ac)
+                    ok(d2, dec_ok(fk(ac, CBC.BaseAmount)), ac)
 
     f.guard(("BR-21", "BR-22", "BR-23", "BR-24", "BR-25", "BR-26", "BR-27", "BR-28", "BR-CO-04", "BR-DEC-23",
              "BR-64", "BR-65", "BR-41", "BR-42", "BR-CO-23", "BR-DEC-24", "BR-DEC-25",
@@ -435,100 +473,100 @@ def _ubl_failures(root: Any) -> _Failures:
 
     # -- periods ----------------------------------------------------------------------
     def periods() -> None:
-        for p in idx[A("InvoicePeriod")]:
+        for p in idx[CAC.InvoicePeriod]:
             parent = p.getparent()
             on_line = parent is not None and parent.tag in _UBL_LINES
-            start, end = p.find(B("StartDate")), p.find(B("EndDate"))
+            start, end = fk(p, CBC.StartDate), fk(p, CBC.EndDate)
             order = start is None or end is None or holds(lambda: xdate(end) >= xdate(start))
             if on_line:
                 ok("BR-30", order, p)
                 ok("BR-CO-20", start is not None or end is not None, p)
             else:
                 ok("BR-29", order, p)
-                ok("BR-CO-19", start is not None or end is not None or p.find(B("DescriptionCode")) is not None, p)
+                ok("BR-CO-19", start is not None or end is not None or fk(p, CBC.DescriptionCode) is not None, p)
 
     f.guard(("BR-29", "BR-30", "BR-CO-19", "BR-CO-20"), periods)
 
     # -- parties ------------------------------------------------------------------------
     def parties() -> None:
-        for party_tag, endpoint_rule, address_rule in ((A("AccountingSupplierParty"), "BR-62", "BR-09"),
-                                                       (A("AccountingCustomerParty"), "BR-63", "BR-11")):
+        for party_tag, endpoint_rule, address_rule in ((CAC.AccountingSupplierParty, "BR-62", "BR-09"),
+                                                       (CAC.AccountingCustomerParty, "BR-63", "BR-11")):
             for holder in idx[party_tag]:
-                for ep in kids(holder, A("Party"), B("EndpointID")):
+                for ep in kids(holder, CAC.Party, CBC.EndpointID):
                     ok(endpoint_rule, ep.get("schemeID") is not None, ep)
-                for addr in kids(holder, A("Party"), A("PostalAddress")):
-                    ok(address_rule, not blank(kid(addr, A("Country"), B("IdentificationCode"))), addr)
-        for asp in idx[A("AccountingSupplierParty")]:
-            parties_ = kids(asp, A("Party"))
-            has_vat = any(pts.find(B("CompanyID")) is not None for p in parties_ for pts in _ubl_vat_cats(p, "PartyTaxScheme"))
-            has_id = any(i.get("schemeID") != "SEPA" for i in kids(asp, A("Party"), A("PartyIdentification"), B("ID")))
-            has_legal = bool(kids(asp, A("Party"), A("PartyLegalEntity"), B("CompanyID")))
+                for addr in kids(holder, CAC.Party, CAC.PostalAddress):
+                    ok(address_rule, not blank(kid(addr, CAC.Country, CBC.IdentificationCode)), addr)
+        for asp in idx[CAC.AccountingSupplierParty]:
+            parties_ = kids(asp, CAC.Party)
+            has_vat = any(fk(pts, CBC.CompanyID) is not None for p in parties_ for pts in _ubl_vat_cats(p, "PartyTaxScheme"))
+            has_id = any(i.get("schemeID") != "SEPA" for i in kids(asp, CAC.Party, CAC.PartyIdentification, CBC.ID))
+            has_legal = bool(kids(asp, CAC.Party, CAC.PartyLegalEntity, CBC.CompanyID))
             ok("BR-CO-26", has_vat or has_id or has_legal, asp)
-        for payee in idx[A("PayeeParty")]:
+        for payee in idx[CAC.PayeeParty]:
             parent = payee.getparent()
-            names = [sv(n) for n in kids(payee, A("PartyName"), B("Name"))]
-            ids = [sv(n) for n in kids(payee, A("PartyIdentification"), B("ID"))]
-            s_names = {sv(n) for n in kids(parent, A("AccountingSupplierParty"), A("Party"), A("PartyName"), B("Name"))}
-            s_ids = {sv(n) for n in kids(parent, A("AccountingSupplierParty"), A("Party"), A("PartyIdentification"), B("ID"))}
+            names = [sv(n) for n in kids(payee, CAC.PartyName, CBC.Name)]
+            ids = [sv(n) for n in kids(payee, CAC.PartyIdentification, CBC.ID)]
+            s_names = {sv(n) for n in kids(parent, CAC.AccountingSupplierParty, CAC.Party, CAC.PartyName, CBC.Name)}
+            s_ids = {sv(n) for n in kids(parent, CAC.AccountingSupplierParty, CAC.Party, CAC.PartyIdentification, CBC.ID)}
             ok("BR-17", bool(names) and not any(n in s_names for n in names) and not any(i in s_ids for i in ids), payee)
-        for rep in idx[A("TaxRepresentativeParty")]:
-            ok("BR-18", not blank(kid(rep, A("PartyName"), B("Name"))), rep)
-            addresses = kids(rep, A("PostalAddress"))
+        for rep in idx[CAC.TaxRepresentativeParty]:
+            ok("BR-18", not blank(kid(rep, CAC.PartyName, CBC.Name)), rep)
+            addresses = kids(rep, CAC.PostalAddress)
             ok("BR-19", bool(addresses), rep)
-            ok("BR-56", any(pts.find(B("CompanyID")) is not None for pts in _ubl_vat_cats(rep, "PartyTaxScheme")), rep)
+            ok("BR-56", any(fk(pts, CBC.CompanyID) is not None for pts in _ubl_vat_cats(rep, "PartyTaxScheme")), rep)
             for addr in addresses:
-                ok("BR-20", not blank(kid(addr, A("Country"), B("IdentificationCode"))), addr)
-        for pts in idx[A("PartyTaxScheme")]:
+                ok("BR-20", not blank(kid(addr, CAC.Country, CBC.IdentificationCode)), addr)
+        for pts in idx[CAC.PartyTaxScheme]:
             if _ubl_is_vat(pts):
-                prefix = sv(pts.find(B("CompanyID")))[:2]
+                prefix = sv(fk(pts, CBC.CompanyID))[:2]
                 ok("BR-CO-09", prefix in _VAT_PREFIXES_UBL, pts)
 
     f.guard(("BR-09", "BR-11", "BR-62", "BR-63", "BR-CO-26", "BR-17", "BR-18", "BR-19", "BR-20", "BR-56", "BR-CO-09"), parties)
 
     # -- payment, references, delivery, item properties ------------------------------------
     def misc() -> None:
-        for pm in idx[A("PaymentMeans")]:
-            codes = list(pm.iterchildren(B("PaymentMeansCode")))
+        for pm in idx[CAC.PaymentMeans]:
+            codes = list(ck(pm, CBC.PaymentMeansCode))
             ok("BR-49", bool(codes), pm)
             code = nsp(sv(codes[0])) if codes else ""
-            has_account = bool(kids(pm, A("PayeeFinancialAccount"), B("ID")))
+            has_account = bool(kids(pm, CAC.PayeeFinancialAccount, CBC.ID))
             ok("BR-61", code not in ("30", "58") or has_account, pm)
             if any(sv(c) in ("30", "58") for c in codes):
-                for acct in pm.iterchildren(A("PayeeFinancialAccount")):
-                    ok("BR-50", not blank(acct.find(B("ID"))), acct)
-            for pan in kids(pm, A("CardAccount"), B("PrimaryAccountNumberID")):
+                for acct in ck(pm, CAC.PayeeFinancialAccount):
+                    ok("BR-50", not blank(fk(acct, CBC.ID)), acct)
+            for pan in kids(pm, CAC.CardAccount, CBC.PrimaryAccountNumberID):
                 ok("BR-51", len(nsp(sv(pan))) <= 10, pan)
-        for ref in idx[A("BillingReference")]:
-            ok("BR-55", bool(kids(ref, A("InvoiceDocumentReference"), B("ID"))), ref)
-        for ref in idx[A("AdditionalDocumentReference")]:
-            ok("BR-52", not blank(ref.find(B("ID"))), ref)
-        for loc in idx[A("DeliveryLocation")]:
+        for ref in idx[CAC.BillingReference]:
+            ok("BR-55", bool(kids(ref, CAC.InvoiceDocumentReference, CBC.ID)), ref)
+        for ref in idx[CAC.AdditionalDocumentReference]:
+            ok("BR-52", not blank(fk(ref, CBC.ID)), ref)
+        for loc in idx[CAC.DeliveryLocation]:
             parent = loc.getparent()
-            if parent is None or parent.tag != A("Delivery"):
+            if parent is None or parent.tag != CAC.Delivery:
                 continue
-            for addr in loc.iterchildren(A("Address")):
-                ok("BR-57", bool(kids(addr, A("Country"), B("IdentificationCode"))), addr)
-        for prop in idx[A("AdditionalItemProperty")]:
-            ok("BR-54", prop.find(B("Name")) is not None and prop.find(B("Value")) is not None, prop)
+            for addr in ck(loc, CAC.Address):
+                ok("BR-57", bool(kids(addr, CAC.Country, CBC.IdentificationCode)), addr)
+        for prop in idx[CAC.AdditionalItemProperty]:
+            ok("BR-54", fk(prop, CBC.Name) is not None and fk(prop, CBC.Value) is not None, prop)
 
     f.guard(("BR-49", "BR-50", "BR-51", "BR-52", "BR-54", "BR-55", "BR-57", "BR-61"), misc)
 
     # -- VAT totals and breakdown -------------------------------------------------------------
     def vat() -> None:
-        for tt in idx[A("TaxTotal")]:
+        for tt in idx[CAC.TaxTotal]:
             parent = tt.getparent()
-            subs = list(tt.iterchildren(A("TaxSubtotal")))
+            subs = list(ck(tt, CAC.TaxSubtotal))
             if parent is root and is_root:
-                ok("BR-CO-14", not subs or holds(lambda: xdec(tt.find(B("TaxAmount"))) == r2(
-                    sum((xdec(a) for s in subs for a in s.iterchildren(B("TaxAmount"))), _ZERO))), tt)
+                ok("BR-CO-14", not subs or holds(lambda: xdec(fk(tt, CBC.TaxAmount)) == r2(
+                    sum((xdec(a) for s in subs for a in ck(s, CBC.TaxAmount)), _ZERO))), tt)
             for st in subs:
-                taxable, tax = st.find(B("TaxableAmount")), st.find(B("TaxAmount"))
+                taxable, tax = fk(st, CBC.TaxableAmount), fk(st, CBC.TaxAmount)
                 ok("BR-45", taxable is not None, st)
                 ok("BR-46", tax is not None, st)
                 cats = _ubl_vat_cats(st)
-                ok("BR-47", any(c.find(B("ID")) is not None for c in cats), st)
-                ok("BR-48", any(c.find(B("Percent")) is not None for c in cats)
-                   or any(nsp(sv(c.find(B("ID")))) == "O" for c in cats), st)
+                ok("BR-47", any(fk(c, CBC.ID) is not None for c in cats), st)
+                ok("BR-48", any(fk(c, CBC.Percent) is not None for c in cats)
+                   or any(nsp(sv(fk(c, CBC.ID))) == "O" for c in cats), st)
                 ok("BR-CO-17", holds(lambda: _ubl_co17(cats, taxable, tax)), st)
                 ok("BR-DEC-19", dec_ok(taxable), st)
                 ok("BR-DEC-20", dec_ok(tax), st)
@@ -554,7 +592,7 @@ def _co17(rate: Decimal | None, taxable: Decimal | None, tax: Decimal | None, in
 
 
 def _ubl_co17(cats: list, taxable: Any, tax: Any) -> bool:
-    rates = [xdec(p) for c in cats for p in c.iterchildren(B("Percent"))]
+    rates = [xdec(p) for c in cats for p in ck(c, CBC.Percent)]
     if len(rates) > 1:
         raise _CastError("several rates")
     return _co17(rates[0] if rates else None, xdec(taxable), xdec(tax), inclusive=False)
@@ -562,33 +600,25 @@ def _ubl_co17(cats: list, taxable: Any, tax: Any) -> bool:
 
 # =========================================================================== CII
 
-_RAM = "{%s}" % NS.RAM
-_RSM = "{%s}" % NS.RSM
-_UDT = "{%s}" % NS.UDT
+RAM = _Tags(NS.RAM)
+RSM = _Tags(NS.RSM)
+UDT = _Tags(NS.UDT)
 
 
-def R(local: str) -> str:  # noqa: N802 - ram: element
-    return _RAM + local
-
-
-def M(local: str) -> str:  # noqa: N802 - rsm: element
-    return _RSM + local
-
-
-_CII_ROOT = M("CrossIndustryInvoice")
+_CII_ROOT = RSM.CrossIndustryInvoice
 _CII_TAGS = (
-    R("DesignatedProductClassification"), R("AdditionalReferencedDocument"), R("ApplicableTradeSettlementFinancialCard"),
-    R("SpecifiedTradeSettlementPaymentMeans"), R("ApplicableHeaderTradeDelivery"), R("SpecifiedTradeAllowanceCharge"),
-    R("SpecifiedTradeSettlementHeaderMonetarySummation"), R("IncludedSupplyChainTradeLineItem"),
-    R("BillingSpecifiedPeriod"), R("ApplicableProductCharacteristic"), R("PayeeTradeParty"),
-    R("InvoiceReferencedDocument"), R("SellerTradeParty"), R("SellerTaxRepresentativeTradeParty"),
-    R("SpecifiedTaxRegistration"), R("ApplicableTradeTax"), R("TaxPointDate"), R("DueDateTypeCode"),
+    RAM.DesignatedProductClassification, RAM.AdditionalReferencedDocument, RAM.ApplicableTradeSettlementFinancialCard,
+    RAM.SpecifiedTradeSettlementPaymentMeans, RAM.ApplicableHeaderTradeDelivery, RAM.SpecifiedTradeAllowanceCharge,
+    RAM.SpecifiedTradeSettlementHeaderMonetarySummation, RAM.IncludedSupplyChainTradeLineItem,
+    RAM.BillingSpecifiedPeriod, RAM.ApplicableProductCharacteristic, RAM.PayeeTradeParty,
+    RAM.InvoiceReferencedDocument, RAM.SellerTradeParty, RAM.SellerTaxRepresentativeTradeParty,
+    RAM.SpecifiedTaxRegistration, RAM.ApplicableTradeTax, RAM.TaxPointDate, RAM.DueDateTypeCode,
 )
 
 
 def _upper_type_is_vat(el: Any, normalize: bool = False) -> bool:
     """upper-case(ram:TypeCode) = 'VAT' (the first TypeCode)."""
-    tc = el.find(R("TypeCode"))
+    tc = fk(el, RAM.TypeCode)
     if tc is None:
         return False
     v = sv(tc).upper()
@@ -602,49 +632,49 @@ def _cii_failures(root: Any) -> _Failures:
     for el in root.iter(*_CII_TAGS):
         idx[el.tag].append(el)
     is_root = root.tag == _CII_ROOT
-    sctt = kid(root, M("SupplyChainTradeTransaction")) if is_root else None
-    agreement = kid(sctt, R("ApplicableHeaderTradeAgreement"))
-    settlement = kid(sctt, R("ApplicableHeaderTradeSettlement"))
+    sctt = kid(root, RSM.SupplyChainTradeTransaction) if is_root else None
+    agreement = kid(sctt, RAM.ApplicableHeaderTradeAgreement)
+    settlement = kid(sctt, RAM.ApplicableHeaderTradeSettlement)
     # absolute paths from the root (every node of each step)
-    abs_settlements = kids(root, M("SupplyChainTradeTransaction"), R("ApplicableHeaderTradeSettlement")) if is_root else []
-    inv_currencies = [sv(e) for s in abs_settlements for e in s.iterchildren(R("InvoiceCurrencyCode"))]
-    tax_currencies = [sv(e) for s in abs_settlements for e in s.iterchildren(R("TaxCurrencyCode"))]
+    abs_settlements = kids(root, RSM.SupplyChainTradeTransaction, RAM.ApplicableHeaderTradeSettlement) if is_root else []
+    inv_currencies = [sv(e) for s in abs_settlements for e in ck(s, RAM.InvoiceCurrencyCode)]
+    tax_currencies = [sv(e) for s in abs_settlements for e in ck(s, RAM.TaxCurrencyCode)]
 
     def root_rules() -> None:
         if not is_root:
             return
         r = root
-        ok("BR-01", not blank(kid(r, M("ExchangedDocumentContext"), R("GuidelineSpecifiedDocumentContextParameter"), R("ID"))), r)
-        ok("BR-02", not blank(kid(r, M("ExchangedDocument"), R("ID"))), r)
-        dts = [d for d in kids(r, M("ExchangedDocument"), R("IssueDateTime"), _UDT + "DateTimeString") if d.get("format") == "102"]
+        ok("BR-01", not blank(kid(r, RSM.ExchangedDocumentContext, RAM.GuidelineSpecifiedDocumentContextParameter, RAM.ID)), r)
+        ok("BR-02", not blank(kid(r, RSM.ExchangedDocument, RAM.ID)), r)
+        dts = [d for d in kids(r, RSM.ExchangedDocument, RAM.IssueDateTime, UDT.DateTimeString) if d.get("format") == "102"]
         ok("BR-03", not blank(dts[0] if dts else None), r)
-        ok("BR-04", not blank(kid(r, M("ExchangedDocument"), R("TypeCode"))), r)
-        ok("BR-05", not blank(kid(r, M("SupplyChainTradeTransaction"), R("ApplicableHeaderTradeSettlement"), R("InvoiceCurrencyCode"))), r)
-        sellers = kids(r, M("SupplyChainTradeTransaction"), R("ApplicableHeaderTradeAgreement"), R("SellerTradeParty"))
-        buyers = kids(r, M("SupplyChainTradeTransaction"), R("ApplicableHeaderTradeAgreement"), R("BuyerTradeParty"))
+        ok("BR-04", not blank(kid(r, RSM.ExchangedDocument, RAM.TypeCode)), r)
+        ok("BR-05", not blank(kid(r, RSM.SupplyChainTradeTransaction, RAM.ApplicableHeaderTradeSettlement, RAM.InvoiceCurrencyCode)), r)
+        sellers = kids(r, RSM.SupplyChainTradeTransaction, RAM.ApplicableHeaderTradeAgreement, RAM.SellerTradeParty)
+        buyers = kids(r, RSM.SupplyChainTradeTransaction, RAM.ApplicableHeaderTradeAgreement, RAM.BuyerTradeParty)
         for parties, name_rule, addr_rule, country_rule, uri_rule in ((sellers, "BR-06", "BR-08", "BR-09", "BR-62"),
                                                                        (buyers, "BR-07", "BR-10", "BR-11", "BR-63")):
             target = parties[0] if parties else r
-            names = [n for p in parties for n in p.iterchildren(R("Name"))]
+            names = [n for p in parties for n in ck(p, RAM.Name)]
             ok(name_rule, not blank(names[0] if names else None), target)
-            addrs = [a for p in parties for a in p.iterchildren(R("PostalTradeAddress"))]
+            addrs = [a for p in parties for a in ck(p, RAM.PostalTradeAddress)]
             ok(addr_rule, bool(addrs), target)
-            countries = [c for a in addrs for c in a.iterchildren(R("CountryID"))]
+            countries = [c for a in addrs for c in ck(a, RAM.CountryID)]
             ok(country_rule, not blank(countries[0] if countries else None), target)
-            uris = [u for p in parties for u in p.iterchildren(R("URIUniversalCommunication"))]
+            uris = [u for p in parties for u in ck(p, RAM.URIUniversalCommunication)]
             # ram:URIUniversalCommunication[1] is the first of each party; the first node in document order counts
-            first_uris = [next(p.iterchildren(R("URIUniversalCommunication")), None) for p in parties]
-            uri_ids = [i for u in first_uris if u is not None for i in u.iterchildren(R("URIID"))]
+            first_uris = [next(ck(p, RAM.URIUniversalCommunication), None) for p in parties]
+            uri_ids = [i for u in first_uris if u is not None for i in ck(u, RAM.URIID)]
             scheme = nsp(uri_ids[0].get("schemeID") or "") if uri_ids else ""
             ok(uri_rule, scheme != "" or not uris, target)
-        ok("BR-16", bool(idx[R("IncludedSupplyChainTradeLineItem")]), r)
+        ok("BR-16", bool(idx[RAM.IncludedSupplyChainTradeLineItem]), r)
 
-        summations = [m for s in abs_settlements for m in s.iterchildren(R("SpecifiedTradeSettlementHeaderMonetarySummation"))]
+        summations = [m for s in abs_settlements for m in ck(s, RAM.SpecifiedTradeSettlementHeaderMonetarySummation)]
         for cur in inv_currencies:
             def co15(cur: str = cur) -> bool:
-                tax = [t for m in summations for t in m.iterchildren(R("TaxTotalAmount")) if t.get("currencyID") == cur]
-                grand = [g for m in summations for g in m.iterchildren(R("GrandTotalAmount"))]
-                basis = [b for m in summations for b in m.iterchildren(R("TaxBasisTotalAmount"))]
+                tax = [t for m in summations for t in ck(m, RAM.TaxTotalAmount) if t.get("currencyID") == cur]
+                grand = [g for m in summations for g in ck(m, RAM.GrandTotalAmount)]
+                basis = [b for m in summations for b in ck(m, RAM.TaxBasisTotalAmount)]
                 g = xdec(grand[0]) if grand else None
                 b = xdec(basis[0]) if basis else None
                 if len(tax) == 1 and g is not None and b is not None and g == r2(b + xdec(tax[0])):
@@ -657,30 +687,30 @@ def _cii_failures(root: Any) -> _Failures:
              "BR-16", "BR-62", "BR-63", "BR-CO-15"), root_rules)
 
     def reason(ac: Any) -> bool:
-        return ac.find(R("Reason")) is not None or ac.find(R("ReasonCode")) is not None
+        return fk(ac, RAM.Reason) is not None or fk(ac, RAM.ReasonCode) is not None
 
     def acs() -> None:
-        for ac in idx[R("SpecifiedTradeAllowanceCharge")]:
+        for ac in idx[RAM.SpecifiedTradeAllowanceCharge]:
             parent = ac.getparent()
             if parent is None:
                 continue
-            header = parent.tag == R("ApplicableHeaderTradeSettlement")
-            line = parent.tag == R("SpecifiedLineTradeSettlement")
+            header = parent.tag == RAM.ApplicableHeaderTradeSettlement
+            line = parent.tag == RAM.SpecifiedLineTradeSettlement
             if not (header or line):
                 continue
-            for ci in ac.iterchildren(R("ChargeIndicator")):
-                inds = [sv(i) for i in ci.iterchildren(_UDT + "Indicator")]
+            for ci in ck(ac, RAM.ChargeIndicator):
+                inds = [sv(i) for i in ck(ci, UDT.Indicator)]
                 for flag in ("false", "true"):
                     if flag not in inds:
                         continue
-                    amounts = list(ac.iterchildren(R("ActualAmount")))
+                    amounts = list(ck(ac, RAM.ActualAmount))
                     first_amount = amounts[0] if amounts else None
                     if header:
                         ids = ("BR-31", "BR-32", "BR-33", "BR-CO-21", "BR-DEC-01", "BR-DEC-02") if flag == "false" else \
                               ("BR-36", "BR-37", "BR-38", "BR-CO-22", "BR-DEC-05", "BR-DEC-06")
                         amount, vat, rsn, co, d1, d2 = ids
-                        ok(vat, any(_upper_type_is_vat(t) and t.find(R("CategoryCode")) is not None
-                                    for t in ac.iterchildren(R("CategoryTradeTax"))), ci)
+                        ok(vat, any(_upper_type_is_vat(t) and fk(t, RAM.CategoryCode) is not None
+                                    for t in ck(ac, RAM.CategoryTradeTax)), ci)
                     else:
                         ids = ("BR-41", "BR-42", "BR-CO-23", "BR-DEC-24", "BR-DEC-25") if flag == "false" else \
                               ("BR-43", "BR-44", "BR-CO-24", "BR-DEC-27", "BR-DEC-28")
@@ -689,23 +719,23 @@ def _cii_failures(root: Any) -> _Failures:
                     ok(rsn, reason(ac), ci)
                     ok(co, reason(ac), ci)
                     ok(d1, dec_ok(first_amount), ci)
-                    ok(d2, dec_ok(ac.find(R("BasisAmount"))), ci)
+                    ok(d2, dec_ok(fk(ac, RAM.BasisAmount)), ci)
 
     f.guard(("BR-31", "BR-32", "BR-33", "BR-CO-21", "BR-DEC-01", "BR-DEC-02", "BR-36", "BR-37", "BR-38", "BR-CO-22",
              "BR-DEC-05", "BR-DEC-06", "BR-41", "BR-42", "BR-CO-23", "BR-DEC-24", "BR-DEC-25", "BR-43", "BR-44",
              "BR-CO-24", "BR-DEC-27", "BR-DEC-28"), acs)
 
     def totals() -> None:
-        header_acs = [ac for s in abs_settlements for ac in s.iterchildren(R("SpecifiedTradeAllowanceCharge"))]
+        header_acs = [ac for s in abs_settlements for ac in ck(s, RAM.SpecifiedTradeAllowanceCharge)]
 
         def ac_flag(ac: Any) -> set:
-            return {xbool(sv(i)) for ci in ac.iterchildren(R("ChargeIndicator")) for i in ci.iterchildren(_UDT + "Indicator")}
+            return {xbool(sv(i)) for ci in ck(ac, RAM.ChargeIndicator) for i in ck(ci, UDT.Indicator)}
 
-        header_tax_amounts = [c for s in abs_settlements for t in s.iterchildren(R("ApplicableTradeTax"))
-                              for c in t.iterchildren(R("CalculatedAmount"))]
-        for m in idx[R("SpecifiedTradeSettlementHeaderMonetarySummation")]:
+        header_tax_amounts = [c for s in abs_settlements for t in ck(s, RAM.ApplicableTradeTax)
+                              for c in ck(t, RAM.CalculatedAmount)]
+        for m in idx[RAM.SpecifiedTradeSettlementHeaderMonetarySummation]:
             def first(local: str, m: Any = m) -> Any:
-                return m.find(R(local))
+                return fk(m, getattr(RAM, local))
 
             lta, ata, cta = first("LineTotalAmount"), first("AllowanceTotalAmount"), first("ChargeTotalAmount")
             tba, gta, dpa = first("TaxBasisTotalAmount"), first("GrandTotalAmount"), first("DuePayableAmount")
@@ -714,28 +744,28 @@ def _cii_failures(root: Any) -> _Failures:
             ok("BR-13", tba is not None, m)
             ok("BR-14", gta is not None, m)
             ok("BR-15", dpa is not None, m)
-            ttas = list(m.iterchildren(R("TaxTotalAmount")))
+            ttas = list(ck(m, RAM.TaxTotalAmount))
             ok("BR-53", not tax_currencies or (
                 any(t.get("currencyID") == c for t in ttas for c in tax_currencies)
                 and not any(tc == ic for tc in tax_currencies for ic in inv_currencies)), m)
             sctt_ = m.getparent().getparent() if m.getparent() is not None else None
-            line_totals = [e for li in kids(sctt_, R("IncludedSupplyChainTradeLineItem")) for e in
-                           kids(li, R("SpecifiedLineTradeSettlement"), R("SpecifiedTradeSettlementLineMonetarySummation"), R("LineTotalAmount"))]
+            line_totals = [e for li in kids(sctt_, RAM.IncludedSupplyChainTradeLineItem) for e in
+                           kids(li, RAM.SpecifiedLineTradeSettlement, RAM.SpecifiedTradeSettlementLineMonetarySummation, RAM.LineTotalAmount)]
 
             def co10() -> bool:
                 total = math.fsum(xdbl(sv(e)) for e in line_totals) if line_totals else 0.0
                 s = Decimal(repr(total)) if math.isfinite(total) else None
-                if s is None or len(list(m.iterchildren(R("LineTotalAmount")))) > 1:
+                if s is None or len(list(ck(m, RAM.LineTotalAmount))) > 1:
                     return False
                 return xdec(lta) == xround(s * _100) / _100
 
             ok("BR-CO-10", holds(co10), m)
             for rid, flag, local in (("BR-CO-11", False, "AllowanceTotalAmount"), ("BR-CO-12", True, "ChargeTotalAmount")):
                 chosen = [ac for ac in header_acs if flag in ac_flag(ac)]
-                totals_ = list(m.iterchildren(R(local)))
+                totals_ = list(ck(m, getattr(RAM, local)))
 
                 def co11(chosen: list = chosen, totals_: list = totals_) -> bool:
-                    expected = fr2(sum(xdbl(sv(a[0])) for a in (list(ac.iterchildren(R("ActualAmount"))) for ac in chosen) if a))
+                    expected = fr2(sum(xdbl(sv(a[0])) for a in (list(ck(ac, RAM.ActualAmount)) for ac in chosen) if a))
                     return any(xdbl(sv(t)) == expected for t in totals_)
 
                 ok(rid, (not chosen and not totals_) or holds(co11), m)
@@ -794,28 +824,28 @@ def _cii_failures(root: Any) -> _Failures:
              "BR-DEC-16", "BR-DEC-17", "BR-DEC-18"), totals)
 
     has_header_tax = any(
-        t.getparent() is not None and t.getparent().tag == R("ApplicableHeaderTradeSettlement")
-        and t.getparent().getparent() is not None and t.getparent().getparent().tag == M("SupplyChainTradeTransaction")
-        for t in idx[R("ApplicableTradeTax")])
+        t.getparent() is not None and t.getparent().tag == RAM.ApplicableHeaderTradeSettlement
+        and t.getparent().getparent() is not None and t.getparent().getparent().tag == RSM.SupplyChainTradeTransaction
+        for t in idx[RAM.ApplicableTradeTax])
 
     def lines() -> None:
-        for li in idx[R("IncludedSupplyChainTradeLineItem")]:
-            ok("BR-21", not blank(kid(li, R("AssociatedDocumentLineDocument"), R("LineID"))), li)
-            qty = kids(li, R("SpecifiedLineTradeDelivery"), R("BilledQuantity"))
+        for li in idx[RAM.IncludedSupplyChainTradeLineItem]:
+            ok("BR-21", not blank(kid(li, RAM.AssociatedDocumentLineDocument, RAM.LineID)), li)
+            qty = kids(li, RAM.SpecifiedLineTradeDelivery, RAM.BilledQuantity)
             ok("BR-22", bool(qty), li)
             ok("BR-23", any(q.get("unitCode") is not None for q in qty), li)
-            lta = kids(li, R("SpecifiedLineTradeSettlement"), R("SpecifiedTradeSettlementLineMonetarySummation"), R("LineTotalAmount"))
+            lta = kids(li, RAM.SpecifiedLineTradeSettlement, RAM.SpecifiedTradeSettlementLineMonetarySummation, RAM.LineTotalAmount)
             ok("BR-24", bool(lta), li)
-            ok("BR-25", not blank(kid(li, R("SpecifiedTradeProduct"), R("Name"))), li)
-            net = kids(li, R("SpecifiedLineTradeAgreement"), R("NetPriceProductTradePrice"), R("ChargeAmount"))
+            ok("BR-25", not blank(kid(li, RAM.SpecifiedTradeProduct, RAM.Name)), li)
+            net = kids(li, RAM.SpecifiedLineTradeAgreement, RAM.NetPriceProductTradePrice, RAM.ChargeAmount)
             ok("BR-26", bool(net), li)
             ok("BR-27", any(holds(lambda p=p: xdbl(sv(p)) >= 0) for p in net), li)
-            gross = kids(li, R("SpecifiedLineTradeAgreement"), R("GrossPriceProductTradePrice"), R("ChargeAmount"))
+            gross = kids(li, RAM.SpecifiedLineTradeAgreement, RAM.GrossPriceProductTradePrice, RAM.ChargeAmount)
             ok("BR-28", not gross or any(holds(lambda p=p: xdbl(sv(p)) >= 0) for p in gross), li)
-            gids = kids(li, R("SpecifiedTradeProduct"), R("GlobalID"))
+            gids = kids(li, RAM.SpecifiedTradeProduct, RAM.GlobalID)
             ok("BR-64", not gids or nsp(gids[0].get("schemeID") or "") != "", li)
-            ok("BR-CO-04", any(_upper_type_is_vat(t) and t.find(R("CategoryCode")) is not None
-                               for t in kids(li, R("SpecifiedLineTradeSettlement"), R("ApplicableTradeTax"))), li)
+            ok("BR-CO-04", any(_upper_type_is_vat(t) and fk(t, RAM.CategoryCode) is not None
+                               for t in kids(li, RAM.SpecifiedLineTradeSettlement, RAM.ApplicableTradeTax)), li)
             ok("BR-CO-18", has_header_tax, li)
             ok("BR-DEC-23", dec_ok(lta[0] if lta else None), li)
 
@@ -823,108 +853,108 @@ def _cii_failures(root: Any) -> _Failures:
              "BR-DEC-23"), lines)
 
     def periods() -> None:
-        for p in idx[R("BillingSpecifiedPeriod")]:
+        for p in idx[RAM.BillingSpecifiedPeriod]:
             parent = p.getparent()
             if parent is None:
                 continue
-            if parent.tag == R("SpecifiedLineTradeSettlement"):
+            if parent.tag == RAM.SpecifiedLineTradeSettlement:
                 order_rule, presence_rule = "BR-30", "BR-CO-20"
-            elif parent.tag == R("ApplicableHeaderTradeSettlement"):
+            elif parent.tag == RAM.ApplicableHeaderTradeSettlement:
                 order_rule, presence_rule = "BR-29", "BR-CO-19"
             else:
                 continue
-            starts, ends = list(p.iterchildren(R("StartDateTime"))), list(p.iterchildren(R("EndDateTime")))
-            s102 = [sv(d) for s in starts for d in s.iterchildren(_UDT + "DateTimeString") if d.get("format") == "102"]
-            e102 = [sv(d) for e in ends for d in e.iterchildren(_UDT + "DateTimeString") if d.get("format") == "102"]
+            starts, ends = list(ck(p, RAM.StartDateTime)), list(ck(p, RAM.EndDateTime))
+            s102 = [sv(d) for s in starts for d in ck(s, UDT.DateTimeString) if d.get("format") == "102"]
+            e102 = [sv(d) for e in ends for d in ck(e, UDT.DateTimeString) if d.get("format") == "102"]
             ok(order_rule, not starts or not ends or any(e >= s for e in e102 for s in s102), p)
             ok(presence_rule, bool(starts) or bool(ends), p)
 
     f.guard(("BR-29", "BR-30", "BR-CO-19", "BR-CO-20"), periods)
 
     def misc() -> None:
-        for dpc in idx[R("DesignatedProductClassification")]:
-            codes = list(dpc.iterchildren(R("ClassCode")))
+        for dpc in idx[RAM.DesignatedProductClassification]:
+            codes = list(ck(dpc, RAM.ClassCode))
             ok("BR-65", not codes or nsp(codes[0].get("listID") or "") != "", dpc)
-        for ard in idx[R("AdditionalReferencedDocument")]:
-            ok("BR-52", not blank(ard.find(R("IssuerAssignedID"))), ard)
-        for card in idx[R("ApplicableTradeSettlementFinancialCard")]:
-            ok("BR-51", len(nsp(sv(card.find(R("ID"))))) <= 10, card)
-        for pm in idx[R("SpecifiedTradeSettlementPaymentMeans")]:
-            codes = [sv(c) for c in pm.iterchildren(R("TypeCode"))]
+        for ard in idx[RAM.AdditionalReferencedDocument]:
+            ok("BR-52", not blank(fk(ard, RAM.IssuerAssignedID)), ard)
+        for card in idx[RAM.ApplicableTradeSettlementFinancialCard]:
+            ok("BR-51", len(nsp(sv(fk(card, RAM.ID)))) <= 10, card)
+        for pm in idx[RAM.SpecifiedTradeSettlementPaymentMeans]:
+            codes = [sv(c) for c in ck(pm, RAM.TypeCode)]
             ok("BR-49", bool(codes), pm)
             if "30" in codes or "58" in codes:
-                for acct in pm.iterchildren(R("PayeePartyCreditorFinancialAccount")):
-                    iban, prop = acct.find(R("IBANID")), acct.find(R("ProprietaryID"))
+                for acct in ck(pm, RAM.PayeePartyCreditorFinancialAccount):
+                    iban, prop = fk(acct, RAM.IBANID), fk(acct, RAM.ProprietaryID)
                     ok("BR-50", not blank(iban) or not blank(prop), acct)
                     ok("BR-61", iban is not None or prop is not None, acct)
-        for delivery in idx[R("ApplicableHeaderTradeDelivery")]:
+        for delivery in idx[RAM.ApplicableHeaderTradeDelivery]:
             if not (is_root and delivery.getparent() is sctt and sctt is not None and sctt.getparent() is root):
                 continue
-            addrs = kids(delivery, R("ShipToTradeParty"), R("PostalTradeAddress"))
-            countries = [c for a in addrs for c in a.iterchildren(R("CountryID"))]
+            addrs = kids(delivery, RAM.ShipToTradeParty, RAM.PostalTradeAddress)
+            countries = [c for a in addrs for c in ck(a, RAM.CountryID)]
             ok("BR-57", not addrs or not blank(countries[0] if countries else None), delivery)
-        for pc in idx[R("ApplicableProductCharacteristic")]:
-            ok("BR-54", pc.find(R("Description")) is not None and pc.find(R("Value")) is not None, pc)
-        for ref in idx[R("InvoiceReferencedDocument")]:
+        for pc in idx[RAM.ApplicableProductCharacteristic]:
+            ok("BR-54", fk(pc, RAM.Description) is not None and fk(pc, RAM.Value) is not None, pc)
+        for ref in idx[RAM.InvoiceReferencedDocument]:
             s = ref.getparent()
-            if s is None or s.tag != R("ApplicableHeaderTradeSettlement") or s.getparent() is None \
-                    or s.getparent().tag != M("SupplyChainTradeTransaction") or s.getparent().getparent() is not root:
+            if s is None or s.tag != RAM.ApplicableHeaderTradeSettlement or s.getparent() is None \
+                    or s.getparent().tag != RSM.SupplyChainTradeTransaction or s.getparent().getparent() is not root:
                 continue
-            ok("BR-55", not blank(ref.find(R("IssuerAssignedID"))), ref)
+            ok("BR-55", not blank(fk(ref, RAM.IssuerAssignedID)), ref)
 
     f.guard(("BR-49", "BR-50", "BR-51", "BR-52", "BR-54", "BR-55", "BR-57", "BR-61", "BR-65"), misc)
 
     def parties() -> None:
-        for payee in idx[R("PayeeTradeParty")]:
+        for payee in idx[RAM.PayeeTradeParty]:
             up = payee.getparent().getparent() if payee.getparent() is not None else None
-            sellers = kids(up, R("ApplicableHeaderTradeAgreement"), R("SellerTradeParty"))
-            s_names = {sv(n) for s in sellers for n in s.iterchildren(R("Name"))}
-            s_ids = {sv(n) for s in sellers for n in s.iterchildren(R("ID"))}
-            s_legal = {sv(n) for s in sellers for n in kids(s, R("SpecifiedLegalOrganization"), R("ID"))}
-            names = [sv(n) for n in payee.iterchildren(R("Name"))]
-            ids = [sv(n) for n in payee.iterchildren(R("ID"))]
-            legal = [sv(n) for n in kids(payee, R("SpecifiedLegalOrganization"), R("ID"))]
+            sellers = kids(up, RAM.ApplicableHeaderTradeAgreement, RAM.SellerTradeParty)
+            s_names = {sv(n) for s in sellers for n in ck(s, RAM.Name)}
+            s_ids = {sv(n) for s in sellers for n in ck(s, RAM.ID)}
+            s_legal = {sv(n) for s in sellers for n in kids(s, RAM.SpecifiedLegalOrganization, RAM.ID)}
+            names = [sv(n) for n in ck(payee, RAM.Name)]
+            ids = [sv(n) for n in ck(payee, RAM.ID)]
+            legal = [sv(n) for n in kids(payee, RAM.SpecifiedLegalOrganization, RAM.ID)]
             ok("BR-17", bool(names) and not any(n in s_names for n in names) and not any(i in s_ids for i in ids)
                and not any(i in s_legal for i in legal), payee)
-        for seller in idx[R("SellerTradeParty")]:
-            ok("BR-CO-26", seller.find(R("ID")) is not None or seller.find(R("GlobalID")) is not None
-               or bool(kids(seller, R("SpecifiedLegalOrganization"), R("ID")))
-               or any(i.get("schemeID") == "VA" for i in kids(seller, R("SpecifiedTaxRegistration"), R("ID"))), seller)
-        for rep in idx[R("SellerTaxRepresentativeTradeParty")]:
-            ok("BR-18", not blank(rep.find(R("Name"))), rep)
-            addrs = list(rep.iterchildren(R("PostalTradeAddress")))
+        for seller in idx[RAM.SellerTradeParty]:
+            ok("BR-CO-26", fk(seller, RAM.ID) is not None or fk(seller, RAM.GlobalID) is not None
+               or bool(kids(seller, RAM.SpecifiedLegalOrganization, RAM.ID))
+               or any(i.get("schemeID") == "VA" for i in kids(seller, RAM.SpecifiedTaxRegistration, RAM.ID)), seller)
+        for rep in idx[RAM.SellerTaxRepresentativeTradeParty]:
+            ok("BR-18", not blank(fk(rep, RAM.Name)), rep)
+            addrs = list(ck(rep, RAM.PostalTradeAddress))
             ok("BR-19", bool(addrs), rep)
-            countries = [c for a in addrs for c in a.iterchildren(R("CountryID"))]
+            countries = [c for a in addrs for c in ck(a, RAM.CountryID)]
             ok("BR-20", not blank(countries[0] if countries else None), rep)
-            vas = [i for i in kids(rep, R("SpecifiedTaxRegistration"), R("ID")) if i.get("schemeID") == "VA"]
+            vas = [i for i in kids(rep, RAM.SpecifiedTaxRegistration, RAM.ID) if i.get("schemeID") == "VA"]
             ok("BR-56", not blank(vas[0] if vas else None), rep)
-        for reg in idx[R("SpecifiedTaxRegistration")]:
-            for i in reg.iterchildren(R("ID")):
+        for reg in idx[RAM.SpecifiedTaxRegistration]:
+            for i in ck(reg, RAM.ID):
                 if i.get("schemeID") == "VA":
                     ok("BR-CO-09", " %s " % sv(i)[:2] in _VAT_PREFIXES_CII, i)
 
     f.guard(("BR-17", "BR-CO-26", "BR-18", "BR-19", "BR-20", "BR-56", "BR-CO-09"), parties)
 
     def breakdown() -> None:
-        conflict = bool(idx[R("TaxPointDate")]) and bool(idx[R("DueDateTypeCode")])
-        for t in idx[R("ApplicableTradeTax")]:
+        conflict = bool(idx[RAM.TaxPointDate]) and bool(idx[RAM.DueDateTypeCode])
+        for t in idx[RAM.ApplicableTradeTax]:
             parent = t.getparent()
-            if parent is None or parent.tag != R("ApplicableHeaderTradeSettlement"):
+            if parent is None or parent.tag != RAM.ApplicableHeaderTradeSettlement:
                 continue
             vat = _upper_type_is_vat(t)
-            cats = [sv(c) for c in t.iterchildren(R("CategoryCode"))]
-            if vat and parent.getparent() is not None and parent.getparent().tag == M("SupplyChainTradeTransaction") \
+            cats = [sv(c) for c in ck(t, RAM.CategoryCode)]
+            if vat and parent.getparent() is not None and parent.getparent().tag == RSM.SupplyChainTradeTransaction \
                     and any(c in ("L", "M", "O") for c in cats):
                 continue  # this breakdown is the context of the category rules (first match wins)
-            basis, calc = t.find(R("BasisAmount")), t.find(R("CalculatedAmount"))
+            basis, calc = fk(t, RAM.BasisAmount), fk(t, RAM.CalculatedAmount)
             ok("BR-45", basis is not None, t)
             ok("BR-46", calc is not None, t)
             ok("BR-47", vat and bool(cats), t)
-            ok("BR-48", vat and (t.find(R("RateApplicablePercent")) is not None or "O" in cats), t)
+            ok("BR-48", vat and (fk(t, RAM.RateApplicablePercent) is not None or "O" in cats), t)
             ok("BR-CO-03", not conflict, t)
 
             def co17() -> bool:
-                rates = list(t.iterchildren(R("RateApplicablePercent"))) if _upper_type_is_vat(t, normalize=True) else []
+                rates = list(ck(t, RAM.RateApplicablePercent)) if _upper_type_is_vat(t, normalize=True) else []
                 if len(rates) > 1:
                     raise _CastError("several rates")
                 return _co17(xdec(rates[0]) if rates else None, xdec(basis), xdec(calc), inclusive=True)
@@ -1164,10 +1194,13 @@ def failures(doc: Any) -> _Failures:
     if f is None:
         if doc.root is None:
             f = _model_failures(doc.invoice)
-        elif doc.syntax == Syntax.CII:
-            f = _cii_failures(doc.root)
         else:
-            f = _ubl_failures(doc.root)
+            outer = getattr(_local, "cache", None)
+            _local.cache = {}
+            try:
+                f = _cii_failures(doc.root) if doc.syntax == Syntax.CII else _ubl_failures(doc.root)
+            finally:
+                _local.cache = outer
         cache[_CACHE_KEY] = f
     return f
 
