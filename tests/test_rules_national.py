@@ -1,0 +1,315 @@
+"""National rules of the Peppol BIS rule set (NO, SE, DK, NL, IT, DE, GR, IS).
+
+Behaviour on invoices built in code and on small documents, the identifier
+check digits against plain implementations of the algorithms the rule set
+names, and agreement with the official national unit tests when the
+conformance corpus is present.
+"""
+
+from __future__ import annotations
+
+import random
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from einvoice import syntax
+from einvoice.model.invoice import (
+    Address,
+    Identifier,
+    Invoice,
+    Party,
+    PaymentMeans,
+    Syntax,
+    TaxRegistration,
+)
+from einvoice.rules.engine import Document, rule_table
+from einvoice.rules.national import RULES
+from einvoice.rules.national._checks import (
+    gr_tin_valid,
+    iban_valid,
+    no_orgnr_valid,
+    no_vat_id_valid,
+    se_orgnr_valid,
+    supplier_country,
+)
+from einvoice.validate import validate_document
+
+CONFORMANCE = Path(__file__).resolve().parents[1].parent / "shared" / "conformance"
+
+
+def national(doc: Document) -> dict[str, str]:
+    """rule id -> severity of the national findings on a document."""
+    report = validate_document(doc, profile="peppol", schema=False, layers=("national",))
+    assert not report.internal_errors, report.internal_errors
+    return {f.rule: f.severity.value for f in report.findings}
+
+
+def built(inv: Invoice, syn: Syntax = Syntax.UBL) -> Document:
+    return Document(inv, syn, None)
+
+
+def parsed(xml: str) -> Document:
+    return syntax.read_tree(etree.fromstring(xml.encode()))
+
+
+def norwegian_seller(*regs: TaxRegistration, country: str = "NO") -> Invoice:
+    return Invoice(seller=Party(name="Leverandør AS", tax_registrations=list(regs), address=Address(country_code=country)))
+
+
+# --- Norway ----------------------------------------------------------------------------
+
+def test_norwegian_seller_without_foretaksregisteret_gets_a_warning():
+    inv = norwegian_seller(TaxRegistration(company_id="NO991825827MVA", tax_scheme_id="VAT"))
+    found = national(built(inv))
+    assert found.get("NO-R-002") == "warning"
+    assert "NO-R-001" not in found  # the VAT number itself is fine
+
+
+def test_norwegian_seller_with_foretaksregisteret_passes():
+    inv = norwegian_seller(
+        TaxRegistration(company_id="NO991825827MVA", tax_scheme_id="VAT"),
+        TaxRegistration(company_id="Foretaksregisteret", tax_scheme_id="TAX"),
+    )
+    assert national(built(inv)) == {}
+
+
+def test_norwegian_vat_number_with_wrong_check_digit_is_fatal():
+    inv = norwegian_seller(
+        TaxRegistration(company_id="NO991825828MVA", tax_scheme_id="VAT"),
+        TaxRegistration(company_id="Foretaksregisteret", tax_scheme_id="TAX"),
+    )
+    assert national(built(inv)) == {"NO-R-001": "fatal"}
+
+
+@pytest.mark.parametrize("vat", ["NO991 825 827MVA", "NO991825827", "NO99182582MVA", "NO000000000MVA"])
+def test_malformed_norwegian_vat_numbers(vat):
+    inv = norwegian_seller(TaxRegistration(company_id=vat, tax_scheme_id="VAT"),
+                           TaxRegistration(company_id="Foretaksregisteret", tax_scheme_id="TAX"))
+    assert national(built(inv)).get("NO-R-001") == "fatal"
+
+
+def test_foreign_seller_is_not_held_to_norwegian_rules():
+    inv = norwegian_seller(TaxRegistration(company_id="SE556677889901", tax_scheme_id="VAT"), country="NO")
+    # the VAT prefix decides the country before the postal address does
+    assert supplier_country(inv) == "SE"
+    assert "NO-R-002" not in national(built(inv))
+
+
+def test_tax_representative_vat_decides_when_the_seller_has_none():
+    inv = Invoice(seller=Party(name="X"), tax_representative=Party(
+        tax_registrations=[TaxRegistration(company_id="NO991825827MVA", tax_scheme_id="VAT")]))
+    assert supplier_country(inv) == "NO"
+    assert national(built(inv)).get("NO-R-002") == "warning"
+
+
+def test_no_r_002_in_cii_reads_the_fc_registration():
+    xml = """<rsm:CrossIndustryInvoice xmlns:rsm="urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"
+      xmlns:ram="urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100">
+      <rsm:SupplyChainTradeTransaction><ram:ApplicableHeaderTradeAgreement><ram:SellerTradeParty>
+        <ram:PostalTradeAddress><ram:CountryID>NO</ram:CountryID></ram:PostalTradeAddress>
+        <ram:SpecifiedTaxRegistration><ram:ID schemeID="FC">{fc}</ram:ID></ram:SpecifiedTaxRegistration>
+      </ram:SellerTradeParty></ram:ApplicableHeaderTradeAgreement></rsm:SupplyChainTradeTransaction>
+    </rsm:CrossIndustryInvoice>"""
+    assert "NO-R-002" not in national(parsed(xml.format(fc="Foretaksregisteret")))
+    assert national(parsed(xml.format(fc="Enhetsregisteret"))).get("NO-R-002") == "warning"
+
+
+# --- Denmark, Sweden, Netherlands, Italy -------------------------------------------------
+
+def danish(legal: Identifier | None, buyer_country: str = "DK") -> Invoice:
+    return Invoice(
+        seller=Party(name="Leverandør A/S", legal_registration_id=legal, address=Address(country_code="DK")),
+        buyer=Party(name="Kunde A/S", address=Address(country_code=buyer_country)),
+    )
+
+
+def test_danish_seller_without_cvr_number():
+    assert national(built(danish(None))).get("DK-R-002") == "fatal"
+    assert national(built(danish(Identifier(value="", scheme_id="0184")))).get("DK-R-002") == "fatal"
+
+
+def test_danish_cvr_number_needs_scheme_0184():
+    found = national(built(danish(Identifier(value="DK12345678", scheme_id="0088"))))
+    assert found.get("DK-R-014") == "fatal"
+    assert "DK-R-002" not in found
+    assert national(built(danish(Identifier(value="DK12345678", scheme_id="0184")))) == {}
+
+
+def test_danish_payment_means_codes():
+    inv = danish(Identifier(value="DK12345678", scheme_id="0184"))
+    inv.payment_means = [PaymentMeans(code="30")]
+    assert national(built(inv)).get("DK-R-005") == "fatal"
+    inv.payment_means = [PaymentMeans(code="58")]
+    assert "DK-R-005" not in national(built(inv))
+    # only between Danish parties
+    inv = danish(Identifier(value="DK12345678", scheme_id="0184"), buyer_country="SE")
+    inv.payment_means = [PaymentMeans(code="30")]
+    assert "DK-R-005" not in national(built(inv))
+
+
+def swedish(orgnr: str) -> Invoice:
+    return Invoice(seller=Party(
+        name="Allsälj AB",
+        address=Address(country_code="SE"),
+        legal_registration_id=Identifier(value=orgnr, scheme_id="0007"),
+        tax_registrations=[TaxRegistration(company_id="SE556677889901", tax_scheme_id="VAT")],
+    ))
+
+
+def test_swedish_organisation_number_check_digit():
+    assert national(built(swedish("5566778899"))) == {}
+    assert national(built(swedish("5566778898"))) == {"SE-R-013": "fatal"}
+    assert set(national(built(swedish("55667788")))) == {"SE-R-004", "SE-R-013"}
+
+
+def test_dutch_legal_identifier_must_be_kvk_or_oin():
+    inv = Invoice(seller=Party(address=Address(country_code="NL", line1="Straat 1", city="Utrecht", postal_code="3511 AA"),
+                               legal_registration_id=Identifier(value="12345678", scheme_id="0088")))
+    assert national(built(inv)).get("NL-R-003") == "fatal"
+    inv.seller.legal_registration_id.scheme_id = "0106"
+    assert "NL-R-003" not in national(built(inv))
+
+
+def test_italian_seller_address():
+    inv = Invoice(seller=Party(address=Address(country_code="IT", city="Roma"),
+                               tax_registrations=[TaxRegistration(company_id="IT12345678901", tax_scheme_id="VAT")]))
+    found = national(built(inv))
+    assert found.get("IT-R-002") == "fatal" and found.get("IT-R-004") == "fatal"
+    assert "IT-R-003" not in found
+
+
+# --- tree-only rules (UBL): Germany, Greece -------------------------------------------------
+
+UBL_DE = """<Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"
+  xmlns:cac="urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
+  xmlns:cbc="urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2">
+  <cbc:InvoiceTypeCode>380</cbc:InvoiceTypeCode>{buyer_ref}
+  <cac:AccountingSupplierParty><cac:Party>
+    <cac:PostalAddress><cbc:CityName>Berlin</cbc:CityName><cbc:PostalZone>10115</cbc:PostalZone>
+      <cac:Country><cbc:IdentificationCode>DE</cbc:IdentificationCode></cac:Country></cac:PostalAddress>
+    <cac:Contact><cbc:Name>Buchhaltung</cbc:Name><cbc:Telephone>+49 30 123456</cbc:Telephone>
+      <cbc:ElectronicMail>rechnung@example.de</cbc:ElectronicMail></cac:Contact>
+  </cac:Party></cac:AccountingSupplierParty>
+  <cac:AccountingCustomerParty><cac:Party>
+    <cac:PostalAddress><cbc:CityName>Bonn</cbc:CityName><cbc:PostalZone>53111</cbc:PostalZone>
+      <cac:Country><cbc:IdentificationCode>DE</cbc:IdentificationCode></cac:Country></cac:PostalAddress>
+  </cac:Party></cac:AccountingCustomerParty>
+  {payment}
+</Invoice>"""
+
+PAYMENT_58 = """<cac:PaymentMeans><cbc:PaymentMeansCode>58</cbc:PaymentMeansCode>
+  <cac:PayeeFinancialAccount><cbc:ID>{iban}</cbc:ID></cac:PayeeFinancialAccount></cac:PaymentMeans>"""
+
+
+def test_german_parties_need_payment_instructions_and_buyer_reference():
+    found = national(parsed(UBL_DE.format(buyer_ref="", payment="")))
+    assert found == {"DE-R-001": "fatal", "DE-R-015": "fatal"}
+    ok = UBL_DE.format(buyer_ref="<cbc:BuyerReference>04011000-12345-34</cbc:BuyerReference>",
+                       payment=PAYMENT_58.format(iban="DE89 3704 0044 0532 0130 00"))
+    assert national(parsed(ok)) == {}
+
+
+def test_german_sepa_transfer_with_bad_iban_is_a_warning():
+    doc = parsed(UBL_DE.format(buyer_ref="<cbc:BuyerReference>X</cbc:BuyerReference>",
+                               payment=PAYMENT_58.format(iban="DE00370400440532013000")))
+    assert national(doc) == {"DE-R-019": "warning"}
+
+
+def test_german_rules_are_not_applied_to_invoices_built_in_code():
+    inv = Invoice(seller=Party(address=Address(country_code="DE")), buyer=Party(address=Address(country_code="DE")))
+    assert national(built(inv)) == {}
+
+
+def test_greek_invoice_number_segments():
+    xml = """<Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"
+      xmlns:cac="urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
+      xmlns:cbc="urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2">
+      <cbc:ID>{number}</cbc:ID><cbc:IssueDate>2010-10-01</cbc:IssueDate>
+      <cac:AccountingSupplierParty><cac:Party><cac:PartyName><cbc:Name>Προμηθευτής ΑΕ</cbc:Name></cac:PartyName>
+        <cac:PostalAddress><cac:Country><cbc:IdentificationCode>GR</cbc:IdentificationCode></cac:Country></cac:PostalAddress>
+        <cac:PartyTaxScheme><cbc:CompanyID>EL061828591</cbc:CompanyID><cac:TaxScheme><cbc:ID>VAT</cbc:ID></cac:TaxScheme></cac:PartyTaxScheme>
+      </cac:Party></cac:AccountingSupplierParty>
+    </Invoice>"""
+    good = {r for r in national(parsed(xml.format(number="061828591|01/10/2010|0|1.1|A|1"))) if r.startswith("GR-R-001")}
+    assert good == set()
+    bad = national(parsed(xml.format(number="061828591|02/10/2010|x|9.9|A|1")))
+    assert {"GR-R-001-3", "GR-R-001-4", "GR-R-001-5"} <= set(bad)
+    assert "GR-R-001-1" not in bad and "GR-R-001-2" not in bad
+
+
+# --- identifier checks --------------------------------------------------------------------
+
+def ref_mod11(val: str) -> bool:
+    """Modulus 11 as the rule set describes it: weights 2..7 repeating from the right."""
+    body, check = val[:-1], val[-1]
+    total = sum(int(d) * (i % 6 + 2) for i, d in enumerate(reversed(body)))
+    return int(val) > 0 and (11 - total % 11) % 11 == int(check)
+
+
+def ref_luhn10(number: str) -> bool:
+    """Luhn over the first nine digits, compared with the tenth."""
+    if not number.isdigit() or len(number) < 10:
+        return False
+    total = 0
+    for pos, d in enumerate(reversed(number[:9]), 1):
+        v = int(d)
+        if pos % 2 == 1:
+            v *= 2
+            v = v % 10 + v // 10
+        total += v
+    return (10 - total % 10) % 10 == int(number[9])
+
+
+def ref_gr_tin(val: str) -> bool:
+    if len(val) < 9 or not val[:9].isdigit():
+        return False
+    total = sum(int(val[i]) * 2 ** (8 - i) for i in range(8))
+    return total % 11 % 10 == int(val[8])
+
+
+def test_check_digits_agree_with_the_algorithms_of_the_rule_set():
+    rnd = random.Random(16931)
+    samples = ["991825827", "974760673", "000000000", "123456785"] + [
+        "".join(rnd.choice("0123456789") for _ in range(9)) for _ in range(3000)]
+    for s in samples:
+        assert no_orgnr_valid(s) == ref_mod11(s), s
+        assert no_vat_id_valid(f"NO{s}MVA") == ref_mod11(s), s
+        assert gr_tin_valid(s) == ref_gr_tin(s), s
+    for _ in range(3000):
+        s = "".join(rnd.choice("0123456789") for _ in range(rnd.choice((9, 10, 10, 10, 12))))
+        assert se_orgnr_valid(s) == ref_luhn10(s), s
+    assert se_orgnr_valid("2021005489") and not se_orgnr_valid("2021005480")
+    assert gr_tin_valid("061828591") and not gr_tin_valid("061828592")
+    assert iban_valid("DE89 3704 0044 0532 0130 00") and not iban_valid("DE00370400440532013000")
+
+
+def test_every_national_rule_has_metadata_with_an_official_severity():
+    table = rule_table("national")
+    ids = {r.id for r in RULES}
+    assert ids <= set(table)
+    assert table["NO-R-002"].severity.value == "warning"
+    assert table["NO-R-001"].severity.value == "fatal"
+    assert table["SE-R-007"].severity.value == "warning"
+    assert table["DK-R-003"].severity.value == "warning"
+    assert table["GR-S-011"].severity.value == "warning"
+
+
+# --- the official unit tests ----------------------------------------------------------------
+
+NATIONAL_FOLDERS = [f"unit-UBL-{c}" for c in ("NO", "SE", "DK", "NL", "IT", "DE", "GR")] + [
+    f"unit-CII-{c}" for c in ("NO", "SE", "DK", "NL", "IT")]
+
+
+@pytest.mark.parametrize("folder", NATIONAL_FOLDERS)
+def test_official_national_unit_tests(folder):
+    if not CONFORMANCE.is_dir():
+        pytest.skip("../shared/conformance not present (official test corpus)")
+    from einvoice.conformance import unit_scores
+
+    scores = unit_scores(CONFORMANCE, only=f"/{folder}/")
+    assert scores and scores[0].total > 0
+    for s in scores:
+        assert s.agreed == s.total, [d.__dict__ for d in s.disagreements][:5]
