@@ -302,7 +302,9 @@ def test_committed_samples_are_current_and_valid(tmp_path, name):
     assert report.valid, [str(f) for f in report.errors]
     assert not any(f.rule == "XSD" for f in report.findings)
     fresh = einvoice.build(load_input(SAMPLES / f"{name}.yaml"), SAMPLE_FORMATS[name])
-    assert fresh == committed.read_bytes()
+    assert fresh == committed.read_bytes(), (
+        f"samples/{name}.xml is stale; regenerate it: "
+        f"einvoice build samples/{name}.yaml --format {SAMPLE_FORMATS[name]} -o samples/{name}.xml")
 
 
 @pytest.mark.parametrize("name", ["ehf-invoice", "ehf-credit-note", "peppol-reverse-charge"])
