@@ -51,6 +51,135 @@ __all__ = ["read_ubl", "parse_decimal", "parse_date"]
 _B = "{%s}" % CBC
 _A = "{%s}" % CAC
 
+# element names, computed once
+_ID = _B + "ID"
+_NAME = _B + "Name"
+A_AccountingCustomerParty = _A + "AccountingCustomerParty"
+A_AccountingSupplierParty = _A + "AccountingSupplierParty"
+A_AdditionalDocumentReference = _A + "AdditionalDocumentReference"
+A_AdditionalItemProperty = _A + "AdditionalItemProperty"
+A_Address = _A + "Address"
+A_AddressLine = _A + "AddressLine"
+A_AllowanceCharge = _A + "AllowanceCharge"
+A_Attachment = _A + "Attachment"
+A_BillingReference = _A + "BillingReference"
+A_BuyersItemIdentification = _A + "BuyersItemIdentification"
+A_CardAccount = _A + "CardAccount"
+A_ClassifiedTaxCategory = _A + "ClassifiedTaxCategory"
+A_CommodityClassification = _A + "CommodityClassification"
+A_Contact = _A + "Contact"
+A_ContractDocumentReference = _A + "ContractDocumentReference"
+A_Country = _A + "Country"
+A_CreditNoteLine = _A + "CreditNoteLine"
+A_Delivery = _A + "Delivery"
+A_DeliveryLocation = _A + "DeliveryLocation"
+A_DeliveryParty = _A + "DeliveryParty"
+A_DespatchDocumentReference = _A + "DespatchDocumentReference"
+A_DocumentReference = _A + "DocumentReference"
+A_ExternalReference = _A + "ExternalReference"
+A_FinancialInstitutionBranch = _A + "FinancialInstitutionBranch"
+A_InvoiceDocumentReference = _A + "InvoiceDocumentReference"
+A_InvoiceLine = _A + "InvoiceLine"
+A_InvoicePeriod = _A + "InvoicePeriod"
+A_Item = _A + "Item"
+A_LegalMonetaryTotal = _A + "LegalMonetaryTotal"
+A_OrderLineReference = _A + "OrderLineReference"
+A_OrderReference = _A + "OrderReference"
+A_OriginCountry = _A + "OriginCountry"
+A_OriginatorDocumentReference = _A + "OriginatorDocumentReference"
+A_Party = _A + "Party"
+A_PartyIdentification = _A + "PartyIdentification"
+A_PartyLegalEntity = _A + "PartyLegalEntity"
+A_PartyName = _A + "PartyName"
+A_PartyTaxScheme = _A + "PartyTaxScheme"
+A_PayeeFinancialAccount = _A + "PayeeFinancialAccount"
+A_PayeeParty = _A + "PayeeParty"
+A_PayerFinancialAccount = _A + "PayerFinancialAccount"
+A_PaymentMandate = _A + "PaymentMandate"
+A_PaymentMeans = _A + "PaymentMeans"
+A_PaymentTerms = _A + "PaymentTerms"
+A_PostalAddress = _A + "PostalAddress"
+A_Price = _A + "Price"
+A_ProjectReference = _A + "ProjectReference"
+A_ReceiptDocumentReference = _A + "ReceiptDocumentReference"
+A_SellersItemIdentification = _A + "SellersItemIdentification"
+A_StandardItemIdentification = _A + "StandardItemIdentification"
+A_SubCreditNoteLine = _A + "SubCreditNoteLine"
+A_SubInvoiceLine = _A + "SubInvoiceLine"
+A_TaxCategory = _A + "TaxCategory"
+A_TaxRepresentativeParty = _A + "TaxRepresentativeParty"
+A_TaxScheme = _A + "TaxScheme"
+A_TaxSubtotal = _A + "TaxSubtotal"
+A_TaxTotal = _A + "TaxTotal"
+B_AccountingCost = _B + "AccountingCost"
+B_ActualDeliveryDate = _B + "ActualDeliveryDate"
+B_AdditionalStreetName = _B + "AdditionalStreetName"
+B_AllowanceChargeReason = _B + "AllowanceChargeReason"
+B_AllowanceChargeReasonCode = _B + "AllowanceChargeReasonCode"
+B_AllowanceTotalAmount = _B + "AllowanceTotalAmount"
+B_Amount = _B + "Amount"
+B_BaseAmount = _B + "BaseAmount"
+B_BaseQuantity = _B + "BaseQuantity"
+B_BuyerReference = _B + "BuyerReference"
+B_ChargeIndicator = _B + "ChargeIndicator"
+B_ChargeTotalAmount = _B + "ChargeTotalAmount"
+B_CityName = _B + "CityName"
+B_CompanyID = _B + "CompanyID"
+B_CompanyLegalForm = _B + "CompanyLegalForm"
+B_CountrySubentity = _B + "CountrySubentity"
+B_CreditNoteTypeCode = _B + "CreditNoteTypeCode"
+B_CreditedQuantity = _B + "CreditedQuantity"
+B_CustomizationID = _B + "CustomizationID"
+B_Description = _B + "Description"
+B_DescriptionCode = _B + "DescriptionCode"
+B_DocumentCurrencyCode = _B + "DocumentCurrencyCode"
+B_DocumentDescription = _B + "DocumentDescription"
+B_DocumentTypeCode = _B + "DocumentTypeCode"
+B_DueDate = _B + "DueDate"
+B_ElectronicMail = _B + "ElectronicMail"
+B_EmbeddedDocumentBinaryObject = _B + "EmbeddedDocumentBinaryObject"
+B_EndDate = _B + "EndDate"
+B_EndpointID = _B + "EndpointID"
+B_HolderName = _B + "HolderName"
+B_IdentificationCode = _B + "IdentificationCode"
+B_InvoiceTypeCode = _B + "InvoiceTypeCode"
+B_InvoicedQuantity = _B + "InvoicedQuantity"
+B_IssueDate = _B + "IssueDate"
+B_ItemClassificationCode = _B + "ItemClassificationCode"
+B_Line = _B + "Line"
+B_LineExtensionAmount = _B + "LineExtensionAmount"
+B_LineID = _B + "LineID"
+B_MultiplierFactorNumeric = _B + "MultiplierFactorNumeric"
+B_Name = _B + "Name"
+B_NetworkID = _B + "NetworkID"
+B_Note = _B + "Note"
+B_PayableAmount = _B + "PayableAmount"
+B_PayableRoundingAmount = _B + "PayableRoundingAmount"
+B_PaymentDueDate = _B + "PaymentDueDate"
+B_PaymentID = _B + "PaymentID"
+B_PaymentMeansCode = _B + "PaymentMeansCode"
+B_Percent = _B + "Percent"
+B_PostalZone = _B + "PostalZone"
+B_PrepaidAmount = _B + "PrepaidAmount"
+B_PriceAmount = _B + "PriceAmount"
+B_PrimaryAccountNumberID = _B + "PrimaryAccountNumberID"
+B_ProfileID = _B + "ProfileID"
+B_RegistrationName = _B + "RegistrationName"
+B_SalesOrderID = _B + "SalesOrderID"
+B_StartDate = _B + "StartDate"
+B_StreetName = _B + "StreetName"
+B_TaxAmount = _B + "TaxAmount"
+B_TaxCurrencyCode = _B + "TaxCurrencyCode"
+B_TaxExclusiveAmount = _B + "TaxExclusiveAmount"
+B_TaxExemptionReason = _B + "TaxExemptionReason"
+B_TaxExemptionReasonCode = _B + "TaxExemptionReasonCode"
+B_TaxInclusiveAmount = _B + "TaxInclusiveAmount"
+B_TaxPointDate = _B + "TaxPointDate"
+B_TaxableAmount = _B + "TaxableAmount"
+B_Telephone = _B + "Telephone"
+B_URI = _B + "URI"
+B_Value = _B + "Value"
+
 # --- fast object creation ---------------------------------------------------------
 #
 # ``Model.model_construct`` costs tens of microseconds per object here; the reader
@@ -178,15 +307,14 @@ def _amount(el: Any) -> m.Amount:
     return obj
 
 
-def _first_child_text(el: Any, tag: str) -> tuple[str | None, Any]:
-    c = el.find(tag)
-    if c is None:
-        return None, None
-    return _t(c), c
+def _child(el: Any, tag: str) -> Any:
+    """The first child element with this tag (``el.find`` costs several times more)."""
+    for c in el:
+        if c.tag == tag:
+            return c
+    return None
 
 
-_ID = _B + "ID"
-_NAME = _B + "Name"
 
 
 def _address(el: Any) -> m.Address:
@@ -199,28 +327,28 @@ def _address(el: Any) -> m.Address:
             if field not in vals:
                 vals[field] = _t(c)
                 els[field] = c
-        elif tag == _A + "AddressLine":
+        elif tag == A_AddressLine:
             if "line3" not in vals:
-                line = c.find(_B + "Line")
+                line = _child(c, B_Line)
                 vals["line3"] = _t(line) if line is not None else None
                 els["line3"] = line if line is not None else c
-        elif tag == _A + "Country":
+        elif tag == A_Country:
             if "country_code" not in vals:
-                code = c.find(_B + "IdentificationCode")
+                code = _child(c, B_IdentificationCode)
                 vals["country_code"] = _t(code) if code is not None else None
                 els["country_code"] = code if code is not None else c
     return _mk(m.Address, vals, el, els)
 
 
 _ADDRESS = {
-    _B + "StreetName": "line1",
-    _B + "AdditionalStreetName": "line2",
-    _B + "CityName": "city",
-    _B + "PostalZone": "postal_code",
-    _B + "CountrySubentity": "subdivision",
+    B_StreetName: "line1",
+    B_AdditionalStreetName: "line2",
+    B_CityName: "city",
+    B_PostalZone: "postal_code",
+    B_CountrySubentity: "subdivision",
 }
 
-_CONTACT = {_B + "Name": "name", _B + "Telephone": "telephone", _B + "ElectronicMail": "email"}
+_CONTACT = {B_Name: "name", B_Telephone: "telephone", B_ElectronicMail: "email"}
 
 
 def _flat(cls: type, el: Any, spec: dict[str, str]) -> Any:
@@ -243,21 +371,21 @@ def _tax_category(el: Any) -> m.TaxCategory:
             if "code" not in vals:
                 vals["code"] = _t(c)
                 els["code"] = c
-        elif tag == _B + "Percent":
+        elif tag == B_Percent:
             if "rate" not in els:
                 vals["rate"] = _d(c)
                 els["rate"] = c
-        elif tag == _B + "TaxExemptionReasonCode":
+        elif tag == B_TaxExemptionReasonCode:
             if "exemption_reason_code" not in vals:
                 vals["exemption_reason_code"] = _t(c)
                 els["exemption_reason_code"] = c
-        elif tag == _B + "TaxExemptionReason":
+        elif tag == B_TaxExemptionReason:
             if "exemption_reason" not in vals:
                 vals["exemption_reason"] = _t(c)
                 els["exemption_reason"] = c
-        elif tag == _A + "TaxScheme":
+        elif tag == A_TaxScheme:
             if "tax_scheme_id" not in els:
-                sid = c.find(_ID)
+                sid = _child(c, _ID)
                 vals["tax_scheme_id"] = _t(sid) if sid is not None else None
                 els["tax_scheme_id"] = sid if sid is not None else c
     return _mk(m.TaxCategory, vals, el, els)
@@ -268,33 +396,33 @@ def _allowance_charge(el: Any) -> m.AllowanceCharge:
     els: dict[str, Any] = {}
     for c in el:
         tag = c.tag
-        if tag == _B + "ChargeIndicator":
+        if tag == B_ChargeIndicator:
             if "charge_indicator_raw" not in vals:
                 raw = _t(c)
                 vals["charge_indicator_raw"] = raw
                 vals["charge_indicator"] = _bool(raw)
                 els["charge_indicator_raw"] = els["charge_indicator"] = c
-        elif tag == _B + "Amount":
+        elif tag == B_Amount:
             if "amount" not in vals:
                 vals["amount"] = _amount(c)
                 els["amount"] = c
-        elif tag == _B + "BaseAmount":
+        elif tag == B_BaseAmount:
             if "base_amount" not in vals:
                 vals["base_amount"] = _amount(c)
                 els["base_amount"] = c
-        elif tag == _B + "MultiplierFactorNumeric":
+        elif tag == B_MultiplierFactorNumeric:
             if "percentage" not in els:
                 vals["percentage"] = _d(c)
                 els["percentage"] = c
-        elif tag == _B + "AllowanceChargeReason":
+        elif tag == B_AllowanceChargeReason:
             if "reason" not in vals:
                 vals["reason"] = _t(c)
                 els["reason"] = c
-        elif tag == _B + "AllowanceChargeReasonCode":
+        elif tag == B_AllowanceChargeReasonCode:
             if "reason_code" not in vals:
                 vals["reason_code"] = _t(c)
                 els["reason_code"] = c
-        elif tag == _A + "TaxCategory":
+        elif tag == A_TaxCategory:
             if "tax_category" not in vals:
                 vals["tax_category"] = _tax_category(c)
                 els["tax_category"] = c
@@ -306,15 +434,15 @@ def _period(el: Any) -> m.Period:
     els: dict[str, Any] = {}
     for c in el:
         tag = c.tag
-        if tag == _B + "StartDate":
+        if tag == B_StartDate:
             if "start_date" not in els:
                 vals["start_date"] = _date(c)
                 els["start_date"] = c
-        elif tag == _B + "EndDate":
+        elif tag == B_EndDate:
             if "end_date" not in els:
                 vals["end_date"] = _date(c)
                 els["end_date"] = c
-        elif tag == _B + "DescriptionCode":
+        elif tag == B_DescriptionCode:
             if "description_code" not in vals:
                 vals["description_code"] = _t(c)
                 els["description_code"] = c
@@ -332,57 +460,57 @@ def _party(el: Any, name_from_party_name: bool = False) -> m.Party:
     regs: list[m.TaxRegistration] = []
     for c in el:
         tag = c.tag
-        if tag == _A + "PartyIdentification":
-            i = c.find(_ID)
+        if tag == A_PartyIdentification:
+            i = _child(c, _ID)
             if i is not None:
                 identifiers.append(_ident(i))
             else:
                 identifiers.append(_mk(m.Identifier, {}, c, {}))
-        elif tag == _A + "PartyName":
+        elif tag == A_PartyName:
             field = "name" if name_from_party_name else "trading_name"
             if field not in vals:
-                n = c.find(_NAME)
+                n = _child(c, _NAME)
                 vals[field] = _t(n) if n is not None else None
                 els[field] = n if n is not None else c
-        elif tag == _B + "EndpointID":
+        elif tag == B_EndpointID:
             if "electronic_address" not in vals:
                 vals["electronic_address"] = _ident(c)
                 els["electronic_address"] = c
-        elif tag == _A + "PostalAddress":
+        elif tag == A_PostalAddress:
             if "address" not in vals:
                 vals["address"] = _address(c)
                 els["address"] = c
-        elif tag == _A + "PartyTaxScheme":
+        elif tag == A_PartyTaxScheme:
             rv: dict[str, Any] = {}
             re_: dict[str, Any] = {}
             for cc in c:
-                if cc.tag == _B + "CompanyID" and "company_id" not in rv:
+                if cc.tag == B_CompanyID and "company_id" not in rv:
                     rv["company_id"] = _t(cc)
                     re_["company_id"] = cc
-                elif cc.tag == _A + "TaxScheme" and "tax_scheme_id" not in re_:
-                    sid = cc.find(_ID)
+                elif cc.tag == A_TaxScheme and "tax_scheme_id" not in re_:
+                    sid = _child(cc, _ID)
                     rv["tax_scheme_id"] = _t(sid) if sid is not None else None
                     re_["tax_scheme_id"] = sid if sid is not None else cc
             regs.append(_mk(m.TaxRegistration, rv, c, re_))
-        elif tag == _A + "PartyLegalEntity":
+        elif tag == A_PartyLegalEntity:
             if "legal_entity" in els:
                 continue
             els["legal_entity"] = c
             for cc in c:
                 ctag = cc.tag
-                if ctag == _B + "RegistrationName":
+                if ctag == B_RegistrationName:
                     if not name_from_party_name and "name" not in vals:
                         vals["name"] = _t(cc)
                         els["name"] = cc
-                elif ctag == _B + "CompanyID":
+                elif ctag == B_CompanyID:
                     if "legal_registration_id" not in vals:
                         vals["legal_registration_id"] = _ident(cc)
                         els["legal_registration_id"] = cc
-                elif ctag == _B + "CompanyLegalForm":
+                elif ctag == B_CompanyLegalForm:
                     if "additional_legal_info" not in vals:
                         vals["additional_legal_info"] = _t(cc)
                         els["additional_legal_info"] = cc
-        elif tag == _A + "Contact":
+        elif tag == A_Contact:
             if "contact" not in vals:
                 vals["contact"] = _flat(m.Contact, c, _CONTACT)
                 els["contact"] = c
@@ -393,7 +521,7 @@ def _party(el: Any, name_from_party_name: bool = False) -> m.Party:
 
 def _party_of(el: Any) -> Any:
     """The cac:Party of a cac:AccountingSupplierParty / AccountingCustomerParty."""
-    return el.find(_A + "Party")
+    return _child(el, A_Party)
 
 
 # --- payment ----------------------------------------------------------------------
@@ -406,7 +534,7 @@ def _payment_means(el: Any) -> tuple[m.PaymentMeans, Any]:
     due = None
     for c in el:
         tag = c.tag
-        if tag == _B + "PaymentMeansCode":
+        if tag == B_PaymentMeansCode:
             if "code" not in vals:
                 vals["code"] = _t(c)
                 els["code"] = c
@@ -414,11 +542,11 @@ def _payment_means(el: Any) -> tuple[m.PaymentMeans, Any]:
                 if name is not None:
                     vals["text"] = name
                     els["text"] = c
-        elif tag == _B + "PaymentID":
+        elif tag == B_PaymentID:
             if "remittance_information" not in vals:
                 vals["remittance_information"] = _t(c)
                 els["remittance_information"] = c
-        elif tag == _A + "PayeeFinancialAccount":
+        elif tag == A_PayeeFinancialAccount:
             tv: dict[str, Any] = {}
             te: dict[str, Any] = {}
             for cc in c:
@@ -429,16 +557,16 @@ def _payment_means(el: Any) -> tuple[m.PaymentMeans, Any]:
                 elif ctag == _NAME and "account_name" not in tv:
                     tv["account_name"] = _t(cc)
                     te["account_name"] = cc
-                elif ctag == _A + "FinancialInstitutionBranch" and "service_provider_id" not in te:
-                    b = cc.find(_ID)
+                elif ctag == A_FinancialInstitutionBranch and "service_provider_id" not in te:
+                    b = _child(cc, _ID)
                     tv["service_provider_id"] = _t(b) if b is not None else None
                     te["service_provider_id"] = b if b is not None else cc
             transfers.append(_mk(m.CreditTransfer, tv, c, te))
-        elif tag == _A + "CardAccount":
+        elif tag == A_CardAccount:
             if "card" not in vals:
                 vals["card"] = _flat(m.Card, c, _CARD)
                 els["card"] = c
-        elif tag == _A + "PaymentMandate":
+        elif tag == A_PaymentMandate:
             if "direct_debit" not in vals:
                 dv: dict[str, Any] = {}
                 de: dict[str, Any] = {}
@@ -446,20 +574,20 @@ def _payment_means(el: Any) -> tuple[m.PaymentMeans, Any]:
                     if cc.tag == _ID and "mandate_reference" not in dv:
                         dv["mandate_reference"] = _t(cc)
                         de["mandate_reference"] = cc
-                    elif cc.tag == _A + "PayerFinancialAccount" and "debited_account_id" not in de:
-                        a = cc.find(_ID)
+                    elif cc.tag == A_PayerFinancialAccount and "debited_account_id" not in de:
+                        a = _child(cc, _ID)
                         dv["debited_account_id"] = _t(a) if a is not None else None
                         de["debited_account_id"] = a if a is not None else cc
                 vals["direct_debit"] = _mk(m.DirectDebit, dv, c, de)
                 els["direct_debit"] = c
-        elif tag == _B + "PaymentDueDate":
+        elif tag == B_PaymentDueDate:
             if due is None:
                 due = c
     vals["credit_transfers"] = transfers
     return _mk(m.PaymentMeans, vals, el, els), due
 
 
-_CARD = {_B + "PrimaryAccountNumberID": "primary_account_number", _B + "NetworkID": "network_id", _B + "HolderName": "holder_name"}
+_CARD = {B_PrimaryAccountNumberID: "primary_account_number", B_NetworkID: "network_id", B_HolderName: "holder_name"}
 
 
 # --- documents --------------------------------------------------------------------
@@ -474,20 +602,20 @@ def _supporting_document(el: Any) -> m.SupportingDocument:
             if "id" not in vals:
                 vals["id"] = _ident(c)
                 els["id"] = c
-        elif tag == _B + "DocumentTypeCode":
+        elif tag == B_DocumentTypeCode:
             if "type_code" not in vals:
                 vals["type_code"] = _t(c)
                 els["type_code"] = c
-        elif tag == _B + "DocumentDescription":
+        elif tag == B_DocumentDescription:
             if "description" not in vals:
                 vals["description"] = _t(c)
                 els["description"] = c
-        elif tag == _A + "Attachment":
+        elif tag == A_Attachment:
             if "attachment_el" in els:
                 continue
             els["attachment_el"] = c
             for cc in c:
-                if cc.tag == _B + "EmbeddedDocumentBinaryObject" and "attachment" not in vals:
+                if cc.tag == B_EmbeddedDocumentBinaryObject and "attachment" not in vals:
                     raw = cc.text
                     content = None
                     if raw is not None:
@@ -502,8 +630,8 @@ def _supporting_document(el: Any) -> m.SupportingDocument:
                         {"content": cc, "mime_code": cc, "filename": cc},
                     )
                     els["attachment"] = cc
-                elif cc.tag == _A + "ExternalReference" and "external_uri" not in els:
-                    uri = cc.find(_B + "URI")
+                elif cc.tag == A_ExternalReference and "external_uri" not in els:
+                    uri = _child(cc, B_URI)
                     vals["external_uri"] = _t(uri) if uri is not None else None
                     els["external_uri"] = uri if uri is not None else cc
     els.pop("attachment_el", None)
@@ -516,22 +644,22 @@ def _tax_total(el: Any) -> m.TaxTotal:
     breakdown: list[m.VatBreakdown] = []
     for c in el:
         tag = c.tag
-        if tag == _B + "TaxAmount":
+        if tag == B_TaxAmount:
             if "tax_amount" not in vals:
                 vals["tax_amount"] = _amount(c)
                 els["tax_amount"] = c
-        elif tag == _A + "TaxSubtotal":
+        elif tag == A_TaxSubtotal:
             sv: dict[str, Any] = {}
             se: dict[str, Any] = {}
             for cc in c:
                 ctag = cc.tag
-                if ctag == _B + "TaxableAmount" and "taxable_amount" not in sv:
+                if ctag == B_TaxableAmount and "taxable_amount" not in sv:
                     sv["taxable_amount"] = _amount(cc)
                     se["taxable_amount"] = cc
-                elif ctag == _B + "TaxAmount" and "tax_amount" not in sv:
+                elif ctag == B_TaxAmount and "tax_amount" not in sv:
                     sv["tax_amount"] = _amount(cc)
                     se["tax_amount"] = cc
-                elif ctag == _A + "TaxCategory" and "category" not in sv:
+                elif ctag == A_TaxCategory and "category" not in sv:
                     sv["category"] = _tax_category(cc)
                     se["category"] = cc
             breakdown.append(_mk(m.VatBreakdown, sv, c, se))
@@ -540,14 +668,14 @@ def _tax_total(el: Any) -> m.TaxTotal:
 
 
 _TOTALS = {
-    _B + "LineExtensionAmount": "line_extension_amount",
-    _B + "TaxExclusiveAmount": "tax_exclusive_amount",
-    _B + "TaxInclusiveAmount": "tax_inclusive_amount",
-    _B + "AllowanceTotalAmount": "allowance_total_amount",
-    _B + "ChargeTotalAmount": "charge_total_amount",
-    _B + "PrepaidAmount": "prepaid_amount",
-    _B + "PayableRoundingAmount": "rounding_amount",
-    _B + "PayableAmount": "payable_amount",
+    B_LineExtensionAmount: "line_extension_amount",
+    B_TaxExclusiveAmount: "tax_exclusive_amount",
+    B_TaxInclusiveAmount: "tax_inclusive_amount",
+    B_AllowanceTotalAmount: "allowance_total_amount",
+    B_ChargeTotalAmount: "charge_total_amount",
+    B_PrepaidAmount: "prepaid_amount",
+    B_PayableRoundingAmount: "rounding_amount",
+    B_PayableAmount: "payable_amount",
 }
 
 
@@ -567,11 +695,11 @@ def _delivery(el: Any) -> m.Delivery:
     els: dict[str, Any] = {}
     for c in el:
         tag = c.tag
-        if tag == _B + "ActualDeliveryDate":
+        if tag == B_ActualDeliveryDate:
             if "actual_date" not in els:
                 vals["actual_date"] = _date(c)
                 els["actual_date"] = c
-        elif tag == _A + "DeliveryLocation":
+        elif tag == A_DeliveryLocation:
             if "location" in els:
                 continue
             els["location"] = c
@@ -579,13 +707,13 @@ def _delivery(el: Any) -> m.Delivery:
                 if cc.tag == _ID and "location_id" not in vals:
                     vals["location_id"] = _ident(cc)
                     els["location_id"] = cc
-                elif cc.tag == _A + "Address" and "address" not in vals:
+                elif cc.tag == A_Address and "address" not in vals:
                     vals["address"] = _address(cc)
                     els["address"] = cc
-        elif tag == _A + "DeliveryParty":
+        elif tag == A_DeliveryParty:
             if "party_name" not in els:
-                pn = c.find(_A + "PartyName")
-                n = pn.find(_NAME) if pn is not None else None
+                pn = _child(c, A_PartyName)
+                n = _child(pn, _NAME) if pn is not None else None
                 vals["party_name"] = _t(n) if n is not None else None
                 els["party_name"] = n if n is not None else (pn if pn is not None else c)
     els.pop("location", None)
@@ -606,34 +734,34 @@ def _item(el: Any) -> m.Item:
             if "name" not in vals:
                 vals["name"] = _t(c)
                 els["name"] = c
-        elif tag == _B + "Description":
+        elif tag == B_Description:
             if "description" not in vals:
                 vals["description"] = _t(c)
                 els["description"] = c
-        elif tag == _A + "SellersItemIdentification":
+        elif tag == A_SellersItemIdentification:
             if "sellers_id" not in els:
-                i = c.find(_ID)
+                i = _child(c, _ID)
                 vals["sellers_id"] = _t(i) if i is not None else None
                 els["sellers_id"] = i if i is not None else c
-        elif tag == _A + "BuyersItemIdentification":
+        elif tag == A_BuyersItemIdentification:
             if "buyers_id" not in els:
-                i = c.find(_ID)
+                i = _child(c, _ID)
                 vals["buyers_id"] = _t(i) if i is not None else None
                 els["buyers_id"] = i if i is not None else c
-        elif tag == _A + "StandardItemIdentification":
+        elif tag == A_StandardItemIdentification:
             if "standard_id" not in els:
-                i = c.find(_ID)
+                i = _child(c, _ID)
                 if i is not None:
                     vals["standard_id"] = _ident(i)
                 els["standard_id"] = i if i is not None else c
-        elif tag == _A + "OriginCountry":
+        elif tag == A_OriginCountry:
             if "origin_country" not in els:
-                i = c.find(_B + "IdentificationCode")
+                i = _child(c, B_IdentificationCode)
                 vals["origin_country"] = _t(i) if i is not None else None
                 els["origin_country"] = i if i is not None else c
-        elif tag == _A + "CommodityClassification":
+        elif tag == A_CommodityClassification:
             for cc in c:
-                if cc.tag == _B + "ItemClassificationCode":
+                if cc.tag == B_ItemClassificationCode:
                     classifications.append(
                         _mk(
                             m.Classification,
@@ -642,18 +770,18 @@ def _item(el: Any) -> m.Item:
                             {"code": cc, "list_id": cc, "list_version_id": cc},
                         )
                     )
-        elif tag == _A + "ClassifiedTaxCategory":
+        elif tag == A_ClassifiedTaxCategory:
             if "tax_category" not in vals:
                 vals["tax_category"] = _tax_category(c)
                 els["tax_category"] = c
-        elif tag == _A + "AdditionalItemProperty":
+        elif tag == A_AdditionalItemProperty:
             attributes.append(_flat(m.ItemAttribute, c, _PROPERTY))
     vals["classifications"] = classifications
     vals["attributes"] = attributes
     return _mk(m.Item, vals, el, els)
 
 
-_PROPERTY = {_NAME: "name", _B + "Value": "value"}
+_PROPERTY = {_NAME: "name", B_Value: "value"}
 
 
 def _price(el: Any) -> m.Price:
@@ -661,23 +789,23 @@ def _price(el: Any) -> m.Price:
     els: dict[str, Any] = {}
     for c in el:
         tag = c.tag
-        if tag == _B + "PriceAmount":
+        if tag == B_PriceAmount:
             if "net_amount" not in vals:
                 vals["net_amount"] = _amount(c)
                 els["net_amount"] = c
-        elif tag == _B + "BaseQuantity":
+        elif tag == B_BaseQuantity:
             if "base_quantity" not in els:
                 vals["base_quantity"] = _d(c)
                 vals["base_quantity_unit"] = c.get("unitCode")
                 els["base_quantity"] = els["base_quantity_unit"] = c
-        elif tag == _A + "AllowanceCharge":
+        elif tag == A_AllowanceCharge:
             if "discount" in els or "gross_amount" in els:
                 continue
             for cc in c:
-                if cc.tag == _B + "Amount" and "discount" not in vals:
+                if cc.tag == B_Amount and "discount" not in vals:
                     vals["discount"] = _amount(cc)
                     els["discount"] = cc
-                elif cc.tag == _B + "BaseAmount" and "gross_amount" not in vals:
+                elif cc.tag == B_BaseAmount and "gross_amount" not in vals:
                     vals["gross_amount"] = _amount(cc)
                     els["gross_amount"] = cc
     return _mk(m.Price, vals, el, els)
@@ -699,40 +827,40 @@ def _line(el: Any, qty_tag: str, sub_tag: str) -> m.InvoiceLine:
                 vals["quantity"] = _d(c)
                 vals["unit_code"] = c.get("unitCode")
                 els["quantity"] = els["unit_code"] = c
-        elif tag == _B + "LineExtensionAmount":
+        elif tag == B_LineExtensionAmount:
             if "net_amount" not in vals:
                 vals["net_amount"] = _amount(c)
                 els["net_amount"] = c
-        elif tag == _A + "Item":
+        elif tag == A_Item:
             if "item" not in vals:
                 vals["item"] = _item(c)
                 els["item"] = c
-        elif tag == _A + "Price":
+        elif tag == A_Price:
             if "price" not in vals:
                 vals["price"] = _price(c)
                 els["price"] = c
-        elif tag == _A + "AllowanceCharge":
+        elif tag == A_AllowanceCharge:
             acs.append(_allowance_charge(c))
-        elif tag == _B + "Note":
+        elif tag == B_Note:
             if "note" not in vals:
                 vals["note"] = _t(c)
                 els["note"] = c
-        elif tag == _B + "AccountingCost":
+        elif tag == B_AccountingCost:
             if "buyer_accounting_reference" not in vals:
                 vals["buyer_accounting_reference"] = _t(c)
                 els["buyer_accounting_reference"] = c
-        elif tag == _A + "InvoicePeriod":
+        elif tag == A_InvoicePeriod:
             if "period" not in vals:
                 vals["period"] = _period(c)
                 els["period"] = c
-        elif tag == _A + "OrderLineReference":
+        elif tag == A_OrderLineReference:
             if "order_line_reference" not in els:
-                i = c.find(_B + "LineID")
+                i = _child(c, B_LineID)
                 vals["order_line_reference"] = _t(i) if i is not None else None
                 els["order_line_reference"] = i if i is not None else c
-        elif tag == _A + "DocumentReference":
+        elif tag == A_DocumentReference:
             if "object_id" not in els:
-                i = c.find(_ID)
+                i = _child(c, _ID)
                 if i is not None:
                     vals["object_id"] = _ident(i)
                 els["object_id"] = i if i is not None else c
@@ -749,23 +877,23 @@ _INVOICE_TAG = "{%s}Invoice" % UBL_INVOICE
 _CREDIT_NOTE_TAG = "{%s}CreditNote" % UBL_CREDIT_NOTE
 
 _ROOT_TEXT = {
-    _B + "CustomizationID": "customization_id",
-    _B + "ProfileID": "profile_id",
+    B_CustomizationID: "customization_id",
+    B_ProfileID: "profile_id",
     _ID: "number",
-    _B + "InvoiceTypeCode": "type_code",
-    _B + "CreditNoteTypeCode": "type_code",
-    _B + "DocumentCurrencyCode": "currency_code",
-    _B + "TaxCurrencyCode": "tax_currency_code",
-    _B + "AccountingCost": "buyer_accounting_reference",
-    _B + "BuyerReference": "buyer_reference",
+    B_InvoiceTypeCode: "type_code",
+    B_CreditNoteTypeCode: "type_code",
+    B_DocumentCurrencyCode: "currency_code",
+    B_TaxCurrencyCode: "tax_currency_code",
+    B_AccountingCost: "buyer_accounting_reference",
+    B_BuyerReference: "buyer_reference",
 }
-_ROOT_DATE = {_B + "IssueDate": "issue_date", _B + "DueDate": "due_date", _B + "TaxPointDate": "tax_point_date"}
+_ROOT_DATE = {B_IssueDate: "issue_date", B_DueDate: "due_date", B_TaxPointDate: "tax_point_date"}
 _ROOT_REF = {
-    _A + "DespatchDocumentReference": "despatch_advice_reference",
-    _A + "ReceiptDocumentReference": "receiving_advice_reference",
-    _A + "OriginatorDocumentReference": "tender_reference",
-    _A + "ContractDocumentReference": "contract_reference",
-    _A + "ProjectReference": "project_reference",
+    A_DespatchDocumentReference: "despatch_advice_reference",
+    A_ReceiptDocumentReference: "receiving_advice_reference",
+    A_OriginatorDocumentReference: "tender_reference",
+    A_ContractDocumentReference: "contract_reference",
+    A_ProjectReference: "project_reference",
 }
 
 
@@ -773,9 +901,9 @@ def read_ubl(root: Any) -> Invoice:
     """Read a UBL Invoice or CreditNote root element (or any fragment of one) into an :class:`Invoice`."""
     is_cn = root.tag == _CREDIT_NOTE_TAG
     if is_cn:
-        qty_tag, line_tag, sub_tag = _B + "CreditedQuantity", _A + "CreditNoteLine", _A + "SubCreditNoteLine"
+        qty_tag, line_tag, sub_tag = B_CreditedQuantity, A_CreditNoteLine, A_SubCreditNoteLine
     else:
-        qty_tag, line_tag, sub_tag = _B + "InvoicedQuantity", _A + "InvoiceLine", _A + "SubInvoiceLine"
+        qty_tag, line_tag, sub_tag = B_InvoicedQuantity, A_InvoiceLine, A_SubInvoiceLine
     vals: dict[str, Any] = {"syntax": Syntax.UBL, "kind": DocumentKind.CREDIT_NOTE if is_cn else DocumentKind.INVOICE}
     els: dict[str, Any] = {}
     notes: list[m.Note] = []
@@ -807,44 +935,44 @@ def read_ubl(root: Any) -> Invoice:
         field = _ROOT_REF.get(tag)
         if field is not None:
             if field not in els:
-                i = c.find(_ID)
+                i = _child(c, _ID)
                 vals[field] = _t(i) if i is not None else None
                 els[field] = i if i is not None else c
             continue
-        if tag == _B + "Note":
+        if tag == B_Note:
             notes.append(_mk(m.Note, {"text": _t(c)}, c, {"text": c}))
-        elif tag == _A + "AccountingSupplierParty":
+        elif tag == A_AccountingSupplierParty:
             if "seller" not in els:
                 p = _party_of(c)
                 els["seller"] = p if p is not None else c
                 vals["seller"] = _party(p) if p is not None else None
-        elif tag == _A + "AccountingCustomerParty":
+        elif tag == A_AccountingCustomerParty:
             if "buyer" not in els:
                 p = _party_of(c)
                 els["buyer"] = p if p is not None else c
                 vals["buyer"] = _party(p) if p is not None else None
-        elif tag == _A + "PayeeParty":
+        elif tag == A_PayeeParty:
             if "payee" not in vals:
                 vals["payee"] = _party(c, name_from_party_name=True)
                 els["payee"] = c
-        elif tag == _A + "TaxRepresentativeParty":
+        elif tag == A_TaxRepresentativeParty:
             if "tax_representative" not in vals:
                 vals["tax_representative"] = _party(c, name_from_party_name=True)
                 els["tax_representative"] = c
-        elif tag == _A + "TaxTotal":
+        elif tag == A_TaxTotal:
             tax_totals.append(_tax_total(c))
-        elif tag == _A + "LegalMonetaryTotal":
+        elif tag == A_LegalMonetaryTotal:
             if "totals" not in vals:
                 vals["totals"] = _totals(c)
                 els["totals"] = c
-        elif tag == _A + "AllowanceCharge":
+        elif tag == A_AllowanceCharge:
             acs.append(_allowance_charge(c))
-        elif tag == _A + "PaymentMeans":
+        elif tag == A_PaymentMeans:
             pm, due = _payment_means(c)
             means.append(pm)
             if due is not None and means_due is None:
                 means_due = due
-        elif tag == _A + "InvoicePeriod":
+        elif tag == A_InvoicePeriod:
             if "invoice_period" not in vals:
                 period = _period(c)
                 vals["invoice_period"] = period
@@ -852,18 +980,18 @@ def read_ubl(root: Any) -> Invoice:
                 if period.description_code is not None:
                     vals["tax_point_date_code"] = period.description_code
                     els["tax_point_date_code"] = period._els.get("description_code")
-        elif tag == _A + "OrderReference":
+        elif tag == A_OrderReference:
             if "order_reference" not in els:
                 els["order_reference"] = c
                 for cc in c:
                     if cc.tag == _ID and "purchase_order_reference" not in vals:
                         vals["purchase_order_reference"] = _t(cc)
                         els["purchase_order_reference"] = cc
-                    elif cc.tag == _B + "SalesOrderID" and "sales_order_reference" not in vals:
+                    elif cc.tag == B_SalesOrderID and "sales_order_reference" not in vals:
                         vals["sales_order_reference"] = _t(cc)
                         els["sales_order_reference"] = cc
-        elif tag == _A + "BillingReference":
-            ref = c.find(_A + "InvoiceDocumentReference")
+        elif tag == A_BillingReference:
+            ref = _child(c, A_InvoiceDocumentReference)
             if ref is not None:
                 pv: dict[str, Any] = {}
                 pe: dict[str, Any] = {}
@@ -871,11 +999,11 @@ def read_ubl(root: Any) -> Invoice:
                     if cc.tag == _ID and "reference" not in pv:
                         pv["reference"] = _t(cc)
                         pe["reference"] = cc
-                    elif cc.tag == _B + "IssueDate" and "issue_date" not in pe:
+                    elif cc.tag == B_IssueDate and "issue_date" not in pe:
                         pv["issue_date"] = _date(cc)
                         pe["issue_date"] = cc
                 preceding.append(_mk(m.PrecedingInvoice, pv, ref, pe))
-        elif tag == _A + "AdditionalDocumentReference":
+        elif tag == A_AdditionalDocumentReference:
             doc = _supporting_document(c)
             docs.append(doc)
             code = (doc.type_code or "").strip()
@@ -885,12 +1013,12 @@ def read_ubl(root: Any) -> Invoice:
             elif code == "50" and is_cn and "project_reference" not in vals and doc.id is not None:
                 vals["project_reference"] = doc.id.value
                 els["project_reference"] = doc._els.get("id")
-        elif tag == _A + "PaymentTerms":
+        elif tag == A_PaymentTerms:
             if "payment_terms" not in els:
-                n = c.find(_B + "Note")
+                n = _child(c, B_Note)
                 vals["payment_terms"] = _t(n) if n is not None else None
                 els["payment_terms"] = n if n is not None else c
-        elif tag == _A + "Delivery":
+        elif tag == A_Delivery:
             if "delivery" not in vals:
                 vals["delivery"] = _delivery(c)
                 els["delivery"] = c
