@@ -291,5 +291,10 @@ def conformance(args: tuple[str, ...]) -> None:
     sys.exit(code)
 
 
+from .cli_pdf import register as _register_pdf  # noqa: E402 - render, extract, attach, build --pdf
+
+_register_pdf(main)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -1,0 +1,189 @@
+"""Commands for PDFs and the human view: render, extract, attach, and ``build --pdf``.
+
+``register(main)`` adds them to the ``einvoice`` click group (called at the end of
+:mod:`einvoice.cli`). ``build --pdf OUT.pdf`` is added to the existing build command
+here: with ``--pdf`` the build writes a Factur-X PDF/A-3 (and the XML too when
+``-o`` is given); without it the build command works as before.
+
+Exit codes as everywhere: 0 written, 1 refused (findings listed, nothing written),
+2 unreadable input or wrong usage (one line ``einvoice: <file>: <reason>``).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+LANG_NAMES = ["nb", "sv", "da", "en", "de", "fr"]
+EXIT_OK, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
+
+
+def _say(path, exc) -> None:
+    from .cli import _say_error
+
+    _say_error(path, exc)
+
+
+def _refused(path, exc, what: str = "refused") -> None:
+    from .cli import _finding_line
+
+    n = len(exc.findings)
+    click.echo(f"einvoice: {path}: {what}, {n} blocking finding{'s' if n != 1 else ''}; nothing written", err=True)
+    for f in exc.findings:
+        click.echo(_finding_line(f))
+
+
+def _read(path: Path) -> bytes:
+    from .errors import UnreadableInput
+
+    try:
+        if path.is_dir():
+            raise UnreadableInput("is a folder, not a file", str(path))
+        return path.read_bytes()
+    except OSError as exc:
+        raise UnreadableInput(f"cannot read file ({exc.strerror or exc})", str(path)) from None
+
+
+@click.command()
+@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="HTML or PDF file to write (by its extension)")
+@click.option("--lang", "-l", type=click.Choice(LANG_NAMES), default=None,
+              help="language of the page (default: from the seller's country, else en)")
+def render(source: Path, output: Path, lang: str | None) -> None:
+    """Render any invoice (UBL or CII XML, or a Factur-X PDF) as printable HTML or PDF.
+
+    The page shows seller and buyer (with organisation and customer numbers), number and
+    dates, the amount due and due date, how to pay (account, KID/OCR/RF reference), the
+    lines, allowances and charges, the VAT breakdown, totals, notes and terms.
+    """
+    from .build import write_atomic
+    from .errors import EinvoiceError
+    from .render import html_to_pdf, load_any, render_html
+
+    suffix = output.suffix.lower()
+    if suffix not in (".html", ".htm", ".pdf"):
+        click.echo(f"einvoice: {output}: the output must end in .html or .pdf", err=True)
+        sys.exit(EXIT_UNREADABLE)
+    try:
+        doc = load_any(_read(source), str(source))
+        html = render_html(doc.invoice, lang)
+        data = html_to_pdf(html) if suffix == ".pdf" else html.encode("utf-8")
+    except EinvoiceError as exc:
+        _say(source, exc)
+        sys.exit(EXIT_UNREADABLE)
+    write_atomic(output, data)
+    click.echo(f"wrote {output} ({'PDF' if suffix == '.pdf' else 'HTML'}, invoice {doc.invoice.number or '-'})")
+
+
+@click.command()
+@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="XML file to write (default: standard output)")
+def extract(source: Path, output: Path | None) -> None:
+    """Extract the invoice XML from a Factur-X / ZUGFeRD PDF."""
+    from .build import write_atomic
+    from .errors import EinvoiceError
+    from .facturx_pdf import extract as run
+
+    try:
+        xml = run(_read(source), str(source))
+    except EinvoiceError as exc:
+        _say(source, exc)
+        sys.exit(EXIT_UNREADABLE)
+    if output is None:
+        sys.stdout.buffer.write(xml)
+        sys.stdout.buffer.flush()
+        return
+    write_atomic(output, xml)
+    click.echo(f"wrote {output} ({len(xml)} bytes)")
+
+
+@click.command()
+@click.argument("pdf", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("xml", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Factur-X PDF to write")
+def attach(pdf: Path, xml: Path, output: Path) -> None:
+    """Turn a PDF from another system into a Factur-X PDF by embedding a CII invoice.
+
+    The XML is validated first (XSD and the rules of its Factur-X profile); with
+    errors nothing is written (exit 1).
+    """
+    from .build import write_atomic
+    from .errors import BuildRefused, EinvoiceError
+    from .facturx_pdf import attach as run
+
+    try:
+        data, report, notes = run(_read(pdf), _read(xml), str(pdf), str(xml))
+    except BuildRefused as exc:
+        _refused(xml, exc)
+        sys.exit(EXIT_INVALID)
+    except EinvoiceError as exc:
+        _say(getattr(exc, "path", None) or pdf, exc)
+        sys.exit(EXIT_UNREADABLE)
+    write_atomic(output, data)
+    click.echo(f"wrote {output} (Factur-X, profile {report.profile})")
+    for note in notes:
+        click.echo(f"  note: {note}")
+
+
+def _add_pdf_to_build(main: click.Group) -> None:
+    """``einvoice build ... --pdf OUT.pdf [--lang ..]``: a Factur-X PDF/A-3 instead of (or besides) the XML."""
+    build = main.commands.get("build")
+    if build is None or any(p.name == "pdf" for p in build.params):
+        return
+    for p in build.params:
+        if p.name == "output":
+            p.required = False
+            p.help = (p.help or "XML file to write") + " (optional with --pdf)"
+    build.params.append(click.Option(["--pdf", "pdf"], type=click.Path(dir_okay=False, path_type=Path), default=None,
+                                     help="write a Factur-X PDF/A-3 (needs a facturx-* format)"))
+    build.params.append(click.Option(["--lang", "lang"], type=click.Choice(LANG_NAMES), default=None,
+                                     help="language of the PDF page (with --pdf)"))
+    original = build.callback
+
+    def callback(input: Path, fmt: str, output: Path | None, pdf: Path | None = None, lang: str | None = None, **kw):
+        if pdf is None:
+            if output is None:
+                click.echo("einvoice: build: give -o OUT.xml and/or --pdf OUT.pdf", err=True)
+                sys.exit(EXIT_UNREADABLE)
+            return original(input=input, fmt=fmt, output=output, **kw)
+        _build_pdf(input, fmt, output, pdf, lang)
+
+    build.callback = callback
+
+
+def _build_pdf(input: Path, fmt: str, output: Path | None, pdf: Path, lang: str | None) -> None:
+    from .cli import _finding_line
+    from .errors import BuildRefused, EinvoiceError
+    from .facturx_pdf import LEVELS, build_pdf_file
+
+    if fmt not in LEVELS:
+        click.echo(f"einvoice: {input}: --pdf writes a Factur-X PDF and needs a facturx-* format, not {fmt} "
+                   "(for a printable view of any invoice use einvoice render)", err=True)
+        sys.exit(EXIT_UNREADABLE)
+    try:
+        report = build_pdf_file(input, fmt, pdf, output, lang)
+    except BuildRefused as exc:
+        _refused(input, exc)
+        sys.exit(EXIT_INVALID)
+    except EinvoiceError as exc:
+        _say(input, exc)
+        sys.exit(EXIT_UNREADABLE)
+    warnings = report.warnings
+    wrote = f"{output} and {pdf}" if output is not None else str(pdf)
+    click.echo(f"wrote {wrote} (Factur-X PDF/A-3, profile {report.profile}"
+               + (f", {len(warnings)} warning{'s' if len(warnings) != 1 else ''}" if warnings else "") + ")")
+    for f in warnings:
+        click.echo(_finding_line(f))
+
+
+def register(main: click.Group) -> None:
+    """Add render, extract, attach and build --pdf to the einvoice command group."""
+    for cmd in (render, extract, attach):
+        if cmd.name not in main.commands:
+            main.add_command(cmd)
+    _add_pdf_to_build(main)

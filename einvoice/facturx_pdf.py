@@ -1,0 +1,236 @@
+"""Factur-X PDF/A-3 invoices: build, attach, extract.
+
+* :func:`build_pdf` - build the CII for a Factur-X profile (refused like any build
+  when it would not validate for that profile), render it as a printable page,
+  write that page as PDF/A-3b (WeasyPrint) and embed the XML as ``factur-x.xml``
+  with the Factur-X XMP metadata (factur-x package: document type INVOICE, file
+  name, version 1.0, the profile's conformance level).
+* :func:`attach` - turn a PDF made elsewhere into a Factur-X PDF: the XML is
+  validated first (XSD + the rules of its profile) and refused on errors.
+* :func:`extract` - the invoice XML inside a Factur-X / ZUGFeRD PDF.
+
+The embedded file's relationship (``/AFRelationship``) is ``Data`` for MINIMUM and
+BASIC WL, whose XML does not carry a complete invoice (the PDF is the invoice),
+and ``Alternative`` for BASIC, EN 16931 and EXTENDED, whose XML is an equivalent
+form of the invoice the PDF shows.
+
+Every PDF written here is read back with :func:`einvoice.container.read_pdf`
+before it is returned: it must carry exactly the XML embedded and give no
+container finding.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import logging
+from pathlib import Path
+from typing import Iterator
+
+from .errors import BuildRefused, InvalidModelInput, UnreadableInput
+from .rules.engine import Finding, Report, Severity
+
+# build format / validation profile -> Factur-X level (factur-x package name)
+LEVELS = {
+    "facturx-minimum": "minimum",
+    "facturx-basicwl": "basicwl",
+    "facturx-basic": "basic",
+    "facturx-en16931": "en16931",
+    "facturx-extended": "extended",
+    "cii": "en16931",  # build format: CII following EN 16931 = the EN16931 profile's guideline
+}
+DATA_LEVELS = ("minimum", "basicwl")
+FACTURX_FILENAME = "factur-x.xml"
+
+
+@contextlib.contextmanager
+def _quiet() -> Iterator[None]:
+    """The PDF libraries log every object they touch; keep only real errors."""
+    loggers = [logging.getLogger(n) for n in ("factur-x", "pypdf", "weasyprint", "fontTools")]
+    levels = [lg.level for lg in loggers]
+    for lg in loggers:
+        lg.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        for lg, lv in zip(loggers, levels):
+            lg.setLevel(lv)
+
+
+def afrelationship(level: str) -> str:
+    return "data" if level in DATA_LEVELS else "alternative"
+
+
+def _metadata(invoice) -> dict[str, str]:
+    seller = (invoice.seller.name or invoice.seller.trading_name or "") if invoice.seller else ""
+    number = invoice.number or ""
+    kind = "Credit note" if invoice.is_credit_note or (invoice.type_code or "").strip() == "381" else "Invoice"
+    when = invoice.issue_date.isoformat() if invoice.issue_date else ""
+    return {
+        "author": seller,
+        "keywords": f"Factur-X, {kind}",
+        "title": f"{seller}: {kind} {number}".strip(": "),
+        "subject": f"Factur-X {kind.lower()} {number}" + (f" dated {when}" if when else "") + (f" issued by {seller}" if seller else ""),
+    }
+
+
+def embed(pdf: bytes, xml: bytes, level: str, invoice=None, lang: str | None = None) -> bytes:
+    """``pdf`` with ``xml`` embedded as factur-x.xml and the Factur-X XMP for ``level``; checked by reading back."""
+    try:
+        import facturx
+    except ImportError:  # pragma: no cover - factur-x is a dependency
+        raise UnreadableInput("Factur-X PDFs need the factur-x package") from None
+    if level not in LEVELS.values():
+        raise ValueError(f"unknown Factur-X level {level!r}")
+    meta = _metadata(invoice) if invoice is not None else None
+    with _quiet():
+        try:
+            out = facturx.generate_from_binary(pdf, xml, flavor="factur-x", level=level, check_xsd=True,
+                                               check_schematron=False, pdf_metadata=meta, lang=lang,
+                                               afrelationship=afrelationship(level))
+        except Exception as exc:  # noqa: BLE001 - the package raises plain Exceptions for XSD errors
+            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise BuildRefused([Finding("XSD", Severity.FATAL, f"the factur-x package rejects the XML: {reason[:300]}",
+                                        "Validate the XML with einvoice validate --profile facturx-...",
+                                        layer="container")]) from None
+    _self_check(out, xml)
+    return out
+
+
+def _self_check(pdf: bytes, xml: bytes) -> None:
+    from .container import read_pdf
+
+    got, findings = read_pdf(pdf, None)
+    if got != xml:
+        raise RuntimeError("the Factur-X PDF written does not carry the XML embedded (internal error)")
+    if findings:
+        raise RuntimeError("the Factur-X PDF written has container findings (internal error): "
+                           + "; ".join(f"{f.rule} {f.message}" for f in findings))
+
+
+def _level(format: str) -> str:
+    try:
+        return LEVELS[format]
+    except KeyError:
+        raise InvalidModelInput(f"a Factur-X PDF needs a Factur-X format (facturx-minimum ... facturx-extended), "
+                                f"not {format!r}; for a printable view of any invoice use einvoice render") from None
+
+
+def build_pdf(data, format: str, lang: str | None = None) -> tuple[bytes, bytes, Report]:
+    """``(pdf, xml, report)``: a Factur-X PDF/A-3 of the invoice built for ``format`` (facturx-*).
+
+    Raises :class:`BuildRefused` (nothing to write) when the XML would not validate
+    for the profile, :class:`InvalidModelInput` when the input does not fit the model.
+    """
+    from . import syntax
+    from .build import build_report
+    from .render import html_to_pdf, render_html
+
+    level = _level(format)
+    xml, report = build_report(data, format)
+    invoice = syntax.load(xml).invoice  # what the page shows is what the XML says
+    with _quiet():
+        visual = html_to_pdf(render_html(invoice, lang), pdfa=True)
+    pdf = embed(visual, xml, level, invoice, lang=_pdf_lang(lang, invoice))
+    return pdf, xml, report
+
+
+def _pdf_lang(lang: str | None, invoice) -> str:
+    from .render.i18n import default_lang
+
+    if lang:
+        return lang
+    seller = invoice.seller
+    return default_lang(seller.address.country_code if seller and seller.address else None)
+
+
+def build_pdf_file(input_path: str | Path, format: str, pdf_path: str | Path, xml_path: str | Path | None = None,
+                   lang: str | None = None) -> Report:
+    """Build from YAML/JSON and write the Factur-X PDF (and the XML when ``xml_path``); nothing written when refused."""
+    from .build import load_input, write_atomic
+
+    data = load_input(input_path)
+    try:
+        pdf, xml, report = build_pdf(data, format, lang)
+    except InvalidModelInput as exc:
+        exc.path = str(input_path)
+        raise
+    if xml_path is not None:
+        write_atomic(xml_path, xml)
+    write_atomic(pdf_path, pdf)
+    report.path = str(pdf_path)
+    return report
+
+
+def extract(pdf: bytes, path: str | None = None) -> bytes:
+    """The invoice XML inside a Factur-X / ZUGFeRD PDF (UnreadableInput with a one-line reason otherwise)."""
+    from .container import read_pdf
+
+    xml, _findings = read_pdf(pdf, path)
+    return xml
+
+
+def _pdf_facts(pdf: bytes, path: str | None) -> tuple[bool, list[str]]:
+    """(is PDF/A, names of embedded files); UnreadableInput when the PDF cannot be used."""
+    from pypdf import PdfReader
+
+    if not pdf.lstrip()[:5].startswith(b"%PDF"):
+        raise UnreadableInput("not a PDF (no %PDF header)", path)
+    with _quiet():
+        try:
+            reader = PdfReader(io.BytesIO(pdf), strict=False)
+            if reader.is_encrypted:
+                raise UnreadableInput("the PDF is encrypted; an invoice PDF must be readable without a password", path)
+            names = list(reader.attachments.keys())
+            _ = len(reader.pages)
+            meta = reader.trailer["/Root"].get("/Metadata")
+            xmp = meta.get_object().get_data().decode("utf-8", "replace") if meta is not None else ""
+        except UnreadableInput:
+            raise
+        except Exception as exc:  # noqa: BLE001 - pypdf raises many kinds on damaged files
+            raise UnreadableInput(f"damaged PDF ({type(exc).__name__}: {str(exc)[:120]})", path) from None
+    from .container import _xmp_value
+
+    return bool(xmp) and _xmp_value(xmp, "part") is not None, names
+
+
+def attach(pdf: bytes, xml: bytes, pdf_path: str | None = None, xml_path: str | None = None,
+           lang: str | None = None) -> tuple[bytes, Report, list[str]]:
+    """``(factur-x pdf, report, notes)``: ``pdf`` (from any system) with the CII ``xml`` embedded.
+
+    The XML is validated (XSD + its profile's rules) first; blocking findings raise
+    :class:`BuildRefused`. UBL is refused (Factur-X carries CII), and so is a PDF
+    that already carries an invoice.
+    """
+    from . import syntax, xmlsafe
+    from .model.invoice import Syntax
+    from .profiles import detect_profile
+    from .validate import validate_document
+
+    is_pdfa, names = _pdf_facts(pdf, pdf_path)
+    from .container import INVOICE_NAMES
+
+    carried = [n for n in names if n.lower() in (x.lower() for x in INVOICE_NAMES)]
+    if carried:
+        raise UnreadableInput(f"the PDF already carries an invoice XML ({', '.join(carried)})", pdf_path)
+    tree = xmlsafe.parse(xml, xml_path)
+    doc = syntax.read_tree(tree.getroot(), xml_path)
+    if doc.syntax != Syntax.CII:
+        raise InvalidModelInput(f"{xml_path or 'the XML'}: Factur-X carries CII, this is UBL; "
+                                "convert it first (einvoice convert IN.xml --to cii -o OUT.xml)")
+    profile, _why = detect_profile(doc)
+    level = LEVELS.get(profile)
+    if level is None:
+        raise InvalidModelInput(f"{xml_path or 'the XML'}: the guideline identifier (BT-24) "
+                                f"{doc.invoice.customization_id!r} names no Factur-X profile")
+    report = validate_document(doc, profile=profile, schema=True)
+    report.path = xml_path
+    blocking = [f for f in report.findings if f.severity.blocking]
+    if blocking:
+        raise BuildRefused(blocking)
+    notes = []
+    if not is_pdfa:
+        notes.append("the input PDF declares no PDF/A conformance: the result carries the Factur-X metadata, "
+                     "but whether its pages meet PDF/A-3 depends on how the input was made")
+    out = embed(pdf, xml, level, doc.invoice, lang=lang)
+    return out, report, notes

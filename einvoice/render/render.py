@@ -1,0 +1,480 @@
+"""A printable view of any invoice (UBL or CII, XML or Factur-X PDF): HTML, or PDF via WeasyPrint.
+
+The invoice model is turned into a *view*: plain, already formatted strings
+(amounts, dates and quantities in the reader's language) grouped the way the
+page shows them. The Jinja2 template (``templates/invoice.html.j2``, autoescaped)
+only lays the view out, so what the page says can be tested on the view alone.
+
+The HTML is self-contained: inline CSS, no scripts, no external resources.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from ..errors import UnreadableInput
+from ..model.invoice import Amount, Invoice, Party
+from . import i18n
+
+TEMPLATES = Path(__file__).parent / "templates"
+_EN_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+# thousands separator, decimal separator
+_NUMBER_STYLE = {"en": (",", "."), "nb": ("\u00a0", ","), "sv": ("\u00a0", ","), "da": (".", ","),
+                 "de": (".", ","), "fr": ("\u202f", ",")}
+
+
+# --- formatting -------------------------------------------------------------------
+
+
+def fmt_number(value: Decimal | None, lang: str, min_places: int = 2, max_places: int | None = None) -> str:
+    """A decimal with the language's separators, at least ``min_places`` decimals, never losing stated ones."""
+    if value is None:
+        return ""
+    try:
+        d = Decimal(value)
+    except (InvalidOperation, TypeError, ValueError):
+        return str(value)
+    if not d.is_finite():
+        return str(value)
+    exp = -d.as_tuple().exponent if d.as_tuple().exponent < 0 else 0
+    places = max(min_places, exp)
+    if max_places is not None:
+        places = min(places, max(max_places, min_places))
+    d = d.quantize(Decimal(1).scaleb(-places)) if places else d.quantize(Decimal(1))
+    sign = "-" if d < 0 else ""
+    text = f"{abs(d):f}"
+    whole, _, frac = text.partition(".")
+    thousands, point = _NUMBER_STYLE.get(lang, _NUMBER_STYLE["en"])
+    groups = []
+    while len(whole) > 3:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    groups.insert(0, whole)
+    out = thousands.join(groups)
+    return sign + out + (point + frac if frac else "")
+
+
+def fmt_quantity(value: Decimal | None, lang: str) -> str:
+    if value is None:
+        return ""
+    try:
+        d = Decimal(value).normalize()
+    except (InvalidOperation, TypeError, ValueError):
+        return str(value)
+    places = max(0, -d.as_tuple().exponent)
+    return fmt_number(d, lang, min_places=places)
+
+
+def fmt_rate(value: Decimal | None, lang: str) -> str:
+    if value is None:
+        return ""
+    return fmt_quantity(value, lang) + "\u00a0%"
+
+
+def fmt_date(value: date | None, lang: str) -> str:
+    if value is None:
+        return ""
+    if lang == "en":
+        return f"{value.day} {_EN_MONTHS[value.month - 1]} {value.year}"
+    if lang == "sv":
+        return value.isoformat()
+    if lang == "fr":
+        return value.strftime("%d/%m/%Y")
+    return value.strftime("%d.%m.%Y")
+
+
+def fmt_money(amount: Amount | None, lang: str, currency: str | None = None, with_currency: bool = False) -> str:
+    if amount is None or amount.value is None:
+        return ""
+    text = fmt_number(amount.value, lang)
+    cur = amount.currency_id or currency
+    return f"{text}\u00a0{cur}" if with_currency and cur else text
+
+
+def _iban_ok(s: str) -> bool:
+    s = s.replace(" ", "").upper()
+    if not re.fullmatch(r"[A-Z]{2}\d{2}[A-Z0-9]{10,30}", s):
+        return False
+    digits = "".join(str(int(c, 36)) for c in s[4:] + s[:4])
+    return int(digits) % 97 == 1
+
+
+def _rf_ok(s: str) -> bool:
+    s = s.replace(" ", "").upper()
+    if not re.fullmatch(r"RF\d{2}[A-Z0-9]{1,21}", s):
+        return False
+    digits = "".join(str(int(c, 36)) for c in s[4:] + s[:4])
+    return int(digits) % 97 == 1
+
+
+def fmt_account(account: str, country: str | None) -> tuple[str, bool]:
+    """(account as printed, is_iban): IBAN in groups of four, a Norwegian account as 1234.56.78901."""
+    raw = account.strip()
+    compact = raw.replace(" ", "")
+    if _iban_ok(compact):
+        up = compact.upper()
+        return " ".join(up[i:i + 4] for i in range(0, len(up), 4)), True
+    if country == "NO" and re.fullmatch(r"\d{11}", compact):
+        return f"{compact[:4]}.{compact[4:6]}.{compact[6:]}", False
+    return raw, False
+
+
+def reference_kind(ref: str, country: str | None) -> str:
+    """Which label fits a payment reference: rf (ISO 11649), kid (Norway), ocr (Sweden, Finland) or reference."""
+    compact = ref.replace(" ", "")
+    if _rf_ok(compact):
+        return "rf"
+    if compact.isdigit():
+        if country == "NO":
+            return "kid"
+        if country in ("SE", "FI"):
+            return "ocr"
+    return "reference"
+
+
+def fmt_reference(ref: str, kind: str) -> str:
+    compact = ref.replace(" ", "")
+    if kind == "rf":
+        up = compact.upper()
+        return " ".join(up[i:i + 4] for i in range(0, len(up), 4))
+    return ref.strip()
+
+
+# --- the view ---------------------------------------------------------------------
+
+
+def _s(v: Any) -> str:
+    return "" if v is None else str(v).strip()
+
+
+def _country(p: Party | None) -> str | None:
+    return (p.address.country_code or "").strip().upper() or None if p and p.address else None
+
+
+def _party_view(p: Party | None, lang: str, role: str) -> dict | None:
+    if p is None:
+        return None
+    L = lambda k: i18n.label(k, lang)  # noqa: E731
+    address = []
+    if p.address:
+        a = p.address
+        address += [x for x in (_s(a.line1), _s(a.line2), _s(a.line3)) if x]
+        city = " ".join(x for x in (_s(a.postal_code), _s(a.city)) if x)
+        if city:
+            address.append(city)
+        extra = ", ".join(x for x in (_s(a.subdivision), _s(a.country_code)) if x)
+        if extra:
+            address.append(extra)
+    facts: list[tuple[str, str]] = []
+    if p.legal_registration_id and _s(p.legal_registration_id.value):
+        facts.append((L("org_number"), _s(p.legal_registration_id.value)))
+    if p.vat_id:
+        facts.append((L("vat_number"), _s(p.vat_id)))
+    if role == "seller" and p.tax_registration_id:
+        reg = _s(p.tax_registration_id)
+        if reg.lower() == "foretaksregisteret":  # Norwegian AS: the register is named, not numbered
+            facts.append(("", reg))
+        else:
+            facts.append((L("tax_number"), reg))
+    if role != "buyer":
+        for ident in p.identifiers:
+            if _s(ident.value) and (not p.legal_registration_id or _s(ident.value) != _s(p.legal_registration_id.value)):
+                facts.append(("ID", _s(ident.value)))
+    if p.electronic_address and _s(p.electronic_address.value):
+        ea = p.electronic_address
+        facts.append((L("electronic_address"), f"{_s(ea.scheme_id)}:{_s(ea.value)}" if _s(ea.scheme_id) else _s(ea.value)))
+    contact = []
+    if p.contact:
+        c = p.contact
+        if _s(c.name):
+            contact.append((L("contact"), _s(c.name)))
+        if _s(c.telephone):
+            contact.append((L("phone"), _s(c.telephone)))
+        if _s(c.email):
+            contact.append((L("email"), _s(c.email)))
+    name = _s(p.name) or _s(p.trading_name)
+    trading = _s(p.trading_name) if _s(p.name) and _s(p.trading_name) and _s(p.trading_name) != _s(p.name) else ""
+    return {"name": name, "trading_name": trading, "address": address, "facts": facts, "contact": contact,
+            "additional": _s(p.additional_legal_info)}
+
+
+def _ac_view(ac, lang: str, cur: str | None) -> dict:
+    L = lambda k: i18n.label(k, lang)  # noqa: E731
+    kind = L("charge") if ac.is_charge else L("allowance")
+    reason = _s(ac.reason) or (f"({_s(ac.reason_code)})" if _s(ac.reason_code) else "")
+    basis = ""
+    if ac.percentage is not None:
+        basis = fmt_rate(ac.percentage, lang)
+        if ac.base_amount is not None and ac.base_amount.value is not None:
+            basis += f" × {fmt_money(ac.base_amount, lang)}"
+    cat = ac.tax_category
+    amount = ac.amount.value if ac.amount and ac.amount.value is not None else None
+    signed = None if amount is None else (amount if ac.is_charge else -amount)
+    return {
+        "kind": kind, "reason": reason, "basis": basis,
+        "vat": (fmt_rate(cat.rate, lang) if cat and cat.rate is not None else _s(cat.code) if cat else ""),
+        "amount": fmt_number(signed, lang) if signed is not None else "",
+    }
+
+
+def build_view(invoice: Invoice, lang: str | None = None) -> dict:
+    """Everything the page shows, formatted for ``lang`` (default: from the seller's country)."""
+    inv = invoice
+    lang = lang or i18n.default_lang(_country(inv.seller))
+    if lang not in i18n.LANGS:
+        raise ValueError(f"unknown language {lang!r}; choose one of {', '.join(i18n.LANGS)}")
+    L = lambda k: i18n.label(k, lang)  # noqa: E731
+    cur = _s(inv.currency_code) or None
+    t = inv.totals
+    credit = inv.is_credit_note or _s(inv.type_code) in ("381", "396", "81", "83", "532")
+    seller_country = _country(inv.seller)
+
+    # customer number: buyer identifier (BT-46), buyer reference (BT-10)
+    buyer_ids = [_s(i.value) for i in (inv.buyer.identifiers if inv.buyer else []) if _s(i.value)]
+    meta: list[tuple[str, str]] = [(L("issue_date"), fmt_date(inv.issue_date, lang))]
+    if inv.due_date:
+        meta.append((L("due_date"), fmt_date(inv.due_date, lang)))
+    if buyer_ids:
+        meta.append((L("customer_no"), ", ".join(buyer_ids)))
+    if _s(inv.buyer_reference):
+        meta.append((L("buyer_ref") if buyer_ids else L("customer_no"), _s(inv.buyer_reference)))
+    for key, value in (("order_ref", inv.purchase_order_reference), ("sales_order", inv.sales_order_reference),
+                       ("contract_ref", inv.contract_reference), ("project_ref", inv.project_reference),
+                       ("despatch_ref", inv.despatch_advice_reference), ("receiving_ref", inv.receiving_advice_reference),
+                       ("accounting_ref", inv.buyer_accounting_reference)):
+        if _s(value):
+            meta.append((L(key), _s(value)))
+    if inv.tax_point_date:
+        meta.append((L("tax_point_date"), fmt_date(inv.tax_point_date, lang)))
+    if inv.delivery and inv.delivery.actual_date:
+        meta.append((L("delivery_date"), fmt_date(inv.delivery.actual_date, lang)))
+    period = inv.invoice_period
+    if period and (period.start_date or period.end_date):
+        meta.append((L("period"), f"{fmt_date(period.start_date, lang)} – {fmt_date(period.end_date, lang)}".strip(" –")))
+    for pre in inv.preceding_invoices:
+        if _s(pre.reference):
+            when = f" ({fmt_date(pre.issue_date, lang)})" if pre.issue_date else ""
+            meta.append((L("preceding"), _s(pre.reference) + when))
+
+    # payment
+    payee_country = _country(inv.payee) or seller_country
+    payments = []
+    for m in inv.payment_means:
+        rows: list[tuple[str, str]] = []
+        name = i18n.means_name(m.code, lang) or _s(m.text) or _s(m.code)
+        if name:
+            rows.append((L("pay_means"), name))
+        for ct in m.credit_transfers:
+            if _s(ct.account_id):
+                shown, is_iban = fmt_account(ct.account_id, payee_country)
+                rows.append((L("iban") if is_iban else L("account"), shown))
+            if _s(ct.service_provider_id):
+                rows.append((L("bic"), _s(ct.service_provider_id)))
+            if _s(ct.account_name):
+                rows.append((L("account_name"), _s(ct.account_name)))
+        if _s(m.remittance_information):
+            kind = reference_kind(m.remittance_information, payee_country)
+            rows.append((L(kind), fmt_reference(m.remittance_information, kind)))
+        if m.card and _s(m.card.primary_account_number):
+            rows.append((L("card"), _s(m.card.primary_account_number)
+                         + (f" ({_s(m.card.holder_name)})" if _s(m.card.holder_name) else "")))
+        dd = m.direct_debit
+        if dd:
+            for key, value in (("mandate", dd.mandate_reference), ("creditor_id", dd.creditor_id),
+                               ("debited_account", dd.debited_account_id)):
+                if _s(value):
+                    rows.append((L(key), _s(value)))
+        if rows:
+            payments.append(rows)
+
+    # lines
+    lines = []
+    for n, ln in enumerate(inv.lines, 1):
+        item = ln.item
+        cat = item.tax_category if item else None
+        price = ln.price
+        unit_price = fmt_number(price.net_amount.value, lang) if price and price.net_amount and price.net_amount.value is not None else ""
+        if price and price.base_quantity not in (None, Decimal(1)) and unit_price:
+            unit_price += f" / {fmt_quantity(price.base_quantity, lang)}"
+        details = []
+        if item:
+            if _s(item.sellers_id):
+                details.append(f"{L('item_no')} {_s(item.sellers_id)}")
+            if _s(item.buyers_id):
+                details.append(f"{L('buyer_item_no')} {_s(item.buyers_id)}")
+            for attr in item.attributes:
+                if _s(attr.name) or _s(attr.value):
+                    details.append(f"{_s(attr.name)}: {_s(attr.value)}")
+        if price and price.gross_amount and price.gross_amount.value is not None and price.discount and price.discount.value:
+            details.append(f"{L('gross_price')} {fmt_number(price.gross_amount.value, lang)}")
+        if ln.period and (ln.period.start_date or ln.period.end_date):
+            details.append(f"{fmt_date(ln.period.start_date, lang)} – {fmt_date(ln.period.end_date, lang)}".strip(" –"))
+        lines.append({
+            "id": _s(ln.id) or str(n),
+            "name": _s(item.name) if item else "",
+            "description": _s(item.description) if item else "",
+            "details": details,
+            "note": _s(ln.note),
+            "quantity": fmt_quantity(ln.quantity, lang),
+            "unit": i18n.unit_name(ln.unit_code, lang) or "",
+            "unit_price": unit_price,
+            "vat": fmt_rate(cat.rate, lang) if cat and cat.rate is not None else (_s(cat.code) if cat else ""),
+            "amount": fmt_money(ln.net_amount, lang),
+            "allowances_charges": [_ac_view(ac, lang, cur) for ac in ln.allowances_charges],
+        })
+
+    # VAT breakdown
+    vat = []
+    for b in inv.vat_breakdown:
+        c = b.category
+        vat.append({
+            "category": (i18n.vat_name(c.code, lang) or _s(c.code)) if c else "",
+            "code": _s(c.code) if c else "",
+            "rate": fmt_rate(c.rate, lang) if c and c.rate is not None else "",
+            "taxable": fmt_money(b.taxable_amount, lang),
+            "tax": fmt_money(b.tax_amount, lang),
+            "exemption": " ".join(x for x in ((_s(c.exemption_reason_code) and f"[{_s(c.exemption_reason_code)}]"),
+                                              _s(c.exemption_reason)) if x) if c else "",
+        })
+
+    totals: list[tuple[str, str]] = []
+    if t:
+        totals.append((L("sum_lines"), fmt_money(t.line_extension_amount, lang)))
+        if t.allowance_total_amount and t.allowance_total_amount.value:
+            totals.append((L("sum_allowances"), fmt_number(-t.allowance_total_amount.value, lang)))
+        if t.charge_total_amount and t.charge_total_amount.value:
+            totals.append((L("sum_charges"), fmt_money(t.charge_total_amount, lang)))
+        totals.append((L("total_net"), fmt_money(t.tax_exclusive_amount, lang)))
+    vt = inv.vat_total
+    if vt and vt.tax_amount:
+        totals.append((L("total_vat"), fmt_money(vt.tax_amount, lang)))
+    if t:
+        totals.append((L("total_gross"), fmt_money(t.tax_inclusive_amount, lang)))
+        if t.prepaid_amount and t.prepaid_amount.value:
+            totals.append((L("prepaid"), fmt_number(-t.prepaid_amount.value, lang)))
+        if t.rounding_amount and t.rounding_amount.value:
+            totals.append((L("rounding"), fmt_money(t.rounding_amount, lang)))
+    totals = [(k, v) for k, v in totals if v]
+    acc = inv.vat_total_accounting
+    vat_accounting = fmt_money(acc.tax_amount, lang, inv.tax_currency_code, True) if acc and acc.tax_amount else ""
+
+    payable = t.payable_amount if t else None
+    notes = [(_s(n.subject_code), _s(n.text)) for n in inv.notes if _s(n.text)]
+    attachments = []
+    for sd in inv.supporting_documents:
+        ident = _s(sd.id.value) if sd.id else ""
+        bits = [x for x in (ident, _s(sd.description),
+                            _s(sd.attachment.filename) if sd.attachment else "", _s(sd.external_uri)) if x]
+        if bits and _s(sd.type_code) not in ("50", "130"):
+            attachments.append(" — ".join(bits))
+
+    title = L(i18n.title_key(inv.type_code, credit))
+    return {
+        "lang": lang,
+        "L": {k: i18n.label(k, lang) for k in i18n._T},
+        "title": title,
+        "number": _s(inv.number),
+        "currency": cur or "",
+        "seller": _party_view(inv.seller, lang, "seller"),
+        "buyer": _party_view(inv.buyer, lang, "buyer"),
+        "payee": _party_view(inv.payee, lang, "payee") if inv.payee and inv.payee.name else None,
+        "tax_rep": _party_view(inv.tax_representative, lang, "tax_rep") if inv.tax_representative and inv.tax_representative.name else None,
+        "delivery": _delivery_view(inv, lang),
+        "meta": meta,
+        "due_date": fmt_date(inv.due_date, lang),
+        "payable": fmt_money(payable, lang),
+        "payable_label": L("amount_credit") if credit else L("amount_due"),
+        "payments": payments,
+        "terms": _s(inv.payment_terms),
+        "lines": lines,
+        "allowances_charges": [_ac_view(ac, lang, cur) for ac in inv.allowances_charges],
+        "vat": vat,
+        "totals": totals,
+        "vat_accounting": vat_accounting,
+        "notes": notes,
+        "attachments": attachments,
+    }
+
+
+def _delivery_view(inv: Invoice, lang: str) -> dict | None:
+    d = inv.delivery
+    if d is None or not (d.party_name or d.address or (d.location_id and d.location_id.value)):
+        return None
+    address = []
+    if d.address:
+        a = d.address
+        address += [x for x in (_s(a.line1), _s(a.line2), _s(a.line3)) if x]
+        city = " ".join(x for x in (_s(a.postal_code), _s(a.city)) if x)
+        if city:
+            address.append(city)
+        if _s(a.country_code):
+            address.append(_s(a.country_code))
+    return {"name": _s(d.party_name), "address": address,
+            "location": _s(d.location_id.value) if d.location_id else ""}
+
+
+# --- output -----------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _environment():
+    try:
+        import jinja2
+    except ImportError:  # pragma: no cover - Jinja2 is a dependency
+        raise UnreadableInput("rendering needs the Jinja2 package (pip install Jinja2)") from None
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def render_html(invoice: Invoice, lang: str | None = None) -> str:
+    """The invoice as one self-contained HTML page (inline CSS, no external resources)."""
+    view = build_view(invoice, lang)
+    return _environment().get_template("invoice.html.j2").render(**view)
+
+
+def html_to_pdf(html: str, pdfa: bool = False) -> bytes:
+    """PDF bytes of an HTML page; ``pdfa=True`` writes PDF/A-3b (for Factur-X)."""
+    try:
+        import logging
+
+        import weasyprint
+
+        for name in ("weasyprint", "fontTools"):
+            logging.getLogger(name).setLevel(logging.ERROR)
+    except ImportError:  # pragma: no cover - weasyprint is a dependency
+        raise UnreadableInput("PDF output needs the weasyprint package (pip install weasyprint)") from None
+    options: dict[str, Any] = {}
+    if pdfa:
+        options["pdf_variant"] = "pdf/a-3b"
+    return weasyprint.HTML(string=html, base_url=None).write_pdf(**options)
+
+
+def render_pdf(invoice: Invoice, lang: str | None = None, pdfa: bool = False) -> bytes:
+    return html_to_pdf(render_html(invoice, lang), pdfa=pdfa)
+
+
+def load_any(source: str | Path | bytes, path: str | None = None):
+    """A Document from invoice XML or a Factur-X / ZUGFeRD PDF (by content, not by name)."""
+    from .. import syntax, xmlsafe
+
+    if isinstance(source, (str, Path)):
+        data, name = xmlsafe.read_bytes(source)
+        path = path or name
+    else:
+        data = bytes(source)
+    if data.lstrip(b"\xef\xbb\xbf \t\r\n")[:5].startswith(b"%PDF"):
+        from ..container import read_pdf
+
+        data, _findings = read_pdf(data, path)
+    tree = xmlsafe.parse(data, path)
+    return syntax.read_tree(tree.getroot(), path)
