@@ -37,7 +37,7 @@ from __future__ import annotations
 import binascii
 import re
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel
@@ -207,10 +207,8 @@ def _template(cls: type) -> dict[str, Any]:
 
 def _mk(cls: type, values: dict[str, Any], el: Any, els: dict[str, Any]) -> Any:
     """An instance of ``cls`` from trusted values, with its source recorded (as ``set_source`` does)."""
-    tpl = _TEMPLATES.get(cls)
-    d = (tpl or _template(cls)).copy()
-    d.update(values)
     obj = _new(cls)
+    d = {**_TEMPLATES[cls], **values}
     _set_dict(obj, d)
     _set_fields(obj, set(values))
     _set_extra(obj, None)
@@ -229,17 +227,16 @@ _DECIMAL = re.compile(r"[ \t\r\n]*([+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))[ \t\r\
 _DATE = re.compile(r"[ \t\r\n]*([0-9]{4})-([0-9]{2})-([0-9]{2})(?:Z|[+-][0-9]{2}:[0-9]{2})?[ \t\r\n]*\Z")
 
 
+_decimal_match = _DECIMAL.match
+
+
 def parse_decimal(text: str | None) -> Decimal | None:
     """``xs:decimal`` lexical value as a Decimal, or None (no exponent, no NaN/Infinity)."""
     if not text:
         return None
-    mt = _DECIMAL.match(text)
-    if mt is None:
+    if _decimal_match(text) is None:
         return None
-    try:
-        return Decimal(mt.group(1))
-    except InvalidOperation:  # pragma: no cover - the pattern only lets valid numbers through
-        return None
+    return Decimal(text)  # the pattern lets only plain decimals (and blanks Decimal also strips) through
 
 
 def parse_date(text: str | None) -> date | None:
@@ -264,7 +261,10 @@ def _t(el: Any) -> str:
 
 
 def _d(el: Any) -> Decimal | None:
-    return parse_decimal(el.text if not len(el) else _t(el))
+    t = el.text
+    if t is None or len(el):
+        t = _t(el)
+    return Decimal(t) if _decimal_match(t) is not None else None
 
 
 def _date(el: Any) -> date | None:
@@ -299,8 +299,12 @@ _AMOUNT_FIELDS = frozenset(("value", "currency_id"))
 
 
 def _amount(el: Any) -> m.Amount:
+    t = el.text
+    if t is None or len(el):
+        t = _t(el)
+    mt = _decimal_match(t)
     obj = _new(_Amount)
-    _set_dict(obj, {"value": _d(el), "currency_id": el.get("currencyID")})
+    _set_dict(obj, {"value": Decimal(t) if mt is not None else None, "currency_id": el.get("currencyID")})
     _set_fields(obj, set(_AMOUNT_FIELDS))
     _set_extra(obj, None)
     _set_private(obj, {"_el": el, "_els": {"value": el, "currency_id": el}})
