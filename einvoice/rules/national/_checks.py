@@ -226,3 +226,56 @@ def first(items: Iterable[Any]) -> Any:
     for item in items:
         return item
     return None
+
+
+# --- which countries' rules can apply (computed once per document) ----------------------
+
+_GR = ("GR", "EL")
+
+
+def gate(doc: Any) -> dict[str, bool]:
+    """For each country module, whether its rules can apply to the document at all.
+
+    Decided once per document from the model, and generous: a module whose
+    gate is open still checks its exact condition (on the tree where the rule
+    set reads the tree); a closed gate skips the module's rules at once.
+    """
+    g = doc.__dict__.get("_national_gate")
+    if g is None:
+        inv = doc.invoice
+        lenient = built_in_code(doc)
+        supplier = supplier_country(inv, lenient)
+        seller_postal = norm(postal_country(inv.seller)).upper()
+        buyer_postal = norm(postal_country(inv.buyer)).upper()
+        g = {
+            "NO": supplier == "NO",
+            "IT": supplier == "IT",
+            "SE": seller_postal == "SE",
+            "DK": seller_postal == "DK",
+            "NL": seller_postal == "NL",
+            "DE": seller_postal == "DE" and buyer_postal == "DE",
+            "GR": supplier in _GR or seller_postal in _GR or _vat_prefix(inv.seller, lenient) in _GR,
+            "IS": seller_postal == "IS",
+        }
+        doc.__dict__["_national_gate"] = g
+    return g
+
+
+def country_rules(rules: Any, country: str):
+    """A ``rule`` decorator for one country's module: registers the check so that it
+    runs only when :func:`gate` is open for ``country``."""
+
+    def rule(*ids: str, syntax: Any = None):
+        def deco(fn):
+            def check(doc, _fn=fn, _country=country):
+                g = doc.__dict__.get("_national_gate") or gate(doc)
+                return _fn(doc) if g[_country] else ()
+
+            check.__name__ = fn.__name__
+            check.__doc__ = fn.__doc__
+            rules.rule(*ids, syntax=syntax)(check)
+            return fn
+
+        return deco
+
+    return rule

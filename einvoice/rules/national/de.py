@@ -12,7 +12,9 @@ from lxml import etree
 
 from ...syntax.namespaces import UBL_NS
 from . import RULES
-from ._checks import cached, iban_valid, norm, number
+from ._checks import cached, country_rules, iban_valid, norm, number
+
+rule = country_rules(RULES, "DE")
 
 SUPPORTED_VAT_CODES = ("S", "Z", "E", "AE", "K", "G", "L", "M")
 TYPE_CODES = ("326", "380", "384", "389", "381", "875", "876", "877")
@@ -50,13 +52,13 @@ _PAYMENT_MEANS = _x("cac:PaymentMeans")
 _BUYER_REFERENCE = _x("cbc:BuyerReference")
 
 
-@RULES.rule("DE-R-001", syntax="ubl")
+@rule("DE-R-001", syntax="ubl")
 def de_r_001(doc):
     if _german(doc) and not _PAYMENT_MEANS(doc.root):
         yield None
 
 
-@RULES.rule("DE-R-015", syntax="ubl")
+@rule("DE-R-015", syntax="ubl")
 def de_r_015(doc):
     if _german(doc) and not _has_text(_BUYER_REFERENCE(doc.root)):
         yield None
@@ -68,7 +70,7 @@ _TAX_REP = _x("cac:TaxRepresentativeParty")
 _SELLER_TAX_IDS = _x("cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme/cbc:CompanyID")
 
 
-@RULES.rule("DE-R-016", syntax="ubl")
+@rule("DE-R-016", syntax="ubl")
 def de_r_016(doc):
     """With a VAT category that needs it, the seller's VAT or tax number or a tax representative is given."""
     if not _german(doc):
@@ -82,7 +84,7 @@ def de_r_016(doc):
 _TYPE_CODE = _x("cbc:InvoiceTypeCode/text() | cbc:CreditNoteTypeCode/text()")
 
 
-@RULES.rule("DE-R-017", syntax="ubl")
+@rule("DE-R-017", syntax="ubl")
 def de_r_017(doc):
     if _german(doc) and not set(_TYPE_CODE(doc.root)) & set(TYPE_CODES):
         yield None
@@ -102,7 +104,7 @@ def _skonto_ok(text: str) -> bool:
     return all(SKONTO.search(norm(ln)) for ln in lines)
 
 
-@RULES.rule("DE-R-018", syntax="ubl")
+@rule("DE-R-018", syntax="ubl")
 def de_r_018(doc):
     """Cash discount (Skonto) lines in the payment terms follow the XRechnung pattern."""
     if not _german(doc):
@@ -115,7 +117,7 @@ def de_r_018(doc):
 _ADR_FILENAMES = _x("cac:AdditionalDocumentReference/cac:Attachment/cbc:EmbeddedDocumentBinaryObject/@filename")
 
 
-@RULES.rule("DE-R-022", syntax="ubl")
+@rule("DE-R-022", syntax="ubl")
 def de_r_022(doc):
     if not _german(doc):
         return
@@ -127,7 +129,7 @@ def de_r_022(doc):
 _PRECEDING = _x("cac:BillingReference/cac:InvoiceDocumentReference")
 
 
-@RULES.rule("DE-R-026", syntax="ubl")
+@rule("DE-R-026", syntax="ubl")
 def de_r_026(doc):
     if not _german(doc):
         return
@@ -141,13 +143,13 @@ _SEPA_IDS = _x("cac:AccountingSupplierParty/cac:Party/cac:PartyIdentification/cb
 _PAYER_ACCOUNTS = _x("cac:PaymentMeans/cac:PaymentMandate/cac:PayerFinancialAccount/cbc:ID")
 
 
-@RULES.rule("DE-R-030", syntax="ubl")
+@rule("DE-R-030", syntax="ubl")
 def de_r_030(doc):
     if _german(doc) and _MANDATES(doc.root) and not _SEPA_IDS(doc.root):
         yield None
 
 
-@RULES.rule("DE-R-031", syntax="ubl")
+@rule("DE-R-031", syntax="ubl")
 def de_r_031(doc):
     if _german(doc) and _MANDATES(doc.root) and not _PAYER_ACCOUNTS(doc.root):
         yield None
@@ -168,7 +170,7 @@ _PHONE = _x("cbc:Telephone")
 _MAIL = _x("cbc:ElectronicMail")
 
 
-@RULES.rule("DE-R-002", syntax="ubl")
+@rule("DE-R-002", syntax="ubl")
 def de_r_002(doc):
     if not _german(doc):
         return
@@ -185,27 +187,27 @@ def _missing(doc, containers, child):
             yield el
 
 
-@RULES.rule("DE-R-003", syntax="ubl")
+@rule("DE-R-003", syntax="ubl")
 def de_r_003(doc):
     yield from _missing(doc, _SUPPLIER_ADDRESS, _CITY)
 
 
-@RULES.rule("DE-R-004", syntax="ubl")
+@rule("DE-R-004", syntax="ubl")
 def de_r_004(doc):
     yield from _missing(doc, _SUPPLIER_ADDRESS, _ZONE)
 
 
-@RULES.rule("DE-R-005", syntax="ubl")
+@rule("DE-R-005", syntax="ubl")
 def de_r_005(doc):
     yield from _missing(doc, _SUPPLIER_CONTACT, _NAME)
 
 
-@RULES.rule("DE-R-006", syntax="ubl")
+@rule("DE-R-006", syntax="ubl")
 def de_r_006(doc):
     yield from _missing(doc, _SUPPLIER_CONTACT, _PHONE)
 
 
-@RULES.rule("DE-R-007", syntax="ubl")
+@rule("DE-R-007", syntax="ubl")
 def de_r_007(doc):
     yield from _missing(doc, _SUPPLIER_CONTACT, _MAIL)
 
@@ -214,7 +216,7 @@ _PHONE_TEXT = _x("string(cbc:Telephone)")
 _MAIL_TEXT = _x("string(cbc:ElectronicMail)")
 
 
-@RULES.rule("DE-R-027", syntax="ubl")
+@rule("DE-R-027", syntax="ubl")
 def de_r_027(doc):
     if not _german(doc):
         return
@@ -223,7 +225,7 @@ def de_r_027(doc):
             yield contact
 
 
-@RULES.rule("DE-R-028", syntax="ubl")
+@rule("DE-R-028", syntax="ubl")
 def de_r_028(doc):
     if not _german(doc):
         return
@@ -232,22 +234,22 @@ def de_r_028(doc):
             yield contact
 
 
-@RULES.rule("DE-R-008", syntax="ubl")
+@rule("DE-R-008", syntax="ubl")
 def de_r_008(doc):
     yield from _missing(doc, _BUYER_ADDRESS, _CITY)
 
 
-@RULES.rule("DE-R-009", syntax="ubl")
+@rule("DE-R-009", syntax="ubl")
 def de_r_009(doc):
     yield from _missing(doc, _BUYER_ADDRESS, _ZONE)
 
 
-@RULES.rule("DE-R-010", syntax="ubl")
+@rule("DE-R-010", syntax="ubl")
 def de_r_010(doc):
     yield from _missing(doc, _DELIVERY_ADDRESS, _CITY)
 
 
-@RULES.rule("DE-R-011", syntax="ubl")
+@rule("DE-R-011", syntax="ubl")
 def de_r_011(doc):
     yield from _missing(doc, _DELIVERY_ADDRESS, _ZONE)
 
@@ -272,56 +274,56 @@ def _means(doc, codes):
             yield pm, values
 
 
-@RULES.rule("DE-R-019", syntax="ubl")
+@rule("DE-R-019", syntax="ubl")
 def de_r_019(doc):
     for pm, values in _means(doc, (30, 58)):
         if "58" in values and not iban_valid(_PAYEE_ACCOUNT_ID(pm)):
             yield pm
 
 
-@RULES.rule("DE-R-023-1", syntax="ubl")
+@rule("DE-R-023-1", syntax="ubl")
 def de_r_023_1(doc):
     for pm, _v in _means(doc, (30, 58)):
         if not _PAYEE_ACCOUNT(pm):
             yield pm
 
 
-@RULES.rule("DE-R-023-2", syntax="ubl")
+@rule("DE-R-023-2", syntax="ubl")
 def de_r_023_2(doc):
     for pm, _v in _means(doc, (30, 58)):
         if _CARD(pm) or _MANDATE(pm):
             yield pm
 
 
-@RULES.rule("DE-R-024-1", syntax="ubl")
+@rule("DE-R-024-1", syntax="ubl")
 def de_r_024_1(doc):
     for pm, _v in _means(doc, (48, 54, 55)):
         if not _CARD(pm):
             yield pm
 
 
-@RULES.rule("DE-R-024-2", syntax="ubl")
+@rule("DE-R-024-2", syntax="ubl")
 def de_r_024_2(doc):
     for pm, _v in _means(doc, (48, 54, 55)):
         if _PAYEE_ACCOUNT(pm) or _MANDATE(pm):
             yield pm
 
 
-@RULES.rule("DE-R-020", syntax="ubl")
+@rule("DE-R-020", syntax="ubl")
 def de_r_020(doc):
     for pm, values in _means(doc, (59,)):
         if "59" in values and not iban_valid(_PAYER_ACCOUNT_ID(pm)):
             yield pm
 
 
-@RULES.rule("DE-R-025-1", syntax="ubl")
+@rule("DE-R-025-1", syntax="ubl")
 def de_r_025_1(doc):
     for pm, _v in _means(doc, (59,)):
         if not _MANDATE(pm):
             yield pm
 
 
-@RULES.rule("DE-R-025-2", syntax="ubl")
+@rule("DE-R-025-2", syntax="ubl")
 def de_r_025_2(doc):
     for pm, _v in _means(doc, (59,)):
         if _PAYEE_ACCOUNT(pm) or _CARD(pm):
@@ -332,6 +334,6 @@ _SUBTOTALS = _x("cac:TaxTotal/cac:TaxSubtotal")
 _PERCENT = _x("cac:TaxCategory/cbc:Percent")
 
 
-@RULES.rule("DE-R-014", syntax="ubl")
+@rule("DE-R-014", syntax="ubl")
 def de_r_014(doc):
     yield from _missing(doc, _SUBTOTALS, _PERCENT)

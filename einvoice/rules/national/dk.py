@@ -16,7 +16,9 @@ from lxml import etree
 from ...model.invoice import Syntax
 from ...syntax.namespaces import CII_NS, UBL_NS
 from . import RULES
-from ._checks import is_number, norm, number
+from ._checks import country_rules, is_number, norm, number
+
+rule = country_rules(RULES, "DK")
 
 UNSPSC_VERSIONS = ("19.05.01", "19.0501", "26.08.01", "26.0801")
 PAYMENT_CODES = ("1", "10", "31", "42", "48", "49", "50", "58", "59", "93", "97")
@@ -38,7 +40,7 @@ def _both_dk(inv) -> bool:
 
 # --- seller's legal entity (CVR) ---------------------------------------------------
 
-@RULES.rule("DK-R-002")
+@rule("DK-R-002")
 def dk_r_002(doc):
     """A Danish seller states its legal registration identifier (CVR number)."""
     inv = doc.invoice
@@ -49,7 +51,7 @@ def dk_r_002(doc):
         yield inv.seller if lid is None else (lid, "value")
 
 
-@RULES.rule("DK-R-014")
+@rule("DK-R-014")
 def dk_r_014(doc):
     """The seller's legal registration identifier of a Danish seller is a CVR number (scheme 0184)."""
     inv = doc.invoice
@@ -60,7 +62,7 @@ def dk_r_014(doc):
         yield (lid, "scheme_id", {"scheme": norm(lid.scheme_id) or "none"})
 
 
-@RULES.rule("DK-R-016")
+@rule("DK-R-016")
 def dk_r_016(doc):
     """A credit note between Danish parties has no negative amount due."""
     inv = doc.invoice
@@ -79,7 +81,7 @@ def dk_r_016(doc):
 
 # --- identifiers -------------------------------------------------------------------
 
-@RULES.rule("DK-R-013", syntax="ubl")
+@rule("DK-R-013", syntax="ubl")
 def dk_r_013_ubl(doc):
     """Party identifiers of Danish sellers and buyers carry a scheme."""
     inv = doc.invoice
@@ -101,7 +103,7 @@ _CII_BUYER_GID = etree.XPath(
     namespaces=CII_NS)
 
 
-@RULES.rule("DK-R-013", syntax="cii")
+@rule("DK-R-013", syntax="cii")
 def dk_r_013_cii(doc):
     """Global identifiers of Danish sellers and buyers carry a scheme."""
     if doc.root is None or not _both_dk(doc.invoice):
@@ -114,7 +116,7 @@ def dk_r_013_cii(doc):
 
 # --- lines and allowances -------------------------------------------------------------
 
-@RULES.rule("DK-R-003")
+@rule("DK-R-003")
 def dk_r_003(doc):
     """Item classifications in the Danish TST list (UNSPSC) use version 19.05.01 or 26.08.01."""
     inv = doc.invoice
@@ -140,7 +142,7 @@ def _reason_ok(reason: str | None) -> bool:
     return "#" in reason and not reason.startswith("#") and not reason.endswith("#")
 
 
-@RULES.rule("DK-R-004")
+@rule("DK-R-004")
 def dk_r_004(doc):
     """Non-VAT taxes (reason code ZZZ) name the Danish tax category in the reason text."""
     inv = doc.invoice
@@ -157,7 +159,7 @@ def dk_r_004(doc):
 
 # --- payment means ---------------------------------------------------------------
 
-@RULES.rule("DK-R-005")
+@rule("DK-R-005")
 def dk_r_005(doc):
     """Payment means codes allowed between Danish parties."""
     inv = doc.invoice
@@ -169,7 +171,7 @@ def dk_r_005(doc):
             yield (pm, "code", {"value": code})
 
 
-@RULES.rule("DK-R-006")
+@rule("DK-R-006")
 def dk_r_006(doc):
     """Bank transfers (31, 42) between Danish parties give account number and registration number."""
     inv = doc.invoice
@@ -212,7 +214,7 @@ def _payment_means(doc):
             yield pm, _CII_CODE(pm), _CII_REFERENCE(pm), _CII_IBAN(pm)
 
 
-@RULES.rule("DK-R-007")
+@rule("DK-R-007")
 def dk_r_007(doc):
     """Direct debit (49) between Danish parties gives the mandate and the debited account."""
     for pm, codes, _ref, _acc in _payment_means(doc):
@@ -226,7 +228,7 @@ def dk_r_007(doc):
             yield pm
 
 
-@RULES.rule("DK-R-008")
+@rule("DK-R-008")
 def dk_r_008(doc):
     """Giro (50): payment id starting 01#, 04# or 15# and a giro account number."""
     for pm, codes, ref, acc in _payment_means(doc):
@@ -240,7 +242,7 @@ def dk_r_008(doc):
             yield pm
 
 
-@RULES.rule("DK-R-009")
+@rule("DK-R-009")
 def dk_r_009(doc):
     """Giro (50) with card type 04 or 15: payment id of 19 characters (prefix + 16 digits)."""
     for pm, codes, ref, _acc in _payment_means(doc):
@@ -248,7 +250,7 @@ def dk_r_009(doc):
             yield pm
 
 
-@RULES.rule("DK-R-010")
+@rule("DK-R-010")
 def dk_r_010(doc):
     """FIK (93): payment id starting 71#, 73# or 75# and an 8 character creditor number."""
     for pm, codes, ref, acc in _payment_means(doc):
@@ -256,7 +258,7 @@ def dk_r_010(doc):
             yield pm
 
 
-@RULES.rule("DK-R-011")
+@rule("DK-R-011")
 def dk_r_011(doc):
     """FIK (93) with card type 71 or 75: payment id of 18 or 19 characters."""
     for pm, codes, ref, _acc in _payment_means(doc):

@@ -15,7 +15,9 @@ from lxml import etree
 
 from ...syntax.namespaces import UBL_NS
 from . import RULES
-from ._checks import cached, gr_tin_valid, norm
+from ._checks import cached, country_rules, gr_tin_valid, norm
+
+rule = country_rules(RULES, "GR")
 
 DOCUMENT_TYPES = ("1.1", "1.6", "2.1", "2.4", "5.1", "5.2")
 DATE = re.compile(r"^(0?[1-9]|[12][0-9]|3[01])[-\\/ ]?(0?[1-9]|1[0-2])[-\\/ ]?(19|20)[0-9]{2}")
@@ -97,14 +99,14 @@ def _seg(segs, i):
     return segs[i] if i < len(segs) else None
 
 
-@RULES.rule("GR-R-001-1", syntax="ubl")
+@rule("GR-R-001-1", syntax="ubl")
 def gr_r_001_1(doc):
     for el, segs in _segments(doc):
         if len(segs) != 6:
             yield el
 
 
-@RULES.rule("GR-R-001-2", syntax="ubl")
+@rule("GR-R-001-2", syntax="ubl")
 def gr_r_001_2(doc):
     for el, segs in _segments(doc):
         tin = _seg(segs, 0)
@@ -116,7 +118,7 @@ def gr_r_001_2(doc):
             yield el
 
 
-@RULES.rule("GR-R-001-3", syntax="ubl")
+@rule("GR-R-001-3", syntax="ubl")
 def gr_r_001_3(doc):
     issue = _ISSUE_DATE(doc.root).split("-") if doc.root is not None else []
     for el, segs in _segments(doc):
@@ -129,7 +131,7 @@ def gr_r_001_3(doc):
             yield el
 
 
-@RULES.rule("GR-R-001-4", syntax="ubl")
+@rule("GR-R-001-4", syntax="ubl")
 def gr_r_001_4(doc):
     for el, segs in _segments(doc):
         branch = _seg(segs, 2)
@@ -137,7 +139,7 @@ def gr_r_001_4(doc):
             yield el
 
 
-@RULES.rule("GR-R-001-5", syntax="ubl")
+@rule("GR-R-001-5", syntax="ubl")
 def gr_r_001_5(doc):
     for el, segs in _segments(doc):
         kind = _seg(segs, 3)
@@ -145,14 +147,14 @@ def gr_r_001_5(doc):
             yield el
 
 
-@RULES.rule("GR-R-001-6", syntax="ubl")
+@rule("GR-R-001-6", syntax="ubl")
 def gr_r_001_6(doc):
     for el, segs in _segments(doc):
         if not _seg(segs, 4):
             yield el
 
 
-@RULES.rule("GR-R-001-7", syntax="ubl")
+@rule("GR-R-001-7", syntax="ubl")
 def gr_r_001_7(doc):
     for el, segs in _segments(doc):
         if not _seg(segs, 5):
@@ -176,7 +178,7 @@ def _greek_vat_ok(party) -> bool:
     return text[:2] == "EL" and gr_tin_valid(text[2:])
 
 
-@RULES.rule("GR-R-002", syntax="ubl")
+@rule("GR-R-002", syntax="ubl")
 def gr_r_002(doc):
     if not _facts(doc)["sender"]:
         return
@@ -185,7 +187,7 @@ def gr_r_002(doc):
             yield party
 
 
-@RULES.rule("GR-S-011", syntax="ubl")
+@rule("GR-S-011", syntax="ubl")
 def gr_s_011(doc):
     if not _facts(doc)["sender"]:
         return
@@ -194,7 +196,7 @@ def gr_s_011(doc):
             yield party
 
 
-@RULES.rule("GR-R-003", syntax="ubl")
+@rule("GR-R-003", syntax="ubl")
 def gr_r_003(doc):
     if not _facts(doc)["sender"]:
         return
@@ -205,7 +207,7 @@ def gr_r_003(doc):
                 yield el
 
 
-@RULES.rule("GR-R-005", syntax="ubl")
+@rule("GR-R-005", syntax="ubl")
 def gr_r_005(doc):
     if not _facts(doc)["sender"]:
         return
@@ -214,7 +216,7 @@ def gr_r_005(doc):
             yield party
 
 
-@RULES.rule("GR-R-006", syntax="ubl")
+@rule("GR-R-006", syntax="ubl")
 def gr_r_006(doc):
     if not _facts(doc)["both"]:
         return
@@ -227,7 +229,7 @@ def _endpoint_ok(el) -> bool:
     return el.get("schemeID") == "9933" and gr_tin_valid(el.text or "")
 
 
-@RULES.rule("GR-R-009", syntax="ubl")
+@rule("GR-R-009", syntax="ubl")
 def gr_r_009(doc):
     if not _facts(doc)["accounting"]:
         return
@@ -237,7 +239,7 @@ def gr_r_009(doc):
                 yield el
 
 
-@RULES.rule("GR-R-010", syntax="ubl")
+@rule("GR-R-010", syntax="ubl")
 def gr_r_010(doc):
     if not _facts(doc)["both"]:
         return
@@ -260,13 +262,13 @@ def _greek_and_postal_gr(doc) -> bool:
     return f["sender"] and f["postal_gr"]
 
 
-@RULES.rule("GR-R-004-1", syntax="ubl")
+@rule("GR-R-004-1", syntax="ubl")
 def gr_r_004_1(doc):
     if _greek_and_postal_gr(doc) and len(_MARKS(doc.root)) != 1:
         yield None
 
 
-@RULES.rule("GR-R-004-2", syntax="ubl")
+@rule("GR-R-004-2", syntax="ubl")
 def gr_r_004_2(doc):
     if not _greek_and_postal_gr(doc):
         return
@@ -276,19 +278,19 @@ def gr_r_004_2(doc):
                 yield el
 
 
-@RULES.rule("GR-S-008-1", syntax="ubl")
+@rule("GR-S-008-1", syntax="ubl")
 def gr_s_008_1(doc):
     if _greek_and_postal_gr(doc) and len(_URLS(doc.root)) != 1:
         yield None
 
 
-@RULES.rule("GR-R-008-2", syntax="ubl")
+@rule("GR-R-008-2", syntax="ubl")
 def gr_r_008_2(doc):
     if _greek_and_postal_gr(doc) and len(_URLS(doc.root)) > 1:
         yield None
 
 
-@RULES.rule("GR-R-008-3", syntax="ubl")
+@rule("GR-R-008-3", syntax="ubl")
 def gr_r_008_3(doc):
     if not _facts(doc)["sender"]:
         return

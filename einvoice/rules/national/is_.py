@@ -14,7 +14,9 @@ from lxml import etree
 
 from ...syntax.namespaces import UBL_NS
 from . import RULES
-from ._checks import norm
+from ._checks import country_rules, norm
+
+rule = country_rules(RULES, "IS")
 
 
 def _x(expr: str) -> etree.XPath:
@@ -32,7 +34,7 @@ def _icelandic(doc) -> bool:
 _TYPE_CODES = _x("cbc:InvoiceTypeCode | cbc:CreditNoteTypeCode")
 
 
-@RULES.rule("IS-R-001", syntax="ubl")
+@rule("IS-R-001", syntax="ubl")
 def is_r_001(doc):
     if not _icelandic(doc):
         return
@@ -45,7 +47,7 @@ _SELLER_LEGAL = _x("cac:AccountingSupplierParty/cac:Party/cac:PartyLegalEntity/c
 _BUYER_LEGAL = _x("cac:AccountingCustomerParty/cac:Party/cac:PartyLegalEntity/cbc:CompanyID")
 
 
-@RULES.rule("IS-R-002", syntax="ubl")
+@rule("IS-R-002", syntax="ubl")
 def is_r_002(doc):
     if _icelandic(doc) and not any(el.get("schemeID") == "0196" for el in _SELLER_LEGAL(doc.root)):
         yield None
@@ -55,7 +57,7 @@ _SELLER_STREET = _x("cac:AccountingSupplierParty/cac:Party/cac:PostalAddress/cbc
 _SELLER_ZONE = _x("cac:AccountingSupplierParty/cac:Party/cac:PostalAddress/cbc:PostalZone")
 
 
-@RULES.rule("IS-R-003", syntax="ubl")
+@rule("IS-R-003", syntax="ubl")
 def is_r_003(doc):
     if _icelandic(doc) and not (_SELLER_STREET(doc.root) and _SELLER_ZONE(doc.root)):
         yield None
@@ -77,12 +79,12 @@ def _account_12(doc, means_xp):
         yield means[0]
 
 
-@RULES.rule("IS-R-006", syntax="ubl")
+@rule("IS-R-006", syntax="ubl")
 def is_r_006(doc):
     yield from _account_12(doc, _PM_ACCOUNT_9)
 
 
-@RULES.rule("IS-R-007", syntax="ubl")
+@rule("IS-R-007", syntax="ubl")
 def is_r_007(doc):
     yield from _account_12(doc, _PM_ACCOUNT_42)
 
@@ -102,7 +104,7 @@ def _is_date(text: str) -> bool:
     return text[:4] != "0000"
 
 
-@RULES.rule("IS-R-008", syntax="ubl")
+@rule("IS-R-008", syntax="ubl")
 def is_r_008(doc):
     if not _icelandic(doc) or not _EINDAGI(doc.root):
         return
@@ -111,13 +113,13 @@ def is_r_008(doc):
         yield _EINDAGI(doc.root)[0]
 
 
-@RULES.rule("IS-R-009", syntax="ubl")
+@rule("IS-R-009", syntax="ubl")
 def is_r_009(doc):
     if _icelandic(doc) and _EINDAGI(doc.root) and not _DUE_DATE(doc.root):
         yield _EINDAGI(doc.root)[0]
 
 
-@RULES.rule("IS-R-010", syntax="ubl")
+@rule("IS-R-010", syntax="ubl")
 def is_r_010(doc):
     if not _icelandic(doc) or not _EINDAGI(doc.root):
         return
@@ -135,13 +137,13 @@ _BUYER_STREET = _x("cac:AccountingCustomerParty/cac:Party/cac:PostalAddress/cbc:
 _BUYER_ZONE = _x("cac:AccountingCustomerParty/cac:Party/cac:PostalAddress/cbc:PostalZone")
 
 
-@RULES.rule("IS-R-004", syntax="ubl")
+@rule("IS-R-004", syntax="ubl")
 def is_r_004(doc):
     if _both_icelandic(doc) and not any(el.get("schemeID") == "0196" for el in _BUYER_LEGAL(doc.root)):
         yield None
 
 
-@RULES.rule("IS-R-005", syntax="ubl")
+@rule("IS-R-005", syntax="ubl")
 def is_r_005(doc):
     if _both_icelandic(doc) and not (_BUYER_STREET(doc.root) and _BUYER_ZONE(doc.root)):
         yield None

@@ -6,7 +6,9 @@ import re
 
 from ...model.invoice import Syntax
 from . import RULES
-from ._checks import doc_supplier_country, norm
+from ._checks import country_rules, doc_supplier_country, norm
+
+rule = country_rules(RULES, "IT")
 
 _BT32 = re.compile(r"[A-Z0-9]{11,16}")
 
@@ -18,7 +20,7 @@ def _italian_seller(doc):
     return seller
 
 
-@RULES.rule("IT-R-001")
+@rule("IT-R-001")
 def it_r_001(doc):
     """The Italian seller's tax registration (codice fiscale, BT-32) has 11 to 16 letters/digits."""
     seller = _italian_seller(doc)
@@ -42,16 +44,16 @@ def _address_field(doc, field: str):
         yield seller.address or seller
 
 
-@RULES.rule("IT-R-002")
+@rule("IT-R-002")
 def it_r_002(doc):
     yield from _address_field(doc, "line1")
 
 
-@RULES.rule("IT-R-003")
+@rule("IT-R-003")
 def it_r_003(doc):
     yield from _address_field(doc, "city")
 
 
-@RULES.rule("IT-R-004")
+@rule("IT-R-004")
 def it_r_004(doc):
     yield from _address_field(doc, "postal_code")

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from ...model.invoice import Syntax
 from . import RULES
-from ._checks import norm, postal_country
+from ._checks import country_rules, norm, postal_country
+
+rule = country_rules(RULES, "NL")
 
 CREDIT_TYPES_CII = ("81", "83", "381", "396", "532")
 LEGAL_SCHEMES = ("0106", "0190")
@@ -30,7 +32,7 @@ def _is_credit(doc) -> bool:
     return inv.is_credit_note
 
 
-@RULES.rule("NL-R-001")
+@rule("NL-R-001")
 def nl_r_001(doc):
     """A Dutch seller's credit note refers to the invoice it corrects."""
     inv = doc.invoice
@@ -51,7 +53,7 @@ def _address_complete(address) -> bool:
     return address.line1 is not None and address.city is not None and address.postal_code is not None
 
 
-@RULES.rule("NL-R-002")
+@rule("NL-R-002")
 def nl_r_002(doc):
     inv = doc.invoice
     if _seller_nl(inv) and not _address_complete(inv.seller.address):
@@ -62,7 +64,7 @@ def _legal_id_ok(lid) -> bool:
     return norm(lid.scheme_id) in LEGAL_SCHEMES and norm(lid.value) != ""
 
 
-@RULES.rule("NL-R-003")
+@rule("NL-R-003")
 def nl_r_003(doc):
     """A Dutch seller's legal registration identifier is a KVK (0106) or OIN (0190) number."""
     inv = doc.invoice
@@ -73,14 +75,14 @@ def nl_r_003(doc):
         yield (lid, "scheme_id", {"scheme": norm(lid.scheme_id) or "none"})
 
 
-@RULES.rule("NL-R-004")
+@rule("NL-R-004")
 def nl_r_004(doc):
     inv = doc.invoice
     if _seller_nl(inv) and _is_nl(inv.buyer) and inv.buyer is not None and not _address_complete(inv.buyer.address):
         yield inv.buyer.address
 
 
-@RULES.rule("NL-R-005")
+@rule("NL-R-005")
 def nl_r_005(doc):
     inv = doc.invoice
     if not (_seller_nl(inv) and _is_nl(inv.buyer)):
@@ -90,7 +92,7 @@ def nl_r_005(doc):
         yield (lid, "scheme_id", {"scheme": norm(lid.scheme_id) or "none"})
 
 
-@RULES.rule("NL-R-006")
+@rule("NL-R-006")
 def nl_r_006(doc):
     inv = doc.invoice
     rep = inv.tax_representative
@@ -98,7 +100,7 @@ def nl_r_006(doc):
         yield rep.address
 
 
-@RULES.rule("NL-R-007")
+@rule("NL-R-007")
 def nl_r_007(doc):
     """A Dutch seller who is to be paid states how (payment instructions)."""
     inv = doc.invoice
@@ -113,7 +115,7 @@ def nl_r_007(doc):
     yield (inv.totals, "payable_amount")
 
 
-@RULES.rule("NL-R-008")
+@rule("NL-R-008")
 def nl_r_008(doc):
     inv = doc.invoice
     if not (_seller_nl(inv) and _is_nl(inv.buyer)):
@@ -123,7 +125,7 @@ def nl_r_008(doc):
             yield (pm, "code", {"value": norm(pm.code)})
 
 
-@RULES.rule("NL-R-009")
+@rule("NL-R-009")
 def nl_r_009(doc):
     """An order line reference needs the order reference on document level."""
     inv = doc.invoice

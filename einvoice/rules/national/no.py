@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from ...model.invoice import Syntax
 from . import RULES
-from ._checks import built_in_code, doc_supplier_country, no_vat_id_valid, norm, vat_registrations
+from ._checks import built_in_code, country_rules, doc_supplier_country, no_vat_id_valid, norm, vat_registrations
+
+rule = country_rules(RULES, "NO")
 
 # the scheme under which the seller's tax registration (BT-32) is stated, per syntax
 _TAX_SCHEME = {Syntax.UBL: ("TAX",), Syntax.CII: ("FC",)}
@@ -22,7 +24,7 @@ def _norwegian_seller(doc):
     return seller
 
 
-@RULES.rule("NO-R-001")
+@rule("NO-R-001")
 def no_r_001(doc):
     """A VAT identifier starting with NO must be NO + valid organisation number + MVA."""
     seller = _norwegian_seller(doc)
@@ -34,7 +36,7 @@ def no_r_001(doc):
             yield (reg, "company_id", {"value": vat})
 
 
-@RULES.rule("NO-R-002")
+@rule("NO-R-002")
 def no_r_002(doc):
     """Norwegian sellers state 'Foretaksregisteret' as their tax registration (BT-32)."""
     seller = _norwegian_seller(doc)

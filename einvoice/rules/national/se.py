@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from ...model.invoice import Syntax
 from . import RULES
-from ._checks import built_in_code, is_number, norm, number, se_orgnr_valid, vat_registrations
+from ._checks import built_in_code, country_rules, is_number, norm, number, se_orgnr_valid, vat_registrations
+
+rule = country_rules(RULES, "SE")
 
 RATES = (25, 12, 6)
 
@@ -31,7 +33,7 @@ def _se_vat_regs(doc):
     return [r for r in vat_registrations(inv.seller, built_in_code(doc)) if (r.company_id or "")[:2] == "SE"]
 
 
-@RULES.rule("SE-R-001")
+@rule("SE-R-001")
 def se_r_001(doc):
     """A Swedish VAT number has 14 characters (SE + 10 digits + 01)."""
     for reg in _se_vat_regs(doc)[:1]:
@@ -39,7 +41,7 @@ def se_r_001(doc):
             yield (reg, "company_id", {"value": reg.company_id})
 
 
-@RULES.rule("SE-R-002")
+@rule("SE-R-002")
 def se_r_002(doc):
     """The 12 characters after SE in a Swedish VAT number are digits."""
     for reg in _se_vat_regs(doc)[:1]:
@@ -57,21 +59,21 @@ def _se_orgnr(inv):
     return lid
 
 
-@RULES.rule("SE-R-003")
+@rule("SE-R-003")
 def se_r_003(doc):
     lid = _se_orgnr(doc.invoice)
     if lid is not None and not is_number(lid.value):
         yield (lid, "value", {"value": lid.value})
 
 
-@RULES.rule("SE-R-004")
+@rule("SE-R-004")
 def se_r_004(doc):
     lid = _se_orgnr(doc.invoice)
     if lid is not None and len(norm(lid.value)) != 10:
         yield (lid, "value", {"value": lid.value})
 
 
-@RULES.rule("SE-R-013")
+@rule("SE-R-013")
 def se_r_013(doc):
     lid = _se_orgnr(doc.invoice)
     if lid is not None and not se_orgnr_valid(norm(lid.value)):
@@ -87,7 +89,7 @@ def _is_tax_registration(doc, reg) -> bool:
     return norm(reg.tax_scheme_id).upper() != "VAT"
 
 
-@RULES.rule("SE-R-005")
+@rule("SE-R-005")
 def se_r_005(doc):
     """A Swedish seller with an organisation number who states a tax registration writes 'Godkänd för F-skatt'."""
     inv = doc.invoice
@@ -121,7 +123,7 @@ def _categories(inv):
     yield from lines(inv.lines)
 
 
-@RULES.rule("SE-R-006")
+@rule("SE-R-006")
 def se_r_006(doc):
     """Swedish sellers use the standard rates 25, 12 or 6 % (UBL: category S; CII: every stated VAT rate)."""
     inv = doc.invoice
@@ -146,35 +148,35 @@ def _giro_accounts(inv, branch: str):
                 yield ct
 
 
-@RULES.rule("SE-R-007")
+@rule("SE-R-007")
 def se_r_007(doc):
     for ct in _giro_accounts(doc.invoice, "SE:PLUSGIRO"):
         if not is_number(ct.account_id):
             yield (ct, "account_id", {"value": ct.account_id})
 
 
-@RULES.rule("SE-R-010")
+@rule("SE-R-010")
 def se_r_010(doc):
     for ct in _giro_accounts(doc.invoice, "SE:PLUSGIRO"):
         if not 2 <= len(norm(ct.account_id)) <= 8:
             yield (ct, "account_id", {"value": ct.account_id})
 
 
-@RULES.rule("SE-R-008")
+@rule("SE-R-008")
 def se_r_008(doc):
     for ct in _giro_accounts(doc.invoice, "SE:BANKGIRO"):
         if not is_number(ct.account_id):
             yield (ct, "account_id", {"value": ct.account_id})
 
 
-@RULES.rule("SE-R-009")
+@rule("SE-R-009")
 def se_r_009(doc):
     for ct in _giro_accounts(doc.invoice, "SE:BANKGIRO"):
         if len(norm(ct.account_id)) not in (7, 8):
             yield (ct, "account_id", {"value": ct.account_id})
 
 
-@RULES.rule("SE-R-011")
+@rule("SE-R-011")
 def se_r_011(doc):
     """Bankgiro/Plusgiro are stated with code 30 and SE:BANKGIRO / SE:PLUSGIRO, not codes 50 or 56."""
     inv = doc.invoice
@@ -185,7 +187,7 @@ def se_r_011(doc):
             yield (pm, "code", {"value": norm(pm.code)})
 
 
-@RULES.rule("SE-R-012")
+@rule("SE-R-012")
 def se_r_012(doc):
     """Between Swedish parties a credit transfer is code 30, not 31."""
     inv = doc.invoice
