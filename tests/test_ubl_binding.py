@@ -496,3 +496,31 @@ def test_corpus_round_trip_and_schema(path):
     assert a == b
     # and the writer is stable: writing the second reading gives the same bytes
     assert write_ubl(second) == data
+
+
+def test_tax_total_without_amount_states_the_breakdown_sum():
+    inv = _built_invoice()
+    inv.tax_totals[0].tax_amount = None
+    inv.tax_totals[0].breakdown.append(
+        m.VatBreakdown(taxable_amount=_amount("10"), tax_amount=_amount("1.50"), category=m.TaxCategory(code="S", rate=Decimal("15")))
+    )
+    root = _assert_schema_valid(write_ubl(inv))
+    assert root.xpath("cac:TaxTotal/cbc:TaxAmount/text()", namespaces=UBL_NS) == ["26.50"]
+
+
+_CII_DOCS = sorted(CONFORMANCE.glob("facturx-samples/CII/*.xml")) + sorted(CONFORMANCE.glob("en16931/cii/examples/*.xml")) if CONFORMANCE.is_dir() else []
+
+
+@pytest.mark.parametrize("path", _CII_DOCS or [None], ids=lambda p: p.name if p else "absent")
+def test_cii_documents_convert_to_schema_valid_ubl(path):
+    if path is None:
+        pytest.skip("../shared/conformance not present (official test corpus)")
+    from einvoice.syntax.cii.reader import read_cii
+
+    inv = read_cii(etree.parse(str(path), etree.XMLParser(no_network=True, resolve_entities=False)).getroot())
+    root = _assert_schema_valid(write_ubl(inv))
+    back = read_ubl(root)
+    assert back.number == inv.number and back.issue_date == inv.issue_date
+    assert len(back.lines) == len(inv.lines)
+    if inv.totals is not None and inv.totals.payable_amount is not None:
+        assert back.totals.payable_amount.value == inv.totals.payable_amount.value

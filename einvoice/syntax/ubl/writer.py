@@ -9,7 +9,9 @@ Where UBL needs an element the model has no value for, a neutral value keeps the
 output schema-valid: ``cbc:ID`` "NA" in an order reference that carries only a
 sales order reference (as the Peppol guide prescribes), ``cbc:NetworkID`` "NA" on a
 card, ``TaxScheme/cbc:ID`` "VAT" on tax categories without a scheme, and a zero
-``cbc:Amount`` on a price allowance that has only a gross price.
+``cbc:Amount`` on a price allowance that has only a gross price; a tax total
+without its amount but with a breakdown states the sum of the breakdown's tax
+amounts (BR-CO-14).
 
 Business terms the UBL binding places elsewhere:
 
@@ -241,7 +243,13 @@ class _Writer:
 
     def tax_total(self, parent: Any, t: m.TaxTotal) -> None:
         el = _SE(parent, _A + "TaxTotal")
-        self.amount(el, _B + "TaxAmount", t.tax_amount)
+        tax_amount = t.tax_amount
+        if (tax_amount is None or tax_amount.value is None) and t.breakdown:
+            # UBL requires the total; a breakdown without it states it as the sum (BR-CO-14)
+            parts = [b.tax_amount for b in t.breakdown]
+            if all(a is not None and a.value is not None for a in parts):
+                tax_amount = m.Amount.model_construct(value=sum((a.value for a in parts), Decimal("0")), currency_id=parts[0].currency_id)
+        self.amount(el, _B + "TaxAmount", tax_amount)
         for b in t.breakdown:
             st = _SE(el, _A + "TaxSubtotal")
             self.amount(st, _B + "TaxableAmount", b.taxable_amount)
