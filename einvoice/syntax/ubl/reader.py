@@ -200,7 +200,7 @@ _TEMPLATES: dict[type, dict[str, Any]] = {}
 def _template(cls: type) -> dict[str, Any]:
     tpl: dict[str, Any] = {}
     for name, info in cls.model_fields.items():
-        tpl[name] = None if info.default_factory is not None else info.default
+        tpl[name] = None if info.default_factory is not None or info.is_required() else info.default
     _TEMPLATES[cls] = tpl
     return tpl
 
@@ -208,7 +208,10 @@ def _template(cls: type) -> dict[str, Any]:
 def _mk(cls: type, values: dict[str, Any], el: Any, els: dict[str, Any]) -> Any:
     """An instance of ``cls`` from trusted values, with its source recorded (as ``set_source`` does)."""
     obj = _new(cls)
-    d = {**_TEMPLATES[cls], **values}
+    try:
+        d = {**_TEMPLATES[cls], **values}
+    except KeyError:
+        d = {**_template(cls), **values}
     _set_dict(obj, d)
     _set_fields(obj, set(values))
     _set_extra(obj, None)
@@ -902,7 +905,11 @@ _ROOT_REF = {
 
 
 def read_ubl(root: Any) -> Invoice:
-    """Read a UBL Invoice or CreditNote root element (or any fragment of one) into an :class:`Invoice`."""
+    """Read a UBL Invoice or CreditNote root element (or any fragment of one) into an :class:`Invoice`.
+
+    Besides the field elements, a few objects record a container element under an
+    extra key of ``_els``: ``Party._els["legal_entity"]`` (cac:PartyLegalEntity).
+    """
     is_cn = root.tag == _CREDIT_NOTE_TAG
     if is_cn:
         qty_tag, line_tag, sub_tag = B_CreditedQuantity, A_CreditNoteLine, A_SubCreditNoteLine
