@@ -1,0 +1,303 @@
+"""Factur-X PDF/A-3: official samples extract like their XML twins; the PDFs we write pass our
+container check and the factur-x package's own checks; refusals; unreadable PDFs; CLI."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from lxml import etree
+
+from einvoice.build import load_input
+from einvoice.cli import main
+from einvoice.container import read_pdf
+from einvoice.errors import BuildRefused, InvalidModelInput, UnreadableInput
+from einvoice.facturx_pdf import LEVELS, attach, build_pdf, extract
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "samples"
+CONFORMANCE = ROOT.parent / "shared" / "conformance"
+XMP_LEVEL = {"minimum": "MINIMUM", "basicwl": "BASIC WL", "basic": "BASIC", "en16931": "EN 16931",
+             "extended": "EXTENDED"}
+
+
+def run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+
+def verdict(xml: bytes) -> set[tuple[str, str]]:
+    from einvoice.validate import validate
+
+    return {(f.rule, f.severity.value) for f in validate(xml, schema=False).findings}
+
+
+def pdf_parts(pdf: bytes) -> tuple[str, str | None, str]:
+    """(XMP text, AFRelationship of factur-x.xml, output intent subtype)."""
+    from pypdf import PdfReader
+
+    root = PdfReader(io.BytesIO(pdf)).trailer["/Root"]
+    xmp = root["/Metadata"].get_object().get_data().decode("utf-8")
+    names = root["/Names"]["/EmbeddedFiles"]["/Names"]
+    rel = None
+    for i in range(0, len(names), 2):
+        if str(names[i]) == "factur-x.xml":
+            rel = str(names[i + 1].get_object()["/AFRelationship"])
+    intents = root.get("/OutputIntents")
+    subtype = str(intents[0].get_object()["/S"]) if intents else ""
+    return xmp, rel, subtype
+
+
+def xmp_value(xmp: str, name: str) -> str | None:
+    m = re.search(rf"<\w+:{name}>([^<]*)</\w+:{name}>", xmp)
+    return m.group(1).strip() if m else None
+
+
+# --- official samples ---------------------------------------------------------------
+
+
+def test_official_facturx_pdfs_extract_with_the_verdict_of_their_xml_twin():
+    fx = CONFORMANCE / "facturx-samples" / "FX"
+    cii = CONFORMANCE / "facturx-samples" / "CII"
+    if not fx.is_dir():
+        pytest.skip("../shared/conformance not present (official test corpus)")
+    compared = 0
+    for pdf in sorted(fx.glob("*.pdf")):
+        twin = cii / f"{pdf.stem}.cii.xml"
+        if not twin.exists():
+            twin = cii / f"{pdf.stem}.xml"
+        xml = extract(pdf.read_bytes(), str(pdf))
+        assert xml.lstrip().startswith(b"<"), pdf.name
+        if not twin.exists():
+            continue
+        assert verdict(xml) == verdict(twin.read_bytes()), pdf.name
+        compared += 1
+    assert compared >= 20
+
+
+# --- PDFs we write ------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def ehf_data():
+    return load_input(SAMPLES / "ehf-invoice.yaml")
+
+
+@pytest.fixture(scope="module")
+def built(ehf_data):
+    return {fmt: build_pdf(ehf_data, fmt) for fmt in LEVELS if fmt != "cii"}
+
+
+@pytest.mark.parametrize("fmt", [f for f in LEVELS if f != "cii"])
+def test_built_pdf_passes_every_check(built, fmt):
+    import facturx
+
+    pdf, xml, report = built[fmt]
+    level = LEVELS[fmt]
+    assert report.valid and report.profile == fmt
+    # our container check: no findings, the same XML back
+    got, findings = read_pdf(pdf, "built.pdf")
+    assert findings == [] and got == xml
+    assert extract(pdf) == xml
+    # the factur-x package's own reading, with its XSD check
+    name, xml2 = facturx.get_facturx_xml_from_pdf(pdf, check_xsd=True)
+    assert name == "factur-x.xml" and xml2 == xml
+    facturx.xml_check_xsd(xml2, flavor="factur-x", level=level)
+    assert facturx.get_level(etree.fromstring(xml2)) == level
+    # Factur-X XMP, PDF/A-3 identification, relationship, output intent
+    xmp, rel, intent = pdf_parts(pdf)
+    assert xmp_value(xmp, "ConformanceLevel") == XMP_LEVEL[level]
+    assert xmp_value(xmp, "DocumentType") == "INVOICE"
+    assert xmp_value(xmp, "DocumentFileName") == "factur-x.xml"
+    assert xmp_value(xmp, "Version") == "1.0"
+    assert xmp_value(xmp, "part") == "3" and xmp_value(xmp, "conformance") == "B"
+    assert rel == ("/Data" if level in ("minimum", "basicwl") else "/Alternative")
+    assert intent == "/GTS_PDFA1"
+
+
+def test_built_pdf_shows_the_invoice(built):
+    from pypdf import PdfReader
+
+    pdf, _xml, _ = built["facturx-en16931"]
+    page = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    assert "2024-1001" in page and "1002344" in page and "1503.11.11207" in page
+
+
+def test_build_refused_writes_nothing(tmp_path, ehf_data):
+    from einvoice.facturx_pdf import build_pdf_file
+
+    bad = dict(ehf_data)
+    bad["payment_means"] = [{"code": "30", "credit_transfers": [{"account_id": "15031111207"}]}]  # no KID
+    bad_file = tmp_path / "bad.yaml"
+    import yaml
+
+    bad_file.write_text(yaml.safe_dump(bad, allow_unicode=True), encoding="utf-8")
+    out = tmp_path / "bad.pdf"
+    with pytest.raises(BuildRefused) as exc:
+        build_pdf_file(bad_file, "facturx-en16931", out)
+    assert any(f.rule == "EINV-B-012" for f in exc.value.findings)
+    assert not out.exists()
+    with pytest.raises(InvalidModelInput):
+        build_pdf(ehf_data, "ehf")
+
+
+def test_profile_mismatch_between_xmp_and_xml_is_a_finding(built, tmp_path):
+    import facturx
+
+    from einvoice import batch
+
+    _pdf, xml, _ = built["facturx-en16931"]
+    visual = built["facturx-en16931"][0]
+    # an EN 16931 XML declared as EXTENDED in the XMP (written without the package's XSD check)
+    from pypdf import PdfReader, PdfWriter
+
+    w = PdfWriter()
+    for page in PdfReader(io.BytesIO(visual)).pages:
+        w.add_page(page)
+    buf = io.BytesIO()
+    w.write(buf)
+    wrong = facturx.generate_from_binary(buf.getvalue(), xml, flavor="factur-x", level="extended", check_xsd=False)
+    _xml, findings = read_pdf(wrong, "wrong.pdf")
+    assert [f.rule for f in findings] == ["EINV-PDF-003"] and findings[0].severity.blocking
+    path = tmp_path / "wrong.pdf"
+    path.write_bytes(wrong)
+    result = batch.validate_one(batch.Candidate(str(path), True), batch.Options(schema=False))
+    assert result.status == batch.STATUS_INVALID
+    assert "EINV-PDF-003" in {f.rule for f in result.findings}
+
+
+# --- unreadable PDFs ----------------------------------------------------------------
+
+
+def _bad_pdfs(good: bytes) -> dict[str, bytes]:
+    from pypdf import PdfReader, PdfWriter
+
+    enc = PdfWriter(clone_from=PdfReader(io.BytesIO(good)))
+    enc.encrypt("secret")
+    buf = io.BytesIO()
+    enc.write(buf)
+    plain = PdfWriter()
+    plain.add_blank_page(width=595, height=842)
+    buf2 = io.BytesIO()
+    plain.write(buf2)
+    return {
+        "encrypted": buf.getvalue(),
+        "damaged": good[:9] + bytes(200) + b"garbage" * 50,
+        "not-a-pdf": b"PK\x03\x04 this is a zip, not a PDF",
+        "no-invoice": buf2.getvalue(),
+    }
+
+
+def test_unreadable_pdfs_give_one_line_reasons(built, tmp_path):
+    from einvoice import batch
+
+    words = {"encrypted": "encrypted", "damaged": "damaged", "not-a-pdf": "not a PDF", "no-invoice": "no invoice"}
+    for name, data in _bad_pdfs(built["facturx-en16931"][0]).items():
+        with pytest.raises(UnreadableInput) as exc:
+            extract(data, f"{name}.pdf")
+        reason = exc.value.reason
+        assert "\n" not in reason and words[name] in reason, (name, reason)
+        path = tmp_path / f"{name}.pdf"
+        path.write_bytes(data)
+        for cmd in (("extract", path), ("render", path, "-o", tmp_path / f"{name}.html")):
+            res = run(*cmd)
+            assert res.exit_code == 2, (name, cmd[0], res.output)
+            lines = res.stderr.strip().splitlines()
+            assert len(lines) == 1 and lines[0].startswith(f"einvoice: {path}: "), (name, lines)
+            assert "Traceback" not in res.output
+        assert batch.validate_one(batch.Candidate(str(path), True), batch.Options()).status == batch.STATUS_UNREADABLE
+        if name != "no-invoice":  # a PDF without invoice is what attach is for
+            res = run("attach", path, SAMPLES / "facturx-en16931.xml", "-o", tmp_path / "x.pdf")
+            assert res.exit_code == 2 and not (tmp_path / "x.pdf").exists(), (name, res.output)
+
+
+# --- attach -------------------------------------------------------------------------
+
+
+def test_attach_makes_a_facturx_pdf(tmp_path):
+    import facturx
+
+    from einvoice.render import load_any, render_pdf
+
+    xml = (SAMPLES / "facturx-en16931.xml").read_bytes()
+    foreign = render_pdf(load_any(xml).invoice, "fr", pdfa=True)  # a PDF/A made "elsewhere"
+    out, report, notes = attach(foreign, xml)
+    assert report.valid and notes == []
+    got, findings = read_pdf(out)
+    assert got == xml and findings == []
+    assert facturx.get_facturx_xml_from_pdf(out, check_xsd=True)[1] == xml
+    # a PDF that is no PDF/A: attached, with a note
+    plain = render_pdf(load_any(xml).invoice, "fr")
+    out2, _report, notes2 = attach(plain, xml)
+    assert read_pdf(out2)[0] == xml and notes2 and "PDF/A" in notes2[0]
+    # CLI
+    src = tmp_path / "in.pdf"
+    src.write_bytes(foreign)
+    res = run("attach", src, SAMPLES / "facturx-en16931.xml", "-o", tmp_path / "out.pdf")
+    assert res.exit_code == 0, res.output
+    assert run("extract", tmp_path / "out.pdf").stdout_bytes == xml
+
+
+def test_attach_refuses_invalid_xml_and_ubl(tmp_path):
+    from einvoice.render import load_any, render_pdf
+
+    xml = (SAMPLES / "facturx-en16931.xml").read_bytes()
+    pdf = render_pdf(load_any(xml).invoice, "fr", pdfa=True)
+    broken = re.sub(rb"(<ram:DuePayableAmount>)[^<]*", rb"\g<1>1.00", xml)
+    assert broken != xml
+    with pytest.raises(BuildRefused) as exc:
+        attach(pdf, broken)
+    assert any(f.rule == "BR-CO-16" for f in exc.value.findings)
+    src, bad = tmp_path / "in.pdf", tmp_path / "bad.xml"
+    src.write_bytes(pdf)
+    bad.write_bytes(broken)
+    res = run("attach", src, bad, "-o", tmp_path / "out.pdf")
+    assert res.exit_code == 1 and not (tmp_path / "out.pdf").exists()
+    assert "BR-CO-16" in res.output
+    with pytest.raises(InvalidModelInput):
+        attach(pdf, (SAMPLES / "ehf-invoice.xml").read_bytes())
+    res = run("attach", src, SAMPLES / "ehf-invoice.xml", "-o", tmp_path / "out.pdf")
+    assert res.exit_code == 2 and not (tmp_path / "out.pdf").exists()
+    # a PDF that already carries an invoice
+    out, _r, _n = attach(pdf, xml)
+    with pytest.raises(UnreadableInput):
+        attach(out, xml)
+
+
+# --- build --pdf --------------------------------------------------------------------
+
+
+def test_cli_build_pdf(tmp_path):
+    out = tmp_path / "ehf.pdf"
+    res = run("build", SAMPLES / "ehf-invoice.yaml", "--format", "facturx-en16931", "--pdf", out)
+    assert res.exit_code == 0, res.output
+    assert "Factur-X PDF/A-3" in res.output
+    xml, findings = read_pdf(out.read_bytes())
+    assert findings == [] and b"2024-1001" in xml
+    # with -o as well: both files, the same XML
+    res = run("build", SAMPLES / "ehf-invoice.yaml", "-f", "facturx-basic", "--pdf", tmp_path / "b.pdf",
+              "-o", tmp_path / "b.xml", "--lang", "en")
+    assert res.exit_code == 0, res.output
+    assert read_pdf((tmp_path / "b.pdf").read_bytes())[0] == (tmp_path / "b.xml").read_bytes()
+    # the XML build still works as before
+    assert run("build", SAMPLES / "ehf-invoice.yaml", "-f", "ehf", "-o", tmp_path / "e.xml").exit_code == 0
+    # --pdf needs a Factur-X format; build needs an output
+    res = run("build", SAMPLES / "ehf-invoice.yaml", "-f", "ehf", "--pdf", tmp_path / "x.pdf")
+    assert res.exit_code == 2 and not (tmp_path / "x.pdf").exists()
+    assert run("build", SAMPLES / "ehf-invoice.yaml", "-f", "ehf").exit_code == 2
+
+
+def test_cli_build_pdf_refused(tmp_path):
+    import yaml
+
+    data = load_input(SAMPLES / "ehf-invoice.yaml")
+    data.pop("buyer_reference")
+    data["buyer"].pop("identifiers")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    out = tmp_path / "bad.pdf"
+    res = run("build", bad, "-f", "facturx-en16931", "--pdf", out)
+    assert res.exit_code == 1 and not out.exists()
+    assert "EINV-B-001" in res.output and "nothing written" in res.stderr
