@@ -226,6 +226,21 @@ def test_cii_mandatory_and_missing_address_country():
     assert "BR-09" in found and "BR-11" in found
 
 
+def test_cii_parties_and_electronic_address():
+    party = ("<ram:{role}><ram:Name>{name}</ram:Name><ram:PostalTradeAddress><ram:CountryID>NO</ram:CountryID>"
+             "</ram:PostalTradeAddress><ram:URIUniversalCommunication><ram:URIID{scheme}>x@example.com</ram:URIID>"
+             "</ram:URIUniversalCommunication></ram:{role}>")
+    doc = cii("<rsm:SupplyChainTradeTransaction><ram:ApplicableHeaderTradeAgreement>"
+              + party.format(role="SellerTradeParty", name="Selger AS", scheme=" schemeID='EM'")
+              + party.format(role="BuyerTradeParty", name="Kunde AS", scheme="")
+              + "</ram:ApplicableHeaderTradeAgreement></rsm:SupplyChainTradeTransaction>")
+    found = findings(doc)
+    assert not {"BR-06", "BR-07", "BR-08", "BR-09", "BR-10", "BR-11", "BR-62"} & set(found)
+    assert "BR-63" in found
+    # the seller has no identifier of any kind
+    assert "BR-CO-26" in found
+
+
 # --- models built in code ---------------------------------------------------------------------
 
 

@@ -355,6 +355,8 @@ def _ubl_failures(root: Any) -> _Failures:
 
             ok("BR-CO-15", holds(co15), lmt if lmt is not None else r)
 
+    # BR-DEC-13 and BR-DEC-15 are not checked in UBL: the UBL binding compares the currency of
+    # cbc:TaxAmount with a child of cbc:TaxAmount itself, so its assertions can never fail.
     f.guard(("BR-01", "BR-02", "BR-03", "BR-04", "BR-05", "BR-06", "BR-07", "BR-08", "BR-10", "BR-16",
              "BR-53", "BR-CO-03", "BR-CO-15", "BR-CO-18"), root_rules)
 
@@ -632,9 +634,6 @@ def _cii_failures(root: Any) -> _Failures:
     for el in root.iter(*_CII_TAGS):
         idx[el.tag].append(el)
     is_root = root.tag == _CII_ROOT
-    sctt = kid(root, RSM.SupplyChainTradeTransaction) if is_root else None
-    agreement = kid(sctt, RAM.ApplicableHeaderTradeAgreement)
-    settlement = kid(sctt, RAM.ApplicableHeaderTradeSettlement)
     # absolute paths from the root (every node of each step)
     abs_settlements = kids(root, RSM.SupplyChainTradeTransaction, RAM.ApplicableHeaderTradeSettlement) if is_root else []
     inv_currencies = [sv(e) for s in abs_settlements for e in ck(s, RAM.InvoiceCurrencyCode)]
@@ -663,7 +662,7 @@ def _cii_failures(root: Any) -> _Failures:
             ok(country_rule, not blank(countries[0] if countries else None), target)
             uris = [u for p in parties for u in ck(p, RAM.URIUniversalCommunication)]
             # ram:URIUniversalCommunication[1] is the first of each party; the first node in document order counts
-            first_uris = [next(ck(p, RAM.URIUniversalCommunication), None) for p in parties]
+            first_uris = [fk(p, RAM.URIUniversalCommunication) for p in parties]
             uri_ids = [i for u in first_uris if u is not None for i in ck(u, RAM.URIID)]
             scheme = nsp(uri_ids[0].get("schemeID") or "") if uri_ids else ""
             ok(uri_rule, scheme != "" or not uris, target)
@@ -888,7 +887,8 @@ def _cii_failures(root: Any) -> _Failures:
                     ok("BR-50", not blank(iban) or not blank(prop), acct)
                     ok("BR-61", iban is not None or prop is not None, acct)
         for delivery in idx[RAM.ApplicableHeaderTradeDelivery]:
-            if not (is_root and delivery.getparent() is sctt and sctt is not None and sctt.getparent() is root):
+            parent = delivery.getparent()
+            if not is_root or parent is None or parent.tag != RSM.SupplyChainTradeTransaction or parent.getparent() is not root:
                 continue
             addrs = kids(delivery, RAM.ShipToTradeParty, RAM.PostalTradeAddress)
             countries = [c for a in addrs for c in ck(a, RAM.CountryID)]
