@@ -107,7 +107,8 @@ def test_differential_against_official_facturx_en16931_xslt():
     files = _corpus()
     if not files:
         pytest.skip("no CII examples in ../shared/conformance")
-    n_mutants = int(os.environ.get("EINVOICE_FX_MUTANTS", "320"))
+    # mutants compared (the official XSLT stops with a dynamic error on some: those are skipped)
+    n_mutants = int(os.environ.get("EINVOICE_FX_MUTANTS", "300"))
     disagreements = []
     checked = 0
     for f in files:
@@ -116,7 +117,10 @@ def test_differential_against_official_facturx_en16931_xslt():
         checked += 1
         if ours != theirs:
             disagreements.append(f"{f.name}: ours-only {sorted(ours - theirs)} official-only {sorted(theirs - ours)}")
-    for i in range(n_mutants):
+    compared = 0
+    for i in range(3 * n_mutants):
+        if compared >= n_mutants:
+            break
         f = files[i % len(files)]
         seed = 1000 + i
         data, desc = mutant(f.read_bytes(), seed)
@@ -130,8 +134,10 @@ def test_differential_against_official_facturx_en16931_xslt():
             continue
         ours = _verdict(data)
         checked += 1
+        compared += 1
         if ours != theirs:
             disagreements.append(f"{f.name} seed={seed} ({desc}): ours-only {sorted(ours - theirs)} "
                                  f"official-only {sorted(theirs - ours)}")
-    assert checked >= len(files) + 300 or n_mutants < 300
     assert not disagreements, f"{len(disagreements)} of {checked} disagree:\n" + "\n".join(disagreements[:30])
+    assert compared >= n_mutants, f"only {compared} mutants could be compared"
+    print(f"{checked} documents compared ({len(files)} examples, {compared} mutants): all agree")
