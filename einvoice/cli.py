@@ -106,9 +106,13 @@ def validate(files: tuple[Path, ...], profile: str, no_schema: bool, out_format:
     code = EXIT_OK
     for path in files:
         try:
+            from .cli_pdf import container_findings  # PDF container checks (EINV-PDF-*), [] for XML
+
+            pdf_findings = container_findings(path)
             source = _xml_source(path)
             report = run(source, profile=profile, schema=not no_schema)
             report.path = str(path)
+            report.findings[:0] = pdf_findings
         except Exception as exc:  # noqa: BLE001 - one bad file never stops the others
             if not isinstance(exc, EinvoiceError):
                 exc = EinvoiceError(f"internal error while reading: {type(exc).__name__}: {exc}")

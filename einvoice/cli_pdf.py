@@ -187,3 +187,24 @@ def register(main: click.Group) -> None:
         if cmd.name not in main.commands:
             main.add_command(cmd)
     _add_pdf_to_build(main)
+
+
+def container_findings(path: Path) -> list:
+    """Findings about the PDF container of a Factur-X file (EINV-PDF-*); [] for anything that is not a PDF.
+
+    A PDF that cannot be used (encrypted, damaged, no invoice inside) raises
+    UnreadableInput with a one-line reason, as the validate command expects.
+    """
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(1024)
+    except OSError:
+        return []  # the XML reader reports why the file cannot be read
+    if not head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"%PDF"):
+        return []
+    from .container import read_pdf
+
+    _xml, findings = read_pdf(_read(Path(path)), str(path))
+    for f in findings:
+        f.path = str(path)
+    return findings

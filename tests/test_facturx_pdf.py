@@ -166,6 +166,8 @@ def test_profile_mismatch_between_xmp_and_xml_is_a_finding(built, tmp_path):
     result = batch.validate_one(batch.Candidate(str(path), True), batch.Options(schema=False))
     assert result.status == batch.STATUS_INVALID
     assert "EINV-PDF-003" in {f.rule for f in result.findings}
+    res = run("validate", path, "--no-schema")
+    assert res.exit_code == 1 and "EINV-PDF-003" in res.output
 
 
 # --- unreadable PDFs ----------------------------------------------------------------
@@ -201,7 +203,7 @@ def test_unreadable_pdfs_give_one_line_reasons(built, tmp_path):
         assert "\n" not in reason and words[name] in reason, (name, reason)
         path = tmp_path / f"{name}.pdf"
         path.write_bytes(data)
-        for cmd in (("extract", path), ("render", path, "-o", tmp_path / f"{name}.html")):
+        for cmd in (("extract", path), ("render", path, "-o", tmp_path / f"{name}.html"), ("validate", path)):
             res = run(*cmd)
             assert res.exit_code == 2, (name, cmd[0], res.output)
             lines = res.stderr.strip().splitlines()
