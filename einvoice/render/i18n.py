@@ -26,6 +26,7 @@ _T: dict[str, tuple[str, str, str, str, str, str]] = {
     "self_billed":    ("Self-billed invoice",    "Selvfakturering",         "Självfaktura",             "Selvfaktura",              "Gutschrift (Selbstfakturierung)", "Autofacture"),
     "number":         ("Number",                 "Nummer",                  "Nummer",                   "Nummer",                   "Nummer",                       "Numéro"),
     "issue_date":     ("Invoice date",           "Fakturadato",             "Fakturadatum",             "Fakturadato",              "Rechnungsdatum",               "Date de facture"),
+    "date":           ("Date",                   "Dato",                    "Datum",                    "Dato",                     "Datum",                        "Date"),
     "due_date":       ("Due date",               "Forfallsdato",            "Förfallodatum",            "Forfaldsdato",             "Fällig am",                    "Date d'échéance"),
     "delivery_date":  ("Delivery date",          "Leveringsdato",           "Leveransdatum",            "Leveringsdato",            "Lieferdatum",                  "Date de livraison"),
     "tax_point_date": ("VAT point date",         "Avgiftsdato",             "Momsdatum",                "Momsdato",                 "Steuerdatum",                  "Date d'exigibilité de la TVA"),

@@ -236,7 +236,7 @@ def build_view(invoice: Invoice, lang: str | None = None) -> dict:
 
     # customer number: buyer identifier (BT-46), buyer reference (BT-10)
     buyer_ids = [_s(i.value) for i in (inv.buyer.identifiers if inv.buyer else []) if _s(i.value)]
-    meta: list[tuple[str, str]] = [(L("issue_date"), fmt_date(inv.issue_date, lang))]
+    meta: list[tuple[str, str]] = [(L("date") if credit else L("issue_date"), fmt_date(inv.issue_date, lang))]
     if inv.due_date:
         meta.append((L("due_date"), fmt_date(inv.due_date, lang)))
     if buyer_ids:
