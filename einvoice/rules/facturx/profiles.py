@@ -8,22 +8,35 @@ pattern of the official profile schematron, contexts in the order the official
 artefact tries them, and the profile's code lists), evaluated in one pass over
 the tree by :mod:`einvoice.rules.tree`. Each table applies only when the
 document is validated against its profile (``doc.profile``). The EN 16931
-business rules (BR-*) are the ``en16931`` layer's and are not repeated here.
+business rules (BR-*) are the ``en16931`` layer's and are not repeated here
+(the BASIC WL profile, which has no ``en16931`` layer, gets its own in
+:mod:`.basicwl`).
+
+The same rule id can mean something else in another profile (the FX-SCH-A
+numbers are per profile), so each profile's rules carry their own metadata,
+``schemas/rules/facturx/<profile>.yaml``, and are registered per profile.
+A table's ``pending`` list names the ids of the official profile set that have
+no check here yet.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from typing import Any
 
+import yaml
+
+from ...model.invoice import Syntax
 from ...syntax import namespaces as ns
-from ..tree import Table, Wildcard, register, sel, string_value
+from ..engine import Rule, RuleMeta, Severity
+from ..tree import _Failed, STRUCTURE, Table, Wildcard, normalize_space, sel, string_value
 from . import RULES
 
 RAM = f"{{{ns.RAM}}}"
 
-# profile -> table name; profiles without a table have no Factur-X specific rules yet
-TABLES = {"facturx-en16931": "facturx-en16931"}
+# profile -> table name
+TABLES = {f"facturx-{p}": f"facturx-{p}" for p in ("minimum", "basicwl", "basic", "en16931", "extended")}
 
 
 def _empty_leaf(el: Any) -> bool:
@@ -41,7 +54,20 @@ def _credit_transfer(el: Any) -> bool:
     return any(" ".join(string_value(t).split()) in ("30", "58") for t in el.iterchildren(f"{RAM}TypeCode"))
 
 
+def _tax_id_not_seller(el: Any) -> bool:
+    parent = el.getparent()
+    if parent is None or parent.tag != f"{RAM}SpecifiedTaxRegistration":
+        return False
+    p = parent.getparent()
+    while p is not None:
+        if p.tag == f"{RAM}SellerTradeParty":
+            return False
+        p = p.getparent()
+    return True
+
+
 WILDCARDS = {
+    "~tax-id-not-seller": Wildcard(lambda tag: tag == f"{RAM}ID", _tax_id_not_seller),
     "~empty-leaf": Wildcard(lambda tag: True, _empty_leaf),
     "~credit-transfer-means": Wildcard(lambda tag: tag == f"{RAM}SpecifiedTradeSettlementPaymentMeans", _credit_transfer),
 }
@@ -94,14 +120,154 @@ def _make_codelist(lists: dict[str, frozenset[str]]):
     return codelist
 
 
+def any_present(doc, el, ck):
+    """At least one of ``paths`` selects something."""
+    return () if any(sel(el, p) for p in ck.arg["paths"]) else (el,)
+
+
+def all_present(doc, el, ck):
+    return () if all(sel(el, p) for p in ck.arg["paths"]) else (el,)
+
+
+def not_all(doc, el, ck):
+    """The ``paths`` must not all select something."""
+    return (el,) if all(sel(el, p) for p in ck.arg["paths"]) else ()
+
+
+def ne_empty(doc, el, ck):
+    """Some node of ``path`` has a (space-normalized, with ``norm``) value that is not empty."""
+    a = ck.arg
+    found = sel(el, a["path"])
+    if a.get("norm"):
+        # normalize-space of the first node (no node: the empty string)
+        return () if found and normalize_space(string_value(found[0])) else (el,)
+    return () if any(string_value(n) != "" for n in found) else (el,)
+
+
+def max2dec(doc, el, ck):
+    """The first node of ``path`` has at most two digits after its first '.'."""
+    found = sel(el, ck.arg["path"])
+    if not found:
+        return ()
+    text = string_value(found[0])
+    _, dot, after = text.partition(".")
+    return (el,) if dot and len(after) > 2 else ()
+
+
+def _double(text: str) -> float | None:
+    t = text.strip()
+    if t in ("INF", "-INF", "NaN"):
+        return float(t.replace("INF", "inf").replace("NaN", "nan"))
+    if not _DOUBLE.fullmatch(t):
+        return None
+    return float(t)
+
+
+_DOUBLE = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+
+_OPS = {
+    "=": lambda a, b: a == b,
+    ">=": lambda a, b: a >= b,
+    ">": lambda a, b: a > b,
+    "<=": lambda a, b: a <= b,
+    "<": lambda a, b: a < b,
+}
+
+
+def num(doc, el, ck):
+    """Some node of ``path`` compares (as a number) to ``n`` with ``op``."""
+    a = ck.arg
+    op, n = _OPS[a["op"]], float(a["n"])
+    for node in sel(el, a["path"]):
+        v = _double(string_value(node))
+        if v is not None and op(v, n):
+            return ()
+    return (el,)
+
+
+def attr_is(doc, el, ck):
+    a = ck.arg
+    return () if el.get(a["name"]) == a["value"] else (el,)
+
+
 CUSTOMS = {
+    "any_present": any_present,
+    "all_present": all_present,
+    "not_all": not_all,
+    "ne_empty": ne_empty,
+    "max2dec": max2dec,
+    "num": num,
+    "attr_is": attr_is,
     "always": always,
     "never": never,
     "credit_transfer_account": credit_transfer_account,
     "max1_currency": max1_currency,
 }
 
+RULE_META = STRUCTURE.parent / "rules" / "facturx"
+
+
+@dataclass
+class ProfileRule(Rule):
+    """A rule of one Factur-X profile: its metadata comes from that profile's table."""
+
+    table: dict[str, RuleMeta] = field(default_factory=dict, repr=False)
+
+    @property
+    def meta(self) -> RuleMeta:
+        return self.table.get(self.id) or RuleMeta(self.id, Severity.ERROR, self.id)
+
+
+def load_meta(profile: str) -> dict[str, RuleMeta]:
+    """Metadata of one profile's rules (``schemas/rules/facturx/<profile>.yaml``)."""
+    data = yaml.safe_load((RULE_META / f"{profile.removeprefix('facturx-')}.yaml").read_text(encoding="utf-8")) or {}
+    return {rid: RuleMeta(rid, Severity(m.get("severity", "error")), m.get("message", rid), m.get("hint"))
+            for rid, m in data.items()}
+
+
+def register_profile(profile: str, rule_ids, evaluate) -> None:
+    """Register ids on the layer for one profile; ``evaluate(doc)`` gives rule id -> targets.
+
+    The ids are evaluated together (once per document) and only when the document
+    is validated against ``profile``.
+    """
+    meta = META.setdefault(profile, load_meta(profile))
+    rule_ids = list(rule_ids)
+
+    def evaluate_profile(doc):
+        if doc.profile != profile:
+            return {}
+        res = evaluate(doc)
+        if not res:
+            return res
+        return {rid: (hits[0].exc if hits and isinstance(hits[0], _Failed) else hits) for rid, hits in res.items()}
+
+    evaluate_profile.__name__ = f"facturx_{profile.removeprefix('facturx-')}"
+    if hasattr(RULES, "family"):
+        start = len(RULES.rules)
+        RULES.family(rule_ids, evaluate_profile, syntax="cii", name=f"facturx:{profile}:{id(evaluate)}")
+        for i in range(start, len(RULES.rules)):
+            r = RULES.rules[i]
+            RULES.rules[i] = ProfileRule(r.id, r.check, r.layer, r.syntax, meta, family=r.family)
+        return
+    key = f"_fx_{profile}_{id(evaluate)}"  # pragma: no cover - an engine without families
+    for rid in rule_ids:
+        def check(doc, rid=rid):
+            res = doc.__dict__.get(key)
+            if res is None:
+                res = doc.__dict__[key] = evaluate_profile(doc)
+            hits = res.get(rid)
+            if isinstance(hits, BaseException):
+                raise hits
+            return hits or ()
+        RULES.rules.append(ProfileRule(rid, check, RULES.layer, Syntax.CII, meta))
+
+
+META: dict[str, dict[str, RuleMeta]] = {}
+PENDING: dict[str, list[str]] = {}
+
 for _profile, _name in TABLES.items():
     _table = Table.load(_name, CUSTOMS, WILDCARDS)
     _table.customs["codelist"] = _make_codelist(_codelists(_table))
-    register(RULES, _table, syntax="cii", profiles=(_profile,))
+    PENDING[_profile] = list(_table.data.get("pending") or ())
+    register_profile(_profile, _table.rule_ids, _table.evaluate)
