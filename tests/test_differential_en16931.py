@@ -60,20 +60,29 @@ def test_differential_against_official_ubl_xslt():
     total = int(os.environ.get("EINVOICE_MUTANTS", "520"))
     disagreements = []
     compared = 0
-    for i in range(total):
-        src = sources[i % len(sources)]
-        seed = 1000 + i
+    oracle_failed = 0
+    seed = 1000
+    # The official XSLT stops with a dynamic error on some mutants (e.g. an amount of " "
+    # cast to xs:decimal); those have no official verdict and are replaced by further mutants.
+    while compared < total and seed < 1000 + total * 3:
+        src = sources[(seed - 1000) % len(sources)]
         data, what = mutant(src.read_bytes(), seed)
+        seed += 1
+        try:
+            theirs = oracle.verdict("en16931-ubl", data)
+        except Exception:  # noqa: BLE001 - saxonche raises its own error type
+            oracle_failed += 1
+            continue
         ours = our_verdict(data)
-        theirs = oracle.verdict("en16931-ubl", data)
         compared += 1
         if ours != theirs:
             if isinstance(ours, str):
                 detail = ours
             else:
                 detail = f"missing {sorted(theirs - ours)} extra {sorted(ours - theirs)}"
-            disagreements.append(f"{src.relative_to(CONFORMANCE)} seed={seed} [{what}]: {detail}")
-    assert compared >= min(total, 500)
+            disagreements.append(f"{src.relative_to(CONFORMANCE)} seed={seed - 1} [{what}]: {detail}")
+    print(f"\ncompared {compared} mutants with the official XSLT ({oracle_failed} more stopped the official XSLT)")
+    assert compared >= total
     if disagreements:
         print(f"\n{len(disagreements)} of {compared} mutants disagree:")
         for line in disagreements:
