@@ -32,6 +32,7 @@ from einvoice.model.invoice import Invoice, Syntax  # noqa: E402
 from einvoice.profiles import PROFILES, rules_for  # noqa: E402
 from einvoice.rules.engine import Document, Report, run_rules  # noqa: E402
 from einvoice.rules.facturx.profiles import PENDING  # noqa: E402
+from einvoice.syntax import load  # noqa: E402
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "conformance"
 
@@ -61,9 +62,8 @@ def _cii(body: str, guideline: str, doc_body: str = "") -> bytes:
 
 
 def _verdict(data: bytes, profile: str) -> set[tuple[str, str]]:
-    """The facturx layer's findings with doc.profile set."""
-    root = etree.fromstring(data)
-    doc = Document(Invoice(), Syntax.CII, root)
+    """The facturx layer's findings with doc.profile set (model and tree read as in a real run)."""
+    doc = load(data)
     doc.profile = profile
     report = run_rules(doc, rules_for(["facturx"]), Report())
     assert not report.internal_errors, report.internal_errors

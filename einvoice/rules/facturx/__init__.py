@@ -12,7 +12,7 @@ from ..engine import RuleSet
 
 RULES = RuleSet("facturx")
 
-MODULES = ['profiles']
+MODULES = ['profiles', 'core']
 
 for _name in MODULES:
     try:

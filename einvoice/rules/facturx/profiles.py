@@ -10,7 +10,7 @@ the tree by :mod:`einvoice.rules.tree`. Each table applies only when the
 document is validated against its profile (``doc.profile``). The EN 16931
 business rules (BR-*) are the ``en16931`` layer's and are not repeated here
 (the BASIC WL profile, which has no ``en16931`` layer, gets its own in
-:mod:`.basicwl`).
+:mod:`.core`).
 
 The same rule id can mean something else in another profile (the FX-SCH-A
 numbers are per profile), so each profile's rules carry their own metadata,
@@ -240,7 +240,8 @@ def register_profile(profile: str, rule_ids, evaluate) -> None:
         res = evaluate(doc)
         if not res:
             return res
-        return {rid: (hits[0].exc if hits and isinstance(hits[0], _Failed) else hits) for rid, hits in res.items()}
+        return {rid: (hits[0].exc if isinstance(hits, list) and hits and isinstance(hits[0], _Failed) else hits)
+                for rid, hits in res.items()}
 
     evaluate_profile.__name__ = f"facturx_{profile.removeprefix('facturx-')}"
     if hasattr(RULES, "family"):

@@ -1,0 +1,56 @@
+"""EN 16931 business rules for the Factur-X profiles that run no ``en16931`` layer.
+
+The BASIC WL profile (invoice without lines) is validated with the cii-syntax and
+facturx layers only, yet its official set checks a subset of the EN 16931
+business rules (BR-*), the ones that make sense without invoice lines. Those are
+evaluated here with the checks of our ``en16931`` layer, under the profile's own
+severity (``schemas/rules/facturx/<profile>.yaml``); the ids are listed as
+``core_rules`` in the profile's table (``schemas/structure/facturx-<profile>.yaml``).
+"""
+
+from __future__ import annotations
+
+import yaml
+
+from ...model.invoice import Syntax
+from ..tree import STRUCTURE
+from .profiles import register_profile
+
+PROFILES = ("facturx-basicwl",)
+
+
+def _core_rules(profile: str) -> list[str]:
+    data = yaml.safe_load((STRUCTURE / f"{profile}.yaml").read_text(encoding="utf-8"))
+    return list(data.get("core_rules") or ())
+
+
+def _make_evaluate(ids: list[str]):
+    wanted = set(ids)
+    rules: list = []
+
+    def evaluate(doc):
+        if not rules:  # the en16931 layer is imported on first use
+            from ..en16931 import RULES as CORE
+
+            rules.extend(r for r in CORE if r.id in wanted and r.syntax in (None, Syntax.CII))
+        out: dict[str, list] = {}
+        for rule in rules:
+            try:
+                targets = list(rule.check(doc) or ())
+            except Exception as exc:  # reported as this rule's internal error
+                out[rule.id] = exc
+                continue
+            if targets:
+                prev = out.get(rule.id)
+                if isinstance(prev, list):
+                    prev.extend(targets)
+                elif prev is None:
+                    out[rule.id] = targets
+        return out
+
+    return evaluate
+
+
+for _profile in PROFILES:
+    _ids = _core_rules(_profile)
+    register_profile(_profile, _ids, _make_evaluate(_ids))
