@@ -190,7 +190,19 @@ def attr_is(doc, el, ck):
     return () if el.get(a["name"]) == a["value"] else (el,)
 
 
+_DATE = {
+    "102": re.compile(r"\s*\d{4}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])\s*"),
+    "205": re.compile(r"\s*\d{4}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])([01]\d|2[0-3])[0-5]\d\s*"),
+}
+
+
+def date_format(doc, el, ck):
+    """The context's value has the lexical form of its date format (year, month 01-12, day 01-31[, hour, minute])."""
+    return () if _DATE[ck.arg["format"]].fullmatch(string_value(el)) else (el,)
+
+
 CUSTOMS = {
+    "date_format": date_format,
     "any_present": any_present,
     "all_present": all_present,
     "not_all": not_all,
