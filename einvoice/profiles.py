@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib
 from dataclasses import dataclass
 
-from .rules.engine import Rule, RuleSet
+from .rules.engine import Rule, RuleList, RuleSet
 
 # layer name -> "module:attribute" of its RuleSet
 LAYERS: dict[str, str] = {
@@ -83,8 +83,15 @@ def layer(name: str) -> RuleSet:
     return getattr(mod, attr, RuleSet(name))
 
 
+_RULES_FOR: dict[tuple, RuleList] = {}
+
+
 def rules_for(layers: tuple[str, ...] | list[str]) -> list[Rule]:
-    out: list[Rule] = []
-    for name in layers:
-        out.extend(layer(name))
+    """The rules of some layers, in order (the same list, with its execution plans, on every call)."""
+    sets = [layer(name) for name in layers]
+    key = (tuple(layers), tuple(len(rs) for rs in sets))
+    out = _RULES_FOR.get(key)
+    if out is None:
+        out = RuleList(r for rs in sets for r in rs)
+        _RULES_FOR[key] = out
     return out

@@ -66,15 +66,47 @@ class Finding:
         return f"[{self.severity.value}] {self.rule}: {self.message}{where}"
 
 
-@dataclass
 class Document:
-    """What the rules see: the model read from a document, and the document itself."""
+    """What the rules see: the model read from a document, and the document itself.
 
-    invoice: Invoice
-    syntax: Syntax
-    root: Any = None  # lxml root element, None for a model built in code
-    path: str | None = None
-    profile: str | None = None  # the profile being applied (set by validate)
+    ``Document(invoice, syntax, root=None, path=None, profile=None)``. A document
+    read from XML may be given a ``reader`` instead of the model: the model is then
+    read from ``root`` the first time ``doc.invoice`` is asked for (rules that
+    work on the tree alone never pay for it).
+    """
+
+    __slots__ = ("_invoice", "_reader", "syntax", "root", "path", "profile", "__dict__")
+
+    def __init__(self, invoice: Invoice | None = None, syntax: Syntax | None = None, root: Any = None,
+                 path: str | None = None, profile: str | None = None, *,
+                 reader: Callable[[Any], Invoice] | None = None):
+        self._invoice = invoice
+        self._reader = reader if invoice is None else None
+        self.syntax = syntax
+        self.root = root  # lxml root element, None for a model built in code
+        self.path = path
+        self.profile = profile  # the profile being applied (set by validate)
+
+    @property
+    def invoice(self) -> Invoice:
+        inv = self._invoice
+        if inv is None and self._reader is not None:
+            reader, self._reader = self._reader, None
+            inv = self._invoice = reader(self.root)
+        return inv
+
+    @invoice.setter
+    def invoice(self, value: Invoice) -> None:
+        self._invoice = value
+        self._reader = None
+
+    @property
+    def model_read(self) -> bool:
+        """Whether the model exists already (False while a lazy read is pending)."""
+        return self._reader is None
+
+    def __repr__(self) -> str:
+        return f"Document(syntax={self.syntax!r}, path={self.path!r}, profile={self.profile!r})"
 
     @functools.cached_property
     def nsmap(self) -> dict[str, str]:
@@ -99,14 +131,77 @@ class RuleMeta:
 
 
 Check = Callable[[Document], Iterable[Any]]
+# a family's evaluation: doc -> {rule id: targets, or the exception that stopped that rule}
+FamilyEval = Callable[[Document], "dict[str, Any]"]
 
 
-@dataclass
+class Family:
+    """Rules evaluated together in one pass: ``evaluate(doc)`` returns every id's targets at once.
+
+    The result is computed once per document (cached on it); ids without failures
+    are simply absent from it. A value that is an exception is reported as that
+    rule's internal error; an exception out of ``evaluate`` as every id's.
+    """
+
+    __slots__ = ("name", "evaluate", "ids")
+
+    def __init__(self, name: str, evaluate: FamilyEval):
+        self.name = name
+        self.evaluate = evaluate
+        self.ids: list[str] = []
+
+    def results(self, doc: Document) -> dict[str, Any]:
+        cache = doc.__dict__.get("_families")
+        if cache is None:
+            cache = doc.__dict__["_families"] = {}
+        res = cache.get(self)
+        if res is None:
+            try:
+                res = self.evaluate(doc) or {}
+            except Exception as exc:  # every rule of the family reports it
+                res = _FamilyFailed(exc)
+            cache[self] = res
+        return res
+
+    def check_for(self, rid: str) -> Check:
+        """A plain check for one id (what ``Rule.check`` is for a family member)."""
+
+        def check(doc: Document) -> list:
+            res = self.results(doc)
+            if isinstance(res, _FamilyFailed):
+                raise res.exc
+            hits = res.get(rid)
+            if hits is None:
+                return []
+            if isinstance(hits, BaseException):
+                raise hits
+            return hits
+
+        check.__name__ = "check_" + rid.replace("-", "_").lower()
+        return check
+
+    def __repr__(self) -> str:
+        return f"Family({self.name!r}, {len(self.ids)} ids)"
+
+
+class _FamilyFailed(dict):
+    """An empty result carrying the exception that stopped a family's evaluation."""
+
+    def __init__(self, exc: Exception):
+        super().__init__()
+        self.exc = exc
+
+    def __bool__(self) -> bool:
+        return True
+
+
+@dataclass(eq=False)
 class Rule:
     id: str
     check: Check
     layer: str
     syntax: Syntax | None = None  # None: the rule serves both syntaxes
+    family: Family | None = field(default=None, kw_only=True)  # set when evaluated with others in one pass
 
     @property
     def meta(self) -> RuleMeta:
@@ -154,6 +249,21 @@ class RuleSet:
     def add(self, rid: str, check: Check, syntax: Syntax | str | None = None) -> None:
         syn = Syntax(syntax) if isinstance(syntax, str) else syntax
         self.rules.append(Rule(rid, check, self.layer, syn))
+
+    def family(self, ids: Iterable[str], evaluate: FamilyEval, syntax: Syntax | str | None = None,
+               name: str | None = None) -> Family:
+        """Register rule ids evaluated together: ``evaluate(doc) -> {rule id: [targets]}`` (see :class:`Family`).
+
+        Each id is still a :class:`Rule` of its own (listed, with its metadata and a
+        ``check``), but the engine calls ``evaluate`` once per document and skips
+        every id of the family at once when the result is empty.
+        """
+        syn = Syntax(syntax) if isinstance(syntax, str) else syntax
+        fam = Family(name or f"{self.layer}:{getattr(evaluate, '__name__', 'family')}", evaluate)
+        for rid in ids:
+            fam.ids.append(rid)
+            self.rules.append(Rule(rid, fam.check_for(rid), self.layer, syn, family=fam))
+        return fam
 
     def __iter__(self):
         return iter(self.rules)
@@ -216,33 +326,100 @@ def _locate(target: Any) -> tuple[Origin, dict]:
     return Origin(None, None), params
 
 
-def run_rules(doc: Document, rules: Iterable[Rule], report: Report) -> Report:
-    """Run rules on a document, adding each failure to the report. Never raises."""
-    root_origin: Origin | None = None
+class RuleList(list):
+    """A list of rules that keeps its execution plans (one per syntax); see :func:`plan_for`."""
+
+    def __init__(self, rules: Iterable[Rule] = ()):
+        super().__init__(rules)
+        self.plans: dict[Any, list] = {}
+
+
+def _plan(rules: Iterable[Rule], syntax: Syntax | None) -> list:
+    """Steps for a syntax, in rule order: ``(None, rule, meta)`` or ``(family, [(rule, meta), ...])``.
+
+    Consecutive ids of one family make one step (evaluated once, skipped at once
+    when it finds nothing); rules of another syntax are left out.
+    """
+    steps: list = []
     for rule in rules:
-        if rule.syntax is not None and rule.syntax != doc.syntax:
-            continue
-        try:
-            targets = list(rule.check(doc) or ())
-        except Exception as exc:  # a rule must never take the run down
-            report.internal_errors.append(f"{rule.id}: {type(exc).__name__}: {exc}")
-            continue
-        if not targets:
+        if rule.syntax is not None and rule.syntax != syntax:
             continue
         meta = rule.meta
-        for target in targets:
-            origin, params = _locate(target)
-            if origin.xpath is None and doc.root is not None:
-                if root_origin is None:
-                    root_origin = element_origin(doc.root)
-                origin = root_origin
-            message = meta.message
-            if params:
-                try:
-                    message = message.format(**params)
-                except (KeyError, IndexError, ValueError):
-                    pass
-            report.findings.append(
-                Finding(rule.id, meta.severity, message, meta.hint, origin.xpath, origin.line, rule.layer, doc.path)
-            )
+        fam = rule.family
+        if fam is not None:
+            if steps and steps[-1][0] is fam:
+                steps[-1][1].append((rule, meta))
+            else:
+                steps.append((fam, [(rule, meta)]))
+        else:
+            steps.append((None, rule, meta))
+    return steps
+
+
+def plan_for(rules: Iterable[Rule], syntax: Syntax | None) -> list:
+    if isinstance(rules, RuleList):
+        plan = rules.plans.get(syntax)
+        if plan is None:
+            plan = rules.plans[syntax] = _plan(rules, syntax)
+        return plan
+    return _plan(rules, syntax)
+
+
+def _add_findings(doc: Document, rule: Rule, meta: RuleMeta, targets: Iterable[Any], report: Report,
+                  root_origin: list) -> None:
+    findings = report.findings
+    for target in targets:
+        origin, params = _locate(target)
+        if origin.xpath is None and doc.root is not None:
+            if not root_origin:
+                root_origin.append(element_origin(doc.root))
+            origin = root_origin[0]
+        message = meta.message
+        if params:
+            try:
+                message = message.format(**params)
+            except (KeyError, IndexError, ValueError):
+                pass
+        findings.append(
+            Finding(rule.id, meta.severity, message, meta.hint, origin.xpath, origin.line, rule.layer, doc.path)
+        )
+
+
+def run_rules(doc: Document, rules: Iterable[Rule], report: Report) -> Report:
+    """Run rules on a document, adding each failure to the report. Never raises."""
+    root_origin: list = []
+    errors = report.internal_errors
+    for step in plan_for(rules, doc.syntax):
+        fam = step[0]
+        if fam is None:
+            rule = step[1]
+            try:
+                targets = rule.check(doc)
+                if not targets:
+                    continue
+                if not isinstance(targets, (list, tuple)):
+                    targets = list(targets)
+                    if not targets:
+                        continue
+            except Exception as exc:  # a rule must never take the run down
+                errors.append(f"{rule.id}: {type(exc).__name__}: {exc}")
+                continue
+            _add_findings(doc, rule, step[2], targets, report, root_origin)
+            continue
+        res = fam.results(doc)
+        if not res:
+            continue
+        if isinstance(res, _FamilyFailed):
+            exc = res.exc
+            for rule, _meta in step[1]:
+                errors.append(f"{rule.id}: {type(exc).__name__}: {exc}")
+            continue
+        for rule, meta in step[1]:
+            hits = res.get(rule.id)
+            if not hits:
+                continue
+            if isinstance(hits, BaseException):
+                errors.append(f"{rule.id}: {type(hits).__name__}: {hits}")
+                continue
+            _add_findings(doc, rule, meta, hits, report, root_origin)
     return report

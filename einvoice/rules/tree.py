@@ -674,26 +674,37 @@ def _check(row: list) -> Check:
 
 
 def register(ruleset: Any, table: Table, syntax: str | None, profiles: tuple[str, ...] | None = None) -> None:
-    """Register every rule id of a table on a RuleSet; each check looks its targets up in the cached result.
+    """Register every rule id of a table on a RuleSet as one family: the table is evaluated once per
+    document and each id's targets are looked up in the result.
 
     With ``profiles``, the rules only apply when the document is validated against one of them.
     """
-    key = f"_tree_{table.name}"
     evaluate = table.evaluate
 
-    for rid in table.rule_ids:
+    def evaluate_family(doc):
+        if profiles is not None and doc.profile not in profiles:
+            return {}
+        res = evaluate(doc)
+        if not res:
+            return res
+        failed = [rid for rid, hits in res.items() if hits and isinstance(hits[0], _Failed)]
+        if not failed:
+            return res
+        out = dict(res)
+        for rid in failed:
+            out[rid] = res[rid][0].exc
+        return out
+
+    evaluate_family.__name__ = f"table_{table.name}"
+    if hasattr(ruleset, "family"):
+        ruleset.family(table.rule_ids, evaluate_family, syntax=syntax, name=f"table:{table.name}")
+        return
+    for rid in table.rule_ids:  # pragma: no cover - a RuleSet without families
         def check(doc, rid=rid):
-            if profiles is not None and doc.profile not in profiles:
-                return ()
-            res = doc.__dict__.get(key)
-            if res is None:
-                res = doc.__dict__[key] = evaluate(doc)
-            hits = res.get(rid)
-            if not hits:
-                return ()
-            if isinstance(hits[0], _Failed):
-                raise hits[0].exc
-            return hits
+            hits = evaluate_family(doc).get(rid)
+            if isinstance(hits, BaseException):
+                raise hits
+            return hits or ()
         ruleset.add(rid, check, syntax=syntax)
 
 

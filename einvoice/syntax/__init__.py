@@ -28,18 +28,22 @@ def detect(root: Any) -> Syntax | None:
 
 
 def read_tree(root: Any, path: str | None = None):
-    """Read a parsed root element into a Document; UnreadableInput if the root is not an invoice."""
+    """Read a parsed root element into a Document; UnreadableInput if the root is not an invoice.
+
+    The model (``doc.invoice``) is read from the tree when it is first asked for.
+    """
     from ..rules.engine import Document
 
     syntax = detect(root)
+    # the model is read on first use of doc.invoice (rules on the tree alone never need it)
     if syntax == Syntax.UBL:
         from .ubl.reader import read_ubl
 
-        return Document(read_ubl(root), Syntax.UBL, root, path)
+        return Document(None, Syntax.UBL, root, path, reader=read_ubl)
     if syntax == Syntax.CII:
         from .cii.reader import read_cii
 
-        return Document(read_cii(root), Syntax.CII, root, path)
+        return Document(None, Syntax.CII, root, path, reader=read_cii)
     local = etree.QName(root).localname if isinstance(root.tag, str) else str(root.tag)
     namespace = etree.QName(root).namespace if isinstance(root.tag, str) else None
     raise UnreadableInput(
