@@ -63,7 +63,7 @@ class FileResult:
         if self.profile_reason:
             out["profile_reason"] = self.profile_reason
         if self.reason:
-            out["reason"] = self.reason
+            out["error" if self.status == STATUS_UNREADABLE else "note"] = self.reason
         return out
 
 
@@ -106,7 +106,7 @@ def expand(inputs: Iterable[str], stdin: Any = None) -> tuple[list[Candidate], l
                 if Path(m).is_file():
                     add(m, True)
         else:
-            missing.append(FileResult(item, STATUS_UNREADABLE, reason="no such file or folder"))
+            missing.append(FileResult(item, STATUS_UNREADABLE, reason="cannot read file (no such file or folder)"))
     return out, missing
 
 
@@ -180,8 +180,11 @@ def _validate_one(cand: Candidate, opts: Options, t0: float) -> FileResult:
             if not data.strip():
                 named = cand.explicit or Path(path).suffix.lower() in (".xml", ".pdf")
                 return FileResult(path, STATUS_UNREADABLE if named else STATUS_SKIPPED,
-                                  reason="the file is empty", seconds=time.perf_counter() - t0)
-            if cand.explicit or Path(path).suffix.lower() in (".xml", ".pdf"):
+                                  reason="empty file", seconds=time.perf_counter() - t0)
+            if Path(path).suffix.lower() == ".pdf":
+                return FileResult(path, STATUS_UNREADABLE, reason="not a PDF (no %PDF header)",
+                                  seconds=time.perf_counter() - t0)
+            if cand.explicit or Path(path).suffix.lower() == ".xml":
                 return FileResult(path, STATUS_UNREADABLE, reason="neither XML nor PDF (binary or text content)",
                                   seconds=time.perf_counter() - t0)
             return FileResult(path, STATUS_SKIPPED, reason="not an invoice (neither XML nor PDF)",
@@ -198,14 +201,17 @@ def _validate_one(cand: Candidate, opts: Options, t0: float) -> FileResult:
                               seconds=time.perf_counter() - t0)
         return FileResult(path, STATUS_UNREADABLE, reason=reason, seconds=time.perf_counter() - t0)
     layers = None
+    profile, why = opts.profile, None
     if opts.policy:
         from .profiles import PROFILES, detect_profile
 
-        profile = opts.profile
         if profile == "auto":
-            profile, _why = detect_profile(doc)
+            profile, why = detect_profile(doc)
         layers = (*PROFILES[profile].layers, "policy") if profile in PROFILES else None
-    report = validate_document(doc, profile=opts.profile, schema=opts.schema, layers=layers)
+    report = validate_document(doc, profile=profile, schema=opts.schema, layers=layers)
+    if layers is not None:
+        report.profile = profile
+        report.profile_reason = (why or "chosen by the caller") + "; with the house policy"
     findings = container_findings + report.findings
     for f in findings:
         f.path = path

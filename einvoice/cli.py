@@ -91,45 +91,96 @@ def build(input: Path, fmt: str, output: Path) -> None:
 # --- validate -----------------------------------------------------------------------
 
 
+def _parse_size(text: str) -> int:
+    units = {"": 1, "b": 1, "k": 1024, "kb": 1024, "m": 1024 ** 2, "mb": 1024 ** 2, "g": 1024 ** 3, "gb": 1024 ** 3}
+    t = text.strip().lower()
+    num = t.rstrip("kmgb")
+    try:
+        return int(float(num) * units[t[len(num):]])
+    except (ValueError, KeyError):
+        raise click.BadParameter(f"{text!r} is no size (e.g. 50MB, 200k, 1000000)") from None
+
+
 @main.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--profile", "-p", default="auto", show_default=True, type=click.Choice(PROFILE_NAMES),
               help="rules to apply; auto picks them from the specification identifier (BT-24)")
-@click.option("--no-schema", is_flag=True, help="skip XML Schema (XSD) validation")
-@click.option("--format", "out_format", default="text", show_default=True, type=click.Choice(["text", "json"]))
-def validate(files: tuple[Path, ...], profile: str, no_schema: bool, out_format: str) -> None:
-    """Validate invoice files (UBL or CII XML, or Factur-X PDF); exit 0 valid, 1 invalid, 2 unreadable."""
-    from .errors import EinvoiceError
-    from .validate import validate as run
+@click.option("--no-schema", is_flag=True, help="skip XML Schema (XSD) validation (judge fragments by their rules)")
+@click.option("--policy", is_flag=True, help="also apply the house policy (EINV-P-*, configured in [tool.einvoice])")
+@click.option("--format", "out_format", default="text", show_default=True,
+              type=click.Choice(["text", "json", "junit", "sarif"]))
+@click.option("--output", "-o", "output", type=click.Path(dir_okay=False, path_type=Path),
+              help="write the report to this file instead of standard output")
+@click.option("--fail-on", default="error", show_default=True, type=click.Choice(["error", "warning", "never"]),
+              help="lowest severity that makes the exit code 1")
+@click.option("--jobs", "-j", type=int, default=0, help="parallel workers (default: all cores)")
+@click.option("--files-from", type=click.File("r"), help="read paths from this file, one per line ('-': stdin), "
+              "e.g. the output of git diff --name-only; paths that no longer exist are ignored")
+@click.option("--max-size", default="50MB", show_default=True, help="largest file accepted")
+@click.option("--quiet", "-q", is_flag=True, help="text format: list only files with findings, and the summary")
+def validate(files: tuple[Path, ...], profile: str, no_schema: bool, policy: bool, out_format: str,
+             output: Path | None, fail_on: str, jobs: int, files_from, max_size: str, quiet: bool) -> None:
+    """Validate invoices: files, folders (recursive), globs or - (stdin).
 
-    results = []
-    code = EXIT_OK
-    for path in files:
-        try:
-            from .cli_pdf import container_findings  # PDF container checks (EINV-PDF-*), [] for XML
+    UBL, CII and Factur-X/ZUGFeRD PDFs are recognised by content. Exit 0 clean,
+    1 findings at or above --fail-on, 2 when a file is unreadable (or usage error).
+    """
+    import os
+    import time
 
-            pdf_findings = container_findings(path)
-            source = _xml_source(path)
-            report = run(source, profile=profile, schema=not no_schema)
-            report.path = str(path)
-            report.findings[:0] = pdf_findings
-        except Exception as exc:  # noqa: BLE001 - one bad file never stops the others
-            if not isinstance(exc, EinvoiceError):
-                exc = EinvoiceError(f"internal error while reading: {type(exc).__name__}: {exc}")
-            _say_error(path, exc)
-            code = EXIT_UNREADABLE
-            results.append({"path": str(path), "profile": None, "valid": False,
-                            "error": getattr(exc, "reason", None) or str(exc), "findings": []})
-            continue
-        if not report.valid and code == EXIT_OK:
-            code = EXIT_INVALID
-        if out_format == "json":
-            results.append(report.as_dict())
+    from . import batch, output as formats
+
+    inputs = [str(f) for f in files]
+    if files_from is not None:
+        for line in files_from:
+            name = line.strip()
+            if not name:
+                continue
+            p = Path(name)
+            if p.exists() and (p.is_dir() or p.suffix.lower() in (".xml", ".pdf")):
+                inputs.append(name)
+    if not inputs:
+        if files_from is not None:
+            click.echo("einvoice: no invoice files to validate", err=True)
+            sys.exit(EXIT_OK)
+        raise click.UsageError("give at least one file, folder, glob or - (stdin)")
+    opts = batch.Options(profile=profile, schema=not no_schema, policy=policy, max_bytes=_parse_size(max_size))
+    started = time.perf_counter()
+    progress_bar = None
+    show_progress = sys.stderr.isatty() and out_format == "text" or (sys.stderr.isatty() and output is not None)
+    try:
+        if show_progress and len(inputs) > 1 or (show_progress and any(Path(i).is_dir() for i in inputs)):
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+            progress_bar = Progress(TextColumn("validating"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                                    transient=True)
+        if progress_bar is not None:
+            with progress_bar:
+                task = progress_bar.add_task("validate", total=None)
+                results = batch.run(inputs, opts, jobs=jobs or os.cpu_count() or 1,
+                                    progress=lambda _r: progress_bar.advance(task))
         else:
-            _print_report(report)
-    if out_format == "json":
-        click.echo(json.dumps({"files": results}, indent=2, ensure_ascii=False))
-    sys.exit(code)
+            results = batch.run(inputs, opts, jobs=jobs or os.cpu_count() or 1)
+    except KeyboardInterrupt:
+        click.echo("einvoice: interrupted", err=True)
+        sys.exit(130)
+    summary = batch.summarize(results, time.perf_counter() - started)
+    for r in results:
+        if r.status == batch.STATUS_UNREADABLE:
+            click.echo(f"einvoice: {r.path}: {r.reason}", err=True)
+    if out_format == "text":
+        color = output is None and sys.stdout.isatty()
+        shown = [r for r in results if not quiet or r.findings or r.status != batch.STATUS_VALID]
+        shown = [r for r in shown if r.status != batch.STATUS_UNREADABLE]
+        text = formats.to_text(shown, summary, color=color)
+    else:
+        text = formats.FORMATS[out_format](results, summary)
+    if output is not None:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(text + "\n", encoding="utf-8")
+    elif text:
+        click.echo(text)
+    sys.exit(batch.exit_code(results, fail_on))
 
 
 def _xml_source(path: Path):
@@ -142,21 +193,11 @@ def _xml_source(path: Path):
     if not head.lstrip().startswith(b"%PDF"):
         return path
     from . import xmlsafe
-    from .syntax.cii.pdf import extract_xml
+    from .container import read_pdf
 
     data, _ = xmlsafe.read_bytes(path)
-    _name, xml = extract_xml(data, str(path))
+    xml, _findings = read_pdf(data, str(path))
     return xml
-
-
-def _print_report(report) -> None:
-    errors, warnings = report.errors, report.warnings
-    status = "VALID" if report.valid else "INVALID"
-    counts = f"{len(errors)} error{'s' if len(errors) != 1 else ''}, {len(warnings)} warning{'s' if len(warnings) != 1 else ''}"
-    click.echo(f"{report.path}: {status} ({counts})")
-    click.echo(f"  profile: {report.profile} ({report.profile_reason})")
-    for f in sorted(report.findings, key=lambda f: (not f.severity.blocking, f.line or 0)):
-        click.echo(_finding_line(f))
 
 
 # --- convert ------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 JSON schema (version 1, stable; new keys may be added, none removed)::
 
     {"format": "einvoice-report", "version": 1,
-     "files": [{"path", "status", "profile", "valid", "reason"?, "profile_reason"?,
+     "files": [{"path", "status", "profile", "valid", "error"? (unreadable), "note"? (skipped), "profile_reason"?,
                 "findings": [{"rule", "severity", "message", "hint", "xpath", "line"}]}],
      "summary": {"files", "valid", "warnings", "invalid", "unreadable", "skipped",
                  "top_rules": [{"rule", "count"}], "slowest": [{"path", "seconds"}], "seconds"}}
@@ -50,28 +50,30 @@ def to_text(results: list[FileResult], summary: Summary, color: bool = False, ve
         return f"\x1b[{codes[c]}m{text}\x1b[0m"
 
     sev_color = {"fatal": "red", "error": "red", "warning": "yellow", "info": "cyan"}
-    status_label = {
-        "valid": paint("valid", "green"), "warnings": paint("valid with warnings", "yellow"),
-        "invalid": paint("INVALID", "red"), "unreadable": paint("UNREADABLE", "red"),
-        "skipped": paint("skipped", "dim"),
-    }
+    status_label = {"unreadable": paint("UNREADABLE", "red"), "skipped": paint("skipped", "dim")}
     lines: list[str] = []
     for r in results:
-        head = f"{r.path}: {status_label.get(r.status, r.status)}"
+        if r.status == STATUS_SKIPPED:
+            lines.append(f"{r.path}: {status_label['skipped']} ({r.reason})")
+            continue
+        if r.status == STATUS_UNREADABLE:
+            lines.append(f"{r.path}: {status_label['unreadable']} - {r.reason}")
+            continue
+        errors = sum(1 for f in r.findings if f.severity.blocking)
+        warnings = len(r.findings) - errors
+        label = paint("VALID", "green") if r.valid else paint("INVALID", "red")
+        lines.append(f"{r.path}: {label} ({errors} error{'s' if errors != 1 else ''}, "
+                     f"{warnings} warning{'s' if warnings != 1 else ''})")
         if r.profile:
-            head += paint(f"  [{r.profile}" + (f": {r.profile_reason}" if r.profile_reason and verbose else "") + "]",
-                          "dim")
-        if r.reason:
-            head += f" - {r.reason}"
-        lines.append(head)
-        for f in r.findings:
+            lines.append(paint(f"  profile: {r.profile} ({r.profile_reason})", "dim"))
+        for f in sorted(r.findings, key=lambda f: (not f.severity.blocking, f.line or 0)):
             where = f"line {f.line}" if f.line else "document"
-            lines.append(f"  {where:>10}  {paint(f.severity.value, sev_color.get(f.severity.value, 'bold')):<7}  "
+            lines.append(f"  {paint(f.severity.value.upper(), sev_color.get(f.severity.value, 'bold')):<7} "
                          f"{paint(f.rule, 'bold')}: {f.message}")
+            if verbose and (f.line or f.xpath):
+                lines.append(" " * 10 + paint(f"at {where}" + (f", {f.xpath}" if f.xpath else ""), "dim"))
             if verbose and f.hint:
-                lines.append(" " * 14 + paint(f"fix: {f.hint}", "dim"))
-            if verbose and f.xpath:
-                lines.append(" " * 14 + paint(f"at: {f.xpath}", "dim"))
+                lines.append(" " * 10 + paint(f"hint: {f.hint}", "dim"))
     c = summary.counts
     total = sum(c.values())
     if total > 1 or summary.top_rules:
