@@ -9,17 +9,8 @@ from lxml import etree
 from einvoice import codelists, syntax
 from einvoice.rules.engine import Report, run_rules
 from einvoice.rules.en16931 import RULES
+from fragments import cii, ubl
 
-UBL_NS = (
-    'xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2" '
-    'xmlns:cac="urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2" '
-    'xmlns:cbc="urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"'
-)
-CII_NS = (
-    'xmlns:rsm="urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100" '
-    'xmlns:ram="urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100" '
-    'xmlns:udt="urn:un:unece:uncefact:data:standard:UnqualifiedDataType:100"'
-)
 
 
 def cl_findings(xml: str) -> dict[str, list]:
@@ -32,13 +23,6 @@ def cl_findings(xml: str) -> dict[str, list]:
         out.setdefault(f.rule, []).append(f)
     return out
 
-
-def ubl(body: str) -> str:
-    return f"<Invoice {UBL_NS}>{body}</Invoice>"
-
-
-def cii(body: str) -> str:
-    return f"<rsm:CrossIndustryInvoice {CII_NS}>{body}</rsm:CrossIndustryInvoice>"
 
 
 # --- the data ---------------------------------------------------------------

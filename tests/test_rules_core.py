@@ -34,29 +34,13 @@ from einvoice.model.invoice import (
 from einvoice.rules.en16931 import RULES
 from einvoice.rules.en16931.core import CORE_IDS
 from einvoice.rules.engine import Document, Report, rule_table, run_rules
+from fragments import cii, ubl
 
 CONFORMANCE = Path(__file__).resolve().parents[1].parent / "shared" / "conformance"
 CORE = re.compile(r"^BR-(\d+|CO-\d+|DEC-\d+)$")
 CORE_RULES = [r for r in RULES if r.id in set(CORE_IDS)]
 
-UBL_NS = (
-    'xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2" '
-    'xmlns:cac="urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2" '
-    'xmlns:cbc="urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"'
-)
-CII_NS = (
-    'xmlns:rsm="urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100" '
-    'xmlns:ram="urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100" '
-    'xmlns:udt="urn:un:unece:uncefact:data:standard:UnqualifiedDataType:100"'
-)
 
-
-def ubl(body: str) -> str:
-    return f"<Invoice {UBL_NS}>{body}</Invoice>"
-
-
-def cii(body: str) -> str:
-    return f"<rsm:CrossIndustryInvoice {CII_NS}>{body}</rsm:CrossIndustryInvoice>"
 
 
 def _run(doc: Document) -> dict[str, set[str]]:

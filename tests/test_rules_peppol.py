@@ -25,27 +25,11 @@ from einvoice.model.invoice import (
 from einvoice.rules import identifiers as ids
 from einvoice.rules.engine import Document, Report, run_rules
 from einvoice.rules.peppol import RULES
+from fragments import cii, ubl
 
 CONFORMANCE = Path(__file__).resolve().parents[1].parent / "shared" / "conformance"
 
-UBL_NS = (
-    'xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2" '
-    'xmlns:cac="urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2" '
-    'xmlns:cbc="urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"'
-)
-CII_NS = (
-    'xmlns:rsm="urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100" '
-    'xmlns:ram="urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100" '
-    'xmlns:udt="urn:un:unece:uncefact:data:standard:UnqualifiedDataType:100"'
-)
 
-
-def ubl(body: str) -> str:
-    return f"<Invoice {UBL_NS}>{body}</Invoice>"
-
-
-def cii(body: str) -> str:
-    return f"<rsm:CrossIndustryInvoice {CII_NS}>{body}</rsm:CrossIndustryInvoice>"
 
 
 def findings(xml: str) -> dict[str, set[str]]:

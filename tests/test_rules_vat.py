@@ -29,21 +29,12 @@ from einvoice.model.invoice import (
 )
 from einvoice.rules.engine import Report, run_rules
 from einvoice.rules.en16931 import RULES
+from fragments import cii, ubl
 
 CONFORMANCE = Path(__file__).resolve().parents[1].parent / "shared" / "conformance"
 MINE = re.compile(r"^BR-(S|Z|E|AE|IC|G|O|AF|AG|B|CL)-\d+$")
 VAT_RULES = [r for r in RULES if MINE.match(r.id) and not r.id.startswith("BR-CL-")]
 
-UBL_NS = (
-    'xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2" '
-    'xmlns:cac="urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2" '
-    'xmlns:cbc="urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"'
-)
-CII_NS = (
-    'xmlns:rsm="urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100" '
-    'xmlns:ram="urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100" '
-    'xmlns:udt="urn:un:unece:uncefact:data:standard:UnqualifiedDataType:100"'
-)
 
 
 def fired(source: str | bytes | etree._Element) -> set[str]:
@@ -55,13 +46,6 @@ def fired(source: str | bytes | etree._Element) -> set[str]:
     assert not report.internal_errors, report.internal_errors
     return {f.rule for f in report.findings}
 
-
-def ubl(body: str) -> str:
-    return f"<Invoice {UBL_NS}>{body}</Invoice>"
-
-
-def cii(body: str) -> str:
-    return f"<rsm:CrossIndustryInvoice {CII_NS}>{body}</rsm:CrossIndustryInvoice>"
 
 
 def ubl_line(cat: str, rate: str | None, amount: str = "100", scheme: str = "VAT") -> str:
