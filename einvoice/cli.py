@@ -8,7 +8,6 @@ inside the commands so that ``einvoice --help`` starts fast.
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
