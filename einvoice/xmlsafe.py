@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from lxml import etree
@@ -12,7 +13,18 @@ MAX_BYTES = 50 * 1024 * 1024  # default limit on one document, configurable per 
 MAX_DEPTH = 256
 
 
+_local = threading.local()
+
+
 def _parser() -> etree.XMLParser:
+    """The hardened parser of this thread (a parser is not shared between threads)."""
+    parser = getattr(_local, "parser", None)
+    if parser is None:
+        parser = _local.parser = _new_parser()
+    return parser
+
+
+def _new_parser() -> etree.XMLParser:
     return etree.XMLParser(
         resolve_entities=False,
         no_network=True,
@@ -70,11 +82,13 @@ def parse(data: bytes, name: str | None = None, max_depth: int = MAX_DEPTH) -> e
     return tree
 
 
+_DEPTH_TESTS: dict[int, etree.XPath] = {}
+
+
 def _check_depth(root, max_depth: int, name: str | None) -> None:
-    stack = [(root, 1)]
-    while stack:
-        el, d = stack.pop()
-        if d > max_depth:
-            raise UnreadableInput(f"elements nested deeper than {max_depth} levels", name)
-        for child in el:
-            stack.append((child, d + 1))
+    # one XPath in C: is there an element at depth max_depth + 1?
+    test = _DEPTH_TESTS.get(max_depth)
+    if test is None:
+        test = _DEPTH_TESTS[max_depth] = etree.XPath("boolean(/*" + "/*" * max_depth + ")")
+    if test(root):
+        raise UnreadableInput(f"elements nested deeper than {max_depth} levels", name)

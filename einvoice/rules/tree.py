@@ -29,6 +29,7 @@ literal or ``true()``/``false()``, ``normalize-space(...)``,
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -345,7 +346,9 @@ def select_any(node: Any, alts: list[list[Step]]) -> list:
             else:  # desc-or-self
                 start = [e for e in ([root] if first.names == ("*",) or root.tag in first.names else [])
                          if all(p(e) for p in first.preds)]
-                cands = list(root.iterdescendants(*([] if first.names == ("*",) else first.names)))
+                cands = None if first.names == ("*",) else _indexed_descendants(root, first.names)
+                if cands is None:
+                    cands = list(root.iterdescendants(*([] if first.names == ("*",) else first.names)))
                 start += [c for c in cands if isinstance(c.tag, str) and all(p(c) for p in first.preds)]
             for s in start:
                 out.extend(select(s, steps[2:]))
@@ -430,12 +433,27 @@ class Wildcard:
 
 
 class _Node:
-    __slots__ = ("pids", "kids", "attrs")
+    __slots__ = ("pids", "kids", "attrs", "deep")
 
     def __init__(self):
         self.pids: list[int] = []
         self.kids: dict[str, _Node] = {}
         self.attrs: dict[str, list[int]] = {}
+        # tags of the elements a walk below this node (reached through a child of this tag) can count:
+        # when none of them occurs in the document, the walk has nothing to find there
+        self.deep: frozenset[str] = frozenset()
+
+
+def _deep_terms(node: _Node, tag: str | None) -> frozenset[str]:
+    """Set ``deep`` on a trie and its subtries; returns the tags counted at or below ``node``."""
+    below: set[str] = set()
+    for name, sub in node.kids.items():
+        if sub.pids:
+            below.add(name)
+        below |= _deep_terms(sub, name)
+    own = below | ({tag} if (node.attrs and tag is not None) else set())
+    node.deep = frozenset(own)
+    return node.deep
 
 
 @dataclass
@@ -470,6 +488,8 @@ class Context:
             n += 1
         self.trie = root if n else None
         self.npaths = n
+        if n:
+            _deep_terms(root, None)
         if self.pattern is not None and len(self.pattern.alts) >= 1:
             self.simple = all(len(steps) == 1 and not anchored and not steps[0].preds
                               for anchored, steps in self.pattern.alts)
@@ -494,7 +514,9 @@ def _expand(steps: list[Step]) -> list[list[str]]:
     return out
 
 
-def _walk(el: Any, node: _Node, counts: list[int], firsts: list) -> None:
+def _walk(el: Any, node: _Node, counts: list[int], firsts: list, tags: Any = None) -> None:
+    """Count the trie's paths below ``el``; with ``tags`` (the document's element names),
+    subtries whose counted elements the document does not have are not walked."""
     if node.attrs:
         for name, pids in node.attrs.items():
             if el.get(name) is not None:
@@ -512,8 +534,48 @@ def _walk(el: Any, node: _Node, counts: list[int], firsts: list) -> None:
                 counts[p] += 1
                 if firsts[p] is None:
                     firsts[p] = child
-            if sub.kids or sub.attrs:
-                _walk(child, sub, counts, firsts)
+            if (sub.kids or sub.attrs) and (tags is None or not sub.deep.isdisjoint(tags)):
+                _walk(child, sub, counts, firsts, tags)
+
+
+# --------------------------------------------------------------------------- per-document index
+
+def tag_index(doc: Any) -> dict[str, list]:
+    """Element name -> the document's elements of that name, in document order (built once per document).
+
+    Comments and processing instructions are left out; ``index[None]`` is every element in order.
+    """
+    d = doc.__dict__
+    index = d.get("_tag_index")
+    if index is None:
+        index = {}
+        root = doc.root
+        if root is not None:
+            every = [el for el in root.iter() if el.tag.__class__ is str]
+            get = index.get
+            for el in every:
+                lst = get(el.tag)
+                if lst is None:
+                    index[el.tag] = [el]
+                else:
+                    lst.append(el)
+            index[None] = every
+        d["_tag_index"] = index
+    return index
+
+
+_current = threading.local()  # (root element, tag index) of the document a table is evaluating
+
+
+def _indexed_descendants(root: Any, names: tuple[str, ...]) -> list | None:
+    """Descendants of the evaluated document's root with one of ``names``, from its index (None: no index)."""
+    cur = getattr(_current, "doc", None)
+    if cur is None or cur[0] is not root or len(names) != 1:
+        return None
+    found = cur[1].get(names[0])
+    if not found:
+        return []
+    return found[1:] if found[0] is root else list(found)
 
 
 CustomFn = Callable[[Any, Any, Any], Iterable[Any]]  # (doc, context element, check) -> targets
@@ -603,14 +665,25 @@ class Table:
         root = doc.root
         if root is None:
             return res
+        index = tag_index(doc)
+        outer = getattr(_current, "doc", None)
+        _current.doc = (root, index)
+        try:
+            self._evaluate(doc, index, res)
+        finally:
+            _current.doc = outer
+        return res
+
+    def _evaluate(self, doc: Any, index: dict, res: dict[str, list]) -> None:
         cands_of = self._cands
-        for el in root.iter():
+        tags = index.keys()
+        for el in index[None]:
             tag = el.tag
             groups = cands_of.get(tag)
             if groups is None:
-                if not isinstance(tag, str):
-                    continue
                 groups = self._candidates(tag)
+            if not groups:
+                continue
             for cands in groups:
                 for ctx in cands:
                     if ctx.wildcard is not None:
@@ -618,15 +691,14 @@ class Table:
                             continue
                     elif not ctx.simple and not ctx.pattern.matches(el):
                         continue
-                    self._run(doc, el, ctx, res)
+                    self._run(doc, el, ctx, res, tags)
                     break
-        return res
 
-    def _run(self, doc: Any, el: Any, ctx: Context, res: dict[str, list]) -> None:
+    def _run(self, doc: Any, el: Any, ctx: Context, res: dict[str, list], tags: Any = None) -> None:
         if ctx.trie is not None:
             counts = [0] * ctx.npaths
             firsts: list = [None] * ctx.npaths
-            _walk(el, ctx.trie, counts, firsts)
+            _walk(el, ctx.trie, counts, firsts, tags)
         for ck in ctx.checks:
             kind = ck.kind
             if ck.pid >= 0:

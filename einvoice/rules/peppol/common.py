@@ -20,6 +20,7 @@ from lxml import etree
 from ...model.invoice import Invoice, Party, Syntax
 from ...syntax import namespaces as ns
 from .. import identifiers as ids
+from ..tree import tag_index
 from . import RULES
 
 # --- qualified names ---------------------------------------------------------
@@ -76,8 +77,18 @@ def elements(doc, *tags: str) -> list:
     per = _cache(doc).setdefault("peppol.tags", {})
     found = per.get(tags)
     if found is None:
-        found = per[tags] = list(doc.root.iter(*tags)) if doc.root is not None else []
+        if doc.root is None:
+            found = []
+        elif len(tags) == 1:  # the document's shared element index (one walk for every layer)
+            found = tag_index(doc).get(tags[0]) or []
+        else:
+            found = list(doc.root.iter(*tags))
+        per[tags] = found
     return found
+
+
+# no element children and a blank string value (normalize-space strips exactly " \t\n\r")
+_EMPTY = etree.XPath("//*[not(*)][not(normalize-space())]")
 
 
 def empty_elements(doc) -> list:
@@ -85,16 +96,7 @@ def empty_elements(doc) -> list:
     cache = _cache(doc)
     found = cache.get("peppol.empty")
     if found is None:
-        found = []
-        if doc.root is not None:
-            for el in doc.root.iter(etree.Element):
-                if len(el) == 0:
-                    text = el.text
-                    if not text or not text.strip(_SPACE):
-                        found.append(el)
-                elif not any(isinstance(c.tag, str) for c in el):
-                    if not "".join(el.itertext()).strip(_SPACE):
-                        found.append(el)
+        found = _EMPTY(doc.root) if doc.root is not None else []
         cache["peppol.empty"] = found
     return found
 
