@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import re
 import threading
+from itertools import compress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -490,6 +491,16 @@ class Context:
         self.npaths = n
         if n:
             _deep_terms(root, None)
+        # checks that can only fail when their path counted something ("absent", "max") are looked
+        # at only then; every other check (custom, "present", "min", "exactly", ...) always
+        self.always = []
+        self.on_count: list[list[int]] = [[] for _ in range(n)]
+        for i, ck in enumerate(self.checks):
+            if ck.pid >= 0 and ck.kind in ("absent", "max") and (ck.kind == "absent" or ck.arg >= 0):
+                self.on_count[ck.pid].append(i)
+            else:
+                self.always.append(i)
+        self.always_checks = [self.checks[i] for i in self.always]
         if self.pattern is not None and len(self.pattern.alts) >= 1:
             self.simple = all(len(steps) == 1 and not anchored and not steps[0].preds
                               for anchored, steps in self.pattern.alts)
@@ -695,11 +706,23 @@ class Table:
                     break
 
     def _run(self, doc: Any, el: Any, ctx: Context, res: dict[str, list], tags: Any = None) -> None:
+        checks = ctx.checks
         if ctx.trie is not None:
             counts = [0] * ctx.npaths
             firsts: list = [None] * ctx.npaths
             _walk(el, ctx.trie, counts, firsts, tags)
-        for ck in ctx.checks:
+            counted = list(compress(range(ctx.npaths), counts))
+            if counted:
+                on_count = ctx.on_count
+                todo = [i for p in counted for i in on_count[p]]
+                if todo:
+                    todo = sorted(ctx.always + todo)
+                    checks = [checks[i] for i in todo]
+                else:
+                    checks = ctx.always_checks
+            else:
+                checks = ctx.always_checks
+        for ck in checks:
             kind = ck.kind
             if ck.pid >= 0:
                 n = counts[ck.pid]
