@@ -387,8 +387,32 @@ def _ubl_line_cats(line: Any) -> list[tuple]:
     return [_ubl_cat(c) for item in line.iterfind(CAC + "Item") for c in item.iterfind(CAC + "ClassifiedTaxCategory")]
 
 
-def _ubl_line_sum(root: Any, line_tag: str, code: str, rate: Decimal | None) -> Decimal:
+def _ubl_lines_info(ix: _UblIndex, line_tag: str, direct: bool) -> list[tuple[list, list, Any]]:
+    """Per line (children of the root, or anywhere): its category codes, the percentages of its
+    categories and the line element; computed once per document."""
+    cache = ix.__dict__.setdefault("_lines_info", {})
+    key = (line_tag, direct)
+    info = cache.get(key)
+    if info is None:
+        info = []
+        for line in (ix.root.iterfind(line_tag) if direct else ix.by[line_tag]):
+            cats = _ubl_line_cats(line)
+            info.append(([c[1] for c in cats], [d for c in cats for d in child_decimals(c[0], CBC + "Percent")], line))
+        cache[key] = info
+    return info
+
+
+def _ubl_line_sum(root: Any, line_tag: str, code: str, rate: Decimal | None, ix: _UblIndex | None = None) -> Decimal:
     total = ZERO
+    if ix is not None and ix.root is root:
+        for codes, pcts, line in _ubl_lines_info(ix, line_tag, True):
+            if code not in codes:
+                continue
+            if rate is not None and rate not in pcts:
+                continue
+            for d in child_decimals(line, CBC + "LineExtensionAmount"):
+                total += d
+        return total
     for line in root.iterfind(line_tag):
         cats = _ubl_line_cats(line)
         if not any(c[1] == code for c in cats):
@@ -418,9 +442,8 @@ def _ubl_ac_sum(root: Any, code: str, rate: Decimal | None) -> Decimal:
 
 
 def _ubl_rate_exists(ix: _UblIndex, line_tag: str, code: str, rate: Decimal) -> bool:
-    for line in ix.by[line_tag]:
-        cats = _ubl_line_cats(line)
-        if any(c[1] == code for c in cats) and any(d == rate for c in cats for d in child_decimals(c[0], CBC + "Percent")):
+    for codes, pcts, _line in _ubl_lines_info(ix, line_tag, False):
+        if code in codes and rate in pcts:
             return True
     for cat, _inds, _doc in ix.ac:
         ac = cat[0].getparent()
@@ -449,7 +472,7 @@ def _ubl_08(code: str) -> Callable[[Document], Iterable]:
             if not rated:
                 ok = False
                 for has, tag in ((ix.has_inv_lines, CAC + "InvoiceLine"), (ix.has_cn_lines, CAC + "CreditNoteLine")):
-                    if has and ta is not None and ta == _ubl_line_sum(root, tag, code, None) + _ubl_ac_sum(root, code, None):
+                    if has and ta is not None and ta == _ubl_line_sum(root, tag, code, None, ix) + _ubl_ac_sum(root, code, None):
                         ok = True
                 if not ok:
                     yield sub.find(CBC + "TaxableAmount") if ta is not None else sub
@@ -461,7 +484,7 @@ def _ubl_08(code: str) -> Callable[[Document], Iterable]:
                     gate = _ubl_rate_exists(ix, tag, code, rate) if code == "S" else has
                     if not gate or ta is None:
                         continue
-                    expected = _ubl_line_sum(root, tag, code, rate) + _ubl_ac_sum(root, code, rate)
+                    expected = _ubl_line_sum(root, tag, code, rate, ix) + _ubl_ac_sum(root, code, rate)
                     if ta - ONE < expected < ta + ONE:
                         this = True
                 if not this:
