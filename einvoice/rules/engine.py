@@ -16,7 +16,7 @@ in a tuple target may also be a dict of message parameters
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -131,6 +131,15 @@ class RuleMeta:
     severity: Severity
     message: str
     hint: str | None = None
+    # where the official sets give one id another severity in one syntax (e.g. BR-51:
+    # warning in UBL, fatal in CII): YAML keys severity_ubl / severity_cii
+    by_syntax: tuple[tuple[str, Severity], ...] = ()
+
+    def for_syntax(self, syntax: Syntax | None) -> "RuleMeta":
+        for name, severity in self.by_syntax:
+            if syntax is not None and syntax.value == name:
+                return replace(self, severity=severity)
+        return self
 
 
 Check = Callable[[Document], Iterable[Any]]
@@ -227,6 +236,8 @@ def rule_table(layer: str) -> dict[str, RuleMeta]:
             severity=Severity(meta.get("severity", "error")),
             message=meta.get("message", rid),
             hint=meta.get("hint"),
+            by_syntax=tuple((name, Severity(meta[f"severity_{name}"])) for name in ("ubl", "cii")
+                            if meta.get(f"severity_{name}")),
         )
     return table
 
@@ -347,7 +358,7 @@ def _plan(rules: Iterable[Rule], syntax: Syntax | None) -> list:
     for rule in rules:
         if rule.syntax is not None and rule.syntax != syntax:
             continue
-        meta = rule.meta
+        meta = rule.meta.for_syntax(syntax)
         fam = rule.family
         if fam is not None:
             if steps and steps[-1][0] is fam:
