@@ -32,6 +32,7 @@ from ...syntax import namespaces as ns
 from ..engine import Rule, RuleMeta, Severity
 from ..tree import _Failed, STRUCTURE, Table, Wildcard, normalize_space, sel, string_value
 from . import RULES
+from . import checks
 
 RAM = f"{{{ns.RAM}}}"
 
@@ -214,6 +215,7 @@ CUSTOMS = {
     "never": never,
     "credit_transfer_account": credit_transfer_account,
     "max1_currency": max1_currency,
+    **checks.CUSTOMS,
 }
 
 RULE_META = STRUCTURE.parent / "rules" / "facturx"
@@ -281,6 +283,8 @@ PENDING: dict[str, list[str]] = {}
 
 for _profile, _name in TABLES.items():
     _table = Table.load(_name, CUSTOMS, WILDCARDS)
-    _table.customs["codelist"] = _make_codelist(_codelists(_table))
+    _lists = _codelists(_table)
+    checks.set_codes(_lists)
+    _table.customs["codelist"] = _make_codelist(_lists)
     PENDING[_profile] = list(_table.data.get("pending") or ())
     register_profile(_profile, _table.rule_ids, _table.evaluate)
