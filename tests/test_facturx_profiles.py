@@ -168,25 +168,140 @@ def _rewritten(files: list[Path], profile: str) -> list[tuple[str, bytes]]:
     return out
 
 
+# Targeted mutations for the VAT and sum rules: categories, VAT identifiers, countries,
+# amounts of totals, breakdowns, lines and allowances/charges, line status.
+_CATEGORIES = ["S", "Z", "E", "AE", "K", "G", "O", "L", "M", "B"]
+_AMOUNT_LEAVES = ("LineTotalAmount", "ChargeTotalAmount", "AllowanceTotalAmount", "TaxBasisTotalAmount", "TaxTotalAmount",
+                  "GrandTotalAmount", "TotalPrepaidAmount", "DuePayableAmount", "RoundingAmount", "BasisAmount",
+                  "CalculatedAmount", "ActualAmount", "RateApplicablePercent", "ChargeAmount", "AppliedAmount")
+
+
+def _vat_mutate(root, rng) -> str:
+    from copy import deepcopy
+    from decimal import Decimal
+
+    def local(el):
+        return etree.QName(el).localname
+
+    els = [e for e in root.iter() if isinstance(e.tag, str)]
+    op = rng.choice(["category", "category", "amount", "amount", "amount", "taxid", "taxid", "country",
+                     "dup-tax", "drop", "status", "period", "currency"])
+    if op == "category":
+        cands = [e for e in els if local(e) == "CategoryCode"]
+        if cands:
+            el = rng.choice(cands)
+            el.text = rng.choice(_CATEGORIES)
+            return f"category {el.text}"
+    if op == "amount":
+        cands = [e for e in els if local(e) in _AMOUNT_LEAVES and len(e) == 0]
+        if cands:
+            el = rng.choice(cands)
+            try:
+                v = Decimal((el.text or "0").strip())
+            except Exception:  # noqa: BLE001
+                v = Decimal(0)
+            el.text = str(rng.choice([v + Decimal("0.01"), v - Decimal("0.01"), v + 1, v - 1, v * 2, -v, Decimal(0),
+                                      v + Decimal("0.005"), (v * Decimal("1.001")).quantize(Decimal("0.001"))]))
+            return f"amount {local(el)}={el.text}"
+    if op == "taxid":
+        regs = [e for e in els if local(e) == "SpecifiedTaxRegistration"]
+        parties = [e for e in els if local(e) in ("SellerTradeParty", "BuyerTradeParty", "SellerTaxRepresentativeTradeParty")]
+        r = rng.random()
+        if regs and r < 0.4:
+            el = rng.choice(regs)
+            el.getparent().remove(el)
+            return "drop tax registration"
+        if regs and r < 0.7:
+            el = rng.choice(regs)
+            for i in el:
+                i.set("schemeID", rng.choice(["VA", "FC", "XX"]))
+                i.text = rng.choice(["DE123456789", "FR12345", "XX123", "1", (i.text or "")])
+            return "scheme of tax registration"
+        if parties:
+            p = rng.choice(parties)
+            reg = etree.SubElement(p, f"{{{RAM}}}SpecifiedTaxRegistration")
+            i = etree.SubElement(reg, f"{{{RAM}}}ID", schemeID=rng.choice(["VA", "FC"]))
+            i.text = rng.choice(["DE123456789", "IT12345678901", "ZZ1"])
+            return f"add tax registration to {local(p)}"
+    if op == "country":
+        cands = [e for e in els if local(e) == "CountryID"]
+        if cands:
+            el = rng.choice(cands)
+            el.text = rng.choice(["IT", "DE", "FR", "XX", ""])
+            return f"country {el.text}"
+    if op == "dup-tax":
+        cands = [e for e in els if local(e) in ("ApplicableTradeTax", "SpecifiedTradeAllowanceCharge", "IncludedSupplyChainTradeLineItem")]
+        if cands:
+            el = rng.choice(cands)
+            el.addnext(deepcopy(el))
+            return f"duplicate {local(el)}"
+    if op == "drop":
+        cands = [e for e in els if local(e) in ("ApplicableTradeTax", "SpecifiedTradeAllowanceCharge", "IncludedSupplyChainTradeLineItem",
+                                                 "TotalPrepaidAmount", "RoundingAmount", "AllowanceTotalAmount", "ChargeTotalAmount",
+                                                 "TaxTotalAmount", "ExemptionReason", "ExemptionReasonCode", "TaxCurrencyCode")]
+        if cands:
+            el = rng.choice(cands)
+            el.getparent().remove(el)
+            return f"drop {local(el)}"
+    if op == "status":
+        cands = [e for e in els if local(e) == "AssociatedDocumentLineDocument"]
+        if cands:
+            el = rng.choice(cands)
+            st = etree.SubElement(el, f"{{{RAM}}}LineStatusReasonCode")
+            st.text = rng.choice(["DETAIL", "GROUP", "INFORMATION"])
+            return f"line status {st.text}"
+    if op == "period":
+        cands = [e for e in els if local(e) == "DateTimeString"]
+        if cands:
+            el = rng.choice(cands)
+            el.text = rng.choice(["20170101", "20991231", "20240101"])
+            return f"date {el.text}"
+    if op == "currency":
+        cands = [e for e in els if e.get("currencyID") is not None] + [e for e in els if local(e) in ("InvoiceCurrencyCode", "TaxCurrencyCode")]
+        if cands:
+            el = rng.choice(cands)
+            if el.get("currencyID") is not None:
+                el.set("currencyID", rng.choice(["EUR", "USD", "SEK"]))
+            else:
+                el.text = rng.choice(["EUR", "USD", "SEK"])
+            return f"currency {local(el)}"
+    return "none"
+
+
+def vat_mutant(data: bytes, seed: int) -> tuple[bytes, str]:
+    """A seeded mutant aimed at the VAT and sum rules (1-3 mutations)."""
+    import random
+
+    rng = random.Random(seed)
+    root = etree.fromstring(data)
+    done = [_vat_mutate(root, rng) for _ in range(rng.choice((1, 1, 2, 3)))]
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8"), "; ".join(done)
+
+
 def _differential(profile: str, n_mutants: int) -> tuple[int, int, list[str]]:
     from mutate import mutant
 
     docs = _rewritten(_corpus(), profile)
     if not docs:
         pytest.skip("no CII examples in ../shared/conformance")
+    # the examples as they are (lines, breakdowns, allowances a MINIMUM or BASIC document should not
+    # carry, or carries differently) reach the profile's sum and VAT rules too
+    originals = [(f"{f.name} (as is)", f.read_bytes()) for f in _corpus()]
     disagreements = []
     checked = compared = 0
-    for name, data in docs:
+    for name, data in docs + originals:
         ours, theirs = _ours(profile, data), _official(profile, data)
         checked += 1
         if ours != theirs:
             disagreements.append(f"{profile} {name}: ours-only {sorted(ours - theirs)} official-only {sorted(theirs - ours)}")
+    bases = docs + originals
     for i in range(4 * n_mutants):
         if compared >= n_mutants:
             break
-        name, base = docs[i % len(docs)]
-        seed = 5000 + i
-        data, desc = mutant(base, seed)
+        make, seed0 = (mutant, 5000) if i % 2 == 0 else (vat_mutant, 9000)
+        name, base = bases[(i // 2) % len(bases)] if make is vat_mutant else docs[(i // 2) % len(docs)]
+        seed = seed0 + i
+        data, desc = make(base, seed)
         try:
             etree.fromstring(data)
         except etree.XMLSyntaxError:
@@ -199,7 +314,7 @@ def _differential(profile: str, n_mutants: int) -> tuple[int, int, list[str]]:
         checked += 1
         compared += 1
         if ours != theirs:
-            disagreements.append(f"{profile} {name} seed={seed} ({desc}): ours-only {sorted(ours - theirs)} "
+            disagreements.append(f"{profile} {name} {make.__name__} seed={seed} ({desc}): ours-only {sorted(ours - theirs)} "
                                  f"official-only {sorted(theirs - ours)}")
     return checked, compared, disagreements
 
