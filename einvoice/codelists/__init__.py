@@ -37,11 +37,6 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-import yaml
-
-# libyaml's safe loader when available: several times faster than the pure-Python one
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
 CODELISTS = Path(__file__).resolve().parent.parent.parent / "schemas" / "codelists"
 
 
@@ -55,7 +50,9 @@ def info(name: str) -> dict:
     path = _path(name)
     if not path.exists():
         raise KeyError(f"no code list {name!r} under {CODELISTS}")
-    return yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER) or {}
+    from ..rules.engine import load_yaml
+
+    return load_yaml(path) or {}
 
 
 def get(name: str) -> frozenset[str]:

@@ -16,20 +16,79 @@ in a tuple target may also be a dict of message parameters
 from __future__ import annotations
 
 import functools
+import hashlib
+import marshal
+import os
+import sys
 from dataclasses import dataclass, field, replace
 from enum import Enum
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-import yaml
-
 from ..model.base import ModelBase, Origin, element_origin
 from ..model.invoice import Invoice, Syntax
 
-# libyaml's safe loader when available: several times faster than the pure-Python one
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
 SCHEMAS = Path(__file__).resolve().parent.parent.parent / "schemas"
+
+
+# --------------------------------------------------------------------------- YAML data, cached on disk
+
+_CACHE_FORMAT = 1
+
+
+def _cache_dir() -> Path | None:
+    """Per-user folder for parsed data files (None: caching switched off with EINVOICE_NO_CACHE)."""
+    if os.environ.get("EINVOICE_NO_CACHE"):
+        return None
+    base = os.environ.get("EINVOICE_CACHE_DIR")
+    if base:
+        return Path(base)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".cache") / "einvoice"
+
+
+def _cache_key(path: Path, st: os.stat_result) -> tuple:
+    from .. import __version__
+
+    return (_CACHE_FORMAT, __version__, sys.version_info[:2], str(path), st.st_size, st.st_mtime_ns)
+
+
+def load_yaml(path: Path) -> Any:
+    """A YAML data file parsed with the safe loader, through a per-user disk cache.
+
+    The cache holds the parsed data (``marshal``, plain values only) keyed by the
+    file's path, size and modification time, the package version and the Python
+    version; a stale, damaged or unwritable cache falls back to parsing the file.
+    """
+    path = Path(path)
+    st = path.stat()
+    folder = _cache_dir()
+    key = entry = None
+    if folder is not None:
+        key = _cache_key(path, st)
+        entry = folder / (hashlib.sha1(str(path).encode("utf-8", "surrogateescape")).hexdigest()[:24] + ".marshal")
+        try:
+            with open(entry, "rb") as fh:
+                stored_key, data = marshal.loads(fh.read())  # loads: much faster than load(file)
+            if tuple(stored_key) == key:
+                return data
+        except (OSError, EOFError, ValueError, TypeError):
+            pass
+    import yaml  # only when a file is parsed (not when every file comes from the cache)
+
+    # libyaml's safe loader when available: several times faster than the pure-Python one
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    if entry is not None:
+        try:
+            blob = marshal.dumps((key, data))
+            folder.mkdir(parents=True, exist_ok=True)
+            tmp = entry.with_name(f"{entry.name}.{os.getpid()}.tmp")
+            with open(tmp, "wb") as fh:
+                fh.write(blob)
+            os.replace(tmp, entry)
+        except (OSError, ValueError):  # not writable, or data marshal cannot keep: parse again next time
+            pass
+    return data
 
 
 class Severity(str, Enum):
@@ -228,7 +287,7 @@ def rule_table(layer: str) -> dict[str, RuleMeta]:
     data: dict = {}
     for path in files:
         if path.exists():
-            data.update(yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER) or {})
+            data.update(load_yaml(path) or {})
     table = {}
     for rid, meta in data.items():
         table[rid] = RuleMeta(

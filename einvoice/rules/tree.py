@@ -35,12 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-import yaml
-
 from ..syntax import namespaces as ns
-
-# libyaml's safe loader when available: several times faster than the pure-Python one
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 STRUCTURE = Path(__file__).resolve().parent.parent.parent / "schemas" / "structure"
 
@@ -426,6 +421,9 @@ class Check:
     text: str = ""
     fn: str | None = None  # custom / codelist: the function's name
     pid: int = -1  # index of the path in its context's trie (plain paths)
+    # ``//a/b/@c``-like paths (no predicates): per alternative (element names, attribute or None), to
+    # see from the document's element index, without selecting, that the path selects nothing
+    quick: tuple | None = None
 
 
 @dataclass
@@ -603,11 +601,27 @@ class _Failed:
 class Table:
     """A family's structural checks: groups of ordered contexts, evaluated in one pass."""
 
-    def __init__(self, name: str, groups: list[list[Context]], customs: dict[str, CustomFn] | None = None):
+    def __init__(self, name: str, groups: list[list[Context]] | None, customs: dict[str, CustomFn] | None = None,
+                 *, build: Callable[[], list[list[Context]]] | None = None, rule_ids: list[str] | None = None):
+        """``groups`` compiled, or ``build`` (a function returning them) with the table's ``rule_ids``:
+        the contexts are then compiled on first use (a table of the other syntax is never compiled)."""
         self.name = name
-        self.groups = groups
         self.customs = {**GENERIC, **(customs or {})}
-        self.rule_ids: list[str] = []
+        self._build = build if groups is None else None
+        self._groups: list[list[Context]] | None = None
+        if groups is not None:
+            self._setup(groups)
+        else:
+            self.rule_ids = list(rule_ids or ())
+
+    @property
+    def groups(self) -> list[list[Context]]:
+        if self._groups is None:
+            self._setup(self._build())
+        return self._groups
+
+    def _setup(self, groups: list[list[Context]]) -> None:
+        rule_ids: list[str] = []
         seen = set()
         for g in groups:
             for ctx in g:
@@ -615,7 +629,10 @@ class Table:
                 for ck in ctx.checks:
                     if ck.rule not in seen:
                         seen.add(ck.rule)
-                        self.rule_ids.append(ck.rule)
+                        rule_ids.append(ck.rule)
+        if self._build is not None and rule_ids != self.rule_ids:  # pragma: no cover - a table reader bug
+            raise ValueError(f"table {self.name}: rule ids of the compiled table differ from its data")
+        self.rule_ids = rule_ids
         self._static: dict[str, list[tuple[int, int, Context]]] = {}
         self._wild: list[tuple[int, int, Context]] = []
         for gi, g in enumerate(groups):
@@ -630,6 +647,7 @@ class Table:
                     self._static.setdefault(name, []).append((gi, order, ctx))
         # tag -> candidate contexts per group, in order (built lazily per tag seen)
         self._cands: dict[str, list[list[Context]]] = {}
+        self._groups = groups
 
     def _candidates(self, tag: str) -> list[list[Context]]:
         found = list(self._static.get(tag, ()))
@@ -650,20 +668,38 @@ class Table:
     @classmethod
     def load(cls, name: str, customs: dict[str, CustomFn] | None = None,
              wildcards: dict[str, Wildcard] | None = None) -> "Table":
-        data = yaml.load((STRUCTURE / f"{name}.yaml").read_text(encoding="utf-8"), Loader=_YAML_LOADER)
+        from .engine import load_yaml
+
+        data = load_yaml(STRUCTURE / f"{name}.yaml")
         wildcards = wildcards or {}
-        groups = []
-        for g in data["groups"]:
-            ctxs = []
+        for g in data["groups"]:  # unknown wildcards are an error at once, as when compiling
             for c in g["contexts"]:
-                text = c["context"]
-                if text.startswith("~"):
-                    ctx = Context(None, [_check(row) for row in c.get("checks", [])], wildcard=wildcards[text])
-                else:
-                    ctx = Context(Pattern(text), [_check(row) for row in c.get("checks", [])])
-                ctxs.append(ctx)
-            groups.append(ctxs)
-        table = cls(name, groups, customs)
+                if c["context"].startswith("~") and c["context"] not in wildcards:
+                    raise KeyError(c["context"])
+
+        def build() -> list[list[Context]]:
+            groups = []
+            for g in data["groups"]:
+                ctxs = []
+                for c in g["contexts"]:
+                    text = c["context"]
+                    if text.startswith("~"):
+                        ctx = Context(None, [_check(row) for row in c.get("checks", [])], wildcard=wildcards[text])
+                    else:
+                        ctx = Context(Pattern(text), [_check(row) for row in c.get("checks", [])])
+                    ctxs.append(ctx)
+                groups.append(ctxs)
+            return groups
+
+        rule_ids: list[str] = []
+        seen: set[str] = set()
+        for g in data["groups"]:
+            for c in g["contexts"]:
+                for row in c.get("checks", []):
+                    if row[0] not in seen:
+                        seen.add(row[0])
+                        rule_ids.append(row[0])
+        table = cls(name, None, customs, build=build, rule_ids=rule_ids)
         table.data = data
         return table
 
@@ -689,6 +725,8 @@ class Table:
         return res
 
     def _evaluate(self, doc: Any, index: dict, res: dict[str, list]) -> None:
+        if self._groups is None:
+            self.groups  # compile on first use
         cands_of = self._cands
         tags = index.keys()
         for el in index[None]:
@@ -731,7 +769,10 @@ class Table:
                 n = counts[ck.pid]
                 target = firsts[ck.pid] if n else el
             elif kind in ("absent", "present", "max", "min", "exactly"):
-                found = select_any(el, ck.path)
+                if ck.quick is not None and _selects_nothing(ck.quick):
+                    found = ()
+                else:
+                    found = select_any(el, ck.path)
                 n = len(found)
                 target = found[0] if found and not isinstance(found[0], str) else el
             else:  # custom, codelist: a function of the family module
@@ -757,12 +798,65 @@ class Table:
                 res.setdefault(ck.rule, []).append(target if kind == "absent" else el)
 
 
+def _quick(alts: list[list[Step]]) -> tuple | None:
+    """(element names, attribute) per alternative when every alternative is ``//a/b/.../@c`` without
+    predicates (a ``//`` first step from the root, child steps of one name, optionally an attribute)."""
+    out = []
+    for steps in alts:
+        if len(steps) < 2 or steps[0].axis != "root" or steps[1].axis != "desc-or-self":
+            return None
+        names: list[str] = []
+        attr = None
+        for i, st in enumerate(steps[1:], 1):
+            if st.preds or len(st.names) != 1 or st.names[0] == "*":
+                return None
+            if st.axis == "attr":
+                if i != len(steps) - 1:
+                    return None
+                attr = st.names[0]
+            elif st.axis == "desc-or-self" and i == 1 or st.axis == "child" and i > 1:
+                names.append(st.names[0])
+            else:
+                return None
+        if not names:
+            return None
+        out.append((tuple(names), attr))
+    return tuple(out)
+
+
+def _selects_nothing(quick: tuple) -> bool:
+    """True when none of the ``quick`` paths selects anything in the document being evaluated
+    (matched backwards from the index of the last element name); False when one might."""
+    cur = getattr(_current, "doc", None)
+    if cur is None:
+        return False
+    index = cur[1]
+    for names, attr in quick:
+        found = index.get(names[-1])
+        if not found:
+            continue
+        up = names[-2::-1]
+        for el in found:
+            if attr is not None and el.get(attr) is None:
+                continue
+            p = el
+            for name in up:
+                p = p.getparent()
+                if p is None or p.tag != name:
+                    break
+            else:
+                return False
+    return True
+
+
 def _check(row: list) -> Check:
     rule, kind = row[0], row[1]
     if kind in ("absent", "present"):
-        return Check(rule, kind, compile_path(row[2]), None, row[2])
+        path = compile_path(row[2])
+        return Check(rule, kind, path, None, row[2], quick=_quick(path))
     if kind in ("max", "min", "exactly"):
-        return Check(rule, kind, compile_path(row[2]), int(row[3]), row[2])
+        path = compile_path(row[2])
+        return Check(rule, kind, path, int(row[3]), row[2], quick=_quick(path))
     if kind == "custom":
         return Check(rule, kind, None, row[3] if len(row) > 3 else None, row[2], fn=row[2])
     if kind == "codelist":

@@ -402,16 +402,32 @@ def _ubl_lines_info(ix: _UblIndex, line_tag: str, direct: bool) -> list[tuple[li
     return info
 
 
+def _ubl_line_amounts(ix: _UblIndex, line_tag: str) -> list[tuple[list, list, list]]:
+    """Per line child of the root: its category codes, percentages and LineExtensionAmount values (once per document)."""
+    cache = ix.__dict__.setdefault("_line_amounts", {})
+    out = cache.get(line_tag)
+    if out is None:
+        out = cache[line_tag] = [(codes, pcts, child_decimals(line, CBC + "LineExtensionAmount"))
+                                 for codes, pcts, line in _ubl_lines_info(ix, line_tag, True)]
+    return out
+
+
 def _ubl_line_sum(root: Any, line_tag: str, code: str, rate: Decimal | None, ix: _UblIndex | None = None) -> Decimal:
     total = ZERO
     if ix is not None and ix.root is root:
-        for codes, pcts, line in _ubl_lines_info(ix, line_tag, True):
+        cache = ix.__dict__.setdefault("_line_sums", {})
+        key = (line_tag, code, rate)
+        found = cache.get(key)
+        if found is not None:
+            return found
+        for codes, pcts, amounts in _ubl_line_amounts(ix, line_tag):
             if code not in codes:
                 continue
             if rate is not None and rate not in pcts:
                 continue
-            for d in child_decimals(line, CBC + "LineExtensionAmount"):
+            for d in amounts:
                 total += d
+        cache[key] = total
         return total
     for line in root.iterfind(line_tag):
         cats = _ubl_line_cats(line)
@@ -424,16 +440,32 @@ def _ubl_line_sum(root: Any, line_tag: str, code: str, rate: Decimal | None, ix:
     return total
 
 
-def _ubl_ac_sum(root: Any, code: str, rate: Decimal | None) -> Decimal:
+def _ubl_ac_info(ac: Any) -> tuple[set, list, list]:
+    """An allowance/charge: its indicator values, its categories' codes and their percentages."""
+    inds = {as_bool(i) for i in ac.iterfind(CBC + "ChargeIndicator")}
+    cats = [_ubl_cat(c) for c in ac.iterfind(CAC + "TaxCategory")]
+    return inds, [c[1] for c in cats], [d for c in cats for d in child_decimals(c[0], CBC + "Percent")]
+
+
+def _ubl_doc_acs(root: Any, ix: _UblIndex | None) -> list[tuple[set, list, list, list]]:
+    """Document level allowances/charges: indicators, codes, percentages, amounts (once per document)."""
+    if ix is not None and ix.root is root:
+        acs = ix.__dict__.get("_doc_acs")
+        if acs is not None:
+            return acs
+    acs = [(*_ubl_ac_info(ac), child_decimals(ac, CBC + "Amount")) for ac in root.iterfind(CAC + "AllowanceCharge")]
+    if ix is not None and ix.root is root:
+        ix.__dict__["_doc_acs"] = acs
+    return acs
+
+
+def _ubl_ac_sum(root: Any, code: str, rate: Decimal | None, ix: _UblIndex | None = None) -> Decimal:
     total = ZERO
-    for ac in root.iterfind(CAC + "AllowanceCharge"):
-        inds = {as_bool(i) for i in ac.iterfind(CBC + "ChargeIndicator")}
-        cats = [_ubl_cat(c) for c in ac.iterfind(CAC + "TaxCategory")]
-        if not any(c[1] == code for c in cats):
+    for inds, codes, pcts, amounts in _ubl_doc_acs(root, ix):
+        if code not in codes:
             continue
-        if rate is not None and not any(d == rate for c in cats for d in child_decimals(c[0], CBC + "Percent")):
+        if rate is not None and rate not in pcts:
             continue
-        amounts = child_decimals(ac, CBC + "Amount")
         if True in inds:
             total += sum(amounts, ZERO)
         if False in inds:
@@ -445,10 +477,11 @@ def _ubl_rate_exists(ix: _UblIndex, line_tag: str, code: str, rate: Decimal) -> 
     for codes, pcts, _line in _ubl_lines_info(ix, line_tag, False):
         if code in codes and rate in pcts:
             return True
-    for cat, _inds, _doc in ix.ac:
-        ac = cat[0].getparent()
-        cats = [_ubl_cat(c) for c in ac.iterfind(CAC + "TaxCategory")]
-        if any(c[1] == code for c in cats) and any(d == rate for c in cats for d in child_decimals(c[0], CBC + "Percent")):
+    acs = ix.__dict__.get("_all_acs")
+    if acs is None:  # every allowance/charge with a tax category, any level (once per document)
+        acs = ix.__dict__["_all_acs"] = [_ubl_ac_info(cat[0].getparent())[1:] for cat, _inds, _doc in ix.ac]
+    for codes, pcts in acs:
+        if code in codes and rate in pcts:
             return True
     return False
 
@@ -472,7 +505,7 @@ def _ubl_08(code: str) -> Callable[[Document], Iterable]:
             if not rated:
                 ok = False
                 for has, tag in ((ix.has_inv_lines, CAC + "InvoiceLine"), (ix.has_cn_lines, CAC + "CreditNoteLine")):
-                    if has and ta is not None and ta == _ubl_line_sum(root, tag, code, None, ix) + _ubl_ac_sum(root, code, None):
+                    if has and ta is not None and ta == _ubl_line_sum(root, tag, code, None, ix) + _ubl_ac_sum(root, code, None, ix):
                         ok = True
                 if not ok:
                     yield sub.find(CBC + "TaxableAmount") if ta is not None else sub
@@ -484,7 +517,7 @@ def _ubl_08(code: str) -> Callable[[Document], Iterable]:
                     gate = _ubl_rate_exists(ix, tag, code, rate) if code == "S" else has
                     if not gate or ta is None:
                         continue
-                    expected = _ubl_line_sum(root, tag, code, rate, ix) + _ubl_ac_sum(root, code, rate)
+                    expected = _ubl_line_sum(root, tag, code, rate, ix) + _ubl_ac_sum(root, code, rate, ix)
                     if ta - ONE < expected < ta + ONE:
                         this = True
                 if not this:
