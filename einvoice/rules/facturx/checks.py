@@ -304,3 +304,159 @@ CUSTOMS = {
     "italy_only": italy_only,
     "b_without_s": b_without_s,
 }
+
+
+# --------------------------------------------------------------------------- VAT breakdown sums
+
+_ROOT_TX = "/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction/"
+
+
+def _boolean(text: str) -> bool:
+    """xs:boolean cast of an untyped value."""
+    t = text.strip()
+    if t in ("true", "1"):
+        return True
+    if t in ("false", "0"):
+        return False
+    raise Undecidable(text)
+
+
+def _one_norm(nodes: list) -> str:
+    """normalize-space() of a path: "" when empty, a type error for several nodes."""
+    if not nodes:
+        return ""
+    if len(nodes) > 1:
+        raise Undecidable("several values")
+    return normalize_space(string_value(nodes[0]))
+
+
+def _children(els, tag: str) -> list:
+    return [c for e in els for c in e.iterchildren(f"{RAM}{tag}")]
+
+
+def _tax_match(taxes: list, code: str, rate: Decimal | None, exempt: tuple[str, str] | None) -> bool:
+    """The VAT elements (as a group) have the category, one of them the rate, and (with ``exempt``)
+    the same exemption reason code and text."""
+    if not any(string_value(c) == code for c in _children(taxes, "CategoryCode")):
+        return False
+    if rate is not None and not any(dec(string_value(r)) == rate for r in _children(taxes, "RateApplicablePercent")):
+        return False
+    if exempt is not None:
+        if _one_norm(_children(taxes, "ExemptionReasonCode")) != exempt[0]:
+            return False
+        if _one_norm(_children(taxes, "ExemptionReason")) != exempt[1]:
+            return False
+    return True
+
+
+def _indicator_is(ac, value: bool) -> bool:
+    return any(_boolean(string_value(i)) == value
+               for i in sel(ac, "ram:ChargeIndicator/udt:Indicator"))
+
+
+def _single_dec(nodes: list) -> list[Decimal]:
+    """xs:decimal(path) inside a step: nothing for no node, a type error for several."""
+    if not nodes:
+        return []
+    if len(nodes) > 1:
+        raise Undecidable("several values")
+    return [dec(string_value(nodes[0]))]
+
+
+def _detail(item) -> bool:
+    status = sel(item, "ram:AssociatedDocumentLineDocument/ram:LineStatusReasonCode")
+    return not status or any(string_value(s) == "DETAIL" for s in status)
+
+
+def _parts(doc, el, ck, rate, exempt):
+    """(category sum, count) of lines, allowances, charges and logistics charges of the context's category."""
+    a = ck.arg
+    code, detail = a["code"], a.get("detail", False)
+    items = sel(el, _ROOT_TX + "ram:IncludedSupplyChainTradeLineItem")
+    if detail:
+        items = [i for i in items if _detail(i)]
+    line_sum, n_lines = Decimal(0), 0
+    for item in items:
+        settlements = list(item.iterchildren(f"{RAM}SpecifiedLineTradeSettlement"))
+        for s in settlements:
+            if _tax_match(list(s.iterchildren(f"{RAM}ApplicableTradeTax")), code, rate, exempt):
+                for summ in s.iterchildren(f"{RAM}SpecifiedTradeSettlementLineMonetarySummation"):
+                    for v in _single_dec(list(summ.iterchildren(f"{RAM}LineTotalAmount"))):
+                        line_sum += v
+        if _tax_match(_children(settlements, "ApplicableTradeTax"), code, rate, exempt):
+            n_lines += 1
+    allow, charge, n_ac = Decimal(0), Decimal(0), 0
+    for ac in sel(el, _ROOT_TX + "ram:ApplicableHeaderTradeSettlement/ram:SpecifiedTradeAllowanceCharge"):
+        taxes = list(ac.iterchildren(f"{RAM}CategoryTradeTax"))
+        if not _tax_match(taxes, code, rate, exempt):
+            continue
+        n_ac += 1
+        amounts = _single_dec(list(ac.iterchildren(f"{RAM}ActualAmount")))
+        if _indicator_is(ac, False):
+            allow += sum(amounts, Decimal(0))
+        if _indicator_is(ac, True):
+            charge += sum(amounts, Decimal(0))
+    log, n_log = Decimal(0), 0
+    for lc in sel(el, _ROOT_TX + "ram:ApplicableHeaderTradeSettlement/ram:SpecifiedLogisticsServiceCharge"):
+        if _tax_match(list(lc.iterchildren(f"{RAM}AppliedTradeTax")), code, rate, exempt):
+            n_log += 1
+            log += sum(_single_dec(list(lc.iterchildren(f"{RAM}AppliedAmount"))), Decimal(0))
+    return round2_dec(line_sum), round2_dec(allow), round2_dec(charge), round2_dec(log), n_lines + n_ac + n_log
+
+
+def _context_values(el, with_rate: bool):
+    rate = None
+    if with_rate:
+        found = _single_dec(list(el.iterchildren(f"{RAM}RateApplicablePercent")))
+        if not found:
+            return None
+        rate = found[0]
+    exempt = (_one_norm(list(el.iterchildren(f"{RAM}ExemptionReasonCode"))),
+              _one_norm(list(el.iterchildren(f"{RAM}ExemptionReason"))))
+    basis = _single_dec(list(el.iterchildren(f"{RAM}BasisAmount")))
+    if not basis:
+        return None
+    return rate, exempt, basis[0]
+
+
+def breakdown_basis(doc, el, ck):
+    """The taxable amount of a VAT breakdown (BT-116) is the sum of the lines, charges and logistics
+    charges minus the allowances of its category (and rate), within 0.01 per item summed.
+
+    ``variant``: ``exempt`` - items with the breakdown's exemption reason; ``all`` - every item of the
+    category and rate; ``either`` - one of both holds. ``rate: false`` for category O (no rate).
+    """
+    a = ck.arg
+    values = _context_values(el, a.get("rate", True))
+    if values is None:
+        return (el,)
+    rate, exempt, basis = values
+    variant = a["variant"]
+    for ex in ((exempt,) if variant == "exempt" else (None,) if variant == "all" else (exempt, None)):
+        lines, allow, charge, log, n = _parts(doc, el, ck, rate, ex)
+        if abs(basis - lines + allow - charge - log) <= Decimal("0.01") * n:
+            return ()
+    return (el,)
+
+
+def breakdown_vat(doc, el, ck):
+    """The VAT amount of a breakdown (BT-117) is its taxable amount times its rate, rounded to two
+    decimals, within 0.01 per item of its category and rate (with, or else without, its exemption reason)."""
+    values = _context_values(el, True)
+    if values is None:
+        return (el,)
+    rate, exempt, basis = values
+    found = _single_dec(list(el.iterchildren(f"{RAM}CalculatedAmount")))
+    if not found:
+        return (el,)
+    vat = found[0]
+    expected = round2_dec(basis * rate / 100)
+    for ex in (exempt, None):
+        n = _parts(doc, el, ck, rate, ex)[4]
+        if abs(vat - expected) <= Decimal("0.01") * n:
+            return ()
+    return (el,)
+
+
+CUSTOMS["breakdown_basis"] = _guarded(breakdown_basis)
+CUSTOMS["breakdown_vat"] = _guarded(breakdown_vat)
