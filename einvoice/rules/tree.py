@@ -249,7 +249,42 @@ class _Parser:
         return lambda n: [string_value(x) for x in select_any(n, alts)]
 
 
+_NAME = re.compile(r"(?:[A-Za-z_][\w.-]*(?::(?:[A-Za-z_][\w.-]*|\*))?|\*)\Z")
+_NOT_PLAIN = re.compile(r"[\[\]()|'\"=!<>,\s]|::")
+
+
+def _parse_plain(text: str) -> list[Step] | None:
+    """The steps of a path made of names, ``@name``, ``.`` and ``..`` only (None for anything else);
+    the same steps the full parser gives, without its tokenizer."""
+    if _NOT_PLAIN.search(text):
+        return None
+    steps: list[Step] = []
+    if text.startswith("//"):
+        steps.append(Step("root"))
+        rest, first_desc = text[2:], True
+    elif text.startswith("/"):
+        steps.append(Step("root"))
+        rest, first_desc = text[1:], False
+    else:
+        rest, first_desc = text, False
+    for i, seg in enumerate(rest.split("/")):
+        if seg == "..":
+            steps.append(Step("parent"))
+        elif seg == ".":
+            steps.append(Step("self"))
+        elif seg.startswith("@") and _NAME.match(seg, 1):
+            steps.append(Step("attr", (seg[1:],)))
+        elif seg and _NAME.match(seg):
+            steps.append(Step("desc" if (i == 0 and first_desc) else "child", (_clark(seg),)))
+        else:
+            return None
+    return steps
+
+
 def parse_path(text: str) -> list[Step]:
+    plain = _parse_plain(text.strip())
+    if plain is not None:
+        return plain
     p = _Parser(text)
     steps = p.path()
     if p.i != len(p.toks):

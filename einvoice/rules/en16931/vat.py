@@ -1024,25 +1024,42 @@ FAMILIES = {"S": "BR-S", "Z": "BR-Z", "E": "BR-E", "AE": "BR-AE", "K": "BR-IC", 
             "O": "BR-O", "L": "BR-AF", "M": "BR-AG"}
 
 
-def _gated(code: str, fn: Callable[[Document], Iterable], syntax: str) -> Callable[[Document], Iterable]:
-    """Skip a family's check at once when the document never mentions its category code.
+_ENTRIES: dict[str, list[tuple[str, str, Callable[[Document], Iterable]]]] = {"ubl": [], "cii": []}
 
-    Every check of a family needs at least one category element with that code
+
+def _family(syntax: str) -> Callable[[Document], dict]:
+    """Every VAT check of one syntax evaluated in one pass (one engine step, skipped at once when clean).
+
+    A family's check is skipped when the document never mentions its category code:
+    every check of a family needs at least one category element with that code
     (as written or whitespace-normalised) before it can fail.
     """
     index = _ubl if syntax == "ubl" else _cii
+    entries = _ENTRIES[syntax]
 
-    def check(doc: Document):
-        if doc.root is None or code not in index(doc).present:
-            return ()
-        return fn(doc)
+    def evaluate(doc: Document) -> dict:
+        if doc.root is None:
+            return {}
+        present = index(doc).present
+        res: dict = {}
+        for rid, code, fn in entries:
+            if code not in present:
+                continue
+            try:
+                hits = list(fn(doc))
+            except Exception as exc:  # this rule's internal error
+                res[rid] = exc
+                continue
+            if hits:
+                res[rid] = hits
+        return res
 
-    check.__name__ = getattr(fn, "__name__", "check")
-    return check
+    evaluate.__name__ = f"vat_{syntax}"
+    return evaluate
 
 
 def _add(code: str, rid: str, fn: Callable[[Document], Iterable], syntax: str) -> None:
-    RULES.add(rid, _gated(code, fn, syntax), syntax)
+    _ENTRIES[syntax].append((rid, code, fn))
 
 
 def _register() -> None:
@@ -1077,6 +1094,8 @@ def _register() -> None:
     _add("B", "BR-B-01", _cii_b_01, "cii")
     _add("B", "BR-B-02", _ubl_b_02, "ubl")
     _add("B", "BR-B-02", _cii_b_02, "cii")
+    for syntax, entries in _ENTRIES.items():
+        RULES.family([rid for rid, _code, _fn in entries], _family(syntax), syntax=syntax, name=f"en16931:vat-{syntax}")
 
 
 _register()
