@@ -27,6 +27,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any, Iterable
 
+from lxml import etree
 from stdnum import luhn
 from stdnum.no import orgnr as no_orgnr
 
@@ -170,7 +171,108 @@ def cached(doc: Any, key: str, compute):
 
 
 def doc_supplier_country(doc: Any) -> str:
-    return cached(doc, "supplier_country", lambda: supplier_country(doc.invoice, built_in_code(doc)))
+    """The supplier country of a document: from the parties on the UBL tree as the reader takes them
+    (the model is not read), else from the model."""
+    def compute():
+        parties = ubl_parties(doc)
+        if parties is not None:
+            return supplier_country(parties)
+        return supplier_country(doc.invoice, built_in_code(doc))
+
+    return cached(doc, "supplier_country", compute)
+
+
+# --- the parties of a UBL tree, as the UBL reader takes them ------------------------------
+
+_CAC = "{urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2}"
+_CBC = "{urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2}"
+
+
+def _string(el: Any) -> str:
+    if len(el):
+        return "".join(el.itertext())
+    return el.text or ""
+
+
+def _child(el: Any, tag: str) -> Any:
+    for c in el:
+        if c.tag == tag:
+            return c
+    return None
+
+
+class TreeRegistration:
+    """A cac:PartyTaxScheme read the way the reader reads it (first CompanyID, first TaxScheme's first ID)."""
+
+    __slots__ = ("element", "company_id", "company_element", "tax_scheme_id")
+
+    def __init__(self, pts: Any):
+        self.element = pts
+        self.company_element = None
+        self.company_id = None
+        self.tax_scheme_id = None
+        scheme_seen = False
+        for c in pts:
+            if c.tag == _CBC + "CompanyID" and self.company_element is None:
+                self.company_element = c
+                self.company_id = _string(c)
+            elif c.tag == _CAC + "TaxScheme" and not scheme_seen:
+                scheme_seen = True
+                sid = _child(c, _CBC + "ID")
+                self.tax_scheme_id = _string(sid) if sid is not None else None
+
+
+class TreeAddress:
+    __slots__ = ("country_code",)
+
+    def __init__(self, address: Any):
+        self.country_code = None
+        country = _child(address, _CAC + "Country")
+        if country is not None:
+            code = _child(country, _CBC + "IdentificationCode")
+            self.country_code = _string(code) if code is not None else None
+
+
+class TreeParty:
+    """What the national gates and the Norwegian rules need of a cac:Party, read from the tree."""
+
+    __slots__ = ("element", "tax_registrations", "address")
+
+    def __init__(self, party: Any):
+        self.element = party
+        self.tax_registrations = [TreeRegistration(c) for c in party if c.tag == _CAC + "PartyTaxScheme"]
+        address = _child(party, _CAC + "PostalAddress")
+        self.address = TreeAddress(address) if address is not None else None
+
+
+class TreeParties:
+    __slots__ = ("seller", "buyer", "tax_representative")
+
+    def __init__(self, root: Any):
+        self.seller = self.buyer = self.tax_representative = None
+        seen: set = set()
+        for c in root:
+            tag = c.tag
+            if tag in seen:
+                continue
+            if tag == _CAC + "AccountingSupplierParty":
+                seen.add(tag)
+                p = _child(c, _CAC + "Party")
+                self.seller = TreeParty(p) if p is not None else None
+            elif tag == _CAC + "AccountingCustomerParty":
+                seen.add(tag)
+                p = _child(c, _CAC + "Party")
+                self.buyer = TreeParty(p) if p is not None else None
+            elif tag == _CAC + "TaxRepresentativeParty":
+                seen.add(tag)
+                self.tax_representative = TreeParty(c)
+
+
+def ubl_parties(doc: Any) -> TreeParties | None:
+    """Seller, buyer and tax representative of a UBL document read from its tree (None without a UBL tree)."""
+    if doc.root is None or getattr(doc.syntax, "value", doc.syntax) != "ubl":
+        return None
+    return cached(doc, "ubl_parties", lambda: TreeParties(doc.root))
 
 
 # --- identifiers ---------------------------------------------------------------
@@ -232,31 +334,86 @@ def first(items: Iterable[Any]) -> Any:
 
 _GR = ("GR", "EL")
 
+_UBL = {"cac": "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2",
+        "cbc": "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"}
+_CII = {"ram": "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"}
+
+# The texts a national gate may depend on, read from the tree (only below the parties the model reads):
+# (seller side: the seller's and tax representative's identifiers and the seller's country; buyer side)
+_UBL_SELLER_TEXTS = etree.XPath(
+    "/*/cac:AccountingSupplierParty//cbc:CompanyID | /*/cac:AccountingSupplierParty//cbc:IdentificationCode"
+    " | /*/cac:TaxRepresentativeParty//cbc:CompanyID", namespaces=_UBL)
+_UBL_BUYER_TEXTS = etree.XPath("/*/cac:AccountingCustomerParty//cbc:IdentificationCode", namespaces=_UBL)
+_CII_SELLER_TEXTS = etree.XPath(
+    "//ram:SellerTradeParty//ram:CountryID | //ram:SellerTradeParty//ram:SpecifiedTaxRegistration/ram:ID"
+    " | //ram:SellerTaxRepresentativeTradeParty//ram:SpecifiedTaxRegistration/ram:ID", namespaces=_CII)
+_CII_BUYER_TEXTS = etree.XPath("//ram:BuyerTradeParty//ram:CountryID", namespaces=_CII)
+
+
+def _codes(elements: list) -> set[str]:
+    """Every country code a text may stand for, however the model's checks trim and cut it."""
+    out: set[str] = set()
+    for el in elements:
+        t = el.text or "" if len(el) == 0 else "".join(el.itertext())
+        n = norm(t).upper()
+        out.add(n)
+        out.add(n[:2])
+        out.add(norm(t[:2]).upper())
+        out.add(norm(t.strip()[:2]).upper())
+    return out
+
+
+def _tree_gate(doc: Any) -> dict[str, bool]:
+    """The gate of a document read from XML, from a few elements of the tree (the model is not read).
+
+    Generous: a country is open when any text below the seller's (buyer's) party could make the
+    model's country that country; the module then decides exactly.
+    """
+    root = doc.root
+    if doc.syntax is not None and getattr(doc.syntax, "value", doc.syntax) == "cii":
+        seller, buyer = _codes(_CII_SELLER_TEXTS(root)), _codes(_CII_BUYER_TEXTS(root))
+    else:
+        seller, buyer = _codes(_UBL_SELLER_TEXTS(root)), _codes(_UBL_BUYER_TEXTS(root))
+    return {
+        "NO": "NO" in seller,
+        "IT": "IT" in seller,
+        "SE": "SE" in seller,
+        "DK": "DK" in seller,
+        "NL": "NL" in seller,
+        "DE": "DE" in seller and "DE" in buyer,
+        "GR": "GR" in seller or "EL" in seller,
+        "IS": "IS" in seller,
+    }
+
 
 def gate(doc: Any) -> dict[str, bool]:
     """For each country module, whether its rules can apply to the document at all.
 
-    Decided once per document from the model, and generous: a module whose
-    gate is open still checks its exact condition (on the tree where the rule
-    set reads the tree); a closed gate skips the module's rules at once.
+    Decided once per document and generous: a module whose gate is open still
+    checks its exact condition; a closed gate skips the module's rules at once.
+    A document read from XML is decided on its tree (so the model is read only
+    when a module that needs it applies); a model built in code on the model.
     """
     g = doc.__dict__.get("_national_gate")
     if g is None:
-        inv = doc.invoice
-        lenient = built_in_code(doc)
-        supplier = supplier_country(inv, lenient)
-        seller_postal = norm(postal_country(inv.seller)).upper()
-        buyer_postal = norm(postal_country(inv.buyer)).upper()
-        g = {
-            "NO": supplier == "NO",
-            "IT": supplier == "IT",
-            "SE": seller_postal == "SE",
-            "DK": seller_postal == "DK",
-            "NL": seller_postal == "NL",
-            "DE": seller_postal == "DE" and buyer_postal == "DE",
-            "GR": supplier in _GR or seller_postal in _GR or _vat_prefix(inv.seller, lenient) in _GR,
-            "IS": seller_postal == "IS",
-        }
+        if doc.root is not None:
+            g = _tree_gate(doc)
+        else:
+            inv = doc.invoice
+            lenient = built_in_code(doc)
+            supplier = supplier_country(inv, lenient)
+            seller_postal = norm(postal_country(inv.seller)).upper()
+            buyer_postal = norm(postal_country(inv.buyer)).upper()
+            g = {
+                "NO": supplier == "NO",
+                "IT": supplier == "IT",
+                "SE": seller_postal == "SE",
+                "DK": seller_postal == "DK",
+                "NL": seller_postal == "NL",
+                "DE": seller_postal == "DE" and buyer_postal == "DE",
+                "GR": supplier in _GR or seller_postal in _GR or _vat_prefix(inv.seller, lenient) in _GR,
+                "IS": seller_postal == "IS",
+            }
         doc.__dict__["_national_gate"] = g
     return g
 

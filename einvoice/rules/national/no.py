@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from ...model.invoice import Syntax
 from . import RULES
-from ._checks import built_in_code, country_rules, doc_supplier_country, no_vat_id_valid, norm, vat_registrations
+from ._checks import (TreeParty, TreeRegistration, built_in_code, country_rules, doc_supplier_country,
+                      no_vat_id_valid, norm, ubl_parties, vat_registrations)
 
 rule = country_rules(RULES, "NO")
 
@@ -18,7 +19,9 @@ _TAX_SCHEME = {Syntax.UBL: ("TAX",), Syntax.CII: ("FC",)}
 
 
 def _norwegian_seller(doc):
-    seller = doc.invoice.seller
+    """The seller, when Norwegian: from the UBL tree as the reader takes it (the model is not read), else the model."""
+    parties = ubl_parties(doc)
+    seller = parties.seller if parties is not None else doc.invoice.seller
     if seller is None or doc_supplier_country(doc) != "NO":
         return None
     return seller
@@ -33,7 +36,10 @@ def no_r_001(doc):
     for reg in vat_registrations(seller, built_in_code(doc)):
         vat = reg.company_id or ""
         if vat[:2] == "NO" and not no_vat_id_valid(vat):
-            yield (reg, "company_id", {"value": vat})
+            if isinstance(reg, TreeRegistration):  # read from the UBL tree: point at cbc:CompanyID
+                yield (reg.company_element, {"value": vat})
+            else:
+                yield (reg, "company_id", {"value": vat})
 
 
 @rule("NO-R-002")
@@ -49,4 +55,4 @@ def no_r_002(doc):
     for reg in seller.tax_registrations:
         if norm(reg.tax_scheme_id) in schemes and norm(reg.company_id) == "Foretaksregisteret":
             return
-    yield seller
+    yield seller.element if isinstance(seller, TreeParty) else seller
