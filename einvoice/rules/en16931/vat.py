@@ -34,6 +34,7 @@ from typing import Any, Callable, Iterable
 
 from ...syntax.namespaces import CAC as _CAC_NS, CBC as _CBC_NS, RAM as _RAM_NS, RSM as _RSM_NS, UDT as _UDT_NS
 from ..engine import Document
+from ..tree import tag_index
 from . import RULES
 
 CAC = "{%s}" % _CAC_NS
@@ -89,27 +90,48 @@ def as_bool(el: Any) -> bool | None:
     return None
 
 
+# the casts below are pure functions of the lexical value; values repeat (rates, codes, amounts), so the
+# results of the last few thousand are kept (Decimal values are immutable and can be shared)
+_DEC_CACHE: dict[str, Decimal | None] = {}
+_NUM_CACHE: dict[str, Decimal | None] = {}
+_CACHE_MAX = 4096
+
+
 def as_decimal(s: str | None) -> Decimal | None:
     """xs:decimal cast of a lexical value (None when the cast would fail)."""
     if s is None:
         return None
+    try:
+        return _DEC_CACHE[s]
+    except KeyError:
+        pass
     v = norm(s)
-    if not _DECIMAL.match(v):
-        return None
-    return Decimal(v)
+    d = Decimal(v) if _DECIMAL.match(v) else None
+    if len(_DEC_CACHE) >= _CACHE_MAX:
+        _DEC_CACHE.clear()
+    _DEC_CACHE[s] = d
+    return d
 
 
 def as_number(s: str | None) -> Decimal | None:
     """An untyped value used as a number (xs:double); None when it is not a (finite) number."""
     if s is None:
         return None
-    v = norm(s)
-    if not _DOUBLE.match(v):
-        return None
     try:
-        return Decimal(v)
-    except InvalidOperation:  # pragma: no cover - the pattern rules this out
-        return None
+        return _NUM_CACHE[s]
+    except KeyError:
+        pass
+    v = norm(s)
+    d = None
+    if _DOUBLE.match(v):
+        try:
+            d = Decimal(v)
+        except InvalidOperation:  # pragma: no cover - the pattern rules this out
+            d = None
+    if len(_NUM_CACHE) >= _CACHE_MAX:
+        _NUM_CACHE.clear()
+    _NUM_CACHE[s] = d
+    return d
 
 
 def child_decimals(el: Any, tag: str) -> list[Decimal]:
@@ -149,11 +171,14 @@ _UBL_TAGS = (
 class _UblIndex:
     """Everything the UBL VAT checks look at, gathered in one pass over the tree."""
 
-    def __init__(self, root: Any):
+    def __init__(self, root: Any, index: dict | None = None):
         self.root = root
-        by: dict[str, list] = {t: [] for t in _UBL_TAGS}
-        for el in root.iter(*_UBL_TAGS):
-            by[el.tag].append(el)
+        if index is not None:  # the document's shared element index (same elements, same order)
+            by = {t: index.get(t, []) for t in _UBL_TAGS}
+        else:
+            by = {t: [] for t in _UBL_TAGS}
+            for el in root.iter(*_UBL_TAGS):
+                by[el.tag].append(el)
         self.by = by
         # categories: (element, normalized first ID, raw IDs, normalized IDs, is VAT)
         self.tc = [_ubl_cat(e) for e in by[CAC + "TaxCategory"]]
@@ -221,7 +246,7 @@ def _ubl_cat(el: Any) -> tuple:
 def _ubl(doc: Document) -> _UblIndex:
     ix = doc.__dict__.get("_en16931_vat_ubl")
     if ix is None or ix.root is not doc.root:
-        ix = doc.__dict__["_en16931_vat_ubl"] = _UblIndex(doc.root)
+        ix = doc.__dict__["_en16931_vat_ubl"] = _UblIndex(doc.root, tag_index(doc))
     return ix
 
 
@@ -375,15 +400,32 @@ def _ubl_rate(code: str, where: str) -> Callable[[Document], Iterable]:
             cats = _ac_cats(ix, where == "charge", code)
         for c in cats:
             el = c[0]
-            present = el.find(CBC + "Percent") is not None
-            if not _rate_test(kind, child_numbers(el, CBC + "Percent"), present, child_decimals(el, CBC + "Percent")):
-                yield el.find(CBC + "Percent") if present else el
+            pct = el.find(CBC + "Percent")
+            if pct is None:  # no percentage: only "absent" holds (the others need a value)
+                if kind != "absent":
+                    yield el
+                continue
+            # only the cast the test uses is computed
+            if kind == "eq0":
+                ok = any(d == 0 for d in child_decimals(el, CBC + "Percent"))
+            elif kind == "absent":
+                ok = False
+            else:
+                ok = _rate_test(kind, child_numbers(el, CBC + "Percent"), True, [])
+            if not ok:
+                yield pct
     return check
 
 
 # --- -08..-10: the breakdown ---------------------------------------------------
 
-def _ubl_line_cats(line: Any) -> list[tuple]:
+def _ubl_line_cats(line: Any, ix: _UblIndex | None = None) -> list[tuple]:
+    if ix is not None:  # the categories already read for the index (the same elements)
+        known = ix.__dict__.get("_ctc_of")
+        if known is None:
+            known = ix.__dict__["_ctc_of"] = {c[0]: c for c in ix.ctc}
+        return [known.get(c) or _ubl_cat(c) for item in line.iterfind(CAC + "Item")
+                for c in item.iterfind(CAC + "ClassifiedTaxCategory")]
     return [_ubl_cat(c) for item in line.iterfind(CAC + "Item") for c in item.iterfind(CAC + "ClassifiedTaxCategory")]
 
 
@@ -394,11 +436,19 @@ def _ubl_lines_info(ix: _UblIndex, line_tag: str, direct: bool) -> list[tuple[li
     key = (line_tag, direct)
     info = cache.get(key)
     if info is None:
-        info = []
-        for line in (ix.root.iterfind(line_tag) if direct else ix.by[line_tag]):
-            cats = _ubl_line_cats(line)
-            info.append(([c[1] for c in cats], [d for c in cats for d in child_decimals(c[0], CBC + "Percent")], line))
-        cache[key] = info
+        every = ix.by[line_tag]
+        root = ix.root
+        if direct and (key := (line_tag, False)) in cache and all(line.getparent() is root for line in every):
+            info = cache[key]  # every line is a child of the root: the same lines, in the same order
+        elif not direct and (key2 := (line_tag, True)) in cache and all(line.getparent() is root for line in every):
+            info = cache[key2]
+        else:
+            info = []
+            for line in (root.iterfind(line_tag) if direct else every):
+                cats = _ubl_line_cats(line, ix)
+                info.append(([c[1] for c in cats], [d for c in cats for d in child_decimals(c[0], CBC + "Percent")],
+                             line))
+        cache[(line_tag, direct)] = info
     return info
 
 
