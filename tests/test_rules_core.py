@@ -319,3 +319,71 @@ def test_official_unit_tests_for_core_rules():
                         bad.append(f"{path.name}#{n} {rid}: expected {kind}, got {sorted(found.get(rid, set()))}")
     assert total > 400
     assert not bad, "\n".join(bad)
+
+
+# --- evaluation: one family, lines pre-checked by XPath ---------------------------------------
+
+
+def test_core_rules_are_one_family_evaluated_once():
+    fams = {r.family for r in CORE_RULES}
+    assert len(fams) == 1 and None not in fams
+    doc = syntax.load(Path(__file__).resolve().parents[1] / "samples" / "ehf-invoice.xml")
+    fam = fams.pop()
+    assert fam.results(doc) == {}  # a clean document: nothing at all for the engine to look at
+    assert fam.results(doc) is fam.results(doc)  # cached per document
+
+
+def _many_lines(bad: str | None, at: int, n: int = 40, root: str = "Invoice") -> str:
+    lines = []
+    for i in range(n):
+        line = LINE.format(net="50.00").replace("<cbc:ID>1</cbc:ID>", f"<cbc:ID>{i + 1}</cbc:ID>", 1)
+        if i == at and bad is not None:
+            old, new = bad.split("=>")
+            assert old in line
+            line = line.replace(old, new, 1)
+        lines.append(line)
+    return ubl("".join(lines))
+
+
+@pytest.mark.parametrize("bad, rule", [
+    ("<cbc:ID>8</cbc:ID>=><cbc:ID> </cbc:ID>", "BR-21"),
+    (" unitCode='EA'=>", "BR-23"),
+    ("<cbc:Name>Pen</cbc:Name>=><cbc:Name>\n</cbc:Name>", "BR-25"),
+    (">50</cbc:PriceAmount>=>>-1</cbc:PriceAmount>", "BR-27"),
+    (">50</cbc:PriceAmount>=>>1e1x</cbc:PriceAmount>", "BR-27"),
+    (">50.00</cbc:LineExtensionAmount>=>>50.001</cbc:LineExtensionAmount>", "BR-DEC-23"),
+    ("<cbc:ID>VAT</cbc:ID>=><cbc:ID>GST</cbc:ID>", "BR-CO-04"),
+    ("<cbc:ID>VAT</cbc:ID>=><cbc:ID>vat</cbc:ID>", None),  # upper-cased by the rule: passes
+    ("<cbc:ID>VAT</cbc:ID>=><cbc:ID>X</cbc:ID><cbc:ID>VAT</cbc:ID>", "BR-CO-04"),  # the first ID counts
+    ("<cbc:Name>Pen</cbc:Name>=><cbc:Name>Pen</cbc:Name><cac:StandardItemIdentification><cbc:ID>1</cbc:ID>"
+     "</cac:StandardItemIdentification>", "BR-64"),
+    ("<cac:Price>=><cac:AllowanceCharge><cbc:ChargeIndicator>false</cbc:ChargeIndicator>"
+     "<cbc:Amount currencyID='NOK'>1.00</cbc:Amount></cac:AllowanceCharge><cac:Price>", "BR-42"),
+])
+def test_a_bad_line_among_clean_ones_is_found(bad, rule):
+    """The XPath pre-check hands every line that can fail to the exact checks, and only those."""
+    base = findings(_many_lines(None, 0))
+    got = findings(_many_lines(bad, 7))
+    new = set(got) - set(base)
+    if rule is None:
+        assert not new
+    else:
+        assert rule in new, got
+
+
+def test_lines_below_the_root_are_checked_too():
+    # a fragment whose lines are not children of the root (descendant search)
+    xml = _many_lines("<cbc:ID>8</cbc:ID>=><cbc:ID></cbc:ID>", 7).replace(
+        "<cac:InvoiceLine>", "<cac:X><cac:InvoiceLine>", 1).replace("</cac:InvoiceLine>", "</cac:InvoiceLine></cac:X>", 1)
+    assert "BR-21" in findings(xml)
+
+
+def test_model_path_keeps_the_official_en16931_meaning_of_br_02_and_br_47():
+    """The EN 16931 sets test normalize-space(invoice number) != '' (a blank number fails BR-02);
+    a model built in code states no tax scheme, so BR-47/48 look at category code and rate only."""
+    inv = Invoice(number=" ")
+    assert "BR-02" in model_findings(inv)
+    from einvoice.model.invoice import TaxCategory, TaxTotal, VatBreakdown
+    bd = VatBreakdown(category=TaxCategory(code="S", rate=Decimal("25")))
+    found = model_findings(Invoice(number="1", tax_totals=[TaxTotal(breakdown=[bd])]))
+    assert "BR-47" not in found and "BR-48" not in found

@@ -313,3 +313,71 @@ def test_official_national_unit_tests(folder):
     assert scores and scores[0].total > 0
     for s in scores:
         assert s.agreed == s.total, [d.__dict__ for d in s.disagreements][:5]
+
+
+# --- the gate and the Norwegian rules on the tree (the model is not read) ---------------------
+
+SAMPLES = Path(__file__).resolve().parents[1] / "samples"
+
+
+def test_a_norwegian_ehf_invoice_is_checked_without_reading_the_model():
+    doc = syntax.load(SAMPLES / "ehf-invoice.xml")
+    assert national(doc) == {}
+    assert not doc.model_read
+
+
+def _ubl_seller(company_ids: str, country: str = "NO", extra: str = "") -> str:
+    return f"""<Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"
+      xmlns:cac="urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
+      xmlns:cbc="urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2">
+      <cac:AccountingSupplierParty><cac:Party>
+        <cac:PostalAddress><cac:Country><cbc:IdentificationCode>{country}</cbc:IdentificationCode></cac:Country></cac:PostalAddress>
+        {company_ids}
+      </cac:Party></cac:AccountingSupplierParty>{extra}
+    </Invoice>"""
+
+
+def _pts(company_id: str, scheme: str) -> str:
+    return (f"<cac:PartyTaxScheme><cbc:CompanyID>{company_id}</cbc:CompanyID>"
+            f"<cac:TaxScheme><cbc:ID>{scheme}</cbc:ID></cac:TaxScheme></cac:PartyTaxScheme>")
+
+
+@pytest.mark.parametrize("regs, country, expected", [
+    ([("NO991825827MVA", "VAT"), ("Foretaksregisteret", "TAX")], "NO", {}),
+    ([("NO991825827MVA", "VAT")], "NO", {"NO-R-002": "warning"}),
+    ([("NO991825828MVA", "VAT"), ("Foretaksregisteret", "TAX")], "NO", {"NO-R-001": "fatal"}),
+    ([(" Foretaksregisteret ", "TAX")], "NO", {}),  # no VAT number: the postal country decides
+    ([("FR12345678901", "VAT")], "NO", {}),  # the VAT prefix decides before the postal country
+    ([("NO991825827MVA", "VAT"), ("NO991825827MVA", "VAT")], "NO", {}),  # two VAT numbers: undecided
+    ([], "no ", {"NO-R-002": "warning"}),
+])
+def test_norwegian_rules_on_the_tree_agree_with_the_model(regs, country, expected):
+    xml = _ubl_seller("".join(_pts(c, s) for c, s in regs), country)
+    tree_doc = parsed(xml)
+    assert national(tree_doc) == expected
+    assert not tree_doc.model_read
+    model_doc = Document(parsed(xml).invoice, Syntax.UBL, None)
+    model_doc.root = None
+    assert {k: v for k, v in national(model_doc).items() if k.startswith("NO-")} == expected
+
+
+def test_norwegian_findings_point_at_the_elements():
+    xml = _ubl_seller(_pts("NO991825828MVA", "VAT"))
+    report = validate_document(parsed(xml), profile="peppol", schema=False, layers=("national",))
+    where = {f.rule: f.xpath for f in report.findings}
+    assert where["NO-R-001"].endswith("cac:PartyTaxScheme/cbc:CompanyID")
+    assert where["NO-R-002"].endswith("cac:AccountingSupplierParty/cac:Party")
+    assert "NO991825828MVA" in next(f.message for f in report.findings if f.rule == "NO-R-001")
+
+
+def test_the_gate_opens_on_the_tree_for_a_swedish_seller_and_reads_the_model_only_then():
+    from einvoice.rules.national._checks import gate
+
+    se = parsed(_ubl_seller(_pts("SE556677889901", "VAT"), "SE"))
+    g = gate(se)
+    assert g["SE"] and not g["NO"] and not g["DE"]
+    assert not se.model_read
+    national(se)
+    assert se.model_read  # the Swedish rules are written against the model
+    fr = parsed(_ubl_seller(_pts("FR12345678901", "VAT"), "FR"))
+    assert national(fr) == {} and not fr.model_read
