@@ -833,3 +833,219 @@ def vat_total_sum(doc, el, ck):
 for _fn in (allowance_total, charge_total, tax_basis_total, grand_total, due_payable, line_total,
             vat_total_rounded, vat_total_tax_currency_rounded, tax_currency_total, vat_total_sum):
     CUSTOMS[_fn.__name__] = _guarded(_fn)
+
+
+# --------------------------------------------------------------------------- EXTENDED: sub-lines and totals
+
+def code_token(doc, el, ck):
+    """The context's value (space-normalised) is one token of the profile's list ``arg``."""
+    value = normalize_space(string_value(el))
+    return () if value and " " not in value and value in doc_codes(ck.arg) else (el,)
+
+
+def _norm_path(el, path: str) -> str:
+    return _one_norm(sel(el, path))
+
+
+def parent_has_status(doc, el, ck):
+    """A sub-line (with a parent line identifier) has a line status code."""
+    if _norm_path(el, "ram:AssociatedDocumentLineDocument/ram:ParentLineID") == "":
+        return ()
+    return () if any(t != "" for t in texts(el, "ram:AssociatedDocumentLineDocument/ram:LineStatusReasonCode")) else (el,)
+
+
+def parent_exists(doc, el, ck):
+    """The parent line identifier of a sub-line is the identifier of some line."""
+    parent = _norm_path(el, "ram:AssociatedDocumentLineDocument/ram:ParentLineID")
+    ids = sel(el, "//ram:IncludedSupplyChainTradeLineItem/ram:AssociatedDocumentLineDocument/ram:LineID")
+    return () if any(normalize_space(string_value(i)) == parent for i in ids) else (el,)
+
+
+def group_children_amounts(doc, el, ck):
+    """Every GROUP sub-line of a group line has a net amount when the group line has one."""
+    line_ids = texts(el, "ram:AssociatedDocumentLineDocument/ram:LineID")
+    if not line_ids:
+        return (el,)
+    if len(line_ids) > 1:
+        raise Undecidable("several line identifiers")
+    lid = line_ids[0]
+    children = [i for i in sel(el, _LINES)
+                if lid in texts(i, "ram:AssociatedDocumentLineDocument/ram:ParentLineID")
+                and "GROUP" in texts(i, "ram:AssociatedDocumentLineDocument/ram:LineStatusReasonCode")]
+    n_amounts = sum(len(sel(c, "ram:SpecifiedLineTradeSettlement/ram:SpecifiedTradeSettlementLineMonetarySummation/"
+                               "ram:LineTotalAmount")) for c in children)
+    return () if len(children) == n_amounts else (el,)
+
+
+_LTA = "ram:SpecifiedLineTradeSettlement/ram:SpecifiedTradeSettlementLineMonetarySummation/ram:LineTotalAmount"
+
+
+def _group_sums_ok(doc, el) -> bool:
+    cache = doc.__dict__.setdefault("_fx_group_sums", {})
+    root = el.getroottree().getroot()
+    ok = cache.get(id(root))
+    if ok is None:
+        ok = cache[id(root)] = _group_sums(root)
+    if isinstance(ok, Undecidable):
+        raise ok
+    return ok
+
+
+def _group_sums(root):
+    try:
+        items = sel(root, "//ram:IncludedSupplyChainTradeLineItem")
+        for item in items:
+            if "GROUP" not in texts(item, "ram:AssociatedDocumentLineDocument/ram:LineStatusReasonCode"):
+                continue
+            if _norm_path(item, _LTA) == "":
+                continue
+            own = number(_norm_path(item, _LTA))
+            lid = _norm_path(item, "ram:AssociatedDocumentLineDocument/ram:LineID")
+            total = 0.0
+            for child in items:
+                if _norm_path(child, "ram:AssociatedDocumentLineDocument/ram:ParentLineID") != lid:
+                    continue
+                status = texts(child, "ram:AssociatedDocumentLineDocument/ram:LineStatusReasonCode")
+                if "DETAIL" in status or "GROUP" in status:
+                    total += number(_norm_path(child, _LTA))
+            if not own == round2_dbl(total):
+                return False
+        return True
+    except Undecidable as exc:
+        return exc
+
+
+def group_sums(doc, el, ck):
+    """The net amount of each group line with an amount is the sum of its sub-lines' net amounts."""
+    return () if _group_sums_ok(doc, el) else (el,)
+
+
+def _detail_items(el) -> list:
+    return [i for i in sel(el, "../../ram:IncludedSupplyChainTradeLineItem") if _detail(i)]
+
+
+def _detail_line_total(el) -> Decimal:
+    total = Decimal(0)
+    for i in _detail_items(el):
+        for v in sel(i, _LTA):
+            total += dec(string_value(v))
+    return round2_dec(total)
+
+
+def ext_line_total(doc, el, ck):
+    """The sum of line net amounts (BT-106) matches the detail lines within 0.01 per line."""
+    calc = _detail_line_total(el)
+    total = _single_dec(list(el.iterchildren(f"{RAM}LineTotalAmount")))
+    if not total:
+        return (el,)
+    n = len(sel(el, "../../ram:IncludedSupplyChainTradeLineItem"))
+    return () if abs(total[0] - calc) <= Decimal("0.01") * n else (el,)
+
+
+def _count_ind(el, value: str) -> int:
+    return sum(1 for ac in sel(el, "../ram:SpecifiedTradeAllowanceCharge") if value in _ind_text(ac))
+
+
+def _dec_sum(nodes) -> Decimal:
+    return sum((dec(string_value(n)) for n in nodes), Decimal(0))
+
+
+def _charges_and_log(el) -> Decimal:
+    charges = [a for ac in _header_acs(el, "true") for a in ac.iterchildren(f"{RAM}ActualAmount")]
+    return round2_dec(_dec_sum(charges)) + round2_dec(_dec_sum(sel(el, _HEAD_LOG + "/ram:AppliedAmount")))
+
+
+def ext_allowance_total(doc, el, ck):
+    """The sum of allowances (BT-107) matches the document allowances within 0.01 per allowance."""
+    acs = _header_acs(el, "false")
+    if not acs and not _has(el, "AllowanceTotalAmount"):
+        return ()
+    calc = Decimal(round2_tt(sum_dbl(string_value(a) for ac in acs for a in ac.iterchildren(f"{RAM}ActualAmount"))))
+    total = _single_dec(list(el.iterchildren(f"{RAM}AllowanceTotalAmount")))
+    if not total:
+        return (el,)
+    return () if abs(total[0] - calc) <= Decimal("0.01") * _count_ind(el, "false") else (el,)
+
+
+def ext_charge_total(doc, el, ck):
+    """The sum of charges (BT-108) matches the document charges and logistics charges within 0.01 each."""
+    if not _header_acs(el, "true") and not _has(el, "ChargeTotalAmount"):
+        return ()
+    calc = _charges_and_log(el)
+    total = _single_dec(list(el.iterchildren(f"{RAM}ChargeTotalAmount")))
+    if not total:
+        return (el,)
+    n = _count_ind(el, "true") + len(sel(el, "../ram:SpecifiedLogisticsServiceCharge"))
+    return () if abs(total[0] - calc) <= Decimal("0.01") * n else (el,)
+
+
+def ext_tax_basis_total(doc, el, ck):
+    """The total without VAT (BT-109) is detail lines - allowances + charges, within 0.01 per item."""
+    bt109 = _single_dec(list(el.iterchildren(f"{RAM}TaxBasisTotalAmount")))
+    if not bt109:
+        return (el,)
+    lines = _detail_line_total(el)
+    allowances = round2_dec(_dec_sum(a for ac in _header_acs(el, "false") for a in ac.iterchildren(f"{RAM}ActualAmount")))
+    charges = _charges_and_log(el)
+    n = (len(_detail_items(el)) + _count_ind(el, "false") + _count_ind(el, "true")
+         + len(sel(el, "../ram:SpecifiedLogisticsServiceCharge")))
+    return () if abs(bt109[0] - lines + allowances - charges) <= Decimal("0.01") * n else (el,)
+
+
+def ext_grand_total(doc, el, ck):
+    """The total with VAT (BT-112) is the total without VAT plus the VAT total in the invoice currency
+    (within 0.01 per item), or equals the total without VAT when there is not exactly one such VAT total."""
+    results = []
+    for cur in texts(el, "../ram:InvoiceCurrencyCode"):
+        bt109 = _single_dec(list(el.iterchildren(f"{RAM}TaxBasisTotalAmount")))
+        if not bt109:
+            continue
+        vat = [t for t in el.iterchildren(f"{RAM}TaxTotalAmount") if t.get("currencyID") == cur]
+        bt110 = _single_dec(vat)
+        if not bt110:
+            continue
+        bt112 = _single_dec(list(el.iterchildren(f"{RAM}GrandTotalAmount")))
+        if not bt112:
+            continue
+        n = (len(_detail_items(el)) + _count_ind(el, "false") + _count_ind(el, "true")
+             + len(sel(el, "../ram:SpecifiedLogisticsServiceCharge")))
+        ok = ((abs(bt112[0] - bt110[0] - bt109[0]) <= Decimal("0.01") * n and len(vat) == 1)
+              or (bt109[0] == bt112[0] and len(vat) != 1))
+        results.append(ok)
+    if not results:
+        return (el,)
+    if len(results) > 1:
+        raise Undecidable("several invoice currencies")
+    return () if results[0] else (el,)
+
+
+def ext_due_payable(doc, el, ck):
+    """The amount due (BT-115) is total with VAT - paid + rounding + financial adjustments."""
+    dpa = _single_dec(list(el.iterchildren(f"{RAM}DuePayableAmount")))
+    if not dpa:
+        return (el,)
+    expected = (_dec_sum(el.iterchildren(f"{RAM}GrandTotalAmount")) - _dec_sum(el.iterchildren(f"{RAM}TotalPrepaidAmount"))
+                + _dec_sum(el.iterchildren(f"{RAM}RoundingAmount"))
+                + _dec_sum(sel(el, "../ram:SpecifiedFinancialAdjustment/ram:ActualAmount")))
+    return () if dpa[0] == expected else (el,)
+
+
+def delivery_date_de(doc, el, ck):
+    """German domestic invoices give a delivery date, an invoicing period (header or every line) and
+    delivery information."""
+    has_date = bool(sel(el, "ram:ApplicableHeaderTradeDelivery/ram:ActualDeliverySupplyChainEvent/ram:OccurrenceDateTime"))
+    lines = list(el.iterchildren(f"{RAM}IncludedSupplyChainTradeLineItem"))
+    periods = (has_date or bool(sel(el, "ram:ApplicableHeaderTradeSettlement/ram:BillingSpecifiedPeriod"))
+               or all(sel(line, "ram:SpecifiedLineTradeSettlement/ram:BillingSpecifiedPeriod") for line in lines))
+    if not periods:
+        return (el,)
+    if has_date:
+        return ()
+    text = "".join(t for d in el.iterchildren(f"{RAM}ApplicableHeaderTradeDelivery") for t in d.itertext())
+    return () if normalize_space(text) else (el,)
+
+
+for _fn in (code_token, parent_has_status, parent_exists, group_children_amounts, group_sums, ext_line_total,
+            ext_allowance_total, ext_charge_total, ext_tax_basis_total, ext_grand_total, ext_due_payable,
+            delivery_date_de):
+    CUSTOMS[_fn.__name__] = _guarded(_fn)
