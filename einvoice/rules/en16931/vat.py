@@ -74,9 +74,16 @@ def text(el: Any) -> str:
     return "".join(t for t in el.itertext())
 
 
+def _first(el: Any, tag: str) -> Any:
+    """The first child called ``tag`` (what ``el.find(tag)`` gives for a plain name, without the path machinery)."""
+    for child in el.iterchildren(tag):
+        return child
+    return None
+
+
 def ntext(el: Any, tag: str) -> str:
     """normalize-space(tag) of the first child called ``tag`` ('' when absent)."""
-    child = el.find(tag)
+    child = _first(el, tag)
     return norm(text(child)) if child is not None else ""
 
 
@@ -136,7 +143,7 @@ def as_number(s: str | None) -> Decimal | None:
 
 def child_decimals(el: Any, tag: str) -> list[Decimal]:
     out = []
-    for c in el.iterfind(tag):
+    for c in el.iterchildren(tag):
         d = as_decimal(text(c))
         if d is not None:
             out.append(d)
@@ -145,7 +152,7 @@ def child_decimals(el: Any, tag: str) -> list[Decimal]:
 
 def child_numbers(el: Any, tag: str) -> list[Decimal]:
     out = []
-    for c in el.iterfind(tag):
+    for c in el.iterchildren(tag):
         d = as_number(text(c))
         if d is not None:
             out.append(d)
@@ -188,7 +195,7 @@ class _UblIndex:
         for cat in self.tc:
             parent = cat[0].getparent()
             if parent is not None and parent.tag == CAC + "AllowanceCharge":
-                inds = {as_bool(i) for i in parent.iterfind(CBC + "ChargeIndicator")}
+                inds = {as_bool(i) for i in parent.iterchildren(CBC + "ChargeIndicator")}
                 self.ac.append((cat, inds, parent.getparent() is root))
         # breakdown categories: /*/cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory
         self.bd = []
@@ -207,12 +214,12 @@ class _UblIndex:
     def _parties(self) -> None:
         def scheme_ids(party_containers, via_party: bool, vat_only: bool) -> bool:
             for cont in party_containers:
-                parties = cont.iterfind(CAC + "Party") if via_party else [cont]
+                parties = cont.iterchildren(CAC + "Party") if via_party else [cont]
                 for party in parties:
-                    for pts in party.iterfind(CAC + "PartyTaxScheme"):
+                    for pts in party.iterchildren(CAC + "PartyTaxScheme"):
                         if vat_only and not _has_vat_scheme(pts):
                             continue
-                        if pts.find(CBC + "CompanyID") is not None:
+                        if _first(pts, CBC + "CompanyID") is not None:
                             return True
             return False
 
@@ -224,21 +231,21 @@ class _UblIndex:
         self.rep_vat = scheme_ids(rep, False, True)
         self.buyer_vat = scheme_ids(cus, True, True)
         self.buyer_legal = any(
-            ple.find(CBC + "CompanyID") is not None
-            for c in cus for p in c.iterfind(CAC + "Party") for ple in p.iterfind(CAC + "PartyLegalEntity")
+            _first(ple, CBC + "CompanyID") is not None
+            for c in cus for p in c.iterchildren(CAC + "Party") for ple in p.iterchildren(CAC + "PartyLegalEntity")
         )
 
 
 def _has_vat_scheme(el: Any) -> bool:
     """cac:TaxScheme/normalize-space(upper-case(cbc:ID)) = 'VAT'."""
-    for ts in el.iterfind(CAC + "TaxScheme"):
+    for ts in el.iterchildren(CAC + "TaxScheme"):
         if ntext(ts, CBC + "ID").upper() == "VAT":
             return True
     return False
 
 
 def _ubl_cat(el: Any) -> tuple:
-    ids = [text(i) for i in el.iterfind(CBC + "ID")]
+    ids = [text(i) for i in el.iterchildren(CBC + "ID")]
     nids = [norm(i) for i in ids]
     return (el, nids[0] if nids else "", ids, nids, _has_vat_scheme(el))
 
@@ -400,7 +407,7 @@ def _ubl_rate(code: str, where: str) -> Callable[[Document], Iterable]:
             cats = _ac_cats(ix, where == "charge", code)
         for c in cats:
             el = c[0]
-            pct = el.find(CBC + "Percent")
+            pct = _first(el, CBC + "Percent")
             if pct is None:  # no percentage: only "absent" holds (the others need a value)
                 if kind != "absent":
                     yield el
@@ -424,9 +431,9 @@ def _ubl_line_cats(line: Any, ix: _UblIndex | None = None) -> list[tuple]:
         known = ix.__dict__.get("_ctc_of")
         if known is None:
             known = ix.__dict__["_ctc_of"] = {c[0]: c for c in ix.ctc}
-        return [known.get(c) or _ubl_cat(c) for item in line.iterfind(CAC + "Item")
-                for c in item.iterfind(CAC + "ClassifiedTaxCategory")]
-    return [_ubl_cat(c) for item in line.iterfind(CAC + "Item") for c in item.iterfind(CAC + "ClassifiedTaxCategory")]
+        return [known.get(c) or _ubl_cat(c) for item in line.iterchildren(CAC + "Item")
+                for c in item.iterchildren(CAC + "ClassifiedTaxCategory")]
+    return [_ubl_cat(c) for item in line.iterchildren(CAC + "Item") for c in item.iterchildren(CAC + "ClassifiedTaxCategory")]
 
 
 def _ubl_lines_info(ix: _UblIndex, line_tag: str, direct: bool) -> list[tuple[list, list, Any]]:
@@ -492,8 +499,8 @@ def _ubl_line_sum(root: Any, line_tag: str, code: str, rate: Decimal | None, ix:
 
 def _ubl_ac_info(ac: Any) -> tuple[set, list, list]:
     """An allowance/charge: its indicator values, its categories' codes and their percentages."""
-    inds = {as_bool(i) for i in ac.iterfind(CBC + "ChargeIndicator")}
-    cats = [_ubl_cat(c) for c in ac.iterfind(CAC + "TaxCategory")]
+    inds = {as_bool(i) for i in ac.iterchildren(CBC + "ChargeIndicator")}
+    cats = [_ubl_cat(c) for c in ac.iterchildren(CAC + "TaxCategory")]
     return inds, [c[1] for c in cats], [d for c in cats for d in child_decimals(c[0], CBC + "Percent")]
 
 
@@ -503,7 +510,7 @@ def _ubl_doc_acs(root: Any, ix: _UblIndex | None) -> list[tuple[set, list, list,
         acs = ix.__dict__.get("_doc_acs")
         if acs is not None:
             return acs
-    acs = [(*_ubl_ac_info(ac), child_decimals(ac, CBC + "Amount")) for ac in root.iterfind(CAC + "AllowanceCharge")]
+    acs = [(*_ubl_ac_info(ac), child_decimals(ac, CBC + "Amount")) for ac in root.iterchildren(CAC + "AllowanceCharge")]
     if ix is not None and ix.root is root:
         ix.__dict__["_doc_acs"] = acs
     return acs
@@ -558,7 +565,7 @@ def _ubl_08(code: str) -> Callable[[Document], Iterable]:
                     if has and ta is not None and ta == _ubl_line_sum(root, tag, code, None, ix) + _ubl_ac_sum(root, code, None, ix):
                         ok = True
                 if not ok:
-                    yield sub.find(CBC + "TaxableAmount") if ta is not None else sub
+                    yield _first(sub, CBC + "TaxableAmount") if ta is not None else sub
                 continue
             ok = True
             for rate in child_decimals(cat[0], CBC + "Percent"):
@@ -574,7 +581,7 @@ def _ubl_08(code: str) -> Callable[[Document], Iterable]:
                     ok = False
                     break
             if not ok:
-                yield sub.find(CBC + "TaxableAmount") if ta is not None else sub
+                yield _first(sub, CBC + "TaxableAmount") if ta is not None else sub
     return check
 
 
@@ -589,7 +596,7 @@ def _ubl_09(code: str) -> Callable[[Document], Iterable]:
             tax = child_decimals(sub, CBC + "TaxAmount")
             if not rated:
                 if not tax or tax[0] != 0:
-                    yield sub.find(CBC + "TaxAmount") if tax else sub
+                    yield _first(sub, CBC + "TaxAmount") if tax else sub
                 continue
             taxable = child_decimals(sub, CBC + "TaxableAmount")
             rate = child_decimals(cat[0], CBC + "Percent")
@@ -598,7 +605,7 @@ def _ubl_09(code: str) -> Callable[[Document], Iterable]:
                 continue
             expected = xround(abs(taxable[0]) * (rate[0] / HUNDRED) * 10 * 10) / HUNDRED
             if not (abs(tax[0]) - 1 < expected < abs(tax[0]) + 1):
-                yield sub.find(CBC + "TaxAmount")
+                yield _first(sub, CBC + "TaxAmount")
     return check
 
 
@@ -611,7 +618,7 @@ def _ubl_10(code: str) -> Callable[[Document], Iterable]:
             return
         for cat in _ubl_bd(_ubl(doc), code):
             el = cat[0]
-            has = el.find(CBC + "TaxExemptionReason") is not None or el.find(CBC + "TaxExemptionReasonCode") is not None
+            has = _first(el, CBC + "TaxExemptionReason") is not None or _first(el, CBC + "TaxExemptionReasonCode") is not None
             if has == (code in _NO_REASON):
                 yield el
     return check
@@ -624,9 +631,9 @@ def _ubl_ic_11(doc: Document):
         return
     root = doc.root
     deliveries = root.findall(CAC + "Delivery")
-    date = next((text(d.find(CBC + "ActualDeliveryDate")) for d in deliveries
-                 if d.find(CBC + "ActualDeliveryDate") is not None), "")
-    period = any(isinstance(c.tag, str) for p in root.iterfind(CAC + "InvoicePeriod") for c in p)
+    date = next((text(_first(d, CBC + "ActualDeliveryDate")) for d in deliveries
+                 if _first(d, CBC + "ActualDeliveryDate") is not None), "")
+    period = any(isinstance(c.tag, str) for p in root.iterchildren(CAC + "InvoicePeriod") for c in p)
     if not (len(date) > 1 or period):
         yield root
 
@@ -731,13 +738,13 @@ class _CiiIndex:
 
         def reg_ids(party_tag: str, schemes: tuple[str, ...], absolute: bool) -> bool:
             if absolute:
-                parties = [p for tx in self.txs for a in tx.iterfind(RAM + "ApplicableHeaderTradeAgreement")
+                parties = [p for tx in self.txs for a in tx.iterchildren(RAM + "ApplicableHeaderTradeAgreement")
                            for p in a.iterfind(RAM + party_tag)]
             else:
                 parties = list(root.iter(RAM + party_tag))
             for p in parties:
-                for reg in p.iterfind(RAM + "SpecifiedTaxRegistration"):
-                    for i in reg.iterfind(RAM + "ID"):
+                for reg in p.iterchildren(RAM + "SpecifiedTaxRegistration"):
+                    for i in reg.iterchildren(RAM + "ID"):
                         if i.get("schemeID") in schemes:
                             return True
             return False
@@ -749,15 +756,15 @@ class _CiiIndex:
         self.seller_va = reg_ids("SellerTradeParty", ("VA",), False)
         self.rep_va = reg_ids("SellerTaxRepresentativeTradeParty", ("VA",), False)
         self.buyer_va = reg_ids("BuyerTradeParty", ("VA",), False)
-        self.buyer_legal = any(lo.find(RAM + "ID") is not None for b in root.iter(RAM + "BuyerTradeParty")
-                               for lo in b.iterfind(RAM + "SpecifiedLegalOrganization"))
+        self.buyer_legal = any(_first(lo, RAM + "ID") is not None for b in root.iter(RAM + "BuyerTradeParty")
+                               for lo in b.iterchildren(RAM + "SpecifiedLegalOrganization"))
 
 
     def has(self, el: Any, code: str) -> bool:
         """ram:CategoryCode = code (any CategoryCode child, compared as written)."""
         codes = self.cc.get(el)
         if codes is None:
-            codes = self.cc[el] = frozenset(text(c) for c in el.iterfind(RAM + "CategoryCode"))
+            codes = self.cc[el] = frozenset(text(c) for c in el.iterchildren(RAM + "CategoryCode"))
         return code in codes
 
 
@@ -769,12 +776,12 @@ def _cii(doc: Document) -> _CiiIndex:
 
 
 def _codes(el: Any) -> list[str]:
-    return [text(c) for c in el.iterfind(RAM + "CategoryCode")]
+    return [text(c) for c in el.iterchildren(RAM + "CategoryCode")]
 
 
 def _cii_vat(el: Any) -> bool:
     """upper-case(ram:TypeCode) = 'VAT' (no whitespace normalisation)."""
-    tc = el.find(RAM + "TypeCode")
+    tc = _first(el, RAM + "TypeCode")
     return tc is not None and text(tc).upper() == "VAT"
 
 
@@ -817,7 +824,7 @@ def _cii_ac_cats(ix: _CiiIndex, charge: bool, code: str) -> list:
         ac = ctt.getparent()
         if ac is None or ac.tag != RAM + "SpecifiedTradeAllowanceCharge":
             continue
-        inds = {as_bool(i) for ci in ac.iterfind(RAM + "ChargeIndicator") for i in ci.iterfind(UDT + "Indicator")}
+        inds = {as_bool(i) for ci in ac.iterchildren(RAM + "ChargeIndicator") for i in ci.iterchildren(UDT + "Indicator")}
         if charge in inds and ix.has(ctt, code) and _cii_vat(ctt):
             out.append(ctt)
     return out
@@ -854,13 +861,13 @@ def _cii_rate(code: str, where: str) -> Callable[[Document], Iterable]:
         cats = _cii_line_cats(ix, code) if where == "line" else _cii_ac_cats(ix, where == "charge", code)
         for el in cats:
             nums = child_numbers(el, RAM + "RateApplicablePercent")
-            present = el.find(RAM + "RateApplicablePercent") is not None
+            present = _first(el, RAM + "RateApplicablePercent") is not None
             if kind == "eq0n":
                 ok = any(n == 0 for n in nums)
             else:
                 ok = _rate_test(kind, nums, present, [])
             if not ok:
-                yield el.find(RAM + "RateApplicablePercent") if present else el
+                yield _first(el, RAM + "RateApplicablePercent") if present else el
     return check
 
 
@@ -880,7 +887,7 @@ def _n_context(att: Any, code: str) -> int:
     """How many times a header tax is a rule context (once per matching CategoryCode, or once for the tax)."""
     if code in ("L", "M", "O"):
         return 1
-    return sum(1 for c in att.iterfind(RAM + "CategoryCode") if text(c) == code) or 0
+    return sum(1 for c in att.iterchildren(RAM + "CategoryCode") if text(c) == code) or 0
 
 
 def _cii_sums_data(ix: _CiiIndex) -> tuple[list, list]:
@@ -890,22 +897,22 @@ def _cii_sums_data(ix: _CiiIndex) -> tuple[list, list]:
     lines, acs = [], []
     root = ix.root
     if root.tag == RSM + "CrossIndustryInvoice":
-        for tx in root.iterfind(RSM + "SupplyChainTradeTransaction"):
-            for li in tx.iterfind(RAM + "IncludedSupplyChainTradeLineItem"):
-                for sls in li.iterfind(RAM + "SpecifiedLineTradeSettlement"):
+        for tx in root.iterchildren(RSM + "SupplyChainTradeTransaction"):
+            for li in tx.iterchildren(RAM + "IncludedSupplyChainTradeLineItem"):
+                for sls in li.iterchildren(RAM + "SpecifiedLineTradeSettlement"):
                     atts = sls.findall(RAM + "ApplicableTradeTax")
-                    codes = {text(c) for a in atts for c in a.iterfind(RAM + "CategoryCode")}
+                    codes = {text(c) for a in atts for c in a.iterchildren(RAM + "CategoryCode")}
                     rates = [d for a in atts for d in child_decimals(a, RAM + "RateApplicablePercent")]
-                    total = sum((d for ms in sls.iterfind(RAM + "SpecifiedTradeSettlementLineMonetarySummation")
+                    total = sum((d for ms in sls.iterchildren(RAM + "SpecifiedTradeSettlementLineMonetarySummation")
                                  for d in child_decimals(ms, RAM + "LineTotalAmount")), ZERO)
                     lines.append((codes, rates, total))
-            for hs in tx.iterfind(RAM + "ApplicableHeaderTradeSettlement"):
-                for ac in hs.iterfind(RAM + "SpecifiedTradeAllowanceCharge"):
-                    inds = {as_bool(i) for ci in ac.iterfind(RAM + "ChargeIndicator") for i in ci.iterfind(UDT + "Indicator")}
+            for hs in tx.iterchildren(RAM + "ApplicableHeaderTradeSettlement"):
+                for ac in hs.iterchildren(RAM + "SpecifiedTradeAllowanceCharge"):
+                    inds = {as_bool(i) for ci in ac.iterchildren(RAM + "ChargeIndicator") for i in ci.iterchildren(UDT + "Indicator")}
                     ctts = ac.findall(RAM + "CategoryTradeTax")
-                    codes = {text(c) for t in ctts for c in t.iterfind(RAM + "CategoryCode")}
+                    codes = {text(c) for t in ctts for c in t.iterchildren(RAM + "CategoryCode")}
                     rates = [d for t in ctts for d in child_decimals(t, RAM + "RateApplicablePercent")]
-                    amt = ac.find(RAM + "ActualAmount")
+                    amt = _first(ac, RAM + "ActualAmount")
                     acs.append((inds, codes, rates, as_decimal(text(amt)) if amt is not None else None))
     ix._sums = (lines, acs)
     return ix._sums
@@ -942,7 +949,7 @@ def _cii_08(code: str) -> Callable[[Document], Iterable]:
             # the official check reads the rate one level too high: it never finds one, so it always holds
             return
         for att in _cii_header_for(ix, code):
-            basis_el = att.find(RAM + "BasisAmount")
+            basis_el = _first(att, RAM + "BasisAmount")
             basis = as_number(text(basis_el)) if basis_el is not None else None
             if code == "S":
                 ok = True
@@ -966,10 +973,10 @@ def _cii_09(code: str) -> Callable[[Document], Iterable]:
         if doc.root is None or code in ("L", "M"):
             return
         for att in _cii_header_for(_cii(doc), code):
-            calc_el = att.find(RAM + "CalculatedAmount")
+            calc_el = _first(att, RAM + "CalculatedAmount")
             if code == "S":
                 calc = as_decimal(text(calc_el)) if calc_el is not None else None
-                basis_el = att.find(RAM + "BasisAmount")
+                basis_el = _first(att, RAM + "BasisAmount")
                 basis = as_decimal(text(basis_el)) if basis_el is not None else None
                 rates = child_numbers(att, RAM + "RateApplicablePercent")
                 ok = False
@@ -993,7 +1000,7 @@ def _cii_10(code: str) -> Callable[[Document], Iterable]:
         if doc.root is None:
             return
         for att in _cii_header_for(_cii(doc), code):
-            has = att.find(RAM + "ExemptionReason") is not None or att.find(RAM + "ExemptionReasonCode") is not None
+            has = _first(att, RAM + "ExemptionReason") is not None or _first(att, RAM + "ExemptionReasonCode") is not None
             if has == (code in _NO_REASON):
                 for _ in range(_n_context(att, code)):
                     yield att
@@ -1012,8 +1019,8 @@ def _cii_ic_11(doc: Document):
         f"{RAM}OccurrenceDateTime/{UDT}DateTimeString") is not None
     for att in cats:
         hs = att.getparent()
-        period = any(p.find(RAM + "StartDateTime") is not None or p.find(RAM + "EndDateTime") is not None
-                     for p in hs.iterfind(RAM + "BillingSpecifiedPeriod"))
+        period = any(_first(p, RAM + "StartDateTime") is not None or _first(p, RAM + "EndDateTime") is not None
+                     for p in hs.iterchildren(RAM + "BillingSpecifiedPeriod"))
         if not (delivered or period):
             for _ in range(_n_context(att, "K")):
                 yield att
