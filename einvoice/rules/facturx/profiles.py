@@ -16,7 +16,8 @@ The same rule id can mean something else in another profile (the FX-SCH-A
 numbers are per profile), so each profile's rules carry their own metadata,
 ``schemas/rules/facturx/<profile>.yaml``, and are registered per profile.
 A table's ``pending`` list names the ids of the official profile set that have
-no check here yet.
+no check here yet. Checks beyond paths (VAT identifiers per category, category
+counts, sums and totals) are the ``custom`` functions of :mod:`.checks`.
 """
 
 from __future__ import annotations
