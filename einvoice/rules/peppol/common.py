@@ -96,9 +96,10 @@ def empty_elements(doc) -> list:
     cache = _cache(doc)
     found = cache.get("peppol.empty")
     if found is None:
-        found = _EMPTY(doc.root) if doc.root is not None else []
+        found = _EMPTY(doc.root) if doc.root is not None else []  # one XPath in C: faster than a Python loop
         cache["peppol.empty"] = found
     return found
+
 
 
 def children(el, tag: str) -> list:
@@ -156,16 +157,28 @@ class NotANumber(ValueError):
     """A value the official rules would convert to a decimal is not one."""
 
 
+_DECIMALS: dict[str, Decimal | None] = {}  # lexical value -> its xs:decimal (None: not one); values repeat
+
+
 def xs_decimal(value: Any) -> Decimal:
     """Convert like ``xs:decimal(.)``: an element or string in decimal notation; NotANumber otherwise."""
     s = string_value(value) if hasattr(value, "tag") else (value or "")
-    s = s.strip(" \t\n\r")
-    if not _DECIMAL.fullmatch(s):
-        raise NotANumber(s)
     try:
-        return Decimal(s)
-    except InvalidOperation as exc:  # pragma: no cover - the pattern excludes it
-        raise NotANumber(s) from exc
+        d = _DECIMALS[s]
+    except KeyError:
+        t = s.strip(" \t\n\r")
+        d = None
+        if _DECIMAL.fullmatch(t):
+            try:
+                d = Decimal(t)  # exact whatever the context (a string is never rounded on construction)
+            except InvalidOperation:  # pragma: no cover - the pattern excludes it
+                d = None
+        if len(_DECIMALS) >= 4096:
+            _DECIMALS.clear()
+        _DECIMALS[s] = d
+    if d is None:
+        raise NotANumber(s.strip(" \t\n\r"))
+    return d
 
 
 def xs_number(value: Any) -> float | None:

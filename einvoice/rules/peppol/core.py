@@ -698,18 +698,37 @@ def r120_line_net_amount(doc):
         yield from list(_r120_tree(doc))
 
 
+_UBL_AMOUNT = cbc("Amount")
+_UBL_PRICE_AMOUNT = cbc("PriceAmount")
+_UBL_BASE_QUANTITY = cbc("BaseQuantity")
+_UBL_CHARGE_INDICATOR = cbc("ChargeIndicator")
+
+
+def _ubl_indicator(ac) -> str:
+    return nvalue(child(ac, _UBL_CHARGE_INDICATOR))
+
+
 def _r120_tree(doc):
     if doc.syntax == UBL:
         is_invoice = doc.root.tag == UBL_INVOICE
         qty_tag = cbc("InvoicedQuantity") if is_invoice else cbc("CreditedQuantity")
+        lea_tag, price_tag, ac_tag = cbc("LineExtensionAmount"), cac("Price"), cac("AllowanceCharge")
         for line in _ubl_lines(doc):
-            price = child(line, cac("Price"))
-            acs = children(line, cac("AllowanceCharge"))
-            allow, charge = _split_acs(acs, lambda a: nvalue(child(a, cbc("ChargeIndicator"))), cbc("Amount"))
+            # one look at the line's children: the first of each, and every allowance/charge
+            first: dict = {}
+            acs = []
+            for c in line:
+                tag = c.tag
+                if tag == ac_tag:
+                    acs.append(c)
+                elif tag not in first:
+                    first[tag] = c
+            price = first.get(price_tag)
+            allow, charge = _split_acs(acs, _ubl_indicator, _UBL_AMOUNT) if acs else (None, None)
             try:
-                ok = _line_net_ok(child(line, cbc("LineExtensionAmount")), child(line, qty_tag),
-                                  child(price, cbc("PriceAmount")) if price is not None else None,
-                                  child(price, cbc("BaseQuantity")) if price is not None else None,
+                ok = _line_net_ok(first.get(lea_tag), first.get(qty_tag),
+                                  child(price, _UBL_PRICE_AMOUNT) if price is not None else None,
+                                  child(price, _UBL_BASE_QUANTITY) if price is not None else None,
                                   allow, charge)
             except NotANumber:
                 ok = False
