@@ -481,16 +481,37 @@ class _Node:
         self.deep: frozenset[str] = frozenset()
 
 
-def _deep_terms(node: _Node, tag: str | None) -> frozenset[str]:
-    """Set ``deep`` on a trie and its subtries; returns the tags counted at or below ``node``."""
-    below: set[str] = set()
+def _deep_terms(node: _Node, tag: str | None, parent: str | None = None) -> frozenset:
+    """Set ``deep`` on a trie and its subtries: what the document must contain for a walk below
+    ``node`` (reached through an element ``tag``, child of a ``parent``) to count anything.
+
+    Each counted element is named by the pair (its parent's tag, its tag), or by its tag alone
+    when its parent is the context element (whose tag the trie does not know). A walk can
+    only count something when the document has one of these pairs (see :func:`doc_keys`).
+    """
+    below: set = set()
     for name, sub in node.kids.items():
         if sub.pids:
-            below.add(name)
-        below |= _deep_terms(sub, name)
-    own = below | ({tag} if (node.attrs and tag is not None) else set())
-    node.deep = frozenset(own)
+            below.add((tag, name) if tag is not None else name)
+        below |= _deep_terms(sub, name, tag)
+    if node.attrs and tag is not None:  # attributes counted on the element itself
+        below.add((parent, tag) if parent is not None else tag)
+    node.deep = frozenset(below)
     return node.deep
+
+
+def doc_keys(doc: Any) -> frozenset:
+    """The document's element names and (parent name, child name) pairs (built once per document)."""
+    d = doc.__dict__
+    keys = d.get("_tree_keys")
+    if keys is None:
+        index = tag_index(doc)
+        every = index.get(None) or []
+        found = set(index)
+        found.discard(None)
+        found.update((el.getparent().tag, el.tag) for el in every[1:])
+        keys = d["_tree_keys"] = frozenset(found)
+    return keys
 
 
 @dataclass
@@ -763,7 +784,7 @@ class Table:
         if self._groups is None:
             self.groups  # compile on first use
         cands_of = self._cands
-        tags = index.keys()
+        tags = doc_keys(doc)
         for el in index[None]:
             tag = el.tag
             groups = cands_of.get(tag)
