@@ -73,11 +73,50 @@ def round_dec(x: Decimal) -> Decimal:
 
 
 def round_dbl(x: float) -> float:
-    """fn:round on a double (half toward positive infinity; NaN and infinities unchanged)."""
+    """fn:round on a double (half toward positive infinity; NaN and infinities unchanged; a negative
+    value rounded to zero, and negative zero, give negative zero)."""
     if math.isnan(x) or math.isinf(x):
         return x
     r = math.floor(x)
-    return r + 1.0 if x - r >= 0.5 else float(r)
+    out = r + 1.0 if x - r >= 0.5 else float(r)
+    if out == 0 and math.copysign(1.0, x) < 0:
+        return -0.0
+    return out
+
+
+def java_compare(a: float, b: float) -> int:
+    """The total order the official validator (Saxon) uses when it compares a value read as text with a
+    number: negative zero is below zero, NaN above everything (and equal to itself)."""
+    if math.isnan(a):
+        return 0 if math.isnan(b) else 1
+    if math.isnan(b):
+        return -1
+    if a != b:
+        return -1 if a < b else 1
+    sa, sb = math.copysign(1.0, a), math.copysign(1.0, b)
+    return 0 if sa == sb else (-1 if sa < sb else 1)
+
+
+def same_double(a: float, b: float) -> bool:
+    """An untyped value (as a double) = a number, as the official validator decides it."""
+    return java_compare(a, b) == 0
+
+
+_INT = re.compile(r"[+-]?\d+")
+_CMP = {"=": lambda c: c == 0, "!=": lambda c: c != 0, ">=": lambda c: c >= 0, ">": lambda c: c > 0,
+        "<=": lambda c: c <= 0, "<": lambda c: c < 0}
+
+
+def compare_untyped(text: str, op: str, literal: str) -> bool:
+    """``text op literal`` for a value read as text and a numeric literal: an integer value against an
+    integer literal compares as integers, anything else as doubles in :func:`java_compare` order."""
+    t = text.strip()
+    if _INT.fullmatch(t) and _INT.fullmatch(literal):
+        a, b = int(t), int(literal)
+        c = (a > b) - (a < b)
+    else:
+        c = java_compare(dbl(text), float(literal))
+    return _CMP[op](c)
 
 
 def round2_dec(x: Decimal) -> Decimal:
@@ -114,11 +153,12 @@ def one_dec(el: Any, path: str) -> Decimal | None:
 
 
 def sum_dbl(values) -> float:
-    """fn:sum over untyped values (doubles)."""
-    total = 0
+    """fn:sum over untyped values (doubles; integer 0 for none; a single value is itself, -0 included)."""
+    total = None
     for t in values:
-        total += dbl(t)
-    return total
+        v = dbl(t)
+        total = v if total is None else total + v
+    return 0 if total is None else total
 
 
 def _guarded(fn):
@@ -134,22 +174,31 @@ def _guarded(fn):
 
 # --------------------------------------------------------------------------- conditions
 
-def _holds(el: Any, expr: Any) -> bool:
-    """A condition over paths: a path holds when it selects something; ``any``/``all``/``not``."""
+def _holds(doc, el: Any, expr: Any) -> bool:
+    """A condition over paths: a path holds when it selects something; ``any``/``all``/``not``.
+
+    Paths from the document root (``/...``, ``//...``) are looked at once per document.
+    """
     if isinstance(expr, str):
+        if expr.startswith("/"):
+            cache = doc.__dict__.setdefault("_fx_holds", {})
+            found = cache.get(expr)
+            if found is None:
+                found = cache[expr] = bool(sel(el, expr))
+            return found
         return bool(sel(el, expr))
     if "any" in expr:
-        return any(_holds(el, e) for e in expr["any"])
+        return any(_holds(doc, el, e) for e in expr["any"])
     if "all" in expr:
-        return all(_holds(el, e) for e in expr["all"])
+        return all(_holds(doc, el, e) for e in expr["all"])
     if "not" in expr:
-        return not _holds(el, expr["not"])
+        return not _holds(doc, el, expr["not"])
     raise ValueError(f"unknown condition {expr!r}")
 
 
 def cond(doc, el, ck):
     """The condition ``arg`` must hold at the context."""
-    return () if _holds(el, ck.arg) else (el,)
+    return () if _holds(doc, el, ck.arg) else (el,)
 
 
 def any_filled(doc, el, ck):
@@ -179,7 +228,7 @@ def num_or_absent(doc, el, ck):
     if not found:
         return ()
     try:
-        return () if any(dbl(string_value(n)) >= 0 for n in found) else (el,)
+        return () if any(compare_untyped(string_value(n), ">=", "0") for n in found) else (el,)
     except Undecidable:
         return ()
 
@@ -375,9 +424,24 @@ def _detail(item) -> bool:
 
 
 def _parts(doc, el, ck, rate, exempt):
-    """(category sum, count) of lines, allowances, charges and logistics charges of the context's category."""
+    """(category sum, count) of lines, allowances, charges and logistics charges of the context's category
+    (computed once per document and category, rate, exemption reason)."""
     a = ck.arg
-    code, detail = a["code"], a.get("detail", False)
+    key = (a["code"], a.get("detail", False), rate, exempt)
+    cache = doc.__dict__.setdefault("_fx_parts", {})
+    found = cache.get(key)
+    if found is None:
+        try:
+            found = _compute_parts(el, *key)
+        except Undecidable as exc:
+            found = exc
+        cache[key] = found
+    if isinstance(found, Undecidable):
+        raise found
+    return found
+
+
+def _compute_parts(el, code, detail, rate, exempt):
     items = sel(el, _ROOT_TX + "ram:IncludedSupplyChainTradeLineItem")
     if detail:
         items = [i for i in items if _detail(i)]
@@ -417,8 +481,9 @@ def _context_values(el, with_rate: bool):
         if not found:
             return None
         rate = found[0]
-    exempt = (_one_norm(list(el.iterchildren(f"{RAM}ExemptionReasonCode"))),
-              _one_norm(list(el.iterchildren(f"{RAM}ExemptionReason"))))
+    # the official validator reads only the first exemption reason (code) of the breakdown here
+    exempt = (_one_norm(list(el.iterchildren(f"{RAM}ExemptionReasonCode"))[:1]),
+              _one_norm(list(el.iterchildren(f"{RAM}ExemptionReason"))[:1]))
     basis = _single_dec(list(el.iterchildren(f"{RAM}BasisAmount")))
     if not basis:
         return None
@@ -565,7 +630,7 @@ def category_basis_per_rate(doc, el, ck):
         total = (round2_dec(_line_sum(el, code, rate)) + round2_dec(_ac_sum(el, code, True, rate))
                  - round2_dec(_ac_sum(el, code, False, rate)))
         t = float(total)
-        if not any(dbl(string_value(b)) == t for b in base.iterchildren(f"{RAM}BasisAmount")):
+        if not any(same_double(dbl(string_value(b)), t) for b in base.iterchildren(f"{RAM}BasisAmount")):
             return (el,)
     return ()
 
@@ -576,7 +641,7 @@ def category_basis_exact(doc, el, ck):
     total = (round2_dec(_line_sum(el, code)) + round2_dec(_ac_sum(el, code, True, first=True, cast=True))
              - round2_dec(_ac_sum(el, code, False, first=True, cast=True)))
     t = float(total)
-    return () if any(dbl(string_value(b)) == t for b in el.iterchildren(f"{RAM}BasisAmount")) else (el,)
+    return () if any(same_double(dbl(string_value(b)), t) for b in el.iterchildren(f"{RAM}BasisAmount")) else (el,)
 
 
 def category_basis_tolerance(doc, el, ck):
@@ -618,23 +683,64 @@ def _single(values: list):
     return values[0] if values else None
 
 
+class _Err:
+    """An operand the official validator would stop on: whether it stops depends on its evaluation order."""
+
+
+ERR = _Err()
+
+
+def _try(fn):
+    try:
+        return fn()
+    except Undecidable:
+        return ERR
+
+
+def _and(*vals):
+    """``and`` when an operand may be an error: false if any operand is false (the validator may skip the
+    others), an error if one is, else true."""
+    if any(v is False for v in vals):
+        return False
+    if any(v is ERR for v in vals):
+        return ERR
+    return True
+
+
+def _or(*vals):
+    if any(v is True for v in vals):
+        return True
+    if any(v is ERR for v in vals):
+        return ERR
+    return False
+
+
 def breakdown_vat_rounded(doc, el, ck):
     """A breakdown's VAT amount is zero for a zero (or missing) rate, else within one unit of its taxable
     amount times its rate."""
-    rate = _single(_vat_rate(el))
-    calc = _single(_single_dec(list(el.iterchildren(f"{RAM}CalculatedAmount"))))
-    basis = _single(_single_dec(list(el.iterchildren(f"{RAM}BasisAmount"))))
-    r_rate = round_dec(rate) if rate is not None else None
-    r_calc = round_dec(calc) if calc is not None else None
-    if r_rate is not None and r_rate == 0 and r_calc is not None and r_calc == 0:
-        return ()
-    if r_rate is not None and r_rate != 0 and calc is not None and basis is not None:
+    rate = _try(lambda: _single(_vat_rate(el)))
+    calc = _try(lambda: _single(_single_dec(list(el.iterchildren(f"{RAM}CalculatedAmount")))))
+    basis = _try(lambda: _single(_single_dec(list(el.iterchildren(f"{RAM}BasisAmount")))))
+
+    def rounded_is(v, zero: bool):
+        if v is ERR:
+            return ERR
+        return v is not None and (round_dec(v) == 0) is zero
+
+    def near():
+        if calc is None or basis is None or rate is None:  # an empty operand: the comparisons are false
+            return False
+        if calc is ERR or basis is ERR or rate is ERR:
+            return ERR
         expected = round_dec(abs(basis) * (rate / 100) * 100) / 100
-        if abs(calc) - 1 <= expected and abs(calc) + 1 >= expected:
-            return ()
-    if rate is None and r_calc is not None and r_calc == 0:
-        return ()
-    return (el,)
+        return abs(calc) - 1 <= expected and abs(calc) + 1 >= expected
+
+    ok = _or(_and(rounded_is(rate, True), rounded_is(calc, True)),
+             _and(rounded_is(rate, False), near()),
+             _and(ERR if rate is ERR else rate is None, rounded_is(calc, True)))
+    if ok is ERR:
+        raise Undecidable("evaluation order")
+    return () if ok else (el,)
 
 
 def standard_vat_approx(doc, el, ck):
@@ -689,7 +795,7 @@ def allowance_total(doc, el, ck):
     if not acs and not totals:
         return ()
     s = round2_tt(sum_dbl(string_value(a) for ac in acs for a in ac.iterchildren(f"{RAM}ActualAmount")))
-    return () if any(dbl(string_value(t)) == s for t in totals) else (el,)
+    return () if any(same_double(dbl(string_value(t)), s) for t in totals) else (el,)
 
 
 def charge_total(doc, el, ck):
@@ -792,7 +898,7 @@ def _rounded_in(el, ref: str, if_no_ref_passes: bool):
         same = cur is not None and cur in refs
         if same:
             v = dbl(string_value(t))
-            if v == round2_dbl(v):
+            if same_double(v, round2_dbl(v)):
                 return ()
         if if_no_ref_passes:
             if not refs:
@@ -827,7 +933,7 @@ def tax_currency_total(doc, el, ck):
 def vat_total_sum(doc, el, ck):
     """The VAT total in the invoice currency equals the breakdown VAT amounts summed (rounded)."""
     s = round2_tt(sum_dbl(texts(el, _ROOT_TX + "ram:ApplicableHeaderTradeSettlement/ram:ApplicableTradeTax/ram:CalculatedAmount")))
-    return () if dbl(string_value(el)) == s else (el,)
+    return () if same_double(dbl(string_value(el)), s) else (el,)
 
 
 for _fn in (allowance_total, charge_total, tax_basis_total, grand_total, due_payable, line_total,
@@ -894,17 +1000,18 @@ def _group_sums_ok(doc, el) -> bool:
 def _group_sums(root):
     try:
         items = sel(root, "//ram:IncludedSupplyChainTradeLineItem")
-        for item in items:
-            if "GROUP" not in texts(item, "ram:AssociatedDocumentLineDocument/ram:LineStatusReasonCode"):
-                continue
-            if _norm_path(item, _LTA) == "":
-                continue
+        groups = [i for i in items if "GROUP" in texts(i, "ram:AssociatedDocumentLineDocument/ram:LineStatusReasonCode")
+                  and _norm_path(i, _LTA) != ""]
+        if not groups:
+            return True
+        children: dict[str, list] = {}  # parent line identifier -> sub-lines (document order)
+        for child in items:
+            children.setdefault(_norm_path(child, "ram:AssociatedDocumentLineDocument/ram:ParentLineID"), []).append(child)
+        for item in groups:
             own = number(_norm_path(item, _LTA))
             lid = _norm_path(item, "ram:AssociatedDocumentLineDocument/ram:LineID")
             total = 0.0
-            for child in items:
-                if _norm_path(child, "ram:AssociatedDocumentLineDocument/ram:ParentLineID") != lid:
-                    continue
+            for child in children.get(lid, ()):
                 status = texts(child, "ram:AssociatedDocumentLineDocument/ram:LineStatusReasonCode")
                 if "DETAIL" in status or "GROUP" in status:
                     total += number(_norm_path(child, _LTA))

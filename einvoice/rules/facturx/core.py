@@ -6,6 +6,8 @@ business rules (BR-*), the ones that make sense without invoice lines. Those are
 evaluated here with the checks of our ``en16931`` layer, under the profile's own
 severity (``schemas/rules/facturx/<profile>.yaml``); the ids are listed as
 ``core_rules`` in the profile's table (``schemas/structure/facturx-<profile>.yaml``).
+Where the profile's test of an id differs from the EN 16931 check (``OWN_CHECKS``),
+the profile's own reading is evaluated instead.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import yaml
 
 from ...model.invoice import Syntax
+from ...syntax import namespaces as ns
 from ..tree import STRUCTURE
 from .profiles import register_profile
 
@@ -24,8 +27,27 @@ def _core_rules(profile: str) -> list[str]:
     return list(data.get("core_rules") or ())
 
 
+def _payee_differs(doc):
+    """BR-17 as the profile's set words it: a payee has a name and shares neither name nor identifiers
+    with a seller party beside it (``../ram:SellerTradeParty``, which a payee in its usual place, the
+    header settlement, does not have)."""
+    from types import SimpleNamespace
+
+    from .checks import payee_differs
+
+    out = []
+    for payee in doc.root.iter(f"{{{ns.RAM}}}PayeeTradeParty"):
+        out.extend(payee_differs(doc, payee, SimpleNamespace(arg=None)))
+    return out
+
+
+# ids whose official profile test differs from the EN 16931 check of the same id
+OWN_CHECKS = {"BR-17": _payee_differs}
+
+
 def _make_evaluate(ids: list[str]):
-    wanted = set(ids)
+    wanted = set(ids) - set(OWN_CHECKS)
+    own = [(rid, OWN_CHECKS[rid]) for rid in ids if rid in OWN_CHECKS]
     rules: list = []
 
     def evaluate(doc):
@@ -34,6 +56,15 @@ def _make_evaluate(ids: list[str]):
 
             rules.extend(r for r in CORE if r.id in wanted and r.syntax in (None, Syntax.CII))
         out: dict[str, list] = {}
+        if doc.root is not None:
+            for rid, check in own:
+                try:
+                    targets = check(doc)
+                except Exception as exc:  # reported as this rule's internal error
+                    out[rid] = exc
+                    continue
+                if targets:
+                    out[rid] = targets
         for rule in rules:
             try:
                 targets = list(rule.check(doc) or ())
