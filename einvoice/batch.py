@@ -231,6 +231,33 @@ def _from_pdf(data: bytes, path: str) -> tuple[bytes, list[Finding]]:
     return read_pdf(data, path)
 
 
+def warm_up(opts: Options) -> None:
+    """Import the rule layers the options can need and compile their tables and execution plans
+    (what the first document of a worker would otherwise pay for); never raises."""
+    try:
+        from .model.invoice import Syntax
+        from .profiles import PROFILES, rules_for
+        from .rules.engine import plan_for
+        from .validate import validate_document  # noqa: F401 - imported for the workers
+
+        # auto: the layers of the EHF/Peppol stack (a superset of EN 16931's); Factur-X layers load when met
+        names = ["ehf"] if opts.profile == "auto" else [opts.profile]
+        for name in names:
+            profile = PROFILES.get(name)
+            if profile is None:
+                continue
+            layers = (*profile.layers, "policy") if opts.policy else profile.layers
+            rules = rules_for(layers)
+            for syntax in (Syntax.UBL, Syntax.CII):
+                plan_for(rules, syntax)
+        from .syntax.ubl.rules import TABLE as ubl_table
+        from .syntax.cii.rules import TABLE as cii_table
+
+        ubl_table.groups, cii_table.groups  # compile the structure tables
+    except Exception:  # noqa: BLE001 - warming up is an optimisation only
+        pass
+
+
 def run(inputs: Iterable[str], opts: Options | None = None, jobs: int | None = None,
         progress: Callable[[FileResult], None] | None = None, stdin: Any = None) -> list[FileResult]:
     """Validate every input; results in input order, cross-invoice findings added."""
@@ -246,7 +273,13 @@ def run(inputs: Iterable[str], opts: Options | None = None, jobs: int | None = N
                 progress(r)
     else:
         chunk = max(1, min(64, len(cands) // (jobs * 4) or 1))
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
+        import multiprocessing
+
+        forked = multiprocessing.get_start_method(allow_none=False) == "fork"
+        if forked:  # warm once here: the workers start as copies of this process, already warm
+            warm_up(opts)
+        with ProcessPoolExecutor(max_workers=jobs, initializer=None if forked else warm_up,
+                                 initargs=() if forked else (opts,)) as pool:
             for r in pool.map(validate_one, cands, [opts] * len(cands), chunksize=chunk):
                 done.append(r)
                 if progress:

@@ -632,7 +632,7 @@ def tag_index(doc: Any) -> dict[str, list]:
     return index
 
 
-_current = threading.local()  # (root element, tag index) of the document a table is evaluating
+_current = threading.local()  # (root element, tag index, name keys) of the document a table is evaluating
 
 
 def _indexed_descendants(root: Any, names: tuple[str, ...]) -> list | None:
@@ -773,7 +773,7 @@ class Table:
             return res
         index = tag_index(doc)
         outer = getattr(_current, "doc", None)
-        _current.doc = (root, index)
+        _current.doc = (root, index, doc_keys(doc))
         try:
             self._evaluate(doc, index, res)
         finally:
@@ -886,11 +886,13 @@ def _selects_nothing(quick: tuple) -> bool:
     cur = getattr(_current, "doc", None)
     if cur is None:
         return False
-    index = cur[1]
+    index, keys = cur[1], cur[2]
     for names, attr in quick:
         found = index.get(names[-1])
         if not found:
             continue
+        if any((names[i], names[i + 1]) not in keys for i in range(len(names) - 1)):
+            continue  # two of the path's steps never occur as parent and child
         up = names[-2::-1]
         for el in found:
             if attr is not None and el.get(attr) is None:
