@@ -122,7 +122,9 @@ def sniff(head: bytes) -> str | None:
 
 def _facts(doc) -> dict[str, Any]:
     """What cross-invoice checks need to know of one invoice."""
-    inv = doc.invoice
+    from .syntax import header
+
+    inv = header(doc)  # header fields only: no need to read the lines for these
 
     def party_key(p):
         if p is None:

@@ -56,12 +56,14 @@ GUIDELINES: list[tuple[str, str]] = [
 def detect_profile(doc) -> tuple[str, str]:
     """Profile for a document from its specification identifier (BT-24), with the reason."""
     from .model.invoice import Syntax
+    from .syntax import header
 
-    cid = (doc.invoice.customization_id or "").strip()
+    inv = header(doc)  # the header is enough: a document's lines are not read for this
+    cid = (inv.customization_id or "").strip()
     for prefix, name in GUIDELINES:
         if cid.startswith(prefix):
             if name == "peppol":
-                seller = doc.invoice.seller
+                seller = inv.seller
                 country = seller.address.country_code if seller and seller.address else None
                 if country == "NO":
                     return "ehf", f"specification identifier {cid!r} is Peppol BIS Billing 3.0 and the seller is in Norway (EHF)"

@@ -53,6 +53,19 @@ def read_tree(root: Any, path: str | None = None):
     )
 
 
+def header(doc):
+    """The document's model, or, while it has not been read, a model of its header alone (no lines;
+    UBL only, read once and kept on the document): what profile detection and batch facts need."""
+    if doc.model_read or doc.root is None or doc.syntax != Syntax.UBL:
+        return doc.invoice
+    inv = doc.__dict__.get("_header_model")
+    if inv is None:
+        from .ubl.reader import read_ubl
+
+        inv = doc.__dict__["_header_model"] = read_ubl(doc.root, lines=False)
+    return inv
+
+
 def load(source: str | Path | bytes, max_bytes: int = xmlsafe.MAX_BYTES):
     """Read bytes or a file into a Document (model + tree). Raises UnreadableInput with a one-line reason."""
     data, name = xmlsafe.read_bytes(source, max_bytes)

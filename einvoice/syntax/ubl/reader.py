@@ -904,12 +904,15 @@ _ROOT_REF = {
 }
 
 
-def read_ubl(root: Any) -> Invoice:
+def read_ubl(root: Any, *, lines: bool = True) -> Invoice:
     """Read a UBL Invoice or CreditNote root element (or any fragment of one) into an :class:`Invoice`.
 
     Besides the field elements, a few objects record a container element under an
     extra key of ``_els``: ``Party._els["legal_entity"]`` (cac:PartyLegalEntity).
+    With ``lines=False`` the invoice lines are left out (a quick read of the header:
+    every other field is read exactly as in a full read).
     """
+    want_lines = lines
     is_cn = root.tag == _CREDIT_NOTE_TAG
     if is_cn:
         qty_tag, line_tag, sub_tag = B_CreditedQuantity, A_CreditNoteLine, A_SubCreditNoteLine
@@ -929,7 +932,8 @@ def read_ubl(root: Any) -> Invoice:
     for c in root:
         tag = c.tag
         if tag == line_tag:
-            lines.append(_line(c, qty_tag, sub_tag))
+            if want_lines:
+                lines.append(_line(c, qty_tag, sub_tag))
             continue
         field = _ROOT_TEXT.get(tag)
         if field is not None:
