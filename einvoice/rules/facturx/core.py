@@ -27,34 +27,54 @@ def _core_rules(profile: str) -> list[str]:
     return list(data.get("core_rules") or ())
 
 
-def _payee_differs(doc):
-    """BR-17 as the profile's set words it: a payee has a name and shares neither name nor identifiers
-    with a seller party beside it (``../ram:SellerTradeParty``, which a payee in its usual place, the
-    header settlement, does not have)."""
+def _on(tag: str, check, parent: str | None = None):
+    """A check of :mod:`.checks` run on every element ``tag`` (under ``parent`` when given)."""
     from types import SimpleNamespace
 
-    from .checks import payee_differs
+    def run(doc):
+        out = []
+        for el in doc.root.iter(f"{{{ns.RAM}}}{tag}"):
+            up = el.getparent()
+            if parent is not None and (up is None or up.tag != f"{{{ns.RAM}}}{parent}"):
+                continue
+            out.extend(check(doc, el, SimpleNamespace(arg=None)))
+        return out
 
-    out = []
-    for payee in doc.root.iter(f"{{{ns.RAM}}}PayeeTradeParty"):
-        out.extend(payee_differs(doc, payee, SimpleNamespace(arg=None)))
-    return out
+    return run
+
+
+def _own_checks():
+    from . import checks
+
+    return {
+        # a payee with a name that shares neither name nor identifiers with a seller party beside it
+        # (../ram:SellerTradeParty, which a payee in its usual place, the header settlement, does not have)
+        "BR-17": _on("PayeeTradeParty", checks.payee_differs),
+        # VAT point date and its code not both in one VAT breakdown
+        "BR-CO-03": _on("ApplicableTradeTax", checks.not_both_tax_point, "ApplicableHeaderTradeSettlement"),
+        # total with VAT per invoice currency, where there is a monetary summation
+        "BR-CO-15": _on("SpecifiedTradeSettlementHeaderMonetarySummation", checks.CUSTOMS["grand_total"]),
+    }
 
 
 # ids whose official profile test differs from the EN 16931 check of the same id
-OWN_CHECKS = {"BR-17": _payee_differs}
+OWN_CHECKS = ("BR-17", "BR-CO-03", "BR-CO-15")
 
 
 def _make_evaluate(ids: list[str]):
     wanted = set(ids) - set(OWN_CHECKS)
-    own = [(rid, OWN_CHECKS[rid]) for rid in ids if rid in OWN_CHECKS]
+    own: list = []
     rules: list = []
+    ready: list = []
 
     def evaluate(doc):
-        if not rules:  # the en16931 layer is imported on first use
+        if not ready:  # the en16931 layer is imported on first use
             from ..en16931 import RULES as CORE
 
             rules.extend(r for r in CORE if r.id in wanted and r.syntax in (None, Syntax.CII))
+            checks = _own_checks()
+            own.extend((rid, checks[rid]) for rid in ids if rid in checks)
+            ready.append(True)
         out: dict[str, list] = {}
         if doc.root is not None:
             for rid, check in own:
