@@ -52,13 +52,15 @@ def _own_checks():
         "BR-17": _on("PayeeTradeParty", checks.payee_differs),
         # VAT point date and its code not both in one VAT breakdown
         "BR-CO-03": _on("ApplicableTradeTax", checks.not_both_tax_point, "ApplicableHeaderTradeSettlement"),
+        # VAT amount of a breakdown: zero for a zero rate, else within one unit of basis x rate
+        "BR-CO-17": _on("ApplicableTradeTax", checks.CUSTOMS["breakdown_vat_rounded"], "ApplicableHeaderTradeSettlement"),
         # total with VAT per invoice currency, where there is a monetary summation
         "BR-CO-15": _on("SpecifiedTradeSettlementHeaderMonetarySummation", checks.CUSTOMS["grand_total"]),
     }
 
 
 # ids whose official profile test differs from the EN 16931 check of the same id
-OWN_CHECKS = ("BR-17", "BR-CO-03", "BR-CO-15")
+OWN_CHECKS = ("BR-17", "BR-CO-03", "BR-CO-15", "BR-CO-17")
 
 
 def _make_evaluate(ids: list[str]):

@@ -148,7 +148,9 @@ def ne_empty(doc, el, ck):
 
 def max2dec(doc, el, ck):
     """The first node of ``path`` has at most two digits after its first '.'."""
-    found = sel(el, ck.arg["path"])
+    path = ck.arg["path"]
+    # only the first node is looked at: a trailing position [1] (which the table paths do not know) is implied
+    found = sel(el, path[:-3] if path.endswith("[1]") else path)
     if not found:
         return ()
     text = string_value(found[0])
