@@ -495,6 +495,12 @@ def _context_values(el, with_rate: bool):
     return rate, exempt, basis[0]
 
 
+def _several_type_codes(el) -> bool:
+    """A breakdown with several type codes: the official context (upper-case of its type code) cannot be
+    evaluated on it, so the official validator does not look at it with these rules (``typed``)."""
+    return sum(1 for _ in el.iterchildren(f"{RAM}TypeCode")) > 1
+
+
 def breakdown_basis(doc, el, ck):
     """The taxable amount of a VAT breakdown (BT-116) is the sum of the lines, charges and logistics
     charges minus the allowances of its category (and rate), within 0.01 per item summed.
@@ -503,6 +509,8 @@ def breakdown_basis(doc, el, ck):
     category and rate; ``either`` - one of both holds. ``rate: false`` for category O (no rate).
     """
     a = ck.arg
+    if a.get("typed") and _several_type_codes(el):
+        return ()
     values = _context_values(el, a.get("rate", True))
     if values is None:
         return (el,)
@@ -518,6 +526,8 @@ def breakdown_basis(doc, el, ck):
 def breakdown_vat(doc, el, ck):
     """The VAT amount of a breakdown (BT-117) is its taxable amount times its rate, rounded to two
     decimals, within 0.01 per item of its category and rate (with, or else without, its exemption reason)."""
+    if ck.arg.get("typed") and _several_type_codes(el):
+        return ()
     values = _context_values(el, True)
     if values is None:
         return (el,)

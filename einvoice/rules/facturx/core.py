@@ -27,8 +27,9 @@ def _core_rules(profile: str) -> list[str]:
     return list(data.get("core_rules") or ())
 
 
-def _on(tag: str, check, parent: str | None = None):
-    """A check of :mod:`.checks` run on every element ``tag`` (under ``parent`` when given)."""
+def _on(tag: str, check, parent: str | None = None, where=None):
+    """A check of :mod:`.checks` run on every element ``tag`` (under ``parent``, and for which ``where``
+    holds, when given)."""
     from types import SimpleNamespace
 
     def run(doc):
@@ -37,10 +38,21 @@ def _on(tag: str, check, parent: str | None = None):
             up = el.getparent()
             if parent is not None and (up is None or up.tag != f"{{{ns.RAM}}}{parent}"):
                 continue
+            if where is not None and not where(el):
+                continue
             out.extend(check(doc, el, SimpleNamespace(arg=None)))
         return out
 
     return run
+
+
+def _in_invoice_currency(el) -> bool:
+    from ..tree import sel, string_value
+
+    cur = el.get("currencyID")
+    return cur is not None and any(
+        string_value(c) == cur for c in sel(el, "/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction/"
+                                                "ram:ApplicableHeaderTradeSettlement/ram:InvoiceCurrencyCode"))
 
 
 def _own_checks():
@@ -54,13 +66,16 @@ def _own_checks():
         "BR-CO-03": _on("ApplicableTradeTax", checks.not_both_tax_point, "ApplicableHeaderTradeSettlement"),
         # VAT amount of a breakdown: zero for a zero rate, else within one unit of basis x rate
         "BR-CO-17": _on("ApplicableTradeTax", checks.CUSTOMS["breakdown_vat_rounded"], "ApplicableHeaderTradeSettlement"),
+        # VAT total in the invoice currency: the breakdown VAT amounts summed
+        "BR-CO-14": _on("TaxTotalAmount", checks.CUSTOMS["vat_total_sum"], "SpecifiedTradeSettlementHeaderMonetarySummation",
+                        _in_invoice_currency),
         # total with VAT per invoice currency, where there is a monetary summation
         "BR-CO-15": _on("SpecifiedTradeSettlementHeaderMonetarySummation", checks.CUSTOMS["grand_total"]),
     }
 
 
 # ids whose official profile test differs from the EN 16931 check of the same id
-OWN_CHECKS = ("BR-17", "BR-CO-03", "BR-CO-15", "BR-CO-17")
+OWN_CHECKS = ("BR-17", "BR-CO-03", "BR-CO-14", "BR-CO-15", "BR-CO-17")
 
 
 def _make_evaluate(ids: list[str]):
