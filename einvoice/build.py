@@ -480,18 +480,26 @@ def _write(invoice: Invoice, target: Target) -> bytes:
     return write_cii(invoice, profile=target.writer_option)
 
 
-def check_written(data: bytes, profile: str, path: str | None = None) -> Report:
-    """Read written XML back and validate it (XSD + the profile's rule layers)."""
+def check_written(data: bytes, profile: str, path: str | None = None, policy: bool = False) -> Report:
+    """Read written XML back and validate it (XSD + the profile's rule layers, and the house policy if asked)."""
     from . import syntax, xmlsafe
+    from .profiles import PROFILES
     from .validate import validate_document
 
     tree = xmlsafe.parse(data, path)
     doc = syntax.read_tree(tree.getroot(), path)
-    return validate_document(doc, profile=profile, schema=True)
+    if not policy:
+        return validate_document(doc, profile=profile, schema=True)
+    report = validate_document(doc, profile=profile, schema=True, layers=(*PROFILES[profile].layers, "policy"))
+    report.profile, report.profile_reason = profile, "the build format, with the house policy"
+    return report
 
 
-def build_report(data: Invoice | dict, format: str) -> tuple[bytes, Report]:
+def build_report(data: Invoice | dict, format: str, policy: bool = False) -> tuple[bytes, Report]:
     """Build and validate; returns the XML and the validation report (warnings included).
+
+    With ``policy`` the house policy (EINV-P-*, as configured) is applied too, so an
+    invoice a clerk would reject is refused (findings at error level refuse the build).
 
     Raises InvalidModelInput for input that does not fit the model and BuildRefused
     (carrying every blocking finding) when the invoice is not fit to issue.
@@ -506,7 +514,7 @@ def build_report(data: Invoice | dict, format: str) -> tuple[bytes, Report]:
             # the writer could not cope with an incomplete invoice: our findings say why
             raise BuildRefused([f for f in findings if f.severity.blocking]) from exc
         raise
-    report = check_written(xml, target.profile)
+    report = check_written(xml, target.profile, policy=policy)
     report.findings[:0] = findings
     blocking = [f for f in report.findings if f.severity.blocking]
     if blocking:
@@ -514,9 +522,9 @@ def build_report(data: Invoice | dict, format: str) -> tuple[bytes, Report]:
     return xml, report
 
 
-def build(invoice_or_dict: Invoice | dict, format: str) -> bytes:
+def build(invoice_or_dict: Invoice | dict, format: str, policy: bool = False) -> bytes:
     """XML bytes of an invoice in a format (see :data:`FORMATS`); BuildRefused when not fit to issue."""
-    return build_report(invoice_or_dict, format)[0]
+    return build_report(invoice_or_dict, format, policy=policy)[0]
 
 
 def write_atomic(path: str | Path, data: bytes) -> None:
@@ -538,11 +546,11 @@ def write_atomic(path: str | Path, data: bytes) -> None:
         raise
 
 
-def build_file(input_path: str | Path, format: str, output_path: str | Path) -> Report:
+def build_file(input_path: str | Path, format: str, output_path: str | Path, policy: bool = False) -> Report:
     """Build from a JSON/YAML file and write the XML atomically; nothing is written when refused."""
     data = load_input(input_path)
     try:
-        xml, report = build_report(data, format)
+        xml, report = build_report(data, format, policy=policy)
     except InvalidModelInput as exc:
         exc.path = str(input_path)
         raise

@@ -60,7 +60,8 @@ def main() -> None:
 @click.argument("input", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--format", "-f", "fmt", required=True, type=click.Choice(FORMAT_NAMES), help="output format")
 @click.option("--output", "-o", required=True, type=click.Path(dir_okay=False, path_type=Path), help="XML file to write")
-def build(input: Path, fmt: str, output: Path) -> None:
+@click.option("--policy", is_flag=True, help="also apply the house policy (EINV-P-*): refuse what a clerk would reject")
+def build(input: Path, fmt: str, output: Path, policy: bool = False) -> None:
     """Build an invoice from a YAML/JSON file; refuse (exit 1) if it is not fit to issue.
 
     Totals and the VAT breakdown are computed when absent; stated ones that disagree
@@ -70,7 +71,7 @@ def build(input: Path, fmt: str, output: Path) -> None:
     from .errors import BuildRefused, EinvoiceError
 
     try:
-        report = build_file(input, fmt, output)
+        report = build_file(input, fmt, output, policy=policy)
     except BuildRefused as exc:
         click.echo(f"einvoice: {input}: refused, {len(exc.findings)} blocking finding"
                    f"{'s' if len(exc.findings) != 1 else ''}; nothing written", err=True)

@@ -151,12 +151,12 @@ def _add_pdf_to_build(main: click.Group) -> None:
                 click.echo("einvoice: build: give -o OUT.xml and/or --pdf OUT.pdf", err=True)
                 sys.exit(EXIT_UNREADABLE)
             return original(input=input, fmt=fmt, output=output, **kw)
-        _build_pdf(input, fmt, output, pdf, lang)
+        _build_pdf(input, fmt, output, pdf, lang, policy=bool(kw.get("policy")))
 
     build.callback = callback
 
 
-def _build_pdf(input: Path, fmt: str, output: Path | None, pdf: Path, lang: str | None) -> None:
+def _build_pdf(input: Path, fmt: str, output: Path | None, pdf: Path, lang: str | None, policy: bool = False) -> None:
     from .cli import _finding_line
     from .errors import BuildRefused, EinvoiceError
     from .facturx_pdf import LEVELS, build_pdf_file
@@ -166,7 +166,7 @@ def _build_pdf(input: Path, fmt: str, output: Path | None, pdf: Path, lang: str 
                    "(for a printable view of any invoice use einvoice render)", err=True)
         sys.exit(EXIT_UNREADABLE)
     try:
-        report = build_pdf_file(input, fmt, pdf, output, lang)
+        report = build_pdf_file(input, fmt, pdf, output, lang, policy=policy)
     except BuildRefused as exc:
         _refused(input, exc)
         sys.exit(EXIT_INVALID)

@@ -378,3 +378,20 @@ def test_any_complete_invoice_builds_and_the_official_xslt_agrees(ehf, lines, do
     if oracle.available() is None:
         failed = {r for r in oracle.verdict("en16931-ubl", xml) if r[1] in ("fatal", "error")}
         assert not failed, failed
+
+
+def test_policy_refuses_what_a_clerk_would_reject(ehf, tmp_path):
+    """With policy=True the house rules apply: a KID with a wrong check digit refuses the build."""
+    bad = copy.deepcopy(ehf)
+    bad["payment_means"][0]["remittance_information"] = "1002345"  # MOD10 and MOD11 both fail
+    src = _write_yaml(tmp_path, bad)
+    out = tmp_path / "out.xml"
+    build_file(src, "ehf", out)  # without the policy the law does not care about the check digit
+    assert out.exists()
+    out.unlink()
+    with pytest.raises(BuildRefused) as refused:
+        build_file(src, "ehf", out, policy=True)
+    assert "EINV-P-008" in {f.rule for f in refused.value.findings}
+    assert not out.exists()
+    good = build_file(_write_yaml(tmp_path, ehf), "ehf", out, policy=True)
+    assert good.profile == "ehf" and out.exists()
