@@ -50,7 +50,7 @@ from .model.invoice import (
     TaxTotal,
     VatBreakdown,
 )
-from .rules.engine import Finding, Report, Severity, rule_table
+from .rules.engine import Finding, Report, Severity, format_message, rule_table
 
 PEPPOL_CUSTOMIZATION = "urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0"
 PEPPOL_PROCESS = "urn:fdc:peppol.eu:2017:poacc:billing:01:1.0"
@@ -249,13 +249,7 @@ def _finding(rule: str, **params: Any) -> Finding:
     meta = rule_table("build").get(rule)
     if meta is None:  # pragma: no cover - every rule has an entry in build.yaml
         return Finding(rule, Severity.ERROR, rule, None, layer="build")
-    message = meta.message
-    if params:
-        try:
-            message = message.format(**params)
-        except (KeyError, IndexError, ValueError):
-            pass
-    return Finding(rule, meta.severity, message, meta.hint, layer="build")
+    return Finding(rule, meta.severity, format_message(meta.message, params), meta.hint, layer="build")
 
 
 def _blank(s: str | None) -> bool:

@@ -438,6 +438,16 @@ def plan_for(rules: Iterable[Rule], syntax: Syntax | None) -> list:
     return _plan(rules, syntax)
 
 
+def format_message(message: str, params: dict | None) -> str:
+    """A rule's message with its parameters filled in (left as written when they do not fit)."""
+    if params:
+        try:
+            return message.format(**params)
+        except (KeyError, IndexError, ValueError):
+            pass
+    return message
+
+
 def _add_findings(doc: Document, rule: Rule, meta: RuleMeta, targets: Iterable[Any], report: Report,
                   root_origin: list) -> None:
     findings = report.findings
@@ -447,12 +457,7 @@ def _add_findings(doc: Document, rule: Rule, meta: RuleMeta, targets: Iterable[A
             if not root_origin:
                 root_origin.append(element_origin(doc.root))
             origin = root_origin[0]
-        message = meta.message
-        if params:
-            try:
-                message = message.format(**params)
-            except (KeyError, IndexError, ValueError):
-                pass
+        message = format_message(meta.message, params)
         findings.append(
             Finding(rule.id, meta.severity, message, meta.hint, origin.xpath, origin.line, rule.layer, doc.path)
         )
