@@ -395,3 +395,13 @@ def test_policy_refuses_what_a_clerk_would_reject(ehf, tmp_path):
     assert not out.exists()
     good = build_file(_write_yaml(tmp_path, ehf), "ehf", out, policy=True)
     assert good.profile == "ehf" and out.exists()
+
+
+def test_written_file_has_the_usual_permissions(ehf, tmp_path):
+    import os
+
+    out = tmp_path / "perm.xml"
+    build_file(_write_yaml(tmp_path, ehf), "ehf", out)
+    umask = os.umask(0)
+    os.umask(umask)
+    assert out.stat().st_mode & 0o777 == 0o666 & ~umask
