@@ -37,6 +37,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from . import xmlsafe
 from .errors import BuildRefused, InvalidModelInput, UnreadableInput
 from .model.base import ModelBase
 from .model.invoice import (
@@ -121,15 +122,7 @@ def load_input(path: str | Path) -> dict:
 
     p = Path(path)
     name = str(path)
-    try:
-        if p.is_dir():
-            raise UnreadableInput("is a folder, not a file", name)
-        size = p.stat().st_size
-        if size > MAX_INPUT_BYTES:
-            raise UnreadableInput(f"file is {size} bytes, over the limit of {MAX_INPUT_BYTES}", name)
-        raw = p.read_bytes()
-    except OSError as exc:
-        raise UnreadableInput(f"cannot read file ({exc.strerror or exc})", name) from None
+    raw, _ = xmlsafe.read_bytes(p, MAX_INPUT_BYTES)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -476,7 +469,7 @@ def _write(invoice: Invoice, target: Target) -> bytes:
 
 def check_written(data: bytes, profile: str, path: str | None = None, policy: bool = False) -> Report:
     """Read written XML back and validate it (XSD + the profile's rule layers, and the house policy if asked)."""
-    from . import syntax, xmlsafe
+    from . import syntax
     from .profiles import PROFILES
     from .validate import validate_document
 

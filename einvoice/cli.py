@@ -183,23 +183,6 @@ def validate(files: tuple[Path, ...], profile: str, no_schema: bool, policy: boo
     sys.exit(batch.exit_code(results, fail_on))
 
 
-def _xml_source(path: Path):
-    """A path, or the XML embedded in a Factur-X / ZUGFeRD PDF (recognised by its content)."""
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(1024)
-    except OSError:
-        return path  # the reader reports why the file cannot be read
-    if not head.lstrip().startswith(b"%PDF"):
-        return path
-    from . import xmlsafe
-    from .container import read_pdf
-
-    data, _ = xmlsafe.read_bytes(path)
-    xml, _findings = read_pdf(data, str(path))
-    return xml
-
-
 # --- convert ------------------------------------------------------------------------
 
 
@@ -221,7 +204,7 @@ def convert(source: Path, to: str, output: Path, force: bool) -> None:
     from .profiles import detect_profile
 
     try:
-        doc = syntax.load(_xml_source(source))
+        doc = syntax.load(source)
         profile, _ = detect_profile(doc)
         invoice = doc.invoice.model_copy(deep=True)
         if to == "ubl":
@@ -280,7 +263,7 @@ def show(source: Path) -> None:
     from .errors import EinvoiceError
 
     try:
-        doc = syntax.load(_xml_source(source))
+        doc = syntax.load(source)
     except EinvoiceError as exc:
         _say_error(source, exc)
         sys.exit(EXIT_UNREADABLE)

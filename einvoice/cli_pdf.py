@@ -36,14 +36,9 @@ def _refused(path, exc, what: str = "refused") -> None:
 
 
 def _read(path: Path) -> bytes:
-    from .errors import UnreadableInput
+    from .xmlsafe import read_bytes
 
-    try:
-        if path.is_dir():
-            raise UnreadableInput("is a folder, not a file", str(path))
-        return path.read_bytes()
-    except OSError as exc:
-        raise UnreadableInput(f"cannot read file ({exc.strerror or exc})", str(path)) from None
+    return read_bytes(path)[0]
 
 
 @click.command()
@@ -61,14 +56,15 @@ def render(source: Path, output: Path, lang: str | None) -> None:
     """
     from .build import write_atomic
     from .errors import EinvoiceError
-    from .render import html_to_pdf, load_any, render_html
+    from . import syntax
+    from .render import html_to_pdf, render_html
 
     suffix = output.suffix.lower()
     if suffix not in (".html", ".htm", ".pdf"):
         click.echo(f"einvoice: {output}: the output must end in .html or .pdf", err=True)
         sys.exit(EXIT_UNREADABLE)
     try:
-        doc = load_any(_read(source), str(source))
+        doc = syntax.load(source)
         html = render_html(doc.invoice, lang)
         data = html_to_pdf(html) if suffix == ".pdf" else html.encode("utf-8")
     except EinvoiceError as exc:
@@ -187,24 +183,3 @@ def register(main: click.Group) -> None:
         if cmd.name not in main.commands:
             main.add_command(cmd)
     _add_pdf_to_build(main)
-
-
-def container_findings(path: Path) -> list:
-    """Findings about the PDF container of a Factur-X file (EINV-PDF-*); [] for anything that is not a PDF.
-
-    A PDF that cannot be used (encrypted, damaged, no invoice inside) raises
-    UnreadableInput with a one-line reason, as the validate command expects.
-    """
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(1024)
-    except OSError:
-        return []  # the XML reader reports why the file cannot be read
-    if not head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"%PDF"):
-        return []
-    from .container import read_pdf
-
-    _xml, findings = read_pdf(_read(Path(path)), str(path))
-    for f in findings:
-        f.path = str(path)
-    return findings

@@ -62,13 +62,12 @@ def _xmp_value(xmp: str, name: str) -> str | None:
     return m.group(1) if m else None
 
 
-def read_pdf(data: bytes, path: str | None = None) -> tuple[bytes, list[Finding]]:
-    """The invoice XML inside a PDF, and the findings about its container."""
+def _open(data: bytes, path: str | None):
+    """``(reader, attachment name, xml)`` of a PDF with exactly one invoice attachment; UnreadableInput otherwise."""
     try:
         import logging
 
         from pypdf import PdfReader
-        from pypdf.errors import PdfReadError
 
         logging.getLogger("pypdf").setLevel(logging.ERROR)
     except ImportError:  # pragma: no cover - pypdf comes with factur-x
@@ -83,9 +82,10 @@ def read_pdf(data: bytes, path: str | None = None) -> tuple[bytes, list[Finding]
         names = list(attachments.keys())
     except UnreadableInput:
         raise
-    except (PdfReadError, Exception) as exc:  # noqa: BLE001 - pypdf raises many kinds on damaged files
+    except Exception as exc:  # noqa: BLE001 - pypdf raises many kinds on damaged files
         raise UnreadableInput(f"damaged PDF ({type(exc).__name__}: {str(exc)[:120]})", path) from None
-    known = [n for n in names if n in INVOICE_NAMES or n.lower() in (x.lower() for x in INVOICE_NAMES)]
+    lowered = {x.lower() for x in INVOICE_NAMES}
+    known = [n for n in names if n.lower() in lowered]
     if not known:
         other = f" (it embeds {', '.join(names[:5])})" if names else ""
         raise UnreadableInput("the PDF carries no invoice XML under a known name "
@@ -97,7 +97,18 @@ def read_pdf(data: bytes, path: str | None = None) -> tuple[bytes, list[Finding]
     contents = attachments[name]
     if len(contents) != 1:
         raise UnreadableInput(f"the PDF carries {len(contents)} attachments named {name}; exactly one is allowed", path)
-    xml = contents[0]
+    return reader, name, contents[0]
+
+
+def extract_xml(data: bytes, path: str | None = None) -> tuple[str, bytes]:
+    """``(attachment name, xml)`` of the invoice in a Factur-X / ZUGFeRD / XRechnung PDF, without the container checks."""
+    _reader, name, xml = _open(data, path)
+    return name, xml
+
+
+def read_pdf(data: bytes, path: str | None = None) -> tuple[bytes, list[Finding]]:
+    """The invoice XML inside a PDF, and the findings about its container."""
+    reader, name, xml = _open(data, path)
     findings: list[Finding] = []
 
     # XMP

@@ -164,10 +164,9 @@ def build_pdf_file(input_path: str | Path, format: str, pdf_path: str | Path, xm
 
 def extract(pdf: bytes, path: str | None = None) -> bytes:
     """The invoice XML inside a Factur-X / ZUGFeRD PDF (UnreadableInput with a one-line reason otherwise)."""
-    from .container import read_pdf
+    from .container import extract_xml
 
-    xml, _findings = read_pdf(pdf, path)
-    return xml
+    return extract_xml(pdf, path)[1]
 
 
 def _pdf_facts(pdf: bytes, path: str | None) -> tuple[bool, list[str]]:

@@ -33,7 +33,7 @@ from einvoice.model.invoice import (
     VatBreakdown,
 )
 from einvoice.syntax import load
-from einvoice.syntax.cii.pdf import extract_xml
+from einvoice.container import extract_xml
 from einvoice.syntax.cii.reader import read_cii
 from einvoice.syntax.cii.writer import GUIDELINE_IDS, PROFILES, write_cii, xml_schema
 

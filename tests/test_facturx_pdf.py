@@ -221,17 +221,18 @@ def test_unreadable_pdfs_give_one_line_reasons(built, tmp_path):
 def test_attach_makes_a_facturx_pdf(tmp_path):
     import facturx
 
-    from einvoice.render import load_any, render_pdf
+    from einvoice.render import render_pdf
+    from einvoice.syntax import load
 
     xml = (SAMPLES / "facturx-en16931.xml").read_bytes()
-    foreign = render_pdf(load_any(xml).invoice, "fr", pdfa=True)  # a PDF/A made "elsewhere"
+    foreign = render_pdf(load(xml).invoice, "fr", pdfa=True)  # a PDF/A made "elsewhere"
     out, report, notes = attach(foreign, xml)
     assert report.valid and notes == []
     got, findings = read_pdf(out)
     assert got == xml and findings == []
     assert facturx.get_facturx_xml_from_pdf(out, check_xsd=True)[1] == xml
     # a PDF that is no PDF/A: attached, with a note
-    plain = render_pdf(load_any(xml).invoice, "fr")
+    plain = render_pdf(load(xml).invoice, "fr")
     out2, _report, notes2 = attach(plain, xml)
     assert read_pdf(out2)[0] == xml and notes2 and "PDF/A" in notes2[0]
     # CLI
@@ -243,10 +244,11 @@ def test_attach_makes_a_facturx_pdf(tmp_path):
 
 
 def test_attach_refuses_invalid_xml_and_ubl(tmp_path):
-    from einvoice.render import load_any, render_pdf
+    from einvoice.render import render_pdf
+    from einvoice.syntax import load
 
     xml = (SAMPLES / "facturx-en16931.xml").read_bytes()
-    pdf = render_pdf(load_any(xml).invoice, "fr", pdfa=True)
+    pdf = render_pdf(load(xml).invoice, "fr", pdfa=True)
     broken = re.sub(rb"(<ram:DuePayableAmount>)[^<]*", rb"\g<1>1.00", xml)
     assert broken != xml
     with pytest.raises(BuildRefused) as exc:

@@ -1,11 +1,11 @@
 """A human view of any invoice: printable HTML and PDF in nb, sv, da, en, de or fr.
 
 ``render_html(invoice, lang)`` / ``render_pdf(invoice, lang, pdfa=False)`` take an
-:class:`~einvoice.model.invoice.Invoice`; ``load_any(path_or_bytes)`` reads UBL,
-CII or a Factur-X / ZUGFeRD PDF into a Document first.
+:class:`~einvoice.model.invoice.Invoice`; ``einvoice.syntax.load(path_or_bytes)`` reads
+UBL, CII or a Factur-X / ZUGFeRD PDF into a Document first.
 """
 
 from .i18n import LANGS
-from .render import build_view, html_to_pdf, load_any, render_html, render_pdf
+from .render import build_view, html_to_pdf, render_html, render_pdf
 
-__all__ = ["LANGS", "build_view", "html_to_pdf", "load_any", "render_html", "render_pdf"]
+__all__ = ["LANGS", "build_view", "html_to_pdf", "render_html", "render_pdf"]

@@ -461,20 +461,3 @@ def html_to_pdf(html: str, pdfa: bool = False) -> bytes:
 
 def render_pdf(invoice: Invoice, lang: str | None = None, pdfa: bool = False) -> bytes:
     return html_to_pdf(render_html(invoice, lang), pdfa=pdfa)
-
-
-def load_any(source: str | Path | bytes, path: str | None = None):
-    """A Document from invoice XML or a Factur-X / ZUGFeRD PDF (by content, not by name)."""
-    from .. import syntax, xmlsafe
-
-    if isinstance(source, (str, Path)):
-        data, name = xmlsafe.read_bytes(source)
-        path = path or name
-    else:
-        data = bytes(source)
-    if data.lstrip(b"\xef\xbb\xbf \t\r\n")[:5].startswith(b"%PDF"):
-        from ..container import read_pdf
-
-        data, _findings = read_pdf(data, path)
-    tree = xmlsafe.parse(data, path)
-    return syntax.read_tree(tree.getroot(), path)
