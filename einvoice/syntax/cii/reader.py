@@ -35,8 +35,6 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from pydantic import BaseModel
-
 from ...model.invoice import (
     Address,
     AllowanceCharge,
@@ -68,6 +66,7 @@ from ...model.invoice import (
     TaxTotal,
     VatBreakdown,
 )
+from ...model.construct import construct
 from ..namespaces import QDT, RAM, RSM, UDT
 
 _R = "{%s}" % RAM
@@ -209,50 +208,9 @@ U_Indicator = _U + "Indicator"
 CREDIT_NOTE_TYPE_CODES = frozenset({"381", "396", "81", "83", "532"})
 
 
-# --------------------------------------------------------------------------- fast construction
-# pydantic's model_construct costs tens of microseconds an object; a reader
-# builds a hundred or more, so objects are made directly, leaving the state
-# model_construct + set_source would leave (through BaseModel's slot descriptors).
-_SLOTS = BaseModel.__dict__
-_set_dict = _SLOTS["__dict__"].__set__
-_set_fields = _SLOTS["__pydantic_fields_set__"].__set__
-_set_extra = _SLOTS["__pydantic_extra__"].__set__
-_set_private = _SLOTS["__pydantic_private__"].__set__
-_new = object.__new__
-_TEMPLATES: dict[type, tuple[dict[str, Any], tuple[str, ...]]] = {}
-
-
-def _template(cls):
-    plain: dict[str, Any] = {}
-    lists: list[str] = []
-    for name, f in cls.model_fields.items():
-        if f.default_factory is not None:
-            lists.append(name)
-            plain[name] = None
-        else:
-            plain[name] = f.default
-    info = _TEMPLATES[cls] = (plain, tuple(lists))
-    return info
-
-
 def make(cls, el: Any, values: dict[str, Any], els: dict[str, Any] | None = None):
     """A model object with ``values`` set (unvalidated, like model_construct) and its source elements."""
-    plain, lists = _TEMPLATES.get(cls) or _template(cls)
-    d = plain.copy()
-    for name in lists:
-        d[name] = []
-    d.update(values)
-    obj = _new(cls)
-    _set_dict(obj, d)
-    _set_fields(obj, set(values))
-    _set_extra(obj, None)
-    if els:
-        if None in els.values():
-            els = {k: v for k, v in els.items() if v is not None}
-    else:
-        els = {}
-    _set_private(obj, {"_el": el, "_els": els})
-    return obj
+    return construct(cls, values, el, els)
 
 
 # --------------------------------------------------------------------------- leaf values

@@ -40,9 +40,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from pydantic import BaseModel
-
 from ...model import invoice as m
+from ...model.construct import construct, with_state
 from ...model.invoice import DocumentKind, Invoice, Syntax
 from ..namespaces import CAC, CBC, UBL_CREDIT_NOTE, UBL_INVOICE
 
@@ -182,46 +181,9 @@ B_Value = _B + "Value"
 
 # --- fast object creation ---------------------------------------------------------
 #
-# ``Model.model_construct`` costs tens of microseconds per object here; the reader
-# builds hundreds of objects per document. ``_mk`` does what ``model_construct``
-# followed by ``set_source`` does (a full field dict from the class defaults, the
-# fields given marked as set, no extra, the source elements as private state),
-# through the slot descriptors of ``BaseModel``. Callers pass every list field.
-
-_SLOTS = BaseModel.__dict__
-_set_dict = _SLOTS["__dict__"].__set__
-_set_fields = _SLOTS["__pydantic_fields_set__"].__set__
-_set_extra = _SLOTS["__pydantic_extra__"].__set__
-_set_private = _SLOTS["__pydantic_private__"].__set__
-_new = object.__new__
-_TEMPLATES: dict[type, dict[str, Any]] = {}
-
-
-def _template(cls: type) -> dict[str, Any]:
-    tpl: dict[str, Any] = {}
-    for name, info in cls.model_fields.items():
-        tpl[name] = None if info.default_factory is not None or info.is_required() else info.default
-    _TEMPLATES[cls] = tpl
-    return tpl
-
-
 def _mk(cls: type, values: dict[str, Any], el: Any, els: dict[str, Any]) -> Any:
-    """An instance of ``cls`` from trusted values, with its source recorded (as ``set_source`` does)."""
-    obj = _new(cls)
-    try:
-        d = {**_TEMPLATES[cls], **values}
-    except KeyError:
-        d = {**_template(cls), **values}
-    _set_dict(obj, d)
-    _set_fields(obj, set(values))
-    _set_extra(obj, None)
-    _set_private(obj, {"_el": el, "_els": els})
-    return obj
-
-
-for _cls in vars(m).values():
-    if isinstance(_cls, type) and issubclass(_cls, BaseModel) and _cls.__module__ == m.__name__:
-        _template(_cls)
+    """An instance of ``cls`` from trusted values, with its source recorded (see ``model.construct``)."""
+    return construct(cls, values, el, els)
 
 
 # --- lexical values ---------------------------------------------------------------
@@ -306,12 +268,8 @@ def _amount(el: Any) -> m.Amount:
     if t is None or len(el):
         t = _t(el)
     mt = _decimal_match(t)
-    obj = _new(_Amount)
-    _set_dict(obj, {"value": Decimal(t) if mt is not None else None, "currency_id": el.get("currencyID")})
-    _set_fields(obj, set(_AMOUNT_FIELDS))
-    _set_extra(obj, None)
-    _set_private(obj, {"_el": el, "_els": {"value": el, "currency_id": el}})
-    return obj
+    return with_state(_Amount, {"value": Decimal(t) if mt is not None else None, "currency_id": el.get("currencyID")},
+                      set(_AMOUNT_FIELDS), el, {"value": el, "currency_id": el})
 
 
 def _child(el: Any, tag: str) -> Any:
