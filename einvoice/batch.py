@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from .rules.engine import Finding, Severity
+from .xmlsafe import is_pdf
 
 STATUS_VALID = "valid"
 STATUS_WARNINGS = "warnings"
@@ -112,9 +113,9 @@ def expand(inputs: Iterable[str], stdin: Any = None) -> tuple[list[Candidate], l
 
 def sniff(head: bytes) -> str | None:
     """'pdf', 'xml' or None from the first bytes of a file."""
-    h = head.lstrip(b"\xef\xbb\xbf \t\r\n")
-    if h.startswith(b"%PDF"):
+    if is_pdf(head):
         return "pdf"
+    h = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if h.startswith(b"<") or head.startswith((b"\xff\xfe", b"\xfe\xff")) or head[:4] in (b"\x00<\x00?", b"<\x00?\x00"):
         return "xml"
     return None
@@ -191,11 +192,12 @@ def _validate_one(cand: Candidate, opts: Options, t0: float) -> FileResult:
                                   seconds=time.perf_counter() - t0)
             return FileResult(path, STATUS_SKIPPED, reason="not an invoice (neither XML nor PDF)",
                               seconds=time.perf_counter() - t0)
-        container_findings: list[Finding] = []
-        if kind == "pdf":
-            data, container_findings = _from_pdf(data, path)
+        from .container import invoice_xml
+
+        data, container_findings = invoice_xml(data, path)
         tree = xmlsafe.parse(data, path)
         doc = syntax.read_tree(tree.getroot(), path)
+        doc.container_findings = container_findings
     except EinvoiceError as exc:
         reason = getattr(exc, "reason", None) or str(exc)
         if not cand.explicit and "unknown root element" in reason:
@@ -214,7 +216,7 @@ def _validate_one(cand: Candidate, opts: Options, t0: float) -> FileResult:
     if layers is not None:
         report.profile = profile
         report.profile_reason = (why or "chosen by the caller") + "; with the house policy"
-    findings = container_findings + report.findings
+    findings = report.findings
     for f in findings:
         f.path = path
     if any(f.severity.blocking for f in findings):
@@ -225,12 +227,6 @@ def _validate_one(cand: Candidate, opts: Options, t0: float) -> FileResult:
         status = STATUS_VALID
     return FileResult(path, status, report.profile, report.profile_reason, findings,
                       seconds=time.perf_counter() - t0, facts=_facts(doc))
-
-
-def _from_pdf(data: bytes, path: str) -> tuple[bytes, list[Finding]]:
-    from .container import read_pdf
-
-    return read_pdf(data, path)
 
 
 def warm_up(opts: Options) -> None:

@@ -14,6 +14,7 @@ import io
 import re
 
 from .errors import UnreadableInput
+from .xmlsafe import is_pdf
 from .rules.engine import Finding, Severity
 
 INVOICE_NAMES = ("factur-x.xml", "zugferd-invoice.xml", "ZUGFeRD-invoice.xml", "xrechnung.xml")
@@ -72,7 +73,7 @@ def _open(data: bytes, path: str | None):
         logging.getLogger("pypdf").setLevel(logging.ERROR)
     except ImportError:  # pragma: no cover - pypdf comes with factur-x
         raise UnreadableInput("PDF support needs the pypdf package", path) from None
-    if not data.lstrip()[:5].startswith(b"%PDF"):
+    if not is_pdf(data):
         raise UnreadableInput("not a PDF (no %PDF header)", path)
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
@@ -98,6 +99,13 @@ def _open(data: bytes, path: str | None):
     if len(contents) != 1:
         raise UnreadableInput(f"the PDF carries {len(contents)} attachments named {name}; exactly one is allowed", path)
     return reader, name, contents[0]
+
+
+def invoice_xml(data: bytes, path: str | None = None) -> tuple[bytes, list[Finding]]:
+    """The invoice XML of bytes that are XML or a PDF (by content), with the PDF's container findings."""
+    if not is_pdf(data):
+        return data, []
+    return read_pdf(data, path)
 
 
 def extract_xml(data: bytes, path: str | None = None) -> tuple[str, bytes]:

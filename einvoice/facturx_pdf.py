@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Iterator
 
 from .errors import BuildRefused, InvalidModelInput, UnreadableInput
+from .xmlsafe import is_pdf
 from .rules.engine import Finding, Report, Severity
 
 # build format / validation profile -> Factur-X level (factur-x package name)
@@ -173,7 +174,7 @@ def _pdf_facts(pdf: bytes, path: str | None) -> tuple[bool, list[str]]:
     """(is PDF/A, names of embedded files); UnreadableInput when the PDF cannot be used."""
     from pypdf import PdfReader
 
-    if not pdf.lstrip()[:5].startswith(b"%PDF"):
+    if not is_pdf(pdf):
         raise UnreadableInput("not a PDF (no %PDF header)", path)
     with _quiet():
         try:

@@ -29,6 +29,7 @@ def validate_document(doc: Document, profile: str = "auto", schema: bool = True,
         reason = reason or "chosen by the caller"
     doc.profile = profile
     report = Report(path=doc.path, profile=profile, profile_reason=reason, syntax=doc.syntax)
+    report.findings.extend(doc.container_findings)
     if schema and doc.root is not None:
         try:
             from . import xsd

@@ -37,6 +37,11 @@ def _new_parser() -> etree.XMLParser:
     )
 
 
+def is_pdf(data: bytes) -> bool:
+    """Whether bytes are a PDF by their content (a %PDF header after an optional BOM or white space)."""
+    return data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"%PDF")
+
+
 def read_bytes(source: str | Path | bytes, max_bytes: int = MAX_BYTES) -> tuple[bytes, str | None]:
     """Bytes of a path or of bytes given; refuses what is over the size limit."""
     if isinstance(source, (bytes, bytearray)):

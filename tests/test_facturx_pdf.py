@@ -168,6 +168,10 @@ def test_profile_mismatch_between_xmp_and_xml_is_a_finding(built, tmp_path):
     assert "EINV-PDF-003" in {f.rule for f in result.findings}
     res = run("validate", path, "--no-schema")
     assert res.exit_code == 1 and "EINV-PDF-003" in res.output
+    from einvoice.validate import validate
+
+    library = validate(wrong, schema=False)  # the library reports the container as the CLI does
+    assert not library.valid and "EINV-PDF-003" in {f.rule for f in library.findings}
 
 
 # --- unreadable PDFs ----------------------------------------------------------------

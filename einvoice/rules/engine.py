@@ -137,7 +137,7 @@ class Document:
     work on the tree alone never pay for it).
     """
 
-    __slots__ = ("_invoice", "_reader", "syntax", "root", "path", "profile", "__dict__")
+    __slots__ = ("_invoice", "_reader", "syntax", "root", "path", "profile", "container_findings", "__dict__")
 
     def __init__(self, invoice: Invoice | None = None, syntax: Syntax | None = None, root: Any = None,
                  path: str | None = None, profile: str | None = None, *,
@@ -148,6 +148,7 @@ class Document:
         self.root = root  # lxml root element, None for a model built in code
         self.path = path
         self.profile = profile  # the profile being applied (set by validate)
+        self.container_findings: list = []  # findings about the PDF the XML came from (einvoice.container)
 
     @property
     def invoice(self) -> Invoice:

@@ -70,12 +70,15 @@ def load(source: str | Path | bytes, max_bytes: int = xmlsafe.MAX_BYTES):
     """Read bytes or a file into a Document (model + tree). Raises UnreadableInput with a one-line reason.
 
     Invoice XML, or a Factur-X / ZUGFeRD PDF (recognised by its content) whose embedded
-    XML is read; the findings about the PDF container are left to ``einvoice.container``.
+    XML is read; the findings about the PDF container are kept in ``doc.container_findings``.
     """
     data, name = xmlsafe.read_bytes(source, max_bytes)
-    if data.lstrip(b"\xef\xbb\xbf \t\r\n")[:5].startswith(b"%PDF"):
+    findings: list = []
+    if xmlsafe.is_pdf(data):
         from ..container import read_pdf
 
-        data, _findings = read_pdf(data, name)
+        data, findings = read_pdf(data, name)
     tree = xmlsafe.parse(data, name)
-    return read_tree(tree.getroot(), name)
+    doc = read_tree(tree.getroot(), name)
+    doc.container_findings = findings
+    return doc
