@@ -289,9 +289,13 @@ def rule_table(layer: str) -> dict[str, RuleMeta]:
     for path in files:
         if path.exists():
             data.update(load_yaml(path) or {})
-    table = {}
-    for rid, meta in data.items():
-        table[rid] = RuleMeta(
+    return meta_table(data)
+
+
+def meta_table(data: dict) -> dict[str, RuleMeta]:
+    """Rule metadata from the data of a ``schemas/rules`` file (id -> severity, message, hint)."""
+    return {
+        rid: RuleMeta(
             id=rid,
             severity=Severity(meta.get("severity", "error")),
             message=meta.get("message", rid),
@@ -299,7 +303,8 @@ def rule_table(layer: str) -> dict[str, RuleMeta]:
             by_syntax=tuple((name, Severity(meta[f"severity_{name}"])) for name in ("ubl", "cii")
                             if meta.get(f"severity_{name}")),
         )
-    return table
+        for rid, meta in data.items()
+    }
 
 
 class RuleSet:

@@ -12,10 +12,9 @@ the profile's own reading is evaluated instead.
 
 from __future__ import annotations
 
-import yaml
-
 from ...model.invoice import Syntax
 from ...syntax import namespaces as ns
+from ..engine import load_yaml
 from ..tree import STRUCTURE
 from .profiles import register_profile
 
@@ -23,7 +22,7 @@ PROFILES = ("facturx-basicwl",)
 
 
 def _core_rules(profile: str) -> list[str]:
-    data = yaml.safe_load((STRUCTURE / f"{profile}.yaml").read_text(encoding="utf-8"))
+    data = load_yaml(STRUCTURE / f"{profile}.yaml") or {}
     return list(data.get("core_rules") or ())
 
 

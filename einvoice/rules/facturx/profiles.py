@@ -26,11 +26,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-import yaml
-
 from ...model.invoice import Syntax
 from ...syntax import namespaces as ns
-from ..engine import Rule, RuleMeta, Severity
+from ..engine import Rule, RuleMeta, Severity, load_yaml, meta_table
 from ..tree import _Failed, STRUCTURE, Table, Wildcard, normalize_space, sel, string_value
 from . import RULES
 from . import checks
@@ -219,9 +217,7 @@ class ProfileRule(Rule):
 
 def load_meta(profile: str) -> dict[str, RuleMeta]:
     """Metadata of one profile's rules (``schemas/rules/facturx/<profile>.yaml``)."""
-    data = yaml.safe_load((RULE_META / f"{profile.removeprefix('facturx-')}.yaml").read_text(encoding="utf-8")) or {}
-    return {rid: RuleMeta(rid, Severity(m.get("severity", "error")), m.get("message", rid), m.get("hint"))
-            for rid, m in data.items()}
+    return meta_table(load_yaml(RULE_META / f"{profile.removeprefix('facturx-')}.yaml") or {})
 
 
 def register_profile(profile: str, rule_ids, evaluate) -> None:
@@ -230,7 +226,9 @@ def register_profile(profile: str, rule_ids, evaluate) -> None:
     The ids are evaluated together (once per document) and only when the document
     is validated against ``profile``.
     """
-    meta = META.setdefault(profile, load_meta(profile))
+    meta = META.get(profile)
+    if meta is None:
+        meta = META[profile] = load_meta(profile)
     rule_ids = list(rule_ids)
 
     def evaluate_profile(doc):
