@@ -60,18 +60,6 @@ def no_orgnr(value: str) -> bool:
     return _no_orgnr.checksum(value) == 0
 
 
-def mod11_no(value: str) -> bool:
-    """The Norwegian mod-11 check on a digit string of any length (weights 2..7 from the right).
-
-    For nine digits this is :func:`no_orgnr`; kept general for the national rules.
-    """
-    if not _is_digits(value) or int(value) == 0:
-        return False
-    body, check = value[:-1], int(value[-1])
-    total = sum(int(d) * (i % 6 + 2) for i, d in enumerate(reversed(body)))
-    return (11 - total % 11) % 11 == check
-
-
 def dk_cvr_format(value: str) -> bool:
     """Danish CVR number (ICD 0184) format: eight digits, optionally prefixed by ``DK``."""
     if len(value) == 10:
@@ -151,6 +139,6 @@ def au_abn(value: str) -> bool:
 
 
 __all__ = [
-    "xml_normalize", "gln", "no_orgnr", "mod11_no", "dk_cvr_format", "be_enterprise_number",
+    "xml_normalize", "gln", "no_orgnr", "dk_cvr_format", "be_enterprise_number",
     "it_ipa_code", "it_codice_fiscale", "it_partita_iva", "se_orgnr", "au_abn", "au_abn_checksum",
 ]

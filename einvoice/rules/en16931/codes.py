@@ -15,7 +15,7 @@ identifier with a scheme is an ICD identifier before it is anything else).
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from ... import codelists
 from ..engine import Document
@@ -287,13 +287,6 @@ def _failures(doc: Document) -> dict[str, list]:
         else:
             store["f"] = _cii_failures(doc.root)
     return store["f"]
-
-
-def _check(rid: str) -> Callable[[Document], Iterable]:
-    def check(doc: Document):
-        return _failures(doc).get(rid, ())
-    check.__name__ = "check_" + rid.replace("-", "_").lower()
-    return check
 
 
 # one family: the code lists are checked in one pass, clean documents skip every id at once

@@ -138,20 +138,6 @@ def texts(el: Any, path: str) -> list[str]:
     return [string_value(n) for n in sel(el, path)]
 
 
-def decs(el: Any, path: str) -> list[Decimal]:
-    return [dec(t) for t in texts(el, path)]
-
-
-def one_dec(el: Any, path: str) -> Decimal | None:
-    """xs:decimal(path): None for an empty sequence; more than one node is a type error."""
-    found = texts(el, path)
-    if not found:
-        return None
-    if len(found) > 1:
-        raise Undecidable(path)
-    return dec(found[0])
-
-
 def sum_dbl(values) -> float:
     """fn:sum over untyped values (doubles; integer 0 for none; a single value is itself, -0 included)."""
     total = None
@@ -788,11 +774,6 @@ def _dec_first(el, name: str) -> Decimal | None:
 
 def _has(el, name: str) -> bool:
     return next(el.iterchildren(f"{RAM}{name}"), None) is not None
-
-
-def _eq(a, b) -> bool:
-    """Value comparison where an empty operand makes the comparison false."""
-    return a is not None and b is not None and a == b
 
 
 def _ind_text(ac) -> list[str]:

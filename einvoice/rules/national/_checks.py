@@ -24,14 +24,13 @@ handled around it.
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
-from typing import Any, Iterable
+from typing import Any
 
 from lxml import etree
 from stdnum import luhn
-from stdnum.no import orgnr as no_orgnr
 
 from ...model.invoice import Invoice, Party, TaxRegistration
+from ..identifiers import no_orgnr as no_orgnr_valid  # NO-R-001 uses the same check as PEPPOL-COMMON-R041
 
 _WS = re.compile(r"[ \t\r\n]+")
 
@@ -43,11 +42,6 @@ def norm(value: Any) -> str:
     if value is None:
         return ""
     return _WS.sub(" ", str(value)).strip()
-
-
-def present(value: Any) -> bool:
-    """A value that is there and not blank."""
-    return norm(value) != ""
 
 
 _NUMBER = re.compile(r"[+-]?((\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?|INF)")
@@ -67,17 +61,6 @@ def number(value: Any) -> float | None:
     return float(norm(value))
 
 
-def as_decimal(value: Any) -> Decimal | None:
-    if value is None:
-        return None
-    if isinstance(value, Decimal):
-        return value
-    try:
-        return Decimal(norm(value))
-    except (InvalidOperation, ValueError):
-        return None
-
-
 # --- parties and countries -----------------------------------------------------
 
 def vat_registrations(party: Party | None, lenient: bool = False) -> list[TaxRegistration]:
@@ -95,14 +78,6 @@ def vat_registrations(party: Party | None, lenient: bool = False) -> list[TaxReg
 def built_in_code(doc: Any) -> bool:
     """True for a document that is only a model (no XML tree to follow exactly)."""
     return getattr(doc, "root", None) is None
-
-
-def vat_id(party: Party | None) -> str | None:
-    """The VAT identifier (scheme VAT) of a party, as written; None when there is none."""
-    for reg in vat_registrations(party):
-        if reg.company_id is not None:
-            return reg.company_id
-    return None
 
 
 ERROR = "!"  # a country the rule set cannot decide (its expression fails): no national rule applies
@@ -140,26 +115,6 @@ def supplier_country(inv: Invoice, lenient: bool = False) -> str:
     if country is not None:
         return norm(country).upper()
     return "XX"
-
-
-def customer_country(inv: Invoice, lenient: bool = False) -> str:
-    """The buyer's country: its VAT prefix, else its postal country, else ``"XX"``."""
-    prefix = _vat_prefix(inv.buyer, lenient)
-    if prefix:
-        return prefix
-    country = postal_country(inv.buyer)
-    if country is not None:
-        return norm(country).upper()
-    return "XX"
-
-
-def seller_postal_country(inv: Invoice) -> str:
-    """The seller's postal country code, trimmed and upper-cased ("" when absent)."""
-    return norm(postal_country(inv.seller)).upper()
-
-
-def buyer_postal_country(inv: Invoice) -> str:
-    return norm(postal_country(inv.buyer)).upper()
 
 
 def cached(doc: Any, key: str, compute):
@@ -277,17 +232,6 @@ def ubl_parties(doc: Any) -> TreeParties | None:
 
 # --- identifiers ---------------------------------------------------------------
 
-def no_orgnr_valid(number: str) -> bool:
-    """Norwegian organisation number: nine digits, modulus 11 check digit, not all zero."""
-    return (
-        len(number) == 9
-        and number.isascii()
-        and number.isdigit()
-        and int(number) > 0
-        and no_orgnr.is_valid(number)
-    )
-
-
 def no_vat_id_valid(vat: str) -> bool:
     """A Norwegian VAT identifier: NO + organisation number + MVA."""
     m = re.fullmatch(r"NO([0-9]{9})MVA", vat)
@@ -322,12 +266,6 @@ def iban_valid(value: str | None) -> bool:
         return int(digits) % 97 == 1
     except ValueError:
         return False
-
-
-def first(items: Iterable[Any]) -> Any:
-    for item in items:
-        return item
-    return None
 
 
 # --- which countries' rules can apply (computed once per document) ----------------------

@@ -52,12 +52,6 @@ def ocr_se(value: str) -> bool:
     return True
 
 
-def ocr_se_length_digit_ok(value: str) -> bool:
-    """The optional length digit of a Swedish OCR (length modulo 10, last digit but one)."""
-    v = _clean(value)
-    return len(v) >= 3 and int(v[-2]) == len(v) % 10
-
-
 def finnish_reference(value: str) -> bool:
     """Finnish national reference number (viitenumero): weights 7, 3, 1 from the right."""
     v = _clean(value)

