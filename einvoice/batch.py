@@ -137,7 +137,7 @@ def _facts(doc) -> dict[str, Any]:
         return None
 
     payable = inv.totals.payable_amount.value if inv.totals and inv.totals.payable_amount else None
-    credit = inv.is_credit_note or (inv.type_code or "").strip() in {"381", "396", "81", "83", "532"}
+    credit = inv.is_credit
     return {
         "number": (inv.number or "").strip() or None,
         "seller": party_key(inv.seller),

@@ -271,7 +271,7 @@ def show(source: Path) -> None:
     t = inv.totals
     vat = inv.vat_total
     cur = inv.currency_code
-    kind = "Credit note" if inv.is_credit_note or (inv.type_code or "").strip() in ("381", "396", "81", "83", "532") else "Invoice"
+    kind = "Credit note" if inv.is_credit else "Invoice"
     buyer_ids = ", ".join(i.value for i in (inv.buyer.identifiers if inv.buyer else []) if i.value) or None
     rows = [
         (kind, f"{inv.number or '-'}  (type {inv.type_code or '-'}, {doc.syntax.value.upper()})"),

@@ -65,7 +65,7 @@ def afrelationship(level: str) -> str:
 def _metadata(invoice) -> dict[str, str]:
     seller = (invoice.seller.name or invoice.seller.trading_name or "") if invoice.seller else ""
     number = invoice.number or ""
-    kind = "Credit note" if invoice.is_credit_note or (invoice.type_code or "").strip() == "381" else "Invoice"
+    kind = "Credit note" if invoice.is_credit else "Invoice"
     when = invoice.issue_date.isoformat() if invoice.issue_date else ""
     return {
         "author": seller,

@@ -26,6 +26,10 @@ from pydantic import Field
 from .base import ModelBase
 
 
+# UNCL1001 codes of credit notes (the credit note subset of Peppol BIS Billing 3.0)
+CREDIT_NOTE_TYPE_CODES = frozenset({"81", "83", "261", "262", "296", "308", "381", "396", "420", "458", "532"})
+
+
 class Syntax(str, Enum):
     UBL = "ubl"
     CII = "cii"
@@ -384,6 +388,11 @@ class Invoice(ModelBase):
     @property
     def is_credit_note(self) -> bool:
         return self.kind == DocumentKind.CREDIT_NOTE
+
+    @property
+    def is_credit(self) -> bool:
+        """A credit note by its root, or by a credit-note type code (BT-3) on an invoice root."""
+        return self.is_credit_note or (self.type_code or "").strip() in CREDIT_NOTE_TYPE_CODES
 
 
 InvoiceLine.model_rebuild()

@@ -231,7 +231,7 @@ def build_view(invoice: Invoice, lang: str | None = None) -> dict:
     L = lambda k: i18n.label(k, lang)  # noqa: E731
     cur = _s(inv.currency_code) or None
     t = inv.totals
-    credit = inv.is_credit_note or _s(inv.type_code) in ("381", "396", "81", "83", "532")
+    credit = inv.is_credit
     seller_country = _country(inv.seller)
 
     # customer number: buyer identifier (BT-46), buyer reference (BT-10)

@@ -35,13 +35,6 @@ def _country(party) -> str | None:
     return party.address.country_code.strip().upper()
 
 
-CREDIT_NOTE_TYPES = {"81", "83", "261", "262", "296", "308", "381", "396", "420", "458", "532"}
-
-
-def _is_credit_note(inv) -> bool:
-    return inv.is_credit_note or (inv.type_code or "").strip() in CREDIT_NOTE_TYPES
-
-
 @RULES.rule("EINV-P-001")
 def customer_number(doc):
     inv = doc.invoice
@@ -62,7 +55,7 @@ def seller_contact(doc):
 @RULES.rule("EINV-P-003")
 def due_date_present(doc):
     inv = doc.invoice
-    if _is_credit_note(inv):
+    if inv.is_credit:
         return
     if inv.due_date is None:
         yield inv, "due_date"
@@ -99,14 +92,14 @@ def due_date_within_term(doc):
 @RULES.rule("EINV-P-006")
 def payment_terms_stated(doc):
     inv = doc.invoice
-    if not _is_credit_note(inv) and not (inv.payment_terms or "").strip():
+    if not inv.is_credit and not (inv.payment_terms or "").strip():
         yield inv, "payment_terms"
 
 
 @RULES.rule("EINV-P-007")
 def late_interest_stated(doc):
     inv = doc.invoice
-    if not _config(doc).require_late_interest or _is_credit_note(inv):
+    if not _config(doc).require_late_interest or inv.is_credit:
         return
     text = " ".join(filter(None, [inv.payment_terms, *[n.text for n in inv.notes]]))
     if not INTEREST_WORDS.search(text):
@@ -126,7 +119,7 @@ def payment_reference_valid(doc):
 @RULES.rule("EINV-P-009")
 def payment_reference_present(doc):
     inv = doc.invoice
-    if _is_credit_note(inv):
+    if inv.is_credit:
         return
     for pm in inv.payment_means:
         if (pm.code or "").strip() in CREDIT_TRANSFER and not (pm.remittance_information or "").strip():
@@ -147,35 +140,32 @@ def account_valid(doc):
 @RULES.rule("EINV-P-011")
 def account_present(doc):
     inv = doc.invoice
-    if _is_credit_note(inv):
+    if inv.is_credit:
         return
     for pm in inv.payment_means:
         if (pm.code or "").strip() in CREDIT_TRANSFER and not any((ct.account_id or "").strip() for ct in pm.credit_transfers):
             yield pm
 
 
-def _org_numbers(party):
+def _invalid_org_numbers(party):
+    """Targets for the identifiers of a party (legal registration first) that fail their scheme's check."""
     if party is None:
         return
-    if party.legal_registration_id is not None:
-        yield party.legal_registration_id
-    yield from party.identifiers
+    idents = ([party.legal_registration_id] if party.legal_registration_id is not None else []) + party.identifiers
+    for ident in idents:
+        judged = refs.organisation_number(ident.scheme_id, ident.value or "")
+        if judged and not judged[1]:
+            yield ident, "value", {"kind": judged[0], "value": ident.value}
 
 
 @RULES.rule("EINV-P-012")
 def seller_org_number_valid(doc):
-    for ident in _org_numbers(doc.invoice.seller):
-        judged = refs.organisation_number(ident.scheme_id, ident.value or "")
-        if judged and not judged[1]:
-            yield ident, "value", {"kind": judged[0], "value": ident.value}
+    return _invalid_org_numbers(doc.invoice.seller)
 
 
 @RULES.rule("EINV-P-013")
 def buyer_org_number_valid(doc):
-    for ident in _org_numbers(doc.invoice.buyer):
-        judged = refs.organisation_number(ident.scheme_id, ident.value or "")
-        if judged and not judged[1]:
-            yield ident, "value", {"kind": judged[0], "value": ident.value}
+    return _invalid_org_numbers(doc.invoice.buyer)
 
 
 @RULES.rule("EINV-P-014")
@@ -188,7 +178,7 @@ def issue_date_not_in_future(doc):
 @RULES.rule("EINV-P-015")
 def negative_invoice(doc):
     inv = doc.invoice
-    if _is_credit_note(inv) or inv.totals is None or inv.totals.payable_amount is None:
+    if inv.is_credit or inv.totals is None or inv.totals.payable_amount is None:
         return
     value = inv.totals.payable_amount.value
     if value is not None and value < 0:

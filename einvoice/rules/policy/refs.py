@@ -7,6 +7,7 @@ and Swedish giro numbers are small enough to write here.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from stdnum import iban, iso11649, luhn
@@ -111,15 +112,16 @@ def account_kind(value: str, country: str | None) -> tuple[str, bool] | None:
     return None
 
 
-def organisation_number(scheme: str | None, value: str) -> tuple[str, bool] | None:
-    """(kind, valid) for an organisation identifier by its ICD scheme, when python-stdnum knows it."""
+@functools.lru_cache(maxsize=1)
+def _org_checks() -> dict:
+    """ICD scheme -> (kind, check), built on first use (python-stdnum modules imported once)."""
     from stdnum import ean
     from stdnum.dk import cvr
     from stdnum.fi import ytunnus
     from stdnum.no import orgnr
     from stdnum.se import orgnr as se_orgnr
 
-    checks = {
+    return {
         "0192": ("Norwegian organisation number", orgnr.is_valid),
         "0007": ("Swedish organisation number", se_orgnr.is_valid),
         "0184": ("Danish CVR number", cvr.is_valid),
@@ -127,6 +129,11 @@ def organisation_number(scheme: str | None, value: str) -> tuple[str, bool] | No
         "0216": ("Finnish OVT code", lambda v: len(_clean(v)) >= 12 and ytunnus.is_valid(_clean(v)[4:12])),
         "0088": ("GLN", lambda v: len(_clean(v)) == 13 and ean.is_valid(_clean(v))),
     }
+
+
+def organisation_number(scheme: str | None, value: str) -> tuple[str, bool] | None:
+    """(kind, valid) for an organisation identifier by its ICD scheme, when python-stdnum knows it."""
+    checks = _org_checks()
     entry = checks.get((scheme or "").strip())
     if entry is None or not value:
         return None
