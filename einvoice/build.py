@@ -51,10 +51,11 @@ from .model.invoice import (
     TaxTotal,
     VatBreakdown,
 )
+from .model.calc import amount_value as _amt, breakdown_key
 from .rules.engine import Finding, Report, Severity, format_message, rule_table
+from .syntax.cii.writer import GUIDELINE_IDS
+from .syntax.ubl.writer import PEPPOL_CUSTOMIZATION_ID as PEPPOL_CUSTOMIZATION, PEPPOL_PROFILE_ID as PEPPOL_PROCESS
 
-PEPPOL_CUSTOMIZATION = "urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0"
-PEPPOL_PROCESS = "urn:fdc:peppol.eu:2017:poacc:billing:01:1.0"
 MAX_INPUT_BYTES = 10 * 1024 * 1024
 
 
@@ -73,14 +74,9 @@ class Target:
 FORMATS: dict[str, Target] = {
     "ehf": Target("ehf", Syntax.UBL, "ehf", "ehf", PEPPOL_CUSTOMIZATION, PEPPOL_PROCESS),
     "peppol": Target("peppol", Syntax.UBL, "peppol", "peppol", PEPPOL_CUSTOMIZATION, PEPPOL_PROCESS),
-    "cii": Target("cii", Syntax.CII, "en16931", "en16931", "urn:cen.eu:en16931:2017"),
-    "facturx-minimum": Target("facturx-minimum", Syntax.CII, "minimum", "facturx-minimum", "urn:factur-x.eu:1p0:minimum"),
-    "facturx-basicwl": Target("facturx-basicwl", Syntax.CII, "basicwl", "facturx-basicwl", "urn:factur-x.eu:1p0:basicwl"),
-    "facturx-basic": Target("facturx-basic", Syntax.CII, "basic", "facturx-basic",
-                            "urn:cen.eu:en16931:2017#compliant#urn:factur-x.eu:1p0:basic"),
-    "facturx-en16931": Target("facturx-en16931", Syntax.CII, "en16931", "facturx-en16931", "urn:cen.eu:en16931:2017"),
-    "facturx-extended": Target("facturx-extended", Syntax.CII, "extended", "facturx-extended",
-                               "urn:cen.eu:en16931:2017#conformant#urn:factur-x.eu:1p0:extended"),
+    "cii": Target("cii", Syntax.CII, "en16931", "en16931", GUIDELINE_IDS["en16931"]),
+    **{f"facturx-{p}": Target(f"facturx-{p}", Syntax.CII, p, f"facturx-{p}", GUIDELINE_IDS[p])
+       for p in ("minimum", "basicwl", "basic", "en16931", "extended")},
 }
 
 CREDIT_TRANSFER_CODES = {"30", "58"}
@@ -249,10 +245,6 @@ def _blank(s: str | None) -> bool:
     return s is None or not str(s).strip()
 
 
-def _amt(amount: Amount | None) -> Decimal | None:
-    return None if amount is None else amount.value
-
-
 def _fill_currency(obj: Any, currency: str | None) -> None:
     """Every amount without a currency gets the invoice currency (UBL requires the attribute)."""
     if currency is None:
@@ -358,10 +350,7 @@ def _vat(inv: Invoice, c, cur: str | None) -> list[Finding]:
     elif stated_tax != c.tax_amount:
         findings.append(_finding("EINV-B-023", stated=_fmt(stated_tax), computed=_fmt(_money(c.tax_amount))))
 
-    def key(code, rate):
-        return ((code or "").strip(), None if rate is None else Decimal(rate).normalize())
-
-    computed = {key(b.category, b.rate): b for b in c.breakdown}
+    computed = {breakdown_key(b.category, b.rate): b for b in c.breakdown}
     if not total.breakdown:
         for b in c.breakdown:
             reason, reason_code = (b.exemption_reason, b.exemption_reason_code)
@@ -382,7 +371,7 @@ def _vat(inv: Invoice, c, cur: str | None) -> list[Finding]:
             bd.category = cat
         if cat.tax_scheme_id is None:
             cat.tax_scheme_id = "VAT"
-        k = key(cat.code, cat.rate)
+        k = breakdown_key(cat.code, cat.rate)
         seen.add(k)
         comp = computed.get(k)
         label = f"{cat.code or '?'} {_fmt(cat.rate) if cat.rate is not None else ''}".strip()

@@ -70,7 +70,8 @@ class Computed:
     breakdown: list[BreakdownLine] = field(default_factory=list)
 
 
-def _key(code: str | None, rate: Decimal | None) -> tuple[str, Decimal | None]:
+def breakdown_key(code: str | None, rate: Decimal | None) -> tuple[str, Decimal | None]:
+    """The VAT breakdown a category code and rate belong to (code trimmed, rate normalised)."""
     return ((code or "").strip(), None if rate is None else rate.normalize())
 
 
@@ -80,7 +81,7 @@ def compute(invoice: Invoice) -> Computed:
     groups: "OrderedDict[tuple, BreakdownLine]" = OrderedDict()
 
     def group(code, rate) -> BreakdownLine:
-        k = _key(code, rate)
+        k = breakdown_key(code, rate)
         if k not in groups:
             groups[k] = BreakdownLine(category=k[0], rate=rate)
         return groups[k]
