@@ -13,6 +13,8 @@ from pathlib import Path
 
 import click
 
+from .cli_pdf import LANG_NAMES  # a light module: click commands, heavy imports inside them
+
 # kept here (not imported from einvoice.profiles) for a fast start; a test checks they agree
 PROFILE_NAMES = ["auto", "en16931", "peppol", "ehf", "facturx-minimum", "facturx-basicwl",
                  "facturx-basic", "facturx-en16931", "facturx-extended"]
@@ -59,30 +61,53 @@ def main() -> None:
 @main.command()
 @click.argument("input", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--format", "-f", "fmt", required=True, type=click.Choice(FORMAT_NAMES), help="output format")
-@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False, path_type=Path), help="XML file to write")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="XML file to write (optional with --pdf)")
 @click.option("--policy", is_flag=True, help="also apply the house policy (EINV-P-*): refuse what a clerk would reject")
-def build(input: Path, fmt: str, output: Path, policy: bool = False) -> None:
+@click.option("--pdf", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="write a Factur-X PDF/A-3 (needs a facturx-* format)")
+@click.option("--lang", type=click.Choice(LANG_NAMES), default=None, help="language of the PDF page (with --pdf)")
+def build(input: Path, fmt: str, output: Path | None, policy: bool = False, pdf: Path | None = None,
+          lang: str | None = None) -> None:
     """Build an invoice from a YAML/JSON file; refuse (exit 1) if it is not fit to issue.
 
     Totals and the VAT breakdown are computed when absent; stated ones that disagree
     are refused. Nothing is written unless the result passes XSD and the profile's rules.
+    With --pdf the build writes a Factur-X PDF/A-3 (and the XML too when -o is given).
     """
+    if pdf is not None:
+        from .cli_pdf import build_pdf
+
+        build_pdf(input, fmt, output, pdf, lang, policy=policy)
+        return
+    if output is None:
+        click.echo("einvoice: build: give -o OUT.xml and/or --pdf OUT.pdf", err=True)
+        sys.exit(EXIT_UNREADABLE)
     from .build import build_file
     from .errors import BuildRefused, EinvoiceError
 
     try:
         report = build_file(input, fmt, output, policy=policy)
     except BuildRefused as exc:
-        click.echo(f"einvoice: {input}: refused, {len(exc.findings)} blocking finding"
-                   f"{'s' if len(exc.findings) != 1 else ''}; nothing written", err=True)
-        for f in exc.findings:
-            click.echo(_finding_line(f))
+        refused(input, exc)
         sys.exit(EXIT_INVALID)
     except EinvoiceError as exc:
         _say_error(input, exc)
         sys.exit(EXIT_UNREADABLE)
-    warnings = report.warnings
-    click.echo(f"wrote {output} ({fmt}, profile {report.profile}"
+    wrote(str(output), f"{fmt}, profile {report.profile}", report.warnings)
+
+
+def refused(path, exc, what: str = "refused") -> None:
+    """The refusal line on stderr and every blocking finding."""
+    n = len(exc.findings)
+    click.echo(f"einvoice: {path}: {what}, {n} blocking finding{'s' if n != 1 else ''}; nothing written", err=True)
+    for f in exc.findings:
+        click.echo(_finding_line(f))
+
+
+def wrote(what: str, detail: str, warnings) -> None:
+    """The success line of a build, and its warnings."""
+    click.echo(f"wrote {what} ({detail}"
                + (f", {len(warnings)} warning{'s' if len(warnings) != 1 else ''}" if warnings else "") + ")")
     for f in warnings:
         click.echo(_finding_line(f))
@@ -319,9 +344,10 @@ def conformance(args: tuple[str, ...]) -> None:
     sys.exit(code)
 
 
-from .cli_pdf import register as _register_pdf  # noqa: E402 - render, extract, attach, build --pdf
+from .cli_pdf import attach, extract, render  # noqa: E402 - the PDF and rendering commands
 
-_register_pdf(main)
+for _command in (render, extract, attach):
+    main.add_command(_command)
 
 
 if __name__ == "__main__":  # pragma: no cover

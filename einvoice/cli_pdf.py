@@ -1,9 +1,8 @@
-"""Commands for PDFs and the human view: render, extract, attach, and ``build --pdf``.
+"""Commands for PDFs and the human view: render, extract, attach, and what ``build --pdf`` runs.
 
-``register(main)`` adds them to the ``einvoice`` click group (called at the end of
-:mod:`einvoice.cli`). ``build --pdf OUT.pdf`` is added to the existing build command
-here: with ``--pdf`` the build writes a Factur-X PDF/A-3 (and the XML too when
-``-o`` is given); without it the build command works as before.
+:mod:`einvoice.cli` adds the commands to the ``einvoice`` group and calls
+:func:`build_pdf` for ``build --pdf OUT.pdf``: a Factur-X PDF/A-3 (and the XML too
+when ``-o`` is given).
 
 Exit codes as everywhere: 0 written, 1 refused (findings listed, nothing written),
 2 unreadable input or wrong usage (one line ``einvoice: <file>: <reason>``).
@@ -16,8 +15,8 @@ from pathlib import Path
 
 import click
 
-LANG_NAMES = ["nb", "sv", "da", "en", "de", "fr"]
-EXIT_OK, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
+LANG_NAMES = ["nb", "sv", "da", "en", "de", "fr"]  # languages of the rendered page (einvoice.render)
+EXIT_INVALID, EXIT_UNREADABLE = 1, 2  # as in einvoice.cli (not imported: cli imports this module)
 
 
 def _say(path, exc) -> None:
@@ -27,12 +26,9 @@ def _say(path, exc) -> None:
 
 
 def _refused(path, exc, what: str = "refused") -> None:
-    from .cli import _finding_line
+    from .cli import refused
 
-    n = len(exc.findings)
-    click.echo(f"einvoice: {path}: {what}, {n} blocking finding{'s' if n != 1 else ''}; nothing written", err=True)
-    for f in exc.findings:
-        click.echo(_finding_line(f))
+    refused(path, exc, what)
 
 
 def _read(path: Path) -> bytes:
@@ -126,34 +122,9 @@ def attach(pdf: Path, xml: Path, output: Path) -> None:
         click.echo(f"  note: {note}")
 
 
-def _add_pdf_to_build(main: click.Group) -> None:
-    """``einvoice build ... --pdf OUT.pdf [--lang ..]``: a Factur-X PDF/A-3 instead of (or besides) the XML."""
-    build = main.commands.get("build")
-    if build is None or any(p.name == "pdf" for p in build.params):
-        return
-    for p in build.params:
-        if p.name == "output":
-            p.required = False
-            p.help = (p.help or "XML file to write") + " (optional with --pdf)"
-    build.params.append(click.Option(["--pdf", "pdf"], type=click.Path(dir_okay=False, path_type=Path), default=None,
-                                     help="write a Factur-X PDF/A-3 (needs a facturx-* format)"))
-    build.params.append(click.Option(["--lang", "lang"], type=click.Choice(LANG_NAMES), default=None,
-                                     help="language of the PDF page (with --pdf)"))
-    original = build.callback
-
-    def callback(input: Path, fmt: str, output: Path | None, pdf: Path | None = None, lang: str | None = None, **kw):
-        if pdf is None:
-            if output is None:
-                click.echo("einvoice: build: give -o OUT.xml and/or --pdf OUT.pdf", err=True)
-                sys.exit(EXIT_UNREADABLE)
-            return original(input=input, fmt=fmt, output=output, **kw)
-        _build_pdf(input, fmt, output, pdf, lang, policy=bool(kw.get("policy")))
-
-    build.callback = callback
-
-
-def _build_pdf(input: Path, fmt: str, output: Path | None, pdf: Path, lang: str | None, policy: bool = False) -> None:
-    from .cli import _finding_line
+def build_pdf(input: Path, fmt: str, output: Path | None, pdf: Path, lang: str | None, policy: bool = False) -> None:
+    """``einvoice build ... --pdf OUT.pdf``: build, render and embed; exit 1 when refused, 2 on bad input."""
+    from .cli import wrote
     from .errors import BuildRefused, EinvoiceError
     from .facturx_pdf import LEVELS, build_pdf_file
 
@@ -169,17 +140,5 @@ def _build_pdf(input: Path, fmt: str, output: Path | None, pdf: Path, lang: str 
     except EinvoiceError as exc:
         _say(input, exc)
         sys.exit(EXIT_UNREADABLE)
-    warnings = report.warnings
-    wrote = f"{output} and {pdf}" if output is not None else str(pdf)
-    click.echo(f"wrote {wrote} (Factur-X PDF/A-3, profile {report.profile}"
-               + (f", {len(warnings)} warning{'s' if len(warnings) != 1 else ''}" if warnings else "") + ")")
-    for f in warnings:
-        click.echo(_finding_line(f))
-
-
-def register(main: click.Group) -> None:
-    """Add render, extract, attach and build --pdf to the einvoice command group."""
-    for cmd in (render, extract, attach):
-        if cmd.name not in main.commands:
-            main.add_command(cmd)
-    _add_pdf_to_build(main)
+    wrote(f"{output} and {pdf}" if output is not None else str(pdf), f"Factur-X PDF/A-3, profile {report.profile}",
+          report.warnings)

@@ -35,6 +35,10 @@ def test_choices_agree_with_the_library():
 
     assert set(PROFILE_NAMES) == {"auto", *PROFILES}
     assert FORMAT_NAMES == list(FORMATS)
+    from einvoice.cli_pdf import LANG_NAMES
+    from einvoice.render.i18n import LANGS
+
+    assert set(LANG_NAMES) == set(LANGS)
 
 
 def test_help_starts_fast_without_heavy_imports():
