@@ -11,8 +11,8 @@ import pytest
 from lxml import etree
 
 from einvoice import batch, output
+from fragments import CONFORMANCE, NO_CORPUS
 
-CONFORMANCE = Path(__file__).resolve().parents[1].parent / "shared" / "conformance"
 
 UBL = """<?xml version="1.0" encoding="UTF-8"?>
 <Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"
@@ -204,7 +204,7 @@ def test_exit_codes():
 def test_facturx_pdfs_extract_like_their_xml():
     folder = CONFORMANCE / "facturx-samples" / "FX"
     if not folder.is_dir():
-        pytest.skip("../shared/conformance not present (official test corpus)")
+        pytest.skip(NO_CORPUS)
     from einvoice.container import read_pdf
 
     for pdf in sorted(folder.glob("*.pdf")):

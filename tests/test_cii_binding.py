@@ -36,8 +36,8 @@ from einvoice.syntax import load
 from einvoice.container import extract_xml
 from einvoice.syntax.cii.reader import read_cii
 from einvoice.syntax.cii.writer import GUIDELINE_IDS, PROFILES, write_cii
+from fragments import CONFORMANCE, NO_CORPUS
 
-CONFORMANCE = Path(__file__).resolve().parents[1].parent / "shared" / "conformance"
 
 NS = (
     'xmlns:rsm="urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100" '
@@ -53,7 +53,7 @@ def _cii(body: str):
 
 def _need_corpus() -> Path:
     if not CONFORMANCE.is_dir():
-        pytest.skip("../shared/conformance not present (official test corpus)")
+        pytest.skip(NO_CORPUS)
     return CONFORMANCE
 
 

@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from einvoice.cli import FORMAT_NAMES, PROFILE_NAMES, main
+from fragments import NO_CORPUS
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples"
@@ -237,7 +238,7 @@ def test_conformance_missing_folder(tmp_path):
 
 def test_conformance_delegates():
     if not CONFORMANCE.is_dir():
-        pytest.skip("../shared/conformance not present (official test corpus)")
+        pytest.skip(NO_CORPUS)
     res = subprocess.run([sys.executable, "-m", "einvoice", "conformance", str(CONFORMANCE), "--only", "BR-CO-25",
                           "--no-golden"], capture_output=True, text=True, cwd=ROOT)
     assert res.returncode in (0, 1), res.stderr

@@ -19,8 +19,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import oracle  # noqa: E402
 from mutate import mutant  # noqa: E402
+from fragments import CONFORMANCE, NO_CORPUS  # noqa: E402
 
-CONFORMANCE = Path(__file__).resolve().parents[1].parent / "shared" / "conformance"
 LAYERS = ("ubl-syntax", "en16931")
 
 
@@ -51,7 +51,7 @@ def our_verdict(data: bytes) -> set[tuple[str, str]] | str:
 
 def test_differential_against_official_ubl_xslt():
     if not CONFORMANCE.is_dir():
-        pytest.skip("../shared/conformance not present (official test corpus)")
+        pytest.skip(NO_CORPUS)
     reason = oracle.available()
     if reason:
         pytest.skip(reason)
@@ -93,7 +93,7 @@ def test_differential_against_official_ubl_xslt():
 def test_unmutated_examples_agree():
     """The complete examples themselves (no mutation) get the official verdict."""
     if not CONFORMANCE.is_dir():
-        pytest.skip("../shared/conformance not present (official test corpus)")
+        pytest.skip(NO_CORPUS)
     reason = oracle.available()
     if reason:
         pytest.skip(reason)

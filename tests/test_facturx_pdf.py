@@ -16,6 +16,7 @@ from einvoice.cli import main
 from einvoice.container import read_pdf
 from einvoice.errors import BuildRefused, InvalidModelInput, UnreadableInput
 from einvoice.facturx_pdf import LEVELS, attach, build_pdf, extract
+from fragments import NO_CORPUS
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples"
@@ -62,7 +63,7 @@ def test_official_facturx_pdfs_extract_with_the_verdict_of_their_xml_twin():
     fx = CONFORMANCE / "facturx-samples" / "FX"
     cii = CONFORMANCE / "facturx-samples" / "CII"
     if not fx.is_dir():
-        pytest.skip("../shared/conformance not present (official test corpus)")
+        pytest.skip(NO_CORPUS)
     compared = 0
     for pdf in sorted(fx.glob("*.pdf")):
         twin = cii / f"{pdf.stem}.cii.xml"

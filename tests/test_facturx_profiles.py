@@ -33,11 +33,11 @@ from lxml import etree
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from einvoice.model.invoice import Invoice, Syntax  # noqa: E402
 from einvoice.profiles import PROFILES, rules_for  # noqa: E402
-from einvoice.rules.engine import Document, Report, run_rules  # noqa: E402
+from einvoice.rules.engine import Report, run_rules  # noqa: E402
 from einvoice.rules.facturx.profiles import PENDING  # noqa: E402
 from einvoice.syntax import load  # noqa: E402
+from fragments import NO_CORPUS  # noqa: E402
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "conformance"
 
@@ -490,7 +490,7 @@ def _differential(profile: str, n_mutants: int) -> tuple[int, int, list[str]]:
 @pytest.mark.parametrize("profile", PROFILE_NAMES)
 def test_differential_against_official_profile_xslt(profile):
     if not SHARED.is_dir():
-        pytest.skip("../shared/conformance not present (official test corpus)")
+        pytest.skip(NO_CORPUS)
     import oracle
 
     reason = oracle.available()
@@ -546,7 +546,7 @@ def _crafted_vat_documents(profile: str) -> list[tuple[str, bytes]]:
 @pytest.mark.parametrize("profile", ["facturx-minimum", "facturx-basic", "facturx-extended"])
 def test_vat_identifier_rules_per_category_agree_with_official_xslt(profile):
     if not SHARED.is_dir():
-        pytest.skip("../shared/conformance not present (official test corpus)")
+        pytest.skip(NO_CORPUS)
     import oracle
 
     reason = oracle.available()

@@ -20,6 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from einvoice.model.invoice import Invoice, Syntax  # noqa: E402
 from einvoice.profiles import rules_for  # noqa: E402
 from einvoice.rules.engine import Document, Report, run_rules  # noqa: E402
+from fragments import NO_CORPUS  # noqa: E402
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "conformance"
 
@@ -96,7 +97,7 @@ def _official(data: bytes) -> set[tuple[str, str]]:
 
 def test_differential_against_official_facturx_en16931_xslt():
     if not SHARED.is_dir():
-        pytest.skip("../shared/conformance not present (official test corpus)")
+        pytest.skip(NO_CORPUS)
     import oracle
 
     reason = oracle.available()

@@ -34,9 +34,8 @@ from einvoice.model.invoice import (
 from einvoice.rules.en16931 import RULES
 from einvoice.rules.en16931.core import CORE_IDS
 from einvoice.rules.engine import Document, Report, rule_table, run_rules
-from fragments import cii, ubl
+from fragments import CONFORMANCE, NO_CORPUS, cii, ubl
 
-CONFORMANCE = Path(__file__).resolve().parents[1].parent / "shared" / "conformance"
 CORE = re.compile(r"^BR-(\d+|CO-\d+|DEC-\d+)$")
 CORE_RULES = [r for r in RULES if r.id in set(CORE_IDS)]
 
@@ -294,7 +293,7 @@ def test_model_breakdown_and_vat_prefix():
 
 def test_official_unit_tests_for_core_rules():
     if not CONFORMANCE.is_dir():
-        pytest.skip("../shared/conformance not present (official test corpus)")
+        pytest.skip(NO_CORPUS)
     from einvoice import conformance as C
 
     bad, total = [], 0

@@ -9,7 +9,6 @@ conformance corpus is present.
 from __future__ import annotations
 
 import random
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -36,8 +35,8 @@ from einvoice.rules.national._checks import (
     supplier_country,
 )
 from einvoice.validate import validate_document
+from fragments import CONFORMANCE, NO_CORPUS
 
-CONFORMANCE = Path(__file__).resolve().parents[1].parent / "shared" / "conformance"
 
 
 def national(doc: Document) -> dict[str, str]:
@@ -306,7 +305,7 @@ NATIONAL_FOLDERS = [f"unit-UBL-{c}" for c in ("NO", "SE", "DK", "NL", "IT", "DE"
 @pytest.mark.parametrize("folder", NATIONAL_FOLDERS)
 def test_official_national_unit_tests(folder):
     if not CONFORMANCE.is_dir():
-        pytest.skip("../shared/conformance not present (official test corpus)")
+        pytest.skip(NO_CORPUS)
     from einvoice.conformance import unit_scores
 
     scores = unit_scores(CONFORMANCE, only=f"/{folder}/")

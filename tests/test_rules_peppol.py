@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import copy
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from lxml import etree
@@ -25,9 +24,8 @@ from einvoice.model.invoice import (
 from einvoice.rules import identifiers as ids
 from einvoice.rules.engine import Document, Report, run_rules
 from einvoice.rules.peppol import RULES
-from fragments import cii, ubl
+from fragments import CONFORMANCE, NO_CORPUS, cii, ubl
 
-CONFORMANCE = Path(__file__).resolve().parents[1].parent / "shared" / "conformance"
 
 
 
@@ -308,7 +306,7 @@ def _official_cases(folder: str):
 @pytest.mark.parametrize("folder", ["unit-UBL-PEPPOL", "unit-CII-PEPPOL"])
 def test_official_peppol_unit_tests(folder):
     if not CONFORMANCE.is_dir():
-        pytest.skip("../shared/conformance not present (official test corpus)")
+        pytest.skip(NO_CORPUS)
     disagreements = []
     total = 0
     for name, root, checks in _official_cases(folder):

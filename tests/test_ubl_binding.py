@@ -16,8 +16,8 @@ from einvoice.syntax import load
 from einvoice.syntax.namespaces import UBL_NS
 from einvoice.syntax.ubl.reader import parse_date, parse_decimal, read_ubl
 from einvoice.syntax.ubl.writer import PEPPOL_CUSTOMIZATION_ID, PEPPOL_PROFILE_ID, write_ubl
+from fragments import CONFORMANCE, NO_CORPUS
 
-CONFORMANCE = Path(__file__).resolve().parents[1].parent / "shared" / "conformance"
 INV = "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"
 CN = "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2"
 HEAD = (
@@ -475,7 +475,7 @@ def _ubl_root(path: Path):
     return root
 
 
-@pytest.mark.skipif(not CONFORMANCE.is_dir(), reason="../shared/conformance not present (official test corpus)")
+@pytest.mark.skipif(not CONFORMANCE.is_dir(), reason=NO_CORPUS)
 def test_corpus_is_found():
     assert len([p for p in _DOCS if _ubl_root(p) is not None]) >= 50
 
@@ -483,7 +483,7 @@ def test_corpus_is_found():
 @pytest.mark.parametrize("path", _DOCS or [None], ids=lambda p: str(p.relative_to(CONFORMANCE)) if p else "absent")
 def test_corpus_round_trip_and_schema(path):
     if path is None:
-        pytest.skip("../shared/conformance not present (official test corpus)")
+        pytest.skip(NO_CORPUS)
     root = _ubl_root(path)
     if root is None:
         pytest.skip("not a UBL Invoice or CreditNote")
@@ -514,7 +514,7 @@ _CII_DOCS = sorted(CONFORMANCE.glob("facturx-samples/CII/*.xml")) + sorted(CONFO
 @pytest.mark.parametrize("path", _CII_DOCS or [None], ids=lambda p: p.name if p else "absent")
 def test_cii_documents_convert_to_schema_valid_ubl(path):
     if path is None:
-        pytest.skip("../shared/conformance not present (official test corpus)")
+        pytest.skip(NO_CORPUS)
     from einvoice.syntax.cii.reader import read_cii
 
     inv = read_cii(etree.parse(str(path), etree.XMLParser(no_network=True, resolve_entities=False)).getroot())
