@@ -282,10 +282,10 @@ def _failures(doc: Document) -> dict[str, list]:
     if "f" not in store:
         if doc.root is None:
             store["f"] = {}
-        elif doc.syntax.value == "ubl":
-            store["f"] = _ubl_failures(doc.root)
         else:
-            store["f"] = _cii_failures(doc.root)
+            found = (_ubl_failures if doc.syntax.value == "ubl" else _cii_failures)(doc.root)
+            # only the ids that failed: a clean document gives an empty result, and the family is skipped
+            store["f"] = {rid: hits for rid, hits in found.items() if hits}
     return store["f"]
 
 
