@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from .rules.engine import Finding, Severity
-from .xmlsafe import is_pdf
+from .xmlsafe import MAX_BYTES, is_pdf
 
 STATUS_VALID = "valid"
 STATUS_WARNINGS = "warnings"
@@ -35,7 +35,7 @@ class Options:
     profile: str = "auto"
     schema: bool = True
     policy: bool = False
-    max_bytes: int = 50 * 1024 * 1024
+    max_bytes: int = MAX_BYTES
 
 
 @dataclass
