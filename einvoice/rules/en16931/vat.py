@@ -696,11 +696,10 @@ _CII_TAGS = (RAM + "ApplicableTradeTax", RAM + "CategoryTradeTax", RAM + "Specif
 
 
 class _CiiIndex:
-    def __init__(self, root: Any):
+    def __init__(self, root: Any, index: dict[str, list]):
         self.root = root
-        by: dict[str, list] = {t: [] for t in _CII_TAGS}
-        for el in root.iter(*_CII_TAGS):
-            by[el.tag].append(el)
+        self.index = index  # the document's shared element index (tree.tag_index)
+        by: dict[str, list] = {t: index.get(t, []) for t in _CII_TAGS}
         self.by = by
         self.header_att = []  # //ram:ApplicableHeaderTradeSettlement/ram:ApplicableTradeTax
         self.line_att = []  # //ram:SpecifiedLineTradeSettlement/ram:ApplicableTradeTax
@@ -734,14 +733,14 @@ class _CiiIndex:
         self._parties()
 
     def _parties(self) -> None:
-        root = self.root
+        index = self.index
 
         def reg_ids(party_tag: str, schemes: tuple[str, ...], absolute: bool) -> bool:
             if absolute:
                 parties = [p for tx in self.txs for a in tx.iterchildren(RAM + "ApplicableHeaderTradeAgreement")
                            for p in a.iterfind(RAM + party_tag)]
             else:
-                parties = list(root.iter(RAM + party_tag))
+                parties = index.get(RAM + party_tag, [])
             for p in parties:
                 for reg in p.iterchildren(RAM + "SpecifiedTaxRegistration"):
                     for i in reg.iterchildren(RAM + "ID"):
@@ -756,7 +755,7 @@ class _CiiIndex:
         self.seller_va = reg_ids("SellerTradeParty", ("VA",), False)
         self.rep_va = reg_ids("SellerTaxRepresentativeTradeParty", ("VA",), False)
         self.buyer_va = reg_ids("BuyerTradeParty", ("VA",), False)
-        self.buyer_legal = any(_first(lo, RAM + "ID") is not None for b in root.iter(RAM + "BuyerTradeParty")
+        self.buyer_legal = any(_first(lo, RAM + "ID") is not None for b in index.get(RAM + "BuyerTradeParty", [])
                                for lo in b.iterchildren(RAM + "SpecifiedLegalOrganization"))
 
 
@@ -771,7 +770,7 @@ class _CiiIndex:
 def _cii(doc: Document) -> _CiiIndex:
     ix = doc.__dict__.get("_en16931_vat_cii")
     if ix is None or ix.root is not doc.root:
-        ix = doc.__dict__["_en16931_vat_cii"] = _CiiIndex(doc.root)
+        ix = doc.__dict__["_en16931_vat_cii"] = _CiiIndex(doc.root, tag_index(doc))
     return ix
 
 
