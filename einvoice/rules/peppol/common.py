@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import re
 from decimal import Decimal, InvalidOperation, localcontext
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from lxml import etree
 
@@ -280,34 +280,35 @@ def parties(invoice: Invoice) -> Iterator[Party]:
 
 # --- PEPPOL-COMMON: identifiers with a known scheme -------------------------
 
-# (rule id, scheme, electronic addresses only, check of the trimmed value, syntax the rule exists in).
-# R042 reads the value as written (no trimming) and R050 differs per syntax: see _passes.
+# (rule id, scheme, electronic addresses only, test of (document, value as written), syntax the rule exists in).
 
 
-def _dk(raw: str) -> bool:
-    return ids.dk_cvr_format(raw)
+def _trimmed(check) -> Callable[[Any, str], bool]:
+    """A test of the normalised value (most rules trim the identifier first)."""
+    return lambda doc, raw: bool(check(normalize(raw)))
 
 
-_ICD_RULES: list[tuple[str, str, bool, Any, Syntax | None]] = [
-    ("PEPPOL-COMMON-R040", "0088", False, ids.gln, None),
-    ("PEPPOL-COMMON-R041", "0192", False, ids.no_orgnr, None),
-    ("PEPPOL-COMMON-R042", "0184", False, None, None),  # raw value, see _dk
-    ("PEPPOL-COMMON-R043", "0208", False, ids.be_enterprise_number, None),
-    ("PEPPOL-COMMON-R044", "0201", False, ids.it_ipa_code, None),
-    ("PEPPOL-COMMON-R045", "0210", False, ids.it_codice_fiscale, None),
-    ("PEPPOL-COMMON-R046", "9907", True, ids.it_codice_fiscale, None),
-    ("PEPPOL-COMMON-R047", "0211", False, ids.it_partita_iva, None),
-    ("PEPPOL-COMMON-R048", "9906", True, ids.it_partita_iva, Syntax.CII),
-    ("PEPPOL-COMMON-R049", "0007", False, ids.se_orgnr, None),
-    ("PEPPOL-COMMON-R050", "0151", False, None, None),  # syntax dependent, see _abn
-]
-
-
-def _abn(doc, value: str) -> bool:
+def _abn(doc, raw: str) -> bool:
     # the UBL rule asks for eleven digits first; the CII rule only sums
+    value = normalize(raw)
     if doc.syntax == Syntax.UBL:
         return ids.au_abn(value)
     return ids.au_abn_checksum(value)
+
+
+_ICD_RULES: list[tuple[str, str, bool, Callable[[Any, str], bool], Syntax | None]] = [
+    ("PEPPOL-COMMON-R040", "0088", False, _trimmed(ids.gln), None),
+    ("PEPPOL-COMMON-R041", "0192", False, _trimmed(ids.no_orgnr), None),
+    ("PEPPOL-COMMON-R042", "0184", False, lambda doc, raw: ids.dk_cvr_format(raw), None),  # the value as written
+    ("PEPPOL-COMMON-R043", "0208", False, _trimmed(ids.be_enterprise_number), None),
+    ("PEPPOL-COMMON-R044", "0201", False, _trimmed(ids.it_ipa_code), None),
+    ("PEPPOL-COMMON-R045", "0210", False, _trimmed(ids.it_codice_fiscale), None),
+    ("PEPPOL-COMMON-R046", "9907", True, _trimmed(ids.it_codice_fiscale), None),
+    ("PEPPOL-COMMON-R047", "0211", False, _trimmed(ids.it_partita_iva), None),
+    ("PEPPOL-COMMON-R048", "9906", True, _trimmed(ids.it_partita_iva), Syntax.CII),
+    ("PEPPOL-COMMON-R049", "0007", False, _trimmed(ids.se_orgnr), None),
+    ("PEPPOL-COMMON-R050", "0151", False, _abn, None),  # syntax dependent
+]
 
 
 _UBL_ID_TAGS = (cbc("EndpointID"), cbc("ID"), cbc("CompanyID"))
@@ -357,27 +358,18 @@ def _make_icd_rule(rid: str, scheme: str, endpoint_only: bool, test):
                 if (ident.scheme_id or "") != scheme or (endpoint_only and not is_endpoint):
                     continue
                 raw = ident.value or ""
-                if not _passes(doc, rid, test, raw):
+                if not test(doc, raw):
                     yield ident, "value", {"value": raw}
             return
         for el, is_endpoint in _scheme_elements(doc).get(scheme, ()):
             if endpoint_only and not is_endpoint:
                 continue
             raw = string_value(el)
-            if not _passes(doc, rid, test, raw):
+            if not test(doc, raw):
                 yield el, {"value": normalize(raw)}
 
     check.__name__ = "check_" + rid.replace("-", "_").lower()
     return check
-
-
-def _passes(doc, rid: str, test, raw: str) -> bool:
-    if rid == "PEPPOL-COMMON-R042":
-        return _dk(raw)
-    value = normalize(raw)
-    if rid == "PEPPOL-COMMON-R050":
-        return _abn(doc, value)
-    return bool(test(value))
 
 
 for _rid, _scheme, _endpoint_only, _test, _syntax in _ICD_RULES:
