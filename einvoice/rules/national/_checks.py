@@ -27,10 +27,10 @@ import re
 from typing import Any
 
 from lxml import etree
-from stdnum import luhn
 
 from ...model.invoice import Invoice, Party, TaxRegistration
 from ..identifiers import no_orgnr as no_orgnr_valid  # NO-R-001 uses the same check as PEPPOL-COMMON-R041
+from ..identifiers import se_orgnr  # SE-R-013 and PEPPOL-COMMON-R049 share the Luhn check of ten digits
 
 _WS = re.compile(r"[ \t\r\n]+")
 
@@ -241,7 +241,7 @@ def no_vat_id_valid(vat: str) -> bool:
 def se_orgnr_valid(number: str) -> bool:
     """Swedish organisation number check: digits only, the tenth digit is the
     Luhn check digit of the first nine (characters after the tenth are not looked at)."""
-    return number.isascii() and number.isdigit() and len(number) >= 10 and luhn.is_valid(number[:10])
+    return number.isascii() and number.isdigit() and len(number) >= 10 and se_orgnr(number[:10])
 
 
 def gr_tin_valid(value: str) -> bool:
