@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 from .errors import UnreadableInput
-from .model.invoice import Syntax
 from .profiles import PROFILES, detect_profile, rules_for
 from .rules.engine import Document, Finding, Report, Severity, run_rules
 
@@ -60,6 +59,14 @@ def validate(source: str | Path | bytes | Any, profile: str = "auto", schema: bo
     else:
         doc = syntax.load(source)
     return validate_document(doc, profile=profile, schema=schema, layers=layers)
+
+
+def __getattr__(name: str) -> Any:
+    if name == "Syntax":  # re-exported on demand: validating needs no model module of its own
+        from .model.invoice import Syntax
+
+        return Syntax
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = ["validate", "validate_document", "Report", "Syntax"]

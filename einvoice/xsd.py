@@ -31,13 +31,15 @@ import os
 import re
 import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
-from .model.invoice import Syntax
 from .rules.engine import Finding, Severity
 from .syntax import namespaces as ns
+
+if TYPE_CHECKING:  # the model module is not needed here: a syntax is compared by its value
+    from .model.invoice import Syntax
 
 RULE_ID = "XSD"
 FACTURX_PROFILES = ("minimum", "basicwl", "basic", "en16931", "extended")
@@ -252,17 +254,19 @@ def get_schema(key: str) -> etree.XMLSchema:
 def schema_key(root: Any, syntax: Syntax | str | None, profile: str | None = None) -> str | None:
     """Which schema applies to a root element; None when no schema covers it."""
     tag = root.tag if isinstance(getattr(root, "tag", None), str) else ""
-    syn = Syntax(syntax) if isinstance(syntax, str) else syntax
+    syn = getattr(syntax, "value", syntax)  # a Syntax member or its value
+    if syn not in (None, "ubl", "cii"):
+        raise ValueError(f"{syntax!r} is not a syntax (ubl, cii)")
     if syn is None:
         if tag.startswith(f"{{{ns.RSM}}}"):
-            syn = Syntax.CII
+            syn = "cii"
         elif tag.startswith("{urn:oasis:names:specification:ubl:"):
-            syn = Syntax.UBL
-    if syn == Syntax.UBL:
+            syn = "ubl"
+    if syn == "ubl":
         if tag == f"{{{ns.UBL_CREDIT_NOTE}}}CreditNote":
             return "ubl-creditnote"
         return "ubl-invoice"
-    if syn == Syntax.CII:
+    if syn == "cii":
         p = (profile or "").removeprefix("facturx-")
         return f"cii-{p}" if p in FACTURX_PROFILES else "cii-en16931"
     return None
