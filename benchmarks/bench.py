@@ -1,7 +1,9 @@
 """Benchmark: our validation next to the official stack, like for like, in one run.
 
     python benchmarks/bench.py [--conformance DIR] [--quick] [--peppol-xslt FILE]
-                               [--only ubl,cii,scaling,cold,batch,peers] [--profile ubl|cii]
+                               [--only ubl,cii,scaling,cold,batch,peers]
+    python benchmarks/bench.py --profile ubl|cii      # cProfile of our stack over the corpus
+    python benchmarks/bench.py --breakdown ubl|cii    # our CPU time per stage and per rule step
 
 Every figure is CPU time (``time.process_time``: all threads of this process,
 so Saxon's own threads count too). Documents are timed interleaved: ours and
@@ -448,6 +450,66 @@ def section_profile(which: str, docs, rounds: int) -> None:
     st.sort_stats("cumulative").print_stats(45)
 
 
+def section_breakdown(which: str, docs, rounds: int) -> None:
+    """Where our CPU time goes, per stage and per rule step (family or single rule), summed over the corpus."""
+    from einvoice import syntax, xmlsafe, xsd
+    from einvoice.profiles import PROFILES, rules_for
+
+    try:
+        from einvoice.rules.engine import plan_for
+    except ImportError:
+        say("breakdown: the rule engine has no execution plans to time (einvoice.rules.engine.plan_for)")
+        return
+    profile = "ehf" if which == "ubl" else "facturx-en16931"
+    rules = rules_for(PROFILES[profile].layers)
+    cost: dict[tuple[str, str], float] = {}
+
+    def add(key, secs):
+        cost[key] = cost.get(key, 0.0) + secs
+
+    for r in range(rounds + 1):  # the first pass warms up and is not counted
+        for _n, data in docs:
+            t0 = cpu()
+            tree = xmlsafe.parse(data)
+            t1 = cpu()
+            doc = syntax.read_tree(tree.getroot())
+            doc.profile = profile  # as validate_document sets it: profile layers look at it
+            t2 = cpu()
+            xsd.validate_tree(doc.root, doc.syntax, profile=profile)
+            t3 = cpu()
+            if r:
+                add(("stage", "parse (xmlsafe)"), t1 - t0)
+                add(("stage", "read_tree (Document)"), t2 - t1)
+                add(("stage", "XSD"), t3 - t2)
+            for step in plan_for(rules, doc.syntax):
+                t0 = cpu()
+                if step[0] is None:
+                    rule = step[1]
+                    try:
+                        list(rule.check(doc) or ())
+                    except Exception:  # noqa: BLE001 - timed, not judged
+                        pass
+                    key = (rule.layer, rule.id)
+                else:
+                    step[0].results(doc)
+                    key = (step[1][0][0].layer, f"family {step[0].name.split(':1')[0]} ({len(step[1])} ids)")
+                if r:
+                    add(key, cpu() - t0)
+    n = len(docs) * rounds
+    total = sum(cost.values())
+    say(f"breakdown, {which.upper()} {profile}: {len(docs)} documents x {rounds} round(s), "
+        f"{1000 * total / n:.2f} CPU ms/doc in all (without making findings; shared per-document indexes and "
+        "the model, read on first use, count for the step that first needs them)")
+    layers: dict[str, float] = {}
+    for (layer, _name), secs in cost.items():
+        layers[layer] = layers.get(layer, 0.0) + secs
+    for layer, secs in sorted(layers.items(), key=lambda x: -x[1]):
+        say(f"  {layer:<28} {1000 * secs / n:8.3f} ms/doc {100 * secs / total:5.1f} %")
+    say("  top steps:")
+    for (layer, name), secs in sorted(cost.items(), key=lambda x: -x[1])[:30]:
+        say(f"    {layer:<14} {name[:60]:<60} {1000 * secs / n:8.3f} ms/doc {100 * secs / total:5.1f} %")
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--conformance", default=str(ROOT.parent / "shared" / "conformance"),
@@ -460,6 +522,8 @@ def main(argv=None) -> int:
     ap.add_argument("--batch-count", type=int, default=None, help="documents in the batch (default 1000, --quick 200)")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="batch workers")
     ap.add_argument("--profile", choices=["ubl", "cii"], help="instead: cProfile of our stack over the corpus")
+    ap.add_argument("--breakdown", choices=["ubl", "cii"],
+                    help="instead: our CPU time per stage and per rule step over the corpus")
     a = ap.parse_args(argv)
     only = [s.strip() for s in a.only.split(",") if s.strip()]
     bad = [s for s in only if s not in SECTIONS]
@@ -477,6 +541,9 @@ def main(argv=None) -> int:
 
     if a.profile:
         section_profile(a.profile, docs[a.profile], rounds)
+        return 0
+    if a.breakdown:
+        section_breakdown(a.breakdown, docs[a.breakdown], rounds)
         return 0
 
     say(f"einvoice benchmark, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
