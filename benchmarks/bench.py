@@ -337,6 +337,40 @@ def _timed(cmd: list[str], env: dict[str, str]) -> tuple[float, float, int]:
     return _child_cpu() - c0, time.perf_counter() - t0, code
 
 
+COLD_PHASES = r"""
+import json, sys, time
+c = time.process_time
+marks = [("python start", c())]
+import lxml.etree, click, pydantic
+marks.append(("lxml + click + pydantic (the floor)", c()))
+import einvoice.cli, einvoice.batch, einvoice.output
+marks.append(("einvoice.cli, batch, output (and what they import)", c()))
+from einvoice import syntax
+from einvoice.profiles import PROFILES, detect_profile, rules_for
+doc = syntax.load(sys.argv[1])
+profile, _ = detect_profile(doc)
+marks.append(("read the document, detect the profile", c()))
+rules = rules_for(PROFILES[profile].layers)
+marks.append(("rule layers imported, rule tables loaded", c()))
+try:
+    from einvoice.rules.engine import plan_for
+    plan_for(rules, doc.syntax)
+    from einvoice.syntax.ubl.rules import TABLE as U
+    from einvoice.syntax.cii.rules import TABLE as C
+    (U if doc.syntax.value == "ubl" else C).groups
+except Exception:
+    pass
+marks.append(("execution plans, structure tables compiled", c()))
+from einvoice import xsd
+xsd.get_schema(xsd.schema_key(doc.root, doc.syntax, profile))
+marks.append(("XSD compiled", c()))
+from einvoice.validate import validate_document
+validate_document(doc, profile=profile)
+marks.append(("validation itself (and what it loads on first use)", c()))
+print(json.dumps(marks))
+"""
+
+
 def section_cold(runs: int) -> None:
     say(f"\n== cold start: a new process, median of {runs} runs (CPU = user + system of the child) ==")
     exe = Path(sys.executable).with_name("einvoice")
@@ -364,6 +398,24 @@ def section_cold(runs: int) -> None:
         floor = floor or (c, w)
         say(f"  {k:<62} CPU {1000 * c:6.0f} ms  wall {1000 * w:6.0f} ms"
             + ("" if (c, w) == floor else f"   COLD START {c / floor[0]:.2f}x floor (CPU), {w / floor[1]:.2f}x (wall)"))
+    import json
+
+    for name in ("ehf-invoice.xml", "facturx-en16931.xml"):
+        phases: dict[str, list[float]] = {}
+        for _ in range(max(3, runs // 3)):
+            out = subprocess.run([sys.executable, "-c", COLD_PHASES, f"samples/{name}"], capture_output=True,
+                                 text=True, env=env, cwd=ROOT)
+            try:
+                marks = json.loads(out.stdout.strip().splitlines()[-1])
+            except (ValueError, IndexError):
+                say(f"  (phases of a cold start not measured: {out.stderr.strip()[-200:]})")
+                break
+            for (_a, t0), (label, t1) in zip(marks, marks[1:]):
+                phases.setdefault(label, []).append(t1 - t0)
+        if phases:
+            say(f"  where a cold validation of samples/{name} goes (CPU, median; Python's own start not counted):")
+            for label, v in phases.items():
+                say(f"    {label:<56} {1000 * statistics.median(v):6.1f} ms")
 
 
 def _renumbered(data: bytes, kind: str, i: int) -> bytes:
