@@ -7,18 +7,25 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from .errors import UnreadableInput
 from .model.invoice import Syntax
 from .profiles import PROFILES, detect_profile, rules_for
-from .rules.engine import Document, Finding, Report, Severity, run_rules
+from .rules.engine import Context, Document, Finding, Report, Severity, run_rules
+from .rules.releases import UnknownRelease
 
 
 def validate_document(doc: Document, profile: str = "auto", schema: bool = True,
-                      layers: list[str] | tuple[str, ...] | None = None) -> Report:
-    """Run a profile's XSD and rule layers (or the layers given) on a Document already read."""
+                      layers: list[str] | tuple[str, ...] | None = None,
+                      rules: dict[str, str] | str | None = None, context: Context | None = None) -> Report:
+    """Run a profile's XSD and rule layers (or the layers given) on a Document already read.
+
+    ``rules`` picks rule releases other than those in force (``{"peppol": "3.0.20"}`` or
+    ``"peppol=3.0.20"``); ``context`` gives the whole evaluation context instead.
+    """
     reason = None
     if layers is None:
         if profile == "auto":
@@ -28,6 +35,14 @@ def validate_document(doc: Document, profile: str = "auto", schema: bool = True,
         layers = PROFILES[profile].layers
         reason = reason or "chosen by the caller"
     doc.profile = profile
+    if context is None:
+        try:
+            context = Context.default(rules, profile=profile)
+        except UnknownRelease as exc:
+            raise UnreadableInput(str(exc), doc.path) from None
+    elif context.profile != profile:
+        context = replace(context, profile=profile)
+    doc.context = context
     report = Report(path=doc.path, profile=profile, profile_reason=reason, syntax=doc.syntax)
     report.findings.extend(doc.container_findings)
     if schema and doc.root is not None:
@@ -37,7 +52,7 @@ def validate_document(doc: Document, profile: str = "auto", schema: bool = True,
             xsd = None
         if xsd is not None:
             report.findings.extend(xsd.validate_tree(doc.root, doc.syntax, profile=profile, path=doc.path))
-    run_rules(doc, rules_for(layers), report)
+    run_rules(doc, rules_for(layers), report, context)
     if "policy" in layers:
         from .rules.policy.house import apply_config
 
@@ -51,15 +66,19 @@ def validate_document(doc: Document, profile: str = "auto", schema: bool = True,
 
 
 def validate(source: str | Path | bytes | Any, profile: str = "auto", schema: bool = True,
-             layers: list[str] | tuple[str, ...] | None = None) -> Report:
-    """Validate bytes, a path, or an lxml element. Raises UnreadableInput with a one-line reason."""
+             layers: list[str] | tuple[str, ...] | None = None,
+             rules: dict[str, str] | str | None = None) -> Report:
+    """Validate bytes, a path, or an lxml element. Raises UnreadableInput with a one-line reason.
+
+    ``rules={"peppol": "3.0.20"}`` validates against another rule release than the one in force.
+    """
     from . import syntax
 
     if hasattr(source, "tag") and hasattr(source, "xpath"):
         doc = syntax.read_tree(source)
     else:
         doc = syntax.load(source)
-    return validate_document(doc, profile=profile, schema=schema, layers=layers)
+    return validate_document(doc, profile=profile, schema=schema, layers=layers, rules=rules)
 
 
 __all__ = ["validate", "validate_document", "Report", "Syntax"]
