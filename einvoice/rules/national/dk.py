@@ -264,3 +264,28 @@ def dk_r_011(doc):
     for pm, codes, ref, _acc in _payment_means(doc):
         if "93" in codes and ref[:3] in ("71#", "75#") and len(ref) not in (18, 19):
             yield pm
+
+
+# --- buyer's legal entity (3.0.20) --------------------------------------------------------
+
+# $DKSupplierCountry / $DKCustomerCountry: the postal country codes as written (not trimmed)
+_UBL_SELLER_COUNTRY = etree.XPath(
+    "string(/*/cac:AccountingSupplierParty/cac:Party/cac:PostalAddress/cac:Country/cbc:IdentificationCode)",
+    namespaces=UBL_NS)
+_UBL_BUYER_COUNTRY = etree.XPath(
+    "string(/*/cac:AccountingCustomerParty/cac:Party/cac:PostalAddress/cac:Country/cbc:IdentificationCode)",
+    namespaces=UBL_NS)
+_UBL_BUYER_PARTIES = etree.XPath("/*/cac:AccountingCustomerParty/cac:Party", namespaces=UBL_NS)
+_UBL_LEGAL_IDS = etree.XPath("cac:PartyLegalEntity/cbc:CompanyID", namespaces=UBL_NS)
+
+
+@rule("DK-R-017", syntax="ubl")
+def dk_r_017(doc):
+    """Between Danish parties, a buyer's legal registration identifier is a CVR number (scheme 0184)."""
+    root = doc.root
+    if _UBL_SELLER_COUNTRY(root) != "DK" or _UBL_BUYER_COUNTRY(root) != "DK":
+        return
+    for party in _UBL_BUYER_PARTIES(root):
+        ids = _UBL_LEGAL_IDS(party)
+        if ids and norm(ids[0].get("schemeID")) != "0184":
+            yield ids[0], {"scheme": norm(ids[0].get("schemeID")) or "none"}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from ... import codelists
+from .. import releases
 from ...model.invoice import DocumentKind, Invoice, Syntax
 from . import RULES
 from .common import (
@@ -33,8 +34,11 @@ from .core import xs_date
 UBL = Syntax.UBL
 
 
-def _codes(name: str) -> frozenset[str]:
-    return codelists.get(name)
+def _codes(name: str, doc=None) -> frozenset[str]:
+    """A Peppol code list: the edition the run's release uses when a document is given."""
+    if doc is None:
+        return codelists.get(name)
+    return releases.peppol(doc).codes(name, doc.syntax)
 
 
 # --- CL001 attachment MIME codes -------------------------------------------------
@@ -170,7 +174,7 @@ def _model_amounts(inv: Invoice):
 
 @RULES.rule("PEPPOL-EN16931-CL007")
 def cl007_currency_code(doc):
-    allowed = _codes("peppol-iso4217")
+    allowed = _codes("peppol-iso4217", doc)
     if doc.root is None:
         for a in _model_amounts(doc.invoice):
             if a.currency_id is not None and a.currency_id not in allowed:
@@ -193,7 +197,7 @@ def cl007_currency_code(doc):
 
 @RULES.rule("PEPPOL-EN16931-CL008")
 def cl008_endpoint_scheme(doc):
-    allowed = _codes("peppol-eas")
+    allowed = _codes("peppol-eas", doc)
     if doc.root is None:
         for p in (doc.invoice.seller, doc.invoice.buyer):
             ea = p.electronic_address if p is not None else None
@@ -230,41 +234,28 @@ def _credit_note_codes() -> frozenset[str]:
     return _codes("peppol-uncl1001-cn")
 
 
+def _type_code_process(doc) -> bool:
+    """P0100/P0101 apply to the processes the release names (3.0.19-3.0.20: 01; 3.0.21: 01 and 02)."""
+    return business_process(doc) in releases.peppol(doc).param("type_code_processes", default=("01",))
+
+
 @RULES.rule("PEPPOL-EN16931-P0100")
 def p0100_invoice_type(doc):
-    if business_process(doc) != "01":
+    # Quirk kept: the official CII rule's context is ram:ExchangedDocument/ram:TypeCode, but the
+    # document's element is rsm:ExchangedDocument, so P0100 never fires on CII (in every release).
+    if doc.syntax != UBL or not _type_code_process(doc):
         return
-    if doc.root is None:
-        inv = doc.invoice
-        allowed = _invoice_codes() if inv.kind == DocumentKind.INVOICE else None
-        if doc.syntax == Syntax.CII:
-            allowed = _invoice_codes() | _credit_note_codes()
-        if allowed is not None and inv.type_code is not None and normalize(inv.type_code) not in allowed:
-            yield (inv, "type_code", {"code": inv.type_code})
-        return
-    if doc.syntax == UBL:
-        allowed = _invoice_codes()
-        for el in elements(doc, cbc("InvoiceTypeCode")):
-            if normalize(text_node(el)) not in allowed:
-                yield el, {"code": normalize(text_node(el))}
-    else:
-        allowed = _invoice_codes() | _credit_note_codes()
-        for el in elements(doc, ram("TypeCode")):
-            parent = el.getparent()
-            if parent is not None and parent.tag == rsm("ExchangedDocument") and normalize(text_node(el)) not in allowed:
-                yield el, {"code": normalize(text_node(el))}
+    allowed = _invoice_codes()
+    for el in elements(doc, cbc("InvoiceTypeCode")):
+        if normalize(text_node(el)) not in allowed:
+            yield el, {"code": normalize(text_node(el))}
 
 
 @RULES.rule("PEPPOL-EN16931-P0101", syntax="ubl")
 def p0101_credit_note_type(doc):
-    if business_process(doc) != "01":
+    if not _type_code_process(doc):
         return
     allowed = _credit_note_codes()
-    if doc.root is None:
-        inv = doc.invoice
-        if inv.kind == DocumentKind.CREDIT_NOTE and inv.type_code is not None and normalize(inv.type_code) not in allowed:
-            yield (inv, "type_code", {"code": inv.type_code})
-        return
     for el in elements(doc, cbc("CreditNoteTypeCode")):
         if normalize(text_node(el)) not in allowed:
             yield el, {"code": normalize(text_node(el))}

@@ -20,6 +20,7 @@ from lxml import etree
 from ...model.invoice import Invoice, Party, Syntax
 from ...syntax import namespaces as ns
 from .. import identifiers as ids
+from .. import releases
 from ..tree import tag_index
 from . import RULES
 
@@ -211,38 +212,42 @@ def decimal_context():
 
 # --- document-wide facts the Peppol rules derive ------------------------------
 
-# as the official rule states it: unanchored, and its dots match any character
-_PROFILE = re.compile(r"urn:fdc:peppol.eu:2017:poacc:billing:([0-9]{2}):1.0")
+def _profile_of(value: str | None, release, syntax) -> str:
+    """The process number ('01', ...) of a Peppol business process identifier in a release, or 'Unknown'.
 
-
-def _profile_of(value: str | None) -> str:
-    """The process number ('01', ...) of a Peppol business process identifier, or 'Unknown'."""
+    Up to 3.0.20 the identifier is matched with the release's unanchored pattern (its
+    dots match any character) and the number is its 7th ':'-separated part; from
+    3.0.21 the release lists the identifiers and their process by exact value.
+    """
+    if value is None:
+        return "Unknown"
     v = normalize(value)
-    if value is not None and _PROFILE.search(v):
+    table = release.param("process_ids", syntax)
+    if table:
+        return table.get(v, "Unknown")
+    if re.search(release.param("process_pattern"), v):
         parts = v.split(":")
         return parts[6] if len(parts) > 6 else ""
     return "Unknown"
 
 
 def business_process(doc) -> str:
-    """The Peppol process number stated in BT-23 ('01', ...), or 'Unknown'."""
+    """The Peppol process number stated in BT-23 ('01', ...), or 'Unknown', as the run's release reads it."""
     cache = doc.__dict__.setdefault("_cache", {})
     if "peppol.profile" in cache:
         return cache["peppol.profile"]
+    release = releases.peppol(doc)
     root = doc.root
-    if root is None:
-        pid = doc.invoice.profile_id
-        result = _profile_of(pid) if pid is not None else "Unknown"
-    elif doc.syntax == Syntax.UBL:
+    if doc.syntax == Syntax.UBL:
         el = child(root, cbc("ProfileID"))
-        result = _profile_of(string_value(el)) if el is not None else "Unknown"
+        result = _profile_of(string_value(el), release, doc.syntax) if el is not None else "Unknown"
     else:
         result = "Unknown"
         if root.tag == CII_ROOT:
             params = path(root, rsm("ExchangedDocumentContext"), ram("BusinessProcessSpecifiedDocumentContextParameter"))
             if params:
                 idel = child(params[0], ram("ID"))
-                result = _profile_of(string_value(idel) if idel is not None else "")
+                result = _profile_of(string_value(idel) if idel is not None else "", release, doc.syntax)
     cache["peppol.profile"] = result
     return result
 
@@ -296,6 +301,24 @@ def _abn(doc, raw: str) -> bool:
     return ids.au_abn_checksum(value)
 
 
+_ASCII_DIGITS = frozenset("0123456789")
+
+
+def _digits(raw: str, n: int) -> bool:
+    """Exactly ``n`` characters, every one an ASCII digit (the value as written, nothing trimmed)."""
+    return len(raw) == n and all(c in _ASCII_DIGITS for c in raw)
+
+
+def _matches(pattern: str):
+    """``matches(normalize-space(), '^...$')``: the whole normalised value; [0-9] is ASCII digits only."""
+    rx = re.compile(pattern)
+    return lambda doc, raw: rx.fullmatch(normalize(raw)) is not None
+
+
+_NL_VAT = "NL[0-9]{9}B[0-9]{2}"
+
+# The rules a release does not list (R052 ... R057 before 3.0.20 / 3.0.21) are registered all
+# the same and left out of the run by the release's metadata (schemas/releases/).
 _ICD_RULES: list[tuple[str, str, bool, Callable[[Any, str], bool], Syntax | None]] = [
     ("PEPPOL-COMMON-R040", "0088", False, _trimmed(ids.gln), None),
     ("PEPPOL-COMMON-R041", "0192", False, _trimmed(ids.no_orgnr), None),
@@ -308,6 +331,14 @@ _ICD_RULES: list[tuple[str, str, bool, Callable[[Any, str], bool], Syntax | None
     ("PEPPOL-COMMON-R048", "9906", True, _trimmed(ids.it_partita_iva), Syntax.CII),
     ("PEPPOL-COMMON-R049", "0007", False, _trimmed(ids.se_orgnr), None),
     ("PEPPOL-COMMON-R050", "0151", False, _abn, None),  # syntax dependent
+    # 3.0.20: string length and digits of the value as written (not trimmed)
+    ("PEPPOL-COMMON-R052", "0096", False, lambda doc, raw: _digits(raw, 10), None),
+    ("PEPPOL-COMMON-R053", "0198", False, lambda doc, raw: raw[:2] == "DK" and _digits(raw[2:], 8), None),
+    # 3.0.21: patterns over the normalised value
+    ("PEPPOL-COMMON-R054", "0106", False, _matches("[0-9]{8}"), None),
+    ("PEPPOL-COMMON-R055", "0190", False, _matches("[0-9]{20}"), None),
+    ("PEPPOL-COMMON-R056-1", "9944", False, _matches(_NL_VAT), None),
+    ("PEPPOL-COMMON-R057", "0217", False, _matches("[0-9]{12}"), None),
 ]
 
 
@@ -374,3 +405,31 @@ def _make_icd_rule(rid: str, scheme: str, endpoint_only: bool, test):
 
 for _rid, _scheme, _endpoint_only, _test, _syntax in _ICD_RULES:
     RULES.add(_rid, _make_icd_rule(_rid, _scheme, _endpoint_only, _test), _syntax)
+
+
+# --- PEPPOL-COMMON-R056-2 (3.0.21): a VAT identifier starting with NL has the Dutch form -----------
+
+_NL_VAT_RX = re.compile(_NL_VAT)
+
+
+@RULES.rule("PEPPOL-COMMON-R056-2")
+def r056_2_dutch_vat(doc):
+    if doc.syntax == Syntax.UBL:
+        # context cac:PartyTaxScheme[normalize-space(cac:TaxScheme/cbc:ID) = 'VAT']/cbc:CompanyID[starts-with(normalize-space(.), 'NL')]
+        for scheme in elements(doc, cac("PartyTaxScheme")):
+            ids_ = path(scheme, cac("TaxScheme"), cbc("ID"))
+            if not ids_ or nvalue(ids_[0]) != "VAT":
+                continue
+            for el in children(scheme, cbc("CompanyID")):
+                value = nvalue(el)
+                if value.startswith("NL") and not _NL_VAT_RX.fullmatch(value):
+                    yield el, {"value": value}
+    else:
+        # context ram:SpecifiedTaxRegistration[ram:ID/@schemeID = 'VA'][starts-with(normalize-space(.), 'NL')]:
+        # the value tested is the registration's whole string value, normalised
+        for reg in elements(doc, ram("SpecifiedTaxRegistration")):
+            if not any(i.get("schemeID") == "VA" for i in children(reg, ram("ID"))):
+                continue
+            value = nvalue(reg)
+            if value.startswith("NL") and not _NL_VAT_RX.fullmatch(value):
+                yield reg, {"value": value}

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from ...model.calc import round2
 from ...model.invoice import AllowanceCharge, Invoice, Syntax
+from .. import releases
 from . import RULES
 from .common import (
     CII_ROOT,
@@ -91,19 +92,22 @@ def r007_business_process_format(doc):
         yield from elements(doc, rsm("ExchangedDocumentContext"))
 
 
+def _specification_ok(doc, value: str) -> bool:
+    """R004: BT-24 starts with the Peppol identifier and (from 3.0.21) contains nothing the release refuses ('::')."""
+    v = normalize(value)
+    return v.startswith(SPEC_ID) and not any(bad in v for bad in releases.peppol(doc).param("customization_forbidden", default=()))
+
+
 @RULES.rule("PEPPOL-EN16931-R004")
 def r004_specification(doc):
-    if doc.root is None:
-        if not normalize(doc.invoice.customization_id).startswith(SPEC_ID):
-            yield (doc.invoice, "customization_id")
-    elif doc.syntax == UBL:
+    if doc.syntax == UBL:
         for r in _ubl_roots(doc):
-            if not normalize(text_node(child(r, cbc("CustomizationID")))).startswith(SPEC_ID):
+            if not _specification_ok(doc, text_node(child(r, cbc("CustomizationID")))):
                 yield r
     else:
         for ctx in elements(doc, rsm("ExchangedDocumentContext")):
             idel = _first(path(ctx, ram("GuidelineSpecifiedDocumentContextParameter"), ram("ID")))
-            if not normalize(text_node(idel)).startswith(SPEC_ID):
+            if not _specification_ok(doc, text_node(idel)):
                 yield ctx
 
 
