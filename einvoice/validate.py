@@ -15,7 +15,7 @@ from .errors import UnreadableInput
 from .model.invoice import Syntax
 from .profiles import PROFILES, detect_profile, rules_for
 from .rules.engine import Context, Document, Finding, Report, Severity, run_rules
-from .rules.releases import UnknownRelease
+from .rules.releases import UnknownRelease, tree_only
 
 
 def validate_document(doc: Document, profile: str = "auto", schema: bool = True,
@@ -34,6 +34,8 @@ def validate_document(doc: Document, profile: str = "auto", schema: bool = True,
             raise UnreadableInput(f"unknown profile {profile!r}; known: {', '.join(sorted(PROFILES))}, auto", doc.path)
         layers = PROFILES[profile].layers
         reason = reason or "chosen by the caller"
+    if doc.root is None and any(tree_only(name) for name in layers):
+        doc = written(doc)
     doc.profile = profile
     if context is None:
         try:
@@ -63,6 +65,28 @@ def validate_document(doc: Document, profile: str = "auto", schema: bool = True,
                                        "please report this document to the einvoice maintainers",
                                        path=doc.path))
     return report
+
+
+def written(doc: Document) -> Document:
+    """A model built in code, written as XML in its syntax and read back: the official rule sets run on
+    the document tree, so a model is validated as the document it would be sent as."""
+    from . import syntax, xmlsafe
+
+    try:
+        if doc.syntax == Syntax.CII:
+            from .syntax.cii.writer import write_cii
+
+            data = write_cii(doc.invoice)
+        else:
+            from .syntax.ubl.writer import write_ubl
+
+            data = write_ubl(doc.invoice)
+    except Exception as exc:  # noqa: BLE001 - a model the writer cannot express
+        raise UnreadableInput(f"the invoice model cannot be written as XML: {type(exc).__name__}: {exc}",
+                              doc.path) from None
+    new = syntax.read_tree(xmlsafe.parse(data, doc.path).getroot(), doc.path)
+    new.container_findings = doc.container_findings
+    return new
 
 
 def validate(source: str | Path | bytes | Any, profile: str = "auto", schema: bool = True,

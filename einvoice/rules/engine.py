@@ -595,6 +595,14 @@ def run_rules(doc: Document, rules: Iterable[Rule], report: Report, context: "Co
     report.releases = context.release_names(layers)
     root_origin: list = []
     errors = report.internal_errors
+    if doc.root is None:
+        from .releases import tree_only
+
+        skipped = [name for name in layers if tree_only(name)]
+        if skipped:  # never a silent pass: say that these layers need the written document
+            errors.append(f"the {', '.join(skipped)} rules run on the document tree: write the model as XML "
+                          "first (einvoice.validate does)")
+            rules = [r for r in rules if r.layer not in skipped]
     for step in plan_for(rules, doc.syntax, context):
         fam = step[0]
         if fam is None:

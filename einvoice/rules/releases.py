@@ -55,6 +55,12 @@ def family_of_layer(layer: str) -> str | None:
     return None
 
 
+def tree_only(layer: str) -> bool:
+    """Whether a layer's rules run on the document tree only (a model built in code is written first)."""
+    family = family_of_layer(layer)
+    return bool(family and families()[family].get("tree_only"))
+
+
 def _per_syntax(value: Any, syntax) -> Any:
     if isinstance(value, dict) and set(value) <= {"ubl", "cii"} and value:
         key = getattr(syntax, "value", syntax)

@@ -49,8 +49,6 @@ _BUYER_COUNTRY = _x("string(/*/cac:AccountingCustomerParty/cac:Party/cac:PostalA
 
 def _german(doc) -> bool:
     """Seller and buyer both with a postal address in Germany (UBL tree only)."""
-    if doc.root is None:
-        return False
     return cached(doc, "de", lambda: norm(_SELLER_COUNTRY(doc.root)).upper() == "DE"
                   and norm(_BUYER_COUNTRY(doc.root)).upper() == "DE")
 

@@ -106,7 +106,7 @@ _CII_BUYER_GID = etree.XPath(
 @rule("DK-R-013", syntax="cii")
 def dk_r_013_cii(doc):
     """Global identifiers of Danish sellers and buyers carry a scheme."""
-    if doc.root is None or not _both_dk(doc.invoice):
+    if not _both_dk(doc.invoice):
         return
     for xp in (_CII_SELLER_GID, _CII_BUYER_GID):
         gids = xp(doc.root)
@@ -204,7 +204,7 @@ _CII_MANDATE = etree.XPath("string(ram:SpecifiedTradePaymentTerms/ram:DirectDebi
 
 def _payment_means(doc):
     """(element, code, payment reference, account) per payment means, as each syntax's rules read them."""
-    if doc.root is None or not _both_dk(doc.invoice):
+    if not _both_dk(doc.invoice):
         return
     if doc.syntax == Syntax.UBL:
         for pm in _UBL_PM(doc.root):

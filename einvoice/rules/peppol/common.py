@@ -3,9 +3,8 @@
 The Peppol rules are stated on the document tree, and many of them only make
 sense where a given element exists (the official unit tests are fragments), so
 most checks here read the tree through a per-document index built in one pass
-(element tag -> elements in document order). A model built in code (no tree)
-is checked against the model instead, for the rules where the model carries
-the same facts.
+(element tag -> elements in document order). The official rule set runs on the
+document tree only: a model built in code is validated by writing it first.
 """
 
 from __future__ import annotations
@@ -13,11 +12,11 @@ from __future__ import annotations
 import functools
 import re
 from decimal import Decimal, InvalidOperation, localcontext
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable
 
 from lxml import etree
 
-from ...model.invoice import Invoice, Party, Syntax
+from ...model.invoice import Syntax
 from ...syntax import namespaces as ns
 from .. import identifiers as ids
 from .. import releases
@@ -78,9 +77,7 @@ def elements(doc, *tags: str) -> list:
     per = _cache(doc).setdefault("peppol.tags", {})
     found = per.get(tags)
     if found is None:
-        if doc.root is None:
-            found = []
-        elif len(tags) == 1:  # the document's shared element index (one walk for every layer)
+        if len(tags) == 1:  # the document's shared element index (one walk for every layer)
             found = tag_index(doc).get(tags[0]) or []
         else:
             found = list(doc.root.iter(*tags))
@@ -252,12 +249,8 @@ def business_process(doc) -> str:
     return result
 
 
-def _country_is(doc, party_attr: str, ubl_party: str, cii_party: str, code: str) -> bool:
+def _country_is(doc, ubl_party: str, cii_party: str, code: str) -> bool:
     root = doc.root
-    if root is None:
-        party: Party | None = getattr(doc.invoice, party_attr)
-        cc = party.address.country_code if party and party.address else None
-        return normalize(cc).upper() == code
     if doc.syntax == Syntax.UBL:
         els = path(root, cac(ubl_party), cac("Party"), cac("PostalAddress"), cac("Country"), cbc("IdentificationCode"))
     else:
@@ -271,16 +264,10 @@ def both_german(doc) -> bool:
     cache = doc.__dict__.setdefault("_cache", {})
     if "peppol.de" not in cache:
         cache["peppol.de"] = (
-            _country_is(doc, "seller", "AccountingSupplierParty", "SellerTradeParty", "DE")
-            and _country_is(doc, "buyer", "AccountingCustomerParty", "BuyerTradeParty", "DE")
+            _country_is(doc, "AccountingSupplierParty", "SellerTradeParty", "DE")
+            and _country_is(doc, "AccountingCustomerParty", "BuyerTradeParty", "DE")
         )
     return cache["peppol.de"]
-
-
-def parties(invoice: Invoice) -> Iterator[Party]:
-    for p in (invoice.seller, invoice.buyer, invoice.payee, invoice.tax_representative):
-        if p is not None:
-            yield p
 
 
 # --- PEPPOL-COMMON: identifiers with a known scheme -------------------------
@@ -372,26 +359,8 @@ def _scheme_elements(doc) -> dict[str, list[tuple[Any, bool]]]:
     return found
 
 
-def _model_identifiers(invoice: Invoice) -> Iterator[tuple[Any, bool]]:
-    for p in parties(invoice):
-        if p.electronic_address is not None:
-            yield p.electronic_address, True
-        for i in p.identifiers:
-            yield i, False
-        if p.legal_registration_id is not None:
-            yield p.legal_registration_id, False
-
-
 def _make_icd_rule(rid: str, scheme: str, endpoint_only: bool, test):
     def check(doc) -> Iterable:
-        if doc.root is None:
-            for ident, is_endpoint in _model_identifiers(doc.invoice):
-                if (ident.scheme_id or "") != scheme or (endpoint_only and not is_endpoint):
-                    continue
-                raw = ident.value or ""
-                if not test(doc, raw):
-                    yield ident, "value", {"value": raw}
-            return
         for el, is_endpoint in _scheme_elements(doc).get(scheme, ()):
             if endpoint_only and not is_endpoint:
                 continue
