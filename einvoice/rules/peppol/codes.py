@@ -140,6 +140,8 @@ def cl007_currency_code(doc):
 @RULES.rule("PEPPOL-EN16931-CL008")
 def cl008_endpoint_scheme(doc):
     allowed = _codes("peppol-eas", doc)
+    if releases.peppol(doc).param("eas_empty_code_listed"):  # 3.0.20's list ends with a separator (see its file)
+        allowed = allowed | {""}
     if doc.syntax == UBL:
         for el in elements(doc, cbc("EndpointID")):
             code = el.get("schemeID")
