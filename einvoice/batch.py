@@ -208,18 +208,7 @@ def _validate_one(cand: Candidate, opts: Options, t0: float) -> FileResult:
             return FileResult(path, STATUS_SKIPPED, reason=f"not an invoice ({reason})",
                               seconds=time.perf_counter() - t0)
         return FileResult(path, STATUS_UNREADABLE, reason=reason, seconds=time.perf_counter() - t0)
-    layers = None
-    profile, why = opts.profile, None
-    if opts.policy:
-        from .profiles import PROFILES, detect_profile
-
-        if profile == "auto":
-            profile, why = detect_profile(doc)
-        layers = (*PROFILES[profile].layers, "policy") if profile in PROFILES else None
-    report = validate_document(doc, profile=profile, schema=opts.schema, layers=layers, rules=opts.rules)
-    if layers is not None:
-        report.profile = profile
-        report.profile_reason = (why or "chosen by the caller") + "; with the house policy"
+    report = validate_document(doc, profile=opts.profile, schema=opts.schema, rules=opts.rules, policy=opts.policy)
     findings = report.findings
     for f in findings:
         f.path = path

@@ -20,11 +20,14 @@ from .rules.releases import UnknownRelease, tree_only
 
 def validate_document(doc: Document, profile: str = "auto", schema: bool = True,
                       layers: list[str] | tuple[str, ...] | None = None,
-                      rules: dict[str, str] | str | None = None, context: Context | None = None) -> Report:
+                      rules: dict[str, str] | str | None = None, context: Context | None = None,
+                      policy: bool = False) -> Report:
     """Run a profile's XSD and rule layers (or the layers given) on a Document already read.
 
     ``rules`` picks rule releases other than those in force (``{"peppol": "3.0.20"}`` or
     ``"peppol=3.0.20"``); ``context`` gives the whole evaluation context instead.
+    ``policy`` adds the house policy to the profile's layers (the one place where
+    profile and policy are layered; its configuration travels in the context).
     """
     reason = None
     if layers is None:
@@ -34,6 +37,9 @@ def validate_document(doc: Document, profile: str = "auto", schema: bool = True,
             raise UnreadableInput(f"unknown profile {profile!r}; known: {', '.join(sorted(PROFILES))}, auto", doc.path)
         layers = PROFILES[profile].layers
         reason = reason or "chosen by the caller"
+        if policy:
+            layers = (*layers, "policy")
+            reason += "; with the house policy"
     if doc.root is None and any(tree_only(name) for name in layers):
         doc = written(doc)
     doc.profile = profile
@@ -44,6 +50,10 @@ def validate_document(doc: Document, profile: str = "auto", schema: bool = True,
             raise UnreadableInput(str(exc), doc.path) from None
     elif context.profile != profile:
         context = replace(context, profile=profile)
+    if "policy" in layers and context.config is None:
+        from .rules.policy.config import load
+
+        context = replace(context, config=load())
     doc.context = context
     report = Report(path=doc.path, profile=profile, profile_reason=reason, syntax=doc.syntax)
     report.findings.extend(doc.container_findings)
@@ -58,7 +68,7 @@ def validate_document(doc: Document, profile: str = "auto", schema: bool = True,
     if "policy" in layers:
         from .rules.policy.house import apply_config
 
-        report.findings = apply_config(report.findings)
+        report.findings = apply_config(report.findings, context.config)
     for problem in report.internal_errors:
         report.findings.append(Finding("EINV-INTERNAL", Severity.ERROR,
                                        f"a rule could not be evaluated: {problem}",
