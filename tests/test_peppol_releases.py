@@ -10,6 +10,7 @@ evaluation context and the opt-in data cache.
 from __future__ import annotations
 
 import importlib
+import json
 import sys
 import textwrap
 
@@ -514,3 +515,53 @@ def test_scoreboard_agrees_with_every_release():
     assert {s.name for s in scores} == {f"golden {k}" for k in RELEASE_LAYERS}
     for s in scores:
         assert s.total >= 90 and s.agreed == s.total, (s.name, [d.__dict__ for d in s.disagreements[:5]])
+
+
+# --- command line and reports ------------------------------------------------------------------------
+
+
+def _cli(*args: str):
+    from click.testing import CliRunner
+
+    from einvoice.cli import main
+
+    return CliRunner().invoke(main, list(args))
+
+
+def test_cli_rules_option_selects_a_release(tmp_path):
+    path = tmp_path / "dk.xml"
+    path.write_text(ubl_parties("DK", "DK", buyer_party='<cac:PartyLegalEntity><cbc:CompanyID schemeID="0088">1'
+                                "</cbc:CompanyID></cac:PartyLegalEntity>"), encoding="utf-8")
+    seen = {}
+    for version in RELEASES:
+        res = _cli("validate", "--no-schema", "-p", "peppol", "--rules", f"peppol={version}", "--format", "json", str(path))
+        data = json.loads(res.output)
+        entry = data["files"][0]
+        assert f"Peppol BIS Billing {version}" in entry["releases"]
+        seen[version] = {f["severity"] for f in entry["findings"] if f["rule"] == "DK-R-017"}
+    assert seen == {"3.0.19": set(), "3.0.20": {"warning"}, "3.0.21": {"fatal"}}
+    text = _cli("validate", "--no-schema", "-p", "peppol", str(path)).output
+    assert "rules: EN 16931 1.3.16, Peppol BIS Billing 3.0.21" in text
+    bad = _cli("validate", "--rules", "peppol=2.0", str(path))
+    assert bad.exit_code == 2 and "no release '2.0' of 'peppol'" in bad.output
+
+
+def test_junit_and_sarif_name_the_releases(tmp_path):
+    path = tmp_path / "a.xml"
+    path.write_text(ubl_header(), encoding="utf-8")
+    junit = _cli("validate", "--no-schema", "-p", "peppol", "--rules", "peppol=3.0.20", "--format", "junit", str(path))
+    assert 'name="releases" value="EN 16931 1.3.16, Peppol BIS Billing 3.0.20"' in junit.output
+    sarif = _cli("validate", "--no-schema", "-p", "peppol", "--format", "sarif", str(path))
+    assert json.loads(sarif.output)["runs"][0]["properties"]["releases"] == ["EN 16931 1.3.16", "Peppol BIS Billing 3.0.21"]
+
+
+def test_rules_command_and_version_list_the_releases():
+    out = _cli("rules").output
+    assert "Peppol BIS Billing 3.0.21: 165 rules in UBL, 90 in CII  (in force, default)" in out
+    assert "Peppol BIS Billing 3.0.20: 159 rules in UBL, 86 in CII  (--rules peppol=3.0.20)" in out
+    assert "Peppol BIS Billing 3.0.19: 156 rules in UBL, 84 in CII" in out
+    assert "EN 16931 1.3.16" in out and "Factur-X 1.09" in out
+    assert any(line.split()[:1] == ["ehf"] and "peppol + national" in line and "3.0.21" in line
+               for line in out.splitlines())
+    version = _cli("--version").output
+    assert version.startswith("einvoice ") and "Peppol BIS Billing 3.0.21 (in force); also 3.0.19, 3.0.20" in version

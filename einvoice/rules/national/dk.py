@@ -116,6 +116,8 @@ def dk_r_013_cii(doc):
 
 # --- lines and allowances -------------------------------------------------------------
 
+# Quirk kept: 3.0.21 made DK-R-003 fatal in its UBL file only; the CII file keeps it a warning
+# (severity_cii in schemas/releases/peppol-3.0.21.yaml).
 @rule("DK-R-003")
 def dk_r_003(doc):
     """Item classifications in the Danish TST list (UNSPSC) use version 19.05.01 or 26.08.01."""

@@ -219,6 +219,7 @@ def _profile_of(value: str | None, release, syntax) -> str:
     if value is None:
         return "Unknown"
     v = normalize(value)
+    # Quirk kept (3.0.21): the CII file lists neither French identifier, so they are 'Unknown' in CII
     table = release.param("process_ids", syntax)
     if table:
         return table.get(v, "Unknown")
@@ -315,6 +316,7 @@ _ICD_RULES: list[tuple[str, str, bool, Callable[[Any, str], bool], Syntax | None
     ("PEPPOL-COMMON-R045", "0210", False, _trimmed(ids.it_codice_fiscale), None),
     ("PEPPOL-COMMON-R046", "9907", True, _trimmed(ids.it_codice_fiscale), None),
     ("PEPPOL-COMMON-R047", "0211", False, _trimmed(ids.it_partita_iva), None),
+    # CII only (the UBL files comment it out; so does the CII file of 3.0.21, which drops it)
     ("PEPPOL-COMMON-R048", "9906", True, _trimmed(ids.it_partita_iva), Syntax.CII),
     ("PEPPOL-COMMON-R049", "0007", False, _trimmed(ids.se_orgnr), None),
     ("PEPPOL-COMMON-R050", "0151", False, _abn, None),  # syntax dependent
