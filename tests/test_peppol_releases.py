@@ -565,3 +565,12 @@ def test_rules_command_and_version_list_the_releases():
                for line in out.splitlines())
     version = _cli("--version").output
     assert version.startswith("einvoice ") and "Peppol BIS Billing 3.0.21 (in force); also 3.0.19, 3.0.20" in version
+
+
+def test_one_document_validated_under_two_releases_gets_each_verdict():
+    doc = syntax.read_tree(etree.fromstring(ubl_header(profile="urn:peppol:bis:billing_with_response").encode()))
+    got = []
+    for version in ("3.0.21", "3.0.20", "3.0.21"):
+        report = validate_document(doc, profile="peppol", schema=False, layers=("peppol",), rules={"peppol": version})
+        got.append("PEPPOL-EN16931-R007" in {f.rule for f in report.findings})
+    assert got == [False, True, False]

@@ -331,8 +331,12 @@ class Rule:
 
     @property
     def meta(self) -> RuleMeta:
-        """The rule's metadata in its layer's files (registration guarantees it exists)."""
-        return rule_table(self.layer)[self.id]
+        """The rule's metadata in its layer's files, else in the release that adds it (registration
+        guarantees one of them exists); a run takes its release's with :meth:`meta_in`."""
+        meta = rule_table(self.layer).get(self.id)
+        if meta is None:
+            meta = meta_table({self.id: known_metadata(self.layer)[self.id]})[self.id]
+        return meta
 
     def meta_in(self, context: "Context | None") -> RuleMeta | None:
         """The rule's metadata in the releases of a run; None when the selected release does not have the rule."""

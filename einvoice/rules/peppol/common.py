@@ -231,10 +231,11 @@ def _profile_of(value: str | None, release, syntax) -> str:
 
 def business_process(doc) -> str:
     """The Peppol process number stated in BT-23 ('01', ...), or 'Unknown', as the run's release reads it."""
-    cache = doc.__dict__.setdefault("_cache", {})
-    if "peppol.profile" in cache:
-        return cache["peppol.profile"]
     release = releases.peppol(doc)
+    cache = doc.__dict__.setdefault("_cache", {})
+    key = "peppol.profile@" + release.version  # the same document may be validated under several releases
+    if key in cache:
+        return cache[key]
     root = doc.root
     if doc.syntax == Syntax.UBL:
         el = child(root, cbc("ProfileID"))
@@ -246,7 +247,7 @@ def business_process(doc) -> str:
             if params:
                 idel = child(params[0], ram("ID"))
                 result = _profile_of(string_value(idel) if idel is not None else "", release, doc.syntax)
-    cache["peppol.profile"] = result
+    cache[key] = result
     return result
 
 
