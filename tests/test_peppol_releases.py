@@ -165,6 +165,15 @@ def test_dutch_vat_identifier_r056_2_ubl():
     assert verdicts(doc("NL 123456789 B01"), "PEPPOL-COMMON-R056-2") == (None, None, "warning")
     assert verdicts(doc("DE123456789"), "PEPPOL-COMMON-R056-2") == NEVER  # not starting with NL
     assert verdicts(doc("NL12345678B01", "TAX"), "PEPPOL-COMMON-R056-2") == NEVER  # not the VAT scheme
+    # a CompanyID with the scheme of an earlier identifier rule of the pattern is judged by that rule only
+    with_scheme = doc("NL12345678B01").replace("<cbc:CompanyID>", '<cbc:CompanyID schemeID="0190">')
+    assert verdicts(with_scheme, "PEPPOL-COMMON-R056-2") == NEVER
+    assert verdicts(with_scheme, "PEPPOL-COMMON-R055") == (None, None, "warning")
+    other_scheme = doc("NL12345678B01").replace("<cbc:CompanyID>", '<cbc:CompanyID schemeID="0217">')
+    assert verdicts(other_scheme, "PEPPOL-COMMON-R056-2") == (None, None, "warning")
+    assert verdicts(other_scheme, "PEPPOL-COMMON-R057") == NEVER  # R057's rule comes after R056-2's
+    assert verdicts(doc("DE12345678B01").replace("<cbc:CompanyID>", '<cbc:CompanyID schemeID="0217">'),
+                    "PEPPOL-COMMON-R057") == (None, None, "warning")
 
 
 def test_dutch_vat_identifier_r056_2_cii_reads_the_va_scheme():

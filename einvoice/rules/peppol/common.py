@@ -362,10 +362,26 @@ def _scheme_elements(doc) -> dict[str, list[tuple[Any, bool]]]:
     return found
 
 
+def _judged_by_r056_2(doc, el) -> bool:
+    """A UBL VAT CompanyID starting with NL: R056-2's rule comes first in the pattern and takes it
+    (so R057, placed after it, never judges such an element; see R056-2 below)."""
+    if doc.syntax != Syntax.UBL or el.tag != cbc("CompanyID"):
+        return False
+    parent = el.getparent()
+    if parent is None or parent.tag != cac("PartyTaxScheme"):
+        return False
+    ids_ = path(parent, cac("TaxScheme"), cbc("ID"))
+    return bool(ids_) and nvalue(ids_[0]) == "VAT" and nvalue(el).startswith("NL")
+
+
 def _make_icd_rule(rid: str, scheme: str, endpoint_only: bool, test):
+    shadowed = rid == "PEPPOL-COMMON-R057"  # the one identifier rule after R056-2 in the pattern
+
     def check(doc) -> Iterable:
         for el, is_endpoint in _scheme_elements(doc).get(scheme, ()):
             if endpoint_only and not is_endpoint:
+                continue
+            if shadowed and _judged_by_r056_2(doc, el):
                 continue
             raw = string_value(el)
             if not test(doc, raw):
@@ -384,6 +400,14 @@ for _rid, _scheme, _endpoint_only, _test, _syntax in _ICD_RULES:
 _NL_VAT_RX = re.compile(_NL_VAT)
 
 
+# Quirk kept (UBL): within a schematron pattern a node is judged by the first rule whose context
+# it matches. R056-2's context node is the cbc:CompanyID, and the identifier rules placed before it
+# in the same pattern (R040 ... R056-1) match a CompanyID carrying their scheme: such a CompanyID is
+# never judged by R056-2. (In CII the context is the registration, another node, so it always is.)
+_SCHEMES_JUDGED_BEFORE_R056_2 = frozenset({
+    "0088", "0192", "0184", "0096", "0198", "0208", "0201", "0210", "0211", "0007", "0151", "0106", "0190", "9944"})
+
+
 @RULES.rule("PEPPOL-COMMON-R056-2")
 def r056_2_dutch_vat(doc):
     if doc.syntax == Syntax.UBL:
@@ -393,6 +417,8 @@ def r056_2_dutch_vat(doc):
             if not ids_ or nvalue(ids_[0]) != "VAT":
                 continue
             for el in children(scheme, cbc("CompanyID")):
+                if el.get("schemeID") in _SCHEMES_JUDGED_BEFORE_R056_2:
+                    continue
                 value = nvalue(el)
                 if value.startswith("NL") and not _NL_VAT_RX.fullmatch(value):
                     yield el, {"value": value}
