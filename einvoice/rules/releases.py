@@ -20,6 +20,20 @@ file ``<family>-<version>.yaml`` holding:
 A family is ``versioned`` when its layers take their metadata from the release
 (Peppol and its national rules); the other families have one release whose
 metadata are the layer files themselves.
+
+Adding a Peppol release (e.g. 3.0.22):
+
+1. ``schemas/releases/peppol-3.0.22.yaml`` with ``base: "3.0.21"``: the rules it adds
+   or changes (severity, our message and hint), the code lists it replaces, the
+   parameters that change, and its official id lists (per syntax);
+2. ``schemas/releases/index.yaml``: the version in ``releases`` (and in ``default``
+   once it is in force);
+3. new code list files ``schemas/codelists/peppol-*-3.0.22.yaml`` if lists changed;
+4. checks only for rules whose test is new (a rule that only changes severity,
+   list or pattern needs no code), with their tests in ``tests/test_peppol_releases.py``.
+
+The rules of a release are checked against its official id list by a test, and an id
+registered without metadata in any release fails at import.
 """
 
 from __future__ import annotations
