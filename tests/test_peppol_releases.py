@@ -583,3 +583,23 @@ def test_one_document_validated_under_two_releases_gets_each_verdict():
         report = validate_document(doc, profile="peppol", schema=False, layers=("peppol",), rules={"peppol": version})
         got.append("PEPPOL-EN16931-R007" in {f.rule for f in report.findings})
     assert got == [False, True, False]
+
+
+def test_the_context_date_and_configuration_reach_the_rules():
+    from dataclasses import replace
+    from datetime import date
+
+    from einvoice.rules.policy.config import PolicyConfig
+
+    xml = ubl("<cbc:IssueDate>2030-01-10</cbc:IssueDate>").encode()
+    doc = syntax.read_tree(etree.fromstring(xml))
+    base = Context.default(profile="en16931", config=PolicyConfig())
+
+    def p014(ctx) -> bool:
+        report = validate_document(doc, profile="en16931", schema=False, layers=("policy",), context=ctx)
+        return "EINV-P-014" in {f.rule for f in report.findings}
+
+    assert p014(replace(base, today=date(2030, 1, 1)))  # issued in the future on that day
+    assert not p014(replace(base, today=date(2030, 1, 10)))
+    off = replace(base, today=date(2030, 1, 1), config=PolicyConfig(rules={"EINV-P-014": "off"}))
+    assert not p014(off)
