@@ -128,6 +128,11 @@ def xs_decimal(value: Any) -> Decimal:
     return d
 
 
+def decimal_of(node: Any) -> Decimal | None:
+    """xs:decimal(x) of an optional node: None for no node (the empty sequence), CastError when not a decimal."""
+    return None if node is None else xs_decimal(node)
+
+
 def double_or_none(value: Any) -> float | None:
     """xs:double cast of an element's string value or a string; None when it is not a double."""
     s = _lexical(value)
@@ -253,7 +258,7 @@ def date_102(value: Any) -> date | None:
 
 __all__ = [
     "WS", "CastError", "trim", "normalize_space", "string_value", "nvalue", "blank", "text_node",
-    "decimal_or_none", "xs_decimal", "double_or_none", "xs_double", "number", "xs_boolean",
+    "decimal_or_none", "xs_decimal", "decimal_of", "double_or_none", "xs_double", "number", "xs_boolean",
     "round_decimal", "round_double", "xpath_round", "round_half_to_even", "round2", "round2_double",
     "double_sum", "decimal_places_ok", "date_or_none", "xs_date", "date_102",
 ]
