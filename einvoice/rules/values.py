@@ -160,6 +160,41 @@ def number(value: Any) -> float:
     return math.nan if f is None else f
 
 
+def java_compare(a: float, b: float) -> int:
+    """Saxon's order of doubles in a comparison of an untyped value with a number (Java's Double.compare):
+    negative zero is below zero, NaN above everything and equal to itself."""
+    if a != a:
+        return 0 if b != b else 1
+    if b != b:
+        return -1
+    if a != b:
+        return -1 if a < b else 1
+    sa, sb = math.copysign(1.0, a), math.copysign(1.0, b)
+    return 0 if sa == sb else (-1 if sa < sb else 1)
+
+
+_INTEGER = re.compile(r"[+-]?[0-9]+")
+_COMPARE = {"=": lambda c: c == 0, "!=": lambda c: c != 0, ">=": lambda c: c >= 0, ">": lambda c: c > 0,
+            "<=": lambda c: c <= 0, "<": lambda c: c < 0}
+
+
+def compare_untyped(value: Any, op: str, literal: str) -> bool:
+    """``value op literal``: an untyped value (element or text) compared with a numeric literal, as Saxon does.
+
+    An integer value against an integer literal compares as integers; anything
+    else as doubles in :func:`java_compare` order, so ``'-0.00' >= 0`` is false,
+    ``'-0' >= 0`` is true and ``'NaN' > 0`` is true. CastError when the value is
+    no double (the official validator stops there).
+    """
+    t = trim(_lexical(value))
+    if _INTEGER.fullmatch(t) and _INTEGER.fullmatch(literal):
+        a, b = int(t), int(literal)
+        c = (a > b) - (a < b)
+    else:
+        c = java_compare(xs_double(value), float(literal))
+    return _COMPARE[op](c)
+
+
 def xs_boolean(value: Any) -> bool | None:
     """xs:boolean cast of an untyped value (None when the lexical form is not a boolean)."""
     t = _lexical(value).strip(WS)
@@ -258,7 +293,7 @@ def date_102(value: Any) -> date | None:
 
 __all__ = [
     "WS", "CastError", "trim", "normalize_space", "string_value", "nvalue", "blank", "text_node",
-    "decimal_or_none", "xs_decimal", "decimal_of", "double_or_none", "xs_double", "number", "xs_boolean",
+    "decimal_or_none", "xs_decimal", "decimal_of", "double_or_none", "xs_double", "number", "java_compare", "compare_untyped", "xs_boolean",
     "round_decimal", "round_double", "xpath_round", "round_half_to_even", "round2", "round2_double",
     "double_sum", "decimal_places_ok", "date_or_none", "xs_date", "date_102",
 ]

@@ -90,6 +90,11 @@ xdate = V.xs_date
 _CastError = V.CastError
 
 
+def ge0(el: Any) -> bool:
+    """``x >= 0`` for an untyped x as Saxon decides it ('-0.00' is below zero, 'NaN' above it)."""
+    return V.compare_untyped(el, ">=", "0")
+
+
 def _dec_sum(elements: list) -> Decimal:
     """sum(xs:decimal(x) for x in elements), left to right; CastError when one is not a decimal."""
     return sum((V.xs_decimal(e) for e in elements), _ZERO)
@@ -233,8 +238,9 @@ _UBL_LINE_PRED = " or ".join((
     "not(cbc:LineExtensionAmount)",
     "string-length(substring-after(cbc:LineExtensionAmount, '.')) > 2",
     "not(normalize-space(cac:Item/cbc:Name))",
-    "not(cac:Price/cbc:PriceAmount[number(.) >= 0])",
-    "(cac:Price/cac:AllowanceCharge/cbc:BaseAmount and not(cac:Price/cac:AllowanceCharge/cbc:BaseAmount[number(.) >= 0]))",
+    "not(cac:Price/cbc:PriceAmount[number(.) >= 0][not(contains(., '-'))])",
+    "(cac:Price/cac:AllowanceCharge/cbc:BaseAmount"
+    " and not(cac:Price/cac:AllowanceCharge/cbc:BaseAmount[number(.) >= 0][not(contains(., '-'))]))",
     "not(cac:Item/cac:ClassifiedTaxCategory[cbc:ID][cac:TaxScheme/cbc:ID[1] = 'VAT'])",
     "cac:Item/cac:CommodityClassification/cbc:ItemClassificationCode[not(@listID)]",
     "cac:Item/cac:StandardItemIdentification/cbc:ID[not(@schemeID)]",
@@ -420,9 +426,9 @@ def _ubl_failures(root: Any, index: dict) -> _Failures:
             ok("BR-25", not blank(kid(ln, CAC.Item, CBC.Name)), ln)
             prices = kids(ln, CAC.Price, CBC.PriceAmount)
             ok("BR-26", bool(prices), ln)
-            ok("BR-27", any(holds(lambda p=p: xdbl(sv(p)) >= 0) for p in prices), ln)
+            ok("BR-27", any(holds(lambda p=p: ge0(p)) for p in prices), ln)
             bases = kids(ln, CAC.Price, CAC.AllowanceCharge, CBC.BaseAmount)
-            ok("BR-28", not bases or any(holds(lambda b=b: xdbl(sv(b)) >= 0) for b in bases), ln)
+            ok("BR-28", not bases or any(holds(lambda b=b: ge0(b)) for b in bases), ln)
             ok("BR-CO-04", any(fk(c, CBC.ID) is not None for item in ck(ln, CAC.Item)
                                for c in _ubl_vat_cats(item, "ClassifiedTaxCategory")), ln)
             ok("BR-DEC-23", dec_ok(fk(ln, CBC.LineExtensionAmount)), ln)
@@ -615,9 +621,11 @@ _CII_LINE_PRED = " or ".join((
     "string-length(substring-after(ram:SpecifiedLineTradeSettlement/ram:SpecifiedTradeSettlementLineMonetarySummation"
     "/ram:LineTotalAmount, '.')) > 2",
     "not(normalize-space(ram:SpecifiedTradeProduct/ram:Name))",
-    "not(ram:SpecifiedLineTradeAgreement/ram:NetPriceProductTradePrice/ram:ChargeAmount[number(.) >= 0])",
+    "not(ram:SpecifiedLineTradeAgreement/ram:NetPriceProductTradePrice/ram:ChargeAmount[number(.) >= 0]"
+    "[not(contains(., '-'))])",
     "(ram:SpecifiedLineTradeAgreement/ram:GrossPriceProductTradePrice/ram:ChargeAmount"
-    " and not(ram:SpecifiedLineTradeAgreement/ram:GrossPriceProductTradePrice/ram:ChargeAmount[number(.) >= 0]))",
+    " and not(ram:SpecifiedLineTradeAgreement/ram:GrossPriceProductTradePrice/ram:ChargeAmount[number(.) >= 0]"
+    "[not(contains(., '-'))]))",
     "ram:SpecifiedTradeProduct/ram:GlobalID[not(normalize-space(@schemeID))]",
     "not(ram:SpecifiedLineTradeSettlement/ram:ApplicableTradeTax[ram:CategoryCode][ram:TypeCode[1] = 'VAT'])",
 ))
@@ -840,9 +848,9 @@ def _cii_failures(root: Any, index: dict) -> _Failures:
             ok("BR-25", not blank(kid(li, RAM.SpecifiedTradeProduct, RAM.Name)), li)
             net = kids(li, RAM.SpecifiedLineTradeAgreement, RAM.NetPriceProductTradePrice, RAM.ChargeAmount)
             ok("BR-26", bool(net), li)
-            ok("BR-27", any(holds(lambda p=p: xdbl(sv(p)) >= 0) for p in net), li)
+            ok("BR-27", any(holds(lambda p=p: ge0(p)) for p in net), li)
             gross = kids(li, RAM.SpecifiedLineTradeAgreement, RAM.GrossPriceProductTradePrice, RAM.ChargeAmount)
-            ok("BR-28", not gross or any(holds(lambda p=p: xdbl(sv(p)) >= 0) for p in gross), li)
+            ok("BR-28", not gross or any(holds(lambda p=p: ge0(p)) for p in gross), li)
             gids = kids(li, RAM.SpecifiedTradeProduct, RAM.GlobalID)
             ok("BR-64", not gids or nsp(gids[0].get("schemeID") or "") != "", li)
             ok("BR-CO-04", any(_upper_type_is_vat(t) and fk(t, RAM.CategoryCode) is not None

@@ -293,11 +293,23 @@ def _ubl_ids(code: str, where: str) -> Callable[[Document], Iterable]:
 
 # --- -05..-07: rates on lines, allowances, charges ---------------------------
 
-def _rate_test(kind: str, numbers: list[Decimal], present: bool, decimals: list[Decimal]) -> bool:
+def _vs0(el: Any, op: str) -> bool:
+    """``el op 0`` for an untyped rate as Saxon compares it ('-0.00' is below zero, 'NaN' above it);
+    false where the value is no number (the official validator stops there)."""
+    try:
+        return V.compare_untyped(el, op, "0")
+    except V.CastError:
+        return False
+
+
+def _rate_test(kind: str, rates: list, present: bool, decimals: list[Decimal]) -> bool:
+    """The rate test of a category: ``rates`` are the rate elements (a general comparison: any of them)."""
     if kind == "gt0":
-        return any(n > 0 for n in numbers)
+        return any(_vs0(r, ">") for r in rates)
     if kind == "ge0":
-        return any(n >= 0 for n in numbers)
+        return any(_vs0(r, ">=") for r in rates)
+    if kind == "eq0n":
+        return any(_vs0(r, "=") for r in rates)
     if kind == "eq0":  # xs:decimal(cbc:Percent) = 0
         return any(d == 0 for d in decimals)
     if kind == "absent":
@@ -339,7 +351,7 @@ def _ubl_rate(code: str, where: str) -> Callable[[Document], Iterable]:
             elif kind == "absent":
                 ok = False
             else:
-                ok = _rate_test(kind, child_numbers(el, CBC + "Percent"), True, [])
+                ok = _rate_test(kind, list(el.iterchildren(CBC + "Percent")), True, [])
             if not ok:
                 yield pct
     return check
@@ -764,14 +776,10 @@ def _cii_rate(code: str, where: str) -> Callable[[Document], Iterable]:
         ix = _cii(doc)
         cats = _cii_line_cats(ix, code) if where == "line" else _cii_ac_cats(ix, where == "charge", code)
         for el in cats:
-            nums = child_numbers(el, RAM + "RateApplicablePercent")
-            present = _first(el, RAM + "RateApplicablePercent") is not None
-            if kind == "eq0n":
-                ok = any(n == 0 for n in nums)
-            else:
-                ok = _rate_test(kind, nums, present, [])
+            rates = list(el.iterchildren(RAM + "RateApplicablePercent"))
+            ok = _rate_test(kind, rates, bool(rates), [])
             if not ok:
-                yield _first(el, RAM + "RateApplicablePercent") if present else el
+                yield _first(el, RAM + "RateApplicablePercent") if rates else el
     return check
 
 

@@ -16,7 +16,6 @@ check here then reports nothing (the datatype rules of the profile name the valu
 from __future__ import annotations
 
 import math
-import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -40,39 +39,13 @@ round_dec = V.round_decimal
 round_dbl = V.round_double
 
 
-def java_compare(a: float, b: float) -> int:
-    """The total order the official validator (Saxon) uses when it compares a value read as text with a
-    number: negative zero is below zero, NaN above everything (and equal to itself)."""
-    if math.isnan(a):
-        return 0 if math.isnan(b) else 1
-    if math.isnan(b):
-        return -1
-    if a != b:
-        return -1 if a < b else 1
-    sa, sb = math.copysign(1.0, a), math.copysign(1.0, b)
-    return 0 if sa == sb else (-1 if sa < sb else 1)
+java_compare = V.java_compare
+compare_untyped = V.compare_untyped
 
 
 def same_double(a: float, b: float) -> bool:
     """An untyped value (as a double) = a number, as the official validator decides it."""
     return java_compare(a, b) == 0
-
-
-_INT = re.compile(r"[+-]?[0-9]+")
-_CMP = {"=": lambda c: c == 0, "!=": lambda c: c != 0, ">=": lambda c: c >= 0, ">": lambda c: c > 0,
-        "<=": lambda c: c <= 0, "<": lambda c: c < 0}
-
-
-def compare_untyped(text: str, op: str, literal: str) -> bool:
-    """``text op literal`` for a value read as text and a numeric literal: an integer value against an
-    integer literal compares as integers, anything else as doubles in :func:`java_compare` order."""
-    t = V.trim(text)
-    if _INT.fullmatch(t) and _INT.fullmatch(literal):
-        a, b = int(t), int(literal)
-        c = (a > b) - (a < b)
-    else:
-        c = java_compare(dbl(text), float(literal))
-    return _CMP[op](c)
 
 
 round2_dec = V.round2
