@@ -19,7 +19,6 @@ from lxml import etree
 
 from ... import codelists
 from ...syntax.namespaces import CII_NS, UBL_NS
-from ..national._checks import norm  # normalize-space with XML whitespace only
 from ..tree import string_value
 
 # --- specification identifiers (BT-24) of XRechnung 3.0 --------------------------------------
@@ -45,6 +44,7 @@ EMAIL = re.compile(r"[^@ \t\r\n]+@([^@. \t\r\n]+\.)+[^@. \t\r\n]+\Z")  # BR-DE-2
 URL = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]+:")  # an absolute URL: a scheme and a colon (BR-TMP-2)
 IBAN_SHAPE = re.compile(r"[A-Z]{2}[0-9]{2}[a-zA-Z0-9]{0,30}\Z")
 _XML_BLANKS = re.compile(r"[ \t\r\n]")
+_XML_BLANK_RUNS = re.compile(r"[ \t\r\n]+")
 
 SUPPORTED_VAT_CODES = ("S", "Z", "E", "AE", "K", "G", "L", "M")  # BR-DE-16
 TYPE_CODES = ("326", "380", "384", "389", "381", "875", "876", "877")  # BR-DE-17
@@ -62,6 +62,16 @@ def compile_cii(expr: str) -> etree.XPath:
 
 
 # --- values ----------------------------------------------------------------------------------
+
+def norm(value: Any) -> str:
+    """``normalize-space`` of a text: runs of space, tab, CR and LF become one space, none at either end.
+
+    Other characters (a no-break space U+00A0, for one) are kept, as XPath keeps them.
+    """
+    if value is None:
+        return ""
+    return _XML_BLANK_RUNS.sub(" ", str(value)).strip(" ")
+
 
 def sv(node: Any) -> str:
     """The XPath string value of an element or attribute value."""

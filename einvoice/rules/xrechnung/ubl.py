@@ -335,7 +335,10 @@ def _means(doc, codes):
     if root is None:
         return
     for pm in _PAYMENT_MEANS(root):
-        code = first_nz(_PM_CODE(pm))
+        found = _PM_CODE(pm)
+        if len(found) > 1:  # normalize-space() of two codes fails, and a pattern that fails does not match
+            continue
+        code = first_nz(found)
         if code in codes:
             yield pm, code
 
