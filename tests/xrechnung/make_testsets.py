@@ -727,11 +727,16 @@ def render(group: str, syntax: str, cases: list) -> str:
     return "\n".join(out) + "\n"
 
 
-def main() -> None:
-    for old in HERE.glob("*.xml"):
+def files() -> dict[str, str]:
+    """File name -> content of every testSet file."""
+    return {f"{syntax}-{group}.xml": render(group, syntax, cases) for (group, syntax), cases in sorted(CASES.items())}
+
+
+def main(folder: Path = HERE) -> None:
+    for old in folder.glob("*.xml"):
         old.unlink()
-    for (group, syntax), cases in sorted(CASES.items()):
-        (HERE / f"{syntax}-{group}.xml").write_text(render(group, syntax, cases), encoding="utf-8")
+    for name, text in files().items():
+        (folder / name).write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":
