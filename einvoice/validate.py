@@ -80,6 +80,7 @@ def written(doc: Document) -> Document:
     """A model built in code, written as XML in its syntax and read back: the official rule sets run on
     the document tree, so a model is validated as the document it would be sent as."""
     from . import syntax, xmlsafe
+    from .model.invoice import Syntax  # a model built in code: the model module is loaded already
 
     try:
         if doc.syntax == Syntax.CII:
