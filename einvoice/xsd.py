@@ -10,12 +10,13 @@ entities, and an import that points outside the folder is refused
 (:class:`SchemaUnavailable`) instead of being fetched.
 
 The UBL schemas are mostly documentation (``xsd:annotation``: 2.2 of their
-2.8 MB); libxml2 parses and walks all of it when it compiles them. A copy of
-each schema set without its annotations (which take no part in validation) is
-kept in the per-user cache folder (the one the rule tables use), keyed by the
-size and modification time of every file of the set; compiling from it takes
-less than half the time. A stale, damaged or unwritable cache falls back to
-the files themselves.
+2.8 MB); libxml2 parses and walks all of it when it compiles them. When the
+user gives a cache folder (EINVOICE_CACHE_DIR, the one the rule tables use), a
+copy of each UBL schema set without its annotations (which take no part in
+validation) is kept there, keyed by the size and modification time of every
+file of the set; compiling from it takes less than half the time. Without the
+folder, or with a stale, damaged or unwritable cache, the files themselves are
+compiled.
 
 Each schema error becomes a :class:`~einvoice.rules.engine.Finding` with rule
 id ``XSD``, severity ``fatal``, a message in our words built from what
@@ -114,14 +115,12 @@ _LEAN_KEYS = ("ubl-invoice", "ubl-creditnote")  # the CII schemas are small: the
 
 
 def _cache_dir() -> Path | None:
-    """The per-user cache folder (None: caching switched off with EINVOICE_NO_CACHE)."""
+    """The cache folder the user asks for with EINVOICE_CACHE_DIR, as for the rule tables (None: no cache;
+    nothing is written unless asked; EINVOICE_NO_CACHE switches it off)."""
     if os.environ.get("EINVOICE_NO_CACHE"):
         return None
     folder = os.environ.get("EINVOICE_CACHE_DIR")
-    if folder:
-        return Path(folder)
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    return (Path(xdg) if xdg else Path.home() / ".cache") / "einvoice"
+    return Path(folder) if folder else None
 
 
 def _schema_set(path: Path, base: Path) -> list[Path]:

@@ -304,6 +304,20 @@ def test_no_cache_compiles_the_files(lean_cache, monkeypatch):
     assert not list(lean_cache.iterdir())
 
 
+def test_nothing_is_cached_unless_a_folder_is_given(tmp_path, monkeypatch):
+    monkeypatch.delenv("EINVOICE_CACHE_DIR", raising=False)
+    monkeypatch.delenv("EINVOICE_NO_CACHE", raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    xsd._lean_bundle.cache_clear()
+    try:
+        assert xsd._lean_bundle("ubl-invoice", xsd.schema_dir()) is None
+        assert _verdict(xsd._compiled("ubl-invoice"), ubl())[0] is True
+        assert not list(tmp_path.iterdir())
+    finally:
+        xsd._lean_bundle.cache_clear()
+
+
 def test_unwritable_cache_compiles_the_files(tmp_path, monkeypatch):
     blocker = tmp_path / "file"
     blocker.write_text("")
