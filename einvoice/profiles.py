@@ -59,8 +59,6 @@ GUIDELINES: list[tuple[str, str]] = [
     ("urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0", "peppol"),
     ("urn:cen.eu:en16931:2017#compliant#urn:xeinkauf.de:kosit:xrechnung_3.0#conformant#urn:xeinkauf.de:kosit:extension:xrechnung_3.0", "xrechnung-extension"),
     ("urn:cen.eu:en16931:2017#compliant#urn:xeinkauf.de:kosit:xrechnung_3.0", "xrechnung"),
-    # XRechnung 2.x identifiers (older ZUGFeRD XRECHNUNG profiles): judged by XRechnung 3.0, whose BR-DE-21 names the old identifier
-    ("urn:cen.eu:en16931:2017#compliant#urn:xoev-de:kosit:standard:xrechnung", "xrechnung"),
     ("urn:cen.eu:en16931:2017", "en16931"),
 ]
 

@@ -42,7 +42,7 @@ def _registered(syntax: str) -> set[str]:
 @pytest.mark.parametrize("syntax", ["ubl", "cii"])
 def test_layer_registers_exactly_the_release_ids(syntax):
     assert _registered(syntax) == set(RELEASE[syntax])
-    assert len(RELEASE["ubl"]) == 55 and len(RELEASE["cii"]) == 49
+    assert len(RELEASE["ubl"]) == 55 + 21 and len(RELEASE["cii"]) == 49 + 22
 
 
 def test_every_id_has_metadata_with_its_official_severity():
@@ -53,7 +53,7 @@ def test_every_id_has_metadata_with_its_official_severity():
         assert table[rid].message and table[rid].message != rid, rid
         assert table[rid].hint, rid
     warnings = {"BR-DE-17", "BR-DE-19", "BR-DE-20", "BR-DE-21", "BR-DE-26", "BR-DE-27", "BR-DE-28", "BR-TMP-2",
-                "BR-DEX-02", "BR-DEX-15"}
+                "BR-DEX-02", "BR-DEX-15", "PEPPOL-EN16931-R120"}
     for rid in ids:
         expected = (Severity.WARNING if rid in warnings else Severity.INFO if rid == "BR-DE-TMP-32" else Severity.FATAL)
         assert table[rid].severity == expected, rid
@@ -103,7 +103,7 @@ def test_scoreboard_xrechnung_row_is_complete():
     scores = conformance.unit_scores(conformance.PROJECT_TESTS, under="xrechnung")
     assert [s.name for s in scores] == ["xrechnung"]
     row = scores[0]
-    assert row.total >= 328
+    assert row.total >= 425
     assert row.agreed == row.total, [(d.file, d.test, d.rule, d.expected, d.got) for d in row.disagreements[:10]]
 
 
@@ -133,7 +133,8 @@ CII_DOC = ('<rsm:CrossIndustryInvoice xmlns:rsm="urn:un:unece:uncefact:data:stan
     (CIUS, "xrechnung"),
     (EXTENSION, "xrechnung-extension"),
     (CIUS + "#compliant#urn:xeinkauf.de:kosit:xrechnung:cvd_0.9", "xrechnung"),
-    ("urn:cen.eu:en16931:2017#compliant#urn:xoev-de:kosit:standard:xrechnung_2.1", "xrechnung"),  # older ZUGFeRD XRECHNUNG
+    # XRechnung 2.x (older ZUGFeRD XRECHNUNG profiles) is not XRechnung 3.0: EN 16931 applies
+    ("urn:cen.eu:en16931:2017#compliant#urn:xoev-de:kosit:standard:xrechnung_2.1", "en16931"),
     ("urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0", "peppol"),
 ])
 def test_profile_is_detected_from_the_specification_identifier(template, cid, profile):
@@ -226,8 +227,12 @@ def test_corpus_xrechnung_examples_pass_the_layer():
     rules = rules_for(("xrechnung",))
     from einvoice import syntax
 
+    # the official KoSIT verdict on these files (BR-* and the Peppol rules it takes over): only the empty
+    # element of one UBL file, the PEPPOL-EN16931-R008 the corpus's Peppol verdict also names
+    expected = {"XRECHNUNG_Elektron.ubl.xml": {("PEPPOL-EN16931-R008", "fatal")}}
     for path in files:
         doc = syntax.load(path)
         report = run_rules(doc, rules, Report())
         assert not report.internal_errors
-        assert report.findings == [], (path.name, [str(f) for f in report.findings])
+        got = {(f.rule, f.severity.value) for f in report.findings}
+        assert got == expected.get(path.name, set()), (path.name, [str(f) for f in report.findings])

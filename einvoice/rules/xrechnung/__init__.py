@@ -14,4 +14,4 @@ from ..engine import RuleSet
 
 RULES = RuleSet("xrechnung")
 
-from . import ubl, cii  # noqa: E402,F401  (they register their checks on RULES)
+from . import ubl, cii, peppol  # noqa: E402,F401  (they register their checks on RULES)
