@@ -86,7 +86,7 @@ def test_layer_agrees_with_the_official_xslt():
                 continue
             report = run_rules(syntax.load(doc_bytes), rules, Report())
             assert not report.internal_errors, report.internal_errors
-            got = {(f.rule, f.severity.value) for f in report.findings}
+            got = {(f.rule, f.severity.value) for f in report.findings if f.rule.startswith(OURS)}
             compared += 1
             if got != expected:
                 disagreements.append((n, seed, what, sorted(expected - got), sorted(got - expected)))
