@@ -53,7 +53,6 @@ EN16931 = _without_moved("en16931")
 UBL_SYNTAX = _without_moved("ubl-syntax")
 CII_SYNTAX = _without_moved("cii-syntax")
 
-_CVD_UBL = "{urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2}CustomizationID"
 
 
 def _is_cvd(doc) -> bool:
