@@ -17,9 +17,9 @@ from .cli_pdf import LANG_NAMES  # a light module: click commands, heavy imports
 
 # kept here (not imported from einvoice.profiles) for a fast start; a test checks they agree
 PROFILE_NAMES = ["auto", "en16931", "peppol", "ehf", "facturx-minimum", "facturx-basicwl",
-                 "facturx-basic", "facturx-en16931", "facturx-extended"]
+                 "facturx-basic", "facturx-en16931", "facturx-extended", "xrechnung", "xrechnung-extension"]
 FORMAT_NAMES = ["ehf", "peppol", "cii", "facturx-minimum", "facturx-basicwl", "facturx-basic",
-                "facturx-en16931", "facturx-extended"]
+                "facturx-en16931", "facturx-extended", "xrechnung-ubl", "xrechnung-cii"]
 
 EXIT_OK, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
 

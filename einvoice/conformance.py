@@ -41,6 +41,14 @@ CONFIG_LAYERS = {
     "peppolbis-en16931-base-3.0-cii": ("cii-syntax", "en16931", "peppol", "national"),
 }
 
+# unit tests the project writes itself, for rule sets whose official tests are not in the corpus:
+# folders under tests/ of the project, scored beside the corpus (testSet configuration -> layers, profile)
+PROJECT_TESTS = Path(__file__).resolve().parent.parent / "tests"
+PROJECT_UNIT_FOLDERS = ("xrechnung",)
+CONFIG_LAYERS["xrechnung-3.0-ubl"] = ("ubl-syntax", "en16931", "xrechnung")
+CONFIG_LAYERS["xrechnung-3.0-cii"] = ("cii-syntax", "en16931", "xrechnung")
+CONFIG_PROFILES = {"xrechnung-3.0-ubl": "xrechnung", "xrechnung-3.0-cii": "xrechnung"}
+
 # golden layer -> (our layers, profile the rules see)
 GOLDEN_LAYERS = {
     "en-ubl": (("ubl-syntax", "en16931"), "en16931"),
@@ -129,12 +137,14 @@ def _verdict(expected: str, got: set[str]) -> bool:
         return bool(got & {"fatal", "error"})
     if expected == "warning":
         return "warning" in got
+    if expected == "information":  # rules the official set flags "information"
+        return "info" in got
     return False
 
 
-def unit_scores(root: Path, only: str | None = None, rule: str | None = None) -> list[Score]:
+def unit_scores(root: Path, only: str | None = None, rule: str | None = None, under: str | None = None) -> list[Score]:
     scores: dict[str, Score] = {}
-    files = sorted(p for p in root.rglob("*.xml") if "/examples" not in str(p))
+    files = sorted(p for p in (root / under if under else root).rglob("*.xml") if "/examples" not in str(p))
     for path in files:
         rel = path.relative_to(root)
         if only and only not in str(rel):
@@ -149,7 +159,8 @@ def unit_scores(root: Path, only: str | None = None, rule: str | None = None) ->
         layers = CONFIG_LAYERS.get(ts.get("configuration", ""))
         if layers is None:
             continue
-        profile = "peppol" if "peppol" in ts.get("configuration", "") else "en16931"
+        profile = CONFIG_PROFILES.get(ts.get("configuration", "")) or (
+            "peppol" if "peppol" in ts.get("configuration", "") else "en16931")
         folder = str(rel.parent)
         score = scores.setdefault(folder, Score(folder))
         for n, test in enumerate(ts.iter(f"{{{VEFA}}}test"), 1):
@@ -157,7 +168,7 @@ def unit_scores(root: Path, only: str | None = None, rule: str | None = None) ->
             if asserts is None:
                 continue
             checks = [(etree.QName(a).localname, (a.text or "").strip()) for a in asserts
-                      if isinstance(a.tag, str) and etree.QName(a).localname in ("success", "error", "warning")]
+                      if isinstance(a.tag, str) and etree.QName(a).localname in ("success", "error", "warning", "information")]
             if rule:
                 checks = [c for c in checks if c[1] == rule]
             if not checks:
@@ -263,6 +274,9 @@ def run(root: Path, only: str | None = None, rule: str | None = None, verbose: b
     scores: list[Score] = []
     if units:
         scores += unit_scores(root, only, rule)
+        for folder in PROJECT_UNIT_FOLDERS:
+            if (PROJECT_TESTS / folder).is_dir():
+                scores += unit_scores(PROJECT_TESTS, only, rule, under=folder)
     if golden:
         scores += golden_scores(root, only, rule)
         scores += golden_scores(root, only, rule, "expected-verdicts-peppol-releases.json", RELEASE_LAYERS)

@@ -29,36 +29,26 @@ from typing import Any
 from lxml import etree
 
 from ...model.invoice import Invoice, Party, TaxRegistration
+from .. import values as V
 from ..identifiers import no_orgnr as no_orgnr_valid  # NO-R-001 uses the same check as PEPPOL-COMMON-R041
 from ..identifiers import se_orgnr  # SE-R-013 and PEPPOL-COMMON-R049 share the Luhn check of ten digits
 
-_WS = re.compile(r"[ \t\r\n]+")
-
-
-# --- text ---------------------------------------------------------------------
+# --- text (einvoice.rules.values) -------------------------------------------------
 
 def norm(value: Any) -> str:
-    """Whitespace collapsed and trimmed (None reads as the empty string)."""
-    if value is None:
-        return ""
-    return _WS.sub(" ", str(value)).strip()
-
-
-_NUMBER = re.compile(r"[+-]?((\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?|INF)")
-
-
-def is_number(value: Any) -> bool:
-    """True when the text reads as a number the way the rule set's ``number()``
-    reads it (a double: optional sign, digits with an optional decimal point and
-    exponent, or INF; blanks around it allowed). Absent or empty is not a number."""
-    return bool(_NUMBER.fullmatch(norm(value)))
+    """normalize-space: XML whitespace collapsed and trimmed (None reads as the empty string)."""
+    return V.normalize_space(None if value is None else str(value))
 
 
 def number(value: Any) -> float | None:
-    """The value read as ``number()`` reads it, None where that gives NaN."""
-    if not is_number(value):
-        return None
-    return float(norm(value))
+    """The value read as ``number()`` reads it (an xs:double), None where that gives NaN."""
+    f = V.double_or_none(None if value is None else str(value))
+    return None if f is None or f != f else f
+
+
+def is_number(value: Any) -> bool:
+    """True when ``number()`` reads the text as a number (not NaN); absent or empty is not a number."""
+    return number(value) is not None
 
 
 # --- parties and countries -----------------------------------------------------

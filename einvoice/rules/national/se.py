@@ -15,14 +15,17 @@ rule = country_rules(RULES, "SE")
 RATES = (25, 12, 6)
 
 
+# The rule set compares the postal country code with 'SE' as written (``IdentificationCode = 'SE'``,
+# ``ram:CountryID = 'SE'``, no normalize-space): " SE " is not Sweden to it, so it is not here either.
+
 def _seller_in_se(inv) -> bool:
     s = inv.seller
-    return s is not None and s.address is not None and (s.address.country_code or "").strip() == "SE"
+    return s is not None and s.address is not None and s.address.country_code == "SE"
 
 
 def _buyer_in_se(inv) -> bool:
     b = inv.buyer
-    return b is not None and b.address is not None and (b.address.country_code or "").strip() == "SE"
+    return b is not None and b.address is not None and b.address.country_code == "SE"
 
 
 def _se_vat_regs(doc):
@@ -129,7 +132,7 @@ def se_r_006(doc):
         return
     only_standard = doc.syntax != Syntax.CII
     for cat in _categories(inv):
-        if only_standard and (cat.code or "").strip() != "S":
+        if only_standard and cat.code != "S":  # cbc:ID = 'S', as written
             continue
         if cat.rate is None or number(cat.rate) not in RATES:
             yield (cat, "rate", {"value": cat.rate})

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
-from decimal import Decimal, InvalidOperation, localcontext
+from decimal import Decimal, localcontext
 from typing import Any, Callable, Iterable
 
 from lxml import etree
@@ -20,6 +20,7 @@ from ...model.invoice import Syntax
 from ...syntax import namespaces as ns
 from .. import identifiers as ids
 from .. import releases
+from .. import values as V
 from ..tree import tag_index
 from . import RULES
 
@@ -59,13 +60,11 @@ UBL_INVOICE = _q(ns.UBL_INVOICE, "Invoice")
 UBL_CREDIT_NOTE = _q(ns.UBL_CREDIT_NOTE, "CreditNote")
 CII_ROOT = rsm("CrossIndustryInvoice")
 
-normalize = ids.xml_normalize
+normalize = V.normalize_space
 
 # --- per-document element lists ------------------------------------------------
 # Each list is found once per document by lxml's own tag filter (one C-level walk,
 # only matching elements reach Python) and cached on the document.
-
-_SPACE = " \t\n\r"
 
 
 def _cache(doc) -> dict:
@@ -126,80 +125,25 @@ def has_path(el, *tags: str) -> bool:
     return bool(path(el, *tags))
 
 
-def string_value(el) -> str:
-    """XPath string value of an element (all descendant text, comments left out)."""
-    if el is None:
-        return ""
-    if len(el) == 0:
-        return el.text or ""
-    return "".join(el.itertext())
+# --- values: einvoice.rules.values (one reading of text, numbers and dates for every rule set) ---
 
-
-def text_node(el) -> str:
-    """The element's own first text node (``text()``), '' when there is none."""
-    return (el.text or "") if el is not None else ""
-
-
-def nvalue(el) -> str:
-    """normalize-space of the element's string value ('' for no element)."""
-    return normalize(string_value(el)) if el is not None else ""
-
-
-_DECIMAL = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)")
-
-
-_DOUBLE = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
-
-
-class NotANumber(ValueError):
-    """A value the official rules would convert to a decimal is not one."""
-
-
-_DECIMALS: dict[str, Decimal | None] = {}  # lexical value -> its xs:decimal (None: not one); values repeat
-
-
-def xs_decimal(value: Any) -> Decimal:
-    """Convert like ``xs:decimal(.)``: an element or string in decimal notation; NotANumber otherwise."""
-    s = string_value(value) if hasattr(value, "tag") else (value or "")
-    try:
-        d = _DECIMALS[s]
-    except KeyError:
-        t = s.strip(" \t\n\r")
-        d = None
-        if _DECIMAL.fullmatch(t):
-            try:
-                d = Decimal(t)  # exact whatever the context (a string is never rounded on construction)
-            except InvalidOperation:  # pragma: no cover - the pattern excludes it
-                d = None
-        if len(_DECIMALS) >= 4096:
-            _DECIMALS.clear()
-        _DECIMALS[s] = d
-    if d is None:
-        raise NotANumber(s.strip(" \t\n\r"))
-    return d
+string_value = V.string_value  # XPath string value (comments skipped, text after them kept)
+text_node = V.text_node  # the first text node child (``text()``)
+nvalue = V.nvalue  # normalize-space of the string value ('' for no element)
+xs_decimal = V.xs_decimal  # ``xs:decimal(.)``; NotANumber when the cast fails
+NotANumber = V.CastError
+xpath_round = V.round_decimal  # halves towards positive infinity
 
 
 def xs_number(value: Any) -> float | None:
-    """Convert like a comparison of untyped content with a number (xs:double); None when not a number."""
-    s = string_value(value) if hasattr(value, "tag") else (value or "")
-    s = s.strip(" \t\n\r")
-    if s in ("INF", "-INF", "+INF", "NaN"):
-        return float(s.replace("+", "")) if s != "NaN" else None
-    if not _DOUBLE.fullmatch(s):
-        return None
-    return float(s)
+    """An untyped value compared with a number (xs:double); None when it is no number or NaN."""
+    f = V.double_or_none(value)
+    return None if f is None or f != f else f
 
 
 def slack(expected: Decimal, value: Decimal, tolerance: Decimal = Decimal("0.02")) -> bool:
     """``expected`` and ``value`` differ by no more than the tolerance."""
     return expected + tolerance >= value and expected - tolerance <= value
-
-
-def xpath_round(value: Decimal) -> Decimal:
-    """XPath ``round``: to the nearest integer, halves towards positive infinity."""
-    from decimal import ROUND_FLOOR
-
-    return (value + Decimal("0.5")).to_integral_value(rounding=ROUND_FLOOR)
 
 
 def decimal_context():
