@@ -87,15 +87,9 @@ def detect_profile(doc) -> tuple[str, str]:
 
 
 def layer(name: str) -> RuleSet:
-    target = LAYERS[name]
-    module, _, attr = target.partition(":")
-    try:
-        mod = importlib.import_module(module)
-    except ModuleNotFoundError as exc:
-        if exc.name and module.startswith(exc.name):
-            return RuleSet(name)  # a layer not written yet has no rules
-        raise
-    return getattr(mod, attr, RuleSet(name))
+    """The RuleSet of a layer (its module is imported on first use; a missing module is an error)."""
+    module, _, attr = LAYERS[name].partition(":")
+    return getattr(importlib.import_module(module), attr)
 
 
 _RULES_FOR: dict[tuple, RuleList] = {}
