@@ -23,7 +23,8 @@ from fragments import CONFORMANCE, NO_CORPUS
 
 ROOT = Path(__file__).resolve().parents[1]
 UNITS = ROOT / "tests" / "xrechnung"
-RELEASE = yaml.safe_load((ROOT / "schemas" / "rules" / "xrechnung" / "release" / "xrechnung-3.0.2.yaml").read_text("utf-8"))
+_RELEASE_FILE = yaml.safe_load((ROOT / "schemas" / "releases" / "xrechnung-3.0.2.yaml").read_text("utf-8"))
+RELEASE = {**_RELEASE_FILE, **_RELEASE_FILE["ids"]}
 SAMPLE = ROOT / "samples" / "xrechnung.yaml"
 VEFA = conformance.VEFA
 
@@ -65,8 +66,12 @@ def test_every_id_has_metadata_with_its_official_severity():
 
 
 def test_release_names_the_rule_set_in_force():
-    assert RELEASE["release"] == "xrechnung 3.0.2"
-    assert "2.6.0" in RELEASE["rule_set"]
+    from einvoice.rules.releases import defaults, release
+
+    assert defaults()["xrechnung"] == "3.0.2"
+    rel = release("xrechnung", "3.0.2")
+    assert rel.title == "XRechnung 3.0.2" and "2.6.0" in RELEASE["source"]
+    assert rel.rule_count("ubl") == 76 and rel.rule_count("cii") == 71
 
 
 # --- unit tests: every id passes and fails in each syntax that has it ---------------------------------

@@ -1,7 +1,7 @@
 """XRechnung 3.0: the German CIUS of EN 16931 and its extension (KoSIT rule set), for UBL and CII.
 
 The layer ``xrechnung`` holds the rules of the KoSIT schematron of the release
-in force (``schemas/rules/xrechnung/release/``): BR-DE-* of the CIUS,
+in force (``schemas/releases/xrechnung-3.0.2.yaml``): BR-DE-* of the CIUS,
 BR-DEX-* of the extension, the temporary BR-TMP-* and BR-DE-TMP-* rules and the
 CVD rules (BR-DE-CVD-*, BR-TMP-CVD-01), and the Peppol BIS rules KoSIT builds into
 the rule set (``peppol.py``). It runs on top of the EN 16931 layer (profiles

@@ -15,22 +15,25 @@ version differs in five ids, written here:
 * R053: at most one (not exactly one) VAT total in the invoice currency;
 * R055: the sign test applies only when there is a VAT total in the invoice currency.
 
+R055 is written here for UBL too: the amounts are compared with zero as Saxon compares
+an untyped value with a number (``rules.values.compare_untyped``: 'NaN' is above zero).
+
 R061 leaves out a payment means with two codes, which the official context cannot match.
 """
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 
 from ...syntax.namespaces import RAM
 from ..peppol import RULES as PEPPOL
+from ..values import CastError, compare_untyped
 from . import RULES
-from .common import compile_cii as _x, decimal, sv
+from .common import compile_cii as _x, compile_ubl as _u, decimal, norm, sv
 
 BOTH = ("R001", "R005", "R010", "R020", "R040", "R041", "R042", "R054",
         "R101", "R110", "R111", "R120", "R121", "R130")
-UBL_ONLY = ("R008", "R043", "R044", "R046", "R053", "R055")
+UBL_ONLY = ("R008", "R043", "R044", "R046", "R053")
 PREFIX = "PEPPOL-EN16931-"
 
 
@@ -193,19 +196,15 @@ def r053(doc):
             yield settlement
 
 
-# --- CII: the signs of the two VAT totals ----------------------------------------------------------
+# --- R055: the signs of the two VAT totals ---------------------------------------------------------
 
 _TAX_CURRENCIES = _x("/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeSettlement"
                      "/ram:TaxCurrencyCode")
-_DOUBLE = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?|[+-]?INF|NaN")
 
 
-def _double(node) -> float:
-    """An untyped value compared with a number: cast to xs:double (ValueError when it is none)."""
-    text = sv(node).strip(" \t\r\n")
-    if not _DOUBLE.fullmatch(text):
-        raise ValueError(text)
-    return float(text.replace("INF", "inf"))
+def _any(nodes, op: str) -> bool:
+    """``nodes op 0`` as a general comparison of untyped values with a number (CastError when one is no number)."""
+    return any(compare_untyped(n, op, "0") for n in nodes)
 
 
 @RULES.rule(PREFIX + "R055", syntax="cii")
@@ -229,12 +228,37 @@ def r055(doc):
             continue
         in_acc = [t for t in totals if t.get("currencyID") in tax_currencies]
         try:
-            doc_values = [_double(t) for t in in_doc]
-            acc_values = [_double(t) for t in in_acc]
-        except ValueError:
+            same = (_any(in_acc, "<") and _any(in_doc, "<")) or (_any(in_acc, ">=") and _any(in_doc, ">="))
+        except CastError:
+            same = False
+        if not same:
             yield settlement
-            continue
-        negative = any(v < 0 for v in acc_values) and any(v < 0 for v in doc_values)
-        positive = any(v >= 0 for v in acc_values) and any(v >= 0 for v in doc_values)
-        if not (negative or positive):
-            yield settlement
+
+
+_UBL_TAX_CURRENCY = _u("cbc:TaxCurrencyCode")
+_UBL_DOC_CURRENCY = _u("cbc:DocumentCurrencyCode")
+_UBL_TAX_AMOUNTS = _u("cac:TaxTotal/cbc:TaxAmount")
+
+
+@RULES.rule(PREFIX + "R055", syntax="ubl")
+def r055_ubl(doc):
+    """With a VAT accounting currency, the VAT totals in it and in the invoice currency have the same sign
+    (zero counts as either); without an amount in either currency the test fails, as officially."""
+    root = doc.root
+    if root is None or doc.syntax is None or doc.syntax.value != "ubl":
+        return
+    tax_nodes = _UBL_TAX_CURRENCY(root)
+    if not tax_nodes:
+        return
+    tax_currency = norm(sv(tax_nodes[0]))
+    doc_nodes = _UBL_DOC_CURRENCY(root)
+    doc_currency = norm(sv(doc_nodes[0])) if doc_nodes else ""
+    amounts = _UBL_TAX_AMOUNTS(root)
+    in_acc = [a for a in amounts if a.get("currencyID") == tax_currency]
+    in_doc = [a for a in amounts if a.get("currencyID") == doc_currency]
+    try:
+        same = (_any(in_acc, "<=") and _any(in_doc, "<=")) or (_any(in_acc, ">=") and _any(in_doc, ">="))
+    except CastError:
+        same = False
+    if not same:
+        yield root
