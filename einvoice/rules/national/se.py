@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ...model.invoice import Syntax
 from . import RULES
-from ._checks import built_in_code, country_rules, is_number, norm, number, se_orgnr_valid, vat_registrations
+from ._checks import country_rules, is_number, norm, number, se_orgnr_valid, vat_registrations
 
 rule = country_rules(RULES, "SE")
 
@@ -33,7 +33,7 @@ def _se_vat_regs(doc):
     inv = doc.invoice
     if not _seller_in_se(inv):
         return []
-    return [r for r in vat_registrations(inv.seller, built_in_code(doc)) if (r.company_id or "")[:2] == "SE"]
+    return [r for r in vat_registrations(inv.seller) if (r.company_id or "")[:2] == "SE"]
 
 
 @rule("SE-R-001")
@@ -85,8 +85,6 @@ def se_r_013(doc):
 
 def _is_tax_registration(doc, reg) -> bool:
     """Is this registration the seller tax registration (BT-32) in the sense of SE-R-005?"""
-    if built_in_code(doc):
-        return norm(reg.tax_scheme_id).upper() not in ("VAT", "VA")
     if doc.syntax == Syntax.CII:
         return (reg.tax_scheme_id or "") == "FC"
     return norm(reg.tax_scheme_id).upper() != "VAT"
