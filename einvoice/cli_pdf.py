@@ -102,7 +102,13 @@ def attach(pdf: Path, xml: Path, output: Path) -> None:
     """Turn a PDF from another system into a Factur-X PDF by embedding a CII invoice.
 
     The XML is validated first (XSD and the rules of its Factur-X profile); with
-    errors nothing is written (exit 1).
+    errors nothing is written (exit 1). The result is PDF/A-3: a PDF whose pages
+    cannot be PDF/A (fonts not embedded, device colour without an output intent,
+    JavaScript ...) is refused with the reasons (exit 1), nothing written.
+
+    \b
+    Example:
+      einvoice attach their-invoice.pdf invoice-cii.xml -o facturx.pdf
     """
     from .build import write_atomic
     from .errors import BuildRefused, EinvoiceError
@@ -111,7 +117,7 @@ def attach(pdf: Path, xml: Path, output: Path) -> None:
     try:
         data, report, notes = run(_read(pdf), _read(xml), str(pdf), str(xml))
     except BuildRefused as exc:
-        _refused(xml, exc)
+        _refused(exc.findings[0].path or xml if exc.findings else xml, exc)
         sys.exit(EXIT_INVALID)
     except EinvoiceError as exc:
         _say(getattr(exc, "path", None) or pdf, exc)

@@ -442,8 +442,8 @@ def render_html(invoice: Invoice, lang: str | None = None) -> str:
     return _environment().get_template("invoice.html.j2").render(**view)
 
 
-def html_to_pdf(html: str, pdfa: bool = False) -> bytes:
-    """PDF bytes of an HTML page; ``pdfa=True`` writes PDF/A-3b (for Factur-X)."""
+def html_to_pdf(html: str, pdfa: bool = True) -> bytes:
+    """PDF bytes of an HTML page, PDF/A-3b unless ``pdfa=False`` (XMP uncompressed, Info in sync with it)."""
     try:
         import logging
 
@@ -456,8 +456,13 @@ def html_to_pdf(html: str, pdfa: bool = False) -> bytes:
     options: dict[str, Any] = {}
     if pdfa:
         options["pdf_variant"] = "pdf/a-3b"
-    return weasyprint.HTML(string=html, base_url=None).write_pdf(**options)
+    pdf = weasyprint.HTML(string=html, base_url=None).write_pdf(**options)
+    if pdfa:
+        from ..pdfa import write_metadata
+
+        pdf = write_metadata(pdf)
+    return pdf
 
 
-def render_pdf(invoice: Invoice, lang: str | None = None, pdfa: bool = False) -> bytes:
+def render_pdf(invoice: Invoice, lang: str | None = None, pdfa: bool = True) -> bytes:
     return html_to_pdf(render_html(invoice, lang), pdfa=pdfa)
