@@ -90,6 +90,8 @@ def build(input: Path, fmt: str, output: Path | None, policy: bool = False, pdf:
       einvoice build samples/ehf-invoice.yaml -f ehf -o out/ehf-invoice.xml --policy
       einvoice build samples/facturx-en16931.yaml -f facturx-en16931 --pdf out/facturx.pdf
     """
+    if policy:
+        _check_config()
     if pdf is not None:
         from .cli_pdf import build_pdf
 
@@ -110,6 +112,18 @@ def build(input: Path, fmt: str, output: Path | None, policy: bool = False, pdf:
         _say_error(input, exc)
         sys.exit(EXIT_UNREADABLE)
     wrote(str(output), f"{fmt}, profile {report.profile}", report.warnings)
+
+
+def _check_config() -> None:
+    """A configuration file with unknown keys or values stops the command: one line, exit 2."""
+    from .errors import EinvoiceError
+    from .rules.policy.config import load
+
+    try:
+        load()
+    except EinvoiceError as exc:
+        _say_error(None, exc)
+        sys.exit(EXIT_UNREADABLE)
 
 
 def refused(path, exc, what: str = "refused") -> None:
@@ -192,6 +206,7 @@ def validate(files: tuple[Path, ...], profile: str, no_schema: bool, policy: boo
             click.echo("einvoice: no invoice files to validate", err=True)
             sys.exit(EXIT_OK)
         raise click.UsageError("give at least one file, folder, glob or - (stdin)")
+    _check_config()
     opts = batch.Options(profile=profile, schema=not no_schema, policy=policy, max_bytes=_parse_size(max_size))
     started = time.perf_counter()
     progress_bar = None
