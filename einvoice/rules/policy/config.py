@@ -10,8 +10,7 @@
     EINV-P-001 = "error"
 
 The nearest file upwards from the working folder wins; without one, defaults apply.
-The cross-invoice checks of a batch (EINV-X-*) and the scope notice (EINV-S-001) take
-their setting from ``rules`` too. An unknown key, an unknown rule id or a value of the
+The cross-invoice checks of a batch (EINV-X-*) take their setting from ``rules`` too. An unknown key, an unknown rule id or a value of the
 wrong kind is an error (:class:`ConfigError`, one line naming the file), never ignored.
 """
 
@@ -27,7 +26,7 @@ from ...errors import UnreadableInput
 SETTINGS = ("off", "fatal", "error", "warning", "info")
 KEYS = ("due-days", "consumer-due-days", "require-late-interest", "rules")
 # configurable rules besides the house policy's (schemas/rules/policy/house.yaml)
-OTHER_RULES = ("EINV-X-001", "EINV-X-002", "EINV-X-003", "EINV-S-001")
+OTHER_RULES = ("EINV-X-001", "EINV-X-002", "EINV-X-003")
 
 
 class ConfigError(UnreadableInput):
