@@ -265,37 +265,22 @@ def convert(source: Path, to: str, output: Path, force: bool) -> None:
       einvoice convert out/ehf-invoice.xml --to cii -o out/ehf-invoice-cii.xml
       einvoice convert factur-x.xml --to ubl -o invoice-ubl.xml
     """
-    from . import syntax
+    from .api import convert as run
     from .build import check_written, write_atomic
-    from .errors import EinvoiceError
-    from .model.invoice import Syntax
-    from .profiles import detect_profile
+    from .errors import BuildRefused, EinvoiceError
 
     try:
-        doc = syntax.load(source)
-        profile, _ = detect_profile(doc)
-        invoice = doc.invoice.model_copy(deep=True)
-        if to == "ubl":
-            from .syntax.ubl.writer import write_ubl
-
-            invoice.syntax = Syntax.UBL
-            data = write_ubl(invoice, flavour="ehf" if profile == "ehf" else "peppol")
-        else:
-            from .syntax.cii.writer import write_cii
-
-            invoice.syntax = Syntax.CII
-            cii_profile = profile.removeprefix("facturx-") if profile.startswith("facturx-") else "en16931"
-            data = write_cii(invoice, profile=cii_profile)
+        data = run(source, to, force=force)
         report = check_written(data, "auto", str(output))
+    except BuildRefused as exc:
+        click.echo(f"einvoice: {source}: the converted document does not validate ({len(exc.findings)} errors); "
+                   "nothing written (use --force to write anyway)", err=True)
+        for f in exc.findings:
+            click.echo(_finding_line(f))
+        sys.exit(EXIT_INVALID)
     except EinvoiceError as exc:
         _say_error(source, exc)
         sys.exit(EXIT_UNREADABLE)
-    if not report.valid and not force:
-        click.echo(f"einvoice: {source}: the converted document does not validate ({len(report.errors)} errors); "
-                   "nothing written (use --force to write anyway)", err=True)
-        for f in report.errors:
-            click.echo(_finding_line(f))
-        sys.exit(EXIT_INVALID)
     write_atomic(output, data)
     click.echo(f"wrote {output} ({to.upper()}, profile {report.profile}, "
                f"{'valid' if report.valid else f'{len(report.errors)} errors'})")

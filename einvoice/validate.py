@@ -51,14 +51,30 @@ def validate_document(doc: Document, profile: str = "auto", schema: bool = True,
 
 
 def validate(source: str | Path | bytes | Any, profile: str = "auto", schema: bool = True,
-             layers: list[str] | tuple[str, ...] | None = None) -> Report:
-    """Validate bytes, a path, or an lxml element. Raises UnreadableInput with a one-line reason."""
+             layers: list[str] | tuple[str, ...] | None = None, policy: bool = False) -> Report:
+    """Validate bytes, a path, or an lxml element. Raises UnreadableInput with a one-line reason.
+
+    ``policy=True`` adds the house policy (EINV-P-*, configured in [tool.einvoice]; a
+    configuration with unknown keys raises ConfigError, an UnreadableInput).
+    """
     from . import syntax
 
     if hasattr(source, "tag") and hasattr(source, "xpath"):
         doc = syntax.read_tree(source)
     else:
         doc = syntax.load(source)
+    if policy and layers is None:
+        from .rules.policy.config import load
+
+        load()  # a broken configuration is an error here, not a silent default
+        why = None
+        if profile == "auto":
+            profile, why = detect_profile(doc)
+        if profile not in PROFILES:
+            raise UnreadableInput(f"unknown profile {profile!r}; known: {', '.join(sorted(PROFILES))}, auto", doc.path)
+        report = validate_document(doc, profile=profile, schema=schema, layers=(*PROFILES[profile].layers, "policy"))
+        report.profile, report.profile_reason = profile, (why or "chosen by the caller") + "; with the house policy"
+        return report
     return validate_document(doc, profile=profile, schema=schema, layers=layers)
 
 
