@@ -96,3 +96,16 @@ def test_version():
 
     res = run("--version")
     assert res.exit_code == 0 and __version__ in res.output
+
+
+def test_unreadable_xml_is_one_clean_line_in_every_command(tmp_path):
+    bad = tmp_path / "broken.xml"
+    bad.write_bytes(b'<?xml version="1.0"?>\n<Invoice>\n<a>\n</Invoice>\n')
+    expected = (f"einvoice: {bad}: not well-formed XML at line 4, column 11: "
+                "opening and ending tag mismatch: a line 3 and Invoice")
+    for args in (["validate", bad], ["show", bad], ["render", bad, "-o", tmp_path / "x.html"],
+                 ["convert", bad, "--to", "cii", "-o", tmp_path / "y.xml"]):
+        res = CliRunner().invoke(main, [str(a) for a in args])
+        lines = [ln for ln in res.output.splitlines() if ln.startswith("einvoice: ")]
+        assert res.exit_code == 2 and lines == [expected], (args, res.output)
+        assert "<string>" not in res.output
