@@ -15,7 +15,7 @@ Public API::
     html = einvoice.render("invoice.xml")              # printable page: str (html) or bytes (format="pdf")
     cii = einvoice.convert("invoice.xml", to="cii")    # UBL <-> CII, validated
     xml = einvoice.extract("factur-x.pdf")             # the XML inside a Factur-X PDF
-    pdf = einvoice.facturx_pdf(data, "facturx-en16931")  # a Factur-X PDF/A-3 from a dict or Invoice
+    pdf = einvoice.build_pdf(data, "facturx-en16931")  # a Factur-X PDF/A-3 from a dict or Invoice
     pdf = einvoice.attach("their.pdf", "invoice-cii.xml")  # embed a CII in a PDF/A made elsewhere
 
 The model classes (``Invoice``, ``InvoiceLine``, ``Item``, ``Price``, ``Party``, ``Address``,
@@ -47,7 +47,7 @@ _LAZY = {
     "render": ("einvoice.api", "render"),
     "convert": ("einvoice.api", "convert"),
     "extract": ("einvoice.api", "extract"),
-    "facturx_pdf": ("einvoice.api", "facturx_pdf"),
+    "build_pdf": ("einvoice.api", "build_pdf"),
     "attach": ("einvoice.api", "attach"),
     **{name: ("einvoice.model.invoice", name) for name in (
         "Invoice", "InvoiceLine", "Item", "ItemAttribute", "Classification", "Price", "Party", "Address", "Contact",
@@ -65,7 +65,7 @@ __all__ = ["__version__", *_LAZY]
 if TYPE_CHECKING:  # pragma: no cover
     from .build import build, build_file
     from .errors import BuildRefused, EinvoiceError, InvalidModelInput, UnreadableInput
-    from .api import attach, convert, extract, facturx_pdf, render
+    from .api import attach, build_pdf, convert, extract, render
     from .model.invoice import (Address, AllowanceCharge, Amount, Contact, CreditTransfer, DocumentTotals, Identifier,
                                 Invoice, InvoiceLine, Item, Party, PaymentMeans, Price, TaxCategory)
     from .rules.engine import Finding, Report, Severity

@@ -1,5 +1,8 @@
 """The library functions beside validate and build: render, convert, extract, Factur-X PDFs.
 
+(``build_pdf``, not ``facturx_pdf``: a package attribute named like a submodule would be
+replaced by that module as soon as it is imported.)
+
 Each is exported from :mod:`einvoice`; a *source* is a path, the bytes of a UBL or CII
 invoice or of a Factur-X PDF (recognised by content), or an :class:`~einvoice.Invoice`
 where noted. Bad input raises :class:`~einvoice.UnreadableInput` with a one-line reason;
@@ -80,15 +83,15 @@ def extract(pdf: Source) -> bytes:
     return run(data, path)
 
 
-def facturx_pdf(data: Any, format: str = "facturx-en16931", lang: str | None = None, policy: bool = False) -> bytes:
+def build_pdf(data: Any, format: str = "facturx-en16931", lang: str | None = None, policy: bool = False) -> bytes:
     """A Factur-X PDF/A-3 built from a dict or Invoice (as :func:`einvoice.build`): the page and the CII inside.
 
     ``format`` is a Factur-X profile (facturx-minimum ... facturx-extended). Raises
     BuildRefused when the CII would not validate for it.
     """
-    from .facturx_pdf import build_pdf
+    from .facturx_pdf import build_pdf as run
 
-    pdf, _xml, _report = build_pdf(data, format, lang, policy=policy)
+    pdf, _xml, _report = run(data, format, lang, policy=policy)
     return pdf
 
 

@@ -40,11 +40,13 @@ def test_readme_example_builds_a_valid_ehf_invoice(tmp_path, monkeypatch, capsys
 def test_model_classes_and_functions_are_exported():
     for name in ("Invoice", "InvoiceLine", "Item", "Price", "Party", "Address", "Contact", "PaymentMeans",
                  "CreditTransfer", "TaxCategory", "Amount", "Identifier", "render", "convert", "extract",
-                 "facturx_pdf", "attach", "validate", "build"):
+                 "build_pdf", "attach", "validate", "build"):
         assert name in einvoice.__all__ and getattr(einvoice, name) is not None, name
     assert einvoice.Invoice.__module__ == "einvoice.model.invoice"
-    importlib.import_module("einvoice.render.render")  # importing the subpackage keeps the function
-    assert callable(einvoice.render) and einvoice.render.__module__ == "einvoice.api"
+    for module in ("einvoice.render.render", "einvoice.facturx_pdf", "einvoice.api"):
+        importlib.import_module(module)  # importing submodules keeps the functions
+    for name in ("render", "build_pdf", "convert", "extract", "attach", "validate", "build"):
+        assert callable(getattr(einvoice, name)), name
 
 
 @pytest.mark.parametrize("value", [Decimal("950.00"), "950.00", 950])
@@ -64,7 +66,7 @@ def test_functions(tmp_path):
     assert b"CrossIndustryInvoice" in cii and einvoice.validate(cii).valid
     from einvoice.build import load_input
 
-    pdf = einvoice.facturx_pdf(load_input(SAMPLES / "facturx-en16931.yaml"))
+    pdf = einvoice.build_pdf(load_input(SAMPLES / "facturx-en16931.yaml"))
     assert einvoice.extract(pdf) == einvoice.extract(_write(tmp_path / "fx.pdf", pdf))
     foreign = einvoice.render(SAMPLES / "facturx-en16931.xml", format="pdf")
     out = einvoice.attach(foreign, SAMPLES / "facturx-en16931.xml")
