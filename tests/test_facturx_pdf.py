@@ -73,6 +73,10 @@ def test_official_facturx_pdfs_extract_with_the_verdict_of_their_xml_twin():
         assert xml.lstrip().startswith(b"<"), pdf.name
         if not twin.exists():
             continue
+        from einvoice.syntax import load
+
+        if load(xml).invoice.issue_date != load(twin).invoice.issue_date:
+            continue  # the corpus re-issued the XRECHNUNG twins (2024, XRechnung 3.0) beside the 2018 PDFs
         assert verdict(xml) == verdict(twin.read_bytes()), pdf.name
         compared += 1
     assert compared >= 20

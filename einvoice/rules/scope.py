@@ -1,8 +1,8 @@
 """Honest scope: say so when a document asks for rules that einvoice does not implement.
 
 A specification identifier (BT-24) names the rule set an invoice follows. When it
-names one that einvoice does not implement (a national CIUS such as XRechnung,
-Peppol self-billing, ...), only the rules of the profile it falls back to ran, and a
+names one that einvoice does not implement (Peppol self-billing, a national CIUS
+such as NLCIUS, ...), only the rules of the profile it falls back to ran, and a
 bare VALID would claim more than was checked. EINV-S-001 (warning) names the rule
 set that did not run, so ``--fail-on warning`` fails and the report says why.
 
@@ -19,7 +19,6 @@ from .engine import RuleSet
 RULES = RuleSet("scope")
 
 UNIMPLEMENTED: dict[str, tuple[str, ...]] = {
-    "XRechnung (the German CIUS, KoSIT rules BR-DE-*)": ("urn:xeinkauf.de:kosit:xrechnung", "urn:xoev-de:kosit:standard:xrechnung"),
     "Peppol BIS Self-Billing 3.0": ("urn:fdc:peppol.eu:2017:poacc:selfbilling",),
     "Peppol PINT (international invoicing)": ("urn:peppol:pint:",),
     "Peppol BIS Billing 3.0 A-NZ (Australia / New Zealand)": ("poacc:billing:international:aunz",),
