@@ -46,9 +46,9 @@ for _fx in ("minimum", "basicwl", "basic", "en16931", "extended"):
 
 # XRechnung 3.0 (KoSIT): the German CIUS of EN 16931 and its extension, in UBL and CII (also the
 # XRECHNUNG profile of ZUGFeRD / Factur-X, which carries the same identifier)
-PROFILES["xrechnung"] = Profile("xrechnung", ("ubl-syntax", "cii-syntax", "en16931", "xrechnung", "scope"),
+PROFILES["xrechnung"] = Profile("xrechnung", ("ubl-syntax", "cii-syntax", "en16931", "xrechnung"),
                                 "XRechnung 3.0 (KoSIT CIUS of EN 16931)")
-PROFILES["xrechnung-extension"] = Profile("xrechnung-extension", ("ubl-syntax", "cii-syntax", "en16931", "xrechnung", "scope"),
+PROFILES["xrechnung-extension"] = Profile("xrechnung-extension", ("ubl-syntax", "cii-syntax", "en16931", "xrechnung"),
                                           "XRechnung 3.0 extension (KoSIT)")
 
 # Specification identifiers (BT-24) -> profile. The first match wins; prefixes are compared.
