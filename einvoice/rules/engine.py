@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 import marshal
 import os
 import sys
@@ -61,8 +62,34 @@ def _cache_key(path: Path, st: os.stat_result) -> tuple:
     return (_CACHE_FORMAT, __version__, sys.version_info[:2], str(path), st.st_size, st.st_mtime_ns)
 
 
+COMPILED = SCHEMAS / "compiled"
+_NOT_COMPILED = object()
+
+
+def _compiled(path: Path) -> Any:
+    """The data of ``schemas/<x>.yaml`` from ``schemas/compiled/<x>.json`` (``scripts/compile_schemas.py``),
+    only when the SHA-256 recorded there is the source file's (else ``_NOT_COMPILED``: parse the YAML)."""
+    try:
+        rel = path.relative_to(SCHEMAS)
+    except ValueError:
+        return _NOT_COMPILED
+    try:
+        raw = path.read_bytes()
+        with open(COMPILED / rel.with_suffix(".json"), "rb") as fh:
+            blob = json.loads(fh.read())
+    except (OSError, ValueError):
+        return _NOT_COMPILED
+    if not isinstance(blob, dict) or blob.get("sha256") != hashlib.sha256(raw).hexdigest():
+        return _NOT_COMPILED
+    return blob.get("data")
+
+
 def load_yaml(path: Path) -> Any:
     """A YAML data file parsed with the safe loader, through the opt-in disk cache (EINVOICE_CACHE_DIR).
+
+    Without a cache folder, a file under ``schemas/`` is read from its compiled form
+    (``schemas/compiled/``, JSON made by ``scripts/compile_schemas.py``) when that
+    was made from the same bytes (SHA-256); an edited source is parsed from YAML.
 
     The cache holds the parsed data (``marshal``, plain values only) keyed by the
     file's path, size and modification time, the package version and the Python
@@ -72,6 +99,10 @@ def load_yaml(path: Path) -> Any:
     st = path.stat()
     folder = _cache_dir()
     key = entry = None
+    if folder is None:  # the default: the compiled form shipped with the package, when it matches the source
+        data = _compiled(path)
+        if data is not _NOT_COMPILED:
+            return data
     if folder is not None:
         key = _cache_key(path, st)
         entry = folder / (hashlib.sha1(str(path).encode("utf-8", "surrogateescape")).hexdigest()[:24] + ".marshal")

@@ -1,0 +1,59 @@
+"""The compiled form of the YAML data (schemas/compiled/, scripts/compile_schemas.py)."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+import yaml
+
+from einvoice.rules import engine
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _script():
+    spec = importlib.util.spec_from_file_location("compile_schemas", ROOT / "scripts" / "compile_schemas.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_compiled_data_is_up_to_date_with_the_yaml():
+    problems = _script().stale()
+    assert not problems, "run: python scripts/compile_schemas.py\n" + "\n".join(problems)
+
+
+def test_every_rule_file_is_compiled_and_loads_as_the_yaml(monkeypatch):
+    monkeypatch.delenv("EINVOICE_CACHE_DIR", raising=False)
+    files = sorted((engine.SCHEMAS / "rules").rglob("*.yaml"))
+    assert files
+    for path in files:
+        assert (engine.COMPILED / path.relative_to(engine.SCHEMAS).with_suffix(".json")).exists(), path
+        got = engine._compiled(path)
+        assert got is not engine._NOT_COMPILED, path
+        assert got == yaml.safe_load(path.read_text(encoding="utf-8")), path
+        assert engine.load_yaml(path) == got
+
+
+def test_an_edited_source_is_read_from_yaml_not_from_stale_compiled_data(tmp_path, monkeypatch):
+    monkeypatch.delenv("EINVOICE_CACHE_DIR", raising=False)
+    schemas = tmp_path / "schemas"
+    (schemas / "rules").mkdir(parents=True)
+    src = schemas / "rules" / "x.yaml"
+    src.write_text("A-1: {severity: error, message: first}\n", encoding="utf-8")
+    monkeypatch.setattr(engine, "SCHEMAS", schemas)
+    monkeypatch.setattr(engine, "COMPILED", schemas / "compiled")
+    import hashlib
+
+    out = schemas / "compiled" / "rules" / "x.json"
+    out.parent.mkdir(parents=True)
+    out.write_text(json.dumps({"sha256": hashlib.sha256(src.read_bytes()).hexdigest(),
+                               "data": {"A-1": {"severity": "error", "message": "compiled"}}}), encoding="utf-8")
+    # matching hash: the compiled data is used (its marker text proves it)
+    assert engine.load_yaml(src)["A-1"]["message"] == "compiled"
+    src.write_text("A-1: {severity: error, message: edited}\n", encoding="utf-8")
+    assert engine.load_yaml(src)["A-1"]["message"] == "edited"
+    out.write_text("{not json", encoding="utf-8")  # damaged compiled data: the YAML again
+    assert engine.load_yaml(src)["A-1"]["message"] == "edited"
