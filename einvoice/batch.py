@@ -228,7 +228,7 @@ def warm_up(opts: Options) -> None:
     """Import the rule layers the options can need and compile their tables and execution plans
     (what the first document of a worker would otherwise pay for); never raises."""
     try:
-        from .model.invoice import Syntax
+        from .basics import Syntax
         from .profiles import PROFILES, rules_for
         from .rules.engine import Context, plan_for
         from .validate import validate_document  # noqa: F401 - imported for the workers

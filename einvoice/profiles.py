@@ -69,7 +69,7 @@ GUIDELINES: list[tuple[str, str]] = [
 
 def detect_profile(doc) -> tuple[str, str]:
     """Profile for a document from its specification identifier (BT-24), with the reason."""
-    from .model.invoice import Syntax
+    from .basics import Syntax
     from .syntax import header
 
     inv = header(doc)  # the header is enough: a document's lines are not read for this

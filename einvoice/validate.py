@@ -119,7 +119,7 @@ def validate(source: str | Path | bytes | Any, profile: str = "auto", schema: bo
 
 def __getattr__(name: str) -> Any:
     if name == "Syntax":  # re-exported on demand: validating needs no model module of its own
-        from .model.invoice import Syntax
+        from .basics import Syntax
 
         return Syntax
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -31,9 +31,7 @@ from .base import ModelBase
 CREDIT_NOTE_TYPE_CODES = frozenset({"81", "83", "261", "262", "296", "308", "381", "396", "420", "458", "532"})
 
 
-class Syntax(str, Enum):
-    UBL = "ubl"
-    CII = "cii"
+from ..basics import Syntax  # noqa: E402,F401 - defined without pydantic
 
 
 class DocumentKind(str, Enum):

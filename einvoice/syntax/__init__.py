@@ -12,7 +12,7 @@ from typing import Any
 from lxml import etree
 
 from ..errors import UnreadableInput
-from ..model.invoice import Syntax
+from ..basics import Syntax
 from .. import xmlsafe
 from . import namespaces as ns
 
@@ -27,6 +27,18 @@ def detect(root: Any) -> Syntax | None:
     return None
 
 
+def _read_ubl(root: Any):
+    from .ubl.reader import read_ubl  # the reader (and the pydantic model) only when the model is asked for
+
+    return read_ubl(root)
+
+
+def _read_cii(root: Any):
+    from .cii.reader import read_cii
+
+    return read_cii(root)
+
+
 def read_tree(root: Any, path: str | None = None):
     """Read a parsed root element into a Document; UnreadableInput if the root is not an invoice.
 
@@ -37,13 +49,9 @@ def read_tree(root: Any, path: str | None = None):
     syntax = detect(root)
     # the model is read on first use of doc.invoice (rules on the tree alone never need it)
     if syntax == Syntax.UBL:
-        from .ubl.reader import read_ubl
-
-        return Document(None, Syntax.UBL, root, path, reader=read_ubl)
+        return Document(None, Syntax.UBL, root, path, reader=_read_ubl)
     if syntax == Syntax.CII:
-        from .cii.reader import read_cii
-
-        return Document(None, Syntax.CII, root, path, reader=read_cii)
+        return Document(None, Syntax.CII, root, path, reader=_read_cii)
     local = etree.QName(root).localname if isinstance(root.tag, str) else str(root.tag)
     namespace = etree.QName(root).namespace if isinstance(root.tag, str) else None
     raise UnreadableInput(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..model.invoice import Syntax
+from ..basics import Syntax
 
 UBL_INVOICE = "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"
 UBL_CREDIT_NOTE = "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2"

@@ -34,7 +34,7 @@ from typing import Any, Callable, Iterable
 
 from lxml import etree
 
-from ...model.invoice import Syntax
+from ...basics import Syntax
 from ...syntax import namespaces as NS
 from .. import values as V
 from ..tree import tag_index

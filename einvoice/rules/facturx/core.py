@@ -12,7 +12,7 @@ the profile's own reading is evaluated instead.
 
 from __future__ import annotations
 
-from ...model.invoice import Syntax
+from ...basics import Syntax
 from ...syntax import namespaces as ns
 from ..engine import load_yaml
 from ..tree import STRUCTURE

@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ...model.invoice import Syntax
+from ...basics import Syntax
 from ...syntax import namespaces as ns
 from ..engine import Rule, RuleMeta, Severity, load_yaml, meta_table
 from ..tree import _Failed, STRUCTURE, Table, Wildcard, normalize_space, sel, string_value

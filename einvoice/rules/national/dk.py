@@ -13,7 +13,7 @@ import re
 
 from lxml import etree
 
-from ...model.invoice import Syntax
+from ...basics import Syntax
 from ...syntax.namespaces import CII_NS, UBL_NS
 from . import RULES
 from ._checks import country_rules, is_number, norm, number

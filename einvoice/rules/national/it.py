@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ...model.invoice import Syntax
+from ...basics import Syntax
 from . import RULES
 from ._checks import country_rules, doc_supplier_country, norm
 

@@ -6,7 +6,7 @@ some also need a Dutch buyer or tax representative.
 
 from __future__ import annotations
 
-from ...model.invoice import Syntax
+from ...basics import Syntax
 from . import RULES
 from ._checks import country_rules, norm, postal_country
 

@@ -7,7 +7,7 @@ postal country).
 
 from __future__ import annotations
 
-from ...model.invoice import Syntax
+from ...basics import Syntax
 from ...syntax import header
 from . import RULES
 from ._checks import country_rules, doc_supplier_country, no_vat_id_valid, norm, vat_registrations

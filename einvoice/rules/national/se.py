@@ -6,7 +6,7 @@ VAT number and VAT rate rules also need a Swedish VAT identifier (prefix SE).
 
 from __future__ import annotations
 
-from ...model.invoice import Syntax
+from ...basics import Syntax
 from . import RULES
 from ._checks import country_rules, is_number, norm, number, se_orgnr_valid, vat_registrations
 

@@ -11,7 +11,7 @@ import re
 
 from ... import codelists
 from .. import releases
-from ...model.invoice import Syntax
+from ...basics import Syntax
 from . import RULES
 from .common import (
     both_german,

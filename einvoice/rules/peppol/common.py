@@ -16,7 +16,7 @@ from typing import Any, Callable, Iterable
 
 from lxml import etree
 
-from ...model.invoice import Syntax
+from ...basics import Syntax
 from ...syntax import namespaces as ns
 from .. import identifiers as ids
 from .. import releases

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ...model.invoice import Syntax
+from ...basics import Syntax
 from .. import releases
 from ..values import date_or_none
 from . import RULES
