@@ -33,8 +33,12 @@ from enum import Enum
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from ..model.base import ModelBase, Origin, element_origin
-from ..model.invoice import Invoice, Syntax
+from typing import TYPE_CHECKING
+
+from ..basics import Origin, Syntax, element_origin
+
+if TYPE_CHECKING:  # the pydantic model is imported only where a document needs it
+    from ..model.invoice import Invoice
 
 SCHEMAS = Path(__file__).resolve().parent.parent.parent / "schemas"
 
@@ -430,13 +434,23 @@ def known_metadata(layer: str) -> dict[str, dict]:
     return layer_metadata(layer)
 
 
+@functools.lru_cache(maxsize=None)
+def _registrable(layer: str, schemas: Path) -> frozenset[str]:
+    """The ids a layer may register (metadata with a message in some release), computed once per layer
+    (``schemas`` is part of the key: the data folder they come from)."""
+    return frozenset(rid for rid, data in known_metadata(layer).items()
+                     if isinstance(data, dict) and str(data.get("message") or "").strip())
+
+
 def check_registration(layer: str, rid: str) -> None:
     """Refuse a rule id that has no metadata in any release of its layer, or metadata without a message."""
+    if rid in _registrable(layer, SCHEMAS):  # one set lookup per registration (thousands at import)
+        return
     data = known_metadata(layer).get(rid)
     if data is None:
         raise RuleDefinitionError(f"rule {rid} of layer {layer!r} has no metadata: add it to "
                                   f"schemas/rules/{layer}/ (or to the release that introduces it)")
-    if not (data.get("message") or "").strip():
+    if not isinstance(data, dict) or not str(data.get("message") or "").strip():
         raise RuleDefinitionError(f"rule {rid} of layer {layer!r} has no message in its metadata")
 
 
@@ -542,7 +556,8 @@ def _locate(target: Any) -> tuple[Origin, dict]:
         obj, fld = target, None
     if obj is None:
         return Origin(None, None), params
-    if isinstance(obj, ModelBase):
+    base = sys.modules.get("einvoice.model.base")  # no model object exists unless the model was imported
+    if base is not None and isinstance(obj, base.ModelBase):
         return obj.origin(fld), params
     if hasattr(obj, "sourceline"):
         return element_origin(obj), params
