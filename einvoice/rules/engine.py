@@ -284,10 +284,7 @@ class Context:
         return release(family, version) if version is not None else None
 
     def release_of_layer(self, layer: str):
-        from .releases import family_of_layer
-
-        family = family_of_layer(layer)
-        return self.release(family) if family is not None else None
+        return _release_of_layer(self.releases, layer)
 
     def release_names(self, layers: Iterable[str] | None = None) -> list[str]:
         """Titles of the releases applied (only the families of ``layers`` when given)."""
@@ -295,6 +292,21 @@ class Context:
 
         wanted = None if layers is None else {family_of_layer(name) for name in layers}
         return [self.release(fam).title for fam, _v in self.releases if wanted is None or fam in wanted]
+
+
+@functools.lru_cache(maxsize=512)
+def _release_of_layer(releases: tuple[tuple[str, str], ...], layer: str):
+    """The release a run's ``releases`` apply to a layer (None: the layer belongs to no family); asked
+    once per rule when a run is planned, so kept per (releases, layer)."""
+    from .releases import family_of_layer, release
+
+    family = family_of_layer(layer)
+    if family is None:
+        return None
+    for fam, version in releases:
+        if fam == family:
+            return release(family, version)
+    return None
 
 
 Check = Callable[[Document], Iterable[Any]]

@@ -338,6 +338,9 @@ def compile_path(text: str) -> list[list[Step]]:
 
 
 def _split_top(text: str, sep: str) -> list[str]:
+    if sep not in text:  # most paths: one alternative (no character walk when compiling a table)
+        text = text.strip()
+        return [text] if text else []
     parts, depth, cur = [], 0, []
     for ch in text:
         if ch in "([":
@@ -657,7 +660,17 @@ class Table:
     @property
     def groups(self) -> list[list[Context]]:
         if self._groups is None:
-            self._setup(self._build())
+            # compiling a table allocates thousands of small objects, none of them garbage: the cyclic
+            # collector paused meanwhile (it would walk every object of the process several times)
+            import gc
+
+            paused = gc.isenabled()
+            gc.disable()
+            try:
+                self._setup(self._build())
+            finally:
+                if paused:
+                    gc.enable()
         return self._groups
 
     def _setup(self, groups: list[list[Context]]) -> None:
