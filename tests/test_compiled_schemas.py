@@ -57,3 +57,35 @@ def test_an_edited_source_is_read_from_yaml_not_from_stale_compiled_data(tmp_pat
     assert engine.load_yaml(src)["A-1"]["message"] == "edited"
     out.write_text("{not json", encoding="utf-8")  # damaged compiled data: the YAML again
     assert engine.load_yaml(src)["A-1"]["message"] == "edited"
+
+
+def test_the_rule_engine_loads_without_the_pydantic_model():
+    import subprocess
+    import sys
+
+    code = ("import sys, einvoice.rules.engine, einvoice.rules.releases, einvoice.syntax, einvoice.syntax.namespaces\n"
+            "print(sorted(m for m in sys.modules if m == 'pydantic' or m.startswith('einvoice.model')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert out.stdout.strip() == "[]", out.stdout + out.stderr
+
+
+def test_the_shared_types_are_the_same_objects_in_their_old_places():
+    from einvoice import basics
+    from einvoice.model import base, invoice
+    from einvoice.syntax import namespaces
+
+    assert invoice.Syntax is basics.Syntax and namespaces.Syntax is basics.Syntax
+    assert base.Origin is basics.Origin and base.element_origin is basics.element_origin
+    assert engine.Syntax is basics.Syntax and engine.Origin is basics.Origin
+
+
+def test_registration_still_refuses_an_unknown_id_after_the_layer_is_cached():
+    from einvoice.rules.engine import RuleDefinitionError, RuleSet, check_registration
+
+    import einvoice.rules.peppol  # noqa: F401 - the layer's ids are cached by its registrations
+
+    check_registration("peppol", "PEPPOL-COMMON-R057")
+    import pytest
+
+    with pytest.raises(RuleDefinitionError, match="no metadata"):
+        RuleSet("peppol").rule("PEPPOL-EN16931-R999")(lambda doc: ())
