@@ -471,25 +471,132 @@ def check_written(data: bytes, profile: str, path: str | None = None, policy: bo
     return report
 
 
-def build_report(data: Invoice | dict, format: str, policy: bool = False) -> tuple[bytes, Report]:
+# --- what a profile cannot carry --------------------------------------------------
+
+# model leaves that are spelling, not content: how a syntax states a currency, a tax scheme,
+# an indicator; the specification identifiers the format sets; exemption reasons the builder
+# moves from line and allowance categories to the VAT breakdown
+_NOT_CONTENT = ("currency_id", "tax_scheme_id", "charge_indicator_raw", "scheme_version_id")
+_NOT_CONTENT_TOP = ("syntax", "kind", "customization_id", "profile_id", "type_code")
+_MOVED = ("exemption_reason", "exemption_reason_code")
+
+
+def _leaves(x: Any, path: str = "") -> typing.Iterator[str]:
+    if isinstance(x, dict):
+        for k, v in x.items():
+            yield from _leaves(v, f"{path}.{k}" if path else k)
+    elif isinstance(x, list):
+        for i, v in enumerate(x):
+            yield from _leaves(v, f"{path}[{i}]")
+    elif x is not None and x != "" and x != b"":
+        yield path
+
+
+def _content_leaves(inv: Invoice) -> set[str]:
+    out = set()
+    for path in _leaves(inv.model_dump(exclude={*_NOT_CONTENT_TOP})):
+        last = path.rsplit(".", 1)[-1]
+        if last in _NOT_CONTENT:
+            continue
+        if last in _MOVED and "tax_category" in path and not path.startswith("tax_totals"):
+            continue
+        out.add(path)
+    return out
+
+
+def _collapse(lost: set[str], given: set[str]) -> list[str]:
+    """Lost leaves reported at the highest level of the input that is lost entirely
+    (``seller.contact`` rather than its name, telephone and e-mail)."""
+    def parent(path: str) -> str | None:
+        cut = max(path.rfind("."), path.rfind("["))
+        return path[:cut] if cut > 0 else None
+
+    def under(prefix: str, paths: set[str]) -> set[str]:
+        return {p for p in paths if p.startswith(prefix) and p[len(prefix):len(prefix) + 1] in (".", "[")}
+
+    out = set()
+    for path in lost:
+        top = path
+        while True:
+            up = parent(top)
+            if up is None or not under(up, given) <= lost:
+                break
+            top = up
+        out.add(top)
+    # a reported path inside another reported path is said by the outer one
+    return sorted(p for p in out if not any(p != q and p.startswith(q) and p[len(q)] in ".[" for q in out))
+
+
+def dropped_terms(given: Invoice, written: Invoice) -> list[str]:
+    """Input fields (e.g. ``seller.contact``, ``due_date``) that the written document does not carry."""
+    have = _content_leaves(given)
+    kept = _content_leaves(written)
+    return _collapse(have - kept, have)
+
+
+def _read_back(xml: bytes) -> Invoice:
+    from . import syntax
+
+    return syntax.read_tree(xmlsafe.parse(xml).getroot(), None).invoice
+
+
+LOSSY_ORDER = ("facturx-minimum", "facturx-basicwl", "facturx-basic", "facturx-en16931", "facturx-extended")
+
+
+def _carriers(prepared: Invoice, given: Invoice, target: Target, lost: list[str]) -> dict[str, str]:
+    """For each lost field, the smallest format of the same syntax that carries it."""
+    out: dict[str, str] = {}
+    if target.syntax == Syntax.UBL:
+        return out
+    for name in LOSSY_ORDER:
+        if name == target.name or not lost:
+            continue
+        try:
+            kept = _content_leaves(_read_back(_write(prepared.model_copy(deep=True), FORMATS[name])))
+        except Exception:  # noqa: BLE001 - a profile that cannot render this invoice carries nothing of it
+            continue
+        for path in lost:
+            if path not in out and any(k == path or k.startswith(path) and k[len(path)] in ".[" for k in kept):
+                out[path] = name
+    return out
+
+
+def build_report(data: Invoice | dict, format: str, policy: bool = False,
+                 allow_lossy: bool = False) -> tuple[bytes, Report]:
     """Build and validate; returns the XML and the validation report (warnings included).
 
     With ``policy`` the house policy (EINV-P-*, as configured) is applied too, so an
     invoice a clerk would reject is refused (findings at error level refuse the build).
 
+    A format that cannot carry a field the input gives (the seller contact in Factur-X
+    BASIC, the due date in MINIMUM, the lines in BASIC WL ...) refuses the build
+    (EINV-B-030, naming each field and a format that carries it) unless ``allow_lossy``;
+    the report then lists each dropped field (EINV-B-031, a warning).
+
     Raises InvalidModelInput for input that does not fit the model and BuildRefused
-    (carrying every blocking finding) when the invoice is not fit to issue.
+    (carrying every blocking finding) when the invoice is not fit to issue. What refuses
+    the input itself refuses before anything is written, so the refusal speaks of the
+    input only (no findings about XML that was never issued).
     """
     target = _target(format)
-    invoice = to_invoice(data)
+    given = to_invoice(data)
+    invoice = given.model_copy(deep=True)
     findings = prepare(invoice, target)
-    try:
-        xml = _write(invoice, target)
-    except Exception as exc:
-        if any(f.severity.blocking for f in findings):
-            # the writer could not cope with an incomplete invoice: our findings say why
-            raise BuildRefused([f for f in findings if f.severity.blocking]) from exc
-        raise
+    blocking = [f for f in findings if f.severity.blocking]
+    if blocking:
+        raise BuildRefused(blocking)
+    xml = _write(invoice, target)
+    lost = dropped_terms(given, _read_back(xml))
+    if lost:
+        carriers = _carriers(invoice, given, target, lost)
+        rule = "EINV-B-031" if allow_lossy else "EINV-B-030"
+        lossy = [_finding(rule, field=path, format=target.name,
+                          carrier=(f"the format {carriers[path]} carries it" if path in carriers
+                                   else "no format of this syntax carries it"))
+                 for path in lost]
+        if not allow_lossy:
+            raise BuildRefused(lossy)
+        findings += lossy
     report = check_written(xml, target.profile, policy=policy)
     report.findings[:0] = findings
     blocking = [f for f in report.findings if f.severity.blocking]
@@ -498,9 +605,9 @@ def build_report(data: Invoice | dict, format: str, policy: bool = False) -> tup
     return xml, report
 
 
-def build(invoice_or_dict: Invoice | dict, format: str, policy: bool = False) -> bytes:
+def build(invoice_or_dict: Invoice | dict, format: str, policy: bool = False, allow_lossy: bool = False) -> bytes:
     """XML bytes of an invoice in a format (see :data:`FORMATS`); BuildRefused when not fit to issue."""
-    return build_report(invoice_or_dict, format, policy=policy)[0]
+    return build_report(invoice_or_dict, format, policy=policy, allow_lossy=allow_lossy)[0]
 
 
 def write_atomic(path: str | Path, data: bytes) -> None:
@@ -525,11 +632,12 @@ def write_atomic(path: str | Path, data: bytes) -> None:
         raise
 
 
-def build_file(input_path: str | Path, format: str, output_path: str | Path, policy: bool = False) -> Report:
+def build_file(input_path: str | Path, format: str, output_path: str | Path, policy: bool = False,
+               allow_lossy: bool = False) -> Report:
     """Build from a JSON/YAML file and write the XML atomically; nothing is written when refused."""
     data = load_input(input_path)
     try:
-        xml, report = build_report(data, format, policy=policy)
+        xml, report = build_report(data, format, policy=policy, allow_lossy=allow_lossy)
     except InvalidModelInput as exc:
         exc.path = str(input_path)
         raise
@@ -538,5 +646,5 @@ def build_file(input_path: str | Path, format: str, output_path: str | Path, pol
     return report
 
 
-__all__ = ["build", "build_file", "build_report", "load_input", "to_invoice", "prepare", "mandatory",
+__all__ = ["build", "build_file", "build_report", "dropped_terms", "load_input", "to_invoice", "prepare", "mandatory",
            "write_atomic", "FORMATS", "Target"]
