@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 import types
 import typing
@@ -226,9 +227,76 @@ def to_invoice(data: Invoice | dict) -> Invoice:
     if not isinstance(data, dict):
         raise InvalidModelInput(f"expected an Invoice or a mapping of invoice fields, not {type(data).__name__}")
     try:
-        return Invoice.model_validate(_coerce(Invoice, data))
+        inv = Invoice.model_validate(_coerce(Invoice, data))
     except ValidationError as exc:
         raise InvalidModelInput(_model_error_text(exc)) from None
+    problems = input_problems(inv)
+    if problems:
+        raise InvalidModelInput("\n".join(problems))
+    return inv
+
+
+# the official validators compute in double precision (about 15 significant digits): an amount,
+# quantity or price beyond these bounds cannot be checked exactly by them, so it is not issued
+MAX_INTEGER_DIGITS = 13
+MAX_SIGNIFICANT_DIGITS = 15
+# C0 controls but tab, line feed and carriage return; DEL and the C1 controls; lone surrogates;
+# the non-characters U+FFFE and U+FFFF: none of them may stand in an XML 1.0 document's text
+_BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def _number_problem(v: Decimal) -> str | None:
+    if not v.is_finite():
+        return f"{v} is not a number an invoice can state"
+    digits = v.normalize().as_tuple()
+    integer_digits = len(digits.digits) + digits.exponent if v != 0 else 0
+    if integer_digits > MAX_INTEGER_DIGITS:
+        return (f"{_short(v)} is too large: amounts, quantities and prices are limited to {MAX_INTEGER_DIGITS} digits "
+                "before the decimal point (the official validators compute in double precision and could not "
+                "check the totals exactly)")
+    significant = len(digits.digits) if v != 0 else 0
+    if significant > MAX_SIGNIFICANT_DIGITS:
+        return (f"{_short(v)} has more than {MAX_SIGNIFICANT_DIGITS} significant digits, more than the official "
+                "validators compute exactly (double precision); round it")
+    return None
+
+
+def _short(v: Decimal) -> str:
+    text = f"{v}"
+    return text if len(text) <= 40 else text[:18] + "..." + text[-8:] + f" ({len(text)} characters)"
+
+
+def input_problems(inv: Invoice) -> list[str]:
+    """Values the model accepts but no invoice can carry, one line each with the input path:
+    control characters and lone surrogates in text, numbers that are not finite or too large
+    or too precise for the official validators' double-precision arithmetic."""
+    out: list[str] = []
+
+    def walk(obj: Any, path: str) -> None:
+        if isinstance(obj, ModelBase):
+            for name in type(obj).model_fields:
+                value = getattr(obj, name)
+                if value is None:
+                    continue
+                # an amount or identifier is given as a plain value: its path is the field's
+                sub = path if name == "value" and isinstance(obj, (Amount, Identifier)) else (
+                    f"{path}.{name}" if path else name)
+                walk(value, sub)
+        elif isinstance(obj, list):
+            for i, item in enumerate(obj):
+                walk(item, f"{path}[{i}]")
+        elif isinstance(obj, str):
+            m = _BAD_CHARS.search(obj)
+            if m:
+                out.append(f"{path}: contains the character U+{ord(m.group()):04X} at position {m.start() + 1}, "
+                           "which an XML invoice cannot carry (a control character or a lone surrogate); remove it")
+        elif isinstance(obj, Decimal):
+            problem = _number_problem(obj)
+            if problem:
+                out.append(f"{path}: {problem}")
+
+    walk(inv, "")
+    return out
 
 
 # --- preparing the invoice -------------------------------------------------------
@@ -284,6 +352,9 @@ def prepare(invoice: Invoice, target: Target) -> list[Finding]:
         inv.type_code = "381" if inv.kind == DocumentKind.CREDIT_NOTE else "380"
     cur = inv.currency_code
 
+    findings += _allowances_charges(inv, cur)
+    findings += _two_decimals(inv)
+
     # line net amounts (BT-131)
     for n, line in enumerate(inv.lines, 1):
         computed = line_net(line)
@@ -320,10 +391,87 @@ def prepare(invoice: Invoice, target: Target) -> list[Finding]:
     # VAT total (BT-110) and breakdown (BG-23)
     if have_lines or inv.allowances_charges:
         findings += _vat(inv, c, cur)
+    findings += _bounds(c)
+    if target.syntax == Syntax.CII:
+        refs = list(dict.fromkeys(m.remittance_information.strip() for m in inv.payment_means
+                                  if not _blank(m.remittance_information)))
+        if len(refs) > 1:
+            findings.append(_finding("EINV-B-028", refs=", ".join(refs)))
 
     _fill_currency(inv, cur)
     findings += mandatory(inv, target)
     return findings
+
+
+def _acs_with_paths(inv: Invoice):
+    for i, ac in enumerate(inv.allowances_charges):
+        yield f"allowances_charges[{i}]", ac
+    for n, line in enumerate(inv.lines):
+        for i, ac in enumerate(line.allowances_charges):
+            yield f"lines[{n}].allowances_charges[{i}]", ac
+
+
+def _allowances_charges(inv: Invoice, cur: str | None) -> list[Finding]:
+    """An allowance or charge amount is base x percentage / 100: computed when absent,
+    refused when stated otherwise (rounded to the cent)."""
+    from .model.calc import allowance_amount
+
+    out: list[Finding] = []
+    for path, ac in _acs_with_paths(inv):
+        computed = allowance_amount(ac)
+        if computed is None:
+            continue
+        stated = _amt(ac.amount)
+        if stated is None:
+            ac.amount = Amount(value=_money(computed), currency_id=cur)
+        elif stated != computed:
+            out.append(_finding("EINV-B-026", field=f"{path}.amount", stated=_fmt(stated), computed=_fmt(_money(computed)),
+                                base=_fmt(_amt(ac.base_amount)), percentage=_fmt(ac.percentage)))
+    return out
+
+
+def _two_decimals(inv: Invoice) -> list[Finding]:
+    """Amounts the rules want with two decimals (all but prices): a stated 13123.7500 is
+    13123.75 and is written so; one with more non-zero decimals is refused."""
+    out: list[Finding] = []
+
+    def fix(path: str, amount: Amount | None) -> None:
+        v = _amt(amount)
+        if v is None or not v.is_finite() or -v.as_tuple().exponent <= 2:
+            return
+        if v == _money(v):
+            amount.value = _money(v)
+        else:
+            out.append(_finding("EINV-B-029", field=path, stated=_fmt(v)))
+            amount.value = None  # one finding for this root cause: nothing is compared with it
+
+    for path, ac in _acs_with_paths(inv):
+        fix(f"{path}.amount", ac.amount)
+        fix(f"{path}.base_amount", ac.base_amount)
+    for n, line in enumerate(inv.lines):
+        fix(f"lines[{n}].net_amount", line.net_amount)
+    if inv.totals is not None:
+        for name in type(inv.totals).model_fields:
+            fix(f"totals.{name}", getattr(inv.totals, name))
+    for t, total in enumerate(inv.tax_totals):
+        fix(f"tax_totals[{t}].tax_amount", total.tax_amount)
+        for b, bd in enumerate(total.breakdown):
+            fix(f"tax_totals[{t}].breakdown[{b}].taxable_amount", bd.taxable_amount)
+            fix(f"tax_totals[{t}].breakdown[{b}].tax_amount", bd.tax_amount)
+    return out
+
+
+def _bounds(c) -> list[Finding]:
+    """Computed totals beyond what the official validators compute exactly (double precision)."""
+    limit = Decimal(10) ** MAX_INTEGER_DIGITS
+    out = []
+    for term, value in (("BT-106", c.line_extension_amount), ("BT-109", c.tax_exclusive_amount),
+                        ("BT-110", c.tax_amount), ("BT-112", c.tax_inclusive_amount), ("BT-115", c.payable_amount),
+                        *((f"BT-131 of line {n}", v) for n, v in enumerate(c.line_nets, 1) if v is not None)):
+        if abs(value) >= limit:
+            out.append(_finding("EINV-B-027", term=term, value=_fmt(value), digits=MAX_INTEGER_DIGITS))
+            break
+    return out
 
 
 def _vat(inv: Invoice, c, cur: str | None) -> list[Finding]:

@@ -85,3 +85,114 @@ def test_a_refused_input_gives_no_findings_about_unwritten_xml(fx):
     rules = [f.rule for f in info.value.findings]
     assert rules == ["EINV-B-008"], [str(f) for f in info.value.findings]
     assert all(f.line is None for f in info.value.findings)
+
+
+# --- computed, not trusted -------------------------------------------------------------
+
+
+def _first_finding(data, fmt="facturx-en16931"):
+    with pytest.raises(BuildRefused) as info:
+        einvoice.build(data, fmt)
+    return info.value.findings
+
+
+def test_allowance_amount_is_computed_from_base_and_percentage(fx):
+    oracle = _oracle()
+    fx["allowances_charges"] = [{"charge_indicator": "false", "base_amount": "100.00", "percentage": "12.5",
+                                 "reason": "Discount", "tax_category": {"code": "S", "rate": "20"}}]
+    fx["lines"][0]["allowances_charges"] = [{"charge_indicator": "true", "base_amount": "220.80", "percentage": "5",
+                                             "reason": "Packing"}]
+    for fmt in ("facturx-en16931", "facturx-basic", "facturx-extended"):
+        xml, report = build_report(fx, fmt, allow_lossy=fmt == "facturx-basic")
+        assert b"<ram:ActualAmount>12.50</ram:ActualAmount>" in xml
+        assert b"<ram:ActualAmount>11.04</ram:ActualAmount>" in xml
+        failed = oracle.verdict(fmt, xml)
+        assert not {r for r in failed if r[1] in ("fatal", "error")}, (fmt, failed)
+
+
+def test_allowance_amount_that_contradicts_base_and_percentage_is_refused(fx):
+    fx["allowances_charges"] = [{"charge_indicator": "false", "base_amount": "100.00", "percentage": "10",
+                                 "amount": "12.00", "tax_category": {"code": "S", "rate": "20"}, "reason": "x"}]
+    findings = _first_finding(fx)
+    assert [f.rule for f in findings] == ["EINV-B-026"]
+    assert "allowances_charges[0].amount" in findings[0].message and "10.00" in findings[0].message
+
+
+def test_stated_totals_with_more_decimals_are_accepted_and_written_with_two(fx):
+    xml = einvoice.build(fx, "facturx-en16931")
+    import re
+
+    grand = re.search(rb"<ram:GrandTotalAmount>([\d.]+)<", xml).group(1).decode()
+    fx["totals"] = {"tax_inclusive_amount": grand + "00", "payable_amount": grand + "000"}
+    xml2 = einvoice.build(fx, "facturx-en16931")
+    assert xml2 == xml
+    fx["totals"] = {"payable_amount": grand + "01"}
+    assert [f.rule for f in _first_finding(fx)] == ["EINV-B-029"]
+
+
+def test_amounts_beyond_double_precision_are_refused_with_the_input_field(fx):
+    from einvoice.errors import InvalidModelInput
+
+    fx["lines"][0]["quantity"] = "100000000000000000000"
+    with pytest.raises(InvalidModelInput) as info:
+        einvoice.build(fx, "facturx-en16931")
+    assert str(info.value).startswith("lines[0].quantity: ") and "double precision" in str(info.value)
+    # within the input bounds, but the line comes to more than 13 digits
+    fx["lines"][0]["quantity"] = "9000000"
+    fx["lines"][0]["price"] = {"net_amount": "9000000"}
+    assert [f.rule for f in _first_finding(fx)] == ["EINV-B-027"]
+
+
+def test_several_payment_references_are_refused_in_cii_and_kept_in_ubl(fx):
+    second = dict(fx["payment_means"][0], remittance_information="FA-2024-0572")
+    fx["payment_means"].append(second)
+    findings = _first_finding(fx)
+    assert [f.rule for f in findings] == ["EINV-B-028"]
+    assert "FA-2024-0571" in findings[0].message and "FA-2024-0572" in findings[0].message
+    same = dict(second, remittance_information="FA-2024-0571")
+    fx["payment_means"][1] = same
+    assert b"FA-2024-0571" in einvoice.build(fx, "facturx-en16931")
+
+
+# --- bad input is a refusal, never a crash ---------------------------------------------
+
+
+@pytest.mark.parametrize("field,value,path", [
+    (("seller", "name"), "Atelier\x07 Rhône", "seller.name"),
+    (("seller", "name"), "Atelier \ud800", "seller.name"),
+    (("notes", 0, "text"), "a\x00b", "notes[0].text"),
+    (("lines", 0, "quantity"), "1e30", "lines[0].quantity"),
+    (("lines", 0, "price", "net_amount"), "9" * 60, "lines[0].price.net_amount"),
+    (("lines", 0, "quantity"), "NaN", "lines[0].quantity"),
+    (("lines", 0, "quantity"), "Infinity", "lines[0].quantity"),
+    (("lines", 0, "price"), "cheap", "lines[0].price"),
+    (("seller",), ["a", "list"], "seller"),
+    (("lines",), {"not": "a list"}, "lines"),
+    (("issue_date",), 20240318, "issue_date"),
+])
+def test_bad_input_is_refused_with_its_path(fx, field, value, path):
+    from einvoice.errors import InvalidModelInput
+
+    target = fx
+    for key in field[:-1]:
+        target = target[key]
+    target[field[-1]] = value
+    with pytest.raises(InvalidModelInput) as info:
+        einvoice.build(fx, "facturx-en16931")
+    assert any(line.startswith(f"{path}") for line in str(info.value).splitlines()), str(info.value)
+
+
+def test_bad_input_exits_2_on_the_command_line(tmp_path):
+    from click.testing import CliRunner
+
+    from einvoice.cli import main
+
+    src = tmp_path / "in.json"
+    data = load_input(SAMPLES / "facturx-en16931.yaml")
+    data["seller"]["name"] = "A\x01B"
+    import json
+
+    src.write_text(json.dumps(data))
+    res = CliRunner().invoke(main, ["build", str(src), "-f", "facturx-en16931", "-o", str(tmp_path / "o.xml")])
+    assert res.exit_code == 2, res.output
+    assert "seller.name" in res.stderr and "Traceback" not in res.output
