@@ -605,7 +605,9 @@ def _write(invoice: Invoice, target: Target) -> bytes:
 
 
 def check_written(data: bytes, profile: str, path: str | None = None, policy: bool = False) -> Report:
-    """Read written XML back and validate it (XSD + the profile's rule layers, and the house policy if asked)."""
+    """Read written XML back and validate it: XSD, the profile's rule layers, and the house policy
+    (all of it, as configured, with ``policy``; else its checks of payment details, due date and
+    credit-note reference, ``rules.policy.house.ISSUING``)."""
     from . import syntax
     from .profiles import PROFILES
     from .validate import validate_document
@@ -613,7 +615,14 @@ def check_written(data: bytes, profile: str, path: str | None = None, policy: bo
     tree = xmlsafe.parse(data, path)
     doc = syntax.read_tree(tree.getroot(), path)
     if not policy:
-        return validate_document(doc, profile=profile, schema=True)
+        # payment details, due date and credit-note reference are checked on every invoice issued
+        from .profiles import rules_for
+        from .rules.engine import run_rules
+        from .rules.policy.house import ISSUING
+
+        report = validate_document(doc, profile=profile, schema=True)
+        run_rules(doc, [r for r in rules_for(["policy"]) if r.id in ISSUING], report)
+        return report
     report = validate_document(doc, profile=profile, schema=True, layers=(*PROFILES[profile].layers, "policy"))
     report.profile, report.profile_reason = profile, "the build format, with the house policy"
     return report

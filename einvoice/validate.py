@@ -17,8 +17,9 @@ from .rules.engine import Document, Finding, Report, Severity, run_rules
 
 
 def validate_document(doc: Document, profile: str = "auto", schema: bool = True,
-                      layers: list[str] | tuple[str, ...] | None = None) -> Report:
-    """Run a profile's XSD and rule layers (or the layers given) on a Document already read."""
+                      layers: list[str] | tuple[str, ...] | None = None, policy: bool = False) -> Report:
+    """Run a profile's XSD and rule layers (or the layers given) on a Document already read;
+    with ``policy`` the house policy (EINV-P-*, as configured) is run too."""
     reason = None
     if layers is None:
         if profile == "auto":
@@ -27,6 +28,8 @@ def validate_document(doc: Document, profile: str = "auto", schema: bool = True,
             raise UnreadableInput(f"unknown profile {profile!r}; known: {', '.join(sorted(PROFILES))}, auto", doc.path)
         layers = PROFILES[profile].layers
         reason = reason or "chosen by the caller"
+    if policy and "policy" not in layers:
+        layers = (*layers, "policy")
     doc.profile = profile
     report = Report(path=doc.path, profile=profile, profile_reason=reason, syntax=doc.syntax)
     report.findings.extend(doc.container_findings)
@@ -51,15 +54,17 @@ def validate_document(doc: Document, profile: str = "auto", schema: bool = True,
 
 
 def validate(source: str | Path | bytes | Any, profile: str = "auto", schema: bool = True,
-             layers: list[str] | tuple[str, ...] | None = None) -> Report:
-    """Validate bytes, a path, or an lxml element. Raises UnreadableInput with a one-line reason."""
+             layers: list[str] | tuple[str, ...] | None = None, policy: bool = False) -> Report:
+    """Validate bytes, a path, or an lxml element. Raises UnreadableInput with a one-line reason.
+
+    ``policy=True`` adds the house policy (EINV-P-*, as configured) to the profile's layers."""
     from . import syntax
 
     if hasattr(source, "tag") and hasattr(source, "xpath"):
         doc = syntax.read_tree(source)
     else:
         doc = syntax.load(source)
-    return validate_document(doc, profile=profile, schema=schema, layers=layers)
+    return validate_document(doc, profile=profile, schema=schema, layers=layers, policy=policy)
 
 
 __all__ = ["validate", "validate_document", "Report", "Syntax"]

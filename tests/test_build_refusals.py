@@ -196,3 +196,65 @@ def test_bad_input_exits_2_on_the_command_line(tmp_path):
     res = CliRunner().invoke(main, ["build", str(src), "-f", "facturx-en16931", "-o", str(tmp_path / "o.xml")])
     assert res.exit_code == 2, res.output
     assert "seller.name" in res.stderr and "Traceback" not in res.output
+
+
+# --- payment details checked when issuing, by default ----------------------------------
+
+
+def _ehf() -> dict:
+    return load_input(SAMPLES / "ehf-invoice.yaml")
+
+
+@pytest.mark.parametrize("country,field,value,rule", [
+    ("NO", "remittance_information", "1002345", "EINV-P-008"),      # KID: neither MOD10 nor MOD11
+    ("NO", "remittance_information", "12345678902", "EINV-P-008"),  # KID: 3 is the MOD10 and MOD11 digit
+    ("NO", "remittance_information", "RF19539007547034", "EINV-P-008"),  # RF with a wrong check (18)
+    ("SE", "remittance_information", "1234567890", "EINV-P-008"),   # Swedish OCR (Luhn) wrong
+    ("FI", "remittance_information", "1234567", "EINV-P-008"),      # Finnish reference (7-3-1) wrong
+    ("NO", "account_id", "15031111208", "EINV-P-010"),             # Norwegian account MOD11 wrong
+    ("NO", "account_id", "NO9386011117948", "EINV-P-010"),          # IBAN mod 97 wrong
+    ("SE", "account_id", "5050-1056", "EINV-P-010"),                # Swedish bankgiro (Luhn) wrong
+    ("SE", "account_id", "4128754", "EINV-P-010"),                  # Swedish plusgiro (Luhn) wrong
+])
+def test_wrong_check_digits_refuse_the_build_by_default(country, field, value, rule):
+    data = _ehf()
+    data["seller"]["address"]["country_code"] = country
+    pm = data["payment_means"][0]
+    if field == "account_id":
+        pm["credit_transfers"][0]["account_id"] = value
+    else:
+        pm[field] = value
+    with pytest.raises(BuildRefused) as info:
+        einvoice.build(data, "peppol")
+    assert rule in {f.rule for f in info.value.findings}
+
+
+@pytest.mark.parametrize("ref", ["1002344", "12345678903", "RF18539007547034"])
+def test_right_check_digits_build(ref):
+    data = _ehf()
+    data["payment_means"][0]["remittance_information"] = ref
+    assert ref.encode() in einvoice.build(data, "ehf")
+
+
+def test_due_date_before_issue_date_refuses_by_default():
+    data = _ehf()
+    data["due_date"] = "2024-05-01"
+    with pytest.raises(BuildRefused) as info:
+        einvoice.build(data, "ehf")
+    assert "EINV-P-004" in {f.rule for f in info.value.findings}
+
+
+def test_credit_note_without_preceding_invoice_is_a_warning():
+    data = load_input(SAMPLES / "ehf-credit-note.yaml")
+    data.pop("preceding_invoices", None)
+    _, report = build_report(data, "ehf")
+    assert [f.severity.value for f in report.findings if f.rule == "EINV-P-016"] == ["warning"]
+    _, report = build_report(load_input(SAMPLES / "ehf-credit-note.yaml"), "ehf")
+    assert "EINV-P-016" not in {f.rule for f in report.findings}
+
+
+def test_validate_with_policy():
+    xml = (SAMPLES / "ehf-invoice.xml").read_bytes()
+    assert not any(f.layer == "policy" for f in einvoice.validate(xml).findings)
+    report = einvoice.validate(xml.replace(b"1002344", b"1002345"), policy=True)
+    assert "EINV-P-008" in {f.rule for f in report.findings}
