@@ -141,6 +141,10 @@ def load_input(path: str | Path) -> dict:
         raise UnreadableInput(f"not valid YAML: {problem}{where}", name) from None
     if not isinstance(data, dict):
         raise InvalidModelInput(f"{name}: the input must be a mapping of invoice fields, not {type(data).__name__}")
+    for doc in data.get("supporting_documents") or ():
+        att = doc.get("attachment") if isinstance(doc, dict) else None
+        if isinstance(att, dict) and isinstance(att.get("file"), str) and not Path(att["file"]).is_absolute():
+            att["file"] = str(p.parent / att["file"])  # relative to the input file
     return data
 
 
@@ -226,6 +230,7 @@ def to_invoice(data: Invoice | dict) -> Invoice:
         return data.model_copy(deep=True)
     if not isinstance(data, dict):
         raise InvalidModelInput(f"expected an Invoice or a mapping of invoice fields, not {type(data).__name__}")
+    data = _attachments(data)
     try:
         inv = Invoice.model_validate(_coerce(Invoice, data))
     except ValidationError as exc:
@@ -234,6 +239,61 @@ def to_invoice(data: Invoice | dict) -> Invoice:
     if problems:
         raise InvalidModelInput("\n".join(problems))
     return inv
+
+
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+
+
+def _attachments(data: dict) -> dict:
+    """Attachment content given as base64 text (``content``) or as a file (``file``, a path;
+    relative to the input file when read by :func:`load_input`, else to the working folder):
+    both become the bytes of the document, which the writers encode once."""
+    import base64
+    import binascii
+    import mimetypes
+
+    docs = data.get("supporting_documents")
+    if not isinstance(docs, list):
+        return data
+    problems: list[str] = []
+    out_docs = []
+    for i, doc in enumerate(docs):
+        att = doc.get("attachment") if isinstance(doc, dict) else None
+        if not isinstance(att, dict):
+            out_docs.append(doc)
+            continue
+        att = dict(att)
+        where = f"supporting_documents[{i}].attachment"
+        if "file" in att:
+            if att.get("content") is not None:
+                problems.append(f"{where}: give the content or a file, not both")
+                continue
+            name = att.pop("file")
+            if not isinstance(name, str) or not name.strip():
+                problems.append(f"{where}.file: a path to the file to attach is expected (got {name!r})")
+                continue
+            path = Path(name)
+            try:
+                raw, _ = xmlsafe.read_bytes(path, MAX_ATTACHMENT_BYTES)
+            except Exception as exc:  # noqa: BLE001 - reported in the caller's terms
+                problems.append(f"{where}.file: cannot read {name}: {getattr(exc, 'reason', None) or exc}")
+                continue
+            att["content"] = raw
+            att.setdefault("filename", path.name)
+            if att.get("mime_code") is None:
+                att["mime_code"] = mimetypes.guess_type(path.name)[0]
+        elif isinstance(att.get("content"), str):
+            text = "".join(att["content"].split())
+            try:
+                att["content"] = base64.b64decode(text, validate=True)
+            except (binascii.Error, ValueError):
+                problems.append(f"{where}.content: not base64 text; give the document base64-encoded, "
+                                "or its path as file")
+                continue
+        out_docs.append(dict(doc, attachment=att))
+    if problems:
+        raise InvalidModelInput("\n".join(problems))
+    return dict(data, supporting_documents=out_docs)
 
 
 # the official validators compute in double precision (about 15 significant digits): an amount,

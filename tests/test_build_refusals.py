@@ -258,3 +258,46 @@ def test_validate_with_policy():
     assert not any(f.layer == "policy" for f in einvoice.validate(xml).findings)
     report = einvoice.validate(xml.replace(b"1002344", b"1002345"), policy=True)
     assert "EINV-P-008" in {f.rule for f in report.findings}
+
+
+# --- attachments -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["peppol", "facturx-en16931", "facturx-extended"])
+def test_attachment_as_base64_or_file_is_embedded_once(tmp_path, fmt):
+    import base64
+    import json
+    import re
+
+    oracle = _oracle()
+    pdf = b"%PDF-1.4\n% timesheet\n" + bytes(range(256))
+    (tmp_path / "sheet.pdf").write_bytes(pdf)
+    data = load_input(SAMPLES / "ehf-invoice.yaml" if fmt == "peppol" else SAMPLES / "facturx-en16931.yaml")
+    by_text = dict(data, supporting_documents=[{"id": "TS-1", "description": "Timesheet",
+                                                "attachment": {"content": base64.b64encode(pdf).decode(),
+                                                               "mime_code": "application/pdf",
+                                                               "filename": "sheet.pdf"}}])
+    src = tmp_path / "in.json"
+    by_file = dict(data, supporting_documents=[{"id": "TS-1", "description": "Timesheet",
+                                                "attachment": {"file": "sheet.pdf"}}])
+    src.write_text(json.dumps(by_file))
+    for xml in (einvoice.build(by_text, fmt), einvoice.build(load_input(src), fmt)):
+        found = re.search(rb">([A-Za-z0-9+/=\s]{100,})<", xml).group(1)
+        assert base64.b64decode(b"".join(found.split())) == pdf  # encoded once, not twice
+        assert b'mimeCode="application/pdf"' in xml and b'filename="sheet.pdf"' in xml
+        name = "en16931-ubl" if fmt == "peppol" else fmt
+        failed = oracle.verdict(name, xml)
+        assert not {r for r in failed if r[1] in ("fatal", "error")}, failed
+
+
+def test_attachment_problems_name_the_field(tmp_path):
+    from einvoice.errors import InvalidModelInput
+
+    data = load_input(SAMPLES / "facturx-en16931.yaml")
+    for att, expect in (({"content": "not base64!"}, ".content: not base64"),
+                        ({"file": str(tmp_path / "absent.pdf")}, ".file: cannot read"),
+                        ({"file": "a.pdf", "content": "QUJD"}, "not both")):
+        bad = dict(data, supporting_documents=[{"id": "X", "attachment": att}])
+        with pytest.raises(InvalidModelInput) as info:
+            einvoice.build(bad, "facturx-en16931")
+        assert str(info.value).startswith("supporting_documents[0].attachment") and expect in str(info.value)
