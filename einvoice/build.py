@@ -362,7 +362,18 @@ def input_problems(inv: Invoice) -> list[str]:
 # --- preparing the invoice -------------------------------------------------------
 
 
+# the input field a house rule is about, when it is always the same
+_FIELDS = {
+    "EINV-B-001": "buyer.identifiers / buyer_reference", "EINV-B-002": "issue_date",
+    "EINV-B-003": "due_date / payment_terms", "EINV-B-004": "number", "EINV-B-005": "currency_code",
+    "EINV-B-006": "lines", "EINV-B-010": "payment_means", "EINV-B-013": "seller.contact.name",
+    "EINV-B-014": "seller.contact.telephone / seller.contact.email",
+}
+
+
 def _finding(rule: str, **params: Any) -> Finding:
+    if "field" not in params and rule in _FIELDS:
+        params["field"] = _FIELDS[rule]
     meta = rule_table("build").get(rule)
     if meta is None:  # pragma: no cover - every rule has an entry in build.yaml
         return Finding(rule, Severity.ERROR, rule, None, layer="build")
@@ -423,7 +434,7 @@ def prepare(invoice: Invoice, target: Target) -> list[Finding]:
             if computed is not None:
                 line.net_amount = Amount(value=_money(computed), currency_id=cur)
         elif computed is not None and stated != computed:
-            findings.append(_finding("EINV-B-020", line=line.id or n, stated=_fmt(stated), computed=_fmt(computed)))
+            findings.append(_finding("EINV-B-020", field=f"lines[{n - 1}].net_amount", line=line.id or n, stated=_fmt(stated), computed=_fmt(computed)))
 
     c = compute(inv)
 
@@ -446,7 +457,7 @@ def prepare(invoice: Invoice, target: Target) -> list[Finding]:
             if needed and (have_lines or inv.allowances_charges):
                 setattr(t, name, Amount(value=_money(value), currency_id=cur))
         elif have_lines and stated != value:
-            findings.append(_finding("EINV-B-021", term=term, stated=_fmt(stated), computed=_fmt(_money(value))))
+            findings.append(_finding("EINV-B-021", field=f"totals.{name}", term=term, stated=_fmt(stated), computed=_fmt(_money(value))))
 
     # VAT total (BT-110) and breakdown (BG-23)
     if have_lines or inv.allowances_charges:
@@ -456,7 +467,7 @@ def prepare(invoice: Invoice, target: Target) -> list[Finding]:
         refs = list(dict.fromkeys(m.remittance_information.strip() for m in inv.payment_means
                                   if not _blank(m.remittance_information)))
         if len(refs) > 1:
-            findings.append(_finding("EINV-B-028", refs=", ".join(refs)))
+            findings.append(_finding("EINV-B-028", field="payment_means[].remittance_information", refs=", ".join(refs)))
 
     _fill_currency(inv, cur)
     findings += mandatory(inv, target)
@@ -529,7 +540,7 @@ def _bounds(c) -> list[Finding]:
                         ("BT-110", c.tax_amount), ("BT-112", c.tax_inclusive_amount), ("BT-115", c.payable_amount),
                         *((f"BT-131 of line {n}", v) for n, v in enumerate(c.line_nets, 1) if v is not None)):
         if abs(value) >= limit:
-            out.append(_finding("EINV-B-027", term=term, value=_fmt(value), digits=MAX_INTEGER_DIGITS))
+            out.append(_finding("EINV-B-027", field="lines", term=term, value=_fmt(value), digits=MAX_INTEGER_DIGITS))
             break
     return out
 
@@ -556,7 +567,7 @@ def _vat(inv: Invoice, c, cur: str | None) -> list[Finding]:
     if stated_tax is None:
         total.tax_amount = Amount(value=_money(c.tax_amount), currency_id=cur)
     elif stated_tax != c.tax_amount:
-        findings.append(_finding("EINV-B-023", stated=_fmt(stated_tax), computed=_fmt(_money(c.tax_amount))))
+        findings.append(_finding("EINV-B-023", field="tax_totals[0].tax_amount", stated=_fmt(stated_tax), computed=_fmt(_money(c.tax_amount))))
 
     computed = {breakdown_key(b.category, b.rate): b for b in c.breakdown}
     if not total.breakdown:
@@ -584,7 +595,7 @@ def _vat(inv: Invoice, c, cur: str | None) -> list[Finding]:
         comp = computed.get(k)
         label = f"{cat.code or '?'} {_fmt(cat.rate) if cat.rate is not None else ''}".strip()
         if comp is None:
-            findings.append(_finding("EINV-B-022", category=label))
+            findings.append(_finding("EINV-B-022", field="tax_totals[0].breakdown", category=label))
             continue
         if not (cat.exemption_reason or cat.exemption_reason_code):
             cat.exemption_reason, cat.exemption_reason_code = reasons.get(k[0], (None, None))
@@ -594,12 +605,12 @@ def _vat(inv: Invoice, c, cur: str | None) -> list[Finding]:
                 setattr(bd, fld, Amount(value=_money(value), currency_id=cur))
             elif stated != value:
                 term = "BT-116" if fld == "taxable_amount" else "BT-117"
-                findings.append(_finding("EINV-B-024", category=label, term=term, stated=_fmt(stated),
+                findings.append(_finding("EINV-B-024", field="tax_totals[0].breakdown", category=label, term=term, stated=_fmt(stated),
                                          computed=_fmt(_money(value))))
     for k, comp in computed.items():
         if k not in seen:
             label = f"{comp.category or '?'} {_fmt(comp.rate) if comp.rate is not None else ''}".strip()
-            findings.append(_finding("EINV-B-025", category=label))
+            findings.append(_finding("EINV-B-025", field="tax_totals[0].breakdown", category=label))
     return findings
 
 
@@ -625,21 +636,21 @@ def mandatory(inv: Invoice, target: Target) -> list[Finding]:
     for n, line in enumerate(inv.lines, 1):
         ref = line.id or n
         if line.quantity is None:
-            out.append(_finding("EINV-B-007", line=ref))
+            out.append(_finding("EINV-B-007", field=f"lines[{n - 1}].quantity", line=ref))
         if (line.price is None or _amt(line.price.net_amount) is None) and _amt(line.net_amount) is None:
-            out.append(_finding("EINV-B-008", line=ref))
+            out.append(_finding("EINV-B-008", field=f"lines[{n - 1}].price.net_amount", line=ref))
         cat = line.item.tax_category if line.item else None
         if cat is None or _blank(cat.code):
-            out.append(_finding("EINV-B-009", line=ref))
-    means = [m for m in inv.payment_means if not _blank(m.code)]
+            out.append(_finding("EINV-B-009", field=f"lines[{n - 1}].item.tax_category.code", line=ref))
+    means = [(i, m) for i, m in enumerate(inv.payment_means) if not _blank(m.code)]
     if not means:
         out.append(_finding("EINV-B-010"))
-    for m in means:
+    for i, m in means:
         if m.code.strip() in CREDIT_TRANSFER_CODES:
             if not any(not _blank(ct.account_id) for ct in m.credit_transfers):
-                out.append(_finding("EINV-B-011", code=m.code.strip()))
+                out.append(_finding("EINV-B-011", field=f"payment_means[{i}].credit_transfers[].account_id", code=m.code.strip()))
             if _blank(m.remittance_information):
-                out.append(_finding("EINV-B-012", code=m.code.strip()))
+                out.append(_finding("EINV-B-012", field=f"payment_means[{i}].remittance_information", code=m.code.strip()))
     contact = inv.seller.contact if inv.seller else None
     if contact is None or _blank(contact.name):
         out.append(_finding("EINV-B-013"))
