@@ -220,7 +220,53 @@ def inputs(draw, formats=FORMATS):
     if draw(st.integers(0, 3)) == 0:
         data["purchase_order_reference"] = f"PO-{draw(st.integers(1, 9999))}"
     data["payment_means"] = [draw(_payment_means(seller_c, ubl))]
+    if draw(st.integers(0, 2)) == 0:
+        _extras(draw, data, fmt, issue)
     return fmt, data
+
+
+def _extras(draw, data: dict, fmt: str, issue: date) -> None:
+    """Optional terms: notes, periods, gross prices, payee, prepaid amount, item details,
+    a second payment means, a returned line."""
+    ubl = fmt in ("ehf", "peppol")
+    if draw(st.booleans()):
+        note = {"text": draw(st.sampled_from(["Thank you for your order.", "Late payment interest 8 %", "Ørsted & Ærø <x>"]))}
+        if not ubl and draw(st.booleans()):
+            note["subject_code"] = draw(st.sampled_from(["REG", "AAI", "SUR"]))
+        data["notes"] = [note]
+    if draw(st.booleans()):
+        data["invoice_period"] = {"start_date": (issue - timedelta(days=30)).isoformat(),
+                                  "end_date": (issue - timedelta(days=1)).isoformat()}
+    for line in data["lines"]:
+        if draw(st.integers(0, 3)) == 0:
+            net = Decimal(line["price"]["net_amount"])
+            discount = draw(st.sampled_from([Decimal("0.00"), Decimal("1.00"), Decimal("0.50")]))
+            line["price"]["gross_amount"] = str(net + discount)
+            if discount:
+                line["price"]["discount"] = str(discount)
+        if draw(st.integers(0, 4)) == 0:
+            line["note"] = "Line note"
+            line["order_line_reference"] = "10"
+        if draw(st.integers(0, 4)) == 0:
+            line["period"] = {"start_date": (issue - timedelta(days=10)).isoformat(), "end_date": issue.isoformat()}
+        if draw(st.integers(0, 4)) == 0:
+            line["item"]["standard_id"] = {"value": "4006381333931", "scheme_id": "0160"}
+            line["item"]["description"] = "A longer description"
+            line["item"]["origin_country"] = "DE"
+        if draw(st.integers(0, 5)) == 0:
+            line["item"]["classifications"] = [{"code": "43211503", "list_id": "STI"}]
+            line["item"]["attributes"] = [{"name": "Colour", "value": "Red"}]
+    if draw(st.integers(0, 3)) == 0:
+        data["payee"] = {"name": "Factoring Finans AS", "identifiers": [{"value": "987654321"}]}
+    if draw(st.integers(0, 3)) == 0:
+        data["totals"] = {"prepaid_amount": str(draw(st.sampled_from(["0.00", "10.00", "1.50"])))}
+    if len(data["lines"]) > 1 and draw(st.integers(0, 3)) == 0 and data.get("type_code") != "381":
+        returned = dict(data["lines"][-1], id=str(len(data["lines"]) + 1), quantity="-1")
+        returned.pop("allowances_charges", None)
+        data["lines"].append(returned)
+    if draw(st.integers(0, 3)) == 0:
+        second = dict(data["payment_means"][0])
+        data["payment_means"].append(second)
 
 
 @st.composite
