@@ -772,15 +772,19 @@ LOSSY_ORDER = ("facturx-minimum", "facturx-basicwl", "facturx-basic", "facturx-e
 
 
 def _carriers(prepared: Invoice, given: Invoice, target: Target, lost: list[str]) -> dict[str, str]:
-    """For each lost field, the smallest format of the same syntax that carries it."""
+    """For each lost field, the smallest format that carries it (of the same syntax first)."""
     out: dict[str, str] = {}
-    if target.syntax == Syntax.UBL:
-        return out
-    for name in LOSSY_ORDER:
-        if name == target.name or not lost:
-            continue
+    same = [n for n in (("ehf", "peppol") if target.syntax == Syntax.UBL else LOSSY_ORDER) if n != target.name]
+    other = [n for n in (LOSSY_ORDER if target.syntax == Syntax.UBL else ("peppol",))]
+    for name in (*same, *other):
+        if len(out) == len(lost):
+            break
+        inv = prepared.model_copy(deep=True)
+        inv.customization_id = inv.profile_id = None  # the candidate format's own
+        fmt = FORMATS[name]
+        inv.customization_id, inv.profile_id = fmt.customization_id, fmt.profile_id
         try:
-            kept = _content_leaves(_read_back(_write(prepared.model_copy(deep=True), FORMATS[name])))
+            kept = _content_leaves(_read_back(_write(inv, fmt)))
         except Exception:  # noqa: BLE001 - a profile that cannot render this invoice carries nothing of it
             continue
         for path in lost:
@@ -820,7 +824,7 @@ def build_report(data: Invoice | dict, format: str, policy: bool = False,
         rule = "EINV-B-031" if allow_lossy else "EINV-B-030"
         lossy = [_finding(rule, field=path, format=target.name,
                           carrier=(f"the format {carriers[path]} carries it" if path in carriers
-                                   else "no format of this syntax carries it"))
+                                   else "no format einvoice writes carries it"))
                  for path in lost]
         if not allow_lossy:
             raise BuildRefused(lossy)
@@ -829,6 +833,8 @@ def build_report(data: Invoice | dict, format: str, policy: bool = False,
     report.findings[:0] = findings
     blocking = [f for f in report.findings if f.severity.blocking]
     if blocking:
+        for f in blocking:
+            f.line = None  # a line of XML that is not written would point nowhere; the xpath stays
         raise BuildRefused(blocking)
     return xml, report
 

@@ -191,3 +191,29 @@ def test_minimum_buyer_address_is_reported_and_not_written():
     ours = _ours("facturx-minimum", full)
     assert any(steps[-1][0] == "PostalTradeAddress" for steps, _ in ours)
     assert ours == _official("facturx-minimum", full)
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_cii_writer_writes_only_what_the_profile_uses(profile):
+    """Every sample and corpus example, written in the profile: no official not-used report."""
+    from einvoice.build import load_input, to_invoice
+    from einvoice.syntax.cii.reader import read_cii
+    from einvoice.syntax.cii.writer import write_cii
+
+    models = [to_invoice(load_input(p)) for p in sorted((ROOT / "samples").glob("*.yaml"))]
+    if SHARED.exists():
+        models += [read_cii(etree.fromstring(f.read_bytes())) for f in _corpus()[:12]]
+    checked = 0
+    for inv in models:
+        try:
+            xml = write_cii(inv, profile=profile.removeprefix("facturx-"))
+        except Exception:  # noqa: BLE001 - a model the writer cannot render in this profile
+            continue
+        try:
+            official = _official(profile, xml)
+        except Exception:  # noqa: BLE001 - the official XSLT stops on some inconsistent examples
+            continue
+        assert official == Counter(), (profile, official)
+        assert _ours(profile, xml) == Counter()
+        checked += 1
+    assert checked >= 4
