@@ -771,7 +771,7 @@ def _read_back(xml: bytes) -> Invoice:
 LOSSY_ORDER = ("facturx-minimum", "facturx-basicwl", "facturx-basic", "facturx-en16931", "facturx-extended")
 
 
-def _carriers(prepared: Invoice, given: Invoice, target: Target, lost: list[str]) -> dict[str, str]:
+def _carriers(prepared: Invoice, target: Target, lost: list[str]) -> dict[str, str]:
     """For each lost field, the smallest format that carries it (of the same syntax first)."""
     out: dict[str, str] = {}
     same = [n for n in (("ehf", "peppol") if target.syntax == Syntax.UBL else LOSSY_ORDER) if n != target.name]
@@ -780,9 +780,8 @@ def _carriers(prepared: Invoice, given: Invoice, target: Target, lost: list[str]
         if len(out) == len(lost):
             break
         inv = prepared.model_copy(deep=True)
-        inv.customization_id = inv.profile_id = None  # the candidate format's own
         fmt = FORMATS[name]
-        inv.customization_id, inv.profile_id = fmt.customization_id, fmt.profile_id
+        inv.customization_id, inv.profile_id = fmt.customization_id, fmt.profile_id  # the candidate's own
         try:
             kept = _content_leaves(_read_back(_write(inv, fmt)))
         except Exception:  # noqa: BLE001 - a profile that cannot render this invoice carries nothing of it
@@ -820,7 +819,7 @@ def build_report(data: Invoice | dict, format: str, policy: bool = False,
     xml = _write(invoice, target)
     lost = dropped_terms(given, _read_back(xml))
     if lost:
-        carriers = _carriers(invoice, given, target, lost)
+        carriers = _carriers(invoice, target, lost)
         rule = "EINV-B-031" if allow_lossy else "EINV-B-030"
         lossy = [_finding(rule, field=path, format=target.name,
                           carrier=(f"the format {carriers[path]} carries it" if path in carriers
