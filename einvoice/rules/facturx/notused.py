@@ -10,7 +10,8 @@ The facts are data, ``schemas/rules/facturx/notused/<profile>.yaml``: the contex
 order the official artefact tries them (an element is handled by the first context that
 matches it, so a context without ``not_used`` only shadows later ones), each with the
 element itself or the attribute that is not used there. The ids are our own, one per fact,
-numbered per profile; each is an error, as the official report is.
+numbered per profile; each is an error, as the official report is (messages:
+``schemas/rules/facturx/notused.yaml``).
 
 The same table drives :mod:`einvoice.syntax.cii.prune`, which leaves these out of what the
 builder writes.
@@ -21,19 +22,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..engine import RuleMeta, Severity, load_yaml
+from ..engine import load_yaml, meta_table
 from ..tree import Check, Context, Pattern, Table
 from .profiles import META, RULE_META, TABLES, load_meta, register_profile
 
 NOTUSED = RULE_META / "notused"
 
-PROFILE_NAMES = {
-    "facturx-minimum": "MINIMUM",
-    "facturx-basicwl": "BASIC WL",
-    "facturx-basic": "BASIC",
-    "facturx-en16931": "EN 16931",
-    "facturx-extended": "EXTENDED",
-}
 
 
 @dataclass(frozen=True)
@@ -91,18 +85,8 @@ def table(profile: str) -> Table:
     return Table(f"notused-{profile}", None, CUSTOMS, build=build, rule_ids=[f.id for f in every])
 
 
-def _meta(fact: Fact) -> RuleMeta:
-    name = PROFILE_NAMES[fact.profile]
-    if fact.attribute:
-        msg = (f"The Factur-X {name} profile does not use the attribute '{fact.attribute}' of {fact.element} "
-               f"in this place ({fact.context}); the official validator rejects the document.")
-        hint = f"Leave the attribute '{fact.attribute}' out, or use a profile that carries it."
-    else:
-        msg = (f"The Factur-X {name} profile does not use {fact.element} in this place ({fact.context}); "
-               f"the official validator rejects the document.")
-        hint = f"Leave {fact.element} out here, or use a profile that carries it."
-    return RuleMeta(fact.id, Severity.ERROR, msg, hint)
-
+# severity, message (naming the element and its place) and hint of every fact
+MESSAGES = meta_table(load_yaml(RULE_META / "notused.yaml") or {})
 
 TABLES_NOTUSED: dict[str, Table] = {}
 FACTS: dict[str, list[Fact]] = {}
@@ -112,6 +96,6 @@ for _profile in TABLES:
     FACTS[_profile] = _every
     if _profile not in META:
         META[_profile] = load_meta(_profile)
-    META[_profile].update({f.id: _meta(f) for f in _every})
+    META[_profile].update({f.id: MESSAGES[f.id] for f in _every})
     TABLES_NOTUSED[_profile] = _t = table(_profile)
     register_profile(_profile, _t.rule_ids, _t.evaluate)
