@@ -29,7 +29,6 @@ from .profiles import META, RULE_META, TABLES, load_meta, register_profile
 NOTUSED = RULE_META / "notused"
 
 
-
 @dataclass(frozen=True)
 class Fact:
     """One thing a profile does not use: the element matched by ``context`` (attribute None) or
@@ -92,8 +91,7 @@ TABLES_NOTUSED: dict[str, Table] = {}
 FACTS: dict[str, list[Fact]] = {}
 
 for _profile in TABLES:
-    _ordered, _every = load_facts(_profile)
-    FACTS[_profile] = _every
+    _every = FACTS[_profile] = load_facts(_profile)[1]
     if _profile not in META:
         META[_profile] = load_meta(_profile)
     META[_profile].update({f.id: MESSAGES[f.id] for f in _every})
