@@ -134,6 +134,9 @@ def build(input: Path, fmt: str, output: Path | None, policy: bool = False, pdf:
         sys.exit(EXIT_INVALID)
     except EinvoiceError as exc:
         _say_error(input, exc)
+        if existed:
+            click.echo(f"einvoice: nothing written; the older file {output} is left as it was and is not this invoice",
+                       err=True)
         sys.exit(EXIT_UNREADABLE)
     wrote(str(output), f"{fmt}, profile {report.profile}", report.warnings)
 

@@ -193,9 +193,13 @@ def test_bad_input_exits_2_on_the_command_line(tmp_path):
     import json
 
     src.write_text(json.dumps(data))
-    res = CliRunner().invoke(main, ["build", str(src), "-f", "facturx-en16931", "-o", str(tmp_path / "o.xml")])
+    out = tmp_path / "o.xml"
+    res = CliRunner().invoke(main, ["build", str(src), "-f", "facturx-en16931", "-o", str(out)])
     assert res.exit_code == 2, res.output
     assert "seller.name" in res.stderr and "Traceback" not in res.output
+    out.write_text("older")
+    res = CliRunner().invoke(main, ["build", str(src), "-f", "facturx-en16931", "-o", str(out)])
+    assert res.exit_code == 2 and f"older file {out}" in res.stderr and out.read_text() == "older"
 
 
 # --- payment details checked when issuing, by default ----------------------------------
