@@ -470,6 +470,13 @@ def prepare(invoice: Invoice, target: Target) -> list[Finding]:
     if have_lines or inv.allowances_charges:
         findings += _vat(inv, c, cur)
     findings += _bounds(c)
+    findings += _periods(inv)
+    if target.syntax == Syntax.UBL:
+        # UBL has one card account and one mandate for the whole invoice (UBL-SR-54/55)
+        for what, rule in (("card", "EINV-B-032"), ("direct_debit", "EINV-B-033")):
+            given = [i for i, m in enumerate(inv.payment_means) if getattr(m, what) is not None]
+            if len(given) > 1:
+                findings.append(_finding(rule, field=f"payment_means[{given[1]}].{what}", format=target.name))
     if target.syntax == Syntax.CII:
         refs = list(dict.fromkeys(m.remittance_information.strip() for m in inv.payment_means
                                   if not _blank(m.remittance_information)))
@@ -536,6 +543,25 @@ def _two_decimals(inv: Invoice) -> list[Finding]:
         for b, bd in enumerate(total.breakdown):
             fix(f"tax_totals[{t}].breakdown[{b}].taxable_amount", bd.taxable_amount)
             fix(f"tax_totals[{t}].breakdown[{b}].tax_amount", bd.tax_amount)
+    return out
+
+
+def _periods(inv: Invoice) -> list[Finding]:
+    """A line period (BG-26) lies within the invoicing period (BG-14) when both are given."""
+    p = inv.invoice_period
+    out: list[Finding] = []
+    if p is None:
+        return out
+    for n, line in enumerate(inv.lines):
+        lp = line.period
+        if lp is None:
+            continue
+        if p.start_date and lp.start_date and lp.start_date < p.start_date:
+            out.append(_finding("EINV-B-034", field=f"lines[{n}].period.start_date", date=lp.start_date.isoformat(),
+                                edge="starts before", bound=p.start_date.isoformat()))
+        if p.end_date and lp.end_date and lp.end_date > p.end_date:
+            out.append(_finding("EINV-B-034", field=f"lines[{n}].period.end_date", date=lp.end_date.isoformat(),
+                                edge="ends after", bound=p.end_date.isoformat()))
     return out
 
 

@@ -305,3 +305,17 @@ def test_attachment_problems_name_the_field(tmp_path):
         with pytest.raises(InvalidModelInput) as info:
             einvoice.build(bad, "facturx-en16931")
         assert str(info.value).startswith("supporting_documents[0].attachment") and expect in str(info.value)
+
+
+def test_ubl_limits_and_line_periods_are_refused_in_input_terms():
+    data = _ehf()
+    data["invoice_period"] = {"start_date": "2024-04-01", "end_date": "2024-04-30"}
+    data["lines"][0]["period"] = {"start_date": "2024-03-31", "end_date": "2024-04-30"}
+    data["payment_means"] += [{"code": "48", "card": {"primary_account_number": "1234", "network_id": "VISA"}},
+                              {"code": "48", "card": {"primary_account_number": "5678", "network_id": "VISA"}}]
+    with pytest.raises(BuildRefused) as info:
+        einvoice.build(data, "ehf")
+    found = {f.rule: f.message for f in info.value.findings}
+    assert set(found) == {"EINV-B-032", "EINV-B-034"}, found
+    assert found["EINV-B-034"].startswith("lines[0].period.start_date:")
+    assert found["EINV-B-032"].startswith("payment_means[2].card:")
