@@ -236,7 +236,7 @@ def _extras(draw, data: dict, fmt: str, issue: date) -> None:
         data["notes"] = [note]
     if draw(st.booleans()):
         data["invoice_period"] = {"start_date": (issue - timedelta(days=30)).isoformat(),
-                                  "end_date": (issue - timedelta(days=1)).isoformat()}
+                                  "end_date": issue.isoformat()}  # line periods below lie within it
     for line in data["lines"]:
         if draw(st.integers(0, 3)) == 0:
             net = Decimal(line["price"]["net_amount"])
