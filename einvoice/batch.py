@@ -14,7 +14,6 @@ import os
 import sys
 import time
 from collections import Counter
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -264,7 +263,8 @@ def run(inputs: Iterable[str], opts: Options | None = None, jobs: int | None = N
                 progress(r)
     else:
         chunk = max(1, min(64, len(cands) // (jobs * 4) or 1))
-        import multiprocessing
+        import multiprocessing  # the process pool is imported only when a run uses it (not for one file)
+        from concurrent.futures import ProcessPoolExecutor
 
         forked = multiprocessing.get_start_method(allow_none=False) == "fork"
         if forked:  # warm once here: the workers start as copies of this process, already warm
