@@ -105,7 +105,8 @@ def validate(source: str | Path | bytes | Any, profile: str = "auto", schema: bo
     """Validate bytes, a path, or an lxml element. Raises UnreadableInput with a one-line reason.
 
     ``rules={"peppol": "3.0.20"}`` validates against another rule release than the one in force.
-    ``policy=True`` adds the house policy (EINV-P-*, as configured) to the profile's layers.
+    ``policy=True`` adds the house policy (EINV-P-*, configured in [tool.einvoice]; a
+    configuration with unknown keys raises ConfigError, an UnreadableInput).
     """
     from . import syntax
 
