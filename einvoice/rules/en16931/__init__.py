@@ -33,7 +33,7 @@ def on_tree(doc: Any) -> Any:
     written = cache.get("en16931.written")
     if written is None:
         from ... import syntax, xmlsafe
-        from ...model.invoice import Syntax
+        from ...basics import Syntax
 
         if doc.syntax == Syntax.CII:
             from ...syntax.cii.writer import write_cii
