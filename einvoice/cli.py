@@ -99,6 +99,11 @@ def main() -> None:
       einvoice render out/ehf-invoice.xml -o out/ehf-invoice.pdf
     Each command has its own examples: einvoice COMMAND --help
     """
+    import gc
+
+    # a command-line process: the modules loaded so far live until it exits; kept out of the cyclic
+    # collector's walks (a cold validation allocates thousands of rule objects, each walk visited them all)
+    gc.freeze()
 
 
 # --- build ---------------------------------------------------------------------------
