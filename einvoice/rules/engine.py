@@ -421,17 +421,20 @@ def rule_table(layer: str) -> dict[str, RuleMeta]:
 
 def meta_table(data: dict) -> dict[str, RuleMeta]:
     """Rule metadata from the data of a ``schemas/rules`` file (id -> severity, message, hint)."""
-    return {
-        rid: RuleMeta(
-            id=rid,
-            severity=Severity(meta.get("severity", "error")),
-            message=meta.get("message") or "",
-            hint=meta.get("hint"),
-            by_syntax=tuple((name, Severity(meta[f"severity_{name}"])) for name in ("ubl", "cii")
-                            if meta.get(f"severity_{name}")),
-        )
-        for rid, meta in data.items()
-    }
+    severities = _SEVERITIES
+    out: dict[str, RuleMeta] = {}
+    for rid, meta in data.items():
+        value = meta.get("severity", "error")
+        by_syntax = ()
+        if "severity_ubl" in meta or "severity_cii" in meta:  # rare: only then the per-syntax tuple
+            by_syntax = tuple((name, Severity(meta[f"severity_{name}"])) for name in ("ubl", "cii")
+                              if meta.get(f"severity_{name}"))
+        out[rid] = RuleMeta(rid, severities.get(value) or Severity(value), meta.get("message") or "",
+                            meta.get("hint"), by_syntax)
+    return out
+
+
+_SEVERITIES = {s.value: s for s in Severity}  # a dict lookup instead of an Enum call per rule (thousands)
 
 
 class RuleDefinitionError(Exception):
