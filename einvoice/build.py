@@ -42,7 +42,6 @@ from .errors import BuildRefused, InvalidModelInput, UnreadableInput
 from .model.base import ModelBase
 from .model.invoice import (
     Amount,
-    DocumentKind,
     DocumentTotals,
     Identifier,
     Invoice,
@@ -275,13 +274,12 @@ def prepare(invoice: Invoice, target: Target) -> list[Finding]:
 
     findings: list[Finding] = []
     inv = invoice
-    inv.syntax = target.syntax
     if _blank(inv.customization_id):
         inv.customization_id = target.customization_id
     if target.profile_id and _blank(inv.profile_id):
         inv.profile_id = target.profile_id
     if _blank(inv.type_code):
-        inv.type_code = "381" if inv.kind == DocumentKind.CREDIT_NOTE else "380"
+        inv.type_code = "380"  # a credit note is one by its type code (BT-3)
     cur = inv.currency_code
 
     # line net amounts (BT-131)

@@ -225,7 +225,6 @@ def convert(source: Path, to: str, output: Path, force: bool) -> None:
     from . import syntax
     from .build import check_written, write_atomic
     from .errors import EinvoiceError
-    from .model.invoice import Syntax
     from .profiles import detect_profile
 
     try:
@@ -235,12 +234,10 @@ def convert(source: Path, to: str, output: Path, force: bool) -> None:
         if to == "ubl":
             from .syntax.ubl.writer import write_ubl
 
-            invoice.syntax = Syntax.UBL
             data = write_ubl(invoice, flavour="ehf" if profile == "ehf" else "peppol")
         else:
             from .syntax.cii.writer import write_cii
 
-            invoice.syntax = Syntax.CII
             cii_profile = profile.removeprefix("facturx-") if profile.startswith("facturx-") else "en16931"
             data = write_cii(invoice, profile=cii_profile)
         report = check_written(data, "auto", str(output))

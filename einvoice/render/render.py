@@ -370,7 +370,7 @@ def build_view(invoice: Invoice, lang: str | None = None) -> dict:
         ident = _s(sd.id.value) if sd.id else ""
         bits = [x for x in (ident, _s(sd.description),
                             _s(sd.attachment.filename) if sd.attachment else "", _s(sd.external_uri)) if x]
-        if bits and _s(sd.type_code) not in ("50", "130"):
+        if bits:
             attachments.append(" — ".join(bits))
 
     title = L(i18n.title_key(inv.type_code, credit))

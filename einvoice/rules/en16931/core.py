@@ -1123,8 +1123,7 @@ def _model_failures(inv: Invoice) -> _Failures:
                 ok("BR-20", not _blank_str(rep.address.country_code), rep.address)
             ok("BR-56", bool(rep.vat_id), rep)
         if inv.tax_point_date is not None:
-            ok("BR-CO-03", inv.tax_point_date_code is None
-               and (inv.invoice_period is None or inv.invoice_period.description_code is None), inv)
+            ok("BR-CO-03", inv.tax_point_date_code is None, inv)
         if inv.delivery is not None and inv.delivery.address is not None:
             ok("BR-57", not _blank_str(inv.delivery.address.country_code), inv.delivery.address)
         for ref in inv.preceding_invoices:
@@ -1142,7 +1141,7 @@ def _model_failures(inv: Invoice) -> _Failures:
         if inv.invoice_period is not None:
             p = inv.invoice_period
             ok("BR-29", p.start_date is None or p.end_date is None or p.end_date >= p.start_date, p)
-            ok("BR-CO-19", p.start_date is not None or p.end_date is not None or p.description_code is not None, p)
+            ok("BR-CO-19", p.start_date is not None or p.end_date is not None or inv.tax_point_date_code is not None, p)
         for tc in ([inv.tax_currency_code] if inv.tax_currency_code else []):
             ok("BR-53", any(t.tax_amount is not None and t.tax_amount.currency_id == tc for t in inv.tax_totals), inv)
 

@@ -118,10 +118,8 @@ def cl006_period_description_code(doc):
     allowed = _codes("peppol-uncl2005")
     if doc.root is None:
         inv = doc.invoice
-        periods = [inv.invoice_period] + [line.period for line in inv.lines]
-        for p in periods:
-            if p is not None and p.description_code is not None and normalize(p.description_code) not in allowed:
-                yield (p, "description_code", {"code": p.description_code})
+        if inv.tax_point_date_code is not None and normalize(inv.tax_point_date_code) not in allowed:
+            yield (inv, "tax_point_date_code", {"code": inv.tax_point_date_code})
         return
     for el in elements(doc, cbc("DescriptionCode")):
         parent = el.getparent()

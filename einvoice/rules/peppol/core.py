@@ -450,10 +450,7 @@ def r040_amount_from_percentage(doc):
 def r043_charge_indicator(doc):
     if doc.root is None:
         for ac in _model_acs(doc.invoice):
-            raw = ac.charge_indicator_raw
-            if raw is not None and normalize(raw) not in ("true", "false"):
-                yield (ac, "charge_indicator")
-            elif raw is None and ac.charge_indicator is None:
+            if ac.charge_indicator is None:  # a model holds the indicator's meaning only
                 yield (ac, "charge_indicator")
         return
     for ac, pct, base, _amount, ind in _ac_elements(doc):

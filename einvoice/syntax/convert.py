@@ -1,0 +1,113 @@
+"""Conversion between the syntaxes through the semantic model.
+
+A document is read into the model (its meaning) and written in the other syntax;
+the writers map meaning to codes. What the target needs beyond EN 16931 is
+supplied here:
+
+* CII: the Factur-X profile (the source's, when it is a Factur-X / ZUGFeRD CII
+  document; EN16931 otherwise); a source guideline identifier that names that
+  same profile (ZUGFeRD 2.x, Factur-X 1.0 spellings) is kept.
+* UBL: the source's specification identifier, or, with ``profile`` ``peppol`` /
+  ``ehf``, Peppol BIS Billing 3.0 identifiers (BT-24, BT-23). Peppol needs some
+  terms EN 16931 leaves optional; a source without them is refused with the
+  missing terms named (:class:`~einvoice.errors.BuildRefused`).
+"""
+
+from __future__ import annotations
+
+from ..errors import EinvoiceError
+from ..model.invoice import Invoice
+
+UBL_PROFILES = ("peppol", "ehf")
+
+
+class ConversionRefused(EinvoiceError):
+    """The source lacks terms the target needs; ``missing`` names them."""
+
+    def __init__(self, message: str, missing: list[str], path: str | None = None):
+        super().__init__(message, path)
+        self.missing = missing
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def peppol_missing(inv: Invoice) -> list[str]:
+    """The business terms Peppol BIS Billing 3.0 requires that the invoice lacks (in our words)."""
+    missing = []
+    seller, buyer = inv.seller, inv.buyer
+    for party, term in ((seller, "BT-34 Seller electronic address"), (buyer, "BT-49 Buyer electronic address")):
+        ea = party.electronic_address if party is not None else None
+        if ea is None or _blank(ea.value) or _blank(ea.scheme_id):
+            missing.append(term + " (with its scheme)")
+    if _blank(inv.buyer_reference) and _blank(inv.purchase_order_reference):
+        missing.append("BT-10 Buyer reference or BT-13 Purchase order reference")
+    return missing
+
+
+def to_peppol(invoice: Invoice, profile: str = "peppol") -> Invoice:
+    """A copy of the invoice with Peppol BIS Billing 3.0 identifiers (EHF uses the same).
+
+    Raises ConversionRefused naming the terms Peppol needs that the invoice lacks.
+    """
+    from .ubl.writer import FLAVOURS
+
+    if profile not in UBL_PROFILES:
+        raise ValueError(f"unknown UBL profile {profile!r}; expected one of: {', '.join(UBL_PROFILES)}")
+    missing = peppol_missing(invoice)
+    if missing:
+        raise ConversionRefused(
+            f"{profile.upper()} needs terms the source does not state: " + "; ".join(missing), missing)
+    inv = invoice.model_copy(deep=True)
+    inv.customization_id, inv.profile_id = FLAVOURS[profile]
+    # Peppol allows one document-level note unless buyer and seller are both German (PEPPOL-EN16931-R002)
+    both_de = all(p is not None and p.address is not None and (p.address.country_code or "").strip() == "DE"
+                  for p in (inv.seller, inv.buyer))
+    if len(inv.notes) > 1 and not both_de:
+        texts = [n.text for n in inv.notes if not _blank(n.text)]
+        first = inv.notes[0]
+        first.text = "\n".join(texts) if texts else first.text
+        first.subject_code = None
+        inv.notes = [first]
+    return inv
+
+
+def convert(invoice: Invoice, to: str, profile: str | None = None, source_profile: str | None = None) -> bytes:
+    """The invoice written in syntax ``to`` ("ubl" or "cii").
+
+    ``profile``: for UBL None (the source's identifiers), "peppol" or "ehf"; for CII a
+    Factur-X profile (default: ``source_profile`` when it is one, else en16931).
+    ``source_profile`` is the profile the source was recognised as (profiles.detect_profile).
+    """
+    if to == "ubl":
+        from .ubl.writer import write_ubl
+
+        if profile is None:
+            flavour = "ehf" if source_profile == "ehf" else "peppol"
+            return write_ubl(invoice, flavour=flavour)
+        return write_ubl(to_peppol(invoice, profile), flavour=profile)
+    if to == "cii":
+        from .cii.writer import PROFILES, write_cii
+
+        fx = profile
+        if fx is None:
+            fx = source_profile.removeprefix("facturx-") if source_profile and source_profile.startswith("facturx-") else "en16931"
+        fx = fx.removeprefix("facturx-")
+        if fx not in PROFILES:
+            raise ValueError(f"unknown Factur-X profile {fx!r}; expected one of: {', '.join(PROFILES)}")
+        return write_cii(invoice, profile=fx, guideline=_kept_guideline(invoice, fx))
+    raise ValueError(f"unknown syntax {to!r}; expected ubl or cii")
+
+
+def _kept_guideline(invoice: Invoice, fx: str) -> str | None:
+    """The source's guideline identifier when it names the Factur-X profile written (kept as it is)."""
+    from ..profiles import GUIDELINES
+
+    cid = (invoice.customization_id or "").strip()
+    if not cid:
+        return None
+    for prefix, name in GUIDELINES:
+        if cid == prefix or cid.startswith(prefix):
+            return cid if name == f"facturx-{fx}" and cid != "urn:cen.eu:en16931:2017" else None
+    return None
