@@ -214,33 +214,34 @@ def validate(files: tuple[Path, ...], profile: str, no_schema: bool, policy: boo
 @main.command()
 @click.argument("source", type=click.Path(path_type=Path))
 @click.option("--to", "to", required=True, type=click.Choice(["ubl", "cii"]), help="target syntax")
+@click.option("--profile", "target_profile", default=None,
+              type=click.Choice(["peppol", "ehf", "minimum", "basicwl", "basic", "en16931", "extended"]),
+              help="UBL: peppol or ehf (Peppol BIS Billing 3.0 identifiers; refused when the source lacks "
+                   "terms Peppol needs). CII: the Factur-X profile (default: the source's, else en16931)")
 @click.option("--output", "-o", required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--force", is_flag=True, help="write the result even if it does not validate")
-def convert(source: Path, to: str, output: Path, force: bool) -> None:
-    """Convert an invoice between UBL and CII (validating the result).
+def convert(source: Path, to: str, target_profile: str | None, output: Path, force: bool) -> None:
+    """Convert an invoice between UBL and CII through the semantic model (validating the result).
 
-    UBL output keeps the source's specification identifier (Peppol/EHF flavour when the
-    source is Peppol); CII output is Factur-X EN16931, or the source's Factur-X profile.
+    UBL output keeps the source's specification identifier unless --profile peppol|ehf asks
+    for Peppol BIS Billing 3.0; CII output is the source's Factur-X profile (its guideline
+    identifier kept), else Factur-X EN16931.
     """
     from . import syntax
     from .build import check_written, write_atomic
     from .errors import EinvoiceError
     from .profiles import detect_profile
+    from .syntax.convert import UBL_PROFILES, convert as convert_invoice
 
+    if target_profile is not None and (to == "ubl") != (target_profile in UBL_PROFILES):
+        click.echo(f"einvoice: --profile {target_profile} does not apply to --to {to}", err=True)
+        sys.exit(EXIT_UNREADABLE)
     try:
         doc = syntax.load(source)
         profile, _ = detect_profile(doc)
-        invoice = doc.invoice.model_copy(deep=True)
-        if to == "ubl":
-            from .syntax.ubl.writer import write_ubl
-
-            data = write_ubl(invoice, flavour="ehf" if profile == "ehf" else "peppol")
-        else:
-            from .syntax.cii.writer import write_cii
-
-            cii_profile = profile.removeprefix("facturx-") if profile.startswith("facturx-") else "en16931"
-            data = write_cii(invoice, profile=cii_profile)
-        report = check_written(data, "auto", str(output))
+        data = convert_invoice(doc.invoice, to, profile=target_profile, source_profile=profile)
+        check = target_profile if target_profile in UBL_PROFILES else "auto"
+        report = check_written(data, check, str(output))
     except EinvoiceError as exc:
         _say_error(source, exc)
         sys.exit(EXIT_UNREADABLE)

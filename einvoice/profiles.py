@@ -42,15 +42,64 @@ for _fx in ("minimum", "basicwl", "basic", "en16931", "extended"):
     PROFILES[f"facturx-{_fx}"] = Profile(f"facturx-{_fx}", ("cii-syntax", *_core, "facturx"),
                                          f"Factur-X 1.0 {_fx.upper()} profile")
 
-# Specification identifiers (BT-24) -> profile. The first match wins; prefixes are compared.
+# Specification identifiers (BT-24) -> profile. The first match wins; an identifier matches when it
+# equals an entry or continues it after ':' or '#' (so 'urn:factur-x.eu:1p0:basic' is no prefix of '...:basicwl').
+# ZUGFeRD 2.1 and 2.2 write the Factur-X 1.0 identifiers; ZUGFeRD 2.0 has its own.
 GUIDELINES: list[tuple[str, str]] = [
+    # Factur-X 1.0 / ZUGFeRD 2.1, 2.2
     ("urn:cen.eu:en16931:2017#conformant#urn:factur-x.eu:1p0:extended", "facturx-extended"),
     ("urn:cen.eu:en16931:2017#compliant#urn:factur-x.eu:1p0:basic", "facturx-basic"),
     ("urn:factur-x.eu:1p0:basicwl", "facturx-basicwl"),
     ("urn:factur-x.eu:1p0:minimum", "facturx-minimum"),
+    # spellings of the same profiles found in documents in use
+    ("urn:cen.eu:en16931:2017#compliant#urn:factur-x.eu:1p0:en16931", "facturx-en16931"),
+    ("urn:factur-x.eu:1p0:extended", "facturx-extended"),
+    ("urn:factur-x.eu:1p0:en16931", "facturx-en16931"),
+    ("urn:factur-x.eu:1p0:basic", "facturx-basic"),
+    ("urn:cen.eu:en16931:2017#conformant#urn.cpro.gouv.fr:1p0:extended-ctc-fr", "facturx-extended"),
+    # ZUGFeRD 2.0
+    ("urn:cen.eu:en16931:2017#conformant#urn:zugferd.de:2p0:extended", "facturx-extended"),
+    ("urn:cen.eu:en16931:2017#compliant#urn:zugferd.de:2p0:basic", "facturx-basic"),
+    ("urn:cen.eu:en16931:2017#compliant#urn:zugferd.de:2p0:en16931", "facturx-en16931"),
+    ("urn:zugferd.de:2p0:extended", "facturx-extended"),
+    ("urn:zugferd.de:2p0:en16931", "facturx-en16931"),
+    ("urn:zugferd.de:2p0:basicwl", "facturx-basicwl"),
+    ("urn:zugferd.de:2p0:basic", "facturx-basic"),
+    ("urn:zugferd.de:2p0:minimum", "facturx-minimum"),
+    # Peppol
+    ("urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:selfbilling:3.0", "en16931"),
     ("urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0", "peppol"),
     ("urn:cen.eu:en16931:2017", "en16931"),
 ]
+
+# Specifications we recognise but whose own rule set is not implemented: (name, profile applied instead).
+NOT_IMPLEMENTED = {
+    "urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:selfbilling:3.0": "Peppol BIS Self-Billing 3.0",
+}
+NOT_IMPLEMENTED_RULE = "EINV-PROFILE-001"
+
+
+def guideline_profile(cid: str) -> tuple[str, str] | None:
+    """(the entry of GUIDELINES that a specification identifier matches, its profile), or None."""
+    for prefix, name in GUIDELINES:
+        if cid == prefix or (cid.startswith(prefix) and cid[len(prefix)] in ":#"):
+            return prefix, name
+    return None
+
+
+def _not_implemented(doc, prefix: str) -> None:
+    """Say in the report that the document's own rule set is not implemented (once per document)."""
+    from .rules.engine import Finding, Severity
+
+    spec = NOT_IMPLEMENTED[prefix]
+    findings = doc.container_findings
+    if any(f.rule == NOT_IMPLEMENTED_RULE for f in findings):
+        return
+    findings.append(Finding(
+        NOT_IMPLEMENTED_RULE, Severity.WARNING,
+        f"the document follows {spec}, whose own rules this validator does not implement; "
+        "it was checked against EN 16931 only",
+        "a clean report therefore does not mean the document meets that specification"))
 
 
 def detect_profile(doc) -> tuple[str, str]:
@@ -60,16 +109,23 @@ def detect_profile(doc) -> tuple[str, str]:
 
     inv = header(doc)  # the header is enough: a document's lines are not read for this
     cid = (inv.customization_id or "").strip()
-    for prefix, name in GUIDELINES:
-        if cid.startswith(prefix):
-            if name == "peppol":
-                seller = inv.seller
-                country = seller.address.country_code if seller and seller.address else None
-                if country == "NO":
-                    return "ehf", f"specification identifier {cid!r} is Peppol BIS Billing 3.0 and the seller is in Norway (EHF)"
-            if name == "en16931" and doc.syntax == Syntax.CII and cid == "urn:cen.eu:en16931:2017":
-                return "facturx-en16931", f"guideline identifier {cid!r} is the EN16931 profile of Factur-X"
-            return name, f"specification identifier {cid!r}"
+    found = guideline_profile(cid)
+    if found is not None:
+        prefix, name = found
+        if prefix in NOT_IMPLEMENTED:
+            _not_implemented(doc, prefix)
+            return name, (f"specification identifier {cid!r} is {NOT_IMPLEMENTED[prefix]}, whose rules are not "
+                          f"implemented; applying EN 16931 ({NOT_IMPLEMENTED_RULE})")
+        if name == "peppol":
+            seller = inv.seller
+            country = seller.address.country_code if seller and seller.address else None
+            if country == "NO":
+                return "ehf", f"specification identifier {cid!r} is Peppol BIS Billing 3.0 and the seller is in Norway (EHF)"
+        if name == "en16931" and doc.syntax == Syntax.CII and cid == "urn:cen.eu:en16931:2017":
+            return "facturx-en16931", f"guideline identifier {cid!r} is the EN16931 profile of Factur-X"
+        if name.startswith("facturx-") and "zugferd.de:2p0" in prefix:
+            return name, f"guideline identifier {cid!r} is ZUGFeRD 2.0 ({PROFILES[name].description})"
+        return name, f"specification identifier {cid!r}"
     return "en16931", ("no specification identifier" if not cid else f"unknown specification identifier {cid!r}") + "; applying EN 16931"
 
 

@@ -24,9 +24,11 @@ UBL_PROFILES = ("peppol", "ehf")
 class ConversionRefused(EinvoiceError):
     """The source lacks terms the target needs; ``missing`` names them."""
 
-    def __init__(self, message: str, missing: list[str], path: str | None = None):
-        super().__init__(message, path)
+    def __init__(self, reason: str, missing: list[str], path: str | None = None):
+        self.reason = reason
+        self.path = path
         self.missing = missing
+        super().__init__(reason)
 
 
 def _blank(value) -> bool:
@@ -35,12 +37,17 @@ def _blank(value) -> bool:
 
 def peppol_missing(inv: Invoice) -> list[str]:
     """The business terms Peppol BIS Billing 3.0 requires that the invoice lacks (in our words)."""
+    from .. import codelists
+
     missing = []
     seller, buyer = inv.seller, inv.buyer
+    eas = codelists.get("peppol-eas")
     for party, term in ((seller, "BT-34 Seller electronic address"), (buyer, "BT-49 Buyer electronic address")):
         ea = party.electronic_address if party is not None else None
         if ea is None or _blank(ea.value) or _blank(ea.scheme_id):
             missing.append(term + " (with its scheme)")
+        elif ea.scheme_id.strip() not in eas:
+            missing.append(f"{term} in a Peppol scheme (EAS list; the source states {ea.scheme_id.strip()!r})")
     if _blank(inv.buyer_reference) and _blank(inv.purchase_order_reference):
         missing.append("BT-10 Buyer reference or BT-13 Purchase order reference")
     return missing
@@ -102,12 +109,10 @@ def convert(invoice: Invoice, to: str, profile: str | None = None, source_profil
 
 def _kept_guideline(invoice: Invoice, fx: str) -> str | None:
     """The source's guideline identifier when it names the Factur-X profile written (kept as it is)."""
-    from ..profiles import GUIDELINES
+    from ..profiles import guideline_profile
 
     cid = (invoice.customization_id or "").strip()
-    if not cid:
-        return None
-    for prefix, name in GUIDELINES:
-        if cid == prefix or cid.startswith(prefix):
-            return cid if name == f"facturx-{fx}" and cid != "urn:cen.eu:en16931:2017" else None
-    return None
+    found = guideline_profile(cid) if cid else None
+    if found is None or found[0] == "urn:cen.eu:en16931:2017":
+        return None  # EN 16931 with a CIUS of its own (XRechnung ...) is written as Factur-X EN16931
+    return cid if found[1] == f"facturx-{fx}" else None

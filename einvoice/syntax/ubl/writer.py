@@ -348,7 +348,8 @@ class _Writer:
         root = etree.Element("{%s}%s" % (root_ns, "CreditNote" if cn else "Invoice"), nsmap={None: root_ns, "cac": CAC, "cbc": CBC})
         customization, profile = FLAVOURS[flavour]
         self.text(root, _B + "CustomizationID", inv.customization_id if inv.customization_id is not None else customization)
-        self.text(root, _B + "ProfileID", inv.profile_id if inv.profile_id is not None else profile)
+        # BT-23 is supplied with the flavour's BT-24 only: a document of another specification keeps its own
+        self.text(root, _B + "ProfileID", inv.profile_id if inv.profile_id is not None or inv.customization_id is not None else profile)
         self.text(root, _B + "ID", inv.number)
         self.text(root, _B + "IssueDate", inv.issue_date)
         if cn:
