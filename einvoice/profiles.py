@@ -102,11 +102,26 @@ def _not_implemented(doc, prefix: str) -> None:
         "a clean report therefore does not mean the document meets that specification"))
 
 
+def _legacy(doc, legacy: dict) -> tuple[str, str]:
+    """A legacy document (ZUGFeRD 1.0): EN 16931 on the converted document; the report says so."""
+    from .syntax.zugferd1 import LEGACY_RULE, legacy_finding
+
+    findings = doc.container_findings
+    if not any(f.rule == LEGACY_RULE for f in findings):
+        findings.append(legacy_finding(doc.path))
+        findings.extend(legacy["findings"])
+    return "en16931", (f"legacy {legacy['format']} document, converted to CII D16B (Factur-X "
+                       f"{legacy['profile'].upper()}); applying EN 16931 to the converted document")
+
+
 def detect_profile(doc) -> tuple[str, str]:
     """Profile for a document from its specification identifier (BT-24), with the reason."""
     from .model.invoice import Syntax
     from .syntax import header
 
+    legacy = doc.__dict__.get("legacy") if hasattr(doc, "__dict__") else None
+    if legacy is not None:
+        return _legacy(doc, legacy)
     inv = header(doc)  # the header is enough: a document's lines are not read for this
     cid = (inv.customization_id or "").strip()
     found = guideline_profile(cid)
