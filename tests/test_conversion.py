@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import re
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from lxml import etree
@@ -21,7 +20,7 @@ from lxml import etree
 import oracle
 from fragments import CONFORMANCE, NO_CORPUS
 from einvoice import xsd
-from einvoice.model.invoice import Syntax
+from einvoice.model.invoice import CREDIT_NOTE_TYPE_CODES, Syntax
 from einvoice.syntax import load, read_tree
 from einvoice.syntax.convert import convert
 
@@ -137,18 +136,24 @@ def _only_ubl(path: str) -> str | None:
 
 
 def _reason_lost(path: str, src: dict, to: str) -> str | None:
+    """Why a term of the source has no place on the way (``to``: the syntax in between), or None."""
     if path == "customization_id":
         return "BT-24 names the specification the document follows: the target's, not the source's"
+    if ".currency_id" in path and not path.startswith("tax_totals[") or path.startswith("tax_totals[") and ".breakdown[" in path and path.endswith(".currency_id"):
+        return "CII states a currency on the VAT total only; elsewhere it is the invoice currency"
+    for party in ("buyer", "payee", "tax_representative"):
+        if path.startswith(f"{party}.tax_registrations[") and _registration_is_other(src, path):
+            return "only the seller has a tax registration besides VAT (BT-32); Factur-X allows VA elsewhere"
     if to == "cii":
         reason = _only_ubl(path)
         if reason:
             return reason
         if path == "tax_currency_code" and src.get(path) == src.get("currency_code"):
             return "CII states BT-6 only when it differs from BT-5 (BR-53)"
-        for party in ("buyer", "payee", "tax_representative"):
-            if path.startswith(f"{party}.tax_registrations[") and _registration_is_other(src, path):
-                return "only the seller has a tax registration besides VAT (BT-32)"
     else:
+        if path == "due_date" and (src.get("type_code") or "").strip() in CREDIT_NOTE_TYPE_CODES \
+                and not any(k.startswith("payment_means[") for k in src):
+            return "a UBL credit note states BT-9 on a payment means (BG-16): without one it has no place"
         if path.startswith("buyer.identifiers[") and not path.startswith("buyer.identifiers[0]"):
             return "UBL states the buyer identifier (BT-46) once (UBL-SR-16)"
         if path.startswith("payment_means[") and path.endswith(".text") and not path.startswith("payment_means[0]"):
