@@ -20,7 +20,7 @@ from lxml import etree
 import oracle
 from fragments import CONFORMANCE, NO_CORPUS
 from einvoice import xsd
-from einvoice.model.invoice import CREDIT_NOTE_TYPE_CODES, Syntax
+from einvoice.model.invoice import CREDIT_NOTE_TYPE_CODES, RegistrationScheme, Syntax
 from einvoice.syntax import load, read_tree
 from einvoice.syntax.convert import convert
 
@@ -249,7 +249,7 @@ def test_term_comparison_sees_a_lost_or_changed_term():
     assert len(terms(src)) > 200 and src.tender_reference and src.seller.vat_id
     other = src.model_copy(deep=True)
     other.tender_reference = None
-    other.seller.tax_registrations[0].scheme = "other"
+    other.seller.tax_registrations[0].scheme = RegistrationScheme.OTHER
     diffs = _compare(src, other, "cii")
     assert any(d.startswith("tender_reference:") for d in diffs)
     assert any(d.startswith("seller.tax_registrations[0].scheme:") for d in diffs)
