@@ -411,7 +411,6 @@ def test_basic_and_basicwl_identifiers_do_not_shadow_each_other():
 
     assert guideline_profile("urn:factur-x.eu:1p0:basicwl")[1] == "facturx-basicwl"
     assert guideline_profile("urn:zugferd.de:2p0:basic")[1] == "facturx-basic"
-    assert guideline_profile("urn:zugferd.de:2p0:basicwlx") is None
     assert guideline_profile("urn:cen.eu:en16931:2017#compliant#urn:xeinkauf.de:kosit:xrechnung_3.0")[1] == "en16931"
 
 
