@@ -411,7 +411,8 @@ def test_basic_and_basicwl_identifiers_do_not_shadow_each_other():
 
     assert guideline_profile("urn:factur-x.eu:1p0:basicwl")[1] == "facturx-basicwl"
     assert guideline_profile("urn:zugferd.de:2p0:basic")[1] == "facturx-basic"
-    assert guideline_profile("urn:cen.eu:en16931:2017#compliant#urn:xeinkauf.de:kosit:xrechnung_3.0")[1] == "en16931"
+    assert guideline_profile("urn:cen.eu:en16931:2017#compliant#urn:example.org:cius:1.0")[1] == "en16931"
+    assert guideline_profile("urn:cen.eu:en16931:2017#compliant#urn:xeinkauf.de:kosit:xrechnung_3.0")[1] == "xrechnung"
 
 
 def test_peppol_self_billing_is_named_and_not_called_valid_silently():
@@ -484,3 +485,19 @@ def test_cli_convert_to_peppol(tmp_path):
     assert "profile peppol" in res.output and out.exists()
     res = runner.invoke(main, ["convert", str(cii), "--to", "cii", "--profile", "peppol", "-o", str(out)])
     assert res.exit_code == 2
+
+
+def test_xrechnung_stays_xrechnung_in_the_other_syntax():
+    """XRechnung exists in both syntaxes: CII output keeps its identifier (with Factur-X EN16931's structure)."""
+    from einvoice.profiles import detect_profile
+
+    if not DOCS:
+        pytest.skip(NO_CORPUS)
+    doc = load(CONFORMANCE / "facturx-samples/UBL/XRECHNUNG_Einfach.ubl.xml")
+    name, _ = detect_profile(doc)
+    assert name == "xrechnung"
+    cii = read_tree(etree.fromstring(convert(doc.invoice, "cii", source_profile=name)))
+    assert cii.invoice.customization_id == doc.invoice.customization_id
+    assert detect_profile(cii)[0] == "xrechnung"
+    ubl = read_tree(etree.fromstring(convert(cii.invoice, "ubl", source_profile="xrechnung")))
+    assert detect_profile(ubl)[0] == "xrechnung"

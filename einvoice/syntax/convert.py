@@ -6,7 +6,8 @@ supplied here:
 
 * CII: the Factur-X profile (the source's, when it is a Factur-X / ZUGFeRD CII
   document; EN16931 otherwise); a source guideline identifier that names that
-  same profile (ZUGFeRD 2.x, Factur-X 1.0 spellings) is kept.
+  same profile (ZUGFeRD 2.x, Factur-X 1.0 spellings) is kept, and so is an
+  XRechnung identifier when the source was recognised as XRechnung.
 * UBL: the source's specification identifier, or, with ``profile`` ``peppol`` /
   ``ehf``, Peppol BIS Billing 3.0 identifiers (BT-24, BT-23). Peppol needs some
   terms EN 16931 leaves optional; a source without them is refused with the
@@ -99,20 +100,31 @@ def convert(invoice: Invoice, to: str, profile: str | None = None, source_profil
 
         fx = profile
         if fx is None:
-            fx = source_profile.removeprefix("facturx-") if source_profile and source_profile.startswith("facturx-") else "en16931"
+            fx = _SOURCE_CII_PROFILE.get(source_profile or "") or (
+                source_profile.removeprefix("facturx-") if source_profile and source_profile.startswith("facturx-") else "en16931")
         fx = fx.removeprefix("facturx-")
         if fx not in PROFILES:
             raise ValueError(f"unknown Factur-X profile {fx!r}; expected one of: {', '.join(PROFILES)}")
-        return write_cii(invoice, profile=fx, guideline=_kept_guideline(invoice, fx))
+        return write_cii(invoice, profile=fx, guideline=_kept_guideline(invoice, fx, source_profile))
     raise ValueError(f"unknown syntax {to!r}; expected ubl or cii")
 
 
-def _kept_guideline(invoice: Invoice, fx: str) -> str | None:
-    """The source's guideline identifier when it names the Factur-X profile written (kept as it is)."""
+# CIUS profiles whose CII documents are written with a Factur-X profile's structure, keeping their identifier
+_SOURCE_CII_PROFILE = {"xrechnung": "en16931", "xrechnung-extension": "extended"}
+
+
+def _kept_guideline(invoice: Invoice, fx: str, source_profile: str | None = None) -> str | None:
+    """The source's guideline identifier when it names the profile written (kept as it is).
+
+    An XRechnung identifier is kept when the source was recognised as XRechnung
+    (``source_profile``); else the document is written as Factur-X.
+    """
     from ..profiles import guideline_profile
 
     cid = (invoice.customization_id or "").strip()
     found = guideline_profile(cid) if cid else None
     if found is None or found[0] == "urn:cen.eu:en16931:2017":
-        return None  # EN 16931 with a CIUS of its own (XRechnung ...) is written as Factur-X EN16931
+        return None  # EN 16931 with a CIUS we do not know is written as Factur-X EN16931
+    if source_profile == found[1] and _SOURCE_CII_PROFILE.get(found[1]) == fx:
+        return cid  # XRechnung in CII: the same structure, its own identifier
     return cid if found[1] == f"facturx-{fx}" else None
