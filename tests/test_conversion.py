@@ -501,3 +501,19 @@ def test_xrechnung_stays_xrechnung_in_the_other_syntax():
     assert detect_profile(cii)[0] == "xrechnung"
     ubl = read_tree(etree.fromstring(convert(cii.invoice, "ubl", source_profile="xrechnung")))
     assert detect_profile(ubl)[0] == "xrechnung"
+
+
+def test_peppol_output_has_no_empty_elements_for_blank_terms():
+    from einvoice.model.invoice import Address, Contact, Identifier, Invoice, Party
+    from einvoice.syntax.convert import to_peppol
+
+    party = Party(name="S", electronic_address=Identifier(value="4000001123452", scheme_id="0088"),
+                  address=Address(country_code="DE"), contact=Contact(name=" ", email=""))
+    inv = Invoice(number="1", buyer_reference="R", purchase_order_reference="", seller=party,
+                  buyer=party.model_copy(deep=True))
+    out = to_peppol(inv)
+    assert out.purchase_order_reference is None and out.seller.contact is None
+    assert inv.seller.contact is not None  # the source is left as it is
+    root = etree.fromstring(convert(inv, "ubl", profile="peppol"))
+    assert root.find("cac:OrderReference", NS) is None
+    assert not [e for e in root.iter() if isinstance(e.tag, str) and len(e) == 0 and not (e.text or "").strip()]

@@ -54,6 +54,31 @@ def peppol_missing(inv: Invoice) -> list[str]:
     return missing
 
 
+def _drop_blanks(obj) -> bool:
+    """Blank strings of a model object and everything in it become absent, and so do objects left
+    without any value; True when ``obj`` itself holds nothing."""
+    from ..model.base import ModelBase
+
+    empty = True
+    for name in type(obj).model_fields:
+        value = getattr(obj, name)
+        if isinstance(value, str) and not value.strip():
+            setattr(obj, name, None)
+        elif isinstance(value, ModelBase):
+            if _drop_blanks(value):
+                setattr(obj, name, None)
+            else:
+                empty = False
+        elif isinstance(value, list):
+            for v in value:
+                if isinstance(v, ModelBase):
+                    _drop_blanks(v)
+            empty = empty and not value
+        elif value is not None:
+            empty = False
+    return empty
+
+
 def to_peppol(invoice: Invoice, profile: str = "peppol") -> Invoice:
     """A copy of the invoice with Peppol BIS Billing 3.0 identifiers (EHF uses the same).
 
@@ -68,6 +93,7 @@ def to_peppol(invoice: Invoice, profile: str = "peppol") -> Invoice:
         raise ConversionRefused(
             f"{profile.upper()} needs terms the source does not state: " + "; ".join(missing), missing)
     inv = invoice.model_copy(deep=True)
+    _drop_blanks(inv)  # Peppol allows no empty element (PEPPOL-EN16931-R008); a blank states no term
     inv.customization_id, inv.profile_id = FLAVOURS[profile]
     # Peppol allows one document-level note unless buyer and seller are both German (PEPPOL-EN16931-R002)
     both_de = all(p is not None and p.address is not None and (p.address.country_code or "").strip() == "DE"
