@@ -185,3 +185,45 @@ def leaf_fields() -> set[str]:
 
     return {f"{cls.__name__}.{name}" for cls in model_classes() for name, f in cls.model_fields.items()
             if not has_model(f.annotation)}
+
+
+# --------------------------------------------------------------------------- cardinality
+OBJECT_ELEMENTS = {
+    "ubl": {"Invoice": "/*",
+            "Party": "//cac:AccountingSupplierParty/cac:Party | //cac:AccountingCustomerParty/cac:Party"
+                     " | //cac:PayeeParty | //cac:TaxRepresentativeParty",
+            "DocumentTotals": "//cac:LegalMonetaryTotal", "InvoiceLine": "/*/cac:InvoiceLine | /*/cac:CreditNoteLine",
+            "Item": "//cac:Item", "Price": "//cac:Price"},
+    "cii": {"Invoice": "/*",
+            "Party": "//ram:SellerTradeParty | //ram:BuyerTradeParty | //ram:PayeeTradeParty"
+                     " | //ram:SellerTaxRepresentativeTradeParty",
+            "DocumentTotals": "//ram:SpecifiedTradeSettlementHeaderMonetarySummation",
+            "InvoiceLine": "//ram:IncludedSupplyChainTradeLineItem", "Item": "//ram:SpecifiedTradeProduct"},
+}
+
+
+@pytest.mark.parametrize("syntax", sorted(BINDINGS))
+def test_terms_that_occur_once_are_written_once(syntax):
+    """Every row the table says occurs at most once (0..1, 1..1) is written at most once per object."""
+    import json
+
+    if not CONFORMANCE.is_dir():
+        pytest.skip(NO_CORPUS)
+    ns = UBL_NS if syntax == "ubl" else CII_NS
+    rows = [r for r in BINDINGS[syntax].BINDING
+            if r.card in ("0..1", "1..1") and r.field.split(".")[0] in OBJECT_ELEMENTS[syntax]
+            and not r.path.startswith("..") and r.path != "."]
+    verdicts = json.loads((CONFORMANCE / "expected-verdicts.json").read_text())
+    names = [n for n in verdicts if not n.endswith(".pdf")]
+    over, checked = [], 0
+    for name in names:
+        doc = load(CONFORMANCE / name)
+        root = etree.fromstring(convert(doc.invoice, syntax))
+        for row in rows:
+            for el in root.xpath(OBJECT_ELEMENTS[syntax][row.field.split(".")[0]], namespaces=ns):
+                found = [x for alt in row.path.split(" | ") for x in el.xpath(alt.strip(), namespaces=ns)]
+                checked += bool(found)
+                if len(found) > 1:
+                    over.append(f"{name}: {row.field} {row.path} x{len(found)}")
+    assert over == []
+    assert checked > 1000

@@ -48,7 +48,8 @@ BINDING: list[T] = [
     T("Note.text", "BT-22", ".", "1..1"),
     T("PrecedingInvoice.reference", "BT-25", "cbc:ID", "1..1"),
     T("PrecedingInvoice.issue_date", "BT-26", "cbc:IssueDate", "0..1"),
-    T("Party.name", "BT-27/44/59/62", "cac:PartyLegalEntity/cbc:RegistrationName | cac:PartyName/cbc:Name", "1..1"),
+    T("Party.name", "BT-27/44/59/62", "cac:PartyLegalEntity/cbc:RegistrationName | self::cac:PayeeParty/cac:PartyName/cbc:Name"
+      " | self::cac:TaxRepresentativeParty/cac:PartyName/cbc:Name", "1..1"),
     T("Party.trading_name", "BT-28/45", "cac:PartyName/cbc:Name", "0..1"),
     T("Party.identifiers", "BT-29/46/60", "cac:PartyIdentification/cbc:ID", "0..n (buyer 0..1)"),
     T("Party.legal_registration_id", "BT-30/47/61", "cac:PartyLegalEntity/cbc:CompanyID", "0..1"),
