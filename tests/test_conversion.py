@@ -517,3 +517,24 @@ def test_peppol_output_has_no_empty_elements_for_blank_terms():
     root = etree.fromstring(convert(inv, "ubl", profile="peppol"))
     assert root.find("cac:OrderReference", NS) is None
     assert not [e for e in root.iter() if isinstance(e.tag, str) and len(e) == 0 and not (e.text or "").strip()]
+
+
+def test_bt90_without_mandate_is_still_the_creditor_reference():
+    doc = _ubl("""<cac:AccountingSupplierParty><cac:Party>
+        <cac:PartyIdentification><cbc:ID schemeID="SEPA">DE98ZZZ09999999999</cbc:ID></cac:PartyIdentification>
+      </cac:Party></cac:AccountingSupplierParty>
+      <cac:PaymentMeans><cbc:PaymentMeansCode>59</cbc:PaymentMeansCode></cac:PaymentMeans>""")
+    assert doc.invoice.payment_means[0].direct_debit.creditor_id == "DE98ZZZ09999999999"
+    assert doc.invoice.seller.identifiers == []
+    cii, ubl = _both_ways(doc)
+    assert cii.xpath("//ram:CreditorReferenceID/text()", namespaces=NS) == ["DE98ZZZ09999999999"]
+    assert cii.xpath("//ram:GlobalID[@schemeID='SEPA']", namespaces=NS) == []
+    assert ubl.xpath("//cbc:ID[@schemeID='SEPA']/text()", namespaces=NS) == ["DE98ZZZ09999999999"]
+    # without any payment means the SEPA identifier stays on the party in the model, and CII still
+    # writes it as the creditor reference, not as a GlobalID
+    doc = _ubl("""<cac:AccountingSupplierParty><cac:Party>
+        <cac:PartyIdentification><cbc:ID schemeID="SEPA">DE98ZZZ09999999999</cbc:ID></cac:PartyIdentification>
+      </cac:Party></cac:AccountingSupplierParty>""")
+    cii = etree.fromstring(convert(doc.invoice, "cii"))
+    assert cii.xpath("//ram:CreditorReferenceID/text()", namespaces=NS) == ["DE98ZZZ09999999999"]
+    assert cii.xpath("//ram:GlobalID", namespaces=NS) == []

@@ -311,8 +311,8 @@ def _party(parent: Any, tag: str, p: Party | None) -> Any:
         return None
     el = _sub(parent, tag)
     for i in p.identifiers:
-        if i.value is None:
-            continue
+        if i.value is None or (i.scheme_id or "").strip() == "SEPA":
+            continue  # a SEPA creditor identifier is BT-90 (CreditorReferenceID), no party identifier
         if i.scheme_id:
             _sub(el, _R + "GlobalID", i.value, {"schemeID": i.scheme_id})
         else:
@@ -544,6 +544,9 @@ def build_cii(invoice: Invoice, profile: str = "extended", guideline: str | None
     means = inv.payment_means
     creditor = next((pm.direct_debit.creditor_id for pm in means
                      if pm.direct_debit is not None and pm.direct_debit.creditor_id is not None), None)
+    if creditor is None:  # BT-90 stated as UBL states it, a SEPA identifier of the payee or the seller
+        creditor = next((i.value for party in (inv.payee, inv.seller) if party is not None
+                         for i in party.identifiers if (i.scheme_id or "").strip() == "SEPA" and i.value), None)
     mandate = next((pm.direct_debit.mandate_reference for pm in means
                     if pm.direct_debit is not None and pm.direct_debit.mandate_reference is not None), None)
     remittance = next((pm.remittance_information for pm in means if pm.remittance_information is not None), None)

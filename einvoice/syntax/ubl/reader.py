@@ -961,6 +961,12 @@ def read_ubl(root: Any, *, lines: bool = True) -> Invoice:
     # BT-90: the SEPA creditor identifier lives on the payee (else the seller) in UBL
     if means:
         debits = [pm.direct_debit for pm in means if pm.direct_debit is not None]
+        if not debits:
+            # a SEPA direct debit (code 59) without a mandate still has its creditor (BG-19 with BT-90 only)
+            debits = [_mk(m.DirectDebit, {}, pm._el, {}) for pm in means if (pm.code or "").strip() == "59"]
+            for pm, dd in zip([pm for pm in means if (pm.code or "").strip() == "59"], debits):
+                pm.__dict__["direct_debit"] = dd
+                pm.__pydantic_fields_set__.add("direct_debit")
         if debits:
             creditor = None
             for party in (vals.get("payee"), vals.get("seller")):
@@ -975,8 +981,14 @@ def read_ubl(root: Any, *, lines: bool = True) -> Invoice:
             if creditor is not None:
                 for dd in debits:
                     dd.__dict__["creditor_id"] = creditor.value
+                    dd.__pydantic_fields_set__.add("creditor_id")
                     dd._els["creditor_id"] = creditor._el
                 party.identifiers.remove(creditor)  # BT-90, not a party identifier
+            else:
+                for pm in means:  # a code 59 means without mandate nor creditor has no BG-19 after all
+                    if pm.direct_debit is not None and not any(
+                            getattr(pm.direct_debit, k) is not None for k in ("mandate_reference", "creditor_id", "debited_account_id")):
+                        pm.__dict__["direct_debit"] = None
 
     vals["notes"] = notes
     vals["preceding_invoices"] = preceding
