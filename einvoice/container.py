@@ -20,15 +20,19 @@ from .rules.engine import Finding, Severity
 INVOICE_NAMES = ("factur-x.xml", "zugferd-invoice.xml", "ZUGFeRD-invoice.xml", "xrechnung.xml")
 RELATIONSHIPS = ("/Data", "/Source", "/Alternative")
 
-# XMP ConformanceLevel -> the guideline (BT-24) prefixes it admits
+# XMP ConformanceLevel -> the guideline (BT-24) prefixes it admits (Factur-X 1.0 / ZUGFeRD 2.x, and the
+# ZUGFeRD 1.0 identifiers of its BASIC, COMFORT and EXTENDED levels)
+_ZF1 = "urn:ferd:CrossIndustryDocument:invoice:1p0:"
 LEVEL_GUIDELINES = {
-    "MINIMUM": ("urn:factur-x.eu:1p0:minimum",),
-    "BASIC WL": ("urn:factur-x.eu:1p0:basicwl",),
-    "BASIC": ("urn:cen.eu:en16931:2017#compliant#urn:factur-x.eu:1p0:basic", "urn:cen.eu:en16931:2017#compliant#urn:zugferd.de:2p0:basic"),
+    "MINIMUM": ("urn:factur-x.eu:1p0:minimum", "urn:zugferd.de:2p0:minimum"),
+    "BASIC WL": ("urn:factur-x.eu:1p0:basicwl", "urn:zugferd.de:2p0:basicwl"),
+    "BASIC": ("urn:cen.eu:en16931:2017#compliant#urn:factur-x.eu:1p0:basic", "urn:cen.eu:en16931:2017#compliant#urn:zugferd.de:2p0:basic",
+              "urn:cen.eu:en16931:2017:compliant:factur-x.eu:1p0:basic", _ZF1 + "basic"),
     "EN 16931": ("urn:cen.eu:en16931:2017",),
-    "COMFORT": ("urn:cen.eu:en16931:2017",),
+    "COMFORT": ("urn:cen.eu:en16931:2017", _ZF1 + "comfort"),
     "EXTENDED": ("urn:cen.eu:en16931:2017#conformant#urn:factur-x.eu:1p0:extended",
-                 "urn:cen.eu:en16931:2017#conformant#urn:zugferd.de:2p0:extended"),
+                 "urn:cen.eu:en16931:2017#conformant#urn:zugferd.de:2p0:extended",
+                 "urn:cen.eu:en16931:2017:conformant:factur-x.eu:1p0:extended", _ZF1 + "extended"),
     "XRECHNUNG": ("urn:cen.eu:en16931:2017#compliant#urn:xeinkauf.de:kosit:xrechnung",
                   "urn:cen.eu:en16931:2017#compliant#urn:xoev-de:kosit:standard:xrechnung"),
 }

@@ -394,6 +394,7 @@ def _factur_x(guideline: str) -> bytes:
     ("urn:factur-x.eu:1p0:basicwl", "facturx-basicwl"),
     ("urn:cen.eu:en16931:2017#compliant#urn:factur-x.eu:1p0:basic", "facturx-basic"),
     ("urn:cen.eu:en16931:2017#conformant#urn:factur-x.eu:1p0:extended", "facturx-extended"),
+    ("urn:cen.eu:en16931:2017:compliant:factur-x.eu:1p0:basic", "facturx-basic"),
 ])
 def test_zugferd_and_factur_x_guidelines_are_recognised_and_kept(guideline, profile):
     from einvoice.profiles import detect_profile

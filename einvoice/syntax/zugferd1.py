@@ -128,8 +128,7 @@ def upgrade(root: Any, path: str | None = None) -> tuple[Any, str]:
 
     invoice = read_cii(to_d16b(root))
     cid = (invoice.customization_id or "").strip()
-    level = cid.rsplit(":", 1)[-1].lower() if cid.startswith(GUIDELINE_PREFIX) else ""
-    profile = PROFILES.get(level, "en16931")
+    profile = PROFILES.get(cid.rsplit(":", 1)[-1].lower(), "en16931")  # also the release candidates' urn:ferd:invoice:rc:*
     data = write_cii(invoice, profile=profile, guideline=cid or GUIDELINE_PREFIX)
     return etree.fromstring(data), profile
 
