@@ -539,3 +539,18 @@ def test_bt90_without_mandate_is_still_the_creditor_reference():
     cii = etree.fromstring(convert(doc.invoice, "cii"))
     assert cii.xpath("//ram:CreditorReferenceID/text()", namespaces=NS) == ["DE98ZZZ09999999999"]
     assert cii.xpath("//ram:GlobalID", namespaces=NS) == []
+
+
+def test_cli_cii_to_cii_keeps_a_zugferd_2_profile(tmp_path):
+    from click.testing import CliRunner
+    from einvoice.cli import main
+
+    src = tmp_path / "zf2.xml"
+    src.write_bytes(_factur_x("urn:cen.eu:en16931:2017#conformant#urn:zugferd.de:2p0:extended"))
+    out = tmp_path / "out.xml"
+    res = CliRunner().invoke(main, ["convert", str(src), "--to", "cii", "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    assert "profile facturx-extended" in res.output
+    root = etree.parse(str(out)).getroot()
+    assert root.xpath("//ram:GuidelineSpecifiedDocumentContextParameter/ram:ID/text()", namespaces=NS) == [
+        "urn:cen.eu:en16931:2017#conformant#urn:zugferd.de:2p0:extended"]
