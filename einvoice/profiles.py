@@ -22,6 +22,10 @@ LAYERS: dict[str, str] = {
     "facturx": "einvoice.rules.facturx:RULES",
     "policy": "einvoice.rules.policy:RULES",
     "xrechnung": "einvoice.rules.xrechnung:RULES",
+    # the EN 16931 and syntax layers without the ids the XRechnung scenarios report at another level
+    "en16931-xrechnung": "einvoice.rules.xrechnung.scenario:EN16931",
+    "ubl-syntax-xrechnung": "einvoice.rules.xrechnung.scenario:UBL_SYNTAX",
+    "cii-syntax-xrechnung": "einvoice.rules.xrechnung.scenario:CII_SYNTAX",
 }
 
 
@@ -45,10 +49,9 @@ for _fx in ("minimum", "basicwl", "basic", "en16931", "extended"):
 
 # XRechnung 3.0 (KoSIT): the German CIUS of EN 16931 and its extension, in UBL and CII (also the
 # XRECHNUNG profile of ZUGFeRD / Factur-X, which carries the same identifier)
-PROFILES["xrechnung"] = Profile("xrechnung", ("ubl-syntax", "cii-syntax", "en16931", "xrechnung"),
-                                "XRechnung 3.0 (KoSIT CIUS of EN 16931)")
-PROFILES["xrechnung-extension"] = Profile("xrechnung-extension", ("ubl-syntax", "cii-syntax", "en16931", "xrechnung"),
-                                          "XRechnung 3.0 extension (KoSIT)")
+_XR_LAYERS = ("ubl-syntax-xrechnung", "cii-syntax-xrechnung", "en16931-xrechnung", "xrechnung")
+PROFILES["xrechnung"] = Profile("xrechnung", _XR_LAYERS, "XRechnung 3.0 (KoSIT CIUS of EN 16931)")
+PROFILES["xrechnung-extension"] = Profile("xrechnung-extension", _XR_LAYERS, "XRechnung 3.0 extension (KoSIT)")
 
 # Specification identifiers (BT-24) -> profile. The first match wins; prefixes are compared (so a longer
 # identifier comes before one it continues: '...:1p0:basicwl' before '...:1p0:basic').
@@ -82,8 +85,6 @@ GUIDELINES: list[tuple[str, str]] = [
     ("urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0", "peppol"),
     ("urn:cen.eu:en16931:2017#compliant#urn:xeinkauf.de:kosit:xrechnung_3.0#conformant#urn:xeinkauf.de:kosit:extension:xrechnung_3.0", "xrechnung-extension"),
     ("urn:cen.eu:en16931:2017#compliant#urn:xeinkauf.de:kosit:xrechnung_3.0", "xrechnung"),
-    # XRechnung 2.x identifiers (older ZUGFeRD XRECHNUNG profiles): judged by XRechnung 3.0, whose BR-DE-21 names the old identifier
-    ("urn:cen.eu:en16931:2017#compliant#urn:xoev-de:kosit:standard:xrechnung", "xrechnung"),
     ("urn:cen.eu:en16931:2017", "en16931"),
 ]
 

@@ -173,25 +173,51 @@ def java_compare(a: float, b: float) -> int:
     return 0 if sa == sb else (-1 if sa < sb else 1)
 
 
+def saxon_compare(a: float, op: str, b: float) -> bool:
+    """``a op b`` for doubles where one side was an untyped value, as Saxon decides it.
+
+    Ordering is :func:`java_compare` order (-0 below 0, NaN above every number);
+    ``=`` holds only in that order and never for NaN (``NaN = NaN`` is false,
+    ``NaN != NaN`` true); NaN against NaN is false for every ordering operator.
+    """
+    if a != a or b != b:
+        if op == "!=":
+            return True
+        if op == "=" or (a != a and b != b):
+            return False
+    return _COMPARE[op](java_compare(a, b))
+
+
 _INTEGER = re.compile(r"[+-]?[0-9]+")
 _COMPARE = {"=": lambda c: c == 0, "!=": lambda c: c != 0, ">=": lambda c: c >= 0, ">": lambda c: c > 0,
             "<=": lambda c: c <= 0, "<": lambda c: c < 0}
 
 
-def compare_untyped(value: Any, op: str, literal: str) -> bool:
-    """``value op literal``: an untyped value (element or text) compared with a numeric literal, as Saxon does.
+def compare_untyped(value: Any, op: str, literal: str | float) -> bool:
+    """``value op literal``: an untyped value (element or text) compared with a number, as Saxon does.
 
-    An integer value against an integer literal compares as integers; anything
-    else as doubles in :func:`java_compare` order, so ``'-0.00' >= 0`` is false,
-    ``'-0' >= 0`` is true and ``'NaN' > 0`` is true. CastError when the value is
-    no double (the official validator stops there).
+    ``literal`` is a numeric literal as written, or a double computed by the
+    expression. An integer value against an integer literal compares as
+    integers; anything else as doubles in :func:`java_compare` order, so
+    ``'-0.00' >= 0`` is false, ``'-0' >= 0`` is true, ``'NaN' > 0`` is true and
+    ``'NaN' = number('NaN')`` is false (:func:`saxon_compare`). CastError when the value is no double (the
+    official validator stops there).
     """
     t = trim(_lexical(value))
+    if isinstance(literal, float):
+        f = float(t) if _DOUBLE.fullmatch(t) else _SPECIAL.get(t)
+        if f is None:
+            raise CastError(t)
+        return saxon_compare(f, op, literal)
     if _INTEGER.fullmatch(t) and _INTEGER.fullmatch(literal):
         a, b = int(t), int(literal)
         c = (a > b) - (a < b)
     else:
-        c = java_compare(xs_double(value), float(literal))
+        # unlike the cast, the comparison reads INF/NaN with trailing whitespace ("INF " > 0 is true)
+        f = float(t) if _DOUBLE.fullmatch(t) else _SPECIAL.get(t)
+        if f is None:
+            raise CastError(t)
+        return saxon_compare(f, op, float(literal))
     return _COMPARE[op](c)
 
 
@@ -293,7 +319,7 @@ def date_102(value: Any) -> date | None:
 
 __all__ = [
     "WS", "CastError", "trim", "normalize_space", "string_value", "nvalue", "blank", "text_node",
-    "decimal_or_none", "xs_decimal", "decimal_of", "double_or_none", "xs_double", "number", "java_compare", "compare_untyped", "xs_boolean",
+    "decimal_or_none", "xs_decimal", "decimal_of", "double_or_none", "xs_double", "number", "java_compare", "saxon_compare", "compare_untyped", "xs_boolean",
     "round_decimal", "round_double", "xpath_round", "round_half_to_even", "round2", "round2_double",
     "double_sum", "decimal_places_ok", "date_or_none", "xs_date", "date_102",
 ]
