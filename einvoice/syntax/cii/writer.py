@@ -369,6 +369,8 @@ def _trade_tax(parent: Any, tag: str, cat: TaxCategory | None, vb=None, tax_poin
 def _allowance_charge(parent: Any, ac: AllowanceCharge, with_tax: bool = True) -> Any:
     el = _sub(parent, _R + "SpecifiedTradeAllowanceCharge")
     ind = ac.charge_indicator
+    # always the words: the Factur-X profiles do not use an allowance or charge whose
+    # indicator is 0 or 1 (valid xs:boolean, but reported as not used in every profile)
     ci = _sub(el, _R + "ChargeIndicator")
     if ind is not None:
         _sub(ci, _U + "Indicator", "true" if ind else "false")
@@ -626,6 +628,9 @@ def _looks_like_iban(value: str) -> bool:
     return len(v) >= 15 and v[:2].isalpha() and v[2:4].isdigit()
 
 
+from .prune import prune  # noqa: E402
+
+
 def write_cii(invoice: Invoice, profile: str = "en16931", guideline: str | None = None, pretty: bool = True) -> bytes:
     """The invoice as CII XML bytes for a Factur-X profile (minimum | basicwl | basic | en16931 | extended).
 
@@ -635,4 +640,5 @@ def write_cii(invoice: Invoice, profile: str = "en16931", guideline: str | None 
     root = build_cii(invoice, profile, guideline)
     shape = _shape_of(profile)
     shape.shape(root, shape.root_type)
+    prune(root, profile)  # what the profile does not use in a given context (FX-NOTUSED-*)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=pretty)
