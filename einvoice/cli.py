@@ -322,16 +322,20 @@ def convert(source: Path, to: str, target_profile: str | None, output: Path, for
       einvoice convert factur-x.xml --to ubl --profile peppol -o invoice-peppol.xml
     """
     from .api import convert as run
-    from .build import check_written, write_atomic
+    from .build import write_atomic
     from .errors import BuildRefused, EinvoiceError
+    from .syntax import read_tree
     from .syntax.convert import UBL_PROFILES
+    from .validate import validate_document
+    from .xmlsafe import parse
 
     if target_profile is not None and (to == "ubl") != (target_profile in UBL_PROFILES):
         click.echo(f"einvoice: --profile {target_profile} does not apply to --to {to}", err=True)
         sys.exit(EXIT_UNREADABLE)
     try:
         data = run(source, to, force=force, profile=target_profile)
-        report = check_written(data, target_profile if target_profile in UBL_PROFILES else "auto", str(output))
+        report = validate_document(read_tree(parse(data, str(output)).getroot(), str(output)),
+                                   target_profile if target_profile in UBL_PROFILES else "auto")
     except BuildRefused as exc:
         click.echo(f"einvoice: {source}: the converted document does not validate ({len(exc.findings)} errors); "
                    "nothing written (use --force to write anyway)", err=True)
