@@ -37,6 +37,43 @@ def _read(path: Path) -> bytes:
     return read_bytes(path)[0]
 
 
+def unwritable(path, exc: OSError) -> None:
+    """An output that cannot be written: one line on stderr, exit 2."""
+    reason = exc.strerror or str(exc) or type(exc).__name__
+    click.echo(f"einvoice: {path}: cannot write the output ({reason}); nothing written", err=True)
+    sys.exit(EXIT_UNREADABLE)
+
+
+def write_out(path: Path, data: bytes | str) -> None:
+    """Write an output file in one step: a temporary file beside it, then a rename, so no partial file is left
+    (an existing device or pipe such as /dev/stdout is written directly). Exit 2 with one line when it fails."""
+    import os
+    import stat
+
+    from .build import write_atomic
+
+    if isinstance(data, str):
+        data = data.encode("utf-8", "backslashreplace")
+    try:
+        try:
+            special = not stat.S_ISREG(os.stat(path).st_mode) and not stat.S_ISDIR(os.stat(path).st_mode)
+        except OSError:
+            special = False
+        if special:
+            with open(path, "wb") as fh:
+                fh.write(data)
+        else:
+            write_atomic(path, data)
+    except OSError as exc:
+        unwritable(path, exc)
+
+
+def _refuse_overwrite(output, *inputs) -> None:
+    from .cli import refuse_overwrite
+
+    refuse_overwrite(output, *inputs)
+
+
 @click.command()
 @click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--output", "-o", required=True, type=click.Path(dir_okay=False, path_type=Path),
@@ -50,7 +87,6 @@ def render(source: Path, output: Path, lang: str | None) -> None:
     dates, the amount due and due date, how to pay (account, KID/OCR/RF reference), the
     lines, allowances and charges, the VAT breakdown, totals, notes and terms.
     """
-    from .build import write_atomic
     from .errors import EinvoiceError
     from . import syntax
     from .render import html_to_pdf, render_html
@@ -59,6 +95,7 @@ def render(source: Path, output: Path, lang: str | None) -> None:
     if suffix not in (".html", ".htm", ".pdf"):
         click.echo(f"einvoice: {output}: the output must end in .html or .pdf", err=True)
         sys.exit(EXIT_UNREADABLE)
+    _refuse_overwrite(output, source)
     try:
         doc = syntax.load(source)
         html = render_html(doc.invoice, lang)
@@ -66,7 +103,7 @@ def render(source: Path, output: Path, lang: str | None) -> None:
     except EinvoiceError as exc:
         _say(source, exc)
         sys.exit(EXIT_UNREADABLE)
-    write_atomic(output, data)
+    write_out(output, data)
     click.echo(f"wrote {output} ({'PDF' if suffix == '.pdf' else 'HTML'}, invoice {doc.invoice.number or '-'})")
 
 
@@ -75,13 +112,17 @@ def render(source: Path, output: Path, lang: str | None) -> None:
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="XML file to write (default: standard output)")
 def extract(source: Path, output: Path | None) -> None:
-    """Extract the invoice XML from a Factur-X / ZUGFeRD PDF."""
-    from .build import write_atomic
-    from .errors import EinvoiceError
-    from .facturx_pdf import extract as run
+    """Extract the invoice XML from a Factur-X / ZUGFeRD PDF.
 
+    The XML is checked to be well-formed before anything is written; a damaged attachment
+    is one line on stderr (exit 2) and writes nothing.
+    """
+    from .container import extract_xml
+    from .errors import EinvoiceError
+
+    _refuse_overwrite(output, source)
     try:
-        xml = run(_read(source), str(source))
+        xml = extract_xml(_read(source), str(source))[1]
     except EinvoiceError as exc:
         _say(source, exc)
         sys.exit(EXIT_UNREADABLE)
@@ -89,7 +130,7 @@ def extract(source: Path, output: Path | None) -> None:
         sys.stdout.buffer.write(xml)
         sys.stdout.buffer.flush()
         return
-    write_atomic(output, xml)
+    write_out(output, xml)
     click.echo(f"wrote {output} ({len(xml)} bytes)")
 
 
@@ -104,10 +145,10 @@ def attach(pdf: Path, xml: Path, output: Path) -> None:
     The XML is validated first (XSD and the rules of its Factur-X profile); with
     errors nothing is written (exit 1).
     """
-    from .build import write_atomic
     from .errors import BuildRefused, EinvoiceError
     from .facturx_pdf import attach as run
 
+    _refuse_overwrite(output, pdf, xml)
     try:
         data, report, notes = run(_read(pdf), _read(xml), str(pdf), str(xml))
     except BuildRefused as exc:
@@ -116,10 +157,18 @@ def attach(pdf: Path, xml: Path, output: Path) -> None:
     except EinvoiceError as exc:
         _say(getattr(exc, "path", None) or pdf, exc)
         sys.exit(EXIT_UNREADABLE)
-    write_atomic(output, data)
+    write_out(output, data)
     click.echo(f"wrote {output} (Factur-X, profile {report.profile})")
     for note in notes:
         click.echo(f"  note: {note}")
+
+
+def _same_folder(exc: OSError, path: Path) -> bool:
+    """Whether an OSError is about a file in the folder of ``path`` (a temporary file written beside it)."""
+    import os
+
+    name = getattr(exc, "filename", None)
+    return bool(name) and os.path.dirname(os.path.abspath(str(name))) == os.path.dirname(os.path.abspath(str(path)))
 
 
 def build_pdf(input: Path, fmt: str, output: Path | None, pdf: Path, lang: str | None, policy: bool = False) -> None:
@@ -140,5 +189,7 @@ def build_pdf(input: Path, fmt: str, output: Path | None, pdf: Path, lang: str |
     except EinvoiceError as exc:
         _say(input, exc)
         sys.exit(EXIT_UNREADABLE)
+    except OSError as exc:
+        unwritable(pdf if output is None or not _same_folder(exc, output) else output, exc)
     wrote(f"{output} and {pdf}" if output is not None else str(pdf), f"Factur-X PDF/A-3, profile {report.profile}",
           report.warnings)
