@@ -24,10 +24,17 @@ FORMAT_NAMES = ["ehf", "peppol", "cii", "facturx-minimum", "facturx-basicwl", "f
 EXIT_OK, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
 
 
+def _printable(text) -> str:
+    from .errors import printable
+
+    return printable(text)
+
+
 def _say_error(path, exc) -> None:
     """One line per problem on stderr: ``einvoice: <file>: <reason>``."""
     reason = getattr(exc, "reason", None) or str(exc) or type(exc).__name__
     path = getattr(exc, "path", None) or path
+    path = _printable(path) if path else path
     prefix = f"einvoice: {path}: " if path else "einvoice: "
     for line in str(reason).splitlines() or [""]:
         if path and line.startswith(f"{path}: "):
@@ -141,7 +148,7 @@ def refused(path, exc, what: str = "refused") -> None:
 
 def wrote(what: str, detail: str, warnings) -> None:
     """The success line of a build, and its warnings."""
-    click.echo(f"wrote {what} ({detail}"
+    click.echo(f"wrote {_printable(what)} ({detail}"
                + (f", {len(warnings)} warning{'s' if len(warnings) != 1 else ''}" if warnings else "") + ")")
     for f in warnings:
         click.echo(_finding_line(f))
@@ -214,7 +221,7 @@ def refuse_overwrite(output: Path | None, *inputs: Path | str | None) -> None:
     """Exit 2 with one line when an output would overwrite an input."""
     for source in inputs:
         if source is not None and str(source) != "-" and _same_file(output, source):
-            click.echo(f"einvoice: {output}: the output is the input file {source}; refused "
+            click.echo(f"einvoice: {_printable(output)}: the output is the input file {_printable(source)}; refused "
                        "(choose another output file)", err=True)
             sys.exit(EXIT_UNREADABLE)
 
@@ -325,7 +332,7 @@ def validate(files: tuple[Path, ...], profile: str, no_schema: bool, policy: boo
     summary = batch.summarize(results, time.perf_counter() - started)
     for r in results:
         if r.status == batch.STATUS_UNREADABLE:
-            click.echo(f"einvoice: {r.path}: {r.reason}", err=True)
+            click.echo(f"einvoice: {_printable(r.path)}: {r.reason}", err=True)
     if out_format == "text":
         color = output is None and sys.stdout.isatty()
         shown = [r for r in results if not quiet or r.findings or r.status != batch.STATUS_VALID]
@@ -387,7 +394,7 @@ def convert(source: Path, to: str, output: Path, force: bool) -> None:
             click.echo(_finding_line(f))
         sys.exit(EXIT_INVALID)
     write_output(output, data)
-    click.echo(f"wrote {output} ({to.upper()}, profile {report.profile}, "
+    click.echo(f"wrote {_printable(output)} ({to.upper()}, profile {report.profile}, "
                f"{'valid' if report.valid else f'{len(report.errors)} errors'})")
 
 

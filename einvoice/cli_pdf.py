@@ -19,6 +19,12 @@ LANG_NAMES = ["nb", "sv", "da", "en", "de", "fr"]  # languages of the rendered p
 EXIT_INVALID, EXIT_UNREADABLE = 1, 2  # as in einvoice.cli (not imported: cli imports this module)
 
 
+def _printable(text) -> str:
+    from .errors import printable
+
+    return printable(text)
+
+
 def _say(path, exc) -> None:
     from .cli import _say_error
 
@@ -40,7 +46,7 @@ def _read(path: Path) -> bytes:
 def unwritable(path, exc: OSError) -> None:
     """An output that cannot be written: one line on stderr, exit 2."""
     reason = exc.strerror or str(exc) or type(exc).__name__
-    click.echo(f"einvoice: {path}: cannot write the output ({reason}); nothing written", err=True)
+    click.echo(f"einvoice: {_printable(path)}: cannot write the output ({reason}); nothing written", err=True)
     sys.exit(EXIT_UNREADABLE)
 
 
@@ -104,7 +110,7 @@ def render(source: Path, output: Path, lang: str | None) -> None:
         _say(source, exc)
         sys.exit(EXIT_UNREADABLE)
     write_out(output, data)
-    click.echo(f"wrote {output} ({'PDF' if suffix == '.pdf' else 'HTML'}, invoice {doc.invoice.number or '-'})")
+    click.echo(f"wrote {_printable(output)} ({'PDF' if suffix == '.pdf' else 'HTML'}, invoice {doc.invoice.number or '-'})")
 
 
 @click.command()
@@ -131,7 +137,7 @@ def extract(source: Path, output: Path | None) -> None:
         sys.stdout.buffer.flush()
         return
     write_out(output, xml)
-    click.echo(f"wrote {output} ({len(xml)} bytes)")
+    click.echo(f"wrote {_printable(output)} ({len(xml)} bytes)")
 
 
 @click.command()
@@ -158,7 +164,7 @@ def attach(pdf: Path, xml: Path, output: Path) -> None:
         _say(getattr(exc, "path", None) or pdf, exc)
         sys.exit(EXIT_UNREADABLE)
     write_out(output, data)
-    click.echo(f"wrote {output} (Factur-X, profile {report.profile})")
+    click.echo(f"wrote {_printable(output)} (Factur-X, profile {report.profile})")
     for note in notes:
         click.echo(f"  note: {note}")
 

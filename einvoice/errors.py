@@ -19,6 +19,12 @@ def one_line(text: object, limit: int = 400) -> str:
     return s
 
 
+def printable(text: object) -> str:
+    """``text`` (e.g. a file name) with control characters and undecodable bytes shown as ``\\xNN``."""
+    s = str(text)
+    return _CONTROL.sub(lambda m: _escape(m.group()), s) if _CONTROL.search(s) else s
+
+
 def _escape(ch: str) -> str:
     code = ord(ch)
     if 0xDC80 <= code <= 0xDCFF:  # a byte that os.fsdecode could not decode (surrogateescape)

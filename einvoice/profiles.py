@@ -21,6 +21,7 @@ LAYERS: dict[str, str] = {
     "national": "einvoice.rules.national:RULES",
     "facturx": "einvoice.rules.facturx:RULES",
     "policy": "einvoice.rules.policy:RULES",
+    "dates": "einvoice.rules.dates:RULES",
 }
 
 
@@ -41,6 +42,10 @@ for _fx in ("minimum", "basicwl", "basic", "en16931", "extended"):
     _core = ("en16931",) if _fx in ("basic", "en16931", "extended") else ()
     PROFILES[f"facturx-{_fx}"] = Profile(f"facturx-{_fx}", ("cii-syntax", *_core, "facturx"),
                                          f"Factur-X 1.0 {_fx.upper()} profile")
+
+# every profile also checks that its dates exist in the calendar (EINV-DATE-*, einvoice.rules.dates)
+for _name, _p in list(PROFILES.items()):
+    PROFILES[_name] = Profile(_p.name, (*_p.layers, "dates"), _p.description)
 
 # Specification identifiers (BT-24) -> profile. The first match wins; prefixes are compared.
 GUIDELINES: list[tuple[str, str]] = [
