@@ -489,6 +489,9 @@ def build_report(data: Invoice | dict, format: str, policy: bool = False) -> tup
         if any(f.severity.blocking for f in findings):
             # the writer could not cope with an incomplete invoice: our findings say why
             raise BuildRefused([f for f in findings if f.severity.blocking]) from exc
+        if isinstance(exc, ValueError) and "XML compatible" in str(exc):  # lxml refuses the text
+            raise InvalidModelInput("a text field holds a character that XML cannot carry "
+                                    "(a control character such as NUL)") from None
         raise
     report = check_written(xml, target.profile, policy=policy)
     report.findings[:0] = findings
