@@ -566,3 +566,13 @@ def test_date_rule_is_documented():
 
     meta = rule_table("dates")["EINV-DATE-001"]
     assert meta.severity.value == "error" and "{value}" in meta.message and meta.hint
+
+
+def test_attach_to_an_encrypted_pdf_says_encrypted(tmp_path):
+    rc4 = _pdf("notes.txt", b"x", encrypt="RC4-128")
+    src = tmp_path / "in.pdf"
+    src.write_bytes(rc4.replace(b"/V 2", b"/V 5").replace(b"/R 3", b"/R 6"))
+    result = cli("attach", src, SAMPLES / "facturx-en16931.xml", "-o", tmp_path / "out.pdf")
+    assert result.exit_code == 2
+    assert one_line(result).endswith("encrypted PDF: an invoice PDF must be readable without a password")
+    assert not (tmp_path / "out.pdf").exists()
