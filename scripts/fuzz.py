@@ -330,10 +330,10 @@ def drive_library(data: bytes, kind: str, n: int, stats: Counter) -> None:
     stats["call:show"] += 1
     inv = doc.invoice
     _show(inv)
-    if n % 4 == 0:
+    if n % 6 == 0:
         stats["call:convert"] += 1
         _convert(doc, n)
-    if n % 5 == 0:
+    if n % 8 == 0:
         from einvoice.render import render_html
 
         stats["call:render"] += 1
@@ -426,7 +426,8 @@ def _peak_mb() -> float:
 
 
 def run(count: int = 1000, seed: int = 0, budget: float = 10.0, cli_every: int = 20, mem_budget: float = 300.0,
-        crash_dir: str | None = None, extra: list[str] | None = None, quiet: bool = False) -> dict:
+        crash_dir: str | None = None, extra: list[str] | None = None, quiet: bool = False,
+        checkpoint: str | None = None) -> dict:
     """Fuzz ``count`` inputs; the figures as a dict (see the module doc)."""
     from hypothesis import HealthCheck, Phase, given, settings, strategies as st
     from hypothesis import seed as hseed
@@ -466,6 +467,17 @@ def run(count: int = 1000, seed: int = 0, budget: float = 10.0, cli_every: int =
             crash_path.mkdir(parents=True, exist_ok=True)
             ext = {"pdf": ".pdf", "yaml": ".yaml"}.get(kind, ".xml")
             (crash_path / f"crash-{seed}-{len(crashes)}{ext}").write_bytes(data)
+
+    def snapshot() -> dict:
+        return {
+            "seed": seed, "inputs": stats["inputs"], "seconds": round(time.time() - started, 1),
+            "crashes": sum(c["count"] for c in crashes.values()), "distinct_crashes": list(crashes.values()),
+            "hangs": len(hangs), "hang_inputs": hangs[:20], "budget_seconds": budget,
+            "peak_rss_mb": round(_peak_mb(), 1), "start_rss_mb": round(base_peak, 1),
+            "memory_over_budget": memory[:20], "mem_budget_mb": mem_budget,
+            "slowest": {"seconds": round(slowest[0], 3), "input": slowest[1]},
+            "calls": {k: v for k, v in sorted(stats.items()) if ":" in k}, "seeds": len(pool),
+        }
 
     @hseed(seed)
     @settings(max_examples=count, database=None, deadline=None, phases=[Phase.generate],
@@ -563,20 +575,14 @@ def run(count: int = 1000, seed: int = 0, budget: float = 10.0, cli_every: int =
         rise = _peak_mb() - peak_before
         if rise > mem_budget:
             memory.append({"input": label, "bytes": len(raw), "peak_rise_mb": round(rise, 1)})
+        if checkpoint and stats["inputs"] % 250 == 0:  # a run stopped early still has its figures
+            Path(checkpoint).write_text(json.dumps(snapshot(), indent=2, ensure_ascii=False))
         if not quiet and stats["inputs"] % 500 == 0:
             print(f"  {stats['inputs']} inputs, {sum(c['count'] for c in crashes.values())} crashes, "
                   f"{len(hangs)} hangs, peak {_peak_mb():.0f} MB, {time.time() - started:.0f} s", flush=True)
 
     one()
-    figures = {
-        "seed": seed, "inputs": stats["inputs"], "seconds": round(time.time() - started, 1),
-        "crashes": sum(c["count"] for c in crashes.values()), "distinct_crashes": list(crashes.values()),
-        "hangs": len(hangs), "hang_inputs": hangs[:20], "budget_seconds": budget,
-        "peak_rss_mb": round(_peak_mb(), 1), "start_rss_mb": round(base_peak, 1),
-        "memory_over_budget": memory[:20], "mem_budget_mb": mem_budget,
-        "slowest": {"seconds": round(slowest[0], 3), "input": slowest[1]},
-        "calls": {k: v for k, v in sorted(stats.items()) if ":" in k}, "seeds": len(pool),
-    }
+    figures = snapshot()
     return figures
 
 
@@ -627,7 +633,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--mem-budget", type=float, default=300.0, help="MB one input may add to the peak RSS")
     ap.add_argument("--crash-dir", help="save inputs that crash or hang here")
     ap.add_argument("--seeds", action="append", help="another folder of seed files")
-    ap.add_argument("--json", help="write the figures here")
+    ap.add_argument("--json", help="write the figures here (also every 250 inputs while running)")
     ap.add_argument("--quiet", action="store_true")
     ap.add_argument("--total", nargs="+", help="add up the figures of earlier runs (their --json files)")
     args = ap.parse_args(argv)
@@ -635,7 +641,7 @@ def main(argv: list[str] | None = None) -> int:
         fig = total(args.total)
     else:
         fig = run(args.count, args.seed, args.budget, args.cli_every, args.mem_budget, args.crash_dir, args.seeds,
-                  args.quiet)
+                  args.quiet, checkpoint=args.json)
     print(report(fig))
     if args.json:
         Path(args.json).write_text(json.dumps(fig, indent=2, ensure_ascii=False))
