@@ -121,9 +121,8 @@ def build(input: Path, fmt: str, output: Path | None, policy: bool = False, pdf:
         click.echo("einvoice: build: give -o OUT.xml and/or --pdf OUT.pdf", err=True)
         sys.exit(EXIT_UNREADABLE)
     from .build import build_file
-    from .errors import BuildRefused, EinvoiceError
-
     from .cli_pdf import unwritable
+    from .errors import BuildRefused, EinvoiceError
 
     try:
         report = build_file(input, fmt, output, policy=policy)
