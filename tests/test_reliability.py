@@ -576,3 +576,16 @@ def test_attach_to_an_encrypted_pdf_says_encrypted(tmp_path):
     assert result.exit_code == 2
     assert one_line(result).endswith("encrypted PDF: an invoice PDF must be readable without a password")
     assert not (tmp_path / "out.pdf").exists()
+
+
+def test_attachment_without_uf_names_is_read_by_its_name_tree_key():
+    def drop_names(spec):
+        for key in ("/UF", "/F"):
+            if key in spec:
+                del spec[key]
+        ef = spec["/EF"]
+        if "/UF" in ef:
+            del ef["/UF"]
+
+    xml, findings = read_pdf(_pdf("factur-x.xml", CII, drop_names), "x.pdf")
+    assert xml == CII
