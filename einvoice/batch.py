@@ -50,6 +50,7 @@ class Options:
     schema: bool = True
     policy: bool = False
     max_bytes: int = MAX_BYTES
+    rules: dict[str, str] | None = None  # rule releases other than those in force, e.g. {"peppol": "3.0.20"}
     timeout: float | None = DEFAULT_TIMEOUT  # seconds per file; None or 0: no limit
     max_findings: int | None = DEFAULT_MAX_FINDINGS  # None or 0: no cap
 
@@ -64,6 +65,7 @@ class FileResult:
     reason: str | None = None  # for unreadable / skipped
     seconds: float = 0.0
     facts: dict[str, Any] = field(default_factory=dict)  # for cross-invoice checks
+    releases: list[str] = field(default_factory=list)  # the rule releases applied
 
     @property
     def valid(self) -> bool:
@@ -79,6 +81,8 @@ class FileResult:
         }
         if self.profile_reason:
             out["profile_reason"] = self.profile_reason
+        if self.releases:
+            out["releases"] = list(self.releases)
         if self.reason:
             out["error" if self.status == STATUS_UNREADABLE else "note"] = self.reason
         return out
@@ -296,18 +300,7 @@ def _validate_one(cand: Candidate, opts: Options, t0: float) -> FileResult:
             return FileResult(path, STATUS_SKIPPED, reason=f"not an invoice ({reason})",
                               seconds=time.perf_counter() - t0)
         return FileResult(path, STATUS_UNREADABLE, reason=reason, seconds=time.perf_counter() - t0)
-    layers = None
-    profile, why = opts.profile, None
-    if opts.policy:
-        from .profiles import PROFILES, detect_profile
-
-        if profile == "auto":
-            profile, why = detect_profile(doc)
-        layers = (*PROFILES[profile].layers, "policy") if profile in PROFILES else None
-    report = validate_document(doc, profile=profile, schema=opts.schema, layers=layers)
-    if layers is not None:
-        report.profile = profile
-        report.profile_reason = (why or "chosen by the caller") + "; with the house policy"
+    report = validate_document(doc, profile=opts.profile, schema=opts.schema, rules=opts.rules, policy=opts.policy)
     findings = report.findings
     for f in findings:
         f.path = path
@@ -318,7 +311,7 @@ def _validate_one(cand: Candidate, opts: Options, t0: float) -> FileResult:
     else:
         status = STATUS_VALID
     return FileResult(path, status, report.profile, report.profile_reason, findings,
-                      seconds=time.perf_counter() - t0, facts=_facts(doc))
+                      seconds=time.perf_counter() - t0, facts=_facts(doc), releases=report.releases)
 
 
 def warm_up(opts: Options) -> None:
@@ -327,7 +320,7 @@ def warm_up(opts: Options) -> None:
     try:
         from .model.invoice import Syntax
         from .profiles import PROFILES, rules_for
-        from .rules.engine import plan_for
+        from .rules.engine import Context, plan_for
         from .validate import validate_document  # noqa: F401 - imported for the workers
 
         # auto: the layers of the EHF/Peppol stack (a superset of EN 16931's); Factur-X layers load when met
@@ -339,7 +332,7 @@ def warm_up(opts: Options) -> None:
             layers = (*profile.layers, "policy") if opts.policy else profile.layers
             rules = rules_for(layers)
             for syntax in (Syntax.UBL, Syntax.CII):
-                plan_for(rules, syntax)
+                plan_for(rules, syntax, Context.default(opts.rules))
         from .syntax.ubl.rules import TABLE as ubl_table
         from .syntax.cii.rules import TABLE as cii_table
 

@@ -17,9 +17,9 @@ from .cli_pdf import LANG_NAMES  # a light module: click commands, heavy imports
 
 # kept here (not imported from einvoice.profiles) for a fast start; a test checks they agree
 PROFILE_NAMES = ["auto", "en16931", "peppol", "ehf", "facturx-minimum", "facturx-basicwl",
-                 "facturx-basic", "facturx-en16931", "facturx-extended"]
+                 "facturx-basic", "facturx-en16931", "facturx-extended", "xrechnung", "xrechnung-extension"]
 FORMAT_NAMES = ["ehf", "peppol", "cii", "facturx-minimum", "facturx-basicwl", "facturx-basic",
-                "facturx-en16931", "facturx-extended"]
+                "facturx-en16931", "facturx-extended", "xrechnung-ubl", "xrechnung-cii"]
 
 EXIT_OK, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
 
@@ -84,8 +84,41 @@ class _Guarded(click.Group):
             sys.exit(EXIT_UNREADABLE)
 
 
+def _show_version(ctx: click.Context, _param, value: bool) -> None:
+    """--version: the package version and the rule releases in force."""
+    if not value or ctx.resilient_parsing:
+        return
+    from importlib.metadata import version
+
+    from .rules import releases
+
+    click.echo(f"einvoice {version('einvoice')}")
+    for fam, ver in releases.defaults().items():
+        rel = releases.release(fam, ver)
+        others = [v for v in releases.versions(fam) if v != ver]
+        click.echo(f"  {rel.title} (in force)" + (f"; also {', '.join(others)}" if others else ""))
+    ctx.exit()
+
+
+def _parse_rules(_ctx, _param, values: tuple[str, ...]) -> dict[str, str] | None:
+    """--rules FAMILY=VERSION (repeatable, or comma-separated): checked against schemas/releases/."""
+    if not values:
+        return None
+    from .rules import releases
+
+    chosen: dict[str, str] = {}
+    try:
+        for value in values:
+            chosen.update(releases.parse(value))
+        releases.select(chosen)
+    except releases.UnknownRelease as exc:
+        raise click.BadParameter(str(exc)) from None
+    return chosen
+
+
 @click.group(cls=_Guarded, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="einvoice", prog_name="einvoice")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_show_version,
+              help="show the version and the rule releases in force, then exit")
 def main() -> None:
     """Build and validate EHF / Peppol BIS Billing 3.0 (UBL) and Factur-X / ZUGFeRD (CII) invoices, offline."""
 
@@ -277,9 +310,12 @@ def _read_files_from(name: str) -> list[str]:
 @click.option("--max-findings", default=1000, show_default=True, type=click.IntRange(min=0),
               help="findings listed per file (0: all)")
 @click.option("--quiet", "-q", is_flag=True, help="text format: list only files with findings, and the summary")
+@click.option("--rules", "rules", multiple=True, callback=_parse_rules, metavar="FAMILY=VERSION",
+              help="apply another rule release than the one in force, e.g. --rules peppol=3.0.20 "
+                   "(see einvoice rules)")
 def validate(files: tuple[Path, ...], profile: str, no_schema: bool, policy: bool, out_format: str,
              output: Path | None, fail_on: str, jobs: int, files_from, max_size: str, quiet: bool,
-             timeout: str = "60", max_findings: int = 1000) -> None:
+             rules: dict[str, str] | None = None, timeout: str = "60", max_findings: int = 1000) -> None:
     """Validate invoices: files, folders (recursive), globs or - (stdin).
 
     UBL, CII and Factur-X/ZUGFeRD PDFs are recognised by content. Exit 0 clean,
@@ -308,7 +344,7 @@ def validate(files: tuple[Path, ...], profile: str, no_schema: bool, policy: boo
             sys.exit(EXIT_OK)
         raise click.UsageError("give at least one file, folder, glob or - (stdin)")
     opts = batch.Options(profile=profile, schema=not no_schema, policy=policy, max_bytes=max_bytes,
-                         timeout=seconds, max_findings=max_findings or None)
+                         rules=rules, timeout=seconds, max_findings=max_findings or None)
     started = time.perf_counter()
     progress_bar = None
     show_progress = sys.stderr.isatty() and out_format == "text" or (sys.stderr.isatty() and output is not None)
@@ -481,6 +517,32 @@ def conformance(args: tuple[str, ...]) -> None:
     except SystemExit as exc:  # argparse usage errors / --help
         code = exc.code if isinstance(exc.code, int) else EXIT_UNREADABLE
     sys.exit(code)
+
+
+@main.command("rules")
+def rules_command() -> None:
+    """List the rule releases (the one in force first), their rule counts, and what each profile runs."""
+    from .profiles import PROFILES
+    from .rules import releases
+
+    defaults = releases.defaults()
+    click.echo("Rule releases:")
+    for fam in releases.families():
+        for ver in reversed(releases.versions(fam)):
+            rel = releases.release(fam, ver)
+            mark = "  (in force, default)" if defaults.get(fam) == ver else f"  (--rules {fam}={ver})"
+            counts = ""
+            if rel.official_ids("ubl") or rel.official_ids("cii"):
+                counts = f": {len(rel.official_ids('ubl'))} rules in UBL, {len(rel.official_ids('cii'))} in CII"
+            else:
+                counts = f": {rel.rule_count()} rules"
+            click.echo(f"  {rel.title}{counts}{mark}")
+    click.echo("")
+    click.echo("Profiles (layers run, and the releases they come from):")
+    for name, prof in PROFILES.items():
+        fams = list(dict.fromkeys(f for f in (releases.family_of_layer(layer) for layer in prof.layers) if f))
+        names = ", ".join(releases.release(f, defaults[f]).title for f in fams)
+        click.echo(f"  {name:<18} {' + '.join(prof.layers)}  [{names}]")
 
 
 from .cli_pdf import attach, extract, render  # noqa: E402 - the PDF and rendering commands

@@ -8,6 +8,12 @@ Two measures over a conformance folder (``../shared/conformance`` in CI):
 * **golden verdicts** - ``expected-verdicts.json``: for each complete document
   and each layer, the set of (rule id, severity) we report must equal the
   official one exactly.
+* **releases** - ``expected-verdicts-peppol-releases.json``: the same, once per
+  Peppol BIS release (3.0.19, 3.0.20, 3.0.21), each run under that release.
+
+The unit tests under ``peppol-bis-3/rules`` and the Peppol layers of
+``expected-verdicts.json`` are the official verdicts of release 3.0.19, so they
+run under that release (``CORPUS_RELEASE``), whatever release is in force.
 
 Run ``einvoice conformance DIR`` or ``python -m einvoice.conformance DIR``.
 """
@@ -35,6 +41,14 @@ CONFIG_LAYERS = {
     "peppolbis-en16931-base-3.0-cii": ("cii-syntax", "en16931", "peppol", "national"),
 }
 
+# unit tests the project writes itself, for rule sets whose official tests are not in the corpus:
+# folders under tests/ of the project, scored beside the corpus (testSet configuration -> layers, profile)
+PROJECT_TESTS = Path(__file__).resolve().parent.parent / "tests"
+PROJECT_UNIT_FOLDERS = ("xrechnung",)
+CONFIG_LAYERS["xrechnung-3.0-ubl"] = ("ubl-syntax", "en16931", "xrechnung")
+CONFIG_LAYERS["xrechnung-3.0-cii"] = ("cii-syntax", "en16931", "xrechnung")
+CONFIG_PROFILES = {"xrechnung-3.0-ubl": "xrechnung", "xrechnung-3.0-cii": "xrechnung"}
+
 # golden layer -> (our layers, profile the rules see)
 GOLDEN_LAYERS = {
     "en-ubl": (("ubl-syntax", "en16931"), "en16931"),
@@ -45,6 +59,16 @@ GOLDEN_LAYERS = {
 }
 
 DOC_NAMES = {"Invoice", "CreditNote", "CrossIndustryInvoice"}
+
+# the rule releases whose verdicts the unit tests and expected-verdicts.json hold
+CORPUS_RELEASE = {"peppol": "3.0.19"}
+
+# expected-verdicts-peppol-releases.json: layer@release -> (our layers, profile, Peppol release)
+RELEASE_LAYERS = {
+    "peppol-ubl@2025.5": (("peppol", "national"), "peppol", "3.0.19"),
+    "peppol-ubl@2025.11": (("peppol", "national"), "peppol", "3.0.20"),
+    "peppol-ubl@2026.5": (("peppol", "national"), "peppol", "3.0.21"),
+}
 
 
 @dataclass
@@ -80,7 +104,8 @@ def _document_of(test: etree._Element) -> etree._Element | None:
     return None
 
 
-def _findings(root, layers: Iterable[str], profile: str | None, path: str) -> tuple[dict[str, set[str]], str | None]:
+def _findings(root, layers: Iterable[str], profile: str | None, path: str,
+              rules: dict[str, str] | None = None) -> tuple[dict[str, set[str]], str | None]:
     """rule id -> severities we report for a document, or a read/engine problem."""
     from .errors import EinvoiceError
     from .validate import validate_document
@@ -94,7 +119,8 @@ def _findings(root, layers: Iterable[str], profile: str | None, path: str) -> tu
         return {}, f"reader crashed: {type(exc).__name__}: {exc}"
     doc.profile = profile
     try:
-        report = validate_document(doc, profile=profile or "en16931", schema=False, layers=tuple(layers))
+        report = validate_document(doc, profile=profile or "en16931", schema=False, layers=tuple(layers),
+                                   rules=rules if rules is not None else CORPUS_RELEASE)
     except Exception as exc:  # noqa: BLE001
         return {}, f"engine crashed: {type(exc).__name__}: {exc}"
     out: dict[str, set[str]] = defaultdict(set)
@@ -111,12 +137,14 @@ def _verdict(expected: str, got: set[str]) -> bool:
         return bool(got & {"fatal", "error"})
     if expected == "warning":
         return "warning" in got
+    if expected == "information":  # rules the official set flags "information"
+        return "info" in got
     return False
 
 
-def unit_scores(root: Path, only: str | None = None, rule: str | None = None) -> list[Score]:
+def unit_scores(root: Path, only: str | None = None, rule: str | None = None, under: str | None = None) -> list[Score]:
     scores: dict[str, Score] = {}
-    files = sorted(p for p in root.rglob("*.xml") if "/examples" not in str(p))
+    files = sorted(p for p in (root / under if under else root).rglob("*.xml") if "/examples" not in str(p))
     for path in files:
         rel = path.relative_to(root)
         if only and only not in str(rel):
@@ -131,7 +159,8 @@ def unit_scores(root: Path, only: str | None = None, rule: str | None = None) ->
         layers = CONFIG_LAYERS.get(ts.get("configuration", ""))
         if layers is None:
             continue
-        profile = "peppol" if "peppol" in ts.get("configuration", "") else "en16931"
+        profile = CONFIG_PROFILES.get(ts.get("configuration", "")) or (
+            "peppol" if "peppol" in ts.get("configuration", "") else "en16931")
         folder = str(rel.parent)
         score = scores.setdefault(folder, Score(folder))
         for n, test in enumerate(ts.iter(f"{{{VEFA}}}test"), 1):
@@ -139,7 +168,7 @@ def unit_scores(root: Path, only: str | None = None, rule: str | None = None) ->
             if asserts is None:
                 continue
             checks = [(etree.QName(a).localname, (a.text or "").strip()) for a in asserts
-                      if isinstance(a.tag, str) and etree.QName(a).localname in ("success", "error", "warning")]
+                      if isinstance(a.tag, str) and etree.QName(a).localname in ("success", "error", "warning", "information")]
             if rule:
                 checks = [c for c in checks if c[1] == rule]
             if not checks:
@@ -168,12 +197,15 @@ def _extract_pdf_xml(path: Path) -> bytes:
     return xml
 
 
-def golden_scores(root: Path, only: str | None = None, rule: str | None = None) -> list[Score]:
-    verdicts_file = root / "expected-verdicts.json"
+def golden_scores(root: Path, only: str | None = None, rule: str | None = None,
+                  file: str = "expected-verdicts.json", table: dict | None = None) -> list[Score]:
+    """Agreement with a verdicts file, per layer; ``table``: layer -> (our layers, profile[, Peppol release])."""
+    table = GOLDEN_LAYERS if table is None else table
+    verdicts_file = root / file
     if not verdicts_file.exists():
         return []
     verdicts = json.loads(verdicts_file.read_text(encoding="utf-8"))
-    scores: dict[str, Score] = {name: Score(f"golden {name}") for name in GOLDEN_LAYERS}
+    scores: dict[str, Score] = {name: Score(f"golden {name}") for name in table}
     for rel, layers in sorted(verdicts.items()):
         if only and only not in rel:
             continue
@@ -186,9 +218,10 @@ def golden_scores(root: Path, only: str | None = None, rule: str | None = None) 
         else:
             read_problem = None
         for lname, expected in layers.items():
-            if not isinstance(expected, list) or lname not in GOLDEN_LAYERS:
+            if not isinstance(expected, list) or lname not in table:
                 continue
-            our_layers, profile = GOLDEN_LAYERS[lname]
+            our_layers, profile, *release = table[lname]
+            rules = {"peppol": release[0]} if release else None
             score = scores[lname]
             exp = {(r, s) for r, s in expected}
             if rule:
@@ -196,7 +229,7 @@ def golden_scores(root: Path, only: str | None = None, rule: str | None = None) 
             if doc_root is None:
                 found, problem = {}, read_problem
             else:
-                found, problem = _findings(doc_root, our_layers, profile, rel)
+                found, problem = _findings(doc_root, our_layers, profile, rel, rules)
             got = {(r, s) for r, sev in found.items() for s in sev}
             if rule:
                 got = {g for g in got if g[0] == rule}
@@ -241,8 +274,12 @@ def run(root: Path, only: str | None = None, rule: str | None = None, verbose: b
     scores: list[Score] = []
     if units:
         scores += unit_scores(root, only, rule)
+        for folder in PROJECT_UNIT_FOLDERS:
+            if (PROJECT_TESTS / folder).is_dir():
+                scores += unit_scores(PROJECT_TESTS, only, rule, under=folder)
     if golden:
         scores += golden_scores(root, only, rule)
+        scores += golden_scores(root, only, rule, "expected-verdicts-peppol-releases.json", RELEASE_LAYERS)
     if as_json:
         json.dump({"scores": [{"name": s.name, "agreed": s.agreed, "total": s.total,
                                 "disagreements": [d.__dict__ for d in s.disagreements]} for s in scores]},

@@ -4,6 +4,7 @@ JSON schema (version 1, stable; new keys may be added, none removed)::
 
     {"format": "einvoice-report", "version": 1,
      "files": [{"path", "status", "profile", "valid", "error"? (unreadable), "note"? (skipped), "profile_reason"?,
+                "releases"? (the rule releases applied, e.g. "Peppol BIS Billing 3.0.21"),
                 "findings": [{"rule", "severity", "message", "hint", "xpath", "line"}]}],
      "summary": {"files", "valid", "warnings", "invalid", "unreadable", "skipped",
                  "top_rules": [{"rule", "count"}], "slowest": [{"path", "seconds"}], "seconds"}}
@@ -103,6 +104,8 @@ def to_text(results: list[FileResult], summary: Summary, color: bool = False, ve
                      f"{warnings} warning{'s' if warnings != 1 else ''})")
         if r.profile:
             lines.append(paint(f"  profile: {r.profile} ({r.profile_reason})", "dim"))
+        if r.releases:
+            lines.append(paint(f"  rules: {', '.join(r.releases)}", "dim"))
         for f in sorted(r.findings, key=lambda f: (not f.severity.blocking, f.line or 0)):
             where = f"line {f.line}" if f.line else "document"
             lines.append(f"  {paint(f.severity.value.upper(), sev_color.get(f.severity.value, 'bold')):<7} "
@@ -134,6 +137,10 @@ def to_junit(results: list[FileResult], summary: Summary) -> str:
     suite = etree.SubElement(suites, "testsuite", name="einvoice validate", tests=str(len(results)),
                              failures=str(failures), errors=str(errors), skipped=str(skipped),
                              time=f"{sum(r.seconds for r in results):.3f}")
+    applied = _releases(results)
+    if applied:
+        props = etree.SubElement(suite, "properties")
+        etree.SubElement(props, "property", name="releases", value=", ".join(applied))
     for r in results:
         case = etree.SubElement(suite, "testcase", classname="einvoice", name=xml_safe(r.path), time=f"{r.seconds:.4f}")
         if r.status == STATUS_UNREADABLE:
@@ -150,6 +157,11 @@ def to_junit(results: list[FileResult], summary: Summary) -> str:
             etree.SubElement(case, "system-out").text = xml_safe("\n".join(
                 f"{f.rule} [{f.severity.value}] line {f.line or '-'}: {f.message}" for f in r.findings))
     return etree.tostring(suites, pretty_print=True, xml_declaration=True, encoding="UTF-8").decode("utf-8")
+
+
+def _releases(results: list[FileResult]) -> list[str]:
+    """Every rule release applied in a batch, in order of first use."""
+    return list(dict.fromkeys(name for r in results for name in getattr(r, "releases", ()) or ()))
 
 
 def _sarif_level(sev: str) -> str:
@@ -204,6 +216,7 @@ def to_sarif(results: list[FileResult], summary: Summary, base: Path | None = No
             "tool": {"driver": {"name": "einvoice", "version": _version(), "rules": list(rules.values())}},
             "originalUriBaseIds": {"SRCROOT": {"uri": base.as_uri() + "/"}},
             "results": out_results,
+            "properties": {"releases": _releases(results)},
         }],
     }
     return json.dumps(_cleaned(doc), indent=2, ensure_ascii=False)

@@ -21,6 +21,7 @@ LAYERS: dict[str, str] = {
     "national": "einvoice.rules.national:RULES",
     "facturx": "einvoice.rules.facturx:RULES",
     "policy": "einvoice.rules.policy:RULES",
+    "xrechnung": "einvoice.rules.xrechnung:RULES",
     "dates": "einvoice.rules.dates:RULES",
 }
 
@@ -43,6 +44,13 @@ for _fx in ("minimum", "basicwl", "basic", "en16931", "extended"):
     PROFILES[f"facturx-{_fx}"] = Profile(f"facturx-{_fx}", ("cii-syntax", *_core, "facturx"),
                                          f"Factur-X 1.0 {_fx.upper()} profile")
 
+# XRechnung 3.0 (KoSIT): the German CIUS of EN 16931 and its extension, in UBL and CII (also the
+# XRECHNUNG profile of ZUGFeRD / Factur-X, which carries the same identifier)
+PROFILES["xrechnung"] = Profile("xrechnung", ("ubl-syntax", "cii-syntax", "en16931", "xrechnung"),
+                                "XRechnung 3.0 (KoSIT CIUS of EN 16931)")
+PROFILES["xrechnung-extension"] = Profile("xrechnung-extension", ("ubl-syntax", "cii-syntax", "en16931", "xrechnung"),
+                                          "XRechnung 3.0 extension (KoSIT)")
+
 # every profile also checks that its dates exist in the calendar (EINV-DATE-*, einvoice.rules.dates)
 for _name, _p in list(PROFILES.items()):
     PROFILES[_name] = Profile(_p.name, (*_p.layers, "dates"), _p.description)
@@ -54,6 +62,10 @@ GUIDELINES: list[tuple[str, str]] = [
     ("urn:factur-x.eu:1p0:basicwl", "facturx-basicwl"),
     ("urn:factur-x.eu:1p0:minimum", "facturx-minimum"),
     ("urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0", "peppol"),
+    ("urn:cen.eu:en16931:2017#compliant#urn:xeinkauf.de:kosit:xrechnung_3.0#conformant#urn:xeinkauf.de:kosit:extension:xrechnung_3.0", "xrechnung-extension"),
+    ("urn:cen.eu:en16931:2017#compliant#urn:xeinkauf.de:kosit:xrechnung_3.0", "xrechnung"),
+    # XRechnung 2.x identifiers (older ZUGFeRD XRECHNUNG profiles): judged by XRechnung 3.0, whose BR-DE-21 names the old identifier
+    ("urn:cen.eu:en16931:2017#compliant#urn:xoev-de:kosit:standard:xrechnung", "xrechnung"),
     ("urn:cen.eu:en16931:2017", "en16931"),
 ]
 
@@ -79,15 +91,9 @@ def detect_profile(doc) -> tuple[str, str]:
 
 
 def layer(name: str) -> RuleSet:
-    target = LAYERS[name]
-    module, _, attr = target.partition(":")
-    try:
-        mod = importlib.import_module(module)
-    except ModuleNotFoundError as exc:
-        if exc.name and module.startswith(exc.name):
-            return RuleSet(name)  # a layer not written yet has no rules
-        raise
-    return getattr(mod, attr, RuleSet(name))
+    """The RuleSet of a layer (its module is imported on first use; a missing module is an error)."""
+    module, _, attr = LAYERS[name].partition(":")
+    return getattr(importlib.import_module(module), attr)
 
 
 _RULES_FOR: dict[tuple, RuleList] = {}

@@ -7,18 +7,28 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from .errors import UnreadableInput
 from .model.invoice import Syntax
 from .profiles import PROFILES, detect_profile, rules_for
-from .rules.engine import Document, Finding, Report, Severity, run_rules
+from .rules.engine import Context, Document, Finding, Report, Severity, run_rules
+from .rules.releases import UnknownRelease, tree_only
 
 
 def validate_document(doc: Document, profile: str = "auto", schema: bool = True,
-                      layers: list[str] | tuple[str, ...] | None = None) -> Report:
-    """Run a profile's XSD and rule layers (or the layers given) on a Document already read."""
+                      layers: list[str] | tuple[str, ...] | None = None,
+                      rules: dict[str, str] | str | None = None, context: Context | None = None,
+                      policy: bool = False) -> Report:
+    """Run a profile's XSD and rule layers (or the layers given) on a Document already read.
+
+    ``rules`` picks rule releases other than those in force (``{"peppol": "3.0.20"}`` or
+    ``"peppol=3.0.20"``); ``context`` gives the whole evaluation context instead.
+    ``policy`` adds the house policy to the profile's layers (the one place where
+    profile and policy are layered; its configuration travels in the context).
+    """
     reason = None
     if layers is None:
         if profile == "auto":
@@ -27,7 +37,24 @@ def validate_document(doc: Document, profile: str = "auto", schema: bool = True,
             raise UnreadableInput(f"unknown profile {profile!r}; known: {', '.join(sorted(PROFILES))}, auto", doc.path)
         layers = PROFILES[profile].layers
         reason = reason or "chosen by the caller"
+        if policy:
+            layers = (*layers, "policy")
+            reason += "; with the house policy"
+    if doc.root is None and any(tree_only(name) for name in layers):
+        doc = written(doc)
     doc.profile = profile
+    if context is None:
+        try:
+            context = Context.default(rules, profile=profile)
+        except UnknownRelease as exc:
+            raise UnreadableInput(str(exc), doc.path) from None
+    elif context.profile != profile:
+        context = replace(context, profile=profile)
+    if "policy" in layers and context.config is None:
+        from .rules.policy.config import load
+
+        context = replace(context, config=load())
+    doc.context = context
     report = Report(path=doc.path, profile=profile, profile_reason=reason, syntax=doc.syntax)
     report.findings.extend(doc.container_findings)
     if schema and doc.root is not None:
@@ -37,11 +64,11 @@ def validate_document(doc: Document, profile: str = "auto", schema: bool = True,
             xsd = None
         if xsd is not None:
             report.findings.extend(xsd.validate_tree(doc.root, doc.syntax, profile=profile, path=doc.path))
-    run_rules(doc, rules_for(layers), report)
+    run_rules(doc, rules_for(layers), report, context)
     if "policy" in layers:
         from .rules.policy.house import apply_config
 
-        report.findings = apply_config(report.findings)
+        report.findings = apply_config(report.findings, context.config)
     for problem in report.internal_errors:
         report.findings.append(Finding("EINV-INTERNAL", Severity.ERROR,
                                        f"a rule could not be evaluated: {problem}",
@@ -50,16 +77,42 @@ def validate_document(doc: Document, profile: str = "auto", schema: bool = True,
     return report
 
 
+def written(doc: Document) -> Document:
+    """A model built in code, written as XML in its syntax and read back: the official rule sets run on
+    the document tree, so a model is validated as the document it would be sent as."""
+    from . import syntax, xmlsafe
+
+    try:
+        if doc.syntax == Syntax.CII:
+            from .syntax.cii.writer import write_cii
+
+            data = write_cii(doc.invoice)
+        else:
+            from .syntax.ubl.writer import write_ubl
+
+            data = write_ubl(doc.invoice)
+    except Exception as exc:  # noqa: BLE001 - a model the writer cannot express
+        raise UnreadableInput(f"the invoice model cannot be written as XML: {type(exc).__name__}: {exc}",
+                              doc.path) from None
+    new = syntax.read_tree(xmlsafe.parse(data, doc.path).getroot(), doc.path)
+    new.container_findings = doc.container_findings
+    return new
+
+
 def validate(source: str | Path | bytes | Any, profile: str = "auto", schema: bool = True,
-             layers: list[str] | tuple[str, ...] | None = None) -> Report:
-    """Validate bytes, a path, or an lxml element. Raises UnreadableInput with a one-line reason."""
+             layers: list[str] | tuple[str, ...] | None = None,
+             rules: dict[str, str] | str | None = None) -> Report:
+    """Validate bytes, a path, or an lxml element. Raises UnreadableInput with a one-line reason.
+
+    ``rules={"peppol": "3.0.20"}`` validates against another rule release than the one in force.
+    """
     from . import syntax
 
     if hasattr(source, "tag") and hasattr(source, "xpath"):
         doc = syntax.read_tree(source)
     else:
         doc = syntax.load(source)
-    return validate_document(doc, profile=profile, schema=schema, layers=layers)
+    return validate_document(doc, profile=profile, schema=schema, layers=layers, rules=rules)
 
 
 __all__ = ["validate", "validate_document", "Report", "Syntax"]

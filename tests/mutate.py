@@ -22,6 +22,12 @@ CODES = ["S", "Z", "E", "AE", "K", "G", "O", "L", "M", "B", "XX", "380", "381", 
          "0088", "0192", "9908", "VA", "FC", ""]
 CURRENCIES = ["EUR", "NOK", "SEK", "USD", "DKK", "XYZ", "eur"]
 RATES = ["0", "0.00", "25", "15", "12", "19", "7", "20.5", "-1", "abc"]
+# whitespace XPath trims (space, tab, CR, LF) and characters it does not (U+00A0, U+2003, U+3000)
+SPACES = [" ", "  ", "\t", "\n", "\r\n", "\u00a0", "\u2003", "\u3000", " \u00a0"]
+# number forms: exponents, INF/NaN, signs, bare points, negative zero, leading zeros, non-ASCII digits
+NUMBER_FORMS = ["1e2", "1E2", "1.0e0", "-1e-2", "INF", "-INF", "+INF", "NaN", "+1", "+{v}", ".5", "1.", "-0", "-0.00",
+                "00012.0", "0{v}", "{v}e0", "{v}E+00", "{v}.", " {v} ", "\t{v}\n", "\u00a0{v}", "{v}\u00a0",
+                "\uff11\uff10\uff10", "\u0661\u0660", "1_0", "1 0", "0x10", "Infinity", "inf", "1e", "e2", "+-1"]
 
 
 def _leaves(root) -> list:
@@ -58,9 +64,39 @@ def _new_date(rng: random.Random, text: str | None) -> str:
                        "2030-06-15", "garbage"])
 
 
+def _number_form(rng: random.Random, text: str | None) -> str:
+    v = (text or "0").strip(" \t\r\n") or "0"
+    return rng.choice(NUMBER_FORMS).replace("{v}", v)
+
+
+def _space(rng: random.Random, text: str) -> str:
+    where = rng.choice(("before", "after", "both", "inside"))
+    sp = rng.choice(SPACES)
+    if where == "before":
+        return sp + text
+    if where == "after":
+        return text + sp
+    if where == "both":
+        return sp + text + rng.choice(SPACES)
+    i = rng.randrange(len(text) + 1)
+    return text[:i] + sp + text[i:]
+
+
+def _comment_inside(rng: random.Random, el) -> str:
+    """Put a comment (or a processing instruction) into a leaf's text: before, inside or after it."""
+    text = el.text or ""
+    i = rng.choice((0, len(text), rng.randrange(len(text) + 1)))
+    node = etree.Comment(" note ") if rng.random() < 0.8 else etree.ProcessingInstruction("pi", "x")
+    el.text = text[:i] or None
+    node.tail = text[i:] or None
+    el.insert(0, node)
+    return f"{'comment' if node.tag is etree.Comment else 'pi'} in {_local(el)} at {i}/{len(text)}"
+
+
 def mutate_tree(root, rng: random.Random) -> str:
     """Apply one random mutation to the tree in place; return what was done."""
-    ops = ["drop", "duplicate", "empty", "amount", "date", "code", "currency", "rate", "swap", "attr"]
+    ops = ["drop", "duplicate", "empty", "amount", "date", "code", "currency", "rate", "swap", "attr",
+           "space", "comment", "number", "number"]
     for _ in range(50):
         op = rng.choice(ops)
         elements = _elements(root)
@@ -136,6 +172,22 @@ def mutate_tree(root, rng: random.Random) -> str:
                     return f"drop @{name} of {_local(el)}"
                 el.set(name, rng.choice(CODES))
                 return f"attr @{name} of {_local(el)}={el.get(name)!r}"
+        if op == "space":
+            cands = [e for e in leaves if (e.text or "").strip()]
+            if cands:
+                el = rng.choice(cands)
+                el.text = _space(rng, el.text)
+                return f"space {_local(el)}={el.text!r}"
+        if op == "comment":
+            cands = [e for e in leaves if (e.text or "").strip()]
+            if cands:
+                return _comment_inside(rng, rng.choice(cands))
+        if op == "number":
+            cands = [e for e in leaves if any(w in _local(e) for w in AMOUNT_WORDS)]
+            if cands:
+                el = rng.choice(cands)
+                el.text = _number_form(rng, el.text)
+                return f"number {_local(el)}={el.text!r}"
     return "none"
 
 

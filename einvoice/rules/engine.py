@@ -21,6 +21,7 @@ import marshal
 import os
 import sys
 from dataclasses import dataclass, field, replace
+from datetime import date as date_type
 from enum import Enum
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -37,14 +38,15 @@ _CACHE_FORMAT = 1
 
 
 def _cache_dir() -> Path | None:
-    """Per-user folder for parsed data files (None: caching switched off with EINVOICE_NO_CACHE)."""
+    """Folder for parsed data files, only when the user asks for one with EINVOICE_CACHE_DIR (None: no cache).
+
+    Nothing is written under the user's home unless asked: without the variable every
+    run parses the YAML files (libyaml's loader keeps that fast).
+    """
     if os.environ.get("EINVOICE_NO_CACHE"):
         return None
     base = os.environ.get("EINVOICE_CACHE_DIR")
-    if base:
-        return Path(base)
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    return (Path(xdg) if xdg else Path.home() / ".cache") / "einvoice"
+    return Path(base) if base else None
 
 
 def _cache_key(path: Path, st: os.stat_result) -> tuple:
@@ -54,7 +56,7 @@ def _cache_key(path: Path, st: os.stat_result) -> tuple:
 
 
 def load_yaml(path: Path) -> Any:
-    """A YAML data file parsed with the safe loader, through a per-user disk cache.
+    """A YAML data file parsed with the safe loader, through the opt-in disk cache (EINVOICE_CACHE_DIR).
 
     The cache holds the parsed data (``marshal``, plain values only) keyed by the
     file's path, size and modification time, the package version and the Python
@@ -137,7 +139,8 @@ class Document:
     work on the tree alone never pay for it).
     """
 
-    __slots__ = ("_invoice", "_reader", "syntax", "root", "path", "profile", "container_findings", "__dict__")
+    __slots__ = ("_invoice", "_reader", "syntax", "root", "path", "profile", "context", "container_findings",
+                 "__dict__")
 
     def __init__(self, invoice: Invoice | None = None, syntax: Syntax | None = None, root: Any = None,
                  path: str | None = None, profile: str | None = None, *,
@@ -148,6 +151,7 @@ class Document:
         self.root = root  # lxml root element, None for a model built in code
         self.path = path
         self.profile = profile  # the profile being applied (set by validate)
+        self.context: Context | None = None  # the evaluation context of the run (set by validate / run_rules)
         self.container_findings: list = []  # findings about the PDF the XML came from (einvoice.container)
 
     @property
@@ -200,6 +204,56 @@ class RuleMeta:
             if syntax is not None and syntax.value == name:
                 return replace(self, severity=severity)
         return self
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a run is evaluated in: the rule releases, today's date, the profile and the configuration.
+
+    It is passed into the run (``run_rules(..., context)``, ``validate(..., rules=...)``)
+    and reaches the rules as ``doc.context``; nothing about the run lives in
+    module or thread state. ``releases`` holds ``(family, version)`` pairs, e.g.
+    ``(("en16931", "1.3.16"), ("facturx", "1.09"), ("peppol", "3.0.21"))``.
+    """
+
+    releases: tuple[tuple[str, str], ...]
+    today: date_type | None = None
+    profile: str | None = None
+    config: Any = None
+
+    @classmethod
+    def default(cls, rules: "dict[str, str] | str | None" = None, profile: str | None = None,
+                today: date_type | None = None, config: Any = None) -> "Context":
+        """The releases in force (``schemas/releases/index.yaml``), with ``rules`` choosing others."""
+        from .releases import select
+
+        return cls(select(rules), today or date_type.today(), profile, config)
+
+    def version(self, family: str) -> str | None:
+        for fam, version in self.releases:
+            if fam == family:
+                return version
+        return None
+
+    def release(self, family: str):
+        """The :class:`~einvoice.rules.releases.Release` of a family applied in this run."""
+        from .releases import release
+
+        version = self.version(family)
+        return release(family, version) if version is not None else None
+
+    def release_of_layer(self, layer: str):
+        from .releases import family_of_layer
+
+        family = family_of_layer(layer)
+        return self.release(family) if family is not None else None
+
+    def release_names(self, layers: Iterable[str] | None = None) -> list[str]:
+        """Titles of the releases applied (only the families of ``layers`` when given)."""
+        from .releases import family_of_layer
+
+        wanted = None if layers is None else {family_of_layer(name) for name in layers}
+        return [self.release(fam).title for fam, _v in self.releases if wanted is None or fam in wanted]
 
 
 Check = Callable[[Document], Iterable[Any]]
@@ -277,19 +331,39 @@ class Rule:
 
     @property
     def meta(self) -> RuleMeta:
-        return rule_table(self.layer).get(self.id) or RuleMeta(self.id, Severity.ERROR, self.id)
+        """The rule's metadata in its layer's files, else in the release that adds it (registration
+        guarantees one of them exists); a run takes its release's with :meth:`meta_in`."""
+        meta = rule_table(self.layer).get(self.id)
+        if meta is None:
+            meta = meta_table({self.id: known_metadata(self.layer)[self.id]})[self.id]
+        return meta
+
+    def meta_in(self, context: "Context | None") -> RuleMeta | None:
+        """The rule's metadata in the releases of a run; None when the selected release does not have the rule."""
+        release = context.release_of_layer(self.layer) if context is not None else None
+        if release is None or not release.versioned:
+            return self.meta
+        return release.meta(self.layer).get(self.id)
+
+
+def layer_files(layer: str) -> list[Path]:
+    base = SCHEMAS / "rules"
+    return [p for p in (base / f"{layer}.yaml", *sorted((base / layer).glob("*.yaml"))) if p.exists()]
+
+
+@functools.lru_cache(maxsize=None)
+def raw_table(layer: str) -> dict[str, dict]:
+    """The metadata data of a layer: ``schemas/rules/<layer>.yaml`` and every file in ``schemas/rules/<layer>/``."""
+    data: dict = {}
+    for path in layer_files(layer):
+        data.update(load_yaml(path) or {})
+    return data
 
 
 @functools.lru_cache(maxsize=None)
 def rule_table(layer: str) -> dict[str, RuleMeta]:
-    """Metadata of a layer's rules: ``schemas/rules/<layer>.yaml`` and every file in ``schemas/rules/<layer>/``."""
-    base = SCHEMAS / "rules"
-    files = [base / f"{layer}.yaml", *sorted((base / layer).glob("*.yaml"))]
-    data: dict = {}
-    for path in files:
-        if path.exists():
-            data.update(load_yaml(path) or {})
-    return meta_table(data)
+    """Metadata of a layer's rules (for a versioned layer: its base release, see :mod:`einvoice.rules.releases`)."""
+    return meta_table(raw_table(layer))
 
 
 def meta_table(data: dict) -> dict[str, RuleMeta]:
@@ -298,7 +372,7 @@ def meta_table(data: dict) -> dict[str, RuleMeta]:
         rid: RuleMeta(
             id=rid,
             severity=Severity(meta.get("severity", "error")),
-            message=meta.get("message", rid),
+            message=meta.get("message") or "",
             hint=meta.get("hint"),
             by_syntax=tuple((name, Severity(meta[f"severity_{name}"])) for name in ("ubl", "cii")
                             if meta.get(f"severity_{name}")),
@@ -307,12 +381,43 @@ def meta_table(data: dict) -> dict[str, RuleMeta]:
     }
 
 
+class RuleDefinitionError(Exception):
+    """A rule registered without metadata (unknown id, or no message): raised when its module is imported."""
+
+
+def known_metadata(layer: str) -> dict[str, dict]:
+    """Every rule id a layer may register, with its data: the layer's files, and for a versioned layer
+    (Peppol, national) also the rules its later releases add (``schemas/releases/``)."""
+    from .releases import layer_metadata
+
+    return layer_metadata(layer)
+
+
+def check_registration(layer: str, rid: str) -> None:
+    """Refuse a rule id that has no metadata in any release of its layer, or metadata without a message."""
+    data = known_metadata(layer).get(rid)
+    if data is None:
+        raise RuleDefinitionError(f"rule {rid} of layer {layer!r} has no metadata: add it to "
+                                  f"schemas/rules/{layer}/ (or to the release that introduces it)")
+    if not (data.get("message") or "").strip():
+        raise RuleDefinitionError(f"rule {rid} of layer {layer!r} has no message in its metadata")
+
+
 class RuleSet:
-    """A layer of rules (EN 16931, UBL syntax, Peppol, NO, house policy, ...)."""
+    """A layer of rules (EN 16931, UBL syntax, Peppol, NO, house policy, ...).
+
+    ``@RULES.rule("ID")`` declares a check once under its official id; the id's
+    metadata (severity, message) must exist when the rule registers, or the
+    import fails with :class:`RuleDefinitionError`.
+    """
 
     def __init__(self, layer: str):
         self.layer = layer
         self.rules: list[Rule] = []
+
+    def _append(self, rule: Rule) -> None:
+        check_registration(self.layer, rule.id)
+        self.rules.append(rule)
 
     def rule(self, *ids: str, syntax: Syntax | str | None = None) -> Callable[[Check], Check]:
         """Register a check under one or more rule ids (several ids share one check when their test is the same)."""
@@ -320,14 +425,14 @@ class RuleSet:
 
         def deco(fn: Check) -> Check:
             for rid in ids:
-                self.rules.append(Rule(rid, fn, self.layer, syn))
+                self._append(Rule(rid, fn, self.layer, syn))
             return fn
 
         return deco
 
     def add(self, rid: str, check: Check, syntax: Syntax | str | None = None) -> None:
         syn = Syntax(syntax) if isinstance(syntax, str) else syntax
-        self.rules.append(Rule(rid, check, self.layer, syn))
+        self._append(Rule(rid, check, self.layer, syn))
 
     def family(self, ids: Iterable[str], evaluate: FamilyEval, syntax: Syntax | str | None = None,
                name: str | None = None) -> Family:
@@ -341,7 +446,7 @@ class RuleSet:
         fam = Family(name or f"{self.layer}:{getattr(evaluate, '__name__', 'family')}", evaluate)
         for rid in ids:
             fam.ids.append(rid)
-            self.rules.append(Rule(rid, fam.check_for(rid), self.layer, syn, family=fam))
+            self._append(Rule(rid, fam.check_for(rid), self.layer, syn, family=fam))
         return fam
 
     def __iter__(self):
@@ -361,6 +466,7 @@ class Report:
     syntax: Syntax | None = None
     findings: list[Finding] = field(default_factory=list)
     internal_errors: list[str] = field(default_factory=list)
+    releases: list[str] = field(default_factory=list)  # the rule releases applied, e.g. "Peppol BIS Billing 3.0.21"
 
     @property
     def valid(self) -> bool:
@@ -381,6 +487,7 @@ class Report:
         return {
             "path": self.path,
             "profile": self.profile,
+            "releases": list(self.releases),
             "valid": self.valid,
             "findings": [f.as_dict() for f in self.findings],
         }
@@ -411,19 +518,24 @@ class RuleList(list):
     def __init__(self, rules: Iterable[Rule] = ()):
         super().__init__(rules)
         self.plans: dict[Any, list] = {}
+        self.layers: tuple[str, ...] = tuple(dict.fromkeys(r.layer for r in self))
 
 
-def _plan(rules: Iterable[Rule], syntax: Syntax | None) -> list:
+def _plan(rules: Iterable[Rule], syntax: Syntax | None, context: "Context | None" = None) -> list:
     """Steps for a syntax, in rule order: ``(None, rule, meta)`` or ``(family, [(rule, meta), ...])``.
 
     Consecutive ids of one family make one step (evaluated once, skipped at once
-    when it finds nothing); rules of another syntax are left out.
+    when it finds nothing); rules of another syntax, and rules the selected
+    release does not have, are left out; the metadata is the release's.
     """
     steps: list = []
     for rule in rules:
         if rule.syntax is not None and rule.syntax != syntax:
             continue
-        meta = rule.meta.for_syntax(syntax)
+        meta = rule.meta_in(context)
+        if meta is None:
+            continue
+        meta = meta.for_syntax(syntax)
         fam = rule.family
         if fam is not None:
             if steps and steps[-1][0] is fam:
@@ -435,13 +547,16 @@ def _plan(rules: Iterable[Rule], syntax: Syntax | None) -> list:
     return steps
 
 
-def plan_for(rules: Iterable[Rule], syntax: Syntax | None) -> list:
+def plan_for(rules: Iterable[Rule], syntax: Syntax | None, context: "Context | None" = None) -> list:
+    if context is None:
+        context = Context.default()
     if isinstance(rules, RuleList):
-        plan = rules.plans.get(syntax)
+        key = (syntax, context.releases)
+        plan = rules.plans.get(key)
         if plan is None:
-            plan = rules.plans[syntax] = _plan(rules, syntax)
+            plan = rules.plans[key] = _plan(rules, syntax, context)
         return plan
-    return _plan(rules, syntax)
+    return _plan(rules, syntax, context)
 
 
 def format_message(message: str, params: dict | None) -> str:
@@ -469,11 +584,30 @@ def _add_findings(doc: Document, rule: Rule, meta: RuleMeta, targets: Iterable[A
         )
 
 
-def run_rules(doc: Document, rules: Iterable[Rule], report: Report) -> Report:
-    """Run rules on a document, adding each failure to the report. Never raises."""
+def run_rules(doc: Document, rules: Iterable[Rule], report: Report, context: "Context | None" = None) -> Report:
+    """Run rules on a document in an evaluation context, adding each failure to the report. Never raises.
+
+    The context (releases, date, profile, configuration) is the one given, else the
+    document's, else the releases in force; the rules read it from ``doc.context``.
+    """
+    if context is None:
+        context = doc.context or Context.default(profile=doc.profile)
+    doc.context = context
+    if not isinstance(rules, RuleList):
+        rules = list(rules)
+    layers = rules.layers if isinstance(rules, RuleList) else {r.layer for r in rules}
+    report.releases = context.release_names(layers)
     root_origin: list = []
     errors = report.internal_errors
-    for step in plan_for(rules, doc.syntax):
+    if doc.root is None:
+        from .releases import tree_only
+
+        skipped = [name for name in layers if tree_only(name)]
+        if skipped:  # never a silent pass: say that these layers need the written document
+            errors.append(f"the {', '.join(skipped)} rules run on the document tree: write the model as XML "
+                          "first (einvoice.validate does)")
+            rules = [r for r in rules if r.layer not in skipped]
+    for step in plan_for(rules, doc.syntax, context):
         fam = step[0]
         if fam is None:
             rule = step[1]

@@ -18,18 +18,13 @@ from stdnum import ean as _ean
 from stdnum import luhn as _luhn
 from stdnum.no import orgnr as _no_orgnr
 
-_XML_SPACE = re.compile(r"[ \t\n\r]+")
+from .values import normalize_space as xml_normalize  # XPath normalize-space (XML whitespace only)
+from .values import trim
+
 _DIGITS = re.compile(r"[0-9]+")
 _ASCII_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 _ALNUM = _ASCII_LETTERS | frozenset("0123456789")
 _INTEGER = re.compile(r"[+-]?[0-9]+")
-
-
-def xml_normalize(value: str | None) -> str:
-    """XPath ``normalize-space``: trim XML whitespace and collapse inner runs to one space."""
-    if not value:
-        return ""
-    return _XML_SPACE.sub(" ", value).strip(" ")
 
 
 def _is_digits(value: str) -> bool:
@@ -38,7 +33,7 @@ def _is_digits(value: str) -> bool:
 
 def _castable_integer(value: str) -> bool:
     """Whether a string would convert to an integer (optional sign, digits, surrounding whitespace allowed)."""
-    return bool(_INTEGER.fullmatch(value.strip(" \t\n\r")))
+    return bool(_INTEGER.fullmatch(trim(value)))
 
 
 def gln(value: str) -> bool:

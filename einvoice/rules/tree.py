@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from ..syntax import namespaces as ns
+from . import values as V
 
 STRUCTURE = Path(__file__).resolve().parent.parent.parent / "schemas" / "structure"
 
@@ -43,28 +44,10 @@ PREFIXES = {**ns.UBL_NS, **ns.CII_NS, "xs": "http://www.w3.org/2001/XMLSchema"}
 
 
 # --------------------------------------------------------------------------- values
+# einvoice.rules.values (XML whitespace only); these names stay for the modules that import them here
 
-def string_value(node: Any) -> str:
-    """XPath string value of an element or an attribute value."""
-    if isinstance(node, str):
-        return node
-    if len(node):
-        return "".join(node.itertext())
-    return node.text or ""
-
-
-def normalize_space(s: str) -> str:
-    return " ".join(s.split())
-
-
-def _as_boolean(s: str) -> bool | None:
-    """xs:boolean cast of an untyped value (None when the lexical form is invalid)."""
-    s = s.strip()
-    if s in ("true", "1"):
-        return True
-    if s in ("false", "0"):
-        return False
-    return None
+string_value = V.string_value
+normalize_space = V.normalize_space
 
 
 # --------------------------------------------------------------------------- paths
@@ -229,7 +212,7 @@ class _Parser:
                 lit = v2
             if isinstance(lit, bool):
                 def test(n, values=values, lit=lit, eq=op == "="):
-                    return any((_as_boolean(v) == lit) == eq for v in values(n) if _as_boolean(v) is not None)
+                    return any((V.xs_boolean(v) == lit) == eq for v in values(n) if V.xs_boolean(v) is not None)
             else:
                 def test(n, values=values, lit=lit, eq=op == "="):
                     return any((v == lit) == eq for v in values(n))

@@ -19,8 +19,9 @@ from typing import Any
 
 from ... import codelists
 from ..engine import Document
-from . import RULES
-from .vat import CAC, CBC, RAM, UDT, as_bool, norm, text
+from ..values import normalize_space as norm, string_value as text, xs_boolean as as_bool
+from . import RULES, on_tree
+from .vat import CAC, CBC, RAM, UDT
 
 _CL_IDS = ["BR-CL-%02d" % n for n in (1, 3, 4, 5, 6, 7, 8, 10, 11, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26)]
 
@@ -280,12 +281,10 @@ def _cii_failures(root: Any) -> dict[str, list]:
 def _failures(doc: Document) -> dict[str, list]:
     store = doc.__dict__.setdefault("_en16931_codes", {})
     if "f" not in store:
-        if doc.root is None:
-            store["f"] = {}
-        else:
-            found = (_ubl_failures if doc.syntax.value == "ubl" else _cii_failures)(doc.root)
-            # only the ids that failed: a clean document gives an empty result, and the family is skipped
-            store["f"] = {rid: hits for rid, hits in found.items() if hits}
+        tree = on_tree(doc)
+        found = (_ubl_failures if tree.syntax.value == "ubl" else _cii_failures)(tree.root)
+        # only the ids that failed: a clean document gives an empty result, and the family is skipped
+        store["f"] = {rid: hits for rid, hits in found.items() if hits}
     return store["f"]
 
 

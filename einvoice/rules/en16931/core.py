@@ -19,26 +19,26 @@ makes the assertion fail), untyped comparisons cast to ``xs:double``, rounding
 matching context wins within a pattern (CII header VAT breakdowns of category
 L, M and O belong to the category rules, not to BR-45 ... BR-48).
 
-A model built in code (no tree, ``doc.root is None``) is checked on its meaning
-instead, against the business terms of :mod:`einvoice.model.invoice`.
+The values themselves (string values, casts, rounding, dates) are read by
+:mod:`einvoice.rules.values`. A model built in code (no tree) is written first
+and checked on that tree (:func:`einvoice.rules.en16931.on_tree`).
 """
 
 from __future__ import annotations
 
 import math
-import re
 import threading
 from collections import defaultdict
-from datetime import date
-from decimal import ROUND_FLOOR, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 from typing import Any, Callable, Iterable
 
 from lxml import etree
 
-from ...model.invoice import Invoice, Syntax
+from ...model.invoice import Syntax
 from ...syntax import namespaces as NS
+from .. import values as V
 from ..tree import tag_index
-from . import RULES
+from . import RULES, on_tree
 
 # --------------------------------------------------------------------------- ids
 
@@ -70,110 +70,34 @@ _VAT_PREFIXES_UBL = (
 _VAT_PREFIXES_CII = _VAT_PREFIXES_UBL.replace(" AM ", " AM AN ").replace(" SS ", " ")
 
 # --------------------------------------------------------------------------- XPath 2.0 value semantics
+# one reading of values for every rule set: einvoice.rules.values
 
-_WS = " \t\r\n"
-_WS_RUN = re.compile(r"[ \t\r\n]+")
-_DECIMAL = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
-_DOUBLE = re.compile(r"^[+-]?((\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?|INF)$|^NaN$")
-_HALF = Decimal("0.5")
 _100 = Decimal(100)
 _ZERO = Decimal(0)
+sv = V.string_value
+nsp = V.normalize_space
+blank = V.blank
+xdec = V.decimal_of
+xdbl = V.xs_double
+xround = V.round_decimal
+r2 = V.round2
+dsum = V.double_sum
+fround = V.round_double
+fr2 = V.round2_double
+dec_ok = V.decimal_places_ok
+xbool = V.xs_boolean
+xdate = V.xs_date
+_CastError = V.CastError
 
 
-class _CastError(Exception):
-    """A value that XPath cannot cast: the assertion that needs it cannot hold."""
-
-
-def sv(el: Any) -> str:
-    """String value of an element (its text and its descendants' text)."""
-    if el is None:
-        return ""
-    if len(el) == 0:
-        return el.text or ""
-    return "".join(el.itertext())
-
-
-def nsp(text: str) -> str:
-    return _WS_RUN.sub(" ", text).strip(" ")
-
-
-def blank(el: Any) -> bool:
-    """normalize-space(x) = '' for the first node x (absent counts as blank)."""
-    return not sv(el).strip(_WS)
-
-
-def xdec(el: Any) -> Decimal | None:
-    """xs:decimal(x): None for an absent node (the empty sequence); _CastError when not a decimal."""
-    if el is None:
-        return None
-    s = sv(el).strip(_WS)
-    if not _DECIMAL.match(s):
-        raise _CastError(s)
-    return Decimal(s)
-
-
-_DECIMALS = re.compile(r"(?:[ \t\r\n]*[+-]?(?:\d+(?:\.\d*)?|\.\d+)[ \t\r\n]*\x00)*")
+def ge0(el: Any) -> bool:
+    """``x >= 0`` for an untyped x as Saxon decides it ('-0.00' is below zero, 'NaN' above it)."""
+    return V.compare_untyped(el, ">=", "0")
 
 
 def _dec_sum(elements: list) -> Decimal:
-    """sum(xs:decimal(x) for x in elements), left to right; _CastError when one is not a decimal."""
-    texts = [sv(e) for e in elements]
-    if _DECIMALS.fullmatch("\x00".join(texts) + "\x00" if texts else ""):
-        return sum(map(Decimal, texts), _ZERO)
-    return sum((xdec(e) for e in elements), _ZERO)
-
-
-def xdbl(text: str) -> float:
-    """An untyped value cast to xs:double (general comparisons with numbers)."""
-    s = text.strip(_WS)
-    if not _DOUBLE.match(s):
-        raise _CastError(s)
-    return float(s.replace("INF", "inf"))
-
-
-def xround(d: Decimal) -> Decimal:
-    """fn:round on a decimal: halves towards positive infinity."""
-    return (d + _HALF).to_integral_value(rounding=ROUND_FLOOR)
-
-
-def r2(d: Decimal) -> Decimal:
-    """round(x * 10 * 10) div 100."""
-    return xround(d * _100) / _100
-
-
-def dsum(values: Iterable[float]) -> float:
-    """fn:sum over doubles: plain left-to-right addition (no compensated summation)."""
-    total = 0.0
-    for v in values:
-        total = total + v
-    return total
-
-
-def fround(x: float) -> float:
-    return math.floor(x + 0.5)
-
-
-def fr2(x: float) -> float:
-    return fround(x * 100) / 100
-
-
-def dec_ok(el: Any) -> bool:
-    """string-length(substring-after(x, '.')) <= 2."""
-    if el is None:
-        return True
-    s = sv(el)
-    i = s.find(".")
-    return i < 0 or len(s) - i - 1 <= 2
-
-
-def xbool(text: str) -> bool | None:
-    """An untyped value compared with a boolean: cast to xs:boolean (None: not a boolean)."""
-    t = text.strip(_WS)
-    if t in ("true", "1"):
-        return True
-    if t in ("false", "0"):
-        return False
-    return None
+    """sum(xs:decimal(x) for x in elements), left to right; CastError when one is not a decimal."""
+    return sum((V.xs_decimal(e) for e in elements), _ZERO)
 
 
 def holds(fn: Callable[[], Any]) -> bool:
@@ -186,17 +110,6 @@ def holds(fn: Callable[[], Any]) -> bool:
         return bool(fn())
     except (_CastError, InvalidOperation, ValueError, ArithmeticError, TypeError):
         return False
-
-
-def xdate(el: Any) -> date:
-    s = sv(el).strip(_WS)
-    m = re.match(r"^(-?\d{4,})-(\d\d)-(\d\d)(Z|[+-]\d\d:\d\d)?$", s)
-    if not m:
-        raise _CastError(s)
-    try:
-        return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    except ValueError as exc:
-        raise _CastError(s) from exc
 
 
 # --------------------------------------------------------------------------- tree helpers
@@ -325,8 +238,9 @@ _UBL_LINE_PRED = " or ".join((
     "not(cbc:LineExtensionAmount)",
     "string-length(substring-after(cbc:LineExtensionAmount, '.')) > 2",
     "not(normalize-space(cac:Item/cbc:Name))",
-    "not(cac:Price/cbc:PriceAmount[number(.) >= 0])",
-    "(cac:Price/cac:AllowanceCharge/cbc:BaseAmount and not(cac:Price/cac:AllowanceCharge/cbc:BaseAmount[number(.) >= 0]))",
+    "not(cac:Price/cbc:PriceAmount[number(.) >= 0][not(contains(., '-'))])",
+    "(cac:Price/cac:AllowanceCharge/cbc:BaseAmount"
+    " and not(cac:Price/cac:AllowanceCharge/cbc:BaseAmount[number(.) >= 0][not(contains(., '-'))]))",
     "not(cac:Item/cac:ClassifiedTaxCategory[cbc:ID][cac:TaxScheme/cbc:ID[1] = 'VAT'])",
     "cac:Item/cac:CommodityClassification/cbc:ItemClassificationCode[not(@listID)]",
     "cac:Item/cac:StandardItemIdentification/cbc:ID[not(@schemeID)]",
@@ -512,9 +426,9 @@ def _ubl_failures(root: Any, index: dict) -> _Failures:
             ok("BR-25", not blank(kid(ln, CAC.Item, CBC.Name)), ln)
             prices = kids(ln, CAC.Price, CBC.PriceAmount)
             ok("BR-26", bool(prices), ln)
-            ok("BR-27", any(holds(lambda p=p: xdbl(sv(p)) >= 0) for p in prices), ln)
+            ok("BR-27", any(holds(lambda p=p: ge0(p)) for p in prices), ln)
             bases = kids(ln, CAC.Price, CAC.AllowanceCharge, CBC.BaseAmount)
-            ok("BR-28", not bases or any(holds(lambda b=b: xdbl(sv(b)) >= 0) for b in bases), ln)
+            ok("BR-28", not bases or any(holds(lambda b=b: ge0(b)) for b in bases), ln)
             ok("BR-CO-04", any(fk(c, CBC.ID) is not None for item in ck(ln, CAC.Item)
                                for c in _ubl_vat_cats(item, "ClassifiedTaxCategory")), ln)
             ok("BR-DEC-23", dec_ok(fk(ln, CBC.LineExtensionAmount)), ln)
@@ -707,9 +621,11 @@ _CII_LINE_PRED = " or ".join((
     "string-length(substring-after(ram:SpecifiedLineTradeSettlement/ram:SpecifiedTradeSettlementLineMonetarySummation"
     "/ram:LineTotalAmount, '.')) > 2",
     "not(normalize-space(ram:SpecifiedTradeProduct/ram:Name))",
-    "not(ram:SpecifiedLineTradeAgreement/ram:NetPriceProductTradePrice/ram:ChargeAmount[number(.) >= 0])",
+    "not(ram:SpecifiedLineTradeAgreement/ram:NetPriceProductTradePrice/ram:ChargeAmount[number(.) >= 0]"
+    "[not(contains(., '-'))])",
     "(ram:SpecifiedLineTradeAgreement/ram:GrossPriceProductTradePrice/ram:ChargeAmount"
-    " and not(ram:SpecifiedLineTradeAgreement/ram:GrossPriceProductTradePrice/ram:ChargeAmount[number(.) >= 0]))",
+    " and not(ram:SpecifiedLineTradeAgreement/ram:GrossPriceProductTradePrice/ram:ChargeAmount[number(.) >= 0]"
+    "[not(contains(., '-'))]))",
     "ram:SpecifiedTradeProduct/ram:GlobalID[not(normalize-space(@schemeID))]",
     "not(ram:SpecifiedLineTradeSettlement/ram:ApplicableTradeTax[ram:CategoryCode][ram:TypeCode[1] = 'VAT'])",
 ))
@@ -932,9 +848,9 @@ def _cii_failures(root: Any, index: dict) -> _Failures:
             ok("BR-25", not blank(kid(li, RAM.SpecifiedTradeProduct, RAM.Name)), li)
             net = kids(li, RAM.SpecifiedLineTradeAgreement, RAM.NetPriceProductTradePrice, RAM.ChargeAmount)
             ok("BR-26", bool(net), li)
-            ok("BR-27", any(holds(lambda p=p: xdbl(sv(p)) >= 0) for p in net), li)
+            ok("BR-27", any(holds(lambda p=p: ge0(p)) for p in net), li)
             gross = kids(li, RAM.SpecifiedLineTradeAgreement, RAM.GrossPriceProductTradePrice, RAM.ChargeAmount)
-            ok("BR-28", not gross or any(holds(lambda p=p: xdbl(sv(p)) >= 0) for p in gross), li)
+            ok("BR-28", not gross or any(holds(lambda p=p: ge0(p)) for p in gross), li)
             gids = kids(li, RAM.SpecifiedTradeProduct, RAM.GlobalID)
             ok("BR-64", not gids or nsp(gids[0].get("schemeID") or "") != "", li)
             ok("BR-CO-04", any(_upper_type_is_vat(t) and fk(t, RAM.CategoryCode) is not None
@@ -1061,241 +977,24 @@ def _cii_failures(root: Any, index: dict) -> _Failures:
     return f
 
 
-# =========================================================================== model (no tree)
-
-
-def _places(v: Decimal | None) -> int:
-    if v is None:
-        return 0
-    exp = v.as_tuple().exponent
-    return -exp if isinstance(exp, int) and exp < 0 else 0
-
-
-def _blank_str(s: str | None) -> bool:
-    return not (s or "").strip(_WS)
-
-
-def _amt(a: Any) -> Decimal | None:
-    return None if a is None else a.value
-
-
-def _model_failures(inv: Invoice) -> _Failures:
-    """The core rules on a model built in code: the same business meaning, without syntax details."""
-    f = _Failures()
-    ok = f.check
-
-    def header() -> None:
-        ok("BR-01", not _blank_str(inv.customization_id), (inv, "customization_id"))
-        ok("BR-02", not _blank_str(inv.number), (inv, "number"))
-        ok("BR-03", inv.issue_date is not None, (inv, "issue_date"))
-        ok("BR-04", not _blank_str(inv.type_code), (inv, "type_code"))
-        ok("BR-05", not _blank_str(inv.currency_code), (inv, "currency_code"))
-        seller, buyer = inv.seller, inv.buyer
-        ok("BR-06", seller is not None and not _blank_str(seller.name), (seller or inv, "name"))
-        ok("BR-07", buyer is not None and not _blank_str(buyer.name), (buyer or inv, "name"))
-        ok("BR-08", seller is not None and seller.address is not None, seller or inv)
-        ok("BR-10", buyer is not None and buyer.address is not None, buyer or inv)
-        if seller is not None and seller.address is not None:
-            ok("BR-09", not _blank_str(seller.address.country_code), (seller.address, "country_code"))
-        if buyer is not None and buyer.address is not None:
-            ok("BR-11", not _blank_str(buyer.address.country_code), (buyer.address, "country_code"))
-        ok("BR-16", bool(inv.lines), inv)
-        if seller is not None:
-            ok("BR-CO-26", bool(seller.vat_id) or bool(seller.identifiers)
-               or (seller.legal_registration_id is not None and not _blank_str(seller.legal_registration_id.value)), seller)
-            if seller.electronic_address is not None:
-                ok("BR-62", not _blank_str(seller.electronic_address.scheme_id), seller.electronic_address)
-        if buyer is not None and buyer.electronic_address is not None:
-            ok("BR-63", not _blank_str(buyer.electronic_address.scheme_id), buyer.electronic_address)
-        for party in (seller, buyer, inv.tax_representative):
-            for reg in (party.tax_registrations if party else []):
-                if (reg.tax_scheme_id or "").strip().upper() in ("VAT", "VA"):
-                    ok("BR-CO-09", (reg.company_id or "")[:2] in _VAT_PREFIXES_UBL.split(), reg)
-        payee = inv.payee
-        if payee is not None:
-            ok("BR-17", not _blank_str(payee.name or payee.trading_name)
-               and (seller is None or ((payee.name or payee.trading_name) not in (seller.name, seller.trading_name))), payee)
-        rep = inv.tax_representative
-        if rep is not None:
-            ok("BR-18", not _blank_str(rep.name or rep.trading_name), rep)
-            ok("BR-19", rep.address is not None, rep)
-            if rep.address is not None:
-                ok("BR-20", not _blank_str(rep.address.country_code), rep.address)
-            ok("BR-56", bool(rep.vat_id), rep)
-        if inv.tax_point_date is not None:
-            ok("BR-CO-03", inv.tax_point_date_code is None
-               and (inv.invoice_period is None or inv.invoice_period.description_code is None), inv)
-        if inv.delivery is not None and inv.delivery.address is not None:
-            ok("BR-57", not _blank_str(inv.delivery.address.country_code), inv.delivery.address)
-        for ref in inv.preceding_invoices:
-            ok("BR-55", not _blank_str(ref.reference), ref)
-        for doc in inv.supporting_documents:
-            ok("BR-52", doc.id is not None and not _blank_str(doc.id.value), doc)
-        for pm in inv.payment_means:
-            ok("BR-49", not _blank_str(pm.code), pm)
-            if (pm.code or "").strip() in ("30", "58"):
-                ok("BR-61", any(not _blank_str(ct.account_id) for ct in pm.credit_transfers), pm)
-                for ct in pm.credit_transfers:
-                    ok("BR-50", not _blank_str(ct.account_id), ct)
-            if pm.card is not None and pm.card.primary_account_number is not None:
-                ok("BR-51", len(nsp(pm.card.primary_account_number)) <= 10, pm.card)
-        if inv.invoice_period is not None:
-            p = inv.invoice_period
-            ok("BR-29", p.start_date is None or p.end_date is None or p.end_date >= p.start_date, p)
-            ok("BR-CO-19", p.start_date is not None or p.end_date is not None or p.description_code is not None, p)
-        for tc in ([inv.tax_currency_code] if inv.tax_currency_code else []):
-            ok("BR-53", any(t.tax_amount is not None and t.tax_amount.currency_id == tc for t in inv.tax_totals), inv)
-
-    f.guard(("BR-01", "BR-02", "BR-03", "BR-04", "BR-05", "BR-06", "BR-07", "BR-08", "BR-09", "BR-10", "BR-11",
-             "BR-16", "BR-17", "BR-18", "BR-19", "BR-20", "BR-29", "BR-49", "BR-50", "BR-51", "BR-52", "BR-53",
-             "BR-55", "BR-56", "BR-57", "BR-61", "BR-62", "BR-63", "BR-CO-03", "BR-CO-09", "BR-CO-19", "BR-CO-26"), header)
-
-    def allowances() -> None:
-        for ac in inv.allowances_charges:
-            if ac.charge_indicator is None:
-                continue
-            amount, vat, rsn, co, d1, d2 = (("BR-36", "BR-37", "BR-38", "BR-CO-22", "BR-DEC-05", "BR-DEC-06") if ac.is_charge
-                                            else ("BR-31", "BR-32", "BR-33", "BR-CO-21", "BR-DEC-01", "BR-DEC-02"))
-            ok(amount, _amt(ac.amount) is not None, ac)
-            ok(vat, ac.tax_category is not None and not _blank_str(ac.tax_category.code), ac)
-            has_reason = not _blank_str(ac.reason) or not _blank_str(ac.reason_code)
-            ok(rsn, has_reason, ac)
-            ok(co, has_reason, ac)
-            ok(d1, _places(_amt(ac.amount)) <= 2, ac)
-            ok(d2, _places(_amt(ac.base_amount)) <= 2, ac)
-
-    f.guard(("BR-31", "BR-32", "BR-33", "BR-CO-21", "BR-DEC-01", "BR-DEC-02",
-             "BR-36", "BR-37", "BR-38", "BR-CO-22", "BR-DEC-05", "BR-DEC-06"), allowances)
-
-    def lines() -> None:
-        for ln in inv.lines:
-            ok("BR-21", not _blank_str(ln.id), (ln, "id"))
-            ok("BR-22", ln.quantity is not None, (ln, "quantity"))
-            ok("BR-23", not _blank_str(ln.unit_code), (ln, "unit_code"))
-            ok("BR-24", _amt(ln.net_amount) is not None, (ln, "net_amount"))
-            ok("BR-25", ln.item is not None and not _blank_str(ln.item.name), ln.item or ln)
-            net = _amt(ln.price.net_amount) if ln.price else None
-            ok("BR-26", net is not None, ln.price or ln)
-            ok("BR-27", net is not None and net >= 0, ln.price or ln)
-            gross = _amt(ln.price.gross_amount) if ln.price else None
-            ok("BR-28", gross is None or gross >= 0, ln.price or ln)
-            cat = ln.item.tax_category if ln.item else None
-            ok("BR-CO-04", cat is not None and not _blank_str(cat.code), ln.item or ln)
-            ok("BR-DEC-23", _places(_amt(ln.net_amount)) <= 2, ln)
-            if ln.period is not None:
-                p = ln.period
-                ok("BR-30", p.start_date is None or p.end_date is None or p.end_date >= p.start_date, p)
-                ok("BR-CO-20", p.start_date is not None or p.end_date is not None, p)
-            if ln.item is not None:
-                for attr in ln.item.attributes:
-                    ok("BR-54", attr.name is not None and attr.value is not None, attr)
-                for c in ln.item.classifications:
-                    ok("BR-65", not _blank_str(c.list_id), c)
-                if ln.item.standard_id is not None:
-                    ok("BR-64", not _blank_str(ln.item.standard_id.scheme_id), ln.item.standard_id)
-            for ac in ln.allowances_charges:
-                if ac.charge_indicator is None:
-                    continue
-                amount, rsn, co, d1, d2 = (("BR-43", "BR-44", "BR-CO-24", "BR-DEC-27", "BR-DEC-28") if ac.is_charge
-                                           else ("BR-41", "BR-42", "BR-CO-23", "BR-DEC-24", "BR-DEC-25"))
-                ok(amount, _amt(ac.amount) is not None, ac)
-                has_reason = not _blank_str(ac.reason) or not _blank_str(ac.reason_code)
-                ok(rsn, has_reason, ac)
-                ok(co, has_reason, ac)
-                ok(d1, _places(_amt(ac.amount)) <= 2, ac)
-                ok(d2, _places(_amt(ac.base_amount)) <= 2, ac)
-
-    f.guard(("BR-21", "BR-22", "BR-23", "BR-24", "BR-25", "BR-26", "BR-27", "BR-28", "BR-30", "BR-54", "BR-64",
-             "BR-65", "BR-CO-04", "BR-CO-20", "BR-DEC-23", "BR-41", "BR-42", "BR-CO-23", "BR-DEC-24", "BR-DEC-25",
-             "BR-43", "BR-44", "BR-CO-24", "BR-DEC-27", "BR-DEC-28"), lines)
-
-    def totals() -> None:
-        t = inv.totals
-        if t is None:
-            return
-        lea, ata, cta = _amt(t.line_extension_amount), _amt(t.allowance_total_amount), _amt(t.charge_total_amount)
-        tea, tia, pre = _amt(t.tax_exclusive_amount), _amt(t.tax_inclusive_amount), _amt(t.prepaid_amount)
-        rnd, pay = _amt(t.rounding_amount), _amt(t.payable_amount)
-        ok("BR-12", lea is not None, (t, "line_extension_amount"))
-        ok("BR-13", tea is not None, (t, "tax_exclusive_amount"))
-        ok("BR-14", tia is not None, (t, "tax_inclusive_amount"))
-        ok("BR-15", pay is not None, (t, "payable_amount"))
-        nets = [_amt(ln.net_amount) for ln in inv.lines]
-        ok("BR-CO-10", lea is not None and lea == r2(sum((n for n in nets if n is not None), _ZERO)), (t, "line_extension_amount"))
-        allowances = [_amt(ac.amount) for ac in inv.allowances_charges if ac.is_allowance]
-        charges = [_amt(ac.amount) for ac in inv.allowances_charges if ac.is_charge]
-        ok("BR-CO-11", (ata is None and not allowances)
-           or (ata is not None and ata == r2(sum((a for a in allowances if a is not None), _ZERO))), (t, "allowance_total_amount"))
-        ok("BR-CO-12", (cta is None and not charges)
-           or (cta is not None and cta == r2(sum((a for a in charges if a is not None), _ZERO))), (t, "charge_total_amount"))
-        if lea is not None:
-            ok("BR-CO-13", tea is not None and tea == r2(lea - (ata or _ZERO) + (cta or _ZERO)), (t, "tax_exclusive_amount"))
-        else:
-            ok("BR-CO-13", False, (t, "tax_exclusive_amount"))
-        ok("BR-CO-16", pay is not None and tia is not None
-           and r2(pay - (rnd or _ZERO)) == r2(tia - (pre or _ZERO)), (t, "payable_amount"))
-        vt = inv.vat_total
-        vat = _amt(vt.tax_amount) if vt else None
-        # without a stated VAT total (CII allows it when no VAT is due) the totals must agree on their own
-        ok("BR-CO-15", tea is not None and tia is not None and tia == (r2(tea + vat) if vat is not None else tea),
-           (t, "tax_inclusive_amount"))
-        for rid, v, fld in (("BR-DEC-09", lea, "line_extension_amount"), ("BR-DEC-10", ata, "allowance_total_amount"),
-                            ("BR-DEC-11", cta, "charge_total_amount"), ("BR-DEC-12", tea, "tax_exclusive_amount"),
-                            ("BR-DEC-14", tia, "tax_inclusive_amount"), ("BR-DEC-16", pre, "prepaid_amount"),
-                            ("BR-DEC-17", rnd, "rounding_amount"), ("BR-DEC-18", pay, "payable_amount")):
-            ok(rid, _places(v) <= 2, (t, fld))
-        if vt is not None:
-            ok("BR-DEC-13", _places(vat) <= 2, vt)
-        acc = inv.vat_total_accounting
-        if acc is not None:
-            ok("BR-DEC-15", _places(_amt(acc.tax_amount)) <= 2, acc)
-
-    f.guard(("BR-12", "BR-13", "BR-14", "BR-15", "BR-CO-10", "BR-CO-11", "BR-CO-12", "BR-CO-13", "BR-CO-15",
-             "BR-CO-16", "BR-DEC-09", "BR-DEC-10", "BR-DEC-11", "BR-DEC-12", "BR-DEC-13", "BR-DEC-14", "BR-DEC-15",
-             "BR-DEC-16", "BR-DEC-17", "BR-DEC-18"), totals)
-
-    def vat() -> None:
-        if inv.lines:
-            ok("BR-CO-18", bool(inv.vat_breakdown), inv)
-        vt = inv.vat_total
-        if vt is not None and vt.breakdown and _amt(vt.tax_amount) is not None:
-            stated = _amt(vt.tax_amount)
-            ok("BR-CO-14", stated == r2(sum((_amt(b.tax_amount) or _ZERO for b in vt.breakdown), _ZERO)), vt)
-        for bd in inv.vat_breakdown:
-            taxable, tax = _amt(bd.taxable_amount), _amt(bd.tax_amount)
-            cat = bd.category
-            ok("BR-45", taxable is not None, bd)
-            ok("BR-46", tax is not None, bd)
-            ok("BR-47", cat is not None and not _blank_str(cat.code), bd)
-            ok("BR-48", cat is not None and (cat.rate is not None or (cat.code or "").strip() == "O"), bd)
-            ok("BR-CO-17", _co17(cat.rate if cat else None, taxable, tax, inclusive=False), bd)
-            ok("BR-DEC-19", _places(taxable) <= 2, bd)
-            ok("BR-DEC-20", _places(tax) <= 2, bd)
-
-    f.guard(("BR-CO-14", "BR-CO-18", "BR-45", "BR-46", "BR-47", "BR-48", "BR-CO-17", "BR-DEC-19", "BR-DEC-20"), vat)
-    return f
-
-
 # =========================================================================== registration
 
 _CACHE_KEY = "_core_failures"
 
 
 def failures(doc: Any) -> _Failures:
-    """The core rule failures of a document, evaluated once and cached on it."""
+    """The core rule failures of a document, evaluated once on its tree and cached on it."""
     cache = doc.__dict__.setdefault("_cache", {})
     f = cache.get(_CACHE_KEY)
     if f is None:
-        if doc.root is None:
-            f = _model_failures(doc.invoice)
-        else:
-            outer = getattr(_local, "cache", None)
-            _local.cache = {}
-            try:
-                index = tag_index(doc)
-                f = _cii_failures(doc.root, index) if doc.syntax == Syntax.CII else _ubl_failures(doc.root, index)
-            finally:
-                _local.cache = outer
+        tree = on_tree(doc)
+        outer = getattr(_local, "cache", None)
+        _local.cache = {}
+        try:
+            index = tag_index(tree)
+            f = _cii_failures(tree.root, index) if tree.syntax == Syntax.CII else _ubl_failures(tree.root, index)
+        finally:
+            _local.cache = outer
         cache[_CACHE_KEY] = f
     return f
 

@@ -21,21 +21,21 @@ categories must carry the tax scheme "VAT", which VAT identifier scheme counts,
 exact or tolerant comparison of amounts...). To agree with them exactly, the
 checks read the document tree, one implementation per syntax, with XPath 2.0
 value semantics (whitespace normalisation, untyped values compared as numbers,
-``round`` halves upward). They need the tree: a model built in code is
-checked by writing it first (``validate(write_ubl(invoice))``); on a document
-without a tree these rules report nothing.
+``round`` halves upward). A model built in code is checked by writing it first
+(:func:`einvoice.rules.en16931.on_tree`).
 """
 
 from __future__ import annotations
 
-import re
-from decimal import ROUND_FLOOR, Decimal, InvalidOperation
+import math
+from decimal import Decimal
 from typing import Any, Callable, Iterable
 
 from ...syntax.namespaces import CAC as _CAC_NS, CBC as _CBC_NS, RAM as _RAM_NS, RSM as _RSM_NS, UDT as _UDT_NS
 from ..engine import Document
+from .. import values as V
 from ..tree import tag_index
-from . import RULES
+from . import RULES, on_tree
 
 CAC = "{%s}" % _CAC_NS
 CBC = "{%s}" % _CBC_NS
@@ -48,34 +48,19 @@ ONE = Decimal(1)
 HUNDRED = Decimal(100)
 
 # --------------------------------------------------------------------------
-# XPath 2.0 value semantics, shared with codes.py
+# values (einvoice.rules.values), in the forms these checks use
 # --------------------------------------------------------------------------
 
-_WS = re.compile(r"[ \t\r\n]+")
-_DECIMAL = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
-_DOUBLE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
-
-
-def norm(s: str | None) -> str:
-    """XPath normalize-space (only space, tab, CR and LF count as whitespace)."""
-    if not s:
-        return ""
-    if " " not in s and "\t" not in s and "\n" not in s and "\r" not in s:
-        return s
-    return _WS.sub(" ", s).strip(" ")
-
-
-def text(el: Any) -> str:
-    """The string value of an element (its text and that of its descendants)."""
-    if el is None:
-        return ""
-    if len(el) == 0:
-        return el.text or ""
-    return "".join(t for t in el.itertext())
+norm = V.normalize_space
+text = V.string_value
+as_bool = V.xs_boolean
+as_decimal = V.decimal_or_none
+xround = V.round_decimal
+_INFINITY = Decimal("Infinity")
 
 
 def _first(el: Any, tag: str) -> Any:
-    """The first child called ``tag`` (what ``el.find(tag)`` gives for a plain name, without the path machinery)."""
+    """The first child called ``tag``, or None."""
     for child in el.iterchildren(tag):
         return child
     return None
@@ -83,85 +68,31 @@ def _first(el: Any, tag: str) -> Any:
 
 def ntext(el: Any, tag: str) -> str:
     """normalize-space(tag) of the first child called ``tag`` ('' when absent)."""
-    child = _first(el, tag)
-    return norm(text(child)) if child is not None else ""
-
-
-def as_bool(el: Any) -> bool | None:
-    """An untyped value cast to xs:boolean (None when it is no boolean)."""
-    v = norm(text(el))
-    if v in ("true", "1"):
-        return True
-    if v in ("false", "0"):
-        return False
-    return None
-
-
-# the casts below are pure functions of the lexical value; values repeat (rates, codes, amounts), so the
-# results of the last few thousand are kept (Decimal values are immutable and can be shared)
-_DEC_CACHE: dict[str, Decimal | None] = {}
-_NUM_CACHE: dict[str, Decimal | None] = {}
-_CACHE_MAX = 4096
-
-
-def as_decimal(s: str | None) -> Decimal | None:
-    """xs:decimal cast of a lexical value (None when the cast would fail)."""
-    if s is None:
-        return None
-    try:
-        return _DEC_CACHE[s]
-    except KeyError:
-        pass
-    v = norm(s)
-    d = Decimal(v) if _DECIMAL.match(v) else None
-    if len(_DEC_CACHE) >= _CACHE_MAX:
-        _DEC_CACHE.clear()
-    _DEC_CACHE[s] = d
-    return d
+    return V.nvalue(_first(el, tag))
 
 
 def as_number(s: str | None) -> Decimal | None:
-    """An untyped value used as a number (xs:double); None when it is not a (finite) number."""
-    if s is None:
+    """An untyped value used as a number (xs:double), as a Decimal; None when it is no number or NaN.
+
+    The value is the decimal as written, except where the double differs in a
+    way the checks can see: an underflow reads as 0, an overflow or INF as infinity.
+    """
+    f = V.double_or_none(s)
+    if f is None or f != f:
         return None
-    try:
-        return _NUM_CACHE[s]
-    except KeyError:
-        pass
-    v = norm(s)
-    d = None
-    if _DOUBLE.match(v):
-        try:
-            d = Decimal(v)
-        except InvalidOperation:  # pragma: no cover - the pattern rules this out
-            d = None
-    if len(_NUM_CACHE) >= _CACHE_MAX:
-        _NUM_CACHE.clear()
-    _NUM_CACHE[s] = d
-    return d
+    if f == 0 or math.isinf(f):
+        return Decimal(f) if f == 0 else (_INFINITY if f > 0 else -_INFINITY)
+    return Decimal(V.trim(s))
 
 
 def child_decimals(el: Any, tag: str) -> list[Decimal]:
-    out = []
-    for c in el.iterchildren(tag):
-        d = as_decimal(text(c))
-        if d is not None:
-            out.append(d)
-    return out
+    """xs:decimal of each child called ``tag`` that is one."""
+    return [d for c in el.iterchildren(tag) if (d := as_decimal(c)) is not None]
 
 
 def child_numbers(el: Any, tag: str) -> list[Decimal]:
-    out = []
-    for c in el.iterchildren(tag):
-        d = as_number(text(c))
-        if d is not None:
-            out.append(d)
-    return out
-
-
-def xround(x: Decimal) -> Decimal:
-    """XPath round(): to the nearest integer, halves towards positive infinity."""
-    return (x + Decimal("0.5")).to_integral_value(rounding=ROUND_FLOOR)
+    """Each child called ``tag`` used as a number (see :func:`as_number`), where it is one."""
+    return [d for c in el.iterchildren(tag) if (d := as_number(text(c))) is not None]
 
 
 # --------------------------------------------------------------------------
@@ -280,8 +211,6 @@ def _ctc(ix: _UblIndex, code: str, vat: bool = True) -> list:
 
 def _ubl_01_exact(code: str) -> Callable[[Document], Iterable]:
     def check(doc: Document):
-        if doc.root is None:
-            return
         ix = _ubl(doc)
         used = any(c[4] and code in c[3] for c in ix.tc) or any(c[4] and code in c[3] for c in ix.ctc)
         if not used:
@@ -293,8 +222,6 @@ def _ubl_01_exact(code: str) -> Callable[[Document], Iterable]:
 
 
 def _ubl_s_01(doc: Document):
-    if doc.root is None:
-        return
     ix = _ubl(doc)
     used = sum(1 for c, _i, _d in ix.ac if c[1] == "S") + sum(1 for c in ix.ctc if c[1] == "S")
     bd = sum(1 for c in ix.bd if c[1] == "S")
@@ -305,8 +232,6 @@ def _ubl_s_01(doc: Document):
 def _ubl_rated_01(code: str):
     # BR-AF-01 / BR-AG-01: breakdown counted loosely when the category is used, strictly when it is not
     def check(doc: Document):
-        if doc.root is None:
-            return
         ix = _ubl(doc)
         used = sum(1 for c, _i, _d in ix.ac if c[1] == code and c[4]) + len(_ctc(ix, code))
         loose = sum(1 for c in ix.bd if code in c[2] and (c[4] or code == "L"))
@@ -344,8 +269,6 @@ def _ubl_ids(code: str, where: str) -> Callable[[Document], Iterable]:
     cond = _UBL_ID_COND[code]
 
     def check(doc: Document):
-        if doc.root is None:
-            return
         ix = _ubl(doc)
         if where == "line":
             trigger = _ctc(ix, code)
@@ -370,11 +293,23 @@ def _ubl_ids(code: str, where: str) -> Callable[[Document], Iterable]:
 
 # --- -05..-07: rates on lines, allowances, charges ---------------------------
 
-def _rate_test(kind: str, numbers: list[Decimal], present: bool, decimals: list[Decimal]) -> bool:
+def _vs0(el: Any, op: str) -> bool:
+    """``el op 0`` for an untyped rate as Saxon compares it ('-0.00' is below zero, 'NaN' above it);
+    false where the value is no number (the official validator stops there)."""
+    try:
+        return V.compare_untyped(el, op, "0")
+    except V.CastError:
+        return False
+
+
+def _rate_test(kind: str, rates: list, present: bool, decimals: list[Decimal]) -> bool:
+    """The rate test of a category: ``rates`` are the rate elements (a general comparison: any of them)."""
     if kind == "gt0":
-        return any(n > 0 for n in numbers)
+        return any(_vs0(r, ">") for r in rates)
     if kind == "ge0":
-        return any(n >= 0 for n in numbers)
+        return any(_vs0(r, ">=") for r in rates)
+    if kind == "eq0n":
+        return any(_vs0(r, "=") for r in rates)
     if kind == "eq0":  # xs:decimal(cbc:Percent) = 0
         return any(d == 0 for d in decimals)
     if kind == "absent":
@@ -390,8 +325,6 @@ def _ubl_rate(code: str, where: str) -> Callable[[Document], Iterable]:
     kind = _UBL_RATE[code]
 
     def check(doc: Document):
-        if doc.root is None:
-            return
         ix = _ubl(doc)
         if where == "line":
             cats = []
@@ -418,7 +351,7 @@ def _ubl_rate(code: str, where: str) -> Callable[[Document], Iterable]:
             elif kind == "absent":
                 ok = False
             else:
-                ok = _rate_test(kind, child_numbers(el, CBC + "Percent"), True, [])
+                ok = _rate_test(kind, list(el.iterchildren(CBC + "Percent")), True, [])
             if not ok:
                 yield pct
     return check
@@ -551,8 +484,6 @@ def _ubl_08(code: str) -> Callable[[Document], Iterable]:
     rated = code in ("S", "L", "M")
 
     def check(doc: Document):
-        if doc.root is None:
-            return
         ix = _ubl(doc)
         root = doc.root
         for cat in _ubl_bd(ix, code):
@@ -589,8 +520,6 @@ def _ubl_09(code: str) -> Callable[[Document], Iterable]:
     rated = code in ("S", "L", "M")
 
     def check(doc: Document):
-        if doc.root is None:
-            return
         for cat in _ubl_bd(_ubl(doc), code):
             sub = cat[0].getparent()
             tax = child_decimals(sub, CBC + "TaxAmount")
@@ -614,8 +543,6 @@ _NO_REASON = {"S", "Z", "L", "M"}
 
 def _ubl_10(code: str) -> Callable[[Document], Iterable]:
     def check(doc: Document):
-        if doc.root is None:
-            return
         for cat in _ubl_bd(_ubl(doc), code):
             el = cat[0]
             has = _first(el, CBC + "TaxExemptionReason") is not None or _first(el, CBC + "TaxExemptionReasonCode") is not None
@@ -627,7 +554,7 @@ def _ubl_10(code: str) -> Callable[[Document], Iterable]:
 # --- specials ---------------------------------------------------------------
 
 def _ubl_ic_11(doc: Document):
-    if doc.root is None or not _ubl_bd(_ubl(doc), "K"):
+    if not _ubl_bd(_ubl(doc), "K"):
         return
     root = doc.root
     deliveries = root.findall(CAC + "Delivery")
@@ -639,7 +566,7 @@ def _ubl_ic_11(doc: Document):
 
 
 def _ubl_ic_12(doc: Document):
-    if doc.root is None or not _ubl_bd(_ubl(doc), "K"):
+    if not _ubl_bd(_ubl(doc), "K"):
         return
     codes = doc.root.findall(f"{CAC}Delivery/{CAC}DeliveryLocation/{CAC}Address/{CAC}Country/{CBC}IdentificationCode")
     if not (codes and len(text(codes[0])) > 1):
@@ -648,8 +575,6 @@ def _ubl_ic_12(doc: Document):
 
 def _ubl_o_only(where: str) -> Callable[[Document], Iterable]:
     def check(doc: Document):
-        if doc.root is None:
-            return
         ix = _ubl(doc)
         if not any(c[4] and "O" in c[3] for c in ix.bd):
             return
@@ -665,8 +590,6 @@ def _ubl_o_only(where: str) -> Callable[[Document], Iterable]:
 
 
 def _ubl_b_01(doc: Document):
-    if doc.root is None:
-        return
     ix = _ubl(doc)
     uses_b = any("B" in c[2] for c in ix.tc) or any("B" in c[2] for c in ix.ctc)
     if uses_b and any(text(e) != "IT" for e in ix.by[CBC + "IdentificationCode"]):
@@ -674,8 +597,6 @@ def _ubl_b_01(doc: Document):
 
 
 def _ubl_b_02(doc: Document):
-    if doc.root is None:
-        return
     ix = _ubl(doc)
 
     def uses(code: str) -> bool:
@@ -786,7 +707,7 @@ def _cii_vat(el: Any) -> bool:
 
 def _cii_01(code: str) -> Callable[[Document], Iterable]:
     def check(doc: Document):
-        if doc.root is None or doc.root.tag != RSM + "CrossIndustryInvoice":
+        if doc.root.tag != RSM + "CrossIndustryInvoice":
             return
         ix = _cii(doc)
         h = sum(1 for a in ix.header_att if ix.has(a, code))
@@ -837,8 +758,6 @@ def _cii_ids(code: str, where: str) -> Callable[[Document], Iterable]:
     cond = _CII_ID_COND[code]
 
     def check(doc: Document):
-        if doc.root is None:
-            return
         ix = _cii(doc)
         cats = _cii_line_cats(ix, code) if where == "line" else _cii_ac_cats(ix, where == "charge", code)
         if cats and not cond(ix):
@@ -854,19 +773,13 @@ def _cii_rate(code: str, where: str) -> Callable[[Document], Iterable]:
     kind = _CII_RATE[code]
 
     def check(doc: Document):
-        if doc.root is None:
-            return
         ix = _cii(doc)
         cats = _cii_line_cats(ix, code) if where == "line" else _cii_ac_cats(ix, where == "charge", code)
         for el in cats:
-            nums = child_numbers(el, RAM + "RateApplicablePercent")
-            present = _first(el, RAM + "RateApplicablePercent") is not None
-            if kind == "eq0n":
-                ok = any(n == 0 for n in nums)
-            else:
-                ok = _rate_test(kind, nums, present, [])
+            rates = list(el.iterchildren(RAM + "RateApplicablePercent"))
+            ok = _rate_test(kind, rates, bool(rates), [])
             if not ok:
-                yield _first(el, RAM + "RateApplicablePercent") if present else el
+                yield _first(el, RAM + "RateApplicablePercent") if rates else el
     return check
 
 
@@ -941,8 +854,6 @@ def _cii_parts(ix: _CiiIndex, code: str, rate: Decimal | None) -> Decimal:
 
 def _cii_08(code: str) -> Callable[[Document], Iterable]:
     def check(doc: Document):
-        if doc.root is None:
-            return
         ix = _cii(doc)
         if code in ("L", "M"):
             # the official check reads the rate one level too high: it never finds one, so it always holds
@@ -969,7 +880,7 @@ def _cii_08(code: str) -> Callable[[Document], Iterable]:
 
 def _cii_09(code: str) -> Callable[[Document], Iterable]:
     def check(doc: Document):
-        if doc.root is None or code in ("L", "M"):
+        if code in ("L", "M"):
             return
         for att in _cii_header_for(_cii(doc), code):
             calc_el = _first(att, RAM + "CalculatedAmount")
@@ -996,8 +907,6 @@ def _cii_09(code: str) -> Callable[[Document], Iterable]:
 
 def _cii_10(code: str) -> Callable[[Document], Iterable]:
     def check(doc: Document):
-        if doc.root is None:
-            return
         for att in _cii_header_for(_cii(doc), code):
             has = _first(att, RAM + "ExemptionReason") is not None or _first(att, RAM + "ExemptionReasonCode") is not None
             if has == (code in _NO_REASON):
@@ -1007,8 +916,6 @@ def _cii_10(code: str) -> Callable[[Document], Iterable]:
 
 
 def _cii_ic_11(doc: Document):
-    if doc.root is None:
-        return
     ix = _cii(doc)
     cats = _cii_header_for(ix, "K")
     if not cats:
@@ -1026,8 +933,6 @@ def _cii_ic_11(doc: Document):
 
 
 def _cii_ic_12(doc: Document):
-    if doc.root is None:
-        return
     ix = _cii(doc)
     cats = _cii_header_for(ix, "K")
     if not cats:
@@ -1042,8 +947,6 @@ def _cii_ic_12(doc: Document):
 
 def _cii_o_only(kind: str) -> Callable[[Document], Iterable]:
     def check(doc: Document):
-        if doc.root is None:
-            return
         ix = _cii(doc)
         cats = _cii_header_for(ix, "O")
         if not cats:
@@ -1056,8 +959,6 @@ def _cii_o_only(kind: str) -> Callable[[Document], Iterable]:
 
 
 def _cii_b_01(doc: Document):
-    if doc.root is None:
-        return
     ix = _cii(doc)
     if any(text(c) == "B" for c in ix.by[RAM + "CategoryCode"]) and \
             any(text(c) != "IT" for c in ix.by[RAM + "CountryID"]):
@@ -1065,8 +966,6 @@ def _cii_b_01(doc: Document):
 
 
 def _cii_b_02(doc: Document):
-    if doc.root is None:
-        return
     codes = {text(c) for c in _cii(doc).by[RAM + "CategoryCode"]}
     if "B" in codes and "S" in codes:
         yield doc.root
@@ -1094,8 +993,7 @@ def _family(syntax: str) -> Callable[[Document], dict]:
     entries = _ENTRIES[syntax]
 
     def evaluate(doc: Document) -> dict:
-        if doc.root is None:
-            return {}
+        doc = on_tree(doc)
         present = index(doc).present
         res: dict = {}
         for rid, code, fn in entries:

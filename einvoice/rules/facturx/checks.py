@@ -16,85 +16,31 @@ check here then reports nothing (the datatype rules of the profile name the valu
 from __future__ import annotations
 
 import math
-import re
-from decimal import ROUND_FLOOR, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from ...syntax import namespaces as ns
-from ..tree import normalize_space, sel, string_value
+from .. import values as V
+from ..tree import sel
+from ..values import normalize_space, string_value
 
 RAM = f"{{{ns.RAM}}}"
 UDT = f"{{{ns.UDT}}}"
 
 
-class Undecidable(Exception):
-    """A value the official XPath would stop on (a failed cast)."""
+Undecidable = V.CastError  # a value the official XPath would stop on (a failed cast)
+
+# --------------------------------------------------------------------------- values (einvoice.rules.values)
+
+dec = V.xs_decimal
+dbl = V.xs_double
+number = V.number
+round_dec = V.round_decimal
+round_dbl = V.round_double
 
 
-# --------------------------------------------------------------------------- values
-
-_DEC = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
-_DBL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
-
-
-def dec(text: str) -> Decimal:
-    """xs:decimal cast of a string value (white space collapsed)."""
-    t = text.strip()
-    if not _DEC.fullmatch(t):
-        raise Undecidable(text)
-    return Decimal(t)
-
-
-def dbl(text: str) -> float:
-    """xs:double cast of an untyped value."""
-    t = text.strip()
-    if t in ("INF", "+INF"):
-        return math.inf
-    if t == "-INF":
-        return -math.inf
-    if t == "NaN":
-        return math.nan
-    if not _DBL.fullmatch(t):
-        raise Undecidable(text)
-    return float(t)
-
-
-def number(text: str) -> float:
-    """fn:number: a double, NaN when the value is not one."""
-    try:
-        return dbl(text)
-    except Undecidable:
-        return math.nan
-
-
-def round_dec(x: Decimal) -> Decimal:
-    """fn:round on a decimal (half toward positive infinity)."""
-    return (x + Decimal("0.5")).to_integral_value(rounding=ROUND_FLOOR)
-
-
-def round_dbl(x: float) -> float:
-    """fn:round on a double (half toward positive infinity; NaN and infinities unchanged; a negative
-    value rounded to zero, and negative zero, give negative zero)."""
-    if math.isnan(x) or math.isinf(x):
-        return x
-    r = math.floor(x)
-    out = r + 1.0 if x - r >= 0.5 else float(r)
-    if out == 0 and math.copysign(1.0, x) < 0:
-        return -0.0
-    return out
-
-
-def java_compare(a: float, b: float) -> int:
-    """The total order the official validator (Saxon) uses when it compares a value read as text with a
-    number: negative zero is below zero, NaN above everything (and equal to itself)."""
-    if math.isnan(a):
-        return 0 if math.isnan(b) else 1
-    if math.isnan(b):
-        return -1
-    if a != b:
-        return -1 if a < b else 1
-    sa, sb = math.copysign(1.0, a), math.copysign(1.0, b)
-    return 0 if sa == sb else (-1 if sa < sb else 1)
+java_compare = V.java_compare
+compare_untyped = V.compare_untyped
 
 
 def same_double(a: float, b: float) -> bool:
@@ -102,31 +48,8 @@ def same_double(a: float, b: float) -> bool:
     return java_compare(a, b) == 0
 
 
-_INT = re.compile(r"[+-]?\d+")
-_CMP = {"=": lambda c: c == 0, "!=": lambda c: c != 0, ">=": lambda c: c >= 0, ">": lambda c: c > 0,
-        "<=": lambda c: c <= 0, "<": lambda c: c < 0}
-
-
-def compare_untyped(text: str, op: str, literal: str) -> bool:
-    """``text op literal`` for a value read as text and a numeric literal: an integer value against an
-    integer literal compares as integers, anything else as doubles in :func:`java_compare` order."""
-    t = text.strip()
-    if _INT.fullmatch(t) and _INT.fullmatch(literal):
-        a, b = int(t), int(literal)
-        c = (a > b) - (a < b)
-    else:
-        c = java_compare(dbl(text), float(literal))
-    return _CMP[op](c)
-
-
-def round2_dec(x: Decimal) -> Decimal:
-    """round(x * 100) div 100 on a decimal."""
-    return round_dec(x * 100) / Decimal(100)
-
-
-def round2_dbl(x: float) -> float:
-    """round(x * 100) div 100 on a double."""
-    return round_dbl(x * 100) / 100
+round2_dec = V.round2
+round2_dbl = V.round2_double
 
 
 def round2_tt(x: float) -> float:
@@ -359,12 +282,10 @@ _ROOT_TX = "/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction/"
 
 def _boolean(text: str) -> bool:
     """xs:boolean cast of an untyped value."""
-    t = text.strip()
-    if t in ("true", "1"):
-        return True
-    if t in ("false", "0"):
-        return False
-    raise Undecidable(text)
+    b = V.xs_boolean(text)
+    if b is None:
+        raise Undecidable(text)
+    return b
 
 
 def _one_norm(nodes: list) -> str:

@@ -30,6 +30,7 @@ from ...model.invoice import Syntax
 from ...syntax import namespaces as ns
 from ..engine import Rule, RuleMeta, Severity, load_yaml, meta_table
 from ..tree import _Failed, STRUCTURE, Table, Wildcard, normalize_space, sel, string_value
+from .. import values as V
 from . import RULES
 from . import checks
 
@@ -40,18 +41,16 @@ TABLES = {f"facturx-{p}": f"facturx-{p}" for p in ("minimum", "basicwl", "basic"
 
 
 def _empty_leaf(el: Any) -> bool:
-    """An element without child elements whose text is only white space."""
+    """``not(*) and not(normalize-space())``: no child elements, a string value of XML white space only
+    (text after a comment counts; U+00A0 is not white space)."""
     for child in el:
         if isinstance(child.tag, str):
             return False
-    return _NON_SPACE.search(el.text or "") is None
-
-
-_NON_SPACE = re.compile(r"\S")
+    return V.blank(el)
 
 
 def _credit_transfer(el: Any) -> bool:
-    return any(" ".join(string_value(t).split()) in ("30", "58") for t in el.iterchildren(f"{RAM}TypeCode"))
+    return any(V.nvalue(t) in ("30", "58") for t in el.iterchildren(f"{RAM}TypeCode"))
 
 
 def _tax_id_not_seller(el: Any) -> bool:
@@ -174,9 +173,10 @@ def attr_is(doc, el, ck):
     return () if el.get(a["name"]) == a["value"] else (el,)
 
 
+# as the official matches(): XPath's \s is XML white space only, its \d any Unicode digit (as Python's)
 _DATE = {
-    "102": re.compile(r"\s*\d{4}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])\s*"),
-    "205": re.compile(r"\s*\d{4}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])([01]\d|2[0-3])[0-5]\d\s*"),
+    "102": re.compile(r"[ \t\n\r]*\d{4}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])[ \t\n\r]*"),
+    "205": re.compile(r"[ \t\n\r]*\d{4}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])([01]\d|2[0-3])[0-5]\d[ \t\n\r]*"),
 }
 
 

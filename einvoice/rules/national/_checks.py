@@ -29,67 +29,47 @@ from typing import Any
 from lxml import etree
 
 from ...model.invoice import Invoice, Party, TaxRegistration
+from .. import values as V
 from ..identifiers import no_orgnr as no_orgnr_valid  # NO-R-001 uses the same check as PEPPOL-COMMON-R041
 from ..identifiers import se_orgnr  # SE-R-013 and PEPPOL-COMMON-R049 share the Luhn check of ten digits
 
-_WS = re.compile(r"[ \t\r\n]+")
-
-
-# --- text ---------------------------------------------------------------------
+# --- text (einvoice.rules.values) -------------------------------------------------
 
 def norm(value: Any) -> str:
-    """Whitespace collapsed and trimmed (None reads as the empty string)."""
-    if value is None:
-        return ""
-    return _WS.sub(" ", str(value)).strip()
-
-
-_NUMBER = re.compile(r"[+-]?((\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?|INF)")
-
-
-def is_number(value: Any) -> bool:
-    """True when the text reads as a number the way the rule set's ``number()``
-    reads it (a double: optional sign, digits with an optional decimal point and
-    exponent, or INF; blanks around it allowed). Absent or empty is not a number."""
-    return bool(_NUMBER.fullmatch(norm(value)))
+    """normalize-space: XML whitespace collapsed and trimmed (None reads as the empty string)."""
+    return V.normalize_space(None if value is None else str(value))
 
 
 def number(value: Any) -> float | None:
-    """The value read as ``number()`` reads it, None where that gives NaN."""
-    if not is_number(value):
-        return None
-    return float(norm(value))
+    """The value read as ``number()`` reads it (an xs:double), None where that gives NaN."""
+    f = V.double_or_none(None if value is None else str(value))
+    return None if f is None or f != f else f
+
+
+def is_number(value: Any) -> bool:
+    """True when ``number()`` reads the text as a number (not NaN); absent or empty is not a number."""
+    return number(value) is not None
 
 
 # --- parties and countries -----------------------------------------------------
 
-def vat_registrations(party: Party | None, lenient: bool = False) -> list[TaxRegistration]:
-    """The party's registrations under the tax scheme VAT.
-
-    Read from a document, only the scheme ``VAT`` counts, as in the rule set;
-    ``lenient`` (an invoice built in code, no document) also takes CII's ``VA``.
-    """
+def vat_registrations(party: Party | None) -> list[TaxRegistration]:
+    """The party's registrations under the tax scheme VAT (only the scheme ``VAT`` counts, as in the rule set)."""
     if party is None:
         return []
-    schemes = ("VAT", "VA") if lenient else ("VAT",)
-    return [r for r in party.tax_registrations if norm(r.tax_scheme_id) in schemes]
-
-
-def built_in_code(doc: Any) -> bool:
-    """True for a document that is only a model (no XML tree to follow exactly)."""
-    return getattr(doc, "root", None) is None
+    return [r for r in party.tax_registrations if norm(r.tax_scheme_id) == "VAT"]
 
 
 ERROR = "!"  # a country the rule set cannot decide (its expression fails): no national rule applies
 
 
-def _vat_prefix(party: Party | None, lenient: bool = False) -> str:
+def _vat_prefix(party: Party | None) -> str:
     """The upper-cased first two characters of the party's VAT identifier ("" when none).
 
     With more than one VAT registration the rule set's expression fails; that
     is reported as ``ERROR``.
     """
-    regs = vat_registrations(party, lenient)
+    regs = vat_registrations(party)
     if len(regs) > 1:
         return ERROR
     for reg in regs:
@@ -106,9 +86,9 @@ def postal_country(party: Party | None) -> str | None:
     return party.address.country_code
 
 
-def supplier_country(inv: Invoice, lenient: bool = False) -> str:
+def supplier_country(inv: Invoice) -> str:
     """The seller's country as the Peppol rule set decides it (see the module text)."""
-    prefix = _vat_prefix(inv.seller, lenient) or _vat_prefix(inv.tax_representative, lenient)
+    prefix = _vat_prefix(inv.seller) or _vat_prefix(inv.tax_representative)
     if prefix:
         return prefix
     country = postal_country(inv.seller)
@@ -126,108 +106,11 @@ def cached(doc: Any, key: str, compute):
 
 
 def doc_supplier_country(doc: Any) -> str:
-    """The supplier country of a document: from the parties on the UBL tree as the reader takes them
-    (the model is not read), else from the model."""
-    def compute():
-        parties = ubl_parties(doc)
-        if parties is not None:
-            return supplier_country(parties)
-        return supplier_country(doc.invoice, built_in_code(doc))
+    """The supplier country of a document, from the parties as the reader reads them (for UBL its
+    header alone: the lines are not read for this)."""
+    from ...syntax import header
 
-    return cached(doc, "supplier_country", compute)
-
-
-# --- the parties of a UBL tree, as the UBL reader takes them ------------------------------
-
-_CAC = "{urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2}"
-_CBC = "{urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2}"
-
-
-def _string(el: Any) -> str:
-    if len(el):
-        return "".join(el.itertext())
-    return el.text or ""
-
-
-def _child(el: Any, tag: str) -> Any:
-    for c in el:
-        if c.tag == tag:
-            return c
-    return None
-
-
-class TreeRegistration:
-    """A cac:PartyTaxScheme read the way the reader reads it (first CompanyID, first TaxScheme's first ID)."""
-
-    __slots__ = ("element", "company_id", "company_element", "tax_scheme_id")
-
-    def __init__(self, pts: Any):
-        self.element = pts
-        self.company_element = None
-        self.company_id = None
-        self.tax_scheme_id = None
-        scheme_seen = False
-        for c in pts:
-            if c.tag == _CBC + "CompanyID" and self.company_element is None:
-                self.company_element = c
-                self.company_id = _string(c)
-            elif c.tag == _CAC + "TaxScheme" and not scheme_seen:
-                scheme_seen = True
-                sid = _child(c, _CBC + "ID")
-                self.tax_scheme_id = _string(sid) if sid is not None else None
-
-
-class TreeAddress:
-    __slots__ = ("country_code",)
-
-    def __init__(self, address: Any):
-        self.country_code = None
-        country = _child(address, _CAC + "Country")
-        if country is not None:
-            code = _child(country, _CBC + "IdentificationCode")
-            self.country_code = _string(code) if code is not None else None
-
-
-class TreeParty:
-    """What the national gates and the Norwegian rules need of a cac:Party, read from the tree."""
-
-    __slots__ = ("element", "tax_registrations", "address")
-
-    def __init__(self, party: Any):
-        self.element = party
-        self.tax_registrations = [TreeRegistration(c) for c in party if c.tag == _CAC + "PartyTaxScheme"]
-        address = _child(party, _CAC + "PostalAddress")
-        self.address = TreeAddress(address) if address is not None else None
-
-
-class TreeParties:
-    __slots__ = ("seller", "buyer", "tax_representative")
-
-    def __init__(self, root: Any):
-        self.seller = self.buyer = self.tax_representative = None
-        seen: set = set()
-        for c in root:
-            tag = c.tag
-            if tag in seen:
-                continue
-            if tag == _CAC + "AccountingSupplierParty":
-                seen.add(tag)
-                p = _child(c, _CAC + "Party")
-                self.seller = TreeParty(p) if p is not None else None
-            elif tag == _CAC + "AccountingCustomerParty":
-                seen.add(tag)
-                p = _child(c, _CAC + "Party")
-                self.buyer = TreeParty(p) if p is not None else None
-            elif tag == _CAC + "TaxRepresentativeParty":
-                seen.add(tag)
-                self.tax_representative = TreeParty(c)
-
-
-def ubl_parties(doc: Any) -> TreeParties | None:
-    """Seller, buyer and tax representative of a UBL document read from its tree (None without a UBL tree)."""
-    if doc.root is None or getattr(doc.syntax, "value", doc.syntax) != "ubl":
-        return None
-    return cached(doc, "ubl_parties", lambda: TreeParties(doc.root))
+    return cached(doc, "supplier_country", lambda: supplier_country(header(doc)))
 
 
 # --- identifiers ---------------------------------------------------------------
@@ -329,29 +212,12 @@ def gate(doc: Any) -> dict[str, bool]:
 
     Decided once per document and generous: a module whose gate is open still
     checks its exact condition; a closed gate skips the module's rules at once.
-    A document read from XML is decided on its tree (so the model is read only
-    when a module that needs it applies); a model built in code on the model.
+    It is decided on the document tree (the official rule set runs on the tree only),
+    so the model is read only when a module that needs it applies.
     """
     g = doc.__dict__.get("_national_gate")
     if g is None:
-        if doc.root is not None:
-            g = _tree_gate(doc)
-        else:
-            inv = doc.invoice
-            lenient = built_in_code(doc)
-            supplier = supplier_country(inv, lenient)
-            seller_postal = norm(postal_country(inv.seller)).upper()
-            buyer_postal = norm(postal_country(inv.buyer)).upper()
-            g = {
-                "NO": supplier == "NO",
-                "IT": supplier == "IT",
-                "SE": seller_postal == "SE",
-                "DK": seller_postal == "DK",
-                "NL": seller_postal == "NL",
-                "DE": seller_postal == "DE" and buyer_postal == "DE",
-                "GR": supplier in _GR or seller_postal in _GR or _vat_prefix(inv.seller, lenient) in _GR,
-                "IS": seller_postal == "IS",
-            }
+        g = _tree_gate(doc)
         doc.__dict__["_national_gate"] = g
     return g
 

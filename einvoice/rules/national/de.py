@@ -6,11 +6,13 @@ The official set has them for UBL only, so they are checked on the UBL tree.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from lxml import etree
 
 from ...syntax.namespaces import UBL_NS
+from .. import releases
 from . import RULES
 from ._checks import cached, country_rules, iban_valid, norm, number
 
@@ -18,12 +20,23 @@ rule = country_rules(RULES, "DE")
 
 SUPPORTED_VAT_CODES = ("S", "Z", "E", "AE", "K", "G", "L", "M")
 TYPE_CODES = ("326", "380", "384", "389", "381", "875", "876", "877")
-SKONTO = re.compile(r"#(SKONTO)#TAGE=([0-9]+#PROZENT=[0-9]+\.[0-9]{2})(#BASISBETRAG=-?[0-9]+\.[0-9]{2})?#$")
-EMAIL = re.compile(
-    r"[a-zA-Z0-9!#$%&\"*+/=?^_`{|}~-]+(\.[a-zA-Z0-9!#$%&\"*+/=?^_`{|}~-]+)*"
-    r"@([a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?\.)+[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?"
-)
 THREE_DIGITS = re.compile(r"(\D*\d){3,}")
+
+
+def _pattern(doc, name: str) -> re.Pattern:
+    """A pattern of the run's Peppol release (the e-mail, Skonto and URL patterns changed in 3.0.21)."""
+    return _compiled(releases.peppol(doc).param(name))
+
+
+@functools.cache
+def _compiled(pattern: str) -> re.Pattern:
+    return re.compile(pattern)
+
+
+def _codes_normalized(doc) -> bool:
+    """From 3.0.21 the payment means and type codes are compared after normalize-space, as strings;
+    before, the contexts compared them as numbers and the tests as written."""
+    return bool(releases.peppol(doc).param("de_codes_normalized"))
 
 
 def _x(expr: str) -> etree.XPath:
@@ -36,8 +49,6 @@ _BUYER_COUNTRY = _x("string(/*/cac:AccountingCustomerParty/cac:Party/cac:PostalA
 
 def _german(doc) -> bool:
     """Seller and buyer both with a postal address in Germany (UBL tree only)."""
-    if doc.root is None:
-        return False
     return cached(doc, "de", lambda: norm(_SELLER_COUNTRY(doc.root)).upper() == "DE"
                   and norm(_BUYER_COUNTRY(doc.root)).upper() == "DE")
 
@@ -82,18 +93,26 @@ def de_r_016(doc):
 
 
 _TYPE_CODE = _x("cbc:InvoiceTypeCode/text() | cbc:CreditNoteTypeCode/text()")
+_TYPE_CODE_ELEMENTS = _x("cbc:InvoiceTypeCode | cbc:CreditNoteTypeCode")
+
+
+def _type_codes(doc) -> list[str]:
+    """The type codes as the release compares them: as written (3.0.19-3.0.20) or normalised (3.0.21)."""
+    if _codes_normalized(doc):
+        return [norm("".join(el.itertext())) for el in _TYPE_CODE_ELEMENTS(doc.root)]
+    return list(_TYPE_CODE(doc.root))
 
 
 @rule("DE-R-017", syntax="ubl")
 def de_r_017(doc):
-    if _german(doc) and not set(_TYPE_CODE(doc.root)) & set(TYPE_CODES):
+    if _german(doc) and not set(_type_codes(doc)) & set(TYPE_CODES):
         yield None
 
 
 _TERMS_NOTES = _x("cac:PaymentTerms/cbc:Note[1]")
 
 
-def _skonto_ok(text: str) -> bool:
+def _skonto_ok(text: str, skonto: re.Pattern) -> bool:
     lines = [ln for ln in re.split(r"\r?\n", text) if norm(ln).startswith("#")] if text else []
     if not lines:
         return True
@@ -101,7 +120,7 @@ def _skonto_ok(text: str) -> bool:
     tail = tokens[-1] if tokens else ""
     if not re.match(r"\s*\n", tail):
         return False
-    return all(SKONTO.search(norm(ln)) for ln in lines)
+    return all(skonto.search(norm(ln)) for ln in lines)
 
 
 @rule("DE-R-018", syntax="ubl")
@@ -110,7 +129,7 @@ def de_r_018(doc):
     if not _german(doc):
         return
     for note in _TERMS_NOTES(doc.root):
-        if not _skonto_ok(note.text or ""):
+        if not _skonto_ok(note.text or "", _pattern(doc, "de_skonto_pattern")):
             yield note
 
 
@@ -133,7 +152,11 @@ _PRECEDING = _x("cac:BillingReference/cac:InvoiceDocumentReference")
 def de_r_026(doc):
     if not _german(doc):
         return
-    if any(number(c) == 384 for c in _TYPE_CODE(doc.root)) and not _PRECEDING(doc.root):
+    if _codes_normalized(doc):
+        corrected = "384" in _type_codes(doc)
+    else:
+        corrected = any(number(c) == 384 for c in _TYPE_CODE(doc.root))
+    if corrected and not _PRECEDING(doc.root):
         yield None
 
 
@@ -230,7 +253,7 @@ def de_r_028(doc):
     if not _german(doc):
         return
     for contact in _SUPPLIER_CONTACT(doc.root):
-        if not EMAIL.fullmatch(norm(_MAIL_TEXT(contact))):
+        if not _pattern(doc, "de_email_pattern").fullmatch(norm(_MAIL_TEXT(contact))):
             yield contact
 
 
@@ -264,14 +287,27 @@ _MANDATE = _x("cac:PaymentMandate")
 _PAYER_ACCOUNT_ID = _x("string(cac:PaymentMandate/cac:PayerFinancialAccount/cbc:ID)")
 
 
+_PM_CODE_ELEMENTS = _x("cbc:PaymentMeansCode")
+
+
 def _means(doc, codes):
-    """Payment means whose code equals (as a number) one of ``codes``."""
+    """Payment means whose code is one of ``codes``, with the codes as the rule's test reads them.
+
+    Up to 3.0.20 the context compares the code as a number and the test as written;
+    from 3.0.21 both compare it normalised, as a string.
+    """
     if not _german(doc):
         return
+    normalized = _codes_normalized(doc)
     for pm in _PAYMENT_MEANS(doc.root):
-        values = _PM_CODES(pm)
-        if any(number(v) in codes for v in values):
-            yield pm, values
+        if normalized:
+            values = [norm("".join(el.itertext())) for el in _PM_CODE_ELEMENTS(pm)]
+            if any(v in {str(c) for c in codes} for v in values):
+                yield pm, values
+        else:
+            values = _PM_CODES(pm)
+            if any(number(v) in codes for v in values):
+                yield pm, values
 
 
 @rule("DE-R-019", syntax="ubl")
@@ -337,3 +373,21 @@ _PERCENT = _x("cac:TaxCategory/cbc:Percent")
 @rule("DE-R-014", syntax="ubl")
 def de_r_014(doc):
     yield from _missing(doc, _SUBTOTALS, _PERCENT)
+
+
+# --- attachments (3.0.21) -----------------------------------------------------------------
+
+_EXTERNAL_REFERENCES = _x("cac:AdditionalDocumentReference/cac:Attachment/cac:ExternalReference")
+_URI_TEXT = _x("string(cbc:URI)")
+
+
+@rule("DE-R-T02", syntax="ubl")
+def de_r_t02(doc):
+    """An external document location (BT-124) is an absolute URL with a scheme."""
+    if not _german(doc):
+        return
+    url = _pattern(doc, "de_url_pattern")
+    for ref in _EXTERNAL_REFERENCES(doc.root):
+        # matches(cbc:URI, ...): an absent URI reads as '' and fails; the value is not trimmed
+        if not url.match(_URI_TEXT(ref)):
+            yield ref

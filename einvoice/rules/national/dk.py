@@ -106,7 +106,7 @@ _CII_BUYER_GID = etree.XPath(
 @rule("DK-R-013", syntax="cii")
 def dk_r_013_cii(doc):
     """Global identifiers of Danish sellers and buyers carry a scheme."""
-    if doc.root is None or not _both_dk(doc.invoice):
+    if not _both_dk(doc.invoice):
         return
     for xp in (_CII_SELLER_GID, _CII_BUYER_GID):
         gids = xp(doc.root)
@@ -116,6 +116,8 @@ def dk_r_013_cii(doc):
 
 # --- lines and allowances -------------------------------------------------------------
 
+# Quirk kept: 3.0.21 made DK-R-003 fatal in its UBL file only; the CII file keeps it a warning
+# (severity_cii in schemas/releases/peppol-3.0.21.yaml).
 @rule("DK-R-003")
 def dk_r_003(doc):
     """Item classifications in the Danish TST list (UNSPSC) use version 19.05.01 or 26.08.01."""
@@ -204,7 +206,7 @@ _CII_MANDATE = etree.XPath("string(ram:SpecifiedTradePaymentTerms/ram:DirectDebi
 
 def _payment_means(doc):
     """(element, code, payment reference, account) per payment means, as each syntax's rules read them."""
-    if doc.root is None or not _both_dk(doc.invoice):
+    if not _both_dk(doc.invoice):
         return
     if doc.syntax == Syntax.UBL:
         for pm in _UBL_PM(doc.root):
@@ -264,3 +266,28 @@ def dk_r_011(doc):
     for pm, codes, ref, _acc in _payment_means(doc):
         if "93" in codes and ref[:3] in ("71#", "75#") and len(ref) not in (18, 19):
             yield pm
+
+
+# --- buyer's legal entity (3.0.20) --------------------------------------------------------
+
+# $DKSupplierCountry / $DKCustomerCountry: the postal country codes as written (not trimmed)
+_UBL_SELLER_COUNTRY = etree.XPath(
+    "string(/*/cac:AccountingSupplierParty/cac:Party/cac:PostalAddress/cac:Country/cbc:IdentificationCode)",
+    namespaces=UBL_NS)
+_UBL_BUYER_COUNTRY = etree.XPath(
+    "string(/*/cac:AccountingCustomerParty/cac:Party/cac:PostalAddress/cac:Country/cbc:IdentificationCode)",
+    namespaces=UBL_NS)
+_UBL_BUYER_PARTIES = etree.XPath("/*/cac:AccountingCustomerParty/cac:Party", namespaces=UBL_NS)
+_UBL_LEGAL_IDS = etree.XPath("cac:PartyLegalEntity/cbc:CompanyID", namespaces=UBL_NS)
+
+
+@rule("DK-R-017", syntax="ubl")
+def dk_r_017(doc):
+    """Between Danish parties, a buyer's legal registration identifier is a CVR number (scheme 0184)."""
+    root = doc.root
+    if _UBL_SELLER_COUNTRY(root) != "DK" or _UBL_BUYER_COUNTRY(root) != "DK":
+        return
+    for party in _UBL_BUYER_PARTIES(root):
+        ids = _UBL_LEGAL_IDS(party)
+        if ids and norm(ids[0].get("schemeID")) != "0184":
+            yield ids[0], {"scheme": norm(ids[0].get("schemeID")) or "none"}

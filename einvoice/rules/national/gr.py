@@ -75,8 +75,6 @@ def _facts(doc) -> dict:
             "postal_gr": any((el.text or "") == "GR" for el in seller_country_els),
         }
 
-    if doc.root is None:
-        return {"sender": False, "both": False, "accounting": False, "postal_gr": False}
     return cached(doc, "gr", compute)
 
 

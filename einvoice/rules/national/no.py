@@ -8,9 +8,9 @@ postal country).
 from __future__ import annotations
 
 from ...model.invoice import Syntax
+from ...syntax import header
 from . import RULES
-from ._checks import (TreeParty, TreeRegistration, built_in_code, country_rules, doc_supplier_country,
-                      no_vat_id_valid, norm, ubl_parties, vat_registrations)
+from ._checks import country_rules, doc_supplier_country, no_vat_id_valid, norm, vat_registrations
 
 rule = country_rules(RULES, "NO")
 
@@ -19,9 +19,8 @@ _TAX_SCHEME = {Syntax.UBL: ("TAX",), Syntax.CII: ("FC",)}
 
 
 def _norwegian_seller(doc):
-    """The seller, when Norwegian: from the UBL tree as the reader takes it (the model is not read), else the model."""
-    parties = ubl_parties(doc)
-    seller = parties.seller if parties is not None else doc.invoice.seller
+    """The seller, when Norwegian, as the reader reads it (for UBL from the header alone)."""
+    seller = header(doc).seller
     if seller is None or doc_supplier_country(doc) != "NO":
         return None
     return seller
@@ -33,13 +32,10 @@ def no_r_001(doc):
     seller = _norwegian_seller(doc)
     if seller is None:
         return
-    for reg in vat_registrations(seller, built_in_code(doc)):
+    for reg in vat_registrations(seller):
         vat = reg.company_id or ""
         if vat[:2] == "NO" and not no_vat_id_valid(vat):
-            if isinstance(reg, TreeRegistration):  # read from the UBL tree: point at cbc:CompanyID
-                yield (reg.company_element, {"value": vat})
-            else:
-                yield (reg, "company_id", {"value": vat})
+            yield (reg, "company_id", {"value": vat})
 
 
 @rule("NO-R-002")
@@ -48,11 +44,8 @@ def no_r_002(doc):
     seller = _norwegian_seller(doc)
     if seller is None:
         return
-    if built_in_code(doc):
-        schemes = ("TAX", "FC")  # a model built in code: either syntax's way of writing it
-    else:
-        schemes = _TAX_SCHEME.get(doc.syntax, ("TAX", "FC"))
+    schemes = _TAX_SCHEME.get(doc.syntax, ("TAX", "FC"))
     for reg in seller.tax_registrations:
         if norm(reg.tax_scheme_id) in schemes and norm(reg.company_id) == "Foretaksregisteret":
             return
-    yield seller.element if isinstance(seller, TreeParty) else seller
+    yield seller

@@ -8,21 +8,24 @@ from __future__ import annotations
 
 from ...model.invoice import Syntax
 from . import RULES
-from ._checks import built_in_code, country_rules, is_number, norm, number, se_orgnr_valid, vat_registrations
+from ._checks import country_rules, is_number, norm, number, se_orgnr_valid, vat_registrations
 
 rule = country_rules(RULES, "SE")
 
 RATES = (25, 12, 6)
 
 
+# The rule set compares the postal country code with 'SE' as written (``IdentificationCode = 'SE'``,
+# ``ram:CountryID = 'SE'``, no normalize-space): " SE " is not Sweden to it, so it is not here either.
+
 def _seller_in_se(inv) -> bool:
     s = inv.seller
-    return s is not None and s.address is not None and (s.address.country_code or "").strip() == "SE"
+    return s is not None and s.address is not None and s.address.country_code == "SE"
 
 
 def _buyer_in_se(inv) -> bool:
     b = inv.buyer
-    return b is not None and b.address is not None and (b.address.country_code or "").strip() == "SE"
+    return b is not None and b.address is not None and b.address.country_code == "SE"
 
 
 def _se_vat_regs(doc):
@@ -30,7 +33,7 @@ def _se_vat_regs(doc):
     inv = doc.invoice
     if not _seller_in_se(inv):
         return []
-    return [r for r in vat_registrations(inv.seller, built_in_code(doc)) if (r.company_id or "")[:2] == "SE"]
+    return [r for r in vat_registrations(inv.seller) if (r.company_id or "")[:2] == "SE"]
 
 
 @rule("SE-R-001")
@@ -82,8 +85,6 @@ def se_r_013(doc):
 
 def _is_tax_registration(doc, reg) -> bool:
     """Is this registration the seller tax registration (BT-32) in the sense of SE-R-005?"""
-    if built_in_code(doc):
-        return norm(reg.tax_scheme_id).upper() not in ("VAT", "VA")
     if doc.syntax == Syntax.CII:
         return (reg.tax_scheme_id or "") == "FC"
     return norm(reg.tax_scheme_id).upper() != "VAT"
@@ -131,7 +132,7 @@ def se_r_006(doc):
         return
     only_standard = doc.syntax != Syntax.CII
     for cat in _categories(inv):
-        if only_standard and (cat.code or "").strip() != "S":
+        if only_standard and cat.code != "S":  # cbc:ID = 'S', as written
             continue
         if cat.rate is None or number(cat.rate) not in RATES:
             yield (cat, "rate", {"value": cat.rate})

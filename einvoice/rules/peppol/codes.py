@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 
 from ... import codelists
-from ...model.invoice import DocumentKind, Invoice, Syntax
+from .. import releases
+from ...model.invoice import Syntax
 from . import RULES
 from .common import (
     both_german,
@@ -23,7 +24,6 @@ from .common import (
     nvalue,
     path,
     ram,
-    rsm,
     string_value,
     text_node,
     udt,
@@ -33,8 +33,11 @@ from .core import xs_date
 UBL = Syntax.UBL
 
 
-def _codes(name: str) -> frozenset[str]:
-    return codelists.get(name)
+def _codes(name: str, doc=None) -> frozenset[str]:
+    """A Peppol code list: the edition the run's release uses when a document is given."""
+    if doc is None:
+        return codelists.get(name)
+    return releases.peppol(doc).codes(name, doc.syntax)
 
 
 # --- CL001 attachment MIME codes -------------------------------------------------
@@ -43,12 +46,6 @@ def _codes(name: str) -> frozenset[str]:
 @RULES.rule("PEPPOL-EN16931-CL001")
 def cl001_mime_code(doc):
     allowed = _codes("peppol-mime")
-    if doc.root is None:
-        for sd in doc.invoice.supporting_documents:
-            att = sd.attachment
-            if att is not None and att.mime_code is not None and att.mime_code not in allowed:
-                yield (att, "mime_code", {"code": att.mime_code})
-        return
     tag = cbc("EmbeddedDocumentBinaryObject") if doc.syntax == UBL else ram("AttachmentBinaryObject")
     for el in elements(doc, tag):
         code = el.get("mimeCode")
@@ -90,15 +87,6 @@ def _find_reason_codes(doc):
 def _reason_rule(kind: str, list_name: str):
     def check(doc):
         allowed = _codes(list_name)
-        if doc.root is None:
-            inv = doc.invoice
-            acs = list(inv.allowances_charges) + [ac for line in inv.lines for ac in line.allowances_charges]
-            for ac in acs:
-                if ac.reason_code is None or ac.charge_indicator is None:
-                    continue
-                if (kind == "true") == ac.charge_indicator and normalize(ac.reason_code) not in allowed:
-                    yield (ac, "reason_code", {"code": ac.reason_code})
-            return
         for rc, k in _reason_codes(doc):
             if k == kind and normalize(text_node(rc)) not in allowed:
                 yield rc, {"code": normalize(text_node(rc))}
@@ -116,13 +104,6 @@ RULES.add("PEPPOL-EN16931-CL003", _reason_rule("true", "peppol-uncl7161"))
 @RULES.rule("PEPPOL-EN16931-CL006", syntax="ubl")
 def cl006_period_description_code(doc):
     allowed = _codes("peppol-uncl2005")
-    if doc.root is None:
-        inv = doc.invoice
-        periods = [inv.invoice_period] + [line.period for line in inv.lines]
-        for p in periods:
-            if p is not None and p.description_code is not None and normalize(p.description_code) not in allowed:
-                yield (p, "description_code", {"code": p.description_code})
-        return
     for el in elements(doc, cbc("DescriptionCode")):
         parent = el.getparent()
         if parent is not None and parent.tag == cac("InvoicePeriod") and normalize(text_node(el)) not in allowed:
@@ -138,44 +119,9 @@ _UBL_AMOUNTS = tuple(cbc(t) for t in (
 ))
 
 
-def _model_amounts(inv: Invoice):
-    t = inv.totals
-    if t is not None:
-        for name in ("line_extension_amount", "allowance_total_amount", "charge_total_amount", "tax_exclusive_amount",
-                     "tax_inclusive_amount", "prepaid_amount", "rounding_amount", "payable_amount"):
-            a = getattr(t, name)
-            if a is not None:
-                yield a
-    for tt in inv.tax_totals:
-        if tt.tax_amount is not None:
-            yield tt.tax_amount
-        for bd in tt.breakdown:
-            for a in (bd.taxable_amount, bd.tax_amount):
-                if a is not None:
-                    yield a
-    acs = list(inv.allowances_charges)
-    for line in inv.lines:
-        acs.extend(line.allowances_charges)
-        if line.net_amount is not None:
-            yield line.net_amount
-        if line.price is not None:
-            for a in (line.price.net_amount, line.price.gross_amount, line.price.discount):
-                if a is not None:
-                    yield a
-    for ac in acs:
-        for a in (ac.amount, ac.base_amount):
-            if a is not None:
-                yield a
-
-
 @RULES.rule("PEPPOL-EN16931-CL007")
 def cl007_currency_code(doc):
-    allowed = _codes("peppol-iso4217")
-    if doc.root is None:
-        for a in _model_amounts(doc.invoice):
-            if a.currency_id is not None and a.currency_id not in allowed:
-                yield (a, "currency_id", {"code": a.currency_id})
-        return
+    allowed = _codes("peppol-iso4217", doc)
     if doc.syntax == UBL:
         for el in elements(doc, *_UBL_AMOUNTS):
             code = el.get("currencyID")
@@ -193,13 +139,9 @@ def cl007_currency_code(doc):
 
 @RULES.rule("PEPPOL-EN16931-CL008")
 def cl008_endpoint_scheme(doc):
-    allowed = _codes("peppol-eas")
-    if doc.root is None:
-        for p in (doc.invoice.seller, doc.invoice.buyer):
-            ea = p.electronic_address if p is not None else None
-            if ea is not None and ea.scheme_id not in allowed:
-                yield (ea, "scheme_id", {"code": ea.scheme_id or ""})
-        return
+    allowed = _codes("peppol-eas", doc)
+    if releases.peppol(doc).param("eas_empty_code_listed"):  # 3.0.20's list ends with a separator (see its file)
+        allowed = allowed | {""}
     if doc.syntax == UBL:
         for el in elements(doc, cbc("EndpointID")):
             code = el.get("schemeID")
@@ -230,41 +172,28 @@ def _credit_note_codes() -> frozenset[str]:
     return _codes("peppol-uncl1001-cn")
 
 
+def _type_code_process(doc) -> bool:
+    """P0100/P0101 apply to the processes the release names (3.0.19-3.0.20: 01; 3.0.21: 01 and 02)."""
+    return business_process(doc) in releases.peppol(doc).param("type_code_processes", default=("01",))
+
+
 @RULES.rule("PEPPOL-EN16931-P0100")
 def p0100_invoice_type(doc):
-    if business_process(doc) != "01":
+    # Quirk kept: the official CII rule's context is ram:ExchangedDocument/ram:TypeCode, but the
+    # document's element is rsm:ExchangedDocument, so P0100 never fires on CII (in every release).
+    if doc.syntax != UBL or not _type_code_process(doc):
         return
-    if doc.root is None:
-        inv = doc.invoice
-        allowed = _invoice_codes() if inv.kind == DocumentKind.INVOICE else None
-        if doc.syntax == Syntax.CII:
-            allowed = _invoice_codes() | _credit_note_codes()
-        if allowed is not None and inv.type_code is not None and normalize(inv.type_code) not in allowed:
-            yield (inv, "type_code", {"code": inv.type_code})
-        return
-    if doc.syntax == UBL:
-        allowed = _invoice_codes()
-        for el in elements(doc, cbc("InvoiceTypeCode")):
-            if normalize(text_node(el)) not in allowed:
-                yield el, {"code": normalize(text_node(el))}
-    else:
-        allowed = _invoice_codes() | _credit_note_codes()
-        for el in elements(doc, ram("TypeCode")):
-            parent = el.getparent()
-            if parent is not None and parent.tag == rsm("ExchangedDocument") and normalize(text_node(el)) not in allowed:
-                yield el, {"code": normalize(text_node(el))}
+    allowed = _invoice_codes()
+    for el in elements(doc, cbc("InvoiceTypeCode")):
+        if normalize(text_node(el)) not in allowed:
+            yield el, {"code": normalize(text_node(el))}
 
 
 @RULES.rule("PEPPOL-EN16931-P0101", syntax="ubl")
 def p0101_credit_note_type(doc):
-    if business_process(doc) != "01":
+    if not _type_code_process(doc):
         return
     allowed = _credit_note_codes()
-    if doc.root is None:
-        inv = doc.invoice
-        if inv.kind == DocumentKind.CREDIT_NOTE and inv.type_code is not None and normalize(inv.type_code) not in allowed:
-            yield (inv, "type_code", {"code": inv.type_code})
-        return
     for el in elements(doc, cbc("CreditNoteTypeCode")):
         if normalize(text_node(el)) not in allowed:
             yield el, {"code": normalize(text_node(el))}
@@ -272,11 +201,6 @@ def p0101_credit_note_type(doc):
 
 @RULES.rule("PEPPOL-EN16931-P0112", syntax="ubl")
 def p0112_german_type_codes(doc):
-    if doc.root is None:
-        inv = doc.invoice
-        if inv.kind == DocumentKind.INVOICE and normalize(inv.type_code) in ("326", "384") and not both_german(doc):
-            yield (inv, "type_code", {"code": normalize(inv.type_code)})
-        return
     for el in elements(doc, cbc("InvoiceTypeCode")):
         if nvalue(el) in ("326", "384") and not both_german(doc):
             yield el, {"code": nvalue(el)}
@@ -296,21 +220,6 @@ _EXEMPTION_CATEGORY = {
 }
 
 
-def _model_categories(inv: Invoice):
-    """The categories written as cac:TaxCategory in UBL: VAT breakdown and document level allowances/charges."""
-    for tt in inv.tax_totals:
-        for bd in tt.breakdown:
-            if bd.category is not None:
-                yield bd.category
-    for ac in inv.allowances_charges:
-        if ac.tax_category is not None:
-            yield ac.tax_category
-    for line in inv.lines:
-        for ac in line.allowances_charges:
-            if ac.tax_category is not None:
-                yield ac.tax_category
-
-
 def _ubl_categories_by_reason(doc) -> dict[str, list]:
     cache = doc.__dict__.setdefault("_cache", {})
     found = cache.get("peppol.vatex")
@@ -326,11 +235,6 @@ def _ubl_categories_by_reason(doc) -> dict[str, list]:
 
 def _exemption_rule(reason: str, category: str):
     def check(doc):
-        if doc.root is None:
-            for cat in _model_categories(doc.invoice):
-                if (cat.exemption_reason_code or "").upper() == reason and normalize(cat.code) != category:
-                    yield (cat, "code", {"code": cat.code or ""})
-            return
         for cat in _ubl_categories_by_reason(doc).get(reason, ()):
             ids = children(cat, cbc("ID"))
             code = nvalue(ids[0]) if ids else ""
@@ -352,8 +256,6 @@ _CII_DATE = re.compile(r"20[0-9]{6}")
 
 @RULES.rule("PEPPOL-EN16931-F001")
 def f001_date_format(doc):
-    if doc.root is None:
-        return  # dates in a model are dates
     if doc.syntax == UBL:
         for el in elements(doc, *_UBL_DATES):
             text = el.text or ""

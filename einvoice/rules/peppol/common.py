@@ -3,23 +3,24 @@
 The Peppol rules are stated on the document tree, and many of them only make
 sense where a given element exists (the official unit tests are fragments), so
 most checks here read the tree through a per-document index built in one pass
-(element tag -> elements in document order). A model built in code (no tree)
-is checked against the model instead, for the rules where the model carries
-the same facts.
+(element tag -> elements in document order). The official rule set runs on the
+document tree only: a model built in code is validated by writing it first.
 """
 
 from __future__ import annotations
 
 import functools
 import re
-from decimal import Decimal, InvalidOperation, localcontext
-from typing import Any, Callable, Iterable, Iterator
+from decimal import Decimal, localcontext
+from typing import Any, Callable, Iterable
 
 from lxml import etree
 
-from ...model.invoice import Invoice, Party, Syntax
+from ...model.invoice import Syntax
 from ...syntax import namespaces as ns
 from .. import identifiers as ids
+from .. import releases
+from .. import values as V
 from ..tree import tag_index
 from . import RULES
 
@@ -59,13 +60,11 @@ UBL_INVOICE = _q(ns.UBL_INVOICE, "Invoice")
 UBL_CREDIT_NOTE = _q(ns.UBL_CREDIT_NOTE, "CreditNote")
 CII_ROOT = rsm("CrossIndustryInvoice")
 
-normalize = ids.xml_normalize
+normalize = V.normalize_space
 
 # --- per-document element lists ------------------------------------------------
 # Each list is found once per document by lxml's own tag filter (one C-level walk,
 # only matching elements reach Python) and cached on the document.
-
-_SPACE = " \t\n\r"
 
 
 def _cache(doc) -> dict:
@@ -77,9 +76,7 @@ def elements(doc, *tags: str) -> list:
     per = _cache(doc).setdefault("peppol.tags", {})
     found = per.get(tags)
     if found is None:
-        if doc.root is None:
-            found = []
-        elif len(tags) == 1:  # the document's shared element index (one walk for every layer)
+        if len(tags) == 1:  # the document's shared element index (one walk for every layer)
             found = tag_index(doc).get(tags[0]) or []
         else:
             found = list(doc.root.iter(*tags))
@@ -128,80 +125,25 @@ def has_path(el, *tags: str) -> bool:
     return bool(path(el, *tags))
 
 
-def string_value(el) -> str:
-    """XPath string value of an element (all descendant text, comments left out)."""
-    if el is None:
-        return ""
-    if len(el) == 0:
-        return el.text or ""
-    return "".join(el.itertext())
+# --- values: einvoice.rules.values (one reading of text, numbers and dates for every rule set) ---
 
-
-def text_node(el) -> str:
-    """The element's own first text node (``text()``), '' when there is none."""
-    return (el.text or "") if el is not None else ""
-
-
-def nvalue(el) -> str:
-    """normalize-space of the element's string value ('' for no element)."""
-    return normalize(string_value(el)) if el is not None else ""
-
-
-_DECIMAL = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)")
-
-
-_DOUBLE = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
-
-
-class NotANumber(ValueError):
-    """A value the official rules would convert to a decimal is not one."""
-
-
-_DECIMALS: dict[str, Decimal | None] = {}  # lexical value -> its xs:decimal (None: not one); values repeat
-
-
-def xs_decimal(value: Any) -> Decimal:
-    """Convert like ``xs:decimal(.)``: an element or string in decimal notation; NotANumber otherwise."""
-    s = string_value(value) if hasattr(value, "tag") else (value or "")
-    try:
-        d = _DECIMALS[s]
-    except KeyError:
-        t = s.strip(" \t\n\r")
-        d = None
-        if _DECIMAL.fullmatch(t):
-            try:
-                d = Decimal(t)  # exact whatever the context (a string is never rounded on construction)
-            except InvalidOperation:  # pragma: no cover - the pattern excludes it
-                d = None
-        if len(_DECIMALS) >= 4096:
-            _DECIMALS.clear()
-        _DECIMALS[s] = d
-    if d is None:
-        raise NotANumber(s.strip(" \t\n\r"))
-    return d
+string_value = V.string_value  # XPath string value (comments skipped, text after them kept)
+text_node = V.text_node  # the first text node child (``text()``)
+nvalue = V.nvalue  # normalize-space of the string value ('' for no element)
+xs_decimal = V.xs_decimal  # ``xs:decimal(.)``; NotANumber when the cast fails
+NotANumber = V.CastError
+xpath_round = V.round_decimal  # halves towards positive infinity
 
 
 def xs_number(value: Any) -> float | None:
-    """Convert like a comparison of untyped content with a number (xs:double); None when not a number."""
-    s = string_value(value) if hasattr(value, "tag") else (value or "")
-    s = s.strip(" \t\n\r")
-    if s in ("INF", "-INF", "+INF", "NaN"):
-        return float(s.replace("+", "")) if s != "NaN" else None
-    if not _DOUBLE.fullmatch(s):
-        return None
-    return float(s)
+    """An untyped value compared with a number (xs:double); None when it is no number or NaN."""
+    f = V.double_or_none(value)
+    return None if f is None or f != f else f
 
 
 def slack(expected: Decimal, value: Decimal, tolerance: Decimal = Decimal("0.02")) -> bool:
     """``expected`` and ``value`` differ by no more than the tolerance."""
     return expected + tolerance >= value and expected - tolerance <= value
-
-
-def xpath_round(value: Decimal) -> Decimal:
-    """XPath ``round``: to the nearest integer, halves towards positive infinity."""
-    from decimal import ROUND_FLOOR
-
-    return (value + Decimal("0.5")).to_integral_value(rounding=ROUND_FLOOR)
 
 
 def decimal_context():
@@ -211,48 +153,50 @@ def decimal_context():
 
 # --- document-wide facts the Peppol rules derive ------------------------------
 
-# as the official rule states it: unanchored, and its dots match any character
-_PROFILE = re.compile(r"urn:fdc:peppol.eu:2017:poacc:billing:([0-9]{2}):1.0")
+def _profile_of(value: str | None, release, syntax) -> str:
+    """The process number ('01', ...) of a Peppol business process identifier in a release, or 'Unknown'.
 
-
-def _profile_of(value: str | None) -> str:
-    """The process number ('01', ...) of a Peppol business process identifier, or 'Unknown'."""
+    Up to 3.0.20 the identifier is matched with the release's unanchored pattern (its
+    dots match any character) and the number is its 7th ':'-separated part; from
+    3.0.21 the release lists the identifiers and their process by exact value.
+    """
+    if value is None:
+        return "Unknown"
     v = normalize(value)
-    if value is not None and _PROFILE.search(v):
+    # Quirk kept (3.0.21): the CII file lists neither French identifier, so they are 'Unknown' in CII
+    table = release.param("process_ids", syntax)
+    if table:
+        return table.get(v, "Unknown")
+    if re.search(release.param("process_pattern"), v):
         parts = v.split(":")
         return parts[6] if len(parts) > 6 else ""
     return "Unknown"
 
 
 def business_process(doc) -> str:
-    """The Peppol process number stated in BT-23 ('01', ...), or 'Unknown'."""
+    """The Peppol process number stated in BT-23 ('01', ...), or 'Unknown', as the run's release reads it."""
+    release = releases.peppol(doc)
     cache = doc.__dict__.setdefault("_cache", {})
-    if "peppol.profile" in cache:
-        return cache["peppol.profile"]
+    key = "peppol.profile@" + release.version  # the same document may be validated under several releases
+    if key in cache:
+        return cache[key]
     root = doc.root
-    if root is None:
-        pid = doc.invoice.profile_id
-        result = _profile_of(pid) if pid is not None else "Unknown"
-    elif doc.syntax == Syntax.UBL:
+    if doc.syntax == Syntax.UBL:
         el = child(root, cbc("ProfileID"))
-        result = _profile_of(string_value(el)) if el is not None else "Unknown"
+        result = _profile_of(string_value(el), release, doc.syntax) if el is not None else "Unknown"
     else:
         result = "Unknown"
         if root.tag == CII_ROOT:
             params = path(root, rsm("ExchangedDocumentContext"), ram("BusinessProcessSpecifiedDocumentContextParameter"))
             if params:
                 idel = child(params[0], ram("ID"))
-                result = _profile_of(string_value(idel) if idel is not None else "")
-    cache["peppol.profile"] = result
+                result = _profile_of(string_value(idel) if idel is not None else "", release, doc.syntax)
+    cache[key] = result
     return result
 
 
-def _country_is(doc, party_attr: str, ubl_party: str, cii_party: str, code: str) -> bool:
+def _country_is(doc, ubl_party: str, cii_party: str, code: str) -> bool:
     root = doc.root
-    if root is None:
-        party: Party | None = getattr(doc.invoice, party_attr)
-        cc = party.address.country_code if party and party.address else None
-        return normalize(cc).upper() == code
     if doc.syntax == Syntax.UBL:
         els = path(root, cac(ubl_party), cac("Party"), cac("PostalAddress"), cac("Country"), cbc("IdentificationCode"))
     else:
@@ -266,16 +210,10 @@ def both_german(doc) -> bool:
     cache = doc.__dict__.setdefault("_cache", {})
     if "peppol.de" not in cache:
         cache["peppol.de"] = (
-            _country_is(doc, "seller", "AccountingSupplierParty", "SellerTradeParty", "DE")
-            and _country_is(doc, "buyer", "AccountingCustomerParty", "BuyerTradeParty", "DE")
+            _country_is(doc, "AccountingSupplierParty", "SellerTradeParty", "DE")
+            and _country_is(doc, "AccountingCustomerParty", "BuyerTradeParty", "DE")
         )
     return cache["peppol.de"]
-
-
-def parties(invoice: Invoice) -> Iterator[Party]:
-    for p in (invoice.seller, invoice.buyer, invoice.payee, invoice.tax_representative):
-        if p is not None:
-            yield p
 
 
 # --- PEPPOL-COMMON: identifiers with a known scheme -------------------------
@@ -296,6 +234,24 @@ def _abn(doc, raw: str) -> bool:
     return ids.au_abn_checksum(value)
 
 
+_ASCII_DIGITS = frozenset("0123456789")
+
+
+def _digits(raw: str, n: int) -> bool:
+    """Exactly ``n`` characters, every one an ASCII digit (the value as written, nothing trimmed)."""
+    return len(raw) == n and all(c in _ASCII_DIGITS for c in raw)
+
+
+def _matches(pattern: str):
+    """``matches(normalize-space(), '^...$')``: the whole normalised value; [0-9] is ASCII digits only."""
+    rx = re.compile(pattern)
+    return lambda doc, raw: rx.fullmatch(normalize(raw)) is not None
+
+
+_NL_VAT = "NL[0-9]{9}B[0-9]{2}"
+
+# The rules a release does not list (R052 ... R057 before 3.0.20 / 3.0.21) are registered all
+# the same and left out of the run by the release's metadata (schemas/releases/).
 _ICD_RULES: list[tuple[str, str, bool, Callable[[Any, str], bool], Syntax | None]] = [
     ("PEPPOL-COMMON-R040", "0088", False, _trimmed(ids.gln), None),
     ("PEPPOL-COMMON-R041", "0192", False, _trimmed(ids.no_orgnr), None),
@@ -305,9 +261,18 @@ _ICD_RULES: list[tuple[str, str, bool, Callable[[Any, str], bool], Syntax | None
     ("PEPPOL-COMMON-R045", "0210", False, _trimmed(ids.it_codice_fiscale), None),
     ("PEPPOL-COMMON-R046", "9907", True, _trimmed(ids.it_codice_fiscale), None),
     ("PEPPOL-COMMON-R047", "0211", False, _trimmed(ids.it_partita_iva), None),
+    # CII only (the UBL files comment it out; so does the CII file of 3.0.21, which drops it)
     ("PEPPOL-COMMON-R048", "9906", True, _trimmed(ids.it_partita_iva), Syntax.CII),
     ("PEPPOL-COMMON-R049", "0007", False, _trimmed(ids.se_orgnr), None),
     ("PEPPOL-COMMON-R050", "0151", False, _abn, None),  # syntax dependent
+    # 3.0.20: string length and digits of the value as written (not trimmed)
+    ("PEPPOL-COMMON-R052", "0096", False, lambda doc, raw: _digits(raw, 10), None),
+    ("PEPPOL-COMMON-R053", "0198", False, lambda doc, raw: raw[:2] == "DK" and _digits(raw[2:], 8), None),
+    # 3.0.21: patterns over the normalised value
+    ("PEPPOL-COMMON-R054", "0106", False, _matches("[0-9]{8}"), None),
+    ("PEPPOL-COMMON-R055", "0190", False, _matches("[0-9]{20}"), None),
+    ("PEPPOL-COMMON-R056-1", "9944", False, _matches(_NL_VAT), None),
+    ("PEPPOL-COMMON-R057", "0217", False, _matches("[0-9]{12}"), None),
 ]
 
 
@@ -341,28 +306,26 @@ def _scheme_elements(doc) -> dict[str, list[tuple[Any, bool]]]:
     return found
 
 
-def _model_identifiers(invoice: Invoice) -> Iterator[tuple[Any, bool]]:
-    for p in parties(invoice):
-        if p.electronic_address is not None:
-            yield p.electronic_address, True
-        for i in p.identifiers:
-            yield i, False
-        if p.legal_registration_id is not None:
-            yield p.legal_registration_id, False
+def _judged_by_r056_2(doc, el) -> bool:
+    """A UBL VAT CompanyID starting with NL: R056-2's rule comes first in the pattern and takes it
+    (so R057, placed after it, never judges such an element; see R056-2 below)."""
+    if doc.syntax != Syntax.UBL or el.tag != cbc("CompanyID"):
+        return False
+    parent = el.getparent()
+    if parent is None or parent.tag != cac("PartyTaxScheme"):
+        return False
+    ids_ = path(parent, cac("TaxScheme"), cbc("ID"))
+    return bool(ids_) and nvalue(ids_[0]) == "VAT" and nvalue(el).startswith("NL")
 
 
 def _make_icd_rule(rid: str, scheme: str, endpoint_only: bool, test):
+    shadowed = rid == "PEPPOL-COMMON-R057"  # the one identifier rule after R056-2 in the pattern
+
     def check(doc) -> Iterable:
-        if doc.root is None:
-            for ident, is_endpoint in _model_identifiers(doc.invoice):
-                if (ident.scheme_id or "") != scheme or (endpoint_only and not is_endpoint):
-                    continue
-                raw = ident.value or ""
-                if not test(doc, raw):
-                    yield ident, "value", {"value": raw}
-            return
         for el, is_endpoint in _scheme_elements(doc).get(scheme, ()):
             if endpoint_only and not is_endpoint:
+                continue
+            if shadowed and _judged_by_r056_2(doc, el):
                 continue
             raw = string_value(el)
             if not test(doc, raw):
@@ -374,3 +337,41 @@ def _make_icd_rule(rid: str, scheme: str, endpoint_only: bool, test):
 
 for _rid, _scheme, _endpoint_only, _test, _syntax in _ICD_RULES:
     RULES.add(_rid, _make_icd_rule(_rid, _scheme, _endpoint_only, _test), _syntax)
+
+
+# --- PEPPOL-COMMON-R056-2 (3.0.21): a VAT identifier starting with NL has the Dutch form -----------
+
+_NL_VAT_RX = re.compile(_NL_VAT)
+
+
+# Quirk kept (UBL): within a schematron pattern a node is judged by the first rule whose context
+# it matches. R056-2's context node is the cbc:CompanyID, and the identifier rules placed before it
+# in the same pattern (R040 ... R056-1) match a CompanyID carrying their scheme: such a CompanyID is
+# never judged by R056-2. (In CII the context is the registration, another node, so it always is.)
+_SCHEMES_JUDGED_BEFORE_R056_2 = frozenset({
+    "0088", "0192", "0184", "0096", "0198", "0208", "0201", "0210", "0211", "0007", "0151", "0106", "0190", "9944"})
+
+
+@RULES.rule("PEPPOL-COMMON-R056-2")
+def r056_2_dutch_vat(doc):
+    if doc.syntax == Syntax.UBL:
+        # context cac:PartyTaxScheme[normalize-space(cac:TaxScheme/cbc:ID) = 'VAT']/cbc:CompanyID[starts-with(normalize-space(.), 'NL')]
+        for scheme in elements(doc, cac("PartyTaxScheme")):
+            ids_ = path(scheme, cac("TaxScheme"), cbc("ID"))
+            if not ids_ or nvalue(ids_[0]) != "VAT":
+                continue
+            for el in children(scheme, cbc("CompanyID")):
+                if el.get("schemeID") in _SCHEMES_JUDGED_BEFORE_R056_2:
+                    continue
+                value = nvalue(el)
+                if value.startswith("NL") and not _NL_VAT_RX.fullmatch(value):
+                    yield el, {"value": value}
+    else:
+        # context ram:SpecifiedTaxRegistration[ram:ID/@schemeID = 'VA'][starts-with(normalize-space(.), 'NL')]:
+        # the value tested is the registration's whole string value, normalised
+        for reg in elements(doc, ram("SpecifiedTaxRegistration")):
+            if not any(i.get("schemeID") == "VA" for i in children(reg, ram("ID"))):
+                continue
+            value = nvalue(reg)
+            if value.startswith("NL") and not _NL_VAT_RX.fullmatch(value):
+                yield reg, {"value": value}

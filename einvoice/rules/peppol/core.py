@@ -2,8 +2,8 @@
 
 Each check reads the document tree where the official rule is stated on it
 (UBL and CII each in their own terms, firing only where the rule's element
-exists, as the official fragments expect) and falls back to the model for a
-document built in code.
+exists, as the official fragments expect). A model built in code is validated
+by writing it first.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ import re
 from datetime import date
 from decimal import Decimal
 
-from ...model.calc import round2
-from ...model.invoice import AllowanceCharge, Invoice, Syntax
+from ...model.invoice import Syntax
+from .. import releases
 from . import RULES
 from .common import (
     CII_ROOT,
@@ -65,10 +65,7 @@ def _first(els):
 
 @RULES.rule("PEPPOL-EN16931-R001")
 def r001_business_process(doc):
-    if doc.root is None:
-        if doc.invoice.profile_id is None:
-            yield (doc.invoice, "profile_id")
-    elif doc.syntax == UBL:
+    if doc.syntax == UBL:
         for r in _ubl_roots(doc):
             if child(r, cbc("ProfileID")) is None:
                 yield r
@@ -82,37 +79,35 @@ def r001_business_process(doc):
 def r007_business_process_format(doc):
     if business_process(doc) != "Unknown":
         return
-    if doc.root is None:
-        yield (doc.invoice, "profile_id")
-    elif doc.syntax == UBL:
+    if doc.syntax == UBL:
         for r in _ubl_roots(doc):
             yield child(r, cbc("ProfileID")) if child(r, cbc("ProfileID")) is not None else r
     else:
         yield from elements(doc, rsm("ExchangedDocumentContext"))
 
 
+def _specification_ok(doc, value: str) -> bool:
+    """R004: BT-24 starts with the Peppol identifier and (from 3.0.21) contains nothing the release refuses ('::')."""
+    v = normalize(value)
+    return v.startswith(SPEC_ID) and not any(bad in v for bad in releases.peppol(doc).param("customization_forbidden", default=()))
+
+
 @RULES.rule("PEPPOL-EN16931-R004")
 def r004_specification(doc):
-    if doc.root is None:
-        if not normalize(doc.invoice.customization_id).startswith(SPEC_ID):
-            yield (doc.invoice, "customization_id")
-    elif doc.syntax == UBL:
+    if doc.syntax == UBL:
         for r in _ubl_roots(doc):
-            if not normalize(text_node(child(r, cbc("CustomizationID")))).startswith(SPEC_ID):
+            if not _specification_ok(doc, text_node(child(r, cbc("CustomizationID")))):
                 yield r
     else:
         for ctx in elements(doc, rsm("ExchangedDocumentContext")):
             idel = _first(path(ctx, ram("GuidelineSpecifiedDocumentContextParameter"), ram("ID")))
-            if not normalize(text_node(idel)).startswith(SPEC_ID):
+            if not _specification_ok(doc, text_node(idel)):
                 yield ctx
 
 
 @RULES.rule("PEPPOL-EN16931-R002")
 def r002_one_note(doc):
-    if doc.root is None:
-        if len(doc.invoice.notes) > 1 and not both_german(doc):
-            yield doc.invoice.notes[1]
-    elif doc.syntax == UBL:
+    if doc.syntax == UBL:
         for r in _ubl_roots(doc):
             if len(children(r, cbc("Note"))) > 1 and not both_german(doc):
                 yield r
@@ -125,11 +120,7 @@ def r002_one_note(doc):
 
 @RULES.rule("PEPPOL-EN16931-R003")
 def r003_buyer_reference(doc):
-    if doc.root is None:
-        inv = doc.invoice
-        if inv.buyer_reference is None and inv.purchase_order_reference is None:
-            yield (inv, "buyer_reference")
-    elif doc.syntax == UBL:
+    if doc.syntax == UBL:
         for r in _ubl_roots(doc):
             if child(r, cbc("BuyerReference")) is None and not has_path(r, cac("OrderReference"), cbc("ID")):
                 yield r
@@ -155,8 +146,6 @@ def r006_one_invoiced_object(doc):
 
 @RULES.rule("PEPPOL-EN16931-R080")
 def r080_one_project_reference(doc):
-    if doc.root is None:
-        return
     if doc.syntax == UBL:
         for r in elements(doc, UBL_CREDIT_NOTE):
             if len(_typed(children(r, cac("AdditionalDocumentReference")), cbc("DocumentTypeCode"), "50")) > 1:
@@ -169,11 +158,7 @@ def r080_one_project_reference(doc):
 
 @RULES.rule("PEPPOL-EN16931-R005")
 def r005_tax_currency_differs(doc):
-    if doc.root is None:
-        inv = doc.invoice
-        if inv.tax_currency_code is not None and normalize(inv.tax_currency_code) == normalize(inv.currency_code):
-            yield (inv, "tax_currency_code")
-    elif doc.syntax == UBL:
+    if doc.syntax == UBL:
         for el in elements(doc, cbc("TaxCurrencyCode")):
             parent = el.getparent()
             other = child(parent, cbc("DocumentCurrencyCode")) if parent is not None else None
@@ -217,12 +202,7 @@ def _cii_tax_total_amounts(st) -> list:
 
 @RULES.rule("PEPPOL-EN16931-R053")
 def r053_one_tax_total_with_breakdown(doc):
-    if doc.root is None:
-        inv = doc.invoice
-        with_breakdown = [t for t in inv.tax_totals if t.breakdown]
-        if len(with_breakdown) != 1:
-            yield inv
-    elif doc.syntax == UBL:
+    if doc.syntax == UBL:
         for r in _ubl_roots(doc):
             if len(_ubl_tax_totals(r)[0]) != 1:
                 yield r
@@ -236,12 +216,7 @@ def r053_one_tax_total_with_breakdown(doc):
 
 @RULES.rule("PEPPOL-EN16931-R054")
 def r054_tax_total_in_accounting_currency(doc):
-    if doc.root is None:
-        inv = doc.invoice
-        without = [t for t in inv.tax_totals if not t.breakdown]
-        if len(without) != (1 if inv.tax_currency_code is not None else 0):
-            yield inv
-    elif doc.syntax == UBL:
+    if doc.syntax == UBL:
         for r in _ubl_roots(doc):
             expected = 1 if child(r, cbc("TaxCurrencyCode")) is not None else 0
             if len(_ubl_tax_totals(r)[1]) != expected:
@@ -270,17 +245,7 @@ def _numbers(els) -> list[float]:
 
 @RULES.rule("PEPPOL-EN16931-R055")
 def r055_same_sign(doc):
-    if doc.root is None:
-        inv = doc.invoice
-        if not inv.tax_currency_code:
-            return
-        doc_vals = [float(t.tax_amount.value) for t in inv.tax_totals
-                    if t.tax_amount and t.tax_amount.value is not None and t.tax_amount.currency_id == inv.currency_code]
-        acc_vals = [float(t.tax_amount.value) for t in inv.tax_totals
-                    if t.tax_amount and t.tax_amount.value is not None and t.tax_amount.currency_id == inv.tax_currency_code]
-        if not _same_sign(acc_vals, doc_vals, strict=False):
-            yield inv
-    elif doc.syntax == UBL:
+    if doc.syntax == UBL:
         for r in _ubl_roots(doc):
             tccs = children(r, cbc("TaxCurrencyCode"))
             if not tccs:
@@ -318,13 +283,9 @@ def _same_sign(acc: list[float], docv: list[float], strict: bool) -> bool:
 # --- parties -----------------------------------------------------------------------
 
 
-def _party_rule(attr: str, ubl_party: str, cii_party: str):
+def _party_rule(ubl_party: str, cii_party: str):
     def check(doc):
-        if doc.root is None:
-            party = getattr(doc.invoice, attr)
-            if party is not None and party.electronic_address is None:
-                yield party
-        elif doc.syntax == UBL:
+        if doc.syntax == UBL:
             for p in elements(doc, cac("Party")):
                 parent = p.getparent()
                 if parent is not None and parent.tag == cac(ubl_party) and child(p, cbc("EndpointID")) is None:
@@ -337,8 +298,8 @@ def _party_rule(attr: str, ubl_party: str, cii_party: str):
     return check
 
 
-RULES.add("PEPPOL-EN16931-R010", _party_rule("buyer", "AccountingCustomerParty", "BuyerTradeParty"))
-RULES.add("PEPPOL-EN16931-R020", _party_rule("seller", "AccountingSupplierParty", "SellerTradeParty"))
+RULES.add("PEPPOL-EN16931-R010", _party_rule("AccountingCustomerParty", "BuyerTradeParty"))
+RULES.add("PEPPOL-EN16931-R020", _party_rule("AccountingSupplierParty", "SellerTradeParty"))
 
 
 # --- allowances and charges ----------------------------------------------------------
@@ -392,17 +353,8 @@ def _ac_elements(doc) -> list[tuple]:
     return found
 
 
-def _model_acs(inv: Invoice) -> list[AllowanceCharge]:
-    return list(inv.allowances_charges) + [ac for line in inv.lines for ac in line.allowances_charges]
-
-
 @RULES.rule("PEPPOL-EN16931-R041")
 def r041_base_with_percentage(doc):
-    if doc.root is None:
-        for ac in _model_acs(doc.invoice):
-            if ac.percentage is not None and ac.base_amount is None:
-                yield (ac, "base_amount")
-        return
     for ac, pct, base, _amount, _ind in _ac_elements(doc):
         if pct is not None and base is None:
             yield ac
@@ -410,11 +362,6 @@ def r041_base_with_percentage(doc):
 
 @RULES.rule("PEPPOL-EN16931-R042")
 def r042_percentage_with_base(doc):
-    if doc.root is None:
-        for ac in _model_acs(doc.invoice):
-            if ac.percentage is None and ac.base_amount is not None:
-                yield (ac, "percentage")
-        return
     for ac, pct, base, _amount, _ind in _ac_elements(doc):
         if pct is None and base is not None:
             yield ac
@@ -422,16 +369,6 @@ def r042_percentage_with_base(doc):
 
 @RULES.rule("PEPPOL-EN16931-R040")
 def r040_amount_from_percentage(doc):
-    if doc.root is None:
-        for ac in _model_acs(doc.invoice):
-            base = ac.base_amount.value if ac.base_amount else None
-            if ac.percentage is None or base is None:
-                continue
-            amount = (ac.amount.value if ac.amount else None) or ZERO
-            with decimal_context():
-                if not slack(amount, base * ac.percentage / HUNDRED):
-                    yield (ac, "amount", {"expected": round2(base * ac.percentage / HUNDRED)})
-        return
     for ac, pct, base, amount, _ind in _ac_elements(doc):
         if pct is None or base is None:
             continue  # R041 / R042 speak for these
@@ -448,14 +385,6 @@ def r040_amount_from_percentage(doc):
 
 @RULES.rule("PEPPOL-EN16931-R043")
 def r043_charge_indicator(doc):
-    if doc.root is None:
-        for ac in _model_acs(doc.invoice):
-            raw = ac.charge_indicator_raw
-            if raw is not None and normalize(raw) not in ("true", "false"):
-                yield (ac, "charge_indicator")
-            elif raw is None and ac.charge_indicator is None:
-                yield (ac, "charge_indicator")
-        return
     for ac, pct, base, _amount, ind in _ac_elements(doc):
         if (pct is None) != (base is None):
             continue  # first matching official rule is R041 / R042
@@ -482,16 +411,6 @@ def _price_allowances(doc) -> list:
 
 @RULES.rule("PEPPOL-EN16931-R046", syntax="ubl")
 def r046_net_price(doc):
-    if doc.root is None:
-        for line in doc.invoice.lines:
-            p = line.price
-            if p is None or p.gross_amount is None or p.gross_amount.value is None:
-                continue
-            net = p.net_amount.value if p.net_amount else None
-            disc = p.discount.value if p.discount else None
-            if net is None or disc is None or net != p.gross_amount.value - disc:
-                yield (p, "net_amount")
-        return
     for ac in _price_allowances(doc):
         base = child(ac, cbc("BaseAmount"))
         if base is None:
@@ -511,11 +430,7 @@ def r046_net_price(doc):
 
 @RULES.rule("PEPPOL-EN16931-R061")
 def r061_mandate_reference(doc):
-    if doc.root is None:
-        for pm in doc.invoice.payment_means:
-            if normalize(pm.code) in ("49", "59") and (pm.direct_debit is None or pm.direct_debit.mandate_reference is None):
-                yield pm
-    elif doc.syntax == UBL:
+    if doc.syntax == UBL:
         for pm in elements(doc, cac("PaymentMeans")):
             if nvalue(child(pm, cbc("PaymentMeansCode"))) in ("49", "59") and not has_path(pm, cac("PaymentMandate"), cbc("ID")):
                 yield pm
@@ -539,9 +454,6 @@ _R051_TAGS = tuple(cbc(t) for t in (
 
 @RULES.rule("PEPPOL-EN16931-R051", syntax="ubl")
 def r051_one_currency(doc):
-    if doc.root is None:
-        yield from _model_r051(doc.invoice)
-        return
     currencies = {string_value(e) for e in children(doc.root, cbc("DocumentCurrencyCode"))}
     for el in elements(doc, *_R051_TAGS):
         if el.get("currencyID") not in currencies:
@@ -553,36 +465,6 @@ def r051_one_currency(doc):
         if parent.tag == cac("TaxSubtotal") or (parent.tag == cac("TaxTotal") and child(parent, cac("TaxSubtotal")) is not None):
             if el.get("currencyID") not in currencies:
                 yield el
-
-
-def _model_r051(inv: Invoice):
-    cur = inv.currency_code
-
-    def bad(amount):
-        return amount is not None and amount.value is not None and amount.currency_id is not None and amount.currency_id != cur
-
-    t = inv.totals
-    if t is not None:
-        for name in ("line_extension_amount", "allowance_total_amount", "charge_total_amount", "tax_exclusive_amount",
-                     "tax_inclusive_amount", "prepaid_amount", "rounding_amount", "payable_amount"):
-            if bad(getattr(t, name)):
-                yield (t, name)
-    for ac in _model_acs(inv):
-        for name in ("amount", "base_amount"):
-            if bad(getattr(ac, name)):
-                yield (ac, name)
-    for tt in inv.tax_totals:
-        if tt.breakdown and bad(tt.tax_amount):
-            yield (tt, "tax_amount")
-        for bd in tt.breakdown:
-            for name in ("taxable_amount", "tax_amount"):
-                if bad(getattr(bd, name)):
-                    yield (bd, name)
-    for line in inv.lines:
-        if bad(line.net_amount):
-            yield (line, "net_amount")
-        if line.price is not None and bad(line.price.net_amount):
-            yield (line.price, "net_amount")
 
 
 # --- line level -------------------------------------------------------------------
@@ -603,9 +485,7 @@ def xs_date(value: str) -> date | None:
 
 def _period_rule(ubl_tag: str, cii_tag: str, later: bool):
     def check(doc):
-        if doc.root is None:
-            yield from _model_period(doc.invoice, "start_date" if later else "end_date", later)
-        elif doc.syntax == UBL:
+        if doc.syntax == UBL:
             yield from _ubl_period(doc, ubl_tag, later)
         else:
             yield from _cii_period(doc, cii_tag, later)
@@ -638,17 +518,6 @@ def _cii_period(doc, field_tag: str, later: bool):
             values = [string_value(d) for d in children(el, udt("DateTimeString"))]
             if not any((v >= lim if later else v <= lim) for v in values for lim in limits):
                 yield el
-
-
-def _model_period(inv: Invoice, name: str, later: bool):
-    head = inv.invoice_period
-    limit = getattr(head, name) if head else None
-    if limit is None:
-        return
-    for line in inv.lines:
-        value = getattr(line.period, name) if line.period else None
-        if value is not None and (value < limit if later else value > limit):
-            yield (line.period, name)
 
 
 RULES.add("PEPPOL-EN16931-R110", _period_rule("StartDate", "StartDateTime", True))
@@ -691,9 +560,6 @@ def _split_acs(acs: list, indicator_of, amount_tag: str) -> tuple[list | None, l
 
 @RULES.rule("PEPPOL-EN16931-R120")
 def r120_line_net_amount(doc):
-    if doc.root is None:
-        yield from _model_r120(doc.invoice)
-        return
     with decimal_context():
         yield from list(_r120_tree(doc))
 
@@ -754,29 +620,8 @@ def _r120_tree(doc):
                 yield line
 
 
-def _model_r120(inv: Invoice):
-    for line in inv.lines:
-        stated = line.net_amount.value if line.net_amount and line.net_amount.value is not None else ZERO
-        qty = line.quantity if line.quantity is not None else ONE
-        price = line.price.net_amount.value if line.price and line.price.net_amount and line.price.net_amount.value is not None else ZERO
-        base = line.price.base_quantity if line.price and line.price.base_quantity else ONE
-        allow = [ac.amount.value for ac in line.allowances_charges if ac.is_allowance and ac.amount and ac.amount.value is not None]
-        charge = [ac.amount.value for ac in line.allowances_charges if ac.is_charge and ac.amount and ac.amount.value is not None]
-        with decimal_context():
-            a = xpath_round(sum(allow, ZERO) * HUNDRED) / HUNDRED
-            c = xpath_round(sum(charge, ZERO) * HUNDRED) / HUNDRED
-            expected = qty * (price / base) + c - a
-            if not slack(stated, expected):
-                yield (line, "net_amount", {"expected": round2(expected)})
-
-
 @RULES.rule("PEPPOL-EN16931-R121")
 def r121_base_quantity_positive(doc):
-    if doc.root is None:
-        for line in doc.invoice.lines:
-            if line.price is not None and line.price.base_quantity is not None and line.price.base_quantity <= 0:
-                yield (line.price, "base_quantity")
-        return
     if doc.syntax == UBL:
         for line in _ubl_lines(doc):
             bq = _first(path(line, cac("Price"), cbc("BaseQuantity")))
@@ -803,8 +648,6 @@ def r121_base_quantity_positive(doc):
 
 @RULES.rule("PEPPOL-EN16931-R100")
 def r100_one_line_object(doc):
-    if doc.root is None:
-        return
     if doc.syntax == UBL:
         for line in _ubl_lines(doc):
             if len(children(line, cac("DocumentReference"))) > 1:
@@ -818,8 +661,6 @@ def r100_one_line_object(doc):
 
 @RULES.rule("PEPPOL-EN16931-R101")
 def r101_line_object_only(doc):
-    if doc.root is None:
-        return
     if doc.syntax == UBL:
         for line in _ubl_lines(doc):
             refs = children(line, cac("DocumentReference"))
@@ -834,14 +675,6 @@ def r101_line_object_only(doc):
 
 @RULES.rule("PEPPOL-EN16931-R130")
 def r130_base_quantity_unit(doc):
-    if doc.root is None:
-        for line in doc.invoice.lines:
-            p = line.price
-            if p is None or p.base_quantity_unit is None or line.quantity is None:
-                continue
-            if p.base_quantity_unit != line.unit_code:
-                yield (p, "base_quantity_unit")
-        return
     if doc.syntax == UBL:
         is_invoice = doc.root.tag == UBL_INVOICE
         for bq in elements(doc, cbc("BaseQuantity")):
@@ -877,6 +710,4 @@ def r130_base_quantity_unit(doc):
 
 @RULES.rule("PEPPOL-EN16931-R008", syntax="ubl")
 def r008_no_empty_elements(doc):
-    if doc.root is None:
-        return
     yield from empty_elements(doc)

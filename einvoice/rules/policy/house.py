@@ -23,10 +23,20 @@ INTEREST_WORDS = re.compile(
 
 
 def _config(doc):
+    """The policy configuration of the run (the evaluation context's), else the nearest file's."""
+    ctx = getattr(doc, "context", None)
+    if ctx is not None and ctx.config is not None:
+        return ctx.config
     cache = doc.__dict__.setdefault("_cache", {})
     if "policy" not in cache:
         cache["policy"] = load()
     return cache["policy"]
+
+
+def _today(doc) -> date:
+    """Today's date as the run's evaluation context states it."""
+    ctx = getattr(doc, "context", None)
+    return ctx.today if ctx is not None and ctx.today is not None else date.today()
 
 
 def _country(party) -> str | None:
@@ -171,7 +181,7 @@ def buyer_org_number_valid(doc):
 @RULES.rule("EINV-P-014")
 def issue_date_not_in_future(doc):
     inv = doc.invoice
-    if inv.issue_date and inv.issue_date > date.today() + timedelta(days=1):
+    if inv.issue_date and inv.issue_date > _today(doc) + timedelta(days=1):
         yield inv, "issue_date", {"issued": inv.issue_date.isoformat()}
 
 

@@ -30,9 +30,8 @@ Binding notes (CII -> model):
 
 from __future__ import annotations
 
-import re
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from ...model.invoice import (
@@ -68,6 +67,7 @@ from ...model.invoice import (
 )
 from ...model.construct import construct
 from ..namespaces import QDT, RAM, RSM, UDT
+from ...rules import values as V
 
 _R = "{%s}" % RAM
 _U = "{%s}" % UDT
@@ -214,8 +214,7 @@ def make(cls, el: Any, values: dict[str, Any], els: dict[str, Any] | None = None
 
 
 # --------------------------------------------------------------------------- leaf values
-_DEC = re.compile(r"\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)\s*\Z")
-_D102 = re.compile(r"\s*(\d{4})(\d{2})(\d{2})\s*\Z")
+# lexical values are read as the rules read them: einvoice.rules.values
 
 
 def text(el: Any) -> str | None:
@@ -229,28 +228,13 @@ def text(el: Any) -> str | None:
 
 
 def dec(el: Any) -> Decimal | None:
-    """xs:decimal value of an element (None when absent or not a decimal)."""
-    if el is None:
-        return None
-    t = el.text
-    if t is None or not _DEC.match(t):
-        return None
-    try:
-        return Decimal(t.strip())
-    except InvalidOperation:  # pragma: no cover - the pattern excludes it
-        return None
+    """xs:decimal value of an element's string value (None when absent or not a decimal)."""
+    return None if el is None else V.decimal_or_none(el)
 
 
-def parse_102(t: str | None) -> date | None:
-    if not t:
-        return None
-    m = _D102.match(t)
-    if not m:
-        return None
-    try:
-        return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    except ValueError:
-        return None
+def parse_102(t: Any) -> date | None:
+    """A date in format 102 (YYYYMMDD) from a string or an element; None when it is no real date."""
+    return None if t is None else V.date_102(t)
 
 
 def date_of(container: Any) -> tuple[date | None, Any]:
@@ -264,8 +248,8 @@ def date_of(container: Any) -> tuple[date | None, Any]:
         tag = c.tag
         if tag in (U_DateTimeString, U_DateString, Q_DateTimeString):
             fmt = c.get("format")
-            if fmt is None or fmt.strip() == "102":
-                return parse_102(c.text), c
+            if fmt is None or V.trim(fmt) == "102":
+                return parse_102(c), c
             return None, c
     return None, container
 
@@ -284,14 +268,7 @@ def ident(el: Any, scheme_attr: str = "schemeID") -> Identifier | None:
 
 
 def indicator(raw: str | None) -> bool | None:
-    if raw is None:
-        return None
-    v = raw.strip()
-    if v in ("true", "1"):
-        return True
-    if v in ("false", "0"):
-        return False
-    return None
+    return None if raw is None else V.xs_boolean(raw)
 
 
 def _first(el: Any, tag: str) -> Any:

@@ -60,6 +60,9 @@ GUIDELINE_IDS = {
     "extended": "urn:cen.eu:en16931:2017#conformant#urn:factur-x.eu:1p0:extended",
 }
 
+# XRechnung 3.0 (KoSIT CIUS of EN 16931), written with the EN16931 profile's content
+XRECHNUNG_GUIDELINE_ID = "urn:cen.eu:en16931:2017#compliant#urn:xeinkauf.de:kosit:xrechnung_3.0"
+
 # UBL (UNCL2005) -> CII (UNTDID 2475) codes of BT-8
 TAX_POINT_CODE_TO_CII = {"3": "5", "35": "29", "432": "72"}
 

@@ -35,7 +35,6 @@ UBL specifics of the Peppol binding handled here:
 from __future__ import annotations
 
 import binascii
-import re
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -44,6 +43,7 @@ from ...model import invoice as m
 from ...model.construct import construct, with_state
 from ...model.invoice import DocumentKind, Invoice, Syntax
 from ..namespaces import CAC, CBC, UBL_CREDIT_NOTE, UBL_INVOICE
+from ...rules import values as V
 
 __all__ = ["read_ubl", "parse_decimal", "parse_date"]
 
@@ -188,63 +188,23 @@ def _mk(cls: type, values: dict[str, Any], el: Any, els: dict[str, Any]) -> Any:
 
 # --- lexical values ---------------------------------------------------------------
 
-_DECIMAL = re.compile(r"[ \t\r\n]*([+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))[ \t\r\n]*\Z")
-_DATE = re.compile(r"[ \t\r\n]*([0-9]{4})-([0-9]{2})-([0-9]{2})(?:Z|[+-][0-9]{2}:[0-9]{2})?[ \t\r\n]*\Z")
-
-
-_decimal_match = _DECIMAL.match
-
-
 def parse_decimal(text: str | None) -> Decimal | None:
-    """``xs:decimal`` lexical value as a Decimal, or None (no exponent, no NaN/Infinity)."""
-    if not text:
-        return None
-    if _decimal_match(text) is None:
-        return None
-    return Decimal(text)  # the pattern lets only plain decimals (and blanks Decimal also strips) through
+    """``xs:decimal`` lexical value as a Decimal, or None (no exponent, no NaN/Infinity; see rules.values)."""
+    return V.decimal_or_none(text) if text else None
 
 
 def parse_date(text: str | None) -> date | None:
-    """``xs:date`` lexical value (optional time zone ignored) as a date, or None."""
-    if not text:
-        return None
-    mt = _DATE.match(text)
-    if mt is None:
-        return None
-    try:
-        return date(int(mt.group(1)), int(mt.group(2)), int(mt.group(3)))
-    except ValueError:
-        return None
+    """``xs:date`` lexical value (time zone not applied) as a date, or None (impossible dates included)."""
+    return V.date_or_none(text) if text else None
 
 
-def _t(el: Any) -> str:
-    """The string value of an element as written ("" for an empty element)."""
-    if len(el):
-        return el.xpath("string()")
-    t = el.text
-    return t if t is not None else ""
-
-
-def _d(el: Any) -> Decimal | None:
-    t = el.text
-    if t is None or len(el):
-        t = _t(el)
-    return Decimal(t) if _decimal_match(t) is not None else None
-
-
-def _date(el: Any) -> date | None:
-    return parse_date(el.text if not len(el) else _t(el))
+_t = V.string_value  # the string value of an element as written ("" for an empty element)
+_d = V.decimal_or_none  # xs:decimal of an element's string value, or None
+_date = V.date_or_none  # xs:date of an element's string value, or None
 
 
 def _bool(text: str | None) -> bool | None:
-    if text is None:
-        return None
-    s = text.strip()
-    if s in ("true", "1"):
-        return True
-    if s in ("false", "0"):
-        return False
-    return None
+    return None if text is None else V.xs_boolean(text)
 
 
 # --- small objects ----------------------------------------------------------------
@@ -264,11 +224,7 @@ _AMOUNT_FIELDS = frozenset(("value", "currency_id"))
 
 
 def _amount(el: Any) -> m.Amount:
-    t = el.text
-    if t is None or len(el):
-        t = _t(el)
-    mt = _decimal_match(t)
-    return with_state(_Amount, {"value": Decimal(t) if mt is not None else None, "currency_id": el.get("currencyID")},
+    return with_state(_Amount, {"value": V.decimal_or_none(el), "currency_id": el.get("currencyID")},
                       set(_AMOUNT_FIELDS), el, {"value": el, "currency_id": el})
 
 

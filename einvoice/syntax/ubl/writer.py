@@ -42,11 +42,14 @@ __all__ = ["write_ubl", "PEPPOL_CUSTOMIZATION_ID", "PEPPOL_PROFILE_ID", "FLAVOUR
 
 PEPPOL_CUSTOMIZATION_ID = "urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0"
 PEPPOL_PROFILE_ID = "urn:fdc:peppol.eu:2017:poacc:billing:01:1.0"
+# XRechnung 3.0 (KoSIT CIUS of EN 16931); its business process (BT-23) as XRechnung invoices usually state it
+XRECHNUNG_CUSTOMIZATION_ID = "urn:cen.eu:en16931:2017#compliant#urn:xeinkauf.de:kosit:xrechnung_3.0"
 
 # EHF Billing 3.0 is Peppol BIS Billing 3.0 as used in Norway: the same identifiers.
 FLAVOURS = {
     "peppol": (PEPPOL_CUSTOMIZATION_ID, PEPPOL_PROFILE_ID),
     "ehf": (PEPPOL_CUSTOMIZATION_ID, PEPPOL_PROFILE_ID),
+    "xrechnung": (XRECHNUNG_CUSTOMIZATION_ID, PEPPOL_PROFILE_ID),
 }
 
 _B = "{%s}" % CBC

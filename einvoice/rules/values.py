@@ -1,0 +1,299 @@
+"""XPath 2.0 value semantics, as the official rule sets evaluate them (XSLT 2.0, Saxon).
+
+Every rule module and both readers take their values from here, so one document
+gets one reading of its text, numbers and dates:
+
+* whitespace is XML whitespace only: space, tab, CR, LF (U+00A0 and other
+  Unicode spaces are ordinary characters);
+* the string value of an element is the text of all its descendants in order,
+  comments and processing instructions left out (text after them included);
+* casts of untyped values follow XML Schema: ``xs:decimal`` has no exponent and
+  no INF/NaN; ``xs:double`` has exponents, ``INF``, ``+INF``, ``-INF`` and
+  ``NaN`` (``+INF`` as XML Schema 1.1 and Saxon accept it); digits are ASCII only;
+  leading and trailing XML whitespace is ignored, inner whitespace is not;
+* ``number()`` is the ``xs:double`` cast with NaN for anything else;
+* ``round`` takes halves towards positive infinity (decimals and doubles,
+  ``-0`` kept for doubles); ``round-half-to-even`` is banker's rounding;
+* ``xs:date`` and CII date format 102 (``YYYYMMDD``) only accept real calendar
+  dates (2024-02-30 and 20240230 are not dates).
+
+A failed cast raises :class:`CastError` (the official assertion that needs the
+value does not hold); the ``*_or_none`` forms return None instead.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import date
+from decimal import ROUND_HALF_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
+from typing import Any, Iterable
+
+WS = " \t\n\r"
+_WS_RUN = re.compile(r"[ \t\n\r]+")
+_DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
+_DOUBLE = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+_SPECIAL = {"INF": math.inf, "+INF": math.inf, "-INF": -math.inf, "NaN": math.nan}
+_DATE = re.compile(r"(-?(?:[1-9][0-9]{4,}|[0-9]{4}))-([0-9]{2})-([0-9]{2})(Z|[+-](?:0[0-9]|1[0-4]):[0-5][0-9])?")
+_D102 = re.compile(r"([0-9]{4})([0-9]{2})([0-9]{2})")
+_LEAD = tuple(WS)
+
+
+class CastError(ValueError):
+    """An untyped value that the XPath cast it meets cannot convert."""
+
+
+# --------------------------------------------------------------------------- strings
+
+
+def trim(s: str | None) -> str:
+    """Leading and trailing XML whitespace removed (what a cast ignores)."""
+    return s.strip(WS) if s else ""
+
+
+def normalize_space(s: str | None) -> str:
+    """fn:normalize-space: XML whitespace trimmed and inner runs collapsed to one space."""
+    if not s:
+        return ""
+    return _WS_RUN.sub(" ", s).strip(" ")
+
+
+def string_value(node: Any) -> str:
+    """The XPath string value: an attribute value or string as given, '' for no node.
+
+    For an element, the text of all descendant text nodes in document order;
+    comments and processing instructions are skipped, text after them kept.
+    """
+    if node is None:
+        return ""
+    if isinstance(node, str):
+        return node
+    if len(node) == 0:
+        return node.text or ""
+    return "".join(node.itertext())
+
+
+def nvalue(node: Any) -> str:
+    """normalize-space(string value) ('' for no node)."""
+    return normalize_space(string_value(node))
+
+
+def blank(node: Any) -> bool:
+    """normalize-space(x) = '' (an absent node counts as blank)."""
+    return not trim(string_value(node))
+
+
+def text_node(el: Any) -> str:
+    """The element's first text node child (``text()[1]``), '' when it has none."""
+    if el is None:
+        return ""
+    if el.text is not None:
+        return el.text
+    for c in el:
+        if c.tail is not None:
+            return c.tail
+    return ""
+
+
+# --------------------------------------------------------------------------- numbers
+
+
+def _lexical(value: Any) -> str:
+    return string_value(value) if hasattr(value, "tag") else (value or "")
+
+
+_DECIMALS: dict[str, Decimal | None] = {}  # lexical value -> xs:decimal (None: not one); values repeat
+
+
+def decimal_or_none(value: Any) -> Decimal | None:
+    """xs:decimal cast of an element's string value or a string; None when it is not a decimal."""
+    s = _lexical(value)
+    try:
+        return _DECIMALS[s]
+    except KeyError:
+        pass
+    t = s.strip(WS)
+    d = Decimal(t) if _DECIMAL.fullmatch(t) else None  # exact: a string is never rounded on construction
+    if len(_DECIMALS) >= 4096:
+        _DECIMALS.clear()
+    _DECIMALS[s] = d
+    return d
+
+
+def xs_decimal(value: Any) -> Decimal:
+    """xs:decimal(.) of an element or string; CastError when it is not a decimal."""
+    d = decimal_or_none(value)
+    if d is None:
+        raise CastError(trim(_lexical(value)))
+    return d
+
+
+def decimal_of(node: Any) -> Decimal | None:
+    """xs:decimal(x) of an optional node: None for no node (the empty sequence), CastError when not a decimal."""
+    return None if node is None else xs_decimal(node)
+
+
+def double_or_none(value: Any) -> float | None:
+    """xs:double cast of an element's string value or a string; None when it is not a double."""
+    s = _lexical(value)
+    t = s.strip(WS)
+    if _DOUBLE.fullmatch(t):
+        return float(t)  # Python's float() reads the pattern exactly (IEEE nearest, overflow to inf)
+    # Saxon quirk: INF, +INF, -INF and NaN followed by whitespace are no doubles unless whitespace
+    # also precedes them ("INF " fails, " INF " is INF); elementpath does the same
+    return _SPECIAL.get(t if s[:1] in _LEAD else s)
+
+
+def xs_double(value: Any) -> float:
+    """xs:double(.) (also an untyped value compared with a number); CastError when it is not one."""
+    f = double_or_none(value)
+    if f is None:
+        raise CastError(trim(_lexical(value)))
+    return f
+
+
+def number(value: Any) -> float:
+    """fn:number: the xs:double cast, NaN when it fails (and for no node)."""
+    if value is None:
+        return math.nan
+    f = double_or_none(value)
+    return math.nan if f is None else f
+
+
+def java_compare(a: float, b: float) -> int:
+    """Saxon's order of doubles in a comparison of an untyped value with a number (Java's Double.compare):
+    negative zero is below zero, NaN above everything and equal to itself."""
+    if a != a:
+        return 0 if b != b else 1
+    if b != b:
+        return -1
+    if a != b:
+        return -1 if a < b else 1
+    sa, sb = math.copysign(1.0, a), math.copysign(1.0, b)
+    return 0 if sa == sb else (-1 if sa < sb else 1)
+
+
+_INTEGER = re.compile(r"[+-]?[0-9]+")
+_COMPARE = {"=": lambda c: c == 0, "!=": lambda c: c != 0, ">=": lambda c: c >= 0, ">": lambda c: c > 0,
+            "<=": lambda c: c <= 0, "<": lambda c: c < 0}
+
+
+def compare_untyped(value: Any, op: str, literal: str) -> bool:
+    """``value op literal``: an untyped value (element or text) compared with a numeric literal, as Saxon does.
+
+    An integer value against an integer literal compares as integers; anything
+    else as doubles in :func:`java_compare` order, so ``'-0.00' >= 0`` is false,
+    ``'-0' >= 0`` is true and ``'NaN' > 0`` is true. CastError when the value is
+    no double (the official validator stops there).
+    """
+    t = trim(_lexical(value))
+    if _INTEGER.fullmatch(t) and _INTEGER.fullmatch(literal):
+        a, b = int(t), int(literal)
+        c = (a > b) - (a < b)
+    else:
+        c = java_compare(xs_double(value), float(literal))
+    return _COMPARE[op](c)
+
+
+def xs_boolean(value: Any) -> bool | None:
+    """xs:boolean cast of an untyped value (None when the lexical form is not a boolean)."""
+    t = _lexical(value).strip(WS)
+    if t in ("true", "1"):
+        return True
+    if t in ("false", "0"):
+        return False
+    return None
+
+
+def round_decimal(d: Decimal) -> Decimal:
+    """fn:round on an xs:decimal: to the nearest integer, halves towards positive infinity."""
+    return d.to_integral_value(rounding=ROUND_HALF_UP if d >= 0 else ROUND_HALF_DOWN)
+
+
+def round_double(x: float) -> float:
+    """fn:round on an xs:double: halves towards positive infinity; NaN, infinities and -0 kept."""
+    if math.isnan(x) or math.isinf(x):
+        return x
+    f = math.floor(x)
+    r = float(f + 1 if x - f >= 0.5 else f)  # x - floor(x) is exact for every double
+    return math.copysign(0.0, x) if r == 0 else r
+
+
+def xpath_round(value: Decimal | float) -> Decimal | float:
+    """fn:round for either numeric type."""
+    return round_double(value) if isinstance(value, float) else round_decimal(value)
+
+
+def round_half_to_even(d: Decimal, places: int = 0) -> Decimal:
+    """fn:round-half-to-even on an xs:decimal."""
+    return d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN)
+
+
+def round2(d: Decimal) -> Decimal:
+    """``round(x * 100) div 100`` on decimals (the official rules' two-place rounding)."""
+    return round_decimal(d * 100) / 100
+
+
+def round2_double(x: float) -> float:
+    """``round(x * 100) div 100`` on doubles."""
+    return round_double(x * 100) / 100
+
+
+def double_sum(values: Iterable[float]) -> float:
+    """fn:sum over doubles: plain left-to-right addition."""
+    total = 0.0
+    for v in values:
+        total += v
+    return total
+
+
+def decimal_places_ok(node: Any, places: int = 2) -> bool:
+    """string-length(substring-after(x, '.')) <= places (true for no node)."""
+    s = string_value(node)
+    i = s.find(".")
+    return i < 0 or len(s) - i - 1 <= places
+
+
+# --------------------------------------------------------------------------- dates
+
+
+def date_or_none(value: Any) -> date | None:
+    """xs:date cast (time zone read but not applied); None when it is no date.
+
+    Years outside 1..9999 are valid xs:date values that a Python date cannot hold;
+    they read as None (no invoice carries them).
+    """
+    m = _DATE.fullmatch(_lexical(value).strip(WS))
+    if not m:
+        return None
+    try:
+        return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:  # 2024-02-30, year 0, ...
+        return None
+
+
+def xs_date(value: Any) -> date:
+    """xs:date(.); CastError when it is no date."""
+    d = date_or_none(value)
+    if d is None:
+        raise CastError(trim(_lexical(value)))
+    return d
+
+
+def date_102(value: Any) -> date | None:
+    """A CII date in format 102 (``YYYYMMDD``, surrounding XML whitespace allowed); None when it is no date."""
+    m = _D102.fullmatch(_lexical(value).strip(WS))
+    if not m:
+        return None
+    try:
+        return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        return None
+
+
+__all__ = [
+    "WS", "CastError", "trim", "normalize_space", "string_value", "nvalue", "blank", "text_node",
+    "decimal_or_none", "xs_decimal", "decimal_of", "double_or_none", "xs_double", "number", "java_compare", "compare_untyped", "xs_boolean",
+    "round_decimal", "round_double", "xpath_round", "round_half_to_even", "round2", "round2_double",
+    "double_sum", "decimal_places_ok", "date_or_none", "xs_date", "date_102",
+]

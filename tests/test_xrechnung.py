@@ -1,0 +1,233 @@
+"""XRechnung 3.0: the rule layer, its unit tests, the profiles and the build formats."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+from lxml import etree
+
+from einvoice import conformance
+from einvoice.build import build_report
+from einvoice.cli import main
+from einvoice.errors import BuildRefused
+from einvoice.profiles import PROFILES, detect_profile, rules_for
+from einvoice.rules.engine import Report, Severity, rule_table, run_rules
+from einvoice.validate import validate
+from fragments import CONFORMANCE, NO_CORPUS
+
+ROOT = Path(__file__).resolve().parents[1]
+UNITS = ROOT / "tests" / "xrechnung"
+RELEASE = yaml.safe_load((ROOT / "schemas" / "rules" / "xrechnung" / "release" / "xrechnung-3.0.2.yaml").read_text("utf-8"))
+SAMPLE = ROOT / "samples" / "xrechnung.yaml"
+VEFA = conformance.VEFA
+
+CIUS = "urn:cen.eu:en16931:2017#compliant#urn:xeinkauf.de:kosit:xrechnung_3.0"
+EXTENSION = CIUS + "#conformant#urn:xeinkauf.de:kosit:extension:xrechnung_3.0"
+
+
+def _registered(syntax: str) -> set[str]:
+    from einvoice.rules.xrechnung import RULES
+
+    return {r.id for r in RULES if r.syntax is not None and r.syntax.value == syntax}
+
+
+# --- the rule set --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("syntax", ["ubl", "cii"])
+def test_layer_registers_exactly_the_release_ids(syntax):
+    assert _registered(syntax) == set(RELEASE[syntax])
+    assert len(RELEASE["ubl"]) == 55 and len(RELEASE["cii"]) == 49
+
+
+def test_every_id_has_metadata_with_its_official_severity():
+    table = rule_table("xrechnung")
+    ids = set(RELEASE["ubl"]) | set(RELEASE["cii"])
+    assert ids == set(table)
+    for rid in ids:
+        assert table[rid].message and table[rid].message != rid, rid
+        assert table[rid].hint, rid
+    warnings = {"BR-DE-17", "BR-DE-19", "BR-DE-20", "BR-DE-21", "BR-DE-26", "BR-DE-27", "BR-DE-28", "BR-TMP-2",
+                "BR-DEX-02", "BR-DEX-15"}
+    for rid in ids:
+        expected = (Severity.WARNING if rid in warnings else Severity.INFO if rid == "BR-DE-TMP-32" else Severity.FATAL)
+        assert table[rid].severity == expected, rid
+
+
+def test_release_names_the_rule_set_in_force():
+    assert RELEASE["release"] == "xrechnung 3.0.2"
+    assert "2.6.0" in RELEASE["rule_set"]
+
+
+# --- unit tests: every id passes and fails in each syntax that has it ---------------------------------
+
+def _unit_assertions() -> dict[tuple[str, str], set[str]]:
+    """(syntax, rule id) -> kinds of assertion the testSet files make about it."""
+    seen: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for path in sorted(UNITS.glob("*.xml")):
+        ts = etree.parse(str(path)).getroot()
+        syntax = ts.get("configuration").rsplit("-", 1)[1]
+        for test in ts.iter(f"{{{VEFA}}}test"):
+            for a in test.find(f"{{{VEFA}}}assert"):
+                kind = etree.QName(a).localname
+                if kind in ("success", "error", "warning", "information"):
+                    seen[(syntax, a.text.strip())].add(kind)
+    return seen
+
+
+@pytest.mark.parametrize("syntax", ["ubl", "cii"])
+def test_every_id_has_a_passing_and_a_failing_unit_test(syntax):
+    seen = _unit_assertions()
+    for rid in RELEASE[syntax]:
+        kinds = seen.get((syntax, rid), set())
+        assert "success" in kinds, f"{syntax} {rid}: no passing test"
+        assert kinds & {"error", "warning", "information"}, f"{syntax} {rid}: no failing test"
+
+
+def test_unit_files_are_what_the_generator_writes(tmp_path):
+    spec = importlib.util.spec_from_file_location("make_testsets", UNITS / "make_testsets.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    written = mod.files()
+    assert sorted(written) == sorted(p.name for p in UNITS.glob("*.xml"))
+    for name, text in written.items():
+        assert (UNITS / name).read_text("utf-8") == text, f"{name} is stale: run tests/xrechnung/make_testsets.py"
+
+
+def test_scoreboard_xrechnung_row_is_complete():
+    scores = conformance.unit_scores(conformance.PROJECT_TESTS, under="xrechnung")
+    assert [s.name for s in scores] == ["xrechnung"]
+    row = scores[0]
+    assert row.total >= 328
+    assert row.agreed == row.total, [(d.file, d.test, d.rule, d.expected, d.got) for d in row.disagreements[:10]]
+
+
+def test_scoreboard_prints_the_xrechnung_row(tmp_path):
+    import io
+
+    buf = io.StringIO()
+    assert conformance.run(tmp_path, golden=False, out=buf) == 0  # an empty corpus: only the project's own rows
+    out = buf.getvalue()
+    assert re.search(r"^xrechnung\s+\d+/\d+\s+100\.0%", out, re.M), out
+
+
+# --- profiles ----------------------------------------------------------------------------------
+
+UBL_DOC = ('<Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2" '
+           'xmlns:cbc="urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2">'
+           "<cbc:CustomizationID>{cid}</cbc:CustomizationID><cbc:ID>1</cbc:ID></Invoice>")
+CII_DOC = ('<rsm:CrossIndustryInvoice xmlns:rsm="urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100" '
+           'xmlns:ram="urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100">'
+           "<rsm:ExchangedDocumentContext><ram:GuidelineSpecifiedDocumentContextParameter><ram:ID>{cid}</ram:ID>"
+           "</ram:GuidelineSpecifiedDocumentContextParameter></rsm:ExchangedDocumentContext>"
+           "<rsm:ExchangedDocument><ram:ID>1</ram:ID></rsm:ExchangedDocument></rsm:CrossIndustryInvoice>")
+
+
+@pytest.mark.parametrize("template", [UBL_DOC, CII_DOC], ids=["ubl", "cii"])
+@pytest.mark.parametrize("cid,profile", [
+    (CIUS, "xrechnung"),
+    (EXTENSION, "xrechnung-extension"),
+    (CIUS + "#compliant#urn:xeinkauf.de:kosit:xrechnung:cvd_0.9", "xrechnung"),
+    ("urn:cen.eu:en16931:2017#compliant#urn:xoev-de:kosit:standard:xrechnung_2.1", "xrechnung"),  # older ZUGFeRD XRECHNUNG
+    ("urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0", "peppol"),
+])
+def test_profile_is_detected_from_the_specification_identifier(template, cid, profile):
+    from einvoice import syntax
+
+    doc = syntax.load(template.format(cid=cid).encode())
+    assert detect_profile(doc)[0] == profile
+
+
+def test_profiles_run_syntax_en16931_and_xrechnung():
+    for name in ("xrechnung", "xrechnung-extension"):
+        assert PROFILES[name].layers == ("ubl-syntax", "cii-syntax", "en16931", "xrechnung")
+
+
+# --- validate: an XRechnung without Leitweg-ID ----------------------------------------------------------
+
+def _built(fmt: str) -> bytes:
+    from einvoice.build import load_input
+
+    return build_report(load_input(SAMPLE), fmt)[0]
+
+
+@pytest.mark.parametrize("fmt", ["xrechnung-ubl", "xrechnung-cii"])
+def test_validate_reports_br_de_15_without_leitweg_id(fmt, tmp_path):
+    xml = _built(fmt)
+    root = etree.fromstring(xml)
+    for el in root.iter("{*}BuyerReference"):
+        el.getparent().remove(el)
+    path = tmp_path / "no-leitweg.xml"
+    path.write_bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
+    result = CliRunner().invoke(main, ["validate", str(path)], catch_exceptions=False)
+    assert result.exit_code == 1, result.output
+    assert "profile: xrechnung" in result.output
+    assert "BR-DE-15" in result.output
+    report = validate(path)
+    assert [f.rule for f in report.errors] == ["BR-DE-15"]
+
+
+# --- build --------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("fmt", ["xrechnung-ubl", "xrechnung-cii"])
+def test_built_xrechnung_passes_the_xrechnung_layer(fmt):
+    xml = _built(fmt)
+    report = validate(xml)
+    assert report.profile == "xrechnung"
+    assert report.valid, [str(f) for f in report.findings]
+    assert not [f for f in report.findings if f.layer == "xrechnung"], [str(f) for f in report.findings]
+    assert CIUS.encode() in xml
+
+
+@pytest.mark.parametrize("fmt", ["xrechnung-ubl", "xrechnung-cii"])
+def test_build_refuses_without_leitweg_id_and_seller_contact(fmt):
+    from einvoice.build import load_input
+
+    data = load_input(SAMPLE)
+    data.pop("buyer_reference")
+    data["seller"]["contact"] = {"name": "Frau Weber"}
+    with pytest.raises(BuildRefused) as refused:
+        build_report(data, fmt)
+    rules = {f.rule for f in refused.value.findings}
+    assert {"BR-DE-15", "BR-DE-6", "BR-DE-7"} <= rules, rules
+    text = " ".join(f.message for f in refused.value.findings)
+    assert "Leitweg-ID" in text and "telephone" in text and "e-mail" in text
+
+
+def test_build_refuses_without_any_seller_contact():
+    from einvoice.build import load_input
+
+    data = load_input(SAMPLE)
+    data["seller"].pop("contact")
+    with pytest.raises(BuildRefused) as refused:
+        build_report(data, "xrechnung-ubl")
+    assert "BR-DE-2" in {f.rule for f in refused.value.findings}
+
+
+def test_cli_builds_xrechnung(tmp_path):
+    out = tmp_path / "x.xml"
+    result = CliRunner().invoke(main, ["build", str(SAMPLE), "--format", "xrechnung-cii", "-o", str(out)],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert validate(out).profile == "xrechnung"
+
+
+# --- the published XRechnung examples of the corpus ----------------------------------------------------
+
+@pytest.mark.skipif(not CONFORMANCE.is_dir(), reason=NO_CORPUS)
+def test_corpus_xrechnung_examples_pass_the_layer():
+    files = sorted((CONFORMANCE / "facturx-samples").glob("*/XRECHNUNG_*.xml"))
+    assert len(files) == 8
+    rules = rules_for(("xrechnung",))
+    from einvoice import syntax
+
+    for path in files:
+        doc = syntax.load(path)
+        report = run_rules(doc, rules, Report())
+        assert not report.internal_errors
+        assert report.findings == [], (path.name, [str(f) for f in report.findings])

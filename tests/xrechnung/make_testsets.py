@@ -1,0 +1,743 @@
+"""Writes the XRechnung unit tests (vefa testSet files) of this folder.
+
+The cases are ours, written from the official KoSIT rule files (XRechnung 3.0.2,
+rule set 2.6.0): for every rule id, documents on which it must hold and
+documents on which it must fire, in UBL and CII. Each document is a fragment:
+only the rules named in its assert are judged (see ../shared/conformance/README.md).
+
+    python tests/xrechnung/make_testsets.py   # rewrites tests/xrechnung/*.xml
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+HERE = Path(__file__).resolve().parent
+
+CIUS = "urn:cen.eu:en16931:2017#compliant#urn:xeinkauf.de:kosit:xrechnung_3.0"
+EXT = CIUS + "#conformant#urn:xeinkauf.de:kosit:extension:xrechnung_3.0"
+CVD = CIUS + "#compliant#urn:xeinkauf.de:kosit:xrechnung:cvd_0.9"
+PEPPOL = "urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0"
+
+IBAN_OK = "DE89370400440532013000"
+IBAN_BAD = "DE89370400440532013001"
+
+UBL_NS = ('xmlns:cac="urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2" '
+          'xmlns:cbc="urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"')
+CII_NS = ('xmlns:rsm="urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100" '
+          'xmlns:ram="urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100" '
+          'xmlns:udt="urn:un:unece:uncefact:data:standard:UnqualifiedDataType:100"')
+
+
+def ubl(body: str = "", cid: str = CIUS, credit: bool = False) -> str:
+    root = "CreditNote" if credit else "Invoice"
+    ns = f"urn:oasis:names:specification:ubl:schema:xsd:{root}-2"
+    return (f'<{root} xmlns="{ns}" {UBL_NS}>'
+            f"<cbc:CustomizationID>{escape(cid)}</cbc:CustomizationID>{body}</{root}>")
+
+
+def cii(agreement: str = "", delivery: str = "", settlement: str = "", lines: str = "", cid: str | None = CIUS,
+        type_code: str | None = "380") -> str:
+    ctx = ("<rsm:ExchangedDocumentContext><ram:GuidelineSpecifiedDocumentContextParameter>"
+           f"<ram:ID>{escape(cid)}</ram:ID></ram:GuidelineSpecifiedDocumentContextParameter>"
+           "</rsm:ExchangedDocumentContext>") if cid is not None else ""
+    doc = f"<rsm:ExchangedDocument><ram:TypeCode>{type_code}</ram:TypeCode></rsm:ExchangedDocument>" \
+        if type_code is not None else ""
+    return (f"<rsm:CrossIndustryInvoice {CII_NS}>{ctx}{doc}<rsm:SupplyChainTradeTransaction>{lines}"
+            f"<ram:ApplicableHeaderTradeAgreement>{agreement}</ram:ApplicableHeaderTradeAgreement>"
+            f"<ram:ApplicableHeaderTradeDelivery>{delivery}</ram:ApplicableHeaderTradeDelivery>"
+            f"<ram:ApplicableHeaderTradeSettlement>{settlement}</ram:ApplicableHeaderTradeSettlement>"
+            "</rsm:SupplyChainTradeTransaction></rsm:CrossIndustryInvoice>")
+
+
+# (file, syntax) -> [(description, [(kind, rule id)], document)]
+CASES: dict[tuple[str, str], list] = defaultdict(list)
+
+
+def case(group: str, syntax: str, what: str, asserts: list[tuple[str, str]], document: str) -> None:
+    CASES[(group, syntax)].append((what, asserts, document))
+
+
+def ok(rid):
+    return ("success", rid)
+
+
+def err(rid):
+    return ("error", rid)
+
+
+def warn(rid):
+    return ("warning", rid)
+
+
+def info(rid):
+    return ("information", rid)
+
+
+# ============================================================== UBL
+
+def u_pm(code: str, inner: str = "") -> str:
+    return f"<cac:PaymentMeans><cbc:PaymentMeansCode>{code}</cbc:PaymentMeansCode>{inner}</cac:PaymentMeans>"
+
+
+U_PAYEE = f"<cac:PayeeFinancialAccount><cbc:ID>{IBAN_OK}</cbc:ID></cac:PayeeFinancialAccount>"
+U_CARD = "<cac:CardAccount><cbc:PrimaryAccountNumberID>123456</cbc:PrimaryAccountNumberID><cbc:NetworkID>VISA</cbc:NetworkID></cac:CardAccount>"
+
+
+def u_mandate(iban: str = IBAN_OK) -> str:
+    return ("<cac:PaymentMandate><cbc:ID>MANDATE-1</cbc:ID><cac:PayerFinancialAccount>"
+            f"<cbc:ID>{iban}</cbc:ID></cac:PayerFinancialAccount></cac:PaymentMandate>")
+
+
+def u_supplier(party: str) -> str:
+    return f"<cac:AccountingSupplierParty><cac:Party>{party}</cac:Party></cac:AccountingSupplierParty>"
+
+
+def u_customer(party: str) -> str:
+    return f"<cac:AccountingCustomerParty><cac:Party>{party}</cac:Party></cac:AccountingCustomerParty>"
+
+
+def u_contact(name="Frau Koch", phone="+49 30 1234567", mail="rechnung@example.de") -> str:
+    parts = ""
+    if name is not None:
+        parts += f"<cbc:Name>{name}</cbc:Name>"
+    if phone is not None:
+        parts += f"<cbc:Telephone>{phone}</cbc:Telephone>"
+    if mail is not None:
+        parts += f"<cbc:ElectronicMail>{mail}</cbc:ElectronicMail>"
+    return f"<cac:Contact>{parts}</cac:Contact>"
+
+
+def u_address(city="Berlin", zone="10115") -> str:
+    parts = ""
+    if city is not None:
+        parts += f"<cbc:CityName>{city}</cbc:CityName>"
+    if zone is not None:
+        parts += f"<cbc:PostalZone>{zone}</cbc:PostalZone>"
+    return f"<cac:PostalAddress>{parts}<cac:Country><cbc:IdentificationCode>DE</cbc:IdentificationCode></cac:Country></cac:PostalAddress>"
+
+
+def u_line(cat="S", extra="", tag="InvoiceLine") -> str:
+    return (f"<cac:{tag}><cbc:ID>1</cbc:ID>{extra}<cac:Item><cbc:Name>Beratung</cbc:Name><cac:ClassifiedTaxCategory>"
+            f"<cbc:ID>{cat}</cbc:ID><cbc:Percent>19</cbc:Percent><cac:TaxScheme><cbc:ID>VAT</cbc:ID></cac:TaxScheme>"
+            f"</cac:ClassifiedTaxCategory></cac:Item></cac:{tag}>")
+
+
+U_SELLER_VAT = u_supplier("<cac:PartyTaxScheme><cbc:CompanyID>DE123456789</cbc:CompanyID>"
+                          "<cac:TaxScheme><cbc:ID>VAT</cbc:ID></cac:TaxScheme></cac:PartyTaxScheme>")
+
+g = "br-de-document"
+case(g, "ubl", "no payment instructions", [err("BR-DE-1")], ubl())
+case(g, "ubl", "payment instructions given", [ok("BR-DE-1")], ubl(u_pm("58")))
+case(g, "ubl", "no buyer reference", [err("BR-DE-15")], ubl())
+case(g, "ubl", "blank buyer reference", [err("BR-DE-15")], ubl("<cbc:BuyerReference> \n\t</cbc:BuyerReference>"))
+case(g, "ubl", "Leitweg-ID given", [ok("BR-DE-15")], ubl("<cbc:BuyerReference>04011000-12345-03</cbc:BuyerReference>"))
+case(g, "ubl", "standard rate on a line without seller tax number", [err("BR-DE-16")], ubl(u_line("S")))
+case(g, "ubl", "standard rate with seller VAT identifier", [ok("BR-DE-16")], ubl(U_SELLER_VAT + u_line("S")))
+case(g, "ubl", "standard rate with a tax representative", [ok("BR-DE-16")],
+     ubl("<cac:TaxRepresentativeParty><cac:PartyName><cbc:Name>Vertreter</cbc:Name></cac:PartyName></cac:TaxRepresentativeParty>"
+         + u_line("S")))
+case(g, "ubl", "only category O: nothing required", [ok("BR-DE-16")], ubl(u_line("O")))
+case(g, "ubl", "zero rate on a document allowance without seller tax number", [err("BR-DE-16")],
+     ubl("<cac:AllowanceCharge><cbc:ChargeIndicator>false</cbc:ChargeIndicator><cac:TaxCategory><cbc:ID>Z</cbc:ID>"
+         "<cac:TaxScheme><cbc:ID>VAT</cbc:ID></cac:TaxScheme></cac:TaxCategory></cac:AllowanceCharge>"))
+case(g, "ubl", "reverse charge on a document charge without seller tax number", [err("BR-DE-16")],
+     ubl("<cac:AllowanceCharge><cbc:ChargeIndicator>true</cbc:ChargeIndicator><cac:TaxCategory><cbc:ID>AE</cbc:ID>"
+         "</cac:TaxCategory></cac:AllowanceCharge>"))
+case(g, "ubl", "unusual type code", [warn("BR-DE-17")], ubl("<cbc:InvoiceTypeCode>383</cbc:InvoiceTypeCode>"))
+case(g, "ubl", "commercial invoice", [ok("BR-DE-17")], ubl("<cbc:InvoiceTypeCode>380</cbc:InvoiceTypeCode>"))
+case(g, "ubl", "partial invoice with blanks around the code", [ok("BR-DE-17")], ubl("<cbc:InvoiceTypeCode> 326 </cbc:InvoiceTypeCode>"))
+case(g, "ubl", "credit note 381", [ok("BR-DE-17")], ubl("<cbc:CreditNoteTypeCode>381</cbc:CreditNoteTypeCode>", credit=True))
+case(g, "ubl", "credit note with another code", [warn("BR-DE-17")], ubl("<cbc:CreditNoteTypeCode>396</cbc:CreditNoteTypeCode>", credit=True))
+
+
+def u_terms(text: str) -> str:
+    return f"<cac:PaymentTerms><cbc:Note>{escape(text)}</cbc:Note></cac:PaymentTerms>"
+
+
+SKONTO_CASES = [
+    ("plain payment terms", "Zahlbar innerhalb 30 Tagen netto.", True),
+    ("one discount line ending with a line break", "#SKONTO#TAGE=14#PROZENT=2.00#\n", True),
+    ("discount line with base amount, then text", "#SKONTO#TAGE=7#PROZENT=3.00#BASISBETRAG=-100.00#\nRest netto.", True),
+    ("two discount lines", "#SKONTO#TAGE=7#PROZENT=3.00#\n#SKONTO#TAGE=14#PROZENT=2.00#\n", True),
+    ("discount line without the closing line break", "#SKONTO#TAGE=14#PROZENT=2.00#", False),
+    ("discount keyword in lower case", "#skonto#TAGE=14#PROZENT=2.00#\n", False),
+    ("one decimal in the percentage", "#SKONTO#TAGE=14#PROZENT=2.0#\n", False),
+    ("blank inside the line", "#SKONTO# TAGE=14#PROZENT=2.00#\n", False),
+    ("comma as decimal separator", "#SKONTO#TAGE=14#PROZENT=2,00#\n", False),
+]
+for what, text, good in SKONTO_CASES:
+    case(g, "ubl", what, [ok("BR-DE-18") if good else err("BR-DE-18")], ubl(u_terms(text)))
+
+case(g, "ubl", "XRechnung identifier", [ok("BR-DE-21")], ubl())
+case(g, "ubl", "extension identifier", [ok("BR-DE-21")], ubl(cid=EXT))
+case(g, "ubl", "CVD identifier", [ok("BR-DE-21")], ubl(cid=CVD))
+case(g, "ubl", "Peppol identifier", [warn("BR-DE-21")], ubl(cid=PEPPOL))
+
+
+def u_adr(name: str) -> str:
+    return (f"<cac:AdditionalDocumentReference><cbc:ID>{name}</cbc:ID><cac:Attachment>"
+            f'<cbc:EmbeddedDocumentBinaryObject mimeCode="application/pdf" filename="{name}">QUJD</cbc:EmbeddedDocumentBinaryObject>'
+            "</cac:Attachment></cac:AdditionalDocumentReference>")
+
+
+case(g, "ubl", "two attachments with the same file name", [err("BR-DE-22")], ubl(u_adr("a.pdf") + u_adr("a.pdf")))
+case(g, "ubl", "two attachments with their own names", [ok("BR-DE-22")], ubl(u_adr("a.pdf") + u_adr("b.pdf")))
+case(g, "ubl", "corrected invoice without preceding invoice", [warn("BR-DE-26")], ubl("<cbc:InvoiceTypeCode>384</cbc:InvoiceTypeCode>"))
+case(g, "ubl", "corrected invoice naming the invoice it corrects", [ok("BR-DE-26")],
+     ubl("<cbc:InvoiceTypeCode>384</cbc:InvoiceTypeCode><cac:BillingReference><cac:InvoiceDocumentReference>"
+         "<cbc:ID>R-1</cbc:ID></cac:InvoiceDocumentReference></cac:BillingReference>"))
+case(g, "ubl", "direct debit without creditor identifier", [err("BR-DE-30"), ok("BR-DE-31")], ubl(u_pm("59", u_mandate())))
+case(g, "ubl", "direct debit with creditor identifier", [ok("BR-DE-30")],
+     ubl(u_supplier('<cac:PartyIdentification><cbc:ID schemeID="SEPA">DE98ZZZ09999999999</cbc:ID></cac:PartyIdentification>')
+         + u_pm("59", u_mandate())))
+case(g, "ubl", "direct debit with creditor identifier of the payee", [ok("BR-DE-30")],
+     ubl('<cac:PayeeParty><cac:PartyIdentification><cbc:ID schemeID="SEPA">DE98ZZZ09999999999</cbc:ID></cac:PartyIdentification></cac:PayeeParty>'
+         + u_pm("59", u_mandate())))
+case(g, "ubl", "direct debit without debited account", [err("BR-DE-31")],
+     ubl(u_pm("59", "<cac:PaymentMandate><cbc:ID>M-1</cbc:ID></cac:PaymentMandate>")))
+case(g, "ubl", "no direct debit", [ok("BR-DE-30"), ok("BR-DE-31")], ubl(u_pm("58", U_PAYEE)))
+case(g, "ubl", "no delivery date, period or line periods", [info("BR-DE-TMP-32")], ubl(u_line("S")))
+case(g, "ubl", "actual delivery date", [ok("BR-DE-TMP-32")],
+     ubl("<cac:Delivery><cbc:ActualDeliveryDate>2026-11-30</cbc:ActualDeliveryDate></cac:Delivery>" + u_line("S")))
+case(g, "ubl", "invoicing period", [ok("BR-DE-TMP-32")],
+     ubl("<cac:InvoicePeriod><cbc:StartDate>2026-11-01</cbc:StartDate></cac:InvoicePeriod>" + u_line("S")))
+case(g, "ubl", "a period on every line", [ok("BR-DE-TMP-32")],
+     ubl(u_line("S", "<cac:InvoicePeriod><cbc:StartDate>2026-11-01</cbc:StartDate></cac:InvoicePeriod>")))
+
+
+def u_ext_ref(uri: str | None) -> str:
+    inner = f"<cbc:URI>{escape(uri)}</cbc:URI>" if uri is not None else ""
+    return (f"<cac:AdditionalDocumentReference><cbc:ID>X</cbc:ID><cac:Attachment><cac:ExternalReference>{inner}"
+            "</cac:ExternalReference></cac:Attachment></cac:AdditionalDocumentReference>")
+
+
+case(g, "ubl", "external location without a scheme", [warn("BR-TMP-2")], ubl(u_ext_ref("www.example.com/lieferschein.pdf")))
+case(g, "ubl", "external location without URI", [warn("BR-TMP-2")], ubl(u_ext_ref(None)))
+case(g, "ubl", "external location with https", [ok("BR-TMP-2")], ubl(u_ext_ref("https://www.example.com/lieferschein.pdf")))
+case(g, "ubl", "external location with a one-letter scheme", [warn("BR-TMP-2")], ubl(u_ext_ref("c:/temp/a.pdf")))
+
+g = "br-de-parties"
+case(g, "ubl", "seller without contact", [err("BR-DE-2")], ubl(u_supplier(u_address())))
+case(g, "ubl", "seller with contact", [ok("BR-DE-2")], ubl(u_supplier(u_address() + u_contact())))
+case(g, "ubl", "seller address without city", [err("BR-DE-3"), ok("BR-DE-4")], ubl(u_supplier(u_address(city=None))))
+case(g, "ubl", "seller address without post code", [ok("BR-DE-3"), err("BR-DE-4")], ubl(u_supplier(u_address(zone=None))))
+case(g, "ubl", "seller address with blank city and post code", [err("BR-DE-3"), err("BR-DE-4")],
+     ubl(u_supplier(u_address(city=" ", zone=""))))
+case(g, "ubl", "complete seller contact", [ok("BR-DE-5"), ok("BR-DE-6"), ok("BR-DE-7"), ok("BR-DE-27"), ok("BR-DE-28")],
+     ubl(u_supplier(u_contact())))
+case(g, "ubl", "seller contact without name", [err("BR-DE-5"), ok("BR-DE-6")], ubl(u_supplier(u_contact(name=None))))
+case(g, "ubl", "seller contact without telephone", [err("BR-DE-6"), warn("BR-DE-27")], ubl(u_supplier(u_contact(phone=None))))
+case(g, "ubl", "seller contact without e-mail", [err("BR-DE-7"), warn("BR-DE-28")], ubl(u_supplier(u_contact(mail=None))))
+case(g, "ubl", "telephone with two digits", [ok("BR-DE-6"), warn("BR-DE-27")], ubl(u_supplier(u_contact(phone="0-1"))))
+case(g, "ubl", "telephone with three digits", [ok("BR-DE-27")], ubl(u_supplier(u_contact(phone="1 2 3"))))
+case(g, "ubl", "e-mail without a dot in the domain", [warn("BR-DE-28")], ubl(u_supplier(u_contact(mail="rechnung@example"))))
+case(g, "ubl", "e-mail with two @", [warn("BR-DE-28")], ubl(u_supplier(u_contact(mail="a@b@example.de"))))
+case(g, "ubl", "e-mail with a blank", [warn("BR-DE-28")], ubl(u_supplier(u_contact(mail="rech nung@example.de"))))
+case(g, "ubl", "e-mail with special characters", [ok("BR-DE-28")], ubl(u_supplier(u_contact(mail="o'neil+rechnung@mail.example.de"))))
+case(g, "ubl", "buyer address without city and post code", [err("BR-DE-8"), err("BR-DE-9")], ubl(u_customer(u_address(None, None))))
+case(g, "ubl", "buyer address complete", [ok("BR-DE-8"), ok("BR-DE-9")], ubl(u_customer(u_address())))
+case(g, "ubl", "delivery address without city and post code", [err("BR-DE-10"), err("BR-DE-11")],
+     ubl("<cac:Delivery><cac:DeliveryLocation><cac:Address><cbc:StreetName>Hauptstr. 1</cbc:StreetName>"
+         "</cac:Address></cac:DeliveryLocation></cac:Delivery>"))
+case(g, "ubl", "delivery address complete", [ok("BR-DE-10"), ok("BR-DE-11")],
+     ubl("<cac:Delivery><cac:DeliveryLocation><cac:Address><cbc:CityName>Bonn</cbc:CityName><cbc:PostalZone>53111</cbc:PostalZone>"
+         "</cac:Address></cac:DeliveryLocation></cac:Delivery>"))
+case(g, "ubl", "no delivery address", [ok("BR-DE-10"), ok("BR-DE-11")], ubl())
+
+g = "br-de-payment"
+case(g, "ubl", "SEPA credit transfer with a valid IBAN", [ok("BR-DE-19"), ok("BR-DE-23-a"), ok("BR-DE-23-b")], ubl(u_pm("58", U_PAYEE)))
+case(g, "ubl", "SEPA credit transfer with a wrong check digit", [warn("BR-DE-19")],
+     ubl(u_pm("58", f"<cac:PayeeFinancialAccount><cbc:ID>{IBAN_BAD}</cbc:ID></cac:PayeeFinancialAccount>")))
+case(g, "ubl", "SEPA credit transfer with blanks in the IBAN", [ok("BR-DE-19")],
+     ubl(u_pm("58", "<cac:PayeeFinancialAccount><cbc:ID>DE89 3704 0044 0532 0130 00</cbc:ID></cac:PayeeFinancialAccount>")))
+case(g, "ubl", "non-SEPA credit transfer: the IBAN is not checked", [ok("BR-DE-19")],
+     ubl(u_pm("30", "<cac:PayeeFinancialAccount><cbc:ID>12345</cbc:ID></cac:PayeeFinancialAccount>")))
+case(g, "ubl", "credit transfer without account", [err("BR-DE-23-a"), warn("BR-DE-19")], ubl(u_pm("58")))
+case(g, "ubl", "credit transfer with a card", [err("BR-DE-23-b")], ubl(u_pm("30", U_PAYEE + U_CARD)))
+case(g, "ubl", "credit transfer with a mandate", [err("BR-DE-23-b")], ubl(u_pm("30", U_PAYEE + u_mandate())))
+case(g, "ubl", "card payment with card", [ok("BR-DE-24-a"), ok("BR-DE-24-b")], ubl(u_pm("54", U_CARD)))
+case(g, "ubl", "card payment without card", [err("BR-DE-24-a")], ubl(u_pm("48")))
+case(g, "ubl", "card payment with an account", [err("BR-DE-24-b")], ubl(u_pm("55", U_CARD + U_PAYEE)))
+case(g, "ubl", "direct debit with mandate", [ok("BR-DE-20"), ok("BR-DE-25-a"), ok("BR-DE-25-b")], ubl(u_pm("59", u_mandate())))
+case(g, "ubl", "direct debit with a wrong IBAN", [warn("BR-DE-20")], ubl(u_pm("59", u_mandate(IBAN_BAD))))
+case(g, "ubl", "direct debit with a lower-case country code", [warn("BR-DE-20")], ubl(u_pm("59", u_mandate(IBAN_OK.lower()))))
+case(g, "ubl", "direct debit without mandate", [err("BR-DE-25-a"), warn("BR-DE-20")], ubl(u_pm("59")))
+case(g, "ubl", "direct debit with a payee account", [err("BR-DE-25-b")], ubl(u_pm("59", u_mandate() + U_PAYEE)))
+case(g, "ubl", "direct debit with a card", [err("BR-DE-25-b")], ubl(u_pm("59", u_mandate() + U_CARD)))
+case(g, "ubl", "VAT breakdown without rate", [err("BR-DE-14")],
+     ubl("<cac:TaxTotal><cac:TaxSubtotal><cac:TaxCategory><cbc:ID>S</cbc:ID></cac:TaxCategory></cac:TaxSubtotal></cac:TaxTotal>"))
+case(g, "ubl", "VAT breakdown with rate", [ok("BR-DE-14")],
+     ubl("<cac:TaxTotal><cac:TaxSubtotal><cac:TaxCategory><cbc:ID>S</cbc:ID><cbc:Percent>19</cbc:Percent></cac:TaxCategory>"
+         "</cac:TaxSubtotal></cac:TaxTotal>"))
+case(g, "ubl", "exempt breakdown with rate 0", [ok("BR-DE-14")],
+     ubl("<cac:TaxTotal><cac:TaxSubtotal><cac:TaxCategory><cbc:ID>E</cbc:ID><cbc:Percent>0</cbc:Percent></cac:TaxCategory>"
+         "</cac:TaxSubtotal></cac:TaxTotal>"))
+
+g = "br-dex"
+
+
+def u_embedded(mime: str) -> str:
+    return (f'<cac:AdditionalDocumentReference><cbc:ID>A</cbc:ID><cac:Attachment><cbc:EmbeddedDocumentBinaryObject mimeCode="{mime}" '
+            'filename="a">QUJD</cbc:EmbeddedDocumentBinaryObject></cac:Attachment></cac:AdditionalDocumentReference>')
+
+
+case(g, "ubl", "extension: XML attachment", [ok("BR-DEX-01")], ubl(u_embedded("application/xml"), cid=EXT))
+case(g, "ubl", "extension: plain text attachment", [err("BR-DEX-01")], ubl(u_embedded("text/plain"), cid=EXT))
+case(g, "ubl", "not the extension: the rule does not apply", [ok("BR-DEX-01")], ubl(u_embedded("text/plain")))
+
+
+def u_sub(amount: str, inner: str = "", vat: bool = True) -> str:
+    cat = ("<cac:ClassifiedTaxCategory><cbc:ID>S</cbc:ID><cbc:Percent>19</cbc:Percent><cac:TaxScheme><cbc:ID>VAT</cbc:ID>"
+           "</cac:TaxScheme></cac:ClassifiedTaxCategory>") if vat else ""
+    return (f'<cac:SubInvoiceLine><cbc:ID>s</cbc:ID><cbc:LineExtensionAmount currencyID="EUR">{amount}</cbc:LineExtensionAmount>'
+            f"<cac:Item><cbc:Name>Teil</cbc:Name>{cat}</cac:Item>{inner}</cac:SubInvoiceLine>")
+
+
+def u_parent(amount: str, subs: str) -> str:
+    return (f'<cac:InvoiceLine><cbc:ID>1</cbc:ID><cbc:LineExtensionAmount currencyID="EUR">{amount}</cbc:LineExtensionAmount>'
+            f"<cac:Item><cbc:Name>Paket</cbc:Name></cac:Item>{subs}</cac:InvoiceLine>")
+
+
+case(g, "ubl", "extension: line equals the sum of its sub-lines", [ok("BR-DEX-02"), ok("BR-DEX-03")],
+     ubl(u_parent("100.00", u_sub("60.00") + u_sub("40.00")), cid=EXT))
+case(g, "ubl", "extension: line differs from the sum of its sub-lines", [warn("BR-DEX-02")],
+     ubl(u_parent("100.00", u_sub("60.00") + u_sub("30.00")), cid=EXT))
+case(g, "ubl", "extension: a sub-line differs from the sum of its own sub-lines", [warn("BR-DEX-02")],
+     ubl(u_parent("100", u_sub("100", u_sub("50") + u_sub("49.99"))), cid=EXT))
+case(g, "ubl", "extension: zero line with zero sub-lines", [ok("BR-DEX-02")],
+     ubl(u_parent("0", u_sub("0.00") + u_sub("0")), cid=EXT))
+case(g, "ubl", "extension: sub-line item without VAT category", [err("BR-DEX-03")],
+     ubl(u_parent("100.00", u_sub("100.00", vat=False)), cid=EXT))
+case(g, "ubl", "not the extension: sub-line sums are not checked", [ok("BR-DEX-02"), ok("BR-DEX-03")],
+     ubl(u_parent("100.00", u_sub("60.00", vat=False)), cid=CIUS))
+
+
+def u_totals(inclusive: str, payable: str, prepaid: str | None = None, rounding: str | None = None) -> str:
+    body = f'<cbc:TaxInclusiveAmount currencyID="EUR">{inclusive}</cbc:TaxInclusiveAmount>'
+    if prepaid is not None:
+        body += f'<cbc:PrepaidAmount currencyID="EUR">{prepaid}</cbc:PrepaidAmount>'
+    if rounding is not None:
+        body += f'<cbc:PayableRoundingAmount currencyID="EUR">{rounding}</cbc:PayableRoundingAmount>'
+    body += f'<cbc:PayableAmount currencyID="EUR">{payable}</cbc:PayableAmount>'
+    return f"<cac:LegalMonetaryTotal>{body}</cac:LegalMonetaryTotal>"
+
+
+def u_prepaid(pid: str | None = "Gutschein", amount: str | None = "10.00", instruction: str | None = "Einlösung",
+              currency: str = "EUR") -> str:
+    body = ""
+    if pid is not None:
+        body += f"<cbc:ID>{pid}</cbc:ID>"
+    if amount is not None:
+        body += f'<cbc:PaidAmount currencyID="{currency}">{amount}</cbc:PaidAmount>'
+    if instruction is not None:
+        body += f"<cbc:InstructionID>{instruction}</cbc:InstructionID>"
+    return f"<cac:PrepaidPayment>{body}</cac:PrepaidPayment>"
+
+
+CUR = "<cbc:DocumentCurrencyCode>EUR</cbc:DocumentCurrencyCode>"
+case(g, "ubl", "extension: amount due without third-party payments", [ok("BR-DEX-09")], ubl(u_totals("119.00", "119.00"), cid=EXT))
+case(g, "ubl", "extension: amount due with prepaid and rounding amounts", [ok("BR-DEX-09")],
+     ubl(u_totals("119.00", "69.01", prepaid="50.00", rounding="0.01"), cid=EXT))
+case(g, "ubl", "extension: amount due adds the third-party payment", [ok("BR-DEX-09")],
+     ubl(CUR + u_prepaid() + u_totals("119.00", "129.00"), cid=EXT))
+case(g, "ubl", "extension: amount due that leaves out the third-party payment", [err("BR-DEX-09")],
+     ubl(CUR + u_prepaid() + u_totals("119.00", "119.00"), cid=EXT))
+case(g, "ubl", "extension: amount due off by a cent", [err("BR-DEX-09")], ubl(u_totals("119.00", "118.99"), cid=EXT))
+case(g, "ubl", "not the extension: BR-DEX-09 does not apply", [ok("BR-DEX-09")], ubl(u_totals("119.00", "1.00")))
+case(g, "ubl", "extension: complete third-party payment",
+     [ok("BR-DEX-10"), ok("BR-DEX-11"), ok("BR-DEX-12"), ok("BR-DEX-13"), ok("BR-DEX-14")], ubl(CUR + u_prepaid(), cid=EXT))
+case(g, "ubl", "extension: third-party payment without type", [err("BR-DEX-10")], ubl(CUR + u_prepaid(pid=None), cid=EXT))
+case(g, "ubl", "extension: third-party payment without amount", [err("BR-DEX-11"), err("BR-DEX-14")],
+     ubl(CUR + u_prepaid(amount=None), cid=EXT))
+case(g, "ubl", "extension: third-party payment without description", [err("BR-DEX-12")],
+     ubl(CUR + u_prepaid(instruction=None), cid=EXT))
+case(g, "ubl", "extension: third-party amount with three decimals", [err("BR-DEX-13")], ubl(CUR + u_prepaid(amount="10.125"), cid=EXT))
+case(g, "ubl", "extension: third-party amount in another currency", [err("BR-DEX-14")],
+     ubl(CUR + u_prepaid(currency="USD"), cid=EXT))
+case(g, "ubl", "not the extension: third-party payment rules do not apply", [ok("BR-DEX-10"), ok("BR-DEX-13")],
+     ubl(CUR + u_prepaid(pid=None, amount="1.999")))
+
+
+def u_ids(scheme: str) -> str:
+    return (f'<cac:PartyIdentification><cbc:ID schemeID="{scheme}">X1</cbc:ID></cac:PartyIdentification>')
+
+
+case(g, "ubl", "extension: party identifier with a DiGA scheme", [ok("BR-DEX-04")], ubl(u_customer(u_ids("XR01")), cid=EXT))
+case(g, "ubl", "extension: party identifier with an ICD scheme", [ok("BR-DEX-04")], ubl(u_customer(u_ids("0088")), cid=EXT))
+case(g, "ubl", "extension: party identifier with an unknown scheme", [err("BR-DEX-04")], ubl(u_customer(u_ids("9999")), cid=EXT))
+case(g, "ubl", "extension: SEPA identifier of the seller", [ok("BR-DEX-04")], ubl(u_supplier(u_ids("SEPA")), cid=EXT))
+case(g, "ubl", "extension: SEPA identifier of the buyer", [err("BR-DEX-04")], ubl(u_customer(u_ids("SEPA")), cid=EXT))
+case(g, "ubl", "not the extension: DiGA scheme is not judged here", [ok("BR-DEX-04")], ubl(u_customer(u_ids("9999"))))
+case(g, "ubl", "extension: legal registration with a DiGA scheme", [ok("BR-DEX-05")],
+     ubl(u_supplier('<cac:PartyLegalEntity><cbc:CompanyID schemeID="XR02">1</cbc:CompanyID></cac:PartyLegalEntity>'), cid=EXT))
+case(g, "ubl", "extension: legal registration with an unknown scheme", [err("BR-DEX-05")],
+     ubl(u_supplier('<cac:PartyLegalEntity><cbc:CompanyID schemeID="XR04">1</cbc:CompanyID></cac:PartyLegalEntity>'), cid=EXT))
+STD = '<cac:InvoiceLine><cbc:ID>1</cbc:ID><cac:Item><cac:StandardItemIdentification><cbc:ID schemeID="{}">4012345000009</cbc:ID></cac:StandardItemIdentification></cac:Item></cac:InvoiceLine>'
+case(g, "ubl", "extension: item standard identifier GTIN", [ok("BR-DEX-06")], ubl(STD.format("0160"), cid=EXT))
+case(g, "ubl", "extension: item standard identifier with an unknown scheme", [err("BR-DEX-06")], ubl(STD.format("GTIN"), cid=EXT))
+EP = '<cac:AccountingSupplierParty><cac:Party><cbc:EndpointID schemeID="{}">x@example.de</cbc:EndpointID></cac:Party></cac:AccountingSupplierParty>'
+case(g, "ubl", "extension: e-mail endpoint", [ok("BR-DEX-07")], ubl(EP.format("EM"), cid=EXT))
+case(g, "ubl", "extension: endpoint with a DiGA scheme", [ok("BR-DEX-07")], ubl(EP.format("XR03"), cid=EXT))
+case(g, "ubl", "extension: endpoint with an unknown scheme", [err("BR-DEX-07")], ubl(EP.format("9999"), cid=EXT))
+DL = '<cac:Delivery><cac:DeliveryLocation><cbc:ID schemeID="{}">4000001000005</cbc:ID></cac:DeliveryLocation></cac:Delivery>'
+case(g, "ubl", "extension: delivery location GLN", [ok("BR-DEX-08")], ubl(DL.format("0088"), cid=EXT))
+case(g, "ubl", "extension: delivery location with an unknown scheme", [err("BR-DEX-08")], ubl(DL.format("GLN"), cid=EXT))
+
+g = "br-de-cvd"
+
+
+def u_cvd_item(codes: list[tuple[str, str]], props: list[tuple[str, str]], tag: str = "InvoiceLine") -> str:
+    cc = "".join(f'<cac:CommodityClassification><cbc:ItemClassificationCode listID="{lid}">{v}</cbc:ItemClassificationCode>'
+                 "</cac:CommodityClassification>" for lid, v in codes)
+    pp = "".join(f"<cac:AdditionalItemProperty><cbc:Name>{n}</cbc:Name><cbc:Value>{v}</cbc:Value></cac:AdditionalItemProperty>"
+                 for n, v in props)
+    return f"<cac:{tag}><cbc:ID>1</cbc:ID><cac:Item><cbc:Name>Bus</cbc:Name>{pp}{cc}</cac:Item></cac:{tag}>"
+
+
+GOOD_CVD = u_cvd_item([("CVD", "M3")], [("cva", "clean")])
+REFS = ("<cac:OriginatorDocumentReference><cbc:ID>LOS-7</cbc:ID></cac:OriginatorDocumentReference>"
+        "<cac:ContractDocumentReference><cbc:ID>V-2026-1</cbc:ID></cac:ContractDocumentReference>")
+case(g, "ubl", "CVD invoice with contract, tender and a classified vehicle",
+     [ok("BR-DE-CVD-01"), ok("BR-DE-CVD-02"), ok("BR-DE-CVD-03"), ok("BR-DE-CVD-04"), ok("BR-DE-CVD-05"),
+      ok("BR-DE-CVD-06-a"), ok("BR-DE-CVD-06-b"), ok("BR-TMP-CVD-01")], ubl(REFS + GOOD_CVD, cid=CVD))
+case(g, "ubl", "CVD credit note with a classified vehicle", [ok("BR-DE-CVD-03"), ok("BR-DE-CVD-06-a")],
+     ubl(REFS + u_cvd_item([("CVD", "N1")], [("cva", "other")], tag="CreditNoteLine"), cid=CVD, credit=True))
+case(g, "ubl", "CVD invoice without contract and tender references", [err("BR-DE-CVD-01"), err("BR-DE-CVD-02")],
+     ubl(GOOD_CVD, cid=CVD))
+case(g, "ubl", "CVD invoice without a CVD line", [err("BR-DE-CVD-03")], ubl(REFS + u_cvd_item([("STI", "123")], []), cid=CVD))
+case(g, "ubl", "CVD class that is no vehicle category", [err("BR-DE-CVD-04")], ubl(REFS + u_cvd_item([("CVD", "L1")], [("cva", "clean")]), cid=CVD))
+case(g, "ubl", "cva value not allowed", [err("BR-DE-CVD-05")], ubl(REFS + u_cvd_item([("CVD", "M1")], [("cva", "diesel")]), cid=CVD))
+case(g, "ubl", "CVD class with two cva attributes", [err("BR-DE-CVD-06-a")],
+     ubl(REFS + u_cvd_item([("CVD", "M1")], [("cva", "clean"), ("cva", "other")]), cid=CVD))
+case(g, "ubl", "cva attribute without a CVD class", [err("BR-DE-CVD-06-b")], ubl(REFS + GOOD_CVD + u_cvd_item([], [("cva", "clean")]), cid=CVD))
+case(g, "ubl", "classification scheme outside UNTDID 7143", [err("BR-TMP-CVD-01")],
+     ubl(REFS + u_cvd_item([("CVD", "M1"), ("QQQ", "1")], [("cva", "clean")]), cid=CVD))
+case(g, "ubl", "not a CVD invoice: the CVD rules do not apply", [ok("BR-DE-CVD-01"), ok("BR-DE-CVD-03"), ok("BR-TMP-CVD-01")],
+     ubl(u_cvd_item([("QQQ", "1")], [])))
+
+# ============================================================== CII
+
+C_SELLER_VAT = ('<ram:SellerTradeParty><ram:Name>V</ram:Name><ram:SpecifiedTaxRegistration><ram:ID schemeID="VA">DE123456789</ram:ID>'
+                "</ram:SpecifiedTaxRegistration></ram:SellerTradeParty>")
+
+
+def c_line(cat="S", extra="", product="<ram:SpecifiedTradeProduct><ram:Name>Beratung</ram:Name></ram:SpecifiedTradeProduct>",
+           agreement="") -> str:
+    return ("<ram:IncludedSupplyChainTradeLineItem><ram:AssociatedDocumentLineDocument><ram:LineID>1</ram:LineID>"
+            f"</ram:AssociatedDocumentLineDocument>{product}<ram:SpecifiedLineTradeAgreement>{agreement}</ram:SpecifiedLineTradeAgreement>"
+            "<ram:SpecifiedLineTradeSettlement><ram:ApplicableTradeTax><ram:TypeCode>VAT</ram:TypeCode>"
+            f"<ram:CategoryCode>{cat}</ram:CategoryCode></ram:ApplicableTradeTax>{extra}</ram:SpecifiedLineTradeSettlement>"
+            "</ram:IncludedSupplyChainTradeLineItem>")
+
+
+def c_pm(code: str, inner: str = "") -> str:
+    return f"<ram:SpecifiedTradeSettlementPaymentMeans><ram:TypeCode>{code}</ram:TypeCode>{inner}</ram:SpecifiedTradeSettlementPaymentMeans>"
+
+
+C_PAYEE = f"<ram:PayeePartyCreditorFinancialAccount><ram:IBANID>{IBAN_OK}</ram:IBANID></ram:PayeePartyCreditorFinancialAccount>"
+C_CARD = "<ram:ApplicableTradeSettlementFinancialCard><ram:ID>123456</ram:ID></ram:ApplicableTradeSettlementFinancialCard>"
+
+
+def c_payer(iban: str = IBAN_OK) -> str:
+    return f"<ram:PayerPartyDebtorFinancialAccount><ram:IBANID>{iban}</ram:IBANID></ram:PayerPartyDebtorFinancialAccount>"
+
+
+C_CREDITOR = "<ram:CreditorReferenceID>DE98ZZZ09999999999</ram:CreditorReferenceID>"
+C_MANDATE = "<ram:SpecifiedTradePaymentTerms><ram:DirectDebitMandateID>M-1</ram:DirectDebitMandateID></ram:SpecifiedTradePaymentTerms>"
+
+g = "br-de-document"
+case(g, "cii", "no payment instructions", [err("BR-DE-1")], cii())
+case(g, "cii", "payment instructions given", [ok("BR-DE-1")], cii(settlement=c_pm("58", C_PAYEE)))
+case(g, "cii", "no buyer reference", [err("BR-DE-15")], cii())
+case(g, "cii", "blank buyer reference", [err("BR-DE-15")], cii("<ram:BuyerReference>  </ram:BuyerReference>"))
+case(g, "cii", "Leitweg-ID given", [ok("BR-DE-15")], cii("<ram:BuyerReference>04011000-12345-03</ram:BuyerReference>"))
+case(g, "cii", "standard rate on a line without seller tax number", [err("BR-DE-16")], cii(lines=c_line("S")))
+case(g, "cii", "standard rate with seller VAT identifier", [ok("BR-DE-16")], cii(C_SELLER_VAT, lines=c_line("S")))
+case(g, "cii", "standard rate with seller tax number (FC)", [ok("BR-DE-16")],
+     cii('<ram:SellerTradeParty><ram:SpecifiedTaxRegistration><ram:ID schemeID="FC">201/113/40209</ram:ID>'
+         "</ram:SpecifiedTaxRegistration></ram:SellerTradeParty>", lines=c_line("S")))
+case(g, "cii", "standard rate with a tax representative", [ok("BR-DE-16")],
+     cii("<ram:SellerTaxRepresentativeTradeParty><ram:Name>Vertreter</ram:Name></ram:SellerTaxRepresentativeTradeParty>", lines=c_line("S")))
+case(g, "cii", "standard rate with a registration of another scheme", [err("BR-DE-16")],
+     cii('<ram:SellerTradeParty><ram:SpecifiedTaxRegistration><ram:ID schemeID="XX">1</ram:ID>'
+         "</ram:SpecifiedTaxRegistration></ram:SellerTradeParty>", lines=c_line("S")))
+case(g, "cii", "only category O: nothing required", [ok("BR-DE-16")], cii(lines=c_line("O")))
+case(g, "cii", "standard rate on a document allowance only: the official test does not see it", [ok("BR-DE-16")],
+     cii(settlement="<ram:SpecifiedTradeAllowanceCharge><ram:CategoryTradeTax><ram:TypeCode>VAT</ram:TypeCode>"
+         "<ram:CategoryCode>S</ram:CategoryCode></ram:CategoryTradeTax></ram:SpecifiedTradeAllowanceCharge>"))
+case(g, "cii", "unusual type code", [warn("BR-DE-17")], cii(type_code="383"))
+case(g, "cii", "commercial invoice", [ok("BR-DE-17")], cii(type_code="380"))
+case(g, "cii", "credit note", [ok("BR-DE-17")], cii(type_code=" 381 "))
+case(g, "cii", "no type code", [warn("BR-DE-17")], cii(type_code=None))
+
+
+def c_terms(text: str) -> str:
+    return f"<ram:SpecifiedTradePaymentTerms><ram:Description>{escape(text)}</ram:Description></ram:SpecifiedTradePaymentTerms>"
+
+
+for what, text, good in SKONTO_CASES:
+    case(g, "cii", what, [ok("BR-DE-18") if good else err("BR-DE-18")], cii(settlement=c_terms(text)))
+
+case(g, "cii", "XRechnung identifier", [ok("BR-DE-21")], cii())
+case(g, "cii", "extension identifier", [ok("BR-DE-21")], cii(cid=EXT))
+case(g, "cii", "Factur-X EN 16931 identifier", [warn("BR-DE-21")], cii(cid="urn:cen.eu:en16931:2017"))
+case(g, "cii", "XRechnung 2.1 identifier", [warn("BR-DE-21")], cii(cid="urn:cen.eu:en16931:2017#compliant#urn:xoev-de:kosit:standard:xrechnung_2.1"))
+
+
+def c_ard(name: str) -> str:
+    return (f"<ram:AdditionalReferencedDocument><ram:IssuerAssignedID>{name}</ram:IssuerAssignedID><ram:TypeCode>916</ram:TypeCode>"
+            f'<ram:AttachmentBinaryObject mimeCode="application/pdf" filename="{name}">QUJD</ram:AttachmentBinaryObject>'
+            "</ram:AdditionalReferencedDocument>")
+
+
+case(g, "cii", "two attachments with the same file name", [err("BR-DE-22")], cii(c_ard("a.pdf") + c_ard("a.pdf")))
+case(g, "cii", "two attachments with their own names", [ok("BR-DE-22")], cii(c_ard("a.pdf") + c_ard("b.pdf")))
+case(g, "cii", "corrected invoice without preceding invoice", [warn("BR-DE-26")], cii(type_code="384"))
+case(g, "cii", "corrected invoice naming the invoice it corrects", [ok("BR-DE-26")],
+     cii(type_code="384", settlement="<ram:InvoiceReferencedDocument><ram:IssuerAssignedID>R-1</ram:IssuerAssignedID></ram:InvoiceReferencedDocument>"))
+case(g, "cii", "direct debit complete", [ok("BR-DE-30"), ok("BR-DE-31")], cii(settlement=C_CREDITOR + c_pm("59", c_payer()) + C_MANDATE))
+case(g, "cii", "direct debit without creditor identifier", [err("BR-DE-30"), ok("BR-DE-31")], cii(settlement=c_pm("59", c_payer()) + C_MANDATE))
+case(g, "cii", "creditor identifier alone", [err("BR-DE-30"), err("BR-DE-31")], cii(settlement=C_CREDITOR))
+case(g, "cii", "direct debit without debited account", [ok("BR-DE-30"), err("BR-DE-31")], cii(settlement=C_CREDITOR + C_MANDATE))
+case(g, "cii", "no direct debit", [ok("BR-DE-30"), ok("BR-DE-31")], cii(settlement=c_pm("58", C_PAYEE)))
+case(g, "cii", "no delivery date, period or line periods", [info("BR-DE-TMP-32")], cii(lines=c_line("S")))
+case(g, "cii", "actual delivery date", [ok("BR-DE-TMP-32")],
+     cii(delivery='<ram:ActualDeliverySupplyChainEvent><ram:OccurrenceDateTime><udt:DateTimeString format="102">20261130'
+         "</udt:DateTimeString></ram:OccurrenceDateTime></ram:ActualDeliverySupplyChainEvent>", lines=c_line("S")))
+case(g, "cii", "invoicing period", [ok("BR-DE-TMP-32")],
+     cii(settlement='<ram:BillingSpecifiedPeriod><ram:StartDateTime><udt:DateTimeString format="102">20261101</udt:DateTimeString>'
+         "</ram:StartDateTime></ram:BillingSpecifiedPeriod>", lines=c_line("S")))
+case(g, "cii", "a period on every line", [ok("BR-DE-TMP-32")],
+     cii(lines=c_line("S", '<ram:BillingSpecifiedPeriod><ram:StartDateTime><udt:DateTimeString format="102">20261101'
+                           "</udt:DateTimeString></ram:StartDateTime></ram:BillingSpecifiedPeriod>")))
+
+
+def c_ext_ref(uri: str | None, type_code: str = "916") -> str:
+    inner = f"<ram:URIID>{escape(uri)}</ram:URIID>" if uri is not None else ""
+    return (f"<ram:AdditionalReferencedDocument><ram:IssuerAssignedID>X</ram:IssuerAssignedID>{inner}"
+            f"<ram:TypeCode>{type_code}</ram:TypeCode></ram:AdditionalReferencedDocument>")
+
+
+case(g, "cii", "external location without a scheme", [warn("BR-TMP-2")], cii(c_ext_ref("www.example.com/lieferschein.pdf")))
+case(g, "cii", "supporting document without location", [ok("BR-TMP-2")], cii(c_ext_ref(None)))
+case(g, "cii", "external location with https", [ok("BR-TMP-2")], cii(c_ext_ref("https://www.example.com/lieferschein.pdf")))
+case(g, "cii", "tender reference (type 50) is not judged", [ok("BR-TMP-2")], cii(c_ext_ref("LOS-7", "50")))
+
+
+def c_price(kind: str, qty: str | None, unit: str | None) -> str:
+    if qty is None:
+        return f"<ram:{kind}PriceProductTradePrice><ram:ChargeAmount>10</ram:ChargeAmount></ram:{kind}PriceProductTradePrice>"
+    attr = f' unitCode="{unit}"' if unit is not None else ""
+    return (f"<ram:{kind}PriceProductTradePrice><ram:ChargeAmount>10</ram:ChargeAmount>"
+            f"<ram:BasisQuantity{attr}>{qty}</ram:BasisQuantity></ram:{kind}PriceProductTradePrice>")
+
+
+for what, gross, net, good in [
+    ("same base quantity and unit on both prices", ("1", "C62"), ("1", "C62"), True),
+    ("base quantity on the net price only", (None, None), ("1", "C62"), True),
+    ("different base quantities", ("10", "C62"), ("1", "C62"), False),
+    ("same quantity written differently", ("1", "C62"), ("1.0", "C62"), False),
+    ("different units", ("1", "C62"), ("1", "H87"), False),
+    ("unit on the net price only", ("1", None), ("1", "C62"), True),
+]:
+    case(g, "cii", what, [ok("BR-TMP-3") if good else err("BR-TMP-3")],
+         cii(lines=c_line("S", agreement=c_price("Gross", *gross) + c_price("Net", *net))))
+
+g = "br-de-parties"
+
+
+def c_seller(inner: str) -> str:
+    return f"<ram:SellerTradeParty><ram:Name>V</ram:Name>{inner}</ram:SellerTradeParty>"
+
+
+def c_contact(name="Frau Koch", phone="+49 30 1234567", mail="rechnung@example.de", dept=None) -> str:
+    parts = ""
+    if name is not None:
+        parts += f"<ram:PersonName>{name}</ram:PersonName>"
+    if dept is not None:
+        parts += f"<ram:DepartmentName>{dept}</ram:DepartmentName>"
+    if phone is not None:
+        parts += f"<ram:TelephoneUniversalCommunication><ram:CompleteNumber>{phone}</ram:CompleteNumber></ram:TelephoneUniversalCommunication>"
+    if mail is not None:
+        parts += f"<ram:EmailURIUniversalCommunication><ram:URIID>{mail}</ram:URIID></ram:EmailURIUniversalCommunication>"
+    return f"<ram:DefinedTradeContact>{parts}</ram:DefinedTradeContact>"
+
+
+def c_address(city="Berlin", zone="10115") -> str:
+    parts = ""
+    if zone is not None:
+        parts += f"<ram:PostcodeCode>{zone}</ram:PostcodeCode>"
+    if city is not None:
+        parts += f"<ram:CityName>{city}</ram:CityName>"
+    return f"<ram:PostalTradeAddress>{parts}<ram:CountryID>DE</ram:CountryID></ram:PostalTradeAddress>"
+
+
+case(g, "cii", "seller without contact", [err("BR-DE-2")], cii(c_seller(c_address())))
+case(g, "cii", "seller with contact", [ok("BR-DE-2")], cii(c_seller(c_contact() + c_address())))
+case(g, "cii", "seller address without city", [err("BR-DE-3"), ok("BR-DE-4")], cii(c_seller(c_address(city=None))))
+case(g, "cii", "seller address without post code", [ok("BR-DE-3"), err("BR-DE-4")], cii(c_seller(c_address(zone=None))))
+case(g, "cii", "complete seller contact", [ok("BR-DE-5"), ok("BR-DE-6"), ok("BR-DE-7"), ok("BR-DE-27"), ok("BR-DE-28")],
+     cii(c_seller(c_contact())))
+case(g, "cii", "seller contact with a department only", [ok("BR-DE-5")], cii(c_seller(c_contact(name=None, dept="Buchhaltung"))))
+case(g, "cii", "seller contact without name or department", [err("BR-DE-5")], cii(c_seller(c_contact(name=None))))
+case(g, "cii", "seller contact without telephone", [err("BR-DE-6"), warn("BR-DE-27")], cii(c_seller(c_contact(phone=None))))
+case(g, "cii", "seller contact without e-mail", [err("BR-DE-7"), warn("BR-DE-28")], cii(c_seller(c_contact(mail=None))))
+case(g, "cii", "telephone with two digits", [warn("BR-DE-27")], cii(c_seller(c_contact(phone="(0) 1"))))
+case(g, "cii", "e-mail ending with a dot", [warn("BR-DE-28")], cii(c_seller(c_contact(mail="rechnung@example.de."))))
+case(g, "cii", "e-mail with a subdomain", [ok("BR-DE-28")], cii(c_seller(c_contact(mail="rechnung@bund.example.de"))))
+case(g, "cii", "buyer address without city and post code", [err("BR-DE-8"), err("BR-DE-9")],
+     cii("<ram:BuyerTradeParty><ram:Name>K</ram:Name>" + c_address(None, None) + "</ram:BuyerTradeParty>"))
+case(g, "cii", "buyer address complete", [ok("BR-DE-8"), ok("BR-DE-9")],
+     cii("<ram:BuyerTradeParty><ram:Name>K</ram:Name>" + c_address() + "</ram:BuyerTradeParty>"))
+case(g, "cii", "delivery address without city and post code", [err("BR-DE-10"), err("BR-DE-11")],
+     cii(delivery="<ram:ShipToTradeParty>" + c_address(None, None) + "</ram:ShipToTradeParty>"))
+case(g, "cii", "delivery address complete", [ok("BR-DE-10"), ok("BR-DE-11")],
+     cii(delivery="<ram:ShipToTradeParty>" + c_address("Bonn", "53111") + "</ram:ShipToTradeParty>"))
+
+g = "br-de-payment"
+case(g, "cii", "SEPA credit transfer with a valid IBAN", [ok("BR-DE-19"), ok("BR-DE-23-a"), ok("BR-DE-23-b")], cii(settlement=c_pm("58", C_PAYEE)))
+case(g, "cii", "SEPA credit transfer with a wrong check digit", [warn("BR-DE-19")],
+     cii(settlement=c_pm("58", f"<ram:PayeePartyCreditorFinancialAccount><ram:IBANID>{IBAN_BAD}</ram:IBANID></ram:PayeePartyCreditorFinancialAccount>")))
+case(g, "cii", "SEPA credit transfer with a proprietary account only", [warn("BR-DE-19"), ok("BR-DE-23-a")],
+     cii(settlement=c_pm("58", "<ram:PayeePartyCreditorFinancialAccount><ram:ProprietaryID>123</ram:ProprietaryID></ram:PayeePartyCreditorFinancialAccount>")))
+case(g, "cii", "credit transfer without account", [err("BR-DE-23-a")], cii(settlement=c_pm("30")))
+case(g, "cii", "credit transfer with a card", [err("BR-DE-23-b")], cii(settlement=c_pm("30", C_CARD + C_PAYEE)))
+case(g, "cii", "credit transfer with a creditor identifier", [err("BR-DE-23-b")], cii(settlement=C_CREDITOR + c_pm("58", C_PAYEE)))
+case(g, "cii", "card payment with card", [ok("BR-DE-24-a"), ok("BR-DE-24-b")], cii(settlement=c_pm("48", C_CARD)))
+case(g, "cii", "card payment without card", [err("BR-DE-24-a")], cii(settlement=c_pm("54")))
+case(g, "cii", "card payment with a payee account", [err("BR-DE-24-b")], cii(settlement=c_pm("55", C_CARD + C_PAYEE)))
+case(g, "cii", "card payment with a mandate reference", [err("BR-DE-24-b")], cii(settlement=c_pm("55", C_CARD) + C_MANDATE))
+case(g, "cii", "direct debit complete", [ok("BR-DE-20"), ok("BR-DE-25-a"), ok("BR-DE-25-b")],
+     cii(settlement=C_CREDITOR + c_pm("59", c_payer()) + C_MANDATE))
+case(g, "cii", "direct debit with a wrong IBAN", [warn("BR-DE-20")], cii(settlement=C_CREDITOR + c_pm("59", c_payer(IBAN_BAD)) + C_MANDATE))
+case(g, "cii", "direct debit without any direct debit information", [err("BR-DE-25-a"), warn("BR-DE-20")], cii(settlement=c_pm("59")))
+case(g, "cii", "direct debit with a payee account", [err("BR-DE-25-b")], cii(settlement=C_CREDITOR + c_pm("59", c_payer() + C_PAYEE) + C_MANDATE))
+case(g, "cii", "direct debit with the payee's bank", [err("BR-DE-25-b")],
+     cii(settlement=C_CREDITOR + c_pm("59", c_payer() + "<ram:PayeeSpecifiedCreditorFinancialInstitution><ram:BICID>COBADEFFXXX"
+                                      "</ram:BICID></ram:PayeeSpecifiedCreditorFinancialInstitution>") + C_MANDATE))
+case(g, "cii", "VAT breakdown without rate", [err("BR-DE-14")],
+     cii(settlement="<ram:ApplicableTradeTax><ram:TypeCode>VAT</ram:TypeCode><ram:CategoryCode>S</ram:CategoryCode></ram:ApplicableTradeTax>"))
+case(g, "cii", "VAT breakdown with rate", [ok("BR-DE-14")],
+     cii(settlement="<ram:ApplicableTradeTax><ram:TypeCode>VAT</ram:TypeCode><ram:CategoryCode>S</ram:CategoryCode>"
+         "<ram:RateApplicablePercent>19</ram:RateApplicablePercent></ram:ApplicableTradeTax>"))
+
+g = "br-dex"
+
+
+def c_attachment(mime: str) -> str:
+    return (f'<ram:AdditionalReferencedDocument><ram:IssuerAssignedID>A</ram:IssuerAssignedID><ram:TypeCode>916</ram:TypeCode>'
+            f'<ram:AttachmentBinaryObject mimeCode="{mime}" filename="a">QUJD</ram:AttachmentBinaryObject></ram:AdditionalReferencedDocument>')
+
+
+case(g, "cii", "extension: XML attachment", [ok("BR-DEX-01")], cii(c_attachment("application/xml"), cid=EXT))
+case(g, "cii", "extension: plain text attachment", [err("BR-DEX-01")], cii(c_attachment("text/plain"), cid=EXT))
+case(g, "cii", "not the extension: the rule does not apply", [ok("BR-DEX-01")], cii(c_attachment("text/plain")))
+PARENT = ("<ram:IncludedSupplyChainTradeLineItem><ram:AssociatedDocumentLineDocument><ram:LineID>1.1</ram:LineID>"
+          "<ram:ParentLineID>1</ram:ParentLineID></ram:AssociatedDocumentLineDocument></ram:IncludedSupplyChainTradeLineItem>")
+case(g, "cii", "extension: a line with a parent line", [warn("BR-DEX-15")], cii(lines=c_line("S") + PARENT, cid=EXT))
+case(g, "cii", "extension: lines without parent lines", [ok("BR-DEX-15")], cii(lines=c_line("S"), cid=EXT))
+case(g, "cii", "not the extension: parent lines are not judged here", [ok("BR-DEX-15")], cii(lines=c_line("S") + PARENT))
+
+
+def c_buyer_gid(scheme: str) -> str:
+    return f'<ram:BuyerTradeParty><ram:GlobalID schemeID="{scheme}">4000001000005</ram:GlobalID></ram:BuyerTradeParty>'
+
+
+case(g, "cii", "extension: party global identifier with a DiGA scheme", [ok("BR-DEX-04")], cii(c_buyer_gid("XR01"), cid=EXT))
+case(g, "cii", "extension: party global identifier GLN", [ok("BR-DEX-04")], cii(c_buyer_gid("0088"), cid=EXT))
+case(g, "cii", "extension: party global identifier with an unknown scheme", [err("BR-DEX-04")], cii(c_buyer_gid("GLN"), cid=EXT))
+case(g, "cii", "not the extension: the scheme is not judged here", [ok("BR-DEX-04")], cii(c_buyer_gid("GLN")))
+LEGAL = ('<ram:SellerTradeParty><ram:SpecifiedLegalOrganization><ram:ID schemeID="{}">HRB 1</ram:ID>'
+         "</ram:SpecifiedLegalOrganization></ram:SellerTradeParty>")
+case(g, "cii", "extension: legal registration with a DiGA scheme", [ok("BR-DEX-05")], cii(LEGAL.format("XR02"), cid=EXT))
+case(g, "cii", "extension: legal registration with an unknown scheme", [err("BR-DEX-05")], cii(LEGAL.format("HRB"), cid=EXT))
+case(g, "cii", "extension: a VAT registration is not judged", [ok("BR-DEX-05")],
+     cii('<ram:SellerTradeParty><ram:SpecifiedTaxRegistration><ram:ID schemeID="VA">DE123456789</ram:ID>'
+         "</ram:SpecifiedTaxRegistration></ram:SellerTradeParty>", cid=EXT))
+PRODUCT = '<ram:SpecifiedTradeProduct><ram:GlobalID schemeID="{}">4012345000009</ram:GlobalID><ram:Name>A</ram:Name></ram:SpecifiedTradeProduct>'
+case(g, "cii", "extension: item standard identifier GTIN", [ok("BR-DEX-06"), ok("BR-DEX-04")], cii(lines=c_line(product=PRODUCT.format("0160")), cid=EXT))
+case(g, "cii", "extension: item standard identifier with an unknown scheme", [err("BR-DEX-06"), ok("BR-DEX-04")],
+     cii(lines=c_line(product=PRODUCT.format("EAN")), cid=EXT))
+URI = ('<ram:SellerTradeParty><ram:URIUniversalCommunication><ram:URIID schemeID="{}">x@example.de</ram:URIID>'
+       "</ram:URIUniversalCommunication></ram:SellerTradeParty>")
+case(g, "cii", "extension: e-mail endpoint", [ok("BR-DEX-07")], cii(URI.format("EM"), cid=EXT))
+case(g, "cii", "extension: endpoint with a DiGA scheme", [ok("BR-DEX-07")], cii(URI.format("XR03"), cid=EXT))
+case(g, "cii", "extension: endpoint with an unknown scheme", [err("BR-DEX-07")], cii(URI.format("MAIL"), cid=EXT))
+SHIP = '<ram:ShipToTradeParty><ram:GlobalID schemeID="{}">4000001000005</ram:GlobalID></ram:ShipToTradeParty>'
+case(g, "cii", "extension: delivery location GLN", [ok("BR-DEX-08"), ok("BR-DEX-04")], cii(delivery=SHIP.format("0088"), cid=EXT))
+case(g, "cii", "extension: delivery location with an unknown scheme", [err("BR-DEX-08"), ok("BR-DEX-04")],
+     cii(delivery=SHIP.format("GLN"), cid=EXT))
+
+g = "br-de-cvd"
+
+
+def c_product(codes: list[tuple[str, str]], props: list[tuple[str, str]]) -> str:
+    pp = "".join(f"<ram:ApplicableProductCharacteristic><ram:Description>{n}</ram:Description><ram:Value>{v}</ram:Value>"
+                 "</ram:ApplicableProductCharacteristic>" for n, v in props)
+    cc = "".join(f'<ram:DesignatedProductClassification><ram:ClassCode listID="{lid}">{v}</ram:ClassCode>'
+                 "</ram:DesignatedProductClassification>" for lid, v in codes)
+    return f"<ram:SpecifiedTradeProduct><ram:Name>Bus</ram:Name>{pp}{cc}</ram:SpecifiedTradeProduct>"
+
+
+C_REFS = ("<ram:ContractReferencedDocument><ram:IssuerAssignedID>V-2026-1</ram:IssuerAssignedID></ram:ContractReferencedDocument>"
+          "<ram:AdditionalReferencedDocument><ram:IssuerAssignedID>LOS-7</ram:IssuerAssignedID><ram:TypeCode>50</ram:TypeCode>"
+          "</ram:AdditionalReferencedDocument>")
+C_GOOD = c_line(product=c_product([("CVD", "M3")], [("cva", "clean")]))
+case(g, "cii", "CVD invoice with contract, tender and a classified vehicle",
+     [ok("BR-DE-CVD-01"), ok("BR-DE-CVD-02"), ok("BR-DE-CVD-03"), ok("BR-DE-CVD-04"), ok("BR-DE-CVD-05"),
+      ok("BR-DE-CVD-06-a"), ok("BR-DE-CVD-06-b"), ok("BR-TMP-CVD-01")], cii(C_REFS, lines=C_GOOD, cid=CVD))
+case(g, "cii", "CVD invoice without contract and tender references", [err("BR-DE-CVD-01"), err("BR-DE-CVD-02")],
+     cii(lines=C_GOOD, cid=CVD))
+case(g, "cii", "CVD invoice without a CVD line", [err("BR-DE-CVD-03")], cii(C_REFS, lines=c_line(product=c_product([("STI", "1")], [])), cid=CVD))
+case(g, "cii", "CVD class that is no vehicle category", [err("BR-DE-CVD-04")],
+     cii(C_REFS, lines=c_line(product=c_product([("CVD", "L1")], [("cva", "clean")])), cid=CVD))
+case(g, "cii", "cva value not allowed", [err("BR-DE-CVD-05")],
+     cii(C_REFS, lines=c_line(product=c_product([("CVD", "M1")], [("cva", "diesel")])), cid=CVD))
+case(g, "cii", "CVD class without a cva attribute", [err("BR-DE-CVD-06-a")],
+     cii(C_REFS, lines=C_GOOD + c_line(product=c_product([("CVD", "M1")], [])), cid=CVD))
+case(g, "cii", "cva attribute with two CVD classes", [err("BR-DE-CVD-06-b")],
+     cii(C_REFS, lines=c_line(product=c_product([("CVD", "M1"), ("CVD", "M2")], [("cva", "clean")])), cid=CVD))
+case(g, "cii", "classification scheme outside UNTDID 7143", [err("BR-TMP-CVD-01")],
+     cii(C_REFS, lines=c_line(product=c_product([("CVD", "M1"), ("QQQ", "1")], [("cva", "clean")])), cid=CVD))
+case(g, "cii", "not a CVD invoice: the CVD rules do not apply", [ok("BR-DE-CVD-01"), ok("BR-DE-CVD-03"), ok("BR-TMP-CVD-01")],
+     cii(lines=c_line(product=c_product([("QQQ", "1")], []))))
+
+
+def render(group: str, syntax: str, cases: list) -> str:
+    config = f"xrechnung-3.0-{syntax}"
+    out = ['<?xml version="1.0" encoding="UTF-8"?>',
+           f'<testSet xmlns="http://difi.no/xsd/vefa/validator/1.0" configuration="{config}">',
+           "  <assert>",
+           f"    <description>XRechnung 3.0 ({syntax.upper()}): {group} - written by the einvoice project from the KoSIT rule files</description>",
+           "    <scope>XRechnung 3.0.2, KoSIT rule set 2.6.0</scope>",
+           "  </assert>"]
+    for what, asserts, document in cases:
+        out.append("  <test>")
+        out.append("    <assert>")
+        out.append(f"      <description>{escape(what)}</description>")
+        for kind, rid in asserts:
+            out.append(f"      <{kind}>{rid}</{kind}>")
+        out.append("    </assert>")
+        out.append("    " + document)
+        out.append("  </test>")
+    out.append("</testSet>")
+    return "\n".join(out) + "\n"
+
+
+def files() -> dict[str, str]:
+    """File name -> content of every testSet file."""
+    return {f"{syntax}-{group}.xml": render(group, syntax, cases) for (group, syntax), cases in sorted(CASES.items())}
+
+
+def main(folder: Path = HERE) -> None:
+    for old in folder.glob("*.xml"):
+        old.unlink()
+    for name, text in files().items():
+        (folder / name).write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
