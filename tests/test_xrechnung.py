@@ -145,7 +145,8 @@ def test_profile_is_detected_from_the_specification_identifier(template, cid, pr
 
 def test_profiles_run_syntax_en16931_and_xrechnung():
     for name in ("xrechnung", "xrechnung-extension"):
-        assert PROFILES[name].layers == ("ubl-syntax", "cii-syntax", "en16931", "xrechnung", "dates")  # and the calendar-date check of every profile
+        # and "dates", the calendar-date check of every profile
+        assert PROFILES[name].layers == ("ubl-syntax", "cii-syntax", "en16931", "xrechnung", "dates")
 
 
 # --- validate: an XRechnung without Leitweg-ID ----------------------------------------------------------
