@@ -96,8 +96,13 @@ def _show_version(ctx: click.Context, _param, value: bool) -> None:
     for fam, ver in releases.defaults().items():
         rel = releases.release(fam, ver)
         others = [v for v in releases.versions(fam) if v != ver]
-        click.echo(f"  {rel.title} (in force)" + (f"; also {', '.join(others)}" if others else ""))
+        click.echo(f"  {rel.title} (in force, {_rule_count(rel)})" + (f"; also {', '.join(others)}" if others else ""))
     ctx.exit()
+
+
+def _rule_count(rel) -> str:
+    ubl, cii = len(rel.official_ids("ubl")), len(rel.official_ids("cii"))
+    return f"{ubl} rules in UBL, {cii} in CII" if ubl or cii else f"{rel.rule_count()} rules"
 
 
 def _parse_rules(_ctx, _param, values: tuple[str, ...]) -> dict[str, str] | None:
@@ -531,12 +536,7 @@ def rules_command() -> None:
         for ver in reversed(releases.versions(fam)):
             rel = releases.release(fam, ver)
             mark = "  (in force, default)" if defaults.get(fam) == ver else f"  (--rules {fam}={ver})"
-            counts = ""
-            if rel.official_ids("ubl") or rel.official_ids("cii"):
-                counts = f": {len(rel.official_ids('ubl'))} rules in UBL, {len(rel.official_ids('cii'))} in CII"
-            else:
-                counts = f": {rel.rule_count()} rules"
-            click.echo(f"  {rel.title}{counts}{mark}")
+            click.echo(f"  {rel.title}: {_rule_count(rel)}{mark}")
     click.echo("")
     click.echo("Profiles (layers run, and the releases they come from):")
     for name, prof in PROFILES.items():

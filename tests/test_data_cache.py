@@ -1,4 +1,4 @@
-"""The per-user cache of parsed YAML data files (einvoice.rules.engine.load_yaml)."""
+"""The opt-in cache of parsed YAML data files (EINVOICE_CACHE_DIR; einvoice.rules.engine.load_yaml)."""
 
 from __future__ import annotations
 

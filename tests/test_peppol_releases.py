@@ -573,7 +573,7 @@ def test_rules_command_and_version_list_the_releases():
     assert any(line.split()[:1] == ["ehf"] and "peppol + national" in line and "3.0.21" in line
                for line in out.splitlines())
     version = _cli("--version").output
-    assert version.startswith("einvoice ") and "Peppol BIS Billing 3.0.21 (in force); also 3.0.19, 3.0.20" in version
+    assert version.startswith("einvoice ") and "Peppol BIS Billing 3.0.21 (in force, 165 rules in UBL, 90 in CII); also 3.0.19, 3.0.20" in version
 
 
 def test_one_document_validated_under_two_releases_gets_each_verdict():

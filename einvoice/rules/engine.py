@@ -6,6 +6,12 @@ message, a fix hint). Rules are grouped in layers (``RuleSet``); a profile is a
 list of layers. The engine runs every rule of every layer on a document, never
 raises on bad content, and returns every finding.
 
+A run is evaluated in a :class:`Context` (the rule releases, today's date, the
+profile, the configuration) passed into :func:`run_rules` and read by the rules
+as ``doc.context``. For a versioned layer (Peppol, national) the release decides
+which ids run and with which metadata (:mod:`einvoice.rules.releases`). A rule's
+metadata must exist when it registers (:class:`RuleDefinitionError` otherwise).
+
 A check is a function ``check(doc) -> iterable of targets``; each target is a
 place where the rule fails: a model object, ``(model object, field name)``, an
 lxml element, or ``None`` for the document as a whole. An optional second item
