@@ -187,29 +187,32 @@ class OverBudget(BaseException):
 
 
 @contextmanager
-def time_budget(seconds: float | None):
+def time_budget(seconds: float | None, cpu: bool = False):
     """Stop the code inside after ``seconds`` with :class:`OverBudget` (main thread, POSIX only; elsewhere a
-    no-op). A timer already running outside is put back afterwards."""
+    no-op): wall-clock seconds, or with ``cpu`` seconds of this process's CPU time (a busy machine does
+    not count). A timer of the same kind already running outside is put back afterwards."""
     usable = (seconds and seconds > 0 and hasattr(signal, "setitimer")
               and threading.current_thread() is threading.main_thread())
     if not usable:
         yield
         return
+    which, signum = (signal.ITIMER_PROF, signal.SIGPROF) if cpu else (signal.ITIMER_REAL, signal.SIGALRM)
+    clock = time.process_time if cpu else time.monotonic
 
     def on_alarm(_signum, _frame):
         raise OverBudget()
 
-    started = time.monotonic()
-    old_handler = signal.signal(signal.SIGALRM, on_alarm)
-    old_delay, old_interval = signal.setitimer(signal.ITIMER_REAL, seconds)
+    started = clock()
+    old_handler = signal.signal(signum, on_alarm)
+    old_delay, old_interval = signal.setitimer(which, seconds)
     try:
         yield
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, old_handler)
+        signal.setitimer(which, 0)
+        signal.signal(signum, old_handler)
         if old_delay:
-            left = max(old_delay - (time.monotonic() - started), 0.001)
-            signal.setitimer(signal.ITIMER_REAL, left, old_interval)
+            left = max(old_delay - (clock() - started), 0.001)
+            signal.setitimer(which, left, old_interval)
 
 
 def over_budget_reason(seconds: float) -> str:

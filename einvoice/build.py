@@ -484,7 +484,11 @@ def build_report(data: Invoice | dict, format: str, policy: bool = False) -> tup
     """
     target = _target(format)
     invoice = to_invoice(data)
-    findings = prepare(invoice, target)
+    try:
+        findings = prepare(invoice, target)
+    except ArithmeticError:  # decimal.InvalidOperation: a result with more digits than the context carries
+        raise InvalidModelInput("a number in the input is too large to compute the invoice's amounts with "
+                                "(amounts carry at most 28 significant digits)") from None
     try:
         xml = _write(invoice, target)
     except Exception as exc:

@@ -589,3 +589,23 @@ def test_attachment_without_uf_names_is_read_by_its_name_tree_key():
 
     xml, findings = read_pdf(_pdf("factur-x.xml", CII, drop_names), "x.pdf")
     assert xml == CII
+
+
+def test_time_budget_in_cpu_seconds():
+    t0 = time.process_time()
+    with pytest.raises(batch.OverBudget):
+        with batch.time_budget(0.3, cpu=True):
+            while True:
+                pass
+    assert time.process_time() - t0 < 3
+
+
+def test_build_with_a_number_too_large_is_model_input_not_a_crash():
+    from einvoice.build import build_report, load_input
+    from einvoice.errors import InvalidModelInput
+
+    data = load_input(SAMPLES / "ehf-invoice.yaml")
+    data["lines"][0]["quantity"] = "9" * 60  # quantity x price: more digits than an amount can carry
+    with pytest.raises(InvalidModelInput) as info:
+        build_report(data, "ehf")
+    assert "too large" in str(info.value)
