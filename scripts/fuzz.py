@@ -224,7 +224,7 @@ def make_pdf(xml: bytes, rng: random.Random, op: str) -> bytes:
         spec["/EF"][NameObject("/F")] = rng.choice([NumberObject(7), ArrayObject()])
     elif op == "names-odd":
         names.append(NumberObject(1))
-    if op == "encrypt":
+    if op in ("encrypt", "aes-claim"):
         w.encrypt("", rng.choice(["", "owner"]), algorithm="RC4-128")
     buf = io.BytesIO()
     w.write(buf)
