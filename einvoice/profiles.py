@@ -23,6 +23,11 @@ LAYERS: dict[str, str] = {
     "policy": "einvoice.rules.policy:RULES",
     "xrechnung": "einvoice.rules.xrechnung:RULES",
     "dates": "einvoice.rules.dates:RULES",
+    # the EN 16931 and syntax layers without the ids the XRechnung scenarios report at another level
+    "en16931-xrechnung": "einvoice.rules.xrechnung.scenario:EN16931",
+    "ubl-syntax-xrechnung": "einvoice.rules.xrechnung.scenario:UBL_SYNTAX",
+    "cii-syntax-xrechnung": "einvoice.rules.xrechnung.scenario:CII_SYNTAX",
+    "scope": "einvoice.rules.scope:RULES",  # EINV-S-001: a rule set the document asks for is not implemented
 }
 
 
@@ -34,22 +39,21 @@ class Profile:
 
 
 PROFILES: dict[str, Profile] = {
-    "en16931": Profile("en16931", ("ubl-syntax", "cii-syntax", "en16931"), "EN 16931 core rules (CEN validation artefacts)"),
-    "peppol": Profile("peppol", ("ubl-syntax", "cii-syntax", "en16931", "peppol", "national"), "Peppol BIS Billing 3.0 with national rules"),
-    "ehf": Profile("ehf", ("ubl-syntax", "cii-syntax", "en16931", "peppol", "national"), "EHF Billing 3.0 (Peppol BIS Billing 3.0 + Norwegian rules)"),
+    "en16931": Profile("en16931", ("ubl-syntax", "cii-syntax", "en16931", "scope"), "EN 16931 core rules (CEN validation artefacts)"),
+    "peppol": Profile("peppol", ("ubl-syntax", "cii-syntax", "en16931", "peppol", "national", "scope"), "Peppol BIS Billing 3.0 with national rules"),
+    "ehf": Profile("ehf", ("ubl-syntax", "cii-syntax", "en16931", "peppol", "national", "scope"), "EHF Billing 3.0 (Peppol BIS Billing 3.0 + Norwegian rules)"),
 }
 
 for _fx in ("minimum", "basicwl", "basic", "en16931", "extended"):
     _core = ("en16931",) if _fx in ("basic", "en16931", "extended") else ()
-    PROFILES[f"facturx-{_fx}"] = Profile(f"facturx-{_fx}", ("cii-syntax", *_core, "facturx"),
+    PROFILES[f"facturx-{_fx}"] = Profile(f"facturx-{_fx}", ("cii-syntax", *_core, "facturx", "scope"),
                                          f"Factur-X 1.0 {_fx.upper()} profile")
 
 # XRechnung 3.0 (KoSIT): the German CIUS of EN 16931 and its extension, in UBL and CII (also the
 # XRECHNUNG profile of ZUGFeRD / Factur-X, which carries the same identifier)
-PROFILES["xrechnung"] = Profile("xrechnung", ("ubl-syntax", "cii-syntax", "en16931", "xrechnung"),
-                                "XRechnung 3.0 (KoSIT CIUS of EN 16931)")
-PROFILES["xrechnung-extension"] = Profile("xrechnung-extension", ("ubl-syntax", "cii-syntax", "en16931", "xrechnung"),
-                                          "XRechnung 3.0 extension (KoSIT)")
+_XR_LAYERS = ("ubl-syntax-xrechnung", "cii-syntax-xrechnung", "en16931-xrechnung", "xrechnung")
+PROFILES["xrechnung"] = Profile("xrechnung", _XR_LAYERS, "XRechnung 3.0 (KoSIT CIUS of EN 16931)")
+PROFILES["xrechnung-extension"] = Profile("xrechnung-extension", _XR_LAYERS, "XRechnung 3.0 extension (KoSIT)")
 
 # every profile also checks that its dates exist in the calendar (EINV-DATE-*, einvoice.rules.dates)
 for _name, _p in list(PROFILES.items()):
@@ -64,8 +68,6 @@ GUIDELINES: list[tuple[str, str]] = [
     ("urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0", "peppol"),
     ("urn:cen.eu:en16931:2017#compliant#urn:xeinkauf.de:kosit:xrechnung_3.0#conformant#urn:xeinkauf.de:kosit:extension:xrechnung_3.0", "xrechnung-extension"),
     ("urn:cen.eu:en16931:2017#compliant#urn:xeinkauf.de:kosit:xrechnung_3.0", "xrechnung"),
-    # XRechnung 2.x identifiers (older ZUGFeRD XRECHNUNG profiles): judged by XRechnung 3.0, whose BR-DE-21 names the old identifier
-    ("urn:cen.eu:en16931:2017#compliant#urn:xoev-de:kosit:standard:xrechnung", "xrechnung"),
     ("urn:cen.eu:en16931:2017", "en16931"),
 ]
 

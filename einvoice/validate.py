@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 from .errors import UnreadableInput
-from .model.invoice import Syntax
 from .profiles import PROFILES, detect_profile, rules_for
 from .rules.engine import Context, Document, Finding, Report, Severity, run_rules
 from .rules.releases import UnknownRelease, tree_only
@@ -81,6 +80,7 @@ def written(doc: Document) -> Document:
     """A model built in code, written as XML in its syntax and read back: the official rule sets run on
     the document tree, so a model is validated as the document it would be sent as."""
     from . import syntax, xmlsafe
+    from .model.invoice import Syntax  # a model built in code: the model module is loaded already
 
     try:
         if doc.syntax == Syntax.CII:
@@ -101,10 +101,12 @@ def written(doc: Document) -> Document:
 
 def validate(source: str | Path | bytes | Any, profile: str = "auto", schema: bool = True,
              layers: list[str] | tuple[str, ...] | None = None,
-             rules: dict[str, str] | str | None = None) -> Report:
+             rules: dict[str, str] | str | None = None, policy: bool = False) -> Report:
     """Validate bytes, a path, or an lxml element. Raises UnreadableInput with a one-line reason.
 
     ``rules={"peppol": "3.0.20"}`` validates against another rule release than the one in force.
+    ``policy=True`` adds the house policy (EINV-P-*, configured in [tool.einvoice]; a
+    configuration with unknown keys raises ConfigError, an UnreadableInput).
     """
     from . import syntax
 
@@ -112,7 +114,15 @@ def validate(source: str | Path | bytes | Any, profile: str = "auto", schema: bo
         doc = syntax.read_tree(source)
     else:
         doc = syntax.load(source)
-    return validate_document(doc, profile=profile, schema=schema, layers=layers, rules=rules)
+    return validate_document(doc, profile=profile, schema=schema, layers=layers, rules=rules, policy=policy)
+
+
+def __getattr__(name: str) -> Any:
+    if name == "Syntax":  # re-exported on demand: validating needs no model module of its own
+        from .model.invoice import Syntax
+
+        return Syntax
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = ["validate", "validate_document", "Report", "Syntax"]

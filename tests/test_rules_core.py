@@ -400,3 +400,23 @@ def test_written_model_keeps_the_official_en16931_meaning_of_br_02_and_br_47():
     bd = VatBreakdown(category=TaxCategory(code="S", rate=Decimal("25")))
     found = model_findings(Invoice(number="1", tax_totals=[TaxTotal(breakdown=[bd])]))
     assert "BR-47" not in found and "BR-48" not in found
+
+
+def test_ubl_price_sign_is_read_as_the_official_validator_reads_it():
+    """BR-27 compares the untyped price with 0 as Saxon does: '-0.00' is below zero, '-0' (an integer)
+    is not, 'NaN' is above every number, '1e2' is a double; text after a comment is part of the value."""
+    def br27(price: str) -> bool:
+        line = LINE.format(net="100.00").replace(
+            "<cbc:PriceAmount currencyID='NOK'>50</cbc:PriceAmount>", f"<cbc:PriceAmount currencyID='NOK'>{price}</cbc:PriceAmount>")
+        return "BR-27" in findings(ubl(totals() + line))
+
+    assert br27("-0.00") and br27("-1") and br27("-0.5e0")
+    assert not br27("-0") and not br27("NaN") and not br27("1e2") and not br27(" INF ") and not br27("50")
+    assert br27("-<!-- c -->1") and not br27("5<!-- c -->0")
+
+
+def test_ubl_blank_values_are_xml_whitespace_only():
+    """normalize-space strips space, tab, CR, LF only: a number of U+00A0 is not blank (BR-02 holds)."""
+    assert "BR-02" not in findings(ubl("<cbc:ID>\u00a0</cbc:ID>" + totals()))
+    assert "BR-02" in findings(ubl("<cbc:ID> \t\n</cbc:ID>" + totals()))
+    assert "BR-02" not in findings(ubl("<cbc:ID><!-- c --> 7</cbc:ID>" + totals()))

@@ -202,3 +202,129 @@ def test_schemas_are_per_thread():
     t.join()
     assert seen[0] is not xsd.get_schema("cii-basic")
     assert xsd.validate_tree(etree.fromstring(CII_MINIMUM.encode()), Syntax.CII, "facturx-minimum") == []
+
+
+# --- UBL schema sets compiled without their annotations, through the per-user cache ---
+
+
+@pytest.fixture
+def lean_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("EINVOICE_CACHE_DIR", str(tmp_path))
+    monkeypatch.delenv("EINVOICE_NO_CACHE", raising=False)
+    xsd._lean_bundle.cache_clear()
+    yield tmp_path
+    xsd._lean_bundle.cache_clear()
+
+
+def _plain(key: str) -> etree.XMLSchema:
+    base = xsd.schema_dir()
+    return etree.XMLSchema(etree.parse(str(base / xsd.SCHEMA_FILES[key]), xsd._schema_parser(base)))
+
+
+def _verdict(schema: etree.XMLSchema, data):
+    if isinstance(data, (str, bytes)):
+        data = etree.fromstring(data.encode() if isinstance(data, str) else data)
+    ok = schema.validate(data)
+    return ok, [(e.line, e.type_name, e.message, e.path) for e in schema.error_log]
+
+
+def _documents(key: str) -> list[bytes]:
+    if key == "ubl-creditnote":
+        docs = [CN, CN.replace("<cbc:IssueDate>2024-01-01", "<cbc:IssueDate>01.01.2024"),
+                CN.replace("<cac:Item/>", "<cac:Item><cbc:Name>x</cbc:Name><cbc:Name>y</cbc:Name></cac:Item>")]
+    else:
+        docs = [ubl(), ubl("2024-02-30"), ubl(extra="<cbc:Nonsense>1</cbc:Nonsense>\n"),
+                ubl(extra='<cbc:DocumentCurrencyCode listID="x" foo="1">EUR</cbc:DocumentCurrencyCode>\n'),
+                UBL.format(date="2024-01-01", extra="").replace('currencyID="EUR">10</cbc:Pay', '>10</cbc:Pay'),
+                ubl(extra="<cbc:Note>one</cbc:Note><cbc:InvoiceTypeCode>380</cbc:InvoiceTypeCode>\n")]
+    root = "CreditNote" if key == "ubl-creditnote" else "Invoice"
+    docs = [d if isinstance(d, bytes) else d.encode() if isinstance(d, str) else etree.tostring(d) for d in docs]
+    docs += [p.read_bytes() for p in sorted(SAMPLES.glob("*.xml")) if f"xsd:{root}-2" in p.read_text()[:600]]
+    return docs
+
+
+@pytest.mark.parametrize("key", ["ubl-invoice", "ubl-creditnote"])
+def test_lean_schema_judges_as_the_files_do(lean_cache, key):
+    base = xsd.schema_dir()
+    bundle = xsd._lean_bundle(key, base)
+    assert bundle, "the UBL schema set is cached without annotations"
+    lean = xsd._compile_bundle(base / xsd.SCHEMA_FILES[key], base, bundle)
+    plain = _plain(key)
+    verdicts = [(_verdict(plain, d), _verdict(lean, d)) for d in _documents(key)]
+    assert any(not p[0] for p, _ in verdicts) and any(p[0] for p, _ in verdicts)  # valid and invalid ones
+    for p, lean_v in verdicts:
+        assert p == lean_v
+
+
+def test_lean_copy_drops_annotations_only(lean_cache):
+    base = xsd.schema_dir().resolve()
+    bundle = xsd._lean_bundle("ubl-invoice", base)
+    xs = "{http://www.w3.org/2001/XMLSchema}"
+    names = set(bundle)
+    assert {"ubl-2.1/maindoc/UBL-Invoice-2.1.xsd", "ubl-2.1/common/UBL-CommonAggregateComponents-2.1.xsd"} <= names
+    for name, data in bundle.items():
+        lean = etree.fromstring(data)
+        full = etree.parse(str(base / name)).getroot()
+        assert not list(lean.iter(f"{xs}annotation"))
+        kept = [(el.tag, dict(el.attrib)) for el in full.iter()
+                if isinstance(el.tag, str) and not any(a.tag == f"{xs}annotation" for a in [el, *el.iterancestors()])]
+        assert [(el.tag, dict(el.attrib)) for el in lean.iter() if isinstance(el.tag, str)] == kept
+    assert sum(map(len, bundle.values())) < 0.4 * sum((base / n).stat().st_size for n in names)
+
+
+def test_lean_cache_is_reused_and_checked(lean_cache, monkeypatch):
+    base = xsd.schema_dir()
+    first = xsd._lean_bundle("ubl-invoice", base)
+    entry = lean_cache / "xsd-ubl-invoice.marshal"
+    assert entry.is_file()
+    xsd._lean_bundle.cache_clear()
+    calls = []
+    real = xsd._without_annotations
+    monkeypatch.setattr(xsd, "_without_annotations", lambda p: calls.append(p) or real(p))
+    assert xsd._lean_bundle("ubl-invoice", base) == first and calls == []  # read back, not rebuilt
+    for damage in (b"not marshal data", entry.read_bytes()[: len(entry.read_bytes()) // 2]):
+        entry.write_bytes(damage)
+        xsd._lean_bundle.cache_clear()
+        assert xsd._lean_bundle("ubl-invoice", base) == first and calls  # rebuilt from the files
+        calls.clear()
+    import marshal
+
+    header, stamps, files = marshal.loads(entry.read_bytes())
+    stamps[0] = (stamps[0][0], stamps[0][1] + 1, stamps[0][2])  # as if a schema file had changed
+    entry.write_bytes(marshal.dumps((header, stamps, files)))
+    xsd._lean_bundle.cache_clear()
+    assert xsd._lean_bundle("ubl-invoice", base) == first and calls
+
+
+def test_no_cache_compiles_the_files(lean_cache, monkeypatch):
+    monkeypatch.setenv("EINVOICE_NO_CACHE", "1")
+    assert xsd._lean_bundle("ubl-invoice", xsd.schema_dir()) is None
+    assert xsd._lean_bundle("cii-en16931", xsd.schema_dir()) is None
+    assert _verdict(xsd._compiled("ubl-invoice"), ubl("2024-02-30"))[0] is False
+    assert not list(lean_cache.iterdir())
+
+
+def test_nothing_is_cached_unless_a_folder_is_given(tmp_path, monkeypatch):
+    monkeypatch.delenv("EINVOICE_CACHE_DIR", raising=False)
+    monkeypatch.delenv("EINVOICE_NO_CACHE", raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    xsd._lean_bundle.cache_clear()
+    try:
+        assert xsd._lean_bundle("ubl-invoice", xsd.schema_dir()) is None
+        assert _verdict(xsd._compiled("ubl-invoice"), ubl())[0] is True
+        assert not list(tmp_path.iterdir())
+    finally:
+        xsd._lean_bundle.cache_clear()
+
+
+def test_unwritable_cache_compiles_the_files(tmp_path, monkeypatch):
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    monkeypatch.setenv("EINVOICE_CACHE_DIR", str(blocker / "sub"))  # a folder that cannot be made
+    xsd._lean_bundle.cache_clear()
+    try:
+        assert xsd._lean_bundle("ubl-invoice", xsd.schema_dir()) is None
+        assert _verdict(xsd._compiled("ubl-invoice"), ubl())[0] is True
+    finally:
+        xsd._lean_bundle.cache_clear()

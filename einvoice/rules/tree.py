@@ -227,7 +227,8 @@ class _Parser:
             inner = self.operand()
             self.take(")")
             fn = normalize_space if val == "normalize-space" else str.upper
-            return lambda n: [fn(v) for v in inner(n)]
+            # XPath 2.0: the function of an empty sequence is the function of "" (upper-case(()) = "")
+            return lambda n: [fn(v) for v in inner(n)] or [fn("")]
         alts = [_fix_absolute(self.path())]
         return lambda n: [string_value(x) for x in select_any(n, alts)]
 

@@ -133,12 +133,19 @@ def decimal_of(node: Any) -> Decimal | None:
     return None if node is None else xs_decimal(node)
 
 
+_SAXON_DOT_WS = re.compile(r"\.[ \t\n\r]+[0-9]+")
+
+
 def double_or_none(value: Any) -> float | None:
     """xs:double cast of an element's string value or a string; None when it is not a double."""
     s = _lexical(value)
     t = s.strip(WS)
     if _DOUBLE.fullmatch(t):
         return float(t)  # Python's float() reads the pattern exactly (IEEE nearest, overflow to inf)
+    if _SAXON_DOT_WS.fullmatch(t):
+        # Saxon quirk: a point, whitespace, then digits reads each whitespace character as a zero
+        # digit ('. 5' is 0.05, '.  5' 0.005); no other place admits inner whitespace
+        return float("0." + re.sub(r"[ \t\n\r]", "0", t[1:]))
     # Saxon quirk: INF, +INF, -INF and NaN followed by whitespace are no doubles unless whitespace
     # also precedes them ("INF " fails, " INF " is INF); elementpath does the same
     return _SPECIAL.get(t if s[:1] in _LEAD else s)
@@ -173,25 +180,51 @@ def java_compare(a: float, b: float) -> int:
     return 0 if sa == sb else (-1 if sa < sb else 1)
 
 
+def saxon_compare(a: float, op: str, b: float) -> bool:
+    """``a op b`` for doubles where one side was an untyped value, as Saxon decides it.
+
+    Ordering is :func:`java_compare` order (-0 below 0, NaN above every number);
+    ``=`` holds only in that order and never for NaN (``NaN = NaN`` is false,
+    ``NaN != NaN`` true); NaN against NaN is false for every ordering operator.
+    """
+    if a != a or b != b:
+        if op == "!=":
+            return True
+        if op == "=" or (a != a and b != b):
+            return False
+    return _COMPARE[op](java_compare(a, b))
+
+
 _INTEGER = re.compile(r"[+-]?[0-9]+")
 _COMPARE = {"=": lambda c: c == 0, "!=": lambda c: c != 0, ">=": lambda c: c >= 0, ">": lambda c: c > 0,
             "<=": lambda c: c <= 0, "<": lambda c: c < 0}
 
 
-def compare_untyped(value: Any, op: str, literal: str) -> bool:
-    """``value op literal``: an untyped value (element or text) compared with a numeric literal, as Saxon does.
+def compare_untyped(value: Any, op: str, literal: str | float) -> bool:
+    """``value op literal``: an untyped value (element or text) compared with a number, as Saxon does.
 
-    An integer value against an integer literal compares as integers; anything
-    else as doubles in :func:`java_compare` order, so ``'-0.00' >= 0`` is false,
-    ``'-0' >= 0`` is true and ``'NaN' > 0`` is true. CastError when the value is
-    no double (the official validator stops there).
+    ``literal`` is a numeric literal as written, or a double computed by the
+    expression. An integer value against an integer literal compares as
+    integers; anything else as doubles in :func:`java_compare` order, so
+    ``'-0.00' >= 0`` is false, ``'-0' >= 0`` is true, ``'NaN' > 0`` is true and
+    ``'NaN' = number('NaN')`` is false (:func:`saxon_compare`). CastError when the value is no double (the
+    official validator stops there).
     """
     t = trim(_lexical(value))
+    if isinstance(literal, float):
+        f = float(t) if _DOUBLE.fullmatch(t) else _SPECIAL.get(t)
+        if f is None:
+            raise CastError(t)
+        return saxon_compare(f, op, literal)
     if _INTEGER.fullmatch(t) and _INTEGER.fullmatch(literal):
         a, b = int(t), int(literal)
         c = (a > b) - (a < b)
     else:
-        c = java_compare(xs_double(value), float(literal))
+        # unlike the cast, the comparison reads INF/NaN with trailing whitespace ("INF " > 0 is true)
+        f = float(t) if _DOUBLE.fullmatch(t) else _SPECIAL.get(t)
+        if f is None:
+            raise CastError(t)
+        return saxon_compare(f, op, float(literal))
     return _COMPARE[op](c)
 
 
@@ -293,7 +326,7 @@ def date_102(value: Any) -> date | None:
 
 __all__ = [
     "WS", "CastError", "trim", "normalize_space", "string_value", "nvalue", "blank", "text_node",
-    "decimal_or_none", "xs_decimal", "decimal_of", "double_or_none", "xs_double", "number", "java_compare", "compare_untyped", "xs_boolean",
+    "decimal_or_none", "xs_decimal", "decimal_of", "double_or_none", "xs_double", "number", "java_compare", "saxon_compare", "compare_untyped", "xs_boolean",
     "round_decimal", "round_double", "xpath_round", "round_half_to_even", "round2", "round2_double",
     "double_sum", "decimal_places_ok", "date_or_none", "xs_date", "date_102",
 ]

@@ -39,8 +39,10 @@ def ubl(body: str = "", cid: str = CIUS, credit: bool = False) -> str:
 
 
 def cii(agreement: str = "", delivery: str = "", settlement: str = "", lines: str = "", cid: str | None = CIUS,
-        type_code: str | None = "380") -> str:
-    ctx = ("<rsm:ExchangedDocumentContext><ram:GuidelineSpecifiedDocumentContextParameter>"
+        type_code: str | None = "380", process: str | None = None) -> str:
+    bp = (f"<ram:BusinessProcessSpecifiedDocumentContextParameter><ram:ID>{process}</ram:ID>"
+          "</ram:BusinessProcessSpecifiedDocumentContextParameter>") if process else ""
+    ctx = (f"<rsm:ExchangedDocumentContext>{bp}<ram:GuidelineSpecifiedDocumentContextParameter>"
            f"<ram:ID>{escape(cid)}</ram:ID></ram:GuidelineSpecifiedDocumentContextParameter>"
            "</rsm:ExchangedDocumentContext>") if cid is not None else ""
     doc = f"<rsm:ExchangedDocument><ram:TypeCode>{type_code}</ram:TypeCode></rsm:ExchangedDocument>" \
@@ -704,6 +706,209 @@ case(g, "cii", "classification scheme outside UNTDID 7143", [err("BR-TMP-CVD-01"
      cii(C_REFS, lines=c_line(product=c_product([("CVD", "M1"), ("QQQ", "1")], [("cva", "clean")])), cid=CVD))
 case(g, "cii", "not a CVD invoice: the CVD rules do not apply", [ok("BR-DE-CVD-01"), ok("BR-DE-CVD-03"), ok("BR-TMP-CVD-01")],
      cii(lines=c_line(product=c_product([("QQQ", "1")], []))))
+
+
+# ============================================================== Peppol rules taken over by XRechnung
+
+PROCESS = "urn:fdc:peppol.eu:2017:poacc:billing:01:1.0"
+g = "peppol"
+
+
+def u_ac(ind="false", pct=None, base=None, amount=None) -> str:
+    body = f"<cbc:ChargeIndicator>{ind}</cbc:ChargeIndicator>"
+    if pct is not None:
+        body += f"<cbc:MultiplierFactorNumeric>{pct}</cbc:MultiplierFactorNumeric>"
+    if amount is not None:
+        body += f'<cbc:Amount currencyID="EUR">{amount}</cbc:Amount>'
+    if base is not None:
+        body += f'<cbc:BaseAmount currencyID="EUR">{base}</cbc:BaseAmount>'
+    return f"<cac:AllowanceCharge>{body}</cac:AllowanceCharge>"
+
+
+def u_priced_line(price="10", base_qty=None, qty="2", qty_unit="C62", base_unit=None, net="20", price_ac="",
+                  extra="") -> str:
+    bq = ""
+    if base_qty is not None:
+        attr = f' unitCode="{base_unit}"' if base_unit else ""
+        bq = f"<cbc:BaseQuantity{attr}>{base_qty}</cbc:BaseQuantity>"
+    return (f'<cac:InvoiceLine><cbc:ID>1</cbc:ID><cbc:InvoicedQuantity unitCode="{qty_unit}">{qty}</cbc:InvoicedQuantity>'
+            f'<cbc:LineExtensionAmount currencyID="EUR">{net}</cbc:LineExtensionAmount>{extra}'
+            f'<cac:Price><cbc:PriceAmount currencyID="EUR">{price}</cbc:PriceAmount>{bq}{price_ac}</cac:Price></cac:InvoiceLine>')
+
+
+def u_tax_total(amount="19.00", currency="EUR", sub=True) -> str:
+    subtotal = (f'<cac:TaxSubtotal><cbc:TaxableAmount currencyID="{currency}">100.00</cbc:TaxableAmount>'
+                f'<cbc:TaxAmount currencyID="{currency}">{amount}</cbc:TaxAmount><cac:TaxCategory><cbc:ID>S</cbc:ID>'
+                "<cbc:Percent>19</cbc:Percent></cac:TaxCategory></cac:TaxSubtotal>") if sub else ""
+    return f'<cac:TaxTotal><cbc:TaxAmount currencyID="{currency}">{amount}</cbc:TaxAmount>{subtotal}</cac:TaxTotal>'
+
+
+P = "PEPPOL-EN16931-"
+case(g, "ubl", "no business process", [err(P + "R001")], ubl())
+case(g, "ubl", "business process given", [ok(P + "R001")], ubl(f"<cbc:ProfileID>{PROCESS}</cbc:ProfileID>"))
+case(g, "ubl", "VAT accounting currency equals the invoice currency", [err(P + "R005")],
+     ubl("<cbc:DocumentCurrencyCode>EUR</cbc:DocumentCurrencyCode><cbc:TaxCurrencyCode>EUR</cbc:TaxCurrencyCode>"))
+case(g, "ubl", "VAT accounting currency of its own", [ok(P + "R005")],
+     ubl("<cbc:DocumentCurrencyCode>EUR</cbc:DocumentCurrencyCode><cbc:TaxCurrencyCode>USD</cbc:TaxCurrencyCode>"))
+case(g, "ubl", "an empty element", [err(P + "R008")], ubl("<cbc:Note/>"))
+case(g, "ubl", "a blank element", [err(P + "R008")], ubl("<cbc:Note> </cbc:Note>"))
+case(g, "ubl", "no empty element", [ok(P + "R008")], ubl("<cbc:Note>Danke</cbc:Note>"))
+case(g, "ubl", "buyer without electronic address", [err(P + "R010")], ubl(u_customer("<cac:PartyName><cbc:Name>K</cbc:Name></cac:PartyName>")))
+case(g, "ubl", "buyer with electronic address", [ok(P + "R010")],
+     ubl(u_customer('<cbc:EndpointID schemeID="0204">04011000-12345-03</cbc:EndpointID>')))
+case(g, "ubl", "seller without electronic address", [err(P + "R020")], ubl(u_supplier("<cac:PartyName><cbc:Name>V</cbc:Name></cac:PartyName>")))
+case(g, "ubl", "seller with electronic address", [ok(P + "R020")],
+     ubl(u_supplier('<cbc:EndpointID schemeID="EM">rechnung@example.de</cbc:EndpointID>')))
+case(g, "ubl", "allowance amount is base x percentage", [ok(P + "R040"), ok(P + "R041"), ok(P + "R042"), ok(P + "R043")],
+     ubl(u_ac("false", "10", "100.00", "10.00")))
+case(g, "ubl", "allowance amount differs from base x percentage", [err(P + "R040")], ubl(u_ac("false", "10", "100.00", "5.00")))
+case(g, "ubl", "percentage without base amount", [err(P + "R041")], ubl(u_ac("false", "10", None, "5.00")))
+case(g, "ubl", "base amount without percentage", [err(P + "R042")], ubl(u_ac("true", None, "100.00", "5.00")))
+case(g, "ubl", "charge indicator neither true nor false", [err(P + "R043")], ubl(u_ac("yes", None, None, "5.00")))
+case(g, "ubl", "price discount", [ok(P + "R044"), ok(P + "R046")],
+     ubl(u_priced_line(price="90", net="180", price_ac=u_ac("false", None, "100", "10"))))
+case(g, "ubl", "price charge", [err(P + "R044")], ubl(u_priced_line(price="90", net="180", price_ac=u_ac("true", None, "100", "10"))))
+case(g, "ubl", "net price is not gross price less discount", [err(P + "R046")],
+     ubl(u_priced_line(price="95", net="190", price_ac=u_ac("false", None, "100", "10"))))
+case(g, "ubl", "no VAT total", [err(P + "R053")], ubl())
+case(g, "ubl", "one VAT total with breakdown", [ok(P + "R053"), ok(P + "R054")], ubl(u_tax_total()))
+case(g, "ubl", "VAT total without breakdown and no accounting currency", [err(P + "R054")],
+     ubl(u_tax_total() + u_tax_total("19.00", "EUR", sub=False)))
+case(g, "ubl", "VAT totals in two currencies with opposite signs", [err(P + "R055")],
+     ubl("<cbc:DocumentCurrencyCode>EUR</cbc:DocumentCurrencyCode><cbc:TaxCurrencyCode>USD</cbc:TaxCurrencyCode>"
+         + u_tax_total("19.00") + u_tax_total("-20.00", "USD", sub=False)))
+case(g, "ubl", "VAT totals in two currencies with the same sign", [ok(P + "R055"), ok(P + "R054")],
+     ubl("<cbc:DocumentCurrencyCode>EUR</cbc:DocumentCurrencyCode><cbc:TaxCurrencyCode>USD</cbc:TaxCurrencyCode>"
+         + u_tax_total("19.00") + u_tax_total("20.00", "USD", sub=False)))
+case(g, "ubl", "direct debit without mandate reference", [err(P + "R061")],
+     ubl(u_pm("59", "<cac:PaymentMandate><cac:PayerFinancialAccount><cbc:ID>" + IBAN_OK + "</cbc:ID></cac:PayerFinancialAccount></cac:PaymentMandate>")))
+case(g, "ubl", "direct debit with mandate reference", [ok(P + "R061")], ubl(u_pm("59", u_mandate())))
+LINE_REF = "<cac:DocumentReference><cbc:ID>OBJ-1</cbc:ID><cbc:DocumentTypeCode>{}</cbc:DocumentTypeCode></cac:DocumentReference>"
+case(g, "ubl", "line document reference of type 130", [ok(P + "R101")], ubl(u_priced_line(extra=LINE_REF.format("130"))))
+case(g, "ubl", "line document reference of another type", [err(P + "R101")], ubl(u_priced_line(extra=LINE_REF.format("916"))))
+U_PERIOD = "<cac:InvoicePeriod><cbc:StartDate>2026-11-01</cbc:StartDate><cbc:EndDate>2026-11-30</cbc:EndDate></cac:InvoicePeriod>"
+
+
+def u_line_period(start: str, end: str) -> str:
+    return u_priced_line(extra=f"<cac:InvoicePeriod><cbc:StartDate>{start}</cbc:StartDate><cbc:EndDate>{end}</cbc:EndDate></cac:InvoicePeriod>")
+
+
+case(g, "ubl", "line period inside the invoicing period", [ok(P + "R110"), ok(P + "R111")], ubl(U_PERIOD + u_line_period("2026-11-02", "2026-11-29")))
+case(g, "ubl", "line period starts before the invoicing period", [err(P + "R110"), ok(P + "R111")],
+     ubl(U_PERIOD + u_line_period("2026-10-31", "2026-11-29")))
+case(g, "ubl", "line period ends after the invoicing period", [ok(P + "R110"), err(P + "R111")],
+     ubl(U_PERIOD + u_line_period("2026-11-02", "2026-12-01")))
+case(g, "ubl", "line net amount is quantity x price", [ok(P + "R120"), ok(P + "R121"), ok(P + "R130")],
+     ubl(u_priced_line("10", "1", "2", "C62", "C62", "20")))
+case(g, "ubl", "line net amount differs from quantity x price", [warn(P + "R120")], ubl(u_priced_line(net="25")))
+case(g, "ubl", "price base quantity zero", [err(P + "R121")], ubl(u_priced_line(base_qty="0")))
+case(g, "ubl", "price base quantity in another unit", [err(P + "R130")], ubl(u_priced_line(base_qty="1", base_unit="H87")))
+
+C_AC = ("<ram:SpecifiedTradeAllowanceCharge><ram:ChargeIndicator><udt:Indicator>{ind}</udt:Indicator></ram:ChargeIndicator>"
+        "{pct}{base}<ram:ActualAmount>{amount}</ram:ActualAmount><ram:Reason>Rabatt</ram:Reason></ram:SpecifiedTradeAllowanceCharge>")
+
+
+def c_ac(ind="false", pct=None, base=None, amount="10.00") -> str:
+    return C_AC.format(ind=ind, amount=amount,
+                       pct=f"<ram:CalculationPercent>{pct}</ram:CalculationPercent>" if pct is not None else "",
+                       base=f"<ram:BasisAmount>{base}</ram:BasisAmount>" if base is not None else "")
+
+
+def c_priced_line(net_price="10", qty="2", qty_unit="C62", base_qty=None, base_unit=None, total="20", gross=None,
+                  extra_settlement="") -> str:
+    bq = ""
+    if base_qty is not None:
+        attr = f' unitCode="{base_unit}"' if base_unit else ""
+        bq = f"<ram:BasisQuantity{attr}>{base_qty}</ram:BasisQuantity>"
+    return ("<ram:IncludedSupplyChainTradeLineItem><ram:AssociatedDocumentLineDocument><ram:LineID>1</ram:LineID>"
+            "</ram:AssociatedDocumentLineDocument><ram:SpecifiedTradeProduct><ram:Name>A</ram:Name></ram:SpecifiedTradeProduct>"
+            f"<ram:SpecifiedLineTradeAgreement>{gross or ''}<ram:NetPriceProductTradePrice><ram:ChargeAmount>{net_price}</ram:ChargeAmount>{bq}"
+            "</ram:NetPriceProductTradePrice></ram:SpecifiedLineTradeAgreement>"
+            f'<ram:SpecifiedLineTradeDelivery><ram:BilledQuantity unitCode="{qty_unit}">{qty}</ram:BilledQuantity></ram:SpecifiedLineTradeDelivery>'
+            f"<ram:SpecifiedLineTradeSettlement>{extra_settlement}<ram:SpecifiedTradeSettlementLineMonetarySummation><ram:LineTotalAmount>{total}"
+            "</ram:LineTotalAmount></ram:SpecifiedTradeSettlementLineMonetarySummation></ram:SpecifiedLineTradeSettlement>"
+            "</ram:IncludedSupplyChainTradeLineItem>")
+
+
+def c_gross(amount="100", ind="false", ac_amount="10") -> str:
+    ac = (f"<ram:AppliedTradeAllowanceCharge><ram:ChargeIndicator><udt:Indicator>{ind}</udt:Indicator></ram:ChargeIndicator>"
+          f"<ram:ActualAmount>{ac_amount}</ram:ActualAmount></ram:AppliedTradeAllowanceCharge>") if ac_amount is not None else ""
+    return f"<ram:GrossPriceProductTradePrice><ram:ChargeAmount>{amount}</ram:ChargeAmount>{ac}</ram:GrossPriceProductTradePrice>"
+
+
+def c_totals(*amounts: tuple[str, str]) -> str:
+    body = "".join(f'<ram:TaxTotalAmount currencyID="{c}">{a}</ram:TaxTotalAmount>' for a, c in amounts)
+    return f"<ram:SpecifiedTradeSettlementHeaderMonetarySummation>{body}</ram:SpecifiedTradeSettlementHeaderMonetarySummation>"
+
+
+EUR = "<ram:InvoiceCurrencyCode>EUR</ram:InvoiceCurrencyCode>"
+case(g, "cii", "no business process", [err(P + "R001")], cii())
+case(g, "cii", "business process given", [ok(P + "R001")], cii(process=PROCESS))
+case(g, "cii", "VAT accounting currency equals the invoice currency", [err(P + "R005")],
+     cii(settlement="<ram:TaxCurrencyCode>EUR</ram:TaxCurrencyCode>" + EUR))
+case(g, "cii", "VAT accounting currency of its own", [ok(P + "R005")], cii(settlement="<ram:TaxCurrencyCode>USD</ram:TaxCurrencyCode>" + EUR))
+case(g, "cii", "an empty element", [err(P + "R008")], cii("<ram:BuyerReference/>", settlement=EUR))
+case(g, "cii", "no empty element but the header delivery", [ok(P + "R008")],
+     cii("<ram:BuyerReference>04011000-12345-03</ram:BuyerReference>", settlement=EUR))
+case(g, "cii", "buyer without electronic address", [err(P + "R010")], cii("<ram:BuyerTradeParty><ram:Name>K</ram:Name></ram:BuyerTradeParty>"))
+case(g, "cii", "buyer with electronic address", [ok(P + "R010")],
+     cii('<ram:BuyerTradeParty><ram:Name>K</ram:Name><ram:URIUniversalCommunication><ram:URIID schemeID="0204">04011000-12345-03'
+         "</ram:URIID></ram:URIUniversalCommunication></ram:BuyerTradeParty>"))
+case(g, "cii", "seller without electronic address", [err(P + "R020")], cii("<ram:SellerTradeParty><ram:Name>V</ram:Name></ram:SellerTradeParty>"))
+case(g, "cii", "seller with electronic address", [ok(P + "R020")],
+     cii('<ram:SellerTradeParty><ram:Name>V</ram:Name><ram:URIUniversalCommunication><ram:URIID schemeID="EM">rechnung@example.de'
+         "</ram:URIID></ram:URIUniversalCommunication></ram:SellerTradeParty>"))
+case(g, "cii", "allowance amount is base x percentage", [ok(P + "R040"), ok(P + "R041"), ok(P + "R042"), ok(P + "R043-1")],
+     cii(settlement=c_ac("false", "10", "100.00", "10.00")))
+case(g, "cii", "allowance amount differs from base x percentage", [err(P + "R040")], cii(settlement=c_ac("false", "10", "100.00", "5.00")))
+case(g, "cii", "percentage without base amount", [err(P + "R041")], cii(settlement=c_ac("false", "10", None, "5.00")))
+case(g, "cii", "base amount without percentage", [err(P + "R042")], cii(settlement=c_ac("true", None, "100.00", "5.00")))
+case(g, "cii", "charge indicator neither true nor false", [err(P + "R043-1"), ok(P + "R043-2")], cii(settlement=c_ac("yes")))
+case(g, "cii", "price allowance indicator neither true nor false", [err(P + "R043-2"), ok(P + "R043-1")],
+     cii(lines=c_priced_line("90", total="180", gross=c_gross("100", "ja", "10"))))
+case(g, "cii", "price discount", [ok(P + "R044"), ok(P + "R046"), ok(P + "R043-2")],
+     cii(lines=c_priced_line("90", total="180", gross=c_gross("100", "false", "10"))))
+case(g, "cii", "price charge", [err(P + "R044")], cii(lines=c_priced_line("90", total="180", gross=c_gross("100", "true", "10"))))
+case(g, "cii", "net price is not gross price less discount", [err(P + "R046")],
+     cii(lines=c_priced_line("95", total="190", gross=c_gross("100", "false", "10"))))
+case(g, "cii", "gross price without discount equals the net price", [ok(P + "R046")],
+     cii(lines=c_priced_line("100", total="200", gross=c_gross("100", ac_amount=None))))
+case(g, "cii", "two VAT totals in the invoice currency", [err(P + "R053")], cii(settlement=EUR + c_totals(("19.00", "EUR"), ("19.00", "EUR"))))
+case(g, "cii", "one VAT total in the invoice currency", [ok(P + "R053"), ok(P + "R054")], cii(settlement=EUR + c_totals(("19.00", "EUR"))))
+case(g, "cii", "no VAT total (XRechnung accepts it in CII)", [ok(P + "R053")], cii(settlement=EUR))
+case(g, "cii", "VAT total in another currency without accounting currency", [err(P + "R054")],
+     cii(settlement=EUR + c_totals(("19.00", "EUR"), ("20.00", "USD"))))
+case(g, "cii", "VAT totals in two currencies with opposite signs", [err(P + "R055")],
+     cii(settlement="<ram:TaxCurrencyCode>USD</ram:TaxCurrencyCode>" + EUR + c_totals(("19.00", "EUR"), ("-20.00", "USD"))))
+case(g, "cii", "VAT totals in two currencies with the same sign", [ok(P + "R055"), ok(P + "R054")],
+     cii(settlement="<ram:TaxCurrencyCode>USD</ram:TaxCurrencyCode>" + EUR + c_totals(("19.00", "EUR"), ("20.00", "USD"))))
+case(g, "cii", "direct debit without mandate reference", [err(P + "R061")], cii(settlement=C_CREDITOR + c_pm("59", c_payer())))
+case(g, "cii", "direct debit with mandate reference", [ok(P + "R061")], cii(settlement=C_CREDITOR + c_pm("59", c_payer()) + C_MANDATE))
+C_LINE_REF = ("<ram:AdditionalReferencedDocument><ram:IssuerAssignedID>OBJ-1</ram:IssuerAssignedID><ram:TypeCode>{}</ram:TypeCode>"
+              "</ram:AdditionalReferencedDocument>")
+case(g, "cii", "line document reference of type 130", [ok(P + "R101")], cii(lines=c_priced_line(extra_settlement=C_LINE_REF.format("130"))))
+case(g, "cii", "line document reference of another type", [err(P + "R101")], cii(lines=c_priced_line(extra_settlement=C_LINE_REF.format("916"))))
+C_PERIOD = ('<ram:BillingSpecifiedPeriod><ram:StartDateTime><udt:DateTimeString format="102">20261101</udt:DateTimeString></ram:StartDateTime>'
+            '<ram:EndDateTime><udt:DateTimeString format="102">20261130</udt:DateTimeString></ram:EndDateTime></ram:BillingSpecifiedPeriod>')
+
+
+def c_line_period(start: str, end: str) -> str:
+    return c_priced_line(extra_settlement=(
+        f'<ram:BillingSpecifiedPeriod><ram:StartDateTime><udt:DateTimeString format="102">{start}</udt:DateTimeString></ram:StartDateTime>'
+        f'<ram:EndDateTime><udt:DateTimeString format="102">{end}</udt:DateTimeString></ram:EndDateTime></ram:BillingSpecifiedPeriod>'))
+
+
+case(g, "cii", "line period inside the invoicing period", [ok(P + "R110"), ok(P + "R111")],
+     cii(settlement=C_PERIOD, lines=c_line_period("20261102", "20261129")))
+case(g, "cii", "line period starts before the invoicing period", [err(P + "R110"), ok(P + "R111")],
+     cii(settlement=C_PERIOD, lines=c_line_period("20261031", "20261129")))
+case(g, "cii", "line period ends after the invoicing period", [ok(P + "R110"), err(P + "R111")],
+     cii(settlement=C_PERIOD, lines=c_line_period("20261102", "20261201")))
+case(g, "cii", "line net amount is quantity x price", [ok(P + "R120"), ok(P + "R121"), ok(P + "R130")],
+     cii(lines=c_priced_line("10", "2", "C62", "1", "C62", "20")))
+case(g, "cii", "line net amount differs from quantity x price", [warn(P + "R120")], cii(lines=c_priced_line(total="25")))
+case(g, "cii", "price base quantity zero", [err(P + "R121")], cii(lines=c_priced_line(base_qty="0")))
+case(g, "cii", "price base quantity in another unit", [err(P + "R130")], cii(lines=c_priced_line(base_qty="1", base_unit="H87")))
 
 
 def render(group: str, syntax: str, cases: list) -> str:

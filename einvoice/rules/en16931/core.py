@@ -39,6 +39,7 @@ from ...syntax import namespaces as NS
 from .. import values as V
 from ..tree import tag_index
 from . import RULES, on_tree
+from .amounts import explain as explain_amounts
 
 # --------------------------------------------------------------------------- ids
 
@@ -771,7 +772,7 @@ def _cii_failures(root: Any, index: dict) -> _Failures:
 
                 def co11(chosen: list = chosen, totals_: list = totals_) -> bool:
                     expected = fr2(dsum(xdbl(sv(a[0])) for a in (list(ck(ac, RAM.ActualAmount)) for ac in chosen) if a))
-                    return any(xdbl(sv(t)) == expected for t in totals_)
+                    return any(V.compare_untyped(t, "=", expected) for t in totals_)
 
                 ok(rid, (not chosen and not totals_) or holds(co11), m)
 
@@ -810,9 +811,8 @@ def _cii_failures(root: Any, index: dict) -> _Failures:
                             ("BR-DEC-14", gta), ("BR-DEC-16", tpa), ("BR-DEC-17", rda), ("BR-DEC-18", dpa)):
                 ok(rid, dec_ok(el), el if el is not None else m)
 
-            def two_places(t: Any) -> bool:
-                v = xdbl(sv(t))
-                return v == fr2(v)
+            def two_places(t: Any) -> bool:  # x = round(x * 100) div 100, x untyped (Saxon's order)
+                return V.compare_untyped(t, "=", fr2(xdbl(t)))
 
             ok("BR-DEC-13", not ttas or any(
                 (t.get("currencyID") in inv_currencies and holds(lambda t=t: two_places(t))) or t.get("currencyID") not in inv_currencies
@@ -822,7 +822,7 @@ def _cii_failures(root: Any, index: dict) -> _Failures:
                 for t in ttas), m)
             for t in ttas:
                 if t.get("currencyID") in inv_currencies:
-                    ok("BR-CO-14", holds(lambda t=t: xdbl(sv(t)) == fr2(dsum(xdbl(sv(c)) for c in header_tax_amounts))), t)
+                    ok("BR-CO-14", holds(lambda t=t: V.compare_untyped(t, "=", fr2(dsum(xdbl(c) for c in header_tax_amounts)))), t)
 
     f.guard(("BR-12", "BR-13", "BR-14", "BR-15", "BR-53", "BR-CO-10", "BR-CO-11", "BR-CO-12", "BR-CO-13", "BR-CO-14",
              "BR-CO-16", "BR-DEC-09", "BR-DEC-10", "BR-DEC-11", "BR-DEC-12", "BR-DEC-13", "BR-DEC-14", "BR-DEC-15",
@@ -1003,10 +1003,10 @@ def evaluate(doc: Any) -> dict[str, Any]:
     """Every core rule's failures at once: {rule id: targets, or the exception that stopped its context}."""
     f = failures(doc)
     if not f.errors:
-        return f.by_rule
+        return explain_amounts(doc, f.by_rule)  # BR-CO-10..16 messages name the amounts (amounts.py)
     out: dict[str, Any] = dict(f.by_rule)
     out.update(f.errors)
-    return out
+    return explain_amounts(doc, out)
 
 
 RULES.family(CORE_IDS, evaluate, name="en16931:core")

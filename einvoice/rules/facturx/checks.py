@@ -45,7 +45,7 @@ compare_untyped = V.compare_untyped
 
 def same_double(a: float, b: float) -> bool:
     """An untyped value (as a double) = a number, as the official validator decides it."""
-    return java_compare(a, b) == 0
+    return V.saxon_compare(a, "=", b)
 
 
 round2_dec = V.round2

@@ -70,11 +70,16 @@ def _own_checks():
                         _in_invoice_currency),
         # total with VAT per invoice currency, where there is a monetary summation
         "BR-CO-15": _on("SpecifiedTradeSettlementHeaderMonetarySummation", checks.CUSTOMS["grand_total"]),
+        # sums of document allowances / charges (+ logistics charges): the profile picks them with
+        # udt:Indicator = 'false' / 'true', a string comparison ('false ' is neither), where EN 16931
+        # casts to xs:boolean; the same tests as the BASIC profile's FX-SCH-A-000118/119
+        "BR-CO-11": _on("SpecifiedTradeSettlementHeaderMonetarySummation", checks.CUSTOMS["allowance_total"]),
+        "BR-CO-12": _on("SpecifiedTradeSettlementHeaderMonetarySummation", checks.CUSTOMS["charge_total"]),
     }
 
 
 # ids whose official profile test differs from the EN 16931 check of the same id
-OWN_CHECKS = ("BR-17", "BR-CO-03", "BR-CO-14", "BR-CO-15", "BR-CO-17")
+OWN_CHECKS = ("BR-17", "BR-CO-03", "BR-CO-11", "BR-CO-12", "BR-CO-14", "BR-CO-15", "BR-CO-17")
 
 
 def _make_evaluate(ids: list[str]):

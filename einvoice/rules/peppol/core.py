@@ -8,12 +8,11 @@ by writing it first.
 
 from __future__ import annotations
 
-import re
-from datetime import date
 from decimal import Decimal
 
 from ...model.invoice import Syntax
 from .. import releases
+from ..values import date_or_none
 from . import RULES
 from .common import (
     CII_ROOT,
@@ -469,18 +468,7 @@ def r051_one_currency(doc):
 
 # --- line level -------------------------------------------------------------------
 
-_DATE = re.compile(r"(-?[0-9]{4,})-([0-9]{2})-([0-9]{2})(Z|[+-][0-9]{2}:[0-9]{2})?")
-
-
-def xs_date(value: str) -> date | None:
-    """Read like ``xs:date(.)`` (time zone ignored); None when the value is no date."""
-    m = _DATE.fullmatch(value.strip(" \t\n\r"))
-    if not m:
-        return None
-    try:
-        return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    except ValueError:
-        return None
+xs_date = date_or_none  # ``xs:date(.)`` (time zone not applied); None when the value is no date
 
 
 def _period_rule(ubl_tag: str, cii_tag: str, later: bool):

@@ -12,14 +12,14 @@ XML whitespace).
 from __future__ import annotations
 
 import re
-from decimal import ROUND_FLOOR, Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, Iterable
 
 from lxml import etree
 
 from ... import codelists
 from ...syntax.namespaces import CII_NS, UBL_NS
-from ..tree import string_value
+from ..values import decimal_or_none, normalize_space, round_decimal, string_value
 
 # --- specification identifiers (BT-24) of XRechnung 3.0 --------------------------------------
 
@@ -44,7 +44,6 @@ EMAIL = re.compile(r"[^@ \t\r\n]+@([^@. \t\r\n]+\.)+[^@. \t\r\n]+\Z")  # BR-DE-2
 URL = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]+:")  # an absolute URL: a scheme and a colon (BR-TMP-2)
 IBAN_SHAPE = re.compile(r"[A-Z]{2}[0-9]{2}[a-zA-Z0-9]{0,30}\Z")
 _XML_BLANKS = re.compile(r"[ \t\r\n]")
-_XML_BLANK_RUNS = re.compile(r"[ \t\r\n]+")
 
 SUPPORTED_VAT_CODES = ("S", "Z", "E", "AE", "K", "G", "L", "M")  # BR-DE-16
 TYPE_CODES = ("326", "380", "384", "389", "381", "875", "876", "877")  # BR-DE-17
@@ -68,9 +67,7 @@ def norm(value: Any) -> str:
 
     Other characters (a no-break space U+00A0, for one) are kept, as XPath keeps them.
     """
-    if value is None:
-        return ""
-    return _XML_BLANK_RUNS.sub(" ", str(value)).strip(" ")
+    return normalize_space(None if value is None else str(value))
 
 
 def sv(node: Any) -> str:
@@ -201,21 +198,11 @@ def cva_values() -> frozenset[str]:
 
 # --- xs:decimal ----------------------------------------------------------------------------
 
-_DECIMAL = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)\Z")
-
-
 def decimal(node: Any) -> Decimal | None:
     """``xs:decimal(node)`` (None when the value is no decimal: the cast fails)."""
-    text = sv(node).strip(" \t\r\n")
-    if not _DECIMAL.match(text):
-        return None
-    try:
-        return Decimal(text)
-    except InvalidOperation:  # pragma: no cover - the pattern admits only valid forms
-        return None
+    return decimal_or_none(node)
 
 
 def round_half_up(value: Decimal) -> Decimal:
     """``fn:round`` on a decimal: to the nearest integer, halves towards positive infinity."""
-    return (value + Decimal("0.5")).to_integral_value(rounding=ROUND_FLOOR) if value.is_finite() else value
-
+    return round_decimal(value)

@@ -14,6 +14,7 @@ from typing import Any
 
 from ...rules.engine import RuleSet
 from ...rules.tree import Table, Wildcard, register, sel, string_value
+from ...rules.values import xs_boolean
 from .. import namespaces as ns
 
 RULES = RuleSet("cii-syntax")
@@ -42,9 +43,7 @@ WILDCARDS = {
 }
 
 
-def _boolean(text: str) -> bool | None:
-    t = text.strip()
-    return True if t in ("true", "1") else False if t in ("false", "0") else None
+_boolean = xs_boolean  # xs:boolean cast of an untyped value (XML whitespace trimmed), None when it is none
 
 
 def gross_price_discount(doc, el, ck):

@@ -60,7 +60,7 @@ def _children(el: Any, tag: str) -> list:
 # each: (doc, context element, check) -> targets
 
 def invoiced_object_scheme(doc, el, ck):
-    codes = [(c.text or "") for c in _children(el, f"{CBC}DocumentTypeCode")]
+    codes = [string_value(c) for c in _children(el, f"{CBC}DocumentTypeCode")]  # cbc:DocumentTypeCode = '130'; string values
     if "130" in codes:
         return ()
     root = el.getroottree().getroot()

@@ -1,0 +1,264 @@
+"""The Peppol BIS rules the XRechnung rule set takes over (PEPPOL-EN16931-R0xx / R1xx).
+
+KoSIT builds its schematron with a list of Peppol BIS Billing rules (R001, R005, R008,
+R010, R020, R040-R046, R053-R055, R061, R101, R110, R111, R120, R121, R130), all
+fatal except R120 (warning). Where the XRechnung version tests what the Peppol
+rule tests, the check of the Peppol layer is registered here under the XRechnung
+layer (so its severity and message are XRechnung's). For CII, the XRechnung
+version differs in five ids, written here:
+
+* R043-1 / R043-2: the Peppol CII R043 split by context (document-level
+  allowances and charges / price allowances of a line);
+* R008: empty elements, except ram:ApplicableHeaderTradeDelivery (compared by
+  its prefixed name as written, as the official context does);
+* R044 / R046: the price allowance of a line's gross price, in CII terms;
+* R053: at most one (not exactly one) VAT total in the invoice currency;
+* R055: the sign test applies only when there is a VAT total in the invoice currency.
+
+R055 is written here for UBL too: the amounts are compared with zero as Saxon compares
+an untyped value with a number (``rules.values.compare_untyped``: 'NaN' is above zero).
+
+R061 leaves out a payment means with two codes, which the official context cannot match.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ...syntax.namespaces import RAM
+from ..peppol import RULES as PEPPOL
+from ..values import CastError, compare_untyped
+from . import RULES
+from .common import compile_cii as _x, compile_ubl as _u, decimal, norm, sv
+
+BOTH = ("R001", "R005", "R010", "R020", "R040", "R041", "R042", "R054",
+        "R101", "R110", "R111", "R120", "R121", "R130")
+UBL_ONLY = ("R008", "R043", "R044", "R046", "R053")
+PREFIX = "PEPPOL-EN16931-"
+
+
+def _peppol_check(rid: str, syntax: str):
+    for rule in PEPPOL:
+        if rule.id == rid and (rule.syntax is None or rule.syntax.value == syntax):
+            return rule.check
+    raise LookupError(f"the Peppol layer has no {rid} for {syntax}")
+
+
+for _short in BOTH:
+    for _syntax in ("ubl", "cii"):
+        RULES.add(PREFIX + _short, _peppol_check(PREFIX + _short, _syntax), syntax=_syntax)
+for _short in UBL_ONLY:
+    RULES.add(PREFIX + _short, _peppol_check(PREFIX + _short, "ubl"), syntax="ubl")
+
+
+# --- R061: a payment means with two codes matches no context (normalize-space of two codes fails) -----
+
+_R061 = {syn: _peppol_check(PREFIX + "R061", syn) for syn in ("ubl", "cii")}
+_CODE_TAGS = {"ubl": "{urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2}PaymentMeansCode",
+              "cii": "{%s}TypeCode" % RAM}
+
+
+def _r061(syntax: str):
+    def check(doc):
+        tag = _CODE_TAGS[syntax]
+        out = []
+        for target in _R061[syntax](doc):
+            if hasattr(target, "iterchildren") and sum(1 for _ in target.iterchildren(tag)) > 1:
+                continue
+            out.append(target)
+        return out
+
+    check.__name__ = f"r061_{syntax}"
+    return check
+
+
+for _syntax in ("ubl", "cii"):
+    RULES.add(PREFIX + "R061", _r061(_syntax), syntax=_syntax)
+
+
+# --- CII: R043 split by context --------------------------------------------------------------
+
+_R043 = _peppol_check(PREFIX + "R043", "cii")
+_SPECIFIED = "{%s}SpecifiedTradeAllowanceCharge" % RAM
+_APPLIED = "{%s}AppliedTradeAllowanceCharge" % RAM
+
+
+@RULES.rule(PREFIX + "R043-1", syntax="cii")
+def r043_1(doc):
+    """R043 on document and line allowances and charges (ram:SpecifiedTradeAllowanceCharge)."""
+    return [t for t in _R043(doc) if getattr(t, "tag", None) == _SPECIFIED]
+
+
+@RULES.rule(PREFIX + "R043-2", syntax="cii")
+def r043_2(doc):
+    """R043 on price allowances (ram:AppliedTradeAllowanceCharge)."""
+    return [t for t in _R043(doc) if getattr(t, "tag", None) == _APPLIED]
+
+
+# --- CII: empty elements ---------------------------------------------------------------------
+
+_EMPTY = _x("//*[not(*) and not(normalize-space())]")
+
+
+@RULES.rule(PREFIX + "R008", syntax="cii")
+def r008(doc):
+    """Every element without child elements whose text is blank, except the header delivery
+    when the document writes it with the prefix 'ram' (the official context compares name())."""
+    if doc.root is None or doc.syntax is None or doc.syntax.value != "cii":
+        return
+    for el in _EMPTY(doc.root):
+        name = f"{el.prefix}:{el.tag.rpartition('}')[2]}" if el.prefix else el.tag.rpartition("}")[2]
+        if name != "ram:ApplicableHeaderTradeDelivery":
+            yield el
+
+
+# --- CII: the price allowance of a gross price ------------------------------------------------
+
+_GROSS_PRICES = _x("//rsm:SupplyChainTradeTransaction/ram:IncludedSupplyChainTradeLineItem"
+                   "/ram:SpecifiedLineTradeAgreement/ram:GrossPriceProductTradePrice")
+_PRICE_AC_AMOUNTS = _x("ram:AppliedTradeAllowanceCharge/ram:ActualAmount")
+_PRICE_AC_INDICATORS = _x("ram:AppliedTradeAllowanceCharge/ram:ChargeIndicator/udt:Indicator")
+_CHARGE_AMOUNT = _x("ram:ChargeAmount")
+_NET_AMOUNT = _x("../ram:NetPriceProductTradePrice/ram:ChargeAmount")
+_FIRST_AC_AMOUNTS = _x("ram:AppliedTradeAllowanceCharge/ram:ActualAmount[1]")
+
+
+def _gross_prices(doc):
+    if doc.root is None or doc.syntax is None or doc.syntax.value != "cii":
+        return []
+    return _GROSS_PRICES(doc.root)
+
+
+@RULES.rule(PREFIX + "R044", syntax="cii")
+def r044(doc):
+    """A price allowance with an amount is an allowance (indicator 'false', compared as written)."""
+    for price in _gross_prices(doc):
+        if _PRICE_AC_AMOUNTS(price) and not any(sv(i) == "false" for i in _PRICE_AC_INDICATORS(price)):
+            yield price
+
+
+class _NoValue(Exception):
+    pass
+
+
+def _one_decimal(nodes) -> Decimal | None:
+    """``xs:decimal(path)``: None for no node; several nodes or no decimal cannot be evaluated."""
+    if not nodes:
+        return None
+    if len(nodes) > 1:
+        raise _NoValue
+    value = decimal(nodes[0])
+    if value is None:
+        raise _NoValue
+    return value
+
+
+@RULES.rule(PREFIX + "R046", syntax="cii")
+def r046(doc):
+    """The net price is the gross price less the (first) price allowance amount.
+
+    Reported also where the official test cannot be evaluated (an amount that is no
+    decimal, several amounts), and where the net price is missing (an empty value
+    never compares equal).
+    """
+    for price in _gross_prices(doc):
+        gross_nodes = _CHARGE_AMOUNT(price)
+        if not gross_nodes:
+            continue
+        try:
+            net = _one_decimal(_NET_AMOUNT(price))
+            gross = _one_decimal(gross_nodes)
+            allowance = _one_decimal(_FIRST_AC_AMOUNTS(price)) or Decimal(0)
+        except _NoValue:
+            yield price
+            continue
+        if net is None or net != gross - allowance:
+            yield price
+
+
+
+# --- CII: VAT total in the invoice currency ----------------------------------------------------
+
+_SETTLEMENTS = _x("//ram:ApplicableHeaderTradeSettlement")
+_INVOICE_CURRENCIES = _x("/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeSettlement"
+                         "/ram:InvoiceCurrencyCode")
+_TAX_TOTALS = _x("ram:SpecifiedTradeSettlementHeaderMonetarySummation/ram:TaxTotalAmount")
+
+
+@RULES.rule(PREFIX + "R053", syntax="cii")
+def r053(doc):
+    """At most one VAT total amount in the invoice currency (XRechnung relaxes Peppol's 'exactly one' in CII)."""
+    if doc.root is None or doc.syntax is None or doc.syntax.value != "cii":
+        return
+    currencies = {sv(c) for c in _INVOICE_CURRENCIES(doc.root)}
+    for settlement in _SETTLEMENTS(doc.root):
+        if sum(1 for t in _TAX_TOTALS(settlement) if t.get("currencyID") in currencies) > 1:
+            yield settlement
+
+
+# --- R055: the signs of the two VAT totals ---------------------------------------------------------
+
+_TAX_CURRENCIES = _x("/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeSettlement"
+                     "/ram:TaxCurrencyCode")
+
+
+def _any(nodes, op: str) -> bool:
+    """``nodes op 0`` as a general comparison of untyped values with a number (CastError when one is no number)."""
+    return any(compare_untyped(n, op, "0") for n in nodes)
+
+
+@RULES.rule(PREFIX + "R055", syntax="cii")
+def r055(doc):
+    """With a VAT accounting currency and a VAT total in the invoice currency, both totals have the same sign.
+
+    As the XRechnung version tests it: nothing is judged without a VAT total in the invoice
+    currency; amounts that are not numbers are reported.
+    """
+    if doc.root is None or doc.syntax is None or doc.syntax.value != "cii":
+        return
+    tax_currency_nodes = _TAX_CURRENCIES(doc.root)
+    if not tax_currency_nodes:
+        return
+    tax_currencies = {sv(c) for c in tax_currency_nodes}
+    currencies = {sv(c) for c in _INVOICE_CURRENCIES(doc.root)}
+    for settlement in _SETTLEMENTS(doc.root):
+        totals = _TAX_TOTALS(settlement)
+        in_doc = [t for t in totals if t.get("currencyID") in currencies]
+        if not in_doc:
+            continue
+        in_acc = [t for t in totals if t.get("currencyID") in tax_currencies]
+        try:
+            same = (_any(in_acc, "<") and _any(in_doc, "<")) or (_any(in_acc, ">=") and _any(in_doc, ">="))
+        except CastError:
+            same = False
+        if not same:
+            yield settlement
+
+
+_UBL_TAX_CURRENCY = _u("cbc:TaxCurrencyCode")
+_UBL_DOC_CURRENCY = _u("cbc:DocumentCurrencyCode")
+_UBL_TAX_AMOUNTS = _u("cac:TaxTotal/cbc:TaxAmount")
+
+
+@RULES.rule(PREFIX + "R055", syntax="ubl")
+def r055_ubl(doc):
+    """With a VAT accounting currency, the VAT totals in it and in the invoice currency have the same sign
+    (zero counts as either); without an amount in either currency the test fails, as officially."""
+    root = doc.root
+    if root is None or doc.syntax is None or doc.syntax.value != "ubl":
+        return
+    tax_nodes = _UBL_TAX_CURRENCY(root)
+    if not tax_nodes:
+        return
+    tax_currency = norm(sv(tax_nodes[0]))
+    doc_nodes = _UBL_DOC_CURRENCY(root)
+    doc_currency = norm(sv(doc_nodes[0])) if doc_nodes else ""
+    amounts = _UBL_TAX_AMOUNTS(root)
+    in_acc = [a for a in amounts if a.get("currencyID") == tax_currency]
+    in_doc = [a for a in amounts if a.get("currencyID") == doc_currency]
+    try:
+        same = (_any(in_acc, "<=") and _any(in_doc, "<=")) or (_any(in_acc, ">=") and _any(in_doc, ">="))
+    except CastError:
+        same = False
+    if not same:
+        yield root

@@ -1,0 +1,89 @@
+"""The levels the KoSIT validator gives some EN 16931 and syntax rules in the XRechnung scenarios.
+
+The KoSIT validator configuration runs the EN 16931 rules with XRechnung, but reports
+some of them at another level (``customLevel``; data: ``scenario_levels`` in the
+release file). The profiles ``xrechnung`` and ``xrechnung-extension`` therefore run
+the EN 16931 and syntax layers without those ids (``EN16931``, ``UBL_SYNTAX``,
+``CII_SYNTAX`` below: the same rules, the same metadata), and the XRechnung layer
+runs them at the XRechnung level:
+
+* every XRechnung scenario: BR-CL-23 (units) and BR-CL-21 (item scheme) are
+  warnings; UBL-CR-646 (sub-lines in UBL) and CII-SR-452/453/454 are errors;
+* the extension (profile ``xrechnung-extension``): BR-CL-10, -11, -21, -24, -25,
+  -26, BR-CO-16, UBL-CR-470 and UBL-CR-646 are information only, replaced by the
+  BR-DEX rules; they are not reported;
+* CVD (BT-24 the CVD identifier): BR-CL-13 is information only (the scheme CVD), not reported.
+
+Ids whose level depends on the scenario keep their EN 16931 level where the scenario
+does not change it (BR-CL-10 is fatal outside the extension).
+"""
+
+from __future__ import annotations
+
+from ..engine import RuleSet
+from . import RULES
+from .common import XR_CVD_ID, sv
+
+MOVED = {
+    "en16931": ("BR-CL-10", "BR-CL-11", "BR-CL-13", "BR-CL-21", "BR-CL-23", "BR-CL-24", "BR-CL-25", "BR-CL-26", "BR-CO-16"),
+    "ubl-syntax": ("UBL-CR-470", "UBL-CR-646"),
+    "cii-syntax": ("CII-SR-452", "CII-SR-453", "CII-SR-454"),
+}
+EXTENSION_INFORMATION = frozenset({"BR-CL-10", "BR-CL-11", "BR-CL-21", "BR-CL-24", "BR-CL-25", "BR-CL-26", "BR-CO-16",
+                                   "UBL-CR-470", "UBL-CR-646"})
+CVD_INFORMATION = frozenset({"BR-CL-13"})
+
+
+def _base(name: str) -> RuleSet:
+    from ...profiles import layer
+
+    return layer(name)
+
+
+def _without_moved(name: str) -> RuleSet:
+    """The layer ``name`` without the ids the XRechnung scenarios report at another level (same rules, same metadata)."""
+    base = _base(name)
+    out = RuleSet(base.layer)
+    moved = set(MOVED[name])
+    out.rules = [r for r in base.rules if r.id not in moved]
+    return out
+
+
+EN16931 = _without_moved("en16931")
+UBL_SYNTAX = _without_moved("ubl-syntax")
+CII_SYNTAX = _without_moved("cii-syntax")
+
+
+
+def _is_cvd(doc) -> bool:
+    root = doc.root
+    if root is None:
+        return False
+    cache = doc.__dict__.setdefault("_xrechnung", {})
+    cvd = cache.get("cvd")
+    if cvd is None:
+        ids = root.xpath("*[local-name() = 'CustomizationID']/text() | "
+                         "*[local-name() = 'ExchangedDocumentContext']/*[local-name() = 'GuidelineSpecifiedDocumentContextParameter']"
+                         "/*[local-name() = 'ID']/text()")
+        cvd = cache["cvd"] = any(sv(t) == XR_CVD_ID for t in ids)
+    return cvd
+
+
+def _at_xrechnung_level(rule):
+    rid, inner = rule.id, rule.check
+
+    def check(doc):
+        if rid in EXTENSION_INFORMATION and doc.profile == "xrechnung-extension":
+            return ()
+        if rid in CVD_INFORMATION and _is_cvd(doc):
+            return ()
+        return inner(doc)
+
+    check.__name__ = "scenario_" + rid.replace("-", "_").lower()
+    return check
+
+
+for _name, _ids in MOVED.items():
+    for _rule in _base(_name).rules:
+        if _rule.id in _ids:
+            RULES.add(_rule.id, _at_xrechnung_level(_rule), syntax=_rule.syntax)

@@ -1,0 +1,48 @@
+"""The single-file validate path stays light: what it must not import, in a fresh process."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# the process pool, the progress bar, the PDF/HTML stack and the YAML parser: none of them is
+# needed to validate one XML file
+NOT_FOR_ONE_FILE = ["concurrent.futures.process", "multiprocessing", "rich", "jinja2", "weasyprint", "pypdf",
+                    "facturx", "saxonche"]
+
+SCRIPT = """
+import json, sys
+from einvoice.cli import main
+try:
+    main(["validate", sys.argv[1]])
+except SystemExit as exc:
+    code = exc.code
+print(json.dumps({"code": code, "loaded": [m for m in sys.argv[2:] if m in sys.modules]}))
+"""
+
+
+@pytest.mark.parametrize("sample", ["ehf-invoice.xml", "facturx-en16931.xml"])
+def test_validate_one_file_imports_no_batch_pool_nor_heavy_modules(sample):
+    path = ROOT / "samples" / sample
+    out = subprocess.run([sys.executable, "-c", SCRIPT, str(path), *NOT_FOR_ONE_FILE], cwd=ROOT,
+                         capture_output=True, text=True, timeout=120)
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    assert result["code"] == 0, out.stdout + out.stderr
+    assert result["loaded"] == []
+
+
+def test_a_folder_still_runs_in_parallel(tmp_path):
+    from einvoice import batch
+
+    for i in range(10):
+        (tmp_path / f"{i}.xml").write_bytes((ROOT / "samples" / "ehf-invoice.xml").read_bytes()
+                                            .replace(b"<cbc:ID>", f"<cbc:ID>{i}-".encode(), 1))
+    results = batch.run([str(tmp_path)], batch.Options(), jobs=2)
+    assert len(results) == 10 and all(r.status in ("valid", "warnings") for r in results)
+    assert "concurrent.futures.process" in sys.modules
