@@ -271,7 +271,12 @@ def read_pdf(data: bytes, path: str | None = None, max_bytes: int = MAX_BYTES) -
     if rel is not None and rel not in RELATIONSHIPS:
         findings.append(_finding("EINV-PDF-005", path, name=name, rel=rel.lstrip("/")))
     from .pdfa import check as pdfa_check  # the PDF/A-3 essentials (EINV-PDF-101 ...)
-    findings += pdfa_check(data, path, already=findings)
+    try:
+        findings += pdfa_check(data, path, already=findings)
+    except UnreadableInput:
+        raise
+    except Exception as exc:  # noqa: BLE001 - one guarded PDF path: a PDF library error is a damaged PDF
+        raise _failure(exc, data, path) from None
     return xml, findings
 
 

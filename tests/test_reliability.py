@@ -609,3 +609,14 @@ def test_build_with_a_number_too_large_is_model_input_not_a_crash():
     with pytest.raises(InvalidModelInput) as info:
         build_report(data, "ehf")
     assert "too large" in str(info.value)
+
+
+def test_a_pdfa_checker_error_is_a_damaged_pdf(monkeypatch):
+    import einvoice.pdfa as pdfa
+
+    def broken(*_a, **_kw):
+        raise UnicodeDecodeError("utf-8", b"\xa9", 0, 1, "invalid start byte")
+
+    monkeypatch.setattr(pdfa, "check", broken)
+    reason = _reason(_pdf("factur-x.xml", CII))
+    assert reason.startswith("damaged PDF (UnicodeDecodeError")
