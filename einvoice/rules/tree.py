@@ -35,6 +35,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
+from lxml import etree
+
 from ..syntax import namespaces as ns
 from . import values as V
 
@@ -640,7 +642,7 @@ def tag_index(doc: Any) -> dict[str, list]:
         index = {}
         root = doc.root
         if root is not None:
-            every = [el for el in root.iter() if el.tag.__class__ is str]
+            every = list(root.iter(etree.Element))  # elements only, filtered in C (no comments, PIs, entities)
             get = index.get
             for el in every:
                 lst = get(el.tag)
