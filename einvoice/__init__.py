@@ -7,8 +7,20 @@ Public API::
     report = einvoice.validate("invoice.xml")          # -> einvoice.Report
     report.valid, report.profile, report.findings
 
+    report = einvoice.validate("invoice.xml", policy=True)  # with the house policy (EINV-P-*)
+
     xml = einvoice.build(data, "ehf")                  # dict or einvoice.Invoice -> bytes
     doc = einvoice.load("invoice.xml")                 # -> Document (doc.invoice is an Invoice)
+
+    html = einvoice.render("invoice.xml")              # printable page: str (html) or bytes (format="pdf")
+    cii = einvoice.convert("invoice.xml", to="cii")    # UBL <-> CII, validated
+    xml = einvoice.extract("factur-x.pdf")             # the XML inside a Factur-X PDF
+    pdf = einvoice.build_pdf(data, "facturx-en16931")  # a Factur-X PDF/A-3 from a dict or Invoice
+    pdf = einvoice.attach("their.pdf", "invoice-cii.xml")  # embed a CII in a PDF/A made elsewhere
+
+The model classes (``Invoice``, ``InvoiceLine``, ``Item``, ``Price``, ``Party``, ``Address``,
+``Contact``, ``PaymentMeans``, ``CreditTransfer``, ``TaxCategory`` ...) are exported here;
+amounts take a ``Decimal``, ``str`` or ``int`` directly and identifiers a ``str``.
 
 Errors raised on purpose derive from :class:`einvoice.errors.EinvoiceError`:
 ``UnreadableInput``, ``InvalidModelInput``, ``BuildRefused`` (with ``.findings``).
@@ -32,20 +44,30 @@ _LAZY = {
     "Report": ("einvoice.rules.engine", "Report"),
     "Finding": ("einvoice.rules.engine", "Finding"),
     "Severity": ("einvoice.rules.engine", "Severity"),
-    "Invoice": ("einvoice.model.invoice", "Invoice"),
+    "render": ("einvoice.api", "render"),
+    "convert": ("einvoice.api", "convert"),
+    "extract": ("einvoice.api", "extract"),
+    "build_pdf": ("einvoice.api", "build_pdf"),
+    "attach": ("einvoice.api", "attach"),
+    **{name: ("einvoice.model.invoice", name) for name in (
+        "Invoice", "InvoiceLine", "Item", "ItemAttribute", "Classification", "Price", "Party", "Address", "Contact",
+        "TaxRegistration", "Identifier", "Amount", "Note", "PrecedingInvoice", "Delivery", "Period", "PaymentMeans",
+        "CreditTransfer", "Card", "DirectDebit", "TaxCategory", "AllowanceCharge", "VatBreakdown", "TaxTotal",
+        "DocumentTotals", "SupportingDocument", "AttachedObject", "DocumentKind")},
     "EinvoiceError": ("einvoice.errors", "EinvoiceError"),
     "UnreadableInput": ("einvoice.errors", "UnreadableInput"),
     "InvalidModelInput": ("einvoice.errors", "InvalidModelInput"),
     "BuildRefused": ("einvoice.errors", "BuildRefused"),
 }
 
-__all__ = ["validate", "build", "build_file", "load", "Report", "Finding", "Severity", "Invoice",
-           "EinvoiceError", "UnreadableInput", "InvalidModelInput", "BuildRefused", "__version__"]
+__all__ = ["__version__", *_LAZY]
 
 if TYPE_CHECKING:  # pragma: no cover
     from .build import build, build_file
     from .errors import BuildRefused, EinvoiceError, InvalidModelInput, UnreadableInput
-    from .model.invoice import Invoice
+    from .api import attach, build_pdf, convert, extract, render
+    from .model.invoice import (Address, AllowanceCharge, Amount, Contact, CreditTransfer, DocumentTotals, Identifier,
+                                Invoice, InvoiceLine, Item, Party, PaymentMeans, Price, TaxCategory)
     from .rules.engine import Finding, Report, Severity
     from .syntax import load
     from .validate import validate
@@ -70,7 +92,7 @@ def __dir__() -> list[str]:
 # Importing a submodule makes Python set it as an attribute of the package, which would
 # hide the function; the package keeps the function (the module stays in sys.modules,
 # so ``from einvoice.validate import validate_document`` works as usual).
-_FUNCTIONS_OVER_MODULES = {"validate", "build"}
+_FUNCTIONS_OVER_MODULES = {"validate", "build", "render"}
 
 
 class _Package(types.ModuleType):

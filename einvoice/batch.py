@@ -150,6 +150,8 @@ def _facts(doc) -> dict[str, Any]:
         "currency": inv.currency_code,
         "credit_note": credit,
         "preceding": [p.reference.strip() for p in inv.preceding_invoices if p.reference and p.reference.strip()],
+        "form": getattr(doc, "form", None),
+        "type_code": inv.type_code,
     }
 
 
@@ -201,6 +203,7 @@ def _validate_one(cand: Candidate, opts: Options, t0: float) -> FileResult:
         tree = xmlsafe.parse(data, path)
         doc = syntax.read_tree(tree.getroot(), path)
         doc.container_findings = container_findings
+        doc.form = kind if kind == "pdf" else doc.syntax.value  # ubl, cii or pdf: one invoice may come in each
     except EinvoiceError as exc:
         reason = getattr(exc, "reason", None) or str(exc)
         if not cand.explicit and "unknown root element" in reason:
@@ -284,6 +287,45 @@ def _x(rule: str, message: str, hint: str, path: str, others: list[str]) -> Find
                    message + " (also in: " + ", ".join(others) + ")", hint, path=path)
 
 
+def _content(r: FileResult) -> tuple:
+    """What makes two files of one seller with one number the same invoice: type, amount due and currency.
+
+    Not the issue date: the official Factur-X samples carry twins whose XML was dated anew."""
+    f = r.facts
+    try:
+        payable = Decimal(f["payable"]).normalize() if f.get("payable") else None
+    except ArithmeticError:
+        payable = f.get("payable")
+    return f.get("type_code"), payable, f.get("currency")
+
+
+def _reused_number(r: FileResult, group: list[FileResult]) -> list[FileResult]:
+    """The files of ``group`` whose number clashes with ``r``'s: another invoice (other content), or the
+    same invoice in the same form (UBL, CII or PDF) twice. The same invoice in another form is one invoice
+    delivered in several syntaxes (a UBL and a CII twin, the CII of a Factur-X PDF), not a reused number."""
+    mine, form = _content(r), r.facts.get("form")
+    return [o for o in group if o is not r
+            and (_content(o) != mine or form is None or o.facts.get("form") in (None, form))]
+
+
+def _configured(findings: list[Finding]) -> list[Finding]:
+    """Cross-invoice findings with the severity or "off" set in the configuration, like every other rule."""
+    if not any(f.rule.startswith("EINV-X-") for f in findings):
+        return findings
+    from .rules.policy.config import load
+
+    cfg = load()
+    out = []
+    for f in findings:
+        setting = cfg.severity_of(f.rule) if f.rule.startswith("EINV-X-") else None
+        if setting == "off":
+            continue
+        if setting is not None:
+            f.severity = Severity(setting)
+        out.append(f)
+    return out
+
+
 def cross_checks(results: list[FileResult]) -> None:
     """Findings that only a batch can see: duplicates, double billing, mismatched credit notes."""
     by_number: dict[tuple, list[FileResult]] = {}
@@ -303,7 +345,9 @@ def cross_checks(results: list[FileResult]) -> None:
     for (seller, number), group in by_number.items():
         if len(group) > 1:
             for r in group:
-                others = [o.path for o in group if o is not r]
+                others = [o.path for o in _reused_number(r, group)]
+                if not others:
+                    continue
                 r.findings.append(_x("EINV-X-001", f"invoice number {number} is used more than once by the same seller",
                                      "Give every invoice and credit note of a seller its own number.", r.path, others))
     for key, group in by_billing.items():
@@ -335,6 +379,7 @@ def cross_checks(results: list[FileResult]) -> None:
                                          "Credit the buyer and the amount of the invoice being corrected.",
                                          r.path, [inv.path]))
     for r in results:
+        r.findings = _configured(r.findings)
         if r.status == STATUS_VALID and r.findings:
             r.status = STATUS_INVALID if any(x.severity.blocking for x in r.findings) else STATUS_WARNINGS
         elif r.status == STATUS_WARNINGS and any(x.severity.blocking for x in r.findings):

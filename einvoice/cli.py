@@ -53,11 +53,10 @@ def _show_version(ctx: click.Context, _param, value: bool) -> None:
     """--version: the package version and the rule releases in force."""
     if not value or ctx.resilient_parsing:
         return
-    from importlib.metadata import version
-
+    from . import __version__  # not the distribution's metadata: it is named einvoice-kit
     from .rules import releases
 
-    click.echo(f"einvoice {version('einvoice')}")
+    click.echo(f"einvoice {__version__}")
     for fam, ver in releases.defaults().items():
         rel = releases.release(fam, ver)
         others = [v for v in releases.versions(fam) if v != ver]
@@ -90,7 +89,16 @@ def _parse_rules(_ctx, _param, values: tuple[str, ...]) -> dict[str, str] | None
 @click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_show_version,
               help="show the version and the rule releases in force, then exit")
 def main() -> None:
-    """Build and validate EHF / Peppol BIS Billing 3.0 (UBL) and Factur-X / ZUGFeRD (CII) invoices, offline."""
+    """Build and validate EHF / Peppol BIS Billing 3.0 (UBL) and Factur-X / ZUGFeRD (CII) invoices, offline.
+
+    \b
+    Examples:
+      einvoice build samples/ehf-invoice.yaml -f ehf -o out/ehf-invoice.xml
+      einvoice validate invoices/ --policy
+      einvoice show out/ehf-invoice.xml
+      einvoice render out/ehf-invoice.xml -o out/ehf-invoice.pdf
+    Each command has its own examples: einvoice COMMAND --help
+    """
 
 
 # --- build ---------------------------------------------------------------------------
@@ -112,7 +120,15 @@ def build(input: Path, fmt: str, output: Path | None, policy: bool = False, pdf:
     Totals and the VAT breakdown are computed when absent; stated ones that disagree
     are refused. Nothing is written unless the result passes XSD and the profile's rules.
     With --pdf the build writes a Factur-X PDF/A-3 (and the XML too when -o is given).
+
+    \b
+    Examples:
+      einvoice build samples/ehf-invoice.yaml -f ehf -o out/ehf-invoice.xml
+      einvoice build samples/ehf-invoice.yaml -f ehf -o out/ehf-invoice.xml --policy
+      einvoice build samples/facturx-en16931.yaml -f facturx-en16931 --pdf out/facturx.pdf
     """
+    if policy:
+        _check_config()
     if pdf is not None:
         from .cli_pdf import build_pdf
 
@@ -133,6 +149,18 @@ def build(input: Path, fmt: str, output: Path | None, policy: bool = False, pdf:
         _say_error(input, exc)
         sys.exit(EXIT_UNREADABLE)
     wrote(str(output), f"{fmt}, profile {report.profile}", report.warnings)
+
+
+def _check_config() -> None:
+    """A configuration file with unknown keys or values stops the command: one line, exit 2."""
+    from .errors import EinvoiceError
+    from .rules.policy.config import load
+
+    try:
+        load()
+    except EinvoiceError as exc:
+        _say_error(None, exc)
+        sys.exit(EXIT_UNREADABLE)
 
 
 def refused(path, exc, what: str = "refused") -> None:
@@ -191,6 +219,14 @@ def validate(files: tuple[Path, ...], profile: str, no_schema: bool, policy: boo
 
     UBL, CII and Factur-X/ZUGFeRD PDFs are recognised by content. Exit 0 clean,
     1 findings at or above --fail-on, 2 when a file is unreadable (or usage error).
+
+    \b
+    Examples:
+      einvoice validate invoice.xml
+      einvoice validate invoices/ --policy -q            # findings and the summary line only
+      einvoice validate invoice.pdf --fail-on warning     # warnings fail too (exit 1)
+      einvoice validate invoices/ --format sarif -o einvoice.sarif
+      git diff --name-only | einvoice validate --files-from -
     """
     import os
     import time
@@ -211,6 +247,7 @@ def validate(files: tuple[Path, ...], profile: str, no_schema: bool, policy: boo
             click.echo("einvoice: no invoice files to validate", err=True)
             sys.exit(EXIT_OK)
         raise click.UsageError("give at least one file, folder, glob or - (stdin)")
+    _check_config()
     opts = batch.Options(profile=profile, schema=not no_schema, policy=policy, max_bytes=_parse_size(max_size),
                          rules=rules)
     started = time.perf_counter()
@@ -240,7 +277,7 @@ def validate(files: tuple[Path, ...], profile: str, no_schema: bool, policy: boo
         color = output is None and sys.stdout.isatty()
         shown = [r for r in results if not quiet or r.findings or r.status != batch.STATUS_VALID]
         shown = [r for r in shown if r.status != batch.STATUS_UNREADABLE]
-        text = formats.to_text(shown, summary, color=color)
+        text = formats.to_text(shown, summary, color=color, summary_always=quiet, all_results=results)
     else:
         text = formats.FORMATS[out_format](results, summary)
     if output is not None:
@@ -264,38 +301,28 @@ def convert(source: Path, to: str, output: Path, force: bool) -> None:
 
     UBL output keeps the source's specification identifier (Peppol/EHF flavour when the
     source is Peppol); CII output is Factur-X EN16931, or the source's Factur-X profile.
+
+    \b
+    Examples:
+      einvoice convert out/ehf-invoice.xml --to cii -o out/ehf-invoice-cii.xml
+      einvoice convert factur-x.xml --to ubl -o invoice-ubl.xml
     """
-    from . import syntax
+    from .api import convert as run
     from .build import check_written, write_atomic
-    from .errors import EinvoiceError
-    from .model.invoice import Syntax
-    from .profiles import detect_profile
+    from .errors import BuildRefused, EinvoiceError
 
     try:
-        doc = syntax.load(source)
-        profile, _ = detect_profile(doc)
-        invoice = doc.invoice.model_copy(deep=True)
-        if to == "ubl":
-            from .syntax.ubl.writer import write_ubl
-
-            invoice.syntax = Syntax.UBL
-            data = write_ubl(invoice, flavour="ehf" if profile == "ehf" else "peppol")
-        else:
-            from .syntax.cii.writer import write_cii
-
-            invoice.syntax = Syntax.CII
-            cii_profile = profile.removeprefix("facturx-") if profile.startswith("facturx-") else "en16931"
-            data = write_cii(invoice, profile=cii_profile)
+        data = run(source, to, force=force)
         report = check_written(data, "auto", str(output))
+    except BuildRefused as exc:
+        click.echo(f"einvoice: {source}: the converted document does not validate ({len(exc.findings)} errors); "
+                   "nothing written (use --force to write anyway)", err=True)
+        for f in exc.findings:
+            click.echo(_finding_line(f))
+        sys.exit(EXIT_INVALID)
     except EinvoiceError as exc:
         _say_error(source, exc)
         sys.exit(EXIT_UNREADABLE)
-    if not report.valid and not force:
-        click.echo(f"einvoice: {source}: the converted document does not validate ({len(report.errors)} errors); "
-                   "nothing written (use --force to write anyway)", err=True)
-        for f in report.errors:
-            click.echo(_finding_line(f))
-        sys.exit(EXIT_INVALID)
     write_atomic(output, data)
     click.echo(f"wrote {output} ({to.upper()}, profile {report.profile}, "
                f"{'valid' if report.valid else f'{len(report.errors)} errors'})")
@@ -323,10 +350,62 @@ def _party(p) -> str:
     return " | ".join(bits)
 
 
+def _show_json(path: str, doc) -> dict:
+    """What ``show`` says, as data (amounts as decimal strings, dates ISO 8601, absent values null)."""
+    inv = doc.invoice
+    t = inv.totals
+
+    def amount(a):
+        return None if a is None or a.value is None else f"{a.value:f}"
+
+    def party(p):
+        if p is None:
+            return None
+        a = p.address
+        return {"name": p.name or p.trading_name,
+                "registration": p.legal_registration_id.value if p.legal_registration_id else None,
+                "vat_id": p.vat_id, "city": a.city if a else None, "country": a.country_code if a else None}
+
+    def day(d):
+        return d.isoformat() if d else None
+
+    return {
+        "path": path, "kind": "credit-note" if inv.is_credit else "invoice", "number": inv.number,
+        "type_code": inv.type_code, "syntax": doc.syntax.value, "issue_date": day(inv.issue_date),
+        "due_date": day(inv.due_date), "payment_terms": inv.payment_terms, "currency": inv.currency_code,
+        "seller": party(inv.seller), "buyer": party(inv.buyer),
+        "customer_number": [i.value for i in (inv.buyer.identifiers if inv.buyer else []) if i.value],
+        "buyer_reference": inv.buyer_reference, "order_reference": inv.purchase_order_reference,
+        "lines": len(inv.lines),
+        "totals": {"net": amount(t.tax_exclusive_amount) if t else None,
+                   "vat": amount(inv.vat_total.tax_amount) if inv.vat_total else None,
+                   "total": amount(t.tax_inclusive_amount) if t else None,
+                   "prepaid": amount(t.prepaid_amount) if t else None,
+                   "rounding": amount(t.rounding_amount) if t else None,
+                   "amount_due": amount(t.payable_amount) if t else None},
+        "payment": [{"means": m.code, "accounts": [ct.account_id for ct in m.credit_transfers if ct.account_id],
+                     "reference": m.remittance_information} for m in inv.payment_means],
+    }
+
+
 @main.command()
 @click.argument("source", type=click.Path(path_type=Path))
-def show(source: Path) -> None:
-    """Show an invoice at a glance: number, dates, parties, totals, how to pay."""
+@click.option("--format", "out_format", default="text", show_default=True, type=click.Choice(["text", "json"]),
+              help="text for people, json for programs (keys below)")
+def show(source: Path, out_format: str = "text") -> None:
+    """Show an invoice at a glance: number, dates, parties, totals, how to pay.
+
+    JSON keys: path, kind (invoice | credit-note), number, type_code, syntax,
+    issue_date, due_date, payment_terms, currency, seller, buyer (name,
+    registration, vat_id, city, country), customer_number, buyer_reference,
+    order_reference, lines, totals (net, vat, total, prepaid, rounding,
+    amount_due; amounts as decimal strings), payment (means, accounts, reference).
+
+    \b
+    Examples:
+      einvoice show out/ehf-invoice.xml
+      einvoice show invoice.pdf --format json
+    """
     from . import syntax
     from .errors import EinvoiceError
 
@@ -336,6 +415,11 @@ def show(source: Path) -> None:
         _say_error(source, exc)
         sys.exit(EXIT_UNREADABLE)
     inv = doc.invoice
+    if out_format == "json":
+        import json
+
+        click.echo(json.dumps(_show_json(str(source), doc), indent=2, ensure_ascii=False))
+        return
     t = inv.totals
     vat = inv.vat_total
     cur = inv.currency_code
@@ -377,6 +461,11 @@ def conformance(args: tuple[str, ...]) -> None:
 
     DIR defaults to ../shared/conformance. Options: --only TEXT, --rule ID, -v, --no-golden,
     --no-units, --json (see einvoice conformance --help).
+
+    \b
+    Examples:
+      einvoice conformance ../shared/conformance
+      einvoice conformance ../shared/conformance --rule BR-CO-15 -v
     """
     from .conformance import main as run
 

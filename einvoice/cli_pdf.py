@@ -48,7 +48,14 @@ def render(source: Path, output: Path, lang: str | None) -> None:
 
     The page shows seller and buyer (with organisation and customer numbers), number and
     dates, the amount due and due date, how to pay (account, KID/OCR/RF reference), the
-    lines, allowances and charges, the VAT breakdown, totals, notes and terms.
+    lines, allowances and charges, the VAT breakdown, totals, notes and terms. A credit
+    note says it is no payment request. A .pdf output is PDF/A-3b.
+
+    \b
+    Examples:
+      einvoice render out/ehf-invoice.xml -o out/ehf-invoice.pdf
+      einvoice render invoice.xml -o invoice.html --lang en
+      einvoice render factur-x.pdf -o view.html
     """
     from .build import write_atomic
     from .errors import EinvoiceError
@@ -75,7 +82,13 @@ def render(source: Path, output: Path, lang: str | None) -> None:
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="XML file to write (default: standard output)")
 def extract(source: Path, output: Path | None) -> None:
-    """Extract the invoice XML from a Factur-X / ZUGFeRD PDF."""
+    """Extract the invoice XML from a Factur-X / ZUGFeRD PDF.
+
+    \b
+    Examples:
+      einvoice extract factur-x.pdf -o invoice.xml
+      einvoice extract factur-x.pdf | einvoice validate -
+    """
     from .build import write_atomic
     from .errors import EinvoiceError
     from .facturx_pdf import extract as run
@@ -102,7 +115,13 @@ def attach(pdf: Path, xml: Path, output: Path) -> None:
     """Turn a PDF from another system into a Factur-X PDF by embedding a CII invoice.
 
     The XML is validated first (XSD and the rules of its Factur-X profile); with
-    errors nothing is written (exit 1).
+    errors nothing is written (exit 1). The result is PDF/A-3: a PDF whose pages
+    cannot be PDF/A (fonts not embedded, device colour without an output intent,
+    JavaScript ...) is refused with the reasons (exit 1), nothing written.
+
+    \b
+    Examples:
+      einvoice attach their-invoice.pdf invoice-cii.xml -o facturx.pdf
     """
     from .build import write_atomic
     from .errors import BuildRefused, EinvoiceError
@@ -111,7 +130,7 @@ def attach(pdf: Path, xml: Path, output: Path) -> None:
     try:
         data, report, notes = run(_read(pdf), _read(xml), str(pdf), str(xml))
     except BuildRefused as exc:
-        _refused(xml, exc)
+        _refused(exc.findings[0].path or xml if exc.findings else xml, exc)
         sys.exit(EXIT_INVALID)
     except EinvoiceError as exc:
         _say(getattr(exc, "path", None) or pdf, exc)

@@ -150,6 +150,8 @@ def read_pdf(data: bytes, path: str | None = None) -> tuple[bytes, list[Finding]
     rel = _relationship(reader, name)
     if rel is not None and rel not in RELATIONSHIPS:
         findings.append(_finding("EINV-PDF-005", path, name=name, rel=rel.lstrip("/")))
+    from .pdfa import check as pdfa_check  # the PDF/A-3 essentials (EINV-PDF-101 ...)
+    findings += pdfa_check(data, path, already=findings)
     return xml, findings
 
 

@@ -27,6 +27,7 @@ import logging
 from pathlib import Path
 from typing import Iterator
 
+from . import pdfa
 from .errors import BuildRefused, InvalidModelInput, UnreadableInput
 from .xmlsafe import is_pdf
 from .rules.engine import Finding, Report, Severity
@@ -94,6 +95,7 @@ def embed(pdf: bytes, xml: bytes, level: str, invoice=None, lang: str | None = N
             raise BuildRefused([Finding("XSD", Severity.FATAL, f"the factur-x package rejects the XML: {reason[:300]}",
                                         "Validate the XML with einvoice validate --profile facturx-...",
                                         layer="container")]) from None
+    out = pdfa.write_metadata(out, meta)
     _self_check(out, xml)
     return out
 
@@ -170,6 +172,11 @@ def extract(pdf: bytes, path: str | None = None) -> bytes:
     return extract_xml(pdf, path)[1]
 
 
+# PDF/A essentials the embedding itself writes (file identifier, metadata, PDF/A identification, the attachment);
+# every other missing essential is in the pages and cannot be repaired here.
+FIXED_BY_EMBEDDING = {"EINV-PDF-102", "EINV-PDF-103", "EINV-PDF-104", "EINV-PDF-105", "EINV-PDF-108", "EINV-PDF-109"}
+
+
 def _pdf_facts(pdf: bytes, path: str | None) -> tuple[bool, list[str]]:
     """(is PDF/A, names of embedded files); UnreadableInput when the PDF cannot be used."""
     from pypdf import PdfReader
@@ -194,13 +201,26 @@ def _pdf_facts(pdf: bytes, path: str | None) -> tuple[bool, list[str]]:
     return bool(xmp) and _xmp_value(xmp, "part") is not None, names
 
 
+def pages_not_pdfa(pdf: bytes, path: str | None = None) -> list[Finding]:
+    """The PDF/A-3 essentials ``pdf`` misses that embedding an invoice cannot supply (fonts, colour, content)."""
+    from dataclasses import replace
+
+    from .pdfa import check
+
+    return [replace(f, severity=Severity.ERROR) for f in check(pdf, path) if f.rule not in FIXED_BY_EMBEDDING]
+
+
 def attach(pdf: bytes, xml: bytes, pdf_path: str | None = None, xml_path: str | None = None,
            lang: str | None = None) -> tuple[bytes, Report, list[str]]:
     """``(factur-x pdf, report, notes)``: ``pdf`` (from any system) with the CII ``xml`` embedded.
 
     The XML is validated (XSD + its profile's rules) first; blocking findings raise
     :class:`BuildRefused`. UBL is refused (Factur-X carries CII), and so is a PDF
-    that already carries an invoice.
+    that already carries an invoice. The result is PDF/A-3: the metadata, the PDF/A
+    identification and the attachment are written here; a PDF whose pages miss a
+    PDF/A essential that cannot be added afterwards (embedded fonts, an output
+    intent for its device colours, no JavaScript ...) is refused with
+    :class:`BuildRefused` listing those findings (``path`` is the PDF's).
     """
     from . import syntax, xmlsafe
     from .model.invoice import Syntax
@@ -228,9 +248,12 @@ def attach(pdf: bytes, xml: bytes, pdf_path: str | None = None, xml_path: str | 
     blocking = [f for f in report.findings if f.severity.blocking]
     if blocking:
         raise BuildRefused(blocking)
+    unfixable = pages_not_pdfa(pdf, pdf_path)
+    if unfixable:
+        raise BuildRefused(unfixable)
     notes = []
     if not is_pdfa:
-        notes.append("the input PDF declares no PDF/A conformance: the result carries the Factur-X metadata, "
-                     "but whether its pages meet PDF/A-3 depends on how the input was made")
+        notes.append("the input PDF declared no PDF/A conformance; its pages meet the PDF/A-3 essentials checked "
+                     "(einvoice.pdfa), and the result declares PDF/A-3b")
     out = embed(pdf, xml, level, doc.invoice, lang=lang)
     return out, report, notes

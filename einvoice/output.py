@@ -21,7 +21,6 @@ from typing import Any
 
 from lxml import etree
 
-from . import __name__ as _pkg
 from .batch import STATUS_SKIPPED, STATUS_UNREADABLE, FileResult, Summary
 
 JSON_VERSION = 1
@@ -29,21 +28,43 @@ SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
 
 def _version() -> str:
-    try:
-        from importlib.metadata import version
+    from . import __version__
 
-        return version(_pkg)
-    except Exception:  # noqa: BLE001
-        return "0"
+    return __version__
+
+
+SEVERITIES = ("fatal", "error", "warning", "info")
+
+
+def severity_counts(findings) -> dict[str, int]:
+    """Findings per severity, fatal and error apart: {"fatal": n, "error": n, "warning": n, "info": n}."""
+    counts = dict.fromkeys(SEVERITIES, 0)
+    for f in findings:
+        counts[f.severity.value] = counts.get(f.severity.value, 0) + 1
+    return counts
+
+
+def severity_text(counts: dict[str, int]) -> str:
+    """'1 fatal, 2 errors, 0 warnings' (info only when there is some)."""
+    parts = [f"{counts['fatal']} fatal", f"{counts['error']} error{'s' if counts['error'] != 1 else ''}",
+             f"{counts['warning']} warning{'s' if counts['warning'] != 1 else ''}"]
+    if counts.get("info"):
+        parts.append(f"{counts['info']} info")
+    return ", ".join(parts)
 
 
 def to_json(results: list[FileResult], summary: Summary) -> str:
+    summary_dict = summary.as_dict()
+    summary_dict["findings"] = severity_counts(f for r in results for f in r.findings)
     return json.dumps({"format": "einvoice-report", "version": JSON_VERSION,
-                       "files": [r.as_dict() for r in results], "summary": summary.as_dict()},
+                       "files": [r.as_dict() for r in results], "summary": summary_dict},
                       indent=2, ensure_ascii=False)
 
 
-def to_text(results: list[FileResult], summary: Summary, color: bool = False, verbose: bool = True) -> str:
+def to_text(results: list[FileResult], summary: Summary, color: bool = False, verbose: bool = True,
+            summary_always: bool = False, all_results: list[FileResult] | None = None) -> str:
+    """The text report; ``summary_always`` prints the summary line even for one clean file (``-q``),
+    ``all_results`` are the results the summary counts when ``results`` shows only some."""
     def paint(text: str, c: str) -> str:
         if not color:
             return text
@@ -60,11 +81,14 @@ def to_text(results: list[FileResult], summary: Summary, color: bool = False, ve
         if r.status == STATUS_UNREADABLE:
             lines.append(f"{r.path}: {status_label['unreadable']} - {r.reason}")
             continue
-        errors = sum(1 for f in r.findings if f.severity.blocking)
-        warnings = len(r.findings) - errors
-        label = paint("VALID", "green") if r.valid else paint("INVALID", "red")
-        lines.append(f"{r.path}: {label} ({errors} error{'s' if errors != 1 else ''}, "
-                     f"{warnings} warning{'s' if warnings != 1 else ''})")
+        counts = severity_counts(r.findings)
+        if not r.valid:
+            label = paint("INVALID", "red")
+        elif r.findings:
+            label = paint("VALID with warnings", "yellow")
+        else:
+            label = paint("VALID", "green")
+        lines.append(f"{r.path}: {label} ({severity_text(counts)})")
         if r.profile:
             lines.append(paint(f"  profile: {r.profile} ({r.profile_reason})", "dim"))
         if r.releases:
@@ -79,12 +103,15 @@ def to_text(results: list[FileResult], summary: Summary, color: bool = False, ve
                 lines.append(" " * 10 + paint(f"hint: {f.hint}", "dim"))
     c = summary.counts
     total = sum(c.values())
-    if total > 1 or summary.top_rules:
-        lines.append("")
+    if total > 1 or summary.top_rules or summary_always:
+        if lines:
+            lines.append("")
+        every = results if all_results is None else all_results
         lines.append(f"{total} file{'s' if total != 1 else ''}: {c.get('valid', 0)} valid, "
                      f"{c.get('warnings', 0)} with warnings, {c.get('invalid', 0)} invalid, "
                      f"{c.get('unreadable', 0)} unreadable, {c.get('skipped', 0)} skipped"
-                     + (f" in {summary.seconds:.2f} s" if summary.seconds else ""))
+                     + (f" in {summary.seconds:.2f} s" if summary.seconds else "")
+                     + f"; findings: {severity_text(severity_counts(f for r in every for f in r.findings))}")
         if summary.top_rules:
             lines.append("most frequent: " + ", ".join(f"{r} ({n})" for r, n in summary.top_rules))
         if total > 1 and summary.slowest:

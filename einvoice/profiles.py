@@ -26,6 +26,7 @@ LAYERS: dict[str, str] = {
     "en16931-xrechnung": "einvoice.rules.xrechnung.scenario:EN16931",
     "ubl-syntax-xrechnung": "einvoice.rules.xrechnung.scenario:UBL_SYNTAX",
     "cii-syntax-xrechnung": "einvoice.rules.xrechnung.scenario:CII_SYNTAX",
+    "scope": "einvoice.rules.scope:RULES",  # EINV-S-001: a rule set the document asks for is not implemented
 }
 
 
@@ -37,14 +38,14 @@ class Profile:
 
 
 PROFILES: dict[str, Profile] = {
-    "en16931": Profile("en16931", ("ubl-syntax", "cii-syntax", "en16931"), "EN 16931 core rules (CEN validation artefacts)"),
-    "peppol": Profile("peppol", ("ubl-syntax", "cii-syntax", "en16931", "peppol", "national"), "Peppol BIS Billing 3.0 with national rules"),
-    "ehf": Profile("ehf", ("ubl-syntax", "cii-syntax", "en16931", "peppol", "national"), "EHF Billing 3.0 (Peppol BIS Billing 3.0 + Norwegian rules)"),
+    "en16931": Profile("en16931", ("ubl-syntax", "cii-syntax", "en16931", "scope"), "EN 16931 core rules (CEN validation artefacts)"),
+    "peppol": Profile("peppol", ("ubl-syntax", "cii-syntax", "en16931", "peppol", "national", "scope"), "Peppol BIS Billing 3.0 with national rules"),
+    "ehf": Profile("ehf", ("ubl-syntax", "cii-syntax", "en16931", "peppol", "national", "scope"), "EHF Billing 3.0 (Peppol BIS Billing 3.0 + Norwegian rules)"),
 }
 
 for _fx in ("minimum", "basicwl", "basic", "en16931", "extended"):
     _core = ("en16931",) if _fx in ("basic", "en16931", "extended") else ()
-    PROFILES[f"facturx-{_fx}"] = Profile(f"facturx-{_fx}", ("cii-syntax", *_core, "facturx"),
+    PROFILES[f"facturx-{_fx}"] = Profile(f"facturx-{_fx}", ("cii-syntax", *_core, "facturx", "scope"),
                                          f"Factur-X 1.0 {_fx.upper()} profile")
 
 # XRechnung 3.0 (KoSIT): the German CIUS of EN 16931 and its extension, in UBL and CII (also the

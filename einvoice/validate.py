@@ -101,10 +101,12 @@ def written(doc: Document) -> Document:
 
 def validate(source: str | Path | bytes | Any, profile: str = "auto", schema: bool = True,
              layers: list[str] | tuple[str, ...] | None = None,
-             rules: dict[str, str] | str | None = None) -> Report:
+             rules: dict[str, str] | str | None = None, policy: bool = False) -> Report:
     """Validate bytes, a path, or an lxml element. Raises UnreadableInput with a one-line reason.
 
     ``rules={"peppol": "3.0.20"}`` validates against another rule release than the one in force.
+    ``policy=True`` adds the house policy (EINV-P-*, configured in [tool.einvoice]; a
+    configuration with unknown keys raises ConfigError, an UnreadableInput).
     """
     from . import syntax
 
@@ -112,7 +114,7 @@ def validate(source: str | Path | bytes | Any, profile: str = "auto", schema: bo
         doc = syntax.read_tree(source)
     else:
         doc = syntax.load(source)
-    return validate_document(doc, profile=profile, schema=schema, layers=layers, rules=rules)
+    return validate_document(doc, profile=profile, schema=schema, layers=layers, rules=rules, policy=policy)
 
 
 def __getattr__(name: str) -> Any:

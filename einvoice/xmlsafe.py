@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import threading
 from pathlib import Path
 
@@ -77,14 +79,24 @@ def parse(data: bytes, name: str | None = None, max_depth: int = MAX_DEPTH) -> e
     try:
         tree = etree.fromstring(data, _parser()).getroottree()
     except etree.XMLSyntaxError as exc:
-        msg = str(exc).splitlines()[0] if str(exc) else "malformed XML"
-        raise UnreadableInput(f"not well-formed XML: {msg}", name) from None
+        raise UnreadableInput(_syntax_error(exc), name) from None
     except ValueError as exc:
         raise UnreadableInput(f"not readable as XML: {exc}", name) from None
     if tree.docinfo.doctype:
         raise UnreadableInput("document has a DOCTYPE; refused for safety", name)
     _check_depth(tree.getroot(), max_depth, name)
     return tree
+
+
+def _syntax_error(exc: etree.XMLSyntaxError) -> str:
+    """'not well-formed XML at line 4, column 11: opening and ending tag mismatch: a line 3 and Invoice'.
+
+    libxml2's text repeats the position ("..., line 4, column 11 (<string>, line 4)"); it is said once, first."""
+    text = (exc.msg or str(exc) or "").splitlines()[0] if (exc.msg or str(exc)) else ""
+    text = re.sub(r"(, line \d+)?, column \d+( \(<string>, line \d+\))?$", "", text).strip() or "malformed XML"
+    line, column = exc.position if exc.position and exc.position[0] else (None, None)
+    where = f" at line {line}, column {column}" if line else ""
+    return f"not well-formed XML{where}: {text[:1].lower()}{text[1:]}"
 
 
 _DEPTH_TESTS: dict[int, etree.XPath] = {}

@@ -73,6 +73,10 @@ def test_official_facturx_pdfs_extract_with_the_verdict_of_their_xml_twin():
         assert xml.lstrip().startswith(b"<"), pdf.name
         if not twin.exists():
             continue
+        from einvoice.syntax import load
+
+        if load(xml).invoice.issue_date != load(twin).invoice.issue_date:
+            continue  # the corpus re-issued the XRECHNUNG twins (2024, XRechnung 3.0) beside the 2018 PDFs
         assert verdict(xml) == verdict(twin.read_bytes()), pdf.name
         compared += 1
     assert compared >= 20
@@ -161,7 +165,9 @@ def test_profile_mismatch_between_xmp_and_xml_is_a_finding(built, tmp_path):
     w.write(buf)
     wrong = facturx.generate_from_binary(buf.getvalue(), xml, flavor="factur-x", level="extended", check_xsd=False)
     _xml, findings = read_pdf(wrong, "wrong.pdf")
-    assert [f.rule for f in findings] == ["EINV-PDF-003"] and findings[0].severity.blocking
+    assert [f.rule for f in findings if f.severity.blocking] == ["EINV-PDF-003"]
+    # pypdf's copy of the pages keeps neither the output intent nor the file identifier: the PDF/A checks say so
+    assert {"EINV-PDF-102", "EINV-PDF-106"} <= {f.rule for f in findings}
     path = tmp_path / "wrong.pdf"
     path.write_bytes(wrong)
     result = batch.validate_one(batch.Candidate(str(path), True), batch.Options(schema=False))
@@ -236,10 +242,10 @@ def test_attach_makes_a_facturx_pdf(tmp_path):
     got, findings = read_pdf(out)
     assert got == xml and findings == []
     assert facturx.get_facturx_xml_from_pdf(out, check_xsd=True)[1] == xml
-    # a PDF that is no PDF/A: attached, with a note
-    plain = render_pdf(load(xml).invoice, "fr")
-    out2, _report, notes2 = attach(plain, xml)
-    assert read_pdf(out2)[0] == xml and notes2 and "PDF/A" in notes2[0]
+    # a PDF whose pages cannot be PDF/A is refused (tests/test_pdfa.py), never written claiming PDF/A-3
+    plain = render_pdf(load(xml).invoice, "fr", pdfa=False)
+    with pytest.raises(BuildRefused):
+        attach(plain, xml)
     # CLI
     src = tmp_path / "in.pdf"
     src.write_bytes(foreign)

@@ -147,3 +147,90 @@ def test_cli_render(tmp_path):
     res = run("render", fake, "-o", tmp_path / "b.html")
     assert res.exit_code == 2 and "Traceback" not in res.output
     assert res.stderr.strip().startswith(f"einvoice: {fake}: ") and len(res.stderr.strip().splitlines()) == 1
+
+
+# --- the page a person pays from (issue: bankgiro, credit notes, large amounts, page breaks) ----
+
+
+def test_swedish_bankgiro_is_shown_as_bankgiro():
+    inv = load(SAMPLES / "peppol-se-bankgiro.xml").invoice
+    t = text(render_html(inv))
+    assert "Bankgiro 5678-1230" in t and "OCR-nummer 1234567897" in t
+    assert "SE:BANKGIRO" not in t and "BIC" not in t
+    assert "Sverige" in t and "Förfallodatum 2024-06-05" in t
+
+
+def test_giro_and_account_formats():
+    from einvoice.render.render import fmt_giro
+
+    assert fmt_giro("56781230", "bankgiro") == "5678-1230"
+    assert fmt_giro("1234566", "bankgiro") == "123-4566"
+    assert fmt_giro("4455667", "plusgiro") == "445566-7"
+    assert fmt_giro("not a number", "bankgiro") == "not a number"
+    from einvoice.render.render import fmt_reference
+
+    assert fmt_reference("rf18539007547034", "rf") == "RF18 5390 0754 7034"
+
+
+def test_credit_note_is_no_payment_request():
+    inv = load(SAMPLES / "ehf-credit-note.xml").invoice
+    view = build_view(inv)
+    assert view["credit"] and view["due_date"] == "" and view["payments"] == [] and view["terms"] == ""
+    html = render_html(inv)
+    t = text(html)
+    assert "ikke et betalingskrav" in t and "Til gode" in t
+    assert "Forfallsdato" not in t and 'id="due-date"' not in html and "KID" not in t
+    t_en = text(render_html(inv, "en"))
+    assert "not a payment request" in t_en and "Due date" not in t_en
+
+
+def test_country_names_per_language(ehf):
+    assert "Norge" in text(render_html(ehf, "nb"))
+    assert "Norway" in text(render_html(ehf, "en"))
+    assert "Norwegen" in text(render_html(ehf, "de"))
+    assert "Norvège" in text(render_html(ehf, "fr"))
+
+
+def test_numbers_of_any_size_format_or_show_raw(ehf):
+    from einvoice.render.render import fmt_quantity
+
+    big = Decimal("1" * 60)
+    assert fmt_quantity(big, "en") == ",".join(["111"] * 20)
+    assert fmt_number(Decimal("1" * 40 + ".125"), "de").endswith(".111,125")
+    assert fmt_number(Decimal("NaN"), "en") == "NaN"
+    line = ehf.lines[0].model_copy(update={"quantity": big})
+    inv = ehf.model_copy(update={"lines": [line] + list(ehf.lines[1:])})
+    assert "111 111 111" in text(render_html(inv))  # no decimal.InvalidOperation
+
+
+def test_45_line_invoice_ends_with_totals_not_a_footer_only_page():
+    from pypdf import PdfReader
+
+    pdf = render_pdf(load(SAMPLES / "ehf-45-lines.xml").invoice, "nb")
+    pages = [p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages]
+    assert len(pages) >= 2
+    last = pages[-1]
+    assert "Å betale" in last and "45" in last and "Hex bolt" in last  # totals and the last line with them
+
+
+def test_large_totals_keep_the_layout(ehf, tmp_path):
+    from pypdf import PdfReader
+
+    data = load_input_large()
+    from einvoice import build
+
+    inv = load(build(data, "ehf")).invoice
+    html = render_html(inv)
+    assert 'class="bottom wide"' in html and 'class="amount long"' in html
+    pdf = render_pdf(inv, "nb")
+    first = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    assert "132 237 499 900,00" in first.replace("\u00a0", " ") and "Sum eks. MVA" in first
+
+
+def load_input_large():
+    from einvoice.build import load_input
+
+    data = load_input(SAMPLES / "ehf-invoice.yaml")
+    for ln in data["lines"]:
+        ln["quantity"] = str(int(ln["quantity"]) * 10_000_000)
+    return data

@@ -20,8 +20,9 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 from enum import Enum
+from typing import Any
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from .base import ModelBase
 
@@ -41,18 +42,34 @@ class DocumentKind(str, Enum):
 
 
 class Identifier(ModelBase):
-    """An identifier with an optional scheme (ICD, EAS, SEPA ...)."""
+    """An identifier with an optional scheme (ICD, EAS, SEPA ...); a plain str is the value."""
 
     value: str | None = None
     scheme_id: str | None = Field(None, description="scheme identifier (ICD, EAS, ...)")
     scheme_version_id: str | None = None
 
+    @model_validator(mode="before")
+    @classmethod
+    def _plain(cls, data: Any) -> Any:
+        return {"value": data} if isinstance(data, str) else data
+
 
 class Amount(ModelBase):
-    """An amount as stated, with the currency attribute the syntax puts on it (if any)."""
+    """An amount as stated, with the currency attribute the syntax puts on it (if any).
+
+    Where an Amount is expected, a Decimal, str or int is taken as its value
+    (``net_amount=Decimal("950")`` means ``net_amount=Amount(value=Decimal("950"))``).
+    """
 
     value: Decimal | None = None
     currency_id: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _plain(cls, data: Any) -> Any:
+        if isinstance(data, (Decimal, str, int)) and not isinstance(data, bool):
+            return {"value": data}
+        return data
 
 
 class Note(ModelBase):

@@ -1,6 +1,6 @@
 """A human view of any invoice: printable HTML and PDF in nb, sv, da, en, de or fr.
 
-``render_html(invoice, lang)`` / ``render_pdf(invoice, lang, pdfa=False)`` take an
+``render_html(invoice, lang)`` / ``render_pdf(invoice, lang, pdfa=True)`` take an
 :class:`~einvoice.model.invoice.Invoice`; ``einvoice.syntax.load(path_or_bytes)`` reads
 UBL, CII or a Factur-X / ZUGFeRD PDF into a Document first.
 """

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation, localcontext
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -22,17 +22,25 @@ from ..model.invoice import Amount, Invoice, Party
 from . import i18n
 
 TEMPLATES = Path(__file__).parent / "templates"
-_EN_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-# thousands separator, decimal separator
-_NUMBER_STYLE = {"en": (",", "."), "nb": ("\u00a0", ","), "sv": ("\u00a0", ","), "da": (".", ","),
-                 "de": (".", ","), "fr": ("\u202f", ",")}
+# page language -> the Babel (CLDR) locale whose numbers, dates and country names it uses
+LOCALES = {"en": "en_GB", "nb": "nb_NO", "sv": "sv_SE", "da": "da_DK", "de": "de_DE", "fr": "fr_FR"}
+# Swedish giro accounts are named by the branch identifier (BT-86) SE:BANKGIRO / SE:PLUSGIRO
+GIRO = {"SE:BANKGIRO": "bankgiro", "SE:PLUSGIRO": "plusgiro"}
 
 
-# --- formatting -------------------------------------------------------------------
+# --- formatting (Babel for numbers, dates and countries; python-stdnum for accounts) ----
+
+
+def _locale(lang: str) -> str:
+    return LOCALES.get(lang, LOCALES["en"])
 
 
 def fmt_number(value: Decimal | None, lang: str, min_places: int = 2, max_places: int | None = None) -> str:
-    """A decimal with the language's separators, at least ``min_places`` decimals, never losing stated ones."""
+    """A decimal in the language's style, at least ``min_places`` decimals, never losing stated ones.
+
+    Any size formats (the arithmetic runs with the precision the number needs); what
+    is not a finite number is shown as it was given.
+    """
     if value is None:
         return ""
     try:
@@ -41,32 +49,29 @@ def fmt_number(value: Decimal | None, lang: str, min_places: int = 2, max_places
         return str(value)
     if not d.is_finite():
         return str(value)
-    exp = -d.as_tuple().exponent if d.as_tuple().exponent < 0 else 0
-    places = max(min_places, exp)
-    if max_places is not None:
-        places = min(places, max(max_places, min_places))
-    d = d.quantize(Decimal(1).scaleb(-places)) if places else d.quantize(Decimal(1))
-    sign = "-" if d < 0 else ""
-    text = f"{abs(d):f}"
-    whole, _, frac = text.partition(".")
-    thousands, point = _NUMBER_STYLE.get(lang, _NUMBER_STYLE["en"])
-    groups = []
-    while len(whole) > 3:
-        groups.insert(0, whole[-3:])
-        whole = whole[:-3]
-    groups.insert(0, whole)
-    out = thousands.join(groups)
-    return sign + out + (point + frac if frac else "")
+    from babel.numbers import format_decimal
+
+    pattern = "#,##0" + ("." + "0" * min_places if min_places else "")
+    if max_places is not None and max_places > min_places:
+        pattern += ("" if min_places else ".") + "#" * (max_places - min_places)
+    try:
+        with localcontext() as ctx:
+            ctx.prec = max(28, len(d.as_tuple().digits) + abs(d.as_tuple().exponent) + min_places + 2)
+            return format_decimal(d, format=pattern, locale=_locale(lang), decimal_quantization=max_places is not None)
+    except (InvalidOperation, ArithmeticError, ValueError):
+        return str(value)
 
 
 def fmt_quantity(value: Decimal | None, lang: str) -> str:
     if value is None:
         return ""
     try:
-        d = Decimal(value).normalize()
+        d = Decimal(value)
     except (InvalidOperation, TypeError, ValueError):
         return str(value)
-    places = max(0, -d.as_tuple().exponent)
+    if not d.is_finite():
+        return str(value)
+    places = len(f"{d:f}".partition(".")[2].rstrip("0"))
     return fmt_number(d, lang, min_places=places)
 
 
@@ -79,13 +84,19 @@ def fmt_rate(value: Decimal | None, lang: str) -> str:
 def fmt_date(value: date | None, lang: str) -> str:
     if value is None:
         return ""
-    if lang == "en":
-        return f"{value.day} {_EN_MONTHS[value.month - 1]} {value.year}"
-    if lang == "sv":
-        return value.isoformat()
-    if lang == "fr":
-        return value.strftime("%d/%m/%Y")
-    return value.strftime("%d.%m.%Y")
+    from babel.dates import format_date
+
+    return format_date(value, _date_style(lang), locale=_locale(lang))
+
+
+@lru_cache(maxsize=None)
+def _date_style(lang: str) -> str:
+    """The locale's short date (01.06.2024, 2024-06-01), or its medium one where the short has a
+    two-digit year (German) and for English (2 May 2024: day and month cannot be mixed up)."""
+    from babel.dates import get_date_format
+
+    short = get_date_format("short", locale=_locale(lang)).pattern
+    return "medium" if lang == "en" or re.search(r"(?<!y)yy(?!y)", short) else "short"
 
 
 def fmt_money(amount: Amount | None, lang: str, currency: str | None = None, with_currency: bool = False) -> str:
@@ -96,38 +107,50 @@ def fmt_money(amount: Amount | None, lang: str, currency: str | None = None, wit
     return f"{text}\u00a0{cur}" if with_currency and cur else text
 
 
-def _iban_ok(s: str) -> bool:
-    s = s.replace(" ", "").upper()
-    if not re.fullmatch(r"[A-Z]{2}\d{2}[A-Z0-9]{10,30}", s):
-        return False
-    digits = "".join(str(int(c, 36)) for c in s[4:] + s[:4])
-    return int(digits) % 97 == 1
+def country_name(code: str | None, lang: str) -> str:
+    """The country's name in ``lang`` (CLDR), or the code when it names no country."""
+    code = (code or "").strip().upper()
+    if not code:
+        return ""
+    from babel import Locale
+
+    return Locale.parse(_locale(lang)).territories.get(code, code)
 
 
-def _rf_ok(s: str) -> bool:
-    s = s.replace(" ", "").upper()
-    if not re.fullmatch(r"RF\d{2}[A-Z0-9]{1,21}", s):
-        return False
-    digits = "".join(str(int(c, 36)) for c in s[4:] + s[:4])
-    return int(digits) % 97 == 1
+def fmt_giro(account: str, kind: str) -> str:
+    """A Swedish bankgiro as 123-4567 / 1234-5678, a plusgiro as 1234567-8 (as given when it is no such number).
+
+    python-stdnum has no module for giro numbers; the grouping is the one Bankgirot and
+    Plusgirot print (check digit last, Luhn as in EINV-P-010)."""
+    digits = re.sub(r"[\s-]", "", account)
+    if not digits.isdigit():
+        return account.strip()
+    if kind == "bankgiro" and len(digits) in (7, 8):
+        return f"{digits[:-4]}-{digits[-4:]}"
+    if kind == "plusgiro" and 2 <= len(digits) <= 8:
+        return f"{digits[:-1]}-{digits[-1]}"
+    return digits
 
 
 def fmt_account(account: str, country: str | None) -> tuple[str, bool]:
-    """(account as printed, is_iban): IBAN in groups of four, a Norwegian account as 1234.56.78901."""
+    """(account as printed, is_iban): an IBAN in groups of four, a Norwegian account as 1234.56.78901 (python-stdnum)."""
+    from stdnum import iban
+    from stdnum.no import kontonr
+
     raw = account.strip()
-    compact = raw.replace(" ", "")
-    if _iban_ok(compact):
-        up = compact.upper()
-        return " ".join(up[i:i + 4] for i in range(0, len(up), 4)), True
-    if country == "NO" and re.fullmatch(r"\d{11}", compact):
-        return f"{compact[:4]}.{compact[4:6]}.{compact[6:]}", False
+    if iban.is_valid(raw):
+        return iban.format(raw), True
+    if country == "NO" and kontonr.is_valid(raw) and len(kontonr.compact(raw)) == 11:
+        return kontonr.format(raw), False
     return raw, False
 
 
 def reference_kind(ref: str, country: str | None) -> str:
     """Which label fits a payment reference: rf (ISO 11649), kid (Norway), ocr (Sweden, Finland) or reference."""
+    from stdnum import iso11649
+
     compact = ref.replace(" ", "")
-    if _rf_ok(compact):
+    if iso11649.is_valid(compact):
         return "rf"
     if compact.isdigit():
         if country == "NO":
@@ -138,10 +161,10 @@ def reference_kind(ref: str, country: str | None) -> str:
 
 
 def fmt_reference(ref: str, kind: str) -> str:
-    compact = ref.replace(" ", "")
     if kind == "rf":
-        up = compact.upper()
-        return " ".join(up[i:i + 4] for i in range(0, len(up), 4))
+        from stdnum import iso11649
+
+        return iso11649.format(ref)
     return ref.strip()
 
 
@@ -167,7 +190,7 @@ def _party_view(p: Party | None, lang: str, role: str) -> dict | None:
         city = " ".join(x for x in (_s(a.postal_code), _s(a.city)) if x)
         if city:
             address.append(city)
-        extra = ", ".join(x for x in (_s(a.subdivision), _s(a.country_code)) if x)
+        extra = ", ".join(x for x in (_s(a.subdivision), country_name(a.country_code, lang)) if x)
         if extra:
             address.append(extra)
     facts: list[tuple[str, str]] = []
@@ -237,7 +260,7 @@ def build_view(invoice: Invoice, lang: str | None = None) -> dict:
     # customer number: buyer identifier (BT-46), buyer reference (BT-10)
     buyer_ids = [_s(i.value) for i in (inv.buyer.identifiers if inv.buyer else []) if _s(i.value)]
     meta: list[tuple[str, str]] = [(L("date") if credit else L("issue_date"), fmt_date(inv.issue_date, lang))]
-    if inv.due_date:
+    if inv.due_date and not credit:  # a credit note asks for no payment
         meta.append((L("due_date"), fmt_date(inv.due_date, lang)))
     if buyer_ids:
         meta.append((L("customer_no"), ", ".join(buyer_ids)))
@@ -270,10 +293,13 @@ def build_view(invoice: Invoice, lang: str | None = None) -> dict:
         if name:
             rows.append((L("pay_means"), name))
         for ct in m.credit_transfers:
-            if _s(ct.account_id):
+            giro = GIRO.get(_s(ct.service_provider_id).upper())
+            if giro and _s(ct.account_id):
+                rows.append((L(giro), fmt_giro(ct.account_id, giro)))
+            elif _s(ct.account_id):
                 shown, is_iban = fmt_account(ct.account_id, payee_country)
                 rows.append((L("iban") if is_iban else L("account"), shown))
-            if _s(ct.service_provider_id):
+            if _s(ct.service_provider_id) and not giro:
                 rows.append((L("bic"), _s(ct.service_provider_id)))
             if _s(ct.account_name):
                 rows.append((L("account_name"), _s(ct.account_name)))
@@ -289,7 +315,7 @@ def build_view(invoice: Invoice, lang: str | None = None) -> dict:
                                ("debited_account", dd.debited_account_id)):
                 if _s(value):
                     rows.append((L(key), _s(value)))
-        if rows:
+        if rows and not credit:  # a credit note shows no account or reference to pay to
             payments.append(rows)
 
     # lines
@@ -386,11 +412,13 @@ def build_view(invoice: Invoice, lang: str | None = None) -> dict:
         "tax_rep": _party_view(inv.tax_representative, lang, "tax_rep") if inv.tax_representative and inv.tax_representative.name else None,
         "delivery": _delivery_view(inv, lang),
         "meta": meta,
-        "due_date": fmt_date(inv.due_date, lang),
+        "credit": credit,
+        "credit_text": L("credit_text") if credit else "",
+        "due_date": "" if credit else fmt_date(inv.due_date, lang),
         "payable": fmt_money(payable, lang),
         "payable_label": L("amount_credit") if credit else L("amount_due"),
         "payments": payments,
-        "terms": _s(inv.payment_terms),
+        "terms": "" if credit else _s(inv.payment_terms),
         "lines": lines,
         "allowances_charges": [_ac_view(ac, lang, cur) for ac in inv.allowances_charges],
         "vat": vat,
@@ -413,7 +441,7 @@ def _delivery_view(inv: Invoice, lang: str) -> dict | None:
         if city:
             address.append(city)
         if _s(a.country_code):
-            address.append(_s(a.country_code))
+            address.append(country_name(a.country_code, lang))
     return {"name": _s(d.party_name), "address": address,
             "location": _s(d.location_id.value) if d.location_id else ""}
 
@@ -442,8 +470,8 @@ def render_html(invoice: Invoice, lang: str | None = None) -> str:
     return _environment().get_template("invoice.html.j2").render(**view)
 
 
-def html_to_pdf(html: str, pdfa: bool = False) -> bytes:
-    """PDF bytes of an HTML page; ``pdfa=True`` writes PDF/A-3b (for Factur-X)."""
+def html_to_pdf(html: str, pdfa: bool = True) -> bytes:
+    """PDF bytes of an HTML page, PDF/A-3b unless ``pdfa=False`` (XMP uncompressed, Info in sync with it)."""
     try:
         import logging
 
@@ -456,8 +484,13 @@ def html_to_pdf(html: str, pdfa: bool = False) -> bytes:
     options: dict[str, Any] = {}
     if pdfa:
         options["pdf_variant"] = "pdf/a-3b"
-    return weasyprint.HTML(string=html, base_url=None).write_pdf(**options)
+    pdf = weasyprint.HTML(string=html, base_url=None).write_pdf(**options)
+    if pdfa:
+        from ..pdfa import write_metadata
+
+        pdf = write_metadata(pdf)
+    return pdf
 
 
-def render_pdf(invoice: Invoice, lang: str | None = None, pdfa: bool = False) -> bytes:
+def render_pdf(invoice: Invoice, lang: str | None = None, pdfa: bool = True) -> bytes:
     return html_to_pdf(render_html(invoice, lang), pdfa=pdfa)

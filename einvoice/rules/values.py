@@ -133,12 +133,19 @@ def decimal_of(node: Any) -> Decimal | None:
     return None if node is None else xs_decimal(node)
 
 
+_SAXON_DOT_WS = re.compile(r"\.[ \t\n\r]+[0-9]+")
+
+
 def double_or_none(value: Any) -> float | None:
     """xs:double cast of an element's string value or a string; None when it is not a double."""
     s = _lexical(value)
     t = s.strip(WS)
     if _DOUBLE.fullmatch(t):
         return float(t)  # Python's float() reads the pattern exactly (IEEE nearest, overflow to inf)
+    if _SAXON_DOT_WS.fullmatch(t):
+        # Saxon quirk: a point, whitespace, then digits reads each whitespace character as a zero
+        # digit ('. 5' is 0.05, '.  5' 0.005); no other place admits inner whitespace
+        return float("0." + re.sub(r"[ \t\n\r]", "0", t[1:]))
     # Saxon quirk: INF, +INF, -INF and NaN followed by whitespace are no doubles unless whitespace
     # also precedes them ("INF " fails, " INF " is INF); elementpath does the same
     return _SPECIAL.get(t if s[:1] in _LEAD else s)

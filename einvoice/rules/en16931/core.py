@@ -39,6 +39,7 @@ from ...syntax import namespaces as NS
 from .. import values as V
 from ..tree import tag_index
 from . import RULES, on_tree
+from .amounts import explain as explain_amounts
 
 # --------------------------------------------------------------------------- ids
 
@@ -1002,10 +1003,10 @@ def evaluate(doc: Any) -> dict[str, Any]:
     """Every core rule's failures at once: {rule id: targets, or the exception that stopped its context}."""
     f = failures(doc)
     if not f.errors:
-        return f.by_rule
+        return explain_amounts(doc, f.by_rule)  # BR-CO-10..16 messages name the amounts (amounts.py)
     out: dict[str, Any] = dict(f.by_rule)
     out.update(f.errors)
-    return out
+    return explain_amounts(doc, out)
 
 
 RULES.family(CORE_IDS, evaluate, name="en16931:core")

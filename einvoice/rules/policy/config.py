@@ -10,6 +10,8 @@
     EINV-P-001 = "error"
 
 The nearest file upwards from the working folder wins; without one, defaults apply.
+The cross-invoice checks of a batch (EINV-X-*) take their setting from ``rules`` too. An unknown key, an unknown rule id or a value of the
+wrong kind is an error (:class:`ConfigError`, one line naming the file), never ignored.
 """
 
 from __future__ import annotations
@@ -18,6 +20,24 @@ import functools
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from ...errors import UnreadableInput
+
+SETTINGS = ("off", "fatal", "error", "warning", "info")
+KEYS = ("due-days", "consumer-due-days", "require-late-interest", "rules")
+# configurable rules besides the house policy's (schemas/rules/policy/house.yaml)
+OTHER_RULES = ("EINV-X-001", "EINV-X-002", "EINV-X-003")
+
+
+class ConfigError(UnreadableInput):
+    """The configuration file has an unknown key or a wrong value (``path`` is the file)."""
+
+
+@functools.lru_cache(maxsize=1)
+def configurable_rules() -> frozenset[str]:
+    from ..engine import SCHEMAS, load_yaml
+
+    return frozenset(load_yaml(SCHEMAS / "rules" / "policy" / "house.yaml")) | frozenset(OTHER_RULES)
 
 
 @dataclass(frozen=True)
@@ -39,15 +59,44 @@ def _table(data: dict, filename: str) -> dict | None:
 
 
 def parse(data: dict, source: str | None = None) -> PolicyConfig:
+    """The configuration in ``data`` (the [tool.einvoice] table); :class:`ConfigError` on anything unknown."""
+    def fail(reason: str):
+        raise ConfigError(reason, source)
+
+    for key in data:
+        if str(key).replace("_", "-") not in KEYS:
+            fail(f"unknown setting {key!r} (known: {', '.join(KEYS)})")
+
     def get(name, default):
         return data.get(name, data.get(name.replace("-", "_"), default))
 
-    rules = {str(k): str(v).lower() for k, v in (data.get("rules") or {}).items()}
-    consumer = get("consumer-due-days", None)
+    def days(name, default):
+        value = get(name, default)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+            fail(f"{name} must be a whole number of days, not {value!r}")
+        return value
+
+    late = get("require-late-interest", False)
+    if not isinstance(late, bool):
+        fail(f"require-late-interest must be true or false, not {late!r}")
+    table = get("rules", {}) or {}
+    if not isinstance(table, dict):
+        fail("rules must be a table of rule id = setting")
+    known = configurable_rules()
+    rules = {}
+    for rule, value in table.items():
+        rid = str(rule).strip().upper()
+        if rid not in known:
+            fail(f"rule {rule!r} cannot be configured (configurable: EINV-P-001 ... EINV-P-015, "
+                 f"{', '.join(OTHER_RULES)})")
+        setting = str(value).strip().lower() if isinstance(value, str) else None
+        if setting not in SETTINGS:
+            fail(f"rule {rule}: {value!r} is no setting (use one of: {', '.join(SETTINGS)})")
+        rules[rid] = setting
     return PolicyConfig(
-        due_days=int(get("due-days", 30)),
-        consumer_due_days=int(consumer) if consumer is not None else None,
-        require_late_interest=bool(get("require-late-interest", False)),
+        due_days=days("due-days", 30),
+        consumer_due_days=days("consumer-due-days", None),
+        require_late_interest=late,
         rules=rules,
         source=source,
     )
@@ -63,8 +112,12 @@ def load(start: str | None = None) -> PolicyConfig:
             if p.is_file():
                 try:
                     data = tomllib.loads(p.read_text(encoding="utf-8"))
-                except (OSError, tomllib.TOMLDecodeError):
+                except OSError:
                     continue
+                except tomllib.TOMLDecodeError as exc:
+                    if name == "einvoice.toml":
+                        raise ConfigError(f"not valid TOML ({exc})", str(p)) from None
+                    continue  # a broken pyproject.toml is its own tool's business
                 table = _table(data, name)
                 if table:
                     return parse(table, str(p))

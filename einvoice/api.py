@@ -1,0 +1,110 @@
+"""The library functions beside validate and build: render, convert, extract, Factur-X PDFs.
+
+(``build_pdf``, not ``facturx_pdf``: a package attribute named like a submodule would be
+replaced by that module as soon as it is imported.)
+
+Each is exported from :mod:`einvoice`; a *source* is a path, the bytes of a UBL or CII
+invoice or of a Factur-X PDF (recognised by content), or an :class:`~einvoice.Invoice`
+where noted. Bad input raises :class:`~einvoice.UnreadableInput` with a one-line reason;
+a result that would not validate raises :class:`~einvoice.BuildRefused` with the findings.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+Source = str | Path | bytes
+
+
+def _invoice(source: Any):
+    from . import syntax
+    from .model.invoice import Invoice
+
+    return source if isinstance(source, Invoice) else syntax.load(source).invoice
+
+
+def render(source: Any, format: str = "html", lang: str | None = None) -> str | bytes:
+    """The printable view of an invoice: ``format="html"`` (str, self-contained) or ``"pdf"`` (bytes, PDF/A-3b).
+
+    ``source`` is a path, bytes or an Invoice; ``lang`` one of en nb sv da de fr
+    (default: the seller's country's language, else English).
+    """
+    from .render import render_html, render_pdf
+
+    invoice = _invoice(source)
+    if format == "html":
+        return render_html(invoice, lang)
+    if format == "pdf":
+        return render_pdf(invoice, lang)
+    raise ValueError(f"format must be 'html' or 'pdf', not {format!r}")
+
+
+def convert(source: Source, to: str, force: bool = False) -> bytes:
+    """The invoice in the other syntax: ``to="ubl"`` or ``"cii"``; the result is validated.
+
+    UBL keeps the source's specification identifier (the EHF flavour for EHF); CII is
+    Factur-X EN16931, or the source's Factur-X profile. Raises BuildRefused when the
+    result does not validate, unless ``force``.
+    """
+    from . import syntax
+    from .build import check_written
+    from .errors import BuildRefused
+    from .model.invoice import Syntax
+    from .profiles import detect_profile
+
+    if to not in ("ubl", "cii"):
+        raise ValueError(f"to must be 'ubl' or 'cii', not {to!r}")
+    doc = syntax.load(source)
+    profile, _ = detect_profile(doc)
+    invoice = doc.invoice.model_copy(deep=True)
+    if to == "ubl":
+        from .syntax.ubl.writer import write_ubl
+
+        invoice.syntax = Syntax.UBL
+        data = write_ubl(invoice, flavour="ehf" if profile == "ehf" else "peppol")
+    else:
+        from .syntax.cii.writer import write_cii
+
+        invoice.syntax = Syntax.CII
+        data = write_cii(invoice, profile=profile.removeprefix("facturx-") if profile.startswith("facturx-") else "en16931")
+    report = check_written(data, "auto")
+    if not report.valid and not force:
+        raise BuildRefused(report.errors)
+    return data
+
+
+def extract(pdf: Source) -> bytes:
+    """The invoice XML embedded in a Factur-X / ZUGFeRD / XRechnung PDF (path or bytes)."""
+    from .facturx_pdf import extract as run
+    from .xmlsafe import read_bytes
+
+    data, path = read_bytes(pdf)
+    return run(data, path)
+
+
+def build_pdf(data: Any, format: str = "facturx-en16931", lang: str | None = None, policy: bool = False) -> bytes:
+    """A Factur-X PDF/A-3 built from a dict or Invoice (as :func:`einvoice.build`): the page and the CII inside.
+
+    ``format`` is a Factur-X profile (facturx-minimum ... facturx-extended). Raises
+    BuildRefused when the CII would not validate for it.
+    """
+    from .facturx_pdf import build_pdf as run
+
+    pdf, _xml, _report = run(data, format, lang, policy=policy)
+    return pdf
+
+
+def attach(pdf: Source, xml: Source) -> bytes:
+    """A PDF made elsewhere with a CII invoice embedded as Factur-X (the XML is validated first).
+
+    Refused (BuildRefused) when the XML has errors or when the PDF's pages cannot be
+    PDF/A-3 (fonts not embedded, device colour without an output intent, ...).
+    """
+    from .facturx_pdf import attach as run
+    from .xmlsafe import read_bytes
+
+    pdf_bytes, pdf_path = read_bytes(pdf)
+    xml_bytes, xml_path = read_bytes(xml)
+    out, _report, _notes = run(pdf_bytes, xml_bytes, pdf_path, xml_path)
+    return out

@@ -1,0 +1,550 @@
+"""PDF/A-3 essentials of a PDF: the checks a Factur-X receiver needs before calling a PDF archivable.
+
+``check(data, path)`` returns findings EINV-PDF-101 ... EINV-PDF-112, one per kind of
+problem, each naming the clause of ISO 19005-3 (PDF/A-3) it stands for:
+
+=============  ========  ===================================================================
+rule           clause    what
+=============  ========  ===================================================================
+EINV-PDF-101   6.1.2     header ``%PDF-1.n`` (n <= 7) followed by a binary comment line
+EINV-PDF-102   6.1.3     trailer has a file identifier (/ID) and no encryption
+EINV-PDF-103   6.6.2.1   the catalog has an XMP metadata stream, and it is not compressed
+EINV-PDF-104   6.6.4     the XMP declares PDF/A part 3, conformance A, B or U
+EINV-PDF-105   6.6.3     the document information dictionary agrees with the XMP
+EINV-PDF-106   6.2.3     a PDF/A output intent (/GTS_PDFA1) with an ICC profile
+EINV-PDF-107   6.2.11.4  every font used (except Type 3) is embedded
+EINV-PDF-108   6.8       embedded files: /F, /UF, /AFRelationship, MIME subtype, listed in /AF
+EINV-PDF-109   6.6.2.3   XMP properties outside the predefined schemas are declared (extension schema)
+EINV-PDF-110   6.6.1     no JavaScript and no forbidden actions (Launch, Sound, Movie, ...)
+EINV-PDF-111   6.1.7     no external streams (/F, /FFilter, /FDecodeParms) and no LZW compression
+EINV-PDF-112   6.3       annotations are printable and visible, and of a permitted type
+=============  ========  ===================================================================
+
+This is a checklist of the essentials, not a complete PDF/A validator: colour
+spaces per object, font program internals (widths, glyph coverage), ICC profile
+contents and the XMP's full type checking are not looked at. The tests check every
+PDF the project writes with it; a full validator (veraPDF) runs on Java and is
+not in the package registries the project installs from.
+
+``write_metadata(data, meta)`` is the writing side: the XMP uncompressed and the Info
+dictionary equal to it (every PDF the project writes goes through it).
+
+``problems(data)`` returns ``(rule, message)`` pairs for callers that refuse
+instead of reporting (:func:`einvoice.facturx_pdf.attach`).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from typing import Iterable
+
+from .rules.engine import Finding, Severity
+
+MESSAGES = {
+    "EINV-PDF-101": ("The PDF header is not PDF/A-3 conformant: {detail}.",
+                     "Write the file as PDF 1.4-1.7 with the usual binary comment line after the header."),
+    "EINV-PDF-102": ("The PDF trailer is not PDF/A-3 conformant: {detail}.",
+                     "Save the PDF with a file identifier (/ID) and without encryption."),
+    "EINV-PDF-103": ("The PDF/A metadata is not usable: {detail}.",
+                     "Store the XMP metadata as an uncompressed stream in the catalog's /Metadata."),
+    "EINV-PDF-104": ("The PDF does not declare PDF/A-3: {detail}.",
+                     "Factur-X needs PDF/A-3 (only part 3 allows an embedded XML); produce the PDF as PDF/A-3b."),
+    "EINV-PDF-105": ("The document information dictionary disagrees with the XMP metadata: {detail}.",
+                     "Write the same title, author, subject, keywords, creator, producer and dates in both."),
+    "EINV-PDF-106": ("The PDF has no PDF/A output intent with an ICC colour profile{detail}.",
+                     "Add an /OutputIntents entry with /S /GTS_PDFA1 and a /DestOutputProfile (e.g. sRGB)."),
+    "EINV-PDF-107": ("Fonts are not embedded: {detail}.",
+                     "Embed every font (PDF/A keeps the page readable without the fonts of the reader's machine)."),
+    "EINV-PDF-108": ("An embedded file is not described as PDF/A-3 requires: {detail}.",
+                     "Give each embedded file /F, /UF, /AFRelationship and a MIME /Subtype, and list it in the catalog's /AF."),
+    "EINV-PDF-109": ("The XMP uses properties that no extension schema declares: {detail}.",
+                     "Describe custom XMP namespaces in pdfaExtension:schemas (the factur-x package does this for fx:)."),
+    "EINV-PDF-110": ("The PDF contains what PDF/A forbids: {detail}.",
+                     "Remove JavaScript and Launch/Sound/Movie/ResetForm/ImportData actions."),
+    "EINV-PDF-111": ("The PDF has streams PDF/A forbids: {detail}.",
+                     "Keep every stream inside the file and compress without LZW (Flate is fine)."),
+    "EINV-PDF-112": ("Annotations are not PDF/A conformant: {detail}.",
+                     "Annotations must be printable (Print flag), not hidden, and of a type PDF/A permits."),
+}
+
+# Info key -> XMP property (ISO 19005-3 6.6.3, following the XMP specification's mapping)
+INFO_XMP = {
+    "/Title": "{http://purl.org/dc/elements/1.1/}title",
+    "/Author": "{http://purl.org/dc/elements/1.1/}creator",
+    "/Subject": "{http://purl.org/dc/elements/1.1/}description",
+    "/Keywords": "{http://ns.adobe.com/pdf/1.3/}Keywords",
+    "/Creator": "{http://ns.adobe.com/xap/1.0/}CreatorTool",
+    "/Producer": "{http://ns.adobe.com/pdf/1.3/}Producer",
+    "/CreationDate": "{http://ns.adobe.com/xap/1.0/}CreateDate",
+    "/ModDate": "{http://ns.adobe.com/xap/1.0/}ModifyDate",
+}
+
+# namespaces PDF/A takes as predefined (XMP 2004 schemas) or that describe extensions themselves
+PREDEFINED_NS = {
+    "http://purl.org/dc/elements/1.1/", "http://ns.adobe.com/xap/1.0/", "http://ns.adobe.com/xap/1.0/rights/",
+    "http://ns.adobe.com/xap/1.0/mm/", "http://ns.adobe.com/xap/1.0/bj/", "http://ns.adobe.com/xap/1.0/t/pg/",
+    "http://ns.adobe.com/xmp/1.0/DynamicMedia/", "http://ns.adobe.com/pdf/1.3/", "http://ns.adobe.com/photoshop/1.0/",
+    "http://ns.adobe.com/camera-raw-settings/1.0/", "http://ns.adobe.com/exif/1.0/", "http://ns.adobe.com/exif/1.0/aux/",
+    "http://ns.adobe.com/tiff/1.0/", "http://ns.adobe.com/xmp/Identifier/qual/1.0/", "http://www.aiim.org/pdfa/ns/id/",
+    "http://www.aiim.org/pdfa/ns/extension/", "http://www.aiim.org/pdfa/ns/schema#", "http://www.aiim.org/pdfa/ns/property#",
+    "http://www.aiim.org/pdfa/ns/type#", "http://www.aiim.org/pdfa/ns/field#",
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "adobe:ns:meta/", "http://www.w3.org/XML/1998/namespace",
+}
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+FORBIDDEN_ACTIONS = {"/Launch", "/Sound", "/Movie", "/ResetForm", "/ImportData", "/Hide", "/SetOCGState",
+                     "/Rendition", "/Trans", "/GoTo3DView", "/JavaScript"}
+FORBIDDEN_ANNOTS = {"/Sound", "/Movie", "/Screen", "/3D", "/RichMedia"}
+MAX_LISTED = 4
+
+
+def _finding(rule: str, path: str | None, detail: str) -> Finding:
+    msg, hint = MESSAGES[rule]
+    return Finding(rule, Severity.WARNING, msg.format(detail=detail), hint, path=path, layer="container")
+
+
+def _listed(items: Iterable[str]) -> str:
+    items = sorted(set(items))
+    more = f" and {len(items) - MAX_LISTED} more" if len(items) > MAX_LISTED else ""
+    return ", ".join(items[:MAX_LISTED]) + more
+
+
+def check(data: bytes, path: str | None = None, already: Iterable[Finding] = ()) -> list[Finding]:
+    """Findings about the PDF/A-3 essentials of ``data``; what ``already`` reports (EINV-PDF-001/004) is not repeated."""
+    said = {f.rule for f in already}
+    out = []
+    for rule, detail in problems(data):
+        if rule == "EINV-PDF-103" and detail == "there is no XMP metadata stream" and "EINV-PDF-001" in said:
+            continue
+        if rule == "EINV-PDF-104" and detail.startswith("the XMP has no pdfaid:part") and "EINV-PDF-004" in said:
+            continue
+        out.append(_finding(rule, path, detail))
+    return out
+
+
+def problems(data: bytes) -> list[tuple[str, str]]:
+    """``(rule, detail)`` for each PDF/A-3 essential ``data`` misses (empty: all essentials met)."""
+    try:
+        import pikepdf
+    except ImportError:  # pragma: no cover - pikepdf is a dependency
+        return [("EINV-PDF-101", "the PDF/A check needs the pikepdf package")]
+    found: list[tuple[str, str]] = []
+    found += _header(data)
+    try:
+        pdf = pikepdf.open(io.BytesIO(data))
+    except Exception as exc:  # noqa: BLE001 - qpdf raises many kinds on damaged files
+        return found + [("EINV-PDF-101", f"a strict parser cannot read the file ({type(exc).__name__})")]
+    with pdf:
+        if "/ID" not in pdf.trailer:
+            found.append(("EINV-PDF-102", "the trailer has no file identifier (/ID)"))
+        if "/Encrypt" in pdf.trailer:
+            found.append(("EINV-PDF-102", "the file is encrypted"))
+        xmp = _xmp(pdf, found)
+        if xmp is not None:
+            _pdfaid(xmp, found)
+            _info(pdf, xmp, found)
+            _extensions(xmp, found)
+        _output_intent(pdf, found)
+        _fonts(pdf, found)
+        _embedded_files(pdf, found)
+        _objects(pdf, found)
+        _annotations(pdf, found)
+    return found
+
+
+def _header(data: bytes) -> list[tuple[str, str]]:
+    m = re.match(rb"%PDF-(\d)\.(\d)\r?\n?", data)
+    if m is None:
+        return [("EINV-PDF-101", "the file does not start with %PDF-1.n")]
+    if (int(m.group(1)), int(m.group(2))) > (1, 7):
+        return [("EINV-PDF-101", f"the header says PDF {m.group(1).decode()}.{m.group(2).decode()}; PDF/A-3 is based on PDF 1.7")]
+    rest = data[m.end():m.end() + 64].lstrip(b"\r\n")
+    comment = re.match(rb"%([^\r\n]*)", rest)
+    if comment is None or sum(b > 127 for b in comment.group(1)[:4]) < 4:
+        return [("EINV-PDF-101", "the header is not followed by a comment of four binary characters")]
+    return []
+
+
+def _xmp(pdf, found):
+    from .xmlsafe import parse
+
+    meta = pdf.Root.get("/Metadata")
+    if meta is None:
+        found.append(("EINV-PDF-103", "there is no XMP metadata stream"))
+        return None
+    if not hasattr(meta, "read_bytes"):
+        found.append(("EINV-PDF-103", "/Metadata is not a stream"))
+        return None
+    if "/Filter" in meta.stream_dict:
+        found.append(("EINV-PDF-103", f"the metadata stream is compressed ({meta.stream_dict.Filter})"))
+    try:
+        raw = meta.read_bytes()
+        raw = re.sub(rb"<\?xpacket[^>]*\?>", b"", raw)
+        return parse(raw.strip(), None).getroot()
+    except Exception:  # noqa: BLE001 - damaged or hostile XMP
+        found.append(("EINV-PDF-103", "the XMP metadata is not well-formed XML"))
+        return None
+
+
+def _props(xmp) -> dict[str, str]:
+    """Top-level XMP properties (element or attribute form) -> their text (first item of Alt/Seq/Bag)."""
+    values: dict[str, str] = {}
+    for desc in xmp.iter(f"{{{RDF}}}Description"):
+        if desc.getparent() is None or desc.getparent().tag != f"{{{RDF}}}RDF":
+            continue
+        for name, value in desc.attrib.items():
+            if not name.startswith(f"{{{RDF}}}"):
+                values.setdefault(name, value.strip())
+        for child in desc:
+            if not isinstance(child.tag, str):
+                continue
+            items = child.findall(f"./*/{{{RDF}}}li")
+            if items:
+                values.setdefault(child.tag, ", ".join((li.text or "").strip() for li in items))
+            else:
+                values.setdefault(child.tag, (child.text or "").strip())
+    return values
+
+
+def _pdfaid(xmp, found):
+    props = _props(xmp)
+    part = props.get("{http://www.aiim.org/pdfa/ns/id/}part")
+    conf = props.get("{http://www.aiim.org/pdfa/ns/id/}conformance")
+    if part is None:
+        found.append(("EINV-PDF-104", "the XMP has no pdfaid:part"))
+    elif part != "3":
+        found.append(("EINV-PDF-104", f"the XMP declares PDF/A-{part}"))
+    elif conf not in ("A", "B", "U"):
+        found.append(("EINV-PDF-104", f"the conformance level is {conf!r}, not A, B or U"))
+
+
+def pdf_date(text: str):
+    """A PDF date (D:YYYYMMDDHHmmSS+HH'mm') as an aware datetime, or None."""
+    from datetime import datetime, timedelta, timezone
+
+    m = re.match(r"(?:D:)?(\d{4})(\d\d)?(\d\d)?(\d\d)?(\d\d)?(\d\d)?(Z|[+-]\d\d'?\d\d'?|[+-]\d\d)?", text.strip())
+    if m is None:
+        return None
+    y, mo, d, h, mi, s, tz = m.groups()
+    offset = timezone.utc
+    if tz and tz != "Z":
+        digits = re.sub(r"\D", "", tz)
+        minutes = int(digits[:2]) * 60 + (int(digits[2:4]) if len(digits) >= 4 else 0)
+        offset = timezone(timedelta(minutes=minutes if tz[0] == "+" else -minutes))
+    try:
+        return datetime(int(y), int(mo or 1), int(d or 1), int(h or 0), int(mi or 0), int(s or 0), tzinfo=offset)
+    except ValueError:
+        return None
+
+
+def xmp_date(text: str):
+    from datetime import datetime, timezone
+
+    try:
+        value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+
+
+def _info(pdf, xmp, found):
+    props = _props(xmp)
+    info = pdf.trailer.get("/Info")
+    if info is None:
+        return
+    differ = []
+    for key, prop in INFO_XMP.items():
+        if key not in info:
+            continue
+        value = str(info[key])
+        other = props.get(prop)
+        if other is None:
+            differ.append(f"{key[1:]} is set but the XMP has no {_short(prop)}")
+        elif key in ("/CreationDate", "/ModDate"):
+            if pdf_date(value) is None or pdf_date(value) != xmp_date(other):
+                differ.append(f"{key[1:]} {value!r} vs {_short(prop)} {other!r}")
+        elif value.strip() != other:
+            differ.append(f"{key[1:]} {value!r} vs {_short(prop)} {other!r}")
+    if differ:
+        found.append(("EINV-PDF-105", "; ".join(differ[:MAX_LISTED])))
+
+
+def _short(prop: str) -> str:
+    ns, _, local = prop[1:].partition("}")
+    prefix = {"http://purl.org/dc/elements/1.1/": "dc", "http://ns.adobe.com/xap/1.0/": "xmp",
+              "http://ns.adobe.com/pdf/1.3/": "pdf"}.get(ns, ns)
+    return f"{prefix}:{local}"
+
+
+def _extensions(xmp, found):
+    declared = {(el.text or "").strip() for el in xmp.iter("{http://www.aiim.org/pdfa/ns/schema#}namespaceURI")}
+    used = set()
+    for desc in xmp.iter(f"{{{RDF}}}Description"):
+        if desc.getparent() is None or desc.getparent().tag != f"{{{RDF}}}RDF":
+            continue
+        names = [c.tag for c in desc if isinstance(c.tag, str)] + [a for a in desc.attrib]
+        for name in names:
+            ns = name[1:].partition("}")[0] if name.startswith("{") else ""
+            if ns and ns not in PREDEFINED_NS and ns not in declared:
+                used.add(ns)
+    if used:
+        found.append(("EINV-PDF-109", _listed(used)))
+
+
+def _output_intent(pdf, found):
+    intents = pdf.Root.get("/OutputIntents")
+    profiles = []
+    for intent in intents or []:
+        if intent.get("/S") == "/GTS_PDFA1":
+            prof = intent.get("/DestOutputProfile")
+            profiles.append(prof.objgen if prof is not None and hasattr(prof, "read_bytes") else None)
+    if None in profiles:
+        found.append(("EINV-PDF-106", " (the /GTS_PDFA1 intent has no /DestOutputProfile stream)"))
+    elif len(set(profiles)) > 1:
+        found.append(("EINV-PDF-106", " that is the same for every PDF/A output intent"))
+    elif not profiles:
+        # 6.2.4.3: device colour needs an output intent unless a default colour space replaces it
+        uncovered = _device_colours(pdf)
+        if uncovered:
+            found.append(("EINV-PDF-106", f", yet the pages use {_listed(uncovered)} without a default colour space"))
+
+
+COLOUR_OPS = {"rg": "DeviceRGB", "RG": "DeviceRGB", "k": "DeviceCMYK", "K": "DeviceCMYK",
+              "g": "DeviceGray", "G": "DeviceGray"}
+
+
+def _device_colours(pdf) -> set[str]:
+    """Device colour spaces the pages paint with that no /DefaultRGB, /DefaultCMYK or /DefaultGray covers."""
+    import pikepdf
+
+    uncovered: set[str] = set()
+    seen: set = set()
+
+    def walk(content, res):
+        res = res if res is not None else pikepdf.Dictionary()
+        defaults = {str(k)[len("/Default"):] for k in (res.get("/ColorSpace") or {}).keys()
+                    if str(k).startswith("/Default")}
+        used = set()
+        try:
+            instructions = pikepdf.parse_content_stream(content)
+        except Exception:  # noqa: BLE001 - a damaged content stream is reported elsewhere
+            instructions = []
+        for operands, op in instructions:
+            name = COLOUR_OPS.get(str(op))
+            if name:
+                used.add(name)
+            elif str(op) in ("cs", "CS") and operands and str(operands[0]).startswith("/Device"):
+                used.add(str(operands[0])[1:])
+        for x in (res.get("/XObject") or {}).values():
+            if x.objgen in seen:
+                continue
+            seen.add(x.objgen)
+            if x.get("/Subtype") == "/Form":
+                walk(x, x.get("/Resources", res))
+            elif x.get("/Subtype") == "/Image" and not x.get("/ImageMask", False):
+                cs = x.get("/ColorSpace")
+                if isinstance(cs, pikepdf.Name) and str(cs).startswith("/Device"):
+                    used.add(str(cs)[1:])
+        uncovered.update(u for u in used if u[len("Device"):] not in defaults)
+
+    for page in pdf.pages:
+        walk(page, page.obj.get("/Resources"))
+    return uncovered
+
+
+def _fonts(pdf, found):
+    missing: set[str] = set()
+    seen: set = set()
+
+    def font(f):
+        if f.objgen != (0, 0):
+            if f.objgen in seen:
+                return
+            seen.add(f.objgen)
+        sub = f.get("/Subtype")
+        if sub == "/Type3":
+            resources(f.get("/Resources"))
+            return
+        if sub == "/Type0":
+            for d in f.get("/DescendantFonts") or []:
+                font(d)
+            return
+        desc = f.get("/FontDescriptor")
+        if desc is None or not any(k in desc for k in ("/FontFile", "/FontFile2", "/FontFile3")):
+            missing.add(str(f.get("/BaseFont", "(unnamed)")).lstrip("/"))
+
+    def resources(res):
+        if res is None:
+            return
+        for f in (res.get("/Font") or {}).values():
+            font(f)
+        for x in (res.get("/XObject") or {}).values():
+            if x.objgen in seen:
+                continue
+            seen.add(x.objgen)
+            if x.get("/Subtype") == "/Form":
+                resources(x.get("/Resources"))
+
+    for page in pdf.pages:
+        resources(page.obj.get("/Resources"))
+        for annot in page.obj.get("/Annots") or []:
+            ap = annot.get("/AP")
+            n = ap.get("/N") if ap is not None else None
+            if n is not None and hasattr(n, "read_bytes"):
+                resources(n.get("/Resources"))
+    acro = pdf.Root.get("/AcroForm")
+    if acro is not None:
+        resources(acro.get("/DR"))
+    if missing:
+        found.append(("EINV-PDF-107", _listed(missing)))
+
+
+def _embedded_files(pdf, found):
+    import pikepdf
+
+    names = pdf.Root.get("/Names")
+    tree = names.get("/EmbeddedFiles") if names is not None else None
+    if tree is None:
+        return
+    af = {o.objgen for o in (pdf.Root.get("/AF") or [])}
+    for page in pdf.pages:
+        af |= {o.objgen for o in (page.obj.get("/AF") or [])}
+    bad = []
+    for name, spec in pikepdf.NameTree(tree).items():
+        lacks = [k[1:] for k in ("/F", "/UF", "/AFRelationship") if k not in spec]
+        ef = spec.get("/EF")
+        stream = ef.get("/F") if ef is not None else None
+        if stream is None or "/Subtype" not in stream:
+            lacks.append("MIME subtype")
+        if spec.objgen not in af:
+            lacks.append("a place in /AF")
+        if lacks:
+            bad.append(f"{name} lacks {', '.join(lacks)}")
+    if bad:
+        found.append(("EINV-PDF-108", "; ".join(bad[:MAX_LISTED])))
+
+
+def _objects(pdf, found):
+    import pikepdf
+
+    streams, actions = set(), set()
+
+    def dictionary(d, depth=0):
+        s = d.get("/S")
+        if s is not None and str(s) in FORBIDDEN_ACTIONS and d.get("/Type") in (None, "/Action"):
+            actions.add(f"{str(s)[1:]} action")
+        if "/JS" in d:
+            actions.add("JavaScript")
+        if depth < 8:  # direct objects nest; indirect ones are visited on their own
+            for value in d.values():
+                direct(value, depth + 1)
+
+    def direct(value, depth):
+        if isinstance(value, pikepdf.Stream) or getattr(value, "is_indirect", False):
+            return
+        if isinstance(value, pikepdf.Dictionary):
+            dictionary(value, depth)
+        elif isinstance(value, pikepdf.Array) and depth < 8:
+            for item in value:
+                direct(item, depth + 1)
+
+    for obj in pdf.objects:
+        if isinstance(obj, pikepdf.Stream):
+            d = obj.stream_dict
+            for key in ("/F", "/FFilter", "/FDecodeParms"):
+                if key in d:
+                    streams.add(f"external stream ({key[1:]})")
+            filters = d.get("/Filter")
+            filters = [filters] if isinstance(filters, pikepdf.Name) else list(filters or [])
+            if any(str(f) in ("/LZWDecode", "/LZW") for f in filters):
+                streams.add("LZW-compressed stream")
+            dictionary(d)
+        elif isinstance(obj, pikepdf.Dictionary):
+            dictionary(obj)
+        elif isinstance(obj, pikepdf.Array):
+            direct(obj, 0)
+    names = pdf.Root.get("/Names")
+    if names is not None and "/JavaScript" in names:
+        actions.add("JavaScript")
+    if "/AA" in pdf.Root:
+        actions.add("additional actions (/AA) on the catalog")
+    if streams:
+        found.append(("EINV-PDF-111", _listed(streams)))
+    if actions:
+        found.append(("EINV-PDF-110", _listed(actions)))
+
+
+def _annotations(pdf, found):
+    bad = set()
+    for page in pdf.pages:
+        for annot in page.obj.get("/Annots") or []:
+            sub = str(annot.get("/Subtype", ""))
+            if sub in FORBIDDEN_ANNOTS:
+                bad.add(f"{sub[1:]} annotation")
+                continue
+            if sub == "/Popup":
+                continue
+            flags = int(annot.get("/F", 0))
+            if not flags & 4:
+                bad.add(f"{sub[1:] or 'an'} annotation without the Print flag")
+            if flags & (1 | 2 | 32):
+                bad.add(f"{sub[1:] or 'an'} annotation hidden or invisible")
+    if bad:
+        found.append(("EINV-PDF-112", _listed(bad)))
+
+
+def write_metadata(pdf: bytes, meta: dict[str, str] | None = None) -> bytes:
+    """``pdf`` with its XMP stored uncompressed and its Info dictionary equal to the XMP (PDF/A 6.6.2.1, 6.6.3).
+
+    WeasyPrint and the factur-x package write the XMP compressed; the factur-x package
+    also leaves ``pdf:Producer`` "pypdf" beside an Info /Producer of the page's producer,
+    and Info /Keywords without ``pdf:Keywords``. Here one set of values goes into both:
+    ``meta`` (title, author, subject, keywords) when given, einvoice as creator and
+    producer, and the XMP's dates.
+    """
+    import pikepdf
+
+    from . import __version__
+
+    tool = f"einvoice {__version__}"
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        with doc.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as xmp:
+            if meta:
+                xmp["dc:title"] = meta["title"]
+                xmp["dc:creator"] = [meta["author"]] if meta["author"] else []
+                xmp["dc:description"] = meta["subject"]
+                xmp["pdf:Keywords"] = meta["keywords"]
+            xmp["pdf:Producer"] = tool
+            xmp["xmp:CreatorTool"] = tool
+            values = dict(xmp)
+        info = doc.trailer.get("/Info")
+        if info is None:
+            doc.trailer.Info = info = doc.make_indirect(pikepdf.Dictionary())
+        for key in ("/Title", "/Author", "/Subject", "/Keywords", "/Creator", "/Producer", "/CreationDate", "/ModDate"):
+            if key in info:
+                del info[key]
+        for key, prop in INFO_XMP.items():
+            value = values.get(prop)
+            if value in (None, "", []):
+                continue
+            if key in ("/CreationDate", "/ModDate"):
+                value = _pdf_date(value)
+            elif isinstance(value, (list, tuple)):
+                value = ", ".join(value)
+            info[key] = pikepdf.String(value)
+        out = io.BytesIO()
+        doc.save(out)  # qpdf leaves the /Type /Metadata stream uncompressed; check() verifies it
+    return out.getvalue()
+
+
+def _pdf_date(xmp_value) -> str:
+    from datetime import datetime
+
+    when = xmp_value if isinstance(xmp_value, datetime) else datetime.fromisoformat(str(xmp_value).replace("Z", "+00:00"))
+    text = when.strftime("D:%Y%m%d%H%M%S")
+    off = when.utcoffset()
+    if off is None:
+        return text + "Z"
+    minutes = int(off.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    return f"{text}{sign}{abs(minutes) // 60:02d}'{abs(minutes) % 60:02d}'"

@@ -1,0 +1,81 @@
+"""The amounts behind a failed total rule (BR-CO-10 ... BR-CO-16), for a message a clerk can act on.
+
+``explain(doc, failures)`` gives each failure of these rules the parameter ``amounts``:
+"stated X, computed Y, difference Z" in the invoice currency, computed from the
+invoice model as the rule defines the total. The rule's verdict is not touched: the
+rule code decides, this only says by how much. When the amounts cannot be
+computed (a missing total, an unreadable value) the parameter is empty and the
+message reads as before.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+# rule -> (stated total, how the rule computes it)
+IDS = ("BR-CO-10", "BR-CO-11", "BR-CO-12", "BR-CO-13", "BR-CO-14", "BR-CO-15", "BR-CO-16")
+
+
+def _v(a: Any) -> Decimal | None:
+    return None if a is None else a.value
+
+
+def _sum(values) -> Decimal:
+    return sum((v for v in values if v is not None), Decimal(0))
+
+
+def _pair(inv, rule: str) -> tuple[Decimal | None, Decimal | None]:
+    t = inv.totals
+    if t is None:
+        return None, None
+    lea, ata, cta = _v(t.line_extension_amount), _v(t.allowance_total_amount), _v(t.charge_total_amount)
+    tea, tia, pre, rnd = _v(t.tax_exclusive_amount), _v(t.tax_inclusive_amount), _v(t.prepaid_amount), _v(t.rounding_amount)
+    vat = _v(inv.vat_total.tax_amount) if inv.vat_total else None
+    acs = inv.allowances_charges
+    if rule == "BR-CO-10":
+        return lea, _sum(_v(ln.net_amount) for ln in inv.lines)
+    if rule == "BR-CO-11":
+        return ata, _sum(_v(ac.amount) for ac in acs if ac.is_allowance)
+    if rule == "BR-CO-12":
+        return cta, _sum(_v(ac.amount) for ac in acs if ac.is_charge)
+    if rule == "BR-CO-13":
+        return tea, None if lea is None else lea - (ata or 0) + (cta or 0)
+    if rule == "BR-CO-14":
+        return vat, _sum(_v(b.tax_amount) for b in inv.vat_breakdown)
+    if rule == "BR-CO-15":
+        return tia, None if tea is None else tea + (vat or 0)
+    if rule == "BR-CO-16":
+        return _v(t.payable_amount), None if tia is None else tia - (pre or 0) + (rnd or 0)
+    return None, None
+
+
+def amounts_text(inv, rule: str) -> str:
+    """': stated 100.00 EUR, computed 95.00 EUR, difference 5.00 EUR' (empty when not computable)."""
+    try:
+        stated, computed = _pair(inv, rule)
+        if stated is None or computed is None:
+            return ""
+        cur = f" {inv.currency_code}" if inv.currency_code else ""
+        diff = stated - computed
+        return f": stated {stated:f}{cur}, computed {computed:f}{cur}, difference {diff:+f}{cur}"
+    except Exception:  # noqa: BLE001 - a document the model cannot read still gets its finding
+        return ""
+
+
+def explain(doc: Any, failures: dict[str, Any]) -> dict[str, Any]:
+    """``failures`` with the ``amounts`` parameter on every target of the total rules."""
+    if not any(isinstance(failures.get(r), list) for r in IDS):
+        return failures
+    out = dict(failures)
+    for rule in IDS:
+        targets = out.get(rule)
+        if not isinstance(targets, list) or not targets:
+            continue
+        try:
+            text = amounts_text(doc.invoice, rule)
+        except Exception:  # noqa: BLE001
+            text = ""
+        params = {"amounts": text}
+        out[rule] = [(*(t if isinstance(t, tuple) else (t,)), params) for t in targets]
+    return out

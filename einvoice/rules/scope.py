@@ -1,0 +1,54 @@
+"""Honest scope: say so when a document asks for rules that einvoice does not implement.
+
+A specification identifier (BT-24) names the rule set an invoice follows. When it
+names one that einvoice does not implement (Peppol self-billing, a national CIUS
+such as NLCIUS, ...), only the rules of the profile it falls back to ran, and a
+bare VALID would claim more than was checked. EINV-S-001 (warning) names the rule
+set that did not run, so ``--fail-on warning`` fails and the report says why.
+
+``UNIMPLEMENTED`` is the data: rule set name -> parts of the identifier that name it.
+Implementing one of them (a profile in einvoice.profiles) means deleting its line here.
+An identifier that extends EN 16931 (``urn:cen.eu:en16931:2017#compliant#...``,
+``#conformant#...``) with a specification no profile knows gets the same finding.
+"""
+
+from __future__ import annotations
+
+from .engine import RuleSet
+
+RULES = RuleSet("scope")
+
+UNIMPLEMENTED: dict[str, tuple[str, ...]] = {
+    "Peppol BIS Self-Billing 3.0": ("urn:fdc:peppol.eu:2017:poacc:selfbilling",),
+    "Peppol PINT (international invoicing)": ("urn:peppol:pint:",),
+    "Peppol BIS Billing 3.0 A-NZ (Australia / New Zealand)": ("poacc:billing:international:aunz",),
+    "Peppol BIS Billing 3.0 Singapore": ("poacc:billing:international:sg",),
+    "NLCIUS (the Dutch CIUS)": ("urn:fdc:nen.nl:nlcius",),
+    "CIUS-PT (the Portuguese CIUS)": ("urn:feap.gov.pt:CIUS-PT",),
+}
+
+EN16931 = "urn:cen.eu:en16931:2017"
+
+
+def unimplemented(identifier: str | None) -> str | None:
+    """The name of the rule set ``identifier`` asks for that einvoice does not implement, else None."""
+    cid = (identifier or "").strip()
+    for name, parts in UNIMPLEMENTED.items():
+        if any(part.lower() in cid.lower() for part in parts):
+            return name
+    return None
+
+
+@RULES.rule("EINV-S-001")
+def rule_set_not_implemented(doc):
+    from ..profiles import detect_profile
+    from ..syntax import header
+
+    cid = (header(doc).customization_id or "").strip()
+    name = unimplemented(cid)
+    if name is None and cid.startswith(EN16931 + "#"):
+        profile, _why = detect_profile(doc)
+        if profile == "en16931":  # the extension matched no profile: only the EN 16931 core ran
+            name = f"the specification {cid[len(EN16931) + 1:]!r}"
+    if name is not None:
+        yield (None, None, {"ruleset": name, "identifier": cid})

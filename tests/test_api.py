@@ -1,0 +1,99 @@
+"""The Python API: model classes and functions exported from einvoice, plain amounts, policy=True,
+and the README's example of an EHF invoice built from Python objects (run as written)."""
+
+from __future__ import annotations
+
+import importlib
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+import einvoice
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "samples"
+
+
+def readme_example() -> str:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    m = re.search(r"<!-- example: ehf-from-python[^>]*-->\s*```python\n(.*?)```", text, re.S)
+    assert m, "the README example is missing"
+    return m.group(1)
+
+
+def test_readme_example_builds_a_valid_ehf_invoice(tmp_path, monkeypatch, capsys):
+    code = readme_example()
+    assert len(code.strip().splitlines()) < 30
+    monkeypatch.chdir(tmp_path)
+    namespace: dict = {}
+    exec(compile(code, "README.md", "exec"), namespace)  # noqa: S102 - our own README
+    xml = namespace["xml"]
+    report = einvoice.validate(xml)
+    assert report.valid and report.profile == "ehf"
+    assert capsys.readouterr().out.strip() == "True"
+    inv = einvoice.load(xml).invoice
+    assert inv.totals.payable_amount.value == Decimal("12623.75")  # (8 x 950 + 2 x 1249.50) x 1.25
+
+
+def test_model_classes_and_functions_are_exported():
+    for name in ("Invoice", "InvoiceLine", "Item", "Price", "Party", "Address", "Contact", "PaymentMeans",
+                 "CreditTransfer", "TaxCategory", "Amount", "Identifier", "render", "convert", "extract",
+                 "build_pdf", "attach", "validate", "build"):
+        assert name in einvoice.__all__ and getattr(einvoice, name) is not None, name
+    assert einvoice.Invoice.__module__ == "einvoice.model.invoice"
+    for module in ("einvoice.render.render", "einvoice.facturx_pdf", "einvoice.api"):
+        importlib.import_module(module)  # importing submodules keeps the functions
+    for name in ("render", "build_pdf", "convert", "extract", "attach", "validate", "build"):
+        assert callable(getattr(einvoice, name)), name
+
+
+@pytest.mark.parametrize("value", [Decimal("950.00"), "950.00", 950])
+def test_amounts_take_plain_values(value):
+    price = einvoice.Price(net_amount=value)
+    assert isinstance(price.net_amount, einvoice.Amount) and price.net_amount.value == Decimal("950")
+    assert einvoice.Party(identifiers=["10023"]).identifiers[0].value == "10023"
+    with pytest.raises(Exception):
+        einvoice.Price(net_amount=True)  # a flag is no amount
+
+
+def test_functions(tmp_path):
+    html = einvoice.render(SAMPLES / "ehf-invoice.xml", lang="en")
+    assert "Amount due" in html and "2024-1001" in html
+    assert einvoice.render(SAMPLES / "ehf-invoice.xml", format="pdf").startswith(b"%PDF-")
+    cii = einvoice.convert(SAMPLES / "ehf-invoice.xml", to="cii")
+    assert b"CrossIndustryInvoice" in cii and einvoice.validate(cii).valid
+    from einvoice.build import load_input
+
+    pdf = einvoice.build_pdf(load_input(SAMPLES / "facturx-en16931.yaml"))
+    assert einvoice.extract(pdf) == einvoice.extract(_write(tmp_path / "fx.pdf", pdf))
+    foreign = einvoice.render(SAMPLES / "facturx-en16931.xml", format="pdf")
+    out = einvoice.attach(foreign, SAMPLES / "facturx-en16931.xml")
+    assert einvoice.extract(out) == (SAMPLES / "facturx-en16931.xml").read_bytes()
+    with pytest.raises(ValueError):
+        einvoice.convert(SAMPLES / "ehf-invoice.xml", to="pdf")
+
+
+def _write(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path
+
+
+def test_validate_with_policy(tmp_path, monkeypatch):
+    plain = einvoice.validate(SAMPLES / "ehf-credit-note.xml")
+    with_policy = einvoice.validate(SAMPLES / "ehf-credit-note.xml", policy=True)
+    assert "with the house policy" in with_policy.profile_reason
+    assert not any(f.rule.startswith("EINV-P-") for f in plain.findings)
+    xml = (SAMPLES / "ehf-invoice.xml").read_bytes().replace(b"<cbc:DueDate>2024-06-01</cbc:DueDate>", b"")
+    assert "EINV-P-003" in {f.rule for f in einvoice.validate(xml, policy=True, schema=False).findings}
+    from einvoice.rules.policy import config
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "einvoice.toml").write_text("[einvoice]\nduedays = 3\n")
+    config.load.cache_clear()
+    try:
+        with pytest.raises(einvoice.UnreadableInput):
+            einvoice.validate(SAMPLES / "ehf-invoice.xml", policy=True)
+    finally:
+        config.load.cache_clear()

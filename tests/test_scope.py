@@ -1,0 +1,63 @@
+"""Honest scope: a document that asks for a rule set einvoice does not implement gets EINV-S-001,
+--fail-on warning fails, and the text names the rule set; never a bare VALID."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from einvoice.cli import main
+from einvoice.rules import scope
+from einvoice.validate import validate
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "samples"
+PEPPOL_ID = b"urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0"
+
+
+def with_identifier(identifier: bytes) -> bytes:
+    xml = (SAMPLES / "peppol-reverse-charge.xml").read_bytes()
+    assert PEPPOL_ID in xml
+    return xml.replace(PEPPOL_ID, identifier)
+
+
+@pytest.mark.parametrize("identifier, named", [
+    (b"urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:selfbilling:3.0", "Self-Billing"),
+    (b"urn:cen.eu:en16931:2017#compliant#urn:fdc:nen.nl:nlcius:v1.0", "NLCIUS"),
+    (b"urn:cen.eu:en16931:2017#compliant#urn:example.org:house-cius:1.0", "urn:example.org:house-cius:1.0"),
+])
+def test_unimplemented_rule_set_is_a_finding(identifier, named):
+    report = validate(with_identifier(identifier), schema=False)
+    found = [f for f in report.findings if f.rule == "EINV-S-001"]
+    assert len(found) == 1 and found[0].severity.value == "warning"
+    assert named in found[0].message and identifier.decode() in found[0].message
+
+
+def test_implemented_identifiers_get_no_scope_finding():
+    for sample in ("ehf-invoice.xml", "peppol-reverse-charge.xml", "facturx-en16931.xml", "ehf-credit-note.xml"):
+        assert not [f for f in validate(SAMPLES / sample).findings if f.rule == "EINV-S-001"], sample
+    assert scope.unimplemented(PEPPOL_ID.decode()) is None
+    # XRechnung has its profile now (its line left UNIMPLEMENTED when the rule set was added)
+    report = validate(with_identifier(b"urn:cen.eu:en16931:2017#compliant#urn:xeinkauf.de:kosit:xrechnung_3.0"),
+                      schema=False)
+    assert report.profile.startswith("xrechnung") and "EINV-S-001" not in {f.rule for f in report.findings}
+
+
+def test_fail_on_warning_fails_and_the_text_names_the_rule_set(tmp_path):
+    path = tmp_path / "sb.xml"
+    path.write_bytes(with_identifier(b"urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:selfbilling:3.0"))
+    res = CliRunner().invoke(main, ["validate", str(path), "--no-schema", "--fail-on", "warning"])
+    assert res.exit_code == 1
+    first = res.output.splitlines()[0]
+    assert "VALID with warnings" in first and not first.rstrip().endswith(": VALID")
+    assert "EINV-S-001" in res.output and "Self-Billing" in res.output and "does not implement" in res.output
+    assert CliRunner().invoke(main, ["validate", str(path), "--no-schema"]).exit_code == 0  # default: errors only
+
+
+def test_the_list_is_data(monkeypatch):
+    sb = "urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:selfbilling:3.0"
+    assert scope.unimplemented(sb).startswith("Peppol BIS Self-Billing")
+    monkeypatch.delitem(scope.UNIMPLEMENTED, next(k for k in scope.UNIMPLEMENTED if "Self-Billing" in k))
+    assert scope.unimplemented(sb) is None
