@@ -126,6 +126,11 @@ def _lookups(doc) -> tuple[str | None, object]:
     return cid, country
 
 
+def specification_identifier(doc) -> str | None:
+    """The specification identifier (BT-24) as the model reads it, looked up directly in the tree."""
+    return _lookups(doc)[0]
+
+
 def _model_seller_country(doc):
     from .syntax import header
 
