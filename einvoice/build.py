@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 import types
 import typing
@@ -147,6 +148,10 @@ def load_input(path: str | Path) -> dict:
         raise UnreadableInput(f"not valid YAML: {problem}{where}", name) from None
     if not isinstance(data, dict):
         raise InvalidModelInput(f"{name}: the input must be a mapping of invoice fields, not {type(data).__name__}")
+    for doc in data.get("supporting_documents") or ():
+        att = doc.get("attachment") if isinstance(doc, dict) else None
+        if isinstance(att, dict) and isinstance(att.get("file"), str) and not Path(att["file"]).is_absolute():
+            att["file"] = str(p.parent / att["file"])  # relative to the input file
     return data
 
 
@@ -232,16 +237,150 @@ def to_invoice(data: Invoice | dict) -> Invoice:
         return data.model_copy(deep=True)
     if not isinstance(data, dict):
         raise InvalidModelInput(f"expected an Invoice or a mapping of invoice fields, not {type(data).__name__}")
+    data = _attachments(data)
     try:
-        return Invoice.model_validate(_coerce(Invoice, data))
+        inv = Invoice.model_validate(_coerce(Invoice, data))
     except ValidationError as exc:
         raise InvalidModelInput(_model_error_text(exc)) from None
+    problems = input_problems(inv)
+    if problems:
+        raise InvalidModelInput("\n".join(problems))
+    return inv
+
+
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+
+
+def _attachments(data: dict) -> dict:
+    """Attachment content given as base64 text (``content``) or as a file (``file``, a path;
+    relative to the input file when read by :func:`load_input`, else to the working folder):
+    both become the bytes of the document, which the writers encode once."""
+    import base64
+    import binascii
+    import mimetypes
+
+    docs = data.get("supporting_documents")
+    if not isinstance(docs, list):
+        return data
+    problems: list[str] = []
+    out_docs = []
+    for i, doc in enumerate(docs):
+        att = doc.get("attachment") if isinstance(doc, dict) else None
+        if not isinstance(att, dict):
+            out_docs.append(doc)
+            continue
+        att = dict(att)
+        where = f"supporting_documents[{i}].attachment"
+        if "file" in att:
+            if att.get("content") is not None:
+                problems.append(f"{where}: give the content or a file, not both")
+                continue
+            name = att.pop("file")
+            if not isinstance(name, str) or not name.strip():
+                problems.append(f"{where}.file: a path to the file to attach is expected (got {name!r})")
+                continue
+            path = Path(name)
+            try:
+                raw, _ = xmlsafe.read_bytes(path, MAX_ATTACHMENT_BYTES)
+            except Exception as exc:  # noqa: BLE001 - reported in the caller's terms
+                problems.append(f"{where}.file: cannot read {name}: {getattr(exc, 'reason', None) or exc}")
+                continue
+            att["content"] = raw
+            att.setdefault("filename", path.name)
+            if att.get("mime_code") is None:
+                att["mime_code"] = mimetypes.guess_type(path.name)[0]
+        elif isinstance(att.get("content"), str):
+            text = "".join(att["content"].split())
+            try:
+                att["content"] = base64.b64decode(text, validate=True)
+            except (binascii.Error, ValueError):
+                problems.append(f"{where}.content: not base64 text; give the document base64-encoded, "
+                                "or its path as file")
+                continue
+        out_docs.append(dict(doc, attachment=att))
+    if problems:
+        raise InvalidModelInput("\n".join(problems))
+    return dict(data, supporting_documents=out_docs)
+
+
+# the official validators compute in double precision (about 15 significant digits): an amount,
+# quantity or price beyond these bounds cannot be checked exactly by them, so it is not issued
+MAX_INTEGER_DIGITS = 13
+MAX_SIGNIFICANT_DIGITS = 15
+# C0 controls but tab, line feed and carriage return; DEL and the C1 controls; lone surrogates;
+# the non-characters U+FFFE and U+FFFF: none of them may stand in an XML 1.0 document's text
+_BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def _number_problem(v: Decimal) -> str | None:
+    if not v.is_finite():
+        return f"{v} is not a number an invoice can state"
+    digits = v.normalize().as_tuple()
+    integer_digits = len(digits.digits) + digits.exponent if v != 0 else 0
+    if integer_digits > MAX_INTEGER_DIGITS:
+        return (f"{_short(v)} is too large: amounts, quantities and prices are limited to {MAX_INTEGER_DIGITS} digits "
+                "before the decimal point (the official validators compute in double precision and could not "
+                "check the totals exactly)")
+    significant = len(digits.digits) if v != 0 else 0
+    if significant > MAX_SIGNIFICANT_DIGITS:
+        return (f"{_short(v)} has more than {MAX_SIGNIFICANT_DIGITS} significant digits, more than the official "
+                "validators compute exactly (double precision); round it")
+    return None
+
+
+def _short(v: Decimal) -> str:
+    text = f"{v}"
+    return text if len(text) <= 40 else text[:18] + "..." + text[-8:] + f" ({len(text)} characters)"
+
+
+def input_problems(inv: Invoice) -> list[str]:
+    """Values the model accepts but no invoice can carry, one line each with the input path:
+    control characters and lone surrogates in text, numbers that are not finite or too large
+    or too precise for the official validators' double-precision arithmetic."""
+    out: list[str] = []
+
+    def walk(obj: Any, path: str) -> None:
+        if isinstance(obj, ModelBase):
+            for name in type(obj).model_fields:
+                value = getattr(obj, name)
+                if value is None:
+                    continue
+                # an amount or identifier is given as a plain value: its path is the field's
+                sub = path if name == "value" and isinstance(obj, (Amount, Identifier)) else (
+                    f"{path}.{name}" if path else name)
+                walk(value, sub)
+        elif isinstance(obj, list):
+            for i, item in enumerate(obj):
+                walk(item, f"{path}[{i}]")
+        elif isinstance(obj, str):
+            m = _BAD_CHARS.search(obj)
+            if m:
+                out.append(f"{path}: contains the character U+{ord(m.group()):04X} at position {m.start() + 1}, "
+                           "which an XML invoice cannot carry (a control character or a lone surrogate); remove it")
+        elif isinstance(obj, Decimal):
+            problem = _number_problem(obj)
+            if problem:
+                out.append(f"{path}: {problem}")
+
+    walk(inv, "")
+    return out
 
 
 # --- preparing the invoice -------------------------------------------------------
 
 
+# the input field a house rule is about, when it is always the same
+_FIELDS = {
+    "EINV-B-001": "buyer.identifiers / buyer_reference", "EINV-B-002": "issue_date",
+    "EINV-B-003": "due_date / payment_terms", "EINV-B-004": "number", "EINV-B-005": "currency_code",
+    "EINV-B-006": "lines", "EINV-B-010": "payment_means", "EINV-B-013": "seller.contact.name",
+    "EINV-B-014": "seller.contact.telephone / seller.contact.email",
+}
+
+
 def _finding(rule: str, **params: Any) -> Finding:
+    if "field" not in params and rule in _FIELDS:
+        params["field"] = _FIELDS[rule]
     meta = rule_table("build").get(rule)
     if meta is None:  # pragma: no cover - every rule has an entry in build.yaml
         return Finding(rule, Severity.ERROR, rule, None, layer="build")
@@ -291,6 +430,9 @@ def prepare(invoice: Invoice, target: Target) -> list[Finding]:
         inv.type_code = "381" if inv.kind == DocumentKind.CREDIT_NOTE else "380"
     cur = inv.currency_code
 
+    findings += _allowances_charges(inv, cur)
+    findings += _two_decimals(inv)
+
     # line net amounts (BT-131)
     for n, line in enumerate(inv.lines, 1):
         computed = line_net(line)
@@ -299,7 +441,7 @@ def prepare(invoice: Invoice, target: Target) -> list[Finding]:
             if computed is not None:
                 line.net_amount = Amount(value=_money(computed), currency_id=cur)
         elif computed is not None and stated != computed:
-            findings.append(_finding("EINV-B-020", line=line.id or n, stated=_fmt(stated), computed=_fmt(computed)))
+            findings.append(_finding("EINV-B-020", field=f"lines[{n - 1}].net_amount", line=line.id or n, stated=_fmt(stated), computed=_fmt(computed)))
 
     c = compute(inv)
 
@@ -322,15 +464,118 @@ def prepare(invoice: Invoice, target: Target) -> list[Finding]:
             if needed and (have_lines or inv.allowances_charges):
                 setattr(t, name, Amount(value=_money(value), currency_id=cur))
         elif have_lines and stated != value:
-            findings.append(_finding("EINV-B-021", term=term, stated=_fmt(stated), computed=_fmt(_money(value))))
+            findings.append(_finding("EINV-B-021", field=f"totals.{name}", term=term, stated=_fmt(stated), computed=_fmt(_money(value))))
 
     # VAT total (BT-110) and breakdown (BG-23)
     if have_lines or inv.allowances_charges:
         findings += _vat(inv, c, cur)
+    findings += _bounds(c)
+    findings += _periods(inv)
+    if target.syntax == Syntax.UBL:
+        # UBL has one card account and one mandate for the whole invoice (UBL-SR-54/55)
+        for what, rule in (("card", "EINV-B-032"), ("direct_debit", "EINV-B-033")):
+            given = [i for i, m in enumerate(inv.payment_means) if getattr(m, what) is not None]
+            if len(given) > 1:
+                findings.append(_finding(rule, field=f"payment_means[{given[1]}].{what}", format=target.name))
+    if target.syntax == Syntax.CII:
+        refs = list(dict.fromkeys(m.remittance_information.strip() for m in inv.payment_means
+                                  if not _blank(m.remittance_information)))
+        if len(refs) > 1:
+            findings.append(_finding("EINV-B-028", field="payment_means[].remittance_information", refs=", ".join(refs)))
 
     _fill_currency(inv, cur)
     findings += mandatory(inv, target)
     return findings
+
+
+def _acs_with_paths(inv: Invoice):
+    for i, ac in enumerate(inv.allowances_charges):
+        yield f"allowances_charges[{i}]", ac
+    for n, line in enumerate(inv.lines):
+        for i, ac in enumerate(line.allowances_charges):
+            yield f"lines[{n}].allowances_charges[{i}]", ac
+
+
+def _allowances_charges(inv: Invoice, cur: str | None) -> list[Finding]:
+    """An allowance or charge amount is base x percentage / 100: computed when absent,
+    refused when stated otherwise (rounded to the cent)."""
+    from .model.calc import allowance_amount
+
+    out: list[Finding] = []
+    for path, ac in _acs_with_paths(inv):
+        computed = allowance_amount(ac)
+        if computed is None:
+            continue
+        stated = _amt(ac.amount)
+        if stated is None:
+            ac.amount = Amount(value=_money(computed), currency_id=cur)
+        elif stated != computed:
+            out.append(_finding("EINV-B-026", field=f"{path}.amount", stated=_fmt(stated), computed=_fmt(_money(computed)),
+                                base=_fmt(_amt(ac.base_amount)), percentage=_fmt(ac.percentage)))
+    return out
+
+
+def _two_decimals(inv: Invoice) -> list[Finding]:
+    """Amounts the rules want with two decimals (all but prices): a stated 13123.7500 is
+    13123.75 and is written so; one with more non-zero decimals is refused."""
+    out: list[Finding] = []
+
+    def fix(path: str, amount: Amount | None) -> None:
+        v = _amt(amount)
+        if v is None or not v.is_finite() or -v.as_tuple().exponent <= 2:
+            return
+        if v == _money(v):
+            amount.value = _money(v)
+        else:
+            out.append(_finding("EINV-B-029", field=path, stated=_fmt(v)))
+            amount.value = None  # one finding for this root cause: nothing is compared with it
+
+    for path, ac in _acs_with_paths(inv):
+        fix(f"{path}.amount", ac.amount)
+        fix(f"{path}.base_amount", ac.base_amount)
+    for n, line in enumerate(inv.lines):
+        fix(f"lines[{n}].net_amount", line.net_amount)
+    if inv.totals is not None:
+        for name in type(inv.totals).model_fields:
+            fix(f"totals.{name}", getattr(inv.totals, name))
+    for t, total in enumerate(inv.tax_totals):
+        fix(f"tax_totals[{t}].tax_amount", total.tax_amount)
+        for b, bd in enumerate(total.breakdown):
+            fix(f"tax_totals[{t}].breakdown[{b}].taxable_amount", bd.taxable_amount)
+            fix(f"tax_totals[{t}].breakdown[{b}].tax_amount", bd.tax_amount)
+    return out
+
+
+def _periods(inv: Invoice) -> list[Finding]:
+    """A line period (BG-26) lies within the invoicing period (BG-14) when both are given."""
+    p = inv.invoice_period
+    out: list[Finding] = []
+    if p is None:
+        return out
+    for n, line in enumerate(inv.lines):
+        lp = line.period
+        if lp is None:
+            continue
+        if p.start_date and lp.start_date and lp.start_date < p.start_date:
+            out.append(_finding("EINV-B-034", field=f"lines[{n}].period.start_date", date=lp.start_date.isoformat(),
+                                edge="starts before", bound=p.start_date.isoformat()))
+        if p.end_date and lp.end_date and lp.end_date > p.end_date:
+            out.append(_finding("EINV-B-034", field=f"lines[{n}].period.end_date", date=lp.end_date.isoformat(),
+                                edge="ends after", bound=p.end_date.isoformat()))
+    return out
+
+
+def _bounds(c) -> list[Finding]:
+    """Computed totals beyond what the official validators compute exactly (double precision)."""
+    limit = Decimal(10) ** MAX_INTEGER_DIGITS
+    out = []
+    for term, value in (("BT-106", c.line_extension_amount), ("BT-109", c.tax_exclusive_amount),
+                        ("BT-110", c.tax_amount), ("BT-112", c.tax_inclusive_amount), ("BT-115", c.payable_amount),
+                        *((f"BT-131 of line {n}", v) for n, v in enumerate(c.line_nets, 1) if v is not None)):
+        if abs(value) >= limit:
+            out.append(_finding("EINV-B-027", field="lines", term=term, value=_fmt(value), digits=MAX_INTEGER_DIGITS))
+            break
+    return out
 
 
 def _vat(inv: Invoice, c, cur: str | None) -> list[Finding]:
@@ -355,7 +600,7 @@ def _vat(inv: Invoice, c, cur: str | None) -> list[Finding]:
     if stated_tax is None:
         total.tax_amount = Amount(value=_money(c.tax_amount), currency_id=cur)
     elif stated_tax != c.tax_amount:
-        findings.append(_finding("EINV-B-023", stated=_fmt(stated_tax), computed=_fmt(_money(c.tax_amount))))
+        findings.append(_finding("EINV-B-023", field="tax_totals[0].tax_amount", stated=_fmt(stated_tax), computed=_fmt(_money(c.tax_amount))))
 
     computed = {breakdown_key(b.category, b.rate): b for b in c.breakdown}
     if not total.breakdown:
@@ -383,7 +628,7 @@ def _vat(inv: Invoice, c, cur: str | None) -> list[Finding]:
         comp = computed.get(k)
         label = f"{cat.code or '?'} {_fmt(cat.rate) if cat.rate is not None else ''}".strip()
         if comp is None:
-            findings.append(_finding("EINV-B-022", category=label))
+            findings.append(_finding("EINV-B-022", field="tax_totals[0].breakdown", category=label))
             continue
         if not (cat.exemption_reason or cat.exemption_reason_code):
             cat.exemption_reason, cat.exemption_reason_code = reasons.get(k[0], (None, None))
@@ -393,12 +638,12 @@ def _vat(inv: Invoice, c, cur: str | None) -> list[Finding]:
                 setattr(bd, fld, Amount(value=_money(value), currency_id=cur))
             elif stated != value:
                 term = "BT-116" if fld == "taxable_amount" else "BT-117"
-                findings.append(_finding("EINV-B-024", category=label, term=term, stated=_fmt(stated),
+                findings.append(_finding("EINV-B-024", field="tax_totals[0].breakdown", category=label, term=term, stated=_fmt(stated),
                                          computed=_fmt(_money(value))))
     for k, comp in computed.items():
         if k not in seen:
             label = f"{comp.category or '?'} {_fmt(comp.rate) if comp.rate is not None else ''}".strip()
-            findings.append(_finding("EINV-B-025", category=label))
+            findings.append(_finding("EINV-B-025", field="tax_totals[0].breakdown", category=label))
     return findings
 
 
@@ -424,21 +669,21 @@ def mandatory(inv: Invoice, target: Target) -> list[Finding]:
     for n, line in enumerate(inv.lines, 1):
         ref = line.id or n
         if line.quantity is None:
-            out.append(_finding("EINV-B-007", line=ref))
+            out.append(_finding("EINV-B-007", field=f"lines[{n - 1}].quantity", line=ref))
         if (line.price is None or _amt(line.price.net_amount) is None) and _amt(line.net_amount) is None:
-            out.append(_finding("EINV-B-008", line=ref))
+            out.append(_finding("EINV-B-008", field=f"lines[{n - 1}].price.net_amount", line=ref))
         cat = line.item.tax_category if line.item else None
         if cat is None or _blank(cat.code):
-            out.append(_finding("EINV-B-009", line=ref))
-    means = [m for m in inv.payment_means if not _blank(m.code)]
+            out.append(_finding("EINV-B-009", field=f"lines[{n - 1}].item.tax_category.code", line=ref))
+    means = [(i, m) for i, m in enumerate(inv.payment_means) if not _blank(m.code)]
     if not means:
         out.append(_finding("EINV-B-010"))
-    for m in means:
+    for i, m in means:
         if m.code.strip() in CREDIT_TRANSFER_CODES:
             if not any(not _blank(ct.account_id) for ct in m.credit_transfers):
-                out.append(_finding("EINV-B-011", code=m.code.strip()))
+                out.append(_finding("EINV-B-011", field=f"payment_means[{i}].credit_transfers[].account_id", code=m.code.strip()))
             if _blank(m.remittance_information):
-                out.append(_finding("EINV-B-012", code=m.code.strip()))
+                out.append(_finding("EINV-B-012", field=f"payment_means[{i}].remittance_information", code=m.code.strip()))
     contact = inv.seller.contact if inv.seller else None
     if contact is None or _blank(contact.name):
         out.append(_finding("EINV-B-013"))
@@ -464,45 +709,167 @@ def _write(invoice: Invoice, target: Target) -> bytes:
 
 
 def check_written(data: bytes, profile: str, path: str | None = None, policy: bool = False) -> Report:
-    """Read written XML back and validate it (XSD + the profile's rule layers, and the house policy if asked)."""
+    """Read written XML back and validate it: XSD, the profile's rule layers, and the house policy
+    (all of it, as configured, with ``policy``; else its checks of payment details, due date and
+    credit-note reference, ``rules.policy.house.ISSUING``)."""
     from . import syntax
     from .validate import validate_document
 
     tree = xmlsafe.parse(data, path)
     doc = syntax.read_tree(tree.getroot(), path)
-    return validate_document(doc, profile=profile, schema=True, policy=policy)
+    report = validate_document(doc, profile=profile, schema=True, policy=policy)
+    if not policy:
+        # payment details, due date and credit-note reference are checked on every invoice issued
+        from .profiles import rules_for
+        from .rules.engine import run_rules
+        from .rules.policy.house import ISSUING
+
+        run_rules(doc, [r for r in rules_for(["policy"]) if r.id in ISSUING], report)
+    return report
 
 
-def build_report(data: Invoice | dict, format: str, policy: bool = False) -> tuple[bytes, Report]:
+# --- what a profile cannot carry --------------------------------------------------
+
+# model leaves that are spelling, not content: how a syntax states a currency, a tax scheme,
+# an indicator; the specification identifiers the format sets; exemption reasons the builder
+# moves from line and allowance categories to the VAT breakdown
+_NOT_CONTENT = ("currency_id", "tax_scheme_id", "charge_indicator_raw", "scheme_version_id")
+_NOT_CONTENT_TOP = ("syntax", "kind", "customization_id", "profile_id", "type_code")
+_MOVED = ("exemption_reason", "exemption_reason_code")
+
+
+def _leaves(x: Any, path: str = "") -> typing.Iterator[str]:
+    if isinstance(x, dict):
+        for k, v in x.items():
+            yield from _leaves(v, f"{path}.{k}" if path else k)
+    elif isinstance(x, list):
+        for i, v in enumerate(x):
+            yield from _leaves(v, f"{path}[{i}]")
+    elif x is not None and x != "" and x != b"":
+        yield path
+
+
+def _content_leaves(inv: Invoice) -> set[str]:
+    out = set()
+    for path in _leaves(inv.model_dump(exclude={*_NOT_CONTENT_TOP})):
+        last = path.rsplit(".", 1)[-1]
+        if last in _NOT_CONTENT:
+            continue
+        if last in _MOVED and "tax_category" in path and not path.startswith("tax_totals"):
+            continue
+        out.add(path)
+    return out
+
+
+def _collapse(lost: set[str], given: set[str]) -> list[str]:
+    """Lost leaves reported at the highest level of the input that is lost entirely
+    (``seller.contact`` rather than its name, telephone and e-mail)."""
+    def parent(path: str) -> str | None:
+        cut = max(path.rfind("."), path.rfind("["))
+        return path[:cut] if cut > 0 else None
+
+    def under(prefix: str, paths: set[str]) -> set[str]:
+        return {p for p in paths if p.startswith(prefix) and p[len(prefix):len(prefix) + 1] in (".", "[")}
+
+    out = set()
+    for path in lost:
+        top = path
+        while True:
+            up = parent(top)
+            if up is None or not under(up, given) <= lost:
+                break
+            top = up
+        out.add(top)
+    # a reported path inside another reported path is said by the outer one
+    return sorted(p for p in out if not any(p != q and p.startswith(q) and p[len(q)] in ".[" for q in out))
+
+
+def dropped_terms(given: Invoice, written: Invoice) -> list[str]:
+    """Input fields (e.g. ``seller.contact``, ``due_date``) that the written document does not carry."""
+    have = _content_leaves(given)
+    kept = _content_leaves(written)
+    return _collapse(have - kept, have)
+
+
+def _read_back(xml: bytes) -> Invoice:
+    from . import syntax
+
+    return syntax.read_tree(xmlsafe.parse(xml).getroot(), None).invoice
+
+
+LOSSY_ORDER = ("facturx-minimum", "facturx-basicwl", "facturx-basic", "facturx-en16931", "facturx-extended")
+
+
+def _carriers(prepared: Invoice, target: Target, lost: list[str]) -> dict[str, str]:
+    """For each lost field, the smallest format that carries it (of the same syntax first)."""
+    out: dict[str, str] = {}
+    same = [n for n in (("ehf", "peppol") if target.syntax == Syntax.UBL else LOSSY_ORDER) if n != target.name]
+    other = [n for n in (LOSSY_ORDER if target.syntax == Syntax.UBL else ("peppol",))]
+    for name in (*same, *other):
+        if len(out) == len(lost):
+            break
+        inv = prepared.model_copy(deep=True)
+        fmt = FORMATS[name]
+        inv.customization_id, inv.profile_id = fmt.customization_id, fmt.profile_id  # the candidate's own
+        try:
+            kept = _content_leaves(_read_back(_write(inv, fmt)))
+        except Exception:  # noqa: BLE001 - a profile that cannot render this invoice carries nothing of it
+            continue
+        for path in lost:
+            if path not in out and any(k == path or k.startswith(path) and k[len(path)] in ".[" for k in kept):
+                out[path] = name
+    return out
+
+
+def build_report(data: Invoice | dict, format: str, policy: bool = False,
+                 allow_lossy: bool = False) -> tuple[bytes, Report]:
     """Build and validate; returns the XML and the validation report (warnings included).
 
     With ``policy`` the house policy (EINV-P-*, as configured) is applied too, so an
     invoice a clerk would reject is refused (findings at error level refuse the build).
 
+    A format that cannot carry a field the input gives (the seller contact in Factur-X
+    BASIC, the due date in MINIMUM, the lines in BASIC WL ...) refuses the build
+    (EINV-B-030, naming each field and a format that carries it) unless ``allow_lossy``;
+    the report then lists each dropped field (EINV-B-031, a warning).
+
     Raises InvalidModelInput for input that does not fit the model and BuildRefused
-    (carrying every blocking finding) when the invoice is not fit to issue.
+    (carrying every blocking finding) when the invoice is not fit to issue. What refuses
+    the input itself refuses before anything is written, so the refusal speaks of the
+    input only (no findings about XML that was never issued).
     """
     target = _target(format)
-    invoice = to_invoice(data)
+    given = to_invoice(data)
+    invoice = given.model_copy(deep=True)
     findings = prepare(invoice, target)
-    try:
-        xml = _write(invoice, target)
-    except Exception as exc:
-        if any(f.severity.blocking for f in findings):
-            # the writer could not cope with an incomplete invoice: our findings say why
-            raise BuildRefused([f for f in findings if f.severity.blocking]) from exc
-        raise
+    blocking = [f for f in findings if f.severity.blocking]
+    if blocking:
+        raise BuildRefused(blocking)
+    xml = _write(invoice, target)
+    lost = dropped_terms(given, _read_back(xml))
+    if lost:
+        carriers = _carriers(invoice, target, lost)
+        rule = "EINV-B-031" if allow_lossy else "EINV-B-030"
+        lossy = [_finding(rule, field=path, format=target.name,
+                          carrier=(f"the format {carriers[path]} carries it" if path in carriers
+                                   else "no format einvoice writes carries it"))
+                 for path in lost]
+        if not allow_lossy:
+            raise BuildRefused(lossy)
+        findings += lossy
     report = check_written(xml, target.profile, policy=policy)
     report.findings[:0] = findings
     blocking = [f for f in report.findings if f.severity.blocking]
     if blocking:
+        for f in blocking:
+            f.line = None  # a line of XML that is not written would point nowhere; the xpath stays
         raise BuildRefused(blocking)
     return xml, report
 
 
-def build(invoice_or_dict: Invoice | dict, format: str, policy: bool = False) -> bytes:
+def build(invoice_or_dict: Invoice | dict, format: str, policy: bool = False, allow_lossy: bool = False) -> bytes:
     """XML bytes of an invoice in a format (see :data:`FORMATS`); BuildRefused when not fit to issue."""
-    return build_report(invoice_or_dict, format, policy=policy)[0]
+    return build_report(invoice_or_dict, format, policy=policy, allow_lossy=allow_lossy)[0]
 
 
 def write_atomic(path: str | Path, data: bytes) -> None:
@@ -527,11 +894,12 @@ def write_atomic(path: str | Path, data: bytes) -> None:
         raise
 
 
-def build_file(input_path: str | Path, format: str, output_path: str | Path, policy: bool = False) -> Report:
+def build_file(input_path: str | Path, format: str, output_path: str | Path, policy: bool = False,
+               allow_lossy: bool = False) -> Report:
     """Build from a JSON/YAML file and write the XML atomically; nothing is written when refused."""
     data = load_input(input_path)
     try:
-        xml, report = build_report(data, format, policy=policy)
+        xml, report = build_report(data, format, policy=policy, allow_lossy=allow_lossy)
     except InvalidModelInput as exc:
         exc.path = str(input_path)
         raise
@@ -540,5 +908,5 @@ def build_file(input_path: str | Path, format: str, output_path: str | Path, pol
     return report
 
 
-__all__ = ["build", "build_file", "build_report", "load_input", "to_invoice", "prepare", "mandatory",
+__all__ = ["build", "build_file", "build_report", "dropped_terms", "load_input", "to_invoice", "prepare", "mandatory",
            "write_atomic", "FORMATS", "Target"]

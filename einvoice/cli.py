@@ -110,11 +110,13 @@ def main() -> None:
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
               help="XML file to write (optional with --pdf)")
 @click.option("--policy", is_flag=True, help="also apply the house policy (EINV-P-*): refuse what a clerk would reject")
+@click.option("--allow-lossy", is_flag=True,
+              help="issue even when the format cannot carry fields the input gives (each dropped field is listed)")
 @click.option("--pdf", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="write a Factur-X PDF/A-3 (needs a facturx-* format)")
 @click.option("--lang", type=click.Choice(LANG_NAMES), default=None, help="language of the PDF page (with --pdf)")
 def build(input: Path, fmt: str, output: Path | None, policy: bool = False, pdf: Path | None = None,
-          lang: str | None = None) -> None:
+          lang: str | None = None, allow_lossy: bool = False) -> None:
     """Build an invoice from a YAML/JSON file; refuse (exit 1) if it is not fit to issue.
 
     Totals and the VAT breakdown are computed when absent; stated ones that disagree
@@ -132,7 +134,7 @@ def build(input: Path, fmt: str, output: Path | None, policy: bool = False, pdf:
     if pdf is not None:
         from .cli_pdf import build_pdf
 
-        build_pdf(input, fmt, output, pdf, lang, policy=policy)
+        build_pdf(input, fmt, output, pdf, lang, policy=policy, allow_lossy=allow_lossy)
         return
     if output is None:
         click.echo("einvoice: build: give -o OUT.xml and/or --pdf OUT.pdf", err=True)
@@ -140,13 +142,17 @@ def build(input: Path, fmt: str, output: Path | None, policy: bool = False, pdf:
     from .build import build_file
     from .errors import BuildRefused, EinvoiceError
 
+    existed = output.exists()
     try:
-        report = build_file(input, fmt, output, policy=policy)
+        report = build_file(input, fmt, output, policy=policy, allow_lossy=allow_lossy)
     except BuildRefused as exc:
-        refused(input, exc)
+        refused(input, exc, older=output if existed else None)
         sys.exit(EXIT_INVALID)
     except EinvoiceError as exc:
         _say_error(input, exc)
+        if existed:
+            click.echo(f"einvoice: nothing written; the older file {output} is left as it was and is not this invoice",
+                       err=True)
         sys.exit(EXIT_UNREADABLE)
     wrote(str(output), f"{fmt}, profile {report.profile}", report.warnings)
 
@@ -163,12 +169,14 @@ def _check_config() -> None:
         sys.exit(EXIT_UNREADABLE)
 
 
-def refused(path, exc, what: str = "refused") -> None:
-    """The refusal line on stderr and every blocking finding."""
+def refused(path, exc, what: str = "refused", older=None) -> None:
+    """The refusal line and every blocking finding, together on stderr (``older``: a file
+    already at the output path, which the refusal leaves as it was)."""
     n = len(exc.findings)
-    click.echo(f"einvoice: {path}: {what}, {n} blocking finding{'s' if n != 1 else ''}; nothing written", err=True)
+    kept = f" (the older file {older} is left as it was and is not this invoice)" if older is not None else ""
+    click.echo(f"einvoice: {path}: {what}, {n} blocking finding{'s' if n != 1 else ''}; nothing written{kept}", err=True)
     for f in exc.findings:
-        click.echo(_finding_line(f))
+        click.echo(_finding_line(f), err=True)
 
 
 def wrote(what: str, detail: str, warnings) -> None:

@@ -141,7 +141,8 @@ def attach(pdf: Path, xml: Path, output: Path) -> None:
         click.echo(f"  note: {note}")
 
 
-def build_pdf(input: Path, fmt: str, output: Path | None, pdf: Path, lang: str | None, policy: bool = False) -> None:
+def build_pdf(input: Path, fmt: str, output: Path | None, pdf: Path, lang: str | None, policy: bool = False,
+              allow_lossy: bool = False) -> None:
     """``einvoice build ... --pdf OUT.pdf``: build, render and embed; exit 1 when refused, 2 on bad input."""
     from .cli import wrote
     from .errors import BuildRefused, EinvoiceError
@@ -152,7 +153,7 @@ def build_pdf(input: Path, fmt: str, output: Path | None, pdf: Path, lang: str |
                    "(for a printable view of any invoice use einvoice render)", err=True)
         sys.exit(EXIT_UNREADABLE)
     try:
-        report = build_pdf_file(input, fmt, pdf, output, lang, policy=policy)
+        report = build_pdf_file(input, fmt, pdf, output, lang, policy=policy, allow_lossy=allow_lossy)
     except BuildRefused as exc:
         _refused(input, exc)
         sys.exit(EXIT_INVALID)

@@ -119,7 +119,8 @@ def _level(format: str) -> str:
                                 f"not {format!r}; for a printable view of any invoice use einvoice render") from None
 
 
-def build_pdf(data, format: str, lang: str | None = None, policy: bool = False) -> tuple[bytes, bytes, Report]:
+def build_pdf(data, format: str, lang: str | None = None, policy: bool = False,
+              allow_lossy: bool = False) -> tuple[bytes, bytes, Report]:
     """``(pdf, xml, report)``: a Factur-X PDF/A-3 of the invoice built for ``format`` (facturx-*).
 
     Raises :class:`BuildRefused` (nothing to write) when the XML would not validate
@@ -130,7 +131,7 @@ def build_pdf(data, format: str, lang: str | None = None, policy: bool = False) 
     from .render import html_to_pdf, render_html
 
     level = _level(format)
-    xml, report = build_report(data, format, policy=policy)
+    xml, report = build_report(data, format, policy=policy, allow_lossy=allow_lossy)
     invoice = syntax.load(xml).invoice  # what the page shows is what the XML says
     with _quiet():
         visual = html_to_pdf(render_html(invoice, lang), pdfa=True)
@@ -148,13 +149,13 @@ def _pdf_lang(lang: str | None, invoice) -> str:
 
 
 def build_pdf_file(input_path: str | Path, format: str, pdf_path: str | Path, xml_path: str | Path | None = None,
-                   lang: str | None = None, policy: bool = False) -> Report:
+                   lang: str | None = None, policy: bool = False, allow_lossy: bool = False) -> Report:
     """Build from YAML/JSON and write the Factur-X PDF (and the XML when ``xml_path``); nothing written when refused."""
     from .build import load_input, write_atomic
 
     data = load_input(input_path)
     try:
-        pdf, xml, report = build_pdf(data, format, lang, policy=policy)
+        pdf, xml, report = build_pdf(data, format, lang, policy=policy, allow_lossy=allow_lossy)
     except InvalidModelInput as exc:
         exc.path = str(input_path)
         raise

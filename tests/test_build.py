@@ -381,18 +381,23 @@ def test_any_complete_invoice_builds_and_the_official_xslt_agrees(ehf, lines, do
 
 
 def test_policy_refuses_what_a_clerk_would_reject(ehf, tmp_path):
-    """With policy=True the house rules apply: a KID with a wrong check digit refuses the build."""
+    """A KID with a wrong check digit refuses the build, with or without --policy (payment
+    details are always checked when issuing); policy=True adds the rest of the house rules."""
     bad = copy.deepcopy(ehf)
     bad["payment_means"][0]["remittance_information"] = "1002345"  # MOD10 and MOD11 both fail
     src = _write_yaml(tmp_path, bad)
     out = tmp_path / "out.xml"
-    build_file(src, "ehf", out)  # without the policy the law does not care about the check digit
-    assert out.exists()
-    out.unlink()
-    with pytest.raises(BuildRefused) as refused:
-        build_file(src, "ehf", out, policy=True)
-    assert "EINV-P-008" in {f.rule for f in refused.value.findings}
-    assert not out.exists()
+    for policy in (False, True):
+        with pytest.raises(BuildRefused) as refused:
+            build_file(src, "ehf", out, policy=policy)
+        assert "EINV-P-008" in {f.rule for f in refused.value.findings}
+        assert not out.exists()
+    lax = copy.deepcopy(ehf)
+    lax["due_date"] = "2024-09-30"  # 151 days: only the configured policy minds (EINV-P-005, a warning)
+    report = build_file(_write_yaml(tmp_path, lax), "ehf", out)
+    assert "EINV-P-005" not in {f.rule for f in report.findings}
+    report = build_file(_write_yaml(tmp_path, lax), "ehf", out, policy=True)
+    assert "EINV-P-005" in {f.rule for f in report.findings}
     good = build_file(_write_yaml(tmp_path, ehf), "ehf", out, policy=True)
     assert good.profile == "ehf" and out.exists()
 

@@ -484,6 +484,8 @@ def _common_terms(dump: dict) -> dict:
             for k, v in x.items():
                 if k == "currency_id":
                     continue  # CII states a currency on the tax total only
+                if k == "charge_indicator_raw":
+                    continue  # CII writes the indicator as true/false (the Factur-X profiles use no 0/1)
                 if k == "tax_scheme_id" and v in ("VA", "VAT"):
                     v = "VAT"
                 out[k] = scrub(v)

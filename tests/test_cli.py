@@ -146,9 +146,13 @@ def test_build_refused_lists_findings_and_writes_nothing(tmp_path):
     out = tmp_path / "out.xml"
     res = run("build", src, "--format", "ehf", "-o", out)
     assert res.exit_code == 1
-    assert "EINV-B-002" in res.stdout
+    # the headline and the findings on one stream
+    assert "EINV-B-002" in res.stderr and res.stdout == ""
     assert "refused" in res.stderr and "nothing written" in res.stderr
     assert not out.exists()
+    out.write_text("older")
+    res = run("build", src, "--format", "ehf", "-o", out)
+    assert res.exit_code == 1 and f"older file {out}" in res.stderr and out.read_text() == "older"
 
 
 def test_build_unreadable_input(tmp_path):

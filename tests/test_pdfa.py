@@ -42,7 +42,8 @@ def good() -> bytes:
 
 @pytest.mark.parametrize("fmt", [f for f in LEVELS if f.startswith("facturx-")])
 def test_build_pdf_of_every_level_meets_pdfa(fmt):
-    pdf, _xml, _report = build_pdf(load_input(SAMPLES / "facturx-en16931.yaml"), fmt)
+    # the lower profiles cannot carry all of the sample (seller contact, lines ...): allowed here
+    pdf, _xml, _report = build_pdf(load_input(SAMPLES / "facturx-en16931.yaml"), fmt, allow_lossy=True)
     assert pdfa.problems(pdf) == []
 
 

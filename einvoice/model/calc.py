@@ -27,6 +27,14 @@ def amount_value(amount) -> Decimal | None:
     return None if amount is None else amount.value
 
 
+def allowance_amount(ac: AllowanceCharge) -> Decimal | None:
+    """BT-92/99/136/141 computed: base amount x percentage / 100, rounded (None without both)."""
+    base, pct = amount_value(ac.base_amount), ac.percentage
+    if base is None or pct is None:
+        return None
+    return round2(base * pct / HUNDRED)
+
+
 def line_net(line: InvoiceLine) -> Decimal | None:
     """BT-131 computed: quantity x (net price / base quantity) + charges - allowances, rounded."""
     if line.quantity is None or line.price is None or amount_value(line.price.net_amount) is None:

@@ -12,7 +12,7 @@ from ..engine import RuleSet
 
 RULES = RuleSet("facturx")
 
-MODULES = ['profiles', 'core']
+MODULES = ['profiles', 'core', 'notused']
 
 for _name in MODULES:
     try:

@@ -195,6 +195,20 @@ def negative_invoice(doc):
         yield inv.totals, "payable_amount"
 
 
+@RULES.rule("EINV-P-016")
+def credit_note_names_the_invoice(doc):
+    inv = doc.invoice
+    if inv.is_credit and not any((p.reference or "").strip() for p in inv.preceding_invoices):
+        yield inv, "preceding_invoices"
+
+
+# What the builder checks on every invoice it issues, with or without --policy: payment
+# details that would send money astray or leave it unmatched, a due date before the issue
+# date, a credit note that does not say what it credits. The rest of the policy applies
+# with --policy / policy=True, as configured.
+ISSUING = ("EINV-P-004", "EINV-P-008", "EINV-P-010", "EINV-P-016")
+
+
 def apply_config(findings, config=None):
     """Drop switched-off policy findings and apply configured severities (in place order kept)."""
     from ..engine import Severity

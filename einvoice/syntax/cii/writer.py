@@ -373,9 +373,9 @@ def _allowance_charge(parent: Any, ac: AllowanceCharge, with_tax: bool = True) -
     ind = ac.charge_indicator
     raw = ac.charge_indicator_raw
     if ind is not None:
-        from .reader import indicator
-
-        value = raw if raw is not None and indicator(raw) is ind else ("true" if ind else "false")
+        # always the words: the Factur-X profiles do not use an allowance or charge whose
+        # indicator is 0 or 1 (valid xs:boolean, but reported as not used in every profile)
+        value = "true" if ind else "false"
     else:
         value = raw
     ci = _sub(el, _R + "ChargeIndicator")
@@ -649,6 +649,9 @@ def _looks_like_iban(value: str) -> bool:
     return len(v) >= 15 and v[:2].isalpha() and v[2:4].isdigit()
 
 
+from .prune import prune  # noqa: E402
+
+
 def write_cii(invoice: Invoice, profile: str = "en16931", guideline: str | None = None, pretty: bool = True) -> bytes:
     """The invoice as CII XML bytes for a Factur-X profile (minimum | basicwl | basic | en16931 | extended).
 
@@ -658,4 +661,5 @@ def write_cii(invoice: Invoice, profile: str = "en16931", guideline: str | None 
     root = build_cii(invoice, profile, guideline)
     shape = _shape_of(profile)
     shape.shape(root, shape.root_type)
+    prune(root, profile)  # what the profile does not use in a given context (FX-NOTUSED-*)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=pretty)

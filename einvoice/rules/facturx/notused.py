@@ -1,0 +1,99 @@
+"""Factur-X: what a profile does not use in a given context (FX-NOTUSED-<PROFILE>-nnn).
+
+Each official Factur-X profile schematron reports, without a rule id, the elements and
+attributes that the profile does not use where they stand (the buyer's postal address in
+MINIMUM, a line allowance's percentage in BASIC, an exemption reason on a document
+allowance's VAT category, a ``schemeID`` on the invoice number...). A document that
+carries one is rejected by the official validator like any other failed rule.
+
+The facts are data, ``schemas/rules/facturx/notused/<profile>.yaml``: the contexts in the
+order the official artefact tries them (an element is handled by the first context that
+matches it, so a context without ``not_used`` only shadows later ones), each with the
+element itself or the attribute that is not used there. The ids are our own, one per fact,
+numbered per profile; each is an error, as the official report is (messages:
+``schemas/rules/facturx/notused.yaml``).
+
+The same table drives :mod:`einvoice.syntax.cii.prune`, which leaves these out of what the
+builder writes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..engine import load_yaml, meta_table
+from ..tree import Check, Context, Pattern, Table
+from .profiles import META, RULE_META, TABLES, load_meta, register_profile
+
+NOTUSED = RULE_META / "notused"
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One thing a profile does not use: the element matched by ``context`` (attribute None) or
+    that element's ``attribute``."""
+
+    id: str
+    profile: str
+    context: str
+    element: str  # the context's last step, as the table names it
+    attribute: str | None = None
+
+    def describe(self) -> str:
+        what = f"attribute '{self.attribute}' of" if self.attribute else "element"
+        return f"{what} {self.element} at {self.context}"
+
+
+def load_facts(profile: str) -> tuple[list[tuple[str, list[Fact]]], list[Fact]]:
+    """(contexts in order with their facts, every fact) of one profile's table."""
+    data = load_yaml(NOTUSED / f"{profile.removeprefix('facturx-')}.yaml") or {}
+    ordered: list[tuple[str, list[Fact]]] = []
+    every: list[Fact] = []
+    for row in data.get("contexts") or ():
+        text = row["context"]
+        last = text.rsplit("/", 1)[-1].split("[", 1)[0]
+        facts = []
+        for item in row.get("not_used") or ():
+            f = Fact(item["id"], profile, text, item.get("element") or last, item.get("attribute"))
+            facts.append(f)
+            every.append(f)
+        ordered.append((text, facts))
+    return ordered, every
+
+
+def _not_used(doc: Any, el: Any, ck: Check):
+    """The context element itself (``arg`` None) or its attribute ``arg`` is there: report it."""
+    if ck.arg is None or el.get(ck.arg) is not None:
+        return (el,)
+    return ()
+
+
+CUSTOMS = {"not_used": _not_used}
+
+
+def table(profile: str) -> Table:
+    """The profile's facts as a table of the tree engine (compiled on first use)."""
+    ordered, every = load_facts(profile)
+
+    def build() -> list[list[Context]]:
+        return [[Context(Pattern(text), [Check(f.id, "custom", None, f.attribute, "not_used", fn="not_used")
+                                         for f in facts])
+                 for text, facts in ordered]]
+
+    return Table(f"notused-{profile}", None, CUSTOMS, build=build, rule_ids=[f.id for f in every])
+
+
+# severity, message (naming the element and its place) and hint of every fact
+MESSAGES = meta_table(load_yaml(RULE_META / "notused.yaml") or {})
+
+TABLES_NOTUSED: dict[str, Table] = {}
+FACTS: dict[str, list[Fact]] = {}
+
+for _profile in TABLES:
+    _every = FACTS[_profile] = load_facts(_profile)[1]
+    if _profile not in META:
+        META[_profile] = load_meta(_profile)
+    META[_profile].update({f.id: MESSAGES[f.id] for f in _every})
+    TABLES_NOTUSED[_profile] = _t = table(_profile)
+    register_profile(_profile, _t.rule_ids, _t.evaluate)

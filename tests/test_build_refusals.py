@@ -1,0 +1,321 @@
+"""The builder refuses what it cannot issue faithfully, in the caller's terms.
+
+* a format that cannot carry a field the input gives refuses (EINV-B-030), naming the
+  field and a format that carries it; ``allow_lossy`` issues and lists each dropped field
+  (EINV-B-031), and the official validator accepts what is written;
+* a refusal of the input refuses before anything is written: no finding about XML that
+  was never issued.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+import einvoice
+from einvoice.build import build_report, load_input
+from einvoice.errors import BuildRefused
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "samples"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+
+def _oracle():
+    import oracle
+
+    reason = oracle.available()
+    if reason:
+        pytest.skip(reason)
+    return oracle
+
+
+@pytest.fixture
+def fx() -> dict:
+    return load_input(SAMPLES / "facturx-en16931.yaml")
+
+
+def test_minimum_refuses_what_it_cannot_carry_and_names_the_carrier(fx):
+    with pytest.raises(BuildRefused) as info:
+        einvoice.build(fx, "facturx-minimum")
+    by_field = {f.message.split(" cannot carry ")[1].split(",")[0]: f for f in info.value.findings}
+    assert all(f.rule == "EINV-B-030" for f in info.value.findings)
+    for field in ("due_date", "payment_terms", "payment_means", "seller.contact"):
+        assert field in by_field, sorted(by_field)
+    assert "facturx-basicwl" in by_field["due_date"].message
+    assert "facturx-en16931" in by_field["seller.contact"].message
+    # the customer number (buyer_reference) and the amounts are carried by MINIMUM
+    assert "buyer_reference" not in by_field and not any(k.startswith("totals") for k in by_field)
+
+
+@pytest.mark.parametrize("fmt", ["facturx-basicwl", "facturx-basic"])
+def test_basic_and_basicwl_refuse_to_drop_the_seller_contact(fx, fmt):
+    with pytest.raises(BuildRefused) as info:
+        einvoice.build(fx, fmt)
+    assert any("seller.contact" in f.message for f in info.value.findings)
+
+
+@pytest.mark.parametrize("fmt", ["facturx-minimum", "facturx-basicwl", "facturx-basic"])
+def test_allow_lossy_lists_every_dropped_field_and_the_official_validator_accepts(fx, fmt):
+    oracle = _oracle()
+    with pytest.raises(BuildRefused) as info:
+        einvoice.build(fx, fmt)
+    refused = sorted(f.message.split(" cannot carry ")[1].split(",")[0] for f in info.value.findings)
+    xml, report = build_report(fx, fmt, allow_lossy=True)
+    dropped = sorted(f.message.split(" cannot carry ")[1].split(",")[0] for f in report.findings if f.rule == "EINV-B-031")
+    assert dropped == refused
+    assert all(f.severity.value == "warning" for f in report.findings if f.rule == "EINV-B-031")
+    failed = oracle.verdict(fmt, xml)
+    assert not {r for r in failed if r[1] in ("fatal", "error")}, failed
+
+
+def test_samples_build_without_loss_in_their_own_format():
+    for name, fmt in {"ehf-invoice": "ehf", "ehf-credit-note": "ehf", "peppol-reverse-charge": "peppol",
+                      "facturx-en16931": "facturx-en16931"}.items():
+        _, report = build_report(load_input(SAMPLES / f"{name}.yaml"), fmt)
+        assert not [f for f in report.findings if f.rule.startswith("EINV-B-03")], name
+
+
+def test_a_refused_input_gives_no_findings_about_unwritten_xml(fx):
+    del fx["lines"][0]["price"]
+    with pytest.raises(BuildRefused) as info:
+        einvoice.build(fx, "facturx-en16931")
+    rules = [f.rule for f in info.value.findings]
+    assert rules == ["EINV-B-008"], [str(f) for f in info.value.findings]
+    assert all(f.line is None for f in info.value.findings)
+
+
+# --- computed, not trusted -------------------------------------------------------------
+
+
+def _first_finding(data, fmt="facturx-en16931"):
+    with pytest.raises(BuildRefused) as info:
+        einvoice.build(data, fmt)
+    return info.value.findings
+
+
+def test_allowance_amount_is_computed_from_base_and_percentage(fx):
+    oracle = _oracle()
+    fx["allowances_charges"] = [{"charge_indicator": "false", "base_amount": "100.00", "percentage": "12.5",
+                                 "reason": "Discount", "tax_category": {"code": "S", "rate": "20"}}]
+    fx["lines"][0]["allowances_charges"] = [{"charge_indicator": "true", "base_amount": "220.80", "percentage": "5",
+                                             "reason": "Packing"}]
+    for fmt in ("facturx-en16931", "facturx-basic", "facturx-extended"):
+        xml, report = build_report(fx, fmt, allow_lossy=fmt == "facturx-basic")
+        assert b"<ram:ActualAmount>12.50</ram:ActualAmount>" in xml
+        assert b"<ram:ActualAmount>11.04</ram:ActualAmount>" in xml
+        failed = oracle.verdict(fmt, xml)
+        assert not {r for r in failed if r[1] in ("fatal", "error")}, (fmt, failed)
+
+
+def test_allowance_amount_that_contradicts_base_and_percentage_is_refused(fx):
+    fx["allowances_charges"] = [{"charge_indicator": "false", "base_amount": "100.00", "percentage": "10",
+                                 "amount": "12.00", "tax_category": {"code": "S", "rate": "20"}, "reason": "x"}]
+    findings = _first_finding(fx)
+    assert [f.rule for f in findings] == ["EINV-B-026"]
+    assert "allowances_charges[0].amount" in findings[0].message and "10.00" in findings[0].message
+
+
+def test_stated_totals_with_more_decimals_are_accepted_and_written_with_two(fx):
+    xml = einvoice.build(fx, "facturx-en16931")
+    import re
+
+    grand = re.search(rb"<ram:GrandTotalAmount>([\d.]+)<", xml).group(1).decode()
+    fx["totals"] = {"tax_inclusive_amount": grand + "00", "payable_amount": grand + "000"}
+    xml2 = einvoice.build(fx, "facturx-en16931")
+    assert xml2 == xml
+    fx["totals"] = {"payable_amount": grand + "01"}
+    assert [f.rule for f in _first_finding(fx)] == ["EINV-B-029"]
+
+
+def test_amounts_beyond_double_precision_are_refused_with_the_input_field(fx):
+    from einvoice.errors import InvalidModelInput
+
+    fx["lines"][0]["quantity"] = "100000000000000000000"
+    with pytest.raises(InvalidModelInput) as info:
+        einvoice.build(fx, "facturx-en16931")
+    assert str(info.value).startswith("lines[0].quantity: ") and "double precision" in str(info.value)
+    # within the input bounds, but the line comes to more than 13 digits
+    fx["lines"][0]["quantity"] = "9000000"
+    fx["lines"][0]["price"] = {"net_amount": "9000000"}
+    assert [f.rule for f in _first_finding(fx)] == ["EINV-B-027"]
+
+
+def test_several_payment_references_are_refused_in_cii_and_kept_in_ubl(fx):
+    second = dict(fx["payment_means"][0], remittance_information="FA-2024-0572")
+    fx["payment_means"].append(second)
+    findings = _first_finding(fx)
+    assert [f.rule for f in findings] == ["EINV-B-028"]
+    assert "FA-2024-0571" in findings[0].message and "FA-2024-0572" in findings[0].message
+    same = dict(second, remittance_information="FA-2024-0571")
+    fx["payment_means"][1] = same
+    assert b"FA-2024-0571" in einvoice.build(fx, "facturx-en16931")
+
+
+# --- bad input is a refusal, never a crash ---------------------------------------------
+
+
+@pytest.mark.parametrize("field,value,path", [
+    (("seller", "name"), "Atelier\x07 Rhône", "seller.name"),
+    (("seller", "name"), "Atelier \ud800", "seller.name"),
+    (("notes", 0, "text"), "a\x00b", "notes[0].text"),
+    (("lines", 0, "quantity"), "1e30", "lines[0].quantity"),
+    (("lines", 0, "price", "net_amount"), "9" * 60, "lines[0].price.net_amount"),
+    (("lines", 0, "quantity"), "NaN", "lines[0].quantity"),
+    (("lines", 0, "quantity"), "Infinity", "lines[0].quantity"),
+    (("lines", 0, "price"), "cheap", "lines[0].price"),
+    (("seller",), ["a", "list"], "seller"),
+    (("lines",), {"not": "a list"}, "lines"),
+    (("issue_date",), 20240318, "issue_date"),
+])
+def test_bad_input_is_refused_with_its_path(fx, field, value, path):
+    from einvoice.errors import InvalidModelInput
+
+    target = fx
+    for key in field[:-1]:
+        target = target[key]
+    target[field[-1]] = value
+    with pytest.raises(InvalidModelInput) as info:
+        einvoice.build(fx, "facturx-en16931")
+    assert any(line.startswith(f"{path}") for line in str(info.value).splitlines()), str(info.value)
+
+
+def test_bad_input_exits_2_on_the_command_line(tmp_path):
+    from click.testing import CliRunner
+
+    from einvoice.cli import main
+
+    src = tmp_path / "in.json"
+    data = load_input(SAMPLES / "facturx-en16931.yaml")
+    data["seller"]["name"] = "A\x01B"
+    import json
+
+    src.write_text(json.dumps(data))
+    out = tmp_path / "o.xml"
+    res = CliRunner().invoke(main, ["build", str(src), "-f", "facturx-en16931", "-o", str(out)])
+    assert res.exit_code == 2, res.output
+    assert "seller.name" in res.stderr and "Traceback" not in res.output
+    out.write_text("older")
+    res = CliRunner().invoke(main, ["build", str(src), "-f", "facturx-en16931", "-o", str(out)])
+    assert res.exit_code == 2 and f"older file {out}" in res.stderr and out.read_text() == "older"
+
+
+# --- payment details checked when issuing, by default ----------------------------------
+
+
+def _ehf() -> dict:
+    return load_input(SAMPLES / "ehf-invoice.yaml")
+
+
+@pytest.mark.parametrize("country,field,value,rule", [
+    ("NO", "remittance_information", "1002345", "EINV-P-008"),      # KID: neither MOD10 nor MOD11
+    ("NO", "remittance_information", "12345678902", "EINV-P-008"),  # KID: 3 is the MOD10 and MOD11 digit
+    ("NO", "remittance_information", "RF19539007547034", "EINV-P-008"),  # RF with a wrong check (18)
+    ("SE", "remittance_information", "1234567890", "EINV-P-008"),   # Swedish OCR (Luhn) wrong
+    ("FI", "remittance_information", "1234567", "EINV-P-008"),      # Finnish reference (7-3-1) wrong
+    ("NO", "account_id", "15031111208", "EINV-P-010"),             # Norwegian account MOD11 wrong
+    ("NO", "account_id", "NO9386011117948", "EINV-P-010"),          # IBAN mod 97 wrong
+    ("SE", "account_id", "5050-1056", "EINV-P-010"),                # Swedish bankgiro (Luhn) wrong
+    ("SE", "account_id", "4128754", "EINV-P-010"),                  # Swedish plusgiro (Luhn) wrong
+])
+def test_wrong_check_digits_refuse_the_build_by_default(country, field, value, rule):
+    data = _ehf()
+    data["seller"]["address"]["country_code"] = country
+    pm = data["payment_means"][0]
+    if field == "account_id":
+        pm["credit_transfers"][0]["account_id"] = value
+    else:
+        pm[field] = value
+    with pytest.raises(BuildRefused) as info:
+        einvoice.build(data, "peppol")
+    assert rule in {f.rule for f in info.value.findings}
+
+
+@pytest.mark.parametrize("ref", ["1002344", "12345678903", "RF18539007547034"])
+def test_right_check_digits_build(ref):
+    data = _ehf()
+    data["payment_means"][0]["remittance_information"] = ref
+    assert ref.encode() in einvoice.build(data, "ehf")
+
+
+def test_due_date_before_issue_date_refuses_by_default():
+    data = _ehf()
+    data["due_date"] = "2024-05-01"
+    with pytest.raises(BuildRefused) as info:
+        einvoice.build(data, "ehf")
+    assert "EINV-P-004" in {f.rule for f in info.value.findings}
+
+
+def test_credit_note_without_preceding_invoice_is_a_warning():
+    data = load_input(SAMPLES / "ehf-credit-note.yaml")
+    data.pop("preceding_invoices", None)
+    _, report = build_report(data, "ehf")
+    assert [f.severity.value for f in report.findings if f.rule == "EINV-P-016"] == ["warning"]
+    _, report = build_report(load_input(SAMPLES / "ehf-credit-note.yaml"), "ehf")
+    assert "EINV-P-016" not in {f.rule for f in report.findings}
+
+
+def test_validate_with_policy():
+    xml = (SAMPLES / "ehf-invoice.xml").read_bytes()
+    assert not any(f.layer == "policy" for f in einvoice.validate(xml).findings)
+    report = einvoice.validate(xml.replace(b"1002344", b"1002345"), policy=True)
+    assert "EINV-P-008" in {f.rule for f in report.findings}
+
+
+# --- attachments -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["peppol", "facturx-en16931", "facturx-extended"])
+def test_attachment_as_base64_or_file_is_embedded_once(tmp_path, fmt):
+    import base64
+    import json
+    import re
+
+    oracle = _oracle()
+    pdf = b"%PDF-1.4\n% timesheet\n" + bytes(range(256))
+    (tmp_path / "sheet.pdf").write_bytes(pdf)
+    data = load_input(SAMPLES / "ehf-invoice.yaml" if fmt == "peppol" else SAMPLES / "facturx-en16931.yaml")
+    by_text = dict(data, supporting_documents=[{"id": "TS-1", "description": "Timesheet",
+                                                "attachment": {"content": base64.b64encode(pdf).decode(),
+                                                               "mime_code": "application/pdf",
+                                                               "filename": "sheet.pdf"}}])
+    src = tmp_path / "in.json"
+    by_file = dict(data, supporting_documents=[{"id": "TS-1", "description": "Timesheet",
+                                                "attachment": {"file": "sheet.pdf"}}])
+    src.write_text(json.dumps(by_file))
+    for xml in (einvoice.build(by_text, fmt), einvoice.build(load_input(src), fmt)):
+        found = re.search(rb">([A-Za-z0-9+/=\s]{100,})<", xml).group(1)
+        assert base64.b64decode(b"".join(found.split())) == pdf  # encoded once, not twice
+        assert b'mimeCode="application/pdf"' in xml and b'filename="sheet.pdf"' in xml
+        name = "en16931-ubl" if fmt == "peppol" else fmt
+        failed = oracle.verdict(name, xml)
+        assert not {r for r in failed if r[1] in ("fatal", "error")}, failed
+
+
+def test_attachment_problems_name_the_field(tmp_path):
+    from einvoice.errors import InvalidModelInput
+
+    data = load_input(SAMPLES / "facturx-en16931.yaml")
+    for att, expect in (({"content": "not base64!"}, ".content: not base64"),
+                        ({"file": str(tmp_path / "absent.pdf")}, ".file: cannot read"),
+                        ({"file": "a.pdf", "content": "QUJD"}, "not both")):
+        bad = dict(data, supporting_documents=[{"id": "X", "attachment": att}])
+        with pytest.raises(InvalidModelInput) as info:
+            einvoice.build(bad, "facturx-en16931")
+        assert str(info.value).startswith("supporting_documents[0].attachment") and expect in str(info.value)
+
+
+def test_ubl_limits_and_line_periods_are_refused_in_input_terms():
+    data = _ehf()
+    data["invoice_period"] = {"start_date": "2024-04-01", "end_date": "2024-04-30"}
+    data["lines"][0]["period"] = {"start_date": "2024-03-31", "end_date": "2024-04-30"}
+    data["payment_means"] += [{"code": "48", "card": {"primary_account_number": "1234", "network_id": "VISA"}},
+                              {"code": "48", "card": {"primary_account_number": "5678", "network_id": "VISA"}}]
+    with pytest.raises(BuildRefused) as info:
+        einvoice.build(data, "ehf")
+    found = {f.rule: f.message for f in info.value.findings}
+    assert set(found) == {"EINV-B-032", "EINV-B-034"}, found
+    assert found["EINV-B-034"].startswith("lines[0].period.start_date:")
+    assert found["EINV-B-032"].startswith("payment_means[2].card:")
