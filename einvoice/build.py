@@ -839,11 +839,21 @@ def build_report(data: Invoice | dict, format: str, policy: bool = False,
     target = _target(format)
     given = to_invoice(data)
     invoice = given.model_copy(deep=True)
-    findings = prepare(invoice, target)
+    try:
+        findings = prepare(invoice, target)
+    except ArithmeticError:  # decimal.InvalidOperation: a result with more digits than the context carries
+        raise InvalidModelInput("a number in the input is too large to compute the invoice's amounts with "
+                                "(amounts carry at most 28 significant digits)") from None
     blocking = [f for f in findings if f.severity.blocking]
     if blocking:
         raise BuildRefused(blocking)
-    xml = _write(invoice, target)
+    try:
+        xml = _write(invoice, target)
+    except ValueError as exc:
+        if "XML compatible" in str(exc):  # lxml refuses the text
+            raise InvalidModelInput("a text field holds a character that XML cannot carry "
+                                    "(a control character such as NUL)") from None
+        raise
     lost = dropped_terms(given, _read_back(xml))
     if lost:
         carriers = _carriers(invoice, target, lost)

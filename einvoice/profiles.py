@@ -22,6 +22,7 @@ LAYERS: dict[str, str] = {
     "facturx": "einvoice.rules.facturx:RULES",
     "policy": "einvoice.rules.policy:RULES",
     "xrechnung": "einvoice.rules.xrechnung:RULES",
+    "dates": "einvoice.rules.dates:RULES",
     # the EN 16931 and syntax layers without the ids the XRechnung scenarios report at another level
     "en16931-xrechnung": "einvoice.rules.xrechnung.scenario:EN16931",
     "ubl-syntax-xrechnung": "einvoice.rules.xrechnung.scenario:UBL_SYNTAX",
@@ -53,6 +54,10 @@ for _fx in ("minimum", "basicwl", "basic", "en16931", "extended"):
 _XR_LAYERS = ("ubl-syntax-xrechnung", "cii-syntax-xrechnung", "en16931-xrechnung", "xrechnung")
 PROFILES["xrechnung"] = Profile("xrechnung", _XR_LAYERS, "XRechnung 3.0 (KoSIT CIUS of EN 16931)")
 PROFILES["xrechnung-extension"] = Profile("xrechnung-extension", _XR_LAYERS, "XRechnung 3.0 extension (KoSIT)")
+
+# every profile also checks that its dates exist in the calendar (EINV-DATE-*, einvoice.rules.dates)
+for _name, _p in list(PROFILES.items()):
+    PROFILES[_name] = Profile(_p.name, (*_p.layers, "dates"), _p.description)
 
 # Specification identifiers (BT-24) -> profile. The first match wins; prefixes are compared (so a longer
 # identifier comes before one it continues: '...:1p0:basicwl' before '...:1p0:basic').
@@ -88,6 +93,7 @@ GUIDELINES: list[tuple[str, str]] = [
     ("urn:cen.eu:en16931:2017#compliant#urn:xeinkauf.de:kosit:xrechnung_3.0", "xrechnung"),
     ("urn:cen.eu:en16931:2017", "en16931"),
 ]
+
 
 # Specifications we recognise but whose own rule set is not implemented: (name, profile applied instead).
 NOT_IMPLEMENTED = {
@@ -131,16 +137,84 @@ def _legacy(doc, legacy: dict) -> tuple[str, str]:
                        f"{legacy['profile'].upper()}); applying EN 16931 to the converted document")
 
 
-def detect_profile(doc) -> tuple[str, str]:
-    """Profile for a document from its specification identifier (BT-24), with the reason."""
-    from .model.invoice import Syntax
+_UNREAD = object()  # a value not looked up in the tree (the model is asked instead)
+
+_UBL_CBC = "{urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2}"
+_UBL_CAC = "{urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2}"
+_CII_RSM = "{urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100}"
+_CII_RAM = "{urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100}"
+
+
+def _is_cii(doc) -> bool:
+    return getattr(doc.syntax, "value", doc.syntax) == "cii"
+
+
+def _child(el, tag: str):
+    """The first child element with this tag (as the readers take it)."""
+    if el is None:
+        return None
+    for c in el:
+        if c.tag == tag:
+            return c
+    return None
+
+
+def _text(el) -> str | None:
+    """The string value of an element as the readers take it (None when absent)."""
+    if el is None:
+        return None
+    if len(el):
+        return "".join(el.itertext())
+    return el.text if el.text is not None else ""
+
+
+def _lookups(doc) -> tuple[str | None, object]:
+    """The specification identifier (BT-24) and the seller's postal country, looked up directly in the
+    tree where the readers would find them (first of each), so no model is built for detection.
+    The country is ``_UNREAD`` where it is not looked up here (the model is read for it, rarely)."""
+    root = doc.root
+    if root is None or doc.model_read:
+        from .syntax import header
+
+        inv = header(doc)
+        seller = inv.seller
+        return inv.customization_id, (seller.address.country_code if seller and seller.address else None)
+    if _is_cii(doc):
+        for c in root:
+            if c.tag == _CII_RSM + "ExchangedDocumentContext":
+                g = _child(c, _CII_RAM + "GuidelineSpecifiedDocumentContextParameter")
+                if g is not None:
+                    return _text(_child(g, _CII_RAM + "ID")), _UNREAD
+        return None, _UNREAD
+    cid = _text(_child(root, _UBL_CBC + "CustomizationID"))
+    country = None
+    sup = _child(root, _UBL_CAC + "AccountingSupplierParty")
+    party = _child(sup, _UBL_CAC + "Party")
+    address = _child(party, _UBL_CAC + "PostalAddress")
+    if address is not None:
+        country = _text(_child(_child(address, _UBL_CAC + "Country"), _UBL_CBC + "IdentificationCode"))
+    return cid, country
+
+
+def specification_identifier(doc) -> str | None:
+    """The specification identifier (BT-24) as the model reads it, looked up directly in the tree."""
+    return _lookups(doc)[0]
+
+
+def _model_seller_country(doc):
     from .syntax import header
 
+    seller = header(doc).seller
+    return seller.address.country_code if seller and seller.address else None
+
+
+def detect_profile(doc) -> tuple[str, str]:
+    """Profile for a document from its specification identifier (BT-24), with the reason."""
     legacy = doc.__dict__.get("legacy") if hasattr(doc, "__dict__") else None
     if legacy is not None:
         return _legacy(doc, legacy)
-    inv = header(doc)  # the header is enough: a document's lines are not read for this
-    cid = (inv.customization_id or "").strip()
+    cid, country = _lookups(doc)
+    cid = (cid or "").strip()
     found = guideline_profile(cid)
     if found is not None:
         prefix, name = found
@@ -149,11 +223,11 @@ def detect_profile(doc) -> tuple[str, str]:
             return name, (f"specification identifier {cid!r} is {NOT_IMPLEMENTED[prefix]}, whose rules are not "
                           f"implemented; applying EN 16931 ({NOT_IMPLEMENTED_RULE})")
         if name == "peppol":
-            seller = inv.seller
-            country = seller.address.country_code if seller and seller.address else None
+            if country is _UNREAD:
+                country = _model_seller_country(doc)
             if country == "NO":
                 return "ehf", f"specification identifier {cid!r} is Peppol BIS Billing 3.0 and the seller is in Norway (EHF)"
-        if name == "en16931" and doc.syntax == Syntax.CII and cid == "urn:cen.eu:en16931:2017":
+        if name == "en16931" and _is_cii(doc) and cid == "urn:cen.eu:en16931:2017":
             return "facturx-en16931", f"guideline identifier {cid!r} is the EN16931 profile of Factur-X"
         if name.startswith("facturx-") and "zugferd.de:2p0" in prefix:
             return name, f"guideline identifier {cid!r} is ZUGFeRD 2.0 ({PROFILES[name].description})"
