@@ -40,35 +40,31 @@ def render(source: Any, format: str = "html", lang: str | None = None) -> str | 
     raise ValueError(f"format must be 'html' or 'pdf', not {format!r}")
 
 
-def convert(source: Source, to: str, force: bool = False) -> bytes:
+def convert(source: Source, to: str, force: bool = False, profile: str | None = None) -> bytes:
     """The invoice in the other syntax: ``to="ubl"`` or ``"cii"``; the result is validated.
 
-    UBL keeps the source's specification identifier (the EHF flavour for EHF); CII is
-    Factur-X EN16931, or the source's Factur-X profile. Raises BuildRefused when the
-    result does not validate, unless ``force``.
+    Through the semantic model (:mod:`einvoice.syntax.convert`). UBL keeps the source's
+    specification identifier (the EHF flavour for EHF), or with ``profile`` "peppol" /
+    "ehf" gets Peppol BIS Billing 3.0 identifiers (ConversionRefused names the terms
+    Peppol needs that the source lacks); CII is the source's Factur-X profile (its
+    guideline identifier kept), else Factur-X EN16931, or the Factur-X ``profile``
+    given. Raises BuildRefused when the result does not validate, unless ``force``.
     """
     from . import syntax
-    from .build import check_written
     from .errors import BuildRefused
-    from .model.invoice import Syntax
     from .profiles import detect_profile
+    from .syntax.convert import UBL_PROFILES, convert as convert_invoice
+    from .validate import validate_document
+    from .xmlsafe import parse
 
     if to not in ("ubl", "cii"):
         raise ValueError(f"to must be 'ubl' or 'cii', not {to!r}")
     doc = syntax.load(source)
-    profile, _ = detect_profile(doc)
-    invoice = doc.invoice.model_copy(deep=True)
-    if to == "ubl":
-        from .syntax.ubl.writer import write_ubl
-
-        invoice.syntax = Syntax.UBL
-        data = write_ubl(invoice, flavour="ehf" if profile == "ehf" else "peppol")
-    else:
-        from .syntax.cii.writer import write_cii
-
-        invoice.syntax = Syntax.CII
-        data = write_cii(invoice, profile=profile.removeprefix("facturx-") if profile.startswith("facturx-") else "en16931")
-    report = check_written(data, "auto")
+    detected, _ = detect_profile(doc)
+    data = convert_invoice(doc.invoice, to, profile=profile, source_profile=detected)
+    # the converted document is judged as any received one (XSD and the profile's rules); the house
+    # policy for invoices we issue is no part of a conversion
+    report = validate_document(syntax.read_tree(parse(data).getroot()), profile if profile in UBL_PROFILES else "auto")
     if not report.valid and not force:
         raise BuildRefused(report.errors)
     return data

@@ -5,15 +5,26 @@ The type of a file is decided by its content (UBL, CII, or a Factur-X/ZUGFeRD
 PDF), not its name. A file that cannot be read gets a one-line reason and the
 status ``unreadable``; it never stops the rest of the batch. A file met while
 walking a folder that is neither XML nor PDF is skipped with a note.
+
+Only regular files are read (a device, named pipe or socket is unreadable, standard
+input is read through ``-``), and never more than the size limit. Files are validated
+in worker processes, one file per worker at a time: a worker that dies (killed, out
+of memory) costs only the file it held, which is tried once more and then reported
+unreadable with the reason; a file that takes longer than the time budget
+(``Options.timeout``) is stopped and reported unreadable. A file's findings are
+capped (``Options.max_findings``); a note ``EINV-LIMIT-001`` says how many were left out.
 """
 
 from __future__ import annotations
 
 import glob
 import os
+import signal
 import sys
+import threading
 import time
-from collections import Counter
+from collections import Counter, deque
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -21,6 +32,10 @@ from typing import Any, Callable, Iterable
 
 from .rules.engine import Finding, Severity
 from .xmlsafe import MAX_BYTES, is_pdf
+
+DEFAULT_TIMEOUT = 60.0  # seconds of validation per file
+DEFAULT_MAX_FINDINGS = 1000  # findings kept per file
+LIMIT_RULE = "EINV-LIMIT-001"  # the note saying a file's findings were capped
 
 STATUS_VALID = "valid"
 STATUS_WARNINGS = "warnings"
@@ -36,6 +51,8 @@ class Options:
     policy: bool = False
     max_bytes: int = MAX_BYTES
     rules: dict[str, str] | None = None  # rule releases other than those in force, e.g. {"peppol": "3.0.20"}
+    timeout: float | None = DEFAULT_TIMEOUT  # seconds per file; None or 0: no limit
+    max_findings: int | None = DEFAULT_MAX_FINDINGS  # None or 0: no cap
 
 
 @dataclass
@@ -78,8 +95,10 @@ class Candidate:
     data: bytes | None = None  # standard input
 
 
-def expand(inputs: Iterable[str], stdin: Any = None) -> tuple[list[Candidate], list[FileResult]]:
-    """Candidates to validate, and results for inputs that do not exist."""
+def expand(inputs: Iterable[str], stdin: Any = None,
+           max_bytes: int = MAX_BYTES) -> tuple[list[Candidate], list[FileResult]]:
+    """Candidates to validate, and results for inputs that do not exist (standard input is read here,
+    no further than ``max_bytes``)."""
     out: list[Candidate] = []
     missing: list[FileResult] = []
     seen: set[str] = set()
@@ -92,8 +111,18 @@ def expand(inputs: Iterable[str], stdin: Any = None) -> tuple[list[Candidate], l
 
     for item in inputs:
         if item == "-":
+            from .errors import UnreadableInput
+            from .xmlsafe import read_limited
+
             stream = stdin if stdin is not None else sys.stdin.buffer
-            out.append(Candidate("<stdin>", True, stream.read()))
+            try:
+                out.append(Candidate("<stdin>", True, read_limited(stream, max_bytes)))
+            except UnreadableInput as exc:
+                missing.append(FileResult("<stdin>", STATUS_UNREADABLE,
+                                          reason=f"{exc.reason} (raise it with --max-size)"))
+            except OSError as exc:
+                missing.append(FileResult("<stdin>", STATUS_UNREADABLE,
+                                          reason=f"cannot read standard input ({exc.strerror or exc})"))
             continue
         p = Path(item)
         if p.is_dir():
@@ -155,14 +184,82 @@ def _facts(doc) -> dict[str, Any]:
     }
 
 
+class OverBudget(BaseException):
+    """Raised inside a validation that ran past its time budget (a BaseException: rules do not catch it)."""
+
+
+@contextmanager
+def time_budget(seconds: float | None, cpu: bool = False):
+    """Stop the code inside after ``seconds`` with :class:`OverBudget` (main thread, POSIX only; elsewhere a
+    no-op): wall-clock seconds, or with ``cpu`` seconds of this process's CPU time (a busy machine does
+    not count). A timer of the same kind already running outside is put back afterwards."""
+    usable = (seconds and seconds > 0 and hasattr(signal, "setitimer")
+              and threading.current_thread() is threading.main_thread())
+    if not usable:
+        yield
+        return
+    which, signum = (signal.ITIMER_PROF, signal.SIGPROF) if cpu else (signal.ITIMER_REAL, signal.SIGALRM)
+    clock = time.process_time if cpu else time.monotonic
+
+    def on_alarm(_signum, _frame):
+        raise OverBudget()
+
+    started = clock()
+    old_handler = signal.signal(signum, on_alarm)
+    old_delay, old_interval = signal.setitimer(which, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(which, 0)
+        signal.signal(signum, old_handler)
+        if old_delay:
+            left = max(old_delay - (clock() - started), 0.001)
+            signal.setitimer(which, left, old_interval)
+
+
+def over_budget_reason(seconds: float) -> str:
+    return f"validation took longer than the limit of {seconds:g} s and was stopped (raise it with --timeout)"
+
+
 def validate_one(cand: Candidate, opts: Options) -> FileResult:
-    """Validate one candidate; never raises."""
+    """Validate one candidate within the time budget of ``opts``; never raises (but KeyboardInterrupt)."""
     t0 = time.perf_counter()
     try:
-        return _validate_one(cand, opts, t0)
-    except Exception as exc:  # noqa: BLE001 - one bad file must not lose the batch
-        return FileResult(cand.path, STATUS_UNREADABLE, reason=f"internal error: {type(exc).__name__}: {exc}",
+        with time_budget(opts.timeout):
+            result = _validate_one(cand, opts, t0)
+    except OverBudget:
+        return FileResult(cand.path, STATUS_UNREADABLE, reason=over_budget_reason(opts.timeout or 0),
                           seconds=time.perf_counter() - t0)
+    except RecursionError:
+        return FileResult(cand.path, STATUS_UNREADABLE, reason="structure nested too deeply to check",
+                          seconds=time.perf_counter() - t0)
+    except MemoryError:
+        return FileResult(cand.path, STATUS_UNREADABLE, reason="not enough memory to check this file",
+                          seconds=time.perf_counter() - t0)
+    except Exception as exc:  # noqa: BLE001 - one bad file must not lose the batch
+        from .errors import one_line
+
+        return FileResult(cand.path, STATUS_UNREADABLE, reason=one_line(f"internal error: {type(exc).__name__}: {exc}"),
+                          seconds=time.perf_counter() - t0)
+    cap_findings(result, opts.max_findings)
+    return result
+
+
+def cap_findings(result: FileResult, cap: int | None) -> None:
+    """Keep at most ``cap`` findings (errors first, in their order), and a note saying how many were left out."""
+    if not cap or cap <= 0 or len(result.findings) <= cap:
+        return
+    findings = result.findings
+    kept = [f for f in findings if f.severity.blocking][:cap]
+    if len(kept) < cap:
+        kept += [f for f in findings if not f.severity.blocking][:cap - len(kept)]
+    left = len(findings) - len(kept)
+    kept.append(Finding(LIMIT_RULE, Severity.INFO,
+                        f"{left} more finding{'s' if left != 1 else ''} not listed: the report keeps the first {cap} "
+                        "findings of a file (errors first)",
+                        "Fix the findings listed and validate again, or raise the cap with --max-findings.",
+                        path=result.path, layer="batch"))
+    result.findings = kept
 
 
 def _validate_one(cand: Candidate, opts: Options, t0: float) -> FileResult:
@@ -177,12 +274,11 @@ def _validate_one(cand: Candidate, opts: Options, t0: float) -> FileResult:
             if len(data) > opts.max_bytes:
                 raise xmlsafe.UnreadableInput(f"input is larger than the limit of {opts.max_bytes} bytes", path)
         else:
-            size = os.path.getsize(path)
-            if size > opts.max_bytes:
-                return FileResult(path, STATUS_UNREADABLE, reason=f"file is {size} bytes, over the limit of "
-                                  f"{opts.max_bytes} bytes (raise it with --max-size)", seconds=time.perf_counter() - t0)
-            with open(path, "rb") as fh:
-                data = fh.read()
+            try:
+                data, _ = xmlsafe.read_bytes(path, opts.max_bytes)
+            except xmlsafe.UnreadableInput as exc:
+                reason = exc.reason + (" (raise it with --max-size)" if "over the limit" in exc.reason else "")
+                return FileResult(path, STATUS_UNREADABLE, reason=reason, seconds=time.perf_counter() - t0)
         kind = sniff(data[:1024])
         if kind is None:
             if not data.strip():
@@ -199,7 +295,7 @@ def _validate_one(cand: Candidate, opts: Options, t0: float) -> FileResult:
                               seconds=time.perf_counter() - t0)
         from .container import invoice_xml
 
-        data, container_findings = invoice_xml(data, path)
+        data, container_findings = invoice_xml(data, path, opts.max_bytes)
         tree = xmlsafe.parse(data, path)
         doc = syntax.read_tree(tree.getroot(), path)
         doc.container_findings = container_findings
@@ -247,6 +343,11 @@ def warm_up(opts: Options) -> None:
         from .syntax.cii.rules import TABLE as cii_table
 
         ubl_table.groups, cii_table.groups  # compile the structure tables
+        if opts.schema:
+            from . import xsd
+
+            for key in ("ubl-invoice", "ubl-creditnote", "cii-en16931"):
+                xsd.get_schema(key)
     except Exception:  # noqa: BLE001 - warming up is an optimisation only
         pass
 
@@ -255,7 +356,7 @@ def run(inputs: Iterable[str], opts: Options | None = None, jobs: int | None = N
         progress: Callable[[FileResult], None] | None = None, stdin: Any = None) -> list[FileResult]:
     """Validate every input; results in input order, cross-invoice findings added."""
     opts = opts or Options()
-    cands, results = expand(inputs, stdin)
+    cands, results = expand(inputs, stdin, opts.max_bytes)
     jobs = jobs or os.cpu_count() or 1
     done: list[FileResult] = list(results)
     if jobs <= 1 or len(cands) < 8:
@@ -265,21 +366,196 @@ def run(inputs: Iterable[str], opts: Options | None = None, jobs: int | None = N
             if progress:
                 progress(r)
     else:
-        chunk = max(1, min(64, len(cands) // (jobs * 4) or 1))
-        import multiprocessing  # the process pool is imported only when a run uses it (not for one file)
-        from concurrent.futures import ProcessPoolExecutor
-
-        forked = multiprocessing.get_start_method(allow_none=False) == "fork"
-        if forked:  # warm once here: the workers start as copies of this process, already warm
-            warm_up(opts)
-        with ProcessPoolExecutor(max_workers=jobs, initializer=None if forked else warm_up,
-                                 initargs=() if forked else (opts,)) as pool:
-            for r in pool.map(validate_one, cands, [opts] * len(cands), chunksize=chunk):
-                done.append(r)
-                if progress:
-                    progress(r)
+        done.extend(run_pool(cands, opts, jobs, progress))
     cross_checks(done)
     return done
+
+
+# --- worker processes -----------------------------------------------------------------
+
+ATTEMPTS = 2  # a file whose worker died is tried this often before it is reported unreadable
+FAULT_ENV = "EINVOICE_FAULT_INJECT"  # test hook: "kill:NAME" / "hang:NAME" make a worker die / hang on file NAME
+
+
+def _fault(cand: Candidate) -> None:
+    """Test hook (workers only): simulate a worker killed (out of memory) or stuck in C code on a named file."""
+    spec = os.environ.get(FAULT_ENV)
+    if not spec:
+        return
+    for item in spec.split(","):
+        action, _, name = item.partition(":")
+        if name and os.path.basename(cand.path) == name:
+            if action == "kill":
+                os.kill(os.getpid(), signal.SIGKILL)
+            elif action == "hang":  # deaf to the time budget's alarm, as a long call into C would be
+                signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
+                time.sleep(3600)
+
+
+def _worker_main(conn: Any, opts: Options, warm: bool) -> None:
+    """A worker: validate the files sent one at a time until told to stop (None) or the pipe closes."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    if warm:
+        warm_up(opts)
+    while True:
+        try:
+            msg = conn.recv()
+        except (EOFError, OSError, KeyboardInterrupt):
+            return
+        if msg is None:
+            return
+        index, cand = msg
+        _fault(cand)
+        result = validate_one(cand, opts)
+        try:
+            conn.send((index, result))
+        except (EOFError, OSError):
+            return
+        except Exception as exc:  # noqa: BLE001 - a result that cannot be sent is still a result
+            conn.send((index, FileResult(cand.path, STATUS_UNREADABLE, seconds=result.seconds,
+                                         reason=f"internal error: the result cannot be sent ({type(exc).__name__})")))
+
+
+def _death(exitcode: int | None) -> str:
+    if exitcode is not None and exitcode < 0:
+        try:
+            name = signal.Signals(-exitcode).name
+        except ValueError:
+            name = f"signal {-exitcode}"
+        why = ", e.g. for lack of memory" if -exitcode == signal.SIGKILL else ""
+        return f"killed by {name}{why}"
+    return f"exit status {exitcode}" if exitcode is not None else "it stopped answering"
+
+
+class _Worker:
+    __slots__ = ("proc", "conn", "task", "started")
+
+    def __init__(self, ctx: Any, opts: Options, warm: bool):
+        parent_end, child_end = ctx.Pipe(duplex=True)
+        self.proc = ctx.Process(target=_worker_main, args=(child_end, opts, warm), daemon=True)
+        self.proc.start()
+        child_end.close()
+        self.conn = parent_end
+        self.task: int | None = None
+        self.started = 0.0
+
+    def stop(self, kill: bool = False) -> None:
+        if not kill:
+            try:
+                self.conn.send(None)
+            except (OSError, ValueError):
+                kill = True
+        if not kill:
+            self.proc.join(timeout=2)
+        if self.proc.is_alive():
+            self.proc.kill()
+            self.proc.join(timeout=5)
+        self.conn.close()
+
+
+def run_pool(cands: list[Candidate], opts: Options, jobs: int,
+             progress: Callable[[FileResult], None] | None = None) -> list[FileResult]:
+    """Validate candidates in ``jobs`` worker processes; a result for every candidate, in their order.
+
+    A worker holds one file at a time, so a worker that dies costs only that file (tried
+    again in a fresh worker, then reported unreadable with the reason); a worker still busy
+    past the time budget (plus a grace period for the budget's own stop) is killed.
+    """
+    import multiprocessing
+    from multiprocessing.connection import wait
+
+    methods = multiprocessing.get_all_start_methods()
+    ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
+    forked = ctx.get_start_method() == "fork"
+    if forked:  # warm once here: the workers start as copies of this process, already warm
+        warm_up(opts)
+    hard_limit = (opts.timeout + max(2.0, opts.timeout * 0.25)) if opts.timeout and opts.timeout > 0 else None
+    queue = deque(range(len(cands)))
+    results: list[FileResult | None] = [None] * len(cands)
+    tries = Counter()
+    left = len(cands)
+    workers: list[_Worker] = []
+
+    def finish(index: int, result: FileResult) -> None:
+        nonlocal left
+        if results[index] is None:
+            results[index] = result
+            left -= 1
+            if progress:
+                progress(result)
+
+    def lost(w: _Worker, reason: str | None = None) -> None:
+        """A worker died (or was killed): its file is tried again or reported; the worker is replaced."""
+        index, w.task = w.task, None
+        w.stop(kill=True)
+        workers.remove(w)
+        if index is None:
+            return
+        if reason is not None:  # over the time budget: not tried again
+            finish(index, FileResult(cands[index].path, STATUS_UNREADABLE, reason=reason,
+                                     seconds=time.perf_counter() - w.started))
+            return
+        tries[index] += 1
+        if tries[index] < ATTEMPTS:
+            queue.append(index)  # after the others: a second death costs no other file
+        else:
+            finish(index, FileResult(cands[index].path, STATUS_UNREADABLE, seconds=time.perf_counter() - w.started,
+                                     reason=f"the process validating this file died ({_death(w.proc.exitcode)}), "
+                                            f"{ATTEMPTS} times; the file was not validated"))
+
+    try:
+        while left:
+            while len(workers) < min(jobs, left):
+                workers.append(_Worker(ctx, opts, warm=not forked))
+            for w in list(workers):
+                if w.task is None and queue:
+                    index = queue.popleft()
+                    try:
+                        w.conn.send((index, cands[index]))
+                    except (OSError, ValueError):
+                        w.task = index
+                        lost(w)
+                        continue
+                    w.task, w.started = index, time.perf_counter()
+            busy = [w for w in workers if w.task is not None]
+            if not busy:
+                if not queue:
+                    break  # pragma: no cover - every file has a result
+                continue
+            now = time.perf_counter()
+            wait_for = None
+            if hard_limit is not None:
+                wait_for = max(0.0, min(w.started + hard_limit for w in busy) - now)
+            by_handle: dict[Any, _Worker] = {}
+            for w in busy:
+                by_handle[w.conn] = w
+                by_handle[w.proc.sentinel] = w
+            ready = wait(list(by_handle), timeout=wait_for)
+            handled: set[int] = set()
+            for handle in ready:
+                w = by_handle[handle]
+                if id(w) in handled or w not in workers:
+                    continue
+                handled.add(id(w))
+                try:
+                    if w.conn.poll():
+                        index, result = w.conn.recv()
+                        w.task = None
+                        finish(index, result)
+                        continue
+                except (EOFError, OSError):
+                    pass
+                w.proc.join(timeout=1)
+                lost(w)
+            if hard_limit is not None:
+                now = time.perf_counter()
+                for w in [w for w in workers if w.task is not None and now - w.started > hard_limit]:
+                    lost(w, over_budget_reason(opts.timeout))
+    finally:
+        for w in workers:
+            w.stop(kill=w.task is not None)
+    return [r if r is not None else FileResult(c.path, STATUS_UNREADABLE, reason="internal error: no result")
+            for r, c in zip(results, cands)]
 
 
 def _x(rule: str, message: str, hint: str, path: str, others: list[str]) -> Finding:

@@ -43,7 +43,6 @@ from .errors import BuildRefused, InvalidModelInput, UnreadableInput
 from .model.base import ModelBase
 from .model.invoice import (
     Amount,
-    DocumentKind,
     DocumentTotals,
     Identifier,
     Invoice,
@@ -421,13 +420,12 @@ def prepare(invoice: Invoice, target: Target) -> list[Finding]:
 
     findings: list[Finding] = []
     inv = invoice
-    inv.syntax = target.syntax
     if _blank(inv.customization_id):
         inv.customization_id = target.customization_id
     if target.profile_id and _blank(inv.profile_id):
         inv.profile_id = target.profile_id
     if _blank(inv.type_code):
-        inv.type_code = "381" if inv.kind == DocumentKind.CREDIT_NOTE else "380"
+        inv.type_code = "380"  # a credit note is one by its type code (BT-3)
     cur = inv.currency_code
 
     findings += _allowances_charges(inv, cur)
@@ -841,11 +839,21 @@ def build_report(data: Invoice | dict, format: str, policy: bool = False,
     target = _target(format)
     given = to_invoice(data)
     invoice = given.model_copy(deep=True)
-    findings = prepare(invoice, target)
+    try:
+        findings = prepare(invoice, target)
+    except ArithmeticError:  # decimal.InvalidOperation: a result with more digits than the context carries
+        raise InvalidModelInput("a number in the input is too large to compute the invoice's amounts with "
+                                "(amounts carry at most 28 significant digits)") from None
     blocking = [f for f in findings if f.severity.blocking]
     if blocking:
         raise BuildRefused(blocking)
-    xml = _write(invoice, target)
+    try:
+        xml = _write(invoice, target)
+    except ValueError as exc:
+        if "XML compatible" in str(exc):  # lxml refuses the text
+            raise InvalidModelInput("a text field holds a character that XML cannot carry "
+                                    "(a control character such as NUL)") from None
+        raise
     lost = dropped_terms(given, _read_back(xml))
     if lost:
         carriers = _carriers(invoice, target, lost)

@@ -24,10 +24,17 @@ FORMAT_NAMES = ["ehf", "peppol", "cii", "facturx-minimum", "facturx-basicwl", "f
 EXIT_OK, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
 
 
+def _printable(text) -> str:
+    from .errors import printable
+
+    return printable(text)
+
+
 def _say_error(path, exc) -> None:
     """One line per problem on stderr: ``einvoice: <file>: <reason>``."""
     reason = getattr(exc, "reason", None) or str(exc) or type(exc).__name__
     path = getattr(exc, "path", None) or path
+    path = _printable(path) if path else path
     prefix = f"einvoice: {path}: " if path else "einvoice: "
     for line in str(reason).splitlines() or [""]:
         if path and line.startswith(f"{path}: "):
@@ -47,6 +54,34 @@ def _finding_line(f, indent: str = "  ") -> str:
     if f.hint:
         text += f"\n{indent}        hint: {f.hint}"
     return text
+
+
+class _Guarded(click.Group):
+    """The command group: an unexpected exception is one line on stderr (exit 2), not a traceback
+    (EINVOICE_DEBUG=1 shows it); a closed standard output (``| head``) ends the command quietly."""
+
+    def invoke(self, ctx):
+        import os
+
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except BrokenPipeError:
+            try:
+                devnull = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(devnull, sys.stdout.fileno())  # nothing more to flush into the closed pipe
+            except (OSError, ValueError):
+                pass
+            sys.exit(EXIT_UNREADABLE)
+        except Exception as exc:  # noqa: BLE001 - the promise: one line, never a traceback
+            if os.environ.get("EINVOICE_DEBUG"):
+                raise
+            from .errors import one_line
+
+            click.echo(f"einvoice: internal error: {type(exc).__name__}: {one_line(exc, 200)} "
+                       "(please report it; EINVOICE_DEBUG=1 shows where)", err=True)
+            sys.exit(EXIT_UNREADABLE)
 
 
 def _show_version(ctx: click.Context, _param, value: bool) -> None:
@@ -85,7 +120,7 @@ def _parse_rules(_ctx, _param, values: tuple[str, ...]) -> dict[str, str] | None
     return chosen
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Guarded, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_show_version,
               help="show the version and the rule releases in force, then exit")
 def main() -> None:
@@ -134,6 +169,8 @@ def build(input: Path, fmt: str, output: Path | None, policy: bool = False, pdf:
       einvoice build samples/ehf-invoice.yaml -f ehf -o out/ehf-invoice.xml --policy
       einvoice build samples/facturx-en16931.yaml -f facturx-en16931 --pdf out/facturx.pdf
     """
+    refuse_overwrite(output, input)
+    refuse_overwrite(pdf, input, output)
     if policy:
         _check_config()
     if pdf is not None:
@@ -145,6 +182,7 @@ def build(input: Path, fmt: str, output: Path | None, policy: bool = False, pdf:
         click.echo("einvoice: build: give -o OUT.xml and/or --pdf OUT.pdf", err=True)
         sys.exit(EXIT_UNREADABLE)
     from .build import build_file
+    from .cli_pdf import unwritable
     from .errors import BuildRefused, EinvoiceError
 
     existed = output.exists()
@@ -159,6 +197,8 @@ def build(input: Path, fmt: str, output: Path | None, policy: bool = False, pdf:
             click.echo(f"einvoice: nothing written; the older file {output} is left as it was and is not this invoice",
                        err=True)
         sys.exit(EXIT_UNREADABLE)
+    except OSError as exc:
+        unwritable(output, exc)
     wrote(str(output), f"{fmt}, profile {report.profile}", report.warnings)
 
 
@@ -186,7 +226,7 @@ def refused(path, exc, what: str = "refused", older=None) -> None:
 
 def wrote(what: str, detail: str, warnings) -> None:
     """The success line of a build, and its warnings."""
-    click.echo(f"wrote {what} ({detail}"
+    click.echo(f"wrote {_printable(what)} ({detail}"
                + (f", {len(warnings)} warning{'s' if len(warnings) != 1 else ''}" if warnings else "") + ")")
     for f in warnings:
         click.echo(_finding_line(f))
@@ -195,14 +235,104 @@ def wrote(what: str, detail: str, warnings) -> None:
 # --- validate -----------------------------------------------------------------------
 
 
+MAX_SIZE_LIMIT = 1 << 40  # the largest --max-size accepted (1 TiB)
+
+
+def _usage_error(option: str, message: str):
+    """A bad option value: one line on stderr, exit 2."""
+    click.echo(f"einvoice: {option}: {message}", err=True)
+    sys.exit(EXIT_UNREADABLE)
+
+
 def _parse_size(text: str) -> int:
+    """Bytes from a size such as 50MB, 200k, 1.5g or 1000000; ValueError with the reason otherwise."""
+    from decimal import Decimal, InvalidOperation
+
     units = {"": 1, "b": 1, "k": 1024, "kb": 1024, "m": 1024 ** 2, "mb": 1024 ** 2, "g": 1024 ** 3, "gb": 1024 ** 3}
     t = text.strip().lower()
-    num = t.rstrip("kmgb")
+    num = t.rstrip("kmgb").strip()
+    unit = t[len(t.rstrip("kmgb")):]
     try:
-        return int(float(num) * units[t[len(num):]])
-    except (ValueError, KeyError):
-        raise click.BadParameter(f"{text!r} is no size (e.g. 50MB, 200k, 1000000)") from None
+        value = Decimal(num) * units[unit]
+        if not value.is_finite():
+            raise InvalidOperation
+    except (InvalidOperation, KeyError, ValueError):
+        raise ValueError(f"{text!r} is no size (e.g. 50MB, 200k, 1000000)") from None
+    if value < 1:
+        raise ValueError(f"{text!r} is less than one byte")
+    if value > MAX_SIZE_LIMIT:
+        raise ValueError(f"{text!r} is more than the largest size accepted (1 TiB)")
+    return int(value)
+
+
+def _parse_seconds(text: str, option: str) -> float | None:
+    """Seconds from an option (0 or 'none': no limit)."""
+    import math
+
+    t = text.strip().lower().removesuffix("s").strip()
+    if t in ("0", "none", "off"):
+        return None
+    try:
+        value = float(t)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value <= 0 or value > 7 * 24 * 3600:
+        _usage_error(option, f"{text!r} is no number of seconds (e.g. 60, 2.5; 0 for no limit)")
+    return value
+
+
+def _same_file(a: Path | str | None, b: Path | str | None) -> bool:
+    """Whether two paths name the same file (existing or not)."""
+    import os
+
+    if a is None or b is None:
+        return False
+    try:
+        if os.path.exists(a) and os.path.exists(b):
+            return os.path.samefile(a, b)
+        return os.path.realpath(a) == os.path.realpath(b)
+    except (OSError, ValueError):
+        return False
+
+
+def refuse_overwrite(output: Path | None, *inputs: Path | str | None) -> None:
+    """Exit 2 with one line when an output would overwrite an input."""
+    for source in inputs:
+        if source is not None and str(source) != "-" and _same_file(output, source):
+            click.echo(f"einvoice: {_printable(output)}: the output is the input file {_printable(source)}; refused "
+                       "(choose another output file)", err=True)
+            sys.exit(EXIT_UNREADABLE)
+
+
+def write_output(path: Path, data: bytes | str) -> None:
+    """Write a command's output file in one step (temporary file + rename: no partial file is left);
+    an output that cannot be written is one line on stderr and exit 2."""
+    from .cli_pdf import write_out
+
+    write_out(path, data)
+
+
+def _read_files_from(name: str) -> list[str]:
+    """The lines of --files-from (a file, a pipe or - for standard input), read no further than 16 MB."""
+    import os
+    import stat
+
+    limit = 16 * 1024 * 1024
+    try:
+        if name == "-":
+            raw = sys.stdin.buffer.read(limit + 1)
+        else:
+            st = os.stat(name)
+            if not (stat.S_ISREG(st.st_mode) or stat.S_ISFIFO(st.st_mode)) and not (
+                    (st.st_dev, st.st_ino) == (os.fstat(0).st_dev, os.fstat(0).st_ino)):
+                _usage_error("--files-from", f"{name} is not a regular file or a pipe")
+            with open(name, "rb") as fh:
+                raw = fh.read(limit + 1)
+    except OSError as exc:
+        _usage_error("--files-from", f"cannot read {name} ({exc.strerror or exc})")
+    if len(raw) > limit:
+        _usage_error("--files-from", f"{name} is longer than {limit // (1024 * 1024)} MB")
+    return [line.strip() for line in os.fsdecode(raw).splitlines() if line.strip()] if raw else []
 
 
 @main.command()
@@ -218,16 +348,20 @@ def _parse_size(text: str) -> int:
 @click.option("--fail-on", default="error", show_default=True, type=click.Choice(["error", "warning", "never"]),
               help="lowest severity that makes the exit code 1")
 @click.option("--jobs", "-j", type=int, default=0, help="parallel workers (default: all cores)")
-@click.option("--files-from", type=click.File("r"), help="read paths from this file, one per line ('-': stdin), "
+@click.option("--files-from", help="read paths from this file, one per line ('-': stdin), "
               "e.g. the output of git diff --name-only; paths that no longer exist are ignored")
-@click.option("--max-size", default="50MB", show_default=True, help="largest file accepted")
+@click.option("--max-size", default="50MB", show_default=True,
+              help="largest file accepted (and largest invoice XML inside a PDF)")
+@click.option("--timeout", default="60", show_default=True, help="seconds of validation per file (0: no limit)")
+@click.option("--max-findings", default=1000, show_default=True, type=click.IntRange(min=0),
+              help="findings listed per file (0: all)")
 @click.option("--quiet", "-q", is_flag=True, help="text format: list only files with findings, and the summary")
 @click.option("--rules", "rules", multiple=True, callback=_parse_rules, metavar="FAMILY=VERSION",
               help="apply another rule release than the one in force, e.g. --rules peppol=3.0.20 "
                    "(see einvoice rules)")
 def validate(files: tuple[Path, ...], profile: str, no_schema: bool, policy: bool, out_format: str,
              output: Path | None, fail_on: str, jobs: int, files_from, max_size: str, quiet: bool,
-             rules: dict[str, str] | None = None) -> None:
+             rules: dict[str, str] | None = None, timeout: str = "60", max_findings: int = 1000) -> None:
     """Validate invoices: files, folders (recursive), globs or - (stdin).
 
     UBL, CII and Factur-X/ZUGFeRD PDFs are recognised by content. Exit 0 clean,
@@ -246,12 +380,15 @@ def validate(files: tuple[Path, ...], profile: str, no_schema: bool, policy: boo
 
     from . import batch, output as formats
 
+    try:
+        max_bytes = _parse_size(max_size)
+    except ValueError as exc:
+        _usage_error("--max-size", str(exc))
+    seconds = _parse_seconds(timeout, "--timeout")
     inputs = [str(f) for f in files]
+    refuse_overwrite(output, *inputs)
     if files_from is not None:
-        for line in files_from:
-            name = line.strip()
-            if not name:
-                continue
+        for name in _read_files_from(files_from):
             p = Path(name)
             if p.exists() and (p.is_dir() or p.suffix.lower() in (".xml", ".pdf")):
                 inputs.append(name)
@@ -261,8 +398,8 @@ def validate(files: tuple[Path, ...], profile: str, no_schema: bool, policy: boo
             sys.exit(EXIT_OK)
         raise click.UsageError("give at least one file, folder, glob or - (stdin)")
     _check_config()
-    opts = batch.Options(profile=profile, schema=not no_schema, policy=policy, max_bytes=_parse_size(max_size),
-                         rules=rules)
+    opts = batch.Options(profile=profile, schema=not no_schema, policy=policy, max_bytes=max_bytes,
+                         rules=rules, timeout=seconds, max_findings=max_findings or None)
     started = time.perf_counter()
     progress_bar = None
     show_progress = sys.stderr.isatty() and out_format == "text" or (sys.stderr.isatty() and output is not None)
@@ -285,7 +422,7 @@ def validate(files: tuple[Path, ...], profile: str, no_schema: bool, policy: boo
     summary = batch.summarize(results, time.perf_counter() - started)
     for r in results:
         if r.status == batch.STATUS_UNREADABLE:
-            click.echo(f"einvoice: {r.path}: {r.reason}", err=True)
+            click.echo(f"einvoice: {_printable(r.path)}: {r.reason}", err=True)
     if out_format == "text":
         color = output is None and sys.stdout.isatty()
         shown = [r for r in results if not quiet or r.findings or r.status != batch.STATUS_VALID]
@@ -294,8 +431,7 @@ def validate(files: tuple[Path, ...], profile: str, no_schema: bool, policy: boo
     else:
         text = formats.FORMATS[out_format](results, summary)
     if output is not None:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(text + "\n", encoding="utf-8")
+        write_output(output, text + "\n")
     elif text:
         click.echo(text)
     sys.exit(batch.exit_code(results, fail_on))
@@ -307,26 +443,40 @@ def validate(files: tuple[Path, ...], profile: str, no_schema: bool, policy: boo
 @main.command()
 @click.argument("source", type=click.Path(path_type=Path))
 @click.option("--to", "to", required=True, type=click.Choice(["ubl", "cii"]), help="target syntax")
+@click.option("--profile", "target_profile", default=None,
+              type=click.Choice(["peppol", "ehf", "minimum", "basicwl", "basic", "en16931", "extended"]),
+              help="UBL: peppol or ehf (Peppol BIS Billing 3.0 identifiers; refused when the source lacks "
+                   "terms Peppol needs). CII: the Factur-X profile (default: the source's, else en16931)")
 @click.option("--output", "-o", required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--force", is_flag=True, help="write the result even if it does not validate")
-def convert(source: Path, to: str, output: Path, force: bool) -> None:
-    """Convert an invoice between UBL and CII (validating the result).
+def convert(source: Path, to: str, target_profile: str | None, output: Path, force: bool) -> None:
+    """Convert an invoice between UBL and CII through the semantic model (validating the result).
 
-    UBL output keeps the source's specification identifier (Peppol/EHF flavour when the
-    source is Peppol); CII output is Factur-X EN16931, or the source's Factur-X profile.
+    UBL output keeps the source's specification identifier unless --profile peppol|ehf asks
+    for Peppol BIS Billing 3.0; CII output is the source's Factur-X profile (its guideline
+    identifier kept), else Factur-X EN16931.
 
     \b
     Examples:
       einvoice convert out/ehf-invoice.xml --to cii -o out/ehf-invoice-cii.xml
       einvoice convert factur-x.xml --to ubl -o invoice-ubl.xml
+      einvoice convert factur-x.xml --to ubl --profile peppol -o invoice-peppol.xml
     """
     from .api import convert as run
-    from .build import check_written, write_atomic
     from .errors import BuildRefused, EinvoiceError
+    from .syntax import read_tree
+    from .syntax.convert import UBL_PROFILES
+    from .validate import validate_document
+    from .xmlsafe import parse
 
+    if target_profile is not None and (to == "ubl") != (target_profile in UBL_PROFILES):
+        click.echo(f"einvoice: --profile {target_profile} does not apply to --to {to}", err=True)
+        sys.exit(EXIT_UNREADABLE)
+    refuse_overwrite(output, source)
     try:
-        data = run(source, to, force=force)
-        report = check_written(data, "auto", str(output))
+        data = run(source, to, force=force, profile=target_profile)
+        report = validate_document(read_tree(parse(data, str(output)).getroot(), str(output)),
+                                   target_profile if target_profile in UBL_PROFILES else "auto")
     except BuildRefused as exc:
         click.echo(f"einvoice: {source}: the converted document does not validate ({len(exc.findings)} errors); "
                    "nothing written (use --force to write anyway)", err=True)
@@ -336,8 +486,8 @@ def convert(source: Path, to: str, output: Path, force: bool) -> None:
     except EinvoiceError as exc:
         _say_error(source, exc)
         sys.exit(EXIT_UNREADABLE)
-    write_atomic(output, data)
-    click.echo(f"wrote {output} ({to.upper()}, profile {report.profile}, "
+    write_output(output, data)
+    click.echo(f"wrote {_printable(output)} ({to.upper()}, profile {report.profile}, "
                f"{'valid' if report.valid else f'{len(report.errors)} errors'})")
 
 

@@ -19,6 +19,12 @@ LANG_NAMES = ["nb", "sv", "da", "en", "de", "fr"]  # languages of the rendered p
 EXIT_INVALID, EXIT_UNREADABLE = 1, 2  # as in einvoice.cli (not imported: cli imports this module)
 
 
+def _printable(text) -> str:
+    from .errors import printable
+
+    return printable(text)
+
+
 def _say(path, exc) -> None:
     from .cli import _say_error
 
@@ -35,6 +41,43 @@ def _read(path: Path) -> bytes:
     from .xmlsafe import read_bytes
 
     return read_bytes(path)[0]
+
+
+def unwritable(path, exc: OSError) -> None:
+    """An output that cannot be written: one line on stderr, exit 2."""
+    reason = exc.strerror or str(exc) or type(exc).__name__
+    click.echo(f"einvoice: {_printable(path)}: cannot write the output ({reason}); nothing written", err=True)
+    sys.exit(EXIT_UNREADABLE)
+
+
+def write_out(path: Path, data: bytes | str) -> None:
+    """Write an output file in one step: a temporary file beside it, then a rename, so no partial file is left
+    (an existing device or pipe such as /dev/stdout is written directly). Exit 2 with one line when it fails."""
+    import os
+    import stat
+
+    from .build import write_atomic
+
+    if isinstance(data, str):
+        data = data.encode("utf-8", "backslashreplace")
+    try:
+        try:
+            special = not stat.S_ISREG(os.stat(path).st_mode) and not stat.S_ISDIR(os.stat(path).st_mode)
+        except OSError:
+            special = False
+        if special:
+            with open(path, "wb") as fh:
+                fh.write(data)
+        else:
+            write_atomic(path, data)
+    except OSError as exc:
+        unwritable(path, exc)
+
+
+def _refuse_overwrite(output, *inputs) -> None:
+    from .cli import refuse_overwrite
+
+    refuse_overwrite(output, *inputs)
 
 
 @click.command()
@@ -57,7 +100,6 @@ def render(source: Path, output: Path, lang: str | None) -> None:
       einvoice render invoice.xml -o invoice.html --lang en
       einvoice render factur-x.pdf -o view.html
     """
-    from .build import write_atomic
     from .errors import EinvoiceError
     from . import syntax
     from .render import html_to_pdf, render_html
@@ -66,6 +108,7 @@ def render(source: Path, output: Path, lang: str | None) -> None:
     if suffix not in (".html", ".htm", ".pdf"):
         click.echo(f"einvoice: {output}: the output must end in .html or .pdf", err=True)
         sys.exit(EXIT_UNREADABLE)
+    _refuse_overwrite(output, source)
     try:
         doc = syntax.load(source)
         html = render_html(doc.invoice, lang)
@@ -73,8 +116,8 @@ def render(source: Path, output: Path, lang: str | None) -> None:
     except EinvoiceError as exc:
         _say(source, exc)
         sys.exit(EXIT_UNREADABLE)
-    write_atomic(output, data)
-    click.echo(f"wrote {output} ({'PDF' if suffix == '.pdf' else 'HTML'}, invoice {doc.invoice.number or '-'})")
+    write_out(output, data)
+    click.echo(f"wrote {_printable(output)} ({'PDF' if suffix == '.pdf' else 'HTML'}, invoice {doc.invoice.number or '-'})")
 
 
 @click.command()
@@ -84,17 +127,20 @@ def render(source: Path, output: Path, lang: str | None) -> None:
 def extract(source: Path, output: Path | None) -> None:
     """Extract the invoice XML from a Factur-X / ZUGFeRD PDF.
 
+    The XML is checked to be well-formed before anything is written; a damaged attachment
+    is one line on stderr (exit 2) and writes nothing.
+
     \b
     Examples:
       einvoice extract factur-x.pdf -o invoice.xml
       einvoice extract factur-x.pdf | einvoice validate -
     """
-    from .build import write_atomic
+    from .container import extract_xml
     from .errors import EinvoiceError
-    from .facturx_pdf import extract as run
 
+    _refuse_overwrite(output, source)
     try:
-        xml = run(_read(source), str(source))
+        xml = extract_xml(_read(source), str(source))[1]
     except EinvoiceError as exc:
         _say(source, exc)
         sys.exit(EXIT_UNREADABLE)
@@ -102,8 +148,8 @@ def extract(source: Path, output: Path | None) -> None:
         sys.stdout.buffer.write(xml)
         sys.stdout.buffer.flush()
         return
-    write_atomic(output, xml)
-    click.echo(f"wrote {output} ({len(xml)} bytes)")
+    write_out(output, xml)
+    click.echo(f"wrote {_printable(output)} ({len(xml)} bytes)")
 
 
 @click.command()
@@ -123,10 +169,10 @@ def attach(pdf: Path, xml: Path, output: Path) -> None:
     Examples:
       einvoice attach their-invoice.pdf invoice-cii.xml -o facturx.pdf
     """
-    from .build import write_atomic
     from .errors import BuildRefused, EinvoiceError
     from .facturx_pdf import attach as run
 
+    _refuse_overwrite(output, pdf, xml)
     try:
         data, report, notes = run(_read(pdf), _read(xml), str(pdf), str(xml))
     except BuildRefused as exc:
@@ -135,10 +181,18 @@ def attach(pdf: Path, xml: Path, output: Path) -> None:
     except EinvoiceError as exc:
         _say(getattr(exc, "path", None) or pdf, exc)
         sys.exit(EXIT_UNREADABLE)
-    write_atomic(output, data)
-    click.echo(f"wrote {output} (Factur-X, profile {report.profile})")
+    write_out(output, data)
+    click.echo(f"wrote {_printable(output)} (Factur-X, profile {report.profile})")
     for note in notes:
         click.echo(f"  note: {note}")
+
+
+def _same_folder(exc: OSError, path: Path) -> bool:
+    """Whether an OSError is about a file in the folder of ``path`` (a temporary file written beside it)."""
+    import os
+
+    name = getattr(exc, "filename", None)
+    return bool(name) and os.path.dirname(os.path.abspath(str(name))) == os.path.dirname(os.path.abspath(str(path)))
 
 
 def build_pdf(input: Path, fmt: str, output: Path | None, pdf: Path, lang: str | None, policy: bool = False,
@@ -160,5 +214,7 @@ def build_pdf(input: Path, fmt: str, output: Path | None, pdf: Path, lang: str |
     except EinvoiceError as exc:
         _say(input, exc)
         sys.exit(EXIT_UNREADABLE)
+    except OSError as exc:
+        unwritable(pdf if output is None or not _same_folder(exc, output) else output, exc)
     wrote(f"{output} and {pdf}" if output is not None else str(pdf), f"Factur-X PDF/A-3, profile {report.profile}",
           report.warnings)

@@ -10,25 +10,31 @@ identification, and the attachment's relationship. What makes the PDF unusable
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
+from typing import Iterator
 
-from .errors import UnreadableInput
-from .xmlsafe import is_pdf
+from .errors import UnreadableInput, one_line
+from .xmlsafe import MAX_BYTES, is_pdf
 from .rules.engine import Finding, Severity
 
 INVOICE_NAMES = ("factur-x.xml", "zugferd-invoice.xml", "ZUGFeRD-invoice.xml", "xrechnung.xml")
 RELATIONSHIPS = ("/Data", "/Source", "/Alternative")
 
-# XMP ConformanceLevel -> the guideline (BT-24) prefixes it admits
+# XMP ConformanceLevel -> the guideline (BT-24) prefixes it admits (Factur-X 1.0 / ZUGFeRD 2.x, and the
+# ZUGFeRD 1.0 identifiers of its BASIC, COMFORT and EXTENDED levels)
+_ZF1 = "urn:ferd:CrossIndustryDocument:invoice:1p0:"
 LEVEL_GUIDELINES = {
-    "MINIMUM": ("urn:factur-x.eu:1p0:minimum",),
-    "BASIC WL": ("urn:factur-x.eu:1p0:basicwl",),
-    "BASIC": ("urn:cen.eu:en16931:2017#compliant#urn:factur-x.eu:1p0:basic", "urn:cen.eu:en16931:2017#compliant#urn:zugferd.de:2p0:basic"),
+    "MINIMUM": ("urn:factur-x.eu:1p0:minimum", "urn:zugferd.de:2p0:minimum"),
+    "BASIC WL": ("urn:factur-x.eu:1p0:basicwl", "urn:zugferd.de:2p0:basicwl"),
+    "BASIC": ("urn:cen.eu:en16931:2017#compliant#urn:factur-x.eu:1p0:basic", "urn:cen.eu:en16931:2017#compliant#urn:zugferd.de:2p0:basic",
+              "urn:cen.eu:en16931:2017:compliant:factur-x.eu:1p0:basic", _ZF1 + "basic"),
     "EN 16931": ("urn:cen.eu:en16931:2017",),
-    "COMFORT": ("urn:cen.eu:en16931:2017",),
+    "COMFORT": ("urn:cen.eu:en16931:2017", _ZF1 + "comfort"),
     "EXTENDED": ("urn:cen.eu:en16931:2017#conformant#urn:factur-x.eu:1p0:extended",
-                 "urn:cen.eu:en16931:2017#conformant#urn:zugferd.de:2p0:extended"),
+                 "urn:cen.eu:en16931:2017#conformant#urn:zugferd.de:2p0:extended",
+                 "urn:cen.eu:en16931:2017:conformant:factur-x.eu:1p0:extended", _ZF1 + "extended"),
     "XRECHNUNG": ("urn:cen.eu:en16931:2017#compliant#urn:xeinkauf.de:kosit:xrechnung",
                   "urn:cen.eu:en16931:2017#compliant#urn:xoev-de:kosit:standard:xrechnung"),
 }
@@ -46,12 +52,16 @@ MESSAGES = {
                      "Set /AFRelationship of the embedded file (Alternative for German/French profiles, Data otherwise)."),
     "EINV-PDF-006": ("The XMP names the attachment {xmp_name} but the PDF embeds {name}.",
                      "Make fx:DocumentFileName match the embedded file name."),
+    "EINV-PDF-010": ("The PDF embeds a UBL document as {name}; a Factur-X / ZUGFeRD PDF carries a CII invoice "
+                     "(rsm:CrossIndustryInvoice).",
+                     "Convert the invoice to CII (einvoice convert IN.xml --to cii) and embed that "
+                     "(einvoice attach)."),
 }
 
 
 def _finding(rule: str, path: str | None, **params) -> Finding:
     msg, hint = MESSAGES[rule]
-    sev = Severity.ERROR if rule in ("EINV-PDF-003",) else Severity.WARNING
+    sev = Severity.ERROR if rule in ("EINV-PDF-003", "EINV-PDF-010") else Severity.WARNING
     return Finding(rule, sev, msg.format(**params), hint, path=path, layer="container")
 
 
@@ -63,8 +73,10 @@ def _xmp_value(xmp: str, name: str) -> str | None:
     return m.group(1) if m else None
 
 
-def _open(data: bytes, path: str | None):
-    """``(reader, attachment name, xml)`` of a PDF with exactly one invoice attachment; UnreadableInput otherwise."""
+ENCRYPTED = "encrypted PDF: an invoice PDF must be readable without a password"
+
+
+def _pdf_reader(path: str | None):
     try:
         import logging
 
@@ -73,59 +85,171 @@ def _open(data: bytes, path: str | None):
         logging.getLogger("pypdf").setLevel(logging.ERROR)
     except ImportError:  # pragma: no cover - pypdf comes with factur-x
         raise UnreadableInput("PDF support needs the pypdf package", path) from None
+    return PdfReader
+
+
+@contextlib.contextmanager
+def _limits(max_bytes: int) -> Iterator[None]:
+    """pypdf's decoders stop after ``max_bytes`` + 1 bytes of output (a Flate bomb is cut short while it
+    is being decompressed), and its recovery of damaged streams is kept short."""
+    try:
+        from pypdf import apply_configuration
+    except ImportError:  # pragma: no cover - older pypdf: the size is checked after reading
+        yield
+        return
+    cap = max(1, int(max_bytes) + 1)
+    with apply_configuration(zlib_maximum_output_length=cap, lzw_maximum_output_length=cap,
+                             run_length_maximum_output_length=cap, brotli_maximum_output_length=cap,
+                             jbig2_maximum_output_length=cap, array_based_stream_maximum_output_length=cap,
+                             stream_decoding_work_maximum_length=4 * cap,
+                             zlib_maximum_recovery_input_length=min(cap, 1_000_000)):
+        yield
+
+
+def _failure(exc: BaseException, data: bytes, path: str | None, what: str = "damaged PDF") -> UnreadableInput:
+    """The one-line reason for an exception out of pypdf."""
+    name = type(exc).__name__
+    if name in ("DependencyError", "FileNotDecryptedError", "WrongPasswordError") or (
+            name != "LimitReachedError" and re.search(rb"/Encrypt\b", data[-65536:] + data[:65536])):
+        return UnreadableInput(ENCRYPTED, path)
+    if name == "LimitReachedError":
+        return UnreadableInput(f"{what} (a stream decompresses to more than the size limit)", path)
+    if isinstance(exc, RecursionError):
+        return UnreadableInput(f"{what} (objects nested too deeply)", path)
+    if isinstance(exc, MemoryError):
+        return UnreadableInput(f"{what} (too large to read)", path)
+    text = one_line(exc, 120)
+    return UnreadableInput(f"{what} ({name}{': ' + text if text else ''})", path)
+
+
+def _entry_names(entry) -> list[str]:
+    """The names of an embedded file: its key in the name tree, then /UF or /F when different."""
+    names = []
+    for get in (lambda: entry.name, lambda: entry.alternative_name):
+        try:
+            value = get()
+        except Exception:  # noqa: BLE001 - a malformed file specification: the other name may do
+            value = None
+        if isinstance(value, str) and value not in names:
+            names.append(str(value))
+    return names
+
+
+def _content(entry, name: str, max_bytes: int, data: bytes, path: str | None) -> bytes:
+    """The bytes of one embedded file, decompressed no further than ``max_bytes`` + 1 bytes."""
+    from pypdf.generic import DictionaryObject, StreamObject
+
+    spec = entry.pdf_object
+    ef = spec.get("/EF") if isinstance(spec, DictionaryObject) else None
+    ef = ef.get_object() if ef is not None else None
+    if not isinstance(ef, DictionaryObject):
+        raise UnreadableInput(f"damaged attachment {name}: its file specification has no embedded file (/EF)", path)
+    stream = None
+    for key in ("/UF", "/F"):
+        if key in ef:
+            stream = ef[key].get_object()
+            break
+    if stream is None:
+        raise UnreadableInput(f"damaged attachment {name}: no /UF or /F entry under /EF", path)
+    if not isinstance(stream, StreamObject):
+        raise UnreadableInput(f"damaged attachment {name}: the embedded file is not a stream", path)
+    too_large = f"attachment too large: {name} is over the limit of {max_bytes} bytes"
+    try:
+        content = stream.get_data()
+    except Exception as exc:  # noqa: BLE001 - pypdf raises many kinds on damaged streams
+        if type(exc).__name__ == "LimitReachedError":
+            raise UnreadableInput(too_large, path) from None
+        raise _failure(exc, data, path, f"damaged attachment {name}") from None
+    if isinstance(content, str):
+        content = content.encode("utf-8", "surrogateescape")
+    if len(content) > max_bytes:
+        raise UnreadableInput(too_large, path)
+    return bytes(content)
+
+
+def _open(data: bytes, path: str | None, max_bytes: int = MAX_BYTES):
+    """``(reader, attachment name, xml)`` of a PDF with exactly one invoice attachment; UnreadableInput otherwise.
+
+    Every error of the PDF library becomes an UnreadableInput with a one-line reason (encrypted,
+    damaged, attachment too large, no invoice); the attachment is decompressed no further than
+    ``max_bytes``.
+    """
+    PdfReader = _pdf_reader(path)
     if not is_pdf(data):
         raise UnreadableInput("not a PDF (no %PDF header)", path)
-    try:
-        reader = PdfReader(io.BytesIO(data), strict=False)
-        if reader.is_encrypted:
-            raise UnreadableInput("the PDF is encrypted; an invoice PDF must be readable without a password", path)
-        attachments = reader.attachments
-        names = list(attachments.keys())
-    except UnreadableInput:
-        raise
-    except Exception as exc:  # noqa: BLE001 - pypdf raises many kinds on damaged files
-        raise UnreadableInput(f"damaged PDF ({type(exc).__name__}: {str(exc)[:120]})", path) from None
     lowered = {x.lower() for x in INVOICE_NAMES}
-    known = [n for n in names if n.lower() in lowered]
-    if not known:
-        other = f" (it embeds {', '.join(names[:5])})" if names else ""
-        raise UnreadableInput("the PDF carries no invoice XML under a known name "
-                              f"({', '.join(INVOICE_NAMES)}){other}", path)
-    if len(known) > 1:
-        raise UnreadableInput(f"the PDF carries {len(known)} invoice XMLs ({', '.join(known)}); "
-                              "exactly one is allowed", path)
-    name = known[0]
-    contents = attachments[name]
-    if len(contents) != 1:
-        raise UnreadableInput(f"the PDF carries {len(contents)} attachments named {name}; exactly one is allowed", path)
-    return reader, name, contents[0]
+    with _limits(max_bytes):
+        try:
+            reader = PdfReader(io.BytesIO(data), strict=False)
+            if reader.is_encrypted:
+                raise UnreadableInput(ENCRYPTED, path)
+            entries = [(entry, _entry_names(entry)) for entry in reader.attachment_list]
+        except UnreadableInput:
+            raise
+        except Exception as exc:  # noqa: BLE001 - pypdf raises many kinds on damaged files
+            raise _failure(exc, data, path) from None
+        names = [n for _entry, ns in entries for n in ns[:1]]
+        known = [(entry, next(n for n in ns if n.lower() in lowered)) for entry, ns in entries
+                 if any(n.lower() in lowered for n in ns)]
+        if not known:
+            other = f" (it embeds {', '.join(one_line(n, 60) for n in names[:5])})" if names else ""
+            raise UnreadableInput("no invoice: the PDF carries no invoice XML under a known name "
+                                  f"({', '.join(INVOICE_NAMES)}){other}", path)
+        distinct = sorted({n for _e, n in known})
+        if len(distinct) > 1:
+            raise UnreadableInput(f"the PDF carries {len(known)} invoice XMLs ({', '.join(distinct)}); "
+                                  "exactly one is allowed", path)
+        name = distinct[0]
+        if len(known) != 1:
+            raise UnreadableInput(f"the PDF carries {len(known)} attachments named {name}; exactly one is allowed",
+                                  path)
+        try:
+            xml = _content(known[0][0], name, max_bytes, data, path)
+        except UnreadableInput:
+            raise
+        except Exception as exc:  # noqa: BLE001
+            raise _failure(exc, data, path, f"damaged attachment {name}") from None
+    return reader, name, xml
 
 
-def invoice_xml(data: bytes, path: str | None = None) -> tuple[bytes, list[Finding]]:
+def invoice_xml(data: bytes, path: str | None = None, max_bytes: int = MAX_BYTES) -> tuple[bytes, list[Finding]]:
     """The invoice XML of bytes that are XML or a PDF (by content), with the PDF's container findings."""
     if not is_pdf(data):
         return data, []
-    return read_pdf(data, path)
+    return read_pdf(data, path, max_bytes)
 
 
-def extract_xml(data: bytes, path: str | None = None) -> tuple[str, bytes]:
-    """``(attachment name, xml)`` of the invoice in a Factur-X / ZUGFeRD / XRechnung PDF, without the container checks."""
-    _reader, name, xml = _open(data, path)
+def extract_xml(data: bytes, path: str | None = None, max_bytes: int = MAX_BYTES) -> tuple[str, bytes]:
+    """``(attachment name, xml)`` of the invoice in a Factur-X / ZUGFeRD / XRechnung PDF, without the container
+    checks; the XML is well-formed (UnreadableInput naming the attachment otherwise)."""
+    from . import xmlsafe
+
+    _reader, name, xml = _open(data, path, max_bytes)
+    if not xml.strip():
+        raise UnreadableInput(f"damaged attachment {name}: it is empty", path)
+    try:
+        xmlsafe.parse(xml, path)
+    except UnreadableInput as exc:
+        raise UnreadableInput(f"damaged attachment {name}: {exc.reason}", path) from None
     return name, xml
 
 
-def read_pdf(data: bytes, path: str | None = None) -> tuple[bytes, list[Finding]]:
+def read_pdf(data: bytes, path: str | None = None, max_bytes: int = MAX_BYTES) -> tuple[bytes, list[Finding]]:
     """The invoice XML inside a PDF, and the findings about its container."""
-    reader, name, xml = _open(data, path)
+    reader, name, xml = _open(data, path, max_bytes)
     findings: list[Finding] = []
+    syntax = _syntax_of(xml)
+    if syntax == "UBL":
+        findings.append(_finding("EINV-PDF-010", path, name=name))
 
     # XMP
     xmp_text = None
     try:
-        meta = reader.trailer["/Root"].get("/Metadata")
-        if meta is not None:
-            xmp_text = meta.get_object().get_data().decode("utf-8", "replace")
-    except Exception:  # noqa: BLE001
+        with _limits(min(max_bytes, 5_000_000)):
+            meta = reader.trailer["/Root"].get("/Metadata")
+            if meta is not None:
+                xmp_text = meta.get_object().get_data().decode("utf-8", "replace")
+    except Exception:  # noqa: BLE001 - unreadable XMP is reported as missing (EINV-PDF-001)
         xmp_text = None
     guideline = _guideline(xml)
     if not xmp_text:
@@ -151,8 +275,27 @@ def read_pdf(data: bytes, path: str | None = None) -> tuple[bytes, list[Finding]
     if rel is not None and rel not in RELATIONSHIPS:
         findings.append(_finding("EINV-PDF-005", path, name=name, rel=rel.lstrip("/")))
     from .pdfa import check as pdfa_check  # the PDF/A-3 essentials (EINV-PDF-101 ...)
-    findings += pdfa_check(data, path, already=findings)
+    try:
+        findings += pdfa_check(data, path, already=findings)
+    except UnreadableInput:
+        raise
+    except Exception as exc:  # noqa: BLE001 - one guarded PDF path: a PDF library error is a damaged PDF
+        raise _failure(exc, data, path) from None
     return xml, findings
+
+
+def _syntax_of(xml: bytes) -> str | None:
+    """'UBL', 'CII' or None from the root element of XML bytes (read no further than the root)."""
+    from . import xmlsafe
+
+    tag = xmlsafe.root_tag(xml)
+    if not tag:
+        return None
+    if tag.startswith("{urn:oasis:names:specification:ubl:schema:xsd:"):
+        return "UBL"
+    if tag.endswith("}CrossIndustryInvoice"):
+        return "CII"
+    return None
 
 
 def _guideline(xml: bytes) -> str | None:

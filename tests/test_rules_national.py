@@ -62,7 +62,7 @@ def norwegian_seller(*regs: TaxRegistration, country: str = "NO") -> Invoice:
 # --- Norway ----------------------------------------------------------------------------
 
 def test_norwegian_seller_without_foretaksregisteret_gets_a_warning():
-    inv = norwegian_seller(TaxRegistration(company_id="NO991825827MVA", tax_scheme_id="VAT"))
+    inv = norwegian_seller(TaxRegistration(company_id="NO991825827MVA", scheme="VAT"))
     found = national(built(inv))
     assert found.get("NO-R-002") == "warning"
     assert "NO-R-001" not in found  # the VAT number itself is fine
@@ -70,29 +70,29 @@ def test_norwegian_seller_without_foretaksregisteret_gets_a_warning():
 
 def test_norwegian_seller_with_foretaksregisteret_passes():
     inv = norwegian_seller(
-        TaxRegistration(company_id="NO991825827MVA", tax_scheme_id="VAT"),
-        TaxRegistration(company_id="Foretaksregisteret", tax_scheme_id="TAX"),
+        TaxRegistration(company_id="NO991825827MVA", scheme="VAT"),
+        TaxRegistration(company_id="Foretaksregisteret", scheme="other"),
     )
     assert national(built(inv)) == {}
 
 
 def test_norwegian_vat_number_with_wrong_check_digit_is_fatal():
     inv = norwegian_seller(
-        TaxRegistration(company_id="NO991825828MVA", tax_scheme_id="VAT"),
-        TaxRegistration(company_id="Foretaksregisteret", tax_scheme_id="TAX"),
+        TaxRegistration(company_id="NO991825828MVA", scheme="VAT"),
+        TaxRegistration(company_id="Foretaksregisteret", scheme="other"),
     )
     assert national(built(inv)) == {"NO-R-001": "fatal"}
 
 
 @pytest.mark.parametrize("vat", ["NO991 825 827MVA", "NO991825827", "NO99182582MVA", "NO000000000MVA"])
 def test_malformed_norwegian_vat_numbers(vat):
-    inv = norwegian_seller(TaxRegistration(company_id=vat, tax_scheme_id="VAT"),
-                           TaxRegistration(company_id="Foretaksregisteret", tax_scheme_id="TAX"))
+    inv = norwegian_seller(TaxRegistration(company_id=vat, scheme="VAT"),
+                           TaxRegistration(company_id="Foretaksregisteret", scheme="other"))
     assert national(built(inv)).get("NO-R-001") == "fatal"
 
 
 def test_foreign_seller_is_not_held_to_norwegian_rules():
-    inv = norwegian_seller(TaxRegistration(company_id="SE556677889901", tax_scheme_id="VAT"), country="NO")
+    inv = norwegian_seller(TaxRegistration(company_id="SE556677889901", scheme="VAT"), country="NO")
     # the VAT prefix decides the country before the postal address does
     assert supplier_country(inv) == "SE"
     assert "NO-R-002" not in national(built(inv))
@@ -100,7 +100,7 @@ def test_foreign_seller_is_not_held_to_norwegian_rules():
 
 def test_tax_representative_vat_decides_when_the_seller_has_none():
     inv = Invoice(seller=Party(name="X"), tax_representative=Party(
-        tax_registrations=[TaxRegistration(company_id="NO991825827MVA", tax_scheme_id="VAT")]))
+        tax_registrations=[TaxRegistration(company_id="NO991825827MVA", scheme="VAT")]))
     assert supplier_country(inv) == "NO"
     assert national(built(inv)).get("NO-R-002") == "warning"
 
@@ -155,7 +155,7 @@ def swedish(orgnr: str) -> Invoice:
         name="Allsälj AB",
         address=Address(country_code="SE"),
         legal_registration_id=Identifier(value=orgnr, scheme_id="0007"),
-        tax_registrations=[TaxRegistration(company_id="SE556677889901", tax_scheme_id="VAT")],
+        tax_registrations=[TaxRegistration(company_id="SE556677889901", scheme="VAT")],
     ))
 
 
@@ -175,7 +175,7 @@ def test_dutch_legal_identifier_must_be_kvk_or_oin():
 
 def test_italian_seller_address():
     inv = Invoice(seller=Party(address=Address(country_code="IT", city="Roma"),
-                               tax_registrations=[TaxRegistration(company_id="IT12345678901", tax_scheme_id="VAT")]))
+                               tax_registrations=[TaxRegistration(company_id="IT12345678901", scheme="VAT")]))
     found = national(built(inv))
     assert found.get("IT-R-002") == "fatal" and found.get("IT-R-004") == "fatal"
     assert "IT-R-003" not in found

@@ -237,7 +237,7 @@ def _model(rate: Decimal, code: str = "S") -> Invoice:
         customization_id="urn:cen.eu:en16931:2017",
         number="1", issue_date=date(2024, 5, 1), type_code="380", currency_code="EUR",
         seller=Party(name="Seller AS", address=Address(country_code="NO"),
-                     tax_registrations=[TaxRegistration(company_id="NO974760673MVA", tax_scheme_id="VAT")]),
+                     tax_registrations=[TaxRegistration(company_id="NO974760673MVA", scheme="VAT")]),
         buyer=Party(name="Buyer AB", address=Address(country_code="SE")),
         lines=[InvoiceLine(id="1", quantity=Decimal(1), unit_code="C62",
                            net_amount=Amount(value=Decimal(100), currency_id="EUR"),

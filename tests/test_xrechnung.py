@@ -156,8 +156,10 @@ def test_profile_is_detected_from_the_specification_identifier(template, cid, pr
 
 def test_profiles_run_syntax_en16931_and_xrechnung():
     for name in ("xrechnung", "xrechnung-extension"):
-        assert PROFILES[name].layers == ("ubl-syntax-xrechnung", "cii-syntax-xrechnung", "en16931-xrechnung", "xrechnung")
-    everything = {(r.id, r.syntax) for r in rules_for(("ubl-syntax", "cii-syntax", "en16931", "xrechnung"))}
+        # and "dates", the calendar-date check of every profile
+        assert PROFILES[name].layers == ("ubl-syntax-xrechnung", "cii-syntax-xrechnung", "en16931-xrechnung", "xrechnung",
+                                         "dates")
+    everything = {(r.id, r.syntax) for r in rules_for(("ubl-syntax", "cii-syntax", "en16931", "xrechnung", "dates"))}
     xr = [(r.id, r.syntax) for r in rules_for(PROFILES["xrechnung"].layers)]
     assert set(xr) == everything and len(xr) == len(set(xr))  # every rule once, none lost
 

@@ -11,8 +11,12 @@ builder refuses stated totals that disagree with the computed ones.
 Readers are lenient: a fragment reads with absent terms as ``None`` (or empty
 lists) and a container element that is present but empty reads as an object
 with every field ``None``, so rules can tell "absent" from "present but empty".
-A few fields keep syntax facts the rules need (``tax_scheme_id``, the
-currency attribute of an amount): they are marked as such.
+The model holds meaning, not syntax codes: readers map each syntax's codes to
+meaning (a tax registration is VAT or other, BT-8 is a UNTDID 2005 code, a
+credit note is a credit-note type code) and writers map meaning back to codes.
+Where a rule must reproduce an official test of the code *as written*, a
+read-only view (``TaxRegistration.tax_scheme_id``, ``Invoice.kind``) looks at
+the source element; a model built in code answers from its meaning.
 """
 
 from __future__ import annotations
@@ -104,11 +108,41 @@ class Contact(ModelBase):
     email: str | None = Field(None, description="BT-43/58 Contact email address")
 
 
+class RegistrationScheme(str, Enum):
+    """What a party's tax registration is: a VAT identifier or another tax registration."""
+
+    VAT = "VAT"  # BT-31 / BT-48 / BT-63
+    OTHER = "other"  # BT-32 (UBL TaxScheme other than VAT, CII schemeID FC)
+
+
 class TaxRegistration(ModelBase):
     """A party's tax registration (UBL PartyTaxScheme, CII SpecifiedTaxRegistration)."""
 
     company_id: str | None = Field(None, description="BT-31/32/48/63 VAT or tax registration identifier")
-    tax_scheme_id: str | None = Field(None, description="syntax: 'VAT' for a VAT identifier, else a tax registration (CII: scheme 'VA' / 'FC')")
+    scheme: RegistrationScheme | None = Field(None, description="VAT (BT-31/48/63) or other (BT-32); None when the source names no scheme")
+
+    @property
+    def is_vat(self) -> bool:
+        return self.scheme == RegistrationScheme.VAT
+
+    @property
+    def tax_scheme_id(self) -> str | None:
+        """The scheme code as the source wrote it (UBL ``TaxScheme/cbc:ID``, CII ``@schemeID``).
+
+        Some official rules test the written code itself; a registration built in
+        code answers with UBL's codes ('VAT', 'TAX').
+        """
+        el = self._els.get("scheme")
+        if el is not None:
+            tag = el.tag if isinstance(el.tag, str) else ""
+            if tag.startswith("{urn:un:unece:uncefact:"):  # CII: ram:ID/@schemeID
+                return el.get("schemeID")
+            if not tag.endswith("}ID"):  # UBL: a TaxScheme without cbc:ID
+                return None
+            return el.xpath("string()")
+        if self.scheme is None:
+            return None
+        return "VAT" if self.scheme == RegistrationScheme.VAT else "TAX"
 
 
 class Party(ModelBase):
@@ -128,7 +162,7 @@ class Party(ModelBase):
     def vat_id(self) -> str | None:
         """BT-31/48/63 VAT identifier."""
         for reg in self.tax_registrations:
-            if (reg.tax_scheme_id or "").strip().upper() in ("VAT", "VA"):
+            if reg.scheme == RegistrationScheme.VAT:
                 return reg.company_id
         return None
 
@@ -136,7 +170,7 @@ class Party(ModelBase):
     def tax_registration_id(self) -> str | None:
         """BT-32 Seller tax registration identifier (a registration that is not VAT)."""
         for reg in self.tax_registrations:
-            if (reg.tax_scheme_id or "").strip().upper() not in ("VAT", "VA"):
+            if reg.scheme != RegistrationScheme.VAT:
                 return reg.company_id
         return None
 
@@ -155,7 +189,6 @@ class Period(ModelBase):
 
     start_date: date | None = Field(None, description="BT-73/134 start date")
     end_date: date | None = Field(None, description="BT-74/135 end date")
-    description_code: str | None = Field(None, description="BT-8 Value added tax point date code (UBL: InvoicePeriod/DescriptionCode)")
 
 
 class CreditTransfer(ModelBase):
@@ -200,7 +233,7 @@ class TaxCategory(ModelBase):
     rate: Decimal | None = Field(None, description="BT-96/103/119/152 VAT rate (percent)")
     exemption_reason: str | None = Field(None, description="BT-120 VAT exemption reason text")
     exemption_reason_code: str | None = Field(None, description="BT-121 VAT exemption reason code (VATEX)")
-    tax_scheme_id: str | None = Field(None, description="syntax: tax scheme (UBL TaxScheme/ID, CII TypeCode), 'VAT' for VAT")
+    tax_scheme_id: str | None = Field(None, description="tax scheme of the category: 'VAT' (however the source spaced or cased it), another as written")
 
     @property
     def is_vat(self) -> bool:
@@ -211,7 +244,6 @@ class AllowanceCharge(ModelBase):
     """BG-20 DOCUMENT LEVEL ALLOWANCES / BG-21 CHARGES, and BG-27/28 line level."""
 
     charge_indicator: bool | None = Field(None, description="true for a charge, false for an allowance")
-    charge_indicator_raw: str | None = Field(None, description="syntax: the indicator as written")
     amount: Amount | None = Field(None, description="BT-92/99/136/141 amount")
     base_amount: Amount | None = Field(None, description="BT-93/100/137/142 base amount")
     percentage: Decimal | None = Field(None, description="BT-94/101/138/143 percentage")
@@ -265,10 +297,9 @@ class AttachedObject(ModelBase):
 
 
 class SupportingDocument(ModelBase):
-    """BG-24 ADDITIONAL SUPPORTING DOCUMENTS (also carries BT-17/BT-18 in UBL)."""
+    """BG-24 ADDITIONAL SUPPORTING DOCUMENTS."""
 
-    id: Identifier | None = Field(None, description="BT-122 Supporting document reference (BT-18 with type code 130)")
-    type_code: str | None = Field(None, description="syntax: document type code (130 invoiced object, 50 tender)")
+    id: Identifier | None = Field(None, description="BT-122 Supporting document reference")
     description: str | None = Field(None, description="BT-123 Supporting document description")
     external_uri: str | None = Field(None, description="BT-124 External document location")
     attachment: AttachedObject | None = Field(None, description="BT-125")
@@ -334,9 +365,6 @@ class InvoiceLine(ModelBase):
 class Invoice(ModelBase):
     """BG-0 the invoice (or credit note)."""
 
-    syntax: Syntax | None = Field(None, description="the syntax the document was read from / is to be written in")
-    kind: DocumentKind = Field(DocumentKind.INVOICE, description="Invoice or CreditNote root (UBL); CII uses the type code")
-
     customization_id: str | None = Field(None, description="BT-24 Specification identifier")
     profile_id: str | None = Field(None, description="BT-23 Business process type")
     number: str | None = Field(None, description="BT-1 Invoice number")
@@ -345,7 +373,7 @@ class Invoice(ModelBase):
     currency_code: str | None = Field(None, description="BT-5 Invoice currency code")
     tax_currency_code: str | None = Field(None, description="BT-6 VAT accounting currency code")
     tax_point_date: date | None = Field(None, description="BT-7 Value added tax point date")
-    tax_point_date_code: str | None = Field(None, description="BT-8 Value added tax point date code (UNCL2005)")
+    tax_point_date_code: str | None = Field(None, description="BT-8 Value added tax point date code (UNTDID 2005: 3, 35, 432; CII writes UNTDID 2475)")
     due_date: date | None = Field(None, description="BT-9 Payment due date")
     buyer_reference: str | None = Field(None, description="BT-10 Buyer reference")
     project_reference: str | None = Field(None, description="BT-11 Project reference")
@@ -401,13 +429,33 @@ class Invoice(ModelBase):
         return list(total.breakdown) if total else []
 
     @property
+    def kind(self) -> DocumentKind:
+        """Invoice or credit note: the UBL root the document was read from, else by its type code (BT-3).
+
+        A credit note is one definition (a credit-note type code); only a UBL document
+        read from XML can differ from it, by the root it was written with.
+        """
+        el = self._el
+        tag = el.tag if el is not None and isinstance(el.tag, str) else ""
+        if tag.endswith("}CreditNote"):
+            return DocumentKind.CREDIT_NOTE
+        if tag.endswith("}Invoice"):
+            return DocumentKind.INVOICE
+        return DocumentKind.CREDIT_NOTE if self.is_credit_type else DocumentKind.INVOICE
+
+    @property
+    def is_credit_type(self) -> bool:
+        """BT-3 is a credit-note type code."""
+        return (self.type_code or "").strip() in CREDIT_NOTE_TYPE_CODES
+
+    @property
     def is_credit_note(self) -> bool:
         return self.kind == DocumentKind.CREDIT_NOTE
 
     @property
     def is_credit(self) -> bool:
         """A credit note by its root, or by a credit-note type code (BT-3) on an invoice root."""
-        return self.is_credit_note or (self.type_code or "").strip() in CREDIT_NOTE_TYPE_CODES
+        return self.is_credit_note or self.is_credit_type
 
 
 InvoiceLine.model_rebuild()

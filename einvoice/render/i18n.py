@@ -50,6 +50,8 @@ _T: dict[str, tuple[str, str, str, str, str, str]] = {
     "project_ref":    ("Project",                "Prosjekt",                "Projekt",                  "Projekt",                  "Projekt",                      "Projet"),
     "despatch_ref":   ("Despatch advice",        "Pakkseddel",              "Följesedel",               "Følgeseddel",              "Lieferschein",                 "Bon de livraison"),
     "receiving_ref":  ("Receiving advice",       "Mottaksbekreftelse",      "Mottagningsbesked",        "Modtagelsesbekræftelse",   "Wareneingangsmeldung",         "Avis de réception"),
+    "tender_ref":     ("Tender or lot",          "Anbud eller del",         "Anbud eller del",          "Udbud eller delaftale",    "Vergabe oder Los",             "Appel d'offres ou lot"),
+    "classification": ("Classification",         "Klassifisering",          "Klassificering",           "Klassifikation",           "Klassifikation",               "Classification"),
     "accounting_ref": ("Buyer accounting ref.",  "Konteringsreferanse",     "Konteringsreferens",       "Konteringsreference",      "Buchungsreferenz",             "Référence comptable"),
     "preceding":      ("Corrects invoice",       "Gjelder faktura",         "Avser faktura",            "Vedrører faktura",         "Bezieht sich auf Rechnung",    "Rectifie la facture"),
     "amount_due":     ("Amount due",             "Å betale",                "Att betala",               "At betale",                "Zahlbetrag",                   "Net à payer"),

@@ -268,6 +268,7 @@ def build_view(invoice: Invoice, lang: str | None = None) -> dict:
         meta.append((L("buyer_ref") if buyer_ids else L("customer_no"), _s(inv.buyer_reference)))
     for key, value in (("order_ref", inv.purchase_order_reference), ("sales_order", inv.sales_order_reference),
                        ("contract_ref", inv.contract_reference), ("project_ref", inv.project_reference),
+                       ("tender_ref", inv.tender_reference),
                        ("despatch_ref", inv.despatch_advice_reference), ("receiving_ref", inv.receiving_advice_reference),
                        ("accounting_ref", inv.buyer_accounting_reference)):
         if _s(value):
@@ -336,6 +337,11 @@ def build_view(invoice: Invoice, lang: str | None = None) -> dict:
             for attr in item.attributes:
                 if _s(attr.name) or _s(attr.value):
                     details.append(f"{_s(attr.name)}: {_s(attr.value)}")
+            codes = [_s(c.code) for c in item.classifications if _s(c.code)]
+            if codes:
+                details.append(f"{L('classification')} {', '.join(codes)}")
+        if _s(ln.buyer_accounting_reference):
+            details.append(f"{L('accounting_ref')} {_s(ln.buyer_accounting_reference)}")
         if price and price.gross_amount and price.gross_amount.value is not None and price.discount and price.discount.value:
             details.append(f"{L('gross_price')} {fmt_number(price.gross_amount.value, lang)}")
         if ln.period and (ln.period.start_date or ln.period.end_date):
@@ -396,7 +402,7 @@ def build_view(invoice: Invoice, lang: str | None = None) -> dict:
         ident = _s(sd.id.value) if sd.id else ""
         bits = [x for x in (ident, _s(sd.description),
                             _s(sd.attachment.filename) if sd.attachment else "", _s(sd.external_uri)) if x]
-        if bits and _s(sd.type_code) not in ("50", "130"):
+        if bits:
             attachments.append(" — ".join(bits))
 
     title = L(i18n.title_key(inv.type_code, credit))

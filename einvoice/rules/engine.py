@@ -589,7 +589,8 @@ class RuleList(list):
 
 
 def _plan(rules: Iterable[Rule], syntax: Syntax | None, context: "Context | None" = None) -> list:
-    """Steps for a syntax, in rule order: ``(None, rule, meta)`` or ``(family, [(rule, meta), ...])``.
+    """Steps for a syntax, in rule order: ``(None, rule, meta)`` or ``(family, [(rule, meta), ...], positions)``
+    (``positions``: rule id -> its indexes among the members).
 
     Consecutive ids of one family make one step (evaluated once, skipped at once
     when it finds nothing); rules of another syntax, and rules the selected
@@ -611,7 +612,15 @@ def _plan(rules: Iterable[Rule], syntax: Syntax | None, context: "Context | None
                 steps.append((fam, [(rule, meta)]))
         else:
             steps.append((None, rule, meta))
-    return steps
+    out = []
+    for step in steps:
+        if step[0] is not None:  # a family step also keeps where each id stands among its members
+            pos: dict[str, list[int]] = {}
+            for i, (rule, _meta) in enumerate(step[1]):
+                pos.setdefault(rule.id, []).append(i)
+            step = (step[0], step[1], pos)
+        out.append(step)
+    return out
 
 
 def plan_for(rules: Iterable[Rule], syntax: Syntax | None, context: "Context | None" = None) -> list:
@@ -699,7 +708,13 @@ def run_rules(doc: Document, rules: Iterable[Rule], report: Report, context: "Co
             for rule, _meta in step[1]:
                 errors.append(f"{rule.id}: {type(exc).__name__}: {exc}")
             continue
-        for rule, meta in step[1]:
+        members = step[1]
+        if len(res) < len(members):  # few ids failed: visit those members only, in member order
+            pos = step[2]
+            at = [i for rid in res for i in pos.get(rid, ())]
+            at.sort()
+            members = [members[i] for i in at]
+        for rule, meta in members:
             hits = res.get(rule.id)
             if not hits:
                 continue

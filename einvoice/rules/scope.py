@@ -41,10 +41,9 @@ def unimplemented(identifier: str | None) -> str | None:
 
 @RULES.rule("EINV-S-001")
 def rule_set_not_implemented(doc):
-    from ..profiles import detect_profile
-    from ..syntax import header
+    from ..profiles import detect_profile, specification_identifier
 
-    cid = (header(doc).customization_id or "").strip()
+    cid = (specification_identifier(doc) or "").strip()
     name = unimplemented(cid)
     if name is None and cid.startswith(EN16931 + "#"):
         profile, _why = detect_profile(doc)

@@ -35,6 +35,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
+from lxml import etree
+
 from ..syntax import namespaces as ns
 from . import values as V
 
@@ -397,12 +399,34 @@ class Pattern:
                 steps[0] = Step("desc", steps[0].names, steps[0].preds)
         return anchored, steps
 
+    def path_test(self, path: tuple) -> bool | None:
+        """Whether an element whose tag path from the root is ``path`` matches, when the path alone
+        decides it (alternatives of child steps without predicates); None when it does not."""
+        undecided = False
+        for anchored, steps in self.alts:
+            if any(st.preds or st.axis != "child" for st in steps[1:]) or steps[0].preds \
+                    or steps[0].axis not in ("child", "desc"):
+                undecided = True
+                continue
+            if anchored:
+                if steps[0].axis != "child" or len(path) != len(steps):
+                    undecided = undecided or steps[0].axis != "child"
+                    continue
+            elif len(path) < len(steps):
+                continue
+            tail = path[len(path) - len(steps):]
+            if all(st.names == ("*",) or tag in st.names for st, tag in zip(steps, tail)):
+                return True
+        return None if undecided else False
+
     def last_names(self) -> set[str]:
         return {n for _, steps in self.alts for n in steps[-1].names}
 
-    def matches(self, el: Any) -> bool:
+    def matches(self, el: Any, memo: dict | None = None) -> bool:
+        """``memo`` (one per document evaluation) keeps whether an ancestor matched a pattern's leading
+        steps: siblings share their ancestors, so each ancestor is tested once per pattern prefix."""
         for anchored, steps in self.alts:
-            if _match_steps(el, steps, len(steps) - 1, anchored):
+            if _match_steps(el, steps, len(steps) - 1, anchored, memo):
                 return True
         return False
 
@@ -412,10 +436,13 @@ def _step_ok(el: Any, st: Step) -> bool:
         return False
     if st.names != ("*",) and el.tag not in st.names:
         return False
-    return all(p(el) for p in st.preds)
+    for p in st.preds:
+        if not p(el):
+            return False
+    return True
 
 
-def _match_steps(el: Any, steps: list[Step], i: int, anchored: bool) -> bool:
+def _match_steps(el: Any, steps: list[Step], i: int, anchored: bool, memo: dict | None = None) -> bool:
     st = steps[i]
     if not _step_ok(el, st):
         return False
@@ -425,11 +452,23 @@ def _match_steps(el: Any, steps: list[Step], i: int, anchored: bool) -> bool:
     if st.axis == "desc":  # "//" before this step: any ancestor may match the previous step
         p = parent
         while p is not None:
-            if _match_steps(p, steps, i - 1, anchored):
+            if _match_prefix(p, steps, i - 1, anchored, memo):
                 return True
             p = p.getparent()
         return False
-    return parent is not None and _match_steps(parent, steps, i - 1, anchored)
+    return parent is not None and _match_prefix(parent, steps, i - 1, anchored, memo)
+
+
+def _match_prefix(el: Any, steps: list[Step], i: int, anchored: bool, memo: dict | None) -> bool:
+    """Whether an ancestor matches the steps up to ``i`` (a pure function of the element and the steps,
+    so its result is kept in ``memo`` when one is given)."""
+    if memo is None:
+        return _match_steps(el, steps, i, anchored)
+    key = (id(steps), i, el)
+    r = memo.get(key)
+    if r is None:
+        r = memo[key] = _match_steps(el, steps, i, anchored, memo)
+    return r
 
 
 # --------------------------------------------------------------------------- tables
@@ -606,7 +645,7 @@ def tag_index(doc: Any) -> dict[str, list]:
         index = {}
         root = doc.root
         if root is not None:
-            every = [el for el in root.iter() if el.tag.__class__ is str]
+            every = list(root.iter(etree.Element))  # elements only, filtered in C (no comments, PIs, entities)
             get = index.get
             for el in every:
                 lst = get(el.tag)
@@ -700,6 +739,8 @@ class Table:
                     self._static.setdefault(name, []).append((gi, order, ctx))
         # tag -> candidate contexts per group, in order (built lazily per tag seen)
         self._cands: dict[str, list[list[Context]]] = {}
+        # tag path -> candidate contexts per group, with whether the path alone decides the match
+        self._pcands: dict[tuple, list[list[tuple[Context, bool]]]] = {}
         self._groups = groups
 
     def _candidates(self, tag: str) -> list[list[Context]]:
@@ -777,11 +818,36 @@ class Table:
             _current.doc = outer
         return res
 
+    def _by_path(self, tag: str, path: tuple) -> list[list[tuple[Context, bool]]]:
+        """The candidate contexts of an element with this tag path, per group: the contexts whose
+        pattern the path alone rules out are left out, and those it decides are marked as matching
+        (kept per table: a tag path means the same in every document)."""
+        out = []
+        for cands in self._candidates(tag):
+            kept = []
+            for ctx in cands:
+                if ctx.wildcard is not None:
+                    kept.append((ctx, False))
+                    continue
+                known = True if ctx.simple else ctx.pattern.path_test(path)
+                if known is False:
+                    continue
+                kept.append((ctx, bool(known)))
+                if known:
+                    break  # a context that matches ends the group
+            if kept:
+                out.append(kept)
+        self._pcands[path] = out
+        return out
+
     def _evaluate(self, doc: Any, index: dict, res: dict[str, list]) -> None:
         if self._groups is None:
             self.groups  # compile on first use
         cands_of = self._cands
+        pcands = self._pcands
         tags = doc_keys(doc)
+        memo: dict = {}
+        paths: dict = {}  # element -> its tag path from the root, for the elements with candidates
         for el in index[None]:
             tag = el.tag
             groups = cands_of.get(tag)
@@ -789,12 +855,18 @@ class Table:
                 groups = self._candidates(tag)
             if not groups:
                 continue
+            path = _tag_path(el, paths)
+            groups = pcands.get(path)
+            if groups is None:
+                groups = self._by_path(tag, path)
             for cands in groups:
-                for ctx in cands:
-                    if ctx.wildcard is not None:
+                for ctx, known in cands:
+                    if known:
+                        pass
+                    elif ctx.wildcard is not None:
                         if ctx.wildcard.element is not None and not ctx.wildcard.element(el):
                             continue
-                    elif not ctx.simple and not ctx.pattern.matches(el):
+                    elif not ctx.pattern.matches(el, memo):
                         continue
                     self._run(doc, el, ctx, res, tags)
                     break
@@ -849,6 +921,27 @@ class Table:
                 bad = n != ck.arg
             if bad:
                 res.setdefault(ck.rule, []).append(target if kind == "absent" else el)
+
+
+def _tag_path(el: Any, paths: dict) -> tuple:
+    """The tags from the root element down to ``el`` (kept in ``paths``, shared by siblings)."""
+    path = paths.get(el)
+    if path is not None:
+        return path
+    todo = [el]  # el and its ancestors whose path is not known yet, innermost first
+    p = el.getparent()
+    while p is not None:
+        path = paths.get(p)
+        if path is not None:
+            break
+        todo.append(p)
+        p = p.getparent()
+    else:
+        path = ()
+    for e in reversed(todo):
+        path = path + (e.tag,)
+        paths[e] = path
+    return path
 
 
 def _quick(alts: list[list[Step]]) -> tuple | None:

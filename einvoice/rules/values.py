@@ -136,16 +136,25 @@ def decimal_of(node: Any) -> Decimal | None:
 _SAXON_DOT_WS = re.compile(r"\.[ \t\n\r]+[0-9]+")
 
 
+def _finite_double(t: str) -> float | None:
+    """A trimmed lexical double without the special values (INF, NaN), or None."""
+    if _DOUBLE.fullmatch(t):
+        return float(t)  # Python's float() reads the pattern exactly (IEEE nearest, overflow to inf)
+    if _SAXON_DOT_WS.fullmatch(t):
+        # Saxon quirk (casts and comparisons alike): a point, whitespace, then digits reads each
+        # whitespace character as a zero digit ('. 5' is 0.05, '.  5' 0.005); nowhere else is
+        # inner whitespace admitted
+        return float("0." + re.sub(r"[ \t\n\r]", "0", t[1:]))
+    return None
+
+
 def double_or_none(value: Any) -> float | None:
     """xs:double cast of an element's string value or a string; None when it is not a double."""
     s = _lexical(value)
     t = s.strip(WS)
-    if _DOUBLE.fullmatch(t):
-        return float(t)  # Python's float() reads the pattern exactly (IEEE nearest, overflow to inf)
-    if _SAXON_DOT_WS.fullmatch(t):
-        # Saxon quirk: a point, whitespace, then digits reads each whitespace character as a zero
-        # digit ('. 5' is 0.05, '.  5' 0.005); no other place admits inner whitespace
-        return float("0." + re.sub(r"[ \t\n\r]", "0", t[1:]))
+    f = _finite_double(t)
+    if f is not None:
+        return f
     # Saxon quirk: INF, +INF, -INF and NaN followed by whitespace are no doubles unless whitespace
     # also precedes them ("INF " fails, " INF " is INF); elementpath does the same
     return _SPECIAL.get(t if s[:1] in _LEAD else s)
@@ -212,7 +221,8 @@ def compare_untyped(value: Any, op: str, literal: str | float) -> bool:
     """
     t = trim(_lexical(value))
     if isinstance(literal, float):
-        f = float(t) if _DOUBLE.fullmatch(t) else _SPECIAL.get(t)
+        f = _finite_double(t)
+        f = _SPECIAL.get(t) if f is None else f
         if f is None:
             raise CastError(t)
         return saxon_compare(f, op, literal)
@@ -221,7 +231,8 @@ def compare_untyped(value: Any, op: str, literal: str | float) -> bool:
         c = (a > b) - (a < b)
     else:
         # unlike the cast, the comparison reads INF/NaN with trailing whitespace ("INF " > 0 is true)
-        f = float(t) if _DOUBLE.fullmatch(t) else _SPECIAL.get(t)
+        f = _finite_double(t)
+        f = _SPECIAL.get(t) if f is None else f
         if f is None:
             raise CastError(t)
         return saxon_compare(f, op, float(literal))

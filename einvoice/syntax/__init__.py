@@ -47,6 +47,11 @@ def read_tree(root: Any, path: str | None = None):
     from ..rules.engine import Document
 
     syntax = detect(root)
+    if syntax is None and isinstance(root.tag, str):
+        from .zugferd1 import is_zugferd1
+
+        if is_zugferd1(root):
+            return _read_legacy(root, path)
     # the model is read on first use of doc.invoice (rules on the tree alone never need it)
     if syntax == Syntax.UBL:
         return Document(None, Syntax.UBL, root, path, reader=_read_ubl)
@@ -56,9 +61,29 @@ def read_tree(root: Any, path: str | None = None):
     namespace = etree.QName(root).namespace if isinstance(root.tag, str) else None
     raise UnreadableInput(
         f"unknown root element <{local}>" + (f" in namespace {namespace}" if namespace else " without namespace")
-        + "; expected a UBL Invoice/CreditNote or a CII CrossIndustryInvoice",
+        + "; expected a UBL Invoice/CreditNote, a CII CrossIndustryInvoice or a ZUGFeRD 1.0 CrossIndustryDocument",
         path,
     )
+
+
+def _read_legacy(root: Any, path: str | None):
+    """A ZUGFeRD 1.0 document as the Factur-X CII document it converts to (see :mod:`.zugferd1`).
+
+    ``doc.legacy`` (in the document's ``__dict__``) names the format and keeps the
+    findings of the ZUGFeRD 1.0 XML Schema on the original.
+    """
+    from ..rules.engine import Document
+    from .cii.reader import read_cii
+    from .zugferd1 import schema_findings, upgrade
+
+    try:
+        converted, profile = upgrade(root, path)
+    except Exception as exc:  # a broken legacy document: one line, no traceback
+        raise UnreadableInput(f"ZUGFeRD 1.0 document could not be converted to CII D16B ({exc})", path) from None
+    doc = Document(None, Syntax.CII, converted, path, reader=read_cii)
+    doc.__dict__["legacy"] = {"format": "ZUGFeRD 1.0", "profile": profile, "original": root,
+                              "findings": schema_findings(root, path)}
+    return doc
 
 
 def header(doc):
@@ -88,5 +113,5 @@ def load(source: str | Path | bytes, max_bytes: int = xmlsafe.MAX_BYTES):
         data, findings = read_pdf(data, name)
     tree = xmlsafe.parse(data, name)
     doc = read_tree(tree.getroot(), name)
-    doc.container_findings = findings
+    doc.container_findings = findings + doc.container_findings
     return doc

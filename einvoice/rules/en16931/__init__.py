@@ -5,8 +5,8 @@ evaluation path per syntax, no second implementation on the model. A model
 built in code (a Document without a tree) is checked by writing it first, as
 ``build.check_written`` does (see :func:`on_tree`).
 
-Every module listed in ``MODULES`` registers its checks on ``RULES``; a module
-not written yet is skipped.
+Every module listed in ``MODULES`` registers its checks on ``RULES`` when it is
+imported; the list is explicit and every module must exist.
 """
 
 from __future__ import annotations
@@ -32,27 +32,14 @@ def on_tree(doc: Any) -> Any:
     cache = doc.__dict__.setdefault("_cache", {})
     written = cache.get("en16931.written")
     if written is None:
-        from ... import syntax, xmlsafe
-        from ...basics import Syntax
+        from ...validate import written as write_and_read  # the one writer of a model for tree rules
 
-        if doc.syntax == Syntax.CII:
-            from ...syntax.cii.writer import write_cii
-
-            data = write_cii(doc.invoice)
-        else:
-            from ...syntax.ubl.writer import write_ubl
-
-            data = write_ubl(doc.invoice)
-        written = syntax.read_tree(xmlsafe.parse(data, doc.path).getroot(), doc.path)
+        written = write_and_read(doc)
         cache["en16931.written"] = written
     return written
 
 
 MODULES = ['core', 'vat', 'codes']
 
-for _name in MODULES:
-    try:
-        importlib.import_module(f"{__name__}.{_name}")
-    except ModuleNotFoundError as _exc:  # a module not written yet
-        if _exc.name != f"{__name__}.{_name}":
-            raise
+for _name in MODULES:  # explicit: every module listed must exist
+    importlib.import_module(f"{__name__}.{_name}")

@@ -13,19 +13,19 @@ Binding notes (CII -> model):
 * Dates: ``udt:DateTimeString`` (and ``udt:DateString`` / ``qdt:DateTimeString``)
   with format 102 (``YYYYMMDD``); other formats read as ``None``.
 * Party identifiers: ``ram:ID`` and ``ram:GlobalID`` (scheme in ``@schemeID``)
-  in document order; tax registrations keep the CII scheme (``VA`` / ``FC``).
+  in document order; a tax registration with scheme ``VA`` is VAT, any other
+  (``FC``) another tax registration.
 * ``TaxTotalAmount`` (0..2) -> ``Invoice.tax_totals``; the header
   ``ApplicableTradeTax`` (BG-23) belongs to the total in the invoice currency
   (or to a total without amount when there is none).
 * BT-7 / BT-8 sit on the header ``ApplicableTradeTax``; the first stated wins.
-  BT-8 keeps the CII code (UNTDID 2475: 5, 29, 72).
+  BT-8 is mapped from UNTDID 2475 (5, 29, 72) to the model's UNTDID 2005 (3, 35, 432).
 * BT-83 ``PaymentReference`` is copied onto every payment means; BT-89 (mandate,
   in the payment terms) and BT-90 (``CreditorReferenceID``) go to the direct
   debit of the means with code 59 (or a debited account), else the first means.
-* Every header ``AdditionalReferencedDocument`` is a supporting document
-  (BG-24, type code kept, as BR-52 treats them all); the one with type code 130
-  is also BT-18 (scheme from ``ReferenceTypeCode``), the one with 50 also BT-17.
-* ``Invoice.kind`` is credit note for the type codes 381, 396, 81, 83, 532.
+* A header ``AdditionalReferencedDocument`` is a supporting document (BG-24),
+  except the first with type code 130, which is BT-18 (scheme from
+  ``ReferenceTypeCode``), and the first with 50, which is BT-17.
 """
 
 from __future__ import annotations
@@ -45,7 +45,6 @@ from ...model.invoice import (
     CreditTransfer,
     Delivery,
     DirectDebit,
-    DocumentKind,
     DocumentTotals,
     Identifier,
     Invoice,
@@ -59,13 +58,13 @@ from ...model.invoice import (
     PrecedingInvoice,
     Price,
     SupportingDocument,
-    Syntax,
     TaxCategory,
     TaxRegistration,
     TaxTotal,
     VatBreakdown,
 )
 from ...model.construct import construct
+from ..codes import category_scheme_from, exemption_code, registration_from_cii, tax_point_from_cii
 from ..namespaces import QDT, RAM, RSM, UDT
 from ...rules import values as V
 
@@ -205,7 +204,6 @@ U_DateString = _U + "DateString"
 U_DateTimeString = _U + "DateTimeString"
 U_Indicator = _U + "Indicator"
 
-CREDIT_NOTE_TYPE_CODES = frozenset({"381", "396", "81", "83", "532"})
 
 
 def make(cls, el: Any, values: dict[str, Any], els: dict[str, Any] | None = None):
@@ -359,10 +357,10 @@ def read_tax_category(el: Any) -> TaxCategory:
             v["exemption_reason"] = text(c)
             e["exemption_reason"] = c
         elif tag == R_ExemptionReasonCode:
-            v["exemption_reason_code"] = text(c)
+            v["exemption_reason_code"] = exemption_code(text(c))
             e["exemption_reason_code"] = c
         elif tag == R_TypeCode:
-            v["tax_scheme_id"] = text(c)
+            v["tax_scheme_id"] = category_scheme_from(text(c))
             e["tax_scheme_id"] = c
     return make(TaxCategory, el, v, e)
 
@@ -405,8 +403,8 @@ def read_party(el: Any) -> Party:
         elif tag == R_SpecifiedTaxRegistration:
             i = _first(c, R_ID)
             regs.append(make(TaxRegistration, c,
-                             {"company_id": text(i), "tax_scheme_id": i.get("schemeID") if i is not None else None},
-                             {"company_id": i, "tax_scheme_id": i}))
+                             {"company_id": text(i), "scheme": registration_from_cii(i.get("schemeID") if i is not None else None)},
+                             {"company_id": i, "scheme": i}))
     if ids:
         v["identifiers"] = ids
     if regs:
@@ -422,9 +420,8 @@ def read_allowance_charge(el: Any) -> AllowanceCharge:
         if tag == R_ChargeIndicator:
             ind = _first(c, U_Indicator)
             raw = text(ind) if ind is not None else None
-            v["charge_indicator_raw"] = raw
             v["charge_indicator"] = indicator(raw)
-            e["charge_indicator"] = e["charge_indicator_raw"] = ind if ind is not None else c
+            e["charge_indicator"] = ind if ind is not None else c
         elif tag == R_CalculationPercent:
             v["percentage"] = dec(c)
             e["percentage"] = c
@@ -452,11 +449,12 @@ def _ref_id(el: Any) -> tuple[str | None, Any]:
     return text(i), (i if i is not None else el)
 
 
-def read_supporting_document(el: Any) -> SupportingDocument:
-    """A header ``AdditionalReferencedDocument`` (any type code; 130 reads its scheme from ReferenceTypeCode)."""
+def read_supporting_document(el: Any) -> tuple[SupportingDocument, str | None]:
+    """A header ``AdditionalReferencedDocument`` with its type code (130 reads its scheme from ReferenceTypeCode)."""
     v: dict[str, Any] = {}
     e: dict[str, Any] = {}
     ref_type = None
+    type_code = None
     for c in el:
         tag = c.tag
         if tag == R_IssuerAssignedID:
@@ -466,8 +464,7 @@ def read_supporting_document(el: Any) -> SupportingDocument:
             v["external_uri"] = text(c)
             e["external_uri"] = c
         elif tag == R_TypeCode:
-            v["type_code"] = text(c)
-            e["type_code"] = c
+            type_code = text(c)
         elif tag == R_Name:
             v["description"] = text(c)
             e["description"] = c
@@ -476,14 +473,14 @@ def read_supporting_document(el: Any) -> SupportingDocument:
             e["attachment"] = c
         elif tag == R_ReferenceTypeCode:
             ref_type = c
-    if ref_type is not None and (v.get("type_code") or "").strip() == "130":
+    if ref_type is not None and (type_code or "").strip() == "130":
         i = v.get("id")
         if i is None:
             i = v["id"] = make(Identifier, el, {})
         i.__dict__["scheme_id"] = text(ref_type)
         i.__pydantic_fields_set__.add("scheme_id")
         i._els["scheme_id"] = ref_type
-    return make(SupportingDocument, el, v, e)
+    return make(SupportingDocument, el, v, e), type_code
 
 
 def read_attachment(el: Any) -> AttachedObject:
@@ -662,7 +659,7 @@ def read_line(el: Any) -> InvoiceLine:
 # --------------------------------------------------------------------------- the document
 def read_cii(root: Any) -> Invoice:
     """The model of a CII ``rsm:CrossIndustryInvoice`` (or of a fragment of one)."""
-    v: dict[str, Any] = {"syntax": Syntax.CII}
+    v: dict[str, Any] = {}
     e: dict[str, Any] = {}
     notes: list[Note] = []
     lines: list[InvoiceLine] = []
@@ -714,9 +711,6 @@ def read_cii(root: Any) -> Invoice:
                     _read_delivery(g, v, e)
                 elif gt == R_ApplicableHeaderTradeSettlement:
                     _read_settlement(g, v, e)
-    tc = v.get("type_code")
-    if tc is not None and tc.strip() in CREDIT_NOTE_TYPE_CODES:
-        v["kind"] = DocumentKind.CREDIT_NOTE
     if notes:
         v["notes"] = notes
     if lines:
@@ -747,15 +741,16 @@ def _read_agreement(el: Any, v: dict, e: dict) -> None:
         elif tag == R_ContractReferencedDocument:
             v["contract_reference"], e["contract_reference"] = _ref_id(c)
         elif tag == R_AdditionalReferencedDocument:
-            doc = read_supporting_document(c)
-            docs.append(doc)
-            code = (doc.type_code or "").strip()
+            doc, type_code = read_supporting_document(c)
+            code = (type_code or "").strip()
             if code == "130" and "invoiced_object_id" not in v and doc.id is not None:
                 v["invoiced_object_id"] = doc.id
                 e["invoiced_object_id"] = doc._els.get("id")
             elif code == "50" and "tender_reference" not in v:
                 v["tender_reference"] = doc.id.value if doc.id is not None else None
                 e["tender_reference"] = doc._els.get("id", c)
+            else:
+                docs.append(doc)
         elif tag == R_SpecifiedProcuringProject:
             i = _first(c, R_ID)
             v["project_reference"] = text(i)
@@ -848,7 +843,7 @@ def _read_settlement(el: Any, v: dict, e: dict) -> None:
                         v["tax_point_date"], e["tax_point_date"] = date_of(g)
                 elif gt == R_DueDateTypeCode:
                     if "tax_point_date_code" not in e:
-                        v["tax_point_date_code"] = text(g)
+                        v["tax_point_date_code"] = tax_point_from_cii(text(g))
                         e["tax_point_date_code"] = g
             breakdown.append(make(VatBreakdown, c, bv, be))
         elif tag == R_BillingSpecifiedPeriod:

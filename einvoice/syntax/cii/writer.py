@@ -13,18 +13,22 @@ Syntax choices on writing:
 * BT-24: the profile's guideline identifier (what Factur-X readers and the
   PDF embedding detect the profile by); ``guideline=`` writes another one, e.g.
   the model's own ``customization_id`` for an XRechnung CIUS.
+* BT-6 equal to BT-5 is left out (the CII binding of BR-53 requires them to differ).
 * ``currencyID`` is written on ``TaxTotalAmount`` only (CII forbids it on other
   amounts); a BT-110 total without currency gets the invoice currency.
-* Tax registrations: ``VAT`` / ``VA`` -> ``VA``, ``FC`` kept, any other scheme -> ``FC``.
-* BT-8 written as the CII code (UNTDID 2475); the UBL codes 3 / 35 / 432 are
-  converted to 5 / 29 / 72.
+* Tax registrations: VAT -> scheme ``VA``, another registration -> ``FC``.
+* BT-8 (UNTDID 2005 in the model) is written as the CII code (UNTDID 2475):
+  3 / 35 / 432 -> 5 / 29 / 72.
 * Party identifiers with a scheme are ``ram:GlobalID``, without one ``ram:ID``.
 * A tax category without scheme is written with ``TypeCode`` ``VAT``.
 * A price discount (BT-147) without gross price (BT-148), as UBL allows, is
   written with the gross price it implies (net price + discount): CII states
   the discount only on a gross price.
-* BT-17 / BT-18 are written once: by the supporting document that carries them
-  (type code 50 / 130) or else as their own ``AdditionalReferencedDocument``.
+* BT-17 / BT-18 are each an ``AdditionalReferencedDocument`` with type code 50 /
+  130 (BT-18's scheme as ``ReferenceTypeCode``), a supporting document (BG-24)
+  one with type code 916.
+* BT-90 is ``CreditorReferenceID``, BT-83 ``PaymentReference`` (CII has one: the
+  first payment means' reference).
 """
 
 from __future__ import annotations
@@ -46,8 +50,10 @@ from ...model.invoice import (
     Invoice,
     InvoiceLine,
     Party,
+    RegistrationScheme,
     TaxCategory,
 )
+from ..codes import CII_REGISTRATION_SCHEME, category_scheme, exemption_code, tax_point_to_cii
 from ..namespaces import QDT, RAM, RSM, UDT
 
 PROFILES = ("minimum", "basicwl", "basic", "en16931", "extended")
@@ -64,7 +70,6 @@ GUIDELINE_IDS = {
 XRECHNUNG_GUIDELINE_ID = "urn:cen.eu:en16931:2017#compliant#urn:xeinkauf.de:kosit:xrechnung_3.0"
 
 # UBL (UNCL2005) -> CII (UNTDID 2475) codes of BT-8
-TAX_POINT_CODE_TO_CII = {"3": "5", "35": "29", "432": "72"}
 
 NSMAP = {"rsm": RSM, "ram": RAM, "udt": UDT, "qdt": QDT}
 _R = "{%s}" % RAM
@@ -288,15 +293,6 @@ def _ref_doc(parent: Any, tag: str, reference: str | None) -> Any:
     return el
 
 
-def _tax_scheme(reg_scheme: str | None) -> str | None:
-    if reg_scheme is None:
-        return None
-    s = reg_scheme.strip().upper()
-    if s in ("VAT", "VA"):
-        return "VA"
-    return "FC"
-
-
 def _address(parent: Any, a) -> None:
     if a is None:
         return
@@ -315,8 +311,8 @@ def _party(parent: Any, tag: str, p: Party | None) -> Any:
         return None
     el = _sub(parent, tag)
     for i in p.identifiers:
-        if i.value is None:
-            continue
+        if i.value is None or (i.scheme_id or "").strip() == "SEPA":
+            continue  # a SEPA creditor identifier is BT-90 (CreditorReferenceID), no party identifier
         if i.scheme_id:
             _sub(el, _R + "GlobalID", i.value, {"schemeID": i.scheme_id})
         else:
@@ -341,7 +337,9 @@ def _party(parent: Any, tag: str, p: Party | None) -> Any:
     for r in p.tax_registrations:
         if r.company_id is None:
             continue
-        _sub(_sub(el, _R + "SpecifiedTaxRegistration"), _R + "ID", r.company_id, {"schemeID": _tax_scheme(r.tax_scheme_id)})
+        if r.scheme == RegistrationScheme.OTHER and tag != _R + "SellerTradeParty":
+            continue  # only the seller has a tax registration besides VAT (BT-32); CII allows VA elsewhere
+        _sub(_sub(el, _R + "SpecifiedTaxRegistration"), _R + "ID", r.company_id, {"schemeID": CII_REGISTRATION_SCHEME.get(r.scheme)})
     return el
 
 
@@ -350,14 +348,14 @@ def _trade_tax(parent: Any, tag: str, cat: TaxCategory | None, vb=None, tax_poin
     el = _sub(parent, tag)
     if vb is not None:
         _amount(el, _R + "CalculatedAmount", vb.tax_amount)
-    _sub(el, _R + "TypeCode", (cat.tax_scheme_id if cat is not None and cat.tax_scheme_id is not None else "VAT"))
+    _sub(el, _R + "TypeCode", category_scheme(cat.tax_scheme_id if cat is not None else None))
     if cat is not None:
         _leaf(el, _R + "ExemptionReason", cat.exemption_reason)
     if vb is not None:
         _amount(el, _R + "BasisAmount", vb.taxable_amount)
     if cat is not None:
         _leaf(el, _R + "CategoryCode", cat.code)
-        _leaf(el, _R + "ExemptionReasonCode", cat.exemption_reason_code)
+        _leaf(el, _R + "ExemptionReasonCode", exemption_code(cat.exemption_reason_code))
     if tax_point is not None:
         d, code = tax_point
         if d is not None:
@@ -371,16 +369,11 @@ def _trade_tax(parent: Any, tag: str, cat: TaxCategory | None, vb=None, tax_poin
 def _allowance_charge(parent: Any, ac: AllowanceCharge, with_tax: bool = True) -> Any:
     el = _sub(parent, _R + "SpecifiedTradeAllowanceCharge")
     ind = ac.charge_indicator
-    raw = ac.charge_indicator_raw
-    if ind is not None:
-        # always the words: the Factur-X profiles do not use an allowance or charge whose
-        # indicator is 0 or 1 (valid xs:boolean, but reported as not used in every profile)
-        value = "true" if ind else "false"
-    else:
-        value = raw
+    # always the words: the Factur-X profiles do not use an allowance or charge whose
+    # indicator is 0 or 1 (valid xs:boolean, but reported as not used in every profile)
     ci = _sub(el, _R + "ChargeIndicator")
-    if value is not None:
-        _sub(ci, _U + "Indicator", value)
+    if ind is not None:
+        _sub(ci, _U + "Indicator", "true" if ind else "false")
     _leaf(el, _R + "CalculationPercent", ac.percentage)
     _amount(el, _R + "BasisAmount", ac.base_amount)
     _amount(el, _R + "ActualAmount", ac.amount)
@@ -506,36 +499,23 @@ def build_cii(invoice: Invoice, profile: str = "extended", guideline: str | None
     _ref_doc(ag, _R + "SellerOrderReferencedDocument", inv.sales_order_reference)
     _ref_doc(ag, _R + "BuyerOrderReferencedDocument", inv.purchase_order_reference)
     _ref_doc(ag, _R + "ContractReferencedDocument", inv.contract_reference)
-    has_object = has_tender = False
     oid = inv.invoiced_object_id
     for sd in inv.supporting_documents:
-        code = (sd.type_code or "").strip()
-        sid = sd.id.value if sd.id is not None else None
-        if (code == "50" and inv.project_reference is not None and sid == inv.project_reference
-                and sid != inv.tender_reference):
-            continue  # a UBL credit note carries BT-11 this way; CII has SpecifiedProcuringProject
         ard = _sub(ag, _R + "AdditionalReferencedDocument")
-        if code == "130":
-            has_object = has_object or (oid is not None and sid == oid.value)
-            _leaf(ard, _R + "IssuerAssignedID", sid)
-        else:
-            has_tender = has_tender or (code == "50" and sid == inv.tender_reference)
-            _ident(ard, _R + "IssuerAssignedID", sd.id)
+        _leaf(ard, _R + "IssuerAssignedID", sd.id.value if sd.id is not None else None)
         _leaf(ard, _R + "URIID", sd.external_uri)
-        _sub(ard, _R + "TypeCode", sd.type_code if sd.type_code is not None else "916")
+        _sub(ard, _R + "TypeCode", "916")
         _leaf(ard, _R + "Name", sd.description)
         att = sd.attachment
         if att is not None:
             content = base64.b64encode(att.content).decode("ascii") if att.content is not None else None
             _sub(ard, _R + "AttachmentBinaryObject", content,
                  {"mimeCode": att.mime_code, "filename": att.filename})
-        if code == "130" and sd.id is not None:
-            _leaf(ard, _R + "ReferenceTypeCode", sd.id.scheme_id)
-    if inv.tender_reference is not None and not has_tender:
+    if inv.tender_reference is not None:
         ard = _sub(ag, _R + "AdditionalReferencedDocument")
         _sub(ard, _R + "IssuerAssignedID", inv.tender_reference)
         _sub(ard, _R + "TypeCode", "50")
-    if oid is not None and oid.value is not None and not has_object:
+    if oid is not None and oid.value is not None:
         ard = _sub(ag, _R + "AdditionalReferencedDocument")
         _sub(ard, _R + "IssuerAssignedID", oid.value)
         _sub(ard, _R + "TypeCode", "130")
@@ -566,12 +546,16 @@ def build_cii(invoice: Invoice, profile: str = "extended", guideline: str | None
     means = inv.payment_means
     creditor = next((pm.direct_debit.creditor_id for pm in means
                      if pm.direct_debit is not None and pm.direct_debit.creditor_id is not None), None)
+    if creditor is None:  # BT-90 stated as UBL states it, a SEPA identifier of the payee or the seller
+        creditor = next((i.value for party in (inv.payee, inv.seller) if party is not None
+                         for i in party.identifiers if (i.scheme_id or "").strip() == "SEPA" and i.value), None)
     mandate = next((pm.direct_debit.mandate_reference for pm in means
                     if pm.direct_debit is not None and pm.direct_debit.mandate_reference is not None), None)
     remittance = next((pm.remittance_information for pm in means if pm.remittance_information is not None), None)
     _leaf(se, _R + "CreditorReferenceID", creditor)
     _leaf(se, _R + "PaymentReference", remittance)
-    _leaf(se, _R + "TaxCurrencyCode", inv.tax_currency_code)
+    if inv.tax_currency_code != inv.currency_code:  # CII states BT-6 only when it differs from BT-5 (BR-53)
+        _leaf(se, _R + "TaxCurrencyCode", inv.tax_currency_code)
     _leaf(se, _R + "InvoiceCurrencyCode", inv.currency_code)
     _party(se, _R + "PayeeTradeParty", inv.payee)
     for pm in means:
@@ -636,12 +620,7 @@ def build_cii(invoice: Invoice, profile: str = "extended", guideline: str | None
 
 
 def _tax_point_code(inv: Invoice) -> str | None:
-    code = inv.tax_point_date_code
-    if code is None and inv.invoice_period is not None:
-        code = inv.invoice_period.description_code
-    if code is None:
-        return None
-    return TAX_POINT_CODE_TO_CII.get(code.strip(), code)
+    return tax_point_to_cii(inv.tax_point_date_code)
 
 
 def _looks_like_iban(value: str) -> bool:

@@ -22,12 +22,15 @@ UBL specifics of the Peppol binding handled here:
 
 * BT-9 of a credit note is ``cac:PaymentMeans/cbc:PaymentDueDate``;
 * BT-11 of a credit note is an ``AdditionalDocumentReference`` with document
-  type code 50, BT-18 one with code 130 (both stay in ``supporting_documents``
-  too, with their ``type_code``, as every ``AdditionalDocumentReference`` does);
-* BT-8 is ``cac:InvoicePeriod/cbc:DescriptionCode`` (kept on the period and on
-  ``Invoice.tax_point_date_code``);
+  type code 50, BT-18 one with code 130: the first of each is that business term
+  and no supporting document (BG-24), later ones stay supporting documents;
+* BT-8 is ``cac:InvoicePeriod/cbc:DescriptionCode`` (UNTDID 2005, as the model
+  holds it, on ``Invoice.tax_point_date_code``);
+* a tax registration is VAT when its ``TaxScheme/cbc:ID`` is ``VAT`` (the code
+  the official rules test), another tax registration otherwise;
 * BT-90 (creditor id) is the seller's or payee's ``PartyIdentification/cbc:ID``
-  with ``schemeID="SEPA"``; it is copied into the direct debit object;
+  with ``schemeID="SEPA"``: with a direct debit it is moved into the direct
+  debit object (it is no party identifier), without one it stays on the party;
 * payee and tax representative names are ``PartyName/cbc:Name``, the seller and
   buyer legal names ``PartyLegalEntity/cbc:RegistrationName``.
 """
@@ -41,7 +44,8 @@ from typing import Any
 
 from ...model import invoice as m
 from ...model.construct import construct, with_state
-from ...model.invoice import DocumentKind, Invoice, Syntax
+from ...model.invoice import Invoice
+from ..codes import category_scheme_from, exemption_code, registration_from_ubl
 from ..namespaces import CAC, CBC, UBL_CREDIT_NOTE, UBL_INVOICE
 from ...rules import values as V
 
@@ -298,7 +302,7 @@ def _tax_category(el: Any) -> m.TaxCategory:
                 els["rate"] = c
         elif tag == B_TaxExemptionReasonCode:
             if "exemption_reason_code" not in vals:
-                vals["exemption_reason_code"] = _t(c)
+                vals["exemption_reason_code"] = exemption_code(_t(c))
                 els["exemption_reason_code"] = c
         elif tag == B_TaxExemptionReason:
             if "exemption_reason" not in vals:
@@ -307,7 +311,7 @@ def _tax_category(el: Any) -> m.TaxCategory:
         elif tag == A_TaxScheme:
             if "tax_scheme_id" not in els:
                 sid = _child(c, _ID)
-                vals["tax_scheme_id"] = _t(sid) if sid is not None else None
+                vals["tax_scheme_id"] = category_scheme_from(_t(sid)) if sid is not None else None
                 els["tax_scheme_id"] = sid if sid is not None else c
     return _mk(m.TaxCategory, vals, el, els)
 
@@ -318,11 +322,9 @@ def _allowance_charge(el: Any) -> m.AllowanceCharge:
     for c in el:
         tag = c.tag
         if tag == B_ChargeIndicator:
-            if "charge_indicator_raw" not in vals:
-                raw = _t(c)
-                vals["charge_indicator_raw"] = raw
-                vals["charge_indicator"] = _bool(raw)
-                els["charge_indicator_raw"] = els["charge_indicator"] = c
+            if "charge_indicator" not in els:
+                vals["charge_indicator"] = _bool(_t(c))
+                els["charge_indicator"] = c
         elif tag == B_Amount:
             if "amount" not in vals:
                 vals["amount"] = _amount(c)
@@ -363,10 +365,6 @@ def _period(el: Any) -> m.Period:
             if "end_date" not in els:
                 vals["end_date"] = _date(c)
                 els["end_date"] = c
-        elif tag == B_DescriptionCode:
-            if "description_code" not in vals:
-                vals["description_code"] = _t(c)
-                els["description_code"] = c
     return _mk(m.Period, vals, el, els)
 
 
@@ -408,10 +406,11 @@ def _party(el: Any, name_from_party_name: bool = False) -> m.Party:
                 if cc.tag == B_CompanyID and "company_id" not in rv:
                     rv["company_id"] = _t(cc)
                     re_["company_id"] = cc
-                elif cc.tag == A_TaxScheme and "tax_scheme_id" not in re_:
+                elif cc.tag == A_TaxScheme and "scheme" not in re_:
                     sid = _child(cc, _ID)
-                    rv["tax_scheme_id"] = _t(sid) if sid is not None else None
-                    re_["tax_scheme_id"] = sid if sid is not None else cc
+                    if sid is not None:
+                        rv["scheme"] = registration_from_ubl(_t(sid))
+                    re_["scheme"] = sid if sid is not None else cc
             regs.append(_mk(m.TaxRegistration, rv, c, re_))
         elif tag == A_PartyLegalEntity:
             if "legal_entity" in els:
@@ -514,9 +513,11 @@ _CARD = {B_PrimaryAccountNumberID: "primary_account_number", B_NetworkID: "netwo
 # --- documents --------------------------------------------------------------------
 
 
-def _supporting_document(el: Any) -> m.SupportingDocument:
+def _supporting_document(el: Any) -> tuple[m.SupportingDocument, str | None]:
+    """An ``AdditionalDocumentReference`` as a supporting document, with its document type code."""
     vals: dict[str, Any] = {}
     els: dict[str, Any] = {}
+    type_code = None
     for c in el:
         tag = c.tag
         if tag == _ID:
@@ -524,9 +525,8 @@ def _supporting_document(el: Any) -> m.SupportingDocument:
                 vals["id"] = _ident(c)
                 els["id"] = c
         elif tag == B_DocumentTypeCode:
-            if "type_code" not in vals:
-                vals["type_code"] = _t(c)
-                els["type_code"] = c
+            if type_code is None:
+                type_code = _t(c)
         elif tag == B_DocumentDescription:
             if "description" not in vals:
                 vals["description"] = _t(c)
@@ -556,7 +556,7 @@ def _supporting_document(el: Any) -> m.SupportingDocument:
                     vals["external_uri"] = _t(uri) if uri is not None else None
                     els["external_uri"] = uri if uri is not None else cc
     els.pop("attachment_el", None)
-    return _mk(m.SupportingDocument, vals, el, els)
+    return _mk(m.SupportingDocument, vals, el, els), type_code
 
 
 def _tax_total(el: Any) -> m.TaxTotal:
@@ -832,7 +832,7 @@ def read_ubl(root: Any, *, lines: bool = True) -> Invoice:
         qty_tag, line_tag, sub_tag = B_CreditedQuantity, A_CreditNoteLine, A_SubCreditNoteLine
     else:
         qty_tag, line_tag, sub_tag = B_InvoicedQuantity, A_InvoiceLine, A_SubInvoiceLine
-    vals: dict[str, Any] = {"syntax": Syntax.UBL, "kind": DocumentKind.CREDIT_NOTE if is_cn else DocumentKind.INVOICE}
+    vals: dict[str, Any] = {}
     els: dict[str, Any] = {}
     notes: list[m.Note] = []
     preceding: list[m.PrecedingInvoice] = []
@@ -906,9 +906,10 @@ def read_ubl(root: Any, *, lines: bool = True) -> Invoice:
                 period = _period(c)
                 vals["invoice_period"] = period
                 els["invoice_period"] = c
-                if period.description_code is not None:
-                    vals["tax_point_date_code"] = period.description_code
-                    els["tax_point_date_code"] = period._els.get("description_code")
+                code = _child(c, B_DescriptionCode)
+                if code is not None:
+                    vals["tax_point_date_code"] = _t(code)
+                    els["tax_point_date_code"] = code
         elif tag == A_OrderReference:
             if "order_reference" not in els:
                 els["order_reference"] = c
@@ -933,15 +934,16 @@ def read_ubl(root: Any, *, lines: bool = True) -> Invoice:
                         pe["issue_date"] = cc
                 preceding.append(_mk(m.PrecedingInvoice, pv, ref, pe))
         elif tag == A_AdditionalDocumentReference:
-            doc = _supporting_document(c)
-            docs.append(doc)
-            code = (doc.type_code or "").strip()
+            doc, type_code = _supporting_document(c)
+            code = (type_code or "").strip()
             if code == "130" and "invoiced_object_id" not in vals and doc.id is not None:
                 vals["invoiced_object_id"] = doc.id
                 els["invoiced_object_id"] = doc._els.get("id")
             elif code == "50" and is_cn and "project_reference" not in vals and doc.id is not None:
                 vals["project_reference"] = doc.id.value
                 els["project_reference"] = doc._els.get("id")
+            else:
+                docs.append(doc)
         elif tag == A_PaymentTerms:
             if "payment_terms" not in els:
                 n = _child(c, B_Note)
@@ -959,6 +961,12 @@ def read_ubl(root: Any, *, lines: bool = True) -> Invoice:
     # BT-90: the SEPA creditor identifier lives on the payee (else the seller) in UBL
     if means:
         debits = [pm.direct_debit for pm in means if pm.direct_debit is not None]
+        if not debits:
+            # a SEPA direct debit (code 59) without a mandate still has its creditor (BG-19 with BT-90 only)
+            debits = [_mk(m.DirectDebit, {}, pm._el, {}) for pm in means if (pm.code or "").strip() == "59"]
+            for pm, dd in zip([pm for pm in means if (pm.code or "").strip() == "59"], debits):
+                pm.__dict__["direct_debit"] = dd
+                pm.__pydantic_fields_set__.add("direct_debit")
         if debits:
             creditor = None
             for party in (vals.get("payee"), vals.get("seller")):
@@ -973,7 +981,14 @@ def read_ubl(root: Any, *, lines: bool = True) -> Invoice:
             if creditor is not None:
                 for dd in debits:
                     dd.__dict__["creditor_id"] = creditor.value
+                    dd.__pydantic_fields_set__.add("creditor_id")
                     dd._els["creditor_id"] = creditor._el
+                party.identifiers.remove(creditor)  # BT-90, not a party identifier
+            else:
+                for pm in means:  # a code 59 means without mandate nor creditor has no BG-19 after all
+                    if pm.direct_debit is not None and not any(
+                            getattr(pm.direct_debit, k) is not None for k in ("mandate_reference", "creditor_id", "debited_account_id")):
+                        pm.__dict__["direct_debit"] = None
 
     vals["notes"] = notes
     vals["preceding_invoices"] = preceding

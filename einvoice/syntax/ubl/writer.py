@@ -22,7 +22,13 @@ Business terms the UBL binding places elsewhere:
 * BT-90 is a ``PartyIdentification`` with ``schemeID="SEPA"`` on the payee (else
   the seller), added unless that party already has it;
 * a payment means with several credit transfers becomes several ``PaymentMeans``
-  (UBL has one payee account per payment means).
+  (UBL has one payee account per payment means);
+* a VAT registration has ``TaxScheme/cbc:ID`` ``VAT``, another one ``TAX``;
+* BT-8 (UNTDID 2005) is ``InvoicePeriod/cbc:DescriptionCode``;
+* what UBL allows once in a document is written once: the buyer identifier
+  (BT-46, the first), the payment means text (BT-82, on the first
+  ``PaymentMeans``), the payment reference (BT-83: one value, which may repeat
+  on every ``PaymentMeans``; a differing one is left out).
 """
 
 from __future__ import annotations
@@ -35,7 +41,8 @@ from typing import Any
 from lxml import etree
 
 from ...model import invoice as m
-from ...model.invoice import DocumentKind, Invoice, Syntax
+from ...model.invoice import DocumentKind, Invoice
+from ..codes import UBL_REGISTRATION_SCHEME, category_scheme
 from ..namespaces import CAC, CBC, UBL_CREDIT_NOTE, UBL_INVOICE
 
 __all__ = ["write_ubl", "PEPPOL_CUSTOMIZATION_ID", "PEPPOL_PROFILE_ID", "FLAVOURS"]
@@ -55,7 +62,6 @@ FLAVOURS = {
 _B = "{%s}" % CBC
 _A = "{%s}" % CAC
 _SE = etree.SubElement
-_BOOL = {"true": True, "1": True, "false": False, "0": False}
 
 
 def _fmt(value: Any) -> str:
@@ -76,7 +82,10 @@ class _Writer:
         self.inv = invoice
         self.cn = invoice.kind == DocumentKind.CREDIT_NOTE
         self.currency = invoice.currency_code
-        self.from_cii = invoice.syntax == Syntax.CII
+        # BT-83: UBL allows one payment reference value in a document (UBL-SR-44)
+        self.payment_id = next((pm.remittance_information for pm in invoice.payment_means
+                                if pm.remittance_information is not None), None)
+        self.means_text_written = False
 
     # --- leaves -----------------------------------------------------------------
     def text(self, parent: Any, tag: str, value: Any, **attrs: Any) -> Any:
@@ -133,7 +142,7 @@ class _Writer:
         self.text(el, _B + "Percent", c.rate)
         self.text(el, _B + "TaxExemptionReasonCode", c.exemption_reason_code)
         self.text(el, _B + "TaxExemptionReason", c.exemption_reason)
-        self.tax_scheme(el, c.tax_scheme_id)
+        self.tax_scheme(el, category_scheme(c.tax_scheme_id))
 
     def party(self, parent: Any, tag: str, p: m.Party | None, role: str, extra_ids: list[m.Identifier]) -> Any:
         """A cac:Party (seller, buyer) or the party element itself (payee, tax representative)."""
@@ -142,9 +151,10 @@ class _Writer:
         el = _SE(parent, tag)
         name_in_party_name = role in ("payee", "taxrep")
         self.ident(el, _B + "EndpointID", p.electronic_address)
-        for ident in list(p.identifiers) + extra_ids:
-            if ident.value is None:
-                continue
+        idents = [i for i in list(p.identifiers) + extra_ids if i.value is not None]
+        if role == "buyer":
+            idents = idents[:1]  # BT-46 occurs once in UBL (UBL-SR-16)
+        for ident in idents:
             pi = _SE(el, _A + "PartyIdentification")
             self.ident(pi, _B + "ID", ident)
         party_name = p.name if name_in_party_name else p.trading_name
@@ -153,11 +163,7 @@ class _Writer:
         for reg in p.tax_registrations:
             pts = _SE(el, _A + "PartyTaxScheme")
             self.text(pts, _B + "CompanyID", reg.company_id)
-            scheme = reg.tax_scheme_id
-            if self.from_cii and scheme is not None:
-                # CII names a VAT identifier by scheme VA and a tax registration by FC
-                scheme = {"VA": "VAT", "FC": "TAX"}.get(scheme.strip().upper(), scheme)
-            self.tax_scheme(pts, scheme)
+            self.tax_scheme(pts, UBL_REGISTRATION_SCHEME.get(reg.scheme))
         reg_name = None if name_in_party_name else p.name
         if reg_name is not None or p.legal_registration_id is not None or p.additional_legal_info is not None:
             ple = _SE(el, _A + "PartyLegalEntity")
@@ -184,11 +190,7 @@ class _Writer:
 
     def allowance_charge(self, parent: Any, ac: m.AllowanceCharge, document_level: bool) -> None:
         el = _SE(parent, _A + "AllowanceCharge")
-        raw = ac.charge_indicator_raw
-        if raw is not None and (ac.charge_indicator is None or _BOOL.get(raw.strip()) is ac.charge_indicator):
-            self.text(el, _B + "ChargeIndicator", raw.strip() if ac.charge_indicator is not None else raw)
-        else:
-            self.text(el, _B + "ChargeIndicator", ac.charge_indicator)
+        self.text(el, _B + "ChargeIndicator", ac.charge_indicator)
         self.text(el, _B + "AllowanceChargeReasonCode", ac.reason_code)
         self.text(el, _B + "AllowanceChargeReason", ac.reason)
         self.text(el, _B + "MultiplierFactorNumeric", ac.percentage)
@@ -197,10 +199,14 @@ class _Writer:
         if document_level or ac.tax_category is not None:
             self.tax_category(el, _A + "TaxCategory", ac.tax_category)
 
-    def supporting_document(self, parent: Any, d: m.SupportingDocument) -> None:
+    def supporting_document(self, parent: Any, d: m.SupportingDocument, type_code: str | None = None) -> None:
         el = _SE(parent, _A + "AdditionalDocumentReference")
-        self.ident(el, _B + "ID", d.id)
-        self.text(el, _B + "DocumentTypeCode", d.type_code)
+        if type_code is None and d.id is not None and d.id.scheme_id is not None:
+            # only BT-18 carries a scheme in UBL (UBL-SR-43): a supporting document's is left out
+            self.text(el, _B + "ID", d.id.value)
+        else:
+            self.ident(el, _B + "ID", d.id)
+        self.text(el, _B + "DocumentTypeCode", type_code)
         self.text(el, _B + "DocumentDescription", d.description)
         att = d.attachment
         if att is not None or d.external_uri is not None:
@@ -219,14 +225,17 @@ class _Writer:
         transfers = list(pm.credit_transfers) or [None]
         for i, ct in enumerate(transfers):
             el = _SE(parent, _A + "PaymentMeans")
-            if pm.code is not None or pm.text is not None:
+            text = pm.text if not self.means_text_written else None
+            if pm.code is not None or text is not None:
                 code = _SE(el, _B + "PaymentMeansCode")
                 code.text = pm.code if pm.code is not None else ""
-                if pm.text is not None:
-                    code.set("name", pm.text)
+                if text is not None:
+                    code.set("name", text)  # BT-82 occurs once in UBL (UBL-SR-46)
+                    self.means_text_written = True
             if i == 0:
                 self.text(el, _B + "PaymentDueDate", due)
-            self.text(el, _B + "PaymentID", pm.remittance_information)
+            if pm.remittance_information == self.payment_id:
+                self.text(el, _B + "PaymentID", pm.remittance_information)
             card = pm.card if i == 0 else None
             if card is not None:
                 ca = _SE(el, _A + "CardAccount")
@@ -321,7 +330,7 @@ class _Writer:
         self.amount(el, _B + "LineExtensionAmount", ln.net_amount)
         self.text(el, _B + "AccountingCost", ln.buyer_accounting_reference)
         if ln.period is not None:
-            self.period(el, ln.period, ln.period.description_code)
+            self.period(el, ln.period)
         self.wrapped(el, _A + "OrderLineReference", _B + "LineID", ln.order_line_reference)
         if ln.object_id is not None and ln.object_id.value is not None:
             dr = _SE(el, _A + "DocumentReference")
@@ -342,7 +351,8 @@ class _Writer:
         root = etree.Element("{%s}%s" % (root_ns, "CreditNote" if cn else "Invoice"), nsmap={None: root_ns, "cac": CAC, "cbc": CBC})
         customization, profile = FLAVOURS[flavour]
         self.text(root, _B + "CustomizationID", inv.customization_id if inv.customization_id is not None else customization)
-        self.text(root, _B + "ProfileID", inv.profile_id if inv.profile_id is not None else profile)
+        # BT-23 is supplied with the flavour's BT-24 only: a document of another specification keeps its own
+        self.text(root, _B + "ProfileID", inv.profile_id if inv.profile_id is not None or inv.customization_id is not None else profile)
         self.text(root, _B + "ID", inv.number)
         self.text(root, _B + "IssueDate", inv.issue_date)
         if cn:
@@ -359,9 +369,7 @@ class _Writer:
         self.text(root, _B + "TaxCurrencyCode", inv.tax_currency_code)
         self.text(root, _B + "AccountingCost", inv.buyer_accounting_reference)
         self.text(root, _B + "BuyerReference", inv.buyer_reference)
-        period = inv.invoice_period
-        code = period.description_code if period is not None and period.description_code is not None else inv.tax_point_date_code
-        self.period(root, period, code)
+        self.period(root, inv.invoice_period, inv.tax_point_date_code)
         if inv.purchase_order_reference is not None or inv.sales_order_reference is not None:
             orf = _SE(root, _A + "OrderReference")
             self.text(orf, _B + "ID", inv.purchase_order_reference if inv.purchase_order_reference is not None else "NA")
@@ -376,13 +384,12 @@ class _Writer:
         if not cn:
             self.wrapped(root, _A + "OriginatorDocumentReference", _B + "ID", inv.tender_reference)
         self.wrapped(root, _A + "ContractDocumentReference", _B + "ID", inv.contract_reference)
-        docs = list(inv.supporting_documents)
-        codes = {(d.type_code or "").strip() for d in docs}
-        if inv.invoiced_object_id is not None and inv.invoiced_object_id.value is not None and "130" not in codes:
-            docs.insert(0, m.SupportingDocument.model_construct(id=inv.invoiced_object_id, type_code="130"))
-        if cn and inv.project_reference is not None and "50" not in codes:
-            docs.insert(0, m.SupportingDocument.model_construct(id=m.Identifier.model_construct(value=inv.project_reference), type_code="50"))
-        for d in docs:
+        if cn and inv.project_reference is not None:
+            self.supporting_document(root, m.SupportingDocument.model_construct(
+                id=m.Identifier.model_construct(value=inv.project_reference)), "50")
+        if inv.invoiced_object_id is not None and inv.invoiced_object_id.value is not None:
+            self.supporting_document(root, m.SupportingDocument.model_construct(id=inv.invoiced_object_id), "130")
+        for d in inv.supporting_documents:
             self.supporting_document(root, d)
         if cn:
             self.wrapped(root, _A + "OriginatorDocumentReference", _B + "ID", inv.tender_reference)

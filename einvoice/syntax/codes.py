@@ -1,0 +1,70 @@
+"""Code mappings between the model (meaning) and the two syntaxes (codes as written).
+
+Readers map a syntax's codes to the model's meaning, writers map meaning back
+to codes. These tables are facts of the EN 16931 syntax bindings.
+"""
+
+from __future__ import annotations
+
+from ..model.invoice import RegistrationScheme
+
+# BT-8 Value added tax point date code: the model (and UBL) hold UNTDID 2005,
+# CII writes UNTDID 2475 (DueDateTypeCode): invoice date, delivery date, paid to date.
+TAX_POINT_2475_TO_2005 = {"5": "3", "29": "35", "72": "432"}
+TAX_POINT_2005_TO_2475 = {v: k for k, v in TAX_POINT_2475_TO_2005.items()}
+
+# Tax registration scheme: UBL TaxScheme/cbc:ID, CII SpecifiedTaxRegistration/ram:ID/@schemeID
+UBL_REGISTRATION_SCHEME = {RegistrationScheme.VAT: "VAT", RegistrationScheme.OTHER: "TAX"}
+CII_REGISTRATION_SCHEME = {RegistrationScheme.VAT: "VA", RegistrationScheme.OTHER: "FC"}
+
+
+def tax_point_from_cii(code: str | None) -> str | None:
+    """A CII DueDateTypeCode as BT-8 (UNTDID 2005); a code outside the binding is kept as written."""
+    if code is None:
+        return None
+    return TAX_POINT_2475_TO_2005.get(code.strip(), code)
+
+
+def tax_point_to_cii(code: str | None) -> str | None:
+    """BT-8 (UNTDID 2005) as a CII DueDateTypeCode (UNTDID 2475); a code outside the binding as it is."""
+    if code is None:
+        return None
+    return TAX_POINT_2005_TO_2475.get(code.strip(), code)
+
+
+def registration_from_ubl(code: str | None) -> RegistrationScheme | None:
+    """UBL: the scheme ``VAT`` is a VAT identifier, any other a tax registration (the official rules test 'VAT')."""
+    if code is None:
+        return None
+    return RegistrationScheme.VAT if code == "VAT" else RegistrationScheme.OTHER
+
+
+def registration_from_cii(code: str | None) -> RegistrationScheme | None:
+    """CII: ``VA`` is a VAT identifier, any other scheme (``FC``) a tax registration."""
+    if code is None:
+        return None
+    return RegistrationScheme.VAT if code == "VA" else RegistrationScheme.OTHER
+
+
+def category_scheme(code: str | None) -> str:
+    """The tax scheme of a VAT category as written: ``VAT`` (also for none, or VAT written with blanks or in
+    lower case, which the official rules read as VAT), another scheme as it is."""
+    if code is None or code.strip().upper() == "VAT":
+        return "VAT"
+    return code
+
+
+def category_scheme_from(code: str | None) -> str | None:
+    """A VAT category's tax scheme as read: ``VAT`` however it is spaced or cased (as the official rules
+    read it), another scheme as written, None when absent."""
+    if code is not None and code.strip().upper() == "VAT":
+        return "VAT"
+    return code
+
+
+def exemption_code(code: str | None) -> str | None:
+    """A VAT exemption reason code (BT-121): VATEX codes in their upper-case spelling (the official UBL
+    rules compare them upper-cased; Factur-X's code list has them so), any other code as written."""
+    if code is not None and code.strip().upper().startswith("VATEX-"):
+        return code.strip().upper()
+    return code

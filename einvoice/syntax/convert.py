@@ -1,0 +1,156 @@
+"""Conversion between the syntaxes through the semantic model.
+
+A document is read into the model (its meaning) and written in the other syntax;
+the writers map meaning to codes. What the target needs beyond EN 16931 is
+supplied here:
+
+* CII: the Factur-X profile (the source's, when it is a Factur-X / ZUGFeRD CII
+  document; EN16931 otherwise); a source guideline identifier that names that
+  same profile (ZUGFeRD 2.x, Factur-X 1.0 spellings) is kept, and so is an
+  XRechnung identifier when the source was recognised as XRechnung.
+* UBL: the source's specification identifier, or, with ``profile`` ``peppol`` /
+  ``ehf``, Peppol BIS Billing 3.0 identifiers (BT-24, BT-23). Peppol needs some
+  terms EN 16931 leaves optional; a source without them is refused with the
+  missing terms named (:class:`~einvoice.errors.BuildRefused`).
+"""
+
+from __future__ import annotations
+
+from ..errors import EinvoiceError
+from ..model.invoice import Invoice
+
+UBL_PROFILES = ("peppol", "ehf")
+
+
+class ConversionRefused(EinvoiceError):
+    """The source lacks terms the target needs; ``missing`` names them."""
+
+    def __init__(self, reason: str, missing: list[str], path: str | None = None):
+        self.reason = reason
+        self.path = path
+        self.missing = missing
+        super().__init__(reason)
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def peppol_missing(inv: Invoice) -> list[str]:
+    """The business terms Peppol BIS Billing 3.0 requires that the invoice lacks (in our words)."""
+    from .. import codelists
+
+    missing = []
+    seller, buyer = inv.seller, inv.buyer
+    eas = codelists.get("peppol-eas")
+    for party, term in ((seller, "BT-34 Seller electronic address"), (buyer, "BT-49 Buyer electronic address")):
+        ea = party.electronic_address if party is not None else None
+        if ea is None or _blank(ea.value) or _blank(ea.scheme_id):
+            missing.append(term + " (with its scheme)")
+        elif ea.scheme_id.strip() not in eas:
+            missing.append(f"{term} in a Peppol scheme (EAS list; the source states {ea.scheme_id.strip()!r})")
+    if _blank(inv.buyer_reference) and _blank(inv.purchase_order_reference):
+        missing.append("BT-10 Buyer reference or BT-13 Purchase order reference")
+    return missing
+
+
+def _drop_blanks(obj) -> bool:
+    """Blank strings of a model object and everything in it become absent, and so do objects left
+    without any value; True when ``obj`` itself holds nothing."""
+    from ..model.base import ModelBase
+
+    empty = True
+    for name in type(obj).model_fields:
+        value = getattr(obj, name)
+        if isinstance(value, str) and not value.strip():
+            setattr(obj, name, None)
+        elif isinstance(value, ModelBase):
+            if _drop_blanks(value):
+                setattr(obj, name, None)
+            else:
+                empty = False
+        elif isinstance(value, list):
+            for v in value:
+                if isinstance(v, ModelBase):
+                    _drop_blanks(v)
+            empty = empty and not value
+        elif value is not None:
+            empty = False
+    return empty
+
+
+def to_peppol(invoice: Invoice, profile: str = "peppol") -> Invoice:
+    """A copy of the invoice with Peppol BIS Billing 3.0 identifiers (EHF uses the same).
+
+    Raises ConversionRefused naming the terms Peppol needs that the invoice lacks.
+    """
+    from .ubl.writer import FLAVOURS
+
+    if profile not in UBL_PROFILES:
+        raise ValueError(f"unknown UBL profile {profile!r}; expected one of: {', '.join(UBL_PROFILES)}")
+    missing = peppol_missing(invoice)
+    if missing:
+        raise ConversionRefused(
+            f"{profile.upper()} needs terms the source does not state: " + "; ".join(missing), missing)
+    inv = invoice.model_copy(deep=True)
+    _drop_blanks(inv)  # Peppol allows no empty element (PEPPOL-EN16931-R008); a blank states no term
+    inv.customization_id, inv.profile_id = FLAVOURS[profile]
+    # Peppol allows one document-level note unless buyer and seller are both German (PEPPOL-EN16931-R002)
+    both_de = all(p is not None and p.address is not None and (p.address.country_code or "").strip() == "DE"
+                  for p in (inv.seller, inv.buyer))
+    if len(inv.notes) > 1 and not both_de:
+        texts = [n.text for n in inv.notes if not _blank(n.text)]
+        first = inv.notes[0]
+        first.text = "\n".join(texts) if texts else first.text
+        first.subject_code = None
+        inv.notes = [first]
+    return inv
+
+
+def convert(invoice: Invoice, to: str, profile: str | None = None, source_profile: str | None = None) -> bytes:
+    """The invoice written in syntax ``to`` ("ubl" or "cii").
+
+    ``profile``: for UBL None (the source's identifiers), "peppol" or "ehf"; for CII a
+    Factur-X profile (default: ``source_profile`` when it is one, else en16931).
+    ``source_profile`` is the profile the source was recognised as (profiles.detect_profile).
+    """
+    if to == "ubl":
+        from .ubl.writer import write_ubl
+
+        if profile is None:
+            flavour = "ehf" if source_profile == "ehf" else "peppol"
+            return write_ubl(invoice, flavour=flavour)
+        return write_ubl(to_peppol(invoice, profile), flavour=profile)
+    if to == "cii":
+        from .cii.writer import PROFILES, write_cii
+
+        fx = profile
+        if fx is None:
+            fx = _SOURCE_CII_PROFILE.get(source_profile or "") or (
+                source_profile.removeprefix("facturx-") if source_profile and source_profile.startswith("facturx-") else "en16931")
+        fx = fx.removeprefix("facturx-")
+        if fx not in PROFILES:
+            raise ValueError(f"unknown Factur-X profile {fx!r}; expected one of: {', '.join(PROFILES)}")
+        return write_cii(invoice, profile=fx, guideline=_kept_guideline(invoice, fx, source_profile))
+    raise ValueError(f"unknown syntax {to!r}; expected ubl or cii")
+
+
+# CIUS profiles whose CII documents are written with a Factur-X profile's structure, keeping their identifier
+_SOURCE_CII_PROFILE = {"xrechnung": "en16931", "xrechnung-extension": "extended"}
+
+
+def _kept_guideline(invoice: Invoice, fx: str, source_profile: str | None = None) -> str | None:
+    """The source's guideline identifier when it names the profile written (kept as it is).
+
+    An XRechnung identifier is kept when the source was recognised as XRechnung
+    (``source_profile``); else the document is written as Factur-X.
+    """
+    from ..profiles import guideline_profile
+
+    cid = (invoice.customization_id or "").strip()
+    found = guideline_profile(cid) if cid else None
+    if found is None or found[0] == "urn:cen.eu:en16931:2017":
+        return None  # EN 16931 with a CIUS we do not know is written as Factur-X EN16931
+    if source_profile == found[1] and _SOURCE_CII_PROFILE.get(found[1]) == fx:
+        return cid  # XRechnung in CII: the same structure, its own identifier
+    return cid if found[1] == f"facturx-{fx}" else None

