@@ -24,11 +24,12 @@ handled around it.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
-from ...model.invoice import Invoice, Party, TaxRegistration
+if TYPE_CHECKING:  # type names only: the rules do not need the pydantic model module loaded
+    from ...model.invoice import Invoice, Party, TaxRegistration
 from .. import values as V
 from ..identifiers import no_orgnr as no_orgnr_valid  # NO-R-001 uses the same check as PEPPOL-COMMON-R041
 from ..identifiers import se_orgnr  # SE-R-013 and PEPPOL-COMMON-R049 share the Luhn check of ten digits
