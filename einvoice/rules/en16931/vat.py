@@ -469,7 +469,10 @@ def _ubl_rate_exists(ix: _UblIndex, line_tag: str, code: str, rate: Decimal) -> 
             return True
     acs = ix.__dict__.get("_all_acs")
     if acs is None:  # every allowance/charge with a tax category, any level (once per document)
-        acs = ix.__dict__["_all_acs"] = [_ubl_ac_info(cat[0].getparent())[1:] for cat, _inds, _doc in ix.ac]
+        # one entry per allowance/charge, not per category: an allowance with many categories was read
+        # once per category (quadratic); the test is whether any of them has the code and rate
+        parents = {cat[0].getparent(): None for cat, _inds, _doc in ix.ac}
+        acs = ix.__dict__["_all_acs"] = [_ubl_ac_info(ac)[1:] for ac in parents]
     for codes, pcts in acs:
         if code in codes and rate in pcts:
             return True
