@@ -16,4 +16,4 @@ from ..engine import RuleSet
 
 RULES = RuleSet("xrechnung")
 
-from . import ubl, cii, peppol, scenario  # noqa: E402,F401  (they register their checks on RULES)
+from . import checks, peppol, scenario  # noqa: E402,F401  (they register their checks on RULES)

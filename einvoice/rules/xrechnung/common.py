@@ -203,6 +203,21 @@ def decimal(node: Any) -> Decimal | None:
     return decimal_or_none(node)
 
 
+class NoDecimal(Exception):
+    """An ``xs:decimal`` cast the official test cannot evaluate."""
+
+
+def one_decimal(nodes: list, default: Decimal | None = None) -> Decimal | None:
+    """``xs:decimal(path)``: ``default`` for an absent value (an empty sequence); a value that
+    is no decimal, or several values, cannot be evaluated (NoDecimal)."""
+    if not nodes:
+        return default
+    value = decimal(nodes[0]) if len(nodes) == 1 else None
+    if value is None:
+        raise NoDecimal
+    return value
+
+
 def round_half_up(value: Decimal) -> Decimal:
     """``fn:round`` on a decimal: to the nearest integer, halves towards positive infinity."""
     return round_decimal(value)

@@ -29,7 +29,7 @@ from ...syntax.namespaces import RAM
 from ..peppol import RULES as PEPPOL
 from ..values import CastError, compare_untyped
 from . import RULES
-from .common import compile_cii as _x, compile_ubl as _u, decimal, norm, sv
+from .common import NoDecimal, compile_cii as _x, compile_ubl as _u, norm, one_decimal, sv
 
 BOTH = ("R001", "R005", "R010", "R020", "R040", "R041", "R042", "R054",
         "R101", "R110", "R111", "R120", "R121", "R130")
@@ -104,9 +104,8 @@ _EMPTY = _x("//*[not(*) and not(normalize-space())]")
 def r008(doc):
     """Every element without child elements whose text is blank, except the header delivery
     when the document writes it with the prefix 'ram' (the official context compares name())."""
-    if doc.root is None or doc.syntax is None or doc.syntax.value != "cii":
-        return
-    for el in _EMPTY(doc.root):
+    root = _root(doc)
+    for el in _EMPTY(root) if root is not None else ():
         name = f"{el.prefix}:{el.tag.rpartition('}')[2]}" if el.prefix else el.tag.rpartition("}")[2]
         if name != "ram:ApplicableHeaderTradeDelivery":
             yield el
@@ -123,10 +122,14 @@ _NET_AMOUNT = _x("../ram:NetPriceProductTradePrice/ram:ChargeAmount")
 _FIRST_AC_AMOUNTS = _x("ram:AppliedTradeAllowanceCharge/ram:ActualAmount[1]")
 
 
+def _root(doc, syntax: str = "cii"):
+    """The document's root when it is of ``syntax`` (None otherwise)."""
+    return doc.root if doc.root is not None and doc.syntax is not None and doc.syntax.value == syntax else None
+
+
 def _gross_prices(doc):
-    if doc.root is None or doc.syntax is None or doc.syntax.value != "cii":
-        return []
-    return _GROSS_PRICES(doc.root)
+    root = _root(doc)
+    return [] if root is None else _GROSS_PRICES(root)
 
 
 @RULES.rule(PREFIX + "R044", syntax="cii")
@@ -135,22 +138,6 @@ def r044(doc):
     for price in _gross_prices(doc):
         if _PRICE_AC_AMOUNTS(price) and not any(sv(i) == "false" for i in _PRICE_AC_INDICATORS(price)):
             yield price
-
-
-class _NoValue(Exception):
-    pass
-
-
-def _one_decimal(nodes) -> Decimal | None:
-    """``xs:decimal(path)``: None for no node; several nodes or no decimal cannot be evaluated."""
-    if not nodes:
-        return None
-    if len(nodes) > 1:
-        raise _NoValue
-    value = decimal(nodes[0])
-    if value is None:
-        raise _NoValue
-    return value
 
 
 @RULES.rule(PREFIX + "R046", syntax="cii")
@@ -166,10 +153,10 @@ def r046(doc):
         if not gross_nodes:
             continue
         try:
-            net = _one_decimal(_NET_AMOUNT(price))
-            gross = _one_decimal(gross_nodes)
-            allowance = _one_decimal(_FIRST_AC_AMOUNTS(price)) or Decimal(0)
-        except _NoValue:
+            net = one_decimal(_NET_AMOUNT(price))
+            gross = one_decimal(gross_nodes)
+            allowance = one_decimal(_FIRST_AC_AMOUNTS(price)) or Decimal(0)
+        except NoDecimal:
             yield price
             continue
         if net is None or net != gross - allowance:
@@ -188,10 +175,11 @@ _TAX_TOTALS = _x("ram:SpecifiedTradeSettlementHeaderMonetarySummation/ram:TaxTot
 @RULES.rule(PREFIX + "R053", syntax="cii")
 def r053(doc):
     """At most one VAT total amount in the invoice currency (XRechnung relaxes Peppol's 'exactly one' in CII)."""
-    if doc.root is None or doc.syntax is None or doc.syntax.value != "cii":
+    root = _root(doc)
+    if root is None:
         return
-    currencies = {sv(c) for c in _INVOICE_CURRENCIES(doc.root)}
-    for settlement in _SETTLEMENTS(doc.root):
+    currencies = {sv(c) for c in _INVOICE_CURRENCIES(root)}
+    for settlement in _SETTLEMENTS(root):
         if sum(1 for t in _TAX_TOTALS(settlement) if t.get("currencyID") in currencies) > 1:
             yield settlement
 
@@ -214,14 +202,13 @@ def r055(doc):
     As the XRechnung version tests it: nothing is judged without a VAT total in the invoice
     currency; amounts that are not numbers are reported.
     """
-    if doc.root is None or doc.syntax is None or doc.syntax.value != "cii":
-        return
-    tax_currency_nodes = _TAX_CURRENCIES(doc.root)
+    root = _root(doc)
+    tax_currency_nodes = _TAX_CURRENCIES(root) if root is not None else []
     if not tax_currency_nodes:
         return
     tax_currencies = {sv(c) for c in tax_currency_nodes}
-    currencies = {sv(c) for c in _INVOICE_CURRENCIES(doc.root)}
-    for settlement in _SETTLEMENTS(doc.root):
+    currencies = {sv(c) for c in _INVOICE_CURRENCIES(root)}
+    for settlement in _SETTLEMENTS(root):
         totals = _TAX_TOTALS(settlement)
         in_doc = [t for t in totals if t.get("currencyID") in currencies]
         if not in_doc:
@@ -244,8 +231,8 @@ _UBL_TAX_AMOUNTS = _u("cac:TaxTotal/cbc:TaxAmount")
 def r055_ubl(doc):
     """With a VAT accounting currency, the VAT totals in it and in the invoice currency have the same sign
     (zero counts as either); without an amount in either currency the test fails, as officially."""
-    root = doc.root
-    if root is None or doc.syntax is None or doc.syntax.value != "ubl":
+    root = _root(doc, "ubl")
+    if root is None:
         return
     tax_nodes = _UBL_TAX_CURRENCY(root)
     if not tax_nodes:
