@@ -13,13 +13,12 @@ from lxml import etree
 
 from ...syntax.namespaces import UBL_NS
 from .. import releases
+from ..german import MANDATE_NEEDS, MEANS, PATHS, REQUIRED, SUPPORTED_VAT_CODES, TYPE_CODES, without
 from . import RULES
 from ._checks import cached, country_rules, iban_valid, norm, number
 
 rule = country_rules(RULES, "DE")
-
-SUPPORTED_VAT_CODES = ("S", "Z", "E", "AE", "K", "G", "L", "M")
-TYPE_CODES = ("326", "380", "384", "389", "381", "875", "876", "877")
+P = PATHS["ubl"]  # the XRechnung UBL paths: the rules below are the XRechnung ones (BR-DE-n is DE-R-00n)
 THREE_DIGITS = re.compile(r"(\D*\d){3,}")
 
 
@@ -59,13 +58,12 @@ def _has_text(nodes) -> bool:
 
 # --- document level -------------------------------------------------------------------
 
-_PAYMENT_MEANS = _x("cac:PaymentMeans")
 _BUYER_REFERENCE = _x("cbc:BuyerReference")
 
 
 @rule("DE-R-001", syntax="ubl")
 def de_r_001(doc):
-    if _german(doc) and not _PAYMENT_MEANS(doc.root):
+    if _german(doc) and not P.payment_means(doc.root):
         yield None
 
 
@@ -160,79 +158,35 @@ def de_r_026(doc):
         yield None
 
 
-_MANDATES = _x("cac:PaymentMeans/cac:PaymentMandate")
-_SEPA_IDS = _x("cac:AccountingSupplierParty/cac:Party/cac:PartyIdentification/cbc:ID[@schemeID='SEPA']"
-               " | cac:PayeeParty/cac:PartyIdentification/cbc:ID[@schemeID='SEPA']")
-_PAYER_ACCOUNTS = _x("cac:PaymentMeans/cac:PaymentMandate/cac:PayerFinancialAccount/cbc:ID")
+def _de_id(br: str) -> str:
+    """BR-DE-23-a -> DE-R-023-1: the Peppol id of an XRechnung rule."""
+    number_, _, part = br[len("BR-DE-"):].partition("-")
+    return f"DE-R-{int(number_):03d}" + (f"-{'ab'.index(part) + 1}" if part else "")
 
 
-@rule("DE-R-030", syntax="ubl")
-def de_r_030(doc):
-    if _german(doc) and _MANDATES(doc.root) and not _SEPA_IDS(doc.root):
-        yield None
+def _mandate_needs(br: str):
+    def check(doc):
+        if _german(doc) and P.mandates(doc.root) and not getattr(P, MANDATE_NEEDS[br])(doc.root):
+            yield None
+
+    return check
 
 
-@rule("DE-R-031", syntax="ubl")
-def de_r_031(doc):
-    if _german(doc) and _MANDATES(doc.root) and not _PAYER_ACCOUNTS(doc.root):
-        yield None
+for _br in MANDATE_NEEDS:
+    rule(_de_id(_br), syntax="ubl")(_mandate_needs(_br))
 
 
 # --- parties and addresses -------------------------------------------------------------
 
-_SUPPLIER = _x("cac:AccountingSupplierParty")
-_SUPPLIER_ADDRESS = _x("cac:AccountingSupplierParty/cac:Party/cac:PostalAddress")
-_SUPPLIER_CONTACT = _x("cac:AccountingSupplierParty/cac:Party/cac:Contact")
-_BUYER_ADDRESS = _x("cac:AccountingCustomerParty/cac:Party/cac:PostalAddress")
-_DELIVERY_ADDRESS = _x("cac:Delivery/cac:DeliveryLocation/cac:Address")
-_CONTACT = _x("cac:Party/cac:Contact")
-_CITY = _x("cbc:CityName")
-_ZONE = _x("cbc:PostalZone")
-_NAME = _x("cbc:Name")
-_PHONE = _x("cbc:Telephone")
-_MAIL = _x("cbc:ElectronicMail")
+def _required(br: str):
+    def check(doc):
+        return without(doc.root, P, br, has_text=_has_text) if _german(doc) else []
+
+    return check
 
 
-@rule("DE-R-002", syntax="ubl")
-def de_r_002(doc):
-    if not _german(doc):
-        return
-    for sup in _SUPPLIER(doc.root):
-        if not _CONTACT(sup):
-            yield sup
-
-
-def _missing(doc, containers, child):
-    if not _german(doc):
-        return
-    for el in containers(doc.root):
-        if not _has_text(child(el)):
-            yield el
-
-
-@rule("DE-R-003", syntax="ubl")
-def de_r_003(doc):
-    yield from _missing(doc, _SUPPLIER_ADDRESS, _CITY)
-
-
-@rule("DE-R-004", syntax="ubl")
-def de_r_004(doc):
-    yield from _missing(doc, _SUPPLIER_ADDRESS, _ZONE)
-
-
-@rule("DE-R-005", syntax="ubl")
-def de_r_005(doc):
-    yield from _missing(doc, _SUPPLIER_CONTACT, _NAME)
-
-
-@rule("DE-R-006", syntax="ubl")
-def de_r_006(doc):
-    yield from _missing(doc, _SUPPLIER_CONTACT, _PHONE)
-
-
-@rule("DE-R-007", syntax="ubl")
-def de_r_007(doc):
-    yield from _missing(doc, _SUPPLIER_CONTACT, _MAIL)
+for _br in REQUIRED:
+    rule(_de_id(_br), syntax="ubl")(_required(_br))
 
 
 _PHONE_TEXT = _x("string(cbc:Telephone)")
@@ -243,7 +197,7 @@ _MAIL_TEXT = _x("string(cbc:ElectronicMail)")
 def de_r_027(doc):
     if not _german(doc):
         return
-    for contact in _SUPPLIER_CONTACT(doc.root):
+    for contact in P.seller_contacts(doc.root):
         if not THREE_DIGITS.match(norm(_PHONE_TEXT(contact))):
             yield contact
 
@@ -252,42 +206,17 @@ def de_r_027(doc):
 def de_r_028(doc):
     if not _german(doc):
         return
-    for contact in _SUPPLIER_CONTACT(doc.root):
+    for contact in P.seller_contacts(doc.root):
         if not _pattern(doc, "de_email_pattern").fullmatch(norm(_MAIL_TEXT(contact))):
             yield contact
-
-
-@rule("DE-R-008", syntax="ubl")
-def de_r_008(doc):
-    yield from _missing(doc, _BUYER_ADDRESS, _CITY)
-
-
-@rule("DE-R-009", syntax="ubl")
-def de_r_009(doc):
-    yield from _missing(doc, _BUYER_ADDRESS, _ZONE)
-
-
-@rule("DE-R-010", syntax="ubl")
-def de_r_010(doc):
-    yield from _missing(doc, _DELIVERY_ADDRESS, _CITY)
-
-
-@rule("DE-R-011", syntax="ubl")
-def de_r_011(doc):
-    yield from _missing(doc, _DELIVERY_ADDRESS, _ZONE)
 
 
 # --- payment means -------------------------------------------------------------------
 
 _PM_CODES = _x("cbc:PaymentMeansCode/text()")
-_PAYEE_ACCOUNT = _x("cac:PayeeFinancialAccount")
-_PAYEE_ACCOUNT_ID = _x("string(cac:PayeeFinancialAccount/cbc:ID)")
-_CARD = _x("cac:CardAccount")
-_MANDATE = _x("cac:PaymentMandate")
-_PAYER_ACCOUNT_ID = _x("string(cac:PaymentMandate/cac:PayerFinancialAccount/cbc:ID)")
-
-
 _PM_CODE_ELEMENTS = _x("cbc:PaymentMeansCode")
+_PAYEE_ACCOUNT_ID = _x("string(cac:PayeeFinancialAccount/cbc:ID)")
+_PAYER_ACCOUNT_ID = _x("string(cac:PaymentMandate/cac:PayerFinancialAccount/cbc:ID)")
 
 
 def _means(doc, codes):
@@ -299,80 +228,41 @@ def _means(doc, codes):
     if not _german(doc):
         return
     normalized = _codes_normalized(doc)
-    for pm in _PAYMENT_MEANS(doc.root):
+    for pm in P.payment_means(doc.root):
         if normalized:
             values = [norm("".join(el.itertext())) for el in _PM_CODE_ELEMENTS(pm)]
-            if any(v in {str(c) for c in codes} for v in values):
+            if any(v in codes for v in values):
                 yield pm, values
         else:
             values = _PM_CODES(pm)
-            if any(number(v) in codes for v in values):
+            if any(number(v) in {int(c) for c in codes} for v in values):
                 yield pm, values
 
 
 @rule("DE-R-019", syntax="ubl")
 def de_r_019(doc):
-    for pm, values in _means(doc, (30, 58)):
+    for pm, values in _means(doc, ("30", "58")):
         if "58" in values and not iban_valid(_PAYEE_ACCOUNT_ID(pm)):
-            yield pm
-
-
-@rule("DE-R-023-1", syntax="ubl")
-def de_r_023_1(doc):
-    for pm, _v in _means(doc, (30, 58)):
-        if not _PAYEE_ACCOUNT(pm):
-            yield pm
-
-
-@rule("DE-R-023-2", syntax="ubl")
-def de_r_023_2(doc):
-    for pm, _v in _means(doc, (30, 58)):
-        if _CARD(pm) or _MANDATE(pm):
-            yield pm
-
-
-@rule("DE-R-024-1", syntax="ubl")
-def de_r_024_1(doc):
-    for pm, _v in _means(doc, (48, 54, 55)):
-        if not _CARD(pm):
-            yield pm
-
-
-@rule("DE-R-024-2", syntax="ubl")
-def de_r_024_2(doc):
-    for pm, _v in _means(doc, (48, 54, 55)):
-        if _PAYEE_ACCOUNT(pm) or _MANDATE(pm):
             yield pm
 
 
 @rule("DE-R-020", syntax="ubl")
 def de_r_020(doc):
-    for pm, values in _means(doc, (59,)):
+    for pm, values in _means(doc, ("59",)):
         if "59" in values and not iban_valid(_PAYER_ACCOUNT_ID(pm)):
             yield pm
 
 
-@rule("DE-R-025-1", syntax="ubl")
-def de_r_025_1(doc):
-    for pm, _v in _means(doc, (59,)):
-        if not _MANDATE(pm):
-            yield pm
+def _means_rule(codes, fails):
+    def check(doc):
+        return [pm for pm, _values in _means(doc, codes) if fails(doc.root, pm, P)]
+
+    return check
 
 
-@rule("DE-R-025-2", syntax="ubl")
-def de_r_025_2(doc):
-    for pm, _v in _means(doc, (59,)):
-        if _PAYEE_ACCOUNT(pm) or _CARD(pm):
-            yield pm
-
-
-_SUBTOTALS = _x("cac:TaxTotal/cac:TaxSubtotal")
-_PERCENT = _x("cac:TaxCategory/cbc:Percent")
-
-
-@rule("DE-R-014", syntax="ubl")
-def de_r_014(doc):
-    yield from _missing(doc, _SUBTOTALS, _PERCENT)
+for _br, (_codes, _fails) in MEANS.items():  # the tests of the XRechnung rules (BR-DE-19/20 differ: above)
+    if _br not in ("BR-DE-19", "BR-DE-20"):
+        rule(_de_id(_br), syntax="ubl")(_means_rule(_codes, _fails))
 
 
 # --- attachments (3.0.21) -----------------------------------------------------------------

@@ -15,150 +15,14 @@ or the debited account (BT-91) is.
 from __future__ import annotations
 
 from decimal import Decimal
-from types import SimpleNamespace
 
-from ...syntax.namespaces import RSM, UBL_CREDIT_NOTE, UBL_INVOICE
 from . import RULES
-from .common import (
-    CARD, CREDIT_TRANSFER, DIRECT_DEBIT, SUPPORTED_VAT_CODES, TYPE_CODES, XR_CVD_ID, XR_EXTENSION_ID, XR_IDS,
-    NoDecimal, compile_cii, compile_ubl, cva_values, decimal, eas_ext, email_ok, first_nz, iban_ok, icd_ext,
-    in_joined, mime_ext, nonblank, norm, nz, one_decimal, round_half_up, skonto_ok, sv, telephone_ok,
-    uncl7143_cvd, url_ok, vehicle_categories,
+from ..german import (
+    _A, _C_CREDITOR_ID, _C_DEBITED, _C_MANDATE_ID, _INVOICE, _LI, _S, MANDATE_NEEDS, MEANS, PATHS, REQUIRED,
+    SUPPORTED_VAT_CODES, TYPE_CODES, XR_CVD_ID, XR_EXTENSION_ID, XR_IDS, NoDecimal, compile_cii, compile_ubl,
+    cva_values, decimal, email_ok, first_nz, in_joined, means, mime_ext, nonblank, norm, nz, one_decimal,
+    round_half_up, skonto_ok, sv, telephone_ok, uncl7143_cvd, url_ok, vehicle_categories, without,
 )
-
-_INVOICE = "{%s}Invoice" % UBL_INVOICE
-_CREDIT_NOTE = "{%s}CreditNote" % UBL_CREDIT_NOTE
-
-_T = "rsm:SupplyChainTradeTransaction"
-_A = f"{_T}/ram:ApplicableHeaderTradeAgreement"
-_S = f"{_T}/ram:ApplicableHeaderTradeSettlement"
-_LI = f"{_T}/ram:IncludedSupplyChainTradeLineItem"
-
-
-def _table(compile_, **entries) -> SimpleNamespace:
-    """A syntax's paths: strings are compiled, tuples of strings become tuples of paths, the rest is kept."""
-    def one(v):
-        if isinstance(v, str):
-            return compile_(v)
-        if isinstance(v, tuple):
-            return tuple(one(i) for i in v)
-        if isinstance(v, dict):
-            return {k: one(i) for k, i in v.items()}
-        return v
-    return SimpleNamespace(**{k: one(v) for k, v in entries.items()})
-
-
-_U_MANDATE = compile_ubl("cac:PaymentMandate")
-_U_ITEMS = {_INVOICE: compile_ubl("cac:InvoiceLine/cac:Item"), _CREDIT_NOTE: compile_ubl("cac:CreditNoteLine/cac:Item")}
-_U_TENDER = compile_ubl("cac:OriginatorDocumentReference/cbc:ID")
-_C_MANDATE_ID = compile_cii(f"{_S}/ram:SpecifiedTradePaymentTerms/ram:DirectDebitMandateID")  # BT-89
-_C_CREDITOR_ID = compile_cii(f"{_S}/ram:CreditorReferenceID")  # BT-90
-_C_DEBITED = compile_cii(f"{_S}/ram:SpecifiedTradeSettlementPaymentMeans/ram:PayerPartyDebtorFinancialAccount/ram:IBANID")  # BT-91
-_C_PAYER_IBAN = compile_cii("ram:PayerPartyDebtorFinancialAccount/ram:IBANID")
-_C_PRODUCTS = compile_cii(f"{_LI}/ram:SpecifiedTradeProduct")
-_C_REFS = compile_cii("ram:AdditionalReferencedDocument")
-_C_REF_TYPE = compile_cii("ram:TypeCode")
-_C_REF_ID = compile_cii("ram:IssuerAssignedID")
-
-
-def _c_debit_given(root, pm) -> bool:
-    """BT-89 or BT-90 of the document, or BT-91 of this payment means: the direct debit group is there."""
-    return bool(_C_MANDATE_ID(root) or _C_CREDITOR_ID(root) or _C_PAYER_IBAN(pm))
-
-
-PATHS = {
-    "ubl": _table(
-        compile_ubl, roots=frozenset({_INVOICE, _CREDIT_NOTE}),
-        payment_means="cac:PaymentMeans", buyer_reference="cbc:BuyerReference",
-        type_codes=("cbc:InvoiceTypeCode", "cbc:CreditNoteTypeCode"), terms_notes="cac:PaymentTerms/cbc:Note[1]",
-        ards="cac:AdditionalDocumentReference", ard_filenames="cac:Attachment/cbc:EmbeddedDocumentBinaryObject/@filename",
-        preceding_invoice="cac:BillingReference/cac:InvoiceDocumentReference",
-        contexts=None, guidelines="cbc:CustomizationID",
-        transactions=None, delivery_date="cac:Delivery/cbc:ActualDeliveryDate", invoice_period="cac:InvoicePeriod",
-        lines="cac:InvoiceLine | cac:CreditNoteLine", line_period="cac:InvoicePeriod",
-        external_refs="cac:AdditionalDocumentReference/cac:Attachment/cac:ExternalReference", uri="cbc:URI",
-        absent_uri_fails=True,
-        seller="cac:AccountingSupplierParty", seller_contact_of="cac:Party/cac:Contact",
-        seller_address="cac:AccountingSupplierParty/cac:Party/cac:PostalAddress",
-        seller_contacts="cac:AccountingSupplierParty/cac:Party/cac:Contact",
-        buyer_address="cac:AccountingCustomerParty/cac:Party/cac:PostalAddress",
-        delivery_address="cac:Delivery/cac:DeliveryLocation/cac:Address",
-        city="cbc:CityName", zone="cbc:PostalZone", contact_point="cbc:Name", phone="cbc:Telephone",
-        mail="cbc:ElectronicMail",
-        pm_code="cbc:PaymentMeansCode", payee_account="cac:PayeeFinancialAccount",
-        payee_iban="cac:PayeeFinancialAccount/cbc:ID", payer_iban="cac:PaymentMandate/cac:PayerFinancialAccount/cbc:ID",
-        card="cac:CardAccount", debit=lambda root, pm: bool(_U_MANDATE(pm)),
-        not_with_debit=("cac:PayeeFinancialAccount", "cac:CardAccount"),
-        tax_breakdowns="cac:TaxTotal/cac:TaxSubtotal", rate="cac:TaxCategory/cbc:Percent",
-        is_extension="boolean(cbc:CustomizationID[text() = $id])",
-        attachments="//cbc:EmbeddedDocumentBinaryObject",
-        scheme_ids={"BR-DEX-04": ("//cac:PartyIdentification/cbc:ID[@schemeID]", icd_ext),
-                    "BR-DEX-05": ("//cac:PartyLegalEntity/cbc:CompanyID[@schemeID]", icd_ext),
-                    "BR-DEX-06": ("//cac:StandardItemIdentification/cbc:ID[@schemeID]", icd_ext),
-                    "BR-DEX-07": ("//cbc:EndpointID[@schemeID]", eas_ext),
-                    "BR-DEX-08": ("//cac:DeliveryLocation/cbc:ID[@schemeID]", icd_ext)},
-        sepa_ok="boolean(ancestor::cac:AccountingSupplierParty | ancestor::cac:PayeeParty)",
-        is_cvd="boolean(cbc:CustomizationID/text() = $id)",
-        agreements=None, contract="cac:ContractDocumentReference/cbc:ID",
-        tender_given=lambda scope: nonblank(_U_TENDER(scope)),
-        items_of="cac:InvoiceLine/cac:Item | cac:CreditNoteLine/cac:Item",
-        cvd_item=("boolean(cac:CommodityClassification/cbc:ItemClassificationCode/@listID = 'CVD'"
-                  " and cac:AdditionalItemProperty/cbc:Name = 'cva')"),
-        # the line contexts of the rule set: invoice lines of an Invoice, credit note lines of a CreditNote
-        cvd_items=lambda root: _U_ITEMS[root.tag](root),
-        cvd_codes="cac:CommodityClassification/cbc:ItemClassificationCode[@listID = 'CVD']",
-        cva_props="cac:AdditionalItemProperty[cbc:Name = 'cva']",
-        class_codes="cac:CommodityClassification/cbc:ItemClassificationCode", value="cbc:Value",
-    ),
-    "cii": _table(
-        compile_cii, roots=frozenset({"{%s}CrossIndustryInvoice" % RSM}),
-        payment_means=f"{_S}/ram:SpecifiedTradeSettlementPaymentMeans", buyer_reference=f"{_A}/ram:BuyerReference",
-        type_codes=("rsm:ExchangedDocument/ram:TypeCode",),
-        terms_notes=f"{_S}/ram:SpecifiedTradePaymentTerms/ram:Description[1]",
-        ards="//ram:AdditionalReferencedDocument", ard_filenames="ram:AttachmentBinaryObject/@filename",
-        preceding_invoice=f"{_S}/ram:InvoiceReferencedDocument",
-        contexts="rsm:ExchangedDocumentContext", guidelines="ram:GuidelineSpecifiedDocumentContextParameter/ram:ID",
-        transactions=_T,
-        delivery_date="ram:ApplicableHeaderTradeDelivery/ram:ActualDeliverySupplyChainEvent/ram:OccurrenceDateTime",
-        invoice_period="ram:ApplicableHeaderTradeSettlement/ram:BillingSpecifiedPeriod",
-        lines="ram:IncludedSupplyChainTradeLineItem", line_period="ram:SpecifiedLineTradeSettlement/ram:BillingSpecifiedPeriod",
-        external_refs=f"{_A}/ram:AdditionalReferencedDocument[ram:TypeCode = '916']", uri="ram:URIID",
-        absent_uri_fails=False,  # without a location nothing is judged
-        seller=f"{_A}/ram:SellerTradeParty", seller_contact_of="ram:DefinedTradeContact",
-        seller_address=f"{_A}/ram:SellerTradeParty/ram:PostalTradeAddress",
-        seller_contacts=f"{_A}/ram:SellerTradeParty/ram:DefinedTradeContact",
-        buyer_address=f"{_A}/ram:BuyerTradeParty/ram:PostalTradeAddress",
-        delivery_address=f"{_T}/ram:ApplicableHeaderTradeDelivery/ram:ShipToTradeParty/ram:PostalTradeAddress",
-        city="ram:CityName", zone="ram:PostcodeCode", contact_point="ram:PersonName | ram:DepartmentName",
-        phone="ram:TelephoneUniversalCommunication/ram:CompleteNumber", mail="ram:EmailURIUniversalCommunication/ram:URIID",
-        pm_code="ram:TypeCode", payee_account="ram:PayeePartyCreditorFinancialAccount",
-        payee_iban="ram:PayeePartyCreditorFinancialAccount/ram:IBANID", payer_iban=_C_PAYER_IBAN,
-        card="ram:ApplicableTradeSettlementFinancialCard", debit=_c_debit_given,
-        not_with_debit=("ram:PayeePartyCreditorFinancialAccount", "ram:PayeeSpecifiedCreditorFinancialInstitution",
-                        "ram:PayerSpecifiedDebtorFinancialInstitution", "ram:ApplicableTradeSettlementFinancialCard"),
-        tax_breakdowns=f"{_S}/ram:ApplicableTradeTax", rate="ram:RateApplicablePercent",
-        is_extension="boolean(rsm:ExchangedDocumentContext/ram:GuidelineSpecifiedDocumentContextParameter/ram:ID[text() = $id])",
-        attachments="//ram:AttachmentBinaryObject",
-        scheme_ids={"BR-DEX-04": ("//ram:GlobalID[@schemeID][not(ancestor::ram:SpecifiedTradeProduct)"
-                                  " and not(ancestor::ram:ShipToTradeParty)]", icd_ext),
-                    "BR-DEX-05": ("//ram:ID[@schemeID][not(ancestor::ram:SpecifiedTaxRegistration)]", icd_ext),
-                    "BR-DEX-06": ("//ram:SpecifiedTradeProduct/ram:GlobalID[@schemeID]", icd_ext),
-                    "BR-DEX-07": ("//ram:URIUniversalCommunication/ram:URIID[@schemeID]", eas_ext),
-                    "BR-DEX-08": ("//ram:ApplicableHeaderTradeDelivery/ram:ShipToTradeParty/ram:GlobalID[@schemeID]", icd_ext)},
-        sepa_ok=None,
-        is_cvd="boolean(rsm:ExchangedDocumentContext/ram:GuidelineSpecifiedDocumentContextParameter/ram:ID/text() = $id)",
-        agreements=_A, contract="ram:ContractReferencedDocument/ram:IssuerAssignedID",
-        tender_given=lambda scope: any(first_nz(_C_REF_TYPE(r)) == "50" and first_nz(_C_REF_ID(r)) for r in _C_REFS(scope)),
-        items_of="ram:IncludedSupplyChainTradeLineItem/ram:SpecifiedTradeProduct",
-        cvd_item=("boolean(ram:DesignatedProductClassification/ram:ClassCode/@listID = 'CVD'"
-                  " and ram:ApplicableProductCharacteristic/ram:Description = 'cva')"),
-        cvd_items=_C_PRODUCTS,
-        cvd_codes="ram:DesignatedProductClassification/ram:ClassCode[@listID = 'CVD']",
-        cva_props="ram:ApplicableProductCharacteristic[ram:Description = 'cva']",
-        class_codes="ram:DesignatedProductClassification/ram:ClassCode", value="ram:Value",
-    ),
-}
-
 
 def rule(*ids: str, syntaxes: tuple[str, ...] = ("ubl", "cii")):
     """Register ``fn(doc, root, paths)`` for each syntax; it runs on the syntax's invoice roots only."""
@@ -300,22 +164,15 @@ def br_de_16_cii(doc, root, p):
         yield None
 
 
-_U_MANDATES = compile_ubl("cac:PaymentMeans/cac:PaymentMandate")
-_U_SEPA_CREDITOR = compile_ubl("cac:AccountingSupplierParty/cac:Party/cac:PartyIdentification/cbc:ID[@schemeID='SEPA']"
-                               " | cac:PayeeParty/cac:PartyIdentification/cbc:ID[@schemeID='SEPA']")
-_U_DEBITED = compile_ubl("cac:PaymentMeans/cac:PaymentMandate/cac:PayerFinancialAccount/cbc:ID")
+def _mandate_needs(rid: str):
+    def check(doc, root, p):
+        return [None] if p.mandates(root) and not getattr(p, MANDATE_NEEDS[rid])(root) else []
+
+    return check
 
 
-@rule("BR-DE-30", syntaxes=("ubl",))
-def br_de_30_ubl(doc, root, p):
-    if _U_MANDATES(root) and not _U_SEPA_CREDITOR(root):
-        yield None
-
-
-@rule("BR-DE-31", syntaxes=("ubl",))
-def br_de_31_ubl(doc, root, p):
-    if _U_MANDATES(root) and not _U_DEBITED(root):
-        yield None
+for _rid in MANDATE_NEEDS:
+    rule(_rid, syntaxes=("ubl",))(_mandate_needs(_rid))
 
 
 @rule("BR-DE-30", syntaxes=("cii",))
@@ -335,38 +192,15 @@ def br_de_31_cii(doc, root, p):
 # --- parties ---------------------------------------------------------------------------------
 
 
-@rule("BR-DE-2")
-def br_de_2(doc, root, p):
-    for seller in p.seller(root):
-        if not p.seller_contact_of(seller):
-            yield seller
-
-
-# the elements that must have a (non-blank) child: rule id -> (containers, child), names of PATHS
-REQUIRED = {
-    "BR-DE-3": ("seller_address", "city"), "BR-DE-4": ("seller_address", "zone"),
-    "BR-DE-5": ("seller_contacts", "contact_point"), "BR-DE-6": ("seller_contacts", "phone"),
-    "BR-DE-7": ("seller_contacts", "mail"), "BR-DE-8": ("buyer_address", "city"), "BR-DE-9": ("buyer_address", "zone"),
-    "BR-DE-10": ("delivery_address", "city"), "BR-DE-11": ("delivery_address", "zone"),
-    "BR-DE-14": ("tax_breakdowns", "rate"),
-}
-
-
-def without(root, containers, child, present=nonblank):
-    """The containers in which ``child`` selects nothing ``present`` accepts."""
-    return [el for el in containers(root) if not present(child(el))]
-
-
-def _required(containers: str, child: str):
+def _required(rid: str):
     def check(doc, root, p):
-        return without(root, getattr(p, containers), getattr(p, child))
+        return without(root, p, rid)
 
-    check.__name__ = f"{containers}_{child}"
     return check
 
 
-for _rid, (_containers, _child) in REQUIRED.items():
-    rule(_rid)(_required(_containers, _child))
+for _rid in REQUIRED:
+    rule(_rid)(_required(_rid))
 
 
 @rule("BR-DE-27")
@@ -381,33 +215,9 @@ def br_de_28(doc, root, p):
 
 # --- payment means ---------------------------------------------------------------------------------
 
-def _means(root, p, codes):
-    """Payment means whose normalized code is one of ``codes`` (the rule set's contexts)."""
-    for pm in p.payment_means(root):
-        found = p.pm_code(pm)
-        if len(found) > 1:  # normalize-space() of two codes fails, and a pattern that fails does not match
-            continue
-        code = first_nz(found)
-        if code in codes:
-            yield pm, code
-
-
-# the payment means rules: rule id -> (the codes of the context, fails(root, pm, paths))
-MEANS = {
-    "BR-DE-23-a": (CREDIT_TRANSFER, lambda root, pm, p: not p.payee_account(pm)),
-    "BR-DE-23-b": (CREDIT_TRANSFER, lambda root, pm, p: bool(p.card(pm)) or p.debit(root, pm)),
-    "BR-DE-24-a": (CARD, lambda root, pm, p: not p.card(pm)),
-    "BR-DE-24-b": (CARD, lambda root, pm, p: bool(p.payee_account(pm)) or p.debit(root, pm)),
-    "BR-DE-25-a": (DIRECT_DEBIT, lambda root, pm, p: not p.debit(root, pm)),
-    "BR-DE-25-b": (DIRECT_DEBIT, lambda root, pm, p: any(path(pm) for path in p.not_with_debit)),
-    "BR-DE-19": (CREDIT_TRANSFER, lambda root, pm, p: first_nz(p.pm_code(pm)) == "58" and not iban_ok(p.payee_iban(pm))),
-    "BR-DE-20": (DIRECT_DEBIT, lambda root, pm, p: not iban_ok(p.payer_iban(pm))),
-}
-
-
 def _means_rule(codes, fails):
     def check(doc, root, p):
-        return [pm for pm, _code in _means(root, p, codes) if fails(root, pm, p)]
+        return [pm for pm, _code in means(root, p, codes) if fails(root, pm, p)]
 
     return check
 

@@ -29,7 +29,7 @@ from ...syntax.namespaces import RAM
 from ..peppol import RULES as PEPPOL
 from ..values import CastError, compare_untyped
 from . import RULES
-from .common import NoDecimal, compile_cii as _x, compile_ubl as _u, norm, one_decimal, sv
+from ..german import NoDecimal, compile_cii as _x, compile_ubl as _u, norm, one_decimal, sv
 
 BOTH = ("R001", "R005", "R010", "R020", "R040", "R041", "R042", "R054",
         "R101", "R110", "R111", "R120", "R121", "R130")

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from ..engine import RuleSet
 from . import RULES
-from .common import XR_CVD_ID, sv
+from ..german import XR_CVD_ID, sv
 
 MOVED = {
     "en16931": ("BR-CL-10", "BR-CL-11", "BR-CL-13", "BR-CL-21", "BR-CL-23", "BR-CL-24", "BR-CL-25", "BR-CL-26", "BR-CO-16"),
