@@ -11,6 +11,7 @@ only the rules named in its assert are judged (see ../shared/conformance/README.
 from __future__ import annotations
 
 from collections import defaultdict
+from functools import partial
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -52,6 +53,45 @@ def cii(agreement: str = "", delivery: str = "", settlement: str = "", lines: st
             f"<ram:ApplicableHeaderTradeDelivery>{delivery}</ram:ApplicableHeaderTradeDelivery>"
             f"<ram:ApplicableHeaderTradeSettlement>{settlement}</ram:ApplicableHeaderTradeSettlement>"
             "</rsm:SupplyChainTradeTransaction></rsm:CrossIndustryInvoice>")
+
+
+def wrap(path: str, inner: str = "", attrs: str = "") -> str:
+    """``<a><b attrs>inner</b></a>`` for the path 'a/b' (the attributes go on the innermost element)."""
+    tags = path.split("/")
+    return "".join(f"<{t}>" for t in tags[:-1]) + f"<{tags[-1]}{attrs}>{inner}" + "".join(f"</{t}>" for t in reversed(tags))
+
+
+def opt(path: str, value: str | None, attrs: str = "") -> str:
+    """:func:`wrap` of a value that may be left out (None)."""
+    return "" if value is None else wrap(path, value, attrs)
+
+
+EUR_ATTR = ' currencyID="EUR"'
+
+# the fixtures both syntaxes have: their element and its parts, in the order the syntax writes them
+FIXTURES = {
+    "ubl": {"contact": ("cac:Contact", [("name", "cbc:Name"), ("phone", "cbc:Telephone"), ("mail", "cbc:ElectronicMail")]),
+            "address": ("cac:PostalAddress", [("city", "cbc:CityName"), ("zone", "cbc:PostalZone"),
+                                              ("country", "cac:Country/cbc:IdentificationCode")])},
+    "cii": {"contact": ("ram:DefinedTradeContact", [("name", "ram:PersonName"), ("dept", "ram:DepartmentName"),
+                                                    ("phone", "ram:TelephoneUniversalCommunication/ram:CompleteNumber"),
+                                                    ("mail", "ram:EmailURIUniversalCommunication/ram:URIID")]),
+            "address": ("ram:PostalTradeAddress", [("zone", "ram:PostcodeCode"), ("city", "ram:CityName"),
+                                                   ("country", "ram:CountryID")])},
+}
+
+
+def fixture(syntax: str, what: str, **values: str | None) -> str:
+    wrapper, parts = FIXTURES[syntax][what]
+    return wrap(wrapper, "".join(opt(path, values.get(key)) for key, path in parts))
+
+
+def contact(syntax: str, name="Frau Koch", phone="+49 30 1234567", mail="rechnung@example.de", dept=None) -> str:
+    return fixture(syntax, "contact", name=name, dept=dept, phone=phone, mail=mail)
+
+
+def address(syntax: str, city="Berlin", zone="10115") -> str:
+    return fixture(syntax, "address", city=city, zone=zone, country="DE")
 
 
 # (file, syntax) -> [(description, [(kind, rule id)], document)]
@@ -101,24 +141,7 @@ def u_customer(party: str) -> str:
     return f"<cac:AccountingCustomerParty><cac:Party>{party}</cac:Party></cac:AccountingCustomerParty>"
 
 
-def u_contact(name="Frau Koch", phone="+49 30 1234567", mail="rechnung@example.de") -> str:
-    parts = ""
-    if name is not None:
-        parts += f"<cbc:Name>{name}</cbc:Name>"
-    if phone is not None:
-        parts += f"<cbc:Telephone>{phone}</cbc:Telephone>"
-    if mail is not None:
-        parts += f"<cbc:ElectronicMail>{mail}</cbc:ElectronicMail>"
-    return f"<cac:Contact>{parts}</cac:Contact>"
-
-
-def u_address(city="Berlin", zone="10115") -> str:
-    parts = ""
-    if city is not None:
-        parts += f"<cbc:CityName>{city}</cbc:CityName>"
-    if zone is not None:
-        parts += f"<cbc:PostalZone>{zone}</cbc:PostalZone>"
-    return f"<cac:PostalAddress>{parts}<cac:Country><cbc:IdentificationCode>DE</cbc:IdentificationCode></cac:Country></cac:PostalAddress>"
+u_contact, u_address = partial(contact, "ubl"), partial(address, "ubl")
 
 
 def u_line(cat="S", extra="", tag="InvoiceLine") -> str:
@@ -318,25 +341,14 @@ case(g, "ubl", "not the extension: sub-line sums are not checked", [ok("BR-DEX-0
 
 
 def u_totals(inclusive: str, payable: str, prepaid: str | None = None, rounding: str | None = None) -> str:
-    body = f'<cbc:TaxInclusiveAmount currencyID="EUR">{inclusive}</cbc:TaxInclusiveAmount>'
-    if prepaid is not None:
-        body += f'<cbc:PrepaidAmount currencyID="EUR">{prepaid}</cbc:PrepaidAmount>'
-    if rounding is not None:
-        body += f'<cbc:PayableRoundingAmount currencyID="EUR">{rounding}</cbc:PayableRoundingAmount>'
-    body += f'<cbc:PayableAmount currencyID="EUR">{payable}</cbc:PayableAmount>'
-    return f"<cac:LegalMonetaryTotal>{body}</cac:LegalMonetaryTotal>"
+    return wrap("cac:LegalMonetaryTotal", opt("cbc:TaxInclusiveAmount", inclusive, EUR_ATTR) + opt("cbc:PrepaidAmount", prepaid, EUR_ATTR)
+                + opt("cbc:PayableRoundingAmount", rounding, EUR_ATTR) + opt("cbc:PayableAmount", payable, EUR_ATTR))
 
 
 def u_prepaid(pid: str | None = "Gutschein", amount: str | None = "10.00", instruction: str | None = "Einlösung",
               currency: str = "EUR") -> str:
-    body = ""
-    if pid is not None:
-        body += f"<cbc:ID>{pid}</cbc:ID>"
-    if amount is not None:
-        body += f'<cbc:PaidAmount currencyID="{currency}">{amount}</cbc:PaidAmount>'
-    if instruction is not None:
-        body += f"<cbc:InstructionID>{instruction}</cbc:InstructionID>"
-    return f"<cac:PrepaidPayment>{body}</cac:PrepaidPayment>"
+    return wrap("cac:PrepaidPayment", opt("cbc:ID", pid) + opt("cbc:PaidAmount", amount, f' currencyID="{currency}"')
+                + opt("cbc:InstructionID", instruction))
 
 
 CUR = "<cbc:DocumentCurrencyCode>EUR</cbc:DocumentCurrencyCode>"
@@ -555,26 +567,7 @@ def c_seller(inner: str) -> str:
     return f"<ram:SellerTradeParty><ram:Name>V</ram:Name>{inner}</ram:SellerTradeParty>"
 
 
-def c_contact(name="Frau Koch", phone="+49 30 1234567", mail="rechnung@example.de", dept=None) -> str:
-    parts = ""
-    if name is not None:
-        parts += f"<ram:PersonName>{name}</ram:PersonName>"
-    if dept is not None:
-        parts += f"<ram:DepartmentName>{dept}</ram:DepartmentName>"
-    if phone is not None:
-        parts += f"<ram:TelephoneUniversalCommunication><ram:CompleteNumber>{phone}</ram:CompleteNumber></ram:TelephoneUniversalCommunication>"
-    if mail is not None:
-        parts += f"<ram:EmailURIUniversalCommunication><ram:URIID>{mail}</ram:URIID></ram:EmailURIUniversalCommunication>"
-    return f"<ram:DefinedTradeContact>{parts}</ram:DefinedTradeContact>"
-
-
-def c_address(city="Berlin", zone="10115") -> str:
-    parts = ""
-    if zone is not None:
-        parts += f"<ram:PostcodeCode>{zone}</ram:PostcodeCode>"
-    if city is not None:
-        parts += f"<ram:CityName>{city}</ram:CityName>"
-    return f"<ram:PostalTradeAddress>{parts}<ram:CountryID>DE</ram:CountryID></ram:PostalTradeAddress>"
+c_contact, c_address = partial(contact, "cii"), partial(address, "cii")
 
 
 case(g, "cii", "seller without contact", [err("BR-DE-2")], cii(c_seller(c_address())))
@@ -715,22 +708,13 @@ g = "peppol"
 
 
 def u_ac(ind="false", pct=None, base=None, amount=None) -> str:
-    body = f"<cbc:ChargeIndicator>{ind}</cbc:ChargeIndicator>"
-    if pct is not None:
-        body += f"<cbc:MultiplierFactorNumeric>{pct}</cbc:MultiplierFactorNumeric>"
-    if amount is not None:
-        body += f'<cbc:Amount currencyID="EUR">{amount}</cbc:Amount>'
-    if base is not None:
-        body += f'<cbc:BaseAmount currencyID="EUR">{base}</cbc:BaseAmount>'
-    return f"<cac:AllowanceCharge>{body}</cac:AllowanceCharge>"
+    return wrap("cac:AllowanceCharge", wrap("cbc:ChargeIndicator", ind) + opt("cbc:MultiplierFactorNumeric", pct)
+                + opt("cbc:Amount", amount, EUR_ATTR) + opt("cbc:BaseAmount", base, EUR_ATTR))
 
 
 def u_priced_line(price="10", base_qty=None, qty="2", qty_unit="C62", base_unit=None, net="20", price_ac="",
                   extra="") -> str:
-    bq = ""
-    if base_qty is not None:
-        attr = f' unitCode="{base_unit}"' if base_unit else ""
-        bq = f"<cbc:BaseQuantity{attr}>{base_qty}</cbc:BaseQuantity>"
+    bq = opt("cbc:BaseQuantity", base_qty, f' unitCode="{base_unit}"' if base_unit else "")
     return (f'<cac:InvoiceLine><cbc:ID>1</cbc:ID><cbc:InvoicedQuantity unitCode="{qty_unit}">{qty}</cbc:InvoicedQuantity>'
             f'<cbc:LineExtensionAmount currencyID="EUR">{net}</cbc:LineExtensionAmount>{extra}'
             f'<cac:Price><cbc:PriceAmount currencyID="EUR">{price}</cbc:PriceAmount>{bq}{price_ac}</cac:Price></cac:InvoiceLine>')
@@ -804,22 +788,14 @@ case(g, "ubl", "line net amount differs from quantity x price", [warn(P + "R120"
 case(g, "ubl", "price base quantity zero", [err(P + "R121")], ubl(u_priced_line(base_qty="0")))
 case(g, "ubl", "price base quantity in another unit", [err(P + "R130")], ubl(u_priced_line(base_qty="1", base_unit="H87")))
 
-C_AC = ("<ram:SpecifiedTradeAllowanceCharge><ram:ChargeIndicator><udt:Indicator>{ind}</udt:Indicator></ram:ChargeIndicator>"
-        "{pct}{base}<ram:ActualAmount>{amount}</ram:ActualAmount><ram:Reason>Rabatt</ram:Reason></ram:SpecifiedTradeAllowanceCharge>")
-
-
 def c_ac(ind="false", pct=None, base=None, amount="10.00") -> str:
-    return C_AC.format(ind=ind, amount=amount,
-                       pct=f"<ram:CalculationPercent>{pct}</ram:CalculationPercent>" if pct is not None else "",
-                       base=f"<ram:BasisAmount>{base}</ram:BasisAmount>" if base is not None else "")
+    return wrap("ram:SpecifiedTradeAllowanceCharge", wrap("ram:ChargeIndicator/udt:Indicator", ind) + opt("ram:CalculationPercent", pct)
+                + opt("ram:BasisAmount", base) + wrap("ram:ActualAmount", amount) + wrap("ram:Reason", "Rabatt"))
 
 
 def c_priced_line(net_price="10", qty="2", qty_unit="C62", base_qty=None, base_unit=None, total="20", gross=None,
                   extra_settlement="") -> str:
-    bq = ""
-    if base_qty is not None:
-        attr = f' unitCode="{base_unit}"' if base_unit else ""
-        bq = f"<ram:BasisQuantity{attr}>{base_qty}</ram:BasisQuantity>"
+    bq = opt("ram:BasisQuantity", base_qty, f' unitCode="{base_unit}"' if base_unit else "")
     return ("<ram:IncludedSupplyChainTradeLineItem><ram:AssociatedDocumentLineDocument><ram:LineID>1</ram:LineID>"
             "</ram:AssociatedDocumentLineDocument><ram:SpecifiedTradeProduct><ram:Name>A</ram:Name></ram:SpecifiedTradeProduct>"
             f"<ram:SpecifiedLineTradeAgreement>{gross or ''}<ram:NetPriceProductTradePrice><ram:ChargeAmount>{net_price}</ram:ChargeAmount>{bq}"
