@@ -385,8 +385,29 @@ REQUIRED = {
     "BR-DE-9": ("buyer_address", "zone", True), "BR-DE-10": ("delivery_address", "city", True),
     "BR-DE-11": ("delivery_address", "zone", True), "BR-DE-14": ("tax_breakdowns", "rate", True),
 }
-# BR-DE-30/31 in UBL (DE-R-030/031): with a mandate, the creditor identifier / the debited account is given
-MANDATE_NEEDS = {"BR-DE-30": "sepa_creditor", "BR-DE-31": "debited_account"}
+
+
+def _debit_incomplete(root, needed: int) -> bool:
+    """CII: the direct debit group (any of BT-89, BT-90, BT-91) is there, but BT-90 (``needed`` 1) or
+    BT-91 (2) is missing or is alone (nothing to pair it with), as the rule set tests it."""
+    given = [bool(_C_MANDATE_ID(root)), bool(_C_CREDITOR_ID(root)), bool(_C_DEBITED(root))]
+    return any(given) and not (given.pop(needed) and any(given))
+
+
+# rules reported on the document: (rule id, syntaxes, fails(root, paths)); DE-R-001/030/031 are the UBL ones
+DOCUMENT = [
+    ("BR-DE-1", ("ubl", "cii"), lambda root, p: not p.payment_means(root)),
+    ("BR-DE-15", ("ubl", "cii"), lambda root, p: not nonblank(p.buyer_reference(root))),
+    ("BR-DE-17", ("ubl", "cii"), lambda root, p: not any(first_nz(codes(root)) in TYPE_CODES for codes in p.type_codes)),
+    ("BR-DE-18", ("ubl", "cii"), lambda root, p: not skonto_ok(p.terms_notes(root))),
+    ("BR-DE-26", ("ubl", "cii"), lambda root, p: (any(first_nz(codes(root)) == "384" for codes in p.type_codes)
+                                                  and not p.preceding_invoice(root))),
+    # with a mandate, the creditor identifier (BR-DE-30) and the debited account (BR-DE-31) are given
+    ("BR-DE-30", ("ubl",), lambda root, p: bool(p.mandates(root)) and not p.sepa_creditor(root)),
+    ("BR-DE-31", ("ubl",), lambda root, p: bool(p.mandates(root)) and not p.debited_account(root)),
+    ("BR-DE-30", ("cii",), lambda root, p: _debit_incomplete(root, 1)),
+    ("BR-DE-31", ("cii",), lambda root, p: _debit_incomplete(root, 2)),
+]
 
 
 def without(root, p, rid: str, has_text=nonblank):

@@ -13,7 +13,7 @@ from lxml import etree
 
 from ...syntax.namespaces import UBL_NS
 from .. import releases
-from ..german import MANDATE_NEEDS, MEANS, PATHS, REQUIRED, SUPPORTED_VAT_CODES, TYPE_CODES, without
+from ..german import DOCUMENT, MEANS, PATHS, REQUIRED, SUPPORTED_VAT_CODES, TYPE_CODES, without
 from . import RULES
 from ._checks import cached, country_rules, iban_valid, norm, number
 
@@ -59,12 +59,6 @@ def _has_text(nodes) -> bool:
 # --- document level -------------------------------------------------------------------
 
 _BUYER_REFERENCE = _x("cbc:BuyerReference")
-
-
-@rule("DE-R-001", syntax="ubl")
-def de_r_001(doc):
-    if _german(doc) and not P.payment_means(doc.root):
-        yield None
 
 
 @rule("DE-R-015", syntax="ubl")
@@ -164,16 +158,16 @@ def _de_id(br: str) -> str:
     return f"DE-R-{int(number_):03d}" + (f"-{'ab'.index(part) + 1}" if part else "")
 
 
-def _mandate_needs(br: str):
+def _document(fails):
     def check(doc):
-        if _german(doc) and P.mandates(doc.root) and not getattr(P, MANDATE_NEEDS[br])(doc.root):
-            yield None
+        return [None] if _german(doc) and fails(doc.root, P) else []
 
     return check
 
 
-for _br in MANDATE_NEEDS:
-    rule(_de_id(_br), syntax="ubl")(_mandate_needs(_br))
+for _br, _syntaxes, _fails in DOCUMENT:
+    if _br in ("BR-DE-1", "BR-DE-30", "BR-DE-31") and "ubl" in _syntaxes:
+        rule(_de_id(_br), syntax="ubl")(_document(_fails))
 
 
 # --- parties and addresses -------------------------------------------------------------

@@ -16,13 +16,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from . import RULES
 from ..german import (
-    _A, _C_CREDITOR_ID, _C_DEBITED, _C_MANDATE_ID, _INVOICE, _LI, _S, MANDATE_NEEDS, MEANS, PATHS, REQUIRED,
-    SUPPORTED_VAT_CODES, TYPE_CODES, XR_CVD_ID, XR_EXTENSION_ID, XR_IDS, NoDecimal, compile_cii, compile_ubl,
-    cva_values, decimal, email_ok, first_nz, in_joined, means, mime_ext, nonblank, norm, nz, one_decimal,
-    round_half_up, skonto_ok, sv, telephone_ok, uncl7143_cvd, url_ok, vehicle_categories, without,
+    _A, _INVOICE, _LI, _S, DOCUMENT, MEANS, PATHS, REQUIRED, SUPPORTED_VAT_CODES, XR_CVD_ID, XR_EXTENSION_ID, XR_IDS,
+    NoDecimal, compile_cii, compile_ubl, cva_values, decimal, email_ok, first_nz, in_joined, means, mime_ext, nonblank,
+    norm, nz, one_decimal, round_half_up, sv, telephone_ok, uncl7143_cvd, url_ok, vehicle_categories, without,
 )
+from . import RULES
+
 
 def rule(*ids: str, syntaxes: tuple[str, ...] = ("ubl", "cii")):
     """Register ``fn(doc, root, paths)`` for each syntax; it runs on the syntax's invoice roots only."""
@@ -51,34 +51,15 @@ def scopes(root, path):
 # --- the document ---------------------------------------------------------------------------
 
 
-@rule("BR-DE-1")
-def br_de_1(doc, root, p):
-    if not p.payment_means(root):
-        yield None
+def _document(fails):
+    def check(doc, root, p):
+        return [None] if fails(root, p) else []
+
+    return check
 
 
-@rule("BR-DE-15")
-def br_de_15(doc, root, p):
-    if not nonblank(p.buyer_reference(root)):
-        yield None
-
-
-@rule("BR-DE-17")
-def br_de_17(doc, root, p):
-    if not any(first_nz(codes(root)) in TYPE_CODES for codes in p.type_codes):
-        yield None
-
-
-@rule("BR-DE-26")
-def br_de_26(doc, root, p):
-    if any(first_nz(codes(root)) == "384" for codes in p.type_codes) and not p.preceding_invoice(root):
-        yield None
-
-
-@rule("BR-DE-18")
-def br_de_18(doc, root, p):
-    if not skonto_ok(p.terms_notes(root)):
-        yield None
+for _rid, _syntaxes, _fails in DOCUMENT:
+    rule(_rid, syntaxes=_syntaxes)(_document(_fails))
 
 
 @rule("BR-DE-21")
@@ -161,31 +142,6 @@ def br_de_16_cii(doc, root, p):
     if _C_SELLER_REPRESENTATIVE(root):
         return
     if not any(norm(i.get("schemeID")) in ("VA", "FC") and nz(i) for i in _C_SELLER_VAT_IDS(root)):
-        yield None
-
-
-def _mandate_needs(rid: str):
-    def check(doc, root, p):
-        return [None] if p.mandates(root) and not getattr(p, MANDATE_NEEDS[rid])(root) else []
-
-    return check
-
-
-for _rid in MANDATE_NEEDS:
-    rule(_rid, syntaxes=("ubl",))(_mandate_needs(_rid))
-
-
-@rule("BR-DE-30", syntaxes=("cii",))
-def br_de_30_cii(doc, root, p):
-    bt89, bt90, bt91 = bool(_C_MANDATE_ID(root)), bool(_C_CREDITOR_ID(root)), bool(_C_DEBITED(root))
-    if (bt89 or bt90 or bt91) and not ((bt89 or bt91) and bt90):  # BT-90 alone also fails: nothing to pair it with
-        yield None
-
-
-@rule("BR-DE-31", syntaxes=("cii",))
-def br_de_31_cii(doc, root, p):
-    bt89, bt90, bt91 = bool(_C_MANDATE_ID(root)), bool(_C_CREDITOR_ID(root)), bool(_C_DEBITED(root))
-    if (bt89 or bt90 or bt91) and not ((bt89 or bt90) and bt91):  # BT-91 alone also fails
         yield None
 
 
