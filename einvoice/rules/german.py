@@ -235,7 +235,7 @@ _S = f"{_T}/ram:ApplicableHeaderTradeSettlement"
 _LI = f"{_T}/ram:IncludedSupplyChainTradeLineItem"
 
 
-class _Paths:
+class Paths:
     """A syntax's paths, compiled on first use: strings become XPaths, tuples and dicts are compiled
     item by item, anything else (a function, a set of root tags) is kept."""
 
@@ -278,7 +278,7 @@ def _c_debit_given(root, pm) -> bool:
 
 
 PATHS = {
-    "ubl": _Paths(
+    "ubl": Paths(
         compile_ubl, roots=frozenset({_INVOICE, _CREDIT_NOTE}),
         payment_means="cac:PaymentMeans", buyer_reference="cbc:BuyerReference",
         type_codes=("cbc:InvoiceTypeCode", "cbc:CreditNoteTypeCode"), terms_notes="cac:PaymentTerms/cbc:Note[1]",
@@ -325,7 +325,7 @@ PATHS = {
         cva_props="cac:AdditionalItemProperty[cbc:Name = 'cva']",
         class_codes="cac:CommodityClassification/cbc:ItemClassificationCode", value="cbc:Value",
     ),
-    "cii": _Paths(
+    "cii": Paths(
         compile_cii, roots=frozenset({"{%s}CrossIndustryInvoice" % RSM}),
         payment_means=f"{_S}/ram:SpecifiedTradeSettlementPaymentMeans", buyer_reference=f"{_A}/ram:BuyerReference",
         type_codes=("rsm:ExchangedDocument/ram:TypeCode",),

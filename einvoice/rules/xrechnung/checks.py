@@ -17,7 +17,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ..german import (
-    _A, _INVOICE, _LI, _S, DOCUMENT, MEANS, PATHS, REQUIRED, SUPPORTED_VAT_CODES, XR_CVD_ID, XR_EXTENSION_ID, XR_IDS,
+    _A, _INVOICE, _LI, _S, DOCUMENT, MEANS, PATHS, REQUIRED, Paths, SUPPORTED_VAT_CODES, XR_CVD_ID, XR_EXTENSION_ID, XR_IDS,
     NoDecimal, compile_cii, compile_ubl, cva_values, decimal, email_ok, first_nz, in_joined, means, mime_ext, nonblank,
     norm, nz, one_decimal, round_half_up, sv, telephone_ok, uncl7143_cvd, url_ok, vehicle_categories, without,
 )
@@ -299,13 +299,13 @@ def br_dex_03(doc, root, p):
         yield None
 
 
-_U_TOTALS = compile_ubl("//cac:LegalMonetaryTotal")
-_U_PAYABLE = compile_ubl("cbc:PayableAmount")
-_U_ROUNDING = compile_ubl("cbc:PayableRoundingAmount")
-_U_TAX_INCLUSIVE = compile_ubl("cbc:TaxInclusiveAmount")
-_U_PREPAID = compile_ubl("cbc:PrepaidAmount")
-_U_THIRD_PARTY_BLANKLESS = compile_ubl("../cac:PrepaidPayment/cbc:PaidAmount[normalize-space(.)]")
-_U_THIRD_PARTY = compile_ubl("../cac:PrepaidPayment/cbc:PaidAmount")
+# the amounts of BR-DEX-09 and the third-party payments of BR-DEX-10..14 (UBL)
+_U_DEX = Paths(compile_ubl, totals="//cac:LegalMonetaryTotal", payable="cbc:PayableAmount", rounding="cbc:PayableRoundingAmount",
+               inclusive="cbc:TaxInclusiveAmount", prepaid="cbc:PrepaidAmount",
+               third_party_blankless="../cac:PrepaidPayment/cbc:PaidAmount[normalize-space(.)]",
+               third_party="../cac:PrepaidPayment/cbc:PaidAmount", prepaid_payments="cac:PrepaidPayment", pp_id="cbc:ID",
+               pp_amount="cbc:PaidAmount", pp_instruction="cbc:InstructionID",
+               pp_currency_ok="cbc:PaidAmount/@currencyID = ../cbc:DocumentCurrencyCode")
 
 
 @rule("BR-DEX-09", syntaxes=("ubl",))
@@ -317,15 +317,15 @@ def br_dex_09(doc, root, p):
     """
     if not _extension(doc, root, p):
         return
-    for total in _U_TOTALS(root):
+    for total in _U_DEX.totals(root):
         try:
-            payable = one_decimal(_U_PAYABLE(total))
-            inclusive = one_decimal(_U_TAX_INCLUSIVE(total))
-            prepaid = one_decimal(_U_PREPAID(total), Decimal(0))
-            rounding = one_decimal(_U_ROUNDING(total), Decimal(0))
+            payable = one_decimal(_U_DEX.payable(total))
+            inclusive = one_decimal(_U_DEX.inclusive(total))
+            prepaid = one_decimal(_U_DEX.prepaid(total), Decimal(0))
+            rounding = one_decimal(_U_DEX.rounding(total), Decimal(0))
             third = Decimal(0)
-            if _U_THIRD_PARTY_BLANKLESS(total):
-                for amount in _U_THIRD_PARTY(total):
+            if _U_DEX.third_party_blankless(total):
+                for amount in _U_DEX.third_party(total):
                     third += one_decimal([amount])
         except NoDecimal:
             yield total  # the official test cannot be evaluated on these values
@@ -339,32 +339,25 @@ def br_dex_09(doc, root, p):
             yield total
 
 
-_U_PREPAID_PAYMENTS = compile_ubl("cac:PrepaidPayment")
-_U_PP_ID = compile_ubl("cbc:ID")
-_U_PP_AMOUNT = compile_ubl("cbc:PaidAmount")
-_U_PP_INSTRUCTION = compile_ubl("cbc:InstructionID")
-_U_PP_CURRENCY_OK = compile_ubl("cbc:PaidAmount/@currencyID = ../cbc:DocumentCurrencyCode")
-
-
 def _third_party(fails):
     def check(doc, root, p):
         if not _ubl_extension_invoice(doc, root, p):
             return []
-        return [pp for pp in _U_PREPAID_PAYMENTS(root) if fails(pp)]
+        return [pp for pp in _U_DEX.prepaid_payments(root) if fails(pp)]
 
     return check
 
 
 def _decimals_after_point(pp) -> int:
-    amounts = _U_PP_AMOUNT(pp)
+    amounts = _U_DEX.pp_amount(pp)
     return len((sv(amounts[0]) if amounts else "").partition(".")[2])  # the characters after the first '.', as written
 
 
-for _rid, _fails in (("BR-DEX-10", lambda pp: not nonblank(_U_PP_ID(pp))),
-                     ("BR-DEX-11", lambda pp: not nonblank(_U_PP_AMOUNT(pp))),
-                     ("BR-DEX-12", lambda pp: not nonblank(_U_PP_INSTRUCTION(pp))),
+for _rid, _fails in (("BR-DEX-10", lambda pp: not nonblank(_U_DEX.pp_id(pp))),
+                     ("BR-DEX-11", lambda pp: not nonblank(_U_DEX.pp_amount(pp))),
+                     ("BR-DEX-12", lambda pp: not nonblank(_U_DEX.pp_instruction(pp))),
                      ("BR-DEX-13", lambda pp: _decimals_after_point(pp) > 2),
-                     ("BR-DEX-14", lambda pp: not _U_PP_CURRENCY_OK(pp))):
+                     ("BR-DEX-14", lambda pp: not _U_DEX.pp_currency_ok(pp))):
     rule(_rid, syntaxes=("ubl",))(_third_party(_fails))
 
 
