@@ -51,48 +51,29 @@ for _short in UBL_ONLY:
     RULES.add(PREFIX + _short, _peppol_check(PREFIX + _short, "ubl"), syntax="ubl")
 
 
-# --- R061: a payment means with two codes matches no context (normalize-space of two codes fails) -----
+# --- R061 and the CII R043: the Peppol check with fewer targets ---------------------------------
 
-_R061 = {syn: _peppol_check(PREFIX + "R061", syn) for syn in ("ubl", "cii")}
-_CODE_TAGS = {"ubl": "{urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2}PaymentMeansCode",
-              "cii": "{%s}TypeCode" % RAM}
+def _filtered(short: str, syntax: str, keep):
+    inner = _peppol_check(PREFIX + short, syntax)
 
-
-def _r061(syntax: str):
     def check(doc):
-        tag = _CODE_TAGS[syntax]
-        out = []
-        for target in _R061[syntax](doc):
-            if hasattr(target, "iterchildren") and sum(1 for _ in target.iterchildren(tag)) > 1:
-                continue
-            out.append(target)
-        return out
+        return [t for t in inner(doc) if keep(t)]
 
-    check.__name__ = f"r061_{syntax}"
+    check.__name__ = f"{short.lower()}_{syntax}"
     return check
 
 
-for _syntax in ("ubl", "cii"):
-    RULES.add(PREFIX + "R061", _r061(_syntax), syntax=_syntax)
+def _one_code(tag: str):
+    """R061: a payment means with two codes matches no context (normalize-space of two codes fails)."""
+    return lambda t: not (hasattr(t, "iterchildren") and sum(1 for _ in t.iterchildren(tag)) > 1)
 
 
-# --- CII: R043 split by context --------------------------------------------------------------
-
-_R043 = _peppol_check(PREFIX + "R043", "cii")
-_SPECIFIED = "{%s}SpecifiedTradeAllowanceCharge" % RAM
-_APPLIED = "{%s}AppliedTradeAllowanceCharge" % RAM
-
-
-@RULES.rule(PREFIX + "R043-1", syntax="cii")
-def r043_1(doc):
-    """R043 on document and line allowances and charges (ram:SpecifiedTradeAllowanceCharge)."""
-    return [t for t in _R043(doc) if getattr(t, "tag", None) == _SPECIFIED]
-
-
-@RULES.rule(PREFIX + "R043-2", syntax="cii")
-def r043_2(doc):
-    """R043 on price allowances (ram:AppliedTradeAllowanceCharge)."""
-    return [t for t in _R043(doc) if getattr(t, "tag", None) == _APPLIED]
+for _syntax, _tag in (("ubl", "{urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2}PaymentMeansCode"),
+                      ("cii", "{%s}TypeCode" % RAM)):
+    RULES.add(PREFIX + "R061", _filtered("R061", _syntax, _one_code(_tag)), syntax=_syntax)
+# CII: R043 split by context: document and line allowances and charges (R043-1), price allowances (R043-2)
+for _short, _tag in (("R043-1", "{%s}SpecifiedTradeAllowanceCharge" % RAM), ("R043-2", "{%s}AppliedTradeAllowanceCharge" % RAM)):
+    RULES.add(PREFIX + _short, _filtered("R043", "cii", lambda t, tag=_tag: getattr(t, "tag", None) == tag), syntax="cii")
 
 
 # --- CII: empty elements ---------------------------------------------------------------------
