@@ -12,6 +12,7 @@ XML whitespace).
 
 from __future__ import annotations
 
+import functools
 import re
 from decimal import Decimal
 from typing import Any, Iterable
@@ -161,28 +162,19 @@ def in_joined(haystack: str, value: str) -> bool:
     return " " not in v and f" {v} " in haystack
 
 
-_LISTS: dict[str, str] = {}
-
-
+@functools.cache
 def icd_ext() -> str:
-    s = _LISTS.get("icd")
-    if s is None:
-        s = _LISTS["icd"] = _haystack("xrechnung-diga", "xrechnung-icd")
-    return s
+    return _haystack("xrechnung-diga", "xrechnung-icd")
 
 
+@functools.cache
 def eas_ext() -> str:
-    s = _LISTS.get("eas")
-    if s is None:
-        s = _LISTS["eas"] = _haystack("xrechnung-diga", "xrechnung-eas")
-    return s
+    return _haystack("xrechnung-diga", "xrechnung-eas")
 
 
+@functools.cache
 def uncl7143_cvd() -> str:
-    s = _LISTS.get("7143")
-    if s is None:
-        s = _LISTS["7143"] = " CVD " + codelists.joined("xrechnung-uncl7143")
-    return s
+    return " CVD " + codelists.joined("xrechnung-uncl7143")
 
 
 def mime_ext() -> frozenset[str]:

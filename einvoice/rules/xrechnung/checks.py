@@ -383,38 +383,24 @@ def br_de_cvd_03(doc, root, p):
                     if not any(p.cvd_item(item) for item in p.items_of(scope)))
 
 
-def _cvd_items(doc, root, p):
-    return p.cvd_items(root) if _cvd(doc, root, p) else []
+# the rules on the items of the lines the rule set's line contexts name: rule id -> targets(item, paths)
+CVD_ITEMS = {
+    "BR-DE-CVD-06-a": lambda item, p: [item] if p.cvd_codes(item) and len(p.cva_props(item)) != 1 else [],
+    "BR-DE-CVD-06-b": lambda item, p: [item] if p.cva_props(item) and len(p.cvd_codes(item)) != 1 else [],
+    # an absent or blank list id passes (the doubled blank of the list)
+    "BR-TMP-CVD-01": lambda item, p: [c for c in p.class_codes(item) if not in_joined(uncl7143_cvd(), c.get("listID") or "")],
+    "BR-DE-CVD-04": lambda item, p: [c for c in p.class_codes(item)
+                                     if norm(c.get("listID")) == "CVD" and nz(c) not in vehicle_categories()],
+    "BR-DE-CVD-05": lambda item, p: [c for c in p.cva_props(item) if first_nz(p.value(c)) not in cva_values()],
+}
 
 
-@rule("BR-DE-CVD-06-a")
-def br_de_cvd_06_a(doc, root, p):
-    return [item for item in _cvd_items(doc, root, p) if p.cvd_codes(item) and len(p.cva_props(item)) != 1]
+def _cvd_item_rule(targets):
+    def check(doc, root, p):
+        return [t for item in (p.cvd_items(root) if _cvd(doc, root, p) else ()) for t in targets(item, p)]
+
+    return check
 
 
-@rule("BR-DE-CVD-06-b")
-def br_de_cvd_06_b(doc, root, p):
-    return [item for item in _cvd_items(doc, root, p) if p.cva_props(item) and len(p.cvd_codes(item)) != 1]
-
-
-@rule("BR-TMP-CVD-01")
-def br_tmp_cvd_01(doc, root, p):
-    hay = None
-    for item in _cvd_items(doc, root, p):
-        for code in p.class_codes(item):
-            hay = hay or uncl7143_cvd()
-            if not in_joined(hay, code.get("listID") or ""):  # an absent or blank list id passes (doubled blank)
-                yield code
-
-
-@rule("BR-DE-CVD-04")
-def br_de_cvd_04(doc, root, p):
-    for item in _cvd_items(doc, root, p):
-        yield from (code for code in p.class_codes(item)
-                    if norm(code.get("listID")) == "CVD" and nz(code) not in vehicle_categories())
-
-
-@rule("BR-DE-CVD-05")
-def br_de_cvd_05(doc, root, p):
-    for item in _cvd_items(doc, root, p):
-        yield from (prop for prop in p.cva_props(item) if first_nz(p.value(prop)) not in cva_values())
+for _rid, _targets in CVD_ITEMS.items():
+    rule(_rid)(_cvd_item_rule(_targets))
