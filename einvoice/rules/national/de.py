@@ -59,31 +59,6 @@ def _has_text(nodes) -> bool:
 # --- document level -------------------------------------------------------------------
 
 _BUYER_REFERENCE = _x("cbc:BuyerReference")
-
-
-@rule("DE-R-015", syntax="ubl")
-def de_r_015(doc):
-    if _german(doc) and not _has_text(_BUYER_REFERENCE(doc.root)):
-        yield None
-
-
-_AC_CATEGORIES = _x("cac:AllowanceCharge[cbc:ChargeIndicator = 'false' or cbc:ChargeIndicator = 'true']/cac:TaxCategory/cbc:ID/text()")
-_LINE_CATEGORIES = _x("(cac:InvoiceLine | cac:CreditNoteLine)/cac:Item/cac:ClassifiedTaxCategory/cbc:ID/text()")
-_TAX_REP = _x("cac:TaxRepresentativeParty")
-_SELLER_TAX_IDS = _x("cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme/cbc:CompanyID")
-
-
-@rule("DE-R-016", syntax="ubl")
-def de_r_016(doc):
-    """With a VAT category that needs it, the seller's VAT or tax number or a tax representative is given."""
-    if not _german(doc):
-        return
-    root = doc.root
-    codes = set(_AC_CATEGORIES(root)) | set(_LINE_CATEGORIES(root))
-    if codes & set(SUPPORTED_VAT_CODES) and not _TAX_REP(root) and not _has_text(_SELLER_TAX_IDS(root)):
-        yield None
-
-
 _TYPE_CODE = _x("cbc:InvoiceTypeCode/text() | cbc:CreditNoteTypeCode/text()")
 _TYPE_CODE_ELEMENTS = _x("cbc:InvoiceTypeCode | cbc:CreditNoteTypeCode")
 
@@ -93,12 +68,6 @@ def _type_codes(doc) -> list[str]:
     if _codes_normalized(doc):
         return [norm("".join(el.itertext())) for el in _TYPE_CODE_ELEMENTS(doc.root)]
     return list(_TYPE_CODE(doc.root))
-
-
-@rule("DE-R-017", syntax="ubl")
-def de_r_017(doc):
-    if _german(doc) and not set(_type_codes(doc)) & set(TYPE_CODES):
-        yield None
 
 
 _TERMS_NOTES = _x("cac:PaymentTerms/cbc:Note[1]")
@@ -125,49 +94,54 @@ def de_r_018(doc):
             yield note
 
 
-_ADR_FILENAMES = _x("cac:AdditionalDocumentReference/cac:Attachment/cbc:EmbeddedDocumentBinaryObject/@filename")
-
-
-@rule("DE-R-022", syntax="ubl")
-def de_r_022(doc):
-    if not _german(doc):
-        return
-    names = list(_ADR_FILENAMES(doc.root))
-    if len(names) != len(set(names)):
-        yield None
-
-
-_PRECEDING = _x("cac:BillingReference/cac:InvoiceDocumentReference")
-
-
-@rule("DE-R-026", syntax="ubl")
-def de_r_026(doc):
-    if not _german(doc):
-        return
-    if _codes_normalized(doc):
-        corrected = "384" in _type_codes(doc)
-    else:
-        corrected = any(number(c) == 384 for c in _TYPE_CODE(doc.root))
-    if corrected and not _PRECEDING(doc.root):
-        yield None
-
-
 def _de_id(br: str) -> str:
     """BR-DE-23-a -> DE-R-023-1: the Peppol id of an XRechnung rule."""
     number_, _, part = br[len("BR-DE-"):].partition("-")
     return f"DE-R-{int(number_):03d}" + (f"-{'ab'.index(part) + 1}" if part else "")
 
 
+_VAT_CATEGORIES = _x("cac:AllowanceCharge[cbc:ChargeIndicator = 'false' or cbc:ChargeIndicator = 'true']/cac:TaxCategory/cbc:ID/text()"
+                     " | (cac:InvoiceLine | cac:CreditNoteLine)/cac:Item/cac:ClassifiedTaxCategory/cbc:ID/text()")
+_TAX_REP = _x("cac:TaxRepresentativeParty")
+_SELLER_TAX_IDS = _x("cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme/cbc:CompanyID")
+_ADR_FILENAMES = _x("cac:AdditionalDocumentReference/cac:Attachment/cbc:EmbeddedDocumentBinaryObject/@filename")
+_PRECEDING = _x("cac:BillingReference/cac:InvoiceDocumentReference")
+
+
+def _corrected(doc) -> bool:
+    """Type code 384: compared as a number up to 3.0.20, normalised from 3.0.21."""
+    if _codes_normalized(doc):
+        return "384" in _type_codes(doc)
+    return any(number(c) == 384 for c in _TYPE_CODE(doc.root))
+
+
+def _repeated(values: list) -> bool:
+    return len(values) != len(set(values))
+
+
+# rules reported on the document: rule id -> fails(doc, root); DE-R-001/030/031 are the XRechnung tests
+_DOCUMENT = {_de_id(br): (lambda doc, root, f=f: f(root, P))
+             for br, syntaxes, f in DOCUMENT if br in ("BR-DE-1", "BR-DE-30", "BR-DE-31") and "ubl" in syntaxes}
+_DOCUMENT.update({
+    "DE-R-015": lambda doc, root: not _has_text(_BUYER_REFERENCE(root)),
+    # with a VAT category that needs it, the seller's VAT or tax number or a tax representative is given
+    "DE-R-016": lambda doc, root: (bool(set(_VAT_CATEGORIES(root)) & set(SUPPORTED_VAT_CODES)) and not _TAX_REP(root)
+                                   and not _has_text(_SELLER_TAX_IDS(root))),
+    "DE-R-017": lambda doc, root: not set(_type_codes(doc)) & set(TYPE_CODES),
+    "DE-R-022": lambda doc, root: _repeated(list(_ADR_FILENAMES(root))),
+    "DE-R-026": lambda doc, root: _corrected(doc) and not _PRECEDING(root),
+})
+
+
 def _document(fails):
     def check(doc):
-        return [None] if _german(doc) and fails(doc.root, P) else []
+        return [None] if _german(doc) and fails(doc, doc.root) else []
 
     return check
 
 
-for _br, _syntaxes, _fails in DOCUMENT:
-    if _br in ("BR-DE-1", "BR-DE-30", "BR-DE-31") and "ubl" in _syntaxes:
-        rule(_de_id(_br), syntax="ubl")(_document(_fails))
+for _rid, _fails in _DOCUMENT.items():
+    rule(_rid, syntax="ubl")(_document(_fails))
 
 
 # --- parties and addresses -------------------------------------------------------------
