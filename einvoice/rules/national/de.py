@@ -161,22 +161,20 @@ _PHONE_TEXT = _x("string(cbc:Telephone)")
 _MAIL_TEXT = _x("string(cbc:ElectronicMail)")
 
 
-@rule("DE-R-027", syntax="ubl")
-def de_r_027(doc):
-    if not _german(doc):
-        return
-    for contact in P.seller_contacts(doc.root):
-        if not THREE_DIGITS.match(norm(_PHONE_TEXT(contact))):
-            yield contact
+# the seller contact's telephone (three digits) and e-mail (the release's pattern): rule id -> ok(doc, contact)
+_CONTACTS = {"DE-R-027": lambda doc, c: THREE_DIGITS.match(norm(_PHONE_TEXT(c))),
+             "DE-R-028": lambda doc, c: _pattern(doc, "de_email_pattern").fullmatch(norm(_MAIL_TEXT(c)))}
 
 
-@rule("DE-R-028", syntax="ubl")
-def de_r_028(doc):
-    if not _german(doc):
-        return
-    for contact in P.seller_contacts(doc.root):
-        if not _pattern(doc, "de_email_pattern").fullmatch(norm(_MAIL_TEXT(contact))):
-            yield contact
+def _contact_rule(ok):
+    def check(doc):
+        return [c for c in P.seller_contacts(doc.root) if not ok(doc, c)] if _german(doc) else []
+
+    return check
+
+
+for _rid, _ok in _CONTACTS.items():
+    rule(_rid, syntax="ubl")(_contact_rule(_ok))
 
 
 # --- payment means -------------------------------------------------------------------
@@ -207,30 +205,23 @@ def _means(doc, codes):
                 yield pm, values
 
 
-@rule("DE-R-019", syntax="ubl")
-def de_r_019(doc):
-    for pm, values in _means(doc, ("30", "58")):
-        if "58" in values and not iban_valid(_PAYEE_ACCOUNT_ID(pm)):
-            yield pm
-
-
-@rule("DE-R-020", syntax="ubl")
-def de_r_020(doc):
-    for pm, values in _means(doc, ("59",)):
-        if "59" in values and not iban_valid(_PAYER_ACCOUNT_ID(pm)):
-            yield pm
+# rule id -> (the codes of the context, fails(root, payment means, its codes as the test reads them)): the
+# XRechnung tests, but for the IBAN rules, which read the account as a string and test the code as read
+_MEANS = {_de_id(br): (codes, lambda root, pm, values, f=f: f(root, pm, P))
+          for br, (codes, f) in MEANS.items() if br not in ("BR-DE-19", "BR-DE-20")}
+_MEANS["DE-R-019"] = (("30", "58"), lambda root, pm, values: "58" in values and not iban_valid(_PAYEE_ACCOUNT_ID(pm)))
+_MEANS["DE-R-020"] = (("59",), lambda root, pm, values: "59" in values and not iban_valid(_PAYER_ACCOUNT_ID(pm)))
 
 
 def _means_rule(codes, fails):
     def check(doc):
-        return [pm for pm, _values in _means(doc, codes) if fails(doc.root, pm, P)]
+        return [pm for pm, values in _means(doc, codes) if fails(doc.root, pm, values)]
 
     return check
 
 
-for _br, (_codes, _fails) in MEANS.items():  # the tests of the XRechnung rules (BR-DE-19/20 differ: above)
-    if _br not in ("BR-DE-19", "BR-DE-20"):
-        rule(_de_id(_br), syntax="ubl")(_means_rule(_codes, _fails))
+for _rid, (_codes, _fails) in _MEANS.items():
+    rule(_rid, syntax="ubl")(_means_rule(_codes, _fails))
 
 
 # --- attachments (3.0.21) -----------------------------------------------------------------
