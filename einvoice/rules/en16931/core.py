@@ -26,6 +26,7 @@ and checked on that tree (:func:`einvoice.rules.en16931.on_tree`).
 
 from __future__ import annotations
 
+import functools
 import math
 import threading
 from collections import defaultdict
@@ -34,6 +35,7 @@ from typing import Any, Callable, Iterable
 
 from lxml import etree
 
+from ... import codelists
 from ...basics import Syntax
 from ...syntax import namespaces as NS
 from .. import values as V
@@ -57,18 +59,14 @@ _ID_SET = frozenset(CORE_IDS)
 _BR34 = {"BR-34", "BR-35", "BR-39", "BR-40"}  # not defined in the binding rule sets
 assert not (_ID_SET & _BR34)
 
-# Country prefixes accepted for a VAT identifier (BR-CO-09), as each binding lists them.
-_VAT_PREFIXES_UBL = (
-    " 1A AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV"
-    " BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH EL ER ES ET"
-    " FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN"
-    " IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF"
-    " MG MH MK ML MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH"
-    " PK PL PM PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ"
-    " TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS XI YE YT ZA ZM"
-    " ZW "
-)
-_VAT_PREFIXES_CII = _VAT_PREFIXES_UBL.replace(" AM ", " AM AN ").replace(" SS ", " ")
+
+@functools.cache
+def _vat_prefixes(countries: str) -> str:
+    """The country prefixes a VAT identifier may start with (BR-CO-09), as each binding lists them: the
+    binding's country codes (``iso3166`` for UBL, ``iso3166-cii``) and EL (Greece), one string with a space
+    at each end (the UBL check searches it for the identifier's first two characters as a substring)."""
+    return codelists.joined(countries) + "EL "
+
 
 # --------------------------------------------------------------------------- XPath 2.0 value semantics
 # one reading of values for every rule set: einvoice.rules.values
@@ -504,7 +502,7 @@ def _ubl_failures(root: Any, index: dict) -> _Failures:
         for pts in idx[CAC.PartyTaxScheme]:
             if _ubl_is_vat(pts):
                 prefix = sv(fk(pts, CBC.CompanyID))[:2]
-                ok("BR-CO-09", prefix in _VAT_PREFIXES_UBL, pts)
+                ok("BR-CO-09", prefix in _vat_prefixes("iso3166"), pts)
 
     f.guard(("BR-09", "BR-11", "BR-62", "BR-63", "BR-CO-26", "BR-17", "BR-18", "BR-19", "BR-20", "BR-56", "BR-CO-09"), parties)
 
@@ -941,7 +939,7 @@ def _cii_failures(root: Any, index: dict) -> _Failures:
         for reg in idx[RAM.SpecifiedTaxRegistration]:
             for i in ck(reg, RAM.ID):
                 if i.get("schemeID") == "VA":
-                    ok("BR-CO-09", " %s " % sv(i)[:2] in _VAT_PREFIXES_CII, i)
+                    ok("BR-CO-09", " %s " % sv(i)[:2] in _vat_prefixes("iso3166-cii"), i)
 
     f.guard(("BR-17", "BR-CO-26", "BR-18", "BR-19", "BR-20", "BR-56", "BR-CO-09"), parties)
 
