@@ -16,6 +16,9 @@ Each family ties one VAT category code (UNTDID 5305) to what must hold for it:
   category next to "not subject to VAT"), BR-B-01/02 (split payment: Italy only,
   never with standard rate).
 
+What each category asks for (its rate test, the VAT identifiers, an exemption
+reason or none) is data, ``schemas/structure/en16931-vat.yaml``.
+
 The official checks differ in small details between UBL and CII (which
 categories must carry the tax scheme "VAT", which VAT identifier scheme counts,
 exact or tolerant comparison of amounts...). To agree with them exactly, the
@@ -32,9 +35,9 @@ from decimal import Decimal
 from typing import Any, Callable, Iterable
 
 from ...syntax.namespaces import CAC as _CAC_NS, CBC as _CBC_NS, RAM as _RAM_NS, RSM as _RSM_NS, UDT as _UDT_NS
-from ..engine import Document
+from ..engine import Document, load_yaml
 from .. import values as V
-from ..tree import tag_index
+from ..tree import STRUCTURE, tag_index
 from . import RULES, on_tree
 
 CAC = "{%s}" % _CAC_NS
@@ -42,6 +45,9 @@ CBC = "{%s}" % _CBC_NS
 RAM = "{%s}" % _RAM_NS
 RSM = "{%s}" % _RSM_NS
 UDT = "{%s}" % _UDT_NS
+
+#: per VAT category code: its family, exemption reason and, per syntax, rate test and VAT identifiers (data)
+CATEGORIES: dict[str, dict] = load_yaml(STRUCTURE / "en16931-vat.yaml")["categories"]
 
 ZERO = Decimal(0)
 ONE = Decimal(1)
@@ -243,30 +249,16 @@ def _ubl_rated_01(code: str):
 
 # --- -02..-04: VAT identifiers -------------------------------------------------
 
-def _seller_any_or_rep(ix: _UblIndex) -> bool:
-    return ix.seller_any or ix.rep_vat
-
-
-def _seller_vat_or_rep(ix: _UblIndex) -> bool:
-    return ix.seller_vat or ix.rep_vat
-
-
-_UBL_ID_COND: dict[str, Callable[[_UblIndex], bool]] = {
-    "S": _seller_any_or_rep,
-    "Z": _seller_any_or_rep,
-    "E": _seller_any_or_rep,
-    "L": _seller_any_or_rep,
-    "M": _seller_any_or_rep,
-    "AE": lambda ix: _seller_any_or_rep(ix) and (ix.buyer_vat or ix.buyer_legal),
-    "G": _seller_vat_or_rep,
-    "K": lambda ix: _seller_vat_or_rep(ix) and ix.buyer_vat,
-    "O": lambda ix: not ix.seller_vat and not ix.rep_vat and not ix.buyer_vat,
-}
+def _ids_given(ix: Any, ids: dict) -> bool:
+    """Whether the parties carry the VAT identifiers a category asks for (``ids`` in en16931-vat.yaml)."""
+    if "none" in ids:
+        return not any(getattr(ix, fact) for fact in ids["none"])
+    return all(any(getattr(ix, fact) for fact in group) for group in ids["all"])
 
 
 def _ubl_ids(code: str, where: str) -> Callable[[Document], Iterable]:
     """-02 (where='line'), -03 (allowance), -04 (charge)."""
-    cond = _UBL_ID_COND[code]
+    ids = CATEGORIES[code]["ubl"]["ids"]
 
     def check(doc: Document):
         ix = _ubl(doc)
@@ -285,7 +277,7 @@ def _ubl_ids(code: str, where: str) -> Callable[[Document], Iterable]:
                 other = _ac_cats(ix, charge, code, raw=True)
             else:
                 other = _ac_cats(ix, charge, code, doc_level=doc_level)
-        if (trigger and cond(ix)) or not other:
+        if (trigger and _ids_given(ix, ids)) or not other:
             return
         yield (other or trigger or [[doc.root]])[0][0]
     return check
@@ -317,12 +309,8 @@ def _rate_test(kind: str, rates: list, present: bool, decimals: list[Decimal]) -
     raise ValueError(kind)
 
 
-_UBL_RATE = {"S": "gt0", "Z": "eq0", "E": "eq0", "AE": "eq0", "K": "eq0", "G": "eq0",
-             "L": "ge0", "M": "ge0", "O": "absent"}
-
-
 def _ubl_rate(code: str, where: str) -> Callable[[Document], Iterable]:
-    kind = _UBL_RATE[code]
+    kind = CATEGORIES[code]["ubl"]["rate"]
 
     def check(doc: Document):
         ix = _ubl(doc)
@@ -541,15 +529,12 @@ def _ubl_09(code: str) -> Callable[[Document], Iterable]:
     return check
 
 
-_NO_REASON = {"S", "Z", "L", "M"}
-
-
 def _ubl_10(code: str) -> Callable[[Document], Iterable]:
     def check(doc: Document):
         for cat in _ubl_bd(_ubl(doc), code):
             el = cat[0]
             has = _first(el, CBC + "TaxExemptionReason") is not None or _first(el, CBC + "TaxExemptionReasonCode") is not None
-            if has == (code in _NO_REASON):
+            if has == (CATEGORIES[code]["reason"] == "forbidden"):
                 yield el
     return check
 
@@ -727,19 +712,6 @@ def _cii_01(code: str) -> Callable[[Document], Iterable]:
     return check
 
 
-_CII_ID_COND: dict[str, Callable[[_CiiIndex], bool]] = {
-    "S": lambda ix: ix.seller_vafc_abs or ix.rep_va_abs,
-    "Z": lambda ix: ix.seller_vafc_abs or ix.rep_va_abs,
-    "E": lambda ix: ix.seller_vafc_abs or ix.rep_va_abs,
-    "L": lambda ix: ix.seller_vafc_abs or ix.rep_va_abs,
-    "M": lambda ix: ix.seller_vafc_abs or ix.rep_va_abs,
-    "AE": lambda ix: (ix.seller_vafc or ix.rep_va) and (ix.buyer_va or ix.buyer_legal),
-    "G": lambda ix: ix.seller_va or ix.rep_va,
-    "K": lambda ix: (ix.seller_va or ix.rep_va) and ix.buyer_va,
-    "O": lambda ix: not ix.seller_va_abs and not ix.rep_va_abs and not ix.buyer_va,
-}
-
-
 def _cii_ac_cats(ix: _CiiIndex, charge: bool, code: str) -> list:
     """//ram:SpecifiedTradeAllowanceCharge[ram:ChargeIndicator/udt:Indicator=<charge>]/ram:CategoryTradeTax[code][VAT]."""
     out = []
@@ -758,22 +730,18 @@ def _cii_line_cats(ix: _CiiIndex, code: str) -> list:
 
 
 def _cii_ids(code: str, where: str) -> Callable[[Document], Iterable]:
-    cond = _CII_ID_COND[code]
+    ids = CATEGORIES[code]["cii"]["ids"]
 
     def check(doc: Document):
         ix = _cii(doc)
         cats = _cii_line_cats(ix, code) if where == "line" else _cii_ac_cats(ix, where == "charge", code)
-        if cats and not cond(ix):
+        if cats and not _ids_given(ix, ids):
             yield from cats
     return check
 
 
-_CII_RATE = {"S": "gt0", "Z": "eq0n", "E": "eq0n", "AE": "eq0n", "K": "eq0n", "G": "eq0n",
-             "L": "gt0", "M": "ge0", "O": "absent"}
-
-
 def _cii_rate(code: str, where: str) -> Callable[[Document], Iterable]:
-    kind = _CII_RATE[code]
+    kind = CATEGORIES[code]["cii"]["rate"]
 
     def check(doc: Document):
         ix = _cii(doc)
@@ -912,7 +880,7 @@ def _cii_10(code: str) -> Callable[[Document], Iterable]:
     def check(doc: Document):
         for att in _cii_header_for(_cii(doc), code):
             has = _first(att, RAM + "ExemptionReason") is not None or _first(att, RAM + "ExemptionReasonCode") is not None
-            if has == (code in _NO_REASON):
+            if has == (CATEGORIES[code]["reason"] == "forbidden"):
                 for _ in range(_n_context(att, code)):
                     yield att
     return check
@@ -978,8 +946,7 @@ def _cii_b_02(doc: Document):
 # registration
 # --------------------------------------------------------------------------
 
-FAMILIES = {"S": "BR-S", "Z": "BR-Z", "E": "BR-E", "AE": "BR-AE", "K": "BR-IC", "G": "BR-G",
-            "O": "BR-O", "L": "BR-AF", "M": "BR-AG"}
+FAMILIES = {code: category["family"] for code, category in CATEGORIES.items()}
 
 
 _ENTRIES: dict[str, list[tuple[str, str, Callable[[Document], Iterable]]]] = {"ubl": [], "cii": []}
