@@ -347,14 +347,12 @@ def _ubl_rate(code: str, where: str) -> Callable[[Document], Iterable]:
 
 # --- -08..-10: the breakdown ---------------------------------------------------
 
-def _ubl_line_cats(line: Any, ix: _UblIndex | None = None) -> list[tuple]:
-    if ix is not None:  # the categories already read for the index (the same elements)
-        known = ix.__dict__.get("_ctc_of")
-        if known is None:
-            known = ix.__dict__["_ctc_of"] = {c[0]: c for c in ix.ctc}
-        return [known.get(c) or _ubl_cat(c) for item in line.iterchildren(CAC + "Item")
-                for c in item.iterchildren(CAC + "ClassifiedTaxCategory")]
-    return [_ubl_cat(c) for item in line.iterchildren(CAC + "Item") for c in item.iterchildren(CAC + "ClassifiedTaxCategory")]
+def _ubl_line_cats(line: Any, ix: _UblIndex) -> list[tuple]:
+    known = ix.__dict__.get("_ctc_of")  # the categories already read for the index (the same elements)
+    if known is None:
+        known = ix.__dict__["_ctc_of"] = {c[0]: c for c in ix.ctc}
+    return [known.get(c) or _ubl_cat(c) for item in line.iterchildren(CAC + "Item")
+            for c in item.iterchildren(CAC + "ClassifiedTaxCategory")]
 
 
 def _ubl_lines_info(ix: _UblIndex, line_tag: str, direct: bool) -> list[tuple[list, list, Any]]:
@@ -390,31 +388,18 @@ def _ubl_line_amounts(ix: _UblIndex, line_tag: str) -> list[tuple[list, list, li
     return out
 
 
-def _ubl_line_sum(root: Any, line_tag: str, code: str, rate: Decimal | None, ix: _UblIndex | None = None) -> Decimal:
-    total = ZERO
-    if ix is not None and ix.root is root:
-        cache = ix.__dict__.setdefault("_line_sums", {})
-        key = (line_tag, code, rate)
-        found = cache.get(key)
-        if found is not None:
-            return found
+def _ubl_line_sum(ix: _UblIndex, line_tag: str, code: str, rate: Decimal | None) -> Decimal:
+    """The LineExtensionAmounts of the lines (children of the root) of a category (and rate), once per document."""
+    cache = ix.__dict__.setdefault("_line_sums", {})
+    key = (line_tag, code, rate)
+    total = cache.get(key)
+    if total is None:
+        total = ZERO
         for codes, pcts, amounts in _ubl_line_amounts(ix, line_tag):
-            if code not in codes:
-                continue
-            if rate is not None and rate not in pcts:
-                continue
-            for d in amounts:
-                total += d
+            if code in codes and (rate is None or rate in pcts):
+                for d in amounts:
+                    total += d
         cache[key] = total
-        return total
-    for line in root.iterfind(line_tag):
-        cats = _ubl_line_cats(line)
-        if not any(c[1] == code for c in cats):
-            continue
-        if rate is not None and not any(d == rate for c in cats for d in child_decimals(c[0], CBC + "Percent")):
-            continue
-        for d in child_decimals(line, CBC + "LineExtensionAmount"):
-            total += d
     return total
 
 
@@ -425,21 +410,18 @@ def _ubl_ac_info(ac: Any) -> tuple[set, list, list]:
     return inds, [c[1] for c in cats], [d for c in cats for d in child_decimals(c[0], CBC + "Percent")]
 
 
-def _ubl_doc_acs(root: Any, ix: _UblIndex | None) -> list[tuple[set, list, list, list]]:
+def _ubl_doc_acs(ix: _UblIndex) -> list[tuple[set, list, list, list]]:
     """Document level allowances/charges: indicators, codes, percentages, amounts (once per document)."""
-    if ix is not None and ix.root is root:
-        acs = ix.__dict__.get("_doc_acs")
-        if acs is not None:
-            return acs
-    acs = [(*_ubl_ac_info(ac), child_decimals(ac, CBC + "Amount")) for ac in root.iterchildren(CAC + "AllowanceCharge")]
-    if ix is not None and ix.root is root:
-        ix.__dict__["_doc_acs"] = acs
+    acs = ix.__dict__.get("_doc_acs")
+    if acs is None:
+        acs = ix.__dict__["_doc_acs"] = [(*_ubl_ac_info(ac), child_decimals(ac, CBC + "Amount"))
+                                         for ac in ix.root.iterchildren(CAC + "AllowanceCharge")]
     return acs
 
 
-def _ubl_ac_sum(root: Any, code: str, rate: Decimal | None, ix: _UblIndex | None = None) -> Decimal:
+def _ubl_ac_sum(ix: _UblIndex, code: str, rate: Decimal | None) -> Decimal:
     total = ZERO
-    for inds, codes, pcts, amounts in _ubl_doc_acs(root, ix):
+    for inds, codes, pcts, amounts in _ubl_doc_acs(ix):
         if code not in codes:
             continue
         if rate is not None and rate not in pcts:
@@ -476,7 +458,6 @@ def _ubl_08(code: str) -> Callable[[Document], Iterable]:
 
     def check(doc: Document):
         ix = _ubl(doc)
-        root = doc.root
         for cat in _ubl_bd(ix, code):
             sub = cat[0].getparent()
             tas = child_decimals(sub, CBC + "TaxableAmount")
@@ -484,7 +465,7 @@ def _ubl_08(code: str) -> Callable[[Document], Iterable]:
             if not rated:
                 ok = False
                 for has, tag in ((ix.has_inv_lines, CAC + "InvoiceLine"), (ix.has_cn_lines, CAC + "CreditNoteLine")):
-                    if has and ta is not None and ta == _ubl_line_sum(root, tag, code, None, ix) + _ubl_ac_sum(root, code, None, ix):
+                    if has and ta is not None and ta == _ubl_line_sum(ix, tag, code, None) + _ubl_ac_sum(ix, code, None):
                         ok = True
                 if not ok:
                     yield _first(sub, CBC + "TaxableAmount") if ta is not None else sub
@@ -496,7 +477,7 @@ def _ubl_08(code: str) -> Callable[[Document], Iterable]:
                     gate = _ubl_rate_exists(ix, tag, code, rate) if code == "S" else has
                     if not gate or ta is None:
                         continue
-                    expected = _ubl_line_sum(root, tag, code, rate, ix) + _ubl_ac_sum(root, code, rate, ix)
+                    expected = _ubl_line_sum(ix, tag, code, rate) + _ubl_ac_sum(ix, code, rate)
                     if ta - ONE < expected < ta + ONE:
                         this = True
                 if not this:
