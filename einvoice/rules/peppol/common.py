@@ -27,37 +27,14 @@ from . import RULES
 # --- qualified names ---------------------------------------------------------
 
 
-def _q(namespace: str, local: str) -> str:
-    return f"{{{namespace}}}{local}"
+def _qualifier(namespace: str) -> Callable[[str], str]:
+    """local name -> the Clark name (``{namespace}local``), memoised."""
+    return functools.cache(lambda local: f"{{{namespace}}}{local}")
 
 
-@functools.cache
-def cbc(local: str) -> str:
-    return _q(ns.CBC, local)
-
-
-@functools.cache
-def cac(local: str) -> str:
-    return _q(ns.CAC, local)
-
-
-@functools.cache
-def ram(local: str) -> str:
-    return _q(ns.RAM, local)
-
-
-@functools.cache
-def rsm(local: str) -> str:
-    return _q(ns.RSM, local)
-
-
-@functools.cache
-def udt(local: str) -> str:
-    return _q(ns.UDT, local)
-
-
-UBL_INVOICE = _q(ns.UBL_INVOICE, "Invoice")
-UBL_CREDIT_NOTE = _q(ns.UBL_CREDIT_NOTE, "CreditNote")
+cbc, cac, ram, rsm, udt = (_qualifier(n) for n in (ns.CBC, ns.CAC, ns.RAM, ns.RSM, ns.UDT))
+UBL_INVOICE = _qualifier(ns.UBL_INVOICE)("Invoice")
+UBL_CREDIT_NOTE = _qualifier(ns.UBL_CREDIT_NOTE)("CreditNote")
 CII_ROOT = rsm("CrossIndustryInvoice")
 
 normalize = V.normalize_space
