@@ -55,9 +55,14 @@ CORE_IDS: tuple[str, ...] = tuple(
     + ["BR-CO-26"]
     + [f"BR-DEC-{n:02d}" for n in (1, 2, 5, 6, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 23, 24, 25, 27, 28)]
 )
-_ID_SET = frozenset(CORE_IDS)
-_BR34 = {"BR-34", "BR-35", "BR-39", "BR-40"}  # not defined in the binding rule sets
-assert not (_ID_SET & _BR34)
+# (BR-34, BR-35, BR-39 and BR-40 are not defined in the binding rule sets)
+
+# The rules of an allowance or charge, in the order each context reads them: amount, VAT category (document
+# level only), reason, reason (BR-CO), decimals of the amount and of the base amount.
+_DOC_ALLOWANCE = ("BR-31", "BR-32", "BR-33", "BR-CO-21", "BR-DEC-01", "BR-DEC-02")
+_DOC_CHARGE = ("BR-36", "BR-37", "BR-38", "BR-CO-22", "BR-DEC-05", "BR-DEC-06")
+_LINE_ALLOWANCE = ("BR-41", "BR-42", "BR-CO-23", "BR-DEC-24", "BR-DEC-25")
+_LINE_CHARGE = ("BR-43", "BR-44", "BR-CO-24", "BR-DEC-27", "BR-DEC-28")
 
 
 @functools.cache
@@ -339,8 +344,7 @@ def _ubl_failures(root: Any, index: dict) -> _Failures:
             return
         for ac in ck(root, CAC.AllowanceCharge):
             vals = _ubl_indicator(ac)
-            for charge, ids in ((False, ("BR-31", "BR-32", "BR-33", "BR-CO-21", "BR-DEC-01", "BR-DEC-02")),
-                                (True, ("BR-36", "BR-37", "BR-38", "BR-CO-22", "BR-DEC-05", "BR-DEC-06"))):
+            for charge, ids in ((False, _DOC_ALLOWANCE), (True, _DOC_CHARGE)):
                 if charge not in vals:
                     continue
                 amount, vat, reason, co, d1, d2 = ids
@@ -352,8 +356,7 @@ def _ubl_failures(root: Any, index: dict) -> _Failures:
                 ok(d1, dec_ok(fk(ac, CBC.Amount)), ac)
                 ok(d2, dec_ok(fk(ac, CBC.BaseAmount)), ac)
 
-    f.guard(("BR-31", "BR-32", "BR-33", "BR-CO-21", "BR-DEC-01", "BR-DEC-02",
-             "BR-36", "BR-37", "BR-38", "BR-CO-22", "BR-DEC-05", "BR-DEC-06"), doc_acs)
+    f.guard(_DOC_ALLOWANCE + _DOC_CHARGE, doc_acs)
 
     # -- document totals ------------------------------------------------------------
     def totals() -> None:
@@ -438,8 +441,7 @@ def _ubl_failures(root: Any, index: dict) -> _Failures:
                 ok("BR-64", sid.get("schemeID") is not None, sid)
             for ac in ck(ln, CAC.AllowanceCharge):
                 vals = _ubl_indicator(ac)
-                for charge, ids in ((False, ("BR-41", "BR-42", "BR-CO-23", "BR-DEC-24", "BR-DEC-25")),
-                                    (True, ("BR-43", "BR-44", "BR-CO-24", "BR-DEC-27", "BR-DEC-28"))):
+                for charge, ids in ((False, _LINE_ALLOWANCE), (True, _LINE_CHARGE)):
                     if charge not in vals:
                         continue
                     amount, reason, co, d1, d2 = ids
@@ -451,8 +453,7 @@ def _ubl_failures(root: Any, index: dict) -> _Failures:
                     ok(d2, dec_ok(fk(ac, CBC.BaseAmount)), ac)
 
     f.guard(("BR-21", "BR-22", "BR-23", "BR-24", "BR-25", "BR-26", "BR-27", "BR-28", "BR-CO-04", "BR-DEC-23",
-             "BR-64", "BR-65", "BR-41", "BR-42", "BR-CO-23", "BR-DEC-24", "BR-DEC-25",
-             "BR-43", "BR-44", "BR-CO-24", "BR-DEC-27", "BR-DEC-28"), lines)
+             "BR-64", "BR-65", *_LINE_ALLOWANCE, *_LINE_CHARGE), lines)
 
     # -- periods ----------------------------------------------------------------------
     def periods() -> None:
@@ -711,24 +712,18 @@ def _cii_failures(root: Any, index: dict) -> _Failures:
                     amounts = list(ck(ac, RAM.ActualAmount))
                     first_amount = amounts[0] if amounts else None
                     if header:
-                        ids = ("BR-31", "BR-32", "BR-33", "BR-CO-21", "BR-DEC-01", "BR-DEC-02") if flag == "false" else \
-                              ("BR-36", "BR-37", "BR-38", "BR-CO-22", "BR-DEC-05", "BR-DEC-06")
-                        amount, vat, rsn, co, d1, d2 = ids
+                        amount, vat, rsn, co, d1, d2 = _DOC_ALLOWANCE if flag == "false" else _DOC_CHARGE
                         ok(vat, any(_upper_type_is_vat(t) and fk(t, RAM.CategoryCode) is not None
                                     for t in ck(ac, RAM.CategoryTradeTax)), ci)
                     else:
-                        ids = ("BR-41", "BR-42", "BR-CO-23", "BR-DEC-24", "BR-DEC-25") if flag == "false" else \
-                              ("BR-43", "BR-44", "BR-CO-24", "BR-DEC-27", "BR-DEC-28")
-                        amount, rsn, co, d1, d2 = ids
+                        amount, rsn, co, d1, d2 = _LINE_ALLOWANCE if flag == "false" else _LINE_CHARGE
                     ok(amount, bool(amounts), ci)
                     ok(rsn, reason(ac), ci)
                     ok(co, reason(ac), ci)
                     ok(d1, dec_ok(first_amount), ci)
                     ok(d2, dec_ok(fk(ac, RAM.BasisAmount)), ci)
 
-    f.guard(("BR-31", "BR-32", "BR-33", "BR-CO-21", "BR-DEC-01", "BR-DEC-02", "BR-36", "BR-37", "BR-38", "BR-CO-22",
-             "BR-DEC-05", "BR-DEC-06", "BR-41", "BR-42", "BR-CO-23", "BR-DEC-24", "BR-DEC-25", "BR-43", "BR-44",
-             "BR-CO-24", "BR-DEC-27", "BR-DEC-28"), acs)
+    f.guard(_DOC_ALLOWANCE + _DOC_CHARGE + _LINE_ALLOWANCE + _LINE_CHARGE, acs)
 
     def totals() -> None:
         header_acs = [ac for s in abs_settlements for ac in ck(s, RAM.SpecifiedTradeAllowanceCharge)]

@@ -37,9 +37,6 @@ dbl = V.xs_double
 number = V.number
 round_dec = V.round_decimal
 round_dbl = V.round_double
-
-
-java_compare = V.java_compare
 compare_untyped = V.compare_untyped
 
 
@@ -301,12 +298,18 @@ def _children(els, tag: str) -> list:
     return [c for e in els for c in e.iterchildren(f"{RAM}{tag}")]
 
 
+def _has_code(taxes: list, code: str) -> bool:
+    return any(string_value(c) == code for c in _children(taxes, "CategoryCode"))
+
+
+def _has_rate(taxes: list, rate: Decimal) -> bool:
+    return any(dec(string_value(r)) == rate for r in _children(taxes, "RateApplicablePercent"))
+
+
 def _tax_match(taxes: list, code: str, rate: Decimal | None, exempt: tuple[str, str] | None) -> bool:
     """The VAT elements (as a group) have the category, one of them the rate, and (with ``exempt``)
     the same exemption reason code and text."""
-    if not any(string_value(c) == code for c in _children(taxes, "CategoryCode")):
-        return False
-    if rate is not None and not any(dec(string_value(r)) == rate for r in _children(taxes, "RateApplicablePercent")):
+    if not _has_code(taxes, code) or (rate is not None and not _has_rate(taxes, rate)):
         return False
     if exempt is not None:
         if _one_norm(_children(taxes, "ExemptionReasonCode")) != exempt[0]:
@@ -461,14 +464,6 @@ _LINES = _ROOT_TX + "ram:IncludedSupplyChainTradeLineItem"
 _HEAD_AC = _ROOT_TX + "ram:ApplicableHeaderTradeSettlement/ram:SpecifiedTradeAllowanceCharge"
 _HEAD_LOG = _ROOT_TX + "ram:ApplicableHeaderTradeSettlement/ram:SpecifiedLogisticsServiceCharge"
 _SUMMARY = _ROOT_TX + "ram:ApplicableHeaderTradeSettlement/ram:SpecifiedTradeSettlementHeaderMonetarySummation"
-
-
-def _has_code(taxes: list, code: str) -> bool:
-    return any(string_value(c) == code for c in _children(taxes, "CategoryCode"))
-
-
-def _has_rate(taxes: list, rate: Decimal) -> bool:
-    return any(dec(string_value(r)) == rate for r in _children(taxes, "RateApplicablePercent"))
 
 
 def _line_sum(el, code: str, rate: Decimal | None = None, detail: bool = False) -> Decimal:

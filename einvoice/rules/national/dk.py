@@ -16,7 +16,7 @@ from lxml import etree
 from ...basics import Syntax
 from ...syntax.namespaces import CII_NS, UBL_NS
 from . import RULES
-from ._checks import country_rules, is_number, norm, number
+from ._checks import country_rules, is_number, norm, number, postal_country
 
 rule = country_rules(RULES, "DK")
 
@@ -24,18 +24,12 @@ UNSPSC_VERSIONS = ("19.05.01", "19.0501", "26.08.01", "26.0801")
 PAYMENT_CODES = ("1", "10", "31", "42", "48", "49", "50", "58", "59", "93", "97")
 
 
-def _country(party) -> str:
-    if party is None or party.address is None:
-        return ""
-    return party.address.country_code or ""
-
-
 def _seller_dk(inv) -> bool:
-    return _country(inv.seller) == "DK"
+    return postal_country(inv.seller) == "DK"
 
 
 def _both_dk(inv) -> bool:
-    return _country(inv.seller) == "DK" and _country(inv.buyer) == "DK"
+    return postal_country(inv.seller) == "DK" and postal_country(inv.buyer) == "DK"
 
 
 # --- seller's legal entity (CVR) ---------------------------------------------------
