@@ -747,11 +747,12 @@ def _cii_header_for(ix: _CiiIndex, code: str) -> list:
     return [a for a in ix.tx_header_att if ix.has(a, code) and _cii_vat(a)]
 
 
-def _n_context(att: Any, code: str) -> int:
-    """How many times a header tax is a rule context (once per matching CategoryCode, or once for the tax)."""
+def _per_context(att: Any, code: str, target: Any) -> list:
+    """A failure once for each time a header tax is a rule context (once per matching CategoryCode, or
+    once for the tax)."""
     if code in ("L", "M", "O"):
-        return 1
-    return sum(1 for c in att.iterchildren(RAM + "CategoryCode") if text(c) == code) or 0
+        return [target]
+    return [target for c in att.iterchildren(RAM + "CategoryCode") if text(c) == code]
 
 
 def _cii_sums_data(ix: _CiiIndex) -> tuple[list, list]:
@@ -825,8 +826,7 @@ def _cii_08(code: str) -> Callable[[Document], Iterable]:
                 exp = _cii_parts(ix, code, None)
                 ok = basis is not None and basis - 1 < exp < basis + 1
             if not ok:
-                for _ in range(_n_context(att, code)):
-                    yield basis_el if basis_el is not None else att
+                yield from _per_context(att, code, basis_el if basis_el is not None else att)
     return check
 
 
@@ -852,8 +852,7 @@ def _cii_09(code: str) -> Callable[[Document], Iterable]:
                 nums = child_numbers(att, RAM + "CalculatedAmount")
                 ok = any(n == 0 for n in nums)
             if not ok:
-                for _ in range(_n_context(att, code)):
-                    yield calc_el if calc_el is not None else att
+                yield from _per_context(att, code, calc_el if calc_el is not None else att)
     return check
 
 
@@ -862,8 +861,7 @@ def _cii_10(code: str) -> Callable[[Document], Iterable]:
         for att in _cii_header_for(_cii(doc), code):
             has = _first(att, RAM + "ExemptionReason") is not None or _first(att, RAM + "ExemptionReasonCode") is not None
             if has == (CATEGORIES[code]["reason"] == "forbidden"):
-                for _ in range(_n_context(att, code)):
-                    yield att
+                yield from _per_context(att, code, att)
     return check
 
 
@@ -880,8 +878,7 @@ def _cii_ic_11(doc: Document):
         period = any(_first(p, RAM + "StartDateTime") is not None or _first(p, RAM + "EndDateTime") is not None
                      for p in hs.iterchildren(RAM + "BillingSpecifiedPeriod"))
         if not (delivered or period):
-            for _ in range(_n_context(att, "K")):
-                yield att
+            yield from _per_context(att, "K", att)
 
 
 def _cii_ic_12(doc: Document):
@@ -893,8 +890,7 @@ def _cii_ic_12(doc: Document):
                             f"{RAM}ShipToTradeParty/{RAM}PostalTradeAddress/{RAM}CountryID") is not None
     if not country:
         for att in cats:
-            for _ in range(_n_context(att, "K")):
-                yield att
+            yield from _per_context(att, "K", att)
 
 
 def _cii_o_only(kind: str) -> Callable[[Document], Iterable]:
