@@ -276,6 +276,24 @@ def _ubl_indicator(ac: Any) -> set:
     return {xbool(sv(ci)) for ci in ck(ac, CBC.ChargeIndicator)}
 
 
+def _ubl_ac_rules(ok: Callable, ac: Any, allowance: tuple, charge: tuple) -> None:
+    """The rules of an allowance (charge indicator false) or charge (true), each with its ids
+    (``_DOC_ALLOWANCE`` ...; the document level ones check the VAT category too)."""
+    vals = _ubl_indicator(ac)
+    for flag, ids in ((False, allowance), (True, charge)):
+        if flag not in vals:
+            continue
+        amount, *vat, reason, co, d1, d2 = ids
+        ok(amount, fk(ac, CBC.Amount) is not None, ac)
+        if vat:
+            ok(vat[0], any(fk(c, CBC.ID) is not None for c in _ubl_vat_cats(ac)), ac)
+        has_reason = fk(ac, CBC.AllowanceChargeReason) is not None or fk(ac, CBC.AllowanceChargeReasonCode) is not None
+        ok(reason, has_reason, ac)
+        ok(co, has_reason, ac)
+        ok(d1, dec_ok(fk(ac, CBC.Amount)), ac)
+        ok(d2, dec_ok(fk(ac, CBC.BaseAmount)), ac)
+
+
 def _index(index: dict, tags: tuple) -> dict[str, list]:
     """The document's elements of each of ``tags`` (from the shared per-document index)."""
     idx: dict[str, list] = defaultdict(list)
@@ -343,18 +361,7 @@ def _ubl_failures(root: Any, index: dict) -> _Failures:
         if not is_root:
             return
         for ac in ck(root, CAC.AllowanceCharge):
-            vals = _ubl_indicator(ac)
-            for charge, ids in ((False, _DOC_ALLOWANCE), (True, _DOC_CHARGE)):
-                if charge not in vals:
-                    continue
-                amount, vat, reason, co, d1, d2 = ids
-                ok(amount, fk(ac, CBC.Amount) is not None, ac)
-                ok(vat, any(fk(c, CBC.ID) is not None for c in _ubl_vat_cats(ac)), ac)
-                has_reason = fk(ac, CBC.AllowanceChargeReason) is not None or fk(ac, CBC.AllowanceChargeReasonCode) is not None
-                ok(reason, has_reason, ac)
-                ok(co, has_reason, ac)
-                ok(d1, dec_ok(fk(ac, CBC.Amount)), ac)
-                ok(d2, dec_ok(fk(ac, CBC.BaseAmount)), ac)
+            _ubl_ac_rules(ok, ac, _DOC_ALLOWANCE, _DOC_CHARGE)
 
     f.guard(_DOC_ALLOWANCE + _DOC_CHARGE, doc_acs)
 
@@ -440,17 +447,7 @@ def _ubl_failures(root: Any, index: dict) -> _Failures:
             for sid in kids(ln, CAC.Item, CAC.StandardItemIdentification, CBC.ID):
                 ok("BR-64", sid.get("schemeID") is not None, sid)
             for ac in ck(ln, CAC.AllowanceCharge):
-                vals = _ubl_indicator(ac)
-                for charge, ids in ((False, _LINE_ALLOWANCE), (True, _LINE_CHARGE)):
-                    if charge not in vals:
-                        continue
-                    amount, reason, co, d1, d2 = ids
-                    ok(amount, fk(ac, CBC.Amount) is not None, ac)
-                    has_reason = fk(ac, CBC.AllowanceChargeReason) is not None or fk(ac, CBC.AllowanceChargeReasonCode) is not None
-                    ok(reason, has_reason, ac)
-                    ok(co, has_reason, ac)
-                    ok(d1, dec_ok(fk(ac, CBC.Amount)), ac)
-                    ok(d2, dec_ok(fk(ac, CBC.BaseAmount)), ac)
+                _ubl_ac_rules(ok, ac, _LINE_ALLOWANCE, _LINE_CHARGE)
 
     f.guard(("BR-21", "BR-22", "BR-23", "BR-24", "BR-25", "BR-26", "BR-27", "BR-28", "BR-CO-04", "BR-DEC-23",
              "BR-64", "BR-65", *_LINE_ALLOWANCE, *_LINE_CHARGE), lines)
