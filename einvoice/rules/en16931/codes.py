@@ -65,10 +65,17 @@ def _tags(names: Any) -> tuple[str, ...]:
     return tuple(_clark(n) for n in ([names] if isinstance(names, str) else names))
 
 
+_KEYS = {"rule", "tags", "list", "attr", "required", "parent", "grandparent", "not_ancestor", "sibling",
+         "indicator", "test", "also"}
+_TESTS = {"token", "upper", "exact", "note"}
+
+
 class _Row:
     """One row of ``schemas/structure/en16931-codes.yaml`` (see the keys there)."""
 
     def __init__(self, row: dict, indicator: str) -> None:
+        if set(row) - _KEYS or row.get("test", "token") not in _TESTS or row.get("rule") not in _CL_IDS:
+            raise ValueError(f"en16931-codes.yaml: a row this module cannot read: {row}")
         self.rule, self.list, self.attr = row["rule"], row["list"], row.get("attr")
         self.required, self.test = row.get("required", False), row.get("test", "token")
         parent = row.get("parent")
