@@ -46,17 +46,6 @@ def _prefix(els) -> str:
     return ""
 
 
-def _country(vat_els, *fallback) -> str:
-    p = _prefix(vat_els)
-    if p:
-        return p
-    for els in fallback:
-        p = _prefix(els)
-        if p:
-            return p
-    return ""
-
-
 def _facts(doc) -> dict:
     def compute():
         root = doc.root
