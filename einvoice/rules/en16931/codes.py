@@ -20,12 +20,12 @@ import functools
 from typing import Any
 
 from ... import codelists
-from ..engine import Document, load_yaml
+from ..engine import SCHEMAS, Document, load_yaml
 from ..tree import PREFIXES, STRUCTURE
 from ..values import normalize_space as norm, string_value as text, xs_boolean as as_bool
 from . import RULES, on_tree
 
-_CL_IDS = ["BR-CL-%02d" % n for n in (1, 3, 4, 5, 6, 7, 8, 10, 11, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26)]
+_CL_IDS = list(load_yaml(SCHEMAS / "rules" / "en16931" / "codes.yaml"))  # the ids of the metadata file
 
 
 def _member(listname: str, value: str | None, upper: bool = False) -> bool:

@@ -39,23 +39,16 @@ from ... import codelists
 from ...basics import Syntax
 from ...syntax import namespaces as NS
 from .. import values as V
+from ..engine import SCHEMAS, load_yaml
 from ..tree import tag_index
 from . import RULES, on_tree
 from .amounts import explain as explain_amounts
 
 # --------------------------------------------------------------------------- ids
 
-#: every rule id this module serves
-CORE_IDS: tuple[str, ...] = tuple(
-    [f"BR-{n:02d}" for n in range(1, 34)]
-    + ["BR-36", "BR-37", "BR-38"]
-    + [f"BR-{n:02d}" for n in range(41, 58)]
-    + [f"BR-{n:02d}" for n in range(61, 66)]
-    + [f"BR-CO-{n:02d}" for n in range(3, 25)]
-    + ["BR-CO-26"]
-    + [f"BR-DEC-{n:02d}" for n in (1, 2, 5, 6, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 23, 24, 25, 27, 28)]
-)
-# (BR-34, BR-35, BR-39 and BR-40 are not defined in the binding rule sets)
+#: every rule id this module serves: the rules of its metadata file, schemas/rules/en16931/core.yaml
+#: (BR-34, BR-35, BR-39 and BR-40 are not defined in the binding rule sets)
+CORE_IDS: tuple[str, ...] = tuple(load_yaml(SCHEMAS / "rules" / "en16931" / "core.yaml"))
 
 # The rules of an allowance or charge, in the order each context reads them: amount, VAT category (document
 # level only), reason, reason (BR-CO), decimals of the amount and of the base amount.
