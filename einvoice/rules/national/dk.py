@@ -16,7 +16,7 @@ from lxml import etree
 from ...basics import Syntax
 from ...syntax.namespaces import CII_NS, UBL_NS
 from . import RULES
-from ._checks import country_rules, is_number, norm, number, postal_country
+from ._checks import UBL_BUYER_COUNTRY, UBL_SELLER_COUNTRY, country_rules, is_number, norm, number, postal_country
 
 rule = country_rules(RULES, "DK")
 
@@ -264,13 +264,6 @@ def dk_r_011(doc):
 
 # --- buyer's legal entity (3.0.20) --------------------------------------------------------
 
-# $DKSupplierCountry / $DKCustomerCountry: the postal country codes as written (not trimmed)
-_UBL_SELLER_COUNTRY = etree.XPath(
-    "string(/*/cac:AccountingSupplierParty/cac:Party/cac:PostalAddress/cac:Country/cbc:IdentificationCode)",
-    namespaces=UBL_NS)
-_UBL_BUYER_COUNTRY = etree.XPath(
-    "string(/*/cac:AccountingCustomerParty/cac:Party/cac:PostalAddress/cac:Country/cbc:IdentificationCode)",
-    namespaces=UBL_NS)
 _UBL_BUYER_PARTIES = etree.XPath("/*/cac:AccountingCustomerParty/cac:Party", namespaces=UBL_NS)
 _UBL_LEGAL_IDS = etree.XPath("cac:PartyLegalEntity/cbc:CompanyID", namespaces=UBL_NS)
 
@@ -279,7 +272,7 @@ _UBL_LEGAL_IDS = etree.XPath("cac:PartyLegalEntity/cbc:CompanyID", namespaces=UB
 def dk_r_017(doc):
     """Between Danish parties, a buyer's legal registration identifier is a CVR number (scheme 0184)."""
     root = doc.root
-    if _UBL_SELLER_COUNTRY(root) != "DK" or _UBL_BUYER_COUNTRY(root) != "DK":
+    if UBL_SELLER_COUNTRY(root) != "DK" or UBL_BUYER_COUNTRY(root) != "DK":  # $DKSupplierCountry, $DKCustomerCountry
         return
     for party in _UBL_BUYER_PARTIES(root):
         ids = _UBL_LEGAL_IDS(party)
