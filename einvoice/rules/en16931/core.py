@@ -75,16 +75,8 @@ sv = V.string_value
 nsp = V.normalize_space
 blank = V.blank
 xdec = V.decimal_of
-xdbl = V.xs_double
-xround = V.round_decimal
 r2 = V.round2
-dsum = V.double_sum
-fround = V.round_double
-fr2 = V.round2_double
 dec_ok = V.decimal_places_ok
-xbool = V.xs_boolean
-xdate = V.xs_date
-_CastError = V.CastError
 
 
 def ge0(el: Any) -> bool:
@@ -105,7 +97,7 @@ def holds(fn: Callable[[], Any]) -> bool:
     """
     try:
         return bool(fn())
-    except (_CastError, InvalidOperation, ValueError, ArithmeticError, TypeError):
+    except (V.CastError, InvalidOperation, ValueError, ArithmeticError, TypeError):
         return False
 
 
@@ -266,7 +258,7 @@ def _ubl_vat_cats(el: Any, tag: str = "TaxCategory") -> list:
 
 def _ubl_indicator(ac: Any) -> set:
     """The boolean values cbc:ChargeIndicator takes (a general comparison is true if any matches)."""
-    return {xbool(sv(ci)) for ci in ck(ac, CBC.ChargeIndicator)}
+    return {V.xs_boolean(sv(ci)) for ci in ck(ac, CBC.ChargeIndicator)}
 
 
 def _ubl_ac_rules(ok: Callable, ac: Any, allowance: tuple, charge: tuple) -> None:
@@ -451,7 +443,7 @@ def _ubl_failures(root: Any, index: dict) -> _Failures:
             parent = p.getparent()
             on_line = parent is not None and parent.tag in _UBL_LINES
             start, end = fk(p, CBC.StartDate), fk(p, CBC.EndDate)
-            order = start is None or end is None or holds(lambda: xdate(end) >= xdate(start))
+            order = start is None or end is None or holds(lambda: V.xs_date(end) >= V.xs_date(start))
             if on_line:
                 ok("BR-30", order, p)
                 ok("BR-CO-20", start is not None or end is not None, p)
@@ -554,9 +546,9 @@ def _co17(rate: Decimal | None, taxable: Decimal | None, tax: Decimal | None, in
     if tax is None:
         return False
     if rate is None:
-        return xround(tax) == 0
-    if xround(rate) == 0:
-        return xround(tax) == 0
+        return V.round_decimal(tax) == 0
+    if V.round_decimal(rate) == 0:
+        return V.round_decimal(tax) == 0
     if taxable is None:
         return False
     expected = r2(abs(taxable) * (rate / _100))
@@ -568,7 +560,7 @@ def _co17(rate: Decimal | None, taxable: Decimal | None, tax: Decimal | None, in
 def _ubl_co17(cats: list, taxable: Any, tax: Any) -> bool:
     rates = [xdec(p) for c in cats for p in ck(c, CBC.Percent)]
     if len(rates) > 1:
-        raise _CastError("several rates")
+        raise V.CastError("several rates")
     return _co17(rates[0] if rates else None, xdec(taxable), xdec(tax), inclusive=False)
 
 
@@ -719,7 +711,7 @@ def _cii_failures(root: Any, index: dict) -> _Failures:
         header_acs = [ac for s in abs_settlements for ac in ck(s, RAM.SpecifiedTradeAllowanceCharge)]
 
         def ac_flag(ac: Any) -> set:
-            return {xbool(sv(i)) for ci in ck(ac, RAM.ChargeIndicator) for i in ck(ci, UDT.Indicator)}
+            return {V.xs_boolean(sv(i)) for ci in ck(ac, RAM.ChargeIndicator) for i in ck(ci, UDT.Indicator)}
 
         header_tax_amounts = [c for s in abs_settlements for t in ck(s, RAM.ApplicableTradeTax)
                               for c in ck(t, RAM.CalculatedAmount)]
@@ -742,11 +734,11 @@ def _cii_failures(root: Any, index: dict) -> _Failures:
             line_totals = _CII_LINE_TOTALS(sctt_) if sctt_ is not None else []
 
             def co10() -> bool:
-                total = dsum(xdbl(sv(e)) for e in line_totals)
+                total = V.double_sum(V.xs_double(sv(e)) for e in line_totals)
                 s = Decimal(repr(total)) if math.isfinite(total) else None
                 if s is None or len(list(ck(m, RAM.LineTotalAmount))) > 1:
                     return False
-                return xdec(lta) == xround(s * _100) / _100
+                return xdec(lta) == V.round_decimal(s * _100) / _100
 
             ok("BR-CO-10", holds(co10), m)
             for rid, flag, local in (("BR-CO-11", False, "AllowanceTotalAmount"), ("BR-CO-12", True, "ChargeTotalAmount")):
@@ -754,7 +746,7 @@ def _cii_failures(root: Any, index: dict) -> _Failures:
                 totals_ = list(ck(m, getattr(RAM, local)))
 
                 def co11(chosen: list = chosen, totals_: list = totals_) -> bool:
-                    expected = fr2(dsum(xdbl(sv(a[0])) for a in (list(ck(ac, RAM.ActualAmount)) for ac in chosen) if a))
+                    expected = V.round2_double(V.double_sum(V.xs_double(sv(a[0])) for a in (list(ck(ac, RAM.ActualAmount)) for ac in chosen) if a))
                     return any(V.compare_untyped(t, "=", expected) for t in totals_)
 
                 ok(rid, (not chosen and not totals_) or holds(co11), m)
@@ -795,7 +787,7 @@ def _cii_failures(root: Any, index: dict) -> _Failures:
                 ok(rid, dec_ok(el), el if el is not None else m)
 
             def two_places(t: Any) -> bool:  # x = round(x * 100) div 100, x untyped (Saxon's order)
-                return V.compare_untyped(t, "=", fr2(xdbl(t)))
+                return V.compare_untyped(t, "=", V.round2_double(V.xs_double(t)))
 
             ok("BR-DEC-13", not ttas or any(
                 (t.get("currencyID") in inv_currencies and holds(lambda t=t: two_places(t))) or t.get("currencyID") not in inv_currencies
@@ -805,7 +797,7 @@ def _cii_failures(root: Any, index: dict) -> _Failures:
                 for t in ttas), m)
             for t in ttas:
                 if t.get("currencyID") in inv_currencies:
-                    ok("BR-CO-14", holds(lambda t=t: V.compare_untyped(t, "=", fr2(dsum(xdbl(c) for c in header_tax_amounts)))), t)
+                    ok("BR-CO-14", holds(lambda t=t: V.compare_untyped(t, "=", V.round2_double(V.double_sum(V.xs_double(c) for c in header_tax_amounts)))), t)
 
     f.guard(("BR-12", "BR-13", "BR-14", "BR-15", "BR-53", "BR-CO-10", "BR-CO-11", "BR-CO-12", "BR-CO-13", "BR-CO-14",
              "BR-CO-16", "BR-DEC-09", "BR-DEC-10", "BR-DEC-11", "BR-DEC-12", "BR-DEC-13", "BR-DEC-14", "BR-DEC-15",
@@ -949,7 +941,7 @@ def _cii_failures(root: Any, index: dict) -> _Failures:
             def co17() -> bool:
                 rates = list(ck(t, RAM.RateApplicablePercent)) if _upper_type_is_vat(t, normalize=True) else []
                 if len(rates) > 1:
-                    raise _CastError("several rates")
+                    raise V.CastError("several rates")
                 return _co17(xdec(rates[0]) if rates else None, xdec(basis), xdec(calc), inclusive=True)
 
             ok("BR-CO-17", holds(co17), t)
