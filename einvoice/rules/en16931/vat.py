@@ -57,11 +57,7 @@ HUNDRED = Decimal(100)
 # values (einvoice.rules.values), in the forms these checks use
 # --------------------------------------------------------------------------
 
-norm = V.normalize_space
 text = V.string_value
-as_bool = V.xs_boolean
-as_decimal = V.decimal_or_none
-xround = V.round_decimal
 _INFINITY = Decimal("Infinity")
 
 
@@ -93,7 +89,7 @@ def as_number(s: str | None) -> Decimal | None:
 
 def child_decimals(el: Any, tag: str) -> list[Decimal]:
     """xs:decimal of each child called ``tag`` that is one."""
-    return [d for c in el.iterchildren(tag) if (d := as_decimal(c)) is not None]
+    return [d for c in el.iterchildren(tag) if (d := V.decimal_or_none(c)) is not None]
 
 
 def child_numbers(el: Any, tag: str) -> list[Decimal]:
@@ -132,7 +128,7 @@ class _UblIndex:
         for cat in self.tc:
             parent = cat[0].getparent()
             if parent is not None and parent.tag == CAC + "AllowanceCharge":
-                inds = {as_bool(i) for i in parent.iterchildren(CBC + "ChargeIndicator")}
+                inds = {V.xs_boolean(i) for i in parent.iterchildren(CBC + "ChargeIndicator")}
                 self.ac.append((cat, inds, parent.getparent() is root))
         # breakdown categories: /*/cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory
         self.bd = []
@@ -183,7 +179,7 @@ def _has_vat_scheme(el: Any) -> bool:
 
 def _ubl_cat(el: Any) -> tuple:
     ids = [text(i) for i in el.iterchildren(CBC + "ID")]
-    nids = [norm(i) for i in ids]
+    nids = [V.normalize_space(i) for i in ids]
     return (el, nids[0] if nids else "", ids, nids, _has_vat_scheme(el))
 
 
@@ -405,7 +401,7 @@ def _ubl_line_sum(ix: _UblIndex, line_tag: str, code: str, rate: Decimal | None)
 
 def _ubl_ac_info(ac: Any) -> tuple[set, list, list]:
     """An allowance/charge: its indicator values, its categories' codes and their percentages."""
-    inds = {as_bool(i) for i in ac.iterchildren(CBC + "ChargeIndicator")}
+    inds = {V.xs_boolean(i) for i in ac.iterchildren(CBC + "ChargeIndicator")}
     cats = [_ubl_cat(c) for c in ac.iterchildren(CAC + "TaxCategory")]
     return inds, [c[1] for c in cats], [d for c in cats for d in child_decimals(c[0], CBC + "Percent")]
 
@@ -504,7 +500,7 @@ def _ubl_09(code: str) -> Callable[[Document], Iterable]:
             if not (tax and taxable and rate):
                 yield sub
                 continue
-            expected = xround(abs(taxable[0]) * (rate[0] / HUNDRED) * 10 * 10) / HUNDRED
+            expected = V.round_decimal(abs(taxable[0]) * (rate[0] / HUNDRED) * 10 * 10) / HUNDRED
             if not (abs(tax[0]) - 1 < expected < abs(tax[0]) + 1):
                 yield _first(sub, CBC + "TaxAmount")
     return check
@@ -700,7 +696,7 @@ def _cii_ac_cats(ix: _CiiIndex, charge: bool, code: str) -> list:
         ac = ctt.getparent()
         if ac is None or ac.tag != RAM + "SpecifiedTradeAllowanceCharge":
             continue
-        inds = {as_bool(i) for ci in ac.iterchildren(RAM + "ChargeIndicator") for i in ci.iterchildren(UDT + "Indicator")}
+        inds = {V.xs_boolean(i) for ci in ac.iterchildren(RAM + "ChargeIndicator") for i in ci.iterchildren(UDT + "Indicator")}
         if charge in inds and ix.has(ctt, code) and _cii_vat(ctt):
             out.append(ctt)
     return out
@@ -773,12 +769,12 @@ def _cii_sums_data(ix: _CiiIndex) -> tuple[list, list]:
                     lines.append((codes, rates, total))
             for hs in tx.iterchildren(RAM + "ApplicableHeaderTradeSettlement"):
                 for ac in hs.iterchildren(RAM + "SpecifiedTradeAllowanceCharge"):
-                    inds = {as_bool(i) for ci in ac.iterchildren(RAM + "ChargeIndicator") for i in ci.iterchildren(UDT + "Indicator")}
+                    inds = {V.xs_boolean(i) for ci in ac.iterchildren(RAM + "ChargeIndicator") for i in ci.iterchildren(UDT + "Indicator")}
                     ctts = ac.findall(RAM + "CategoryTradeTax")
                     codes = {text(c) for t in ctts for c in t.iterchildren(RAM + "CategoryCode")}
                     rates = [d for t in ctts for d in child_decimals(t, RAM + "RateApplicablePercent")]
                     amt = _first(ac, RAM + "ActualAmount")
-                    acs.append((inds, codes, rates, as_decimal(text(amt)) if amt is not None else None))
+                    acs.append((inds, codes, rates, V.decimal_or_none(text(amt)) if amt is not None else None))
     ix._sums = (lines, acs)
     return ix._sums
 
@@ -800,7 +796,7 @@ def _cii_parts(ix: _CiiIndex, code: str, rate: Decimal | None) -> Decimal:
         for ind in (True, False):
             if ind in inds:
                 acs[ind] += amount
-    r = lambda x: xround(x * 10 * 10) / HUNDRED  # noqa: E731
+    r = lambda x: V.round_decimal(x * 10 * 10) / HUNDRED  # noqa: E731
     ix.parts_cache[key] = result = r(lines) + r(acs[True]) - r(acs[False])
     return result
 
@@ -837,14 +833,14 @@ def _cii_09(code: str) -> Callable[[Document], Iterable]:
         for att in _cii_header_for(_cii(doc), code):
             calc_el = _first(att, RAM + "CalculatedAmount")
             if code == "S":
-                calc = as_decimal(text(calc_el)) if calc_el is not None else None
+                calc = V.decimal_or_none(text(calc_el)) if calc_el is not None else None
                 basis_el = _first(att, RAM + "BasisAmount")
-                basis = as_decimal(text(basis_el)) if basis_el is not None else None
+                basis = V.decimal_or_none(text(basis_el)) if basis_el is not None else None
                 rates = child_numbers(att, RAM + "RateApplicablePercent")
                 ok = False
                 if calc is not None and basis is not None:
                     for rate in rates:
-                        exp = xround(abs(basis) * rate) / HUNDRED
+                        exp = V.round_decimal(abs(basis) * rate) / HUNDRED
                         if abs(calc) - 1 < exp and abs(calc) + 1 > exp:
                             ok = True
                             break
