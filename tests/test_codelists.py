@@ -198,3 +198,45 @@ def test_all_cl_rules_have_metadata():
         if rule.id.startswith("BR-CL-"):
             assert table[rule.id].severity.value == "fatal"
             assert table[rule.id].hint
+
+
+def test_code_list_table_covers_every_rule_in_both_syntaxes():
+    from einvoice.rules.en16931 import codes
+
+    for syntax_name in ("ubl", "cii"):
+        rules = {row.rule for rows in codes._table(syntax_name).values() for row in rows}
+        assert rules == set(codes._CL_IDS), syntax_name
+
+
+def test_code_list_table_row_with_an_unknown_key_fails_when_read():
+    from einvoice.rules.en16931 import codes
+
+    with pytest.raises(ValueError, match="cannot read"):
+        codes._Row({"rule": "BR-CL-04", "tags": ["cbc:DocumentCurrencyCode"], "list": "iso4217", "parnet": "x"},
+                   "cbc:ChargeIndicator")
+    with pytest.raises(ValueError, match="cannot read"):
+        codes._Row({"rule": "BR-CL-99", "tags": ["cbc:DocumentCurrencyCode"], "list": "iso4217"}, "cbc:ChargeIndicator")
+
+
+def test_vat_category_table_names_a_family_rate_test_and_identifiers_per_syntax():
+    from einvoice.rules.en16931 import vat
+
+    assert list(vat.FAMILIES) == ["S", "Z", "E", "AE", "K", "G", "O", "L", "M"]
+    for code, category in vat.CATEGORIES.items():
+        assert category["reason"] in ("required", "forbidden"), code
+        for syntax_name in ("ubl", "cii"):
+            spec = category[syntax_name]
+            assert spec["rate"] in ("gt0", "ge0", "eq0", "eq0n", "absent"), (code, syntax_name)
+            assert set(spec["ids"]) <= {"all", "none"} and spec["ids"], (code, syntax_name)
+
+
+def test_vat_category_identifier_facts_are_read_by_the_syntax_index():
+    from einvoice.rules.en16931 import vat
+
+    ubl_ix = vat._UblIndex(etree.fromstring(b"<Invoice xmlns='urn:oasis:names:specification:ubl:schema:xsd:Invoice-2'/>"))
+    cii_ix = vat._CiiIndex(etree.fromstring(
+        b"<rsm:CrossIndustryInvoice xmlns:rsm='urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100'/>"), {})
+    for code, category in vat.CATEGORIES.items():
+        for ix, spec in ((ubl_ix, category["ubl"]["ids"]), (cii_ix, category["cii"]["ids"])):
+            facts = spec.get("none") or [f for group in spec["all"] for f in group]
+            assert all(isinstance(getattr(ix, fact), bool) for fact in facts), code

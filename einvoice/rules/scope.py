@@ -6,26 +6,20 @@ such as NLCIUS, ...), only the rules of the profile it falls back to ran, and a
 bare VALID would claim more than was checked. EINV-S-001 (warning) names the rule
 set that did not run, so ``--fail-on warning`` fails and the report says why.
 
-``UNIMPLEMENTED`` is the data: rule set name -> parts of the identifier that name it.
-Implementing one of them (a profile in einvoice.profiles) means deleting its line here.
+``UNIMPLEMENTED`` is data, ``schemas/structure/scope.yaml``: rule set name -> parts of
+the identifier that name it. Implementing one of them (a profile in einvoice.profiles)
+means deleting its entry there.
 An identifier that extends EN 16931 (``urn:cen.eu:en16931:2017#compliant#...``,
 ``#conformant#...``) with a specification no profile knows gets the same finding.
 """
 
 from __future__ import annotations
 
-from .engine import RuleSet
+from .engine import SCHEMAS, RuleSet, load_yaml
 
 RULES = RuleSet("scope")
 
-UNIMPLEMENTED: dict[str, tuple[str, ...]] = {
-    "Peppol BIS Self-Billing 3.0": ("urn:fdc:peppol.eu:2017:poacc:selfbilling",),
-    "Peppol PINT (international invoicing)": ("urn:peppol:pint:",),
-    "Peppol BIS Billing 3.0 A-NZ (Australia / New Zealand)": ("poacc:billing:international:aunz",),
-    "Peppol BIS Billing 3.0 Singapore": ("poacc:billing:international:sg",),
-    "NLCIUS (the Dutch CIUS)": ("urn:fdc:nen.nl:nlcius",),
-    "CIUS-PT (the Portuguese CIUS)": ("urn:feap.gov.pt:CIUS-PT",),
-}
+UNIMPLEMENTED: dict[str, list[str]] = dict(load_yaml(SCHEMAS / "structure" / "scope.yaml")["unimplemented"])
 
 EN16931 = "urn:cen.eu:en16931:2017"
 

@@ -26,6 +26,7 @@ and checked on that tree (:func:`einvoice.rules.en16931.on_tree`).
 
 from __future__ import annotations
 
+import functools
 import math
 import threading
 from collections import defaultdict
@@ -34,41 +35,36 @@ from typing import Any, Callable, Iterable
 
 from lxml import etree
 
+from ... import codelists
 from ...basics import Syntax
 from ...syntax import namespaces as NS
 from .. import values as V
+from ..engine import SCHEMAS, load_yaml
 from ..tree import tag_index
 from . import RULES, on_tree
 from .amounts import explain as explain_amounts
 
 # --------------------------------------------------------------------------- ids
 
-#: every rule id this module serves
-CORE_IDS: tuple[str, ...] = tuple(
-    [f"BR-{n:02d}" for n in range(1, 34)]
-    + ["BR-36", "BR-37", "BR-38"]
-    + [f"BR-{n:02d}" for n in range(41, 58)]
-    + [f"BR-{n:02d}" for n in range(61, 66)]
-    + [f"BR-CO-{n:02d}" for n in range(3, 25)]
-    + ["BR-CO-26"]
-    + [f"BR-DEC-{n:02d}" for n in (1, 2, 5, 6, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 23, 24, 25, 27, 28)]
-)
-_ID_SET = frozenset(CORE_IDS)
-_BR34 = {"BR-34", "BR-35", "BR-39", "BR-40"}  # not defined in the binding rule sets
-assert not (_ID_SET & _BR34)
+#: every rule id this module serves: the rules of its metadata file, schemas/rules/en16931/core.yaml
+#: (BR-34, BR-35, BR-39 and BR-40 are not defined in the binding rule sets)
+CORE_IDS: tuple[str, ...] = tuple(load_yaml(SCHEMAS / "rules" / "en16931" / "core.yaml"))
 
-# Country prefixes accepted for a VAT identifier (BR-CO-09), as each binding lists them.
-_VAT_PREFIXES_UBL = (
-    " 1A AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV"
-    " BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH EL ER ES ET"
-    " FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN"
-    " IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF"
-    " MG MH MK ML MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH"
-    " PK PL PM PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ"
-    " TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS XI YE YT ZA ZM"
-    " ZW "
-)
-_VAT_PREFIXES_CII = _VAT_PREFIXES_UBL.replace(" AM ", " AM AN ").replace(" SS ", " ")
+# The rules of an allowance or charge, in the order each context reads them: amount, VAT category (document
+# level only), reason, reason (BR-CO), decimals of the amount and of the base amount.
+_DOC_ALLOWANCE = ("BR-31", "BR-32", "BR-33", "BR-CO-21", "BR-DEC-01", "BR-DEC-02")
+_DOC_CHARGE = ("BR-36", "BR-37", "BR-38", "BR-CO-22", "BR-DEC-05", "BR-DEC-06")
+_LINE_ALLOWANCE = ("BR-41", "BR-42", "BR-CO-23", "BR-DEC-24", "BR-DEC-25")
+_LINE_CHARGE = ("BR-43", "BR-44", "BR-CO-24", "BR-DEC-27", "BR-DEC-28")
+
+
+@functools.cache
+def _vat_prefixes(countries: str) -> str:
+    """The country prefixes a VAT identifier may start with (BR-CO-09), as each binding lists them: the
+    binding's country codes (``iso3166`` for UBL, ``iso3166-cii``) and EL (Greece), one string with a space
+    at each end (the UBL check searches it for the identifier's first two characters as a substring)."""
+    return codelists.joined(countries) + "EL "
+
 
 # --------------------------------------------------------------------------- XPath 2.0 value semantics
 # one reading of values for every rule set: einvoice.rules.values
@@ -79,16 +75,8 @@ sv = V.string_value
 nsp = V.normalize_space
 blank = V.blank
 xdec = V.decimal_of
-xdbl = V.xs_double
-xround = V.round_decimal
 r2 = V.round2
-dsum = V.double_sum
-fround = V.round_double
-fr2 = V.round2_double
 dec_ok = V.decimal_places_ok
-xbool = V.xs_boolean
-xdate = V.xs_date
-_CastError = V.CastError
 
 
 def ge0(el: Any) -> bool:
@@ -109,7 +97,7 @@ def holds(fn: Callable[[], Any]) -> bool:
     """
     try:
         return bool(fn())
-    except (_CastError, InvalidOperation, ValueError, ArithmeticError, TypeError):
+    except (V.CastError, InvalidOperation, ValueError, ArithmeticError, TypeError):
         return False
 
 
@@ -270,7 +258,25 @@ def _ubl_vat_cats(el: Any, tag: str = "TaxCategory") -> list:
 
 def _ubl_indicator(ac: Any) -> set:
     """The boolean values cbc:ChargeIndicator takes (a general comparison is true if any matches)."""
-    return {xbool(sv(ci)) for ci in ck(ac, CBC.ChargeIndicator)}
+    return {V.xs_boolean(sv(ci)) for ci in ck(ac, CBC.ChargeIndicator)}
+
+
+def _ubl_ac_rules(ok: Callable, ac: Any, allowance: tuple, charge: tuple) -> None:
+    """The rules of an allowance (charge indicator false) or charge (true), each with its ids
+    (``_DOC_ALLOWANCE`` ...; the document level ones check the VAT category too)."""
+    vals = _ubl_indicator(ac)
+    for flag, ids in ((False, allowance), (True, charge)):
+        if flag not in vals:
+            continue
+        amount, *vat, reason, co, d1, d2 = ids
+        ok(amount, fk(ac, CBC.Amount) is not None, ac)
+        if vat:
+            ok(vat[0], any(fk(c, CBC.ID) is not None for c in _ubl_vat_cats(ac)), ac)
+        has_reason = fk(ac, CBC.AllowanceChargeReason) is not None or fk(ac, CBC.AllowanceChargeReasonCode) is not None
+        ok(reason, has_reason, ac)
+        ok(co, has_reason, ac)
+        ok(d1, dec_ok(fk(ac, CBC.Amount)), ac)
+        ok(d2, dec_ok(fk(ac, CBC.BaseAmount)), ac)
 
 
 def _index(index: dict, tags: tuple) -> dict[str, list]:
@@ -340,22 +346,9 @@ def _ubl_failures(root: Any, index: dict) -> _Failures:
         if not is_root:
             return
         for ac in ck(root, CAC.AllowanceCharge):
-            vals = _ubl_indicator(ac)
-            for charge, ids in ((False, ("BR-31", "BR-32", "BR-33", "BR-CO-21", "BR-DEC-01", "BR-DEC-02")),
-                                (True, ("BR-36", "BR-37", "BR-38", "BR-CO-22", "BR-DEC-05", "BR-DEC-06"))):
-                if charge not in vals:
-                    continue
-                amount, vat, reason, co, d1, d2 = ids
-                ok(amount, fk(ac, CBC.Amount) is not None, ac)
-                ok(vat, any(fk(c, CBC.ID) is not None for c in _ubl_vat_cats(ac)), ac)
-                has_reason = fk(ac, CBC.AllowanceChargeReason) is not None or fk(ac, CBC.AllowanceChargeReasonCode) is not None
-                ok(reason, has_reason, ac)
-                ok(co, has_reason, ac)
-                ok(d1, dec_ok(fk(ac, CBC.Amount)), ac)
-                ok(d2, dec_ok(fk(ac, CBC.BaseAmount)), ac)
+            _ubl_ac_rules(ok, ac, _DOC_ALLOWANCE, _DOC_CHARGE)
 
-    f.guard(("BR-31", "BR-32", "BR-33", "BR-CO-21", "BR-DEC-01", "BR-DEC-02",
-             "BR-36", "BR-37", "BR-38", "BR-CO-22", "BR-DEC-05", "BR-DEC-06"), doc_acs)
+    f.guard(_DOC_ALLOWANCE + _DOC_CHARGE, doc_acs)
 
     # -- document totals ------------------------------------------------------------
     def totals() -> None:
@@ -439,22 +432,10 @@ def _ubl_failures(root: Any, index: dict) -> _Failures:
             for sid in kids(ln, CAC.Item, CAC.StandardItemIdentification, CBC.ID):
                 ok("BR-64", sid.get("schemeID") is not None, sid)
             for ac in ck(ln, CAC.AllowanceCharge):
-                vals = _ubl_indicator(ac)
-                for charge, ids in ((False, ("BR-41", "BR-42", "BR-CO-23", "BR-DEC-24", "BR-DEC-25")),
-                                    (True, ("BR-43", "BR-44", "BR-CO-24", "BR-DEC-27", "BR-DEC-28"))):
-                    if charge not in vals:
-                        continue
-                    amount, reason, co, d1, d2 = ids
-                    ok(amount, fk(ac, CBC.Amount) is not None, ac)
-                    has_reason = fk(ac, CBC.AllowanceChargeReason) is not None or fk(ac, CBC.AllowanceChargeReasonCode) is not None
-                    ok(reason, has_reason, ac)
-                    ok(co, has_reason, ac)
-                    ok(d1, dec_ok(fk(ac, CBC.Amount)), ac)
-                    ok(d2, dec_ok(fk(ac, CBC.BaseAmount)), ac)
+                _ubl_ac_rules(ok, ac, _LINE_ALLOWANCE, _LINE_CHARGE)
 
     f.guard(("BR-21", "BR-22", "BR-23", "BR-24", "BR-25", "BR-26", "BR-27", "BR-28", "BR-CO-04", "BR-DEC-23",
-             "BR-64", "BR-65", "BR-41", "BR-42", "BR-CO-23", "BR-DEC-24", "BR-DEC-25",
-             "BR-43", "BR-44", "BR-CO-24", "BR-DEC-27", "BR-DEC-28"), lines)
+             "BR-64", "BR-65", *_LINE_ALLOWANCE, *_LINE_CHARGE), lines)
 
     # -- periods ----------------------------------------------------------------------
     def periods() -> None:
@@ -462,7 +443,7 @@ def _ubl_failures(root: Any, index: dict) -> _Failures:
             parent = p.getparent()
             on_line = parent is not None and parent.tag in _UBL_LINES
             start, end = fk(p, CBC.StartDate), fk(p, CBC.EndDate)
-            order = start is None or end is None or holds(lambda: xdate(end) >= xdate(start))
+            order = start is None or end is None or holds(lambda: V.xs_date(end) >= V.xs_date(start))
             if on_line:
                 ok("BR-30", order, p)
                 ok("BR-CO-20", start is not None or end is not None, p)
@@ -504,7 +485,7 @@ def _ubl_failures(root: Any, index: dict) -> _Failures:
         for pts in idx[CAC.PartyTaxScheme]:
             if _ubl_is_vat(pts):
                 prefix = sv(fk(pts, CBC.CompanyID))[:2]
-                ok("BR-CO-09", prefix in _VAT_PREFIXES_UBL, pts)
+                ok("BR-CO-09", prefix in _vat_prefixes("iso3166"), pts)
 
     f.guard(("BR-09", "BR-11", "BR-62", "BR-63", "BR-CO-26", "BR-17", "BR-18", "BR-19", "BR-20", "BR-56", "BR-CO-09"), parties)
 
@@ -565,9 +546,9 @@ def _co17(rate: Decimal | None, taxable: Decimal | None, tax: Decimal | None, in
     if tax is None:
         return False
     if rate is None:
-        return xround(tax) == 0
-    if xround(rate) == 0:
-        return xround(tax) == 0
+        return V.round_decimal(tax) == 0
+    if V.round_decimal(rate) == 0:
+        return V.round_decimal(tax) == 0
     if taxable is None:
         return False
     expected = r2(abs(taxable) * (rate / _100))
@@ -579,7 +560,7 @@ def _co17(rate: Decimal | None, taxable: Decimal | None, tax: Decimal | None, in
 def _ubl_co17(cats: list, taxable: Any, tax: Any) -> bool:
     rates = [xdec(p) for c in cats for p in ck(c, CBC.Percent)]
     if len(rates) > 1:
-        raise _CastError("several rates")
+        raise V.CastError("several rates")
     return _co17(rates[0] if rates else None, xdec(taxable), xdec(tax), inclusive=False)
 
 
@@ -713,30 +694,24 @@ def _cii_failures(root: Any, index: dict) -> _Failures:
                     amounts = list(ck(ac, RAM.ActualAmount))
                     first_amount = amounts[0] if amounts else None
                     if header:
-                        ids = ("BR-31", "BR-32", "BR-33", "BR-CO-21", "BR-DEC-01", "BR-DEC-02") if flag == "false" else \
-                              ("BR-36", "BR-37", "BR-38", "BR-CO-22", "BR-DEC-05", "BR-DEC-06")
-                        amount, vat, rsn, co, d1, d2 = ids
+                        amount, vat, rsn, co, d1, d2 = _DOC_ALLOWANCE if flag == "false" else _DOC_CHARGE
                         ok(vat, any(_upper_type_is_vat(t) and fk(t, RAM.CategoryCode) is not None
                                     for t in ck(ac, RAM.CategoryTradeTax)), ci)
                     else:
-                        ids = ("BR-41", "BR-42", "BR-CO-23", "BR-DEC-24", "BR-DEC-25") if flag == "false" else \
-                              ("BR-43", "BR-44", "BR-CO-24", "BR-DEC-27", "BR-DEC-28")
-                        amount, rsn, co, d1, d2 = ids
+                        amount, rsn, co, d1, d2 = _LINE_ALLOWANCE if flag == "false" else _LINE_CHARGE
                     ok(amount, bool(amounts), ci)
                     ok(rsn, reason(ac), ci)
                     ok(co, reason(ac), ci)
                     ok(d1, dec_ok(first_amount), ci)
                     ok(d2, dec_ok(fk(ac, RAM.BasisAmount)), ci)
 
-    f.guard(("BR-31", "BR-32", "BR-33", "BR-CO-21", "BR-DEC-01", "BR-DEC-02", "BR-36", "BR-37", "BR-38", "BR-CO-22",
-             "BR-DEC-05", "BR-DEC-06", "BR-41", "BR-42", "BR-CO-23", "BR-DEC-24", "BR-DEC-25", "BR-43", "BR-44",
-             "BR-CO-24", "BR-DEC-27", "BR-DEC-28"), acs)
+    f.guard(_DOC_ALLOWANCE + _DOC_CHARGE + _LINE_ALLOWANCE + _LINE_CHARGE, acs)
 
     def totals() -> None:
         header_acs = [ac for s in abs_settlements for ac in ck(s, RAM.SpecifiedTradeAllowanceCharge)]
 
         def ac_flag(ac: Any) -> set:
-            return {xbool(sv(i)) for ci in ck(ac, RAM.ChargeIndicator) for i in ck(ci, UDT.Indicator)}
+            return {V.xs_boolean(sv(i)) for ci in ck(ac, RAM.ChargeIndicator) for i in ck(ci, UDT.Indicator)}
 
         header_tax_amounts = [c for s in abs_settlements for t in ck(s, RAM.ApplicableTradeTax)
                               for c in ck(t, RAM.CalculatedAmount)]
@@ -759,11 +734,11 @@ def _cii_failures(root: Any, index: dict) -> _Failures:
             line_totals = _CII_LINE_TOTALS(sctt_) if sctt_ is not None else []
 
             def co10() -> bool:
-                total = dsum(xdbl(sv(e)) for e in line_totals)
+                total = V.double_sum(V.xs_double(sv(e)) for e in line_totals)
                 s = Decimal(repr(total)) if math.isfinite(total) else None
                 if s is None or len(list(ck(m, RAM.LineTotalAmount))) > 1:
                     return False
-                return xdec(lta) == xround(s * _100) / _100
+                return xdec(lta) == V.round_decimal(s * _100) / _100
 
             ok("BR-CO-10", holds(co10), m)
             for rid, flag, local in (("BR-CO-11", False, "AllowanceTotalAmount"), ("BR-CO-12", True, "ChargeTotalAmount")):
@@ -771,7 +746,7 @@ def _cii_failures(root: Any, index: dict) -> _Failures:
                 totals_ = list(ck(m, getattr(RAM, local)))
 
                 def co11(chosen: list = chosen, totals_: list = totals_) -> bool:
-                    expected = fr2(dsum(xdbl(sv(a[0])) for a in (list(ck(ac, RAM.ActualAmount)) for ac in chosen) if a))
+                    expected = V.round2_double(V.double_sum(V.xs_double(sv(a[0])) for a in (list(ck(ac, RAM.ActualAmount)) for ac in chosen) if a))
                     return any(V.compare_untyped(t, "=", expected) for t in totals_)
 
                 ok(rid, (not chosen and not totals_) or holds(co11), m)
@@ -812,7 +787,7 @@ def _cii_failures(root: Any, index: dict) -> _Failures:
                 ok(rid, dec_ok(el), el if el is not None else m)
 
             def two_places(t: Any) -> bool:  # x = round(x * 100) div 100, x untyped (Saxon's order)
-                return V.compare_untyped(t, "=", fr2(xdbl(t)))
+                return V.compare_untyped(t, "=", V.round2_double(V.xs_double(t)))
 
             ok("BR-DEC-13", not ttas or any(
                 (t.get("currencyID") in inv_currencies and holds(lambda t=t: two_places(t))) or t.get("currencyID") not in inv_currencies
@@ -822,7 +797,7 @@ def _cii_failures(root: Any, index: dict) -> _Failures:
                 for t in ttas), m)
             for t in ttas:
                 if t.get("currencyID") in inv_currencies:
-                    ok("BR-CO-14", holds(lambda t=t: V.compare_untyped(t, "=", fr2(dsum(xdbl(c) for c in header_tax_amounts)))), t)
+                    ok("BR-CO-14", holds(lambda t=t: V.compare_untyped(t, "=", V.round2_double(V.double_sum(V.xs_double(c) for c in header_tax_amounts)))), t)
 
     f.guard(("BR-12", "BR-13", "BR-14", "BR-15", "BR-53", "BR-CO-10", "BR-CO-11", "BR-CO-12", "BR-CO-13", "BR-CO-14",
              "BR-CO-16", "BR-DEC-09", "BR-DEC-10", "BR-DEC-11", "BR-DEC-12", "BR-DEC-13", "BR-DEC-14", "BR-DEC-15",
@@ -941,7 +916,7 @@ def _cii_failures(root: Any, index: dict) -> _Failures:
         for reg in idx[RAM.SpecifiedTaxRegistration]:
             for i in ck(reg, RAM.ID):
                 if i.get("schemeID") == "VA":
-                    ok("BR-CO-09", " %s " % sv(i)[:2] in _VAT_PREFIXES_CII, i)
+                    ok("BR-CO-09", " %s " % sv(i)[:2] in _vat_prefixes("iso3166-cii"), i)
 
     f.guard(("BR-17", "BR-CO-26", "BR-18", "BR-19", "BR-20", "BR-56", "BR-CO-09"), parties)
 
@@ -966,7 +941,7 @@ def _cii_failures(root: Any, index: dict) -> _Failures:
             def co17() -> bool:
                 rates = list(ck(t, RAM.RateApplicablePercent)) if _upper_type_is_vat(t, normalize=True) else []
                 if len(rates) > 1:
-                    raise _CastError("several rates")
+                    raise V.CastError("several rates")
                 return _co17(xdec(rates[0]) if rates else None, xdec(basis), xdec(calc), inclusive=True)
 
             ok("BR-CO-17", holds(co17), t)

@@ -16,6 +16,9 @@ Each family ties one VAT category code (UNTDID 5305) to what must hold for it:
   category next to "not subject to VAT"), BR-B-01/02 (split payment: Italy only,
   never with standard rate).
 
+What each category asks for (its rate test, the VAT identifiers, an exemption
+reason or none) is data, ``schemas/structure/en16931-vat.yaml``.
+
 The official checks differ in small details between UBL and CII (which
 categories must carry the tax scheme "VAT", which VAT identifier scheme counts,
 exact or tolerant comparison of amounts...). To agree with them exactly, the
@@ -32,9 +35,9 @@ from decimal import Decimal
 from typing import Any, Callable, Iterable
 
 from ...syntax.namespaces import CAC as _CAC_NS, CBC as _CBC_NS, RAM as _RAM_NS, RSM as _RSM_NS, UDT as _UDT_NS
-from ..engine import Document
+from ..engine import Document, load_yaml
 from .. import values as V
-from ..tree import tag_index
+from ..tree import STRUCTURE, tag_index
 from . import RULES, on_tree
 
 CAC = "{%s}" % _CAC_NS
@@ -42,6 +45,9 @@ CBC = "{%s}" % _CBC_NS
 RAM = "{%s}" % _RAM_NS
 RSM = "{%s}" % _RSM_NS
 UDT = "{%s}" % _UDT_NS
+
+#: per VAT category code: its family, exemption reason and, per syntax, rate test and VAT identifiers (data)
+CATEGORIES: dict[str, dict] = load_yaml(STRUCTURE / "en16931-vat.yaml")["categories"]
 
 ZERO = Decimal(0)
 ONE = Decimal(1)
@@ -51,11 +57,7 @@ HUNDRED = Decimal(100)
 # values (einvoice.rules.values), in the forms these checks use
 # --------------------------------------------------------------------------
 
-norm = V.normalize_space
 text = V.string_value
-as_bool = V.xs_boolean
-as_decimal = V.decimal_or_none
-xround = V.round_decimal
 _INFINITY = Decimal("Infinity")
 
 
@@ -87,7 +89,7 @@ def as_number(s: str | None) -> Decimal | None:
 
 def child_decimals(el: Any, tag: str) -> list[Decimal]:
     """xs:decimal of each child called ``tag`` that is one."""
-    return [d for c in el.iterchildren(tag) if (d := as_decimal(c)) is not None]
+    return [d for c in el.iterchildren(tag) if (d := V.decimal_or_none(c)) is not None]
 
 
 def child_numbers(el: Any, tag: str) -> list[Decimal]:
@@ -126,7 +128,7 @@ class _UblIndex:
         for cat in self.tc:
             parent = cat[0].getparent()
             if parent is not None and parent.tag == CAC + "AllowanceCharge":
-                inds = {as_bool(i) for i in parent.iterchildren(CBC + "ChargeIndicator")}
+                inds = {V.xs_boolean(i) for i in parent.iterchildren(CBC + "ChargeIndicator")}
                 self.ac.append((cat, inds, parent.getparent() is root))
         # breakdown categories: /*/cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory
         self.bd = []
@@ -177,7 +179,7 @@ def _has_vat_scheme(el: Any) -> bool:
 
 def _ubl_cat(el: Any) -> tuple:
     ids = [text(i) for i in el.iterchildren(CBC + "ID")]
-    nids = [norm(i) for i in ids]
+    nids = [V.normalize_space(i) for i in ids]
     return (el, nids[0] if nids else "", ids, nids, _has_vat_scheme(el))
 
 
@@ -243,30 +245,16 @@ def _ubl_rated_01(code: str):
 
 # --- -02..-04: VAT identifiers -------------------------------------------------
 
-def _seller_any_or_rep(ix: _UblIndex) -> bool:
-    return ix.seller_any or ix.rep_vat
-
-
-def _seller_vat_or_rep(ix: _UblIndex) -> bool:
-    return ix.seller_vat or ix.rep_vat
-
-
-_UBL_ID_COND: dict[str, Callable[[_UblIndex], bool]] = {
-    "S": _seller_any_or_rep,
-    "Z": _seller_any_or_rep,
-    "E": _seller_any_or_rep,
-    "L": _seller_any_or_rep,
-    "M": _seller_any_or_rep,
-    "AE": lambda ix: _seller_any_or_rep(ix) and (ix.buyer_vat or ix.buyer_legal),
-    "G": _seller_vat_or_rep,
-    "K": lambda ix: _seller_vat_or_rep(ix) and ix.buyer_vat,
-    "O": lambda ix: not ix.seller_vat and not ix.rep_vat and not ix.buyer_vat,
-}
+def _ids_given(ix: Any, ids: dict) -> bool:
+    """Whether the parties carry the VAT identifiers a category asks for (``ids`` in en16931-vat.yaml)."""
+    if "none" in ids:
+        return not any(getattr(ix, fact) for fact in ids["none"])
+    return all(any(getattr(ix, fact) for fact in group) for group in ids["all"])
 
 
 def _ubl_ids(code: str, where: str) -> Callable[[Document], Iterable]:
     """-02 (where='line'), -03 (allowance), -04 (charge)."""
-    cond = _UBL_ID_COND[code]
+    ids = CATEGORIES[code]["ubl"]["ids"]
 
     def check(doc: Document):
         ix = _ubl(doc)
@@ -285,7 +273,7 @@ def _ubl_ids(code: str, where: str) -> Callable[[Document], Iterable]:
                 other = _ac_cats(ix, charge, code, raw=True)
             else:
                 other = _ac_cats(ix, charge, code, doc_level=doc_level)
-        if (trigger and cond(ix)) or not other:
+        if (trigger and _ids_given(ix, ids)) or not other:
             return
         yield (other or trigger or [[doc.root]])[0][0]
     return check
@@ -317,12 +305,8 @@ def _rate_test(kind: str, rates: list, present: bool, decimals: list[Decimal]) -
     raise ValueError(kind)
 
 
-_UBL_RATE = {"S": "gt0", "Z": "eq0", "E": "eq0", "AE": "eq0", "K": "eq0", "G": "eq0",
-             "L": "ge0", "M": "ge0", "O": "absent"}
-
-
 def _ubl_rate(code: str, where: str) -> Callable[[Document], Iterable]:
-    kind = _UBL_RATE[code]
+    kind = CATEGORIES[code]["ubl"]["rate"]
 
     def check(doc: Document):
         ix = _ubl(doc)
@@ -359,14 +343,12 @@ def _ubl_rate(code: str, where: str) -> Callable[[Document], Iterable]:
 
 # --- -08..-10: the breakdown ---------------------------------------------------
 
-def _ubl_line_cats(line: Any, ix: _UblIndex | None = None) -> list[tuple]:
-    if ix is not None:  # the categories already read for the index (the same elements)
-        known = ix.__dict__.get("_ctc_of")
-        if known is None:
-            known = ix.__dict__["_ctc_of"] = {c[0]: c for c in ix.ctc}
-        return [known.get(c) or _ubl_cat(c) for item in line.iterchildren(CAC + "Item")
-                for c in item.iterchildren(CAC + "ClassifiedTaxCategory")]
-    return [_ubl_cat(c) for item in line.iterchildren(CAC + "Item") for c in item.iterchildren(CAC + "ClassifiedTaxCategory")]
+def _ubl_line_cats(line: Any, ix: _UblIndex) -> list[tuple]:
+    known = ix.__dict__.get("_ctc_of")  # the categories already read for the index (the same elements)
+    if known is None:
+        known = ix.__dict__["_ctc_of"] = {c[0]: c for c in ix.ctc}
+    return [known.get(c) or _ubl_cat(c) for item in line.iterchildren(CAC + "Item")
+            for c in item.iterchildren(CAC + "ClassifiedTaxCategory")]
 
 
 def _ubl_lines_info(ix: _UblIndex, line_tag: str, direct: bool) -> list[tuple[list, list, Any]]:
@@ -402,56 +384,40 @@ def _ubl_line_amounts(ix: _UblIndex, line_tag: str) -> list[tuple[list, list, li
     return out
 
 
-def _ubl_line_sum(root: Any, line_tag: str, code: str, rate: Decimal | None, ix: _UblIndex | None = None) -> Decimal:
-    total = ZERO
-    if ix is not None and ix.root is root:
-        cache = ix.__dict__.setdefault("_line_sums", {})
-        key = (line_tag, code, rate)
-        found = cache.get(key)
-        if found is not None:
-            return found
+def _ubl_line_sum(ix: _UblIndex, line_tag: str, code: str, rate: Decimal | None) -> Decimal:
+    """The LineExtensionAmounts of the lines (children of the root) of a category (and rate), once per document."""
+    cache = ix.__dict__.setdefault("_line_sums", {})
+    key = (line_tag, code, rate)
+    total = cache.get(key)
+    if total is None:
+        total = ZERO
         for codes, pcts, amounts in _ubl_line_amounts(ix, line_tag):
-            if code not in codes:
-                continue
-            if rate is not None and rate not in pcts:
-                continue
-            for d in amounts:
-                total += d
+            if code in codes and (rate is None or rate in pcts):
+                for d in amounts:
+                    total += d
         cache[key] = total
-        return total
-    for line in root.iterfind(line_tag):
-        cats = _ubl_line_cats(line)
-        if not any(c[1] == code for c in cats):
-            continue
-        if rate is not None and not any(d == rate for c in cats for d in child_decimals(c[0], CBC + "Percent")):
-            continue
-        for d in child_decimals(line, CBC + "LineExtensionAmount"):
-            total += d
     return total
 
 
 def _ubl_ac_info(ac: Any) -> tuple[set, list, list]:
     """An allowance/charge: its indicator values, its categories' codes and their percentages."""
-    inds = {as_bool(i) for i in ac.iterchildren(CBC + "ChargeIndicator")}
+    inds = {V.xs_boolean(i) for i in ac.iterchildren(CBC + "ChargeIndicator")}
     cats = [_ubl_cat(c) for c in ac.iterchildren(CAC + "TaxCategory")]
     return inds, [c[1] for c in cats], [d for c in cats for d in child_decimals(c[0], CBC + "Percent")]
 
 
-def _ubl_doc_acs(root: Any, ix: _UblIndex | None) -> list[tuple[set, list, list, list]]:
+def _ubl_doc_acs(ix: _UblIndex) -> list[tuple[set, list, list, list]]:
     """Document level allowances/charges: indicators, codes, percentages, amounts (once per document)."""
-    if ix is not None and ix.root is root:
-        acs = ix.__dict__.get("_doc_acs")
-        if acs is not None:
-            return acs
-    acs = [(*_ubl_ac_info(ac), child_decimals(ac, CBC + "Amount")) for ac in root.iterchildren(CAC + "AllowanceCharge")]
-    if ix is not None and ix.root is root:
-        ix.__dict__["_doc_acs"] = acs
+    acs = ix.__dict__.get("_doc_acs")
+    if acs is None:
+        acs = ix.__dict__["_doc_acs"] = [(*_ubl_ac_info(ac), child_decimals(ac, CBC + "Amount"))
+                                         for ac in ix.root.iterchildren(CAC + "AllowanceCharge")]
     return acs
 
 
-def _ubl_ac_sum(root: Any, code: str, rate: Decimal | None, ix: _UblIndex | None = None) -> Decimal:
+def _ubl_ac_sum(ix: _UblIndex, code: str, rate: Decimal | None) -> Decimal:
     total = ZERO
-    for inds, codes, pcts, amounts in _ubl_doc_acs(root, ix):
+    for inds, codes, pcts, amounts in _ubl_doc_acs(ix):
         if code not in codes:
             continue
         if rate is not None and rate not in pcts:
@@ -488,7 +454,6 @@ def _ubl_08(code: str) -> Callable[[Document], Iterable]:
 
     def check(doc: Document):
         ix = _ubl(doc)
-        root = doc.root
         for cat in _ubl_bd(ix, code):
             sub = cat[0].getparent()
             tas = child_decimals(sub, CBC + "TaxableAmount")
@@ -496,7 +461,7 @@ def _ubl_08(code: str) -> Callable[[Document], Iterable]:
             if not rated:
                 ok = False
                 for has, tag in ((ix.has_inv_lines, CAC + "InvoiceLine"), (ix.has_cn_lines, CAC + "CreditNoteLine")):
-                    if has and ta is not None and ta == _ubl_line_sum(root, tag, code, None, ix) + _ubl_ac_sum(root, code, None, ix):
+                    if has and ta is not None and ta == _ubl_line_sum(ix, tag, code, None) + _ubl_ac_sum(ix, code, None):
                         ok = True
                 if not ok:
                     yield _first(sub, CBC + "TaxableAmount") if ta is not None else sub
@@ -508,7 +473,7 @@ def _ubl_08(code: str) -> Callable[[Document], Iterable]:
                     gate = _ubl_rate_exists(ix, tag, code, rate) if code == "S" else has
                     if not gate or ta is None:
                         continue
-                    expected = _ubl_line_sum(root, tag, code, rate, ix) + _ubl_ac_sum(root, code, rate, ix)
+                    expected = _ubl_line_sum(ix, tag, code, rate) + _ubl_ac_sum(ix, code, rate)
                     if ta - ONE < expected < ta + ONE:
                         this = True
                 if not this:
@@ -535,13 +500,10 @@ def _ubl_09(code: str) -> Callable[[Document], Iterable]:
             if not (tax and taxable and rate):
                 yield sub
                 continue
-            expected = xround(abs(taxable[0]) * (rate[0] / HUNDRED) * 10 * 10) / HUNDRED
+            expected = V.round_decimal(abs(taxable[0]) * (rate[0] / HUNDRED) * 10 * 10) / HUNDRED
             if not (abs(tax[0]) - 1 < expected < abs(tax[0]) + 1):
                 yield _first(sub, CBC + "TaxAmount")
     return check
-
-
-_NO_REASON = {"S", "Z", "L", "M"}
 
 
 def _ubl_10(code: str) -> Callable[[Document], Iterable]:
@@ -549,7 +511,7 @@ def _ubl_10(code: str) -> Callable[[Document], Iterable]:
         for cat in _ubl_bd(_ubl(doc), code):
             el = cat[0]
             has = _first(el, CBC + "TaxExemptionReason") is not None or _first(el, CBC + "TaxExemptionReasonCode") is not None
-            if has == (code in _NO_REASON):
+            if has == (CATEGORIES[code]["reason"] == "forbidden"):
                 yield el
     return check
 
@@ -727,19 +689,6 @@ def _cii_01(code: str) -> Callable[[Document], Iterable]:
     return check
 
 
-_CII_ID_COND: dict[str, Callable[[_CiiIndex], bool]] = {
-    "S": lambda ix: ix.seller_vafc_abs or ix.rep_va_abs,
-    "Z": lambda ix: ix.seller_vafc_abs or ix.rep_va_abs,
-    "E": lambda ix: ix.seller_vafc_abs or ix.rep_va_abs,
-    "L": lambda ix: ix.seller_vafc_abs or ix.rep_va_abs,
-    "M": lambda ix: ix.seller_vafc_abs or ix.rep_va_abs,
-    "AE": lambda ix: (ix.seller_vafc or ix.rep_va) and (ix.buyer_va or ix.buyer_legal),
-    "G": lambda ix: ix.seller_va or ix.rep_va,
-    "K": lambda ix: (ix.seller_va or ix.rep_va) and ix.buyer_va,
-    "O": lambda ix: not ix.seller_va_abs and not ix.rep_va_abs and not ix.buyer_va,
-}
-
-
 def _cii_ac_cats(ix: _CiiIndex, charge: bool, code: str) -> list:
     """//ram:SpecifiedTradeAllowanceCharge[ram:ChargeIndicator/udt:Indicator=<charge>]/ram:CategoryTradeTax[code][VAT]."""
     out = []
@@ -747,7 +696,7 @@ def _cii_ac_cats(ix: _CiiIndex, charge: bool, code: str) -> list:
         ac = ctt.getparent()
         if ac is None or ac.tag != RAM + "SpecifiedTradeAllowanceCharge":
             continue
-        inds = {as_bool(i) for ci in ac.iterchildren(RAM + "ChargeIndicator") for i in ci.iterchildren(UDT + "Indicator")}
+        inds = {V.xs_boolean(i) for ci in ac.iterchildren(RAM + "ChargeIndicator") for i in ci.iterchildren(UDT + "Indicator")}
         if charge in inds and ix.has(ctt, code) and _cii_vat(ctt):
             out.append(ctt)
     return out
@@ -758,22 +707,18 @@ def _cii_line_cats(ix: _CiiIndex, code: str) -> list:
 
 
 def _cii_ids(code: str, where: str) -> Callable[[Document], Iterable]:
-    cond = _CII_ID_COND[code]
+    ids = CATEGORIES[code]["cii"]["ids"]
 
     def check(doc: Document):
         ix = _cii(doc)
         cats = _cii_line_cats(ix, code) if where == "line" else _cii_ac_cats(ix, where == "charge", code)
-        if cats and not cond(ix):
+        if cats and not _ids_given(ix, ids):
             yield from cats
     return check
 
 
-_CII_RATE = {"S": "gt0", "Z": "eq0n", "E": "eq0n", "AE": "eq0n", "K": "eq0n", "G": "eq0n",
-             "L": "gt0", "M": "ge0", "O": "absent"}
-
-
 def _cii_rate(code: str, where: str) -> Callable[[Document], Iterable]:
-    kind = _CII_RATE[code]
+    kind = CATEGORIES[code]["cii"]["rate"]
 
     def check(doc: Document):
         ix = _cii(doc)
@@ -798,11 +743,12 @@ def _cii_header_for(ix: _CiiIndex, code: str) -> list:
     return [a for a in ix.tx_header_att if ix.has(a, code) and _cii_vat(a)]
 
 
-def _n_context(att: Any, code: str) -> int:
-    """How many times a header tax is a rule context (once per matching CategoryCode, or once for the tax)."""
+def _per_context(att: Any, code: str, target: Any) -> list:
+    """A failure once for each time a header tax is a rule context (once per matching CategoryCode, or
+    once for the tax)."""
     if code in ("L", "M", "O"):
-        return 1
-    return sum(1 for c in att.iterchildren(RAM + "CategoryCode") if text(c) == code) or 0
+        return [target]
+    return [target for c in att.iterchildren(RAM + "CategoryCode") if text(c) == code]
 
 
 def _cii_sums_data(ix: _CiiIndex) -> tuple[list, list]:
@@ -823,12 +769,12 @@ def _cii_sums_data(ix: _CiiIndex) -> tuple[list, list]:
                     lines.append((codes, rates, total))
             for hs in tx.iterchildren(RAM + "ApplicableHeaderTradeSettlement"):
                 for ac in hs.iterchildren(RAM + "SpecifiedTradeAllowanceCharge"):
-                    inds = {as_bool(i) for ci in ac.iterchildren(RAM + "ChargeIndicator") for i in ci.iterchildren(UDT + "Indicator")}
+                    inds = {V.xs_boolean(i) for ci in ac.iterchildren(RAM + "ChargeIndicator") for i in ci.iterchildren(UDT + "Indicator")}
                     ctts = ac.findall(RAM + "CategoryTradeTax")
                     codes = {text(c) for t in ctts for c in t.iterchildren(RAM + "CategoryCode")}
                     rates = [d for t in ctts for d in child_decimals(t, RAM + "RateApplicablePercent")]
                     amt = _first(ac, RAM + "ActualAmount")
-                    acs.append((inds, codes, rates, as_decimal(text(amt)) if amt is not None else None))
+                    acs.append((inds, codes, rates, V.decimal_or_none(text(amt)) if amt is not None else None))
     ix._sums = (lines, acs)
     return ix._sums
 
@@ -850,7 +796,7 @@ def _cii_parts(ix: _CiiIndex, code: str, rate: Decimal | None) -> Decimal:
         for ind in (True, False):
             if ind in inds:
                 acs[ind] += amount
-    r = lambda x: xround(x * 10 * 10) / HUNDRED  # noqa: E731
+    r = lambda x: V.round_decimal(x * 10 * 10) / HUNDRED  # noqa: E731
     ix.parts_cache[key] = result = r(lines) + r(acs[True]) - r(acs[False])
     return result
 
@@ -876,8 +822,7 @@ def _cii_08(code: str) -> Callable[[Document], Iterable]:
                 exp = _cii_parts(ix, code, None)
                 ok = basis is not None and basis - 1 < exp < basis + 1
             if not ok:
-                for _ in range(_n_context(att, code)):
-                    yield basis_el if basis_el is not None else att
+                yield from _per_context(att, code, basis_el if basis_el is not None else att)
     return check
 
 
@@ -888,14 +833,14 @@ def _cii_09(code: str) -> Callable[[Document], Iterable]:
         for att in _cii_header_for(_cii(doc), code):
             calc_el = _first(att, RAM + "CalculatedAmount")
             if code == "S":
-                calc = as_decimal(text(calc_el)) if calc_el is not None else None
+                calc = V.decimal_or_none(text(calc_el)) if calc_el is not None else None
                 basis_el = _first(att, RAM + "BasisAmount")
-                basis = as_decimal(text(basis_el)) if basis_el is not None else None
+                basis = V.decimal_or_none(text(basis_el)) if basis_el is not None else None
                 rates = child_numbers(att, RAM + "RateApplicablePercent")
                 ok = False
                 if calc is not None and basis is not None:
                     for rate in rates:
-                        exp = xround(abs(basis) * rate) / HUNDRED
+                        exp = V.round_decimal(abs(basis) * rate) / HUNDRED
                         if abs(calc) - 1 < exp and abs(calc) + 1 > exp:
                             ok = True
                             break
@@ -903,8 +848,7 @@ def _cii_09(code: str) -> Callable[[Document], Iterable]:
                 nums = child_numbers(att, RAM + "CalculatedAmount")
                 ok = any(n == 0 for n in nums)
             if not ok:
-                for _ in range(_n_context(att, code)):
-                    yield calc_el if calc_el is not None else att
+                yield from _per_context(att, code, calc_el if calc_el is not None else att)
     return check
 
 
@@ -912,9 +856,8 @@ def _cii_10(code: str) -> Callable[[Document], Iterable]:
     def check(doc: Document):
         for att in _cii_header_for(_cii(doc), code):
             has = _first(att, RAM + "ExemptionReason") is not None or _first(att, RAM + "ExemptionReasonCode") is not None
-            if has == (code in _NO_REASON):
-                for _ in range(_n_context(att, code)):
-                    yield att
+            if has == (CATEGORIES[code]["reason"] == "forbidden"):
+                yield from _per_context(att, code, att)
     return check
 
 
@@ -931,8 +874,7 @@ def _cii_ic_11(doc: Document):
         period = any(_first(p, RAM + "StartDateTime") is not None or _first(p, RAM + "EndDateTime") is not None
                      for p in hs.iterchildren(RAM + "BillingSpecifiedPeriod"))
         if not (delivered or period):
-            for _ in range(_n_context(att, "K")):
-                yield att
+            yield from _per_context(att, "K", att)
 
 
 def _cii_ic_12(doc: Document):
@@ -944,8 +886,7 @@ def _cii_ic_12(doc: Document):
                             f"{RAM}ShipToTradeParty/{RAM}PostalTradeAddress/{RAM}CountryID") is not None
     if not country:
         for att in cats:
-            for _ in range(_n_context(att, "K")):
-                yield att
+            yield from _per_context(att, "K", att)
 
 
 def _cii_o_only(kind: str) -> Callable[[Document], Iterable]:
@@ -978,8 +919,7 @@ def _cii_b_02(doc: Document):
 # registration
 # --------------------------------------------------------------------------
 
-FAMILIES = {"S": "BR-S", "Z": "BR-Z", "E": "BR-E", "AE": "BR-AE", "K": "BR-IC", "G": "BR-G",
-            "O": "BR-O", "L": "BR-AF", "M": "BR-AG"}
+FAMILIES = {code: category["family"] for code, category in CATEGORIES.items()}
 
 
 _ENTRIES: dict[str, list[tuple[str, str, Callable[[Document], Iterable]]]] = {"ubl": [], "cii": []}

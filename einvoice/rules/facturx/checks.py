@@ -32,15 +32,7 @@ Undecidable = V.CastError  # a value the official XPath would stop on (a failed 
 
 # --------------------------------------------------------------------------- values (einvoice.rules.values)
 
-dec = V.xs_decimal
-dbl = V.xs_double
-number = V.number
-round_dec = V.round_decimal
-round_dbl = V.round_double
-
-
-java_compare = V.java_compare
-compare_untyped = V.compare_untyped
+compare_untyped = V.compare_untyped  # read by the profile checks (profiles.num)
 
 
 def same_double(a: float, b: float) -> bool:
@@ -48,13 +40,9 @@ def same_double(a: float, b: float) -> bool:
     return V.saxon_compare(a, "=", b)
 
 
-round2_dec = V.round2
-round2_dbl = V.round2_double
-
-
 def round2_tt(x: float) -> float:
     """round(x * 10 * 10) div 100 on a double (two multiplications, as the official tests write it)."""
-    return round_dbl(x * 10 * 10) / 100
+    return V.round_double(x * 10 * 10) / 100
 
 
 def texts(el: Any, path: str) -> list[str]:
@@ -65,7 +53,7 @@ def sum_dbl(values) -> float:
     """fn:sum over untyped values (doubles; integer 0 for none; a single value is itself, -0 included)."""
     total = None
     for t in values:
-        v = dbl(t)
+        v = V.xs_double(t)
         total = v if total is None else total + v
     return 0 if total is None else total
 
@@ -301,12 +289,18 @@ def _children(els, tag: str) -> list:
     return [c for e in els for c in e.iterchildren(f"{RAM}{tag}")]
 
 
+def _has_code(taxes: list, code: str) -> bool:
+    return any(string_value(c) == code for c in _children(taxes, "CategoryCode"))
+
+
+def _has_rate(taxes: list, rate: Decimal) -> bool:
+    return any(V.xs_decimal(string_value(r)) == rate for r in _children(taxes, "RateApplicablePercent"))
+
+
 def _tax_match(taxes: list, code: str, rate: Decimal | None, exempt: tuple[str, str] | None) -> bool:
     """The VAT elements (as a group) have the category, one of them the rate, and (with ``exempt``)
     the same exemption reason code and text."""
-    if not any(string_value(c) == code for c in _children(taxes, "CategoryCode")):
-        return False
-    if rate is not None and not any(dec(string_value(r)) == rate for r in _children(taxes, "RateApplicablePercent")):
+    if not _has_code(taxes, code) or (rate is not None and not _has_rate(taxes, rate)):
         return False
     if exempt is not None:
         if _one_norm(_children(taxes, "ExemptionReasonCode")) != exempt[0]:
@@ -327,7 +321,7 @@ def _single_dec(nodes: list) -> list[Decimal]:
         return []
     if len(nodes) > 1:
         raise Undecidable("several values")
-    return [dec(string_value(nodes[0]))]
+    return [V.xs_decimal(string_value(nodes[0]))]
 
 
 def _detail(item) -> bool:
@@ -383,7 +377,7 @@ def _compute_parts(el, code, detail, rate, exempt):
         if _tax_match(list(lc.iterchildren(f"{RAM}AppliedTradeTax")), code, rate, exempt):
             n_log += 1
             log += sum(_single_dec(list(lc.iterchildren(f"{RAM}AppliedAmount"))), Decimal(0))
-    return round2_dec(line_sum), round2_dec(allow), round2_dec(charge), round2_dec(log), n_lines + n_ac + n_log
+    return V.round2(line_sum), V.round2(allow), V.round2(charge), V.round2(log), n_lines + n_ac + n_log
 
 
 def _context_values(el, with_rate: bool):
@@ -443,7 +437,7 @@ def breakdown_vat(doc, el, ck):
     if not found:
         return (el,)
     vat = found[0]
-    expected = round2_dec(basis * rate / 100)
+    expected = V.round2(basis * rate / 100)
     for ex in (exempt, None):
         n = _parts(doc, el, ck, rate, ex)[4]
         if abs(vat - expected) <= Decimal("0.01") * n:
@@ -461,14 +455,6 @@ _LINES = _ROOT_TX + "ram:IncludedSupplyChainTradeLineItem"
 _HEAD_AC = _ROOT_TX + "ram:ApplicableHeaderTradeSettlement/ram:SpecifiedTradeAllowanceCharge"
 _HEAD_LOG = _ROOT_TX + "ram:ApplicableHeaderTradeSettlement/ram:SpecifiedLogisticsServiceCharge"
 _SUMMARY = _ROOT_TX + "ram:ApplicableHeaderTradeSettlement/ram:SpecifiedTradeSettlementHeaderMonetarySummation"
-
-
-def _has_code(taxes: list, code: str) -> bool:
-    return any(string_value(c) == code for c in _children(taxes, "CategoryCode"))
-
-
-def _has_rate(taxes: list, rate: Decimal) -> bool:
-    return any(dec(string_value(r)) == rate for r in _children(taxes, "RateApplicablePercent"))
 
 
 def _line_sum(el, code: str, rate: Decimal | None = None, detail: bool = False) -> Decimal:
@@ -521,7 +507,7 @@ def _one_dbl(nodes: list) -> float | None:
         return None
     if len(nodes) > 1:
         raise Undecidable("several values")
-    return dbl(string_value(nodes[0]))
+    return V.xs_double(string_value(nodes[0]))
 
 
 def category_basis_approx(doc, el, ck):
@@ -533,8 +519,8 @@ def category_basis_approx(doc, el, ck):
     if basis is None:
         return (el,)
     cast = a.get("cast", False)
-    total = (round2_dec(_line_sum(el, code)) + round2_dec(_ac_sum(el, code, True, first=True, cast=cast))
-             - round2_dec(_ac_sum(el, code, False, first=True, cast=cast)))
+    total = (V.round2(_line_sum(el, code)) + V.round2(_ac_sum(el, code, True, first=True, cast=cast))
+             - V.round2(_ac_sum(el, code, False, first=True, cast=cast)))
     t = float(total)
     return () if basis - 1 <= t < basis + 1 else (el,)
 
@@ -548,11 +534,11 @@ def category_basis_per_rate(doc, el, ck):
         return ()
     base = base[0]
     for r in sel(base, "ram:RateApplicablePercent"):
-        rate = dec(string_value(r))
-        total = (round2_dec(_line_sum(el, code, rate)) + round2_dec(_ac_sum(el, code, True, rate))
-                 - round2_dec(_ac_sum(el, code, False, rate)))
+        rate = V.xs_decimal(string_value(r))
+        total = (V.round2(_line_sum(el, code, rate)) + V.round2(_ac_sum(el, code, True, rate))
+                 - V.round2(_ac_sum(el, code, False, rate)))
         t = float(total)
-        if not any(same_double(dbl(string_value(b)), t) for b in base.iterchildren(f"{RAM}BasisAmount")):
+        if not any(same_double(V.xs_double(string_value(b)), t) for b in base.iterchildren(f"{RAM}BasisAmount")):
             return (el,)
     return ()
 
@@ -560,10 +546,10 @@ def category_basis_per_rate(doc, el, ck):
 def category_basis_exact(doc, el, ck):
     """The breakdown's taxable amount equals its category's lines plus charges minus allowances (no rate)."""
     code = ck.arg["code"]
-    total = (round2_dec(_line_sum(el, code)) + round2_dec(_ac_sum(el, code, True, first=True, cast=True))
-             - round2_dec(_ac_sum(el, code, False, first=True, cast=True)))
+    total = (V.round2(_line_sum(el, code)) + V.round2(_ac_sum(el, code, True, first=True, cast=True))
+             - V.round2(_ac_sum(el, code, False, first=True, cast=True)))
     t = float(total)
-    return () if any(same_double(dbl(string_value(b)), t) for b in el.iterchildren(f"{RAM}BasisAmount")) else (el,)
+    return () if any(same_double(V.xs_double(string_value(b)), t) for b in el.iterchildren(f"{RAM}BasisAmount")) else (el,)
 
 
 def category_basis_tolerance(doc, el, ck):
@@ -573,16 +559,16 @@ def category_basis_tolerance(doc, el, ck):
     basis = _single_dec(sel(el, "../ram:BasisAmount"))
     if not basis:
         return (el,)
-    lines = round2_dec(_line_sum(el, code, detail=True))
-    charges = round2_dec(_ac_sum(el, code, True))
-    allowances = round2_dec(_ac_sum(el, code, False))
+    lines = V.round2(_line_sum(el, code, detail=True))
+    charges = V.round2(_ac_sum(el, code, True))
+    allowances = V.round2(_ac_sum(el, code, False))
     log, n_log = Decimal(0), 0
     for lc in sel(el, _HEAD_LOG):
         if _has_code(list(lc.iterchildren(f"{RAM}AppliedTradeTax")), code):
             n_log += 1
             for v in _single_dec(list(lc.iterchildren(f"{RAM}AppliedAmount"))):
                 log += v
-    log = round2_dec(log)
+    log = V.round2(log)
     n_lines = sum(1 for item in sel(el, _LINES) if _detail(item)
                   and _has_code(_children(list(item.iterchildren(f"{RAM}SpecifiedLineTradeSettlement")), "ApplicableTradeTax"), code))
     n_ac = sum(1 for ac in sel(el, _HEAD_AC) if _has_code(list(ac.iterchildren(f"{RAM}CategoryTradeTax")), code))
@@ -596,7 +582,7 @@ def _vat_rate(el) -> list[Decimal]:
         raise Undecidable("several type codes")
     if not types or normalize_space(string_value(types[0]).upper()) != "VAT":
         return []
-    return [dec(string_value(r)) for r in el.iterchildren(f"{RAM}RateApplicablePercent")]
+    return [V.xs_decimal(string_value(r)) for r in el.iterchildren(f"{RAM}RateApplicablePercent")]
 
 
 def _single(values: list):
@@ -647,14 +633,14 @@ def breakdown_vat_rounded(doc, el, ck):
     def rounded_is(v, zero: bool):
         if v is ERR:
             return ERR
-        return v is not None and (round_dec(v) == 0) is zero
+        return v is not None and (V.round_decimal(v) == 0) is zero
 
     def near():
         if calc is None or basis is None or rate is None:  # an empty operand: the comparisons are false
             return False
         if calc is ERR or basis is ERR or rate is ERR:
             return ERR
-        expected = round_dec(abs(basis) * (rate / 100) * 100) / 100
+        expected = V.round_decimal(abs(basis) * (rate / 100) * 100) / 100
         return abs(calc) - 1 <= expected and abs(calc) + 1 >= expected
 
     ok = _or(_and(rounded_is(rate, True), rounded_is(calc, True)),
@@ -674,7 +660,7 @@ def standard_vat_approx(doc, el, ck):
         return (el,)
     if len(rates) > 1:
         raise Undecidable("several rates")
-    expected = round_dbl(float(abs(basis[0])) * dbl(string_value(rates[0]))) / 100
+    expected = V.round_double(float(abs(basis[0])) * V.xs_double(string_value(rates[0]))) / 100
     c = abs(calc[0])
     return () if float(c - 1) < expected and float(c + 1) > expected else (el,)
 
@@ -689,7 +675,7 @@ for _fn in (category_basis_approx, category_basis_per_rate, category_basis_exact
 def _dec_first(el, name: str) -> Decimal | None:
     """xs:decimal(ram:Name[1])."""
     for c in el.iterchildren(f"{RAM}{name}"):
-        return dec(string_value(c))
+        return V.xs_decimal(string_value(c))
     return None
 
 
@@ -712,7 +698,7 @@ def allowance_total(doc, el, ck):
     if not acs and not totals:
         return ()
     s = round2_tt(sum_dbl(string_value(a) for ac in acs for a in ac.iterchildren(f"{RAM}ActualAmount")))
-    return () if any(same_double(dbl(string_value(t)), s) for t in totals) else (el,)
+    return () if any(same_double(V.xs_double(string_value(t)), s) for t in totals) else (el,)
 
 
 def charge_total(doc, el, ck):
@@ -738,13 +724,13 @@ def tax_basis_total(doc, el, ck):
     has_a, has_c = _has(el, "AllowanceTotalAmount"), _has(el, "ChargeTotalAmount")
     if tbt is None or lta is None:
         return (el,)
-    if ata is not None and cta is not None and tbt == round2_dec(lta - ata + cta):
+    if ata is not None and cta is not None and tbt == V.round2(lta - ata + cta):
         return ()
-    if ata is not None and not has_c and tbt == round2_dec(lta - ata):
+    if ata is not None and not has_c and tbt == V.round2(lta - ata):
         return ()
-    if cta is not None and not has_a and tbt == round2_dec(lta + cta):
+    if cta is not None and not has_a and tbt == V.round2(lta + cta):
         return ()
-    if not has_c and not has_a and tbt == round2_dec(lta):
+    if not has_c and not has_a and tbt == V.round2(lta):
         return ()
     return (el,)
 
@@ -758,13 +744,13 @@ def grand_total(doc, el, ck):
     currencies = texts(el, _ROOT_TX + "ram:ApplicableHeaderTradeSettlement/ram:InvoiceCurrencyCode")
     if not currencies:
         return ()
-    g = dec(string_value(gta[0])) if gta else None
+    g = V.xs_decimal(string_value(gta[0])) if gta else None
     for cur in currencies:
         tta = [c for s in summaries for c in s.iterchildren(f"{RAM}TaxTotalAmount") if c.get("currencyID") == cur]
         if len(tta) == 1 and g is not None and tbt:
-            if g == round2_dec(dec(string_value(tbt[0])) + dec(string_value(tta[0]))):
+            if g == V.round2(V.xs_decimal(string_value(tbt[0])) + V.xs_decimal(string_value(tta[0]))):
                 continue
-        if g is not None and tbt and g == dec(string_value(tbt[0])):
+        if g is not None and tbt and g == V.xs_decimal(string_value(tbt[0])):
             continue
         return (el,)
     return ()
@@ -800,8 +786,8 @@ def line_total(doc, el, ck):
         raise Undecidable("several totals")
     if math.isnan(total) or math.isinf(total):
         raise Undecidable("not a decimal")
-    expected = round2_dec(Decimal(total))  # the exact value of the double, as the official cast gives it
-    return () if dec(string_value(found[0])) == expected else (el,)
+    expected = V.round2(Decimal(total))  # the exact value of the double, as the official cast gives it
+    return () if V.xs_decimal(string_value(found[0])) == expected else (el,)
 
 
 def _rounded_in(el, ref: str, if_no_ref_passes: bool):
@@ -814,8 +800,8 @@ def _rounded_in(el, ref: str, if_no_ref_passes: bool):
         cur = t.get("currencyID")
         same = cur is not None and cur in refs
         if same:
-            v = dbl(string_value(t))
-            if same_double(v, round2_dbl(v)):
+            v = V.xs_double(string_value(t))
+            if same_double(v, V.round2_double(v)):
                 return ()
         if if_no_ref_passes:
             if not refs:
@@ -850,7 +836,7 @@ def tax_currency_total(doc, el, ck):
 def vat_total_sum(doc, el, ck):
     """The VAT total in the invoice currency equals the breakdown VAT amounts summed (rounded)."""
     s = round2_tt(sum_dbl(texts(el, _ROOT_TX + "ram:ApplicableHeaderTradeSettlement/ram:ApplicableTradeTax/ram:CalculatedAmount")))
-    return () if same_double(dbl(string_value(el)), s) else (el,)
+    return () if same_double(V.xs_double(string_value(el)), s) else (el,)
 
 
 for _fn in (allowance_total, charge_total, tax_basis_total, grand_total, due_payable, line_total,
@@ -925,14 +911,14 @@ def _group_sums(root):
         for child in items:
             children.setdefault(_norm_path(child, "ram:AssociatedDocumentLineDocument/ram:ParentLineID"), []).append(child)
         for item in groups:
-            own = number(_norm_path(item, _LTA))
+            own = V.number(_norm_path(item, _LTA))
             lid = _norm_path(item, "ram:AssociatedDocumentLineDocument/ram:LineID")
             total = 0.0
             for child in children.get(lid, ()):
                 status = texts(child, "ram:AssociatedDocumentLineDocument/ram:LineStatusReasonCode")
                 if "DETAIL" in status or "GROUP" in status:
-                    total += number(_norm_path(child, _LTA))
-            if not own == round2_dbl(total):
+                    total += V.number(_norm_path(child, _LTA))
+            if not own == V.round2_double(total):
                 return False
         return True
     except Undecidable as exc:
@@ -952,8 +938,8 @@ def _detail_line_total(el) -> Decimal:
     total = Decimal(0)
     for i in _detail_items(el):
         for v in sel(i, _LTA):
-            total += dec(string_value(v))
-    return round2_dec(total)
+            total += V.xs_decimal(string_value(v))
+    return V.round2(total)
 
 
 def ext_line_total(doc, el, ck):
@@ -971,12 +957,12 @@ def _count_ind(el, value: str) -> int:
 
 
 def _dec_sum(nodes) -> Decimal:
-    return sum((dec(string_value(n)) for n in nodes), Decimal(0))
+    return sum((V.xs_decimal(string_value(n)) for n in nodes), Decimal(0))
 
 
 def _charges_and_log(el) -> Decimal:
     charges = [a for ac in _header_acs(el, "true") for a in ac.iterchildren(f"{RAM}ActualAmount")]
-    return round2_dec(_dec_sum(charges)) + round2_dec(_dec_sum(sel(el, _HEAD_LOG + "/ram:AppliedAmount")))
+    return V.round2(_dec_sum(charges)) + V.round2(_dec_sum(sel(el, _HEAD_LOG + "/ram:AppliedAmount")))
 
 
 def ext_allowance_total(doc, el, ck):
@@ -1009,7 +995,7 @@ def ext_tax_basis_total(doc, el, ck):
     if not bt109:
         return (el,)
     lines = _detail_line_total(el)
-    allowances = round2_dec(_dec_sum(a for ac in _header_acs(el, "false") for a in ac.iterchildren(f"{RAM}ActualAmount")))
+    allowances = V.round2(_dec_sum(a for ac in _header_acs(el, "false") for a in ac.iterchildren(f"{RAM}ActualAmount")))
     charges = _charges_and_log(el)
     n = (len(_detail_items(el)) + _count_ind(el, "false") + _count_ind(el, "true")
          + len(sel(el, "../ram:SpecifiedLogisticsServiceCharge")))

@@ -26,7 +26,6 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ...basics import Syntax
 from ...syntax import namespaces as ns
 from ..engine import Rule, RuleMeta, Severity, load_yaml, meta_table
 from ..tree import _Failed, STRUCTURE, Table, Wildcard, normalize_space, sel, string_value
@@ -241,24 +240,11 @@ def register_profile(profile: str, rule_ids, evaluate) -> None:
                 for rid, hits in res.items()}
 
     evaluate_profile.__name__ = f"facturx_{profile.removeprefix('facturx-')}"
-    if hasattr(RULES, "family"):
-        start = len(RULES.rules)
-        RULES.family(rule_ids, evaluate_profile, syntax="cii", name=f"facturx:{profile}:{id(evaluate)}")
-        for i in range(start, len(RULES.rules)):
-            r = RULES.rules[i]
-            RULES.rules[i] = ProfileRule(r.id, r.check, r.layer, r.syntax, meta, family=r.family)
-        return
-    key = f"_fx_{profile}_{id(evaluate)}"  # pragma: no cover - an engine without families
-    for rid in rule_ids:
-        def check(doc, rid=rid):
-            res = doc.__dict__.get(key)
-            if res is None:
-                res = doc.__dict__[key] = evaluate_profile(doc)
-            hits = res.get(rid)
-            if isinstance(hits, BaseException):
-                raise hits
-            return hits or ()
-        RULES.rules.append(ProfileRule(rid, check, RULES.layer, Syntax.CII, meta))
+    start = len(RULES.rules)
+    RULES.family(rule_ids, evaluate_profile, syntax="cii", name=f"facturx:{profile}:{id(evaluate)}")
+    for i in range(start, len(RULES.rules)):
+        r = RULES.rules[i]
+        RULES.rules[i] = ProfileRule(r.id, r.check, r.layer, r.syntax, meta, family=r.family)
 
 
 META: dict[str, dict[str, RuleMeta]] = {}

@@ -30,6 +30,7 @@ from lxml import etree
 
 if TYPE_CHECKING:  # type names only: the rules do not need the pydantic model module loaded
     from ...model.invoice import Invoice, Party, TaxRegistration
+from ...syntax.namespaces import CII_NS, UBL_NS
 from .. import values as V
 from ..identifiers import no_orgnr as no_orgnr_valid  # NO-R-001 uses the same check as PEPPOL-COMMON-R041
 from ..identifiers import se_orgnr  # SE-R-013 and PEPPOL-COMMON-R049 share the Luhn check of ten digits
@@ -152,24 +153,31 @@ def iban_valid(value: str | None) -> bool:
         return False
 
 
+def ubl_xpath(expr: str) -> etree.XPath:
+    """An XPath over a UBL document (prefixes cac, cbc ...)."""
+    return etree.XPath(expr, namespaces=UBL_NS)
+
+
+# $XXSupplierCountry / $XXCustomerCountry of the UBL rules: the postal country codes as written (not trimmed)
+UBL_SELLER_COUNTRY = ubl_xpath(
+    "string(/*/cac:AccountingSupplierParty/cac:Party/cac:PostalAddress/cac:Country/cbc:IdentificationCode)")
+UBL_BUYER_COUNTRY = ubl_xpath(
+    "string(/*/cac:AccountingCustomerParty/cac:Party/cac:PostalAddress/cac:Country/cbc:IdentificationCode)")
+
+
 # --- which countries' rules can apply (computed once per document) ----------------------
 
-_GR = ("GR", "EL")
-
-_UBL = {"cac": "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2",
-        "cbc": "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"}
-_CII = {"ram": "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"}
 
 # The texts a national gate may depend on, read from the tree (only below the parties the model reads):
 # (seller side: the seller's and tax representative's identifiers and the seller's country; buyer side)
 _UBL_SELLER_TEXTS = etree.XPath(
     "/*/cac:AccountingSupplierParty//cbc:CompanyID | /*/cac:AccountingSupplierParty//cbc:IdentificationCode"
-    " | /*/cac:TaxRepresentativeParty//cbc:CompanyID", namespaces=_UBL)
-_UBL_BUYER_TEXTS = etree.XPath("/*/cac:AccountingCustomerParty//cbc:IdentificationCode", namespaces=_UBL)
+    " | /*/cac:TaxRepresentativeParty//cbc:CompanyID", namespaces=UBL_NS)
+_UBL_BUYER_TEXTS = etree.XPath("/*/cac:AccountingCustomerParty//cbc:IdentificationCode", namespaces=UBL_NS)
 _CII_SELLER_TEXTS = etree.XPath(
     "//ram:SellerTradeParty//ram:CountryID | //ram:SellerTradeParty//ram:SpecifiedTaxRegistration/ram:ID"
-    " | //ram:SellerTaxRepresentativeTradeParty//ram:SpecifiedTaxRegistration/ram:ID", namespaces=_CII)
-_CII_BUYER_TEXTS = etree.XPath("//ram:BuyerTradeParty//ram:CountryID", namespaces=_CII)
+    " | //ram:SellerTaxRepresentativeTradeParty//ram:SpecifiedTaxRegistration/ram:ID", namespaces=CII_NS)
+_CII_BUYER_TEXTS = etree.XPath("//ram:BuyerTradeParty//ram:CountryID", namespaces=CII_NS)
 
 
 def _codes(elements: list) -> set[str]:

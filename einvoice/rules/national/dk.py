@@ -16,7 +16,7 @@ from lxml import etree
 from ...basics import Syntax
 from ...syntax.namespaces import CII_NS, UBL_NS
 from . import RULES
-from ._checks import country_rules, is_number, norm, number
+from ._checks import UBL_BUYER_COUNTRY, UBL_SELLER_COUNTRY, country_rules, is_number, norm, number, postal_country
 
 rule = country_rules(RULES, "DK")
 
@@ -24,18 +24,12 @@ UNSPSC_VERSIONS = ("19.05.01", "19.0501", "26.08.01", "26.0801")
 PAYMENT_CODES = ("1", "10", "31", "42", "48", "49", "50", "58", "59", "93", "97")
 
 
-def _country(party) -> str:
-    if party is None or party.address is None:
-        return ""
-    return party.address.country_code or ""
-
-
 def _seller_dk(inv) -> bool:
-    return _country(inv.seller) == "DK"
+    return postal_country(inv.seller) == "DK"
 
 
 def _both_dk(inv) -> bool:
-    return _country(inv.seller) == "DK" and _country(inv.buyer) == "DK"
+    return postal_country(inv.seller) == "DK" and postal_country(inv.buyer) == "DK"
 
 
 # --- seller's legal entity (CVR) ---------------------------------------------------
@@ -270,13 +264,6 @@ def dk_r_011(doc):
 
 # --- buyer's legal entity (3.0.20) --------------------------------------------------------
 
-# $DKSupplierCountry / $DKCustomerCountry: the postal country codes as written (not trimmed)
-_UBL_SELLER_COUNTRY = etree.XPath(
-    "string(/*/cac:AccountingSupplierParty/cac:Party/cac:PostalAddress/cac:Country/cbc:IdentificationCode)",
-    namespaces=UBL_NS)
-_UBL_BUYER_COUNTRY = etree.XPath(
-    "string(/*/cac:AccountingCustomerParty/cac:Party/cac:PostalAddress/cac:Country/cbc:IdentificationCode)",
-    namespaces=UBL_NS)
 _UBL_BUYER_PARTIES = etree.XPath("/*/cac:AccountingCustomerParty/cac:Party", namespaces=UBL_NS)
 _UBL_LEGAL_IDS = etree.XPath("cac:PartyLegalEntity/cbc:CompanyID", namespaces=UBL_NS)
 
@@ -285,7 +272,7 @@ _UBL_LEGAL_IDS = etree.XPath("cac:PartyLegalEntity/cbc:CompanyID", namespaces=UB
 def dk_r_017(doc):
     """Between Danish parties, a buyer's legal registration identifier is a CVR number (scheme 0184)."""
     root = doc.root
-    if _UBL_SELLER_COUNTRY(root) != "DK" or _UBL_BUYER_COUNTRY(root) != "DK":
+    if UBL_SELLER_COUNTRY(root) != "DK" or UBL_BUYER_COUNTRY(root) != "DK":  # $DKSupplierCountry, $DKCustomerCountry
         return
     for party in _UBL_BUYER_PARTIES(root):
         ids = _UBL_LEGAL_IDS(party)

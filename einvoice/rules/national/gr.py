@@ -11,11 +11,8 @@ from __future__ import annotations
 
 import re
 
-from lxml import etree
-
-from ...syntax.namespaces import UBL_NS
 from . import RULES
-from ._checks import cached, country_rules, gr_tin_valid, norm
+from ._checks import cached, country_rules, gr_tin_valid, norm, ubl_xpath as _x
 
 rule = country_rules(RULES, "GR")
 
@@ -23,10 +20,6 @@ DOCUMENT_TYPES = ("1.1", "1.6", "2.1", "2.4", "5.1", "5.2")
 DATE = re.compile(r"^(0?[1-9]|[12][0-9]|3[01])[-\\/ ]?(0?[1-9]|1[0-2])[-\\/ ]?(19|20)[0-9]{2}")
 MARK = "##M.AR.K##"
 URL = "##INVOICE|URL##"
-
-
-def _x(expr: str) -> etree.XPath:
-    return etree.XPath(expr, namespaces=UBL_NS)
 
 
 _SELLER_VAT = _x("/*/cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme[cac:TaxScheme/cbc:ID = 'VAT']/cbc:CompanyID")
@@ -43,17 +36,6 @@ def _prefix(els) -> str:
         p = (el.text or "")[:2]
         if p:
             return norm(p).upper()
-    return ""
-
-
-def _country(vat_els, *fallback) -> str:
-    p = _prefix(vat_els)
-    if p:
-        return p
-    for els in fallback:
-        p = _prefix(els)
-        if p:
-            return p
     return ""
 
 

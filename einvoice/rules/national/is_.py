@@ -10,25 +10,17 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from lxml import etree
-
 from ...syntax.namespaces import UBL_NS
 from . import RULES
-from ._checks import country_rules, norm
+from ._checks import UBL_BUYER_COUNTRY, UBL_SELLER_COUNTRY, country_rules, norm, ubl_xpath as _x
 
 rule = country_rules(RULES, "IS")
 
 
-def _x(expr: str) -> etree.XPath:
-    return etree.XPath(expr, namespaces=UBL_NS)
-
-
-_SELLER_COUNTRY = _x("string(/*/cac:AccountingSupplierParty/cac:Party/cac:PostalAddress/cac:Country/cbc:IdentificationCode)")
-_BUYER_COUNTRY = _x("string(/*/cac:AccountingCustomerParty/cac:Party/cac:PostalAddress/cac:Country/cbc:IdentificationCode)")
 
 
 def _icelandic(doc) -> bool:
-    return doc.root is not None and _SELLER_COUNTRY(doc.root) == "IS"
+    return doc.root is not None and UBL_SELLER_COUNTRY(doc.root) == "IS"
 
 
 _TYPE_CODES = _x("cbc:InvoiceTypeCode | cbc:CreditNoteTypeCode")
@@ -130,7 +122,7 @@ def is_r_010(doc):
 
 
 def _both_icelandic(doc) -> bool:
-    return _icelandic(doc) and _BUYER_COUNTRY(doc.root) == "IS"
+    return _icelandic(doc) and UBL_BUYER_COUNTRY(doc.root) == "IS"
 
 
 _BUYER_STREET = _x("cac:AccountingCustomerParty/cac:Party/cac:PostalAddress/cbc:StreetName")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ...basics import Syntax
 from . import RULES
-from ._checks import country_rules, is_number, norm, number, se_orgnr_valid, vat_registrations
+from ._checks import country_rules, is_number, norm, number, postal_country, se_orgnr_valid, vat_registrations
 
 rule = country_rules(RULES, "SE")
 
@@ -19,13 +19,11 @@ RATES = (25, 12, 6)
 # ``ram:CountryID = 'SE'``, no normalize-space): " SE " is not Sweden to it, so it is not here either.
 
 def _seller_in_se(inv) -> bool:
-    s = inv.seller
-    return s is not None and s.address is not None and s.address.country_code == "SE"
+    return postal_country(inv.seller) == "SE"
 
 
 def _buyer_in_se(inv) -> bool:
-    b = inv.buyer
-    return b is not None and b.address is not None and b.address.country_code == "SE"
+    return postal_country(inv.buyer) == "SE"
 
 
 def _se_vat_regs(doc):

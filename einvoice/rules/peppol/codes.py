@@ -11,6 +11,7 @@ import re
 
 from ... import codelists
 from .. import releases
+from ..engine import SCHEMAS, load_yaml
 from ...basics import Syntax
 from . import RULES
 from .common import (
@@ -208,16 +209,7 @@ def p0112_german_type_codes(doc):
 
 # --- P0104 ... P0111 VAT category for an exemption reason code (UBL) ------------------------
 
-_EXEMPTION_CATEGORY = {
-    "PEPPOL-EN16931-P0104": ("VATEX-EU-G", "G"),
-    "PEPPOL-EN16931-P0105": ("VATEX-EU-O", "O"),
-    "PEPPOL-EN16931-P0106": ("VATEX-EU-IC", "K"),
-    "PEPPOL-EN16931-P0107": ("VATEX-EU-AE", "AE"),
-    "PEPPOL-EN16931-P0108": ("VATEX-EU-D", "E"),
-    "PEPPOL-EN16931-P0109": ("VATEX-EU-F", "E"),
-    "PEPPOL-EN16931-P0110": ("VATEX-EU-I", "E"),
-    "PEPPOL-EN16931-P0111": ("VATEX-EU-J", "E"),
-}
+_EXEMPTION_CATEGORY = load_yaml(SCHEMAS / "structure" / "peppol-exemptions.yaml")  # rule id -> [reason, category]
 
 
 def _ubl_categories_by_reason(doc) -> dict[str, list]:

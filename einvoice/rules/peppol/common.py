@@ -27,37 +27,14 @@ from . import RULES
 # --- qualified names ---------------------------------------------------------
 
 
-def _q(namespace: str, local: str) -> str:
-    return f"{{{namespace}}}{local}"
+def _qualifier(namespace: str) -> Callable[[str], str]:
+    """local name -> the Clark name (``{namespace}local``), memoised."""
+    return functools.cache(lambda local: f"{{{namespace}}}{local}")
 
 
-@functools.cache
-def cbc(local: str) -> str:
-    return _q(ns.CBC, local)
-
-
-@functools.cache
-def cac(local: str) -> str:
-    return _q(ns.CAC, local)
-
-
-@functools.cache
-def ram(local: str) -> str:
-    return _q(ns.RAM, local)
-
-
-@functools.cache
-def rsm(local: str) -> str:
-    return _q(ns.RSM, local)
-
-
-@functools.cache
-def udt(local: str) -> str:
-    return _q(ns.UDT, local)
-
-
-UBL_INVOICE = _q(ns.UBL_INVOICE, "Invoice")
-UBL_CREDIT_NOTE = _q(ns.UBL_CREDIT_NOTE, "CreditNote")
+cbc, cac, ram, rsm, udt = (_qualifier(n) for n in (ns.CBC, ns.CAC, ns.RAM, ns.RSM, ns.UDT))
+UBL_INVOICE = _qualifier(ns.UBL_INVOICE)("Invoice")
+UBL_CREDIT_NOTE = _qualifier(ns.UBL_CREDIT_NOTE)("CreditNote")
 CII_ROOT = rsm("CrossIndustryInvoice")
 
 normalize = V.normalize_space
@@ -348,8 +325,9 @@ _NL_VAT_RX = re.compile(_NL_VAT)
 # it matches. R056-2's context node is the cbc:CompanyID, and the identifier rules placed before it
 # in the same pattern (R040 ... R056-1) match a CompanyID carrying their scheme: such a CompanyID is
 # never judged by R056-2. (In CII the context is the registration, another node, so it always is.)
-_SCHEMES_JUDGED_BEFORE_R056_2 = frozenset({
-    "0088", "0192", "0184", "0096", "0198", "0208", "0201", "0210", "0211", "0007", "0151", "0106", "0190", "9944"})
+# Those are the schemes of _ICD_RULES but R057's (placed after it) and the endpoint-only ones (another context).
+_SCHEMES_JUDGED_BEFORE_R056_2 = frozenset(
+    scheme for rid, scheme, endpoint_only, _test, _syntax in _ICD_RULES if not endpoint_only and rid != "PEPPOL-COMMON-R057")
 
 
 @RULES.rule("PEPPOL-COMMON-R056-2")

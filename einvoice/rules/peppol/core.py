@@ -179,20 +179,13 @@ def _ubl_tax_totals(r) -> tuple[list, list]:
     return with_sub, [t for t in tts if child(t, cac("TaxSubtotal")) is None]
 
 
-def _cii_doc_currencies(doc) -> list[str]:
+def _cii_currencies(doc, tag: str = "InvoiceCurrencyCode") -> list[str]:
+    """/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeSettlement/ram:<tag>."""
     root = doc.root
     if root.tag != CII_ROOT:
         return []
     return [string_value(e) for e in path(root, rsm("SupplyChainTradeTransaction"), ram("ApplicableHeaderTradeSettlement"),
-                                          ram("InvoiceCurrencyCode"))]
-
-
-def _cii_tax_currencies(doc) -> list[str]:
-    root = doc.root
-    if root.tag != CII_ROOT:
-        return []
-    return [string_value(e) for e in path(root, rsm("SupplyChainTradeTransaction"), ram("ApplicableHeaderTradeSettlement"),
-                                          ram("TaxCurrencyCode"))]
+                                          ram(tag))]
 
 
 def _cii_tax_total_amounts(st) -> list:
@@ -206,7 +199,7 @@ def r053_one_tax_total_with_breakdown(doc):
             if len(_ubl_tax_totals(r)[0]) != 1:
                 yield r
     else:
-        currencies = _cii_doc_currencies(doc)
+        currencies = _cii_currencies(doc)
         for st in elements(doc, ram("ApplicableHeaderTradeSettlement")):
             n = sum(1 for a in _cii_tax_total_amounts(st) if a.get("currencyID") is not None and a.get("currencyID") in currencies)
             if n != 1:
@@ -221,7 +214,7 @@ def r054_tax_total_in_accounting_currency(doc):
             if len(_ubl_tax_totals(r)[1]) != expected:
                 yield r
     else:
-        currencies = _cii_doc_currencies(doc)
+        currencies = _cii_currencies(doc)
         for st in elements(doc, ram("ApplicableHeaderTradeSettlement")):
             n = 0
             for a in _cii_tax_total_amounts(st):
@@ -257,10 +250,10 @@ def r055_same_sign(doc):
             if not _same_sign(acc, docv, strict=False):
                 yield r
     else:
-        if not _cii_tax_currencies(doc):
+        if not _cii_currencies(doc, "TaxCurrencyCode"):
             return
-        tcc = set(_cii_tax_currencies(doc))
-        dcc = set(_cii_doc_currencies(doc))
+        tcc = set(_cii_currencies(doc, "TaxCurrencyCode"))
+        dcc = set(_cii_currencies(doc))
         for st in elements(doc, ram("ApplicableHeaderTradeSettlement")):
             amounts = _cii_tax_total_amounts(st)
             acc = _numbers([a for a in amounts if a.get("currencyID") in tcc])
