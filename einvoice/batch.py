@@ -221,12 +221,15 @@ def over_budget_reason(seconds: float) -> str:
     return f"validation took longer than the limit of {seconds:g} s and was stopped (raise it with --timeout)"
 
 
-def validate_one(cand: Candidate, opts: Options) -> FileResult:
-    """Validate one candidate within the time budget of ``opts``; never raises (but KeyboardInterrupt)."""
+def validate_one(cand: Candidate, opts: Options, facts: bool = True) -> FileResult:
+    """Validate one candidate within the time budget of ``opts``; never raises (but KeyboardInterrupt).
+
+    ``facts=False``: without what cross-invoice checks need (a batch of one file), which spares
+    reading the invoice model."""
     t0 = time.perf_counter()
     try:
         with time_budget(opts.timeout):
-            result = _validate_one(cand, opts, t0)
+            result = _validate_one(cand, opts, t0, facts)
     except OverBudget:
         return FileResult(cand.path, STATUS_UNREADABLE, reason=over_budget_reason(opts.timeout or 0),
                           seconds=time.perf_counter() - t0)
@@ -262,7 +265,7 @@ def cap_findings(result: FileResult, cap: int | None) -> None:
     result.findings = kept
 
 
-def _validate_one(cand: Candidate, opts: Options, t0: float) -> FileResult:
+def _validate_one(cand: Candidate, opts: Options, t0: float, facts: bool = True) -> FileResult:
     from . import syntax, xmlsafe
     from .errors import EinvoiceError
     from .validate import validate_document
@@ -317,7 +320,8 @@ def _validate_one(cand: Candidate, opts: Options, t0: float) -> FileResult:
     else:
         status = STATUS_VALID
     return FileResult(path, status, report.profile, report.profile_reason, findings,
-                      seconds=time.perf_counter() - t0, facts=_facts(doc), releases=report.releases)
+                      seconds=time.perf_counter() - t0, facts=_facts(doc) if facts else {},
+                      releases=report.releases)
 
 
 def warm_up(opts: Options) -> None:
@@ -361,7 +365,7 @@ def run(inputs: Iterable[str], opts: Options | None = None, jobs: int | None = N
     done: list[FileResult] = list(results)
     if jobs <= 1 or len(cands) < 8:
         for c in cands:
-            r = validate_one(c, opts)
+            r = validate_one(c, opts, facts=len(cands) > 1)
             done.append(r)
             if progress:
                 progress(r)
