@@ -25,7 +25,7 @@ import threading
 import time
 from collections import Counter, deque
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -53,6 +53,7 @@ class Options:
     rules: dict[str, str] | None = None  # rule releases other than those in force, e.g. {"peppol": "3.0.20"}
     timeout: float | None = DEFAULT_TIMEOUT  # seconds per file; None or 0: no limit
     max_findings: int | None = DEFAULT_MAX_FINDINGS  # None or 0: no cap
+    facts: bool = True  # read what cross-invoice checks need (a batch of one file does not: no model read)
 
 
 @dataclass
@@ -221,15 +222,12 @@ def over_budget_reason(seconds: float) -> str:
     return f"validation took longer than the limit of {seconds:g} s and was stopped (raise it with --timeout)"
 
 
-def validate_one(cand: Candidate, opts: Options, facts: bool = True) -> FileResult:
-    """Validate one candidate within the time budget of ``opts``; never raises (but KeyboardInterrupt).
-
-    ``facts=False``: without what cross-invoice checks need (a batch of one file), which spares
-    reading the invoice model."""
+def validate_one(cand: Candidate, opts: Options) -> FileResult:
+    """Validate one candidate within the time budget of ``opts``; never raises (but KeyboardInterrupt)."""
     t0 = time.perf_counter()
     try:
         with time_budget(opts.timeout):
-            result = _validate_one(cand, opts, t0, facts)
+            result = _validate_one(cand, opts, t0)
     except OverBudget:
         return FileResult(cand.path, STATUS_UNREADABLE, reason=over_budget_reason(opts.timeout or 0),
                           seconds=time.perf_counter() - t0)
@@ -265,7 +263,7 @@ def cap_findings(result: FileResult, cap: int | None) -> None:
     result.findings = kept
 
 
-def _validate_one(cand: Candidate, opts: Options, t0: float, facts: bool = True) -> FileResult:
+def _validate_one(cand: Candidate, opts: Options, t0: float) -> FileResult:
     from . import syntax, xmlsafe
     from .errors import EinvoiceError
     from .validate import validate_document
@@ -320,7 +318,7 @@ def _validate_one(cand: Candidate, opts: Options, t0: float, facts: bool = True)
     else:
         status = STATUS_VALID
     return FileResult(path, status, report.profile, report.profile_reason, findings,
-                      seconds=time.perf_counter() - t0, facts=_facts(doc) if facts else {},
+                      seconds=time.perf_counter() - t0, facts=_facts(doc) if opts.facts else {},
                       releases=report.releases)
 
 
@@ -365,7 +363,7 @@ def run(inputs: Iterable[str], opts: Options | None = None, jobs: int | None = N
     done: list[FileResult] = list(results)
     if jobs <= 1 or len(cands) < 8:
         for c in cands:
-            r = validate_one(c, opts, facts=len(cands) > 1)
+            r = validate_one(c, opts if len(cands) > 1 else replace(opts, facts=False))
             done.append(r)
             if progress:
                 progress(r)

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import re
 import threading
-from itertools import compress
+from itertools import compress, groupby
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -390,7 +390,7 @@ def select_any(node: Any, alts: list[list[Step]]) -> list:
 class Pattern:
     """A match pattern (schematron rule context): does an element match?"""
 
-    def __init__(self, text: str, suffix_tests: dict[str, Callable[[Any], bool]] | None = None):
+    def __init__(self, text: str):
         self.text = text
         self.alts = [self._compile(a) for a in _split_top(text, "|")]
 
@@ -430,7 +430,7 @@ class Pattern:
     def last_names(self) -> set[str]:
         return {n for _, steps in self.alts for n in steps[-1].names}
 
-    def matches(self, el: Any, memo: dict | None = None) -> bool:
+    def matches(self, el: Any, memo: dict) -> bool:
         """``memo`` (one per document evaluation) keeps whether an ancestor matched a pattern's leading
         steps: siblings share their ancestors, so each ancestor is tested once per pattern prefix."""
         for anchored, steps in self.alts:
@@ -440,17 +440,10 @@ class Pattern:
 
 
 def _step_ok(el: Any, st: Step) -> bool:
-    if not isinstance(el.tag, str):
-        return False
-    if st.names != ("*",) and el.tag not in st.names:
-        return False
-    for p in st.preds:
-        if not p(el):
-            return False
-    return True
+    return isinstance(el.tag, str) and (st.names == ("*",) or el.tag in st.names) and all(p(el) for p in st.preds)
 
 
-def _match_steps(el: Any, steps: list[Step], i: int, anchored: bool, memo: dict | None = None) -> bool:
+def _match_steps(el: Any, steps: list[Step], i: int, anchored: bool, memo: dict) -> bool:
     st = steps[i]
     if not _step_ok(el, st):
         return False
@@ -467,11 +460,9 @@ def _match_steps(el: Any, steps: list[Step], i: int, anchored: bool, memo: dict 
     return parent is not None and _match_prefix(parent, steps, i - 1, anchored, memo)
 
 
-def _match_prefix(el: Any, steps: list[Step], i: int, anchored: bool, memo: dict | None) -> bool:
+def _match_prefix(el: Any, steps: list[Step], i: int, anchored: bool, memo: dict) -> bool:
     """Whether an ancestor matches the steps up to ``i`` (a pure function of the element and the steps,
-    so its result is kept in ``memo`` when one is given)."""
-    if memo is None:
-        return _match_steps(el, steps, i, anchored)
+    so its result is kept in ``memo``)."""
     key = (id(steps), i, el)
     r = memo.get(key)
     if r is None:
@@ -778,14 +769,7 @@ class Table:
             if ctx.wildcard is None or ctx.wildcard.tag(tag):
                 found.append((gi, order, ctx))
         found.sort(key=lambda t: (t[0], t[1]))
-        groups: list[list[Context]] = []
-        last = None
-        for gi, _order, ctx in found:
-            if gi != last:
-                groups.append([])
-                last = gi
-            groups[-1].append(ctx)
-        return groups
+        return [[ctx for _gi, _order, ctx in group] for _key, group in groupby(found, key=lambda t: t[0])]
 
     @classmethod
     def load(cls, name: str, customs: dict[str, CustomFn] | None = None,
@@ -839,7 +823,7 @@ class Table:
             return res
         index = tag_index(doc)
         outer = getattr(_current, "doc", None)
-        _current.doc = (root, index, doc_keys(doc))
+        _current.doc = (root, index, doc_keys(doc), doc.__dict__.setdefault("_tree_memo", {}))
         try:
             self._evaluate(doc, index, res)
         finally:
@@ -923,10 +907,7 @@ class Table:
                 n = counts[ck.pid]
                 target = firsts[ck.pid] if n else el
             else:
-                if ck.quick is not None and _selects_nothing(ck.quick):
-                    found = ()
-                else:
-                    found = select_any(el, ck.path)
+                found = () if ck.quick is not None and _selects_nothing(ck.quick) else select_any(el, ck.path)
                 n = len(found)
                 target = found[0] if found and not isinstance(found[0], str) else el
             if kind == "absent":
@@ -949,10 +930,9 @@ def doc_paths(doc: Any) -> list[tuple]:
     d = doc.__dict__
     out = d.get("_tree_paths")
     if out is None:
-        every = tag_index(doc).get(None) or []
         paths: dict = {}
         out = d["_tree_paths"] = []
-        for el in every:
+        for el in tag_index(doc).get(None) or []:
             parent = el.getparent()
             base = paths.get(parent) if parent is not None else ()
             if base is None:  # the root of the index is not the document's: its ancestors come first
@@ -990,11 +970,18 @@ def _quick(alts: list[list[Step]]) -> tuple | None:
 
 def _selects_nothing(quick: tuple) -> bool:
     """True when none of the ``quick`` paths selects anything in the document being evaluated
-    (matched backwards from the index of the last element name); False when one might."""
+    (matched backwards from the index of the last element name); False when one might.
+    A fact of the document: kept in its memo."""
     cur = getattr(_current, "doc", None)
     if cur is None:
         return False
-    index, keys = cur[1], cur[2]
+    r = cur[3].get(quick)
+    if r is None:
+        r = cur[3][quick] = _nothing_in(quick, cur[1], cur[2])
+    return r
+
+
+def _nothing_in(quick: tuple, index: dict, keys: frozenset) -> bool:
     for names, attr in quick:
         found = index.get(names[-1])
         if not found:
@@ -1054,16 +1041,7 @@ def register(ruleset: Any, table: Table, syntax: str | None, profiles: tuple[str
         return out
 
     evaluate_family.__name__ = f"table_{table.name}"
-    if hasattr(ruleset, "family"):
-        ruleset.family(table.rule_ids, evaluate_family, syntax=syntax, name=f"table:{table.name}")
-        return
-    for rid in table.rule_ids:  # pragma: no cover - a RuleSet without families
-        def check(doc, rid=rid):
-            hits = evaluate_family(doc).get(rid)
-            if isinstance(hits, BaseException):
-                raise hits
-            return hits or ()
-        ruleset.add(rid, check, syntax=syntax)
+    ruleset.family(table.rule_ids, evaluate_family, syntax=syntax, name=f"table:{table.name}")
 
 
 # --------------------------------------------------------------------------- generic custom checks
