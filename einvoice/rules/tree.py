@@ -854,7 +854,8 @@ class Table:
             self.groups  # compile on first use
         pcands = self._pcands
         tags = doc_keys(doc)
-        memo = doc.__dict__.setdefault("_tree_memo", {})  # pure results per element, shared by the tables
+        memo = doc.__dict__.setdefault("_tree_memo", {})  # predicates per element, shared by the tables
+        steps_memo: dict = {}  # pattern prefixes per element (keyed by id: this table's patterns only)
         for el, path in zip(index[None], doc_paths(doc)):
             groups = pcands.get(path)
             if groups is None:
@@ -869,7 +870,7 @@ class Table:
                     elif ctx.wildcard is not None:
                         if ctx.wildcard.element is not None and not ctx.wildcard.element(el):
                             continue
-                    elif not ctx.pattern.matches(el, memo):
+                    elif not ctx.pattern.matches(el, steps_memo):
                         continue
                     self._run(doc, el, ctx, res, tags)
                     break
