@@ -289,10 +289,8 @@ def select(node: Any, steps: list[Step]) -> list:
     for st in steps:
         nxt: list = []
         ax = st.axis
-        if ax == "root":
-            nxt = [node.getroottree().getroot()]
-            # "/" then a first child step names the root itself: handled by a self-like match
-            current = nxt
+        if ax == "root":  # "/" then a first child step names the root itself: handled by a self-like match
+            current = [node.getroottree().getroot()]
             continue
         for n in current:
             if isinstance(n, str):
@@ -548,11 +546,9 @@ def doc_keys(doc: Any) -> frozenset:
     d = doc.__dict__
     keys = d.get("_tree_keys")
     if keys is None:
-        index = tag_index(doc)
-        every = index.get(None) or []
-        found = set(index)
+        found = set(tag_index(doc))
         found.discard(None)
-        found.update((el.getparent().tag, el.tag) for el in every[1:])
+        found.update(path[-2:] for path in doc_paths(doc)[1:])
         keys = d["_tree_keys"] = frozenset(found)
     return keys
 
@@ -1033,13 +1029,9 @@ def register(ruleset: Any, table: Table, syntax: str | None, profiles: tuple[str
         res = evaluate(doc)
         if not res:
             return res
-        failed = [rid for rid, hits in res.items() if hits and isinstance(hits[0], _Failed)]
-        if not failed:
+        if not any(hits and isinstance(hits[0], _Failed) for hits in res.values()):
             return res
-        out = dict(res)
-        for rid in failed:
-            out[rid] = res[rid][0].exc
-        return out
+        return {rid: hits[0].exc if hits and isinstance(hits[0], _Failed) else hits for rid, hits in res.items()}
 
     evaluate_family.__name__ = f"table_{table.name}"
     ruleset.family(table.rule_ids, evaluate_family, syntax=syntax, name=f"table:{table.name}")
