@@ -25,7 +25,7 @@ import threading
 import time
 from collections import Counter, deque
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -53,6 +53,7 @@ class Options:
     rules: dict[str, str] | None = None  # rule releases other than those in force, e.g. {"peppol": "3.0.20"}
     timeout: float | None = DEFAULT_TIMEOUT  # seconds per file; None or 0: no limit
     max_findings: int | None = DEFAULT_MAX_FINDINGS  # None or 0: no cap
+    facts: bool = True  # read what cross-invoice checks need (a batch of one file does not: no model read)
 
 
 @dataclass
@@ -317,7 +318,8 @@ def _validate_one(cand: Candidate, opts: Options, t0: float) -> FileResult:
     else:
         status = STATUS_VALID
     return FileResult(path, status, report.profile, report.profile_reason, findings,
-                      seconds=time.perf_counter() - t0, facts=_facts(doc), releases=report.releases)
+                      seconds=time.perf_counter() - t0, facts=_facts(doc) if opts.facts else {},
+                      releases=report.releases)
 
 
 def warm_up(opts: Options) -> None:
@@ -361,7 +363,7 @@ def run(inputs: Iterable[str], opts: Options | None = None, jobs: int | None = N
     done: list[FileResult] = list(results)
     if jobs <= 1 or len(cands) < 8:
         for c in cands:
-            r = validate_one(c, opts)
+            r = validate_one(c, opts if len(cands) > 1 else replace(opts, facts=False))
             done.append(r)
             if progress:
                 progress(r)

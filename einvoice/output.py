@@ -57,7 +57,8 @@ def severity_text(counts: dict[str, int]) -> str:
 
 
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
-_NOT_XML = re.compile(r"[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# the characters XML 1.0 does not allow, listed (the negated class of the allowed ones takes 6 ms to compile)
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def _escape_char(m: re.Match) -> str:

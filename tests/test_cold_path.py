@@ -37,6 +37,18 @@ def test_validate_one_file_imports_no_batch_pool_nor_heavy_modules(sample):
     assert result["loaded"] == []
 
 
+def test_validate_one_factur_x_file_reads_no_model_and_loads_no_policy_rules():
+    """One file needs no cross-invoice facts (no pydantic model read), and reading the configuration
+    does not import the house policy rules (python-stdnum, which imports ssl and pydoc)."""
+    path = ROOT / "samples" / "facturx-en16931.xml"
+    wanted = ["einvoice.model.invoice", "einvoice.rules.policy.house", "stdnum"]
+    out = subprocess.run([sys.executable, "-c", SCRIPT, str(path), *wanted], cwd=ROOT,
+                         capture_output=True, text=True, timeout=120)
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    assert result["code"] == 0, out.stdout + out.stderr
+    assert result["loaded"] == []
+
+
 def test_a_folder_still_runs_in_parallel(tmp_path):
     from einvoice import batch
 

@@ -406,3 +406,17 @@ def test_untyped_compared_with_a_computed_double_as_saxon_does(s, op, other):
     except v.CastError:
         ours = "error"
     assert ours == theirs
+
+
+def test_empty_leaves_are_what_the_xpath_selects():
+    """``empty_leaves`` over the element list gives ``//*[not(*)][not(normalize-space())]`` (libxml2), in order."""
+    from lxml import etree
+
+    from einvoice.rules.values import empty_leaves
+
+    root = etree.fromstring(b"<a><b> \t</b><c>\xc2\xa0</c><d><!--x--> </d><e><![CDATA[ ]]></e><f><?pi x?></f>"
+                            b"<g>x<!--c--></g><h/><i><j/> </i><k><!--only--></k><l>\n<m>y</m></l></a>")
+    every = list(root.iter(etree.Element))
+    expected = root.xpath("//*[not(*)][not(normalize-space())]")
+    assert [el.tag for el in expected] == ["b", "d", "e", "f", "h", "j", "k"]
+    assert empty_leaves(every) == expected

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import re
 import threading
-from itertools import compress
+from itertools import compress, groupby
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -89,6 +89,9 @@ def _clark(qname: str) -> str:
         prefix, local = qname.split(":", 1)
         return f"{{{PREFIXES[prefix]}}}{local}"
     return qname
+
+
+_PREDS: dict[tuple, Callable[[Any], bool]] = {}
 
 
 class _Parser:
@@ -157,7 +160,9 @@ class _Parser:
             st = Step("desc" if desc else "child", (_clark(val),))
         while self.peek()[1] == "[":
             self.take()
-            st.preds.append(self.expr())
+            start = self.i  # one predicate object per text: its result is kept per element (see _preds_hold)
+            pred = self.expr()
+            st.preds.append(_PREDS.setdefault(tuple(self.toks[start:self.i]), pred))
             self.take("]")
         return st
 
@@ -284,10 +289,8 @@ def select(node: Any, steps: list[Step]) -> list:
     for st in steps:
         nxt: list = []
         ax = st.axis
-        if ax == "root":
-            nxt = [node.getroottree().getroot()]
-            # "/" then a first child step names the root itself: handled by a self-like match
-            current = nxt
+        if ax == "root":  # "/" then a first child step names the root itself: handled by a self-like match
+            current = [node.getroottree().getroot()]
             continue
         for n in current:
             if isinstance(n, str):
@@ -385,7 +388,7 @@ def select_any(node: Any, alts: list[list[Step]]) -> list:
 class Pattern:
     """A match pattern (schematron rule context): does an element match?"""
 
-    def __init__(self, text: str, suffix_tests: dict[str, Callable[[Any], bool]] | None = None):
+    def __init__(self, text: str):
         self.text = text
         self.alts = [self._compile(a) for a in _split_top(text, "|")]
 
@@ -399,13 +402,13 @@ class Pattern:
                 steps[0] = Step("desc", steps[0].names, steps[0].preds)
         return anchored, steps
 
-    def path_test(self, path: tuple) -> bool | None:
-        """Whether an element whose tag path from the root is ``path`` matches, when the path alone
-        decides it (alternatives of child steps without predicates); None when it does not."""
-        undecided = False
+    def path_test(self, path: tuple) -> Any:
+        """Whether an element whose tag path from the root is ``path`` matches: True or False when the path
+        alone decides it, None when it does not (steps other than child steps), else the predicates left
+        to test, per alternative ``((levels up, predicate), ...)`` (see :func:`_preds_hold`)."""
+        undecided, left = False, []
         for anchored, steps in self.alts:
-            if any(st.preds or st.axis != "child" for st in steps[1:]) or steps[0].preds \
-                    or steps[0].axis not in ("child", "desc"):
+            if any(st.axis != "child" for st in steps[1:]) or steps[0].axis not in ("child", "desc"):
                 undecided = True
                 continue
             if anchored:
@@ -416,13 +419,16 @@ class Pattern:
                 continue
             tail = path[len(path) - len(steps):]
             if all(st.names == ("*",) or tag in st.names for st, tag in zip(steps, tail)):
-                return True
-        return None if undecided else False
+                preds = tuple((len(steps) - 1 - i, p) for i, st in enumerate(steps) for p in st.preds)
+                if not preds:
+                    return True
+                left.append(preds)
+        return None if undecided else (left or False)
 
     def last_names(self) -> set[str]:
         return {n for _, steps in self.alts for n in steps[-1].names}
 
-    def matches(self, el: Any, memo: dict | None = None) -> bool:
+    def matches(self, el: Any, memo: dict) -> bool:
         """``memo`` (one per document evaluation) keeps whether an ancestor matched a pattern's leading
         steps: siblings share their ancestors, so each ancestor is tested once per pattern prefix."""
         for anchored, steps in self.alts:
@@ -432,17 +438,10 @@ class Pattern:
 
 
 def _step_ok(el: Any, st: Step) -> bool:
-    if not isinstance(el.tag, str):
-        return False
-    if st.names != ("*",) and el.tag not in st.names:
-        return False
-    for p in st.preds:
-        if not p(el):
-            return False
-    return True
+    return isinstance(el.tag, str) and (st.names == ("*",) or el.tag in st.names) and all(p(el) for p in st.preds)
 
 
-def _match_steps(el: Any, steps: list[Step], i: int, anchored: bool, memo: dict | None = None) -> bool:
+def _match_steps(el: Any, steps: list[Step], i: int, anchored: bool, memo: dict) -> bool:
     st = steps[i]
     if not _step_ok(el, st):
         return False
@@ -459,16 +458,32 @@ def _match_steps(el: Any, steps: list[Step], i: int, anchored: bool, memo: dict 
     return parent is not None and _match_prefix(parent, steps, i - 1, anchored, memo)
 
 
-def _match_prefix(el: Any, steps: list[Step], i: int, anchored: bool, memo: dict | None) -> bool:
+def _match_prefix(el: Any, steps: list[Step], i: int, anchored: bool, memo: dict) -> bool:
     """Whether an ancestor matches the steps up to ``i`` (a pure function of the element and the steps,
-    so its result is kept in ``memo`` when one is given)."""
-    if memo is None:
-        return _match_steps(el, steps, i, anchored)
+    so its result is kept in ``memo``)."""
     key = (id(steps), i, el)
     r = memo.get(key)
     if r is None:
         r = memo[key] = _match_steps(el, steps, i, anchored, memo)
     return r
+
+
+def _preds_hold(el: Any, alts: tuple, memo: dict) -> bool:
+    """Whether, for some alternative, each ``(levels up, predicate)`` holds on that ancestor of ``el`` (each
+    predicate's result on an element kept in ``memo``: the children of one element share it)."""
+    for preds in alts:
+        for up, pred in preds:
+            node = el
+            for _ in range(up):
+                node = node.getparent()
+            r = memo.get((pred, node))
+            if r is None:
+                r = memo[(pred, node)] = bool(pred(node))
+            if not r:
+                break
+        else:
+            return True
+    return False
 
 
 # --------------------------------------------------------------------------- tables
@@ -531,11 +546,9 @@ def doc_keys(doc: Any) -> frozenset:
     d = doc.__dict__
     keys = d.get("_tree_keys")
     if keys is None:
-        index = tag_index(doc)
-        every = index.get(None) or []
-        found = set(index)
+        found = set(tag_index(doc))
         found.discard(None)
-        found.update((el.getparent().tag, el.tag) for el in every[1:])
+        found.update(path[-2:] for path in doc_paths(doc)[1:])
         keys = d["_tree_keys"] = frozenset(found)
     return keys
 
@@ -549,17 +562,22 @@ class Context:
     npaths: int = 0
     simple: bool = False  # the match pattern is a single tag without predicates
 
-    def prepare(self) -> None:
-        """Merge the plain paths of the checks into one trie walked once per context element."""
+    def prepare(self, customs: dict | None = None) -> None:
+        """Merge the plain paths of the checks into one trie walked once per context element (for a
+        generic custom check that finds nothing when its ``GATES`` path selects nothing, that path)."""
         root = _Node()
         n = 0
         for ck in self.checks:
-            if ck.path is None or ck.kind not in ("absent", "present", "max", "min", "exactly"):
+            path = ck.path
+            if ck.fn is not None:
+                gate = GATES.get(ck.fn) if (customs or {}).get(ck.fn) is GENERIC.get(ck.fn) else None
+                path = path_of(ck.arg[gate]) if gate and isinstance(ck.arg, dict) else None
+            elif ck.kind not in ("absent", "present", "max", "min", "exactly"):
                 continue
-            if not all(_plain(alt) for alt in ck.path):
+            if path is None or not all(_plain(alt) for alt in path):
                 continue
             ck.pid = n
-            for alt in ck.path:
+            for alt in path:
                 for combo in _expand(alt):
                     node = root
                     for j, name in enumerate(combo):
@@ -579,7 +597,7 @@ class Context:
         self.always = []
         self.on_count: list[list[int]] = [[] for _ in range(n)]
         for i, ck in enumerate(self.checks):
-            if ck.pid >= 0 and ck.kind in ("absent", "max") and (ck.kind == "absent" or ck.arg >= 0):
+            if ck.pid >= 0 and (ck.kind in ("absent", "custom") or ck.kind == "max" and ck.arg >= 0):
                 self.on_count[ck.pid].append(i)
             else:
                 self.always.append(i)
@@ -717,7 +735,7 @@ class Table:
         seen = set()
         for g in groups:
             for ctx in g:
-                ctx.prepare()
+                ctx.prepare(self.customs)
                 for ck in ctx.checks:
                     if ck.rule not in seen:
                         seen.add(ck.rule)
@@ -737,10 +755,8 @@ class Table:
                     self._wild.append((gi, order, ctx))
                 for name in names - {"*"}:
                     self._static.setdefault(name, []).append((gi, order, ctx))
-        # tag -> candidate contexts per group, in order (built lazily per tag seen)
-        self._cands: dict[str, list[list[Context]]] = {}
-        # tag path -> candidate contexts per group, with whether the path alone decides the match
-        self._pcands: dict[tuple, list[list[tuple[Context, bool]]]] = {}
+        # tag path -> candidate contexts per group, with what the path tells of the match (see _by_path)
+        self._pcands: dict[tuple, list[list[tuple[Context, Any]]]] = {}
         self._groups = groups
 
     def _candidates(self, tag: str) -> list[list[Context]]:
@@ -749,15 +765,7 @@ class Table:
             if ctx.wildcard is None or ctx.wildcard.tag(tag):
                 found.append((gi, order, ctx))
         found.sort(key=lambda t: (t[0], t[1]))
-        groups: list[list[Context]] = []
-        last = None
-        for gi, _order, ctx in found:
-            if gi != last:
-                groups.append([])
-                last = gi
-            groups[-1].append(ctx)
-        self._cands[tag] = groups
-        return groups
+        return [[ctx for _gi, _order, ctx in group] for _key, group in groupby(found, key=lambda t: t[0])]
 
     @classmethod
     def load(cls, name: str, customs: dict[str, CustomFn] | None = None,
@@ -811,29 +819,26 @@ class Table:
             return res
         index = tag_index(doc)
         outer = getattr(_current, "doc", None)
-        _current.doc = (root, index, doc_keys(doc))
+        _current.doc = (root, index, doc_keys(doc), doc.__dict__.setdefault("_tree_memo", {}))
         try:
             self._evaluate(doc, index, res)
         finally:
             _current.doc = outer
         return res
 
-    def _by_path(self, tag: str, path: tuple) -> list[list[tuple[Context, bool]]]:
-        """The candidate contexts of an element with this tag path, per group: the contexts whose
-        pattern the path alone rules out are left out, and those it decides are marked as matching
-        (kept per table: a tag path means the same in every document)."""
+    def _by_path(self, tag: str, path: tuple) -> list[list[tuple[Context, Any]]]:
+        """The candidate contexts of an element with this tag path, per group, each with what the path
+        tells of its match (:meth:`Pattern.path_test`; None for a wildcard): contexts it rules out are
+        left out, and one it decides ends the group (kept per table: a path means the same in every document)."""
         out = []
         for cands in self._candidates(tag):
             kept = []
             for ctx in cands:
-                if ctx.wildcard is not None:
-                    kept.append((ctx, False))
-                    continue
-                known = True if ctx.simple else ctx.pattern.path_test(path)
+                known = None if ctx.wildcard is not None else True if ctx.simple else ctx.pattern.path_test(path)
                 if known is False:
                     continue
-                kept.append((ctx, bool(known)))
-                if known:
+                kept.append((ctx, known))
+                if known is True:
                     break  # a context that matches ends the group
             if kept:
                 out.append(kept)
@@ -843,30 +848,25 @@ class Table:
     def _evaluate(self, doc: Any, index: dict, res: dict[str, list]) -> None:
         if self._groups is None:
             self.groups  # compile on first use
-        cands_of = self._cands
         pcands = self._pcands
         tags = doc_keys(doc)
-        memo: dict = {}
-        paths: dict = {}  # element -> its tag path from the root, for the elements with candidates
-        for el in index[None]:
-            tag = el.tag
-            groups = cands_of.get(tag)
-            if groups is None:
-                groups = self._candidates(tag)
-            if not groups:
-                continue
-            path = _tag_path(el, paths)
+        memo = doc.__dict__.setdefault("_tree_memo", {})  # predicates per element, shared by the tables
+        steps_memo: dict = {}  # pattern prefixes per element (keyed by id: this table's patterns only)
+        for el, path in zip(index[None], doc_paths(doc)):
             groups = pcands.get(path)
             if groups is None:
-                groups = self._by_path(tag, path)
+                groups = self._by_path(el.tag, path)
             for cands in groups:
                 for ctx, known in cands:
-                    if known:
+                    if known is True:
                         pass
+                    elif known is not None:
+                        if not _preds_hold(el, known, memo):
+                            continue
                     elif ctx.wildcard is not None:
                         if ctx.wildcard.element is not None and not ctx.wildcard.element(el):
                             continue
-                    elif not ctx.pattern.matches(el, memo):
+                    elif not ctx.pattern.matches(el, steps_memo):
                         continue
                     self._run(doc, el, ctx, res, tags)
                     break
@@ -876,7 +876,8 @@ class Table:
         if ctx.trie is not None:
             counts = [0] * ctx.npaths
             firsts: list = [None] * ctx.npaths
-            _walk(el, ctx.trie, counts, firsts, tags)
+            if ctx.trie.attrs or tags is None or not ctx.trie.deep.isdisjoint(tags):
+                _walk(el, ctx.trie, counts, firsts, tags)
             counted = list(compress(range(ctx.npaths), counts))
             if counted:
                 on_count = ctx.on_count
@@ -890,17 +891,7 @@ class Table:
                 checks = ctx.always_checks
         for ck in checks:
             kind = ck.kind
-            if ck.pid >= 0:
-                n = counts[ck.pid]
-                target = firsts[ck.pid] if n else el
-            elif kind in ("absent", "present", "max", "min", "exactly"):
-                if ck.quick is not None and _selects_nothing(ck.quick):
-                    found = ()
-                else:
-                    found = select_any(el, ck.path)
-                n = len(found)
-                target = found[0] if found and not isinstance(found[0], str) else el
-            else:  # custom, codelist: a function of the family module
+            if ck.fn is not None:  # custom, codelist: a function of the family module
                 try:
                     targets = list(self.customs[ck.fn](doc, el, ck) or ())
                 except Exception as exc:  # reported by the engine as this rule's internal error
@@ -909,6 +900,13 @@ class Table:
                 if targets:
                     res.setdefault(ck.rule, []).extend(targets)
                 continue
+            if ck.pid >= 0:
+                n = counts[ck.pid]
+                target = firsts[ck.pid] if n else el
+            else:
+                found = () if ck.quick is not None and _selects_nothing(ck.quick) else select_any(el, ck.path)
+                n = len(found)
+                target = found[0] if found and not isinstance(found[0], str) else el
             if kind == "absent":
                 bad = n > 0
             elif kind == "present":
@@ -923,25 +921,22 @@ class Table:
                 res.setdefault(ck.rule, []).append(target if kind == "absent" else el)
 
 
-def _tag_path(el: Any, paths: dict) -> tuple:
-    """The tags from the root element down to ``el`` (kept in ``paths``, shared by siblings)."""
-    path = paths.get(el)
-    if path is not None:
-        return path
-    todo = [el]  # el and its ancestors whose path is not known yet, innermost first
-    p = el.getparent()
-    while p is not None:
-        path = paths.get(p)
-        if path is not None:
-            break
-        todo.append(p)
-        p = p.getparent()
-    else:
-        path = ()
-    for e in reversed(todo):
-        path = path + (e.tag,)
-        paths[e] = path
-    return path
+def doc_paths(doc: Any) -> list[tuple]:
+    """The tag path from the root element down to each element of ``tag_index(doc)[None]``, in that order
+    (built once per document, shared by the tables)."""
+    d = doc.__dict__
+    out = d.get("_tree_paths")
+    if out is None:
+        paths: dict = {}
+        out = d["_tree_paths"] = []
+        for el in tag_index(doc).get(None) or []:
+            parent = el.getparent()
+            base = paths.get(parent) if parent is not None else ()
+            if base is None:  # the root of the index is not the document's: its ancestors come first
+                base = tuple(a.tag for a in reversed(list(el.iterancestors())))
+            path = paths[el] = base + (el.tag,)
+            out.append(path)
+    return out
 
 
 def _quick(alts: list[list[Step]]) -> tuple | None:
@@ -972,11 +967,18 @@ def _quick(alts: list[list[Step]]) -> tuple | None:
 
 def _selects_nothing(quick: tuple) -> bool:
     """True when none of the ``quick`` paths selects anything in the document being evaluated
-    (matched backwards from the index of the last element name); False when one might."""
+    (matched backwards from the index of the last element name); False when one might.
+    A fact of the document: kept in its memo."""
     cur = getattr(_current, "doc", None)
     if cur is None:
         return False
-    index, keys = cur[1], cur[2]
+    r = cur[3].get(quick)
+    if r is None:
+        r = cur[3][quick] = _nothing_in(quick, cur[1], cur[2])
+    return r
+
+
+def _nothing_in(quick: tuple, index: dict, keys: frozenset) -> bool:
     for names, attr in quick:
         found = index.get(names[-1])
         if not found:
@@ -1027,25 +1029,12 @@ def register(ruleset: Any, table: Table, syntax: str | None, profiles: tuple[str
         res = evaluate(doc)
         if not res:
             return res
-        failed = [rid for rid, hits in res.items() if hits and isinstance(hits[0], _Failed)]
-        if not failed:
+        if not any(hits and isinstance(hits[0], _Failed) for hits in res.values()):
             return res
-        out = dict(res)
-        for rid in failed:
-            out[rid] = res[rid][0].exc
-        return out
+        return {rid: hits[0].exc if hits and isinstance(hits[0], _Failed) else hits for rid, hits in res.items()}
 
     evaluate_family.__name__ = f"table_{table.name}"
-    if hasattr(ruleset, "family"):
-        ruleset.family(table.rule_ids, evaluate_family, syntax=syntax, name=f"table:{table.name}")
-        return
-    for rid in table.rule_ids:  # pragma: no cover - a RuleSet without families
-        def check(doc, rid=rid):
-            hits = evaluate_family(doc).get(rid)
-            if isinstance(hits, BaseException):
-                raise hits
-            return hits or ()
-        ruleset.add(rid, check, syntax=syntax)
+    ruleset.family(table.rule_ids, evaluate_family, syntax=syntax, name=f"table:{table.name}")
 
 
 # --------------------------------------------------------------------------- generic custom checks
@@ -1119,6 +1108,8 @@ def _all_equal(doc, el, ck):
     return ()
 
 
+# the argument naming the path a generic check needs to select something before it can fail
+GATES = {"absent_unless": "path", "present_if": "if", "exactly_if": "if"}
 GENERIC: dict[str, CustomFn] = {
     "all_equal": _all_equal,
     "present_if": _present_if,

@@ -14,8 +14,6 @@ import re
 from decimal import Decimal, localcontext
 from typing import Any, Callable, Iterable
 
-from lxml import etree
-
 from ...basics import Syntax
 from ...syntax import namespaces as ns
 from .. import identifiers as ids
@@ -61,16 +59,12 @@ def elements(doc, *tags: str) -> list:
     return found
 
 
-# no element children and a blank string value (normalize-space strips exactly " \t\n\r")
-_EMPTY = etree.XPath("//*[not(*)][not(normalize-space())]")
-
-
 def empty_elements(doc) -> list:
     """Elements with neither element children nor any non-blank text (in document order)."""
     cache = _cache(doc)
     found = cache.get("peppol.empty")
     if found is None:
-        found = _EMPTY(doc.root) if doc.root is not None else []  # one XPath in C: faster than a Python loop
+        found = V.empty_leaves(tag_index(doc).get(None) or [])  # //*[not(*)][not(normalize-space())]
         cache["peppol.empty"] = found
     return found
 

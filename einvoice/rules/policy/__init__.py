@@ -1,18 +1,12 @@
 """House policy: good practice beyond the law (EINV-* rules).
 
-Every module listed in ``MODULES`` registers its checks on ``RULES`` when it is
-imported; the list is explicit and every module must exist.
+The checks are in :mod:`.house`, which registers them on ``RULES`` when it is imported;
+the ``policy`` layer is taken from it (``einvoice.profiles.LAYERS``), so that reading the
+configuration (:mod:`.config`) does not load the rules and what they import.
 """
 
 from __future__ import annotations
 
-import importlib
-
 from ..engine import RuleSet
 
 RULES = RuleSet("policy")
-
-MODULES = ['house']
-
-for _name in MODULES:  # explicit: every module listed must exist
-    importlib.import_module(f"{__name__}.{_name}")
