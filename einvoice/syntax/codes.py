@@ -13,6 +13,16 @@ from ..model.invoice import RegistrationScheme
 TAX_POINT_2475_TO_2005 = {"5": "3", "29": "35", "72": "432"}
 TAX_POINT_2005_TO_2475 = {v: k for k, v in TAX_POINT_2475_TO_2005.items()}
 
+# VAT category codes (BT-95/102/118/151) each Factur-X profile's code list allows (its schematron's
+# ram:CategoryCode list; MINIMUM states no category). EN 16931 also has "B" (Italian split payment):
+# of the Factur-X profiles only EXTENDED lists it.
+FACTURX_VAT_CATEGORIES = {
+    "basicwl": frozenset({"AE", "E", "G", "K", "L", "M", "O", "S", "Z"}),
+    "basic": frozenset({"AE", "E", "G", "K", "L", "M", "O", "S", "Z"}),
+    "en16931": frozenset({"AE", "E", "G", "K", "L", "M", "O", "S", "Z"}),
+    "extended": frozenset({"AE", "B", "E", "G", "K", "L", "M", "O", "S", "Z"}),
+}
+
 # Tax registration scheme: UBL TaxScheme/cbc:ID, CII SpecifiedTaxRegistration/ram:ID/@schemeID
 UBL_REGISTRATION_SCHEME = {RegistrationScheme.VAT: "VAT", RegistrationScheme.OTHER: "TAX"}
 CII_REGISTRATION_SCHEME = {RegistrationScheme.VAT: "VA", RegistrationScheme.OTHER: "FC"}

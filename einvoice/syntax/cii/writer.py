@@ -559,6 +559,9 @@ def build_cii(invoice: Invoice, profile: str = "extended", guideline: str | None
     _leaf(se, _R + "InvoiceCurrencyCode", inv.currency_code)
     _party(se, _R + "PayeeTradeParty", inv.payee)
     for pm in means:
+        if pm.code is None and pm.text is None and pm.card is None and not pm.credit_transfers and (
+                pm.direct_debit is None or pm.direct_debit.debited_account_id is None):
+            continue  # no means stated (BT-81 absent): its reference, mandate and creditor are header terms
         transfers = pm.credit_transfers or [None]
         for ct in transfers:
             pe = _sub(se, _R + "SpecifiedTradeSettlementPaymentMeans")

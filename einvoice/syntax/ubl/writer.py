@@ -21,6 +21,8 @@ Business terms the UBL binding places elsewhere:
   code 50 and 130, added unless a supporting document already carries them;
 * BT-90 is a ``PartyIdentification`` with ``schemeID="SEPA"`` on the payee (else
   the seller), added unless that party already has it;
+* a payment means without a code (BT-81; e.g. CII's payment reference or mandate
+  without a means) states ``1``, instrument not defined (UBL requires the code);
 * a payment means with several credit transfers becomes several ``PaymentMeans``
   (UBL has one payee account per payment means);
 * a VAT registration has ``TaxScheme/cbc:ID`` ``VAT``, another one ``TAX``;
@@ -226,12 +228,12 @@ class _Writer:
         for i, ct in enumerate(transfers):
             el = _SE(parent, _A + "PaymentMeans")
             text = pm.text if not self.means_text_written else None
-            if pm.code is not None or text is not None:
-                code = _SE(el, _B + "PaymentMeansCode")
-                code.text = pm.code if pm.code is not None else ""
-                if text is not None:
-                    code.set("name", text)  # BT-82 occurs once in UBL (UBL-SR-46)
-                    self.means_text_written = True
+            # UBL requires BT-81: a payment instruction without it states 1 (instrument not defined)
+            code = _SE(el, _B + "PaymentMeansCode")
+            code.text = pm.code if pm.code is not None else "1"
+            if text is not None:
+                code.set("name", text)  # BT-82 occurs once in UBL (UBL-SR-46)
+                self.means_text_written = True
             if i == 0:
                 self.text(el, _B + "PaymentDueDate", due)
             if pm.remittance_information == self.payment_id:
