@@ -227,3 +227,24 @@ def test_terms_that_occur_once_are_written_once(syntax):
                     over.append(f"{name}: {row.field} {row.path} x{len(found)}")
     assert over == []
     assert checked > 1000
+
+
+@pytest.mark.parametrize("syntax", ["ubl"])
+def test_the_table_drives_reader_and_writer(syntax):
+    """Each row is read and written by the table interpreter: a row's converter (a term that is no plain
+    path) is named in both the reader's and the writer's converters, a row's code mapping is a known one."""
+    import importlib
+
+    from einvoice.syntax.codes import CODECS
+
+    reader = importlib.import_module(f"einvoice.syntax.{syntax}.reader")
+    writer = importlib.import_module(f"einvoice.syntax.{syntax}.writer")
+    for module in (reader, writer):
+        assert module.BINDING.rows, module.__name__
+        named = {row.conv for row in BINDINGS[syntax].BINDING if row.conv}
+        assert named == set(module.CONVERTERS), module.__name__
+    for row in BINDINGS[syntax].BINDING:
+        assert row.codes is None or row.codes in CODECS or row.codes in DESCRIPTIVE_CODES, row
+
+# code columns that describe the values as they are (no mapping to apply)
+DESCRIPTIVE_CODES = {"UNTDID 2005 as is", "true/false", "format 102", "scheme: ReferenceTypeCode"}
