@@ -96,8 +96,8 @@ def _without_scheme(ident):
 # model -> as written); None where that side takes the value as it is.
 CODECS = {
     "VAT -> VAT, other -> TAX": (registration_from_ubl, _ubl_registration),
-    "VA <-> VAT, FC <-> other": (registration_from_cii, CII_REGISTRATION_SCHEME.get),
-    "VATEX upper case": (exemption_code, None),
+    "VAT -> VA, other -> FC": (registration_from_cii, CII_REGISTRATION_SCHEME.get),
+    "VATEX upper case": (exemption_code, exemption_code),
     "VAT": (category_scheme_from, category_scheme),
     "UNTDID 2005 <-> 2475 (3/35/432 <-> 5/29/72)": (tax_point_from_cii, tax_point_to_cii),
     "1 when absent": (None, lambda code: "1" if code is None else code),  # UNCL4461 1: instrument not defined

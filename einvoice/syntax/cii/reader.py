@@ -66,8 +66,10 @@ from ...model.invoice import (
     VatBreakdown,
 )
 from ...model.construct import construct
-from ..codes import category_scheme_from, exemption_code, registration_from_cii, tax_point_from_cii
-from ..namespaces import QDT, RAM, RSM, UDT
+from ..binding import Binding, Kind
+from ..codes import CODECS, registration_from_cii, tax_point_from_cii
+from ..namespaces import CII_NS, QDT, RAM, RSM, UDT
+from . import binding as table
 from ...rules import values as V
 
 _R = "{%s}" % RAM
@@ -280,44 +282,43 @@ def _first(el: Any, tag: str) -> Any:
     return None
 
 
-# --------------------------------------------------------------------------- groups
+# --------------------------------------------------------------------------- groups read by the binding table
+def _date_leaf(el: Any) -> date | None:
+    """A format 102 date string (udt:DateTimeString, udt:DateString, qdt:DateTimeString); another format: None."""
+    fmt = el.get("format")
+    return parse_102(el) if fmt is None or V.trim(fmt) == "102" else None
+
+
+KINDS = {
+    "text": Kind(text, None),
+    "decimal": Kind(dec, None),
+    "date": Kind(_date_leaf, None),
+    "bool": Kind(lambda el: indicator(text(el)), None),
+    "bytes": Kind(lambda el: read_attachment(el).content, None),
+    "amount": Kind(amount, None),
+}
+
+BINDING = Binding(table.BINDING, CII_NS, KINDS, {}, CODECS, lambda tag: None)
+
+
 def read_period(el: Any) -> Period:
-    v: dict[str, Any] = {}
-    e: dict[str, Any] = {}
-    for c in el:
-        tag = c.tag
-        if tag == R_StartDateTime:
-            v["start_date"], e["start_date"] = date_of(c)
-        elif tag == R_EndDateTime:
-            v["end_date"], e["end_date"] = date_of(c)
-    return make(Period, el, v, e)
+    """BG-14 / BG-26 (``ram:BillingSpecifiedPeriod``), by the binding table."""
+    return BINDING.read(Period, el)
 
 
 def read_address(el: Any) -> Address:
-    v: dict[str, Any] = {}
-    e: dict[str, Any] = {}
-    for c in el:
-        tag = c.tag
-        if tag == R_PostcodeCode:
-            k = "postal_code"
-        elif tag == R_LineOne:
-            k = "line1"
-        elif tag == R_LineTwo:
-            k = "line2"
-        elif tag == R_LineThree:
-            k = "line3"
-        elif tag == R_CityName:
-            k = "city"
-        elif tag == R_CountryID:
-            k = "country_code"
-        elif tag == R_CountrySubDivisionName:
-            k = "subdivision"
-        else:
-            continue
-        if k not in v:
-            v[k] = text(c)
-            e[k] = c
-    return make(Address, el, v, e)
+    """BG-5/8/12/15 (``ram:PostalTradeAddress``), by the binding table."""
+    return BINDING.read(Address, el)
+
+
+def read_tax_category(el: Any) -> TaxCategory:
+    """A ram:TradeTaxType as a VAT category (CategoryCode, RateApplicablePercent, exemption, TypeCode), by the table."""
+    return BINDING.read(TaxCategory, el)
+
+
+def read_allowance_charge(el: Any) -> AllowanceCharge:
+    """BG-20/21/27/28 (``ram:SpecifiedTradeAllowanceCharge``), by the binding table."""
+    return BINDING.read(AllowanceCharge, el)
 
 
 def read_contact(el: Any) -> Contact:
@@ -341,30 +342,6 @@ def read_contact(el: Any) -> Contact:
             v["email"] = text(n)
             e["email"] = n if n is not None else c
     return make(Contact, el, v, e)
-
-
-def read_tax_category(el: Any) -> TaxCategory:
-    """A ram:TradeTaxType as a VAT category (CategoryCode, RateApplicablePercent, exemption, TypeCode)."""
-    v: dict[str, Any] = {}
-    e: dict[str, Any] = {}
-    for c in el:
-        tag = c.tag
-        if tag == R_CategoryCode:
-            v["code"] = text(c)
-            e["code"] = c
-        elif tag == R_RateApplicablePercent:
-            v["rate"] = dec(c)
-            e["rate"] = c
-        elif tag == R_ExemptionReason:
-            v["exemption_reason"] = text(c)
-            e["exemption_reason"] = c
-        elif tag == R_ExemptionReasonCode:
-            v["exemption_reason_code"] = exemption_code(text(c))
-            e["exemption_reason_code"] = c
-        elif tag == R_TypeCode:
-            v["tax_scheme_id"] = category_scheme_from(text(c))
-            e["tax_scheme_id"] = c
-    return make(TaxCategory, el, v, e)
 
 
 def read_party(el: Any) -> Party:
@@ -412,38 +389,6 @@ def read_party(el: Any) -> Party:
     if regs:
         v["tax_registrations"] = regs
     return make(Party, el, v, e)
-
-
-def read_allowance_charge(el: Any) -> AllowanceCharge:
-    v: dict[str, Any] = {}
-    e: dict[str, Any] = {}
-    for c in el:
-        tag = c.tag
-        if tag == R_ChargeIndicator:
-            ind = _first(c, U_Indicator)
-            raw = text(ind) if ind is not None else None
-            v["charge_indicator"] = indicator(raw)
-            e["charge_indicator"] = ind if ind is not None else c
-        elif tag == R_CalculationPercent:
-            v["percentage"] = dec(c)
-            e["percentage"] = c
-        elif tag == R_BasisAmount:
-            v["base_amount"] = amount(c)
-            e["base_amount"] = c
-        elif tag == R_ActualAmount:
-            if "amount" not in v:
-                v["amount"] = amount(c)
-                e["amount"] = c
-        elif tag == R_ReasonCode:
-            v["reason_code"] = text(c)
-            e["reason_code"] = c
-        elif tag == R_Reason:
-            v["reason"] = text(c)
-            e["reason"] = c
-        elif tag == R_CategoryTradeTax:
-            v["tax_category"] = read_tax_category(c)
-            e["tax_category"] = c
-    return make(AllowanceCharge, el, v, e)
 
 
 def _ref_id(el: Any) -> tuple[str | None, Any]:

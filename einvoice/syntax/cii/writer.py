@@ -39,6 +39,7 @@ import os
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from enum import Enum
 from typing import Any
 
 from lxml import etree
@@ -53,8 +54,9 @@ from ...model.invoice import (
     RegistrationScheme,
     TaxCategory,
 )
-from ..codes import CII_REGISTRATION_SCHEME, category_scheme, exemption_code, tax_point_to_cii
-from ..namespaces import QDT, RAM, RSM, UDT
+from ..binding import Binding, Kind, _first
+from ..codes import CII_REGISTRATION_SCHEME, CODECS, category_scheme, tax_point_to_cii
+from ..namespaces import CII_NS, QDT, RAM, RSM, UDT
 
 PROFILES = ("minimum", "basicwl", "basic", "en16931", "extended")
 
@@ -240,6 +242,24 @@ def _shape_of(profile: str) -> _Shape:
 
 
 # --------------------------------------------------------------------------- building blocks
+def _text_kind(el: Any, value: Any, ctx: Any) -> None:
+    el.text = _fmt(value) if isinstance(value, Decimal) else str(value.value if isinstance(value, Enum) else value)
+
+
+def _date_kind(el: Any, value: date, ctx: Any) -> None:
+    el.text = value.strftime("%Y%m%d")
+    el.set("format", "102")
+
+
+KINDS = {
+    "text": Kind(None, _text_kind),
+    "decimal": Kind(None, _text_kind),
+    "date": Kind(None, _date_kind),
+    "bool": Kind(None, lambda el, v, ctx: setattr(el, "text", "true" if v else "false")),
+    "bytes": Kind(None, lambda el, v, ctx: setattr(el, "text", base64.b64encode(v or b"").decode("ascii"))),
+    "amount": Kind(None, lambda el, a, ctx: setattr(el, "text", _fmt(a.value))),  # CII: no currency but on the VAT total
+}
+
 def _fmt(d: Decimal) -> str:
     s = format(d, "f")
     return s
@@ -296,14 +316,7 @@ def _ref_doc(parent: Any, tag: str, reference: str | None) -> Any:
 def _address(parent: Any, a) -> None:
     if a is None:
         return
-    el = _sub(parent, _R + "PostalTradeAddress")
-    _leaf(el, _R + "PostcodeCode", a.postal_code)
-    _leaf(el, _R + "LineOne", a.line1)
-    _leaf(el, _R + "LineTwo", a.line2)
-    _leaf(el, _R + "LineThree", a.line3)
-    _leaf(el, _R + "CityName", a.city)
-    _leaf(el, _R + "CountryID", a.country_code)
-    _leaf(el, _R + "CountrySubDivisionName", a.subdivision)
+    BINDING.write(_sub(parent, _R + "PostalTradeAddress"), a)
 
 
 def _party(parent: Any, tag: str, p: Party | None) -> Any:
@@ -348,48 +361,34 @@ def _trade_tax(parent: Any, tag: str, cat: TaxCategory | None, vb=None, tax_poin
     el = _sub(parent, tag)
     if vb is not None:
         _amount(el, _R + "CalculatedAmount", vb.tax_amount)
-    _sub(el, _R + "TypeCode", category_scheme(cat.tax_scheme_id if cat is not None else None))
-    if cat is not None:
-        _leaf(el, _R + "ExemptionReason", cat.exemption_reason)
+    if cat is None:
+        _sub(el, _R + "TypeCode", category_scheme(None))
+    else:
+        BINDING.write(el, cat)  # TypeCode, CategoryCode, rate, exemption (the shape puts them in order)
     if vb is not None:
         _amount(el, _R + "BasisAmount", vb.taxable_amount)
-    if cat is not None:
-        _leaf(el, _R + "CategoryCode", cat.code)
-        _leaf(el, _R + "ExemptionReasonCode", exemption_code(cat.exemption_reason_code))
     if tax_point is not None:
         d, code = tax_point
         if d is not None:
             _date(el, _R + "TaxPointDate", d, _U + "DateString")
         _leaf(el, _R + "DueDateTypeCode", code)
-    if cat is not None:
-        _leaf(el, _R + "RateApplicablePercent", cat.rate)
     return el
 
 
 def _allowance_charge(parent: Any, ac: AllowanceCharge, with_tax: bool = True) -> Any:
     el = _sub(parent, _R + "SpecifiedTradeAllowanceCharge")
-    ind = ac.charge_indicator
-    # always the words: the Factur-X profiles do not use an allowance or charge whose
-    # indicator is 0 or 1 (valid xs:boolean, but reported as not used in every profile)
-    ci = _sub(el, _R + "ChargeIndicator")
-    if ind is not None:
-        _sub(ci, _U + "Indicator", "true" if ind else "false")
-    _leaf(el, _R + "CalculationPercent", ac.percentage)
-    _amount(el, _R + "BasisAmount", ac.base_amount)
-    _amount(el, _R + "ActualAmount", ac.amount)
-    _leaf(el, _R + "ReasonCode", ac.reason_code)
-    _leaf(el, _R + "Reason", ac.reason)
-    if with_tax and ac.tax_category is not None:
-        _trade_tax(el, _R + "CategoryTradeTax", ac.tax_category)
+    if not with_tax and ac.tax_category is not None:
+        ac = ac.model_copy(update={"tax_category": None})
+    BINDING.write(el, ac)
+    if _first(el, _R + "ChargeIndicator") is None:
+        _sub(el, _R + "ChargeIndicator")  # required: written (empty) also when the model has no indicator
     return el
 
 
 def _period(parent: Any, p) -> None:
     if p is None or (p.start_date is None and p.end_date is None):
         return
-    el = _sub(parent, _R + "BillingSpecifiedPeriod")
-    _date(el, _R + "StartDateTime", p.start_date)
-    _date(el, _R + "EndDateTime", p.end_date)
+    BINDING.write(_sub(parent, _R + "BillingSpecifiedPeriod"), p)
 
 
 def _line(parent: Any, line: InvoiceLine) -> None:
@@ -632,6 +631,9 @@ def _looks_like_iban(value: str) -> bool:
 
 
 from .prune import prune  # noqa: E402
+from . import binding as table  # noqa: E402
+
+BINDING = Binding(table.BINDING, CII_NS, KINDS, {}, CODECS, lambda tag: None)
 
 
 def write_cii(invoice: Invoice, profile: str = "en16931", guideline: str | None = None, pretty: bool = True) -> bytes:
