@@ -229,7 +229,7 @@ def test_terms_that_occur_once_are_written_once(syntax):
     assert checked > 1000
 
 
-@pytest.mark.parametrize("syntax", ["ubl"])
+@pytest.mark.parametrize("syntax", ["ubl", "cii"])
 def test_the_table_drives_reader_and_writer(syntax):
     """Each row is read and written by the table interpreter: a row's converter (a term that is no plain
     path) is named in both the reader's and the writer's converters, a row's code mapping is a known one."""

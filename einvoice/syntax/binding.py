@@ -265,6 +265,8 @@ class Binding:
             if conv is not None:
                 conv(self, el, obj, ctx)
                 continue
+            if not row.alts:
+                continue  # a path outside the object's element (``../``): its parent's code writes it
             value = getattr(obj, row.name)
             if row.many:
                 for v in value:
@@ -304,8 +306,11 @@ class Binding:
             node = reuse
         if row.kind == "object":
             self.write(node, value, ctx)
-            if len(node) == 0 and not node.attrib and node.text is None and node is not el:
-                node.getparent().remove(node)  # an object that states nothing here is left out
+            if len(node) == 0 and not node.attrib and node.text is None and node is not el and any(
+                    v is not None and v != [] for v in value.__dict__.values()):
+                # its terms are all written elsewhere (BT-90 on a party): no empty element for it here;
+                # an object that holds nothing is written empty (the source stated the group)
+                node.getparent().remove(node)
                 return None
         else:
             self.kinds[row.kind].write(node, value, ctx)

@@ -298,7 +298,30 @@ KINDS = {
     "amount": Kind(amount, None),
 }
 
-BINDING = Binding(table.BINDING, CII_NS, KINDS, {}, CODECS, lambda tag: None)
+def _contact_name(b: Binding, el: Any, vals: dict, els: dict, ctx: Any) -> None:
+    """BT-41/56: ``ram:PersonName`` (the last stated), else the first ``ram:DepartmentName``."""
+    for c in el:
+        if c.tag == R_PersonName or (c.tag == R_DepartmentName and "name" not in vals):
+            vals["name"], els["name"] = text(c), c
+
+
+# converters of terms that are no plain path (reading; None: read by the path)
+CONVERTERS = {
+    "contact_name": (_contact_name, None),
+    "party_identifiers": (None, None),
+    "tax_registrations": (None, None),
+}
+
+BINDING = Binding(table.BINDING, CII_NS, KINDS, CONVERTERS, CODECS, lambda tag: None)
+
+
+def read_party(el: Any) -> Party:
+    """A trade party (BG-4/7/10/11), by the binding table."""
+    return BINDING.read(Party, el)
+
+
+def read_contact(el: Any) -> Contact:
+    return BINDING.read(Contact, el)
 
 
 def read_period(el: Any) -> Period:
@@ -319,76 +342,6 @@ def read_tax_category(el: Any) -> TaxCategory:
 def read_allowance_charge(el: Any) -> AllowanceCharge:
     """BG-20/21/27/28 (``ram:SpecifiedTradeAllowanceCharge``), by the binding table."""
     return BINDING.read(AllowanceCharge, el)
-
-
-def read_contact(el: Any) -> Contact:
-    v: dict[str, Any] = {}
-    e: dict[str, Any] = {}
-    for c in el:
-        tag = c.tag
-        if tag == R_PersonName:
-            v["name"] = text(c)
-            e["name"] = c
-        elif tag == R_DepartmentName:
-            if "name" not in v:
-                v["name"] = text(c)
-                e["name"] = c
-        elif tag == R_TelephoneUniversalCommunication:
-            n = _first(c, R_CompleteNumber)
-            v["telephone"] = text(n)
-            e["telephone"] = n if n is not None else c
-        elif tag == R_EmailURIUniversalCommunication:
-            n = _first(c, R_URIID)
-            v["email"] = text(n)
-            e["email"] = n if n is not None else c
-    return make(Contact, el, v, e)
-
-
-def read_party(el: Any) -> Party:
-    v: dict[str, Any] = {}
-    e: dict[str, Any] = {}
-    ids: list[Identifier] = []
-    regs: list[TaxRegistration] = []
-    for c in el:
-        tag = c.tag
-        if tag == R_ID or tag == R_GlobalID:
-            ids.append(ident(c))
-        elif tag == R_Name:
-            v["name"] = text(c)
-            e["name"] = c
-        elif tag == R_Description:
-            v["additional_legal_info"] = text(c)
-            e["additional_legal_info"] = c
-        elif tag == R_SpecifiedLegalOrganization:
-            for g in c:
-                if g.tag == R_ID:
-                    v["legal_registration_id"] = ident(g)
-                    e["legal_registration_id"] = g
-                elif g.tag == R_TradingBusinessName:
-                    v["trading_name"] = text(g)
-                    e["trading_name"] = g
-        elif tag == R_DefinedTradeContact:
-            if "contact" not in v:
-                v["contact"] = read_contact(c)
-                e["contact"] = c
-        elif tag == R_PostalTradeAddress:
-            v["address"] = read_address(c)
-            e["address"] = c
-        elif tag == R_URIUniversalCommunication:
-            u = _first(c, R_URIID)
-            if u is not None:
-                v["electronic_address"] = ident(u)
-            e["electronic_address"] = u if u is not None else c
-        elif tag == R_SpecifiedTaxRegistration:
-            i = _first(c, R_ID)
-            regs.append(make(TaxRegistration, c,
-                             {"company_id": text(i), "scheme": registration_from_cii(i.get("schemeID") if i is not None else None)},
-                             {"company_id": i, "scheme": i}))
-    if ids:
-        v["identifiers"] = ids
-    if regs:
-        v["tax_registrations"] = regs
-    return make(Party, el, v, e)
 
 
 def _ref_id(el: Any) -> tuple[str | None, Any]:

@@ -322,38 +322,30 @@ def _address(parent: Any, a) -> None:
 def _party(parent: Any, tag: str, p: Party | None) -> Any:
     if p is None:
         return None
-    el = _sub(parent, tag)
+    return BINDING.write(_sub(parent, tag), p)
+
+
+def _party_identifiers(b: Binding, el: Any, p: Party, ctx: Any) -> None:
+    """BT-29/46/60: with a scheme ``ram:GlobalID``, without one ``ram:ID``; a SEPA creditor identifier is
+    BT-90 (``CreditorReferenceID``), no party identifier."""
     for i in p.identifiers:
         if i.value is None or (i.scheme_id or "").strip() == "SEPA":
-            continue  # a SEPA creditor identifier is BT-90 (CreditorReferenceID), no party identifier
+            continue
         if i.scheme_id:
             _sub(el, _R + "GlobalID", i.value, {"schemeID": i.scheme_id})
         else:
             _sub(el, _R + "ID", i.value)
-    _leaf(el, _R + "Name", p.name)
-    _leaf(el, _R + "Description", p.additional_legal_info)
-    if p.legal_registration_id is not None or p.trading_name is not None:
-        lo = _sub(el, _R + "SpecifiedLegalOrganization")
-        _ident(lo, _R + "ID", p.legal_registration_id)
-        _leaf(lo, _R + "TradingBusinessName", p.trading_name)
-    c = p.contact
-    if c is not None:
-        ct = _sub(el, _R + "DefinedTradeContact")
-        _leaf(ct, _R + "PersonName", c.name)
-        if c.telephone is not None:
-            _sub(_sub(ct, _R + "TelephoneUniversalCommunication"), _R + "CompleteNumber", c.telephone)
-        if c.email is not None:
-            _sub(_sub(ct, _R + "EmailURIUniversalCommunication"), _R + "URIID", c.email)
-    _address(el, p.address)
-    if p.electronic_address is not None and p.electronic_address.value is not None:
-        _ident(_sub(el, _R + "URIUniversalCommunication"), _R + "URIID", p.electronic_address)
+
+
+def _tax_registrations(b: Binding, el: Any, p: Party, ctx: Any) -> None:
+    """BT-31/32/48/63: only the seller has a tax registration besides VAT (BT-32); CII allows VA elsewhere."""
+    row = next(r for r in b.rows[Party] if r.name == "tax_registrations")
     for r in p.tax_registrations:
         if r.company_id is None:
             continue
-        if r.scheme == RegistrationScheme.OTHER and tag != _R + "SellerTradeParty":
-            continue  # only the seller has a tax registration besides VAT (BT-32); CII allows VA elsewhere
-        _sub(_sub(el, _R + "SpecifiedTaxRegistration"), _R + "ID", r.company_id, {"schemeID": CII_REGISTRATION_SCHEME.get(r.scheme)})
-    return el
+        if r.scheme == RegistrationScheme.OTHER and el.tag != _R + "SellerTradeParty":
+            continue
+        b.put(el, row, r, ctx, many=True)
 
 
 def _trade_tax(parent: Any, tag: str, cat: TaxCategory | None, vb=None, tax_point=None) -> Any:
@@ -633,7 +625,14 @@ def _looks_like_iban(value: str) -> bool:
 from .prune import prune  # noqa: E402
 from . import binding as table  # noqa: E402
 
-BINDING = Binding(table.BINDING, CII_NS, KINDS, {}, CODECS, lambda tag: None)
+# converters of terms that are no plain path (writing; None: written by the path)
+CONVERTERS = {
+    "contact_name": (None, None),
+    "party_identifiers": (None, _party_identifiers),
+    "tax_registrations": (None, _tax_registrations),
+}
+
+BINDING = Binding(table.BINDING, CII_NS, KINDS, CONVERTERS, CODECS, lambda tag: None)
 
 
 def write_cii(invoice: Invoice, profile: str = "en16931", guideline: str | None = None, pretty: bool = True) -> bytes:
