@@ -400,49 +400,8 @@ def read_attachment(el: Any) -> AttachedObject:
 
 # --------------------------------------------------------------------------- lines
 def read_product(el: Any) -> Item:
-    v: dict[str, Any] = {}
-    e: dict[str, Any] = {}
-    classes: list[Classification] = []
-    attrs: list[ItemAttribute] = []
-    for c in el:
-        tag = c.tag
-        if tag == R_GlobalID:
-            if "standard_id" not in v:
-                v["standard_id"] = ident(c)
-                e["standard_id"] = c
-        elif tag == R_SellerAssignedID:
-            v["sellers_id"] = text(c)
-            e["sellers_id"] = c
-        elif tag == R_BuyerAssignedID:
-            v["buyers_id"] = text(c)
-            e["buyers_id"] = c
-        elif tag == R_Name:
-            v["name"] = text(c)
-            e["name"] = c
-        elif tag == R_Description:
-            v["description"] = text(c)
-            e["description"] = c
-        elif tag == R_ApplicableProductCharacteristic:
-            d = _first(c, R_Description)
-            val = _first(c, R_Value)
-            attrs.append(make(ItemAttribute, c, {"name": text(d), "value": text(val)}, {"name": d, "value": val}))
-        elif tag == R_DesignatedProductClassification:
-            cc = _first(c, R_ClassCode)
-            if cc is not None:
-                classes.append(make(Classification, cc, {"code": text(cc), "list_id": cc.get("listID"),
-                                                         "list_version_id": cc.get("listVersionID")},
-                                    {"code": cc, "list_id": cc, "list_version_id": cc}))
-            else:
-                classes.append(make(Classification, c, {}))
-        elif tag == R_OriginTradeCountry:
-            i = _first(c, R_ID)
-            v["origin_country"] = text(i)
-            e["origin_country"] = i if i is not None else c
-    if classes:
-        v["classifications"] = classes
-    if attrs:
-        v["attributes"] = attrs
-    return make(Item, el, v, e)
+    """BG-31 (``ram:SpecifiedTradeProduct``), by the binding table (its VAT category is the line's)."""
+    return BINDING.read(Item, el)
 
 
 def read_line(el: Any) -> InvoiceLine:
@@ -589,17 +548,7 @@ def read_cii(root: Any) -> Invoice:
                 elif gt == R_IssueDateTime:
                     v["issue_date"], e["issue_date"] = date_of(g)
                 elif gt == R_IncludedNote:
-                    nv: dict[str, Any] = {}
-                    ne: dict[str, Any] = {}
-                    for n in g:
-                        if n.tag == R_Content:
-                            if "text" not in nv:
-                                nv["text"] = text(n)
-                                ne["text"] = n
-                        elif n.tag == R_SubjectCode:
-                            nv["subject_code"] = text(n)
-                            ne["subject_code"] = n
-                    notes.append(make(Note, g, nv, ne))
+                    notes.append(BINDING.read(Note, g))
         elif tag == S_SupplyChainTradeTransaction:
             for g in c:
                 gt = g.tag
@@ -779,15 +728,7 @@ def _read_settlement(el: Any, v: dict, e: dict) -> None:
             v["totals"] = make(DocumentTotals, c, tv, te)
             e["totals"] = c
         elif tag == R_InvoiceReferencedDocument:
-            pv: dict[str, Any] = {}
-            pe: dict[str, Any] = {}
-            for g in c:
-                if g.tag == R_IssuerAssignedID:
-                    pv["reference"] = text(g)
-                    pe["reference"] = g
-                elif g.tag == R_FormattedIssueDateTime:
-                    pv["issue_date"], pe["issue_date"] = date_of(g)
-            preceding.append(make(PrecedingInvoice, c, pv, pe))
+            preceding.append(BINDING.read(PrecedingInvoice, c))
         elif tag == R_ReceivableSpecifiedTradeAccountingAccount:
             if "buyer_accounting_reference" not in v:
                 i = _first(c, R_ID)

@@ -393,20 +393,7 @@ def _line(parent: Any, line: InvoiceLine) -> None:
     item = line.item
     prod = _sub(el, _R + "SpecifiedTradeProduct")
     if item is not None:
-        _ident(prod, _R + "GlobalID", item.standard_id)
-        _leaf(prod, _R + "SellerAssignedID", item.sellers_id)
-        _leaf(prod, _R + "BuyerAssignedID", item.buyers_id)
-        _leaf(prod, _R + "Name", item.name)
-        _leaf(prod, _R + "Description", item.description)
-        for a in item.attributes:
-            ch = _sub(prod, _R + "ApplicableProductCharacteristic")
-            _leaf(ch, _R + "Description", a.name)
-            _leaf(ch, _R + "Value", a.value)
-        for c in item.classifications:
-            cl = _sub(prod, _R + "DesignatedProductClassification")
-            _leaf(cl, _R + "ClassCode", c.code, {"listID": c.list_id, "listVersionID": c.list_version_id})
-        if item.origin_country is not None:
-            _sub(_sub(prod, _R + "OriginTradeCountry"), _R + "ID", item.origin_country)
+        BINDING.write(prod, item)  # its VAT category (BG-30) is written with the line's settlement
 
     agr = _sub(el, _R + "SpecifiedLineTradeAgreement")
     if line.order_line_reference is not None:
@@ -473,9 +460,7 @@ def build_cii(invoice: Invoice, profile: str = "extended", guideline: str | None
     _leaf(ed, _R + "TypeCode", inv.type_code)
     _date(ed, _R + "IssueDateTime", inv.issue_date)
     for n in inv.notes:
-        ne = _sub(ed, _R + "IncludedNote")
-        _leaf(ne, _R + "Content", n.text)
-        _leaf(ne, _R + "SubjectCode", n.subject_code)
+        BINDING.write(_sub(ed, _R + "IncludedNote"), n)
 
     tx = _sub(root, _S + "SupplyChainTradeTransaction")
     for line in inv.lines:
@@ -605,9 +590,7 @@ def build_cii(invoice: Invoice, profile: str = "extended", guideline: str | None
         _amount(ms, _R + "TotalPrepaidAmount", t.prepaid_amount)
         _amount(ms, _R + "DuePayableAmount", t.payable_amount)
     for p in inv.preceding_invoices:
-        ir = _sub(se, _R + "InvoiceReferencedDocument")
-        _leaf(ir, _R + "IssuerAssignedID", p.reference)
-        _date(ir, _R + "FormattedIssueDateTime", p.issue_date, _Q + "DateTimeString")
+        BINDING.write(_sub(se, _R + "InvoiceReferencedDocument"), p)
     if inv.buyer_accounting_reference is not None:
         _sub(_sub(se, _R + "ReceivableSpecifiedTradeAccountingAccount"), _R + "ID", inv.buyer_accounting_reference)
     return root
