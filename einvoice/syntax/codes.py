@@ -103,4 +103,5 @@ CODECS = {
     "1 when absent": (None, lambda code: "1" if code is None else code),  # UNCL4461 1: instrument not defined
     "NA when absent": (None, lambda v: "NA" if v is None else v),
     "no scheme (UBL-SR-43)": (None, _without_scheme),
+    "no scheme (only BT-18 has one, as ReferenceTypeCode)": (None, _without_scheme),
 }

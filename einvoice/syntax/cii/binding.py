@@ -118,7 +118,7 @@ BINDING: list[T] = [
     T("VatBreakdown.taxable_amount", "BT-116", "ram:BasisAmount", "1..1"),
     T("VatBreakdown.tax_amount", "BT-117", "ram:CalculatedAmount", "1..1"),
     T("VatBreakdown.category", "BT-118/119/120/121", ".", "1..1"),
-    T("SupportingDocument.id", "BT-122", "ram:IssuerAssignedID", "1..1"),
+    T("SupportingDocument.id", "BT-122", "ram:IssuerAssignedID", "1..1", "no scheme (only BT-18 has one, as ReferenceTypeCode)"),
     T("SupportingDocument.description", "BT-123", "ram:Name", "0..1"),
     T("SupportingDocument.external_uri", "BT-124", "ram:URIID", "0..1"),
     T("SupportingDocument.attachment", "BT-125", "ram:AttachmentBinaryObject", "0..1"),

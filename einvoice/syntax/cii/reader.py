@@ -42,7 +42,6 @@ from ...model.invoice import (
     Amount,
     AttachedObject,
     Card,
-    Classification,
     Contact,
     CreditTransfer,
     Delivery,
@@ -52,7 +51,6 @@ from ...model.invoice import (
     Invoice,
     InvoiceLine,
     Item,
-    ItemAttribute,
     Note,
     Party,
     PaymentMeans,
@@ -61,13 +59,12 @@ from ...model.invoice import (
     Price,
     SupportingDocument,
     TaxCategory,
-    TaxRegistration,
     TaxTotal,
     VatBreakdown,
 )
 from ...model.construct import construct
 from ..binding import Binding, Kind
-from ..codes import CODECS, registration_from_cii, tax_point_from_cii
+from ..codes import CODECS, tax_point_from_cii
 from ..namespaces import CII_NS, QDT, RAM, RSM, UDT
 from . import binding as table
 from ...rules import values as V
@@ -350,37 +347,21 @@ def _ref_id(el: Any) -> tuple[str | None, Any]:
 
 
 def read_supporting_document(el: Any) -> tuple[SupportingDocument, str | None]:
-    """A header ``AdditionalReferencedDocument`` with its type code (130 reads its scheme from ReferenceTypeCode)."""
-    v: dict[str, Any] = {}
-    e: dict[str, Any] = {}
-    ref_type = None
-    type_code = None
-    for c in el:
-        tag = c.tag
-        if tag == R_IssuerAssignedID:
-            v["id"] = ident(c, "schemeID")
-            e["id"] = c
-        elif tag == R_URIID:
-            v["external_uri"] = text(c)
-            e["external_uri"] = c
-        elif tag == R_TypeCode:
-            type_code = text(c)
-        elif tag == R_Name:
-            v["description"] = text(c)
-            e["description"] = c
-        elif tag == R_AttachmentBinaryObject:
-            v["attachment"] = read_attachment(c)
-            e["attachment"] = c
-        elif tag == R_ReferenceTypeCode:
-            ref_type = c
+    """A header ``AdditionalReferencedDocument`` (by the binding table) with its type code; with 130 (BT-18)
+    the identifier's scheme is its ``ReferenceTypeCode``."""
+    doc = BINDING.read(SupportingDocument, el)
+    tc = _first(el, R_TypeCode)
+    type_code = text(tc)
+    ref_type = _first(el, R_ReferenceTypeCode)
     if ref_type is not None and (type_code or "").strip() == "130":
-        i = v.get("id")
+        i = doc.id
         if i is None:
-            i = v["id"] = make(Identifier, el, {})
+            i = doc.__dict__["id"] = make(Identifier, el, {})
+            doc.__pydantic_fields_set__.add("id")
         i.__dict__["scheme_id"] = text(ref_type)
         i.__pydantic_fields_set__.add("scheme_id")
         i._els["scheme_id"] = ref_type
-    return make(SupportingDocument, el, v, e), type_code
+    return doc, type_code
 
 
 def read_attachment(el: Any) -> AttachedObject:

@@ -55,7 +55,7 @@ from ...model.invoice import (
     TaxCategory,
 )
 from ..binding import Binding, Kind, _first
-from ..codes import CII_REGISTRATION_SCHEME, CODECS, category_scheme, tax_point_to_cii
+from ..codes import CODECS, category_scheme, tax_point_to_cii
 from ..namespaces import CII_NS, QDT, RAM, RSM, UDT
 
 PROFILES = ("minimum", "basicwl", "basic", "en16931", "extended")
@@ -478,15 +478,8 @@ def build_cii(invoice: Invoice, profile: str = "extended", guideline: str | None
     oid = inv.invoiced_object_id
     for sd in inv.supporting_documents:
         ard = _sub(ag, _R + "AdditionalReferencedDocument")
-        _leaf(ard, _R + "IssuerAssignedID", sd.id.value if sd.id is not None else None)
-        _leaf(ard, _R + "URIID", sd.external_uri)
         _sub(ard, _R + "TypeCode", "916")
-        _leaf(ard, _R + "Name", sd.description)
-        att = sd.attachment
-        if att is not None:
-            content = base64.b64encode(att.content).decode("ascii") if att.content is not None else None
-            _sub(ard, _R + "AttachmentBinaryObject", content,
-                 {"mimeCode": att.mime_code, "filename": att.filename})
+        BINDING.write(ard, sd)
     if inv.tender_reference is not None:
         ard = _sub(ag, _R + "AdditionalReferencedDocument")
         _sub(ard, _R + "IssuerAssignedID", inv.tender_reference)
