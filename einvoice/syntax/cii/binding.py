@@ -1,4 +1,14 @@
-"""UN/CEFACT CII D16B binding of the model (EN 16931 CII syntax binding, Factur-X)."""
+"""UN/CEFACT CII D16B binding of the model (EN 16931 CII syntax binding, Factur-X).
+
+The rows of the groups (parties, contacts, tax registrations, addresses, periods, VAT
+categories, allowances and charges, notes, preceding invoices, supporting documents,
+items) drive the CII reader and writer (:class:`einvoice.syntax.binding.Binding`); a row
+with ``conv`` names a converter of :mod:`.reader` / :mod:`.writer`. The document's
+frame (the header agreement, delivery and settlement, the line's four parts, payment
+means, totals and the VAT breakdown, whose terms sit outside their object's element:
+``../`` paths) is still read and written by the code of :mod:`.reader` and :mod:`.writer`
+that calls the table for each group.
+"""
 
 from __future__ import annotations
 

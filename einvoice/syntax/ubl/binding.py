@@ -1,4 +1,13 @@
-"""UBL 2.1 binding of the model (Peppol BIS Billing 3.0 / EN 16931 UBL syntax binding)."""
+"""UBL 2.1 binding of the model (Peppol BIS Billing 3.0 / EN 16931 UBL syntax binding).
+
+This table drives the UBL reader and writer (:class:`einvoice.syntax.binding.Binding`).
+A row with ``conv`` names a converter of :mod:`.reader` / :mod:`.writer` for a term that
+is no plain path: a union resolved by document type or position (BT-9, BT-11 of a credit
+note), a predicate or a value spread over places (BT-18 and BG-24 in the same document
+references, BT-90 as a party identifier), a single-valued element among repeated ones
+(BT-46, BT-82, BT-83), or a value UBL requires that the model may lack (BT-24/23 of the
+flavour, BT-13 "NA", BT-110, BT-147).
+"""
 
 from __future__ import annotations
 
