@@ -50,6 +50,8 @@ BINDING: list[T] = [
     T("Invoice.delivery", "BG-13", _TX + "ram:ApplicableHeaderTradeDelivery", "0..1"),
     T("Invoice.invoice_period", "BG-14", _TX + _ST + "ram:BillingSpecifiedPeriod", "0..1"),
     T("Invoice.payment_means", "BG-16", _TX + _ST + "ram:SpecifiedTradeSettlementPaymentMeans", "0..n"),
+    T("Invoice.payment_without_means", "BT-83/89/90", _TX + _ST + "ram:PaymentReference | " + _TX + _ST + "ram:CreditorReferenceID | "
+      + _TX + _ST + "ram:SpecifiedTradePaymentTerms/ram:DirectDebitMandateID", "0..1 (without SpecifiedTradeSettlementPaymentMeans)"),
     T("Invoice.allowances_charges", "BG-20/BG-21", _TX + _ST + "ram:SpecifiedTradeAllowanceCharge", "0..n"),
     T("Invoice.totals", "BG-22", _TX + _ST + "ram:SpecifiedTradeSettlementHeaderMonetarySummation", "1..1"),
     T("Invoice.tax_totals", "BT-110/BT-111", _TX + _ST + "ram:SpecifiedTradeSettlementHeaderMonetarySummation/ram:TaxTotalAmount", "0..2"),

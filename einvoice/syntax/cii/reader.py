@@ -23,8 +23,8 @@ Binding notes (CII -> model):
 * BT-83 ``PaymentReference`` is copied onto every payment means; BT-89 (mandate,
   in the payment terms) and BT-90 (``CreditorReferenceID``) go to the direct
   debit of the means with code 59 (or a debited account), else the first means;
-  without any ``SpecifiedTradeSettlementPaymentMeans`` they make one payment
-  means without a code (BT-81 absent) that holds them.
+  without any ``SpecifiedTradeSettlementPaymentMeans`` they are
+  ``Invoice.payment_without_means`` (no payment means for the rules to count).
 * A header ``AdditionalReferencedDocument`` is a supporting document (BG-24),
   except the first with type code 130, which is BT-18 (scheme from
   ``ReferenceTypeCode``), and the first with 50, which is BT-17.
@@ -702,8 +702,8 @@ def _read_settlement(el: Any, v: dict, e: dict) -> None:
         v["payment_means"] = _payment_means(means_els, payment_ref, payment_ref_el, creditor_ref, creditor_ref_el,
                                             mandate, mandate_el)
     elif payment_ref_el is not None or mandate_el is not None or creditor_ref_el is not None:
-        # BT-83 / BT-89 / BT-90 without a SpecifiedTradeSettlementPaymentMeans: a payment instruction
-        # (BG-16) that states no means code (BT-81), kept so that no stated term is lost
+        # BT-83 / BT-89 / BT-90 without a SpecifiedTradeSettlementPaymentMeans: payment terms without a
+        # means (no BT-81), kept apart from the means (the official rules test the means element)
         pv: dict[str, Any] = {}
         pe: dict[str, Any] = {}
         if payment_ref_el is not None:
@@ -715,7 +715,8 @@ def _read_settlement(el: Any, v: dict, e: dict) -> None:
                 {"mandate_reference": mandate_el, "creditor_id": creditor_ref_el})
             pe["direct_debit"] = mandate_el if mandate_el is not None else creditor_ref_el
         anchor = next(x for x in (payment_ref_el, mandate_el, creditor_ref_el) if x is not None)
-        v["payment_means"] = [make(PaymentMeans, anchor, pv, pe)]
+        v["payment_without_means"] = make(PaymentMeans, anchor, pv, pe)
+        e["payment_without_means"] = anchor
 
 
 def _payment_means(means_els, payment_ref, payment_ref_el, creditor_ref, creditor_ref_el, mandate, mandate_el):

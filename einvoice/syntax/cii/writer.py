@@ -513,14 +513,15 @@ def build_cii(invoice: Invoice, profile: str = "extended", guideline: str | None
     # header settlement
     se = _sub(tx, _R + "ApplicableHeaderTradeSettlement")
     means = inv.payment_means
-    creditor = next((pm.direct_debit.creditor_id for pm in means
+    stated = means + ([inv.payment_without_means] if inv.payment_without_means is not None else [])
+    creditor = next((pm.direct_debit.creditor_id for pm in stated
                      if pm.direct_debit is not None and pm.direct_debit.creditor_id is not None), None)
     if creditor is None:  # BT-90 stated as UBL states it, a SEPA identifier of the payee or the seller
         creditor = next((i.value for party in (inv.payee, inv.seller) if party is not None
                          for i in party.identifiers if (i.scheme_id or "").strip() == "SEPA" and i.value), None)
-    mandate = next((pm.direct_debit.mandate_reference for pm in means
+    mandate = next((pm.direct_debit.mandate_reference for pm in stated
                     if pm.direct_debit is not None and pm.direct_debit.mandate_reference is not None), None)
-    remittance = next((pm.remittance_information for pm in means if pm.remittance_information is not None), None)
+    remittance = next((pm.remittance_information for pm in stated if pm.remittance_information is not None), None)
     _leaf(se, _R + "CreditorReferenceID", creditor)
     _leaf(se, _R + "PaymentReference", remittance)
     if inv.tax_currency_code != inv.currency_code:  # CII states BT-6 only when it differs from BT-5 (BR-53)

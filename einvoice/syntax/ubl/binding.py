@@ -49,6 +49,7 @@ BINDING: list[T] = [
     T("Invoice.delivery", "BG-13", "cac:Delivery", "0..1"),
     T("Invoice.invoice_period", "BG-14", "cac:InvoicePeriod", "0..1"),
     T("Invoice.payment_means", "BG-16", "cac:PaymentMeans", "0..n", conv="payment_means"),
+    T("Invoice.payment_without_means", "BT-83/89/90", "cac:PaymentMeans", "0..1 (as a PaymentMeans with code 1, when there is none)", conv="payment_without_means"),
     T("Invoice.allowances_charges", "BG-20/BG-21", "cac:AllowanceCharge", "0..n"),
     T("Invoice.totals", "BG-22", "cac:LegalMonetaryTotal", "1..1"),
     T("Invoice.tax_totals", "BT-110/BT-111", "cac:TaxTotal", "1..2"),

@@ -233,6 +233,7 @@ CONVERTERS = {
     "supporting_documents": (_documents, None),
     "invoiced_object_id": (_nothing, None),
     "payment_means": (_payment_means, None),
+    "payment_without_means": (_nothing, None),
     "creditor_id": (_nothing, None),
     # read as plain paths; only their writing is irregular
     "customization_id": (None, None),

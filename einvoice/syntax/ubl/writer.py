@@ -173,7 +173,7 @@ class _Ctx:
         self.currency = invoice.currency_code
         self.flavour = FLAVOURS[flavour]
         # BT-83: UBL allows one payment reference value in a document (UBL-SR-44)
-        self.payment_id = next((pm.remittance_information for pm in invoice.payment_means
+        self.payment_id = next((pm.remittance_information for pm in _means(invoice)
                                 if pm.remittance_information is not None), None)
         self.seller_extra, self.payee_extra = _creditor_ids(invoice)
 
@@ -246,7 +246,7 @@ def _payment_means(b: Binding, el: Any, inv: Invoice, ctx: _Ctx) -> None:
     row = _row(b, Invoice, "payment_means")
     due = inv.due_date if ctx.cn else None
     text_written = False
-    for pm in inv.payment_means:
+    for pm in _means(inv):
         for i, ct in enumerate(list(pm.credit_transfers) or [None]):
             part = m.PaymentMeans.model_construct(
                 code=pm.code, text=pm.text if not text_written else None,
@@ -258,6 +258,14 @@ def _payment_means(b: Binding, el: Any, inv: Invoice, ctx: _Ctx) -> None:
             if node is not None and due is not None:
                 _leaf(node, _B + "PaymentDueDate", due)
                 due = None
+
+
+def _means(inv: Invoice) -> list[m.PaymentMeans]:
+    """The payment means; without any, the payment terms a CII source stated without one (written as a
+    PaymentMeans with code 1, instrument not defined: UBL states BT-83 and BT-89 there)."""
+    if inv.payment_means or inv.payment_without_means is None:
+        return list(inv.payment_means)
+    return [inv.payment_without_means]
 
 
 def _party_identifiers(b: Binding, el: Any, party: m.Party, ctx: _Ctx) -> None:
@@ -326,6 +334,7 @@ CONVERTERS = {
     "invoiced_object_id": (None, _invoiced_object_id),
     "purchase_order_reference": (None, _purchase_order_reference),
     "payment_means": (None, _payment_means),
+    "payment_without_means": (None, _nothing),
     "supporting_documents": (None, None),
     "party_identifiers": (None, _party_identifiers),
     "party_name": (None, _party_name),
@@ -341,7 +350,7 @@ BINDING = Binding(table.BINDING, UBL_NS, KINDS, CONVERTERS, CODECS, _order)
 def _creditor_ids(inv: Invoice) -> tuple[list[m.Identifier], list[m.Identifier]]:
     """BT-90 as a SEPA party identifier, on the payee (else the seller), unless already there."""
     creditor = None
-    for pm in inv.payment_means:
+    for pm in _means(inv):
         if pm.direct_debit is not None and pm.direct_debit.creditor_id is not None:
             creditor = pm.direct_debit.creditor_id
             break
