@@ -396,6 +396,9 @@ class Invoice(ModelBase):
     delivery: Delivery | None = Field(None, description="BG-13 DELIVERY INFORMATION")
     invoice_period: Period | None = Field(None, description="BG-14 INVOICING PERIOD")
     payment_means: list[PaymentMeans] = Field(default_factory=list, description="BG-16 PAYMENT INSTRUCTIONS")
+    payment_without_means: PaymentMeans | None = Field(
+        None, description="BT-83 / BT-89 / BT-90 a CII document states in its settlement without any payment means "
+        "(no BT-81): kept for conversion, apart from the payment means the rules count")
     allowances_charges: list[AllowanceCharge] = Field(default_factory=list, description="BG-20 / BG-21")
     totals: DocumentTotals | None = Field(None, description="BG-22 DOCUMENT TOTALS")
     tax_totals: list[TaxTotal] = Field(default_factory=list, description="BT-110/111 with BG-23 VAT BREAKDOWN")

@@ -13,6 +13,16 @@ from ..model.invoice import RegistrationScheme
 TAX_POINT_2475_TO_2005 = {"5": "3", "29": "35", "72": "432"}
 TAX_POINT_2005_TO_2475 = {v: k for k, v in TAX_POINT_2475_TO_2005.items()}
 
+# VAT category codes (BT-95/102/118/151) each Factur-X profile's code list allows (its schematron's
+# ram:CategoryCode list; MINIMUM states no category). EN 16931 also has "B" (Italian split payment):
+# of the Factur-X profiles only EXTENDED lists it.
+FACTURX_VAT_CATEGORIES = {
+    "basicwl": frozenset({"AE", "E", "G", "K", "L", "M", "O", "S", "Z"}),
+    "basic": frozenset({"AE", "E", "G", "K", "L", "M", "O", "S", "Z"}),
+    "en16931": frozenset({"AE", "E", "G", "K", "L", "M", "O", "S", "Z"}),
+    "extended": frozenset({"AE", "B", "E", "G", "K", "L", "M", "O", "S", "Z"}),
+}
+
 # Tax registration scheme: UBL TaxScheme/cbc:ID, CII SpecifiedTaxRegistration/ram:ID/@schemeID
 UBL_REGISTRATION_SCHEME = {RegistrationScheme.VAT: "VAT", RegistrationScheme.OTHER: "TAX"}
 CII_REGISTRATION_SCHEME = {RegistrationScheme.VAT: "VA", RegistrationScheme.OTHER: "FC"}
@@ -68,3 +78,30 @@ def exemption_code(code: str | None) -> str | None:
     if code is not None and code.strip().upper().startswith("VATEX-"):
         return code.strip().upper()
     return code
+
+
+def _ubl_registration(scheme: RegistrationScheme | None) -> str:
+    """A tax registration's UBL TaxScheme: VAT, another registration TAX (none stated: VAT)."""
+    return UBL_REGISTRATION_SCHEME.get(scheme, "VAT")
+
+
+def _without_scheme(ident):
+    """An identifier without its scheme (UBL gives only BT-18 a scheme on a document reference, UBL-SR-43)."""
+    if ident is None or ident.scheme_id is None:
+        return ident
+    return type(ident).model_construct(value=ident.value)
+
+
+# The code mappings the binding tables name (``Term.codes``): (reader: as written -> model, writer:
+# model -> as written); None where that side takes the value as it is.
+CODECS = {
+    "VAT -> VAT, other -> TAX": (registration_from_ubl, _ubl_registration),
+    "VAT -> VA, other -> FC": (registration_from_cii, CII_REGISTRATION_SCHEME.get),
+    "VATEX upper case": (exemption_code, exemption_code),
+    "VAT": (category_scheme_from, category_scheme),
+    "UNTDID 2005 <-> 2475 (3/35/432 <-> 5/29/72)": (tax_point_from_cii, tax_point_to_cii),
+    "1 when absent": (None, lambda code: "1" if code is None else code),  # UNCL4461 1: instrument not defined
+    "NA when absent": (None, lambda v: "NA" if v is None else v),
+    "no scheme (UBL-SR-43)": (None, _without_scheme),
+    "no scheme (only BT-18 has one, as ReferenceTypeCode)": (None, _without_scheme),
+}

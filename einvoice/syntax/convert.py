@@ -8,6 +8,11 @@ supplied here:
   document; EN16931 otherwise); a source guideline identifier that names that
   same profile (ZUGFeRD 2.x, Factur-X 1.0 spellings) is kept, and so is an
   XRechnung identifier when the source was recognised as XRechnung.
+* CII: a VAT category code the profile's code list lacks (``B``, Italian split
+  payment, is in EN 16931 and of the Factur-X profiles only in EXTENDED): without a
+  profile asked for, the document is written as Factur-X EXTENDED, whose official
+  rules allow it; a profile asked for that lacks the code is refused, the codes and
+  terms named (mapping B to another category would change the VAT meaning).
 * UBL: the source's specification identifier, or, with ``profile`` ``peppol`` /
   ``ehf``, Peppol BIS Billing 3.0 identifiers (BT-24, BT-23). Peppol needs some
   terms EN 16931 leaves optional; a source without them is refused with the
@@ -107,6 +112,42 @@ def to_peppol(invoice: Invoice, profile: str = "peppol") -> Invoice:
     return inv
 
 
+def vat_categories(inv: Invoice) -> dict[str, set[str]]:
+    """The VAT category codes the invoice states, each with the business terms that state it."""
+    found: dict[str, set[str]] = {}
+
+    def add(cat, term: str) -> None:
+        code = (cat.code or "").strip() if cat is not None else ""
+        if code:
+            found.setdefault(code, set()).add(term)
+
+    for tt in inv.tax_totals:
+        for vb in tt.breakdown:
+            add(vb.category, "BT-118")
+    for ac in inv.allowances_charges:
+        add(ac.tax_category, "BT-102" if ac.charge_indicator else "BT-95")
+    for ln in inv.lines:
+        add(ln.item.tax_category if ln.item is not None else None, "BT-151")
+    return found
+
+
+def facturx_category_refusal(inv: Invoice, fx: str) -> ConversionRefused | None:
+    """A refusal naming the VAT category codes Factur-X profile ``fx`` has no code for, or None."""
+    from .codes import FACTURX_VAT_CATEGORIES
+
+    allowed = FACTURX_VAT_CATEGORIES.get(fx)
+    if allowed is None:
+        return None
+    outside = {code: terms for code, terms in vat_categories(inv).items() if code not in allowed}
+    if not outside:
+        return None
+    missing = [f"VAT category code {code!r} ({', '.join(sorted(terms))})" for code, terms in sorted(outside.items())]
+    hint = " (Factur-X EXTENDED lists it)" if all(c in FACTURX_VAT_CATEGORIES["extended"] for c in outside) else ""
+    return ConversionRefused(
+        f"Factur-X {fx.upper()} has no such VAT category in its code list (FX-SCH-A-000587): "
+        + "; ".join(missing) + hint, missing)
+
+
 def convert(invoice: Invoice, to: str, profile: str | None = None, source_profile: str | None = None) -> bytes:
     """The invoice written in syntax ``to`` ("ubl" or "cii").
 
@@ -131,7 +172,13 @@ def convert(invoice: Invoice, to: str, profile: str | None = None, source_profil
         fx = fx.removeprefix("facturx-")
         if fx not in PROFILES:
             raise ValueError(f"unknown Factur-X profile {fx!r}; expected one of: {', '.join(PROFILES)}")
-        return write_cii(invoice, profile=fx, guideline=_kept_guideline(invoice, fx, source_profile))
+        guideline = _kept_guideline(invoice, fx, source_profile)
+        refused = facturx_category_refusal(invoice, fx) if guideline is None or "xrechnung" not in guideline else None
+        if refused is not None:
+            if profile is not None or facturx_category_refusal(invoice, "extended") is not None:
+                raise refused
+            fx, guideline = "extended", _kept_guideline(invoice, "extended", source_profile)
+        return write_cii(invoice, profile=fx, guideline=guideline)
     raise ValueError(f"unknown syntax {to!r}; expected ubl or cii")
 
 

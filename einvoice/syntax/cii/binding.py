@@ -1,4 +1,14 @@
-"""UN/CEFACT CII D16B binding of the model (EN 16931 CII syntax binding, Factur-X)."""
+"""UN/CEFACT CII D16B binding of the model (EN 16931 CII syntax binding, Factur-X).
+
+The rows of the groups (parties, contacts, tax registrations, addresses, periods, VAT
+categories, allowances and charges, notes, preceding invoices, supporting documents,
+items) drive the CII reader and writer (:class:`einvoice.syntax.binding.Binding`); a row
+with ``conv`` names a converter of :mod:`.reader` / :mod:`.writer`. The document's
+frame (the header agreement, delivery and settlement, the line's four parts, payment
+means, totals and the VAT breakdown, whose terms sit outside their object's element:
+``../`` paths) is still read and written by the code of :mod:`.reader` and :mod:`.writer`
+that calls the table for each group.
+"""
 
 from __future__ import annotations
 
@@ -40,6 +50,8 @@ BINDING: list[T] = [
     T("Invoice.delivery", "BG-13", _TX + "ram:ApplicableHeaderTradeDelivery", "0..1"),
     T("Invoice.invoice_period", "BG-14", _TX + _ST + "ram:BillingSpecifiedPeriod", "0..1"),
     T("Invoice.payment_means", "BG-16", _TX + _ST + "ram:SpecifiedTradeSettlementPaymentMeans", "0..n"),
+    T("Invoice.payment_without_means", "BT-83/89/90", _TX + _ST + "ram:PaymentReference | " + _TX + _ST + "ram:CreditorReferenceID | "
+      + _TX + _ST + "ram:SpecifiedTradePaymentTerms/ram:DirectDebitMandateID", "0..1 (without SpecifiedTradeSettlementPaymentMeans)"),
     T("Invoice.allowances_charges", "BG-20/BG-21", _TX + _ST + "ram:SpecifiedTradeAllowanceCharge", "0..n"),
     T("Invoice.totals", "BG-22", _TX + _ST + "ram:SpecifiedTradeSettlementHeaderMonetarySummation", "1..1"),
     T("Invoice.tax_totals", "BT-110/BT-111", _TX + _ST + "ram:SpecifiedTradeSettlementHeaderMonetarySummation/ram:TaxTotalAmount", "0..2"),
@@ -51,9 +63,9 @@ BINDING: list[T] = [
     T("PrecedingInvoice.issue_date", "BT-26", "ram:FormattedIssueDateTime/qdt:DateTimeString", "0..1"),
     T("Party.name", "BT-27/44/59/62", "ram:Name", "1..1"),
     T("Party.trading_name", "BT-28/45", "ram:SpecifiedLegalOrganization/ram:TradingBusinessName", "0..1"),
-    T("Party.identifiers", "BT-29/46/60", "ram:ID | ram:GlobalID", "0..n"),
+    T("Party.identifiers", "BT-29/46/60", "ram:ID | ram:GlobalID", "0..n", conv="party_identifiers"),
     T("Party.legal_registration_id", "BT-30/47/61", "ram:SpecifiedLegalOrganization/ram:ID", "0..1"),
-    T("Party.tax_registrations", "BT-31/32/48/63", "ram:SpecifiedTaxRegistration", "0..2"),
+    T("Party.tax_registrations", "BT-31/32/48/63", "ram:SpecifiedTaxRegistration", "0..2", conv="tax_registrations"),
     T("Party.additional_legal_info", "BT-33", "ram:Description", "0..1"),
     T("Party.electronic_address", "BT-34/49", "ram:URIUniversalCommunication/ram:URIID", "0..1"),
     T("Party.address", "BG-5/8/12", "ram:PostalTradeAddress", "0..1"),
@@ -69,7 +81,7 @@ BINDING: list[T] = [
     T("Address.postal_code", "BT-38/53/67/78", "ram:PostcodeCode", "0..1"),
     T("Address.subdivision", "BT-39/54/68/79", "ram:CountrySubDivisionName", "0..1"),
     T("Address.country_code", "BT-40/55/69/80", "ram:CountryID", "1..1"),
-    T("Contact.name", "BT-41/56", "ram:PersonName", "0..1"),
+    T("Contact.name", "BT-41/56", "ram:PersonName | ram:DepartmentName", "0..1", conv="contact_name"),
     T("Contact.telephone", "BT-42/57", "ram:TelephoneUniversalCommunication/ram:CompleteNumber", "0..1"),
     T("Contact.email", "BT-43/58", "ram:EmailURIUniversalCommunication/ram:URIID", "0..1"),
     T("Delivery.party_name", "BT-70", "ram:ShipToTradeParty/ram:Name", "0..1"),
@@ -118,7 +130,7 @@ BINDING: list[T] = [
     T("VatBreakdown.taxable_amount", "BT-116", "ram:BasisAmount", "1..1"),
     T("VatBreakdown.tax_amount", "BT-117", "ram:CalculatedAmount", "1..1"),
     T("VatBreakdown.category", "BT-118/119/120/121", ".", "1..1"),
-    T("SupportingDocument.id", "BT-122", "ram:IssuerAssignedID", "1..1"),
+    T("SupportingDocument.id", "BT-122", "ram:IssuerAssignedID", "1..1", "no scheme (only BT-18 has one, as ReferenceTypeCode)"),
     T("SupportingDocument.description", "BT-123", "ram:Name", "0..1"),
     T("SupportingDocument.external_uri", "BT-124", "ram:URIID", "0..1"),
     T("SupportingDocument.attachment", "BT-125", "ram:AttachmentBinaryObject", "0..1"),

@@ -22,7 +22,9 @@ Binding notes (CII -> model):
   BT-8 is mapped from UNTDID 2475 (5, 29, 72) to the model's UNTDID 2005 (3, 35, 432).
 * BT-83 ``PaymentReference`` is copied onto every payment means; BT-89 (mandate,
   in the payment terms) and BT-90 (``CreditorReferenceID``) go to the direct
-  debit of the means with code 59 (or a debited account), else the first means.
+  debit of the means with code 59 (or a debited account), else the first means;
+  without any ``SpecifiedTradeSettlementPaymentMeans`` they are
+  ``Invoice.payment_without_means`` (no payment means for the rules to count).
 * A header ``AdditionalReferencedDocument`` is a supporting document (BG-24),
   except the first with type code 130, which is BT-18 (scheme from
   ``ReferenceTypeCode``), and the first with 50, which is BT-17.
@@ -40,7 +42,6 @@ from ...model.invoice import (
     Amount,
     AttachedObject,
     Card,
-    Classification,
     Contact,
     CreditTransfer,
     Delivery,
@@ -50,7 +51,6 @@ from ...model.invoice import (
     Invoice,
     InvoiceLine,
     Item,
-    ItemAttribute,
     Note,
     Party,
     PaymentMeans,
@@ -59,13 +59,14 @@ from ...model.invoice import (
     Price,
     SupportingDocument,
     TaxCategory,
-    TaxRegistration,
     TaxTotal,
     VatBreakdown,
 )
 from ...model.construct import construct
-from ..codes import category_scheme_from, exemption_code, registration_from_cii, tax_point_from_cii
-from ..namespaces import QDT, RAM, RSM, UDT
+from ..binding import Binding, Kind
+from ..codes import CODECS, tax_point_from_cii
+from ..namespaces import CII_NS, QDT, RAM, RSM, UDT
+from . import binding as table
 from ...rules import values as V
 
 _R = "{%s}" % RAM
@@ -83,52 +84,33 @@ R_AllowanceTotalAmount = _R + "AllowanceTotalAmount"
 R_ApplicableHeaderTradeAgreement = _R + "ApplicableHeaderTradeAgreement"
 R_ApplicableHeaderTradeDelivery = _R + "ApplicableHeaderTradeDelivery"
 R_ApplicableHeaderTradeSettlement = _R + "ApplicableHeaderTradeSettlement"
-R_ApplicableProductCharacteristic = _R + "ApplicableProductCharacteristic"
 R_ApplicableTradeSettlementFinancialCard = _R + "ApplicableTradeSettlementFinancialCard"
 R_ApplicableTradeTax = _R + "ApplicableTradeTax"
 R_AppliedTradeAllowanceCharge = _R + "AppliedTradeAllowanceCharge"
 R_AssociatedDocumentLineDocument = _R + "AssociatedDocumentLineDocument"
-R_AttachmentBinaryObject = _R + "AttachmentBinaryObject"
 R_BICID = _R + "BICID"
 R_BasisAmount = _R + "BasisAmount"
 R_BasisQuantity = _R + "BasisQuantity"
 R_BilledQuantity = _R + "BilledQuantity"
 R_BillingSpecifiedPeriod = _R + "BillingSpecifiedPeriod"
 R_BusinessProcessSpecifiedDocumentContextParameter = _R + "BusinessProcessSpecifiedDocumentContextParameter"
-R_BuyerAssignedID = _R + "BuyerAssignedID"
 R_BuyerOrderReferencedDocument = _R + "BuyerOrderReferencedDocument"
 R_BuyerReference = _R + "BuyerReference"
 R_BuyerTradeParty = _R + "BuyerTradeParty"
 R_CalculatedAmount = _R + "CalculatedAmount"
-R_CalculationPercent = _R + "CalculationPercent"
 R_CardholderName = _R + "CardholderName"
-R_CategoryCode = _R + "CategoryCode"
-R_CategoryTradeTax = _R + "CategoryTradeTax"
 R_ChargeAmount = _R + "ChargeAmount"
-R_ChargeIndicator = _R + "ChargeIndicator"
 R_ChargeTotalAmount = _R + "ChargeTotalAmount"
-R_CityName = _R + "CityName"
-R_ClassCode = _R + "ClassCode"
-R_CompleteNumber = _R + "CompleteNumber"
 R_Content = _R + "Content"
 R_ContractReferencedDocument = _R + "ContractReferencedDocument"
-R_CountryID = _R + "CountryID"
-R_CountrySubDivisionName = _R + "CountrySubDivisionName"
 R_CreditorReferenceID = _R + "CreditorReferenceID"
-R_DefinedTradeContact = _R + "DefinedTradeContact"
 R_DepartmentName = _R + "DepartmentName"
 R_Description = _R + "Description"
-R_DesignatedProductClassification = _R + "DesignatedProductClassification"
 R_DespatchAdviceReferencedDocument = _R + "DespatchAdviceReferencedDocument"
 R_DirectDebitMandateID = _R + "DirectDebitMandateID"
 R_DueDateDateTime = _R + "DueDateDateTime"
 R_DueDateTypeCode = _R + "DueDateTypeCode"
 R_DuePayableAmount = _R + "DuePayableAmount"
-R_EmailURIUniversalCommunication = _R + "EmailURIUniversalCommunication"
-R_EndDateTime = _R + "EndDateTime"
-R_ExemptionReason = _R + "ExemptionReason"
-R_ExemptionReasonCode = _R + "ExemptionReasonCode"
-R_FormattedIssueDateTime = _R + "FormattedIssueDateTime"
 R_GlobalID = _R + "GlobalID"
 R_GrandTotalAmount = _R + "GrandTotalAmount"
 R_GrossPriceProductTradePrice = _R + "GrossPriceProductTradePrice"
@@ -143,14 +125,10 @@ R_InvoiceReferencedDocument = _R + "InvoiceReferencedDocument"
 R_IssueDateTime = _R + "IssueDateTime"
 R_IssuerAssignedID = _R + "IssuerAssignedID"
 R_LineID = _R + "LineID"
-R_LineOne = _R + "LineOne"
-R_LineThree = _R + "LineThree"
 R_LineTotalAmount = _R + "LineTotalAmount"
-R_LineTwo = _R + "LineTwo"
 R_Name = _R + "Name"
 R_NetPriceProductTradePrice = _R + "NetPriceProductTradePrice"
 R_OccurrenceDateTime = _R + "OccurrenceDateTime"
-R_OriginTradeCountry = _R + "OriginTradeCountry"
 R_PayeePartyCreditorFinancialAccount = _R + "PayeePartyCreditorFinancialAccount"
 R_PayeeSpecifiedCreditorFinancialInstitution = _R + "PayeeSpecifiedCreditorFinancialInstitution"
 R_PayeeTradeParty = _R + "PayeeTradeParty"
@@ -158,51 +136,36 @@ R_PayerPartyDebtorFinancialAccount = _R + "PayerPartyDebtorFinancialAccount"
 R_PaymentReference = _R + "PaymentReference"
 R_PersonName = _R + "PersonName"
 R_PostalTradeAddress = _R + "PostalTradeAddress"
-R_PostcodeCode = _R + "PostcodeCode"
 R_ProprietaryID = _R + "ProprietaryID"
-R_RateApplicablePercent = _R + "RateApplicablePercent"
-R_Reason = _R + "Reason"
-R_ReasonCode = _R + "ReasonCode"
 R_ReceivableSpecifiedTradeAccountingAccount = _R + "ReceivableSpecifiedTradeAccountingAccount"
 R_ReceivingAdviceReferencedDocument = _R + "ReceivingAdviceReferencedDocument"
 R_ReferenceTypeCode = _R + "ReferenceTypeCode"
 R_RoundingAmount = _R + "RoundingAmount"
-R_SellerAssignedID = _R + "SellerAssignedID"
 R_SellerOrderReferencedDocument = _R + "SellerOrderReferencedDocument"
 R_SellerTaxRepresentativeTradeParty = _R + "SellerTaxRepresentativeTradeParty"
 R_SellerTradeParty = _R + "SellerTradeParty"
 R_ShipToTradeParty = _R + "ShipToTradeParty"
-R_SpecifiedLegalOrganization = _R + "SpecifiedLegalOrganization"
 R_SpecifiedLineTradeAgreement = _R + "SpecifiedLineTradeAgreement"
 R_SpecifiedLineTradeDelivery = _R + "SpecifiedLineTradeDelivery"
 R_SpecifiedLineTradeSettlement = _R + "SpecifiedLineTradeSettlement"
 R_SpecifiedProcuringProject = _R + "SpecifiedProcuringProject"
-R_SpecifiedTaxRegistration = _R + "SpecifiedTaxRegistration"
 R_SpecifiedTradeAllowanceCharge = _R + "SpecifiedTradeAllowanceCharge"
 R_SpecifiedTradePaymentTerms = _R + "SpecifiedTradePaymentTerms"
 R_SpecifiedTradeProduct = _R + "SpecifiedTradeProduct"
 R_SpecifiedTradeSettlementHeaderMonetarySummation = _R + "SpecifiedTradeSettlementHeaderMonetarySummation"
 R_SpecifiedTradeSettlementLineMonetarySummation = _R + "SpecifiedTradeSettlementLineMonetarySummation"
 R_SpecifiedTradeSettlementPaymentMeans = _R + "SpecifiedTradeSettlementPaymentMeans"
-R_StartDateTime = _R + "StartDateTime"
-R_SubjectCode = _R + "SubjectCode"
 R_TaxBasisTotalAmount = _R + "TaxBasisTotalAmount"
 R_TaxCurrencyCode = _R + "TaxCurrencyCode"
 R_TaxPointDate = _R + "TaxPointDate"
 R_TaxTotalAmount = _R + "TaxTotalAmount"
-R_TelephoneUniversalCommunication = _R + "TelephoneUniversalCommunication"
 R_TotalPrepaidAmount = _R + "TotalPrepaidAmount"
-R_TradingBusinessName = _R + "TradingBusinessName"
 R_TypeCode = _R + "TypeCode"
-R_URIID = _R + "URIID"
-R_URIUniversalCommunication = _R + "URIUniversalCommunication"
-R_Value = _R + "Value"
 S_ExchangedDocument = _S + "ExchangedDocument"
 S_ExchangedDocumentContext = _S + "ExchangedDocumentContext"
 S_SupplyChainTradeTransaction = _S + "SupplyChainTradeTransaction"
 U_DateString = _U + "DateString"
 U_DateTimeString = _U + "DateTimeString"
-U_Indicator = _U + "Indicator"
 
 
 
@@ -278,170 +241,66 @@ def _first(el: Any, tag: str) -> Any:
     return None
 
 
-# --------------------------------------------------------------------------- groups
-def read_period(el: Any) -> Period:
-    v: dict[str, Any] = {}
-    e: dict[str, Any] = {}
+# --------------------------------------------------------------------------- groups read by the binding table
+def _date_leaf(el: Any) -> date | None:
+    """A format 102 date string (udt:DateTimeString, udt:DateString, qdt:DateTimeString); another format: None."""
+    fmt = el.get("format")
+    return parse_102(el) if fmt is None or V.trim(fmt) == "102" else None
+
+
+KINDS = {
+    "text": Kind(text, None),
+    "decimal": Kind(dec, None),
+    "date": Kind(_date_leaf, None),
+    "bool": Kind(lambda el: indicator(text(el)), None),
+    "bytes": Kind(lambda el: read_attachment(el).content, None),
+    "amount": Kind(amount, None),
+}
+
+def _contact_name(b: Binding, el: Any, vals: dict, els: dict, ctx: Any) -> None:
+    """BT-41/56: ``ram:PersonName`` (the last stated), else the first ``ram:DepartmentName``."""
     for c in el:
-        tag = c.tag
-        if tag == R_StartDateTime:
-            v["start_date"], e["start_date"] = date_of(c)
-        elif tag == R_EndDateTime:
-            v["end_date"], e["end_date"] = date_of(c)
-    return make(Period, el, v, e)
+        if c.tag == R_PersonName or (c.tag == R_DepartmentName and "name" not in vals):
+            vals["name"], els["name"] = text(c), c
 
 
-def read_address(el: Any) -> Address:
-    v: dict[str, Any] = {}
-    e: dict[str, Any] = {}
-    for c in el:
-        tag = c.tag
-        if tag == R_PostcodeCode:
-            k = "postal_code"
-        elif tag == R_LineOne:
-            k = "line1"
-        elif tag == R_LineTwo:
-            k = "line2"
-        elif tag == R_LineThree:
-            k = "line3"
-        elif tag == R_CityName:
-            k = "city"
-        elif tag == R_CountryID:
-            k = "country_code"
-        elif tag == R_CountrySubDivisionName:
-            k = "subdivision"
-        else:
-            continue
-        if k not in v:
-            v[k] = text(c)
-            e[k] = c
-    return make(Address, el, v, e)
+# converters of terms that are no plain path (reading; None: read by the path)
+CONVERTERS = {
+    "contact_name": (_contact_name, None),
+    "party_identifiers": (None, None),
+    "tax_registrations": (None, None),
+}
 
-
-def read_contact(el: Any) -> Contact:
-    v: dict[str, Any] = {}
-    e: dict[str, Any] = {}
-    for c in el:
-        tag = c.tag
-        if tag == R_PersonName:
-            v["name"] = text(c)
-            e["name"] = c
-        elif tag == R_DepartmentName:
-            if "name" not in v:
-                v["name"] = text(c)
-                e["name"] = c
-        elif tag == R_TelephoneUniversalCommunication:
-            n = _first(c, R_CompleteNumber)
-            v["telephone"] = text(n)
-            e["telephone"] = n if n is not None else c
-        elif tag == R_EmailURIUniversalCommunication:
-            n = _first(c, R_URIID)
-            v["email"] = text(n)
-            e["email"] = n if n is not None else c
-    return make(Contact, el, v, e)
-
-
-def read_tax_category(el: Any) -> TaxCategory:
-    """A ram:TradeTaxType as a VAT category (CategoryCode, RateApplicablePercent, exemption, TypeCode)."""
-    v: dict[str, Any] = {}
-    e: dict[str, Any] = {}
-    for c in el:
-        tag = c.tag
-        if tag == R_CategoryCode:
-            v["code"] = text(c)
-            e["code"] = c
-        elif tag == R_RateApplicablePercent:
-            v["rate"] = dec(c)
-            e["rate"] = c
-        elif tag == R_ExemptionReason:
-            v["exemption_reason"] = text(c)
-            e["exemption_reason"] = c
-        elif tag == R_ExemptionReasonCode:
-            v["exemption_reason_code"] = exemption_code(text(c))
-            e["exemption_reason_code"] = c
-        elif tag == R_TypeCode:
-            v["tax_scheme_id"] = category_scheme_from(text(c))
-            e["tax_scheme_id"] = c
-    return make(TaxCategory, el, v, e)
+BINDING = Binding(table.BINDING, CII_NS, KINDS, CONVERTERS, CODECS, lambda tag: None)
 
 
 def read_party(el: Any) -> Party:
-    v: dict[str, Any] = {}
-    e: dict[str, Any] = {}
-    ids: list[Identifier] = []
-    regs: list[TaxRegistration] = []
-    for c in el:
-        tag = c.tag
-        if tag == R_ID or tag == R_GlobalID:
-            ids.append(ident(c))
-        elif tag == R_Name:
-            v["name"] = text(c)
-            e["name"] = c
-        elif tag == R_Description:
-            v["additional_legal_info"] = text(c)
-            e["additional_legal_info"] = c
-        elif tag == R_SpecifiedLegalOrganization:
-            for g in c:
-                if g.tag == R_ID:
-                    v["legal_registration_id"] = ident(g)
-                    e["legal_registration_id"] = g
-                elif g.tag == R_TradingBusinessName:
-                    v["trading_name"] = text(g)
-                    e["trading_name"] = g
-        elif tag == R_DefinedTradeContact:
-            if "contact" not in v:
-                v["contact"] = read_contact(c)
-                e["contact"] = c
-        elif tag == R_PostalTradeAddress:
-            v["address"] = read_address(c)
-            e["address"] = c
-        elif tag == R_URIUniversalCommunication:
-            u = _first(c, R_URIID)
-            if u is not None:
-                v["electronic_address"] = ident(u)
-            e["electronic_address"] = u if u is not None else c
-        elif tag == R_SpecifiedTaxRegistration:
-            i = _first(c, R_ID)
-            regs.append(make(TaxRegistration, c,
-                             {"company_id": text(i), "scheme": registration_from_cii(i.get("schemeID") if i is not None else None)},
-                             {"company_id": i, "scheme": i}))
-    if ids:
-        v["identifiers"] = ids
-    if regs:
-        v["tax_registrations"] = regs
-    return make(Party, el, v, e)
+    """A trade party (BG-4/7/10/11), by the binding table."""
+    return BINDING.read(Party, el)
+
+
+def read_contact(el: Any) -> Contact:
+    return BINDING.read(Contact, el)
+
+
+def read_period(el: Any) -> Period:
+    """BG-14 / BG-26 (``ram:BillingSpecifiedPeriod``), by the binding table."""
+    return BINDING.read(Period, el)
+
+
+def read_address(el: Any) -> Address:
+    """BG-5/8/12/15 (``ram:PostalTradeAddress``), by the binding table."""
+    return BINDING.read(Address, el)
+
+
+def read_tax_category(el: Any) -> TaxCategory:
+    """A ram:TradeTaxType as a VAT category (CategoryCode, RateApplicablePercent, exemption, TypeCode), by the table."""
+    return BINDING.read(TaxCategory, el)
 
 
 def read_allowance_charge(el: Any) -> AllowanceCharge:
-    v: dict[str, Any] = {}
-    e: dict[str, Any] = {}
-    for c in el:
-        tag = c.tag
-        if tag == R_ChargeIndicator:
-            ind = _first(c, U_Indicator)
-            raw = text(ind) if ind is not None else None
-            v["charge_indicator"] = indicator(raw)
-            e["charge_indicator"] = ind if ind is not None else c
-        elif tag == R_CalculationPercent:
-            v["percentage"] = dec(c)
-            e["percentage"] = c
-        elif tag == R_BasisAmount:
-            v["base_amount"] = amount(c)
-            e["base_amount"] = c
-        elif tag == R_ActualAmount:
-            if "amount" not in v:
-                v["amount"] = amount(c)
-                e["amount"] = c
-        elif tag == R_ReasonCode:
-            v["reason_code"] = text(c)
-            e["reason_code"] = c
-        elif tag == R_Reason:
-            v["reason"] = text(c)
-            e["reason"] = c
-        elif tag == R_CategoryTradeTax:
-            v["tax_category"] = read_tax_category(c)
-            e["tax_category"] = c
-    return make(AllowanceCharge, el, v, e)
+    """BG-20/21/27/28 (``ram:SpecifiedTradeAllowanceCharge``), by the binding table."""
+    return BINDING.read(AllowanceCharge, el)
 
 
 def _ref_id(el: Any) -> tuple[str | None, Any]:
@@ -450,37 +309,21 @@ def _ref_id(el: Any) -> tuple[str | None, Any]:
 
 
 def read_supporting_document(el: Any) -> tuple[SupportingDocument, str | None]:
-    """A header ``AdditionalReferencedDocument`` with its type code (130 reads its scheme from ReferenceTypeCode)."""
-    v: dict[str, Any] = {}
-    e: dict[str, Any] = {}
-    ref_type = None
-    type_code = None
-    for c in el:
-        tag = c.tag
-        if tag == R_IssuerAssignedID:
-            v["id"] = ident(c, "schemeID")
-            e["id"] = c
-        elif tag == R_URIID:
-            v["external_uri"] = text(c)
-            e["external_uri"] = c
-        elif tag == R_TypeCode:
-            type_code = text(c)
-        elif tag == R_Name:
-            v["description"] = text(c)
-            e["description"] = c
-        elif tag == R_AttachmentBinaryObject:
-            v["attachment"] = read_attachment(c)
-            e["attachment"] = c
-        elif tag == R_ReferenceTypeCode:
-            ref_type = c
+    """A header ``AdditionalReferencedDocument`` (by the binding table) with its type code; with 130 (BT-18)
+    the identifier's scheme is its ``ReferenceTypeCode``."""
+    doc = BINDING.read(SupportingDocument, el)
+    tc = _first(el, R_TypeCode)
+    type_code = text(tc)
+    ref_type = _first(el, R_ReferenceTypeCode)
     if ref_type is not None and (type_code or "").strip() == "130":
-        i = v.get("id")
+        i = doc.id
         if i is None:
-            i = v["id"] = make(Identifier, el, {})
+            i = doc.__dict__["id"] = make(Identifier, el, {})
+            doc.__pydantic_fields_set__.add("id")
         i.__dict__["scheme_id"] = text(ref_type)
         i.__pydantic_fields_set__.add("scheme_id")
         i._els["scheme_id"] = ref_type
-    return make(SupportingDocument, el, v, e), type_code
+    return doc, type_code
 
 
 def read_attachment(el: Any) -> AttachedObject:
@@ -500,49 +343,8 @@ def read_attachment(el: Any) -> AttachedObject:
 
 # --------------------------------------------------------------------------- lines
 def read_product(el: Any) -> Item:
-    v: dict[str, Any] = {}
-    e: dict[str, Any] = {}
-    classes: list[Classification] = []
-    attrs: list[ItemAttribute] = []
-    for c in el:
-        tag = c.tag
-        if tag == R_GlobalID:
-            if "standard_id" not in v:
-                v["standard_id"] = ident(c)
-                e["standard_id"] = c
-        elif tag == R_SellerAssignedID:
-            v["sellers_id"] = text(c)
-            e["sellers_id"] = c
-        elif tag == R_BuyerAssignedID:
-            v["buyers_id"] = text(c)
-            e["buyers_id"] = c
-        elif tag == R_Name:
-            v["name"] = text(c)
-            e["name"] = c
-        elif tag == R_Description:
-            v["description"] = text(c)
-            e["description"] = c
-        elif tag == R_ApplicableProductCharacteristic:
-            d = _first(c, R_Description)
-            val = _first(c, R_Value)
-            attrs.append(make(ItemAttribute, c, {"name": text(d), "value": text(val)}, {"name": d, "value": val}))
-        elif tag == R_DesignatedProductClassification:
-            cc = _first(c, R_ClassCode)
-            if cc is not None:
-                classes.append(make(Classification, cc, {"code": text(cc), "list_id": cc.get("listID"),
-                                                         "list_version_id": cc.get("listVersionID")},
-                                    {"code": cc, "list_id": cc, "list_version_id": cc}))
-            else:
-                classes.append(make(Classification, c, {}))
-        elif tag == R_OriginTradeCountry:
-            i = _first(c, R_ID)
-            v["origin_country"] = text(i)
-            e["origin_country"] = i if i is not None else c
-    if classes:
-        v["classifications"] = classes
-    if attrs:
-        v["attributes"] = attrs
-    return make(Item, el, v, e)
+    """BG-31 (``ram:SpecifiedTradeProduct``), by the binding table (its VAT category is the line's)."""
+    return BINDING.read(Item, el)
 
 
 def read_line(el: Any) -> InvoiceLine:
@@ -689,17 +491,7 @@ def read_cii(root: Any) -> Invoice:
                 elif gt == R_IssueDateTime:
                     v["issue_date"], e["issue_date"] = date_of(g)
                 elif gt == R_IncludedNote:
-                    nv: dict[str, Any] = {}
-                    ne: dict[str, Any] = {}
-                    for n in g:
-                        if n.tag == R_Content:
-                            if "text" not in nv:
-                                nv["text"] = text(n)
-                                ne["text"] = n
-                        elif n.tag == R_SubjectCode:
-                            nv["subject_code"] = text(n)
-                            ne["subject_code"] = n
-                    notes.append(make(Note, g, nv, ne))
+                    notes.append(BINDING.read(Note, g))
         elif tag == S_SupplyChainTradeTransaction:
             for g in c:
                 gt = g.tag
@@ -879,15 +671,7 @@ def _read_settlement(el: Any, v: dict, e: dict) -> None:
             v["totals"] = make(DocumentTotals, c, tv, te)
             e["totals"] = c
         elif tag == R_InvoiceReferencedDocument:
-            pv: dict[str, Any] = {}
-            pe: dict[str, Any] = {}
-            for g in c:
-                if g.tag == R_IssuerAssignedID:
-                    pv["reference"] = text(g)
-                    pe["reference"] = g
-                elif g.tag == R_FormattedIssueDateTime:
-                    pv["issue_date"], pe["issue_date"] = date_of(g)
-            preceding.append(make(PrecedingInvoice, c, pv, pe))
+            preceding.append(BINDING.read(PrecedingInvoice, c))
         elif tag == R_ReceivableSpecifiedTradeAccountingAccount:
             if "buyer_accounting_reference" not in v:
                 i = _first(c, R_ID)
@@ -917,6 +701,22 @@ def _read_settlement(el: Any, v: dict, e: dict) -> None:
     if means_els:
         v["payment_means"] = _payment_means(means_els, payment_ref, payment_ref_el, creditor_ref, creditor_ref_el,
                                             mandate, mandate_el)
+    elif payment_ref_el is not None or mandate_el is not None or creditor_ref_el is not None:
+        # BT-83 / BT-89 / BT-90 without a SpecifiedTradeSettlementPaymentMeans: payment terms without a
+        # means (no BT-81), kept apart from the means (the official rules test the means element)
+        pv: dict[str, Any] = {}
+        pe: dict[str, Any] = {}
+        if payment_ref_el is not None:
+            pv["remittance_information"], pe["remittance_information"] = payment_ref, payment_ref_el
+        if mandate_el is not None or creditor_ref_el is not None:
+            pv["direct_debit"] = make(
+                DirectDebit, mandate_el if mandate_el is not None else creditor_ref_el,
+                {"mandate_reference": mandate, "creditor_id": creditor_ref},
+                {"mandate_reference": mandate_el, "creditor_id": creditor_ref_el})
+            pe["direct_debit"] = mandate_el if mandate_el is not None else creditor_ref_el
+        anchor = next(x for x in (payment_ref_el, mandate_el, creditor_ref_el) if x is not None)
+        v["payment_without_means"] = make(PaymentMeans, anchor, pv, pe)
+        e["payment_without_means"] = anchor
 
 
 def _payment_means(means_els, payment_ref, payment_ref_el, creditor_ref, creditor_ref_el, mandate, mandate_el):

@@ -39,6 +39,7 @@ import os
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from enum import Enum
 from typing import Any
 
 from lxml import etree
@@ -53,8 +54,9 @@ from ...model.invoice import (
     RegistrationScheme,
     TaxCategory,
 )
-from ..codes import CII_REGISTRATION_SCHEME, category_scheme, exemption_code, tax_point_to_cii
-from ..namespaces import QDT, RAM, RSM, UDT
+from ..binding import Binding, Kind, _first
+from ..codes import CODECS, category_scheme, tax_point_to_cii
+from ..namespaces import CII_NS, QDT, RAM, RSM, UDT
 
 PROFILES = ("minimum", "basicwl", "basic", "en16931", "extended")
 
@@ -240,6 +242,24 @@ def _shape_of(profile: str) -> _Shape:
 
 
 # --------------------------------------------------------------------------- building blocks
+def _text_kind(el: Any, value: Any, ctx: Any) -> None:
+    el.text = _fmt(value) if isinstance(value, Decimal) else str(value.value if isinstance(value, Enum) else value)
+
+
+def _date_kind(el: Any, value: date, ctx: Any) -> None:
+    el.text = value.strftime("%Y%m%d")
+    el.set("format", "102")
+
+
+KINDS = {
+    "text": Kind(None, _text_kind),
+    "decimal": Kind(None, _text_kind),
+    "date": Kind(None, _date_kind),
+    "bool": Kind(None, lambda el, v, ctx: setattr(el, "text", "true" if v else "false")),
+    "bytes": Kind(None, lambda el, v, ctx: setattr(el, "text", base64.b64encode(v or b"").decode("ascii"))),
+    "amount": Kind(None, lambda el, a, ctx: setattr(el, "text", _fmt(a.value))),  # CII: no currency but on the VAT total
+}
+
 def _fmt(d: Decimal) -> str:
     s = format(d, "f")
     return s
@@ -296,51 +316,36 @@ def _ref_doc(parent: Any, tag: str, reference: str | None) -> Any:
 def _address(parent: Any, a) -> None:
     if a is None:
         return
-    el = _sub(parent, _R + "PostalTradeAddress")
-    _leaf(el, _R + "PostcodeCode", a.postal_code)
-    _leaf(el, _R + "LineOne", a.line1)
-    _leaf(el, _R + "LineTwo", a.line2)
-    _leaf(el, _R + "LineThree", a.line3)
-    _leaf(el, _R + "CityName", a.city)
-    _leaf(el, _R + "CountryID", a.country_code)
-    _leaf(el, _R + "CountrySubDivisionName", a.subdivision)
+    BINDING.write(_sub(parent, _R + "PostalTradeAddress"), a)
 
 
 def _party(parent: Any, tag: str, p: Party | None) -> Any:
     if p is None:
         return None
-    el = _sub(parent, tag)
+    return BINDING.write(_sub(parent, tag), p)
+
+
+def _party_identifiers(b: Binding, el: Any, p: Party, ctx: Any) -> None:
+    """BT-29/46/60: with a scheme ``ram:GlobalID``, without one ``ram:ID``; a SEPA creditor identifier is
+    BT-90 (``CreditorReferenceID``), no party identifier."""
     for i in p.identifiers:
         if i.value is None or (i.scheme_id or "").strip() == "SEPA":
-            continue  # a SEPA creditor identifier is BT-90 (CreditorReferenceID), no party identifier
+            continue
         if i.scheme_id:
             _sub(el, _R + "GlobalID", i.value, {"schemeID": i.scheme_id})
         else:
             _sub(el, _R + "ID", i.value)
-    _leaf(el, _R + "Name", p.name)
-    _leaf(el, _R + "Description", p.additional_legal_info)
-    if p.legal_registration_id is not None or p.trading_name is not None:
-        lo = _sub(el, _R + "SpecifiedLegalOrganization")
-        _ident(lo, _R + "ID", p.legal_registration_id)
-        _leaf(lo, _R + "TradingBusinessName", p.trading_name)
-    c = p.contact
-    if c is not None:
-        ct = _sub(el, _R + "DefinedTradeContact")
-        _leaf(ct, _R + "PersonName", c.name)
-        if c.telephone is not None:
-            _sub(_sub(ct, _R + "TelephoneUniversalCommunication"), _R + "CompleteNumber", c.telephone)
-        if c.email is not None:
-            _sub(_sub(ct, _R + "EmailURIUniversalCommunication"), _R + "URIID", c.email)
-    _address(el, p.address)
-    if p.electronic_address is not None and p.electronic_address.value is not None:
-        _ident(_sub(el, _R + "URIUniversalCommunication"), _R + "URIID", p.electronic_address)
+
+
+def _tax_registrations(b: Binding, el: Any, p: Party, ctx: Any) -> None:
+    """BT-31/32/48/63: only the seller has a tax registration besides VAT (BT-32); CII allows VA elsewhere."""
+    row = next(r for r in b.rows[Party] if r.name == "tax_registrations")
     for r in p.tax_registrations:
         if r.company_id is None:
             continue
-        if r.scheme == RegistrationScheme.OTHER and tag != _R + "SellerTradeParty":
-            continue  # only the seller has a tax registration besides VAT (BT-32); CII allows VA elsewhere
-        _sub(_sub(el, _R + "SpecifiedTaxRegistration"), _R + "ID", r.company_id, {"schemeID": CII_REGISTRATION_SCHEME.get(r.scheme)})
-    return el
+        if r.scheme == RegistrationScheme.OTHER and el.tag != _R + "SellerTradeParty":
+            continue
+        b.put(el, row, r, ctx, many=True)
 
 
 def _trade_tax(parent: Any, tag: str, cat: TaxCategory | None, vb=None, tax_point=None) -> Any:
@@ -348,48 +353,34 @@ def _trade_tax(parent: Any, tag: str, cat: TaxCategory | None, vb=None, tax_poin
     el = _sub(parent, tag)
     if vb is not None:
         _amount(el, _R + "CalculatedAmount", vb.tax_amount)
-    _sub(el, _R + "TypeCode", category_scheme(cat.tax_scheme_id if cat is not None else None))
-    if cat is not None:
-        _leaf(el, _R + "ExemptionReason", cat.exemption_reason)
+    if cat is None:
+        _sub(el, _R + "TypeCode", category_scheme(None))
+    else:
+        BINDING.write(el, cat)  # TypeCode, CategoryCode, rate, exemption (the shape puts them in order)
     if vb is not None:
         _amount(el, _R + "BasisAmount", vb.taxable_amount)
-    if cat is not None:
-        _leaf(el, _R + "CategoryCode", cat.code)
-        _leaf(el, _R + "ExemptionReasonCode", exemption_code(cat.exemption_reason_code))
     if tax_point is not None:
         d, code = tax_point
         if d is not None:
             _date(el, _R + "TaxPointDate", d, _U + "DateString")
         _leaf(el, _R + "DueDateTypeCode", code)
-    if cat is not None:
-        _leaf(el, _R + "RateApplicablePercent", cat.rate)
     return el
 
 
 def _allowance_charge(parent: Any, ac: AllowanceCharge, with_tax: bool = True) -> Any:
     el = _sub(parent, _R + "SpecifiedTradeAllowanceCharge")
-    ind = ac.charge_indicator
-    # always the words: the Factur-X profiles do not use an allowance or charge whose
-    # indicator is 0 or 1 (valid xs:boolean, but reported as not used in every profile)
-    ci = _sub(el, _R + "ChargeIndicator")
-    if ind is not None:
-        _sub(ci, _U + "Indicator", "true" if ind else "false")
-    _leaf(el, _R + "CalculationPercent", ac.percentage)
-    _amount(el, _R + "BasisAmount", ac.base_amount)
-    _amount(el, _R + "ActualAmount", ac.amount)
-    _leaf(el, _R + "ReasonCode", ac.reason_code)
-    _leaf(el, _R + "Reason", ac.reason)
-    if with_tax and ac.tax_category is not None:
-        _trade_tax(el, _R + "CategoryTradeTax", ac.tax_category)
+    if not with_tax and ac.tax_category is not None:
+        ac = ac.model_copy(update={"tax_category": None})
+    BINDING.write(el, ac)
+    if _first(el, _R + "ChargeIndicator") is None:
+        _sub(el, _R + "ChargeIndicator")  # required: written (empty) also when the model has no indicator
     return el
 
 
 def _period(parent: Any, p) -> None:
     if p is None or (p.start_date is None and p.end_date is None):
         return
-    el = _sub(parent, _R + "BillingSpecifiedPeriod")
-    _date(el, _R + "StartDateTime", p.start_date)
-    _date(el, _R + "EndDateTime", p.end_date)
+    BINDING.write(_sub(parent, _R + "BillingSpecifiedPeriod"), p)
 
 
 def _line(parent: Any, line: InvoiceLine) -> None:
@@ -402,20 +393,7 @@ def _line(parent: Any, line: InvoiceLine) -> None:
     item = line.item
     prod = _sub(el, _R + "SpecifiedTradeProduct")
     if item is not None:
-        _ident(prod, _R + "GlobalID", item.standard_id)
-        _leaf(prod, _R + "SellerAssignedID", item.sellers_id)
-        _leaf(prod, _R + "BuyerAssignedID", item.buyers_id)
-        _leaf(prod, _R + "Name", item.name)
-        _leaf(prod, _R + "Description", item.description)
-        for a in item.attributes:
-            ch = _sub(prod, _R + "ApplicableProductCharacteristic")
-            _leaf(ch, _R + "Description", a.name)
-            _leaf(ch, _R + "Value", a.value)
-        for c in item.classifications:
-            cl = _sub(prod, _R + "DesignatedProductClassification")
-            _leaf(cl, _R + "ClassCode", c.code, {"listID": c.list_id, "listVersionID": c.list_version_id})
-        if item.origin_country is not None:
-            _sub(_sub(prod, _R + "OriginTradeCountry"), _R + "ID", item.origin_country)
+        BINDING.write(prod, item)  # its VAT category (BG-30) is written with the line's settlement
 
     agr = _sub(el, _R + "SpecifiedLineTradeAgreement")
     if line.order_line_reference is not None:
@@ -482,9 +460,7 @@ def build_cii(invoice: Invoice, profile: str = "extended", guideline: str | None
     _leaf(ed, _R + "TypeCode", inv.type_code)
     _date(ed, _R + "IssueDateTime", inv.issue_date)
     for n in inv.notes:
-        ne = _sub(ed, _R + "IncludedNote")
-        _leaf(ne, _R + "Content", n.text)
-        _leaf(ne, _R + "SubjectCode", n.subject_code)
+        BINDING.write(_sub(ed, _R + "IncludedNote"), n)
 
     tx = _sub(root, _S + "SupplyChainTradeTransaction")
     for line in inv.lines:
@@ -502,15 +478,8 @@ def build_cii(invoice: Invoice, profile: str = "extended", guideline: str | None
     oid = inv.invoiced_object_id
     for sd in inv.supporting_documents:
         ard = _sub(ag, _R + "AdditionalReferencedDocument")
-        _leaf(ard, _R + "IssuerAssignedID", sd.id.value if sd.id is not None else None)
-        _leaf(ard, _R + "URIID", sd.external_uri)
         _sub(ard, _R + "TypeCode", "916")
-        _leaf(ard, _R + "Name", sd.description)
-        att = sd.attachment
-        if att is not None:
-            content = base64.b64encode(att.content).decode("ascii") if att.content is not None else None
-            _sub(ard, _R + "AttachmentBinaryObject", content,
-                 {"mimeCode": att.mime_code, "filename": att.filename})
+        BINDING.write(ard, sd)
     if inv.tender_reference is not None:
         ard = _sub(ag, _R + "AdditionalReferencedDocument")
         _sub(ard, _R + "IssuerAssignedID", inv.tender_reference)
@@ -544,14 +513,15 @@ def build_cii(invoice: Invoice, profile: str = "extended", guideline: str | None
     # header settlement
     se = _sub(tx, _R + "ApplicableHeaderTradeSettlement")
     means = inv.payment_means
-    creditor = next((pm.direct_debit.creditor_id for pm in means
+    stated = means + ([inv.payment_without_means] if inv.payment_without_means is not None else [])
+    creditor = next((pm.direct_debit.creditor_id for pm in stated
                      if pm.direct_debit is not None and pm.direct_debit.creditor_id is not None), None)
     if creditor is None:  # BT-90 stated as UBL states it, a SEPA identifier of the payee or the seller
         creditor = next((i.value for party in (inv.payee, inv.seller) if party is not None
                          for i in party.identifiers if (i.scheme_id or "").strip() == "SEPA" and i.value), None)
-    mandate = next((pm.direct_debit.mandate_reference for pm in means
+    mandate = next((pm.direct_debit.mandate_reference for pm in stated
                     if pm.direct_debit is not None and pm.direct_debit.mandate_reference is not None), None)
-    remittance = next((pm.remittance_information for pm in means if pm.remittance_information is not None), None)
+    remittance = next((pm.remittance_information for pm in stated if pm.remittance_information is not None), None)
     _leaf(se, _R + "CreditorReferenceID", creditor)
     _leaf(se, _R + "PaymentReference", remittance)
     if inv.tax_currency_code != inv.currency_code:  # CII states BT-6 only when it differs from BT-5 (BR-53)
@@ -559,6 +529,9 @@ def build_cii(invoice: Invoice, profile: str = "extended", guideline: str | None
     _leaf(se, _R + "InvoiceCurrencyCode", inv.currency_code)
     _party(se, _R + "PayeeTradeParty", inv.payee)
     for pm in means:
+        if pm.code is None and pm.text is None and pm.card is None and not pm.credit_transfers and (
+                pm.direct_debit is None or pm.direct_debit.debited_account_id is None):
+            continue  # no means stated (BT-81 absent): its reference, mandate and creditor are header terms
         transfers = pm.credit_transfers or [None]
         for ct in transfers:
             pe = _sub(se, _R + "SpecifiedTradeSettlementPaymentMeans")
@@ -611,9 +584,7 @@ def build_cii(invoice: Invoice, profile: str = "extended", guideline: str | None
         _amount(ms, _R + "TotalPrepaidAmount", t.prepaid_amount)
         _amount(ms, _R + "DuePayableAmount", t.payable_amount)
     for p in inv.preceding_invoices:
-        ir = _sub(se, _R + "InvoiceReferencedDocument")
-        _leaf(ir, _R + "IssuerAssignedID", p.reference)
-        _date(ir, _R + "FormattedIssueDateTime", p.issue_date, _Q + "DateTimeString")
+        BINDING.write(_sub(se, _R + "InvoiceReferencedDocument"), p)
     if inv.buyer_accounting_reference is not None:
         _sub(_sub(se, _R + "ReceivableSpecifiedTradeAccountingAccount"), _R + "ID", inv.buyer_accounting_reference)
     return root
@@ -629,6 +600,16 @@ def _looks_like_iban(value: str) -> bool:
 
 
 from .prune import prune  # noqa: E402
+from . import binding as table  # noqa: E402
+
+# converters of terms that are no plain path (writing; None: written by the path)
+CONVERTERS = {
+    "contact_name": (None, None),
+    "party_identifiers": (None, _party_identifiers),
+    "tax_registrations": (None, _tax_registrations),
+}
+
+BINDING = Binding(table.BINDING, CII_NS, KINDS, CONVERTERS, CODECS, lambda tag: None)
 
 
 def write_cii(invoice: Invoice, profile: str = "en16931", guideline: str | None = None, pretty: bool = True) -> bytes:

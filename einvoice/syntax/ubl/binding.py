@@ -1,4 +1,13 @@
-"""UBL 2.1 binding of the model (Peppol BIS Billing 3.0 / EN 16931 UBL syntax binding)."""
+"""UBL 2.1 binding of the model (Peppol BIS Billing 3.0 / EN 16931 UBL syntax binding).
+
+This table drives the UBL reader and writer (:class:`einvoice.syntax.binding.Binding`).
+A row with ``conv`` names a converter of :mod:`.reader` / :mod:`.writer` for a term that
+is no plain path: a union resolved by document type or position (BT-9, BT-11 of a credit
+note), a predicate or a value spread over places (BT-18 and BG-24 in the same document
+references, BT-90 as a party identifier), a single-valued element among repeated ones
+(BT-46, BT-82, BT-83), or a value UBL requires that the model may lack (BT-24/23 of the
+flavour, BT-13 "NA", BT-110, BT-147).
+"""
 
 from __future__ import annotations
 
@@ -10,8 +19,8 @@ ELEMENT = {  # the element of each model object (relative to its parent object's
 }
 
 BINDING: list[T] = [
-    T("Invoice.customization_id", "BT-24", "cbc:CustomizationID", "1..1"),
-    T("Invoice.profile_id", "BT-23", "cbc:ProfileID", "0..1"),
+    T("Invoice.customization_id", "BT-24", "cbc:CustomizationID", "1..1", conv="customization_id"),
+    T("Invoice.profile_id", "BT-23", "cbc:ProfileID", "0..1", conv="profile_id"),
     T("Invoice.number", "BT-1", "cbc:ID", "1..1"),
     T("Invoice.issue_date", "BT-2", "cbc:IssueDate", "1..1"),
     T("Invoice.type_code", "BT-3", "cbc:InvoiceTypeCode | cbc:CreditNoteTypeCode", "1..1"),
@@ -19,16 +28,16 @@ BINDING: list[T] = [
     T("Invoice.tax_currency_code", "BT-6", "cbc:TaxCurrencyCode", "0..1"),
     T("Invoice.tax_point_date", "BT-7", "cbc:TaxPointDate", "0..1"),
     T("Invoice.tax_point_date_code", "BT-8", "cac:InvoicePeriod/cbc:DescriptionCode", "0..1", "UNTDID 2005 as is"),
-    T("Invoice.due_date", "BT-9", "cbc:DueDate | cac:PaymentMeans/cbc:PaymentDueDate", "0..1"),
+    T("Invoice.due_date", "BT-9", "cbc:DueDate | cac:PaymentMeans/cbc:PaymentDueDate", "0..1", conv="due_date"),
     T("Invoice.buyer_reference", "BT-10", "cbc:BuyerReference", "0..1"),
-    T("Invoice.project_reference", "BT-11", "cac:ProjectReference/cbc:ID | cac:AdditionalDocumentReference[cbc:DocumentTypeCode='50']/cbc:ID", "0..1"),
+    T("Invoice.project_reference", "BT-11", "cac:ProjectReference/cbc:ID | cac:AdditionalDocumentReference[cbc:DocumentTypeCode='50']/cbc:ID", "0..1", conv="project_reference"),
     T("Invoice.contract_reference", "BT-12", "cac:ContractDocumentReference/cbc:ID", "0..1"),
-    T("Invoice.purchase_order_reference", "BT-13", "cac:OrderReference/cbc:ID", "0..1"),
+    T("Invoice.purchase_order_reference", "BT-13", "cac:OrderReference/cbc:ID", "0..1", conv="purchase_order_reference"),
     T("Invoice.sales_order_reference", "BT-14", "cac:OrderReference/cbc:SalesOrderID", "0..1"),
     T("Invoice.receiving_advice_reference", "BT-15", "cac:ReceiptDocumentReference/cbc:ID", "0..1"),
     T("Invoice.despatch_advice_reference", "BT-16", "cac:DespatchDocumentReference/cbc:ID", "0..1"),
     T("Invoice.tender_reference", "BT-17", "cac:OriginatorDocumentReference/cbc:ID", "0..1"),
-    T("Invoice.invoiced_object_id", "BT-18", "cac:AdditionalDocumentReference[cbc:DocumentTypeCode='130']/cbc:ID", "0..1"),
+    T("Invoice.invoiced_object_id", "BT-18", "cac:AdditionalDocumentReference[cbc:DocumentTypeCode='130']/cbc:ID", "0..1", conv="invoiced_object_id"),
     T("Invoice.buyer_accounting_reference", "BT-19", "cbc:AccountingCost", "0..1"),
     T("Invoice.payment_terms", "BT-20", "cac:PaymentTerms/cbc:Note", "0..1"),
     T("Invoice.notes", "BG-1", "cbc:Note", "0..n"),
@@ -39,19 +48,20 @@ BINDING: list[T] = [
     T("Invoice.tax_representative", "BG-11", "cac:TaxRepresentativeParty", "0..1"),
     T("Invoice.delivery", "BG-13", "cac:Delivery", "0..1"),
     T("Invoice.invoice_period", "BG-14", "cac:InvoicePeriod", "0..1"),
-    T("Invoice.payment_means", "BG-16", "cac:PaymentMeans", "0..n"),
+    T("Invoice.payment_means", "BG-16", "cac:PaymentMeans", "0..n", conv="payment_means"),
+    T("Invoice.payment_without_means", "BT-83/89/90", "cac:PaymentMeans", "0..1 (as a PaymentMeans with code 1, when there is none)", conv="payment_without_means"),
     T("Invoice.allowances_charges", "BG-20/BG-21", "cac:AllowanceCharge", "0..n"),
     T("Invoice.totals", "BG-22", "cac:LegalMonetaryTotal", "1..1"),
     T("Invoice.tax_totals", "BT-110/BT-111", "cac:TaxTotal", "1..2"),
-    T("Invoice.supporting_documents", "BG-24", "cac:AdditionalDocumentReference", "0..n"),
+    T("Invoice.supporting_documents", "BG-24", "cac:AdditionalDocumentReference", "0..n", conv="supporting_documents"),
     T("Invoice.lines", "BG-25", "cac:InvoiceLine | cac:CreditNoteLine", "1..n"),
     T("Note.text", "BT-22", ".", "1..1"),
     T("PrecedingInvoice.reference", "BT-25", "cbc:ID", "1..1"),
     T("PrecedingInvoice.issue_date", "BT-26", "cbc:IssueDate", "0..1"),
     T("Party.name", "BT-27/44/59/62", "cac:PartyLegalEntity/cbc:RegistrationName | self::cac:PayeeParty/cac:PartyName/cbc:Name"
-      " | self::cac:TaxRepresentativeParty/cac:PartyName/cbc:Name", "1..1"),
-    T("Party.trading_name", "BT-28/45", "cac:PartyName/cbc:Name", "0..1"),
-    T("Party.identifiers", "BT-29/46/60", "cac:PartyIdentification/cbc:ID", "0..n (buyer 0..1)"),
+      " | self::cac:TaxRepresentativeParty/cac:PartyName/cbc:Name", "1..1", conv="party_name"),
+    T("Party.trading_name", "BT-28/45", "cac:PartyName/cbc:Name", "0..1", conv="trading_name"),
+    T("Party.identifiers", "BT-29/46/60", "cac:PartyIdentification/cbc:ID", "0..n (buyer 0..1)", conv="party_identifiers"),
     T("Party.legal_registration_id", "BT-30/47/61", "cac:PartyLegalEntity/cbc:CompanyID", "0..1"),
     T("Party.tax_registrations", "BT-31/32/48/63", "cac:PartyTaxScheme", "0..2"),
     T("Party.additional_legal_info", "BT-33", "cac:PartyLegalEntity/cbc:CompanyLegalForm", "0..1"),
@@ -79,7 +89,7 @@ BINDING: list[T] = [
     T("Delivery.address", "BG-15", "cac:DeliveryLocation/cac:Address", "0..1"),
     T("Period.start_date", "BT-73/134", "cbc:StartDate", "0..1"),
     T("Period.end_date", "BT-74/135", "cbc:EndDate", "0..1"),
-    T("PaymentMeans.code", "BT-81", "cbc:PaymentMeansCode", "1..1"),
+    T("PaymentMeans.code", "BT-81", "cbc:PaymentMeansCode", "1..1", "1 when absent"),
     T("PaymentMeans.text", "BT-82", "cbc:PaymentMeansCode/@name", "0..1 per document"),
     T("PaymentMeans.remittance_information", "BT-83", "cbc:PaymentID", "one value per document"),
     T("PaymentMeans.credit_transfers", "BG-17", "cac:PayeeFinancialAccount", "0..1 per PaymentMeans"),
@@ -90,9 +100,9 @@ BINDING: list[T] = [
     T("CreditTransfer.service_provider_id", "BT-86", "cac:FinancialInstitutionBranch/cbc:ID", "0..1"),
     T("Card.primary_account_number", "BT-87", "cbc:PrimaryAccountNumberID", "1..1"),
     T("Card.holder_name", "BT-88", "cbc:HolderName", "0..1"),
-    T("Card.network_id", "-", "cbc:NetworkID", "1..1"),
+    T("Card.network_id", "-", "cbc:NetworkID", "1..1", "NA when absent"),
     T("DirectDebit.mandate_reference", "BT-89", "cbc:ID", "0..1"),
-    T("DirectDebit.creditor_id", "BT-90", "cbc:ID[@schemeID='SEPA']", "0..1 (payee, else seller PartyIdentification)"),
+    T("DirectDebit.creditor_id", "BT-90", "cbc:ID[@schemeID='SEPA']", "0..1 (payee, else seller PartyIdentification)", conv="creditor_id"),
     T("DirectDebit.debited_account_id", "BT-91", "cac:PayerFinancialAccount/cbc:ID", "0..1"),
     T("AllowanceCharge.charge_indicator", "BG-20/21 (which)", "cbc:ChargeIndicator", "1..1", "true/false"),
     T("AllowanceCharge.amount", "BT-92/99/136/141", "cbc:Amount", "1..1"),
@@ -116,12 +126,12 @@ BINDING: list[T] = [
     T("DocumentTotals.prepaid_amount", "BT-113", "cbc:PrepaidAmount", "0..1"),
     T("DocumentTotals.rounding_amount", "BT-114", "cbc:PayableRoundingAmount", "0..1"),
     T("DocumentTotals.payable_amount", "BT-115", "cbc:PayableAmount", "1..1"),
-    T("TaxTotal.tax_amount", "BT-110/111", "cbc:TaxAmount", "1..1"),
+    T("TaxTotal.tax_amount", "BT-110/111", "cbc:TaxAmount", "1..1", conv="tax_total_amount"),
     T("TaxTotal.breakdown", "BG-23", "cac:TaxSubtotal", "0..n"),
     T("VatBreakdown.taxable_amount", "BT-116", "cbc:TaxableAmount", "1..1"),
     T("VatBreakdown.tax_amount", "BT-117", "cbc:TaxAmount", "1..1"),
     T("VatBreakdown.category", "BT-118/119/120/121", "cac:TaxCategory", "1..1"),
-    T("SupportingDocument.id", "BT-122", "cbc:ID", "1..1"),
+    T("SupportingDocument.id", "BT-122", "cbc:ID", "1..1", "no scheme (UBL-SR-43)"),
     T("SupportingDocument.description", "BT-123", "cbc:DocumentDescription", "0..1"),
     T("SupportingDocument.external_uri", "BT-124", "cac:Attachment/cac:ExternalReference/cbc:URI", "0..1"),
     T("SupportingDocument.attachment", "BT-125", "cac:Attachment/cbc:EmbeddedDocumentBinaryObject", "0..1"),
@@ -144,7 +154,7 @@ BINDING: list[T] = [
     T("Price.net_amount", "BT-146", "cbc:PriceAmount", "1..1"),
     T("Price.base_quantity", "BT-149", "cbc:BaseQuantity", "0..1"),
     T("Price.base_quantity_unit", "BT-150", "cbc:BaseQuantity/@unitCode", "0..1"),
-    T("Price.discount", "BT-147", "cac:AllowanceCharge/cbc:Amount", "0..1"),
+    T("Price.discount", "BT-147", "cac:AllowanceCharge/cbc:Amount", "0..1", conv="price_discount"),
     T("Price.gross_amount", "BT-148", "cac:AllowanceCharge/cbc:BaseAmount", "0..1"),
     T("Item.name", "BT-153", "cbc:Name", "1..1"),
     T("Item.description", "BT-154", "cbc:Description", "0..1"),
