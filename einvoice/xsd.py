@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
+from .basics import PathCache, element_origin
 from .rules.engine import Finding, Severity
 from .syntax import namespaces as ns
 
@@ -374,7 +375,7 @@ def _prefixes(root: Any, limit: int = 500) -> dict[str, str]:
     return nsmap
 
 
-def _locate(root: Any, path: str | None, nsmap: dict[str, str]) -> str | None:
+def _locate(root: Any, path: str | None, nsmap: dict[str, str], paths: PathCache) -> str | None:
     """Our usual prefixed XPath for the element libxml2 names, or its own path."""
     if not path:
         return None
@@ -383,9 +384,7 @@ def _locate(root: Any, path: str | None, nsmap: dict[str, str]) -> str | None:
     except (etree.XPathError, TypeError, ValueError):
         return path
     if found and hasattr(found[0], "tag"):
-        from .model.base import element_origin
-
-        return element_origin(found[0]).xpath or path
+        return element_origin(found[0], paths).xpath or path
     return path
 
 
@@ -405,10 +404,11 @@ def validate_tree(root: Any, syntax: Syntax | str | None, profile: str | None = 
         return []
     findings = []
     nsmap = _prefixes(root)
+    paths = PathCache()  # one per document: 20,000 errors among 20,000 siblings stay linear
     for entry in schema.error_log:
         message, hint = _describe(entry)
         findings.append(Finding(RULE_ID, Severity.FATAL, f"XML Schema ({SCHEMA_FILES[key].rsplit('/', 1)[-1]}): {message}",
-                                hint, _locate(root, getattr(entry, "path", None), nsmap), entry.line or None, "xsd", path))
+                                hint, _locate(root, getattr(entry, "path", None), nsmap, paths), entry.line or None, "xsd", path))
     return findings
 
 

@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, PrivateAttr
 
 
-from ..basics import Origin, _prefixed_path, element_origin  # noqa: F401 - defined without pydantic
+from ..basics import Origin, element_origin  # noqa: F401 - defined without pydantic
 
 
 class ModelBase(BaseModel):

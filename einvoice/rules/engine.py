@@ -35,7 +35,7 @@ from typing import Any, Callable, Iterable
 
 from typing import TYPE_CHECKING
 
-from ..basics import Origin, Syntax, element_origin
+from ..basics import Origin, PathCache, Syntax, element_origin
 
 if TYPE_CHECKING:  # the pydantic model is imported only where a document needs it
     from ..model.invoice import Invoice
@@ -559,7 +559,7 @@ class Report:
         }
 
 
-def _locate(target: Any) -> tuple[Origin, dict]:
+def _locate(target: Any, positions: PathCache | None = None) -> tuple[Origin, dict]:
     params: dict = {}
     if isinstance(target, tuple):
         items = list(target)
@@ -575,7 +575,7 @@ def _locate(target: Any) -> tuple[Origin, dict]:
     if base is not None and isinstance(obj, base.ModelBase):
         return obj.origin(fld), params
     if hasattr(obj, "sourceline"):
-        return element_origin(obj), params
+        return element_origin(obj, positions), params
     return Origin(None, None), params
 
 
@@ -646,10 +646,10 @@ def format_message(message: str, params: dict | None) -> str:
 
 
 def _add_findings(doc: Document, rule: Rule, meta: RuleMeta, targets: Iterable[Any], report: Report,
-                  root_origin: list) -> None:
+                  root_origin: list, positions: PathCache) -> None:
     findings = report.findings
     for target in targets:
-        origin, params = _locate(target)
+        origin, params = _locate(target, positions)
         if origin.xpath is None and doc.root is not None:
             if not root_origin:
                 root_origin.append(element_origin(doc.root))
@@ -674,6 +674,7 @@ def run_rules(doc: Document, rules: Iterable[Rule], report: Report, context: "Co
     layers = rules.layers if isinstance(rules, RuleList) else {r.layer for r in rules}
     report.releases = context.release_names(layers)
     root_origin: list = []
+    positions = PathCache()  # the paths worked out for locating findings (see element_origin)
     errors = report.internal_errors
     if doc.root is None:
         from .releases import tree_only
@@ -698,7 +699,7 @@ def run_rules(doc: Document, rules: Iterable[Rule], report: Report, context: "Co
             except Exception as exc:  # a rule must never take the run down
                 errors.append(f"{rule.id}: {type(exc).__name__}: {exc}")
                 continue
-            _add_findings(doc, rule, step[2], targets, report, root_origin)
+            _add_findings(doc, rule, step[2], targets, report, root_origin, positions)
             continue
         res = fam.results(doc)
         if not res:
@@ -721,5 +722,5 @@ def run_rules(doc: Document, rules: Iterable[Rule], report: Report, context: "Co
             if isinstance(hits, BaseException):
                 errors.append(f"{rule.id}: {type(hits).__name__}: {hits}")
                 continue
-            _add_findings(doc, rule, meta, hits, report, root_origin)
+            _add_findings(doc, rule, meta, hits, report, root_origin, positions)
     return report

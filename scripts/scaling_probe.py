@@ -1,0 +1,106 @@
+#!/usr/bin/env python3
+"""Look for validation cost that grows faster than the document: repeat each element.
+
+For every distinct element path of a seed document, the element is repeated as a
+sibling ``--small`` and ``--large`` times and the copy is validated (XSD and every
+rule layer, as ``einvoice validate`` does). Linear cost grows with the repetition
+factor (large/small); a rule that compares every repeated element with every other
+grows with its square. Paths whose growth exceeds ``--limit`` times the factor are
+printed, worst first, with their CPU times.
+
+    python scripts/scaling_probe.py [SEED.xml ...] [--small 200] [--large 1600] [--limit 2.5]
+
+Without seeds, a UBL and a CII example of the shared conformance corpus are used.
+Exit status 1 when a path grows faster than the limit allows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+CORPUS = ROOT.parent / "shared" / "conformance"
+DEFAULT_SEEDS = ("en16931/ubl/examples/ubl-tc434-example2.xml", "en16931/cii/examples/CII_example2.xml")
+
+
+def _paths(root) -> list[str]:
+    """One path per distinct element path (positions dropped), in document order."""
+    tree = root.getroottree()
+    seen: dict[str, str] = {}
+    for el in root.iter():
+        if not isinstance(el.tag, str) or el is root:
+            continue
+        plain = "/".join(p.split("[")[0] for p in tree.getpath(el).split("/"))
+        seen.setdefault(plain, tree.getpath(el))
+    return list(seen.values())
+
+
+def _repeated(root, path: str, times: int):
+    doc = copy.deepcopy(root)
+    el = doc.getroottree().xpath(path)[0]
+    parent = el.getparent()
+    at = parent.index(el)
+    for _ in range(times - 1):
+        parent.insert(at, copy.deepcopy(el))
+    return doc
+
+
+def _cpu(root) -> float:
+    """CPU seconds to read and validate the document, as `einvoice validate` does."""
+    from lxml import etree
+
+    from einvoice import syntax
+    from einvoice.validate import validate_document
+
+    data = etree.tostring(root)
+    start = time.process_time()
+    validate_document(syntax.load(data, max_bytes=1 << 30), schema=True)
+    return time.process_time() - start
+
+
+def probe(seed: Path, small: int, large: int, limit: float) -> list[tuple[float, str, float, float]]:
+    from einvoice.xmlsafe import parse
+
+    root = parse(seed.read_bytes()).getroot()
+    factor = large / small
+    slow = []
+    for path in _paths(root):
+        t_small = _cpu(_repeated(root, path, small))
+        t_large = _cpu(_repeated(root, path, large))
+        growth = t_large / max(t_small, 1e-4)
+        if growth > limit * factor and t_large > 0.5:
+            slow.append((growth / factor, path, t_small, t_large))
+    return sorted(slow, reverse=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("seeds", nargs="*")
+    ap.add_argument("--small", type=int, default=200)
+    ap.add_argument("--large", type=int, default=1600)
+    ap.add_argument("--limit", type=float, default=2.5, help="allowed growth beyond linear (default 2.5)")
+    args = ap.parse_args(argv)
+    seeds = [Path(s) for s in args.seeds] or [CORPUS / s for s in DEFAULT_SEEDS]
+    bad = 0
+    for seed in seeds:
+        if not seed.is_file():
+            print(f"{seed}: not found", file=sys.stderr)
+            return 2
+        slow = probe(seed, args.small, args.large, args.limit)
+        print(f"{seed.name}: {len(slow)} path(s) grow faster than {args.limit} x linear "
+              f"({args.small} -> {args.large} copies)")
+        for excess, path, t1, t2 in slow:
+            print(f"  {excess:5.1f} x linear  {t1:6.2f} s -> {t2:6.2f} s  {path}")
+        bad += len(slow)
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
