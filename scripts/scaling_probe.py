@@ -30,21 +30,20 @@ CORPUS = ROOT.parent / "shared" / "conformance"
 DEFAULT_SEEDS = ("en16931/ubl/examples/ubl-tc434-example2.xml", "en16931/cii/examples/CII_example2.xml")
 
 
-def _paths(root) -> list[str]:
-    """One path per distinct element path (positions dropped), in document order."""
+def _paths(root) -> list[tuple[int, str]]:
+    """One element per distinct path (positions dropped): its place in document order and its path."""
     tree = root.getroottree()
-    seen: dict[str, str] = {}
-    for el in root.iter():
+    seen: dict[str, int] = {}
+    for i, el in enumerate(root.iter()):
         if not isinstance(el.tag, str) or el is root:
             continue
-        plain = "/".join(p.split("[")[0] for p in tree.getpath(el).split("/"))
-        seen.setdefault(plain, tree.getpath(el))
-    return list(seen.values())
+        seen.setdefault("/".join(p.split("[")[0] for p in tree.getpath(el).split("/")), i)
+    return [(i, path) for path, i in seen.items()]
 
 
-def _repeated(root, path: str, times: int):
+def _repeated(root, index: int, times: int):
     doc = copy.deepcopy(root)
-    el = doc.getroottree().xpath(path)[0]
+    el = next(e for i, e in enumerate(doc.iter()) if i == index)
     parent = el.getparent()
     at = parent.index(el)
     for _ in range(times - 1):
@@ -71,9 +70,9 @@ def probe(seed: Path, small: int, large: int, limit: float) -> list[tuple[float,
     root = parse(seed.read_bytes()).getroot()
     factor = large / small
     slow = []
-    for path in _paths(root):
-        t_small = _cpu(_repeated(root, path, small))
-        t_large = _cpu(_repeated(root, path, large))
+    for index, path in _paths(root):
+        t_small = _cpu(_repeated(root, index, small))
+        t_large = _cpu(_repeated(root, index, large))
         growth = t_large / max(t_small, 1e-4)
         if growth > limit * factor and t_large > 0.5:
             slow.append((growth / factor, path, t_small, t_large))

@@ -89,6 +89,27 @@ def _dec_sum(elements: list) -> Decimal:
     return sum((V.xs_decimal(e) for e in elements), _ZERO)
 
 
+def once(fn: Callable[[], Any]) -> Callable[[], Any]:
+    """``fn``'s value, or the exception it raised, worked out at the first call only.
+
+    For a document-wide value that a rule uses once per context: worked out per context,
+    a document repeating the context was quadratic."""
+    box: list = []
+
+    def get() -> Any:
+        if not box:
+            try:
+                box.append((fn(), None))
+            except Exception as exc:  # raised again at every call, as the expression would
+                box.append((None, exc))
+        value, exc = box[0]
+        if exc is not None:
+            raise exc
+        return value
+
+    return get
+
+
 def holds(fn: Callable[[], Any]) -> bool:
     """Evaluate an assertion; a failed cast means it does not hold.
 
@@ -719,18 +740,14 @@ def _cii_failures(root: Any, index: dict) -> _Failures:
 
         header_tax_amounts = [c for s in abs_settlements for t in ck(s, RAM.ApplicableTradeTax)
                               for c in ck(t, RAM.CalculatedAmount)]
-        header_sum: list = []
-
-        def header_tax_sum() -> Any:  # the same for every tax total: summed once (per total it was quadratic)
-            if not header_sum:
-                try:
-                    header_sum.append((V.round2_double(V.double_sum(V.xs_double(c) for c in header_tax_amounts)), None))
-                except Exception as exc:  # raised again for each total, as the sum would be
-                    header_sum.append((None, exc))
-            value, exc = header_sum[0]
-            if exc is not None:
-                raise exc
-            return value
+        # the same for every tax total: summed once (per total it was quadratic)
+        header_tax_sum = once(lambda: V.round2_double(V.double_sum(V.xs_double(c) for c in header_tax_amounts)))
+        # BR-CO-11/12: the document's allowances (charges) and their sum, the same for every summation
+        chosen_by_flag = {flag: [ac for ac in header_acs if flag in ac_flag(ac)] for flag in (False, True)}
+        chosen_sum = {flag: once(lambda chosen=chosen: V.round2_double(V.double_sum(
+            V.xs_double(sv(a[0])) for a in (list(ck(ac, RAM.ActualAmount)) for ac in chosen) if a)))
+            for flag, chosen in chosen_by_flag.items()}
+        line_totals_of: dict = {}  # per transaction: many summations under one transaction read its lines once
         for m in idx[RAM.SpecifiedTradeSettlementHeaderMonetarySummation]:
             def first(local: str, m: Any = m) -> Any:
                 return fk(m, getattr(RAM, local))
@@ -747,7 +764,12 @@ def _cii_failures(root: Any, index: dict) -> _Failures:
                 any(t.get("currencyID") == c for t in ttas for c in tax_currencies)
                 and not any(tc == ic for tc in tax_currencies for ic in inv_currencies)), m)
             sctt_ = m.getparent().getparent() if m.getparent() is not None else None
-            line_totals = _CII_LINE_TOTALS(sctt_) if sctt_ is not None else []
+            if sctt_ is None:
+                line_totals = []
+            elif sctt_ in line_totals_of:
+                line_totals = line_totals_of[sctt_]
+            else:
+                line_totals = line_totals_of[sctt_] = _CII_LINE_TOTALS(sctt_)
 
             def co10() -> bool:
                 total = V.double_sum(V.xs_double(sv(e)) for e in line_totals)
@@ -758,11 +780,11 @@ def _cii_failures(root: Any, index: dict) -> _Failures:
 
             ok("BR-CO-10", holds(co10), m)
             for rid, flag, local in (("BR-CO-11", False, "AllowanceTotalAmount"), ("BR-CO-12", True, "ChargeTotalAmount")):
-                chosen = [ac for ac in header_acs if flag in ac_flag(ac)]
+                chosen = chosen_by_flag[flag]
                 totals_ = list(ck(m, getattr(RAM, local)))
 
-                def co11(chosen: list = chosen, totals_: list = totals_) -> bool:
-                    expected = V.round2_double(V.double_sum(V.xs_double(sv(a[0])) for a in (list(ck(ac, RAM.ActualAmount)) for ac in chosen) if a))
+                def co11(flag: bool = flag, totals_: list = totals_) -> bool:
+                    expected = chosen_sum[flag]()
                     return any(V.compare_untyped(t, "=", expected) for t in totals_)
 
                 ok(rid, (not chosen and not totals_) or holds(co11), m)
