@@ -60,7 +60,7 @@ class PathCache:
                     where = self.siblings[parent] = _sibling_positions(parent)
                 if where[1][el.tag] > 1:
                     name = f"{name}[{where[0][el]}]"
-                known = f"{self.path(parent) if parent in self.paths else self._path_iter(parent)}/{name}"
+                known = f"{self._path_iter(parent)}/{name}"
             self.paths[el] = known
         return known
 
