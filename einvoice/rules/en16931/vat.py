@@ -836,12 +836,14 @@ def _cii_09(code: str) -> Callable[[Document], Iterable]:
                 calc = V.decimal_or_none(text(calc_el)) if calc_el is not None else None
                 basis_el = _first(att, RAM + "BasisAmount")
                 basis = V.decimal_or_none(text(basis_el)) if basis_el is not None else None
-                rates = child_numbers(att, RAM + "RateApplicablePercent")
                 ok = False
                 if calc is not None and basis is not None:
-                    for rate in rates:
-                        exp = V.round_decimal(abs(basis) * rate) / HUNDRED
-                        if abs(calc) - 1 < exp and abs(calc) + 1 > exp:
+                    # the untyped rate makes the product an xs:double (INF, NaN and rounding as
+                    # doubles: 0 x 1e400 is NaN and fails); the decimal bounds compare as doubles
+                    low, high = float(abs(calc) - 1), float(abs(calc) + 1)
+                    for rate_el in att.iterchildren(RAM + "RateApplicablePercent"):
+                        exp = V.round_double(float(abs(basis)) * V.number(rate_el)) / 100
+                        if low < exp < high:
                             ok = True
                             break
             else:
