@@ -127,9 +127,13 @@ def expand(inputs: Iterable[str], stdin: Any = None,
             continue
         p = Path(item)
         if p.is_dir():
+            found = False
             for sub in sorted(p.rglob("*")):
                 if sub.is_file() and not any(part.startswith(".") for part in sub.relative_to(p).parts):
                     add(str(sub), False)
+                    found = True
+            if not found:  # a folder named on purpose that holds nothing is no pass: say so (exit 2)
+                missing.append(FileResult(item, STATUS_UNREADABLE, reason="the folder holds no files"))
         elif p.exists():
             add(item, True)
         elif any(ch in item for ch in "*?["):

@@ -51,25 +51,14 @@ def unwritable(path, exc: OSError) -> None:
 
 
 def write_out(path: Path, data: bytes | str) -> None:
-    """Write an output file in one step: a temporary file beside it, then a rename, so no partial file is left
-    (an existing device or pipe such as /dev/stdout is written directly). Exit 2 with one line when it fails."""
-    import os
-    import stat
-
+    """Write an output file in one step (see :func:`einvoice.build.write_atomic`: no partial file is left;
+    a device or pipe such as /dev/stdout is written directly). Exit 2 with one line when it fails."""
     from .build import write_atomic
 
     if isinstance(data, str):
         data = data.encode("utf-8", "backslashreplace")
     try:
-        try:
-            special = not stat.S_ISREG(os.stat(path).st_mode) and not stat.S_ISDIR(os.stat(path).st_mode)
-        except OSError:
-            special = False
-        if special:
-            with open(path, "wb") as fh:
-                fh.write(data)
-        else:
-            write_atomic(path, data)
+        write_atomic(path, data)
     except OSError as exc:
         unwritable(path, exc)
 
