@@ -185,7 +185,7 @@ def build(input: Path, fmt: str, output: Path | None, policy: bool = False, pdf:
     from .cli_pdf import unwritable
     from .errors import BuildRefused, EinvoiceError
 
-    existed = output.exists()
+    existed = _is(output, Path.exists)
     try:
         report = build_file(input, fmt, output, policy=policy, allow_lossy=allow_lossy)
     except BuildRefused as exc:
@@ -295,6 +295,15 @@ def _same_file(a: Path | str | None, b: Path | str | None) -> bool:
         return False
 
 
+def _is(path: Path, test) -> bool:
+    """``test(path)`` (Path.exists, Path.is_dir), False where the name itself cannot be looked up
+    (too long, a loop of links): the read or write that follows says why in one line."""
+    try:
+        return test(path)
+    except (OSError, ValueError):
+        return False
+
+
 def refuse_overwrite(output: Path | None, *inputs: Path | str | None) -> None:
     """Exit 2 with one line when an output would overwrite an input."""
     for source in inputs:
@@ -390,7 +399,7 @@ def validate(files: tuple[Path, ...], profile: str, no_schema: bool, policy: boo
     if files_from is not None:
         for name in _read_files_from(files_from):
             p = Path(name)
-            if p.exists() and (p.is_dir() or p.suffix.lower() in (".xml", ".pdf")):
+            if _is(p, Path.exists) and (_is(p, Path.is_dir) or p.suffix.lower() in (".xml", ".pdf")):
                 inputs.append(name)
     if not inputs:
         if files_from is not None:
@@ -404,7 +413,7 @@ def validate(files: tuple[Path, ...], profile: str, no_schema: bool, policy: boo
     progress_bar = None
     show_progress = sys.stderr.isatty() and out_format == "text" or (sys.stderr.isatty() and output is not None)
     try:
-        if show_progress and len(inputs) > 1 or (show_progress and any(Path(i).is_dir() for i in inputs)):
+        if show_progress and len(inputs) > 1 or (show_progress and any(_is(Path(i), Path.is_dir) for i in inputs)):
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
             progress_bar = Progress(TextColumn("validating"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),

@@ -669,3 +669,33 @@ def test_a_pdfa_checker_error_is_a_damaged_pdf(monkeypatch):
     monkeypatch.setattr(pdfa, "check", broken)
     reason = _reason(_pdf("factur-x.xml", CII))
     assert reason.startswith("damaged PDF (UnicodeDecodeError")
+
+
+LONG = "a" * 300  # a file name longer than the system allows (ENAMETOOLONG)
+
+
+@pytest.mark.parametrize("args", [
+    ["validate", LONG + ".xml"], ["show", LONG + ".xml"], ["extract", LONG + ".pdf"],
+    ["render", LONG + ".xml", "-o", "x.html"], ["convert", LONG + ".xml", "--to", "cii", "-o", "x.xml"],
+    ["build", LONG + ".yaml", "-f", "ehf", "-o", "x.xml"],
+    ["build", SAMPLES / "ehf-invoice.yaml", "-f", "ehf", "-o", LONG + ".xml"],
+    ["build", SAMPLES / "facturx-en16931.yaml", "-f", "facturx-en16931", "--pdf", LONG + ".pdf"],
+    ["convert", SAMPLES / "ehf-invoice.xml", "--to", "cii", "-o", LONG + ".xml"],
+    ["validate", SAMPLES / "ehf-invoice.xml", "-o", LONG + ".json"],
+    ["render", SAMPLES / "ehf-invoice.xml", "-o", LONG + ".html"],
+])
+def test_names_the_system_refuses_are_one_line_exit_2(args, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = cli(*args)
+    assert result.exit_code == 2, result.output
+    line = one_line(result)
+    assert "internal error" not in line and "too long" in line.lower(), line
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_loop_of_links_is_named_as_such(tmp_path):
+    loop = tmp_path / "loop.xml"
+    loop.symlink_to(loop)
+    result = cli("validate", loop)
+    assert result.exit_code == 2
+    assert one_line(result) == f"einvoice: {loop}: cannot read file (a symbolic link to nothing, or a loop of links)"
