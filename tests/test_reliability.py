@@ -699,3 +699,26 @@ def test_a_loop_of_links_is_named_as_such(tmp_path):
     result = cli("validate", loop)
     assert result.exit_code == 2
     assert one_line(result) == f"einvoice: {loop}: cannot read file (a symbolic link to nothing, or a loop of links)"
+
+
+@pytest.mark.parametrize("args", [["show"], ["show", "--format", "json"], ["render", "-o", "x.html"],
+                                  ["convert", "--to", "cii", "-o", "x.xml"]])
+def test_dash_reads_standard_input_in_every_reading_command(args, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    command, rest = args[0], args[1:]
+    ok = CliRunner().invoke(main, [command, "-", *rest], input=(SAMPLES / "ehf-invoice.xml").read_bytes())
+    assert ok.exit_code == 0, ok.output
+    assert "2024-1001" in ok.stdout or "wrote" in ok.stdout
+    bad = CliRunner().invoke(main, [command, "-", *rest], input=b"\x00garbage")
+    assert bad.exit_code == 2
+    assert one_line(bad).startswith("einvoice: <stdin>: ")
+    assert list(tmp_path.iterdir()) == ([tmp_path / "x.xml"] if command == "convert" else
+                                        [tmp_path / "x.html"] if command == "render" else [])
+
+
+def test_extract_reads_standard_input(tmp_path):
+    pdf = _pdf("factur-x.xml", CII)
+    ok = CliRunner().invoke(main, ["extract", "-"], input=pdf)
+    assert ok.exit_code == 0 and ok.stdout_bytes.startswith(b"<")
+    bad = CliRunner().invoke(main, ["extract", "-"], input=b"not a pdf")
+    assert bad.exit_code == 2 and one_line(bad).startswith("einvoice: <stdin>: ")
