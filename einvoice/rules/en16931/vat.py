@@ -183,11 +183,16 @@ def _ubl_cat(el: Any) -> tuple:
     return (el, nids[0] if nids else "", ids, nids, _has_vat_scheme(el))
 
 
-def _ubl(doc: Document) -> _UblIndex:
-    ix = doc.__dict__.get("_en16931_vat_ubl")
+def _indexed(doc: Document, name: str, make: Callable) -> Any:
+    """The document's index ``name`` (built by ``make`` once per document tree)."""
+    ix = doc.__dict__.get(name)
     if ix is None or ix.root is not doc.root:
-        ix = doc.__dict__["_en16931_vat_ubl"] = _UblIndex(doc.root, tag_index(doc))
+        ix = doc.__dict__[name] = make(doc.root, tag_index(doc))
     return ix
+
+
+def _ubl(doc: Document) -> _UblIndex:
+    return _indexed(doc, "_en16931_vat_ubl", _UblIndex)
 
 
 def _ac_cats(ix: _UblIndex, charge: bool | None, code: str, *, vat: bool = True, raw: bool = False,
@@ -330,13 +335,8 @@ def _ubl_rate(code: str, where: str) -> Callable[[Document], Iterable]:
                     yield el
                 continue
             # only the cast the test uses is computed
-            if kind == "eq0":
-                ok = any(d == 0 for d in child_decimals(el, CBC + "Percent"))
-            elif kind == "absent":
-                ok = False
-            else:
-                ok = _rate_test(kind, list(el.iterchildren(CBC + "Percent")), True, [])
-            if not ok:
+            decimals = child_decimals(el, CBC + "Percent") if kind == "eq0" else []
+            if not _rate_test(kind, list(el.iterchildren(CBC + "Percent")), True, decimals):
                 yield pct
     return check
 
@@ -360,28 +360,16 @@ def _ubl_lines_info(ix: _UblIndex, line_tag: str, direct: bool) -> list[tuple[li
     if info is None:
         every = ix.by[line_tag]
         root = ix.root
-        if direct and (key := (line_tag, False)) in cache and all(line.getparent() is root for line in every):
-            info = cache[key]  # every line is a child of the root: the same lines, in the same order
-        elif not direct and (key2 := (line_tag, True)) in cache and all(line.getparent() is root for line in every):
-            info = cache[key2]
+        if (other := (line_tag, not direct)) in cache and all(line.getparent() is root for line in every):
+            info = cache[other]  # every line is a child of the root: the same lines, in the same order
         else:
             info = []
             for line in (root.iterfind(line_tag) if direct else every):
                 cats = _ubl_line_cats(line, ix)
                 info.append(([c[1] for c in cats], [d for c in cats for d in child_decimals(c[0], CBC + "Percent")],
                              line))
-        cache[(line_tag, direct)] = info
+        cache[key] = info
     return info
-
-
-def _ubl_line_amounts(ix: _UblIndex, line_tag: str) -> list[tuple[list, list, list]]:
-    """Per line child of the root: its category codes, percentages and LineExtensionAmount values (once per document)."""
-    cache = ix.__dict__.setdefault("_line_amounts", {})
-    out = cache.get(line_tag)
-    if out is None:
-        out = cache[line_tag] = [(codes, pcts, child_decimals(line, CBC + "LineExtensionAmount"))
-                                 for codes, pcts, line in _ubl_lines_info(ix, line_tag, True)]
-    return out
 
 
 def _ubl_line_sum(ix: _UblIndex, line_tag: str, code: str, rate: Decimal | None) -> Decimal:
@@ -390,8 +378,13 @@ def _ubl_line_sum(ix: _UblIndex, line_tag: str, code: str, rate: Decimal | None)
     key = (line_tag, code, rate)
     total = cache.get(key)
     if total is None:
+        # per line: its category codes, percentages and LineExtensionAmount values (once per document)
+        amounts_of = ix.__dict__.setdefault("_line_amounts", {})
+        if line_tag not in amounts_of:
+            amounts_of[line_tag] = [(codes, pcts, child_decimals(line, CBC + "LineExtensionAmount"))
+                                    for codes, pcts, line in _ubl_lines_info(ix, line_tag, True)]
         total = ZERO
-        for codes, pcts, amounts in _ubl_line_amounts(ix, line_tag):
+        for codes, pcts, amounts in amounts_of[line_tag]:
             if code in codes and (rate is None or rate in pcts):
                 for d in amounts:
                     total += d
@@ -458,23 +451,16 @@ def _ubl_08(code: str) -> Callable[[Document], Iterable]:
             sub = cat[0].getparent()
             tas = child_decimals(sub, CBC + "TaxableAmount")
             ta = tas[0] if tas else None
-            if not rated:
-                ok = False
-                for has, tag in ((ix.has_inv_lines, CAC + "InvoiceLine"), (ix.has_cn_lines, CAC + "CreditNoteLine")):
-                    if has and ta is not None and ta == _ubl_line_sum(ix, tag, code, None) + _ubl_ac_sum(ix, code, None):
-                        ok = True
-                if not ok:
-                    yield _first(sub, CBC + "TaxableAmount") if ta is not None else sub
-                continue
+            # the categories without a rate compare exactly, once; the rated ones within one unit, per rate
             ok = True
-            for rate in child_decimals(cat[0], CBC + "Percent"):
+            for rate in child_decimals(cat[0], CBC + "Percent") if rated else [None]:
                 this = False
                 for has, tag in ((ix.has_inv_lines, CAC + "InvoiceLine"), (ix.has_cn_lines, CAC + "CreditNoteLine")):
                     gate = _ubl_rate_exists(ix, tag, code, rate) if code == "S" else has
                     if not gate or ta is None:
                         continue
                     expected = _ubl_line_sum(ix, tag, code, rate) + _ubl_ac_sum(ix, code, rate)
-                    if ta - ONE < expected < ta + ONE:
+                    if (ta - ONE < expected < ta + ONE) if rated else ta == expected:
                         this = True
                 if not this:
                     ok = False
@@ -506,13 +492,18 @@ def _ubl_09(code: str) -> Callable[[Document], Iterable]:
     return check
 
 
+def _reason_wrong(code: str, el: Any, tags: tuple[str, str]) -> bool:
+    """An exemption reason (text or code, ``tags``) is given where the category forbids one, or missing where
+    it needs one."""
+    has = _first(el, tags[0]) is not None or _first(el, tags[1]) is not None
+    return has == (CATEGORIES[code]["reason"] == "forbidden")
+
+
 def _ubl_10(code: str) -> Callable[[Document], Iterable]:
     def check(doc: Document):
         for cat in _ubl_bd(_ubl(doc), code):
-            el = cat[0]
-            has = _first(el, CBC + "TaxExemptionReason") is not None or _first(el, CBC + "TaxExemptionReasonCode") is not None
-            if has == (CATEGORIES[code]["reason"] == "forbidden"):
-                yield el
+            if _reason_wrong(code, cat[0], (CBC + "TaxExemptionReason", CBC + "TaxExemptionReasonCode")):
+                yield cat[0]
     return check
 
 
@@ -654,10 +645,7 @@ class _CiiIndex:
 
 
 def _cii(doc: Document) -> _CiiIndex:
-    ix = doc.__dict__.get("_en16931_vat_cii")
-    if ix is None or ix.root is not doc.root:
-        ix = doc.__dict__["_en16931_vat_cii"] = _CiiIndex(doc.root, tag_index(doc))
-    return ix
+    return _indexed(doc, "_en16931_vat_cii", _CiiIndex)
 
 
 def _codes(el: Any) -> list[str]:
@@ -689,6 +677,11 @@ def _cii_01(code: str) -> Callable[[Document], Iterable]:
     return check
 
 
+def _cii_indicators(ac: Any) -> set:
+    """The xs:boolean values of ram:ChargeIndicator/udt:Indicator (None for a value that is none)."""
+    return {V.xs_boolean(i) for ci in ac.iterchildren(RAM + "ChargeIndicator") for i in ci.iterchildren(UDT + "Indicator")}
+
+
 def _cii_ac_cats(ix: _CiiIndex, charge: bool, code: str) -> list:
     """//ram:SpecifiedTradeAllowanceCharge[ram:ChargeIndicator/udt:Indicator=<charge>]/ram:CategoryTradeTax[code][VAT]."""
     out = []
@@ -696,8 +689,7 @@ def _cii_ac_cats(ix: _CiiIndex, charge: bool, code: str) -> list:
         ac = ctt.getparent()
         if ac is None or ac.tag != RAM + "SpecifiedTradeAllowanceCharge":
             continue
-        inds = {V.xs_boolean(i) for ci in ac.iterchildren(RAM + "ChargeIndicator") for i in ci.iterchildren(UDT + "Indicator")}
-        if charge in inds and ix.has(ctt, code) and _cii_vat(ctt):
+        if charge in _cii_indicators(ac) and ix.has(ctt, code) and _cii_vat(ctt):
             out.append(ctt)
     return out
 
@@ -736,10 +728,9 @@ def _cii_header_for(ix: _CiiIndex, code: str) -> list:
     if code in ("S", "Z"):
         # //ram:ApplicableHeaderTradeSettlement/ram:ApplicableTradeTax/ram:CategoryCode[. = code]
         return [a for a in ix.header_att if ix.has(a, code)]
-    if code in ("AE", "E", "G", "K"):
-        # //rsm:SupplyChainTradeTransaction/.../ram:CategoryCode[. = code][upper-case(../ram:TypeCode) = 'VAT']
-        return [a for a in ix.tx_header_att if ix.has(a, code) and _cii_vat(a)]
+    # AE, E, G, K: //rsm:SupplyChainTradeTransaction/.../ram:CategoryCode[. = code][upper-case(../ram:TypeCode) = 'VAT']
     # L, M, O: .../ram:ApplicableTradeTax[ram:CategoryCode = code][upper-case(ram:TypeCode) = 'VAT']
+    # (the same taxes; how often each is a context differs, see _per_context)
     return [a for a in ix.tx_header_att if ix.has(a, code) and _cii_vat(a)]
 
 
@@ -769,7 +760,7 @@ def _cii_sums_data(ix: _CiiIndex) -> tuple[list, list]:
                     lines.append((codes, rates, total))
             for hs in tx.iterchildren(RAM + "ApplicableHeaderTradeSettlement"):
                 for ac in hs.iterchildren(RAM + "SpecifiedTradeAllowanceCharge"):
-                    inds = {V.xs_boolean(i) for ci in ac.iterchildren(RAM + "ChargeIndicator") for i in ci.iterchildren(UDT + "Indicator")}
+                    inds = _cii_indicators(ac)
                     ctts = ac.findall(RAM + "CategoryTradeTax")
                     codes = {text(c) for t in ctts for c in t.iterchildren(RAM + "CategoryCode")}
                     rates = [d for t in ctts for d in child_decimals(t, RAM + "RateApplicablePercent")]
@@ -857,38 +848,26 @@ def _cii_09(code: str) -> Callable[[Document], Iterable]:
 def _cii_10(code: str) -> Callable[[Document], Iterable]:
     def check(doc: Document):
         for att in _cii_header_for(_cii(doc), code):
-            has = _first(att, RAM + "ExemptionReason") is not None or _first(att, RAM + "ExemptionReasonCode") is not None
-            if has == (CATEGORIES[code]["reason"] == "forbidden"):
+            if _reason_wrong(code, att, (RAM + "ExemptionReason", RAM + "ExemptionReasonCode")):
                 yield from _per_context(att, code, att)
     return check
 
 
-def _cii_ic_11(doc: Document):
-    ix = _cii(doc)
-    cats = _cii_header_for(ix, "K")
-    if not cats:
-        return
-    delivered = doc.root.tag == RSM + "CrossIndustryInvoice" and doc.root.find(
-        f"{RSM}SupplyChainTradeTransaction/{RAM}ApplicableHeaderTradeDelivery/{RAM}ActualDeliverySupplyChainEvent/"
-        f"{RAM}OccurrenceDateTime/{UDT}DateTimeString") is not None
-    for att in cats:
-        hs = att.getparent()
-        period = any(_first(p, RAM + "StartDateTime") is not None or _first(p, RAM + "EndDateTime") is not None
-                     for p in hs.iterchildren(RAM + "BillingSpecifiedPeriod"))
-        if not (delivered or period):
-            yield from _per_context(att, "K", att)
-
-
-def _cii_ic_12(doc: Document):
-    ix = _cii(doc)
-    cats = _cii_header_for(ix, "K")
-    if not cats:
-        return
-    country = doc.root.tag == RSM + "CrossIndustryInvoice" and doc.root.find(f"{RSM}SupplyChainTradeTransaction/{RAM}ApplicableHeaderTradeDelivery/"
-                            f"{RAM}ShipToTradeParty/{RAM}PostalTradeAddress/{RAM}CountryID") is not None
-    if not country:
+def _cii_ic(delivery: str, period: bool) -> Callable[[Document], Iterable]:
+    """BR-IC-11 (a delivery date, or with ``period`` a billing period of the header settlement) and BR-IC-12
+    (a delivery country): ``delivery`` is the path under the header delivery that must exist."""
+    def check(doc: Document):
+        cats = _cii_header_for(_cii(doc), "K")
+        if not cats:
+            return
+        given = doc.root.tag == RSM + "CrossIndustryInvoice" and doc.root.find(
+            f"{RSM}SupplyChainTradeTransaction/{RAM}ApplicableHeaderTradeDelivery/{delivery}") is not None
         for att in cats:
-            yield from _per_context(att, "K", att)
+            if not (given or period and any(
+                    _first(p, RAM + "StartDateTime") is not None or _first(p, RAM + "EndDateTime") is not None
+                    for p in att.getparent().iterchildren(RAM + "BillingSpecifiedPeriod"))):
+                yield from _per_context(att, "K", att)
+    return check
 
 
 def _cii_o_only(kind: str) -> Callable[[Document], Iterable]:
@@ -980,9 +959,10 @@ def _register() -> None:
             _add(code, f"{fam}-{n:02d}", ubl_check(code), "ubl")
             _add(code, f"{fam}-{n:02d}", cii_check(code), "cii")
     _add("K", "BR-IC-11", _ubl_ic_11, "ubl")
-    _add("K", "BR-IC-11", _cii_ic_11, "cii")
+    _add("K", "BR-IC-11", _cii_ic(f"{RAM}ActualDeliverySupplyChainEvent/{RAM}OccurrenceDateTime/{UDT}DateTimeString",
+                                  True), "cii")
     _add("K", "BR-IC-12", _ubl_ic_12, "ubl")
-    _add("K", "BR-IC-12", _cii_ic_12, "cii")
+    _add("K", "BR-IC-12", _cii_ic(f"{RAM}ShipToTradeParty/{RAM}PostalTradeAddress/{RAM}CountryID", False), "cii")
     for n, where in ((11, "bd"), (12, "line"), (13, "allowance"), (14, "charge")):
         _add("O", f"BR-O-{n}", _ubl_o_only(where), "ubl")
     _add("O", "BR-O-11", _cii_o_only("att"), "cii")
