@@ -936,43 +936,29 @@ def _family(syntax: str) -> Callable[[Document], dict]:
     return evaluate
 
 
-def _add(code: str, rid: str, fn: Callable[[Document], Iterable], syntax: str) -> None:
-    _ENTRIES[syntax].append((rid, code, fn))
+def _add(code: str, rid: str, ubl_check: Callable[[Document], Iterable], cii_check: Callable[[Document], Iterable]) -> None:
+    _ENTRIES["ubl"].append((rid, code, ubl_check))
+    _ENTRIES["cii"].append((rid, code, cii_check))
 
 
 def _register() -> None:
+    wheres = ("line", "allowance", "charge")
     for code, fam in FAMILIES.items():
-        if code == "S":
-            _add(code, f"{fam}-01", _ubl_s_01, "ubl")
-        elif code in ("L", "M"):
-            _add(code, f"{fam}-01", _ubl_rated_01(code), "ubl")
-        else:
-            _add(code, f"{fam}-01", _ubl_01_exact(code), "ubl")
-        _add(code, f"{fam}-01", _cii_01(code), "cii")
-        for n, where in ((2, "line"), (3, "allowance"), (4, "charge")):
-            _add(code, f"{fam}-0{n}", _ubl_ids(code, where), "ubl")
-            _add(code, f"{fam}-0{n}", _cii_ids(code, where), "cii")
-        for n, where in ((5, "line"), (6, "allowance"), (7, "charge")):
-            _add(code, f"{fam}-0{n}", _ubl_rate(code, where), "ubl")
-            _add(code, f"{fam}-0{n}", _cii_rate(code, where), "cii")
+        ubl_01 = _ubl_s_01 if code == "S" else _ubl_rated_01(code) if code in ("L", "M") else _ubl_01_exact(code)
+        _add(code, f"{fam}-01", ubl_01, _cii_01(code))
+        for n, where in zip((2, 3, 4), wheres):
+            _add(code, f"{fam}-0{n}", _ubl_ids(code, where), _cii_ids(code, where))
+        for n, where in zip((5, 6, 7), wheres):
+            _add(code, f"{fam}-0{n}", _ubl_rate(code, where), _cii_rate(code, where))
         for n, ubl_check, cii_check in ((8, _ubl_08, _cii_08), (9, _ubl_09, _cii_09), (10, _ubl_10, _cii_10)):
-            _add(code, f"{fam}-{n:02d}", ubl_check(code), "ubl")
-            _add(code, f"{fam}-{n:02d}", cii_check(code), "cii")
-    _add("K", "BR-IC-11", _ubl_ic_11, "ubl")
-    _add("K", "BR-IC-11", _cii_ic(f"{RAM}ActualDeliverySupplyChainEvent/{RAM}OccurrenceDateTime/{UDT}DateTimeString",
-                                  True), "cii")
-    _add("K", "BR-IC-12", _ubl_ic_12, "ubl")
-    _add("K", "BR-IC-12", _cii_ic(f"{RAM}ShipToTradeParty/{RAM}PostalTradeAddress/{RAM}CountryID", False), "cii")
-    for n, where in ((11, "bd"), (12, "line"), (13, "allowance"), (14, "charge")):
-        _add("O", f"BR-O-{n}", _ubl_o_only(where), "ubl")
-    _add("O", "BR-O-11", _cii_o_only("att"), "cii")
-    _add("O", "BR-O-12", _cii_o_only("att"), "cii")
-    _add("O", "BR-O-13", _cii_o_only("ctt"), "cii")
-    _add("O", "BR-O-14", _cii_o_only("ctt"), "cii")
-    _add("B", "BR-B-01", _ubl_b_01, "ubl")
-    _add("B", "BR-B-01", _cii_b_01, "cii")
-    _add("B", "BR-B-02", _ubl_b_02, "ubl")
-    _add("B", "BR-B-02", _cii_b_02, "cii")
+            _add(code, f"{fam}-{n:02d}", ubl_check(code), cii_check(code))
+    _add("K", "BR-IC-11", _ubl_ic_11,
+         _cii_ic(f"{RAM}ActualDeliverySupplyChainEvent/{RAM}OccurrenceDateTime/{UDT}DateTimeString", True))
+    _add("K", "BR-IC-12", _ubl_ic_12, _cii_ic(f"{RAM}ShipToTradeParty/{RAM}PostalTradeAddress/{RAM}CountryID", False))
+    for n, where, pool in ((11, "bd", "att"), (12, "line", "att"), (13, "allowance", "ctt"), (14, "charge", "ctt")):
+        _add("O", f"BR-O-{n}", _ubl_o_only(where), _cii_o_only(pool))
+    _add("B", "BR-B-01", _ubl_b_01, _cii_b_01)
+    _add("B", "BR-B-02", _ubl_b_02, _cii_b_02)
     for syntax, entries in _ENTRIES.items():
         RULES.family([rid for rid, _code, _fn in entries], _family(syntax), syntax=syntax, name=f"en16931:vat-{syntax}")
 

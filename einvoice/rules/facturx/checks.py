@@ -249,18 +249,9 @@ def b_without_s(doc, el, ck):
     return (el,) if "B" in codes and "S" in codes else ()
 
 
-CUSTOMS = {
-    "cond": cond,
-    "any_filled": any_filled,
-    "first_attr_filled": first_attr_filled,
-    "num_or_absent": num_or_absent,
-    "period_order": period_order,
-    "payee_differs": payee_differs,
-    "country_prefix": country_prefix,
-    "category_count": category_count,
-    "italy_only": italy_only,
-    "b_without_s": b_without_s,
-}
+#: the checks by the name the profile tables give; those below the sums are guarded (see the end)
+CUSTOMS = {fn.__name__: fn for fn in (cond, any_filled, first_attr_filled, num_or_absent, period_order, payee_differs,
+                                      country_prefix, category_count, italy_only, b_without_s)}
 
 
 # --------------------------------------------------------------------------- VAT breakdown sums
@@ -445,10 +436,6 @@ def breakdown_vat(doc, el, ck):
         if abs(vat - expected) <= Decimal("0.01") * n:
             return ()
     return (el,)
-
-
-CUSTOMS["breakdown_basis"] = _guarded(breakdown_basis)
-CUSTOMS["breakdown_vat"] = _guarded(breakdown_vat)
 
 
 # --------------------------------------------------------------------------- category sums (BASIC, MINIMUM)
@@ -660,11 +647,6 @@ def standard_vat_approx(doc, el, ck):
     return () if float(c - 1) < expected and float(c + 1) > expected else (el,)
 
 
-for _fn in (category_basis_approx, category_basis_per_rate, category_basis_exact, category_basis_tolerance,
-            breakdown_vat_rounded, standard_vat_approx):
-    CUSTOMS[_fn.__name__] = _guarded(_fn)
-
-
 # --------------------------------------------------------------------------- document totals
 
 def _dec_first(el, name: str) -> Decimal | None:
@@ -822,11 +804,6 @@ def vat_total_sum(doc, el, ck):
     """The VAT total in the invoice currency equals the breakdown VAT amounts summed (rounded)."""
     s = round2_tt(sum_dbl(texts(el, _ROOT_TX + "ram:ApplicableHeaderTradeSettlement/ram:ApplicableTradeTax/ram:CalculatedAmount")))
     return () if same_double(V.xs_double(string_value(el)), s) else (el,)
-
-
-for _fn in (allowance_total, charge_total, tax_basis_total, grand_total, due_payable, line_total,
-            vat_total_rounded, vat_total_tax_currency_rounded, tax_currency_total, vat_total_sum):
-    CUSTOMS[_fn.__name__] = _guarded(_fn)
 
 
 # --------------------------------------------------------------------------- EXTENDED: sub-lines and totals
@@ -1042,7 +1019,11 @@ def delivery_date_de(doc, el, ck):
     return () if normalize_space(text) else (el,)
 
 
-for _fn in (code_token, parent_has_status, parent_exists, group_children_amounts, group_sums, ext_line_total,
-            ext_allowance_total, ext_charge_total, ext_tax_basis_total, ext_grand_total, ext_due_payable,
-            delivery_date_de):
-    CUSTOMS[_fn.__name__] = _guarded(_fn)
+CUSTOMS.update((fn.__name__, _guarded(fn)) for fn in (
+    breakdown_basis, breakdown_vat,
+    category_basis_approx, category_basis_per_rate, category_basis_exact, category_basis_tolerance,
+    breakdown_vat_rounded, standard_vat_approx,
+    allowance_total, charge_total, tax_basis_total, grand_total, due_payable, line_total,
+    vat_total_rounded, vat_total_tax_currency_rounded, tax_currency_total, vat_total_sum,
+    code_token, parent_has_status, parent_exists, group_children_amounts, group_sums, ext_line_total,
+    ext_allowance_total, ext_charge_total, ext_tax_basis_total, ext_grand_total, ext_due_payable, delivery_date_de))
