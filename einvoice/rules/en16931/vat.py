@@ -295,19 +295,29 @@ def _vs0(el: Any, op: str) -> bool:
         return False
 
 
-def _rate_test(kind: str, rates: list, present: bool, decimals: list[Decimal]) -> bool:
-    """The rate test of a category: ``rates`` are the rate elements (a general comparison: any of them)."""
-    if kind == "gt0":
-        return any(_vs0(r, ">") for r in rates)
-    if kind == "ge0":
-        return any(_vs0(r, ">=") for r in rates)
-    if kind == "eq0n":
-        return any(_vs0(r, "=") for r in rates)
-    if kind == "eq0":  # xs:decimal(cbc:Percent) = 0
-        return any(d == 0 for d in decimals)
-    if kind == "absent":
-        return not present
-    raise ValueError(kind)
+def _rate_failures(cats: Iterable, tag: str, kind: str) -> Iterable:
+    """The rate test ``kind`` of a category on each category element: a failure at its first rate element
+    ``tag`` (a general comparison: any of them may pass), or at the element when it has none."""
+    for el in cats:
+        rates = list(el.iterchildren(tag))
+        if not rates:  # no rate: only "absent" holds (the others need a value)
+            if kind != "absent":
+                yield el
+            continue
+        if kind == "gt0":
+            ok = any(_vs0(r, ">") for r in rates)
+        elif kind == "ge0":
+            ok = any(_vs0(r, ">=") for r in rates)
+        elif kind == "eq0n":
+            ok = any(_vs0(r, "=") for r in rates)
+        elif kind == "eq0":  # xs:decimal(cbc:Percent) = 0
+            ok = any(d == 0 for d in child_decimals(el, tag))
+        elif kind == "absent":
+            ok = False
+        else:
+            raise ValueError(kind)
+        if not ok:
+            yield rates[0]
 
 
 def _ubl_rate(code: str, where: str) -> Callable[[Document], Iterable]:
@@ -327,17 +337,7 @@ def _ubl_rate(code: str, where: str) -> Callable[[Document], Iterable]:
                     cats.append(c)
         else:
             cats = _ac_cats(ix, where == "charge", code)
-        for c in cats:
-            el = c[0]
-            pct = _first(el, CBC + "Percent")
-            if pct is None:  # no percentage: only "absent" holds (the others need a value)
-                if kind != "absent":
-                    yield el
-                continue
-            # only the cast the test uses is computed
-            decimals = child_decimals(el, CBC + "Percent") if kind == "eq0" else []
-            if not _rate_test(kind, list(el.iterchildren(CBC + "Percent")), True, decimals):
-                yield pct
+        yield from _rate_failures((c[0] for c in cats), CBC + "Percent", kind)
     return check
 
 
@@ -715,11 +715,7 @@ def _cii_rate(code: str, where: str) -> Callable[[Document], Iterable]:
     def check(doc: Document):
         ix = _cii(doc)
         cats = _cii_line_cats(ix, code) if where == "line" else _cii_ac_cats(ix, where == "charge", code)
-        for el in cats:
-            rates = list(el.iterchildren(RAM + "RateApplicablePercent"))
-            ok = _rate_test(kind, rates, bool(rates), [])
-            if not ok:
-                yield _first(el, RAM + "RateApplicablePercent") if rates else el
+        yield from _rate_failures(cats, RAM + "RateApplicablePercent", kind)
     return check
 
 
