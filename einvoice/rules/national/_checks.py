@@ -16,9 +16,9 @@ in the national rules of the rule set.
 
 Check digits
 ------------
-Where python-stdnum implements exactly the check a rule names it is used; the
-edge cases in which the rule set differs (a zero number, extra characters) are
-handled around it.
+The sums shared with the Peppol rules come from :mod:`einvoice.rules.identifiers`
+(checked there against python-stdnum); the edge cases in which the rule set
+differs (a zero number, extra characters) are handled around them.
 """
 
 from __future__ import annotations
