@@ -243,7 +243,7 @@ def _compile_bundle(path: Path, base: Path, bundle: dict[str, bytes]) -> etree.X
 # --- the same, cut from the text as the compiler reads each file -----------------
 
 _XS_PREFIX = re.compile(rb"""xmlns(:[A-Za-z_][\w.\-]*)?\s*=\s*["']http://www\.w3\.org/2001/XMLSchema["']""")
-_NAME_END = frozenset(b" \t\r\n>/")
+_NAME_END = (b" ", b"\t", b"\r", b"\n", b">", b"/")
 
 
 def lean_text(data: bytes) -> bytes | None:
@@ -274,35 +274,26 @@ def lean_text(data: bytes) -> bytes | None:
         if end < 0 or b"annotation" in data[at:end]:
             return None
         at = data.find(b"<!--", end + 3)
-    parts = []
-    pos = 0
-    find = data.find
-    while True:
-        start = find(opening, pos)
-        if start < 0:
-            break
-        after = start + len(opening)
-        if data[after] not in _NAME_END:  # another name that starts the same (xsd:annotationX)
+    pieces = data.split(opening)  # each piece after the first starts inside an annotation's start tag
+    kept = [pieces[0]]
+    for piece in pieces[1:]:
+        if piece[:1] not in _NAME_END:  # another name that starts the same (xsd:annotationX)
             return None
-        gt = find(b">", after)
+        gt = piece.find(b">")
         if gt < 0:
             return None
-        if data[gt - 1] == 0x2F:  # <xsd:annotation/>
-            end = gt + 1
-        else:
-            close = find(closing, gt)
-            if close < 0 or find(opening, gt, close) >= 0:
-                return None
-            end = find(b">", close + len(closing))
-            if end < 0 or data[close + len(closing):end].strip():
-                return None
-            end += 1
-        parts.append(data[pos:start])
-        pos = end
-    if not parts:
-        return data
-    parts.append(data[pos:])
-    return b"".join(parts)
+        if piece[gt - 1:gt] == b"/":  # <xsd:annotation/>
+            kept.append(piece[gt + 1:])
+            continue
+        # its end tag lies in this piece: an annotation inside another would have split it off
+        close = piece.find(closing, gt)
+        if close < 0:
+            return None
+        end = piece.find(b">", close + len(closing))
+        if end < 0 or piece[close + len(closing):end].strip():
+            return None
+        kept.append(piece[end + 1:])
+    return b"".join(kept) if len(kept) > 1 else data
 
 
 class _LeanFiles(_LocalOnly):
