@@ -187,9 +187,10 @@ class TreeParties:
 
 def parties(doc: Any) -> Any:
     """The seller and tax representative of a document (``.seller``, ``.tax_representative``): for a UBL
-    document read from XML from its tree (:class:`TreeParties`), else from the model."""
+    document read from XML whose model is not read from its tree (:class:`TreeParties`), else from the
+    model (a model already there costs nothing and says the same)."""
     root = doc.root
-    if root is not None and getattr(doc.syntax, "value", doc.syntax) == "ubl":
+    if root is not None and not doc.model_read and getattr(doc.syntax, "value", doc.syntax) == "ubl":
         found = doc.__dict__.get("_tree_parties")
         if found is None:
             found = doc.__dict__["_tree_parties"] = TreeParties(root)
@@ -329,15 +330,30 @@ def gate(doc: Any) -> dict[str, bool]:
     return g
 
 
-def country_rules(rules: Any, country: str):
+def country_rules(rules: Any, country: str, applies: Any = None):
     """A ``rule`` decorator for one country's module: registers the check so that it
-    runs only when :func:`gate` is open for ``country``."""
+    runs only when :func:`gate` is open for ``country``.
+
+    ``applies(doc) -> bool``, when given, is a condition every rule of the module requires
+    (the seller's country as the module's rules test it): decided once per document, after
+    the gate, from the parties read from the tree (:func:`parties`), so a document whose gate
+    is open but whose seller is not of the country does not have its model read for nothing.
+    """
+    key = f"_national_applies_{country}"
 
     def rule(*ids: str, syntax: Any = None):
         def deco(fn):
             def check(doc, _fn=fn, _country=country):
                 g = doc.__dict__.get("_national_gate") or gate(doc)
-                return _fn(doc) if g[_country] else ()
+                if not g[_country]:
+                    return ()
+                if applies is not None:
+                    ok = doc.__dict__.get(key)
+                    if ok is None:
+                        ok = doc.__dict__[key] = bool(applies(doc))
+                    if not ok:
+                        return ()
+                return _fn(doc)
 
             check.__name__ = fn.__name__
             check.__doc__ = fn.__doc__
