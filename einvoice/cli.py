@@ -185,7 +185,7 @@ def build(input: Path, fmt: str, output: Path | None, policy: bool = False, pdf:
     from .cli_pdf import unwritable
     from .errors import BuildRefused, EinvoiceError
 
-    existed = output.exists()
+    existed = _is(output, Path.exists)
     try:
         report = build_file(input, fmt, output, policy=policy, allow_lossy=allow_lossy)
     except BuildRefused as exc:
@@ -295,6 +295,38 @@ def _same_file(a: Path | str | None, b: Path | str | None) -> bool:
         return False
 
 
+def _is(path: Path, test) -> bool:
+    """``test(path)`` (Path.exists, Path.is_dir), False where the name itself cannot be looked up
+    (too long, a loop of links): the read or write that follows says why in one line."""
+    try:
+        return test(path)
+    except (OSError, ValueError):
+        return False
+
+
+def label(source) -> str | Path:
+    """How a source is named in messages (``-`` is standard input)."""
+    return "<stdin>" if str(source) == "-" else source
+
+
+def from_stdin(source: Path) -> Path | bytes:
+    """``-`` as the source of show, render, convert and extract: standard input, read no further than
+    the size limit (an unreadable input is one line, exit 2); any other source as it is."""
+    if str(source) != "-":
+        return source
+    from .errors import UnreadableInput
+    from .xmlsafe import MAX_BYTES, read_limited
+
+    try:
+        return read_limited(sys.stdin.buffer, MAX_BYTES, "<stdin>")
+    except UnreadableInput as exc:
+        _say_error("<stdin>", exc)
+        sys.exit(EXIT_UNREADABLE)
+    except OSError as exc:
+        click.echo(f"einvoice: <stdin>: cannot read standard input ({exc.strerror or exc})", err=True)
+        sys.exit(EXIT_UNREADABLE)
+
+
 def refuse_overwrite(output: Path | None, *inputs: Path | str | None) -> None:
     """Exit 2 with one line when an output would overwrite an input."""
     for source in inputs:
@@ -390,7 +422,7 @@ def validate(files: tuple[Path, ...], profile: str, no_schema: bool, policy: boo
     if files_from is not None:
         for name in _read_files_from(files_from):
             p = Path(name)
-            if p.exists() and (p.is_dir() or p.suffix.lower() in (".xml", ".pdf")):
+            if _is(p, Path.exists) and (_is(p, Path.is_dir) or p.suffix.lower() in (".xml", ".pdf")):
                 inputs.append(name)
     if not inputs:
         if files_from is not None:
@@ -411,7 +443,7 @@ def validate(files: tuple[Path, ...], profile: str, no_schema: bool, policy: boo
     progress_bar = None
     show_progress = sys.stderr.isatty() and out_format == "text" or (sys.stderr.isatty() and output is not None)
     try:
-        if show_progress and len(inputs) > 1 or (show_progress and any(Path(i).is_dir() for i in inputs)):
+        if show_progress and len(inputs) > 1 or (show_progress and any(_is(Path(i), Path.is_dir) for i in inputs)):
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
             progress_bar = Progress(TextColumn("validating"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
@@ -457,7 +489,8 @@ def validate(files: tuple[Path, ...], profile: str, no_schema: bool, policy: boo
 @click.option("--output", "-o", required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--force", is_flag=True, help="write the result even if it does not validate")
 def convert(source: Path, to: str, target_profile: str | None, output: Path, force: bool) -> None:
-    """Convert an invoice between UBL and CII through the semantic model (validating the result).
+    """Convert an invoice between UBL and CII through the semantic model (validating the result);
+    - reads standard input.
 
     UBL output keeps the source's specification identifier unless --profile peppol|ehf asks
     for Peppol BIS Billing 3.0; CII output is the source's Factur-X profile (its guideline
@@ -481,7 +514,7 @@ def convert(source: Path, to: str, target_profile: str | None, output: Path, for
         sys.exit(EXIT_UNREADABLE)
     refuse_overwrite(output, source)
     try:
-        data = run(source, to, force=force, profile=target_profile)
+        data = run(from_stdin(source), to, force=force, profile=target_profile)
         report = validate_document(read_tree(parse(data, str(output)).getroot(), str(output)),
                                    target_profile if target_profile in UBL_PROFILES else "auto")
     except BuildRefused as exc:
@@ -491,7 +524,7 @@ def convert(source: Path, to: str, target_profile: str | None, output: Path, for
             click.echo(_finding_line(f))
         sys.exit(EXIT_INVALID)
     except EinvoiceError as exc:
-        _say_error(source, exc)
+        _say_error(label(source), exc)
         sys.exit(EXIT_UNREADABLE)
     write_output(output, data)
     click.echo(f"wrote {_printable(output)} ({to.upper()}, profile {report.profile}, "
@@ -563,7 +596,7 @@ def _show_json(path: str, doc) -> dict:
 @click.option("--format", "out_format", default="text", show_default=True, type=click.Choice(["text", "json"]),
               help="text for people, json for programs (keys below)")
 def show(source: Path, out_format: str = "text") -> None:
-    """Show an invoice at a glance: number, dates, parties, totals, how to pay.
+    """Show an invoice at a glance: number, dates, parties, totals, how to pay (- reads standard input).
 
     JSON keys: path, kind (invoice | credit-note), number, type_code, syntax,
     issue_date, due_date, payment_terms, currency, seller, buyer (name,
@@ -580,15 +613,15 @@ def show(source: Path, out_format: str = "text") -> None:
     from .errors import EinvoiceError
 
     try:
-        doc = syntax.load(source)
+        doc = syntax.load(from_stdin(source))
     except EinvoiceError as exc:
-        _say_error(source, exc)
+        _say_error(label(source), exc)
         sys.exit(EXIT_UNREADABLE)
     inv = doc.invoice
     if out_format == "json":
         import json
 
-        click.echo(json.dumps(_show_json(str(source), doc), indent=2, ensure_ascii=False))
+        click.echo(json.dumps(_show_json(str(label(source)), doc), indent=2, ensure_ascii=False))
         return
     t = inv.totals
     vat = inv.vat_total
