@@ -344,6 +344,14 @@ def write_output(path: Path, data: bytes | str) -> None:
     write_out(path, data)
 
 
+def _is_file(name: str) -> bool:
+    """Whether a name is a regular file (False for a name the system refuses: reading it says why)."""
+    try:
+        return Path(name).is_file()
+    except (OSError, ValueError):
+        return False
+
+
 def _read_files_from(name: str) -> list[str]:
     """The lines of --files-from (a file, a pipe or - for standard input), read no further than 16 MB."""
     import os
@@ -430,7 +438,7 @@ def validate(files: tuple[Path, ...], profile: str, no_schema: bool, policy: boo
             sys.exit(EXIT_OK)
         raise click.UsageError("give at least one file, folder, glob or - (stdin)")
     _check_config()
-    if len(inputs) == 1 and (inputs[0] == "-" or Path(inputs[0]).is_file()):
+    if len(inputs) == 1 and (inputs[0] == "-" or _is_file(inputs[0])):
         import gc
 
         # one document, then the process ends: no cyclic collection at all. Validation pauses the
