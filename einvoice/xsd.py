@@ -244,15 +244,17 @@ def _compile_bundle(path: Path, base: Path, bundle: dict[str, bytes]) -> etree.X
 
 _XS_PREFIX = re.compile(rb"""xmlns(:[A-Za-z_][\w.\-]*)?\s*=\s*["']http://www\.w3\.org/2001/XMLSchema["']""")
 _NAME_END = (b" ", b"\t", b"\r", b"\n", b">", b"/")
+_ATTRIBUTES = re.compile(rb"""(?:[ \t\r\n]+[^\s=/>"']+[ \t\r\n]*=[ \t\r\n]*(?:"[^"<]*"|'[^'<]*'))*[ \t\r\n]*/?""")
 
 
 def lean_text(data: bytes) -> bytes | None:
     """The text of a schema document without its ``annotation`` elements, cut out of the text; None when
     the text is not plain enough to cut safely (then the file is compiled as it is).
 
-    Plain enough: UTF-8 (or ASCII) text, no DOCTYPE (entities) and no CDATA, the XML Schema namespace
-    bound to one prefix once (never as the default namespace), no comment that mentions an
-    annotation, and no annotation inside another. What is left is exactly what removing the
+    Plain enough: UTF-8 (or ASCII) text, no DOCTYPE (entities), no CDATA and no processing instruction,
+    the XML Schema namespace bound to one prefix once (never as the default namespace), no comment
+    that mentions an annotation, annotation start tags whose attribute values hold no '>', and no
+    annotation inside another. What is left is exactly what removing the
     annotation elements from the parsed document leaves (:func:`_without_annotations`; a test
     compares the two on every UBL schema file).
     """
@@ -260,6 +262,8 @@ def lean_text(data: bytes) -> bytes | None:
     if not head.startswith(b"<") or b"<!DOCTYPE" in data or b"<![CDATA[" in data:
         return None
     decl = head.split(b"?>", 1)[0] if head.startswith(b"<?xml") else b""
+    if data.count(b"<?") > (1 if decl else 0):  # a processing instruction could hide or fake one
+        return None
     enc = re.search(rb"""encoding\s*=\s*["']([^"']*)["']""", decl)
     if enc and enc.group(1).lower() not in (b"utf-8", b"utf8", b"us-ascii", b"ascii"):
         return None
@@ -280,7 +284,7 @@ def lean_text(data: bytes) -> bytes | None:
         if piece[:1] not in _NAME_END:  # another name that starts the same (xsd:annotationX)
             return None
         gt = piece.find(b">")
-        if gt < 0:
+        if gt < 0 or not _ATTRIBUTES.fullmatch(piece[:gt]):  # a '>' inside an attribute value
             return None
         if piece[gt - 1:gt] == b"/":  # <xsd:annotation/>
             kept.append(piece[gt + 1:])

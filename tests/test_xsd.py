@@ -367,6 +367,7 @@ XS_DOC = '<xsd:schema xmlns:xsd="http://www.w3.org/2001/XMLSchema">{}</xsd:schem
     (XS_DOC.format('<xsd:annotation id="x"/> <xsd:element name="a"/>'), XS_DOC.format(' <xsd:element name="a"/>')),
     (XS_DOC.format('<xsd:annotation\n>d</xsd:annotation >'), XS_DOC.format('')),
     (XS_DOC.format('<xsd:element name="a"/>'), XS_DOC.format('<xsd:element name="a"/>')),
+    (XS_DOC.format('<xsd:annotation id="x" xml:lang = \'en\'><xsd:appinfo/></xsd:annotation>'), XS_DOC.format('')),
 ])
 def test_lean_text_cuts_annotations(text, lean):
     assert xsd.lean_text(text.encode()) == lean.encode()
@@ -382,6 +383,8 @@ def test_lean_text_cuts_annotations(text, lean):
     '<schema xmlns="http://www.w3.org/2001/XMLSchema"><annotation/></schema>',  # no prefix to cut by
     XS_DOC.format('<xs:annotation xmlns:xs="http://www.w3.org/2001/XMLSchema"/>'),  # two prefixes
     '<?xml version="1.0" encoding="ISO-8859-1"?>' + XS_DOC.format('<xsd:annotation/>'),
+    XS_DOC.format('<?pi <xsd:annotation/> ?><xsd:element name="a"/>'),  # a processing instruction
+    XS_DOC.format('<xsd:annotation id="a/>b"><xsd:documentation/></xsd:annotation>'),  # '>' in a value
 ])
 def test_lean_text_refuses_what_it_cannot_cut_safely(text):
     assert xsd.lean_text(text.encode()) is None
