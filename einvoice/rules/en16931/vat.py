@@ -61,6 +61,16 @@ text = V.string_value
 _INFINITY = Decimal("Infinity")
 
 
+def _up(el: Any, *tags: str | tuple[str, ...]) -> Any:
+    """The ancestor reached through parents called ``tags`` (a tag, or a tuple of them), in turn; None when a
+    parent is missing or called otherwise."""
+    for tag in tags:
+        el = el.getparent()
+        if el is None or el.tag not in ((tag,) if isinstance(tag, str) else tag):
+            return None
+    return el
+
+
 def _first(el: Any, tag: str) -> Any:
     """The first child called ``tag``, or None."""
     for child in el.iterchildren(tag):
@@ -131,14 +141,8 @@ class _UblIndex:
                 inds = {V.xs_boolean(i) for i in parent.iterchildren(CBC + "ChargeIndicator")}
                 self.ac.append((cat, inds, parent.getparent() is root))
         # breakdown categories: /*/cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory
-        self.bd = []
-        for cat in self.tc:
-            sub = cat[0].getparent()
-            if sub is None or sub.tag != CAC + "TaxSubtotal":
-                continue
-            tot = sub.getparent()
-            if tot is not None and tot.tag == CAC + "TaxTotal" and tot.getparent() is root:
-                self.bd.append(cat)
+        self.bd = [cat for cat in self.tc
+                   if (tot := _up(cat[0], CAC + "TaxSubtotal", CAC + "TaxTotal")) is not None and tot.getparent() is root]
         self.present = {v for c in self.tc + self.ctc for v in (*c[2], *c[3])}
         self.has_inv_lines = bool(by[CAC + "InvoiceLine"])
         self.has_cn_lines = bool(by[CAC + "CreditNoteLine"])
@@ -326,15 +330,8 @@ def _ubl_rate(code: str, where: str) -> Callable[[Document], Iterable]:
     def check(doc: Document):
         ix = _ubl(doc)
         if where == "line":
-            cats = []
-            for c in ix.ctc:
-                if c[1] != code or not c[4]:
-                    continue
-                item = c[0].getparent()
-                line = item.getparent() if item is not None else None
-                if item is not None and item.tag == CAC + "Item" and line is not None and \
-                        line.tag in (CAC + "InvoiceLine", CAC + "CreditNoteLine"):
-                    cats.append(c)
+            cats = [c for c in ix.ctc if c[1] == code and c[4]
+                    and _up(c[0], CAC + "Item", (CAC + "InvoiceLine", CAC + "CreditNoteLine")) is not None]
         else:
             cats = _ac_cats(ix, where == "charge", code)
         yield from _rate_failures((c[0] for c in cats), CBC + "Percent", kind)
@@ -596,17 +593,12 @@ class _CiiIndex:
         self.txs = root.findall(RSM + "SupplyChainTradeTransaction") if root.tag == RSM + "CrossIndustryInvoice" else []
         # header ATT under /rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction (and //rsm:... contexts)
         self.tx_header_att = [a for a in self.header_att
-                              if a.getparent().getparent() is not None
-                              and a.getparent().getparent().tag == RSM + "SupplyChainTradeTransaction"]
+                              if _up(a, RAM + "ApplicableHeaderTradeSettlement", RSM + "SupplyChainTradeTransaction")
+                              is not None]
         # line ATT under //rsm:SupplyChainTradeTransaction/ram:IncludedSupplyChainTradeLineItem/ram:SpecifiedLineTradeSettlement
-        self.tx_line_att = []
-        for a in self.line_att:
-            sls = a.getparent()
-            li = sls.getparent()
-            tr = li.getparent() if li is not None else None
-            if li is not None and li.tag == RAM + "IncludedSupplyChainTradeLineItem" and tr is not None \
-                    and tr.tag == RSM + "SupplyChainTradeTransaction":
-                self.tx_line_att.append(a)
+        self.tx_line_att = [a for a in self.line_att if _up(a, RAM + "SpecifiedLineTradeSettlement",
+                                                            RAM + "IncludedSupplyChainTradeLineItem",
+                                                            RSM + "SupplyChainTradeTransaction") is not None]
         self._parties()
 
     def _parties(self) -> None:
