@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from ...basics import Syntax
 from .. import releases
+from ..tree import Table, register
 from ..values import date_or_none
 from . import RULES
 from .common import (
@@ -60,18 +61,12 @@ def _first(els):
 
 
 # --- document level -------------------------------------------------------------
+# R001, R003 (business process, buyer reference), R010, R020 (endpoints) and R041, R042 (percentage and base
+# amount of an allowance or charge) only ask whether an element is there: structure rows,
+# schemas/structure/peppol-core-{ubl,cii}.yaml
 
-
-@RULES.rule("PEPPOL-EN16931-R001")
-def r001_business_process(doc):
-    if doc.syntax == UBL:
-        for r in _ubl_roots(doc):
-            if child(r, cbc("ProfileID")) is None:
-                yield r
-    else:
-        for ctx in elements(doc, rsm("ExchangedDocumentContext")):
-            if not has_path(ctx, ram("BusinessProcessSpecifiedDocumentContextParameter"), ram("ID")):
-                yield ctx
+for _syntax in ("ubl", "cii"):
+    register(RULES, Table.load(f"peppol-core-{_syntax}"), syntax=_syntax)
 
 
 @RULES.rule("PEPPOL-EN16931-R007")
@@ -115,20 +110,6 @@ def r002_one_note(doc):
             notes = children(ed, ram("IncludedNote"))
             if len(notes) > 1 or any(child(n, ram("SubjectCode")) is not None for n in notes):
                 yield ed
-
-
-@RULES.rule("PEPPOL-EN16931-R003")
-def r003_buyer_reference(doc):
-    if doc.syntax == UBL:
-        for r in _ubl_roots(doc):
-            if child(r, cbc("BuyerReference")) is None and not has_path(r, cac("OrderReference"), cbc("ID")):
-                yield r
-    else:
-        for agr in elements(doc, ram("ApplicableHeaderTradeAgreement")):
-            if child(agr, ram("BuyerReference")) is None and not has_path(
-                agr, ram("BuyerOrderReferencedDocument"), ram("IssuerAssignedID")
-            ):
-                yield agr
 
 
 def _typed(els, tag: str, code: str) -> list:
@@ -272,28 +253,6 @@ def _same_sign(acc: list[float], docv: list[float], strict: bool) -> bool:
     return negative or positive
 
 
-# --- parties -----------------------------------------------------------------------
-
-
-def _party_rule(ubl_party: str, cii_party: str):
-    def check(doc):
-        if doc.syntax == UBL:
-            for p in elements(doc, cac("Party")):
-                parent = p.getparent()
-                if parent is not None and parent.tag == cac(ubl_party) and child(p, cbc("EndpointID")) is None:
-                    yield p
-        else:
-            for p in elements(doc, ram(cii_party)):
-                if not has_path(p, ram("URIUniversalCommunication"), ram("URIID")):
-                    yield p
-
-    return check
-
-
-RULES.add("PEPPOL-EN16931-R010", _party_rule("AccountingCustomerParty", "BuyerTradeParty"))
-RULES.add("PEPPOL-EN16931-R020", _party_rule("AccountingSupplierParty", "SellerTradeParty"))
-
-
 # --- allowances and charges ----------------------------------------------------------
 
 
@@ -343,20 +302,6 @@ def _ac_elements(doc) -> list[tuple]:
                           None if ind is None else text_node(ind)))
     cache["peppol.ac"] = found
     return found
-
-
-@RULES.rule("PEPPOL-EN16931-R041")
-def r041_base_with_percentage(doc):
-    for ac, pct, base, _amount, _ind in _ac_elements(doc):
-        if pct is not None and base is None:
-            yield ac
-
-
-@RULES.rule("PEPPOL-EN16931-R042")
-def r042_percentage_with_base(doc):
-    for ac, pct, base, _amount, _ind in _ac_elements(doc):
-        if pct is None and base is not None:
-            yield ac
 
 
 @RULES.rule("PEPPOL-EN16931-R040")
