@@ -61,9 +61,9 @@ def _first(els):
 
 
 # --- document level -------------------------------------------------------------
-# R001, R003 (business process, buyer reference), R010, R020 (endpoints) and R041, R042 (percentage and base
-# amount of an allowance or charge) only ask whether an element is there: structure rows,
-# schemas/structure/peppol-core-{ubl,cii}.yaml
+# R001, R003 (business process, buyer reference), R010, R020 (endpoints), R041, R042 (percentage and base
+# amount of an allowance or charge), R006, R080, R100, R101 (document references) ask whether an element
+# is there, or how often: structure rows, schemas/structure/peppol-core-{ubl,cii}.yaml
 
 for _syntax in ("ubl", "cii"):
     register(RULES, Table.load(f"peppol-core-{_syntax}"), syntax=_syntax)
@@ -110,30 +110,6 @@ def r002_one_note(doc):
             notes = children(ed, ram("IncludedNote"))
             if len(notes) > 1 or any(child(n, ram("SubjectCode")) is not None for n in notes):
                 yield ed
-
-
-def _typed(els, tag: str, code: str) -> list:
-    """Elements among ``els`` with a ``tag`` child whose value is exactly ``code``."""
-    return [e for e in els if any(string_value(c) == code for c in children(e, tag))]
-
-
-@RULES.rule("PEPPOL-EN16931-R006", syntax="cii")
-def r006_one_invoiced_object(doc):
-    for agr in elements(doc, ram("ApplicableHeaderTradeAgreement")):
-        if len(_typed(children(agr, ram("AdditionalReferencedDocument")), ram("TypeCode"), "130")) > 1:
-            yield agr
-
-
-@RULES.rule("PEPPOL-EN16931-R080")
-def r080_one_project_reference(doc):
-    if doc.syntax == UBL:
-        for r in elements(doc, UBL_CREDIT_NOTE):
-            if len(_typed(children(r, cac("AdditionalDocumentReference")), cbc("DocumentTypeCode"), "50")) > 1:
-                yield r
-    else:
-        for agr in elements(doc, ram("ApplicableHeaderTradeAgreement")):
-            if len(_typed(children(agr, ram("AdditionalReferencedDocument")), ram("TypeCode"), "50")) > 1:
-                yield agr
 
 
 @RULES.rule("PEPPOL-EN16931-R005")
@@ -570,33 +546,6 @@ def r121_base_quantity_positive(doc):
                 ok = False
             if not ok:
                 yield price
-
-
-@RULES.rule("PEPPOL-EN16931-R100")
-def r100_one_line_object(doc):
-    if doc.syntax == UBL:
-        for line in _ubl_lines(doc):
-            if len(children(line, cac("DocumentReference"))) > 1:
-                yield line
-    else:
-        for line in elements(doc, ram("IncludedSupplyChainTradeLineItem")):
-            docs = path(line, ram("SpecifiedLineTradeSettlement"), ram("AdditionalReferencedDocument"))
-            if len(_typed(docs, ram("TypeCode"), "130")) > 1:
-                yield line
-
-
-@RULES.rule("PEPPOL-EN16931-R101")
-def r101_line_object_only(doc):
-    if doc.syntax == UBL:
-        for line in _ubl_lines(doc):
-            refs = children(line, cac("DocumentReference"))
-            if refs and not _typed(refs, cbc("DocumentTypeCode"), "130"):
-                yield line
-    else:
-        for line in elements(doc, ram("IncludedSupplyChainTradeLineItem")):
-            docs = path(line, ram("SpecifiedLineTradeSettlement"), ram("AdditionalReferencedDocument"))
-            if docs and not _typed(docs, ram("TypeCode"), "130"):
-                yield line
 
 
 @RULES.rule("PEPPOL-EN16931-R130")
