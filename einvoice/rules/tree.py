@@ -584,8 +584,9 @@ class Context:
             if ck.fn is not None:
                 gate = GATES.get(ck.fn) if (customs or {}).get(ck.fn) is GENERIC.get(ck.fn) else None
                 path = path_of(ck.arg[gate]) if gate and isinstance(ck.arg, dict) else None
-            elif ck.kind not in ("absent", "present", "max", "min", "exactly"):
-                continue
+            elif ck.kind not in ("absent", "present", "max", "min", "exactly") and not (
+                    ck.kind in ("filled", "decimals") and len(path) == 1 and path[0][-1].axis != "attr"):
+                continue  # (the first node of one path to an element: the walk's first count)
             if path is None or not all(_plain(alt) for alt in path):
                 continue
             ck.pid = n
@@ -913,7 +914,8 @@ class Table:
                     res.setdefault(ck.rule, []).extend(targets)
                 continue
             if kind == "filled" or kind == "decimals":  # the first node of each alternative
-                heads = [next(iter(select_any(el, [alt])), None) for alt in ck.path]
+                heads = ([firsts[ck.pid] if counts[ck.pid] else None] if ck.pid >= 0
+                         else [next(iter(select_any(el, [alt])), None) for alt in ck.path])
                 if not (any(not V.blank(h) for h in heads) if kind == "filled" else V.decimal_places_ok(heads[0])):
                     res.setdefault(ck.rule, []).append(el)
                 continue
