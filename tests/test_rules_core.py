@@ -78,8 +78,9 @@ def test_a_document_without_tree_is_checked_on_its_written_form():
 
 def test_every_core_rule_is_registered_once_with_metadata():
     table = rule_table("en16931")
-    ids = [r.id for r in CORE_RULES]
-    assert len(ids) == len(set(ids)) == len(CORE_IDS) == 102
+    for syn in Syntax:  # once per syntax: by the core family or by the structure rows
+        ids = [r.id for r in CORE_RULES if r.syntax in (None, syn)]
+        assert len(ids) == len(set(ids)) == len(CORE_IDS) == 102, syn
     for rid in CORE_IDS:
         meta = table[rid]
         assert meta.message and meta.hint, rid
@@ -337,13 +338,13 @@ def test_official_unit_tests_for_core_rules():
 # --- evaluation: one family, lines pre-checked by XPath ---------------------------------------
 
 
-def test_core_rules_are_one_family_evaluated_once():
-    fams = {r.family for r in CORE_RULES}
-    assert len(fams) == 1 and None not in fams
+def test_core_rules_are_two_families_evaluated_once():
+    fams = {r.family for r in CORE_RULES if r.syntax == Syntax.UBL}
+    assert len(fams) == 2 and None not in fams  # the checks of core.py and the structure rows
     doc = syntax.load(Path(__file__).resolve().parents[1] / "samples" / "ehf-invoice.xml")
-    fam = fams.pop()
-    assert fam.results(doc) == {}  # a clean document: nothing at all for the engine to look at
-    assert fam.results(doc) is fam.results(doc)  # cached per document
+    for fam in fams:
+        assert fam.results(doc) == {}  # a clean document: nothing at all for the engine to look at
+        assert fam.results(doc) is fam.results(doc)  # cached per document
 
 
 def _many_lines(bad: str | None, at: int, n: int = 40, root: str = "Invoice") -> str:
@@ -420,3 +421,44 @@ def test_ubl_blank_values_are_xml_whitespace_only():
     assert "BR-02" not in findings(ubl("<cbc:ID>\u00a0</cbc:ID>" + totals()))
     assert "BR-02" in findings(ubl("<cbc:ID> \t\n</cbc:ID>" + totals()))
     assert "BR-02" not in findings(ubl("<cbc:ID><!-- c --> 7</cbc:ID>" + totals()))
+
+
+# --- structure rows (schemas/structure/en16931-core-*.yaml): first nodes, alternatives, positions -------------
+
+
+def test_rows_read_the_first_node_as_the_official_rules_do():
+    # BR-01: normalize-space of the first cbc:CustomizationID; a second one with text does not help
+    assert "BR-01" in findings(ubl("<cbc:CustomizationID> </cbc:CustomizationID><cbc:CustomizationID>x</cbc:CustomizationID>"))
+    assert "BR-01" not in findings(ubl("<cbc:CustomizationID>x</cbc:CustomizationID><cbc:CustomizationID> </cbc:CustomizationID>"))
+    # BR-04: either type code will do
+    assert "BR-04" not in findings(ubl("<cbc:InvoiceTypeCode> </cbc:InvoiceTypeCode><cbc:CreditNoteTypeCode>381</cbc:CreditNoteTypeCode>"))
+    assert "BR-04" in findings(ubl("<cbc:InvoiceTypeCode> </cbc:InvoiceTypeCode>"))
+    # BR-DEC-23: the first line amount only
+    line = LINE.format(net="50.001") + LINE.format(net="50.00")
+    assert "BR-DEC-23" in findings(ubl(line))
+    assert "BR-DEC-23" not in findings(ubl(LINE.format(net="50.00").replace("</cbc:LineExtensionAmount>",
+                                                                            "</cbc:LineExtensionAmount><cbc:LineExtensionAmount>1.001</cbc:LineExtensionAmount>")))
+
+
+def test_cii_rows_with_positions():
+    ctx = "<rsm:ExchangedDocumentContext><ram:GuidelineSpecifiedDocumentContextParameter><ram:ID>x</ram:ID></ram:GuidelineSpecifiedDocumentContextParameter></rsm:ExchangedDocumentContext>"
+    # BR-65: the list identifier of the first class code
+    cls = "<rsm:SupplyChainTradeTransaction><ram:IncludedSupplyChainTradeLineItem><ram:SpecifiedTradeProduct><ram:DesignatedProductClassification>{}</ram:DesignatedProductClassification></ram:SpecifiedTradeProduct></ram:IncludedSupplyChainTradeLineItem></rsm:SupplyChainTradeTransaction>"
+    assert "BR-65" in findings(cii(ctx + cls.format("<ram:ClassCode>1</ram:ClassCode><ram:ClassCode listID='TST'>2</ram:ClassCode>")))
+    assert "BR-65" not in findings(cii(ctx + cls.format("<ram:ClassCode listID='TST'>1</ram:ClassCode><ram:ClassCode>2</ram:ClassCode>")))
+    assert "BR-65" not in findings(cii(ctx + cls.format("")))
+    # BR-03: the first issue date in format 102
+    date = "<rsm:ExchangedDocument><ram:IssueDateTime>{}</ram:IssueDateTime></rsm:ExchangedDocument>"
+    assert "BR-03" not in findings(cii(ctx + date.format("<udt:DateTimeString format='101'> </udt:DateTimeString><udt:DateTimeString format='102'>20240101</udt:DateTimeString>")))
+    assert "BR-03" in findings(cii(ctx + date.format("<udt:DateTimeString format='101'>20240101</udt:DateTimeString>")))
+
+
+def test_path_position_one_is_the_first_node_of_a_step():
+    from einvoice.rules.tree import Pattern, compile_path, select_any
+
+    x = etree.fromstring("<r><a><b k='1'/><b k='3'/></a><a/><a><b k='2'/></a></r>")
+    assert select_any(x, compile_path("a/b[1]/@k")) == ["1", "2"]
+    assert select_any(x, compile_path("a[b][1]/b/@k")) == ["1", "3"]
+    assert select_any(x, compile_path("a/b[@k = '3'][1]/@k")) == ["3"]
+    with pytest.raises(ValueError):  # a match pattern cannot use it
+        Pattern("a[1]").matches(x[0], {})

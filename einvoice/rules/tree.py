@@ -12,9 +12,11 @@ tree per document:
 * a context is a match pattern (location steps, ``|`` for alternatives,
   ``//`` for "anywhere") with a list of *checks* ``[rule id, kind, path, ...]``;
 * kinds: ``absent`` (the path selects nothing), ``present`` (it selects
-  something), ``max`` / ``min`` / ``exactly`` (a count), ``codelist`` (the
-  context's value, or an attribute of it, is in a named list) and ``custom``
-  (a Python function registered by the family module).
+  something), ``max`` / ``min`` / ``exactly`` (a count), ``filled`` (the first
+  node the path selects has text after normalize-space; of ``a | b``, either
+  path's first node will do), ``decimals`` (the first node, if any, has at most
+  two decimals), ``codelist`` (the context's value, or an attribute of it, is in
+  a named list) and ``custom`` (a Python function registered by the family module).
 
 The result of a document is computed once (cached on the Document) and each
 registered rule only looks its own targets up.
@@ -23,7 +25,7 @@ Paths are a small subset of XPath location paths: child steps ``p:Name``,
 ``*``, ``..``, ``@attr``, ``//`` (descendants), ``(a|b)`` alternatives in a
 step, and predicates ``[...]`` made of paths, ``=``/``!=`` against a string
 literal or ``true()``/``false()``, ``normalize-space(...)``,
-``upper-case(...)``, ``not(...)``, ``and``, ``or``.
+``upper-case(...)``, ``not(...)``, ``and``, ``or``; in the paths of checks, ``[1]`` (a step's first node).
 """
 
 from __future__ import annotations
@@ -94,6 +96,11 @@ def _clark(qname: str) -> str:
 _PREDS: dict[tuple, Callable[[Any], bool]] = {}
 
 
+def _FIRST(node: Any) -> bool:
+    """The predicate ``[1]``: :func:`select` keeps the first node of a step; no match pattern can use it."""
+    raise ValueError("[1] is read in the paths of checks only")
+
+
 class _Parser:
     """Recursive descent over the path / predicate subset described in the module docstring."""
 
@@ -160,6 +167,11 @@ class _Parser:
             st = Step("desc" if desc else "child", (_clark(val),))
         while self.peek()[1] == "[":
             self.take()
+            if self.peek() == ("num", "1") and self.peek(1)[1] == "]":  # [1]: the first (in check paths)
+                self.take()
+                self.take("]")
+                st.preds.append(_FIRST)
+                continue
             start = self.i  # one predicate object per text: its result is kept per element (see _preds_hold)
             pred = self.expr()
             st.preds.append(_PREDS.setdefault(tuple(self.toks[start:self.i]), pred))
@@ -316,7 +328,7 @@ def select(node: Any, steps: list[Step]) -> list:
             else:  # pragma: no cover
                 cands = []
             for pr in st.preds:
-                cands = [c for c in cands if pr(c)]
+                cands = cands[:1] if pr is _FIRST else [c for c in cands if pr(c)]
             nxt.extend(cands)
         current = nxt
     return current
@@ -572,8 +584,9 @@ class Context:
             if ck.fn is not None:
                 gate = GATES.get(ck.fn) if (customs or {}).get(ck.fn) is GENERIC.get(ck.fn) else None
                 path = path_of(ck.arg[gate]) if gate and isinstance(ck.arg, dict) else None
-            elif ck.kind not in ("absent", "present", "max", "min", "exactly"):
-                continue
+            elif ck.kind not in ("absent", "present", "max", "min", "exactly") and not (
+                    ck.kind in ("filled", "decimals") and len(path) == 1 and path[0][-1].axis != "attr"):
+                continue  # (the first node of one path to an element: the walk's first count)
             if path is None or not all(_plain(alt) for alt in path):
                 continue
             ck.pid = n
@@ -900,6 +913,12 @@ class Table:
                 if targets:
                     res.setdefault(ck.rule, []).extend(targets)
                 continue
+            if kind == "filled" or kind == "decimals":  # the first node of each alternative
+                heads = ([firsts[ck.pid] if counts[ck.pid] else None] if ck.pid >= 0
+                         else [next(iter(select_any(el, [alt])), None) for alt in ck.path])
+                if not (any(not V.blank(h) for h in heads) if kind == "filled" else V.decimal_places_ok(heads[0])):
+                    res.setdefault(ck.rule, []).append(el)
+                continue
             if ck.pid >= 0:
                 n = counts[ck.pid]
                 target = firsts[ck.pid] if n else el
@@ -1004,6 +1023,8 @@ def _check(row: list) -> Check:
     if kind in ("absent", "present"):
         path = compile_path(row[2])
         return Check(rule, kind, path, None, row[2], quick=_quick(path))
+    if kind in ("filled", "decimals"):
+        return Check(rule, kind, compile_path(row[2]), None, row[2])
     if kind in ("max", "min", "exactly"):
         path = compile_path(row[2])
         return Check(rule, kind, path, int(row[3]), row[2], quick=_quick(path))

@@ -40,7 +40,7 @@ from ...basics import Syntax
 from ...syntax import namespaces as NS
 from .. import values as V
 from ..engine import SCHEMAS, load_yaml
-from ..tree import tag_index
+from ..tree import Table, tag_index
 from . import RULES, on_tree
 from .amounts import explain as explain_amounts
 
@@ -226,21 +226,22 @@ _UBL_ROOTS = ("{%s}Invoice" % NS.UBL_INVOICE, "{%s}CreditNote" % NS.UBL_CREDIT_N
 _UBL_LINES = (CAC.InvoiceLine, CAC.CreditNoteLine)
 
 _UBL_TAGS = (
-    CAC.AdditionalDocumentReference, CAC.AccountingCustomerParty, CAC.AccountingSupplierParty,
-    CAC.PaymentMeans, CAC.DeliveryLocation, CAC.AllowanceCharge, CAC.LegalMonetaryTotal,
-    CAC.InvoiceLine, CAC.CreditNoteLine, CAC.InvoicePeriod, CAC.AdditionalItemProperty,
-    CAC.PayeeParty, CAC.BillingReference, CAC.TaxRepresentativeParty, CAC.TaxTotal,
-    CAC.TaxSubtotal, CAC.PartyTaxScheme,
+    CAC.AccountingSupplierParty, CAC.PaymentMeans, CAC.AllowanceCharge, CAC.LegalMonetaryTotal, CAC.InvoiceLine,
+    CAC.CreditNoteLine, CAC.InvoicePeriod, CAC.PayeeParty, CAC.TaxTotal, CAC.TaxSubtotal, CAC.PartyTaxScheme,
 )
 
 
 _UBL_XP = dict(NS.UBL_NS)
 
 # An invoice line that may fail one of the line rules (BR-21 ... BR-28, BR-64, BR-65, BR-CO-04, BR-DEC-23,
-# the line allowance/charge rules). Generous on purpose: every line the exact checks below can fail is
-# selected (XPath 1.0 number() accepts less than an xs:double cast, an exact 'VAT' less than
-# upper-case/normalize-space, an allowance or charge is looked at whatever its indicator); a line it
-# does not select passes every one of those rules, so a clean document costs one XPath evaluation.
+# the line allowance/charge rules; BR-27, BR-28, BR-CO-04 and those of allowances and charges are checked
+# here, the others are structure rows: schemas/structure/en16931-core-ubl.yaml). Generous on purpose:
+# every line the exact checks below can fail is selected (XPath 1.0 number() accepts less than an xs:double
+# cast, an exact 'VAT' less than upper-case/normalize-space, an allowance or charge is looked at whatever
+# its indicator); a line it does not select passes every one of those rules, so a clean document costs one
+# XPath evaluation. Known gap, kept so that no verdict changes: the price tests are not generous for every
+# value (number('1e') is 1 where the exact cast of BR-27/BR-28 fails), so such a price is decided exactly
+# only on a line another part selects (the same in CII).
 _UBL_LINE_PRED = " or ".join((
     "not(normalize-space(cbc:ID))",
     "not(cbc:InvoicedQuantity or cbc:CreditedQuantity)",
@@ -321,24 +322,14 @@ def _ubl_failures(root: Any, index: dict) -> _Failures:
         if not is_root:
             return
         r = root
-        ok("BR-01", not blank(fk(r, CBC.CustomizationID)), r)
-        ok("BR-02", not blank(fk(r, CBC.ID)), r)
-        ok("BR-03", not blank(fk(r, CBC.IssueDate)), r)
-        ok("BR-04", not blank(fk(r, CBC.InvoiceTypeCode)) or not blank(fk(r, CBC.CreditNoteTypeCode)), r)
-        ok("BR-05", not blank(fk(r, CBC.DocumentCurrencyCode)), r)
         seller = kid(r, CAC.AccountingSupplierParty, CAC.Party)
         buyer = kid(r, CAC.AccountingCustomerParty, CAC.Party)
-        ok("BR-06", not blank(kid(r, CAC.AccountingSupplierParty, CAC.Party, CAC.PartyLegalEntity, CBC.RegistrationName)), r)
-        ok("BR-07", not blank(kid(r, CAC.AccountingCustomerParty, CAC.Party, CAC.PartyLegalEntity, CBC.RegistrationName)), r)
         ok("BR-08", bool(kids(r, CAC.AccountingSupplierParty, CAC.Party, CAC.PostalAddress)), seller if seller is not None else r)
         ok("BR-10", bool(kids(r, CAC.AccountingCustomerParty, CAC.Party, CAC.PostalAddress)), buyer if buyer is not None else r)
-        ok("BR-16", fk(r, CAC.InvoiceLine) is not None or fk(r, CAC.CreditNoteLine) is not None, r)
         tax_amounts = [ta for tt in idx[CAC.TaxTotal] for ta in ck(tt, CBC.TaxAmount)]
         for tc in ck(r, CBC.TaxCurrencyCode):
             cur = sv(tc)
             ok("BR-53", any(ta.get("currencyID") == cur for ta in tax_amounts), tc)
-        ok("BR-CO-03", not (fk(r, CBC.TaxPointDate) is not None and kids(r, CAC.InvoicePeriod, CBC.DescriptionCode)), r)
-        ok("BR-CO-18", bool(kids(r, CAC.TaxTotal, CAC.TaxSubtotal)), r)
         lmt = fk(r, CAC.LegalMonetaryTotal)
         for dcc in ck(r, CBC.DocumentCurrencyCode):
             cur = sv(dcc)
@@ -359,8 +350,7 @@ def _ubl_failures(root: Any, index: dict) -> _Failures:
 
     # BR-DEC-13 and BR-DEC-15 are not checked in UBL: the UBL binding compares the currency of
     # cbc:TaxAmount with a child of cbc:TaxAmount itself, so its assertions can never fail.
-    f.guard(("BR-01", "BR-02", "BR-03", "BR-04", "BR-05", "BR-06", "BR-07", "BR-08", "BR-10", "BR-16",
-             "BR-53", "BR-CO-03", "BR-CO-15", "BR-CO-18"), root_rules)
+    f.guard(("BR-08", "BR-10", "BR-53", "BR-CO-15"), root_rules)
 
     # -- document level allowances and charges ------------------------------------
     def doc_acs() -> None:
@@ -380,10 +370,6 @@ def _ubl_failures(root: Any, index: dict) -> _Failures:
             lea, ata, cta = fk(t, CBC.LineExtensionAmount), fk(t, CBC.AllowanceTotalAmount), fk(t, CBC.ChargeTotalAmount)
             tea, tia = fk(t, CBC.TaxExclusiveAmount), fk(t, CBC.TaxInclusiveAmount)
             pre, rnd, pay = fk(t, CBC.PrepaidAmount), fk(t, CBC.PayableRoundingAmount), fk(t, CBC.PayableAmount)
-            ok("BR-12", lea is not None, t)
-            ok("BR-13", tea is not None, t)
-            ok("BR-14", tia is not None, t)
-            ok("BR-15", pay is not None, t)
             ok("BR-CO-10", holds(lambda: xdec(lea) == r2(_dec_sum(line_amounts))), t)
             parent = t.getparent()
             sibling_acs = list(ck(parent, CAC.AllowanceCharge)) if parent is not None else []
@@ -420,8 +406,7 @@ def _ubl_failures(root: Any, index: dict) -> _Failures:
                             ("BR-DEC-14", tia), ("BR-DEC-16", pre), ("BR-DEC-17", rnd), ("BR-DEC-18", pay)):
                 ok(rid, dec_ok(el), el if el is not None else t)
 
-    f.guard(("BR-12", "BR-13", "BR-14", "BR-15", "BR-CO-10", "BR-CO-11", "BR-CO-12", "BR-CO-13", "BR-CO-16",
-             "BR-DEC-09", "BR-DEC-10", "BR-DEC-11", "BR-DEC-12", "BR-DEC-14", "BR-DEC-16", "BR-DEC-17", "BR-DEC-18"), totals)
+    f.guard(("BR-CO-10", "BR-CO-11", "BR-CO-12", "BR-CO-13", "BR-CO-16", "BR-DEC-09", "BR-DEC-10", "BR-DEC-11", "BR-DEC-12", "BR-DEC-14", "BR-DEC-16", "BR-DEC-17", "BR-DEC-18"), totals)
 
     # -- invoice lines ----------------------------------------------------------------
     def lines() -> None:
@@ -433,30 +418,14 @@ def _ubl_failures(root: Any, index: dict) -> _Failures:
                 top = len(found) == len(ck(root, tag))  # all of them children of the root
                 suspects += _UBL_LINE_SUSPECTS[local, top](root)
         for ln in suspects:
-            ok("BR-21", not blank(fk(ln, CBC.ID)), ln)
-            qty = [q for q in ln if q.tag in (CBC.InvoicedQuantity, CBC.CreditedQuantity)]
-            ok("BR-22", bool(qty), ln)
-            ok("BR-23", any(q.get("unitCode") is not None for q in qty), ln)
-            ok("BR-24", fk(ln, CBC.LineExtensionAmount) is not None, ln)
-            ok("BR-25", not blank(kid(ln, CAC.Item, CBC.Name)), ln)
             prices = kids(ln, CAC.Price, CBC.PriceAmount)
-            ok("BR-26", bool(prices), ln)
             ok("BR-27", any(holds(lambda p=p: ge0(p)) for p in prices), ln)
             bases = kids(ln, CAC.Price, CAC.AllowanceCharge, CBC.BaseAmount)
             ok("BR-28", not bases or any(holds(lambda b=b: ge0(b)) for b in bases), ln)
-            ok("BR-CO-04", any(fk(c, CBC.ID) is not None for item in ck(ln, CAC.Item)
-                               for c in _ubl_vat_cats(item, "ClassifiedTaxCategory")), ln)
-            ok("BR-DEC-23", dec_ok(fk(ln, CBC.LineExtensionAmount)), ln)
-            for tag in (CAC.CommodityClassification,):
-                for cc in kids(ln, CAC.Item, tag, CBC.ItemClassificationCode):
-                    ok("BR-65", cc.get("listID") is not None, cc)
-            for sid in kids(ln, CAC.Item, CAC.StandardItemIdentification, CBC.ID):
-                ok("BR-64", sid.get("schemeID") is not None, sid)
             for ac in ck(ln, CAC.AllowanceCharge):
                 _ubl_ac_rules(ok, ac, _LINE_ALLOWANCE, _LINE_CHARGE)
 
-    f.guard(("BR-21", "BR-22", "BR-23", "BR-24", "BR-25", "BR-26", "BR-27", "BR-28", "BR-CO-04", "BR-DEC-23",
-             "BR-64", "BR-65", *_LINE_ALLOWANCE, *_LINE_CHARGE), lines)
+    f.guard(("BR-27", "BR-28", *_LINE_ALLOWANCE, *_LINE_CHARGE), lines)
 
     # -- periods ----------------------------------------------------------------------
     def periods() -> None:
@@ -465,24 +434,12 @@ def _ubl_failures(root: Any, index: dict) -> _Failures:
             on_line = parent is not None and parent.tag in _UBL_LINES
             start, end = fk(p, CBC.StartDate), fk(p, CBC.EndDate)
             order = start is None or end is None or holds(lambda: V.xs_date(end) >= V.xs_date(start))
-            if on_line:
-                ok("BR-30", order, p)
-                ok("BR-CO-20", start is not None or end is not None, p)
-            else:
-                ok("BR-29", order, p)
-                ok("BR-CO-19", start is not None or end is not None or fk(p, CBC.DescriptionCode) is not None, p)
+            ok("BR-30" if on_line else "BR-29", order, p)
 
-    f.guard(("BR-29", "BR-30", "BR-CO-19", "BR-CO-20"), periods)
+    f.guard(("BR-29", "BR-30"), periods)
 
     # -- parties ------------------------------------------------------------------------
     def parties() -> None:
-        for party_tag, endpoint_rule, address_rule in ((CAC.AccountingSupplierParty, "BR-62", "BR-09"),
-                                                       (CAC.AccountingCustomerParty, "BR-63", "BR-11")):
-            for holder in idx[party_tag]:
-                for ep in kids(holder, CAC.Party, CBC.EndpointID):
-                    ok(endpoint_rule, ep.get("schemeID") is not None, ep)
-                for addr in kids(holder, CAC.Party, CAC.PostalAddress):
-                    ok(address_rule, not blank(kid(addr, CAC.Country, CBC.IdentificationCode)), addr)
         for asp in idx[CAC.AccountingSupplierParty]:
             parties_ = kids(asp, CAC.Party)
             has_vat = any(fk(pts, CBC.CompanyID) is not None for p in parties_ for pts in _ubl_vat_cats(p, "PartyTaxScheme"))
@@ -496,47 +453,22 @@ def _ubl_failures(root: Any, index: dict) -> _Failures:
             s_names = {sv(n) for n in kids(parent, CAC.AccountingSupplierParty, CAC.Party, CAC.PartyName, CBC.Name)}
             s_ids = {sv(n) for n in kids(parent, CAC.AccountingSupplierParty, CAC.Party, CAC.PartyIdentification, CBC.ID)}
             ok("BR-17", bool(names) and not any(n in s_names for n in names) and not any(i in s_ids for i in ids), payee)
-        for rep in idx[CAC.TaxRepresentativeParty]:
-            ok("BR-18", not blank(kid(rep, CAC.PartyName, CBC.Name)), rep)
-            addresses = kids(rep, CAC.PostalAddress)
-            ok("BR-19", bool(addresses), rep)
-            ok("BR-56", any(fk(pts, CBC.CompanyID) is not None for pts in _ubl_vat_cats(rep, "PartyTaxScheme")), rep)
-            for addr in addresses:
-                ok("BR-20", not blank(kid(addr, CAC.Country, CBC.IdentificationCode)), addr)
         for pts in idx[CAC.PartyTaxScheme]:
             if _ubl_is_vat(pts):
                 prefix = sv(fk(pts, CBC.CompanyID))[:2]
                 ok("BR-CO-09", prefix in _vat_prefixes("iso3166"), pts)
 
-    f.guard(("BR-09", "BR-11", "BR-62", "BR-63", "BR-CO-26", "BR-17", "BR-18", "BR-19", "BR-20", "BR-56", "BR-CO-09"), parties)
+    f.guard(("BR-CO-26", "BR-17", "BR-CO-09"), parties)
 
     # -- payment, references, delivery, item properties ------------------------------------
     def misc() -> None:
         for pm in idx[CAC.PaymentMeans]:
-            codes = list(ck(pm, CBC.PaymentMeansCode))
-            ok("BR-49", bool(codes), pm)
-            code = nsp(sv(codes[0])) if codes else ""
-            has_account = bool(kids(pm, CAC.PayeeFinancialAccount, CBC.ID))
-            ok("BR-61", code not in ("30", "58") or has_account, pm)
-            if any(sv(c) in ("30", "58") for c in codes):
-                for acct in ck(pm, CAC.PayeeFinancialAccount):
-                    ok("BR-50", not blank(fk(acct, CBC.ID)), acct)
+            code = nsp(sv(fk(pm, CBC.PaymentMeansCode)))
+            ok("BR-61", code not in ("30", "58") or bool(kids(pm, CAC.PayeeFinancialAccount, CBC.ID)), pm)
             for pan in kids(pm, CAC.CardAccount, CBC.PrimaryAccountNumberID):
                 ok("BR-51", len(nsp(sv(pan))) <= 10, pan)
-        for ref in idx[CAC.BillingReference]:
-            ok("BR-55", bool(kids(ref, CAC.InvoiceDocumentReference, CBC.ID)), ref)
-        for ref in idx[CAC.AdditionalDocumentReference]:
-            ok("BR-52", not blank(fk(ref, CBC.ID)), ref)
-        for loc in idx[CAC.DeliveryLocation]:
-            parent = loc.getparent()
-            if parent is None or parent.tag != CAC.Delivery:
-                continue
-            for addr in ck(loc, CAC.Address):
-                ok("BR-57", bool(kids(addr, CAC.Country, CBC.IdentificationCode)), addr)
-        for prop in idx[CAC.AdditionalItemProperty]:
-            ok("BR-54", fk(prop, CBC.Name) is not None and fk(prop, CBC.Value) is not None, prop)
 
-    f.guard(("BR-49", "BR-50", "BR-51", "BR-52", "BR-54", "BR-55", "BR-57", "BR-61"), misc)
+    f.guard(("BR-51", "BR-61"), misc)
 
     # -- VAT totals and breakdown -------------------------------------------------------------
     def vat() -> None:
@@ -548,17 +480,9 @@ def _ubl_failures(root: Any, index: dict) -> _Failures:
                     sum((xdec(a) for s in subs for a in ck(s, CBC.TaxAmount)), _ZERO))), tt)
             for st in subs:
                 taxable, tax = fk(st, CBC.TaxableAmount), fk(st, CBC.TaxAmount)
-                ok("BR-45", taxable is not None, st)
-                ok("BR-46", tax is not None, st)
-                cats = _ubl_vat_cats(st)
-                ok("BR-47", any(fk(c, CBC.ID) is not None for c in cats), st)
-                ok("BR-48", any(fk(c, CBC.Percent) is not None for c in cats)
-                   or any(nsp(sv(fk(c, CBC.ID))) == "O" for c in cats), st)
-                ok("BR-CO-17", holds(lambda: _ubl_co17(cats, taxable, tax)), st)
-                ok("BR-DEC-19", dec_ok(taxable), st)
-                ok("BR-DEC-20", dec_ok(tax), st)
+                ok("BR-CO-17", holds(lambda: _ubl_co17(_ubl_vat_cats(st), taxable, tax)), st)
 
-    f.guard(("BR-CO-14", "BR-45", "BR-46", "BR-47", "BR-48", "BR-CO-17", "BR-DEC-19", "BR-DEC-20"), vat)
+    f.guard(("BR-CO-14", "BR-CO-17"), vat)
     return f
 
 
@@ -594,12 +518,10 @@ UDT = _Tags(NS.UDT)
 
 _CII_ROOT = RSM.CrossIndustryInvoice
 _CII_TAGS = (
-    RAM.DesignatedProductClassification, RAM.AdditionalReferencedDocument, RAM.ApplicableTradeSettlementFinancialCard,
-    RAM.SpecifiedTradeSettlementPaymentMeans, RAM.ApplicableHeaderTradeDelivery, RAM.SpecifiedTradeAllowanceCharge,
+    RAM.ApplicableTradeSettlementFinancialCard, RAM.SpecifiedTradeAllowanceCharge,
     RAM.SpecifiedTradeSettlementHeaderMonetarySummation, RAM.IncludedSupplyChainTradeLineItem,
-    RAM.BillingSpecifiedPeriod, RAM.ApplicableProductCharacteristic, RAM.PayeeTradeParty,
-    RAM.InvoiceReferencedDocument, RAM.SellerTradeParty, RAM.SellerTaxRepresentativeTradeParty,
-    RAM.SpecifiedTaxRegistration, RAM.ApplicableTradeTax, RAM.TaxPointDate, RAM.DueDateTypeCode,
+    RAM.BillingSpecifiedPeriod, RAM.PayeeTradeParty, RAM.SellerTradeParty, RAM.SpecifiedTaxRegistration,
+    RAM.ApplicableTradeTax,
 )
 
 
@@ -653,12 +575,6 @@ def _cii_failures(root: Any, index: dict) -> _Failures:
         if not is_root:
             return
         r = root
-        ok("BR-01", not blank(kid(r, RSM.ExchangedDocumentContext, RAM.GuidelineSpecifiedDocumentContextParameter, RAM.ID)), r)
-        ok("BR-02", not blank(kid(r, RSM.ExchangedDocument, RAM.ID)), r)
-        dts = [d for d in kids(r, RSM.ExchangedDocument, RAM.IssueDateTime, UDT.DateTimeString) if d.get("format") == "102"]
-        ok("BR-03", not blank(dts[0] if dts else None), r)
-        ok("BR-04", not blank(kid(r, RSM.ExchangedDocument, RAM.TypeCode)), r)
-        ok("BR-05", not blank(kid(r, RSM.SupplyChainTradeTransaction, RAM.ApplicableHeaderTradeSettlement, RAM.InvoiceCurrencyCode)), r)
         sellers = kids(r, RSM.SupplyChainTradeTransaction, RAM.ApplicableHeaderTradeAgreement, RAM.SellerTradeParty)
         buyers = kids(r, RSM.SupplyChainTradeTransaction, RAM.ApplicableHeaderTradeAgreement, RAM.BuyerTradeParty)
         for parties, name_rule, addr_rule, country_rule, uri_rule in ((sellers, "BR-06", "BR-08", "BR-09", "BR-62"),
@@ -676,7 +592,6 @@ def _cii_failures(root: Any, index: dict) -> _Failures:
             uri_ids = [i for u in first_uris if u is not None for i in ck(u, RAM.URIID)]
             scheme = nsp(uri_ids[0].get("schemeID") or "") if uri_ids else ""
             ok(uri_rule, scheme != "" or not uris, target)
-        ok("BR-16", bool(idx[RAM.IncludedSupplyChainTradeLineItem]), r)
 
         summations = [m for s in abs_settlements for m in ck(s, RAM.SpecifiedTradeSettlementHeaderMonetarySummation)]
         # the same for every currency: gathered once (per currency, 2,000 stated currencies were quadratic)
@@ -696,8 +611,7 @@ def _cii_failures(root: Any, index: dict) -> _Failures:
 
             ok("BR-CO-15", holds(co15), summations[0] if summations else r)
 
-    f.guard(("BR-01", "BR-02", "BR-03", "BR-04", "BR-05", "BR-06", "BR-07", "BR-08", "BR-09", "BR-10", "BR-11",
-             "BR-16", "BR-62", "BR-63", "BR-CO-15"), root_rules)
+    f.guard(("BR-06", "BR-07", "BR-08", "BR-09", "BR-10", "BR-11", "BR-62", "BR-63", "BR-CO-15"), root_rules)
 
     def reason(ac: Any) -> bool:
         return fk(ac, RAM.Reason) is not None or fk(ac, RAM.ReasonCode) is not None
@@ -755,10 +669,6 @@ def _cii_failures(root: Any, index: dict) -> _Failures:
             lta, ata, cta = first("LineTotalAmount"), first("AllowanceTotalAmount"), first("ChargeTotalAmount")
             tba, gta, dpa = first("TaxBasisTotalAmount"), first("GrandTotalAmount"), first("DuePayableAmount")
             tpa, rda = first("TotalPrepaidAmount"), first("RoundingAmount")
-            ok("BR-12", lta is not None, m)
-            ok("BR-13", tba is not None, m)
-            ok("BR-14", gta is not None, m)
-            ok("BR-15", dpa is not None, m)
             ttas = list(ck(m, RAM.TaxTotalAmount))
             ok("BR-53", not tax_currencies or (
                 any(t.get("currencyID") == c for t in ttas for c in tax_currencies)
@@ -837,8 +747,7 @@ def _cii_failures(root: Any, index: dict) -> _Failures:
                 if t.get("currencyID") in inv_currencies:
                     ok("BR-CO-14", holds(lambda t=t: V.compare_untyped(t, "=", header_tax_sum())), t)
 
-    f.guard(("BR-12", "BR-13", "BR-14", "BR-15", "BR-53", "BR-CO-10", "BR-CO-11", "BR-CO-12", "BR-CO-13", "BR-CO-14",
-             "BR-CO-16", "BR-DEC-09", "BR-DEC-10", "BR-DEC-11", "BR-DEC-12", "BR-DEC-13", "BR-DEC-14", "BR-DEC-15",
+    f.guard(("BR-53", "BR-CO-10", "BR-CO-11", "BR-CO-12", "BR-CO-13", "BR-CO-14", "BR-CO-16", "BR-DEC-09", "BR-DEC-10", "BR-DEC-11", "BR-DEC-12", "BR-DEC-13", "BR-DEC-14", "BR-DEC-15",
              "BR-DEC-16", "BR-DEC-17", "BR-DEC-18"), totals)
 
     has_header_tax = any(
@@ -852,27 +761,13 @@ def _cii_failures(root: Any, index: dict) -> _Failures:
             return
         # only the line items the (generous) XPath pre-check finds suspicious can fail a rule
         for li in _CII_LINE_SUSPECTS(root) if has_header_tax else items:
-            ok("BR-21", not blank(kid(li, RAM.AssociatedDocumentLineDocument, RAM.LineID)), li)
-            qty = kids(li, RAM.SpecifiedLineTradeDelivery, RAM.BilledQuantity)
-            ok("BR-22", bool(qty), li)
-            ok("BR-23", any(q.get("unitCode") is not None for q in qty), li)
-            lta = kids(li, RAM.SpecifiedLineTradeSettlement, RAM.SpecifiedTradeSettlementLineMonetarySummation, RAM.LineTotalAmount)
-            ok("BR-24", bool(lta), li)
-            ok("BR-25", not blank(kid(li, RAM.SpecifiedTradeProduct, RAM.Name)), li)
             net = kids(li, RAM.SpecifiedLineTradeAgreement, RAM.NetPriceProductTradePrice, RAM.ChargeAmount)
-            ok("BR-26", bool(net), li)
             ok("BR-27", any(holds(lambda p=p: ge0(p)) for p in net), li)
             gross = kids(li, RAM.SpecifiedLineTradeAgreement, RAM.GrossPriceProductTradePrice, RAM.ChargeAmount)
             ok("BR-28", not gross or any(holds(lambda p=p: ge0(p)) for p in gross), li)
-            gids = kids(li, RAM.SpecifiedTradeProduct, RAM.GlobalID)
-            ok("BR-64", not gids or nsp(gids[0].get("schemeID") or "") != "", li)
-            ok("BR-CO-04", any(_upper_type_is_vat(t) and fk(t, RAM.CategoryCode) is not None
-                               for t in kids(li, RAM.SpecifiedLineTradeSettlement, RAM.ApplicableTradeTax)), li)
             ok("BR-CO-18", has_header_tax, li)
-            ok("BR-DEC-23", dec_ok(lta[0] if lta else None), li)
 
-    f.guard(("BR-21", "BR-22", "BR-23", "BR-24", "BR-25", "BR-26", "BR-27", "BR-28", "BR-64", "BR-CO-04", "BR-CO-18",
-             "BR-DEC-23"), lines)
+    f.guard(("BR-27", "BR-28", "BR-CO-18"), lines)
 
     def periods() -> None:
         for p in idx[RAM.BillingSpecifiedPeriod]:
@@ -880,52 +775,23 @@ def _cii_failures(root: Any, index: dict) -> _Failures:
             if parent is None:
                 continue
             if parent.tag == RAM.SpecifiedLineTradeSettlement:
-                order_rule, presence_rule = "BR-30", "BR-CO-20"
+                order_rule = "BR-30"
             elif parent.tag == RAM.ApplicableHeaderTradeSettlement:
-                order_rule, presence_rule = "BR-29", "BR-CO-19"
+                order_rule = "BR-29"
             else:
                 continue
             starts, ends = list(ck(p, RAM.StartDateTime)), list(ck(p, RAM.EndDateTime))
             s102 = [sv(d) for s in starts for d in ck(s, UDT.DateTimeString) if d.get("format") == "102"]
             e102 = [sv(d) for e in ends for d in ck(e, UDT.DateTimeString) if d.get("format") == "102"]
             ok(order_rule, not starts or not ends or any(e >= s for e in e102 for s in s102), p)
-            ok(presence_rule, bool(starts) or bool(ends), p)
 
-    f.guard(("BR-29", "BR-30", "BR-CO-19", "BR-CO-20"), periods)
+    f.guard(("BR-29", "BR-30"), periods)
 
     def misc() -> None:
-        for dpc in idx[RAM.DesignatedProductClassification]:
-            codes = list(ck(dpc, RAM.ClassCode))
-            ok("BR-65", not codes or nsp(codes[0].get("listID") or "") != "", dpc)
-        for ard in idx[RAM.AdditionalReferencedDocument]:
-            ok("BR-52", not blank(fk(ard, RAM.IssuerAssignedID)), ard)
         for card in idx[RAM.ApplicableTradeSettlementFinancialCard]:
             ok("BR-51", len(nsp(sv(fk(card, RAM.ID)))) <= 10, card)
-        for pm in idx[RAM.SpecifiedTradeSettlementPaymentMeans]:
-            codes = [sv(c) for c in ck(pm, RAM.TypeCode)]
-            ok("BR-49", bool(codes), pm)
-            if "30" in codes or "58" in codes:
-                for acct in ck(pm, RAM.PayeePartyCreditorFinancialAccount):
-                    iban, prop = fk(acct, RAM.IBANID), fk(acct, RAM.ProprietaryID)
-                    ok("BR-50", not blank(iban) or not blank(prop), acct)
-                    ok("BR-61", iban is not None or prop is not None, acct)
-        for delivery in idx[RAM.ApplicableHeaderTradeDelivery]:
-            parent = delivery.getparent()
-            if not is_root or parent is None or parent.tag != RSM.SupplyChainTradeTransaction or parent.getparent() is not root:
-                continue
-            addrs = kids(delivery, RAM.ShipToTradeParty, RAM.PostalTradeAddress)
-            countries = [c for a in addrs for c in ck(a, RAM.CountryID)]
-            ok("BR-57", not addrs or not blank(countries[0] if countries else None), delivery)
-        for pc in idx[RAM.ApplicableProductCharacteristic]:
-            ok("BR-54", fk(pc, RAM.Description) is not None and fk(pc, RAM.Value) is not None, pc)
-        for ref in idx[RAM.InvoiceReferencedDocument]:
-            s = ref.getparent()
-            if s is None or s.tag != RAM.ApplicableHeaderTradeSettlement or s.getparent() is None \
-                    or s.getparent().tag != RSM.SupplyChainTradeTransaction or s.getparent().getparent() is not root:
-                continue
-            ok("BR-55", not blank(fk(ref, RAM.IssuerAssignedID)), ref)
 
-    f.guard(("BR-49", "BR-50", "BR-51", "BR-52", "BR-54", "BR-55", "BR-57", "BR-61", "BR-65"), misc)
+    f.guard(("BR-51",), misc)
 
     def parties() -> None:
         for payee in idx[RAM.PayeeTradeParty]:
@@ -943,23 +809,14 @@ def _cii_failures(root: Any, index: dict) -> _Failures:
             ok("BR-CO-26", fk(seller, RAM.ID) is not None or fk(seller, RAM.GlobalID) is not None
                or bool(kids(seller, RAM.SpecifiedLegalOrganization, RAM.ID))
                or any(i.get("schemeID") == "VA" for i in kids(seller, RAM.SpecifiedTaxRegistration, RAM.ID)), seller)
-        for rep in idx[RAM.SellerTaxRepresentativeTradeParty]:
-            ok("BR-18", not blank(fk(rep, RAM.Name)), rep)
-            addrs = list(ck(rep, RAM.PostalTradeAddress))
-            ok("BR-19", bool(addrs), rep)
-            countries = [c for a in addrs for c in ck(a, RAM.CountryID)]
-            ok("BR-20", not blank(countries[0] if countries else None), rep)
-            vas = [i for i in kids(rep, RAM.SpecifiedTaxRegistration, RAM.ID) if i.get("schemeID") == "VA"]
-            ok("BR-56", not blank(vas[0] if vas else None), rep)
         for reg in idx[RAM.SpecifiedTaxRegistration]:
             for i in ck(reg, RAM.ID):
                 if i.get("schemeID") == "VA":
                     ok("BR-CO-09", " %s " % sv(i)[:2] in _vat_prefixes("iso3166-cii"), i)
 
-    f.guard(("BR-17", "BR-CO-26", "BR-18", "BR-19", "BR-20", "BR-56", "BR-CO-09"), parties)
+    f.guard(("BR-17", "BR-CO-26", "BR-CO-09"), parties)
 
     def breakdown() -> None:
-        conflict = bool(idx[RAM.TaxPointDate]) and bool(idx[RAM.DueDateTypeCode])
         for t in idx[RAM.ApplicableTradeTax]:
             parent = t.getparent()
             if parent is None or parent.tag != RAM.ApplicableHeaderTradeSettlement:
@@ -970,11 +827,6 @@ def _cii_failures(root: Any, index: dict) -> _Failures:
                     and any(c in ("L", "M", "O") for c in cats):
                 continue  # this breakdown is the context of the category rules (first match wins)
             basis, calc = fk(t, RAM.BasisAmount), fk(t, RAM.CalculatedAmount)
-            ok("BR-45", basis is not None, t)
-            ok("BR-46", calc is not None, t)
-            ok("BR-47", vat and bool(cats), t)
-            ok("BR-48", vat and (fk(t, RAM.RateApplicablePercent) is not None or "O" in cats), t)
-            ok("BR-CO-03", not conflict, t)
 
             def co17() -> bool:
                 rates = list(ck(t, RAM.RateApplicablePercent)) if _upper_type_is_vat(t, normalize=True) else []
@@ -983,10 +835,8 @@ def _cii_failures(root: Any, index: dict) -> _Failures:
                 return _co17(xdec(rates[0]) if rates else None, xdec(basis), xdec(calc), inclusive=True)
 
             ok("BR-CO-17", holds(co17), t)
-            ok("BR-DEC-19", dec_ok(basis), t)
-            ok("BR-DEC-20", dec_ok(calc), t)
 
-    f.guard(("BR-45", "BR-46", "BR-47", "BR-48", "BR-CO-03", "BR-CO-17", "BR-DEC-19", "BR-DEC-20"), breakdown)
+    f.guard(("BR-CO-17",), breakdown)
     return f
 
 
@@ -1022,4 +872,9 @@ def evaluate(doc: Any) -> dict[str, Any]:
     return explain_amounts(doc, out)
 
 
-RULES.family(CORE_IDS, evaluate, name="en16931:core")
+# The rules that ask whether an element is there, has text or at most two decimals are structure rows
+# (schemas/structure/en16931-core-{ubl,cii}.yaml), evaluated on the same tree.
+for _syntax in ("ubl", "cii"):
+    _table = Table.load(f"en16931-core-{_syntax}")
+    RULES.family([i for i in CORE_IDS if i not in _table.rule_ids], evaluate, _syntax, f"en16931:core-{_syntax}")
+    RULES.family(_table.rule_ids, lambda doc, t=_table: t.evaluate(on_tree(doc)), _syntax, f"en16931:rows-{_syntax}")

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from ...basics import Syntax
 from .. import releases
+from ..tree import Table, register
 from ..values import date_or_none
 from . import RULES
 from .common import (
@@ -60,18 +61,12 @@ def _first(els):
 
 
 # --- document level -------------------------------------------------------------
+# R001, R003 (business process, buyer reference), R010, R020 (endpoints), R041, R042 (percentage and base
+# amount of an allowance or charge), R006, R080, R100, R101 (document references) ask whether an element
+# is there, or how often: structure rows, schemas/structure/peppol-core-{ubl,cii}.yaml
 
-
-@RULES.rule("PEPPOL-EN16931-R001")
-def r001_business_process(doc):
-    if doc.syntax == UBL:
-        for r in _ubl_roots(doc):
-            if child(r, cbc("ProfileID")) is None:
-                yield r
-    else:
-        for ctx in elements(doc, rsm("ExchangedDocumentContext")):
-            if not has_path(ctx, ram("BusinessProcessSpecifiedDocumentContextParameter"), ram("ID")):
-                yield ctx
+for _syntax in ("ubl", "cii"):
+    register(RULES, Table.load(f"peppol-core-{_syntax}"), syntax=_syntax)
 
 
 @RULES.rule("PEPPOL-EN16931-R007")
@@ -115,44 +110,6 @@ def r002_one_note(doc):
             notes = children(ed, ram("IncludedNote"))
             if len(notes) > 1 or any(child(n, ram("SubjectCode")) is not None for n in notes):
                 yield ed
-
-
-@RULES.rule("PEPPOL-EN16931-R003")
-def r003_buyer_reference(doc):
-    if doc.syntax == UBL:
-        for r in _ubl_roots(doc):
-            if child(r, cbc("BuyerReference")) is None and not has_path(r, cac("OrderReference"), cbc("ID")):
-                yield r
-    else:
-        for agr in elements(doc, ram("ApplicableHeaderTradeAgreement")):
-            if child(agr, ram("BuyerReference")) is None and not has_path(
-                agr, ram("BuyerOrderReferencedDocument"), ram("IssuerAssignedID")
-            ):
-                yield agr
-
-
-def _typed(els, tag: str, code: str) -> list:
-    """Elements among ``els`` with a ``tag`` child whose value is exactly ``code``."""
-    return [e for e in els if any(string_value(c) == code for c in children(e, tag))]
-
-
-@RULES.rule("PEPPOL-EN16931-R006", syntax="cii")
-def r006_one_invoiced_object(doc):
-    for agr in elements(doc, ram("ApplicableHeaderTradeAgreement")):
-        if len(_typed(children(agr, ram("AdditionalReferencedDocument")), ram("TypeCode"), "130")) > 1:
-            yield agr
-
-
-@RULES.rule("PEPPOL-EN16931-R080")
-def r080_one_project_reference(doc):
-    if doc.syntax == UBL:
-        for r in elements(doc, UBL_CREDIT_NOTE):
-            if len(_typed(children(r, cac("AdditionalDocumentReference")), cbc("DocumentTypeCode"), "50")) > 1:
-                yield r
-    else:
-        for agr in elements(doc, ram("ApplicableHeaderTradeAgreement")):
-            if len(_typed(children(agr, ram("AdditionalReferencedDocument")), ram("TypeCode"), "50")) > 1:
-                yield agr
 
 
 @RULES.rule("PEPPOL-EN16931-R005")
@@ -272,28 +229,6 @@ def _same_sign(acc: list[float], docv: list[float], strict: bool) -> bool:
     return negative or positive
 
 
-# --- parties -----------------------------------------------------------------------
-
-
-def _party_rule(ubl_party: str, cii_party: str):
-    def check(doc):
-        if doc.syntax == UBL:
-            for p in elements(doc, cac("Party")):
-                parent = p.getparent()
-                if parent is not None and parent.tag == cac(ubl_party) and child(p, cbc("EndpointID")) is None:
-                    yield p
-        else:
-            for p in elements(doc, ram(cii_party)):
-                if not has_path(p, ram("URIUniversalCommunication"), ram("URIID")):
-                    yield p
-
-    return check
-
-
-RULES.add("PEPPOL-EN16931-R010", _party_rule("AccountingCustomerParty", "BuyerTradeParty"))
-RULES.add("PEPPOL-EN16931-R020", _party_rule("AccountingSupplierParty", "SellerTradeParty"))
-
-
 # --- allowances and charges ----------------------------------------------------------
 
 
@@ -343,20 +278,6 @@ def _ac_elements(doc) -> list[tuple]:
                           None if ind is None else text_node(ind)))
     cache["peppol.ac"] = found
     return found
-
-
-@RULES.rule("PEPPOL-EN16931-R041")
-def r041_base_with_percentage(doc):
-    for ac, pct, base, _amount, _ind in _ac_elements(doc):
-        if pct is not None and base is None:
-            yield ac
-
-
-@RULES.rule("PEPPOL-EN16931-R042")
-def r042_percentage_with_base(doc):
-    for ac, pct, base, _amount, _ind in _ac_elements(doc):
-        if pct is None and base is not None:
-            yield ac
 
 
 @RULES.rule("PEPPOL-EN16931-R040")
@@ -625,33 +546,6 @@ def r121_base_quantity_positive(doc):
                 ok = False
             if not ok:
                 yield price
-
-
-@RULES.rule("PEPPOL-EN16931-R100")
-def r100_one_line_object(doc):
-    if doc.syntax == UBL:
-        for line in _ubl_lines(doc):
-            if len(children(line, cac("DocumentReference"))) > 1:
-                yield line
-    else:
-        for line in elements(doc, ram("IncludedSupplyChainTradeLineItem")):
-            docs = path(line, ram("SpecifiedLineTradeSettlement"), ram("AdditionalReferencedDocument"))
-            if len(_typed(docs, ram("TypeCode"), "130")) > 1:
-                yield line
-
-
-@RULES.rule("PEPPOL-EN16931-R101")
-def r101_line_object_only(doc):
-    if doc.syntax == UBL:
-        for line in _ubl_lines(doc):
-            refs = children(line, cac("DocumentReference"))
-            if refs and not _typed(refs, cbc("DocumentTypeCode"), "130"):
-                yield line
-    else:
-        for line in elements(doc, ram("IncludedSupplyChainTradeLineItem")):
-            docs = path(line, ram("SpecifiedLineTradeSettlement"), ram("AdditionalReferencedDocument"))
-            if docs and not _typed(docs, ram("TypeCode"), "130"):
-                yield line
 
 
 @RULES.rule("PEPPOL-EN16931-R130")
