@@ -100,6 +100,9 @@ class _Alt(NamedTuple):
     up: int = 0  # leading ``..`` steps: the path starts at an ancestor of the object's element
     fresh: tuple[bool, ...] = ()  # per step: written new for a value (else an element already there is shared)
     fresh_many: tuple[bool, ...] = ()  # the same for each value of a repeated term
+    keys: tuple[tuple, ...] = ()  # per step: the key of the container it reaches (up, steps so far)
+    deep: int = -1  # the deepest step whose container is shared (a single value), -1: none
+    deep_many: int = -1  # the same for each value of a repeated term
     rep: int = 0  # the term's own step, the first no other row of the object passes through: a repeated term
     # is written once per value there (the steps before it are shared containers)
 
@@ -161,12 +164,26 @@ def _rep_step(alt: _Alt, shared: set[tuple[str, ...]]) -> int:
     return max(len(alt.steps) - 1, 0)
 
 
+def _deep(fresh: tuple[bool, ...], last: int) -> int:
+    deep = -1
+    for i in range(last):
+        if fresh[i]:
+            break
+        deep = i
+    return deep
+
+
 def _fresh(alt: _Alt, is_object: bool) -> _Alt:
     last = len(alt.steps) - 1
     pred = alt.pred[0] if alt.pred is not None else -1
-    return alt._replace(fresh=tuple((i == last and not is_object) or i == pred for i in range(last + 1)),
-                        fresh_many=tuple(i == last or i == alt.rep or i == pred for i in range(last + 1)))
+    fresh = tuple((i == last and not is_object) or i == pred for i in range(last + 1))
+    fresh_many = tuple(i == last or i == alt.rep or i == pred for i in range(last + 1))
+    return alt._replace(fresh=fresh, fresh_many=fresh_many,
+                        keys=tuple((alt.up,) + alt.steps[: i + 1] for i in range(last + 1)),
+                        deep=_deep(fresh, last), deep_many=_deep(fresh_many, last))
 
+
+from lxml.etree import SubElement as _SubElement  # noqa: E402
 
 from ..basics import first_child as _first  # noqa: E402
 
@@ -225,6 +242,7 @@ class Binding:
         self.drop_empty = drop_empty
         self.rows: dict[type, list[_Row]] = {}
         self.by_name: dict[tuple[type, str], _Row] = {}
+        self._plans: dict[type, list] = {}
         self.dispatch: dict[type, dict[str, list[tuple[_Row, _Alt]]]] = {}
         self.own: dict[type, list[tuple[_Row, _Alt]]] = {}
         self.up: dict[type, list[tuple[_Row, _Alt]]] = {}
@@ -438,37 +456,56 @@ class Binding:
     def write(self, el: Any, obj: Any, ctx: Any = None) -> Any:
         """Write ``obj``'s rows under (and on) its element ``el``."""
         cls = type(obj)
+        plan = self._plans.get(cls)
+        if plan is None:
+            plan = self._plan(cls)
+        shared: dict[tuple, Any] = {}  # the containers the rows share, found or written once
         required = self.required.get(cls)
         if required:
             for steps in required:
                 node = el
-                for tag in steps:
-                    nxt = _first(node, tag)
+                for i, tag in enumerate(steps):
+                    key = (0,) + steps[: i + 1]
+                    nxt = shared.get(key)
                     if nxt is None:
-                        nxt = node.makeelement(tag)
-                        node.append(nxt)
+                        nxt = _first(node, tag)
+                        if nxt is None:
+                            nxt = _SubElement(node, tag)
+                        shared[key] = nxt
                     node = nxt
-        for row in self.rows[cls]:
-            conv = row.conv[1]
-            if conv is not None:
+        values = obj.__dict__
+        put = self.put
+        for how, row, conv in plan:
+            if how == 0:
                 conv(self, el, obj, ctx)
-                continue
-            if not row.alts:
-                continue  # a path the syntax cannot state plainly: its parent's code writes it
-            value = getattr(obj, row.name)
-            if row.many:
-                for v in value:
-                    self.put(el, row, v, ctx, many=True)
-            elif value is not None or (row.codec is not None and row.codec[1] is not None):
-                self.put(el, row, value, ctx)
+            elif how == 1:
+                for v in values[row.name]:
+                    put(el, row, v, ctx, True, shared)
+            else:
+                value = values[row.name]
+                if value is not None or how == 3:
+                    put(el, row, value, ctx, False, shared)
         return el
+
+    def _plan(self, cls: type) -> list:
+        """How each row of a class is written: 0 by its converter, 1 each value, 2 a value, 3 a value or None
+        (its code mapping writes something for None); rows without a plain path are left to their parent."""
+        plan = []
+        for row in self.rows[cls]:
+            if row.conv[1] is not None:
+                plan.append((0, row, row.conv[1]))
+            elif row.alts:
+                plan.append((1 if row.many else 3 if row.codec is not None and row.codec[1] is not None else 2, row, None))
+        self._plans[cls] = plan
+        return plan
 
     def row(self, cls: type, name: str) -> _Row:
         """The row of a model field (``cls.name``)."""
         return self.by_name[cls, name]
 
-    def put(self, el: Any, row: _Row, value: Any, ctx: Any, many: bool = False) -> Any:
-        """Write one value of a row under ``el``; the element written, or None."""
+    def put(self, el: Any, row: _Row, value: Any, ctx: Any, many: bool = False, shared: dict | None = None) -> Any:
+        """Write one value of a row under ``el``; the element written, or None. ``shared``: the containers
+        of ``el``'s object found or written so far (by their key)."""
         codec = row.codec
         if codec is not None and codec[1] is not None:
             value = codec[1](value)
@@ -496,15 +533,33 @@ class Binding:
             return node
         pred = alt.pred
         fresh = alt.fresh_many if many else alt.fresh
-        for i, tag in enumerate(steps):
-            reuse = None if fresh[i] else _first(node, tag)
-            if reuse is None:
-                reuse = node.makeelement(tag)
-                node.append(reuse)
+        last = len(steps) - 1
+        start = 0
+        if shared:
+            deep = alt.deep_many if many else alt.deep
+            if deep >= 0:
+                found = shared.get(alt.keys[deep])
+                if found is not None:
+                    node, start = found, deep + 1
+        for i in range(start, last + 1):
+            tag = steps[i]
+            if fresh[i]:
+                reuse = _SubElement(node, tag)
                 if pred is not None and pred[0] == i:
-                    lit = reuse.makeelement(pred[1])
-                    lit.text = pred[2]
-                    reuse.append(lit)
+                    _SubElement(reuse, pred[1]).text = pred[2]
+                shared = None  # below a new element nothing is shared
+            elif i < last and shared is not None:
+                key = alt.keys[i]
+                reuse = shared.get(key)
+                if reuse is None:
+                    reuse = _first(node, tag)
+                    if reuse is None:
+                        reuse = _SubElement(node, tag)
+                    shared[key] = reuse
+            else:
+                reuse = _first(node, tag)
+                if reuse is None:
+                    reuse = _SubElement(node, tag)
             node = reuse
         if row.put is None:
             self.write(node, value, ctx)

