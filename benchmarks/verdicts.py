@@ -1,11 +1,15 @@
 """Findings of every corpus document and of seeded mutants, to show that a speed change changes no verdict.
 
-    python benchmarks/verdicts.py snapshot OUT.jsonl [--mutants N] [--conformance DIR]
+    python benchmarks/verdicts.py snapshot OUT.jsonl [--mutants N] [--conformance DIR] [--invoices]
     python benchmarks/verdicts.py compare BEFORE.jsonl AFTER.jsonl
 
 A snapshot holds, per document, the detected profile and the sorted findings (rule, severity, line,
-XPath, message), or the one-line reason a document is unreadable. Take one before a change and one
-after it (same mutant count); ``compare`` prints the documents whose verdicts differ and exits 1 if any do.
+XPath, message), or the one-line reason a document is unreadable. By default the mutants are made
+from every XML file that mentions an invoice near its start (the Peppol test sets that wrap one
+included, whose mutants are unreadable as a whole); ``--invoices`` makes them from the invoices
+themselves only (root Invoice, CreditNote or CrossIndustryInvoice) and from samples/*.xml, so that
+every mutant is validated. Take one before a change and one
+after it (same mutant count and options); ``compare`` prints the documents whose verdicts differ and exits 1 if any do.
 """
 
 from __future__ import annotations
@@ -20,7 +24,18 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
 
-def snapshot(out: Path, mutants: int, conformance: Path) -> int:
+def _is_invoice(data: bytes) -> bool:
+    from lxml import etree
+
+    try:
+        root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False))
+    except etree.XMLSyntaxError:
+        return False
+    tag = root.tag if isinstance(root.tag, str) else ""
+    return tag.rpartition("}")[2] in ("Invoice", "CreditNote", "CrossIndustryInvoice")
+
+
+def snapshot(out: Path, mutants: int, conformance: Path, invoices: bool = False) -> int:
     from mutate import mutant
 
     from einvoice.errors import UnreadableInput
@@ -45,7 +60,15 @@ def snapshot(out: Path, mutants: int, conformance: Path) -> int:
             run(str(p.relative_to(conformance)), data)
             n += 1
             if p.suffix.lower() == ".xml" and (b"Invoice" in data[:3000] or b"CrossIndustry" in data[:3000]):
-                xmls.append((str(p.relative_to(conformance)), data))
+                if not invoices or _is_invoice(data):
+                    xmls.append((str(p.relative_to(conformance)), data))
+        if invoices:
+            for p in sorted((ROOT / "samples").glob("*.xml")):
+                data = p.read_bytes()
+                if _is_invoice(data):
+                    run(f"samples/{p.name}", data)
+                    n += 1
+                    xmls.append((f"samples/{p.name}", data))
         for i in range(mutants if xmls else 0):
             name, data = xmls[i % len(xmls)]
             try:
@@ -79,6 +102,8 @@ def main() -> int:
     s.add_argument("out", type=Path)
     s.add_argument("--mutants", type=int, default=2000)
     s.add_argument("--conformance", type=Path, default=ROOT.parent / "shared" / "conformance")
+    s.add_argument("--invoices", action="store_true",
+                   help="mutate the invoices themselves (and samples/*.xml), not the test sets that wrap them")
     c = sub.add_parser("compare")
     c.add_argument("before", type=Path)
     c.add_argument("after", type=Path)
@@ -87,7 +112,7 @@ def main() -> int:
         if not args.conformance.is_dir():
             print(f"no conformance corpus at {args.conformance}")
             return 2
-        return snapshot(args.out, args.mutants, args.conformance)
+        return snapshot(args.out, args.mutants, args.conformance, args.invoices)
     return compare(args.before, args.after)
 
 

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from .rules.engine import Finding, Severity
-from .xmlsafe import MAX_BYTES, is_pdf
+from .xmlsafe import MAX_BYTES, _os_reason, is_pdf
 
 DEFAULT_TIMEOUT = 60.0  # seconds of validation per file
 DEFAULT_MAX_FINDINGS = 1000  # findings kept per file
@@ -126,11 +126,25 @@ def expand(inputs: Iterable[str], stdin: Any = None,
                                           reason=f"cannot read standard input ({exc.strerror or exc})"))
             continue
         p = Path(item)
-        if p.is_dir():
-            for sub in sorted(p.rglob("*")):
-                if sub.is_file() and not any(part.startswith(".") for part in sub.relative_to(p).parts):
-                    add(str(sub), False)
-        elif p.exists():
+        try:
+            is_dir, exists = p.is_dir(), p.exists()
+        except OSError as exc:  # a name too long, a loop of links, ...: that input's reason, not a crash
+            missing.append(FileResult(item, STATUS_UNREADABLE, reason=f"cannot read file ({_os_reason(exc)})"))
+            continue
+        if is_dir:
+            found = False
+            try:
+                for sub in sorted(p.rglob("*")):
+                    if sub.is_file() and not any(part.startswith(".") for part in sub.relative_to(p).parts):
+                        add(str(sub), False)
+                        found = True
+            except OSError as exc:
+                missing.append(FileResult(item, STATUS_UNREADABLE,
+                                          reason=f"cannot read the folder ({_os_reason(exc)})"))
+                continue
+            if not found:  # a folder named on purpose that holds nothing is no pass: say so (exit 2)
+                missing.append(FileResult(item, STATUS_UNREADABLE, reason="the folder holds no files"))
+        elif exists:
             add(item, True)
         elif any(ch in item for ch in "*?["):
             matches = sorted(glob.glob(item, recursive=True))
@@ -139,6 +153,9 @@ def expand(inputs: Iterable[str], stdin: Any = None,
             for m in matches:
                 if Path(m).is_file():
                     add(m, True)
+        elif p.is_symlink():
+            missing.append(FileResult(item, STATUS_UNREADABLE,
+                                      reason="cannot read file (a symbolic link to nothing, or a loop of links)"))
         else:
             missing.append(FileResult(item, STATUS_UNREADABLE, reason="cannot read file (no such file or folder)"))
     return out, missing

@@ -881,8 +881,20 @@ def build(invoice_or_dict: Invoice | dict, format: str, policy: bool = False, al
 
 
 def write_atomic(path: str | Path, data: bytes) -> None:
-    """Write a file in one step: a temporary file in the same folder, then a rename."""
-    target = Path(path)
+    """Write a file in one step: a temporary file in the same folder, then a rename, so no partial file
+    is left. A symbolic link is written through (the link stays); an existing device, pipe or socket
+    (/dev/stdout, /dev/null, a process substitution) is written directly, never replaced by a file."""
+    import stat
+
+    try:
+        mode = os.stat(path).st_mode  # follows links
+    except OSError:
+        mode = None
+    if mode is not None and not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+        with open(path, "wb") as fh:
+            fh.write(data)
+        return
+    target = Path(os.path.realpath(path))
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=str(target.parent))
     try:

@@ -37,6 +37,18 @@ def _refused(path, exc, what: str = "refused") -> None:
     refused(path, exc, what)
 
 
+def _label(source):
+    from .cli import label
+
+    return label(source)
+
+
+def _stdin(source):
+    from .cli import from_stdin
+
+    return from_stdin(source)
+
+
 def _read(path: Path) -> bytes:
     from .xmlsafe import read_bytes
 
@@ -51,25 +63,14 @@ def unwritable(path, exc: OSError) -> None:
 
 
 def write_out(path: Path, data: bytes | str) -> None:
-    """Write an output file in one step: a temporary file beside it, then a rename, so no partial file is left
-    (an existing device or pipe such as /dev/stdout is written directly). Exit 2 with one line when it fails."""
-    import os
-    import stat
-
+    """Write an output file in one step (see :func:`einvoice.build.write_atomic`: no partial file is left;
+    a device or pipe such as /dev/stdout is written directly). Exit 2 with one line when it fails."""
     from .build import write_atomic
 
     if isinstance(data, str):
         data = data.encode("utf-8", "backslashreplace")
     try:
-        try:
-            special = not stat.S_ISREG(os.stat(path).st_mode) and not stat.S_ISDIR(os.stat(path).st_mode)
-        except OSError:
-            special = False
-        if special:
-            with open(path, "wb") as fh:
-                fh.write(data)
-        else:
-            write_atomic(path, data)
+        write_atomic(path, data)
     except OSError as exc:
         unwritable(path, exc)
 
@@ -87,7 +88,7 @@ def _refuse_overwrite(output, *inputs) -> None:
 @click.option("--lang", "-l", type=click.Choice(LANG_NAMES), default=None,
               help="language of the page (default: from the seller's country, else en)")
 def render(source: Path, output: Path, lang: str | None) -> None:
-    """Render any invoice (UBL or CII XML, or a Factur-X PDF) as printable HTML or PDF.
+    """Render any invoice (UBL or CII XML, or a Factur-X PDF; - reads standard input) as printable HTML or PDF.
 
     The page shows seller and buyer (with organisation and customer numbers), number and
     dates, the amount due and due date, how to pay (account, KID/OCR/RF reference), the
@@ -110,11 +111,11 @@ def render(source: Path, output: Path, lang: str | None) -> None:
         sys.exit(EXIT_UNREADABLE)
     _refuse_overwrite(output, source)
     try:
-        doc = syntax.load(source)
+        doc = syntax.load(_stdin(source))
         html = render_html(doc.invoice, lang)
         data = html_to_pdf(html) if suffix == ".pdf" else html.encode("utf-8")
     except EinvoiceError as exc:
-        _say(source, exc)
+        _say(_label(source), exc)
         sys.exit(EXIT_UNREADABLE)
     write_out(output, data)
     click.echo(f"wrote {_printable(output)} ({'PDF' if suffix == '.pdf' else 'HTML'}, invoice {doc.invoice.number or '-'})")
@@ -125,7 +126,7 @@ def render(source: Path, output: Path, lang: str | None) -> None:
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="XML file to write (default: standard output)")
 def extract(source: Path, output: Path | None) -> None:
-    """Extract the invoice XML from a Factur-X / ZUGFeRD PDF.
+    """Extract the invoice XML from a Factur-X / ZUGFeRD PDF (- reads standard input).
 
     The XML is checked to be well-formed before anything is written; a damaged attachment
     is one line on stderr (exit 2) and writes nothing.
@@ -140,9 +141,10 @@ def extract(source: Path, output: Path | None) -> None:
 
     _refuse_overwrite(output, source)
     try:
-        xml = extract_xml(_read(source), str(source))[1]
+        data = _stdin(source)
+        xml = extract_xml(data if isinstance(data, bytes) else _read(source), str(_label(source)))[1]
     except EinvoiceError as exc:
-        _say(source, exc)
+        _say(_label(source), exc)
         sys.exit(EXIT_UNREADABLE)
     if output is None:
         sys.stdout.buffer.write(xml)

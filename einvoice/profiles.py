@@ -32,6 +32,21 @@ LAYERS: dict[str, str] = {
 }
 
 
+# layers whose every rule serves one syntax: a document of the other syntax does not load them
+SYNTAX_OF_LAYER: dict[str, str] = {
+    "ubl-syntax": "ubl", "ubl-syntax-xrechnung": "ubl",
+    "cii-syntax": "cii", "cii-syntax-xrechnung": "cii", "facturx": "cii",
+}
+
+
+def layers_for_syntax(layers: tuple[str, ...] | list[str], syntax) -> tuple[str, ...]:
+    """The layers that have rules for a document of ``syntax`` (all of them when it is not known)."""
+    syn = getattr(syntax, "value", syntax)
+    if syn is None:
+        return tuple(layers)
+    return tuple(name for name in layers if SYNTAX_OF_LAYER.get(name, syn) == syn)
+
+
 @dataclass(frozen=True)
 class Profile:
     name: str

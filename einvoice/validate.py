@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import UnreadableInput
-from .profiles import PROFILES, detect_profile, rules_for
+from .profiles import PROFILES, detect_profile, layers_for_syntax, rules_for
 from .rules.engine import Context, Document, Finding, Report, Severity, run_rules
 from .rules.releases import UnknownRelease, tree_only
 
@@ -88,7 +88,11 @@ def validate_document(doc: Document, profile: str = "auto", schema: bool = True,
             xsd = None
         if xsd is not None:
             report.findings.extend(xsd.validate_tree(doc.root, doc.syntax, profile=profile, path=doc.path))
-    run_rules(doc, rules_for(layers), report, context)
+    kept = layers_for_syntax(layers, doc.syntax)  # a layer of the other syntax only would find nothing
+    rules = rules_for(kept)
+    run_rules(doc, rules, report, context)
+    if len(kept) < len(layers):  # the releases of the profile, as when every layer ran
+        report.releases = context.release_names((*rules.layers, *(name for name in layers if name not in kept)))
     if "policy" in layers:
         from .rules.policy.house import apply_config
 

@@ -55,9 +55,13 @@ def x001(results) -> list:
     ('[einvoice]\ndue-days = "thirty"\n', "due-days must be a whole number"),
     ('[einvoice]\nrequire-late-interest = "yes"\n', "must be true or false"),
     ('[einvoice\n', "not valid TOML"),
+    (b'\xff\xfe[einvoice]\n', "not UTF-8 text"),
 ])
 def test_unknown_keys_and_values_are_one_line_errors(folder, text, says):
-    (folder / "einvoice.toml").write_text(text)
+    if isinstance(text, bytes):
+        (folder / "einvoice.toml").write_bytes(text)
+    else:
+        (folder / "einvoice.toml").write_text(text)
     with pytest.raises(config.ConfigError) as exc:
         config.load()
     assert says in exc.value.reason and exc.value.path.endswith("einvoice.toml")
@@ -65,6 +69,11 @@ def test_unknown_keys_and_values_are_one_line_errors(folder, text, says):
     assert res.exit_code == 2
     lines = [ln for ln in res.output.splitlines() if ln.strip()]
     assert len(lines) == 1 and lines[0].startswith("einvoice: ") and says in lines[0]
+
+
+def test_a_pyproject_that_is_not_utf8_is_left_to_its_tool(folder):
+    (folder / "pyproject.toml").write_bytes(b"\xff[tool.einvoice]\n")
+    assert run("validate", SAMPLES / "ehf-invoice.xml").exit_code == 0
 
 
 def test_pyproject_table_is_checked_too(folder):

@@ -49,6 +49,45 @@ def test_validate_one_factur_x_file_reads_no_model_and_loads_no_policy_rules():
     assert result["loaded"] == []
 
 
+def test_validate_one_ehf_file_reads_no_model():
+    """The Norwegian rules read the seller's registrations and country from the tree: validating an EHF
+    invoice builds no pydantic model (and imports neither the model nor pydantic); the identifier check
+    digits need no python-stdnum."""
+    path = ROOT / "samples" / "ehf-invoice.xml"
+    wanted = ["einvoice.model.invoice", "einvoice.syntax.ubl.reader", "pydantic", "stdnum",
+              "einvoice.syntax.cii.rules"]  # nor the rules of the other syntax
+    out = subprocess.run([sys.executable, "-c", SCRIPT, str(path), *wanted], cwd=ROOT,
+                         capture_output=True, text=True, timeout=120)
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    assert result["code"] == 0, out.stdout + out.stderr
+    assert result["loaded"] == []
+
+
+@pytest.mark.parametrize("sample,profile", [("ehf-invoice.xml", "facturx-en16931"), ("ehf-invoice.xml", "ehf"),
+                                            ("facturx-en16931.xml", "peppol"), ("facturx-en16931.xml", "xrechnung")])
+def test_layers_of_the_other_syntax_are_left_out_with_the_same_report(sample, profile):
+    """A layer that serves one syntax only is not loaded for a document of the other; the findings and
+    the releases named in the report are those of a run with every layer of the profile."""
+    from einvoice import syntax
+    from einvoice.profiles import PROFILES, layers_for_syntax
+    from einvoice.rules.engine import Context, Report, run_rules
+    from einvoice.profiles import rules_for
+    from einvoice.validate import validate_document
+
+    doc = syntax.load(ROOT / "samples" / sample)
+    layers = PROFILES[profile].layers
+    kept = layers_for_syntax(layers, doc.syntax)
+    assert len(kept) < len(layers)
+    report = validate_document(doc, profile=profile, schema=False)
+    full = Report()
+    doc = syntax.load(ROOT / "samples" / sample)
+    doc.profile = profile
+    run_rules(doc, rules_for(layers), full, Context.default(profile=profile))
+    assert report.releases == full.releases
+    assert [(f.rule, f.line, f.xpath, f.message) for f in report.findings] == \
+        [(f.rule, f.line, f.xpath, f.message) for f in full.findings]
+
+
 def test_a_folder_still_runs_in_parallel(tmp_path):
     from einvoice import batch
 

@@ -455,20 +455,69 @@ def test_full_disk_is_one_line_exit_2():
     assert "No space left" in one_line(result)
 
 
-@pytest.mark.parametrize("command", ["validate", "render", "convert"])
+def _output_args(command: str, out) -> list:
+    return {"build": ["build", SAMPLES / "ehf-invoice.yaml", "-f", "ehf", "-o", out],
+            "pdf": ["build", SAMPLES / "facturx-en16931.yaml", "-f", "facturx-en16931", "--pdf", out],
+            "validate": ["validate", SAMPLES / "ehf-invoice.xml", "--format", "json", "-o", out],
+            "render": ["render", SAMPLES / "ehf-invoice.xml", "-o", out],
+            "convert": ["convert", SAMPLES / "ehf-invoice.xml", "--to", "cii", "-o", out]}[command]
+
+
+@pytest.mark.parametrize("command", ["build", "pdf", "validate", "render", "convert"])
+def test_output_to_a_pipe_is_written_into_it_not_replaced(command, tmp_path):
+    """A device or pipe given as output (/dev/stdout, /dev/null, a process substitution) is written
+    directly; the atomic rename would have replaced it by a file (as root: the device node itself)."""
+    fifo = tmp_path / ("out.html" if command == "render" else "out.pipe")  # render picks its format by the name
+    os.mkfifo(fifo)
+    got = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    result = cli(*_output_args(command, fifo))
+    reader.join(timeout=30)
+    assert result.exit_code == 0, result.output
+    assert fifo.is_fifo()
+    assert got and got[0][:5] in (b"<?xml", b"{\n  \"", b"%PDF-", b"<!DOC", b"<!doc", b"<html"), got[:1]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [fifo.name]
+
+
+@pytest.mark.parametrize("command", ["build", "pdf", "convert"])
+def test_output_through_a_symbolic_link_keeps_the_link(command, tmp_path):
+    real = tmp_path / "real.out"
+    real.write_bytes(b"old")
+    link = tmp_path / "link.out"
+    link.symlink_to(real)
+    result = cli(*_output_args(command, link))
+    assert result.exit_code == 0, result.output
+    assert link.is_symlink() and os.readlink(link) == str(real)
+    assert real.read_bytes()[:5] in (b"<?xml", b"%PDF-")
+
+
+def test_an_empty_folder_is_no_silent_pass(tmp_path):
+    empty = tmp_path / "invoices"
+    empty.mkdir()
+    (empty / ".hidden.xml").write_bytes(UBL)  # hidden files are not walked
+    result = cli("validate", empty)
+    assert result.exit_code == 2
+    assert one_line(result) == f"einvoice: {empty}: the folder holds no files"
+    good = tmp_path / "good.xml"
+    good.write_bytes((SAMPLES / "ehf-invoice.xml").read_bytes())
+    result = cli("validate", empty, good, "--format", "json")
+    assert result.exit_code == 2
+    report = json.loads(result.stdout)
+    assert [(f["path"], f["status"]) for f in report["files"]] == [(str(empty), "unreadable"), (str(good), "valid")]
+
+
+@pytest.mark.parametrize("command", ["build", "validate", "render", "convert"])
 def test_failed_write_leaves_no_partial_file(command, tmp_path, monkeypatch):
     import errno
 
     def full(_fd):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    out = tmp_path / {"validate": "r.json", "render": "r.html", "convert": "r.xml"}[command]
+    out = tmp_path / {"build": "r.xml", "validate": "r.json", "render": "r.html", "convert": "r.xml"}[command]
     out.write_bytes(b"the previous report")
     monkeypatch.setattr(os, "fsync", full)
-    args = {"validate": ["validate", SAMPLES / "ehf-invoice.xml", "--format", "json", "-o", out],
-            "render": ["render", SAMPLES / "ehf-invoice.xml", "-o", out],
-            "convert": ["convert", SAMPLES / "ehf-invoice.xml", "--to", "cii", "-o", out]}[command]
-    result = cli(*args)
+    result = cli(*_output_args(command, out))
     assert result.exit_code == 2
     assert "No space left" in one_line(result)
     assert out.read_bytes() == b"the previous report"
@@ -620,3 +669,56 @@ def test_a_pdfa_checker_error_is_a_damaged_pdf(monkeypatch):
     monkeypatch.setattr(pdfa, "check", broken)
     reason = _reason(_pdf("factur-x.xml", CII))
     assert reason.startswith("damaged PDF (UnicodeDecodeError")
+
+
+LONG = "a" * 300  # a file name longer than the system allows (ENAMETOOLONG)
+
+
+@pytest.mark.parametrize("args", [
+    ["validate", LONG + ".xml"], ["show", LONG + ".xml"], ["extract", LONG + ".pdf"],
+    ["render", LONG + ".xml", "-o", "x.html"], ["convert", LONG + ".xml", "--to", "cii", "-o", "x.xml"],
+    ["build", LONG + ".yaml", "-f", "ehf", "-o", "x.xml"],
+    ["build", SAMPLES / "ehf-invoice.yaml", "-f", "ehf", "-o", LONG + ".xml"],
+    ["build", SAMPLES / "facturx-en16931.yaml", "-f", "facturx-en16931", "--pdf", LONG + ".pdf"],
+    ["convert", SAMPLES / "ehf-invoice.xml", "--to", "cii", "-o", LONG + ".xml"],
+    ["validate", SAMPLES / "ehf-invoice.xml", "-o", LONG + ".json"],
+    ["render", SAMPLES / "ehf-invoice.xml", "-o", LONG + ".html"],
+])
+def test_names_the_system_refuses_are_one_line_exit_2(args, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = cli(*args)
+    assert result.exit_code == 2, result.output
+    line = one_line(result)
+    assert "internal error" not in line and "too long" in line.lower(), line
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_loop_of_links_is_named_as_such(tmp_path):
+    loop = tmp_path / "loop.xml"
+    loop.symlink_to(loop)
+    result = cli("validate", loop)
+    assert result.exit_code == 2
+    assert one_line(result) == f"einvoice: {loop}: cannot read file (a symbolic link to nothing, or a loop of links)"
+
+
+@pytest.mark.parametrize("args", [["show"], ["show", "--format", "json"], ["render", "-o", "x.html"],
+                                  ["convert", "--to", "cii", "-o", "x.xml"]])
+def test_dash_reads_standard_input_in_every_reading_command(args, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    command, rest = args[0], args[1:]
+    ok = CliRunner().invoke(main, [command, "-", *rest], input=(SAMPLES / "ehf-invoice.xml").read_bytes())
+    assert ok.exit_code == 0, ok.output
+    assert "2024-1001" in ok.stdout or "wrote" in ok.stdout
+    bad = CliRunner().invoke(main, [command, "-", *rest], input=b"\x00garbage")
+    assert bad.exit_code == 2
+    assert one_line(bad).startswith("einvoice: <stdin>: ")
+    assert list(tmp_path.iterdir()) == ([tmp_path / "x.xml"] if command == "convert" else
+                                        [tmp_path / "x.html"] if command == "render" else [])
+
+
+def test_extract_reads_standard_input(tmp_path):
+    pdf = _pdf("factur-x.xml", CII)
+    ok = CliRunner().invoke(main, ["extract", "-"], input=pdf)
+    assert ok.exit_code == 0 and ok.stdout_bytes.startswith(b"<")
+    bad = CliRunner().invoke(main, ["extract", "-"], input=b"not a pdf")
+    assert bad.exit_code == 2 and one_line(bad).startswith("einvoice: <stdin>: ")

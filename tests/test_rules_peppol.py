@@ -5,6 +5,7 @@ unit tests when the conformance corpus is present."""
 from __future__ import annotations
 
 import copy
+import random
 from decimal import Decimal
 
 import pytest
@@ -327,3 +328,22 @@ def test_official_peppol_unit_tests(folder):
                 disagreements.append(f"{name}: {rid} expected {kind}, got {sorted(sev) or 'nothing'}")
     assert total > 100
     assert not disagreements, "\n".join(disagreements[:20])
+
+
+def test_check_digit_sums_agree_with_python_stdnum():
+    """The GS1, Luhn and Norwegian mod-11 sums written out in einvoice.rules.identifiers give what
+    python-stdnum gives, on every length up to 20 and many random numbers."""
+    from stdnum import ean, luhn
+    from stdnum.no import orgnr
+
+    rng = random.Random(7)
+    numbers = ["", "0", "9", "00000000", "999999999", "7300010000001", "974760673", "123456785"]
+    numbers += ["".join(rng.choice("0123456789") for _ in range(rng.randint(1, 20))) for _ in range(5000)]
+    for n in numbers:
+        assert ids.gs1_check_digit(n) == ean.calc_check_digit(n), n
+        if n:
+            assert ids.luhn_checksum(n) == luhn.checksum(n), n
+        assert ids.no_orgnr_checksum(n[:9]) == orgnr.checksum(n[:9]), n
+    assert ids.gln("7300010000001") and not ids.gln("7300010000002")
+    assert ids.no_orgnr("974760673") and not ids.no_orgnr("974760672") and not ids.no_orgnr("000000000")
+    assert ids.se_orgnr("5560360793") and not ids.se_orgnr("5560360794")

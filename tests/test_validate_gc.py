@@ -40,3 +40,15 @@ def test_paused_while_validating_and_left_alone_when_the_caller_paused_it():
         assert not gc.isenabled()  # the caller's choice is kept
     finally:
         gc.enable()
+
+
+def test_collector_is_running_again_after_the_command_validated_one_file():
+    """The command pauses the collector for a single file and resumes it when it ends (also when it
+    runs inside another process, as here)."""
+    from einvoice.cli import main
+
+    assert gc.isenabled()
+    with pytest.raises(SystemExit) as ended:
+        main(["validate", str(SAMPLES / "ehf-invoice.xml")])
+    assert ended.value.code == 0
+    assert gc.isenabled()

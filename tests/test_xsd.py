@@ -328,3 +328,96 @@ def test_unwritable_cache_compiles_the_files(tmp_path, monkeypatch):
         assert _verdict(xsd._compiled("ubl-invoice"), ubl())[0] is True
     finally:
         xsd._lean_bundle.cache_clear()
+
+
+# --- UBL schema sets without their annotations, cut from the text as they are compiled (no cache) ---
+
+
+def _ubl_schema_files() -> list[Path]:
+    base = xsd.schema_dir().resolve()
+    files: set[Path] = set()
+    for key in ("ubl-invoice", "ubl-creditnote"):
+        files.update(xsd._schema_set(base / xsd.SCHEMA_FILES[key], base))
+    return sorted(files)
+
+
+def test_lean_text_leaves_what_removing_the_annotations_leaves():
+    """On every UBL schema file: the text cut by lean_text parses to exactly the document that removing
+    the annotation elements from the parsed file gives (canonical XML compared); the big files are cut."""
+    cut = 0
+    for path in _ubl_schema_files():
+        data = path.read_bytes()
+        lean = xsd.lean_text(data)
+        if lean is None:
+            continue
+        by_tree = etree.fromstring(xsd._without_annotations(path))
+        by_text = etree.fromstring(lean)
+        assert etree.tostring(by_text, method="c14n") == etree.tostring(by_tree, method="c14n"), path.name
+        cut += len(lean) < len(data)
+    assert cut >= 8
+    assert xsd.lean_text((xsd.schema_dir() / "ubl-2.1/common/UBL-CommonAggregateComponents-2.1.xsd").read_bytes())
+
+
+XS_DOC = '<xsd:schema xmlns:xsd="http://www.w3.org/2001/XMLSchema">{}</xsd:schema>'
+
+
+@pytest.mark.parametrize("text,lean", [
+    (XS_DOC.format('<xsd:annotation><xsd:documentation>d</xsd:documentation></xsd:annotation><xsd:element name="a"/>'),
+     XS_DOC.format('<xsd:element name="a"/>')),
+    (XS_DOC.format('<xsd:annotation id="x"/> <xsd:element name="a"/>'), XS_DOC.format(' <xsd:element name="a"/>')),
+    (XS_DOC.format('<xsd:annotation\n>d</xsd:annotation >'), XS_DOC.format('')),
+    (XS_DOC.format('<xsd:element name="a"/>'), XS_DOC.format('<xsd:element name="a"/>')),
+    (XS_DOC.format('<xsd:annotation id="x" xml:lang = \'en\'><xsd:appinfo/></xsd:annotation>'), XS_DOC.format('')),
+])
+def test_lean_text_cuts_annotations(text, lean):
+    assert xsd.lean_text(text.encode()) == lean.encode()
+
+
+@pytest.mark.parametrize("text", [
+    XS_DOC.format('<!-- <xsd:annotation> --><xsd:element name="a"/>'),  # a comment about an annotation
+    XS_DOC.format('<xsd:annotation><xsd:documentation><![CDATA[</xsd:annotation>]]></xsd:documentation></xsd:annotation>'),
+    XS_DOC.format('<xsd:annotation><xsd:documentation><xsd:annotation/></xsd:documentation></xsd:annotation>'),
+    XS_DOC.format('<xsd:annotationX/>'),
+    XS_DOC.format('<xsd:annotation>'),
+    '<!DOCTYPE x [<!ENTITY e "a">]>' + XS_DOC.format('<xsd:annotation/>'),
+    '<schema xmlns="http://www.w3.org/2001/XMLSchema"><annotation/></schema>',  # no prefix to cut by
+    XS_DOC.format('<xs:annotation xmlns:xs="http://www.w3.org/2001/XMLSchema"/>'),  # two prefixes
+    '<?xml version="1.0" encoding="ISO-8859-1"?>' + XS_DOC.format('<xsd:annotation/>'),
+    XS_DOC.format('<?pi <xsd:annotation/> ?><xsd:element name="a"/>'),  # a processing instruction
+    XS_DOC.format('<xsd:annotation id="a/>b"><xsd:documentation/></xsd:annotation>'),  # '>' in a value
+])
+def test_lean_text_refuses_what_it_cannot_cut_safely(text):
+    assert xsd.lean_text(text.encode()) is None
+
+
+@pytest.mark.parametrize("key", ["ubl-invoice", "ubl-creditnote"])
+def test_schema_compiled_from_cut_text_judges_as_the_files_do(key, monkeypatch):
+    monkeypatch.delenv("EINVOICE_CACHE_DIR", raising=False)
+    base = xsd.schema_dir()
+    served = []
+    real = xsd.lean_text
+    monkeypatch.setattr(xsd, "lean_text", lambda data: served.append(len(data)) or real(data))
+    lean = xsd._compiled(key)
+    assert len(served) >= 10  # the main document and the files it imports, each read through the resolver
+    plain = _plain(key)
+    verdicts = [(_verdict(plain, d), _verdict(lean, d)) for d in _documents(key)]
+    assert any(not p[0] for p, _ in verdicts) and any(p[0] for p, _ in verdicts)
+    for p, lean_v in verdicts:
+        assert p == lean_v
+
+
+@pytest.mark.parametrize("location", ["http://127.0.0.1:9/remote.xsd", "/etc/passwd", "../outside.xsd"])
+def test_cut_text_resolver_refuses_anything_else(tmp_path, location):
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "outside.xsd").write_text('<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema"/>')
+    main = _schema_files(tmp_path / "sub", f'<xs:import namespace="urn:x" schemaLocation="{location}"/>')
+    with pytest.raises((xsd.SchemaUnavailable, etree.XMLSchemaParseError)):
+        xsd._compile_lean(main, tmp_path / "sub")
+    resolver = xsd._LeanFiles(tmp_path / "sub")
+    with pytest.raises(xsd.SchemaUnavailable):
+        resolver.resolve(location if "://" in location else str((tmp_path / "sub" / location)), None, None)
+
+
+def test_cut_text_resolver_serves_local_imports(tmp_path):
+    main = _schema_files(tmp_path, '<xs:import namespace="urn:local" schemaLocation="local.xsd"/>')
+    assert xsd._compile_lean(main, tmp_path).validate(etree.fromstring(b'<a xmlns="urn:main"/>'))

@@ -5,18 +5,17 @@ surrounding whitespace removed and inner runs collapsed, see ``xml_normalize``)
 and answers whether it has the format and check digit the Peppol rules expect.
 They never raise.
 
-Where python-stdnum implements the very same check it is used (GS1 check digit,
-Luhn, Norwegian organisation number weights); the extra conditions the Peppol
-rule set adds around them are spelled out here.
+The three check-digit sums the rules need (GS1 mod 10, Luhn, the Norwegian
+organisation number's mod 11 weights) are written out here, a few lines each:
+importing python-stdnum (which loads ssl and pydoc) cost a cold validation more
+than all the checks of a document. The tests compare them with python-stdnum's
+on many numbers. The extra conditions the Peppol rule set adds around them are
+spelled out in the functions.
 """
 
 from __future__ import annotations
 
 import re
-
-from stdnum import ean as _ean
-from stdnum import luhn as _luhn
-from stdnum.no import orgnr as _no_orgnr
 
 from .values import normalize_space as xml_normalize  # XPath normalize-space (XML whitespace only)
 from .values import trim
@@ -29,6 +28,24 @@ _INTEGER = re.compile(r"[+-]?[0-9]+")
 
 def _is_digits(value: str) -> bool:
     return bool(_DIGITS.fullmatch(value))
+
+
+def gs1_check_digit(digits: str) -> str:
+    """The GS1 (EAN) mod-10 check digit of ASCII digits: weights 3, 1, 3, ... from the rightmost digit."""
+    return str((10 - sum((3, 1)[i % 2] * int(d) for i, d in enumerate(reversed(digits)))) % 10)
+
+
+def luhn_checksum(digits: str) -> int:
+    """The Luhn sum of ASCII digits modulo 10 (0 for a valid number): every second digit from the
+    right doubled, the digits of the products added."""
+    values = [int(d) for d in reversed(digits)]
+    return (sum(values[::2]) + sum(sum(divmod(v * 2, 10)) for v in values[1::2])) % 10
+
+
+def no_orgnr_checksum(digits: str) -> int:
+    """The weighted sum (3, 2, 7, 6, 5, 4, 3, 2, 1) of a Norwegian organisation number's nine
+    digits modulo 11 (0 for a valid number)."""
+    return sum(w * int(d) for w, d in zip((3, 2, 7, 6, 5, 4, 3, 2, 1), digits)) % 11
 
 
 def _castable_integer(value: str) -> bool:
@@ -44,15 +61,15 @@ def gln(value: str) -> bool:
     """
     if not _is_digits(value):
         return False
-    return _ean.calc_check_digit(value[:-1]) == value[-1]
+    return gs1_check_digit(value[:-1]) == value[-1]
 
 
 def no_orgnr(value: str) -> bool:
     """Norwegian organisation number (ICD 0192): nine digits, mod-11 check digit, not all zero."""
     if not (len(value) == 9 and _is_digits(value)) or int(value) == 0:
         return False
-    # a remainder that would need check digit 10 makes the number invalid; stdnum's sum covers it
-    return _no_orgnr.checksum(value) == 0
+    # a remainder that would need check digit 10 makes the number invalid; the sum covers it
+    return no_orgnr_checksum(value) == 0
 
 
 def dk_cvr_format(value: str) -> bool:
@@ -106,12 +123,12 @@ def it_partita_iva(value: str) -> bool:
     if value[:2] not in ("IT", "it"):
         return True
     code = value[2:]
-    return len(code) == 11 and _is_digits(code) and _luhn.checksum(code) == 0
+    return len(code) == 11 and _is_digits(code) and luhn_checksum(code) == 0
 
 
 def se_orgnr(value: str) -> bool:
     """Swedish organisation number (ICD 0007): ten digits, the last a Luhn check digit."""
-    return len(value) == 10 and _is_digits(value) and _luhn.checksum(value) == 0
+    return len(value) == 10 and _is_digits(value) and luhn_checksum(value) == 0
 
 
 def au_abn_checksum(value: str) -> bool:

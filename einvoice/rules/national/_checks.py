@@ -16,9 +16,9 @@ in the national rules of the rule set.
 
 Check digits
 ------------
-Where python-stdnum implements exactly the check a rule names it is used; the
-edge cases in which the rule set differs (a zero number, extra characters) are
-handled around it.
+The sums shared with the Peppol rules come from :mod:`einvoice.rules.identifiers`
+(checked there against python-stdnum); the edge cases in which the rule set
+differs (a zero number, extra characters) are handled around them.
 """
 
 from __future__ import annotations
@@ -108,11 +108,110 @@ def cached(doc: Any, key: str, compute):
 
 
 def doc_supplier_country(doc: Any) -> str:
-    """The supplier country of a document, from the parties as the reader reads them (for UBL its
-    header alone: the lines are not read for this)."""
+    """The supplier country of a document, from the parties as the reader reads them (for UBL from
+    the tree: see :func:`parties`)."""
+    return cached(doc, "supplier_country", lambda: supplier_country(parties(doc)))
+
+
+# --- the parties of a UBL document, read from the tree ------------------------------
+#
+# The supplier country and the Norwegian rules need a few values of the seller and the tax
+# representative: their VAT and tax registrations and the seller's postal country. For a UBL
+# document these are read here straight from the tree, exactly where and as the UBL reader reads
+# them (einvoice.syntax.ubl.binding): the first cac:AccountingSupplierParty and its first cac:Party,
+# the first cac:TaxRepresentativeParty, every cac:PartyTaxScheme of a party with its first
+# cbc:CompanyID and the cbc:ID of its first cac:TaxScheme, the first cac:PostalAddress with the
+# cbc:IdentificationCode of its first cac:Country; text values as the XPath string value. No
+# pydantic model is read for them (a cold start of a whole EHF validation needs none).
+
+_CAC = "{urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2}"
+_CBC = "{urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2}"
+
+
+def _first(el: Any, tag: str) -> Any:
+    if el is None:
+        return None
+    for c in el:
+        if c.tag == tag:
+            return c
+    return None
+
+
+class TreeRegistration:
+    """A party's tax registration (cac:PartyTaxScheme) read from the tree: ``company_id`` and
+    ``tax_scheme_id`` as the model's :class:`~einvoice.model.invoice.TaxRegistration` gives them."""
+
+    __slots__ = ("el", "company_el", "company_id", "tax_scheme_id")
+
+    def __init__(self, el: Any):
+        self.el = el
+        self.company_el = _first(el, _CBC + "CompanyID")
+        self.company_id = None if self.company_el is None else V.string_value(self.company_el)
+        scheme = _first(el, _CAC + "TaxScheme")
+        scheme_id = _first(scheme, _CBC + "ID")
+        self.tax_scheme_id = None if scheme_id is None else scheme_id.xpath("string()")
+
+
+class TreeAddress:
+    __slots__ = ("el", "country_code")
+
+    def __init__(self, el: Any):
+        self.el = el
+        code = _first(_first(el, _CAC + "Country"), _CBC + "IdentificationCode")
+        self.country_code = None if code is None else V.string_value(code)
+
+
+class TreeParty:
+    """A party read from the tree: its element, tax registrations and postal address."""
+
+    __slots__ = ("el", "tax_registrations", "address")
+
+    def __init__(self, el: Any):
+        self.el = el
+        self.tax_registrations = [TreeRegistration(c) for c in el if c.tag == _CAC + "PartyTaxScheme"]
+        address = _first(el, _CAC + "PostalAddress")
+        self.address = None if address is None else TreeAddress(address)
+
+
+class TreeParties:
+    """The seller and the tax representative of a UBL document, read from its tree."""
+
+    __slots__ = ("seller", "tax_representative")
+
+    def __init__(self, root: Any):
+        seller = _first(_first(root, _CAC + "AccountingSupplierParty"), _CAC + "Party")
+        self.seller = None if seller is None else TreeParty(seller)
+        rep = _first(root, _CAC + "TaxRepresentativeParty")
+        self.tax_representative = None if rep is None else TreeParty(rep)
+
+
+def parties(doc: Any) -> Any:
+    """The seller and tax representative of a document (``.seller``, ``.tax_representative``): for a UBL
+    document read from XML whose model is not read from its tree (:class:`TreeParties`), else from the
+    model (a model already there costs nothing and says the same)."""
+    root = doc.root
+    if root is not None and not doc.model_read and getattr(doc.syntax, "value", doc.syntax) == "ubl":
+        found = doc.__dict__.get("_tree_parties")
+        if found is None:
+            found = doc.__dict__["_tree_parties"] = TreeParties(root)
+        return found
     from ...syntax import header
 
-    return cached(doc, "supplier_country", lambda: supplier_country(header(doc)))
+    return header(doc)
+
+
+def located(obj: Any, field: str | None = None, params: dict | None = None) -> Any:
+    """The target of a finding about ``obj`` (or one of its fields), read from the tree or the model:
+    from the tree the element the value was read from (what the model's origin gives), with the
+    message parameters when there are some."""
+    if isinstance(obj, (TreeRegistration, TreeParty, TreeAddress)):
+        el = obj.el
+        if field == "company_id" and isinstance(obj, TreeRegistration) and obj.company_el is not None:
+            el = obj.company_el
+        return el if params is None else (el, params)
+    if field is None and params is None:
+        return obj
+    return (obj, field, params) if params is not None else (obj, field)
 
 
 # --- identifiers ---------------------------------------------------------------
@@ -231,15 +330,30 @@ def gate(doc: Any) -> dict[str, bool]:
     return g
 
 
-def country_rules(rules: Any, country: str):
+def country_rules(rules: Any, country: str, applies: Any = None):
     """A ``rule`` decorator for one country's module: registers the check so that it
-    runs only when :func:`gate` is open for ``country``."""
+    runs only when :func:`gate` is open for ``country``.
+
+    ``applies(doc) -> bool``, when given, is a condition every rule of the module requires
+    (the seller's country as the module's rules test it): decided once per document, after
+    the gate, from the parties read from the tree (:func:`parties`), so a document whose gate
+    is open but whose seller is not of the country does not have its model read for nothing.
+    """
+    key = f"_national_applies_{country}"
 
     def rule(*ids: str, syntax: Any = None):
         def deco(fn):
             def check(doc, _fn=fn, _country=country):
                 g = doc.__dict__.get("_national_gate") or gate(doc)
-                return _fn(doc) if g[_country] else ()
+                if not g[_country]:
+                    return ()
+                if applies is not None:
+                    ok = doc.__dict__.get(key)
+                    if ok is None:
+                        ok = doc.__dict__[key] = bool(applies(doc))
+                    if not ok:
+                        return ()
+                return _fn(doc)
 
             check.__name__ = fn.__name__
             check.__doc__ = fn.__doc__

@@ -8,7 +8,8 @@ from ...basics import Syntax
 from . import RULES
 from ._checks import country_rules, doc_supplier_country, norm
 
-rule = country_rules(RULES, "IT")
+# every rule below needs the supplier country IT (_italian_seller)
+rule = country_rules(RULES, "IT", applies=lambda doc: doc_supplier_country(doc) == "IT")
 
 _BT32 = re.compile(r"[A-Z0-9]{11,16}")
 

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from ...basics import Syntax
 from . import RULES
-from ._checks import country_rules, norm, postal_country
+from ._checks import country_rules, norm, parties, postal_country
 
-rule = country_rules(RULES, "NL")
+# every rule below needs a Dutch seller by its postal country (_seller_nl)
+rule = country_rules(RULES, "NL", applies=lambda doc: norm(postal_country(parties(doc).seller)).upper() == "NL")
 
 CREDIT_TYPES_CII = ("81", "83", "381", "396", "532")
 LEGAL_SCHEMES = ("0106", "0190")

@@ -8,9 +8,8 @@ postal country).
 from __future__ import annotations
 
 from ...basics import Syntax
-from ...syntax import header
 from . import RULES
-from ._checks import country_rules, doc_supplier_country, no_vat_id_valid, norm, vat_registrations
+from ._checks import country_rules, doc_supplier_country, located, no_vat_id_valid, norm, parties, vat_registrations
 
 rule = country_rules(RULES, "NO")
 
@@ -19,8 +18,8 @@ _TAX_SCHEME = {Syntax.UBL: ("TAX",), Syntax.CII: ("FC",)}
 
 
 def _norwegian_seller(doc):
-    """The seller, when Norwegian, as the reader reads it (for UBL from the header alone)."""
-    seller = header(doc).seller
+    """The seller, when Norwegian, as the reader reads it (for UBL from the tree: no model is read)."""
+    seller = parties(doc).seller
     if seller is None or doc_supplier_country(doc) != "NO":
         return None
     return seller
@@ -35,7 +34,7 @@ def no_r_001(doc):
     for reg in vat_registrations(seller):
         vat = reg.company_id or ""
         if vat[:2] == "NO" and not no_vat_id_valid(vat):
-            yield (reg, "company_id", {"value": vat})
+            yield located(reg, "company_id", {"value": vat})
 
 
 @rule("NO-R-002")
@@ -48,4 +47,4 @@ def no_r_002(doc):
     for reg in seller.tax_registrations:
         if norm(reg.tax_scheme_id) in schemes and norm(reg.company_id) == "Foretaksregisteret":
             return
-    yield seller
+    yield located(seller)

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from ...basics import Syntax
 from . import RULES
-from ._checks import country_rules, is_number, norm, number, postal_country, se_orgnr_valid, vat_registrations
+from ._checks import country_rules, is_number, norm, number, parties, postal_country, se_orgnr_valid, vat_registrations
 
-rule = country_rules(RULES, "SE")
+# every rule below needs the seller's postal country SE, as written (_seller_in_se)
+rule = country_rules(RULES, "SE", applies=lambda doc: postal_country(parties(doc).seller) == "SE")
 
 RATES = (25, 12, 6)
 

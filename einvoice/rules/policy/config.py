@@ -114,9 +114,10 @@ def load(start: str | None = None) -> PolicyConfig:
                     data = tomllib.loads(p.read_text(encoding="utf-8"))
                 except OSError:
                     continue
-                except tomllib.TOMLDecodeError as exc:
+                except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
                     if name == "einvoice.toml":
-                        raise ConfigError(f"not valid TOML ({exc})", str(p)) from None
+                        why = "not UTF-8 text" if isinstance(exc, UnicodeDecodeError) else f"not valid TOML ({exc})"
+                        raise ConfigError(why, str(p)) from None
                     continue  # a broken pyproject.toml is its own tool's business
                 table = _table(data, name)
                 if table:
