@@ -79,16 +79,23 @@ class _LocalOnly(etree.Resolver):
         super().__init__()
         self.base = base.resolve()
 
-    def resolve(self, url, pubid, context):
+    def local(self, url) -> Path | None:
+        """The file a schema import names, when it is a local file inside the folder; else None."""
         if url:
             target = url[7:] if url.startswith("file://") else url
             if "://" not in target:
                 try:
                     path = Path(target).resolve()
                 except (OSError, ValueError):
-                    path = None
-                if path is not None and path.is_file() and path.is_relative_to(self.base):
-                    return self.resolve_filename(str(path), context)
+                    return None
+                if path.is_file() and path.is_relative_to(self.base):
+                    return path
+        return None
+
+    def resolve(self, url, pubid, context):
+        path = self.local(url)
+        if path is not None:
+            return self.resolve_filename(str(path), context)
         raise SchemaUnavailable(f"schema import outside {self.base} refused: {url}")
 
 
@@ -305,18 +312,11 @@ class _LeanFiles(_LocalOnly):
     compiler asks for it; a file that cannot be cut is served whole; anything else as :class:`_LocalOnly`."""
 
     def resolve(self, url, pubid, context):
-        if url:
-            target = url[7:] if url.startswith("file://") else url
-            if "://" not in target:
-                try:
-                    path = Path(target).resolve()
-                except (OSError, ValueError):
-                    path = None
-                if path is not None and path.is_file() and path.is_relative_to(self.base):
-                    lean = lean_text(path.read_bytes())
-                    if lean is not None:
-                        return self.resolve_string(lean, context, base_url=str(path))
-                    return self.resolve_filename(str(path), context)
+        path = self.local(url)
+        if path is not None:
+            lean = lean_text(path.read_bytes())
+            if lean is not None:
+                return self.resolve_string(lean, context, base_url=str(path))
         return super().resolve(url, pubid, context)
 
 

@@ -30,6 +30,7 @@ from lxml import etree
 
 if TYPE_CHECKING:  # type names only: the rules do not need the pydantic model module loaded
     from ...model.invoice import Invoice, Party, TaxRegistration
+from ...basics import first_child as _first
 from ...syntax.namespaces import CII_NS, UBL_NS
 from .. import values as V
 from ..identifiers import no_orgnr as no_orgnr_valid  # NO-R-001 uses the same check as PEPPOL-COMMON-R041
@@ -128,13 +129,6 @@ _CAC = "{urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-
 _CBC = "{urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2}"
 
 
-def _first(el: Any, tag: str) -> Any:
-    if el is None:
-        return None
-    for c in el:
-        if c.tag == tag:
-            return c
-    return None
 
 
 class TreeRegistration:
