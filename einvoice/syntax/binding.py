@@ -188,6 +188,12 @@ from lxml.etree import SubElement as _SubElement  # noqa: E402
 from ..basics import first_child as _first  # noqa: E402
 
 
+def _child(node: Any, tag: str) -> Any:
+    """The first child of ``node`` with ``tag``, written when there is none (a container rows share)."""
+    found = _first(node, tag)
+    return found if found is not None else _SubElement(node, tag)
+
+
 def _children(node: Any, tag: str, kids: dict) -> Any:
     """The children of ``node`` to look for ``tag`` among: of a large container (the transaction, with its
     lines) those with the tag, indexed once per document; of a small one all of them."""
@@ -468,10 +474,7 @@ class Binding:
                     key = (0,) + steps[: i + 1]
                     nxt = shared.get(key)
                     if nxt is None:
-                        nxt = _first(node, tag)
-                        if nxt is None:
-                            nxt = _SubElement(node, tag)
-                        shared[key] = nxt
+                        nxt = shared[key] = _child(node, tag)
                     node = nxt
         values = obj.__dict__
         put = self.put
@@ -552,14 +555,9 @@ class Binding:
                 key = alt.keys[i]
                 reuse = shared.get(key)
                 if reuse is None:
-                    reuse = _first(node, tag)
-                    if reuse is None:
-                        reuse = _SubElement(node, tag)
-                    shared[key] = reuse
+                    reuse = shared[key] = _child(node, tag)
             else:
-                reuse = _first(node, tag)
-                if reuse is None:
-                    reuse = _SubElement(node, tag)
+                reuse = _child(node, tag)
             node = reuse
         if row.put is None:
             self.write(node, value, ctx)
