@@ -132,3 +132,49 @@ def test_path_subset_predicates():
     assert [e.text for e in select_any(root, p)] == ["a"]
     p = compile_path("cac:AdditionalDocumentReference[not(cbc:DocumentTypeCode)]/cbc:ID")
     assert [e.text for e in select_any(root, p)] == ["b"]
+
+
+def test_amount_decimals_reads_the_string_value_without_joining_it_per_element():
+    """UBL-DT-01 on nested elements (a hostile shape: every level an amount) equals
+    string-length(substring-after(string(.), '.')) > 2 on each element, comments and instructions skipped
+    and the text after them kept (the scaling probe and the fuzz harness watch the cost)."""
+    import random
+
+    from einvoice.rules.values import string_value
+    from einvoice.syntax.ubl.rules import amount_decimals
+
+    pieces = ["", "1", "12", ".", "5", ".25", "0.123", "7.", "..", " ", "abc"]
+    rng = random.Random(7)
+    for _ in range(300):
+        root = etree.Element("A")
+        nodes = [root]
+        for _ in range(rng.randrange(1, 12)):
+            parent = rng.choice(nodes)
+            kind = rng.random()
+            node = (etree.Comment(rng.choice(pieces)) if kind < 0.15 else
+                    etree.ProcessingInstruction("pi", rng.choice(pieces)) if kind < 0.25 else etree.Element("B"))
+            parent.append(node)
+            node.tail = rng.choice(pieces) or None
+            if isinstance(node.tag, str):
+                node.text = rng.choice(pieces) or None
+                nodes.append(node)
+        root.text = rng.choice(pieces) or None
+
+        class Doc:  # the per-document memo lives on the document
+            pass
+
+        doc = Doc()
+        for el in nodes:
+            _, dot, frac = string_value(el).partition(".")
+            assert bool(amount_decimals(doc, el, None)) == bool(dot and len(frac) > 2), etree.tostring(root)
+    deep = etree.Element("A")
+    node = deep
+    for _ in range(3000):
+        node = etree.SubElement(node, "A")
+        node.text = "1"
+    node.text = "1.505"  # the dot is in the innermost text: every level's string value ends with it
+    doc = Doc()
+    assert all(amount_decimals(doc, el, None) for el in deep.iter())
+    node.text = "1.5"
+    doc = Doc()
+    assert not any(amount_decimals(doc, el, None) for el in deep.iter())

@@ -38,13 +38,10 @@ def _amount_tag(tag: str) -> bool:
 
 def _is_amount(el: Any) -> bool:
     """Amount elements whose decimals are limited (unit prices and their discounts are not)."""
-    p = el.getparent()
-    while p is not None:
-        if p.tag == _ALLOWANCE_CHARGE:
-            pp = p.getparent()
-            if pp is not None and pp.tag == _PRICE:
-                return False
-        p = p.getparent()
+    for ac in el.iterancestors(_ALLOWANCE_CHARGE):  # the walk up in C: deep documents stay linear enough
+        pp = ac.getparent()
+        if pp is not None and pp.tag == _PRICE:
+            return False
     return True
 
 
@@ -72,10 +69,44 @@ def invoiced_object_scheme(doc, el, ck):
     return (el,)
 
 
+def _piece(text: str | None) -> tuple[int, int]:
+    """What UBL-DT-01 needs of a piece of string value: the characters after its first '.' (-1: no '.'),
+    and its length, both counted no further than 3."""
+    if not text:
+        return (-1, 0)
+    dot = text.find(".")
+    return (-1 if dot < 0 else min(len(text) - dot - 1, 3), min(len(text), 3))
+
+
+def _joined(a: tuple[int, int], b: tuple[int, int]) -> tuple[int, int]:
+    """_piece of the concatenation of two pieces."""
+    return (min(a[0] + b[1], 3) if a[0] >= 0 else b[0], min(a[1] + b[1], 3))
+
+
+def _fraction(el: Any, memo: dict) -> int:
+    """Characters after the first '.' of the element's string value (-1: none), counted up to 3; each
+    element of the subtree is summed once per document (nested amounts reuse what their children gave:
+    joining the string value of each of them was quadratic on deep documents)."""
+    found = memo.get(el)
+    if found is None:
+        for e in reversed([e for e in el.iter() if isinstance(e.tag, str) and e not in memo]):  # children first
+            acc = _piece(e.text)
+            for c in e:
+                if isinstance(c.tag, str):
+                    acc = _joined(acc, memo[c])
+                acc = _joined(acc, _piece(c.tail))  # text after a comment or instruction counts, its content not
+            memo[e] = acc
+        found = memo[el]
+    return found[0]
+
+
 def amount_decimals(doc, el, ck):
-    text = string_value(el)
-    _, dot, frac = text.partition(".")
-    return (el,) if dot and len(frac) > 2 else ()
+    """string-length(substring-after(., '.')) > 2 on the element's string value."""
+    if len(el) == 0:
+        _, dot, frac = (el.text or "").partition(".")
+        return (el,) if dot and len(frac) > 2 else ()
+    memo = doc.__dict__.setdefault("_ubl_dt01", {}) if doc is not None else {}
+    return (el,) if _fraction(el, memo) > 2 else ()
 
 
 def tax_scheme_company_id(doc, el, ck):
