@@ -51,6 +51,18 @@ def first_child(el: Any, tag: str) -> Any:
     return None
 
 
+def children_by_tag(el: Any) -> dict[str, list]:
+    """The child nodes of ``el`` grouped by tag, each list in document order (callers keep it per document)."""
+    idx: dict = {}
+    for c in el:
+        lst = idx.get(c.tag)
+        if lst is None:
+            idx[c.tag] = [c]
+        else:
+            lst.append(c)
+    return idx
+
+
 class PathCache:
     """The XPaths of one document's elements, each worked out once (see :func:`element_origin`)."""
 

@@ -185,6 +185,7 @@ def _fresh(alt: _Alt, is_object: bool) -> _Alt:
 
 from lxml.etree import SubElement as _SubElement  # noqa: E402
 
+from ..basics import children_by_tag  # noqa: E402
 from ..basics import first_child as _first  # noqa: E402
 
 
@@ -201,13 +202,7 @@ def _children(node: Any, tag: str, kids: dict) -> Any:
     if idx is None:
         if len(node) < 8:
             return node
-        idx = kids[node] = {}
-        for c in node:
-            lst = idx.get(c.tag)
-            if lst is None:
-                idx[c.tag] = [c]
-            else:
-                lst.append(c)
+        idx = kids[node] = children_by_tag(node)
     return idx.get(tag, ())
 
 

@@ -36,7 +36,7 @@ from typing import Any, Callable, Iterable
 from lxml import etree
 
 from ... import codelists
-from ...basics import Syntax
+from ...basics import Syntax, children_by_tag
 from ...syntax import namespaces as NS
 from .. import values as V
 from ..engine import SCHEMAS, load_yaml
@@ -145,14 +145,7 @@ def _children(el: Any) -> dict:
     cache = _local.cache
     m = cache.get(el)
     if m is None:
-        m = {}
-        for c in el:
-            lst = m.get(c.tag)
-            if lst is None:
-                m[c.tag] = [c]
-            else:
-                lst.append(c)
-        cache[el] = m
+        m = cache[el] = children_by_tag(el)
     return m
 
 
