@@ -47,6 +47,8 @@ class Term(NamedTuple):
     card: str  # cardinality in the syntax ("0..1", "1..1", "0..n")
     codes: str | None = None  # the code mapping (einvoice.syntax.codes.CODECS) the reader and writer apply
     conv: str | None = None  # a converter of the syntax for a term that is no plain path
+    into: str | None = None  # writing: a step of the path whose first element, written by another row, the value
+    # goes into (not written when there is none); such rows are written after the object's others
 
 
 def fields_of(table: list[Term]) -> set[str]:
@@ -96,7 +98,8 @@ def _kind_of(tp: Any) -> tuple[str, type | None, bool]:
 class _Alt(NamedTuple):
     steps: tuple[str, ...]  # Clark names of the child steps ("" for the object's own element)
     attr: str | None  # final attribute, if any
-    pred: tuple[int, str, str] | None  # (step, child, 'literal') of a step's [child='literal']: written, not tested on reading
+    pred: tuple[int, tuple[str, ...], str] | None  # (step, child path, 'literal') of a step's [a/b='literal']: written,
+    # not tested on reading
     up: int = 0  # leading ``..`` steps: the path starts at an ancestor of the object's element
     fresh: tuple[bool, ...] = ()  # per step: written new for a value (else an element already there is shared)
     fresh_many: tuple[bool, ...] = ()  # the same for each value of a repeated term
@@ -105,6 +108,7 @@ class _Alt(NamedTuple):
     deep_many: int = -1  # the same for each value of a repeated term
     rep: int = 0  # the term's own step, the first no other row of the object passes through: a repeated term
     # is written once per value there (the steps before it are shared containers)
+    into: int = -1  # the step whose first element (another row's) the value goes into (Term.into), -1: none
 
 
 class _Row(NamedTuple):
@@ -136,7 +140,7 @@ def _parse_alt(text: str, ns: dict[str, str]) -> _Alt | None:
     if "self::" in text or ".." in text:
         return None
     attr = None
-    parts = text.split("/")
+    parts = _steps(text)
     if parts[-1].startswith("@"):
         attr = parts.pop()[1:]
     pred = None
@@ -149,9 +153,22 @@ def _parse_alt(text: str, ns: dict[str, str]) -> _Alt | None:
             child, _, lit = rest.rstrip("]").partition("=")
             if child.startswith("@"):
                 return None
-            pred = (i, _clark(child, ns), lit.strip("'\""))
+            pred = (i, tuple(_clark(x, ns) for x in child.split("/")), lit.strip("'\""))
         steps.append(_clark(p, ns))
     return _Alt(tuple(steps), attr, pred, up)
+
+
+def _steps(text: str) -> list[str]:
+    """The steps of a path (``/`` inside a predicate belongs to its step)."""
+    parts, depth, cur = [], 0, ""
+    for ch in text:
+        if ch == "/" and not depth:
+            parts.append(cur)
+            cur = ""
+            continue
+        depth += (ch == "[") - (ch == "]")
+        cur += ch
+    return parts + [cur]
 
 
 def _rep_step(alt: _Alt, shared: set[tuple[str, ...]]) -> int:
@@ -272,6 +289,8 @@ class Binding:
                 sub = cls
             others = set().union(*(p for f, p in shared[cls] if f != fname))
             alts = [_fresh(a._replace(rep=_rep_step(a, others)), kind == "object") for a in alts]
+            if t.into:
+                alts = [a._replace(into=a.steps.index(_clark(t.into, ns))) for a in alts]
             conv = converters[t.conv] if t.conv else (None, None)
             codec = codecs[t.codes] if t.codes and t.codes in codecs else None
             leaf = kinds[kind].read if kind in kinds else None
@@ -488,12 +507,14 @@ class Binding:
     def _plan(self, cls: type) -> list:
         """How each row of a class is written: 0 by its converter, 1 each value, 2 a value, 3 a value or None
         (its code mapping writes something for None); rows without a plain path are left to their parent."""
-        plan = []
+        plan, into = [], []
         for row in self.rows[cls]:
             if row.conv[1] is not None:
                 plan.append((0, row, row.conv[1]))
             elif row.alts:
-                plan.append((1 if row.many else 3 if row.codec is not None and row.codec[1] is not None else 2, row, None))
+                how = 1 if row.many else 3 if row.codec is not None and row.codec[1] is not None else 2
+                (into if row.alts[0].into >= 0 else plan).append((how, row, None))
+        plan += into  # into elements the other rows wrote
         self._plans[cls] = plan
         return plan
 
@@ -533,7 +554,13 @@ class Binding:
         fresh = alt.fresh_many if many else alt.fresh
         last = len(steps) - 1
         start = 0
-        if shared:
+        if alt.into >= 0:  # into the first element there (another row's), or not at all
+            for tag in steps[: alt.into + 1]:
+                node = _first(node, tag)
+                if node is None:
+                    return None
+            start, shared = alt.into + 1, None
+        elif shared:
             deep = alt.deep_many if many else alt.deep
             if deep >= 0:
                 found = shared.get(alt.keys[deep])
@@ -544,7 +571,10 @@ class Binding:
             if fresh[i]:
                 reuse = _SubElement(node, tag)
                 if pred is not None and pred[0] == i:
-                    _SubElement(reuse, pred[1]).text = pred[2]
+                    leaf = reuse
+                    for tag_ in pred[1]:
+                        leaf = _SubElement(leaf, tag_)
+                    leaf.text = pred[2]
                 shared = None  # below a new element nothing is shared
             elif i < last and shared is not None:
                 key = alt.keys[i]

@@ -413,13 +413,11 @@ CONVERTERS = {
     "tax_registrations": (None, None),
     "guideline": (None, None),
     "tax_currency_code": (None, None),
-    "with_breakdown": (None, None),
     "project_reference": (None, None),
     "location_id": (None, None),
     "with_header": (None, None),
     "allowance_tax": (None, None),
     "period": (None, None),
-    "with_gross": (None, None),
     "gross_price": (None, None),
 }
 

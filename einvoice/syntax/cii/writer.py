@@ -60,7 +60,7 @@ from ...model.invoice import (
     RegistrationScheme,
 )
 from ..binding import Binding, Kind
-from ..codes import CODECS, category_scheme, tax_point_to_cii
+from ..codes import CODECS, category_scheme
 from ..namespaces import CII_NS, QDT, RAM, RSM, UDT
 
 PROFILES = ("minimum", "basicwl", "basic", "en16931", "extended")
@@ -397,8 +397,10 @@ def _allowance_tax(b: Binding, el: Any, ac: AllowanceCharge, ctx: _Ctx) -> None:
 
 
 def _gross_price(b: Binding, el: Any, pr: Price, ctx: _Ctx) -> None:
-    """BT-148 with BT-147: a price discount without gross price (as UBL allows) is written with the gross
-    price it implies (BT-146 + BT-147): CII states the discount only on a gross price."""
+    """BT-148: a price discount (BT-147, written into the gross price by its row) without gross price, as UBL
+    allows, is written with the gross price it implies (BT-146 + BT-147): CII states the discount only on a
+    gross price. A converter, not a row: the implied value is computed, and the base quantity (BT-149/150,
+    the net price's by its row) is stated on the gross price too."""
     gross_amount = pr.gross_amount
     has_discount = pr.discount is not None and pr.discount.value is not None
     if (gross_amount is None or gross_amount.value is None) and has_discount and pr.net_amount is not None \
@@ -408,28 +410,18 @@ def _gross_price(b: Binding, el: Any, pr: Price, ctx: _Ctx) -> None:
         gross = _sub(el, _R + "GrossPriceProductTradePrice")
         _amount(gross, _R + "ChargeAmount", gross_amount)
         _leaf(gross, _R + "BasisQuantity", pr.base_quantity, {"unitCode": pr.base_quantity_unit})
-        if has_discount:
-            d = _sub(gross, _R + "AppliedTradeAllowanceCharge")
-            _sub(_sub(d, _R + "ChargeIndicator"), _U + "Indicator", "false")
-            _amount(d, _R + "ActualAmount", pr.discount)
 
 
 def _tax_totals(b: Binding, el: Any, inv: Invoice, ctx: _Ctx) -> None:
-    """BG-23 as the header ``ApplicableTradeTax`` (BT-7 / BT-8 on the first), BT-110/111 as ``TaxTotalAmount``
-    with ``currencyID`` (a BT-110 total without currency gets the invoice currency)."""
+    """BG-23 as the header ``ApplicableTradeTax`` (BT-7 / BT-8 go into the first by their rows), BT-110/111 as
+    ``TaxTotalAmount`` with ``currencyID`` (a BT-110 total without currency gets the invoice currency)."""
     se = _path(el, *_SETTLEMENT)
-    code = tax_point_to_cii(inv.tax_point_date_code)
-    first = True
     for tt in inv.tax_totals:
         for vb in tt.breakdown:
             att = _sub(se, _R + "ApplicableTradeTax")
             b.write(att, vb, ctx)  # amounts, and the category's TypeCode, CategoryCode, rate, exemption
             if vb.category is None:
                 _sub(att, _R + "TypeCode", category_scheme(None))
-            if first:
-                _date(att, _R + "TaxPointDate", inv.tax_point_date, _U + "DateString")
-                _leaf(att, _R + "DueDateTypeCode", code)
-                first = False
     ms = _first(se, _R + "SpecifiedTradeSettlementHeaderMonetarySummation")
     for i, tt in enumerate(inv.tax_totals):
         if tt.tax_amount is not None and tt.tax_amount.value is not None:
@@ -510,8 +502,7 @@ def _tax_registrations(b: Binding, el: Any, p: Party, ctx: Any) -> None:
 
 
 def _nothing(b: Binding, el: Any, obj: Any, ctx: Any) -> None:
-    """A term written with another (BT-7/8 with the VAT breakdown, BT-83/89/90 with the means, BT-147 with
-    the gross price, BG-23 with the VAT totals)."""
+    """A term written with another (BT-83/89/90 with the means, BG-23 with the VAT totals)."""
 
 
 def _guideline(invoice: Invoice, profile: str, guideline: str | None) -> str:
@@ -533,7 +524,6 @@ CONVERTERS = {
     "tax_registrations": (None, _tax_registrations),
     "guideline": (None, _guideline_id),
     "tax_currency_code": (None, _tax_currency_code),
-    "with_breakdown": (None, _nothing),
     "project_reference": (None, _project_reference),
     "documents": (None, None),
     "with_documents": (None, None),
@@ -551,7 +541,6 @@ CONVERTERS = {
     "period": (None, _period),
     "base_quantity": (None, None),
     "item": (None, None),
-    "with_gross": (None, _nothing),
     "gross_price": (None, _gross_price),
 }
 
