@@ -14,7 +14,10 @@ element); its value kind comes from the model field's type: text, decimal, date,
 boolean, bytes, an amount (each syntax has its own lexical forms of these), a model
 object (read and written by its own rows) or a list of them. A row's ``codes`` names a
 code mapping of :data:`einvoice.syntax.codes.CODECS` (reader: syntax code -> meaning,
-writer: meaning -> code). A term whose place is not a plain path (a union resolved by
+writer: meaning -> code). A step's predicate ``[a/b='literal']`` is written with the
+step (not tested on reading); ``into`` names a step whose first element, written by
+another row, takes the value (a term stated once on the first of repeated elements).
+A term whose place is not a plain path (a union resolved by
 document type or position, a predicate, a value spread over places) names a converter
 of its syntax in ``conv``: a function pair the interpreter calls for that row instead
 of the path.

@@ -4,13 +4,15 @@ This table drives the CII reader and writer (:class:`einvoice.syntax.binding.Bin
 selecting as XPath does: a single-valued term is the first node its path selects).
 Adding a business term is one model field and one row here. ``REQUIRED`` names the
 containers the syntax requires (written also when empty), ``EMPTY_NONE`` the objects
-whose element other terms share. A row with ``conv`` names a converter of
-:mod:`.reader` / :mod:`.writer` for a term that is no plain path: a value the syntax
-states once per document for several objects (BT-83/89/90 of the payment means, BT-7/8
-on the first VAT breakdown, BG-23 of the BT-110 total), a partition by type code (the
-header AdditionalReferencedDocument: BT-17, BT-18, BG-24), a choice of element by value
-(BT-71, BT-84 IBAN or proprietary), or a value CII requires or leaves out (BT-24 of the
-profile, BT-6 equal to BT-5, BT-11's project name, the gross price BT-147 implies).
+whose element other terms share. A row with ``into`` is written into the first element
+of that step another row wrote (BT-7/8 on the first VAT breakdown, BT-147 on the gross
+price). A row with ``conv`` names a converter of :mod:`.reader` / :mod:`.writer` for a
+term that is no plain path: a value the syntax states once per document for several
+objects (BT-83/89/90 of the payment means, BG-23 of the BT-110 total), a lenient
+partition by type code (the header AdditionalReferencedDocument: BT-17, BT-18, BG-24;
+BT-18's and BT-128's scheme as ReferenceTypeCode), a choice of element by value (BT-71,
+BT-84 IBAN or proprietary), or a value CII requires or leaves out (BT-24 of the profile,
+BT-6 equal to BT-5, BT-11's project name, the gross price BT-147 implies).
 """
 
 from __future__ import annotations

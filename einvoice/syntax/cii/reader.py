@@ -244,7 +244,11 @@ def read_supporting_document(el: Any) -> tuple[SupportingDocument, str | None]:
 
 def _documents(b: Binding, el: Any, vals: dict, els: dict, ctx: Any) -> None:
     """A header ``AdditionalReferencedDocument`` is a supporting document (BG-24), except the first with type
-    code 130, which is BT-18 (scheme from ``ReferenceTypeCode``), and the first with 50, which is BT-17."""
+    code 130, which is BT-18 (scheme from ``ReferenceTypeCode``), and the first with 50, which is BT-17.
+
+    A converter, not three rows with a type code condition: the partition is lenient and depends on the
+    other documents (a second 50, a 130 without identifier, an unknown type code are supporting documents; BT-17
+    is the first 50 even without an identifier, where a path would select a later one that has one)."""
     docs = vals["supporting_documents"]
     for c in _all(el, *_AGREEMENT, R_AdditionalReferencedDocument):
         doc, type_code = read_supporting_document(c)
@@ -260,7 +264,8 @@ def _documents(b: Binding, el: Any, vals: dict, els: dict, ctx: Any) -> None:
 
 
 def _line_object_id(b: Binding, el: Any, vals: dict, els: dict, ctx: Any) -> None:
-    """BT-128: the first line ``AdditionalReferencedDocument`` with type code 130 (scheme: ``ReferenceTypeCode``)."""
+    """BT-128: the first line ``AdditionalReferencedDocument`` with type code 130 (scheme: ``ReferenceTypeCode``).
+    A converter: the identifier's scheme is a sibling element, not its ``@schemeID`` as everywhere else."""
     for g in _all(el, R_SpecifiedLineTradeSettlement, R_AdditionalReferencedDocument):
         tc = _first(g, R_TypeCode)
         if tc is not None and (tc.text or "").strip() == "130":
@@ -313,7 +318,7 @@ def _payment_means(b: Binding, el: Any, vals: dict, els: dict, ctx: Any) -> None
     payment means (its row); BT-89 (mandate, in the payment terms) and BT-90 (``CreditorReferenceID``) go to
     the direct debit of the means with code 59 (or a debited account), else the first means; without any
     ``SpecifiedTradeSettlementPaymentMeans`` they are ``Invoice.payment_without_means`` (no payment means for
-    the rules to count)."""
+    the rules to count). A converter: which objects get the header's terms depends on the other means."""
     creditor_el = _one(el, *_SETTLEMENT, R_CreditorReferenceID)
     payment_ref_el = _one(el, *_SETTLEMENT, R_PaymentReference)
     mandate_el = _one(el, *_SETTLEMENT, R_SpecifiedTradePaymentTerms, R_DirectDebitMandateID)

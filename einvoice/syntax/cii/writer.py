@@ -357,7 +357,8 @@ def _project_reference(b: Binding, el: Any, inv: Invoice, ctx: _Ctx) -> None:
 
 
 def _object_reference(parent: Any, oid: Identifier | None) -> None:
-    """BT-18 / BT-128: an ``AdditionalReferencedDocument`` with type code 130, the scheme as ``ReferenceTypeCode``."""
+    """BT-18 / BT-128: an ``AdditionalReferencedDocument`` with type code 130, the scheme as ``ReferenceTypeCode``
+    (a converter: an identifier's scheme is its ``@schemeID`` everywhere else; BT-17 and BG-24 are rows)."""
     if oid is not None and oid.value is not None:
         ard = _sub(parent, _R + "AdditionalReferencedDocument")
         _sub(ard, _R + "IssuerAssignedID", oid.value)
@@ -432,7 +433,9 @@ def _tax_totals(b: Binding, el: Any, inv: Invoice, ctx: _Ctx) -> None:
 def _payment_means(b: Binding, el: Any, inv: Invoice, ctx: _Ctx) -> None:
     """BG-16 (a means with several credit transfers is one ``SpecifiedTradeSettlementPaymentMeans`` each), and
     the header's BT-83 ``PaymentReference`` (one: the first means'), BT-89 mandate and BT-90
-    ``CreditorReferenceID`` (stated as UBL states it, a SEPA identifier of the payee or the seller, too)."""
+    ``CreditorReferenceID`` (stated as UBL states it, a SEPA identifier of the payee or the seller, too).
+    A converter: the header terms are the first stated of all means (also of those without BT-81, which write
+    no element of their own, and of ``payment_without_means``), BT-90 else a party's identifier."""
     se = _path(el, *_SETTLEMENT)
     means = inv.payment_means
     stated = means + ([inv.payment_without_means] if inv.payment_without_means is not None else [])
