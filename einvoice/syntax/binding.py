@@ -264,6 +264,7 @@ class Binding:
         self.rows: dict[type, list[_Row]] = {}
         self.by_name: dict[tuple[type, str], _Row] = {}
         self._plans: dict[type, list] = {}
+        self._search_plans: dict[type, tuple] = {}
         self.dispatch: dict[type, dict[str, list[tuple[_Row, _Alt]]]] = {}
         self.own: dict[type, list[tuple[_Row, _Alt]]] = {}
         self.up: dict[type, list[tuple[_Row, _Alt]]] = {}
@@ -335,15 +336,17 @@ class Binding:
 
     # ----------------------------------------------------------------------- reading
     def read(self, cls: type, el: Any, ctx: Any = None, kids: dict | None = None) -> Any:
+        if kids is None:
+            kids = {}  # the children by tag of the large containers, for this document's read
+        if self.search:
+            return self._read_search(cls, el, ctx, kids)
         vals: dict[str, Any] = {}
         els: dict[str, Any] = {}
         lists: dict[str, list] = {}
         for name in self.lists[cls]:
             lists[name] = vals[name] = []
-        read_at = self._search_at if self.search else self._read_at
+        read_at = self._read_at
         soft: set[str] = set()
-        if kids is None:
-            kids = {}  # the children by tag of the large containers, for this document's read
         for row, alt in self.own[cls]:
             read_at(row, alt, el, el, vals, els, lists, ctx, soft, kids)
         d = self.dispatch[cls]
@@ -371,6 +374,137 @@ class Binding:
             for row, fn in post:
                 fn(self, el, vals, els, ctx)
         return construct(cls, vals, el, els)
+
+    def _read_search(self, cls: type, el: Any, ctx: Any, kids: dict) -> Any:
+        """:meth:`read` selecting as XPath does, by the class's compiled row readers (:meth:`_search_plan`)."""
+        plan = self._search_plans.get(cls)
+        if plan is None:
+            plan = self._search_plan(cls)
+        own, dispatch, up, post, list_names = plan
+        vals: dict[str, Any] = {}
+        els: dict[str, Any] = {}
+        lists: dict[str, list] = {}
+        for name in list_names:
+            lists[name] = vals[name] = []
+        soft: set[str] = set()
+        for fn in own:
+            fn(el, vals, els, lists, ctx, soft, kids)
+        if dispatch:
+            for c in el:
+                fns = dispatch.get(c.tag)
+                if fns is not None:
+                    for fn in fns:
+                        fn(c, vals, els, lists, ctx, soft, kids)
+        for row, alt in up:
+            node = el
+            for _ in range(alt.up):
+                node = node.getparent()
+                if node is None:
+                    break
+            else:
+                if not alt.steps:
+                    self._search_at(row, alt, node, el, vals, els, lists, ctx, soft, kids)
+                    continue
+                tag = alt.steps[0]
+                for c in node:
+                    if c.tag == tag:
+                        self._search_at(row, alt, c, el, vals, els, lists, ctx, soft, kids)
+        if post:
+            for row, fn in post:
+                fn(self, el, vals, els, ctx)
+        return construct(cls, vals, el, els)
+
+    def _search_plan(self, cls: type) -> tuple:
+        """(own readers, {first step's tag: readers}, parent-path rows, converters, list fields) of a class."""
+        own = tuple(self._search_reader(row, alt) for row, alt in self.own[cls])
+        dispatch = {tag: tuple(self._search_reader(row, alt) for row, alt in entries)
+                    for tag, entries in self.dispatch[cls].items()}
+        plan = self._search_plans[cls] = (own, dispatch, tuple(self.up[cls]), tuple(self.post.get(cls, ())),
+                                          tuple(self.lists[cls]))
+        return plan
+
+    def _search_reader(self, row: _Row, alt: _Alt) -> Callable:
+        """A function ``(element of the first step, vals, els, lists, ctx, soft, kids)`` reading one row as
+        :meth:`_search_at` does; a single-valued leaf (the most rows) without its generic dispatch."""
+        name, steps, attr, leaf = row.name, alt.steps, alt.attr, row.leaf
+        codec = row.codec[0] if row.codec is not None else None
+        cls, none_if_empty, read = row.cls, row.none_if_empty, self._read_search
+        if row.many:
+            search_at = self._search_at
+
+            def generic(c, vals, els, lists, ctx, soft, kids):
+                search_at(row, alt, c, None, vals, els, lists, ctx, soft, kids)
+            return generic
+        n = len(steps)
+        rep = alt.rep
+        search_first = self._search_first
+
+        if n < 2:
+            def one_step(node, vals, els, lists, ctx, soft, kids):
+                if name in els:
+                    if name not in soft:
+                        return
+                    soft.discard(name)
+                    del els[name]
+                if attr is not None:
+                    value = node.get(attr)
+                elif leaf is not None:
+                    value = leaf(node)
+                else:
+                    value = read(cls, node, ctx, kids)
+                    if none_if_empty and all(v is None or v == [] for v in value.__dict__.values()):
+                        vals.pop(name, None)  # a container other terms share, without a term of this object
+                        return
+                if codec is not None:
+                    value = codec(value)
+                vals[name] = value
+                els[name] = node
+            return one_step
+
+        later = tuple(enumerate(steps))[1:]
+
+        def single(c, vals, els, lists, ctx, soft, kids):
+            if name in els:
+                if name not in soft:
+                    return
+            # the first child at each step, by the document's index of the containers' children: XPath's first
+            # node when it gets to the end; else the deepest one reached when each step had one candidate
+            node = c
+            alone = True
+            for i, tag in later:
+                idx = kids.get(node)
+                if idx is None:
+                    idx = kids[node] = children_by_tag(node)
+                found = idx.get(tag)
+                if found is None:
+                    node = (node, i) if alone else search_first(c, steps, 1, kids)
+                    if node.__class__ is tuple:
+                        if name not in els and node[1] > rep:
+                            vals[name] = None
+                            els[name] = node[0]
+                            soft.add(name)
+                        return
+                    break
+                if len(found) > 1:
+                    alone = False
+                node = found[0]
+            if name in els:
+                soft.discard(name)
+                del els[name]
+            if attr is not None:
+                value = node.get(attr)
+            elif leaf is not None:
+                value = leaf(node)
+            else:
+                value = read(cls, node, ctx, kids)
+                if none_if_empty and all(v is None or v == [] for v in value.__dict__.values()):
+                    vals.pop(name, None)  # a container other terms share, without a term of this object
+                    return
+            if codec is not None:
+                value = codec(value)
+            vals[name] = value
+            els[name] = node
+        return single
 
     def _read_at(self, row: _Row, alt: _Alt, c: Any, parent: Any, vals, els, lists, ctx, soft=None, kids=None) -> None:
         name = row.name
@@ -444,7 +578,7 @@ class Binding:
             return node
         tag = steps[i]
         if i == n - 1:
-            for c in node:
+            for c in _children(node, tag, kids):
                 if c.tag == tag:
                     return c
             return (node, i)

@@ -169,20 +169,29 @@ def indicator(raw: str | None) -> bool | None:
     return None if raw is None else V.xs_boolean(raw)
 
 
-def _all(el: Any, *tags: str):
+def _all(el: Any, *tags: str) -> list:
     """Every element the path ``tags`` selects below ``el``, in document order (as XPath selects them)."""
-    if not tags:
-        yield el
-        return
-    tag, rest = tags[0], tags[1:]
-    for c in el:
-        if c.tag == tag:
-            yield from _all(c, *rest)
+    found = [el]
+    for tag in tags:
+        found = [c for n in found for c in n if c.tag == tag]
+    return found
 
 
 def _one(el: Any, *tags: str) -> Any:
     """The first element the path ``tags`` selects below ``el`` (None when none)."""
-    return next(_all(el, *tags), None)
+    return _first_at(el, tags, 0)
+
+
+def _first_at(el: Any, tags: tuple[str, ...], i: int) -> Any:
+    tag = tags[i]
+    if i == len(tags) - 1:
+        return _first(el, tag)
+    for c in el:
+        if c.tag == tag:
+            found = _first_at(c, tags, i + 1)
+            if found is not None:
+                return found
+    return None
 
 
 # --------------------------------------------------------------------------- the leaf kinds
