@@ -395,31 +395,34 @@ class Binding:
                 if fns is not None:
                     for fn in fns:
                         fn(c, vals, els, lists, ctx, soft, kids)
-        for row, alt in up:
+        for levels, tag, fn in up:
             node = el
-            for _ in range(alt.up):
+            for _ in range(levels):
                 node = node.getparent()
                 if node is None:
                     break
             else:
-                if not alt.steps:
-                    self._search_at(row, alt, node, el, vals, els, lists, ctx, soft, kids)
+                if tag is None:
+                    fn(node, vals, els, lists, ctx, soft, kids)
                     continue
-                tag = alt.steps[0]
-                for c in node:
-                    if c.tag == tag:
-                        self._search_at(row, alt, c, el, vals, els, lists, ctx, soft, kids)
+                idx = kids.get(node)
+                if idx is None:
+                    idx = kids[node] = children_by_tag(node)
+                for c in idx.get(tag, ()):
+                    fn(c, vals, els, lists, ctx, soft, kids)
         if post:
             for row, fn in post:
                 fn(self, el, vals, els, ctx)
         return construct(cls, vals, el, els)
 
     def _search_plan(self, cls: type) -> tuple:
-        """(own readers, {first step's tag: readers}, parent-path rows, converters, list fields) of a class."""
+        """(own readers, {first step's tag: readers}, (levels up, first step, reader) of the parent paths,
+        converters, list fields) of a class."""
         own = tuple(self._search_reader(row, alt) for row, alt in self.own[cls])
         dispatch = {tag: tuple(self._search_reader(row, alt) for row, alt in entries)
                     for tag, entries in self.dispatch[cls].items()}
-        plan = self._search_plans[cls] = (own, dispatch, tuple(self.up[cls]), tuple(self.post.get(cls, ())),
+        up = tuple((alt.up, alt.steps[0] if alt.steps else None, self._search_reader(row, alt)) for row, alt in self.up[cls])
+        plan = self._search_plans[cls] = (own, dispatch, up, tuple(self.post.get(cls, ())),
                                           tuple(self.lists[cls]))
         return plan
 
@@ -429,12 +432,28 @@ class Binding:
         name, steps, attr, leaf = row.name, alt.steps, alt.attr, row.leaf
         codec = row.codec[0] if row.codec is not None else None
         cls, none_if_empty, read = row.cls, row.none_if_empty, self._read_search
-        if row.many:
-            search_at = self._search_at
+        if row.many and len(steps) > 1:
+            search_all = self._search_all
 
-            def generic(c, vals, els, lists, ctx, soft, kids):
-                search_at(row, alt, c, None, vals, els, lists, ctx, soft, kids)
-            return generic
+            def each(c, vals, els, lists, ctx, soft, kids):
+                search_all(row, alt, c, 1, vals, els, lists, ctx, kids)
+            return each
+        if row.many:
+            def each_here(node, vals, els, lists, ctx, soft, kids):
+                if attr is not None:
+                    value = node.get(attr)
+                elif leaf is not None:
+                    value = leaf(node)
+                else:
+                    if ctx is not None and ctx.skip and name in ctx.skip:
+                        return
+                    value = read(cls, node, ctx, kids)
+                    if none_if_empty and all(v is None or v == [] for v in value.__dict__.values()):
+                        return
+                if codec is not None:
+                    value = codec(value)
+                lists[name].append(value)
+            return each_here
         n = len(steps)
         rep = alt.rep
         search_first = self._search_first
