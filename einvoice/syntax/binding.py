@@ -215,6 +215,9 @@ def _child(node: Any, tag: str) -> Any:
     return found if found is not None else _SubElement(node, tag)
 
 
+_EMPTY = object()  # an object row's value that is not one (see Binding._search_reader)
+
+
 def _children(node: Any, tag: str, kids: dict) -> Any:
     """The children of ``node`` to look for ``tag`` among: of a large container (the transaction, with its
     lines) those with the tag, indexed once per document; of a small one all of them."""
@@ -427,68 +430,48 @@ class Binding:
         return plan
 
     def _search_reader(self, row: _Row, alt: _Alt) -> Callable:
-        """A function ``(element of the first step, vals, els, lists, ctx, soft, kids)`` reading one row as
-        :meth:`_search_at` does; a single-valued leaf (the most rows) without its generic dispatch."""
-        name, steps, attr, leaf = row.name, alt.steps, alt.attr, row.leaf
-        codec = row.codec[0] if row.codec is not None else None
-        cls, none_if_empty, read = row.cls, row.none_if_empty, self._read_search
-        if row.many and len(steps) > 1:
+        """A function ``(element of the first step, vals, els, lists, ctx, soft, kids)`` reading one row as XPath
+        selects: a single-valued term is the first node the path selects (a path that stops short in the term's
+        own element records it, unless a later one gets further); a repeated one each node."""
+        name, steps, attr, leaf, codec = row.name, alt.steps, alt.attr, row.leaf, row.codec and row.codec[0]
+        cls, none_if_empty, read, many = row.cls, row.none_if_empty, self._read_search, row.many
+
+        def value_of(node, ctx, kids):  # a leaf's value; an object (_EMPTY: skipped, or none of its terms there)
+            if attr is not None:
+                value = node.get(attr)
+            elif leaf is not None:
+                value = leaf(node)
+            else:
+                if many and ctx is not None and ctx.skip and name in ctx.skip:
+                    return _EMPTY
+                value = read(cls, node, ctx, kids)
+                if none_if_empty and all(v is None or v == [] for v in value.__dict__.values()):
+                    return _EMPTY  # a container other terms share, without a term of this object
+            return codec(value) if codec is not None else value
+
+        if many and len(steps) > 1:
             search_all = self._search_all
 
             def each(c, vals, els, lists, ctx, soft, kids):
                 search_all(row, alt, c, 1, vals, els, lists, ctx, kids)
             return each
-        if row.many:
+        if many:
             def each_here(node, vals, els, lists, ctx, soft, kids):
-                if attr is not None:
-                    value = node.get(attr)
-                elif leaf is not None:
-                    value = leaf(node)
-                else:
-                    if ctx is not None and ctx.skip and name in ctx.skip:
-                        return
-                    value = read(cls, node, ctx, kids)
-                    if none_if_empty and all(v is None or v == [] for v in value.__dict__.values()):
-                        return
-                if codec is not None:
-                    value = codec(value)
-                lists[name].append(value)
+                value = value_of(node, ctx, kids)
+                if value is not _EMPTY:
+                    lists[name].append(value)
             return each_here
-        n = len(steps)
-        rep = alt.rep
-        search_first = self._search_first
-
-        if n < 2:
-            def one_step(node, vals, els, lists, ctx, soft, kids):
-                if name in els:
-                    if name not in soft:
-                        return
-                    soft.discard(name)
-                    del els[name]
-                if attr is not None:
-                    value = node.get(attr)
-                elif leaf is not None:
-                    value = leaf(node)
-                else:
-                    value = read(cls, node, ctx, kids)
-                    if none_if_empty and all(v is None or v == [] for v in value.__dict__.values()):
-                        vals.pop(name, None)  # a container other terms share, without a term of this object
-                        return
-                if codec is not None:
-                    value = codec(value)
-                vals[name] = value
-                els[name] = node
-            return one_step
-
+        rep, search_first = alt.rep, self._search_first
+        direct = leaf if attr is None and codec is None else None  # a plain leaf's value, without value_of
         later = tuple(enumerate(steps))[1:]
 
-        def single(c, vals, els, lists, ctx, soft, kids):
+        def single(node, vals, els, lists, ctx, soft, kids):
             if name in els:
                 if name not in soft:
                     return
             # the first child at each step, by the document's index of the containers' children: XPath's first
             # node when it gets to the end; else the deepest one reached when each step had one candidate
-            node = c
+            c = node
             alone = True
             for i, tag in later:
                 idx = kids.get(node)
@@ -510,17 +493,10 @@ class Binding:
             if name in els:
                 soft.discard(name)
                 del els[name]
-            if attr is not None:
-                value = node.get(attr)
-            elif leaf is not None:
-                value = leaf(node)
-            else:
-                value = read(cls, node, ctx, kids)
-                if none_if_empty and all(v is None or v == [] for v in value.__dict__.values()):
-                    vals.pop(name, None)  # a container other terms share, without a term of this object
-                    return
-            if codec is not None:
-                value = codec(value)
+            value = direct(node) if direct is not None else value_of(node, ctx, kids)
+            if value is _EMPTY:
+                vals.pop(name, None)
+                return
             vals[name] = value
             els[name] = node
         return single
@@ -566,28 +542,6 @@ class Binding:
         else:
             vals[name] = value
             els[name] = node
-
-    def _search_at(self, row: _Row, alt: _Alt, c: Any, parent: Any, vals, els, lists, ctx, soft, kids) -> None:
-        """XPath selection: a single-valued term is the first node the path selects (a path that stops short
-        in the term's own element records it, unless a later one gets further); a repeated one each node."""
-        name = row.name
-        if not row.many:
-            if name in els and name not in soft:
-                return
-            node = c if len(alt.steps) == 1 else self._search_first(c, alt.steps, 1, kids)
-            if node.__class__ is tuple:
-                if name not in els and node[1] > alt.rep:
-                    vals[name] = None
-                    els[name] = node[0]
-                    soft.add(name)
-                return
-            soft.discard(name)
-            els.pop(name, None)
-            self._value_at(row, alt, node, vals, els, lists, ctx, kids)
-            if name not in els:  # an object that reads as None (none_if_empty): no origin either
-                vals.pop(name, None)
-            return
-        self._search_all(row, alt, c, 1, vals, els, lists, ctx, kids)
 
     def _search_first(self, node: Any, steps: tuple[str, ...], i: int, kids: dict) -> Any:
         """The first element the steps from ``i`` on select below ``node`` (the element of step ``i - 1``);
