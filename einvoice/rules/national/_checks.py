@@ -109,9 +109,92 @@ def cached(doc: Any, key: str, compute):
 
 
 def doc_supplier_country(doc: Any) -> str:
-    """The supplier country of a document, from the parties as the reader reads them (for UBL from
-    the tree: see :func:`parties`)."""
+    """The supplier country of a document (``$supplierCountry``): for UBL from the tree as the rule set
+    computes it (:func:`ubl_country`), for CII from the parties as the reader reads them."""
+    if _is_ubl(doc):
+        return ubl_country(doc, "supplier")
     return cached(doc, "supplier_country", lambda: supplier_country(parties(doc)))
+
+
+def _is_ubl(doc: Any) -> bool:
+    return doc.root is not None and getattr(doc.syntax, "value", doc.syntax) == "ubl"
+
+
+# --- the rule set's country variables, on the UBL tree ------------------------------------
+#
+# The Peppol UBL rules decide the national rules on variables computed from the parties with XPath 2.0
+# functions that take one item (normalize-space, substring, concat) or the effective boolean value of a
+# sequence. Where the document has two such items (a repeated party, tax scheme, address or code) the
+# expression raises a dynamic error. The variables are tested in the rules' contexts, where an error means
+# that the context does not match (XSLT pattern semantics): no rule of that country applies. ERROR
+# stands for that outcome. These read every node the official path selects, not the first one.
+
+_P = {"seller": "/*/cac:AccountingSupplierParty/cac:Party", "buyer": "/*/cac:AccountingCustomerParty/cac:Party",
+      "representative": "/*/cac:TaxRepresentativeParty"}
+_POSTAL_CODES = {k: etree.XPath(f"{v}/cac:PostalAddress/cac:Country/cbc:IdentificationCode", namespaces=UBL_NS)
+                 for k, v in _P.items()}
+_VAT_SCHEMES = {k: etree.XPath(f"{v}/cac:PartyTaxScheme[cac:TaxScheme/cbc:ID = 'VAT']", namespaces=UBL_NS)
+                for k, v in _P.items()}
+_COMPANY_ID = f"{{{UBL_NS['cbc']}}}CompanyID"
+
+
+def _one(nodes: list) -> str:
+    """The string value of the only node ('' for none); ERROR for several (a function of one item)."""
+    if len(nodes) > 1:
+        return ERROR
+    return V.string_value(nodes[0]) if nodes else ""
+
+
+def ubl_postal(doc: Any, who: str) -> str:
+    """The postal country code of the seller, buyer or tax representative as written, '' for none, ERROR
+    for several (``concat(.../cbc:IdentificationCode)`` of the Danish and Icelandic rules)."""
+    return cached(doc, f"postal_{who}", lambda: _one(_POSTAL_CODES[who](doc.root)))
+
+
+def ubl_postal_is(doc: Any, who: str, country: str) -> bool:
+    """``upper-case(normalize-space(.../cbc:IdentificationCode)) = country`` (false where it fails)."""
+    code = ubl_postal(doc, who)
+    return code != ERROR and norm(code).upper() == country
+
+
+def _ubl_vat_prefix(root: Any, who: str) -> str | None:
+    """``if (P/cac:PartyTaxScheme[cac:TaxScheme/cbc:ID = 'VAT']/substring(cbc:CompanyID, 1, 2)) then
+    upper-case(normalize-space(...))``: the prefix, None where the condition is false, ERROR where it fails."""
+    prefixes = []
+    for scheme in _VAT_SCHEMES[who](root):
+        ids = scheme.findall(_COMPANY_ID)
+        if len(ids) > 1:
+            return ERROR
+        prefixes.append(V.string_value(ids[0])[:2] if ids else "")
+    if len(prefixes) > 1:
+        return ERROR  # the effective boolean value of several strings
+    if not prefixes or prefixes[0] == "":
+        return None
+    return norm(prefixes[0]).upper()
+
+
+_SIDES = {"supplier": ("seller", "representative"), "accounting": ("seller",), "customer": ("buyer",)}
+
+
+def ubl_country(doc: Any, side: str) -> str:
+    """``$supplierCountry`` (side 'supplier': the seller's VAT prefix, else the tax representative's, else
+    the seller's postal country), ``$accountingSupplierCountry`` ('accounting': the same without the tax
+    representative) or ``$customerCountry`` ('customer': the buyer's VAT prefix, else postal country);
+    'XX' when there is none, ERROR where the expression fails."""
+    def compute() -> str:
+        root = doc.root
+        order = _SIDES[side]
+        for who in order:
+            prefix = _ubl_vat_prefix(root, who)
+            if prefix is not None:
+                return prefix
+        codes = _POSTAL_CODES[order[0]](root)
+        if not codes:
+            return "XX"
+        code = _one(codes)
+        return code if code == ERROR else norm(code).upper()
+
+    return cached(doc, f"country_{side}", compute)
 
 
 # --- the parties of a UBL document, read from the tree ------------------------------
@@ -251,11 +334,6 @@ def ubl_xpath(expr: str) -> etree.XPath:
     return etree.XPath(expr, namespaces=UBL_NS)
 
 
-# $XXSupplierCountry / $XXCustomerCountry of the UBL rules: the postal country codes as written (not trimmed)
-UBL_SELLER_COUNTRY = ubl_xpath(
-    "string(/*/cac:AccountingSupplierParty/cac:Party/cac:PostalAddress/cac:Country/cbc:IdentificationCode)")
-UBL_BUYER_COUNTRY = ubl_xpath(
-    "string(/*/cac:AccountingCustomerParty/cac:Party/cac:PostalAddress/cac:Country/cbc:IdentificationCode)")
 
 
 # --- which countries' rules can apply (computed once per document) ----------------------
