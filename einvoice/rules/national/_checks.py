@@ -30,7 +30,6 @@ from lxml import etree
 
 if TYPE_CHECKING:  # type names only: the rules do not need the pydantic model module loaded
     from ...model.invoice import Invoice, Party, TaxRegistration
-from ...basics import first_child as _first
 from ...syntax.namespaces import CII_NS, UBL_NS
 from .. import values as V
 from ..identifiers import no_orgnr as no_orgnr_valid  # NO-R-001 uses the same check as PEPPOL-COMMON-R041
@@ -110,10 +109,13 @@ def cached(doc: Any, key: str, compute):
 
 def doc_supplier_country(doc: Any) -> str:
     """The supplier country of a document (``$supplierCountry``): for UBL from the tree as the rule set
-    computes it (:func:`ubl_country`), for CII from the parties as the reader reads them."""
+    computes it (:func:`ubl_country`), for CII from the header the reader reads (the CII rule set takes
+    the first seller party)."""
     if _is_ubl(doc):
         return ubl_country(doc, "supplier")
-    return cached(doc, "supplier_country", lambda: supplier_country(parties(doc)))
+    from ...syntax import header
+
+    return cached(doc, "supplier_country", lambda: supplier_country(header(doc)))
 
 
 def _is_ubl(doc: Any) -> bool:
@@ -133,6 +135,10 @@ _P = {"seller": "/*/cac:AccountingSupplierParty/cac:Party", "buyer": "/*/cac:Acc
       "representative": "/*/cac:TaxRepresentativeParty"}
 _POSTAL_CODES = {k: etree.XPath(f"{v}/cac:PostalAddress/cac:Country/cbc:IdentificationCode", namespaces=UBL_NS)
                  for k, v in _P.items()}
+_CII_AGREEMENT = "/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeAgreement"
+_CII_POSTAL_CODES = {k: etree.XPath(f"{_CII_AGREEMENT}/ram:{v}/ram:PostalTradeAddress/ram:CountryID", namespaces=CII_NS)
+                     for k, v in (("seller", "SellerTradeParty"), ("buyer", "BuyerTradeParty"),
+                                  ("representative", "SellerTaxRepresentativeTradeParty"))}
 _VAT_SCHEMES = {k: etree.XPath(f"{v}/cac:PartyTaxScheme[cac:TaxScheme/cbc:ID = 'VAT']", namespaces=UBL_NS)
                 for k, v in _P.items()}
 _COMPANY_ID = f"{{{UBL_NS['cbc']}}}CompanyID"
@@ -145,15 +151,18 @@ def _one(nodes: list) -> str:
     return V.string_value(nodes[0]) if nodes else ""
 
 
-def ubl_postal(doc: Any, who: str) -> str:
+def postal_code(doc: Any, who: str) -> str:
     """The postal country code of the seller, buyer or tax representative as written, '' for none, ERROR
-    for several (``concat(.../cbc:IdentificationCode)`` of the Danish and Icelandic rules)."""
-    return cached(doc, f"postal_{who}", lambda: _one(_POSTAL_CODES[who](doc.root)))
+    for several (``concat(.../cbc:IdentificationCode)`` of the Danish and Icelandic rules); of a CII
+    document ``.../ram:PostalTradeAddress/ram:CountryID`` likewise."""
+    paths = _POSTAL_CODES if _is_ubl(doc) else _CII_POSTAL_CODES
+    return cached(doc, f"postal_{who}", lambda: _one(paths[who](doc.root)))
 
 
-def ubl_postal_is(doc: Any, who: str, country: str) -> bool:
-    """``upper-case(normalize-space(.../cbc:IdentificationCode)) = country`` (false where it fails)."""
-    code = ubl_postal(doc, who)
+def postal_is(doc: Any, who: str, country: str) -> bool:
+    """``upper-case(normalize-space(.../cbc:IdentificationCode)) = country`` (false where it fails; CII:
+    ``.../ram:CountryID``)."""
+    code = postal_code(doc, who)
     return code != ERROR and norm(code).upper() == country
 
 
@@ -195,100 +204,6 @@ def ubl_country(doc: Any, side: str) -> str:
         return code if code == ERROR else norm(code).upper()
 
     return cached(doc, f"country_{side}", compute)
-
-
-# --- the parties of a UBL document, read from the tree ------------------------------
-#
-# The supplier country and the Norwegian rules need a few values of the seller and the tax
-# representative: their VAT and tax registrations and the seller's postal country. For a UBL
-# document these are read here straight from the tree, exactly where and as the UBL reader reads
-# them (einvoice.syntax.ubl.binding): the first cac:AccountingSupplierParty and its first cac:Party,
-# the first cac:TaxRepresentativeParty, every cac:PartyTaxScheme of a party with its first
-# cbc:CompanyID and the cbc:ID of its first cac:TaxScheme, the first cac:PostalAddress with the
-# cbc:IdentificationCode of its first cac:Country; text values as the XPath string value. No
-# pydantic model is read for them (a cold start of a whole EHF validation needs none).
-
-_CAC = "{urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2}"
-_CBC = "{urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2}"
-
-
-
-
-class TreeRegistration:
-    """A party's tax registration (cac:PartyTaxScheme) read from the tree: ``company_id`` and
-    ``tax_scheme_id`` as the model's :class:`~einvoice.model.invoice.TaxRegistration` gives them."""
-
-    __slots__ = ("el", "company_el", "company_id", "tax_scheme_id")
-
-    def __init__(self, el: Any):
-        self.el = el
-        self.company_el = _first(el, _CBC + "CompanyID")
-        self.company_id = None if self.company_el is None else V.string_value(self.company_el)
-        scheme = _first(el, _CAC + "TaxScheme")
-        scheme_id = _first(scheme, _CBC + "ID")
-        self.tax_scheme_id = None if scheme_id is None else scheme_id.xpath("string()")
-
-
-class TreeAddress:
-    __slots__ = ("el", "country_code")
-
-    def __init__(self, el: Any):
-        self.el = el
-        code = _first(_first(el, _CAC + "Country"), _CBC + "IdentificationCode")
-        self.country_code = None if code is None else V.string_value(code)
-
-
-class TreeParty:
-    """A party read from the tree: its element, tax registrations and postal address."""
-
-    __slots__ = ("el", "tax_registrations", "address")
-
-    def __init__(self, el: Any):
-        self.el = el
-        self.tax_registrations = [TreeRegistration(c) for c in el if c.tag == _CAC + "PartyTaxScheme"]
-        address = _first(el, _CAC + "PostalAddress")
-        self.address = None if address is None else TreeAddress(address)
-
-
-class TreeParties:
-    """The seller and the tax representative of a UBL document, read from its tree."""
-
-    __slots__ = ("seller", "tax_representative")
-
-    def __init__(self, root: Any):
-        seller = _first(_first(root, _CAC + "AccountingSupplierParty"), _CAC + "Party")
-        self.seller = None if seller is None else TreeParty(seller)
-        rep = _first(root, _CAC + "TaxRepresentativeParty")
-        self.tax_representative = None if rep is None else TreeParty(rep)
-
-
-def parties(doc: Any) -> Any:
-    """The seller and tax representative of a document (``.seller``, ``.tax_representative``): for a UBL
-    document read from XML whose model is not read from its tree (:class:`TreeParties`), else from the
-    model (a model already there costs nothing and says the same)."""
-    root = doc.root
-    if root is not None and not doc.model_read and getattr(doc.syntax, "value", doc.syntax) == "ubl":
-        found = doc.__dict__.get("_tree_parties")
-        if found is None:
-            found = doc.__dict__["_tree_parties"] = TreeParties(root)
-        return found
-    from ...syntax import header
-
-    return header(doc)
-
-
-def located(obj: Any, field: str | None = None, params: dict | None = None) -> Any:
-    """The target of a finding about ``obj`` (or one of its fields), read from the tree or the model:
-    from the tree the element the value was read from (what the model's origin gives), with the
-    message parameters when there are some."""
-    if isinstance(obj, (TreeRegistration, TreeParty, TreeAddress)):
-        el = obj.el
-        if field == "company_id" and isinstance(obj, TreeRegistration) and obj.company_el is not None:
-            el = obj.company_el
-        return el if params is None else (el, params)
-    if field is None and params is None:
-        return obj
-    return (obj, field, params) if params is not None else (obj, field)
 
 
 # --- identifiers ---------------------------------------------------------------
@@ -408,8 +323,8 @@ def country_rules(rules: Any, country: str, applies: Any = None):
 
     ``applies(doc) -> bool``, when given, is a condition every rule of the module requires
     (the seller's country as the module's rules test it): decided once per document, after
-    the gate, from the parties read from the tree (:func:`parties`), so a document whose gate
-    is open but whose seller is not of the country does not have its model read for nothing.
+    the gate, so a document whose gate is open but whose seller is not of the country has none
+    of the module's rules evaluated.
     """
     key = f"_national_applies_{country}"
 

@@ -15,7 +15,7 @@ from ...syntax.namespaces import UBL_NS
 from .. import releases
 from ..german import DOCUMENT, MEANS, PATHS, REQUIRED, SUPPORTED_VAT_CODES, TYPE_CODES, nonblank, without
 from . import RULES
-from ._checks import country_rules, iban_valid, norm, number, ubl_postal_is
+from ._checks import country_rules, iban_valid, norm, number, postal_is
 
 rule = country_rules(RULES, "DE")
 P = PATHS["ubl"]  # the XRechnung UBL paths: the rules below are the XRechnung ones (BR-DE-n is DE-R-00n)
@@ -45,7 +45,7 @@ def _x(expr: str) -> etree.XPath:
 def _german(doc) -> bool:
     """Seller and buyer both with a postal address in Germany (``$supplierCountryIsDE and
     $customerCountryIsDE``, UBL tree only; false where a party has several country codes)."""
-    return ubl_postal_is(doc, "seller", "DE") and ubl_postal_is(doc, "buyer", "DE")
+    return postal_is(doc, "seller", "DE") and postal_is(doc, "buyer", "DE")
 
 
 

@@ -16,7 +16,7 @@ from lxml import etree
 from ...basics import Syntax
 from ...syntax.namespaces import CII_NS, UBL_NS
 from . import RULES
-from ._checks import country_rules, is_number, norm, number, postal_country, ubl_postal
+from ._checks import country_rules, is_number, norm, number, postal_country, postal_code
 
 rule = country_rules(RULES, "DK")
 
@@ -28,7 +28,7 @@ def _country(doc, who: str) -> str | None:
     """``$DKSupplierCountry`` / ``$DKCustomerCountry``: the postal country code as written (in UBL the
     concat of the one code; ERROR where there are several), in CII the code the reader reads."""
     if doc.syntax == Syntax.UBL:
-        return ubl_postal(doc, who)
+        return postal_code(doc, who)
     return postal_country(getattr(doc.invoice, who))
 
 
