@@ -159,6 +159,12 @@ def postal_code(doc: Any, who: str) -> str:
     return cached(doc, f"postal_{who}", lambda: _one(paths[who](doc.root)))
 
 
+def postal_codes(doc: Any, who: str) -> list[str]:
+    """Every postal country code of the party as written (the node set a general comparison reads)."""
+    paths = _POSTAL_CODES if _is_ubl(doc) else _CII_POSTAL_CODES
+    return [V.string_value(el) for el in paths[who](doc.root)]
+
+
 def postal_is(doc: Any, who: str, country: str) -> bool:
     """``upper-case(normalize-space(.../cbc:IdentificationCode)) = country`` (false where it fails; CII:
     ``.../ram:CountryID``)."""

@@ -16,7 +16,7 @@ from lxml import etree
 from ...basics import Syntax
 from ...syntax.namespaces import CII_NS, UBL_NS
 from . import RULES
-from ._checks import country_rules, is_number, norm, number, postal_country, postal_code
+from ._checks import country_rules, is_number, norm, number, postal_code, postal_codes
 
 rule = country_rules(RULES, "DK")
 
@@ -24,20 +24,21 @@ UNSPSC_VERSIONS = ("19.05.01", "19.0501", "26.08.01", "26.0801")
 PAYMENT_CODES = ("1", "10", "31", "42", "48", "49", "50", "58", "59", "93", "97")
 
 
-def _country(doc, who: str) -> str | None:
-    """``$DKSupplierCountry`` / ``$DKCustomerCountry``: the postal country code as written (in UBL the
-    concat of the one code; ERROR where there are several), in CII the code the reader reads."""
+def _is_dk(doc, who: str) -> bool:
+    """``$DKSupplierCountry = 'DK'`` / ``$DKCustomerCountry = 'DK'``: in UBL the concat of the one postal
+    country code as written (failing, so false, where there are several); in CII a node set, so any of
+    the party's codes as written."""
     if doc.syntax == Syntax.UBL:
-        return postal_code(doc, who)
-    return postal_country(getattr(doc.invoice, who))
+        return postal_code(doc, who) == "DK"
+    return "DK" in postal_codes(doc, who)
 
 
 def _seller_dk(doc) -> bool:
-    return _country(doc, "seller") == "DK"
+    return _is_dk(doc, "seller")
 
 
 def _both_dk(doc) -> bool:
-    return _country(doc, "seller") == "DK" and _country(doc, "buyer") == "DK"
+    return _is_dk(doc, "seller") and _is_dk(doc, "buyer")
 
 
 # --- seller's legal entity (CVR) ---------------------------------------------------
