@@ -340,7 +340,7 @@ class Binding:
     # ----------------------------------------------------------------------- reading
     def read(self, cls: type, el: Any, ctx: Any = None, kids: dict | None = None) -> Any:
         if kids is None:
-            kids = {}  # the children by tag of the large containers, for this document's read
+            kids = {}  # the children by tag of the containers looked into (by _children: the large ones), per read
         if self.search:
             return self._read_search(cls, el, ctx, kids)
         vals: dict[str, Any] = {}
