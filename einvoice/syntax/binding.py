@@ -474,22 +474,29 @@ class Binding:
             c = node
             alone = True
             for i, tag in later:
-                idx = kids.get(node)
-                if idx is None:
-                    idx = kids[node] = children_by_tag(node)
-                found = idx.get(tag)
-                if found is None:
-                    node = (node, i) if alone else search_first(c, steps, 1, kids)
-                    if node.__class__ is tuple:
-                        if name not in els and node[1] > rep:
-                            vals[name] = None
-                            els[name] = node[0]
-                            soft.add(name)
-                        return
-                    break
-                if len(found) > 1:
-                    alone = False
-                node = found[0]
+                if len(node) == 1:  # most containers on the way (a date's, an identifier's): no index needed
+                    found = node[0]
+                    if found.tag == tag:
+                        node = found
+                        continue
+                else:
+                    idx = kids.get(node)
+                    if idx is None:
+                        idx = kids[node] = children_by_tag(node)
+                    found = idx.get(tag)
+                    if found is not None:
+                        if len(found) > 1:
+                            alone = False
+                        node = found[0]
+                        continue
+                node = (node, i) if alone else search_first(c, steps, 1, kids)
+                if node.__class__ is tuple:
+                    if name not in els and node[1] > rep:
+                        vals[name] = None
+                        els[name] = node[0]
+                        soft.add(name)
+                    return
+                break
             if name in els:
                 soft.discard(name)
                 del els[name]
