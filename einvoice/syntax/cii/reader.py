@@ -60,7 +60,7 @@ from ...model.invoice import (
     TaxTotal,
     VatBreakdown,
 )
-from ...model.construct import construct
+from ...model.construct import construct, with_state
 from ..binding import Binding, Kind
 from ..codes import CODECS
 from ..namespaces import CII_NS, QDT, RAM, RSM, UDT
@@ -152,10 +152,17 @@ def date_of(container: Any) -> tuple[date | None, Any]:
     return None, container
 
 
+_AMOUNT_FIELDS = tuple(Amount.model_fields) == ("value", "currency_id")
+
+
 def amount(el: Any) -> Amount | None:
     if el is None:
         return None
-    return make(Amount, el, {"value": dec(el), "currency_id": el.get("currencyID")}, {"value": el, "currency_id": el})
+    if not _AMOUNT_FIELDS:
+        return make(Amount, el, {"value": dec(el), "currency_id": el.get("currencyID")}, {"value": el, "currency_id": el})
+    # every field of Amount given: the state construct() would leave, without its template (amounts are many)
+    return with_state(Amount, {"value": dec(el), "currency_id": el.get("currencyID")}, {"value", "currency_id"}, el,
+                      {"value": el, "currency_id": el})
 
 
 def ident(el: Any, scheme_attr: str = "schemeID") -> Identifier | None:
