@@ -626,3 +626,32 @@ def test_a_header_term_is_one_row():
     assert [e.text for e in got] == ["4711"]
     assert root.find(".//ram:ReceivableSpecifiedTradeAccountingAccount", CII_NS) is None
     assert r.read(type(inv), root).buyer_accounting_reference == "4711"
+
+
+def test_terms_written_into_the_first_element_another_row_wrote():
+    """BT-7/BT-8 go into the first VAT breakdown only, and nowhere without one; BT-147 goes into the gross price
+    (with its ChargeIndicator false), and nowhere when there is no gross price to state it on."""
+    ns = {"ram": "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100",
+          "udt": "urn:un:unece:uncefact:data:standard:UnqualifiedDataType:100"}
+    inv = _built_invoice()
+    cat = inv.tax_totals[0].breakdown[0].category
+    inv.tax_totals[0].breakdown.append(VatBreakdown(taxable_amount=Amount(value=Decimal("0")),
+                                                    tax_amount=Amount(value=Decimal("0")),
+                                                    category=TaxCategory(code="Z", rate=Decimal("0"), tax_scheme_id="VAT")))
+    inv.tax_point_date, inv.tax_point_date_code = date(2024, 4, 30), "35"
+    inv.lines[0].price = Price(net_amount=Amount(value=Decimal("50.00")), discount=Amount(value=Decimal("5.00")))
+    root = etree.fromstring(write_cii(inv, "en16931"))
+    taxes = root.xpath("//ram:ApplicableHeaderTradeSettlement/ram:ApplicableTradeTax", namespaces=ns)
+    assert len(taxes) == 2 and cat is not None
+    assert [t.xpath("string(ram:TaxPointDate/udt:DateString)", namespaces=ns) for t in taxes] == ["20240430", ""]
+    assert [t.xpath("string(ram:DueDateTypeCode)", namespaces=ns) for t in taxes] == ["29", ""]
+    gross = root.xpath("//ram:GrossPriceProductTradePrice", namespaces=ns)
+    assert len(gross) == 1
+    assert gross[0].xpath("string(ram:ChargeAmount)", namespaces=ns) == "55.00"  # implied: net + discount
+    assert gross[0].xpath("string(ram:AppliedTradeAllowanceCharge/ram:ChargeIndicator/udt:Indicator)", namespaces=ns) == "false"
+    assert gross[0].xpath("string(ram:AppliedTradeAllowanceCharge/ram:ActualAmount)", namespaces=ns) == "5.00"
+
+    inv.tax_totals[0].breakdown = []
+    inv.lines[0].price = Price(discount=Amount(value=Decimal("5.00")))  # no net price: no gross price it implies
+    root = etree.fromstring(write_cii(inv, "extended"))
+    assert root.xpath("//ram:TaxPointDate | //ram:DueDateTypeCode | //ram:AppliedTradeAllowanceCharge", namespaces=ns) == []
