@@ -159,21 +159,30 @@ def payee_differs(doc, el, ck):
     return ()
 
 
-def country_prefix(doc, el, ck):
-    """The identifier starts with a country prefix of the profile's list (``arg``: the list name)."""
-    value = string_value(el)
-    return () if len(value) >= 2 and value[:2] in doc_codes(ck.arg) else (el,)
+def with_codes(lists: dict[str, frozenset[str]]) -> dict:
+    """The checks that read one of a profile's code lists (``arg``: the list's name), bound to its lists."""
 
+    def codelist(doc, el, ck):
+        """The context's value (``.``) or attribute must be in the list (empty passes)."""
+        if ck.text == ".":
+            value = string_value(el)
+        else:
+            value = el.get(ck.text.lstrip("@"))
+            if value is None:
+                return ()
+        return () if value == "" or value in lists[ck.arg] else (el,)
 
-_CODES: dict[str, frozenset[str]] = {}
+    def country_prefix(doc, el, ck):
+        """The identifier starts with a country prefix of the list."""
+        value = string_value(el)
+        return () if len(value) >= 2 and value[:2] in lists[ck.arg] else (el,)
 
+    def code_token(doc, el, ck):
+        """The context's value (space-normalised) is one token of the list."""
+        value = normalize_space(string_value(el))
+        return () if value and " " not in value and value in lists[ck.arg] else (el,)
 
-def doc_codes(name: str) -> frozenset[str]:
-    return _CODES[name]
-
-
-def set_codes(lists: dict[str, frozenset[str]]) -> None:
-    _CODES.update(lists)
+    return {"codelist": codelist, "country_prefix": country_prefix, "code_token": code_token}
 
 
 # --------------------------------------------------------------------------- VAT category counts
@@ -251,7 +260,7 @@ def b_without_s(doc, el, ck):
 
 #: the checks by the name the profile tables give; those below the sums are guarded (see the end)
 CUSTOMS = {fn.__name__: fn for fn in (cond, any_filled, first_attr_filled, num_or_absent, period_order, payee_differs,
-                                      country_prefix, category_count, italy_only, b_without_s)}
+                                      category_count, italy_only, b_without_s)}
 
 
 # --------------------------------------------------------------------------- VAT breakdown sums
@@ -808,12 +817,6 @@ def vat_total_sum(doc, el, ck):
 
 # --------------------------------------------------------------------------- EXTENDED: sub-lines and totals
 
-def code_token(doc, el, ck):
-    """The context's value (space-normalised) is one token of the profile's list ``arg``."""
-    value = normalize_space(string_value(el))
-    return () if value and " " not in value and value in doc_codes(ck.arg) else (el,)
-
-
 def _norm_path(el, path: str) -> str:
     return _one_norm(sel(el, path))
 
@@ -1025,5 +1028,5 @@ CUSTOMS.update((fn.__name__, _guarded(fn)) for fn in (
     breakdown_vat_rounded, standard_vat_approx,
     allowance_total, charge_total, tax_basis_total, grand_total, due_payable, line_total,
     vat_total_rounded, vat_total_tax_currency_rounded, tax_currency_total, vat_total_sum,
-    code_token, parent_has_status, parent_exists, group_children_amounts, group_sums, ext_line_total,
+    parent_has_status, parent_exists, group_children_amounts, group_sums, ext_line_total,
     ext_allowance_total, ext_charge_total, ext_tax_basis_total, ext_grand_total, ext_due_payable, delivery_date_de))

@@ -14,16 +14,6 @@ from __future__ import annotations
 
 from ...basics import Syntax
 from ...syntax import namespaces as ns
-from ..engine import load_yaml
-from ..tree import STRUCTURE
-from .profiles import register_profile
-
-PROFILES = ("facturx-basicwl",)
-
-
-def _core_rules(profile: str) -> list[str]:
-    data = load_yaml(STRUCTURE / f"{profile}.yaml") or {}
-    return list(data.get("core_rules") or ())
 
 
 def _on(tag: str, check, parent: str | None = None, where=None):
@@ -82,7 +72,8 @@ def _own_checks():
 OWN_CHECKS = ("BR-17", "BR-CO-03", "BR-CO-11", "BR-CO-12", "BR-CO-14", "BR-CO-15", "BR-CO-17")
 
 
-def _make_evaluate(ids: list[str]):
+def evaluator(ids: list[str]):
+    """``evaluate(doc)`` of the ids (rule id -> targets): the profile's own reading where it has one."""
     wanted = set(ids) - set(OWN_CHECKS)
     own: list = []
     rules: list = []
@@ -122,7 +113,3 @@ def _make_evaluate(ids: list[str]):
 
     return evaluate
 
-
-for _profile in PROFILES:
-    _ids = _core_rules(_profile)
-    register_profile(_profile, _ids, _make_evaluate(_ids))

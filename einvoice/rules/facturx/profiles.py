@@ -22,22 +22,18 @@ counts, sums and totals) are the ``custom`` functions of :mod:`.checks`.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from ...syntax import namespaces as ns
-from ..engine import Rule, RuleMeta, Severity, load_yaml, meta_table
+from ..engine import Rule, RuleDefinitionError, RuleMeta, RuleSet, load_yaml, meta_table
 from ..tree import _Failed, STRUCTURE, Table, Wildcard, normalize_space, sel, string_value
 from .. import values as V
-from . import RULES
 from . import checks
 
 RAM = f"{{{ns.RAM}}}"
-
-# profile -> table name
-TABLES = {f"facturx-{p}": f"facturx-{p}" for p in ("minimum", "basicwl", "basic", "en16931", "extended")}
-
 
 def _empty_leaf(el: Any) -> bool:
     """``not(*) and not(normalize-space())``: no child elements, a string value of XML white space only
@@ -97,25 +93,6 @@ def max1_currency(doc, el, ck):
         if any(string_value(r) == cur for r in refs):
             n += 1
     return (el,) if n > 1 else ()
-
-
-def _codelists(table: Table) -> dict[str, frozenset[str]]:
-    return {k: frozenset(str(v) for v in vals) for k, vals in (table.data.get("codes") or {}).items()}
-
-
-def _make_codelist(lists: dict[str, frozenset[str]]):
-    def codelist(doc, el, ck):
-        """The context's value (``.``) or attribute must be in the profile's list (empty passes)."""
-        if ck.text == ".":
-            value = string_value(el)
-        else:
-            value = el.get(ck.text.lstrip("@"))
-            if value is None:
-                return ()
-        if value == "" or value in lists[ck.arg]:
-            return ()
-        return (el,)
-    return codelist
 
 
 def any_present(doc, el, ck):
@@ -203,6 +180,25 @@ CUSTOMS = {
 RULE_META = STRUCTURE.parent / "rules" / "facturx"
 
 
+@functools.cache
+def table(profile: str) -> Table:
+    """The profile's table (``schemas/structure/<profile>.yaml``), its checks bound to the profile's code lists."""
+    t = Table.load(profile, CUSTOMS, WILDCARDS)
+    t.customs.update(checks.with_codes({k: frozenset(str(v) for v in vals)
+                                        for k, vals in (t.data.get("codes") or {}).items()}))
+    return t
+
+
+def pending(profile: str) -> list[str]:
+    """The ids of the official profile set that have no check here yet."""
+    return list(table(profile).data.get("pending") or ())
+
+
+def load_meta(profile: str) -> dict[str, RuleMeta]:
+    """Metadata of one profile's rules (``schemas/rules/facturx/<profile>.yaml``)."""
+    return meta_table(load_yaml(RULE_META / f"{profile.removeprefix('facturx-')}.yaml") or {})
+
+
 @dataclass
 class ProfileRule(Rule):
     """A rule of one Factur-X profile: its metadata comes from that profile's table."""
@@ -211,49 +207,52 @@ class ProfileRule(Rule):
 
     @property
     def meta(self) -> RuleMeta:
-        return self.table.get(self.id) or RuleMeta(self.id, Severity.ERROR, self.id)
+        return self.table[self.id]
 
 
-def load_meta(profile: str) -> dict[str, RuleMeta]:
-    """Metadata of one profile's rules (``schemas/rules/facturx/<profile>.yaml``)."""
-    return meta_table(load_yaml(RULE_META / f"{profile.removeprefix('facturx-')}.yaml") or {})
+class ProfileRules(RuleSet):
+    """The rules of one profile, each with the profile's own metadata (which must give it a message)."""
+
+    def __init__(self, profile: str):
+        super().__init__("facturx")
+        self.profile = profile
+        self.meta = load_meta(profile)
+
+    def _append(self, rule: Rule) -> None:
+        meta = self.meta.get(rule.id)
+        if meta is None or not meta.message.strip():
+            raise RuleDefinitionError(f"rule {rule.id} of {self.profile} has no message in {RULE_META}/")
+        self.rules.append(ProfileRule(rule.id, rule.check, rule.layer, rule.syntax, self.meta, family=rule.family))
+
+    def add_family(self, part: str, rule_ids, evaluate) -> None:
+        """Register ids evaluated together, ``evaluate(doc)`` giving rule id -> targets, once per document
+        and only when the document is validated against the profile."""
+        profile = self.profile
+
+        def evaluate_profile(doc):
+            if doc.profile != profile:
+                return {}
+            res = evaluate(doc)
+            if not res:
+                return res
+            return {rid: (hits[0].exc if isinstance(hits, list) and hits and isinstance(hits[0], _Failed) else hits)
+                    for rid, hits in res.items()}
+
+        evaluate_profile.__name__ = f"facturx_{profile.removeprefix('facturx-')}_{part}"
+        self.family(rule_ids, evaluate_profile, syntax="cii", name=f"facturx:{profile}:{part}")
 
 
-def register_profile(profile: str, rule_ids, evaluate) -> None:
-    """Register ids on the layer for one profile; ``evaluate(doc)`` gives rule id -> targets.
+def load(profile: str) -> ProfileRules:
+    """Every rule of one profile: its table, the EN 16931 rules it checks (``core_rules``, :mod:`.core`)
+    and what it does not use (:mod:`.notused`)."""
+    from . import core, notused
 
-    The ids are evaluated together (once per document) and only when the document
-    is validated against ``profile``.
-    """
-    meta = META.get(profile)
-    if meta is None:
-        meta = META[profile] = load_meta(profile)
-    rule_ids = list(rule_ids)
-
-    def evaluate_profile(doc):
-        if doc.profile != profile:
-            return {}
-        res = evaluate(doc)
-        if not res:
-            return res
-        return {rid: (hits[0].exc if isinstance(hits, list) and hits and isinstance(hits[0], _Failed) else hits)
-                for rid, hits in res.items()}
-
-    evaluate_profile.__name__ = f"facturx_{profile.removeprefix('facturx-')}"
-    start = len(RULES.rules)
-    RULES.family(rule_ids, evaluate_profile, syntax="cii", name=f"facturx:{profile}:{id(evaluate)}")
-    for i in range(start, len(RULES.rules)):
-        r = RULES.rules[i]
-        RULES.rules[i] = ProfileRule(r.id, r.check, r.layer, r.syntax, meta, family=r.family)
-
-
-META: dict[str, dict[str, RuleMeta]] = {}
-PENDING: dict[str, list[str]] = {}
-
-for _profile, _name in TABLES.items():
-    _table = Table.load(_name, CUSTOMS, WILDCARDS)
-    _lists = _codelists(_table)
-    checks.set_codes(_lists)
-    _table.customs["codelist"] = _make_codelist(_lists)
-    PENDING[_profile] = list(_table.data.get("pending") or ())
-    register_profile(_profile, _table.rule_ids, _table.evaluate)
+    rules = ProfileRules(profile)
+    t = table(profile)
+    rules.add_family("table", t.rule_ids, t.evaluate)
+    core_ids = t.data.get("core_rules")
+    if core_ids:
+        rules.add_family("core", core_ids, core.evaluator(core_ids))
+    t = notused.table(profile)
+    rules.add_family("notused", t.rule_ids, t.evaluate)
+    return rules
