@@ -98,11 +98,6 @@ def cond(doc, el, ck):
     return () if _holds(doc, el, ck.arg) else (el,)
 
 
-def not_both_tax_point(doc, el, ck):
-    """A VAT breakdown does not give both a VAT point date and a VAT point date code."""
-    return (el,) if sel(el, "ram:TaxPointDate") and sel(el, "ram:DueDateTypeCode") else ()
-
-
 def any_filled(doc, el, ck):
     """The first node of one of ``paths`` has a value that is not empty after space normalisation."""
     for p in ck.arg["paths"]:
