@@ -29,7 +29,7 @@ from typing import Any
 
 from ...syntax import namespaces as ns
 from ..engine import Rule, RuleDefinitionError, RuleMeta, RuleSet, load_yaml, meta_table
-from ..tree import _Failed, STRUCTURE, Table, Wildcard, normalize_space, sel, string_value
+from ..tree import STRUCTURE, Table, Wildcard, normalize_space, register, sel, string_value
 from .. import values as V
 from . import checks
 
@@ -224,23 +224,6 @@ class ProfileRules(RuleSet):
             raise RuleDefinitionError(f"rule {rule.id} of {self.profile} has no message in {RULE_META}/")
         self.rules.append(ProfileRule(rule.id, rule.check, rule.layer, rule.syntax, self.meta, family=rule.family))
 
-    def add_family(self, part: str, rule_ids, evaluate) -> None:
-        """Register ids evaluated together, ``evaluate(doc)`` giving rule id -> targets, once per document
-        and only when the document is validated against the profile."""
-        profile = self.profile
-
-        def evaluate_profile(doc):
-            if doc.profile != profile:
-                return {}
-            res = evaluate(doc)
-            if not res:
-                return res
-            return {rid: (hits[0].exc if isinstance(hits, list) and hits and isinstance(hits[0], _Failed) else hits)
-                    for rid, hits in res.items()}
-
-        evaluate_profile.__name__ = f"facturx_{profile.removeprefix('facturx-')}_{part}"
-        self.family(rule_ids, evaluate_profile, syntax="cii", name=f"facturx:{profile}:{part}")
-
 
 def load(profile: str) -> ProfileRules:
     """Every rule of one profile: its table, the EN 16931 rules it checks (``core_rules``, :mod:`.core`)
@@ -249,10 +232,11 @@ def load(profile: str) -> ProfileRules:
 
     rules = ProfileRules(profile)
     t = table(profile)
-    rules.add_family("table", t.rule_ids, t.evaluate)
+    register(rules, t, "cii", (profile,))
     core_ids = t.data.get("core_rules")
     if core_ids:
-        rules.add_family("core", core_ids, core.evaluator(core_ids))
-    t = notused.table(profile)
-    rules.add_family("notused", t.rule_ids, t.evaluate)
+        evaluate = core.evaluator(core_ids)
+        rules.family(core_ids, lambda doc: evaluate(doc) if doc.profile == profile else {}, syntax="cii",
+                     name=f"core:{profile}")
+    register(rules, notused.table(profile), "cii", (profile,))
     return rules
