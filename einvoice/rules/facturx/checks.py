@@ -261,6 +261,10 @@ CUSTOMS = {fn.__name__: fn for fn in (cond, any_filled, first_attr_filled, num_o
 # --------------------------------------------------------------------------- VAT breakdown sums
 
 _ROOT_TX = "/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction/"
+_LINES = _ROOT_TX + "ram:IncludedSupplyChainTradeLineItem"
+_HEAD_AC = _ROOT_TX + "ram:ApplicableHeaderTradeSettlement/ram:SpecifiedTradeAllowanceCharge"
+_HEAD_LOG = _ROOT_TX + "ram:ApplicableHeaderTradeSettlement/ram:SpecifiedLogisticsServiceCharge"
+_SUMMARY = _ROOT_TX + "ram:ApplicableHeaderTradeSettlement/ram:SpecifiedTradeSettlementHeaderMonetarySummation"
 
 
 def _boolean(text: str) -> bool:
@@ -345,21 +349,9 @@ def _parts(doc, el, ck, rate, exempt):
 
 
 def _compute_parts(el, code, detail, rate, exempt):
-    items = sel(el, _ROOT_TX + "ram:IncludedSupplyChainTradeLineItem")
-    if detail:
-        items = [i for i in items if _detail(i)]
-    line_sum, n_lines = Decimal(0), 0
-    for item in items:
-        settlements = list(item.iterchildren(f"{RAM}SpecifiedLineTradeSettlement"))
-        for s in settlements:
-            if _tax_match(list(s.iterchildren(f"{RAM}ApplicableTradeTax")), code, rate, exempt):
-                for summ in s.iterchildren(f"{RAM}SpecifiedTradeSettlementLineMonetarySummation"):
-                    for v in _single_dec(list(summ.iterchildren(f"{RAM}LineTotalAmount"))):
-                        line_sum += v
-        if _tax_match(_children(settlements, "ApplicableTradeTax"), code, rate, exempt):
-            n_lines += 1
+    line_sum, n_lines = _line_sum(el, code, rate, detail, exempt), _n_lines(el, code, detail, rate, exempt)
     allow, charge, n_ac = Decimal(0), Decimal(0), 0
-    for ac in sel(el, _ROOT_TX + "ram:ApplicableHeaderTradeSettlement/ram:SpecifiedTradeAllowanceCharge"):
+    for ac in sel(el, _HEAD_AC):
         taxes = list(ac.iterchildren(f"{RAM}CategoryTradeTax"))
         if not _tax_match(taxes, code, rate, exempt):
             continue
@@ -370,7 +362,7 @@ def _compute_parts(el, code, detail, rate, exempt):
         if _indicator_is(ac, True):
             charge += sum(amounts, Decimal(0))
     log, n_log = Decimal(0), 0
-    for lc in sel(el, _ROOT_TX + "ram:ApplicableHeaderTradeSettlement/ram:SpecifiedLogisticsServiceCharge"):
+    for lc in sel(el, _HEAD_LOG):
         if _tax_match(list(lc.iterchildren(f"{RAM}AppliedTradeTax")), code, rate, exempt):
             n_log += 1
             log += sum(_single_dec(list(lc.iterchildren(f"{RAM}AppliedAmount"))), Decimal(0))
@@ -444,26 +436,26 @@ def breakdown_vat(doc, el, ck):
 
 # --------------------------------------------------------------------------- category sums (BASIC, MINIMUM)
 
-_LINES = _ROOT_TX + "ram:IncludedSupplyChainTradeLineItem"
-_HEAD_AC = _ROOT_TX + "ram:ApplicableHeaderTradeSettlement/ram:SpecifiedTradeAllowanceCharge"
-_HEAD_LOG = _ROOT_TX + "ram:ApplicableHeaderTradeSettlement/ram:SpecifiedLogisticsServiceCharge"
-_SUMMARY = _ROOT_TX + "ram:ApplicableHeaderTradeSettlement/ram:SpecifiedTradeSettlementHeaderMonetarySummation"
-
-
-def _line_sum(el, code: str, rate: Decimal | None = None, detail: bool = False) -> Decimal:
-    """Sum of the line net amounts (decimal) of the lines whose settlement VAT has the category (and rate)."""
+def _line_sum(el, code: str, rate: Decimal | None = None, detail: bool = False,
+              exempt: tuple[str, str] | None = None) -> Decimal:
+    """Sum of the line net amounts (decimal) of the (detail) lines whose settlement VAT has the category (and
+    rate, exemption reason)."""
     total = Decimal(0)
     for item in sel(el, _LINES):
         if detail and not _detail(item):
             continue
         for s in item.iterchildren(f"{RAM}SpecifiedLineTradeSettlement"):
-            taxes = list(s.iterchildren(f"{RAM}ApplicableTradeTax"))
-            if not _has_code(taxes, code) or (rate is not None and not _has_rate(taxes, rate)):
-                continue
-            for summ in s.iterchildren(f"{RAM}SpecifiedTradeSettlementLineMonetarySummation"):
-                for v in _single_dec(list(summ.iterchildren(f"{RAM}LineTotalAmount"))):
-                    total += v
+            if _tax_match(list(s.iterchildren(f"{RAM}ApplicableTradeTax")), code, rate, exempt):
+                for summ in s.iterchildren(f"{RAM}SpecifiedTradeSettlementLineMonetarySummation"):
+                    for v in _single_dec(list(summ.iterchildren(f"{RAM}LineTotalAmount"))):
+                        total += v
     return total
+
+
+def _n_lines(el, code: str, detail: bool, rate: Decimal | None = None, exempt: tuple[str, str] | None = None) -> int:
+    """How many (detail) lines have the category (and rate, exemption reason) in their settlements' VAT together."""
+    return sum(1 for item in sel(el, _LINES) if (not detail or _detail(item)) and _tax_match(
+        _children(list(item.iterchildren(f"{RAM}SpecifiedLineTradeSettlement")), "ApplicableTradeTax"), code, rate, exempt))
 
 
 def _indicator_cast(ac, value: bool) -> bool:
@@ -555,8 +547,7 @@ def category_basis_tolerance(doc, el, ck):
             for v in _single_dec(list(lc.iterchildren(f"{RAM}AppliedAmount"))):
                 log += v
     log = V.round2(log)
-    n_lines = sum(1 for item in sel(el, _LINES) if _detail(item)
-                  and _has_code(_children(list(item.iterchildren(f"{RAM}SpecifiedLineTradeSettlement")), "ApplicableTradeTax"), code))
+    n_lines = _n_lines(el, code, True)
     n_ac = sum(1 for ac in sel(el, _HEAD_AC) if _has_code(list(ac.iterchildren(f"{RAM}CategoryTradeTax")), code))
     return () if abs(basis[0] - (lines + charges + log - allowances)) <= Decimal("0.01") * (n_lines + n_ac + n_log) else (el,)
 
@@ -761,9 +752,10 @@ def line_total(doc, el, ck):
     return () if V.xs_decimal(string_value(found[0])) == expected else (el,)
 
 
-def _rounded_in(el, ref: str, if_no_ref_passes: bool):
-    """Some VAT total has the currency given by ``ref`` and two decimals at most (or has another currency)."""
-    refs = texts(el, _ROOT_TX + "ram:ApplicableHeaderTradeSettlement/ram:" + ref)
+def vat_total_rounded(doc, el, ck):
+    """Some VAT total has the currency given by ``ref`` (``arg``: InvoiceCurrencyCode or TaxCurrencyCode) and
+    two decimals at most, or has another currency (``if_no_ref_passes``: a VAT total passes when ``ref`` is absent)."""
+    refs = texts(el, _ROOT_TX + "ram:ApplicableHeaderTradeSettlement/ram:" + ck.arg["ref"])
     totals = list(el.iterchildren(f"{RAM}TaxTotalAmount"))
     if not totals:
         return ()
@@ -774,22 +766,12 @@ def _rounded_in(el, ref: str, if_no_ref_passes: bool):
             v = V.xs_double(string_value(t))
             if same_double(v, V.round2_double(v)):
                 return ()
-        if if_no_ref_passes:
+        if ck.arg.get("if_no_ref_passes"):
             if not refs:
                 return ()
         elif not same:
             return ()
     return (el,)
-
-
-def vat_total_rounded(doc, el, ck):
-    """The VAT total in the invoice currency has at most two decimals."""
-    return _rounded_in(el, "InvoiceCurrencyCode", False)
-
-
-def vat_total_tax_currency_rounded(doc, el, ck):
-    """The VAT total in the VAT accounting currency has at most two decimals."""
-    return _rounded_in(el, "TaxCurrencyCode", True)
 
 
 def tax_currency_total(doc, el, ck):
@@ -1022,6 +1004,6 @@ CUSTOMS.update((fn.__name__, _guarded(fn)) for fn in (
     category_basis_approx, category_basis_per_rate, category_basis_exact, category_basis_tolerance,
     breakdown_vat_rounded, standard_vat_approx,
     allowance_total, charge_total, tax_basis_total, grand_total, due_payable, line_total,
-    vat_total_rounded, vat_total_tax_currency_rounded, tax_currency_total, vat_total_sum,
+    vat_total_rounded, tax_currency_total, vat_total_sum,
     parent_has_status, parent_exists, group_children_amounts, group_sums, ext_line_total,
     ext_allowance_total, ext_charge_total, ext_tax_basis_total, ext_grand_total, ext_due_payable, delivery_date_de))

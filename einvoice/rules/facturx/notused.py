@@ -47,26 +47,21 @@ class Fact:
 
 
 @functools.cache
-def load_facts(profile: str) -> tuple[list[tuple[str, list[Fact]]], list[Fact]]:
-    """(contexts in order with their facts, every fact) of one profile's table."""
+def contexts(profile: str) -> list[tuple[str, list[Fact]]]:
+    """The contexts of one profile's table, in order, with their facts (``profile``: ``facturx-<name>``)."""
     data = load_yaml(NOTUSED / f"{profile.removeprefix('facturx-')}.yaml") or {}
-    ordered: list[tuple[str, list[Fact]]] = []
-    every: list[Fact] = []
+    out: list[tuple[str, list[Fact]]] = []
     for row in data.get("contexts") or ():
         text = row["context"]
         last = text.rsplit("/", 1)[-1].split("[", 1)[0]
-        facts = []
-        for item in row.get("not_used") or ():
-            f = Fact(item["id"], profile, text, item.get("element") or last, item.get("attribute"))
-            facts.append(f)
-            every.append(f)
-        ordered.append((text, facts))
-    return ordered, every
+        out.append((text, [Fact(item["id"], profile, text, item.get("element") or last, item.get("attribute"))
+                           for item in row.get("not_used") or ()]))
+    return out
 
 
 def facts(profile: str) -> list[Fact]:
-    """Every fact of one profile (``profile``: ``facturx-<name>``)."""
-    return load_facts(profile)[1]
+    """Every fact of one profile."""
+    return [f for _text, row in contexts(profile) for f in row]
 
 
 def _not_used(doc: Any, el: Any, ck: Check):
@@ -82,11 +77,9 @@ CUSTOMS = {"not_used": _not_used}
 @functools.cache
 def table(profile: str) -> Table:
     """The profile's facts as a table of the tree engine (compiled on first use)."""
-    ordered, every = load_facts(profile)
-
     def build() -> list[list[Context]]:
         return [[Context(Pattern(text), [Check(f.id, "custom", None, f.attribute, "not_used", fn="not_used")
-                                         for f in facts])
-                 for text, facts in ordered]]
+                                         for f in row])
+                 for text, row in contexts(profile)]]
 
-    return Table(f"notused-{profile}", None, CUSTOMS, build=build, rule_ids=[f.id for f in every])
+    return Table(f"notused-{profile}", None, CUSTOMS, build=build, rule_ids=[f.id for f in facts(profile)])

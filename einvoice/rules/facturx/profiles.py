@@ -95,20 +95,6 @@ def max1_currency(doc, el, ck):
     return (el,) if n > 1 else ()
 
 
-def any_present(doc, el, ck):
-    """At least one of ``paths`` selects something."""
-    return () if any(sel(el, p) for p in ck.arg["paths"]) else (el,)
-
-
-def all_present(doc, el, ck):
-    return () if all(sel(el, p) for p in ck.arg["paths"]) else (el,)
-
-
-def not_all(doc, el, ck):
-    """The ``paths`` must not all select something."""
-    return (el,) if all(sel(el, p) for p in ck.arg["paths"]) else ()
-
-
 def ne_empty(doc, el, ck):
     """Some node of ``path`` has a (space-normalized, with ``norm``) value that is not empty."""
     a = ck.arg
@@ -117,18 +103,6 @@ def ne_empty(doc, el, ck):
         # normalize-space of the first node (no node: the empty string)
         return () if found and normalize_space(string_value(found[0])) else (el,)
     return () if any(string_value(n) != "" for n in found) else (el,)
-
-
-def max2dec(doc, el, ck):
-    """The first node of ``path`` has at most two digits after its first '.'."""
-    path = ck.arg["path"]
-    # only the first node is looked at: a trailing position [1] (which the table paths do not know) is implied
-    found = sel(el, path[:-3] if path.endswith("[1]") else path)
-    if not found:
-        return ()
-    text = string_value(found[0])
-    _, dot, after = text.partition(".")
-    return (el,) if dot and len(after) > 2 else ()
 
 
 def num(doc, el, ck):
@@ -161,21 +135,8 @@ def date_format(doc, el, ck):
     return () if _DATE[ck.arg["format"]].fullmatch(string_value(el)) else (el,)
 
 
-CUSTOMS = {
-    "date_format": date_format,
-    "any_present": any_present,
-    "all_present": all_present,
-    "not_all": not_all,
-    "ne_empty": ne_empty,
-    "max2dec": max2dec,
-    "num": num,
-    "attr_is": attr_is,
-    "always": always,
-    "never": never,
-    "credit_transfer_account": credit_transfer_account,
-    "max1_currency": max1_currency,
-    **checks.CUSTOMS,
-}
+CUSTOMS = {**{fn.__name__: fn for fn in (date_format, ne_empty, num, attr_is, always, never, credit_transfer_account,
+                                          max1_currency)}, **checks.CUSTOMS}
 
 RULE_META = STRUCTURE.parent / "rules" / "facturx"
 
