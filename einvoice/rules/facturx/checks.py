@@ -195,12 +195,8 @@ def _with_code(nodes, code: str) -> list:
 
 def _detail_line_tax(root) -> list:
     """Line VAT of lines without a status or with status DETAIL (the EXTENDED sub-line groups excluded)."""
-    out = []
-    for s in sel(root, "//ram:SpecifiedLineTradeSettlement"):
-        status = sel(s, "../ram:AssociatedDocumentLineDocument/ram:LineStatusReasonCode")
-        if not status or any(string_value(x) == "DETAIL" for x in status):
-            out.extend(s.iterchildren(f"{RAM}ApplicableTradeTax"))
-    return out
+    return [t for s in sel(root, "//ram:SpecifiedLineTradeSettlement") if _detail(s.getparent())
+            for t in s.iterchildren(f"{RAM}ApplicableTradeTax")]
 
 
 def category_count(doc, el, ck):

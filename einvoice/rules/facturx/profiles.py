@@ -35,6 +35,7 @@ from . import checks
 
 RAM = f"{{{ns.RAM}}}"
 
+
 def _empty_leaf(el: Any) -> bool:
     """``not(*) and not(normalize-space())``: no child elements, a string value of XML white space only
     (text after a comment counts; U+00A0 is not white space)."""
