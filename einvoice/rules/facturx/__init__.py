@@ -36,5 +36,8 @@ class ProfileLayer(RuleSet):
     def rules(self) -> list:
         return [r for p in PROFILES for r in self.for_profile(p)]
 
+    def _append(self, rule) -> None:
+        raise TypeError("a Factur-X rule is registered on its profile's rules (profiles.load)")
+
 
 RULES = ProfileLayer()
