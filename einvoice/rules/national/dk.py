@@ -19,7 +19,7 @@ from . import RULES
 from ..values import string_value as sv, text_node
 from ._checks import country_rules, is_number, norm, number, postal_code, postal_codes
 
-rule = country_rules(RULES, "DK")
+rule = country_rules(RULES, "DK", applies=lambda doc: _seller_dk(doc))
 
 UNSPSC_VERSIONS = ("19.05.01", "19.0501", "26.08.01", "26.0801")
 PAYMENT_CODES = ("1", "10", "31", "42", "48", "49", "50", "58", "59", "93", "97")

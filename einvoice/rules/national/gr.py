@@ -15,7 +15,8 @@ from . import RULES
 from ..values import string_value
 from ._checks import cached, country_rules, gr_tin_valid, norm, country, ubl_xpath as _x
 
-rule = country_rules(RULES, "GR")
+# every rule below needs a Greek sender, but GR-R-009 is decided on $accountingSupplierCountry alone
+rule = country_rules(RULES, "GR", applies=lambda doc: _facts(doc)["sender"] or _facts(doc)["accounting"])
 
 DOCUMENT_TYPES = ("1.1", "1.6", "2.1", "2.4", "5.1", "5.2")
 DATE = re.compile(r"^(0?[1-9]|[12][0-9]|3[01])[-\\/ ]?(0?[1-9]|1[0-2])[-\\/ ]?(19|20)[0-9]{2}")
