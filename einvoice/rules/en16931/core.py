@@ -50,14 +50,6 @@ from .amounts import explain as explain_amounts
 #: (BR-34, BR-35, BR-39 and BR-40 are not defined in the binding rule sets)
 CORE_IDS: tuple[str, ...] = tuple(load_yaml(SCHEMAS / "rules" / "en16931" / "core.yaml"))
 
-# The rules of an allowance or charge, in the order each context reads them: amount, VAT category (document
-# level only), reason, reason (BR-CO), decimals of the amount and of the base amount.
-_DOC_ALLOWANCE = ("BR-31", "BR-32", "BR-33", "BR-CO-21", "BR-DEC-01", "BR-DEC-02")
-_DOC_CHARGE = ("BR-36", "BR-37", "BR-38", "BR-CO-22", "BR-DEC-05", "BR-DEC-06")
-_LINE_ALLOWANCE = ("BR-41", "BR-42", "BR-CO-23", "BR-DEC-24", "BR-DEC-25")
-_LINE_CHARGE = ("BR-43", "BR-44", "BR-CO-24", "BR-DEC-27", "BR-DEC-28")
-
-
 @functools.cache
 def _vat_prefixes(countries: str) -> str:
     """The country prefixes a VAT identifier may start with (BR-CO-09), as each binding lists them: the
@@ -226,33 +218,14 @@ _UBL_TAGS = (
 
 _UBL_XP = dict(NS.UBL_NS)
 
-# An invoice line that may fail one of the line rules (BR-21 ... BR-28, BR-64, BR-65, BR-CO-04, BR-DEC-23,
-# the line allowance/charge rules; BR-27, BR-28, BR-CO-04 and those of allowances and charges are checked
-# here, the others are structure rows: schemas/structure/en16931-core-ubl.yaml). Generous on purpose:
-# every line the exact checks below can fail is selected (XPath 1.0 number() accepts less than an xs:double
-# cast, an exact 'VAT' less than upper-case/normalize-space, an allowance or charge is looked at whatever
-# its indicator); a line it does not select passes every one of those rules, so a clean document costs one
-# XPath evaluation. The price tests are generous for every
-# value: a price passes this filter only when it is plain digits and points (after XML whitespace) and
-# number() reads it as at least 0; anything else (XPath 1.0's number() reads '1e' as 1 where the exact cast
-# of BR-27/BR-28 fails, a sign, an exponent) is decided by the exact checks (the same in CII).
+# An invoice line that may fail BR-27 or BR-28 (the other line rules are structure rows:
+# schemas/structure/en16931-core-ubl.yaml). Generous on purpose: a price passes this filter only when it is
+# plain digits and points (after XML whitespace) and XPath 1.0's number() reads it as at least 0; anything
+# else ('1e', which number() reads as 1 where the exact cast fails, a sign, an exponent) is decided by the
+# exact checks, so a clean document costs one XPath evaluation (the same in CII).
 _PLAIN = "[translate(normalize-space(.), '0123456789.', '') = ''][number(.) >= 0]"
-_UBL_LINE_PRED = " or ".join((
-    "not(normalize-space(cbc:ID))",
-    "not(cbc:InvoicedQuantity or cbc:CreditedQuantity)",
-    "not((cbc:InvoicedQuantity | cbc:CreditedQuantity)/@unitCode)",
-    "not(cbc:LineExtensionAmount)",
-    "string-length(substring-after(cbc:LineExtensionAmount, '.')) > 2",
-    "not(normalize-space(cac:Item/cbc:Name))",
-    f"not(cac:Price/cbc:PriceAmount{_PLAIN})",
-    "(cac:Price/cac:AllowanceCharge/cbc:BaseAmount"
-    f" and not(cac:Price/cac:AllowanceCharge/cbc:BaseAmount{_PLAIN}))",
-    "not(cac:Item/cac:ClassifiedTaxCategory[cbc:ID][cac:TaxScheme/cbc:ID[1] = 'VAT'])",
-    "cac:Item/cac:CommodityClassification/cbc:ItemClassificationCode[not(@listID)]",
-    "cac:Item/cac:StandardItemIdentification/cbc:ID[not(@schemeID)]",
-    "cac:AllowanceCharge[not(cbc:Amount) or not(cbc:AllowanceChargeReason or cbc:AllowanceChargeReasonCode)"
-    " or string-length(substring-after(cbc:Amount, '.')) > 2 or string-length(substring-after(cbc:BaseAmount, '.')) > 2]",
-))
+_UBL_LINE_PRED = (f"not(cac:Price/cbc:PriceAmount{_PLAIN}) or (cac:Price/cac:AllowanceCharge/cbc:BaseAmount"
+                  f" and not(cac:Price/cac:AllowanceCharge/cbc:BaseAmount{_PLAIN}))")
 _UBL_LINE_SUSPECTS = {  # (tag, the lines are all children of the root) -> the suspect lines of that tag
     (tag, top): etree.XPath(f"{'' if top else 'descendant-or-self::'}cac:{tag}[{_UBL_LINE_PRED}]", namespaces=_UBL_XP)
     for tag in ("InvoiceLine", "CreditNoteLine") for top in (True, False)
@@ -276,24 +249,6 @@ def _ubl_vat_cats(el: Any, tag: str = "TaxCategory") -> list:
 def _ubl_indicator(ac: Any) -> set:
     """The boolean values cbc:ChargeIndicator takes (a general comparison is true if any matches)."""
     return {V.xs_boolean(sv(ci)) for ci in ck(ac, CBC.ChargeIndicator)}
-
-
-def _ubl_ac_rules(ok: Callable, ac: Any, allowance: tuple, charge: tuple) -> None:
-    """The rules of an allowance (charge indicator false) or charge (true), each with its ids
-    (``_DOC_ALLOWANCE`` ...; the document level ones check the VAT category too)."""
-    vals = _ubl_indicator(ac)
-    for flag, ids in ((False, allowance), (True, charge)):
-        if flag not in vals:
-            continue
-        amount, *vat, reason, co, d1, d2 = ids
-        ok(amount, fk(ac, CBC.Amount) is not None, ac)
-        if vat:
-            ok(vat[0], any(fk(c, CBC.ID) is not None for c in _ubl_vat_cats(ac)), ac)
-        has_reason = fk(ac, CBC.AllowanceChargeReason) is not None or fk(ac, CBC.AllowanceChargeReasonCode) is not None
-        ok(reason, has_reason, ac)
-        ok(co, has_reason, ac)
-        ok(d1, dec_ok(fk(ac, CBC.Amount)), ac)
-        ok(d2, dec_ok(fk(ac, CBC.BaseAmount)), ac)
 
 
 def _index(index: dict, tags: tuple) -> dict[str, list]:
@@ -346,15 +301,6 @@ def _ubl_failures(root: Any, index: dict) -> _Failures:
     # BR-DEC-13 and BR-DEC-15 are not checked in UBL: the UBL binding compares the currency of
     # cbc:TaxAmount with a child of cbc:TaxAmount itself, so its assertions can never fail.
     f.guard(("BR-08", "BR-10", "BR-53", "BR-CO-15"), root_rules)
-
-    # -- document level allowances and charges ------------------------------------
-    def doc_acs() -> None:
-        if not is_root:
-            return
-        for ac in ck(root, CAC.AllowanceCharge):
-            _ubl_ac_rules(ok, ac, _DOC_ALLOWANCE, _DOC_CHARGE)
-
-    f.guard(_DOC_ALLOWANCE + _DOC_CHARGE, doc_acs)
 
     # -- document totals ------------------------------------------------------------
     def totals() -> None:
@@ -417,10 +363,8 @@ def _ubl_failures(root: Any, index: dict) -> _Failures:
             ok("BR-27", any(holds(lambda p=p: ge0(p)) for p in prices), ln)
             bases = kids(ln, CAC.Price, CAC.AllowanceCharge, CBC.BaseAmount)
             ok("BR-28", not bases or any(holds(lambda b=b: ge0(b)) for b in bases), ln)
-            for ac in ck(ln, CAC.AllowanceCharge):
-                _ubl_ac_rules(ok, ac, _LINE_ALLOWANCE, _LINE_CHARGE)
 
-    f.guard(("BR-27", "BR-28", *_LINE_ALLOWANCE, *_LINE_CHARGE), lines)
+    f.guard(("BR-27", "BR-28"), lines)
 
     # -- periods ----------------------------------------------------------------------
     def periods() -> None:
@@ -531,22 +475,11 @@ def _upper_type_is_vat(el: Any, normalize: bool = False) -> bool:
 
 _CII_XP = dict(NS.CII_NS)
 
-# A line item that may fail one of the line rules (BR-21 ... BR-28, BR-64, BR-CO-04, BR-DEC-23); generous
-# in the same way as the UBL one (BR-CO-18 is decided for the document: without a header breakdown every
-# line is looked at).
-_CII_LINE_PRED = " or ".join((
-    "not(normalize-space(ram:AssociatedDocumentLineDocument/ram:LineID))",
-    "not(ram:SpecifiedLineTradeDelivery/ram:BilledQuantity/@unitCode)",
-    "not(ram:SpecifiedLineTradeSettlement/ram:SpecifiedTradeSettlementLineMonetarySummation/ram:LineTotalAmount)",
-    "string-length(substring-after(ram:SpecifiedLineTradeSettlement/ram:SpecifiedTradeSettlementLineMonetarySummation"
-    "/ram:LineTotalAmount, '.')) > 2",
-    "not(normalize-space(ram:SpecifiedTradeProduct/ram:Name))",
-    f"not(ram:SpecifiedLineTradeAgreement/ram:NetPriceProductTradePrice/ram:ChargeAmount{_PLAIN})",
-    "(ram:SpecifiedLineTradeAgreement/ram:GrossPriceProductTradePrice/ram:ChargeAmount"
-    f" and not(ram:SpecifiedLineTradeAgreement/ram:GrossPriceProductTradePrice/ram:ChargeAmount{_PLAIN}))",
-    "ram:SpecifiedTradeProduct/ram:GlobalID[not(normalize-space(@schemeID))]",
-    "not(ram:SpecifiedLineTradeSettlement/ram:ApplicableTradeTax[ram:CategoryCode][ram:TypeCode[1] = 'VAT'])",
-))
+# A line item that may fail BR-27 or BR-28, as in UBL (BR-CO-18 is decided for the document: without a header
+# breakdown every line is looked at).
+_CII_PRICE = "ram:SpecifiedLineTradeAgreement/ram:{}PriceProductTradePrice/ram:ChargeAmount"
+_CII_LINE_PRED = (f"not({_CII_PRICE.format('Net')}{_PLAIN})"
+                  f" or ({_CII_PRICE.format('Gross')} and not({_CII_PRICE.format('Gross')}{_PLAIN}))")
 _CII_LINE_SUSPECTS = etree.XPath(f"descendant-or-self::ram:IncludedSupplyChainTradeLineItem[{_CII_LINE_PRED}]",
                                  namespaces=_CII_XP)
 _CII_LINE_TOTALS = etree.XPath("ram:IncludedSupplyChainTradeLineItem/ram:SpecifiedLineTradeSettlement"
@@ -605,39 +538,6 @@ def _cii_failures(root: Any, index: dict) -> _Failures:
             ok("BR-CO-15", holds(co15), summations[0] if summations else r)
 
     f.guard(("BR-06", "BR-07", "BR-08", "BR-09", "BR-10", "BR-11", "BR-62", "BR-63", "BR-CO-15"), root_rules)
-
-    def reason(ac: Any) -> bool:
-        return fk(ac, RAM.Reason) is not None or fk(ac, RAM.ReasonCode) is not None
-
-    def acs() -> None:
-        for ac in idx[RAM.SpecifiedTradeAllowanceCharge]:
-            parent = ac.getparent()
-            if parent is None:
-                continue
-            header = parent.tag == RAM.ApplicableHeaderTradeSettlement
-            line = parent.tag == RAM.SpecifiedLineTradeSettlement
-            if not (header or line):
-                continue
-            for ci in ck(ac, RAM.ChargeIndicator):
-                inds = [sv(i) for i in ck(ci, UDT.Indicator)]
-                for flag in ("false", "true"):
-                    if flag not in inds:
-                        continue
-                    amounts = list(ck(ac, RAM.ActualAmount))
-                    first_amount = amounts[0] if amounts else None
-                    if header:
-                        amount, vat, rsn, co, d1, d2 = _DOC_ALLOWANCE if flag == "false" else _DOC_CHARGE
-                        ok(vat, any(_upper_type_is_vat(t) and fk(t, RAM.CategoryCode) is not None
-                                    for t in ck(ac, RAM.CategoryTradeTax)), ci)
-                    else:
-                        amount, rsn, co, d1, d2 = _LINE_ALLOWANCE if flag == "false" else _LINE_CHARGE
-                    ok(amount, bool(amounts), ci)
-                    ok(rsn, reason(ac), ci)
-                    ok(co, reason(ac), ci)
-                    ok(d1, dec_ok(first_amount), ci)
-                    ok(d2, dec_ok(fk(ac, RAM.BasisAmount)), ci)
-
-    f.guard(_DOC_ALLOWANCE + _DOC_CHARGE + _LINE_ALLOWANCE + _LINE_CHARGE, acs)
 
     def totals() -> None:
         header_acs = [ac for s in abs_settlements for ac in ck(s, RAM.SpecifiedTradeAllowanceCharge)]
