@@ -210,10 +210,8 @@ CBC = _Tags(NS.CBC)
 _UBL_ROOTS = ("{%s}Invoice" % NS.UBL_INVOICE, "{%s}CreditNote" % NS.UBL_CREDIT_NOTE)
 _UBL_LINES = (CAC.InvoiceLine, CAC.CreditNoteLine)
 
-_UBL_TAGS = (
-    CAC.AccountingSupplierParty, CAC.PaymentMeans, CAC.AllowanceCharge, CAC.LegalMonetaryTotal, CAC.InvoiceLine,
-    CAC.CreditNoteLine, CAC.InvoicePeriod, CAC.PayeeParty, CAC.TaxTotal, CAC.TaxSubtotal, CAC.PartyTaxScheme,
-)
+_UBL_TAGS = (CAC.PaymentMeans, CAC.LegalMonetaryTotal, CAC.InvoiceLine, CAC.CreditNoteLine, CAC.InvoicePeriod,
+             CAC.TaxTotal, CAC.PartyTaxScheme)
 
 
 _UBL_XP = dict(NS.UBL_NS)
@@ -378,36 +376,17 @@ def _ubl_failures(root: Any, index: dict) -> _Failures:
     f.guard(("BR-29", "BR-30"), periods)
 
     # -- parties ------------------------------------------------------------------------
-    def parties() -> None:
-        for asp in idx[CAC.AccountingSupplierParty]:
-            parties_ = kids(asp, CAC.Party)
-            has_vat = any(fk(pts, CBC.CompanyID) is not None for p in parties_ for pts in _ubl_vat_cats(p, "PartyTaxScheme"))
-            has_id = any(i.get("schemeID") != "SEPA" for i in kids(asp, CAC.Party, CAC.PartyIdentification, CBC.ID))
-            has_legal = bool(kids(asp, CAC.Party, CAC.PartyLegalEntity, CBC.CompanyID))
-            ok("BR-CO-26", has_vat or has_id or has_legal, asp)
-        for payee in idx[CAC.PayeeParty]:
-            parent = payee.getparent()
-            names = [sv(n) for n in kids(payee, CAC.PartyName, CBC.Name)]
-            ids = [sv(n) for n in kids(payee, CAC.PartyIdentification, CBC.ID)]
-            s_names = {sv(n) for n in kids(parent, CAC.AccountingSupplierParty, CAC.Party, CAC.PartyName, CBC.Name)}
-            s_ids = {sv(n) for n in kids(parent, CAC.AccountingSupplierParty, CAC.Party, CAC.PartyIdentification, CBC.ID)}
-            ok("BR-17", bool(names) and not any(n in s_names for n in names) and not any(i in s_ids for i in ids), payee)
+    # -- VAT identifiers, card numbers ------------------------------------------------------
+    def misc() -> None:
         for pts in idx[CAC.PartyTaxScheme]:
             if _ubl_is_vat(pts):
                 prefix = sv(fk(pts, CBC.CompanyID))[:2]
                 ok("BR-CO-09", prefix in _vat_prefixes("iso3166"), pts)
-
-    f.guard(("BR-CO-26", "BR-17", "BR-CO-09"), parties)
-
-    # -- payment, references, delivery, item properties ------------------------------------
-    def misc() -> None:
         for pm in idx[CAC.PaymentMeans]:
-            code = nsp(sv(fk(pm, CBC.PaymentMeansCode)))
-            ok("BR-61", code not in ("30", "58") or bool(kids(pm, CAC.PayeeFinancialAccount, CBC.ID)), pm)
             for pan in kids(pm, CAC.CardAccount, CBC.PrimaryAccountNumberID):
                 ok("BR-51", len(nsp(sv(pan))) <= 10, pan)
 
-    f.guard(("BR-51", "BR-61"), misc)
+    f.guard(("BR-CO-09", "BR-51"), misc)
 
     # -- VAT totals and breakdown -------------------------------------------------------------
     def vat() -> None:
@@ -456,12 +435,9 @@ UDT = _Tags(NS.UDT)
 
 
 _CII_ROOT = RSM.CrossIndustryInvoice
-_CII_TAGS = (
-    RAM.ApplicableTradeSettlementFinancialCard, RAM.SpecifiedTradeAllowanceCharge,
-    RAM.SpecifiedTradeSettlementHeaderMonetarySummation, RAM.IncludedSupplyChainTradeLineItem,
-    RAM.BillingSpecifiedPeriod, RAM.PayeeTradeParty, RAM.SellerTradeParty, RAM.SpecifiedTaxRegistration,
-    RAM.ApplicableTradeTax,
-)
+_CII_TAGS = (RAM.ApplicableTradeSettlementFinancialCard, RAM.SpecifiedTradeSettlementHeaderMonetarySummation,
+             RAM.IncludedSupplyChainTradeLineItem, RAM.BillingSpecifiedPeriod, RAM.SpecifiedTaxRegistration,
+             RAM.ApplicableTradeTax)
 
 
 def _upper_type_is_vat(el: Any, normalize: bool = False) -> bool:
@@ -683,31 +659,12 @@ def _cii_failures(root: Any, index: dict) -> _Failures:
     def misc() -> None:
         for card in idx[RAM.ApplicableTradeSettlementFinancialCard]:
             ok("BR-51", len(nsp(sv(fk(card, RAM.ID)))) <= 10, card)
-
-    f.guard(("BR-51",), misc)
-
-    def parties() -> None:
-        for payee in idx[RAM.PayeeTradeParty]:
-            up = payee.getparent().getparent() if payee.getparent() is not None else None
-            sellers = kids(up, RAM.ApplicableHeaderTradeAgreement, RAM.SellerTradeParty)
-            s_names = {sv(n) for s in sellers for n in ck(s, RAM.Name)}
-            s_ids = {sv(n) for s in sellers for n in ck(s, RAM.ID)}
-            s_legal = {sv(n) for s in sellers for n in kids(s, RAM.SpecifiedLegalOrganization, RAM.ID)}
-            names = [sv(n) for n in ck(payee, RAM.Name)]
-            ids = [sv(n) for n in ck(payee, RAM.ID)]
-            legal = [sv(n) for n in kids(payee, RAM.SpecifiedLegalOrganization, RAM.ID)]
-            ok("BR-17", bool(names) and not any(n in s_names for n in names) and not any(i in s_ids for i in ids)
-               and not any(i in s_legal for i in legal), payee)
-        for seller in idx[RAM.SellerTradeParty]:
-            ok("BR-CO-26", fk(seller, RAM.ID) is not None or fk(seller, RAM.GlobalID) is not None
-               or bool(kids(seller, RAM.SpecifiedLegalOrganization, RAM.ID))
-               or any(i.get("schemeID") == "VA" for i in kids(seller, RAM.SpecifiedTaxRegistration, RAM.ID)), seller)
         for reg in idx[RAM.SpecifiedTaxRegistration]:
             for i in ck(reg, RAM.ID):
                 if i.get("schemeID") == "VA":
                     ok("BR-CO-09", " %s " % sv(i)[:2] in _vat_prefixes("iso3166-cii"), i)
 
-    f.guard(("BR-17", "BR-CO-26", "BR-CO-09"), parties)
+    f.guard(("BR-51", "BR-CO-09"), misc)
 
     def breakdown() -> None:
         for t in idx[RAM.ApplicableTradeTax]:
