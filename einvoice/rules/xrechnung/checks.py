@@ -18,9 +18,10 @@ from decimal import Decimal
 
 from ..german import (
     _A, _INVOICE, _LI, _S, DOCUMENT, MEANS, PATHS, REQUIRED, Paths, SUPPORTED_VAT_CODES, XR_CVD_ID, XR_EXTENSION_ID, XR_IDS,
-    NoDecimal, compile_cii, compile_ubl, cva_values, decimal, email_ok, first_nz, in_joined, means, mime_ext, nonblank,
-    norm, nz, one_decimal, round_half_up, sv, telephone_ok, uncl7143_cvd, url_ok, vehicle_categories, without,
+    NoDecimal, compile_cii, compile_ubl, cva_values, email_ok, first_nz, in_joined, means, mime_ext, nonblank,
+    norm, nz, one_decimal, sv, telephone_ok, uncl7143_cvd, url_ok, vehicle_categories, without,
 )
+from ..values import decimal_or_none as decimal, round_decimal as round_half_up
 from . import RULES
 
 
