@@ -324,18 +324,20 @@ def _rate_failures(cats: Iterable, tag: str, kind: str) -> Iterable:
             yield rates[0]
 
 
-def _ubl_rate(code: str, where: str) -> Callable[[Document], Iterable]:
-    kind = CATEGORIES[code]["ubl"]["rate"]
+def _rate(syntax: str, code: str, where: str) -> Callable[[Document], Iterable]:
+    """-05 .. -07: the category's rate test (data) on its VAT categories of lines, allowances or charges."""
+    kind = CATEGORIES[code][syntax]["rate"]
+    cats, tag = (_ubl_rated, CBC + "Percent") if syntax == "ubl" else (_cii_cats, RAM + "RateApplicablePercent")
+    return lambda doc: _rate_failures(cats(doc, code, where), tag, kind)
 
-    def check(doc: Document):
-        ix = _ubl(doc)
-        if where == "line":
-            cats = [c for c in ix.ctc if c[1] == code and c[4]
-                    and _up(c[0], CAC + "Item", (CAC + "InvoiceLine", CAC + "CreditNoteLine")) is not None]
-        else:
-            cats = _ac_cats(ix, where == "charge", code)
-        yield from _rate_failures((c[0] for c in cats), CBC + "Percent", kind)
-    return check
+
+def _ubl_rated(doc: Document, code: str, where: str) -> list:
+    """The VAT categories of ``code`` of invoice lines' items, allowances or charges (any level)."""
+    ix = _ubl(doc)
+    if where == "line":
+        return [c[0] for c in ix.ctc if c[1] == code and c[4]
+                and _up(c[0], CAC + "Item", (CAC + "InvoiceLine", CAC + "CreditNoteLine")) is not None]
+    return [c[0] for c in _ac_cats(ix, where == "charge", code)]
 
 
 # --- -08..-10: the breakdown ---------------------------------------------------
@@ -686,28 +688,21 @@ def _cii_ac_cats(ix: _CiiIndex, charge: bool, code: str) -> list:
     return out
 
 
-def _cii_line_cats(ix: _CiiIndex, code: str) -> list:
-    return [a for a in ix.tx_line_att if ix.has(a, code) and _cii_vat(a)]
+def _cii_cats(doc: Document, code: str, where: str) -> list:
+    """The VAT taxes of ``code`` of the transaction's line items, or of allowances or charges (any level)."""
+    ix = _cii(doc)
+    if where == "line":
+        return [a for a in ix.tx_line_att if ix.has(a, code) and _cii_vat(a)]
+    return _cii_ac_cats(ix, where == "charge", code)
 
 
 def _cii_ids(code: str, where: str) -> Callable[[Document], Iterable]:
     ids = CATEGORIES[code]["cii"]["ids"]
 
     def check(doc: Document):
-        ix = _cii(doc)
-        cats = _cii_line_cats(ix, code) if where == "line" else _cii_ac_cats(ix, where == "charge", code)
-        if cats and not _ids_given(ix, ids):
+        cats = _cii_cats(doc, code, where)
+        if cats and not _ids_given(_cii(doc), ids):
             yield from cats
-    return check
-
-
-def _cii_rate(code: str, where: str) -> Callable[[Document], Iterable]:
-    kind = CATEGORIES[code]["cii"]["rate"]
-
-    def check(doc: Document):
-        ix = _cii(doc)
-        cats = _cii_line_cats(ix, code) if where == "line" else _cii_ac_cats(ix, where == "charge", code)
-        yield from _rate_failures(cats, RAM + "RateApplicablePercent", kind)
     return check
 
 
@@ -937,7 +932,7 @@ def _register() -> None:
         for n, where in zip((2, 3, 4), wheres):
             _add(code, f"{fam}-0{n}", _ubl_ids(code, where), _cii_ids(code, where))
         for n, where in zip((5, 6, 7), wheres):
-            _add(code, f"{fam}-0{n}", _ubl_rate(code, where), _cii_rate(code, where))
+            _add(code, f"{fam}-0{n}", _rate("ubl", code, where), _rate("cii", code, where))
         for n, ubl_check, cii_check in ((8, _ubl_08, _cii_08), (9, _ubl_09, _cii_09), (10, _ubl_10, _cii_10)):
             _add(code, f"{fam}-{n:02d}", ubl_check(code), cii_check(code))
     _add("K", "BR-IC-11", _ubl_ic_11,
