@@ -210,10 +210,6 @@ CBC = _Tags(NS.CBC)
 _UBL_ROOTS = ("{%s}Invoice" % NS.UBL_INVOICE, "{%s}CreditNote" % NS.UBL_CREDIT_NOTE)
 _UBL_LINES = (CAC.InvoiceLine, CAC.CreditNoteLine)
 
-_UBL_TAGS = (CAC.PaymentMeans, CAC.LegalMonetaryTotal, CAC.InvoiceLine, CAC.CreditNoteLine, CAC.InvoicePeriod,
-             CAC.TaxTotal, CAC.PartyTaxScheme)
-
-
 _UBL_XP = dict(NS.UBL_NS)
 
 # An invoice line that may fail BR-27 or BR-28 (the other line rules are structure rows:
@@ -249,20 +245,10 @@ def _ubl_indicator(ac: Any) -> set:
     return {V.xs_boolean(sv(ci)) for ci in ck(ac, CBC.ChargeIndicator)}
 
 
-def _index(index: dict, tags: tuple) -> dict[str, list]:
-    """The document's elements of each of ``tags`` (from the shared per-document index)."""
-    idx: dict[str, list] = defaultdict(list)
-    for tag in tags:
-        found = index.get(tag)
-        if found:
-            idx[tag] = found
-    return idx
-
-
 def _ubl_failures(root: Any, index: dict) -> _Failures:
     f = _Failures()
     ok = f.check
-    idx = _index(index, _UBL_TAGS)
+    idx = defaultdict(list, index)  # the document's elements by name (a copy: a name it lacks gives [])
     is_root = root.tag in _UBL_ROOTS
 
     # -- the invoice itself ------------------------------------------------------
@@ -435,9 +421,6 @@ UDT = _Tags(NS.UDT)
 
 
 _CII_ROOT = RSM.CrossIndustryInvoice
-_CII_TAGS = (RAM.ApplicableTradeSettlementFinancialCard, RAM.SpecifiedTradeSettlementHeaderMonetarySummation,
-             RAM.IncludedSupplyChainTradeLineItem, RAM.BillingSpecifiedPeriod, RAM.SpecifiedTaxRegistration,
-             RAM.ApplicableTradeTax)
 
 
 def _upper_type_is_vat(el: Any, normalize: bool = False) -> bool:
@@ -466,7 +449,7 @@ _CII_LINE_TOTALS = etree.XPath("ram:IncludedSupplyChainTradeLineItem/ram:Specifi
 def _cii_failures(root: Any, index: dict) -> _Failures:
     f = _Failures()
     ok = f.check
-    idx = _index(index, _CII_TAGS)
+    idx = defaultdict(list, index)
     is_root = root.tag == _CII_ROOT
     # absolute paths from the root (every node of each step)
     abs_settlements = kids(root, RSM.SupplyChainTradeTransaction, RAM.ApplicableHeaderTradeSettlement) if is_root else []
