@@ -31,6 +31,7 @@ value semantics (whitespace normalisation, untyped values compared as numbers,
 from __future__ import annotations
 
 import math
+from collections import defaultdict
 from decimal import Decimal
 from typing import Any, Callable, Iterable
 
@@ -111,25 +112,12 @@ def child_numbers(el: Any, tag: str) -> list[Decimal]:
 # UBL
 # --------------------------------------------------------------------------
 
-_UBL_TAGS = (
-    CAC + "TaxCategory", CAC + "ClassifiedTaxCategory", CAC + "InvoiceLine", CAC + "CreditNoteLine",
-    CAC + "AccountingSupplierParty", CAC + "AccountingCustomerParty", CAC + "TaxRepresentativeParty",
-    CBC + "IdentificationCode",
-)
-
-
 class _UblIndex:
     """Everything the UBL VAT checks look at, gathered in one pass over the tree."""
 
-    def __init__(self, root: Any, index: dict | None = None):
+    def __init__(self, root: Any, index: dict[str, list]):
         self.root = root
-        if index is not None:  # the document's shared element index (same elements, same order)
-            by = {t: index.get(t, []) for t in _UBL_TAGS}
-        else:
-            by = {t: [] for t in _UBL_TAGS}
-            for el in root.iter(*_UBL_TAGS):
-                by[el.tag].append(el)
-        self.by = by
+        self.by = by = defaultdict(list, index)  # the document's elements by name (tree.tag_index)
         # categories: (element, normalized first ID, raw IDs, normalized IDs, is VAT)
         self.tc = [_ubl_cat(e) for e in by[CAC + "TaxCategory"]]
         self.ctc = [_ubl_cat(e) for e in by[CAC + "ClassifiedTaxCategory"]]
@@ -567,16 +555,10 @@ def _ubl_b_02(doc: Document):
 # CII
 # --------------------------------------------------------------------------
 
-_CII_TAGS = (RAM + "ApplicableTradeTax", RAM + "CategoryTradeTax", RAM + "SpecifiedTradeAllowanceCharge",
-             RAM + "IncludedSupplyChainTradeLineItem", RAM + "CategoryCode", RAM + "CountryID")
-
-
 class _CiiIndex:
     def __init__(self, root: Any, index: dict[str, list]):
         self.root = root
-        self.index = index  # the document's shared element index (tree.tag_index)
-        by: dict[str, list] = {t: index.get(t, []) for t in _CII_TAGS}
-        self.by = by
+        self.by = by = defaultdict(list, index)  # the document's elements by name (tree.tag_index)
         self.header_att = []  # //ram:ApplicableHeaderTradeSettlement/ram:ApplicableTradeTax
         self.line_att = []  # //ram:SpecifiedLineTradeSettlement/ram:ApplicableTradeTax
         for att in by[RAM + "ApplicableTradeTax"]:
@@ -604,7 +586,7 @@ class _CiiIndex:
         self._parties()
 
     def _parties(self) -> None:
-        index = self.index
+        index = self.by
 
         def reg_ids(party_tag: str, schemes: tuple[str, ...], absolute: bool) -> bool:
             if absolute:
