@@ -438,21 +438,18 @@ def _ubl_08(code: str) -> Callable[[Document], Iterable]:
             sub = cat[0].getparent()
             tas = child_decimals(sub, CBC + "TaxableAmount")
             ta = tas[0] if tas else None
+
+            def agrees(rate: Decimal | None, has: bool, tag: str) -> bool:
+                """The lines of ``tag`` (when the check looks at them) and the allowances and charges add up."""
+                if ta is None or not (_ubl_rate_exists(ix, tag, code, rate) if code == "S" else has):
+                    return False
+                expected = _ubl_line_sum(ix, tag, code, rate) + _ubl_ac_sum(ix, code, rate)
+                return (ta - ONE < expected < ta + ONE) if rated else ta == expected
+
             # the categories without a rate compare exactly, once; the rated ones within one unit, per rate
-            ok = True
-            for rate in child_decimals(cat[0], CBC + "Percent") if rated else [None]:
-                this = False
-                for has, tag in ((ix.has_inv_lines, CAC + "InvoiceLine"), (ix.has_cn_lines, CAC + "CreditNoteLine")):
-                    gate = _ubl_rate_exists(ix, tag, code, rate) if code == "S" else has
-                    if not gate or ta is None:
-                        continue
-                    expected = _ubl_line_sum(ix, tag, code, rate) + _ubl_ac_sum(ix, code, rate)
-                    if (ta - ONE < expected < ta + ONE) if rated else ta == expected:
-                        this = True
-                if not this:
-                    ok = False
-                    break
-            if not ok:
+            lines = ((ix.has_inv_lines, CAC + "InvoiceLine"), (ix.has_cn_lines, CAC + "CreditNoteLine"))
+            if not all(any(agrees(rate, *of) for of in lines)
+                       for rate in (child_decimals(cat[0], CBC + "Percent") if rated else [None])):
                 yield _first(sub, CBC + "TaxableAmount") if ta is not None else sub
     return check
 
@@ -479,18 +476,18 @@ def _ubl_09(code: str) -> Callable[[Document], Iterable]:
     return check
 
 
-def _reason_wrong(code: str, el: Any, tags: tuple[str, str]) -> bool:
-    """An exemption reason (text or code, ``tags``) is given where the category forbids one, or missing where
-    it needs one."""
-    has = _first(el, tags[0]) is not None or _first(el, tags[1]) is not None
-    return has == (CATEGORIES[code]["reason"] == "forbidden")
+def _reason(syntax: str, code: str) -> Callable[[Document], Iterable]:
+    """-10: an exemption reason (text or code) is given on a breakdown where the category forbids one, or
+    missing where it needs one (CII: once per time the breakdown is a context, see _per_context)."""
+    forbidden = CATEGORIES[code]["reason"] == "forbidden"
+    ns, tag = (CBC, "TaxExemptionReason") if syntax == "ubl" else (RAM, "ExemptionReason")
+    tags = (ns + tag, ns + tag + "Code")
 
-
-def _ubl_10(code: str) -> Callable[[Document], Iterable]:
     def check(doc: Document):
-        for cat in _ubl_bd(_ubl(doc), code):
-            if _reason_wrong(code, cat[0], (CBC + "TaxExemptionReason", CBC + "TaxExemptionReasonCode")):
-                yield cat[0]
+        cats = [c[0] for c in _ubl_bd(_ubl(doc), code)] if syntax == "ubl" else _cii_header_for(_cii(doc), code)
+        for el in cats:
+            if (next(el.iterchildren(*tags), None) is not None) == forbidden:
+                yield from [el] if syntax == "ubl" else _per_context(el, code, el)
     return check
 
 
@@ -810,14 +807,6 @@ def _cii_09(code: str) -> Callable[[Document], Iterable]:
     return check
 
 
-def _cii_10(code: str) -> Callable[[Document], Iterable]:
-    def check(doc: Document):
-        for att in _cii_header_for(_cii(doc), code):
-            if _reason_wrong(code, att, (RAM + "ExemptionReason", RAM + "ExemptionReasonCode")):
-                yield from _per_context(att, code, att)
-    return check
-
-
 def _cii_ic(delivery: str, period: bool) -> Callable[[Document], Iterable]:
     """BR-IC-11 (a delivery date, or with ``period`` a billing period of the header settlement) and BR-IC-12
     (a delivery country): ``delivery`` is the path under the header delivery that must exist."""
@@ -915,8 +904,9 @@ def _register() -> None:
             _add(code, f"{fam}-0{n}", _ubl_ids(code, where), _cii_ids(code, where))
         for n, where in zip((5, 6, 7), wheres):
             _add(code, f"{fam}-0{n}", _rate("ubl", code, where), _rate("cii", code, where))
-        for n, ubl_check, cii_check in ((8, _ubl_08, _cii_08), (9, _ubl_09, _cii_09), (10, _ubl_10, _cii_10)):
+        for n, ubl_check, cii_check in ((8, _ubl_08, _cii_08), (9, _ubl_09, _cii_09)):
             _add(code, f"{fam}-{n:02d}", ubl_check(code), cii_check(code))
+        _add(code, f"{fam}-10", _reason("ubl", code), _reason("cii", code))
     _add("K", "BR-IC-11", _ubl_ic_11,
          _cii_ic(f"{RAM}ActualDeliverySupplyChainEvent/{RAM}OccurrenceDateTime/{UDT}DateTimeString", True))
     _add("K", "BR-IC-12", _ubl_ic_12, _cii_ic(f"{RAM}ShipToTradeParty/{RAM}PostalTradeAddress/{RAM}CountryID", False))
