@@ -155,16 +155,6 @@ def fk(el: Any, tag: str) -> Any:
 _EMPTY: list = []
 
 
-def kid(el: Any, *path: str) -> Any:
-    """The first element at a child path (document order), or None."""
-    if el is None:
-        return None
-    if len(path) == 1:
-        return fk(el, path[0])
-    found = kids(el, *path)
-    return found[0] if found else None
-
-
 def kids(el: Any, *path: str) -> list:
     """Every element at a child path, in document order."""
     if el is None:
@@ -256,10 +246,9 @@ def _ubl_failures(root: Any, index: dict) -> _Failures:
         if not is_root:
             return
         r = root
-        seller = kid(r, CAC.AccountingSupplierParty, CAC.Party)
-        buyer = kid(r, CAC.AccountingCustomerParty, CAC.Party)
-        ok("BR-08", bool(kids(r, CAC.AccountingSupplierParty, CAC.Party, CAC.PostalAddress)), seller if seller is not None else r)
-        ok("BR-10", bool(kids(r, CAC.AccountingCustomerParty, CAC.Party, CAC.PostalAddress)), buyer if buyer is not None else r)
+        for rid, role in (("BR-08", CAC.AccountingSupplierParty), ("BR-10", CAC.AccountingCustomerParty)):
+            parties = kids(r, role, CAC.Party)  # reported on the first party, else on the invoice
+            ok(rid, bool(kids(r, role, CAC.Party, CAC.PostalAddress)), parties[0] if parties else r)
         tax_amounts = [ta for tt in idx[CAC.TaxTotal] for ta in ck(tt, CBC.TaxAmount)]
         for tc in ck(r, CBC.TaxCurrencyCode):
             cur = sv(tc)

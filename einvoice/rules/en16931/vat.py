@@ -79,11 +79,6 @@ def _first(el: Any, tag: str) -> Any:
     return None
 
 
-def ntext(el: Any, tag: str) -> str:
-    """normalize-space(tag) of the first child called ``tag`` ('' when absent)."""
-    return V.nvalue(_first(el, tag))
-
-
 def as_number(s: str | None) -> Decimal | None:
     """An untyped value used as a number (xs:double), as a Decimal; None when it is no number or NaN.
 
@@ -101,11 +96,6 @@ def as_number(s: str | None) -> Decimal | None:
 def child_decimals(el: Any, tag: str) -> list[Decimal]:
     """xs:decimal of each child called ``tag`` that is one."""
     return [d for c in el.iterchildren(tag) if (d := V.decimal_or_none(c)) is not None]
-
-
-def child_numbers(el: Any, tag: str) -> list[Decimal]:
-    """Each child called ``tag`` used as a number (see :func:`as_number`), where it is one."""
-    return [d for c in el.iterchildren(tag) if (d := as_number(text(c))) is not None]
 
 
 # --------------------------------------------------------------------------
@@ -164,7 +154,7 @@ class _UblIndex:
 def _has_vat_scheme(el: Any) -> bool:
     """cac:TaxScheme/normalize-space(upper-case(cbc:ID)) = 'VAT'."""
     for ts in el.iterchildren(CAC + "TaxScheme"):
-        if ntext(ts, CBC + "ID").upper() == "VAT":
+        if V.nvalue(_first(ts, CBC + "ID")).upper() == "VAT":
             return True
     return False
 
@@ -621,10 +611,6 @@ def _cii(doc: Document) -> _CiiIndex:
     return _indexed(doc, "_en16931_vat_cii", _CiiIndex)
 
 
-def _codes(el: Any) -> list[str]:
-    return [text(c) for c in el.iterchildren(RAM + "CategoryCode")]
-
-
 def _cii_vat(el: Any) -> bool:
     """upper-case(ram:TypeCode) = 'VAT' (no whitespace normalisation)."""
     tc = _first(el, RAM + "TypeCode")
@@ -800,8 +786,7 @@ def _cii_09(code: str) -> Callable[[Document], Iterable]:
                             ok = True
                             break
             else:
-                nums = child_numbers(att, RAM + "CalculatedAmount")
-                ok = any(n == 0 for n in nums)
+                ok = any(as_number(text(c)) == 0 for c in att.iterchildren(RAM + "CalculatedAmount"))
             if not ok:
                 yield from _per_context(att, code, calc_el if calc_el is not None else att)
     return check
@@ -831,7 +816,7 @@ def _cii_o_only(kind: str) -> Callable[[Document], Iterable]:
         if not cats:
             return
         pool = ix.by[RAM + "ApplicableTradeTax"] if kind == "att" else ix.ctt
-        if any(any(c != "O" for c in _codes(t)) for t in pool):
+        if any(text(c) != "O" for t in pool for c in t.iterchildren(RAM + "CategoryCode")):
             for att in cats:
                 yield att
     return check
