@@ -504,23 +504,17 @@ def _cii_failures(root: Any, index: dict) -> _Failures:
             for flag, chosen in chosen_by_flag.items()}
         line_totals_of: dict = {}  # per transaction: many summations under one transaction read its lines once
         for m in idx[RAM.SpecifiedTradeSettlementHeaderMonetarySummation]:
-            def first(local: str, m: Any = m) -> Any:
-                return fk(m, getattr(RAM, local))
-
-            lta, ata, cta = first("LineTotalAmount"), first("AllowanceTotalAmount"), first("ChargeTotalAmount")
-            tba, gta, dpa = first("TaxBasisTotalAmount"), first("GrandTotalAmount"), first("DuePayableAmount")
-            tpa, rda = first("TotalPrepaidAmount"), first("RoundingAmount")
+            lta, ata, cta, tba, gta, dpa, tpa, rda = (fk(m, getattr(RAM, local)) for local in (
+                "LineTotalAmount", "AllowanceTotalAmount", "ChargeTotalAmount", "TaxBasisTotalAmount",
+                "GrandTotalAmount", "DuePayableAmount", "TotalPrepaidAmount", "RoundingAmount"))
             ttas = list(ck(m, RAM.TaxTotalAmount))
             ok("BR-53", not tax_currencies or (
                 any(t.get("currencyID") == c for t in ttas for c in tax_currencies)
                 and not any(tc == ic for tc in tax_currencies for ic in inv_currencies)), m)
             sctt_ = m.getparent().getparent() if m.getparent() is not None else None
-            if sctt_ is None:
-                line_totals = []
-            elif sctt_ in line_totals_of:
-                line_totals = line_totals_of[sctt_]
-            else:
-                line_totals = line_totals_of[sctt_] = _CII_LINE_TOTALS(sctt_)
+            if sctt_ is not None and sctt_ not in line_totals_of:
+                line_totals_of[sctt_] = _CII_LINE_TOTALS(sctt_)
+            line_totals = line_totals_of.get(sctt_, [])
 
             def co10() -> bool:
                 total = V.double_sum(V.xs_double(sv(e)) for e in line_totals)
@@ -541,10 +535,7 @@ def _cii_failures(root: Any, index: dict) -> _Failures:
                 ok(rid, (not chosen and not totals_) or holds(co11), m)
 
             def co13() -> bool:
-                def d(e: Any) -> Decimal | None:
-                    return xdec(e)
-
-                tb, lt, al, ch = d(tba), d(lta), d(ata), d(cta)
+                tb, lt, al, ch = xdec(tba), xdec(lta), xdec(ata), xdec(cta)
                 cands = []
                 if lt is not None and al is not None and ch is not None:
                     cands.append(r2(lt - al + ch))
