@@ -483,24 +483,25 @@ def _reason(syntax: str, code: str) -> Callable[[Document], Iterable]:
 
 # --- specials ---------------------------------------------------------------
 
-def _ubl_ic_11(doc: Document):
-    if not _ubl_bd(_ubl(doc), "K"):
-        return
-    root = doc.root
-    deliveries = root.findall(CAC + "Delivery")
-    date = next((text(_first(d, CBC + "ActualDeliveryDate")) for d in deliveries
+def _ubl_ic(given: Callable[[Any], bool]) -> Callable[[Document], Iterable]:
+    """BR-IC-11 / BR-IC-12: with a breakdown of category K, what ``given(root)`` asks for is there."""
+    def check(doc: Document):
+        if _ubl_bd(_ubl(doc), "K") and not given(doc.root):
+            yield doc.root
+    return check
+
+
+def _ubl_delivered(root: Any) -> bool:
+    """BR-IC-11: a delivery date (the first one given, two characters at least) or an invoice period with content."""
+    date = next((text(_first(d, CBC + "ActualDeliveryDate")) for d in root.iterchildren(CAC + "Delivery")
                  if _first(d, CBC + "ActualDeliveryDate") is not None), "")
-    period = any(isinstance(c.tag, str) for p in root.iterchildren(CAC + "InvoicePeriod") for c in p)
-    if not (len(date) > 1 or period):
-        yield root
+    return len(date) > 1 or any(isinstance(c.tag, str) for p in root.iterchildren(CAC + "InvoicePeriod") for c in p)
 
 
-def _ubl_ic_12(doc: Document):
-    if not _ubl_bd(_ubl(doc), "K"):
-        return
-    codes = doc.root.findall(f"{CAC}Delivery/{CAC}DeliveryLocation/{CAC}Address/{CAC}Country/{CBC}IdentificationCode")
-    if not (codes and len(text(codes[0])) > 1):
-        yield doc.root
+def _ubl_delivery_country(root: Any) -> bool:
+    """BR-IC-12: the first delivery country code has two characters at least."""
+    codes = root.findall(f"{CAC}Delivery/{CAC}DeliveryLocation/{CAC}Address/{CAC}Country/{CBC}IdentificationCode")
+    return bool(codes) and len(text(codes[0])) > 1
 
 
 def _ubl_o_only(where: str) -> Callable[[Document], Iterable]:
@@ -508,14 +509,9 @@ def _ubl_o_only(where: str) -> Callable[[Document], Iterable]:
         ix = _ubl(doc)
         if not any(c[4] and "O" in c[3] for c in ix.bd):
             return
-        if where == "bd":
-            others = [c for c in ix.bd if c[1] != "O" and c[4]]
-        elif where == "line":
-            others = [c for c in ix.ctc if c[1] != "O" and c[4]]
-        else:
-            others = [c for c, inds, _d in ix.ac if (where == "charge") in inds and c[1] != "O" and c[4]]
-        for c in others:
-            yield c[0]
+        pool = ix.bd if where == "bd" else ix.ctc if where == "line" else [
+            c for c, inds, _d in ix.ac if (where == "charge") in inds]
+        yield from (c[0] for c in pool if c[1] != "O" and c[4])
     return check
 
 
@@ -892,9 +888,9 @@ def _register() -> None:
         for n, ubl_check, cii_check in ((8, _ubl_08, _cii_08), (9, _ubl_09, _cii_09)):
             _add(code, f"{fam}-{n:02d}", ubl_check(code), cii_check(code))
         _add(code, f"{fam}-10", _reason("ubl", code), _reason("cii", code))
-    _add("K", "BR-IC-11", _ubl_ic_11,
+    _add("K", "BR-IC-11", _ubl_ic(_ubl_delivered),
          _cii_ic(f"{RAM}ActualDeliverySupplyChainEvent/{RAM}OccurrenceDateTime/{UDT}DateTimeString", True))
-    _add("K", "BR-IC-12", _ubl_ic_12, _cii_ic(f"{RAM}ShipToTradeParty/{RAM}PostalTradeAddress/{RAM}CountryID", False))
+    _add("K", "BR-IC-12", _ubl_ic(_ubl_delivery_country), _cii_ic(f"{RAM}ShipToTradeParty/{RAM}PostalTradeAddress/{RAM}CountryID", False))
     for n, where, pool in ((11, "bd", "att"), (12, "line", "att"), (13, "allowance", "ctt"), (14, "charge", "ctt")):
         _add("O", f"BR-O-{n}", _ubl_o_only(where), _cii_o_only(pool))
     _add("B", "BR-B-01", _ubl_b_01, _cii_b_01)
