@@ -38,7 +38,7 @@ from typing import Any, Callable, Iterable
 from ...syntax.namespaces import CAC as _CAC_NS, CBC as _CBC_NS, RAM as _RAM_NS, RSM as _RSM_NS, UDT as _UDT_NS
 from ..engine import Document, load_yaml
 from .. import values as V
-from ..tree import STRUCTURE, tag_index
+from ..tree import STRUCTURE, _clark, compile_path, select_any, tag_index
 from . import RULES, on_tree
 
 CAC = "{%s}" % _CAC_NS
@@ -48,7 +48,11 @@ RSM = "{%s}" % _RSM_NS
 UDT = "{%s}" % _UDT_NS
 
 #: per VAT category code: its family, exemption reason and, per syntax, rate test and VAT identifiers (data)
-CATEGORIES: dict[str, dict] = load_yaml(STRUCTURE / "en16931-vat.yaml")["categories"]
+_DATA = load_yaml(STRUCTURE / "en16931-vat.yaml")
+CATEGORIES: dict[str, dict] = _DATA["categories"]
+#: per syntax, the facts of the parties those identifiers are read from: name -> (root only, start tag, path)
+FACTS = {syntax: {name: (start.startswith("/"), _clark(start.lstrip("/")), compile_path(path))
+                  for name, (start, path) in facts.items()} for syntax, facts in _DATA["facts"].items()}
 
 ZERO = Decimal(0)
 ONE = Decimal(1)
@@ -124,31 +128,7 @@ class _UblIndex:
         self.present = {v for c in self.tc + self.ctc for v in (*c[2], *c[3])}
         self.has_inv_lines = bool(by[CAC + "InvoiceLine"])
         self.has_cn_lines = bool(by[CAC + "CreditNoteLine"])
-        self._parties()
-
-    def _parties(self) -> None:
-        def scheme_ids(party_containers, via_party: bool, vat_only: bool) -> bool:
-            for cont in party_containers:
-                parties = cont.iterchildren(CAC + "Party") if via_party else [cont]
-                for party in parties:
-                    for pts in party.iterchildren(CAC + "PartyTaxScheme"):
-                        if vat_only and not _has_vat_scheme(pts):
-                            continue
-                        if _first(pts, CBC + "CompanyID") is not None:
-                            return True
-            return False
-
-        sup = self.by[CAC + "AccountingSupplierParty"]
-        cus = self.by[CAC + "AccountingCustomerParty"]
-        rep = self.by[CAC + "TaxRepresentativeParty"]
-        self.seller_any = scheme_ids(sup, True, False)
-        self.seller_vat = scheme_ids(sup, True, True)
-        self.rep_vat = scheme_ids(rep, False, True)
-        self.buyer_vat = scheme_ids(cus, True, True)
-        self.buyer_legal = any(
-            _first(ple, CBC + "CompanyID") is not None
-            for c in cus for p in c.iterchildren(CAC + "Party") for ple in p.iterchildren(CAC + "PartyLegalEntity")
-        )
+        _read_facts(self, "ubl")
 
 
 def _has_vat_scheme(el: Any) -> bool:
@@ -163,6 +143,13 @@ def _ubl_cat(el: Any) -> tuple:
     ids = [text(i) for i in el.iterchildren(CBC + "ID")]
     nids = [V.normalize_space(i) for i in ids]
     return (el, nids[0] if nids else "", ids, nids, _has_vat_scheme(el))
+
+
+def _read_facts(ix: Any, syntax: str) -> None:
+    """Set the party facts of an index (FACTS): whether each path selects something from its start."""
+    for name, (root_only, tag, path) in FACTS[syntax].items():
+        starts = ([ix.root] if ix.root.tag == tag else []) if root_only else ix.by[tag]
+        setattr(ix, name, any(select_any(el, path) for el in starts))
 
 
 def _indexed(doc: Document, name: str, make: Callable) -> Any:
@@ -556,8 +543,6 @@ class _CiiIndex:
         self.cc: dict[Any, frozenset] = {}
         self.present = {text(c) for c in by[RAM + "CategoryCode"]}
         self.parts_cache: dict[tuple, Decimal] = {}
-        # /rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction
-        self.txs = root.findall(RSM + "SupplyChainTradeTransaction") if root.tag == RSM + "CrossIndustryInvoice" else []
         # header ATT under /rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction (and //rsm:... contexts)
         self.tx_header_att = [a for a in self.header_att
                               if _up(a, RAM + "ApplicableHeaderTradeSettlement", RSM + "SupplyChainTradeTransaction")
@@ -566,34 +551,7 @@ class _CiiIndex:
         self.tx_line_att = [a for a in self.line_att if _up(a, RAM + "SpecifiedLineTradeSettlement",
                                                             RAM + "IncludedSupplyChainTradeLineItem",
                                                             RSM + "SupplyChainTradeTransaction") is not None]
-        self._parties()
-
-    def _parties(self) -> None:
-        index = self.by
-
-        def reg_ids(party_tag: str, schemes: tuple[str, ...], absolute: bool) -> bool:
-            if absolute:
-                parties = [p for tx in self.txs for a in tx.iterchildren(RAM + "ApplicableHeaderTradeAgreement")
-                           for p in a.iterfind(RAM + party_tag)]
-            else:
-                parties = index.get(RAM + party_tag, [])
-            for p in parties:
-                for reg in p.iterchildren(RAM + "SpecifiedTaxRegistration"):
-                    for i in reg.iterchildren(RAM + "ID"):
-                        if i.get("schemeID") in schemes:
-                            return True
-            return False
-
-        self.seller_vafc_abs = reg_ids("SellerTradeParty", ("VA", "FC"), True)
-        self.seller_va_abs = reg_ids("SellerTradeParty", ("VA",), True)
-        self.rep_va_abs = reg_ids("SellerTaxRepresentativeTradeParty", ("VA",), True)
-        self.seller_vafc = reg_ids("SellerTradeParty", ("VA", "FC"), False)
-        self.seller_va = reg_ids("SellerTradeParty", ("VA",), False)
-        self.rep_va = reg_ids("SellerTaxRepresentativeTradeParty", ("VA",), False)
-        self.buyer_va = reg_ids("BuyerTradeParty", ("VA",), False)
-        self.buyer_legal = any(_first(lo, RAM + "ID") is not None for b in index.get(RAM + "BuyerTradeParty", [])
-                               for lo in b.iterchildren(RAM + "SpecifiedLegalOrganization"))
-
+        _read_facts(self, "cii")
 
     def has(self, el: Any, code: str) -> bool:
         """ram:CategoryCode = code (any CategoryCode child, compared as written)."""
