@@ -435,6 +435,9 @@ _CII_LINE_TOTALS = etree.XPath("ram:IncludedSupplyChainTradeLineItem/ram:Specifi
                                namespaces=_CII_XP)
 
 
+_CII_PERIOD_RULES = {RAM.SpecifiedLineTradeSettlement: "BR-30", RAM.ApplicableHeaderTradeSettlement: "BR-29"}
+
+
 def _cii_failures(root: Any, index: dict) -> _Failures:
     f = _Failures()
     ok = f.check
@@ -603,14 +606,8 @@ def _cii_failures(root: Any, index: dict) -> _Failures:
 
     def periods() -> None:
         for p in idx[RAM.BillingSpecifiedPeriod]:
-            parent = p.getparent()
-            if parent is None:
-                continue
-            if parent.tag == RAM.SpecifiedLineTradeSettlement:
-                order_rule = "BR-30"
-            elif parent.tag == RAM.ApplicableHeaderTradeSettlement:
-                order_rule = "BR-29"
-            else:
+            order_rule = _CII_PERIOD_RULES.get(getattr(p.getparent(), "tag", None))  # a line's, the document's
+            if order_rule is None:
                 continue
             starts, ends = list(ck(p, RAM.StartDateTime)), list(ck(p, RAM.EndDateTime))
             s102 = [sv(d) for s in starts for d in ck(s, UDT.DateTimeString) if d.get("format") == "102"]
