@@ -178,10 +178,6 @@ def versions(family: str) -> list[str]:
     return [str(v) for v in (families().get(family) or {}).get("releases") or ()]
 
 
-def all_releases() -> list[Release]:
-    return [release(fam, v) for fam in families() for v in versions(fam)]
-
-
 def defaults() -> dict[str, str]:
     return {fam: str(v) for fam, v in (index().get("default") or {}).items()}
 
