@@ -199,3 +199,54 @@ def mutant(data: bytes, seed: int, rounds: int | None = None) -> tuple[bytes, st
     n = rounds if rounds is not None else rng.choice((1, 1, 2, 3))
     done = [mutate_tree(root, rng) for _ in range(n)]
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8"), "; ".join(done)
+
+
+# --- national rules: make a document Swedish, Danish, Greek ... before mutating it ----------------
+
+COUNTRIES = ("SE", "NL", "DK", "IT", "NO", "GR", "EL", "IS", "DE")
+_UBL_CAC = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
+_UBL_CBC = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"
+
+
+def nationalize(data: bytes, rng: random.Random) -> tuple[bytes, str]:
+    """A UBL document whose seller (and often buyer) is moved to one of the countries with national rules:
+    the postal country code and, mostly, the VAT identifiers' prefix; so that the national rules run."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True)
+    root = etree.fromstring(data, parser)
+    country = rng.choice(COUNTRIES)
+    sides = ["AccountingSupplierParty"] + (["AccountingCustomerParty"] if rng.random() < 0.6 else [])
+    for side in sides:
+        party = f"{{{_UBL_CAC}}}{side}/{{{_UBL_CAC}}}Party"
+        for code in root.iterfind(f"{party}/{{{_UBL_CAC}}}PostalAddress/{{{_UBL_CAC}}}Country/{{{_UBL_CBC}}}IdentificationCode"):
+            code.text = country
+        if rng.random() < 0.7:
+            for cid in root.iterfind(f"{party}/{{{_UBL_CAC}}}PartyTaxScheme/{{{_UBL_CBC}}}CompanyID"):
+                if cid.text and len(cid.text) > 2:
+                    cid.text = country + cid.text[2:]
+    what = f"national {country} ({', '.join(sides)})"
+    means = root.findall(f"{{{_UBL_CAC}}}PaymentMeans")
+    if means and rng.random() < 0.5:  # payment means the national rules look at
+        pm = rng.choice(means)
+        code = pm.find(f"{{{_UBL_CBC}}}PaymentMeansCode")
+        if code is not None:
+            code.text = rng.choice(("30", "31", "42", "49", "50", "56", "58", "59", "93", "9", "1", "10", " 30"))
+            what += f", means {code.text!r}"
+        account = pm.find(f"{{{_UBL_CAC}}}PayeeFinancialAccount")
+        if account is not None and rng.random() < 0.6:
+            branch = account.find(f"{{{_UBL_CAC}}}FinancialInstitutionBranch")
+            if branch is None:
+                branch = etree.SubElement(account, f"{{{_UBL_CAC}}}FinancialInstitutionBranch")
+            bid = branch.find(f"{{{_UBL_CBC}}}ID")
+            if bid is None:
+                bid = etree.Element(f"{{{_UBL_CBC}}}ID")
+                branch.insert(0, bid)
+            bid.text = rng.choice(("SE:BANKGIRO", "SE:PLUSGIRO", " SE:BANKGIRO", "DABADKKK"))
+            aid = account.find(f"{{{_UBL_CBC}}}ID")
+            if aid is not None:
+                aid.text = rng.choice(("1234567", "12345678", "123", "12-34567", "SE4550000000058398257466", aid.text))
+            what += f", branch {bid.text!r}"
+        pid = pm.find(f"{{{_UBL_CBC}}}PaymentID")
+        if pid is not None and rng.random() < 0.4:
+            pid.text = rng.choice(("01#1234567890", "04#1234567890123456", "15#12345", "71#123456789012345",
+                                   "75#1234", pid.text or ""))
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8"), what

@@ -79,3 +79,25 @@ def verdict(name: str, data: bytes) -> set[tuple[str, str]]:
     for el in root.iter(f"{{{SVRL}}}failed-assert", f"{{{SVRL}}}successful-report"):
         found.add((el.get("id") or "", el.get("flag") or "error"))
     return found
+
+
+def peppol_xslt() -> Path | None:
+    """The official Peppol BIS Billing UBL XSLT named by EINVOICE_PEPPOL_XSLT (no package ships it)."""
+    import os
+
+    name = os.environ.get("EINVOICE_PEPPOL_XSLT")
+    return Path(name) if name and Path(name).is_file() else None
+
+
+@functools.lru_cache(maxsize=None)
+def _executable_file(path: str):
+    return _processor().new_xslt30_processor().compile_stylesheet(stylesheet_file=path)
+
+
+def verdict_of_file(path: Path, data: bytes) -> set[tuple[str, str]]:
+    """(rule id, flag) pairs an XSLT given by its file reports for a document."""
+    node = _processor().parse_xml(xml_text=data.decode("utf-8-sig"))
+    out = _executable_file(str(path)).transform_to_string(xdm_node=node)
+    root = etree.fromstring(out.encode("utf-8"))
+    return {(el.get("id") or "", el.get("flag") or "error")
+            for el in root.iter(f"{{{SVRL}}}failed-assert", f"{{{SVRL}}}successful-report")}

@@ -371,14 +371,80 @@ def test_norwegian_findings_point_at_the_elements():
     assert "NO991825828MVA" in next(f.message for f in report.findings if f.rule == "NO-R-001")
 
 
-def test_the_gate_opens_on_the_tree_for_a_swedish_seller_and_reads_the_model_only_then():
+def test_the_gate_opens_on_the_tree_for_a_swedish_seller_and_the_swedish_rules_read_the_tree():
     from einvoice.rules.national._checks import gate
 
     se = parsed(_ubl_seller(_pts("SE556677889901", "VAT"), "SE"))
     g = gate(se)
     assert g["SE"] and not g["NO"] and not g["DE"]
     assert not se.model_read
-    national(se)
-    assert se.model_read  # the Swedish rules are written against the model
+    assert national(se) == {}
+    assert not se.model_read  # the Swedish rules are written against the tree
+    bad = parsed(_ubl_seller(_pts("SE55667788990", "VAT"), "SE"))
+    assert national(bad) == {"SE-R-001": "fatal"} and not bad.model_read
     fr = parsed(_ubl_seller(_pts("FR12345678901", "VAT"), "FR"))
     assert national(fr) == {} and not fr.model_read
+
+
+# --- the rule set's country variables on the UBL tree: every node its path selects --------------------
+
+def _party(codes: list[str], vat: list[str] = ()) -> str:
+    address = "".join(f"<cac:PostalAddress><cac:Country><cbc:IdentificationCode>{c}</cbc:IdentificationCode>"
+                      f"</cac:Country></cac:PostalAddress>" for c in codes)
+    return f"<cac:Party>{address}{''.join(_pts(v, 'VAT') for v in vat)}</cac:Party>"
+
+
+def _ubl_parties(seller: list[str], buyer: list[str], seller_vat: list[str] = (), extra: str = "") -> str:
+    return f"""<Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"
+      xmlns:cac="urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
+      xmlns:cbc="urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2">
+      <cbc:IssueDate>2026-01-01</cbc:IssueDate>{extra}
+      <cac:AccountingSupplierParty>{_party(seller, seller_vat)}</cac:AccountingSupplierParty>
+      <cac:AccountingCustomerParty>{_party(buyer)}</cac:AccountingCustomerParty>
+    </Invoice>"""
+
+
+def _countries(report_rules: dict[str, str]) -> set[str]:
+    return {rid.split("-")[0] for rid in report_rules}
+
+
+@pytest.mark.parametrize("seller, buyer, seller_vat, applies", [
+    (["DE"], ["DE"], [], {"DE"}),
+    ([" de "], ["DE"], [], {"DE"}),  # upper-case(normalize-space(.)) = 'DE'
+    (["DE", "DE"], ["DE"], [], set()),  # two codes: normalize-space of two items fails, no context matches
+    (["DE"], ["DE", "DE"], [], set()),
+    (["DK"], ["DK"], [], {"DK"}),
+    (["DK "], ["DK"], [], set()),  # $DKSupplierCountry is the code as written
+    (["DK", "DK"], ["DK"], [], set()),  # concat of two items fails
+    (["IS"], ["IS"], [], {"IS"}),
+    (["IS", "IS"], ["IS"], [], set()),
+    (["NL"], ["NL"], [], {"NL"}),
+    (["NL", "NL"], ["NL"], [], set()),
+    (["FR"], ["FR"], ["NO991825827MVA"], {"NO"}),  # $supplierCountry: the VAT prefix first
+    (["NO"], ["NO"], ["NO991825827MVA", "NO991825827MVA"], set()),  # two VAT prefixes: the expression fails
+    (["NO", "NO"], ["NO"], [], set()),  # no VAT prefix, two postal codes: fails
+])
+def test_national_rule_sets_apply_as_the_official_variables_decide(seller, buyer, seller_vat, applies):
+    """Which countries' rules run: decided on every node of the official paths, where a repeated party,
+    address or code makes the official expression fail (then the rules' contexts match nothing)."""
+    doc = parsed(_ubl_parties(seller, buyer, seller_vat))
+    found = _countries(national(doc))
+    assert found == applies, found
+
+
+def test_an_identifier_in_a_repeated_vat_scheme_fails_the_italian_context():
+    two_ids = ("<cac:PartyTaxScheme><cbc:CompanyID>IT1</cbc:CompanyID><cac:TaxScheme><cbc:ID>TAX</cbc:ID>"
+               "<cbc:ID>TAX</cbc:ID></cac:TaxScheme></cac:PartyTaxScheme>")
+    one_id = "<cac:PartyTaxScheme><cbc:CompanyID>IT1</cbc:CompanyID><cac:TaxScheme><cbc:ID>TAX</cbc:ID></cac:TaxScheme></cac:PartyTaxScheme>"
+    assert "IT-R-001" in national(parsed(_ubl_seller(one_id + _pts("IT01234567890", "VAT"), "IT")))
+    assert "IT-R-001" not in national(parsed(_ubl_seller(two_ids + _pts("IT01234567890", "VAT"), "IT")))
+
+
+def test_german_contact_telephone_is_read_as_its_string_value():
+    """DE-R-006 tests ``cbc:Telephone[boolean(normalize-space(.))]``: text after a processing instruction counts."""
+    contact = "<cac:Contact><cbc:Telephone><?pi x?>0171416600</cbc:Telephone></cac:Contact>"
+    xml = _ubl_parties(["DE"], ["DE"]).replace("</cac:Party></cac:AccountingSupplierParty>",
+                                               f"{contact}</cac:Party></cac:AccountingSupplierParty>")
+    found = national(parsed(xml))
+    assert "DE-R-006" not in found and "DE-R-001" in found
+    assert "DE-R-006" in national(parsed(xml.replace("<?pi x?>0171416600", "<?pi x?>")))

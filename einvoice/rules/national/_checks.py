@@ -30,7 +30,6 @@ from lxml import etree
 
 if TYPE_CHECKING:  # type names only: the rules do not need the pydantic model module loaded
     from ...model.invoice import Invoice, Party, TaxRegistration
-from ...basics import first_child as _first
 from ...syntax.namespaces import CII_NS, UBL_NS
 from .. import values as V
 from ..identifiers import no_orgnr as no_orgnr_valid  # NO-R-001 uses the same check as PEPPOL-COMMON-R041
@@ -109,103 +108,108 @@ def cached(doc: Any, key: str, compute):
 
 
 def doc_supplier_country(doc: Any) -> str:
-    """The supplier country of a document, from the parties as the reader reads them (for UBL from
-    the tree: see :func:`parties`)."""
-    return cached(doc, "supplier_country", lambda: supplier_country(parties(doc)))
-
-
-# --- the parties of a UBL document, read from the tree ------------------------------
-#
-# The supplier country and the Norwegian rules need a few values of the seller and the tax
-# representative: their VAT and tax registrations and the seller's postal country. For a UBL
-# document these are read here straight from the tree, exactly where and as the UBL reader reads
-# them (einvoice.syntax.ubl.binding): the first cac:AccountingSupplierParty and its first cac:Party,
-# the first cac:TaxRepresentativeParty, every cac:PartyTaxScheme of a party with its first
-# cbc:CompanyID and the cbc:ID of its first cac:TaxScheme, the first cac:PostalAddress with the
-# cbc:IdentificationCode of its first cac:Country; text values as the XPath string value. No
-# pydantic model is read for them (a cold start of a whole EHF validation needs none).
-
-_CAC = "{urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2}"
-_CBC = "{urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2}"
-
-
-
-
-class TreeRegistration:
-    """A party's tax registration (cac:PartyTaxScheme) read from the tree: ``company_id`` and
-    ``tax_scheme_id`` as the model's :class:`~einvoice.model.invoice.TaxRegistration` gives them."""
-
-    __slots__ = ("el", "company_el", "company_id", "tax_scheme_id")
-
-    def __init__(self, el: Any):
-        self.el = el
-        self.company_el = _first(el, _CBC + "CompanyID")
-        self.company_id = None if self.company_el is None else V.string_value(self.company_el)
-        scheme = _first(el, _CAC + "TaxScheme")
-        scheme_id = _first(scheme, _CBC + "ID")
-        self.tax_scheme_id = None if scheme_id is None else scheme_id.xpath("string()")
-
-
-class TreeAddress:
-    __slots__ = ("el", "country_code")
-
-    def __init__(self, el: Any):
-        self.el = el
-        code = _first(_first(el, _CAC + "Country"), _CBC + "IdentificationCode")
-        self.country_code = None if code is None else V.string_value(code)
-
-
-class TreeParty:
-    """A party read from the tree: its element, tax registrations and postal address."""
-
-    __slots__ = ("el", "tax_registrations", "address")
-
-    def __init__(self, el: Any):
-        self.el = el
-        self.tax_registrations = [TreeRegistration(c) for c in el if c.tag == _CAC + "PartyTaxScheme"]
-        address = _first(el, _CAC + "PostalAddress")
-        self.address = None if address is None else TreeAddress(address)
-
-
-class TreeParties:
-    """The seller and the tax representative of a UBL document, read from its tree."""
-
-    __slots__ = ("seller", "tax_representative")
-
-    def __init__(self, root: Any):
-        seller = _first(_first(root, _CAC + "AccountingSupplierParty"), _CAC + "Party")
-        self.seller = None if seller is None else TreeParty(seller)
-        rep = _first(root, _CAC + "TaxRepresentativeParty")
-        self.tax_representative = None if rep is None else TreeParty(rep)
-
-
-def parties(doc: Any) -> Any:
-    """The seller and tax representative of a document (``.seller``, ``.tax_representative``): for a UBL
-    document read from XML whose model is not read from its tree (:class:`TreeParties`), else from the
-    model (a model already there costs nothing and says the same)."""
-    root = doc.root
-    if root is not None and not doc.model_read and getattr(doc.syntax, "value", doc.syntax) == "ubl":
-        found = doc.__dict__.get("_tree_parties")
-        if found is None:
-            found = doc.__dict__["_tree_parties"] = TreeParties(root)
-        return found
+    """The supplier country of a document (``$supplierCountry``): for UBL from the tree as the rule set
+    computes it (:func:`ubl_country`), for CII from the header the reader reads (the CII rule set takes
+    the first seller party)."""
+    if _is_ubl(doc):
+        return ubl_country(doc, "supplier")
     from ...syntax import header
 
-    return header(doc)
+    return cached(doc, "supplier_country", lambda: supplier_country(header(doc)))
 
 
-def located(obj: Any, field: str | None = None, params: dict | None = None) -> Any:
-    """The target of a finding about ``obj`` (or one of its fields), read from the tree or the model:
-    from the tree the element the value was read from (what the model's origin gives), with the
-    message parameters when there are some."""
-    if isinstance(obj, (TreeRegistration, TreeParty, TreeAddress)):
-        el = obj.el
-        if field == "company_id" and isinstance(obj, TreeRegistration) and obj.company_el is not None:
-            el = obj.company_el
-        return el if params is None else (el, params)
-    if field is None and params is None:
-        return obj
-    return (obj, field, params) if params is not None else (obj, field)
+def _is_ubl(doc: Any) -> bool:
+    return doc.root is not None and getattr(doc.syntax, "value", doc.syntax) == "ubl"
+
+
+# --- the rule set's country variables, on the UBL tree ------------------------------------
+#
+# The Peppol UBL rules decide the national rules on variables computed from the parties with XPath 2.0
+# functions that take one item (normalize-space, substring, concat) or the effective boolean value of a
+# sequence. Where the document has two such items (a repeated party, tax scheme, address or code) the
+# expression raises a dynamic error. The variables are tested in the rules' contexts, where an error means
+# that the context does not match (XSLT pattern semantics): no rule of that country applies. ERROR
+# stands for that outcome. These read every node the official path selects, not the first one.
+
+_P = {"seller": "/*/cac:AccountingSupplierParty/cac:Party", "buyer": "/*/cac:AccountingCustomerParty/cac:Party",
+      "representative": "/*/cac:TaxRepresentativeParty"}
+_POSTAL_CODES = {k: etree.XPath(f"{v}/cac:PostalAddress/cac:Country/cbc:IdentificationCode", namespaces=UBL_NS)
+                 for k, v in _P.items()}
+_CII_AGREEMENT = "/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeAgreement"
+_CII_POSTAL_CODES = {k: etree.XPath(f"{_CII_AGREEMENT}/ram:{v}/ram:PostalTradeAddress/ram:CountryID", namespaces=CII_NS)
+                     for k, v in (("seller", "SellerTradeParty"), ("buyer", "BuyerTradeParty"),
+                                  ("representative", "SellerTaxRepresentativeTradeParty"))}
+_VAT_SCHEMES = {k: etree.XPath(f"{v}/cac:PartyTaxScheme[cac:TaxScheme/cbc:ID = 'VAT']", namespaces=UBL_NS)
+                for k, v in _P.items()}
+_COMPANY_ID = f"{{{UBL_NS['cbc']}}}CompanyID"
+
+
+def _one(nodes: list) -> str:
+    """The string value of the only node ('' for none); ERROR for several (a function of one item)."""
+    if len(nodes) > 1:
+        return ERROR
+    return V.string_value(nodes[0]) if nodes else ""
+
+
+def postal_code(doc: Any, who: str) -> str:
+    """The postal country code of the seller, buyer or tax representative as written, '' for none, ERROR
+    for several (``concat(.../cbc:IdentificationCode)`` of the Danish and Icelandic rules); of a CII
+    document ``.../ram:PostalTradeAddress/ram:CountryID`` likewise."""
+    paths = _POSTAL_CODES if _is_ubl(doc) else _CII_POSTAL_CODES
+    return cached(doc, f"postal_{who}", lambda: _one(paths[who](doc.root)))
+
+
+def postal_codes(doc: Any, who: str) -> list[str]:
+    """Every postal country code of the party as written (the node set a general comparison reads)."""
+    paths = _POSTAL_CODES if _is_ubl(doc) else _CII_POSTAL_CODES
+    return [V.string_value(el) for el in paths[who](doc.root)]
+
+
+def postal_is(doc: Any, who: str, country: str) -> bool:
+    """``upper-case(normalize-space(.../cbc:IdentificationCode)) = country`` (false where it fails; CII:
+    ``.../ram:CountryID``)."""
+    code = postal_code(doc, who)
+    return code != ERROR and norm(code).upper() == country
+
+
+def _ubl_vat_prefix(root: Any, who: str) -> str | None:
+    """``if (P/cac:PartyTaxScheme[cac:TaxScheme/cbc:ID = 'VAT']/substring(cbc:CompanyID, 1, 2)) then
+    upper-case(normalize-space(...))``: the prefix, None where the condition is false, ERROR where it fails."""
+    prefixes = []
+    for scheme in _VAT_SCHEMES[who](root):
+        ids = scheme.findall(_COMPANY_ID)
+        if len(ids) > 1:
+            return ERROR
+        prefixes.append(V.string_value(ids[0])[:2] if ids else "")
+    if len(prefixes) > 1:
+        return ERROR  # the effective boolean value of several strings
+    if not prefixes or prefixes[0] == "":
+        return None
+    return norm(prefixes[0]).upper()
+
+
+_SIDES = {"supplier": ("seller", "representative"), "accounting": ("seller",), "customer": ("buyer",)}
+
+
+def ubl_country(doc: Any, side: str) -> str:
+    """``$supplierCountry`` (side 'supplier': the seller's VAT prefix, else the tax representative's, else
+    the seller's postal country), ``$accountingSupplierCountry`` ('accounting': the same without the tax
+    representative) or ``$customerCountry`` ('customer': the buyer's VAT prefix, else postal country);
+    'XX' when there is none, ERROR where the expression fails."""
+    def compute() -> str:
+        root = doc.root
+        order = _SIDES[side]
+        for who in order:
+            prefix = _ubl_vat_prefix(root, who)
+            if prefix is not None:
+                return prefix
+        codes = _POSTAL_CODES[order[0]](root)
+        if not codes:
+            return "XX"
+        code = _one(codes)
+        return code if code == ERROR else norm(code).upper()
+
+    return cached(doc, f"country_{side}", compute)
 
 
 # --- identifiers ---------------------------------------------------------------
@@ -251,11 +255,6 @@ def ubl_xpath(expr: str) -> etree.XPath:
     return etree.XPath(expr, namespaces=UBL_NS)
 
 
-# $XXSupplierCountry / $XXCustomerCountry of the UBL rules: the postal country codes as written (not trimmed)
-UBL_SELLER_COUNTRY = ubl_xpath(
-    "string(/*/cac:AccountingSupplierParty/cac:Party/cac:PostalAddress/cac:Country/cbc:IdentificationCode)")
-UBL_BUYER_COUNTRY = ubl_xpath(
-    "string(/*/cac:AccountingCustomerParty/cac:Party/cac:PostalAddress/cac:Country/cbc:IdentificationCode)")
 
 
 # --- which countries' rules can apply (computed once per document) ----------------------
@@ -330,8 +329,8 @@ def country_rules(rules: Any, country: str, applies: Any = None):
 
     ``applies(doc) -> bool``, when given, is a condition every rule of the module requires
     (the seller's country as the module's rules test it): decided once per document, after
-    the gate, from the parties read from the tree (:func:`parties`), so a document whose gate
-    is open but whose seller is not of the country does not have its model read for nothing.
+    the gate, so a document whose gate is open but whose seller is not of the country has none
+    of the module's rules evaluated.
     """
     key = f"_national_applies_{country}"
 

@@ -13,9 +13,9 @@ from lxml import etree
 
 from ...syntax.namespaces import UBL_NS
 from .. import releases
-from ..german import DOCUMENT, MEANS, PATHS, REQUIRED, SUPPORTED_VAT_CODES, TYPE_CODES, without
+from ..german import DOCUMENT, MEANS, PATHS, REQUIRED, SUPPORTED_VAT_CODES, TYPE_CODES, nonblank, without
 from . import RULES
-from ._checks import cached, country_rules, iban_valid, norm, number
+from ._checks import country_rules, iban_valid, norm, number, postal_is
 
 rule = country_rules(RULES, "DE")
 P = PATHS["ubl"]  # the XRechnung UBL paths: the rules below are the XRechnung ones (BR-DE-n is DE-R-00n)
@@ -42,18 +42,12 @@ def _x(expr: str) -> etree.XPath:
     return etree.XPath(expr, namespaces=UBL_NS)
 
 
-_SELLER_COUNTRY = _x("string(/*/cac:AccountingSupplierParty/cac:Party/cac:PostalAddress/cac:Country/cbc:IdentificationCode)")
-_BUYER_COUNTRY = _x("string(/*/cac:AccountingCustomerParty/cac:Party/cac:PostalAddress/cac:Country/cbc:IdentificationCode)")
-
-
 def _german(doc) -> bool:
-    """Seller and buyer both with a postal address in Germany (UBL tree only)."""
-    return cached(doc, "de", lambda: norm(_SELLER_COUNTRY(doc.root)).upper() == "DE"
-                  and norm(_BUYER_COUNTRY(doc.root)).upper() == "DE")
+    """Seller and buyer both with a postal address in Germany (``$supplierCountryIsDE and
+    $customerCountryIsDE``, UBL tree only; false where a party has several country codes)."""
+    return postal_is(doc, "seller", "DE") and postal_is(doc, "buyer", "DE")
 
 
-def _has_text(nodes) -> bool:
-    return any(norm(n.text if hasattr(n, "text") else n) for n in nodes)
 
 
 # --- document level -------------------------------------------------------------------
@@ -123,10 +117,10 @@ def _repeated(values: list) -> bool:
 _DOCUMENT = {_de_id(br): (lambda doc, root, f=f: f(root, P))
              for br, syntaxes, f in DOCUMENT if br in ("BR-DE-1", "BR-DE-30", "BR-DE-31") and "ubl" in syntaxes}
 _DOCUMENT.update({
-    "DE-R-015": lambda doc, root: not _has_text(_BUYER_REFERENCE(root)),
+    "DE-R-015": lambda doc, root: not nonblank(_BUYER_REFERENCE(root)),
     # with a VAT category that needs it, the seller's VAT or tax number or a tax representative is given
     "DE-R-016": lambda doc, root: (bool(set(_VAT_CATEGORIES(root)) & set(SUPPORTED_VAT_CODES)) and not _TAX_REP(root)
-                                   and not _has_text(_SELLER_TAX_IDS(root))),
+                                   and not nonblank(_SELLER_TAX_IDS(root))),
     "DE-R-017": lambda doc, root: not set(_type_codes(doc)) & set(TYPE_CODES),
     "DE-R-022": lambda doc, root: _repeated(list(_ADR_FILENAMES(root))),
     "DE-R-026": lambda doc, root: _corrected(doc) and not _PRECEDING(root),
@@ -148,7 +142,7 @@ for _rid, _fails in _DOCUMENT.items():
 
 def _required(br: str):
     def check(doc):
-        return without(doc.root, P, br, has_text=_has_text) if _german(doc) else []
+        return without(doc.root, P, br) if _german(doc) else []
 
     return check
 

@@ -16,7 +16,7 @@ from lxml import etree
 from ...basics import Syntax
 from ...syntax.namespaces import CII_NS, UBL_NS
 from . import RULES
-from ._checks import UBL_BUYER_COUNTRY, UBL_SELLER_COUNTRY, country_rules, is_number, norm, number, postal_country
+from ._checks import country_rules, is_number, norm, number, postal_code, postal_codes
 
 rule = country_rules(RULES, "DK")
 
@@ -24,12 +24,21 @@ UNSPSC_VERSIONS = ("19.05.01", "19.0501", "26.08.01", "26.0801")
 PAYMENT_CODES = ("1", "10", "31", "42", "48", "49", "50", "58", "59", "93", "97")
 
 
-def _seller_dk(inv) -> bool:
-    return postal_country(inv.seller) == "DK"
+def _is_dk(doc, who: str) -> bool:
+    """``$DKSupplierCountry = 'DK'`` / ``$DKCustomerCountry = 'DK'``: in UBL the concat of the one postal
+    country code as written (failing, so false, where there are several); in CII a node set, so any of
+    the party's codes as written."""
+    if doc.syntax == Syntax.UBL:
+        return postal_code(doc, who) == "DK"
+    return "DK" in postal_codes(doc, who)
 
 
-def _both_dk(inv) -> bool:
-    return postal_country(inv.seller) == "DK" and postal_country(inv.buyer) == "DK"
+def _seller_dk(doc) -> bool:
+    return _is_dk(doc, "seller")
+
+
+def _both_dk(doc) -> bool:
+    return _is_dk(doc, "seller") and _is_dk(doc, "buyer")
 
 
 # --- seller's legal entity (CVR) ---------------------------------------------------
@@ -38,7 +47,7 @@ def _both_dk(inv) -> bool:
 def dk_r_002(doc):
     """A Danish seller states its legal registration identifier (CVR number)."""
     inv = doc.invoice
-    if not _seller_dk(inv):
+    if not _seller_dk(doc):
         return
     lid = inv.seller.legal_registration_id
     if lid is None or not norm(lid.value):
@@ -49,7 +58,7 @@ def dk_r_002(doc):
 def dk_r_014(doc):
     """The seller's legal registration identifier of a Danish seller is a CVR number (scheme 0184)."""
     inv = doc.invoice
-    if not _seller_dk(inv):
+    if not _seller_dk(doc):
         return
     lid = inv.seller.legal_registration_id
     if lid is not None and norm(lid.scheme_id) != "0184":
@@ -60,7 +69,7 @@ def dk_r_014(doc):
 def dk_r_016(doc):
     """A credit note between Danish parties has no negative amount due."""
     inv = doc.invoice
-    if not _both_dk(inv):
+    if not _both_dk(doc):
         return
     if doc.syntax == Syntax.CII:
         credit = norm(inv.type_code) == "381"
@@ -79,7 +88,7 @@ def dk_r_016(doc):
 def dk_r_013_ubl(doc):
     """Party identifiers of Danish sellers and buyers carry a scheme."""
     inv = doc.invoice
-    if not _both_dk(inv):
+    if not _both_dk(doc):
         return
     for party in (inv.seller, inv.buyer):
         if party is None:
@@ -100,7 +109,7 @@ _CII_BUYER_GID = etree.XPath(
 @rule("DK-R-013", syntax="cii")
 def dk_r_013_cii(doc):
     """Global identifiers of Danish sellers and buyers carry a scheme."""
-    if not _both_dk(doc.invoice):
+    if not _both_dk(doc):
         return
     for xp in (_CII_SELLER_GID, _CII_BUYER_GID):
         gids = xp(doc.root)
@@ -116,7 +125,7 @@ def dk_r_013_cii(doc):
 def dk_r_003(doc):
     """Item classifications in the Danish TST list (UNSPSC) use version 19.05.01 or 26.08.01."""
     inv = doc.invoice
-    if not _both_dk(inv):
+    if not _both_dk(doc):
         return
     for line in inv.lines:
         item = line.item
@@ -142,7 +151,7 @@ def _reason_ok(reason: str | None) -> bool:
 def dk_r_004(doc):
     """Non-VAT taxes (reason code ZZZ) name the Danish tax category in the reason text."""
     inv = doc.invoice
-    if not _both_dk(inv):
+    if not _both_dk(doc):
         return
     acs = list(inv.allowances_charges)
     if doc.syntax != Syntax.CII:  # UBL checks every AllowanceCharge, CII the document level only
@@ -159,7 +168,7 @@ def dk_r_004(doc):
 def dk_r_005(doc):
     """Payment means codes allowed between Danish parties."""
     inv = doc.invoice
-    if not _both_dk(inv) or (doc.syntax != Syntax.CII and inv.is_credit_note):
+    if not _both_dk(doc) or (doc.syntax != Syntax.CII and inv.is_credit_note):
         return
     for pm in inv.payment_means:
         code = pm.code or ""
@@ -171,7 +180,7 @@ def dk_r_005(doc):
 def dk_r_006(doc):
     """Bank transfers (31, 42) between Danish parties give account number and registration number."""
     inv = doc.invoice
-    if not _both_dk(inv) or (doc.syntax != Syntax.CII and inv.is_credit_note):
+    if not _both_dk(doc) or (doc.syntax != Syntax.CII and inv.is_credit_note):
         return
     for pm in inv.payment_means:
         if pm.code not in ("31", "42"):
@@ -200,7 +209,7 @@ _CII_MANDATE = etree.XPath("string(ram:SpecifiedTradePaymentTerms/ram:DirectDebi
 
 def _payment_means(doc):
     """(element, code, payment reference, account) per payment means, as each syntax's rules read them."""
-    if not _both_dk(doc.invoice):
+    if not _both_dk(doc):
         return
     if doc.syntax == Syntax.UBL:
         for pm in _UBL_PM(doc.root):
@@ -272,7 +281,7 @@ _UBL_LEGAL_IDS = etree.XPath("cac:PartyLegalEntity/cbc:CompanyID", namespaces=UB
 def dk_r_017(doc):
     """Between Danish parties, a buyer's legal registration identifier is a CVR number (scheme 0184)."""
     root = doc.root
-    if UBL_SELLER_COUNTRY(root) != "DK" or UBL_BUYER_COUNTRY(root) != "DK":  # $DKSupplierCountry, $DKCustomerCountry
+    if not _both_dk(doc):
         return
     for party in _UBL_BUYER_PARTIES(root):
         ids = _UBL_LEGAL_IDS(party)

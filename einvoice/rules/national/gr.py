@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 
 from . import RULES
-from ._checks import cached, country_rules, gr_tin_valid, norm, ubl_xpath as _x
+from ..values import string_value
+from ._checks import cached, country_rules, gr_tin_valid, norm, ubl_country, ubl_xpath as _x
 
 rule = country_rules(RULES, "GR")
 
@@ -25,36 +26,19 @@ URL = "##INVOICE|URL##"
 _SELLER_VAT = _x("/*/cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme[cac:TaxScheme/cbc:ID = 'VAT']/cbc:CompanyID")
 _REP_VAT = _x("/*/cac:TaxRepresentativeParty/cac:PartyTaxScheme[cac:TaxScheme/cbc:ID = 'VAT']/cbc:CompanyID")
 _SELLER_COUNTRY = _x("/*/cac:AccountingSupplierParty/cac:Party/cac:PostalAddress/cac:Country/cbc:IdentificationCode")
-_BUYER_VAT = _x("/*/cac:AccountingCustomerParty/cac:Party/cac:PartyTaxScheme[cac:TaxScheme/cbc:ID = 'VAT']/cbc:CompanyID")
-_BUYER_COUNTRY = _x("/*/cac:AccountingCustomerParty/cac:Party/cac:PostalAddress/cac:Country/cbc:IdentificationCode")
-
-
-def _prefix(els) -> str:
-    if len(els) > 1:
-        return "!"  # the rule set's country expression fails: no Greek rule applies
-    for el in els:
-        p = (el.text or "")[:2]
-        if p:
-            return norm(p).upper()
-    return ""
 
 
 def _facts(doc) -> dict:
+    """$isGreekSender, $isGreekSenderandReceiver, the Greek $accountingSupplierCountry and whether some
+    seller postal code is 'GR' as written."""
     def compute():
-        root = doc.root
-        seller_vat = _SELLER_VAT(root)
-        seller_country_els = _SELLER_COUNTRY(root)
-        postal = norm(seller_country_els[0].text).upper() if seller_country_els else "XX"
-        supplier = _prefix(seller_vat) or _prefix(_REP_VAT(root)) or postal
-        accounting_supplier = _prefix(seller_vat) or postal
-        buyer_country_els = _BUYER_COUNTRY(root)
-        customer = _prefix(_BUYER_VAT(root)) or (norm(buyer_country_els[0].text).upper() if buyer_country_els else "XX")
-        greek_sender = supplier in ("GR", "EL")
+        greek = ("GR", "EL")
+        sender = ubl_country(doc, "supplier") in greek
         return {
-            "sender": greek_sender,
-            "both": greek_sender and customer in ("GR", "EL"),
-            "accounting": accounting_supplier in ("GR", "EL"),
-            "postal_gr": any((el.text or "") == "GR" for el in seller_country_els),
+            "sender": sender,
+            "both": sender and ubl_country(doc, "customer") in greek,
+            "accounting": ubl_country(doc, "accounting") in greek,
+            "postal_gr": any(string_value(el) == "GR" for el in _SELLER_COUNTRY(doc.root)),
         }
 
     return cached(doc, "gr", compute)

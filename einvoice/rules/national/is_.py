@@ -12,7 +12,7 @@ from datetime import date
 
 from ...syntax.namespaces import UBL_NS
 from . import RULES
-from ._checks import UBL_BUYER_COUNTRY, UBL_SELLER_COUNTRY, country_rules, norm, ubl_xpath as _x
+from ._checks import country_rules, norm, postal_code, ubl_xpath as _x
 
 rule = country_rules(RULES, "IS")
 
@@ -20,7 +20,8 @@ rule = country_rules(RULES, "IS")
 
 
 def _icelandic(doc) -> bool:
-    return doc.root is not None and UBL_SELLER_COUNTRY(doc.root) == "IS"
+    """``$SupplierCountry = 'IS'``: the seller's postal country code as written (concat of one node)."""
+    return doc.root is not None and postal_code(doc, "seller") == "IS"
 
 
 _TYPE_CODES = _x("cbc:InvoiceTypeCode | cbc:CreditNoteTypeCode")
@@ -122,7 +123,7 @@ def is_r_010(doc):
 
 
 def _both_icelandic(doc) -> bool:
-    return _icelandic(doc) and UBL_BUYER_COUNTRY(doc.root) == "IS"
+    return _icelandic(doc) and postal_code(doc, "buyer") == "IS"
 
 
 _BUYER_STREET = _x("cac:AccountingCustomerParty/cac:Party/cac:PostalAddress/cbc:StreetName")

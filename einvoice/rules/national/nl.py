@@ -1,137 +1,133 @@
-"""Dutch rules (NL-R-*, from the Dutch CIUS NLCIUS).
+"""Dutch rules (NL-R-*, from the Dutch CIUS NLCIUS), read from the tree in the official contexts.
 
-The rule set decides Dutch rules on the seller's postal country (``NL``);
-some also need a Dutch buyer or tax representative.
+The rule set decides Dutch rules on the seller's postal country (``NL`` after upper-case and
+normalize-space; a party with two country codes fails that expression, and then no context
+matches); some also need a Dutch buyer or tax representative. Each rule is a context per syntax
+(``_CONTEXTS``) and one test of the context element.
 """
 
 from __future__ import annotations
 
+from lxml import etree
+
 from ...basics import Syntax
+from ...syntax.namespaces import CII_NS, UBL_NS
+from .. import values as V
 from . import RULES
-from ._checks import country_rules, norm, parties, postal_country
+from ._checks import country_rules, norm, postal_is
 
-# every rule below needs a Dutch seller by its postal country (_seller_nl)
-rule = country_rules(RULES, "NL", applies=lambda doc: norm(postal_country(parties(doc).seller)).upper() == "NL")
+rule = country_rules(RULES, "NL", applies=lambda doc: postal_is(doc, "seller", "NL"))
 
-CREDIT_TYPES_CII = ("81", "83", "381", "396", "532")
-LEGAL_SCHEMES = ("0106", "0190")
 PAYMENT_CODES = ("30", "48", "49", "57", "58", "59")
+_AGREEMENT = "/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeAgreement"
+_SETTLEMENT = "/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeSettlement"
+# rule -> (the party whose postal country must be NL too, UBL context, CII context)
+_CONTEXTS = {
+    "NL-R-001": (None, "//cbc:CreditNoteTypeCode", "/rsm:CrossIndustryInvoice/rsm:ExchangedDocument"),
+    "NL-R-002": (None, "//cac:AccountingSupplierParty/cac:Party/cac:PostalAddress",
+                 f"{_AGREEMENT}/ram:SellerTradeParty/ram:PostalTradeAddress"),
+    "NL-R-003": (None, "//cac:AccountingSupplierParty/cac:Party/cac:PartyLegalEntity/cbc:CompanyID",
+                 f"{_AGREEMENT}/ram:SellerTradeParty/ram:SpecifiedLegalOrganization/ram:ID"),
+    "NL-R-004": ("buyer", "//cac:AccountingCustomerParty/cac:Party/cac:PostalAddress",
+                 f"{_AGREEMENT}/ram:BuyerTradeParty/ram:PostalTradeAddress"),
+    "NL-R-005": ("buyer", "//cac:AccountingCustomerParty/cac:Party/cac:PartyLegalEntity/cbc:CompanyID",
+                 f"{_AGREEMENT}/ram:BuyerTradeParty/ram:SpecifiedLegalOrganization/ram:ID"),
+    "NL-R-006": ("representative", "//cac:TaxRepresentativeParty/cac:PostalAddress",
+                 f"{_AGREEMENT}/ram:SellerTaxRepresentativeTradeParty/ram:PostalTradeAddress"),
+    "NL-R-007": (None, "//cac:LegalMonetaryTotal", f"{_SETTLEMENT}/ram:SpecifiedTradeSettlementHeaderMonetarySummation"),
+    "NL-R-008": ("buyer", "//cac:PaymentMeans", f"{_SETTLEMENT}/ram:SpecifiedTradeSettlementPaymentMeans"),
+    "NL-R-009": (None, "//cac:OrderLineReference/cbc:LineID",
+                 "/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction/ram:IncludedSupplyChainTradeLineItem"
+                 "/ram:SpecifiedLineTradeAgreement/ram:BuyerOrderReferencedDocument/ram:LineID"),
+}
+_XP = {rid: {Syntax.UBL: etree.XPath(u, namespaces=UBL_NS), Syntax.CII: etree.XPath(c, namespaces=CII_NS)}
+       for rid, (_who, u, c) in _CONTEXTS.items()}
+_PATHS = {  # what the tests read, per syntax
+    Syntax.UBL: {"street": "cbc:StreetName", "city": "cbc:CityName", "zone": "cbc:PostalZone",
+                 "payable": "cbc:PayableAmount", "code": "cbc:PaymentMeansCode",
+                 "invoice_ref": "/*/cac:BillingReference/cac:InvoiceDocumentReference/cbc:ID",
+                 "order_ref": "/*/cac:OrderReference/cbc:ID", "means": "//cac:PaymentMeans"},
+    Syntax.CII: {"street": "ram:LineOne", "city": "ram:CityName", "zone": "ram:PostcodeCode",
+                 "payable": "ram:DuePayableAmount", "code": "ram:TypeCode", "type": "ram:TypeCode",
+                 "invoice_ref": "//ram:ApplicableHeaderTradeSettlement/ram:InvoiceReferencedDocument/ram:IssuerAssignedID",
+                 "order_ref": f"{_AGREEMENT}/ram:BuyerOrderReferencedDocument/ram:IssuerAssignedID",
+                 "means": f"{_SETTLEMENT}/ram:SpecifiedTradeSettlementPaymentMeans",
+                 "doc_type": "/rsm:CrossIndustryInvoice/rsm:ExchangedDocument/ram:TypeCode/text()"},
+}
+_PX = {syn: {k: etree.XPath(v, namespaces=UBL_NS if syn == Syntax.UBL else CII_NS) for k, v in paths.items()}
+       for syn, paths in _PATHS.items()}
+CREDIT_TYPES_CII = ("81", "83", "381", "396", "532")
 
 
-def _is_nl(party) -> bool:
-    return norm(postal_country(party)).upper() == "NL"
+def _has(doc, name: str, el) -> bool:
+    return bool(_PX[doc.syntax][name](el))
 
 
-def _seller_nl(inv) -> bool:
-    return _is_nl(inv.seller)
+def _address_complete(doc, el):
+    if not (_has(doc, "street", el) and _has(doc, "city", el) and _has(doc, "zone", el)):
+        yield el
 
 
-def _is_credit(doc) -> bool:
-    inv = doc.invoice
-    if doc.syntax == Syntax.CII:
-        return norm(inv.type_code) == "381"
-    return inv.is_credit_note
+def _legal_id(doc, el):
+    """KVK (0106) or OIN (0190): ``contains(concat(' ', string-join(@schemeID, ' '), ' '), ' 0106 ')`` ... and text."""
+    scheme = el.get("schemeID")
+    padded = f" {scheme or ''} "
+    if not ((" 0106 " in padded or " 0190 " in padded) and norm(V.string_value(el))):
+        yield el, {"scheme": norm(scheme) or "none"}
 
 
-@rule("NL-R-001")
-def nl_r_001(doc):
-    """A Dutch seller's credit note refers to the invoice it corrects."""
-    inv = doc.invoice
-    if not _seller_nl(inv):
+def _credit_note_reference(doc, el):
+    if doc.syntax == Syntax.CII:  # the context: a type code of a credit note (normalize-space of one code)
+        codes = _PX[doc.syntax]["type"](el)
+        if len(codes) != 1 or norm(V.string_value(codes[0])) not in CREDIT_TYPES_CII:
+            return
+        el = codes[0]
+    if not _has(doc, "invoice_ref", el):
+        yield el
+
+
+def _payment_instructions(doc, el):
+    """Something is to be paid (an invoice's amount due above zero, a credit note's below) and no payment means."""
+    if _has(doc, "means", el):
         return
-    if doc.syntax == Syntax.CII:
-        applies = norm(inv.type_code) in CREDIT_TYPES_CII
+    amounts = _PX[doc.syntax]["payable"](el)
+    value = V.decimal_or_none(amounts[0]) if len(amounts) == 1 else None
+    if doc.syntax == Syntax.UBL:
+        credit = doc.root.tag.endswith("}CreditNote")
     else:
-        applies = inv.is_credit_note and inv.type_code is not None
-    if applies and not any(p.reference is not None for p in inv.preceding_invoices):
-        yield (inv, "type_code")
+        credit = [norm(t) for t in _PX[doc.syntax]["doc_type"](el)] == ["381"]
+    if value is None or (value < 0 if credit else value > 0):
+        yield amounts[0] if amounts else el
 
 
-def _address_complete(address) -> bool:
-    """True for a complete address, and where there is no address at all (the rule is about a stated address)."""
-    if address is None:
-        return True
-    return address.line1 is not None and address.city is not None and address.postal_code is not None
+def _payment_code(doc, el):
+    codes = _PX[doc.syntax]["code"](el)
+    value = norm(V.string_value(codes[0])) if len(codes) == 1 else None
+    if value not in PAYMENT_CODES:
+        yield (codes[0] if codes else el), {"value": value or ""}
 
 
-@rule("NL-R-002")
-def nl_r_002(doc):
-    inv = doc.invoice
-    if _seller_nl(inv) and not _address_complete(inv.seller.address):
-        yield inv.seller.address
+def _order_reference(doc, el):
+    if not _has(doc, "order_ref", el):
+        yield el
 
 
-def _legal_id_ok(lid) -> bool:
-    return norm(lid.scheme_id) in LEGAL_SCHEMES and norm(lid.value) != ""
+_TESTS = {"NL-R-001": _credit_note_reference, "NL-R-002": _address_complete, "NL-R-003": _legal_id,
+          "NL-R-004": _address_complete, "NL-R-005": _legal_id, "NL-R-006": _address_complete,
+          "NL-R-007": _payment_instructions, "NL-R-008": _payment_code, "NL-R-009": _order_reference}
 
 
-@rule("NL-R-003")
-def nl_r_003(doc):
-    """A Dutch seller's legal registration identifier is a KVK (0106) or OIN (0190) number."""
-    inv = doc.invoice
-    if not _seller_nl(inv):
-        return
-    lid = inv.seller.legal_registration_id
-    if lid is not None and not _legal_id_ok(lid):
-        yield (lid, "scheme_id", {"scheme": norm(lid.scheme_id) or "none"})
+def _rule(rid: str):
+    who, test = _CONTEXTS[rid][0], _TESTS[rid]
 
-
-@rule("NL-R-004")
-def nl_r_004(doc):
-    inv = doc.invoice
-    if _seller_nl(inv) and _is_nl(inv.buyer) and inv.buyer is not None and not _address_complete(inv.buyer.address):
-        yield inv.buyer.address
-
-
-@rule("NL-R-005")
-def nl_r_005(doc):
-    inv = doc.invoice
-    if not (_seller_nl(inv) and _is_nl(inv.buyer)):
-        return
-    lid = inv.buyer.legal_registration_id
-    if lid is not None and not _legal_id_ok(lid):
-        yield (lid, "scheme_id", {"scheme": norm(lid.scheme_id) or "none"})
-
-
-@rule("NL-R-006")
-def nl_r_006(doc):
-    inv = doc.invoice
-    rep = inv.tax_representative
-    if _seller_nl(inv) and _is_nl(rep) and not _address_complete(rep.address):
-        yield rep.address
-
-
-@rule("NL-R-007")
-def nl_r_007(doc):
-    """A Dutch seller who is to be paid states how (payment instructions)."""
-    inv = doc.invoice
-    if not _seller_nl(inv) or inv.totals is None or inv.payment_means:
-        return
-    payable = inv.totals.payable_amount.value if inv.totals.payable_amount is not None else None
-    if payable is not None:
-        if _is_credit(doc) and payable >= 0:
+    def check(doc):
+        if who is not None and not postal_is(doc, who, "NL"):
             return
-        if not _is_credit(doc) and payable <= 0:
-            return
-    yield (inv.totals, "payable_amount")
+        for el in _XP[rid][doc.syntax](doc.root):
+            yield from test(doc, el)
+
+    return check
 
 
-@rule("NL-R-008")
-def nl_r_008(doc):
-    inv = doc.invoice
-    if not (_seller_nl(inv) and _is_nl(inv.buyer)):
-        return
-    for pm in inv.payment_means:
-        if norm(pm.code) not in PAYMENT_CODES:
-            yield (pm, "code", {"value": norm(pm.code)})
-
-
-@rule("NL-R-009")
-def nl_r_009(doc):
-    """An order line reference needs the order reference on document level."""
-    inv = doc.invoice
-    if not _seller_nl(inv) or inv.purchase_order_reference is not None:
-        return
-    for line in inv.lines:
-        if line.order_line_reference is not None:
-            yield (line, "order_line_reference")
+for _rid in _CONTEXTS:
+    rule(_rid)(_rule(_rid))

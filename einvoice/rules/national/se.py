@@ -1,198 +1,267 @@
-"""Swedish rules (SE-R-*).
+"""Swedish rules (SE-R-*), read from the tree in the official contexts, for UBL and CII.
 
-The rule set decides Swedish rules on the seller's postal country ``SE``; the
-VAT number and VAT rate rules also need a Swedish VAT identifier (prefix SE).
+The rule set decides Swedish rules on a seller party whose postal country is ``SE`` as written
+(``IdentificationCode = 'SE'``, ``ram:CountryID = 'SE'``: no normalize-space, " SE " is not Sweden);
+the VAT number and VAT rate rules also need a VAT identifier with the prefix SE. Each syntax's paths
+are data (``_PATHS``); where the official expression applies a function of one item to a repeated
+element, it fails, and a context whose predicate fails matches nothing (quirk kept: the rule is then
+silent, as with the official XSLT).
 """
 
 from __future__ import annotations
 
-from ...basics import Syntax
-from . import RULES
-from ._checks import country_rules, is_number, norm, number, parties, postal_country, se_orgnr_valid, vat_registrations
+from lxml import etree
 
-# every rule below needs the seller's postal country SE, as written (_seller_in_se)
-rule = country_rules(RULES, "SE", applies=lambda doc: postal_country(parties(doc).seller) == "SE")
+from ...basics import Syntax
+from ...syntax.namespaces import CII_NS, UBL_NS
+from ..values import string_value as sv
+from . import RULES
+from ._checks import country_rules, is_number, norm, number, se_orgnr_valid
 
 RATES = (25, 12, 6)
+FAILS = object()  # the official predicate raises a dynamic error
 
 
-# The rule set compares the postal country code with 'SE' as written (``IdentificationCode = 'SE'``,
-# ``ram:CountryID = 'SE'``, no normalize-space): " SE " is not Sweden to it, so it is not here either.
-
-def _seller_in_se(inv) -> bool:
-    return postal_country(inv.seller) == "SE"
+def _xp(syntax: Syntax, expr: str) -> etree.XPath:
+    return etree.XPath(expr, namespaces=UBL_NS if syntax == Syntax.UBL else CII_NS)
 
 
-def _buyer_in_se(inv) -> bool:
-    return postal_country(inv.buyer) == "SE"
+_CII_AGREEMENT = "/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeAgreement"
+_CII_SETTLEMENT = "/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeSettlement"
+_PATHS = {
+    Syntax.UBL: {
+        "sellers": "//cac:AccountingSupplierParty/cac:Party[cac:PostalAddress/cac:Country/cbc:IdentificationCode = 'SE']",
+        "buyers": "//cac:AccountingCustomerParty/cac:Party[cac:PostalAddress/cac:Country/cbc:IdentificationCode = 'SE']",
+        # the VAT registrations of a party: (registration, its VAT identifiers)
+        "vat": "cac:PartyTaxScheme[cac:TaxScheme/cbc:ID = 'VAT']", "vat_id": "cbc:CompanyID",
+        "legal": "cac:PartyLegalEntity[cbc:CompanyID]", "legal_id": "cbc:CompanyID",
+        # the tax registrations (BT-32): the scheme read as normalize-space(upper-case(cac:TaxScheme/cbc:ID))
+        "tax": "cac:PartyTaxScheme", "tax_scheme": "cac:TaxScheme/cbc:ID", "tax_id": "cbc:CompanyID",
+        "rates": "//cac:TaxCategory[cbc:ID = 'S'] | //cac:ClassifiedTaxCategory[cbc:ID = 'S']", "rate": "cbc:Percent",
+        "means": "//cac:PaymentMeans", "code": "cbc:PaymentMeansCode",
+        "branch": "cac:PayeeFinancialAccount/cac:FinancialInstitutionBranch/cbc:ID",
+        "account": "cac:PayeeFinancialAccount/cbc:ID",
+    },
+    Syntax.CII: {
+        "sellers": f"{_CII_AGREEMENT}/ram:SellerTradeParty[ram:PostalTradeAddress/ram:CountryID = 'SE']",
+        "buyers": f"{_CII_AGREEMENT}/ram:BuyerTradeParty[ram:PostalTradeAddress/ram:CountryID = 'SE']",
+        "vat": "ram:SpecifiedTaxRegistration", "vat_id": "ram:ID[@schemeID = 'VAT']",
+        "legal": "ram:SpecifiedLegalOrganization[ram:ID]", "legal_id": "ram:ID",
+        "tax": None, "tax_scheme": None, "tax_id": "ram:SpecifiedTaxRegistration/ram:ID[@schemeID = 'FC']",
+        "rates": "//ram:ApplicableTradeTax | //ram:CategoryTradeTax", "rate": "ram:RateApplicablePercent",
+        "means": f"{_CII_SETTLEMENT}/ram:SpecifiedTradeSettlementPaymentMeans", "code": "ram:TypeCode",
+        "branch": "ram:PayeeSpecifiedCreditorFinancialInstitution/ram:BICID",
+        "account": "ram:PayeePartyCreditorFinancialAccount/ram:ProprietaryID",
+    },
+}
+_X = {syn: {k: _xp(syn, v) for k, v in paths.items() if v is not None} for syn, paths in _PATHS.items()}
 
 
-def _se_vat_regs(doc):
-    """The seller's VAT registrations with an SE prefix, when the seller's postal country is SE."""
-    inv = doc.invoice
-    if not _seller_in_se(inv):
-        return []
-    return [r for r in vat_registrations(inv.seller) if (r.company_id or "")[:2] == "SE"]
+def _x(doc, name: str, node=None) -> list:
+    return _X[doc.syntax][name](doc.root if node is None else node)
+
+
+def _sellers(doc) -> list:
+    """The seller parties with the postal country SE (the rules' ``Party[... = 'SE']``)."""
+    cache = doc.__dict__.setdefault("_national_cache", {})
+    if "se_sellers" not in cache:
+        cache["se_sellers"] = _x(doc, "sellers")
+    return cache["se_sellers"]
+
+
+rule = country_rules(RULES, "SE", applies=lambda doc: bool(_sellers(doc)))
+
+
+def _vat_se(doc, party):
+    """``<VAT registration>/substring(<VAT identifier>, 1, 2) = 'SE'`` of one party: True, False, or FAILS
+    (a registration with two VAT identifiers: substring of two items)."""
+    for reg in _x(doc, "vat", party):
+        ids = _x(doc, "vat_id", reg)
+        if len(ids) > 1:
+            return FAILS
+        if ids and sv(ids[0])[:2] == "SE":
+            return True
+    return False
+
+
+def _one(nodes: list):
+    """The first node, or FAILS where an official function of one item gets several."""
+    return FAILS if len(nodes) > 1 else (nodes[0] if nodes else None)
+
+
+def _swedish_vat_parties(doc) -> list:
+    return [p for p in _sellers(doc) if _vat_se(doc, p) is True]
+
+
+def _first_vat_id(doc, party):
+    ids = [i for reg in _x(doc, "vat", party) for i in _x(doc, "vat_id", reg)]
+    return ids[0] if ids else None
 
 
 @rule("SE-R-001")
 def se_r_001(doc):
     """A Swedish VAT number has 14 characters (SE + 10 digits + 01)."""
-    for reg in _se_vat_regs(doc)[:1]:
-        if len(norm(reg.company_id)) != 14:
-            yield (reg, "company_id", {"value": reg.company_id})
+    for party in _swedish_vat_parties(doc):
+        el = _first_vat_id(doc, party)
+        value = sv(el) if el is not None else ""
+        if len(norm(value)) != 14:
+            yield (el if el is not None else party), {"value": value}
 
 
 @rule("SE-R-002")
 def se_r_002(doc):
     """The 12 characters after SE in a Swedish VAT number are digits."""
-    for reg in _se_vat_regs(doc)[:1]:
-        if not is_number((reg.company_id or "")[2:14]):
-            yield (reg, "company_id", {"value": reg.company_id})
+    for party in _swedish_vat_parties(doc):
+        el = _first_vat_id(doc, party)
+        value = sv(el) if el is not None else ""
+        if not is_number(value[2:14]):
+            yield (el if el is not None else party), {"value": value}
 
 
-def _se_orgnr(inv):
-    """The seller's legal registration identifier when the seller's postal country is SE."""
-    if not _seller_in_se(inv):
-        return None
-    lid = inv.seller.legal_registration_id
-    if lid is None or lid.value is None:
-        return None
-    return lid
+def _legal_ids(doc):
+    """The legal registration identifier of each Swedish seller that states one."""
+    for party in _sellers(doc):
+        for legal in _x(doc, "legal", party):
+            el = _x(doc, "legal_id", legal)[0]
+            yield el, sv(el)
 
 
 @rule("SE-R-003")
 def se_r_003(doc):
-    lid = _se_orgnr(doc.invoice)
-    if lid is not None and not is_number(lid.value):
-        yield (lid, "value", {"value": lid.value})
+    for el, value in _legal_ids(doc):
+        if not is_number(value):
+            yield el, {"value": value}
 
 
 @rule("SE-R-004")
 def se_r_004(doc):
-    lid = _se_orgnr(doc.invoice)
-    if lid is not None and len(norm(lid.value)) != 10:
-        yield (lid, "value", {"value": lid.value})
+    for el, value in _legal_ids(doc):
+        if len(norm(value)) != 10:
+            yield el, {"value": value}
 
 
 @rule("SE-R-013")
 def se_r_013(doc):
-    lid = _se_orgnr(doc.invoice)
-    if lid is not None and not se_orgnr_valid(norm(lid.value)):
-        yield (lid, "value", {"value": lid.value})
+    for el, value in _legal_ids(doc):
+        if not se_orgnr_valid(norm(value)):
+            yield el, {"value": value}
 
 
-def _is_tax_registration(doc, reg) -> bool:
-    """Is this registration the seller tax registration (BT-32) in the sense of SE-R-005?"""
+def _tax_ids(doc, party) -> list:
+    """The seller tax registration identifiers (BT-32) of a party: UBL ``cac:PartyTaxScheme[normalize-space(
+    upper-case(cac:TaxScheme/cbc:ID)) != 'VAT']/cbc:CompanyID`` (a scheme with two identifiers fails), CII
+    the identifiers with the scheme FC."""
     if doc.syntax == Syntax.CII:
-        return (reg.tax_scheme_id or "") == "FC"
-    return norm(reg.tax_scheme_id).upper() != "VAT"
+        return _x(doc, "tax_id", party)
+    out = []
+    for reg in _x(doc, "tax", party):
+        scheme = _one(_x(doc, "tax_scheme", reg))
+        if scheme is not FAILS and norm((sv(scheme) if scheme is not None else "").upper()) != "VAT":
+            out.extend(_x(doc, "tax_id", reg))
+    return out
 
 
 @rule("SE-R-005")
 def se_r_005(doc):
     """A Swedish seller with an organisation number who states a tax registration writes 'Godkänd för F-skatt'."""
-    inv = doc.invoice
-    if _se_orgnr(inv) is None:
-        return
-    for reg in inv.seller.tax_registrations:
-        if reg.company_id is None or not _is_tax_registration(doc, reg):
+    for party in _sellers(doc):
+        if not _x(doc, "legal", party):
             continue
-        if norm(reg.company_id.upper()) != "GODKÄND FÖR F-SKATT":
-            yield (reg, "company_id", {"value": reg.company_id})
-
-
-def _categories(inv):
-    for total in inv.tax_totals:
-        for b in total.breakdown:
-            if b.category is not None:
-                yield b.category
-    for ac in inv.allowances_charges:
-        if ac.tax_category is not None:
-            yield ac.tax_category
-
-    def lines(items):
-        for line in items:
-            for ac in line.allowances_charges:
-                if ac.tax_category is not None:
-                    yield ac.tax_category
-            if line.item is not None and line.item.tax_category is not None:
-                yield line.item.tax_category
-            yield from lines(line.sub_lines)
-
-    yield from lines(inv.lines)
+        for el in _tax_ids(doc, party):
+            if norm(sv(el).upper()) != "GODKÄND FÖR F-SKATT":
+                yield el, {"value": sv(el)}
 
 
 @rule("SE-R-006")
 def se_r_006(doc):
     """Swedish sellers use the standard rates 25, 12 or 6 % (UBL: category S; CII: every stated VAT rate)."""
-    inv = doc.invoice
-    if not _se_vat_regs(doc):
+    for party in _sellers(doc):  # //...Party[...]: the first party decides (or fails)
+        found = _vat_se(doc, party)
+        if found is FAILS:
+            return
+        if found:
+            break
+    else:
         return
-    only_standard = doc.syntax != Syntax.CII
-    for cat in _categories(inv):
-        if only_standard and cat.code != "S":  # cbc:ID = 'S', as written
-            continue
-        if cat.rate is None or number(cat.rate) not in RATES:
-            yield (cat, "rate", {"value": cat.rate})
+    for cat in _x(doc, "rates"):
+        rates = _x(doc, "rate", cat)
+        value = sv(rates[0]) if rates else ""
+        if number(value) not in RATES:
+            yield (rates[0] if rates else cat), {"value": norm(value) or "none"}
 
 
-def _giro_accounts(inv, branch: str):
-    if not _seller_in_se(inv):
+def _means(doc, code_ok):
+    """Payment means of a Swedish seller whose code (as each syntax's context reads it) passes ``code_ok``."""
+    if not _sellers(doc):
         return
-    for pm in inv.payment_means:
-        if norm(pm.code) != "30":
-            continue
-        for ct in pm.credit_transfers:
-            if norm(ct.service_provider_id) == branch and ct.account_id is not None:
-                yield ct
+    for pm in _x(doc, "means"):
+        if code_ok(doc, [sv(c) for c in _x(doc, "code", pm)]):
+            yield pm
+
+
+def _normalized_is(value: str):
+    def ok(_doc, codes):  # normalize-space(code) = value (of two codes: fails)
+        return len(codes) == 1 and norm(codes[0]) == value
+    return ok
+
+
+def _giro_accounts(doc, branch: str):
+    for pm in _means(doc, _normalized_is("30")):
+        branches = _x(doc, "branch", pm)
+        if len(branches) <= 1 and norm(sv(branches[0]) if branches else "") == branch:
+            for el in _x(doc, "account", pm):
+                yield el, sv(el)
 
 
 @rule("SE-R-007")
 def se_r_007(doc):
-    for ct in _giro_accounts(doc.invoice, "SE:PLUSGIRO"):
-        if not is_number(ct.account_id):
-            yield (ct, "account_id", {"value": ct.account_id})
+    for el, value in _giro_accounts(doc, "SE:PLUSGIRO"):
+        if not is_number(value):
+            yield el, {"value": value}
 
 
 @rule("SE-R-010")
 def se_r_010(doc):
-    for ct in _giro_accounts(doc.invoice, "SE:PLUSGIRO"):
-        if not 2 <= len(norm(ct.account_id)) <= 8:
-            yield (ct, "account_id", {"value": ct.account_id})
+    for el, value in _giro_accounts(doc, "SE:PLUSGIRO"):
+        if not 2 <= len(norm(value)) <= 8:
+            yield el, {"value": value}
 
 
 @rule("SE-R-008")
 def se_r_008(doc):
-    for ct in _giro_accounts(doc.invoice, "SE:BANKGIRO"):
-        if not is_number(ct.account_id):
-            yield (ct, "account_id", {"value": ct.account_id})
+    for el, value in _giro_accounts(doc, "SE:BANKGIRO"):
+        if not is_number(value):
+            yield el, {"value": value}
 
 
 @rule("SE-R-009")
 def se_r_009(doc):
-    for ct in _giro_accounts(doc.invoice, "SE:BANKGIRO"):
-        if len(norm(ct.account_id)) not in (7, 8):
-            yield (ct, "account_id", {"value": ct.account_id})
+    for el, value in _giro_accounts(doc, "SE:BANKGIRO"):
+        if len(norm(value)) not in (7, 8):
+            yield el, {"value": value}
+
+
+def _code_in(*values: str):
+    def ok(doc, codes):
+        if doc.syntax == Syntax.UBL:  # cbc:PaymentMeansCode = '50': each code as written
+            return any(c in values for c in codes)
+        return len(codes) == 1 and norm(codes[0]) in values  # normalize-space(ram:TypeCode) = '50'
+    return ok
 
 
 @rule("SE-R-011")
 def se_r_011(doc):
     """Bankgiro/Plusgiro are stated with code 30 and SE:BANKGIRO / SE:PLUSGIRO, not codes 50 or 56."""
-    inv = doc.invoice
-    if not _seller_in_se(inv):
-        return
-    for pm in inv.payment_means:
-        if norm(pm.code) in ("50", "56"):
-            yield (pm, "code", {"value": norm(pm.code)})
+    for pm in _means(doc, _code_in("50", "56")):
+        codes = _x(doc, "code", pm)
+        yield (codes[0] if codes else pm), {"value": norm(sv(codes[0])) if codes else ""}
 
 
 @rule("SE-R-012")
 def se_r_012(doc):
     """Between Swedish parties a credit transfer is code 30, not 31."""
-    inv = doc.invoice
-    if not (_seller_in_se(inv) and _buyer_in_se(inv)):
+    if not _x(doc, "buyers"):
         return
-    for pm in inv.payment_means:
-        if norm(pm.code) == "31":
-            yield (pm, "code")
+    for pm in _means(doc, _code_in("31")):
+        codes = _x(doc, "code", pm)
+        yield codes[0] if codes else pm

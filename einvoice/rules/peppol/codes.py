@@ -250,7 +250,7 @@ _CII_DATE = re.compile(r"20[0-9]{6}")
 def f001_date_format(doc):
     if doc.syntax == UBL:
         for el in elements(doc, *_UBL_DATES):
-            text = el.text or ""
+            text = text_node(el)  # string-length(text()): the text node, wherever a comment puts it
             if len(text) != 10 or xs_date(string_value(el)) is None:
                 yield el, {"value": text}
     else:
