@@ -423,8 +423,7 @@ def _upper_type_is_vat(el: Any, normalize: bool = False) -> bool:
 
 _CII_XP = dict(NS.CII_NS)
 
-# A line item that may fail BR-27 or BR-28, as in UBL (BR-CO-18 is decided for the document: without a header
-# breakdown every line is looked at).
+# A line item that may fail BR-27 or BR-28, as in UBL.
 _CII_PRICE = "ram:SpecifiedLineTradeAgreement/ram:{}PriceProductTradePrice/ram:ChargeAmount"
 _CII_LINE_PRED = (f"not({_CII_PRICE.format('Net')}{_PLAIN})"
                   f" or ({_CII_PRICE.format('Gross')} and not({_CII_PRICE.format('Gross')}{_PLAIN}))")
@@ -585,24 +584,17 @@ def _cii_failures(root: Any, index: dict) -> _Failures:
     f.guard(("BR-53", "BR-CO-10", "BR-CO-11", "BR-CO-12", "BR-CO-13", "BR-CO-14", "BR-CO-16", "BR-DEC-09", "BR-DEC-10", "BR-DEC-11", "BR-DEC-12", "BR-DEC-13", "BR-DEC-14", "BR-DEC-15",
              "BR-DEC-16", "BR-DEC-17", "BR-DEC-18"), totals)
 
-    has_header_tax = any(
-        t.getparent() is not None and t.getparent().tag == RAM.ApplicableHeaderTradeSettlement
-        and t.getparent().getparent() is not None and t.getparent().getparent().tag == RSM.SupplyChainTradeTransaction
-        for t in idx[RAM.ApplicableTradeTax])
-
     def lines() -> None:
-        items = idx[RAM.IncludedSupplyChainTradeLineItem]
-        if not items:
+        if not idx[RAM.IncludedSupplyChainTradeLineItem]:
             return
         # only the line items the (generous) XPath pre-check finds suspicious can fail a rule
-        for li in _CII_LINE_SUSPECTS(root) if has_header_tax else items:
+        for li in _CII_LINE_SUSPECTS(root):
             net = kids(li, RAM.SpecifiedLineTradeAgreement, RAM.NetPriceProductTradePrice, RAM.ChargeAmount)
             ok("BR-27", any(holds(lambda p=p: ge0(p)) for p in net), li)
             gross = kids(li, RAM.SpecifiedLineTradeAgreement, RAM.GrossPriceProductTradePrice, RAM.ChargeAmount)
             ok("BR-28", not gross or any(holds(lambda p=p: ge0(p)) for p in gross), li)
-            ok("BR-CO-18", has_header_tax, li)
 
-    f.guard(("BR-27", "BR-28", "BR-CO-18"), lines)
+    f.guard(("BR-27", "BR-28"), lines)
 
     def periods() -> None:
         for p in idx[RAM.BillingSpecifiedPeriod]:
