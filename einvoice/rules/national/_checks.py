@@ -24,12 +24,10 @@ differs (a zero number, extra characters) are handled around them.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from lxml import etree
 
-if TYPE_CHECKING:  # type names only: the rules do not need the pydantic model module loaded
-    from ...model.invoice import Invoice, Party, TaxRegistration
 from ...syntax.namespaces import CII_NS, UBL_NS
 from .. import values as V
 from ..identifiers import no_orgnr as no_orgnr_valid  # NO-R-001 uses the same check as PEPPOL-COMMON-R041
@@ -53,50 +51,17 @@ def is_number(value: Any) -> bool:
     return number(value) is not None
 
 
-# --- parties and countries -----------------------------------------------------
-
-def vat_registrations(party: Party | None) -> list[TaxRegistration]:
-    """The party's registrations under the tax scheme VAT (only the scheme ``VAT`` counts, as in the rule set)."""
-    if party is None:
-        return []
-    return [r for r in party.tax_registrations if norm(r.tax_scheme_id) == "VAT"]
-
+# --- the rule set's country variables, on the tree ------------------------------------------
+#
+# The Peppol rules decide the national rules on variables computed from the parties with XPath 2.0
+# functions that take one item (normalize-space, substring, concat) or the effective boolean value of a
+# sequence. Where the document has two such items (a repeated party, tax scheme, address or code) the
+# expression raises a dynamic error. The variables are tested in the rules' contexts, where an error means
+# that the context does not match (XSLT pattern semantics): no rule of that country applies. ERROR
+# stands for that outcome. These read every node the official path selects, not the first one (the CII
+# $supplierCountry takes the first seller party, ``SellerTradeParty[1]``, for its VAT prefix).
 
 ERROR = "!"  # a country the rule set cannot decide (its expression fails): no national rule applies
-
-
-def _vat_prefix(party: Party | None) -> str:
-    """The upper-cased first two characters of the party's VAT identifier ("" when none).
-
-    With more than one VAT registration the rule set's expression fails; that
-    is reported as ``ERROR``.
-    """
-    regs = vat_registrations(party)
-    if len(regs) > 1:
-        return ERROR
-    for reg in regs:
-        prefix = (reg.company_id or "")[:2]
-        if prefix:
-            return norm(prefix).upper()
-    return ""
-
-
-def postal_country(party: Party | None) -> str | None:
-    """The country code of a party's postal address as written (None when there is none)."""
-    if party is None or party.address is None:
-        return None
-    return party.address.country_code
-
-
-def supplier_country(inv: Invoice) -> str:
-    """The seller's country as the Peppol rule set decides it (see the module text)."""
-    prefix = _vat_prefix(inv.seller) or _vat_prefix(inv.tax_representative)
-    if prefix:
-        return prefix
-    country = postal_country(inv.seller)
-    if country is not None:
-        return norm(country).upper()
-    return "XX"
 
 
 def cached(doc: Any, key: str, compute):
@@ -107,41 +72,28 @@ def cached(doc: Any, key: str, compute):
     return cache[key]
 
 
-def doc_supplier_country(doc: Any) -> str:
-    """The supplier country of a document (``$supplierCountry``): for UBL from the tree as the rule set
-    computes it (:func:`ubl_country`), for CII from the header the reader reads (the CII rule set takes
-    the first seller party)."""
-    if _is_ubl(doc):
-        return ubl_country(doc, "supplier")
-    from ...syntax import header
-
-    return cached(doc, "supplier_country", lambda: supplier_country(header(doc)))
+def _xp(paths: dict, ns: dict) -> dict:
+    return {k: etree.XPath(v, namespaces=ns) for k, v in paths.items()}
 
 
-def _is_ubl(doc: Any) -> bool:
-    return doc.root is not None and getattr(doc.syntax, "value", doc.syntax) == "ubl"
-
-
-# --- the rule set's country variables, on the UBL tree ------------------------------------
-#
-# The Peppol UBL rules decide the national rules on variables computed from the parties with XPath 2.0
-# functions that take one item (normalize-space, substring, concat) or the effective boolean value of a
-# sequence. Where the document has two such items (a repeated party, tax scheme, address or code) the
-# expression raises a dynamic error. The variables are tested in the rules' contexts, where an error means
-# that the context does not match (XSLT pattern semantics): no rule of that country applies. ERROR
-# stands for that outcome. These read every node the official path selects, not the first one.
-
-_P = {"seller": "/*/cac:AccountingSupplierParty/cac:Party", "buyer": "/*/cac:AccountingCustomerParty/cac:Party",
-      "representative": "/*/cac:TaxRepresentativeParty"}
-_POSTAL_CODES = {k: etree.XPath(f"{v}/cac:PostalAddress/cac:Country/cbc:IdentificationCode", namespaces=UBL_NS)
-                 for k, v in _P.items()}
 _CII_AGREEMENT = "/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeAgreement"
-_CII_POSTAL_CODES = {k: etree.XPath(f"{_CII_AGREEMENT}/ram:{v}/ram:PostalTradeAddress/ram:CountryID", namespaces=CII_NS)
-                     for k, v in (("seller", "SellerTradeParty"), ("buyer", "BuyerTradeParty"),
-                                  ("representative", "SellerTaxRepresentativeTradeParty"))}
-_VAT_SCHEMES = {k: etree.XPath(f"{v}/cac:PartyTaxScheme[cac:TaxScheme/cbc:ID = 'VAT']", namespaces=UBL_NS)
-                for k, v in _P.items()}
-_COMPANY_ID = f"{{{UBL_NS['cbc']}}}CompanyID"
+_CII_FIRST_SELLER = ("/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction[1]/ram:ApplicableHeaderTradeAgreement[1]"
+                     "/ram:SellerTradeParty[1]")
+_UBL_PARTY = {"seller": "/*/cac:AccountingSupplierParty/cac:Party", "buyer": "/*/cac:AccountingCustomerParty/cac:Party",
+              "representative": "/*/cac:TaxRepresentativeParty"}
+_CII_PARTY = {"seller": "SellerTradeParty", "buyer": "BuyerTradeParty", "representative": "SellerTaxRepresentativeTradeParty"}
+# per syntax: the postal country codes of each party; its VAT registrations and the identifier in them
+_POSTAL = {"ubl": _xp({k: f"{v}/cac:PostalAddress/cac:Country/cbc:IdentificationCode" for k, v in _UBL_PARTY.items()}, UBL_NS),
+           "cii": _xp({k: f"{_CII_AGREEMENT}/ram:{v}/ram:PostalTradeAddress/ram:CountryID" for k, v in _CII_PARTY.items()}, CII_NS)}
+_VAT = {"ubl": _xp({k: f"{v}/cac:PartyTaxScheme[cac:TaxScheme/cbc:ID = 'VAT']" for k, v in _UBL_PARTY.items()}, UBL_NS),
+        "cii": _xp({"seller": f"{_CII_FIRST_SELLER}/ram:SpecifiedTaxRegistration[ram:ID/@schemeID = 'VAT']",
+                    "representative": f"{_CII_AGREEMENT}/ram:SellerTaxRepresentativeTradeParty"
+                                      "/ram:SpecifiedTaxRegistration[ram:ID/@schemeID = 'VAT']"}, CII_NS)}
+_VAT_ID = {"ubl": f"{{{UBL_NS['cbc']}}}CompanyID", "cii": f"{{{CII_NS['ram']}}}ID"}
+
+
+def _syntax(doc: Any) -> str:
+    return getattr(doc.syntax, "value", doc.syntax)
 
 
 def _one(nodes: list) -> str:
@@ -153,31 +105,31 @@ def _one(nodes: list) -> str:
 
 def postal_code(doc: Any, who: str) -> str:
     """The postal country code of the seller, buyer or tax representative as written, '' for none, ERROR
-    for several (``concat(.../cbc:IdentificationCode)`` of the Danish and Icelandic rules); of a CII
-    document ``.../ram:PostalTradeAddress/ram:CountryID`` likewise."""
-    paths = _POSTAL_CODES if _is_ubl(doc) else _CII_POSTAL_CODES
-    return cached(doc, f"postal_{who}", lambda: _one(paths[who](doc.root)))
+    for several (``concat(.../cbc:IdentificationCode)`` of the Danish and Icelandic rules)."""
+    return cached(doc, f"postal_{who}", lambda: _one(_POSTAL[_syntax(doc)][who](doc.root)))
 
 
 def postal_codes(doc: Any, who: str) -> list[str]:
     """Every postal country code of the party as written (the node set a general comparison reads)."""
-    paths = _POSTAL_CODES if _is_ubl(doc) else _CII_POSTAL_CODES
-    return [V.string_value(el) for el in paths[who](doc.root)]
+    return [V.string_value(el) for el in _POSTAL[_syntax(doc)][who](doc.root)]
 
 
 def postal_is(doc: Any, who: str, country: str) -> bool:
-    """``upper-case(normalize-space(.../cbc:IdentificationCode)) = country`` (false where it fails; CII:
-    ``.../ram:CountryID``)."""
+    """``upper-case(normalize-space(<the party's postal country code>)) = country`` (false where it fails)."""
     code = postal_code(doc, who)
     return code != ERROR and norm(code).upper() == country
 
 
-def _ubl_vat_prefix(root: Any, who: str) -> str | None:
-    """``if (P/cac:PartyTaxScheme[cac:TaxScheme/cbc:ID = 'VAT']/substring(cbc:CompanyID, 1, 2)) then
-    upper-case(normalize-space(...))``: the prefix, None where the condition is false, ERROR where it fails."""
+def _vat_prefix(doc: Any, who: str) -> str | None:
+    """``if (<VAT registrations>/substring(<identifier>, 1, 2)) then upper-case(normalize-space(...))``: the
+    prefix, None where the condition is false, ERROR where the expression fails."""
+    syn = _syntax(doc)
+    paths = _VAT[syn]
+    if who not in paths:
+        return None
     prefixes = []
-    for scheme in _VAT_SCHEMES[who](root):
-        ids = scheme.findall(_COMPANY_ID)
+    for reg in paths[who](doc.root):
+        ids = reg.findall(_VAT_ID[syn])
         if len(ids) > 1:
             return ERROR
         prefixes.append(V.string_value(ids[0])[:2] if ids else "")
@@ -191,25 +143,29 @@ def _ubl_vat_prefix(root: Any, who: str) -> str | None:
 _SIDES = {"supplier": ("seller", "representative"), "accounting": ("seller",), "customer": ("buyer",)}
 
 
-def ubl_country(doc: Any, side: str) -> str:
+def country(doc: Any, side: str) -> str:
     """``$supplierCountry`` (side 'supplier': the seller's VAT prefix, else the tax representative's, else
     the seller's postal country), ``$accountingSupplierCountry`` ('accounting': the same without the tax
     representative) or ``$customerCountry`` ('customer': the buyer's VAT prefix, else postal country);
     'XX' when there is none, ERROR where the expression fails."""
     def compute() -> str:
-        root = doc.root
         order = _SIDES[side]
         for who in order:
-            prefix = _ubl_vat_prefix(root, who)
+            prefix = _vat_prefix(doc, who)
             if prefix is not None:
                 return prefix
-        codes = _POSTAL_CODES[order[0]](root)
+        codes = _POSTAL[_syntax(doc)][order[0]](doc.root)
         if not codes:
             return "XX"
         code = _one(codes)
         return code if code == ERROR else norm(code).upper()
 
     return cached(doc, f"country_{side}", compute)
+
+
+def supplier_country(doc: Any) -> str:
+    """The supplier country of a document (``$supplierCountry``)."""
+    return country(doc, "supplier")
 
 
 # --- identifiers ---------------------------------------------------------------
@@ -253,6 +209,11 @@ def iban_valid(value: str | None) -> bool:
 def ubl_xpath(expr: str) -> etree.XPath:
     """An XPath over a UBL document (prefixes cac, cbc ...)."""
     return etree.XPath(expr, namespaces=UBL_NS)
+
+
+def xpath(expr: str) -> etree.XPath:
+    """An XPath over a CII document (prefixes rsm, ram, udt ...)."""
+    return etree.XPath(expr, namespaces=CII_NS)
 
 
 

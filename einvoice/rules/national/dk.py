@@ -16,6 +16,7 @@ from lxml import etree
 from ...basics import Syntax
 from ...syntax.namespaces import CII_NS, UBL_NS
 from . import RULES
+from ..values import string_value as sv, text_node
 from ._checks import country_rules, is_number, norm, number, postal_code, postal_codes
 
 rule = country_rules(RULES, "DK")
@@ -41,45 +42,87 @@ def _both_dk(doc) -> bool:
     return _is_dk(doc, "seller") and _is_dk(doc, "buyer")
 
 
+_AGREEMENT = "/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeAgreement"
+_SETTLEMENT = "/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeSettlement"
+_PATHS = {  # what the rules read, per syntax
+    Syntax.UBL: {
+        "seller": "/*/cac:AccountingSupplierParty/cac:Party",
+        "legal": "/*/cac:AccountingSupplierParty/cac:Party/cac:PartyLegalEntity/cbc:CompanyID",
+        "payable": "/*/cac:LegalMonetaryTotal/cbc:PayableAmount",
+        "identifiers": "/*/cac:AccountingSupplierParty/cac:Party/cac:PartyIdentification/cbc:ID[1]"
+                       " | /*/cac:AccountingCustomerParty/cac:Party/cac:PartyIdentification/cbc:ID[1]",
+        "lines": "/*/cac:InvoiceLine | /*/cac:CreditNoteLine", "item": "cac:Item",
+        "classes": "cac:Item/cac:CommodityClassification/cbc:ItemClassificationCode",
+        "allowances": "//cac:AllowanceCharge", "reason_code": "cbc:AllowanceChargeReasonCode",
+        "reason": "cbc:AllowanceChargeReason", "code": "cbc:PaymentMeansCode",
+        "account": "cac:PayeeFinancialAccount/cbc:ID",
+        "branch": "cac:PayeeFinancialAccount/cac:FinancialInstitutionBranch/cbc:ID",
+    },
+    Syntax.CII: {
+        "seller": f"{_AGREEMENT}/ram:SellerTradeParty",
+        "legal": f"{_AGREEMENT}/ram:SellerTradeParty/ram:SpecifiedLegalOrganization/ram:ID",
+        "payable": f"{_SETTLEMENT}/ram:SpecifiedTradeSettlementHeaderMonetarySummation/ram:DuePayableAmount",
+        "type": "/rsm:CrossIndustryInvoice/rsm:ExchangedDocument/ram:TypeCode/text()",
+        "lines": "/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction/ram:IncludedSupplyChainTradeLineItem",
+        "item": "ram:SpecifiedTradeProduct",
+        "classes": "ram:SpecifiedTradeProduct/ram:DesignatedProductClassification/ram:ClassCode",
+        "allowances": f"{_SETTLEMENT}/ram:SpecifiedTradeAllowanceCharge",  # the document level only
+        "reason_code": "ram:ReasonCode", "reason": "ram:Reason", "code": "ram:TypeCode",
+        "account": "ram:PayeePartyCreditorFinancialAccount/ram:IBANID",
+        "branch": "ram:PayeeSpecifiedCreditorFinancialInstitution/ram:BICID",
+    },
+}
+_X = {syn: {k: etree.XPath(v, namespaces=UBL_NS if syn == Syntax.UBL else CII_NS) for k, v in paths.items()}
+      for syn, paths in _PATHS.items()}
+
+
+def _x(doc, name: str, node=None) -> list:
+    return _X[doc.syntax][name](doc.root if node is None else node)
+
+
+def _first_text(nodes: list) -> str:
+    """``normalize-space(<path>/text())`` of the first text node ('' for none)."""
+    return norm(text_node(nodes[0])) if nodes else ""
+
+
+def _seller_or_root(doc):
+    sellers = _x(doc, "seller")
+    return sellers[0] if sellers else doc.root
+
+
 # --- seller's legal entity (CVR) ---------------------------------------------------
 
 @rule("DK-R-002")
 def dk_r_002(doc):
     """A Danish seller states its legal registration identifier (CVR number)."""
-    inv = doc.invoice
     if not _seller_dk(doc):
         return
-    lid = inv.seller.legal_registration_id
-    if lid is None or not norm(lid.value):
-        yield inv.seller if lid is None else (lid, "value")
+    legal = _x(doc, "legal")
+    if not _first_text(legal):
+        yield legal[0] if legal else _seller_or_root(doc)
 
 
 @rule("DK-R-014")
 def dk_r_014(doc):
     """The seller's legal registration identifier of a Danish seller is a CVR number (scheme 0184)."""
-    inv = doc.invoice
-    if not _seller_dk(doc):
-        return
-    lid = inv.seller.legal_registration_id
-    if lid is not None and norm(lid.scheme_id) != "0184":
-        yield (lid, "scheme_id", {"scheme": norm(lid.scheme_id) or "none"})
+    legal = _x(doc, "legal") if _seller_dk(doc) else []
+    if legal and norm(legal[0].get("schemeID")) != "0184":
+        yield legal[0], {"scheme": norm(legal[0].get("schemeID")) or "none"}
 
 
 @rule("DK-R-016")
 def dk_r_016(doc):
     """A credit note between Danish parties has no negative amount due."""
-    inv = doc.invoice
     if not _both_dk(doc):
         return
     if doc.syntax == Syntax.CII:
-        credit = norm(inv.type_code) == "381"
+        credit = norm(_x(doc, "type")[0] if _x(doc, "type") else "") == "381"
     else:
-        credit = inv.is_credit_note
-    if not credit or inv.totals is None or inv.totals.payable_amount is None:
-        return
-    value = inv.totals.payable_amount.value
-    if value is not None and value < 0:
-        yield (inv.totals, "payable_amount")
+        credit = doc.root.tag.endswith("}CreditNote")
+    payable = _x(doc, "payable")
+    value = number(text_node(payable[0])) if payable else None  # number(.../text())
+    if credit and value is not None and value < 0:
+        yield payable[0]
 
 
 # --- identifiers -------------------------------------------------------------------
@@ -87,23 +130,13 @@ def dk_r_016(doc):
 @rule("DK-R-013", syntax="ubl")
 def dk_r_013_ubl(doc):
     """Party identifiers of Danish sellers and buyers carry a scheme."""
-    inv = doc.invoice
-    if not _both_dk(doc):
-        return
-    for party in (inv.seller, inv.buyer):
-        if party is None:
-            continue
-        for ident in party.identifiers:
-            if ident.value is not None and not norm(ident.scheme_id):
-                yield (ident, "scheme_id", {"value": ident.value})
+    for ident in _x(doc, "identifiers") if _both_dk(doc) else ():
+        if not norm(ident.get("schemeID")):
+            yield ident, {"value": sv(ident)}
 
 
-_CII_SELLER_GID = etree.XPath(
-    "/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeAgreement/ram:SellerTradeParty/ram:GlobalID",
-    namespaces=CII_NS)
-_CII_BUYER_GID = etree.XPath(
-    "/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeAgreement/ram:BuyerTradeParty/ram:GlobalID",
-    namespaces=CII_NS)
+_CII_SELLER_GID = etree.XPath(f"{_AGREEMENT}/ram:SellerTradeParty/ram:GlobalID", namespaces=CII_NS)
+_CII_BUYER_GID = etree.XPath(f"{_AGREEMENT}/ram:BuyerTradeParty/ram:GlobalID", namespaces=CII_NS)
 
 
 @rule("DK-R-013", syntax="cii")
@@ -124,42 +157,34 @@ def dk_r_013_cii(doc):
 @rule("DK-R-003")
 def dk_r_003(doc):
     """Item classifications in the Danish TST list (UNSPSC) use version 19.05.01 or 26.08.01."""
-    inv = doc.invoice
-    if not _both_dk(doc):
-        return
-    for line in inv.lines:
-        item = line.item
-        if item is None:
-            continue
-        classes = item.classifications
-        if any(c.list_id == "TST" for c in classes) and not any(
-            c.list_version_id in UNSPSC_VERSIONS for c in classes
+    for line in _x(doc, "lines") if _both_dk(doc) else ():
+        classes = _x(doc, "classes", line)
+        if any(c.get("listID") == "TST" for c in classes) and not any(
+            c.get("listVersionID") in UNSPSC_VERSIONS for c in classes
         ):
-            yield item
+            item = _x(doc, "item", line)
+            yield item[0] if item else line
 
 
-def _reason_ok(reason: str | None) -> bool:
+def _reason_ok(reason) -> bool:
+    """A 4-digit tax category (``string-length(normalize-space(text())) = 4`` and a number from 0 to 9999),
+    or a text with '#' that neither starts nor ends with it."""
     if reason is None:
         return False
-    text = norm(reason)
-    if len(text) == 4 and is_number(reason) and 0 <= number(reason) <= 9999:
+    value = sv(reason)
+    if len(norm(text_node(reason))) == 4 and is_number(value) and 0 <= number(value) <= 9999:
         return True
-    return "#" in reason and not reason.startswith("#") and not reason.endswith("#")
+    return "#" in value and not value.startswith("#") and not value.endswith("#")
 
 
 @rule("DK-R-004")
 def dk_r_004(doc):
     """Non-VAT taxes (reason code ZZZ) name the Danish tax category in the reason text."""
-    inv = doc.invoice
-    if not _both_dk(doc):
-        return
-    acs = list(inv.allowances_charges)
-    if doc.syntax != Syntax.CII:  # UBL checks every AllowanceCharge, CII the document level only
-        for line in inv.lines:
-            acs.extend(line.allowances_charges)
-    for ac in acs:
-        if ac.reason_code == "ZZZ" and not _reason_ok(ac.reason):
-            yield (ac, "reason", {"value": ac.reason or ""})
+    for ac in _x(doc, "allowances") if _both_dk(doc) else ():
+        if any(sv(c) == "ZZZ" for c in _x(doc, "reason_code", ac)):
+            reasons = _x(doc, "reason", ac)
+            if not _reason_ok(reasons[0] if reasons else None):
+                yield (reasons[0] if reasons else ac), {"value": sv(reasons[0]) if reasons else ""}
 
 
 # --- payment means ---------------------------------------------------------------
@@ -167,27 +192,21 @@ def dk_r_004(doc):
 @rule("DK-R-005")
 def dk_r_005(doc):
     """Payment means codes allowed between Danish parties."""
-    inv = doc.invoice
-    if not _both_dk(doc) or (doc.syntax != Syntax.CII and inv.is_credit_note):
-        return
-    for pm in inv.payment_means:
-        code = pm.code or ""
+    for pm, _codes, _ref, _acc in _payment_means(doc):
+        codes = _x(doc, "code", pm)
+        code = sv(codes[0]) if codes else ""
         if f" {code} " not in " " + " ".join(PAYMENT_CODES) + " ":
-            yield (pm, "code", {"value": code})
+            yield (codes[0] if codes else pm), {"value": code}
 
 
 @rule("DK-R-006")
 def dk_r_006(doc):
     """Bank transfers (31, 42) between Danish parties give account number and registration number."""
-    inv = doc.invoice
-    if not _both_dk(doc) or (doc.syntax != Syntax.CII and inv.is_credit_note):
-        return
-    for pm in inv.payment_means:
-        if pm.code not in ("31", "42"):
-            continue
-        ct = pm.credit_transfers[0] if pm.credit_transfers else None
-        if ct is None or not (norm(ct.account_id) and norm(ct.service_provider_id)):
-            yield (pm, "code")
+    for pm, _codes, _ref, _acc in _payment_means(doc):
+        codes = _x(doc, "code", pm)
+        if any(sv(c) in ("31", "42") for c in codes) and not (
+                _first_text(_x(doc, "account", pm)) and _first_text(_x(doc, "branch", pm))):
+            yield codes[0]
 
 
 _UBL_PM = etree.XPath("/ubl:Invoice/cac:PaymentMeans", namespaces=UBL_NS)

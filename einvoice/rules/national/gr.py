@@ -13,7 +13,7 @@ import re
 
 from . import RULES
 from ..values import string_value
-from ._checks import cached, country_rules, gr_tin_valid, norm, ubl_country, ubl_xpath as _x
+from ._checks import cached, country_rules, gr_tin_valid, norm, country, ubl_xpath as _x
 
 rule = country_rules(RULES, "GR")
 
@@ -33,11 +33,11 @@ def _facts(doc) -> dict:
     seller postal code is 'GR' as written."""
     def compute():
         greek = ("GR", "EL")
-        sender = ubl_country(doc, "supplier") in greek
+        sender = country(doc, "supplier") in greek
         return {
             "sender": sender,
-            "both": sender and ubl_country(doc, "customer") in greek,
-            "accounting": ubl_country(doc, "accounting") in greek,
+            "both": sender and country(doc, "customer") in greek,
+            "accounting": country(doc, "accounting") in greek,
             "postal_gr": any(string_value(el) == "GR" for el in _SELLER_COUNTRY(doc.root)),
         }
 

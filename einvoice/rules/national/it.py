@@ -1,72 +1,75 @@
-"""Italian rules (IT-R-*), applied when the rule set's supplier country is IT.
-
-In UBL they are read from the tree, in the official contexts (every seller party, every
-tax scheme of it); in CII from the seller as the reader reads it (the CII rule set takes the
-first seller party, ``ram:SellerTradeParty[1]``, in its supplier country).
-"""
+"""Italian rules (IT-R-*), applied when the rule set's supplier country is IT, read from the tree in the
+official contexts (every seller party, every tax registration of it)."""
 
 from __future__ import annotations
 
 import re
 
 from ...basics import Syntax
-from ...syntax.namespaces import UBL_NS
-from ..values import string_value
+from ...syntax.namespaces import CII_NS, UBL_NS
+from ..values import string_value as sv
 from . import RULES
-from ._checks import country_rules, doc_supplier_country, norm, ubl_xpath
+from ._checks import country_rules, norm, supplier_country, ubl_xpath, xpath
 
-# every rule below needs the supplier country IT
-rule = country_rules(RULES, "IT", applies=lambda doc: doc_supplier_country(doc) == "IT")
+rule = country_rules(RULES, "IT", applies=lambda doc: supplier_country(doc) == "IT")
 
 _BT32 = re.compile(r"[A-Z0-9]{11,16}")
-_SELLERS = ubl_xpath("/*/cac:AccountingSupplierParty/cac:Party")
-_CAC, _CBC = f"{{{UBL_NS['cac']}}}", f"{{{UBL_NS['cbc']}}}"
+_SELLERS = {Syntax.UBL: ubl_xpath("//cac:AccountingSupplierParty/cac:Party"), Syntax.CII: xpath("//ram:SellerTradeParty")}
+_CAC, _CBC, _RAM = (f"{{{UBL_NS['cac']}}}", f"{{{UBL_NS['cbc']}}}", f"{{{CII_NS['ram']}}}")
 
 
 def _bt32_bad(value: str | None) -> bool:
     return not _BT32.fullmatch(norm(value))
 
 
+def _ubl_tax_registrations(party):
+    """UBL: ``cac:PartyTaxScheme[normalize-space(cac:TaxScheme/cbc:ID) != 'VAT']``, each with its CompanyID (a
+    scheme with two identifiers fails normalize-space, and the context does not match)."""
+    for scheme in party.iterfind(_CAC + "PartyTaxScheme"):
+        ids = scheme.findall(f"{_CAC}TaxScheme/{_CBC}ID")
+        if len(ids) > 1 or (ids and norm(sv(ids[0])) == "VAT"):
+            continue
+        company = scheme.find(_CBC + "CompanyID")
+        yield company if company is not None else scheme, sv(company) if company is not None else ""
+
+
+def _cii_tax_registrations(party):
+    """CII: each ``ram:SpecifiedTaxRegistration`` without an identifier under another scheme than FC, with its
+    FC identifier (``ram:ID[normalize-space(@schemeID) != 'FC'] or matches(normalize-space(ram:ID[...
+    = 'FC']), ...)``)."""
+    for reg in party.iterfind(_RAM + "SpecifiedTaxRegistration"):
+        ids = reg.findall(_RAM + "ID")
+        if any(norm(i.get("schemeID")) != "FC" for i in ids):
+            continue
+        fc = [i for i in ids if norm(i.get("schemeID")) == "FC"]
+        yield (fc[0], sv(fc[0])) if fc else (reg, "")
+
+
 @rule("IT-R-001")
 def it_r_001(doc):
     """The Italian seller's tax registration (codice fiscale, BT-32) has 11 to 16 letters/digits."""
-    if doc.syntax == Syntax.UBL:
-        # context cac:PartyTaxScheme[normalize-space(cac:TaxScheme/cbc:ID) != 'VAT'] of each seller party:
-        # a scheme with two identifiers fails normalize-space, and the context does not match
-        for party in _SELLERS(doc.root):
-            for scheme in party.iterfind(_CAC + "PartyTaxScheme"):
-                ids = scheme.findall(f"{_CAC}TaxScheme/{_CBC}ID")
-                if len(ids) > 1 or (ids and norm(string_value(ids[0])) == "VAT"):
-                    continue
-                company = scheme.find(_CBC + "CompanyID")
-                value = string_value(company) if company is not None else ""
-                if _bt32_bad(value):
-                    yield (company if company is not None else scheme), {"value": value}
-        return
-    seller = doc.invoice.seller
-    for reg in seller.tax_registrations if seller is not None else ():
-        if reg.company_id is not None and norm(reg.tax_scheme_id) != "FC":
-            continue  # a registration under another scheme is not BT-32
-        if _bt32_bad(reg.company_id):
-            yield (reg, "company_id", {"value": reg.company_id or ""})
+    registrations = _ubl_tax_registrations if doc.syntax == Syntax.UBL else _cii_tax_registrations
+    for party in _SELLERS[doc.syntax](doc.root):
+        for el, value in registrations(party):
+            if _bt32_bad(value):
+                yield el, {"value": value}
 
 
-def _address_rule(ubl_child: str, field: str):
-    """The Italian seller's postal address has this element (UBL: in some cac:PostalAddress of the party)."""
+_ADDRESS = {Syntax.UBL: (_CAC + "PostalAddress", _CBC), Syntax.CII: (_RAM + "PostalTradeAddress", _RAM)}
+
+
+def _address_rule(children: dict):
+    """The Italian seller's postal address has this element (in some address of the party)."""
     def check(doc):
-        if doc.syntax == Syntax.UBL:
-            for party in _SELLERS(doc.root):
-                if party.find(f"{_CAC}PostalAddress/{_CBC}{ubl_child}") is None:
-                    address = party.find(_CAC + "PostalAddress")
-                    yield party if address is None else address
-            return
-        seller = doc.invoice.seller
-        if seller is not None and (seller.address is None or getattr(seller.address, field) is None):
-            yield seller.address or seller
+        address_tag, ns = _ADDRESS[doc.syntax]
+        for party in _SELLERS[doc.syntax](doc.root):
+            if party.find(f"{address_tag}/{ns}{children[doc.syntax]}") is None:
+                address = party.find(address_tag)
+                yield party if address is None else address
 
     return check
 
 
-for _rid, _child, _field in (("IT-R-002", "StreetName", "line1"), ("IT-R-003", "CityName", "city"),
-                             ("IT-R-004", "PostalZone", "postal_code")):
-    rule(_rid)(_address_rule(_child, _field))
+for _rid, _ubl, _cii in (("IT-R-002", "StreetName", "LineOne"), ("IT-R-003", "CityName", "CityName"),
+                         ("IT-R-004", "PostalZone", "PostcodeCode")):
+    rule(_rid)(_address_rule({Syntax.UBL: _ubl, Syntax.CII: _cii}))
