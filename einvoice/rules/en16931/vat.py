@@ -703,12 +703,9 @@ def _cii_08(code: str) -> Callable[[Document], Iterable]:
         for att in _cii_header_for(ix, code):
             basis_el = _first(att, RAM + "BasisAmount")
             basis = as_number(text(basis_el)) if basis_el is not None else None
-            if code == "S":
-                ok = True
-                for rate in child_decimals(att, RAM + "RateApplicablePercent"):
-                    if basis is None or basis != _cii_parts(ix, code, rate):
-                        ok = False
-                        break
+            if code == "S":  # per rate (without one, nothing to compare)
+                ok = all(basis is not None and basis == _cii_parts(ix, code, rate)
+                         for rate in child_decimals(att, RAM + "RateApplicablePercent"))
             elif code == "O":
                 ok = basis is not None and basis == _cii_parts(ix, code, None)
             else:
@@ -729,16 +726,11 @@ def _cii_09(code: str) -> Callable[[Document], Iterable]:
                 calc = V.decimal_or_none(text(calc_el)) if calc_el is not None else None
                 basis_el = _first(att, RAM + "BasisAmount")
                 basis = V.decimal_or_none(text(basis_el)) if basis_el is not None else None
-                ok = False
-                if calc is not None and basis is not None:
-                    # the untyped rate makes the product an xs:double (INF, NaN and rounding as
-                    # doubles: 0 x 1e400 is NaN and fails); the decimal bounds compare as doubles
-                    low, high = float(abs(calc) - 1), float(abs(calc) + 1)
-                    for rate_el in att.iterchildren(RAM + "RateApplicablePercent"):
-                        exp = V.round_double(float(abs(basis)) * V.number(rate_el)) / 100
-                        if low < exp < high:
-                            ok = True
-                            break
+                # the untyped rate makes the product an xs:double (INF, NaN and rounding as
+                # doubles: 0 x 1e400 is NaN and fails); the decimal bounds compare as doubles
+                ok = calc is not None and basis is not None and any(
+                    float(abs(calc) - 1) < V.round_double(float(abs(basis)) * V.number(rate_el)) / 100 < float(abs(calc) + 1)
+                    for rate_el in att.iterchildren(RAM + "RateApplicablePercent"))
             else:
                 ok = any(as_number(text(c)) == 0 for c in att.iterchildren(RAM + "CalculatedAmount"))
             if not ok:
@@ -771,8 +763,7 @@ def _cii_o_only(kind: str) -> Callable[[Document], Iterable]:
             return
         pool = ix.by[RAM + "ApplicableTradeTax"] if kind == "att" else ix.ctt
         if any(text(c) != "O" for t in pool for c in t.iterchildren(RAM + "CategoryCode")):
-            for att in cats:
-                yield att
+            yield from cats
     return check
 
 
