@@ -226,10 +226,6 @@ def _ubl_is_vat(tax_category: Any) -> bool:
     return False
 
 
-def _ubl_vat_cats(el: Any, tag: str = "TaxCategory") -> list:
-    return [c for c in ck(el, getattr(CAC, tag)) if _ubl_is_vat(c)]
-
-
 def _ubl_indicator(ac: Any) -> set:
     """The boolean values cbc:ChargeIndicator takes (a general comparison is true if any matches)."""
     return {V.xs_boolean(sv(ci)) for ci in ck(ac, CBC.ChargeIndicator)}
@@ -373,7 +369,7 @@ def _ubl_failures(root: Any, index: dict) -> _Failures:
                     sum((xdec(a) for s in subs for a in ck(s, CBC.TaxAmount)), _ZERO))), tt)
             for st in subs:
                 taxable, tax = fk(st, CBC.TaxableAmount), fk(st, CBC.TaxAmount)
-                ok("BR-CO-17", holds(lambda: _ubl_co17(_ubl_vat_cats(st), taxable, tax)), st)
+                ok("BR-CO-17", holds(lambda: _ubl_co17(st, taxable, tax)), st)
 
     f.guard(("BR-CO-14", "BR-CO-17"), vat)
     return f
@@ -395,8 +391,9 @@ def _co17(rate: Decimal | None, taxable: Decimal | None, tax: Decimal | None, in
     return abs(tax) - 1 < expected < abs(tax) + 1
 
 
-def _ubl_co17(cats: list, taxable: Any, tax: Any) -> bool:
-    rates = [xdec(p) for c in cats for p in ck(c, CBC.Percent)]
+def _ubl_co17(subtotal: Any, taxable: Any, tax: Any) -> bool:
+    """BR-CO-17 on a breakdown: the rate of its VAT category (at most one)."""
+    rates = [xdec(p) for c in ck(subtotal, CAC.TaxCategory) if _ubl_is_vat(c) for p in ck(c, CBC.Percent)]
     if len(rates) > 1:
         raise V.CastError("several rates")
     return _co17(rates[0] if rates else None, xdec(taxable), xdec(tax), inclusive=False)
