@@ -307,10 +307,16 @@ def _ubl_rated(doc: Document, code: str, where: str) -> list:
 
 # --- -08..-10: the breakdown ---------------------------------------------------
 
+def _memo(ix: Any, key: Any, make: Callable[[], Any]) -> Any:
+    """A value of a document's index, made once (``key`` names it)."""
+    memo = ix.__dict__.setdefault("_memo", {})
+    if key not in memo:
+        memo[key] = make()
+    return memo[key]
+
+
 def _ubl_line_cats(line: Any, ix: _UblIndex) -> list[tuple]:
-    known = ix.__dict__.get("_ctc_of")  # the categories already read for the index (the same elements)
-    if known is None:
-        known = ix.__dict__["_ctc_of"] = {c[0]: c for c in ix.ctc}
+    known = _memo(ix, "ctc_of", lambda: {c[0]: c for c in ix.ctc})  # the categories already read for the index
     return [known.get(c) or _ubl_cat(c) for item in line.iterchildren(CAC + "Item")
             for c in item.iterchildren(CAC + "ClassifiedTaxCategory")]
 
@@ -338,22 +344,19 @@ def _ubl_lines_info(ix: _UblIndex, line_tag: str, direct: bool) -> list[tuple[li
 
 def _ubl_line_sum(ix: _UblIndex, line_tag: str, code: str, rate: Decimal | None) -> Decimal:
     """The LineExtensionAmounts of the lines (children of the root) of a category (and rate), once per document."""
-    cache = ix.__dict__.setdefault("_line_sums", {})
-    key = (line_tag, code, rate)
-    total = cache.get(key)
-    if total is None:
+    def make() -> Decimal:
         # per line: its category codes, percentages and LineExtensionAmount values (once per document)
-        amounts_of = ix.__dict__.setdefault("_line_amounts", {})
-        if line_tag not in amounts_of:
-            amounts_of[line_tag] = [(codes, pcts, child_decimals(line, CBC + "LineExtensionAmount"))
-                                    for codes, pcts, line in _ubl_lines_info(ix, line_tag, True)]
+        lines = _memo(ix, ("line amounts", line_tag), lambda: [
+            (codes, pcts, child_decimals(line, CBC + "LineExtensionAmount"))
+            for codes, pcts, line in _ubl_lines_info(ix, line_tag, True)])
         total = ZERO
-        for codes, pcts, amounts in amounts_of[line_tag]:
+        for codes, pcts, amounts in lines:
             if code in codes and (rate is None or rate in pcts):
                 for d in amounts:
                     total += d
-        cache[key] = total
-    return total
+        return total
+
+    return _memo(ix, ("line sum", line_tag, code, rate), make)
 
 
 def _ubl_ac_info(ac: Any) -> tuple[set, list, list]:
@@ -365,11 +368,8 @@ def _ubl_ac_info(ac: Any) -> tuple[set, list, list]:
 
 def _ubl_doc_acs(ix: _UblIndex) -> list[tuple[set, list, list, list]]:
     """Document level allowances/charges: indicators, codes, percentages, amounts (once per document)."""
-    acs = ix.__dict__.get("_doc_acs")
-    if acs is None:
-        acs = ix.__dict__["_doc_acs"] = [(*_ubl_ac_info(ac), child_decimals(ac, CBC + "Amount"))
-                                         for ac in ix.root.iterchildren(CAC + "AllowanceCharge")]
-    return acs
+    return _memo(ix, "doc acs", lambda: [(*_ubl_ac_info(ac), child_decimals(ac, CBC + "Amount"))
+                                         for ac in ix.root.iterchildren(CAC + "AllowanceCharge")])
 
 
 def _ubl_ac_sum(ix: _UblIndex, code: str, rate: Decimal | None) -> Decimal:
@@ -390,12 +390,10 @@ def _ubl_rate_exists(ix: _UblIndex, line_tag: str, code: str, rate: Decimal) -> 
     for codes, pcts, _line in _ubl_lines_info(ix, line_tag, False):
         if code in codes and rate in pcts:
             return True
-    acs = ix.__dict__.get("_all_acs")
-    if acs is None:  # every allowance/charge with a tax category, any level (once per document)
-        # one entry per allowance/charge, not per category: an allowance with many categories was read
-        # once per category (quadratic); the test is whether any of them has the code and rate
-        parents = {cat[0].getparent(): None for cat, _inds, _doc in ix.ac}
-        acs = ix.__dict__["_all_acs"] = [_ubl_ac_info(ac)[1:] for ac in parents]
+    # every allowance/charge with a tax category, any level, once per document and once per allowance/charge,
+    # not per category (an allowance with many categories was read once per category: quadratic)
+    acs = _memo(ix, "all acs", lambda: [_ubl_ac_info(ac)[1:]
+                                        for ac in {cat[0].getparent(): None for cat, _i, _d in ix.ac}])
     for codes, pcts in acs:
         if code in codes and rate in pcts:
             return True
@@ -542,7 +540,6 @@ class _CiiIndex:
         self.ctt = by[RAM + "CategoryTradeTax"]
         self.cc: dict[Any, frozenset] = {}
         self.present = {text(c) for c in by[RAM + "CategoryCode"]}
-        self.parts_cache: dict[tuple, Decimal] = {}
         # header ATT under /rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction (and //rsm:... contexts)
         self.tx_header_att = [a for a in self.header_att
                               if _up(a, RAM + "ApplicableHeaderTradeSettlement", RSM + "SupplyChainTradeTransaction")
@@ -646,8 +643,10 @@ def _per_context(att: Any, code: str, target: Any) -> list:
 
 def _cii_sums_data(ix: _CiiIndex) -> tuple[list, list]:
     """Per line (codes, rates, line totals) and per header allowance/charge (indicators, codes, rates, amount)."""
-    if hasattr(ix, "_sums"):
-        return ix._sums
+    return _memo(ix, "sums", lambda: _cii_read_sums(ix))
+
+
+def _cii_read_sums(ix: _CiiIndex) -> tuple[list, list]:
     lines, acs = [], []
     root = ix.root
     if root.tag == RSM + "CrossIndustryInvoice":
@@ -668,15 +667,15 @@ def _cii_sums_data(ix: _CiiIndex) -> tuple[list, list]:
                     rates = [d for t in ctts for d in child_decimals(t, RAM + "RateApplicablePercent")]
                     amt = _first(ac, RAM + "ActualAmount")
                     acs.append((inds, codes, rates, V.decimal_or_none(text(amt)) if amt is not None else None))
-    ix._sums = (lines, acs)
-    return ix._sums
+    return lines, acs
 
 
 def _cii_parts(ix: _CiiIndex, code: str, rate: Decimal | None) -> Decimal:
     """round(sum(lines)) + round(sum(charges)) - round(sum(allowances)), each as the official check sums them."""
-    key = (code, rate)
-    if key in ix.parts_cache:
-        return ix.parts_cache[key]
+    return _memo(ix, ("parts", code, rate), lambda: _cii_sum_parts(ix, code, rate))
+
+
+def _cii_sum_parts(ix: _CiiIndex, code: str, rate: Decimal | None) -> Decimal:
     line_data, ac_data = _cii_sums_data(ix)
     lines = ZERO
     acs = {True: ZERO, False: ZERO}
@@ -690,8 +689,7 @@ def _cii_parts(ix: _CiiIndex, code: str, rate: Decimal | None) -> Decimal:
             if ind in inds:
                 acs[ind] += amount
     r = lambda x: V.round_decimal(x * 10 * 10) / HUNDRED  # noqa: E731
-    ix.parts_cache[key] = result = r(lines) + r(acs[True]) - r(acs[False])
-    return result
+    return r(lines) + r(acs[True]) - r(acs[False])
 
 
 def _cii_08(code: str) -> Callable[[Document], Iterable]:
