@@ -208,12 +208,37 @@ _UBL_CAC = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponen
 _UBL_CBC = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"
 
 
+_RAM = "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"
+
+
+def _nationalize_cii(root, rng: random.Random, country: str) -> str:
+    sides = ["Seller"] + (["Buyer"] if rng.random() < 0.6 else [])
+    for side in sides:
+        for party in root.iter(f"{{{_RAM}}}{side}TradeParty"):
+            for code in party.iter(f"{{{_RAM}}}CountryID"):
+                code.text = country
+            for ident in party.iter(f"{{{_RAM}}}ID"):
+                if ident.get("schemeID") in ("VA", "VAT") and ident.text and len(ident.text) > 2 and rng.random() < 0.8:
+                    ident.text = country + ident.text[2:]
+                    if rng.random() < 0.5:  # the CII rule set reads VAT identifiers under the scheme 'VAT'
+                        ident.set("schemeID", "VAT")
+    for code in root.iter(f"{{{_RAM}}}TypeCode"):
+        parent = code.getparent()
+        if parent is not None and parent.tag == f"{{{_RAM}}}SpecifiedTradeSettlementPaymentMeans" and rng.random() < 0.5:
+            code.text = rng.choice(("30", "31", "42", "49", "50", "56", "58", "59", "93", " 30"))
+    return f"national {country} ({', '.join(sides)})"
+
+
 def nationalize(data: bytes, rng: random.Random) -> tuple[bytes, str]:
-    """A UBL document whose seller (and often buyer) is moved to one of the countries with national rules:
-    the postal country code and, mostly, the VAT identifiers' prefix; so that the national rules run."""
+    """A document whose seller (and often buyer) is moved to one of the countries with national rules:
+    the postal country code and, mostly, the VAT identifiers' prefix, and often a payment means code the
+    national rules look at; so that the national rules run. UBL or CII."""
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True)
     root = etree.fromstring(data, parser)
     country = rng.choice(COUNTRIES)
+    if root.tag == "{urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100}CrossIndustryInvoice":
+        what = _nationalize_cii(root, rng, country)
+        return etree.tostring(root, xml_declaration=True, encoding="UTF-8"), what
     sides = ["AccountingSupplierParty"] + (["AccountingCustomerParty"] if rng.random() < 0.6 else [])
     for side in sides:
         party = f"{{{_UBL_CAC}}}{side}/{{{_UBL_CAC}}}Party"

@@ -81,11 +81,11 @@ def verdict(name: str, data: bytes) -> set[tuple[str, str]]:
     return found
 
 
-def peppol_xslt() -> Path | None:
-    """The official Peppol BIS Billing UBL XSLT named by EINVOICE_PEPPOL_XSLT (no package ships it)."""
+def peppol_xslt(variable: str = "EINVOICE_PEPPOL_XSLT") -> Path | None:
+    """An official Peppol BIS Billing XSLT named by an environment variable (no package ships one)."""
     import os
 
-    name = os.environ.get("EINVOICE_PEPPOL_XSLT")
+    name = os.environ.get(variable)
     return Path(name) if name and Path(name).is_file() else None
 
 

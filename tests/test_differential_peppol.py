@@ -1,11 +1,17 @@
 """Differential test: our Peppol BIS Billing verdict (Peppol and national rules) on mutants of complete
-UBL invoices against the official Peppol UBL XSLT, run through saxonche as an oracle.
+invoices against the official Peppol XSLT of their syntax, run through saxonche as an oracle.
 
-No installed package ships the Peppol schematron compiled to XSLT, so the test runs when
-EINVOICE_PEPPOL_XSLT names one (the release it implements in EINVOICE_PEPPOL_RELEASE, default 3.0.21)
-and skips otherwise. The XSLT of Peppol BIS Billing 3.0.21 is in the phive-rules repository
-(phax/phive-rules, ``phive-rules-peppol/src/main/resources/external/schematron/openpeppol/2026.5/xslt/
-PEPPOL-EN16931-UBL.xslt``); it is read from there, never copied into the project.
+No installed package ships the Peppol schematron compiled to XSLT, so the tests run when an
+environment variable names one and skip otherwise:
+
+* UBL: EINVOICE_PEPPOL_XSLT (the release it implements in EINVOICE_PEPPOL_RELEASE, default 3.0.21). The
+  XSLT of Peppol BIS Billing 3.0.21 is in the phive-rules repository (phax/phive-rules,
+  ``phive-rules-peppol/src/main/resources/external/schematron/openpeppol/2026.5/xslt/PEPPOL-EN16931-UBL.xslt``).
+* CII: EINVOICE_PEPPOL_CII_XSLT (release in EINVOICE_PEPPOL_CII_RELEASE, default 3.0.19): the official CII
+  schematron (OpenPEPPOL/peppol-bis-invoice-3, ``rules/sch/PEPPOL-EN16931-CII.sch``) compiled to XSLT,
+  for example with SchXslt's ``pipeline-for-svrl.xsl``.
+
+They are read from there, never copied into the project.
 
 Most mutants are first moved to a country with national rules (seller, often buyer: postal country and
 VAT prefix), then get one to three mutations of ``tests/mutate.py``: duplicated parties and codes,
@@ -31,12 +37,18 @@ import oracle  # noqa: E402
 from fragments import CONFORMANCE, NO_CORPUS  # noqa: E402
 from mutate import mutant, nationalize  # noqa: E402
 
-RELEASE = os.environ.get("EINVOICE_PEPPOL_RELEASE", "3.0.21")
-NO_XSLT = ("EINVOICE_PEPPOL_XSLT does not name the official Peppol BIS Billing UBL XSLT (see this module's "
-           "text for where it is published); no package ships it")
+SYNTAXES = {  # syntax -> (variable naming the XSLT, variable naming its release, default release, root names)
+    "ubl": ("EINVOICE_PEPPOL_XSLT", "EINVOICE_PEPPOL_RELEASE", "3.0.21", ("Invoice", "CreditNote")),
+    "cii": ("EINVOICE_PEPPOL_CII_XSLT", "EINVOICE_PEPPOL_CII_RELEASE", "3.0.19", ("CrossIndustryInvoice",)),
+}
 
 
-def _sources() -> list[tuple[str, bytes]]:
+def _release(syn: str) -> str:
+    _var, rel_var, default, _names = SYNTAXES[syn]
+    return os.environ.get(rel_var, default)
+
+
+def _sources(syn: str) -> list[tuple[str, bytes]]:
     from lxml import etree
 
     out = []
@@ -48,13 +60,12 @@ def _sources() -> list[tuple[str, bytes]]:
             root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False))
         except etree.XMLSyntaxError:
             continue
-        if isinstance(root.tag, str) and root.tag.startswith("{urn:oasis:names:specification:ubl:schema:xsd:") \
-                and root.tag.rpartition("}")[2] in ("Invoice", "CreditNote"):
+        if isinstance(root.tag, str) and root.tag.rpartition("}")[2] in SYNTAXES[syn][3]:
             out.append((str(p.relative_to(CONFORMANCE)), data))
     return out
 
 
-def our_verdict(data: bytes) -> set[tuple[str, str]] | str:
+def our_verdict(data: bytes, release: str) -> set[tuple[str, str]] | str:
     from einvoice import syntax
     from einvoice.errors import UnreadableInput
     from einvoice.validate import validate_document
@@ -65,21 +76,22 @@ def our_verdict(data: bytes) -> set[tuple[str, str]] | str:
         return f"unreadable: {exc}"
     doc.profile = "peppol"
     report = validate_document(doc, profile="peppol", schema=False, layers=("peppol", "national"),
-                               rules={"peppol": RELEASE})
+                               rules={"peppol": release})
     if report.internal_errors:
         return "internal errors: " + "; ".join(report.internal_errors)
     return {(f.rule, f.severity.value) for f in report.findings}
 
 
-def _needs():
+def _needs(syn: str) -> Path:
     if not CONFORMANCE.is_dir():
         pytest.skip(NO_CORPUS)
     reason = oracle.available()
     if reason:
         pytest.skip(reason)
-    xslt = oracle.peppol_xslt()
+    xslt = oracle.peppol_xslt(SYNTAXES[syn][0])
     if xslt is None:
-        pytest.skip(NO_XSLT)
+        pytest.skip(f"{SYNTAXES[syn][0]} does not name an official Peppol BIS Billing {syn.upper()} XSLT (see this "
+                    "module's text for where the rules are published); no package ships it")
     return xslt
 
 
@@ -89,21 +101,23 @@ def _differences(ours, theirs) -> str:
     return f"missing {sorted(theirs - ours)} extra {sorted(ours - theirs)}"
 
 
-def test_complete_examples_agree_with_the_official_peppol_xslt():
-    xslt = _needs()
-    sources = _sources()
-    assert sources, "no complete UBL documents found"
+@pytest.mark.parametrize("syn", list(SYNTAXES))
+def test_complete_examples_agree_with_the_official_peppol_xslt(syn):
+    xslt, release = _needs(syn), _release(syn)
+    sources = _sources(syn)
+    assert sources, f"no complete {syn.upper()} documents found"
     bad = []
     for name, data in sources:
-        ours, theirs = our_verdict(data), oracle.verdict_of_file(xslt, data)
+        ours, theirs = our_verdict(data, release), oracle.verdict_of_file(xslt, data)
         if ours != theirs:
             bad.append(f"{name}: {_differences(ours, theirs)}")
     assert not bad, f"{len(bad)} of {len(sources)} disagree:\n" + "\n".join(bad)
 
 
-def test_mutants_agree_with_the_official_peppol_xslt():
-    xslt = _needs()
-    sources = _sources()
+@pytest.mark.parametrize("syn", list(SYNTAXES))
+def test_mutants_agree_with_the_official_peppol_xslt(syn):
+    xslt, release = _needs(syn), _release(syn)
+    sources = _sources(syn)
     total = int(os.environ.get("EINVOICE_PEPPOL_MUTANTS", "1500"))
     disagreements, compared, stopped, national = [], 0, 0, 0
     seed = 0
@@ -124,11 +138,11 @@ def test_mutants_agree_with_the_official_peppol_xslt():
             continue
         compared += 1
         national += len(what) > 1
-        ours = our_verdict(data)
+        ours = our_verdict(data, release)
         if ours != theirs:
             disagreements.append(f"{name} seed={seed - 1} [{'; '.join(what)}]: {_differences(ours, theirs)}")
-    print(f"\ncompared {compared} mutants ({national} moved to a national rule set) with the official Peppol "
-          f"{RELEASE} XSLT; {stopped} more stopped it with a dynamic error")
+    print(f"\ncompared {compared} {syn.upper()} mutants ({national} moved to a national rule set) with the official "
+          f"Peppol {release} XSLT; {stopped} more stopped it with a dynamic error")
     assert compared >= total
     for line in disagreements:
         print("  " + line)

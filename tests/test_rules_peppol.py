@@ -244,6 +244,10 @@ def test_f001_dates():
     assert "PEPPOL-EN16931-F001" not in findings(cii(date.format(f="102", v="20240229")))
     assert "PEPPOL-EN16931-F001" in findings(cii(date.format(f="203", v="20240229")))
     assert "PEPPOL-EN16931-F001" in findings(cii(date.format(f="102", v="2024-02-29")))
+    # string-length(text()): the text node counts wherever a comment or instruction stands before it
+    assert "PEPPOL-EN16931-F001" not in findings(ubl("<cbc:IssueDate><?pi x?>2024-02-29</cbc:IssueDate>"))
+    assert "PEPPOL-EN16931-F001" not in findings(cii(date.format(f="102", v="<!-- c -->20240229")))
+    assert "PEPPOL-EN16931-F001" in findings(cii(date.format(f="102", v="<!-- c -->")))
 
 
 # --- models built in code (no tree): written first ---------------------------------------

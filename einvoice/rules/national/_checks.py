@@ -216,98 +216,23 @@ def xpath(expr: str) -> etree.XPath:
     return etree.XPath(expr, namespaces=CII_NS)
 
 
+# --- which countries' rules apply (decided once per document) -----------------------------
 
-
-# --- which countries' rules can apply (computed once per document) ----------------------
-
-
-# The texts a national gate may depend on, read from the tree (only below the parties the model reads):
-# (seller side: the seller's and tax representative's identifiers and the seller's country; buyer side)
-_UBL_SELLER_TEXTS = etree.XPath(
-    "/*/cac:AccountingSupplierParty//cbc:CompanyID | /*/cac:AccountingSupplierParty//cbc:IdentificationCode"
-    " | /*/cac:TaxRepresentativeParty//cbc:CompanyID", namespaces=UBL_NS)
-_UBL_BUYER_TEXTS = etree.XPath("/*/cac:AccountingCustomerParty//cbc:IdentificationCode", namespaces=UBL_NS)
-_CII_SELLER_TEXTS = etree.XPath(
-    "//ram:SellerTradeParty//ram:CountryID | //ram:SellerTradeParty//ram:SpecifiedTaxRegistration/ram:ID"
-    " | //ram:SellerTaxRepresentativeTradeParty//ram:SpecifiedTaxRegistration/ram:ID", namespaces=CII_NS)
-_CII_BUYER_TEXTS = etree.XPath("//ram:BuyerTradeParty//ram:CountryID", namespaces=CII_NS)
-
-
-def _codes(elements: list) -> set[str]:
-    """Every country code a text may stand for, however the model's checks trim and cut it."""
-    out: set[str] = set()
-    for el in elements:
-        t = el.text or "" if len(el) == 0 else "".join(el.itertext())
-        n = norm(t).upper()
-        out.add(n)
-        out.add(n[:2])
-        out.add(norm(t[:2]).upper())
-        out.add(norm(t.strip()[:2]).upper())
-    return out
-
-
-def _tree_gate(doc: Any) -> dict[str, bool]:
-    """The gate of a document read from XML, from a few elements of the tree (the model is not read).
-
-    Generous: a country is open when any text below the seller's (buyer's) party could make the
-    model's country that country; the module then decides exactly.
-    """
-    root = doc.root
-    if doc.syntax is not None and getattr(doc.syntax, "value", doc.syntax) == "cii":
-        seller, buyer = _codes(_CII_SELLER_TEXTS(root)), _codes(_CII_BUYER_TEXTS(root))
-    else:
-        seller, buyer = _codes(_UBL_SELLER_TEXTS(root)), _codes(_UBL_BUYER_TEXTS(root))
-    return {
-        "NO": "NO" in seller,
-        "IT": "IT" in seller,
-        "SE": "SE" in seller,
-        "DK": "DK" in seller,
-        "NL": "NL" in seller,
-        "DE": "DE" in seller and "DE" in buyer,
-        "GR": "GR" in seller or "EL" in seller,
-        "IS": "IS" in seller,
-    }
-
-
-def gate(doc: Any) -> dict[str, bool]:
-    """For each country module, whether its rules can apply to the document at all.
-
-    Decided once per document and generous: a module whose gate is open still
-    checks its exact condition; a closed gate skips the module's rules at once.
-    It is decided on the document tree (the official rule set runs on the tree only),
-    so the model is read only when a module that needs it applies.
-    """
-    g = doc.__dict__.get("_national_gate")
-    if g is None:
-        g = _tree_gate(doc)
-        doc.__dict__["_national_gate"] = g
-    return g
-
-
-def country_rules(rules: Any, country: str, applies: Any = None):
-    """A ``rule`` decorator for one country's module: registers the check so that it
-    runs only when :func:`gate` is open for ``country``.
-
-    ``applies(doc) -> bool``, when given, is a condition every rule of the module requires
-    (the seller's country as the module's rules test it): decided once per document, after
-    the gate, so a document whose gate is open but whose seller is not of the country has none
-    of the module's rules evaluated.
+def country_rules(rules: Any, country: str, applies: Any):
+    """A ``rule`` decorator for one country's module: registers the check so that it runs only where
+    ``applies(doc)``, the official variable every rule of the module is decided on (the seller's country
+    as those rules test it), is true; decided once per document, so a document of another country has
+    none of the module's rules evaluated.
     """
     key = f"_national_applies_{country}"
 
     def rule(*ids: str, syntax: Any = None):
         def deco(fn):
-            def check(doc, _fn=fn, _country=country):
-                g = doc.__dict__.get("_national_gate") or gate(doc)
-                if not g[_country]:
-                    return ()
-                if applies is not None:
-                    ok = doc.__dict__.get(key)
-                    if ok is None:
-                        ok = doc.__dict__[key] = bool(applies(doc))
-                    if not ok:
-                        return ()
-                return _fn(doc)
+            def check(doc, _fn=fn):
+                ok = doc.__dict__.get(key)
+                if ok is None:
+                    ok = doc.__dict__[key] = bool(applies(doc))
+                return _fn(doc) if ok else ()
 
             check.__name__ = fn.__name__
             check.__doc__ = fn.__doc__

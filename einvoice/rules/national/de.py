@@ -17,7 +17,7 @@ from ..german import DOCUMENT, MEANS, PATHS, REQUIRED, SUPPORTED_VAT_CODES, TYPE
 from . import RULES
 from ._checks import country_rules, iban_valid, norm, number, postal_is
 
-rule = country_rules(RULES, "DE")
+rule = country_rules(RULES, "DE", applies=lambda doc: _german(doc))
 P = PATHS["ubl"]  # the XRechnung UBL paths: the rules below are the XRechnung ones (BR-DE-n is DE-R-00n)
 THREE_DIGITS = re.compile(r"(\D*\d){3,}")
 

@@ -19,7 +19,7 @@ from . import RULES
 from ..values import string_value as sv, text_node
 from ._checks import country_rules, is_number, norm, number, postal_code, postal_codes
 
-rule = country_rules(RULES, "DK")
+rule = country_rules(RULES, "DK", applies=lambda doc: _seller_dk(doc))
 
 UNSPSC_VERSIONS = ("19.05.01", "19.0501", "26.08.01", "26.0801")
 PAYMENT_CODES = ("1", "10", "31", "42", "48", "49", "50", "58", "59", "93", "97")
@@ -55,6 +55,10 @@ _PATHS = {  # what the rules read, per syntax
         "classes": "cac:Item/cac:CommodityClassification/cbc:ItemClassificationCode",
         "allowances": "//cac:AllowanceCharge", "reason_code": "cbc:AllowanceChargeReasonCode",
         "reason": "cbc:AllowanceChargeReason", "code": "cbc:PaymentMeansCode",
+        "means": "/ubl:Invoice/cac:PaymentMeans", "code_texts": "cbc:PaymentMeansCode/text()",
+        "reference": "string(cbc:PaymentID)", "account_text": "string(cac:PayeeFinancialAccount/cbc:ID)",
+        "mandate": "string(cac:PaymentMandate/cbc:ID)",
+        "debited": "string(cac:PaymentMandate/cac:PayerFinancialAccount/cbc:ID)",
         "account": "cac:PayeeFinancialAccount/cbc:ID",
         "branch": "cac:PayeeFinancialAccount/cac:FinancialInstitutionBranch/cbc:ID",
     },
@@ -68,6 +72,11 @@ _PATHS = {  # what the rules read, per syntax
         "classes": "ram:SpecifiedTradeProduct/ram:DesignatedProductClassification/ram:ClassCode",
         "allowances": f"{_SETTLEMENT}/ram:SpecifiedTradeAllowanceCharge",  # the document level only
         "reason_code": "ram:ReasonCode", "reason": "ram:Reason", "code": "ram:TypeCode",
+        "means": f"{_SETTLEMENT}/ram:SpecifiedTradeSettlementPaymentMeans", "code_texts": "ram:TypeCode/text()",
+        "reference": "string(../ram:PaymentReference)",
+        "account_text": "string(ram:PayeePartyCreditorFinancialAccount/ram:IBANID)",
+        "mandate": "string(../ram:CreditorReferenceID)",  # DK-R-007 in CII: the creditor reference and the mandate
+        "debited": "string(ram:SpecifiedTradePaymentTerms/ram:DirectDebitMandateID)",
         "account": "ram:PayeePartyCreditorFinancialAccount/ram:IBANID",
         "branch": "ram:PayeeSpecifiedCreditorFinancialInstitution/ram:BICID",
     },
@@ -209,33 +218,13 @@ def dk_r_006(doc):
             yield codes[0]
 
 
-_UBL_PM = etree.XPath("/ubl:Invoice/cac:PaymentMeans", namespaces=UBL_NS)
-_UBL_CODE = etree.XPath("cbc:PaymentMeansCode/text()", namespaces=UBL_NS)
-_UBL_PAYMENT_ID = etree.XPath("string(cbc:PaymentID)", namespaces=UBL_NS)
-_UBL_ACCOUNT = etree.XPath("string(cac:PayeeFinancialAccount/cbc:ID)", namespaces=UBL_NS)
-_UBL_MANDATE = etree.XPath("string(cac:PaymentMandate/cbc:ID)", namespaces=UBL_NS)
-_UBL_PAYER_ACCOUNT = etree.XPath("string(cac:PaymentMandate/cac:PayerFinancialAccount/cbc:ID)", namespaces=UBL_NS)
-
-_CII_PM = etree.XPath(
-    "/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeSettlement/ram:SpecifiedTradeSettlementPaymentMeans",
-    namespaces=CII_NS)
-_CII_CODE = etree.XPath("ram:TypeCode/text()", namespaces=CII_NS)
-_CII_REFERENCE = etree.XPath("string(../ram:PaymentReference)", namespaces=CII_NS)
-_CII_IBAN = etree.XPath("string(ram:PayeePartyCreditorFinancialAccount/ram:IBANID)", namespaces=CII_NS)
-_CII_CREDITOR_REF = etree.XPath("string(../ram:CreditorReferenceID)", namespaces=CII_NS)
-_CII_MANDATE = etree.XPath("string(ram:SpecifiedTradePaymentTerms/ram:DirectDebitMandateID)", namespaces=CII_NS)
-
-
 def _payment_means(doc):
-    """(element, code, payment reference, account) per payment means, as each syntax's rules read them."""
+    """(element, code texts, payment reference, account) of each payment means the rules look at (UBL: of an
+    invoice only), as each syntax's rules read them."""
     if not _both_dk(doc):
         return
-    if doc.syntax == Syntax.UBL:
-        for pm in _UBL_PM(doc.root):
-            yield pm, _UBL_CODE(pm), _UBL_PAYMENT_ID(pm), _UBL_ACCOUNT(pm)
-    elif doc.syntax == Syntax.CII:
-        for pm in _CII_PM(doc.root):
-            yield pm, _CII_CODE(pm), _CII_REFERENCE(pm), _CII_IBAN(pm)
+    for pm in _x(doc, "means"):
+        yield pm, _x(doc, "code_texts", pm), _x(doc, "reference", pm), _x(doc, "account_text", pm)
 
 
 @rule("DK-R-007")
@@ -244,11 +233,7 @@ def dk_r_007(doc):
     for pm, codes, _ref, _acc in _payment_means(doc):
         if "49" not in codes:
             continue
-        if doc.syntax == Syntax.UBL:
-            ok = norm(_UBL_MANDATE(pm)) and norm(_UBL_PAYER_ACCOUNT(pm))
-        else:
-            ok = norm(_CII_CREDITOR_REF(pm)) and norm(_CII_MANDATE(pm))
-        if not ok:
+        if not (norm(_x(doc, "mandate", pm)) and norm(_x(doc, "debited", pm))):
             yield pm
 
 

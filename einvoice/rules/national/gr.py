@@ -15,7 +15,8 @@ from . import RULES
 from ..values import string_value
 from ._checks import cached, country_rules, gr_tin_valid, norm, country, ubl_xpath as _x
 
-rule = country_rules(RULES, "GR")
+# every rule below needs a Greek sender, but GR-R-009 is decided on $accountingSupplierCountry alone
+rule = country_rules(RULES, "GR", applies=lambda doc: _facts(doc)["sender"] or _facts(doc)["accounting"])
 
 DOCUMENT_TYPES = ("1.1", "1.6", "2.1", "2.4", "5.1", "5.2")
 DATE = re.compile(r"^(0?[1-9]|[12][0-9]|3[01])[-\\/ ]?(0?[1-9]|1[0-2])[-\\/ ]?(19|20)[0-9]{2}")
@@ -63,66 +64,52 @@ def _seg(segs, i):
     return segs[i] if i < len(segs) else None
 
 
-@rule("GR-R-001-1", syntax="ubl")
-def gr_r_001_1(doc):
-    for el, segs in _segments(doc):
-        if len(segs) != 6:
-            yield el
+def _tin_ok(doc, segs) -> bool:
+    tin = _seg(segs, 0)
+    if tin is None or len(norm(tin)) != 9 or not gr_tin_valid(tin):
+        return False
+    own = [(e.text or "")[2:11] for e in _SELLER_VAT(doc.root)] + [(e.text or "")[2:11] for e in _REP_VAT(doc.root)]
+    return tin in own
 
 
-@rule("GR-R-001-2", syntax="ubl")
-def gr_r_001_2(doc):
-    for el, segs in _segments(doc):
-        tin = _seg(segs, 0)
-        ok = tin is not None and len(norm(tin)) == 9 and gr_tin_valid(tin)
-        if ok:
-            own = [(e.text or "")[2:11] for e in _SELLER_VAT(doc.root)] + [(e.text or "")[2:11] for e in _REP_VAT(doc.root)]
-            ok = tin in own
-        if not ok:
-            yield el
+def _date_ok(doc, segs) -> bool:
+    """The date segment, DD/MM/YYYY, is the issue date."""
+    issue = _ISSUE_DATE(doc.root).split("-")
+    date = _seg(segs, 1)
+    if date is None or norm(date) == "" or DATE.search(date) is None:
+        return False
+    parts = date.split("/")
+    return len(parts) >= 3 and len(issue) >= 3 and parts[0] == issue[2] and parts[1] == issue[1] and parts[2] == issue[0]
 
 
-@rule("GR-R-001-3", syntax="ubl")
-def gr_r_001_3(doc):
-    issue = _ISSUE_DATE(doc.root).split("-") if doc.root is not None else []
-    for el, segs in _segments(doc):
-        date = _seg(segs, 1)
-        ok = date is not None and norm(date) != "" and DATE.search(date) is not None
-        if ok:
-            parts = date.split("/")
-            ok = len(parts) >= 3 and len(issue) >= 3 and parts[0] == issue[2] and parts[1] == issue[1] and parts[2] == issue[0]
-        if not ok:
-            yield el
+def _branch_ok(doc, segs) -> bool:
+    branch = _seg(segs, 2)
+    return branch is not None and re.fullmatch(r"\s*[+-]?[0-9]+\s*", branch) is not None and int(branch) >= 0
 
 
-@rule("GR-R-001-4", syntax="ubl")
-def gr_r_001_4(doc):
-    for el, segs in _segments(doc):
-        branch = _seg(segs, 2)
-        if branch is None or not re.fullmatch(r"\s*[+-]?[0-9]+\s*", branch) or int(branch) < 0:
-            yield el
+# TIN|date|branch|document type|series|number: six segments, each as the rule set checks it
+_SEGMENT_TESTS = {
+    "GR-R-001-1": lambda doc, segs: len(segs) == 6,
+    "GR-R-001-2": _tin_ok,
+    "GR-R-001-3": _date_ok,
+    "GR-R-001-4": _branch_ok,
+    "GR-R-001-5": lambda doc, segs: _seg(segs, 3) is not None and norm(_seg(segs, 3)) != ""
+                                     and _seg(segs, 3) in DOCUMENT_TYPES,
+    "GR-R-001-6": lambda doc, segs: bool(_seg(segs, 4)),
+    "GR-R-001-7": lambda doc, segs: bool(_seg(segs, 5)),
+}
 
 
-@rule("GR-R-001-5", syntax="ubl")
-def gr_r_001_5(doc):
-    for el, segs in _segments(doc):
-        kind = _seg(segs, 3)
-        if kind is None or norm(kind) == "" or kind not in DOCUMENT_TYPES:
-            yield el
+def _segment_rule(ok):
+    def check(doc):
+        for el, segs in _segments(doc):
+            if not ok(doc, segs):
+                yield el
+    return check
 
 
-@rule("GR-R-001-6", syntax="ubl")
-def gr_r_001_6(doc):
-    for el, segs in _segments(doc):
-        if not _seg(segs, 4):
-            yield el
-
-
-@rule("GR-R-001-7", syntax="ubl")
-def gr_r_001_7(doc):
-    for el, segs in _segments(doc):
-        if not _seg(segs, 5):
-            yield el
+for _rid, _ok in _SEGMENT_TESTS.items():
+    rule(_rid, syntax="ubl")(_segment_rule(_ok))
 
 
 # --- parties -------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from ...syntax.namespaces import UBL_NS
 from . import RULES
 from ._checks import country_rules, norm, postal_code, ubl_xpath as _x
 
-rule = country_rules(RULES, "IS")
+rule = country_rules(RULES, "IS", applies=lambda doc: _icelandic(doc))
 
 
 

@@ -126,25 +126,21 @@ def _legal_ids(doc):
             yield el, sv(el)
 
 
-@rule("SE-R-003")
-def se_r_003(doc):
-    for el, value in _legal_ids(doc):
-        if not is_number(value):
-            yield el, {"value": value}
+# SE-R-003, -004, -013: the organisation number is numeric, has 10 characters, ends with its Luhn digit
+_LEGAL_TESTS = {"SE-R-003": is_number, "SE-R-004": lambda v: len(norm(v)) == 10,
+                "SE-R-013": lambda v: se_orgnr_valid(norm(v))}
 
 
-@rule("SE-R-004")
-def se_r_004(doc):
-    for el, value in _legal_ids(doc):
-        if len(norm(value)) != 10:
-            yield el, {"value": value}
+def _legal_rule(ok):
+    def check(doc):
+        for el, value in _legal_ids(doc):
+            if not ok(value):
+                yield el, {"value": value}
+    return check
 
 
-@rule("SE-R-013")
-def se_r_013(doc):
-    for el, value in _legal_ids(doc):
-        if not se_orgnr_valid(norm(value)):
-            yield el, {"value": value}
+for _rid, _ok in _LEGAL_TESTS.items():
+    rule(_rid)(_legal_rule(_ok))
 
 
 def _tax_ids(doc, party) -> list:
@@ -213,32 +209,21 @@ def _giro_accounts(doc, branch: str):
                 yield el, sv(el)
 
 
-@rule("SE-R-007")
-def se_r_007(doc):
-    for el, value in _giro_accounts(doc, "SE:PLUSGIRO"):
-        if not is_number(value):
-            yield el, {"value": value}
+# SE-R-007/-010 (Plusgiro) and SE-R-008/-009 (Bankgiro): the account number is numeric, has 2-8 (7-8) characters
+_GIRO_TESTS = {"SE-R-007": ("SE:PLUSGIRO", is_number), "SE-R-010": ("SE:PLUSGIRO", lambda v: 2 <= len(norm(v)) <= 8),
+               "SE-R-008": ("SE:BANKGIRO", is_number), "SE-R-009": ("SE:BANKGIRO", lambda v: len(norm(v)) in (7, 8))}
 
 
-@rule("SE-R-010")
-def se_r_010(doc):
-    for el, value in _giro_accounts(doc, "SE:PLUSGIRO"):
-        if not 2 <= len(norm(value)) <= 8:
-            yield el, {"value": value}
+def _giro_rule(branch: str, ok):
+    def check(doc):
+        for el, value in _giro_accounts(doc, branch):
+            if not ok(value):
+                yield el, {"value": value}
+    return check
 
 
-@rule("SE-R-008")
-def se_r_008(doc):
-    for el, value in _giro_accounts(doc, "SE:BANKGIRO"):
-        if not is_number(value):
-            yield el, {"value": value}
-
-
-@rule("SE-R-009")
-def se_r_009(doc):
-    for el, value in _giro_accounts(doc, "SE:BANKGIRO"):
-        if len(norm(value)) not in (7, 8):
-            yield el, {"value": value}
+for _rid, (_branch, _ok) in _GIRO_TESTS.items():
+    rule(_rid)(_giro_rule(_branch, _ok))
 
 
 def _code_in(*values: str):

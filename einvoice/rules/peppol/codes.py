@@ -255,7 +255,7 @@ def f001_date_format(doc):
                 yield el, {"value": text}
     else:
         for el in elements(doc, udt("DateTimeString")):
-            text = el.text or ""
+            text = text_node(el)
             if normalize(el.get("format")) != "102" or len(text) != 8 or not _CII_DATE.search(normalize(text)):
                 yield el, {"value": text}
 

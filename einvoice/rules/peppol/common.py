@@ -166,25 +166,12 @@ def business_process(doc) -> str:
     return result
 
 
-def _country_is(doc, ubl_party: str, cii_party: str, code: str) -> bool:
-    root = doc.root
-    if doc.syntax == Syntax.UBL:
-        els = path(root, cac(ubl_party), cac("Party"), cac("PostalAddress"), cac("Country"), cbc("IdentificationCode"))
-    else:
-        els = path(root, rsm("SupplyChainTradeTransaction"), ram("ApplicableHeaderTradeAgreement"),
-                   ram(cii_party), ram("PostalTradeAddress"), ram("CountryID"))
-    return bool(els) and nvalue(els[0]).upper() == code
-
-
 def both_german(doc) -> bool:
-    """Seller and buyer both have a German postal address (relaxes some Peppol rules)."""
-    cache = doc.__dict__.setdefault("_cache", {})
-    if "peppol.de" not in cache:
-        cache["peppol.de"] = (
-            _country_is(doc, "AccountingSupplierParty", "SellerTradeParty", "DE")
-            and _country_is(doc, "AccountingCustomerParty", "BuyerTradeParty", "DE")
-        )
-    return cache["peppol.de"]
+    """``$supplierCountryIsDE and $customerCountryIsDE``: seller and buyer both with a German postal address
+    (relaxes R002 and P0112; the variables the German national rules are decided on)."""
+    from ..national._checks import postal_is
+
+    return postal_is(doc, "seller", "DE") and postal_is(doc, "buyer", "DE")
 
 
 # --- PEPPOL-COMMON: identifiers with a known scheme -------------------------

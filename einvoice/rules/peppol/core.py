@@ -130,12 +130,6 @@ def r005_tax_currency_differs(doc):
 # --- VAT totals --------------------------------------------------------------------
 
 
-def _ubl_tax_totals(r) -> tuple[list, list]:
-    tts = children(r, cac("TaxTotal"))
-    with_sub = [t for t in tts if child(t, cac("TaxSubtotal")) is not None]
-    return with_sub, [t for t in tts if child(t, cac("TaxSubtotal")) is None]
-
-
 def _cii_currencies(doc, tag: str = "InvoiceCurrencyCode") -> list[str]:
     """/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeSettlement/ram:<tag>."""
     root = doc.root
@@ -149,38 +143,30 @@ def _cii_tax_total_amounts(st) -> list:
     return path(st, ram("SpecifiedTradeSettlementHeaderMonetarySummation"), ram("TaxTotalAmount"))
 
 
-@RULES.rule("PEPPOL-EN16931-R053")
+# R053 and R054 in UBL: rows of schemas/structure/peppol-core-ubl.yaml
+
+
+@RULES.rule("PEPPOL-EN16931-R053", syntax="cii")
 def r053_one_tax_total_with_breakdown(doc):
-    if doc.syntax == UBL:
-        for r in _ubl_roots(doc):
-            if len(_ubl_tax_totals(r)[0]) != 1:
-                yield r
-    else:
-        currencies = _cii_currencies(doc)
-        for st in elements(doc, ram("ApplicableHeaderTradeSettlement")):
-            n = sum(1 for a in _cii_tax_total_amounts(st) if a.get("currencyID") is not None and a.get("currencyID") in currencies)
-            if n != 1:
-                yield st
+    currencies = _cii_currencies(doc)
+    for st in elements(doc, ram("ApplicableHeaderTradeSettlement")):
+        n = sum(1 for a in _cii_tax_total_amounts(st) if a.get("currencyID") is not None and a.get("currencyID") in currencies)
+        if n != 1:
+            yield st
 
 
-@RULES.rule("PEPPOL-EN16931-R054")
+@RULES.rule("PEPPOL-EN16931-R054", syntax="cii")
 def r054_tax_total_in_accounting_currency(doc):
-    if doc.syntax == UBL:
-        for r in _ubl_roots(doc):
-            expected = 1 if child(r, cbc("TaxCurrencyCode")) is not None else 0
-            if len(_ubl_tax_totals(r)[1]) != expected:
-                yield r
-    else:
-        currencies = _cii_currencies(doc)
-        for st in elements(doc, ram("ApplicableHeaderTradeSettlement")):
-            n = 0
-            for a in _cii_tax_total_amounts(st):
-                cur = a.get("currencyID")
-                if cur is not None and any(cur != c for c in currencies):
-                    n += 1
-            expected = 1 if child(st, ram("TaxCurrencyCode")) is not None else 0
-            if n != expected:
-                yield st
+    currencies = _cii_currencies(doc)
+    for st in elements(doc, ram("ApplicableHeaderTradeSettlement")):
+        n = 0
+        for a in _cii_tax_total_amounts(st):
+            cur = a.get("currencyID")
+            if cur is not None and any(cur != c for c in currencies):
+                n += 1
+        expected = 1 if child(st, ram("TaxCurrencyCode")) is not None else 0
+        if n != expected:
+            yield st
 
 
 def _numbers(els) -> list[float]:
