@@ -359,7 +359,10 @@ try:  # the layers of the document's syntax only, as validation loads them
     layers = layers_for_syntax(layers, doc.syntax)
 except ImportError:
     pass
-rules = rules_for(layers)
+try:  # the part of each layer the profile needs, as validation asks for it
+    rules = rules_for(layers, profile)
+except TypeError:
+    rules = rules_for(layers)
 marks.append(("rule layers imported, rule tables loaded", c()))
 try:
     from einvoice.rules.engine import plan_for

@@ -355,7 +355,7 @@ def warm_up(opts: Options) -> None:
             if profile is None:
                 continue
             layers = (*profile.layers, "policy") if opts.policy else profile.layers
-            rules = rules_for(layers)
+            rules = rules_for(layers, name)
             for syntax in (Syntax.UBL, Syntax.CII):
                 plan_for(rules, syntax, Context.default(opts.rules))
         from .syntax.ubl.rules import TABLE as ubl_table

@@ -244,19 +244,22 @@ def detect_profile(doc) -> tuple[str, str]:
     return "en16931", ("no specification identifier" if not cid else f"unknown specification identifier {cid!r}") + "; applying EN 16931"
 
 
-def layer(name: str) -> RuleSet:
-    """The RuleSet of a layer (its module is imported on first use; a missing module is an error)."""
+def layer(name: str, profile: str | None = None) -> RuleSet:
+    """The RuleSet of a layer (its module is imported on first use; a missing module is an error); with
+    ``profile``, the part of it a document validated against that profile needs (:meth:`RuleSet.for_profile`)."""
     module, _, attr = LAYERS[name].partition(":")
-    return getattr(importlib.import_module(module), attr)
+    rules = getattr(importlib.import_module(module), attr)
+    return rules if profile is None else rules.for_profile(profile)
 
 
 _RULES_FOR: dict[tuple, RuleList] = {}
 
 
-def rules_for(layers: tuple[str, ...] | list[str]) -> list[Rule]:
-    """The rules of some layers, in order (the same list, with its execution plans, on every call)."""
-    sets = [layer(name) for name in layers]
-    key = (tuple(layers), tuple(len(rs) for rs in sets))
+def rules_for(layers: tuple[str, ...] | list[str], profile: str | None = None) -> list[Rule]:
+    """The rules of some layers, in order (the same list, with its execution plans, on every call); with
+    ``profile``, those a document validated against it needs."""
+    sets = [layer(name, profile) for name in layers]
+    key = (tuple(layers), profile, tuple(len(rs) for rs in sets))
     out = _RULES_FOR.get(key)
     if out is None:
         out = RuleList(r for rs in sets for r in rs)

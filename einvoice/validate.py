@@ -89,7 +89,7 @@ def validate_document(doc: Document, profile: str = "auto", schema: bool = True,
         if xsd is not None:
             report.findings.extend(xsd.validate_tree(doc.root, doc.syntax, profile=profile, path=doc.path))
     kept = layers_for_syntax(layers, doc.syntax)  # a layer of the other syntax only would find nothing
-    rules = rules_for(kept)
+    rules = rules_for(kept, profile)
     run_rules(doc, rules, report, context)
     if len(kept) < len(layers):  # the releases of the profile, as when every layer ran
         report.releases = context.release_names((*rules.layers, *(name for name in layers if name not in kept)))

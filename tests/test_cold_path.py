@@ -97,3 +97,41 @@ def test_a_folder_still_runs_in_parallel(tmp_path):
     results = batch.run([str(tmp_path)], batch.Options(), jobs=2)
     assert len(results) == 10 and all(r.status in ("valid", "warnings") for r in results)
     assert "multiprocessing.connection" in sys.modules  # the worker pool (einvoice.batch.run_pool) ran
+
+
+LISTING = """
+import json, sys
+from einvoice.profiles import layer
+for profile in sys.argv[1:]:  # profiles asked for first, in this order
+    layer("facturx", profile)
+from einvoice.rules.facturx import RULES
+rules = [(r.id, r.family.name, r.meta.severity.value, r.meta.message) for r in RULES]
+print(json.dumps({"loaded": list(RULES._profiles), "rules": rules}))
+"""
+
+
+def test_validate_one_factur_x_file_loads_its_profiles_rules_only():
+    path = ROOT / "samples" / "facturx-en16931.xml"
+    script = SCRIPT.replace("print(json.dumps({", "from einvoice.rules.facturx import RULES\n"
+                                                 "print(json.dumps({'profiles': list(RULES._profiles), ")
+    out = subprocess.run([sys.executable, "-c", script, str(path), "pydantic", "pikepdf"], cwd=ROOT,
+                         capture_output=True, text=True, timeout=120)
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    assert result["code"] == 0, out.stdout + out.stderr
+    assert result["profiles"] == ["facturx-en16931"]
+    assert result["loaded"] == []  # neither the model (pydantic) nor the PDF reader for an XML file
+
+
+def test_the_factur_x_layer_lists_the_same_rules_whatever_was_loaded_first():
+    def listing(*first: str) -> dict:
+        out = subprocess.run([sys.executable, "-c", LISTING, *first], cwd=ROOT, capture_output=True, text=True,
+                             timeout=120)
+        assert out.returncode == 0, out.stderr
+        return json.loads(out.stdout)
+
+    plain = listing()
+    assert len(plain["loaded"]) == 5 and len(plain["rules"]) > 2000
+    for first in (("facturx-extended", "facturx-minimum"), ("facturx-basicwl",)):
+        again = listing(*first)
+        assert again["loaded"][:len(first)] == list(first)
+        assert again["rules"] == plain["rules"]

@@ -61,14 +61,14 @@ def _official(profile: str, data: bytes) -> Counter:
 
 def _ours(profile: str, data: bytes) -> Counter:
     """(element path with positions, item) of each of our FX-NOTUSED findings (their targets)."""
-    from einvoice.rules.facturx.notused import FACTS, TABLES_NOTUSED
+    from einvoice.rules.facturx.notused import facts as all_facts, table
     from einvoice.syntax import load
 
-    facts = {f.id: f for f in FACTS[profile]}
+    facts = {f.id: f for f in all_facts(profile)}
     doc = load(data)
     doc.profile = profile
     out: Counter = Counter()
-    for rid, targets in TABLES_NOTUSED[profile].evaluate(doc).items():
+    for rid, targets in table(profile).evaluate(doc).items():
         fact = facts[rid]
         for el in targets:
             out[(_steps(el), "@" + fact.attribute if fact.attribute else "element")] += 1
@@ -161,18 +161,19 @@ def test_agrees_with_official_on_corpus_and_mutants(profile):
 
 
 def test_every_fact_has_an_own_id_and_message():
-    from einvoice.rules.facturx.notused import FACTS
-    from einvoice.rules.facturx.profiles import META
+    from einvoice.rules.facturx.notused import facts as all_facts
+    from einvoice.rules.facturx.profiles import load_meta
 
     for profile in PROFILES:
-        facts = FACTS[profile]
+        facts = all_facts(profile)
+        meta_of = load_meta(profile)
         assert facts, profile
         ids = [f.id for f in facts]
         assert len(set(ids)) == len(ids)
         prefix = "FX-NOTUSED-" + profile.removeprefix("facturx-").upper() + "-"
         for f in facts:
             assert f.id.startswith(prefix), f.id
-            meta = META[profile][f.id]
+            meta = meta_of[f.id]
             assert f.element in meta.message and f.context in meta.message
             assert meta.severity.value == "error"
 

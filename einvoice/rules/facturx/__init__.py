@@ -1,18 +1,43 @@
 """Factur-X 1.09 profile rules (FX-SCH-* and profile restrictions).
 
-Every module listed in ``MODULES`` registers its checks on ``RULES`` when it is
-imported; the list is explicit and every module must exist.
+The layer holds one set of rules per profile (:func:`.profiles.load`: the profile's
+table, for BASIC WL the EN 16931 rules it checks, what the profile does not use),
+registered the first time that profile is asked for: validating a document loads
+its profile's rules only (``RULES.for_profile``). Iterating ``RULES`` gives every
+profile's rules, in the order of ``PROFILES`` whatever was loaded before.
 """
 
 from __future__ import annotations
 
-import importlib
-
 from ..engine import RuleSet
 
-RULES = RuleSet("facturx")
+PROFILES = ("facturx-minimum", "facturx-basicwl", "facturx-basic", "facturx-en16931", "facturx-extended")
 
-MODULES = ['profiles', 'core', 'notused']
 
-for _name in MODULES:  # explicit: every module listed must exist
-    importlib.import_module(f"{__name__}.{_name}")
+class ProfileLayer(RuleSet):
+    """The ``facturx`` layer: a :class:`RuleSet` per profile, each loaded on first use."""
+
+    def __init__(self) -> None:  # no rules of its own: ``rules`` are the profiles'
+        self.layer = "facturx"
+        self._profiles: dict[str, RuleSet] = {}
+
+    def for_profile(self, profile: str | None) -> RuleSet:
+        """The rules of a Factur-X profile; for any other profile, the whole layer (none of it applies)."""
+        if profile not in PROFILES:
+            return self
+        rules = self._profiles.get(profile)
+        if rules is None:
+            from .profiles import load
+
+            rules = self._profiles[profile] = load(profile)
+        return rules
+
+    @property
+    def rules(self) -> list:
+        return [r for p in PROFILES for r in self.for_profile(p)]
+
+    def _append(self, rule) -> None:
+        raise TypeError("a Factur-X rule is registered on its profile's rules (profiles.load)")
+
+
+RULES = ProfileLayer()

@@ -98,11 +98,6 @@ def cond(doc, el, ck):
     return () if _holds(doc, el, ck.arg) else (el,)
 
 
-def not_both_tax_point(doc, el, ck):
-    """A VAT breakdown does not give both a VAT point date and a VAT point date code."""
-    return (el,) if sel(el, "ram:TaxPointDate") and sel(el, "ram:DueDateTypeCode") else ()
-
-
 def any_filled(doc, el, ck):
     """The first node of one of ``paths`` has a value that is not empty after space normalisation."""
     for p in ck.arg["paths"]:
@@ -159,21 +154,30 @@ def payee_differs(doc, el, ck):
     return ()
 
 
-def country_prefix(doc, el, ck):
-    """The identifier starts with a country prefix of the profile's list (``arg``: the list name)."""
-    value = string_value(el)
-    return () if len(value) >= 2 and value[:2] in doc_codes(ck.arg) else (el,)
+def with_codes(lists: dict[str, frozenset[str]]) -> dict:
+    """The checks that read one of a profile's code lists (``arg``: the list's name), bound to its lists."""
 
+    def codelist(doc, el, ck):
+        """The context's value (``.``) or attribute must be in the list (empty passes)."""
+        if ck.text == ".":
+            value = string_value(el)
+        else:
+            value = el.get(ck.text.lstrip("@"))
+            if value is None:
+                return ()
+        return () if value == "" or value in lists[ck.arg] else (el,)
 
-_CODES: dict[str, frozenset[str]] = {}
+    def country_prefix(doc, el, ck):
+        """The identifier starts with a country prefix of the list."""
+        value = string_value(el)
+        return () if len(value) >= 2 and value[:2] in lists[ck.arg] else (el,)
 
+    def code_token(doc, el, ck):
+        """The context's value (space-normalised) is one token of the list."""
+        value = normalize_space(string_value(el))
+        return () if value and " " not in value and value in lists[ck.arg] else (el,)
 
-def doc_codes(name: str) -> frozenset[str]:
-    return _CODES[name]
-
-
-def set_codes(lists: dict[str, frozenset[str]]) -> None:
-    _CODES.update(lists)
+    return {"codelist": codelist, "country_prefix": country_prefix, "code_token": code_token}
 
 
 # --------------------------------------------------------------------------- VAT category counts
@@ -191,12 +195,8 @@ def _with_code(nodes, code: str) -> list:
 
 def _detail_line_tax(root) -> list:
     """Line VAT of lines without a status or with status DETAIL (the EXTENDED sub-line groups excluded)."""
-    out = []
-    for s in sel(root, "//ram:SpecifiedLineTradeSettlement"):
-        status = sel(s, "../ram:AssociatedDocumentLineDocument/ram:LineStatusReasonCode")
-        if not status or any(string_value(x) == "DETAIL" for x in status):
-            out.extend(s.iterchildren(f"{RAM}ApplicableTradeTax"))
-    return out
+    return [t for s in sel(root, "//ram:SpecifiedLineTradeSettlement") if _detail(s.getparent())
+            for t in s.iterchildren(f"{RAM}ApplicableTradeTax")]
 
 
 def category_count(doc, el, ck):
@@ -251,12 +251,16 @@ def b_without_s(doc, el, ck):
 
 #: the checks by the name the profile tables give; those below the sums are guarded (see the end)
 CUSTOMS = {fn.__name__: fn for fn in (cond, any_filled, first_attr_filled, num_or_absent, period_order, payee_differs,
-                                      country_prefix, category_count, italy_only, b_without_s)}
+                                      category_count, italy_only, b_without_s)}
 
 
 # --------------------------------------------------------------------------- VAT breakdown sums
 
 _ROOT_TX = "/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction/"
+_LINES = _ROOT_TX + "ram:IncludedSupplyChainTradeLineItem"
+_HEAD_AC = _ROOT_TX + "ram:ApplicableHeaderTradeSettlement/ram:SpecifiedTradeAllowanceCharge"
+_HEAD_LOG = _ROOT_TX + "ram:ApplicableHeaderTradeSettlement/ram:SpecifiedLogisticsServiceCharge"
+_SUMMARY = _ROOT_TX + "ram:ApplicableHeaderTradeSettlement/ram:SpecifiedTradeSettlementHeaderMonetarySummation"
 
 
 def _boolean(text: str) -> bool:
@@ -341,21 +345,9 @@ def _parts(doc, el, ck, rate, exempt):
 
 
 def _compute_parts(el, code, detail, rate, exempt):
-    items = sel(el, _ROOT_TX + "ram:IncludedSupplyChainTradeLineItem")
-    if detail:
-        items = [i for i in items if _detail(i)]
-    line_sum, n_lines = Decimal(0), 0
-    for item in items:
-        settlements = list(item.iterchildren(f"{RAM}SpecifiedLineTradeSettlement"))
-        for s in settlements:
-            if _tax_match(list(s.iterchildren(f"{RAM}ApplicableTradeTax")), code, rate, exempt):
-                for summ in s.iterchildren(f"{RAM}SpecifiedTradeSettlementLineMonetarySummation"):
-                    for v in _single_dec(list(summ.iterchildren(f"{RAM}LineTotalAmount"))):
-                        line_sum += v
-        if _tax_match(_children(settlements, "ApplicableTradeTax"), code, rate, exempt):
-            n_lines += 1
+    line_sum, n_lines = _line_sum(el, code, rate, detail, exempt), _n_lines(el, code, detail, rate, exempt)
     allow, charge, n_ac = Decimal(0), Decimal(0), 0
-    for ac in sel(el, _ROOT_TX + "ram:ApplicableHeaderTradeSettlement/ram:SpecifiedTradeAllowanceCharge"):
+    for ac in sel(el, _HEAD_AC):
         taxes = list(ac.iterchildren(f"{RAM}CategoryTradeTax"))
         if not _tax_match(taxes, code, rate, exempt):
             continue
@@ -366,7 +358,7 @@ def _compute_parts(el, code, detail, rate, exempt):
         if _indicator_is(ac, True):
             charge += sum(amounts, Decimal(0))
     log, n_log = Decimal(0), 0
-    for lc in sel(el, _ROOT_TX + "ram:ApplicableHeaderTradeSettlement/ram:SpecifiedLogisticsServiceCharge"):
+    for lc in sel(el, _HEAD_LOG):
         if _tax_match(list(lc.iterchildren(f"{RAM}AppliedTradeTax")), code, rate, exempt):
             n_log += 1
             log += sum(_single_dec(list(lc.iterchildren(f"{RAM}AppliedAmount"))), Decimal(0))
@@ -440,26 +432,26 @@ def breakdown_vat(doc, el, ck):
 
 # --------------------------------------------------------------------------- category sums (BASIC, MINIMUM)
 
-_LINES = _ROOT_TX + "ram:IncludedSupplyChainTradeLineItem"
-_HEAD_AC = _ROOT_TX + "ram:ApplicableHeaderTradeSettlement/ram:SpecifiedTradeAllowanceCharge"
-_HEAD_LOG = _ROOT_TX + "ram:ApplicableHeaderTradeSettlement/ram:SpecifiedLogisticsServiceCharge"
-_SUMMARY = _ROOT_TX + "ram:ApplicableHeaderTradeSettlement/ram:SpecifiedTradeSettlementHeaderMonetarySummation"
-
-
-def _line_sum(el, code: str, rate: Decimal | None = None, detail: bool = False) -> Decimal:
-    """Sum of the line net amounts (decimal) of the lines whose settlement VAT has the category (and rate)."""
+def _line_sum(el, code: str, rate: Decimal | None = None, detail: bool = False,
+              exempt: tuple[str, str] | None = None) -> Decimal:
+    """Sum of the line net amounts (decimal) of the (detail) lines whose settlement VAT has the category (and
+    rate, exemption reason)."""
     total = Decimal(0)
     for item in sel(el, _LINES):
         if detail and not _detail(item):
             continue
         for s in item.iterchildren(f"{RAM}SpecifiedLineTradeSettlement"):
-            taxes = list(s.iterchildren(f"{RAM}ApplicableTradeTax"))
-            if not _has_code(taxes, code) or (rate is not None and not _has_rate(taxes, rate)):
-                continue
-            for summ in s.iterchildren(f"{RAM}SpecifiedTradeSettlementLineMonetarySummation"):
-                for v in _single_dec(list(summ.iterchildren(f"{RAM}LineTotalAmount"))):
-                    total += v
+            if _tax_match(list(s.iterchildren(f"{RAM}ApplicableTradeTax")), code, rate, exempt):
+                for summ in s.iterchildren(f"{RAM}SpecifiedTradeSettlementLineMonetarySummation"):
+                    for v in _single_dec(list(summ.iterchildren(f"{RAM}LineTotalAmount"))):
+                        total += v
     return total
+
+
+def _n_lines(el, code: str, detail: bool, rate: Decimal | None = None, exempt: tuple[str, str] | None = None) -> int:
+    """How many (detail) lines have the category (and rate, exemption reason) in their settlements' VAT together."""
+    return sum(1 for item in sel(el, _LINES) if (not detail or _detail(item)) and _tax_match(
+        _children(list(item.iterchildren(f"{RAM}SpecifiedLineTradeSettlement")), "ApplicableTradeTax"), code, rate, exempt))
 
 
 def _indicator_cast(ac, value: bool) -> bool:
@@ -551,8 +543,7 @@ def category_basis_tolerance(doc, el, ck):
             for v in _single_dec(list(lc.iterchildren(f"{RAM}AppliedAmount"))):
                 log += v
     log = V.round2(log)
-    n_lines = sum(1 for item in sel(el, _LINES) if _detail(item)
-                  and _has_code(_children(list(item.iterchildren(f"{RAM}SpecifiedLineTradeSettlement")), "ApplicableTradeTax"), code))
+    n_lines = _n_lines(el, code, True)
     n_ac = sum(1 for ac in sel(el, _HEAD_AC) if _has_code(list(ac.iterchildren(f"{RAM}CategoryTradeTax")), code))
     return () if abs(basis[0] - (lines + charges + log - allowances)) <= Decimal("0.01") * (n_lines + n_ac + n_log) else (el,)
 
@@ -757,9 +748,10 @@ def line_total(doc, el, ck):
     return () if V.xs_decimal(string_value(found[0])) == expected else (el,)
 
 
-def _rounded_in(el, ref: str, if_no_ref_passes: bool):
-    """Some VAT total has the currency given by ``ref`` and two decimals at most (or has another currency)."""
-    refs = texts(el, _ROOT_TX + "ram:ApplicableHeaderTradeSettlement/ram:" + ref)
+def vat_total_rounded(doc, el, ck):
+    """Some VAT total has the currency given by ``ref`` (``arg``: InvoiceCurrencyCode or TaxCurrencyCode) and
+    two decimals at most, or has another currency (``if_no_ref_passes``: a VAT total passes when ``ref`` is absent)."""
+    refs = texts(el, _ROOT_TX + "ram:ApplicableHeaderTradeSettlement/ram:" + ck.arg["ref"])
     totals = list(el.iterchildren(f"{RAM}TaxTotalAmount"))
     if not totals:
         return ()
@@ -770,22 +762,12 @@ def _rounded_in(el, ref: str, if_no_ref_passes: bool):
             v = V.xs_double(string_value(t))
             if same_double(v, V.round2_double(v)):
                 return ()
-        if if_no_ref_passes:
+        if ck.arg.get("if_no_ref_passes"):
             if not refs:
                 return ()
         elif not same:
             return ()
     return (el,)
-
-
-def vat_total_rounded(doc, el, ck):
-    """The VAT total in the invoice currency has at most two decimals."""
-    return _rounded_in(el, "InvoiceCurrencyCode", False)
-
-
-def vat_total_tax_currency_rounded(doc, el, ck):
-    """The VAT total in the VAT accounting currency has at most two decimals."""
-    return _rounded_in(el, "TaxCurrencyCode", True)
 
 
 def tax_currency_total(doc, el, ck):
@@ -807,12 +789,6 @@ def vat_total_sum(doc, el, ck):
 
 
 # --------------------------------------------------------------------------- EXTENDED: sub-lines and totals
-
-def code_token(doc, el, ck):
-    """The context's value (space-normalised) is one token of the profile's list ``arg``."""
-    value = normalize_space(string_value(el))
-    return () if value and " " not in value and value in doc_codes(ck.arg) else (el,)
-
 
 def _norm_path(el, path: str) -> str:
     return _one_norm(sel(el, path))
@@ -1024,6 +1000,6 @@ CUSTOMS.update((fn.__name__, _guarded(fn)) for fn in (
     category_basis_approx, category_basis_per_rate, category_basis_exact, category_basis_tolerance,
     breakdown_vat_rounded, standard_vat_approx,
     allowance_total, charge_total, tax_basis_total, grand_total, due_payable, line_total,
-    vat_total_rounded, vat_total_tax_currency_rounded, tax_currency_total, vat_total_sum,
-    code_token, parent_has_status, parent_exists, group_children_amounts, group_sums, ext_line_total,
+    vat_total_rounded, tax_currency_total, vat_total_sum,
+    parent_has_status, parent_exists, group_children_amounts, group_sums, ext_line_total,
     ext_allowance_total, ext_charge_total, ext_tax_basis_total, ext_grand_total, ext_due_payable, delivery_date_de))

@@ -10,8 +10,8 @@ The facts are data, ``schemas/rules/facturx/notused/<profile>.yaml``: the contex
 order the official artefact tries them (an element is handled by the first context that
 matches it, so a context without ``not_used`` only shadows later ones), each with the
 element itself or the attribute that is not used there. The ids are our own, one per fact,
-numbered per profile; each is an error, as the official report is (messages:
-``schemas/rules/facturx/notused.yaml``).
+numbered per profile; each is an error, as the official report is (messages: the profile's
+rule metadata, ``schemas/rules/facturx/<profile>.yaml``).
 
 The same table drives :mod:`einvoice.syntax.cii.prune`, which leaves these out of what the
 builder writes.
@@ -19,12 +19,13 @@ builder writes.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
-from ..engine import load_yaml, meta_table
+from ..engine import load_yaml
 from ..tree import Check, Context, Pattern, Table
-from .profiles import META, RULE_META, TABLES, load_meta, register_profile
+from .profiles import RULE_META
 
 NOTUSED = RULE_META / "notused"
 
@@ -45,21 +46,22 @@ class Fact:
         return f"{what} {self.element} at {self.context}"
 
 
-def load_facts(profile: str) -> tuple[list[tuple[str, list[Fact]]], list[Fact]]:
-    """(contexts in order with their facts, every fact) of one profile's table."""
+@functools.cache
+def contexts(profile: str) -> list[tuple[str, list[Fact]]]:
+    """The contexts of one profile's table, in order, with their facts (``profile``: ``facturx-<name>``)."""
     data = load_yaml(NOTUSED / f"{profile.removeprefix('facturx-')}.yaml") or {}
-    ordered: list[tuple[str, list[Fact]]] = []
-    every: list[Fact] = []
+    out: list[tuple[str, list[Fact]]] = []
     for row in data.get("contexts") or ():
         text = row["context"]
         last = text.rsplit("/", 1)[-1].split("[", 1)[0]
-        facts = []
-        for item in row.get("not_used") or ():
-            f = Fact(item["id"], profile, text, item.get("element") or last, item.get("attribute"))
-            facts.append(f)
-            every.append(f)
-        ordered.append((text, facts))
-    return ordered, every
+        out.append((text, [Fact(item["id"], profile, text, item.get("element") or last, item.get("attribute"))
+                           for item in row.get("not_used") or ()]))
+    return out
+
+
+def facts(profile: str) -> list[Fact]:
+    """Every fact of one profile."""
+    return [f for _text, row in contexts(profile) for f in row]
 
 
 def _not_used(doc: Any, el: Any, ck: Check):
@@ -72,28 +74,12 @@ def _not_used(doc: Any, el: Any, ck: Check):
 CUSTOMS = {"not_used": _not_used}
 
 
+@functools.cache
 def table(profile: str) -> Table:
     """The profile's facts as a table of the tree engine (compiled on first use)."""
-    ordered, every = load_facts(profile)
-
     def build() -> list[list[Context]]:
         return [[Context(Pattern(text), [Check(f.id, "custom", None, f.attribute, "not_used", fn="not_used")
-                                         for f in facts])
-                 for text, facts in ordered]]
+                                         for f in row])
+                 for text, row in contexts(profile)]]
 
-    return Table(f"notused-{profile}", None, CUSTOMS, build=build, rule_ids=[f.id for f in every])
-
-
-# severity, message (naming the element and its place) and hint of every fact
-MESSAGES = meta_table(load_yaml(RULE_META / "notused.yaml") or {})
-
-TABLES_NOTUSED: dict[str, Table] = {}
-FACTS: dict[str, list[Fact]] = {}
-
-for _profile in TABLES:
-    _every = FACTS[_profile] = load_facts(_profile)[1]
-    if _profile not in META:
-        META[_profile] = load_meta(_profile)
-    META[_profile].update({f.id: MESSAGES[f.id] for f in _every})
-    TABLES_NOTUSED[_profile] = _t = table(_profile)
-    register_profile(_profile, _t.rule_ids, _t.evaluate)
+    return Table(f"notused-{profile}", None, CUSTOMS, build=build, rule_ids=[f.id for f in facts(profile)])

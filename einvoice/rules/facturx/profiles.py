@@ -22,21 +22,18 @@ counts, sums and totals) are the ``custom`` functions of :mod:`.checks`.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from ...syntax import namespaces as ns
-from ..engine import Rule, RuleMeta, Severity, load_yaml, meta_table
-from ..tree import _Failed, STRUCTURE, Table, Wildcard, normalize_space, sel, string_value
+from ..engine import Rule, RuleDefinitionError, RuleMeta, RuleSet, load_yaml, meta_table
+from ..tree import STRUCTURE, Table, Wildcard, normalize_space, register, sel, string_value
 from .. import values as V
-from . import RULES
 from . import checks
 
 RAM = f"{{{ns.RAM}}}"
-
-# profile -> table name
-TABLES = {f"facturx-{p}": f"facturx-{p}" for p in ("minimum", "basicwl", "basic", "en16931", "extended")}
 
 
 def _empty_leaf(el: Any) -> bool:
@@ -99,39 +96,6 @@ def max1_currency(doc, el, ck):
     return (el,) if n > 1 else ()
 
 
-def _codelists(table: Table) -> dict[str, frozenset[str]]:
-    return {k: frozenset(str(v) for v in vals) for k, vals in (table.data.get("codes") or {}).items()}
-
-
-def _make_codelist(lists: dict[str, frozenset[str]]):
-    def codelist(doc, el, ck):
-        """The context's value (``.``) or attribute must be in the profile's list (empty passes)."""
-        if ck.text == ".":
-            value = string_value(el)
-        else:
-            value = el.get(ck.text.lstrip("@"))
-            if value is None:
-                return ()
-        if value == "" or value in lists[ck.arg]:
-            return ()
-        return (el,)
-    return codelist
-
-
-def any_present(doc, el, ck):
-    """At least one of ``paths`` selects something."""
-    return () if any(sel(el, p) for p in ck.arg["paths"]) else (el,)
-
-
-def all_present(doc, el, ck):
-    return () if all(sel(el, p) for p in ck.arg["paths"]) else (el,)
-
-
-def not_all(doc, el, ck):
-    """The ``paths`` must not all select something."""
-    return (el,) if all(sel(el, p) for p in ck.arg["paths"]) else ()
-
-
 def ne_empty(doc, el, ck):
     """Some node of ``path`` has a (space-normalized, with ``norm``) value that is not empty."""
     a = ck.arg
@@ -140,18 +104,6 @@ def ne_empty(doc, el, ck):
         # normalize-space of the first node (no node: the empty string)
         return () if found and normalize_space(string_value(found[0])) else (el,)
     return () if any(string_value(n) != "" for n in found) else (el,)
-
-
-def max2dec(doc, el, ck):
-    """The first node of ``path`` has at most two digits after its first '.'."""
-    path = ck.arg["path"]
-    # only the first node is looked at: a trailing position [1] (which the table paths do not know) is implied
-    found = sel(el, path[:-3] if path.endswith("[1]") else path)
-    if not found:
-        return ()
-    text = string_value(found[0])
-    _, dot, after = text.partition(".")
-    return (el,) if dot and len(after) > 2 else ()
 
 
 def num(doc, el, ck):
@@ -184,23 +136,29 @@ def date_format(doc, el, ck):
     return () if _DATE[ck.arg["format"]].fullmatch(string_value(el)) else (el,)
 
 
-CUSTOMS = {
-    "date_format": date_format,
-    "any_present": any_present,
-    "all_present": all_present,
-    "not_all": not_all,
-    "ne_empty": ne_empty,
-    "max2dec": max2dec,
-    "num": num,
-    "attr_is": attr_is,
-    "always": always,
-    "never": never,
-    "credit_transfer_account": credit_transfer_account,
-    "max1_currency": max1_currency,
-    **checks.CUSTOMS,
-}
+CUSTOMS = {**{fn.__name__: fn for fn in (date_format, ne_empty, num, attr_is, always, never, credit_transfer_account,
+                                          max1_currency)}, **checks.CUSTOMS}
 
 RULE_META = STRUCTURE.parent / "rules" / "facturx"
+
+
+@functools.cache
+def table(profile: str) -> Table:
+    """The profile's table (``schemas/structure/<profile>.yaml``), its checks bound to the profile's code lists."""
+    t = Table.load(profile, CUSTOMS, WILDCARDS)
+    t.customs.update(checks.with_codes({k: frozenset(str(v) for v in vals)
+                                        for k, vals in (t.data.get("codes") or {}).items()}))
+    return t
+
+
+def pending(profile: str) -> list[str]:
+    """The ids of the official profile set that have no check here yet."""
+    return list(table(profile).data.get("pending") or ())
+
+
+def load_meta(profile: str) -> dict[str, RuleMeta]:
+    """Metadata of one profile's rules (``schemas/rules/facturx/<profile>.yaml``)."""
+    return meta_table(load_yaml(RULE_META / f"{profile.removeprefix('facturx-')}.yaml") or {})
 
 
 @dataclass
@@ -211,49 +169,36 @@ class ProfileRule(Rule):
 
     @property
     def meta(self) -> RuleMeta:
-        return self.table.get(self.id) or RuleMeta(self.id, Severity.ERROR, self.id)
+        return self.table[self.id]
 
 
-def load_meta(profile: str) -> dict[str, RuleMeta]:
-    """Metadata of one profile's rules (``schemas/rules/facturx/<profile>.yaml``)."""
-    return meta_table(load_yaml(RULE_META / f"{profile.removeprefix('facturx-')}.yaml") or {})
+class ProfileRules(RuleSet):
+    """The rules of one profile, each with the profile's own metadata (which must give it a message)."""
+
+    def __init__(self, profile: str):
+        super().__init__("facturx")
+        self.profile = profile
+        self.meta = load_meta(profile)
+
+    def _append(self, rule: Rule) -> None:
+        meta = self.meta.get(rule.id)
+        if meta is None or not meta.message.strip():
+            raise RuleDefinitionError(f"rule {rule.id} of {self.profile} has no message in {RULE_META}/")
+        self.rules.append(ProfileRule(rule.id, rule.check, rule.layer, rule.syntax, self.meta, family=rule.family))
 
 
-def register_profile(profile: str, rule_ids, evaluate) -> None:
-    """Register ids on the layer for one profile; ``evaluate(doc)`` gives rule id -> targets.
+def load(profile: str) -> ProfileRules:
+    """Every rule of one profile: its table, the EN 16931 rules it checks (``core_rules``, :mod:`.core`)
+    and what it does not use (:mod:`.notused`)."""
+    from . import core, notused
 
-    The ids are evaluated together (once per document) and only when the document
-    is validated against ``profile``.
-    """
-    meta = META.get(profile)
-    if meta is None:
-        meta = META[profile] = load_meta(profile)
-    rule_ids = list(rule_ids)
-
-    def evaluate_profile(doc):
-        if doc.profile != profile:
-            return {}
-        res = evaluate(doc)
-        if not res:
-            return res
-        return {rid: (hits[0].exc if isinstance(hits, list) and hits and isinstance(hits[0], _Failed) else hits)
-                for rid, hits in res.items()}
-
-    evaluate_profile.__name__ = f"facturx_{profile.removeprefix('facturx-')}"
-    start = len(RULES.rules)
-    RULES.family(rule_ids, evaluate_profile, syntax="cii", name=f"facturx:{profile}:{id(evaluate)}")
-    for i in range(start, len(RULES.rules)):
-        r = RULES.rules[i]
-        RULES.rules[i] = ProfileRule(r.id, r.check, r.layer, r.syntax, meta, family=r.family)
-
-
-META: dict[str, dict[str, RuleMeta]] = {}
-PENDING: dict[str, list[str]] = {}
-
-for _profile, _name in TABLES.items():
-    _table = Table.load(_name, CUSTOMS, WILDCARDS)
-    _lists = _codelists(_table)
-    checks.set_codes(_lists)
-    _table.customs["codelist"] = _make_codelist(_lists)
-    PENDING[_profile] = list(_table.data.get("pending") or ())
-    register_profile(_profile, _table.rule_ids, _table.evaluate)
+    rules = ProfileRules(profile)
+    t = table(profile)
+    register(rules, t, "cii", (profile,))
+    core_ids = t.data.get("core_rules")
+    if core_ids:
+        evaluate = core.evaluator(core_ids)
+        rules.family(core_ids, lambda doc: evaluate(doc) if doc.profile == profile else {}, syntax="cii",
+                     name=f"core:{profile}")
+    register(rules, notused.table(profile), "cii", (profile,))
+    return rules

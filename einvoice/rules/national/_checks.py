@@ -11,8 +11,10 @@ postal address; those helpers are here too, so each module states which one
 its rules use.
 
 Only a registration stated under the tax scheme ``VAT`` counts as a VAT
-identifier here (UBL ``cac:TaxScheme/cbc:ID``, CII ``ram:ID/@schemeID``), as
-in the national rules of the rule set.
+identifier here (UBL ``cac:TaxScheme/cbc:ID``, CII ``ram:ID/@schemeID``, as
+written), as in the national rules of the rule set. Every value is read from the
+document tree, on every node the official path selects (see the country
+variables below); no model is read.
 
 Check digits
 ------------

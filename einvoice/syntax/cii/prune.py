@@ -25,13 +25,13 @@ def prune(root: Any, profile: str) -> list[tuple[str, str]]:
     (rule id, description) of every removal. Removing an element can change what a later
     context sees (an allowance whose indicator went), so the pass repeats until nothing is left.
     """
-    from ...rules.facturx.notused import FACTS, TABLES_NOTUSED
+    from ...rules.facturx.notused import facts as all_facts, table as notused_table
 
     name = profile if profile.startswith("facturx-") else f"facturx-{profile}"
-    table = TABLES_NOTUSED.get(name)
-    if table is None:
+    if name.removeprefix("facturx-") not in PROFILES:
         return []
-    facts = {f.id: f for f in FACTS[name]}
+    table = notused_table(name)
+    facts = {f.id: f for f in all_facts(name)}
     removed: list[tuple[str, str]] = []
     for _ in range(8):
         doc = SimpleNamespace(root=root, profile=name)
