@@ -233,7 +233,7 @@ def test_vat_category_table_names_a_family_rate_test_and_identifiers_per_syntax(
 def test_vat_category_identifier_facts_are_read_by_the_syntax_index():
     from einvoice.rules.en16931 import vat
 
-    ubl_ix = vat._UblIndex(etree.fromstring(b"<Invoice xmlns='urn:oasis:names:specification:ubl:schema:xsd:Invoice-2'/>"))
+    ubl_ix = vat._UblIndex(etree.fromstring(b"<Invoice xmlns='urn:oasis:names:specification:ubl:schema:xsd:Invoice-2'/>"), {})
     cii_ix = vat._CiiIndex(etree.fromstring(
         b"<rsm:CrossIndustryInvoice xmlns:rsm='urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100'/>"), {})
     for code, category in vat.CATEGORIES.items():

@@ -21,7 +21,7 @@ from lxml import etree
 
 from .. import codelists
 from ..syntax.namespaces import CII_NS, RSM, UBL_CREDIT_NOTE, UBL_INVOICE, UBL_NS
-from .values import decimal_or_none, normalize_space, round_decimal, string_value
+from .values import decimal_or_none, normalize_space, string_value
 
 # --- specification identifiers (BT-24) of XRechnung 3.0 --------------------------------------
 
@@ -64,17 +64,9 @@ def compile_cii(expr: str) -> etree.XPath:
 
 # --- values ----------------------------------------------------------------------------------
 
-def norm(value: Any) -> str:
-    """``normalize-space`` of a text: runs of space, tab, CR and LF become one space, none at either end.
-
-    Other characters (a no-break space U+00A0, for one) are kept, as XPath keeps them.
-    """
-    return normalize_space(None if value is None else str(value))
-
-
-def sv(node: Any) -> str:
-    """The XPath string value of an element or attribute value."""
-    return string_value(node)
+# ``normalize-space`` of a text (XML whitespace only: a no-break space is kept, as XPath keeps it) and the
+# XPath string value of an element or attribute value
+norm, sv = normalize_space, string_value
 
 
 def nz(node: Any) -> str:
@@ -191,11 +183,6 @@ def cva_values() -> frozenset[str]:
 
 # --- xs:decimal ----------------------------------------------------------------------------
 
-def decimal(node: Any) -> Decimal | None:
-    """``xs:decimal(node)`` (None when the value is no decimal: the cast fails)."""
-    return decimal_or_none(node)
-
-
 class NoDecimal(Exception):
     """An ``xs:decimal`` cast the official test cannot evaluate."""
 
@@ -205,15 +192,10 @@ def one_decimal(nodes: list, default: Decimal | None = None) -> Decimal | None:
     is no decimal, or several values, cannot be evaluated (NoDecimal)."""
     if not nodes:
         return default
-    value = decimal(nodes[0]) if len(nodes) == 1 else None
+    value = decimal_or_none(nodes[0]) if len(nodes) == 1 else None
     if value is None:
         raise NoDecimal
     return value
-
-
-def round_half_up(value: Decimal) -> Decimal:
-    """``fn:round`` on a decimal: to the nearest integer, halves towards positive infinity."""
-    return round_decimal(value)
 
 
 # --- where each syntax keeps what the rules read -----------------------------------------------

@@ -120,23 +120,14 @@ class Release:
         """Metadata of a layer's rules in this release (an id absent here is not part of the release)."""
         return meta_table(self.raw_meta(layer))
 
-    @functools.cached_property
-    def _codelists(self) -> dict:
-        out: dict = {}
-        for rel in self.chain:
-            out.update(rel.get("codelists") or {})
-        return out
-
-    @functools.cached_property
-    def _params(self) -> dict:
-        out: dict = {}
-        for rel in self.chain:
-            out.update(rel.get("params") or {})
-        return out
+    @functools.lru_cache(maxsize=None)
+    def _merged(self, key: str) -> dict:
+        """The ``key`` entries (``codelists``, ``params``) of the release files, the newest file winning."""
+        return {k: v for rel in self.chain for k, v in (rel.get(key) or {}).items()}
 
     def codelist_name(self, name: str, syntax=None) -> str:
         """The code list file a rule's list ``name`` is in this release (``name`` itself when not remapped)."""
-        return _per_syntax(self._codelists.get(name), syntax) or name
+        return _per_syntax(self._merged("codelists").get(name), syntax) or name
 
     def codes(self, name: str, syntax=None) -> frozenset[str]:
         from .. import codelists
@@ -144,7 +135,7 @@ class Release:
         return codelists.get(self.codelist_name(name, syntax))
 
     def param(self, name: str, syntax=None, default: Any = None) -> Any:
-        value = _per_syntax(self._params.get(name, default), syntax)
+        value = _per_syntax(self._merged("params").get(name, default), syntax)
         return default if value is None else value
 
     def official_ids(self, syntax) -> frozenset[str]:
@@ -185,10 +176,6 @@ def release(family: str, version: str) -> Release:
 def versions(family: str) -> list[str]:
     """The versions of a family, oldest first (as listed in the index)."""
     return [str(v) for v in (families().get(family) or {}).get("releases") or ()]
-
-
-def all_releases() -> list[Release]:
-    return [release(fam, v) for fam in families() for v in versions(fam)]
 
 
 def defaults() -> dict[str, str]:

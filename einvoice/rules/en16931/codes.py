@@ -21,7 +21,7 @@ from typing import Any
 
 from ... import codelists
 from ..engine import SCHEMAS, Document, load_yaml
-from ..tree import PREFIXES, STRUCTURE
+from ..tree import STRUCTURE, _clark
 from ..values import normalize_space as norm, string_value as text, xs_boolean as as_bool
 from . import RULES, on_tree
 
@@ -54,11 +54,6 @@ def _ancestor(el: Any, tags: tuple[str, ...]) -> bool:
             return True
         p = p.getparent()
     return False
-
-
-def _clark(qname: str) -> str:
-    prefix, local = qname.split(":")
-    return f"{{{PREFIXES[prefix]}}}{local}"
 
 
 def _tags(names: Any) -> tuple[str, ...]:

@@ -31,13 +31,14 @@ value semantics (whitespace normalisation, untyped values compared as numbers,
 from __future__ import annotations
 
 import math
+from collections import defaultdict
 from decimal import Decimal
 from typing import Any, Callable, Iterable
 
 from ...syntax.namespaces import CAC as _CAC_NS, CBC as _CBC_NS, RAM as _RAM_NS, RSM as _RSM_NS, UDT as _UDT_NS
 from ..engine import Document, load_yaml
 from .. import values as V
-from ..tree import STRUCTURE, tag_index
+from ..tree import STRUCTURE, _clark, compile_path, select_any, tag_index
 from . import RULES, on_tree
 
 CAC = "{%s}" % _CAC_NS
@@ -47,7 +48,11 @@ RSM = "{%s}" % _RSM_NS
 UDT = "{%s}" % _UDT_NS
 
 #: per VAT category code: its family, exemption reason and, per syntax, rate test and VAT identifiers (data)
-CATEGORIES: dict[str, dict] = load_yaml(STRUCTURE / "en16931-vat.yaml")["categories"]
+_DATA = load_yaml(STRUCTURE / "en16931-vat.yaml")
+CATEGORIES: dict[str, dict] = _DATA["categories"]
+#: per syntax, the facts of the parties those identifiers are read from: name -> (root only, start tag, path)
+FACTS = {syntax: {name: (start.startswith("/"), _clark(start.lstrip("/")), compile_path(path))
+                  for name, (start, path) in facts.items()} for syntax, facts in _DATA["facts"].items()}
 
 ZERO = Decimal(0)
 ONE = Decimal(1)
@@ -78,11 +83,6 @@ def _first(el: Any, tag: str) -> Any:
     return None
 
 
-def ntext(el: Any, tag: str) -> str:
-    """normalize-space(tag) of the first child called ``tag`` ('' when absent)."""
-    return V.nvalue(_first(el, tag))
-
-
 def as_number(s: str | None) -> Decimal | None:
     """An untyped value used as a number (xs:double), as a Decimal; None when it is no number or NaN.
 
@@ -102,34 +102,16 @@ def child_decimals(el: Any, tag: str) -> list[Decimal]:
     return [d for c in el.iterchildren(tag) if (d := V.decimal_or_none(c)) is not None]
 
 
-def child_numbers(el: Any, tag: str) -> list[Decimal]:
-    """Each child called ``tag`` used as a number (see :func:`as_number`), where it is one."""
-    return [d for c in el.iterchildren(tag) if (d := as_number(text(c))) is not None]
-
-
 # --------------------------------------------------------------------------
 # UBL
 # --------------------------------------------------------------------------
 
-_UBL_TAGS = (
-    CAC + "TaxCategory", CAC + "ClassifiedTaxCategory", CAC + "InvoiceLine", CAC + "CreditNoteLine",
-    CAC + "AccountingSupplierParty", CAC + "AccountingCustomerParty", CAC + "TaxRepresentativeParty",
-    CBC + "IdentificationCode",
-)
-
-
 class _UblIndex:
     """Everything the UBL VAT checks look at, gathered in one pass over the tree."""
 
-    def __init__(self, root: Any, index: dict | None = None):
+    def __init__(self, root: Any, index: dict[str, list]):
         self.root = root
-        if index is not None:  # the document's shared element index (same elements, same order)
-            by = {t: index.get(t, []) for t in _UBL_TAGS}
-        else:
-            by = {t: [] for t in _UBL_TAGS}
-            for el in root.iter(*_UBL_TAGS):
-                by[el.tag].append(el)
-        self.by = by
+        self.by = by = defaultdict(list, index)  # the document's elements by name (tree.tag_index)
         # categories: (element, normalized first ID, raw IDs, normalized IDs, is VAT)
         self.tc = [_ubl_cat(e) for e in by[CAC + "TaxCategory"]]
         self.ctc = [_ubl_cat(e) for e in by[CAC + "ClassifiedTaxCategory"]]
@@ -146,37 +128,13 @@ class _UblIndex:
         self.present = {v for c in self.tc + self.ctc for v in (*c[2], *c[3])}
         self.has_inv_lines = bool(by[CAC + "InvoiceLine"])
         self.has_cn_lines = bool(by[CAC + "CreditNoteLine"])
-        self._parties()
-
-    def _parties(self) -> None:
-        def scheme_ids(party_containers, via_party: bool, vat_only: bool) -> bool:
-            for cont in party_containers:
-                parties = cont.iterchildren(CAC + "Party") if via_party else [cont]
-                for party in parties:
-                    for pts in party.iterchildren(CAC + "PartyTaxScheme"):
-                        if vat_only and not _has_vat_scheme(pts):
-                            continue
-                        if _first(pts, CBC + "CompanyID") is not None:
-                            return True
-            return False
-
-        sup = self.by[CAC + "AccountingSupplierParty"]
-        cus = self.by[CAC + "AccountingCustomerParty"]
-        rep = self.by[CAC + "TaxRepresentativeParty"]
-        self.seller_any = scheme_ids(sup, True, False)
-        self.seller_vat = scheme_ids(sup, True, True)
-        self.rep_vat = scheme_ids(rep, False, True)
-        self.buyer_vat = scheme_ids(cus, True, True)
-        self.buyer_legal = any(
-            _first(ple, CBC + "CompanyID") is not None
-            for c in cus for p in c.iterchildren(CAC + "Party") for ple in p.iterchildren(CAC + "PartyLegalEntity")
-        )
+        _read_facts(self, "ubl")
 
 
 def _has_vat_scheme(el: Any) -> bool:
     """cac:TaxScheme/normalize-space(upper-case(cbc:ID)) = 'VAT'."""
     for ts in el.iterchildren(CAC + "TaxScheme"):
-        if ntext(ts, CBC + "ID").upper() == "VAT":
+        if V.nvalue(_first(ts, CBC + "ID")).upper() == "VAT":
             return True
     return False
 
@@ -185,6 +143,13 @@ def _ubl_cat(el: Any) -> tuple:
     ids = [text(i) for i in el.iterchildren(CBC + "ID")]
     nids = [V.normalize_space(i) for i in ids]
     return (el, nids[0] if nids else "", ids, nids, _has_vat_scheme(el))
+
+
+def _read_facts(ix: Any, syntax: str) -> None:
+    """Set the party facts of an index (FACTS): whether each path selects something from its start."""
+    for name, (root_only, tag, path) in FACTS[syntax].items():
+        starts = ([ix.root] if ix.root.tag == tag else []) if root_only else ix.by[tag]
+        setattr(ix, name, any(select_any(el, path) for el in starts))
 
 
 def _indexed(doc: Document, name: str, make: Callable) -> Any:
@@ -324,26 +289,34 @@ def _rate_failures(cats: Iterable, tag: str, kind: str) -> Iterable:
             yield rates[0]
 
 
-def _ubl_rate(code: str, where: str) -> Callable[[Document], Iterable]:
-    kind = CATEGORIES[code]["ubl"]["rate"]
+def _rate(syntax: str, code: str, where: str) -> Callable[[Document], Iterable]:
+    """-05 .. -07: the category's rate test (data) on its VAT categories of lines, allowances or charges."""
+    kind = CATEGORIES[code][syntax]["rate"]
+    cats, tag = (_ubl_rated, CBC + "Percent") if syntax == "ubl" else (_cii_cats, RAM + "RateApplicablePercent")
+    return lambda doc: _rate_failures(cats(doc, code, where), tag, kind)
 
-    def check(doc: Document):
-        ix = _ubl(doc)
-        if where == "line":
-            cats = [c for c in ix.ctc if c[1] == code and c[4]
-                    and _up(c[0], CAC + "Item", (CAC + "InvoiceLine", CAC + "CreditNoteLine")) is not None]
-        else:
-            cats = _ac_cats(ix, where == "charge", code)
-        yield from _rate_failures((c[0] for c in cats), CBC + "Percent", kind)
-    return check
+
+def _ubl_rated(doc: Document, code: str, where: str) -> list:
+    """The VAT categories of ``code`` of invoice lines' items, allowances or charges (any level)."""
+    ix = _ubl(doc)
+    if where == "line":
+        return [c[0] for c in ix.ctc if c[1] == code and c[4]
+                and _up(c[0], CAC + "Item", (CAC + "InvoiceLine", CAC + "CreditNoteLine")) is not None]
+    return [c[0] for c in _ac_cats(ix, where == "charge", code)]
 
 
 # --- -08..-10: the breakdown ---------------------------------------------------
 
+def _memo(ix: Any, key: Any, make: Callable[[], Any]) -> Any:
+    """A value of a document's index, made once (``key`` names it)."""
+    memo = ix.__dict__.setdefault("_memo", {})
+    if key not in memo:
+        memo[key] = make()
+    return memo[key]
+
+
 def _ubl_line_cats(line: Any, ix: _UblIndex) -> list[tuple]:
-    known = ix.__dict__.get("_ctc_of")  # the categories already read for the index (the same elements)
-    if known is None:
-        known = ix.__dict__["_ctc_of"] = {c[0]: c for c in ix.ctc}
+    known = _memo(ix, "ctc_of", lambda: {c[0]: c for c in ix.ctc})  # the categories already read for the index
     return [known.get(c) or _ubl_cat(c) for item in line.iterchildren(CAC + "Item")
             for c in item.iterchildren(CAC + "ClassifiedTaxCategory")]
 
@@ -371,22 +344,19 @@ def _ubl_lines_info(ix: _UblIndex, line_tag: str, direct: bool) -> list[tuple[li
 
 def _ubl_line_sum(ix: _UblIndex, line_tag: str, code: str, rate: Decimal | None) -> Decimal:
     """The LineExtensionAmounts of the lines (children of the root) of a category (and rate), once per document."""
-    cache = ix.__dict__.setdefault("_line_sums", {})
-    key = (line_tag, code, rate)
-    total = cache.get(key)
-    if total is None:
+    def make() -> Decimal:
         # per line: its category codes, percentages and LineExtensionAmount values (once per document)
-        amounts_of = ix.__dict__.setdefault("_line_amounts", {})
-        if line_tag not in amounts_of:
-            amounts_of[line_tag] = [(codes, pcts, child_decimals(line, CBC + "LineExtensionAmount"))
-                                    for codes, pcts, line in _ubl_lines_info(ix, line_tag, True)]
+        lines = _memo(ix, ("line amounts", line_tag), lambda: [
+            (codes, pcts, child_decimals(line, CBC + "LineExtensionAmount"))
+            for codes, pcts, line in _ubl_lines_info(ix, line_tag, True)])
         total = ZERO
-        for codes, pcts, amounts in amounts_of[line_tag]:
+        for codes, pcts, amounts in lines:
             if code in codes and (rate is None or rate in pcts):
                 for d in amounts:
                     total += d
-        cache[key] = total
-    return total
+        return total
+
+    return _memo(ix, ("line sum", line_tag, code, rate), make)
 
 
 def _ubl_ac_info(ac: Any) -> tuple[set, list, list]:
@@ -398,11 +368,8 @@ def _ubl_ac_info(ac: Any) -> tuple[set, list, list]:
 
 def _ubl_doc_acs(ix: _UblIndex) -> list[tuple[set, list, list, list]]:
     """Document level allowances/charges: indicators, codes, percentages, amounts (once per document)."""
-    acs = ix.__dict__.get("_doc_acs")
-    if acs is None:
-        acs = ix.__dict__["_doc_acs"] = [(*_ubl_ac_info(ac), child_decimals(ac, CBC + "Amount"))
-                                         for ac in ix.root.iterchildren(CAC + "AllowanceCharge")]
-    return acs
+    return _memo(ix, "doc acs", lambda: [(*_ubl_ac_info(ac), child_decimals(ac, CBC + "Amount"))
+                                         for ac in ix.root.iterchildren(CAC + "AllowanceCharge")])
 
 
 def _ubl_ac_sum(ix: _UblIndex, code: str, rate: Decimal | None) -> Decimal:
@@ -423,12 +390,10 @@ def _ubl_rate_exists(ix: _UblIndex, line_tag: str, code: str, rate: Decimal) -> 
     for codes, pcts, _line in _ubl_lines_info(ix, line_tag, False):
         if code in codes and rate in pcts:
             return True
-    acs = ix.__dict__.get("_all_acs")
-    if acs is None:  # every allowance/charge with a tax category, any level (once per document)
-        # one entry per allowance/charge, not per category: an allowance with many categories was read
-        # once per category (quadratic); the test is whether any of them has the code and rate
-        parents = {cat[0].getparent(): None for cat, _inds, _doc in ix.ac}
-        acs = ix.__dict__["_all_acs"] = [_ubl_ac_info(ac)[1:] for ac in parents]
+    # every allowance/charge with a tax category, any level, once per document and once per allowance/charge,
+    # not per category (an allowance with many categories was read once per category: quadratic)
+    acs = _memo(ix, "all acs", lambda: [_ubl_ac_info(ac)[1:]
+                                        for ac in {cat[0].getparent(): None for cat, _i, _d in ix.ac}])
     for codes, pcts in acs:
         if code in codes and rate in pcts:
             return True
@@ -448,21 +413,18 @@ def _ubl_08(code: str) -> Callable[[Document], Iterable]:
             sub = cat[0].getparent()
             tas = child_decimals(sub, CBC + "TaxableAmount")
             ta = tas[0] if tas else None
+
+            def agrees(rate: Decimal | None, has: bool, tag: str) -> bool:
+                """The lines of ``tag`` (when the check looks at them) and the allowances and charges add up."""
+                if ta is None or not (_ubl_rate_exists(ix, tag, code, rate) if code == "S" else has):
+                    return False
+                expected = _ubl_line_sum(ix, tag, code, rate) + _ubl_ac_sum(ix, code, rate)
+                return (ta - ONE < expected < ta + ONE) if rated else ta == expected
+
             # the categories without a rate compare exactly, once; the rated ones within one unit, per rate
-            ok = True
-            for rate in child_decimals(cat[0], CBC + "Percent") if rated else [None]:
-                this = False
-                for has, tag in ((ix.has_inv_lines, CAC + "InvoiceLine"), (ix.has_cn_lines, CAC + "CreditNoteLine")):
-                    gate = _ubl_rate_exists(ix, tag, code, rate) if code == "S" else has
-                    if not gate or ta is None:
-                        continue
-                    expected = _ubl_line_sum(ix, tag, code, rate) + _ubl_ac_sum(ix, code, rate)
-                    if (ta - ONE < expected < ta + ONE) if rated else ta == expected:
-                        this = True
-                if not this:
-                    ok = False
-                    break
-            if not ok:
+            lines = ((ix.has_inv_lines, CAC + "InvoiceLine"), (ix.has_cn_lines, CAC + "CreditNoteLine"))
+            if not all(any(agrees(rate, *of) for of in lines)
+                       for rate in (child_decimals(cat[0], CBC + "Percent") if rated else [None])):
                 yield _first(sub, CBC + "TaxableAmount") if ta is not None else sub
     return check
 
@@ -489,41 +451,42 @@ def _ubl_09(code: str) -> Callable[[Document], Iterable]:
     return check
 
 
-def _reason_wrong(code: str, el: Any, tags: tuple[str, str]) -> bool:
-    """An exemption reason (text or code, ``tags``) is given where the category forbids one, or missing where
-    it needs one."""
-    has = _first(el, tags[0]) is not None or _first(el, tags[1]) is not None
-    return has == (CATEGORIES[code]["reason"] == "forbidden")
+def _reason(syntax: str, code: str) -> Callable[[Document], Iterable]:
+    """-10: an exemption reason (text or code) is given on a breakdown where the category forbids one, or
+    missing where it needs one (CII: once per time the breakdown is a context, see _per_context)."""
+    forbidden = CATEGORIES[code]["reason"] == "forbidden"
+    ns, tag = (CBC, "TaxExemptionReason") if syntax == "ubl" else (RAM, "ExemptionReason")
+    tags = (ns + tag, ns + tag + "Code")
 
-
-def _ubl_10(code: str) -> Callable[[Document], Iterable]:
     def check(doc: Document):
-        for cat in _ubl_bd(_ubl(doc), code):
-            if _reason_wrong(code, cat[0], (CBC + "TaxExemptionReason", CBC + "TaxExemptionReasonCode")):
-                yield cat[0]
+        cats = [c[0] for c in _ubl_bd(_ubl(doc), code)] if syntax == "ubl" else _cii_header_for(_cii(doc), code)
+        for el in cats:
+            if (next(el.iterchildren(*tags), None) is not None) == forbidden:
+                yield from [el] if syntax == "ubl" else _per_context(el, code, el)
     return check
 
 
 # --- specials ---------------------------------------------------------------
 
-def _ubl_ic_11(doc: Document):
-    if not _ubl_bd(_ubl(doc), "K"):
-        return
-    root = doc.root
-    deliveries = root.findall(CAC + "Delivery")
-    date = next((text(_first(d, CBC + "ActualDeliveryDate")) for d in deliveries
+def _ubl_ic(given: Callable[[Any], bool]) -> Callable[[Document], Iterable]:
+    """BR-IC-11 / BR-IC-12: with a breakdown of category K, what ``given(root)`` asks for is there."""
+    def check(doc: Document):
+        if _ubl_bd(_ubl(doc), "K") and not given(doc.root):
+            yield doc.root
+    return check
+
+
+def _ubl_delivered(root: Any) -> bool:
+    """BR-IC-11: a delivery date (the first one given, two characters at least) or an invoice period with content."""
+    date = next((text(_first(d, CBC + "ActualDeliveryDate")) for d in root.iterchildren(CAC + "Delivery")
                  if _first(d, CBC + "ActualDeliveryDate") is not None), "")
-    period = any(isinstance(c.tag, str) for p in root.iterchildren(CAC + "InvoicePeriod") for c in p)
-    if not (len(date) > 1 or period):
-        yield root
+    return len(date) > 1 or any(isinstance(c.tag, str) for p in root.iterchildren(CAC + "InvoicePeriod") for c in p)
 
 
-def _ubl_ic_12(doc: Document):
-    if not _ubl_bd(_ubl(doc), "K"):
-        return
-    codes = doc.root.findall(f"{CAC}Delivery/{CAC}DeliveryLocation/{CAC}Address/{CAC}Country/{CBC}IdentificationCode")
-    if not (codes and len(text(codes[0])) > 1):
-        yield doc.root
+def _ubl_delivery_country(root: Any) -> bool:
+    """BR-IC-12: the first delivery country code has two characters at least."""
+    codes = root.findall(f"{CAC}Delivery/{CAC}DeliveryLocation/{CAC}Address/{CAC}Country/{CBC}IdentificationCode")
+    return bool(codes) and len(text(codes[0])) > 1
 
 
 def _ubl_o_only(where: str) -> Callable[[Document], Iterable]:
@@ -531,14 +494,9 @@ def _ubl_o_only(where: str) -> Callable[[Document], Iterable]:
         ix = _ubl(doc)
         if not any(c[4] and "O" in c[3] for c in ix.bd):
             return
-        if where == "bd":
-            others = [c for c in ix.bd if c[1] != "O" and c[4]]
-        elif where == "line":
-            others = [c for c in ix.ctc if c[1] != "O" and c[4]]
-        else:
-            others = [c for c, inds, _d in ix.ac if (where == "charge") in inds and c[1] != "O" and c[4]]
-        for c in others:
-            yield c[0]
+        pool = ix.bd if where == "bd" else ix.ctc if where == "line" else [
+            c for c, inds, _d in ix.ac if (where == "charge") in inds]
+        yield from (c[0] for c in pool if c[1] != "O" and c[4])
     return check
 
 
@@ -565,16 +523,10 @@ def _ubl_b_02(doc: Document):
 # CII
 # --------------------------------------------------------------------------
 
-_CII_TAGS = (RAM + "ApplicableTradeTax", RAM + "CategoryTradeTax", RAM + "SpecifiedTradeAllowanceCharge",
-             RAM + "IncludedSupplyChainTradeLineItem", RAM + "CategoryCode", RAM + "CountryID")
-
-
 class _CiiIndex:
     def __init__(self, root: Any, index: dict[str, list]):
         self.root = root
-        self.index = index  # the document's shared element index (tree.tag_index)
-        by: dict[str, list] = {t: index.get(t, []) for t in _CII_TAGS}
-        self.by = by
+        self.by = by = defaultdict(list, index)  # the document's elements by name (tree.tag_index)
         self.header_att = []  # //ram:ApplicableHeaderTradeSettlement/ram:ApplicableTradeTax
         self.line_att = []  # //ram:SpecifiedLineTradeSettlement/ram:ApplicableTradeTax
         for att in by[RAM + "ApplicableTradeTax"]:
@@ -588,9 +540,6 @@ class _CiiIndex:
         self.ctt = by[RAM + "CategoryTradeTax"]
         self.cc: dict[Any, frozenset] = {}
         self.present = {text(c) for c in by[RAM + "CategoryCode"]}
-        self.parts_cache: dict[tuple, Decimal] = {}
-        # /rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction
-        self.txs = root.findall(RSM + "SupplyChainTradeTransaction") if root.tag == RSM + "CrossIndustryInvoice" else []
         # header ATT under /rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction (and //rsm:... contexts)
         self.tx_header_att = [a for a in self.header_att
                               if _up(a, RAM + "ApplicableHeaderTradeSettlement", RSM + "SupplyChainTradeTransaction")
@@ -599,34 +548,7 @@ class _CiiIndex:
         self.tx_line_att = [a for a in self.line_att if _up(a, RAM + "SpecifiedLineTradeSettlement",
                                                             RAM + "IncludedSupplyChainTradeLineItem",
                                                             RSM + "SupplyChainTradeTransaction") is not None]
-        self._parties()
-
-    def _parties(self) -> None:
-        index = self.index
-
-        def reg_ids(party_tag: str, schemes: tuple[str, ...], absolute: bool) -> bool:
-            if absolute:
-                parties = [p for tx in self.txs for a in tx.iterchildren(RAM + "ApplicableHeaderTradeAgreement")
-                           for p in a.iterfind(RAM + party_tag)]
-            else:
-                parties = index.get(RAM + party_tag, [])
-            for p in parties:
-                for reg in p.iterchildren(RAM + "SpecifiedTaxRegistration"):
-                    for i in reg.iterchildren(RAM + "ID"):
-                        if i.get("schemeID") in schemes:
-                            return True
-            return False
-
-        self.seller_vafc_abs = reg_ids("SellerTradeParty", ("VA", "FC"), True)
-        self.seller_va_abs = reg_ids("SellerTradeParty", ("VA",), True)
-        self.rep_va_abs = reg_ids("SellerTaxRepresentativeTradeParty", ("VA",), True)
-        self.seller_vafc = reg_ids("SellerTradeParty", ("VA", "FC"), False)
-        self.seller_va = reg_ids("SellerTradeParty", ("VA",), False)
-        self.rep_va = reg_ids("SellerTaxRepresentativeTradeParty", ("VA",), False)
-        self.buyer_va = reg_ids("BuyerTradeParty", ("VA",), False)
-        self.buyer_legal = any(_first(lo, RAM + "ID") is not None for b in index.get(RAM + "BuyerTradeParty", [])
-                               for lo in b.iterchildren(RAM + "SpecifiedLegalOrganization"))
-
+        _read_facts(self, "cii")
 
     def has(self, el: Any, code: str) -> bool:
         """ram:CategoryCode = code (any CategoryCode child, compared as written)."""
@@ -638,10 +560,6 @@ class _CiiIndex:
 
 def _cii(doc: Document) -> _CiiIndex:
     return _indexed(doc, "_en16931_vat_cii", _CiiIndex)
-
-
-def _codes(el: Any) -> list[str]:
-    return [text(c) for c in el.iterchildren(RAM + "CategoryCode")]
 
 
 def _cii_vat(el: Any) -> bool:
@@ -686,28 +604,21 @@ def _cii_ac_cats(ix: _CiiIndex, charge: bool, code: str) -> list:
     return out
 
 
-def _cii_line_cats(ix: _CiiIndex, code: str) -> list:
-    return [a for a in ix.tx_line_att if ix.has(a, code) and _cii_vat(a)]
+def _cii_cats(doc: Document, code: str, where: str) -> list:
+    """The VAT taxes of ``code`` of the transaction's line items, or of allowances or charges (any level)."""
+    ix = _cii(doc)
+    if where == "line":
+        return [a for a in ix.tx_line_att if ix.has(a, code) and _cii_vat(a)]
+    return _cii_ac_cats(ix, where == "charge", code)
 
 
 def _cii_ids(code: str, where: str) -> Callable[[Document], Iterable]:
     ids = CATEGORIES[code]["cii"]["ids"]
 
     def check(doc: Document):
-        ix = _cii(doc)
-        cats = _cii_line_cats(ix, code) if where == "line" else _cii_ac_cats(ix, where == "charge", code)
-        if cats and not _ids_given(ix, ids):
+        cats = _cii_cats(doc, code, where)
+        if cats and not _ids_given(_cii(doc), ids):
             yield from cats
-    return check
-
-
-def _cii_rate(code: str, where: str) -> Callable[[Document], Iterable]:
-    kind = CATEGORIES[code]["cii"]["rate"]
-
-    def check(doc: Document):
-        ix = _cii(doc)
-        cats = _cii_line_cats(ix, code) if where == "line" else _cii_ac_cats(ix, where == "charge", code)
-        yield from _rate_failures(cats, RAM + "RateApplicablePercent", kind)
     return check
 
 
@@ -732,8 +643,10 @@ def _per_context(att: Any, code: str, target: Any) -> list:
 
 def _cii_sums_data(ix: _CiiIndex) -> tuple[list, list]:
     """Per line (codes, rates, line totals) and per header allowance/charge (indicators, codes, rates, amount)."""
-    if hasattr(ix, "_sums"):
-        return ix._sums
+    return _memo(ix, "sums", lambda: _cii_read_sums(ix))
+
+
+def _cii_read_sums(ix: _CiiIndex) -> tuple[list, list]:
     lines, acs = [], []
     root = ix.root
     if root.tag == RSM + "CrossIndustryInvoice":
@@ -754,15 +667,15 @@ def _cii_sums_data(ix: _CiiIndex) -> tuple[list, list]:
                     rates = [d for t in ctts for d in child_decimals(t, RAM + "RateApplicablePercent")]
                     amt = _first(ac, RAM + "ActualAmount")
                     acs.append((inds, codes, rates, V.decimal_or_none(text(amt)) if amt is not None else None))
-    ix._sums = (lines, acs)
-    return ix._sums
+    return lines, acs
 
 
 def _cii_parts(ix: _CiiIndex, code: str, rate: Decimal | None) -> Decimal:
     """round(sum(lines)) + round(sum(charges)) - round(sum(allowances)), each as the official check sums them."""
-    key = (code, rate)
-    if key in ix.parts_cache:
-        return ix.parts_cache[key]
+    return _memo(ix, ("parts", code, rate), lambda: _cii_sum_parts(ix, code, rate))
+
+
+def _cii_sum_parts(ix: _CiiIndex, code: str, rate: Decimal | None) -> Decimal:
     line_data, ac_data = _cii_sums_data(ix)
     lines = ZERO
     acs = {True: ZERO, False: ZERO}
@@ -776,8 +689,7 @@ def _cii_parts(ix: _CiiIndex, code: str, rate: Decimal | None) -> Decimal:
             if ind in inds:
                 acs[ind] += amount
     r = lambda x: V.round_decimal(x * 10 * 10) / HUNDRED  # noqa: E731
-    ix.parts_cache[key] = result = r(lines) + r(acs[True]) - r(acs[False])
-    return result
+    return r(lines) + r(acs[True]) - r(acs[False])
 
 
 def _cii_08(code: str) -> Callable[[Document], Iterable]:
@@ -789,12 +701,9 @@ def _cii_08(code: str) -> Callable[[Document], Iterable]:
         for att in _cii_header_for(ix, code):
             basis_el = _first(att, RAM + "BasisAmount")
             basis = as_number(text(basis_el)) if basis_el is not None else None
-            if code == "S":
-                ok = True
-                for rate in child_decimals(att, RAM + "RateApplicablePercent"):
-                    if basis is None or basis != _cii_parts(ix, code, rate):
-                        ok = False
-                        break
+            if code == "S":  # per rate (without one, nothing to compare)
+                ok = all(basis is not None and basis == _cii_parts(ix, code, rate)
+                         for rate in child_decimals(att, RAM + "RateApplicablePercent"))
             elif code == "O":
                 ok = basis is not None and basis == _cii_parts(ix, code, None)
             else:
@@ -815,29 +724,15 @@ def _cii_09(code: str) -> Callable[[Document], Iterable]:
                 calc = V.decimal_or_none(text(calc_el)) if calc_el is not None else None
                 basis_el = _first(att, RAM + "BasisAmount")
                 basis = V.decimal_or_none(text(basis_el)) if basis_el is not None else None
-                ok = False
-                if calc is not None and basis is not None:
-                    # the untyped rate makes the product an xs:double (INF, NaN and rounding as
-                    # doubles: 0 x 1e400 is NaN and fails); the decimal bounds compare as doubles
-                    low, high = float(abs(calc) - 1), float(abs(calc) + 1)
-                    for rate_el in att.iterchildren(RAM + "RateApplicablePercent"):
-                        exp = V.round_double(float(abs(basis)) * V.number(rate_el)) / 100
-                        if low < exp < high:
-                            ok = True
-                            break
+                # the untyped rate makes the product an xs:double (INF, NaN and rounding as
+                # doubles: 0 x 1e400 is NaN and fails); the decimal bounds compare as doubles
+                ok = calc is not None and basis is not None and any(
+                    float(abs(calc) - 1) < V.round_double(float(abs(basis)) * V.number(rate_el)) / 100 < float(abs(calc) + 1)
+                    for rate_el in att.iterchildren(RAM + "RateApplicablePercent"))
             else:
-                nums = child_numbers(att, RAM + "CalculatedAmount")
-                ok = any(n == 0 for n in nums)
+                ok = any(as_number(text(c)) == 0 for c in att.iterchildren(RAM + "CalculatedAmount"))
             if not ok:
                 yield from _per_context(att, code, calc_el if calc_el is not None else att)
-    return check
-
-
-def _cii_10(code: str) -> Callable[[Document], Iterable]:
-    def check(doc: Document):
-        for att in _cii_header_for(_cii(doc), code):
-            if _reason_wrong(code, att, (RAM + "ExemptionReason", RAM + "ExemptionReasonCode")):
-                yield from _per_context(att, code, att)
     return check
 
 
@@ -865,9 +760,8 @@ def _cii_o_only(kind: str) -> Callable[[Document], Iterable]:
         if not cats:
             return
         pool = ix.by[RAM + "ApplicableTradeTax"] if kind == "att" else ix.ctt
-        if any(any(c != "O" for c in _codes(t)) for t in pool):
-            for att in cats:
-                yield att
+        if any(text(c) != "O" for t in pool for c in t.iterchildren(RAM + "CategoryCode")):
+            yield from cats
     return check
 
 
@@ -937,12 +831,13 @@ def _register() -> None:
         for n, where in zip((2, 3, 4), wheres):
             _add(code, f"{fam}-0{n}", _ubl_ids(code, where), _cii_ids(code, where))
         for n, where in zip((5, 6, 7), wheres):
-            _add(code, f"{fam}-0{n}", _ubl_rate(code, where), _cii_rate(code, where))
-        for n, ubl_check, cii_check in ((8, _ubl_08, _cii_08), (9, _ubl_09, _cii_09), (10, _ubl_10, _cii_10)):
+            _add(code, f"{fam}-0{n}", _rate("ubl", code, where), _rate("cii", code, where))
+        for n, ubl_check, cii_check in ((8, _ubl_08, _cii_08), (9, _ubl_09, _cii_09)):
             _add(code, f"{fam}-{n:02d}", ubl_check(code), cii_check(code))
-    _add("K", "BR-IC-11", _ubl_ic_11,
+        _add(code, f"{fam}-10", _reason("ubl", code), _reason("cii", code))
+    _add("K", "BR-IC-11", _ubl_ic(_ubl_delivered),
          _cii_ic(f"{RAM}ActualDeliverySupplyChainEvent/{RAM}OccurrenceDateTime/{UDT}DateTimeString", True))
-    _add("K", "BR-IC-12", _ubl_ic_12, _cii_ic(f"{RAM}ShipToTradeParty/{RAM}PostalTradeAddress/{RAM}CountryID", False))
+    _add("K", "BR-IC-12", _ubl_ic(_ubl_delivery_country), _cii_ic(f"{RAM}ShipToTradeParty/{RAM}PostalTradeAddress/{RAM}CountryID", False))
     for n, where, pool in ((11, "bd", "att"), (12, "line", "att"), (13, "allowance", "ctt"), (14, "charge", "ctt")):
         _add("O", f"BR-O-{n}", _ubl_o_only(where), _cii_o_only(pool))
     _add("B", "BR-B-01", _ubl_b_01, _cii_b_01)

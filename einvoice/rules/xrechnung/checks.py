@@ -18,9 +18,10 @@ from decimal import Decimal
 
 from ..german import (
     _A, _INVOICE, _LI, _S, DOCUMENT, MEANS, PATHS, REQUIRED, Paths, SUPPORTED_VAT_CODES, XR_CVD_ID, XR_EXTENSION_ID, XR_IDS,
-    NoDecimal, compile_cii, compile_ubl, cva_values, decimal, email_ok, first_nz, in_joined, means, mime_ext, nonblank,
-    norm, nz, one_decimal, round_half_up, sv, telephone_ok, uncl7143_cvd, url_ok, vehicle_categories, without,
+    NoDecimal, compile_cii, compile_ubl, cva_values, email_ok, first_nz, in_joined, means, mime_ext, nonblank,
+    norm, nz, one_decimal, sv, telephone_ok, uncl7143_cvd, url_ok, vehicle_categories, without,
 )
+from ..values import decimal_or_none as decimal, round_decimal as round_half_up
 from . import RULES
 
 
@@ -364,23 +365,23 @@ for _rid, _fails in (("BR-DEX-10", lambda pp: not nonblank(_U_DEX.pp_id(pp))),
 # --- XRechnung CVD (clean vehicles) ------------------------------------------------------------
 
 
-@rule("BR-DE-CVD-01")
-def br_de_cvd_01(doc, root, p):
-    if _cvd(doc, root, p):
-        yield from (target for scope, target in scopes(root, p.agreements) if not nonblank(p.contract(scope)))
+# the rules on the agreements or transactions: rule id -> (the scopes' name in PATHS, holds(scope, paths))
+CVD_SCOPES = {
+    "BR-DE-CVD-01": ("agreements", lambda scope, p: nonblank(p.contract(scope))),
+    "BR-DE-CVD-02": ("agreements", lambda scope, p: p.tender_given(scope)),
+    "BR-DE-CVD-03": ("transactions", lambda scope, p: any(p.cvd_item(item) for item in p.items_of(scope))),
+}
 
 
-@rule("BR-DE-CVD-02")
-def br_de_cvd_02(doc, root, p):
-    if _cvd(doc, root, p):
-        yield from (target for scope, target in scopes(root, p.agreements) if not p.tender_given(scope))
+def _cvd_scope_rule(where, holds):
+    def check(doc, root, p):
+        return [t for scope, t in (scopes(root, getattr(p, where)) if _cvd(doc, root, p) else ()) if not holds(scope, p)]
+
+    return check
 
 
-@rule("BR-DE-CVD-03")
-def br_de_cvd_03(doc, root, p):
-    if _cvd(doc, root, p):
-        yield from (target for scope, target in scopes(root, p.transactions)
-                    if not any(p.cvd_item(item) for item in p.items_of(scope)))
+for _rid, (_where, _holds) in CVD_SCOPES.items():
+    rule(_rid)(_cvd_scope_rule(_where, _holds))
 
 
 # the rules on the items of the lines the rule set's line contexts name: rule id -> targets(item, paths)
