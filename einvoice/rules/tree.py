@@ -249,6 +249,8 @@ class _Parser:
             # XPath 2.0: the function of an empty sequence is the function of "" (upper-case(()) = "")
             return lambda n: [fn(v) for v in inner(n)] or [fn("")]
         alts = [_fix_absolute(self.path())]
+        if all(alt and alt[0].axis == "root" for alt in alts):
+            return lambda n: _absolute_values(alts, n)
         return lambda n: [string_value(x) for x in select_any(n, alts)]
 
 
@@ -310,8 +312,8 @@ def select(node: Any, steps: list[Step]) -> list:
             if ax == "child":
                 if st.names == ("*",):
                     cands = [c for c in n if isinstance(c.tag, str)]
-                else:
-                    cands = [c for c in n if c.tag in st.names]
+                else:  # lxml filters the children by name (thousands of siblings are not walked in Python)
+                    cands = list(n.iterchildren(*st.names))
             elif ax == "desc":
                 if st.names == ("*",):
                     cands = [c for c in n.iterdescendants() if isinstance(c.tag, str)]
@@ -922,8 +924,12 @@ class Table:
             if ck.pid >= 0:
                 n = counts[ck.pid]
                 target = firsts[ck.pid] if n else el
+            elif ck.quick is not None:  # an absolute path: what it selects is a fact of the document
+                found = () if _selects_nothing(ck.quick) else _absolute(ck.path, el)
+                n = len(found)
+                target = found[0] if found and not isinstance(found[0], str) else el
             else:
-                found = () if ck.quick is not None and _selects_nothing(ck.quick) else select_any(el, ck.path)
+                found = select_any(el, ck.path)
                 n = len(found)
                 target = found[0] if found and not isinstance(found[0], str) else el
             if kind == "absent":
@@ -995,6 +1001,31 @@ def _selects_nothing(quick: tuple) -> bool:
     if r is None:
         r = cur[3][quick] = _nothing_in(quick, cur[1], cur[2])
     return r
+
+
+def _absolute_values(path: list[list[Step]], el: Any) -> list[str]:
+    """The string values of what an absolute path in a predicate selects, once per document."""
+    cur = getattr(_current, "doc", None)
+    if cur is None:
+        return [string_value(x) for x in select_any(el, path)]
+    key = ("abs-values", id(path))
+    found = cur[3].get(key)
+    if found is None:
+        found = cur[3][key] = [string_value(x) for x in select_any(el, path)]
+    return found
+
+
+def _absolute(path: list[list[Step]], el: Any) -> list:
+    """The nodes an absolute path selects, once per document (the same for every context element: a
+    line's check of a header element must not walk the document again for each line)."""
+    cur = getattr(_current, "doc", None)
+    if cur is None:
+        return select_any(el, path)
+    key = ("abs", id(path))
+    found = cur[3].get(key)
+    if found is None:
+        found = cur[3][key] = select_any(el, path)
+    return found
 
 
 def _nothing_in(quick: tuple, index: dict, keys: frozenset) -> bool:
