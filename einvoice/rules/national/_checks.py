@@ -208,6 +208,18 @@ def iban_valid(value: str | None) -> bool:
         return False
 
 
+def syntax_paths(paths: dict) -> Any:
+    """One accessor for per-syntax path tables ``{syntax: {name: XPath text (None: not in this syntax)}}``:
+    ``x(doc, name, node=None)`` evaluates the name's path of the document's syntax from ``node`` (the root)."""
+    compiled = {syn: {k: etree.XPath(v, namespaces=UBL_NS if getattr(syn, "value", syn) == "ubl" else CII_NS)
+                      for k, v in table.items() if v is not None} for syn, table in paths.items()}
+
+    def x(doc: Any, name: str, node: Any = None) -> Any:
+        return compiled[doc.syntax][name](doc.root if node is None else node)
+
+    return x
+
+
 def ubl_xpath(expr: str) -> etree.XPath:
     """An XPath over a UBL document (prefixes cac, cbc ...)."""
     return etree.XPath(expr, namespaces=UBL_NS)

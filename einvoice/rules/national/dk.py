@@ -17,7 +17,7 @@ from ...basics import Syntax
 from ...syntax.namespaces import CII_NS, UBL_NS
 from . import RULES
 from ..values import string_value as sv, text_node
-from ._checks import country_rules, is_number, norm, number, postal_code, postal_codes
+from ._checks import country_rules, is_number, norm, number, postal_code, postal_codes, syntax_paths
 
 rule = country_rules(RULES, "DK", applies=lambda doc: _seller_dk(doc))
 
@@ -81,12 +81,7 @@ _PATHS = {  # what the rules read, per syntax
         "branch": "ram:PayeeSpecifiedCreditorFinancialInstitution/ram:BICID",
     },
 }
-_X = {syn: {k: etree.XPath(v, namespaces=UBL_NS if syn == Syntax.UBL else CII_NS) for k, v in paths.items()}
-      for syn, paths in _PATHS.items()}
-
-
-def _x(doc, name: str, node=None) -> list:
-    return _X[doc.syntax][name](doc.root if node is None else node)
+_x = syntax_paths(_PATHS)
 
 
 def _first_text(nodes: list) -> str:

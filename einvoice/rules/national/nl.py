@@ -8,13 +8,10 @@ matches); some also need a Dutch buyer or tax representative. Each rule is a con
 
 from __future__ import annotations
 
-from lxml import etree
-
 from ...basics import Syntax
-from ...syntax.namespaces import CII_NS, UBL_NS
 from .. import values as V
 from . import RULES
-from ._checks import country_rules, norm, postal_is
+from ._checks import country_rules, norm, postal_is, syntax_paths
 
 rule = country_rules(RULES, "NL", applies=lambda doc: postal_is(doc, "seller", "NL"))
 
@@ -40,8 +37,8 @@ _CONTEXTS = {
                  "/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction/ram:IncludedSupplyChainTradeLineItem"
                  "/ram:SpecifiedLineTradeAgreement/ram:BuyerOrderReferencedDocument/ram:LineID"),
 }
-_XP = {rid: {Syntax.UBL: etree.XPath(u, namespaces=UBL_NS), Syntax.CII: etree.XPath(c, namespaces=CII_NS)}
-       for rid, (_who, u, c) in _CONTEXTS.items()}
+_contexts = syntax_paths({Syntax.UBL: {rid: u for rid, (_who, u, _c) in _CONTEXTS.items()},
+                          Syntax.CII: {rid: c for rid, (_who, _u, c) in _CONTEXTS.items()}})
 _PATHS = {  # what the tests read, per syntax
     Syntax.UBL: {"street": "cbc:StreetName", "city": "cbc:CityName", "zone": "cbc:PostalZone",
                  "payable": "cbc:PayableAmount", "code": "cbc:PaymentMeansCode",
@@ -54,13 +51,12 @@ _PATHS = {  # what the tests read, per syntax
                  "means": f"{_SETTLEMENT}/ram:SpecifiedTradeSettlementPaymentMeans",
                  "doc_type": "/rsm:CrossIndustryInvoice/rsm:ExchangedDocument/ram:TypeCode/text()"},
 }
-_PX = {syn: {k: etree.XPath(v, namespaces=UBL_NS if syn == Syntax.UBL else CII_NS) for k, v in paths.items()}
-       for syn, paths in _PATHS.items()}
+_x = syntax_paths(_PATHS)
 CREDIT_TYPES_CII = ("81", "83", "381", "396", "532")
 
 
 def _has(doc, name: str, el) -> bool:
-    return bool(_PX[doc.syntax][name](el))
+    return bool(_x(doc, name, el))
 
 
 def _address_complete(doc, el):
@@ -78,7 +74,7 @@ def _legal_id(doc, el):
 
 def _credit_note_reference(doc, el):
     if doc.syntax == Syntax.CII:  # the context: a type code of a credit note (normalize-space of one code)
-        codes = _PX[doc.syntax]["type"](el)
+        codes = _x(doc, "type", el)
         if len(codes) != 1 or norm(V.string_value(codes[0])) not in CREDIT_TYPES_CII:
             return
         el = codes[0]
@@ -90,18 +86,18 @@ def _payment_instructions(doc, el):
     """Something is to be paid (an invoice's amount due above zero, a credit note's below) and no payment means."""
     if _has(doc, "means", el):
         return
-    amounts = _PX[doc.syntax]["payable"](el)
+    amounts = _x(doc, "payable", el)
     value = V.decimal_or_none(amounts[0]) if len(amounts) == 1 else None
     if doc.syntax == Syntax.UBL:
         credit = doc.root.tag.endswith("}CreditNote")
     else:
-        credit = [norm(t) for t in _PX[doc.syntax]["doc_type"](el)] == ["381"]
+        credit = [norm(t) for t in _x(doc, "doc_type", el)] == ["381"]
     if value is None or (value < 0 if credit else value > 0):
         yield amounts[0] if amounts else el
 
 
 def _payment_code(doc, el):
-    codes = _PX[doc.syntax]["code"](el)
+    codes = _x(doc, "code", el)
     value = norm(V.string_value(codes[0])) if len(codes) == 1 else None
     if value not in PAYMENT_CODES:
         yield (codes[0] if codes else el), {"value": value or ""}
@@ -123,7 +119,7 @@ def _rule(rid: str):
     def check(doc):
         if who is not None and not postal_is(doc, who, "NL"):
             return
-        for el in _XP[rid][doc.syntax](doc.root):
+        for el in _contexts(doc, rid):
             yield from test(doc, el)
 
     return check

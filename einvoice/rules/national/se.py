@@ -10,20 +10,13 @@ silent, as with the official XSLT).
 
 from __future__ import annotations
 
-from lxml import etree
-
 from ...basics import Syntax
-from ...syntax.namespaces import CII_NS, UBL_NS
 from ..values import string_value as sv
 from . import RULES
-from ._checks import country_rules, is_number, norm, number, se_orgnr_valid
+from ._checks import country_rules, is_number, norm, number, se_orgnr_valid, syntax_paths
 
 RATES = (25, 12, 6)
 FAILS = object()  # the official predicate raises a dynamic error
-
-
-def _xp(syntax: Syntax, expr: str) -> etree.XPath:
-    return etree.XPath(expr, namespaces=UBL_NS if syntax == Syntax.UBL else CII_NS)
 
 
 _CII_AGREEMENT = "/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeAgreement"
@@ -54,11 +47,7 @@ _PATHS = {
         "account": "ram:PayeePartyCreditorFinancialAccount/ram:ProprietaryID",
     },
 }
-_X = {syn: {k: _xp(syn, v) for k, v in paths.items() if v is not None} for syn, paths in _PATHS.items()}
-
-
-def _x(doc, name: str, node=None) -> list:
-    return _X[doc.syntax][name](doc.root if node is None else node)
+_x = syntax_paths(_PATHS)
 
 
 def _sellers(doc) -> list:
