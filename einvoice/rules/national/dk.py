@@ -19,6 +19,7 @@ from . import RULES
 from ..values import string_value as sv, text_node
 from ._checks import country_rules, is_number, norm, number, postal_code, postal_codes, syntax_paths
 
+# every rule below needs a Danish seller (_seller_dk); most also a Danish buyer (_both_dk)
 rule = country_rules(RULES, "DK", applies=lambda doc: _seller_dk(doc))
 
 UNSPSC_VERSIONS = ("19.05.01", "19.0501", "26.08.01", "26.0801")
@@ -99,8 +100,6 @@ def _seller_or_root(doc):
 @rule("DK-R-002")
 def dk_r_002(doc):
     """A Danish seller states its legal registration identifier (CVR number)."""
-    if not _seller_dk(doc):
-        return
     legal = _x(doc, "legal")
     if not _first_text(legal):
         yield legal[0] if legal else _seller_or_root(doc)
@@ -109,7 +108,7 @@ def dk_r_002(doc):
 @rule("DK-R-014")
 def dk_r_014(doc):
     """The seller's legal registration identifier of a Danish seller is a CVR number (scheme 0184)."""
-    legal = _x(doc, "legal") if _seller_dk(doc) else []
+    legal = _x(doc, "legal")
     if legal and norm(legal[0].get("schemeID")) != "0184":
         yield legal[0], {"scheme": norm(legal[0].get("schemeID")) or "none"}
 

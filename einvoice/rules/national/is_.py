@@ -14,6 +14,7 @@ from ...syntax.namespaces import UBL_NS
 from . import RULES
 from ._checks import country_rules, norm, postal_code, ubl_xpath as _x
 
+# every rule below needs the seller's postal country IS (_icelandic)
 rule = country_rules(RULES, "IS", applies=lambda doc: _icelandic(doc))
 
 
@@ -29,8 +30,6 @@ _TYPE_CODES = _x("cbc:InvoiceTypeCode | cbc:CreditNoteTypeCode")
 
 @rule("IS-R-001", syntax="ubl")
 def is_r_001(doc):
-    if not _icelandic(doc):
-        return
     codes = [norm("".join(el.itertext())) for el in _TYPE_CODES(doc.root)]
     if not any(c in ("380", "381") for c in codes):
         yield None
@@ -42,7 +41,7 @@ _BUYER_LEGAL = _x("cac:AccountingCustomerParty/cac:Party/cac:PartyLegalEntity/cb
 
 @rule("IS-R-002", syntax="ubl")
 def is_r_002(doc):
-    if _icelandic(doc) and not any(el.get("schemeID") == "0196" for el in _SELLER_LEGAL(doc.root)):
+    if not any(el.get("schemeID") == "0196" for el in _SELLER_LEGAL(doc.root)):
         yield None
 
 
@@ -52,7 +51,7 @@ _SELLER_ZONE = _x("cac:AccountingSupplierParty/cac:Party/cac:PostalAddress/cbc:P
 
 @rule("IS-R-003", syntax="ubl")
 def is_r_003(doc):
-    if _icelandic(doc) and not (_SELLER_STREET(doc.root) and _SELLER_ZONE(doc.root)):
+    if not (_SELLER_STREET(doc.root) and _SELLER_ZONE(doc.root)):
         yield None
 
 
@@ -62,8 +61,6 @@ _ACCOUNT_IDS = _x("cac:PayeeFinancialAccount/cbc:ID")
 
 
 def _account_12(doc, means_xp):
-    if not _icelandic(doc):
-        return
     means = means_xp(doc.root)
     if not means:
         return
@@ -99,7 +96,7 @@ def _is_date(text: str) -> bool:
 
 @rule("IS-R-008", syntax="ubl")
 def is_r_008(doc):
-    if not _icelandic(doc) or not _EINDAGI(doc.root):
+    if not _EINDAGI(doc.root):
         return
     value = _EINDAGI_ID(doc.root)
     if len(value) != 10 or not _is_date(value):
@@ -108,13 +105,13 @@ def is_r_008(doc):
 
 @rule("IS-R-009", syntax="ubl")
 def is_r_009(doc):
-    if _icelandic(doc) and _EINDAGI(doc.root) and not _DUE_DATE(doc.root):
+    if _EINDAGI(doc.root) and not _DUE_DATE(doc.root):
         yield _EINDAGI(doc.root)[0]
 
 
 @rule("IS-R-010", syntax="ubl")
 def is_r_010(doc):
-    if not _icelandic(doc) or not _EINDAGI(doc.root):
+    if not _EINDAGI(doc.root):
         return
     eindagi = ["".join(el.itertext()) for adr in _EINDAGI(doc.root) for el in adr.findall(f"{{{UBL_NS['cbc']}}}ID")]
     due = ["".join(el.itertext()) for el in _DUE_DATE(doc.root)]
@@ -122,8 +119,8 @@ def is_r_010(doc):
         yield _EINDAGI(doc.root)[0]
 
 
-def _both_icelandic(doc) -> bool:
-    return _icelandic(doc) and postal_code(doc, "buyer") == "IS"
+def _buyer_icelandic(doc) -> bool:  # the seller is Icelandic in every rule (the module's condition)
+    return postal_code(doc, "buyer") == "IS"
 
 
 _BUYER_STREET = _x("cac:AccountingCustomerParty/cac:Party/cac:PostalAddress/cbc:StreetName")
@@ -132,11 +129,11 @@ _BUYER_ZONE = _x("cac:AccountingCustomerParty/cac:Party/cac:PostalAddress/cbc:Po
 
 @rule("IS-R-004", syntax="ubl")
 def is_r_004(doc):
-    if _both_icelandic(doc) and not any(el.get("schemeID") == "0196" for el in _BUYER_LEGAL(doc.root)):
+    if _buyer_icelandic(doc) and not any(el.get("schemeID") == "0196" for el in _BUYER_LEGAL(doc.root)):
         yield None
 
 
 @rule("IS-R-005", syntax="ubl")
 def is_r_005(doc):
-    if _both_icelandic(doc) and not (_BUYER_STREET(doc.root) and _BUYER_ZONE(doc.root)):
+    if _buyer_icelandic(doc) and not (_BUYER_STREET(doc.root) and _BUYER_ZONE(doc.root)):
         yield None
