@@ -46,6 +46,14 @@ def _cache(doc) -> dict:
     return doc.__dict__.setdefault("_cache", {})
 
 
+def cached(doc, key: str, compute: Callable[[], Any]) -> Any:
+    """A value several rules need, computed once per document."""
+    cache = _cache(doc)
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]
+
+
 def elements(doc, *tags: str) -> list:
     """Elements with any of the tags (Clark notation), in document order."""
     per = _cache(doc).setdefault("peppol.tags", {})
@@ -61,14 +69,8 @@ def elements(doc, *tags: str) -> list:
 
 def empty_elements(doc) -> list:
     """Elements with neither element children nor any non-blank text (in document order)."""
-    cache = _cache(doc)
-    found = cache.get("peppol.empty")
-    if found is None:
-        found = V.empty_leaves(tag_index(doc).get(None) or [])  # //*[not(*)][not(normalize-space())]
-        cache["peppol.empty"] = found
-    return found
-
-
+    # //*[not(*)][not(normalize-space())]
+    return cached(doc, "peppol.empty", lambda: V.empty_leaves(tag_index(doc).get(None) or []))
 
 def children(el, tag: str) -> list:
     """Element children of ``el`` with the tag."""
@@ -147,23 +149,20 @@ def _profile_of(value: str | None, release, syntax) -> str:
 def business_process(doc) -> str:
     """The Peppol process number stated in BT-23 ('01', ...), or 'Unknown', as the run's release reads it."""
     release = releases.peppol(doc)
-    cache = doc.__dict__.setdefault("_cache", {})
-    key = "peppol.profile@" + release.version  # the same document may be validated under several releases
-    if key in cache:
-        return cache[key]
+    # the same document may be validated under several releases
+    return cached(doc, "peppol.profile@" + release.version, lambda: _business_process(doc, release))
+
+
+def _business_process(doc, release) -> str:
     root = doc.root
     if doc.syntax == Syntax.UBL:
         el = child(root, cbc("ProfileID"))
-        result = _profile_of(string_value(el), release, doc.syntax) if el is not None else "Unknown"
-    else:
-        result = "Unknown"
-        if root.tag == CII_ROOT:
-            params = path(root, rsm("ExchangedDocumentContext"), ram("BusinessProcessSpecifiedDocumentContextParameter"))
-            if params:
-                idel = child(params[0], ram("ID"))
-                result = _profile_of(string_value(idel) if idel is not None else "", release, doc.syntax)
-    cache[key] = result
-    return result
+        return _profile_of(string_value(el), release, doc.syntax) if el is not None else "Unknown"
+    params = path(root, rsm("ExchangedDocumentContext"), ram("BusinessProcessSpecifiedDocumentContextParameter"))
+    if root.tag != CII_ROOT or not params:
+        return "Unknown"
+    idel = child(params[0], ram("ID"))
+    return _profile_of(string_value(idel) if idel is not None else "", release, doc.syntax)
 
 
 def both_german(doc) -> bool:
@@ -241,11 +240,11 @@ _PARTY_IDENTIFICATION = cac("PartyIdentification")
 
 def _scheme_elements(doc) -> dict[str, list[tuple[Any, bool]]]:
     """Identifier elements with a schemeID the PEPPOL-COMMON rules look at: scheme -> [(element, is endpoint)]."""
-    cache = doc.__dict__.setdefault("_cache", {})
-    found = cache.get("peppol.schemes")
-    if found is not None:
-        return found
-    found = {}
+    return cached(doc, "peppol.schemes", lambda: _find_scheme_elements(doc))
+
+
+def _find_scheme_elements(doc) -> dict[str, list[tuple[Any, bool]]]:
+    found: dict[str, list[tuple[Any, bool]]] = {}
     if doc.syntax == Syntax.UBL:
         endpoint_tag, tags = cbc("EndpointID"), _UBL_ID_TAGS
     else:
@@ -260,7 +259,6 @@ def _scheme_elements(doc) -> dict[str, list[tuple[Any, bool]]]:
                 if parent is None or parent.tag != _PARTY_IDENTIFICATION:
                     continue
             found.setdefault(scheme, []).append((el, tag == endpoint_tag))
-    cache["peppol.schemes"] = found
     return found
 
 
