@@ -29,7 +29,7 @@ from .common import (
     text_node,
     udt,
 )
-from .core import xs_date
+from .core import UBL_AMOUNTS, xs_date
 
 UBL = Syntax.UBL
 CII = Syntax.CII
@@ -106,12 +106,6 @@ def _type_code_process(doc) -> bool:
     return business_process(doc) in releases.peppol(doc).param("type_code_processes", default=("01",))
 
 
-_UBL_AMOUNTS = tuple(cbc(t) for t in (
-    "Amount", "BaseAmount", "PriceAmount", "TaxAmount", "TaxableAmount", "LineExtensionAmount", "TaxExclusiveAmount",
-    "TaxInclusiveAmount", "AllowanceTotalAmount", "ChargeTotalAmount", "PrepaidAmount", "PayableRoundingAmount",
-    "PayableAmount",
-))
-
 # rule id -> (code list, the elements judged and their value per syntax, the documents the rule applies to)
 _CODE_RULES = {
     "PEPPOL-EN16931-CL001": ("peppol-mime", {UBL: _at(cbc("EmbeddedDocumentBinaryObject"), attr="mimeCode"),
@@ -120,8 +114,9 @@ _CODE_RULES = {
     "PEPPOL-EN16931-CL003": ("peppol-uncl7161", _reasons("true"), None),
     "PEPPOL-EN16931-CL006": ("peppol-uncl2005", {UBL: _at(cac("InvoicePeriod"), cbc("DescriptionCode"))}, None),
     # an amount without a currency fails in UBL; in CII it is not judged
-    "PEPPOL-EN16931-CL007": ("peppol-iso4217", {UBL: _at(_UBL_AMOUNTS, attr="currencyID", required=True),
-                                                CII: _at(ram("TaxTotalAmount"), attr="currencyID")}, None),
+    "PEPPOL-EN16931-CL007": ("peppol-iso4217", {
+        UBL: _at((*UBL_AMOUNTS, cbc("TaxAmount")), attr="currencyID", required=True),
+        CII: _at(ram("TaxTotalAmount"), attr="currencyID")}, None),
     # the other way round for the electronic address scheme: CII judges only the parties' addresses
     "PEPPOL-EN16931-CL008": ("peppol-eas", {
         UBL: _at(cbc("EndpointID"), attr="schemeID"),

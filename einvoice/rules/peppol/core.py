@@ -301,7 +301,8 @@ def r061_mandate_reference(doc):
 
 # --- currency ---------------------------------------------------------------------
 
-_R051_TAGS = tuple(cbc(t) for t in (
+# the amounts with a currency in UBL but the tax amounts (R051; CL007 judges those too)
+UBL_AMOUNTS = tuple(cbc(t) for t in (
     "Amount", "BaseAmount", "PriceAmount", "TaxableAmount", "LineExtensionAmount", "TaxExclusiveAmount",
     "TaxInclusiveAmount", "AllowanceTotalAmount", "ChargeTotalAmount", "PrepaidAmount", "PayableRoundingAmount",
     "PayableAmount",
@@ -311,7 +312,7 @@ _R051_TAGS = tuple(cbc(t) for t in (
 @RULES.rule("PEPPOL-EN16931-R051", syntax="ubl")
 def r051_one_currency(doc):
     currencies = {string_value(e) for e in children(doc.root, cbc("DocumentCurrencyCode"))}
-    for el in elements(doc, *_R051_TAGS):
+    for el in elements(doc, *UBL_AMOUNTS):
         if el.get("currencyID") not in currencies:
             yield el
     for el in elements(doc, cbc("TaxAmount")):
