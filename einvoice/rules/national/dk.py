@@ -11,10 +11,7 @@ from __future__ import annotations
 
 import re
 
-from lxml import etree
-
 from ...basics import Syntax
-from ...syntax.namespaces import CII_NS, UBL_NS
 from . import RULES
 from ..values import string_value as sv, text_node
 from ._checks import country_rules, is_number, norm, number, postal_code, postal_codes, syntax_paths
@@ -62,6 +59,7 @@ _PATHS = {  # what the rules read, per syntax
         "debited": "string(cac:PaymentMandate/cac:PayerFinancialAccount/cbc:ID)",
         "account": "cac:PayeeFinancialAccount/cbc:ID",
         "branch": "cac:PayeeFinancialAccount/cac:FinancialInstitutionBranch/cbc:ID",
+        "buyers": "/*/cac:AccountingCustomerParty/cac:Party", "buyer_legal": "cac:PartyLegalEntity/cbc:CompanyID",
     },
     Syntax.CII: {
         "seller": f"{_AGREEMENT}/ram:SellerTradeParty",
@@ -80,6 +78,8 @@ _PATHS = {  # what the rules read, per syntax
         "debited": "string(ram:SpecifiedTradePaymentTerms/ram:DirectDebitMandateID)",
         "account": "ram:PayeePartyCreditorFinancialAccount/ram:IBANID",
         "branch": "ram:PayeeSpecifiedCreditorFinancialInstitution/ram:BICID",
+        "seller_gids": f"{_AGREEMENT}/ram:SellerTradeParty/ram:GlobalID",
+        "buyer_gids": f"{_AGREEMENT}/ram:BuyerTradeParty/ram:GlobalID",
     },
 }
 _x = syntax_paths(_PATHS)
@@ -105,12 +105,16 @@ def dk_r_002(doc):
         yield legal[0] if legal else _seller_or_root(doc)
 
 
+def _not_cvr(ids: list):
+    """The first legal registration identifier if its scheme is not the CVR number's (0184)."""
+    if ids and norm(ids[0].get("schemeID")) != "0184":
+        yield ids[0], {"scheme": norm(ids[0].get("schemeID")) or "none"}
+
+
 @rule("DK-R-014")
 def dk_r_014(doc):
     """The seller's legal registration identifier of a Danish seller is a CVR number (scheme 0184)."""
-    legal = _x(doc, "legal")
-    if legal and norm(legal[0].get("schemeID")) != "0184":
-        yield legal[0], {"scheme": norm(legal[0].get("schemeID")) or "none"}
+    return _not_cvr(_x(doc, "legal"))
 
 
 @rule("DK-R-016")
@@ -138,17 +142,13 @@ def dk_r_013_ubl(doc):
             yield ident, {"value": sv(ident)}
 
 
-_CII_SELLER_GID = etree.XPath(f"{_AGREEMENT}/ram:SellerTradeParty/ram:GlobalID", namespaces=CII_NS)
-_CII_BUYER_GID = etree.XPath(f"{_AGREEMENT}/ram:BuyerTradeParty/ram:GlobalID", namespaces=CII_NS)
-
-
 @rule("DK-R-013", syntax="cii")
 def dk_r_013_cii(doc):
     """Global identifiers of Danish sellers and buyers carry a scheme."""
     if not _both_dk(doc):
         return
-    for xp in (_CII_SELLER_GID, _CII_BUYER_GID):
-        gids = xp(doc.root)
+    for name in ("seller_gids", "buyer_gids"):
+        gids = _x(doc, name)
         if gids and not any(norm(g.get("schemeID")) for g in gids):
             yield gids[0]
 
@@ -271,17 +271,8 @@ def dk_r_011(doc):
 
 # --- buyer's legal entity (3.0.20) --------------------------------------------------------
 
-_UBL_BUYER_PARTIES = etree.XPath("/*/cac:AccountingCustomerParty/cac:Party", namespaces=UBL_NS)
-_UBL_LEGAL_IDS = etree.XPath("cac:PartyLegalEntity/cbc:CompanyID", namespaces=UBL_NS)
-
-
 @rule("DK-R-017", syntax="ubl")
 def dk_r_017(doc):
     """Between Danish parties, a buyer's legal registration identifier is a CVR number (scheme 0184)."""
-    root = doc.root
-    if not _both_dk(doc):
-        return
-    for party in _UBL_BUYER_PARTIES(root):
-        ids = _UBL_LEGAL_IDS(party)
-        if ids and norm(ids[0].get("schemeID")) != "0184":
-            yield ids[0], {"scheme": norm(ids[0].get("schemeID")) or "none"}
+    for party in _x(doc, "buyers") if _both_dk(doc) else ():
+        yield from _not_cvr(_x(doc, "buyer_legal", party))
