@@ -221,52 +221,34 @@ def _payment_means(doc):
         yield pm, _x(doc, "code_texts", pm), _x(doc, "reference", pm), _x(doc, "account_text", pm)
 
 
-@rule("DK-R-007")
-def dk_r_007(doc):
-    """Direct debit (49) between Danish parties gives the mandate and the debited account."""
-    for pm, codes, _ref, _acc in _payment_means(doc):
-        if "49" not in codes:
-            continue
-        if not (norm(_x(doc, "mandate", pm)) and norm(_x(doc, "debited", pm))):
-            yield pm
+def _giro_account_ok(doc, acc: str) -> bool:
+    """DK-R-008's giro account: 7 or 8 digits in UBL, any 7 characters in CII."""
+    return re.fullmatch(r"[0-9]{7,8}", acc) is not None if doc.syntax == Syntax.UBL else len(acc) == 7
 
 
-@rule("DK-R-008")
-def dk_r_008(doc):
-    """Giro (50): payment id starting 01#, 04# or 15# and a giro account number."""
-    for pm, codes, ref, acc in _payment_means(doc):
-        if "50" not in codes:
-            continue
-        if doc.syntax == Syntax.UBL:
-            acc_ok = re.fullmatch(r"[0-9]{7,8}", acc) is not None
-        else:
-            acc_ok = len(acc) == 7
-        if not (ref[:3] in ("01#", "04#", "15#") and acc_ok):
-            yield pm
+# DK-R-007 ... 011: rule id -> (the payment means code the rule is about, fails(doc, means, payment id, account)).
+# Direct debit (49) gives the mandate and the debited account; giro (50) a payment id starting 01#, 04# or 15#
+# and a giro account number, and with card type 04 or 15 a payment id of 19 characters (prefix + 16 digits);
+# FIK (93) a payment id starting 71#, 73# or 75# and an 8 character creditor number, and with card type 71 or 75
+# a payment id of 18 or 19 characters.
+_MEANS_RULES = {
+    "DK-R-007": ("49", lambda doc, pm, ref, acc: not (norm(_x(doc, "mandate", pm)) and norm(_x(doc, "debited", pm)))),
+    "DK-R-008": ("50", lambda doc, pm, ref, acc: not (ref[:3] in ("01#", "04#", "15#") and _giro_account_ok(doc, acc))),
+    "DK-R-009": ("50", lambda doc, pm, ref, acc: ref[:3] in ("04#", "15#") and len(ref) != 19),
+    "DK-R-010": ("93", lambda doc, pm, ref, acc: not (ref[:3] in ("71#", "73#", "75#") and len(acc) == 8)),
+    "DK-R-011": ("93", lambda doc, pm, ref, acc: ref[:3] in ("71#", "75#") and len(ref) not in (18, 19)),
+}
 
 
-@rule("DK-R-009")
-def dk_r_009(doc):
-    """Giro (50) with card type 04 or 15: payment id of 19 characters (prefix + 16 digits)."""
-    for pm, codes, ref, _acc in _payment_means(doc):
-        if "50" in codes and ref[:3] in ("04#", "15#") and len(ref) != 19:
-            yield pm
+def _means_rule(code: str, fails):
+    def check(doc):
+        return [pm for pm, codes, ref, acc in _payment_means(doc) if code in codes and fails(doc, pm, ref, acc)]
+
+    return check
 
 
-@rule("DK-R-010")
-def dk_r_010(doc):
-    """FIK (93): payment id starting 71#, 73# or 75# and an 8 character creditor number."""
-    for pm, codes, ref, acc in _payment_means(doc):
-        if "93" in codes and not (ref[:3] in ("71#", "73#", "75#") and len(acc) == 8):
-            yield pm
-
-
-@rule("DK-R-011")
-def dk_r_011(doc):
-    """FIK (93) with card type 71 or 75: payment id of 18 or 19 characters."""
-    for pm, codes, ref, _acc in _payment_means(doc):
-        if "93" in codes and ref[:3] in ("71#", "75#") and len(ref) not in (18, 19):
-            yield pm
+for _rid, (_code, _fails) in _MEANS_RULES.items():
+    rule(_rid)(_means_rule(_code, _fails))
 
 
 # --- buyer's legal entity (3.0.20) --------------------------------------------------------

@@ -12,8 +12,7 @@ from __future__ import annotations
 import re
 
 from . import RULES
-from ..values import string_value
-from ._checks import cached, country_rules, gr_tin_valid, norm, country, ubl_xpath as _x
+from ._checks import cached, country, country_rules, gr_tin_valid, norm, postal_codes, ubl_xpath as _x
 
 # every rule below needs a Greek sender, but GR-R-009 is decided on $accountingSupplierCountry alone
 rule = country_rules(RULES, "GR", applies=lambda doc: _facts(doc)["sender"] or _facts(doc)["accounting"])
@@ -26,7 +25,6 @@ URL = "##INVOICE|URL##"
 
 _SELLER_VAT = _x("/*/cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme[cac:TaxScheme/cbc:ID = 'VAT']/cbc:CompanyID")
 _REP_VAT = _x("/*/cac:TaxRepresentativeParty/cac:PartyTaxScheme[cac:TaxScheme/cbc:ID = 'VAT']/cbc:CompanyID")
-_SELLER_COUNTRY = _x("/*/cac:AccountingSupplierParty/cac:Party/cac:PostalAddress/cac:Country/cbc:IdentificationCode")
 
 
 def _facts(doc) -> dict:
@@ -39,7 +37,7 @@ def _facts(doc) -> dict:
             "sender": sender,
             "both": sender and country(doc, "customer") in greek,
             "accounting": country(doc, "accounting") in greek,
-            "postal_gr": any(string_value(el) == "GR" for el in _SELLER_COUNTRY(doc.root)),
+            "postal_gr": "GR" in postal_codes(doc, "seller"),
         }
 
     return cached(doc, "gr", compute)

@@ -94,10 +94,6 @@ def path(el, *tags: str) -> list:
     return current
 
 
-def has_path(el, *tags: str) -> bool:
-    return bool(path(el, *tags))
-
-
 # --- values: einvoice.rules.values (one reading of text, numbers and dates for every rule set) ---
 
 string_value = V.string_value  # XPath string value (comments skipped, text after them kept)
@@ -191,14 +187,6 @@ def _abn(doc, raw: str) -> bool:
     return ids.au_abn_checksum(value)
 
 
-_ASCII_DIGITS = frozenset("0123456789")
-
-
-def _digits(raw: str, n: int) -> bool:
-    """Exactly ``n`` characters, every one an ASCII digit (the value as written, nothing trimmed)."""
-    return len(raw) == n and all(c in _ASCII_DIGITS for c in raw)
-
-
 def _matches(pattern: str):
     """``matches(normalize-space(), '^...$')``: the whole normalised value; [0-9] is ASCII digits only."""
     rx = re.compile(pattern)
@@ -223,8 +211,8 @@ _ICD_RULES: list[tuple[str, str, bool, Callable[[Any, str], bool], Syntax | None
     ("PEPPOL-COMMON-R049", "0007", False, _trimmed(ids.se_orgnr), None),
     ("PEPPOL-COMMON-R050", "0151", False, _abn, None),  # syntax dependent
     # 3.0.20: string length and digits of the value as written (not trimmed)
-    ("PEPPOL-COMMON-R052", "0096", False, lambda doc, raw: _digits(raw, 10), None),
-    ("PEPPOL-COMMON-R053", "0198", False, lambda doc, raw: raw[:2] == "DK" and _digits(raw[2:], 8), None),
+    ("PEPPOL-COMMON-R052", "0096", False, lambda doc, raw: ids.digits(raw, 10), None),
+    ("PEPPOL-COMMON-R053", "0198", False, lambda doc, raw: raw[:2] == "DK" and ids.digits(raw[2:], 8), None),
     # 3.0.21: patterns over the normalised value
     ("PEPPOL-COMMON-R054", "0106", False, _matches("[0-9]{8}"), None),
     ("PEPPOL-COMMON-R055", "0190", False, _matches("[0-9]{20}"), None),

@@ -30,7 +30,6 @@ from .common import (
     decimal_context,
     elements,
     empty_elements,
-    has_path,
     normalize,
     nvalue,
     path,
@@ -284,19 +283,19 @@ def r046_net_price(doc):
 # --- payment ----------------------------------------------------------------------
 
 
+# R061 per syntax: the payment means, the tag of their code, where the mandate reference is (UBL: in the
+# payment means; CII: beside it, in the payment terms)
+_R061 = {UBL: (cac("PaymentMeans"), cbc("PaymentMeansCode"), lambda pm: path(pm, cac("PaymentMandate"), cbc("ID"))),
+         CII: (ram("SpecifiedTradeSettlementPaymentMeans"), ram("TypeCode"), lambda pm: pm.getparent() is not None
+               and path(pm.getparent(), ram("SpecifiedTradePaymentTerms"), ram("DirectDebitMandateID")))}
+
+
 @RULES.rule("PEPPOL-EN16931-R061")
 def r061_mandate_reference(doc):
-    if doc.syntax == UBL:
-        for pm in elements(doc, cac("PaymentMeans")):
-            if nvalue(child(pm, cbc("PaymentMeansCode"))) in ("49", "59") and not has_path(pm, cac("PaymentMandate"), cbc("ID")):
-                yield pm
-    else:
-        for pm in elements(doc, ram("SpecifiedTradeSettlementPaymentMeans")):
-            if nvalue(child(pm, ram("TypeCode"))) not in ("49", "59"):
-                continue
-            parent = pm.getparent()
-            if parent is None or not has_path(parent, ram("SpecifiedTradePaymentTerms"), ram("DirectDebitMandateID")):
-                yield pm
+    tag, code_tag, mandate = _R061[doc.syntax]
+    for pm in elements(doc, tag):
+        if nvalue(child(pm, code_tag)) in ("49", "59") and not mandate(pm):
+            yield pm
 
 
 # --- currency ---------------------------------------------------------------------
