@@ -117,7 +117,7 @@ _CODE_RULES = {
     "PEPPOL-EN16931-CL007": ("peppol-iso4217", {
         UBL: _at((*UBL_AMOUNTS, cbc("TaxAmount")), attr="currencyID", required=True),
         CII: _at(ram("TaxTotalAmount"), attr="currencyID")}, None),
-    # the other way round for the electronic address scheme: CII judges only the parties' addresses
+    # an electronic address without a scheme is not judged in UBL and fails in CII (the parties' addresses only)
     "PEPPOL-EN16931-CL008": ("peppol-eas", {
         UBL: _at(cbc("EndpointID"), attr="schemeID"),
         CII: _at((ram("BuyerTradeParty"), ram("SellerTradeParty")), ram("URIUniversalCommunication"), ram("URIID"),

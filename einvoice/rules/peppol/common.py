@@ -221,9 +221,8 @@ _ICD_RULES: list[tuple[str, str, bool, Callable[[Any, str], bool], Syntax | None
 ]
 
 
-_UBL_ID_TAGS = (cbc("EndpointID"), cbc("ID"), cbc("CompanyID"))
-_CII_ID_TAGS = (ram("URIID"), ram("ID"), ram("GlobalID"))
-_PARTY_IDENTIFICATION = cac("PartyIdentification")
+# per syntax: the electronic address, then the other identifiers with a scheme (a UBL cbc:ID only in a party identification)
+_ID_TAGS = {Syntax.UBL: (cbc("EndpointID"), cbc("ID"), cbc("CompanyID")), Syntax.CII: (ram("URIID"), ram("ID"), ram("GlobalID"))}
 
 
 def _scheme_elements(doc) -> dict[str, list[tuple[Any, bool]]]:
@@ -233,20 +232,13 @@ def _scheme_elements(doc) -> dict[str, list[tuple[Any, bool]]]:
 
 def _find_scheme_elements(doc) -> dict[str, list[tuple[Any, bool]]]:
     found: dict[str, list[tuple[Any, bool]]] = {}
-    if doc.syntax == Syntax.UBL:
-        endpoint_tag, tags = cbc("EndpointID"), _UBL_ID_TAGS
-    else:
-        endpoint_tag, tags = ram("URIID"), _CII_ID_TAGS
+    tags = _ID_TAGS[doc.syntax]
     for tag in tags:
         for el in elements(doc, tag):
             scheme = el.get("schemeID")
-            if scheme is None:
-                continue
-            if tag == cbc("ID"):
-                parent = el.getparent()
-                if parent is None or parent.tag != _PARTY_IDENTIFICATION:
-                    continue
-            found.setdefault(scheme, []).append((el, tag == endpoint_tag))
+            parent = el.getparent() if tag == cbc("ID") else None
+            if scheme is not None and (tag != cbc("ID") or (parent is not None and parent.tag == cac("PartyIdentification"))):
+                found.setdefault(scheme, []).append((el, tag == tags[0]))
     return found
 
 
