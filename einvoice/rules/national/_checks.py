@@ -230,6 +230,11 @@ def xpath(expr: str) -> etree.XPath:
     return etree.XPath(expr, namespaces=CII_NS)
 
 
+# every seller party as the official contexts have them (per syntax), and the Clark prefixes of the namespaces
+SELLERS = {"ubl": ubl_xpath("//cac:AccountingSupplierParty/cac:Party"), "cii": xpath("//ram:SellerTradeParty")}
+CAC, CBC, RAM = (f"{{{UBL_NS['cac']}}}", f"{{{UBL_NS['cbc']}}}", f"{{{CII_NS['ram']}}}")
+
+
 # --- which countries' rules apply (decided once per document) -----------------------------
 
 def country_rules(rules: Any, country: str, applies: Any):
