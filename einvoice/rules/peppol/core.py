@@ -388,10 +388,6 @@ def _line_net_ok(stated, quantity, price, base_quantity, allowances: list | None
     return slack(net, qty * (prc / base) + charge - allow)
 
 
-def _ubl_lines(doc) -> list:
-    return elements(doc, cac("InvoiceLine"), cac("CreditNoteLine"))
-
-
 def _split_acs(acs: list, indicator_of, amount_tag: str) -> tuple[list | None, list | None]:
     allow = [a for a in acs if indicator_of(a) == "false"]
     charge = [a for a in acs if indicator_of(a) == "true"]
@@ -428,7 +424,7 @@ def _ubl_line_amounts(doc):
     is_invoice = doc.root.tag == UBL_INVOICE
     qty_tag = cbc("InvoicedQuantity") if is_invoice else cbc("CreditedQuantity")
     lea_tag, price_tag, ac_tag = cbc("LineExtensionAmount"), cac("Price"), cac("AllowanceCharge")
-    for line in _ubl_lines(doc):
+    for line in elements(doc, cac("InvoiceLine"), cac("CreditNoteLine")):
         # one look at the line's children: the first of each, and every allowance/charge
         first: dict = {}
         acs = []
