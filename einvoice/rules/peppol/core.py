@@ -329,16 +329,16 @@ xs_date = date_or_none  # ``xs:date(.)`` (time zone not applied); None when the 
 
 
 # R110 / R111 per syntax: the contexts; the steps from one to the header's period and to the lines' (in UBL, the
-# lines its document element has); the qualifier of the date's tag; the dates read from the header's date
+# lines its document element has); the dates read from the header's date
 # elements (UBL: xs:date of the first one's value) and from a line's (UBL: xs:date of its text node). CII reads
 # every DateTimeString as a string (YYYYMMDD) and compares the strings, as the official rule does.
 _PERIOD = {
     UBL: ((UBL_INVOICE, UBL_CREDIT_NOTE), (cac("InvoicePeriod"),),
-          lambda r: (cac("InvoiceLine") if r.tag == UBL_INVOICE else cac("CreditNoteLine"), cac("InvoicePeriod")), cbc,
+          lambda r: (cac("InvoiceLine") if r.tag == UBL_INVOICE else cac("CreditNoteLine"), cac("InvoicePeriod")),
           lambda heads: [xs_date(string_value(heads[0]))], lambda el: [xs_date(text_node(el))]),
     CII: ((rsm("SupplyChainTradeTransaction"),), (ram("ApplicableHeaderTradeSettlement"), ram("BillingSpecifiedPeriod")),
           lambda tx: (ram("IncludedSupplyChainTradeLineItem"), ram("SpecifiedLineTradeSettlement"),
-                      ram("BillingSpecifiedPeriod")), ram,
+                      ram("BillingSpecifiedPeriod")),
           lambda heads: [string_value(d) for h in heads for d in children(h, udt("DateTimeString"))],
           lambda el: [string_value(d) for d in children(el, udt("DateTimeString"))]),
 }
@@ -347,8 +347,8 @@ _PERIOD = {
 def _period_rule(fields: dict, later: bool):
     """A line's period starts no earlier (``later``) or ends no later than the invoice's (a date that is none fails)."""
     def check(doc):
-        contexts, head_steps, line_steps, qualify, limits_of, dates_of = _PERIOD[doc.syntax]
-        field = qualify(fields[doc.syntax])
+        contexts, head_steps, line_steps, limits_of, dates_of = _PERIOD[doc.syntax]
+        field = fields[doc.syntax]
         for ctx in elements(doc, *contexts):
             heads = path(ctx, *head_steps, field)
             if not heads:
@@ -361,8 +361,8 @@ def _period_rule(fields: dict, later: bool):
     return check
 
 
-RULES.add("PEPPOL-EN16931-R110", _period_rule({UBL: "StartDate", CII: "StartDateTime"}, True))
-RULES.add("PEPPOL-EN16931-R111", _period_rule({UBL: "EndDate", CII: "EndDateTime"}, False))
+RULES.add("PEPPOL-EN16931-R110", _period_rule({UBL: cbc("StartDate"), CII: ram("StartDateTime")}, True))
+RULES.add("PEPPOL-EN16931-R111", _period_rule({UBL: cbc("EndDate"), CII: ram("EndDateTime")}, False))
 
 
 def _sum_round(values: list) -> Decimal:
