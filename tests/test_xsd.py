@@ -403,7 +403,7 @@ _PIECES += ['<xsd:annotation id="x"\n><xsd:appinfo>a</xsd:appinfo></xsd:annotati
 @settings(max_examples=400, deadline=None)
 def test_lean_text_agrees_with_removing_annotations_from_the_tree(tmp_path_factory, pieces):
     """Random schema texts: lean_text either refuses or leaves exactly what removing the annotation elements
-    from the parsed document leaves; a text that does not parse is refused or left unparseable."""
+    from the parsed document leaves."""
     text = XS_DOC.format("".join(pieces)).encode()
     lean = xsd.lean_text(text)
     if lean is None:
@@ -412,9 +412,7 @@ def test_lean_text_agrees_with_removing_annotations_from_the_tree(tmp_path_facto
     path.write_bytes(text)
     try:
         by_tree = xsd._without_annotations(path)
-    except etree.XMLSyntaxError:
-        with pytest.raises(etree.XMLSyntaxError):
-            etree.fromstring(lean)
+    except etree.XMLSyntaxError:  # not well-formed: no claim (the text inside an annotation is not checked)
         return
     assert etree.tostring(etree.fromstring(lean), method="c14n") == etree.tostring(etree.fromstring(by_tree),
                                                                                    method="c14n")
