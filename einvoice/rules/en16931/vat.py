@@ -63,7 +63,6 @@ HUNDRED = Decimal(100)
 # --------------------------------------------------------------------------
 
 text = V.string_value
-_INFINITY = Decimal("Infinity")
 
 
 def _up(el: Any, *tags: str | tuple[str, ...]) -> Any:
@@ -78,9 +77,7 @@ def _up(el: Any, *tags: str | tuple[str, ...]) -> Any:
 
 def _first(el: Any, tag: str) -> Any:
     """The first child called ``tag``, or None."""
-    for child in el.iterchildren(tag):
-        return child
-    return None
+    return next(el.iterchildren(tag), None)
 
 
 def as_number(s: str | None) -> Decimal | None:
@@ -93,7 +90,7 @@ def as_number(s: str | None) -> Decimal | None:
     if f is None or f != f:
         return None
     if f == 0 or math.isinf(f):
-        return Decimal(f) if f == 0 else (_INFINITY if f > 0 else -_INFINITY)
+        return Decimal(f)
     return Decimal(V.trim(s))
 
 
@@ -163,10 +160,7 @@ def _ubl_indicators(ac: Any) -> set:
 
 def _has_vat_scheme(el: Any) -> bool:
     """cac:TaxScheme/normalize-space(upper-case(cbc:ID)) = 'VAT'."""
-    for ts in el.iterchildren(CAC + "TaxScheme"):
-        if V.nvalue(_first(ts, CBC + "ID")).upper() == "VAT":
-            return True
-    return False
+    return any(V.nvalue(_first(ts, CBC + "ID")).upper() == "VAT" for ts in el.iterchildren(CAC + "TaxScheme"))
 
 
 def _ubl_cat(el: Any) -> tuple:
@@ -430,25 +424,6 @@ def _ubl_o_only(where: str) -> Callable[[Document], Iterable]:
     return check
 
 
-def _ubl_b_01(doc: Document):
-    ix = _ubl(doc)
-    uses_b = any("B" in c[2] for c in ix.tc) or any("B" in c[2] for c in ix.ctc)
-    if uses_b and any(text(e) != "IT" for e in ix.by[CBC + "IdentificationCode"]):
-        yield doc.root
-
-
-def _ubl_b_02(doc: Document):
-    ix = _ubl(doc)
-
-    def uses(code: str) -> bool:
-        bd = any(code in c[2] for c in ix.bd)  # cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory/cbc:ID
-        ac = any(code in c[2] for c, _i, is_doc in ix.ac if is_doc)
-        return bd or ac or any(code in c[2] for c in ix.ctc)
-
-    if uses("B") and uses("S"):
-        yield doc.root
-
-
 # --------------------------------------------------------------------------
 # CII
 # --------------------------------------------------------------------------
@@ -486,8 +461,7 @@ _cii = _CiiIndex.of
 
 def _cii_vat(el: Any) -> bool:
     """upper-case(ram:TypeCode) = 'VAT' (no whitespace normalisation)."""
-    tc = _first(el, RAM + "TypeCode")
-    return tc is not None and text(tc).upper() == "VAT"
+    return text(_first(el, RAM + "TypeCode")).upper() == "VAT"
 
 
 def _cii_01(code: str) -> Callable[[Document], Iterable]:
@@ -514,18 +488,14 @@ def _cii_indicators(ac: Any) -> set:
     return {V.xs_boolean(i) for ci in ac.iterchildren(RAM + "ChargeIndicator") for i in ci.iterchildren(UDT + "Indicator")}
 
 
-def _cii_ac_cats(ix: _CiiIndex, charge: bool, code: str) -> list:
-    """//ram:SpecifiedTradeAllowanceCharge[ram:ChargeIndicator/udt:Indicator=<charge>]/ram:CategoryTradeTax[code][VAT]."""
-    return [ctt for ctt in ix.ctt if getattr(ctt.getparent(), "tag", None) == RAM + "SpecifiedTradeAllowanceCharge"
-            and charge in _cii_indicators(ctt.getparent()) and ix.has(ctt, code) and _cii_vat(ctt)]
-
-
 def _cii_cats(doc: Document, code: str, where: str) -> list:
-    """The VAT taxes of ``code`` of the transaction's line items, or of allowances or charges (any level)."""
+    """The VAT taxes of ``code`` of the transaction's line items, or of allowances or charges (any level):
+    //ram:SpecifiedTradeAllowanceCharge[ram:ChargeIndicator/udt:Indicator = <charge>]/ram:CategoryTradeTax."""
     ix = _cii(doc)
     if where == "line":
         return [a for a in ix.tx_line_att if ix.has(a, code) and _cii_vat(a)]
-    return _cii_ac_cats(ix, where == "charge", code)
+    return [ctt for ctt in ix.ctt if getattr(ctt.getparent(), "tag", None) == RAM + "SpecifiedTradeAllowanceCharge"
+            and (where == "charge") in _cii_indicators(ctt.getparent()) and ix.has(ctt, code) and _cii_vat(ctt)]
 
 
 def _cii_ids(code: str, where: str) -> Callable[[Document], Iterable]:
@@ -570,8 +540,7 @@ def _cii_parts(ix: _CiiIndex, code: str, rate: Decimal | None) -> Decimal:
                              for d in child_decimals(ms, RAM + "LineTotalAmount")), ZERO)
                 lines.append((*_cii_codes_rates(sls.findall(RAM + "ApplicableTradeTax")), total))
             for ac in tx.iterfind(f"{RAM}ApplicableHeaderTradeSettlement/{RAM}SpecifiedTradeAllowanceCharge"):
-                amt = _first(ac, RAM + "ActualAmount")
-                if (amount := V.decimal_or_none(text(amt)) if amt is not None else None) is not None:
+                if (amount := V.decimal_or_none(_first(ac, RAM + "ActualAmount"))) is not None:
                     for ind in _cii_indicators(ac) & {True, False}:
                         acs[ind].append((*_cii_codes_rates(ac.findall(RAM + "CategoryTradeTax")), amount))
         return lines, acs[True], acs[False]
@@ -597,7 +566,7 @@ def _cii_08(code: str) -> Callable[[Document], Iterable]:
             return
         for att in _cii_header_for(ix, code):
             basis_el = _first(att, RAM + "BasisAmount")
-            basis = as_number(text(basis_el)) if basis_el is not None else None
+            basis = as_number(text(basis_el))
             if code == "S":  # per rate (without one, nothing to compare)
                 ok = all(basis is not None and basis == _cii_parts(ix, code, rate)
                          for rate in child_decimals(att, RAM + "RateApplicablePercent"))
@@ -618,9 +587,7 @@ def _cii_09(code: str) -> Callable[[Document], Iterable]:
         for att in _cii_header_for(_cii(doc), code):
             calc_el = _first(att, RAM + "CalculatedAmount")
             if code == "S":
-                calc = V.decimal_or_none(text(calc_el)) if calc_el is not None else None
-                basis_el = _first(att, RAM + "BasisAmount")
-                basis = V.decimal_or_none(text(basis_el)) if basis_el is not None else None
+                calc, basis = V.decimal_or_none(calc_el), V.decimal_or_none(_first(att, RAM + "BasisAmount"))
                 # the untyped rate makes the product an xs:double (INF, NaN and rounding as
                 # doubles: 0 x 1e400 is NaN and fails); the decimal bounds compare as doubles
                 ok = calc is not None and basis is not None and any(
@@ -662,17 +629,21 @@ def _cii_o_only(kind: str) -> Callable[[Document], Iterable]:
     return check
 
 
-def _cii_b_01(doc: Document):
-    ix = _cii(doc)
-    if any(text(c) == "B" for c in ix.by[RAM + "CategoryCode"]) and \
-            any(text(c) != "IT" for c in ix.by[RAM + "CountryID"]):
-        yield doc.root
-
-
-def _cii_b_02(doc: Document):
-    codes = {text(c) for c in _cii(doc).by[RAM + "CategoryCode"]}
-    if "B" in codes and "S" in codes:
-        yield doc.root
+def _split_payment(syntax: str, rule: str) -> Callable[[Document], Iterable]:
+    """BR-B-01 (split payment: every country code is IT) and BR-B-02 (never next to category S), over the
+    category codes as written: in UBL, BR-B-01 reads every category, BR-B-02 the breakdown's, the document
+    allowances' and charges' and the lines'; in CII both read every category code."""
+    def check(doc: Document):
+        if syntax == "ubl":
+            ix = _ubl(doc)
+            cats = (*ix.tc, *ix.ctc) if rule == "BR-B-01" else (*ix.bd, *(c for c, _i, d in ix.ac if d), *ix.ctc)
+            codes, countries = {i for c in cats for i in c[2]}, ix.by[CBC + "IdentificationCode"]
+        else:
+            ix = _cii(doc)
+            codes, countries = {text(c) for c in ix.by[RAM + "CategoryCode"]}, ix.by[RAM + "CountryID"]
+        if "B" in codes and (any(text(c) != "IT" for c in countries) if rule == "BR-B-01" else "S" in codes):
+            yield doc.root
+    return check
 
 
 # --------------------------------------------------------------------------
@@ -736,8 +707,8 @@ def _register() -> None:
     _add("K", "BR-IC-12", _ubl_ic(_ubl_delivery_country), _cii_ic(f"{RAM}ShipToTradeParty/{RAM}PostalTradeAddress/{RAM}CountryID", False))
     for n, where, pool in ((11, "bd", "att"), (12, "line", "att"), (13, "allowance", "ctt"), (14, "charge", "ctt")):
         _add("O", f"BR-O-{n}", _ubl_o_only(where), _cii_o_only(pool))
-    _add("B", "BR-B-01", _ubl_b_01, _cii_b_01)
-    _add("B", "BR-B-02", _ubl_b_02, _cii_b_02)
+    for rid in ("BR-B-01", "BR-B-02"):
+        _add("B", rid, _split_payment("ubl", rid), _split_payment("cii", rid))
     for syntax, entries in _ENTRIES.items():
         RULES.family([rid for rid, _code, _fn in entries], _family(syntax), syntax=syntax, name=f"en16931:vat-{syntax}")
 
