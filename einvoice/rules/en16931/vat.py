@@ -248,6 +248,9 @@ def _vs0(el: Any, op: str) -> bool:
         return False
 
 
+_RATE_OPS = {"gt0": ">", "ge0": ">=", "eq0n": "="}
+
+
 def _rate_failures(cats: Iterable, tag: str, kind: str) -> Iterable:
     """The rate test ``kind`` of a category on each category element: a failure at its first rate element
     ``tag`` (a general comparison: any of them may pass), or at the element when it has none."""
@@ -260,7 +263,7 @@ def _rate_failures(cats: Iterable, tag: str, kind: str) -> Iterable:
         if kind == "eq0":  # xs:decimal(cbc:Percent) = 0
             ok = any(d == 0 for d in child_decimals(el, tag))
         else:  # gt0, ge0, eq0n: compared as numbers
-            ok = kind != "absent" and any(_vs0(r, {"gt0": ">", "ge0": ">=", "eq0n": "="}[kind]) for r in rates)
+            ok = kind != "absent" and any(_vs0(r, _RATE_OPS[kind]) for r in rates)
         if not ok:
             yield rates[0]
 
@@ -289,16 +292,15 @@ def _sum(rows: Iterable[tuple], code: str, rate: Decimal | None) -> Decimal:
 
 
 def _ubl_cat_info(ix: _UblIndex) -> dict:
-    """Per line (any level) and per allowance/charge with a tax category (any level): the codes of its
-    categories and their percentages, once per document."""
+    """Per line (any level; its item's categories) and per allowance/charge (any level): the codes of its
+    categories and their percentages, in document order (once per document; empty for the others)."""
     def make() -> dict:
-        cat_of = {c[0]: c for c in ix.tc + ix.ctc}  # the categories already read for the index
-        out = {}
-        for path, owners in ((f"{CAC}Item/{CAC}ClassifiedTaxCategory", ix.by[CAC + "InvoiceLine"] + ix.by[CAC + "CreditNoteLine"]),
-                             (CAC + "TaxCategory", [cat[0].getparent() for cat, _i, _d in ix.ac])):
-            for el in owners:
-                cats = [cat_of[c] for c in el.iterfind(path)]
-                out[el] = ([c[1] for c in cats], [d for c in cats for d in child_decimals(c[0], CBC + "Percent")])
+        out: dict = defaultdict(lambda: ([], []))
+        for cat, owner in [(c, _up(c[0], CAC + "Item", (CAC + "InvoiceLine", CAC + "CreditNoteLine"))) for c in ix.ctc] + \
+                [(c, c[0].getparent()) for c, _i, _d in ix.ac]:
+            if owner is not None:
+                out[owner][0].append(cat[1])
+                out[owner][1].extend(child_decimals(cat[0], CBC + "Percent"))
         return out
     return ix.once("cat info", make)
 
