@@ -35,17 +35,11 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any, Callable, Iterable
 
-from ...syntax.namespaces import CAC as _CAC_NS, CBC as _CBC_NS, RAM as _RAM_NS, RSM as _RSM_NS, UDT as _UDT_NS
 from ..engine import Document, load_yaml
 from .. import values as V
 from ..tree import STRUCTURE, _clark, compile_path, select_any, tag_index
 from . import RULES, on_tree
-
-CAC = "{%s}" % _CAC_NS
-CBC = "{%s}" % _CBC_NS
-RAM = "{%s}" % _RAM_NS
-RSM = "{%s}" % _RSM_NS
-UDT = "{%s}" % _UDT_NS
+from .core import CAC, CBC, RAM, RSM, UDT, _cii_indicator, _ubl_indicator, _ubl_is_vat, _upper_type_is_vat, children_kept, fk
 
 #: per VAT category code: its family, exemption reason and, per syntax, rate test and VAT identifiers (data)
 _DATA = load_yaml(STRUCTURE / "en16931-vat.yaml")
@@ -73,11 +67,6 @@ def _up(el: Any, *tags: str | tuple[str, ...]) -> Any:
         if el is None or el.tag not in ((tag,) if isinstance(tag, str) else tag):
             return None
     return el
-
-
-def _first(el: Any, tag: str) -> Any:
-    """The first child called ``tag``, or None."""
-    return next(el.iterchildren(tag), None)
 
 
 def as_number(s: str | None) -> Decimal | None:
@@ -139,34 +128,24 @@ class _UblIndex(_Index):
     def read(self, by: defaultdict) -> None:
         root = self.root
         # categories: (element, normalized first ID, raw IDs, normalized IDs, is VAT)
-        self.tc = [_ubl_cat(e) for e in by[CAC + "TaxCategory"]]
-        self.ctc = [_ubl_cat(e) for e in by[CAC + "ClassifiedTaxCategory"]]
+        self.tc = [_ubl_cat(e) for e in by[CAC.TaxCategory]]
+        self.ctc = [_ubl_cat(e) for e in by[CAC.ClassifiedTaxCategory]]
         # document allowance/charge categories (any level, as //cac:AllowanceCharge does)
         self.ac = []  # (cat tuple, set of indicator values, is document level)
         for cat in self.tc:
             parent = cat[0].getparent()
-            if getattr(parent, "tag", None) == CAC + "AllowanceCharge":
-                self.ac.append((cat, _ubl_indicators(parent), parent.getparent() is root))
+            if getattr(parent, "tag", None) == CAC.AllowanceCharge:
+                self.ac.append((cat, _ubl_indicator(parent), parent.getparent() is root))
         # breakdown categories: /*/cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory
         self.bd = [cat for cat in self.tc
-                   if (tot := _up(cat[0], CAC + "TaxSubtotal", CAC + "TaxTotal")) is not None and tot.getparent() is root]
+                   if (tot := _up(cat[0], CAC.TaxSubtotal, CAC.TaxTotal)) is not None and tot.getparent() is root]
         self.present = {v for c in self.tc + self.ctc for v in (*c[2], *c[3])}
 
 
-def _ubl_indicators(ac: Any) -> set:
-    """The xs:boolean values of cbc:ChargeIndicator (None for a value that is none)."""
-    return {V.xs_boolean(i) for i in ac.iterchildren(CBC + "ChargeIndicator")}
-
-
-def _has_vat_scheme(el: Any) -> bool:
-    """cac:TaxScheme/normalize-space(upper-case(cbc:ID)) = 'VAT'."""
-    return any(V.nvalue(_first(ts, CBC + "ID")).upper() == "VAT" for ts in el.iterchildren(CAC + "TaxScheme"))
-
-
 def _ubl_cat(el: Any) -> tuple:
-    ids = [text(i) for i in el.iterchildren(CBC + "ID")]
+    ids = [text(i) for i in el.iterchildren(CBC.ID)]
     nids = [V.normalize_space(i) for i in ids]
-    return (el, nids[0] if nids else "", ids, nids, _has_vat_scheme(el))
+    return (el, nids[0] if nids else "", ids, nids, _ubl_is_vat(el))
 
 
 _ubl = _UblIndex.of
@@ -271,7 +250,7 @@ def _rate_failures(cats: Iterable, tag: str, kind: str) -> Iterable:
 def _rate(syntax: str, code: str, where: str) -> Callable[[Document], Iterable]:
     """-05 .. -07: the category's rate test (data) on its VAT categories of lines, allowances or charges."""
     kind = CATEGORIES[code][syntax]["rate"]
-    cats, tag = (_ubl_rated, CBC + "Percent") if syntax == "ubl" else (_cii_cats, RAM + "RateApplicablePercent")
+    cats, tag = (_ubl_rated, CBC.Percent) if syntax == "ubl" else (_cii_cats, RAM.RateApplicablePercent)
     return lambda doc: _rate_failures(cats(doc, code, where), tag, kind)
 
 
@@ -280,7 +259,7 @@ def _ubl_rated(doc: Document, code: str, where: str) -> list:
     ix = _ubl(doc)
     if where == "line":
         return [c[0] for c in ix.ctc if c[1] == code and c[4]
-                and _up(c[0], CAC + "Item", (CAC + "InvoiceLine", CAC + "CreditNoteLine")) is not None]
+                and _up(c[0], CAC.Item, (CAC.InvoiceLine, CAC.CreditNoteLine)) is not None]
     return [c[0] for c in _ac_cats(ix, where == "charge", code)]
 
 
@@ -296,11 +275,11 @@ def _ubl_cat_info(ix: _UblIndex) -> dict:
     categories and their percentages, in document order (once per document; empty for the others)."""
     def make() -> dict:
         out: dict = defaultdict(lambda: ([], []))
-        for cat, owner in [(c, _up(c[0], CAC + "Item", (CAC + "InvoiceLine", CAC + "CreditNoteLine"))) for c in ix.ctc] + \
+        for cat, owner in [(c, _up(c[0], CAC.Item, (CAC.InvoiceLine, CAC.CreditNoteLine))) for c in ix.ctc] + \
                 [(c, c[0].getparent()) for c, _i, _d in ix.ac]:
             if owner is not None:
                 out[owner][0].append(cat[1])
-                out[owner][1].extend(child_decimals(cat[0], CBC + "Percent"))
+                out[owner][1].extend(child_decimals(cat[0], CBC.Percent))
         return out
     return ix.once("cat info", make)
 
@@ -310,11 +289,11 @@ def _ubl_expected(ix: _UblIndex, tag: str, code: str, rate: Decimal | None) -> D
     charges minus its allowances (their amounts), of a category (and rate): once per document."""
     def rows() -> tuple[list, list]:
         info = _ubl_cat_info(ix)
-        lines = [(*info[ln], d) for ln in ix.root.iterchildren(tag) for d in child_decimals(ln, CBC + "LineExtensionAmount")]
+        lines = [(*info[ln], d) for ln in ix.root.iterchildren(tag) for d in child_decimals(ln, CBC.LineExtensionAmount)]
         acs = [(*info[ac], s if charge else s.copy_negate())  # (an exact negation: the sum subtracts it)
-               for ac in ix.root.iterchildren(CAC + "AllowanceCharge") if ac in info
-               for s in [sum(child_decimals(ac, CBC + "Amount"), ZERO)] for charge in (True, False)
-               if charge in _ubl_indicators(ac)]
+               for ac in ix.root.iterchildren(CAC.AllowanceCharge) if ac in info
+               for s in [sum(child_decimals(ac, CBC.Amount), ZERO)] for charge in (True, False)
+               if charge in _ubl_indicator(ac)]
         return lines, acs
     lines, acs = ix.once(("rows", tag), rows)
     return ix.once(("expected", tag, code, rate), lambda: _sum(lines, code, rate) + _sum(acs, code, rate))
@@ -338,7 +317,7 @@ def _ubl_08(code: str) -> Callable[[Document], Iterable]:
         ix = _ubl(doc)
         for cat in _ubl_bd(ix, code):
             sub = cat[0].getparent()
-            tas = child_decimals(sub, CBC + "TaxableAmount")
+            tas = child_decimals(sub, CBC.TaxableAmount)
             ta = tas[0] if tas else None
 
             def agrees(rate: Decimal | None, tag: str) -> bool:
@@ -349,9 +328,9 @@ def _ubl_08(code: str) -> Callable[[Document], Iterable]:
                 return (ta - ONE < expected < ta + ONE) if rated else ta == expected
 
             # the categories without a rate compare exactly, once; the rated ones within one unit, per rate
-            if not all(any(agrees(rate, tag) for tag in (CAC + "InvoiceLine", CAC + "CreditNoteLine"))
-                       for rate in (child_decimals(cat[0], CBC + "Percent") if rated else [None])):
-                yield _first(sub, CBC + "TaxableAmount") if ta is not None else sub
+            if not all(any(agrees(rate, tag) for tag in (CAC.InvoiceLine, CAC.CreditNoteLine))
+                       for rate in (child_decimals(cat[0], CBC.Percent) if rated else [None])):
+                yield fk(sub, CBC.TaxableAmount) if ta is not None else sub
     return check
 
 
@@ -361,19 +340,19 @@ def _ubl_09(code: str) -> Callable[[Document], Iterable]:
     def check(doc: Document):
         for cat in _ubl_bd(_ubl(doc), code):
             sub = cat[0].getparent()
-            tax = child_decimals(sub, CBC + "TaxAmount")
+            tax = child_decimals(sub, CBC.TaxAmount)
             if not rated:
                 if not tax or tax[0] != 0:
-                    yield _first(sub, CBC + "TaxAmount") if tax else sub
+                    yield fk(sub, CBC.TaxAmount) if tax else sub
                 continue
-            taxable = child_decimals(sub, CBC + "TaxableAmount")
-            rate = child_decimals(cat[0], CBC + "Percent")
+            taxable = child_decimals(sub, CBC.TaxableAmount)
+            rate = child_decimals(cat[0], CBC.Percent)
             if not (tax and taxable and rate):
                 yield sub
                 continue
             expected = V.round_decimal(abs(taxable[0]) * (rate[0] / HUNDRED) * 10 * 10) / HUNDRED
             if not (abs(tax[0]) - 1 < expected < abs(tax[0]) + 1):
-                yield _first(sub, CBC + "TaxAmount")
+                yield fk(sub, CBC.TaxAmount)
     return check
 
 
@@ -381,8 +360,8 @@ def _reason(syntax: str, code: str) -> Callable[[Document], Iterable]:
     """-10: an exemption reason (text or code) is given on a breakdown where the category forbids one, or
     missing where it needs one (CII: once per time the breakdown is a context, see _per_context)."""
     forbidden = CATEGORIES[code]["reason"] == "forbidden"
-    ns, tag = (CBC, "TaxExemptionReason") if syntax == "ubl" else (RAM, "ExemptionReason")
-    tags = (ns + tag, ns + tag + "Code")
+    tags = (CBC.TaxExemptionReason, CBC.TaxExemptionReasonCode) if syntax == "ubl" else (
+        RAM.ExemptionReason, RAM.ExemptionReasonCode)
 
     def check(doc: Document):
         cats = [c[0] for c in _ubl_bd(_ubl(doc), code)] if syntax == "ubl" else _cii_header_for(_cii(doc), code)
@@ -404,9 +383,9 @@ def _ubl_ic(given: Callable[[Any], bool]) -> Callable[[Document], Iterable]:
 
 def _ubl_delivered(root: Any) -> bool:
     """BR-IC-11: a delivery date (the first one given, two characters at least) or an invoice period with content."""
-    date = next((text(_first(d, CBC + "ActualDeliveryDate")) for d in root.iterchildren(CAC + "Delivery")
-                 if _first(d, CBC + "ActualDeliveryDate") is not None), "")
-    return len(date) > 1 or any(isinstance(c.tag, str) for p in root.iterchildren(CAC + "InvoicePeriod") for c in p)
+    date = next((text(fk(d, CBC.ActualDeliveryDate)) for d in root.iterchildren(CAC.Delivery)
+                 if fk(d, CBC.ActualDeliveryDate) is not None), "")
+    return len(date) > 1 or any(isinstance(c.tag, str) for p in root.iterchildren(CAC.InvoicePeriod) for c in p)
 
 
 def _ubl_delivery_country(root: Any) -> bool:
@@ -435,40 +414,35 @@ class _CiiIndex(_Index):
 
     def read(self, by: defaultdict) -> None:
         # //ram:ApplicableHeaderTradeSettlement/ram:ApplicableTradeTax, //ram:SpecifiedLineTradeSettlement/ram:ApplicableTradeTax
-        self.header_att, self.line_att = ([a for a in by[RAM + "ApplicableTradeTax"]
-                                           if getattr(a.getparent(), "tag", None) == RAM + parent]
-                                          for parent in ("ApplicableHeaderTradeSettlement", "SpecifiedLineTradeSettlement"))
-        self.ctt = by[RAM + "CategoryTradeTax"]
+        self.header_att, self.line_att = ([a for a in by[RAM.ApplicableTradeTax]
+                                           if getattr(a.getparent(), "tag", None) == parent]
+                                          for parent in (RAM.ApplicableHeaderTradeSettlement, RAM.SpecifiedLineTradeSettlement))
+        self.ctt = by[RAM.CategoryTradeTax]
         self.cc: dict[Any, frozenset] = {}
-        self.present = {text(c) for c in by[RAM + "CategoryCode"]}
+        self.present = {text(c) for c in by[RAM.CategoryCode]}
         # header ATT under /rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction (and //rsm:... contexts)
         self.tx_header_att = [a for a in self.header_att
-                              if _up(a, RAM + "ApplicableHeaderTradeSettlement", RSM + "SupplyChainTradeTransaction")
+                              if _up(a, RAM.ApplicableHeaderTradeSettlement, RSM.SupplyChainTradeTransaction)
                               is not None]
         # line ATT under //rsm:SupplyChainTradeTransaction/ram:IncludedSupplyChainTradeLineItem/ram:SpecifiedLineTradeSettlement
-        self.tx_line_att = [a for a in self.line_att if _up(a, RAM + "SpecifiedLineTradeSettlement",
-                                                            RAM + "IncludedSupplyChainTradeLineItem",
-                                                            RSM + "SupplyChainTradeTransaction") is not None]
+        self.tx_line_att = [a for a in self.line_att if _up(a, RAM.SpecifiedLineTradeSettlement,
+                                                            RAM.IncludedSupplyChainTradeLineItem,
+                                                            RSM.SupplyChainTradeTransaction) is not None]
 
     def has(self, el: Any, code: str) -> bool:
         """ram:CategoryCode = code (any CategoryCode child, compared as written)."""
         codes = self.cc.get(el)
         if codes is None:
-            codes = self.cc[el] = frozenset(text(c) for c in el.iterchildren(RAM + "CategoryCode"))
+            codes = self.cc[el] = frozenset(text(c) for c in el.iterchildren(RAM.CategoryCode))
         return code in codes
 
 
 _cii = _CiiIndex.of
 
 
-def _cii_vat(el: Any) -> bool:
-    """upper-case(ram:TypeCode) = 'VAT' (no whitespace normalisation)."""
-    return text(_first(el, RAM + "TypeCode")).upper() == "VAT"
-
-
 def _cii_01(code: str) -> Callable[[Document], Iterable]:
     def check(doc: Document):
-        if doc.root.tag != RSM + "CrossIndustryInvoice":
+        if doc.root.tag != RSM.CrossIndustryInvoice:
             return
         ix = _cii(doc)
         h = sum(1 for a in ix.header_att if ix.has(a, code))
@@ -485,19 +459,14 @@ def _cii_01(code: str) -> Callable[[Document], Iterable]:
     return check
 
 
-def _cii_indicators(ac: Any) -> set:
-    """The xs:boolean values of ram:ChargeIndicator/udt:Indicator (None for a value that is none)."""
-    return {V.xs_boolean(i) for ci in ac.iterchildren(RAM + "ChargeIndicator") for i in ci.iterchildren(UDT + "Indicator")}
-
-
 def _cii_cats(doc: Document, code: str, where: str) -> list:
     """The VAT taxes of ``code`` of the transaction's line items, or of allowances or charges (any level):
     //ram:SpecifiedTradeAllowanceCharge[ram:ChargeIndicator/udt:Indicator = <charge>]/ram:CategoryTradeTax."""
     ix = _cii(doc)
     if where == "line":
-        return [a for a in ix.tx_line_att if ix.has(a, code) and _cii_vat(a)]
-    return [ctt for ctt in ix.ctt if getattr(ctt.getparent(), "tag", None) == RAM + "SpecifiedTradeAllowanceCharge"
-            and (where == "charge") in _cii_indicators(ctt.getparent()) and ix.has(ctt, code) and _cii_vat(ctt)]
+        return [a for a in ix.tx_line_att if ix.has(a, code) and _upper_type_is_vat(a)]
+    return [ctt for ctt in ix.ctt if getattr(ctt.getparent(), "tag", None) == RAM.SpecifiedTradeAllowanceCharge
+            and (where == "charge") in _cii_indicator(ctt.getparent()) and ix.has(ctt, code) and _upper_type_is_vat(ctt)]
 
 
 def _cii_ids(code: str, where: str) -> Callable[[Document], Iterable]:
@@ -518,7 +487,7 @@ def _cii_header_for(ix: _CiiIndex, code: str) -> list:
     # AE, E, G, K: //rsm:SupplyChainTradeTransaction/.../ram:CategoryCode[. = code][upper-case(../ram:TypeCode) = 'VAT']
     # L, M, O: .../ram:ApplicableTradeTax[ram:CategoryCode = code][upper-case(ram:TypeCode) = 'VAT']
     # (the same taxes; how often each is a context differs, see _per_context)
-    return [a for a in ix.tx_header_att if ix.has(a, code) and _cii_vat(a)]
+    return [a for a in ix.tx_header_att if ix.has(a, code) and _upper_type_is_vat(a)]
 
 
 def _per_context(att: Any, code: str, target: Any) -> list:
@@ -526,7 +495,7 @@ def _per_context(att: Any, code: str, target: Any) -> list:
     once for the tax)."""
     if code in ("L", "M", "O"):
         return [target]
-    return [target for c in att.iterchildren(RAM + "CategoryCode") if text(c) == code]
+    return [target for c in att.iterchildren(RAM.CategoryCode) if text(c) == code]
 
 
 def _cii_parts(ix: _CiiIndex, code: str, rate: Decimal | None) -> Decimal:
@@ -536,15 +505,15 @@ def _cii_parts(ix: _CiiIndex, code: str, rate: Decimal | None) -> Decimal:
     def rows() -> tuple[list, list, list]:
         lines, acs = [], {True: [], False: []}
         root = ix.root
-        for tx in root.iterchildren(RSM + "SupplyChainTradeTransaction") if root.tag == RSM + "CrossIndustryInvoice" else ():
+        for tx in root.iterchildren(RSM.SupplyChainTradeTransaction) if root.tag == RSM.CrossIndustryInvoice else ():
             for sls in tx.iterfind(f"{RAM}IncludedSupplyChainTradeLineItem/{RAM}SpecifiedLineTradeSettlement"):
-                total = sum((d for ms in sls.iterchildren(RAM + "SpecifiedTradeSettlementLineMonetarySummation")
-                             for d in child_decimals(ms, RAM + "LineTotalAmount")), ZERO)
-                lines.append((*_cii_codes_rates(sls.findall(RAM + "ApplicableTradeTax")), total))
+                total = sum((d for ms in sls.iterchildren(RAM.SpecifiedTradeSettlementLineMonetarySummation)
+                             for d in child_decimals(ms, RAM.LineTotalAmount)), ZERO)
+                lines.append((*_cii_codes_rates(sls.findall(RAM.ApplicableTradeTax)), total))
             for ac in tx.iterfind(f"{RAM}ApplicableHeaderTradeSettlement/{RAM}SpecifiedTradeAllowanceCharge"):
-                if (amount := V.decimal_or_none(_first(ac, RAM + "ActualAmount"))) is not None:
-                    for ind in _cii_indicators(ac) & {True, False}:
-                        acs[ind].append((*_cii_codes_rates(ac.findall(RAM + "CategoryTradeTax")), amount))
+                if (amount := V.decimal_or_none(fk(ac, RAM.ActualAmount))) is not None:
+                    for ind in _cii_indicator(ac) & {True, False}:
+                        acs[ind].append((*_cii_codes_rates(ac.findall(RAM.CategoryTradeTax)), amount))
         return lines, acs[True], acs[False]
 
     def parts() -> Decimal:
@@ -556,8 +525,8 @@ def _cii_parts(ix: _CiiIndex, code: str, rate: Decimal | None) -> Decimal:
 
 def _cii_codes_rates(taxes: list) -> tuple[set, list]:
     """The category codes (as written) of VAT taxes and their rates."""
-    return ({text(c) for t in taxes for c in t.iterchildren(RAM + "CategoryCode")},
-            [d for t in taxes for d in child_decimals(t, RAM + "RateApplicablePercent")])
+    return ({text(c) for t in taxes for c in t.iterchildren(RAM.CategoryCode)},
+            [d for t in taxes for d in child_decimals(t, RAM.RateApplicablePercent)])
 
 
 def _cii_08(code: str) -> Callable[[Document], Iterable]:
@@ -567,11 +536,11 @@ def _cii_08(code: str) -> Callable[[Document], Iterable]:
             # the official check reads the rate one level too high: it never finds one, so it always holds
             return
         for att in _cii_header_for(ix, code):
-            basis_el = _first(att, RAM + "BasisAmount")
+            basis_el = fk(att, RAM.BasisAmount)
             basis = as_number(text(basis_el))
             if code == "S":  # per rate (without one, nothing to compare)
                 ok = all(basis is not None and basis == _cii_parts(ix, code, rate)
-                         for rate in child_decimals(att, RAM + "RateApplicablePercent"))
+                         for rate in child_decimals(att, RAM.RateApplicablePercent))
             elif code == "O":
                 ok = basis is not None and basis == _cii_parts(ix, code, None)
             else:
@@ -587,16 +556,16 @@ def _cii_09(code: str) -> Callable[[Document], Iterable]:
         if code in ("L", "M"):
             return
         for att in _cii_header_for(_cii(doc), code):
-            calc_el = _first(att, RAM + "CalculatedAmount")
+            calc_el = fk(att, RAM.CalculatedAmount)
             if code == "S":
-                calc, basis = V.decimal_or_none(calc_el), V.decimal_or_none(_first(att, RAM + "BasisAmount"))
+                calc, basis = V.decimal_or_none(calc_el), V.decimal_or_none(fk(att, RAM.BasisAmount))
                 # the untyped rate makes the product an xs:double (INF, NaN and rounding as
                 # doubles: 0 x 1e400 is NaN and fails); the decimal bounds compare as doubles
                 ok = calc is not None and basis is not None and any(
                     float(abs(calc) - 1) < V.round_double(float(abs(basis)) * V.number(rate_el)) / 100 < float(abs(calc) + 1)
-                    for rate_el in att.iterchildren(RAM + "RateApplicablePercent"))
+                    for rate_el in att.iterchildren(RAM.RateApplicablePercent))
             else:
-                ok = any(as_number(text(c)) == 0 for c in att.iterchildren(RAM + "CalculatedAmount"))
+                ok = any(as_number(text(c)) == 0 for c in att.iterchildren(RAM.CalculatedAmount))
             if not ok:
                 yield from _per_context(att, code, calc_el if calc_el is not None else att)
     return check
@@ -609,12 +578,12 @@ def _cii_ic(delivery: str, period: bool) -> Callable[[Document], Iterable]:
         cats = _cii_header_for(_cii(doc), "K")
         if not cats:
             return
-        given = doc.root.tag == RSM + "CrossIndustryInvoice" and doc.root.find(
+        given = doc.root.tag == RSM.CrossIndustryInvoice and doc.root.find(
             f"{RSM}SupplyChainTradeTransaction/{RAM}ApplicableHeaderTradeDelivery/{delivery}") is not None
         for att in cats:
             if not (given or period and any(
-                    _first(p, RAM + "StartDateTime") is not None or _first(p, RAM + "EndDateTime") is not None
-                    for p in att.getparent().iterchildren(RAM + "BillingSpecifiedPeriod"))):
+                    fk(p, RAM.StartDateTime) is not None or fk(p, RAM.EndDateTime) is not None
+                    for p in att.getparent().iterchildren(RAM.BillingSpecifiedPeriod))):
                 yield from _per_context(att, "K", att)
     return check
 
@@ -625,8 +594,8 @@ def _cii_o_only(kind: str) -> Callable[[Document], Iterable]:
         cats = _cii_header_for(ix, "O")
         if not cats:
             return
-        pool = ix.by[RAM + "ApplicableTradeTax"] if kind == "att" else ix.ctt
-        if any(text(c) != "O" for t in pool for c in t.iterchildren(RAM + "CategoryCode")):
+        pool = ix.by[RAM.ApplicableTradeTax] if kind == "att" else ix.ctt
+        if any(text(c) != "O" for t in pool for c in t.iterchildren(RAM.CategoryCode)):
             yield from cats
     return check
 
@@ -639,10 +608,10 @@ def _split_payment(syntax: str, rule: str) -> Callable[[Document], Iterable]:
         if syntax == "ubl":
             ix = _ubl(doc)
             cats = (*ix.tc, *ix.ctc) if rule == "BR-B-01" else (*ix.bd, *(c for c, _i, d in ix.ac if d), *ix.ctc)
-            codes, countries = {i for c in cats for i in c[2]}, ix.by[CBC + "IdentificationCode"]
+            codes, countries = {i for c in cats for i in c[2]}, ix.by[CBC.IdentificationCode]
         else:
             ix = _cii(doc)
-            codes, countries = {text(c) for c in ix.by[RAM + "CategoryCode"]}, ix.by[RAM + "CountryID"]
+            codes, countries = {text(c) for c in ix.by[RAM.CategoryCode]}, ix.by[RAM.CountryID]
         if "B" in codes and (any(text(c) != "IT" for c in countries) if rule == "BR-B-01" else "S" in codes):
             yield doc.root
     return check
@@ -670,18 +639,19 @@ def _family(syntax: str) -> Callable[[Document], dict]:
 
     def evaluate(doc: Document) -> dict:
         doc = on_tree(doc)
-        present = index(doc).present
         res: dict = {}
-        for rid, code, fn in entries:
-            if code not in present:
-                continue
-            try:
-                hits = list(fn(doc))
-            except Exception as exc:  # this rule's internal error
-                res[rid] = exc
-                continue
-            if hits:
-                res[rid] = hits
+        with children_kept():
+            present = index(doc).present
+            for rid, code, fn in entries:
+                if code not in present:
+                    continue
+                try:
+                    hits = list(fn(doc))
+                except Exception as exc:  # this rule's internal error
+                    res[rid] = exc
+                    continue
+                if hits:
+                    res[rid] = hits
         return res
 
     evaluate.__name__ = f"vat_{syntax}"
