@@ -418,12 +418,10 @@ class _CiiIndex(_Index):
                                            if getattr(a.getparent(), "tag", None) == parent]
                                           for parent in (RAM.ApplicableHeaderTradeSettlement, RAM.SpecifiedLineTradeSettlement))
         self.ctt = by[RAM.CategoryTradeTax]
-        self.cc: dict[Any, frozenset] = {}
         self.present = {text(c) for c in by[RAM.CategoryCode]}
         # header ATT under /rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction (and //rsm:... contexts)
-        self.tx_header_att = [a for a in self.header_att
-                              if _up(a, RAM.ApplicableHeaderTradeSettlement, RSM.SupplyChainTradeTransaction)
-                              is not None]
+        self.tx_header_att = [a for a in self.header_att if _up(a, RAM.ApplicableHeaderTradeSettlement,
+                                                                RSM.SupplyChainTradeTransaction) is not None]
         # line ATT under //rsm:SupplyChainTradeTransaction/ram:IncludedSupplyChainTradeLineItem/ram:SpecifiedLineTradeSettlement
         self.tx_line_att = [a for a in self.line_att if _up(a, RAM.SpecifiedLineTradeSettlement,
                                                             RAM.IncludedSupplyChainTradeLineItem,
@@ -431,10 +429,7 @@ class _CiiIndex(_Index):
 
     def has(self, el: Any, code: str) -> bool:
         """ram:CategoryCode = code (any CategoryCode child, compared as written)."""
-        codes = self.cc.get(el)
-        if codes is None:
-            codes = self.cc[el] = frozenset(text(c) for c in el.iterchildren(RAM.CategoryCode))
-        return code in codes
+        return code in self.once(el, lambda: {text(c) for c in el.iterchildren(RAM.CategoryCode)})
 
 
 _cii = _CiiIndex.of
