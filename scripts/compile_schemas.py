@@ -3,9 +3,9 @@
 
 Every process used to parse about a hundred YAML files (rule metadata, structure
 tables, releases, code lists) before it could validate anything. The compiled
-form holds the same data as JSON (parsed several times faster), with the SHA-256
-of the YAML source it came from: :func:`einvoice.rules.engine.load_yaml` uses it
-only when the hash matches the source file, and parses the YAML otherwise, so an
+form holds the same data as JSON (parsed several times faster), with the length and
+CRC-32 of the YAML source it came from: :func:`einvoice.rules.engine.load_yaml` uses it
+only when both match the source file, and parses the YAML otherwise, so an
 edited source is never shadowed by stale compiled data.
 
     python scripts/compile_schemas.py          # write schemas/compiled/
@@ -19,9 +19,9 @@ the compiled data is out of date with the YAML.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import sys
+import zlib
 from pathlib import Path
 
 import yaml
@@ -40,7 +40,7 @@ def compiled_text(path: Path) -> str | None:
     raw = path.read_bytes()
     data = yaml.load(raw.decode("utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     try:
-        text = json.dumps({"sha256": hashlib.sha256(raw).hexdigest(), "data": data}, ensure_ascii=False,
+        text = json.dumps({"source": [len(raw), zlib.crc32(raw)], "data": data}, ensure_ascii=False,
                           separators=(",", ":"), allow_nan=False)
     except (TypeError, ValueError):
         return None

@@ -81,6 +81,32 @@ def test_pyproject_table_is_checked_too(folder):
     assert run("validate", SAMPLES / "ehf-invoice.xml").exit_code == 2
 
 
+@pytest.mark.parametrize("text", [
+    "[tool.einvoice]\ndue-days = 10\n",
+    "[ tool . \"einvoice\" ]\ndue-days = 10\n",
+    "[tool]\neinvoice = {due-days = 10}\n",
+    "[project]\nname = 'x'\n[tool]\n'einvoice'.due-days = 10\n",
+    "tool.einvoice.due-days = 10\n",
+    "tool = {einvoice = {due-days = 10}}\n",
+    "[tool.other]\na = 1\n[tool.einvoice.rules]\nEINV-P-001 = 'warning'\n[tool.einvoice]\ndue-days = 10\n",
+])
+def test_every_toml_spelling_of_the_pyproject_table_is_read(folder, text):
+    """A pyproject.toml is parsed only when it can hold [tool.einvoice]; every TOML way of writing it can."""
+    import tomllib
+
+    assert tomllib.loads(text)["tool"]["einvoice"]["due-days"] == 10  # the text does say it
+    (folder / "pyproject.toml").write_text(text)
+    config.load.cache_clear()
+    assert config.load(str(folder)).due_days == 10
+
+
+def test_a_pyproject_without_our_table_is_not_parsed(folder, monkeypatch):
+    (folder / "pyproject.toml").write_text("[project]\nname = 'einvoice-user'\n[tool.pytest.ini_options]\nx = 1\n")
+    config.load.cache_clear()
+    monkeypatch.setitem(__import__("sys").modules, "tomllib", None)  # importing it would fail
+    assert config.load(str(folder)) == config.PolicyConfig()
+
+
 def test_cross_invoice_rules_follow_the_configuration(folder):
     files = two_invoices_one_number(folder)
     opts = batch.Options(schema=False)

@@ -22,11 +22,11 @@ in a tuple target may also be a dict of message parameters
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 import marshal
 import os
 import sys
+import zlib
 from dataclasses import dataclass, field, replace
 from datetime import date as date_type
 from enum import Enum
@@ -72,7 +72,9 @@ _NOT_COMPILED = object()
 
 def _compiled(path: Path) -> Any:
     """The data of ``schemas/<x>.yaml`` from ``schemas/compiled/<x>.json`` (``scripts/compile_schemas.py``),
-    only when the SHA-256 recorded there is the source file's (else ``_NOT_COMPILED``: parse the YAML)."""
+    only when the length and CRC-32 of the source recorded there are the source file's (else
+    ``_NOT_COMPILED``: parse the YAML). A check against an edited source, not against tampering: both
+    files are the package's own; CRC-32 because zlib is loaded already and hashlib costs a cold start ~3 ms."""
     try:
         rel = path.relative_to(SCHEMAS)
     except ValueError:
@@ -83,7 +85,7 @@ def _compiled(path: Path) -> Any:
             blob = json.loads(fh.read())
     except (OSError, ValueError):
         return _NOT_COMPILED
-    if not isinstance(blob, dict) or blob.get("sha256") != hashlib.sha256(raw).hexdigest():
+    if not isinstance(blob, dict) or blob.get("source") != [len(raw), zlib.crc32(raw)]:
         return _NOT_COMPILED
     return blob.get("data")
 
@@ -93,7 +95,7 @@ def load_yaml(path: Path) -> Any:
 
     Without a cache folder, a file under ``schemas/`` is read from its compiled form
     (``schemas/compiled/``, JSON made by ``scripts/compile_schemas.py``) when that
-    was made from the same bytes (SHA-256); an edited source is parsed from YAML.
+    was made from the same bytes (length and CRC-32); an edited source is parsed from YAML.
 
     The cache holds the parsed data (``marshal``, plain values only) keyed by the
     file's path, size and modification time, the package version and the Python
@@ -109,6 +111,8 @@ def load_yaml(path: Path) -> Any:
             return data
     if folder is not None:
         key = _cache_key(path, st)
+        import hashlib  # (only for a cache folder: the file name of an entry)
+
         entry = folder / (hashlib.sha1(str(path).encode("utf-8", "surrogateescape")).hexdigest()[:24] + ".marshal")
         try:
             with open(entry, "rb") as fh:

@@ -17,7 +17,7 @@ wrong kind is an error (:class:`ConfigError`, one line naming the file), never i
 from __future__ import annotations
 
 import functools
-import tomllib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -102,6 +102,12 @@ def parse(data: dict, source: str | None = None) -> PolicyConfig:
     )
 
 
+# where a pyproject.toml can hold our table: [tool.einvoice...], a dotted key tool.einvoice..., or a [tool]
+# table / tool = {...} inline table (quotes and blanks allowed around the key parts); any other
+# pyproject.toml is not parsed (most projects have one; parsing it costs a cold start several ms)
+_MAY_CONFIGURE = re.compile(r"""tool["']?\s*\.\s*["']?einvoice|^\s*\[\s*["']?tool["']?\s*\]|^\s*["']?tool["']?\s*=""", re.M)
+
+
 @functools.lru_cache(maxsize=None)
 def load(start: str | None = None) -> PolicyConfig:
     """The policy configuration nearest to ``start`` (default: the working folder)."""
@@ -111,10 +117,15 @@ def load(start: str | None = None) -> PolicyConfig:
             p = d / name
             if p.is_file():
                 try:
-                    data = tomllib.loads(p.read_text(encoding="utf-8"))
+                    text = p.read_text(encoding="utf-8")
+                    if name == "pyproject.toml" and not _MAY_CONFIGURE.search(text):
+                        continue
+                    import tomllib
+
+                    data = tomllib.loads(text)
                 except OSError:
                     continue
-                except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+                except (ValueError, UnicodeDecodeError) as exc:  # tomllib.TOMLDecodeError is a ValueError
                     if name == "einvoice.toml":
                         why = "not UTF-8 text" if isinstance(exc, UnicodeDecodeError) else f"not valid TOML ({exc})"
                         raise ConfigError(why, str(p)) from None
