@@ -32,9 +32,6 @@ Undecidable = V.CastError  # a value the official XPath would stop on (a failed 
 
 # --------------------------------------------------------------------------- values (einvoice.rules.values)
 
-compare_untyped = V.compare_untyped  # read by the profile checks (profiles.num)
-
-
 def same_double(a: float, b: float) -> bool:
     """An untyped value (as a double) = a number, as the official validator decides it."""
     return V.saxon_compare(a, "=", b)
@@ -98,15 +95,6 @@ def cond(doc, el, ck):
     return () if _holds(doc, el, ck.arg) else (el,)
 
 
-def any_filled(doc, el, ck):
-    """The first node of one of ``paths`` has a value that is not empty after space normalisation."""
-    for p in ck.arg["paths"]:
-        found = sel(el, p)
-        if found and normalize_space(string_value(found[0])):
-            return ()
-    return (el,)
-
-
 def first_attr_filled(doc, el, ck):
     """Where ``path`` selects something, the attribute ``attr`` of ``value`` (under the first node) is filled."""
     a = ck.arg
@@ -125,7 +113,7 @@ def num_or_absent(doc, el, ck):
     if not found:
         return ()
     try:
-        return () if any(compare_untyped(string_value(n), ">=", "0") for n in found) else (el,)
+        return () if any(V.compare_untyped(string_value(n), ">=", "0") for n in found) else (el,)
     except Undecidable:
         return ()
 
@@ -250,7 +238,7 @@ def b_without_s(doc, el, ck):
 
 
 #: the checks by the name the profile tables give; those below the sums are guarded (see the end)
-CUSTOMS = {fn.__name__: fn for fn in (cond, any_filled, first_attr_filled, num_or_absent, period_order, payee_differs,
+CUSTOMS = {fn.__name__: fn for fn in (cond, first_attr_filled, num_or_absent, period_order, payee_differs,
                                       category_count, italy_only, b_without_s)}
 
 
@@ -261,6 +249,7 @@ _LINES = _ROOT_TX + "ram:IncludedSupplyChainTradeLineItem"
 _HEAD_AC = _ROOT_TX + "ram:ApplicableHeaderTradeSettlement/ram:SpecifiedTradeAllowanceCharge"
 _HEAD_LOG = _ROOT_TX + "ram:ApplicableHeaderTradeSettlement/ram:SpecifiedLogisticsServiceCharge"
 _SUMMARY = _ROOT_TX + "ram:ApplicableHeaderTradeSettlement/ram:SpecifiedTradeSettlementHeaderMonetarySummation"
+_LTA = "ram:SpecifiedLineTradeSettlement/ram:SpecifiedTradeSettlementLineMonetarySummation/ram:LineTotalAmount"
 
 
 def _boolean(text: str) -> bool:
@@ -548,20 +537,11 @@ def category_basis_tolerance(doc, el, ck):
     return () if abs(basis[0] - (lines + charges + log - allowances)) <= Decimal("0.01") * (n_lines + n_ac + n_log) else (el,)
 
 
-def _vat_rate(el) -> list[Decimal]:
-    """The breakdown's rate when its type code is VAT (after upper-casing and space normalisation)."""
-    types = list(el.iterchildren(f"{RAM}TypeCode"))
-    if len(types) > 1:
-        raise Undecidable("several type codes")
-    if not types or normalize_space(string_value(types[0]).upper()) != "VAT":
-        return []
-    return [V.xs_decimal(string_value(r)) for r in el.iterchildren(f"{RAM}RateApplicablePercent")]
-
-
-def _single(values: list):
-    if len(values) > 1:
-        raise Undecidable("several values")
-    return values[0] if values else None
+def _vat_rate(el) -> Decimal | None:
+    """The breakdown's (one) rate when its (one) type code is VAT (after upper-casing and space normalisation)."""
+    if _one(list(el.iterchildren(f"{RAM}TypeCode")), lambda t: normalize_space(t.upper()), "") != "VAT":
+        return None
+    return _one(list(el.iterchildren(f"{RAM}RateApplicablePercent")), V.xs_decimal)
 
 
 class _Err:
@@ -599,9 +579,9 @@ def _or(*vals):
 def breakdown_vat_rounded(doc, el, ck):
     """A breakdown's VAT amount is zero for a zero (or missing) rate, else within one unit of its taxable
     amount times its rate."""
-    rate = _try(lambda: _single(_vat_rate(el)))
-    calc = _try(lambda: _single(_single_dec(list(el.iterchildren(f"{RAM}CalculatedAmount")))))
-    basis = _try(lambda: _single(_single_dec(list(el.iterchildren(f"{RAM}BasisAmount")))))
+    rate = _try(lambda: _vat_rate(el))
+    calc = _try(lambda: _one(list(el.iterchildren(f"{RAM}CalculatedAmount")), V.xs_decimal))
+    basis = _try(lambda: _one(list(el.iterchildren(f"{RAM}BasisAmount")), V.xs_decimal))
 
     def rounded_is(v, zero: bool):
         if v is ERR:
@@ -659,13 +639,17 @@ def _header_acs(el, indicator: str) -> list:
     return [ac for ac in sel(el, _HEAD_AC) if indicator in _ind_text(ac)]
 
 
+def _amounts(acs: list) -> list:
+    return [a for ac in acs for a in ac.iterchildren(f"{RAM}ActualAmount")]
+
+
 def allowance_total(doc, el, ck):
     """The sum of allowances (BT-107) equals the document allowances summed (rounded to two decimals)."""
     acs = _header_acs(el, "false")
     totals = list(el.iterchildren(f"{RAM}AllowanceTotalAmount"))
     if not acs and not totals:
         return ()
-    s = round2_tt(sum_dbl(string_value(a) for ac in acs for a in ac.iterchildren(f"{RAM}ActualAmount")))
+    s = round2_tt(sum_dbl(map(string_value, _amounts(acs))))
     return () if any(same_double(V.xs_double(string_value(t)), s) for t in totals) else (el,)
 
 
@@ -678,27 +662,33 @@ def charge_total(doc, el, ck):
     if total is None:
         return (el,)
     left = round2_tt(total)
-    charges = round2_tt(sum_dbl(string_value(a) for ac in acs for a in ac.iterchildren(f"{RAM}ActualAmount")))
+    charges = round2_tt(sum_dbl(map(string_value, _amounts(acs))))
     log = round2_tt(sum_dbl(texts(el, _HEAD_LOG + "/ram:AppliedAmount")))
     return () if left == round2_tt(charges + log) else (el,)
 
 
-def _minus_plus(first: Decimal, minus: Decimal | None, plus: Decimal | None) -> Decimal:
-    """first - minus + plus, left to right, an absent term (None) left out: the official tests write one
-    alternative per combination of present terms (a term read by :func:`_dec_first` is None only when absent)."""
-    total = first if minus is None else first - minus
-    return total if plus is None else total + plus
+def _total_is(name: str, total: str, first: str, minus: str, plus: str, rounded: bool):
+    """The check ``name``: ``total`` = ``first`` - ``minus`` + ``plus`` (with ``rounded``, rounded to two decimals),
+    left to right, an absent term left out: the official tests write one alternative per combination of present
+    terms (a term read by :func:`_dec_first` is None only when absent)."""
+    def check(doc, el, ck):
+        t, f, m, p = (_dec_first(el, n) for n in (total, first, minus, plus))
+        if t is None or f is None:
+            return (el,)
+        expected = f if m is None else f - m
+        expected = expected if p is None else expected + p
+        return () if t == (V.round2(expected) if rounded else expected) else (el,)
+
+    check.__name__ = name
+    return check
 
 
-def tax_basis_total(doc, el, ck):
-    """The invoice total without VAT (BT-109) is the line total minus allowances plus charges (rounded)."""
-    tbt = _dec_first(el, "TaxBasisTotalAmount")
-    lta = _dec_first(el, "LineTotalAmount")
-    ata = _dec_first(el, "AllowanceTotalAmount")
-    cta = _dec_first(el, "ChargeTotalAmount")
-    if tbt is None or lta is None:
-        return (el,)
-    return () if tbt == V.round2(_minus_plus(lta, ata, cta)) else (el,)
+# the invoice total without VAT (BT-109) is the line total minus allowances plus charges (rounded)
+tax_basis_total = _total_is("tax_basis_total", "TaxBasisTotalAmount", "LineTotalAmount", "AllowanceTotalAmount",
+                            "ChargeTotalAmount", rounded=True)
+# the amount due (BT-115) is the total with VAT minus the paid amount plus the rounding amount
+due_payable = _total_is("due_payable", "DuePayableAmount", "GrandTotalAmount", "TotalPrepaidAmount", "RoundingAmount",
+                        rounded=False)
 
 
 def grand_total(doc, el, ck):
@@ -722,22 +712,10 @@ def grand_total(doc, el, ck):
     return ()
 
 
-def due_payable(doc, el, ck):
-    """The amount due (BT-115) is the total with VAT minus the paid amount plus the rounding amount."""
-    dpa = _dec_first(el, "DuePayableAmount")
-    gta = _dec_first(el, "GrandTotalAmount")
-    tpa = _dec_first(el, "TotalPrepaidAmount")
-    ra = _dec_first(el, "RoundingAmount")
-    if dpa is None or gta is None:
-        return (el,)
-    return () if dpa == _minus_plus(gta, tpa, ra) else (el,)
-
-
 def line_total(doc, el, ck):
     """The sum of line net amounts (BT-106) is the sum of the lines' net amounts (rounded to two decimals)."""
     found = list(el.iterchildren(f"{RAM}LineTotalAmount"))
-    total = sum_dbl(texts(el, "../../ram:IncludedSupplyChainTradeLineItem/ram:SpecifiedLineTradeSettlement/"
-                              "ram:SpecifiedTradeSettlementLineMonetarySummation/ram:LineTotalAmount"))
+    total = sum_dbl(texts(el, "../../ram:IncludedSupplyChainTradeLineItem/" + _LTA))
     if not found:
         return (el,)
     if len(found) > 1:
@@ -819,12 +797,8 @@ def group_children_amounts(doc, el, ck):
     children = [i for i in sel(el, _LINES)
                 if lid in texts(i, "ram:AssociatedDocumentLineDocument/ram:ParentLineID")
                 and "GROUP" in texts(i, "ram:AssociatedDocumentLineDocument/ram:LineStatusReasonCode")]
-    n_amounts = sum(len(sel(c, "ram:SpecifiedLineTradeSettlement/ram:SpecifiedTradeSettlementLineMonetarySummation/"
-                               "ram:LineTotalAmount")) for c in children)
+    n_amounts = sum(len(sel(c, _LTA)) for c in children)
     return () if len(children) == n_amounts else (el,)
-
-
-_LTA = "ram:SpecifiedLineTradeSettlement/ram:SpecifiedTradeSettlementLineMonetarySummation/ram:LineTotalAmount"
 
 
 def _group_sums_ok(doc, el) -> bool:
@@ -873,11 +847,7 @@ def _detail_items(el) -> list:
 
 
 def _detail_line_total(el) -> Decimal:
-    total = Decimal(0)
-    for i in _detail_items(el):
-        for v in sel(i, _LTA):
-            total += V.xs_decimal(string_value(v))
-    return V.round2(total)
+    return V.round2(_dec_sum(v for i in _detail_items(el) for v in sel(i, _LTA)))
 
 
 def ext_line_total(doc, el, ck):
@@ -899,32 +869,32 @@ def _dec_sum(nodes) -> Decimal:
 
 
 def _charges_and_log(el) -> Decimal:
-    charges = [a for ac in _header_acs(el, "true") for a in ac.iterchildren(f"{RAM}ActualAmount")]
-    return V.round2(_dec_sum(charges)) + V.round2(_dec_sum(sel(el, _HEAD_LOG + "/ram:AppliedAmount")))
+    return V.round2(_dec_sum(_amounts(_header_acs(el, "true")))) + V.round2(_dec_sum(sel(el, _HEAD_LOG + "/ram:AppliedAmount")))
 
 
-def ext_allowance_total(doc, el, ck):
-    """The sum of allowances (BT-107) matches the document allowances within 0.01 per allowance."""
-    acs = _header_acs(el, "false")
-    if not acs and not _has(el, "AllowanceTotalAmount"):
-        return ()
-    calc = Decimal(round2_tt(sum_dbl(string_value(a) for ac in acs for a in ac.iterchildren(f"{RAM}ActualAmount"))))
-    total = _single_dec(list(el.iterchildren(f"{RAM}AllowanceTotalAmount")))
-    if not total:
-        return (el,)
-    return () if abs(total[0] - calc) <= Decimal("0.01") * _count_ind(el, "false") else (el,)
+def _ext_total(name: str, total: str, indicator: str, calc, count):
+    """The check ``name``: with document allowances (``indicator`` 'false') or charges ('true') or the ``total``,
+    the ``total`` is ``calc(el)`` within 0.01 per item ``count(el)`` counts."""
+    def check(doc, el, ck):
+        if not _header_acs(el, indicator) and not _has(el, total):
+            return ()
+        expected = calc(el)
+        found = _single_dec(list(el.iterchildren(f"{RAM}{total}")))
+        if not found:
+            return (el,)
+        return () if abs(found[0] - expected) <= Decimal("0.01") * count(el) else (el,)
+
+    check.__name__ = name
+    return check
 
 
-def ext_charge_total(doc, el, ck):
-    """The sum of charges (BT-108) matches the document charges and logistics charges within 0.01 each."""
-    if not _header_acs(el, "true") and not _has(el, "ChargeTotalAmount"):
-        return ()
-    calc = _charges_and_log(el)
-    total = _single_dec(list(el.iterchildren(f"{RAM}ChargeTotalAmount")))
-    if not total:
-        return (el,)
-    n = _count_ind(el, "true") + len(sel(el, "../ram:SpecifiedLogisticsServiceCharge"))
-    return () if abs(total[0] - calc) <= Decimal("0.01") * n else (el,)
+# the sum of allowances (BT-107): the document allowances (summed as doubles), within 0.01 per allowance
+ext_allowance_total = _ext_total("ext_allowance_total", "AllowanceTotalAmount", "false",
+                                 lambda el: Decimal(round2_tt(sum_dbl(map(string_value, _amounts(_header_acs(el, "false")))))),
+                                 lambda el: _count_ind(el, "false"))
+# the sum of charges (BT-108): the document charges and logistics charges, within 0.01 each
+ext_charge_total = _ext_total("ext_charge_total", "ChargeTotalAmount", "true", _charges_and_log,
+                              lambda el: _count_ind(el, "true") + len(sel(el, "../ram:SpecifiedLogisticsServiceCharge")))
 
 
 def _n_items(el) -> int:
@@ -939,7 +909,7 @@ def ext_tax_basis_total(doc, el, ck):
     if not bt109:
         return (el,)
     lines = _detail_line_total(el)
-    allowances = V.round2(_dec_sum(a for ac in _header_acs(el, "false") for a in ac.iterchildren(f"{RAM}ActualAmount")))
+    allowances = V.round2(_dec_sum(_amounts(_header_acs(el, "false"))))
     charges = _charges_and_log(el)
     return () if abs(bt109[0] - lines + allowances - charges) <= Decimal("0.01") * _n_items(el) else (el,)
 
