@@ -54,12 +54,8 @@ CARD = ("48", "54", "55")  # BR-DE-24
 DIRECT_DEBIT = ("59",)  # BR-DE-20, BR-DE-25
 
 
-def compile_ubl(expr: str) -> etree.XPath:
-    return etree.XPath(expr, namespaces=UBL_NS)
-
-
-def compile_cii(expr: str) -> etree.XPath:
-    return etree.XPath(expr, namespaces=CII_NS)
+compile_ubl = functools.partial(etree.XPath, namespaces=UBL_NS)
+compile_cii = functools.partial(etree.XPath, namespaces=CII_NS)
 
 
 # --- values ----------------------------------------------------------------------------------

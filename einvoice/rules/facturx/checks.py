@@ -370,23 +370,19 @@ def _context_values(el, with_rate: bool):
     return rate, exempt, basis[0]
 
 
-def _several_type_codes(el) -> bool:
-    """A breakdown with several type codes: the official context (upper-case of its type code) cannot be
-    evaluated on it, so the official validator does not look at it with these rules (``typed``)."""
-    return sum(1 for _ in el.iterchildren(f"{RAM}TypeCode")) > 1
-
-
 def breakdown_basis(doc, el, ck):
     """The taxable amount of a VAT breakdown (BT-116) is the sum of the lines, charges and logistics
-    charges minus the allowances of its category (and rate), within 0.01 per item summed.
+    charges minus the allowances of its category (and rate; category O has none), within 0.01 per item summed.
 
     ``variant``: ``exempt`` - items with the breakdown's exemption reason; ``all`` - every item of the
-    category and rate; ``either`` - one of both holds. ``rate: false`` for category O (no rate).
+    category and rate; ``either`` - one of both holds.
     """
     a = ck.arg
-    if a.get("typed") and _several_type_codes(el):
+    if sum(1 for _ in el.iterchildren(f"{RAM}TypeCode")) > 1:
+        # the official context (upper-case of the breakdown's type code) cannot be evaluated on a breakdown
+        # with several type codes, so the official validator does not look at it with these rules
         return ()
-    values = _context_values(el, a.get("rate", True))
+    values = _context_values(el, a["code"] != "O")
     if values is None:
         return (el,)
     rate, exempt, basis = values
@@ -401,8 +397,6 @@ def breakdown_basis(doc, el, ck):
 def breakdown_vat(doc, el, ck):
     """The VAT amount of a breakdown (BT-117) is its taxable amount times its rate, rounded to two
     decimals, within 0.01 per item of its category and rate (with, or else without, its exemption reason)."""
-    if ck.arg.get("typed") and _several_type_codes(el):
-        return ()
     values = _context_values(el, True)
     if values is None:
         return (el,)
@@ -445,12 +439,7 @@ def _n_lines(el, code: str, detail: bool, rate: Decimal | None = None, exempt: t
 
 def _indicator_cast(ac, value: bool) -> bool:
     """(ram:ChargeIndicator/udt:Indicator cast as xs:boolean) = value: one indicator at most."""
-    found = sel(ac, "ram:ChargeIndicator/udt:Indicator")
-    if not found:
-        return False
-    if len(found) > 1:
-        raise Undecidable("several indicators")
-    return _boolean(string_value(found[0])) == value
+    return _one(sel(ac, "ram:ChargeIndicator/udt:Indicator"), _boolean) == value
 
 
 def _ac_sum(el, code: str, charge: bool, rate: Decimal | None = None, first: bool = False,
@@ -471,11 +460,6 @@ def _ac_sum(el, code: str, charge: bool, rate: Decimal | None = None, first: boo
     return total
 
 
-def _one_dbl(nodes: list) -> float | None:
-    """An untyped value used in arithmetic: None for no node, a type error for several."""
-    return _one(nodes, V.xs_double)
-
-
 def _category_total(el, code: str, rate: Decimal | None = None, first: bool = False, cast: bool = False) -> float:
     """round2(lines) + round2(charges) - round2(allowances) of a category (and rate), as a double."""
     return float(V.round2(_line_sum(el, code, rate)) + V.round2(_ac_sum(el, code, True, rate, first, cast))
@@ -487,7 +471,7 @@ def category_basis_approx(doc, el, ck):
     allowances (each sum rounded to two decimals): basis - 1 <= sum < basis + 1."""
     a = ck.arg
     code = a["code"]
-    basis = _one_dbl(sel(el, "../ram:BasisAmount"))
+    basis = _one(sel(el, "../ram:BasisAmount"), V.xs_double)  # an untyped value in arithmetic: a double
     if basis is None:
         return (el,)
     t = _category_total(el, code, first=True, cast=a.get("cast", False))
@@ -658,7 +642,7 @@ def charge_total(doc, el, ck):
     acs = _header_acs(el, "true")
     if not acs and not _has(el, "ChargeTotalAmount"):
         return ()
-    total = _one_dbl(sel(el, _SUMMARY + "/ram:ChargeTotalAmount"))
+    total = _one(sel(el, _SUMMARY + "/ram:ChargeTotalAmount"), V.xs_double)
     if total is None:
         return (el,)
     left = round2_tt(total)
