@@ -25,7 +25,6 @@ from ..tree import sel
 from ..values import normalize_space, string_value
 
 RAM = f"{{{ns.RAM}}}"
-UDT = f"{{{ns.UDT}}}"
 
 
 Undecidable = V.CastError  # a value the official XPath would stop on (a failed cast)
@@ -108,14 +107,10 @@ def first_attr_filled(doc, el, ck):
 
 
 def num_or_absent(doc, el, ck):
-    """Where ``path`` selects something, one of its values (as a number) is >= 0."""
+    """Where ``path`` selects something, one of its values (as a number) is >= 0 (guarded: a value that is
+    no number before one that is >= 0 stops the official test)."""
     found = sel(el, ck.arg["path"])
-    if not found:
-        return ()
-    try:
-        return () if any(V.compare_untyped(string_value(n), ">=", "0") for n in found) else (el,)
-    except Undecidable:
-        return ()
+    return () if not found or any(V.compare_untyped(string_value(n), ">=", "0") for n in found) else (el,)
 
 
 def period_order(doc, el, ck):
@@ -170,12 +165,6 @@ def with_codes(lists: dict[str, frozenset[str]]) -> dict:
 
 # --------------------------------------------------------------------------- VAT category counts
 
-_LINE_TAX = "//ram:SpecifiedLineTradeSettlement/ram:ApplicableTradeTax"
-_HEAD_TAX = "//ram:ApplicableHeaderTradeSettlement/ram:ApplicableTradeTax"
-_AC_TAX = "//ram:CategoryTradeTax"
-_LOG_TAX = "//ram:AppliedTradeTax"
-
-
 def _with_code(nodes, code: str) -> list:
     return [n for n in nodes if any((c.text or "") == code if len(c) == 0 else string_value(c) == code
                                     for c in n.iterchildren(f"{RAM}CategoryCode"))]
@@ -202,8 +191,9 @@ def category_count(doc, el, ck):
     key = id(el)
     nodes = cache.get(key)
     if nodes is None:
-        nodes = cache[key] = {"line": sel(el, _LINE_TAX), "head": sel(el, _HEAD_TAX), "ac": sel(el, _AC_TAX),
-                              "log": sel(el, _LOG_TAX), "detail": None}
+        nodes = cache[key] = {"line": sel(el, "//ram:SpecifiedLineTradeSettlement/ram:ApplicableTradeTax"),
+                              "head": sel(el, "//ram:ApplicableHeaderTradeSettlement/ram:ApplicableTradeTax"),
+                              "ac": sel(el, "//ram:CategoryTradeTax"), "log": sel(el, "//ram:AppliedTradeTax"), "detail": None}
     head = len(_with_code(nodes["head"], code))
     ac = len(_with_code(nodes["ac"], code))
     if kind == "ext":
@@ -238,7 +228,7 @@ def b_without_s(doc, el, ck):
 
 
 #: the checks by the name the profile tables give; those below the sums are guarded (see the end)
-CUSTOMS = {fn.__name__: fn for fn in (cond, first_attr_filled, num_or_absent, period_order, payee_differs,
+CUSTOMS = {fn.__name__: fn for fn in (cond, first_attr_filled, period_order, payee_differs,
                                       category_count, italy_only, b_without_s)}
 
 
@@ -283,26 +273,18 @@ def _has_code(taxes: list, code: str) -> bool:
     return any(string_value(c) == code for c in _children(taxes, "CategoryCode"))
 
 
-def _has_rate(taxes: list, rate: Decimal) -> bool:
-    return any(V.xs_decimal(string_value(r)) == rate for r in _children(taxes, "RateApplicablePercent"))
-
-
 def _tax_match(taxes: list, code: str, rate: Decimal | None, exempt: tuple[str, str] | None) -> bool:
     """The VAT elements (as a group) have the category, one of them the rate, and (with ``exempt``)
     the same exemption reason code and text."""
-    if not _has_code(taxes, code) or (rate is not None and not _has_rate(taxes, rate)):
+    if not _has_code(taxes, code) or (rate is not None and not any(
+            V.xs_decimal(string_value(r)) == rate for r in _children(taxes, "RateApplicablePercent"))):
         return False
-    if exempt is not None:
-        if _one_norm(_children(taxes, "ExemptionReasonCode")) != exempt[0]:
-            return False
-        if _one_norm(_children(taxes, "ExemptionReason")) != exempt[1]:
-            return False
-    return True
+    return exempt is None or (_one_norm(_children(taxes, "ExemptionReasonCode")) == exempt[0]
+                              and _one_norm(_children(taxes, "ExemptionReason")) == exempt[1])
 
 
 def _indicator_is(ac, value: bool) -> bool:
-    return any(_boolean(string_value(i)) == value
-               for i in sel(ac, "ram:ChargeIndicator/udt:Indicator"))
+    return any(_boolean(string_value(i)) == value for i in sel(ac, "ram:ChargeIndicator/udt:Indicator"))
 
 
 def _single_dec(nodes: list) -> list[Decimal]:
@@ -449,13 +431,10 @@ def _ac_sum(el, code: str, charge: bool, rate: Decimal | None = None, first: boo
     for ac in sel(el, _HEAD_AC):
         if not (_indicator_cast(ac, charge) if cast else _indicator_is(ac, charge)):
             continue
-        taxes = list(ac.iterchildren(f"{RAM}CategoryTradeTax"))
-        if not _has_code(taxes, code) or (rate is not None and not _has_rate(taxes, rate)):
+        if not _tax_match(list(ac.iterchildren(f"{RAM}CategoryTradeTax")), code, rate, None):
             continue
         amounts = list(ac.iterchildren(f"{RAM}ActualAmount"))
-        if first:
-            amounts = amounts[:1]
-        for v in _single_dec(amounts):
+        for v in _single_dec(amounts[:1] if first else amounts):
             total += v
     return total
 
@@ -950,7 +929,7 @@ def delivery_date_de(doc, el, ck):
 
 
 CUSTOMS.update((fn.__name__, _guarded(fn)) for fn in (
-    breakdown_basis, breakdown_vat,
+    num_or_absent, breakdown_basis, breakdown_vat,
     category_basis_approx, category_basis_per_rate, category_basis_exact, category_basis_tolerance,
     breakdown_vat_rounded, standard_vat_approx,
     allowance_total, charge_total, tax_basis_total, grand_total, due_payable, line_total,
