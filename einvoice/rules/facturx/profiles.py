@@ -114,11 +114,6 @@ def num(doc, el, ck):
     return (el,)
 
 
-def attr_is(doc, el, ck):
-    a = ck.arg
-    return () if el.get(a["name"]) == a["value"] else (el,)
-
-
 # as the official matches(): XPath's \s is XML white space only, its \d any Unicode digit (as Python's)
 _DATE = {
     "102": re.compile(r"[ \t\n\r]*\d{4}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])[ \t\n\r]*"),
@@ -131,7 +126,7 @@ def date_format(doc, el, ck):
     return () if _DATE[ck.arg["format"]].fullmatch(string_value(el)) else (el,)
 
 
-CUSTOMS = {**{fn.__name__: fn for fn in (date_format, ne_empty, num, attr_is, always, never, credit_transfer_account,
+CUSTOMS = {**{fn.__name__: fn for fn in (date_format, ne_empty, num, always, never, credit_transfer_account,
                                           max1_currency)}, **checks.CUSTOMS}
 
 RULE_META = STRUCTURE.parent / "rules" / "facturx"
