@@ -54,6 +54,20 @@ def sum_dbl(values) -> float:
     return 0 if total is None else total
 
 
+def _cached(doc, key: tuple, compute) -> Any:
+    """``compute()`` once per document and ``key`` (a value the official XPath stops on is kept, and raised, too)."""
+    cache = doc.__dict__.setdefault("_fx_cache", {})
+    if key not in cache:
+        try:
+            cache[key] = compute()
+        except Undecidable as exc:
+            cache[key] = exc
+    found = cache[key]
+    if isinstance(found, Undecidable):
+        raise found
+    return found
+
+
 def _guarded(fn):
     def run(doc, el, ck):
         try:
@@ -73,13 +87,7 @@ def _holds(doc, el: Any, expr: Any) -> bool:
     Paths from the document root (``/...``, ``//...``) are looked at once per document.
     """
     if isinstance(expr, str):
-        if expr.startswith("/"):
-            cache = doc.__dict__.setdefault("_fx_holds", {})
-            found = cache.get(expr)
-            if found is None:
-                found = cache[expr] = bool(sel(el, expr))
-            return found
-        return bool(sel(el, expr))
+        return _cached(doc, ("holds", expr), lambda: bool(sel(el, expr))) if expr.startswith("/") else bool(sel(el, expr))
     if "any" in expr:
         return any(_holds(doc, el, e) for e in expr["any"])
     if "all" in expr:
@@ -187,13 +195,10 @@ def category_count(doc, el, ck):
     """
     a = ck.arg
     code, kind = a["code"], a["kind"]
-    cache = doc.__dict__.setdefault("_fx_tax_nodes", {})
-    key = id(el)
-    nodes = cache.get(key)
-    if nodes is None:
-        nodes = cache[key] = {"line": sel(el, "//ram:SpecifiedLineTradeSettlement/ram:ApplicableTradeTax"),
-                              "head": sel(el, "//ram:ApplicableHeaderTradeSettlement/ram:ApplicableTradeTax"),
-                              "ac": sel(el, "//ram:CategoryTradeTax"), "log": sel(el, "//ram:AppliedTradeTax"), "detail": None}
+    nodes = _cached(doc, ("tax", id(el)), lambda: {
+        "line": sel(el, "//ram:SpecifiedLineTradeSettlement/ram:ApplicableTradeTax"),
+        "head": sel(el, "//ram:ApplicableHeaderTradeSettlement/ram:ApplicableTradeTax"),
+        "ac": sel(el, "//ram:CategoryTradeTax"), "log": sel(el, "//ram:AppliedTradeTax"), "detail": None})
     head = len(_with_code(nodes["head"], code))
     ac = len(_with_code(nodes["ac"], code))
     if kind == "ext":
@@ -300,19 +305,8 @@ def _detail(item) -> bool:
 def _parts(doc, el, ck, rate, exempt):
     """(category sum, count) of lines, allowances, charges and logistics charges of the context's category
     (computed once per document and category, rate, exemption reason)."""
-    a = ck.arg
-    key = (a["code"], a.get("detail", False), rate, exempt)
-    cache = doc.__dict__.setdefault("_fx_parts", {})
-    found = cache.get(key)
-    if found is None:
-        try:
-            found = _compute_parts(el, *key)
-        except Undecidable as exc:
-            found = exc
-        cache[key] = found
-    if isinstance(found, Undecidable):
-        raise found
-    return found
+    key = (ck.arg["code"], ck.arg.get("detail", False), rate, exempt)
+    return _cached(doc, ("parts", *key), lambda: _compute_parts(el, *key))
 
 
 def _compute_parts(el, code, detail, rate, exempt):
@@ -764,45 +758,32 @@ def group_children_amounts(doc, el, ck):
     return () if len(children) == n_amounts else (el,)
 
 
-def _group_sums_ok(doc, el) -> bool:
-    cache = doc.__dict__.setdefault("_fx_group_sums", {})
-    root = el.getroottree().getroot()
-    ok = cache.get(id(root))
-    if ok is None:
-        ok = cache[id(root)] = _group_sums(root)
-    if isinstance(ok, Undecidable):
-        raise ok
-    return ok
-
-
-def _group_sums(root):
-    try:
-        items = sel(root, "//ram:IncludedSupplyChainTradeLineItem")
-        groups = [i for i in items if "GROUP" in texts(i, "ram:AssociatedDocumentLineDocument/ram:LineStatusReasonCode")
-                  and _norm_path(i, _LTA) != ""]
-        if not groups:
-            return True
-        children: dict[str, list] = {}  # parent line identifier -> sub-lines (document order)
-        for child in items:
-            children.setdefault(_norm_path(child, "ram:AssociatedDocumentLineDocument/ram:ParentLineID"), []).append(child)
-        for item in groups:
-            own = V.number(_norm_path(item, _LTA))
-            lid = _norm_path(item, "ram:AssociatedDocumentLineDocument/ram:LineID")
-            total = 0.0
-            for child in children.get(lid, ()):
-                status = texts(child, "ram:AssociatedDocumentLineDocument/ram:LineStatusReasonCode")
-                if "DETAIL" in status or "GROUP" in status:
-                    total += V.number(_norm_path(child, _LTA))
-            if not own == V.round2_double(total):
-                return False
+def _group_sums(root) -> bool:
+    items = sel(root, "//ram:IncludedSupplyChainTradeLineItem")
+    groups = [i for i in items if "GROUP" in texts(i, "ram:AssociatedDocumentLineDocument/ram:LineStatusReasonCode")
+              and _norm_path(i, _LTA) != ""]
+    if not groups:
         return True
-    except Undecidable as exc:
-        return exc
+    children: dict[str, list] = {}  # parent line identifier -> sub-lines (document order)
+    for child in items:
+        children.setdefault(_norm_path(child, "ram:AssociatedDocumentLineDocument/ram:ParentLineID"), []).append(child)
+    for item in groups:
+        own = V.number(_norm_path(item, _LTA))
+        lid = _norm_path(item, "ram:AssociatedDocumentLineDocument/ram:LineID")
+        total = 0.0
+        for child in children.get(lid, ()):
+            status = texts(child, "ram:AssociatedDocumentLineDocument/ram:LineStatusReasonCode")
+            if "DETAIL" in status or "GROUP" in status:
+                total += V.number(_norm_path(child, _LTA))
+        if not own == V.round2_double(total):
+            return False
+    return True
 
 
 def group_sums(doc, el, ck):
-    """The net amount of each group line with an amount is the sum of its sub-lines' net amounts."""
-    return () if _group_sums_ok(doc, el) else (el,)
+    """The net amount of each group line with an amount is the sum of its sub-lines' net amounts (once per document)."""
+    root = el.getroottree().getroot()
+    return () if _cached(doc, ("groups", id(root)), lambda: _group_sums(root)) else (el,)
 
 
 def _detail_items(el) -> list:
