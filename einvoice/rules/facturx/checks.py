@@ -313,8 +313,7 @@ def _compute_parts(el, code, detail, rate, exempt):
     line_sum, n_lines = _line_sum(el, code, rate, detail, exempt), _n_lines(el, code, detail, rate, exempt)
     allow, charge, n_ac = Decimal(0), Decimal(0), 0
     for ac in sel(el, _HEAD_AC):
-        taxes = list(ac.iterchildren(f"{RAM}CategoryTradeTax"))
-        if not _tax_match(taxes, code, rate, exempt):
+        if not _tax_match(list(ac.iterchildren(f"{RAM}CategoryTradeTax")), code, rate, exempt):
             continue
         n_ac += 1
         amounts = _single_dec(list(ac.iterchildren(f"{RAM}ActualAmount")))
@@ -331,19 +330,16 @@ def _compute_parts(el, code, detail, rate, exempt):
 
 
 def _context_values(el, with_rate: bool):
-    rate = None
-    if with_rate:
-        found = _single_dec(list(el.iterchildren(f"{RAM}RateApplicablePercent")))
-        if not found:
-            return None
-        rate = found[0]
+    """(rate, (exemption reason code, reason), taxable amount) of a breakdown; None without a rate (``with_rate``)
+    or without a taxable amount."""
+    rate = _one(list(el.iterchildren(f"{RAM}RateApplicablePercent")), V.xs_decimal) if with_rate else None
+    if with_rate and rate is None:
+        return None
     # the official validator reads only the first exemption reason (code) of the breakdown here
     exempt = (_one_norm(list(el.iterchildren(f"{RAM}ExemptionReasonCode"))[:1]),
               _one_norm(list(el.iterchildren(f"{RAM}ExemptionReason"))[:1]))
-    basis = _single_dec(list(el.iterchildren(f"{RAM}BasisAmount")))
-    if not basis:
-        return None
-    return rate, exempt, basis[0]
+    basis = _one(list(el.iterchildren(f"{RAM}BasisAmount")), V.xs_decimal)
+    return None if basis is None else (rate, exempt, basis)
 
 
 def breakdown_basis(doc, el, ck):
@@ -377,10 +373,9 @@ def breakdown_vat(doc, el, ck):
     if values is None:
         return (el,)
     rate, exempt, basis = values
-    found = _single_dec(list(el.iterchildren(f"{RAM}CalculatedAmount")))
-    if not found:
+    vat = _one(list(el.iterchildren(f"{RAM}CalculatedAmount")), V.xs_decimal)
+    if vat is None:
         return (el,)
-    vat = found[0]
     expected = V.round2(basis * rate / 100)
     for ex in (exempt, None):
         n = _parts(doc, el, ck, rate, ex)[4]
