@@ -17,9 +17,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ..german import (
-    _A, _INVOICE, _LI, _S, DOCUMENT, MEANS, PATHS, REQUIRED, Paths, SUPPORTED_VAT_CODES, XR_CVD_ID, XR_EXTENSION_ID, XR_IDS,
-    NoDecimal, compile_cii, compile_ubl, cva_values, email_ok, first_nz, in_joined, means, mime_ext, nonblank,
-    norm, nz, one_decimal, sv, telephone_ok, uncl7143_cvd, url_ok, vehicle_categories, without,
+    _A, _INVOICE, _LI, _S, DOCUMENT, EMAIL, MEANS, PATHS, REQUIRED, TELEPHONE, URL, Paths, SUPPORTED_VAT_CODES, XR_CVD_ID,
+    XR_EXTENSION_ID, XR_IDS, NoDecimal, compile_cii, compile_ubl, cva_values, first_nz, in_joined, means, mime_ext,
+    nonblank, norm, nz, one_decimal, sv, uncl7143_cvd, vehicle_categories, without,
 )
 from ..values import decimal_or_none as decimal, round_decimal as round_half_up
 from . import RULES
@@ -94,7 +94,7 @@ def br_de_tmp_32(doc, root, p):
 def br_tmp_2(doc, root, p):
     for ref in p.external_refs(root):
         uris = p.uri(ref)
-        if (uris or p.absent_uri_fails) and not url_ok(sv(uris[0]) if uris else ""):  # compared as written
+        if (uris or p.absent_uri_fails) and not URL.match(sv(uris[0]) if uris else ""):  # compared as written
             yield ref
 
 
@@ -154,14 +154,13 @@ for _rid in REQUIRED:
     rule(_rid, args=(_rid,))(_required)
 
 
-@rule("BR-DE-27")
-def br_de_27(doc, root, p):
-    return [c for c in p.seller_contacts(root) if not telephone_ok(first_nz(p.phone(c)))]
+def _contact_shape(doc, root, p, value, shape):
+    return [c for c in p.seller_contacts(root) if not shape.match(first_nz(getattr(p, value)(c)))]
 
 
-@rule("BR-DE-28")
-def br_de_28(doc, root, p):
-    return [c for c in p.seller_contacts(root) if not email_ok(first_nz(p.mail(c)))]
+# the seller contact's telephone number (BR-DE-27) and e-mail address (BR-DE-28) have the rule set's shape
+for _rid, _value, _shape in (("BR-DE-27", "phone", TELEPHONE), ("BR-DE-28", "mail", EMAIL)):
+    rule(_rid, args=(_value, _shape))(_contact_shape)
 
 
 # --- payment means ---------------------------------------------------------------------------------
