@@ -68,14 +68,6 @@ WILDCARDS = {
 }
 
 
-def always(doc, el, ck):
-    return (el,)
-
-
-def never(doc, el, ck):
-    return ()
-
-
 def credit_transfer_account(doc, el, ck):
     iban = sel(el, "ram:PayeePartyCreditorFinancialAccount/ram:IBANID")
     prop = sel(el, "ram:PayeePartyCreditorFinancialAccount/ram:ProprietaryID")
@@ -126,8 +118,8 @@ def date_format(doc, el, ck):
     return () if _DATE[ck.arg["format"]].fullmatch(string_value(el)) else (el,)
 
 
-CUSTOMS = {**{fn.__name__: fn for fn in (date_format, ne_empty, num, always, never, credit_transfer_account,
-                                          max1_currency)}, **checks.CUSTOMS}
+CUSTOMS = {**{fn.__name__: fn for fn in (date_format, ne_empty, num, credit_transfer_account, max1_currency)},
+           "always": lambda doc, el, ck: (el,), "never": lambda doc, el, ck: (), **checks.CUSTOMS}
 
 RULE_META = STRUCTURE.parent / "rules" / "facturx"
 
