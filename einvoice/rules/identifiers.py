@@ -30,6 +30,11 @@ def _is_digits(value: str) -> bool:
     return bool(_DIGITS.fullmatch(value))
 
 
+def digits(value: str, n: int) -> bool:
+    """Exactly ``n`` characters, every one an ASCII digit."""
+    return len(value) == n and _is_digits(value)
+
+
 def gs1_check_digit(digits: str) -> str:
     """The GS1 (EAN) mod-10 check digit of ASCII digits: weights 3, 1, 3, ... from the rightmost digit."""
     return str((10 - sum((3, 1)[i % 2] * int(d) for i, d in enumerate(reversed(digits)))) % 10)
@@ -66,7 +71,7 @@ def gln(value: str) -> bool:
 
 def no_orgnr(value: str) -> bool:
     """Norwegian organisation number (ICD 0192): nine digits, mod-11 check digit, not all zero."""
-    if not (len(value) == 9 and _is_digits(value)) or int(value) == 0:
+    if not digits(value, 9) or int(value) == 0:
         return False
     # a remainder that would need check digit 10 makes the number invalid; the sum covers it
     return no_orgnr_checksum(value) == 0
@@ -74,18 +79,12 @@ def no_orgnr(value: str) -> bool:
 
 def dk_cvr_format(value: str) -> bool:
     """Danish CVR number (ICD 0184) format: eight digits, optionally prefixed by ``DK``."""
-    if len(value) == 10:
-        return value[:2] == "DK" and all(c in "0123456789" for c in value[2:])
-    if len(value) == 8:
-        return all(c in "0123456789" for c in value)
-    return False
+    return digits(value, 8) or (value[:2] == "DK" and digits(value[2:], 8))
 
 
 def be_enterprise_number(value: str) -> bool:
     """Belgian enterprise number (ICD 0208): ten digits, the last two are 97 - (first eight mod 97)."""
-    if not (len(value) == 10 and _is_digits(value)):
-        return False
-    return int(value[8:]) == 97 - int(value[:8]) % 97
+    return digits(value, 10) and int(value[8:]) == 97 - int(value[:8]) % 97
 
 
 def it_ipa_code(value: str) -> bool:
@@ -123,12 +122,12 @@ def it_partita_iva(value: str) -> bool:
     if value[:2] not in ("IT", "it"):
         return True
     code = value[2:]
-    return len(code) == 11 and _is_digits(code) and luhn_checksum(code) == 0
+    return digits(code, 11) and luhn_checksum(code) == 0
 
 
 def se_orgnr(value: str) -> bool:
     """Swedish organisation number (ICD 0007): ten digits, the last a Luhn check digit."""
-    return len(value) == 10 and _is_digits(value) and luhn_checksum(value) == 0
+    return digits(value, 10) and luhn_checksum(value) == 0
 
 
 def au_abn_checksum(value: str) -> bool:
@@ -147,10 +146,10 @@ def au_abn_checksum(value: str) -> bool:
 
 def au_abn(value: str) -> bool:
     """Australian Business Number (ICD 0151): eleven digits with a valid mod-89 weighted sum."""
-    return len(value) == 11 and _is_digits(value) and au_abn_checksum(value)
+    return digits(value, 11) and au_abn_checksum(value)
 
 
 __all__ = [
-    "xml_normalize", "gln", "no_orgnr", "dk_cvr_format", "be_enterprise_number",
+    "xml_normalize", "digits", "gln", "no_orgnr", "dk_cvr_format", "be_enterprise_number",
     "it_ipa_code", "it_codice_fiscale", "it_partita_iva", "se_orgnr", "au_abn", "au_abn_checksum",
 ]

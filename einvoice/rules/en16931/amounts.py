@@ -13,7 +13,6 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-# rule -> (stated total, how the rule computes it)
 IDS = ("BR-CO-10", "BR-CO-11", "BR-CO-12", "BR-CO-13", "BR-CO-14", "BR-CO-15", "BR-CO-16")
 
 
@@ -26,6 +25,7 @@ def _sum(values) -> Decimal:
 
 
 def _pair(inv, rule: str) -> tuple[Decimal | None, Decimal | None]:
+    """The stated total of a rule and the total as the rule computes it (None where it cannot)."""
     t = inv.totals
     if t is None:
         return None, None
@@ -33,21 +33,15 @@ def _pair(inv, rule: str) -> tuple[Decimal | None, Decimal | None]:
     tea, tia, pre, rnd = _v(t.tax_exclusive_amount), _v(t.tax_inclusive_amount), _v(t.prepaid_amount), _v(t.rounding_amount)
     vat = _v(inv.vat_total.tax_amount) if inv.vat_total else None
     acs = inv.allowances_charges
-    if rule == "BR-CO-10":
-        return lea, _sum(_v(ln.net_amount) for ln in inv.lines)
-    if rule == "BR-CO-11":
-        return ata, _sum(_v(ac.amount) for ac in acs if ac.is_allowance)
-    if rule == "BR-CO-12":
-        return cta, _sum(_v(ac.amount) for ac in acs if ac.is_charge)
-    if rule == "BR-CO-13":
-        return tea, None if lea is None else lea - (ata or 0) + (cta or 0)
-    if rule == "BR-CO-14":
-        return vat, _sum(_v(b.tax_amount) for b in inv.vat_breakdown)
-    if rule == "BR-CO-15":
-        return tia, None if tea is None else tea + (vat or 0)
-    if rule == "BR-CO-16":
-        return _v(t.payable_amount), None if tia is None else tia - (pre or 0) + (rnd or 0)
-    return None, None
+    return {  # worked out for the rule asked only
+        "BR-CO-10": lambda: (lea, _sum(_v(ln.net_amount) for ln in inv.lines)),
+        "BR-CO-11": lambda: (ata, _sum(_v(ac.amount) for ac in acs if ac.is_allowance)),
+        "BR-CO-12": lambda: (cta, _sum(_v(ac.amount) for ac in acs if ac.is_charge)),
+        "BR-CO-13": lambda: (tea, None if lea is None else lea - (ata or 0) + (cta or 0)),
+        "BR-CO-14": lambda: (vat, _sum(_v(b.tax_amount) for b in inv.vat_breakdown)),
+        "BR-CO-15": lambda: (tia, None if tea is None else tea + (vat or 0)),
+        "BR-CO-16": lambda: (_v(t.payable_amount), None if tia is None else tia - (pre or 0) + (rnd or 0)),
+    }.get(rule, lambda: (None, None))()
 
 
 def amounts_text(inv, rule: str) -> str:
@@ -69,13 +63,10 @@ def explain(doc: Any, failures: dict[str, Any]) -> dict[str, Any]:
         return failures
     out = dict(failures)
     for rule in IDS:
-        targets = out.get(rule)
-        if not isinstance(targets, list) or not targets:
-            continue
-        try:
-            text = amounts_text(doc.invoice, rule)
-        except Exception:  # noqa: BLE001
-            text = ""
-        params = {"amounts": text}
-        out[rule] = [(*(t if isinstance(t, tuple) else (t,)), params) for t in targets]
+        if isinstance(targets := out.get(rule), list) and targets:
+            try:
+                params = {"amounts": amounts_text(doc.invoice, rule)}
+            except Exception:  # noqa: BLE001 - a document the model cannot read
+                params = {"amounts": ""}
+            out[rule] = [(*(t if isinstance(t, tuple) else (t,)), params) for t in targets]
     return out

@@ -38,22 +38,12 @@ def _member(listname: str, value: str | None, upper: bool = False) -> bool:
 
 def _note_ok(value: str, listname: str) -> bool:
     """BR-CL-08 in UBL: a '#XXX#' subject prefix, XXX looked up as a substring of the list (as the official check does)."""
-    if "#" not in value:
-        return True
-    after = value.split("#", 1)[1]
-    code = after.split("#", 1)[0] if "#" in after else ""
-    if len(code) != 3:
-        return True
-    return code in codelists.joined(listname)
+    parts = value.split("#", 2)  # [before, XXX, after] when there are two '#' at least
+    return len(parts) < 3 or len(parts[1]) != 3 or parts[1] in codelists.joined(listname)
 
 
 def _ancestor(el: Any, tags: tuple[str, ...]) -> bool:
-    p = el.getparent()
-    while p is not None:
-        if p.tag in tags:
-            return True
-        p = p.getparent()
-    return False
+    return any(a.tag in tags for a in el.iterancestors())
 
 
 def _tags(names: Any) -> tuple[str, ...]:

@@ -30,8 +30,9 @@ import functools
 import math
 import threading
 from collections import defaultdict
+from contextlib import contextmanager
 from decimal import Decimal, InvalidOperation
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 from lxml import etree
 
@@ -117,14 +118,14 @@ def holds(fn: Callable[[], Any]) -> bool:
 # --------------------------------------------------------------------------- tree helpers
 
 
-_local = threading.local()
-
-
 class _Tags:
     """Clark-notation tag names of one namespace as attributes (CAC.InvoiceLine ...)."""
 
     def __init__(self, uri: str) -> None:
         self._prefix = "{%s}" % uri
+
+    def __str__(self) -> str:  # the prefix, for paths: f"{CAC}Delivery/{CBC}ID"
+        return self._prefix
 
     def __getattr__(self, local: str) -> str:
         tag = self._prefix + local
@@ -132,9 +133,25 @@ class _Tags:
         return tag
 
 
+_local = threading.local()
+
+
+@contextmanager
+def children_kept() -> Iterator[None]:
+    """The children of each element read by :func:`ck` / :func:`fk` kept by tag, meanwhile (a document's
+    evaluation: its rules read the same elements' children again and again)."""
+    outer = getattr(_local, "cache", None)
+    _local.cache = {}
+    try:
+        yield
+    finally:
+        _local.cache = outer
+
+
 def _children(el: Any) -> dict:
-    """The children of an element by tag, built once per element and evaluation."""
-    cache = _local.cache
+    cache = getattr(_local, "cache", None)
+    if cache is None:
+        return children_by_tag(el)
     m = cache.get(el)
     if m is None:
         m = cache[el] = children_by_tag(el)
@@ -143,7 +160,7 @@ def _children(el: Any) -> dict:
 
 def ck(el: Any, tag: str) -> list:
     """The children of an element with a tag (document order)."""
-    return _children(el).get(tag, _EMPTY)
+    return _children(el).get(tag, [])
 
 
 def fk(el: Any, tag: str) -> Any:
@@ -152,21 +169,11 @@ def fk(el: Any, tag: str) -> Any:
     return lst[0] if lst else None
 
 
-_EMPTY: list = []
-
-
 def kids(el: Any, *path: str) -> list:
     """Every element at a child path, in document order."""
-    if el is None:
-        return []
-    nodes = [el]
+    nodes = [] if el is None else [el]
     for tag in path:
-        nxt: list = []
-        for n in nodes:
-            nxt.extend(ck(n, tag))
-        if not nxt:
-            return []
-        nodes = nxt
+        nodes = [c for n in nodes for c in ck(n, tag)]
     return nodes
 
 
@@ -220,15 +227,12 @@ _UBL_CREDIT_LINE_AMOUNTS = etree.XPath("descendant-or-self::cac:CreditNoteLine/c
 
 def _ubl_is_vat(tax_category: Any) -> bool:
     """cac:TaxScheme/normalize-space(upper-case(cbc:ID)) = 'VAT' for some TaxScheme."""
-    for scheme in ck(tax_category, CAC.TaxScheme):
-        if nsp(sv(fk(scheme, CBC.ID)).upper()) == "VAT":
-            return True
-    return False
+    return any(nsp(sv(fk(scheme, CBC.ID)).upper()) == "VAT" for scheme in ck(tax_category, CAC.TaxScheme))
 
 
 def _ubl_indicator(ac: Any) -> set:
     """The boolean values cbc:ChargeIndicator takes (a general comparison is true if any matches)."""
-    return {V.xs_boolean(sv(ci)) for ci in ck(ac, CBC.ChargeIndicator)}
+    return {V.xs_boolean(ci) for ci in ck(ac, CBC.ChargeIndicator)}
 
 
 def _ubl_failures(root: Any, index: dict) -> _Failures:
@@ -411,11 +415,13 @@ _CII_ROOT = RSM.CrossIndustryInvoice
 
 def _upper_type_is_vat(el: Any, normalize: bool = False) -> bool:
     """upper-case(ram:TypeCode) = 'VAT' (the first TypeCode)."""
-    tc = fk(el, RAM.TypeCode)
-    if tc is None:
-        return False
-    v = sv(tc).upper()
+    v = sv(fk(el, RAM.TypeCode)).upper()
     return (nsp(v) if normalize else v) == "VAT"
+
+
+def _cii_indicator(ac: Any) -> set:
+    """The boolean values ram:ChargeIndicator/udt:Indicator takes (None for a value that is none)."""
+    return {V.xs_boolean(i) for ci in ck(ac, RAM.ChargeIndicator) for i in ck(ci, UDT.Indicator)}
 
 
 _CII_XP = dict(NS.CII_NS)
@@ -489,15 +495,12 @@ def _cii_failures(root: Any, index: dict) -> _Failures:
     def totals() -> None:
         header_acs = [ac for s in abs_settlements for ac in ck(s, RAM.SpecifiedTradeAllowanceCharge)]
 
-        def ac_flag(ac: Any) -> set:
-            return {V.xs_boolean(sv(i)) for ci in ck(ac, RAM.ChargeIndicator) for i in ck(ci, UDT.Indicator)}
-
         header_tax_amounts = [c for s in abs_settlements for t in ck(s, RAM.ApplicableTradeTax)
                               for c in ck(t, RAM.CalculatedAmount)]
         # the same for every tax total: summed once (per total it was quadratic)
         header_tax_sum = once(lambda: V.round2_double(V.double_sum(V.xs_double(c) for c in header_tax_amounts)))
         # BR-CO-11/12: the document's allowances (charges) and their sum, the same for every summation
-        chosen_by_flag = {flag: [ac for ac in header_acs if flag in ac_flag(ac)] for flag in (False, True)}
+        chosen_by_flag = {flag: [ac for ac in header_acs if flag in _cii_indicator(ac)] for flag in (False, True)}
         chosen_sum = {flag: once(lambda chosen=chosen: V.round2_double(V.double_sum(
             V.xs_double(sv(a[0])) for a in (list(ck(ac, RAM.ActualAmount)) for ac in chosen) if a)))
             for flag, chosen in chosen_by_flag.items()}
@@ -650,25 +653,16 @@ def failures(doc: Any) -> _Failures:
     f = cache.get(_CACHE_KEY)
     if f is None:
         tree = on_tree(doc)
-        outer = getattr(_local, "cache", None)
-        _local.cache = {}
-        try:
-            index = tag_index(tree)
-            f = _cii_failures(tree.root, index) if tree.syntax == Syntax.CII else _ubl_failures(tree.root, index)
-        finally:
-            _local.cache = outer
-        cache[_CACHE_KEY] = f
+        with children_kept():
+            f = cache[_CACHE_KEY] = (_cii_failures if tree.syntax == Syntax.CII else _ubl_failures)(tree.root, tag_index(tree))
     return f
 
 
 def evaluate(doc: Any) -> dict[str, Any]:
     """Every core rule's failures at once: {rule id: targets, or the exception that stopped its context}."""
     f = failures(doc)
-    if not f.errors:
-        return explain_amounts(doc, f.by_rule)  # BR-CO-10..16 messages name the amounts (amounts.py)
-    out: dict[str, Any] = dict(f.by_rule)
-    out.update(f.errors)
-    return explain_amounts(doc, out)
+    # BR-CO-10..16 messages name the amounts (amounts.py)
+    return explain_amounts(doc, {**f.by_rule, **f.errors} if f.errors else f.by_rule)
 
 
 # The rules that ask whether an element is there, has text or at most two decimals are structure rows

@@ -35,17 +35,11 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any, Callable, Iterable
 
-from ...syntax.namespaces import CAC as _CAC_NS, CBC as _CBC_NS, RAM as _RAM_NS, RSM as _RSM_NS, UDT as _UDT_NS
 from ..engine import Document, load_yaml
 from .. import values as V
 from ..tree import STRUCTURE, _clark, compile_path, select_any, tag_index
 from . import RULES, on_tree
-
-CAC = "{%s}" % _CAC_NS
-CBC = "{%s}" % _CBC_NS
-RAM = "{%s}" % _RAM_NS
-RSM = "{%s}" % _RSM_NS
-UDT = "{%s}" % _UDT_NS
+from .core import CAC, CBC, RAM, RSM, UDT, _cii_indicator, _ubl_indicator, _ubl_is_vat, _upper_type_is_vat, children_kept, fk
 
 #: per VAT category code: its family, exemption reason and, per syntax, rate test and VAT identifiers (data)
 _DATA = load_yaml(STRUCTURE / "en16931-vat.yaml")
@@ -63,7 +57,6 @@ HUNDRED = Decimal(100)
 # --------------------------------------------------------------------------
 
 text = V.string_value
-_INFINITY = Decimal("Infinity")
 
 
 def _up(el: Any, *tags: str | tuple[str, ...]) -> Any:
@@ -76,13 +69,6 @@ def _up(el: Any, *tags: str | tuple[str, ...]) -> Any:
     return el
 
 
-def _first(el: Any, tag: str) -> Any:
-    """The first child called ``tag``, or None."""
-    for child in el.iterchildren(tag):
-        return child
-    return None
-
-
 def as_number(s: str | None) -> Decimal | None:
     """An untyped value used as a number (xs:double), as a Decimal; None when it is no number or NaN.
 
@@ -93,7 +79,7 @@ def as_number(s: str | None) -> Decimal | None:
     if f is None or f != f:
         return None
     if f == 0 or math.isinf(f):
-        return Decimal(f) if f == 0 else (_INFINITY if f > 0 else -_INFINITY)
+        return Decimal(f)
     return Decimal(V.trim(s))
 
 
@@ -102,81 +88,75 @@ def child_decimals(el: Any, tag: str) -> list[Decimal]:
     return [d for c in el.iterchildren(tag) if (d := V.decimal_or_none(c)) is not None]
 
 
+class _Index:
+    """Everything the VAT checks of one syntax look at, gathered in one pass over the tree (``read``), the
+    party facts (FACTS) and the values worked out from them (``once``)."""
+
+    syntax = ""
+
+    def __init__(self, root: Any, index: dict[str, list]):
+        self.root = root
+        self.by = defaultdict(list, index)  # the document's elements by name (tree.tag_index)
+        self.memo: dict = {}
+        self.read(self.by)
+        for name, (root_only, tag, path) in FACTS[self.syntax].items():  # whether each path selects something
+            starts = ([root] if root.tag == tag else []) if root_only else self.by[tag]
+            setattr(self, name, any(select_any(el, path) for el in starts))
+
+    @classmethod
+    def of(cls, doc: Document) -> Any:
+        """The document's index (built once per document tree)."""
+        ix = doc.__dict__.get(cls.__name__)
+        if ix is None or ix.root is not doc.root:
+            ix = doc.__dict__[cls.__name__] = cls(doc.root, tag_index(doc))
+        return ix
+
+    def once(self, key: Any, make: Callable[[], Any]) -> Any:
+        """A value worked out from the index, made once (``key`` names it)."""
+        if key not in self.memo:
+            self.memo[key] = make()
+        return self.memo[key]
+
+
 # --------------------------------------------------------------------------
 # UBL
 # --------------------------------------------------------------------------
 
-class _UblIndex:
-    """Everything the UBL VAT checks look at, gathered in one pass over the tree."""
+class _UblIndex(_Index):
+    syntax = "ubl"
 
-    def __init__(self, root: Any, index: dict[str, list]):
-        self.root = root
-        self.by = by = defaultdict(list, index)  # the document's elements by name (tree.tag_index)
+    def read(self, by: defaultdict) -> None:
+        root = self.root
         # categories: (element, normalized first ID, raw IDs, normalized IDs, is VAT)
-        self.tc = [_ubl_cat(e) for e in by[CAC + "TaxCategory"]]
-        self.ctc = [_ubl_cat(e) for e in by[CAC + "ClassifiedTaxCategory"]]
+        self.tc = [_ubl_cat(e) for e in by[CAC.TaxCategory]]
+        self.ctc = [_ubl_cat(e) for e in by[CAC.ClassifiedTaxCategory]]
         # document allowance/charge categories (any level, as //cac:AllowanceCharge does)
         self.ac = []  # (cat tuple, set of indicator values, is document level)
         for cat in self.tc:
             parent = cat[0].getparent()
-            if parent is not None and parent.tag == CAC + "AllowanceCharge":
-                inds = {V.xs_boolean(i) for i in parent.iterchildren(CBC + "ChargeIndicator")}
-                self.ac.append((cat, inds, parent.getparent() is root))
+            if getattr(parent, "tag", None) == CAC.AllowanceCharge:
+                self.ac.append((cat, _ubl_indicator(parent), parent.getparent() is root))
         # breakdown categories: /*/cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory
         self.bd = [cat for cat in self.tc
-                   if (tot := _up(cat[0], CAC + "TaxSubtotal", CAC + "TaxTotal")) is not None and tot.getparent() is root]
+                   if (tot := _up(cat[0], CAC.TaxSubtotal, CAC.TaxTotal)) is not None and tot.getparent() is root]
         self.present = {v for c in self.tc + self.ctc for v in (*c[2], *c[3])}
-        self.has_inv_lines = bool(by[CAC + "InvoiceLine"])
-        self.has_cn_lines = bool(by[CAC + "CreditNoteLine"])
-        _read_facts(self, "ubl")
-
-
-def _has_vat_scheme(el: Any) -> bool:
-    """cac:TaxScheme/normalize-space(upper-case(cbc:ID)) = 'VAT'."""
-    for ts in el.iterchildren(CAC + "TaxScheme"):
-        if V.nvalue(_first(ts, CBC + "ID")).upper() == "VAT":
-            return True
-    return False
 
 
 def _ubl_cat(el: Any) -> tuple:
-    ids = [text(i) for i in el.iterchildren(CBC + "ID")]
+    ids = [text(i) for i in el.iterchildren(CBC.ID)]
     nids = [V.normalize_space(i) for i in ids]
-    return (el, nids[0] if nids else "", ids, nids, _has_vat_scheme(el))
+    return (el, nids[0] if nids else "", ids, nids, _ubl_is_vat(el))
 
 
-def _read_facts(ix: Any, syntax: str) -> None:
-    """Set the party facts of an index (FACTS): whether each path selects something from its start."""
-    for name, (root_only, tag, path) in FACTS[syntax].items():
-        starts = ([ix.root] if ix.root.tag == tag else []) if root_only else ix.by[tag]
-        setattr(ix, name, any(select_any(el, path) for el in starts))
+_ubl = _UblIndex.of
 
 
-def _indexed(doc: Document, name: str, make: Callable) -> Any:
-    """The document's index ``name`` (built by ``make`` once per document tree)."""
-    ix = doc.__dict__.get(name)
-    if ix is None or ix.root is not doc.root:
-        ix = doc.__dict__[name] = make(doc.root, tag_index(doc))
-    return ix
-
-
-def _ubl(doc: Document) -> _UblIndex:
-    return _indexed(doc, "_en16931_vat_ubl", _UblIndex)
-
-
-def _ac_cats(ix: _UblIndex, charge: bool | None, code: str, *, vat: bool = True, raw: bool = False,
+def _ac_cats(ix: _UblIndex, charge: bool, code: str, *, vat: bool = True, raw: bool = False,
              doc_level: bool = False) -> list:
-    out = []
-    for cat, inds, is_doc in ix.ac:
-        if charge is not None and charge not in inds:
-            continue
-        if doc_level and not is_doc:
-            continue
-        if vat and not cat[4]:
-            continue
-        if (code in cat[2]) if raw else (cat[1] == code):
-            out.append(cat)
-    return out
+    """The categories of the code (the first ID normalised, or with ``raw`` any ID as written) of allowances
+    (charges) at any level (of the document with ``doc_level``), VAT ones (or any)."""
+    return [cat for cat, inds, is_doc in ix.ac if charge in inds and (is_doc or not doc_level) and (cat[4] or not vat)
+            and ((code in cat[2]) if raw else cat[1] == code)]
 
 
 def _ctc(ix: _UblIndex, code: str, vat: bool = True) -> list:
@@ -185,34 +165,24 @@ def _ctc(ix: _UblIndex, code: str, vat: bool = True) -> list:
 
 # --- -01: category used => exactly one / at least one breakdown ------------
 
-def _ubl_01_exact(code: str) -> Callable[[Document], Iterable]:
+def _ubl_01(code: str) -> Callable[[Document], Iterable]:
+    """-01 as the UBL checks count: S a breakdown where the category is used and none where not; L and M
+    (BR-AF-01 / BR-AG-01) a breakdown counted loosely where used, strictly where not; the others exactly one
+    breakdown where used."""
     def check(doc: Document):
         ix = _ubl(doc)
-        used = any(c[4] and code in c[3] for c in ix.tc) or any(c[4] and code in c[3] for c in ix.ctc)
-        if not used:
-            return
-        n = sum(c[3].count(code) for c in ix.bd if c[4])
-        if n != 1:
-            yield doc.root
-    return check
-
-
-def _ubl_s_01(doc: Document):
-    ix = _ubl(doc)
-    used = sum(1 for c, _i, _d in ix.ac if c[1] == "S") + sum(1 for c in ix.ctc if c[1] == "S")
-    bd = sum(1 for c in ix.bd if c[1] == "S")
-    if (used > 0) != (bd > 0):
-        yield doc.root
-
-
-def _ubl_rated_01(code: str):
-    # BR-AF-01 / BR-AG-01: breakdown counted loosely when the category is used, strictly when it is not
-    def check(doc: Document):
-        ix = _ubl(doc)
-        used = sum(1 for c, _i, _d in ix.ac if c[1] == code and c[4]) + len(_ctc(ix, code))
-        loose = sum(1 for c in ix.bd if code in c[2] and (c[4] or code == "L"))
-        strict = sum(1 for c in ix.bd if c[1] == code and c[4])
-        if not ((used > 0 and loose > 0) or (used == 0 and strict == 0)):
+        if code == "S":
+            ok = (any(c[1] == "S" for c, _i, _d in ix.ac) or any(c[1] == "S" for c in ix.ctc)) == \
+                any(c[1] == "S" for c in ix.bd)
+        elif code in ("L", "M"):
+            if any(c[1] == code and c[4] for c, _i, _d in ix.ac) or _ctc(ix, code):
+                ok = any(code in c[2] and (c[4] or code == "L") for c in ix.bd)
+            else:
+                ok = not any(c[1] == code and c[4] for c in ix.bd)
+        else:
+            ok = not any(c[4] and code in c[3] for c in (*ix.tc, *ix.ctc)) or \
+                sum(c[3].count(code) for c in ix.bd if c[4]) == 1
+        if not ok:
             yield doc.root
     return check
 
@@ -236,17 +206,10 @@ def _ubl_ids(code: str, where: str) -> Callable[[Document], Iterable]:
             trigger = _ctc(ix, code)
             # BR-S-02 lets a non-VAT 'S' line category count in its escape clause
             other = _ctc(ix, code, vat=(code != "S"))
-        else:
-            charge = where == "charge"
-            doc_level = code == "O"
-            if code == "G":
-                trigger = _ac_cats(ix, charge, code, vat=False)
-            else:
-                trigger = _ac_cats(ix, charge, code, doc_level=doc_level)
-            if code == "L" and charge:
-                other = _ac_cats(ix, charge, code, raw=True)
-            else:
-                other = _ac_cats(ix, charge, code, doc_level=doc_level)
+        else:  # G: any category triggers, a VAT one escapes; L: a charge's category escapes with any ID
+            charge, doc_level = where == "charge", code == "O"
+            trigger = _ac_cats(ix, charge, code, vat=code != "G", doc_level=doc_level)
+            other = _ac_cats(ix, charge, code, raw=code == "L" and charge, doc_level=doc_level)
         if (trigger and _ids_given(ix, ids)) or not other:
             return
         yield (other or trigger or [[doc.root]])[0][0]
@@ -264,6 +227,9 @@ def _vs0(el: Any, op: str) -> bool:
         return False
 
 
+_RATE_OPS = {"gt0": ">", "ge0": ">=", "eq0n": "="}
+
+
 def _rate_failures(cats: Iterable, tag: str, kind: str) -> Iterable:
     """The rate test ``kind`` of a category on each category element: a failure at its first rate element
     ``tag`` (a general comparison: any of them may pass), or at the element when it has none."""
@@ -273,18 +239,10 @@ def _rate_failures(cats: Iterable, tag: str, kind: str) -> Iterable:
             if kind != "absent":
                 yield el
             continue
-        if kind == "gt0":
-            ok = any(_vs0(r, ">") for r in rates)
-        elif kind == "ge0":
-            ok = any(_vs0(r, ">=") for r in rates)
-        elif kind == "eq0n":
-            ok = any(_vs0(r, "=") for r in rates)
-        elif kind == "eq0":  # xs:decimal(cbc:Percent) = 0
+        if kind == "eq0":  # xs:decimal(cbc:Percent) = 0
             ok = any(d == 0 for d in child_decimals(el, tag))
-        elif kind == "absent":
-            ok = False
-        else:
-            raise ValueError(kind)
+        else:  # gt0, ge0, eq0n: compared as numbers
+            ok = kind != "absent" and any(_vs0(r, _RATE_OPS[kind]) for r in rates)
         if not ok:
             yield rates[0]
 
@@ -292,7 +250,7 @@ def _rate_failures(cats: Iterable, tag: str, kind: str) -> Iterable:
 def _rate(syntax: str, code: str, where: str) -> Callable[[Document], Iterable]:
     """-05 .. -07: the category's rate test (data) on its VAT categories of lines, allowances or charges."""
     kind = CATEGORIES[code][syntax]["rate"]
-    cats, tag = (_ubl_rated, CBC + "Percent") if syntax == "ubl" else (_cii_cats, RAM + "RateApplicablePercent")
+    cats, tag = (_ubl_rated, CBC.Percent) if syntax == "ubl" else (_cii_cats, RAM.RateApplicablePercent)
     return lambda doc: _rate_failures(cats(doc, code, where), tag, kind)
 
 
@@ -301,103 +259,51 @@ def _ubl_rated(doc: Document, code: str, where: str) -> list:
     ix = _ubl(doc)
     if where == "line":
         return [c[0] for c in ix.ctc if c[1] == code and c[4]
-                and _up(c[0], CAC + "Item", (CAC + "InvoiceLine", CAC + "CreditNoteLine")) is not None]
+                and _up(c[0], CAC.Item, (CAC.InvoiceLine, CAC.CreditNoteLine)) is not None]
     return [c[0] for c in _ac_cats(ix, where == "charge", code)]
 
 
 # --- -08..-10: the breakdown ---------------------------------------------------
 
-def _memo(ix: Any, key: Any, make: Callable[[], Any]) -> Any:
-    """A value of a document's index, made once (``key`` names it)."""
-    memo = ix.__dict__.setdefault("_memo", {})
-    if key not in memo:
-        memo[key] = make()
-    return memo[key]
+def _sum(rows: Iterable[tuple], code: str, rate: Decimal | None) -> Decimal:
+    """The amounts of the rows (codes, rates, amount) of a category code (and rate), added in order."""
+    return sum((a for codes, rates, a in rows if code in codes and (rate is None or rate in rates)), ZERO)
 
 
-def _ubl_line_cats(line: Any, ix: _UblIndex) -> list[tuple]:
-    known = _memo(ix, "ctc_of", lambda: {c[0]: c for c in ix.ctc})  # the categories already read for the index
-    return [known.get(c) or _ubl_cat(c) for item in line.iterchildren(CAC + "Item")
-            for c in item.iterchildren(CAC + "ClassifiedTaxCategory")]
+def _ubl_cat_info(ix: _UblIndex) -> dict:
+    """Per line (any level; its item's categories) and per allowance/charge (any level): the codes of its
+    categories and their percentages, in document order (once per document; empty for the others)."""
+    def make() -> dict:
+        out: dict = defaultdict(lambda: ([], []))
+        for cat, owner in [(c, _up(c[0], CAC.Item, (CAC.InvoiceLine, CAC.CreditNoteLine))) for c in ix.ctc] + \
+                [(c, c[0].getparent()) for c, _i, _d in ix.ac]:
+            if owner is not None:
+                out[owner][0].append(cat[1])
+                out[owner][1].extend(child_decimals(cat[0], CBC.Percent))
+        return out
+    return ix.once("cat info", make)
 
 
-def _ubl_lines_info(ix: _UblIndex, line_tag: str, direct: bool) -> list[tuple[list, list, Any]]:
-    """Per line (children of the root, or anywhere): its category codes, the percentages of its
-    categories and the line element; computed once per document."""
-    cache = ix.__dict__.setdefault("_lines_info", {})
-    key = (line_tag, direct)
-    info = cache.get(key)
-    if info is None:
-        every = ix.by[line_tag]
-        root = ix.root
-        if (other := (line_tag, not direct)) in cache and all(line.getparent() is root for line in every):
-            info = cache[other]  # every line is a child of the root: the same lines, in the same order
-        else:
-            info = []
-            for line in (root.iterfind(line_tag) if direct else every):
-                cats = _ubl_line_cats(line, ix)
-                info.append(([c[1] for c in cats], [d for c in cats for d in child_decimals(c[0], CBC + "Percent")],
-                             line))
-        cache[key] = info
-    return info
+def _ubl_expected(ix: _UblIndex, tag: str, code: str, rate: Decimal | None) -> Decimal:
+    """The LineExtensionAmounts of the lines of ``tag`` (children of the root) plus the document level
+    charges minus its allowances (their amounts), of a category (and rate): once per document."""
+    def rows() -> tuple[list, list]:
+        info = _ubl_cat_info(ix)
+        lines = [(*info[ln], d) for ln in ix.root.iterchildren(tag) for d in child_decimals(ln, CBC.LineExtensionAmount)]
+        acs = [(*info[ac], s if charge else s.copy_negate())  # (an exact negation: the sum subtracts it)
+               for ac in ix.root.iterchildren(CAC.AllowanceCharge) if ac in info
+               for s in [sum(child_decimals(ac, CBC.Amount), ZERO)] for charge in (True, False)
+               if charge in _ubl_indicator(ac)]
+        return lines, acs
+    lines, acs = ix.once(("rows", tag), rows)
+    return ix.once(("expected", tag, code, rate), lambda: _sum(lines, code, rate) + _sum(acs, code, rate))
 
 
-def _ubl_line_sum(ix: _UblIndex, line_tag: str, code: str, rate: Decimal | None) -> Decimal:
-    """The LineExtensionAmounts of the lines (children of the root) of a category (and rate), once per document."""
-    def make() -> Decimal:
-        # per line: its category codes, percentages and LineExtensionAmount values (once per document)
-        lines = _memo(ix, ("line amounts", line_tag), lambda: [
-            (codes, pcts, child_decimals(line, CBC + "LineExtensionAmount"))
-            for codes, pcts, line in _ubl_lines_info(ix, line_tag, True)])
-        total = ZERO
-        for codes, pcts, amounts in lines:
-            if code in codes and (rate is None or rate in pcts):
-                for d in amounts:
-                    total += d
-        return total
-
-    return _memo(ix, ("line sum", line_tag, code, rate), make)
-
-
-def _ubl_ac_info(ac: Any) -> tuple[set, list, list]:
-    """An allowance/charge: its indicator values, its categories' codes and their percentages."""
-    inds = {V.xs_boolean(i) for i in ac.iterchildren(CBC + "ChargeIndicator")}
-    cats = [_ubl_cat(c) for c in ac.iterchildren(CAC + "TaxCategory")]
-    return inds, [c[1] for c in cats], [d for c in cats for d in child_decimals(c[0], CBC + "Percent")]
-
-
-def _ubl_doc_acs(ix: _UblIndex) -> list[tuple[set, list, list, list]]:
-    """Document level allowances/charges: indicators, codes, percentages, amounts (once per document)."""
-    return _memo(ix, "doc acs", lambda: [(*_ubl_ac_info(ac), child_decimals(ac, CBC + "Amount"))
-                                         for ac in ix.root.iterchildren(CAC + "AllowanceCharge")])
-
-
-def _ubl_ac_sum(ix: _UblIndex, code: str, rate: Decimal | None) -> Decimal:
-    total = ZERO
-    for inds, codes, pcts, amounts in _ubl_doc_acs(ix):
-        if code not in codes:
-            continue
-        if rate is not None and rate not in pcts:
-            continue
-        if True in inds:
-            total += sum(amounts, ZERO)
-        if False in inds:
-            total -= sum(amounts, ZERO)
-    return total
-
-
-def _ubl_rate_exists(ix: _UblIndex, line_tag: str, code: str, rate: Decimal) -> bool:
-    for codes, pcts, _line in _ubl_lines_info(ix, line_tag, False):
-        if code in codes and rate in pcts:
-            return True
-    # every allowance/charge with a tax category, any level, once per document and once per allowance/charge,
-    # not per category (an allowance with many categories was read once per category: quadratic)
-    acs = _memo(ix, "all acs", lambda: [_ubl_ac_info(ac)[1:]
-                                        for ac in {cat[0].getparent(): None for cat, _i, _d in ix.ac}])
-    for codes, pcts in acs:
-        if code in codes and rate in pcts:
-            return True
-    return False
+def _ubl_rate_exists(ix: _UblIndex, tag: str, code: str, rate: Decimal) -> bool:
+    """Some line of ``tag`` or allowance/charge (any level) has a category of the code with that rate."""
+    info = _ubl_cat_info(ix)
+    owners = lambda: (*ix.by[tag], *(cat[0].getparent() for cat, _i, _d in ix.ac))  # noqa: E731
+    return ix.once(("exists", tag, code, rate), lambda: any(code in info[el][0] and rate in info[el][1] for el in owners()))
 
 
 def _ubl_bd(ix: _UblIndex, code: str) -> list:
@@ -411,21 +317,20 @@ def _ubl_08(code: str) -> Callable[[Document], Iterable]:
         ix = _ubl(doc)
         for cat in _ubl_bd(ix, code):
             sub = cat[0].getparent()
-            tas = child_decimals(sub, CBC + "TaxableAmount")
+            tas = child_decimals(sub, CBC.TaxableAmount)
             ta = tas[0] if tas else None
 
-            def agrees(rate: Decimal | None, has: bool, tag: str) -> bool:
+            def agrees(rate: Decimal | None, tag: str) -> bool:
                 """The lines of ``tag`` (when the check looks at them) and the allowances and charges add up."""
-                if ta is None or not (_ubl_rate_exists(ix, tag, code, rate) if code == "S" else has):
+                if ta is None or not (_ubl_rate_exists(ix, tag, code, rate) if code == "S" else ix.by[tag]):
                     return False
-                expected = _ubl_line_sum(ix, tag, code, rate) + _ubl_ac_sum(ix, code, rate)
+                expected = _ubl_expected(ix, tag, code, rate)
                 return (ta - ONE < expected < ta + ONE) if rated else ta == expected
 
             # the categories without a rate compare exactly, once; the rated ones within one unit, per rate
-            lines = ((ix.has_inv_lines, CAC + "InvoiceLine"), (ix.has_cn_lines, CAC + "CreditNoteLine"))
-            if not all(any(agrees(rate, *of) for of in lines)
-                       for rate in (child_decimals(cat[0], CBC + "Percent") if rated else [None])):
-                yield _first(sub, CBC + "TaxableAmount") if ta is not None else sub
+            if not all(any(agrees(rate, tag) for tag in (CAC.InvoiceLine, CAC.CreditNoteLine))
+                       for rate in (child_decimals(cat[0], CBC.Percent) if rated else [None])):
+                yield fk(sub, CBC.TaxableAmount) if ta is not None else sub
     return check
 
 
@@ -435,19 +340,19 @@ def _ubl_09(code: str) -> Callable[[Document], Iterable]:
     def check(doc: Document):
         for cat in _ubl_bd(_ubl(doc), code):
             sub = cat[0].getparent()
-            tax = child_decimals(sub, CBC + "TaxAmount")
+            tax = child_decimals(sub, CBC.TaxAmount)
             if not rated:
                 if not tax or tax[0] != 0:
-                    yield _first(sub, CBC + "TaxAmount") if tax else sub
+                    yield fk(sub, CBC.TaxAmount) if tax else sub
                 continue
-            taxable = child_decimals(sub, CBC + "TaxableAmount")
-            rate = child_decimals(cat[0], CBC + "Percent")
+            taxable = child_decimals(sub, CBC.TaxableAmount)
+            rate = child_decimals(cat[0], CBC.Percent)
             if not (tax and taxable and rate):
                 yield sub
                 continue
             expected = V.round_decimal(abs(taxable[0]) * (rate[0] / HUNDRED) * 10 * 10) / HUNDRED
             if not (abs(tax[0]) - 1 < expected < abs(tax[0]) + 1):
-                yield _first(sub, CBC + "TaxAmount")
+                yield fk(sub, CBC.TaxAmount)
     return check
 
 
@@ -455,8 +360,8 @@ def _reason(syntax: str, code: str) -> Callable[[Document], Iterable]:
     """-10: an exemption reason (text or code) is given on a breakdown where the category forbids one, or
     missing where it needs one (CII: once per time the breakdown is a context, see _per_context)."""
     forbidden = CATEGORIES[code]["reason"] == "forbidden"
-    ns, tag = (CBC, "TaxExemptionReason") if syntax == "ubl" else (RAM, "ExemptionReason")
-    tags = (ns + tag, ns + tag + "Code")
+    tags = (CBC.TaxExemptionReason, CBC.TaxExemptionReasonCode) if syntax == "ubl" else (
+        RAM.ExemptionReason, RAM.ExemptionReasonCode)
 
     def check(doc: Document):
         cats = [c[0] for c in _ubl_bd(_ubl(doc), code)] if syntax == "ubl" else _cii_header_for(_cii(doc), code)
@@ -478,9 +383,9 @@ def _ubl_ic(given: Callable[[Any], bool]) -> Callable[[Document], Iterable]:
 
 def _ubl_delivered(root: Any) -> bool:
     """BR-IC-11: a delivery date (the first one given, two characters at least) or an invoice period with content."""
-    date = next((text(_first(d, CBC + "ActualDeliveryDate")) for d in root.iterchildren(CAC + "Delivery")
-                 if _first(d, CBC + "ActualDeliveryDate") is not None), "")
-    return len(date) > 1 or any(isinstance(c.tag, str) for p in root.iterchildren(CAC + "InvoicePeriod") for c in p)
+    date = next((text(fk(d, CBC.ActualDeliveryDate)) for d in root.iterchildren(CAC.Delivery)
+                 if fk(d, CBC.ActualDeliveryDate) is not None), "")
+    return len(date) > 1 or any(isinstance(c.tag, str) for p in root.iterchildren(CAC.InvoicePeriod) for c in p)
 
 
 def _ubl_delivery_country(root: Any) -> bool:
@@ -500,77 +405,39 @@ def _ubl_o_only(where: str) -> Callable[[Document], Iterable]:
     return check
 
 
-def _ubl_b_01(doc: Document):
-    ix = _ubl(doc)
-    uses_b = any("B" in c[2] for c in ix.tc) or any("B" in c[2] for c in ix.ctc)
-    if uses_b and any(text(e) != "IT" for e in ix.by[CBC + "IdentificationCode"]):
-        yield doc.root
-
-
-def _ubl_b_02(doc: Document):
-    ix = _ubl(doc)
-
-    def uses(code: str) -> bool:
-        bd = any(code in c[2] for c in ix.bd)  # cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory/cbc:ID
-        ac = any(code in c[2] for c, _i, is_doc in ix.ac if is_doc)
-        return bd or ac or any(code in c[2] for c in ix.ctc)
-
-    if uses("B") and uses("S"):
-        yield doc.root
-
-
 # --------------------------------------------------------------------------
 # CII
 # --------------------------------------------------------------------------
 
-class _CiiIndex:
-    def __init__(self, root: Any, index: dict[str, list]):
-        self.root = root
-        self.by = by = defaultdict(list, index)  # the document's elements by name (tree.tag_index)
-        self.header_att = []  # //ram:ApplicableHeaderTradeSettlement/ram:ApplicableTradeTax
-        self.line_att = []  # //ram:SpecifiedLineTradeSettlement/ram:ApplicableTradeTax
-        for att in by[RAM + "ApplicableTradeTax"]:
-            p = att.getparent()
-            if p is None:
-                continue
-            if p.tag == RAM + "ApplicableHeaderTradeSettlement":
-                self.header_att.append(att)
-            elif p.tag == RAM + "SpecifiedLineTradeSettlement":
-                self.line_att.append(att)
-        self.ctt = by[RAM + "CategoryTradeTax"]
-        self.cc: dict[Any, frozenset] = {}
-        self.present = {text(c) for c in by[RAM + "CategoryCode"]}
+class _CiiIndex(_Index):
+    syntax = "cii"
+
+    def read(self, by: defaultdict) -> None:
+        # //ram:ApplicableHeaderTradeSettlement/ram:ApplicableTradeTax, //ram:SpecifiedLineTradeSettlement/ram:ApplicableTradeTax
+        self.header_att, self.line_att = ([a for a in by[RAM.ApplicableTradeTax]
+                                           if getattr(a.getparent(), "tag", None) == parent]
+                                          for parent in (RAM.ApplicableHeaderTradeSettlement, RAM.SpecifiedLineTradeSettlement))
+        self.ctt = by[RAM.CategoryTradeTax]
+        self.present = {text(c) for c in by[RAM.CategoryCode]}
         # header ATT under /rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction (and //rsm:... contexts)
-        self.tx_header_att = [a for a in self.header_att
-                              if _up(a, RAM + "ApplicableHeaderTradeSettlement", RSM + "SupplyChainTradeTransaction")
-                              is not None]
+        self.tx_header_att = [a for a in self.header_att if _up(a, RAM.ApplicableHeaderTradeSettlement,
+                                                                RSM.SupplyChainTradeTransaction) is not None]
         # line ATT under //rsm:SupplyChainTradeTransaction/ram:IncludedSupplyChainTradeLineItem/ram:SpecifiedLineTradeSettlement
-        self.tx_line_att = [a for a in self.line_att if _up(a, RAM + "SpecifiedLineTradeSettlement",
-                                                            RAM + "IncludedSupplyChainTradeLineItem",
-                                                            RSM + "SupplyChainTradeTransaction") is not None]
-        _read_facts(self, "cii")
+        self.tx_line_att = [a for a in self.line_att if _up(a, RAM.SpecifiedLineTradeSettlement,
+                                                            RAM.IncludedSupplyChainTradeLineItem,
+                                                            RSM.SupplyChainTradeTransaction) is not None]
 
     def has(self, el: Any, code: str) -> bool:
         """ram:CategoryCode = code (any CategoryCode child, compared as written)."""
-        codes = self.cc.get(el)
-        if codes is None:
-            codes = self.cc[el] = frozenset(text(c) for c in el.iterchildren(RAM + "CategoryCode"))
-        return code in codes
+        return code in self.once(el, lambda: {text(c) for c in el.iterchildren(RAM.CategoryCode)})
 
 
-def _cii(doc: Document) -> _CiiIndex:
-    return _indexed(doc, "_en16931_vat_cii", _CiiIndex)
-
-
-def _cii_vat(el: Any) -> bool:
-    """upper-case(ram:TypeCode) = 'VAT' (no whitespace normalisation)."""
-    tc = _first(el, RAM + "TypeCode")
-    return tc is not None and text(tc).upper() == "VAT"
+_cii = _CiiIndex.of
 
 
 def _cii_01(code: str) -> Callable[[Document], Iterable]:
     def check(doc: Document):
-        if doc.root.tag != RSM + "CrossIndustryInvoice":
+        if doc.root.tag != RSM.CrossIndustryInvoice:
             return
         ix = _cii(doc)
         h = sum(1 for a in ix.header_att if ix.has(a, code))
@@ -587,29 +454,14 @@ def _cii_01(code: str) -> Callable[[Document], Iterable]:
     return check
 
 
-def _cii_indicators(ac: Any) -> set:
-    """The xs:boolean values of ram:ChargeIndicator/udt:Indicator (None for a value that is none)."""
-    return {V.xs_boolean(i) for ci in ac.iterchildren(RAM + "ChargeIndicator") for i in ci.iterchildren(UDT + "Indicator")}
-
-
-def _cii_ac_cats(ix: _CiiIndex, charge: bool, code: str) -> list:
-    """//ram:SpecifiedTradeAllowanceCharge[ram:ChargeIndicator/udt:Indicator=<charge>]/ram:CategoryTradeTax[code][VAT]."""
-    out = []
-    for ctt in ix.ctt:
-        ac = ctt.getparent()
-        if ac is None or ac.tag != RAM + "SpecifiedTradeAllowanceCharge":
-            continue
-        if charge in _cii_indicators(ac) and ix.has(ctt, code) and _cii_vat(ctt):
-            out.append(ctt)
-    return out
-
-
 def _cii_cats(doc: Document, code: str, where: str) -> list:
-    """The VAT taxes of ``code`` of the transaction's line items, or of allowances or charges (any level)."""
+    """The VAT taxes of ``code`` of the transaction's line items, or of allowances or charges (any level):
+    //ram:SpecifiedTradeAllowanceCharge[ram:ChargeIndicator/udt:Indicator = <charge>]/ram:CategoryTradeTax."""
     ix = _cii(doc)
     if where == "line":
-        return [a for a in ix.tx_line_att if ix.has(a, code) and _cii_vat(a)]
-    return _cii_ac_cats(ix, where == "charge", code)
+        return [a for a in ix.tx_line_att if ix.has(a, code) and _upper_type_is_vat(a)]
+    return [ctt for ctt in ix.ctt if getattr(ctt.getparent(), "tag", None) == RAM.SpecifiedTradeAllowanceCharge
+            and (where == "charge") in _cii_indicator(ctt.getparent()) and ix.has(ctt, code) and _upper_type_is_vat(ctt)]
 
 
 def _cii_ids(code: str, where: str) -> Callable[[Document], Iterable]:
@@ -630,7 +482,7 @@ def _cii_header_for(ix: _CiiIndex, code: str) -> list:
     # AE, E, G, K: //rsm:SupplyChainTradeTransaction/.../ram:CategoryCode[. = code][upper-case(../ram:TypeCode) = 'VAT']
     # L, M, O: .../ram:ApplicableTradeTax[ram:CategoryCode = code][upper-case(ram:TypeCode) = 'VAT']
     # (the same taxes; how often each is a context differs, see _per_context)
-    return [a for a in ix.tx_header_att if ix.has(a, code) and _cii_vat(a)]
+    return [a for a in ix.tx_header_att if ix.has(a, code) and _upper_type_is_vat(a)]
 
 
 def _per_context(att: Any, code: str, target: Any) -> list:
@@ -638,58 +490,38 @@ def _per_context(att: Any, code: str, target: Any) -> list:
     once for the tax)."""
     if code in ("L", "M", "O"):
         return [target]
-    return [target for c in att.iterchildren(RAM + "CategoryCode") if text(c) == code]
-
-
-def _cii_sums_data(ix: _CiiIndex) -> tuple[list, list]:
-    """Per line (codes, rates, line totals) and per header allowance/charge (indicators, codes, rates, amount)."""
-    return _memo(ix, "sums", lambda: _cii_read_sums(ix))
-
-
-def _cii_read_sums(ix: _CiiIndex) -> tuple[list, list]:
-    lines, acs = [], []
-    root = ix.root
-    if root.tag == RSM + "CrossIndustryInvoice":
-        for tx in root.iterchildren(RSM + "SupplyChainTradeTransaction"):
-            for li in tx.iterchildren(RAM + "IncludedSupplyChainTradeLineItem"):
-                for sls in li.iterchildren(RAM + "SpecifiedLineTradeSettlement"):
-                    atts = sls.findall(RAM + "ApplicableTradeTax")
-                    codes = {text(c) for a in atts for c in a.iterchildren(RAM + "CategoryCode")}
-                    rates = [d for a in atts for d in child_decimals(a, RAM + "RateApplicablePercent")]
-                    total = sum((d for ms in sls.iterchildren(RAM + "SpecifiedTradeSettlementLineMonetarySummation")
-                                 for d in child_decimals(ms, RAM + "LineTotalAmount")), ZERO)
-                    lines.append((codes, rates, total))
-            for hs in tx.iterchildren(RAM + "ApplicableHeaderTradeSettlement"):
-                for ac in hs.iterchildren(RAM + "SpecifiedTradeAllowanceCharge"):
-                    inds = _cii_indicators(ac)
-                    ctts = ac.findall(RAM + "CategoryTradeTax")
-                    codes = {text(c) for t in ctts for c in t.iterchildren(RAM + "CategoryCode")}
-                    rates = [d for t in ctts for d in child_decimals(t, RAM + "RateApplicablePercent")]
-                    amt = _first(ac, RAM + "ActualAmount")
-                    acs.append((inds, codes, rates, V.decimal_or_none(text(amt)) if amt is not None else None))
-    return lines, acs
+    return [target for c in att.iterchildren(RAM.CategoryCode) if text(c) == code]
 
 
 def _cii_parts(ix: _CiiIndex, code: str, rate: Decimal | None) -> Decimal:
-    """round(sum(lines)) + round(sum(charges)) - round(sum(allowances)), each as the official check sums them."""
-    return _memo(ix, ("parts", code, rate), lambda: _cii_sum_parts(ix, code, rate))
+    """round(sum(lines)) + round(sum(charges)) - round(sum(allowances)) of a category (and rate), each as the
+    official check sums them: the line totals of the transactions' lines and the actual amounts of their header
+    allowances and charges (once per document)."""
+    def rows() -> tuple[list, list, list]:
+        lines, acs = [], {True: [], False: []}
+        root = ix.root
+        for tx in root.iterchildren(RSM.SupplyChainTradeTransaction) if root.tag == RSM.CrossIndustryInvoice else ():
+            for sls in tx.iterfind(f"{RAM}IncludedSupplyChainTradeLineItem/{RAM}SpecifiedLineTradeSettlement"):
+                total = sum((d for ms in sls.iterchildren(RAM.SpecifiedTradeSettlementLineMonetarySummation)
+                             for d in child_decimals(ms, RAM.LineTotalAmount)), ZERO)
+                lines.append((*_cii_codes_rates(sls.findall(RAM.ApplicableTradeTax)), total))
+            for ac in tx.iterfind(f"{RAM}ApplicableHeaderTradeSettlement/{RAM}SpecifiedTradeAllowanceCharge"):
+                if (amount := V.decimal_or_none(fk(ac, RAM.ActualAmount))) is not None:
+                    for ind in _cii_indicator(ac) & {True, False}:
+                        acs[ind].append((*_cii_codes_rates(ac.findall(RAM.CategoryTradeTax)), amount))
+        return lines, acs[True], acs[False]
+
+    def parts() -> Decimal:
+        lines, charges, allowances = (_sum(rows_, code, rate) for rows_ in ix.once("rows", rows))
+        r = lambda x: V.round_decimal(x * 10 * 10) / HUNDRED  # noqa: E731
+        return r(lines) + r(charges) - r(allowances)
+    return ix.once(("parts", code, rate), parts)
 
 
-def _cii_sum_parts(ix: _CiiIndex, code: str, rate: Decimal | None) -> Decimal:
-    line_data, ac_data = _cii_sums_data(ix)
-    lines = ZERO
-    acs = {True: ZERO, False: ZERO}
-    for codes, rates, total in line_data:
-        if code in codes and (rate is None or rate in rates):
-            lines += total
-    for inds, codes, rates, amount in ac_data:
-        if amount is None or code not in codes or (rate is not None and rate not in rates):
-            continue
-        for ind in (True, False):
-            if ind in inds:
-                acs[ind] += amount
-    r = lambda x: V.round_decimal(x * 10 * 10) / HUNDRED  # noqa: E731
-    return r(lines) + r(acs[True]) - r(acs[False])
+def _cii_codes_rates(taxes: list) -> tuple[set, list]:
+    """The category codes (as written) of VAT taxes and their rates."""
+    return ({text(c) for t in taxes for c in t.iterchildren(RAM.CategoryCode)},
+            [d for t in taxes for d in child_decimals(t, RAM.RateApplicablePercent)])
 
 
 def _cii_08(code: str) -> Callable[[Document], Iterable]:
@@ -699,11 +531,11 @@ def _cii_08(code: str) -> Callable[[Document], Iterable]:
             # the official check reads the rate one level too high: it never finds one, so it always holds
             return
         for att in _cii_header_for(ix, code):
-            basis_el = _first(att, RAM + "BasisAmount")
-            basis = as_number(text(basis_el)) if basis_el is not None else None
+            basis_el = fk(att, RAM.BasisAmount)
+            basis = as_number(text(basis_el))
             if code == "S":  # per rate (without one, nothing to compare)
                 ok = all(basis is not None and basis == _cii_parts(ix, code, rate)
-                         for rate in child_decimals(att, RAM + "RateApplicablePercent"))
+                         for rate in child_decimals(att, RAM.RateApplicablePercent))
             elif code == "O":
                 ok = basis is not None and basis == _cii_parts(ix, code, None)
             else:
@@ -719,18 +551,16 @@ def _cii_09(code: str) -> Callable[[Document], Iterable]:
         if code in ("L", "M"):
             return
         for att in _cii_header_for(_cii(doc), code):
-            calc_el = _first(att, RAM + "CalculatedAmount")
+            calc_el = fk(att, RAM.CalculatedAmount)
             if code == "S":
-                calc = V.decimal_or_none(text(calc_el)) if calc_el is not None else None
-                basis_el = _first(att, RAM + "BasisAmount")
-                basis = V.decimal_or_none(text(basis_el)) if basis_el is not None else None
+                calc, basis = V.decimal_or_none(calc_el), V.decimal_or_none(fk(att, RAM.BasisAmount))
                 # the untyped rate makes the product an xs:double (INF, NaN and rounding as
                 # doubles: 0 x 1e400 is NaN and fails); the decimal bounds compare as doubles
                 ok = calc is not None and basis is not None and any(
                     float(abs(calc) - 1) < V.round_double(float(abs(basis)) * V.number(rate_el)) / 100 < float(abs(calc) + 1)
-                    for rate_el in att.iterchildren(RAM + "RateApplicablePercent"))
+                    for rate_el in att.iterchildren(RAM.RateApplicablePercent))
             else:
-                ok = any(as_number(text(c)) == 0 for c in att.iterchildren(RAM + "CalculatedAmount"))
+                ok = any(as_number(text(c)) == 0 for c in att.iterchildren(RAM.CalculatedAmount))
             if not ok:
                 yield from _per_context(att, code, calc_el if calc_el is not None else att)
     return check
@@ -743,12 +573,12 @@ def _cii_ic(delivery: str, period: bool) -> Callable[[Document], Iterable]:
         cats = _cii_header_for(_cii(doc), "K")
         if not cats:
             return
-        given = doc.root.tag == RSM + "CrossIndustryInvoice" and doc.root.find(
+        given = doc.root.tag == RSM.CrossIndustryInvoice and doc.root.find(
             f"{RSM}SupplyChainTradeTransaction/{RAM}ApplicableHeaderTradeDelivery/{delivery}") is not None
         for att in cats:
             if not (given or period and any(
-                    _first(p, RAM + "StartDateTime") is not None or _first(p, RAM + "EndDateTime") is not None
-                    for p in att.getparent().iterchildren(RAM + "BillingSpecifiedPeriod"))):
+                    fk(p, RAM.StartDateTime) is not None or fk(p, RAM.EndDateTime) is not None
+                    for p in att.getparent().iterchildren(RAM.BillingSpecifiedPeriod))):
                 yield from _per_context(att, "K", att)
     return check
 
@@ -759,23 +589,27 @@ def _cii_o_only(kind: str) -> Callable[[Document], Iterable]:
         cats = _cii_header_for(ix, "O")
         if not cats:
             return
-        pool = ix.by[RAM + "ApplicableTradeTax"] if kind == "att" else ix.ctt
-        if any(text(c) != "O" for t in pool for c in t.iterchildren(RAM + "CategoryCode")):
+        pool = ix.by[RAM.ApplicableTradeTax] if kind == "att" else ix.ctt
+        if any(text(c) != "O" for t in pool for c in t.iterchildren(RAM.CategoryCode)):
             yield from cats
     return check
 
 
-def _cii_b_01(doc: Document):
-    ix = _cii(doc)
-    if any(text(c) == "B" for c in ix.by[RAM + "CategoryCode"]) and \
-            any(text(c) != "IT" for c in ix.by[RAM + "CountryID"]):
-        yield doc.root
-
-
-def _cii_b_02(doc: Document):
-    codes = {text(c) for c in _cii(doc).by[RAM + "CategoryCode"]}
-    if "B" in codes and "S" in codes:
-        yield doc.root
+def _split_payment(syntax: str, rule: str) -> Callable[[Document], Iterable]:
+    """BR-B-01 (split payment: every country code is IT) and BR-B-02 (never next to category S), over the
+    category codes as written: in UBL, BR-B-01 reads every category, BR-B-02 the breakdown's, the document
+    allowances' and charges' and the lines'; in CII both read every category code."""
+    def check(doc: Document):
+        if syntax == "ubl":
+            ix = _ubl(doc)
+            cats = (*ix.tc, *ix.ctc) if rule == "BR-B-01" else (*ix.bd, *(c for c, _i, d in ix.ac if d), *ix.ctc)
+            codes, countries = {i for c in cats for i in c[2]}, ix.by[CBC.IdentificationCode]
+        else:
+            ix = _cii(doc)
+            codes, countries = {text(c) for c in ix.by[RAM.CategoryCode]}, ix.by[RAM.CountryID]
+        if "B" in codes and (any(text(c) != "IT" for c in countries) if rule == "BR-B-01" else "S" in codes):
+            yield doc.root
+    return check
 
 
 # --------------------------------------------------------------------------
@@ -800,18 +634,19 @@ def _family(syntax: str) -> Callable[[Document], dict]:
 
     def evaluate(doc: Document) -> dict:
         doc = on_tree(doc)
-        present = index(doc).present
         res: dict = {}
-        for rid, code, fn in entries:
-            if code not in present:
-                continue
-            try:
-                hits = list(fn(doc))
-            except Exception as exc:  # this rule's internal error
-                res[rid] = exc
-                continue
-            if hits:
-                res[rid] = hits
+        with children_kept():
+            present = index(doc).present
+            for rid, code, fn in entries:
+                if code not in present:
+                    continue
+                try:
+                    hits = list(fn(doc))
+                except Exception as exc:  # this rule's internal error
+                    res[rid] = exc
+                    continue
+                if hits:
+                    res[rid] = hits
         return res
 
     evaluate.__name__ = f"vat_{syntax}"
@@ -826,8 +661,7 @@ def _add(code: str, rid: str, ubl_check: Callable[[Document], Iterable], cii_che
 def _register() -> None:
     wheres = ("line", "allowance", "charge")
     for code, fam in FAMILIES.items():
-        ubl_01 = _ubl_s_01 if code == "S" else _ubl_rated_01(code) if code in ("L", "M") else _ubl_01_exact(code)
-        _add(code, f"{fam}-01", ubl_01, _cii_01(code))
+        _add(code, f"{fam}-01", _ubl_01(code), _cii_01(code))
         for n, where in zip((2, 3, 4), wheres):
             _add(code, f"{fam}-0{n}", _ubl_ids(code, where), _cii_ids(code, where))
         for n, where in zip((5, 6, 7), wheres):
@@ -840,8 +674,8 @@ def _register() -> None:
     _add("K", "BR-IC-12", _ubl_ic(_ubl_delivery_country), _cii_ic(f"{RAM}ShipToTradeParty/{RAM}PostalTradeAddress/{RAM}CountryID", False))
     for n, where, pool in ((11, "bd", "att"), (12, "line", "att"), (13, "allowance", "ctt"), (14, "charge", "ctt")):
         _add("O", f"BR-O-{n}", _ubl_o_only(where), _cii_o_only(pool))
-    _add("B", "BR-B-01", _ubl_b_01, _cii_b_01)
-    _add("B", "BR-B-02", _ubl_b_02, _cii_b_02)
+    for rid in ("BR-B-01", "BR-B-02"):
+        _add("B", rid, _split_payment("ubl", rid), _split_payment("cii", rid))
     for syntax, entries in _ENTRIES.items():
         RULES.family([rid for rid, _code, _fn in entries], _family(syntax), syntax=syntax, name=f"en16931:vat-{syntax}")
 

@@ -94,10 +94,6 @@ _VAT = {"ubl": _xp({k: f"{v}/cac:PartyTaxScheme[cac:TaxScheme/cbc:ID = 'VAT']" f
 _VAT_ID = {"ubl": f"{{{UBL_NS['cbc']}}}CompanyID", "cii": f"{{{CII_NS['ram']}}}ID"}
 
 
-def _syntax(doc: Any) -> str:
-    return getattr(doc.syntax, "value", doc.syntax)
-
-
 def _one(nodes: list) -> str:
     """The string value of the only node ('' for none); ERROR for several (a function of one item)."""
     if len(nodes) > 1:
@@ -108,12 +104,12 @@ def _one(nodes: list) -> str:
 def postal_code(doc: Any, who: str) -> str:
     """The postal country code of the seller, buyer or tax representative as written, '' for none, ERROR
     for several (``concat(.../cbc:IdentificationCode)`` of the Danish and Icelandic rules)."""
-    return cached(doc, f"postal_{who}", lambda: _one(_POSTAL[_syntax(doc)][who](doc.root)))
+    return cached(doc, f"postal_{who}", lambda: _one(_POSTAL[doc.syntax][who](doc.root)))
 
 
 def postal_codes(doc: Any, who: str) -> list[str]:
     """Every postal country code of the party as written (the node set a general comparison reads)."""
-    return [V.string_value(el) for el in _POSTAL[_syntax(doc)][who](doc.root)]
+    return [V.string_value(el) for el in _POSTAL[doc.syntax][who](doc.root)]
 
 
 def postal_is(doc: Any, who: str, country: str) -> bool:
@@ -125,7 +121,7 @@ def postal_is(doc: Any, who: str, country: str) -> bool:
 def _vat_prefix(doc: Any, who: str) -> str | None:
     """``if (<VAT registrations>/substring(<identifier>, 1, 2)) then upper-case(normalize-space(...))``: the
     prefix, None where the condition is false, ERROR where the expression fails."""
-    syn = _syntax(doc)
+    syn = doc.syntax
     paths = _VAT[syn]
     if who not in paths:
         return None
@@ -156,7 +152,7 @@ def country(doc: Any, side: str) -> str:
             prefix = _vat_prefix(doc, who)
             if prefix is not None:
                 return prefix
-        codes = _POSTAL[_syntax(doc)][order[0]](doc.root)
+        codes = _POSTAL[doc.syntax][order[0]](doc.root)
         if not codes:
             return "XX"
         code = _one(codes)
@@ -228,6 +224,11 @@ def ubl_xpath(expr: str) -> etree.XPath:
 def xpath(expr: str) -> etree.XPath:
     """An XPath over a CII document (prefixes rsm, ram, udt ...)."""
     return etree.XPath(expr, namespaces=CII_NS)
+
+
+# every seller party as the official contexts have them (per syntax), and the Clark prefixes of the namespaces
+SELLERS = {"ubl": ubl_xpath("//cac:AccountingSupplierParty/cac:Party"), "cii": xpath("//ram:SellerTradeParty")}
+CAC, CBC, RAM = (f"{{{UBL_NS['cac']}}}", f"{{{UBL_NS['cbc']}}}", f"{{{CII_NS['ram']}}}")
 
 
 # --- which countries' rules apply (decided once per document) -----------------------------

@@ -9,14 +9,12 @@ from __future__ import annotations
 import functools
 import re
 
-from lxml import etree
-
-from ...syntax.namespaces import UBL_NS
 from .. import releases
 from ..german import DOCUMENT, MEANS, PATHS, REQUIRED, SUPPORTED_VAT_CODES, TYPE_CODES, nonblank, without
 from . import RULES
-from ._checks import country_rules, iban_valid, norm, number, postal_is
+from ._checks import country_rules, iban_valid, norm, number, postal_is, ubl_xpath as _x
 
+# every rule below runs only where seller and buyer are both German (_german)
 rule = country_rules(RULES, "DE", applies=lambda doc: _german(doc))
 P = PATHS["ubl"]  # the XRechnung UBL paths: the rules below are the XRechnung ones (BR-DE-n is DE-R-00n)
 THREE_DIGITS = re.compile(r"(\D*\d){3,}")
@@ -38,16 +36,10 @@ def _codes_normalized(doc) -> bool:
     return bool(releases.peppol(doc).param("de_codes_normalized"))
 
 
-def _x(expr: str) -> etree.XPath:
-    return etree.XPath(expr, namespaces=UBL_NS)
-
-
 def _german(doc) -> bool:
     """Seller and buyer both with a postal address in Germany (``$supplierCountryIsDE and
     $customerCountryIsDE``, UBL tree only; false where a party has several country codes)."""
     return postal_is(doc, "seller", "DE") and postal_is(doc, "buyer", "DE")
-
-
 
 
 # --- document level -------------------------------------------------------------------
@@ -81,8 +73,6 @@ def _skonto_ok(text: str, skonto: re.Pattern) -> bool:
 @rule("DE-R-018", syntax="ubl")
 def de_r_018(doc):
     """Cash discount (Skonto) lines in the payment terms follow the XRechnung pattern."""
-    if not _german(doc):
-        return
     for note in _TERMS_NOTES(doc.root):
         if not _skonto_ok(note.text or "", _pattern(doc, "de_skonto_pattern")):
             yield note
@@ -129,7 +119,7 @@ _DOCUMENT.update({
 
 def _document(fails):
     def check(doc):
-        return [None] if _german(doc) and fails(doc, doc.root) else []
+        return [None] if fails(doc, doc.root) else []
 
     return check
 
@@ -142,7 +132,7 @@ for _rid, _fails in _DOCUMENT.items():
 
 def _required(br: str):
     def check(doc):
-        return without(doc.root, P, br) if _german(doc) else []
+        return without(doc.root, P, br)
 
     return check
 
@@ -162,7 +152,7 @@ _CONTACTS = {"DE-R-027": lambda doc, c: THREE_DIGITS.match(norm(_PHONE_TEXT(c)))
 
 def _contact_rule(ok):
     def check(doc):
-        return [c for c in P.seller_contacts(doc.root) if not ok(doc, c)] if _german(doc) else []
+        return [c for c in P.seller_contacts(doc.root) if not ok(doc, c)]
 
     return check
 
@@ -185,8 +175,6 @@ def _means(doc, codes):
     Up to 3.0.20 the context compares the code as a number and the test as written;
     from 3.0.21 both compare it normalised, as a string.
     """
-    if not _german(doc):
-        return
     normalized = _codes_normalized(doc)
     for pm in P.payment_means(doc.root):
         if normalized:
@@ -227,8 +215,6 @@ _URI_TEXT = _x("string(cbc:URI)")
 @rule("DE-R-T02", syntax="ubl")
 def de_r_t02(doc):
     """An external document location (BT-124) is an absolute URL with a scheme."""
-    if not _german(doc):
-        return
     url = _pattern(doc, "de_url_pattern")
     for ref in _EXTERNAL_REFERENCES(doc.root):
         # matches(cbc:URI, ...): an absent URI reads as '' and fails; the value is not trimmed

@@ -11,10 +11,7 @@ from __future__ import annotations
 
 import re
 
-from lxml import etree
-
 from ...basics import Syntax
-from ...syntax.namespaces import CII_NS, UBL_NS
 from . import RULES
 from ..values import string_value as sv, text_node
 from ._checks import country_rules, is_number, norm, number, postal_code, postal_codes, syntax_paths
@@ -62,6 +59,7 @@ _PATHS = {  # what the rules read, per syntax
         "debited": "string(cac:PaymentMandate/cac:PayerFinancialAccount/cbc:ID)",
         "account": "cac:PayeeFinancialAccount/cbc:ID",
         "branch": "cac:PayeeFinancialAccount/cac:FinancialInstitutionBranch/cbc:ID",
+        "buyers": "/*/cac:AccountingCustomerParty/cac:Party", "buyer_legal": "cac:PartyLegalEntity/cbc:CompanyID",
     },
     Syntax.CII: {
         "seller": f"{_AGREEMENT}/ram:SellerTradeParty",
@@ -80,6 +78,8 @@ _PATHS = {  # what the rules read, per syntax
         "debited": "string(ram:SpecifiedTradePaymentTerms/ram:DirectDebitMandateID)",
         "account": "ram:PayeePartyCreditorFinancialAccount/ram:IBANID",
         "branch": "ram:PayeeSpecifiedCreditorFinancialInstitution/ram:BICID",
+        "seller_gids": f"{_AGREEMENT}/ram:SellerTradeParty/ram:GlobalID",
+        "buyer_gids": f"{_AGREEMENT}/ram:BuyerTradeParty/ram:GlobalID",
     },
 }
 _x = syntax_paths(_PATHS)
@@ -105,12 +105,16 @@ def dk_r_002(doc):
         yield legal[0] if legal else _seller_or_root(doc)
 
 
+def _not_cvr(ids: list):
+    """The first legal registration identifier if its scheme is not the CVR number's (0184)."""
+    if ids and norm(ids[0].get("schemeID")) != "0184":
+        yield ids[0], {"scheme": norm(ids[0].get("schemeID")) or "none"}
+
+
 @rule("DK-R-014")
 def dk_r_014(doc):
     """The seller's legal registration identifier of a Danish seller is a CVR number (scheme 0184)."""
-    legal = _x(doc, "legal")
-    if legal and norm(legal[0].get("schemeID")) != "0184":
-        yield legal[0], {"scheme": norm(legal[0].get("schemeID")) or "none"}
+    return _not_cvr(_x(doc, "legal"))
 
 
 @rule("DK-R-016")
@@ -138,17 +142,13 @@ def dk_r_013_ubl(doc):
             yield ident, {"value": sv(ident)}
 
 
-_CII_SELLER_GID = etree.XPath(f"{_AGREEMENT}/ram:SellerTradeParty/ram:GlobalID", namespaces=CII_NS)
-_CII_BUYER_GID = etree.XPath(f"{_AGREEMENT}/ram:BuyerTradeParty/ram:GlobalID", namespaces=CII_NS)
-
-
 @rule("DK-R-013", syntax="cii")
 def dk_r_013_cii(doc):
     """Global identifiers of Danish sellers and buyers carry a scheme."""
     if not _both_dk(doc):
         return
-    for xp in (_CII_SELLER_GID, _CII_BUYER_GID):
-        gids = xp(doc.root)
+    for name in ("seller_gids", "buyer_gids"):
+        gids = _x(doc, name)
         if gids and not any(norm(g.get("schemeID")) for g in gids):
             yield gids[0]
 
@@ -221,67 +221,40 @@ def _payment_means(doc):
         yield pm, _x(doc, "code_texts", pm), _x(doc, "reference", pm), _x(doc, "account_text", pm)
 
 
-@rule("DK-R-007")
-def dk_r_007(doc):
-    """Direct debit (49) between Danish parties gives the mandate and the debited account."""
-    for pm, codes, _ref, _acc in _payment_means(doc):
-        if "49" not in codes:
-            continue
-        if not (norm(_x(doc, "mandate", pm)) and norm(_x(doc, "debited", pm))):
-            yield pm
+def _giro_account_ok(doc, acc: str) -> bool:
+    """DK-R-008's giro account: 7 or 8 digits in UBL, any 7 characters in CII."""
+    return re.fullmatch(r"[0-9]{7,8}", acc) is not None if doc.syntax == Syntax.UBL else len(acc) == 7
 
 
-@rule("DK-R-008")
-def dk_r_008(doc):
-    """Giro (50): payment id starting 01#, 04# or 15# and a giro account number."""
-    for pm, codes, ref, acc in _payment_means(doc):
-        if "50" not in codes:
-            continue
-        if doc.syntax == Syntax.UBL:
-            acc_ok = re.fullmatch(r"[0-9]{7,8}", acc) is not None
-        else:
-            acc_ok = len(acc) == 7
-        if not (ref[:3] in ("01#", "04#", "15#") and acc_ok):
-            yield pm
+# DK-R-007 ... 011: rule id -> (the payment means code the rule is about, fails(doc, means, payment id, account)).
+# Direct debit (49) gives the mandate and the debited account; giro (50) a payment id starting 01#, 04# or 15#
+# and a giro account number, and with card type 04 or 15 a payment id of 19 characters (prefix + 16 digits);
+# FIK (93) a payment id starting 71#, 73# or 75# and an 8 character creditor number, and with card type 71 or 75
+# a payment id of 18 or 19 characters.
+_MEANS_RULES = {
+    "DK-R-007": ("49", lambda doc, pm, ref, acc: not (norm(_x(doc, "mandate", pm)) and norm(_x(doc, "debited", pm)))),
+    "DK-R-008": ("50", lambda doc, pm, ref, acc: not (ref[:3] in ("01#", "04#", "15#") and _giro_account_ok(doc, acc))),
+    "DK-R-009": ("50", lambda doc, pm, ref, acc: ref[:3] in ("04#", "15#") and len(ref) != 19),
+    "DK-R-010": ("93", lambda doc, pm, ref, acc: not (ref[:3] in ("71#", "73#", "75#") and len(acc) == 8)),
+    "DK-R-011": ("93", lambda doc, pm, ref, acc: ref[:3] in ("71#", "75#") and len(ref) not in (18, 19)),
+}
 
 
-@rule("DK-R-009")
-def dk_r_009(doc):
-    """Giro (50) with card type 04 or 15: payment id of 19 characters (prefix + 16 digits)."""
-    for pm, codes, ref, _acc in _payment_means(doc):
-        if "50" in codes and ref[:3] in ("04#", "15#") and len(ref) != 19:
-            yield pm
+def _means_rule(code: str, fails):
+    def check(doc):
+        return [pm for pm, codes, ref, acc in _payment_means(doc) if code in codes and fails(doc, pm, ref, acc)]
+
+    return check
 
 
-@rule("DK-R-010")
-def dk_r_010(doc):
-    """FIK (93): payment id starting 71#, 73# or 75# and an 8 character creditor number."""
-    for pm, codes, ref, acc in _payment_means(doc):
-        if "93" in codes and not (ref[:3] in ("71#", "73#", "75#") and len(acc) == 8):
-            yield pm
-
-
-@rule("DK-R-011")
-def dk_r_011(doc):
-    """FIK (93) with card type 71 or 75: payment id of 18 or 19 characters."""
-    for pm, codes, ref, _acc in _payment_means(doc):
-        if "93" in codes and ref[:3] in ("71#", "75#") and len(ref) not in (18, 19):
-            yield pm
+for _rid, (_code, _fails) in _MEANS_RULES.items():
+    rule(_rid)(_means_rule(_code, _fails))
 
 
 # --- buyer's legal entity (3.0.20) --------------------------------------------------------
 
-_UBL_BUYER_PARTIES = etree.XPath("/*/cac:AccountingCustomerParty/cac:Party", namespaces=UBL_NS)
-_UBL_LEGAL_IDS = etree.XPath("cac:PartyLegalEntity/cbc:CompanyID", namespaces=UBL_NS)
-
-
 @rule("DK-R-017", syntax="ubl")
 def dk_r_017(doc):
     """Between Danish parties, a buyer's legal registration identifier is a CVR number (scheme 0184)."""
-    root = doc.root
-    if not _both_dk(doc):
-        return
-    for party in _UBL_BUYER_PARTIES(root):
-        ids = _UBL_LEGAL_IDS(party)
-        if ids and norm(ids[0].get("schemeID")) != "0184":
-            yield ids[0], {"scheme": norm(ids[0].get("schemeID")) or "none"}
+    for party in _x(doc, "buyers") if _both_dk(doc) else ():
+        yield from _not_cvr(_x(doc, "buyer_legal", party))

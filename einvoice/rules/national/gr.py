@@ -12,8 +12,7 @@ from __future__ import annotations
 import re
 
 from . import RULES
-from ..values import string_value
-from ._checks import cached, country_rules, gr_tin_valid, norm, country, ubl_xpath as _x
+from ._checks import cached, country, country_rules, gr_tin_valid, norm, postal_codes, ubl_xpath as _x
 
 # every rule below needs a Greek sender, but GR-R-009 is decided on $accountingSupplierCountry alone
 rule = country_rules(RULES, "GR", applies=lambda doc: _facts(doc)["sender"] or _facts(doc)["accounting"])
@@ -26,7 +25,6 @@ URL = "##INVOICE|URL##"
 
 _SELLER_VAT = _x("/*/cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme[cac:TaxScheme/cbc:ID = 'VAT']/cbc:CompanyID")
 _REP_VAT = _x("/*/cac:TaxRepresentativeParty/cac:PartyTaxScheme[cac:TaxScheme/cbc:ID = 'VAT']/cbc:CompanyID")
-_SELLER_COUNTRY = _x("/*/cac:AccountingSupplierParty/cac:Party/cac:PostalAddress/cac:Country/cbc:IdentificationCode")
 
 
 def _facts(doc) -> dict:
@@ -39,7 +37,7 @@ def _facts(doc) -> dict:
             "sender": sender,
             "both": sender and country(doc, "customer") in greek,
             "accounting": country(doc, "accounting") in greek,
-            "postal_gr": any(string_value(el) == "GR" for el in _SELLER_COUNTRY(doc.root)),
+            "postal_gr": "GR" in postal_codes(doc, "seller"),
         }
 
     return cached(doc, "gr", compute)
@@ -121,83 +119,41 @@ _PARTY_VAT = _x("cac:PartyTaxScheme[normalize-space(cac:TaxScheme/cbc:ID) = 'VAT
 _ENDPOINT = _x("cbc:EndpointID")
 
 
-def _greek_vat_ok(party) -> bool:
-    ids = _PARTY_VAT(party)
-    if len(ids) != 1:
-        return False
-    text = ids[0].text or ""
+def _vat_ok(el) -> bool:
+    text = el.text or ""
     return text[:2] == "EL" and gr_tin_valid(text[2:])
 
 
-@rule("GR-R-002", syntax="ubl")
-def gr_r_002(doc):
-    if not _facts(doc)["sender"]:
-        return
-    for party in _SELLER_PARTY(doc.root):
-        if not _PARTY_NAME(party):
-            yield party
-
-
-@rule("GR-S-011", syntax="ubl")
-def gr_s_011(doc):
-    if not _facts(doc)["sender"]:
-        return
-    for party in _SELLER_PARTY(doc.root):
-        if not _greek_vat_ok(party):
-            yield party
-
-
-@rule("GR-R-003", syntax="ubl")
-def gr_r_003(doc):
-    if not _facts(doc)["sender"]:
-        return
-    for party in _SELLER_PARTY(doc.root):
-        for el in _PARTY_VAT(party):
-            text = el.text or ""
-            if not (text[:2] == "EL" and gr_tin_valid(text[2:])):
-                yield el
-
-
-@rule("GR-R-005", syntax="ubl")
-def gr_r_005(doc):
-    if not _facts(doc)["sender"]:
-        return
-    for party in _BUYER_PARTY(doc.root):
-        if not _PARTY_NAME(party):
-            yield party
-
-
-@rule("GR-R-006", syntax="ubl")
-def gr_r_006(doc):
-    if not _facts(doc)["both"]:
-        return
-    for party in _BUYER_PARTY(doc.root):
-        if not _greek_vat_ok(party):
-            yield party
+def _greek_vat_ok(party) -> bool:
+    ids = _PARTY_VAT(party)
+    return len(ids) == 1 and _vat_ok(ids[0])
 
 
 def _endpoint_ok(el) -> bool:
     return el.get("schemeID") == "9933" and gr_tin_valid(el.text or "")
 
 
-@rule("GR-R-009", syntax="ubl")
-def gr_r_009(doc):
-    if not _facts(doc)["accounting"]:
-        return
-    for party in _SELLER_PARTY(doc.root):
-        for el in _ENDPOINT(party):
-            if not _endpoint_ok(el):
-                yield el
+# rule id -> (the fact of _facts the rule needs, the parties, what fails in one party)
+_PARTY_RULES = {
+    "GR-R-002": ("sender", _SELLER_PARTY, lambda party: [] if _PARTY_NAME(party) else [party]),
+    "GR-S-011": ("sender", _SELLER_PARTY, lambda party: [] if _greek_vat_ok(party) else [party]),
+    "GR-R-003": ("sender", _SELLER_PARTY, lambda party: [el for el in _PARTY_VAT(party) if not _vat_ok(el)]),
+    "GR-R-005": ("sender", _BUYER_PARTY, lambda party: [] if _PARTY_NAME(party) else [party]),
+    "GR-R-006": ("both", _BUYER_PARTY, lambda party: [] if _greek_vat_ok(party) else [party]),
+    "GR-R-009": ("accounting", _SELLER_PARTY, lambda party: [el for el in _ENDPOINT(party) if not _endpoint_ok(el)]),
+    "GR-R-010": ("both", _BUYER_PARTY, lambda party: [el for el in _ENDPOINT(party) if not _endpoint_ok(el)]),
+}
 
 
-@rule("GR-R-010", syntax="ubl")
-def gr_r_010(doc):
-    if not _facts(doc)["both"]:
-        return
-    for party in _BUYER_PARTY(doc.root):
-        for el in _ENDPOINT(party):
-            if not _endpoint_ok(el):
-                yield el
+def _party_rule(fact: str, parties, fails):
+    def check(doc):
+        return [t for party in parties(doc.root) for t in fails(party)] if _facts(doc)[fact] else []
+
+    return check
+
+
+for _rid, (_fact, _parties, _fails) in _PARTY_RULES.items():
+    rule(_rid, syntax="ubl")(_party_rule(_fact, _parties, _fails))
 
 
 # --- MARK and invoice URL ------------------------------------------------------------
@@ -213,10 +169,20 @@ def _greek_and_postal_gr(doc) -> bool:
     return f["sender"] and f["postal_gr"]
 
 
-@rule("GR-R-004-1", syntax="ubl")
-def gr_r_004_1(doc):
-    if _greek_and_postal_gr(doc) and len(_MARKS(doc.root)) != 1:
-        yield None
+# rule id -> (the references, whether their number fails) for a Greek sender with the postal code GR
+_COUNT_RULES = {"GR-R-004-1": (_MARKS, lambda n: n != 1), "GR-S-008-1": (_URLS, lambda n: n != 1),
+                "GR-R-008-2": (_URLS, lambda n: n > 1)}
+
+
+def _count_rule(refs, fails):
+    def check(doc):
+        return [None] if _greek_and_postal_gr(doc) and fails(len(refs(doc.root))) else []
+
+    return check
+
+
+for _rid, (_refs, _fails) in _COUNT_RULES.items():
+    rule(_rid, syntax="ubl")(_count_rule(_refs, _fails))
 
 
 @rule("GR-R-004-2", syntax="ubl")
@@ -227,18 +193,6 @@ def gr_r_004_2(doc):
         for el in _ADR_IDS(adr):
             if not re.match(r"[1-9]", "".join(el.itertext())):
                 yield el
-
-
-@rule("GR-S-008-1", syntax="ubl")
-def gr_s_008_1(doc):
-    if _greek_and_postal_gr(doc) and len(_URLS(doc.root)) != 1:
-        yield None
-
-
-@rule("GR-R-008-2", syntax="ubl")
-def gr_r_008_2(doc):
-    if _greek_and_postal_gr(doc) and len(_URLS(doc.root)) > 1:
-        yield None
 
 
 @rule("GR-R-008-3", syntax="ubl")

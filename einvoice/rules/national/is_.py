@@ -18,8 +18,6 @@ from ._checks import country_rules, norm, postal_code, ubl_xpath as _x
 rule = country_rules(RULES, "IS", applies=lambda doc: _icelandic(doc))
 
 
-
-
 def _icelandic(doc) -> bool:
     """``$SupplierCountry = 'IS'``: the seller's postal country code as written (concat of one node)."""
     return doc.root is not None and postal_code(doc, "seller") == "IS"
@@ -35,48 +33,49 @@ def is_r_001(doc):
         yield None
 
 
-_SELLER_LEGAL = _x("cac:AccountingSupplierParty/cac:Party/cac:PartyLegalEntity/cbc:CompanyID")
-_BUYER_LEGAL = _x("cac:AccountingCustomerParty/cac:Party/cac:PartyLegalEntity/cbc:CompanyID")
+_PARTY = {"seller": "cac:AccountingSupplierParty/cac:Party", "buyer": "cac:AccountingCustomerParty/cac:Party"}
+_LEGAL = {who: _x(f"{p}/cac:PartyLegalEntity/cbc:CompanyID") for who, p in _PARTY.items()}
+_ADDRESS = {who: [_x(f"{p}/cac:PostalAddress/cbc:{t}") for t in ("StreetName", "PostalZone")] for who, p in _PARTY.items()}
 
 
-@rule("IS-R-002", syntax="ubl")
-def is_r_002(doc):
-    if not any(el.get("schemeID") == "0196" for el in _SELLER_LEGAL(doc.root)):
-        yield None
+def _legal_ok(doc, who: str) -> bool:
+    """A legal registration identifier with the Icelandic scheme (0196)."""
+    return any(el.get("schemeID") == "0196" for el in _LEGAL[who](doc.root))
 
 
-_SELLER_STREET = _x("cac:AccountingSupplierParty/cac:Party/cac:PostalAddress/cbc:StreetName")
-_SELLER_ZONE = _x("cac:AccountingSupplierParty/cac:Party/cac:PostalAddress/cbc:PostalZone")
+def _address_ok(doc, who: str) -> bool:
+    """A street name and a postal zone."""
+    return all(xp(doc.root) for xp in _ADDRESS[who])
 
 
-@rule("IS-R-003", syntax="ubl")
-def is_r_003(doc):
-    if not (_SELLER_STREET(doc.root) and _SELLER_ZONE(doc.root)):
-        yield None
+def _party_rule(who: str, ok):
+    """The seller's (IS-R-002, -003) or, when the buyer's postal country is IS too, the buyer's (IS-R-004, -005)."""
+    def check(doc):
+        return [None] if (who == "seller" or postal_code(doc, "buyer") == "IS") and not ok(doc, who) else []
+
+    return check
 
 
-_PM_ACCOUNT_9 = _x("cac:PaymentMeans[cbc:PaymentMeansCode = '9']")
-_PM_ACCOUNT_42 = _x("cac:PaymentMeans[cbc:PaymentMeansCode = '42']")
+rule("IS-R-002", syntax="ubl")(_party_rule("seller", _legal_ok))
+rule("IS-R-003", syntax="ubl")(_party_rule("seller", _address_ok))
+
 _ACCOUNT_IDS = _x("cac:PayeeFinancialAccount/cbc:ID")
 
 
-def _account_12(doc, means_xp):
-    means = means_xp(doc.root)
-    if not means:
-        return
-    ids = [el for pm in means for el in _ACCOUNT_IDS(pm)]
-    if not ids or len(norm("".join(ids[0].itertext()))) != 12:
-        yield means[0]
+def _account_12(code: str):
+    """The first account of the payment means with the code (9: IS-R-006, 42: IS-R-007) has 12 characters."""
+    means_xp = _x(f"cac:PaymentMeans[cbc:PaymentMeansCode = '{code}']")
+
+    def check(doc):
+        means = means_xp(doc.root)
+        ids = [el for pm in means for el in _ACCOUNT_IDS(pm)]
+        return [means[0]] if means and (not ids or len(norm("".join(ids[0].itertext()))) != 12) else []
+
+    return check
 
 
-@rule("IS-R-006", syntax="ubl")
-def is_r_006(doc):
-    yield from _account_12(doc, _PM_ACCOUNT_9)
-
-
-@rule("IS-R-007", syntax="ubl")
-def is_r_007(doc):
-    yield from _account_12(doc, _PM_ACCOUNT_42)
+rule("IS-R-006", syntax="ubl")(_account_12("9"))
+rule("IS-R-007", syntax="ubl")(_account_12("42"))
 
 
 _EINDAGI = _x("cac:AdditionalDocumentReference[cbc:DocumentDescription = 'EINDAGI']")
@@ -119,21 +118,6 @@ def is_r_010(doc):
         yield _EINDAGI(doc.root)[0]
 
 
-def _buyer_icelandic(doc) -> bool:  # the seller is Icelandic in every rule (the module's condition)
-    return postal_code(doc, "buyer") == "IS"
-
-
-_BUYER_STREET = _x("cac:AccountingCustomerParty/cac:Party/cac:PostalAddress/cbc:StreetName")
-_BUYER_ZONE = _x("cac:AccountingCustomerParty/cac:Party/cac:PostalAddress/cbc:PostalZone")
-
-
-@rule("IS-R-004", syntax="ubl")
-def is_r_004(doc):
-    if _buyer_icelandic(doc) and not any(el.get("schemeID") == "0196" for el in _BUYER_LEGAL(doc.root)):
-        yield None
-
-
-@rule("IS-R-005", syntax="ubl")
-def is_r_005(doc):
-    if _buyer_icelandic(doc) and not (_BUYER_STREET(doc.root) and _BUYER_ZONE(doc.root)):
-        yield None
+# the seller is Icelandic in every rule (the module's condition); these two need an Icelandic buyer too
+rule("IS-R-004", syntax="ubl")(_party_rule("buyer", _legal_ok))
+rule("IS-R-005", syntax="ubl")(_party_rule("buyer", _address_ok))

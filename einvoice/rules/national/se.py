@@ -58,6 +58,7 @@ def _sellers(doc) -> list:
     return cache["se_sellers"]
 
 
+# every rule below runs only where there is a Swedish seller (_sellers)
 rule = country_rules(RULES, "SE", applies=lambda doc: bool(_sellers(doc)))
 
 
@@ -82,29 +83,25 @@ def _swedish_vat_parties(doc) -> list:
     return [p for p in _sellers(doc) if _vat_se(doc, p) is True]
 
 
-def _first_vat_id(doc, party):
-    ids = [i for reg in _x(doc, "vat", party) for i in _x(doc, "vat_id", reg)]
-    return ids[0] if ids else None
+def _value_rule(values, ok):
+    """A rule failing each (element, value) of ``values(doc)`` whose value is not ``ok``."""
+    def check(doc):
+        for el, value in values(doc):
+            if not ok(value):
+                yield el, {"value": value}
+    return check
 
 
-@rule("SE-R-001")
-def se_r_001(doc):
-    """A Swedish VAT number has 14 characters (SE + 10 digits + 01)."""
+def _vat_ids(doc):
+    """The first VAT identifier (or the party) of each Swedish seller with a Swedish VAT identifier."""
     for party in _swedish_vat_parties(doc):
-        el = _first_vat_id(doc, party)
-        value = sv(el) if el is not None else ""
-        if len(norm(value)) != 14:
-            yield (el if el is not None else party), {"value": value}
+        ids = [i for reg in _x(doc, "vat", party) for i in _x(doc, "vat_id", reg)]
+        yield (ids[0], sv(ids[0])) if ids else (party, "")
 
 
-@rule("SE-R-002")
-def se_r_002(doc):
-    """The 12 characters after SE in a Swedish VAT number are digits."""
-    for party in _swedish_vat_parties(doc):
-        el = _first_vat_id(doc, party)
-        value = sv(el) if el is not None else ""
-        if not is_number(value[2:14]):
-            yield (el if el is not None else party), {"value": value}
+# SE-R-001, -002: a Swedish VAT number has 14 characters (SE + 10 digits + 01), the 12 after SE are digits
+rule("SE-R-001")(_value_rule(_vat_ids, lambda v: len(norm(v)) == 14))
+rule("SE-R-002")(_value_rule(_vat_ids, lambda v: is_number(v[2:14])))
 
 
 def _legal_ids(doc):
@@ -120,16 +117,8 @@ _LEGAL_TESTS = {"SE-R-003": is_number, "SE-R-004": lambda v: len(norm(v)) == 10,
                 "SE-R-013": lambda v: se_orgnr_valid(norm(v))}
 
 
-def _legal_rule(ok):
-    def check(doc):
-        for el, value in _legal_ids(doc):
-            if not ok(value):
-                yield el, {"value": value}
-    return check
-
-
 for _rid, _ok in _LEGAL_TESTS.items():
-    rule(_rid)(_legal_rule(_ok))
+    rule(_rid)(_value_rule(_legal_ids, _ok))
 
 
 def _tax_ids(doc, party) -> list:
@@ -177,8 +166,6 @@ def se_r_006(doc):
 
 def _means(doc, code_ok):
     """Payment means of a Swedish seller whose code (as each syntax's context reads it) passes ``code_ok``."""
-    if not _sellers(doc):
-        return
     for pm in _x(doc, "means"):
         if code_ok(doc, [sv(c) for c in _x(doc, "code", pm)]):
             yield pm
@@ -203,16 +190,8 @@ _GIRO_TESTS = {"SE-R-007": ("SE:PLUSGIRO", is_number), "SE-R-010": ("SE:PLUSGIRO
                "SE-R-008": ("SE:BANKGIRO", is_number), "SE-R-009": ("SE:BANKGIRO", lambda v: len(norm(v)) in (7, 8))}
 
 
-def _giro_rule(branch: str, ok):
-    def check(doc):
-        for el, value in _giro_accounts(doc, branch):
-            if not ok(value):
-                yield el, {"value": value}
-    return check
-
-
 for _rid, (_branch, _ok) in _GIRO_TESTS.items():
-    rule(_rid)(_giro_rule(_branch, _ok))
+    rule(_rid)(_value_rule(lambda doc, branch=_branch: _giro_accounts(doc, branch), _ok))
 
 
 def _code_in(*values: str):

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 
-from ... import codelists
 from .. import releases
 from ..engine import SCHEMAS, load_yaml
 from ...basics import Syntax
@@ -18,6 +17,7 @@ from .common import (
     both_german,
     business_process,
     cac,
+    cached,
     cbc,
     children,
     elements,
@@ -29,41 +29,49 @@ from .common import (
     text_node,
     udt,
 )
-from .core import xs_date
+from .core import UBL_AMOUNTS, xs_date
 
 UBL = Syntax.UBL
+CII = Syntax.CII
 
 
-def _codes(name: str, doc=None) -> frozenset[str]:
-    """A Peppol code list: the edition the run's release uses when a document is given."""
-    if doc is None:
-        return codelists.get(name)
-    return releases.peppol(doc).codes(name, doc.syntax)
+def _codes(name: str, doc) -> frozenset[str]:
+    """A Peppol code list in the edition of the run's release."""
+    release = releases.peppol(doc)
+    codes = release.codes(name, doc.syntax)
+    if name == "peppol-eas" and release.param("eas_empty_code_listed"):  # 3.0.20's list ends with a separator (see its file)
+        codes = codes | {""}
+    return codes
 
 
-# --- CL001 attachment MIME codes -------------------------------------------------
+# --- CL001 ... CL008, P0100, P0101: a coded value from a list --------------------------
 
 
-@RULES.rule("PEPPOL-EN16931-CL001")
-def cl001_mime_code(doc):
-    allowed = _codes("peppol-mime")
-    tag = cbc("EmbeddedDocumentBinaryObject") if doc.syntax == UBL else ram("AttachmentBinaryObject")
-    for el in elements(doc, tag):
-        code = el.get("mimeCode")
-        if code is not None and code not in allowed:
-            yield el, {"code": code}
+def _at(*steps, attr: str | None = None, required: bool = False):
+    """The elements a code rule judges, with their value: those of the last step (a tag or a tuple of tags)
+    whose ancestors are the steps before it (child steps, the first one anywhere). The value is the
+    attribute as written (an element without it is not judged, unless ``required``: then its value is
+    None and it fails) or, without an attribute, the trimmed text node (normalize-space(text()))."""
+    *above, last = [(s,) if isinstance(s, str) else s for s in steps]
 
+    def select(doc):
+        for el in elements(doc, *last):
+            node = el
+            for tags in reversed(above):
+                node = node.getparent()
+                if node is None or node.tag not in tags:
+                    break
+            else:
+                value = el.get(attr) if attr else normalize(text_node(el))
+                if value is not None or required:
+                    yield el, value
 
-# --- CL002 / CL003 allowance and charge reason codes --------------------------------
+    return select
 
 
 def _reason_codes(doc) -> list:
     """(reason code element, 'false' / 'true') for every allowance/charge reason code the rules look at."""
-    cache = doc.__dict__.setdefault("_cache", {})
-    found = cache.get("peppol.reasons")
-    if found is None:
-        found = cache["peppol.reasons"] = list(_find_reason_codes(doc))
-    return found
+    return cached(doc, "peppol.reasons", lambda: list(_find_reason_codes(doc)))
 
 
 def _find_reason_codes(doc):
@@ -85,92 +93,12 @@ def _find_reason_codes(doc):
                 yield rc, kind
 
 
-def _reason_rule(kind: str, list_name: str):
-    def check(doc):
-        allowed = _codes(list_name)
-        for rc, k in _reason_codes(doc):
-            if k == kind and normalize(text_node(rc)) not in allowed:
-                yield rc, {"code": normalize(text_node(rc))}
+def _reasons(kind: str):
+    """The reason codes of the allowances ('false') or of the charges ('true'), trimmed (both syntaxes)."""
+    def select(doc):
+        return ((rc, normalize(text_node(rc))) for rc, k in _reason_codes(doc) if k == kind)
 
-    return check
-
-
-RULES.add("PEPPOL-EN16931-CL002", _reason_rule("false", "peppol-uncl5189"))
-RULES.add("PEPPOL-EN16931-CL003", _reason_rule("true", "peppol-uncl7161"))
-
-
-# --- CL006 invoice period description code (UBL) ------------------------------------
-
-
-@RULES.rule("PEPPOL-EN16931-CL006", syntax="ubl")
-def cl006_period_description_code(doc):
-    allowed = _codes("peppol-uncl2005")
-    for el in elements(doc, cbc("DescriptionCode")):
-        parent = el.getparent()
-        if parent is not None and parent.tag == cac("InvoicePeriod") and normalize(text_node(el)) not in allowed:
-            yield el, {"code": normalize(text_node(el))}
-
-
-# --- CL007 currency codes on amounts -------------------------------------------------
-
-_UBL_AMOUNTS = tuple(cbc(t) for t in (
-    "Amount", "BaseAmount", "PriceAmount", "TaxAmount", "TaxableAmount", "LineExtensionAmount", "TaxExclusiveAmount",
-    "TaxInclusiveAmount", "AllowanceTotalAmount", "ChargeTotalAmount", "PrepaidAmount", "PayableRoundingAmount",
-    "PayableAmount",
-))
-
-
-@RULES.rule("PEPPOL-EN16931-CL007")
-def cl007_currency_code(doc):
-    allowed = _codes("peppol-iso4217", doc)
-    if doc.syntax == UBL:
-        for el in elements(doc, *_UBL_AMOUNTS):
-            code = el.get("currencyID")
-            if code not in allowed:
-                yield el, {"code": code or ""}
-    else:
-        for el in elements(doc, ram("TaxTotalAmount")):
-            code = el.get("currencyID")
-            if code is not None and code not in allowed:
-                yield el, {"code": code}
-
-
-# --- CL008 electronic address scheme ---------------------------------------------------
-
-
-@RULES.rule("PEPPOL-EN16931-CL008")
-def cl008_endpoint_scheme(doc):
-    allowed = _codes("peppol-eas", doc)
-    if releases.peppol(doc).param("eas_empty_code_listed"):  # 3.0.20's list ends with a separator (see its file)
-        allowed = allowed | {""}
-    if doc.syntax == UBL:
-        for el in elements(doc, cbc("EndpointID")):
-            code = el.get("schemeID")
-            if code is not None and code not in allowed:
-                yield el, {"code": code}
-    else:
-        party_tags = (ram("BuyerTradeParty"), ram("SellerTradeParty"))
-        for el in elements(doc, ram("URIID")):
-            comm = el.getparent()
-            if comm is None or comm.tag != ram("URIUniversalCommunication"):
-                continue
-            party = comm.getparent()
-            if party is None or party.tag not in party_tags:
-                continue
-            code = el.get("schemeID")
-            if code not in allowed:
-                yield el, {"code": code or ""}
-
-
-# --- P0100 / P0101 / P0112 document type codes --------------------------------------------
-
-
-def _invoice_codes() -> frozenset[str]:
-    return _codes("peppol-uncl1001-inv-p0100")
-
-
-def _credit_note_codes() -> frozenset[str]:
-    return _codes("peppol-uncl1001-cn")
+    return dict.fromkeys((UBL, CII), select)
 
 
 def _type_code_process(doc) -> bool:
@@ -178,26 +106,45 @@ def _type_code_process(doc) -> bool:
     return business_process(doc) in releases.peppol(doc).param("type_code_processes", default=("01",))
 
 
-@RULES.rule("PEPPOL-EN16931-P0100")
-def p0100_invoice_type(doc):
+# rule id -> (code list, the elements judged and their value per syntax, the documents the rule applies to)
+_CODE_RULES = {
+    "PEPPOL-EN16931-CL001": ("peppol-mime", {UBL: _at(cbc("EmbeddedDocumentBinaryObject"), attr="mimeCode"),
+                                             CII: _at(ram("AttachmentBinaryObject"), attr="mimeCode")}, None),
+    "PEPPOL-EN16931-CL002": ("peppol-uncl5189", _reasons("false"), None),
+    "PEPPOL-EN16931-CL003": ("peppol-uncl7161", _reasons("true"), None),
+    "PEPPOL-EN16931-CL006": ("peppol-uncl2005", {UBL: _at(cac("InvoicePeriod"), cbc("DescriptionCode"))}, None),
+    # an amount without a currency fails in UBL; in CII it is not judged
+    "PEPPOL-EN16931-CL007": ("peppol-iso4217", {
+        UBL: _at((*UBL_AMOUNTS, cbc("TaxAmount")), attr="currencyID", required=True),
+        CII: _at(ram("TaxTotalAmount"), attr="currencyID")}, None),
+    # an electronic address without a scheme is not judged in UBL and fails in CII (the parties' addresses only)
+    "PEPPOL-EN16931-CL008": ("peppol-eas", {
+        UBL: _at(cbc("EndpointID"), attr="schemeID"),
+        CII: _at((ram("BuyerTradeParty"), ram("SellerTradeParty")), ram("URIUniversalCommunication"), ram("URIID"),
+                 attr="schemeID", required=True)}, None),
     # Quirk kept: the official CII rule's context is ram:ExchangedDocument/ram:TypeCode, but the
     # document's element is rsm:ExchangedDocument, so P0100 never fires on CII (in every release).
-    if doc.syntax != UBL or not _type_code_process(doc):
-        return
-    allowed = _invoice_codes()
-    for el in elements(doc, cbc("InvoiceTypeCode")):
-        if normalize(text_node(el)) not in allowed:
-            yield el, {"code": normalize(text_node(el))}
+    "PEPPOL-EN16931-P0100": ("peppol-uncl1001-inv-p0100", {UBL: _at(cbc("InvoiceTypeCode")), CII: lambda doc: ()},
+                             _type_code_process),
+    "PEPPOL-EN16931-P0101": ("peppol-uncl1001-cn", {UBL: _at(cbc("CreditNoteTypeCode"))}, _type_code_process),
+}
 
 
-@RULES.rule("PEPPOL-EN16931-P0101", syntax="ubl")
-def p0101_credit_note_type(doc):
-    if not _type_code_process(doc):
-        return
-    allowed = _credit_note_codes()
-    for el in elements(doc, cbc("CreditNoteTypeCode")):
-        if normalize(text_node(el)) not in allowed:
-            yield el, {"code": normalize(text_node(el))}
+def _code_rule(list_name: str, contexts: dict, applies):
+    def check(doc):
+        select = contexts.get(doc.syntax)
+        if select is None or (applies is not None and not applies(doc)):
+            return
+        allowed = _codes(list_name, doc)
+        for el, code in select(doc):
+            if code not in allowed:
+                yield el, {"code": code or ""}
+
+    return check
+
+
+for _rid, (_list, _contexts, _applies) in _CODE_RULES.items():
+    RULES.add(_rid, _code_rule(_list, _contexts, _applies), None if len(_contexts) > 1 else next(iter(_contexts)))
 
 
 @RULES.rule("PEPPOL-EN16931-P0112", syntax="ubl")
@@ -212,22 +159,18 @@ def p0112_german_type_codes(doc):
 _EXEMPTION_CATEGORY = load_yaml(SCHEMAS / "structure" / "peppol-exemptions.yaml")  # rule id -> [reason, category]
 
 
-def _ubl_categories_by_reason(doc) -> dict[str, list]:
-    cache = doc.__dict__.setdefault("_cache", {})
-    found = cache.get("peppol.vatex")
-    if found is None:
-        found = {}
-        for cat in elements(doc, cac("TaxCategory")):
-            codes = children(cat, cbc("TaxExemptionReasonCode"))
-            if len(codes) == 1:
-                found.setdefault(string_value(codes[0]).upper(), []).append(cat)
-        cache["peppol.vatex"] = found
+def _find_categories_by_reason(doc) -> dict[str, list]:
+    found: dict[str, list] = {}
+    for cat in elements(doc, cac("TaxCategory")):
+        codes = children(cat, cbc("TaxExemptionReasonCode"))
+        if len(codes) == 1:
+            found.setdefault(string_value(codes[0]).upper(), []).append(cat)
     return found
 
 
 def _exemption_rule(reason: str, category: str):
     def check(doc):
-        for cat in _ubl_categories_by_reason(doc).get(reason, ()):
+        for cat in cached(doc, "peppol.vatex", lambda: _find_categories_by_reason(doc)).get(reason, ()):
             ids = children(cat, cbc("ID"))
             code = nvalue(ids[0]) if ids else ""
             if code != category:
@@ -258,4 +201,3 @@ def f001_date_format(doc):
             text = text_node(el)
             if normalize(el.get("format")) != "102" or len(text) != 8 or not _CII_DATE.search(normalize(text)):
                 yield el, {"value": text}
-

@@ -46,6 +46,14 @@ def _cache(doc) -> dict:
     return doc.__dict__.setdefault("_cache", {})
 
 
+def cached(doc, key: str, compute: Callable[[], Any]) -> Any:
+    """A value several rules need, computed once per document."""
+    cache = _cache(doc)
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]
+
+
 def elements(doc, *tags: str) -> list:
     """Elements with any of the tags (Clark notation), in document order."""
     per = _cache(doc).setdefault("peppol.tags", {})
@@ -61,14 +69,8 @@ def elements(doc, *tags: str) -> list:
 
 def empty_elements(doc) -> list:
     """Elements with neither element children nor any non-blank text (in document order)."""
-    cache = _cache(doc)
-    found = cache.get("peppol.empty")
-    if found is None:
-        found = V.empty_leaves(tag_index(doc).get(None) or [])  # //*[not(*)][not(normalize-space())]
-        cache["peppol.empty"] = found
-    return found
-
-
+    # //*[not(*)][not(normalize-space())]
+    return cached(doc, "peppol.empty", lambda: V.empty_leaves(tag_index(doc).get(None) or []))
 
 def children(el, tag: str) -> list:
     """Element children of ``el`` with the tag."""
@@ -90,10 +92,6 @@ def path(el, *tags: str) -> list:
         if not current:
             break
     return current
-
-
-def has_path(el, *tags: str) -> bool:
-    return bool(path(el, *tags))
 
 
 # --- values: einvoice.rules.values (one reading of text, numbers and dates for every rule set) ---
@@ -147,23 +145,20 @@ def _profile_of(value: str | None, release, syntax) -> str:
 def business_process(doc) -> str:
     """The Peppol process number stated in BT-23 ('01', ...), or 'Unknown', as the run's release reads it."""
     release = releases.peppol(doc)
-    cache = doc.__dict__.setdefault("_cache", {})
-    key = "peppol.profile@" + release.version  # the same document may be validated under several releases
-    if key in cache:
-        return cache[key]
+    # the same document may be validated under several releases
+    return cached(doc, "peppol.profile@" + release.version, lambda: _business_process(doc, release))
+
+
+def _business_process(doc, release) -> str:
     root = doc.root
     if doc.syntax == Syntax.UBL:
         el = child(root, cbc("ProfileID"))
-        result = _profile_of(string_value(el), release, doc.syntax) if el is not None else "Unknown"
-    else:
-        result = "Unknown"
-        if root.tag == CII_ROOT:
-            params = path(root, rsm("ExchangedDocumentContext"), ram("BusinessProcessSpecifiedDocumentContextParameter"))
-            if params:
-                idel = child(params[0], ram("ID"))
-                result = _profile_of(string_value(idel) if idel is not None else "", release, doc.syntax)
-    cache[key] = result
-    return result
+        return _profile_of(string_value(el), release, doc.syntax) if el is not None else "Unknown"
+    params = path(root, rsm("ExchangedDocumentContext"), ram("BusinessProcessSpecifiedDocumentContextParameter"))
+    if root.tag != CII_ROOT or not params:
+        return "Unknown"
+    idel = child(params[0], ram("ID"))
+    return _profile_of(string_value(idel) if idel is not None else "", release, doc.syntax)
 
 
 def both_german(doc) -> bool:
@@ -192,14 +187,6 @@ def _abn(doc, raw: str) -> bool:
     return ids.au_abn_checksum(value)
 
 
-_ASCII_DIGITS = frozenset("0123456789")
-
-
-def _digits(raw: str, n: int) -> bool:
-    """Exactly ``n`` characters, every one an ASCII digit (the value as written, nothing trimmed)."""
-    return len(raw) == n and all(c in _ASCII_DIGITS for c in raw)
-
-
 def _matches(pattern: str):
     """``matches(normalize-space(), '^...$')``: the whole normalised value; [0-9] is ASCII digits only."""
     rx = re.compile(pattern)
@@ -224,8 +211,8 @@ _ICD_RULES: list[tuple[str, str, bool, Callable[[Any, str], bool], Syntax | None
     ("PEPPOL-COMMON-R049", "0007", False, _trimmed(ids.se_orgnr), None),
     ("PEPPOL-COMMON-R050", "0151", False, _abn, None),  # syntax dependent
     # 3.0.20: string length and digits of the value as written (not trimmed)
-    ("PEPPOL-COMMON-R052", "0096", False, lambda doc, raw: _digits(raw, 10), None),
-    ("PEPPOL-COMMON-R053", "0198", False, lambda doc, raw: raw[:2] == "DK" and _digits(raw[2:], 8), None),
+    ("PEPPOL-COMMON-R052", "0096", False, lambda doc, raw: ids.digits(raw, 10), None),
+    ("PEPPOL-COMMON-R053", "0198", False, lambda doc, raw: raw[:2] == "DK" and ids.digits(raw[2:], 8), None),
     # 3.0.21: patterns over the normalised value
     ("PEPPOL-COMMON-R054", "0106", False, _matches("[0-9]{8}"), None),
     ("PEPPOL-COMMON-R055", "0190", False, _matches("[0-9]{20}"), None),
@@ -234,33 +221,24 @@ _ICD_RULES: list[tuple[str, str, bool, Callable[[Any, str], bool], Syntax | None
 ]
 
 
-_UBL_ID_TAGS = (cbc("EndpointID"), cbc("ID"), cbc("CompanyID"))
-_CII_ID_TAGS = (ram("URIID"), ram("ID"), ram("GlobalID"))
-_PARTY_IDENTIFICATION = cac("PartyIdentification")
+# per syntax: the electronic address, then the other identifiers with a scheme (a UBL cbc:ID only in a party identification)
+_ID_TAGS = {Syntax.UBL: (cbc("EndpointID"), cbc("ID"), cbc("CompanyID")), Syntax.CII: (ram("URIID"), ram("ID"), ram("GlobalID"))}
 
 
 def _scheme_elements(doc) -> dict[str, list[tuple[Any, bool]]]:
     """Identifier elements with a schemeID the PEPPOL-COMMON rules look at: scheme -> [(element, is endpoint)]."""
-    cache = doc.__dict__.setdefault("_cache", {})
-    found = cache.get("peppol.schemes")
-    if found is not None:
-        return found
-    found = {}
-    if doc.syntax == Syntax.UBL:
-        endpoint_tag, tags = cbc("EndpointID"), _UBL_ID_TAGS
-    else:
-        endpoint_tag, tags = ram("URIID"), _CII_ID_TAGS
+    return cached(doc, "peppol.schemes", lambda: _find_scheme_elements(doc))
+
+
+def _find_scheme_elements(doc) -> dict[str, list[tuple[Any, bool]]]:
+    found: dict[str, list[tuple[Any, bool]]] = {}
+    tags = _ID_TAGS[doc.syntax]
     for tag in tags:
         for el in elements(doc, tag):
             scheme = el.get("schemeID")
-            if scheme is None:
-                continue
-            if tag == cbc("ID"):
-                parent = el.getparent()
-                if parent is None or parent.tag != _PARTY_IDENTIFICATION:
-                    continue
-            found.setdefault(scheme, []).append((el, tag == endpoint_tag))
-    cache["peppol.schemes"] = found
+            parent = el.getparent() if tag == cbc("ID") else None
+            if scheme is not None and (tag != cbc("ID") or (parent is not None and parent.tag == cac("PartyIdentification"))):
+                found.setdefault(scheme, []).append((el, tag == tags[0]))
     return found
 
 

@@ -23,13 +23,13 @@ from .common import (
     both_german,
     business_process,
     cac,
+    cached,
     cbc,
     child,
     children,
     decimal_context,
     elements,
     empty_elements,
-    has_path,
     normalize,
     nvalue,
     path,
@@ -86,17 +86,16 @@ def _specification_ok(doc, value: str) -> bool:
     return v.startswith(SPEC_ID) and not any(bad in v for bad in releases.peppol(doc).param("customization_forbidden", default=()))
 
 
+_R004 = {UBL: ((UBL_INVOICE, UBL_CREDIT_NOTE), (cbc("CustomizationID"),)),  # contexts, the first BT-24 of one
+         CII: ((rsm("ExchangedDocumentContext"),), (ram("GuidelineSpecifiedDocumentContextParameter"), ram("ID")))}
+
+
 @RULES.rule("PEPPOL-EN16931-R004")
 def r004_specification(doc):
-    if doc.syntax == UBL:
-        for r in _ubl_roots(doc):
-            if not _specification_ok(doc, text_node(child(r, cbc("CustomizationID")))):
-                yield r
-    else:
-        for ctx in elements(doc, rsm("ExchangedDocumentContext")):
-            idel = _first(path(ctx, ram("GuidelineSpecifiedDocumentContextParameter"), ram("ID")))
-            if not _specification_ok(doc, text_node(idel)):
-                yield ctx
+    contexts, steps = _R004[doc.syntax]
+    for ctx in elements(doc, *contexts):
+        if not _specification_ok(doc, text_node(_first(path(ctx, *steps)))):
+            yield ctx
 
 
 @RULES.rule("PEPPOL-EN16931-R002")
@@ -130,7 +129,7 @@ def r005_tax_currency_differs(doc):
 # --- VAT totals --------------------------------------------------------------------
 
 
-def _cii_currencies(doc, tag: str = "InvoiceCurrencyCode") -> list[str]:
+def _cii_currencies(doc, tag: str) -> list[str]:
     """/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeSettlement/ram:<tag>."""
     root = doc.root
     if root.tag != CII_ROOT:
@@ -139,34 +138,8 @@ def _cii_currencies(doc, tag: str = "InvoiceCurrencyCode") -> list[str]:
                                           ram(tag))]
 
 
-def _cii_tax_total_amounts(st) -> list:
-    return path(st, ram("SpecifiedTradeSettlementHeaderMonetarySummation"), ram("TaxTotalAmount"))
-
-
-# R053 and R054 in UBL: rows of schemas/structure/peppol-core-ubl.yaml
-
-
-@RULES.rule("PEPPOL-EN16931-R053", syntax="cii")
-def r053_one_tax_total_with_breakdown(doc):
-    currencies = _cii_currencies(doc)
-    for st in elements(doc, ram("ApplicableHeaderTradeSettlement")):
-        n = sum(1 for a in _cii_tax_total_amounts(st) if a.get("currencyID") is not None and a.get("currencyID") in currencies)
-        if n != 1:
-            yield st
-
-
-@RULES.rule("PEPPOL-EN16931-R054", syntax="cii")
-def r054_tax_total_in_accounting_currency(doc):
-    currencies = _cii_currencies(doc)
-    for st in elements(doc, ram("ApplicableHeaderTradeSettlement")):
-        n = 0
-        for a in _cii_tax_total_amounts(st):
-            cur = a.get("currencyID")
-            if cur is not None and any(cur != c for c in currencies):
-                n += 1
-        expected = 1 if child(st, ram("TaxCurrencyCode")) is not None else 0
-        if n != expected:
-            yield st
+# R053 and R054 (one tax total with a breakdown or in the invoice currency; one in the tax currency exactly
+# when it is given): rows of schemas/structure/peppol-core-{ubl,cii}.yaml
 
 
 def _numbers(els) -> list[float]:
@@ -178,31 +151,30 @@ def _numbers(els) -> list[float]:
     return out
 
 
+# R055 per syntax: the contexts, their tax totals, the (tax, document) currencies of one (UBL: the context's,
+# normalised; CII: the document's, as written), and whether negative totals must be below zero (CII)
+_R055 = {
+    UBL: ((UBL_INVOICE, UBL_CREDIT_NOTE), (cac("TaxTotal"), cbc("TaxAmount")), False,
+          lambda doc, r: [{normalize(string_value(e)) for e in children(r, cbc(t))}
+                          for t in ("TaxCurrencyCode", "DocumentCurrencyCode")]),
+    CII: ((ram("ApplicableHeaderTradeSettlement"),), (ram("SpecifiedTradeSettlementHeaderMonetarySummation"),
+                                                      ram("TaxTotalAmount")), True,
+          lambda doc, st: [set(_cii_currencies(doc, t)) for t in ("TaxCurrencyCode", "InvoiceCurrencyCode")]),
+}
+
+
 @RULES.rule("PEPPOL-EN16931-R055")
 def r055_same_sign(doc):
-    if doc.syntax == UBL:
-        for r in _ubl_roots(doc):
-            tccs = children(r, cbc("TaxCurrencyCode"))
-            if not tccs:
-                continue
-            tcc = {normalize(string_value(e)) for e in tccs}
-            dcc = {normalize(string_value(e)) for e in children(r, cbc("DocumentCurrencyCode"))}
-            amounts = [a for t in children(r, cac("TaxTotal")) for a in children(t, cbc("TaxAmount"))]
-            acc = _numbers([a for a in amounts if a.get("currencyID") in tcc])
-            docv = _numbers([a for a in amounts if a.get("currencyID") in dcc])
-            if not _same_sign(acc, docv, strict=False):
-                yield r
-    else:
-        if not _cii_currencies(doc, "TaxCurrencyCode"):
-            return
-        tcc = set(_cii_currencies(doc, "TaxCurrencyCode"))
-        dcc = set(_cii_currencies(doc))
-        for st in elements(doc, ram("ApplicableHeaderTradeSettlement")):
-            amounts = _cii_tax_total_amounts(st)
-            acc = _numbers([a for a in amounts if a.get("currencyID") in tcc])
-            docv = _numbers([a for a in amounts if a.get("currencyID") in dcc])
-            if not _same_sign(acc, docv, strict=True):
-                yield st
+    contexts, steps, strict, currencies = _R055[doc.syntax]
+    for ctx in elements(doc, *contexts):
+        tcc, dcc = currencies(doc, ctx)
+        if not tcc:
+            continue
+        amounts = path(ctx, *steps)
+        acc = _numbers([a for a in amounts if a.get("currencyID") in tcc])
+        docv = _numbers([a for a in amounts if a.get("currencyID") in dcc])
+        if not _same_sign(acc, docv, strict):
+            yield ctx
 
 
 def _same_sign(acc: list[float], docv: list[float], strict: bool) -> bool:
@@ -218,52 +190,36 @@ def _same_sign(acc: list[float], docv: list[float], strict: bool) -> bool:
 # --- allowances and charges ----------------------------------------------------------
 
 
-def _ubl_allowance_charges(doc) -> list:
-    """AllowanceCharge directly under the root or under one of its lines (not price level)."""
-    cache = doc.__dict__.setdefault("_cache", {})
-    found = cache.get("peppol.ubl.ac")
-    if found is None:
-        found = []
-        for ac in elements(doc, cac("AllowanceCharge")):
-            parent = ac.getparent()
-            if parent is None:
-                continue
-            if parent.tag in (UBL_INVOICE, UBL_CREDIT_NOTE):
-                found.append(ac)
-            elif parent.tag in (cac("InvoiceLine"), cac("CreditNoteLine")):
-                grand = parent.getparent()
-                if grand is not None and (
-                    (parent.tag == cac("InvoiceLine") and grand.tag == UBL_INVOICE)
-                    or (parent.tag == cac("CreditNoteLine") and grand.tag == UBL_CREDIT_NOTE)
-                ):
-                    found.append(ac)
-        cache["peppol.ubl.ac"] = found
-    return found
+# the allowances and charges in scope in UBL: of a document element, or of one of its lines (not of a price)
+_UBL_AC_PARENTS = {UBL_INVOICE: None, UBL_CREDIT_NOTE: None, cac("InvoiceLine"): UBL_INVOICE,
+                   cac("CreditNoteLine"): UBL_CREDIT_NOTE}  # the parent's tag -> the tag its own parent must have
+# per syntax: the allowances and charges, their percentage, base amount and amount, the path of the indicator
+_AC = {UBL: (cac("AllowanceCharge"), cbc("MultiplierFactorNumeric"), cbc("BaseAmount"), cbc("Amount"), (cbc("ChargeIndicator"),)),
+       CII: (ram("SpecifiedTradeAllowanceCharge"), ram("CalculationPercent"), ram("BasisAmount"), ram("ActualAmount"),
+             (ram("ChargeIndicator"), udt("Indicator")))}
 
 
-_UBL_AC = (cbc("MultiplierFactorNumeric"), cbc("BaseAmount"), cbc("Amount"), cbc("ChargeIndicator"))
-_CII_AC = (ram("CalculationPercent"), ram("BasisAmount"), ram("ActualAmount"))
+def _ac_in_scope(ac) -> bool:
+    parent = ac.getparent()
+    if parent is None or parent.tag not in _UBL_AC_PARENTS:
+        return False
+    above, grand = _UBL_AC_PARENTS[parent.tag], parent.getparent()
+    return above is None or (grand is not None and grand.tag == above)
 
 
 def _ac_elements(doc) -> list[tuple]:
     """(element, percent element, base element, amount element, indicator text) of every allowance/charge in scope."""
-    cache = doc.__dict__.setdefault("_cache", {})
-    found = cache.get("peppol.ac")
-    if found is not None:
-        return found
-    found = []
-    if doc.syntax == UBL:
-        for ac in _ubl_allowance_charges(doc):
-            ind = child(ac, cbc("ChargeIndicator"))
-            found.append((ac, child(ac, _UBL_AC[0]), child(ac, _UBL_AC[1]), child(ac, _UBL_AC[2]),
-                          None if ind is None else text_node(ind)))
-    else:
-        for ac in elements(doc, ram("SpecifiedTradeAllowanceCharge")):
-            ind = _first(path(ac, ram("ChargeIndicator"), udt("Indicator")))
-            found.append((ac, child(ac, _CII_AC[0]), child(ac, _CII_AC[1]), child(ac, _CII_AC[2]),
-                          None if ind is None else text_node(ind)))
-    cache["peppol.ac"] = found
-    return found
+    def find():
+        tag, pct, base, amount, indicator = _AC[doc.syntax]
+        out = []
+        for ac in elements(doc, tag):
+            if doc.syntax == UBL and not _ac_in_scope(ac):
+                continue
+            ind = _first(path(ac, *indicator))
+            out.append((ac, child(ac, pct), child(ac, base), child(ac, amount), None if ind is None else text_node(ind)))
+        return out
+
+    return cached(doc, "peppol.ac", find)
 
 
 @RULES.rule("PEPPOL-EN16931-R040")
@@ -327,24 +283,25 @@ def r046_net_price(doc):
 # --- payment ----------------------------------------------------------------------
 
 
+# R061 per syntax: the payment means, the tag of their code, where the mandate reference is (UBL: in the
+# payment means; CII: beside it, in the payment terms)
+_R061 = {UBL: (cac("PaymentMeans"), cbc("PaymentMeansCode"), lambda pm: path(pm, cac("PaymentMandate"), cbc("ID"))),
+         CII: (ram("SpecifiedTradeSettlementPaymentMeans"), ram("TypeCode"), lambda pm: pm.getparent() is not None
+               and path(pm.getparent(), ram("SpecifiedTradePaymentTerms"), ram("DirectDebitMandateID")))}
+
+
 @RULES.rule("PEPPOL-EN16931-R061")
 def r061_mandate_reference(doc):
-    if doc.syntax == UBL:
-        for pm in elements(doc, cac("PaymentMeans")):
-            if nvalue(child(pm, cbc("PaymentMeansCode"))) in ("49", "59") and not has_path(pm, cac("PaymentMandate"), cbc("ID")):
-                yield pm
-    else:
-        for pm in elements(doc, ram("SpecifiedTradeSettlementPaymentMeans")):
-            if nvalue(child(pm, ram("TypeCode"))) not in ("49", "59"):
-                continue
-            parent = pm.getparent()
-            if parent is None or not has_path(parent, ram("SpecifiedTradePaymentTerms"), ram("DirectDebitMandateID")):
-                yield pm
+    tag, code_tag, mandate = _R061[doc.syntax]
+    for pm in elements(doc, tag):
+        if nvalue(child(pm, code_tag)) in ("49", "59") and not mandate(pm):
+            yield pm
 
 
 # --- currency ---------------------------------------------------------------------
 
-_R051_TAGS = tuple(cbc(t) for t in (
+# the amounts with a currency in UBL but the tax amounts (R051; CL007 judges those too)
+UBL_AMOUNTS = tuple(cbc(t) for t in (
     "Amount", "BaseAmount", "PriceAmount", "TaxableAmount", "LineExtensionAmount", "TaxExclusiveAmount",
     "TaxInclusiveAmount", "AllowanceTotalAmount", "ChargeTotalAmount", "PrepaidAmount", "PayableRoundingAmount",
     "PayableAmount",
@@ -354,7 +311,7 @@ _R051_TAGS = tuple(cbc(t) for t in (
 @RULES.rule("PEPPOL-EN16931-R051", syntax="ubl")
 def r051_one_currency(doc):
     currencies = {string_value(e) for e in children(doc.root, cbc("DocumentCurrencyCode"))}
-    for el in elements(doc, *_R051_TAGS):
+    for el in elements(doc, *UBL_AMOUNTS):
         if el.get("currencyID") not in currencies:
             yield el
     for el in elements(doc, cbc("TaxAmount")):
@@ -371,45 +328,41 @@ def r051_one_currency(doc):
 xs_date = date_or_none  # ``xs:date(.)`` (time zone not applied); None when the value is no date
 
 
-def _period_rule(ubl_tag: str, cii_tag: str, later: bool):
+# R110 / R111 per syntax: the contexts; the steps from one to the header's period and to the lines' (in UBL, the
+# lines its document element has); the dates read from the header's date
+# elements (UBL: xs:date of the first one's value) and from a line's (UBL: xs:date of its text node). CII reads
+# every DateTimeString as a string (YYYYMMDD) and compares the strings, as the official rule does.
+_PERIOD = {
+    UBL: ((UBL_INVOICE, UBL_CREDIT_NOTE), (cac("InvoicePeriod"),),
+          lambda r: (cac("InvoiceLine") if r.tag == UBL_INVOICE else cac("CreditNoteLine"), cac("InvoicePeriod")),
+          lambda heads: [xs_date(string_value(heads[0]))], lambda el: [xs_date(text_node(el))]),
+    CII: ((rsm("SupplyChainTradeTransaction"),), (ram("ApplicableHeaderTradeSettlement"), ram("BillingSpecifiedPeriod")),
+          lambda tx: (ram("IncludedSupplyChainTradeLineItem"), ram("SpecifiedLineTradeSettlement"),
+                      ram("BillingSpecifiedPeriod")),
+          lambda heads: [string_value(d) for h in heads for d in children(h, udt("DateTimeString"))],
+          lambda el: [string_value(d) for d in children(el, udt("DateTimeString"))]),
+}
+
+
+def _period_rule(fields: dict, later: bool):
+    """A line's period starts no earlier (``later``) or ends no later than the invoice's (a date that is none fails)."""
     def check(doc):
-        if doc.syntax == UBL:
-            yield from _ubl_period(doc, ubl_tag, later)
-        else:
-            yield from _cii_period(doc, cii_tag, later)
+        contexts, head_steps, line_steps, limits_of, dates_of = _PERIOD[doc.syntax]
+        field = fields[doc.syntax]
+        for ctx in elements(doc, *contexts):
+            heads = path(ctx, *head_steps, field)
+            if not heads:
+                continue
+            limits = [d for d in limits_of(heads) if d is not None]
+            for el in path(ctx, *line_steps(ctx), field):
+                if not any((v >= lim if later else v <= lim) for v in dates_of(el) if v is not None for lim in limits):
+                    yield el
 
     return check
 
 
-def _ubl_period(doc, field_tag: str, later: bool):
-    for r in elements(doc, UBL_INVOICE, UBL_CREDIT_NOTE):
-        head = path(r, cac("InvoicePeriod"), cbc(field_tag))
-        if not head:
-            continue
-        line_tag = cac("InvoiceLine") if r.tag == UBL_INVOICE else cac("CreditNoteLine")
-        limit = xs_date(string_value(head[0]))
-        for el in path(r, line_tag, cac("InvoicePeriod"), cbc(field_tag)):
-            value = xs_date(text_node(el))
-            if value is None or limit is None or (value < limit if later else value > limit):
-                yield el
-
-
-def _cii_period(doc, field_tag: str, later: bool):
-    # the dates are compared as strings (YYYYMMDD), as the official rule does
-    for tx in elements(doc, rsm("SupplyChainTradeTransaction")):
-        head = path(tx, ram("ApplicableHeaderTradeSettlement"), ram("BillingSpecifiedPeriod"), ram(field_tag))
-        if not head:
-            continue
-        limits = [string_value(d) for h in head for d in children(h, udt("DateTimeString"))]
-        for el in path(tx, ram("IncludedSupplyChainTradeLineItem"), ram("SpecifiedLineTradeSettlement"),
-                       ram("BillingSpecifiedPeriod"), ram(field_tag)):
-            values = [string_value(d) for d in children(el, udt("DateTimeString"))]
-            if not any((v >= lim if later else v <= lim) for v in values for lim in limits):
-                yield el
-
-
-RULES.add("PEPPOL-EN16931-R110", _period_rule("StartDate", "StartDateTime", True))
-RULES.add("PEPPOL-EN16931-R111", _period_rule("EndDate", "EndDateTime", False))
+RULES.add("PEPPOL-EN16931-R110", _period_rule({UBL: cbc("StartDate"), CII: ram("StartDateTime")}, True))
+RULES.add("PEPPOL-EN16931-R111", _period_rule({UBL: cbc("EndDate"), CII: ram("EndDateTime")}, False))
 
 
 def _sum_round(values: list) -> Decimal:
@@ -435,10 +388,6 @@ def _line_net_ok(stated, quantity, price, base_quantity, allowances: list | None
     return slack(net, qty * (prc / base) + charge - allow)
 
 
-def _ubl_lines(doc) -> list:
-    return elements(doc, cac("InvoiceLine"), cac("CreditNoteLine"))
-
-
 def _split_acs(acs: list, indicator_of, amount_tag: str) -> tuple[list | None, list | None]:
     allow = [a for a in acs if indicator_of(a) == "false"]
     charge = [a for a in acs if indicator_of(a) == "true"]
@@ -448,8 +397,16 @@ def _split_acs(acs: list, indicator_of, amount_tag: str) -> tuple[list | None, l
 
 @RULES.rule("PEPPOL-EN16931-R120")
 def r120_line_net_amount(doc):
+    failed = []
     with decimal_context():
-        yield from list(_r120_tree(doc))
+        for line, *amounts in (_ubl_line_amounts(doc) if doc.syntax == UBL else _cii_line_amounts(doc)):
+            try:
+                ok = _line_net_ok(*amounts)
+            except NotANumber:
+                ok = False
+            if not ok:
+                failed.append(line)
+    return failed
 
 
 _UBL_AMOUNT = cbc("Amount")
@@ -462,76 +419,60 @@ def _ubl_indicator(ac) -> str:
     return nvalue(child(ac, _UBL_CHARGE_INDICATOR))
 
 
-def _r120_tree(doc):
-    if doc.syntax == UBL:
-        is_invoice = doc.root.tag == UBL_INVOICE
-        qty_tag = cbc("InvoicedQuantity") if is_invoice else cbc("CreditedQuantity")
-        lea_tag, price_tag, ac_tag = cbc("LineExtensionAmount"), cac("Price"), cac("AllowanceCharge")
-        for line in _ubl_lines(doc):
-            # one look at the line's children: the first of each, and every allowance/charge
-            first: dict = {}
-            acs = []
-            for c in line:
-                tag = c.tag
-                if tag == ac_tag:
-                    acs.append(c)
-                elif tag not in first:
-                    first[tag] = c
-            price = first.get(price_tag)
-            allow, charge = _split_acs(acs, _ubl_indicator, _UBL_AMOUNT) if acs else (None, None)
-            try:
-                ok = _line_net_ok(first.get(lea_tag), first.get(qty_tag),
-                                  child(price, _UBL_PRICE_AMOUNT) if price is not None else None,
-                                  child(price, _UBL_BASE_QUANTITY) if price is not None else None,
-                                  allow, charge)
-            except NotANumber:
-                ok = False
-            if not ok:
-                yield line
-    else:
-        for line in elements(doc, ram("IncludedSupplyChainTradeLineItem")):
-            settlement = child(line, ram("SpecifiedLineTradeSettlement"))
-            net_price = _first(path(line, ram("SpecifiedLineTradeAgreement"), ram("NetPriceProductTradePrice")))
-            acs = children(settlement, ram("SpecifiedTradeAllowanceCharge")) if settlement is not None else []
-            allow, charge = _split_acs(
-                acs, lambda a: nvalue(_first(path(a, ram("ChargeIndicator"), udt("Indicator")))), ram("ActualAmount"))
-            stated = _first(path(settlement, ram("SpecifiedTradeSettlementLineMonetarySummation"), ram("LineTotalAmount"))) \
-                if settlement is not None else None
-            try:
-                ok = _line_net_ok(stated, _first(path(line, ram("SpecifiedLineTradeDelivery"), ram("BilledQuantity"))),
-                                  child(net_price, ram("ChargeAmount")) if net_price is not None else None,
-                                  child(net_price, ram("BasisQuantity")) if net_price is not None else None,
-                                  allow, charge)
-            except NotANumber:
-                ok = False
-            if not ok:
-                yield line
+def _ubl_line_amounts(doc):
+    """(line, the elements of _line_net_ok) of every UBL line."""
+    is_invoice = doc.root.tag == UBL_INVOICE
+    qty_tag = cbc("InvoicedQuantity") if is_invoice else cbc("CreditedQuantity")
+    lea_tag, price_tag, ac_tag = cbc("LineExtensionAmount"), cac("Price"), cac("AllowanceCharge")
+    for line in elements(doc, cac("InvoiceLine"), cac("CreditNoteLine")):
+        # one look at the line's children: the first of each, and every allowance/charge
+        first: dict = {}
+        acs = []
+        for c in line:
+            tag = c.tag
+            if tag == ac_tag:
+                acs.append(c)
+            elif tag not in first:
+                first[tag] = c
+        price = first.get(price_tag)
+        allow, charge = _split_acs(acs, _ubl_indicator, _UBL_AMOUNT) if acs else (None, None)
+        yield (line, first.get(lea_tag), first.get(qty_tag),
+               child(price, _UBL_PRICE_AMOUNT) if price is not None else None,
+               child(price, _UBL_BASE_QUANTITY) if price is not None else None, allow, charge)
+
+
+def _cii_line_amounts(doc):
+    """(line, the elements of _line_net_ok) of every CII line."""
+    for line in elements(doc, ram("IncludedSupplyChainTradeLineItem")):
+        settlement = child(line, ram("SpecifiedLineTradeSettlement"))
+        net_price = _first(path(line, ram("SpecifiedLineTradeAgreement"), ram("NetPriceProductTradePrice")))
+        acs = children(settlement, ram("SpecifiedTradeAllowanceCharge")) if settlement is not None else []
+        allow, charge = _split_acs(
+            acs, lambda a: nvalue(_first(path(a, ram("ChargeIndicator"), udt("Indicator")))), ram("ActualAmount"))
+        stated = _first(path(settlement, ram("SpecifiedTradeSettlementLineMonetarySummation"), ram("LineTotalAmount"))) \
+            if settlement is not None else None
+        yield (line, stated, _first(path(line, ram("SpecifiedLineTradeDelivery"), ram("BilledQuantity"))),
+               child(net_price, ram("ChargeAmount")) if net_price is not None else None,
+               child(net_price, ram("BasisQuantity")) if net_price is not None else None, allow, charge)
+
+
+_R121 = {UBL: ((cac("InvoiceLine"), cac("CreditNoteLine")), (cac("Price"), cbc("BaseQuantity"))),  # contexts, base quantity
+         CII: ((ram("NetPriceProductTradePrice"), ram("GrossPriceProductTradePrice")), (ram("BasisQuantity"),))}
 
 
 @RULES.rule("PEPPOL-EN16931-R121")
 def r121_base_quantity_positive(doc):
-    if doc.syntax == UBL:
-        for line in _ubl_lines(doc):
-            bq = _first(path(line, cac("Price"), cbc("BaseQuantity")))
-            if bq is None:
-                continue
-            try:
-                ok = xs_decimal(bq) > 0
-            except NotANumber:
-                ok = False
-            if not ok:
-                yield line
-    else:
-        for price in elements(doc, ram("NetPriceProductTradePrice"), ram("GrossPriceProductTradePrice")):
-            bq = child(price, ram("BasisQuantity"))
-            if bq is None:
-                continue
-            try:
-                ok = xs_decimal(bq) > 0
-            except NotANumber:
-                ok = False
-            if not ok:
-                yield price
+    contexts, steps = _R121[doc.syntax]
+    for ctx in elements(doc, *contexts):
+        bq = _first(path(ctx, *steps))
+        if bq is None:
+            continue
+        try:
+            ok = xs_decimal(bq) > 0
+        except NotANumber:
+            ok = False
+        if not ok:
+            yield ctx
 
 
 @RULES.rule("PEPPOL-EN16931-R130")
