@@ -41,9 +41,11 @@ SKONTO_LINE = re.compile(r"#SKONTO#TAGE=[0-9]+#PROZENT=[0-9]+\.[0-9]{2}(#BASISBE
 HASH_RUN = re.compile(r"#[^\r\n]+#")
 LINE_BREAK = re.compile(r"\r?\n")
 BREAK_AFTER = re.compile(r"[ \t\r\n]*\n")  # "^\s*\n": blanks, then a line feed
-TELEPHONE = re.compile(r"([^\r\n]*?[0-9]){3}")  # three digits somewhere (BR-DE-27)
-EMAIL = re.compile(r"[^@ \t\r\n]+@([^@. \t\r\n]+\.)+[^@. \t\r\n]+\Z")  # BR-DE-28
-URL = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]+:")  # an absolute URL: a scheme and a colon (BR-TMP-2)
+TELEPHONE = re.compile(r"([^\r\n]*?[0-9]){3}")  # at least three ASCII digits in the normalized number (BR-DE-27)
+# one '@', no blank, at least one dot after it, no empty part around a dot after it (BR-DE-28)
+EMAIL = re.compile(r"[^@ \t\r\n]+@([^@. \t\r\n]+\.)+[^@. \t\r\n]+\Z")
+# an absolute URL: a scheme (a letter, at least one more scheme character) and a colon (BR-TMP-2)
+URL = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]+:")
 IBAN_SHAPE = re.compile(r"[A-Z]{2}[0-9]{2}[a-zA-Z0-9]{0,30}\Z")
 _XML_BLANKS = re.compile(r"[ \t\r\n]")
 
@@ -54,12 +56,8 @@ CARD = ("48", "54", "55")  # BR-DE-24
 DIRECT_DEBIT = ("59",)  # BR-DE-20, BR-DE-25
 
 
-def compile_ubl(expr: str) -> etree.XPath:
-    return etree.XPath(expr, namespaces=UBL_NS)
-
-
-def compile_cii(expr: str) -> etree.XPath:
-    return etree.XPath(expr, namespaces=CII_NS)
+compile_ubl = functools.partial(etree.XPath, namespaces=UBL_NS)
+compile_cii = functools.partial(etree.XPath, namespaces=CII_NS)
 
 
 # --- values ----------------------------------------------------------------------------------
@@ -82,21 +80,6 @@ def nonblank(nodes: Iterable[Any]) -> bool:
 def first_nz(nodes: list) -> str:
     """``normalize-space(path)`` where the path selects at most one node (the first is taken when it selects more)."""
     return nz(nodes[0]) if nodes else ""
-
-
-def telephone_ok(text: str) -> bool:
-    """BR-DE-27: at least three ASCII digits in the normalized number."""
-    return bool(TELEPHONE.match(text))
-
-
-def email_ok(text: str) -> bool:
-    """BR-DE-28: one '@', no blank, at least one dot after it, no empty part around a dot after it."""
-    return bool(EMAIL.match(text))
-
-
-def url_ok(text: str) -> bool:
-    """BR-TMP-2: the location starts with a URL scheme (a letter, at least one more scheme character, a colon)."""
-    return bool(URL.match(text))
 
 
 def iban_ok(nodes: list) -> bool:

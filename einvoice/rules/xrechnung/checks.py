@@ -17,23 +17,23 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ..german import (
-    _A, _INVOICE, _LI, _S, DOCUMENT, MEANS, PATHS, REQUIRED, Paths, SUPPORTED_VAT_CODES, XR_CVD_ID, XR_EXTENSION_ID, XR_IDS,
-    NoDecimal, compile_cii, compile_ubl, cva_values, email_ok, first_nz, in_joined, means, mime_ext, nonblank,
-    norm, nz, one_decimal, sv, telephone_ok, uncl7143_cvd, url_ok, vehicle_categories, without,
+    _A, _INVOICE, _LI, _S, DOCUMENT, EMAIL, MEANS, PATHS, REQUIRED, TELEPHONE, URL, Paths, SUPPORTED_VAT_CODES, XR_CVD_ID,
+    XR_EXTENSION_ID, XR_IDS, NoDecimal, compile_cii, compile_ubl, cva_values, first_nz, in_joined, means, mime_ext,
+    nonblank, norm, nz, one_decimal, sv, uncl7143_cvd, vehicle_categories, without,
 )
 from ..values import decimal_or_none as decimal, round_decimal as round_half_up
 from . import RULES
 
 
-def rule(*ids: str, syntaxes: tuple[str, ...] = ("ubl", "cii")):
-    """Register ``fn(doc, root, paths)`` for each syntax; it runs on the syntax's invoice roots only."""
+def rule(*ids: str, syntaxes: tuple[str, ...] = ("ubl", "cii"), args: tuple = ()):
+    """Register ``fn(doc, root, paths, *args)`` for each syntax; it runs on the syntax's invoice roots only."""
     def deco(fn):
         for syn in syntaxes:
             def check(doc, fn=fn, p=PATHS[syn]):
                 root = doc.root
                 if root is None or root.tag not in p.roots:
                     return ()
-                return fn(doc, root, p)
+                return fn(doc, root, p, *args)
 
             check.__name__ = f"{fn.__name__}_{syn}"
             for rid in ids:
@@ -52,15 +52,12 @@ def scopes(root, path):
 # --- the document ---------------------------------------------------------------------------
 
 
-def _document(fails):
-    def check(doc, root, p):
-        return [None] if fails(root, p) else []
-
-    return check
+def _document(doc, root, p, fails):
+    return [None] if fails(root, p) else []
 
 
 for _rid, _syntaxes, _fails in DOCUMENT:
-    rule(_rid, syntaxes=_syntaxes)(_document(_fails))
+    rule(_rid, syntaxes=_syntaxes, args=(_fails,))(_document)
 
 
 @rule("BR-DE-21")
@@ -97,7 +94,7 @@ def br_de_tmp_32(doc, root, p):
 def br_tmp_2(doc, root, p):
     for ref in p.external_refs(root):
         uris = p.uri(ref)
-        if (uris or p.absent_uri_fails) and not url_ok(sv(uris[0]) if uris else ""):  # compared as written
+        if (uris or p.absent_uri_fails) and not URL.match(sv(uris[0]) if uris else ""):  # compared as written
             yield ref
 
 
@@ -149,38 +146,31 @@ def br_de_16_cii(doc, root, p):
 # --- parties ---------------------------------------------------------------------------------
 
 
-def _required(rid: str):
-    def check(doc, root, p):
-        return without(root, p, rid)
-
-    return check
+def _required(doc, root, p, rid):
+    return without(root, p, rid)
 
 
 for _rid in REQUIRED:
-    rule(_rid)(_required(_rid))
+    rule(_rid, args=(_rid,))(_required)
 
 
-@rule("BR-DE-27")
-def br_de_27(doc, root, p):
-    return [c for c in p.seller_contacts(root) if not telephone_ok(first_nz(p.phone(c)))]
+def _contact_shape(doc, root, p, value, shape):
+    return [c for c in p.seller_contacts(root) if not shape.match(first_nz(getattr(p, value)(c)))]
 
 
-@rule("BR-DE-28")
-def br_de_28(doc, root, p):
-    return [c for c in p.seller_contacts(root) if not email_ok(first_nz(p.mail(c)))]
+# the seller contact's telephone number (BR-DE-27) and e-mail address (BR-DE-28) have the rule set's shape
+for _rid, _value, _shape in (("BR-DE-27", "phone", TELEPHONE), ("BR-DE-28", "mail", EMAIL)):
+    rule(_rid, args=(_value, _shape))(_contact_shape)
 
 
 # --- payment means ---------------------------------------------------------------------------------
 
-def _means_rule(codes, fails):
-    def check(doc, root, p):
-        return [pm for pm, _code in means(root, p, codes) if fails(root, pm, p)]
-
-    return check
+def _means_rule(doc, root, p, codes, fails):
+    return [pm for pm, _code in means(root, p, codes) if fails(root, pm, p)]
 
 
 for _rid, (_codes, _fails) in MEANS.items():
-    rule(_rid)(_means_rule(_codes, _fails))
+    rule(_rid, args=(_codes, _fails))(_means_rule)
 
 
 _C_LINE_ITEMS = compile_cii(_LI)
@@ -232,25 +222,22 @@ def br_dex_01(doc, root, p):
         yield from (obj for obj in p.attachments(root) if obj.get("mimeCode") not in mime_ext())  # compared as written
 
 
-def _schemes(rid: str):
-    def check(doc, root, p):
-        if not _extension(doc, root, p):
-            return
-        path, haystack = p.scheme_ids[rid]
-        hay = haystack()
-        for el in path(root):
-            scheme = el.get("schemeID")
-            if in_joined(hay, scheme):
-                continue
-            if rid == "BR-DEX-04" and p.sepa_ok is not None and norm(scheme) == "SEPA" and p.sepa_ok(el):
-                continue  # UBL: a SEPA creditor identifier of the seller or payee
-            yield el
-
-    return check
+def _schemes(doc, root, p, rid):
+    if not _extension(doc, root, p):
+        return
+    path, haystack = p.scheme_ids[rid]
+    hay = haystack()
+    for el in path(root):
+        scheme = el.get("schemeID")
+        if in_joined(hay, scheme):
+            continue
+        if rid == "BR-DEX-04" and p.sepa_ok is not None and norm(scheme) == "SEPA" and p.sepa_ok(el):
+            continue  # UBL: a SEPA creditor identifier of the seller or payee
+        yield el
 
 
 for _rid in ("BR-DEX-04", "BR-DEX-05", "BR-DEX-06", "BR-DEX-07", "BR-DEX-08"):
-    rule(_rid)(_schemes(_rid))
+    rule(_rid, args=(_rid,))(_schemes)
 
 
 _C_LINE_DOCUMENTS = compile_cii(f"{_LI}/ram:AssociatedDocumentLineDocument")
@@ -340,13 +327,8 @@ def br_dex_09(doc, root, p):
             yield total
 
 
-def _third_party(fails):
-    def check(doc, root, p):
-        if not _ubl_extension_invoice(doc, root, p):
-            return []
-        return [pp for pp in _U_DEX.prepaid_payments(root) if fails(pp)]
-
-    return check
+def _third_party(doc, root, p, fails):
+    return [pp for pp in _U_DEX.prepaid_payments(root) if fails(pp)] if _ubl_extension_invoice(doc, root, p) else []
 
 
 def _decimals_after_point(pp) -> int:
@@ -359,7 +341,7 @@ for _rid, _fails in (("BR-DEX-10", lambda pp: not nonblank(_U_DEX.pp_id(pp))),
                      ("BR-DEX-12", lambda pp: not nonblank(_U_DEX.pp_instruction(pp))),
                      ("BR-DEX-13", lambda pp: _decimals_after_point(pp) > 2),
                      ("BR-DEX-14", lambda pp: not _U_DEX.pp_currency_ok(pp))):
-    rule(_rid, syntaxes=("ubl",))(_third_party(_fails))
+    rule(_rid, syntaxes=("ubl",), args=(_fails,))(_third_party)
 
 
 # --- XRechnung CVD (clean vehicles) ------------------------------------------------------------
@@ -373,15 +355,12 @@ CVD_SCOPES = {
 }
 
 
-def _cvd_scope_rule(where, holds):
-    def check(doc, root, p):
-        return [t for scope, t in (scopes(root, getattr(p, where)) if _cvd(doc, root, p) else ()) if not holds(scope, p)]
-
-    return check
+def _cvd_scope_rule(doc, root, p, where, holds):
+    return [t for scope, t in (scopes(root, getattr(p, where)) if _cvd(doc, root, p) else ()) if not holds(scope, p)]
 
 
 for _rid, (_where, _holds) in CVD_SCOPES.items():
-    rule(_rid)(_cvd_scope_rule(_where, _holds))
+    rule(_rid, args=(_where, _holds))(_cvd_scope_rule)
 
 
 # the rules on the items of the lines the rule set's line contexts name: rule id -> targets(item, paths)
@@ -396,12 +375,9 @@ CVD_ITEMS = {
 }
 
 
-def _cvd_item_rule(targets):
-    def check(doc, root, p):
-        return [t for item in (p.cvd_items(root) if _cvd(doc, root, p) else ()) for t in targets(item, p)]
-
-    return check
+def _cvd_item_rule(doc, root, p, targets):
+    return [t for item in (p.cvd_items(root) if _cvd(doc, root, p) else ()) for t in targets(item, p)]
 
 
 for _rid, _targets in CVD_ITEMS.items():
-    rule(_rid)(_cvd_item_rule(_targets))
+    rule(_rid, args=(_targets,))(_cvd_item_rule)

@@ -144,7 +144,6 @@ def r046(doc):
             yield price
 
 
-
 # --- CII: VAT total in the invoice currency ----------------------------------------------------
 
 _SETTLEMENTS = _x("//ram:ApplicableHeaderTradeSettlement")
@@ -171,9 +170,16 @@ _TAX_CURRENCIES = _x("/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction/
                      "/ram:TaxCurrencyCode")
 
 
-def _any(nodes, op: str) -> bool:
-    """``nodes op 0`` as a general comparison of untyped values with a number (CastError when one is no number)."""
-    return any(compare_untyped(n, op, "0") for n in nodes)
+def _same_sign(in_acc, in_doc, below: str) -> bool:
+    """(``in_acc below 0`` and ``in_doc below 0``) or (both ``>= 0``), as general comparisons of untyped values
+    with a number; False where one is no number (reported)."""
+    def any_(nodes, op):
+        return any(compare_untyped(n, op, "0") for n in nodes)
+
+    try:
+        return (any_(in_acc, below) and any_(in_doc, below)) or (any_(in_acc, ">=") and any_(in_doc, ">="))
+    except CastError:
+        return False
 
 
 @RULES.rule(PREFIX + "R055", syntax="cii")
@@ -194,12 +200,7 @@ def r055(doc):
         in_doc = [t for t in totals if t.get("currencyID") in currencies]
         if not in_doc:
             continue
-        in_acc = [t for t in totals if t.get("currencyID") in tax_currencies]
-        try:
-            same = (_any(in_acc, "<") and _any(in_doc, "<")) or (_any(in_acc, ">=") and _any(in_doc, ">="))
-        except CastError:
-            same = False
-        if not same:
+        if not _same_sign([t for t in totals if t.get("currencyID") in tax_currencies], in_doc, "<"):
             yield settlement
 
 
@@ -222,11 +223,6 @@ def r055_ubl(doc):
     doc_nodes = _UBL_DOC_CURRENCY(root)
     doc_currency = norm(sv(doc_nodes[0])) if doc_nodes else ""
     amounts = _UBL_TAX_AMOUNTS(root)
-    in_acc = [a for a in amounts if a.get("currencyID") == tax_currency]
-    in_doc = [a for a in amounts if a.get("currencyID") == doc_currency]
-    try:
-        same = (_any(in_acc, "<=") and _any(in_doc, "<=")) or (_any(in_acc, ">=") and _any(in_doc, ">="))
-    except CastError:
-        same = False
-    if not same:
+    if not _same_sign([a for a in amounts if a.get("currencyID") == tax_currency],
+                      [a for a in amounts if a.get("currencyID") == doc_currency], "<="):
         yield root
