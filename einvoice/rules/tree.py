@@ -381,17 +381,13 @@ def _split_top(text: str, sep: str) -> list[str]:
         text = text.strip()
         return [text] if text else []
     parts, depth, cur = [], 0, []
-    for ch in text:
-        if ch in "([":
-            depth += 1
-        elif ch in ")]":
-            depth -= 1
-        if ch == sep and depth == 0:
-            parts.append("".join(cur))
+    for piece in text.split(sep):  # a separator splits where the brackets before it are balanced
+        cur.append(piece)
+        depth += piece.count("(") + piece.count("[") - piece.count(")") - piece.count("]")
+        if depth == 0:
+            parts.append(sep.join(cur))
             cur = []
-        else:
-            cur.append(ch)
-    parts.append("".join(cur))
+    parts.append(sep.join(cur))
     return [p.strip() for p in parts if p.strip()]
 
 
