@@ -717,21 +717,6 @@ def tag_index(doc: Any) -> dict[str, list]:
     return index
 
 
-def tag_positions(doc: Any) -> dict[str, list[int]]:
-    """Element name -> where the document's elements of that name stand in ``tag_index(doc)[None]``."""
-    d = doc.__dict__
-    where = d.get("_tag_positions")
-    if where is None:
-        where = d["_tag_positions"] = {}
-        for i, el in enumerate(tag_index(doc).get(None) or ()):
-            lst = where.get(el.tag)
-            if lst is None:
-                where[el.tag] = [i]
-            else:
-                lst.append(i)
-    return where
-
-
 _current = threading.local()  # (root element, tag index, name keys) of the document a table is evaluating
 
 
@@ -813,7 +798,6 @@ class Table:
                     self._static.setdefault(name, []).append((gi, order, ctx))
         # tag path -> candidate contexts per group, with what the path tells of the match (see _by_path)
         self._pcands: dict[tuple, list[list[tuple[Context, Any]]]] = {}
-        self._relevant: dict[str, bool] = {}
         self._groups = groups
 
     def _candidates(self, tag: str) -> list[list[Context]]:
@@ -909,10 +893,7 @@ class Table:
         tags = doc_keys(doc)
         memo = doc.__dict__.setdefault("_tree_memo", {})  # predicates per element, shared by the tables
         steps_memo: dict = {}  # pattern prefixes per element (keyed by id: this table's patterns only)
-        every, paths = index[None], doc_paths(doc)
-        at = self._positions(doc)
-        for i in at if at is not None else range(len(every)):
-            el, path = every[i], paths[i]
+        for el, path in zip(index[None], doc_paths(doc)):
             groups = pcands.get(path)
             if groups is None:
                 groups = self._by_path(el.tag, path)
@@ -930,26 +911,6 @@ class Table:
                         continue
                     self._run(doc, el, ctx, res, tags)
                     break
-
-    def _positions(self, doc: Any) -> list[int] | None:
-        """Where the elements of the document that some context of this table can match stand in
-        :func:`tag_index` order (None: every element), from the tags that end the contexts' patterns."""
-        if any(ctx.wildcard is None or ctx.wildcard.tag is None for _g, _o, ctx in self._wild):
-            return None  # a context ending in '*'
-        where = tag_positions(doc)
-        known = self._relevant  # tag -> whether a context can end on it (the same in every document)
-        found = []
-        n = 0
-        for tag, at in where.items():
-            ok = known.get(tag)
-            if ok is None:
-                ok = known[tag] = tag in self._static or any(ctx.wildcard.tag(tag) for _g, _o, ctx in self._wild)
-            if ok:
-                found.append(at)
-                n += len(at)
-        if 2 * n > len(tag_index(doc)[None]):
-            return None  # most elements: walking them all is cheaper than sorting
-        return sorted(i for lst in found for i in lst) if len(found) > 1 else (found[0] if found else [])
 
     def _run(self, doc: Any, el: Any, ctx: Context, res: dict[str, list], tags: Any = None) -> None:
         checks = ctx.checks
