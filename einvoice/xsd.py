@@ -249,6 +249,7 @@ def _compile_bundle(path: Path, base: Path, bundle: dict[str, bytes]) -> etree.X
 
 # --- the same, cut from the text as the compiler reads each file -----------------
 
+_MARKUP = re.compile(rb"<[!?]")
 _XS_PREFIX = re.compile(rb"""xmlns(:[A-Za-z_][\w.\-]*)?\s*=\s*["']http://www\.w3\.org/2001/XMLSchema["']""")
 
 
@@ -268,8 +269,6 @@ def lean_text(data: bytes) -> bytes | None:
     if not head.startswith(b"<"):
         return None
     decl = head.split(b"?>", 1)[0] if head.startswith(b"<?xml") else b""
-    if data.count(b"<?") > (1 if decl else 0):  # a processing instruction could hide or fake one
-        return None
     enc = re.search(rb"""encoding\s*=\s*["']([^"']*)["']""", decl)
     if enc and enc.group(1).lower() not in (b"utf-8", b"utf8", b"us-ascii", b"ascii"):
         return None
@@ -278,14 +277,20 @@ def lean_text(data: bytes) -> bytes | None:
         return None
     prefix = bound[0][1:]
     opening, closing = b"<" + prefix + b":annotation", b"</" + prefix + b":annotation"
-    at = data.find(b"<!")
-    while at >= 0:  # a DOCTYPE (entities), CDATA, or a comment mentioning an annotation could hide or fake one
+    # one scan for '<!' and '<?': a DOCTYPE (entities), CDATA, a processing instruction, or a comment
+    # mentioning an annotation could hide or fake one (the XML declaration and what comments hold aside)
+    declared_at = data.find(b"<?xml") if decl else -1
+    skip = 0
+    for m in _MARKUP.finditer(data):
+        at = m.start()
+        if at < skip or at == declared_at:
+            continue
         if not data.startswith(b"<!--", at):
             return None
         end = data.find(b"-->", at + 4)
         if end < 0 or b"annotation" in data[at:end]:
             return None
-        at = data.find(b"<!", end + 3)
+        skip = end + 3
     # one pass: an annotation is its start tag (attributes with no '<' or '>' in their values) and either
     # '/>' or a body holding no other annotation start or end tag, then its end tag; an occurrence of
     # the start text that is not such an annotation (xsd:annotationX, one inside another, an end tag

@@ -395,6 +395,7 @@ _PIECES = ['<xsd:annotation>', '</xsd:annotation>', '<xsd:annotation/>', '<xsd:a
            "<xsd:annotation id='a' >", '</xsd:annotation >', '<xsd:annotationX/>', '<xsd:documentation>',
            '</xsd:documentation>', '<xsd:appinfo/>', '<xsd:element name="e"/>', '<!-- c -->', '<!-- annotation -->',
            ' ', '\n', 'text', '>', '<![CDATA[ x ]]>', '<xsd:annotation id="a>b">', '</xsd:annotationX>']
+_PIECES += ['<?pi x?>', '<?pi <xsd:annotation> ?>', '<?pi </xsd:annotation> ?>', '<!-- <?pi?> -->']
 _PIECES += ['<xsd:annotation><xsd:documentation>d</xsd:documentation></xsd:annotation>'] * 6  # whole ones, often
 _PIECES += ['<xsd:annotation id="x"\n><xsd:appinfo>a</xsd:appinfo></xsd:annotation>\n'] * 4
 
