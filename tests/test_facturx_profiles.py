@@ -566,3 +566,31 @@ def test_vat_identifier_rules_per_category_agree_with_official_xslt(profile):
     assert not disagreements, "\n".join(disagreements[:20])
     if profile != "facturx-extended":  # the allowance/charge VAT identifier rules were reached
         assert {"FX-SCH-A-000083", "FX-SCH-A-000087", "FX-SCH-A-000093"} <= fired
+
+
+def _line_tax(reason_codes: list[str], reason: str):
+    ram = "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"
+    tax = etree.Element(f"{{{ram}}}ApplicableTradeTax")
+    for tag, text in (("TypeCode", "VAT"), ("CategoryCode", "S"), ("RateApplicablePercent", "20")):
+        etree.SubElement(tax, f"{{{ram}}}{tag}").text = text
+    for code in reason_codes:
+        etree.SubElement(tax, f"{{{ram}}}ExemptionReasonCode").text = code
+    etree.SubElement(tax, f"{{{ram}}}ExemptionReason").text = reason
+    return [tax]
+
+
+def test_a_false_reason_test_decides_where_the_other_is_a_type_error():
+    """BR-FXEXT-S-08rev: of the two reason tests of a line's VAT (one 'and'), a false one makes the line not
+    match even where the other (two reason codes) is a type error, as the official validator evaluates it
+    (found by the EXTENDED differential with 300 mutants); the error counts when nothing is false."""
+    from decimal import Decimal
+
+    from einvoice.rules.facturx import checks
+
+    two_codes = _line_tax(["VATEX-EU-79-C", "VATEX-EU-79-C"], "reason")
+    assert checks._tax_match(two_codes, "S", Decimal(20), ("VATEX-EU-79-C", "another reason")) is False
+    with pytest.raises(checks.Undecidable):
+        checks._tax_match(two_codes, "S", Decimal(20), ("VATEX-EU-79-C", "reason"))
+    one_code = _line_tax(["VATEX-EU-79-C"], "reason")
+    assert checks._tax_match(one_code, "S", Decimal(20), ("VATEX-EU-79-C", "reason")) is True
+    assert checks._tax_match(one_code, "S", Decimal(20), ("VATEX-EU-132", "reason")) is False

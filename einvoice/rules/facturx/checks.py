@@ -284,8 +284,23 @@ def _tax_match(taxes: list, code: str, rate: Decimal | None, exempt: tuple[str, 
     if not _has_code(taxes, code) or (rate is not None and not any(
             V.xs_decimal(string_value(r)) == rate for r in _children(taxes, "RateApplicablePercent"))):
         return False
-    return exempt is None or (_one_norm(_children(taxes, "ExemptionReasonCode")) == exempt[0]
-                              and _one_norm(_children(taxes, "ExemptionReason")) == exempt[1])
+    if exempt is None:
+        return True
+    # the two reason tests are operands of one 'and': XPath 2.0 lets a processor skip an operand once
+    # another is false, and Saxon does, so a false one decides even where the other (several reason
+    # codes on the element) would be a type error; that error counts only when nothing is false
+    tests = []
+    for tag, want in (("ExemptionReasonCode", exempt[0]), ("ExemptionReason", exempt[1])):
+        try:
+            tests.append(_one_norm(_children(taxes, tag)) == want)
+        except Undecidable as exc:
+            tests.append(exc)
+    if any(t is False for t in tests):
+        return False
+    for t in tests:
+        if isinstance(t, Undecidable):
+            raise t
+    return True
 
 
 def _indicator_is(ac, value: bool) -> bool:
