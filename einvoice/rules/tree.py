@@ -258,32 +258,36 @@ _NAME = re.compile(r"(?:[A-Za-z_][\w.-]*(?::(?:[A-Za-z_][\w.-]*|\*))?|\*)\Z")
 _NOT_PLAIN = re.compile(r"[\[\]()|'\"=!<>,\s]|::")
 
 
+def _plain_segments(rest: str, first_desc: bool = False) -> list[tuple[str, str | None]] | None:
+    """(axis, name as written) of each step of a relative path made of names, ``@name``, ``.`` and ``..``
+    (None for anything else); with ``first_desc`` the first step is a descendant step (after ``//``)."""
+    out: list[tuple[str, str | None]] = []
+    for i, seg in enumerate(rest.split("/")):
+        if seg == "..":
+            out.append(("parent", None))
+        elif seg == ".":
+            out.append(("self", None))
+        elif seg.startswith("@") and _NAME.match(seg, 1):
+            out.append(("attr", seg[1:]))
+        elif seg and _NAME.match(seg):
+            out.append(("desc" if (i == 0 and first_desc) else "child", seg))
+        else:
+            return None
+    return out
+
+
 def _parse_plain(text: str) -> list[Step] | None:
     """The steps of a path made of names, ``@name``, ``.`` and ``..`` only (None for anything else);
     the same steps the full parser gives, without its tokenizer."""
     if _NOT_PLAIN.search(text):
         return None
-    steps: list[Step] = []
-    if text.startswith("//"):
-        steps.append(Step("root"))
-        rest, first_desc = text[2:], True
-    elif text.startswith("/"):
-        steps.append(Step("root"))
-        rest, first_desc = text[1:], False
-    else:
-        rest, first_desc = text, False
-    for i, seg in enumerate(rest.split("/")):
-        if seg == "..":
-            steps.append(Step("parent"))
-        elif seg == ".":
-            steps.append(Step("self"))
-        elif seg.startswith("@") and _NAME.match(seg, 1):
-            steps.append(Step("attr", (seg[1:],)))
-        elif seg and _NAME.match(seg):
-            steps.append(Step("desc" if (i == 0 and first_desc) else "child", (_clark(seg),)))
-        else:
-            return None
-    return steps
+    absolute = text.startswith("/")
+    first_desc = text.startswith("//")
+    segs = _plain_segments(text[2:] if first_desc else text[1:] if absolute else text, first_desc)
+    if segs is None:
+        return None
+    return [Step("root")] * absolute + [Step(ax) if name is None else Step(ax, (name,) if ax == "attr" else (_clark(name),))
+                                        for ax, name in segs]
 
 
 def _plain_combos(text: str) -> list[list[str]] | None:
@@ -291,19 +295,18 @@ def _plain_combos(text: str) -> list[list[str]] | None:
     (``cac:A/cbc:B/@c``), read from its text: what :func:`_expand` gives for its compiled steps; None otherwise."""
     if _NOT_PLAIN.search(text) or text.startswith("/") or "*" in text:
         return None
-    segs = text.split("/")
-    last = len(segs) - 1
-    out = []
-    for i, seg in enumerate(segs):
-        if seg.startswith("@"):
-            if i != last or not _NAME.match(seg, 1):
-                return None
-            out.append(seg)
-        elif seg and seg not in (".", "..") and _NAME.match(seg):
-            out.append(_clark(seg))
-        else:
+    segs = _plain_segments(text)
+    if segs is None:
+        return None
+    names = []
+    for i, (ax, name) in enumerate(segs):
+        if ax == "child":
+            names.append(_clark(name))
+        elif ax == "attr" and i == len(segs) - 1:
+            names.append(f"@{name}")
+        else:  # '.', '..', or an attribute before the last step
             return None
-    return [out]
+    return [names]
 
 
 def parse_path(text: str) -> list[Step]:
