@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import re
 import threading
-from itertools import compress, groupby
+from itertools import compress, groupby, islice
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -236,6 +236,9 @@ class _Parser:
                 def test(n, values=values, lit=lit, eq=op == "="):
                     return any((v == lit) == eq for v in values(n))
             return test
+        alts = getattr(values, "alts", None)
+        if alts is not None:  # [path]: true when the path selects a node; the first one found decides
+            return lambda n: first_any(n, alts) is not _NONE
         return lambda n: bool(values(n))
 
     def operand(self) -> Callable[[Any], list[str]]:
@@ -251,7 +254,11 @@ class _Parser:
         alts = [_fix_absolute(self.path())]
         if all(alt and alt[0].axis == "root" for alt in alts):
             return lambda n: _absolute_values(alts, n)
-        return lambda n: [string_value(x) for x in select_any(n, alts)]
+
+        def path_values(n, alts=alts):
+            return [string_value(x) for x in select_any(n, alts)]
+        path_values.alts = alts  # read by cmp: a bare path predicate asks only whether it selects something
+        return path_values
 
 
 _NAME = re.compile(r"(?:[A-Za-z_][\w.-]*(?::(?:[A-Za-z_][\w.-]*|\*))?|\*)\Z")
@@ -392,6 +399,58 @@ def _split_top(text: str, sep: str) -> list[str]:
             cur = []
     parts.append(sep.join(cur))
     return [p.strip() for p in parts if p.strip()]
+
+
+_NONE = object()  # what first_any finds when a path selects nothing
+
+
+def _first(node: Any, steps: list[Step], i: int) -> Any:
+    """The first node ``select(node, steps[i:])`` gives, found depth first (the same node: select keeps
+    the order of the nodes of each step, and each node's candidates in order), or _NONE."""
+    if i == len(steps):
+        return node
+    if isinstance(node, str):
+        return _NONE
+    st = steps[i]
+    ax = st.axis
+    if ax == "child":
+        cands = (c for c in node if isinstance(c.tag, str)) if st.names == ("*",) else node.iterchildren(*st.names)
+    elif ax == "desc":
+        cands = ((c for c in node.iterdescendants() if isinstance(c.tag, str)) if st.names == ("*",)
+                 else node.iterdescendants(*st.names))
+    elif ax == "parent":
+        p = node.getparent()
+        cands = (p,) if p is not None else ()
+    elif ax == "self":
+        cands = (node,) if not st.names or node.tag in st.names else ()
+    elif ax == "attr":
+        v = node.get(st.names[0])
+        cands = (v,) if v is not None else ()
+    elif ax == "root":  # as select does
+        return _first(node.getroottree().getroot(), steps, i + 1)
+    else:  # pragma: no cover - (select selects nothing either)
+        return _NONE
+    for pr in st.preds:
+        cands = islice(cands, 1) if pr is _FIRST else filter(pr, cands)
+    for c in cands:
+        found = _first(c, steps, i + 1)
+        if found is not _NONE:
+            return found
+    return _NONE
+
+
+def first_any(node: Any, alts: list[list[Step]]) -> Any:
+    """``select_any(node, alts)[0]`` without selecting the rest (_NONE when it selects nothing)."""
+    for steps in alts:
+        if steps and steps[0].axis == "root":
+            found = select_any(node, [steps])
+            if found:
+                return found[0]
+        else:
+            found = _first(node, steps, 0)
+            if found is not _NONE:
+                return found
+    return _NONE
 
 
 def select_any(node: Any, alts: list[list[Step]]) -> list:
@@ -957,6 +1016,10 @@ class Table:
                 found = () if _selects_nothing(ck.quick) else _absolute(ck.steps(), el)
                 n = len(found)
                 target = found[0] if found and not isinstance(found[0], str) else el
+            elif kind == "absent" or kind == "present":  # the first node decides
+                first = first_any(el, ck.steps())
+                n = 0 if first is _NONE else 1
+                target = el if first is _NONE or isinstance(first, str) else first
             else:
                 found = select_any(el, ck.steps())
                 n = len(found)

@@ -15,7 +15,7 @@ from typing import Any
 from lxml import etree
 
 from ...rules.engine import RuleSet
-from ...rules.tree import Table, Wildcard, compile_path, register, select_any, string_value
+from ...rules.tree import Table, Wildcard, compile_path, register, select_any, string_value, tag_index
 from .. import namespaces as ns
 
 RULES = RuleSet("ubl-syntax")
@@ -166,7 +166,8 @@ def name_attribute(doc, el, ck):
 def distinct_values_max1(doc, el, ck):
     tag = f"{CBC}{ck.arg.split(':', 1)[1]}"
     seen: dict[str, Any] = {}
-    for e in el.iter(tag):
+    # from the root: the document's elements of that name, in document order (no walk of the tree)
+    for e in tag_index(doc).get(tag, ()) if el is doc.root else el.iter(tag):
         seen.setdefault(string_value(e), e)
     if len(seen) > 1:
         return (list(seen.values())[1],)

@@ -1,0 +1,90 @@
+"""tree.first_any: the first node select_any gives, found without selecting the rest.
+
+The "present" and "absent" checks of the structure tables and the bare-path predicates
+(``[cbc:CompanyID]``) only ask for that first node; this compares the two on every path
+the tables hold, from every element of the samples and of seeded mutants of them.
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from einvoice.rules import tree
+from einvoice.rules.engine import load_yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from mutate import mutant  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = sorted((ROOT / "samples").glob("*.xml"))
+UBL = "urn:oasis:names:specification:ubl:schema:xsd:"
+
+
+def _paths(syntax: str) -> list[tuple[str, list]]:
+    """Every path of a check of the structure tables that is read in this syntax's documents."""
+    out, seen = [], set()
+    for table in sorted(tree.STRUCTURE.glob("*.yaml")):
+        if ("cii" in table.stem or "facturx" in table.stem) and syntax == "ubl":
+            continue
+        if ("ubl" in table.stem) and syntax == "cii":
+            continue
+        data = load_yaml(table)
+        for group in data.get("groups", []) if isinstance(data, dict) else []:
+            for ctx in group["contexts"]:
+                for row in ctx.get("checks", []):
+                    text = row[3] if row[1] == "codelist" and len(row) > 3 else row[2]
+                    if row[1] == "custom" or not isinstance(text, str) or text in seen:
+                        continue
+                    seen.add(text)
+                    try:
+                        out.append((text, tree.compile_path(text)))
+                    except (ValueError, KeyError):  # a custom argument, not a path
+                        continue
+    return out
+
+
+def _documents() -> list[etree._Element]:
+    docs = []
+    for path in SAMPLES:
+        data = path.read_bytes()
+        docs.append(etree.fromstring(data))
+        for seed in range(3):
+            docs.append(etree.fromstring(mutant(data, 7100 + seed)[0]))
+    return docs
+
+
+@pytest.mark.skipif(not SAMPLES, reason="no XML samples in samples/")
+def test_first_any_is_the_first_node_select_any_gives():
+    docs = _documents()
+    compared = found = 0
+    rng = random.Random(71)
+    for root in docs:
+        paths = _paths("ubl" if root.tag.startswith("{" + UBL) else "cii")
+        assert len(paths) > 100
+        elements = list(root.iter(etree.Element))
+        for text, alts in paths:
+            for el in rng.sample(elements, min(len(elements), 25)) + [root]:
+                every = tree.select_any(el, alts)
+                first = tree.first_any(el, alts)
+                if every:
+                    found += 1
+                    assert first is every[0] or (isinstance(first, str) and first == every[0]), (text, el.tag)
+                else:
+                    assert first is tree._NONE, (text, el.tag)
+                compared += 1
+    assert compared > 10_000 and found > 500
+
+
+def test_first_any_keeps_the_order_of_select():
+    root = etree.fromstring(b"<r><a><b n='1'/><b n='2'/></a><a><b n='3'/><c/></a></r>")
+    for text, expect in [("a/b", "1"), ("a[c]/b", "3"), ("a/b[@n = '2']", "2"),
+                         ("a/b[1]", "1"), ("x | a/b[@n = '3']", "3"), ("a/b/@n", "1"), ("//b[@n='2']", "2")]:
+        first = tree.first_any(root, tree.compile_path(text))
+        assert (first if isinstance(first, str) else first.get("n")) == expect, text
+    assert tree.first_any(root, tree.compile_path("a/x | a/c/d")) is tree._NONE
