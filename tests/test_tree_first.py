@@ -88,3 +88,73 @@ def test_first_any_keeps_the_order_of_select():
         first = tree.first_any(root, tree.compile_path(text))
         assert (first if isinstance(first, str) else first.get("n")) == expect, text
     assert tree.first_any(root, tree.compile_path("a/x | a/c/d")) is tree._NONE
+
+
+# --- count checks of paths with predicates: the count without the predicates decides when it can -----------
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+_PRED_PATHS = ["b[@n = '1']", "b[c]/c", "b[1]/c", "b[not(c)] | c[@n = '2']", "b/c[@n = '1']/@n",
+               "c[normalize-space(.) = 'x']", "b[c[@n = '2']]", "b[@n = '1'] | b[@n = '2']"]
+_KINDS = [("absent", None), ("present", None), ("max", 0), ("max", 1), ("max", 2), ("min", 1), ("min", 2),
+          ("exactly", 1), ("exactly", 2)]
+
+
+class _Doc:
+    def __init__(self, root):
+        self.root = root
+        self.profile = None
+
+
+def _element(draw, depth):
+    el = etree.Element(draw(st.sampled_from(["a", "b", "c"])))
+    if draw(st.booleans()):
+        el.set("n", draw(st.sampled_from(["1", "2"])))
+    el.text = draw(st.sampled_from([None, "x", " x ", "y"]))
+    if depth < 3:
+        for _ in range(draw(st.integers(0, 3))):
+            el.append(_element(draw, depth + 1))
+    return el
+
+
+@st.composite
+def _trees(draw):
+    root = etree.Element("r")
+    for _ in range(draw(st.integers(1, 4))):
+        root.append(_element(draw, 1))
+    return root
+
+
+def _table():
+    rows = []
+    for i, text in enumerate(_PRED_PATHS):
+        for j, (kind, arg) in enumerate(_KINDS):
+            rows.append([f"R-{i}-{j}", kind, text] + ([arg] if arg is not None else []))
+    groups = [[tree.Context(tree.Pattern("a"), [tree._check(row) for row in rows])]]
+    return tree.Table("bounded-test", groups), rows
+
+
+_TABLE, _ROWS = _table()
+
+
+def test_count_checks_with_predicates_are_bounded_by_the_trie():
+    ctx = _TABLE.groups[0][0]
+    assert sum(ck.skel >= 0 for ck in ctx.checks) >= len(_KINDS) * (len(_PRED_PATHS) - 1)
+
+
+@given(_trees())
+@settings(max_examples=300, deadline=None)
+def test_count_checks_with_predicates_judge_as_their_definition(root):
+    """Each check as the kinds define it, with the path selected in full (the reference), against the table."""
+    got = _TABLE.evaluate(_Doc(root))
+    want: dict[str, list] = {}
+    for el in root.iter("a"):
+        for rule, kind, text, *arg in _ROWS:
+            found = tree.select_any(el, tree.compile_path(text))
+            n = len(found)
+            bad = {"absent": n > 0, "present": n == 0, "max": arg and n > arg[0], "min": arg and n < arg[0],
+                   "exactly": arg and n != arg[0]}[kind]
+            if bad:
+                target = found[0] if kind == "absent" and not isinstance(found[0], str) else el
+                want.setdefault(rule, []).append(target)
+    assert {k: v for k, v in got.items() if v} == want

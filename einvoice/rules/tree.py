@@ -593,6 +593,9 @@ class Check:
     # see from the document's element index, without selecting, that the path selects nothing
     quick: tuple | None = None
     combos: list[list[str]] | None = None  # a plain relative path's names, read from its text (path left None)
+    # a count check whose relative path has predicates: index in the trie of the path without them (an upper
+    # bound of what the path selects: when it decides the check, the path is not selected)
+    skel: int = -1
 
     def steps(self) -> list[list[Step]]:
         """The compiled path (compiled on first use when only its names were read)."""
@@ -677,10 +680,16 @@ class Context:
                 elif ck.kind not in ("absent", "present", "max", "min", "exactly") and not (
                         ck.kind in ("filled", "decimals") and len(path) == 1 and path[0][-1].axis != "attr"):
                     continue  # (the first node of one path to an element: the walk's first count)
-                if path is None or not all(_plain(alt) for alt in path):
+                if path is None:
                     continue
+                if not all(_plain(alt) for alt in path):
+                    if ck.fn is not None or ck.quick is not None or ck.kind not in _BOUNDED or not all(
+                            _skeleton(alt) for alt in path):
+                        continue
+                    ck.skel = n  # counted without its predicates (see _run)
                 combos = [combo for alt in path for combo in _expand(alt)]
-            ck.pid = n
+            if ck.skel != n:
+                ck.pid = n
             for combo in combos:
                 node = root
                 for j, name in enumerate(combo):
@@ -702,6 +711,8 @@ class Context:
         for i, ck in enumerate(self.checks):
             if ck.pid >= 0 and (ck.kind in ("absent", "custom") or ck.kind == "max" and ck.arg >= 0):
                 self.on_count[ck.pid].append(i)
+            elif ck.skel >= 0 and (ck.kind == "absent" or ck.kind == "max" and ck.arg >= 0):
+                self.on_count[ck.skel].append(i)
             else:
                 self.always.append(i)
         self.always_checks = [self.checks[i] for i in self.always]
@@ -719,6 +730,22 @@ def _plain(steps: list[Step]) -> bool:
         if st.axis != "child" or st.preds or "*" in st.names:
             return False
     return True
+
+
+_BOUNDED = ("absent", "present", "max", "min", "exactly")
+
+
+def _skeleton(steps: list[Step]) -> bool:
+    """Child steps of named elements (and an attribute last) once the predicates are left out: what the
+    path selects is among what that path without predicates selects (a predicate, [1] too, only filters)."""
+    for i, st in enumerate(steps):
+        if st.axis == "attr":
+            if i != len(steps) - 1:
+                return False
+            continue
+        if st.axis != "child" or "*" in st.names:
+            return False
+    return bool(steps)
 
 
 def _expand(steps: list[Step]) -> list[list[str]]:
@@ -994,6 +1021,13 @@ class Table:
                 checks = ctx.always_checks
         for ck in checks:
             kind = ck.kind
+            if ck.skel >= 0:  # the count without the predicates, when it decides the check
+                most = counts[ck.skel]
+                if kind == "absent" and most == 0 or kind == "max" and most <= ck.arg:
+                    continue
+                if kind == "present" and most == 0 or kind in ("min", "exactly") and most < ck.arg:
+                    res.setdefault(ck.rule, []).append(el)
+                    continue
             if ck.fn is not None:  # custom, codelist: a function of the family module
                 try:
                     targets = list(self.customs[ck.fn](doc, el, ck) or ())
