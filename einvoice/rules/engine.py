@@ -251,6 +251,18 @@ class RuleMeta:
         return self
 
 
+@functools.lru_cache(maxsize=64)
+def _release_in(releases: tuple[tuple[str, str], ...], family: str):
+    """The release of a family among a run's (family, version) pairs (None when it has none); the rules ask
+    for it often, with the same pairs for every document of a run."""
+    from .releases import release
+
+    for fam, version in releases:
+        if fam == family:
+            return release(family, version)
+    return None
+
+
 @dataclass(frozen=True)
 class Context:
     """What a run is evaluated in: the rule releases, today's date, the profile and the configuration.
@@ -282,10 +294,7 @@ class Context:
 
     def release(self, family: str):
         """The :class:`~einvoice.rules.releases.Release` of a family applied in this run."""
-        from .releases import release
-
-        version = self.version(family)
-        return release(family, version) if version is not None else None
+        return _release_in(self.releases, family)
 
     def release_of_layer(self, layer: str):
         return _release_of_layer(self.releases, layer)

@@ -225,9 +225,11 @@ def _union(layer: str, family: str) -> dict[str, dict]:
 
 def of(doc, family: str) -> Release:
     """The release of ``family`` a document is being validated against (its context's, else the one in force)."""
-    from .engine import Context
+    ctx = getattr(doc, "context", None)
+    if ctx is None:
+        from .engine import Context
 
-    ctx = getattr(doc, "context", None) or Context.default()
+        ctx = Context.default()
     rel = ctx.release(family)
     if rel is None:  # pragma: no cover - every context names every family
         rel = release(family, defaults()[family])

@@ -234,24 +234,50 @@ CAC, CBC, RAM = (f"{{{UBL_NS['cac']}}}", f"{{{UBL_NS['cbc']}}}", f"{{{CII_NS['ra
 # --- which countries' rules apply (decided once per document) -----------------------------
 
 def country_rules(rules: Any, country: str, applies: Any):
-    """A ``rule`` decorator for one country's module: registers the check so that it runs only where
-    ``applies(doc)``, the official variable every rule of the module is decided on (the seller's country
-    as those rules test it), is true; decided once per document, so a document of another country has
-    none of the module's rules evaluated.
+    """A ``rule`` decorator for one country's module: the module's rules are one family of the engine,
+    evaluated only where ``applies(doc)``, the official variable every rule of the module is decided on
+    (the seller's country as those rules test it), is true. It is decided once per document: a document
+    of another country costs one test, not one per rule. Each rule keeps its own id, syntax, findings
+    and internal errors (an exception in one rule is that rule's, the others still run).
     """
+    from ...basics import Syntax
+    from ..engine import Family, Rule
+
     key = f"_national_applies_{country}"
+    members: list[tuple[str, Any, Any]] = []  # (rule id, check, syntax), in the order of registration
+
+    def evaluate(doc):
+        ok = doc.__dict__.get(key)
+        if ok is None:
+            ok = doc.__dict__[key] = bool(applies(doc))
+        if not ok:
+            return {}
+        out: dict[str, Any] = {}
+        for rid, fn, syn in members:
+            if syn is not None and syn != doc.syntax:
+                continue
+            try:
+                hits = fn(doc)
+                if hits and not isinstance(hits, (list, tuple)):
+                    hits = list(hits)
+            except Exception as exc:  # reported by the engine as this rule's internal error
+                out[rid] = exc
+                continue
+            if hits:
+                out[rid] = hits
+        return out
+
+    evaluate.__name__ = country.lower()
+    family = Family(f"{rules.layer}:{country}", evaluate)
 
     def rule(*ids: str, syntax: Any = None):
-        def deco(fn):
-            def check(doc, _fn=fn):
-                ok = doc.__dict__.get(key)
-                if ok is None:
-                    ok = doc.__dict__[key] = bool(applies(doc))
-                return _fn(doc) if ok else ()
+        syn = Syntax(syntax) if isinstance(syntax, str) else syntax
 
-            check.__name__ = fn.__name__
-            check.__doc__ = fn.__doc__
-            rules.rule(*ids, syntax=syntax)(check)
+        def deco(fn):
+            for rid in ids:
+                members.append((rid, fn, syn))
+                family.ids.append(rid)
+                rules._append(Rule(rid, family.check_for(rid), rules.layer, syn, family=family))
             return fn
 
         return deco
