@@ -55,6 +55,8 @@ def normalize_space(s: str | None) -> str:
     """fn:normalize-space: XML whitespace trimmed and inner runs collapsed to one space."""
     if not s:
         return ""
+    if " " not in s and "\n" not in s and "\t" not in s and "\r" not in s:  # most values: nothing to do
+        return s
     return _WS_RUN.sub(" ", s).strip(" ")
 
 
@@ -89,7 +91,8 @@ def empty_leaves(elements: Iterable[Any]) -> list:
     out = []
     for el in elements:
         if len(el) == 0:
-            if not el.text or not el.text.strip(WS):
+            text = el.text  # (each read of .text makes a new string)
+            if not text or not text.strip(WS):
                 out.append(el)
         elif not any(isinstance(c.tag, str) for c in el) and not "".join(el.itertext()).strip(WS):
             out.append(el)
