@@ -77,6 +77,10 @@ def test_attributes_not_used_anywhere():
     assert ("UBL-DT-08", "warning") in found
     assert ("UBL-DT-18", "warning") not in _ubl(
         '<cac:PaymentMeans><cbc:PaymentMeansCode name="Credit transfer">30</cbc:PaymentMeansCode></cac:PaymentMeans>')
+    # the name attribute anywhere else counts, also after one on a payment means code
+    assert ("UBL-DT-18", "warning") in _ubl(
+        '<cac:PaymentMeans><cbc:PaymentMeansCode name="Credit transfer">30</cbc:PaymentMeansCode></cac:PaymentMeans>'
+        '<cac:PaymentTerms><cbc:Note name="x">n</cbc:Note></cac:PaymentTerms>')
 
 
 def test_payment_means_codes_must_agree():

@@ -138,19 +138,16 @@ def _attribute_names(doc) -> dict[str, Any]:
     if names is None:
         names = {}
         pmc = f"{CBC}PaymentMeansCode"
-        for attr in _ALL_ATTRIBUTES(doc.root):
-            name = attr.attrname
-            if name in names:
-                continue
-            owner = attr.getparent()
-            if name == "name" and owner.tag == pmc:
-                continue
-            names[name] = owner
+        for owner in _WITH_ATTRIBUTES(doc.root):  # the elements that carry attributes, in document order
+            for name in owner.keys():
+                if name in names or name == "name" and owner.tag == pmc:
+                    continue
+                names[name] = owner
         cache["ubl-attribute-names"] = names
     return names
 
 
-_ALL_ATTRIBUTES = etree.XPath("//@*")
+_WITH_ATTRIBUTES = etree.XPath("//*[@*]")
 
 
 def no_attribute(doc, el, ck):
