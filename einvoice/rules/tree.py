@@ -794,14 +794,18 @@ def tag_index(doc: Any) -> dict[str, list]:
         root = doc.root
         if root is not None:
             every = list(root.iter(etree.Element))  # elements only, filtered in C (no comments, PIs, entities)
+            tags = []  # each element's tag, kept for doc_paths (lxml makes a new string at each read of .tag)
             get = index.get
             for el in every:
-                lst = get(el.tag)
+                tag = el.tag
+                tags.append(tag)
+                lst = get(tag)
                 if lst is None:
-                    index[el.tag] = [el]
+                    index[tag] = [el]
                 else:
                     lst.append(el)
             index[None] = every
+            d["_tree_tags"] = tags
         d["_tag_index"] = index
     return index
 
@@ -1080,12 +1084,13 @@ def doc_paths(doc: Any) -> list[tuple]:
     if out is None:
         paths: dict = {}
         out = d["_tree_paths"] = []
-        for el in tag_index(doc).get(None) or []:
+        every = tag_index(doc).get(None) or []
+        for el, tag in zip(every, d.get("_tree_tags") or [el.tag for el in every]):
             parent = el.getparent()
             base = paths.get(parent) if parent is not None else ()
             if base is None:  # the root of the index is not the document's: its ancestors come first
                 base = tuple(a.tag for a in reversed(list(el.iterancestors())))
-            path = paths[el] = base + (el.tag,)
+            path = paths[el] = base + (tag,)
             out.append(path)
     return out
 
