@@ -94,6 +94,8 @@ def empty_leaves(elements: Iterable[Any]) -> list:
             text = el.text  # (each read of .text makes a new string)
             if not text or not text.strip(WS):
                 out.append(el)
+        elif isinstance(el[0].tag, str):  # an element first (most parents): not a leaf
+            continue
         elif not any(isinstance(c.tag, str) for c in el) and not "".join(el.itertext()).strip(WS):
             out.append(el)
     return out
