@@ -251,16 +251,19 @@ class RuleMeta:
         return self
 
 
+def _version_in(releases: tuple[tuple[str, str], ...], family: str) -> str | None:
+    """The version of a family among a run's (family, version) pairs (None when it has none)."""
+    return next((version for fam, version in releases if fam == family), None)
+
+
 @functools.lru_cache(maxsize=64)
 def _release_in(releases: tuple[tuple[str, str], ...], family: str):
-    """The release of a family among a run's (family, version) pairs (None when it has none); the rules ask
-    for it often, with the same pairs for every document of a run."""
+    """The release of a family among a run's pairs (the rules ask for it often, with the same pairs for
+    every document of a run)."""
     from .releases import release
 
-    for fam, version in releases:
-        if fam == family:
-            return release(family, version)
-    return None
+    version = _version_in(releases, family)
+    return release(family, version) if version is not None else None
 
 
 @dataclass(frozen=True)
@@ -287,10 +290,7 @@ class Context:
         return cls(select(rules), today or date_type.today(), profile, config)
 
     def version(self, family: str) -> str | None:
-        for fam, version in self.releases:
-            if fam == family:
-                return version
-        return None
+        return _version_in(self.releases, family)
 
     def release(self, family: str):
         """The :class:`~einvoice.rules.releases.Release` of a family applied in this run."""
@@ -509,9 +509,10 @@ class RuleSet:
 
         return deco
 
-    def add(self, rid: str, check: Check, syntax: Syntax | str | None = None) -> None:
+    def add(self, rid: str, check: Check, syntax: Syntax | str | None = None, family: Family | None = None) -> None:
+        """Register one rule id (as a member of ``family``, evaluated with it, when given)."""
         syn = Syntax(syntax) if isinstance(syntax, str) else syntax
-        self._append(Rule(rid, check, self.layer, syn))
+        self._append(Rule(rid, check, self.layer, syn, family=family))
 
     def family(self, ids: Iterable[str], evaluate: FamilyEval, syntax: Syntax | str | None = None,
                name: str | None = None) -> Family:

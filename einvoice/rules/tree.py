@@ -327,41 +327,42 @@ def parse_path(text: str) -> list[Step]:
     return steps
 
 
+def _step(node: Any, st: Step) -> Iterable:
+    """The nodes one location step (any axis but the root) selects from an element, its predicates
+    applied, in order (an iterable: read as far as needed)."""
+    ax = st.axis
+    if ax == "child":  # lxml filters the children by name (thousands of siblings are not walked in Python)
+        cands: Iterable = ((c for c in node if isinstance(c.tag, str)) if st.names == ("*",)
+                           else node.iterchildren(*st.names))
+    elif ax == "desc":
+        cands = ((c for c in node.iterdescendants() if isinstance(c.tag, str)) if st.names == ("*",)
+                 else node.iterdescendants(*st.names))
+    elif ax == "parent":
+        p = node.getparent()
+        cands = (p,) if p is not None else ()
+    elif ax == "self":
+        cands = (node,) if not st.names or node.tag in st.names else ()
+    elif ax == "attr":
+        v = node.get(st.names[0])
+        cands = (v,) if v is not None else ()
+    else:  # pragma: no cover
+        return ()
+    for pr in st.preds:
+        cands = islice(cands, 1) if pr is _FIRST else filter(pr, cands)
+    return cands
+
+
 def select(node: Any, steps: list[Step]) -> list:
     """Nodes (elements, or attribute values as str) a compiled path selects from an element."""
     current = [node]
     for st in steps:
-        nxt: list = []
-        ax = st.axis
-        if ax == "root":  # "/" then a first child step names the root itself: handled by a self-like match
+        if st.axis == "root":  # "/" then a first child step names the root itself: handled by a self-like match
             current = [node.getroottree().getroot()]
             continue
+        nxt: list = []
         for n in current:
-            if isinstance(n, str):
-                continue
-            if ax == "child":
-                if st.names == ("*",):
-                    cands = [c for c in n if isinstance(c.tag, str)]
-                else:  # lxml filters the children by name (thousands of siblings are not walked in Python)
-                    cands = list(n.iterchildren(*st.names))
-            elif ax == "desc":
-                if st.names == ("*",):
-                    cands = [c for c in n.iterdescendants() if isinstance(c.tag, str)]
-                else:
-                    cands = list(n.iterdescendants(*st.names))
-            elif ax == "parent":
-                p = n.getparent()
-                cands = [p] if p is not None else []
-            elif ax == "self":
-                cands = [n] if not st.names or n.tag in st.names else []
-            elif ax == "attr":
-                v = n.get(st.names[0])
-                cands = [v] if v is not None else []
-            else:  # pragma: no cover
-                cands = []
-            for pr in st.preds:
-                cands = cands[:1] if pr is _FIRST else [c for c in cands if pr(c)]
-            nxt.extend(cands)
+            if not isinstance(n, str):
+                nxt.extend(_step(n, st))
         current = nxt
     return current
 
@@ -412,27 +413,9 @@ def _first(node: Any, steps: list[Step], i: int) -> Any:
     if isinstance(node, str):
         return _NONE
     st = steps[i]
-    ax = st.axis
-    if ax == "child":
-        cands = (c for c in node if isinstance(c.tag, str)) if st.names == ("*",) else node.iterchildren(*st.names)
-    elif ax == "desc":
-        cands = ((c for c in node.iterdescendants() if isinstance(c.tag, str)) if st.names == ("*",)
-                 else node.iterdescendants(*st.names))
-    elif ax == "parent":
-        p = node.getparent()
-        cands = (p,) if p is not None else ()
-    elif ax == "self":
-        cands = (node,) if not st.names or node.tag in st.names else ()
-    elif ax == "attr":
-        v = node.get(st.names[0])
-        cands = (v,) if v is not None else ()
-    elif ax == "root":  # as select does
+    if st.axis == "root":  # as select does
         return _first(node.getroottree().getroot(), steps, i + 1)
-    else:  # pragma: no cover - (select selects nothing either)
-        return _NONE
-    for pr in st.preds:
-        cands = islice(cands, 1) if pr is _FIRST else filter(pr, cands)
-    for c in cands:
+    for c in _step(node, st):
         found = _first(c, steps, i + 1)
         if found is not _NONE:
             return found

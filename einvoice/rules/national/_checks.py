@@ -241,7 +241,7 @@ def country_rules(rules: Any, country: str, applies: Any):
     and internal errors (an exception in one rule is that rule's, the others still run).
     """
     from ...basics import Syntax
-    from ..engine import Family, Rule
+    from ..engine import Family
 
     key = f"_national_applies_{country}"
     members: list[tuple[str, Any, Any]] = []  # (rule id, check, syntax), in the order of registration
@@ -277,7 +277,7 @@ def country_rules(rules: Any, country: str, applies: Any):
             for rid in ids:
                 members.append((rid, fn, syn))
                 family.ids.append(rid)
-                rules._append(Rule(rid, family.check_for(rid), rules.layer, syn, family=family))
+                rules.add(rid, family.check_for(rid), syn, family=family)
             return fn
 
         return deco
