@@ -311,15 +311,10 @@ class Context:
 def _release_of_layer(releases: tuple[tuple[str, str], ...], layer: str):
     """The release a run's ``releases`` apply to a layer (None: the layer belongs to no family); asked
     once per rule when a run is planned, so kept per (releases, layer)."""
-    from .releases import family_of_layer, release
+    from .releases import family_of_layer
 
     family = family_of_layer(layer)
-    if family is None:
-        return None
-    for fam, version in releases:
-        if fam == family:
-            return release(family, version)
-    return None
+    return None if family is None else _release_in(releases, family)
 
 
 Check = Callable[[Document], Iterable[Any]]

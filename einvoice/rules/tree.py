@@ -358,12 +358,8 @@ def select(node: Any, steps: list[Step]) -> list:
     for st in steps:
         if st.axis == "root":  # "/" then a first child step names the root itself: handled by a self-like match
             current = [node.getroottree().getroot()]
-            continue
-        nxt: list = []
-        for n in current:
-            if not isinstance(n, str):
-                nxt.extend(_step(n, st))
-        current = nxt
+        else:
+            current = [x for n in current if not isinstance(n, str) for x in _step(n, st)]
     return current
 
 
@@ -406,8 +402,7 @@ _NONE = object()  # what first_any finds when a path selects nothing
 
 
 def _first(node: Any, steps: list[Step], i: int) -> Any:
-    """The first node ``select(node, steps[i:])`` gives, found depth first (the same node: select keeps
-    the order of the nodes of each step, and each node's candidates in order), or _NONE."""
+    """The first node ``select(node, steps[i:])`` gives (depth first: select keeps each step's order), or _NONE."""
     if i == len(steps):
         return node
     if isinstance(node, str):
@@ -425,34 +420,26 @@ def _first(node: Any, steps: list[Step], i: int) -> Any:
 def first_any(node: Any, alts: list[list[Step]]) -> Any:
     """``select_any(node, alts)[0]`` without selecting the rest (_NONE when it selects nothing)."""
     for steps in alts:
-        if steps and steps[0].axis == "root":
-            found = select_any(node, [steps])
-            if found:
-                return found[0]
-        else:
-            found = _first(node, steps, 0)
-            if found is not _NONE:
-                return found
+        absolute = steps and steps[0].axis == "root"
+        found = (select_any(node, [steps]) or [_NONE])[0] if absolute else _first(node, steps, 0)
+        if found is not _NONE:
+            return found
     return _NONE
 
 
 def select_any(node: Any, alts: list[list[Step]]) -> list:
     out: list = []
     for steps in alts:
-        if steps and steps[0].axis == "root":
+        if steps and steps[0].axis == "root":  # /a: the root when it is an a; //a: also every a below it
             root = node.getroottree().getroot()
             first = steps[1]
-            if first.axis == "self":
-                start = [root] if (first.names == ("*",) or root.tag in first.names) and all(p(root) for p in first.preds) else []
-            else:  # desc-or-self
-                start = [e for e in ([root] if first.names == ("*",) or root.tag in first.names else [])
-                         if all(p(e) for p in first.preds)]
-                cands = None if first.names == ("*",) else _indexed_descendants(root, first.names)
-                if cands is None:
-                    cands = list(root.iterdescendants(*([] if first.names == ("*",) else first.names)))
-                start += [c for c in cands if isinstance(c.tag, str) and all(p(c) for p in first.preds)]
+            start = [root] if first.names == ("*",) or root.tag in first.names else []
+            if first.axis == "desc-or-self":
+                below = None if first.names == ("*",) else _indexed_descendants(root, first.names)
+                start += root.iterdescendants(*([] if first.names == ("*",) else first.names)) if below is None else below
             for s in start:
-                out.extend(select(s, steps[2:]))
+                if isinstance(s.tag, str) and all(p(s) for p in first.preds):
+                    out.extend(select(s, steps[2:]))
         else:
             out.extend(select(node, steps))
     return out
@@ -563,6 +550,9 @@ def _preds_hold(el: Any, alts: tuple, memo: dict) -> bool:
 
 # --------------------------------------------------------------------------- tables
 
+_BOUNDED = ("absent", "present", "max", "min", "exactly")  # the kinds that count what a path selects
+
+
 @dataclass
 class Check:
     rule: str
@@ -576,9 +566,6 @@ class Check:
     # see from the document's element index, without selecting, that the path selects nothing
     quick: tuple | None = None
     combos: list[list[str]] | None = None  # a plain relative path's names, read from its text (path left None)
-    # a count check whose relative path has predicates: index in the trie of the path without them (an upper
-    # bound of what the path selects: when it decides the check, the path is not selected)
-    skel: int = -1
 
     def steps(self) -> list[list[Step]]:
         """The compiled path (compiled on first use when only its names were read)."""
@@ -660,19 +647,13 @@ class Context:
                 if ck.fn is not None:
                     gate = GATES.get(ck.fn) if (customs or {}).get(ck.fn) is GENERIC.get(ck.fn) else None
                     path = path_of(ck.arg[gate]) if gate and isinstance(ck.arg, dict) else None
-                elif ck.kind not in ("absent", "present", "max", "min", "exactly") and not (
+                elif ck.kind not in _BOUNDED and not (
                         ck.kind in ("filled", "decimals") and len(path) == 1 and path[0][-1].axis != "attr"):
                     continue  # (the first node of one path to an element: the walk's first count)
-                if path is None:
+                if path is None or not all(_plain(alt) for alt in path):
                     continue
-                if not all(_plain(alt) for alt in path):
-                    if ck.fn is not None or ck.quick is not None or ck.kind not in _BOUNDED or not all(
-                            _skeleton(alt) for alt in path):
-                        continue
-                    ck.skel = n  # counted without its predicates (see _run)
                 combos = [combo for alt in path for combo in _expand(alt)]
-            if ck.skel != n:
-                ck.pid = n
+            ck.pid = n
             for combo in combos:
                 node = root
                 for j, name in enumerate(combo):
@@ -694,8 +675,6 @@ class Context:
         for i, ck in enumerate(self.checks):
             if ck.pid >= 0 and (ck.kind in ("absent", "custom") or ck.kind == "max" and ck.arg >= 0):
                 self.on_count[ck.pid].append(i)
-            elif ck.skel >= 0 and (ck.kind == "absent" or ck.kind == "max" and ck.arg >= 0):
-                self.on_count[ck.skel].append(i)
             else:
                 self.always.append(i)
         self.always_checks = [self.checks[i] for i in self.always]
@@ -713,22 +692,6 @@ def _plain(steps: list[Step]) -> bool:
         if st.axis != "child" or st.preds or "*" in st.names:
             return False
     return True
-
-
-_BOUNDED = ("absent", "present", "max", "min", "exactly")
-
-
-def _skeleton(steps: list[Step]) -> bool:
-    """Child steps of named elements (and an attribute last) once the predicates are left out: what the
-    path selects is among what that path without predicates selects (a predicate, [1] too, only filters)."""
-    for i, st in enumerate(steps):
-        if st.axis == "attr":
-            if i != len(steps) - 1:
-                return False
-            continue
-        if st.axis != "child" or "*" in st.names:
-            return False
-    return bool(steps)
 
 
 def _expand(steps: list[Step]) -> list[list[str]]:
@@ -1008,13 +971,6 @@ class Table:
                 checks = ctx.always_checks
         for ck in checks:
             kind = ck.kind
-            if ck.skel >= 0:  # the count without the predicates, when it decides the check
-                most = counts[ck.skel]
-                if kind == "absent" and most == 0 or kind == "max" and most <= ck.arg:
-                    continue
-                if kind == "present" and most == 0 or kind in ("min", "exactly") and most < ck.arg:
-                    res.setdefault(ck.rule, []).append(el)
-                    continue
             if ck.fn is not None:  # custom, codelist: a function of the family module
                 try:
                     targets = list(self.customs[ck.fn](doc, el, ck) or ())
@@ -1104,42 +1060,33 @@ def _quick(alts: list[list[Step]]) -> tuple | None:
     return tuple(out)
 
 
-def _selects_nothing(quick: tuple) -> bool:
-    """True when none of the ``quick`` paths selects anything in the document being evaluated
-    (matched backwards from the index of the last element name); False when one might.
-    A fact of the document: kept in its memo."""
+def _per_document(key: Any, compute: Callable[[], Any]) -> Any:
+    """A fact of the document being evaluated, computed once (kept in its memo; outside an evaluation, each time)."""
     cur = getattr(_current, "doc", None)
     if cur is None:
-        return False
-    r = cur[3].get(quick)
-    if r is None:
-        r = cur[3][quick] = _nothing_in(quick, cur[1], cur[2])
-    return r
+        return compute()
+    found = cur[3].get(key)
+    if found is None:
+        found = cur[3][key] = compute()
+    return found
+
+
+def _selects_nothing(quick: tuple) -> bool:
+    """True when none of the ``quick`` paths selects anything in the document being evaluated (matched
+    backwards from the index of the last element name); False when one might, and outside an evaluation."""
+    cur = getattr(_current, "doc", None)
+    return cur is not None and _per_document(quick, lambda: _nothing_in(quick, cur[1], cur[2]))
 
 
 def _absolute_values(path: list[list[Step]], el: Any) -> list[str]:
     """The string values of what an absolute path in a predicate selects, once per document."""
-    cur = getattr(_current, "doc", None)
-    if cur is None:
-        return [string_value(x) for x in select_any(el, path)]
-    key = ("abs-values", id(path))
-    found = cur[3].get(key)
-    if found is None:
-        found = cur[3][key] = [string_value(x) for x in select_any(el, path)]
-    return found
+    return _per_document(("abs-values", id(path)), lambda: [string_value(x) for x in select_any(el, path)])
 
 
 def _absolute(path: list[list[Step]], el: Any) -> list:
     """The nodes an absolute path selects, once per document (the same for every context element: a
     line's check of a header element must not walk the document again for each line)."""
-    cur = getattr(_current, "doc", None)
-    if cur is None:
-        return select_any(el, path)
-    key = ("abs", id(path))
-    found = cur[3].get(key)
-    if found is None:
-        found = cur[3][key] = select_any(el, path)
-    return found
+    return _per_document(("abs", id(path)), lambda: select_any(el, path))
 
 
 def _nothing_in(quick: tuple, index: dict, keys: frozenset) -> bool:
@@ -1165,7 +1112,7 @@ def _nothing_in(quick: tuple, index: dict, keys: frozenset) -> bool:
 
 def _check(row: list) -> Check:
     rule, kind = row[0], row[1]
-    if kind in ("absent", "present", "max", "min", "exactly") or kind in ("filled", "decimals") and "@" not in row[2]:
+    if kind in _BOUNDED or kind in ("filled", "decimals") and "@" not in row[2]:
         combos = _plain_combos(row[2])
         if combos is not None:  # counted by its context's trie: no steps needed (see Check.steps)
             arg = int(row[3]) if kind in ("max", "min", "exactly") else None

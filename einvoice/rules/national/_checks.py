@@ -234,17 +234,13 @@ CAC, CBC, RAM = (f"{{{UBL_NS['cac']}}}", f"{{{UBL_NS['cbc']}}}", f"{{{CII_NS['ra
 # --- which countries' rules apply (decided once per document) -----------------------------
 
 def country_rules(rules: Any, country: str, applies: Any):
-    """A ``rule`` decorator for one country's module: the module's rules are one family of the engine,
-    evaluated only where ``applies(doc)``, the official variable every rule of the module is decided on
-    (the seller's country as those rules test it), is true. It is decided once per document: a document
-    of another country costs one test, not one per rule. Each rule keeps its own id, syntax, findings
-    and internal errors (an exception in one rule is that rule's, the others still run).
-    """
-    from ...basics import Syntax
+    """A ``rule`` decorator for one country's module: its rules are one engine family, run only where
+    ``applies(doc)`` (the official variable they are decided on) holds, decided once per document; each
+    rule keeps its id, syntax, findings and internal errors (an exception is its rule's only)."""
     from ..engine import Family
 
     key = f"_national_applies_{country}"
-    members: list[tuple[str, Any, Any]] = []  # (rule id, check, syntax), in the order of registration
+    members: list[tuple[str, Any, Any]] = []  # (rule id, check, syntax as given), in the order of registration
 
     def evaluate(doc):
         ok = doc.__dict__.get(key)
@@ -254,7 +250,7 @@ def country_rules(rules: Any, country: str, applies: Any):
             return {}
         out: dict[str, Any] = {}
         for rid, fn, syn in members:
-            if syn is not None and syn != doc.syntax:
+            if syn is not None and syn != doc.syntax:  # (a syntax is a str: "ubl" == Syntax.UBL)
                 continue
             try:
                 hits = fn(doc)
@@ -267,17 +263,14 @@ def country_rules(rules: Any, country: str, applies: Any):
                 out[rid] = hits
         return out
 
-    evaluate.__name__ = country.lower()
     family = Family(f"{rules.layer}:{country}", evaluate)
 
     def rule(*ids: str, syntax: Any = None):
-        syn = Syntax(syntax) if isinstance(syntax, str) else syntax
-
         def deco(fn):
             for rid in ids:
-                members.append((rid, fn, syn))
+                members.append((rid, fn, syntax))
                 family.ids.append(rid)
-                rules.add(rid, family.check_for(rid), syn, family=family)
+                rules.add(rid, family.check_for(rid), syntax, family=family)
             return fn
 
         return deco
