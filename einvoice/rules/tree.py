@@ -1024,7 +1024,7 @@ def doc_paths(doc: Any) -> list[tuple]:
         paths: dict = {}
         out = d["_tree_paths"] = []
         every = tag_index(doc).get(None) or []
-        for el, tag in zip(every, d.get("_tree_tags") or [el.tag for el in every]):
+        for el, tag in zip(every, d.get("_tree_tags", ())):  # (tag_index keeps a tag per element it lists)
             parent = el.getparent()
             base = paths.get(parent) if parent is not None else ()
             if base is None:  # the root of the index is not the document's: its ancestors come first
