@@ -153,3 +153,17 @@ def test_count_checks_with_predicates_judge_as_their_definition(root):
                 target = found[0] if kind == "absent" and not isinstance(found[0], str) else el
                 want.setdefault(rule, []).append(target)
     assert {k: v for k, v in got.items() if v} == want
+
+
+def test_a_matching_context_without_checks_still_ends_its_group():
+    """An element matched by a context with nothing to check is not handed to the group's later contexts
+    (the first matching context of a group takes the element, as in a schematron pattern); elements it
+    does not match are."""
+    groups = [[tree.Context(tree.Pattern("/r/a"), []),
+               tree.Context(tree.Pattern("a[@k = 'x']"), []),
+               tree.Context(tree.Pattern("a"), [tree._check(["R-B", "absent", "b"])])]]
+    table = tree.Table("checkless-test", groups)
+    root = etree.fromstring("<r><a><b/></a><c><a><b/></a><a k='x'><b/></a></c></r>")
+    hits = table.evaluate(_Doc(root))["R-B"]
+    assert [h.getparent().getparent().tag for h in hits] == ["c"]  # the second a only: /r/a and a[@k='x'] are taken
+    assert table.evaluate(_Doc(etree.fromstring("<r><a><b/></a></r>"))) == {}

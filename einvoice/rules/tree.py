@@ -917,6 +917,8 @@ class Table:
                 known = None if ctx.wildcard is not None else True if ctx.simple else ctx.pattern.path_test(path)
                 if known is False:
                     continue
+                if known is True and not ctx.checks:
+                    break  # it matches and ends the group, checking nothing
                 kept.append((ctx, known))
                 if known is True:
                     break  # a context that matches ends the group
