@@ -87,7 +87,10 @@ def validate_document(doc: Document, profile: str = "auto", schema: bool = True,
         except ModuleNotFoundError:  # pragma: no cover - XSD step not installed
             xsd = None
         if xsd is not None:
-            report.findings.extend(xsd.validate_tree(doc.root, doc.syntax, profile=profile, path=doc.path))
+            from .rules.tree import tag_index  # (the document's element index: built once, for the rules too)
+
+            report.findings.extend(xsd.validate_tree(doc.root, doc.syntax, profile=profile, path=doc.path,
+                                                     tags=tag_index(doc)))
     kept = layers_for_syntax(layers, doc.syntax)  # a layer of the other syntax only would find nothing
     rules = rules_for(kept, profile)
     run_rules(doc, rules, report, context)
