@@ -566,6 +566,7 @@ class Check:
     # see from the document's element index, without selecting, that the path selects nothing
     quick: tuple | None = None
     combos: list[list[str]] | None = None  # a plain relative path's names, read from its text (path left None)
+    skel: int = -1  # a count of a path with predicates: its trie index without them, a bound (see _run)
 
     def steps(self) -> list[list[Step]]:
         """The compiled path (compiled on first use when only its names were read)."""
@@ -650,10 +651,12 @@ class Context:
                 elif ck.kind not in _BOUNDED and not (
                         ck.kind in ("filled", "decimals") and len(path) == 1 and path[0][-1].axis != "attr"):
                     continue  # (the first node of one path to an element: the walk's first count)
-                if path is None or not all(_plain(alt) for alt in path):
+                if path is None or not all(_plain(alt, ck.fn is None and ck.kind in _BOUNDED) for alt in path):
                     continue
                 combos = [combo for alt in path for combo in _expand(alt)]
-            ck.pid = n
+                ck.skel = -1 if all(_plain(alt) for alt in path) else n
+            if ck.skel < 0:
+                ck.pid = n
             for combo in combos:
                 node = root
                 for j, name in enumerate(combo):
@@ -673,8 +676,8 @@ class Context:
         self.always = []
         self.on_count: list[list[int]] = [[] for _ in range(n)]
         for i, ck in enumerate(self.checks):
-            if ck.pid >= 0 and (ck.kind in ("absent", "custom") or ck.kind == "max" and ck.arg >= 0):
-                self.on_count[ck.pid].append(i)
+            if max(ck.pid, ck.skel) >= 0 and (ck.kind in ("absent", "custom") or ck.kind == "max" and ck.arg >= 0):
+                self.on_count[max(ck.pid, ck.skel)].append(i)
             else:
                 self.always.append(i)
         self.always_checks = [self.checks[i] for i in self.always]
@@ -683,13 +686,15 @@ class Context:
                               for anchored, steps in self.pattern.alts)
 
 
-def _plain(steps: list[Step]) -> bool:
+def _plain(steps: list[Step], preds: bool = False) -> bool:
+    """Child steps of named elements, and an attribute last (with ``preds``, their predicates left out: what
+    such a path selects is among what the path without them selects; a predicate, [1] too, only filters)."""
     for i, st in enumerate(steps):
         if st.axis == "attr":
             if i != len(steps) - 1:
                 return False
             continue
-        if st.axis != "child" or st.preds or "*" in st.names:
+        if st.axis != "child" or st.preds and not preds or "*" in st.names:
             return False
     return True
 
@@ -811,15 +816,10 @@ class Table:
         return self._groups
 
     def _setup(self, groups: list[list[Context]]) -> None:
-        rule_ids: list[str] = []
-        seen = set()
         for g in groups:
             for ctx in g:
                 ctx.prepare(self.customs)
-                for ck in ctx.checks:
-                    if ck.rule not in seen:
-                        seen.add(ck.rule)
-                        rule_ids.append(ck.rule)
+        rule_ids = list(dict.fromkeys(ck.rule for g in groups for ctx in g for ck in ctx.checks))
         if self._build is not None and rule_ids != self.rule_ids:  # pragma: no cover - a table reader bug
             raise ValueError(f"table {self.name}: rule ids of the compiled table differ from its data")
         self.rule_ids = rule_ids
@@ -873,14 +873,8 @@ class Table:
                 groups.append(ctxs)
             return groups
 
-        rule_ids: list[str] = []
-        seen: set[str] = set()
-        for g in data["groups"]:
-            for c in g["contexts"]:
-                for row in c.get("checks", []):
-                    if row[0] not in seen:
-                        seen.add(row[0])
-                        rule_ids.append(row[0])
+        rule_ids = list(dict.fromkeys(row[0] for g in data["groups"] for c in g["contexts"]
+                                      for row in c.get("checks", [])))
         table = cls(name, None, customs, build=build, rule_ids=rule_ids)
         table.data = data
         return table
@@ -973,6 +967,13 @@ class Table:
                 checks = ctx.always_checks
         for ck in checks:
             kind = ck.kind
+            if ck.skel >= 0:  # the count without the predicates, when it decides the check
+                most = counts[ck.skel]
+                if kind == "absent" and most == 0 or kind == "max" and most <= ck.arg:
+                    continue
+                if kind == "present" and most == 0 or kind in ("min", "exactly") and most < ck.arg:
+                    res.setdefault(ck.rule, []).append(el)
+                    continue
             if ck.fn is not None:  # custom, codelist: a function of the family module
                 try:
                     targets = list(self.customs[ck.fn](doc, el, ck) or ())
