@@ -233,15 +233,20 @@ def _without_annotations(path: Path) -> bytes:
     parser = etree.XMLParser(no_network=True, resolve_entities=False, load_dtd=False)
     tree = etree.parse(str(path), parser)
     for ann in list(tree.getroot().iter(f"{{{XS}}}annotation")):
-        parent = ann.getparent()
-        if ann.tail:  # keep the text that follows the annotation where it was
-            prev = ann.getprevious()
-            if prev is not None:
-                prev.tail = (prev.tail or "") + ann.tail
-            else:
-                parent.text = (parent.text or "") + ann.tail
-        parent.remove(ann)
+        remove_element(ann)
     return etree.tostring(tree, encoding="UTF-8", xml_declaration=True)
+
+
+def remove_element(el: Any) -> None:
+    """Take an element out of its parent, keeping the text that follows it where it was."""
+    parent = el.getparent()
+    if el.tail:
+        prev = el.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + el.tail
+        else:
+            parent.text = (parent.text or "") + el.tail
+    parent.remove(el)
 
 
 def _stamp(files: list[Path], base: Path) -> list[tuple[str, int, int]]:
