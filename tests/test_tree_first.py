@@ -167,3 +167,30 @@ def test_a_matching_context_without_checks_still_ends_its_group():
     hits = table.evaluate(_Doc(root))["R-B"]
     assert [h.getparent().getparent().tag for h in hits] == ["c"]  # the second a only: /r/a and a[@k='x'] are taken
     assert table.evaluate(_Doc(etree.fromstring("<r><a><b/></a></r>"))) == {}
+
+
+def _leafy(el) -> bool:
+    return len(el) == 0 and not (el.text or "").strip()
+
+
+@given(_trees())
+@settings(max_examples=200, deadline=None)
+def test_a_wildcard_that_lists_its_elements_judges_as_one_that_tests_each(root):
+    """A wildcard alone in its group that lists the elements it matches (run on those only) gives what the
+    same wildcard tested on each element gives; alongside other groups and in document order."""
+    rows = [["R-W", "absent", "b"], ["R-X", "max", "c", 0]]
+
+    def table(listed: bool):
+        wild = tree.Wildcard(lambda tag: True, _leafy,
+                             (lambda doc: [e for e in doc.root.iter() if _leafy(e)]) if listed else None)
+        groups = [[tree.Context(tree.Pattern("a"), [tree._check(["R-A", "present", "b"])])],
+                  [tree.Context(None, [tree._check(["R-L", "absent", "@k"])], wildcard=wild)],
+                  [tree.Context(tree.Pattern("b"), [tree._check(row) for row in rows])]]
+        return tree.Table(f"listed-{listed}", groups)
+
+    for i, el in enumerate(root.iter()):
+        if i % 2:  # leaves and others: the wildcard's own test tells them apart
+            el.set("k", "1")
+    got, want = table(True).evaluate(_Doc(root)), table(False).evaluate(_Doc(root))
+    assert table(True)._sets and not table(False)._sets
+    assert got == want

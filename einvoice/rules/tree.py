@@ -581,6 +581,7 @@ class Wildcard:
 
     tag: Callable[[str], bool]
     element: Callable[[Any], bool] | None = None
+    elements: Callable[[Any], Iterable] | None = None  # every element it matches in a document, in order
 
 
 class _Node:
@@ -824,11 +825,11 @@ class Table:
             raise ValueError(f"table {self.name}: rule ids of the compiled table differ from its data")
         self.rule_ids = rule_ids
         self._static: dict[str, list[tuple[int, int, Context]]] = {}
-        self._wild: list[tuple[int, int, Context]] = []
+        self._wild, self._sets = [], []  # (group, order, context); _sets: alone in a group, listing their elements
         for gi, g in enumerate(groups):
             for order, ctx in enumerate(g):
                 if ctx.wildcard is not None:
-                    self._wild.append((gi, order, ctx))
+                    (self._sets if ctx.wildcard.elements and len(g) == 1 else self._wild).append((gi, order, ctx))
                     continue
                 names = ctx.pattern.last_names()
                 if "*" in names:
@@ -946,6 +947,9 @@ class Table:
                         continue
                     self._run(doc, el, ctx, res, tags)
                     break
+        for _gi, _order, ctx in self._sets:  # a wildcard alone in its group: run on the elements it lists
+            for el in ctx.wildcard.elements(doc):
+                self._run(doc, el, ctx, res, tags)
 
     def _run(self, doc: Any, el: Any, ctx: Context, res: dict[str, list], tags: Any = None) -> None:
         checks = ctx.checks

@@ -29,7 +29,7 @@ from typing import Any
 
 from ...syntax import namespaces as ns
 from ..engine import Rule, RuleDefinitionError, RuleMeta, RuleSet, load_yaml, meta_table
-from ..tree import STRUCTURE, Table, Wildcard, register, sel, string_value
+from ..tree import STRUCTURE, Table, Wildcard, register, sel, string_value, tag_index
 from .. import values as V
 from . import checks
 
@@ -63,7 +63,7 @@ def _tax_id_not_seller(el: Any) -> bool:
 
 WILDCARDS = {
     "~tax-id-not-seller": Wildcard(lambda tag: tag == f"{RAM}ID", _tax_id_not_seller),
-    "~empty-leaf": Wildcard(lambda tag: True, _empty_leaf),
+    "~empty-leaf": Wildcard(lambda tag: True, _empty_leaf, lambda doc: V.empty_leaves(tag_index(doc)[None])),
     "~credit-transfer-means": Wildcard(lambda tag: tag == f"{RAM}SpecifiedTradeSettlementPaymentMeans", _credit_transfer),
 }
 
