@@ -177,11 +177,12 @@ def _cut_set(key: str, base: Path) -> tuple[dict[str, bytes], frozenset[str]] | 
             data = (base / name).read_bytes()
             if [len(data), zlib.crc32(data)] != record["files"][name] or sum(runs) != len(data):
                 return None
-            pieces, at = [], 0
-            for i in range(0, len(runs), 2):
-                pieces.append(data[at:at + runs[i]])
-                at += runs[i] + (runs[i + 1] if i + 1 < len(runs) else 0)
-            bundle[name] = b"".join(pieces)
+            cuts, at = [], 0
+            for i in range(1, len(runs), 2):  # (kept, cut) lengths in turn
+                at += runs[i - 1]
+                cuts.append((at, at + runs[i]))
+                at += runs[i]
+            bundle[name] = cut_text(data, cuts)
         prefixes = {"cac": ns.CAC, "cbc": ns.CBC}
         cut = frozenset(f"{{{prefixes[n.split(':', 1)[0]]}}}{n.split(':', 1)[1]}" for n in entry["cut_elements"])
     except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
@@ -383,8 +384,6 @@ def _annotations(data: bytes) -> tuple[list[tuple[int, int]], bytes] | None:
     if opening in lean or closing in lean:  # an annotation start or end the pattern could not take
         return None
     return cuts, lean
-
-
 
 
 def cut_text(data: bytes, cuts: list[tuple[int, int]]) -> bytes:
@@ -592,7 +591,7 @@ def validate_tree(root: Any, syntax: Syntax | str | None, profile: str | None = 
     schema = get_schema(key)
     cut = _CUT.get(key)
     if cut and not cut.isdisjoint({el.tag for el in root.iter()} if tags is None else tags):
-        schema = get_schema(key + WHOLE)  # an element the cut schema does not declare (see _cut_set)
+        schema, cut = get_schema(key + WHOLE), None  # an element the cut schema does not declare (see _cut_set)
     if schema.validate(root):
         return []
     if cut and any(e.type_name.startswith("SCHEMAV_CVC_ELT_4") for e in schema.error_log):
