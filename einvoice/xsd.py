@@ -161,14 +161,21 @@ _CUT_FORMAT = 1
 _CUT: dict[str, frozenset[str]] = {}  # key -> the element names (Clark) its compiled schema no longer declares
 
 
+@functools.lru_cache(maxsize=2)
+def _record(path: Path) -> Any:
+    """The cut record at ``path``, read once per process (both UBL sets are cut from it)."""
+    import json
+
+    return json.loads(path.read_bytes())
+
+
 def _cut_set(key: str, base: Path) -> tuple[dict[str, bytes], frozenset[str]] | None:
     """({path relative to ``base``: the cut text}, the element names cut) of a UBL schema set, from the
     record; None when there is no record for it or a file differs from the recorded one."""
-    import json
     import zlib
 
     try:
-        record = json.loads(CUTS.read_bytes())
+        record = _record(CUTS)
         entry = record["sets"][key] if record.get("format") == _CUT_FORMAT else None
         if entry is None:
             return None
