@@ -357,7 +357,7 @@ def _collector_paused_for_one_file(inputs: list[str]):
     if pause:
         gc.disable()
     try:
-        yield
+        yield pause
     finally:
         if pause:
             gc.freeze()
@@ -450,7 +450,11 @@ def validate(files: tuple[Path, ...], profile: str, no_schema: bool, policy: boo
             sys.exit(EXIT_OK)
         raise click.UsageError("give at least one file, folder, glob or - (stdin)")
     _check_config()
-    with _collector_paused_for_one_file(inputs):
+    with _collector_paused_for_one_file(inputs) as one:
+        if one and not no_schema:  # its UBL schema set compiled for that document alone (a quicker start)
+            from . import xsd
+
+            xsd.one_document()
         opts = batch.Options(profile=profile, schema=not no_schema, policy=policy, max_bytes=max_bytes,
                              rules=rules, timeout=seconds, max_findings=max_findings or None)
         started = time.perf_counter()

