@@ -598,7 +598,7 @@ _TAILORED_FILES = {"ubl-2.1/common/UBL-CommonAggregateComponents-2.1.xsd": ns.UB
                    "ubl-2.1/common/UBL-CommonBasicComponents-2.1.xsd": ns.UBL_NS["cbc"]}
 _DECLARED = re.compile(rb"<xsd:element\s+name=\"(\w+)\"")
 _DECLARATION = re.compile(rb'<xsd:element\s+name="(\w+)"\s+type="(\w+)"\s*/>')
-_COMPLEX_TYPE = re.compile(rb'<xsd:complexType name="(\w+)">(.*?)</xsd:complexType>', re.S)
+_TYPE_START, _TYPE_END = b'<xsd:complexType name="', b"</xsd:complexType>"
 _LOCAL_BASE = re.compile(rb'base="(?!udt:)')  # a type derived from one of its own file's types
 _one = threading.local()
 
@@ -608,8 +608,19 @@ def one_document() -> None:
     _one.pending = True
 
 
-def _empty_type(m: re.Match) -> bytes:
-    return b'<xsd:complexType name="' + m.group(1) + b'"/>'
+def _emptied(text: bytes, keep: set[bytes]) -> bytes | None:
+    """The text with each named complex type not in ``keep`` left empty; None where a type is not in the
+    shape this reads (``<xsd:complexType name="T">`` ... its end, nothing nested, no base of its own file)."""
+    parts = text.split(_TYPE_START)
+    out = [parts[0]]
+    for part in parts[1:]:
+        name, _q, rest = part.partition(b'"')
+        end = rest.find(_TYPE_END)
+        body = rest[:end]
+        if not rest.startswith(b">") or end < 0 or b"<xsd:complexType" in body or _LOCAL_BASE.search(body):
+            return None
+        out.append(_TYPE_START + part if name in keep else _TYPE_START + name + b'"/>' + rest[end + len(_TYPE_END):])
+    return b"".join(out)
 
 
 def tailored(key: str, root: Any, tags: Any) -> etree.XMLSchema | None:
@@ -628,13 +639,12 @@ def tailored(key: str, root: Any, tags: Any) -> etree.XMLSchema | None:
             return None  # a declaration of another form: its type is not known here
         present = {t[len(prefix):].encode() for t in tags if isinstance(t, str) and t.startswith(prefix)}
         keep = {typ for el, typ in declared if el in present}
-        blocks = _COMPLEX_TYPE.findall(text)
-        if any(b"<xsd:complexType" in body or _LOCAL_BASE.search(body) for _name, body in blocks):
+        bundle[name] = _emptied(text, keep)
+        if bundle[name] is None:
             return None
-        bundle[name] = _COMPLEX_TYPE.sub(lambda m: m.group(0) if m.group(1) in keep else _empty_type(m), text)
     try:
         return _compile_bundle(schema_dir() / SCHEMA_FILES[key], schema_dir(), bundle)
-    except etree.XMLSchemaParseError:
+    except (etree.XMLSchemaParseError, etree.XMLSyntaxError):
         return None
 
 

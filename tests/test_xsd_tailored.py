@@ -101,18 +101,26 @@ def test_what_is_not_tailored_for():
     assert xsd.tailored("facturx-en16931", cii, tags_of(cii)) is None  # the CII schemas compile fast whole
 
 
-def test_a_declaration_of_another_form_stops_the_tailoring(monkeypatch):
+@pytest.mark.parametrize("old, new", [
+    (b'<xsd:element name="Party" type="PartyType"/>', b'<xsd:element name="Party" type="PartyType" nillable="true"/>'),
+    (b'<xsd:complexType name="PartyType">', b'<xsd:complexType name="PartyType" mixed="true">'),
+    (b'<xsd:complexType name="PartyType">', b'<xsd:complexType name="PartyType"><xsd:complexType/>'),
+    (b'<xsd:complexType name="PartyType">', b'<xsd:complexType name="PartyType"><xsd:complexContent>'
+                                            b'<xsd:extension base="AddressType"/></xsd:complexContent>'),
+])
+def test_a_text_of_another_shape_stops_the_tailoring(monkeypatch, old, new):
+    """A declaration or type in another form than the one read: nothing is tailored (the usual set is used)."""
     real = xsd._cut_set
 
     def other_form(key, base):
         bundle, cut = real(key, base)
         name = next(iter(xsd._TAILORED_FILES))
-        bundle = {**bundle, name: bundle[name].replace(b'<xsd:element name="Party" type="PartyType"/>',
-                                                       b'<xsd:element name="Party" type="PartyType" nillable="true"/>')}
-        return bundle, cut
+        assert old in bundle[name]
+        return {**bundle, name: bundle[name].replace(old, new, 1)}, cut
 
-    monkeypatch.setattr(xsd, "_cut_set", other_form)
     root = etree.fromstring((ROOT / "samples" / "ehf-invoice.xml").read_bytes())
+    assert xsd.tailored("ubl-invoice", root, tags_of(root)) is not None
+    monkeypatch.setattr(xsd, "_cut_set", other_form)
     assert xsd.tailored("ubl-invoice", root, tags_of(root)) is None
 
 
