@@ -12,8 +12,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from lxml import etree
-
 from ...rules.engine import RuleSet
 from ...rules.tree import Table, Wildcard, compile_path, register, select_any, string_value, tag_index
 from .. import namespaces as ns
@@ -138,16 +136,13 @@ def _attribute_names(doc) -> dict[str, Any]:
     if names is None:
         names = {}
         pmc = f"{CBC}PaymentMeansCode"
-        for owner in _WITH_ATTRIBUTES(doc.root):  # the elements that carry attributes, in document order
+        for owner in tag_index(doc).get(None, ()):  # every element, in document order
             for name in owner.keys():
                 if name in names or name == "name" and owner.tag == pmc:
                     continue
                 names[name] = owner
         cache["ubl-attribute-names"] = names
     return names
-
-
-_WITH_ATTRIBUTES = etree.XPath("//*[@*]")
 
 
 def no_attribute(doc, el, ck):
