@@ -27,6 +27,11 @@ declarations no document of the set can reach (see :func:`_cut_set`); it is used
 for files whose length and CRC-32 are the recorded ones, and a document that
 could be judged otherwise by the cut schema goes to the whole set.
 
+Two shortcuts that judge as the files do: a process that validates one document (the command line
+given one file, :func:`one_document`) compiles the UBL set for that document alone, with the complex
+types none of its elements is declared with left empty (:func:`tailored`); and a long attachment text
+that is valid base64 for sure is checked here, the schema seeing a short stand-in (:func:`base64_valid`).
+
 Each schema error becomes a :class:`~einvoice.rules.engine.Finding` with rule
 id ``XSD``, severity ``fatal``, a message in our words built from what
 libxml2 reports, the line, the XPath of the element when known and a hint.
