@@ -130,30 +130,23 @@ def test_only_the_first_document_of_a_thread_and_only_when_said(monkeypatch):
     monkeypatch.setattr(xsd, "tailored", lambda *a: made.append(real(*a)) or made[-1])
     data = (ROOT / "samples" / "ehf-invoice.xml").read_bytes()
     broken = data.replace(b"<cbc:IssueDate>", b"<cbc:Bad/><cbc:IssueDate>", 1)
-    out = {}
 
-    def run():  # a new thread: no schema compiled in it yet
-        out["plain"] = xsd.validate_tree(etree.fromstring(broken), "ubl")
-        xsd.one_document()
-        out["first"] = xsd.validate_tree(etree.fromstring(broken), "ubl")
-        out["second"] = xsd.validate_tree(etree.fromstring(broken), "ubl")
+    def in_a_new_thread(*steps) -> list:  # a new thread: no schema compiled in it yet
+        out: list = []
+        thread = threading.Thread(target=lambda: [out.append(step()) for step in steps])
+        thread.start()
+        thread.join()
+        return [found for found in out if found is not None]
 
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join()
+    def validated(doc):
+        return lambda: xsd.validate_tree(etree.fromstring(doc), "ubl")
+
+    plain, first, second = in_a_new_thread(validated(broken), xsd.one_document, validated(broken), validated(broken))
     assert made == []  # the first document was validated before anything was said, the schema is compiled
-    assert out["plain"] == out["first"] == out["second"] and out["first"]
-
-    def fresh():
-        xsd.one_document()
-        out["first"] = xsd.validate_tree(etree.fromstring(broken), "ubl")
-        out["second"] = xsd.validate_tree(etree.fromstring(data), "ubl")
-
-    thread = threading.Thread(target=fresh)
-    thread.start()
-    thread.join()
+    assert plain == first == second and first
+    first, second = in_a_new_thread(xsd.one_document, validated(broken), validated(data))
     assert len(made) == 1 and made[0] is not None  # the first document, and only it
-    assert out["first"] == out["plain"] and out["second"] == []
+    assert first == plain and second == []
 
 
 def test_the_command_line_says_so_for_one_file(monkeypatch, tmp_path):
