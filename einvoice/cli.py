@@ -182,9 +182,12 @@ def build(input: Path, fmt: str, output: Path | None, policy: bool = False, pdf:
     if output is None:
         click.echo("einvoice: build: give -o OUT.xml and/or --pdf OUT.pdf", err=True)
         sys.exit(EXIT_UNREADABLE)
+    from . import xsd
     from .build import build_file
     from .cli_pdf import unwritable
     from .errors import BuildRefused, EinvoiceError
+
+    xsd.one_document()  # the written document is the one validated: its UBL schema set compiled for it alone
 
     existed = _is(output, Path.exists)
     try:

@@ -161,3 +161,7 @@ def test_the_command_line_says_so_for_one_file(monkeypatch, tmp_path):
         with pytest.raises(SystemExit):
             main(["validate", *args])
         assert said == expected, args
+    said.clear()
+    with pytest.raises(SystemExit):
+        main(["build", str(ROOT / "samples" / "ehf-invoice.yaml"), "-f", "ehf", "-o", str(tmp_path / "out.xml")])
+    assert said == [True] and (tmp_path / "out.xml").read_bytes().startswith(b"<?xml")
