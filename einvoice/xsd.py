@@ -631,8 +631,10 @@ def _emptied(text: bytes, keep: set[bytes]) -> bytes | None:
 def tailored(key: str, root: Any, tags: Any) -> etree.XMLSchema | None:
     """The cut UBL schema set of ``key`` with the complex types no element of the document needs left
     empty; None where the document or the files are not as this needs (see above)."""
-    found = _cut_set(key, schema_dir()) if key in _LEAN_KEYS else None
-    if found is None or not found[1].isdisjoint(tags) or root.xpath("boolean(//@xsi:type)", namespaces=_XSI):
+    if key not in _LEAN_KEYS or root.xpath("boolean(//@xsi:type)", namespaces=_XSI):
+        return None
+    found = _cut_set(key, schema_dir())
+    if found is None or not found[1].isdisjoint(tags):
         return None
     bundle = dict(found[0])
     for name, uri in _TAILORED_FILES.items():
@@ -690,7 +692,7 @@ def base64_valid(text: str) -> bool:
 def _stand_ins(root: Any, tags: Any) -> list[tuple[Any, Any]]:
     """Swap each attachment element with a long, surely valid base64 text for a stand-in: the same name,
     attributes, line and tail, and a short valid text (undone by :func:`_put_back`; (stand-in, element) pairs)."""
-    names = [t for t in _BINARY_TAGS if tags is None or t in tags]
+    names = [t for t in _BINARY_TAGS if t in tags]
     swaps: list[tuple[Any, Any]] = []
     for el in root.iter(*names) if names else ():
         text, parent = el.text, el.getparent()
