@@ -165,3 +165,34 @@ def test_the_command_line_says_so_for_one_file(monkeypatch, tmp_path):
     with pytest.raises(SystemExit):
         main(["build", str(ROOT / "samples" / "ehf-invoice.yaml"), "-f", "ehf", "-o", str(tmp_path / "out.xml")])
     assert said == [True] and (tmp_path / "out.xml").read_bytes().startswith(b"<?xml")
+
+
+def test_the_command_line_gives_the_same_findings_for_one_file_as_among_others(tmp_path):
+    """End to end: ``einvoice validate one.xml`` (its schema set tailored) and the same file validated
+    beside another (the usual set) report the same findings, XSD ones included."""
+    import json
+    import subprocess
+
+    sample = (ROOT / "samples" / "ehf-invoice.xml").read_bytes()
+    broken = {  # an unknown element, one out of place, a missing attribute, a repeated element, a bad value
+        "unknown.xml": sample.replace(b"<cbc:IssueDate>", b"<cbc:Unknown/><cbc:IssueDate>", 1),
+        "order.xml": sample.replace(b"<cbc:IssueDate>", b"<cac:Delivery/><cbc:IssueDate>", 1),
+        "attribute.xml": sample.replace(b' currencyID="NOK"', b"", 1),
+        "twice.xml": sample.replace(b"<cbc:IssueDate>", b"<cbc:ID>2</cbc:ID><cbc:IssueDate>", 1),
+        "value.xml": sample.replace(b"<cbc:IssueDate>2024-05-02<", b"<cbc:IssueDate>2.5.2024<", 1),
+    }
+    assert all(data != sample for data in broken.values())
+    for name, data in broken.items():
+        (tmp_path / name).write_bytes(data)
+    (tmp_path / "other.xml").write_bytes(sample)
+    exe = [sys.executable, "-m", "einvoice", "validate", "--format", "json"]
+
+    def findings(*files) -> list:
+        out = subprocess.run([*exe, *map(str, files)], capture_output=True, text=True, cwd=ROOT).stdout
+        # (the cross-invoice findings, EINV-X-*, belong to a batch of several files)
+        return [f for f in json.loads(out)["files"][0]["findings"] if not f["rule"].startswith("EINV-X-")]
+
+    for name in broken:
+        alone = findings(tmp_path / name)
+        assert alone == findings(tmp_path / name, tmp_path / "other.xml"), name
+        assert any(f["rule"] == "XSD" for f in alone), name
