@@ -599,8 +599,8 @@ def _locate(root: Any, path: str | None, nsmap: dict[str, str], paths: PathCache
 # any type), or with an element the cut set does not declare, a text that is not in the expected shape,
 # and every later document go the usual way.
 
-_TAILORED_FILES = {"ubl-2.1/common/UBL-CommonAggregateComponents-2.1.xsd": ns.UBL_NS["cac"],
-                   "ubl-2.1/common/UBL-CommonBasicComponents-2.1.xsd": ns.UBL_NS["cbc"]}
+_TAILORED_FILES = {"ubl-2.1/common/UBL-CommonAggregateComponents-2.1.xsd": ns.CAC,
+                   "ubl-2.1/common/UBL-CommonBasicComponents-2.1.xsd": ns.CBC}
 _DECLARED = re.compile(rb"<xsd:element\s+name=\"(\w+)\"")
 _DECLARATION = re.compile(rb'<xsd:element\s+name="(\w+)"\s+type="(\w+)"\s*/>')
 _TYPE_START, _TYPE_END = b'<xsd:complexType name="', b"</xsd:complexType>"
@@ -659,7 +659,7 @@ def tailored(key: str, root: Any, tags: Any) -> etree.XMLSchema | None:
 # schema here. libxml2 spends about 10 ns per character checking such a text, most of the schema pass of a
 # document with an attached PDF; a long text that is valid base64 for sure is checked here instead (a few
 # times faster) and the element is judged by the schema with a short text in its place (_stand_ins).
-_BINARY_TAGS = (f"{{{ns.UBL_NS['cbc']}}}EmbeddedDocumentBinaryObject", f"{{{ns.CII_NS['ram']}}}AttachmentBinaryObject")
+_BINARY_TAGS = (f"{{{ns.CBC}}}EmbeddedDocumentBinaryObject", f"{{{ns.RAM}}}AttachmentBinaryObject")
 _LONG_BASE64 = 1 << 15
 _B64_LETTERS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 _XSI = {"xsi": "http://www.w3.org/2001/XMLSchema-instance"}
