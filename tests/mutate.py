@@ -51,6 +51,8 @@ def _new_amount(rng: random.Random, text: str | None) -> str:
     if choice < 0.3:
         return str(base + Decimal(rng.choice(["0.01", "-0.01", "1", "-1", "100"])))
     if choice < 0.5:
+        if not base.is_finite():  # an amount already mutated to 'INF' / 'NaN': kept (quantize refuses it)
+            return str(base)
         return str((base * Decimal("1.001")).quantize(Decimal("0.001")))
     if choice < 0.6:
         return rng.choice(["", "abc", "1,5", "1e3", " 12.00 ", "--1"])

@@ -351,3 +351,39 @@ def test_check_digit_sums_agree_with_python_stdnum():
     assert ids.gln("7300010000001") and not ids.gln("7300010000002")
     assert ids.no_orgnr("974760673") and not ids.no_orgnr("974760672") and not ids.no_orgnr("000000000")
     assert ids.se_orgnr("5560360793") and not ids.se_orgnr("5560360794")
+
+
+# (VAT total in the tax currency, in the invoice currency) -> R055 fires, UBL (<= 0 / >= 0) and CII (< 0 / >= 0).
+# The amounts are untyped values compared with zero as Saxon, which runs the official rules, compares them:
+# 'NaN' is above zero, '-0.00' is below it (Java's double order), '-0' is zero; a value that is no number
+# stops the official validator and fails the rule here.
+R055_CASES = [
+    ("5.00", "50.00", False, False),
+    ("-1", "5", True, True),
+    ("-1", "-5", False, False),
+    ("0", "-5", False, True),  # UBL: 0 <= 0 with -5 <= 0; CII: 0 < 0 is false and -5 >= 0 too
+    ("NaN", "5.00", False, False),
+    ("NaN", "-5.00", True, True),
+    ("-0.00", "628.62", True, True),
+    ("-0.00", "-5", False, False),
+    ("-0", "5", False, False),
+    ("abc", "5", True, True),
+]
+
+
+@pytest.mark.parametrize("tax, amount, ubl_fires, cii_fires", R055_CASES)
+def test_r055_signs_compared_as_the_official_validator_compares_them(tax, amount, ubl_fires, cii_fires):
+    u = ubl('<cbc:DocumentCurrencyCode>EUR</cbc:DocumentCurrencyCode><cbc:TaxCurrencyCode>NOK</cbc:TaxCurrencyCode>'
+            f'<cac:TaxTotal><cbc:TaxAmount currencyID="EUR">{amount}</cbc:TaxAmount></cac:TaxTotal>'
+            f'<cac:TaxTotal><cbc:TaxAmount currencyID="NOK">{tax}</cbc:TaxAmount></cac:TaxTotal>')
+    c = cii('<rsm:SupplyChainTradeTransaction><ram:ApplicableHeaderTradeSettlement>'
+            '<ram:TaxCurrencyCode>NOK</ram:TaxCurrencyCode><ram:InvoiceCurrencyCode>EUR</ram:InvoiceCurrencyCode>'
+            '<ram:SpecifiedTradeSettlementHeaderMonetarySummation>'
+            f'<ram:TaxTotalAmount currencyID="EUR">{amount}</ram:TaxTotalAmount>'
+            f'<ram:TaxTotalAmount currencyID="NOK">{tax}</ram:TaxTotalAmount>'
+            '</ram:SpecifiedTradeSettlementHeaderMonetarySummation>'
+            '</ram:ApplicableHeaderTradeSettlement></rsm:SupplyChainTradeTransaction>')
+    assert ("PEPPOL-EN16931-R055" in findings(u)) is ubl_fires
+    assert ("PEPPOL-EN16931-R055" in findings(c)) is cii_fires
+    without = u.replace("<cbc:TaxCurrencyCode>NOK</cbc:TaxCurrencyCode>", "")
+    assert "PEPPOL-EN16931-R055" not in findings(without)  # no VAT accounting currency: nothing to compare

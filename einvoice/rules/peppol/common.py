@@ -104,12 +104,6 @@ NotANumber = V.CastError
 xpath_round = V.round_decimal  # halves towards positive infinity
 
 
-def xs_number(value: Any) -> float | None:
-    """An untyped value compared with a number (xs:double); None when it is no number or NaN."""
-    f = V.double_or_none(value)
-    return None if f is None or f != f else f
-
-
 def slack(expected: Decimal, value: Decimal, tolerance: Decimal = Decimal("0.02")) -> bool:
     """``expected`` and ``value`` differ by no more than the tolerance."""
     return expected + tolerance >= value and expected - tolerance <= value

@@ -13,6 +13,7 @@ from decimal import Decimal
 from ...basics import Syntax
 from .. import releases
 from ..tree import Table, register
+from .. import values as V
 from ..values import date_or_none
 from . import RULES
 from .common import (
@@ -41,7 +42,6 @@ from .common import (
     udt,
     xpath_round,
     xs_decimal,
-    xs_number,
 )
 
 UBL = Syntax.UBL
@@ -142,49 +142,42 @@ def _cii_currencies(doc, tag: str) -> list[str]:
 # when it is given): rows of schemas/structure/peppol-core-{ubl,cii}.yaml
 
 
-def _numbers(els) -> list[float]:
-    out = []
-    for e in els:
-        v = xs_number(e)
-        if v is not None:
-            out.append(v)
-    return out
-
-
 # R055 per syntax: the contexts, their tax totals, the (tax, document) currencies of one (UBL: the context's,
-# normalised; CII: the document's, as written), and whether negative totals must be below zero (CII)
+# normalised; CII: the document's, as written), and the comparison a negative total passes (UBL <= 0, CII < 0)
 _R055 = {
-    UBL: ((UBL_INVOICE, UBL_CREDIT_NOTE), (cac("TaxTotal"), cbc("TaxAmount")), False,
+    UBL: ((UBL_INVOICE, UBL_CREDIT_NOTE), (cac("TaxTotal"), cbc("TaxAmount")), "<=",
           lambda doc, r: [{normalize(string_value(e)) for e in children(r, cbc(t))}
                           for t in ("TaxCurrencyCode", "DocumentCurrencyCode")]),
     CII: ((ram("ApplicableHeaderTradeSettlement"),), (ram("SpecifiedTradeSettlementHeaderMonetarySummation"),
-                                                      ram("TaxTotalAmount")), True,
+                                                      ram("TaxTotalAmount")), "<",
           lambda doc, st: [set(_cii_currencies(doc, t)) for t in ("TaxCurrencyCode", "InvoiceCurrencyCode")]),
 }
 
 
 @RULES.rule("PEPPOL-EN16931-R055")
 def r055_same_sign(doc):
-    contexts, steps, strict, currencies = _R055[doc.syntax]
+    contexts, steps, below, currencies = _R055[doc.syntax]
     for ctx in elements(doc, *contexts):
         tcc, dcc = currencies(doc, ctx)
         if not tcc:
             continue
         amounts = path(ctx, *steps)
-        acc = _numbers([a for a in amounts if a.get("currencyID") in tcc])
-        docv = _numbers([a for a in amounts if a.get("currencyID") in dcc])
-        if not _same_sign(acc, docv, strict):
+        if not same_sign([a for a in amounts if a.get("currencyID") in tcc],
+                         [a for a in amounts if a.get("currencyID") in dcc], below):
             yield ctx
 
 
-def _same_sign(acc: list[float], docv: list[float], strict: bool) -> bool:
-    """Both totals negative (or non-positive), or both non-negative; an absent total never agrees."""
-    if strict:
-        negative = any(a < 0 for a in acc) and any(d < 0 for d in docv)
-    else:
-        negative = any(a <= 0 for a in acc) and any(d <= 0 for d in docv)
-    positive = any(a >= 0 for a in acc) and any(d >= 0 for d in docv)
-    return negative or positive
+def same_sign(in_tax: list, in_doc: list, below: str) -> bool:
+    """R055 (also XRechnung's): (some total in each currency ``below`` 0) or (some in each ``>= 0``); an absent
+    total never agrees. The untyped amounts are compared with zero as Saxon compares them ('NaN' is above
+    zero, '-0.00' below it); an amount that is no number fails the rule (the official validator stops there)."""
+    def some(nodes: list, op: str) -> bool:
+        return any(V.compare_untyped(n, op, "0") for n in nodes)
+
+    try:
+        return (some(in_tax, below) and some(in_doc, below)) or (some(in_tax, ">=") and some(in_doc, ">="))
+    except V.CastError:
+        return False
 
 
 # --- allowances and charges ----------------------------------------------------------

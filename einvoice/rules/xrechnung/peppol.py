@@ -15,8 +15,8 @@ version differs in five ids, written here:
 * R053: at most one (not exactly one) VAT total in the invoice currency;
 * R055: the sign test applies only when there is a VAT total in the invoice currency.
 
-R055 is written here for UBL too: the amounts are compared with zero as Saxon compares
-an untyped value with a number (``rules.values.compare_untyped``: 'NaN' is above zero).
+R055 is written here for UBL too (its contexts); the sign test is the Peppol layer's
+``same_sign`` (the amounts compared with zero as Saxon compares an untyped value with a number).
 
 R061 leaves out a payment means with two codes, which the official context cannot match.
 """
@@ -27,7 +27,7 @@ from decimal import Decimal
 
 from ...syntax.namespaces import RAM
 from ..peppol import RULES as PEPPOL
-from ..values import CastError, compare_untyped
+from ..peppol.core import same_sign
 from . import RULES
 from ..german import NoDecimal, compile_cii as _x, compile_ubl as _u, norm, one_decimal, sv
 
@@ -170,18 +170,6 @@ _TAX_CURRENCIES = _x("/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction/
                      "/ram:TaxCurrencyCode")
 
 
-def _same_sign(in_acc, in_doc, below: str) -> bool:
-    """(``in_acc below 0`` and ``in_doc below 0``) or (both ``>= 0``), as general comparisons of untyped values
-    with a number; False where one is no number (reported)."""
-    def any_(nodes, op):
-        return any(compare_untyped(n, op, "0") for n in nodes)
-
-    try:
-        return (any_(in_acc, below) and any_(in_doc, below)) or (any_(in_acc, ">=") and any_(in_doc, ">="))
-    except CastError:
-        return False
-
-
 @RULES.rule(PREFIX + "R055", syntax="cii")
 def r055(doc):
     """With a VAT accounting currency and a VAT total in the invoice currency, both totals have the same sign.
@@ -200,7 +188,7 @@ def r055(doc):
         in_doc = [t for t in totals if t.get("currencyID") in currencies]
         if not in_doc:
             continue
-        if not _same_sign([t for t in totals if t.get("currencyID") in tax_currencies], in_doc, "<"):
+        if not same_sign([t for t in totals if t.get("currencyID") in tax_currencies], in_doc, "<"):
             yield settlement
 
 
@@ -223,6 +211,6 @@ def r055_ubl(doc):
     doc_nodes = _UBL_DOC_CURRENCY(root)
     doc_currency = norm(sv(doc_nodes[0])) if doc_nodes else ""
     amounts = _UBL_TAX_AMOUNTS(root)
-    if not _same_sign([a for a in amounts if a.get("currencyID") == tax_currency],
+    if not same_sign([a for a in amounts if a.get("currencyID") == tax_currency],
                       [a for a in amounts if a.get("currencyID") == doc_currency], "<="):
         yield root
