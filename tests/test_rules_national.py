@@ -474,3 +474,23 @@ def test_the_peppol_and_national_rules_read_the_tree_only():
             if doc.model_read:
                 read.append(path.name)
     assert checked > (300 if CONFORMANCE.is_dir() else 5) and not read, (checked, read[:5])
+
+
+def _adr(*names: str) -> str:
+    return ("<cac:AdditionalDocumentReference><cbc:ID>A</cbc:ID>" + "".join(
+        f'<cac:Attachment><cbc:EmbeddedDocumentBinaryObject mimeCode="application/pdf" filename="{n}">QQ==</cbc:EmbeddedDocumentBinaryObject>'
+        "</cac:Attachment>" for n in names) + "</cac:AdditionalDocumentReference>")
+
+
+@pytest.mark.parametrize("refs, fires", [
+    ([("a.pdf",), ("b.pdf",)], False),
+    ([("a.pdf",), ("a.pdf",)], True),
+    ([("a.pdf", "a.pdf")], False),  # repeated within one reference: the official test compares earlier siblings only
+    ([("a.pdf", "b.pdf"), ("c.pdf", "b.pdf")], True),
+    ([("a.pdf",), ("A.PDF",)], False),  # compared as written (the message's "non case-sensitive" is not tested)
+])
+def test_german_attachment_names_repeat_only_across_references(refs, fires):
+    """DE-R-022 is XRechnung's BR-DE-22: a file name of a reference that an earlier sibling reference has."""
+    xml = UBL_DE.format(buyer_ref="<cbc:BuyerReference>X</cbc:BuyerReference>" + "".join(_adr(*r) for r in refs),
+                        payment=PAYMENT_58.format(iban="DE89 3704 0044 0532 0130 00"))
+    assert ("DE-R-022" in national(parsed(xml))) is fires

@@ -387,3 +387,16 @@ def test_r055_signs_compared_as_the_official_validator_compares_them(tax, amount
     assert ("PEPPOL-EN16931-R055" in findings(c)) is cii_fires
     without = u.replace("<cbc:TaxCurrencyCode>NOK</cbc:TaxCurrencyCode>", "")
     assert "PEPPOL-EN16931-R055" not in findings(without)  # no VAT accounting currency: nothing to compare
+
+
+def test_r061_payment_means_with_two_codes_matches_no_official_context():
+    """R061's context is a payment means whose normalised code is 49 or 59: with two codes normalize-space()
+    fails, and a pattern that fails does not match (the official validator reports nothing there)."""
+    def means(*codes: str) -> str:
+        return ubl("<cac:PaymentMeans>" + "".join(f"<cbc:PaymentMeansCode>{c}</cbc:PaymentMeansCode>" for c in codes)
+                   + "</cac:PaymentMeans>")
+
+    assert "PEPPOL-EN16931-R061" in findings(means("59"))
+    assert "PEPPOL-EN16931-R061" in findings(means(" 49 "))
+    assert "PEPPOL-EN16931-R061" not in findings(means("59", "59"))
+    assert "PEPPOL-EN16931-R061" not in findings(means("30"))

@@ -351,12 +351,26 @@ def _debit_incomplete(root, needed: int) -> bool:
     return any(given) and not (given.pop(needed) and any(given))
 
 
-# rules reported on the document: (rule id, syntaxes, fails(root, paths)); DE-R-001/030/031 are the UBL ones
+def repeated_filename(root, p) -> bool:
+    """An attachment's file name repeats one of an earlier sibling reference (compared as written); names
+    repeated within one reference do not count (the official test looks at preceding siblings only)."""
+    seen: dict = {}
+    for ard in p.ards(root):
+        names = [str(n) for n in p.ard_filenames(ard)]
+        earlier = seen.setdefault(ard.getparent(), set())
+        if any(n in earlier for n in names):
+            return True
+        earlier.update(names)
+    return False
+
+
+# rules reported on the document: (rule id, syntaxes, fails(root, paths)); DE-R-001/022/030/031 are the UBL ones
 DOCUMENT = [
     ("BR-DE-1", ("ubl", "cii"), lambda root, p: not p.payment_means(root)),
     ("BR-DE-15", ("ubl", "cii"), lambda root, p: not nonblank(p.buyer_reference(root))),
     ("BR-DE-17", ("ubl", "cii"), lambda root, p: not any(first_nz(codes(root)) in TYPE_CODES for codes in p.type_codes)),
     ("BR-DE-18", ("ubl", "cii"), lambda root, p: not skonto_ok(p.terms_notes(root))),
+    ("BR-DE-22", ("ubl", "cii"), repeated_filename),
     ("BR-DE-26", ("ubl", "cii"), lambda root, p: (any(first_nz(codes(root)) == "384" for codes in p.type_codes)
                                                   and not p.preceding_invoice(root))),
     # with a mandate, the creditor identifier (BR-DE-30) and the debited account (BR-DE-31) are given

@@ -379,14 +379,16 @@ def _ubl_failures(root: Any, index: dict) -> _Failures:
     return f
 
 
-def _co17(rate: Decimal | None, taxable: Decimal | None, tax: Decimal | None, inclusive: bool) -> bool:
-    """The VAT of a breakdown is its taxable amount times its rate, give or take one unit."""
+def _co17(rate: Decimal | None, taxable_el: Any, tax: Decimal | None, inclusive: bool) -> bool:
+    """The VAT of a breakdown is its taxable amount times its rate, give or take one unit (the taxable amount
+    is read only where the rate is not zero: officially, a zero rate decides without casting it)."""
     if tax is None:
         return False
     if rate is None:
         return V.round_decimal(tax) == 0
     if V.round_decimal(rate) == 0:
         return V.round_decimal(tax) == 0
+    taxable = xdec(taxable_el)
     if taxable is None:
         return False
     expected = r2(abs(taxable) * (rate / _100))
@@ -400,7 +402,7 @@ def _ubl_co17(subtotal: Any, taxable: Any, tax: Any) -> bool:
     rates = [xdec(p) for c in ck(subtotal, CAC.TaxCategory) if _ubl_is_vat(c) for p in ck(c, CBC.Percent)]
     if len(rates) > 1:
         raise V.CastError("several rates")
-    return _co17(rates[0] if rates else None, xdec(taxable), xdec(tax), inclusive=False)
+    return _co17(rates[0] if rates else None, taxable, xdec(tax), inclusive=False)
 
 
 # =========================================================================== CII
@@ -634,7 +636,7 @@ def _cii_failures(root: Any, index: dict) -> _Failures:
                 rates = list(ck(t, RAM.RateApplicablePercent)) if _upper_type_is_vat(t, normalize=True) else []
                 if len(rates) > 1:
                     raise V.CastError("several rates")
-                return _co17(xdec(rates[0]) if rates else None, xdec(basis), xdec(calc), inclusive=True)
+                return _co17(xdec(rates[0]) if rates else None, basis, xdec(calc), inclusive=True)
 
             ok("BR-CO-17", holds(co17), t)
 

@@ -49,7 +49,6 @@ FACTS = {syntax: {name: (start.startswith("/"), _clark(start.lstrip("/")), compi
                   for name, (start, path) in facts.items()} for syntax, facts in _DATA["facts"].items()}
 
 ZERO = Decimal(0)
-ONE = Decimal(1)
 HUNDRED = Decimal(100)
 
 # --------------------------------------------------------------------------
@@ -319,13 +318,19 @@ def _ubl_08(code: str) -> Callable[[Document], Iterable]:
             sub = cat[0].getparent()
             tas = child_decimals(sub, CBC.TaxableAmount)
             ta = tas[0] if tas else None
+            # rated: xs:decimal(cbc:TaxableAmount - 1) and + 1, the untyped amount read as a double, one taken
+            # or added in doubles, the result made a decimal exactly (183.23 - 1 is 182.2299999...); None where
+            # the official rule stops (no single amount, or not a finite double)
+            els = list(sub.iterchildren(CBC.TaxableAmount))
+            f = V.double_or_none(els[0]) if rated and len(els) == 1 else None
+            bounds = (Decimal(f - 1), Decimal(f + 1)) if f is not None and math.isfinite(f) else None
 
             def agrees(rate: Decimal | None, tag: str) -> bool:
                 """The lines of ``tag`` (when the check looks at them) and the allowances and charges add up."""
-                if ta is None or not (_ubl_rate_exists(ix, tag, code, rate) if code == "S" else ix.by[tag]):
+                if (bounds if rated else ta) is None or not (_ubl_rate_exists(ix, tag, code, rate) if code == "S" else ix.by[tag]):
                     return False
                 expected = _ubl_expected(ix, tag, code, rate)
-                return (ta - ONE < expected < ta + ONE) if rated else ta == expected
+                return (bounds[0] < expected < bounds[1]) if rated else ta == expected
 
             # the categories without a rate compare exactly, once; the rated ones within one unit, per rate
             if not all(any(agrees(rate, tag) for tag in (CAC.InvoiceLine, CAC.CreditNoteLine))

@@ -88,7 +88,6 @@ _VAT_CATEGORIES = _x("cac:AllowanceCharge[cbc:ChargeIndicator = 'false' or cbc:C
                      " | (cac:InvoiceLine | cac:CreditNoteLine)/cac:Item/cac:ClassifiedTaxCategory/cbc:ID/text()")
 _TAX_REP = _x("cac:TaxRepresentativeParty")
 _SELLER_TAX_IDS = _x("cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme/cbc:CompanyID")
-_ADR_FILENAMES = _x("cac:AdditionalDocumentReference/cac:Attachment/cbc:EmbeddedDocumentBinaryObject/@filename")
 _PRECEDING = _x("cac:BillingReference/cac:InvoiceDocumentReference")
 
 
@@ -99,20 +98,15 @@ def _corrected(doc) -> bool:
     return any(number(c) == 384 for c in _TYPE_CODE(doc.root))
 
 
-def _repeated(values: list) -> bool:
-    return len(values) != len(set(values))
-
-
-# rules reported on the document: rule id -> fails(doc, root); DE-R-001/030/031 are the XRechnung tests
+# rules reported on the document: rule id -> fails(doc, root); DE-R-001/022/030/031 are the XRechnung tests
 _DOCUMENT = {_de_id(br): (lambda doc, root, f=f: f(root, P))
-             for br, syntaxes, f in DOCUMENT if br in ("BR-DE-1", "BR-DE-30", "BR-DE-31") and "ubl" in syntaxes}
+             for br, syntaxes, f in DOCUMENT if br in ("BR-DE-1", "BR-DE-22", "BR-DE-30", "BR-DE-31") and "ubl" in syntaxes}
 _DOCUMENT.update({
     "DE-R-015": lambda doc, root: not nonblank(_BUYER_REFERENCE(root)),
     # with a VAT category that needs it, the seller's VAT or tax number or a tax representative is given
     "DE-R-016": lambda doc, root: (bool(set(_VAT_CATEGORIES(root)) & set(SUPPORTED_VAT_CODES)) and not _TAX_REP(root)
                                    and not nonblank(_SELLER_TAX_IDS(root))),
     "DE-R-017": lambda doc, root: not set(_type_codes(doc)) & set(TYPE_CODES),
-    "DE-R-022": lambda doc, root: _repeated(list(_ADR_FILENAMES(root))),
     "DE-R-026": lambda doc, root: _corrected(doc) and not _PRECEDING(root),
 })
 

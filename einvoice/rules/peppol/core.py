@@ -287,7 +287,8 @@ _R061 = {UBL: (cac("PaymentMeans"), cbc("PaymentMeansCode"), lambda pm: path(pm,
 def r061_mandate_reference(doc):
     tag, code_tag, mandate = _R061[doc.syntax]
     for pm in elements(doc, tag):
-        if nvalue(child(pm, code_tag)) in ("49", "59") and not mandate(pm):
+        codes = children(pm, code_tag)  # two codes: normalize-space() of both fails, the official context does not match
+        if len(codes) == 1 and nvalue(codes[0]) in ("49", "59") and not mandate(pm):
             yield pm
 
 

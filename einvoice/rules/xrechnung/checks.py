@@ -68,19 +68,6 @@ def br_de_21(doc, root, p):
             yield target
 
 
-@rule("BR-DE-22")
-def br_de_22(doc, root, p):
-    """An attachment's file name repeats that of an earlier sibling reference (compared as written)."""
-    seen: dict = {}
-    for ard in p.ards(root):
-        names = [str(n) for n in p.ard_filenames(ard)]
-        earlier = seen.setdefault(ard.getparent(), set())
-        if any(n in earlier for n in names):
-            yield None
-            return
-        earlier.update(names)
-
-
 @rule("BR-DE-TMP-32")
 def br_de_tmp_32(doc, root, p):
     for scope, target in scopes(root, p.transactions):

@@ -17,8 +17,6 @@ version differs in five ids, written here:
 
 R055 is written here for UBL too (its contexts); the sign test is the Peppol layer's
 ``same_sign`` (the amounts compared with zero as Saxon compares an untyped value with a number).
-
-R061 leaves out a payment means with two codes, which the official context cannot match.
 """
 
 from __future__ import annotations
@@ -31,7 +29,7 @@ from ..peppol.core import same_sign
 from . import RULES
 from ..german import NoDecimal, compile_cii as _x, compile_ubl as _u, norm, one_decimal, sv
 
-BOTH = ("R001", "R005", "R010", "R020", "R040", "R041", "R042", "R054",
+BOTH = ("R001", "R005", "R010", "R020", "R040", "R041", "R042", "R054", "R061",
         "R101", "R110", "R111", "R120", "R121", "R130")
 UBL_ONLY = ("R008", "R043", "R044", "R046", "R053")
 PREFIX = "PEPPOL-EN16931-"
@@ -51,7 +49,7 @@ for _short in UBL_ONLY:
     RULES.add(PREFIX + _short, _peppol_check(PREFIX + _short, "ubl"), syntax="ubl")
 
 
-# --- R061 and the CII R043: the Peppol check with fewer targets ---------------------------------
+# --- the CII R043: the Peppol check with fewer targets ---------------------------------
 
 def _filtered(short: str, syntax: str, keep):
     inner = _peppol_check(PREFIX + short, syntax)
@@ -63,14 +61,6 @@ def _filtered(short: str, syntax: str, keep):
     return check
 
 
-def _one_code(tag: str):
-    """R061: a payment means with two codes matches no context (normalize-space of two codes fails)."""
-    return lambda t: not (hasattr(t, "iterchildren") and sum(1 for _ in t.iterchildren(tag)) > 1)
-
-
-for _syntax, _tag in (("ubl", "{urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2}PaymentMeansCode"),
-                      ("cii", "{%s}TypeCode" % RAM)):
-    RULES.add(PREFIX + "R061", _filtered("R061", _syntax, _one_code(_tag)), syntax=_syntax)
 # CII: R043 split by context: document and line allowances and charges (R043-1), price allowances (R043-2)
 for _short, _tag in (("R043-1", "{%s}SpecifiedTradeAllowanceCharge" % RAM), ("R043-2", "{%s}AppliedTradeAllowanceCharge" % RAM)):
     RULES.add(PREFIX + _short, _filtered("R043", "cii", lambda t, tag=_tag: getattr(t, "tag", None) == tag), syntax="cii")
