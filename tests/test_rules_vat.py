@@ -370,3 +370,10 @@ def test_br_co_17_zero_rate_decides_without_the_taxable_amount():
     assert not co17_fires(ubl(ubl_breakdown("S", "25", "100", "25")))
     assert not co17_fires(_cii_doc("Z", "0", "0", "1E2", "0"))
     assert co17_fires(_cii_doc("S", "19", "19", "1E2", "19.00"))
+
+
+@pytest.mark.parametrize("calc, fires", [("0.00", False), ("0", False), ("-0.00", True), ("-0", False)])
+def test_cii_exempt_vat_amount_is_zero_as_saxon_compares_it(calc, fires):
+    """BR-E-09 in CII: ``../ram:CalculatedAmount = 0``, an untyped value against a number: '-0.00' is below
+    zero in Saxon's order, '-0' reads as the integer 0 (verdicts of the CEN EN 16931 CII XSLT)."""
+    assert ("BR-E-09" in fired(_cii_doc("E", "0", "0", "100", calc))) is fires

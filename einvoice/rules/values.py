@@ -302,11 +302,12 @@ def round2_double(x: float) -> float:
 
 
 def double_sum(values: Iterable[float]) -> float:
-    """fn:sum over doubles: plain left-to-right addition."""
-    total = 0.0
+    """fn:sum over doubles: plain left-to-right addition from the first value (the sum of one -0.0 is -0.0;
+    of none, 0)."""
+    total = None
     for v in values:
-        total += v
-    return total
+        total = v if total is None else total + v
+    return 0.0 if total is None else total
 
 
 def decimal_places_ok(node: Any, places: int = 2) -> bool:

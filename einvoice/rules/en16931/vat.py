@@ -565,7 +565,7 @@ def _cii_09(code: str) -> Callable[[Document], Iterable]:
                     float(abs(calc) - 1) < V.round_double(float(abs(basis)) * V.number(rate_el)) / 100 < float(abs(calc) + 1)
                     for rate_el in att.iterchildren(RAM.RateApplicablePercent))
             else:
-                ok = any(as_number(text(c)) == 0 for c in att.iterchildren(RAM.CalculatedAmount))
+                ok = any(_vs0(c, "=") for c in att.iterchildren(RAM.CalculatedAmount))  # '-0.00' = 0 is false
             if not ok:
                 yield from _per_context(att, code, calc_el if calc_el is not None else att)
     return check
