@@ -524,3 +524,14 @@ def test_cii_br_co_14_sums_a_negative_zero_as_the_official_validator_does(calc, 
         "<ram:InvoiceCurrencyCode>", "<ram:ApplicableTradeTax><ram:CalculatedAmount>"
         f"{calc}</ram:CalculatedAmount><ram:TypeCode>VAT</ram:TypeCode></ram:ApplicableTradeTax><ram:InvoiceCurrencyCode>")
     assert ("BR-CO-14" in findings(doc)) is fires
+
+
+@pytest.mark.parametrize("stated, fires", [("-0", False), ("-0.00", True), ("0", False), ("0.0", False)])
+def test_cii_totals_of_nothing_are_the_integer_zero(stated, fires):
+    """With no charges and no VAT breakdown, BR-CO-12 and BR-CO-14 compare the stated total with
+    round(sum(()) * 10 * 10) div 100: the integer 0, which the untyped integer '-0' equals and '-0.00'
+    (a double, -0) does not (verdicts of the CEN EN 16931 CII XSLT)."""
+    doc = cii_totals(vat=stated).replace(
+        "<ram:TaxBasisTotalAmount>", f"<ram:ChargeTotalAmount>{stated}</ram:ChargeTotalAmount><ram:TaxBasisTotalAmount>")
+    found = findings(doc)
+    assert ("BR-CO-12" in found) is fires and ("BR-CO-14" in found) is fires

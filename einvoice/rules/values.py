@@ -227,10 +227,10 @@ _COMPARE = {"=": lambda c: c == 0, "!=": lambda c: c != 0, ">=": lambda c: c >= 
             "<=": lambda c: c <= 0, "<": lambda c: c < 0}
 
 
-def compare_untyped(value: Any, op: str, literal: str | float) -> bool:
+def compare_untyped(value: Any, op: str, literal: str | float | int) -> bool:
     """``value op literal``: an untyped value (element or text) compared with a number, as Saxon does.
 
-    ``literal`` is a numeric literal as written, or a double computed by the
+    ``literal`` is a numeric literal as written, or a double (or an integer) computed by the
     expression. An integer value against an integer literal compares as
     integers; anything else as doubles in :func:`java_compare` order, so
     ``'-0.00' >= 0`` is false, ``'-0' >= 0`` is true, ``'NaN' > 0`` is true and
@@ -238,6 +238,8 @@ def compare_untyped(value: Any, op: str, literal: str | float) -> bool:
     official validator stops there).
     """
     t = trim(_lexical(value))
+    if isinstance(literal, int):  # an integer the expression computed (the sum of nothing)
+        literal = str(literal)
     if isinstance(literal, float):
         f = _finite_double(t)
         f = _SPECIAL.get(t) if f is None else f
@@ -296,18 +298,18 @@ def round2(d: Decimal) -> Decimal:
     return round_decimal(d * 100) / 100
 
 
-def round2_double(x: float) -> float:
-    """``round(x * 100) div 100`` on doubles."""
-    return round_double(x * 100) / 100
+def round2_double(x: float | int) -> float | int:
+    """``round(x * 100) div 100`` on doubles (on the integer of an empty sum: that integer)."""
+    return x if isinstance(x, int) else round_double(x * 100) / 100
 
 
-def double_sum(values: Iterable[float]) -> float:
-    """fn:sum over doubles: plain left-to-right addition from the first value (the sum of one -0.0 is -0.0;
-    of none, 0)."""
+def double_sum(values: Iterable[float]) -> float | int:
+    """fn:sum over doubles: plain left-to-right addition from the first value (the sum of one -0.0 is -0.0);
+    the sum of none is the integer 0, which an untyped integer such as '-0' equals (see compare_untyped)."""
     total = None
     for v in values:
         total = v if total is None else total + v
-    return 0.0 if total is None else total
+    return 0 if total is None else total
 
 
 def decimal_places_ok(node: Any, places: int = 2) -> bool:
