@@ -377,3 +377,21 @@ def test_cii_exempt_vat_amount_is_zero_as_saxon_compares_it(calc, fires):
     """BR-E-09 in CII: ``../ram:CalculatedAmount = 0``, an untyped value against a number: '-0.00' is below
     zero in Saxon's order, '-0' reads as the integer 0 (verdicts of the CEN EN 16931 CII XSLT)."""
     assert ("BR-E-09" in fired(_cii_doc("E", "0", "0", "100", calc))) is fires
+
+
+# CII BR-S-08 / BR-E-08: ``ram:BasisAmount = sums`` and ``ram:BasisAmount -/+ 1`` on the untyped amount: doubles
+# (Java's order: '-0.00' is not 0), the sums made doubles (verdicts of the CEN EN 16931 CII XSLT).
+@pytest.mark.parametrize("cat, basis, line, fires", [
+    ("S", "100.00", "100", False),
+    ("S", "-0.00", "0.00", True),
+    ("S", "0.00", "0.00", False),
+    ("S", "100.000000000000001", "100", False),
+    ("E", "100", "101", True),
+    ("E", "100.5", "101.49", False),
+    ("E", "-0.00", "0.00", False),
+])
+def test_cii_breakdown_basis_compared_as_the_official_validator_compares_it(cat, basis, line, fires):
+    rate = "19" if cat == "S" else "0"
+    doc = _cii_doc(cat, rate, rate, basis, "0" if cat != "S" else "0.00").replace(
+        "<ram:LineTotalAmount>100</ram:LineTotalAmount>", f"<ram:LineTotalAmount>{line}</ram:LineTotalAmount>")
+    assert (f"BR-{cat}-08" in fired(doc)) is fires
