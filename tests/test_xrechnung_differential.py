@@ -90,5 +90,6 @@ def test_layer_agrees_with_the_official_xslt():
             compared += 1
             if got != expected:
                 disagreements.append((n, seed, what, sorted(expected - got), sorted(got - expected)))
+    print(f"\ncompared {compared} documents with the KoSIT XSLT; {len(disagreements)} disagree")
     assert compared > 1000
     assert not disagreements, disagreements[:10]
