@@ -18,6 +18,9 @@ import pytest
 from lxml import etree
 
 from fragments import CONFORMANCE, NO_CORPUS
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
 from einvoice.model import invoice as m
 from einvoice.model.base import ModelBase
 from einvoice.syntax import load
@@ -250,3 +253,32 @@ def test_the_table_drives_reader_and_writer(syntax):
 
 # code columns that describe the values as they are (no mapping to apply)
 DESCRIPTIVE_CODES = {"UNTDID 2005 as is", "true/false", "format 102", "scheme: ReferenceTypeCode"}
+
+
+def test_codes_are_written_as_their_token_in_both_syntaxes():
+    """A code read with surrounding or repeated XML whitespace (the official rules compare normalize-space of
+    it) is written as its token: 'S\\r\\n' is written 'S', ' 380  ' '380'; identifiers keep their spaces."""
+    from einvoice.syntax import read_tree
+    from einvoice.syntax.binding import CODE_FIELDS
+
+    root = etree.parse(str(ROOT / "samples" / "ehf-invoice.xml")).getroot()
+    cbc = "{%s}" % UBL_NS["cbc"]
+    spaced = {"InvoiceTypeCode": " 380  ", "DocumentCurrencyCode": "\tNOK\n", "IdentificationCode": " NO\n",
+              "PaymentMeansCode": " 30 "}
+    for el in root.iter(*(cbc + k for k in spaced)):
+        el.text = spaced[etree.QName(el).localname]
+    for el in root.iter(cbc + "ID"):
+        if etree.QName(el.getparent()).localname in ("TaxCategory", "ClassifiedTaxCategory"):
+            el.text = "S\r\n"
+    for el in root.iter(cbc + "InvoicedQuantity"):
+        el.set("unitCode", " EA ")
+    root.find(cbc + "ID").text = " INV 1 "
+    inv = read_tree(root).invoice
+    assert inv.type_code == " 380  " and inv.number == " INV 1 "  # read as written
+    assert {("Invoice", "type_code"), ("TaxCategory", "code"), ("InvoiceLine", "unit_code")} <= CODE_FIELDS
+    for syntax in ("ubl", "cii"):
+        text = convert(inv, syntax, profile="extended" if syntax == "cii" else None).decode()
+        for raw in (" 380  ", "\tNOK\n", " NO\n", " 30 ", "S\r\n", "S&#13;", " EA "):
+            assert raw not in text, (syntax, raw)
+        assert ">380<" in text and ">S<" in text and ">30<" in text and ">NOK<" in text
+        assert " INV 1 " in text  # an identifier is written as it is

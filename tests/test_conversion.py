@@ -21,7 +21,9 @@ import oracle
 from fragments import CONFORMANCE, NO_CORPUS
 from einvoice import xsd
 from einvoice.model.invoice import CREDIT_NOTE_TYPE_CODES, RegistrationScheme, Syntax
+from einvoice.rules.values import normalize_space
 from einvoice.syntax import load, read_tree
+from einvoice.syntax.binding import CODE_FIELDS
 from einvoice.syntax.codes import FACTURX_VAT_CATEGORIES
 from einvoice.syntax.convert import ConversionRefused, convert, vat_categories
 
@@ -206,8 +208,17 @@ def _means_stated(t: dict) -> dict:
     return {k.replace("payment_without_means.", "payment_means[0].", 1): v for k, v in t.items()}
 
 
+_CODE_NAMES = {name for _cls, name in CODE_FIELDS}
+
+
+def _tokens(t: dict) -> dict:
+    """Codes compared as their token: they are written with their XML whitespace collapsed."""
+    return {k: normalize_space(v) if isinstance(v, str) and k.rpartition(".")[2] in _CODE_NAMES
+            and ".classifications[" not in k else v for k, v in t.items()}
+
+
 def _compare(src_inv, back_inv, via: str) -> list[str]:
-    a, b = _means_stated(terms(src_inv)), _means_stated(terms(back_inv))
+    a, b = _tokens(_means_stated(terms(src_inv))), _tokens(_means_stated(terms(back_inv)))
     if via == "ubl" and "payment_means[0].code" not in a and b.get("payment_means[0].code") == "1":
         del b["payment_means[0].code"]
     a = {k: v for k, v in a.items() if _reason_lost(k, a, via) is None}

@@ -114,6 +114,18 @@ class _Alt(NamedTuple):
     into: int = -1  # the step whose first element (another row's) the value goes into (Term.into), -1: none
 
 
+# the model's fields that hold a code of a code list: their meaning is the token, which is what the
+# official rules compare (normalize-space); they are written with XML whitespace collapsed ('S\r\n' is
+# written 'S'). Identifiers, scheme identifiers and texts are written as they are.
+CODE_FIELDS = frozenset({
+    ("Invoice", "type_code"), ("Invoice", "currency_code"), ("Invoice", "tax_currency_code"),
+    ("Invoice", "tax_point_date_code"), ("Address", "country_code"), ("Note", "subject_code"),
+    ("PaymentMeans", "code"), ("TaxCategory", "code"), ("TaxCategory", "exemption_reason_code"),
+    ("AllowanceCharge", "reason_code"), ("AttachedObject", "mime_code"), ("InvoiceLine", "unit_code"),
+    ("Amount", "currency_id"),
+})
+
+
 class _Row(NamedTuple):
     name: str
     kind: str
@@ -126,6 +138,7 @@ class _Row(NamedTuple):
     none_if_empty: bool = False  # an object whose element other rows share: None when none of its terms is there
     put: Any = None  # the kind's writer (None for objects)
     leaf_object: bool = False  # an object of a single value (an amount, an attachment, a classification code)
+    token: bool = False  # a code (CODE_FIELDS): written with its XML whitespace collapsed
 
 
 def _clark(qname: str, ns: dict[str, str]) -> str:
@@ -206,6 +219,7 @@ def _fresh(alt: _Alt, is_object: bool) -> _Alt:
 from lxml.etree import SubElement as _SubElement  # noqa: E402
 
 from ..basics import children_by_tag  # noqa: E402
+from ..rules.values import normalize_space as _collapse  # noqa: E402
 from ..basics import first_child as _first  # noqa: E402
 
 
@@ -324,7 +338,8 @@ class Binding:
                     self.own[cls].append((row, alt))
 
         for cls, rows in self.rows.items():
-            rows[:] = [r._replace(leaf_object=r.kind == "object" and self._is_leaf_object(r.cls)) for r in rows]
+            rows[:] = [r._replace(leaf_object=r.kind == "object" and self._is_leaf_object(r.cls),
+                                  token=(cls.__name__, r.name) in CODE_FIELDS) for r in rows]
             for r in rows:
                 self.by_name[cls, r.name] = r
         for table_ in (self.dispatch, self.own, self.up):
@@ -642,6 +657,8 @@ class Binding:
     def put(self, el: Any, row: _Row, value: Any, ctx: Any, many: bool = False, shared: dict | None = None) -> Any:
         """Write one value of a row under ``el``; the element written, or None. ``shared``: the containers
         of ``el``'s object found or written so far (by their key)."""
+        if row.token and isinstance(value, str):
+            value = _collapse(value)
         codec = row.codec
         if codec is not None and codec[1] is not None:
             value = codec[1](value)
