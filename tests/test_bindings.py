@@ -270,15 +270,18 @@ def test_codes_are_written_as_their_token_in_both_syntaxes():
     for el in root.iter(cbc + "ID"):
         if etree.QName(el.getparent()).localname in ("TaxCategory", "ClassifiedTaxCategory"):
             el.text = "S\r\n"
-    for el in root.iter(cbc + "InvoicedQuantity"):
+    for el in root.iter(cbc + "InvoicedQuantity", cbc + "BaseQuantity"):
         el.set("unitCode", " EA ")
+    for el in root.iter("{%s}Item" % UBL_NS["cac"]):
+        origin = etree.SubElement(etree.SubElement(el, "{%s}OriginCountry" % UBL_NS["cac"]), cbc + "IdentificationCode")
+        origin.text = "\r\nSE"
     root.find(cbc + "ID").text = " INV 1 "
     inv = read_tree(root).invoice
     assert inv.type_code == " 380  " and inv.number == " INV 1 "  # read as written
     assert {("Invoice", "type_code"), ("TaxCategory", "code"), ("InvoiceLine", "unit_code")} <= CODE_FIELDS
     for syntax in ("ubl", "cii"):
         text = convert(inv, syntax, profile="extended" if syntax == "cii" else None).decode()
-        for raw in (" 380  ", "\tNOK\n", " NO\n", " 30 ", "S\r\n", "S&#13;", " EA "):
+        for raw in (" 380  ", "\tNOK\n", " NO\n", " 30 ", "S\r\n", "S&#13;", " EA ", "&#13;\nSE", "\r\nSE"):
             assert raw not in text, (syntax, raw)
-        assert ">380<" in text and ">S<" in text and ">30<" in text and ">NOK<" in text
+        assert ">380<" in text and ">S<" in text and ">30<" in text and ">NOK<" in text and ">SE<" in text
         assert " INV 1 " in text  # an identifier is written as it is

@@ -122,7 +122,7 @@ CODE_FIELDS = frozenset({
     ("Invoice", "tax_point_date_code"), ("Address", "country_code"), ("Note", "subject_code"),
     ("PaymentMeans", "code"), ("TaxCategory", "code"), ("TaxCategory", "exemption_reason_code"),
     ("AllowanceCharge", "reason_code"), ("AttachedObject", "mime_code"), ("InvoiceLine", "unit_code"),
-    ("Amount", "currency_id"),
+    ("Amount", "currency_id"), ("Item", "origin_country"), ("Price", "base_quantity_unit"), ("Classification", "list_id"),
 })
 
 

@@ -59,7 +59,7 @@ from ...model.invoice import (
     Price,
     RegistrationScheme,
 )
-from ..binding import Binding, Kind
+from ..binding import Binding, Kind, _collapse
 from ..codes import CODECS, category_scheme
 from ..namespaces import CII_NS, QDT, RAM, RSM, UDT
 
@@ -343,9 +343,13 @@ def _guideline_id(b: Binding, el: Any, inv: Invoice, ctx: _Ctx) -> None:
     b.put(el, b.row(Invoice, "customization_id"), ctx.guideline, ctx)
 
 
+def _token(code: str | None) -> str | None:
+    return None if code is None else _collapse(code)
+
+
 def _tax_currency_code(b: Binding, el: Any, inv: Invoice, ctx: _Ctx) -> None:
     """BT-6: CII states it only when it differs from BT-5 (the CII binding of BR-53)."""
-    if inv.tax_currency_code != inv.currency_code:
+    if _token(inv.tax_currency_code) != _token(inv.currency_code):  # (codes compared as the tokens written)
         b.put(el, b.row(Invoice, "tax_currency_code"), inv.tax_currency_code, ctx)
 
 
