@@ -486,7 +486,7 @@ def _per_context(att: Any, code: str, target: Any) -> list:
     return [target for c in att.iterchildren(RAM.CategoryCode) if text(c) == code]
 
 
-def _cii_parts(ix: _CiiIndex, code: str, rate: Decimal | None) -> Decimal:
+def _cii_parts(ix: _CiiIndex, code: str, rate: Decimal | None) -> Decimal | int:
     """round(sum(lines)) + round(sum(charges)) - round(sum(allowances)) of a category (and rate), each as the
     official check sums them: the line totals of the transactions' lines and the actual amounts of their header
     allowances and charges (once per document)."""
@@ -504,7 +504,7 @@ def _cii_parts(ix: _CiiIndex, code: str, rate: Decimal | None) -> Decimal:
                         acs[ind].append((*_cii_codes_rates(ac.findall(RAM.CategoryTradeTax)), amount))
         return lines, acs[True], acs[False]
 
-    def parts() -> Decimal:
+    def parts() -> Decimal | int:
         lines, charges, allowances = (_sum(rows_, code, rate) for rows_ in ix.once("rows", rows))
         r = lambda x: x if isinstance(x, int) else V.round_decimal(x * 10 * 10) / HUNDRED  # noqa: E731
         return r(lines) + r(charges) - r(allowances)

@@ -59,9 +59,10 @@ from ...model.invoice import (
     Price,
     RegistrationScheme,
 )
-from ..binding import Binding, Kind, _collapse
+from ..binding import Binding, Kind
 from ..codes import CODECS, category_scheme
 from ..namespaces import CII_NS, QDT, RAM, RSM, UDT
+from ...rules.values import normalize_space
 
 PROFILES = ("minimum", "basicwl", "basic", "en16931", "extended")
 
@@ -344,7 +345,7 @@ def _guideline_id(b: Binding, el: Any, inv: Invoice, ctx: _Ctx) -> None:
 
 
 def _token(code: str | None) -> str | None:
-    return None if code is None else _collapse(code)
+    return None if code is None else normalize_space(code)
 
 
 def _tax_currency_code(b: Binding, el: Any, inv: Invoice, ctx: _Ctx) -> None:
