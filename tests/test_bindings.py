@@ -285,3 +285,17 @@ def test_codes_are_written_as_their_token_in_both_syntaxes():
             assert raw not in text, (syntax, raw)
         assert ">380<" in text and ">S<" in text and ">30<" in text and ">NOK<" in text and ">SE<" in text
         assert " INV 1 " in text  # an identifier is written as it is
+
+
+def test_a_zero_amount_is_written_without_a_sign():
+    """'-0.00' read from a source is zero; written as '0.00' (in CII the official rules compare the untyped
+    text as a double, where -0 is not 0: a converted BR-CO-14 failed on it)."""
+    from einvoice.syntax import read_tree
+
+    root = etree.parse(str(ROOT / "samples" / "ehf-invoice.xml")).getroot()
+    for el in root.iter("{%s}TaxAmount" % UBL_NS["cbc"], "{%s}AllowanceTotalAmount" % UBL_NS["cbc"]):
+        el.text = "-0.00"
+    inv = read_tree(root).invoice
+    for syntax in ("ubl", "cii"):
+        text = convert(inv, syntax).decode()
+        assert ">-0" not in text and ">0.00<" in text, syntax

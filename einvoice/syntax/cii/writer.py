@@ -281,8 +281,8 @@ KINDS = {
 }
 
 def _fmt(d: Decimal) -> str:
-    s = format(d, "f")
-    return s
+    """xs:decimal text; a zero without a sign ('-0.00' would not equal 0 in the official CII rules' comparisons)."""
+    return format(d.copy_abs() if d.is_finite() and d.is_zero() else d, "f")
 
 
 def _sub(parent: Any, tag: str, text: str | None = None, attrs: dict[str, str | None] | None = None) -> Any:

@@ -77,8 +77,7 @@ def _fmt(value: Any) -> str:
     if isinstance(value, Decimal):
         if not value.is_finite():
             return str(value)
-        text = format(value, "f")
-        return "0" if text in ("-0", "+0") else text
+        return format(value.copy_abs() if value.is_zero() else value, "f")  # a zero is written without a sign
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, date):
