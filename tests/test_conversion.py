@@ -145,6 +145,9 @@ def _reason_lost(path: str, src: dict, to: str) -> str | None:
         return "BT-24 names the specification the document follows: the target's, not the source's"
     if ".currency_id" in path and not path.startswith("tax_totals[") or path.startswith("tax_totals[") and ".breakdown[" in path and path.endswith(".currency_id"):
         return "CII states a currency on the VAT total only; elsewhere it is the invoice currency"
+    m = re.match(r"(tax_totals\[\d+\])\.tax_amount\.", path)
+    if m and src.get(m.group(1) + ".tax_amount.currency_id") not in (src.get("currency_code"), src.get("tax_currency_code")):
+        return "a VAT total in a currency that is neither BT-5 nor BT-6 is no business term (BT-110, BT-111)"
     for party in ("buyer", "payee", "tax_representative"):
         if path.startswith(f"{party}.tax_registrations[") and _registration_is_other(src, path):
             return "only the seller has a tax registration besides VAT (BT-32); Factur-X allows VA elsewhere"
