@@ -304,12 +304,11 @@ def _ubl_08(code: str) -> Callable[[Document], Iterable]:
         ix = _ubl(doc)
         for cat in _ubl_bd(ix, code):
             sub = cat[0].getparent()
-            tas = child_decimals(sub, CBC.TaxableAmount)
-            ta = tas[0] if tas else None
+            els = list(sub.iterchildren(CBC.TaxableAmount))
+            ta = next((d for c in els if (d := V.decimal_or_none(c)) is not None), None)
             # rated: xs:decimal(cbc:TaxableAmount - 1) and + 1, the untyped amount read as a double, one taken
             # or added in doubles, the result made a decimal exactly (183.23 - 1 is 182.2299999...); None where
             # the official rule stops (no single amount, or not a finite double)
-            els = list(sub.iterchildren(CBC.TaxableAmount))
             f = V.double_or_none(els[0]) if rated and len(els) == 1 else None
             bounds = (Decimal(f - 1), Decimal(f + 1)) if f is not None and math.isfinite(f) else None
 

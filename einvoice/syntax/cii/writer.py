@@ -59,7 +59,7 @@ from ...model.invoice import (
     Price,
     RegistrationScheme,
 )
-from ..binding import Binding, Kind
+from ..binding import Binding, Kind, decimal_text
 from ..codes import CODECS, category_scheme
 from ..namespaces import CII_NS, QDT, RAM, RSM, UDT
 from ...rules.values import normalize_space
@@ -280,9 +280,7 @@ KINDS = {
     "amount": Kind(None, lambda el, a, ctx: setattr(el, "text", _fmt(a.value))),  # CII: no currency but on the VAT total
 }
 
-def _fmt(d: Decimal) -> str:
-    """xs:decimal text; a zero without a sign ('-0.00' would not equal 0 in the official CII rules' comparisons)."""
-    return format(d.copy_abs() if d.is_finite() and d.is_zero() else d, "f")
+_fmt = decimal_text
 
 
 def _sub(parent: Any, tag: str, text: str | None = None, attrs: dict[str, str | None] | None = None) -> Any:

@@ -49,7 +49,7 @@ from lxml import etree
 
 from ...model import invoice as m
 from ...model.invoice import DocumentKind, Invoice
-from ..binding import Binding, Kind, _first
+from ..binding import Binding, Kind, _first, decimal_text
 from ..codes import CODECS
 from ..namespaces import CAC, CBC, UBL_CREDIT_NOTE, UBL_INVOICE, UBL_NS
 from . import binding as table
@@ -77,7 +77,7 @@ def _fmt(value: Any) -> str:
     if isinstance(value, Decimal):
         if not value.is_finite():
             return str(value)
-        return format(value.copy_abs() if value.is_zero() else value, "f")  # a zero is written without a sign
+        return decimal_text(value)
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, date):
