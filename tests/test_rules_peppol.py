@@ -400,3 +400,18 @@ def test_r061_payment_means_with_two_codes_matches_no_official_context():
     assert "PEPPOL-EN16931-R061" in findings(means(" 49 "))
     assert "PEPPOL-EN16931-R061" not in findings(means("59", "59"))
     assert "PEPPOL-EN16931-R061" not in findings(means("30"))
+
+
+def test_r056_2_context_does_not_match_a_tax_scheme_with_two_ids():
+    """R056-2's context is a CompanyID of a PartyTaxScheme whose normalize-space(cac:TaxScheme/cbc:ID) is
+    'VAT': with two scheme ids normalize-space() fails and the pattern does not match (the official
+    validator reports nothing there)."""
+    def party(*scheme_ids: str) -> str:
+        ids = "".join(f"<cbc:ID>{i}</cbc:ID>" for i in scheme_ids)
+        return ubl("<cac:AccountingSupplierParty><cac:Party><cac:PartyTaxScheme><cbc:CompanyID>NL12345</cbc:CompanyID>"
+                   f"<cac:TaxScheme>{ids}</cac:TaxScheme></cac:PartyTaxScheme></cac:Party></cac:AccountingSupplierParty>")
+
+    assert "PEPPOL-COMMON-R056-2" in findings(party("VAT"))
+    assert "PEPPOL-COMMON-R056-2" in findings(party(" VAT "))
+    assert "PEPPOL-COMMON-R056-2" not in findings(party("VAT", "VAT"))
+    assert "PEPPOL-COMMON-R056-2" not in findings(party("FC"))

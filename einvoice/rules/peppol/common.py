@@ -289,7 +289,7 @@ def r056_2_dutch_vat(doc):
         # context cac:PartyTaxScheme[normalize-space(cac:TaxScheme/cbc:ID) = 'VAT']/cbc:CompanyID[starts-with(normalize-space(.), 'NL')]
         for scheme in elements(doc, cac("PartyTaxScheme")):
             ids_ = path(scheme, cac("TaxScheme"), cbc("ID"))
-            if not ids_ or nvalue(ids_[0]) != "VAT":
+            if len(ids_) != 1 or nvalue(ids_[0]) != "VAT":  # two: normalize-space() fails, the context does not match
                 continue
             for el in children(scheme, cbc("CompanyID")):
                 if el.get("schemeID") in _SCHEMES_JUDGED_BEFORE_R056_2:
