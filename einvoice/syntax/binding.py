@@ -220,13 +220,13 @@ from lxml.etree import SubElement as _SubElement  # noqa: E402
 
 from ..basics import children_by_tag  # noqa: E402
 from ..rules.values import normalize_space as _collapse  # noqa: E402
+from ..basics import first_child as _first  # noqa: E402
 
 
 def decimal_text(d: Decimal) -> str:
     """An xs:decimal as written by both syntaxes: plain notation, a zero without a sign ('-0.00' would not
     equal 0 where the official CII rules compare the untyped text as a double)."""
     return format(d.copy_abs() if d.is_finite() and d.is_zero() else d, "f")
-from ..basics import first_child as _first  # noqa: E402
 
 
 def _child(node: Any, tag: str) -> Any:

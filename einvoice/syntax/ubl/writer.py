@@ -75,8 +75,6 @@ _XS = "{http://www.w3.org/2001/XMLSchema}"
 
 def _fmt(value: Any) -> str:
     if isinstance(value, Decimal):
-        if not value.is_finite():
-            return str(value)
         return decimal_text(value)
     if isinstance(value, bool):
         return "true" if value else "false"
