@@ -1,11 +1,12 @@
 """The PDF container of a Factur-X / ZUGFeRD invoice: find the XML and check the wrapping.
 
 ``read_pdf(data, path)`` returns the invoice XML and the container findings
-(EINV-PDF-*): exactly one invoice attachment under a known name, XMP metadata
-present with a Factur-X profile that matches the XML's guideline, a PDF/A
-identification, and the attachment's relationship. What makes the PDF unusable
-(not a PDF, damaged, encrypted, no invoice inside, two invoices inside) raises
-:class:`~einvoice.errors.UnreadableInput` with a one-line reason.
+(EINV-PDF-*): one invoice attachment under a known name (or, among several, the one
+the XMP names), XMP metadata present with a Factur-X profile that matches the XML's
+guideline, a PDF/A identification, and the attachment's relationship. What makes the
+PDF unusable (not a PDF, damaged, encrypted, no invoice inside, two invoices inside
+and no XMP naming one of them) raises :class:`~einvoice.errors.UnreadableInput` with
+a one-line reason.
 """
 
 from __future__ import annotations
@@ -52,6 +53,13 @@ MESSAGES = {
                      "Set /AFRelationship of the embedded file (Alternative for German/French profiles, Data otherwise)."),
     "EINV-PDF-006": ("The XMP names the attachment {xmp_name} but the PDF embeds {name}.",
                      "Make fx:DocumentFileName match the embedded file name."),
+    "EINV-PDF-007": ("The PDF carries other invoice XMLs ({others}) beside {name}, the one its XMP names; a "
+                     "receiver that looks for another name reads another invoice.",
+                     "Embed one invoice XML only (a ZUGFeRD 1.0 twin of a Factur-X invoice included)."),
+    "EINV-PDF-008": ("The XMP conformance level {level} is not a Factur-X / ZUGFeRD profile, so a receiver "
+                     "cannot tell which profile the invoice follows.",
+                     "Set fx:ConformanceLevel to MINIMUM, BASIC WL, BASIC, EN 16931, EXTENDED or XRECHNUNG "
+                     "(ZUGFeRD 1.0: BASIC, COMFORT, EXTENDED)."),
     "EINV-PDF-010": ("The PDF embeds a UBL document as {name}; a Factur-X / ZUGFeRD PDF carries a CII invoice "
                      "(rsm:CrossIndustryInvoice).",
                      "Convert the invoice to CII (einvoice convert IN.xml --to cii) and embed that "
@@ -61,7 +69,7 @@ MESSAGES = {
 
 def _finding(rule: str, path: str | None, **params) -> Finding:
     msg, hint = MESSAGES[rule]
-    sev = Severity.ERROR if rule in ("EINV-PDF-003", "EINV-PDF-010") else Severity.WARNING
+    sev = Severity.ERROR if rule in ("EINV-PDF-003", "EINV-PDF-008", "EINV-PDF-010") else Severity.WARNING
     return Finding(rule, sev, msg.format(**params), hint, path=path, layer="container")
 
 
@@ -167,8 +175,20 @@ def _content(entry, name: str, max_bytes: int, data: bytes, path: str | None) ->
     return bytes(content)
 
 
+def _xmp(reader, max_bytes: int) -> str | None:
+    """The PDF's XMP metadata as text (None when it has none or it cannot be read)."""
+    try:
+        with _limits(min(max_bytes, 5_000_000)):
+            meta = reader.trailer["/Root"].get("/Metadata")
+            return meta.get_object().get_data().decode("utf-8", "replace") if meta is not None else None
+    except Exception:  # noqa: BLE001 - unreadable XMP is reported as missing (EINV-PDF-001)
+        return None
+
+
 def _open(data: bytes, path: str | None, max_bytes: int = MAX_BYTES):
-    """``(reader, attachment name, xml)`` of a PDF with exactly one invoice attachment; UnreadableInput otherwise.
+    """``(reader, attachment name, xml, other invoice names)`` of a PDF with one invoice attachment, or with
+    several under distinct known names of which the XMP's fx:DocumentFileName names one (a ZUGFeRD 1.0
+    twin beside factur-x.xml, say); UnreadableInput otherwise.
 
     Every error of the PDF library becomes an UnreadableInput with a one-line reason (encrypted,
     damaged, attachment too large, no invoice); the attachment is decompressed no further than
@@ -196,9 +216,15 @@ def _open(data: bytes, path: str | None, max_bytes: int = MAX_BYTES):
             raise UnreadableInput("no invoice: the PDF carries no invoice XML under a known name "
                                   f"({', '.join(INVOICE_NAMES)}){other}", path)
         distinct = sorted({n for _e, n in known})
+        others: list[str] = []
         if len(distinct) > 1:
-            raise UnreadableInput(f"the PDF carries {len(known)} invoice XMLs ({', '.join(distinct)}); "
-                                  "exactly one is allowed", path)
+            xmp_name = (_xmp_value(_xmp(reader, max_bytes) or "", "DocumentFileName") or "").strip()
+            if xmp_name not in distinct:
+                raise UnreadableInput(f"the PDF carries {len(known)} invoice XMLs ({', '.join(distinct)}) and its XMP "
+                                      "names none of them; exactly one is allowed", path)
+            others = [n for n in distinct if n != xmp_name]
+            known = [(entry, n) for entry, n in known if n == xmp_name]
+            distinct = [xmp_name]
         name = distinct[0]
         if len(known) != 1:
             raise UnreadableInput(f"the PDF carries {len(known)} attachments named {name}; exactly one is allowed",
@@ -209,7 +235,7 @@ def _open(data: bytes, path: str | None, max_bytes: int = MAX_BYTES):
             raise
         except Exception as exc:  # noqa: BLE001
             raise _failure(exc, data, path, f"damaged attachment {name}") from None
-    return reader, name, xml
+    return reader, name, xml, others
 
 
 def invoice_xml(data: bytes, path: str | None = None, max_bytes: int = MAX_BYTES) -> tuple[bytes, list[Finding]]:
@@ -224,7 +250,7 @@ def extract_xml(data: bytes, path: str | None = None, max_bytes: int = MAX_BYTES
     checks; the XML is well-formed (UnreadableInput naming the attachment otherwise)."""
     from . import xmlsafe
 
-    _reader, name, xml = _open(data, path, max_bytes)
+    _reader, name, xml, _others = _open(data, path, max_bytes)
     if not xml.strip():
         raise UnreadableInput(f"damaged attachment {name}: it is empty", path)
     try:
@@ -236,21 +262,15 @@ def extract_xml(data: bytes, path: str | None = None, max_bytes: int = MAX_BYTES
 
 def read_pdf(data: bytes, path: str | None = None, max_bytes: int = MAX_BYTES) -> tuple[bytes, list[Finding]]:
     """The invoice XML inside a PDF, and the findings about its container."""
-    reader, name, xml = _open(data, path, max_bytes)
+    reader, name, xml, others = _open(data, path, max_bytes)
     findings: list[Finding] = []
     syntax = _syntax_of(xml)
     if syntax == "UBL":
         findings.append(_finding("EINV-PDF-010", path, name=name))
+    if others:
+        findings.append(_finding("EINV-PDF-007", path, name=name, others=", ".join(others)))
 
-    # XMP
-    xmp_text = None
-    try:
-        with _limits(min(max_bytes, 5_000_000)):
-            meta = reader.trailer["/Root"].get("/Metadata")
-            if meta is not None:
-                xmp_text = meta.get_object().get_data().decode("utf-8", "replace")
-    except Exception:  # noqa: BLE001 - unreadable XMP is reported as missing (EINV-PDF-001)
-        xmp_text = None
+    xmp_text = _xmp(reader, max_bytes)
     guideline = _guideline(xml)
     if not xmp_text:
         findings.append(_finding("EINV-PDF-001", path))
@@ -258,9 +278,11 @@ def read_pdf(data: bytes, path: str | None = None, max_bytes: int = MAX_BYTES) -
         level = _xmp_value(xmp_text, "ConformanceLevel")
         if not level:
             findings.append(_finding("EINV-PDF-002", path))
+        elif level.strip().upper() not in LEVEL_GUIDELINES:
+            findings.append(_finding("EINV-PDF-008", path, level=repr(level.strip())))
         elif guideline is not None:
-            allowed = LEVEL_GUIDELINES.get(level.strip().upper())
-            if allowed is not None and not any(guideline == a or guideline.startswith(a + "#") or guideline.startswith(a)
+            allowed = LEVEL_GUIDELINES[level.strip().upper()]
+            if not any(guideline == a or guideline.startswith(a + "#") or guideline.startswith(a)
                                                for a in allowed):
                 findings.append(_finding("EINV-PDF-003", path, level=level, guideline=guideline))
             if level.strip().upper() in ("EN 16931", "COMFORT") and guideline.startswith(

@@ -92,6 +92,7 @@ GUIDELINES: list[tuple[str, str]] = [
     ("urn:cen.eu:en16931:2017#conformant#urn.cpro.gouv.fr:1p0:extended-ctc-fr", "facturx-extended"),
     # the spelling of early Factur-X 1.0 documents (':compliant:' instead of '#compliant#urn:')
     ("urn:cen.eu:en16931:2017:compliant:factur-x.eu:1p0:basic", "facturx-basic"),
+    ("urn:cen.eu:en16931:2017:compliant:factur-x.eu:1p0:en16931", "facturx-en16931"),
     ("urn:cen.eu:en16931:2017:conformant:factur-x.eu:1p0:extended", "facturx-extended"),
     # ZUGFeRD 2.0
     ("urn:cen.eu:en16931:2017#conformant#urn:zugferd.de:2p0:extended", "facturx-extended"),

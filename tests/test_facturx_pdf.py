@@ -182,6 +182,50 @@ def test_profile_mismatch_between_xmp_and_xml_is_a_finding(built, tmp_path):
     assert not library.valid and "EINV-PDF-003" in {f.rule for f in library.findings}
 
 
+def _with(pdf: bytes, extra: dict[str, bytes] | None = None, xmp: tuple[str, str] | None = None) -> bytes:
+    """The PDF with more embedded files and/or one text of its XMP replaced (pikepdf, structure kept)."""
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        for name, data in (extra or {}).items():
+            doc.attachments[name] = pikepdf.AttachedFileSpec(doc, data, mime_type="text/xml")
+        if xmp is not None:
+            meta = doc.Root.Metadata
+            meta.write(meta.read_bytes().replace(xmp[0].encode(), xmp[1].encode()))
+        out = io.BytesIO()
+        doc.save(out)
+        return out.getvalue()
+
+
+def test_a_zugferd_1_twin_beside_factur_x_xml_is_read_as_the_xmp_says(built, tmp_path):
+    """Hybrid PDFs in use carry a ZUGFeRD 1.0 ZUGFeRD-invoice.xml beside factur-x.xml; the XMP names the invoice."""
+    pdf, xml, _ = built["facturx-en16931"]
+    twin = b'<?xml version="1.0"?><rsm:CrossIndustryDocument xmlns:rsm="urn:ferd:CrossIndustryDocument:invoice:1p0"/>'
+    hybrid = _with(pdf, {"ZUGFeRD-invoice.xml": twin})
+    got, findings = read_pdf(hybrid, "hybrid.pdf")
+    assert got == xml and extract(hybrid) == xml
+    assert [(f.rule, f.severity.value) for f in findings] == [("EINV-PDF-007", "warning")]
+    assert "ZUGFeRD-invoice.xml" in findings[0].message and "factur-x.xml" in findings[0].message
+    # the XMP naming neither of them leaves the PDF ambiguous: refused with one line, as before
+    unnamed = _with(hybrid, xmp=("factur-x.xml</", "invoice.xml</"))
+    with pytest.raises(UnreadableInput) as exc:
+        read_pdf(unnamed, "unnamed.pdf")
+    assert "2 invoice XMLs" in exc.value.reason and "names none of them" in exc.value.reason
+    path = tmp_path / "unnamed.pdf"
+    path.write_bytes(unnamed)
+    res = run("validate", path)
+    assert res.exit_code == 2 and "Traceback" not in res.output
+
+
+def test_an_unknown_xmp_conformance_level_is_an_error(built):
+    pdf, _xml, _ = built["facturx-en16931"]
+    _got, findings = read_pdf(_with(pdf, xmp=(">EN 16931<", ">no thing<")), "level.pdf")
+    assert [(f.rule, f.severity.value) for f in findings] == [("EINV-PDF-008", "error")]
+    assert "'no thing'" in findings[0].message
+    _got, findings = read_pdf(_with(pdf, xmp=(">EN 16931<", ">en 16931<")), "case.pdf")
+    assert findings == []  # the level is compared without case, as before
+
+
 # --- unreadable PDFs ----------------------------------------------------------------
 
 
