@@ -26,10 +26,11 @@ from einvoice.model.invoice import (
     TaxRegistration,
 )
 from einvoice.rules.engine import Document, rule_table
+from einvoice.rules.german import iban_ok
 from einvoice.rules.national import RULES
 from einvoice.rules.national._checks import (
     gr_tin_valid,
-    iban_valid,
+    
     no_orgnr_valid,
     no_vat_id_valid,
     se_orgnr_valid,
@@ -226,6 +227,26 @@ def test_german_sepa_transfer_with_bad_iban_is_a_warning():
     assert national(doc) == {"DE-R-019": "warning"}
 
 
+PAYMENT_59 = """<cac:PaymentMeans><cbc:PaymentMeansCode>59</cbc:PaymentMeansCode><cac:PaymentMandate><cbc:ID>M1</cbc:ID>
+  <cac:PayerFinancialAccount><cbc:ID>{iban}</cbc:ID></cac:PayerFinancialAccount></cac:PaymentMandate></cac:PaymentMeans>"""
+
+
+@pytest.mark.parametrize("space, blank", [(" ", True), ("\t", True), ("\u00a0", False), ("\u2003", False), ("\u3000", False)])
+def test_german_ibans_and_cash_discount_terms_lose_xml_blanks_only(space, blank):
+    """As the official Peppol XSLT reads them (checked against it): replace(..., '[ \\n\\r\\t\\s]') and '^\\s*\\n'
+    know space, tab, CR and LF only; a no-break or ideographic space stays and makes the IBAN or the terms fail."""
+    ref = "<cbc:BuyerReference>X</cbc:BuyerReference>"
+    iban = f"{space}DE89 3704 0044 0532 0130 00{space}"
+    for payment, rid in ((PAYMENT_58, "DE-R-019"), (PAYMENT_59, "DE-R-020")):
+        found = national(parsed(UBL_DE.format(buyer_ref=ref, payment=payment.format(iban=iban))))
+        assert (rid in found) is not blank, (rid, found)
+        assert found.get(rid, "warning") == "warning"
+    terms = f"<cac:PaymentTerms><cbc:Note>#SKONTO#TAGE=7#PROZENT=2.00#\nx#y#{space}\n</cbc:Note></cac:PaymentTerms>"
+    pay = PAYMENT_58.format(iban="DE89370400440532013000") + terms
+    found = national(parsed(UBL_DE.format(buyer_ref=ref, payment=pay)))
+    assert ("DE-R-018" in found) is not blank and found.get("DE-R-018", "fatal") == "fatal", found
+
+
 def test_an_invoice_built_in_code_is_checked_as_the_document_it_is_written_as():
     inv = Invoice(seller=Party(address=Address(country_code="DE")), buyer=Party(address=Address(country_code="DE")))
     got = national(built(inv))  # validate_document writes the model first: German seller and buyer
@@ -247,6 +268,9 @@ def test_greek_invoice_number_segments():
     bad = national(parsed(xml.format(number="061828591|02/10/2010|x|9.9|A|1")))
     assert {"GR-R-001-3", "GR-R-001-4", "GR-R-001-5"} <= set(bad)
     assert "GR-R-001-1" not in bad and "GR-R-001-2" not in bad
+    # the branch is read by number() and xs:integer: XML blanks around it are stripped, a no-break space is not
+    assert "GR-R-001-4" not in national(parsed(xml.format(number="061828591|01/10/2010| 0\t|1.1|A|1")))
+    assert "GR-R-001-4" in national(parsed(xml.format(number="061828591|01/10/2010|\u00a00|1.1|A|1")))
 
 
 # --- identifier checks --------------------------------------------------------------------
@@ -292,7 +316,7 @@ def test_check_digits_agree_with_the_algorithms_of_the_rule_set():
         assert se_orgnr_valid(s) == ref_luhn10(s), s
     assert se_orgnr_valid("2021005489") and not se_orgnr_valid("2021005480")
     assert gr_tin_valid("061828591") and not gr_tin_valid("061828592")
-    assert iban_valid("DE89 3704 0044 0532 0130 00") and not iban_valid("DE00370400440532013000")
+    assert iban_ok(["DE89 3704 0044 0532 0130 00"]) and not iban_ok(["DE00370400440532013000"])
 
 
 def test_every_national_rule_has_metadata_with_an_official_severity():

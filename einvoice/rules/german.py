@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 import re
 from decimal import Decimal
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from lxml import etree
 
@@ -99,8 +99,8 @@ def iban_ok(nodes: list) -> bool:
     return int(digits) % 97 == 1
 
 
-def skonto_ok(notes: list) -> bool:
-    """BR-DE-18 on the first note (description) of each payment terms.
+def skonto_ok(notes: list, line_ok: Callable[[str], Any] = SKONTO_LINE.match) -> bool:
+    """BR-DE-18 (and Peppol's DE-R-018, with its release's ``line_ok``) on the first note of each payment terms.
 
     Every line of those texts that starts, after normalize-space, with '#' must be
     a cash-discount line; when there is such a line, the text after the last
@@ -112,7 +112,7 @@ def skonto_ok(notes: list) -> bool:
     lines = [ln for t in texts for ln in LINE_BREAK.split(t) if norm(ln).startswith("#")]
     if not lines:
         return True
-    if not all(SKONTO_LINE.match(norm(ln)) for ln in lines):
+    if not all(line_ok(norm(ln)) for ln in lines):
         return False
     tails = [HASH_RUN.split(t)[-1] for t in texts if t]  # tokenize() of an empty string gives no token
     if len(tails) != 1:

@@ -190,20 +190,6 @@ def gr_tin_valid(value: str) -> bool:
     return (total % 11) % 10 == int(head[8])
 
 
-def iban_valid(value: str | None) -> bool:
-    """IBAN shape (two letters, two digits, up to 30 letters/digits; blanks ignored)
-    and the ISO 7064 mod 97 check."""
-    text = re.sub(r"\s", "", value or "")
-    if not re.fullmatch(r"[A-Z]{2}[0-9]{2}[a-zA-Z0-9]{0,30}", text):
-        return False
-    moved = text[4:] + text[:2].upper() + text[2:4]
-    digits = "".join(str(ord(c) - 55) if ord(c) > 64 else str(ord(c) - 48) for c in moved)
-    try:
-        return int(digits) % 97 == 1
-    except ValueError:
-        return False
-
-
 def syntax_paths(paths: dict) -> Any:
     """One accessor for per-syntax path tables ``{syntax: {name: XPath text (None: not in this syntax)}}``:
     ``x(doc, name, node=None)`` evaluates the name's path of the document's syntax from ``node`` (the root)."""

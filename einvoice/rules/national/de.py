@@ -10,9 +10,9 @@ import functools
 import re
 
 from .. import releases
-from ..german import DOCUMENT, MEANS, PATHS, REQUIRED, SUPPORTED_VAT_CODES, TYPE_CODES, nonblank, without
+from ..german import DOCUMENT, MEANS, PATHS, REQUIRED, SUPPORTED_VAT_CODES, TYPE_CODES, iban_ok, nonblank, skonto_ok, without
 from . import RULES
-from ._checks import country_rules, iban_valid, norm, number, postal_is, ubl_xpath as _x
+from ._checks import country_rules, norm, number, postal_is, ubl_xpath as _x
 
 # every rule below runs only where seller and buyer are both German (_german)
 rule = country_rules(RULES, "DE", applies=lambda doc: _german(doc))
@@ -59,23 +59,11 @@ def _type_codes(doc) -> list[str]:
 _TERMS_NOTES = _x("cac:PaymentTerms/cbc:Note[1]")
 
 
-def _skonto_ok(text: str, skonto: re.Pattern) -> bool:
-    lines = [ln for ln in re.split(r"\r?\n", text) if norm(ln).startswith("#")] if text else []
-    if not lines:
-        return True
-    tokens = re.split(r"#[^\n\r]+#", text)
-    tail = tokens[-1] if tokens else ""
-    if not re.match(r"\s*\n", tail):
-        return False
-    return all(skonto.search(norm(ln)) for ln in lines)
-
-
 @rule("DE-R-018", syntax="ubl")
 def de_r_018(doc):
-    """Cash discount (Skonto) lines in the payment terms follow the XRechnung pattern."""
-    for note in _TERMS_NOTES(doc.root):
-        if not _skonto_ok(note.text or "", _pattern(doc, "de_skonto_pattern")):
-            yield note
+    """Cash discount (Skonto) lines in the payment terms: XRechnung's BR-DE-18 with the release's pattern."""
+    notes = _TERMS_NOTES(doc.root)
+    return [] if skonto_ok(notes, _pattern(doc, "de_skonto_pattern").search) else notes[:1] or [None]
 
 
 def _de_id(br: str) -> str:
@@ -159,8 +147,6 @@ for _rid, _ok in _CONTACTS.items():
 
 _PM_CODES = _x("cbc:PaymentMeansCode/text()")
 _PM_CODE_ELEMENTS = _x("cbc:PaymentMeansCode")
-_PAYEE_ACCOUNT_ID = _x("string(cac:PayeeFinancialAccount/cbc:ID)")
-_PAYER_ACCOUNT_ID = _x("string(cac:PaymentMandate/cac:PayerFinancialAccount/cbc:ID)")
 
 
 def _means(doc, codes):
@@ -182,11 +168,11 @@ def _means(doc, codes):
 
 
 # rule id -> (the codes of the context, fails(root, payment means, its codes as the test reads them)): the
-# XRechnung tests, but for the IBAN rules, which read the account as a string and test the code as read
+# XRechnung tests, but for the IBAN rules, which test the code as read
 _MEANS = {_de_id(br): (codes, lambda root, pm, values, f=f: f(root, pm, P))
           for br, (codes, f) in MEANS.items() if br not in ("BR-DE-19", "BR-DE-20")}
-_MEANS["DE-R-019"] = (("30", "58"), lambda root, pm, values: "58" in values and not iban_valid(_PAYEE_ACCOUNT_ID(pm)))
-_MEANS["DE-R-020"] = (("59",), lambda root, pm, values: "59" in values and not iban_valid(_PAYER_ACCOUNT_ID(pm)))
+_MEANS["DE-R-019"] = (("30", "58"), lambda root, pm, values: "58" in values and not iban_ok(P.payee_iban(pm)))
+_MEANS["DE-R-020"] = (("59",), lambda root, pm, values: "59" in values and not iban_ok(P.payer_iban(pm)))
 
 
 def _means_rule(codes, fails):

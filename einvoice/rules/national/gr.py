@@ -82,7 +82,8 @@ def _date_ok(doc, segs) -> bool:
 
 def _branch_ok(doc, segs) -> bool:
     branch = _seg(segs, 2)
-    return branch is not None and re.fullmatch(r"\s*[+-]?[0-9]+\s*", branch) is not None and int(branch) >= 0
+    # number() and xs:integer strip XML blanks only (a no-break space makes NaN)
+    return branch is not None and re.fullmatch(r"[ \t\r\n]*[+-]?[0-9]+[ \t\r\n]*", branch) is not None and int(branch) >= 0
 
 
 # TIN|date|branch|document type|series|number: six segments, each as the rule set checks it
