@@ -63,7 +63,7 @@ _TERMS_NOTES = _x("cac:PaymentTerms/cbc:Note[1]")
 def de_r_018(doc):
     """Cash discount (Skonto) lines in the payment terms: XRechnung's BR-DE-18 with the release's pattern."""
     notes = _TERMS_NOTES(doc.root)
-    return [] if skonto_ok(notes, _pattern(doc, "de_skonto_pattern").search) else notes[:1] or [None]
+    return [] if skonto_ok(notes, _pattern(doc, "de_skonto_pattern").search) else notes[:1]
 
 
 def _de_id(br: str) -> str:
