@@ -164,6 +164,32 @@ def test_r120_line_net_amount_ubl_and_cii():
     assert "PEPPOL-EN16931-R120" in findings(cii(cii_line.format(net="31")))
 
 
+R120_TWO_PRICES = ('<cac:InvoiceLine><cbc:InvoicedQuantity unitCode="EA">3</cbc:InvoicedQuantity>'
+                   '<cbc:LineExtensionAmount currencyID="EUR">{net}</cbc:LineExtensionAmount>'
+                   '<cac:Price><cbc:BaseQuantity unitCode="EA">2</cbc:BaseQuantity></cac:Price>'
+                   '<cac:Price><cbc:PriceAmount currencyID="EUR">10</cbc:PriceAmount></cac:Price></cac:InvoiceLine>')
+R120_TWO_SETTLEMENTS = (
+    "<rsm:SupplyChainTradeTransaction><ram:IncludedSupplyChainTradeLineItem>"
+    "<ram:SpecifiedLineTradeAgreement><ram:NetPriceProductTradePrice><ram:ChargeAmount>10</ram:ChargeAmount>"
+    "</ram:NetPriceProductTradePrice></ram:SpecifiedLineTradeAgreement>"
+    "<ram:SpecifiedLineTradeDelivery><ram:BilledQuantity unitCode=\"EA\">3</ram:BilledQuantity></ram:SpecifiedLineTradeDelivery>"
+    "<ram:SpecifiedLineTradeSettlement><ram:SpecifiedTradeAllowanceCharge><ram:ChargeIndicator><udt:Indicator>false"
+    "</udt:Indicator></ram:ChargeIndicator><ram:ActualAmount>5</ram:ActualAmount></ram:SpecifiedTradeAllowanceCharge>"
+    "</ram:SpecifiedLineTradeSettlement><ram:SpecifiedLineTradeSettlement><ram:SpecifiedTradeSettlementLineMonetarySummation>"
+    "<ram:LineTotalAmount>{net}</ram:LineTotalAmount></ram:SpecifiedTradeSettlementLineMonetarySummation>"
+    "</ram:SpecifiedLineTradeSettlement></ram:IncludedSupplyChainTradeLineItem></rsm:SupplyChainTradeTransaction>"
+)
+
+
+def test_r120_paths_read_every_price_and_settlement_of_the_line():
+    """cac:Price/cbc:PriceAmount and ram:SpecifiedLineTradeSettlement/... select through every such child of the
+    line, not the first one only (a mutant with a duplicated price; checked against the official XSLTs)."""
+    assert "PEPPOL-EN16931-R120" not in findings(ubl(R120_TWO_PRICES.format(net="15.00")))
+    assert "PEPPOL-EN16931-R120" in findings(ubl(R120_TWO_PRICES.format(net="30.00")))
+    assert "PEPPOL-EN16931-R120" not in findings(cii(R120_TWO_SETTLEMENTS.format(net="25")))
+    assert "PEPPOL-EN16931-R120" in findings(cii(R120_TWO_SETTLEMENTS.format(net="30")))
+
+
 @pytest.mark.parametrize(
     "scheme, good, bad, rule, severity",
     [

@@ -428,26 +428,24 @@ def _ubl_line_amounts(doc):
                 acs.append(c)
             elif tag not in first:
                 first[tag] = c
-        price = first.get(price_tag)
         allow, charge = _split_acs(acs, _ubl_indicator, _UBL_AMOUNT) if acs else (None, None)
-        yield (line, first.get(lea_tag), first.get(qty_tag),
-               child(price, _UBL_PRICE_AMOUNT) if price is not None else None,
-               child(price, _UBL_BASE_QUANTITY) if price is not None else None, allow, charge)
+        # cac:Price/cbc:PriceAmount reads every price of the line (a second one with the amount counts)
+        yield (line, first.get(lea_tag), first.get(qty_tag), _first(path(line, price_tag, _UBL_PRICE_AMOUNT)),
+               _first(path(line, price_tag, _UBL_BASE_QUANTITY)), allow, charge)
 
 
 def _cii_line_amounts(doc):
     """(line, the elements of _line_net_ok) of every CII line."""
+    # each path reads every element on its way (a line's second settlement or agreement counts too)
+    settlement, net_price = ram("SpecifiedLineTradeSettlement"), (ram("SpecifiedLineTradeAgreement"), ram("NetPriceProductTradePrice"))
     for line in elements(doc, ram("IncludedSupplyChainTradeLineItem")):
-        settlement = child(line, ram("SpecifiedLineTradeSettlement"))
-        net_price = _first(path(line, ram("SpecifiedLineTradeAgreement"), ram("NetPriceProductTradePrice")))
-        acs = children(settlement, ram("SpecifiedTradeAllowanceCharge")) if settlement is not None else []
+        acs = path(line, settlement, ram("SpecifiedTradeAllowanceCharge"))
         allow, charge = _split_acs(
             acs, lambda a: nvalue(_first(path(a, ram("ChargeIndicator"), udt("Indicator")))), ram("ActualAmount"))
-        stated = _first(path(settlement, ram("SpecifiedTradeSettlementLineMonetarySummation"), ram("LineTotalAmount"))) \
-            if settlement is not None else None
+        stated = _first(path(line, settlement, ram("SpecifiedTradeSettlementLineMonetarySummation"), ram("LineTotalAmount")))
         yield (line, stated, _first(path(line, ram("SpecifiedLineTradeDelivery"), ram("BilledQuantity"))),
-               child(net_price, ram("ChargeAmount")) if net_price is not None else None,
-               child(net_price, ram("BasisQuantity")) if net_price is not None else None, allow, charge)
+               _first(path(line, *net_price, ram("ChargeAmount"))), _first(path(line, *net_price, ram("BasisQuantity"))),
+               allow, charge)
 
 
 _R121 = {UBL: ((cac("InvoiceLine"), cac("CreditNoteLine")), (cac("Price"), cbc("BaseQuantity"))),  # contexts, base quantity
