@@ -714,6 +714,25 @@ def _put_back(swaps: list[tuple[Any, Any]]) -> None:
         short.getparent().replace(short, el)
 
 
+# What the Factur-X EXTENDED schema declares and the UN/CEFACT CII D16B schema does not (their element
+# declarations compared type by type): parent element -> those children. A CII document of no Factur-X
+# profile is judged by EXTENDED (see schema_key); these children are refused as D16B refuses them.
+_NOT_D16B = {f"{{{ns.RAM}}}SpecifiedAdvancePayment": {f"{{{ns.RAM}}}InvoiceSpecifiedReferencedDocument"},
+             f"{{{ns.RAM}}}SpecifiedTradeProduct": {f"{{{ns.RAM}}}{n}" for n in ("BatchID", "IndustryAssignedID",
+                                                                                 "ModelID", "ModelName")}}
+
+
+def _not_d16b(root: Any, tags: Any, path: str | None) -> list[Finding]:
+    if not any(child in tags for children in _NOT_D16B.values() for child in children):
+        return []
+    paths = PathCache()
+    return [Finding(RULE_ID, Severity.FATAL, f"XML Schema (CII D16B): element <ram:{etree.QName(el).localname}> is not "
+                    f"declared here by the UN/CEFACT CII D16B schema (only Factur-X EXTENDED has it).",
+                    "Leave the element out: outside the Factur-X EXTENDED profile a CII invoice follows D16B.",
+                    element_origin(el, paths).xpath, el.sourceline, "xsd", path)
+            for parent in root.iter(*_NOT_D16B) for el in parent if el.tag in _NOT_D16B[parent.tag]]
+
+
 def validate_tree(root: Any, syntax: Syntax | str | None, profile: str | None = None,
                   path: str | None = None, tags: Any = None) -> list[Finding]:
     """Validate an lxml root element against its schema; one fatal ``XSD`` finding per error (``tags``:
@@ -738,17 +757,17 @@ def validate_tree(root: Any, syntax: Syntax | str | None, profile: str | None = 
         schema, cut = get_schema(key), _CUT.get(key)
         if cut and not cut.isdisjoint(tags):
             schema, cut = get_schema(key + WHOLE), None  # an element the cut schema does not declare (see _cut_set)
+    findings = _not_d16b(root, tags, path) if key == "cii-extended" and not (profile or "").startswith("facturx-") else []
     swaps = _stand_ins(root, tags)
     try:
         if schema.validate(root):
-            return []
+            return findings
         if cut and any(e.type_name.startswith("SCHEMAV_CVC_ELT_4") for e in schema.error_log):
             schema = get_schema(key + WHOLE)  # an xsi:type: the type may be one the cut schema does not declare
             if schema.validate(root):
-                return []
+                return findings
     finally:
         _put_back(swaps)
-    findings = []
     nsmap = _prefixes(root)
     paths = PathCache()  # one per document: 20,000 errors among 20,000 siblings stay linear
     for entry in schema.error_log:

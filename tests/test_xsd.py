@@ -467,3 +467,14 @@ def test_cii_of_no_factur_x_profile_is_judged_by_the_widest_factur_x_schema():
         assert xsd.validate_tree(root, Syntax.CII, profile=profile) == [], profile
     found = xsd.validate_tree(root, Syntax.CII, profile="facturx-en16931")
     assert [f.rule for f in found] == ["XSD"] and "InvoiceeTradeParty" in found[0].message
+    # what EXTENDED declares and D16B does not (a product's model id, say) is refused outside Factur-X
+    name = root.find(f".//{{{ram}}}SpecifiedTradeProduct/{{{ram}}}Name")
+    model = etree.Element(f"{{{ram}}}ModelID")
+    model.text = "M-1"
+    name.addprevious(model)
+    assert xsd.validate_tree(root, Syntax.CII, profile="facturx-extended") == []
+    for profile in ("xrechnung", "en16931"):
+        found = xsd.validate_tree(root, Syntax.CII, profile=profile)
+        assert [(f.rule, f.severity) for f in found] == [("XSD", Severity.FATAL)], profile
+        assert "ModelID" in found[0].message and "D16B" in found[0].message and found[0].line == model.sourceline
+        assert found[0].xpath.endswith("/ram:SpecifiedTradeProduct/ram:ModelID")
