@@ -268,6 +268,13 @@ def test_greek_invoice_number_segments():
     bad = national(parsed(xml.format(number="061828591|02/10/2010|x|9.9|A|1")))
     assert {"GR-R-001-3", "GR-R-001-4", "GR-R-001-5"} <= set(bad)
     assert "GR-R-001-1" not in bad and "GR-R-001-2" not in bad
+    # identifiers are read as string values: a comment inside one does not cut it (checked against the official XSLT)
+    split = xml.format(number="061828591|01/10/2010|0|1.1|A|1").replace(
+        "<cbc:CompanyID>EL061828591", "<cbc:CompanyID>EL<!-- c -->061828591").replace(
+        "<cac:PartyName>", '<cbc:EndpointID schemeID="9933"><!-- c -->061828591</cbc:EndpointID><cac:PartyName>')
+    assert not {r for r in national(parsed(split)) if r in ("GR-R-001-2", "GR-R-003", "GR-R-009")}
+    wrong = split.replace("<!-- c -->061828591</cbc:EndpointID>", "<!-- c -->061828592</cbc:EndpointID>")
+    assert "GR-R-009" in national(parsed(wrong))
     # the branch is read by number() and xs:integer: XML blanks around it are stripped, a no-break space is not
     assert "GR-R-001-4" not in national(parsed(xml.format(number="061828591|01/10/2010| 0\t|1.1|A|1")))
     assert "GR-R-001-4" in national(parsed(xml.format(number="061828591|01/10/2010|\u00a00|1.1|A|1")))

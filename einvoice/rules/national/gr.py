@@ -66,7 +66,7 @@ def _tin_ok(doc, segs) -> bool:
     tin = _seg(segs, 0)
     if tin is None or len(norm(tin)) != 9 or not gr_tin_valid(tin):
         return False
-    own = [(e.text or "")[2:11] for e in _SELLER_VAT(doc.root)] + [(e.text or "")[2:11] for e in _REP_VAT(doc.root)]
+    own = ["".join(e.itertext())[2:11] for e in _SELLER_VAT(doc.root) + _REP_VAT(doc.root)]  # (string values)
     return tin in own
 
 
@@ -121,7 +121,7 @@ _ENDPOINT = _x("cbc:EndpointID")
 
 
 def _vat_ok(el) -> bool:
-    text = el.text or ""
+    text = "".join(el.itertext())  # the string value: a comment inside does not cut it
     return text[:2] == "EL" and gr_tin_valid(text[2:])
 
 
@@ -131,7 +131,7 @@ def _greek_vat_ok(party) -> bool:
 
 
 def _endpoint_ok(el) -> bool:
-    return el.get("schemeID") == "9933" and gr_tin_valid(el.text or "")
+    return el.get("schemeID") == "9933" and gr_tin_valid("".join(el.itertext()))
 
 
 # rule id -> (the fact of _facts the rule needs, the parties, what fails in one party)
