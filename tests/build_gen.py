@@ -23,7 +23,7 @@ from lxml import etree
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-FORMATS = ["ehf", "peppol", "facturx-minimum", "facturx-basicwl", "facturx-basic", "facturx-en16931",
+FORMATS = ["ehf", "peppol", "cii", "facturx-minimum", "facturx-basicwl", "facturx-basic", "facturx-en16931",
            "facturx-extended"]
 LOSSY = {"facturx-minimum", "facturx-basicwl", "facturx-basic"}  # built with allow_lossy (listing what is dropped)
 
@@ -312,12 +312,16 @@ def _xsd_errors(xml: bytes, fmt: str) -> list[str]:
     root = etree.fromstring(xml)
     if fmt in ("ehf", "peppol"):
         key = "ubl-creditnote" if etree.QName(root).localname == "CreditNote" else "ubl-invoice"
-    else:
-        key = "cii-" + fmt.removeprefix("facturx-")
+    else:  # (the cii format writes the guideline of Factur-X EN16931: judged as such)
+        key = "cii-" + _official_name(fmt).removeprefix("facturx-")
     schema = get_schema(key)
     if schema.validate(root):
         return []
     return [f"XSD line {e.line}: {e.message}" for e in schema.error_log][:5]
+
+
+def _official_name(fmt: str) -> str:
+    return "en16931-ubl" if fmt in ("ehf", "peppol") else "facturx-en16931" if fmt == "cii" else fmt
 
 
 def official_rejections(xml: bytes, fmt: str) -> list[str]:
@@ -325,7 +329,7 @@ def official_rejections(xml: bytes, fmt: str) -> list[str]:
     import oracle
 
     out = _xsd_errors(xml, fmt)
-    name = "en16931-ubl" if fmt in ("ehf", "peppol") else fmt
+    name = _official_name(fmt)
     failed = oracle.verdict(name, xml)
     out += [f"{name}: {rid or '(report without id: not used in this context)'} {flag}"
             for rid, flag in sorted(failed) if flag in ("fatal", "error")]
