@@ -78,7 +78,7 @@ def validate_document(doc: Document, profile: str = "auto", schema: bool = True,
         from .rules.policy.config import load
 
         context = replace(context, config=load())
-    doc.context = context
+    doc.use_context(context)
     report = Report(path=doc.path, profile=profile, profile_reason=reason, syntax=doc.syntax)
     report.findings.extend(doc.container_findings)
     if schema and doc.root is not None:

@@ -247,6 +247,18 @@ def test_german_ibans_and_cash_discount_terms_lose_xml_blanks_only(space, blank)
     assert ("DE-R-018" in found) is not blank and found.get("DE-R-018", "fatal") == "fatal", found
 
 
+def test_german_payment_means_with_two_codes_match_no_context_from_3_0_21():
+    """normalize-space(cbc:PaymentMeansCode) of two codes is an error: the official 3.0.21 context does not
+    match (checked against its XSLT); up to 3.0.20 the context compares each code as a number. The same
+    Document judged again under 3.0.20 gets that release's verdict: nothing of the first run is reused."""
+    two = PAYMENT_58.format(iban="DE00370400440532013000").replace(
+        "<cbc:PaymentMeansCode>58</cbc:PaymentMeansCode>", "<cbc:PaymentMeansCode>58</cbc:PaymentMeansCode>" * 2)
+    doc = parsed(UBL_DE.format(buyer_ref="<cbc:BuyerReference>X</cbc:BuyerReference>", payment=two))
+    assert "DE-R-019" not in national(doc)
+    report = validate_document(doc, profile="peppol", schema=False, layers=("national",), rules={"peppol": "3.0.20"})
+    assert "DE-R-019" in {f.rule for f in report.findings}
+
+
 def test_an_invoice_built_in_code_is_checked_as_the_document_it_is_written_as():
     inv = Invoice(seller=Party(address=Address(country_code="DE")), buyer=Party(address=Address(country_code="DE")))
     got = national(built(inv))  # validate_document writes the model first: German seller and buyer

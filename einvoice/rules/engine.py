@@ -175,6 +175,10 @@ class Finding:
         return f"[{self.severity.value}] {self.rule}: {self.message}{where}"
 
 
+# what a document's indexes hold (its tree, read once): kept when the document is evaluated in another context
+_STRUCTURE = frozenset(("_tag_index", "_tree_tags", "_tree_paths", "_tree_keys", "_tree_memo", "_header_model"))
+
+
 class Document:
     """What the rules see: the model read from a document, and the document itself.
 
@@ -211,6 +215,14 @@ class Document:
     def invoice(self, value: Invoice) -> None:
         self._invoice = value
         self._reader = None
+
+    def use_context(self, context: "Context") -> None:
+        """Evaluate in ``context`` from now on; what was computed in another one (release, profile, date) goes,
+        the indexes of the tree stay."""
+        if self.context is not None and self.context != context:
+            for key in [k for k in self.__dict__ if k.startswith("_") and k not in _STRUCTURE]:
+                del self.__dict__[key]
+        self.context = context
 
     @property
     def model_read(self) -> bool:
@@ -682,7 +694,7 @@ def run_rules(doc: Document, rules: Iterable[Rule], report: Report, context: "Co
     """
     if context is None:
         context = doc.context or Context.default(profile=doc.profile)
-    doc.context = context
+    doc.use_context(context)
     if not isinstance(rules, RuleList):
         rules = list(rules)
     layers = rules.layers if isinstance(rules, RuleList) else {r.layer for r in rules}

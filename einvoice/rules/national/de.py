@@ -153,13 +153,14 @@ def _means(doc, codes):
     """Payment means whose code is one of ``codes``, with the codes as the rule's test reads them.
 
     Up to 3.0.20 the context compares the code as a number and the test as written;
-    from 3.0.21 both compare it normalised, as a string.
+    from 3.0.21 both compare it normalised, as a string: normalize-space() of two codes is an error,
+    so a payment means with two codes matches no context then (as in PEPPOL-EN16931-R061).
     """
     normalized = _codes_normalized(doc)
     for pm in P.payment_means(doc.root):
         if normalized:
             values = [norm("".join(el.itertext())) for el in _PM_CODE_ELEMENTS(pm)]
-            if any(v in codes for v in values):
+            if len(values) == 1 and values[0] in codes:
                 yield pm, values
         else:
             values = _PM_CODES(pm)
