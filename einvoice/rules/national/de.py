@@ -11,6 +11,7 @@ import re
 
 from .. import releases
 from ..german import DOCUMENT, MEANS, PATHS, REQUIRED, SUPPORTED_VAT_CODES, TYPE_CODES, iban_ok, nonblank, skonto_ok, without
+from ..values import string_value as sv
 from . import RULES
 from ._checks import country_rules, norm, number, postal_is, ubl_xpath as _x
 
@@ -52,7 +53,7 @@ _TYPE_CODE_ELEMENTS = _x("cbc:InvoiceTypeCode | cbc:CreditNoteTypeCode")
 def _type_codes(doc) -> list[str]:
     """The type codes as the release compares them: as written (3.0.19-3.0.20) or normalised (3.0.21)."""
     if _codes_normalized(doc):
-        return [norm("".join(el.itertext())) for el in _TYPE_CODE_ELEMENTS(doc.root)]
+        return [norm(sv(el)) for el in _TYPE_CODE_ELEMENTS(doc.root)]
     return list(_TYPE_CODE(doc.root))
 
 
@@ -159,7 +160,7 @@ def _means(doc, codes):
     normalized = _codes_normalized(doc)
     for pm in P.payment_means(doc.root):
         if normalized:
-            values = [norm("".join(el.itertext())) for el in _PM_CODE_ELEMENTS(pm)]
+            values = [norm(sv(el)) for el in _PM_CODE_ELEMENTS(pm)]
             if len(values) == 1 and values[0] in codes:
                 yield pm, values
         else:

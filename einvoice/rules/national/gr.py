@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from ..values import string_value as sv
 from . import RULES
 from ._checks import cached, country, country_rules, gr_tin_valid, norm, postal_codes, ubl_xpath as _x
 
@@ -54,7 +55,7 @@ def _segments(doc):
     if not _facts(doc)["sender"]:
         return
     for el in _ID(doc.root):
-        text = "".join(el.itertext())
+        text = sv(el)
         yield el, (text.split("|") if text else [])
 
 
@@ -66,7 +67,7 @@ def _tin_ok(doc, segs) -> bool:
     tin = _seg(segs, 0)
     if tin is None or len(norm(tin)) != 9 or not gr_tin_valid(tin):
         return False
-    own = ["".join(e.itertext())[2:11] for e in _SELLER_VAT(doc.root) + _REP_VAT(doc.root)]  # (string values)
+    own = [sv(e)[2:11] for e in _SELLER_VAT(doc.root) + _REP_VAT(doc.root)]  # (string values)
     return tin in own
 
 
@@ -121,7 +122,7 @@ _ENDPOINT = _x("cbc:EndpointID")
 
 
 def _vat_ok(el) -> bool:
-    text = "".join(el.itertext())  # the string value: a comment inside does not cut it
+    text = sv(el)  # the string value: a comment inside does not cut it
     return text[:2] == "EL" and gr_tin_valid(text[2:])
 
 
@@ -131,7 +132,7 @@ def _greek_vat_ok(party) -> bool:
 
 
 def _endpoint_ok(el) -> bool:
-    return el.get("schemeID") == "9933" and gr_tin_valid("".join(el.itertext()))
+    return el.get("schemeID") == "9933" and gr_tin_valid(sv(el))
 
 
 # rule id -> (the fact of _facts the rule needs, the parties, what fails in one party)
@@ -192,7 +193,7 @@ def gr_r_004_2(doc):
         return
     for adr in _MARKS(doc.root):
         for el in _ADR_IDS(adr):
-            if not re.match(r"[1-9]", "".join(el.itertext())):
+            if not re.match(r"[1-9]", sv(el)):
                 yield el
 
 

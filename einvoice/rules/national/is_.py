@@ -11,6 +11,7 @@ import re
 from datetime import date
 
 from ...syntax.namespaces import UBL_NS
+from ..values import string_value as sv
 from . import RULES
 from ._checks import country_rules, norm, postal_code, ubl_xpath as _x
 
@@ -28,7 +29,7 @@ _TYPE_CODES = _x("cbc:InvoiceTypeCode | cbc:CreditNoteTypeCode")
 
 @rule("IS-R-001", syntax="ubl")
 def is_r_001(doc):
-    codes = [norm("".join(el.itertext())) for el in _TYPE_CODES(doc.root)]
+    codes = [norm(sv(el)) for el in _TYPE_CODES(doc.root)]
     if not any(c in ("380", "381") for c in codes):
         yield None
 
@@ -69,7 +70,7 @@ def _account_12(code: str):
     def check(doc):
         means = means_xp(doc.root)
         ids = [el for pm in means for el in _ACCOUNT_IDS(pm)]
-        return [means[0]] if means and (not ids or len(norm("".join(ids[0].itertext()))) != 12) else []
+        return [means[0]] if means and (not ids or len(norm(sv(ids[0]))) != 12) else []
 
     return check
 
@@ -112,8 +113,8 @@ def is_r_009(doc):
 def is_r_010(doc):
     if not _EINDAGI(doc.root):
         return
-    eindagi = ["".join(el.itertext()) for adr in _EINDAGI(doc.root) for el in adr.findall(f"{{{UBL_NS['cbc']}}}ID")]
-    due = ["".join(el.itertext()) for el in _DUE_DATE(doc.root)]
+    eindagi = [sv(el) for adr in _EINDAGI(doc.root) for el in adr.findall(f"{{{UBL_NS['cbc']}}}ID")]
+    due = [sv(el) for el in _DUE_DATE(doc.root)]
     if not any(d <= e for d in due for e in eindagi):
         yield _EINDAGI(doc.root)[0]
 
