@@ -50,6 +50,7 @@ SPEC_ID = "urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billin
 ZERO = Decimal(0)
 ONE = Decimal(1)
 HUNDRED = Decimal(100)
+TOLERANCE = Decimal("0.02")  # u:slack's tolerance in the Peppol rules
 
 
 def _ubl_roots(doc) -> list:
@@ -215,8 +216,9 @@ def _ac_elements(doc) -> list[tuple]:
     return cached(doc, "peppol.ac", find)
 
 
-@RULES.rule("PEPPOL-EN16931-R040")
-def r040_amount_from_percentage(doc):
+def amount_from_percentage_failures(doc, tolerance: Decimal = TOLERANCE):
+    """R040's targets: allowances and charges whose amount is not base x percentage / 100 (within ``tolerance``:
+    Peppol's 0.02; XRechnung's copy of the rule passes its own, see xrechnung/peppol.py)."""
     for ac, pct, base, amount, _ind in _ac_elements(doc):
         if pct is None or base is None:
             continue  # R041 / R042 speak for these
@@ -224,11 +226,16 @@ def r040_amount_from_percentage(doc):
             with decimal_context():
                 expected = xs_decimal(base) * xs_decimal(pct) / HUNDRED
                 stated = xs_decimal(amount) if amount is not None else ZERO
-                ok = slack(stated, expected)
+                ok = slack(stated, expected, tolerance)
         except NotANumber:
             ok = False
         if not ok:
             yield ac
+
+
+@RULES.rule("PEPPOL-EN16931-R040")
+def r040_amount_from_percentage(doc):
+    return amount_from_percentage_failures(doc)
 
 
 @RULES.rule("PEPPOL-EN16931-R043")
@@ -364,22 +371,26 @@ def _sum_round(values: list) -> Decimal:
     return xpath_round(total * 10 * 10) / HUNDRED
 
 
-def _line_net_ok(stated, quantity, price, base_quantity, allowances: list | None, charges: list | None) -> bool:
+def _line_net_ok(stated, quantity, price, base_quantities, allowances: list | None, charges: list | None,
+                 tolerance: Decimal = TOLERANCE) -> bool:
     """The official line net check from the elements (None: element absent). NotANumber propagates.
 
-    Call it inside ``decimal_context()``.
+    ``base_quantities``: the base quantity elements in the order they are tried (the first present and not
+    zero is the base, else 1). Call it inside ``decimal_context()``.
     """
     net = xs_decimal(stated) if stated is not None else ZERO
     qty = xs_decimal(quantity) if quantity is not None else ONE
     prc = xs_decimal(price) if price is not None else ZERO
     base = ONE
-    if base_quantity is not None:
-        b = xs_decimal(base_quantity)
-        if b != 0:
-            base = b
+    for base_quantity in base_quantities:
+        if base_quantity is not None:
+            b = xs_decimal(base_quantity)
+            if b != 0:
+                base = b
+                break
     allow = _sum_round(allowances) if allowances is not None else ZERO
     charge = _sum_round(charges) if charges is not None else ZERO
-    return slack(net, qty * (prc / base) + charge - allow)
+    return slack(net, qty * (prc / base) + charge - allow, tolerance)
 
 
 def _split_acs(acs: list, indicator_of, amount_tag: str) -> tuple[list | None, list | None]:
@@ -389,18 +400,25 @@ def _split_acs(acs: list, indicator_of, amount_tag: str) -> tuple[list | None, l
             [x for a in charge for x in children(a, amount_tag)] if charge else None)
 
 
-@RULES.rule("PEPPOL-EN16931-R120")
-def r120_line_net_amount(doc):
+def line_net_failures(doc, tolerance: Decimal = TOLERANCE, gross_base: bool = False) -> list:
+    """R120's targets: lines whose net amount is not quantity x (net price / base quantity) + charges -
+    allowances (within ``tolerance``). With ``gross_base`` (XRechnung's copy of the CII rule), a line
+    whose net price has no base quantity (or zero) takes its gross price's."""
     failed = []
     with decimal_context():
-        for line, *amounts in (_ubl_line_amounts(doc) if doc.syntax == UBL else _cii_line_amounts(doc)):
+        for line, *amounts in (_ubl_line_amounts(doc) if doc.syntax == UBL else _cii_line_amounts(doc, gross_base)):
             try:
-                ok = _line_net_ok(*amounts)
+                ok = _line_net_ok(*amounts, tolerance=tolerance)
             except NotANumber:
                 ok = False
             if not ok:
                 failed.append(line)
     return failed
+
+
+@RULES.rule("PEPPOL-EN16931-R120")
+def r120_line_net_amount(doc):
+    return line_net_failures(doc)
 
 
 _UBL_AMOUNT = cbc("Amount")
@@ -431,20 +449,24 @@ def _ubl_line_amounts(doc):
         allow, charge = _split_acs(acs, _ubl_indicator, _UBL_AMOUNT) if acs else (None, None)
         # cac:Price/cbc:PriceAmount reads every price of the line (a second one with the amount counts)
         yield (line, first.get(lea_tag), first.get(qty_tag), _first(path(line, price_tag, _UBL_PRICE_AMOUNT)),
-               _first(path(line, price_tag, _UBL_BASE_QUANTITY)), allow, charge)
+               (_first(path(line, price_tag, _UBL_BASE_QUANTITY)),), allow, charge)
 
 
-def _cii_line_amounts(doc):
-    """(line, the elements of _line_net_ok) of every CII line."""
+def _cii_line_amounts(doc, gross_base: bool = False):
+    """(line, the elements of _line_net_ok) of every CII line (``gross_base``: the gross price's base
+    quantity is tried after the net price's)."""
     # each path reads every element on its way (a line's second settlement or agreement counts too)
     settlement, net_price = ram("SpecifiedLineTradeSettlement"), (ram("SpecifiedLineTradeAgreement"), ram("NetPriceProductTradePrice"))
+    gross_price = (ram("SpecifiedLineTradeAgreement"), ram("GrossPriceProductTradePrice"))
     for line in elements(doc, ram("IncludedSupplyChainTradeLineItem")):
         acs = path(line, settlement, ram("SpecifiedTradeAllowanceCharge"))
         allow, charge = _split_acs(
             acs, lambda a: nvalue(_first(path(a, ram("ChargeIndicator"), udt("Indicator")))), ram("ActualAmount"))
         stated = _first(path(line, settlement, ram("SpecifiedTradeSettlementLineMonetarySummation"), ram("LineTotalAmount")))
         yield (line, stated, _first(path(line, ram("SpecifiedLineTradeDelivery"), ram("BilledQuantity"))),
-               _first(path(line, *net_price, ram("ChargeAmount"))), _first(path(line, *net_price, ram("BasisQuantity"))),
+               _first(path(line, *net_price, ram("ChargeAmount"))),
+               (_first(path(line, *net_price, ram("BasisQuantity"))),
+                _first(path(line, *gross_price, ram("BasisQuantity"))) if gross_base else None),
                allow, charge)
 
 

@@ -15,6 +15,10 @@ version differs in five ids, written here:
 * R053: at most one (not exactly one) VAT total in the invoice currency;
 * R055: the sign test applies only when there is a VAT total in the invoice currency.
 
+R040 and R120 (both syntaxes) compare amounts with a tolerance of 0.5 where the
+document currency is HUF (0.02 otherwise, as in Peppol), and the CII R120 takes the
+gross price's base quantity where the net price has none (or zero).
+
 R055 is written here for UBL too (its contexts); the sign test is the Peppol layer's
 ``same_sign`` (the amounts compared with zero as Saxon compares an untyped value with a number).
 """
@@ -25,12 +29,12 @@ from decimal import Decimal
 
 from ...syntax.namespaces import RAM
 from ..peppol import RULES as PEPPOL
-from ..peppol.core import same_sign
+from ..peppol.core import amount_from_percentage_failures, line_net_failures, same_sign
 from . import RULES
 from ..german import NoDecimal, compile_cii as _x, compile_ubl as _u, norm, one_decimal, sv
 
-BOTH = ("R001", "R005", "R010", "R020", "R040", "R041", "R042", "R054", "R061",
-        "R101", "R110", "R111", "R120", "R121", "R130")
+BOTH = ("R001", "R005", "R010", "R020", "R041", "R042", "R054", "R061",
+        "R101", "R110", "R111", "R121", "R130")
 UBL_ONLY = ("R008", "R043", "R044", "R046", "R053")
 PREFIX = "PEPPOL-EN16931-"
 
@@ -80,6 +84,30 @@ def r008(doc):
         name = f"{el.prefix}:{el.tag.rpartition('}')[2]}" if el.prefix else el.tag.rpartition("}")[2]
         if name != "ram:ApplicableHeaderTradeDelivery":
             yield el
+
+
+# --- R040, R120: the tolerance by document currency; the CII R120's base quantity -------------------
+
+_DOCUMENT_CURRENCY = {"ubl": _u("/*/cbc:DocumentCurrencyCode"),
+                      "cii": _x("/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction"
+                                "/ram:ApplicableHeaderTradeSettlement/ram:InvoiceCurrencyCode")}
+_HUF_TOLERANCE, _TOLERANCE = Decimal("0.5"), Decimal("0.02")
+
+
+def _tolerance(doc) -> Decimal:
+    """``$slackValue``: 0.5 when a document currency code is 'HUF' as written (a general comparison of the
+    string values: no trimming), else 0.02."""
+    root = doc.root
+    if root is None or doc.syntax is None:
+        return _TOLERANCE
+    codes = _DOCUMENT_CURRENCY[doc.syntax.value](root)
+    return _HUF_TOLERANCE if any(sv(c) == "HUF" for c in codes) else _TOLERANCE
+
+
+for _syntax in ("ubl", "cii"):
+    RULES.add(PREFIX + "R040", lambda doc: list(amount_from_percentage_failures(doc, _tolerance(doc))), syntax=_syntax)
+    RULES.add(PREFIX + "R120", lambda doc, gross=_syntax == "cii": line_net_failures(doc, _tolerance(doc), gross),
+              syntax=_syntax)
 
 
 # --- CII: the price allowance of a gross price ------------------------------------------------
