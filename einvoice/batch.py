@@ -239,6 +239,15 @@ def over_budget_reason(seconds: float) -> str:
     return f"validation took longer than the limit of {seconds:g} s and was stopped (raise it with --timeout)"
 
 
+def _status(findings: list[Finding]) -> str:
+    """invalid with a fatal or error finding, 'with warnings' with a warning; notes (info) alone leave a file valid."""
+    if any(f.severity.blocking for f in findings):
+        return STATUS_INVALID
+    if any(f.severity == Severity.WARNING for f in findings):
+        return STATUS_WARNINGS
+    return STATUS_VALID
+
+
 def validate_one(cand: Candidate, opts: Options) -> FileResult:
     """Validate one candidate within the time budget of ``opts``; never raises (but KeyboardInterrupt)."""
     t0 = time.perf_counter()
@@ -316,7 +325,7 @@ def _validate_one(cand: Candidate, opts: Options, t0: float) -> FileResult:
         data, container_findings = invoice_xml(data, path, opts.max_bytes)
         tree = xmlsafe.parse(data, path)
         doc = syntax.read_tree(tree.getroot(), path)
-        doc.container_findings = container_findings
+        doc.container_findings = container_findings + doc.container_findings  # (an SBDH envelope's, say)
         doc.form = kind if kind == "pdf" else doc.syntax.value  # ubl, cii or pdf: one invoice may come in each
     except EinvoiceError as exc:
         reason = getattr(exc, "reason", None) or str(exc)
@@ -328,12 +337,7 @@ def _validate_one(cand: Candidate, opts: Options, t0: float) -> FileResult:
     findings = report.findings
     for f in findings:
         f.path = path
-    if any(f.severity.blocking for f in findings):
-        status = STATUS_INVALID
-    elif findings:
-        status = STATUS_WARNINGS
-    else:
-        status = STATUS_VALID
+    status = _status(findings)
     return FileResult(path, status, report.profile, report.profile_reason, findings,
                       seconds=time.perf_counter() - t0, facts=_facts(doc) if opts.facts else {},
                       releases=report.releases)
@@ -675,10 +679,8 @@ def cross_checks(results: list[FileResult]) -> None:
                                          r.path, [inv.path]))
     for r in results:
         r.findings = _configured(r.findings)
-        if r.status == STATUS_VALID and r.findings:
-            r.status = STATUS_INVALID if any(x.severity.blocking for x in r.findings) else STATUS_WARNINGS
-        elif r.status == STATUS_WARNINGS and any(x.severity.blocking for x in r.findings):
-            r.status = STATUS_INVALID
+        if r.status in (STATUS_VALID, STATUS_WARNINGS):
+            r.status = _status(r.findings)
 
 
 @dataclass

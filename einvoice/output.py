@@ -24,7 +24,7 @@ from urllib.parse import quote
 
 from lxml import etree
 
-from .batch import STATUS_SKIPPED, STATUS_UNREADABLE, FileResult, Summary
+from .batch import STATUS_SKIPPED, STATUS_UNREADABLE, STATUS_WARNINGS, FileResult, Summary
 
 JSON_VERSION = 1
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -122,7 +122,7 @@ def to_text(results: list[FileResult], summary: Summary, color: bool = False, ve
         counts = severity_counts(r.findings)
         if not r.valid:
             label = paint("INVALID", "red")
-        elif r.findings:
+        elif r.status == STATUS_WARNINGS:
             label = paint("VALID with warnings", "yellow")
         else:
             label = paint("VALID", "green")

@@ -57,6 +57,8 @@ def read_tree(root: Any, path: str | None = None):
         return Document(None, Syntax.UBL, root, path, reader=_read_ubl)
     if syntax == Syntax.CII:
         return Document(None, Syntax.CII, root, path, reader=_read_cii)
+    if root.tag == SBD_ROOT:
+        return _read_enveloped(root, path)
     local = etree.QName(root).localname if isinstance(root.tag, str) else str(root.tag)
     namespace = etree.QName(root).namespace if isinstance(root.tag, str) else None
     raise UnreadableInput(
@@ -64,6 +66,42 @@ def read_tree(root: Any, path: str | None = None):
         + "; expected a UBL Invoice/CreditNote, a CII CrossIndustryInvoice or a ZUGFeRD 1.0 CrossIndustryDocument",
         path,
     )
+
+
+SBDH = "http://www.unece.org/cefact/namespaces/StandardBusinessDocumentHeader"
+SBD_ROOT = f"{{{SBDH}}}StandardBusinessDocument"
+ENVELOPE_RULE = "EINV-SBDH-001"
+
+
+def _read_enveloped(root: Any, path: str | None):
+    """The invoice inside a Standard Business Document (the SBDH envelope of the Peppol network): its one
+    payload element, copied into a tree of its own (absolute paths of the rules start at the invoice; line
+    numbers stay those of the file), with an information finding saying the envelope was opened."""
+    import copy
+
+    from ..rules.engine import Finding, Severity
+
+    payloads = [c for c in root if isinstance(c.tag, str) and c.tag != f"{{{SBDH}}}StandardBusinessDocumentHeader"]
+    if len(payloads) != 1:
+        raise UnreadableInput(f"SBDH envelope (StandardBusinessDocument) with {len(payloads)} payload elements; "
+                              "expected one invoice", path)
+    payload = payloads[0]
+    if detect(payload) is None:
+        local = etree.QName(payload).localname
+        namespace = etree.QName(payload).namespace
+        raise UnreadableInput(
+            f"SBDH envelope (StandardBusinessDocument) carrying <{local}>"
+            + (f" in namespace {namespace}" if namespace else " without namespace")
+            + "; expected a UBL Invoice/CreditNote or a CII CrossIndustryInvoice", path)
+    invoice = copy.deepcopy(payload)
+    etree.ElementTree(invoice)  # its own document: "/" is the invoice
+    doc = read_tree(invoice, path)
+    doc.container_findings.append(Finding(
+        ENVELOPE_RULE, Severity.INFO,
+        f"the invoice was read from inside an SBDH envelope (StandardBusinessDocument, line {payload.sourceline}); "
+        "the envelope itself is not checked",
+        "nothing to do for the invoice; a receiver's access point checks the envelope", path=path, layer="container"))
+    return doc
 
 
 def _read_legacy(root: Any, path: str | None):
