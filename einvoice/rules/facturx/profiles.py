@@ -46,7 +46,11 @@ def _empty_leaf(el: Any) -> bool:
 
 
 def _credit_transfer(el: Any) -> bool:
-    return any(V.nvalue(t) in ("30", "58") for t in el.iterchildren(f"{RAM}TypeCode"))
+    """``[some $code in ('30', '58') satisfies normalize-space(ram:TypeCode) = $code]``: one type code 30 or 58.
+    With two type codes normalize-space() raises a type error, and a pattern whose evaluation fails does
+    not match (XSLT's recovery, which the official validator takes): the means is not judged."""
+    codes = list(el.iterchildren(f"{RAM}TypeCode"))
+    return len(codes) == 1 and V.nvalue(codes[0]) in ("30", "58")
 
 
 def _tax_id_not_seller(el: Any) -> bool:
