@@ -89,7 +89,6 @@ GUIDELINES: list[tuple[str, str]] = [
     ("urn:factur-x.eu:1p0:extended", "facturx-extended"),
     ("urn:factur-x.eu:1p0:en16931", "facturx-en16931"),
     ("urn:factur-x.eu:1p0:basic", "facturx-basic"),
-    ("urn:cen.eu:en16931:2017#conformant#urn.cpro.gouv.fr:1p0:extended-ctc-fr", "facturx-extended"),
     # the spelling of early Factur-X 1.0 documents (':compliant:' instead of '#compliant#urn:')
     ("urn:cen.eu:en16931:2017:compliant:factur-x.eu:1p0:basic", "facturx-basic"),
     ("urn:cen.eu:en16931:2017:compliant:factur-x.eu:1p0:en16931", "facturx-en16931"),
@@ -103,6 +102,9 @@ GUIDELINES: list[tuple[str, str]] = [
     ("urn:zugferd.de:2p0:basicwl", "facturx-basicwl"),
     ("urn:zugferd.de:2p0:basic", "facturx-basic"),
     ("urn:zugferd.de:2p0:minimum", "facturx-minimum"),
+    # France CTC EXTENDED (the e-invoicing reform's profile, UBL and CII D22B): its own schema and rules,
+    # not Factur-X EXTENDED's (whose guideline rule FX-SCH-A-000636 rejects this identifier)
+    ("urn:cen.eu:en16931:2017#conformant#urn.cpro.gouv.fr:1p0:extended-ctc-fr", "en16931"),
     # Peppol
     ("urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:selfbilling:3.0", "en16931"),
     ("urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0", "peppol"),
@@ -115,6 +117,7 @@ GUIDELINES: list[tuple[str, str]] = [
 # Specifications we recognise but whose own rule set is not implemented: (name, profile applied instead).
 NOT_IMPLEMENTED = {
     "urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:selfbilling:3.0": "Peppol BIS Self-Billing 3.0",
+    "urn:cen.eu:en16931:2017#conformant#urn.cpro.gouv.fr:1p0:extended-ctc-fr": "France CTC EXTENDED (EXTENDED-CTC-FR)",
 }
 NOT_IMPLEMENTED_RULE = "EINV-PROFILE-001"
 

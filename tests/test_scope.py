@@ -26,6 +26,7 @@ def with_identifier(identifier: bytes) -> bytes:
 @pytest.mark.parametrize("identifier, named", [
     (b"urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:selfbilling:3.0", "Self-Billing"),
     (b"urn:cen.eu:en16931:2017#compliant#urn:fdc:nen.nl:nlcius:v1.0", "NLCIUS"),
+    (b"urn:cen.eu:en16931:2017#conformant#urn.cpro.gouv.fr:1p0:extended-ctc-fr", "EXTENDED-CTC-FR"),
     (b"urn:cen.eu:en16931:2017#compliant#urn:example.org:house-cius:1.0", "urn:example.org:house-cius:1.0"),
 ])
 def test_unimplemented_rule_set_is_a_finding(identifier, named):
@@ -61,3 +62,18 @@ def test_the_list_is_data(monkeypatch):
     assert scope.unimplemented(sb).startswith("Peppol BIS Self-Billing")
     monkeypatch.delitem(scope.UNIMPLEMENTED, next(k for k in scope.UNIMPLEMENTED if "Self-Billing" in k))
     assert scope.unimplemented(sb) is None
+
+
+def test_france_ctc_extended_is_not_judged_as_facturx_extended():
+    """EXTENDED-CTC-FR has its own schema (CII D22B) and rules; the Factur-X EXTENDED rules reject its
+    identifier (FX-SCH-A-000636, as the official Factur-X EXTENDED XSLT does), so the document is checked
+    against EN 16931 and the report says the French rules did not run (a CII sample given the identifier)."""
+    xml = (SAMPLES / "facturx-en16931.xml").read_bytes()
+    guideline = b"<ram:ID>urn:cen.eu:en16931:2017</ram:ID>"
+    assert guideline in xml
+    ctc = xml.replace(guideline, b"<ram:ID>urn:cen.eu:en16931:2017#conformant#urn.cpro.gouv.fr:1p0:extended-ctc-fr</ram:ID>")
+    report = validate(ctc)
+    assert report.profile == "en16931" and "EXTENDED-CTC-FR" in report.profile_reason
+    rules = {f.rule for f in report.findings}
+    assert {"EINV-PROFILE-001", "EINV-S-001"} <= rules and not any(r.startswith("FX-") for r in rules)
+    assert report.valid
