@@ -46,9 +46,7 @@ def _empty_leaf(el: Any) -> bool:
 
 
 def _credit_transfer(el: Any) -> bool:
-    """``[some $code in ('30', '58') satisfies normalize-space(ram:TypeCode) = $code]``: one type code 30 or 58.
-    With two type codes normalize-space() raises a type error, and a pattern whose evaluation fails does
-    not match (XSLT's recovery, which the official validator takes): the means is not judged."""
+    """One type code, 30 or 58 (with two, the official pattern's normalize-space() fails: no match)."""
     codes = list(el.iterchildren(f"{RAM}TypeCode"))
     return len(codes) == 1 and V.nvalue(codes[0]) in ("30", "58")
 

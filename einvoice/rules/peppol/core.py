@@ -217,8 +217,7 @@ def _ac_elements(doc) -> list[tuple]:
 
 
 def amount_from_percentage_failures(doc, tolerance: Decimal = TOLERANCE):
-    """R040's targets: allowances and charges whose amount is not base x percentage / 100 (within ``tolerance``:
-    Peppol's 0.02; XRechnung's copy of the rule passes its own, see xrechnung/peppol.py)."""
+    """R040: amounts that are not base x percentage / 100 (XRechnung's copy passes its own tolerance)."""
     for ac, pct, base, amount, _ind in _ac_elements(doc):
         if pct is None or base is None:
             continue  # R041 / R042 speak for these
@@ -233,9 +232,7 @@ def amount_from_percentage_failures(doc, tolerance: Decimal = TOLERANCE):
             yield ac
 
 
-@RULES.rule("PEPPOL-EN16931-R040")
-def r040_amount_from_percentage(doc):
-    return amount_from_percentage_failures(doc)
+RULES.add("PEPPOL-EN16931-R040", amount_from_percentage_failures)
 
 
 @RULES.rule("PEPPOL-EN16931-R043")
@@ -373,21 +370,12 @@ def _sum_round(values: list) -> Decimal:
 
 def _line_net_ok(stated, quantity, price, base_quantities, allowances: list | None, charges: list | None,
                  tolerance: Decimal = TOLERANCE) -> bool:
-    """The official line net check from the elements (None: element absent). NotANumber propagates.
-
-    ``base_quantities``: the base quantity elements in the order they are tried (the first present and not
-    zero is the base, else 1). Call it inside ``decimal_context()``.
-    """
+    """The official line net check from the elements (None: element absent; the base is the first of
+    ``base_quantities`` present and not zero, else 1). NotANumber propagates. Call it inside ``decimal_context()``."""
     net = xs_decimal(stated) if stated is not None else ZERO
     qty = xs_decimal(quantity) if quantity is not None else ONE
     prc = xs_decimal(price) if price is not None else ZERO
-    base = ONE
-    for base_quantity in base_quantities:
-        if base_quantity is not None:
-            b = xs_decimal(base_quantity)
-            if b != 0:
-                base = b
-                break
+    base = next((b for b in (xs_decimal(q) for q in base_quantities if q is not None) if b != 0), ONE)
     allow = _sum_round(allowances) if allowances is not None else ZERO
     charge = _sum_round(charges) if charges is not None else ZERO
     return slack(net, qty * (prc / base) + charge - allow, tolerance)
@@ -401,9 +389,8 @@ def _split_acs(acs: list, indicator_of, amount_tag: str) -> tuple[list | None, l
 
 
 def line_net_failures(doc, tolerance: Decimal = TOLERANCE, gross_base: bool = False) -> list:
-    """R120's targets: lines whose net amount is not quantity x (net price / base quantity) + charges -
-    allowances (within ``tolerance``). With ``gross_base`` (XRechnung's copy of the CII rule), a line
-    whose net price has no base quantity (or zero) takes its gross price's."""
+    """R120: lines whose net amount is not quantity x net price / base quantity + charges - allowances
+    (``gross_base``, XRechnung's CII copy: without a net base quantity, the gross price's)."""
     failed = []
     with decimal_context():
         for line, *amounts in (_ubl_line_amounts(doc) if doc.syntax == UBL else _cii_line_amounts(doc, gross_base)):
@@ -416,9 +403,7 @@ def line_net_failures(doc, tolerance: Decimal = TOLERANCE, gross_base: bool = Fa
     return failed
 
 
-@RULES.rule("PEPPOL-EN16931-R120")
-def r120_line_net_amount(doc):
-    return line_net_failures(doc)
+RULES.add("PEPPOL-EN16931-R120", line_net_failures)
 
 
 _UBL_AMOUNT = cbc("Amount")
@@ -453,8 +438,7 @@ def _ubl_line_amounts(doc):
 
 
 def _cii_line_amounts(doc, gross_base: bool = False):
-    """(line, the elements of _line_net_ok) of every CII line (``gross_base``: the gross price's base
-    quantity is tried after the net price's)."""
+    """(line, the elements of _line_net_ok) of every CII line (``gross_base``: see line_net_failures)."""
     # each path reads every element on its way (a line's second settlement or agreement counts too)
     settlement, net_price = ram("SpecifiedLineTradeSettlement"), (ram("SpecifiedLineTradeAgreement"), ram("NetPriceProductTradePrice"))
     gross_price = (ram("SpecifiedLineTradeAgreement"), ram("GrossPriceProductTradePrice"))

@@ -29,7 +29,7 @@ from decimal import Decimal
 
 from ...syntax.namespaces import RAM
 from ..peppol import RULES as PEPPOL
-from ..peppol.core import amount_from_percentage_failures, line_net_failures, same_sign
+from ..peppol.core import TOLERANCE, amount_from_percentage_failures, line_net_failures, same_sign
 from . import RULES
 from ..german import NoDecimal, compile_cii as _x, compile_ubl as _u, norm, one_decimal, sv
 
@@ -91,17 +91,12 @@ def r008(doc):
 _DOCUMENT_CURRENCY = {"ubl": _u("/*/cbc:DocumentCurrencyCode"),
                       "cii": _x("/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction"
                                 "/ram:ApplicableHeaderTradeSettlement/ram:InvoiceCurrencyCode")}
-_HUF_TOLERANCE, _TOLERANCE = Decimal("0.5"), Decimal("0.02")
 
 
 def _tolerance(doc) -> Decimal:
-    """``$slackValue``: 0.5 when a document currency code is 'HUF' as written (a general comparison of the
-    string values: no trimming), else 0.02."""
-    root = doc.root
-    if root is None or doc.syntax is None:
-        return _TOLERANCE
-    codes = _DOCUMENT_CURRENCY[doc.syntax.value](root)
-    return _HUF_TOLERANCE if any(sv(c) == "HUF" for c in codes) else _TOLERANCE
+    """``$slackValue``: 0.5 when a document currency code is 'HUF' as written (no trimming), else 0.02."""
+    codes = _DOCUMENT_CURRENCY[doc.syntax.value](doc.root) if doc.root is not None and doc.syntax else ()
+    return Decimal("0.5") if any(sv(c) == "HUF" for c in codes) else TOLERANCE
 
 
 for _syntax in ("ubl", "cii"):
