@@ -59,13 +59,17 @@ def read_tree(root: Any, path: str | None = None):
         return Document(None, Syntax.CII, root, path, reader=_read_cii)
     if root.tag == SBD_ROOT:
         return _read_enveloped(root, path)
-    local = etree.QName(root).localname if isinstance(root.tag, str) else str(root.tag)
-    namespace = etree.QName(root).namespace if isinstance(root.tag, str) else None
     raise UnreadableInput(
-        f"unknown root element <{local}>" + (f" in namespace {namespace}" if namespace else " without namespace")
-        + "; expected a UBL Invoice/CreditNote, a CII CrossIndustryInvoice or a ZUGFeRD 1.0 CrossIndustryDocument",
-        path,
-    )
+        f"unknown root element {_named(root)}; expected a UBL Invoice/CreditNote, a CII CrossIndustryInvoice or a "
+        "ZUGFeRD 1.0 CrossIndustryDocument", path)
+
+
+def _named(el: Any) -> str:
+    """'<Order> in namespace urn:...' (or 'without namespace'): an element as an error message names it."""
+    if not isinstance(el.tag, str):
+        return f"<{el.tag}> without namespace"
+    name = etree.QName(el)
+    return f"<{name.localname}>" + (f" in namespace {name.namespace}" if name.namespace else " without namespace")
 
 
 SBDH = "http://www.unece.org/cefact/namespaces/StandardBusinessDocumentHeader"
@@ -87,12 +91,8 @@ def _read_enveloped(root: Any, path: str | None):
                               "expected one invoice", path)
     payload = payloads[0]
     if detect(payload) is None:
-        local = etree.QName(payload).localname
-        namespace = etree.QName(payload).namespace
-        raise UnreadableInput(
-            f"SBDH envelope (StandardBusinessDocument) carrying <{local}>"
-            + (f" in namespace {namespace}" if namespace else " without namespace")
-            + "; expected a UBL Invoice/CreditNote or a CII CrossIndustryInvoice", path)
+        raise UnreadableInput(f"SBDH envelope (StandardBusinessDocument) carrying {_named(payload)}; expected a UBL "
+                              "Invoice/CreditNote or a CII CrossIndustryInvoice", path)
     invoice = copy.deepcopy(payload)
     etree.ElementTree(invoice)  # its own document: "/" is the invoice
     doc = read_tree(invoice, path)
