@@ -182,6 +182,27 @@ def test_profile_mismatch_between_xmp_and_xml_is_a_finding(built, tmp_path):
     assert not library.valid and "EINV-PDF-003" in {f.rule for f in library.findings}
 
 
+def test_france_ctc_extended_is_declared_as_extended_in_the_xmp(built):
+    """EXTENDED-CTC-FR is a subset of EXTENDED (Factur-X 1.08): XMP level EXTENDED fits its identifier,
+    EN 16931 does not."""
+    import facturx
+    from pypdf import PdfReader, PdfWriter
+
+    visual, xml, _ = built["facturx-en16931"]
+    ctc = xml.replace(b"<ram:ID>urn:cen.eu:en16931:2017</ram:ID>",
+                      b"<ram:ID>urn:cen.eu:en16931:2017#conformant#urn.cpro.gouv.fr:1p0:extended-ctc-fr</ram:ID>")
+    assert ctc != xml
+    w = PdfWriter()
+    for page in PdfReader(io.BytesIO(visual)).pages:
+        w.add_page(page)
+    buf = io.BytesIO()
+    w.write(buf)
+    for level, mismatch in (("extended", False), ("en16931", True)):
+        pdf = facturx.generate_from_binary(buf.getvalue(), ctc, flavor="factur-x", level=level, check_xsd=False)
+        _xml, findings = read_pdf(pdf, "ctc.pdf")
+        assert ("EINV-PDF-003" in {f.rule for f in findings}) == mismatch, level
+
+
 def _with(pdf: bytes, extra: dict[str, bytes] | None = None, xmp: tuple[str, str] | None = None) -> bytes:
     """The PDF with more embedded files and/or one text of its XMP replaced (pikepdf, structure kept)."""
     import pikepdf
