@@ -71,7 +71,9 @@ MESSAGES = {
 
 def _finding(rule: str, path: str | None, **params) -> Finding:
     msg, hint = MESSAGES[rule]
-    sev = Severity.ERROR if rule in ("EINV-PDF-003", "EINV-PDF-008", "EINV-PDF-010") else Severity.WARNING
+    # Factur-X 1.08's rules for hybrid documents: a level outside the code list is fatal (BR-HYBRID-07), a
+    # level that does not match the XML's profile a warning (BR-HYBRID-15)
+    sev = Severity.ERROR if rule in ("EINV-PDF-008", "EINV-PDF-010") else Severity.WARNING
     return Finding(rule, sev, msg.format(**params), hint, path=path, layer="container")
 
 
