@@ -66,14 +66,47 @@ MESSAGES = {
                      "(rsm:CrossIndustryInvoice).",
                      "Convert the invoice to CII (einvoice convert IN.xml --to cii) and embed that "
                      "(einvoice attach)."),
+    "EINV-PDF-011": ("The XMP metadata names no Factur-X {field}.",
+                     "Write fx:{field} into the XMP ({example}), as the Factur-X extension schema has it."),
+    "EINV-PDF-012": ("The XMP's Factur-X {field} is {value}, which is not one of {allowed}.",
+                     "Write fx:{field} as the Factur-X specification lists it ({example})."),
+    "BR-HYBRID-DE-01": ("Seller and buyer are both in Germany, where a MINIMUM Factur-X / ZUGFeRD file is not an "
+                        "invoice: it carries no invoice lines.",
+                        "Issue the invoice in profile EN 16931 (or BASIC, EXTENDED, XRECHNUNG) instead."),
+    "BR-HYBRID-DE-02": ("Seller and buyer are both in Germany, where a BASIC WL Factur-X / ZUGFeRD file is not an "
+                        "invoice: it carries no invoice lines.",
+                        "Issue the invoice in profile EN 16931 (or BASIC, EXTENDED, XRECHNUNG) instead."),
+    "BR-HYBRID-FR-01": ("Seller and buyer are both in France, where the XRECHNUNG profile is not to be used.",
+                        "Issue the invoice in a Factur-X profile (EN 16931 or EXTENDED, say) instead."),
+}
+
+# Factur-X 1.08, rules for hybrid documents (3.d): what no official schematron checks, with the severity the
+# specification gives. Fatal: an XMP without the Factur-X extension (BR-HYBRID-03: EINV-PDF-001, -002), a
+# level outside the code list (BR-HYBRID-07: EINV-PDF-008), a PDF that does not declare PDF/A (BR-HYBRID-02:
+# EINV-PDF-004), a UBL attachment (BR-HYBRID-12), MINIMUM or BASIC WL between German parties (BR-HYBRID-DE-01,
+# -02), XRECHNUNG between French parties (BR-HYBRID-FR-01). Between a German seller and a German buyer the XML is
+# the invoice and the XMP and PDF/A faults are warnings (BR-FX-DE-03); a level that does not match the XML's
+# profile is a warning everywhere (BR-HYBRID-15).
+_FATAL = {"EINV-PDF-001", "EINV-PDF-002", "EINV-PDF-004", "EINV-PDF-008", "EINV-PDF-010", "EINV-PDF-011",
+          "EINV-PDF-012", "BR-HYBRID-DE-01", "BR-HYBRID-DE-02", "BR-HYBRID-FR-01"}
+_WARNING_BETWEEN_GERMANS = {"EINV-PDF-001", "EINV-PDF-002", "EINV-PDF-004", "EINV-PDF-011"}
+# the other fields of the extension schema and the values their code lists hold (BR-HYBRID-06, -08, -09: the
+# values the specification names for invoices, Order-X's and XRechnung's included, as Mustang's validator
+# accepts them; the specification's XRECHNUNG example writes version 2p1)
+XMP_FIELDS = {
+    "DocumentType": ("INVOICE", "ORDER", "ORDER_RESPONSE", "ORDER_CHANGE"),
+    "DocumentFileName": ("factur-x.xml", "ZUGFeRD-invoice.xml", "zugferd-invoice.xml", "xrechnung.xml", "order-x.xml"),
+    "Version": ("1.0", "1p0", "2p0", "2p1", "3p0", "1.2", "2.0", "2.1", "2.2", "2.3", "3.0"),
 }
 
 
-def _finding(rule: str, path: str | None, **params) -> Finding:
+def _finding(rule: str, path: str | None, german: bool = False, **params) -> Finding:
+    """The container finding ``rule``; ``german``: seller and buyer are both in Germany (BR-FX-DE-03)."""
     msg, hint = MESSAGES[rule]
-    # Factur-X 1.08's rules for hybrid documents: a level outside the code list is fatal (BR-HYBRID-07), a
-    # level that does not match the XML's profile a warning (BR-HYBRID-15)
-    sev = Severity.ERROR if rule in ("EINV-PDF-008", "EINV-PDF-010") else Severity.WARNING
+    sev = Severity.ERROR if rule in _FATAL else Severity.WARNING
+    if german and rule in _WARNING_BETWEEN_GERMANS:
+        sev = Severity.WARNING
+        msg += " (A warning only: seller and buyer are both in Germany, where the XML is the invoice.)"
     return Finding(rule, sev, msg.format(**params), hint, path=path, layer="container")
 
 
@@ -276,12 +309,14 @@ def read_pdf(data: bytes, path: str | None = None, max_bytes: int = MAX_BYTES) -
 
     xmp_text = _xmp(reader, max_bytes)
     guideline = _guideline(xml)
+    parties, german = party_rules(xml, path, syntax, guideline)
+    findings += parties
     if not xmp_text:
-        findings.append(_finding("EINV-PDF-001", path))
+        findings.append(_finding("EINV-PDF-001", path, german))
     else:
         level = _xmp_value(xmp_text, "ConformanceLevel")
         if not level:
-            findings.append(_finding("EINV-PDF-002", path))
+            findings.append(_finding("EINV-PDF-002", path, german))
         elif level.strip().upper() not in LEVEL_GUIDELINES:
             findings.append(_finding("EINV-PDF-008", path, level=repr(level.strip())))
         elif guideline is not None:
@@ -291,10 +326,18 @@ def read_pdf(data: bytes, path: str | None = None, max_bytes: int = MAX_BYTES) -
             if level.strip().upper() in ("EN 16931", "COMFORT") and guideline.startswith(
                     "urn:cen.eu:en16931:2017#con"):
                 findings.append(_finding("EINV-PDF-003", path, level=level, guideline=guideline))
+        if level:
+            for field, allowed in XMP_FIELDS.items():
+                value = _xmp_value(xmp_text, field)
+                if value is None:
+                    findings.append(_finding("EINV-PDF-011", path, german, field=field, example=allowed[0]))
+                elif value.strip() not in allowed:
+                    findings.append(_finding("EINV-PDF-012", path, field=field, value=repr(value.strip()),
+                                             allowed=", ".join(allowed), example=allowed[0]))
         if _xmp_value(xmp_text, "part") is None:
-            findings.append(_finding("EINV-PDF-004", path))
+            findings.append(_finding("EINV-PDF-004", path, german))
         xmp_name = _xmp_value(xmp_text, "DocumentFileName")
-        if xmp_name and xmp_name.strip() != name:
+        if xmp_name and xmp_name.strip() != name and xmp_name.strip() in XMP_FIELDS["DocumentFileName"]:
             findings.append(_finding("EINV-PDF-006", path, xmp_name=xmp_name.strip(), name=name))
     rel = _relationship(reader, name)
     if rel is not None and rel not in RELATIONSHIPS:
@@ -328,6 +371,56 @@ def _guideline(xml: bytes) -> str | None:
     if m is None:
         m = re.search(rb"<(?:\w+:)?CustomizationID>\s*([^<]+?)\s*<", xml)
     return m.group(1).decode("utf-8", "replace") if m else None
+
+
+def party_rules(xml: bytes, path: str | None = None, syntax: str | None = None,
+                guideline: str | None = None) -> tuple[list[Finding], bool]:
+    """The hybrid rules on the profile the parties' countries allow (BR-HYBRID-DE-01, -02, BR-HYBRID-FR-01), and
+    whether seller and buyer are both in Germany (BR-FX-DE-03), for the invoice XML of a hybrid document."""
+    if syntax is None:
+        syntax = _syntax_of(xml)
+    if syntax != "CII":
+        return [], False
+    if guideline is None:
+        guideline = _guideline(xml)
+    seller, buyer, type_code = _facts(xml)
+    german = seller == buyer == "DE"
+    out = []
+    if guideline:
+        # (type code 751, invoice information for accounting purposes, is what Germany uses these profiles
+        # for: a booking aid, no invoice; FeRD's examples of both profiles include one)
+        if german and type_code != "751" and guideline.startswith(LEVEL_GUIDELINES["MINIMUM"]):
+            out.append(_finding("BR-HYBRID-DE-01", path))
+        if german and type_code != "751" and guideline.startswith(LEVEL_GUIDELINES["BASIC WL"]):
+            out.append(_finding("BR-HYBRID-DE-02", path))
+        if seller == buyer == "FR" and guideline.startswith(LEVEL_GUIDELINES["XRECHNUNG"]):
+            out.append(_finding("BR-HYBRID-FR-01", path))
+    return out, german
+
+
+_AGREEMENT = ("{urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100}SupplyChainTradeTransaction",
+              "{urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100}"
+              "ApplicableHeaderTradeAgreement")
+
+
+def _facts(xml: bytes) -> tuple[str | None, str | None, str | None]:
+    """The seller's and the buyer's country codes (BT-40, BT-55) and the type code (BT-3) of a CII invoice, as
+    written (None: not stated, or the XML cannot be read: its own findings say why)."""
+    from . import xmlsafe
+    from .rules.values import string_value
+
+    try:
+        root = xmlsafe.parse(xml).getroot()
+    except UnreadableInput:
+        return None, None, None
+    rsm = "{urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100}"
+    ram = "{urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100}"
+    out = []
+    for party in ("SellerTradeParty", "BuyerTradeParty"):
+        found = root.find(f"{_AGREEMENT[0]}/{_AGREEMENT[1]}/{ram}{party}/{ram}PostalTradeAddress/{ram}CountryID")
+        out.append(string_value(found).strip() if found is not None else None)
+    code = root.find(f"{rsm}ExchangedDocument/{ram}TypeCode")
+    return out[0], out[1], string_value(code).strip() if code is not None else None
 
 
 def _relationship(reader, name: str) -> str | None:

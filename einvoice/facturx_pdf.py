@@ -84,6 +84,11 @@ def embed(pdf: bytes, xml: bytes, level: str, invoice=None, lang: str | None = N
         raise UnreadableInput("Factur-X PDFs need the factur-x package") from None
     if level not in LEVELS.values():
         raise ValueError(f"unknown Factur-X level {level!r}")
+    from .container import party_rules
+
+    refused, _german = party_rules(xml)  # a profile the parties' countries rule out (Factur-X 1.08, 3.d)
+    if refused:
+        raise BuildRefused(refused)
     meta = _metadata(invoice) if invoice is not None else None
     with _quiet():
         try:

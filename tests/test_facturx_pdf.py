@@ -385,3 +385,146 @@ def test_cli_build_pdf_refused(tmp_path):
     res = run("build", bad, "-f", "facturx-en16931", "--pdf", out)
     assert res.exit_code == 1 and not out.exists()
     assert "EINV-B-001" in res.output and "nothing written" in res.stderr
+
+
+# --- Factur-X 1.08's rules for hybrid documents (3.d) that no schematron checks ------------------------
+
+
+def _pdf_of(visual: bytes, xml: bytes, level: str) -> bytes:
+    """A Factur-X PDF of the XML as given (no XSD check: the rules under test are the container's)."""
+    import facturx
+    from pypdf import PdfReader, PdfWriter
+
+    w = PdfWriter()
+    for page in PdfReader(io.BytesIO(visual)).pages:
+        w.add_page(page)
+    buf = io.BytesIO()
+    w.write(buf)
+    return facturx.generate_from_binary(buf.getvalue(), xml, flavor="factur-x", level=level, check_xsd=False)
+
+
+def _countries(xml: bytes, seller: str, buyer: str) -> bytes:
+    """The XML with the seller's and the buyer's country (a buyer address added where the profile left it out)."""
+    root = etree.fromstring(xml)
+    ram = "{urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100}"
+    for party, code in (("SellerTradeParty", seller), ("BuyerTradeParty", buyer)):
+        el = next(root.iter(ram + party))
+        address = el.find(ram + "PostalTradeAddress")
+        if address is None:
+            address = etree.Element(ram + "PostalTradeAddress")
+            after = el.find(ram + "SpecifiedLegalOrganization")
+            (after if after is not None else el.find(ram + "Name")).addnext(address)
+            etree.SubElement(address, ram + "CountryID")
+        address.find(ram + "CountryID").text = code
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+
+
+def _severities(findings, *rules):
+    return [(f.rule, f.severity.value) for f in findings if f.rule in rules]
+
+
+def test_minimum_and_basic_wl_between_german_parties_are_refused(built, ehf_data, tmp_path):
+    """BR-HYBRID-DE-01/-02 (fatal): in Germany a MINIMUM or BASIC WL file is no invoice; with one party
+    elsewhere, or a country not stated, nothing is said."""
+    for fmt, rule in (("facturx-minimum", "BR-HYBRID-DE-01"), ("facturx-basicwl", "BR-HYBRID-DE-02")):
+        visual, xml, _ = built[fmt]
+        level = LEVELS[fmt]
+        german = _pdf_of(visual, _countries(xml, "DE", "DE"), level)
+        _got, findings = read_pdf(german, "de.pdf")
+        assert _severities(findings, rule) == [(rule, "error")], fmt
+        for seller, buyer in (("DE", "AT"), ("FR", "DE"), ("NO", "NO")):
+            _got, findings = read_pdf(_pdf_of(visual, _countries(xml, seller, buyer), level), "other.pdf")
+            assert not _severities(findings, "BR-HYBRID-DE-01", "BR-HYBRID-DE-02"), (fmt, seller, buyer)
+        path = tmp_path / f"{fmt}.pdf"
+        path.write_bytes(german)
+        res = run("validate", path, "--no-schema")
+        assert res.exit_code == 1 and rule in res.output and "INVALID" in res.output
+    # the same profile between German parties with EN 16931 is an invoice
+    visual, xml, _ = built["facturx-en16931"]
+    _got, findings = read_pdf(_pdf_of(visual, _countries(xml, "DE", "DE"), "en16931"), "en.pdf")
+    assert not [f for f in findings if f.rule.startswith("BR-HYBRID")]
+    # the builder refuses to write one, naming the rule; no file is written
+    data = {**ehf_data, "seller": {**ehf_data["seller"], "address": {**ehf_data["seller"]["address"], "country_code": "DE"}},
+            "buyer": {**ehf_data["buyer"], "address": {**ehf_data["buyer"]["address"], "country_code": "DE"}}}
+    with pytest.raises(BuildRefused) as exc:
+        build_pdf(data, "facturx-basicwl", allow_lossy=True)
+    assert [f.rule for f in exc.value.findings] == ["BR-HYBRID-DE-02"]
+    pdf, _xml, report = build_pdf(data, "facturx-en16931", allow_lossy=True)
+    assert report.valid and not [f for f in read_pdf(pdf)[1] if f.rule.startswith("BR-HYBRID")]
+
+
+def test_xrechnung_between_french_parties_is_refused(built):
+    """BR-HYBRID-FR-01 (fatal): no XRECHNUNG profile between a French seller and a French buyer."""
+    visual, xml, _ = built["facturx-en16931"]
+    xr = xml.replace(b"<ram:ID>urn:cen.eu:en16931:2017</ram:ID>",
+                     b"<ram:ID>urn:cen.eu:en16931:2017#compliant#urn:xeinkauf.de:kosit:xrechnung_3.0</ram:ID>")
+    assert xr != xml
+    _got, findings = read_pdf(_pdf_of(visual, _countries(xr, "FR", "FR"), "en16931"), "fr.pdf")
+    assert _severities(findings, "BR-HYBRID-FR-01") == [("BR-HYBRID-FR-01", "error")]
+    for seller, buyer in (("FR", "DE"), ("DE", "DE")):
+        _got, findings = read_pdf(_pdf_of(visual, _countries(xr, seller, buyer), "en16931"), "x.pdf")
+        assert not _severities(findings, "BR-HYBRID-FR-01"), (seller, buyer)
+
+
+def test_xmp_and_pdfa_faults_are_fatal_but_between_german_parties(built):
+    """A PDF without the Factur-X XMP (BR-HYBRID-03), without a conformance level (BR-HYBRID-03/-07) or not
+    declared PDF/A (BR-HYBRID-02) is rejected; between a German seller and a German buyer the XML is the
+    invoice and these are warnings (BR-FX-DE-03)."""
+    import pikepdf
+
+    visual, xml, _ = built["facturx-en16931"]
+
+    def without_xmp(pdf: bytes) -> bytes:
+        with pikepdf.open(io.BytesIO(pdf)) as doc:
+            del doc.Root.Metadata
+            out = io.BytesIO()
+            doc.save(out)
+            return out.getvalue()
+
+    for seller, buyer, severity in (("NO", "NO", "error"), ("DE", "FR", "error"), ("DE", "DE", "warning")):
+        pdf = _pdf_of(visual, _countries(xml, seller, buyer), "en16931")
+        cases = {"EINV-PDF-001": without_xmp(pdf),
+                 "EINV-PDF-002": _with(pdf, xmp=("ConformanceLevel>", "Level>")),
+                 "EINV-PDF-004": _with(pdf, xmp=("pdfaid:part>", "pdfaid:parts>"))}
+        for rule, case in cases.items():
+            _got, findings = read_pdf(case, "case.pdf")
+            assert _severities(findings, rule) == [(rule, severity)], (rule, seller, buyer)
+            assert ("both in Germany" in next(f.message for f in findings if f.rule == rule)) == (severity == "warning")
+        # a level outside the code list stays fatal (BR-HYBRID-07 is not relaxed), a mismatch a warning
+        _got, findings = read_pdf(_with(pdf, xmp=(">EN 16931<", ">no thing<")), "level.pdf")
+        assert _severities(findings, "EINV-PDF-008") == [("EINV-PDF-008", "error")]
+
+
+def test_the_other_xmp_fields_are_checked_as_the_code_lists_have_them(built):
+    """fx:DocumentType, fx:DocumentFileName and fx:Version missing (BR-HYBRID-03) or outside their code lists
+    (BR-HYBRID-06, -08, -09) are fatal; a missing one is a warning between German parties (BR-FX-DE-03)."""
+    pdf, _xml, _ = built["facturx-en16931"]
+    assert read_pdf(pdf)[1] == []
+    for field, good in (("DocumentType", "INVOICE"), ("DocumentFileName", "factur-x.xml"), ("Version", "1.0")):
+        missing = _with(pdf, xmp=(f"<fx:{field}>{good}</fx:{field}>", ""))
+        assert missing != pdf
+        _got, findings = read_pdf(missing, "missing.pdf")
+        assert [(f.rule, f.severity.value) for f in findings] == [("EINV-PDF-011", "error")], field
+        assert field in findings[0].message
+        wrong = _with(pdf, xmp=(f"<fx:{field}>{good}</fx:{field}>", f"<fx:{field}>x{good}</fx:{field}>"))
+        _got, findings = read_pdf(wrong, "wrong.pdf")
+        assert [(f.rule, f.severity.value) for f in findings] == [("EINV-PDF-012", "error")], field
+        assert f"'x{good}'" in findings[0].message
+    # a file name of the code list that is not the embedded one: a warning (BR-HYBRID-14), as before
+    other = _with(pdf, xmp=("<fx:DocumentFileName>factur-x.xml<", "<fx:DocumentFileName>xrechnung.xml<"))
+    assert [(f.rule, f.severity.value) for f in read_pdf(other)[1]] == [("EINV-PDF-006", "warning")]
+    visual, xml, _ = built["facturx-en16931"]
+    german = _pdf_of(visual, _countries(xml, "DE", "DE"), "en16931")
+    _got, findings = read_pdf(_with(german, xmp=("<fx:Version>1.0</fx:Version>", "")), "de.pdf")
+    assert _severities(findings, "EINV-PDF-011") == [("EINV-PDF-011", "warning")]
+
+
+def test_a_booking_aid_in_minimum_or_basic_wl_between_german_parties_is_no_invoice_and_allowed(built):
+    """Type code 751 (invoice information for accounting purposes, FeRD's 'Buchungshilfe' examples): the
+    German rule on MINIMUM and BASIC WL invoices does not apply."""
+    for fmt in ("facturx-minimum", "facturx-basicwl"):
+        visual, xml, _ = built[fmt]
+        aid = _countries(xml, "DE", "DE").replace(b"<ram:TypeCode>380</ram:TypeCode>", b"<ram:TypeCode>751</ram:TypeCode>")
+        assert b"751" in aid
+        _got, findings = read_pdf(_pdf_of(visual, aid, LEVELS[fmt]), "aid.pdf")
+        assert not [f for f in findings if f.rule.startswith("BR-HYBRID")], fmt
