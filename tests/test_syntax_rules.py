@@ -182,3 +182,29 @@ def test_amount_decimals_reads_the_string_value_without_joining_it_per_element()
     node.text = "1.5"
     doc = Doc()
     assert not any(amount_decimals(doc, el, None) for el in deep.iter())
+
+
+def test_seller_tax_registration_counts_each_tax_scheme_as_the_official_test_maps_it():
+    """UBL-SR-13 counts a party tax scheme when one of its tax schemes has an identifier other than VAT, or
+    none (``cac:TaxScheme/upper-case(cbc:ID) != 'VAT'``): beside a VAT scheme too. Checked against the official
+    XSLT where it is at hand."""
+    def supplier(*schemes: str) -> str:
+        other = "<cac:PartyTaxScheme><cbc:CompanyID>F-skatt</cbc:CompanyID><cac:TaxScheme><cbc:ID>TAX</cbc:ID></cac:TaxScheme></cac:PartyTaxScheme>"
+        vat = f"<cac:PartyTaxScheme><cbc:CompanyID>SE1</cbc:CompanyID>{''.join(schemes)}</cac:PartyTaxScheme>"
+        return f"<cac:AccountingSupplierParty><cac:Party>{other}{vat}</cac:Party></cac:AccountingSupplierParty>"
+
+    vat = "<cac:TaxScheme><cbc:ID>VAT</cbc:ID></cac:TaxScheme>"
+    cases = {
+        (vat,): False,
+        (vat, "<cac:TaxScheme/>"): True,  # the scheme without an identifier maps to "" != 'VAT'
+        (vat, "<cac:TaxScheme><cbc:ID>GST</cbc:ID></cac:TaxScheme>"): True,
+        ("<cac:TaxScheme><cbc:ID>vat</cbc:ID></cac:TaxScheme>",): False,
+        (): False,  # no tax scheme: nothing to map
+    }
+    import oracle
+
+    for schemes, fires in cases.items():
+        assert (("UBL-SR-13", "fatal") in _ubl(supplier(*schemes))) == fires, schemes
+        if oracle.available() is None:
+            doc = f"<Invoice {UBL}>{supplier(*schemes)}</Invoice>".encode()
+            assert (("UBL-SR-13", "fatal") in oracle.verdict("en16931-ubl", doc)) == fires, schemes
