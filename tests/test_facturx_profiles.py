@@ -623,3 +623,70 @@ def _means_without_account(profile: str, codes: list[str]) -> bytes:
 def test_credit_transfer_means_is_judged_only_with_one_type_code(profile, codes, judged):
     fired = {rid for rid, _sev in _verdict(_means_without_account(profile, codes), profile)}
     assert (_ACCOUNT_RULE[profile] in fired) == judged
+
+
+# BR-57 in BASIC WL: the profile's test compares the deliver-to country code with '' (``CountryID != ''``),
+# so a blank code passes where EN 16931 (normalize-space) refuses it; a missing or empty one fails.
+@pytest.mark.parametrize("address, fails", [
+    ("", False),
+    ("<ram:PostalTradeAddress><ram:CityName>Lyon</ram:CityName></ram:PostalTradeAddress>", True),
+    ("<ram:PostalTradeAddress><ram:CountryID></ram:CountryID></ram:PostalTradeAddress>", True),
+    ("<ram:PostalTradeAddress><ram:CountryID> </ram:CountryID></ram:PostalTradeAddress>", False),
+    ("<ram:PostalTradeAddress><ram:CountryID>FR</ram:CountryID></ram:PostalTradeAddress>", False),
+])
+def test_basic_wl_deliver_to_country_as_the_profile_compares_it(address, fails):
+    from einvoice.syntax.cii.reader import read_cii
+    from einvoice.syntax.cii.writer import write_cii
+
+    sample = etree.parse(str(Path(__file__).resolve().parents[1] / "samples" / "facturx-en16931.xml")).getroot()
+    root = etree.fromstring(write_cii(read_cii(sample), profile="basicwl"))
+    ram = "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"
+    delivery = next(root.iter(f"{{{ram}}}ApplicableHeaderTradeDelivery"))
+    for old in delivery.findall(f"{{{ram}}}ShipToTradeParty"):
+        delivery.remove(old)
+    delivery.insert(0, etree.fromstring(f'<ram:ShipToTradeParty xmlns:ram="{ram}"><ram:Name>Depot</ram:Name>{address}'
+                                        "</ram:ShipToTradeParty>"))
+    data = etree.tostring(root)
+    assert (("BR-57", "error") in _verdict(data, "facturx-basicwl")) == fails
+    import oracle
+
+    if oracle.available() is None:
+        assert (("BR-57", "error") in oracle.verdict("facturx-basicwl", data)) == fails
+
+
+# An allowance's indicator and its VAT category/rate are operands of one 'and' in the BASIC profile's
+# per-rate taxable-amount test (FX-SCH-A-000198): an allowance of another rate is left out even when its
+# indicator is no boolean (a type error only where the VAT operands hold).
+@pytest.mark.parametrize("basis, indicator, rate, fires", [
+    ("220.80", "", "7", False),     # the blank indicator belongs to an allowance of another rate
+    ("999.99", "", "7", True),      # ... and the wrong taxable amount is still found
+    ("999.99", "false", "20", True),
+])
+def test_basic_taxable_amount_per_rate_skips_other_rates_before_the_indicator(basis, indicator, rate, fires):
+    from einvoice.syntax.cii.reader import read_cii
+    from einvoice.syntax.cii.writer import write_cii
+
+    sample = etree.parse(str(Path(__file__).resolve().parents[1] / "samples" / "facturx-en16931.xml")).getroot()
+    root = etree.fromstring(write_cii(read_cii(sample), profile="basic"))
+    ram = "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"
+    udt = "urn:un:unece:uncefact:data:standard:UnqualifiedDataType:100"
+    settlement = next(root.iter(f"{{{ram}}}ApplicableHeaderTradeSettlement"))
+    tax = next(t for t in settlement.iterchildren(f"{{{ram}}}ApplicableTradeTax")
+               if t.findtext(f"{{{ram}}}RateApplicablePercent") == "20")
+    tax.find(f"{{{ram}}}BasisAmount").text = basis
+    allowance = etree.fromstring(
+        f'<ram:SpecifiedTradeAllowanceCharge xmlns:ram="{ram}" xmlns:udt="{udt}"><ram:ChargeIndicator>'
+        f"<udt:Indicator>{indicator}</udt:Indicator></ram:ChargeIndicator><ram:ActualAmount>1.00</ram:ActualAmount>"
+        "<ram:Reason>Discount</ram:Reason><ram:CategoryTradeTax><ram:TypeCode>VAT</ram:TypeCode>"
+        f"<ram:CategoryCode>S</ram:CategoryCode><ram:RateApplicablePercent>{rate}</ram:RateApplicablePercent>"
+        "</ram:CategoryTradeTax></ram:SpecifiedTradeAllowanceCharge>")
+    before = settlement.find(f"{{{ram}}}SpecifiedTradePaymentTerms")
+    if before is None:
+        before = settlement.find(f"{{{ram}}}SpecifiedTradeSettlementHeaderMonetarySummation")
+    before.addprevious(allowance)
+    data = etree.tostring(root)
+    assert (("FX-SCH-A-000198", "error") in _verdict(data, "facturx-basic")) == fires
+    import oracle
+
+    if oracle.available() is None:
+        assert (("FX-SCH-A-000198", "error") in oracle.verdict("facturx-basic", data)) == fires

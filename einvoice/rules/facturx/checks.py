@@ -286,20 +286,24 @@ def _tax_match(taxes: list, code: str, rate: Decimal | None, exempt: tuple[str, 
         return False
     if exempt is None:
         return True
-    # the two reason tests are operands of one 'and': XPath 2.0 lets a processor skip an operand once
-    # another is false, and Saxon does, so a false one decides even where the other (several reason
-    # codes on the element) would be a type error; that error counts only when nothing is false
-    tests = []
-    for tag, want in (("ExemptionReasonCode", exempt[0]), ("ExemptionReason", exempt[1])):
+    # the two reason tests are operands of one 'and': a false one decides even where the other (several
+    # reason codes on the element) would be a type error (_all_of)
+    return _all_of(lambda: _one_norm(_children(taxes, "ExemptionReasonCode")) == exempt[0],
+                   lambda: _one_norm(_children(taxes, "ExemptionReason")) == exempt[1])
+
+
+def _all_of(*operands) -> bool:
+    """XPath 2.0 'and' over operands that may be type errors (Undecidable): a false operand decides, as
+    Saxon skips the others once one is false; an error counts only when no operand is false."""
+    error = None
+    for operand in operands:
         try:
-            tests.append(_one_norm(_children(taxes, tag)) == want)
+            if not operand():
+                return False
         except Undecidable as exc:
-            tests.append(exc)
-    if any(t is False for t in tests):
-        return False
-    for t in tests:
-        if isinstance(t, Undecidable):
-            raise t
+            error = exc
+    if error is not None:
+        raise error
     return True
 
 
@@ -433,9 +437,9 @@ def _ac_sum(el, code: str, charge: bool, rate: Decimal | None = None, first: boo
     """Sum of the document allowances (charge False) or charges of a category (and rate), decimal."""
     total = Decimal(0)
     for ac in sel(el, _HEAD_AC):
-        if not (_indicator_cast(ac, charge) if cast else _indicator_is(ac, charge)):
-            continue
-        if not _tax_match(list(ac.iterchildren(f"{RAM}CategoryTradeTax")), code, rate, None):
+        # the indicator and the VAT tests are operands of one 'and' (a false one decides, see _tax_match)
+        if not _all_of(lambda: _indicator_cast(ac, charge) if cast else _indicator_is(ac, charge),
+                       lambda: _tax_match(list(ac.iterchildren(f"{RAM}CategoryTradeTax")), code, rate, None)):
             continue
         amounts = list(ac.iterchildren(f"{RAM}ActualAmount"))
         for v in _single_dec(amounts[:1] if first else amounts):
