@@ -690,3 +690,32 @@ def test_basic_taxable_amount_per_rate_skips_other_rates_before_the_indicator(ba
 
     if oracle.available() is None:
         assert (("FX-SCH-A-000198", "error") in oracle.verdict("facturx-basic", data)) == fires
+
+
+# The sum of allowances (BT-107) against the sum of no allowances: the official expression computes the
+# integer 0 there, and Saxon compares a total written as an integer as an integer ('-0' = 0 holds) and
+# any other form as a double ('-0.00' = 0 does not: -0 sorts below 0).
+_ALLOWANCE_TOTAL_RULE = {"facturx-basicwl": "BR-CO-11", "facturx-basic": "FX-SCH-A-000118"}
+
+
+@pytest.mark.parametrize("profile", sorted(_ALLOWANCE_TOTAL_RULE))
+@pytest.mark.parametrize("written, fires", [("0", False), ("-0", False), ("0.00", False), ("-0.00", True), ("-0.0", True)])
+def test_allowance_total_of_no_allowances_as_saxon_compares_it(profile, written, fires):
+    from einvoice.syntax.cii.reader import read_cii
+    from einvoice.syntax.cii.writer import write_cii
+
+    sample = etree.parse(str(Path(__file__).resolve().parents[1] / "samples" / "facturx-en16931.xml")).getroot()
+    root = etree.fromstring(write_cii(read_cii(sample), profile=profile.removeprefix("facturx-")))
+    ram = "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"
+    summation = next(root.iter(f"{{{ram}}}SpecifiedTradeSettlementHeaderMonetarySummation"))
+    assert not list(root.iter(f"{{{ram}}}SpecifiedTradeAllowanceCharge"))
+    total = etree.SubElement(summation, f"{{{ram}}}AllowanceTotalAmount")
+    total.text = written
+    summation.find(f"{{{ram}}}TaxBasisTotalAmount").addprevious(total)
+    data = etree.tostring(root)
+    rule = _ALLOWANCE_TOTAL_RULE[profile]
+    assert ((rule, "error") in _verdict(data, profile)) == fires
+    import oracle
+
+    if oracle.available() is None:
+        assert ((rule, "error") in oracle.verdict(profile, data)) == fires
