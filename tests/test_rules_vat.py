@@ -4,6 +4,7 @@ written by our writers, and agreement with the official unit tests when the corp
 from __future__ import annotations
 
 import copy
+import os
 import re
 from datetime import date
 from decimal import Decimal
@@ -395,3 +396,36 @@ def test_cii_breakdown_basis_compared_as_the_official_validator_compares_it(cat,
     doc = _cii_doc(cat, rate, rate, basis, "0" if cat != "S" else "0.00").replace(
         "<ram:LineTotalAmount>100</ram:LineTotalAmount>", f"<ram:LineTotalAmount>{line}</ram:LineTotalAmount>")
     assert (f"BR-{cat}-08" in fired(doc)) is fires
+
+
+def test_cii_breakdown_taxable_amount_against_empty_sums_as_saxon_compares_it():
+    """BR-S-08 / BR-O-08 in CII: each term of the official sum is ``round(...) div 100``, a decimal even where
+    nothing is summed, and Saxon compares an untyped amount with a decimal as doubles in Java's order: a
+    taxable amount written '-0' or '-0.00' is not 0 there. Checked against the CEN CII XSLT when it is given
+    (EINVOICE_EN16931_CII_XSLT)."""
+    from einvoice.validate import validate
+
+    ram = "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"
+    sample = (Path(__file__).resolve().parents[1] / "samples" / "facturx-en16931.xml").read_bytes()
+    cen = os.environ.get("EINVOICE_EN16931_CII_XSLT")
+    for code in ("S", "O"):
+        for written, fires in (("-0", True), ("-0.00", True), ("0", False), ("0.00", False)):
+            root = etree.fromstring(sample)
+            breakdowns = [t for t in root.iter(f"{{{ram}}}ApplicableTradeTax") if t.find(f"{{{ram}}}BasisAmount") is not None]
+            extra = copy.deepcopy(breakdowns[-1])  # a breakdown no line or allowance belongs to
+            extra.find(f"{{{ram}}}BasisAmount").text = written
+            extra.find(f"{{{ram}}}CalculatedAmount").text = "0"
+            extra.find(f"{{{ram}}}CategoryCode").text = code
+            rate = extra.find(f"{{{ram}}}RateApplicablePercent")
+            if code == "S":
+                rate.text = "3"
+            else:
+                extra.remove(rate)
+            breakdowns[-1].addnext(extra)
+            data = etree.tostring(root)
+            rule = f"BR-{code}-08"
+            assert (rule in {f.rule for f in validate(data, profile="en16931", schema=False).findings}) == fires, (code, written)
+            if cen:
+                import oracle
+
+                assert (rule in {r for r, _ in oracle.verdict_of_file(Path(cen), data)}) == fires, (code, written)

@@ -485,10 +485,11 @@ def _per_context(att: Any, code: str, target: Any) -> list:
     return [target for c in att.iterchildren(RAM.CategoryCode) if text(c) == code]
 
 
-def _cii_parts(ix: _CiiIndex, code: str, rate: Decimal | None) -> Decimal | int:
+def _cii_parts(ix: _CiiIndex, code: str, rate: Decimal | None) -> Decimal:
     """round(sum(lines)) + round(sum(charges)) - round(sum(allowances)) of a category (and rate), each as the
     official check sums them: the line totals of the transactions' lines and the actual amounts of their header
-    allowances and charges (once per document)."""
+    allowances and charges (once per document). Each term is ``round(...) div 100``, a decimal even of the
+    integer 0 of an empty sum, so the whole is a decimal."""
     def rows() -> tuple[list, list, list]:
         lines, acs = [], {True: [], False: []}
         root = ix.root
@@ -503,9 +504,9 @@ def _cii_parts(ix: _CiiIndex, code: str, rate: Decimal | None) -> Decimal | int:
                         acs[ind].append((*_cii_codes_rates(ac.findall(RAM.CategoryTradeTax)), amount))
         return lines, acs[True], acs[False]
 
-    def parts() -> Decimal | int:
+    def parts() -> Decimal:
         lines, charges, allowances = (_sum(rows_, code, rate) for rows_ in ix.once("rows", rows))
-        r = lambda x: x if isinstance(x, int) else V.round_decimal(x * 10 * 10) / HUNDRED  # noqa: E731
+        r = lambda x: V.round_decimal(Decimal(x) * 10 * 10) / HUNDRED  # noqa: E731
         return r(lines) + r(charges) - r(allowances)
     return ix.once(("parts", code, rate), parts)
 
@@ -536,13 +537,12 @@ def _cii_08(code: str) -> Callable[[Document], Iterable]:
     return check
 
 
-def _basis_is(att: Any, parts: Decimal | int) -> bool:
-    """``ram:BasisAmount = parts``: an untyped amount against the sums as Saxon compares them (as doubles in
-    Java's order, so '-0.00' is not 0; against the integer 0 of empty sums, an untyped integer as one);
-    false where the amount is no number (the official validator stops there)."""
-    literal = str(parts) if isinstance(parts, int) else float(parts)
+def _basis_is(att: Any, parts: Decimal) -> bool:
+    """``ram:BasisAmount = parts``: an untyped amount against a decimal as Saxon compares them, as doubles in
+    Java's order ('-0' and '-0.00' are not 0); false where the amount is no number (the official validator
+    stops there)."""
     try:
-        return any(V.compare_untyped(b, "=", literal) for b in att.iterchildren(RAM.BasisAmount))
+        return any(V.compare_untyped(b, "=", float(parts)) for b in att.iterchildren(RAM.BasisAmount))
     except V.CastError:
         return False
 
