@@ -398,29 +398,23 @@ def party_rules(xml: bytes, path: str | None = None, syntax: str | None = None,
     return out, german
 
 
-_AGREEMENT = ("{urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100}SupplyChainTradeTransaction",
-              "{urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100}"
-              "ApplicableHeaderTradeAgreement")
-
-
 def _facts(xml: bytes) -> tuple[str | None, str | None, str | None]:
     """The seller's and the buyer's country codes (BT-40, BT-55) and the type code (BT-3) of a CII invoice, as
     written (None: not stated, or the XML cannot be read: its own findings say why)."""
     from . import xmlsafe
     from .rules.values import string_value
+    from .syntax.namespaces import RAM, RSM
 
     try:
         root = xmlsafe.parse(xml).getroot()
     except UnreadableInput:
         return None, None, None
-    rsm = "{urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100}"
-    ram = "{urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100}"
-    out = []
-    for party in ("SellerTradeParty", "BuyerTradeParty"):
-        found = root.find(f"{_AGREEMENT[0]}/{_AGREEMENT[1]}/{ram}{party}/{ram}PostalTradeAddress/{ram}CountryID")
-        out.append(string_value(found).strip() if found is not None else None)
-    code = root.find(f"{rsm}ExchangedDocument/{ram}TypeCode")
-    return out[0], out[1], string_value(code).strip() if code is not None else None
+    agreement = f"{{{RSM}}}SupplyChainTradeTransaction/{{{RAM}}}ApplicableHeaderTradeAgreement"
+    found = [root.find(f"{agreement}/{{{RAM}}}{party}/{{{RAM}}}PostalTradeAddress/{{{RAM}}}CountryID")
+             for party in ("SellerTradeParty", "BuyerTradeParty")]
+    found.append(root.find(f"{{{RSM}}}ExchangedDocument/{{{RAM}}}TypeCode"))
+    seller, buyer, code = (string_value(el).strip() if el is not None else None for el in found)
+    return seller, buyer, code
 
 
 def _relationship(reader, name: str) -> str | None:

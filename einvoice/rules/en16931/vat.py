@@ -250,11 +250,10 @@ def _ubl_rated(doc: Document, code: str, where: str) -> list:
 
 # --- -08..-10: the breakdown ---------------------------------------------------
 
-def _sum(rows: Iterable[tuple], code: str, rate: Decimal | None) -> Decimal | int:
+def _sum(rows: Iterable[tuple], code: str, rate: Decimal | None) -> Decimal:
     """The amounts of the rows (codes, rates, amount; None: no amount) of a category code (and rate), added
-    in order; of none, the integer 0 (fn:sum of nothing, which Saxon compares with an untyped integer as one)."""
-    picked = [a for codes, rates, a in rows if a is not None and code in codes and (rate is None or rate in rates)]
-    return sum(picked, ZERO) if picked else 0
+    in order (0 for none)."""
+    return sum((a for codes, rates, a in rows if a is not None and code in codes and (rate is None or rate in rates)), ZERO)
 
 
 def _ubl_cat_info(ix: _UblIndex) -> dict:
@@ -506,7 +505,7 @@ def _cii_parts(ix: _CiiIndex, code: str, rate: Decimal | None) -> Decimal:
 
     def parts() -> Decimal:
         lines, charges, allowances = (_sum(rows_, code, rate) for rows_ in ix.once("rows", rows))
-        r = lambda x: V.round_decimal(Decimal(x) * 10 * 10) / HUNDRED  # noqa: E731
+        r = lambda x: V.round_decimal(x * 10 * 10) / HUNDRED  # noqa: E731
         return r(lines) + r(charges) - r(allowances)
     return ix.once(("parts", code, rate), parts)
 
