@@ -719,3 +719,27 @@ def test_allowance_total_of_no_allowances_as_saxon_compares_it(profile, written,
 
     if oracle.available() is None:
         assert ((rule, "error") in oracle.verdict(profile, data)) == fires
+
+
+# The total without VAT (FX-SCH-A-000120, BASIC): with no TaxBasisTotalAmount no alternative of the official
+# test holds, and Saxon does not read the other terms then: a charge total that is no decimal does not stop it.
+@pytest.mark.parametrize("basis, charges, fires", [(None, "INF", True), (None, None, True), ("keep", None, False)])
+def test_basic_total_without_vat_absent_fails_before_reading_the_terms(basis, charges, fires):
+    from einvoice.syntax.cii.reader import read_cii
+    from einvoice.syntax.cii.writer import write_cii
+
+    sample = etree.parse(str(Path(__file__).resolve().parents[1] / "samples" / "facturx-en16931.xml")).getroot()
+    root = etree.fromstring(write_cii(read_cii(sample), profile="basic"))
+    ram = "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"
+    summation = next(root.iter(f"{{{ram}}}SpecifiedTradeSettlementHeaderMonetarySummation"))
+    if basis is None:
+        summation.remove(summation.find(f"{{{ram}}}TaxBasisTotalAmount"))
+    if charges is not None:
+        etree.SubElement(summation, f"{{{ram}}}ChargeTotalAmount").text = charges
+        summation.find(f"{{{ram}}}LineTotalAmount").addnext(summation[-1])
+    data = etree.tostring(root)
+    assert (("FX-SCH-A-000120", "error") in _verdict(data, "facturx-basic")) == fires
+    import oracle
+
+    if oracle.available() is None:
+        assert (("FX-SCH-A-000120", "error") in oracle.verdict("facturx-basic", data)) == fires
