@@ -95,7 +95,7 @@ _WARNING_BETWEEN_GERMANS = {"EINV-PDF-001", "EINV-PDF-002", "EINV-PDF-004", "EIN
 # accepts them; the specification's XRECHNUNG example writes version 2p1)
 XMP_FIELDS = {
     "DocumentType": ("INVOICE", "ORDER", "ORDER_RESPONSE", "ORDER_CHANGE"),
-    "DocumentFileName": ("factur-x.xml", "ZUGFeRD-invoice.xml", "zugferd-invoice.xml", "xrechnung.xml", "order-x.xml"),
+    "DocumentFileName": INVOICE_NAMES + ("order-x.xml",),
     "Version": ("1.0", "1p0", "2p0", "2p1", "3p0", "1.2", "2.0", "2.1", "2.2", "2.3", "3.0"),
 }
 
