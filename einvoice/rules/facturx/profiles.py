@@ -1,22 +1,18 @@
-"""Factur-X 1.09 profile rules: the FX-SCH-A structure restrictions of a profile and
-the rules the official profile schematron adds on top of EN 16931 (its CII-SR
-cardinalities, some with another severity than in the CEN set, and the Peppol
-empty-element warning).
+"""Factur-X profile rules: the FX-SCH-A structure restrictions of a profile and the rules the official profile
+schematron adds on top of EN 16931 (its CII-SR cardinalities, some with another severity than in the CEN set,
+and the Peppol empty-element warning).
 
-The rules are data, ``schemas/structure/facturx-<profile>.yaml`` (one group per
-pattern of the official profile schematron, contexts in the order the official
-artefact tries them, and the profile's code lists), evaluated in one pass over
-the tree by :mod:`einvoice.rules.tree`. Each table applies only when the
-document is validated against its profile (``doc.profile``). The EN 16931
-business rules (BR-*) are the ``en16931`` layer's and are not repeated here
-(the BASIC WL profile, which has no ``en16931`` layer, gets its own in
-:mod:`.core`).
+The rules are data, ``schemas/structure/facturx-<profile>.yaml`` (one group per pattern of the official profile
+schematron, contexts in the order the official artefact tries them, and the profile's code lists), evaluated in
+one pass over the tree by :mod:`einvoice.rules.tree`, each table only for a document validated against its
+profile (``doc.profile``). The EN 16931 business rules (BR-*) are the ``en16931`` layer's and are not repeated
+here (BASIC WL, without that layer, gets its own in :mod:`.core`; MINIMUM, without it too, has them in its table).
+A Factur-X release names the tables it changes (1.09.2: MINIMUM's and BASIC's, ``facturx-<profile>-1.09.2``);
+a rule of such a table runs only in the releases that have it (:meth:`ProfileRule.meta_in`).
 
-The same rule id can mean something else in another profile (the FX-SCH-A
-numbers are per profile), so each profile's rules carry their own metadata,
-``schemas/rules/facturx/<profile>.yaml``, and are registered per profile.
-A table's ``pending`` list names the ids of the official profile set that have
-no check here yet. Checks beyond paths (VAT identifiers per category, category
+An id can mean something else in another profile (the FX-SCH-A numbers are per profile), so each table's rules
+carry its own metadata, ``schemas/rules/facturx/<table without facturx->.yaml``. A table's ``pending`` list
+names the official ids without a check here yet. Checks beyond paths (VAT identifiers per category, category
 counts, sums and totals) are the ``custom`` functions of :mod:`.checks`.
 """
 
@@ -29,6 +25,7 @@ from typing import Any
 
 from ...syntax import namespaces as ns
 from ..engine import Rule, RuleDefinitionError, RuleMeta, RuleSet, load_yaml, meta_table
+from ..releases import defaults, release, versions
 from ..tree import STRUCTURE, Table, Wildcard, register, sel, string_value, tag_index
 from .. import values as V
 from . import checks
@@ -140,6 +137,7 @@ def pending(profile: str) -> list[str]:
     return list(table(profile).data.get("pending") or ())
 
 
+@functools.cache
 def load_meta(profile: str) -> dict[str, RuleMeta]:
     """Metadata of one profile's rules (``schemas/rules/facturx/<profile>.yaml``)."""
     return meta_table(load_yaml(RULE_META / f"{profile.removeprefix('facturx-')}.yaml") or {})
@@ -147,13 +145,18 @@ def load_meta(profile: str) -> dict[str, RuleMeta]:
 
 @dataclass
 class ProfileRule(Rule):
-    """A rule of one Factur-X profile: its metadata comes from that profile's table."""
+    """A rule of one Factur-X profile: its metadata is its table's; ``versions``: the releases with that table (None: all)."""
 
     table: dict[str, RuleMeta] = field(default_factory=dict, repr=False)
+    versions: frozenset | None = None
 
     @property
     def meta(self) -> RuleMeta:
         return self.table[self.id]
+
+    def meta_in(self, context: Any) -> RuleMeta | None:
+        version = context.version("facturx") if context else defaults()["facturx"]
+        return self.meta if self.versions is None or version in self.versions else None
 
 
 class ProfileRules(RuleSet):
@@ -163,12 +166,13 @@ class ProfileRules(RuleSet):
         super().__init__("facturx")
         self.profile = profile
         self.meta = load_meta(profile)
+        self.versions: frozenset | None = None
 
     def _append(self, rule: Rule) -> None:
         meta = self.meta.get(rule.id)
         if meta is None or not meta.message.strip():
             raise RuleDefinitionError(f"rule {rule.id} of {self.profile} has no message in {RULE_META}/")
-        self.rules.append(ProfileRule(rule.id, rule.check, rule.layer, rule.syntax, self.meta, family=rule.family))
+        self.rules.append(ProfileRule(rule.id, rule.check, rule.layer, rule.syntax, self.meta, self.versions, family=rule.family))
 
 
 def load(profile: str) -> ProfileRules:
@@ -177,9 +181,14 @@ def load(profile: str) -> ProfileRules:
     from . import core, notused
 
     rules = ProfileRules(profile)
-    t = table(profile)
-    register(rules, t, "cii", (profile,))
-    core_ids = t.data.get("core_rules")
+    used: dict[str, set] = {}  # the profile's table in each Factur-X release (a release names those it changes)
+    for v in versions("facturx"):
+        used.setdefault(release("facturx", v)._merged("tables").get(profile, profile), set()).add(v)
+    for name, vs in used.items():
+        rules.meta, rules.versions = load_meta(name), None if len(used) == 1 else frozenset(vs)
+        register(rules, table(name), "cii", (profile,))
+    rules.meta, rules.versions = load_meta(profile), None
+    core_ids = table(profile).data.get("core_rules")
     if core_ids:
         evaluate = core.evaluator(core_ids)
         rules.family(core_ids, lambda doc: evaluate(doc) if doc.profile == profile else {}, syntax="cii",

@@ -176,9 +176,7 @@ def _trimmed(check) -> Callable[[Any, str], bool]:
 def _abn(doc, raw: str) -> bool:
     # the UBL rule asks for eleven digits first; the CII rule only sums
     value = normalize(raw)
-    if doc.syntax == Syntax.UBL:
-        return ids.au_abn(value)
-    return ids.au_abn_checksum(value)
+    return ids.au_abn(value) if doc.syntax == Syntax.UBL else ids.au_abn_checksum(value)
 
 
 def _matches(pattern: str):
