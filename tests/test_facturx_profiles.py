@@ -539,7 +539,6 @@ def test_differential_against_ferd_1092_xslt(profile):
     ours_ids = set(table(f"{profile}-1.09.2").rule_ids)  # the release's table holds every id of the file but BASIC's BR-*
     assert ours_ids <= ids and {i for i in ids if not _other_layer(profile, i)} <= ours_ids
 
-
     def ours(_profile, data):
         return _ours(profile, data, "1.09.2")
 

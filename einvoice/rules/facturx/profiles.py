@@ -183,7 +183,7 @@ def load(profile: str) -> ProfileRules:
     rules = ProfileRules(profile)
     used: dict[str, set] = {}  # the profile's table in each Factur-X release (a release names those it changes)
     for v in versions("facturx"):
-        used.setdefault(release("facturx", v)._merged("tables").get(profile, profile), set()).add(v)
+        used.setdefault(release("facturx", v).param("tables", default={}).get(profile, profile), set()).add(v)
     for name, vs in used.items():
         rules.meta, rules.versions = load_meta(name), None if len(used) == 1 else frozenset(vs)
         register(rules, table(name), "cii", (profile,))
