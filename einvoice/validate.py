@@ -94,6 +94,7 @@ def validate_document(doc: Document, profile: str = "auto", schema: bool = True,
     kept = layers_for_syntax(layers, doc.syntax)  # a layer of the other syntax only would find nothing
     rules = rules_for(kept, profile)
     run_rules(doc, rules, report, context)
+    report.findings = _once(report.findings)
     if len(kept) < len(layers):  # the releases of the profile, as when every layer ran
         report.releases = context.release_names((*rules.layers, *(name for name in layers if name not in kept)))
     if "policy" in layers:
@@ -106,6 +107,27 @@ def validate_document(doc: Document, profile: str = "auto", schema: bool = True,
                                        "please report this document to the einvoice maintainers",
                                        path=doc.path))
     return report
+
+
+_RANK = {Severity.FATAL: 0, Severity.ERROR: 1, Severity.WARNING: 2, Severity.INFO: 3}
+
+
+def _once(findings: list[Finding]) -> list[Finding]:
+    """A rule id judged at one place by two rule layers is reported once, as the more severe of them (Factur-X
+    BASIC 1.09.2's EN 16931 rules: CEN's test in the en16931 layer, the profile file's in its table)."""
+    seen: dict[tuple, int] = {}
+    out: list[Finding] = []
+    for f in findings:
+        key = (f.rule, f.xpath, f.line) if f.layer in ("en16931", "facturx") else None
+        at = seen.get(key) if key else None
+        if at is not None and out[at].layer != f.layer:  # (one layer's own repeats stay as they are)
+            if _RANK[f.severity] < _RANK[out[at].severity]:
+                out[at] = f
+            continue
+        if key and at is None:
+            seen[key] = len(out)
+        out.append(f)
+    return out
 
 
 def written(doc: Document) -> Document:
