@@ -109,12 +109,13 @@ def validate_document(doc: Document, profile: str = "auto", schema: bool = True,
     return report
 
 
-_RANK = {Severity.FATAL: 0, Severity.ERROR: 1, Severity.WARNING: 2, Severity.INFO: 3}
+_RANK = {s: i for i, s in enumerate(Severity)}  # the enum lists the severities from the most severe down
 
 
 def _once(findings: list[Finding]) -> list[Finding]:
-    """A rule id judged at one place by two rule layers is reported once, as the more severe of them (Factur-X
-    BASIC 1.09.2's EN 16931 rules: CEN's test in the en16931 layer, the profile file's in its table)."""
+    """A rule id judged at one place by two rule layers is reported once, as the more severe of them (EN 16931
+    rules of the Factur-X profiles checked twice: CEN's test in the en16931 layer, the profile file's in its
+    table; all of BASIC 1.09.2's, three of EN16931's)."""
     seen: dict[tuple, int] = {}
     out: list[Finding] = []
     for f in findings:
