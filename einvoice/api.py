@@ -40,7 +40,8 @@ def render(source: Any, format: str = "html", lang: str | None = None) -> str | 
     raise ValueError(f"format must be 'html' or 'pdf', not {format!r}")
 
 
-def convert(source: Source, to: str, force: bool = False, profile: str | None = None) -> bytes:
+def convert(source: Source, to: str, force: bool = False, profile: str | None = None,
+            dropped: list[str] | None = None) -> bytes:
     """The invoice in the other syntax: ``to="ubl"`` or ``"cii"``; the result is validated.
 
     Through the semantic model (:mod:`einvoice.syntax.convert`). UBL keeps the source's
@@ -48,12 +49,14 @@ def convert(source: Source, to: str, force: bool = False, profile: str | None = 
     "ehf" gets Peppol BIS Billing 3.0 identifiers (ConversionRefused names the terms
     Peppol needs that the source lacks); CII is the source's Factur-X profile (its
     guideline identifier kept), else Factur-X EN16931, or the Factur-X ``profile``
-    given. Raises BuildRefused when the result does not validate, unless ``force``.
+    given. Raises BuildRefused when the result does not validate, unless ``force``. A ``dropped`` list
+    given is filled with what the source says that the result does not (content outside EN 16931, or a
+    term the target syntax cannot hold), one ``path: 'value'`` line each (:func:`~einvoice.syntax.convert.not_carried`).
     """
     from . import syntax
     from .errors import BuildRefused
     from .profiles import detect_profile
-    from .syntax.convert import UBL_PROFILES, convert as convert_invoice
+    from .syntax.convert import UBL_PROFILES, convert as convert_invoice, not_carried
     from .validate import validate_document
     from .xmlsafe import parse
 
@@ -67,6 +70,8 @@ def convert(source: Source, to: str, force: bool = False, profile: str | None = 
     report = validate_document(syntax.read_tree(parse(data).getroot()), profile if profile in UBL_PROFILES else "auto")
     if not report.valid and not force:
         raise BuildRefused(report.errors)
+    if dropped is not None:
+        dropped.extend(not_carried(doc, data, detected))
     return data
 
 

@@ -541,7 +541,8 @@ def convert(source: Path, to: str, target_profile: str | None, output: Path, for
         sys.exit(EXIT_UNREADABLE)
     refuse_overwrite(output, source)
     try:
-        data = run(from_stdin(source), to, force=force, profile=target_profile)
+        dropped: list[str] = []
+        data = run(from_stdin(source), to, force=force, profile=target_profile, dropped=dropped)
         report = validate_document(read_tree(parse(data, str(output)).getroot(), str(output)),
                                    target_profile if target_profile in UBL_PROFILES else "auto")
     except BuildRefused as exc:
@@ -556,6 +557,10 @@ def convert(source: Path, to: str, target_profile: str | None, output: Path, for
     write_output(output, data)
     click.echo(f"wrote {_printable(output)} ({to.upper()}, profile {report.profile}, "
                f"{'valid' if report.valid else f'{len(report.errors)} errors'})")
+    if dropped:  # never silently: what the source says that the converted document does not
+        click.echo(f"einvoice: note: not carried over (outside EN 16931, or not held by {to.upper()}):", err=True)
+        for line in dropped:
+            click.echo(f"  {_printable(line)}", err=True)
 
 
 # --- show ---------------------------------------------------------------------------

@@ -685,3 +685,36 @@ def test_mutants_the_official_rules_accept_convert_to_accepted_documents_or_are_
     print(f"\n{clean} official-clean mutants: {accepted} converted and accepted, {refused} refused")
     assert clean and accepted, "no mutant was compared"
     assert problems == []
+
+
+def test_conversion_lists_what_it_does_not_carry(tmp_path):
+    """What the source says that the converted document cannot (a second contact name: EN 16931 has one; a note's
+    subject code: UBL binds none) is listed, by path and value; the converted document back in the source's
+    syntax carries everything else."""
+    from pathlib import Path
+
+    from click.testing import CliRunner
+
+    from einvoice import api
+    from einvoice.cli import main
+
+    sample = Path(__file__).resolve().parents[1] / "samples" / "facturx-en16931.xml"
+    data = sample.read_bytes()
+    assert b"<ram:SubjectCode>REG</ram:SubjectCode>" in data
+    dropped: list[str] = []
+    api.convert(data, "cii", dropped=dropped)
+    assert dropped == []
+    api.convert(data, "ubl", dropped=dropped)
+    assert dropped == ["/rsm:CrossIndustryInvoice/rsm:ExchangedDocument/ram:IncludedNote/ram:SubjectCode: 'REG'"]
+    two = data.replace(b"<ram:PersonName>Service comptabilit\xc3\xa9</ram:PersonName>",
+                       b"<ram:PersonName>Anne</ram:PersonName><ram:DepartmentName>Accounts</ram:DepartmentName>")
+    assert two != data
+    dropped = []
+    api.convert(two, "cii", dropped=dropped)
+    assert [d.rsplit("/", 1)[1] for d in dropped] == ["ram:DepartmentName: 'Accounts'"]
+    src = tmp_path / "two.xml"
+    src.write_bytes(two)
+    res = CliRunner().invoke(main, ["convert", str(src), "--to", "ubl", "-o", str(tmp_path / "out.xml")])
+    assert res.exit_code == 0, res.output
+    assert "not carried over" in res.output and "ram:DepartmentName: 'Accounts'" in res.output
+    assert "ram:SubjectCode: 'REG'" in res.output

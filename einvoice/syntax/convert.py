@@ -201,3 +201,49 @@ def _kept_guideline(invoice: Invoice, fx: str, source_profile: str | None = None
     if source_profile == found[1] and _SOURCE_CII_PROFILE.get(found[1]) == fx:
         return cid  # XRechnung in CII: the same structure, its own identifier
     return cid if found[1] == f"facturx-{fx}" else None
+
+
+def not_carried(source, converted: bytes, source_profile: str | None = None, limit: int = 20) -> list[str]:
+    """What the source document says that the converted one does not (content outside EN 16931, or a term the
+    target syntax cannot hold), one line each: ``path: 'value'``.
+
+    The converted document is read back and written again in the source's syntax; a source element or
+    attribute with a value (its path without positions) that this has fewer of, with a value found nowhere in
+    it, is not carried. Listed, not refused: a conversion carries what EN 16931 defines. ``source`` is the
+    source :class:`~einvoice.rules.engine.Document`; at most ``limit`` lines, the last one counting the rest.
+    """
+    from .. import syntax, xmlsafe
+
+    back = syntax.read_tree(xmlsafe.parse(converted).getroot()).invoice
+    again = convert(back, "cii" if str(getattr(source.syntax, "value", source.syntax)) == "cii" else "ubl",
+                    source_profile=source_profile)
+    have = _values(xmlsafe.parse(again).getroot())
+    anywhere = {v for vals in have.values() for v in vals}
+    out = []
+    for path, vals in _values(source.root).items():
+        if len(have.get(path, ())) < len(vals):
+            out.extend(f"{path}: {v!r}" for v in vals if v not in anywhere)
+    return out if len(out) <= limit else out[:limit - 1] + [f"... and {len(out) - limit + 1} more"]
+
+
+def _values(root) -> dict[str, list[str]]:
+    """Path (prefixed names, no positions) -> the trimmed values there: text of elements without element
+    children, and attributes; not the xsi attributes nor UBL's version (schema locations, types and the syntax
+    version say nothing of the invoice)."""
+    from lxml import etree
+
+    paths: dict = {}
+    out: dict[str, list[str]] = {}
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        q = etree.QName(el)
+        name = f"{el.prefix}:{q.localname}" if el.prefix else q.localname
+        path = paths[el] = f"{paths.get(el.getparent(), '')}/{name}"
+        if len(el) == 0 and el.text and el.text.strip() and q.localname != "UBLVersionID":
+            out.setdefault(path, []).append(el.text.strip())
+        for attr, value in el.attrib.items():
+            qa = etree.QName(attr)
+            if value.strip() and qa.namespace != "http://www.w3.org/2001/XMLSchema-instance":
+                out.setdefault(f"{path}/@{qa.localname}", []).append(value.strip())
+    return out
