@@ -536,3 +536,18 @@ def test_element_order_table_is_the_xsd_sequence():
     except Exception as exc:  # noqa: BLE001 - no schema files installed
         pytest.skip(str(exc))
     assert {_clark(k): [_clark(c) for c in v] for k, v in ORDER.items()} == from_xsd
+
+
+def test_note_subject_code_is_the_code_between_two_hashes_in_front_of_the_text():
+    """BT-21 in UBL: '#AAI#' in front of the note's text (the code CEN's BR-CL-08 looks up); written back the same."""
+    from einvoice.syntax.ubl.writer import write_ubl
+
+    sample = (Path(__file__).resolve().parents[1] / "samples" / "ehf-invoice.xml").read_bytes()
+    notes = ["#AAI#Hello", "  #REG#x", "no code # here", "#TOOLONG#x", "#AAK#"]
+    data = sample.replace(b"<cbc:Note>Thank you for your order.</cbc:Note>",
+                          b"".join(f"<cbc:Note>{n}</cbc:Note>".encode() for n in notes))
+    read = [(n.subject_code, n.text) for n in load(data).invoice.notes]
+    assert read == [("AAI", "Hello"), ("REG", "x"), (None, "no code # here"), (None, "#TOOLONG#x"), ("AAK", "")]
+    written = etree.fromstring(write_ubl(load(data).invoice))
+    texts = [n.text for n in written.findall("{urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2}Note")]
+    assert texts == ["#AAI#Hello", "#REG#x", "no code # here", "#TOOLONG#x", "#AAK#"]

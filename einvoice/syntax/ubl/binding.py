@@ -55,7 +55,8 @@ BINDING: list[T] = [
     T("Invoice.tax_totals", "BT-110/BT-111", "cac:TaxTotal", "1..2"),
     T("Invoice.supporting_documents", "BG-24", "cac:AdditionalDocumentReference", "0..n", conv="supporting_documents"),
     T("Invoice.lines", "BG-25", "cac:InvoiceLine | cac:CreditNoteLine", "1..n"),
-    T("Note.text", "BT-22", ".", "1..1"),
+    T("Note.text", "BT-22", ".", "1..1", conv="note_text"),
+    T("Note.subject_code", "BT-21", ".", "0..1", conv="note_subject"),  # '#AAI#' before the text (CEN's BR-CL-08 reads it)
     T("PrecedingInvoice.reference", "BT-25", "cbc:ID", "1..1"),
     T("PrecedingInvoice.issue_date", "BT-26", "cbc:IssueDate", "0..1"),
     T("Party.name", "BT-27/44/59/62", "cac:PartyLegalEntity/cbc:RegistrationName | self::cac:PayeeParty/cac:PartyName/cbc:Name"
@@ -173,5 +174,4 @@ BINDING: list[T] = [
 ]
 
 NOT_BOUND: dict[str, str] = {
-    "Note.subject_code": "UBL's cbc:Note has no subject code (BT-21 is not bound in UBL)",
 }

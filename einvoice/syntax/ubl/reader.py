@@ -39,6 +39,7 @@ UBL specifics of the Peppol binding handled here:
 from __future__ import annotations
 
 import binascii
+import re
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -222,8 +223,23 @@ def _project_reference(b: Binding, el: Any, vals: dict, els: dict, ctx: Any) -> 
         els["project_reference"] = i if i is not None else ref
 
 
+_SUBJECT = re.compile(r"[ \t\r\n]*#([^#]{3})#")
+
+
+def _note(b: Binding, el: Any, vals: dict, els: dict, ctx: Any) -> None:
+    """BG-1 in one ``cbc:Note``: a subject code (BT-21) in front of the text between two '#' ('#AAI#text', the
+    three letters CEN's BR-CL-08 looks up), then the text (BT-22)."""
+    text = V.string_value(el)
+    found = _SUBJECT.match(text)
+    if found:
+        vals["subject_code"], els["subject_code"] = found.group(1), el
+        text = text[found.end():]
+    vals["text"], els["text"] = text, el
+
+
 def _nothing(b: Binding, el: Any, vals: dict, els: dict, ctx: Any) -> None:
-    """A term another converter reads (BT-18 and BT-11 with the document references, BT-90 with the means)."""
+    """A term another converter reads (BT-18 and BT-11 with the document references, BT-90 with the means,
+    BT-21 with its note's text)."""
 
 
 CONVERTERS = {
@@ -235,6 +251,8 @@ CONVERTERS = {
     "payment_means": (_payment_means, None),
     "payment_without_means": (_nothing, None),
     "creditor_id": (_nothing, None),
+    "note_text": (_note, None),
+    "note_subject": (_nothing, None),
     # read as plain paths; only their writing is irregular
     "customization_id": (None, None),
     "profile_id": (None, None),

@@ -319,8 +319,14 @@ def _price_discount(b: Binding, el: Any, p: m.Price, ctx: _Ctx) -> None:
     b.put(el, _row(b, m.Price, "discount"), discount, ctx)
 
 
+def _note(b: Binding, el: Any, note: m.Note, ctx: _Ctx) -> None:
+    """BT-21 and BT-22 in one ``cbc:Note``: the subject code between two '#' in front of the text."""
+    code = (note.subject_code or "").strip()
+    el.text = (f"#{code}#" if code else "") + _fmt(note.text or "")
+
+
 def _nothing(b: Binding, el: Any, obj: Any, ctx: _Ctx) -> None:
-    """A term written with another (BT-90 as a party identifier)."""
+    """A term written with another (BT-90 as a party identifier, BT-21 with its note's text)."""
 
 
 CONVERTERS = {
@@ -337,6 +343,8 @@ CONVERTERS = {
     "party_name": (None, _party_name),
     "trading_name": (None, _trading_name),
     "creditor_id": (None, _nothing),
+    "note_text": (None, _note),
+    "note_subject": (None, _nothing),
     "tax_total_amount": (None, _tax_total_amount),
     "price_discount": (None, _price_discount),
 }
