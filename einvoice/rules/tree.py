@@ -997,7 +997,7 @@ class Table:
                 n = counts[ck.pid]
                 target = firsts[ck.pid] if n else el
             elif ck.quick is not None:  # an absolute path: what it selects is a fact of the document
-                found = () if _selects_nothing(ck.quick) else _absolute(ck.steps(), el)
+                found = () if ck.quick and _selects_nothing(ck.quick) else _absolute(ck.steps(), el)
                 n = len(found)
                 target = found[0] if found and not isinstance(found[0], str) else el
             elif kind == "absent" or kind == "present":  # the first node decides
@@ -1042,27 +1042,28 @@ def doc_paths(doc: Any) -> list[tuple]:
 
 
 def _quick(alts: list[list[Step]]) -> tuple | None:
-    """(element names, attribute) per alternative when every alternative is ``//a/b/.../@c`` without
-    predicates (a ``//`` first step from the root, child steps of one name, optionally an attribute)."""
+    """(element names, attribute) per alternative when every one is ``//a/b/.../@c`` (no predicates, child steps
+    of one name, optionally an attribute); () for another path from the root; None for a relative path."""
+    if not all(steps and steps[0].axis == "root" for steps in alts):
+        return None
     out = []
     for steps in alts:
-        if len(steps) < 2 or steps[0].axis != "root" or steps[1].axis != "desc-or-self":
-            return None
-        names: list[str] = []
-        attr = None
+        if len(steps) < 2 or steps[1].axis != "desc-or-self":
+            return ()
+        names, attr = [], None
         for i, st in enumerate(steps[1:], 1):
             if st.preds or len(st.names) != 1 or st.names[0] == "*":
-                return None
+                return ()
             if st.axis == "attr":
                 if i != len(steps) - 1:
-                    return None
+                    return ()
                 attr = st.names[0]
             elif st.axis == "desc-or-self" and i == 1 or st.axis == "child" and i > 1:
                 names.append(st.names[0])
             else:
-                return None
+                return ()
         if not names:
-            return None
+            return ()
         out.append((tuple(names), attr))
     return tuple(out)
 
@@ -1079,8 +1080,7 @@ def _per_document(key: Any, compute: Callable[[], Any]) -> Any:
 
 
 def _selects_nothing(quick: tuple) -> bool:
-    """True when none of the ``quick`` paths selects anything in the document being evaluated (matched
-    backwards from the index of the last element name); False when one might, and outside an evaluation."""
+    """True if no ``quick`` path selects anything in the document (by the index); False if one might, or outside a run."""
     cur = getattr(_current, "doc", None)
     return cur is not None and _per_document(quick, lambda: _nothing_in(quick, cur[1], cur[2]))
 
