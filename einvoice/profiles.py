@@ -29,6 +29,8 @@ LAYERS: dict[str, str] = {
     "ubl-syntax-xrechnung": "einvoice.rules.xrechnung.scenario:UBL_SYNTAX",
     "cii-syntax-xrechnung": "einvoice.rules.xrechnung.scenario:CII_SYNTAX",
     "scope": "einvoice.rules.scope:RULES",  # EINV-S-001: a rule set the document asks for is not implemented
+    # EN 16931's rules without those the Factur-X EXTENDED file replaces (BR-FXEXT-*) or leaves out
+    "en16931-extended": "einvoice.rules.facturx.extended_core:EN16931",
 }
 
 
@@ -61,7 +63,7 @@ PROFILES: dict[str, Profile] = {
 }
 
 for _fx in ("minimum", "basicwl", "basic", "en16931", "extended"):
-    _core = ("en16931",) if _fx in ("basic", "en16931", "extended") else ()
+    _core = ("en16931",) if _fx in ("basic", "en16931") else ("en16931-extended",) if _fx == "extended" else ()
     PROFILES[f"facturx-{_fx}"] = Profile(f"facturx-{_fx}", ("cii-syntax", *_core, "facturx", "scope"),
                                          f"Factur-X 1.0 {_fx.upper()} profile")
 

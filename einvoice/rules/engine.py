@@ -31,7 +31,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date as date_type
 from enum import Enum
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Collection, Iterable
 
 from typing import TYPE_CHECKING
 
@@ -535,6 +535,12 @@ class RuleSet:
             fam.ids.append(rid)
             self._append(Rule(rid, fam.check_for(rid), self.layer, syn, family=fam))
         return fam
+
+    def without(self, ids: Collection[str]) -> "RuleSet":
+        """The same rules and metadata but those of ``ids`` (a layer as a profile or scenario runs it)."""
+        out = RuleSet(self.layer)
+        out.rules = [r for r in self.rules if r.id not in ids]
+        return out
 
     def for_profile(self, profile: str | None) -> "RuleSet":
         """The rules a document validated against ``profile`` needs: all of them (a layer with rules per

@@ -20,7 +20,6 @@ does not change it (BR-CL-10 is fatal outside the extension).
 
 from __future__ import annotations
 
-from ..engine import RuleSet
 from . import RULES
 from ..german import XR_CVD_ID, sv
 
@@ -34,25 +33,14 @@ EXTENSION_INFORMATION = frozenset({"BR-CL-10", "BR-CL-11", "BR-CL-21", "BR-CL-24
 CVD_INFORMATION = frozenset({"BR-CL-13"})
 
 
-def _base(name: str) -> RuleSet:
+def _base(name: str):
     from ...profiles import layer
 
     return layer(name)
 
 
-def _without_moved(name: str) -> RuleSet:
-    """The layer ``name`` without the ids the XRechnung scenarios report at another level (same rules, same metadata)."""
-    base = _base(name)
-    out = RuleSet(base.layer)
-    moved = set(MOVED[name])
-    out.rules = [r for r in base.rules if r.id not in moved]
-    return out
-
-
-EN16931 = _without_moved("en16931")
-UBL_SYNTAX = _without_moved("ubl-syntax")
-CII_SYNTAX = _without_moved("cii-syntax")
-
+# the layers without the ids the XRechnung scenarios report at another level (same rules, same metadata)
+EN16931, UBL_SYNTAX, CII_SYNTAX = (_base(n).without(MOVED[n]) for n in ("en16931", "ubl-syntax", "cii-syntax"))
 
 
 def _is_cvd(doc) -> bool:
