@@ -62,11 +62,12 @@ PROFILES: dict[str, Profile] = {
     "ehf": Profile("ehf", ("ubl-syntax", "cii-syntax", "en16931", "peppol", "national", "scope"), "EHF Billing 3.0 (Peppol BIS Billing 3.0 + Norwegian rules)"),
 }
 
-# EXTENDED goes beyond EN 16931's subset of CII: CEN's CII syntax rules (cii-syntax: elements EN 16931 does
-# not use, ...) are not its file's, and of EN 16931's rules it runs those its file has (en16931-extended)
-for _fx in ("minimum", "basicwl", "basic", "en16931", "extended"):
-    _core = ("cii-syntax", "en16931") if _fx in ("basic", "en16931") else ("en16931-extended",) if _fx == "extended" \
-        else ("cii-syntax",)
+# The layers under each Factur-X profile's own rules. EXTENDED goes beyond EN 16931's subset of CII: CEN's CII
+# syntax rules (cii-syntax: elements EN 16931 does not use, ...) are not its file's, and of EN 16931's rules it
+# runs those its file has (en16931-extended).
+_FX_CORE = {"minimum": ("cii-syntax",), "basicwl": ("cii-syntax",), "basic": ("cii-syntax", "en16931"),
+            "en16931": ("cii-syntax", "en16931"), "extended": ("en16931-extended",)}
+for _fx, _core in _FX_CORE.items():
     PROFILES[f"facturx-{_fx}"] = Profile(f"facturx-{_fx}", (*_core, "facturx", "scope"),
                                          f"Factur-X 1.0 {_fx.upper()} profile")
 
