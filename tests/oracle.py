@@ -81,6 +81,15 @@ def verdict(name: str, data: bytes) -> set[tuple[str, str]]:
     return found
 
 
+def br_missed(profile: str, data: bytes, found: set[tuple[str, str]]) -> set[str]:
+    """EN 16931 rules (BR-*) an official profile file rejects the document with (``found``: its verdict) that
+    the whole validation of the profile (CEN's tests and the profile file's own) does not report."""
+    from einvoice.validate import validate
+
+    rejected = {rid for rid, flag in found if rid.startswith("BR-") and flag in ("error", "fatal")}
+    return rejected - {f.rule for f in validate(data, profile=profile, schema=False).findings} if rejected else set()
+
+
 def peppol_xslt(variable: str = "EINVOICE_PEPPOL_XSLT") -> Path | None:
     """An official Peppol BIS Billing XSLT named by an environment variable (no package ships one)."""
     import os

@@ -99,11 +99,12 @@ def _runs_en16931(profile: str) -> bool:
     return any(name in ("en16931", "en16931-extended") for name in PROFILES[profile].layers)
 
 
-def _official(profile: str, data: bytes) -> set[tuple[str, str]]:
+def _official(profile: str, data: bytes, found: set[tuple[str, str]] | None = None) -> set[tuple[str, str]]:
+    """The official verdict (``found``, else the package's XSLT run) on the ids the facturx layer checks."""
     import oracle
 
     pending = set(pending_ids(profile))
-    return {(rid, flag) for rid, flag in oracle.verdict(profile, data)
+    return {(rid, flag) for rid, flag in (oracle.verdict(profile, data) if found is None else found)
             if rid and not _other_layer(profile, rid) and rid not in pending}
 
 
@@ -466,15 +467,16 @@ def vat_mutant(data: bytes, seed: int) -> tuple[bytes, str]:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8"), "; ".join(done)
 
 
-def _br_missed(profile: str, data: bytes) -> set[str]:
-    """EN 16931 rules (BR-*) the official profile file rejects the document with that the whole validation of
-    the profile (CEN's tests in the en16931 layer, the file's own in the profile's table) does not report."""
-    if not _runs_en16931(profile):
-        return set()
+def _judged(profile: str, data: bytes, official_fn) -> tuple[set[tuple[str, str]], set[str]]:
+    """The official verdict on the facturx layer's ids, and the EN 16931 rules (BR-*) the official file rejects
+    with that the whole validation of the profile does not report (the package's XSLT run once)."""
+    if official_fn is not None:
+        return official_fn(profile, data), set()
     import oracle
 
-    found = {rid for rid, flag in oracle.verdict(profile, data) if rid.startswith("BR-") and flag in ("error", "fatal")}
-    return found - {f.rule for f in validate(data, profile=profile, schema=False).findings} if found else set()
+    found = oracle.verdict(profile, data)
+    missed = oracle.br_missed(profile, data, found) if _runs_en16931(profile) else set()
+    return _official(profile, data, found), missed
 
 
 def _differential(profile: str, n_mutants: int, ours_fn=None, official_fn=None) -> tuple[int, int, list[str]]:
@@ -483,7 +485,6 @@ def _differential(profile: str, n_mutants: int, ours_fn=None, official_fn=None) 
     from mutate import mutant
 
     _ours = ours_fn or globals()["_ours"]
-    _official = official_fn or globals()["_official"]
 
     docs = _rewritten(_corpus(), profile)
     if not docs:
@@ -494,8 +495,7 @@ def _differential(profile: str, n_mutants: int, ours_fn=None, official_fn=None) 
     disagreements = []
     checked = compared = 0
     for name, data in docs + originals:
-        ours, theirs = _ours(profile, data), _official(profile, data)
-        missed = _br_missed(profile, data) if official_fn is None else set()
+        ours, (theirs, missed) = _ours(profile, data), _judged(profile, data, official_fn)
         checked += 1
         if ours != theirs or missed:
             disagreements.append(f"{profile} {name}: ours-only {sorted(ours - theirs)} official-only {sorted(theirs - ours)}"
@@ -513,11 +513,10 @@ def _differential(profile: str, n_mutants: int, ours_fn=None, official_fn=None) 
         except etree.XMLSyntaxError:
             continue
         try:
-            theirs = _official(profile, data)
+            theirs, missed = _judged(profile, data, official_fn)
         except Exception:  # noqa: BLE001 - the official XSLT stops on some values (dynamic errors)
             continue
         ours = _ours(profile, data)
-        missed = _br_missed(profile, data) if official_fn is None else set()
         checked += 1
         compared += 1
         if ours != theirs or missed:
