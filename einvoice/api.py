@@ -67,11 +67,12 @@ def convert(source: Source, to: str, force: bool = False, profile: str | None = 
     data = convert_invoice(doc.invoice, to, profile=profile, source_profile=detected)
     # the converted document is judged as any received one (XSD and the profile's rules); the house
     # policy for invoices we issue is no part of a conversion
-    report = validate_document(syntax.read_tree(parse(data).getroot()), profile if profile in UBL_PROFILES else "auto")
+    result = syntax.read_tree(parse(data).getroot())
+    report = validate_document(result, profile if profile in UBL_PROFILES else "auto")
     if not report.valid and not force:
         raise BuildRefused(report.errors)
     if dropped is not None:
-        dropped.extend(not_carried(doc, data, detected))
+        dropped.extend(not_carried(doc, result, detected))
     return data
 
 

@@ -203,19 +203,19 @@ def _kept_guideline(invoice: Invoice, fx: str, source_profile: str | None = None
     return cid if found[1] == f"facturx-{fx}" else None
 
 
-def not_carried(source, converted: bytes, source_profile: str | None = None, limit: int = 20) -> list[str]:
+def not_carried(source, converted, source_profile: str | None = None, limit: int = 20) -> list[str]:
     """What the source document says that the converted one does not (content outside EN 16931, or a term the
     target syntax cannot hold), one line each: ``path: 'value'``.
 
-    The converted document is read back and written again in the source's syntax; a source element or
+    The converted document, as read back, is written again in the source's syntax; a source element or
     attribute with a value (its path without positions) that this has fewer of, with a value found nowhere in
-    it, is not carried. Listed, not refused: a conversion carries what EN 16931 defines. ``source`` is the
-    source :class:`~einvoice.rules.engine.Document`; at most ``limit`` lines, the last one counting the rest.
+    it, is not carried. Listed, not refused: a conversion carries what EN 16931 defines. ``source`` and
+    ``converted`` are :class:`~einvoice.rules.engine.Document` objects (the converted one as read for its
+    validation); at most ``limit`` lines, the last one counting the rest.
     """
-    from .. import syntax, xmlsafe
+    from .. import xmlsafe
 
-    back = syntax.read_tree(xmlsafe.parse(converted).getroot()).invoice
-    again = convert(back, "cii" if str(getattr(source.syntax, "value", source.syntax)) == "cii" else "ubl",
+    again = convert(converted.invoice, "cii" if str(getattr(source.syntax, "value", source.syntax)) == "cii" else "ubl",
                     source_profile=source_profile)
     have = _values(xmlsafe.parse(again).getroot())
     anywhere = {v for vals in have.values() for v in vals}
