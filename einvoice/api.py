@@ -53,6 +53,12 @@ def convert(source: Source, to: str, force: bool = False, profile: str | None = 
     given is filled with what the source says that the result does not (content outside EN 16931, or a
     term the target syntax cannot hold), one ``path: 'value'`` line each (:func:`~einvoice.syntax.convert.not_carried`).
     """
+    return convert_report(source, to, force, profile, dropped)[0]
+
+
+def convert_report(source: Source, to: str, force: bool = False, profile: str | None = None,
+                   dropped: list[str] | None = None) -> tuple[bytes, Any]:
+    """:func:`convert`, with the validation report of the converted document (judged once, not again by the caller)."""
     from . import syntax
     from .errors import BuildRefused
     from .profiles import detect_profile
@@ -73,7 +79,7 @@ def convert(source: Source, to: str, force: bool = False, profile: str | None = 
         raise BuildRefused(report.errors)
     if dropped is not None:
         dropped.extend(not_carried(doc, result, detected))
-    return data
+    return data, report
 
 
 def extract(pdf: Source) -> bytes:

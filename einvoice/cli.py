@@ -529,12 +529,9 @@ def convert(source: Path, to: str, target_profile: str | None, output: Path, for
       einvoice convert factur-x.xml --to ubl -o invoice-ubl.xml
       einvoice convert factur-x.xml --to ubl --profile peppol -o invoice-peppol.xml
     """
-    from .api import convert as run
+    from .api import convert_report
     from .errors import BuildRefused, EinvoiceError
-    from .syntax import read_tree
     from .syntax.convert import UBL_PROFILES
-    from .validate import validate_document
-    from .xmlsafe import parse
 
     if target_profile is not None and (to == "ubl") != (target_profile in UBL_PROFILES):
         click.echo(f"einvoice: --profile {target_profile} does not apply to --to {to}", err=True)
@@ -542,9 +539,7 @@ def convert(source: Path, to: str, target_profile: str | None, output: Path, for
     refuse_overwrite(output, source)
     try:
         dropped: list[str] = []
-        data = run(from_stdin(source), to, force=force, profile=target_profile, dropped=dropped)
-        report = validate_document(read_tree(parse(data, str(output)).getroot(), str(output)),
-                                   target_profile if target_profile in UBL_PROFILES else "auto")
+        data, report = convert_report(from_stdin(source), to, force=force, profile=target_profile, dropped=dropped)
     except BuildRefused as exc:
         click.echo(f"einvoice: {source}: the converted document does not validate ({len(exc.findings)} errors); "
                    "nothing written (use --force to write anyway)", err=True)

@@ -227,6 +227,24 @@ def test_convert(tmp_path, sample, to):
         assert not out.exists()
 
 
+def test_convert_judges_the_converted_document_once(tmp_path, monkeypatch):
+    import importlib
+
+    validate_module = importlib.import_module("einvoice.validate")  # (einvoice.validate is also a function)
+    calls = []
+    real = validate_module.validate_document
+
+    def counted(doc, *args, **kwargs):
+        calls.append(doc.syntax.value)
+        return real(doc, *args, **kwargs)
+
+    monkeypatch.setattr(validate_module, "validate_document", counted)
+    out = tmp_path / "converted.xml"
+    res = run("convert", SAMPLES / "facturx-en16931.xml", "--to", "ubl", "-o", out)
+    assert res.exit_code == 0, res.output
+    assert calls == ["ubl"] and "valid" in res.stdout and out.exists()
+
+
 def test_convert_unreadable(tmp_path):
     bad = tmp_path / "x.xml"
     bad.write_text("<x/>")
