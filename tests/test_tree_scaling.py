@@ -1,17 +1,22 @@
 """Structure-table checks whose paths are absolute select once per document, not once per context
 element: a CII invoice with many lines must not walk the document again for each line (a check of a
 line that asks for a header element, a predicate that asks whether the document has some element).
-Counted in the children the selections start from, not in seconds: the work for 400 lines is about four times the work for 100."""
+Counted in the children the selections start from, not in seconds: the work for 400 lines is about four times the work for 100.
+The Factur-X profile checks likewise compute the document's sums (allowances, charges, categories, line identifiers)
+once per document, not once per summation, breakdown or sub-line that asks for them; counted in calls."""
 
 from __future__ import annotations
 
 import copy
+import sys
 from pathlib import Path
 
+import pytest
 from lxml import etree
 
 from einvoice import syntax
 from einvoice.rules import tree
+from einvoice.rules.facturx import checks as fx_checks
 from einvoice.validate import validate_document
 
 RAM = "{urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100}"
@@ -39,4 +44,71 @@ def _steps(lines: int, monkeypatch) -> int:
 
 def test_path_steps_grow_linearly_with_the_lines(monkeypatch):
     small, large = _steps(100, monkeypatch), _steps(400, monkeypatch)
+    assert large <= 5 * small, (small, large)
+
+
+# --- the Factur-X profile checks: the document's sums once per document ----------------------------------------
+
+CHECKS = str(Path(fx_checks.__file__))
+UDT = "{urn:un:unece:uncefact:data:standard:UnqualifiedDataType:100}"
+
+
+def _checks_work(root, profile: str) -> int:
+    """Python calls made in the Factur-X profile checks (and the C functions they call) while validating."""
+    doc = syntax.read_tree(root)
+    count = [0]
+
+    def counting(frame, event, arg):
+        if frame.f_code.co_filename == CHECKS:
+            count[0] += 1
+
+    sys.setprofile(counting)
+    try:
+        validate_document(doc, profile=profile, schema=False)
+    finally:
+        sys.setprofile(None)
+    return count[0]
+
+
+def _charged(transactions: int = 1, sublines: int = 0):
+    """The sample with a document allowance and charge (and ``sublines`` GROUP sub-lines of its first line),
+    its whole transaction repeated ``transactions`` times (a hostile document: every header sum grows with it)."""
+    root = etree.fromstring(SAMPLE.read_bytes())
+    settlement = next(root.iter(RAM + "ApplicableHeaderTradeSettlement"))
+    summation = next(settlement.iterchildren(RAM + "SpecifiedTradeSettlementHeaderMonetarySummation"))
+    for charge in ("false", "true"):
+        ac = etree.Element(RAM + "SpecifiedTradeAllowanceCharge")
+        etree.SubElement(etree.SubElement(ac, RAM + "ChargeIndicator"), UDT + "Indicator").text = charge
+        etree.SubElement(ac, RAM + "ActualAmount").text = "10.00"
+        tax = etree.SubElement(ac, RAM + "CategoryTradeTax")
+        etree.SubElement(tax, RAM + "TypeCode").text = "VAT"
+        etree.SubElement(tax, RAM + "CategoryCode").text = "S"
+        etree.SubElement(tax, RAM + "RateApplicablePercent").text = "20"
+        summation.addprevious(ac)
+    line = next(root.iter(RAM + "IncludedSupplyChainTradeLineItem"))
+    for i in range(sublines):
+        sub = copy.deepcopy(line)
+        head = next(sub.iter(RAM + "AssociatedDocumentLineDocument"))
+        lid = next(head.iterchildren(RAM + "LineID"))
+        parent = etree.Element(RAM + "ParentLineID")
+        parent.text = lid.text
+        lid.text = f"{lid.text}.{i + 1}"
+        lid.addnext(parent)
+        etree.SubElement(head, RAM + "LineStatusReasonCode").text = "GROUP"
+        line.getparent().append(sub)
+    tx = next(root.iter("{urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100}SupplyChainTradeTransaction"))
+    for _ in range(transactions - 1):
+        tx.addnext(copy.deepcopy(tx))
+    return root
+
+
+@pytest.mark.parametrize("profile", ["facturx-en16931", "facturx-extended", "facturx-basic"])
+def test_profile_checks_read_the_document_sums_once(profile):
+    small, large = _checks_work(_charged(20), profile), _checks_work(_charged(80), profile)
+    assert large <= 5 * small, (small, large)  # four times the transactions: about four times the work
+
+
+def test_extended_sub_line_checks_grow_linearly():
+    small = _checks_work(_charged(sublines=50), "facturx-extended")
+    large = _checks_work(_charged(sublines=200), "facturx-extended")
     assert large <= 5 * small, (small, large)

@@ -108,9 +108,7 @@ def it_codice_fiscale(value: str) -> bool:
     """Italian tax code (ICD 0210, EAS 9907): the 16-character personal pattern, or an 11-digit number."""
     if len(value) == 16:
         return _cf16(value)
-    if len(value) == 11:
-        return _castable_integer(value)
-    return False
+    return _castable_integer(value) if len(value) == 11 else False
 
 
 def it_partita_iva(value: str) -> bool:

@@ -257,6 +257,11 @@ class _Parser:
 
         def path_values(n, alts=alts):
             return [string_value(x) for x in select_any(n, alts)]
+        st = alts[0][0] if len(alts[0]) == 1 and not alts[0][0].preds else None  # ".", "ram:X": without selecting
+        if st is not None and st.axis == "self" and not st.names:
+            path_values = lambda n: [string_value(n)]  # noqa: E731
+        elif st is not None and st.axis == "child" and len(st.names) == 1 and st.names != ("*",):
+            path_values = lambda n, t=st.names[0]: [string_value(c) for c in n.iterchildren(t)]  # noqa: E731
         path_values.alts = alts  # read by cmp: a bare path predicate asks only whether it selects something
         return path_values
 
@@ -1176,7 +1181,8 @@ def path_of(text: str) -> list[list[Step]]:
 
 
 def sel(el: Any, text: str) -> list:
-    return select_any(el, path_of(text))
+    """What the path selects from ``el``; a path from the root once per document (the same list: not to be changed)."""
+    return _absolute(path_of(text), el) if text[:1] == "/" and "|" not in text else select_any(el, path_of(text))
 
 
 def _present_if(doc, el, ck):
@@ -1191,11 +1197,8 @@ def _exactly_if(doc, el, ck):
 
 def _not_both(doc, el, ck):
     a = ck.arg
-    base = a["base"]
-    first = sel(el, f"{base}/{a.get('a', 'ram:ID')}")
-    if first and sel(el, f"{base}/{a.get('b', 'ram:GlobalID')}"):
-        return (first[0],)
-    return ()
+    first = sel(el, f"{a['base']}/{a.get('a', 'ram:ID')}")
+    return (first[0],) if first and sel(el, f"{a['base']}/{a.get('b', 'ram:GlobalID')}") else ()
 
 
 def _absent_unless(doc, el, ck):
@@ -1211,26 +1214,16 @@ def _absent_unless(doc, el, ck):
             ok = any(string_value(t) in codes for t in sel(el, "ram:TypeCode"))
         if ok:
             return ()
-    if "ancestor" in a:
-        tag = _clark(a["ancestor"])
-        p = el.getparent()
-        while p is not None:
-            if p.tag == tag:
-                return ()
-            p = p.getparent()
+    if "ancestor" in a and next(el.iterancestors(_clark(a["ancestor"])), None) is not None:
+        return ()
     return (found[0],)
 
 
 def _all_equal(doc, el, ck):
     """Every node of ``path`` has the same (space-normalized) value."""
     found = sel(el, ck.arg["path"])
-    if not found:
-        return ()
-    first = normalize_space(string_value(found[0]))
-    for n in found[1:]:
-        if normalize_space(string_value(n)) != first:
-            return (n,)
-    return ()
+    first = found and normalize_space(string_value(found[0]))
+    return next(((n,) for n in found[1:] if normalize_space(string_value(n)) != first), ())
 
 
 # the argument naming the path a generic check needs to select something before it can fail

@@ -70,9 +70,7 @@ def string_value(node: Any) -> str:
         return ""
     if isinstance(node, str):
         return node
-    if len(node) == 0:
-        return node.text or ""
-    return "".join(node.itertext())
+    return node.text or "" if len(node) == 0 else "".join(node.itertext())
 
 
 def nvalue(node: Any) -> str:
@@ -264,9 +262,7 @@ def xs_boolean(value: Any) -> bool | None:
     t = _lexical(value).strip(WS)
     if t in ("true", "1"):
         return True
-    if t in ("false", "0"):
-        return False
-    return None
+    return False if t in ("false", "0") else None
 
 
 def round_decimal(d: Decimal) -> Decimal:

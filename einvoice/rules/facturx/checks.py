@@ -21,7 +21,7 @@ from typing import Any
 
 from ...syntax import namespaces as ns
 from .. import values as V
-from ..tree import sel
+from ..tree import _per_document as _once, sel
 from ..values import normalize_space, string_value
 
 RAM = f"{{{ns.RAM}}}"
@@ -51,7 +51,8 @@ def equals_total(value: Any, total: float | int) -> bool:
 
 
 def texts(el: Any, path: str) -> list[str]:
-    return [string_value(n) for n in sel(el, path)]
+    values = lambda: [string_value(n) for n in sel(el, path)]  # noqa: E731 (a path from the root: once per document)
+    return _once(("fx-texts", path), values) if path[:1] == "/" else values()
 
 
 def sum_dbl(values) -> float:
@@ -69,19 +70,22 @@ def _cached(doc, key: tuple, compute) -> Any:
     if key not in cache:
         try:
             cache[key] = compute()
-        except Undecidable as exc:
+        except _STOPS as exc:
             cache[key] = exc
     found = cache[key]
-    if isinstance(found, Undecidable):
+    if isinstance(found, _STOPS):
         raise found
     return found
+
+
+_STOPS = (Undecidable, InvalidOperation, ZeroDivisionError, OverflowError)  # where the official XPath stops
 
 
 def _guarded(fn):
     def run(doc, el, ck):
         try:
             return fn(doc, el, ck)
-        except (Undecidable, InvalidOperation, ZeroDivisionError, OverflowError):
+        except _STOPS:
             return ()
     run.__name__ = fn.__name__
     run.__doc__ = fn.__doc__
@@ -137,9 +141,7 @@ def period_order(doc, el, ck):
     starts = texts(el, "ram:StartDateTime/udt:DateTimeString[@format = '102']")
     if any(e >= s for e in ends for s in starts):
         return ()
-    if not sel(el, "ram:EndDateTime") or not sel(el, "ram:StartDateTime"):
-        return ()
-    return (el,)
+    return () if not sel(el, "ram:EndDateTime") or not sel(el, "ram:StartDateTime") else (el,)
 
 
 def payee_differs(doc, el, ck):
@@ -457,10 +459,11 @@ def _ac_sum(el, code: str, charge: bool, rate: Decimal | None = None, first: boo
     return total
 
 
-def _category_total(el, code: str, rate: Decimal | None = None, first: bool = False, cast: bool = False) -> float:
-    """round2(lines) + round2(charges) - round2(allowances) of a category (and rate), as a double."""
-    return float(V.round2(_line_sum(el, code, rate)) + V.round2(_ac_sum(el, code, True, rate, first, cast))
-                 - V.round2(_ac_sum(el, code, False, rate, first, cast)))
+def _category_total(doc, el, code: str, rate: Decimal | None = None, first: bool = False, cast: bool = False) -> float:
+    """round2(lines) + round2(charges) - round2(allowances) of a category (and rate), as a double (once per document)."""
+    return _cached(doc, ("category", code, rate, first, cast), lambda: float(
+        V.round2(_line_sum(el, code, rate)) + V.round2(_ac_sum(el, code, True, rate, first, cast))
+        - V.round2(_ac_sum(el, code, False, rate, first, cast))))
 
 
 def category_basis_approx(doc, el, ck):
@@ -471,7 +474,7 @@ def category_basis_approx(doc, el, ck):
     basis = _one(sel(el, "../ram:BasisAmount"), V.xs_double)  # an untyped value in arithmetic: a double
     if basis is None:
         return (el,)
-    t = _category_total(el, code, first=True, cast=a.get("cast", False))
+    t = _category_total(doc, el, code, first=True, cast=a.get("cast", False))
     return () if basis - 1 <= t < basis + 1 else (el,)
 
 
@@ -484,7 +487,7 @@ def category_basis_per_rate(doc, el, ck):
         return ()
     base = base[0]
     for r in sel(base, "ram:RateApplicablePercent"):
-        t = _category_total(el, code, V.xs_decimal(string_value(r)))
+        t = _category_total(doc, el, code, V.xs_decimal(string_value(r)))
         if not any(same_double(V.xs_double(string_value(b)), t) for b in base.iterchildren(f"{RAM}BasisAmount")):
             return (el,)
     return ()
@@ -492,7 +495,7 @@ def category_basis_per_rate(doc, el, ck):
 
 def category_basis_exact(doc, el, ck):
     """The breakdown's taxable amount equals its category's lines plus charges minus allowances (no rate)."""
-    t = _category_total(el, ck.arg["code"], first=True, cast=True)
+    t = _category_total(doc, el, ck.arg["code"], first=True, cast=True)
     return () if any(same_double(V.xs_double(string_value(b)), t) for b in el.iterchildren(f"{RAM}BasisAmount")) else (el,)
 
 
@@ -503,19 +506,21 @@ def category_basis_tolerance(doc, el, ck):
     basis = _single_dec(sel(el, "../ram:BasisAmount"))
     if not basis:
         return (el,)
-    lines = V.round2(_line_sum(el, code, detail=True))
-    charges = V.round2(_ac_sum(el, code, True))
-    allowances = V.round2(_ac_sum(el, code, False))
+    total, n = _cached(doc, ("tolerance", code), lambda: _category_items(el, code))
+    return () if abs(basis[0] - total) <= Decimal("0.01") * n else (el,)
+
+
+def _category_items(el, code: str) -> tuple[Decimal, int]:
+    """(detail lines + charges + logistics charges - allowances of a category, each sum rounded; how many items)."""
     log, n_log = Decimal(0), 0
     for lc in sel(el, _HEAD_LOG):
         if _has_code(list(lc.iterchildren(f"{RAM}AppliedTradeTax")), code):
             n_log += 1
             for v in _single_dec(list(lc.iterchildren(f"{RAM}AppliedAmount"))):
                 log += v
-    log = V.round2(log)
-    n_lines = _n_lines(el, code, True)
+    total = V.round2(_line_sum(el, code, detail=True)) + V.round2(_ac_sum(el, code, True)) + V.round2(log)
     n_ac = sum(1 for ac in sel(el, _HEAD_AC) if _has_code(list(ac.iterchildren(f"{RAM}CategoryTradeTax")), code))
-    return () if abs(basis[0] - (lines + charges + log - allowances)) <= Decimal("0.01") * (n_lines + n_ac + n_log) else (el,)
+    return total - V.round2(_ac_sum(el, code, False)), _n_lines(el, code, True) + n_ac + n_log
 
 
 def _vat_rate(el) -> Decimal | None:
@@ -544,17 +549,13 @@ def _and(*vals):
     others), an error if one is, else true."""
     if any(v is False for v in vals):
         return False
-    if any(v is ERR for v in vals):
-        return ERR
-    return True
+    return ERR if any(v is ERR for v in vals) else True
 
 
 def _or(*vals):
     if any(v is True for v in vals):
         return True
-    if any(v is ERR for v in vals):
-        return ERR
-    return False
+    return ERR if any(v is ERR for v in vals) else False
 
 
 def breakdown_vat_rounded(doc, el, ck):
@@ -617,7 +618,7 @@ def _ind_text(ac) -> list[str]:
 
 
 def _header_acs(el, indicator: str) -> list:
-    return [ac for ac in sel(el, _HEAD_AC) if indicator in _ind_text(ac)]
+    return _once(("fx-acs", indicator), lambda: [ac for ac in sel(el, _HEAD_AC) if indicator in _ind_text(ac)])
 
 
 def _amounts(acs: list) -> list:
@@ -630,7 +631,7 @@ def allowance_total(doc, el, ck):
     totals = list(el.iterchildren(f"{RAM}AllowanceTotalAmount"))
     if not acs and not totals:
         return ()
-    s = round2_tt(sum_dbl(map(string_value, _amounts(acs))))
+    s = _cached(doc, ("allowances",), lambda: round2_tt(sum_dbl(map(string_value, _amounts(acs)))))
     return () if any(equals_total(string_value(t), s) for t in totals) else (el,)
 
 
@@ -639,13 +640,12 @@ def charge_total(doc, el, ck):
     acs = _header_acs(el, "true")
     if not acs and not _has(el, "ChargeTotalAmount"):
         return ()
-    total = _one(sel(el, _SUMMARY + "/ram:ChargeTotalAmount"), V.xs_double)
+    total = _cached(doc, ("charge total",), lambda: _one(sel(el, _SUMMARY + "/ram:ChargeTotalAmount"), V.xs_double))
     if total is None:
         return (el,)
-    left = round2_tt(total)
-    charges = round2_tt(sum_dbl(map(string_value, _amounts(acs))))
-    log = round2_tt(sum_dbl(texts(el, _HEAD_LOG + "/ram:AppliedAmount")))
-    return () if left == round2_tt(charges + log) else (el,)
+    right = _cached(doc, ("charges",), lambda: round2_tt(round2_tt(sum_dbl(map(string_value, _amounts(acs))))
+                                                         + round2_tt(sum_dbl(texts(el, _HEAD_LOG + "/ram:AppliedAmount")))))
+    return () if round2_tt(total) == right else (el,)
 
 
 def _total_is(name: str, total: str, first: str, minus: str, plus: str, rounded: bool):
@@ -675,23 +675,30 @@ due_payable = _total_is("due_payable", "DuePayableAmount", "GrandTotalAmount", "
 
 def grand_total(doc, el, ck):
     """For each invoice currency: the total with VAT (BT-112) is the total without VAT plus the one VAT total
-    in that currency, or equals the total without VAT."""
+    in that currency, or equals the total without VAT (of the document's first summation: once per document)."""
+    return () if _cached(doc, ("grand total",), lambda: _grand_total(el)) else (el,)
+
+
+def _grand_total(el) -> bool:
     summaries = sel(el, _SUMMARY)
     gta = [c for s in summaries for c in s.iterchildren(f"{RAM}GrandTotalAmount")]
     tbt = [c for s in summaries for c in s.iterchildren(f"{RAM}TaxBasisTotalAmount")]
     currencies = texts(el, _ROOT_TX + "ram:ApplicableHeaderTradeSettlement/ram:InvoiceCurrencyCode")
     if not currencies:
-        return ()
+        return True
     g = V.xs_decimal(string_value(gta[0])) if gta else None
-    for cur in currencies:
-        tta = [c for s in summaries for c in s.iterchildren(f"{RAM}TaxTotalAmount") if c.get("currencyID") == cur]
+    taxes: dict[str, list] = {}  # the VAT totals (BT-110) per currency
+    for c in (c for s in summaries for c in s.iterchildren(f"{RAM}TaxTotalAmount")):
+        taxes.setdefault(c.get("currencyID"), []).append(c)
+    for cur in dict.fromkeys(currencies):
+        tta = taxes.get(cur, [])
         if len(tta) == 1 and g is not None and tbt:
             if g == V.round2(V.xs_decimal(string_value(tbt[0])) + V.xs_decimal(string_value(tta[0]))):
                 continue
         if g is not None and tbt and g == V.xs_decimal(string_value(tbt[0])):
             continue
-        return (el,)
-    return ()
+        return False
+    return True
 
 
 def line_total(doc, el, ck):
@@ -737,14 +744,13 @@ def tax_currency_total(doc, el, ck):
         return ()
     icc = texts(el, _ROOT_TX + "ram:ApplicableHeaderTradeSettlement/ram:InvoiceCurrencyCode")
     curs = [t.get("currencyID") for t in el.iterchildren(f"{RAM}TaxTotalAmount") if t.get("currencyID") is not None]
-    if set(curs) & set(tcc) and not set(tcc) & set(icc):
-        return ()
-    return (el,)
+    return () if set(curs) & set(tcc) and not set(tcc) & set(icc) else (el,)
 
 
 def vat_total_sum(doc, el, ck):
     """The VAT total in the invoice currency equals the breakdown VAT amounts summed (rounded)."""
-    s = round2_tt(sum_dbl(texts(el, _ROOT_TX + "ram:ApplicableHeaderTradeSettlement/ram:ApplicableTradeTax/ram:CalculatedAmount")))
+    s = _cached(doc, ("vat sum",), lambda: round2_tt(sum_dbl(texts(
+        el, _ROOT_TX + "ram:ApplicableHeaderTradeSettlement/ram:ApplicableTradeTax/ram:CalculatedAmount"))))
     return () if equals_total(string_value(el), s) else (el,)
 
 
@@ -764,8 +770,9 @@ def parent_has_status(doc, el, ck):
 def parent_exists(doc, el, ck):
     """The parent line identifier of a sub-line is the identifier of some line."""
     parent = _norm_path(el, "ram:AssociatedDocumentLineDocument/ram:ParentLineID")
-    ids = sel(el, "//ram:IncludedSupplyChainTradeLineItem/ram:AssociatedDocumentLineDocument/ram:LineID")
-    return () if any(normalize_space(string_value(i)) == parent for i in ids) else (el,)
+    ids = _cached(doc, ("line ids",), lambda: {normalize_space(string_value(i)) for i in sel(
+        el, "//ram:IncludedSupplyChainTradeLineItem/ram:AssociatedDocumentLineDocument/ram:LineID")})
+    return () if parent in ids else (el,)
 
 
 def group_children_amounts(doc, el, ck):
@@ -775,12 +782,19 @@ def group_children_amounts(doc, el, ck):
         return (el,)
     if len(line_ids) > 1:
         raise Undecidable("several line identifiers")
-    lid = line_ids[0]
-    children = [i for i in sel(el, _LINES)
-                if lid in texts(i, "ram:AssociatedDocumentLineDocument/ram:ParentLineID")
-                and "GROUP" in texts(i, "ram:AssociatedDocumentLineDocument/ram:LineStatusReasonCode")]
+    children = _cached(doc, ("group children",), lambda: _group_children(el)).get(line_ids[0], [])
     n_amounts = sum(len(sel(c, _LTA)) for c in children)
     return () if len(children) == n_amounts else (el,)
+
+
+def _group_children(el) -> dict[str, list]:
+    """Parent line identifier -> the GROUP sub-lines that name it (document order)."""
+    out: dict[str, list] = {}
+    for i in sel(el, _LINES):
+        if "GROUP" in texts(i, "ram:AssociatedDocumentLineDocument/ram:LineStatusReasonCode"):
+            for parent in dict.fromkeys(texts(i, "ram:AssociatedDocumentLineDocument/ram:ParentLineID")):
+                out.setdefault(parent, []).append(i)
+    return out
 
 
 def _group_sums(root) -> bool:
@@ -847,7 +861,7 @@ def _ext_total(name: str, total: str, indicator: str, calc, count):
     def check(doc, el, ck):
         if not _header_acs(el, indicator) and not _has(el, total):
             return ()
-        expected = calc(el)
+        expected = _cached(doc, (name,), lambda: calc(el))  # the document's allowances or charges: once
         found = _single_dec(list(el.iterchildren(f"{RAM}{total}")))
         if not found:
             return (el,)
@@ -878,8 +892,8 @@ def ext_tax_basis_total(doc, el, ck):
     if not bt109:
         return (el,)
     lines = _detail_line_total(el)
-    allowances = V.round2(_dec_sum(_amounts(_header_acs(el, "false"))))
-    charges = _charges_and_log(el)
+    allowances = _cached(doc, ("allowances, decimal",), lambda: V.round2(_dec_sum(_amounts(_header_acs(el, "false")))))
+    charges = _cached(doc, ("ext_charge_total",), lambda: _charges_and_log(el))
     return () if abs(bt109[0] - lines + allowances - charges) <= Decimal("0.01") * _n_items(el) else (el,)
 
 

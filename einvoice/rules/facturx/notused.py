@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..engine import load_yaml
-from ..tree import Check, Context, Pattern, Table
+from ..tree import Check, Context, Pattern, Table, _check
 from .profiles import RULE_META
 
 NOTUSED = RULE_META / "notused"
@@ -65,8 +65,8 @@ def facts(profile: str) -> list[Fact]:
 
 
 def _not_used(doc: Any, el: Any, ck: Check):
-    """The context element itself (``arg`` None) or its attribute ``arg`` is there: report it."""
-    return (el,) if ck.arg is None or el.get(ck.arg) is not None else ()
+    """The context element itself is there: report it."""
+    return (el,)
 
 
 CUSTOMS = {"not_used": _not_used}
@@ -76,8 +76,9 @@ CUSTOMS = {"not_used": _not_used}
 def table(profile: str) -> Table:
     """The profile's facts as a table of the tree engine (compiled on first use)."""
     def build() -> list[list[Context]]:
-        return [[Context(Pattern(text), [Check(f.id, "custom", None, f.attribute, "not_used", fn="not_used")
-                                         for f in row])
+        # an attribute: counted by the context's trie (no call per check); the element itself: reported as it is met
+        return [[Context(Pattern(text), [_check([f.id, "absent", f"@{f.attribute}"]) if f.attribute else
+                                         Check(f.id, "custom", None, None, "not_used", fn="not_used") for f in row])
                  for text, row in contexts(profile)]]
 
     return Table(f"notused-{profile}", None, CUSTOMS, build=build, rule_ids=[f.id for f in facts(profile)])

@@ -133,9 +133,7 @@ def _vat_prefix(doc: Any, who: str) -> str | None:
         prefixes.append(V.string_value(ids[0])[:2] if ids else "")
     if len(prefixes) > 1:
         return ERROR  # the effective boolean value of several strings
-    if not prefixes or prefixes[0] == "":
-        return None
-    return norm(prefixes[0]).upper()
+    return None if not prefixes or prefixes[0] == "" else norm(prefixes[0]).upper()
 
 
 _SIDES = {"supplier": ("seller", "representative"), "accounting": ("seller",), "customer": ("buyer",)}

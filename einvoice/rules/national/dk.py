@@ -27,9 +27,7 @@ def _is_dk(doc, who: str) -> bool:
     """``$DKSupplierCountry = 'DK'`` / ``$DKCustomerCountry = 'DK'``: in UBL the concat of the one postal
     country code as written (failing, so false, where there are several); in CII a node set, so any of
     the party's codes as written."""
-    if doc.syntax == Syntax.UBL:
-        return postal_code(doc, who) == "DK"
-    return "DK" in postal_codes(doc, who)
+    return postal_code(doc, who) == "DK" if doc.syntax == Syntax.UBL else "DK" in postal_codes(doc, who)
 
 
 def _seller_dk(doc) -> bool:

@@ -31,9 +31,7 @@ def rule(*ids: str, syntaxes: tuple[str, ...] = ("ubl", "cii"), args: tuple = ()
         for syn in syntaxes:
             def check(doc, fn=fn, p=PATHS[syn]):
                 root = doc.root
-                if root is None or root.tag not in p.roots:
-                    return ()
-                return fn(doc, root, p, *args)
+                return () if root is None or root.tag not in p.roots else fn(doc, root, p, *args)
 
             check.__name__ = f"{fn.__name__}_{syn}"
             for rid in ids:

@@ -63,9 +63,7 @@ def _at_xrechnung_level(rule):
     def check(doc):
         if rid in EXTENSION_INFORMATION and doc.profile == "xrechnung-extension":
             return ()
-        if rid in CVD_INFORMATION and _is_cvd(doc):
-            return ()
-        return inner(doc)
+        return () if rid in CVD_INFORMATION and _is_cvd(doc) else inner(doc)
 
     check.__name__ = "scenario_" + rid.replace("-", "_").lower()
     return check
