@@ -442,11 +442,16 @@ def test_rows_read_the_first_node_as_the_official_rules_do():
 
 def test_cii_rows_with_positions():
     ctx = "<rsm:ExchangedDocumentContext><ram:GuidelineSpecifiedDocumentContextParameter><ram:ID>x</ram:ID></ram:GuidelineSpecifiedDocumentContextParameter></rsm:ExchangedDocumentContext>"
-    # BR-65: the list identifier of the first class code
-    cls = "<rsm:SupplyChainTradeTransaction><ram:IncludedSupplyChainTradeLineItem><ram:SpecifiedTradeProduct><ram:DesignatedProductClassification>{}</ram:DesignatedProductClassification></ram:SpecifiedTradeProduct></ram:IncludedSupplyChainTradeLineItem></rsm:SupplyChainTradeTransaction>"
-    assert "BR-65" in findings(cii(ctx + cls.format("<ram:ClassCode>1</ram:ClassCode><ram:ClassCode listID='TST'>2</ram:ClassCode>")))
-    assert "BR-65" not in findings(cii(ctx + cls.format("<ram:ClassCode listID='TST'>1</ram:ClassCode><ram:ClassCode>2</ram:ClassCode>")))
-    assert "BR-65" not in findings(cii(ctx + cls.format("")))
+    # BR-65: normalize-space(ram:ClassCode/@listID), the one list identifier on whichever class code (the CEN CII
+    # XSLT agrees; it was read from the first class code until a mutant of 2026-12-02 showed the difference)
+    cls = "<rsm:SupplyChainTradeTransaction><ram:IncludedSupplyChainTradeLineItem><ram:SpecifiedTradeProduct>{}<ram:DesignatedProductClassification>{}</ram:DesignatedProductClassification></ram:SpecifiedTradeProduct></ram:IncludedSupplyChainTradeLineItem></rsm:SupplyChainTradeTransaction>"
+    assert "BR-65" not in findings(cii(ctx + cls.format("", "<ram:ClassCode>1</ram:ClassCode><ram:ClassCode listID='TST'>2</ram:ClassCode>")))
+    assert "BR-65" not in findings(cii(ctx + cls.format("", "<ram:ClassCode listID='TST'>1</ram:ClassCode><ram:ClassCode>2</ram:ClassCode>")))
+    assert "BR-65" in findings(cii(ctx + cls.format("", "<ram:ClassCode>1</ram:ClassCode><ram:ClassCode listID=' '>2</ram:ClassCode>")))
+    assert "BR-65" not in findings(cii(ctx + cls.format("", "")))
+    # BR-64 likewise: the one scheme identifier on whichever item identifier
+    assert "BR-64" not in findings(cii(ctx + cls.format("<ram:GlobalID>1</ram:GlobalID><ram:GlobalID schemeID='0088'>2</ram:GlobalID>", "")))
+    assert "BR-64" in findings(cii(ctx + cls.format("<ram:GlobalID>1</ram:GlobalID><ram:GlobalID>2</ram:GlobalID>", "")))
     # BR-03: the first issue date in format 102
     date = "<rsm:ExchangedDocument><ram:IssueDateTime>{}</ram:IssueDateTime></rsm:ExchangedDocument>"
     assert "BR-03" not in findings(cii(ctx + date.format("<udt:DateTimeString format='101'> </udt:DateTimeString><udt:DateTimeString format='102'>20240101</udt:DateTimeString>")))
