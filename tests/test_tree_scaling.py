@@ -112,3 +112,19 @@ def test_extended_sub_line_checks_grow_linearly():
     small = _checks_work(_charged(sublines=50), "facturx-extended")
     large = _checks_work(_charged(sublines=200), "facturx-extended")
     assert large <= 5 * small, (small, large)
+
+
+def test_tables_keep_a_bounded_number_of_tag_paths(monkeypatch):
+    """A table keeps, per process, the candidate contexts of each tag path it met: a stream of documents with
+    ever new element names must not grow that without end (a long-running service)."""
+    from einvoice.rules.facturx.notused import table as notused
+
+    monkeypatch.setattr(tree, "MAX_PATHS", 50)
+    table = notused("facturx-en16931")
+    for batch in range(3):
+        root = etree.fromstring(SAMPLE.read_bytes())
+        for i in range(40):
+            etree.SubElement(root, f"{RAM}Unknown{batch}x{i}")
+        table.evaluate(syntax.read_tree(root))
+        assert len(table._pcands) <= 50
+    assert table._pcands  # (still caching)

@@ -241,9 +241,7 @@ class Document:
     def xpath(self, expr: str, node: Any = None) -> list:
         """Evaluate an XPath 1.0 expression with the syntax's usual prefixes (empty without XML)."""
         base = self.root if node is None else node
-        if base is None:
-            return []
-        return base.xpath(expr, namespaces=self.nsmap)
+        return [] if base is None else base.xpath(expr, namespaces=self.nsmap)
 
 
 @dataclass(frozen=True)

@@ -115,9 +115,7 @@ def skonto_ok(notes: list, line_ok: Callable[[str], Any] = SKONTO_LINE.match) ->
     if not all(line_ok(norm(ln)) for ln in lines):
         return False
     tails = [HASH_RUN.split(t)[-1] for t in texts if t]  # tokenize() of an empty string gives no token
-    if len(tails) != 1:
-        return False
-    return bool(BREAK_AFTER.match(tails[0]))
+    return len(tails) == 1 and bool(BREAK_AFTER.match(tails[0]))
 
 
 # --- code lists (XRechnung's own editions, schemas/codelists/xrechnung-*.yaml) -----------------

@@ -64,9 +64,7 @@ def gln(value: str) -> bool:
     Any length of digits is accepted, as in the Peppol rule; the GS1 weights
     3,1,3,... run from the digit next to the check digit.
     """
-    if not _is_digits(value):
-        return False
-    return gs1_check_digit(value[:-1]) == value[-1]
+    return _is_digits(value) and gs1_check_digit(value[:-1]) == value[-1]
 
 
 def no_orgnr(value: str) -> bool:

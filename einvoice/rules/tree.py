@@ -767,6 +767,7 @@ def tag_index(doc: Any) -> dict[str, list]:
     return index
 
 
+MAX_PATHS = 20_000  # tag paths whose candidate contexts a table keeps (real invoices: a few hundred)
 _current = threading.local()  # (root element, tag index, name keys) of the document a table is evaluating
 
 
@@ -924,6 +925,8 @@ class Table:
                     break  # a context that matches ends the group
             if kept:
                 out.append(kept)
+        if len(self._pcands) >= MAX_PATHS:  # kept per process: bounded, whatever element names documents bring
+            self._pcands.clear()
         self._pcands[path] = out
         return out
 

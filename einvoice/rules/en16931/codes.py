@@ -31,9 +31,7 @@ _CL_IDS = list(load_yaml(SCHEMAS / "rules" / "en16931" / "codes.yaml"))  # the i
 def _member(listname: str, value: str | None, upper: bool = False) -> bool:
     """A code-list test as the official checks write it: one token, found in the list."""
     v = norm(value)
-    if not v or " " in v:
-        return False
-    return (v.upper() if upper else v) in codelists.get(listname)
+    return bool(v) and " " not in v and (v.upper() if upper else v) in codelists.get(listname)
 
 
 def _note_ok(value: str, listname: str) -> bool:
