@@ -21,7 +21,7 @@ from typing import Any
 
 from ...syntax import namespaces as ns
 from .. import values as V
-from ..tree import _per_document as _once, sel
+from ..tree import _NONE as NONE, _per_document as _once, first_any, path_of, sel
 from ..values import normalize_space, string_value
 
 RAM = f"{{{ns.RAM}}}"
@@ -98,7 +98,8 @@ def _holds(doc, el: Any, expr: Any) -> bool:
     """A condition over paths: a path holds when it selects something; ``any``/``all``/``not``; ``positive``:
     ``number(path) > 0``. Paths from the document root (``/...``, ``//...``) are looked at once per document."""
     if isinstance(expr, str):
-        return _cached(doc, ("holds", expr), lambda: bool(sel(el, expr))) if expr.startswith("/") else bool(sel(el, expr))
+        return (_cached(doc, ("holds", expr), lambda: bool(sel(el, expr))) if expr.startswith("/")
+                else first_any(el, path_of(expr)) is not NONE)  # (the first node found decides)
     if "any" in expr:
         return any(_holds(doc, el, e) for e in expr["any"])
     if "all" in expr:
