@@ -4,7 +4,7 @@ official EXTENDED validator does: CEN's stricter reading of a rule, a blank item
 from ...profiles import layer
 from ..engine import load_yaml
 from ..tree import STRUCTURE
+from .profiles import table
 
-OWN = frozenset(row[0] for g in load_yaml(STRUCTURE / "facturx-extended.yaml")["groups"] for c in g["contexts"]
-                for row in c.get("checks", ()) if row[0].startswith("BR-") and not row[0].startswith("BR-FXEXT"))
+OWN = frozenset(r for r in table("facturx-extended").rule_ids if r.startswith("BR-") and not r.startswith("BR-FXEXT"))
 EN16931 = layer("en16931").without(frozenset(load_yaml(STRUCTURE / "facturx-extended-en16931.yaml")["left_out"]) | OWN)
