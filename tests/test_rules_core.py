@@ -449,6 +449,11 @@ def test_cii_rows_with_positions():
     assert "BR-65" not in findings(cii(ctx + cls.format("", "<ram:ClassCode listID='TST'>1</ram:ClassCode><ram:ClassCode>2</ram:ClassCode>")))
     assert "BR-65" in findings(cii(ctx + cls.format("", "<ram:ClassCode>1</ram:ClassCode><ram:ClassCode listID=' '>2</ram:ClassCode>")))
     assert "BR-65" not in findings(cii(ctx + cls.format("", "")))
+    # BR-62 likewise: the one scheme of the seller's first electronic address, on whichever of its URIIDs
+    uri = ("<rsm:SupplyChainTradeTransaction><ram:ApplicableHeaderTradeAgreement><ram:SellerTradeParty><ram:URIUniversalCommunication>"
+           "{}</ram:URIUniversalCommunication></ram:SellerTradeParty></ram:ApplicableHeaderTradeAgreement></rsm:SupplyChainTradeTransaction>")
+    assert "BR-62" not in findings(cii(ctx + uri.format("<ram:URIID>a@b.dk</ram:URIID><ram:URIID schemeID='EM'>a@b.dk</ram:URIID>")))
+    assert "BR-62" in findings(cii(ctx + uri.format("<ram:URIID>a@b.dk</ram:URIID><ram:URIID>a@b.dk</ram:URIID>")))
     # BR-64 likewise: the one scheme identifier on whichever item identifier
     assert "BR-64" not in findings(cii(ctx + cls.format("<ram:GlobalID>1</ram:GlobalID><ram:GlobalID schemeID='0088'>2</ram:GlobalID>", "")))
     assert "BR-64" in findings(cii(ctx + cls.format("<ram:GlobalID>1</ram:GlobalID><ram:GlobalID>2</ram:GlobalID>", "")))

@@ -147,6 +147,28 @@ def test_danish_cvr_number_needs_scheme_0184():
     assert national(built(danish(Identifier(value="DK12345678", scheme_id="0184")))) == {}
 
 
+def test_danish_party_identifier_scheme_is_read_on_every_id():
+    """DK-R-013 reads normalize-space(cbc:ID/@schemeID) in each party identification: the one scheme, on whichever
+    of its identifiers (the official Peppol XSLT lets a first identifier without scheme pass when a second has one;
+    it was read from the first identifier until a mutant of 2026-12-02 showed the difference)."""
+    CAC, CBC = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2", \
+        "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"
+
+    def with_ids(*schemes):
+        doc = written(danish(Identifier(value="DK12345678", scheme_id="0184")))
+        party = doc.root.find(f"{{{CAC}}}AccountingSupplierParty/{{{CAC}}}Party")
+        ident = etree.Element(f"{{{CAC}}}PartyIdentification")
+        for scheme in schemes:
+            etree.SubElement(ident, f"{{{CBC}}}ID", **({"schemeID": scheme} if scheme is not None else {})).text = "5790000000000"
+        party.insert(0, ident)
+        return national(syntax.read_tree(doc.root))
+
+    assert "DK-R-013" not in with_ids(None, "0088")
+    assert "DK-R-013" not in with_ids("0088")
+    assert with_ids(None).get("DK-R-013") == "fatal"
+    assert with_ids(None, " ").get("DK-R-013") == "fatal"
+
+
 def test_danish_payment_means_codes():
     inv = danish(Identifier(value="DK12345678", scheme_id="0184"))
     inv.payment_means = [PaymentMeans(code="30")]

@@ -45,8 +45,8 @@ _PATHS = {  # what the rules read, per syntax
         "seller": "/*/cac:AccountingSupplierParty/cac:Party",
         "legal": "/*/cac:AccountingSupplierParty/cac:Party/cac:PartyLegalEntity/cbc:CompanyID",
         "payable": "/*/cac:LegalMonetaryTotal/cbc:PayableAmount",
-        "identifiers": "/*/cac:AccountingSupplierParty/cac:Party/cac:PartyIdentification/cbc:ID[1]"
-                       " | /*/cac:AccountingCustomerParty/cac:Party/cac:PartyIdentification/cbc:ID[1]",
+        "identifiers": "/*/cac:AccountingSupplierParty/cac:Party/cac:PartyIdentification"
+                       " | /*/cac:AccountingCustomerParty/cac:Party/cac:PartyIdentification", "ids": "cbc:ID",
         "lines": "/*/cac:InvoiceLine | /*/cac:CreditNoteLine", "item": "cac:Item",
         "classes": "cac:Item/cac:CommodityClassification/cbc:ItemClassificationCode",
         "allowances": "//cac:AllowanceCharge", "reason_code": "cbc:AllowanceChargeReasonCode",
@@ -135,9 +135,11 @@ def dk_r_016(doc):
 @rule("DK-R-013", syntax="ubl")
 def dk_r_013_ubl(doc):
     """Party identifiers of Danish sellers and buyers carry a scheme."""
-    for ident in _x(doc, "identifiers") if _both_dk(doc) else ():
-        if not norm(ident.get("schemeID")):
-            yield ident, {"value": sv(ident)}
+    for party_id in _x(doc, "identifiers") if _both_dk(doc) else ():
+        ids = _x(doc, "ids", party_id)  # normalize-space(cbc:ID/@schemeID): the one scheme, on whichever ID
+        schemes = [i.get("schemeID") for i in ids if i.get("schemeID") is not None]
+        if ids and not norm(schemes[0] if schemes else None):
+            yield ids[0], {"value": sv(ids[0])}
 
 
 @rule("DK-R-013", syntax="cii")
