@@ -22,6 +22,7 @@ CODE_WORDS = ("Code", "ID", "TypeCode")
 CODES = ["S", "Z", "E", "AE", "K", "G", "O", "L", "M", "B", "XX", "380", "381", "384", "389", "751", "999",
          "EUR", "NOK", "SEK", "XXX", "EU", "NO", "DE", "ZZ", "VAT", "C62", "H87", "XYZ", "30", "58", "49", "31", "1",
          "0088", "0192", "9908", "VA", "FC", ""]
+ATTRIBUTES = ["schemeID", "listID", "currencyID", "unitCode", "format", "mimeCode", "filename", "listVersionID"]
 CURRENCIES = ["EUR", "NOK", "SEK", "USD", "DKK", "XYZ", "eur"]
 RATES = ["0", "0.00", "25", "15", "12", "19", "7", "20.5", "-1", "abc"]
 # whitespace XPath trims (space, tab, CR, LF) and characters it does not (U+00A0, U+2003, U+3000)
@@ -100,7 +101,7 @@ def _comment_inside(rng: random.Random, el) -> str:
 def mutate_tree(root, rng: random.Random) -> str:
     """Apply one random mutation to the tree in place; return what was done."""
     ops = ["drop", "duplicate", "empty", "amount", "date", "code", "currency", "rate", "swap", "attr",
-           "space", "comment", "number", "number"]
+           "space", "comment", "number", "number", "bare-copy", "add-attr", "case", "graft"]
     for _ in range(50):
         op = rng.choice(ops)
         elements = _elements(root)
@@ -192,6 +193,34 @@ def mutate_tree(root, rng: random.Random) -> str:
                 el = rng.choice(cands)
                 el.text = _number_form(rng, el.text)
                 return f"number {_local(el)}={el.text!r}"
+        # an element with attributes copied without them, before or after it (one of two identifiers has a scheme)
+        if op == "bare-copy":
+            cands = [e for e in elements if e.attrib]
+            if cands:
+                el = rng.choice(cands)
+                bare = copy.deepcopy(el)
+                bare.attrib.clear()
+                (el.addprevious if rng.random() < 0.5 else el.addnext)(bare)
+                return f"bare copy of {_local(el)}"
+        if op == "add-attr" and elements:
+            el, name = rng.choice(elements), rng.choice(ATTRIBUTES)
+            el.set(name, rng.choice(CODES))
+            return f"add @{name}={el.get(name)!r} to {_local(el)}"
+        if op == "case":  # a code in the other case ('s', 'Vat')
+            cands = [e for e in leaves if (e.text or "").strip().isalpha() and len(e.text.strip()) <= 4]
+            if cands:
+                el = rng.choice(cands)
+                el.text = el.text.lower() if el.text != el.text.lower() else el.text.upper()
+                return f"case {_local(el)}={el.text!r}"
+        if op == "graft":  # a copy of an element placed after another element of the same name elsewhere
+            named: dict = {}
+            for el in elements:
+                named.setdefault(el.tag, []).append(el)
+            groups = [g for g in named.values() if len(g) > 1]
+            if groups:
+                a, b = rng.sample(rng.choice(groups), 2)
+                b.addnext(copy.deepcopy(a))
+                return f"graft {_local(a)}"
     return "none"
 
 
