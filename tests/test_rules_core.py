@@ -545,3 +545,30 @@ def test_cii_totals_of_nothing_are_the_integer_zero(stated, fires):
         "<ram:TaxBasisTotalAmount>", f"<ram:ChargeTotalAmount>{stated}</ram:ChargeTotalAmount><ram:TaxBasisTotalAmount>")
     found = findings(doc)
     assert ("BR-CO-12" in found) is fires and ("BR-CO-14" in found) is fires
+
+
+def test_an_allowance_charge_whose_indicators_say_both_is_an_allowance_only():
+    """The official pattern tries the allowance contexts first, and the first context that matches takes an element:
+    an allowance/charge with the indicators 'true' and 'false' is judged by the allowance rules only (BR-33, BR-S-06),
+    not by the charge rules too (BR-38, BR-S-07), in UBL and CII (a grafted indicator of 2026-12-02 showed it)."""
+    import oracle
+    from einvoice.validate import validate_document
+
+    ubl_ac = ("<cac:AllowanceCharge><cbc:ChargeIndicator>{}</cbc:ChargeIndicator><cbc:ChargeIndicator>{}</cbc:ChargeIndicator>"
+              "<cbc:Amount currencyID='EUR'>10</cbc:Amount><cac:TaxCategory><cbc:ID>S</cbc:ID><cbc:Percent>0</cbc:Percent>"
+              "<cac:TaxScheme><cbc:ID>VAT</cbc:ID></cac:TaxScheme></cac:TaxCategory></cac:AllowanceCharge>")
+    cii_ac = ("<rsm:SupplyChainTradeTransaction><ram:ApplicableHeaderTradeSettlement><ram:SpecifiedTradeAllowanceCharge>"
+              "<ram:ChargeIndicator><udt:Indicator>{}</udt:Indicator><udt:Indicator>{}</udt:Indicator></ram:ChargeIndicator>"
+              "<ram:ActualAmount>10</ram:ActualAmount><ram:CategoryTradeTax><ram:TypeCode>VAT</ram:TypeCode>"
+              "<ram:CategoryCode>S</ram:CategoryCode><ram:RateApplicablePercent>0</ram:RateApplicablePercent>"
+              "</ram:CategoryTradeTax></ram:SpecifiedTradeAllowanceCharge></ram:ApplicableHeaderTradeSettlement>"
+              "</rsm:SupplyChainTradeTransaction>")
+    cen_cii = oracle.peppol_xslt("EINVOICE_EN16931_CII_XSLT")
+    for order in (("true", "false"), ("false", "true")):
+        for xml, official in ((ubl(ubl_ac.format(*order)), lambda d: oracle.verdict("en16931-ubl", d)),
+                              (cii(cii_ac.format(*order)), cen_cii and (lambda d: oracle.verdict_of_file(cen_cii, d)))):
+            ids = {f.rule for f in validate_document(syntax.read_tree(etree.fromstring(xml.encode())), schema=False,
+                                                      layers=("en16931",)).findings}
+            assert {"BR-33", "BR-S-06"} <= ids and not {"BR-38", "BR-S-07"} & ids, (order, sorted(ids))
+            if official and oracle.available() is None:
+                assert {r for r, _ in official(xml.encode())} & {"BR-33", "BR-38", "BR-S-06", "BR-S-07"} == {"BR-33", "BR-S-06"}
