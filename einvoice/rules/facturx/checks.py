@@ -64,18 +64,19 @@ def sum_dbl(values) -> float:
     return 0 if total is None else total
 
 
-def _cached(doc, key: tuple, compute) -> Any:
-    """``compute()`` once per document and ``key`` (a value the official XPath stops on is kept, and raised, too)."""
-    cache = doc.__dict__.setdefault("_fx_cache", {})
-    if key not in cache:
-        try:
-            cache[key] = compute()
-        except _STOPS as exc:
-            cache[key] = exc
-    found = cache[key]
+def _cached(key: tuple, compute) -> Any:
+    """``compute()`` once per document and ``key`` in the tree's memo (a value the official XPath stops on, too)."""
+    found = _once(key, lambda: _kept(compute))
     if isinstance(found, _STOPS):
         raise found
     return found
+
+
+def _kept(compute) -> Any:
+    try:
+        return compute()
+    except _STOPS as exc:
+        return exc
 
 
 _STOPS = (Undecidable, InvalidOperation, ZeroDivisionError, OverflowError)  # where the official XPath stops
@@ -83,10 +84,8 @@ _STOPS = (Undecidable, InvalidOperation, ZeroDivisionError, OverflowError)  # wh
 
 def _guarded(fn):
     def run(doc, el, ck):
-        try:
-            return fn(doc, el, ck)
-        except _STOPS:
-            return ()
+        found = _kept(lambda: fn(doc, el, ck))
+        return () if isinstance(found, _STOPS) else found
     run.__name__ = fn.__name__
     run.__doc__ = fn.__doc__
     return run
@@ -98,7 +97,7 @@ def _holds(doc, el: Any, expr: Any) -> bool:
     """A condition over paths: a path holds when it selects something; ``any``/``all``/``not``; ``positive``:
     ``number(path) > 0``. Paths from the document root (``/...``, ``//...``) are looked at once per document."""
     if isinstance(expr, str):
-        return (_cached(doc, ("holds", expr), lambda: bool(sel(el, expr))) if expr.startswith("/")
+        return (_cached(("holds", expr), lambda: bool(sel(el, expr))) if expr.startswith("/")
                 else first_any(el, path_of(expr)) is not NONE)  # (the first node found decides)
     if "any" in expr:
         return any(_holds(doc, el, e) for e in expr["any"])
@@ -208,7 +207,7 @@ def category_count(doc, el, ck):
     """
     a = ck.arg
     code, kind = a["code"], a["kind"]
-    nodes = _cached(doc, ("tax", id(el)), lambda: {
+    nodes = _cached(("tax", id(el)), lambda: {
         "line": sel(el, "//ram:SpecifiedLineTradeSettlement/ram:ApplicableTradeTax"),
         "head": sel(el, "//ram:ApplicableHeaderTradeSettlement/ram:ApplicableTradeTax"),
         "ac": sel(el, "//ram:CategoryTradeTax"), "log": sel(el, "//ram:AppliedTradeTax"), "detail": None})
@@ -338,7 +337,7 @@ def _parts(doc, el, ck, rate, exempt):
     """(category sum, count) of lines, allowances, charges and logistics charges of the context's category
     (computed once per document and category, rate, exemption reason)."""
     key = (ck.arg["code"], ck.arg.get("detail", False), rate, exempt)
-    return _cached(doc, ("parts", *key), lambda: _compute_parts(el, *key))
+    return _cached(("parts", *key), lambda: _compute_parts(el, *key))
 
 
 def _compute_parts(el, code, detail, rate, exempt):
@@ -462,7 +461,7 @@ def _ac_sum(el, code: str, charge: bool, rate: Decimal | None = None, first: boo
 
 def _category_total(doc, el, code: str, rate: Decimal | None = None, first: bool = False, cast: bool = False) -> float:
     """round2(lines) + round2(charges) - round2(allowances) of a category (and rate), as a double (once per document)."""
-    return _cached(doc, ("category", code, rate, first, cast), lambda: float(
+    return _cached(("category", code, rate, first, cast), lambda: float(
         V.round2(_line_sum(el, code, rate)) + V.round2(_ac_sum(el, code, True, rate, first, cast))
         - V.round2(_ac_sum(el, code, False, rate, first, cast))))
 
@@ -507,7 +506,7 @@ def category_basis_tolerance(doc, el, ck):
     basis = _single_dec(sel(el, "../ram:BasisAmount"))
     if not basis:
         return (el,)
-    total, n = _cached(doc, ("tolerance", code), lambda: _category_items(el, code))
+    total, n = _cached(("tolerance", code), lambda: _category_items(el, code))
     return () if abs(basis[0] - total) <= Decimal("0.01") * n else (el,)
 
 
@@ -632,7 +631,7 @@ def allowance_total(doc, el, ck):
     totals = list(el.iterchildren(f"{RAM}AllowanceTotalAmount"))
     if not acs and not totals:
         return ()
-    s = _cached(doc, ("allowances",), lambda: round2_tt(sum_dbl(map(string_value, _amounts(acs)))))
+    s = _cached(("allowances",), lambda: round2_tt(sum_dbl(map(string_value, _amounts(acs)))))
     return () if any(equals_total(string_value(t), s) for t in totals) else (el,)
 
 
@@ -641,10 +640,10 @@ def charge_total(doc, el, ck):
     acs = _header_acs(el, "true")
     if not acs and not _has(el, "ChargeTotalAmount"):
         return ()
-    total = _cached(doc, ("charge total",), lambda: _one(sel(el, _SUMMARY + "/ram:ChargeTotalAmount"), V.xs_double))
+    total = _cached(("charge total",), lambda: _one(sel(el, _SUMMARY + "/ram:ChargeTotalAmount"), V.xs_double))
     if total is None:
         return (el,)
-    right = _cached(doc, ("charges",), lambda: round2_tt(round2_tt(sum_dbl(map(string_value, _amounts(acs))))
+    right = _cached(("charges",), lambda: round2_tt(round2_tt(sum_dbl(map(string_value, _amounts(acs))))
                                                          + round2_tt(sum_dbl(texts(el, _HEAD_LOG + "/ram:AppliedAmount")))))
     return () if round2_tt(total) == right else (el,)
 
@@ -677,7 +676,7 @@ due_payable = _total_is("due_payable", "DuePayableAmount", "GrandTotalAmount", "
 def grand_total(doc, el, ck):
     """For each invoice currency: the total with VAT (BT-112) is the total without VAT plus the one VAT total
     in that currency, or equals the total without VAT (of the document's first summation: once per document)."""
-    return () if _cached(doc, ("grand total",), lambda: _grand_total(el)) else (el,)
+    return () if _cached(("grand total",), lambda: _grand_total(el)) else (el,)
 
 
 def _grand_total(el) -> bool:
@@ -750,7 +749,7 @@ def tax_currency_total(doc, el, ck):
 
 def vat_total_sum(doc, el, ck):
     """The VAT total in the invoice currency equals the breakdown VAT amounts summed (rounded)."""
-    s = _cached(doc, ("vat sum",), lambda: round2_tt(sum_dbl(texts(
+    s = _cached(("vat sum",), lambda: round2_tt(sum_dbl(texts(
         el, _ROOT_TX + "ram:ApplicableHeaderTradeSettlement/ram:ApplicableTradeTax/ram:CalculatedAmount"))))
     return () if equals_total(string_value(el), s) else (el,)
 
@@ -771,7 +770,7 @@ def parent_has_status(doc, el, ck):
 def parent_exists(doc, el, ck):
     """The parent line identifier of a sub-line is the identifier of some line."""
     parent = _norm_path(el, "ram:AssociatedDocumentLineDocument/ram:ParentLineID")
-    ids = _cached(doc, ("line ids",), lambda: {normalize_space(string_value(i)) for i in sel(
+    ids = _cached(("line ids",), lambda: {normalize_space(string_value(i)) for i in sel(
         el, "//ram:IncludedSupplyChainTradeLineItem/ram:AssociatedDocumentLineDocument/ram:LineID")})
     return () if parent in ids else (el,)
 
@@ -783,7 +782,7 @@ def group_children_amounts(doc, el, ck):
         return (el,)
     if len(line_ids) > 1:
         raise Undecidable("several line identifiers")
-    children = _cached(doc, ("group children",), lambda: _group_children(el)).get(line_ids[0], [])
+    children = _cached(("group children",), lambda: _group_children(el)).get(line_ids[0], [])
     n_amounts = sum(len(sel(c, _LTA)) for c in children)
     return () if len(children) == n_amounts else (el,)
 
@@ -823,7 +822,7 @@ def _group_sums(root) -> bool:
 def group_sums(doc, el, ck):
     """The net amount of each group line with an amount is the sum of its sub-lines' net amounts (once per document)."""
     root = el.getroottree().getroot()
-    return () if _cached(doc, ("groups", id(root)), lambda: _group_sums(root)) else (el,)
+    return () if _cached(("groups", id(root)), lambda: _group_sums(root)) else (el,)
 
 
 def _detail_items(el) -> list:
@@ -862,7 +861,7 @@ def _ext_total(name: str, total: str, indicator: str, calc, count):
     def check(doc, el, ck):
         if not _header_acs(el, indicator) and not _has(el, total):
             return ()
-        expected = _cached(doc, (name,), lambda: calc(el))  # the document's allowances or charges: once
+        expected = _cached((name,), lambda: calc(el))  # the document's allowances or charges: once
         found = _single_dec(list(el.iterchildren(f"{RAM}{total}")))
         if not found:
             return (el,)
@@ -893,8 +892,8 @@ def ext_tax_basis_total(doc, el, ck):
     if not bt109:
         return (el,)
     lines = _detail_line_total(el)
-    allowances = _cached(doc, ("allowances, decimal",), lambda: V.round2(_dec_sum(_amounts(_header_acs(el, "false")))))
-    charges = _cached(doc, ("ext_charge_total",), lambda: _charges_and_log(el))
+    allowances = _cached(("allowances, decimal",), lambda: V.round2(_dec_sum(_amounts(_header_acs(el, "false")))))
+    charges = _cached(("ext_charge_total",), lambda: _charges_and_log(el))
     return () if abs(bt109[0] - lines + allowances - charges) <= Decimal("0.01") * _n_items(el) else (el,)
 
 
