@@ -229,6 +229,13 @@ def table(rows: list[tuple[str, float]], n: int, reference: str | None = None) -
         say(f"  {name:<58} {ms:9.2f} ms/doc{extra}")
 
 
+def alone(name: str, fn, docs: list[tuple[str, bytes]], rounds: int) -> None:
+    """Ours over the same documents with nothing in between: what the switch to the other stack costs ours."""
+    secs = interleaved({name: fn}, docs, rounds)[name]
+    say(f"  {name.split(' (')[0] + ', alone (not interleaved)':<58} {1000 * secs / max(1, len(docs) * rounds):9.2f} "
+        "ms/doc   (for reading only: the ratios are of the interleaved figures)")
+
+
 def ratio_line(label: str, official: float, ours_: float) -> str:
     return f"  RATIO {label}: {official / ours_:.2f}x (theirs / ours)" if ours_ > 0 else f"  RATIO {label}: -"
 
@@ -250,6 +257,8 @@ def section_ubl(docs, off, reason, rounds, peppol: bool) -> None:
     docs = usable(stacks, docs)
     t = interleaved(stacks, docs, rounds)
     table(list(t.items()), len(docs) * rounds)
+    full = "ours full EHF (XSD + syntax + EN 16931 + Peppol + NO)"
+    alone(full, stacks[full], docs, rounds)
     if off is None:
         return
     full_ref = "official XSD + EN 16931 XSLT + Peppol XSLT" if peppol else "official XSD + EN 16931 XSLT"
@@ -280,6 +289,7 @@ def section_cii(docs, off, reason, rounds) -> None:
     docs = usable(stacks, docs)
     t = interleaved(stacks, docs, rounds)
     table(list(t.items()), len(docs) * rounds)
+    alone(mine, stacks[mine], docs, rounds)
     if off is None:
         return
     say(ratio_line("CII Factur-X EN16931 vs XSD + Factur-X EN16931 XSLT", t["official XSD + Factur-X EN16931 XSLT"],
