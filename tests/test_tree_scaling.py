@@ -128,3 +128,19 @@ def test_tables_keep_a_bounded_number_of_tag_paths(monkeypatch):
         table.evaluate(syntax.read_tree(root))
         assert len(table._pcands) <= 50
     assert table._pcands  # (still caching)
+
+
+def test_a_per_document_fact_is_computed_once_even_when_it_is_none():
+    """A document sum the official XPath finds nothing for (a charge total that is absent) is a fact too:
+    asked for by every context element, it is computed once, not again for each."""
+    calls = []
+    outer = getattr(tree._current, "doc", None)
+    tree._current.doc = (None, {}, frozenset(), {})
+    try:
+        found = [fx_checks._cached(("absent total",), lambda: calls.append(1)) for _ in range(5)]
+        assert found == [None] * 5
+        assert tree._per_document(("fact",), lambda: calls.append(2)) is None
+        assert tree._per_document(("fact",), lambda: calls.append(2)) is None
+    finally:
+        tree._current.doc = outer
+    assert calls == [1, 2]

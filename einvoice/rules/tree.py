@@ -1081,8 +1081,8 @@ def _per_document(key: Any, compute: Callable[[], Any]) -> Any:
     cur = getattr(_current, "doc", None)
     if cur is None:
         return compute()
-    found = cur[3].get(key)
-    if found is None:
+    found = cur[3].get(key, _NONE)
+    if found is _NONE:  # (None is a result too: kept)
         found = cur[3][key] = compute()
     return found
 
