@@ -966,17 +966,9 @@ class Table:
             firsts: list = [None] * ctx.npaths
             if ctx.trie.attrs or tags is None or not ctx.trie.deep.isdisjoint(tags):
                 _walk(el, ctx.trie, counts, firsts, tags)
-            counted = list(compress(range(ctx.npaths), counts))
-            if counted:
-                on_count = ctx.on_count
-                todo = [i for p in counted for i in on_count[p]]
-                if todo:
-                    todo = sorted(ctx.always + todo)
-                    checks = [checks[i] for i in todo]
-                else:
-                    checks = ctx.always_checks
-            else:
-                checks = ctx.always_checks
+            on_count = ctx.on_count  # the checks a counted path needs, besides those that always run
+            todo = [i for p in compress(range(ctx.npaths), counts) for i in on_count[p]]
+            checks = [checks[i] for i in sorted(ctx.always + todo)] if todo else ctx.always_checks
         for ck in checks:
             kind = ck.kind
             if ck.skel >= 0:  # the count without the predicates, when it decides the check
