@@ -139,12 +139,18 @@ _ubl = _UblIndex.of
 def _ac_cats(ix: _UblIndex, charge: bool, code: str, *, vat: bool = True, raw: bool = False,
              doc_level: bool = False) -> list:
     """The categories of the code (the first ID normalised, or with ``raw`` any ID as written) of allowances
-    (charges) at any level (of the document with ``doc_level``: O's -03/-04, expressions over the document), VAT ones
-    (or any). In a rule context one whose indicators say both is an allowance only: the official pattern tries the
-    allowance context first, and the first that matches takes it."""
-    return [cat for cat, inds, is_doc in ix.ac if charge in inds and not (charge and False in inds and not doc_level)
+    (charges) at any level (of the document with ``doc_level``: O's -03/-04, expressions over the document, which
+    take an element whose indicators say both as both), VAT ones (or any)."""
+    return [cat for cat, inds, is_doc in ix.ac if _taken(charge, inds, in_context=not doc_level)
             and (is_doc or not doc_level) and (cat[4] or not vat)
             and ((code in cat[2]) if raw else cat[1] == code)]
+
+
+def _taken(charge: bool, indicators, in_context: bool = True) -> bool:
+    """An allowance/charge of these indicators is judged as a charge (``charge``) or as an allowance: in a rule context
+    one whose indicators say both is an allowance only (the official pattern tries the allowance contexts first, and
+    the first context that matches takes the element). UBL and CII alike."""
+    return charge in indicators and not (charge and False in indicators and in_context)
 
 
 def _ctc(ix: _UblIndex, code: str, vat: bool = True) -> list:
@@ -455,8 +461,7 @@ def _cii_cats(doc: Document, code: str, where: str) -> list:
     if where == "line":
         return [a for a in ix.tx_line_att if ix.has(a, code) and _upper_type_is_vat(a)]
     return [ctt for ctt in ix.ctt if getattr(ctt.getparent(), "tag", None) == RAM.SpecifiedTradeAllowanceCharge
-            and (where == "charge") in (ind := _cii_indicator(ctt.getparent())) and not (where == "charge" and False in ind)
-            and ix.has(ctt, code) and _upper_type_is_vat(ctt)]  # (both indicators: an allowance only, as in UBL)
+            and _taken(where == "charge", _cii_indicator(ctt.getparent())) and ix.has(ctt, code) and _upper_type_is_vat(ctt)]
 
 
 def _cii_ids(code: str, where: str) -> Callable[[Document], Iterable]:
