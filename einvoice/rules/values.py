@@ -78,6 +78,11 @@ def nvalue(node: Any) -> str:
     return normalize_space(string_value(node))
 
 
+def attribute_of(nodes: Iterable[Any], name: str) -> str:
+    """normalize-space(X/@name) over the nodes X: the one such attribute, on whichever node has it (two stop the XPath)."""
+    return normalize_space(next((v for v in (n.get(name) for n in nodes) if v is not None), None))
+
+
 def blank(node: Any) -> bool:
     """normalize-space(x) = '' (an absent node counts as blank)."""
     return not trim(string_value(node))

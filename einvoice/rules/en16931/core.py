@@ -470,8 +470,7 @@ def _cii_failures(root: Any, index: dict) -> _Failures:
             uris = [u for p in parties for u in ck(p, RAM.URIUniversalCommunication)]
             # ram:URIUniversalCommunication[1] is the first of each party; the first node in document order counts
             first_uris = [fk(p, RAM.URIUniversalCommunication) for p in parties]
-            schemes = [i.get("schemeID") for u in first_uris if u is not None for i in ck(u, RAM.URIID) if i.get("schemeID") is not None]
-            scheme = nsp(schemes[0]) if schemes else ""  # (the one @schemeID, on whichever URIID: two make the XPath stop)
+            scheme = V.attribute_of((i for u in first_uris if u is not None for i in ck(u, RAM.URIID)), "schemeID")
             ok(uri_rule, scheme != "" or not uris, target)
 
         summations = [m for s in abs_settlements for m in ck(s, RAM.SpecifiedTradeSettlementHeaderMonetarySummation)]

@@ -13,7 +13,7 @@ import re
 
 from ...basics import Syntax
 from . import RULES
-from ..values import string_value as sv, text_node
+from ..values import attribute_of, string_value as sv, text_node
 from ._checks import country_rules, is_number, norm, number, postal_code, postal_codes, syntax_paths
 
 # every rule below needs a Danish seller (_seller_dk); most also a Danish buyer (_both_dk)
@@ -136,9 +136,8 @@ def dk_r_016(doc):
 def dk_r_013_ubl(doc):
     """Party identifiers of Danish sellers and buyers carry a scheme."""
     for party_id in _x(doc, "identifiers") if _both_dk(doc) else ():
-        ids = _x(doc, "ids", party_id)  # normalize-space(cbc:ID/@schemeID): the one scheme, on whichever ID
-        schemes = [i.get("schemeID") for i in ids if i.get("schemeID") is not None]
-        if ids and not norm(schemes[0] if schemes else None):
+        ids = _x(doc, "ids", party_id)
+        if ids and not attribute_of(ids, "schemeID"):  # normalize-space(cbc:ID/@schemeID)
             yield ids[0], {"value": sv(ids[0])}
 
 
