@@ -168,6 +168,22 @@ def test_string_value_of_attribute_and_absent_node():
     assert v.text_node(el) == "2"
 
 
+@given(st.lists(st.one_of(st.none(), st.text(alphabet="ab \t", max_size=4)), max_size=4))
+@example([None, " a "])
+@example([])
+def test_attribute_of_is_normalize_space_of_the_one_attribute_on_whichever_node(attrs):
+    root = etree.Element("r")
+    for a in attrs:
+        etree.SubElement(root, "i", **({} if a is None else {"a": a}))
+    ours = v.attribute_of(list(root), "a")
+    try:
+        theirs = elementpath.select(root, "normalize-space(i/@a)", parser=XPath2Parser)
+    except elementpath.ElementPathError:  # two attributes: the XPath stops; the first one is read here
+        assert sum(a is not None for a in attrs) > 1
+        theirs = v.normalize_space(next(a for a in attrs if a is not None))
+    assert ours == theirs
+
+
 # --------------------------------------------------------------------------- numbers
 
 
