@@ -138,6 +138,7 @@ def parse(data: bytes, name: str | None = None, max_depth: int = MAX_DEPTH) -> e
         raise UnreadableInput("empty file", name)
     if data.find(b"<!DOCTYPE", 0, 4096) >= 0 or data.find(b"<!ENTITY", 0, 65536) >= 0:
         raise UnreadableInput("document has a DOCTYPE or entity declarations; refused for safety", name)
+    data = _as_declared(data, name)
     try:
         tree = etree.fromstring(data, _parser()).getroottree()
     except etree.XMLSyntaxError as exc:
@@ -148,6 +149,39 @@ def parse(data: bytes, name: str | None = None, max_depth: int = MAX_DEPTH) -> e
         raise UnreadableInput("document has a DOCTYPE; refused for safety", name)
     _check_depth(tree.getroot(), max_depth, name)
     return tree
+
+
+_DECLARED = re.compile(r"<\?xml[^>]*?\sencoding\s*=\s*[\"']([^\"']*)[\"']")
+_UTF16 = {b"\xff\xfe": "LE", b"\xfe\xff": "BE", b"<\x00?\x00": "LE", b"\x00<\x00?": "BE"}  # byte order marks, '<?'
+# the declared names the official validators' parser reads UTF-16 by, per byte order (its own for UTF-16, then Java's
+# charset names, whose UTF-16 without an order means big-endian): UCS-2 is none of them, UTF16 only big-endian
+_UTF16_NAMES = {"LE": {"UTF-16", "ISO-10646-UCS-2", "UTF-16LE", "UTF_16LE", "X-UTF-16LE", "UNICODELITTLEUNMARKED",
+                       "X-UTF-16LE-BOM", "UNICODELITTLE"},
+                "BE": {"UTF-16", "ISO-10646-UCS-2", "UTF-16BE", "UTF_16BE", "X-UTF-16BE", "UNICODEBIGUNMARKED", "UTF16",
+                       "UTF_16", "UNICODE", "UNICODEBIG"}}
+
+
+def _as_declared(data: bytes, name: str | None) -> bytes:
+    """The bytes as the official validators' XML parser (Java's, under Saxon) reads their encoding, where libxml2
+    would read them otherwise: after a UTF-8 byte order mark the declared encoding decides (so the mark is dropped
+    and libxml2 follows the declaration too: ISO-8859-1 reads the UTF-8 bytes as Latin-1 there as well), and a
+    UTF-16 document that declares another encoding (libxml2 follows the byte order; that parser refuses it) or UTF-8
+    bytes behind a UTF-8 mark that declare UTF-16 are refused. Without a mark, both read ASCII-like bytes alike."""
+    if data[:3] == b"\xef\xbb\xbf":
+        found = _DECLARED.match(data[3:512].decode("latin-1"))
+        declared = found.group(1).upper() if found else "UTF-8"
+        if declared.startswith(("UTF-16", "UTF16", "UCS-2", "ISO-10646-UCS-2", "UNICODE")):
+            raise UnreadableInput(f"the byte order mark says UTF-8 but the declaration says encoding '{found.group(1)}'; "
+                                  "receivers' XML parsers refuse it (declare UTF-8)", name)
+        return data if declared in ("UTF-8", "UTF8") else data[3:]
+    order = _UTF16.get(data[:2]) or _UTF16.get(data[:4])
+    if order:
+        found = _DECLARED.match(data[:1024].decode(f"utf-16-{order.lower()}", "replace").lstrip("\ufeff"))
+        declared = found.group(1).upper() if found else None
+        if declared is not None and declared not in _UTF16_NAMES[order]:
+            raise UnreadableInput(f"the document is written in UTF-16 but its declaration says encoding "
+                                  f"'{found.group(1)}'; receivers' XML parsers refuse it (declare UTF-16)", name)
+    return data
 
 
 def root_tag(data: bytes, limit: int = 65536) -> str | None:
