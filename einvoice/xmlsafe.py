@@ -173,7 +173,10 @@ def _as_declared(data: bytes, name: str | None) -> bytes:
         if declared.startswith(("UTF-16", "UTF16", "UCS-2", "ISO-10646-UCS-2", "UNICODE")):
             raise UnreadableInput(f"the byte order mark says UTF-8 but the declaration says encoding '{found.group(1)}'; "
                                   "receivers' XML parsers refuse it (declare UTF-8)", name)
-        return data if declared in ("UTF-8", "UTF8") else data[3:]
+        return _lines_11(data) if declared in ("UTF-8", "UTF8") else data[3:]
+    if data[:5] == b"<?xml" and _VERSION_11.match(data):
+        found = _DECLARED.match(data[:512].decode("latin-1"))
+        return _lines_11(data) if not found or found.group(1).upper() in ("UTF-8", "UTF8") else data
     order = _UTF16.get(data[:2]) or _UTF16.get(data[:4])
     if order:
         found = _DECLARED.match(data[:1024].decode(f"utf-16-{order.lower()}", "replace").lstrip("\ufeff"))
@@ -182,6 +185,18 @@ def _as_declared(data: bytes, name: str | None) -> bytes:
             raise UnreadableInput(f"the document is written in UTF-16 but its declaration says encoding "
                                   f"'{found.group(1)}'; receivers' XML parsers refuse it (declare UTF-16)", name)
     return data
+
+
+_VERSION_11 = re.compile(rb"(\xef\xbb\xbf)?<\?xml\s+version\s*=\s*[\"']1\.1[\"']")
+
+
+def _lines_11(data: bytes) -> bytes:
+    """An XML 1.1 document in UTF-8 with its line ends as XML 1.1 reads them (NEL and LINE SEPARATOR are line
+    ends there, as CR LF and CR are in 1.0; libxml2 reads 1.1 as 1.0 and would keep them, the official validators'
+    parser makes them LF: a value of one NEL is blank to the official rules)."""
+    if not _VERSION_11.match(data):
+        return data
+    return data.replace(b"\r\xc2\x85", b"\n").replace(b"\xc2\x85", b"\n").replace(b"\xe2\x80\xa8", b"\n")
 
 
 def root_tag(data: bytes, limit: int = 65536) -> str | None:

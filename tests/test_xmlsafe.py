@@ -230,3 +230,22 @@ def test_documents_are_refused_where_the_official_validators_parser_refuses_them
     assert not differ, differ
     with pytest.raises(UnreadableInput):  # the known difference, kept
         xmlsafe.parse(b"<?xml version='1.1'?><r>&#x1;</r>")
+
+
+def test_xml_1_1_line_ends_are_read_as_the_official_validators_parser_reads_them(tmp_path):
+    """XML 1.1 makes NEL and LINE SEPARATOR line ends (LF); libxml2 reads 1.1 as 1.0 and kept them, so a value of one
+    NEL was not blank here while the official rules find it blank. Character references are not line ends."""
+    cases = {"<?xml version='1.1' encoding='UTF-8'?><r>S\u0085</r>": "S\n",
+             "\ufeff<?xml version='1.1'?><r>a\r\u0085b\u2028c</r>": "a\nb\nc",
+             "<?xml version='1.1'?><r a='x\u0085y'>&#x85;</r>": "\x85",
+             "<?xml version='1.0' encoding='UTF-8'?><r>S\u0085</r>": "S\x85"}
+    for text, value in cases.items():
+        assert xmlsafe.parse(text.encode()).getroot().text == value
+    assert xmlsafe.parse("<?xml version='1.1'?><r a='x\u0085y'/>".encode()).getroot().get("a") == "x y"
+    saxonche = pytest.importorskip("saxonche")
+    proc = saxonche.PySaxonProcessor(license=False)
+    for text, value in cases.items():
+        (tmp_path / "doc.xml").write_bytes(text.encode())
+        xp = proc.new_xpath_processor()
+        xp.set_context(xdm_item=proc.parse_xml(xml_file_name=str(tmp_path / "doc.xml")))
+        assert xp.evaluate_single("string(/r)").string_value == value, text
