@@ -106,6 +106,21 @@ def test_bad_date_value():
     assert f.path == "x.xml"
 
 
+def test_white_space_around_a_ubl_date_or_time_is_collapsed_as_the_schema_says():
+    """udt:DateType and TimeType extend xs:date and xs:time, whose white space facet collapses the value: Java's
+    validator (the official validators') accepts ' 2024-05-01\\n'; libxml2 refused it. The schema sees the value
+    without it; the document keeps its text; a bad date stays refused."""
+    root = ubl(date="\n  2024-05-01\t ")
+    etree.SubElement(root, "{urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2}IssueTime").text = " 12:00:00 "
+    root.insert(root.index(root.find("{*}IssueDate")) + 1, root[-1])
+    assert xsd.validate_tree(root, Syntax.UBL) == []
+    assert root.find("{*}IssueDate").text == "\n  2024-05-01\t " and root.find("{*}IssueTime").text == " 12:00:00 "
+    (f,) = xsd.validate_tree(ubl(date=" 2024-13-01 "), Syntax.UBL)
+    assert "'2024-13-01'" in f.message and "cbc:IssueDate" in f.message
+    (f,) = xsd.validate_tree(ubl(date="2024- 05-01"), Syntax.UBL)  # inside the value white space still counts
+    assert "cbc:IssueDate" in f.message
+
+
 def test_unexpected_element_names_what_is_expected():
     (f,) = xsd.validate_tree(ubl(extra="<cbc:Colour>red</cbc:Colour>\n"), Syntax.UBL)
     assert "cbc:Colour" in f.message and "not allowed" in f.message
