@@ -719,3 +719,34 @@ def test_conversion_lists_what_it_does_not_carry(tmp_path):
     assert res.exit_code == 0, res.output
     assert "not carried over" in res.output and "ram:DepartmentName: 'Accounts'" in res.output
     assert "SubjectCode" not in res.output
+
+
+def test_a_value_the_document_repeats_elsewhere_is_still_listed_when_its_own_place_is_lost():
+    """A line's VAT exemption reason (outside EN 16931; UBL and Factur-X EXTENDED hold it, Factur-X EN16931 does
+    not) that the breakdown repeats, and a payee's address (likewise) that repeats the seller's: converted to Factur-X
+    EN16931 they are gone. They were not listed, the same words standing elsewhere in the document; each occurrence
+    counts now. To EXTENDED, which holds them, nothing is listed; the target's specification identifier is no loss."""
+    from pathlib import Path
+
+    from einvoice import api
+
+    src = (Path(__file__).resolve().parents[1] / "samples" / "ehf-invoice.xml").read_bytes()
+    inv = load(src).invoice
+    reason = "Exempt under article 132"
+    inv.tax_totals[0].breakdown[0].category.exemption_reason = reason
+    for line in inv.lines:
+        line.item.tax_category.exemption_reason = reason
+    assert inv.seller.address is not None
+    inv.payee = inv.seller.model_copy(update={"vat_id": None, "tax_registrations": [], "legal_registration_id": None,
+                                              "electronic_address": None, "contact": None, "name": "Factoring AS"})
+    ubl = convert(inv, "ubl")
+    assert ubl.count(reason.encode()) == 1 + len(inv.lines) and b"<cac:PayeeParty>" in ubl
+    dropped: list[str] = []
+    api.convert(ubl, "cii", dropped=dropped, profile="en16931", force=True)  # (an S line with a reason: BR-S-10)
+    lines = [d for d in dropped if "ClassifiedTaxCategory/cbc:TaxExemptionReason" in d]
+    assert len(lines) == len(inv.lines) and all(d.endswith(repr(reason)) for d in lines)
+    assert any("cac:PayeeParty/cac:PostalAddress/cbc:CityName" in d for d in dropped)
+    assert not any("CustomizationID" in d for d in dropped)
+    dropped = []
+    api.convert(ubl, "cii", dropped=dropped, profile="extended", force=True)
+    assert dropped == []

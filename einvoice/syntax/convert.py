@@ -207,23 +207,46 @@ def not_carried(source, converted, source_profile: str | None = None, limit: int
     """What the source document says that the converted one does not (content outside EN 16931, or a term the
     target syntax cannot hold), one line each: ``path: 'value'``.
 
-    The converted document, as read back, is written again in the source's syntax; a source element or
-    attribute with a value (its path without positions) that this has fewer of, with a value found nowhere in
-    it, is not carried. Listed, not refused: a conversion carries what EN 16931 defines. ``source`` and
-    ``converted`` are :class:`~einvoice.rules.engine.Document` objects (the converted one as read for its
-    validation); at most ``limit`` lines, the last one counting the rest.
+    The converted document, as read back, is written again in the source's syntax (CII: as Factur-X EXTENDED, which
+    holds what the model holds); a value of a source element
+    or attribute (its path without positions) that this does not have at that path is not carried, unless the
+    value stands elsewhere in it (a term the writer puts at another path): each value counts as often as it
+    occurs, so a line's VAT exemption reason that the breakdown repeats is missed when only the breakdown's
+    stays. Listed, not refused: a conversion carries what EN 16931 defines. ``source`` and ``converted`` are
+    :class:`~einvoice.rules.engine.Document` objects (the converted one as read for its validation); at most
+    ``limit`` lines, the last one counting the rest.
     """
+    from collections import Counter
+
     from .. import xmlsafe
 
-    again = convert(converted.invoice, "cii" if str(getattr(source.syntax, "value", source.syntax)) == "cii" else "ubl",
-                    source_profile=source_profile)
-    have = _values(xmlsafe.parse(again).getroot())
-    anywhere = {v for vals in have.values() for v in vals}
+    if str(getattr(source.syntax, "value", source.syntax)) == "cii":  # (EXTENDED: a smaller profile would lose on its own)
+        again = convert(converted.invoice, "cii", profile="extended")
+    else:
+        again = convert(converted.invoice, "ubl", source_profile=source_profile)
+    have, src = _values(xmlsafe.parse(again).getroot()), _values(source.root)
+    for path in [p for p in src if p.endswith(_SPECIFICATION)]:  # BT-24: the target's own, by design (see convert)
+        del src[path]
+    fold = str.casefold  # (a code the writer spells in capitals is the same code)
+    unmatched: dict[str, list[tuple[str, str]]] = {}  # value -> (source path, value as written) the re-write lacks there
+    for path, vals in src.items():
+        kept = Counter(map(fold, have.get(path, ())))
+        for v in vals:
+            if kept[fold(v)] > 0:
+                kept[fold(v)] -= 1
+            else:
+                unmatched.setdefault(fold(v), []).append((path, v))
+    total = Counter(fold(v) for vals in have.values() for v in vals)
+    at_home = Counter(fold(v) for vals in src.values() for v in vals) - Counter(
+        {v: len(places) for v, places in unmatched.items()})  # occurrences carried at their own path
     out = []
-    for path, vals in _values(source.root).items():
-        if len(have.get(path, ())) < len(vals):
-            out.extend(f"{path}: {v!r}" for v in vals if v not in anywhere)
+    for v, places in unmatched.items():
+        lost = len(places) - max(0, total[v] - at_home[v])  # the rest stand elsewhere in the re-written document
+        out.extend(f"{path}: {value!r}" for path, value in places[len(places) - lost:] if lost > 0)
     return out if len(out) <= limit else out[:limit - 1] + [f"... and {len(out) - limit + 1} more"]
+
+
+_SPECIFICATION = ("/cbc:CustomizationID", "/ram:GuidelineSpecifiedDocumentContextParameter/ram:ID")
 
 
 def _values(root) -> dict[str, list[str]]:
