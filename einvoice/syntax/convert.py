@@ -208,15 +208,16 @@ def not_carried(source, converted, source_profile: str | None = None, limit: int
     target syntax cannot hold), one line each: ``path: 'value'``.
 
     The converted document, as read back, is written again in the source's syntax (CII: as Factur-X EXTENDED, which
-    holds what the model holds); a value of a source element
-    or attribute (its path without positions) that this does not have at that path is not carried, unless the
-    value stands elsewhere in it (a term the writer puts at another path): each value counts as often as it
-    occurs, so a line's VAT exemption reason that the breakdown repeats is missed when only the breakdown's
-    stays. Listed, not refused: a conversion carries what EN 16931 defines. ``source`` and ``converted`` are
-    :class:`~einvoice.rules.engine.Document` objects (the converted one as read for its validation); at most
-    ``limit`` lines, the last one counting the rest.
+    holds what the model holds); a value of a source element or attribute (its path without positions) that this
+    does not have at that path is not carried, unless the value stands elsewhere in it (a term the writer puts at
+    another path): each value counts as often as it occurs, so a line's VAT exemption reason that the breakdown
+    repeats is missed when only the breakdown's stays. The specification identifier (BT-24) is the target's own.
+    Listed, not refused, in the source's order: a conversion carries what EN 16931 defines. ``source`` and
+    ``converted`` are :class:`~einvoice.rules.engine.Document` objects (the converted one as read for its
+    validation); at most ``limit`` lines, the last one counting the rest.
     """
     from collections import Counter
+    from itertools import count
 
     from .. import xmlsafe
 
@@ -227,22 +228,23 @@ def not_carried(source, converted, source_profile: str | None = None, limit: int
     have, src = _values(xmlsafe.parse(again).getroot()), _values(source.root)
     for path in [p for p in src if p.endswith(_SPECIFICATION)]:  # BT-24: the target's own, by design (see convert)
         del src[path]
-    fold = str.casefold  # (a code the writer spells in capitals is the same code)
-    unmatched: dict[str, list[tuple[str, str]]] = {}  # value -> (source path, value as written) the re-write lacks there
+    fold, place = str.casefold, count()  # (a code the writer spells in capitals is the same code)
+    unmatched: dict[str, list[tuple[int, str]]] = {}  # value -> (place in the source, line) where the re-write lacks it
     for path, vals in src.items():
         kept = Counter(map(fold, have.get(path, ())))
         for v in vals:
             if kept[fold(v)] > 0:
                 kept[fold(v)] -= 1
             else:
-                unmatched.setdefault(fold(v), []).append((path, v))
+                unmatched.setdefault(fold(v), []).append((next(place), f"{path}: {v!r}"))
     total = Counter(fold(v) for vals in have.values() for v in vals)
     at_home = Counter(fold(v) for vals in src.values() for v in vals) - Counter(
         {v: len(places) for v, places in unmatched.items()})  # occurrences carried at their own path
     out = []
     for v, places in unmatched.items():
         lost = len(places) - max(0, total[v] - at_home[v])  # the rest stand elsewhere in the re-written document
-        out.extend(f"{path}: {value!r}" for path, value in places[len(places) - lost:] if lost > 0)
+        out.extend(places[len(places) - lost:] if lost > 0 else ())
+    out = [line for _place, line in sorted(out)]
     return out if len(out) <= limit else out[:limit - 1] + [f"... and {len(out) - limit + 1} more"]
 
 
