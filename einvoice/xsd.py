@@ -758,6 +758,34 @@ def _not_d16b(root: Any, tags: Any, path: str | None) -> list[Finding]:
             for parent in root.iter(*_NOT_D16B) for el in parent if el.tag in _NOT_D16B[parent.tag]]
 
 
+# xsi:schemaLocation (pairs of URIs) and xsi:noNamespaceSchemaLocation (a URI): Java's validator, the official
+# validators' one, checks them as lists of xs:anyURI wherever they stand ('%zz' or a leading no-break space is
+# refused); libxml2, validating against the schema given, does not look at them. Its xs:anyURI check, which judges
+# as Java's does on the schemas' own URI attributes, judges them here.
+_XSI_LOCATIONS = etree.XPath("//@xsi:schemaLocation | //@xsi:noNamespaceSchemaLocation", namespaces=_XSI)
+
+
+def _location_errors(root: Any, path: str | None) -> list[Finding]:
+    found = _XSI_LOCATIONS(root)
+    if not found:
+        return []
+    uris = getattr(_local, "uri_list", None)  # (a schema per thread, as the others)
+    if uris is None:
+        uris = _local.uri_list = etree.XMLSchema(etree.fromstring(
+            '<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema"><xs:element name="v"><xs:simpleType>'
+            '<xs:list itemType="xs:anyURI"/></xs:simpleType></xs:element></xs:schema>'))
+    out = []
+    for value in found:
+        probe = etree.Element("v")
+        probe.text = str(value)
+        if not uris.validate(probe):
+            el, name = value.getparent(), etree.QName(value.attrname).localname
+            out.append(Finding(RULE_ID, Severity.FATAL, f"XML Schema: the value {str(value)!r} of attribute xsi:{name} is not "
+                               "a list of URIs (xs:anyURI).", f"Write xsi:{name} as URIs separated by spaces, or leave it out.",
+                               element_origin(el, PathCache()).xpath, el.sourceline, "xsd", path))
+    return out
+
+
 def validate_tree(root: Any, syntax: Syntax | str | None, profile: str | None = None,
                   path: str | None = None, tags: Any = None) -> list[Finding]:
     """Validate an lxml root element against its schema; one fatal ``XSD`` finding per error (``tags``:
@@ -783,6 +811,7 @@ def validate_tree(root: Any, syntax: Syntax | str | None, profile: str | None = 
         if cut and not cut.isdisjoint(tags):
             schema, cut = get_schema(key + WHOLE), None  # an element the cut schema does not declare (see _cut_set)
     findings = _not_d16b(root, tags, path) if key == "cii-extended" and not _facturx_level(profile) else []
+    findings += _location_errors(root, path)
     swaps = _stand_ins(root, tags)
     try:
         if schema.validate(root):

@@ -121,6 +121,22 @@ def test_white_space_around_a_ubl_date_or_time_is_collapsed_as_the_schema_says()
     assert "cbc:IssueDate" in f.message
 
 
+def test_schema_locations_are_lists_of_uris_as_javas_validator_checks_them():
+    """xsi:schemaLocation / noNamespaceSchemaLocation, wherever they stand, are lists of xs:anyURI to Java's validator
+    (the official validators'); libxml2 did not look at them: '%zz' or a leading no-break space passed here."""
+    xsi = "http://www.w3.org/2001/XMLSchema-instance"
+    for value, ok in (("urn:oasis:names:specification:ubl:schema:xsd:Invoice-2 UBL-Invoice-2.1.xsd", True),
+                      ("urn:a C:\\x\\y.xsd http://e.example/b%20c.xsd", True),
+                      ("urn:a%zz b.xsd", False), ("\u00a0urn:a b.xsd", False), ("http://[bad b.xsd", False)):
+        root = ubl()
+        root.find("{*}IssueDate").set(f"{{{xsi}}}noNamespaceSchemaLocation" if " " not in value else f"{{{xsi}}}schemaLocation", value)
+        found = xsd.validate_tree(root, Syntax.UBL)
+        assert (found == []) == ok, (value, found)
+        if not ok:
+            (f,) = found
+            assert "xsi:" in f.message and f.xpath == "/Invoice/cbc:IssueDate" and f.line == 3
+
+
 def test_unexpected_element_names_what_is_expected():
     (f,) = xsd.validate_tree(ubl(extra="<cbc:Colour>red</cbc:Colour>\n"), Syntax.UBL)
     assert "cbc:Colour" in f.message and "not allowed" in f.message
