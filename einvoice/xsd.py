@@ -774,7 +774,7 @@ def _location_errors(root: Any, path: str | None) -> list[Finding]:
         uris = _local.uri_list = etree.XMLSchema(etree.fromstring(
             '<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema"><xs:element name="v"><xs:simpleType>'
             '<xs:list itemType="xs:anyURI"/></xs:simpleType></xs:element></xs:schema>'))
-    out = []
+    out, paths = [], PathCache()  # one per document: many siblings with a bad location stay linear
     for value in found:
         probe = etree.Element("v")
         probe.text = str(value)
@@ -782,7 +782,7 @@ def _location_errors(root: Any, path: str | None) -> list[Finding]:
             el, name = value.getparent(), etree.QName(value.attrname).localname
             out.append(Finding(RULE_ID, Severity.FATAL, f"XML Schema: the value {str(value)!r} of attribute xsi:{name} is not "
                                "a list of URIs (xs:anyURI).", f"Write xsi:{name} as URIs separated by spaces, or leave it out.",
-                               element_origin(el, PathCache()).xpath, el.sourceline, "xsd", path))
+                               element_origin(el, paths).xpath, el.sourceline, "xsd", path))
     return out
 
 
