@@ -52,6 +52,7 @@ from lxml import etree
 
 from .basics import PathCache, element_origin
 from .rules.engine import Finding, Severity
+from .rules.values import WS
 from .syntax import namespaces as ns
 
 if TYPE_CHECKING:  # the model module is not needed here: a syntax is compared by its value
@@ -702,7 +703,6 @@ def base64_valid(text: str) -> bool:
 # (' 2018-10-01' is refused) where the schema's white space facet says to and Java's validator, the official
 # validators' one, does: the schema judges the value without it (a stand-in text, put back after).
 _CBC = f"{{{ns.CBC}}}"
-_XML_WS = " \t\r\n"
 
 
 def _stand_ins(root: Any, tags: Any) -> list[tuple[Any, Any]]:
@@ -714,9 +714,9 @@ def _stand_ins(root: Any, tags: Any) -> list[tuple[Any, Any]]:
     timed = [t for t in tags if isinstance(t, str) and t.startswith(_CBC) and t.endswith(("Date", "Time"))]
     for el in root.iter(*timed) if timed else ():
         text = el.text
-        if text and (text[0] in _XML_WS or text[-1] in _XML_WS) and text.strip(_XML_WS) and not len(el) \
+        if text and (text[0] in WS or text[-1] in WS) and text.strip(WS) and not len(el) \
                 and el.get(_XSI_TYPE) is None:  # (white space only: refused either way, named as written)
-            el.text = text.strip(_XML_WS)
+            el.text = text.strip(WS)
             swaps.append((el, text))
     for el in root.iter(*names) if names else ():
         text, parent = el.text, el.getparent()
