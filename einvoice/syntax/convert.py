@@ -230,16 +230,16 @@ def not_carried(source, converted, source_profile: str | None = None, limit: int
         del src[path]
     fold, place = str.casefold, count()  # (a code the writer spells in capitals is the same code)
     unmatched: dict[str, list[tuple[int, str]]] = {}  # value -> (place in the source, line) where the re-write lacks it
+    at_home: Counter = Counter()  # value -> occurrences carried at their own path
     for path, vals in src.items():
         kept = Counter(map(fold, have.get(path, ())))
         for v in vals:
             if kept[fold(v)] > 0:
                 kept[fold(v)] -= 1
+                at_home[fold(v)] += 1
             else:
                 unmatched.setdefault(fold(v), []).append((next(place), f"{path}: {v!r}"))
     total = Counter(fold(v) for vals in have.values() for v in vals)
-    at_home = Counter(fold(v) for vals in src.values() for v in vals) - Counter(
-        {v: len(places) for v, places in unmatched.items()})  # occurrences carried at their own path
     out = []
     for v, places in unmatched.items():
         lost = len(places) - max(0, total[v] - at_home[v])  # the rest stand elsewhere in the re-written document
