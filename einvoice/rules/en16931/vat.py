@@ -98,9 +98,7 @@ class _Index:
 
     def once(self, key: Any, make: Callable[[], Any]) -> Any:
         """A value worked out from the index, made once (``key`` names it)."""
-        if key not in self.memo:
-            self.memo[key] = make()
-        return self.memo[key]
+        return self.memo[key] if key in self.memo else self.memo.setdefault(key, make())
 
 
 # --------------------------------------------------------------------------
@@ -431,6 +429,10 @@ class _CiiIndex(_Index):
         """ram:CategoryCode = code (any CategoryCode child, compared as written)."""
         return code in self.once(el, lambda: {text(c) for c in el.iterchildren(RAM.CategoryCode)})
 
+    def takes(self, el: Any, code: str, order: str = "AE L M E G K O S Z") -> bool:
+        """``code``'s official context takes it: the first in ``order`` whose code it has (lines, allowances, charges)."""
+        return self.has(el, code) and next(c for c in order.split() if self.has(el, c)) == code
+
 
 _cii = _CiiIndex.of
 
@@ -459,9 +461,9 @@ def _cii_cats(doc: Document, code: str, where: str) -> list:
     //ram:SpecifiedTradeAllowanceCharge[ram:ChargeIndicator/udt:Indicator = <charge>]/ram:CategoryTradeTax."""
     ix = _cii(doc)
     if where == "line":
-        return [a for a in ix.tx_line_att if ix.has(a, code) and _upper_type_is_vat(a)]
+        return [a for a in ix.tx_line_att if ix.takes(a, code) and _upper_type_is_vat(a)]
     return [ctt for ctt in ix.ctt if getattr(ctt.getparent(), "tag", None) == RAM.SpecifiedTradeAllowanceCharge
-            and _taken(where == "charge", _cii_indicator(ctt.getparent())) and ix.has(ctt, code) and _upper_type_is_vat(ctt)]
+            and _taken(where == "charge", _cii_indicator(ctt.getparent())) and ix.takes(ctt, code) and _upper_type_is_vat(ctt)]
 
 
 def _cii_ids(code: str, where: str) -> Callable[[Document], Iterable]:
@@ -482,15 +484,13 @@ def _cii_header_for(ix: _CiiIndex, code: str) -> list:
     # AE, E, G, K: //rsm:SupplyChainTradeTransaction/.../ram:CategoryCode[. = code][upper-case(../ram:TypeCode) = 'VAT']
     # L, M, O: .../ram:ApplicableTradeTax[ram:CategoryCode = code][upper-case(ram:TypeCode) = 'VAT']
     # (the same taxes; how often each is a context differs, see _per_context)
-    return [a for a in ix.tx_header_att if ix.has(a, code) and _upper_type_is_vat(a)]
+    return [a for a in ix.tx_header_att if (ix.takes(a, code, "L M O") if code in "LMO" else ix.has(a, code)) and _upper_type_is_vat(a)]
 
 
 def _per_context(att: Any, code: str, target: Any) -> list:
     """A failure once for each time a header tax is a rule context (once per matching CategoryCode, or
     once for the tax)."""
-    if code in ("L", "M", "O"):
-        return [target]
-    return [target for c in att.iterchildren(RAM.CategoryCode) if text(c) == code]
+    return [target] if code in ("L", "M", "O") else [target for c in att.iterchildren(RAM.CategoryCode) if text(c) == code]
 
 
 def _cii_parts(ix: _CiiIndex, code: str, rate: Decimal | None) -> Decimal:
