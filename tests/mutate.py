@@ -101,7 +101,7 @@ def _comment_inside(rng: random.Random, el) -> str:
 def mutate_tree(root, rng: random.Random) -> str:
     """Apply one random mutation to the tree in place; return what was done."""
     ops = ["drop", "duplicate", "empty", "amount", "date", "code", "currency", "rate", "swap", "attr",
-           "space", "comment", "number", "number", "bare-copy", "add-attr", "case", "graft"]
+           "space", "comment", "number", "number", "bare-copy", "add-attr", "case", "graft", "second"]
     for _ in range(50):
         op = rng.choice(ops)
         elements = _elements(root)
@@ -221,6 +221,19 @@ def mutate_tree(root, rng: random.Random) -> str:
                 a, b = rng.sample(rng.choice(groups), 2)
                 b.addnext(copy.deepcopy(a))
                 return f"graft {_local(a)}"
+        # one element given a second value: a copy beside it with another code or value of the document (a tax of
+        # two categories, an allowance of two indicators: the official pattern's first matching context takes it)
+        if op == "second":
+            cands = [e for e in leaves if e.getparent() is not None]
+            if cands:
+                el = rng.choice(cands)
+                others = [e.text for e in root.iter(el.tag) if e is not el and (e.text or "") != (el.text or "")]
+                new = copy.deepcopy(el)
+                new.tail = None
+                r = rng.random()
+                new.text = rng.choice(others) if others and r < 0.5 else rng.choice(CODES) if r < 0.85 else (el.text or "").lower()
+                (el.addprevious if rng.random() < 0.5 else el.addnext)(new)
+                return f"second {_local(el)}={new.text!r} beside {el.text!r}"
     return "none"
 
 
