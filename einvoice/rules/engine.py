@@ -28,6 +28,7 @@ import os
 import sys
 import zlib
 from dataclasses import dataclass, field, replace
+from decimal import Context as DecimalContext, localcontext
 from datetime import date as date_type
 from enum import Enum
 from pathlib import Path
@@ -41,6 +42,7 @@ if TYPE_CHECKING:  # the pydantic model is imported only where a document needs 
     from ..model.invoice import Invoice
 
 SCHEMAS = Path(__file__).resolve().parent.parent.parent / "schemas"
+EXACT = DecimalContext(prec=10_000)  # rule arithmetic: digits enough for any amount a bounded read lets in
 
 
 # --------------------------------------------------------------------------- YAML data, cached on disk
@@ -714,43 +716,42 @@ def run_rules(doc: Document, rules: Iterable[Rule], report: Report, context: "Co
             errors.append(f"the {', '.join(skipped)} rules run on the document tree: write the model as XML "
                           "first (einvoice.validate does)")
             rules = [r for r in rules if r.layer not in skipped]
-    for step in plan_for(rules, doc.syntax, context):
-        fam = step[0]
-        if fam is None:
-            rule = step[1]
-            try:
-                targets = rule.check(doc)
-                if not targets:
-                    continue
-                if not isinstance(targets, (list, tuple)):
-                    targets = list(targets)
+    with localcontext(EXACT):  # xs:decimal sums and products are exact in Saxon (BigDecimal), not 28 digits
+        for step in plan_for(rules, doc.syntax, context):
+            fam = step[0]
+            if fam is None:
+                rule = step[1]
+                try:
+                    targets = rule.check(doc)
+                    if targets and not isinstance(targets, (list, tuple)):
+                        targets = list(targets)
                     if not targets:
                         continue
-            except Exception as exc:  # a rule must never take the run down
-                errors.append(f"{rule.id}: {type(exc).__name__}: {exc}")
+                except Exception as exc:  # a rule must never take the run down
+                    errors.append(f"{rule.id}: {type(exc).__name__}: {exc}")
+                    continue
+                _add_findings(doc, rule, step[2], targets, report, root_origin, positions)
                 continue
-            _add_findings(doc, rule, step[2], targets, report, root_origin, positions)
-            continue
-        res = fam.results(doc)
-        if not res:
-            continue
-        if isinstance(res, _FamilyFailed):
-            exc = res.exc
-            for rule, _meta in step[1]:
-                errors.append(f"{rule.id}: {type(exc).__name__}: {exc}")
-            continue
-        members = step[1]
-        if len(res) < len(members):  # few ids failed: visit those members only, in member order
-            pos = step[2]
-            at = [i for rid in res for i in pos.get(rid, ())]
-            at.sort()
-            members = [members[i] for i in at]
-        for rule, meta in members:
-            hits = res.get(rule.id)
-            if not hits:
+            res = fam.results(doc)
+            if not res:
                 continue
-            if isinstance(hits, BaseException):
-                errors.append(f"{rule.id}: {type(hits).__name__}: {hits}")
+            if isinstance(res, _FamilyFailed):
+                exc = res.exc
+                for rule, _meta in step[1]:
+                    errors.append(f"{rule.id}: {type(exc).__name__}: {exc}")
                 continue
-            _add_findings(doc, rule, meta, hits, report, root_origin, positions)
+            members = step[1]
+            if len(res) < len(members):  # few ids failed: visit those members only, in member order
+                pos = step[2]
+                at = [i for rid in res for i in pos.get(rid, ())]
+                at.sort()
+                members = [members[i] for i in at]
+            for rule, meta in members:
+                hits = res.get(rule.id)
+                if not hits:
+                    continue
+                if isinstance(hits, BaseException):
+                    errors.append(f"{rule.id}: {type(hits).__name__}: {hits}")
+                    continue
+                _add_findings(doc, rule, meta, hits, report, root_origin, positions)
     return report
