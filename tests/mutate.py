@@ -65,6 +65,8 @@ def _new_amount(rng: random.Random, text: str | None) -> str:
 
 
 def _new_date(rng: random.Random, text: str | None) -> str:
+    if rng.random() < 0.25 and text and len(text.strip()) == 10:  # the same day in a time zone (dates compare as instants)
+        return text.strip() + rng.choice(["Z", "+14:00", "-14:00", "+01:00", "-10:00", "+00:00"])
     return rng.choice(["2017-02-30", "2017-13-01", "20170101", "2017-01-01T10:00:00", "", "1999-12-31",
                        "2030-06-15", "garbage"])
 

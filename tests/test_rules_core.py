@@ -221,6 +221,22 @@ def test_ubl_periods_and_payment():
     assert "BR-61" not in findings(ubl(pm_ok))
 
 
+# (start, end, whether BR-29 fires): the verdicts of CEN's UBL XSLT, run where the implicit time zone is UTC
+@pytest.mark.parametrize(("start", "end", "fires"), [
+    ("2024-01-01+14:00", "2023-12-31-10:00", False),  # the same instant
+    ("2024-01-01+14:00", "2023-12-31-09:59", True),
+    ("2024-01-01Z", "2024-01-01+01:00", True),         # the end's day begins an hour earlier
+    ("2024-01-01", "2024-01-01+14:00", True),          # no zone: the implicit one (UTC)
+    ("2024-01-01-14:00", "2024-01-01+14:00", True),
+    ("2024-01-01+00:00", "2024-01-01", False),
+    ("2024-01-01", "2024-01-01", False),
+])
+def test_ubl_period_dates_compare_as_instants(start, end, fires):
+    """xs:date values compare by their first instants, time zones applied (the zone was read and left aside)."""
+    period = f"<cac:InvoicePeriod><cbc:StartDate>{start}</cbc:StartDate><cbc:EndDate>{end}</cbc:EndDate></cac:InvoicePeriod>"
+    assert ("BR-29" in findings(ubl(period))) is fires
+
+
 def test_ubl_vat_identifier_prefix():
     party = ("<cac:AccountingSupplierParty><cac:Party><cac:PartyTaxScheme><cbc:CompanyID>{vat}</cbc:CompanyID>"
              "<cac:TaxScheme><cbc:ID>VAT</cbc:ID></cac:TaxScheme></cac:PartyTaxScheme></cac:Party></cac:AccountingSupplierParty>")

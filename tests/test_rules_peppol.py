@@ -441,3 +441,18 @@ def test_r056_2_context_does_not_match_a_tax_scheme_with_two_ids():
     assert "PEPPOL-COMMON-R056-2" in findings(party(" VAT "))
     assert "PEPPOL-COMMON-R056-2" not in findings(party("VAT", "VAT"))
     assert "PEPPOL-COMMON-R056-2" not in findings(party("FC"))
+
+
+@pytest.mark.parametrize(("header", "line", "fires"), [
+    ("2024-01-01-14:00", "2024-01-01Z", True),   # the line's period starts ten hours before the invoice's
+    ("2024-01-01-14:00", "2024-01-01+14:00", True),
+    ("2024-01-01+14:00", "2023-12-31-10:00", False),  # the same instant
+    ("2024-01-01", "2024-01-01Z", False),
+])
+def test_r110_compares_dates_as_instants(header, line, fires):
+    """PEPPOL-EN16931-R110 compares xs:date values, time zones applied (the verdicts of the official Peppol 3.0.21
+    XSLT, run where the implicit zone is UTC)."""
+    doc = ubl(f"<cac:InvoicePeriod><cbc:StartDate>{header}</cbc:StartDate></cac:InvoicePeriod><cac:InvoiceLine>"
+              "<cbc:ID>1</cbc:ID><cbc:LineExtensionAmount currencyID='EUR'>1</cbc:LineExtensionAmount>"
+              f"<cac:InvoicePeriod><cbc:StartDate>{line}</cbc:StartDate></cac:InvoicePeriod></cac:InvoiceLine>")
+    assert ("PEPPOL-EN16931-R110" in findings(doc)) is fires

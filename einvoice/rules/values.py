@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import math
 import re
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 from decimal import ROUND_HALF_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from typing import Any, Iterable
 
@@ -66,10 +66,8 @@ def string_value(node: Any) -> str:
     For an element, the text of all descendant text nodes in document order;
     comments and processing instructions are skipped, text after them kept.
     """
-    if node is None:
-        return ""
-    if isinstance(node, str):
-        return node
+    if node is None or isinstance(node, str):
+        return node or ""
     return node.text or "" if len(node) == 0 else "".join(node.itertext())
 
 
@@ -323,8 +321,8 @@ def decimal_places_ok(node: Any, places: int = 2) -> bool:
 # --------------------------------------------------------------------------- dates
 
 
-def date_or_none(value: Any) -> date | None:
-    """xs:date cast (time zone read but not applied); None when it is no date.
+def date_or_none(value: Any, instant: bool = False) -> date | None:
+    """xs:date cast, None when it is no date; ``instant``: as dates compare, its first instant (no zone: UTC, as here).
 
     Years outside 1..9999 are valid xs:date values that a Python date cannot hold;
     they read as None (no invoice carries them).
@@ -333,14 +331,16 @@ def date_or_none(value: Any) -> date | None:
     if not m:
         return None
     try:
-        return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        y, mo, d, tz = int(m.group(1)), int(m.group(2)), int(m.group(3)), m.group(4) or "Z"
+        off = 0 if tz == "Z" else int(tz[0] + str(int(tz[1:3]) * 60 + int(tz[4:])))  # minutes east of UTC
+        return datetime(y, mo, d, tzinfo=timezone(timedelta(minutes=off))) if instant else date(y, mo, d)
     except ValueError:  # 2024-02-30, year 0, ...
         return None
 
 
-def xs_date(value: Any) -> date:
-    """xs:date(.); CastError when it is no date."""
-    d = date_or_none(value)
+def xs_date(value: Any, instant: bool = False) -> date:
+    """xs:date(.) (``instant``: see date_or_none); CastError when it is no date."""
+    d = date_or_none(value, instant)
     if d is None:
         raise CastError(trim(_lexical(value)))
     return d

@@ -345,7 +345,7 @@ def _ubl_failures(root: Any, index: dict) -> _Failures:
             parent = p.getparent()
             on_line = parent is not None and parent.tag in _UBL_LINES
             start, end = fk(p, CBC.StartDate), fk(p, CBC.EndDate)
-            order = start is None or end is None or holds(lambda: V.xs_date(end) >= V.xs_date(start))
+            order = start is None or end is None or holds(lambda: V.xs_date(end, True) >= V.xs_date(start, True))
             ok("BR-30" if on_line else "BR-29", order, p)
 
     f.guard(("BR-29", "BR-30"), periods)

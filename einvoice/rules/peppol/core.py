@@ -323,7 +323,7 @@ def r051_one_currency(doc):
 
 # --- line level -------------------------------------------------------------------
 
-xs_date = date_or_none  # ``xs:date(.)`` (time zone not applied); None when the value is no date
+xs_date = lambda v: date_or_none(v, True)  # noqa: E731 - ``xs:date(.)`` as it compares (its first instant); None: no date
 
 
 # R110 / R111 per syntax: the contexts; the steps from one to the header's period and to the lines' (in UBL, the
