@@ -456,3 +456,21 @@ def test_r110_compares_dates_as_instants(header, line, fires):
               "<cbc:ID>1</cbc:ID><cbc:LineExtensionAmount currencyID='EUR'>1</cbc:LineExtensionAmount>"
               f"<cac:InvoicePeriod><cbc:StartDate>{line}</cbc:StartDate></cac:InvoicePeriod></cac:InvoiceLine>")
     assert ("PEPPOL-EN16931-R110" in findings(doc)) is fires
+
+
+@pytest.mark.parametrize(("amounts", "fires"), [
+    (["3.03", "B"], False),   # '3.03' >= 0 holds: the 'or' is true whatever the error of its other operand
+    (["-1", "B"], False),     # '-1' <= 0 holds before the 'B' is read
+    (["0", "B"], False),
+    (["3", "-1", "B"], False),
+    (["3.03", "-1"], False),
+])
+def test_r055_reads_or_and_and_as_the_official_validator(amounts, fires):
+    """PEPPOL-EN16931-R055 is '(T <= 0 and D <= 0) or (T >= 0 and D >= 0)' over untyped totals: Saxon reads each
+    comparison in document order up to its first true item, and lets a false operand of 'and' and a true one of
+    'or' decide where the other raises a type error (the verdicts of the official Peppol 3.0.21 XSLT; a 'B' read
+    first stops it, and fails the rule here)."""
+    total = "".join(f"<cbc:TaxAmount currencyID='EUR'>{a}</cbc:TaxAmount>" for a in amounts)
+    doc = ubl("<cbc:DocumentCurrencyCode>EUR</cbc:DocumentCurrencyCode><cbc:TaxCurrencyCode>EUR</cbc:TaxCurrencyCode>"
+              f"<cac:TaxTotal>{total}</cac:TaxTotal>")
+    assert ("PEPPOL-EN16931-R055" in findings(doc)) is fires

@@ -53,10 +53,8 @@ def trim(s: str | None) -> str:
 
 def normalize_space(s: str | None) -> str:
     """fn:normalize-space: XML whitespace trimmed and inner runs collapsed to one space."""
-    if not s:
-        return ""
-    if " " not in s and "\n" not in s and "\t" not in s and "\r" not in s:  # most values: nothing to do
-        return s
+    if not s or " " not in s and "\n" not in s and "\t" not in s and "\r" not in s:  # most values: nothing to do
+        return s or ""
     return _WS_RUN.sub(" ", s).strip(" ")
 
 
@@ -104,10 +102,8 @@ def empty_leaves(elements: Iterable[Any]) -> list:
 
 def text_node(el: Any) -> str:
     """The element's first text node child (``text()[1]``), '' when it has none."""
-    if el is None:
-        return ""
-    if el.text is not None:
-        return el.text
+    if el is None or el.text is not None:
+        return "" if el is None else el.text
     for c in el:
         if c.tail is not None:
             return c.tail

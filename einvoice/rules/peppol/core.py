@@ -171,14 +171,17 @@ def r055_same_sign(doc):
 def same_sign(in_tax: list, in_doc: list, below: str) -> bool:
     """R055 (also XRechnung's): (some total in each currency ``below`` 0) or (some in each ``>= 0``); an absent
     total never agrees. The untyped amounts are compared with zero as Saxon compares them ('NaN' is above
-    zero, '-0.00' below it); an amount that is no number fails the rule (the official validator stops there)."""
-    def some(nodes: list, op: str) -> bool:
-        return any(V.compare_untyped(n, op, "0") for n in nodes)
+    zero, '-0.00' below it); an amount that is no number fails the rule where the official validator stops."""
+    def some(nodes: list, op: str) -> bool | None:  # None: a type error met before a true item (in Saxon's order)
+        try:
+            return any(V.compare_untyped(n, op, "0") for n in nodes)
+        except V.CastError:
+            return None
 
-    try:
-        return (some(in_tax, below) and some(in_doc, below)) or (some(in_tax, ">=") and some(in_doc, ">="))
-    except V.CastError:
-        return False
+    def both(op: str) -> bool | None:  # XPath 'and': a false operand decides, an error counts only where none is false
+        got = (some(in_tax, op), some(in_doc, op))
+        return False if False in got else None if None in got else True
+    return both(below) is True or both(">=") is True  # 'or': a true operand decides; an error left stops the validator
 
 
 # --- allowances and charges ----------------------------------------------------------
