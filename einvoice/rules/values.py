@@ -101,12 +101,12 @@ def empty_leaves(elements: Iterable[Any]) -> list:
 
 
 def text_node(el: Any) -> str:
-    """The element's first text node child (``text()[1]``), '' when it has none."""
-    if el is None or el.text is not None:
-        return "" if el is None else el.text
-    for c in el:
-        if c.tail is not None:
-            return c.tail
+    """The element's first text node child (``text()[1]``); of a list (``path/text()``), the first of any of its
+    elements (an empty element has none, and gives way to the next); '' when there is none."""
+    for e in el if isinstance(el, list) else (el,):
+        t = None if e is None else e.text if e.text is not None else next((c.tail for c in e if c.tail is not None), None)
+        if t is not None:
+            return t
     return ""
 
 

@@ -85,7 +85,7 @@ _x = syntax_paths(_PATHS)
 
 def _first_text(nodes: list) -> str:
     """``normalize-space(<path>/text())`` of the first text node ('' for none)."""
-    return norm(text_node(nodes[0])) if nodes else ""
+    return norm(text_node(list(nodes)))
 
 
 def _seller_or_root(doc):
@@ -125,7 +125,7 @@ def dk_r_016(doc):
     else:
         credit = doc.root.tag.endswith("}CreditNote")
     payable = _x(doc, "payable")
-    value = number(text_node(payable[0])) if payable else None  # number(.../text())
+    value = number(text_node(list(payable))) if payable else None  # number(.../text())
     if credit and value is not None and value < 0:
         yield payable[0]
 

@@ -95,7 +95,7 @@ _R004 = {UBL: ((UBL_INVOICE, UBL_CREDIT_NOTE), (cbc("CustomizationID"),)),  # co
 def r004_specification(doc):
     contexts, steps = _R004[doc.syntax]
     for ctx in elements(doc, *contexts):
-        if not _specification_ok(doc, text_node(_first(path(ctx, *steps)))):
+        if not _specification_ok(doc, text_node(path(ctx, *steps))):  # (cbc:CustomizationID/text(): of any of them)
             yield ctx
 
 
@@ -117,14 +117,14 @@ def r005_tax_currency_differs(doc):
     if doc.syntax == UBL:
         for el in elements(doc, cbc("TaxCurrencyCode")):
             parent = el.getparent()
-            other = child(parent, cbc("DocumentCurrencyCode")) if parent is not None else None
+            other = children(parent, cbc("DocumentCurrencyCode")) if parent is not None else []
             if normalize(text_node(el)) == normalize(text_node(other)):
                 yield el
     else:
         for st in elements(doc, ram("ApplicableHeaderTradeSettlement")):
-            tcc = child(st, ram("TaxCurrencyCode"))
-            if tcc is not None and normalize(text_node(tcc)) == normalize(text_node(child(st, ram("InvoiceCurrencyCode")))):
-                yield tcc
+            tcc = children(st, ram("TaxCurrencyCode"))
+            if tcc and normalize(text_node(tcc)) == normalize(text_node(children(st, ram("InvoiceCurrencyCode")))):
+                yield tcc[0]
 
 
 # --- VAT totals --------------------------------------------------------------------
@@ -212,8 +212,8 @@ def _ac_elements(doc) -> list[tuple]:
         for ac in elements(doc, tag):
             if doc.syntax == UBL and not _ac_in_scope(ac):
                 continue
-            ind = _first(path(ac, *indicator))
-            out.append((ac, child(ac, pct), child(ac, base), child(ac, amount), None if ind is None else text_node(ind)))
+            ind = path(ac, *indicator)  # (ChargeIndicator/text(): of any of them)
+            out.append((ac, child(ac, pct), child(ac, base), child(ac, amount), text_node(ind) if ind else None))
         return out
 
     return cached(doc, "peppol.ac", find)
@@ -247,8 +247,7 @@ def r043_charge_indicator(doc):
             yield ac
     if doc.syntax == CII:
         for ac in elements(doc, ram("AppliedTradeAllowanceCharge")):
-            ind = _first(path(ac, ram("ChargeIndicator"), udt("Indicator")))
-            if normalize(text_node(ind)) not in ("true", "false"):
+            if normalize(text_node(path(ac, ram("ChargeIndicator"), udt("Indicator")))) not in ("true", "false"):
                 yield ac
 
 
