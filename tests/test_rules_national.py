@@ -559,3 +559,27 @@ def test_german_attachment_names_repeat_only_across_references(refs, fires):
     xml = UBL_DE.format(buyer_ref="<cbc:BuyerReference>X</cbc:BuyerReference>" + "".join(_adr(*r) for r in refs),
                         payment=PAYMENT_58.format(iban="DE89 3704 0044 0532 0130 00"))
     assert ("DE-R-022" in national(parsed(xml))) is fires
+
+
+@pytest.mark.parametrize(("code", "kids", "rule"), [
+    ("49", "<cac:PaymentMandate><cbc:ID/><cbc:ID>M1</cbc:ID><cac:PayerFinancialAccount><cbc:ID>123</cbc:ID>"
+           "</cac:PayerFinancialAccount></cac:PaymentMandate>", "DK-R-007"),
+    ("49", "<cac:PaymentMandate><cbc:ID>M1</cbc:ID><cac:PayerFinancialAccount><cbc:ID/><cbc:ID>123</cbc:ID>"
+           "</cac:PayerFinancialAccount></cac:PaymentMandate>", "DK-R-007"),
+    ("93", "<cbc:PaymentID>71#1234</cbc:PaymentID><cac:PayeeFinancialAccount><cbc:ID/><cbc:ID>12345678</cbc:ID>"
+           "</cac:PayeeFinancialAccount>", "DK-R-010"),
+])
+def test_danish_payment_means_read_the_text_nodes_of_every_element(code, kids, rule):
+    """DK-R-007 and DK-R-010 read 'cac:PaymentMandate/cbc:ID/text()' and the like: an empty first element has no
+    text node and the next one's decides (the official Peppol 3.0.21 XSLT passes these three; the first element's
+    value was read)."""
+    CAC = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
+    doc = written(danish(Identifier(value="DK12345678", scheme_id="0184")))
+    for pm in doc.root.findall(f"{{{CAC}}}PaymentMeans"):
+        doc.root.remove(pm)
+    pm = etree.fromstring(f"<cac:PaymentMeans xmlns:cac='{CAC}' xmlns:cbc='{CAC.replace('Aggregate', 'Basic')}'>"
+                          f"<cbc:PaymentMeansCode>{code}</cbc:PaymentMeansCode>{kids}</cac:PaymentMeans>")
+    doc.root.append(pm)  # (the rules do not look at the order)
+    assert rule not in national(syntax.read_tree(doc.root))
+    pm[-1].getparent().remove(pm[-1])  # without the element that has the value: the rule fires
+    assert rule in national(syntax.read_tree(doc.root))

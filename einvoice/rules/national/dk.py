@@ -53,8 +53,9 @@ _PATHS = {  # what the rules read, per syntax
         "reason": "cbc:AllowanceChargeReason", "code": "cbc:PaymentMeansCode",
         "means": "/ubl:Invoice/cac:PaymentMeans", "code_texts": "cbc:PaymentMeansCode/text()",
         "reference": "string(cbc:PaymentID)", "account_text": "string(cac:PayeeFinancialAccount/cbc:ID)",
-        "mandate": "string(cac:PaymentMandate/cbc:ID)",
-        "debited": "string(cac:PaymentMandate/cac:PayerFinancialAccount/cbc:ID)",
+        "fik_account": "string((cac:PayeeFinancialAccount/cbc:ID/text())[1])",  # (.../text(): of any of them)
+        "mandate": "string((cac:PaymentMandate/cbc:ID/text())[1])",
+        "debited": "string((cac:PaymentMandate/cac:PayerFinancialAccount/cbc:ID/text())[1])",
         "account": "cac:PayeeFinancialAccount/cbc:ID",
         "branch": "cac:PayeeFinancialAccount/cac:FinancialInstitutionBranch/cbc:ID",
         "buyers": "/*/cac:AccountingCustomerParty/cac:Party", "buyer_legal": "cac:PartyLegalEntity/cbc:CompanyID",
@@ -72,6 +73,7 @@ _PATHS = {  # what the rules read, per syntax
         "means": f"{_SETTLEMENT}/ram:SpecifiedTradeSettlementPaymentMeans", "code_texts": "ram:TypeCode/text()",
         "reference": "string(../ram:PaymentReference)",
         "account_text": "string(ram:PayeePartyCreditorFinancialAccount/ram:IBANID)",
+        "fik_account": "string(ram:PayeePartyCreditorFinancialAccount/ram:IBANID)",
         "mandate": "string(../ram:CreditorReferenceID)",  # DK-R-007 in CII: the creditor reference and the mandate
         "debited": "string(ram:SpecifiedTradePaymentTerms/ram:DirectDebitMandateID)",
         "account": "ram:PayeePartyCreditorFinancialAccount/ram:IBANID",
@@ -234,7 +236,7 @@ _MEANS_RULES = {
     "DK-R-007": ("49", lambda doc, pm, ref, acc: not (norm(_x(doc, "mandate", pm)) and norm(_x(doc, "debited", pm)))),
     "DK-R-008": ("50", lambda doc, pm, ref, acc: not (ref[:3] in ("01#", "04#", "15#") and _giro_account_ok(doc, acc))),
     "DK-R-009": ("50", lambda doc, pm, ref, acc: ref[:3] in ("04#", "15#") and len(ref) != 19),
-    "DK-R-010": ("93", lambda doc, pm, ref, acc: not (ref[:3] in ("71#", "73#", "75#") and len(acc) == 8)),
+    "DK-R-010": ("93", lambda doc, pm, ref, acc: not (ref[:3] in ("71#", "73#", "75#") and len(_x(doc, "fik_account", pm)) == 8)),
     "DK-R-011": ("93", lambda doc, pm, ref, acc: ref[:3] in ("71#", "75#") and len(ref) not in (18, 19)),
 }
 
