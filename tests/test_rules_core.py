@@ -232,6 +232,9 @@ def test_ubl_periods_and_payment():
     ("2024-01-01-14:00", "2024-01-01+14:00", True),
     ("2024-01-01+00:00", "2024-01-01", False),
     ("2024-01-01", "2024-01-01", False),
+    ("2024-01-01", "10000-01-01", False),              # years past 9999 are xs:date values too
+    ("10000-01-01", "2024-01-01", True),
+    ("-0001-01-01", "2024-01-01", False),
 ])
 def test_ubl_period_dates_compare_as_instants(start, end, fires):
     """xs:date values compare by their first instants, time zones applied (the zone was read and left aside)."""

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import math
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import date
 from decimal import ROUND_HALF_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from typing import Any, Iterable
 
@@ -317,19 +317,17 @@ def decimal_places_ok(node: Any, places: int = 2) -> bool:
 # --------------------------------------------------------------------------- dates
 
 
-def date_or_none(value: Any, instant: bool = False) -> date | None:
-    """xs:date cast, None when it is no date; ``instant``: as dates compare, its first instant (no zone: UTC, as here).
-
-    Years outside 1..9999 are valid xs:date values that a Python date cannot hold;
-    they read as None (no invoice carries them).
-    """
+def date_or_none(value: Any, instant: bool = False) -> date | int | None:
+    """xs:date cast, None when it is no date; ``instant``: as dates compare, its first instant in minutes (no zone: UTC,
+    as here; any year). Without ``instant``, years outside 1..9999 (valid xs:date values) read as None."""
     m = _DATE.fullmatch(_lexical(value).strip(WS))
     if not m:
         return None
     try:
         y, mo, d, tz = int(m.group(1)), int(m.group(2)), int(m.group(3)), m.group(4) or "Z"
         off = 0 if tz == "Z" else int(tz[0] + str(int(tz[1:3]) * 60 + int(tz[4:])))  # minutes east of UTC
-        return datetime(y, mo, d, tzinfo=timezone(timedelta(minutes=off))) if instant else date(y, mo, d)
+        day = date(2000 + y % 400, mo, d).toordinal() + (y // 400 - 5) * 146097  # (400 Gregorian years: 146,097 days)
+        return day * 1440 - off if instant else date(y, mo, d)
     except ValueError:  # 2024-02-30, year 0, ...
         return None
 
