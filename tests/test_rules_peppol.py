@@ -448,6 +448,8 @@ def test_r056_2_context_does_not_match_a_tax_scheme_with_two_ids():
     ("2024-01-01-14:00", "2024-01-01+14:00", True),
     ("2024-01-01+14:00", "2023-12-31-10:00", False),  # the same instant
     ("2024-01-01", "2024-01-01Z", False),
+    ("2024-01-01", "10000-01-01", False),        # a year past 9999 is an xs:date too
+    ("-0001-01-01", "2024-01-01", False),
 ])
 def test_r110_compares_dates_as_instants(header, line, fires):
     """PEPPOL-EN16931-R110 compares xs:date values, time zones applied (the verdicts of the official Peppol 3.0.21
