@@ -583,3 +583,25 @@ def test_danish_payment_means_read_the_text_nodes_of_every_element(code, kids, r
     assert rule not in national(syntax.read_tree(doc.root))
     pm[-1].getparent().remove(pm[-1])  # without the element that has the value: the rule fires
     assert rule in national(syntax.read_tree(doc.root))
+
+
+def test_a_document_element_put_inside_a_value_is_a_context_of_its_own():
+    """The official contexts of IS-R-001 ... 003 and DK-R-002 ('ubl-invoice:Invoice[...]', 'rsm:CrossIndustryInvoice[...]')
+    take every such element, one put inside a note too (a schema-invalid document the rules still judge): the
+    Peppol XSLTs report IS-R-001/002/003 and DK-R-002 for the inner one (both documents checked against them)."""
+    from fragments import cii, ubl
+
+    inv = "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"
+    iceland = ("<cbc:InvoiceTypeCode>380</cbc:InvoiceTypeCode><cbc:Note>{}</cbc:Note><cac:AccountingSupplierParty><cac:Party>"
+               "<cac:PostalAddress><cbc:StreetName>A</cbc:StreetName><cbc:PostalZone>101</cbc:PostalZone><cac:Country>"
+               "<cbc:IdentificationCode>IS</cbc:IdentificationCode></cac:Country></cac:PostalAddress><cac:PartyLegalEntity>"
+               "<cbc:CompanyID schemeID='0196'>1234567890</cbc:CompanyID></cac:PartyLegalEntity></cac:Party></cac:AccountingSupplierParty>")
+    assert not [r for r in national(parsed(ubl(iceland.format("Note")))) if r.startswith("IS")]
+    assert {"IS-R-001", "IS-R-002", "IS-R-003"} <= set(national(parsed(ubl(iceland.format(f"Note <Invoice xmlns='{inv}'/>")))))
+    denmark = ("<rsm:ExchangedDocument><ram:IncludedNote><ram:Content>{}</ram:Content></ram:IncludedNote></rsm:ExchangedDocument>"
+               "<rsm:SupplyChainTradeTransaction><ram:ApplicableHeaderTradeAgreement><ram:SellerTradeParty>"
+               "<ram:SpecifiedLegalOrganization><ram:ID>12345678</ram:ID></ram:SpecifiedLegalOrganization><ram:PostalTradeAddress>"
+               "<ram:CountryID>DK</ram:CountryID></ram:PostalTradeAddress></ram:SellerTradeParty></ram:ApplicableHeaderTradeAgreement>"
+               "</rsm:SupplyChainTradeTransaction>")
+    assert "DK-R-002" not in national(parsed(cii(denmark.format("x"))))
+    assert "DK-R-002" in national(parsed(cii(denmark.format("x <rsm:CrossIndustryInvoice/>"))))

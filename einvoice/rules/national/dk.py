@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from ...basics import Syntax
+from ...syntax.namespaces import CII_NS, UBL_NS
 from . import RULES
 from ..values import attribute_of, string_value as sv, text_node
 from ._checks import country_rules, is_number, norm, number, postal_code, postal_codes, syntax_paths
@@ -43,7 +44,7 @@ _SETTLEMENT = "/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction/ram:App
 _PATHS = {  # what the rules read, per syntax
     Syntax.UBL: {
         "seller": "/*/cac:AccountingSupplierParty/cac:Party",
-        "legal": "/*/cac:AccountingSupplierParty/cac:Party/cac:PartyLegalEntity/cbc:CompanyID",
+        "legal": "cac:AccountingSupplierParty/cac:Party/cac:PartyLegalEntity/cbc:CompanyID",  # (from a document element)
         "payable": "/*/cac:LegalMonetaryTotal/cbc:PayableAmount",
         "identifiers": "/*/cac:AccountingSupplierParty/cac:Party/cac:PartyIdentification"
                        " | /*/cac:AccountingCustomerParty/cac:Party/cac:PartyIdentification", "ids": "cbc:ID",
@@ -62,7 +63,8 @@ _PATHS = {  # what the rules read, per syntax
     },
     Syntax.CII: {
         "seller": f"{_AGREEMENT}/ram:SellerTradeParty",
-        "legal": f"{_AGREEMENT}/ram:SellerTradeParty/ram:SpecifiedLegalOrganization/ram:ID",
+        "legal": "rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeAgreement/ram:SellerTradeParty"
+                 "/ram:SpecifiedLegalOrganization/ram:ID",
         "payable": f"{_SETTLEMENT}/ram:SpecifiedTradeSettlementHeaderMonetarySummation/ram:DuePayableAmount",
         "type": "/rsm:CrossIndustryInvoice/rsm:ExchangedDocument/ram:TypeCode/text()",
         "lines": "/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction/ram:IncludedSupplyChainTradeLineItem",
@@ -83,6 +85,8 @@ _PATHS = {  # what the rules read, per syntax
     },
 }
 _x = syntax_paths(_PATHS)
+_DOCUMENTS = {Syntax.UBL: (f"{{{UBL_NS['ubl']}}}Invoice", f"{{{UBL_NS['cn']}}}CreditNote"),
+              Syntax.CII: (f"{{{CII_NS['rsm']}}}CrossIndustryInvoice",)}
 
 
 def _first_text(nodes: list) -> str:
@@ -91,8 +95,7 @@ def _first_text(nodes: list) -> str:
 
 
 def _seller_or_root(doc):
-    sellers = _x(doc, "seller")
-    return sellers[0] if sellers else doc.root
+    return next(iter(_x(doc, "seller")), doc.root)
 
 
 # --- seller's legal entity (CVR) ---------------------------------------------------
@@ -100,9 +103,10 @@ def _seller_or_root(doc):
 @rule("DK-R-002")
 def dk_r_002(doc):
     """A Danish seller states its legal registration identifier (CVR number)."""
-    legal = _x(doc, "legal")
-    if not _first_text(legal):
-        yield legal[0] if legal else _seller_or_root(doc)
+    for inv in doc.root.iter(*_DOCUMENTS[doc.syntax]):  # the official context: every document element (one put inside a value too)
+        legal = _x(doc, "legal", inv)
+        if not _first_text(legal):
+            yield legal[0] if legal else _seller_or_root(doc) if inv is doc.root else inv
 
 
 def _not_cvr(ids: list):

@@ -15,23 +15,18 @@ from ..values import string_value as sv
 from . import RULES
 from ._checks import country_rules, norm, postal_code, ubl_xpath as _x
 
-# every rule below needs the seller's postal country IS (_icelandic)
-rule = country_rules(RULES, "IS", applies=lambda doc: _icelandic(doc))
-
-
-def _icelandic(doc) -> bool:
-    """``$SupplierCountry = 'IS'``: the seller's postal country code as written (concat of one node)."""
-    return doc.root is not None and postal_code(doc, "seller") == "IS"
-
-
+# every rule below needs ``$SupplierCountry = 'IS'``: the seller's postal country code as written (concat of one node)
+rule = country_rules(RULES, "IS", applies=lambda doc: doc.root is not None and postal_code(doc, "seller") == "IS")
+# the official contexts of IS-R-001 ... 003: every Invoice and CreditNote element (one put inside a value too)
+_DOCUMENTS = (f"{{{UBL_NS['ubl']}}}Invoice", f"{{{UBL_NS['cn']}}}CreditNote")
 _TYPE_CODES = _x("cbc:InvoiceTypeCode | cbc:CreditNoteTypeCode")
 
 
 @rule("IS-R-001", syntax="ubl")
 def is_r_001(doc):
-    codes = [norm(sv(el)) for el in _TYPE_CODES(doc.root)]
-    if not any(c in ("380", "381") for c in codes):
-        yield None
+    for inv in doc.root.iter(*_DOCUMENTS):
+        if not any(norm(sv(el)) in ("380", "381") for el in _TYPE_CODES(inv)):
+            yield None if inv is doc.root else inv
 
 
 _PARTY = {"seller": "cac:AccountingSupplierParty/cac:Party", "buyer": "cac:AccountingCustomerParty/cac:Party"}
@@ -39,20 +34,21 @@ _LEGAL = {who: _x(f"{p}/cac:PartyLegalEntity/cbc:CompanyID") for who, p in _PART
 _ADDRESS = {who: [_x(f"{p}/cac:PostalAddress/cbc:{t}") for t in ("StreetName", "PostalZone")] for who, p in _PARTY.items()}
 
 
-def _legal_ok(doc, who: str) -> bool:
+def _legal_ok(inv, who: str) -> bool:
     """A legal registration identifier with the Icelandic scheme (0196)."""
-    return any(el.get("schemeID") == "0196" for el in _LEGAL[who](doc.root))
+    return any(el.get("schemeID") == "0196" for el in _LEGAL[who](inv))
 
 
-def _address_ok(doc, who: str) -> bool:
+def _address_ok(inv, who: str) -> bool:
     """A street name and a postal zone."""
-    return all(xp(doc.root) for xp in _ADDRESS[who])
+    return all(xp(inv) for xp in _ADDRESS[who])
 
 
 def _party_rule(who: str, ok):
     """The seller's (IS-R-002, -003) or, when the buyer's postal country is IS too, the buyer's (IS-R-004, -005)."""
-    def check(doc):
-        return [None] if (who == "seller" or postal_code(doc, "buyer") == "IS") and not ok(doc, who) else []
+    def check(doc):  # the buyer's context is the document element's buyer party
+        docs = doc.root.iter(*_DOCUMENTS) if who == "seller" else [doc.root] if postal_code(doc, "buyer") == "IS" else []
+        return [None if inv is doc.root else inv for inv in docs if not ok(inv, who)]
 
     return check
 
