@@ -213,6 +213,9 @@ def xpath(expr: str) -> etree.XPath:
 # every seller party as the official contexts have them (per syntax), and the Clark prefixes of the namespaces
 SELLERS = {"ubl": ubl_xpath("//cac:AccountingSupplierParty/cac:Party"), "cii": xpath("//ram:SellerTradeParty")}
 CAC, CBC, RAM = (f"{{{UBL_NS['cac']}}}", f"{{{UBL_NS['cbc']}}}", f"{{{CII_NS['ram']}}}")
+# the document elements per syntax: the Danish and Icelandic contexts take each of them (one put inside a value too)
+DOCUMENTS = {"ubl": (f"{{{UBL_NS['ubl']}}}Invoice", f"{{{UBL_NS['cn']}}}CreditNote"),
+             "cii": (f"{{{CII_NS['rsm']}}}CrossIndustryInvoice",)}
 
 
 # --- which countries' rules apply (decided once per document) -----------------------------

@@ -12,10 +12,9 @@ from __future__ import annotations
 import re
 
 from ...basics import Syntax
-from ...syntax.namespaces import CII_NS, UBL_NS
 from . import RULES
 from ..values import attribute_of, string_value as sv, text_node
-from ._checks import country_rules, is_number, norm, number, postal_code, postal_codes, syntax_paths
+from ._checks import DOCUMENTS, country_rules, is_number, norm, number, postal_code, postal_codes, syntax_paths
 
 # every rule below needs a Danish seller (_seller_dk); most also a Danish buyer (_both_dk)
 rule = country_rules(RULES, "DK", applies=lambda doc: _seller_dk(doc))
@@ -85,8 +84,6 @@ _PATHS = {  # what the rules read, per syntax
     },
 }
 _x = syntax_paths(_PATHS)
-_DOCUMENTS = {Syntax.UBL: (f"{{{UBL_NS['ubl']}}}Invoice", f"{{{UBL_NS['cn']}}}CreditNote"),
-              Syntax.CII: (f"{{{CII_NS['rsm']}}}CrossIndustryInvoice",)}
 
 
 def _first_text(nodes: list) -> str:
@@ -103,7 +100,7 @@ def _seller_or_root(doc):
 @rule("DK-R-002")
 def dk_r_002(doc):
     """A Danish seller states its legal registration identifier (CVR number)."""
-    for inv in doc.root.iter(*_DOCUMENTS[doc.syntax]):  # the official context: every document element (one put inside a value too)
+    for inv in doc.root.iter(*DOCUMENTS[doc.syntax]):  # the official context: every document element (one put inside a value too)
         legal = _x(doc, "legal", inv)
         if not _first_text(legal):
             yield legal[0] if legal else _seller_or_root(doc) if inv is doc.root else inv

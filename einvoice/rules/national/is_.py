@@ -13,18 +13,16 @@ from datetime import date
 from ...syntax.namespaces import UBL_NS
 from ..values import string_value as sv
 from . import RULES
-from ._checks import country_rules, norm, postal_code, ubl_xpath as _x
+from ._checks import DOCUMENTS, country_rules, norm, postal_code, ubl_xpath as _x
 
 # every rule below needs ``$SupplierCountry = 'IS'``: the seller's postal country code as written (concat of one node)
 rule = country_rules(RULES, "IS", applies=lambda doc: doc.root is not None and postal_code(doc, "seller") == "IS")
-# the official contexts of IS-R-001 ... 003: every Invoice and CreditNote element (one put inside a value too)
-_DOCUMENTS = (f"{{{UBL_NS['ubl']}}}Invoice", f"{{{UBL_NS['cn']}}}CreditNote")
 _TYPE_CODES = _x("cbc:InvoiceTypeCode | cbc:CreditNoteTypeCode")
 
 
 @rule("IS-R-001", syntax="ubl")
 def is_r_001(doc):
-    for inv in doc.root.iter(*_DOCUMENTS):
+    for inv in doc.root.iter(*DOCUMENTS["ubl"]):
         if not any(norm(sv(el)) in ("380", "381") for el in _TYPE_CODES(inv)):
             yield None if inv is doc.root else inv
 
@@ -47,7 +45,7 @@ def _address_ok(inv, who: str) -> bool:
 def _party_rule(who: str, ok):
     """The seller's (IS-R-002, -003) or, when the buyer's postal country is IS too, the buyer's (IS-R-004, -005)."""
     def check(doc):  # the buyer's context is the document element's buyer party
-        docs = doc.root.iter(*_DOCUMENTS) if who == "seller" else [doc.root] if postal_code(doc, "buyer") == "IS" else []
+        docs = doc.root.iter(*DOCUMENTS["ubl"]) if who == "seller" else [doc.root] if postal_code(doc, "buyer") == "IS" else []
         return [None if inv is doc.root else inv for inv in docs if not ok(inv, who)]
 
     return check
