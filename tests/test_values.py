@@ -449,3 +449,33 @@ def test_empty_leaves_are_what_the_xpath_selects():
     expected = root.xpath("//*[not(*)][not(normalize-space())]")
     assert [el.tag for el in expected] == ["b", "d", "e", "f", "h", "j", "k"]
     assert empty_leaves(every) == expected
+
+
+@pytest.mark.parametrize("a", [True, False, v.STOP])
+@pytest.mark.parametrize("b", [True, False, v.STOP])
+def test_and_or_over_operands_the_official_xpath_may_stop_on(a, b):
+    """A deciding operand (false for 'and', true for 'or') wins over a STOP, in either place; else a STOP stops."""
+    assert v.xp_and(a, b) is (False if False in (a, b) else v.STOP if v.STOP in (a, b) else True)
+    assert v.xp_or(a, b) is (True if True in (a, b) else v.STOP if v.STOP in (a, b) else False)
+
+
+def test_all_of_reads_operands_lazily_and_raises_an_error_only_where_none_is_false():
+    seen = []
+
+    def stop():
+        seen.append("stop")
+        raise v.CastError("x")
+
+    def false():
+        seen.append("false")
+        return False
+
+    assert v.all_of(stop, false) is False and seen == ["stop", "false"]
+    seen.clear()
+    assert v.all_of(false, stop) is False and seen == ["false"]  # the rest is not read
+    with pytest.raises(v.CastError):
+        v.all_of(lambda: True, stop)
+    assert v.all_of(lambda: 1, lambda: True) is True
+    assert v.attempt(stop) is v.STOP and v.attempt(lambda: 3) == 3
+    with pytest.raises(ZeroDivisionError):  # only the errors named are a STOP
+        v.attempt(lambda: 1 / 0)

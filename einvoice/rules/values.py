@@ -43,6 +43,52 @@ class CastError(ValueError):
     """An untyped value that the XPath cast it meets cannot convert."""
 
 
+# --------------------------------------------------------------------------- 'and' / 'or' over errors
+# An operand of XPath 2.0 'and' / 'or' may raise a dynamic error (a failed cast). Saxon reads the operands
+# in order and skips the rest once one decides (false for 'and', true for 'or'): an error counts only where
+# no operand decides, and then the official validator stops.
+
+class _Stop:
+    def __repr__(self) -> str:
+        return "STOP"
+
+
+STOP = _Stop()  # the value of an operand the official XPath stops on
+
+
+def attempt(fn: Any, errors: Any = CastError) -> Any:
+    """``fn()``, or STOP where it raises one of ``errors``."""
+    try:
+        return fn()
+    except errors:
+        return STOP
+
+
+def xp_and(*operands: Any) -> Any:
+    """'and' of operand values (True, False or STOP): a false one decides, else a STOP stops it."""
+    return False if any(v is False for v in operands) else STOP if any(v is STOP for v in operands) else True
+
+
+def xp_or(*operands: Any) -> Any:
+    """'or' of operand values (True, False or STOP): a true one decides, else a STOP stops it."""
+    return True if any(v is True for v in operands) else STOP if any(v is STOP for v in operands) else False
+
+
+def all_of(*operands: Any, errors: Any = CastError) -> bool:
+    """'and' over operands given as functions, read in order up to the first false one (the others are not
+    evaluated); an error (``errors``) met before is raised again only where no operand is false."""
+    error = None
+    for operand in operands:
+        try:
+            if not operand():
+                return False
+        except errors as exc:
+            error = exc
+    if error is not None:
+        raise error
+    return True
+
+
 # --------------------------------------------------------------------------- strings
 
 

@@ -484,7 +484,8 @@ def _cii_header_for(ix: _CiiIndex, code: str) -> list:
     # AE, E, G, K: //rsm:SupplyChainTradeTransaction/.../ram:CategoryCode[. = code][upper-case(../ram:TypeCode) = 'VAT']
     # L, M, O: .../ram:ApplicableTradeTax[ram:CategoryCode = code][upper-case(ram:TypeCode) = 'VAT']
     # (the same taxes; how often each is a context differs, see _per_context)
-    return [a for a in ix.tx_header_att if (ix.takes(a, code, "L M O") if code in "LMO" else ix.has(a, code)) and _upper_type_is_vat(a)]
+    return [a for a in ix.tx_header_att if (ix.takes(a, code, "L M O") if code in ("L", "M", "O") else ix.has(a, code))
+            and _upper_type_is_vat(a)]
 
 
 def _per_context(att: Any, code: str, target: Any) -> list:

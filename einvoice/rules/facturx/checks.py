@@ -299,24 +299,9 @@ def _tax_match(taxes: list, code: str, rate: Decimal | None, exempt: tuple[str, 
     if exempt is None:
         return True
     # the two reason tests are operands of one 'and': a false one decides even where the other (several
-    # reason codes on the element) would be a type error (_all_of)
-    return _all_of(lambda: _one_norm(_children(taxes, "ExemptionReasonCode")) == exempt[0],
-                   lambda: _one_norm(_children(taxes, "ExemptionReason")) == exempt[1])
-
-
-def _all_of(*operands) -> bool:
-    """XPath 2.0 'and' over operands that may be type errors (Undecidable): a false operand decides, as
-    Saxon skips the others once one is false; an error counts only when no operand is false."""
-    error = None
-    for operand in operands:
-        try:
-            if not operand():
-                return False
-        except Undecidable as exc:
-            error = exc
-    if error is not None:
-        raise error
-    return True
+    # reason codes on the element) would be a type error (values.all_of)
+    return V.all_of(lambda: _one_norm(_children(taxes, "ExemptionReasonCode")) == exempt[0],
+                    lambda: _one_norm(_children(taxes, "ExemptionReason")) == exempt[1])
 
 
 def _indicator_is(ac, value: bool) -> bool:
@@ -450,8 +435,8 @@ def _ac_sum(el, code: str, charge: bool, rate: Decimal | None = None, first: boo
     total = Decimal(0)
     for ac in sel(el, _HEAD_AC):
         # the indicator and the VAT tests are operands of one 'and' (a false one decides, see _tax_match)
-        if not _all_of(lambda: _indicator_cast(ac, charge) if cast else _indicator_is(ac, charge),
-                       lambda: _tax_match(list(ac.iterchildren(f"{RAM}CategoryTradeTax")), code, rate, None)):
+        if not V.all_of(lambda: _indicator_cast(ac, charge) if cast else _indicator_is(ac, charge),
+                        lambda: _tax_match(list(ac.iterchildren(f"{RAM}CategoryTradeTax")), code, rate, None)):
             continue
         amounts = list(ac.iterchildren(f"{RAM}ActualAmount"))
         for v in _single_dec(amounts[:1] if first else amounts):
@@ -530,58 +515,30 @@ def _vat_rate(el) -> Decimal | None:
     return _one(list(el.iterchildren(f"{RAM}RateApplicablePercent")), V.xs_decimal)
 
 
-class _Err:
-    """An operand the official validator would stop on: whether it stops depends on its evaluation order."""
-
-
-ERR = _Err()
-
-
-def _try(fn):
-    try:
-        return fn()
-    except Undecidable:
-        return ERR
-
-
-def _and(*vals):
-    """``and`` when an operand may be an error: false if any operand is false (the validator may skip the
-    others), an error if one is, else true."""
-    if any(v is False for v in vals):
-        return False
-    return ERR if any(v is ERR for v in vals) else True
-
-
-def _or(*vals):
-    if any(v is True for v in vals):
-        return True
-    return ERR if any(v is ERR for v in vals) else False
-
-
 def breakdown_vat_rounded(doc, el, ck):
     """A breakdown's VAT amount is zero for a zero (or missing) rate, else within one unit of its taxable
     amount times its rate."""
-    rate = _try(lambda: _vat_rate(el))
-    calc = _try(lambda: _one(list(el.iterchildren(f"{RAM}CalculatedAmount")), V.xs_decimal))
-    basis = _try(lambda: _one(list(el.iterchildren(f"{RAM}BasisAmount")), V.xs_decimal))
+    rate = V.attempt(lambda: _vat_rate(el))
+    calc = V.attempt(lambda: _one(list(el.iterchildren(f"{RAM}CalculatedAmount")), V.xs_decimal))
+    basis = V.attempt(lambda: _one(list(el.iterchildren(f"{RAM}BasisAmount")), V.xs_decimal))
 
     def rounded_is(v, zero: bool):
-        if v is ERR:
-            return ERR
+        if v is V.STOP:
+            return V.STOP
         return v is not None and (V.round_decimal(v) == 0) is zero
 
     def near():
         if calc is None or basis is None or rate is None:  # an empty operand: the comparisons are false
             return False
-        if calc is ERR or basis is ERR or rate is ERR:
-            return ERR
+        if calc is V.STOP or basis is V.STOP or rate is V.STOP:
+            return V.STOP
         expected = V.round_decimal(abs(basis) * (rate / 100) * 100) / 100
         return abs(calc) - 1 <= expected and abs(calc) + 1 >= expected
 
-    ok = _or(_and(rounded_is(rate, True), rounded_is(calc, True)),
-             _and(rounded_is(rate, False), near()),
-             _and(ERR if rate is ERR else rate is None, rounded_is(calc, True)))
-    if ok is ERR:
+    ok = V.xp_or(V.xp_and(rounded_is(rate, True), rounded_is(calc, True)),
+             V.xp_and(rounded_is(rate, False), near()),
+             V.xp_and(V.STOP if rate is V.STOP else rate is None, rounded_is(calc, True)))
+    if ok is V.STOP:
         raise Undecidable("evaluation order")
     return () if ok else (el,)
 

@@ -172,16 +172,12 @@ def same_sign(in_tax: list, in_doc: list, below: str) -> bool:
     """R055 (also XRechnung's): (some total in each currency ``below`` 0) or (some in each ``>= 0``); an absent
     total never agrees. The untyped amounts are compared with zero as Saxon compares them ('NaN' is above
     zero, '-0.00' below it); an amount that is no number fails the rule where the official validator stops."""
-    def some(nodes: list, op: str) -> bool | None:  # None: a type error met before a true item (in Saxon's order)
-        try:
-            return any(V.compare_untyped(n, op, "0") for n in nodes)
-        except V.CastError:
-            return None
+    def some(nodes: list, op: str):  # True, False or STOP: a type error met before a true item (in Saxon's order)
+        return V.attempt(lambda: any(V.compare_untyped(n, op, "0") for n in nodes))
 
-    def both(op: str) -> bool | None:  # XPath 'and': a false operand decides, an error counts only where none is false
-        got = (some(in_tax, op), some(in_doc, op))
-        return False if False in got else None if None in got else True
-    return both(below) is True or both(">=") is True  # 'or': a true operand decides; an error left stops the validator
+    def both(op: str):
+        return V.xp_and(some(in_tax, op), some(in_doc, op))
+    return V.xp_or(both(below), both(">=")) is True  # a STOP left: the official validator stops (no verdict)
 
 
 # --- allowances and charges ----------------------------------------------------------
