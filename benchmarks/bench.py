@@ -4,6 +4,7 @@
                                [--only ubl,cii,scaling,attachments,cold,batch,peers]
     python benchmarks/bench.py --profile ubl|cii      # cProfile of our stack over the corpus
     python benchmarks/bench.py --breakdown ubl|cii    # our CPU time per stage and per rule step
+    python benchmarks/bench.py --instructions ubl|cii # our machine instructions per document (valgrind)
 
 Every figure is CPU time (``time.process_time``: all threads of this process,
 so Saxon's own threads count too). Documents are timed interleaved: ours and
@@ -667,6 +668,37 @@ def section_breakdown(which: str, docs, rounds: int) -> None:
         say(f"    {layer:<14} {name[:60]:<60} {1000 * secs / n:8.3f} ms/doc {100 * secs / total:5.1f} %")
 
 
+def _passes(which: str, conformance: str, passes: int) -> None:
+    """The corpus through our stack: one warm-up pass, then ``passes`` more (what --instructions counts)."""
+    fn = ours("ehf" if which == "ubl" else "facturx-en16931")
+    docs = corpus(Path(conformance) if conformance else None)[which]
+    for _ in range(1 + passes):
+        for _n, d in docs:
+            fn(d)
+
+
+def section_instructions(which: str, conformance: Path | None, n_docs: int) -> None:
+    """Machine instructions per document under valgrind's cachegrind: the same count for the same code and
+    documents whatever else the machine does (CPU time varies by a tenth between runs here), so a change that
+    saves a few per cent shows. Two processes, warm-up only and warm-up plus two passes: the difference over
+    two passes is what the documents cost, without start-up and imports."""
+    if shutil.which("valgrind") is None:
+        say("instructions: valgrind is not installed (Debian: apt-get install valgrind)")
+        return
+    counts = []
+    for passes in (0, 2):
+        cmd = ["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null", sys.executable,
+               str(Path(__file__).resolve()), "--passes", f"{which}:{passes}:{conformance or ''}"]
+        out = subprocess.run(cmd, capture_output=True, text=True)
+        found = [line for line in out.stderr.splitlines() if "I" in line and "refs:" in line]
+        if out.returncode or not found:
+            say(f"instructions: the valgrind run failed: {out.stderr.strip().splitlines()[-1:]}")
+            return
+        counts.append(int(found[0].split("refs:")[1].replace(",", "").split()[0]))
+    say(f"instructions, {which.upper()}: {(counts[1] - counts[0]) / (2 * max(1, n_docs)) / 1e6:.2f} million per document "
+        f"({n_docs} documents, two passes after a warm-up; valgrind cachegrind, start-up and imports left out)")
+
+
 def with_attachment(data: bytes, size: int) -> bytes:
     """A UBL document with one more supporting document: ``size`` bytes (random, fixed seed) as an attached PDF."""
     import base64
@@ -719,6 +751,9 @@ def main(argv=None) -> int:
     ap.add_argument("--profile", choices=["ubl", "cii"], help="instead: cProfile of our stack over the corpus")
     ap.add_argument("--breakdown", choices=["ubl", "cii"],
                     help="instead: our CPU time per stage and per rule step over the corpus")
+    ap.add_argument("--instructions", choices=["ubl", "cii"],
+                    help="instead: our machine instructions per document (under valgrind: repeatable to a tenth of a per cent)")
+    ap.add_argument("--passes", help=argparse.SUPPRESS)  # SYNTAX:N:FOLDER, the process --instructions runs under valgrind
     a = ap.parse_args(argv)
     only = [s.strip() for s in a.only.split(",") if s.strip()]
     bad = [s for s in only if s not in SECTIONS]
@@ -729,6 +764,10 @@ def main(argv=None) -> int:
             ap.error(f"{given}: no such file")
     rounds = a.rounds or (1 if a.quick else 3)
 
+    if a.passes:
+        which, passes, folder = a.passes.split(":", 2)
+        _passes(which, folder, int(passes))
+        return 0
     conformance = Path(a.conformance)
     if not conformance.is_dir():
         say(f"bench: {conformance}: no conformance folder; the corpus is samples/ only")
@@ -740,6 +779,9 @@ def main(argv=None) -> int:
         return 0
     if a.breakdown:
         section_breakdown(a.breakdown, docs[a.breakdown], rounds)
+        return 0
+    if a.instructions:
+        section_instructions(a.instructions, conformance, len(docs[a.instructions]))
         return 0
 
     say(f"einvoice benchmark, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
