@@ -546,9 +546,10 @@ def breakdown_vat_rounded(doc, el, ck):
 def standard_vat_approx(doc, el, ck):
     """Category S: the VAT amount is within one unit (exclusive) of taxable amount times rate / 100, rounded."""
     calc = _single_dec(sel(el, "../ram:CalculatedAmount"))
-    basis = _single_dec(sel(el, "../ram:BasisAmount"))
-    rates = sel(el, "../ram:RateApplicablePercent")
-    if not calc or not basis or not rates:
+    if not calc:  # the left side of '<' is empty: false, and Saxon does not read the right side (nor stop on its cast)
+        return (el,)
+    basis, rates = _single_dec(sel(el, "../ram:BasisAmount")), sel(el, "../ram:RateApplicablePercent")
+    if not basis or not rates:
         return (el,)
     if len(rates) > 1:
         raise Undecidable("several rates")
