@@ -36,6 +36,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=0, help="random seed (the same seed gives the same inputs)")
     ap.add_argument("--out", type=Path, default=Path("fuzz-failures"), help="folder for inputs that caused a problem")
     ap.add_argument("--format", action="append", dest="formats", help="only these formats (repeatable)")
+    ap.add_argument("--seeds", type=Path, default=None,
+                    help="also write every built document into this folder (mutation seeds: EINVOICE_SEEDS of the "
+                         "differential tests)")
     a = ap.parse_args(argv)
 
     from hypothesis import HealthCheck, Phase, given, seed, settings
@@ -59,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
     @given(build_gen.inputs(formats))
     def run(case):
         fmt, data = case
-        verdict, found = build_gen.judge(fmt, data)
+        verdict, found = build_gen.judge(fmt, data, keep=a.seeds)
         kind = verdict.split(":")[0]
         outcomes[(fmt, kind)] += 1
         if kind == "refused":

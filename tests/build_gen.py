@@ -13,6 +13,7 @@ or listed as dropped by an explicitly lossy build).
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sys
 import traceback
@@ -372,9 +373,10 @@ MISSION = {
 }
 
 
-def judge(fmt: str, data: dict) -> tuple[str, list[str]]:
+def judge(fmt: str, data: dict, keep: Path | None = None) -> tuple[str, list[str]]:
     """Build one input: ("built" | "refused:<rules>", problems). Problems: official rejections, a
-    mandatory term missing and not listed as dropped, an exception that is not the library's own."""
+    mandatory term missing and not listed as dropped, an exception that is not the library's own.
+    ``keep``: a folder the written document is also saved in (named by format and content)."""
     from einvoice.build import _read_back, build_report
     from einvoice.errors import EinvoiceError
 
@@ -385,6 +387,9 @@ def judge(fmt: str, data: dict) -> tuple[str, list[str]]:
         return "refused:" + ",".join(rules), []
     except Exception:  # noqa: BLE001 - the very thing this harness looks for
         return "crashed", ["exception: " + traceback.format_exc(limit=4)]
+    if keep is not None:
+        keep.mkdir(parents=True, exist_ok=True)
+        (keep / f"{fmt}-{hashlib.sha1(xml).hexdigest()[:12]}.xml").write_bytes(xml)
     problems = official_rejections(xml, fmt)
     written = _read_back(xml)
     dropped = [f.message for f in report.findings if f.rule == "EINV-B-031"]

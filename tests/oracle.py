@@ -98,6 +98,29 @@ def peppol_xslt(variable: str = "EINVOICE_PEPPOL_XSLT") -> Path | None:
     return Path(name) if name and Path(name).is_file() else None
 
 
+def seed_files(kind: str) -> list[Path]:
+    """More mutation seeds for the differential tests: the UBL (``kind`` "ubl") or CII ("cii") documents under
+    the folder EINVOICE_SEEDS names (real invoices, or builds written by ``scripts/build_fuzz.py --seeds``),
+    under 200 KB, in name order; none when it is not set."""
+    import os
+
+    folder = os.environ.get("EINVOICE_SEEDS")
+    if not folder:
+        return []
+    ends = ("}CrossIndustryInvoice",) if kind == "cii" else ("}Invoice", "}CreditNote")
+    out = []
+    for p in sorted(Path(folder).rglob("*.xml")):
+        if p.stat().st_size >= 200_000:
+            continue
+        try:
+            tag = etree.parse(str(p), etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)).getroot().tag
+        except etree.XMLSyntaxError:
+            continue
+        if isinstance(tag, str) and tag.endswith(ends) and (kind == "cii" or "oasis" in tag):
+            out.append(p)
+    return out
+
+
 @functools.lru_cache(maxsize=None)
 def _executable_file(path: str):
     return _processor().new_xslt30_processor().compile_stylesheet(stylesheet_file=path)
