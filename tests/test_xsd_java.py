@@ -22,6 +22,7 @@ from lxml import etree
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import oracle  # noqa: E402
 from fragments import CONFORMANCE  # noqa: E402
 from mutate import mutant  # noqa: E402
 
@@ -61,6 +62,7 @@ def _documents() -> list[bytes]:
     if CONFORMANCE.is_dir():
         files += [p for folder in ("en16931/ubl/examples", "en16931/cii/examples", "peppol-bis-3/rules/examples")
                   for p in sorted((CONFORMANCE / folder).glob("*.xml"))]
+    files += oracle.seed_files("ubl") + oracle.seed_files("cii")  # (more: EINVOICE_SEEDS)
     return [p.read_bytes() for p in files]
 
 
