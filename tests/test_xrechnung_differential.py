@@ -50,7 +50,7 @@ pytestmark = pytest.mark.skipif(_reason() is not None, reason=_reason() or "")
 
 def _documents() -> list[bytes]:
     """The unit documents, then the crafted ones of test_xrechnung.py (the rules the XRechnung rule set
-    words differently from Peppol: HUF tolerance, the gross price's base quantity)."""
+    words differently from Peppol: HUF tolerance, the gross price's base quantity), then those of EINVOICE_SEEDS."""
     from test_xrechnung import crafted_documents
 
     out = []
@@ -59,7 +59,10 @@ def _documents() -> list[bytes]:
             for child in test:
                 if isinstance(child.tag, str) and etree.QName(child).localname in ("Invoice", "CreditNote", "CrossIndustryInvoice"):
                     out.append(etree.tostring(copy.deepcopy(child)))
-    return out + [data for _name, data in crafted_documents()]
+    import oracle
+
+    seeds = [p.read_bytes() for kind in ("ubl", "cii") for p in oracle.seed_files(kind)]  # (more: EINVOICE_SEEDS)
+    return out + [data for _name, data in crafted_documents()] + seeds
 
 
 def test_layer_agrees_with_the_official_xslt():
