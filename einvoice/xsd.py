@@ -839,9 +839,9 @@ def validate_tree(root: Any, syntax: Syntax | str | None, profile: str | None = 
             schema, cut = get_schema(key + WHOLE), None  # an element the cut schema does not declare (see _cut_set)
     findings = _not_d16b(root, tags, path) if key == "cii-extended" and not _facturx_level(profile) else []
     findings += _location_errors(root, path)
-    others = _base64_others(root, tags, path, SCHEMA_FILES[key].rsplit('/', 1)[-1])
     swaps = _stand_ins(root, tags)
-    try:
+    try:  # (after the stand-ins: a long text known to be base64 is a short one now, not read again)
+        others = _base64_others(root, tags, path, SCHEMA_FILES[key].rsplit('/', 1)[-1])
         if schema.validate(root):
             return findings + others
         if cut and any(e.type_name.startswith("SCHEMAV_CVC_ELT_4") for e in schema.error_log):
