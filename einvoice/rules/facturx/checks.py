@@ -536,8 +536,8 @@ def breakdown_vat_rounded(doc, el, ck):
         return abs(calc) - 1 <= expected and abs(calc) + 1 >= expected
 
     ok = V.xp_or(V.xp_and(rounded_is(rate, True), rounded_is(calc, True)),
-             V.xp_and(rounded_is(rate, False), near()),
-             V.xp_and(V.STOP if rate is V.STOP else rate is None, rounded_is(calc, True)))
+                 V.xp_and(rounded_is(rate, False), near()),
+                 V.xp_and(V.STOP if rate is V.STOP else rate is None, rounded_is(calc, True)))
     if ok is V.STOP:
         raise Undecidable("evaluation order")
     return () if ok else (el,)
