@@ -46,15 +46,14 @@ def _german(doc) -> bool:
 # --- document level -------------------------------------------------------------------
 
 _BUYER_REFERENCE = _x("cbc:BuyerReference")
-_TYPE_CODE = _x("cbc:InvoiceTypeCode/text() | cbc:CreditNoteTypeCode/text()")
 _TYPE_CODE_ELEMENTS = _x("cbc:InvoiceTypeCode | cbc:CreditNoteTypeCode")
 
 
 def _type_codes(doc) -> list[str]:
-    """The type codes as the release compares them: as written (3.0.19-3.0.20) or normalised (3.0.21)."""
+    """The type codes (string values) as the release compares them: as written (3.0.19-3.0.20) or normalised (3.0.21)."""
     if _codes_normalized(doc):
         return [norm(sv(el)) for el in _TYPE_CODE_ELEMENTS(doc.root)]
-    return list(_TYPE_CODE(doc.root))
+    return [sv(el) for el in _TYPE_CODE_ELEMENTS(doc.root)]
 
 
 _TERMS_NOTES = _x("cac:PaymentTerms/cbc:Note[1]")
@@ -73,8 +72,8 @@ def _de_id(br: str) -> str:
     return f"DE-R-{int(number_):03d}" + (f"-{'ab'.index(part) + 1}" if part else "")
 
 
-_VAT_CATEGORIES = _x("cac:AllowanceCharge[cbc:ChargeIndicator = 'false' or cbc:ChargeIndicator = 'true']/cac:TaxCategory/cbc:ID/text()"
-                     " | (cac:InvoiceLine | cac:CreditNoteLine)/cac:Item/cac:ClassifiedTaxCategory/cbc:ID/text()")
+_VAT_CATEGORIES = _x("cac:AllowanceCharge[cbc:ChargeIndicator = 'false' or cbc:ChargeIndicator = 'true']/cac:TaxCategory/cbc:ID"
+                     " | (cac:InvoiceLine | cac:CreditNoteLine)/cac:Item/cac:ClassifiedTaxCategory/cbc:ID")
 _TAX_REP = _x("cac:TaxRepresentativeParty")
 _SELLER_TAX_IDS = _x("cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme/cbc:CompanyID")
 _PRECEDING = _x("cac:BillingReference/cac:InvoiceDocumentReference")
@@ -84,7 +83,7 @@ def _corrected(doc) -> bool:
     """Type code 384: compared as a number up to 3.0.20, normalised from 3.0.21."""
     if _codes_normalized(doc):
         return "384" in _type_codes(doc)
-    return any(number(c) == 384 for c in _TYPE_CODE(doc.root))
+    return any(number(c) == 384 for c in _type_codes(doc))
 
 
 # rules reported on the document: rule id -> fails(doc, root); DE-R-001/022/030/031 are the XRechnung tests
@@ -93,7 +92,7 @@ _DOCUMENT = {_de_id(br): (lambda doc, root, f=f: f(root, P))
 _DOCUMENT.update({
     "DE-R-015": lambda doc, root: not nonblank(_BUYER_REFERENCE(root)),
     # with a VAT category that needs it, the seller's VAT or tax number or a tax representative is given
-    "DE-R-016": lambda doc, root: (bool(set(_VAT_CATEGORIES(root)) & set(SUPPORTED_VAT_CODES)) and not _TAX_REP(root)
+    "DE-R-016": lambda doc, root: (bool({sv(e) for e in _VAT_CATEGORIES(root)} & set(SUPPORTED_VAT_CODES)) and not _TAX_REP(root)
                                    and not nonblank(_SELLER_TAX_IDS(root))),
     "DE-R-017": lambda doc, root: not set(_type_codes(doc)) & set(TYPE_CODES),
     "DE-R-026": lambda doc, root: _corrected(doc) and not _PRECEDING(root),
@@ -146,7 +145,6 @@ for _rid, _ok in _CONTACTS.items():
 
 # --- payment means -------------------------------------------------------------------
 
-_PM_CODES = _x("cbc:PaymentMeansCode/text()")
 _PM_CODE_ELEMENTS = _x("cbc:PaymentMeansCode")
 
 
@@ -164,7 +162,7 @@ def _means(doc, codes):
             if len(values) == 1 and values[0] in codes:
                 yield pm, values
         else:
-            values = _PM_CODES(pm)
+            values = [sv(el) for el in _PM_CODE_ELEMENTS(pm)]
             if any(number(v) in {int(c) for c in codes} for v in values):
                 yield pm, values
 

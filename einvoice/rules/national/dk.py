@@ -51,7 +51,7 @@ _PATHS = {  # what the rules read, per syntax
         "classes": "cac:Item/cac:CommodityClassification/cbc:ItemClassificationCode",
         "allowances": "//cac:AllowanceCharge", "reason_code": "cbc:AllowanceChargeReasonCode",
         "reason": "cbc:AllowanceChargeReason", "code": "cbc:PaymentMeansCode",
-        "means": "/ubl:Invoice/cac:PaymentMeans", "code_texts": "cbc:PaymentMeansCode/text()",
+        "means": "/ubl:Invoice/cac:PaymentMeans",
         "reference": "string(cbc:PaymentID)", "account_text": "string(cac:PayeeFinancialAccount/cbc:ID)",
         "fik_account": "string((cac:PayeeFinancialAccount/cbc:ID/text())[1])",  # (.../text(): of any of them)
         "mandate": "string((cac:PaymentMandate/cbc:ID/text())[1])",
@@ -71,7 +71,7 @@ _PATHS = {  # what the rules read, per syntax
         "classes": "ram:SpecifiedTradeProduct/ram:DesignatedProductClassification/ram:ClassCode",
         "allowances": f"{_SETTLEMENT}/ram:SpecifiedTradeAllowanceCharge",  # the document level only
         "reason_code": "ram:ReasonCode", "reason": "ram:Reason", "code": "ram:TypeCode",
-        "means": f"{_SETTLEMENT}/ram:SpecifiedTradeSettlementPaymentMeans", "code_texts": "ram:TypeCode/text()",
+        "means": f"{_SETTLEMENT}/ram:SpecifiedTradeSettlementPaymentMeans",
         "reference": "string(../ram:PaymentReference)",
         "account_text": "string(ram:PayeePartyCreditorFinancialAccount/ram:IBANID)",
         "fik_account": "string(ram:PayeePartyCreditorFinancialAccount/ram:IBANID)",
@@ -215,12 +215,12 @@ def dk_r_006(doc):
 
 
 def _payment_means(doc):
-    """(element, code texts, payment reference, account) of each payment means the rules look at (UBL: of an
-    invoice only), as each syntax's rules read them."""
+    """(element, its codes' string values (``code = '49'`` compares them), payment reference, account) of each payment
+    means the rules look at (UBL: of an invoice only), as each syntax's rules read them."""
     if not _both_dk(doc):
         return
     for pm in _x(doc, "means"):
-        yield pm, _x(doc, "code_texts", pm), _x(doc, "reference", pm), _x(doc, "account_text", pm)
+        yield pm, [sv(c) for c in _x(doc, "code", pm)], _x(doc, "reference", pm), _x(doc, "account_text", pm)
 
 
 def _giro_account_ok(doc, acc: str) -> bool:
