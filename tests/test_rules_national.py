@@ -646,3 +646,21 @@ def test_danish_payment_means_codes_are_compared_by_their_string_values(code, ru
     doc.root.append(etree.fromstring(f"<cac:PaymentMeans xmlns:cac='{CAC}' xmlns:cbc='{CAC.replace('Aggregate', 'Basic')}'>"
                                      f"<cbc:PaymentMeansCode>{code}</cbc:PaymentMeansCode></cac:PaymentMeans>"))
     assert rule in national(syntax.read_tree(etree.fromstring(etree.tostring(doc.root))))
+
+
+@pytest.mark.parametrize("codes, matched", [
+    (["58"], True), (["E", "58"], False), (["58", "E"], False), (["30", "x"], True), (["NaN", "58"], True),
+    (["", "58"], False), (["58.0"], True),
+])
+def test_german_payment_means_context_up_to_3_0_20_reads_codes_as_saxon_does(codes, matched):
+    """3.0.20's context ``cac:PaymentMeans[cbc:PaymentMeansCode = (30, 58)]`` casts the codes to numbers: for 30,
+    then 58, the codes in document order; a code that is no number before an equal one is an error, and the context
+    matches nothing (58 then 'E' fails on 'E' while comparing with 30; 30 then 'x' matches first). Expectations: the
+    Peppol 3.0.20 XSLT's verdicts (DE-R-023-2: a credit transfer with a payment mandate); any code that was a number
+    matched here."""
+    payment = ("<cac:PaymentMeans>" + "".join(f"<cbc:PaymentMeansCode>{c}</cbc:PaymentMeansCode>" for c in codes)
+               + "<cac:PaymentMandate><cbc:ID>M</cbc:ID></cac:PaymentMandate><cac:PayeeFinancialAccount>"
+               "<cbc:ID>DE89370400440532013000</cbc:ID></cac:PayeeFinancialAccount></cac:PaymentMeans>")
+    xml = UBL_DE.format(buyer_ref="<cbc:BuyerReference>X</cbc:BuyerReference>", payment=payment)
+    report = validate_document(parsed(xml), profile="peppol", schema=False, layers=("national",), rules={"peppol": "3.0.20"})
+    assert ("DE-R-023-2" in {f.rule for f in report.findings}) is matched

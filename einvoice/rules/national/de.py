@@ -10,6 +10,7 @@ import functools
 import re
 
 from .. import releases
+from .. import values as V
 from ..german import DOCUMENT, MEANS, PATHS, REQUIRED, SUPPORTED_VAT_CODES, TYPE_CODES, iban_ok, nonblank, skonto_ok, without
 from ..values import string_value as sv
 from . import RULES
@@ -151,9 +152,10 @@ _PM_CODE_ELEMENTS = _x("cbc:PaymentMeansCode")
 def _means(doc, codes):
     """Payment means whose code is one of ``codes``, with the codes as the rule's test reads them.
 
-    Up to 3.0.20 the context compares the code as a number and the test as written;
-    from 3.0.21 both compare it normalised, as a string: normalize-space() of two codes is an error,
-    so a payment means with two codes matches no context then (as in PEPPOL-EN16931-R061).
+    Up to 3.0.20 the context compares the code as a number (``code = (30, 58)``, as Saxon reads it: for 30, then
+    58, the codes in document order; one that is no number before an equal one is an error) and the test as
+    written; from 3.0.21 both compare it normalised, as a string: normalize-space() of two codes is an error.
+    A context whose predicate fails matches nothing (as in PEPPOL-EN16931-R061).
     """
     normalized = _codes_normalized(doc)
     for pm in P.payment_means(doc.root):
@@ -163,7 +165,8 @@ def _means(doc, codes):
                 yield pm, values
         else:
             values = [sv(el) for el in _PM_CODE_ELEMENTS(pm)]
-            if any(number(v) in {int(c) for c in codes} for v in values):
+            found = (V.attempt(lambda c=c: any(V.compare_untyped(v, "=", c) for v in values)) for c in codes)
+            if next((hit for hit in found if hit is not False), False) is True:
                 yield pm, values
 
 
