@@ -85,8 +85,8 @@ def _find_reason_codes(doc):
                 yield rc, kind
     else:
         for ac in elements(doc, ram("SpecifiedTradeAllowanceCharge")):
-            ind = path(ac, ram("ChargeIndicator"), udt("Indicator"))
-            kind = normalize(string_value(ind[0])) if ind else ""
+            ind = path(ac, ram("ChargeIndicator"), udt("Indicator"))  # (normalize-space of two: no context matches)
+            kind = normalize(string_value(ind[0])) if len(ind) == 1 else ""
             if kind not in ("false", "true"):
                 continue
             for rc in children(ac, ram("ReasonCode")):
