@@ -402,7 +402,7 @@ def _vat_mutate(root, rng) -> str:
             return "drop tax registration"
         if regs and r < 0.7:
             el = rng.choice(regs)
-            for i in el:
+            for i in el.iterchildren(etree.Element):  # (not a comment or processing instruction in it)
                 i.set("schemeID", rng.choice(["VA", "FC", "XX"]))
                 i.text = rng.choice(["DE123456789", "FR12345", "XX123", "1", (i.text or "")])
             return "scheme of tax registration"
