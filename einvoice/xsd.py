@@ -733,13 +733,20 @@ def _stand_ins(root: Any, tags: Any) -> list[tuple[Any, Any]]:
 
 _BASE64_OTHER = re.compile(r"[^A-Za-z0-9+/=\t\n\r ]")  # not a base64 letter, '=' or XML white space
 _BASE64_ALLOWED = _B64_LETTERS + b"= \t\r\n"
+# the other elements of base64 types in the UBL schema set: a signature in an invoice's extensions, which the schema
+# validates (lax): xmldsig's DigestValue, SignatureValue, CryptoBinary and base64Binary elements, XAdES 1.3.2's
+_SIGNATURE_BASE64 = tuple(f"{{http://www.w3.org/2000/09/xmldsig#}}{n}" for n in (
+    "DigestValue", "Exponent", "G", "J", "Modulus", "P", "PGPKeyID", "PGPKeyPacket", "PgenCounter", "Q", "SPKISexp", "Seed",
+    "SignatureValue", "X509CRL", "X509Certificate", "X509SKI", "Y")) + tuple(f"{{http://uri.etsi.org/01903/v1.3.2#}}{n}" for n in (
+    "ByKey", "CertifiedRole", "EncapsulatedCRLValue", "EncapsulatedOCSPValue", "EncapsulatedPKIData", "EncapsulatedTimeStamp",
+    "EncapsulatedX509Certificate"))
 
 
-def _base64_others(root: Any, tags: Any, path: str | None, schema_file: str) -> list[Finding]:
-    """An attachment's base64 text with a character other than the base64 letters, '=' and XML white space: Java's
-    validator (the official validators' one) refuses it as xs:base64Binary; libxml2 skips such characters (URL-safe
-    '-' and '_', a no-break space, any non-ASCII letter) and would let the document pass."""
-    names = [t for t in _BINARY_TAGS if t in tags]
+def _base64_others(root: Any, tags: Any, path: str | None, schema_file: str, ubl: bool) -> list[Finding]:
+    """An attachment's base64 text (or a UBL signature's) with a character other than the base64 letters, '=' and XML
+    white space: Java's validator (the official validators' one) refuses it as xs:base64Binary; libxml2 skips such
+    characters (URL-safe '-' and '_', a no-break space, any non-ASCII letter) and would let the document pass."""
+    names = [t for t in _BINARY_TAGS + (_SIGNATURE_BASE64 if ubl else ()) if t in tags]
     out, paths = [], PathCache()
     for el in root.iter(*names) if names else ():
         text = el.text
@@ -841,7 +848,7 @@ def validate_tree(root: Any, syntax: Syntax | str | None, profile: str | None = 
     findings += _location_errors(root, path)
     swaps = _stand_ins(root, tags)
     try:  # (after the stand-ins: a long text known to be base64 is a short one now, not read again)
-        others = _base64_others(root, tags, path, SCHEMA_FILES[key].rsplit('/', 1)[-1])
+        others = _base64_others(root, tags, path, SCHEMA_FILES[key].rsplit('/', 1)[-1], key.startswith("ubl"))
         if schema.validate(root):
             return findings + others
         if cut and any(e.type_name.startswith("SCHEMAV_CVC_ELT_4") for e in schema.error_log):

@@ -181,3 +181,26 @@ def test_attachment_text_is_judged_as_javas_validator_reads_base64(kind, text, v
     found = both_ways(document(kind, text), kind)
     assert (not found) is valid, found
     assert len(found) <= 1  # a text libxml2 refuses too is reported once
+
+
+SIGNATURE = ('<ext:UBLExtensions xmlns:ext="urn:oasis:names:specification:ubl:schema:xsd:CommonExtensionComponents-2">'
+             '<ext:UBLExtension><ext:ExtensionContent><ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:SignedInfo>'
+             '<ds:CanonicalizationMethod Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/>'
+             '<ds:SignatureMethod Algorithm="http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"/><ds:Reference URI="">'
+             '<ds:DigestMethod Algorithm="http://www.w3.org/2001/04/xmlenc#sha256"/><ds:DigestValue>QUJDRA==</ds:DigestValue>'
+             '</ds:Reference></ds:SignedInfo><ds:SignatureValue>{text}</ds:SignatureValue></ds:Signature></ext:ExtensionContent>'
+             '</ext:UBLExtension></ext:UBLExtensions>')
+
+
+def signed(text: str) -> bytes:
+    """The EHF sample with an XML signature in its extensions (which the UBL schema validates, lax)."""
+    data = (ROOT / "samples" / "ehf-invoice.xml").read_text()
+    at = data.index("<cbc:CustomizationID>")
+    return (data[:at] + SIGNATURE.format(text=text) + data[at:]).encode()
+
+
+@pytest.mark.parametrize("text, valid", BASE64_TEXTS)
+def test_signature_values_are_judged_as_javas_validator_reads_base64(text, valid):
+    found = findings(etree.fromstring(signed(text)), "ubl", 1 << 62)
+    assert (not found) is valid, found
+    assert len(found) <= 1

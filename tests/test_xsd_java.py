@@ -117,3 +117,14 @@ def test_attachment_texts_as_javas_validator_reads_base64(java, kind, key):
         doc = syntax.read_tree(xmlsafe.parse(data).getroot())
         ours = not xsd.validate_tree(doc.root, doc.syntax, profile=PROFILES[kind])
         assert ours == java(key, data), repr(text)
+
+
+def test_signature_values_as_javas_validator_reads_base64(java):
+    """The same texts in a UBL invoice's XML signature (ds:SignatureValue, validated lax by both)."""
+    from test_xsd_base64 import BASE64_TEXTS, signed
+
+    for text, _expected in BASE64_TEXTS:
+        data = signed(text)
+        doc = syntax.read_tree(xmlsafe.parse(data).getroot())
+        ours = not xsd.validate_tree(doc.root, doc.syntax, profile=PROFILES["ubl"])
+        assert ours == java("ubl-invoice", data), repr(text)
