@@ -846,9 +846,10 @@ def validate_tree(root: Any, syntax: Syntax | str | None, profile: str | None = 
             schema, cut = get_schema(key + WHOLE), None  # an element the cut schema does not declare (see _cut_set)
     findings = _not_d16b(root, tags, path) if key == "cii-extended" and not _facturx_level(profile) else []
     findings += _location_errors(root, path)
+    schema_file = SCHEMA_FILES[key].rsplit('/', 1)[-1]
     swaps = _stand_ins(root, tags)
     try:  # (after the stand-ins: a long text known to be base64 is a short one now, not read again)
-        others = _base64_others(root, tags, path, SCHEMA_FILES[key].rsplit('/', 1)[-1], key.startswith("ubl"))
+        others = _base64_others(root, tags, path, schema_file, key.startswith("ubl"))
         if schema.validate(root):
             return findings + others
         if cut and any(e.type_name.startswith("SCHEMAV_CVC_ELT_4") for e in schema.error_log):
@@ -861,7 +862,7 @@ def validate_tree(root: Any, syntax: Syntax | str | None, profile: str | None = 
     paths = PathCache()  # one per document: 20,000 errors among 20,000 siblings stay linear
     for entry in schema.error_log:
         message, hint = _describe(entry)
-        findings.append(Finding(RULE_ID, Severity.FATAL, f"XML Schema ({SCHEMA_FILES[key].rsplit('/', 1)[-1]}): {message}",
+        findings.append(Finding(RULE_ID, Severity.FATAL, f"XML Schema ({schema_file}): {message}",
                                 hint, _locate(root, getattr(entry, "path", None), nsmap, paths), entry.line or None, "xsd", path))
     said = {e.line for e in schema.error_log if e.type_name.startswith("SCHEMAV_CVC_DATATYPE")}  # (the text refused)
     return findings + [f for f in others if f.line not in said]
