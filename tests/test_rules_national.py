@@ -561,6 +561,18 @@ def test_german_attachment_names_repeat_only_across_references(refs, fires):
     assert ("DE-R-022" in national(parsed(xml))) is fires
 
 
+def _danish_with_means(code: str, kids: str = ""):
+    """A Danish invoice (both parties in Denmark, CVR scheme given) whose one payment means has this code and children."""
+    CAC = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
+    doc = written(danish(Identifier(value="DK12345678", scheme_id="0184")))
+    for pm in doc.root.findall(f"{{{CAC}}}PaymentMeans"):
+        doc.root.remove(pm)
+    pm = etree.fromstring(f"<cac:PaymentMeans xmlns:cac='{CAC}' xmlns:cbc='{CAC.replace('Aggregate', 'Basic')}'>"
+                          f"<cbc:PaymentMeansCode>{code}</cbc:PaymentMeansCode>{kids}</cac:PaymentMeans>")
+    doc.root.append(pm)  # (the rules do not look at the order)
+    return doc, pm
+
+
 @pytest.mark.parametrize(("code", "kids", "rule"), [
     ("49", "<cac:PaymentMandate><cbc:ID/><cbc:ID>M1</cbc:ID><cac:PayerFinancialAccount><cbc:ID>123</cbc:ID>"
            "</cac:PayerFinancialAccount></cac:PaymentMandate>", "DK-R-007"),
@@ -573,13 +585,7 @@ def test_danish_payment_means_read_the_text_nodes_of_every_element(code, kids, r
     """DK-R-007 and DK-R-010 read 'cac:PaymentMandate/cbc:ID/text()' and the like: an empty first element has no
     text node and the next one's decides (the official Peppol 3.0.21 XSLT passes these three; the first element's
     value was read)."""
-    CAC = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
-    doc = written(danish(Identifier(value="DK12345678", scheme_id="0184")))
-    for pm in doc.root.findall(f"{{{CAC}}}PaymentMeans"):
-        doc.root.remove(pm)
-    pm = etree.fromstring(f"<cac:PaymentMeans xmlns:cac='{CAC}' xmlns:cbc='{CAC.replace('Aggregate', 'Basic')}'>"
-                          f"<cbc:PaymentMeansCode>{code}</cbc:PaymentMeansCode>{kids}</cac:PaymentMeans>")
-    doc.root.append(pm)  # (the rules do not look at the order)
+    doc, pm = _danish_with_means(code, kids)
     assert rule not in national(syntax.read_tree(doc.root))
     pm[-1].getparent().remove(pm[-1])  # without the element that has the value: the rule fires
     assert rule in national(syntax.read_tree(doc.root))
@@ -639,12 +645,7 @@ def test_german_codes_are_compared_by_their_string_values(release, what, value, 
 def test_danish_payment_means_codes_are_compared_by_their_string_values(code, rule):
     """``cbc:PaymentMeansCode = '49'`` compares the element's string value: a comment inside the code does not split
     it (the Peppol 3.0.21 XSLT reports these three; the text nodes were compared here and the rules kept silent)."""
-    CAC = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
-    doc = written(danish(Identifier(value="DK12345678", scheme_id="0184")))
-    for pm in doc.root.findall(f"{{{CAC}}}PaymentMeans"):
-        doc.root.remove(pm)
-    doc.root.append(etree.fromstring(f"<cac:PaymentMeans xmlns:cac='{CAC}' xmlns:cbc='{CAC.replace('Aggregate', 'Basic')}'>"
-                                     f"<cbc:PaymentMeansCode>{code}</cbc:PaymentMeansCode></cac:PaymentMeans>"))
+    doc, _pm = _danish_with_means(code)
     assert rule in national(syntax.read_tree(etree.fromstring(etree.tostring(doc.root))))
 
 
