@@ -361,7 +361,10 @@ def select(node: Any, steps: list[Step]) -> list:
     """Nodes (elements, or attribute values as str) a compiled path selects from an element."""
     current = [node]
     for st in steps:
-        if st.axis == "root":  # "/" then a first child step names the root itself: handled by a self-like match
+        if st.axis == "child" and not st.preds and st.names != ("*",):  # most steps: lxml filters the children
+            names = st.names
+            current = [x for n in current if not isinstance(n, str) for x in n.iterchildren(*names)]
+        elif st.axis == "root":  # "/" then a first child step names the root itself: handled by a self-like match
             current = [node.getroottree().getroot()]
         else:
             current = [x for n in current if not isinstance(n, str) for x in _step(n, st)]
