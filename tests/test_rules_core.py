@@ -164,6 +164,30 @@ def test_ubl_long_amounts_agree_with_the_cen_ubl_xslt():
     assert compared >= 3
 
 
+_CO15_TAX = "<cbc:DocumentCurrencyCode>NOK</cbc:DocumentCurrencyCode><cac:TaxTotal><cbc:TaxAmount currencyID='NOK'>25.00</cbc:TaxAmount></cac:TaxTotal>"
+
+
+@pytest.mark.parametrize("first, second, fires", [
+    (totals(), "", False),
+    (totals().replace("<cbc:TaxExclusiveAmount currencyID='NOK'>100.00</cbc:TaxExclusiveAmount>", ""), totals(), False),
+    (totals().replace("<cbc:TaxExclusiveAmount currencyID='NOK'>100.00</cbc:TaxExclusiveAmount>", ""),
+     totals(tea="90.00"), True),
+    # either total's amount with VAT may equal the sum (two amounts without VAT: the official sum stops)
+    (totals(tia="1.00").replace("<cbc:TaxExclusiveAmount currencyID='NOK'>100.00</cbc:TaxExclusiveAmount>", ""),
+     totals(), False),
+])
+def test_ubl_br_co_15_reads_every_legal_monetary_total(first, second, fires):
+    """BR-CO-15 reads cac:LegalMonetaryTotal/cbc:TaxExclusiveAmount and .../cbc:TaxInclusiveAmount over every total
+    of the invoice: a second total's amounts count, a first without BT-109 is not the end (verdicts of CEN's UBL
+    XSLT; the first total alone decided here before)."""
+    import oracle
+
+    doc = ubl(_CO15_TAX + first + second)
+    assert ("BR-CO-15" in findings(doc)) is fires
+    if not oracle.available():
+        assert (("BR-CO-15", "fatal") in oracle.verdict("en16931-ubl", doc.encode())) is fires
+
+
 def test_ubl_more_than_two_decimals_fires_br_dec():
     found = findings(ubl(totals(lea="100.001", tea="100.001", tia="125.001", pay="125.001")))
     assert {"BR-DEC-09", "BR-DEC-12", "BR-DEC-14", "BR-DEC-18"} <= set(found)

@@ -262,8 +262,9 @@ def _ubl_failures(root: Any, index: dict) -> _Failures:
                            if ta.get("currencyID") == cur]
                 if len(amounts) != 1:
                     return False
-                incl = [xdec(e) for e in kids(lmt, CBC.TaxInclusiveAmount)]
-                excl = [xdec(e) for e in kids(lmt, CBC.TaxExclusiveAmount)]
+                # of every cac:LegalMonetaryTotal, as the official path reads them (a second total counts too)
+                incl = [xdec(e) for e in kids(r, CAC.LegalMonetaryTotal, CBC.TaxInclusiveAmount)]
+                excl = [xdec(e) for e in kids(r, CAC.LegalMonetaryTotal, CBC.TaxExclusiveAmount)]
                 if len(excl) != 1:
                     return False
                 expected = r2(excl[0] + amounts[0])

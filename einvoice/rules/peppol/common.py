@@ -148,11 +148,9 @@ def _business_process(doc, release) -> str:
     if doc.syntax == Syntax.UBL:
         el = child(root, cbc("ProfileID"))
         return _profile_of(string_value(el), release, doc.syntax) if el is not None else "Unknown"
-    params = path(root, rsm("ExchangedDocumentContext"), ram("BusinessProcessSpecifiedDocumentContextParameter"))
-    if root.tag != CII_ROOT or not params:
-        return "Unknown"
-    idel = child(params[0], ram("ID"))
-    return _profile_of(string_value(idel) if idel is not None else "", release, doc.syntax)
+    # the identifiers of every process parameter, as the official path reads them (a first one without is skipped)
+    ids = path(root, rsm("ExchangedDocumentContext"), ram("BusinessProcessSpecifiedDocumentContextParameter"), ram("ID"))
+    return _profile_of(string_value(ids[0]) if ids else "", release, doc.syntax) if root.tag == CII_ROOT else "Unknown"
 
 
 def both_german(doc) -> bool:
