@@ -418,6 +418,8 @@ def _fault(cand: Candidate) -> None:
 def _worker_main(conn: Any, opts: Options, warm: bool) -> None:
     """A worker: validate the files sent one at a time until told to stop (None) or the pipe closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    if hasattr(signal, "pthread_sigmask"):  # held back while the parent started this worker (see _ctrl_c_held)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     if warm:
         warm_up(opts)
     while True:
@@ -448,6 +450,21 @@ def _death(exitcode: int | None) -> str:
         why = ", e.g. for lack of memory" if -exitcode == signal.SIGKILL else ""
         return f"killed by {name}{why}"
     return f"exit status {exitcode}" if exitcode is not None else "it stopped answering"
+
+
+@contextmanager
+def _ctrl_c_held():
+    """Ctrl-C held back while a worker is started and registered, then delivered: between the fork and its
+    registration a worker known to nobody would outlive an interrupted batch, waiting for files forever and
+    keeping the command's output open."""
+    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
 
 
 class _Worker:
@@ -529,7 +546,8 @@ def run_pool(cands: list[Candidate], opts: Options, jobs: int,
     try:
         while left:
             while len(workers) < min(jobs, left):
-                workers.append(_Worker(ctx, opts, warm=not forked))
+                with _ctrl_c_held():
+                    workers.append(_Worker(ctx, opts, warm=not forked))
             for w in list(workers):
                 if w.task is None and queue:
                     index = queue.popleft()

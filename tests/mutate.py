@@ -103,7 +103,8 @@ def _comment_inside(rng: random.Random, el) -> str:
 def mutate_tree(root, rng: random.Random) -> str:
     """Apply one random mutation to the tree in place; return what was done."""
     ops = ["drop", "duplicate", "empty", "amount", "date", "code", "currency", "rate", "swap", "attr",
-           "space", "comment", "number", "number", "bare-copy", "add-attr", "case", "graft", "second"]
+           "space", "comment", "number", "number", "bare-copy", "add-attr", "case", "graft", "second",
+           "aggregate-copy"]
     for _ in range(50):
         op = rng.choice(ops)
         elements = _elements(root)
@@ -236,6 +237,27 @@ def mutate_tree(root, rng: random.Random) -> str:
                 new.text = rng.choice(others) if others and r < 0.5 else rng.choice(CODES) if r < 0.85 else (el.text or "").lower()
                 (el.addprevious if rng.random() < 0.5 else el.addnext)(new)
                 return f"second {_local(el)}={new.text!r} beside {el.text!r}"
+        # an aggregate copied beside itself with one leaf of the copy changed or left out (a second total without
+        # its amount without VAT, a second process parameter without its identifier: paths over every copy)
+        if op == "aggregate-copy":
+            cands = [e for e in elements if e.getparent() is not None and any(isinstance(c.tag, str) for c in e)]
+            if cands:
+                el = rng.choice(cands)
+                new = copy.deepcopy(el)
+                new.tail = None
+                inner = _leaves(new)
+                what = ""
+                if inner and rng.random() < 0.8:
+                    leaf = rng.choice(inner)
+                    if rng.random() < 0.3:
+                        leaf.getparent().remove(leaf)
+                        what = f" without {_local(leaf)}"
+                    else:
+                        others = [e.text for e in root.iter(leaf.tag) if (e.text or "") != (leaf.text or "")]
+                        leaf.text = rng.choice(others) if others and rng.random() < 0.6 else rng.choice(CODES)
+                        what = f" with {_local(leaf)}={leaf.text!r}"
+                (el.addprevious if rng.random() < 0.3 else el.addnext)(new)
+                return f"aggregate copy of {_local(el)}{what}"
     return "none"
 
 

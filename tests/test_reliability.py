@@ -722,3 +722,39 @@ def test_extract_reads_standard_input(tmp_path):
     assert ok.exit_code == 0 and ok.stdout_bytes.startswith(b"<")
     bad = CliRunner().invoke(main, ["extract", "-"], input=b"not a pdf")
     assert bad.exit_code == 2 and one_line(bad).startswith("einvoice: <stdin>: ")
+
+
+_CTRL_C_AT_FORK = """
+import os, signal, sys
+import multiprocessing.popen_fork as pf
+from einvoice import batch
+
+launch = pf.Popen._launch
+def launch_then_ctrl_c(self, process_obj):
+    launch(self, process_obj)
+    if self.pid:  # in the parent, just after the fork: Ctrl-C before the worker is known to anyone
+        os.kill(os.getpid(), signal.SIGINT)
+pf.Popen._launch = launch_then_ctrl_c
+try:
+    batch.run([sys.argv[1]], batch.Options(schema=False), jobs=2)
+except KeyboardInterrupt:
+    print("interrupted", flush=True)
+    sys.exit(130)
+"""
+
+
+@pytest.mark.skipif("fork" not in __import__("multiprocessing").get_all_start_methods(), reason="needs fork")
+def test_ctrl_c_while_a_worker_starts_leaves_no_worker_behind(tmp_path):
+    """Ctrl-C in the instant between a worker's fork and its registration: the batch stops with no worker left
+    running. Such a worker, known to nobody, waited for files forever and kept the command's output open (a
+    terminal's pipe never closed: the command seemed to hang after printing 'interrupted')."""
+    folder = _batch_folder(tmp_path, 9)
+    proc = subprocess.Popen([sys.executable, "-c", _CTRL_C_AT_FORK, str(folder)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, start_new_session=True)
+    try:
+        out, err = proc.communicate(timeout=30)  # returns once every holder of the output pipes has exited
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, 9)
+        proc.communicate()
+        pytest.fail("a worker outlived the interrupted batch and kept its output open")
+    assert proc.returncode == 130 and out.decode().strip() == "interrupted", err.decode()[-500:]
