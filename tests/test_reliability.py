@@ -394,13 +394,21 @@ def test_interrupt_stops_the_workers(tmp_path):
     assert not multiprocessing.active_children()
 
 
+def _ctrl_c_as_in_a_terminal() -> None:
+    """In the command under test, Ctrl-C as a terminal's foreground job gets it: the tests may run as a background
+    job of a shell without job control, whose commands inherit Ctrl-C ignored (and would let it pass)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_sigint_to_the_command_is_one_line_and_130(tmp_path):
     import signal
 
     folder = _batch_folder(tmp_path, 30)
     env = dict(os.environ, **{batch.FAULT_ENV: "hang:f20.xml"})
     proc = subprocess.Popen([*EINVOICE, "validate", str(folder), "-j", "2", "--no-schema"], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, env=env, start_new_session=True)
+                            stderr=subprocess.PIPE, env=env, start_new_session=True, preexec_fn=_ctrl_c_as_in_a_terminal)
     time.sleep(4)
     os.killpg(proc.pid, signal.SIGINT)  # as a terminal's Ctrl-C: the whole process group
     out, err = proc.communicate(timeout=60)
@@ -750,7 +758,7 @@ def test_ctrl_c_while_a_worker_starts_leaves_no_worker_behind(tmp_path):
     terminal's pipe never closed: the command seemed to hang after printing 'interrupted')."""
     folder = _batch_folder(tmp_path, 9)
     proc = subprocess.Popen([sys.executable, "-c", _CTRL_C_AT_FORK, str(folder)], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, start_new_session=True)
+                            stderr=subprocess.PIPE, start_new_session=True, preexec_fn=_ctrl_c_as_in_a_terminal)
     try:
         out, err = proc.communicate(timeout=30)  # returns once every holder of the output pipes has exited
     except subprocess.TimeoutExpired:
