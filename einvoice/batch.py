@@ -415,11 +415,36 @@ def _fault(cand: Candidate) -> None:
                 time.sleep(3600)
 
 
-def _worker_main(conn: Any, opts: Options, warm: bool) -> None:
+def _die_with(parent: int) -> None:
+    """End this worker when the batch process ends without stopping it (killed by a CI time limit, say): on Linux
+    the kernel sends it SIGKILL then; elsewhere a thread looks for its parent every half second. A worker left
+    behind would wait for files forever (or stay stuck in a file), holding the command's output open."""
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            if ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0) == 0:  # PR_SET_PDEATHSIG
+                if os.getppid() != parent:  # the parent ended before the request
+                    os._exit(1)
+                return
+        except (OSError, AttributeError):
+            pass
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="einvoice-parent-watch", daemon=True).start()
+
+
+def _worker_main(conn: Any, opts: Options, warm: bool, parent: int | None = None) -> None:
     """A worker: validate the files sent one at a time until told to stop (None) or the pipe closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     if hasattr(signal, "pthread_sigmask"):  # held back while the parent started this worker (see _ctrl_c_held)
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    if parent is not None:
+        _die_with(parent)
     if warm:
         warm_up(opts)
     while True:
@@ -472,7 +497,7 @@ class _Worker:
 
     def __init__(self, ctx: Any, opts: Options, warm: bool):
         parent_end, child_end = ctx.Pipe(duplex=True)
-        self.proc = ctx.Process(target=_worker_main, args=(child_end, opts, warm), daemon=True)
+        self.proc = ctx.Process(target=_worker_main, args=(child_end, opts, warm, os.getpid()), daemon=True)
         self.proc.start()
         child_end.close()
         self.conn = parent_end

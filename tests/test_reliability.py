@@ -766,3 +766,48 @@ def test_ctrl_c_while_a_worker_starts_leaves_no_worker_behind(tmp_path):
         proc.communicate()
         pytest.fail("a worker outlived the interrupted batch and kept its output open")
     assert proc.returncode == 130 and out.decode().strip() == "interrupted", err.decode()[-500:]
+
+
+def _alive_in_group(pgid: int) -> list[int]:
+    """The processes of a process group that are not zombies (Linux /proc)."""
+    alive = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue
+        fields = stat.rsplit(")", 1)[1].split()  # after the command name: state, ppid, pgrp, ...
+        if int(fields[2]) == pgid and fields[0] != "Z":
+            alive.append(int(entry))
+    return alive
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc")
+def test_workers_end_when_the_batch_process_is_killed(tmp_path):
+    """The batch process killed outright (SIGTERM from a CI time limit, no chance to stop its workers): the
+    workers end too, the one stuck in a file included. They waited for files forever before, holding the
+    command's output open."""
+    import signal
+
+    folder = _batch_folder(tmp_path, 30)
+    env = dict(os.environ, **{batch.FAULT_ENV: "hang:f20.xml"})
+    proc = subprocess.Popen([*EINVOICE, "validate", str(folder), "-j", "2", "--no-schema"], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, env=env, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 20
+        while len(_alive_in_group(proc.pid)) < 3 and time.monotonic() < deadline:  # the command and two workers
+            time.sleep(0.1)
+        assert len(_alive_in_group(proc.pid)) >= 3, "the workers did not start"
+        proc.send_signal(signal.SIGTERM)  # the command only, not its process group
+        proc.wait(timeout=20)
+        deadline = time.monotonic() + 10
+        while _alive_in_group(proc.pid) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert _alive_in_group(proc.pid) == []
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
