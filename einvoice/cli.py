@@ -8,6 +8,7 @@ inside the commands so that ``einvoice --help`` starts fast.
 
 from __future__ import annotations
 
+import io
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -62,27 +63,64 @@ class _Guarded(click.Group):
     (EINVOICE_DEBUG=1 shows it); a closed standard output (``| head``) ends the command quietly."""
 
     def invoke(self, ctx):
+        import errno
         import os
 
+        for name in ("stdout", "stderr"):  # started with one closed (>&-, 2>&-): what goes there is not shown,
+            if getattr(sys, name) is None:  # the exit status still tells (for the rest of the process)
+                setattr(sys, name, open(os.devnull, "w"))  # noqa: SIM115
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
+            sys.stdout.flush()  # a write error of the last output is this command's, not the interpreter's at exit
+            return result
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            try:
+                sys.stdout.flush()
+            except BrokenPipeError:
+                _quiet_stdout()
+            except OSError as exc:
+                _cannot_write(exc)
             raise
         except BrokenPipeError:
-            try:
-                devnull = os.open(os.devnull, os.O_WRONLY)
-                os.dup2(devnull, sys.stdout.fileno())  # nothing more to flush into the closed pipe
-            except (OSError, ValueError):
-                pass
+            _quiet_stdout()
             sys.exit(EXIT_UNREADABLE)
+        except OSError as exc:
+            if exc.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EBADF) or os.environ.get("EINVOICE_DEBUG"):
+                return self._internal(exc)
+            _cannot_write(exc)
         except Exception as exc:  # noqa: BLE001 - the promise: one line, never a traceback
-            if os.environ.get("EINVOICE_DEBUG"):
-                raise
-            from .errors import one_line
+            self._internal(exc)
 
-            click.echo(f"einvoice: internal error: {type(exc).__name__}: {one_line(exc, 200)} "
-                       "(please report it; EINVOICE_DEBUG=1 shows where)", err=True)
-            sys.exit(EXIT_UNREADABLE)
+    @staticmethod
+    def _internal(exc: Exception) -> None:
+        import os
+
+        if os.environ.get("EINVOICE_DEBUG"):
+            raise exc
+        from .errors import one_line
+
+        click.echo(f"einvoice: internal error: {type(exc).__name__}: {one_line(exc, 200)} "
+                   "(please report it; EINVOICE_DEBUG=1 shows where)", err=True)
+        sys.exit(EXIT_UNREADABLE)
+
+
+def _quiet_stdout() -> None:
+    """Nothing more goes to standard output (closed by a reader, or full): the interpreter's own flush at exit
+    finds nothing left to write."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - for the rest of the process
+
+
+def _cannot_write(exc: OSError) -> None:
+    """The output cannot be written (a full disk): one line, exit 2; what was written is not complete."""
+    _quiet_stdout()
+    click.echo(f"einvoice: cannot write the output: {exc.strerror or exc}", err=True)
+    sys.exit(EXIT_UNREADABLE)
 
 
 def _show_version(ctx: click.Context, _param, value: bool) -> None:

@@ -12,6 +12,7 @@ import json
 import multiprocessing
 import os
 import re
+import shlex
 import subprocess
 import sys
 import threading
@@ -461,6 +462,35 @@ def test_full_disk_is_one_line_exit_2():
     result = cli("validate", SAMPLES / "ehf-invoice.xml", "--format", "json", "-o", "/dev/full")
     assert result.exit_code == 2
     assert "No space left" in one_line(result)
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize("args", [["validate", SAMPLES / "ehf-invoice.xml"], ["validate", SAMPLES, "--format", "json"],
+                                  ["show", SAMPLES / "ehf-invoice.xml"]])
+def test_standard_output_on_a_full_disk_is_one_line_exit_2(args):
+    """Standard output that cannot be written (a full disk): one line saying so, exit 2 (it was an 'internal error',
+    and a write failing at the interpreter's exit printed a traceback-like report)."""
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run([*EINVOICE, *map(str, args)], stdout=full, stderr=subprocess.PIPE, timeout=120)
+    assert proc.returncode == 2
+    assert proc.stderr.decode().splitlines() == ["einvoice: cannot write the output: No space left on device"]
+
+
+@pytest.mark.parametrize("closed, expected", [(">&-", 0), ("2>&-", 0), (">&- 2>&-", 0)])
+def test_closed_standard_descriptors_change_nothing_but_what_is_shown(closed, expected, tmp_path):
+    """Started with standard output or error closed (``>&-``), a command does its work and its exit status tells the
+    verdict (an AttributeError on the missing stream was an 'internal error', exit 2)."""
+    target = tmp_path / "out.xml"
+    cmd = " ".join(map(shlex.quote, [*EINVOICE, "build", str(SAMPLES / "ehf-invoice.yaml"), "-f", "ehf", "-o",
+                                     str(target)]))
+    assert subprocess.run(f"{cmd} {closed}", shell=True, timeout=120).returncode == expected
+    assert target.exists()
+    cmd = " ".join(map(shlex.quote, [*EINVOICE, "validate", str(target)]))
+    assert subprocess.run(f"{cmd} {closed}", shell=True, timeout=120).returncode == 0
+    bad = tmp_path / "bad.xml"
+    bad.write_bytes(b"<Invoice")
+    cmd = " ".join(map(shlex.quote, [*EINVOICE, "validate", str(bad)]))
+    assert subprocess.run(f"{cmd} {closed}", shell=True, timeout=120).returncode == 2
 
 
 def _output_args(command: str, out) -> list:
