@@ -30,6 +30,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
+from .errors import printable
 from .rules.engine import Finding, Severity
 from .xmlsafe import MAX_BYTES, _os_reason, is_pdf
 
@@ -626,7 +627,7 @@ def run_pool(cands: list[Candidate], opts: Options, jobs: int,
 
 def _x(rule: str, message: str, hint: str, path: str, others: list[str]) -> Finding:
     return Finding(rule, Severity.ERROR if rule != "EINV-X-002" else Severity.WARNING,
-                   message + " (also in: " + ", ".join(others) + ")", hint, path=path)
+                   message + " (also in: " + ", ".join(map(printable, others)) + ")", hint, path=path)
 
 
 def _content(r: FileResult) -> tuple:

@@ -25,6 +25,7 @@ from urllib.parse import quote
 from lxml import etree
 
 from .batch import STATUS_SKIPPED, STATUS_UNREADABLE, STATUS_WARNINGS, FileResult, Summary
+from .errors import printable
 
 JSON_VERSION = 1
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -114,10 +115,10 @@ def to_text(results: list[FileResult], summary: Summary, color: bool = False, ve
     lines: list[str] = []
     for r in results:
         if r.status == STATUS_SKIPPED:
-            lines.append(f"{r.path}: {status_label['skipped']} ({r.reason})")
+            lines.append(f"{printable(r.path)}: {status_label['skipped']} ({r.reason})")
             continue
         if r.status == STATUS_UNREADABLE:
-            lines.append(f"{r.path}: {status_label['unreadable']} - {r.reason}")
+            lines.append(f"{printable(r.path)}: {status_label['unreadable']} - {r.reason}")
             continue
         counts = severity_counts(r.findings)
         if not r.valid:
@@ -126,7 +127,7 @@ def to_text(results: list[FileResult], summary: Summary, color: bool = False, ve
             label = paint("VALID with warnings", "yellow")
         else:
             label = paint("VALID", "green")
-        lines.append(f"{r.path}: {label} ({severity_text(counts)})")
+        lines.append(f"{printable(r.path)}: {label} ({severity_text(counts)})")
         if r.profile:
             lines.append(paint(f"  profile: {r.profile} ({r.profile_reason})", "dim"))
         if r.releases:
@@ -153,7 +154,7 @@ def to_text(results: list[FileResult], summary: Summary, color: bool = False, ve
         if summary.top_rules:
             lines.append("most frequent: " + ", ".join(f"{r} ({n})" for r, n in summary.top_rules))
         if total > 1 and summary.slowest:
-            lines.append("slowest: " + ", ".join(f"{Path(p).name} ({s * 1000:.0f} ms)" for p, s in summary.slowest[:3]))
+            lines.append("slowest: " + ", ".join(f"{printable(Path(p).name)} ({s * 1000:.0f} ms)" for p, s in summary.slowest[:3]))
     return safe("\n".join(lines))
 
 

@@ -141,6 +141,23 @@ def test_cross_invoice_checks(tmp_path: Path):
     assert "b.xml" in dup.message
 
 
+def test_file_names_with_line_breaks_keep_the_text_report_one_line_per_result(tmp_path: Path):
+    """A file name with a line break or a byte that is no UTF-8 is shown escaped, in its result's line and in the
+    cross-invoice findings that name it (raw, it split the line and the report read as two results)."""
+    import os
+
+    odd = os.fsdecode(b"odd\xff\nname.xml")
+    (tmp_path / odd).write_bytes(ubl("100"))
+    (tmp_path / "b.xml").write_bytes(ubl("100", buyer="Annen Kunde AS"))  # the same number: names the odd file
+    results = batch.run([str(tmp_path)], batch.Options(schema=False), jobs=1)
+    text = output.to_text(results, batch.summarize(results, 0.1))
+    heads = [line for line in text.splitlines() if line and not line.startswith(" ")]
+    assert any(line.startswith(str(tmp_path / "odd\\xff\\x0aname.xml") + ": ") for line in heads), heads
+    assert not any(line.startswith("name.xml") for line in heads)
+    also = [f.message for r in results if r.path.endswith("b.xml") for f in r.findings if f.rule == "EINV-X-001"]
+    assert also and "odd\\xff\\x0aname.xml" in also[0] and "\n" not in also[0]
+
+
 def _results(tmp_path: Path):
     (tmp_path / "a.xml").write_bytes(ubl("1"))
     (tmp_path / "bad.xml").write_bytes(b"<Invoice")
