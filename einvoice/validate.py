@@ -165,7 +165,8 @@ def written(doc: Document) -> Document:
 def validate(source: str | Path | bytes | Any, profile: str = "auto", schema: bool = True,
              layers: list[str] | tuple[str, ...] | None = None,
              rules: dict[str, str] | str | None = None, policy: bool = False) -> Report:
-    """Validate bytes, a path, or an lxml element. Raises UnreadableInput with a one-line reason.
+    """Validate bytes, a path, a binary file object, or an lxml element. Raises UnreadableInput with a one-line
+    reason (TypeError for a source of another type).
 
     ``rules={"peppol": "3.0.20"}`` validates against another rule release than the one in force.
     ``policy=True`` adds the house policy (EINV-P-*, configured in [tool.einvoice]; a

@@ -86,7 +86,8 @@ def read_limited(stream: Any, max_bytes: int = MAX_BYTES, name: str | None = Non
 
 
 def read_bytes(source: str | Path | bytes, max_bytes: int = MAX_BYTES) -> tuple[bytes, str | None]:
-    """Bytes of a path or of bytes given; refuses what is over the size limit.
+    """Bytes of a path, of a binary file object or of bytes given; refuses what is over the size limit (another
+    type is a TypeError; a str that is XML text, not a file name, an UnreadableInput saying to give bytes).
 
     Only regular files are read (or standard input named as such, e.g. /dev/stdin): a
     device, a named pipe or a socket is refused before it is opened, and no more than
@@ -95,11 +96,24 @@ def read_bytes(source: str | Path | bytes, max_bytes: int = MAX_BYTES) -> tuple[
     if isinstance(source, (bytes, bytearray, memoryview)):
         data = bytes(source)
         name = None
+    elif hasattr(source, "read"):  # a file object opened in binary mode: read no further than the limit
+        name = getattr(source, "name", None)
+        name = name if isinstance(name, str) else None
+        first = source.read(0)
+        if not isinstance(first, bytes):
+            raise TypeError("the file object gives text, not bytes: open it in binary mode ('rb')")
+        data = read_limited(source, max_bytes, name)
+    elif not isinstance(source, (str, os.PathLike)) or isinstance(source, bool):
+        raise TypeError(f"expected XML as bytes, a file path (str or os.PathLike) or a binary file object, "
+                        f"not {type(source).__name__}")
     else:
         name = str(source)
         try:
             st = os.stat(source)
         except (OSError, ValueError) as exc:
+            if isinstance(source, str) and source.lstrip().startswith("<"):
+                raise UnreadableInput("a str is read as a file name and this one is XML text: give the XML as bytes "
+                                      "(text.encode('utf-8'))", None) from None
             raise UnreadableInput(f"cannot read file ({_os_reason(exc)})", name) from None
         kind = _kind(st.st_mode)
         stdin = kind is not None and not stat.S_ISDIR(st.st_mode) and _is_stdin(st)

@@ -97,3 +97,35 @@ def test_validate_with_policy(tmp_path, monkeypatch):
             einvoice.validate(SAMPLES / "ehf-invoice.xml", policy=True)
     finally:
         config.load.cache_clear()
+
+
+SAMPLE = Path(__file__).resolve().parent.parent / "samples" / "ehf-invoice.xml"
+
+
+def test_validate_reads_a_binary_file_object_within_the_size_limit():
+    import io
+
+    with open(SAMPLE, "rb") as fh:
+        report = einvoice.validate(fh)
+    assert report.valid and report.path == str(SAMPLE)
+    assert einvoice.validate(io.BytesIO(SAMPLE.read_bytes())).valid
+    with pytest.raises(einvoice.UnreadableInput, match="over the limit"):
+        einvoice.validate(io.BytesIO(b" " * (einvoice.xmlsafe.MAX_BYTES + 1)))
+    with open(SAMPLE, encoding="utf-8") as fh, pytest.raises(TypeError, match="binary mode"):
+        einvoice.validate(fh)
+
+
+@pytest.mark.parametrize("source", [None, 0, 1, True, ["a.xml"], 1.5])
+def test_validate_refuses_a_source_of_another_type_with_a_type_error(source):
+    """An int was taken for a file descriptor (0: standard input, read until it ends), None and lists ended in
+    os.stat's own message."""
+    with pytest.raises(TypeError, match="expected XML as bytes, a file path"):
+        einvoice.validate(source)
+
+
+def test_validate_of_xml_text_given_as_str_says_to_give_bytes():
+    text = SAMPLE.read_text(encoding="utf-8")
+    with pytest.raises(einvoice.UnreadableInput, match="give the XML as bytes") as info:
+        einvoice.validate(text)
+    assert "\n" not in str(info.value)
+    assert einvoice.validate(text.encode("utf-8")).valid
