@@ -519,6 +519,21 @@ def _names(listing: str) -> str:
     return shown
 
 
+def _namespace_slip(element: str | None, expected: str) -> tuple[str, str, str] | None:
+    """(the element's namespace, the expected name, its namespace) when an element's local name is one the schema
+    expects here in another namespace (a namespace written with other capitals, say); the names as :func:`_short`
+    writes them."""
+    m = _CLARK.fullmatch(element or "")
+    if not m:
+        return None
+    for name in (x.strip() for x in expected.split(",")):
+        prefix, _, local = name.rpartition(":")
+        namespace = next((uri for uri, p in _PREFIXES.items() if p == prefix + ":"), None) if prefix else None
+        if local == m.group(2) and namespace and namespace != m.group(1):
+            return m.group(1), name, namespace
+    return None
+
+
 def _describe(entry) -> tuple[str, str]:
     """Our message and hint for one libxml2 schema error."""
     raw = _short(" ".join(str(entry.message).split()))
@@ -539,6 +554,11 @@ def _describe(entry) -> tuple[str, str]:
             return msg + ".", "Add the missing element; the schema requires it at this place."
         msg = f"element {where} is not allowed at this place"
         msg += f"; the schema expects one of {expected}" if expected else ""
+        other = _namespace_slip(element, exp.group(1) if exp else "")
+        if other:
+            return (msg + f": the element's namespace is '{other[0]}', the schema's for {other[1]} is '{other[2]}'.",
+                    "Write the namespace exactly as the schema does (namespaces are compared character by character, "
+                    "capitals included).")
         return msg + ".", ("Check the element's spelling and namespace, and the order of elements: "
                            "the schema fixes the sequence in which siblings must appear.")
     if kind.startswith("SCHEMAV_CVC_DATATYPE_VALID") or "is not a valid value of the" in rest:

@@ -145,6 +145,21 @@ def test_unexpected_element_names_what_is_expected():
     assert "order" in f.hint
 
 
+def test_an_element_in_a_namespace_written_otherwise_is_named_with_both_namespaces():
+    """An expected element in a namespace spelt with other capitals (a real invoice's 'data:Standard:' for
+    'data:standard:'): the message shows both namespaces (they read alike as prefixed names)."""
+    wrong = "urn:un:unece:uncefact:data:Standard:UnqualifiedDataType:100"
+    doc = CII_MINIMUM.replace('<udt:DateTimeString format="102">20240101</udt:DateTimeString>',
+                              f'<x:DateTimeString xmlns:x="{wrong}" format="102">20240101</x:DateTimeString>')
+    (f,) = xsd.validate_tree(etree.fromstring(doc.encode()), Syntax.CII, profile="facturx-minimum")
+    assert f"the element's namespace is '{wrong}'" in f.message
+    assert "the schema's for udt:DateTimeString is 'urn:un:unece:uncefact:data:standard:UnqualifiedDataType:100'" \
+        in f.message
+    assert "capitals" in f.hint
+    (plain,) = xsd.validate_tree(ubl(extra="<cbc:Colour>red</cbc:Colour>\n"), Syntax.UBL)
+    assert "namespace is" not in plain.message
+
+
 def test_missing_required_child():
     root = ubl()
     lmt = root.find("{urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2}LegalMonetaryTotal")
