@@ -603,8 +603,8 @@ def _locate(target: Any, positions: PathCache | None = None) -> tuple[Origin, di
         obj, fld = target, None
     if obj is None:
         return Origin(None, None), params
-    base = sys.modules.get("einvoice.model.base")  # no model object exists unless the model was imported
-    if base is not None and isinstance(obj, base.ModelBase):
+    model = getattr(sys.modules.get("einvoice.model.base"), "ModelBase", None)  # None until imported (by any thread)
+    if model is not None and isinstance(obj, model):
         return obj.origin(fld), params
     if hasattr(obj, "sourceline"):
         return element_origin(obj, positions), params
