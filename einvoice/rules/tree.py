@@ -501,10 +501,7 @@ class Pattern:
     def matches(self, el: Any, memo: dict) -> bool:
         """``memo`` (one per document evaluation) keeps whether an ancestor matched a pattern's leading
         steps: siblings share their ancestors, so each ancestor is tested once per pattern prefix."""
-        for anchored, steps in self.alts:
-            if _match_steps(el, steps, len(steps) - 1, anchored, memo):
-                return True
-        return False
+        return any(_match_steps(el, steps, len(steps) - 1, anchored, memo) for anchored, steps in self.alts)
 
 
 def _step_ok(el: Any, st: Step) -> bool:
@@ -690,9 +687,7 @@ class Context:
             else:
                 self.always.append(i)
         self.always_checks = [self.checks[i] for i in self.always]
-        # with no such check, the context's element can only fail a check when one of these attributes is on it
-        # or the walk below it can count something (see _run); None: there are checks to run in any case
-        self.quiet_attrs = tuple(root.attrs) if n and not self.always else None
+        self.quiet_attrs = frozenset(root.attrs) if n and not self.always else None  # None: checks to run in any case
         if self.pattern is not None and len(self.pattern.alts) >= 1:
             self.simple = all(len(steps) == 1 and not anchored and not steps[0].preds
                               for anchored, steps in self.pattern.alts)
@@ -966,13 +961,9 @@ class Table:
                 self._run(doc, el, ctx, res, tags)
 
     def _run(self, doc: Any, el: Any, ctx: Context, res: dict[str, list], tags: Any = None) -> None:
-        quiet = ctx.quiet_attrs
-        if quiet is not None and tags is not None and ctx.trie.deep.isdisjoint(tags):
-            for name in quiet:
-                if el.get(name) is not None:
-                    break
-            else:
-                return  # nothing to count: no check can fail here
+        quiet = ctx.quiet_attrs  # nothing to count and none of these attributes: no check can fail here
+        if quiet is not None and tags and ctx.trie.deep.isdisjoint(tags) and quiet.isdisjoint(el.keys()):
+            return
         checks = ctx.checks
         if ctx.trie is not None:
             counts = [0] * ctx.npaths

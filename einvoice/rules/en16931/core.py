@@ -262,8 +262,7 @@ def _ubl_failures(root: Any, index: dict) -> _Failures:
                            if ta.get("currencyID") == cur]
                 if len(amounts) != 1:
                     return False
-                # of every cac:LegalMonetaryTotal, as the official path reads them (a second total counts too)
-                incl = [xdec(e) for e in kids(r, CAC.LegalMonetaryTotal, CBC.TaxInclusiveAmount)]
+                incl = [xdec(e) for e in kids(r, CAC.LegalMonetaryTotal, CBC.TaxInclusiveAmount)]  # every total's
                 excl = [xdec(e) for e in kids(r, CAC.LegalMonetaryTotal, CBC.TaxExclusiveAmount)]
                 if len(excl) != 1:
                     return False
