@@ -1,0 +1,62 @@
+"""The library used from several threads at once, from a cold start: the same verdicts as one after the other.
+
+Runs in a new process, so that every lazy import, table compilation and cache is first reached by threads
+racing for it: conformance documents and mutants of them, under several profiles, releases and the house
+policy. (One such race, a finding located while another thread was still importing the model, is also
+reproduced deterministically in test_reliability.py.)"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from fragments import CONFORMANCE
+
+ROOT = Path(__file__).resolve().parent.parent
+
+_SCRIPT = r"""
+import json, sys
+from concurrent.futures import ThreadPoolExecutor
+import einvoice
+
+sys.path.insert(0, "tests")
+from mutate import mutant
+
+paths = json.loads(sys.argv[1])
+sources = [open(p, "rb").read() for p in paths]
+docs = [d for i, d in enumerate(sources)] + [mutant(d, 8800 + i)[0] for i, d in enumerate(sources * 2)]
+PROFILES = ["auto", "ehf", "en16931", "xrechnung", "facturx-en16931", "facturx-basic", "peppol"]
+
+
+def verdict(job):
+    i, data = job
+    try:
+        r = einvoice.validate(data, profile=PROFILES[i % len(PROFILES)], rules={"peppol": "3.0.20"} if i % 5 == 0 else None,
+                              policy=i % 3 == 0)
+        return [r.profile, sorted([f.rule, f.severity.value, f.line or 0] for f in r.findings), list(r.internal_errors)]
+    except einvoice.UnreadableInput as exc:
+        return ["unreadable", exc.reason]
+    except Exception as exc:  # what the test reports
+        return ["exception", f"{type(exc).__name__}: {exc}"]
+
+
+jobs = list(enumerate(docs))
+with ThreadPoolExecutor(8) as pool:
+    together = list(pool.map(verdict, jobs))
+print(json.dumps([together, [verdict(job) for job in jobs]]))
+"""
+
+
+def test_threads_from_a_cold_start_give_the_verdicts_of_one_thread():
+    paths = sorted(str(p) for p in (ROOT / "samples").glob("*.xml"))
+    if CONFORMANCE.is_dir():
+        paths += sorted(str(p) for p in (CONFORMANCE / "en16931").rglob("*.xml"))[:80]
+        paths += sorted(str(p) for p in (CONFORMANCE / "peppol-bis-3" / "rules" / "examples").rglob("*.xml"))[:20]
+    out = subprocess.run([sys.executable, "-c", _SCRIPT, json.dumps(paths)], capture_output=True, text=True,
+                         timeout=600, cwd=ROOT)
+    assert out.returncode == 0, out.stderr[-2000:]
+    together, alone = json.loads(out.stdout)
+    assert not [v for v in together if v[0] == "exception"], [v for v in together if v[0] == "exception"][:3]
+    assert together == alone
