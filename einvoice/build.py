@@ -140,6 +140,8 @@ def load_input(path: str | Path) -> dict:
             data = yaml.load(text, Loader=_yaml_loader())  # noqa: S506 - a SafeLoader subclass
     except json.JSONDecodeError as exc:
         raise UnreadableInput(f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}", name) from None
+    except RecursionError:  # lists or mappings nested thousands deep: no invoice input is
+        raise UnreadableInput(f"not readable as {'JSON' if is_json else 'YAML'}: nested too deeply", name) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1} column {mark.column + 1}" if mark else ""

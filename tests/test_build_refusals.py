@@ -319,3 +319,19 @@ def test_ubl_limits_and_line_periods_are_refused_in_input_terms():
     assert set(found) == {"EINV-B-032", "EINV-B-034"}, found
     assert found["EINV-B-034"].startswith("lines[0].period.start_date:")
     assert found["EINV-B-032"].startswith("payment_means[2].card:")
+
+
+@pytest.mark.parametrize("name, text", [
+    ("deep.json", '{"notes": ' + "[" * 100_000 + "]" * 100_000 + "}"),
+    ("deep.yaml", "notes: " + "[" * 100_000 + "]" * 100_000),
+    ("deep-map.yaml", "notes: " + "{a: " * 50_000 + "1" + "}" * 50_000),
+])
+def test_input_nested_too_deeply_is_refused_with_one_line(tmp_path, name, text):
+    """Lists or mappings nested thousands deep (no invoice input is): 'nested too deeply', not a RecursionError
+    reported as an internal error."""
+    from einvoice.errors import UnreadableInput
+
+    path = tmp_path / name
+    path.write_text(text)
+    with pytest.raises(UnreadableInput, match="nested too deeply"):
+        load_input(path)
