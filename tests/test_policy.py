@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -118,6 +119,29 @@ def test_config_switches_off_and_changes_severity(tmp_path):
     rules = {f.rule: f.severity.value for f in out}
     assert "EINV-P-003" not in rules
     assert rules["EINV-P-006"] == "error"
+
+
+@pytest.mark.parametrize("name, text, refused", [
+    ("einvoice.toml", "x = " + "[" * 100_000 + "]" * 100_000, "not valid TOML (nested too deeply)"),
+    ("einvoice.toml", "due-days = 7\n" + "# a comment line\n" * 80_000, "over 1048576 bytes"),
+    ("pyproject.toml", "[tool.einvoice]\nx = " + "[" * 100_000 + "]" * 100_000, None),  # its own tool's business
+])
+def test_config_nested_too_deeply_or_too_large_is_one_line(tmp_path, name, text, refused):
+    """A configuration nested thousands deep (a RecursionError reported as an internal error before) or larger than
+    1 MB (read whole before): einvoice.toml is refused in one line naming it; a pyproject.toml is passed over."""
+    from einvoice.rules.policy import config
+
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    config.load.cache_clear()
+    try:
+        if refused is None:
+            assert config.load(str(tmp_path)) == PolicyConfig()
+        else:
+            with pytest.raises(config.ConfigError, match=re.escape(refused)) as info:
+                config.load(str(tmp_path))
+            assert info.value.path == str(tmp_path / name)
+    finally:
+        config.load.cache_clear()
 
 
 def test_config_file_is_found(tmp_path, monkeypatch):

@@ -24,6 +24,7 @@ from pathlib import Path
 from ...errors import UnreadableInput
 
 SETTINGS = ("off", "fatal", "error", "warning", "info")
+MAX_BYTES = 1 << 20  # a configuration file larger than this is refused (einvoice.toml) or passed over (pyproject.toml)
 KEYS = ("due-days", "consumer-due-days", "require-late-interest", "rules")
 # configurable rules besides the house policy's (schemas/rules/policy/house.yaml)
 OTHER_RULES = ("EINV-X-001", "EINV-X-002", "EINV-X-003")
@@ -93,13 +94,8 @@ def parse(data: dict, source: str | None = None) -> PolicyConfig:
         if setting not in SETTINGS:
             fail(f"rule {rule}: {value!r} is no setting (use one of: {', '.join(SETTINGS)})")
         rules[rid] = setting
-    return PolicyConfig(
-        due_days=days("due-days", 30),
-        consumer_due_days=days("consumer-due-days", None),
-        require_late_interest=late,
-        rules=rules,
-        source=source,
-    )
+    return PolicyConfig(due_days=days("due-days", 30), consumer_due_days=days("consumer-due-days", None),
+                        require_late_interest=late, rules=rules, source=source)
 
 
 # where a pyproject.toml can hold our table: [tool.einvoice...], a dotted key tool.einvoice..., or a [tool]
@@ -117,6 +113,8 @@ def load(start: str | None = None) -> PolicyConfig:
             p = d / name
             if p.is_file():
                 try:
+                    if p.stat().st_size > MAX_BYTES:  # read no more than that: a configuration is a few lines
+                        raise ValueError(f"over {MAX_BYTES} bytes")
                     text = p.read_text(encoding="utf-8")
                     if name == "pyproject.toml" and not _MAY_CONFIGURE.search(text):
                         continue
@@ -125,9 +123,10 @@ def load(start: str | None = None) -> PolicyConfig:
                     data = tomllib.loads(text)
                 except OSError:
                     continue
-                except (ValueError, UnicodeDecodeError) as exc:  # tomllib.TOMLDecodeError is a ValueError
+                except (ValueError, UnicodeDecodeError, RecursionError) as exc:  # TOMLDecodeError is a ValueError
                     if name == "einvoice.toml":
-                        why = "not UTF-8 text" if isinstance(exc, UnicodeDecodeError) else f"not valid TOML ({exc})"
+                        why = ("not UTF-8 text" if isinstance(exc, UnicodeDecodeError) else "not valid TOML (nested too "
+                               "deeply)" if isinstance(exc, RecursionError) else f"not valid TOML ({exc})")
                         raise ConfigError(why, str(p)) from None
                     continue  # a broken pyproject.toml is its own tool's business
                 table = _table(data, name)
