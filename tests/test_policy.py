@@ -144,6 +144,26 @@ def test_config_nested_too_deeply_or_too_large_is_one_line(tmp_path, name, text,
         config.load.cache_clear()
 
 
+def test_a_pyproject_of_blank_lines_is_looked_at_in_linear_time(tmp_path):
+    """Whether a pyproject.toml may hold our table is looked up line by line: a file of 500,000 blank lines took
+    quadratic time (the line-start pattern's blanks ran over the line breaks: hours); it is passed over at once."""
+    import time
+
+    from einvoice.rules.policy import config
+
+    (tmp_path / "pyproject.toml").write_text("\n" * 500_000 + "[tool.einvoice]\ndue-days = 9\n", encoding="utf-8")
+    config.load.cache_clear()
+    try:
+        started = time.process_time()
+        assert config.load(str(tmp_path)).due_days == 9
+        assert time.process_time() - started < 60  # a hang guard, not a speed test: 0.02 s here, ~3,000 s before
+        for text in ("[ tool ]\neinvoice = {}", '"tool" . "einvoice" = 1', "\t[\t'tool'\t]", "tool = {}"):
+            assert config._MAY_CONFIGURE.search(text), text
+        assert not config._MAY_CONFIGURE.search("[tools]\n[project]\nname = 'x'")
+    finally:
+        config.load.cache_clear()
+
+
 def test_config_file_is_found(tmp_path, monkeypatch):
     from einvoice.rules.policy import config
 

@@ -101,7 +101,8 @@ def parse(data: dict, source: str | None = None) -> PolicyConfig:
 # where a pyproject.toml can hold our table: [tool.einvoice...], a dotted key tool.einvoice..., or a [tool]
 # table / tool = {...} inline table (quotes and blanks allowed around the key parts); any other
 # pyproject.toml is not parsed (most projects have one; parsing it costs a cold start several ms)
-_MAY_CONFIGURE = re.compile(r"""tool["']?\s*\.\s*["']?einvoice|^\s*\[\s*["']?tool["']?\s*\]|^\s*["']?tool["']?\s*=""", re.M)
+_MAY_CONFIGURE = re.compile(r"""tool["']?[ \t]*\.[ \t]*["']?einvoice|^[ \t]*\[[ \t]*["']?tool["']?[ \t]*\]|^[ \t]*["']?tool["']?[ \t]*=""",
+                            re.M)  # (TOML's blanks: spaces and tabs; one line, so no run of blank lines is read twice)
 
 
 @functools.lru_cache(maxsize=None)
