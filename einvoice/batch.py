@@ -30,7 +30,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from .errors import printable
+from .errors import clipped, printable
 from .rules.engine import Finding, Severity
 from .xmlsafe import MAX_BYTES, _os_reason, is_pdf
 
@@ -691,15 +691,16 @@ def cross_checks(results: list[FileResult]) -> None:
                 others = [o.path for o in _reused_number(r, group)]
                 if not others:
                     continue
-                r.findings.append(_x("EINV-X-001", f"invoice number {number} is used more than once by the same seller",
-                                     "Give every invoice and credit note of a seller its own number.", r.path, others))
+                r.findings.append(_x("EINV-X-001", f"invoice number {clipped(number)} is used more than once by the same "
+                                     "seller", "Give every invoice and credit note of a seller its own number.", r.path,
+                                     others))
     for key, group in by_billing.items():
         numbers = {r.facts.get("number") for r in group}
         if len(group) > 1 and len(numbers) > 1:
             for r in group:
                 others = [o.path for o in group if o is not r]
-                r.findings.append(_x("EINV-X-002", f"same buyer, amount {key[2]} {key[3] or ''} and date {key[4]} as "
-                                     "another invoice: possible double billing",
+                r.findings.append(_x("EINV-X-002", f"same buyer, amount {clipped(key[2])} {clipped(key[3] or '')} and date "
+                                     f"{clipped(key[4])} as another invoice: possible double billing",
                                      "Make sure the buyer is not billed twice for the same delivery.", r.path, others))
     for r in results:
         f = r.facts
@@ -713,11 +714,11 @@ def cross_checks(results: list[FileResult]) -> None:
                     problems.append("another buyer")
                 try:
                     if g.get("payable") and f.get("payable") and abs(Decimal(f["payable"])) > abs(Decimal(g["payable"])):
-                        problems.append(f"more than the invoice amount {g['payable']}")
+                        problems.append(f"more than the invoice amount {clipped(g['payable'])}")
                 except ArithmeticError:
                     pass
                 if problems:
-                    r.findings.append(_x("EINV-X-003", f"credit note for invoice {ref}, which is for "
+                    r.findings.append(_x("EINV-X-003", f"credit note for invoice {clipped(ref)}, which is for "
                                          + " and ".join(problems),
                                          "Credit the buyer and the amount of the invoice being corrected.",
                                          r.path, [inv.path]))

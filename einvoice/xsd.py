@@ -499,6 +499,7 @@ _CLARK = re.compile(r"\{([^}]*)\}([A-Za-z_][\w.\-]*)")
 _ELEMENT = re.compile(r"^Element '([^']*)'(?:, attribute '([^']*)')?: ?(.*)$", re.S)
 _EXPECTED = re.compile(r"Expected is(?: one of)? \( ?(.*?) ?\)\.?", re.S)
 _MAX_LISTED = 8
+_LONG_WORD = re.compile(r"\S{120,}")  # a name or value longer than this is shown by its start and end
 
 
 def _short(text: str) -> str:
@@ -882,6 +883,7 @@ def validate_tree(root: Any, syntax: Syntax | str | None, profile: str | None = 
     paths = PathCache()  # one per document: 20,000 errors among 20,000 siblings stay linear
     for entry in schema.error_log:
         message, hint = _describe(entry)
+        message = _LONG_WORD.sub(lambda m: f"{m.group()[:80]}...{m.group()[-16:]}", message)  # a 40,000-letter name
         findings.append(Finding(RULE_ID, Severity.FATAL, f"XML Schema ({schema_file}): {message}",
                                 hint, _locate(root, getattr(entry, "path", None), nsmap, paths), entry.line or None, "xsd", path))
     said = {e.line for e in schema.error_log if e.type_name.startswith("SCHEMAV_CVC_DATATYPE")}  # (the text refused)

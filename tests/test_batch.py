@@ -228,3 +228,29 @@ def test_facturx_pdfs_extract_like_their_xml():
         xml, findings = read_pdf(pdf.read_bytes(), str(pdf))
         assert xml.lstrip().startswith(b"<"), pdf.name
         assert not [f for f in findings if f.severity.blocking], (pdf.name, findings)
+
+
+def test_long_values_are_clipped_in_messages(tmp_path: Path):
+    """A value quoted in a message is shown by its start and end when it is long (two invoices sharing a
+    300,000-digit number gave a 300,000-character line), and a schema error names a long element so too."""
+    number = "9" * 300_000
+    (tmp_path / "a.xml").write_bytes(ubl(number))
+    (tmp_path / "b.xml").write_bytes(ubl(number, buyer="Annen Kunde AS"))
+    results = batch.run([str(tmp_path)], batch.Options(schema=False), jobs=1)
+    dup = [f.message for r in results for f in r.findings if f.rule == "EINV-X-001"]
+    assert len(dup) == 2 and all(len(m) < 300 and "9" * 80 + "..." in m for m in dup)
+    from einvoice import xsd
+    from einvoice.model.invoice import Syntax
+
+    name = "A" * 40_000
+    doc = ubl("1").replace(b"<cbc:ID>", f"<cbc:{name}>x</cbc:{name}><cbc:ID>".encode(), 1)
+    found = xsd.validate_tree(etree.fromstring(doc), Syntax.UBL)
+    assert found and all(len(f.message) < 1000 for f in found) and any("A" * 60 + "..." in f.message for f in found)
+
+
+def test_format_message_clips_long_texts_and_keeps_numbers():
+    from einvoice.rules.engine import format_message
+
+    assert format_message("date {value} is wrong", {"value": "x" * 1000}) == f"date {'x' * 80}...{'x' * 16} is wrong"
+    assert format_message("{n:.2f} over", {"n": 1.5}) == "1.50 over"
+    assert format_message("no {such}", {"other": 1}) == "no {such}"

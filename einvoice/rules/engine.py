@@ -668,13 +668,13 @@ def plan_for(rules: Iterable[Rule], syntax: Syntax | None, context: "Context | N
 
 
 def format_message(message: str, params: dict | None) -> str:
-    """A rule's message with its parameters filled in (left as written when they do not fit)."""
-    if params:
-        try:
-            return message.format(**params)
-        except (KeyError, IndexError, ValueError):
-            pass
-    return message
+    """A rule's message with its parameters filled in, long texts clipped (left as written when they do not fit)."""
+    from ..errors import clipped
+
+    try:
+        return message.format(**{k: clipped(v) for k, v in params.items()}) if params else message
+    except (KeyError, IndexError, ValueError):
+        return message
 
 
 def _add_findings(doc: Document, rule: Rule, meta: RuleMeta, targets: Iterable[Any], report: Report,
