@@ -117,3 +117,11 @@ def _step_name(node: Any) -> str:
                 return f"{p}:{local}"
         return local
     return str(qname)
+
+
+def clipped(value: object, limit: int = 120) -> object:
+    """A text longer than ``limit`` as its start, '...' and its end (a value quoted in a message: a 300,000-digit
+    invoice number is no message); anything else as it is."""
+    if isinstance(value, str) and len(value) > limit:
+        return f"{value[:limit - 40]}...{value[-16:]}"
+    return value

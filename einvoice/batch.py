@@ -30,7 +30,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from .errors import clipped, printable
+from .basics import clipped
+from .errors import printable
 from .rules.engine import Finding, Severity
 from .xmlsafe import MAX_BYTES, _os_reason, is_pdf
 

@@ -19,14 +19,6 @@ def one_line(text: object, limit: int = 400) -> str:
     return s
 
 
-def clipped(value: object, limit: int = 120) -> object:
-    """A text longer than ``limit`` as its start, '...' and its end (a value quoted in a message: a 300,000-digit
-    invoice number is no message); anything else as it is."""
-    if isinstance(value, str) and len(value) > limit:
-        return f"{value[:limit - 40]}...{value[-16:]}"
-    return value
-
-
 def printable(text: object) -> str:
     """``text`` (e.g. a file name) with control characters and undecodable bytes shown as ``\\xNN``."""
     s = str(text)

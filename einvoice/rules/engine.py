@@ -36,7 +36,7 @@ from typing import Any, Callable, Collection, Iterable
 
 from typing import TYPE_CHECKING
 
-from ..basics import Origin, PathCache, Syntax, element_origin
+from ..basics import Origin, PathCache, Syntax, clipped, element_origin
 
 if TYPE_CHECKING:  # the pydantic model is imported only where a document needs it
     from ..model.invoice import Invoice
@@ -669,8 +669,6 @@ def plan_for(rules: Iterable[Rule], syntax: Syntax | None, context: "Context | N
 
 def format_message(message: str, params: dict | None) -> str:
     """A rule's message with its parameters filled in, long texts clipped (left as written when they do not fit)."""
-    from ..errors import clipped
-
     try:
         return message.format(**{k: clipped(v) for k, v in params.items()}) if params else message
     except (KeyError, IndexError, ValueError):
