@@ -230,8 +230,8 @@ class _Parser:
             else:
                 lit = v2
             if isinstance(lit, bool):
-                def test(n, values=values, lit=lit, eq=op == "="):
-                    return any((V.xs_boolean(v) == lit) == eq for v in values(n) if V.xs_boolean(v) is not None)
+                def test(n, values=values, lit=lit, eq=op == "=", cast=V.xs_boolean):  # a non-boolean before a match stops
+                    return next((b is not None for b in map(cast, values(n)) if b is None or (b == lit) == eq), False)
             else:
                 def test(n, values=values, lit=lit, eq=op == "="):
                     return any((v == lit) == eq for v in values(n))

@@ -87,7 +87,8 @@ class _Row:
         if self.sibling and not any(text(c) == self.sibling[1] for c in parent.iterfind(self.sibling[0])):
             return False
         if self.indicator is not None:
-            return self.indicator in {as_bool(i) for i in parent.iterfind(self.indicator_path)}
+            return next((b is not None for b in map(as_bool, parent.iterfind(self.indicator_path))  # (as tree's '= true()':
+                         if b is None or b == self.indicator), False)  # a value no boolean before a match stops the cast)
         return True
 
     def value(self, el: Any) -> str | None:
