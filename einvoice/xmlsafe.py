@@ -156,6 +156,10 @@ def parse(data: bytes, name: str | None = None, max_depth: int = MAX_DEPTH) -> e
     try:
         tree = etree.fromstring(data, _parser()).getroottree()
     except etree.XMLSyntaxError as exc:
+        declared = _DECLARED.match(data[:512].decode("latin-1"))
+        if declared and not _ENCODING_NAME.fullmatch(declared.group(1)):  # libxml2 says 'string not closed'
+            raise UnreadableInput(f"not well-formed XML: the declared encoding {declared.group(1)!r} is no encoding "
+                                  "name (letters, digits, '.', '_' and '-', a letter first)", name) from None
         raise UnreadableInput(_syntax_error(exc), name) from None
     except ValueError as exc:
         raise UnreadableInput(f"not readable as XML: {exc}", name) from None
@@ -165,6 +169,7 @@ def parse(data: bytes, name: str | None = None, max_depth: int = MAX_DEPTH) -> e
     return tree
 
 
+_ENCODING_NAME = re.compile(r"[A-Za-z][A-Za-z0-9._-]*")  # XML's EncName
 _DECLARED = re.compile(r"<\?xml[^>]*?\sencoding\s*=\s*[\"']([^\"']*)[\"']")
 _UTF16 = {b"\xff\xfe": "LE", b"\xfe\xff": "BE", b"<\x00?\x00": "LE", b"\x00<\x00?": "BE"}  # byte order marks, '<?'
 # the declared names the official validators' parser reads UTF-16 by, per byte order (its own for UTF-16, then Java's

@@ -249,3 +249,14 @@ def test_xml_1_1_line_ends_are_read_as_the_official_validators_parser_reads_them
         xp = proc.new_xpath_processor()
         xp.set_context(xdm_item=proc.parse_xml(xml_file_name=str(tmp_path / "doc.xml")))
         assert xp.evaluate_single("string(/r)").string_value == value, text
+
+
+@pytest.mark.parametrize("name", ["UTF-8-W/O-BOM", "UTF 8", "8BIT", ""])
+def test_a_declared_encoding_that_is_no_encoding_name_is_said_so(name):
+    """A declaration whose encoding is no EncName (a real Factur-X file declares 'UTF-8-W/O-BOM'): refused as before,
+    in words that say what is wrong (libxml2's own: 'string not closed expecting " or \\'')."""
+    data = f'<?xml version="1.0" encoding="{name}"?>\n<Invoice/>'.encode()
+    with pytest.raises(UnreadableInput) as info:
+        xmlsafe.parse(data)
+    assert info.value.reason == (f"not well-formed XML: the declared encoding {name!r} is no encoding name (letters, "
+                                 "digits, '.', '_' and '-', a letter first)")
