@@ -45,6 +45,7 @@ CONFIG_LAYERS = {
 # folders under tests/ of the project, scored beside the corpus (testSet configuration -> layers, profile)
 PROJECT_TESTS = Path(__file__).resolve().parent.parent / "tests"
 PROJECT_UNIT_FOLDERS = ("xrechnung",)
+CORPUS_PARTS = ("en16931", "peppol-bis-3", "expected-verdicts.json", "expected-verdicts-peppol-releases.json")
 CONFIG_LAYERS["xrechnung-3.0-ubl"] = ("ubl-syntax-xrechnung", "en16931-xrechnung", "xrechnung")
 CONFIG_LAYERS["xrechnung-3.0-cii"] = ("cii-syntax-xrechnung", "en16931-xrechnung", "xrechnung")
 CONFIG_PROFILES = {"xrechnung-3.0-ubl": "xrechnung", "xrechnung-3.0-cii": "xrechnung"}
@@ -304,6 +305,10 @@ def main(argv: list[str] | None = None) -> int:
     a = ap.parse_args(argv)
     if not a.root.is_dir():
         print(f"einvoice conformance: {a.root}: no such folder", file=sys.stderr)
+        return 2
+    if not any((a.root / name).exists() for name in CORPUS_PARTS):  # not a scoreboard of the project's own tests alone
+        print(f"einvoice conformance: {a.root}: no conformance corpus there (none of {', '.join(CORPUS_PARTS)})",
+              file=sys.stderr)
         return 2
     return run(a.root, a.only, a.rule, a.verbose, not a.no_golden, not a.no_units, a.json)
 

@@ -258,6 +258,18 @@ def test_conformance_missing_folder(tmp_path):
     assert res.exit_code == 2
 
 
+def test_conformance_of_a_folder_without_a_corpus_is_refused(tmp_path):
+    """A folder that holds none of the corpus gave a 100 % scoreboard of the project's own XRechnung tests alone (a CI
+    job pointed at the wrong folder passed); it is refused in one line, exit 2."""
+    (tmp_path / "invoices").mkdir()
+    (tmp_path / "invoices" / "a.xml").write_text("<x/>")
+    res = subprocess.run([sys.executable, "-m", "einvoice", "conformance", str(tmp_path)], capture_output=True,
+                         text=True, cwd=ROOT)
+    assert res.returncode == 2 and "TOTAL" not in res.stdout
+    assert res.stderr.strip().endswith("no conformance corpus there (none of en16931, peppol-bis-3, "
+                                       "expected-verdicts.json, expected-verdicts-peppol-releases.json)")
+
+
 def test_conformance_delegates():
     if not CONFORMANCE.is_dir():
         pytest.skip(NO_CORPUS)
