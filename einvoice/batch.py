@@ -754,9 +754,14 @@ def summarize(results: list[FileResult], seconds: float = 0.0) -> Summary:
     return Summary(counts, rules.most_common(5), slow, seconds)
 
 
+def no_invoice(results: list[FileResult]) -> bool:
+    """Whether every input was skipped (no invoice among them): a run that judged nothing is no pass."""
+    return bool(results) and all(r.status == STATUS_SKIPPED for r in results)
+
+
 def exit_code(results: list[FileResult], fail_on: str = "error") -> int:
-    """0 clean, 1 findings at or above the threshold, 2 when a file was unreadable."""
-    if any(r.status == STATUS_UNREADABLE for r in results):
+    """0 clean, 1 findings at or above the threshold, 2 when a file was unreadable or no input was an invoice."""
+    if any(r.status == STATUS_UNREADABLE for r in results) or no_invoice(results):
         return 2
     if fail_on == "never":
         return 0
