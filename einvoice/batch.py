@@ -755,12 +755,13 @@ def summarize(results: list[FileResult], seconds: float = 0.0) -> Summary:
 
 
 def no_invoice(results: list[FileResult]) -> bool:
-    """Whether every input was skipped (no invoice among them): a run that judged nothing is no pass."""
+    """Whether every file was skipped: folders and patterns were searched and no invoice found (a named file that is
+    no invoice is unreadable already), and a search that judged nothing is no pass."""
     return bool(results) and all(r.status == STATUS_SKIPPED for r in results)
 
 
 def exit_code(results: list[FileResult], fail_on: str = "error") -> int:
-    """0 clean, 1 findings at or above the threshold, 2 when a file was unreadable or no input was an invoice."""
+    """0 clean, 1 findings at or above the threshold, 2 when a file was unreadable or a search found no invoice."""
     if any(r.status == STATUS_UNREADABLE for r in results) or no_invoice(results):
         return 2
     if fail_on == "never":

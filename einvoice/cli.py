@@ -528,7 +528,7 @@ def validate(files: tuple[Path, ...], profile: str, no_schema: bool, policy: boo
             if r.status == batch.STATUS_UNREADABLE:
                 click.echo(f"einvoice: {_printable(r.path)}: {r.reason}", err=True)
         if batch.no_invoice(results):
-            click.echo(f"einvoice: no invoice among the {len(results)} file(s) given: every one was skipped", err=True)
+            click.echo(f"einvoice: no invoice among the {len(results)} file(s) found: every one was skipped", err=True)
         if out_format == "text":
             color = output is None and sys.stdout.isatty()
             shown = [r for r in results if not quiet or r.findings or r.status != batch.STATUS_VALID]

@@ -110,9 +110,9 @@ def test_folder_walk_skips_non_invoices(tmp_path: Path):
     assert st["a.xml"] != batch.STATUS_UNREADABLE
 
 
-def test_a_run_without_a_single_invoice_exits_2(tmp_path: Path):
-    """Every input skipped (no invoice among them): exit 2 and a line saying so; it was 0, a pass for a CI job whose
-    folder held no invoice. One invoice among them: as before."""
+def test_a_search_that_finds_no_invoice_exits_2(tmp_path: Path):
+    """A folder (or pattern) whose files are all skipped (no invoice among them): exit 2 and a line saying so; it was
+    0, a pass for a CI job whose folder held no invoice. One invoice among them: as before."""
     import subprocess
     import sys
 
@@ -123,10 +123,10 @@ def test_a_run_without_a_single_invoice_exits_2(tmp_path: Path):
     res = subprocess.run([sys.executable, "-m", "einvoice", "validate", str(tmp_path), "--no-schema"],
                          capture_output=True, text=True)
     assert res.returncode == 2
-    assert res.stderr.strip() == "einvoice: no invoice among the 2 file(s) given: every one was skipped"
+    assert res.stderr.strip() == "einvoice: no invoice among the 2 file(s) found: every one was skipped"
     (tmp_path / "a.xml").write_bytes(ubl())
     results = batch.run([str(tmp_path)], batch.Options(schema=False), jobs=1)
-    assert not batch.no_invoice(results) and batch.exit_code(results, fail_on="never") == 0
+    assert not batch.no_invoice(results) and batch.exit_code(results, "never") == 0
 
 
 def test_missing_input_and_glob(tmp_path: Path):
