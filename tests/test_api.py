@@ -129,3 +129,22 @@ def test_validate_of_xml_text_given_as_str_says_to_give_bytes():
         einvoice.validate(text)
     assert "\n" not in str(info.value)
     assert einvoice.validate(text.encode("utf-8")).valid
+
+
+def test_the_model_round_trips_through_json_with_a_binary_attachment():
+    """model_dump_json() of an invoice with a binary attachment (BT-125) failed ('invalid utf-8 sequence'); bytes
+    are base64 in JSON both ways, so the JSON reads back to the same invoice."""
+    import base64
+
+    pdf = b"%PDF-1.4\n\xff\xfe\x00\x81 binary"
+    ref = ('<cac:AdditionalDocumentReference><cbc:ID>att</cbc:ID><cac:Attachment>'
+           '<cbc:EmbeddedDocumentBinaryObject mimeCode="application/pdf" filename="a.pdf">'
+           f'{base64.b64encode(pdf).decode()}</cbc:EmbeddedDocumentBinaryObject></cac:Attachment>'
+           '</cac:AdditionalDocumentReference>')
+    xml = SAMPLE.read_bytes().replace(b"<cac:AccountingSupplierParty>", ref.encode() + b"<cac:AccountingSupplierParty>", 1)
+    invoice = einvoice.load(xml).invoice
+    assert any(d.attachment and d.attachment.content == pdf for d in invoice.supporting_documents)
+    text = invoice.model_dump_json()
+    assert base64.urlsafe_b64encode(pdf).decode() in text  # (pydantic writes the URL-safe alphabet)
+    back = einvoice.Invoice.model_validate_json(text)
+    assert back.model_dump() == invoice.model_dump()

@@ -19,7 +19,9 @@ from ..basics import Origin, element_origin  # noqa: F401 - defined without pyda
 class ModelBase(BaseModel):
     """Base of every model class: strict field names, source elements kept privately."""
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=False, arbitrary_types_allowed=True)
+    # bytes (an attachment's content) are base64 in JSON both ways: model_dump_json() of a binary attachment failed
+    model_config = ConfigDict(extra="forbid", validate_assignment=False, arbitrary_types_allowed=True,
+                              ser_json_bytes="base64", val_json_bytes="base64")
 
     _el: Any = PrivateAttr(default=None)
     _els: dict[str, Any] = PrivateAttr(default_factory=dict)
