@@ -104,7 +104,7 @@ def mutate_tree(root, rng: random.Random) -> str:
     """Apply one random mutation to the tree in place; return what was done."""
     ops = ["drop", "duplicate", "empty", "amount", "date", "code", "currency", "rate", "swap", "attr",
            "space", "comment", "number", "number", "bare-copy", "add-attr", "case", "graft", "second",
-           "aggregate-copy"]
+           "aggregate-copy", "hollow", "repeat", "shuffle"]
     for _ in range(50):
         op = rng.choice(ops)
         elements = _elements(root)
@@ -258,6 +258,41 @@ def mutate_tree(root, rng: random.Random) -> str:
                         what = f" with {_local(leaf)}={leaf.text!r}"
                 (el.addprevious if rng.random() < 0.3 else el.addnext)(new)
                 return f"aggregate copy of {_local(el)}{what}"
+        # an aggregate emptied of its children (the element stays: a context with nothing in it)
+        if op == "hollow":
+            cands = [e for e in elements if any(isinstance(c.tag, str) for c in e)]
+            if cands:
+                el = rng.choice(cands)
+                for c in list(el):
+                    el.remove(c)
+                el.text = rng.choice([None, "", " "])
+                return f"hollow {_local(el)}"
+        # an element repeated 3-6 times beside itself, the copies' texts varied (counts, 'every' and 'some' tests)
+        if op == "repeat" and elements:
+            el = rng.choice(elements)
+            n = rng.randint(3, 6)
+            for _ in range(n - 1):
+                new = copy.deepcopy(el)
+                new.tail = None
+                if len(new) == 0:
+                    others = [e.text for e in root.iter(el.tag) if (e.text or "") != (el.text or "")]
+                    r = rng.random()
+                    new.text = rng.choice(others) if others and r < 0.4 else rng.choice(CODES) if r < 0.7 else el.text
+                el.addnext(new)
+            return f"repeat {_local(el)} x{n}"
+        # the element children of an aggregate in another order (the 'first of' readings over mixed names)
+        if op == "shuffle":
+            cands = [e for e in root.iter() if isinstance(e.tag, str)
+                     and len({c.tag for c in e if isinstance(c.tag, str)}) >= 2]
+            if cands:
+                el = rng.choice(cands)
+                kids = [c for c in el if isinstance(c.tag, str)]
+                order = kids[:]
+                rng.shuffle(order)
+                for c in kids:
+                    el.remove(c)
+                el.extend(order if order != kids else kids[::-1])
+                return f"shuffle {_local(el)}"
     return "none"
 
 
