@@ -479,3 +479,15 @@ def test_all_of_reads_operands_lazily_and_raises_an_error_only_where_none_is_fal
     assert v.attempt(stop) is v.STOP and v.attempt(lambda: 3) == 3
     with pytest.raises(ZeroDivisionError):  # only the errors named are a STOP
         v.attempt(lambda: 1 / 0)
+
+
+@pytest.mark.parametrize("values, wanted, eq, result", [
+    (["true"], True, True, True), (["false", "true"], True, True, True), (["true", "Z"], True, True, True),
+    (["Z", "true"], True, True, False), (["false", "Z"], True, True, False), ([" 1 "], True, True, True),
+    ([], True, True, False), (["true"], True, False, False), (["true", "false"], True, False, True),
+    (["x", "false"], True, False, False),
+])
+def test_boolean_compare_reads_in_order_and_stops_at_a_value_that_is_no_boolean(values, wanted, eq, result):
+    """``values = true()`` (and ``!=``) as Saxon evaluates it: the first match decides; a value that is no boolean
+    before one stops the comparison (FORG0001), which reads as no match."""
+    assert v.boolean_compare(values, wanted, eq) is result

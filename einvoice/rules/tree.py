@@ -230,8 +230,8 @@ class _Parser:
             else:
                 lit = v2
             if isinstance(lit, bool):
-                def test(n, values=values, lit=lit, eq=op == "=", cast=V.xs_boolean):  # a non-boolean before a match stops
-                    return next((b is not None for b in map(cast, values(n)) if b is None or (b == lit) == eq), False)
+                def test(n, values=values, lit=lit, eq=op == "="):
+                    return V.boolean_compare(values(n), lit, eq)
             else:
                 def test(n, values=values, lit=lit, eq=op == "="):
                     return any((v == lit) == eq for v in values(n))
@@ -361,10 +361,7 @@ def select(node: Any, steps: list[Step]) -> list:
     """Nodes (elements, or attribute values as str) a compiled path selects from an element."""
     current = [node]
     for st in steps:
-        if st.axis == "child" and not st.preds and st.names != ("*",):  # most steps: lxml filters the children
-            names = st.names
-            current = [x for n in current if not isinstance(n, str) for x in n.iterchildren(*names)]
-        elif st.axis == "root":  # "/" then a first child step names the root itself: handled by a self-like match
+        if st.axis == "root":  # "/" then a first child step names the root itself: handled by a self-like match
             current = [node.getroottree().getroot()]
         else:
             current = [x for n in current if not isinstance(n, str) for x in _step(n, st)]
@@ -673,8 +670,7 @@ class Context:
                     if j == len(combo) - 1:
                         node.pids.append(n)
             n += 1
-        self.trie = root if n else None
-        self.npaths = n
+        self.trie, self.npaths = (root if n else None), n
         if n:
             _deep_terms(root, None)
         # checks that can only fail when their path counted something ("absent", "max") are looked

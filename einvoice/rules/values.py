@@ -310,6 +310,12 @@ def xs_boolean(value: Any) -> bool | None:
     return False if t in ("false", "0") else None
 
 
+def boolean_compare(values: Iterable, wanted: bool, eq: bool = True) -> bool:
+    """``values = true()`` (``!=`` with ``eq`` False) as Saxon reads it: in order, a value that is no boolean before
+    a match stops the comparison (a cast error: a pattern with it matches nothing)."""
+    return next((b is not None for b in map(xs_boolean, values) if b is None or (b == wanted) == eq), False)
+
+
 def round_decimal(d: Decimal) -> Decimal:
     """fn:round on an xs:decimal: to the nearest integer, halves towards positive infinity."""
     return d.to_integral_value(rounding=ROUND_HALF_UP if d >= 0 else ROUND_HALF_DOWN)
@@ -400,6 +406,6 @@ def date_102(value: Any) -> date | None:
 __all__ = [
     "WS", "CastError", "trim", "normalize_space", "string_value", "nvalue", "blank", "text_node",
     "decimal_or_none", "xs_decimal", "decimal_of", "double_or_none", "xs_double", "number", "java_compare", "saxon_compare", "compare_untyped", "xs_boolean",
-    "round_decimal", "round_double", "xpath_round", "round_half_to_even", "round2", "round2_double",
+    "boolean_compare", "round_decimal", "round_double", "xpath_round", "round_half_to_even", "round2", "round2_double",
     "double_sum", "decimal_places_ok", "date_or_none", "xs_date", "date_102",
 ]

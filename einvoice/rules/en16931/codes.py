@@ -22,7 +22,7 @@ from typing import Any
 from ... import codelists
 from ..engine import SCHEMAS, Document, load_yaml
 from ..tree import STRUCTURE, _clark
-from ..values import normalize_space as norm, string_value as text, xs_boolean as as_bool
+from ..values import boolean_compare, normalize_space as norm, string_value as text
 from . import RULES, on_tree
 
 _CL_IDS = list(load_yaml(SCHEMAS / "rules" / "en16931" / "codes.yaml"))  # the ids of the metadata file
@@ -87,8 +87,7 @@ class _Row:
         if self.sibling and not any(text(c) == self.sibling[1] for c in parent.iterfind(self.sibling[0])):
             return False
         if self.indicator is not None:
-            return next((b is not None for b in map(as_bool, parent.iterfind(self.indicator_path))  # (as tree's '= true()':
-                         if b is None or b == self.indicator), False)  # a value no boolean before a match stops the cast)
+            return boolean_compare(parent.iterfind(self.indicator_path), self.indicator)  # the official '= true()'
         return True
 
     def value(self, el: Any) -> str | None:
