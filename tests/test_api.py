@@ -99,7 +99,7 @@ def test_validate_with_policy(tmp_path, monkeypatch):
         config.load.cache_clear()
 
 
-SAMPLE = Path(__file__).resolve().parent.parent / "samples" / "ehf-invoice.xml"
+SAMPLE = SAMPLES / "ehf-invoice.xml"
 
 
 def test_validate_reads_a_binary_file_object_within_the_size_limit():
