@@ -39,6 +39,7 @@ from typing import Any, Callable, Iterable
 
 from lxml import etree
 
+from ..basics import children
 from ..syntax import namespaces as ns
 from . import values as V
 
@@ -254,14 +255,13 @@ class _Parser:
         alts = [_fix_absolute(self.path())]
         if all(alt and alt[0].axis == "root" for alt in alts):
             return lambda n: _absolute_values(alts, n)
-
-        def path_values(n, alts=alts):
-            return [string_value(x) for x in select_any(n, alts)]
+        path_values = lambda n, alts=alts: [string_value(x) for x in select_any(n, alts)]  # noqa: E731
         st = alts[0][0] if len(alts[0]) == 1 and not alts[0][0].preds else None  # ".", "ram:X": without selecting
         if st is not None and st.axis == "self" and not st.names:
             path_values = lambda n: [string_value(n)]  # noqa: E731
         elif st is not None and st.axis == "child" and len(st.names) == 1 and st.names != ("*",):
-            path_values = lambda n, t=st.names[0]: [string_value(c) for c in n.iterchildren(t)]  # noqa: E731
+            path_values = lambda n, t=st.names[0]: [string_value(c) for c in (  # noqa: E731 (as in _step)
+                n.iterchildren(t) if len(n) > 16 else n) if c.tag == t]
         path_values.alts = alts  # read by cmp: a bare path predicate asks only whether it selects something
         return path_values
 
@@ -336,9 +336,9 @@ def _step(node: Any, st: Step) -> Iterable:
     """The nodes one location step (any axis but the root) selects from an element, its predicates
     applied, in order (an iterable: read as far as needed)."""
     ax = st.axis
-    if ax == "child":  # lxml filters the children by name (thousands of siblings are not walked in Python)
-        cands: Iterable = ((c for c in node if isinstance(c.tag, str)) if st.names == ("*",)
-                           else node.iterchildren(*st.names))
+    if ax == "child":
+        cands: Iterable = ((c for c in node if isinstance(c.tag, str)) if st.names == ("*",) else node.iterchildren(
+            *st.names) if len(node) > 16 else [c for c in node if c.tag in st.names])  # (as basics.children)
     elif ax == "desc":
         cands = ((c for c in node.iterdescendants() if isinstance(c.tag, str)) if st.names == ("*",)
                  else node.iterdescendants(*st.names))

@@ -37,7 +37,7 @@ from typing import Any, Callable, Iterable
 
 from ..engine import Document, load_yaml
 from .. import values as V
-from ..tree import STRUCTURE, _clark, compile_path, select_any, tag_index
+from ..tree import STRUCTURE, _clark, children, compile_path, select_any, tag_index
 from . import RULES, on_tree
 from .core import CAC, CBC, RAM, RSM, UDT, _cii_indicator, _ubl_indicator, _ubl_is_vat, _upper_type_is_vat, children_kept, fk
 
@@ -70,7 +70,7 @@ def _up(el: Any, *tags: str | tuple[str, ...]) -> Any:
 
 def child_decimals(el: Any, tag: str) -> list[Decimal]:
     """xs:decimal of each child called ``tag`` that is one."""
-    return [d for c in el.iterchildren(tag) if (d := V.decimal_or_none(c)) is not None]
+    return [d for c in children(el, tag) if (d := V.decimal_or_none(c)) is not None]
 
 
 class _Index:
@@ -126,7 +126,7 @@ class _UblIndex(_Index):
 
 
 def _ubl_cat(el: Any) -> tuple:
-    ids = [text(i) for i in el.iterchildren(CBC.ID)]
+    ids = [text(i) for i in children(el, CBC.ID)]
     nids = [V.normalize_space(i) for i in ids]
     return (el, nids[0] if nids else "", ids, nids, _ubl_is_vat(el))
 
@@ -226,7 +226,7 @@ def _rate_failures(cats: Iterable, tag: str, kind: str) -> Iterable:
     """The rate test ``kind`` of a category on each category element: a failure at its first rate element
     ``tag`` (a general comparison: any of them may pass), or at the element when it has none."""
     for el in cats:
-        rates = list(el.iterchildren(tag))
+        rates = list(children(el, tag))
         if not rates:  # no rate: only "absent" holds (the others need a value)
             if kind != "absent":
                 yield el
@@ -282,9 +282,9 @@ def _ubl_expected(ix: _UblIndex, tag: str, code: str, rate: Decimal | None) -> D
     charges minus its allowances (their amounts), of a category (and rate): once per document."""
     def rows() -> tuple[list, list]:
         info = _ubl_cat_info(ix)
-        lines = [(*info[ln], d) for ln in ix.root.iterchildren(tag) for d in child_decimals(ln, CBC.LineExtensionAmount)]
+        lines = [(*info[ln], d) for ln in children(ix.root, tag) for d in child_decimals(ln, CBC.LineExtensionAmount)]
         acs = [(*info[ac], s if charge else s.copy_negate())  # (an exact negation: the sum subtracts it)
-               for ac in ix.root.iterchildren(CAC.AllowanceCharge) if ac in info
+               for ac in children(ix.root, CAC.AllowanceCharge) if ac in info
                for s in [sum(child_decimals(ac, CBC.Amount), ZERO)] for charge in (True, False)
                if charge in _ubl_indicator(ac)]
         return lines, acs
@@ -310,7 +310,7 @@ def _ubl_08(code: str) -> Callable[[Document], Iterable]:
         ix = _ubl(doc)
         for cat in _ubl_bd(ix, code):
             sub = cat[0].getparent()
-            els = list(sub.iterchildren(CBC.TaxableAmount))
+            els = list(children(sub, CBC.TaxableAmount))
             ta = next((d for c in els if (d := V.decimal_or_none(c)) is not None), None)
             # rated: xs:decimal(cbc:TaxableAmount - 1) and + 1, the untyped amount read as a double, one taken
             # or added in doubles, the result made a decimal exactly (183.23 - 1 is 182.2299999...); None where
@@ -383,7 +383,7 @@ def _ubl_delivered(root: Any) -> bool:
     """BR-IC-11: a delivery date (the first one given, two characters at least) or an invoice period with content."""
     date = next((text(fk(d, CBC.ActualDeliveryDate)) for d in root.iterchildren(CAC.Delivery)
                  if fk(d, CBC.ActualDeliveryDate) is not None), "")
-    return len(date) > 1 or any(isinstance(c.tag, str) for p in root.iterchildren(CAC.InvoicePeriod) for c in p)
+    return len(date) > 1 or any(isinstance(c.tag, str) for p in children(root, CAC.InvoicePeriod) for c in p)
 
 
 def _ubl_delivery_country(root: Any) -> bool:
@@ -427,7 +427,7 @@ class _CiiIndex(_Index):
 
     def has(self, el: Any, code: str) -> bool:
         """ram:CategoryCode = code (any CategoryCode child, compared as written)."""
-        return code in self.once(el, lambda: {text(c) for c in el.iterchildren(RAM.CategoryCode)})
+        return code in self.once(el, lambda: {text(c) for c in children(el, RAM.CategoryCode)})
 
     def takes(self, el: Any, code: str, order: str = "AE L M E G K O S Z") -> bool:
         """``code``'s official context takes it: the first in ``order`` whose code it has (lines, allowances, charges)."""
@@ -491,7 +491,7 @@ def _cii_header_for(ix: _CiiIndex, code: str) -> list:
 def _per_context(att: Any, code: str, target: Any) -> list:
     """A failure once for each time a header tax is a rule context (once per matching CategoryCode, or
     once for the tax)."""
-    return [target] if code in ("L", "M", "O") else [target for c in att.iterchildren(RAM.CategoryCode) if text(c) == code]
+    return [target] if code in ("L", "M", "O") else [target for c in children(att, RAM.CategoryCode) if text(c) == code]
 
 
 def _cii_parts(ix: _CiiIndex, code: str, rate: Decimal | None) -> Decimal:
@@ -502,9 +502,9 @@ def _cii_parts(ix: _CiiIndex, code: str, rate: Decimal | None) -> Decimal:
     def rows() -> tuple[list, list, list]:
         lines, acs = [], {True: [], False: []}
         root = ix.root
-        for tx in root.iterchildren(RSM.SupplyChainTradeTransaction) if root.tag == RSM.CrossIndustryInvoice else ():
+        for tx in children(root, RSM.SupplyChainTradeTransaction) if root.tag == RSM.CrossIndustryInvoice else ():
             for sls in tx.iterfind(f"{RAM}IncludedSupplyChainTradeLineItem/{RAM}SpecifiedLineTradeSettlement"):
-                found = [d for ms in sls.iterchildren(RAM.SpecifiedTradeSettlementLineMonetarySummation)
+                found = [d for ms in children(sls, RAM.SpecifiedTradeSettlementLineMonetarySummation)
                          for d in child_decimals(ms, RAM.LineTotalAmount)]
                 lines.append((*_cii_codes_rates(sls.findall(RAM.ApplicableTradeTax)), sum(found, ZERO) if found else None))
             for ac in tx.iterfind(f"{RAM}ApplicableHeaderTradeSettlement/{RAM}SpecifiedTradeAllowanceCharge"):
@@ -522,7 +522,7 @@ def _cii_parts(ix: _CiiIndex, code: str, rate: Decimal | None) -> Decimal:
 
 def _cii_codes_rates(taxes: list) -> tuple[set, list]:
     """The category codes (as written) of VAT taxes and their rates."""
-    return ({text(c) for t in taxes for c in t.iterchildren(RAM.CategoryCode)},
+    return ({text(c) for t in taxes for c in children(t, RAM.CategoryCode)},
             [d for t in taxes for d in child_decimals(t, RAM.RateApplicablePercent)])
 
 
@@ -551,7 +551,7 @@ def _basis_is(att: Any, parts: Decimal) -> bool:
     Java's order ('-0' and '-0.00' are not 0); false where the amount is no number (the official validator
     stops there)."""
     try:
-        return any(V.compare_untyped(b, "=", float(parts)) for b in att.iterchildren(RAM.BasisAmount))
+        return any(V.compare_untyped(b, "=", float(parts)) for b in children(att, RAM.BasisAmount))
     except V.CastError:
         return False
 
@@ -568,9 +568,9 @@ def _cii_09(code: str) -> Callable[[Document], Iterable]:
                 # doubles: 0 x 1e400 is NaN and fails); the decimal bounds compare as doubles
                 ok = calc is not None and basis is not None and any(
                     float(abs(calc) - 1) < V.round_double(float(abs(basis)) * V.number(rate_el)) / 100 < float(abs(calc) + 1)
-                    for rate_el in att.iterchildren(RAM.RateApplicablePercent))
+                    for rate_el in children(att, RAM.RateApplicablePercent))
             else:
-                ok = any(_vs0(c, "=") for c in att.iterchildren(RAM.CalculatedAmount))  # '-0.00' = 0 is false
+                ok = any(_vs0(c, "=") for c in children(att, RAM.CalculatedAmount))  # '-0.00' = 0 is false
             if not ok:
                 yield from _per_context(att, code, calc_el if calc_el is not None else att)
     return check
@@ -588,7 +588,7 @@ def _cii_ic(delivery: str, period: bool) -> Callable[[Document], Iterable]:
         for att in cats:
             if not (given or period and any(
                     fk(p, RAM.StartDateTime) is not None or fk(p, RAM.EndDateTime) is not None
-                    for p in att.getparent().iterchildren(RAM.BillingSpecifiedPeriod))):
+                    for p in children(att.getparent(), RAM.BillingSpecifiedPeriod))):
                 yield from _per_context(att, "K", att)
     return check
 
@@ -600,7 +600,7 @@ def _cii_o_only(kind: str) -> Callable[[Document], Iterable]:
         if not cats:
             return
         pool = ix.by[RAM.ApplicableTradeTax] if kind == "att" else ix.ctt
-        if any(text(c) != "O" for t in pool for c in t.iterchildren(RAM.CategoryCode)):
+        if any(text(c) != "O" for t in pool for c in children(t, RAM.CategoryCode)):
             yield from cats
     return check
 

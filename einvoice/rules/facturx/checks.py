@@ -21,7 +21,7 @@ from typing import Any
 
 from ...syntax import namespaces as ns
 from .. import values as V
-from ..tree import _NONE as NONE, _per_document as _once, first_any, path_of, sel
+from ..tree import _NONE as NONE, _per_document as _once, children, first_any, path_of, sel
 from ..values import normalize_space, string_value
 
 RAM = f"{{{ns.RAM}}}"
@@ -187,13 +187,13 @@ def with_codes(lists: dict[str, frozenset[str]]) -> dict:
 
 def _with_code(nodes, code: str) -> list:
     return [n for n in nodes if any((c.text or "") == code if len(c) == 0 else string_value(c) == code
-                                    for c in n.iterchildren(f"{RAM}CategoryCode"))]
+                                    for c in children(n, f"{RAM}CategoryCode"))]
 
 
 def _detail_line_tax(root) -> list:
     """Line VAT of lines without a status or with status DETAIL (the EXTENDED sub-line groups excluded)."""
     return [t for s in sel(root, "//ram:SpecifiedLineTradeSettlement") if _detail(s.getparent())
-            for t in s.iterchildren(f"{RAM}ApplicableTradeTax")]
+            for t in children(s, f"{RAM}ApplicableTradeTax")]
 
 
 def category_count(doc, el, ck):
@@ -283,7 +283,7 @@ def _one_norm(nodes: list) -> str:
 
 
 def _children(els, tag: str) -> list:
-    return [c for e in els for c in e.iterchildren(f"{RAM}{tag}")]
+    return [c for e in els for c in children(e, f"{RAM}{tag}")]
 
 
 def _has_code(taxes: list, code: str) -> bool:
@@ -329,32 +329,32 @@ def _compute_parts(el, code, detail, rate, exempt):
     line_sum, n_lines = _line_sum(el, code, rate, detail, exempt), _n_lines(el, code, detail, rate, exempt)
     allow, charge, n_ac = Decimal(0), Decimal(0), 0
     for ac in sel(el, _HEAD_AC):
-        if not _tax_match(list(ac.iterchildren(f"{RAM}CategoryTradeTax")), code, rate, exempt):
+        if not _tax_match(list(children(ac, f"{RAM}CategoryTradeTax")), code, rate, exempt):
             continue
         n_ac += 1
-        amounts = _single_dec(list(ac.iterchildren(f"{RAM}ActualAmount")))
+        amounts = _single_dec(list(children(ac, f"{RAM}ActualAmount")))
         if _indicator_is(ac, False):
             allow += sum(amounts, Decimal(0))
         if _indicator_is(ac, True):
             charge += sum(amounts, Decimal(0))
     log, n_log = Decimal(0), 0
     for lc in sel(el, _HEAD_LOG):
-        if _tax_match(list(lc.iterchildren(f"{RAM}AppliedTradeTax")), code, rate, exempt):
+        if _tax_match(list(children(lc, f"{RAM}AppliedTradeTax")), code, rate, exempt):
             n_log += 1
-            log += sum(_single_dec(list(lc.iterchildren(f"{RAM}AppliedAmount"))), Decimal(0))
+            log += sum(_single_dec(list(children(lc, f"{RAM}AppliedAmount"))), Decimal(0))
     return V.round2(line_sum), V.round2(allow), V.round2(charge), V.round2(log), n_lines + n_ac + n_log
 
 
 def _context_values(el, with_rate: bool):
     """(rate, (exemption reason code, reason), taxable amount) of a breakdown; None without a rate (``with_rate``)
     or without a taxable amount."""
-    rate = _one(list(el.iterchildren(f"{RAM}RateApplicablePercent")), V.xs_decimal) if with_rate else None
+    rate = _one(list(children(el, f"{RAM}RateApplicablePercent")), V.xs_decimal) if with_rate else None
     if with_rate and rate is None:
         return None
     # the official validator reads only the first exemption reason (code) of the breakdown here
-    exempt = (_one_norm(list(el.iterchildren(f"{RAM}ExemptionReasonCode"))[:1]),
-              _one_norm(list(el.iterchildren(f"{RAM}ExemptionReason"))[:1]))
-    basis = _one(list(el.iterchildren(f"{RAM}BasisAmount")), V.xs_decimal)
+    exempt = (_one_norm(list(children(el, f"{RAM}ExemptionReasonCode"))[:1]),
+              _one_norm(list(children(el, f"{RAM}ExemptionReason"))[:1]))
+    basis = _one(list(children(el, f"{RAM}BasisAmount")), V.xs_decimal)
     return None if basis is None else (rate, exempt, basis)
 
 
@@ -366,7 +366,7 @@ def breakdown_basis(doc, el, ck):
     category and rate; ``either`` - one of both holds.
     """
     a = ck.arg
-    if sum(1 for _ in el.iterchildren(f"{RAM}TypeCode")) > 1:
+    if sum(1 for _ in children(el, f"{RAM}TypeCode")) > 1:
         # the official context (upper-case of the breakdown's type code) cannot be evaluated on a breakdown
         # with several type codes, so the official validator does not look at it with these rules
         return ()
@@ -389,7 +389,7 @@ def breakdown_vat(doc, el, ck):
     if values is None:
         return (el,)
     rate, exempt, basis = values
-    vat = _one(list(el.iterchildren(f"{RAM}CalculatedAmount")), V.xs_decimal)
+    vat = _one(list(children(el, f"{RAM}CalculatedAmount")), V.xs_decimal)
     if vat is None:
         return (el,)
     expected = V.round2(basis * rate / 100)
@@ -410,10 +410,10 @@ def _line_sum(el, code: str, rate: Decimal | None = None, detail: bool = False,
     for item in sel(el, _LINES):
         if detail and not _detail(item):
             continue
-        for s in item.iterchildren(f"{RAM}SpecifiedLineTradeSettlement"):
-            if _tax_match(list(s.iterchildren(f"{RAM}ApplicableTradeTax")), code, rate, exempt):
-                for summ in s.iterchildren(f"{RAM}SpecifiedTradeSettlementLineMonetarySummation"):
-                    for v in _single_dec(list(summ.iterchildren(f"{RAM}LineTotalAmount"))):
+        for s in children(item, f"{RAM}SpecifiedLineTradeSettlement"):
+            if _tax_match(list(children(s, f"{RAM}ApplicableTradeTax")), code, rate, exempt):
+                for summ in children(s, f"{RAM}SpecifiedTradeSettlementLineMonetarySummation"):
+                    for v in _single_dec(list(children(summ, f"{RAM}LineTotalAmount"))):
                         total += v
     return total
 
@@ -421,7 +421,7 @@ def _line_sum(el, code: str, rate: Decimal | None = None, detail: bool = False,
 def _n_lines(el, code: str, detail: bool, rate: Decimal | None = None, exempt: tuple[str, str] | None = None) -> int:
     """How many (detail) lines have the category (and rate, exemption reason) in their settlements' VAT together."""
     return sum(1 for item in sel(el, _LINES) if (not detail or _detail(item)) and _tax_match(
-        _children(list(item.iterchildren(f"{RAM}SpecifiedLineTradeSettlement")), "ApplicableTradeTax"), code, rate, exempt))
+        _children(list(children(item, f"{RAM}SpecifiedLineTradeSettlement")), "ApplicableTradeTax"), code, rate, exempt))
 
 
 def _indicator_cast(ac, value: bool) -> bool:
@@ -436,9 +436,9 @@ def _ac_sum(el, code: str, charge: bool, rate: Decimal | None = None, first: boo
     for ac in sel(el, _HEAD_AC):
         # the indicator and the VAT tests are operands of one 'and' (a false one decides, see _tax_match)
         if not V.all_of(lambda: _indicator_cast(ac, charge) if cast else _indicator_is(ac, charge),
-                        lambda: _tax_match(list(ac.iterchildren(f"{RAM}CategoryTradeTax")), code, rate, None)):
+                        lambda: _tax_match(list(children(ac, f"{RAM}CategoryTradeTax")), code, rate, None)):
             continue
-        amounts = list(ac.iterchildren(f"{RAM}ActualAmount"))
+        amounts = list(children(ac, f"{RAM}ActualAmount"))
         for v in _single_dec(amounts[:1] if first else amounts):
             total += v
     return total
@@ -473,7 +473,7 @@ def category_basis_per_rate(doc, el, ck):
     base = base[0]
     for r in sel(base, "ram:RateApplicablePercent"):
         t = _category_total(doc, el, code, V.xs_decimal(string_value(r)))
-        if not any(same_double(V.xs_double(string_value(b)), t) for b in base.iterchildren(f"{RAM}BasisAmount")):
+        if not any(same_double(V.xs_double(string_value(b)), t) for b in children(base, f"{RAM}BasisAmount")):
             return (el,)
     return ()
 
@@ -481,7 +481,7 @@ def category_basis_per_rate(doc, el, ck):
 def category_basis_exact(doc, el, ck):
     """The breakdown's taxable amount equals its category's lines plus charges minus allowances (no rate)."""
     t = _category_total(doc, el, ck.arg["code"], first=True, cast=True)
-    return () if any(same_double(V.xs_double(string_value(b)), t) for b in el.iterchildren(f"{RAM}BasisAmount")) else (el,)
+    return () if any(same_double(V.xs_double(string_value(b)), t) for b in children(el, f"{RAM}BasisAmount")) else (el,)
 
 
 def category_basis_tolerance(doc, el, ck):
@@ -499,28 +499,28 @@ def _category_items(el, code: str) -> tuple[Decimal, int]:
     """(detail lines + charges + logistics charges - allowances of a category, each sum rounded; how many items)."""
     log, n_log = Decimal(0), 0
     for lc in sel(el, _HEAD_LOG):
-        if _has_code(list(lc.iterchildren(f"{RAM}AppliedTradeTax")), code):
+        if _has_code(list(children(lc, f"{RAM}AppliedTradeTax")), code):
             n_log += 1
-            for v in _single_dec(list(lc.iterchildren(f"{RAM}AppliedAmount"))):
+            for v in _single_dec(list(children(lc, f"{RAM}AppliedAmount"))):
                 log += v
     total = V.round2(_line_sum(el, code, detail=True)) + V.round2(_ac_sum(el, code, True)) + V.round2(log)
-    n_ac = sum(1 for ac in sel(el, _HEAD_AC) if _has_code(list(ac.iterchildren(f"{RAM}CategoryTradeTax")), code))
+    n_ac = sum(1 for ac in sel(el, _HEAD_AC) if _has_code(list(children(ac, f"{RAM}CategoryTradeTax")), code))
     return total - V.round2(_ac_sum(el, code, False)), _n_lines(el, code, True) + n_ac + n_log
 
 
 def _vat_rate(el) -> Decimal | None:
     """The breakdown's (one) rate when its (one) type code is VAT (after upper-casing and space normalisation)."""
-    if _one(list(el.iterchildren(f"{RAM}TypeCode")), lambda t: normalize_space(t.upper()), "") != "VAT":
+    if _one(list(children(el, f"{RAM}TypeCode")), lambda t: normalize_space(t.upper()), "") != "VAT":
         return None
-    return _one(list(el.iterchildren(f"{RAM}RateApplicablePercent")), V.xs_decimal)
+    return _one(list(children(el, f"{RAM}RateApplicablePercent")), V.xs_decimal)
 
 
 def breakdown_vat_rounded(doc, el, ck):
     """A breakdown's VAT amount is zero for a zero (or missing) rate, else within one unit of its taxable
     amount times its rate."""
     rate = V.attempt(lambda: _vat_rate(el))
-    calc = V.attempt(lambda: _one(list(el.iterchildren(f"{RAM}CalculatedAmount")), V.xs_decimal))
-    basis = V.attempt(lambda: _one(list(el.iterchildren(f"{RAM}BasisAmount")), V.xs_decimal))
+    calc = V.attempt(lambda: _one(list(children(el, f"{RAM}CalculatedAmount")), V.xs_decimal))
+    basis = V.attempt(lambda: _one(list(children(el, f"{RAM}BasisAmount")), V.xs_decimal))
 
     def rounded_is(v, zero: bool):
         if v is V.STOP:
@@ -562,7 +562,7 @@ def standard_vat_approx(doc, el, ck):
 
 def _dec_first(el, name: str) -> Decimal | None:
     """xs:decimal(ram:Name[1])."""
-    for c in el.iterchildren(f"{RAM}{name}"):
+    for c in children(el, f"{RAM}{name}"):
         return V.xs_decimal(string_value(c))
     return None
 
@@ -580,13 +580,13 @@ def _header_acs(el, indicator: str) -> list:
 
 
 def _amounts(acs: list) -> list:
-    return [a for ac in acs for a in ac.iterchildren(f"{RAM}ActualAmount")]
+    return [a for ac in acs for a in children(ac, f"{RAM}ActualAmount")]
 
 
 def allowance_total(doc, el, ck):
     """The sum of allowances (BT-107) equals the document allowances summed (rounded to two decimals)."""
     acs = _header_acs(el, "false")
-    totals = list(el.iterchildren(f"{RAM}AllowanceTotalAmount"))
+    totals = list(children(el, f"{RAM}AllowanceTotalAmount"))
     if not acs and not totals:
         return ()
     s = _cached(("allowances",), lambda: round2_tt(sum_dbl(map(string_value, _amounts(acs)))))
@@ -639,14 +639,14 @@ def grand_total(doc, el, ck):
 
 def _grand_total(el) -> bool:
     summaries = sel(el, _SUMMARY)
-    gta = [c for s in summaries for c in s.iterchildren(f"{RAM}GrandTotalAmount")]
-    tbt = [c for s in summaries for c in s.iterchildren(f"{RAM}TaxBasisTotalAmount")]
+    gta = [c for s in summaries for c in children(s, f"{RAM}GrandTotalAmount")]
+    tbt = [c for s in summaries for c in children(s, f"{RAM}TaxBasisTotalAmount")]
     currencies = texts(el, _ROOT_TX + "ram:ApplicableHeaderTradeSettlement/ram:InvoiceCurrencyCode")
     if not currencies:
         return True
     g = V.xs_decimal(string_value(gta[0])) if gta else None
     taxes: dict[str, list] = {}  # the VAT totals (BT-110) per currency
-    for c in (c for s in summaries for c in s.iterchildren(f"{RAM}TaxTotalAmount")):
+    for c in (c for s in summaries for c in children(s, f"{RAM}TaxTotalAmount")):
         taxes.setdefault(c.get("currencyID"), []).append(c)
     for cur in dict.fromkeys(currencies):
         tta = taxes.get(cur, [])
@@ -661,7 +661,7 @@ def _grand_total(el) -> bool:
 
 def line_total(doc, el, ck):
     """The sum of line net amounts (BT-106) is the sum of the lines' net amounts (rounded to two decimals)."""
-    found = list(el.iterchildren(f"{RAM}LineTotalAmount"))
+    found = list(children(el, f"{RAM}LineTotalAmount"))
     total = sum_dbl(texts(el, "../../ram:IncludedSupplyChainTradeLineItem/" + _LTA))
     if not found:
         return (el,)
@@ -677,7 +677,7 @@ def vat_total_rounded(doc, el, ck):
     """Some VAT total has the currency given by ``ref`` (``arg``: InvoiceCurrencyCode or TaxCurrencyCode) and
     two decimals at most, or has another currency (``if_no_ref_passes``: a VAT total passes when ``ref`` is absent)."""
     refs = texts(el, _ROOT_TX + "ram:ApplicableHeaderTradeSettlement/ram:" + ck.arg["ref"])
-    totals = list(el.iterchildren(f"{RAM}TaxTotalAmount"))
+    totals = list(children(el, f"{RAM}TaxTotalAmount"))
     if not totals:
         return ()
     for t in totals:
@@ -701,7 +701,7 @@ def tax_currency_total(doc, el, ck):
     if not tcc:
         return ()
     icc = texts(el, _ROOT_TX + "ram:ApplicableHeaderTradeSettlement/ram:InvoiceCurrencyCode")
-    curs = [t.get("currencyID") for t in el.iterchildren(f"{RAM}TaxTotalAmount") if t.get("currencyID") is not None]
+    curs = [t.get("currencyID") for t in children(el, f"{RAM}TaxTotalAmount") if t.get("currencyID") is not None]
     return () if set(curs) & set(tcc) and not set(tcc) & set(icc) else (el,)
 
 
@@ -740,9 +740,9 @@ def group_children_amounts(doc, el, ck):
         return (el,)
     if len(line_ids) > 1:
         raise Undecidable("several line identifiers")
-    children = _cached(("group children",), lambda: _group_children(el)).get(line_ids[0], [])
-    n_amounts = sum(len(sel(c, _LTA)) for c in children)
-    return () if len(children) == n_amounts else (el,)
+    subs = _cached(("group children",), lambda: _group_children(el)).get(line_ids[0], [])
+    n_amounts = sum(len(sel(c, _LTA)) for c in subs)
+    return () if len(subs) == n_amounts else (el,)
 
 
 def _group_children(el) -> dict[str, list]:
@@ -794,7 +794,7 @@ def _detail_line_total(el) -> Decimal:
 def ext_line_total(doc, el, ck):
     """The sum of line net amounts (BT-106) matches the detail lines within 0.01 per line."""
     calc = _detail_line_total(el)
-    total = _single_dec(list(el.iterchildren(f"{RAM}LineTotalAmount")))
+    total = _single_dec(list(children(el, f"{RAM}LineTotalAmount")))
     if not total:
         return (el,)
     n = len(sel(el, "../../ram:IncludedSupplyChainTradeLineItem"))
@@ -820,7 +820,7 @@ def _ext_total(name: str, total: str, indicator: str, calc, count):
         if not _header_acs(el, indicator) and not _has(el, total):
             return ()
         expected = _cached((name,), lambda: calc(el))  # the document's allowances or charges: once
-        found = _single_dec(list(el.iterchildren(f"{RAM}{total}")))
+        found = _single_dec(list(children(el, f"{RAM}{total}")))
         if not found:
             return (el,)
         return () if abs(found[0] - expected) <= Decimal("0.01") * count(el) else (el,)
@@ -846,7 +846,7 @@ def _n_items(el) -> int:
 
 def ext_tax_basis_total(doc, el, ck):
     """The total without VAT (BT-109) is detail lines - allowances + charges, within 0.01 per item."""
-    bt109 = _single_dec(list(el.iterchildren(f"{RAM}TaxBasisTotalAmount")))
+    bt109 = _single_dec(list(children(el, f"{RAM}TaxBasisTotalAmount")))
     if not bt109:
         return (el,)
     lines = _detail_line_total(el)
@@ -860,14 +860,14 @@ def ext_grand_total(doc, el, ck):
     (within 0.01 per item), or equals the total without VAT when there is not exactly one such VAT total."""
     results = []
     for cur in texts(el, "../ram:InvoiceCurrencyCode"):
-        bt109 = _single_dec(list(el.iterchildren(f"{RAM}TaxBasisTotalAmount")))
+        bt109 = _single_dec(list(children(el, f"{RAM}TaxBasisTotalAmount")))
         if not bt109:
             continue
-        vat = [t for t in el.iterchildren(f"{RAM}TaxTotalAmount") if t.get("currencyID") == cur]
+        vat = [t for t in children(el, f"{RAM}TaxTotalAmount") if t.get("currencyID") == cur]
         bt110 = _single_dec(vat)
         if not bt110:
             continue
-        bt112 = _single_dec(list(el.iterchildren(f"{RAM}GrandTotalAmount")))
+        bt112 = _single_dec(list(children(el, f"{RAM}GrandTotalAmount")))
         if not bt112:
             continue
         ok = ((abs(bt112[0] - bt110[0] - bt109[0]) <= Decimal("0.01") * _n_items(el) and len(vat) == 1)
@@ -882,11 +882,11 @@ def ext_grand_total(doc, el, ck):
 
 def ext_due_payable(doc, el, ck):
     """The amount due (BT-115) is total with VAT - paid + rounding + financial adjustments."""
-    dpa = _single_dec(list(el.iterchildren(f"{RAM}DuePayableAmount")))
+    dpa = _single_dec(list(children(el, f"{RAM}DuePayableAmount")))
     if not dpa:
         return (el,)
-    expected = (_dec_sum(el.iterchildren(f"{RAM}GrandTotalAmount")) - _dec_sum(el.iterchildren(f"{RAM}TotalPrepaidAmount"))
-                + _dec_sum(el.iterchildren(f"{RAM}RoundingAmount"))
+    expected = (_dec_sum(children(el, f"{RAM}GrandTotalAmount")) - _dec_sum(children(el, f"{RAM}TotalPrepaidAmount"))
+                + _dec_sum(children(el, f"{RAM}RoundingAmount"))
                 + _dec_sum(sel(el, "../ram:SpecifiedFinancialAdjustment/ram:ActualAmount")))
     return () if dpa[0] == expected else (el,)
 
@@ -895,14 +895,14 @@ def delivery_date_de(doc, el, ck):
     """German domestic invoices give a delivery date, an invoicing period (header or every line) and
     delivery information."""
     has_date = bool(sel(el, "ram:ApplicableHeaderTradeDelivery/ram:ActualDeliverySupplyChainEvent/ram:OccurrenceDateTime"))
-    lines = list(el.iterchildren(f"{RAM}IncludedSupplyChainTradeLineItem"))
+    lines = list(children(el, f"{RAM}IncludedSupplyChainTradeLineItem"))
     periods = (has_date or bool(sel(el, "ram:ApplicableHeaderTradeSettlement/ram:BillingSpecifiedPeriod"))
                or all(sel(line, "ram:SpecifiedLineTradeSettlement/ram:BillingSpecifiedPeriod") for line in lines))
     if not periods:
         return (el,)
     if has_date:
         return ()
-    text = "".join(t for d in el.iterchildren(f"{RAM}ApplicableHeaderTradeDelivery") for t in d.itertext())
+    text = "".join(t for d in children(el, f"{RAM}ApplicableHeaderTradeDelivery") for t in d.itertext())
     return () if normalize_space(text) else (el,)
 
 

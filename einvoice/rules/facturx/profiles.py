@@ -26,7 +26,7 @@ from typing import Any
 from ...syntax import namespaces as ns
 from ..engine import Rule, RuleDefinitionError, RuleMeta, RuleSet, load_yaml, meta_table
 from ..releases import defaults, release, versions
-from ..tree import STRUCTURE, Table, Wildcard, register, sel, string_value, tag_index
+from ..tree import STRUCTURE, Table, Wildcard, children, register, sel, string_value, tag_index
 from .. import values as V
 from . import checks
 
@@ -44,7 +44,7 @@ def _empty_leaf(el: Any) -> bool:
 
 def _credit_transfer(el: Any) -> bool:
     """One type code, 30 or 58 (with two, the official pattern's normalize-space() fails: no match)."""
-    codes = list(el.iterchildren(f"{RAM}TypeCode"))
+    codes = list(children(el, f"{RAM}TypeCode"))
     return len(codes) == 1 and V.nvalue(codes[0]) in ("30", "58")
 
 

@@ -14,7 +14,7 @@ import re
 from decimal import Decimal, localcontext
 from typing import Any, Callable, Iterable
 
-from ...basics import Syntax
+from ...basics import Syntax, children as _kids
 from ...syntax import namespaces as ns
 from .. import identifiers as ids
 from .. import releases
@@ -74,12 +74,12 @@ def empty_elements(doc) -> list:
 
 def children(el, tag: str) -> list:
     """Element children of ``el`` with the tag."""
-    return list(el.iterchildren(tag))
+    return list(_kids(el, tag))
 
 
 def child(el, tag: str):
     """The first element child of ``el`` with the tag, or None."""
-    for c in el.iterchildren(tag):
+    for c in _kids(el, tag):
         return c
     return None
 
@@ -88,7 +88,7 @@ def path(el, *tags: str) -> list:
     """Elements reached from ``el`` through child steps ``tags`` (like the XPath ``a/b/c``)."""
     current = [el]
     for t in tags:
-        current = [c for e in current for c in e.iterchildren(t)]
+        current = [c for e in current for c in _kids(e, t)]
         if not current:
             break
     return current

@@ -13,7 +13,7 @@ import re
 from typing import Any
 
 from ...rules.engine import RuleSet
-from ...rules.tree import Table, Wildcard, register, sel, string_value
+from ...rules.tree import Table, Wildcard, children, register, sel, string_value
 from ...rules.values import xs_boolean
 from .. import namespaces as ns
 
@@ -50,7 +50,7 @@ def gross_price_discount(doc, el, ck):
     base = "ram:GrossPriceProductTradePrice/ram:AppliedTradeAllowanceCharge"
     indicators = sel(el, f"{base}/ram:ChargeIndicator")
     amounts = sel(el, f"{base}/ram:ActualAmount")
-    allowance = any(_boolean(string_value(i)) is False for ind in indicators for i in ind.iterchildren(f"{UDT}Indicator"))
+    allowance = any(_boolean(string_value(i)) is False for ind in indicators for i in children(ind, f"{UDT}Indicator"))
     if (allowance and amounts) or (not indicators and not amounts):
         return ()
     return (el,)
@@ -62,7 +62,7 @@ def same_due_date_code(doc, el, ck):
     differ = doc.__dict__.get("_cii_due_date_codes")
     if differ is None:
         codes = {string_value(c) for t in el.getroottree().getroot().iter(f"{RAM}ApplicableTradeTax")
-                 for c in t.iterchildren(f"{RAM}DueDateTypeCode")}
+                 for c in children(t, f"{RAM}DueDateTypeCode")}
         differ = doc.__dict__["_cii_due_date_codes"] = len(codes) > 1
     return (el,) if differ else ()
 
@@ -82,7 +82,7 @@ def unit_code_needs_billed_quantity(doc, el, ck):
 
 
 def tax_type_vat(doc, el, ck):
-    types = list(el.iterchildren(f"{RAM}TypeCode"))
+    types = list(children(el, f"{RAM}TypeCode"))
     if not types or any(string_value(t) == "VAT" for t in types):
         return ()
     return (types[0],)
