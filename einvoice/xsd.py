@@ -817,7 +817,8 @@ def _not_d16b(root: Any, tags: Any, path: str | None) -> list[Finding]:
 # validators' one, checks them as lists of xs:anyURI wherever they stand ('%zz' or a leading no-break space is
 # refused); libxml2, validating against the schema given, does not look at them. Its xs:anyURI check, which judges
 # as Java's does on the schemas' own URI attributes, judges them here.
-_XSI_LOCATIONS = etree.XPath("//@xsi:schemaLocation | //@xsi:noNamespaceSchemaLocation", namespaces=_XSI)
+_XSI_LOCATIONS = etree.XPath("descendant-or-self::*/@xsi:schemaLocation | descendant-or-self::*/@xsi:noNamespaceSchemaLocation",
+                             namespaces=_XSI)  # (from the root: what //@... selects, in half the time)
 
 
 def _location_errors(root: Any, path: str | None) -> list[Finding]:
