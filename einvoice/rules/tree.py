@@ -42,17 +42,11 @@ from lxml import etree
 from ..basics import children
 from ..syntax import namespaces as ns
 from . import values as V
+from .values import normalize_space, string_value
 
 STRUCTURE = Path(__file__).resolve().parent.parent.parent / "schemas" / "structure"
 
 PREFIXES = {**ns.UBL_NS, **ns.CII_NS, "xs": "http://www.w3.org/2001/XMLSchema"}
-
-
-# --------------------------------------------------------------------------- values
-# einvoice.rules.values (XML whitespace only); these names stay for the modules that import them here
-
-string_value = V.string_value
-normalize_space = V.normalize_space
 
 
 # --------------------------------------------------------------------------- paths

@@ -13,8 +13,8 @@ import re
 from typing import Any
 
 from ...rules.engine import RuleSet
-from ...rules.tree import Table, Wildcard, children, register, sel, string_value
-from ...rules.values import xs_boolean
+from ...rules.tree import Table, Wildcard, children, register, sel
+from ...rules.values import string_value, xs_boolean
 from .. import namespaces as ns
 
 RULES = RuleSet("cii-syntax")

@@ -13,7 +13,8 @@ from __future__ import annotations
 from typing import Any
 
 from ...rules.engine import RuleSet
-from ...rules.tree import Table, Wildcard, compile_path, register, select_any, string_value, tag_index
+from ...rules.tree import Table, Wildcard, compile_path, register, select_any, tag_index
+from ...rules.values import string_value
 from .. import namespaces as ns
 
 RULES = RuleSet("ubl-syntax")
