@@ -194,3 +194,31 @@ def test_a_wildcard_that_lists_its_elements_judges_as_one_that_tests_each(root):
     got, want = table(True).evaluate(_Doc(root)), table(False).evaluate(_Doc(root))
     assert table(True)._sets and not table(False)._sets
     assert got == want
+
+
+# --- children of an element with a tag: read in Python for a few, by lxml's filter for many ------------------
+
+def test_children_by_tag_are_those_of_lxmls_filter_in_order():
+    """basics.children (and the child steps of paths, which read children the same way) gives what
+    lxml's iterchildren(tag) gives, on every element of the samples and their mutants, and on elements
+    with comments, processing instructions, elements of other namespaces and many children."""
+    from einvoice.basics import children
+
+    crafted = etree.fromstring(
+        b"<r xmlns:o='urn:o'><a>t<!--c--><b/><?p x?><b>1</b><o:b/><c/>tail<b/></a><m>"
+        + b"".join(b"<b/><c/><o:b/><!--x-->" for _ in range(30)) + b"</m><e/></r>")
+    roots = _documents() + [crafted]
+    compared = many = 0
+    for root in roots:
+        tags = sorted({el.tag for el in root.iter(etree.Element)}) + ["{urn:none}x", "b"]
+        for el in root.iter(etree.Element):
+            for tag in tags:
+                assert list(children(el, tag)) == list(el.iterchildren(tag)), (el.tag, tag)
+                if len(el) > 16:
+                    many += 1
+            pair = tags[:2]
+            assert list(children(el, *pair)) == list(el.iterchildren(*pair)), (el.tag, pair)
+            step = tree.Step("child", tuple(pair))
+            assert list(tree._step(el, step)) == list(el.iterchildren(*pair)), (el.tag, pair)
+            compared += 1
+    assert compared > 1_000 and many > 0
