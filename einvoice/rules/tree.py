@@ -250,12 +250,12 @@ class _Parser:
         if all(alt and alt[0].axis == "root" for alt in alts):
             return lambda n: _absolute_values(alts, n)
         path_values = lambda n, alts=alts: [string_value(x) for x in select_any(n, alts)]  # noqa: E731
-        st = alts[0][0] if len(alts[0]) == 1 and not alts[0][0].preds else None  # ".", "ram:X": without selecting
-        if st is not None and st.axis == "self" and not st.names:
+        st = alts[0][0] if len(alts[0]) == 1 and alts[0][0].preds in ([], [_FIRST]) else None  # ".", "ram:X[1]": directly
+        if st is not None and st.axis == "self" and not st.names and not st.preds:
             path_values = lambda n: [string_value(n)]  # noqa: E731
         elif st is not None and st.axis == "child" and len(st.names) == 1 and st.names != ("*",):
-            path_values = lambda n, t=st.names[0]: [string_value(c) for c in (  # noqa: E731 (as in _step)
-                n.iterchildren(t) if len(n) > 16 else n) if c.tag == t]
+            path_values = lambda n, t=st.names[0], k=1 if st.preds else None: [string_value(c) for c in (  # noqa: E731
+                n.iterchildren(t) if len(n) > 16 else n) if c.tag == t][:k]  # (children as in _step; [1]: the first)
         path_values.alts = alts  # read by cmp: a bare path predicate asks only whether it selects something
         return path_values
 
