@@ -125,15 +125,17 @@ def _read_legacy(root: Any, path: str | None):
 
 
 def header(doc):
-    """The document's model, or, while it has not been read, a model of its header alone (no lines;
-    UBL only, read once and kept on the document): what profile detection and batch facts need."""
-    if doc.model_read or doc.root is None or doc.syntax != Syntax.UBL:
+    """The document's model, or, while it has not been read, a model of its header alone (no lines; read once
+    and kept on the document): what profile detection and batch facts need."""
+    if doc.model_read or doc.root is None or doc.syntax not in (Syntax.UBL, Syntax.CII) or doc.__dict__.get("legacy"):
         return doc.invoice
     inv = doc.__dict__.get("_header_model")
     if inv is None:
-        from .ubl.reader import read_ubl
-
-        inv = doc.__dict__["_header_model"] = read_ubl(doc.root, lines=False)
+        if doc.syntax == Syntax.UBL:
+            from .ubl.reader import read_ubl as read
+        else:
+            from .cii.reader import read_cii as read
+        inv = doc.__dict__["_header_model"] = read(doc.root, lines=False)
     return inv
 
 

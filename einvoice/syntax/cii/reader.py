@@ -480,6 +480,17 @@ def read_product(el: Any) -> Item:
     return BINDING.read(Item, el)
 
 
-def read_cii(root: Any) -> Invoice:
-    """The model of a CII ``rsm:CrossIndustryInvoice`` (or of a fragment of one), by the binding table."""
-    return BINDING.read(Invoice, root)
+class _Skip:
+    """What a read leaves out (the binding reads ``ctx.skip``)."""
+
+    def __init__(self, skip: frozenset):
+        self.skip = skip
+
+
+_NO_LINES = _Skip(frozenset({"lines"}))
+
+
+def read_cii(root: Any, *, lines: bool = True) -> Invoice:
+    """The model of a CII ``rsm:CrossIndustryInvoice`` (or of a fragment of one), by the binding table; with
+    ``lines=False`` without the invoice lines (a quick read of the header)."""
+    return BINDING.read(Invoice, root, None if lines else _NO_LINES)
