@@ -551,3 +551,23 @@ def test_note_subject_code_is_the_code_between_two_hashes_in_front_of_the_text()
     written = etree.fromstring(write_ubl(load(data).invoice))
     texts = [n.text for n in written.findall("{urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2}Note")]
     assert texts == ["#AAI#Hello", "#REG#x", "no code # here", "#TOOLONG#x", "#AAK#"]
+
+
+def test_a_header_read_is_the_model_without_its_lines_and_attachments():
+    """read_ubl(lines=False), what profile detection and a batch's cross-invoice facts read (syntax.header):
+    the model a full read gives, its lines and attachments' content left out (the corpus has attachments)."""
+    from einvoice.syntax import header, read_tree
+
+    roots = [etree.fromstring(write_ubl(_built_invoice()))] + [r for r in map(_ubl_root, _DOCS) if r is not None]
+    attached = 0
+    for root in roots:
+        full, head = read_ubl(root), read_ubl(root, lines=False)
+        assert full.lines and not head.lines
+        assert not any(d.attachment for d in head.supporting_documents)
+        attached += sum(1 for d in full.supporting_documents if d.attachment is not None)
+        for d in full.supporting_documents:
+            d.attachment = None
+        assert head.model_dump(exclude={"lines"}) == full.model_dump(exclude={"lines"})
+        doc = read_tree(root)
+        assert header(doc).model_dump() == head.model_dump() and not doc.model_read
+    assert attached or not CONFORMANCE.is_dir()

@@ -125,8 +125,8 @@ def _read_legacy(root: Any, path: str | None):
 
 
 def header(doc):
-    """The document's model, or, while it has not been read, a model of its header alone (no lines; read once
-    and kept on the document): what profile detection and batch facts need."""
+    """The document's model, or, while it has not been read, a model of its header alone (no lines, no attachment
+    content; read once and kept on the document): what profile detection and batch facts need."""
     if doc.model_read or doc.root is None or doc.syntax not in (Syntax.UBL, Syntax.CII) or doc.__dict__.get("legacy"):
         return doc.invoice
     inv = doc.__dict__.get("_header_model")

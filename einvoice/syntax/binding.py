@@ -458,13 +458,13 @@ class Binding:
         cls, none_if_empty, read, many = row.cls, row.none_if_empty, self._read_search, row.many
 
         def value_of(node, ctx, kids):  # a leaf's value; an object (_EMPTY: skipped, or none of its terms there)
+            if ctx is not None and ctx.skip and name in ctx.skip:  # (a term the read leaves out)
+                return _EMPTY
             if attr is not None:
                 value = node.get(attr)
             elif leaf is not None:
                 value = leaf(node)
             else:
-                if many and ctx is not None and ctx.skip and name in ctx.skip:
-                    return _EMPTY
                 value = read(cls, node, ctx, kids)
                 if none_if_empty and all(v is None or v == [] for v in value.__dict__.values()):
                     return _EMPTY  # a container other terms share, without a term of this object
@@ -553,13 +553,13 @@ class Binding:
 
     def _value_at(self, row: _Row, alt: _Alt, node: Any, vals, els, lists, ctx, kids=None) -> None:
         name = row.name
+        if ctx is not None and ctx.skip and name in ctx.skip:  # (a term the read leaves out)
+            return
         if alt.attr is not None:
             value = node.get(alt.attr)
         elif row.leaf is not None:
             value = row.leaf(node)
         else:
-            if row.many and ctx is not None and ctx.skip and name in ctx.skip:
-                return
             value = self.read(row.cls, node, ctx, kids)
             if row.none_if_empty and all(v is None or v == [] for v in value.__dict__.values()):
                 return  # a container other terms share, without a term of this object

@@ -241,10 +241,10 @@ def _contact_name(b: Binding, el: Any, vals: dict, els: dict, ctx: Any) -> None:
             vals["name"], els["name"] = text(c), c
 
 
-def read_supporting_document(el: Any) -> tuple[SupportingDocument, str | None]:
+def read_supporting_document(el: Any, ctx: Any = None) -> tuple[SupportingDocument, str | None]:
     """A header ``AdditionalReferencedDocument`` (by the binding table) with its type code; with 130 (BT-18)
     the identifier's scheme is its ``ReferenceTypeCode``."""
-    doc = BINDING.read(SupportingDocument, el)
+    doc = BINDING.read(SupportingDocument, el, ctx)
     type_code = text(_first(el, R_TypeCode))
     ref_type = _first(el, R_ReferenceTypeCode)
     if ref_type is not None and (type_code or "").strip() == "130":
@@ -267,7 +267,7 @@ def _documents(b: Binding, el: Any, vals: dict, els: dict, ctx: Any) -> None:
     is the first 50 even without an identifier, where a path would select a later one that has one)."""
     docs = vals["supporting_documents"]
     for c in _all(el, *_AGREEMENT, R_AdditionalReferencedDocument):
-        doc, type_code = read_supporting_document(c)
+        doc, type_code = read_supporting_document(c, ctx)
         code = (type_code or "").strip()
         if code == "130" and "invoiced_object_id" not in vals and doc.id is not None:
             vals["invoiced_object_id"] = doc.id
@@ -487,10 +487,10 @@ class _Skip:
         self.skip = skip
 
 
-_NO_LINES = _Skip(frozenset({"lines"}))
+_NO_LINES = _Skip(frozenset({"lines", "attachment"}))  # a header read: no lines, no attachment content
 
 
 def read_cii(root: Any, *, lines: bool = True) -> Invoice:
     """The model of a CII ``rsm:CrossIndustryInvoice`` (or of a fragment of one), by the binding table; with
-    ``lines=False`` without the invoice lines (a quick read of the header)."""
+    ``lines=False`` without the invoice lines and the content of attachments (a quick read of the header)."""
     return BINDING.read(Invoice, root, None if lines else _NO_LINES)

@@ -266,13 +266,13 @@ CONVERTERS = {
 BINDING = Binding(table.BINDING, UBL_NS, KINDS, CONVERTERS, CODECS, lambda tag: None)
 
 _CREDIT_NOTE_TAG = "{%s}CreditNote" % UBL_CREDIT_NOTE
-_NO_LINES = frozenset({"lines"})
+_NO_LINES = frozenset({"lines", "attachment"})  # a header read: no lines, no attachment content
 
 
 def read_ubl(root: Any, *, lines: bool = True) -> Invoice:
     """Read a UBL Invoice or CreditNote root element (or any fragment of one) into an :class:`Invoice`.
 
-    With ``lines=False`` the invoice lines are left out (a quick read of the header:
-    every other field is read exactly as in a full read).
+    With ``lines=False`` the invoice lines and the content of attachments are left out (a quick read of the
+    header: every other field is read exactly as in a full read).
     """
     return BINDING.read(Invoice, root, _Ctx(frozenset() if lines else _NO_LINES, root.tag == _CREDIT_NOTE_TAG))
