@@ -381,7 +381,7 @@ def _ubl_ic(given: Callable[[Any], bool]) -> Callable[[Document], Iterable]:
 
 def _ubl_delivered(root: Any) -> bool:
     """BR-IC-11: a delivery date (the first one given, two characters at least) or an invoice period with content."""
-    date = next((text(fk(d, CBC.ActualDeliveryDate)) for d in root.iterchildren(CAC.Delivery)
+    date = next((text(fk(d, CBC.ActualDeliveryDate)) for d in children(root, CAC.Delivery)
                  if fk(d, CBC.ActualDeliveryDate) is not None), "")
     return len(date) > 1 or any(isinstance(c.tag, str) for p in children(root, CAC.InvoicePeriod) for c in p)
 
