@@ -373,6 +373,9 @@ def warm_up(opts: Options) -> None:
 
             for key in ("ubl-invoice", "ubl-creditnote", "cii-en16931"):
                 xsd.get_schema(key)
+        if opts.facts:  # the cross-invoice facts read each document's header: the readers and the model
+            from .syntax.cii import reader as _cii  # noqa: F401
+            from .syntax.ubl import reader as _ubl  # noqa: F401
     except Exception:  # noqa: BLE001 - warming up is an optimisation only
         pass
 

@@ -273,3 +273,19 @@ def test_format_message_clips_long_texts_and_keeps_numbers():
     assert format_message("date {value} is wrong", {"value": "x" * 1000}) == f"date {'x' * 80}...{'x' * 16} is wrong"
     assert format_message("{n:.2f} over", {"n": 1.5}) == "1.50 over"
     assert format_message("no {such}", {"other": 1}) == "no {such}"
+
+
+@pytest.mark.parametrize("facts", [True, False])
+def test_warm_up_loads_the_header_readers_only_for_cross_invoice_facts(facts):
+    """The workers of a batch start as copies of a warmed process: with cross-invoice facts (every document's
+    header read) the readers and the model are loaded there once, not in each worker at its first document;
+    without facts (one file) they are not loaded at all."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from einvoice import batch; batch.warm_up(batch.Options(facts=%s)); "
+            "print(sorted(m for m in ('einvoice.model.invoice', 'einvoice.syntax.ubl.reader', "
+            "'einvoice.syntax.cii.reader') if m in sys.modules))" % facts)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    loaded = ["einvoice.model.invoice", "einvoice.syntax.cii.reader", "einvoice.syntax.ubl.reader"]
+    assert out == str(loaded if facts else [])
