@@ -229,7 +229,8 @@ def test_children_by_tag_are_those_of_lxmls_filter_in_order():
 _XPATH2_PATHS = ["b[c[1] = 'x']", "b[normalize-space(c[1]) = 'x']", "b[upper-case(c[1]) = 'Y']",
                  "b[normalize-space(upper-case(c[1])) = 'X']", "b[c[1]]/c", "b[c = 'y']", "b[not(c[1] = 'x')]",
                  "b[@n = '1' or c[1] = 'y']", "b/c[1]", "b[normalize-space(.) = 'x']", "b[c[1] != 'x']",
-                 "b[c[1]/@n = '2']", "b/c[1]/@n", "c[normalize-space(upper-case(.)) = 'Y']", "b[c[1][@n = '1']]"]
+                 "b[c[1]/@n = '2']", "b/c[1]/@n", "c[normalize-space(upper-case(.)) = 'Y']", "b[c[1][@n = '1']]",
+                 "(b|*)", "b/(c|*)", "(c|b)"]
 
 
 @given(_trees())

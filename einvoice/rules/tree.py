@@ -153,7 +153,7 @@ class _Parser:
                 self.take()
                 names.append(_clark(self.take()[1]))
             self.take(")")
-            st = Step("desc" if desc else "child", tuple(names))
+            st = Step("desc" if desc else "child", ("*",) if "*" in names else tuple(names))  # (* takes every one)
         elif kind == "name" and val.startswith("self::"):
             self.take()
             st = Step("self", (_clark(val[6:]),))
