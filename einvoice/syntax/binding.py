@@ -236,6 +236,7 @@ def _child(node: Any, tag: str) -> Any:
 
 
 _EMPTY = object()  # an object row's value that is not one (see Binding._search_reader)
+HEADER = frozenset({"lines", "attachment"})  # what a read of the header leaves out (the readers' lines=False)
 
 
 def _children(node: Any, tag: str, kids: dict) -> Any:

@@ -61,7 +61,7 @@ from ...model.invoice import (
     VatBreakdown,
 )
 from ...model.construct import construct, with_state
-from ..binding import Binding, Kind
+from ..binding import HEADER, Binding, Kind
 from ..codes import CODECS
 from ..namespaces import CII_NS, QDT, RAM, RSM, UDT
 from . import binding as table
@@ -487,10 +487,10 @@ class _Skip:
         self.skip = skip
 
 
-_NO_LINES = _Skip(frozenset({"lines", "attachment"}))  # a header read: no lines, no attachment content
+_HEADER = _Skip(HEADER)
 
 
 def read_cii(root: Any, *, lines: bool = True) -> Invoice:
     """The model of a CII ``rsm:CrossIndustryInvoice`` (or of a fragment of one), by the binding table; with
     ``lines=False`` without the invoice lines and the content of attachments (a quick read of the header)."""
-    return BINDING.read(Invoice, root, None if lines else _NO_LINES)
+    return BINDING.read(Invoice, root, None if lines else _HEADER)

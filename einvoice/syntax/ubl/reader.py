@@ -47,7 +47,7 @@ from typing import Any
 from ...model import invoice as m
 from ...model.construct import construct, with_state
 from ...model.invoice import Invoice
-from ..binding import Binding, Kind, _first
+from ..binding import HEADER, Binding, Kind, _first
 from ..codes import CODECS
 from ..namespaces import CAC, CBC, UBL_CREDIT_NOTE, UBL_NS
 from ...rules import values as V
@@ -266,7 +266,6 @@ CONVERTERS = {
 BINDING = Binding(table.BINDING, UBL_NS, KINDS, CONVERTERS, CODECS, lambda tag: None)
 
 _CREDIT_NOTE_TAG = "{%s}CreditNote" % UBL_CREDIT_NOTE
-_NO_LINES = frozenset({"lines", "attachment"})  # a header read: no lines, no attachment content
 
 
 def read_ubl(root: Any, *, lines: bool = True) -> Invoice:
@@ -275,4 +274,4 @@ def read_ubl(root: Any, *, lines: bool = True) -> Invoice:
     With ``lines=False`` the invoice lines and the content of attachments are left out (a quick read of the
     header: every other field is read exactly as in a full read).
     """
-    return BINDING.read(Invoice, root, _Ctx(frozenset() if lines else _NO_LINES, root.tag == _CREDIT_NOTE_TAG))
+    return BINDING.read(Invoice, root, _Ctx(frozenset() if lines else HEADER, root.tag == _CREDIT_NOTE_TAG))
