@@ -36,6 +36,10 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
+from . import speedups as _speedups  # noqa: E402 - compiled modules, where built and current, before any is imported
+
+_speedups.install()
+
 _LAZY = {
     "validate": ("einvoice.validate", "validate"),
     "build": ("einvoice.build", "build"),

@@ -1,0 +1,113 @@
+"""Compiled modules (einvoice.speedups): run only where compiled from the present source, and give the
+verdicts the source gives (on the samples, the official corpus and mutants of it)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from einvoice import speedups
+from fragments import CONFORMANCE
+from mutate import mutant
+
+ROOT = Path(__file__).resolve().parents[1]
+needs_build = pytest.mark.skipif(not speedups.current(), reason="the rule engine is not compiled here "
+                                 "(einvoice speedups: needs Cython, a C compiler and the Python headers)")
+
+
+def _python(code: str, pure: bool, stdin: str = "") -> str:
+    env = {k: v for k, v in os.environ.items() if k != "EINVOICE_PURE"}
+    if pure:
+        env["EINVOICE_PURE"] = "1"
+    return subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, input=stdin, capture_output=True,
+                          text=True, check=True, timeout=600).stdout
+
+
+def test_a_module_edited_since_compiled_or_without_its_file_runs_from_source(tmp_path):
+    source = tmp_path / "mod.py"
+    source.write_text("X = 1\n")
+    digest = hashlib.sha256(source.read_bytes()).hexdigest()
+    edited = speedups._Finder({"pkg.mod": {"file": "pkg.mod.so", "sha256": hashlib.sha256(b"X = 0\n").hexdigest()}})
+    assert edited.find_spec("pkg.mod", [str(tmp_path)]) is None
+    missing = speedups._Finder({"pkg.mod": {"file": "no-such-file.so", "sha256": digest}})
+    assert missing.find_spec("pkg.mod", [str(tmp_path)]) is None
+    assert missing.find_spec("pkg.other", [str(tmp_path)]) is None  # not in the manifest
+
+
+def test_the_modules_are_the_rule_engine_and_its_rule_sets():
+    rules = {p for p in (ROOT / "einvoice" / "rules").rglob("*.py") if p.name != "__init__.py"}
+    named = {ROOT.joinpath(*m.split(".")).with_suffix(".py") for m in speedups.MODULES}
+    assert rules <= named and all(p.is_file() for p in named)
+
+
+_LOADED = """
+import json
+from einvoice.validate import validate
+from einvoice import speedups
+import einvoice.rules.tree as tree
+validate(open("samples/ehf-invoice.xml", "rb").read())
+validate(open("samples/facturx-en16931.xml", "rb").read())
+print(json.dumps([speedups.loaded(), tree.__file__, tree.__spec__.origin, str(tree.STRUCTURE)]))
+"""
+
+
+@needs_build
+def test_compiled_modules_run_unless_einvoice_pure_is_set():
+    loaded, file, origin, structure = json.loads(_python(_LOADED, pure=False))
+    assert {"einvoice.rules.tree", "einvoice.rules.values", "einvoice.rules.en16931.vat",
+            "einvoice.rules.facturx.checks", "einvoice.syntax.cii.rules"} <= set(loaded)
+    assert file.endswith("tree.py") and origin.endswith(speedups._suffix())  # data found beside the source
+    assert Path(structure) == ROOT / "schemas" / "structure"
+    loaded, file, origin, _ = json.loads(_python(_LOADED, pure=True))
+    assert loaded == [] and file == origin and origin.endswith("tree.py")
+
+
+_VERDICTS = """
+import json, sys
+from pathlib import Path
+from einvoice.validate import validate
+out = {}
+for name in sys.stdin.read().splitlines():
+    try:
+        report = validate(Path(name).read_bytes(), schema=True)
+    except Exception as exc:  # a file that is no invoice: its one-line error is the verdict
+        out[name] = [type(exc).__name__, str(exc)]
+        continue
+    out[name] = [report.profile, sorted((f.rule, str(f.severity), f.message, f.xpath, f.line) for f in report.findings),
+                 sorted(report.internal_errors)]
+print(json.dumps(out))
+"""
+
+
+@needs_build
+def test_compiled_and_source_give_the_same_verdicts(tmp_path):
+    files = sorted(ROOT.glob("samples/*.xml"))
+    if CONFORMANCE.is_dir():
+        files += sorted(p for p in CONFORMANCE.rglob("*.xml") if p.stat().st_size < 2_000_000)
+    rng = random.Random(8)
+    for i, src in enumerate(rng.sample(files, min(120, len(files)))):  # mutants: values, spaces, counts changed
+        data, _how = mutant(src.read_bytes(), seed=i)
+        (tmp_path / f"m{i}.xml").write_bytes(data)
+    files += sorted(tmp_path.glob("*.xml"))
+    names = "\n".join(str(p) for p in files)
+    compiled = json.loads(_python(_VERDICTS, pure=False, stdin=names))
+    source = json.loads(_python(_VERDICTS, pure=True, stdin=names))
+    assert len(compiled) == len(files) and any(v[1] for v in source.values())
+    differ = [name for name in source if source[name] != compiled[name]]
+    assert not differ, differ[:5]
+
+
+def test_status_says_whether_the_compiled_modules_run():
+    said = _python("import sys; from einvoice.cli import main; sys.argv = ['einvoice', 'speedups', '--status']; main()",
+                   pure=True)
+    assert said.startswith("runs from source")
+    said = _python("import sys; from einvoice.cli import main; sys.argv = ['einvoice', '--version']; main()", pure=False)
+    expected = f"{len(speedups.MODULES)} of {len(speedups.MODULES)} modules compiled" if speedups.current() else "runs from source"
+    assert f"rule engine: {expected}" in said
