@@ -132,7 +132,7 @@ def build(jobs: int | None = None) -> dict[str, Any]:
                              "script_args": ["-q", "build_ext", "--build-lib", str(work / "lib"),
                                              "--build-temp", str(work / "tmp"), "-j", str(jobs or os.cpu_count() or 1)]})
         dist.parse_command_line()
-        dist.run_commands()
+        _quietly(dist.run_commands, work / "compiler.log")
         shutil.rmtree(DIR, ignore_errors=True)
         DIR.mkdir()
         modules = {}
@@ -144,6 +144,37 @@ def build(jobs: int | None = None) -> dict[str, Any]:
     data = {"python": sys.implementation.cache_tag, "suffix": _suffix(), "modules": modules}
     MANIFEST.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     return data
+
+
+def _quietly(run: Any, log: Path) -> None:
+    """``run()`` with what the compiler prints (its own processes too) sent to ``log``; on failure, the first
+    error line the compiler gave is the exception's message."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    import contextlib
+
+    saved = os.dup(1), os.dup(2)
+    with open(log, "w", encoding="utf-8", errors="replace") as out:
+        os.dup2(out.fileno(), 1)
+        os.dup2(out.fileno(), 2)
+        try:
+            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):  # (where sys.stdout is no fd 1)
+                run()
+        except (Exception, SystemExit) as exc:
+            failed: BaseException | None = exc
+        else:
+            failed = None
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os.dup2(saved[0], 1)
+            os.dup2(saved[1], 2)
+            os.close(saved[0])
+            os.close(saved[1])
+    if failed is not None:
+        said = log.read_text(encoding="utf-8", errors="replace").splitlines()
+        first = next((line.strip() for line in said if "error" in line.lower()), str(failed) or type(failed).__name__)
+        raise RuntimeError(first[:300]) from None
 
 
 def status() -> list[str]:

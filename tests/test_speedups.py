@@ -111,3 +111,15 @@ def test_status_says_whether_the_compiled_modules_run():
     said = _python("import sys; from einvoice.cli import main; sys.argv = ['einvoice', '--version']; main()", pure=False)
     expected = f"{len(speedups.MODULES)} of {len(speedups.MODULES)} modules compiled" if speedups.current() else "runs from source"
     assert f"rule engine: {expected}" in said
+
+
+def test_what_the_compiler_prints_stays_out_and_its_first_error_is_the_reason(tmp_path, capfd):
+    def compile_fails():
+        subprocess.run([sys.executable, "-c", "import sys; print('warning: x'); print('x.c:1: fatal error: Python.h: "
+                        "No such file or directory', file=sys.stderr); sys.exit(1)"], check=True)
+
+    with pytest.raises(RuntimeError, match="^x.c:1: fatal error: Python.h: No such file or directory$"):
+        speedups._quietly(compile_fails, tmp_path / "log")
+    speedups._quietly(lambda: print("compiled"), tmp_path / "log2")
+    out, err = capfd.readouterr()
+    assert out == "" and err == ""
