@@ -122,6 +122,7 @@ def build(jobs: int | None = None) -> dict[str, Any]:
         raise RuntimeError(f"Cython and setuptools are needed to compile ({exc.name} is missing): "
                            "pip install cython") from None
     sources = {name: HERE.parent.joinpath(*name.split(".")).with_suffix(".py") for name in MODULES}
+    digests = {name: _digest(src) for name, src in sources.items()}  # before compiling: an edit meanwhile is stale
     with tempfile.TemporaryDirectory(prefix="einvoice-speedups-") as tmp:
         work = Path(tmp)
         exts = [Extension(name, [str(src)], extra_compile_args=["-g0", "-w"]) for name, src in sources.items()]  # (quiet, no debug data)
@@ -133,16 +134,23 @@ def build(jobs: int | None = None) -> dict[str, Any]:
                                              "--build-temp", str(work / "tmp"), "-j", str(jobs or os.cpu_count() or 1)]})
         dist.parse_command_line()
         _quietly(dist.run_commands, work / "compiler.log")
-        shutil.rmtree(DIR, ignore_errors=True)
-        DIR.mkdir()
+        new, old = DIR.with_name("_speedups.new"), DIR.with_name("_speedups.old")
+        shutil.rmtree(new, ignore_errors=True)
+        new.mkdir()
         modules = {}
-        for name, src in sources.items():
+        for name in sources:
             built = work / "lib" / Path(*name.split(".")).with_suffix(_suffix())
             target = f"{name}{_suffix()}"
-            shutil.copyfile(built, DIR / target)
-            modules[name] = {"file": target, "sha256": _digest(src)}
-    data = {"python": sys.implementation.cache_tag, "suffix": _suffix(), "modules": modules}
-    MANIFEST.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+            shutil.copyfile(built, new / target)
+            modules[name] = {"file": target, "sha256": digests[name]}
+        data = {"python": sys.implementation.cache_tag, "suffix": _suffix(), "modules": modules}
+        (new / MANIFEST.name).write_text(json.dumps(data, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        # the folder swapped whole: a process starting meanwhile finds the old build or the new one, or none
+        shutil.rmtree(old, ignore_errors=True)
+        if DIR.exists():
+            DIR.rename(old)
+        new.rename(DIR)
+        shutil.rmtree(old, ignore_errors=True)
     return data
 
 
