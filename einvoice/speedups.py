@@ -50,9 +50,20 @@ class _Loader(importlib.machinery.ExtensionFileLoader):
     def __init__(self, name: str, path: str, source: str):
         super().__init__(name, path)
         self.source = source
+        self.fallback: Any = None
+
+    def create_module(self, spec: Any) -> Any:
+        try:
+            return super().create_module(spec)
+        except (ImportError, OSError):  # a compiled file that does not load (damaged, another platform): the source
+            self.fallback = importlib.machinery.SourceFileLoader(self.name, self.source)
+            return None
 
     def exec_module(self, module: Any) -> None:
         module.__file__ = self.source
+        if self.fallback is not None:
+            self.fallback.exec_module(module)
+            return
         super().exec_module(module)
         _loaded.append(module.__name__)
 

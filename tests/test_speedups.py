@@ -123,3 +123,16 @@ def test_what_the_compiler_prints_stays_out_and_its_first_error_is_the_reason(tm
     speedups._quietly(lambda: print("compiled"), tmp_path / "log2")
     out, err = capfd.readouterr()
     assert out == "" and err == ""
+
+
+def test_a_compiled_file_that_does_not_load_leaves_the_module_to_its_source(tmp_path):
+    import importlib.util
+
+    source = tmp_path / "fallback_mod.py"
+    source.write_text("VALUE = 42\n")
+    damaged = tmp_path / f"fallback_mod{speedups._suffix()}"
+    damaged.write_bytes(b"\x7fELF not really")
+    spec = importlib.util.spec_from_loader("fallback_mod", speedups._Loader("fallback_mod", str(damaged), str(source)))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.VALUE == 42 and module.__file__ == str(source) and "fallback_mod" not in speedups.loaded()
