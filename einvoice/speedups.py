@@ -1,6 +1,6 @@
 """Compiled modules: the rule engine's Python modules compiled to C, used where they match the source.
 
-``einvoice speedups`` compiles the modules named in :data:`MODULES` with Cython (which needs a C
+``einvoice speedups`` compiles the modules :func:`modules` names with Cython (which needs a C
 compiler and the Python headers; ``scripts/venv`` tries it once and goes on without when it cannot) into
 ``_speedups/`` beside this file, with a manifest of the sources they were compiled from. The same code then
 takes about a fifth less CPU (README, Performance): Cython compiles the unchanged Python source, so the
@@ -28,11 +28,13 @@ HERE = Path(__file__).resolve().parent
 DIR = HERE / "_speedups"
 MANIFEST = DIR / "manifest.json"
 
-# every module of the rule engine and of the rule sets (package __init__ files stay Python), and the helpers
-# they call per element
-MODULES: tuple[str, ...] = ("einvoice.basics", "einvoice.syntax.ubl.rules", "einvoice.syntax.cii.rules") + tuple(
-    "einvoice." + ".".join(p.relative_to(HERE).with_suffix("").parts)
-    for p in sorted((HERE / "rules").rglob("*.py")) if p.name != "__init__.py")
+
+def modules() -> tuple[str, ...]:
+    """What is compiled: every module of the rule engine and of the rule sets (package __init__ files stay
+    Python), and the helpers they call per element (listed when compiling: no walk of the folder at start-up)."""
+    return ("einvoice.basics", "einvoice.syntax.ubl.rules", "einvoice.syntax.cii.rules") + tuple(
+        "einvoice." + ".".join(p.relative_to(HERE).with_suffix("").parts)
+        for p in sorted((HERE / "rules").rglob("*.py")) if p.name != "__init__.py")
 
 _loaded: list[str] = []  # the modules this process took from their compiled files
 
@@ -122,7 +124,7 @@ def loaded() -> list[str]:
 
 
 def build(jobs: int | None = None) -> dict[str, Any]:
-    """Compile :data:`MODULES` into ``_speedups/`` and write the manifest (raises with a one-line reason)."""
+    """Compile :func:`modules` into ``_speedups/`` and write the manifest (raises with a one-line reason)."""
     import shutil
     import tempfile
 
@@ -132,17 +134,18 @@ def build(jobs: int | None = None) -> dict[str, Any]:
     except ImportError as exc:
         raise RuntimeError(f"Cython and setuptools are needed to compile ({exc.name} is missing): "
                            "pip install cython") from None
-    sources = {name: HERE.parent.joinpath(*name.split(".")).with_suffix(".py") for name in MODULES}
+    sources = {name: HERE.parent.joinpath(*name.split(".")).with_suffix(".py") for name in modules()}
     digests = {name: _digest(src) for name, src in sources.items()}  # before compiling: an edit meanwhile is stale
+    jobs = jobs or os.cpu_count() or 1
     with tempfile.TemporaryDirectory(prefix="einvoice-speedups-") as tmp:
         work = Path(tmp)
-        exts = [Extension(name, [str(src)], extra_compile_args=["-g0", "-w"]) for name, src in sources.items()]  # (quiet, no debug data)
+        exts = [Extension(name, [str(src)], extra_compile_args=["-g0", "-w"])  # (quiet, no debug data)
+                for name, src in sources.items()]
         directives = {"language_level": 3, "binding": True, "annotation_typing": False}
-        exts = cythonize(exts, build_dir=str(work / "c"), compiler_directives=directives, quiet=True,
-                         nthreads=jobs or os.cpu_count() or 1)
+        exts = cythonize(exts, build_dir=str(work / "c"), compiler_directives=directives, quiet=True, nthreads=jobs)
         dist = Distribution({"ext_modules": exts, "script_name": "einvoice.speedups",
                              "script_args": ["-q", "build_ext", "--build-lib", str(work / "lib"),
-                                             "--build-temp", str(work / "tmp"), "-j", str(jobs or os.cpu_count() or 1)]})
+                                             "--build-temp", str(work / "tmp"), "-j", str(jobs)]})
         dist.parse_command_line()
         _quietly(dist.run_commands, work / "compiler.log")
         new, old = DIR.with_name("_speedups.new"), DIR.with_name("_speedups.old")
@@ -168,10 +171,10 @@ def build(jobs: int | None = None) -> dict[str, Any]:
 def _quietly(run: Any, log: Path) -> None:
     """``run()`` with what the compiler prints (its own processes too) sent to ``log``; on failure, the first
     error line the compiler gave is the exception's message."""
-    sys.stdout.flush()
-    sys.stderr.flush()
     import contextlib
 
+    sys.stdout.flush()
+    sys.stderr.flush()
     saved = os.dup(1), os.dup(2)
     with open(log, "w", encoding="utf-8", errors="replace") as out:
         os.dup2(out.fileno(), 1)
@@ -196,13 +199,18 @@ def _quietly(run: Any, log: Path) -> None:
         raise RuntimeError(first[:300]) from None
 
 
+def _fresh(data: dict[str, Any]) -> list[str]:
+    """The modules of a manifest compiled from their present source."""
+    finder = _Finder(data["modules"])
+    return [n for n in data["modules"] if finder.find_spec(n, [str(HERE.parent.joinpath(*n.split(".")[:-1]))])]
+
+
 def status() -> list[str]:
     """What is compiled and whether it runs (the first line says it all)."""
     data = _manifest()
     if data is None:
         return ["runs from source: no compiled modules for this interpreter (einvoice speedups compiles them)"]
-    finder = _Finder(data["modules"])
-    fresh = [n for n in data["modules"] if finder.find_spec(n, [str(HERE.parent.joinpath(*n.split(".")[:-1]))])]
+    fresh = _fresh(data)
     stale = sorted(set(data["modules"]) - set(fresh))
     said = f"{len(fresh)} of {len(data['modules'])} modules compiled from their present source"
     if os.environ.get("EINVOICE_PURE"):
@@ -211,19 +219,16 @@ def status() -> list[str]:
 
 
 def current() -> bool:
-    """Whether every module of :data:`MODULES` is compiled, for this interpreter, from its present source."""
+    """Whether every module :func:`modules` names is compiled, for this interpreter, from its present source."""
     data = _manifest()
-    if data is None or set(data["modules"]) != set(MODULES):
-        return False
-    finder = _Finder(data["modules"])
-    return all(finder.find_spec(n, [str(HERE.parent.joinpath(*n.split(".")[:-1]))]) for n in MODULES)
+    return data is not None and set(data["modules"]) == set(modules()) and len(_fresh(data)) == len(data["modules"])
 
 
 def main(force: bool = False) -> int:
     """Compile (unless every module is current, or with ``force``), saying in one line what was done or why
     not; 0 when the compiled modules are there."""
     if not force and current():
-        print(f"einvoice speedups: {len(MODULES)} modules compiled from their present source (nothing to do)")
+        print(f"einvoice speedups: {len(modules())} modules compiled from their present source (nothing to do)")
         return 0
     try:
         data = build()
