@@ -151,13 +151,13 @@ def build(jobs: int | None = None) -> dict[str, Any]:
         new, old = DIR.with_name("_speedups.new"), DIR.with_name("_speedups.old")
         shutil.rmtree(new, ignore_errors=True)
         new.mkdir()
-        modules = {}
+        compiled = {}
         for name in sources:
             built = work / "lib" / Path(*name.split(".")).with_suffix(_suffix())
             target = f"{name}{_suffix()}"
             shutil.copyfile(built, new / target)
-            modules[name] = {"file": target, "sha256": digests[name]}
-        data = {"python": sys.implementation.cache_tag, "suffix": _suffix(), "modules": modules}
+            compiled[name] = {"file": target, "sha256": digests[name]}
+        data = {"python": sys.implementation.cache_tag, "suffix": _suffix(), "modules": compiled}
         (new / MANIFEST.name).write_text(json.dumps(data, indent=1, sort_keys=True) + "\n", encoding="utf-8")
         # the folder swapped whole: a process starting meanwhile finds the old build or the new one, or none
         shutil.rmtree(old, ignore_errors=True)

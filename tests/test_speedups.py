@@ -109,7 +109,9 @@ def test_status_says_whether_the_compiled_modules_run():
                    pure=True)
     assert said.startswith("runs from source")
     said = _python("import sys; from einvoice.cli import main; sys.argv = ['einvoice', '--version']; main()", pure=False)
-    expected = f"{len(speedups.modules())} of {len(speedups.modules())} modules compiled" if speedups.current() else "runs from source"
+    data = speedups._manifest()
+    expected = (f"{len(speedups._fresh(data))} of {len(data['modules'])} modules compiled from their present source"
+                if data else "runs from source")
     assert f"rule engine: {expected}" in said
 
 
@@ -136,3 +138,18 @@ def test_a_compiled_file_that_does_not_load_leaves_the_module_to_its_source(tmp_
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     assert module.VALUE == 42 and module.__file__ == str(source) and "fallback_mod" not in speedups.loaded()
+
+
+def test_build_hands_every_module_to_cython_with_its_source(monkeypatch):
+    Build = pytest.importorskip("Cython.Build", reason="Cython is not installed (the speedups extra)")
+    handed = []
+
+    def cythonize(exts, **kwargs):
+        handed.extend((e.name, e.sources[0]) for e in exts)
+        raise RuntimeError("stop here")
+
+    monkeypatch.setattr(Build, "cythonize", cythonize)
+    with pytest.raises(RuntimeError, match="stop here"):
+        speedups.build()
+    assert [name for name, _ in handed] == list(speedups.modules())
+    assert all(Path(src).is_file() and Path(src).stem == name.rpartition(".")[2] for name, src in handed)
