@@ -72,7 +72,7 @@ def _tokens(text: str) -> list[tuple[str, str]]:
     return out
 
 
-@dataclass
+@dataclass(slots=True)  # (slots: the attributes read per element cost no instance dict, compiled or not)
 class Step:
     axis: str  # child, desc, parent, self, attr, root
     names: tuple[str, ...] = ()  # Clark names ("*" any); attribute names for attr
@@ -449,6 +449,8 @@ def select_any(node: Any, alts: list[list[Step]]) -> list:
 class Pattern:
     """A match pattern (schematron rule context): does an element match?"""
 
+    __slots__ = ("text", "alts")
+
     def __init__(self, text: str):
         self.text = text
         self.alts = [self._compile(a) for a in _split_top(text, "|")]
@@ -549,7 +551,7 @@ def _preds_hold(el: Any, alts: tuple, memo: dict) -> bool:
 _BOUNDED = ("absent", "present", "max", "min", "exactly")  # the kinds that count what a path selects
 
 
-@dataclass
+@dataclass(slots=True)
 class Check:
     rule: str
     kind: str
@@ -571,7 +573,7 @@ class Check:
         return self.path
 
 
-@dataclass
+@dataclass(slots=True)
 class Wildcard:
     """A context given by name (``~amount``): a test on the tag, and optionally on the element."""
 
@@ -623,7 +625,7 @@ def doc_keys(doc: Any) -> frozenset:
     return keys
 
 
-@dataclass
+@dataclass(slots=True)
 class Context:
     pattern: Pattern | None
     checks: list[Check]
@@ -631,6 +633,10 @@ class Context:
     trie: _Node | None = None
     npaths: int = 0
     simple: bool = False  # the match pattern is a single tag without predicates
+    always: list[int] = field(default_factory=list)  # set by prepare (see there)
+    on_count: list[list[int]] = field(default_factory=list)
+    always_checks: list[Check] = field(default_factory=list)
+    quiet_attrs: frozenset | None = None
 
     def prepare(self, customs: dict | None = None) -> None:
         """Merge the plain paths of the checks into one trie walked once per context element (for a
