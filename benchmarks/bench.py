@@ -236,7 +236,7 @@ def table(rows: list[tuple[str, float]], n: int, reference: str | None = None) -
         say(f"  {name:<58} {ms:9.2f} ms/doc{extra}")
 
 
-def alone(name: str, fn, docs: list[tuple[str, bytes]], rounds: int, theirs: str | None = None,
+def pass_by_pass(name: str, fn, docs: list[tuple[str, bytes]], rounds: int, theirs: str | None = None,
           off_fn=None) -> None:
     """Each stack over the whole corpus in turn, pass by pass (ours, theirs, theirs, ours, ...): each finds the
     caches it filled itself, as when it validates a batch alone. What the switch document by document costs
@@ -308,7 +308,7 @@ def section_ubl(docs, off, reason, rounds, peppol: bool) -> None:
         ("UBL XSD + EN 16931 vs XSD + EN 16931 XSLT",
          "ours EN 16931 (XSD + syntax + EN 16931)", en, "official XSD + EN 16931 XSLT" if off else None, off_en),
     ], docs, rounds)
-    alone("ours full EHF", full, docs, rounds, full_ref if off else None, off_full)
+    pass_by_pass("ours full EHF", full, docs, rounds, full_ref if off else None, off_full)
     if off is None:
         return
     ratios(found)
@@ -342,7 +342,7 @@ def section_cii(docs, off, reason, rounds) -> None:
     docs = usable(stacks, docs)
     found = pairs(comparisons, docs, rounds)
     like = comparisons[1 if cen else 0]  # the official side that runs the rule sets ours runs, where given
-    alone("ours Factur-X EN16931", fx, docs, rounds, like[3], like[4])
+    pass_by_pass("ours Factur-X EN16931", fx, docs, rounds, like[3], like[4])
     if off is None:
         return
     ratios(found)
@@ -731,26 +731,39 @@ def _passes(which: str, conformance: str, passes: int, mode: str = "") -> None:
                 fn(d)
 
 
+def _cachegrind(what: str, which: str, conformance: Path | None, passes: int, mode: str = "",
+                cache: bool = False) -> dict[str, int] | None:
+    """Cachegrind's totals over a process running ``_passes`` (with ``cache``, a 16 MB last-level cache simulated);
+    None, said as ``what``, when valgrind is missing or the run fails."""
+    if shutil.which("valgrind") is None:
+        say(f"{what}: valgrind is not installed (Debian: apt-get install valgrind)")
+        return None
+    with tempfile.TemporaryDirectory() as tmp:
+        out_file = Path(tmp) / "cachegrind.out"
+        cmd = ["valgrind", "--tool=cachegrind", *(["--cache-sim=yes", "--LL=16777216,16,64"] if cache else
+                                                  ["--cache-sim=no"]),
+               f"--cachegrind-out-file={out_file}", sys.executable, str(Path(__file__).resolve()),
+               "--passes", f"{which}:{passes}:{conformance or ''}:{mode}"]
+        run = subprocess.run(cmd, capture_output=True, text=True)
+        if run.returncode or not out_file.is_file():
+            say(f"{what}: the valgrind run failed: {run.stderr.strip().splitlines()[-1:]}")
+            return None
+        lines = out_file.read_text().splitlines()
+    events = next(line.split()[1:] for line in lines if line.startswith("events:"))
+    summary = next(line.split()[1:] for line in lines if line.startswith("summary:"))
+    return dict(zip(events, map(int, summary)))
+
+
 def section_instructions(which: str, conformance: Path | None, n_docs: int) -> None:
     """Machine instructions per document under valgrind's cachegrind: the same count for the same code and
     documents whatever else the machine does (CPU time varies by a tenth between runs here), so a change that
     saves a few per cent shows. Two processes, warm-up only and warm-up plus two passes: the difference over
     two passes is what the documents cost, without start-up and imports."""
-    if shutil.which("valgrind") is None:
-        say("instructions: valgrind is not installed (Debian: apt-get install valgrind)")
+    counts = [_cachegrind("instructions", which, conformance, passes) for passes in (0, 2)]
+    if None in counts:
         return
-    counts = []
-    for passes in (0, 2):
-        cmd = ["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null", sys.executable,
-               str(Path(__file__).resolve()), "--passes", f"{which}:{passes}:{conformance or ''}"]
-        out = subprocess.run(cmd, capture_output=True, text=True)
-        found = [line for line in out.stderr.splitlines() if "I" in line and "refs:" in line]
-        if out.returncode or not found:
-            say(f"instructions: the valgrind run failed: {out.stderr.strip().splitlines()[-1:]}")
-            return
-        counts.append(int(found[0].split("refs:")[1].replace(",", "").split()[0]))
-    say(f"instructions, {which.upper()}: {(counts[1] - counts[0]) / (2 * max(1, n_docs)) / 1e6:.2f} million per document "
-        f"({n_docs} documents, two passes after a warm-up; valgrind cachegrind, start-up and imports left out)")
+    say(f"instructions, {which.upper()}: {(counts[1]['Ir'] - counts[0]['Ir']) / (2 * max(1, n_docs)) / 1e6:.2f} million "
+        f"per document ({n_docs} documents, two passes after a warm-up; valgrind cachegrind, start-up and imports left out)")
 
 
 def section_cold_misses(which: str, conformance: Path | None, n_docs: int) -> None:
@@ -758,24 +771,9 @@ def section_cold_misses(which: str, conformance: Path | None, n_docs: int) -> No
     in the interleaved figures), simulated by cachegrind: a 16 MB last-level cache (what is left of the
     machine's L3 to one process), 64 MB written before each document. The same count whatever else the
     machine does: what a change that makes our working set smaller saves, where CPU time is too noisy."""
-    if shutil.which("valgrind") is None:
-        say("cold misses: valgrind is not installed (Debian: apt-get install valgrind)")
+    totals = [_cachegrind("cold misses", which, conformance, 1, mode, cache=True) for mode in ("trash", "cold")]
+    if None in totals:
         return
-    totals = []
-    with tempfile.TemporaryDirectory() as tmp:
-        for mode in ("trash", "cold"):
-            out_file = Path(tmp) / f"{mode}.out"
-            cmd = ["valgrind", "--tool=cachegrind", "--cache-sim=yes", "--LL=16777216,16,64",
-                   f"--cachegrind-out-file={out_file}", sys.executable, str(Path(__file__).resolve()),
-                   "--passes", f"{which}:1:{conformance or ''}:{mode}"]
-            run = subprocess.run(cmd, capture_output=True, text=True)
-            if run.returncode or not out_file.is_file():
-                say(f"cold misses: the valgrind run failed: {run.stderr.strip().splitlines()[-1:]}")
-                return
-            lines = out_file.read_text().splitlines()
-            events = next(line.split()[1:] for line in lines if line.startswith("events:"))
-            summary = next(line.split()[1:] for line in lines if line.startswith("summary:"))
-            totals.append(dict(zip(events, map(int, summary))))
     per = {k: (totals[1][k] - totals[0][k]) / max(1, n_docs) for k in totals[0]}
     ll = per["ILmr"] + per["DLmr"] + per["DLmw"]
     say(f"cold misses, {which.upper()}: {ll / 1000:.1f} thousand last-level misses per document (instructions "
@@ -853,7 +851,7 @@ def main(argv=None) -> int:
 
     if a.passes:
         which, passes, rest = a.passes.split(":", 2)
-        folder, _, mode = rest.partition(":") if rest.count(":") else (rest, "", "")
+        folder, _, mode = rest.partition(":")
         _passes(which, folder, int(passes), mode)
         return 0
     conformance = Path(a.conformance)
