@@ -178,16 +178,14 @@ class _Parser:
         left = self.conj()
         while self.peek()[1] == "or":
             self.take()
-            right = self.conj()
-            left = (lambda a, b: lambda n: a(n) or b(n))(left, right)
+            left = (lambda a, b: lambda n: a(n) or b(n))(left, self.conj())
         return left
 
     def conj(self) -> Callable[[Any], bool]:
         left = self.cmp()
         while self.peek()[1] == "and":
             self.take()
-            right = self.cmp()
-            left = (lambda a, b: lambda n: a(n) and b(n))(left, right)
+            left = (lambda a, b: lambda n: a(n) and b(n))(left, self.cmp())
         return left
 
     def cmp(self) -> Callable[[Any], bool]:

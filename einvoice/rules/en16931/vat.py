@@ -295,12 +295,21 @@ def _ubl_expected(ix: _UblIndex, tag: str, code: str, rate: Decimal | None) -> D
 def _ubl_rate_exists(ix: _UblIndex, tag: str, code: str, rate: Decimal) -> bool:
     """Some line of ``tag`` or allowance/charge (any level) has a category of the code with that rate."""
     info = _ubl_cat_info(ix)
-    owners = lambda: (*ix.by[tag], *(cat[0].getparent() for cat, _i, _d in ix.ac))  # noqa: E731
-    return ix.once(("exists", tag, code, rate), lambda: any(code in info[el][0] and rate in info[el][1] for el in owners()))
+    return ix.once(("exists", tag, code, rate), lambda: any(code in info[el][0] and rate in info[el][1] for el in (
+        *ix.by[tag], *(cat[0].getparent() for cat, _i, _d in ix.ac))))
 
 
 def _ubl_bd(ix: _UblIndex, code: str) -> list:
     return [c for c in ix.bd if c[1] == code and c[4]]
+
+
+def _agrees(ix: _UblIndex, code: str, bounds: tuple | None, ta: Decimal | None, rate: Decimal | None, tag: str) -> bool:
+    """The lines of ``tag`` (when looked at) and the allowances and charges add up: within ``bounds`` or to ``ta``."""
+    rated = code in ("S", "L", "M")
+    if (bounds if rated else ta) is None or not (_ubl_rate_exists(ix, tag, code, rate) if code == "S" else ix.by[tag]):
+        return False
+    expected = _ubl_expected(ix, tag, code, rate)
+    return (bounds[0] < expected < bounds[1]) if rated else ta == expected
 
 
 def _ubl_08(code: str) -> Callable[[Document], Iterable]:
@@ -317,16 +326,8 @@ def _ubl_08(code: str) -> Callable[[Document], Iterable]:
             # the official rule stops (no single amount, or not a finite double)
             f = V.double_or_none(els[0]) if rated and len(els) == 1 else None
             bounds = (Decimal(f - 1), Decimal(f + 1)) if f is not None and math.isfinite(f) else None
-
-            def agrees(rate: Decimal | None, tag: str) -> bool:
-                """The lines of ``tag`` (when the check looks at them) and the allowances and charges add up."""
-                if (bounds if rated else ta) is None or not (_ubl_rate_exists(ix, tag, code, rate) if code == "S" else ix.by[tag]):
-                    return False
-                expected = _ubl_expected(ix, tag, code, rate)
-                return (bounds[0] < expected < bounds[1]) if rated else ta == expected
-
             # the categories without a rate compare exactly, once; the rated ones within one unit, per rate
-            if not all(any(agrees(rate, tag) for tag in (CAC.InvoiceLine, CAC.CreditNoteLine))
+            if not all(any(_agrees(ix, code, bounds, ta, rate, tag) for tag in (CAC.InvoiceLine, CAC.CreditNoteLine))
                        for rate in (child_decimals(cat[0], CBC.Percent) if rated else [None])):
                 yield fk(sub, CBC.TaxableAmount) if ta is not None else sub
     return check
@@ -513,8 +514,8 @@ def _cii_parts(ix: _CiiIndex, code: str, rate: Decimal | None) -> Decimal:
                         acs[ind].append((*_cii_codes_rates(ac.findall(RAM.CategoryTradeTax)), amount))
         return lines, acs[True], acs[False]
 
-    def parts() -> Decimal:
-        lines, charges, allowances = (_sum(rows_, code, rate) for rows_ in ix.once("rows", rows))
+    def parts(found: tuple = ix.once("rows", rows)) -> Decimal:  # (rows named in parts: a cycle, compiled)
+        lines, charges, allowances = (_sum(rows_, code, rate) for rows_ in found)
         r = lambda x: V.round_decimal(x * 10 * 10) / HUNDRED  # noqa: E731
         return r(lines) + r(charges) - r(allowances)
     return ix.once(("parts", code, rate), parts)
