@@ -54,7 +54,6 @@ def test_collector_is_running_again_after_the_command_validated_one_file():
     assert gc.isenabled()
 
 
-
 def _documents() -> list[tuple[str, bytes]]:
     """The samples, and complete examples of the official suites (UBL, CII, national, Factur-X PDFs) when present."""
     from fragments import CONFORMANCE
