@@ -237,7 +237,7 @@ def table(rows: list[tuple[str, float]], n: int, reference: str | None = None) -
 
 
 def pass_by_pass(name: str, fn, docs: list[tuple[str, bytes]], rounds: int, theirs: str | None = None,
-          off_fn=None) -> None:
+                 off_fn=None) -> None:
     """Each stack over the whole corpus in turn, pass by pass (ours, theirs, theirs, ours, ...): each finds the
     caches it filled itself, as when it validates a batch alone. What the switch document by document costs
     each side is the difference to the interleaved figures; for reading only, the ratios are of those."""
