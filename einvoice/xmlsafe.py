@@ -244,13 +244,19 @@ def _syntax_error(exc: etree.XMLSyntaxError) -> str:
     return f"not well-formed XML{where}: {text[:1].lower()}{text[1:]}"
 
 
-_DEPTH_TESTS: dict[int, etree.XPath] = {}
+_DEPTH_TESTS: dict[int, etree.XPath | None] = {}
 
 
 def _check_depth(root, max_depth: int, name: str | None) -> None:
-    # one XPath in C: is there an element at depth max_depth + 1?
-    test = _DEPTH_TESTS.get(max_depth)
-    if test is None:
-        test = _DEPTH_TESTS[max_depth] = etree.XPath("boolean(/*" + "/*" * max_depth + ")")
-    if test(root):
+    # one XPath in C: is there an element at depth max_depth + 1? (None: the parser refuses that depth itself, as
+    # libxml2 does beyond 256 levels; found out once per limit, so another libxml2 is asked rather than assumed)
+    test = _DEPTH_TESTS.get(max_depth, False)
+    if test is False:
+        try:
+            etree.fromstring(b"<a>" * (max_depth + 1) + b"</a>" * (max_depth + 1), _new_parser())
+            test = etree.XPath("boolean(/*" + "/*" * max_depth + ")")
+        except etree.XMLSyntaxError:
+            test = None
+        _DEPTH_TESTS[max_depth] = test
+    if test is not None and test(root):
         raise UnreadableInput(f"elements nested deeper than {max_depth} levels", name)

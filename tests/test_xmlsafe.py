@@ -98,6 +98,13 @@ def test_too_deep():
     refused(b"<a>" * 400 + b"</a>" * 400)  # beyond what the parser itself accepts
 
 
+def test_depth_limit_the_parser_keeps_is_not_checked_twice():
+    """At the default limit libxml2 refuses the next level itself: no XPath over each document then."""
+    xmlsafe.parse(b"<a>" * 256 + b"</a>" * 256)
+    assert "excessive depth" in refused(b"<a>" * 257 + b"</a>" * 257).reason
+    assert xmlsafe._DEPTH_TESTS[xmlsafe.MAX_DEPTH] is None
+
+
 def test_size_limit():
     exc = refused(f'<Invoice xmlns="{UBL_NS}"/>'.encode() + b" " * 2000, max_bytes=1000)
     assert "over the limit" in exc.reason
