@@ -733,8 +733,7 @@ def _stand_ins(root: Any, tags: Any) -> list[tuple[Any, Any]]:
     names = [t for t in _BINARY_TAGS if t in tags]
     swaps: list[tuple[Any, Any]] = []
     timed = [t for t in tags if isinstance(t, str) and t.startswith(_CBC) and t.endswith(("Date", "Time"))]
-    # (from the document's element index when given one: no walk over the whole tree)
-    for el in (el for t in timed for el in tags[t]) if isinstance(tags, dict) else root.iter(*timed) if timed else ():
+    for el in root.iter(*timed) if timed else ():
         text = el.text
         if text and (text[0] in WS or text[-1] in WS) and text.strip(WS) and not len(el) \
                 and el.get(_XSI_TYPE) is None:  # (white space only: refused either way, named as written)
