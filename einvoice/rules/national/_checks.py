@@ -194,8 +194,17 @@ def syntax_paths(paths: dict) -> Any:
     compiled = {syn: {k: etree.XPath(v, namespaces=UBL_NS if getattr(syn, "value", syn) == "ubl" else CII_NS)
                       for k, v in table.items() if v is not None} for syn, table in paths.items()}
 
+    key = f"_national_x{id(compiled)}"
+
     def x(doc: Any, name: str, node: Any = None) -> Any:
-        return compiled[doc.syntax][name](doc.root if node is None else node)
+        memo = doc.__dict__.get(key)
+        if memo is None:
+            memo = doc.__dict__[key] = {}
+        found = memo.get((name, node))
+        if found is None:
+            found = compiled[doc.syntax][name](doc.root if node is None else node)
+            memo[name, node] = found = tuple(found) if isinstance(found, list) else found
+        return found
 
     return x
 
