@@ -120,7 +120,12 @@ def postal_is(doc: Any, who: str, country: str) -> bool:
 
 def _vat_prefix(doc: Any, who: str) -> str | None:
     """``if (<VAT registrations>/substring(<identifier>, 1, 2)) then upper-case(normalize-space(...))``: the
-    prefix, None where the condition is false, ERROR where the expression fails."""
+    prefix, None where the condition is false, ERROR where the expression fails (once per document and party:
+    the supplier and the accounting supplier country both start with the seller's)."""
+    return cached(doc, f"vat_prefix_{who}", lambda: _read_vat_prefix(doc, who))
+
+
+def _read_vat_prefix(doc: Any, who: str) -> str | None:
     syn = doc.syntax
     paths = _VAT[syn]
     if who not in paths:
