@@ -21,7 +21,7 @@ from typing import Any
 
 from ... import codelists
 from ..engine import SCHEMAS, Document, load_yaml
-from ..tree import STRUCTURE, _clark
+from ..tree import STRUCTURE, _clark, tag_index
 from ..values import boolean_compare, normalize_space as norm, string_value as text
 from . import RULES, on_tree
 
@@ -115,13 +115,18 @@ def _table(syntax: str) -> dict[str, list[_Row]]:
     return by_tag
 
 
-def _tree_failures(root: Any, syntax: str) -> dict[str, list]:
-    """Every code-list failure in one pass over the tree: rule id -> (element, message parameters)."""
-    table = _table(syntax)
+def _tree_failures(doc: Document) -> dict[str, list]:
+    """Every code-list failure in one pass over the document's elements: rule id -> (element, message parameters).
+    (The shared element index, in document order, each tag looked up in the table: a quarter of the time of
+    lxml's walk with the table's tags, which compares each element with every one of them.)"""
+    table, root = _table(doc.syntax.value), doc.root
     out: dict[str, list] = {rid: [] for rid in _CL_IDS}
-    for el in root.iter(*table):
+    for el in tag_index(doc).get(None) or ():
+        rows = table.get(el.tag)
+        if rows is None:
+            continue
         parent = el.getparent()
-        for row in table[el.tag]:
+        for row in rows:
             if row.matches(el, parent, root):
                 value = row.value(el)
                 if not row.holds(el, value):
@@ -134,7 +139,7 @@ def _failures(doc: Document) -> dict[str, list]:
     store = doc.__dict__.setdefault("_en16931_codes", {})
     if "f" not in store:
         tree = on_tree(doc)
-        found = _tree_failures(tree.root, tree.syntax.value)
+        found = _tree_failures(tree)
         # only the ids that failed: a clean document gives an empty result, and the family is skipped
         store["f"] = {rid: hits for rid, hits in found.items() if hits}
     return store["f"]
