@@ -642,6 +642,18 @@ def test_impossible_ubl_date_is_a_finding(profile):
     assert not report.valid
 
 
+def test_impossible_dates_are_reported_in_document_order():
+    ubl = re.sub(rb"<cbc:ActualDeliveryDate>[^<]*", b"<cbc:ActualDeliveryDate>2024-04-31", UBL, count=1)
+    ubl = re.sub(rb"<cbc:IssueDate>[^<]*", b"<cbc:IssueDate>2023-02-29", ubl, count=1)
+    hits = [f for f in validate(ubl, schema=False).findings if f.rule == "EINV-DATE-001"]
+    assert len(hits) == 2
+    assert "2023-02-29" in hits[0].message and "2024-04-31" in hits[1].message and hits[0].line < hits[1].line
+    cii = re.sub(rb'(format="102">)\d{8}', rb"\g<1>20240230", CII)  # every date of the document
+    hits = [f for f in validate(cii).findings if f.rule == "EINV-DATE-001"]
+    assert len(hits) == len(re.findall(rb'format="102">', CII)) > 1
+    assert [f.line for f in hits] == sorted(f.line for f in hits)
+
+
 def test_real_dates_are_no_finding():
     leap = re.sub(rb"<cbc:IssueDate>[^<]*", b"<cbc:IssueDate>2024-02-29", UBL, count=1)
     assert not [f for f in validate(leap, schema=False).findings if f.rule.startswith("EINV-DATE")]

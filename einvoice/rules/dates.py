@@ -20,11 +20,13 @@ from typing import Any, Iterator
 from ..basics import Syntax
 from ..syntax import namespaces as ns
 from .engine import Document, RuleSet
+from .tree import tag_index
 
 RULES = RuleSet("dates")
 
 _UBL_DATE = re.compile(r"\s*(-?[0-9]{4,})-([0-9]{2})-([0-9]{2})(?:Z|[+-][0-9]{2}:[0-9]{2})?\s*\Z")
 _CII_102 = re.compile(r"\s*([0-9]{4})([0-9]{2})([0-9]{2})\s*\Z")
+_CBC = f"{{{ns.CBC}}}"
 _CII_DATE_TAGS = (f"{{{ns.UDT}}}DateTimeString", f"{{{ns.UDT}}}DateString", f"{{{ns.QDT}}}DateTimeString")
 
 
@@ -40,8 +42,10 @@ def impossible_ubl(doc: Document) -> Iterator[Any]:
     """UBL date elements (cbc:*Date, xs:date) written as a date that does not exist."""
     if doc.root is None:
         return
-    for el in doc.root.iter(f"{{{ns.CBC}}}*"):
-        if not el.tag.endswith("Date") or len(el):
+    index = tag_index(doc)  # (the document's element index: its names looked at once, not each element's)
+    dates = {t for t in index if t is not None and t.startswith(_CBC) and t.endswith("Date")}
+    for el in index[None] if dates else ():
+        if el.tag not in dates or len(el):
             continue
         text = el.text or ""
         m = _UBL_DATE.match(text)
@@ -53,7 +57,9 @@ def impossible_cii(doc: Document) -> Iterator[Any]:
     """CII date strings in format 102 (YYYYMMDD) that name a day that does not exist."""
     if doc.root is None:
         return
-    for el in doc.root.iter(*_CII_DATE_TAGS):
+    index = tag_index(doc)
+    found = [t for t in _CII_DATE_TAGS if t in index]
+    for el in index[found[0]] if len(found) == 1 else [e for e in index[None] if e.tag in found] if found else ():
         fmt = (el.get("format") or "102").strip()
         if fmt != "102" or len(el):
             continue
