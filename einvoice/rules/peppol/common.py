@@ -58,11 +58,14 @@ def elements(doc, *tags: str) -> list:
     """Elements with any of the tags (Clark notation), in document order."""
     per = _cache(doc).setdefault("peppol.tags", {})
     found = per.get(tags)
-    if found is None:
-        if len(tags) == 1:  # the document's shared element index (one walk for every layer)
-            found = tag_index(doc).get(tags[0]) or []
-        else:
-            found = list(doc.root.iter(*tags))
+    if found is None:  # from the document's shared element index (one walk for every layer)
+        index = tag_index(doc)
+        present = [t for t in tags if t in index]
+        if len(present) <= 1:
+            found = index[present[0]] if present else []
+        else:  # several names: the document's elements in order, each name looked up (lxml's walk with a dozen
+            wanted = frozenset(present)  # names compares each element with every one of them)
+            found = [el for el in index[None] if el.tag in wanted]
         per[tags] = found
     return found
 
