@@ -618,7 +618,7 @@ def doc_keys(doc: Any) -> frozenset:
     if keys is None:
         found = set(tag_index(doc))
         found.discard(None)
-        found.update(path[-2:] for path in doc_paths(doc)[1:])
+        found.update(path[-2:] for path in doc_paths(doc)[1][1:])  # (the first path: the root's)
         keys = d["_tree_keys"] = frozenset(found)
     return keys
 
@@ -932,10 +932,16 @@ class Table:
         tags = doc_keys(doc)
         memo = doc.__dict__.setdefault("_tree_memo", {})  # predicates per element, shared by the tables
         steps_memo: dict = {}  # pattern prefixes per element (keyed by id: this table's patterns only)
-        for el, path in zip(index[None], doc_paths(doc)):
-            groups = pcands.get(path)
+        pids, distinct = doc_paths(doc)
+        seen: list = [None] * len(distinct)  # path number -> its candidates, looked up once in this document
+        for el, pid in zip(index[None], pids):
+            groups = seen[pid]
             if groups is None:
-                groups = self._by_path(el.tag, path)
+                path = distinct[pid]
+                groups = pcands.get(path)
+                if groups is None:
+                    groups = self._by_path(el.tag, path)
+                seen[pid] = groups
             for cands in groups:
                 for ctx, known in cands:
                     if known is True:
@@ -1020,22 +1026,33 @@ class Table:
                 res.setdefault(ck.rule, []).append(target if kind == "absent" else el)
 
 
-def doc_paths(doc: Any) -> list[tuple]:
-    """The tag path from the root element down to each element of ``tag_index(doc)[None]``, in that order
-    (built once per document, shared by the tables)."""
+def doc_paths(doc: Any) -> tuple[list[int], list[tuple]]:
+    """The tag path from the root element down to each element of ``tag_index(doc)[None]``: (a number per
+    element, in that order; the distinct paths by number, the first element's first). Built once per document,
+    shared by the tables: each element is named by its parent's number and its tag, and a table looks a path
+    up once per document, not once per element that has it."""
     d = doc.__dict__
     out = d.get("_tree_paths")
     if out is None:
-        paths: dict = {}
-        out = d["_tree_paths"] = []
+        numbers: dict = {}  # (parent's number, tag) -> number
+        of: dict = {}  # element -> its number
+        pids: list[int] = []
+        distinct: list[tuple] = []
         every = tag_index(doc).get(None) or []
         for el, tag in zip(every, d.get("_tree_tags", ())):  # (tag_index keeps a tag per element it lists)
             parent = el.getparent()
-            base = paths.get(parent) if parent is not None else ()
-            if base is None:  # the root of the index is not the document's: its ancestors come first
-                base = tuple(a.tag for a in reversed(list(el.iterancestors())))
-            path = paths[el] = base + (tag,)
-            out.append(path)
+            base = of.get(parent, -1) if parent is not None else -1
+            if base == -1 and parent is not None:  # the root of the index is not the document's: its ancestors first
+                key = (tuple(a.tag for a in reversed(list(el.iterancestors()))), tag)
+            else:
+                key = (base, tag)
+            pid = numbers.get(key)
+            if pid is None:
+                pid = numbers[key] = len(distinct)
+                distinct.append((distinct[base] if base >= 0 else key[0] if parent is not None else ()) + (tag,))
+            of[el] = pid
+            pids.append(pid)
+        out = d["_tree_paths"] = (pids, distinct)
     return out
 
 
