@@ -20,7 +20,7 @@ from typing import Any, Iterator
 from ..basics import Syntax
 from ..syntax import namespaces as ns
 from .engine import Document, RuleSet
-from .tree import tag_index
+from .tree import elements_named, tag_index
 
 RULES = RuleSet("dates")
 
@@ -42,10 +42,9 @@ def impossible_ubl(doc: Document) -> Iterator[Any]:
     """UBL date elements (cbc:*Date, xs:date) written as a date that does not exist."""
     if doc.root is None:
         return
-    index = tag_index(doc)  # (the document's element index: its names looked at once, not each element's)
-    dates = {t for t in index if t is not None and t.startswith(_CBC) and t.endswith("Date")}
-    for el in index[None] if dates else ():
-        if el.tag not in dates or len(el):
+    names = [t for t in tag_index(doc) if t is not None and t.startswith(_CBC) and t.endswith("Date")]
+    for el in elements_named(doc, names):  # (the document's names looked at, not each element's)
+        if len(el):
             continue
         text = el.text or ""
         m = _UBL_DATE.match(text)
@@ -57,9 +56,7 @@ def impossible_cii(doc: Document) -> Iterator[Any]:
     """CII date strings in format 102 (YYYYMMDD) that name a day that does not exist."""
     if doc.root is None:
         return
-    index = tag_index(doc)
-    found = [t for t in _CII_DATE_TAGS if t in index]
-    for el in index[found[0]] if len(found) == 1 else [e for e in index[None] if e.tag in found] if found else ():
+    for el in elements_named(doc, _CII_DATE_TAGS):
         fmt = (el.get("format") or "102").strip()
         if fmt != "102" or len(el):
             continue

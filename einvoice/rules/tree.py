@@ -762,6 +762,18 @@ def tag_index(doc: Any) -> dict[str, list]:
     return index
 
 
+def elements_named(doc: Any, names: Iterable[str]) -> list:
+    """The document's elements with one of ``names`` (Clark), in document order, from its element index (one
+    name: the index's own list, not to be changed). For several, the elements in order with each one's name
+    looked up: lxml's walk with N names compares each element with every one of them."""
+    index = tag_index(doc)
+    present = [t for t in names if t in index]
+    if len(present) <= 1:
+        return index[present[0]] if present else []
+    wanted = frozenset(present)
+    return [el for el in index[None] if el.tag in wanted]
+
+
 MAX_PATHS = 20_000  # tag paths whose candidate contexts a table keeps (real invoices: a few hundred)
 _current = threading.local()  # (root element, tag index, name keys) of the document a table is evaluating
 

@@ -19,7 +19,7 @@ from ...syntax import namespaces as ns
 from .. import identifiers as ids
 from .. import releases
 from .. import values as V
-from ..tree import tag_index
+from ..tree import elements_named, tag_index
 from . import RULES
 
 # --- qualified names ---------------------------------------------------------
@@ -59,14 +59,7 @@ def elements(doc, *tags: str) -> list:
     per = _cache(doc).setdefault("peppol.tags", {})
     found = per.get(tags)
     if found is None:  # from the document's shared element index (one walk for every layer)
-        index = tag_index(doc)
-        present = [t for t in tags if t in index]
-        if len(present) <= 1:
-            found = index[present[0]] if present else []
-        else:  # several names: the document's elements in order, each name looked up (lxml's walk with a dozen
-            wanted = frozenset(present)  # names compares each element with every one of them)
-            found = [el for el in index[None] if el.tag in wanted]
-        per[tags] = found
+        found = per[tags] = elements_named(doc, tags)
     return found
 
 
