@@ -42,8 +42,7 @@ def impossible_ubl(doc: Document) -> Iterator[Any]:
     """UBL date elements (cbc:*Date, xs:date) written as a date that does not exist."""
     if doc.root is None:
         return
-    names = [t for t in tag_index(doc) if t is not None and t.startswith(_CBC) and t.endswith("Date")]
-    for el in elements_named(doc, names):  # (the document's names looked at, not each element's)
+    for el in elements_named(doc, [t for t in tag_index(doc) if t and t.startswith(_CBC) and t.endswith("Date")]):
         if len(el):
             continue
         text = el.text or ""

@@ -618,7 +618,7 @@ def doc_keys(doc: Any) -> frozenset:
     if keys is None:
         found = set(tag_index(doc))
         found.discard(None)
-        found.update(path[-2:] for path in doc_paths(doc)[1][1:])  # (the first path: the root's)
+        found.update(path[-2:] for path in doc_paths(doc)[1:])
         keys = d["_tree_keys"] = frozenset(found)
     return keys
 
@@ -763,9 +763,7 @@ def tag_index(doc: Any) -> dict[str, list]:
 
 
 def elements_named(doc: Any, names: Iterable[str]) -> list:
-    """The document's elements with one of ``names`` (Clark), in document order, from its element index (one
-    name: the index's own list, not to be changed). For several, the elements in order with each one's name
-    looked up: lxml's walk with N names compares each element with every one of them."""
+    """The elements with one of ``names`` in document order, from the index (one name: the index's own list)."""
     index = tag_index(doc)
     present = [t for t in names if t in index]
     if len(present) <= 1:
@@ -944,16 +942,10 @@ class Table:
         tags = doc_keys(doc)
         memo = doc.__dict__.setdefault("_tree_memo", {})  # predicates per element, shared by the tables
         steps_memo: dict = {}  # pattern prefixes per element (keyed by id: this table's patterns only)
-        pids, distinct = doc_paths(doc)
-        seen: list = [None] * len(distinct)  # path number -> its candidates, looked up once in this document
-        for el, pid in zip(index[None], pids):
-            groups = seen[pid]
+        for el, path in zip(index[None], doc_paths(doc)):
+            groups = pcands.get(path)
             if groups is None:
-                path = distinct[pid]
-                groups = pcands.get(path)
-                if groups is None:
-                    groups = self._by_path(el.tag, path)
-                seen[pid] = groups
+                groups = self._by_path(el.tag, path)
             for cands in groups:
                 for ctx, known in cands:
                     if known is True:
@@ -1038,33 +1030,22 @@ class Table:
                 res.setdefault(ck.rule, []).append(target if kind == "absent" else el)
 
 
-def doc_paths(doc: Any) -> tuple[list[int], list[tuple]]:
-    """The tag path from the root element down to each element of ``tag_index(doc)[None]``: (a number per
-    element, in that order; the distinct paths by number, the first element's first). Built once per document,
-    shared by the tables: each element is named by its parent's number and its tag, and a table looks a path
-    up once per document, not once per element that has it."""
+def doc_paths(doc: Any) -> list[tuple]:
+    """The tag path from the root element down to each element of ``tag_index(doc)[None]``, in that order
+    (built once per document, shared by the tables)."""
     d = doc.__dict__
     out = d.get("_tree_paths")
     if out is None:
-        numbers: dict = {}  # (parent's number, tag) -> number
-        of: dict = {}  # element -> its number
-        pids: list[int] = []
-        distinct: list[tuple] = []
+        paths: dict = {}
+        out = d["_tree_paths"] = []
         every = tag_index(doc).get(None) or []
         for el, tag in zip(every, d.get("_tree_tags", ())):  # (tag_index keeps a tag per element it lists)
             parent = el.getparent()
-            base = of.get(parent, -1) if parent is not None else -1
-            if base == -1 and parent is not None:  # the root of the index is not the document's: its ancestors first
-                key = (tuple(a.tag for a in reversed(list(el.iterancestors()))), tag)
-            else:
-                key = (base, tag)
-            pid = numbers.get(key)
-            if pid is None:
-                pid = numbers[key] = len(distinct)
-                distinct.append((distinct[base] if base >= 0 else key[0] if parent is not None else ()) + (tag,))
-            of[el] = pid
-            pids.append(pid)
-        out = d["_tree_paths"] = (pids, distinct)
+            base = paths.get(parent) if parent is not None else ()
+            if base is None:  # the root of the index is not the document's: its ancestors come first
+                base = tuple(a.tag for a in reversed(list(el.iterancestors())))
+            path = paths[el] = base + (tag,)
+            out.append(path)
     return out
 
 

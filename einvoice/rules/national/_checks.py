@@ -120,12 +120,7 @@ def postal_is(doc: Any, who: str, country: str) -> bool:
 
 def _vat_prefix(doc: Any, who: str) -> str | None:
     """``if (<VAT registrations>/substring(<identifier>, 1, 2)) then upper-case(normalize-space(...))``: the
-    prefix, None where the condition is false, ERROR where the expression fails (once per document and party:
-    the supplier and the accounting supplier country both start with the seller's)."""
-    return cached(doc, f"vat_prefix_{who}", lambda: _read_vat_prefix(doc, who))
-
-
-def _read_vat_prefix(doc: Any, who: str) -> str | None:
+    prefix, None where the condition is false, ERROR where the expression fails."""
     syn = doc.syntax
     paths = _VAT[syn]
     if who not in paths:
@@ -151,8 +146,8 @@ def country(doc: Any, side: str) -> str:
     'XX' when there is none, ERROR where the expression fails."""
     def compute() -> str:
         order = _SIDES[side]
-        for who in order:
-            prefix = _vat_prefix(doc, who)
+        for who in order:  # (a party's prefix read once: the supplier and accounting countries start with the seller's)
+            prefix = cached(doc, f"vat_prefix_{who}", lambda: _vat_prefix(doc, who))
             if prefix is not None:
                 return prefix
         codes = _POSTAL[doc.syntax][order[0]](doc.root)
@@ -199,17 +194,8 @@ def syntax_paths(paths: dict) -> Any:
     compiled = {syn: {k: etree.XPath(v, namespaces=UBL_NS if getattr(syn, "value", syn) == "ubl" else CII_NS)
                       for k, v in table.items() if v is not None} for syn, table in paths.items()}
 
-    key = f"_national_x{id(compiled)}"
-
     def x(doc: Any, name: str, node: Any = None) -> Any:
-        memo = doc.__dict__.get(key)
-        if memo is None:
-            memo = doc.__dict__[key] = {}
-        found = memo.get((name, node))
-        if found is None:
-            found = compiled[doc.syntax][name](doc.root if node is None else node)
-            memo[name, node] = found = tuple(found) if isinstance(found, list) else found
-        return found
+        return compiled[doc.syntax][name](doc.root if node is None else node)
 
     return x
 

@@ -14,7 +14,7 @@ import re
 from decimal import Decimal, localcontext
 from typing import Any, Callable, Iterable
 
-from ...basics import Syntax, children as _kids
+from ...basics import Syntax, children as _kids, first_child as child  # (child: the first child with a tag, or None)
 from ...syntax import namespaces as ns
 from .. import identifiers as ids
 from .. import releases
@@ -71,13 +71,6 @@ def empty_elements(doc) -> list:
 def children(el, tag: str) -> list:
     """Element children of ``el`` with the tag."""
     return list(_kids(el, tag))
-
-
-def child(el, tag: str):
-    """The first element child of ``el`` with the tag, or None."""
-    for c in _kids(el, tag):
-        return c
-    return None
 
 
 def path(el, *tags: str) -> list:
