@@ -20,13 +20,11 @@ from typing import Any, Iterator
 from ..basics import Syntax
 from ..syntax import namespaces as ns
 from .engine import Document, RuleSet
-from .tree import elements_named, tag_index
 
 RULES = RuleSet("dates")
 
 _UBL_DATE = re.compile(r"\s*(-?[0-9]{4,})-([0-9]{2})-([0-9]{2})(?:Z|[+-][0-9]{2}:[0-9]{2})?\s*\Z")
 _CII_102 = re.compile(r"\s*([0-9]{4})([0-9]{2})([0-9]{2})\s*\Z")
-_CBC = f"{{{ns.CBC}}}"
 _CII_DATE_TAGS = (f"{{{ns.UDT}}}DateTimeString", f"{{{ns.UDT}}}DateString", f"{{{ns.QDT}}}DateTimeString")
 
 
@@ -42,8 +40,8 @@ def impossible_ubl(doc: Document) -> Iterator[Any]:
     """UBL date elements (cbc:*Date, xs:date) written as a date that does not exist."""
     if doc.root is None:
         return
-    for el in elements_named(doc, [t for t in tag_index(doc) if t and t.startswith(_CBC) and t.endswith("Date")]):
-        if len(el):
+    for el in doc.root.iter(f"{{{ns.CBC}}}*"):
+        if not el.tag.endswith("Date") or len(el):
             continue
         text = el.text or ""
         m = _UBL_DATE.match(text)
@@ -55,7 +53,7 @@ def impossible_cii(doc: Document) -> Iterator[Any]:
     """CII date strings in format 102 (YYYYMMDD) that name a day that does not exist."""
     if doc.root is None:
         return
-    for el in elements_named(doc, _CII_DATE_TAGS):
+    for el in doc.root.iter(*_CII_DATE_TAGS):
         fmt = (el.get("format") or "102").strip()
         if fmt != "102" or len(el):
             continue

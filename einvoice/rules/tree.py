@@ -618,7 +618,7 @@ def doc_keys(doc: Any) -> frozenset:
     if keys is None:
         found = set(tag_index(doc))
         found.discard(None)
-        found.update(path[-2:] for path in doc_paths(doc)[1:])
+        found.update(path[-2:] for path in doc_paths(doc)[1][1:])  # (the first: the root's own)
         keys = d["_tree_keys"] = frozenset(found)
     return keys
 
@@ -765,11 +765,10 @@ def tag_index(doc: Any) -> dict[str, list]:
 def elements_named(doc: Any, names: Iterable[str]) -> list:
     """The elements with one of ``names`` in document order, from the index (one name: the index's own list)."""
     index = tag_index(doc)
-    present = [t for t in names if t in index]
+    present = {t for t in names if t in index}
     if len(present) <= 1:
-        return index[present[0]] if present else []
-    wanted = frozenset(present)
-    return [el for el in index[None] if el.tag in wanted]
+        return index[next(iter(present))] if present else []
+    return [el for el in index[None] if el.tag in present]
 
 
 MAX_PATHS = 20_000  # tag paths whose candidate contexts a table keeps (real invoices: a few hundred)
@@ -942,10 +941,13 @@ class Table:
         tags = doc_keys(doc)
         memo = doc.__dict__.setdefault("_tree_memo", {})  # predicates per element, shared by the tables
         steps_memo: dict = {}  # pattern prefixes per element (keyed by id: this table's patterns only)
-        for el, path in zip(index[None], doc_paths(doc)):
-            groups = pcands.get(path)
+        pids, distinct = doc_paths(doc)
+        seen: list = [None] * len(distinct)  # path number -> its candidates (a table looks a path up once per document)
+        for el, pid in zip(index[None], pids):
+            groups = seen[pid]
             if groups is None:
-                groups = self._by_path(el.tag, path)
+                groups = pcands.get(distinct[pid])
+                groups = seen[pid] = self._by_path(el.tag, distinct[pid]) if groups is None else groups
             for cands in groups:
                 for ctx, known in cands:
                     if known is True:
@@ -1030,22 +1032,21 @@ class Table:
                 res.setdefault(ck.rule, []).append(target if kind == "absent" else el)
 
 
-def doc_paths(doc: Any) -> list[tuple]:
-    """The tag path from the root element down to each element of ``tag_index(doc)[None]``, in that order
-    (built once per document, shared by the tables)."""
+def doc_paths(doc: Any) -> tuple[list[int], list[tuple]]:
+    """The tag path from the root element to each element of ``tag_index(doc)[None]``, once per document: (a number
+    per element, in that order, found by its parent's number and its tag; the distinct paths by number)."""
     d = doc.__dict__
     out = d.get("_tree_paths")
     if out is None:
-        paths: dict = {}
-        out = d["_tree_paths"] = []
-        every = tag_index(doc).get(None) or []
-        for el, tag in zip(every, d.get("_tree_tags", ())):  # (tag_index keeps a tag per element it lists)
-            parent = el.getparent()
-            base = paths.get(parent) if parent is not None else ()
-            if base is None:  # the root of the index is not the document's: its ancestors come first
-                base = tuple(a.tag for a in reversed(list(el.iterancestors())))
-            path = paths[el] = base + (tag,)
-            out.append(path)
+        numbers, of = {}, {}  # (parent's number, tag) -> number; element -> its number
+        out = d["_tree_paths"] = ([], [])
+        for el, tag in zip(tag_index(doc).get(None) or [], d.get("_tree_tags", ())):  # (a tag per element listed)
+            key = (of.get(el.getparent(), -1), tag)  # -1: the first element (its ancestors, if any, start its path)
+            pid = of[el] = numbers.setdefault(key, len(out[1]))
+            if pid == len(out[1]):
+                out[1].append((out[1][key[0]] if key[0] >= 0 else tuple(a.tag for a in reversed(list(el.iterancestors()))))
+                              + (tag,))
+            out[0].append(pid)
     return out
 
 
