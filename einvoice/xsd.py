@@ -726,13 +726,25 @@ def base64_valid(text: str) -> bool:
 _CBC = f"{{{ns.CBC}}}"
 
 
+_TIMED: dict[Any, bool] = {}  # element name -> whether it is a UBL date or time (decided once per name)
+
+
+def _timed(tag: Any) -> bool:
+    found = _TIMED.get(tag)
+    if found is None:
+        if len(_TIMED) > 50_000:  # (bounded, whatever names documents bring)
+            _TIMED.clear()
+        found = _TIMED[tag] = isinstance(tag, str) and tag.startswith(_CBC) and tag.endswith(("Date", "Time"))
+    return found
+
+
 def _stand_ins(root: Any, tags: Any) -> list[tuple[Any, Any]]:
     """Swap each attachment element with a long, surely valid base64 text for a stand-in: the same name,
     attributes, line and tail, and a short valid text; give a UBL date or time the value without the white space
     around it (undone by :func:`_put_back`; (stand-in, element) or (element, its text) pairs)."""
     names = [t for t in _BINARY_TAGS if t in tags]
     swaps: list[tuple[Any, Any]] = []
-    timed = [t for t in tags if isinstance(t, str) and t.startswith(_CBC) and t.endswith(("Date", "Time"))]
+    timed = [t for t in tags if _timed(t)]
     for el in root.iter(*timed) if timed else ():
         text = el.text
         if text and (text[0] in WS or text[-1] in WS) and text.strip(WS) and not len(el) \

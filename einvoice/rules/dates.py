@@ -20,6 +20,7 @@ from typing import Any, Iterator
 from ..basics import Syntax
 from ..syntax import namespaces as ns
 from .engine import Document, RuleSet
+from .tree import elements_named, tag_index
 
 RULES = RuleSet("dates")
 
@@ -40,8 +41,9 @@ def impossible_ubl(doc: Document) -> Iterator[Any]:
     """UBL date elements (cbc:*Date, xs:date) written as a date that does not exist."""
     if doc.root is None:
         return
-    for el in doc.root.iter(f"{{{ns.CBC}}}*"):
-        if not el.tag.endswith("Date") or len(el):
+    cbc = f"{{{ns.CBC}}}"  # (the names from the document's element index: no walk of the tree)
+    for el in elements_named(doc, [t for t in tag_index(doc) if t and t.startswith(cbc) and t.endswith("Date")]):
+        if len(el):
             continue
         text = el.text or ""
         m = _UBL_DATE.match(text)

@@ -129,6 +129,7 @@ class Release:
         """The code list file a rule's list ``name`` is in this release (``name`` itself when not remapped)."""
         return _per_syntax(self._merged("codelists").get(name), syntax) or name
 
+    @functools.lru_cache(maxsize=None)  # (asked by several rules per document; a release's lists never change)
     def codes(self, name: str, syntax=None) -> frozenset[str]:
         from .. import codelists
 

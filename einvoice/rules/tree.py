@@ -780,10 +780,8 @@ def _indexed_descendants(root: Any, names: tuple[str, ...]) -> list | None:
     cur = getattr(_current, "doc", None)
     if cur is None or cur[0] is not root or len(names) != 1:
         return None
-    found = cur[1].get(names[0])
-    if not found:
-        return []
-    return found[1:] if found[0] is root else list(found)
+    found = cur[1].get(names[0]) or []
+    return found[1:] if found and found[0] is root else list(found)
 
 
 CustomFn = Callable[[Any, Any, Any], Iterable[Any]]  # (doc, context element, check) -> targets
