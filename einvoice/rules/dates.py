@@ -55,7 +55,7 @@ def impossible_cii(doc: Document) -> Iterator[Any]:
     """CII date strings in format 102 (YYYYMMDD) that name a day that does not exist."""
     if doc.root is None:
         return
-    for el in doc.root.iter(*_CII_DATE_TAGS):
+    for el in elements_named(doc, _CII_DATE_TAGS):  # (from the element index, as for UBL: no walk of the tree)
         fmt = (el.get("format") or "102").strip()
         if fmt != "102" or len(el):
             continue
