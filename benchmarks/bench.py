@@ -829,6 +829,18 @@ def section_attachments(off, reason, sizes_mb, peppol: bool) -> None:
         say(f"  {mb:>6} {len(d) / 1024:>8.0f} {o:>10.1f} {f:>12.1f} {f / o:>7.2f}")
 
 
+def _interpreter() -> str:
+    """The interpreter's file and how it holds libpython: the same Python 3.11 runs our side about a tenth faster
+    with libpython linked into the executable (Debian's python3) than loaded as a shared library (a default pyenv
+    build), where the official side's time, spent in Saxon and libxml2, hardly moves (README, Performance)."""
+    exe = os.path.realpath(sys.executable)
+    try:
+        shared = "libpython" in Path("/proc/self/maps").read_text()
+    except OSError:  # not Linux: the file alone
+        return exe
+    return f"{exe}, libpython {'as a shared library' if shared else 'linked in'}"
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--conformance", default=str(ROOT.parent / "shared" / "conformance"),
@@ -887,8 +899,8 @@ def main(argv=None) -> int:
         return 0
 
     say(f"einvoice benchmark, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
-        f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPU(s), Python {platform.python_version()}, "
-        f"load average {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
+        f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPU(s), Python {platform.python_version()} "
+        f"({_interpreter()}), load average {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
     say(f"corpus: {len(docs['ubl'])} UBL + {len(docs['cii'])} CII complete documents"
         + ("" if conformance else " (samples only)"))
     from einvoice import speedups
