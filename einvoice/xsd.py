@@ -50,7 +50,7 @@ from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
-from .basics import PathCache, element_origin
+from .basics import PathCache, children_by_tag, element_origin
 from .rules.engine import Finding, Severity
 from .rules.values import WS
 from .syntax import namespaces as ns
@@ -607,7 +607,7 @@ def _prefixes(root: Any, limit: int = 500) -> dict[str, str]:
 
 def _locate(root: Any, path: str | None, nsmap: dict[str, str], paths: PathCache, known: dict) -> str | None:
     """Our usual prefixed XPath for the element libxml2 names, or its own path (``known``: the paths of one
-    document already located, and the children lists the steps read)."""
+    document already located, and the children of each element a path went through, by tag)."""
     if not path:
         return None
     found = known.get(path)
@@ -621,31 +621,34 @@ _STEP = re.compile(r"(\*|[^\W\d][\w.-]*:[^\W\d][\w.-]*)(?:\[([1-9][0-9]*)\])?\Z"
 
 def _resolve(root: Any, path: str, nsmap: dict[str, str], paths: PathCache, known: dict) -> str:
     """libxml2's path of an element ('/*/cbc:Note[4321]': child steps, '*' for a name in the default namespace,
-    a position among the children of that name) read step by step as XPath reads it, each parent's children of a
-    name listed once per document: the XPath evaluated over the tree for each of 20,000 errors among as many
-    siblings was quadratic. Any other step (an attribute, a text node) is left to XPath, as before."""
-    nodes: list = []
-    for i, step in enumerate(path.split("/")[1:] if path[:1] == "/" else [""]):  # ("": not read here)
+    a position among the children of that name) read step by step as XPath reads it, each parent's children
+    grouped once per document: the XPath evaluated over the tree for each of 20,000 errors among as many
+    siblings was quadratic. Any other path (an attribute or a text node in it) is left to XPath, as before."""
+    if path[:1] != "/":
+        return _by_xpath(root, path, nsmap, paths)
+    nodes: list = [None]  # the document
+    for step in path.split("/")[1:]:
         m = _STEP.match(step)
         if m is None:
-            break
+            return _by_xpath(root, path, nsmap, paths)
         name, at = m.groups()
         prefix, _, local = name.partition(":")
         if local and prefix not in nsmap:
             return path  # (XPath: an undeclared prefix is an error)
         tag = f"{{{nsmap[prefix]}}}{local}" if local else None
-        picked = []
-        for parent in (nodes if i else (None,)):
-            kids = [root] if parent is None else known.get((parent, tag))
-            if kids is None:
-                kids = known[(parent, tag)] = [c for c in parent if isinstance(c.tag, str) and tag in (None, c.tag)]
-            if parent is None and tag not in (None, root.tag):
-                kids = []
+        picked: list = []
+        for parent in nodes:
+            if parent is None:  # the document's element is the root
+                kids = [root] if tag in (None, root.tag) else []
+            else:
+                by_tag = known.get(parent)
+                if by_tag is None:
+                    by_tag = known[parent] = children_by_tag(parent)
+                    by_tag[None] = [c for c in parent if isinstance(c.tag, str)]  # '*': every element
+                kids = by_tag.get(tag, [])
             picked += kids[int(at) - 1:int(at)] if at else kids
         nodes = picked  # (all of one depth, each parent's in order: document order)
-    else:
-        return element_origin(nodes[0], paths).xpath or path if nodes else path
-    return _by_xpath(root, path, nsmap, paths)
+    return element_origin(nodes[0], paths).xpath or path if nodes else path
 
 
 def _by_xpath(root: Any, path: str, nsmap: dict[str, str], paths: PathCache) -> str:
@@ -934,7 +937,7 @@ def validate_tree(root: Any, syntax: Syntax | str | None, profile: str | None = 
         _put_back(swaps)
     nsmap = _prefixes(root)
     paths = PathCache()  # one per document: 20,000 errors among 20,000 siblings stay linear
-    located: dict = {}  # libxml2's paths located, and the children lists read for them
+    located: dict = {}  # libxml2's paths located, and the children read for them
     for entry in schema.error_log:
         message, hint = _describe(entry)
         message = _LONG_WORD.sub(lambda m: f"{m.group()[:80]}...{m.group()[-16:]}", message)  # a 40,000-letter name
