@@ -4,7 +4,7 @@
                                [--only ubl,cii,scaling,attachments,cold,batch,peers]
     python benchmarks/bench.py --profile ubl|cii      # cProfile of our stack over the corpus
     python benchmarks/bench.py --breakdown ubl|cii [--cold]  # our CPU time per stage and per rule step
-    python benchmarks/bench.py --instructions ubl|cii # our machine instructions per document (valgrind)
+    python benchmarks/bench.py --instructions ubl|cii|scaling # our machine instructions per document (valgrind)
     python benchmarks/bench.py --cold-misses ubl|cii  # our cache misses per document after another program ran
 
 Every figure is CPU time (``time.process_time``: all threads of this process,
@@ -729,8 +729,12 @@ def _passes(which: str, conformance: str, passes: int, mode: str = "") -> None:
     """The corpus through our stack: one warm-up pass, then ``passes`` more (what --instructions counts). With
     ``mode`` "cold", 64 MB are written before each document of those passes (what a Saxon run between two
     documents does to the caches); "trash" writes them and validates nothing (what --cold-misses subtracts)."""
-    fn = ours("ehf" if which == "ubl" else "facturx-en16931")
-    docs = corpus(Path(conformance) if conformance else None)[which]
+    if "@" in which:  # FORMAT@LINES: one invoice of that many lines (--instructions scaling)
+        fmt, lines = which.split("@")
+        fn, docs = ours(fmt), [(which, scaled(fmt, int(lines)))]
+    else:
+        fn = ours("ehf" if which == "ubl" else "facturx-en16931")
+        docs = corpus(Path(conformance) if conformance else None)[which]
     other = bytearray(64 << 20) if mode else None
     for _n, d in docs:
         fn(d)
@@ -775,6 +779,21 @@ def section_instructions(which: str, conformance: Path | None, n_docs: int) -> N
         return
     say(f"instructions, {which.upper()}: {(counts[1]['Ir'] - counts[0]['Ir']) / (2 * max(1, n_docs)) / 1e6:.2f} million "
         f"per document ({n_docs} documents, two passes after a warm-up; valgrind cachegrind, start-up and imports left out)")
+
+
+def section_instructions_scaling() -> None:
+    """Machine instructions of one invoice of 100 and of 1,000 lines, per syntax (valgrind, as --instructions): what
+    the linearity line of the scaling section says without the machine's noise (CPU time there moves by a tenth
+    or more from run to run, and grows faster than the work where a larger document no longer fits the caches)."""
+    for fmt, label in (("ehf", "UBL full EHF"), ("facturx-en16931", "CII Factur-X EN16931")):
+        per = {}
+        for lines in (100, 1000):
+            counts = [_cachegrind("instructions", f"{fmt}@{lines}", None, passes) for passes in (0, 1)]
+            if None in counts:
+                return
+            per[lines] = counts[1]["Ir"] - counts[0]["Ir"]
+        say(f"INSTRUCTIONS SCALING {label}: 100 lines {per[100] / 1e6:.1f} million, 1,000 lines {per[1000] / 1e6:.1f} "
+            f"million, {per[1000] / per[100]:.1f}x (linear is 10x; valgrind cachegrind, one validation after a warm-up)")
 
 
 def section_cold_misses(which: str, conformance: Path | None, n_docs: int) -> None:
@@ -859,8 +878,9 @@ def main(argv=None) -> int:
                     help="instead: our CPU time per stage and per rule step over the corpus")
     ap.add_argument("--cold", action="store_true",
                     help="with --breakdown: 64 MB written before each document (what the interleaving costs each step)")
-    ap.add_argument("--instructions", choices=["ubl", "cii"],
-                    help="instead: our machine instructions per document (under valgrind: repeatable to a tenth of a per cent)")
+    ap.add_argument("--instructions", choices=["ubl", "cii", "scaling"],
+                    help="instead: our machine instructions per document (under valgrind: repeatable to a tenth of a "
+                         "per cent); scaling: of one invoice of 100 and of 1,000 lines, per syntax")
     ap.add_argument("--cold-misses", choices=["ubl", "cii"],
                     help="instead: our cache misses per document after another program ran (valgrind: repeatable)")
     ap.add_argument("--passes", help=argparse.SUPPRESS)  # SYNTAX:N:FOLDER[:MODE], the process valgrind runs
@@ -890,6 +910,9 @@ def main(argv=None) -> int:
         return 0
     if a.breakdown:
         section_breakdown(a.breakdown, docs[a.breakdown], rounds, a.cold)
+        return 0
+    if a.instructions == "scaling":
+        section_instructions_scaling()
         return 0
     if a.instructions:
         section_instructions(a.instructions, conformance, len(docs[a.instructions]))
