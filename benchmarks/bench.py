@@ -769,15 +769,22 @@ def _cachegrind(what: str, which: str, conformance: Path | None, passes: int, mo
     return dict(zip(events, map(int, summary)))
 
 
+def _instructions_of(which: str, conformance: Path | None, passes: int) -> int | None:
+    """The instructions ``passes`` runs of ``_passes`` execute: a process with them less one with the warm-up only
+    (start-up and imports cancel out); None when valgrind is missing or failed (said by ``_cachegrind``)."""
+    counts = [_cachegrind("instructions", which, conformance, n) for n in (0, passes)]
+    return None if None in counts else counts[1]["Ir"] - counts[0]["Ir"]
+
+
 def section_instructions(which: str, conformance: Path | None, n_docs: int) -> None:
     """Machine instructions per document under valgrind's cachegrind: the same count for the same code and
     documents whatever else the machine does (CPU time varies by a tenth between runs here), so a change that
     saves a few per cent shows. Two processes, warm-up only and warm-up plus two passes: the difference over
     two passes is what the documents cost, without start-up and imports."""
-    counts = [_cachegrind("instructions", which, conformance, passes) for passes in (0, 2)]
-    if None in counts:
+    ran = _instructions_of(which, conformance, 2)
+    if ran is None:
         return
-    say(f"instructions, {which.upper()}: {(counts[1]['Ir'] - counts[0]['Ir']) / (2 * max(1, n_docs)) / 1e6:.2f} million "
+    say(f"instructions, {which.upper()}: {ran / (2 * max(1, n_docs)) / 1e6:.2f} million "
         f"per document ({n_docs} documents, two passes after a warm-up; valgrind cachegrind, start-up and imports left out)")
 
 
@@ -788,10 +795,9 @@ def section_instructions_scaling() -> None:
     for fmt, label in (("ehf", "UBL full EHF"), ("facturx-en16931", "CII Factur-X EN16931")):
         per = {}
         for lines in (100, 1000):
-            counts = [_cachegrind("instructions", f"{fmt}@{lines}", None, passes) for passes in (0, 1)]
-            if None in counts:
+            ran = per[lines] = _instructions_of(f"{fmt}@{lines}", None, 1)
+            if ran is None:
                 return
-            per[lines] = counts[1]["Ir"] - counts[0]["Ir"]
         say(f"INSTRUCTIONS SCALING {label}: 100 lines {per[100] / 1e6:.1f} million, 1,000 lines {per[1000] / 1e6:.1f} "
             f"million, {per[1000] / per[100]:.1f}x (linear is 10x; valgrind cachegrind, one validation after a warm-up)")
 
@@ -899,6 +905,9 @@ def main(argv=None) -> int:
         folder, _, mode = rest.partition(":")
         _passes(which, folder, int(passes), mode)
         return 0
+    if a.instructions == "scaling":  # (its invoices are built from samples/: no corpus read)
+        section_instructions_scaling()
+        return 0
     conformance = Path(a.conformance)
     if not conformance.is_dir():
         say(f"bench: {conformance}: no conformance folder; the corpus is samples/ only")
@@ -910,9 +919,6 @@ def main(argv=None) -> int:
         return 0
     if a.breakdown:
         section_breakdown(a.breakdown, docs[a.breakdown], rounds, a.cold)
-        return 0
-    if a.instructions == "scaling":
-        section_instructions_scaling()
         return 0
     if a.instructions:
         section_instructions(a.instructions, conformance, len(docs[a.instructions]))
