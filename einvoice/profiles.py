@@ -228,7 +228,18 @@ def _model_seller_country(doc):
 
 
 def detect_profile(doc) -> tuple[str, str]:
-    """Profile for a document from its specification identifier (BT-24), with the reason."""
+    """Profile for a document from its specification identifier (BT-24), with the reason (worked out once per
+    document: validation asks first, EINV-S-001 again)."""
+    keep = getattr(doc, "root", None) is not None and hasattr(doc, "__dict__")  # (a model built in code may change)
+    known = doc.__dict__.get("_detected") if keep else None
+    if known is None:
+        known = _detect(doc)
+        if keep:
+            doc.__dict__["_detected"] = known
+    return known
+
+
+def _detect(doc) -> tuple[str, str]:
     legacy = doc.__dict__.get("legacy") if hasattr(doc, "__dict__") else None
     if legacy is not None:
         return _legacy(doc, legacy)

@@ -221,8 +221,17 @@ _UBL_LINE_SUSPECTS = {  # (tag, the lines are all children of the root) -> the s
     (tag, top): etree.XPath(f"{'' if top else 'descendant-or-self::'}cac:{tag}[{_UBL_LINE_PRED}]", namespaces=_UBL_XP)
     for tag in ("InvoiceLine", "CreditNoteLine") for top in (True, False)
 }
-_UBL_INVOICE_LINE_AMOUNTS = etree.XPath("descendant-or-self::cac:InvoiceLine/cbc:LineExtensionAmount", namespaces=_UBL_XP)
-_UBL_CREDIT_LINE_AMOUNTS = etree.XPath("descendant-or-self::cac:CreditNoteLine/cbc:LineExtensionAmount", namespaces=_UBL_XP)
+
+
+def _line_amounts(idx: Any, line_tag: str) -> list:
+    """``descendant-or-self::<line>/cbc:LineExtensionAmount`` from the root, from the element index: every
+    such amount whose parent is a line of that tag, in document order."""
+    out = []
+    for el in idx[CBC.LineExtensionAmount]:
+        parent = el.getparent()
+        if parent is not None and parent.tag == line_tag:
+            out.append(el)
+    return out
 
 
 def _ubl_is_vat(tax_category: Any) -> bool:
@@ -279,7 +288,7 @@ def _ubl_failures(root: Any, index: dict) -> _Failures:
     def totals() -> None:
         if not idx[CAC.LegalMonetaryTotal]:
             return
-        line_amounts = _UBL_INVOICE_LINE_AMOUNTS(root) + _UBL_CREDIT_LINE_AMOUNTS(root)
+        line_amounts = _line_amounts(idx, CAC.InvoiceLine) + _line_amounts(idx, CAC.CreditNoteLine)
         for t in idx[CAC.LegalMonetaryTotal]:
             lea, ata, cta = fk(t, CBC.LineExtensionAmount), fk(t, CBC.AllowanceTotalAmount), fk(t, CBC.ChargeTotalAmount)
             tea, tia = fk(t, CBC.TaxExclusiveAmount), fk(t, CBC.TaxInclusiveAmount)
