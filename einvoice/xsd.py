@@ -620,21 +620,27 @@ _STEP = re.compile(r"(\*|[^\W\d][\w.-]*:[^\W\d][\w.-]*)(?:\[([1-9][0-9]*)\])?\Z"
 
 
 def _resolve(root: Any, path: str, nsmap: dict[str, str], paths: PathCache, known: dict) -> str:
-    """libxml2's path of an element ('/*/cbc:Note[4321]': child steps, '*' for a name in the default namespace,
-    a position among the children of that name) read step by step as XPath reads it, each parent's children
-    grouped once per document: the XPath evaluated over the tree for each of 20,000 errors among as many
-    siblings was quadratic. Any other path (an attribute or a text node in it) is left to XPath, as before."""
+    """Our XPath of the element libxml2's path names, or that path where it names none (see :func:`_element_at`)."""
+    el = _element_at(root, path, nsmap, known)
+    return (element_origin(el, paths).xpath or path) if el is not None else path
+
+
+def _element_at(root: Any, path: str, nsmap: dict[str, str], known: dict) -> Any:
+    """The element libxml2's path names ('/*/cbc:Note[4321]': child steps, '*' for a name in the default namespace,
+    a position among the children of that name), None where it names none. Read step by step as XPath reads it,
+    each parent's children grouped once per document: the XPath evaluated over the tree for each of 20,000 errors
+    among as many siblings was quadratic. Any other path (an attribute or a text node in it) is left to XPath."""
     if path[:1] != "/":
-        return _by_xpath(root, path, nsmap, paths)
+        return _xpath_element(root, path, nsmap)
     nodes: list = [None]  # the document
     for step in path.split("/")[1:]:
         m = _STEP.match(step)
         if m is None:
-            return _by_xpath(root, path, nsmap, paths)
+            return _xpath_element(root, path, nsmap)
         name, at = m.groups()
         prefix, _, local = name.partition(":")
         if local and prefix not in nsmap:
-            return path  # (XPath: an undeclared prefix is an error)
+            return None  # (XPath: an undeclared prefix is an error)
         tag = f"{{{nsmap[prefix]}}}{local}" if local else None
         picked: list = []
         for parent in nodes:
@@ -648,17 +654,118 @@ def _resolve(root: Any, path: str, nsmap: dict[str, str], paths: PathCache, know
                 kids = by_tag.get(tag, [])
             picked += kids[int(at) - 1:int(at)] if at else kids
         nodes = picked  # (all of one depth, each parent's in order: document order)
-    return element_origin(nodes[0], paths).xpath or path if nodes else path
+    return nodes[0] if nodes else None
 
 
-def _by_xpath(root: Any, path: str, nsmap: dict[str, str], paths: PathCache) -> str:
+def _xpath_element(root: Any, path: str, nsmap: dict[str, str]) -> Any:
     try:
         found = root.getroottree().xpath(path, namespaces=nsmap)
     except (etree.XPathError, TypeError, ValueError):
-        return path
-    if found and hasattr(found[0], "tag"):
-        return element_origin(found[0], paths).xpath or path
-    return path
+        return None
+    return found[0] if found and hasattr(found[0], "tag") else None
+
+
+# --- many children of one name under one parent: validated a window at a time -----------------------
+# libxml2 gives each error the path of its element, counting for it every preceding sibling of each
+# ancestor (lxml asks for the path as the error is reported): 20,000 invoice lines with one wrong value
+# each cost 20,000 x 20,000 sibling steps (80 s). A parent with more than WIDE element children of one
+# name has them validated a window at a time, the others taken out meanwhile and put back in their
+# places after; every error is located while its window is in the tree. Each window stands where the
+# children stood (before the next other sibling), so the parent's content model reads the same sequence
+# of names; an error found in several windows (at the parent, say) is reported once.
+
+WIDE = 1_000
+WINDOW = 500  # children of a group in the tree at a time, at least (about the square root of their number)
+
+
+def _wide_groups(tags: Any) -> list[tuple[Any, list]]:
+    """(parent, its element children of one name) for each parent with more than WIDE of them, from the
+    document's element index; a group inside a member of another group is left whole."""
+    if not isinstance(tags, dict):
+        return []
+    groups = []
+    for tag, els in tags.items():
+        if tag is None or len(els) <= WIDE:
+            continue
+        # the parents of every WIDE/4-th element of that name: more than WIDE children of one parent in a row
+        # of the document's elements of that name put one of them among these (or a name nested in itself does)
+        parents = dict.fromkeys(p for p in (el.getparent() for el in els[::max(1, WIDE // 4)]) if p is not None)
+        for parent in parents:
+            kids = list(parent.iterchildren(tag))
+            if len(kids) > WIDE and _in_a_row(parent, kids):
+                groups.append((parent, kids))
+    if len(groups) > 1:
+        members = {el for _parent, kids in groups for el in kids}
+
+        def inside(el: Any) -> bool:
+            return any(a in members for a in el.iterancestors())
+
+        groups = [(parent, kids) for parent, kids in groups if parent not in members and not inside(parent)]
+    return groups
+
+
+def _in_a_row(parent: Any, kids: list) -> bool:
+    """Whether the children stand one after the other among the parent's elements (comments between them aside):
+    only then does a window of them in their place give the parent the sequence of names it has."""
+    first, n, el = kids[0], len(kids), kids[0]
+    for _ in range(n - 1):
+        el = el.getnext()
+        while el is not None and not isinstance(el.tag, str):
+            el = el.getnext()
+        if el is None or el.tag != first.tag:
+            return False
+    return True
+
+
+def _windowed(schema: Any, root: Any, groups: list[tuple[Any, list]], nsmap: dict[str, str]) -> list[tuple[Any, Any]]:
+    """Validate with each group's children a window at a time: (log entry, its element or None) of every
+    error, in the order found (an entry found again in a later window left out). The tree is as it was after."""
+    members = {el for _parent, kids in groups for el in kids}
+    plans = []
+    for parent, kids in groups:
+        size = max(WINDOW, int((len(kids) * 64) ** 0.5))  # windows of about the square root: moves and paths both small
+        after = kids[-1].getnext()
+        while after is not None and after in members:
+            after = after.getnext()
+        original = list(parent)
+        plans.append((original.index(kids[0]), parent, [kids[i:i + size] for i in range(0, len(kids), size)], after,
+                      original))
+    plans.sort(key=lambda plan: plan[0])  # (two groups before one sibling: put back in their order)
+    plans = [plan[1:] for plan in plans]
+    out: list[tuple[Any, Any]] = []
+    seen: set = set()
+    try:
+        for parent, windows, _after, _original in plans:
+            for window in windows:
+                for el in window:
+                    parent.remove(el)
+        for run in range(max(len(windows) for _p, windows, _a, _o in plans)):
+            placed = []
+            for parent, windows, after, _original in plans:
+                window = windows[min(run, len(windows) - 1)]  # (a group of fewer windows shows its last again)
+                for el in window:
+                    if after is not None:
+                        after.addprevious(el)
+                    else:
+                        parent.append(el)
+                placed.append((parent, window))
+            try:
+                if not schema.validate(root):
+                    known: dict = {}
+                    for entry in schema.error_log:
+                        el = _element_at(root, entry.path, nsmap, known) if entry.path else None
+                        key = (el if el is not None else entry.path, entry.line, entry.message)
+                        if key not in seen:
+                            seen.add(key)
+                            out.append((entry, el))
+            finally:
+                for parent, window in placed:
+                    for el in window:
+                        parent.remove(el)
+    finally:
+        for parent, _windows, _after, original in plans:
+            parent[:] = original
+    return out
 
 
 # --- one document in a process: the UBL schema set compiled for it -----------------------------
@@ -925,26 +1032,45 @@ def validate_tree(root: Any, syntax: Syntax | str | None, profile: str | None = 
     findings += _location_errors(root, path)
     schema_file = SCHEMA_FILES[key].rsplit('/', 1)[-1]
     swaps = _stand_ins(root, tags)
+    groups = _wide_groups(tags)
+    nsmap = _prefixes(root) if groups else {}
     try:  # (after the stand-ins: a long text known to be base64 is a short one now, not read again)
         others = _base64_others(root, tags, path, schema_file, key.startswith("ubl"))
-        if schema.validate(root):
+        errors = _errors(schema, root, groups, nsmap)
+        if not errors:
             return findings + others
-        if cut and any(e.type_name.startswith("SCHEMAV_CVC_ELT_4") for e in schema.error_log):
+        if cut and any(e.type_name.startswith("SCHEMAV_CVC_ELT_4") for e, _el in errors):
             schema = get_schema(key + WHOLE)  # an xsi:type: the type may be one the cut schema does not declare
-            if schema.validate(root):
+            errors = _errors(schema, root, groups, nsmap)
+            if not errors:
                 return findings + others
     finally:
         _put_back(swaps)
-    nsmap = _prefixes(root)
+    nsmap = nsmap or _prefixes(root)
     paths = PathCache()  # one per document: 20,000 errors among 20,000 siblings stay linear
     located: dict = {}  # libxml2's paths located, and the children read for them
-    for entry in schema.error_log:
+    for entry, el in errors:
         message, hint = _describe(entry)
         message = _LONG_WORD.sub(lambda m: f"{m.group()[:80]}...{m.group()[-16:]}", message)  # a 40,000-letter name
+        if el is not None:  # (located while its window was in the tree)
+            where = element_origin(el, paths).xpath
+        elif groups:  # (a path no element answered in its window: as libxml2 wrote it)
+            where = getattr(entry, "path", None) or None
+        else:
+            where = _locate(root, getattr(entry, "path", None), nsmap, paths, located)
         findings.append(Finding(RULE_ID, Severity.FATAL, f"XML Schema ({schema_file}): {message}",
-                                hint, _locate(root, getattr(entry, "path", None), nsmap, paths, located), entry.line or None, "xsd", path))
-    said = {e.line for e in schema.error_log if e.type_name.startswith("SCHEMAV_CVC_DATATYPE")}  # (the text refused)
+                                hint, where, entry.line or None, "xsd", path))
+    said = {e.line for e, _el in errors if e.type_name.startswith("SCHEMAV_CVC_DATATYPE")}  # (the text refused)
     return findings + [f for f in others if f.line not in said]
+
+
+def _errors(schema: Any, root: Any, groups: list, nsmap: dict[str, str]) -> list[tuple[Any, Any]]:
+    """The schema's errors on the document, each with its element where already located (None: by its path)."""
+    if groups:
+        return _windowed(schema, root, groups, nsmap)
+    if schema.validate(root):
+        return []
+    return [(entry, None) for entry in schema.error_log]
 
 
 __all__ = ["validate_tree", "get_schema", "schema_key", "schema_dir", "SCHEMA_FILES", "SchemaUnavailable"]

@@ -180,7 +180,7 @@ def test_errors_among_many_siblings_are_located_step_by_step(monkeypatch):
     def no_xpath(*args):  # the way every error went before: never needed for an element's path
         raise AssertionError(f"located by an XPath over the tree: {args[1]}")
 
-    monkeypatch.setattr(xsd, "_by_xpath", no_xpath)
+    monkeypatch.setattr(xsd, "_xpath_element", no_xpath)
     findings = [f for f in xsd.validate_tree(root, Syntax.UBL) if "Note" in (f.xpath or "")]
     assert len(findings) == 600  # two attributes the schema does not know on each of 300 notes
     notes = root.findall("{urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2}Note")
