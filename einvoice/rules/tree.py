@@ -768,10 +768,7 @@ def elements_named(doc: Any, names: Iterable[str]) -> list:
     present = {t for t in names if t in index}
     if len(present) <= 1:
         return index[next(iter(present))] if present else []
-    tags = doc.__dict__.get("_tree_tags")  # each element's tag, read when the index was built
-    if tags is None:
-        return [el for el in index[None] if el.tag in present]
-    return [el for el, tag in zip(index[None], tags) if tag in present]
+    return [el for el in index[None] if el.tag in present]
 
 
 MAX_PATHS = 20_000  # tag paths whose candidate contexts a table keeps (real invoices: a few hundred)

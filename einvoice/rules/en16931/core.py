@@ -223,17 +223,6 @@ _UBL_LINE_SUSPECTS = {  # (tag, the lines are all children of the root) -> the s
 }
 
 
-def _line_amounts(idx: Any, line_tag: str) -> list:
-    """``descendant-or-self::<line>/cbc:LineExtensionAmount`` from the root, from the element index: every
-    such amount whose parent is a line of that tag, in document order."""
-    out = []
-    for el in idx[CBC.LineExtensionAmount]:
-        parent = el.getparent()
-        if parent is not None and parent.tag == line_tag:
-            out.append(el)
-    return out
-
-
 def _ubl_is_vat(tax_category: Any) -> bool:
     """cac:TaxScheme/normalize-space(upper-case(cbc:ID)) = 'VAT' for some TaxScheme."""
     return any(nsp(sv(fk(scheme, CBC.ID)).upper()) == "VAT" for scheme in ck(tax_category, CAC.TaxScheme))
@@ -288,7 +277,8 @@ def _ubl_failures(root: Any, index: dict) -> _Failures:
     def totals() -> None:
         if not idx[CAC.LegalMonetaryTotal]:
             return
-        line_amounts = _line_amounts(idx, CAC.InvoiceLine) + _line_amounts(idx, CAC.CreditNoteLine)
+        line_amounts = [e for tag in _UBL_LINES for e in idx[CBC.LineExtensionAmount]  # descendant-or-self::<line>/
+                        if getattr(e.getparent(), "tag", None) == tag]  # cbc:LineExtensionAmount, by the index
         for t in idx[CAC.LegalMonetaryTotal]:
             lea, ata, cta = fk(t, CBC.LineExtensionAmount), fk(t, CBC.AllowanceTotalAmount), fk(t, CBC.ChargeTotalAmount)
             tea, tia = fk(t, CBC.TaxExclusiveAmount), fk(t, CBC.TaxInclusiveAmount)

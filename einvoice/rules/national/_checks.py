@@ -101,20 +101,15 @@ def _one(nodes: list) -> str:
     return V.string_value(nodes[0]) if nodes else ""
 
 
-def _postal_nodes(doc: Any, who: str) -> list:
-    """The postal country code elements of the seller, buyer or tax representative (looked up once)."""
-    return cached(doc, f"postal_nodes_{who}", lambda: _POSTAL[doc.syntax][who](doc.root))
-
-
 def postal_code(doc: Any, who: str) -> str:
     """The postal country code of the seller, buyer or tax representative as written, '' for none, ERROR
     for several (``concat(.../cbc:IdentificationCode)`` of the Danish and Icelandic rules)."""
-    return cached(doc, f"postal_{who}", lambda: _one(_postal_nodes(doc, who)))
+    return cached(doc, f"postal_{who}", lambda: _one(_POSTAL[doc.syntax][who](doc.root)))
 
 
 def postal_codes(doc: Any, who: str) -> list[str]:
     """Every postal country code of the party as written (the node set a general comparison reads)."""
-    return [V.string_value(el) for el in _postal_nodes(doc, who)]
+    return [V.string_value(el) for el in _POSTAL[doc.syntax][who](doc.root)]
 
 
 def postal_is(doc: Any, who: str, country: str) -> bool:
@@ -155,7 +150,7 @@ def country(doc: Any, side: str) -> str:
             prefix = cached(doc, f"vat_prefix_{who}", lambda: _vat_prefix(doc, who))
             if prefix is not None:
                 return prefix
-        codes = _postal_nodes(doc, order[0])
+        codes = _POSTAL[doc.syntax][order[0]](doc.root)
         if not codes:
             return "XX"
         code = _one(codes)
@@ -193,54 +188,14 @@ def gr_tin_valid(value: str) -> bool:
     return (total % 11) % 10 == int(head[8])
 
 
-_DESCENDANT = re.compile(r"//([A-Za-z]+):([A-Za-z]+)(.*)\Z", re.S)
-_POSITIONAL = re.compile(r"\[\s*[0-9(]|position\(|last\(")
-
-
-def _from_index(text: str, ns: dict) -> tuple[str, Any] | None:
-    """For a path ``//p:name`` followed by child steps or a predicate (no union): the Clark name of its first
-    step and the rest as an XPath from one such element (None: the rest is the element itself); else None."""
-    m = _DESCENDANT.match(text)
-    if m is None or "|" in text or "//" in m.group(3) or m.group(1) not in ns or _POSITIONAL.search(m.group(3)):
-        return None  # (a position is among siblings: from the element alone it would mean another thing)
-    rest = m.group(3)
-    if rest and rest[0] not in "/[":
-        return None
-    tag = f"{{{ns[m.group(1)]}}}{m.group(2)}"
-    if not rest:
-        return tag, None
-    return tag, etree.XPath(("self::*" + rest) if rest[0] == "[" else rest[1:], namespaces=ns)
-
-
 def syntax_paths(paths: dict) -> Any:
     """One accessor for per-syntax path tables ``{syntax: {name: XPath text (None: not in this syntax)}}``:
-    ``x(doc, name, node=None)`` evaluates the name's path of the document's syntax from ``node`` (the root).
-
-    A path ``//p:name...`` from the root starts at the document's elements of that name, from its element
-    index (no walk of the tree): the rest of the path is evaluated from the element when there is one (the
-    same nodes in the same order); with several, the whole path is (their results may interleave)."""
-    from ..tree import tag_index
-
-    compiled, indexed = {}, {}
-    for syn, table in paths.items():
-        ns = UBL_NS if getattr(syn, "value", syn) == "ubl" else CII_NS
-        compiled[syn] = {k: etree.XPath(v, namespaces=ns) for k, v in table.items() if v is not None}
-        indexed[syn] = {k: found for k, v in table.items() if v is not None
-                        for found in [_from_index(v, ns)] if found is not None}
+    ``x(doc, name, node=None)`` evaluates the name's path of the document's syntax from ``node`` (the root)."""
+    compiled = {syn: {k: etree.XPath(v, namespaces=UBL_NS if getattr(syn, "value", syn) == "ubl" else CII_NS)
+                      for k, v in table.items() if v is not None} for syn, table in paths.items()}
 
     def x(doc: Any, name: str, node: Any = None) -> Any:
-        if node is None:
-            quick = indexed[doc.syntax].get(name)
-            if quick is not None:
-                starts = tag_index(doc).get(quick[0])
-                if not starts:
-                    return []
-                if quick[1] is None:
-                    return list(starts)
-                if len(starts) == 1:
-                    return quick[1](starts[0])
-            return compiled[doc.syntax][name](doc.root)
-        return compiled[doc.syntax][name](node)
+        return compiled[doc.syntax][name](doc.root if node is None else node)
 
     return x
 
