@@ -728,43 +728,48 @@ def _windowed(schema: Any, root: Any, groups: list[tuple[Any, list]], nsmap: dic
         while after is not None and after in members:
             after = after.getnext()
         original = list(parent)
+        plain = all(kids[i].getnext() is kids[i + 1] for i in range(len(kids) - 1))  # (nothing between them)
         plans.append((original.index(kids[0]), parent, [kids[i:i + size] for i in range(0, len(kids), size)], after,
-                      original))
+                      original, plain))
     plans.sort(key=lambda plan: plan[0])  # (two groups before one sibling: put back in their order)
     plans = [plan[1:] for plan in plans]
+    shown = [0] * len(plans)  # the window of each group in the tree
     out: list[tuple[Any, Any]] = []
     seen: set = set()
     try:
-        for parent, windows, _after, _original in plans:
-            for window in windows:
+        for parent, windows, _after, _original, _plain in plans:
+            for window in windows[1:]:
                 for el in window:
                     parent.remove(el)
-        for run in range(max(len(windows) for _p, windows, _a, _o in plans)):
-            placed = []
-            for parent, windows, after, _original in plans:
-                window = windows[min(run, len(windows) - 1)]  # (a group of fewer windows shows its last again)
-                for el in window:
-                    if after is not None:
-                        after.addprevious(el)
-                    else:
-                        parent.append(el)
-                placed.append((parent, window))
-            try:
-                if not schema.validate(root):
-                    known: dict = {}
-                    for entry in schema.error_log:
-                        el = _element_at(root, entry.path, nsmap, known) if entry.path else None
-                        key = (el if el is not None else entry.path, entry.line, entry.message)
-                        if key not in seen:
-                            seen.add(key)
-                            out.append((entry, el))
-            finally:
-                for parent, window in placed:
-                    for el in window:
+        for run in range(max(len(plan[1]) for plan in plans)):
+            for i, (parent, windows, after, _original, _plain) in enumerate(plans):
+                now = min(run, len(windows) - 1)  # (a group of fewer windows keeps its last)
+                if now != shown[i]:
+                    for el in windows[shown[i]]:
                         parent.remove(el)
+                    for el in windows[now]:
+                        if after is not None:
+                            after.addprevious(el)
+                        else:
+                            parent.append(el)
+                    shown[i] = now
+            if not schema.validate(root):
+                known: dict = {}
+                for entry in schema.error_log:
+                    el = _element_at(root, entry.path, nsmap, known) if entry.path else None
+                    key = (el if el is not None else entry.path, entry.line, entry.message)
+                    if key not in seen:
+                        seen.add(key)
+                        out.append((entry, el))
     finally:
-        for parent, _windows, _after, original in plans:
-            parent[:] = original
+        for i, (parent, windows, _after, original, plain) in enumerate(plans):
+            if plain and shown[i] == len(windows) - 1:  # the last window in its place: the others before it
+                head = windows[-1][0]
+                for window in windows[:-1]:
+                    for el in window:
+                        head.addprevious(el)
+            else:
+                parent[:] = original
     return out
 
 
