@@ -103,3 +103,27 @@ def test_groups_side_by_side_keep_their_order(monkeypatch):
     named = [g[1][0].tag for g in xsd._wide_groups(tag_index(doc))]
     assert named.index(f"{ram}ApplicableTradeTax") < named.index(f"{ram}SpecifiedTradeSettlementPaymentMeans")
     assert _findings(data, monkeypatch, 1, 1) == []
+
+
+def test_the_tree_is_put_back_when_a_window_fails_to_validate(monkeypatch):
+    """An exception in the middle of the windows (here from the schema's second run) leaves the tree as it was."""
+    root = etree.fromstring(_failing_lines(1_200))
+    doc = syntax.read_tree(root)
+    before = etree.tostring(root)
+    groups = xsd._wide_groups(tag_index(doc))
+    assert groups and len(groups[0][1]) == 1_200
+
+    class Failing:
+        calls = 0
+
+        def validate(self, _root):
+            Failing.calls += 1
+            if Failing.calls == 2:
+                raise RuntimeError("schema gave up")
+            return True
+
+    with pytest.raises(RuntimeError):
+        xsd._windowed(Failing(), root, groups, xsd._prefixes(root))
+    assert Failing.calls == 2 and etree.tostring(root) == before
+    assert xsd._windowed(type("Quiet", (), {"validate": lambda self, r: True})(), root, groups, {}) == []
+    assert etree.tostring(root) == before  # (and when every window passes: the last one stays, the others go before it)
