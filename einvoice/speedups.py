@@ -16,7 +16,6 @@ the environment, the source is imported as usual: an edited module is never shad
 
 from __future__ import annotations
 
-import hashlib
 import importlib.machinery
 import json
 import os
@@ -39,9 +38,18 @@ def modules() -> tuple[str, ...]:
 _loaded: list[str] = []  # the modules this process took from their compiled files
 
 
+try:  # the interpreter's own SHA-256: hashlib loads OpenSSL's, 4-6 ms of every cold start here
+    from _sha256 import sha256 as _sha256  # (Python 3.11)
+except ImportError:  # pragma: no cover - Python 3.12 and later call it _sha2; without either, hashlib's
+    try:
+        from _sha2 import sha256 as _sha256
+    except ImportError:
+        from hashlib import sha256 as _sha256
+
+
 def _digest(path: Path) -> str | None:
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        return _sha256(path.read_bytes()).hexdigest()
     except OSError:
         return None
 

@@ -153,3 +153,12 @@ def test_build_hands_every_module_to_cython_with_its_source(monkeypatch):
         speedups.build()
     assert [name for name, _ in handed] == list(speedups.modules())
     assert all(Path(src).is_file() and Path(src).stem == name.rpartition(".")[2] for name, src in handed)
+
+
+def test_the_source_check_is_sha256():
+    """The compiled modules are matched to their sources by SHA-256 (the interpreter's own, not OpenSSL's)."""
+    from einvoice import speedups
+
+    source = Path(speedups.__file__)
+    assert speedups._digest(source) == hashlib.sha256(source.read_bytes()).hexdigest()
+    assert speedups._digest(source.with_name("no-such-file.py")) is None
