@@ -681,8 +681,8 @@ WINDOW = 500  # children of a group in the tree at a time, at least (about the s
 def _wide_groups(tags: Any) -> list[tuple[Any, list]]:
     """(parent, its element children of one name) for each parent with more than WIDE of them, from the
     document's element index; a group inside a member of another group is left whole."""
-    if not isinstance(tags, dict):
-        return []
+    if not isinstance(tags, dict) or len(tags.get(None) or ()) <= WIDE:
+        return []  # (a document of no more elements than that has no such parent)
     groups = []
     for tag, els in tags.items():
         if tag is None or len(els) <= WIDE:
@@ -1058,7 +1058,7 @@ def validate_tree(root: Any, syntax: Syntax | str | None, profile: str | None = 
         message, hint = _describe(entry)
         message = _LONG_WORD.sub(lambda m: f"{m.group()[:80]}...{m.group()[-16:]}", message)  # a 40,000-letter name
         if el is not None:  # (located while its window was in the tree)
-            where = element_origin(el, paths).xpath
+            where = element_origin(el, paths).xpath or getattr(entry, "path", None)
         elif groups:  # (a path no element answered in its window: as libxml2 wrote it)
             where = getattr(entry, "path", None) or None
         else:
