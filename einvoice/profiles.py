@@ -62,10 +62,12 @@ PROFILES: dict[str, Profile] = {
     "ehf": Profile("ehf", ("ubl-syntax", "cii-syntax", "en16931", "peppol", "national", "scope"), "EHF Billing 3.0 (Peppol BIS Billing 3.0 + Norwegian rules)"),
 }
 
-# The layers under each Factur-X profile's own rules. EXTENDED goes beyond EN 16931's subset of CII: CEN's CII
-# syntax rules (cii-syntax: elements EN 16931 does not use, ...) are not its file's, and of EN 16931's rules it
-# runs those its file has (en16931-extended).
-_FX_CORE = {"minimum": ("cii-syntax",), "basicwl": ("cii-syntax",), "basic": ("cii-syntax", "en16931"),
+# The layers under each Factur-X profile's own rules. CEN's rules (cii-syntax: EN 16931's subset of CII; en16931)
+# are for documents that claim EN 16931: BASIC and EN16931. MINIMUM and BASIC WL are no EN 16931 invoices and
+# their official validators run the profile's schema and file alone (the file has its own copies of the CII-SR
+# rules it keeps); EXTENDED goes beyond EN 16931's subset of CII and of EN 16931's rules runs those its file has
+# (en16931-extended).
+_FX_CORE = {"minimum": (), "basicwl": (), "basic": ("cii-syntax", "en16931"),
             "en16931": ("cii-syntax", "en16931"), "extended": ("en16931-extended",)}
 for _fx, _core in _FX_CORE.items():
     PROFILES[f"facturx-{_fx}"] = Profile(f"facturx-{_fx}", (*_core, "facturx", "scope"),

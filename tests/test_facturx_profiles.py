@@ -725,6 +725,34 @@ def test_basic_wl_deliver_to_country_as_the_profile_compares_it(address, fails):
         assert (("BR-57", "error") in oracle.verdict("facturx-basicwl", data)) == fails
 
 
+# CEN's CII syntax rules (CII-SR-*, CII-DT-*) hold an EN 16931 invoice to EN 16931's subset of CII; MINIMUM and
+# BASIC WL documents claim no EN 16931 compliance and their official validators run the profile's schema and file
+# alone, where a format-102 date is a plain string (found by mutating real ZUGFeRD MINIMUM and BASIC WL files:
+# CII-DT-097 made 42 documents invalid that the official stack accepts). BASIC and EN16931 keep CEN's rules.
+@pytest.mark.parametrize("profile, cen", [("facturx-minimum", False), ("facturx-basicwl", False),
+                                          ("facturx-basic", True), ("facturx-en16931", True)])
+def test_cen_syntax_rules_only_for_profiles_that_claim_en16931(profile, cen):
+    from einvoice.syntax.cii.reader import read_cii
+    from einvoice.syntax.cii.writer import write_cii
+
+    assert ("cii-syntax" in PROFILES[profile].layers) == cen
+    sample = etree.parse(str(Path(__file__).resolve().parents[1] / "samples" / "facturx-en16931.xml")).getroot()
+    root = etree.fromstring(write_cii(read_cii(sample), profile=profile.removeprefix("facturx-")))
+    issued = next(root.iter("{*}IssueDateTime"))[0]
+    assert issued.get("format") == "102"
+    good = etree.tostring(root)
+    assert validate(good, profile=profile).valid
+    issued.text = "2030-06-15"  # a date, but not YYYYMMDD
+    data = etree.tostring(root)
+    report = validate(data, profile=profile)
+    assert ("CII-DT-097" in {f.rule for f in report.findings}) == cen
+    assert report.valid != cen
+    import oracle
+
+    if oracle.available() is None and not cen:
+        assert not {rid for rid, flag in oracle.verdict(profile, data) if flag in ("error", "fatal")}
+
+
 # An allowance's indicator and its VAT category/rate are operands of one 'and' in the BASIC profile's
 # per-rate taxable-amount test (FX-SCH-A-000198): an allowance of another rate is left out even when its
 # indicator is no boolean (a type error only where the VAT operands hold).

@@ -1,7 +1,7 @@
 """EN 16931 business rules for the Factur-X profiles that run no ``en16931`` layer.
 
-The BASIC WL profile (invoice without lines) is validated with the cii-syntax and
-facturx layers only, yet its official set checks a subset of the EN 16931
+The BASIC WL profile (invoice without lines) is validated with the facturx layer
+only (no CEN rules), yet its official set checks a subset of the EN 16931
 business rules (BR-*), the ones that make sense without invoice lines. Those are
 evaluated here with the checks of our ``en16931`` layer, under the profile's own
 severity (``schemas/rules/facturx/<profile>.yaml``); the ids are listed as
