@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import re
 from collections import defaultdict
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -213,6 +214,25 @@ def test_diga_scheme_passes_in_the_extension_only():
     report = validate(etree.tostring(root))
     assert report.profile == "xrechnung-extension"
     assert not {"BR-CL-10", "BR-DEX-04"} & {f.rule for f in report.findings}, [str(f) for f in report.findings]
+
+
+@pytest.mark.parametrize("fmt", ["xrechnung-ubl", "xrechnung-cii"])
+def test_amount_due_is_information_in_the_ubl_extension_only(fmt):
+    """KoSIT's extension scenarios lower BR-CO-16 (BT-115 = BT-112 - BT-113 + BT-114) to information in UBL (third
+    parties' prepaid payments, BR-DEX-09) and not in CII, where CEN's level stays (the release's scenario_levels);
+    found converting an extension UBL invoice with such payments to CII, which was called valid."""
+    root = _tree(fmt)
+    due = next(root.iter("{*}PayableAmount", "{*}DuePayableAmount"))
+    due.text = f"{Decimal(due.text) + 1:.2f}"
+    context = (root.find("cbc:CustomizationID", UBL) if fmt == "xrechnung-ubl"
+               else next(root.iter("{*}GuidelineSpecifiedDocumentContextParameter"))[0])
+    assert _severities(validate(etree.tostring(root)), "BR-CO-16") == {"fatal"}
+    context.text = EXTENSION
+    report = validate(etree.tostring(root))
+    assert report.profile == "xrechnung-extension"
+    assert _severities(report, "BR-CO-16") == (set() if fmt == "xrechnung-ubl" else {"fatal"})
+    levels = RELEASE["scenario_levels"]
+    assert levels["xrechnung-extension-ubl"].get("BR-CO-16") == "info" and "BR-CO-16" not in levels["xrechnung-extension-cii"]
 
 
 def test_two_payment_terms_are_an_error_in_xrechnung_cii():

@@ -9,10 +9,11 @@ runs them at the XRechnung level:
 
 * every XRechnung scenario: BR-CL-23 (units) and BR-CL-21 (item scheme) are
   warnings; UBL-CR-646 (sub-lines in UBL) and CII-SR-452/453/454 are errors;
-* the extension (profile ``xrechnung-extension``): BR-CL-10, -11, -21, -24, -25,
-  -26, BR-CO-16, UBL-CR-470 and UBL-CR-646 are information only, replaced by the
-  BR-DEX rules; they are not reported;
+* the extension (profile ``xrechnung-extension``): BR-CL-10, -11, -21, -24, -25, -26 are
+  information only, replaced by the BR-DEX rules, and in UBL also BR-CO-16, UBL-CR-470
+  and UBL-CR-646 (not in CII: BR-CO-16 stays fatal there); information is not reported;
 * CVD (BT-24 the CVD identifier): BR-CL-13 is information only (the scheme CVD), not reported.
+Which ids are information in which scenario is read from the release's ``scenario_levels``.
 
 Ids whose level depends on the scenario keep their EN 16931 level where the scenario
 does not change it (BR-CL-10 is fatal outside the extension).
@@ -21,6 +22,7 @@ does not change it (BR-CL-10 is fatal outside the extension).
 from __future__ import annotations
 
 from . import RULES
+from .. import releases
 from ..german import XR_CVD_ID, sv
 
 MOVED = {
@@ -28,9 +30,6 @@ MOVED = {
     "ubl-syntax": ("UBL-CR-470", "UBL-CR-646"),
     "cii-syntax": ("CII-SR-452", "CII-SR-453", "CII-SR-454"),
 }
-EXTENSION_INFORMATION = frozenset({"BR-CL-10", "BR-CL-11", "BR-CL-21", "BR-CL-24", "BR-CL-25", "BR-CL-26", "BR-CO-16",
-                                   "UBL-CR-470", "UBL-CR-646"})
-CVD_INFORMATION = frozenset({"BR-CL-13"})
 
 
 def _base(name: str):
@@ -60,10 +59,11 @@ def _is_cvd(doc) -> bool:
 def _at_xrechnung_level(rule):
     rid, inner = rule.id, rule.check
 
-    def check(doc):
-        if rid in EXTENSION_INFORMATION and doc.profile == "xrechnung-extension":
-            return ()
-        return () if rid in CVD_INFORMATION and _is_cvd(doc) else inner(doc)
+    def check(doc):  # (the KoSIT scenario the document falls under: plain, extension or CVD, per syntax)
+        kind = "extension-" if doc.profile == "xrechnung-extension" else "cvd-" if _is_cvd(doc) else ""
+        levels = releases.of(doc, "xrechnung")._merged("scenario_levels")  # (KoSIT's customLevel, as data)
+        level = levels.get(f"xrechnung-{kind}{getattr(doc.syntax, 'value', doc.syntax)}", {}).get(rid)
+        return () if level == "info" else inner(doc)
 
     check.__name__ = "scenario_" + rid.replace("-", "_").lower()
     return check
