@@ -261,6 +261,9 @@ def _detect(doc) -> tuple[str, str]:
                 return "ehf", f"specification identifier {cid!r} is Peppol BIS Billing 3.0 and the seller is in Norway (EHF)"
         if name == "en16931" and _is_cii(doc) and cid == "urn:cen.eu:en16931:2017":
             return "facturx-en16931", f"guideline identifier {cid!r} is the EN16931 profile of Factur-X"
+        if name.startswith("facturx-") and not _is_cii(doc):  # (no Factur-X file judges UBL; CEN's UBL rules do)
+            return "en16931", (f"specification identifier {cid!r} is a Factur-X profile, which is CII only: this UBL "
+                               "document is judged by EN 16931's UBL rules, as the official validators would")
         if name.startswith("facturx-") and "zugferd.de:2p0" in prefix:
             return name, f"guideline identifier {cid!r} is ZUGFeRD 2.0 ({PROFILES[name].description})"
         return name, f"specification identifier {cid!r}"

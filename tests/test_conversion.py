@@ -750,3 +750,57 @@ def test_a_value_the_document_repeats_elsewhere_is_still_listed_when_its_own_pla
     dropped = []
     api.convert(ubl, "cii", dropped=dropped, profile="extended", force=True)
     assert dropped == []
+
+
+# A Factur-X identifier on a UBL document (what converting a Factur-X invoice to UBL keeps as BT-24): no Factur-X
+# file judges UBL, the official validators judge it by CEN's UBL rules; EXTENDED's own readings (sums over detail
+# lines, a logistics charge in BT-108, an exemption reason in a standard rated breakdown) do not hold there. Found
+# converting 34 real EXTENDED invoices to UBL, written and called valid, which CEN's UBL XSLT rejects.
+_FX_EXTENDED = "urn:cen.eu:en16931:2017#conformant#urn:factur-x.eu:1p0:extended"
+
+
+def test_a_factur_x_identifier_on_ubl_is_judged_by_en16931():
+    from pathlib import Path
+
+    from einvoice.validate import validate
+
+    root = etree.parse(str(Path(__file__).resolve().parents[1] / "samples" / "ehf-invoice.xml")).getroot()
+    ns = {"cbc": "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2",
+          "cac": "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"}
+    root.find("cbc:CustomizationID", ns).text = _FX_EXTENDED
+    amount = root.find("cac:InvoiceLine/cbc:LineExtensionAmount", ns)
+    amount.text = f"{Decimal(amount.text) + 1:.2f}"  # the lines no longer add up to BT-106
+    data = etree.tostring(root)
+    report = validate(data)
+    assert report.profile == "en16931" and "CII only" in report.profile_reason
+    assert "BR-CO-10" in {f.rule for f in report.errors}
+    if oracle.available() is None:
+        assert ("BR-CO-10", "fatal") in oracle.verdict("en16931-ubl", data)
+
+
+def test_extended_only_reading_is_refused_when_converting_to_ubl():
+    from pathlib import Path
+
+    from einvoice import api
+    from einvoice.errors import BuildRefused
+    from einvoice.syntax.cii.reader import read_cii
+    from einvoice.syntax.cii.writer import write_cii
+    from einvoice.validate import validate
+
+    sample = etree.parse(str(Path(__file__).resolve().parents[1] / "samples" / "facturx-en16931.xml")).getroot()
+    root = etree.fromstring(write_cii(read_cii(sample), profile="extended"))
+    ram = "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"
+    settlement = next(root.iter(f"{{{ram}}}ApplicableHeaderTradeSettlement"))
+    tax = settlement.find(f"{{{ram}}}ApplicableTradeTax")
+    assert tax.findtext(f"{{{ram}}}CategoryCode") == "S"
+    reason = etree.Element(f"{{{ram}}}ExemptionReason")
+    reason.text = "Standard rate"
+    tax.find(f"{{{ram}}}TypeCode").addnext(reason)  # EXTENDED's file lets a standard rated breakdown give one
+    data = etree.tostring(root)
+    report = validate(data)
+    assert report.profile == "facturx-extended" and report.valid, [str(f) for f in report.errors]
+    if oracle.available() is None:
+        assert not {rid for rid, flag in oracle.verdict("facturx-extended", data) if flag in ("error", "fatal")}
+    with pytest.raises(BuildRefused) as refused:
+        api.convert_report(data, "ubl")
+    assert "BR-S-10" in {f.rule for f in refused.value.findings}
