@@ -62,7 +62,7 @@ def convert_report(source: Source, to: str, force: bool = False, profile: str | 
     from . import syntax
     from .errors import BuildRefused
     from .profiles import detect_profile
-    from .syntax.convert import UBL_PROFILES, convert as convert_invoice, not_carried
+    from .syntax.convert import UBL_PROFILES, ConversionRefused, convert as convert_invoice, not_carried
     from .validate import validate_document
     from .xmlsafe import parse
 
@@ -70,6 +70,11 @@ def convert_report(source: Source, to: str, force: bool = False, profile: str | 
         raise ValueError(f"to must be 'ubl' or 'cii', not {to!r}")
     doc = syntax.load(source)
     detected, _ = detect_profile(doc)
+    if to == "ubl" and not doc.invoice.lines:  # (UBL's schema wants one: said so, not as a schema error on the result)
+        fx = detected.removeprefix("facturx-")
+        what = "the invoice" if fx == detected else f"a Factur-X {fx.upper().replace('WL', ' WL')} invoice"
+        raise ConversionRefused(f"{what} has no invoice lines (BG-25), and a UBL invoice needs at least one",
+                                ["BG-25 INVOICE LINE"])
     data = convert_invoice(doc.invoice, to, profile=profile, source_profile=detected)
     # the converted document is judged as any received one (XSD and the profile's rules); the house
     # policy for invoices we issue is no part of a conversion

@@ -804,3 +804,22 @@ def test_extended_only_reading_is_refused_when_converting_to_ubl():
     with pytest.raises(BuildRefused) as refused:
         api.convert_report(data, "ubl")
     assert "BR-S-10" in {f.rule for f in refused.value.findings}
+
+
+@pytest.mark.parametrize("fx, name", [("minimum", "MINIMUM"), ("basicwl", "BASIC WL")])
+def test_an_invoice_without_lines_is_refused_for_ubl_with_the_reason(fx, name):
+    """UBL's schema wants an invoice line; a Factur-X MINIMUM or BASIC WL invoice has none (BG-25): the refusal says
+    so, not the schema's words about a document never written (its line and path)."""
+    from pathlib import Path
+
+    from einvoice import api
+    from einvoice.syntax.cii.reader import read_cii
+    from einvoice.syntax.cii.writer import write_cii
+
+    sample = etree.parse(str(Path(__file__).resolve().parents[1] / "samples" / "facturx-en16931.xml")).getroot()
+    data = write_cii(read_cii(sample), profile=fx)
+    with pytest.raises(ConversionRefused) as refused:
+        api.convert_report(data, "ubl")
+    assert f"Factur-X {name} invoice has no invoice lines (BG-25)" in str(refused.value)
+    assert refused.value.missing == ["BG-25 INVOICE LINE"]
+    api.convert_report(data, "cii")  # (to CII it converts)
