@@ -823,3 +823,32 @@ def test_an_invoice_without_lines_is_refused_for_ubl_with_the_reason(fx, name):
     assert f"Factur-X {name} invoice has no invoice lines (BG-25)" in str(refused.value)
     assert refused.value.missing == ["BG-25 INVOICE LINE"]
     api.convert_report(data, "cii")  # (to CII it converts)
+
+
+def test_a_wrapped_base64_attachment_is_carried_not_listed():
+    """An attachment (BT-125) whose base64 text is wrapped in lines is carried (the same bytes) and not listed as
+    lost: the re-written text is wrapped otherwise (a real UBL.BE invoice's PDF was listed so)."""
+    import base64
+    from pathlib import Path
+
+    from einvoice import api
+
+    src = (Path(__file__).resolve().parents[1] / "samples" / "ehf-invoice.xml").read_bytes()
+    payload = bytes(range(256)) * 40
+    wrapped = base64.encodebytes(payload).decode()  # 76 letters a line
+    assert wrapped.count("\n") > 100
+    cac = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
+    cbc = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"
+    root = etree.fromstring(src)
+    ref = etree.Element(f"{{{cac}}}AdditionalDocumentReference")
+    etree.SubElement(ref, f"{{{cbc}}}ID").text = "att-1"
+    obj = etree.SubElement(etree.SubElement(ref, f"{{{cac}}}Attachment"), f"{{{cbc}}}EmbeddedDocumentBinaryObject",
+                           mimeCode="application/pdf", filename="a.pdf")
+    obj.text = wrapped
+    root.find(f"{{{cac}}}AccountingSupplierParty").addprevious(ref)
+    data = etree.tostring(root)
+    dropped: list[str] = []
+    cii, _report = api.convert_report(data, "cii", dropped=dropped)
+    (doc,) = [d for d in load(cii).invoice.supporting_documents if d.attachment is not None]
+    assert doc.attachment.content == payload
+    assert not any("BinaryObject" in d for d in dropped), dropped

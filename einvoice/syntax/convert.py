@@ -265,8 +265,8 @@ def _values(root) -> dict[str, list[str]]:
         q = etree.QName(el)
         name = f"{el.prefix}:{q.localname}" if el.prefix else q.localname
         path = paths[el] = f"{paths.get(el.getparent(), '')}/{name}"
-        if len(el) == 0 and el.text and el.text.strip() and q.localname != "UBLVersionID":
-            out.setdefault(path, []).append(el.text.strip())
+        if len(el) == 0 and el.text and el.text.strip() and q.localname != "UBLVersionID":  # (base64: however wrapped)
+            out.setdefault(path, []).append("".join(el.text.split()) if name.endswith("BinaryObject") else el.text.strip())
         for attr, value in el.attrib.items():
             qa = etree.QName(attr)
             if value.strip() and qa.namespace != "http://www.w3.org/2001/XMLSchema-instance":
