@@ -4,7 +4,7 @@
 Every process used to parse about a hundred YAML files (rule metadata, structure
 tables, releases, code lists) before it could validate anything. The compiled
 form holds the same data as JSON (parsed several times faster), with the length and
-CRC-32 of the YAML source it came from: :func:`einvoice.rules.engine.load_yaml` uses it
+CRC-32 of the YAML source it came from: :func:`einvoice.data.load_yaml` uses it
 only when both match the source file, and parses the YAML otherwise, so an
 edited source is never shadowed by stale compiled data.
 

@@ -43,8 +43,10 @@ def test_an_edited_source_is_read_from_yaml_not_from_stale_compiled_data(tmp_pat
     (schemas / "rules").mkdir(parents=True)
     src = schemas / "rules" / "x.yaml"
     src.write_text("A-1: {severity: error, message: first}\n", encoding="utf-8")
-    monkeypatch.setattr(engine, "SCHEMAS", schemas)
-    monkeypatch.setattr(engine, "COMPILED", schemas / "compiled")
+    from einvoice import data
+
+    monkeypatch.setattr(data, "SCHEMAS", schemas)
+    monkeypatch.setattr(data, "COMPILED", schemas / "compiled")
     import zlib
 
     out = schemas / "compiled" / "rules" / "x.json"

@@ -1,4 +1,4 @@
-"""The opt-in cache of parsed YAML data files (EINVOICE_CACHE_DIR; einvoice.rules.engine.load_yaml)."""
+"""The opt-in cache of parsed YAML data files (EINVOICE_CACHE_DIR; einvoice.data.load_yaml, which the rule engine re-exports)."""
 
 from __future__ import annotations
 

@@ -50,7 +50,7 @@ def info(name: str) -> dict:
     path = _path(name)
     if not path.exists():
         raise KeyError(f"no code list {name!r} under {CODELISTS}")
-    from ..rules.engine import load_yaml
+    from ..data import load_yaml
 
     return load_yaml(path) or {}
 
