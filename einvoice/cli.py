@@ -761,6 +761,9 @@ def rules_command() -> None:
         for ver in reversed(releases.versions(fam)):
             rel = releases.release(fam, ver)
             mark = "  (in force, default)" if defaults.get(fam) == ver else f"  (--rules {fam}={ver})"
+            bundles = [f"peppol={v}" for v in releases.versions("peppol") if fam == "en16931" and
+                       str(releases.release("peppol", v).param("en16931", default="")) == ver]
+            mark += f", and with --rules {' or '.join(bundles)}" if bundles and defaults.get(fam) != ver else ""
             click.echo(f"  {rel.title}: {_rule_count(rel)}{mark}")
     click.echo("")
     click.echo("Profiles (layers run, and the releases they come from):")

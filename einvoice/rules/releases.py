@@ -18,8 +18,8 @@ file ``<family>-<version>.yaml`` holding:
   that the ids this project runs for the release are these).
 
 A family is ``versioned`` when its layers take their metadata from the release
-(Peppol and its national rules); the other families have one release whose
-metadata are the layer files themselves.
+(Peppol and its national rules; EN 16931, whose 1.3.15 amends the layer files, which are 1.3.16's); the
+other families have one release whose metadata are the layer files themselves.
 
 Adding a Peppol release (e.g. 3.0.22):
 
@@ -198,13 +198,16 @@ def parse(selection: str) -> dict[str, str]:
 
 
 def select(rules: "dict[str, str] | str | None" = None) -> tuple[tuple[str, str], ...]:
-    """The releases of a run: the defaults, with the families in ``rules`` replaced (checked)."""
+    """The releases of a run: the defaults, with the families in ``rules`` replaced (checked); a Peppol release
+    chosen without an EN 16931 one brings the CEN release its official validator runs (3.0.20: 1.3.15)."""
     chosen = defaults()
     if isinstance(rules, str):
         rules = parse(rules)
     for fam, version in (rules or {}).items():
         release(fam, str(version))  # raises UnknownRelease
         chosen[fam] = str(version)
+    if "peppol" in (rules or {}) and "en16931" not in rules:  # the CEN release that Peppol release runs
+        chosen["en16931"] = str(release("peppol", chosen["peppol"]).param("en16931", default=chosen["en16931"]))
     return tuple(sorted(chosen.items()))
 
 

@@ -42,6 +42,7 @@ from lxml import etree
 from ..basics import children
 from ..syntax import namespaces as ns
 from . import values as V
+from .releases import of as _release_of
 from .values import normalize_space, string_value
 
 STRUCTURE = Path(__file__).resolve().parent.parent.parent / "schemas" / "structure"
@@ -861,7 +862,12 @@ class Table:
              wildcards: dict[str, Wildcard] | None = None) -> "Table":
         from .engine import load_yaml
 
-        data = load_yaml(STRUCTURE / f"{name}.yaml")
+        return cls.from_data(name, load_yaml(STRUCTURE / f"{name}.yaml"), customs, wildcards)
+
+    @classmethod
+    def from_data(cls, name: str, data: dict, customs: dict[str, CustomFn] | None = None,
+                  wildcards: dict[str, Wildcard] | None = None) -> "Table":
+        """A table from the data of a ``schemas/structure`` file (compiled on first use)."""
         wildcards = wildcards or {}
         for g in data["groups"]:  # unknown wildcards are an error at once, as when compiling
             for c in g["contexts"]:
@@ -885,12 +891,27 @@ class Table:
         rule_ids = list(dict.fromkeys(row[0] for g in data["groups"] for c in g["contexts"]
                                       for row in c.get("checks", [])))
         table = cls(name, None, customs, build=build, rule_ids=rule_ids)
-        table.data = data
+        table.data, table._args, table._variants = data, (customs, wildcards), {}
+        return table
+
+    def variant(self, rows: dict[str, list]) -> "Table":
+        """This table with the rows of some rule ids written otherwise (``{rule id: row}``, a release that tests
+        them on other paths: EN 16931 1.3.15's ``table_rows``), made once per set of rows."""
+        key = repr(sorted(rows.items()))
+        table = self._variants.get(key)
+        if table is None:
+            data = {**self.data, "groups": [{**g, "contexts": [{**c, "checks": [rows.get(row[0], row) for row in c.get("checks", [])]}
+                                                               for c in g["contexts"]]} for g in self.data["groups"]]}
+            table = self._variants[key] = Table.from_data(f"{self.name}@{len(self._variants)}", data, *self._args)
         return table
 
     # evaluation --------------------------------------------------------------
     def evaluate(self, doc: Any) -> dict[str, list]:
-        """rule id -> targets (elements), computed once per document."""
+        """rule id -> targets (elements), computed once per document (by the variant of the run's EN 16931
+        release, when that release tests some of this table's rules on other paths)."""
+        rows = getattr(self, "_variants", None) is not None and _release_rows(doc).get(self.name)
+        if rows:
+            return self.variant(rows).evaluate(doc)
         cache = doc.__dict__.setdefault("_tree_results", {})
         res = cache.get(self.name)
         if res is not None:
@@ -1028,6 +1049,11 @@ class Table:
                 bad = n != ck.arg
             if bad:
                 res.setdefault(ck.rule, []).append(target if kind == "absent" else el)
+
+
+def _release_rows(doc: Any) -> dict:
+    """The table rows the run's EN 16931 release writes otherwise: {table name: {rule id: row}}."""
+    return _release_of(doc, "en16931").param("table_rows", default={})
 
 
 def doc_paths(doc: Any) -> tuple[list[int], list[tuple]]:

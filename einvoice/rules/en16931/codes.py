@@ -20,6 +20,7 @@ import functools
 from typing import Any
 
 from ... import codelists
+from .. import releases
 from ..engine import SCHEMAS, Document, load_yaml
 from ..tree import STRUCTURE, _clark, elements_named
 from ..values import boolean_compare, normalize_space as norm, string_value as text
@@ -28,10 +29,10 @@ from . import RULES, on_tree
 _CL_IDS = list(load_yaml(SCHEMAS / "rules" / "en16931" / "codes.yaml"))  # the ids of the metadata file
 
 
-def _member(listname: str, value: str | None, upper: bool = False) -> bool:
+def _member(codes: frozenset, value: str | None, upper: bool = False) -> bool:
     """A code-list test as the official checks write it: one token, found in the list."""
     v = norm(value)
-    return bool(v) and " " not in v and (v.upper() if upper else v) in codelists.get(listname)
+    return bool(v) and " " not in v and (v.upper() if upper else v) in codes
 
 
 def _note_ok(value: str, listname: str) -> bool:
@@ -93,14 +94,15 @@ class _Row:
     def value(self, el: Any) -> str | None:
         return el.get(self.attr) if self.attr is not None else text(el)
 
-    def holds(self, el: Any, value: str | None) -> bool:
+    def holds(self, el: Any, value: str | None, lists: Any) -> bool:
+        """Whether the value passes, with the lists of the run's release (``lists(name)``: its codes)."""
         if self.test == "exact":
-            return value in codelists.get(self.list)
+            return value in lists(self.list)
         if self.test == "note":
             return _note_ok(value, self.list)
-        if _member(self.list, value, upper=self.test == "upper"):
+        if _member(lists(self.list), value, upper=self.test == "upper"):
             return True
-        return self.also is not None and _member(self.also[0], value) and _ancestor(el, self.also[1])
+        return self.also is not None and _member(lists(self.also[0]), value) and _ancestor(el, self.also[1])
 
 
 @functools.cache
@@ -118,13 +120,15 @@ def _table(syntax: str) -> dict[str, list[_Row]]:
 def _tree_failures(doc: Document) -> dict[str, list]:
     """Every code-list failure in one pass over the tree: rule id -> (element, message parameters)."""
     table, root = _table(doc.syntax.value), doc.root
+    release, syntax = releases.of(doc, "en16931"), doc.syntax.value  # (1.3.15 has other editions of five lists)
+    lists = functools.partial(release.codes, syntax=syntax)
     out: dict[str, list] = {rid: [] for rid in _CL_IDS}
     for el in elements_named(doc, table):  # (lxml's walk sets up the table's 31 UBL names per call: 4x on small documents)
         parent = el.getparent()
         for row in table[el.tag]:
             if row.matches(el, parent, root):
                 value = row.value(el)
-                if not row.holds(el, value):
+                if not row.holds(el, value, lists):
                     out[row.rule].append((el, {"value": norm(value) if value is not None else ""}))
                 break
     return out

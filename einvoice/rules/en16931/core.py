@@ -273,6 +273,15 @@ def _ubl_failures(root: Any, index: dict) -> _Failures:
     # cbc:TaxAmount with a child of cbc:TaxAmount itself, so its assertions can never fail.
     f.guard(("BR-08", "BR-10", "BR-53", "BR-CO-15"), root_rules)
 
+    def amount_due_terms() -> None:  # BR-CO-25: EN 16931 1.3.15 (gone in 1.3.16), an invoice's rule (not a credit note's)
+        if root.tag != _UBL_ROOTS[0]:
+            return
+        termed = bool(idx[CBC.DueDate]) or any(n.getparent().tag == CAC.PaymentTerms for n in idx[CBC.Note])
+        for t in kids(root, CAC.LegalMonetaryTotal, CBC.PayableAmount):  # ((. > 0) and termed) or (. <= 0)
+            ok("BR-CO-25", V.compare_untyped(t, ">", "0") and termed or V.compare_untyped(t, "<=", "0"), t)
+
+    f.guard(("BR-CO-25",), amount_due_terms)
+
     # -- document totals ------------------------------------------------------------
     def totals() -> None:
         if not idx[CAC.LegalMonetaryTotal]:
@@ -669,5 +678,6 @@ def evaluate(doc: Any) -> dict[str, Any]:
 # (schemas/structure/en16931-core-{ubl,cii}.yaml), evaluated on the same tree.
 for _syntax in ("ubl", "cii"):
     _table = Table.load(f"en16931-core-{_syntax}")
-    RULES.family([i for i in CORE_IDS if i not in _table.rule_ids], evaluate, _syntax, f"en16931:core-{_syntax}")
+    RULES.family([i for i in CORE_IDS if i not in _table.rule_ids] + (["BR-CO-25"] if _syntax == "ubl" else []),
+                 evaluate, _syntax, f"en16931:core-{_syntax}")  # (BR-CO-25: 1.3.15's, schemas/releases/)
     RULES.family(_table.rule_ids, lambda doc, t=_table: t.evaluate(on_tree(doc)), _syntax, f"en16931:rows-{_syntax}")

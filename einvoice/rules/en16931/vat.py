@@ -35,6 +35,7 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any, Callable, Iterable
 
+from .. import releases
 from ..engine import Document, load_yaml
 from .. import values as V
 from ..tree import STRUCTURE, _clark, children, compile_path, select_any, tag_index
@@ -615,6 +616,9 @@ def _split_payment(syntax: str, rule: str) -> Callable[[Document], Iterable]:
             ix = _ubl(doc)
             cats = (*ix.tc, *ix.ctc) if rule == "BR-B-01" else (*ix.bd, *(c for c, _i, d in ix.ac if d), *ix.ctc)
             codes, countries = {i for c in cats for i in c[2]}, ix.by[CBC.IdentificationCode]
+            if rule == "BR-B-02" and not releases.of(doc, "en16931").param("br_b_02_breakdown_s", "ubl", True):
+                others = (*(c for c, _i, d in ix.ac if d), *ix.ctc)  # 1.3.15: the breakdown's S is not counted
+                codes = (codes - {"S"}) | ({"S"} & {i for c in others for i in c[2]})
         else:
             ix = _cii(doc)
             codes, countries = {text(c) for c in ix.by[RAM.CategoryCode]}, ix.by[RAM.CountryID]

@@ -1,0 +1,206 @@
+"""EN 16931 releases: 1.3.16 (in force) and 1.3.15, the CEN rules Peppol BIS 3.0.20's official validator runs.
+
+Choosing ``--rules peppol=3.0.20`` brings EN 16931 1.3.15 (``schemas/releases/en16931-1.3.15.yaml``) unless an
+EN 16931 release is chosen too. Each difference of the UBL binding is tested here in both releases, on the
+shipped EHF invoice changed in one place. With EINVOICE_CEN_UBL_XSLT naming the CEN UBL XSLT of Peppol 3.0.20
+(phax/phive-rules, ``phive-rules-peppol/.../openpeppol/2025.11/xslt/CEN-EN16931-UBL.xslt``) the same documents
+are also compared with it.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import sys
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from einvoice.rules.engine import Context  # noqa: E402
+from einvoice.validate import validate  # noqa: E402
+
+SAMPLE = Path(__file__).resolve().parent.parent / "samples" / "ehf-invoice.xml"
+CAC = "{urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2}"
+CBC = "{urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2}"
+NS = {"cac": CAC[1:-1], "cbc": CBC[1:-1]}
+OLD, NEW = {"peppol": "3.0.20"}, {"peppol": "3.0.21"}
+
+
+def _doc(change) -> bytes:
+    root = etree.fromstring(SAMPLE.read_bytes())
+    change(root)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+
+
+def _ids(data: bytes, rules: dict, layers=("ubl-syntax", "en16931")) -> set[str]:
+    from einvoice import syntax
+    from einvoice.validate import validate_document
+
+    report = validate_document(syntax.load(data), schema=False, layers=layers, rules=rules)
+    assert not report.internal_errors, report.internal_errors
+    return {f.rule for f in report.findings}
+
+
+def _drop(root, path: str) -> None:
+    for el in root.xpath(path, namespaces=NS):
+        el.getparent().remove(el)
+
+
+def _sepa_only(root) -> None:
+    party = root.find(f"{CAC}AccountingSupplierParty/{CAC}Party")
+    for el in party.xpath("cac:PartyTaxScheme/cbc:CompanyID | cac:PartyLegalEntity/cbc:CompanyID", namespaces=NS):
+        el.getparent().remove(el)
+    _drop(party, "cac:PartyIdentification")
+    ident = etree.Element(CAC + "PartyIdentification")
+    etree.SubElement(ident, CBC + "ID", schemeID="SEPA").text = "NO98ZZZ09999999999"
+    party.find(CBC + "EndpointID").addnext(ident)
+
+
+def _type_502(root) -> None:
+    root.find(CBC + "InvoiceTypeCode").text = "502"
+
+
+def _b_next_to_s(root) -> None:
+    for el in root.xpath("//cac:ClassifiedTaxCategory/cbc:ID | //cac:TaxSubtotal/cac:TaxCategory/cbc:ID", namespaces=NS):
+        el.text = "B"
+    sub = root.find(f"{CAC}TaxTotal/{CAC}TaxSubtotal")
+    twin = copy.deepcopy(sub)
+    twin.find(f"{CAC}TaxCategory/{CBC}ID").text = "S"
+    sub.addnext(twin)
+
+
+def _two_originators(root) -> None:
+    for _ in range(2):
+        ref = etree.Element(CAC + "OriginatorDocumentReference")
+        etree.SubElement(ref, CBC + "ID").text = "T1"
+        root.find(CAC + "AccountingSupplierParty").addprevious(ref)
+
+
+def _refused_elements(root) -> None:
+    rep = etree.Element(CAC + "TaxRepresentativeParty")
+    etree.SubElement(etree.SubElement(rep, CAC + "PartyName"), CBC + "Name").text = "Rep"
+    inner = etree.SubElement(rep, CAC + "Party")
+    for _ in range(2):
+        etree.SubElement(etree.SubElement(inner, CAC + "PartyTaxScheme"), CBC + "CompanyID").text = "NO999999999MVA"
+    card = etree.SubElement(root.find(CAC + "PaymentMeans"), CAC + "CardAccount")
+    etree.SubElement(card, CBC + "PrimaryAccountNumber", schemeID="x").text = "1234"
+    root.find(CAC + "AccountingCustomerParty").addnext(rep)
+
+
+def test_peppol_3_0_20_brings_en16931_1_3_15_unless_chosen():
+    assert dict(Context.default(rules=OLD).releases)["en16931"] == "1.3.15"
+    assert dict(Context.default(rules=NEW).releases)["en16931"] == "1.3.16"
+    assert dict(Context.default().releases)["en16931"] == "1.3.16"
+    assert dict(Context.default(rules="peppol=3.0.20,en16931=1.3.16").releases)["en16931"] == "1.3.16"
+    report = validate(SAMPLE.read_bytes(), profile="ehf", rules="peppol=3.0.20")
+    assert report.valid and report.releases == ["EN 16931 1.3.15", "Peppol BIS Billing 3.0.20"]
+
+
+def _no_terms(root) -> None:
+    _drop(root, "//cbc:DueDate")
+    _drop(root, "//cac:PaymentTerms")
+
+
+def test_br_co_25_amount_due_without_due_date_or_terms_only_in_1_3_15():
+    data = _doc(_no_terms)
+    assert "BR-CO-25" in _ids(data, OLD) and "BR-CO-25" not in _ids(data, NEW)
+    assert "BR-CO-25" not in _ids(SAMPLE.read_bytes(), OLD)  # a due date: passes
+
+    def nothing_due(root):
+        _no_terms(root)
+        for el in root.xpath("//cac:LegalMonetaryTotal/cbc:PayableAmount", namespaces=NS):
+            el.text = "0.00"
+    assert "BR-CO-25" not in _ids(_doc(nothing_due), OLD)
+
+    def terms_only(root):
+        _drop(root, "//cbc:DueDate")
+        _drop(root, "//cac:PaymentTerms")
+        terms = etree.Element(CAC + "PaymentTerms")
+        etree.SubElement(terms, CBC + "Note").text = "30 days net"
+        root.find(CAC + "PaymentMeans").addnext(terms)
+    assert "BR-CO-25" not in _ids(_doc(terms_only), OLD)
+
+
+def test_br_co_26_counts_a_sepa_seller_identifier_only_in_1_3_15():
+    data = _doc(_sepa_only)
+    assert "BR-CO-26" not in _ids(data, OLD) and "BR-CO-26" in _ids(data, NEW)
+
+
+@pytest.mark.parametrize("code, in_old, in_new", [("ANG", True, False), ("BGN", True, False), ("XCG", False, True)])
+def test_currency_lists_differ(code, in_old, in_new):
+    def currency(root):
+        root.find(CBC + "DocumentCurrencyCode").text = code
+        for el in root.xpath("//*[@currencyID]"):
+            el.set("currencyID", code)
+    data = _doc(currency)
+    assert ("BR-CL-04" not in _ids(data, OLD)) is in_old
+    assert ("BR-CL-04" not in _ids(data, NEW)) is in_new
+
+
+@pytest.mark.parametrize("scheme, rule, in_old", [("0246", "BR-CL-25", False), ("0242", "BR-CL-25", False),
+                                                  ("0245", "BR-CL-25", True), ("0247", "BR-CL-10", False)])
+def test_scheme_lists_differ(scheme, rule, in_old):
+    def schemed(root):
+        if rule == "BR-CL-25":
+            root.find(f"{CAC}AccountingSupplierParty/{CAC}Party/{CBC}EndpointID").set("schemeID", scheme)
+        else:
+            party = root.find(f"{CAC}AccountingSupplierParty/{CAC}Party")
+            ident = etree.Element(CAC + "PartyIdentification")
+            etree.SubElement(ident, CBC + "ID", schemeID=scheme).text = "12345"
+            party.find(CBC + "EndpointID").addnext(ident)
+    data = _doc(schemed)
+    assert (rule not in _ids(data, OLD)) is in_old
+    assert rule not in _ids(data, NEW)
+
+
+def test_type_codes_502_and_503_are_invoice_codes_in_1_3_15():
+    data = _doc(_type_502)
+    assert "BR-CL-01" not in _ids(data, OLD) and "BR-CL-01" in _ids(data, NEW)
+
+
+def test_br_b_02_does_not_count_the_breakdowns_s_in_1_3_15():
+    data = _doc(_b_next_to_s)
+    assert "BR-B-02" not in _ids(data, OLD) and "BR-B-02" in _ids(data, NEW)
+
+
+def test_ubl_sr_56_is_new_in_1_3_16():
+    data = _doc(_two_originators)
+    assert "UBL-SR-56" not in _ids(data, OLD) and "UBL-SR-56" in _ids(data, NEW)
+
+
+def test_two_rows_read_elements_the_schema_refuses_in_1_3_15():
+    """UBL-SR-23 and UBL-CR-674 of 1.3.15 name cac:TaxRepresentativeParty/cac:Party and cbc:PrimaryAccountNumber."""
+    data = _doc(_refused_elements)
+    old, new = _ids(data, OLD), _ids(data, NEW)
+    assert {"UBL-SR-23", "UBL-CR-674"} <= old and not {"UBL-SR-23", "UBL-CR-674"} & new
+
+
+def test_a_cii_document_keeps_the_1_3_16_lists_under_peppol_3_0_20():
+    """Peppol 3.0.20's official validation is UBL only: CII documents keep 1.3.16's editions of the lists."""
+    from einvoice.rules.releases import release
+
+    rel = release("en16931", "1.3.15")
+    assert "XCG" in rel.codes("iso4217", "cii") and "XCG" not in rel.codes("iso4217", "ubl")
+    assert rel.codes("icd", "cii") == release("en16931", "1.3.16").codes("icd", "cii")
+
+
+def test_against_the_cen_ubl_xslt_of_peppol_3_0_20():
+    """Every document above, and the sample, judged by the official 1.3.15 UBL XSLT (when named)."""
+    import oracle
+
+    xslt = oracle.peppol_xslt("EINVOICE_CEN_UBL_XSLT")
+    if xslt is None or oracle.available():
+        pytest.skip("EINVOICE_CEN_UBL_XSLT does not name Peppol 3.0.20's CEN UBL XSLT (no package ships it)")
+    release = {"peppol": os.environ.get("EINVOICE_CEN_UBL_PEPPOL_RELEASE", "3.0.20")}
+    changes = [lambda r: None, _no_terms, _sepa_only, _type_502, _b_next_to_s, _two_originators]
+    bad = []
+    for change in changes:
+        data = _doc(change)
+        theirs = {rid for rid, _sev in oracle.verdict_of_file(xslt, data)}
+        ours = _ids(data, release)
+        if ours != theirs:
+            bad.append(f"missing {sorted(theirs - ours)} extra {sorted(ours - theirs)}")
+    assert not bad, bad
