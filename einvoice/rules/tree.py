@@ -802,6 +802,7 @@ class Table:
         the contexts are then compiled on first use (a table of the other syntax is never compiled)."""
         self.name = name
         self.customs = {**GENERIC, **(customs or {})}
+        self.data, self._args, self._variants = None, None, None  # (from_data: its data, and variants per release)
         self._build = build if groups is None else None
         self._groups: list[list[Context]] | None = None
         if groups is not None:
@@ -909,7 +910,7 @@ class Table:
     def evaluate(self, doc: Any) -> dict[str, list]:
         """rule id -> targets (elements), computed once per document (by the variant of the run's EN 16931
         release, when that release tests some of this table's rules on other paths)."""
-        rows = getattr(self, "_variants", None) is not None and _release_rows(doc).get(self.name)
+        rows = self._variants is not None and _release_rows(doc).get(self.name)
         if rows:
             return self.variant(rows).evaluate(doc)
         cache = doc.__dict__.setdefault("_tree_results", {})
