@@ -1,10 +1,12 @@
-"""EN 16931 releases: 1.3.16 (in force) and 1.3.15, the CEN rules Peppol BIS 3.0.20's official validator runs.
+"""EN 16931 releases: 1.3.16 (in force), 1.3.15 and 1.3.14.1, the CEN rules the official validators of Peppol
+BIS 3.0.20 and 3.0.19 run.
 
-Choosing ``--rules peppol=3.0.20`` brings EN 16931 1.3.15 (``schemas/releases/en16931-1.3.15.yaml``) unless an
-EN 16931 release is chosen too. Each difference of the UBL binding is tested here in both releases, on the
-shipped EHF invoice changed in one place. With EINVOICE_CEN_UBL_XSLT naming the CEN UBL XSLT of Peppol 3.0.20
-(phax/phive-rules, ``phive-rules-peppol/.../openpeppol/2025.11/xslt/CEN-EN16931-UBL.xslt``) the same documents
-are also compared with it.
+Choosing ``--rules peppol=3.0.20`` (3.0.19) brings EN 16931 1.3.15 (1.3.14.1) (``schemas/releases/en16931-*.yaml``)
+unless an EN 16931 release is chosen too. Each difference of the UBL binding is tested here in the releases, on
+the shipped EHF invoice changed in one place. With EINVOICE_CEN_UBL_XSLT naming the CEN UBL XSLT of a Peppol
+release (phax/phive-rules, ``.../openpeppol/2025.11/xslt/CEN-EN16931-UBL.xslt`` for 3.0.20, the default of
+EINVOICE_CEN_UBL_PEPPOL_RELEASE; ``phive-rules-peppol-legacy/.../2025.5/...`` for 3.0.19) the same documents are
+also compared with it.
 """
 
 from __future__ import annotations
@@ -195,7 +197,7 @@ def test_against_the_cen_ubl_xslt_of_peppol_3_0_20():
     if xslt is None or oracle.available():
         pytest.skip("EINVOICE_CEN_UBL_XSLT does not name Peppol 3.0.20's CEN UBL XSLT (no package ships it)")
     release = {"peppol": os.environ.get("EINVOICE_CEN_UBL_PEPPOL_RELEASE", "3.0.20")}
-    changes = [lambda r: None, _no_terms, _sepa_only, _type_502, _b_next_to_s, _two_originators]
+    changes = [lambda r: None, _no_terms, _sepa_only, _type_502, _b_next_to_s, _two_originators, _two_cards_and_factor]
     bad = []
     for change in changes:
         data = _doc(change)
@@ -204,3 +206,53 @@ def test_against_the_cen_ubl_xslt_of_peppol_3_0_20():
         if ours != theirs:
             bad.append(f"missing {sorted(theirs - ours)} extra {sorted(ours - theirs)}")
     assert not bad, bad
+
+
+# --- EN 16931 1.3.14.1: what Peppol BIS 3.0.19's official validator runs ---------------------------------------
+
+OLDEST = {"peppol": "3.0.19"}
+
+
+def _two_cards_and_factor(root) -> None:
+    means = root.find(CAC + "PaymentMeans")
+    for _ in range(2):
+        card = etree.SubElement(means, CAC + "CardAccount")
+        etree.SubElement(card, CBC + "PrimaryAccountNumberID").text = "1234"
+        etree.SubElement(card, CBC + "NetworkID").text = "VISA"
+        etree.SubElement(etree.SubElement(means, CAC + "PaymentMandate"), CBC + "ID").text = "M1"
+    factor = etree.Element(CBC + "OrderableUnitFactorRate")
+    factor.text = "1"
+    root.find(f"{CAC}InvoiceLine/{CAC}Price/{CBC}PriceAmount").addnext(factor)
+
+
+def test_peppol_3_0_19_brings_en16931_1_3_14_1():
+    assert dict(Context.default(rules=OLDEST).releases)["en16931"] == "1.3.14.1"
+    report = validate(SAMPLE.read_bytes(), profile="ehf", rules="peppol=3.0.19")
+    assert report.valid and report.releases == ["EN 16931 1.3.14.1", "Peppol BIS Billing 3.0.19"]
+
+
+def test_1_3_14_1_names_the_card_and_mandate_limits_br_66_and_br_67_and_has_ubl_cr_631():
+    data = _doc(_two_cards_and_factor)
+    oldest, old, new = _ids(data, OLDEST), _ids(data, OLD), _ids(data, NEW)
+    assert {"BR-66", "BR-67", "UBL-CR-628", "UBL-CR-631"} <= oldest and not {"UBL-SR-54", "UBL-SR-55"} & oldest
+    for ids in (old, new):
+        assert {"UBL-SR-54", "UBL-SR-55", "UBL-CR-628"} <= ids and not {"BR-66", "BR-67", "UBL-CR-631"} & ids
+    assert "BR-CO-25" in _ids(_doc(_no_terms), OLDEST)  # (1.3.15's differences stay)
+
+
+@pytest.mark.parametrize("code, rule, change", [
+    ("CUC", "BR-CL-04", lambda r, c: setattr(r.find(CBC + "DocumentCurrencyCode"), "text", c)),
+    ("CNH", "BR-CL-04", lambda r, c: setattr(r.find(CBC + "DocumentCurrencyCode"), "text", c)),
+    ("0241", "BR-CL-11", lambda r, c: r.find(f"{CAC}AccountingSupplierParty/{CAC}Party/{CAC}PartyLegalEntity/"
+                                            f"{CBC}CompanyID").set("schemeID", c)),
+    ("0244", "BR-CL-25", lambda r, c: r.find(f"{CAC}AccountingSupplierParty/{CAC}Party/{CBC}EndpointID").set("schemeID", c)),
+])
+def test_1_3_14_1_lists(code, rule, change):
+    def changed(root):
+        change(root, code)
+        for el in root.xpath("//*[@currencyID]") if rule == "BR-CL-04" else ():
+            el.set("currencyID", code)
+    data = _doc(changed)
+    in_oldest = code in ("CUC",)  # CUC: listed in 1.3.14.1 only; the others came later
+    assert (rule not in _ids(data, OLDEST)) is in_oldest
+    assert (rule not in _ids(data, NEW)) is (not in_oldest)

@@ -18,7 +18,7 @@ file ``<family>-<version>.yaml`` holding:
   that the ids this project runs for the release are these).
 
 A family is ``versioned`` when its layers take their metadata from the release
-(Peppol and its national rules; EN 16931, whose 1.3.15 amends the layer files, which are 1.3.16's); the
+(Peppol and its national rules; EN 16931, whose 1.3.15 and 1.3.14.1 amend the layer files, which are 1.3.16's); the
 other families have one release whose metadata are the layer files themselves.
 
 Adding a Peppol release (e.g. 3.0.22):
@@ -138,6 +138,15 @@ class Release:
     def param(self, name: str, syntax=None, default: Any = None) -> Any:
         value = _per_syntax(self._merged("params").get(name, default), syntax)
         return default if value is None else value
+
+    @functools.cached_property
+    def table_rows(self) -> dict[str, dict[str, list]]:
+        """Structure-table rows this release tests otherwise, over its chain: {table: {rule id: row, or rows}}."""
+        out: dict[str, dict[str, list]] = {}
+        for rel in self.chain:
+            for table, rows in ((rel.get("params") or {}).get("table_rows") or {}).items():
+                out.setdefault(table, {}).update(rows)
+        return out
 
     def official_ids(self, syntax) -> frozenset[str]:
         ids = (self.chain[-1].get("ids") or {}).get(getattr(syntax, "value", syntax)) or ()

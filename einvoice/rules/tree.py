@@ -901,7 +901,7 @@ class Table:
         key = repr(sorted(rows.items()))
         table = self._variants.get(key)
         if table is None:
-            data = {**self.data, "groups": [{**g, "contexts": [{**c, "checks": [rows.get(row[0], row) for row in c.get("checks", [])]}
+            data = {**self.data, "groups": [{**g, "contexts": [{**c, "checks": [r for row in c.get("checks", []) for r in _as_rows(rows.get(row[0], row))]}
                                                                for c in g["contexts"]]} for g in self.data["groups"]]}
             table = self._variants[key] = Table.from_data(f"{self.name}@{len(self._variants)}", data, *self._args)
         return table
@@ -1053,8 +1053,13 @@ class Table:
 
 
 def _release_rows(doc: Any) -> dict:
-    """The table rows the run's EN 16931 release writes otherwise: {table name: {rule id: row}}."""
-    return _release_of(doc, "en16931").param("table_rows", default={})
+    """The table rows the run's EN 16931 release writes otherwise: {table name: {rule id: row, or rows}}."""
+    return _release_of(doc, "en16931").table_rows
+
+
+def _as_rows(given: list) -> list[list]:
+    """A table row as a release writes it: one row, or several rows (a list of rows)."""
+    return given if given and isinstance(given[0], list) else [given]
 
 
 def doc_paths(doc: Any) -> tuple[list[int], list[tuple]]:
@@ -1193,7 +1198,11 @@ def register(ruleset: Any, table: Table, syntax: str | None, profiles: tuple[str
         return {rid: hits[0].exc if hits and isinstance(hits[0], _Failed) else hits for rid, hits in res.items()}
 
     evaluate_family.__name__ = f"table_{table.name}"
-    ruleset.family(table.rule_ids, evaluate_family, syntax=syntax, name=f"table:{table.name}")
+    from .releases import release, versions  # (the ids that only a release's rows of this table test are members too)
+
+    extra = [r[0] for v in versions("en16931") for rows in release("en16931", v).table_rows.get(table.name, {}).values()
+             for r in _as_rows(rows)]
+    ruleset.family(list(dict.fromkeys(table.rule_ids + extra)), evaluate_family, syntax=syntax, name=f"table:{table.name}")
 
 
 # --------------------------------------------------------------------------- generic custom checks
