@@ -95,14 +95,29 @@ class _Row:
         return el.get(self.attr) if self.attr is not None else text(el)
 
     def holds(self, el: Any, value: str | None, lists: Any) -> bool:
-        """Whether the value passes, with the lists of the run's release (``lists(name)``: its codes)."""
+        """Whether the value passes, with the lists of the run's release (``lists[name]``: its codes)."""
         if self.test == "exact":
-            return value in lists(self.list)
+            return value in lists[self.list]
         if self.test == "note":
             return _note_ok(value, self.list)
-        if _member(lists(self.list), value, upper=self.test == "upper"):
+        if _member(lists[self.list], value, upper=self.test == "upper"):
             return True
-        return self.also is not None and _member(lists(self.also[0]), value) and _ancestor(el, self.also[1])
+        return self.also is not None and _member(lists[self.also[0]], value) and _ancestor(el, self.also[1])
+
+
+class _Lists(dict):
+    """The code lists of one release and syntax by name, looked up once each (a plain dict lookup per value)."""
+
+    def __missing__(self, name: str) -> frozenset:
+        codes = self[name] = self.release.codes(name, self.syntax)
+        return codes
+
+    @staticmethod
+    @functools.cache
+    def of(release: Any, syntax: str) -> "_Lists":
+        lists = _Lists()
+        lists.release, lists.syntax = release, syntax
+        return lists
 
 
 @functools.cache
@@ -120,8 +135,7 @@ def _table(syntax: str) -> dict[str, list[_Row]]:
 def _tree_failures(doc: Document) -> dict[str, list]:
     """Every code-list failure in one pass over the tree: rule id -> (element, message parameters)."""
     table, root = _table(doc.syntax.value), doc.root
-    release, syntax = releases.of(doc, "en16931"), doc.syntax.value  # (1.3.15 has other editions of five lists)
-    lists = functools.partial(release.codes, syntax=syntax)
+    lists = _Lists.of(releases.of(doc, "en16931"), doc.syntax.value)  # (earlier releases: other editions of lists)
     out: dict[str, list] = {rid: [] for rid in _CL_IDS}
     for el in elements_named(doc, table):  # (lxml's walk sets up the table's 31 UBL names per call: 4x on small documents)
         parent = el.getparent()

@@ -39,7 +39,7 @@ from lxml import etree
 from ... import codelists
 from ...basics import Syntax, children_by_tag
 from ...syntax import namespaces as NS
-from .. import values as V
+from .. import releases, values as V
 from ..engine import SCHEMAS, load_yaml
 from ..tree import Table, tag_index
 from . import RULES, on_tree
@@ -233,7 +233,7 @@ def _ubl_indicator(ac: Any) -> set:
     return {V.xs_boolean(ci) for ci in ck(ac, CBC.ChargeIndicator)}
 
 
-def _ubl_failures(root: Any, index: dict) -> _Failures:
+def _ubl_failures(root: Any, index: dict, co25: bool = True) -> _Failures:
     f = _Failures()
     ok = f.check
     idx = defaultdict(list, index)  # the document's elements by name (a copy: a name it lacks gives [])
@@ -274,7 +274,7 @@ def _ubl_failures(root: Any, index: dict) -> _Failures:
     f.guard(("BR-08", "BR-10", "BR-53", "BR-CO-15"), root_rules)
 
     def amount_due_terms() -> None:  # BR-CO-25: EN 16931 1.3.15 (gone in 1.3.16), an invoice's rule (not a credit note's)
-        if root.tag != _UBL_ROOTS[0]:
+        if root.tag != _UBL_ROOTS[0] or not co25:  # (co25: the run's release has the rule)
             return
         termed = bool(idx[CBC.DueDate]) or any(n.getparent().tag == CAC.PaymentTerms for n in idx[CBC.Note])
         for t in kids(root, CAC.LegalMonetaryTotal, CBC.PayableAmount):  # ((. > 0) and termed) or (. <= 0)
@@ -663,7 +663,8 @@ def failures(doc: Any) -> _Failures:
     if f is None:
         tree = on_tree(doc)
         with children_kept():
-            f = cache[_CACHE_KEY] = (_cii_failures if tree.syntax == Syntax.CII else _ubl_failures)(tree.root, tag_index(tree))
+            f = cache[_CACHE_KEY] = (_cii_failures(tree.root, tag_index(tree)) if tree.syntax == Syntax.CII else _ubl_failures(
+                tree.root, tag_index(tree), "BR-CO-25" in releases.of(doc, "en16931").meta("en16931")))
     return f
 
 
