@@ -665,3 +665,25 @@ def test_german_payment_means_context_up_to_3_0_20_reads_codes_as_saxon_does(cod
     xml = UBL_DE.format(buyer_ref="<cbc:BuyerReference>X</cbc:BuyerReference>", payment=payment)
     report = validate_document(parsed(xml), profile="peppol", schema=False, layers=("national",), rules={"peppol": "3.0.20"})
     assert ("DE-R-023-2" in {f.rule for f in report.findings}) is matched
+
+
+def test_descendant_paths_from_the_index_select_what_the_whole_xpath_selects():
+    """``//p:name/rest`` read from the element index gives the whole XPath's nodes, in its order, also where
+    elements of that name nest or the document's root element sits inside another tree."""
+    from lxml import etree
+
+    from einvoice.rules.engine import Document
+    from einvoice.rules.national._checks import DocXPath
+    from einvoice.syntax.namespaces import UBL_NS
+
+    cac = UBL_NS["cac"]
+    xml = (f'<r xmlns:cac="{cac}"><cac:A><cac:B n="1"><cac:A><cac:B n="2"/></cac:A></cac:B><cac:B n="3"/></cac:A>'
+           f'<cac:A><cac:B n="4"/></cac:A><cac:C><cac:B n="5"/></cac:C></r>')
+    path = DocXPath("//cac:A/cac:B", UBL_NS)
+    assert path.tag is not None  # read from the index where it can be
+    for root in (etree.fromstring(xml), etree.fromstring(f"<wrap>{xml}</wrap>")[0]):
+        doc = Document(root=root)
+        assert [b.get("n") for b in path(doc)] == [b.get("n") for b in path.whole(root)] == ["1", "2", "3", "4"]
+    flat = etree.fromstring(f'<r xmlns:cac="{cac}"><cac:A><cac:B n="1"/></cac:A><cac:A><cac:B n="2"/><cac:B n="3"/></cac:A></r>')
+    assert [b.get("n") for b in path(Document(root=flat))] == ["1", "2", "3"]
+    assert DocXPath("//cac:A/../cac:B", UBL_NS).tag is None  # a path leaving the element: the whole XPath

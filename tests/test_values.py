@@ -491,3 +491,19 @@ def test_boolean_compare_reads_in_order_and_stops_at_a_value_that_is_no_boolean(
     """``values = true()`` (and ``!=``) as Saxon evaluates it: the first match decides; a value that is no boolean
     before one stops the comparison (FORG0001), which reads as no match."""
     assert v.boolean_compare(values, wanted, eq) is result
+
+
+@given(st.decimals(allow_nan=False, allow_infinity=False), st.integers(min_value=0, max_value=90))
+@example(Decimal("1200"), 0)
+@example(Decimal("-0.005"), 0)
+@example(Decimal("9" * 62 + ".995"), 0)
+def test_round2_is_the_division_of_the_run_context(d, shift):
+    """round2 divides in a small context where the integer fits: the same number, digits and exponent as the
+    rules' 10,000-digit context gives (a message shows it as written)."""
+    from decimal import localcontext
+
+    from einvoice.rules.engine import EXACT
+
+    d = d.scaleb(shift)
+    with localcontext(EXACT):
+        assert str(v.round2(d)) == str(v.round_decimal(d * 100) / 100)

@@ -26,7 +26,7 @@ from __future__ import annotations
 import math
 import re
 from datetime import date
-from decimal import ROUND_HALF_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Context as DecimalContext, Decimal
 from typing import Any, Iterable
 
 WS = " \t\n\r"
@@ -340,9 +340,14 @@ def round_half_to_even(d: Decimal, places: int = 0) -> Decimal:
     return d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN)
 
 
+_HUNDREDTHS = DecimalContext(prec=64)  # an integer of up to 64 digits divided by 100: exact, as in any larger context
+
+
 def round2(d: Decimal) -> Decimal:
-    """``round(x * 100) div 100`` on decimals (the official rules' two-place rounding)."""
-    return round_decimal(d * 100) / 100
+    """``round(x * 100) div 100`` on decimals (the official rules' two-place rounding; the division in a context of
+    64 digits where the integer fits, which gives the same exact quotient as the run's 10,000 at a tenth of the cost)."""
+    n = round_decimal(d * 100)
+    return _HUNDREDTHS.divide(n, 100) if n.adjusted() < 63 else n / 100
 
 
 def round2_double(x: float | int) -> float | int:

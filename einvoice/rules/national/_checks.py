@@ -32,6 +32,7 @@ from lxml import etree
 
 from ...syntax.namespaces import CII_NS, UBL_NS
 from .. import values as V
+from ..tree import tag_index
 from ..identifiers import no_orgnr as no_orgnr_valid  # NO-R-001 uses the same check as PEPPOL-COMMON-R041
 from ..identifiers import se_orgnr  # SE-R-013 and PEPPOL-COMMON-R049 share the Luhn check of ten digits
 
@@ -188,14 +189,40 @@ def gr_tin_valid(value: str) -> bool:
     return (total % 11) % 10 == int(head[8])
 
 
+_DESCENDANTS = re.compile(r"//(\w+):(\w+)(?:/((?:(?!\.\.|::|\||//).)+))?")  # //p:name[/relative path, no axes or unions]
+
+
+class DocXPath:
+    """An XPath read from a document, ``x(doc)`` (or from ``node``, ``x(doc, node)``), where ``//p:name/rest`` is
+    found from the document's element index: ``rest`` from each element of that name, in document order (the
+    same nodes as the whole path, which is run instead where elements of that name nest, or the tree goes on
+    above the document's root element): no walk of the whole tree for one party."""
+
+    __slots__ = ("whole", "tag", "rest")
+
+    def __init__(self, text: str, ns: dict):
+        self.whole = etree.XPath(text, namespaces=ns)
+        m = _DESCENDANTS.fullmatch(text)
+        self.tag = f"{{{ns[m[1]]}}}{m[2]}" if m else None
+        self.rest = etree.XPath(m[3], namespaces=ns) if m and m[3] else None
+
+    def __call__(self, doc: Any, node: Any = None) -> list:
+        if node is not None or self.tag is None or doc.root.getparent() is not None:
+            return self.whole(doc.root if node is None else node)
+        starts = tag_index(doc).get(self.tag, ())
+        if len(starts) > 1 and any(next(a.iterancestors(self.tag), None) is not None for a in starts):
+            return self.whole(doc.root)
+        return [n for a in starts for n in self.rest(a)] if self.rest is not None else list(starts)
+
+
 def syntax_paths(paths: dict) -> Any:
     """One accessor for per-syntax path tables ``{syntax: {name: XPath text (None: not in this syntax)}}``:
     ``x(doc, name, node=None)`` evaluates the name's path of the document's syntax from ``node`` (the root)."""
-    compiled = {syn: {k: etree.XPath(v, namespaces=UBL_NS if getattr(syn, "value", syn) == "ubl" else CII_NS)
+    compiled = {syn: {k: DocXPath(v, UBL_NS if getattr(syn, "value", syn) == "ubl" else CII_NS)
                       for k, v in table.items() if v is not None} for syn, table in paths.items()}
 
     def x(doc: Any, name: str, node: Any = None) -> Any:
-        return compiled[doc.syntax][name](doc.root if node is None else node)
+        return compiled[doc.syntax][name](doc, node)
 
     return x
 
@@ -211,7 +238,7 @@ def xpath(expr: str) -> etree.XPath:
 
 
 # every seller party as the official contexts have them (per syntax), and the Clark prefixes of the namespaces
-SELLERS = {"ubl": ubl_xpath("//cac:AccountingSupplierParty/cac:Party"), "cii": xpath("//ram:SellerTradeParty")}
+SELLERS = {"ubl": DocXPath("//cac:AccountingSupplierParty/cac:Party", UBL_NS), "cii": DocXPath("//ram:SellerTradeParty", CII_NS)}
 CAC, CBC, RAM = (f"{{{UBL_NS['cac']}}}", f"{{{UBL_NS['cbc']}}}", f"{{{CII_NS['ram']}}}")
 # the document elements per syntax: the Danish and Icelandic contexts take each of them (one put inside a value too)
 DOCUMENTS = {"ubl": (f"{{{UBL_NS['ubl']}}}Invoice", f"{{{UBL_NS['cn']}}}CreditNote"),

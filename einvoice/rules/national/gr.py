@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 
+from ...syntax.namespaces import UBL_NS
 from ..values import string_value as sv
 from . import RULES
-from ._checks import cached, country, country_rules, gr_tin_valid, norm, postal_codes, ubl_xpath as _x
+from ._checks import DocXPath, cached, country, country_rules, gr_tin_valid, norm, postal_codes, ubl_xpath as _x
 
 # every rule below needs a Greek sender, but GR-R-009 is decided on $accountingSupplierCountry alone
 rule = country_rules(RULES, "GR", applies=lambda doc: _facts(doc)["sender"] or _facts(doc)["accounting"])
@@ -114,8 +115,8 @@ for _rid, _ok in _SEGMENT_TESTS.items():
 
 # --- parties -------------------------------------------------------------------------
 
-_SELLER_PARTY = _x("//cac:AccountingSupplierParty/cac:Party")
-_BUYER_PARTY = _x("//cac:AccountingCustomerParty/cac:Party")
+_SELLER_PARTY = DocXPath("//cac:AccountingSupplierParty/cac:Party", UBL_NS)
+_BUYER_PARTY = DocXPath("//cac:AccountingCustomerParty/cac:Party", UBL_NS)
 _PARTY_NAME = _x("string(cac:PartyName/cbc:Name)")
 _PARTY_VAT = _x("cac:PartyTaxScheme[normalize-space(cac:TaxScheme/cbc:ID) = 'VAT']/cbc:CompanyID")
 _ENDPOINT = _x("cbc:EndpointID")
@@ -149,7 +150,7 @@ _PARTY_RULES = {
 
 def _party_rule(fact: str, parties, fails):
     def check(doc):
-        return [t for party in parties(doc.root) for t in fails(party)] if _facts(doc)[fact] else []
+        return [t for party in parties(doc) for t in fails(party)] if _facts(doc)[fact] else []
 
     return check
 

@@ -46,7 +46,7 @@ def _cii_tax_registrations(party):
 def it_r_001(doc):
     """The Italian seller's tax registration (codice fiscale, BT-32) has 11 to 16 letters/digits."""
     registrations = _ubl_tax_registrations if doc.syntax == Syntax.UBL else _cii_tax_registrations
-    for party in SELLERS[doc.syntax](doc.root):
+    for party in SELLERS[doc.syntax](doc):
         for el, value in registrations(party):
             if _bt32_bad(value):
                 yield el, {"value": value}
@@ -59,7 +59,7 @@ def _address_rule(children: dict):
     """The Italian seller's postal address has this element (in some address of the party)."""
     def check(doc):
         address_tag, ns = _ADDRESS[doc.syntax]
-        for party in SELLERS[doc.syntax](doc.root):
+        for party in SELLERS[doc.syntax](doc):
             if party.find(f"{address_tag}/{ns}{children[doc.syntax]}") is None:
                 address = party.find(address_tag)
                 yield party if address is None else address

@@ -38,7 +38,7 @@ def _vat_ids(doc, party) -> list:
 @rule("NO-R-001")
 def no_r_001(doc):
     """A VAT identifier starting with NO must be NO + valid organisation number + MVA."""
-    for party in SELLERS[doc.syntax](doc.root):
+    for party in SELLERS[doc.syntax](doc):
         for el in _vat_ids(doc, party):
             vat = sv(el) if el.tag in (CBC + "CompanyID", RAM + "ID") else ""  # else: a scheme without one
             if vat[:2] == "NO" and not no_vat_id_valid(vat):
@@ -48,7 +48,7 @@ def no_r_001(doc):
 @rule("NO-R-002")
 def no_r_002(doc):
     """Norwegian sellers state 'Foretaksregisteret' as their tax registration (BT-32)."""
-    for party in SELLERS[doc.syntax](doc.root):
+    for party in SELLERS[doc.syntax](doc):
         if doc.syntax == Syntax.UBL:
             found = any(norm(sv(el)) == "Foretaksregisteret" for el in _ubl_ids(party, "TAX")
                         if el.tag == CBC + "CompanyID")
