@@ -910,7 +910,7 @@ class Table:
     def evaluate(self, doc: Any) -> dict[str, list]:
         """rule id -> targets (elements), computed once per document (by the variant of the run's EN 16931
         release, when that release tests some of this table's rules on other paths)."""
-        rows = self._variants is not None and _release_rows(doc).get(self.name)
+        rows = self._variants is not None and _release_of(doc, "en16931").table_rows.get(self.name)
         if rows:
             return self.variant(rows).evaluate(doc)
         cache = doc.__dict__.setdefault("_tree_results", {})
@@ -1050,11 +1050,6 @@ class Table:
                 bad = n != ck.arg
             if bad:
                 res.setdefault(ck.rule, []).append(target if kind == "absent" else el)
-
-
-def _release_rows(doc: Any) -> dict:
-    """The table rows the run's EN 16931 release writes otherwise: {table name: {rule id: row, or rows}}."""
-    return _release_of(doc, "en16931").table_rows
 
 
 def _as_rows(given: list) -> list[list]:

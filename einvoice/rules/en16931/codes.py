@@ -105,21 +105,6 @@ class _Row:
         return self.also is not None and _member(lists[self.also[0]], value) and _ancestor(el, self.also[1])
 
 
-class _Lists(dict):
-    """The code lists of one release and syntax by name, looked up once each (a plain dict lookup per value)."""
-
-    def __missing__(self, name: str) -> frozenset:
-        codes = self[name] = self.release.codes(name, self.syntax)
-        return codes
-
-    @staticmethod
-    @functools.cache
-    def of(release: Any, syntax: str) -> "_Lists":
-        lists = _Lists()
-        lists.release, lists.syntax = release, syntax
-        return lists
-
-
 @functools.cache
 def _table(syntax: str) -> dict[str, list[_Row]]:
     """The rows of one syntax by element tag, in the official order."""
@@ -132,10 +117,17 @@ def _table(syntax: str) -> dict[str, list[_Row]]:
     return by_tag
 
 
+@functools.cache
+def _lists(release: Any, syntax: str) -> dict[str, frozenset]:
+    """The code lists the rows of a syntax name, as a release has them (a dict lookup per value)."""
+    rows = [row for rows in _table(syntax).values() for row in rows]
+    return {name: release.codes(name, syntax) for row in rows for name in (row.list, *(row.also or ())[:1])}
+
+
 def _tree_failures(doc: Document) -> dict[str, list]:
     """Every code-list failure in one pass over the tree: rule id -> (element, message parameters)."""
     table, root = _table(doc.syntax.value), doc.root
-    lists = _Lists.of(releases.of(doc, "en16931"), doc.syntax.value)  # (earlier releases: other editions of lists)
+    lists = _lists(releases.of(doc, "en16931"), doc.syntax.value)  # (earlier releases: other editions of lists)
     out: dict[str, list] = {rid: [] for rid in _CL_IDS}
     for el in elements_named(doc, table):  # (lxml's walk sets up the table's 31 UBL names per call: 4x on small documents)
         parent = el.getparent()

@@ -193,10 +193,8 @@ _DESCENDANTS = re.compile(r"//(\w+):(\w+)(?:/((?:(?!\.\.|::|\||//).)+))?")  # //
 
 
 class DocXPath:
-    """An XPath read from a document, ``x(doc)`` (or from ``node``, ``x(doc, node)``), where ``//p:name/rest`` is
-    found from the document's element index: ``rest`` from each element of that name, in document order (the
-    same nodes as the whole path, which is run instead where elements of that name nest, or the tree goes on
-    above the document's root element): no walk of the whole tree for one party."""
+    """An XPath from a document, ``x(doc)`` (or ``x(doc, node)``); ``//p:name/rest`` is ``rest`` from each element of
+    that name in the element index (the whole XPath where such elements nest, or the root element has a parent)."""
 
     __slots__ = ("whole", "tag", "rest")
 
