@@ -59,10 +59,14 @@ def convert(source: Source, to: str, force: bool = False, profile: str | None = 
 def convert_report(source: Source, to: str, force: bool = False, profile: str | None = None,
                    dropped: list[str] | None = None) -> tuple[bytes, Any]:
     """:func:`convert`, with the validation report of the converted document (judged once, not again by the caller)."""
+    import copy
+
     from . import syntax
     from .errors import BuildRefused
     from .profiles import detect_profile
+    from .syntax.cii.reader import read_cii
     from .syntax.convert import UBL_PROFILES, ConversionRefused, convert as convert_invoice, not_carried
+    from .syntax.zugferd1 import LOGISTICS, logistics_as_charges
     from .validate import validate_document
     from .xmlsafe import parse
 
@@ -75,7 +79,10 @@ def convert_report(source: Source, to: str, force: bool = False, profile: str | 
         what = "the invoice" if fx == detected else f"a Factur-X {fx.upper().replace('WL', ' WL')} invoice"
         raise ConversionRefused(f"{what} has no invoice lines (BG-25), and a UBL invoice needs at least one",
                                 ["BG-25 INVOICE LINE"])
-    data = convert_invoice(doc.invoice, to, profile=profile, source_profile=detected)
+    invoice = doc.invoice
+    if doc.root is not None and next(doc.root.iter(LOGISTICS), None) is not None:  # Factur-X EXTENDED: read as charges
+        invoice = read_cii(logistics_as_charges(copy.deepcopy(doc.root)))
+    data = convert_invoice(invoice, to, profile=profile, source_profile=detected)
     # the converted document is judged as any received one (XSD and the profile's rules); the house
     # policy for invoices we issue is no part of a conversion
     result = syntax.read_tree(parse(data).getroot())

@@ -100,6 +100,7 @@ def _copy(el: Any, parent: Any) -> Any:
 
 _R = "{%s}" % ns.RAM
 _U = "{%s}" % ns.UDT
+LOGISTICS = _R + "SpecifiedLogisticsServiceCharge"  # (Factur-X EXTENDED has them too: see logistics_as_charges)
 
 
 def _fix_structure(root: Any) -> None:
@@ -107,7 +108,14 @@ def _fix_structure(root: Any) -> None:
         parent = summ.getparent()
         where = "Line" if parent is not None and parent.tag == _R + "SpecifiedLineTradeSettlement" else "Header"
         summ.tag = _R + f"SpecifiedTradeSettlement{where}MonetarySummation"
-    for charge in list(root.iter(_R + "SpecifiedLogisticsServiceCharge")):
+    logistics_as_charges(root)
+
+
+def logistics_as_charges(root: Any) -> Any:
+    """Each logistics service charge of ``root`` (ZUGFeRD 1.0's, Factur-X EXTENDED's header ones) written in place
+    as the document level charge (BG-21) it is: the reason from its description, the amount from ``AppliedAmount``,
+    the VAT category from ``AppliedTradeTax`` (EXTENDED counts it in the sum of charges, BT-108); ``root`` returned."""
+    for charge in list(root.iter(LOGISTICS)):
         charge.tag = _R + "SpecifiedTradeAllowanceCharge"
         indicator = etree.Element(_R + "ChargeIndicator")
         etree.SubElement(indicator, _U + "Indicator").text = "true"
@@ -119,6 +127,7 @@ def _fix_structure(root: Any) -> None:
                 child.tag = _R + "ActualAmount"
             elif child.tag == _R + "AppliedTradeTax":
                 child.tag = _R + "CategoryTradeTax"
+    return root
 
 
 def upgrade(root: Any, path: str | None = None) -> tuple[Any, str]:
