@@ -900,3 +900,18 @@ def test_an_extended_logistics_service_charge_converts_to_ubl_as_a_document_leve
     assert not [line for line in dropped if "Logistics" in line or "12.50" in line], dropped
     if oracle.available() is None:
         assert not {rid for rid, flag in oracle.verdict("en16931-ubl", out) if flag in ("error", "fatal")}
+
+
+def test_a_boolean_spelled_0_or_1_is_carried_not_listed():
+    """xs:boolean's '0' and '1' are false and true: a UBL allowance's cbc:ChargeIndicator '0' written as CII's 'false'
+    is carried (a real invoice's was listed as not carried)."""
+    from pathlib import Path
+
+    from einvoice import api
+
+    text = (Path(__file__).resolve().parents[1] / "samples" / "ehf-invoice.xml").read_text(encoding="utf-8")
+    assert "<cbc:ChargeIndicator>false</cbc:ChargeIndicator>" in text
+    data = text.replace("<cbc:ChargeIndicator>false</cbc:ChargeIndicator>", "<cbc:ChargeIndicator>0</cbc:ChargeIndicator>").encode()
+    dropped: list[str] = []
+    api.convert_report(data, "cii", dropped=dropped)
+    assert not [line for line in dropped if "ChargeIndicator" in line], dropped

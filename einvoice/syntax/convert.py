@@ -251,6 +251,9 @@ def not_carried(source, converted, source_profile: str | None = None, limit: int
 _SPECIFICATION = ("/cbc:CustomizationID", "/ram:GuidelineSpecifiedDocumentContextParameter/ram:ID")
 
 
+_BOOLEANS = ("ChargeIndicator", "Indicator")  # UBL's cbc:ChargeIndicator, CII's udt:Indicator (xs:boolean both)
+
+
 def _values(root) -> dict[str, list[str]]:
     """Path (prefixed names, no positions) -> the trimmed values there: text of elements without element
     children, and attributes; not the xsi attributes nor UBL's version (schema locations, types and the syntax
@@ -266,7 +269,10 @@ def _values(root) -> dict[str, list[str]]:
         name = f"{el.prefix}:{q.localname}" if el.prefix else q.localname
         path = paths[el] = f"{paths.get(el.getparent(), '')}/{name}"
         if len(el) == 0 and el.text and el.text.strip() and q.localname != "UBLVersionID":  # (base64: however wrapped)
-            out.setdefault(path, []).append("".join(el.text.split()) if name.endswith("BinaryObject") else el.text.strip())
+            value = "".join(el.text.split()) if name.endswith("BinaryObject") else el.text.strip()
+            if q.localname in _BOOLEANS:  # xs:boolean's other spellings: '0' is false, '1' true
+                value = {"0": "false", "1": "true"}.get(value, value)
+            out.setdefault(path, []).append(value)
         for attr, value in el.attrib.items():
             qa = etree.QName(attr)
             if value.strip() and qa.namespace != "http://www.w3.org/2001/XMLSchema-instance":
