@@ -52,6 +52,9 @@ def convert(source: Source, to: str, force: bool = False, profile: str | None = 
     given. Raises BuildRefused when the result does not validate, unless ``force``. A ``dropped`` list
     given is filled with what the source says that the result does not (content outside EN 16931, or a
     term the target syntax cannot hold), one ``path: 'value'`` line each (:func:`~einvoice.syntax.convert.not_carried`).
+    Factur-X EXTENDED's own forms: a logistics service charge is carried as the document level charge (BG-21) it is;
+    a group line (the sum of its sub-lines) and an information line, which its sums do not count, are no invoice
+    lines of EN 16931 and are left out (listed).
     """
     return convert_report(source, to, force, profile, dropped)[0]
 
@@ -64,8 +67,10 @@ def convert_report(source: Source, to: str, force: bool = False, profile: str | 
     from . import syntax
     from .errors import BuildRefused
     from .profiles import detect_profile
+    from .rules.facturx.checks import counted_line
     from .syntax.cii.reader import read_cii
     from .syntax.convert import UBL_PROFILES, ConversionRefused, convert as convert_invoice, not_carried
+    from .syntax.namespaces import RAM
     from .syntax.zugferd1 import LOGISTICS, logistics_as_charges
     from .validate import validate_document
     from .xmlsafe import parse
@@ -74,14 +79,22 @@ def convert_report(source: Source, to: str, force: bool = False, profile: str | 
         raise ValueError(f"to must be 'ubl' or 'cii', not {to!r}")
     doc = syntax.load(source)
     detected, _ = detect_profile(doc)
-    if to == "ubl" and not doc.invoice.lines:  # (UBL's schema wants one: said so, not as a schema error on the result)
+    invoice = doc.invoice
+    if doc.root is not None and doc.syntax == "cii":  # Factur-X EXTENDED's forms of EN 16931 terms
+        line = f"{{{RAM}}}IncludedSupplyChainTradeLineItem"
+        # a group line (the sum of its sub-lines) or an information line is no EN 16931 invoice line: left out (and
+        # listed as not carried; the model holds no line status); a logistics service charge is a charge (BG-21)
+        cut = not all(counted_line(i) for i in doc.root.iter(line))
+        if cut or next(doc.root.iter(LOGISTICS), None) is not None:
+            root = copy.deepcopy(doc.root)
+            for item in [i for i in root.iter(line) if not counted_line(i)] if cut else ():
+                item.getparent().remove(item)
+            invoice = read_cii(logistics_as_charges(root))
+    if to == "ubl" and not invoice.lines:  # (UBL's schema wants one: said so, not as a schema error on the result)
         fx = detected.removeprefix("facturx-")
         what = "the invoice" if fx == detected else f"a Factur-X {fx.upper().replace('WL', ' WL')} invoice"
         raise ConversionRefused(f"{what} has no invoice lines (BG-25), and a UBL invoice needs at least one",
                                 ["BG-25 INVOICE LINE"])
-    invoice = doc.invoice
-    if doc.root is not None and next(doc.root.iter(LOGISTICS), None) is not None:  # Factur-X EXTENDED: read as charges
-        invoice = read_cii(logistics_as_charges(copy.deepcopy(doc.root)))
     data = convert_invoice(invoice, to, profile=profile, source_profile=detected)
     # the converted document is judged as any received one (XSD and the profile's rules); the house
     # policy for invoices we issue is no part of a conversion

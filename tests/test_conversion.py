@@ -915,3 +915,53 @@ def test_a_boolean_spelled_0_or_1_is_carried_not_listed():
     dropped: list[str] = []
     api.convert_report(data, "cii", dropped=dropped)
     assert not [line for line in dropped if "ChargeIndicator" in line], dropped
+
+
+def test_extended_group_lines_are_left_out_of_ubl_and_listed():
+    """A Factur-X EXTENDED group line (LineStatusReasonCode GROUP) is the sum of its sub-lines, which its sums count
+    instead (so is an INFORMATION line left out of them): no invoice line of EN 16931. Converted to UBL it is left out
+    and listed as not carried (to CII too: the model holds no line status); before, every line was an invoice line
+    and the result was refused (BR-CO-10)."""
+    import copy as copying
+    from pathlib import Path
+
+    import yaml
+
+    from einvoice import api
+    from einvoice.build import build
+    from einvoice.validate import validate
+
+    data = yaml.safe_load((Path(__file__).resolve().parents[1] / "samples" / "facturx-en16931.yaml").read_text())
+    root = etree.fromstring(build(data, "facturx-extended"))
+    ram = "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"
+    first = next(root.iter(f"{{{ram}}}IncludedSupplyChainTradeLineItem"))
+    group = copying.deepcopy(first)
+    first.addprevious(group)
+    head = group.find(f"{{{ram}}}AssociatedDocumentLineDocument")
+    head.find(f"{{{ram}}}LineID").text = "G1"
+    head.find(f"{{{ram}}}LineID").addnext(etree.Element(f"{{{ram}}}LineStatusReasonCode"))
+    head.find(f"{{{ram}}}LineStatusReasonCode").text = "GROUP"
+    group.find(f".//{{{ram}}}SpecifiedTradeProduct/{{{ram}}}Name").text = "Set of parts"
+    detail = first.find(f"{{{ram}}}AssociatedDocumentLineDocument/{{{ram}}}LineID")
+    for name, text in (("LineStatusReasonCode", "DETAIL"), ("ParentLineID", "G1")):  # (ParentLineID first, as the schema orders them)
+        detail.addnext(etree.Element(f"{{{ram}}}{name}"))
+        detail.getnext().text = text
+    source = etree.tostring(root)
+    report = validate(source)
+    assert report.profile == "facturx-extended" and report.valid, [str(f) for f in report.errors]
+    if oracle.available() is None:
+        assert not {rid for rid, flag in oracle.verdict("facturx-extended", source) if flag in ("error", "fatal")}
+    dropped: list[str] = []
+    out, converted = api.convert_report(source, "ubl", dropped=dropped)
+    assert converted.valid, [str(f) for f in converted.errors]
+    ns = {"cac": "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2",
+          "cbc": "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"}
+    ubl = etree.fromstring(out)
+    assert len(ubl.findall("cac:InvoiceLine", ns)) == len(data["lines"])
+    assert "Set of parts" not in out.decode()
+    assert any("'Set of parts'" in line for line in dropped), dropped
+    if oracle.available() is None:
+        assert not {rid for rid, flag in oracle.verdict("en16931-ubl", out) if flag in ("error", "fatal")}
+    dropped = []
+    api.convert_report(source, "cii", dropped=dropped)  # (the same to CII: the model holds no line status)
+    assert any("'Set of parts'" in line for line in dropped), dropped

@@ -20,7 +20,6 @@ from ..engine import RuleSet
 RULES = RuleSet("en16931")
 
 
-
 def on_tree(doc: Any) -> Any:
     """The document itself when it has a tree; for a model built in code, that model written and read back.
 

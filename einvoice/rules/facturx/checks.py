@@ -192,7 +192,7 @@ def _with_code(nodes, code: str) -> list:
 
 def _detail_line_tax(root) -> list:
     """Line VAT of lines without a status or with status DETAIL (the EXTENDED sub-line groups excluded)."""
-    return [t for s in sel(root, "//ram:SpecifiedLineTradeSettlement") if _detail(s.getparent())
+    return [t for s in sel(root, "//ram:SpecifiedLineTradeSettlement") if counted_line(s.getparent())
             for t in children(s, f"{RAM}ApplicableTradeTax")]
 
 
@@ -313,7 +313,8 @@ def _single_dec(nodes: list) -> list[Decimal]:
     return _one(nodes, lambda s: [V.xs_decimal(s)], [])
 
 
-def _detail(item) -> bool:
+def counted_line(item) -> bool:
+    """A line EXTENDED's sums count: no status, or DETAIL (not a GROUP line, which sums its sub-lines, nor INFORMATION)."""
     status = sel(item, "ram:AssociatedDocumentLineDocument/ram:LineStatusReasonCode")
     return not status or any(string_value(s) == "DETAIL" for s in status)
 
@@ -408,7 +409,7 @@ def _line_sum(el, code: str, rate: Decimal | None = None, detail: bool = False,
     rate, exemption reason)."""
     total = Decimal(0)
     for item in sel(el, _LINES):
-        if detail and not _detail(item):
+        if detail and not counted_line(item):
             continue
         for s in children(item, f"{RAM}SpecifiedLineTradeSettlement"):
             if _tax_match(list(children(s, f"{RAM}ApplicableTradeTax")), code, rate, exempt):
@@ -420,7 +421,7 @@ def _line_sum(el, code: str, rate: Decimal | None = None, detail: bool = False,
 
 def _n_lines(el, code: str, detail: bool, rate: Decimal | None = None, exempt: tuple[str, str] | None = None) -> int:
     """How many (detail) lines have the category (and rate, exemption reason) in their settlements' VAT together."""
-    return sum(1 for item in sel(el, _LINES) if (not detail or _detail(item)) and _tax_match(
+    return sum(1 for item in sel(el, _LINES) if (not detail or counted_line(item)) and _tax_match(
         _children(list(children(item, f"{RAM}SpecifiedLineTradeSettlement")), "ApplicableTradeTax"), code, rate, exempt))
 
 
@@ -784,7 +785,7 @@ def group_sums(doc, el, ck):
 
 
 def _detail_items(el) -> list:
-    return [i for i in sel(el, "../../ram:IncludedSupplyChainTradeLineItem") if _detail(i)]
+    return [i for i in sel(el, "../../ram:IncludedSupplyChainTradeLineItem") if counted_line(i)]
 
 
 def _detail_line_total(el) -> Decimal:
