@@ -80,11 +80,12 @@ def convert_report(source: Source, to: str, force: bool = False, profile: str | 
     doc = syntax.load(source)
     detected, _ = detect_profile(doc)
     invoice = doc.invoice
+    cut = 0  # the lines left out
     if doc.root is not None and doc.syntax == "cii":  # Factur-X EXTENDED's forms of EN 16931 terms
         line = f"{{{RAM}}}IncludedSupplyChainTradeLineItem"
         # a group line (the sum of its sub-lines) or an information line is no EN 16931 invoice line: left out (and
         # listed as not carried; the model holds no line status); a logistics service charge is a charge (BG-21)
-        cut = not all(counted_line(i) for i in doc.root.iter(line))
+        cut = sum(1 for i in doc.root.iter(line) if not counted_line(i))
         if cut or next(doc.root.iter(LOGISTICS), None) is not None:
             root = copy.deepcopy(doc.root)
             for item in [i for i in root.iter(line) if not counted_line(i)] if cut else ():
@@ -93,7 +94,8 @@ def convert_report(source: Source, to: str, force: bool = False, profile: str | 
     if to == "ubl" and not invoice.lines:  # (UBL's schema wants one: said so, not as a schema error on the result)
         fx = detected.removeprefix("facturx-")
         what = "the invoice" if fx == detected else f"a Factur-X {fx.upper().replace('WL', ' WL')} invoice"
-        raise ConversionRefused(f"{what} has no invoice lines (BG-25), and a UBL invoice needs at least one",
+        but = f" (its {cut} group or information line{'s' if cut > 1 else ''} being none)" if cut else ""
+        raise ConversionRefused(f"{what} has no invoice lines (BG-25){but}, and a UBL invoice needs at least one",
                                 ["BG-25 INVOICE LINE"])
     data = convert_invoice(invoice, to, profile=profile, source_profile=detected)
     # the converted document is judged as any received one (XSD and the profile's rules); the house

@@ -966,3 +966,24 @@ def test_extended_group_lines_are_left_out_of_ubl_and_listed():
     dropped = []
     api.convert_report(source, "cii", dropped=dropped)  # (the same to CII: the model holds no line status)
     assert any("'Set of parts'" in line for line in dropped), dropped
+
+
+def test_extended_with_information_lines_only_is_refused_for_ubl_saying_why():
+    from pathlib import Path
+
+    import yaml
+
+    from einvoice import api
+    from einvoice.build import build
+
+    data = yaml.safe_load((Path(__file__).resolve().parents[1] / "samples" / "facturx-en16931.yaml").read_text())
+    root = etree.fromstring(build(data, "facturx-extended"))
+    ram = "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"
+    for head in root.iter(f"{{{ram}}}AssociatedDocumentLineDocument"):
+        status = etree.Element(f"{{{ram}}}LineStatusReasonCode")
+        status.text = "INFORMATION"
+        head.find(f"{{{ram}}}LineID").addnext(status)
+    with pytest.raises(ConversionRefused) as refused:
+        api.convert_report(etree.tostring(root), "ubl")
+    assert f"(its {len(data['lines'])} group or information lines being none)" in str(refused.value)
+    assert refused.value.missing == ["BG-25 INVOICE LINE"]
