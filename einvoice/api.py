@@ -85,11 +85,13 @@ def convert_report(source: Source, to: str, force: bool = False, profile: str | 
         line = f"{{{RAM}}}IncludedSupplyChainTradeLineItem"
         # a group line (the sum of its sub-lines) or an information line is no EN 16931 invoice line: left out (and
         # listed as not carried; the model holds no line status); a logistics service charge is a charge (BG-21)
-        cut = sum(1 for i in doc.root.iter(line) if not counted_line(i))
+        drop = [k for k, item in enumerate(doc.root.iter(line)) if not counted_line(item)]  # (their places)
+        cut = len(drop)
         if cut or next(doc.root.iter(LOGISTICS), None) is not None:
             root = copy.deepcopy(doc.root)
-            for item in [i for i in root.iter(line) if not counted_line(i)] if cut else ():
-                item.getparent().remove(item)
+            copied = list(root.iter(line)) if cut else []  # (the same lines, in the same order)
+            for k in drop:
+                copied[k].getparent().remove(copied[k])
             invoice = read_cii(logistics_as_charges(root))
     if to == "ubl" and not invoice.lines:  # (UBL's schema wants one: said so, not as a schema error on the result)
         fx = detected.removeprefix("facturx-")
