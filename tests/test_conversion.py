@@ -854,6 +854,25 @@ def test_a_wrapped_base64_attachment_is_carried_not_listed():
     assert not any("BinaryObject" in d for d in dropped), dropped
 
 
+_RAM = "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"
+
+
+def _fx_sample() -> dict:
+    """The build input of samples/facturx-en16931.yaml."""
+    from pathlib import Path
+
+    import yaml
+
+    return yaml.safe_load((Path(__file__).resolve().parents[1] / "samples" / "facturx-en16931.yaml").read_text())
+
+
+def _extended(data: dict):
+    """The invoice built as Factur-X EXTENDED, parsed (its root element)."""
+    from einvoice.build import build
+
+    return etree.fromstring(build(data, "facturx-extended"))
+
+
 def _extended_to_ubl(source: bytes) -> tuple[bytes, list[str]]:
     """A Factur-X EXTENDED invoice that we and the official validator accept, converted to UBL that validates: (the
     UBL, the list of what was not carried)."""
@@ -876,18 +895,11 @@ def test_an_extended_logistics_service_charge_converts_to_ubl_as_a_document_leve
     is that charge (reason, amount, VAT category), where the UBL sums agree; before, the charge was left out and the
     result refused (BR-CO-13, BR-S-08). Real EXTENDED invoices of the FeRD examples convert so (16 of them, judged by
     CEN's UBL XSLT)."""
-    from pathlib import Path
-
-    import yaml
-
-    from einvoice.build import build
-
-    data = yaml.safe_load((Path(__file__).resolve().parents[1] / "samples" / "facturx-en16931.yaml").read_text())
+    data = _fx_sample()
     rate = data["lines"][0]["item"]["tax_category"]["rate"]
     data["allowances_charges"] = [{"charge_indicator": "true", "amount": "12.50", "reason": "Freight",
                                    "tax_category": {"code": "S", "rate": rate, "tax_scheme_id": "VAT"}}]
-    root = etree.fromstring(build(data, "facturx-extended"))
-    ram = "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"
+    root, ram = _extended(data), _RAM
     charge = next(root.iter(f"{{{ram}}}SpecifiedTradeAllowanceCharge"))
     charge.tag = f"{{{ram}}}SpecifiedLogisticsServiceCharge"  # the same charge, in EXTENDED's logistics form
     charge.remove(charge.find(f"{{{ram}}}ChargeIndicator"))
@@ -931,16 +943,11 @@ def test_extended_group_lines_are_left_out_of_ubl_and_listed():
     and listed as not carried (to CII too: the model holds no line status); before, every line was an invoice line
     and the result was refused (BR-CO-10)."""
     import copy as copying
-    from pathlib import Path
-
-    import yaml
 
     from einvoice import api
-    from einvoice.build import build
 
-    data = yaml.safe_load((Path(__file__).resolve().parents[1] / "samples" / "facturx-en16931.yaml").read_text())
-    root = etree.fromstring(build(data, "facturx-extended"))
-    ram = "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"
+    data = _fx_sample()
+    root, ram = _extended(data), _RAM
     first = next(root.iter(f"{{{ram}}}IncludedSupplyChainTradeLineItem"))
     group = copying.deepcopy(first)
     first.addprevious(group)
@@ -969,16 +976,10 @@ def test_extended_group_lines_are_left_out_of_ubl_and_listed():
 
 
 def test_extended_with_information_lines_only_is_refused_for_ubl_saying_why():
-    from pathlib import Path
-
-    import yaml
-
     from einvoice import api
-    from einvoice.build import build
 
-    data = yaml.safe_load((Path(__file__).resolve().parents[1] / "samples" / "facturx-en16931.yaml").read_text())
-    root = etree.fromstring(build(data, "facturx-extended"))
-    ram = "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"
+    data = _fx_sample()
+    root, ram = _extended(data), _RAM
     for head in root.iter(f"{{{ram}}}AssociatedDocumentLineDocument"):
         status = etree.Element(f"{{{ram}}}LineStatusReasonCode")
         status.text = "INFORMATION"
