@@ -71,39 +71,45 @@ def children_by_tag(el: Any) -> dict[str, list]:
 
 
 class PathCache:
-    """The XPaths of one document's elements, each worked out once (see :func:`element_origin`)."""
+    """The XPaths of one document's elements (see :func:`element_origin`): each element's step, its name and
+    its position among its siblings of that name, is worked out once; a path is its ancestors' steps joined
+    (from the nearest ancestor whose path was asked for), so what is kept is the size of the paths asked for
+    and of their steps, however deep the elements nest."""
 
     def __init__(self) -> None:
-        self.paths: dict = {}
+        self.paths: dict = {}  # element -> its XPath, for the elements asked for
+        self.steps: dict = {}  # element -> its step
         self.siblings: dict = {}
 
     def path(self, el: Any) -> str:
         known = self.paths.get(el)
         if known is None:
+            steps = []  # (ancestors walked without recursion: a deeply nested document would exhaust the stack)
+            node, head = el, ""
+            while node is not None:
+                if node is not el:
+                    head = self.paths.get(node)
+                    if head is not None:
+                        break
+                    head = ""
+                steps.append(self._step(node))
+                node = node.getparent()
+            known = self.paths[el] = f"{head}/{'/'.join(reversed(steps))}"
+        return known
+
+    def _step(self, el: Any) -> str:
+        step = self.steps.get(el)
+        if step is None:
+            step = _step_name(el)
             parent = el.getparent()
-            name = _step_name(el)
-            if parent is None:
-                known = "/" + name
-            else:
+            if parent is not None:
                 where = self.siblings.get(parent)
                 if where is None:
                     where = self.siblings[parent] = _sibling_positions(parent)
                 if where[1][el.tag] > 1:
-                    name = f"{name}[{where[0][el]}]"
-                known = f"{self._path_iter(parent)}/{name}"
-            self.paths[el] = known
-        return known
-
-    def _path_iter(self, el: Any) -> str:
-        # ancestors first, without recursion (a deeply nested document would exhaust the stack)
-        chain = []
-        node = el
-        while node is not None and node not in self.paths:
-            chain.append(node)
-            node = node.getparent()
-        for node in reversed(chain):
-            self.path(node)
-        return self.paths[el]
+                    step = f"{step}[{where[0][el]}]"
+            self.steps[el] = step
+        return step
 
 
 def _sibling_positions(parent: Any) -> tuple[dict, dict]:

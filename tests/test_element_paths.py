@@ -33,3 +33,23 @@ def test_samples_every_element(sample):
     cache = PathCache()
     for el in root.iter(etree.Element):
         assert element_origin(el, cache) == element_origin(el)
+
+
+def test_a_deep_element_keeps_its_steps_not_every_ancestors_path():
+    """Locating an element 3,000 levels deep keeps one step per ancestor and the one path asked for: not the
+    path of every ancestor (about 9 MB of text here, quadratic in the depth)."""
+    import tracemalloc
+
+    root = leaf = etree.Element("x")
+    for _ in range(2999):
+        leaf = etree.SubElement(leaf, "x")
+    tracemalloc.start()
+    try:
+        cache = PathCache()
+        path = element_origin(leaf, cache).xpath
+        _now, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert path == "/x" * 3000
+    assert peak < 2_000_000, peak
+    assert element_origin(leaf.getparent(), cache).xpath == "/x" * 2999  # (the cache still answers for ancestors)

@@ -465,21 +465,26 @@ class Pattern:
         return anchored, steps
 
     def path_test(self, path: tuple) -> Any:
-        """Whether an element whose tag path from the root is ``path`` matches: True or False when the path
-        alone decides it, None when it does not (steps other than child steps), else the predicates left
-        to test, per alternative ``((levels up, predicate), ...)`` (see :func:`_preds_hold`)."""
+        """Whether an element whose tag path from the root is ``path`` (its length and last names, see
+        :func:`doc_paths`) matches: True or False when the path alone decides it, None when it does not (steps
+        other than child steps, or more steps than the names kept), else the predicates left to test, per
+        alternative ``((levels up, predicate), ...)`` (see :func:`_preds_hold`)."""
+        depth, names = path
         undecided, left = False, []
         for anchored, steps in self.alts:
             if any(st.axis != "child" for st in steps[1:]) or steps[0].axis not in ("child", "desc"):
                 undecided = True
                 continue
             if anchored:
-                if steps[0].axis != "child" or len(path) != len(steps):
+                if steps[0].axis != "child" or depth != len(steps):
                     undecided = undecided or steps[0].axis != "child"
                     continue
-            elif len(path) < len(steps):
+            elif depth < len(steps):
                 continue
-            tail = path[len(path) - len(steps):]
+            if len(steps) > len(names):  # (longer than the names a path keeps: decided on the element)
+                undecided = True
+                continue
+            tail = names[len(names) - len(steps):]
             if all(st.names == ("*",) or tag in st.names for st, tag in zip(steps, tail)):
                 preds = tuple((len(steps) - 1 - i, p) for i, st in enumerate(steps) for p in st.preds)
                 if not preds:
@@ -619,7 +624,7 @@ def doc_keys(doc: Any) -> frozenset:
     if keys is None:
         found = set(tag_index(doc))
         found.discard(None)
-        found.update(path[-2:] for path in doc_paths(doc)[1][1:])  # (the first: the root's own)
+        found.update(names[-2:] for _depth, names in doc_paths(doc)[1][1:])  # (the first: the root's own)
         keys = d["_tree_keys"] = frozenset(found)
     return keys
 
@@ -967,7 +972,7 @@ class Table:
             groups = seen[pid]
             if groups is None:
                 groups = pcands.get(distinct[pid])
-                groups = seen[pid] = self._by_path(el.tag, distinct[pid]) if groups is None else groups
+                groups = seen[pid] = self._by_path(distinct[pid][1][-1], distinct[pid]) if groups is None else groups
             for cands in groups:
                 for ctx, known in cands:
                     if known is True:
@@ -1057,20 +1062,30 @@ def _as_rows(given: list) -> list[list]:
     return given if given and isinstance(given[0], list) else [given]
 
 
+PATH_NAMES = 10  # the last names of a tag path kept with its length: more than any match pattern's steps (8)
+
+
 def doc_paths(doc: Any) -> tuple[list[int], list[tuple]]:
-    """The tag path from the root element to each element of ``tag_index(doc)[None]``, once per document: (a number
-    per element, in that order, found by its parent's number and its tag; the distinct paths by number)."""
+    """The tag path from the root to each element of ``tag_index(doc)[None]``, once per document: (a number
+    per element, in that order, found by its parent's number and its tag; the distinct paths by number, each
+    as its length and its last ``PATH_NAMES`` names, all a match pattern can read: memory and time stay linear
+    in the elements however deep they nest)."""
     d = doc.__dict__
     out = d.get("_tree_paths")
     if out is None:
         numbers, of = {}, {}  # (parent's number, tag) -> number; element -> its number
         out = d["_tree_paths"] = ([], [])
+        paths = out[1]
         for el, tag in zip(tag_index(doc).get(None) or [], d.get("_tree_tags", ())):  # (a tag per element listed)
             key = (of.get(el.getparent(), -1), tag)  # -1: the first element (its ancestors, if any, start its path)
-            pid = of[el] = numbers.setdefault(key, len(out[1]))
-            if pid == len(out[1]):
-                out[1].append((out[1][key[0]] if key[0] >= 0 else tuple(a.tag for a in reversed(list(el.iterancestors()))))
-                              + (tag,))
+            pid = of[el] = numbers.setdefault(key, len(paths))
+            if pid == len(paths):
+                if key[0] >= 0:
+                    depth, names = paths[key[0]]
+                    paths.append((depth + 1, names + (tag,) if len(names) < PATH_NAMES else names[1:] + (tag,)))
+                else:
+                    names = tuple(a.tag for a in reversed(list(el.iterancestors()))) + (tag,)
+                    paths.append((len(names), names[-PATH_NAMES:]))
             out[0].append(pid)
     return out
 
