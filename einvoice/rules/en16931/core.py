@@ -529,7 +529,8 @@ def _cii_failures(root: Any, index: dict) -> _Failures:
 
             def co10() -> bool:
                 total = V.double_sum(V.xs_double(sv(e)) for e in line_totals)
-                s = Decimal(repr(total)) if math.isfinite(total) else None
+                # xs:decimal(sum(...)) of the doubles: the double's exact value, as Saxon casts it (not its repr)
+                s = Decimal(total) if math.isfinite(total) else None
                 if s is None or len(list(ck(m, RAM.LineTotalAmount))) > 1:
                     return False
                 return xdec(lta) == V.round_decimal(s * _100) / _100
