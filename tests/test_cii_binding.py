@@ -340,6 +340,19 @@ def test_built_invoice_round_trips_in_en16931():
     assert differences(a, b) == []
 
 
+def test_dates_before_year_1000_are_written_with_four_year_digits():
+    """Format 102 is CCYYMMDD: 0001-01-01 (a .NET DateTime.MinValue in a real ZUGFeRD file, valid per the
+    official rules) is written 00010101, not strftime's 10101 (which CII-DT-097 rejects, refusing the conversion)."""
+    inv = _built_invoice()
+    inv.issue_date = date(1, 1, 1)
+    root = etree.fromstring(write_cii(inv, "en16931"))
+    ns = {"ram": "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100",
+          "udt": "urn:un:unece:uncefact:data:standard:UnqualifiedDataType:100",
+          "rsm": "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"}
+    assert root.findtext("rsm:ExchangedDocument/ram:IssueDateTime/udt:DateTimeString", namespaces=ns) == "00010101"
+    assert read_cii(root).issue_date == date(1, 1, 1)
+
+
 def test_guideline_choice():
     inv = _built_invoice()
     ns = {"ram": "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"}

@@ -266,8 +266,14 @@ def _text_kind(el: Any, value: Any, ctx: Any) -> None:
     el.text = _fmt(value) if isinstance(value, Decimal) else str(value.value if isinstance(value, Enum) else value)
 
 
+def _yyyymmdd(d: date) -> str:
+    """Format 102 (CCYYMMDD): the year always four digits (strftime's %Y leaves years before 1000 unpadded on
+    glibc: date(1, 1, 1) gave '10101')."""
+    return f"{d.year:04d}{d.month:02d}{d.day:02d}"
+
+
 def _date_kind(el: Any, value: date, ctx: Any) -> None:
-    el.text = value.strftime("%Y%m%d")
+    el.text = _yyyymmdd(value)
     el.set("format", "102")
 
 
@@ -313,7 +319,7 @@ def _date(parent: Any, tag: str, d: date | None, inner: str = _U + "DateTimeStri
     if d is None:
         return None
     el = _sub(parent, tag)
-    _sub(el, inner, d.strftime("%Y%m%d"), {"format": "102"})
+    _sub(el, inner, _yyyymmdd(d), {"format": "102"})
     return el
 
 
