@@ -10,7 +10,9 @@ set that did not run, so ``--fail-on warning`` fails and the report says why.
 the identifier that name it. Implementing one of them (a profile in einvoice.profiles)
 means deleting its entry there.
 An identifier that extends EN 16931 (``urn:cen.eu:en16931:2017#compliant#...``,
-``#conformant#...``) with a specification no profile knows gets the same finding.
+``#conformant#...``) with a specification no profile knows gets the same finding, and so does any other
+identifier no profile knows (an older specification such as Peppol BIS 2 or ZUGFeRD 1.0, a Factur-X level
+that does not exist, a typing error): only EN 16931's rules ran on it.
 """
 
 from __future__ import annotations
@@ -35,13 +37,15 @@ def unimplemented(identifier: str | None) -> str | None:
 
 @RULES.rule("EINV-S-001")
 def rule_set_not_implemented(doc):
-    from ..profiles import detect_profile, specification_identifier
+    from ..profiles import detect_profile, guideline_profile, specification_identifier
 
     cid = (specification_identifier(doc) or "").strip()
     name = unimplemented(cid)
-    if name is None and cid.startswith(EN16931 + "#"):
-        profile, _why = detect_profile(doc)
-        if profile == "en16931":  # the extension matched no profile: only the EN 16931 core ran
-            name = f"the specification {cid[len(EN16931) + 1:]!r}"
+    if name is None and cid and cid != EN16931 and not doc.__dict__.get("legacy"):  # (a legacy file says what ran)
+        known = guideline_profile(cid)  # (EN 16931's own identifier, a prefix of all of them, matches any extension)
+        if (known is None or known[0] == EN16931) and detect_profile(doc)[0] == "en16931":
+            # no profile knows the identifier: only the EN 16931 core ran
+            name = f"the specification {cid[len(EN16931) + 1:]!r}" if cid.startswith(EN16931 + "#") else \
+                "an unknown specification"
     if name is not None:
         yield (None, None, {"ruleset": name, "identifier": cid})
