@@ -564,7 +564,8 @@ def convert(source: Path, to: str, target_profile: str | None, output: Path, for
 
     UBL output keeps the source's specification identifier unless --profile peppol|ehf asks
     for Peppol BIS Billing 3.0; CII output is the source's Factur-X profile (its guideline
-    identifier kept), else Factur-X EN16931.
+    identifier kept), else Factur-X EN16931. Exit status 0 written, 1 refused (the result would
+    not validate, or the target needs terms the source lacks; nothing written), 2 unreadable input.
 
     \b
     Examples:
@@ -574,7 +575,7 @@ def convert(source: Path, to: str, target_profile: str | None, output: Path, for
     """
     from .api import convert_report
     from .errors import BuildRefused, EinvoiceError
-    from .syntax.convert import UBL_PROFILES
+    from .syntax.convert import UBL_PROFILES, ConversionRefused
 
     if target_profile is not None and (to == "ubl") != (target_profile in UBL_PROFILES):
         click.echo(f"einvoice: --profile {target_profile} does not apply to --to {to}", err=True)
@@ -588,6 +589,9 @@ def convert(source: Path, to: str, target_profile: str | None, output: Path, for
                    "nothing written (use --force to write anyway)", err=True)
         for f in exc.findings:
             click.echo(_finding_line(f))
+        sys.exit(EXIT_INVALID)
+    except ConversionRefused as exc:  # readable, but the target needs what the source lacks: refused, as a build is
+        _say_error(label(source), exc)
         sys.exit(EXIT_INVALID)
     except EinvoiceError as exc:
         _say_error(label(source), exc)
