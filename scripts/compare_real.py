@@ -2,7 +2,7 @@
 """Judge a folder of invoices from elsewhere (XML, Factur-X / ZUGFeRD PDFs) as einvoice does and as the
 official validators do, and list every document where the two disagree.
 
-    .venv/bin/python scripts/compare_real.py DIR [DIR ...] [--kosit DIR] [--peppol FILE] [--cen-cii FILE]
+    .venv/bin/python scripts/compare_real.py DIR [DIR ...] [--kosit DIR] [--peppol FILE] [--cen-cii FILE] [--strict]
 
 Each document's profile is detected as ``einvoice validate`` detects it; the schematron step of both sides
 is compared (the XSD step is the same schema files on both sides):
@@ -11,7 +11,7 @@ is compared (the XSD step is the same schema files on both sides):
   BASIC are judged by our release 1.09 to match), for BASIC and EN16931 with CEN's CII XSLT beside it when
   ``--cen-cii`` names it (ours runs CEN's EN 16931 rules on those profiles too); a document disagrees when one
   side rejects it and the other does not, or when the official files reject it with an EN 16931 rule (BR-*) we
-  do not report;
+  do not report (with ``--strict``, when the rule ids differ at all);
 * XRechnung (``--kosit``: the folder of KoSIT's XRechnung-UBL/CII-validation.xslt): CEN's XSLT (UBL from the
   package, CII from ``--cen-cii``) and KoSIT's, with the levels KoSIT's scenarios give (``scenario_levels`` of
   the XRechnung release in force: the plain, extension and CVD scenarios per syntax); the error ids compared;
