@@ -10,9 +10,8 @@ set that did not run, so ``--fail-on warning`` fails and the report says why.
 the identifier that name it. Implementing one of them (a profile in einvoice.profiles)
 means deleting its entry there.
 An identifier that extends EN 16931 (``urn:cen.eu:en16931:2017#compliant#...``,
-``#conformant#...``) with a specification no profile knows gets the same finding, and so does any other
-identifier no profile knows (an older specification such as Peppol BIS 2 or ZUGFeRD 1.0, a Factur-X level
-that does not exist, a typing error): only EN 16931's rules ran on it.
+``#conformant#...``) with a specification no profile knows gets the same finding, as does any identifier no
+profile knows (Peppol BIS 2, ZUGFeRD 1.0, a Factur-X level that does not exist, a typing error).
 """
 
 from __future__ import annotations
@@ -28,11 +27,8 @@ EN16931 = "urn:cen.eu:en16931:2017"
 
 def unimplemented(identifier: str | None) -> str | None:
     """The name of the rule set ``identifier`` asks for that einvoice does not implement, else None."""
-    cid = (identifier or "").strip()
-    for name, parts in UNIMPLEMENTED.items():
-        if any(part.lower() in cid.lower() for part in parts):
-            return name
-    return None
+    cid = (identifier or "").strip().lower()
+    return next((name for name, parts in UNIMPLEMENTED.items() if any(p.lower() in cid for p in parts)), None)
 
 
 @RULES.rule("EINV-S-001")
@@ -43,8 +39,7 @@ def rule_set_not_implemented(doc):
     name = unimplemented(cid)
     if name is None and cid and cid != EN16931 and not doc.__dict__.get("legacy"):  # (a legacy file says what ran)
         known = guideline_profile(cid)  # (EN 16931's own identifier, a prefix of all of them, matches any extension)
-        if (known is None or known[0] == EN16931) and detect_profile(doc)[0] == "en16931":
-            # no profile knows the identifier: only the EN 16931 core ran
+        if (known is None or known[0] == EN16931) and detect_profile(doc)[0] == "en16931":  # only EN 16931 ran
             name = f"the specification {cid[len(EN16931) + 1:]!r}" if cid.startswith(EN16931 + "#") else \
                 "an unknown specification"
     if name is not None:

@@ -465,14 +465,14 @@ class Pattern:
         return anchored, steps
 
     def path_test(self, path: tuple) -> Any:
-        """Whether an element whose tag path from the root is ``path`` (its length and last names, see
-        :func:`doc_paths`) matches: True or False when the path alone decides it, None when it does not (steps
-        other than child steps, or more steps than the names kept), else the predicates left to test, per
-        alternative ``((levels up, predicate), ...)`` (see :func:`_preds_hold`)."""
+        """Whether an element whose tag path (its length and last names, see :func:`doc_paths`) is ``path`` matches:
+        True or False when the path alone decides it, None when it does not (steps other than child steps, or more
+        than the names kept), else the predicates left to test, per alternative ``((levels up, predicate), ...)``."""
         depth, names = path
         undecided, left = False, []
         for anchored, steps in self.alts:
-            if any(st.axis != "child" for st in steps[1:]) or steps[0].axis not in ("child", "desc"):
+            if any(st.axis != "child" for st in steps[1:]) or steps[0].axis not in ("child", "desc") \
+                    or len(steps) > len(names):
                 undecided = True
                 continue
             if anchored:
@@ -480,9 +480,6 @@ class Pattern:
                     undecided = undecided or steps[0].axis != "child"
                     continue
             elif depth < len(steps):
-                continue
-            if len(steps) > len(names):  # (longer than the names a path keeps: decided on the element)
-                undecided = True
                 continue
             tail = names[len(names) - len(steps):]
             if all(st.names == ("*",) or tag in st.names for st, tag in zip(steps, tail)):
@@ -622,8 +619,7 @@ def doc_keys(doc: Any) -> frozenset:
     d = doc.__dict__
     keys = d.get("_tree_keys")
     if keys is None:
-        found = set(tag_index(doc))
-        found.discard(None)
+        found = set(tag_index(doc)) - {None}
         found.update(names[-2:] for _depth, names in doc_paths(doc)[1][1:])  # (the first: the root's own)
         keys = d["_tree_keys"] = frozenset(found)
     return keys
@@ -778,6 +774,7 @@ def elements_named(doc: Any, names: Iterable[str]) -> list:
 
 
 MAX_PATHS = 20_000  # tag paths whose candidate contexts a table keeps (real invoices: a few hundred)
+PATH_NAMES = 10  # the last names of a tag path kept with its length: more than any match pattern's steps (8)
 _current = threading.local()  # (root element, tag index, name keys) of the document a table is evaluating
 
 
@@ -856,11 +853,8 @@ class Table:
         self._groups = groups
 
     def _candidates(self, tag: str) -> list[list[Context]]:
-        found = list(self._static.get(tag, ()))
-        for gi, order, ctx in self._wild:
-            if ctx.wildcard is None or ctx.wildcard.tag(tag):
-                found.append((gi, order, ctx))
-        found.sort(key=lambda t: (t[0], t[1]))
+        wild = (w for w in self._wild if w[2].wildcard is None or w[2].wildcard.tag(tag))  # (group, order, context)
+        found = sorted([*self._static.get(tag, ()), *wild], key=lambda t: (t[0], t[1]))
         return [[ctx for _gi, _order, ctx in group] for _key, group in groupby(found, key=lambda t: t[0])]
 
     @classmethod
@@ -1062,31 +1056,23 @@ def _as_rows(given: list) -> list[list]:
     return given if given and isinstance(given[0], list) else [given]
 
 
-PATH_NAMES = 10  # the last names of a tag path kept with its length: more than any match pattern's steps (8)
-
-
 def doc_paths(doc: Any) -> tuple[list[int], list[tuple]]:
-    """The tag path from the root to each element of ``tag_index(doc)[None]``, once per document: (a number
-    per element, in that order, found by its parent's number and its tag; the distinct paths by number, each
-    as its length and its last ``PATH_NAMES`` names, all a match pattern can read: memory and time stay linear
-    in the elements however deep they nest)."""
+    """The tag path from the root to each element of ``tag_index(doc)[None]``, once per document: (a number per
+    element, in that order, found by its parent's number and its tag; the distinct paths by number, each its length
+    and last ``PATH_NAMES`` names, all a match pattern reads: linear in the elements however deep they nest)."""
     d = doc.__dict__
     out = d.get("_tree_paths")
     if out is None:
         numbers, of = {}, {}  # (parent's number, tag) -> number; element -> its number
-        out = d["_tree_paths"] = ([], [])
-        paths = out[1]
+        pids, paths = out = d["_tree_paths"] = ([], [])
         for el, tag in zip(tag_index(doc).get(None) or [], d.get("_tree_tags", ())):  # (a tag per element listed)
             key = (of.get(el.getparent(), -1), tag)  # -1: the first element (its ancestors, if any, start its path)
             pid = of[el] = numbers.setdefault(key, len(paths))
             if pid == len(paths):
-                if key[0] >= 0:
-                    depth, names = paths[key[0]]
-                    paths.append((depth + 1, names + (tag,) if len(names) < PATH_NAMES else names[1:] + (tag,)))
-                else:
-                    names = tuple(a.tag for a in reversed(list(el.iterancestors()))) + (tag,)
-                    paths.append((len(names), names[-PATH_NAMES:]))
-            out[0].append(pid)
+                up = () if key[0] >= 0 else tuple(a.tag for a in reversed(list(el.iterancestors())))
+                depth, names = paths[key[0]] if key[0] >= 0 else (len(up), up)
+                paths.append((depth + 1, (names + (tag,))[-PATH_NAMES:]))
+            pids.append(pid)
     return out
 
 

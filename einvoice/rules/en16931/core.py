@@ -529,8 +529,7 @@ def _cii_failures(root: Any, index: dict) -> _Failures:
 
             def co10() -> bool:
                 total = V.double_sum(V.xs_double(sv(e)) for e in line_totals)
-                # xs:decimal(sum(...)) of the doubles: the double's exact value, as Saxon casts it (not its repr)
-                s = Decimal(total) if math.isfinite(total) else None
+                s = Decimal(total) if math.isfinite(total) else None  # (xs:decimal of a double: its exact value)
                 if s is None or len(list(ck(m, RAM.LineTotalAmount))) > 1:
                     return False
                 return xdec(lta) == V.round_decimal(s * _100) / _100
