@@ -84,16 +84,11 @@ class PathCache:
     def path(self, el: Any) -> str:
         known = self.paths.get(el)
         if known is None:
-            steps = []  # (ancestors walked without recursion: a deeply nested document would exhaust the stack)
-            node, head = el, ""
-            while node is not None:
-                if node is not el:
-                    head = self.paths.get(node)
-                    if head is not None:
-                        break
-                    head = ""
+            steps, node = [self._step(el)], el.getparent()  # (ancestors walked without recursion: a deeply
+            while node is not None and node not in self.paths:  # nested document would exhaust the stack)
                 steps.append(self._step(node))
                 node = node.getparent()
+            head = self.paths[node] if node is not None else ""
             known = self.paths[el] = f"{head}/{'/'.join(reversed(steps))}"
         return known
 
