@@ -930,12 +930,12 @@ class Table:
             _current.doc = outer
         return res
 
-    def _by_path(self, tag: str, path: tuple) -> list[list[tuple[Context, Any]]]:
+    def _by_path(self, path: tuple) -> list[list[tuple[Context, Any]]]:
         """The candidate contexts of an element with this tag path, per group, each with what the path
         tells of its match (:meth:`Pattern.path_test`; None for a wildcard): contexts it rules out are
         left out, and one it decides ends the group (kept per table: a path means the same in every document)."""
         out = []
-        for cands in self._candidates(tag):
+        for cands in self._candidates(path[1][-1]):  # (the element's tag: the last name of its path)
             kept = []
             for ctx in cands:
                 known = None if ctx.wildcard is not None else True if ctx.simple else ctx.pattern.path_test(path)
@@ -966,7 +966,7 @@ class Table:
             groups = seen[pid]
             if groups is None:
                 groups = pcands.get(distinct[pid])
-                groups = seen[pid] = self._by_path(distinct[pid][1][-1], distinct[pid]) if groups is None else groups
+                groups = seen[pid] = self._by_path(distinct[pid]) if groups is None else groups
             for cands in groups:
                 for ctx, known in cands:
                     if known is True:
