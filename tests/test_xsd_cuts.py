@@ -7,7 +7,6 @@ a wildcard, an xsi:type) going to the whole schema set.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import sys
 import zlib
@@ -22,6 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from fragments import CONFORMANCE  # noqa: E402
 from mutate import mutant  # noqa: E402
+import script_module  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 KEYS = ("ubl-invoice", "ubl-creditnote")
@@ -50,10 +50,7 @@ pytestmark = pytest.mark.skipif(not _record_fits(), reason="the installed factur
 
 
 def _script():
-    spec = importlib.util.spec_from_file_location("xsd_cuts", ROOT / "scripts" / "xsd_cuts.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return script_module.load("xsd_cuts")
 
 
 def _plain(key: str) -> etree.XMLSchema:
