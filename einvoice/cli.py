@@ -548,6 +548,8 @@ def validate(files: tuple[Path, ...], profile: str, no_schema: bool, policy: boo
 
 # --- convert ------------------------------------------------------------------------
 
+NOTES_SHOWN = 20  # lines of convert's note shown without --all-notes
+
 
 @main.command()
 @click.argument("source", type=click.Path(path_type=Path))
@@ -558,7 +560,8 @@ def validate(files: tuple[Path, ...], profile: str, no_schema: bool, policy: boo
                    "terms Peppol needs). CII: the Factur-X profile (default: the source's, else en16931)")
 @click.option("--output", "-o", required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--force", is_flag=True, help="write the result even if it does not validate")
-def convert(source: Path, to: str, target_profile: str | None, output: Path, force: bool) -> None:
+@click.option("--all-notes", is_flag=True, help=f"list every term not carried over (else the first {NOTES_SHOWN})")
+def convert(source: Path, to: str, target_profile: str | None, output: Path, force: bool, all_notes: bool) -> None:
     """Convert an invoice between UBL and CII through the semantic model (validating the result);
     - reads standard input.
 
@@ -601,8 +604,11 @@ def convert(source: Path, to: str, target_profile: str | None, output: Path, for
                f"{'valid' if report.valid else f'{len(report.errors)} errors'})")
     if dropped:  # never silently: what the source says that the converted document does not
         click.echo(f"einvoice: note: not carried over (outside EN 16931, or not held by {to.upper()}):", err=True)
-        for line in dropped:
+        shown = dropped if all_notes or len(dropped) <= NOTES_SHOWN else dropped[:NOTES_SHOWN - 1]
+        for line in shown:
             click.echo(f"  {_printable(line)}", err=True)
+        if len(shown) < len(dropped):
+            click.echo(f"  ... and {len(dropped) - len(shown)} more (--all-notes lists them all)", err=True)
 
 
 # --- show ---------------------------------------------------------------------------

@@ -988,3 +988,86 @@ def test_extended_with_information_lines_only_is_refused_for_ubl_saying_why():
         api.convert_report(etree.tostring(root), "ubl")
     assert f"(its {len(data['lines'])} group or information lines being none)" in str(refused.value)
     assert refused.value.missing == ["BG-25 INVOICE LINE"]
+
+
+def test_what_is_carried_in_another_form_is_not_listed(tmp_path):
+    """Found converting 4,491 real invoices: the note listed terms the converted document does hold, stated otherwise.
+    A UBL date with a time zone (EN 16931's dates are days), CII's BT-7 stated on every VAT breakdown (the writer says
+    it once), CII's BT-6 equal to BT-5 (held in UBL; CII's writer leaves it out) are carried; a second, different BT-7
+    is not, and is still listed."""
+    from pathlib import Path
+
+    from einvoice import api
+
+    samples = Path(__file__).resolve().parents[1] / "samples"
+    ubl = (samples / "ehf-invoice.xml").read_bytes()
+    zoned = ubl.replace(b"<cbc:IssueDate>2024-05-02</cbc:IssueDate>", b"<cbc:IssueDate>2024-05-02+01:00</cbc:IssueDate>")
+    assert zoned != ubl
+    plain: list[str] = []
+    api.convert(ubl, "cii", dropped=plain)
+    dropped: list[str] = []
+    api.convert(zoned, "cii", dropped=dropped)
+    assert dropped == plain and not any("IssueDate" in d for d in dropped)
+    moved = zoned.replace(b"<cbc:IssueDate>2024-05-02+01:00", b"<cbc:IssueDate>2024-05-03+01:00")
+    assert load(api.convert(moved, "cii")).invoice.issue_date.isoformat() == "2024-05-03"
+
+    cii = (samples / "facturx-en16931.xml").read_bytes()
+    head = cii.split(b"<ram:ApplicableHeaderTradeSettlement>")[1]
+    rates = [b"<ram:RateApplicablePercent>20</ram:RateApplicablePercent>\n      </ram:ApplicableTradeTax>",
+             b"<ram:RateApplicablePercent>5.5</ram:RateApplicablePercent>\n      </ram:ApplicableTradeTax>"]
+    assert all(r in head for r in rates)
+
+    def dated(first: bytes, second: bytes) -> bytes:
+        new = head
+        for r, day in zip(rates, (first, second)):
+            new = new.replace(r, b"<ram:TaxPointDate><udt:DateString format=\"102\">" + day + b"</udt:DateString>"
+                              b"</ram:TaxPointDate>" + r, 1)
+        return cii.replace(head, new)
+
+    same = dated(b"20240415", b"20240415")
+    dropped = []
+    ubl_out = api.convert(same, "ubl", dropped=dropped)
+    assert dropped == [] and b"<cbc:TaxPointDate>2024-04-15</cbc:TaxPointDate>" in ubl_out
+    dropped = []
+    api.convert(dated(b"20240415", b"20240416"), "ubl", dropped=dropped, force=True)
+    assert [d.rsplit("/", 2)[1:] for d in dropped] == [["ram:TaxPointDate", "udt:DateString: '20240416'"]]
+
+    taxed = cii.replace(b"<ram:InvoiceCurrencyCode>EUR</ram:InvoiceCurrencyCode>",
+                        b"<ram:TaxCurrencyCode>EUR</ram:TaxCurrencyCode><ram:InvoiceCurrencyCode>EUR</ram:InvoiceCurrencyCode>")
+    assert taxed != cii
+    dropped = []
+    out = api.convert(taxed, "ubl", dropped=dropped, force=True)  # (BR-53 wants a tax total in BT-6: the source lacks it)
+    assert dropped == [] and b"<cbc:TaxCurrencyCode>EUR</cbc:TaxCurrencyCode>" in out
+
+
+def test_convert_lists_every_term_with_all_notes(tmp_path):
+    """The command shows the first lines of a long note and says how many more there are and how to see them all;
+    ``--all-notes`` lists each one. The library returns them all."""
+    from pathlib import Path
+
+    from click.testing import CliRunner
+
+    from einvoice import api
+    from einvoice.cli import NOTES_SHOWN, main
+
+    data = (Path(__file__).resolve().parents[1] / "samples" / "facturx-en16931.xml").read_bytes()
+    start, end = b"<ram:IncludedSupplyChainTradeLineItem>", b"</ram:IncludedSupplyChainTradeLineItem>"
+    line = data[data.index(start):data.index(end) + len(end)]
+    assert b"<ram:LineID>1</ram:LineID>" in line and b"</ram:SpecifiedTradeProduct>" in line
+    copies = [line.replace(b"<ram:LineID>1</ram:LineID>", b"<ram:LineID>c%d</ram:LineID>" % i).replace(
+        b"</ram:SpecifiedTradeProduct>", b"<ram:BatchID>B%d</ram:BatchID></ram:SpecifiedTradeProduct>" % i, 1)
+        for i in range(30)]  # a batch number (outside EN 16931) on each of thirty more lines
+    src = tmp_path / "many.xml"
+    src.write_bytes(data.replace(line, line + b"".join(copies)))
+    dropped: list[str] = []
+    api.convert(src.read_bytes(), "ubl", dropped=dropped, force=True)  # (the sums no longer add up)
+    assert len(dropped) == 30 and all("BatchID: 'B" in d for d in dropped)
+    runner = CliRunner()
+    res = runner.invoke(main, ["convert", str(src), "--to", "ubl", "-o", str(tmp_path / "a.xml"), "--force"])
+    assert res.exit_code == 0, res.output
+    shown = [ln for ln in res.output.splitlines() if ln.startswith("  ")]
+    assert len(shown) == NOTES_SHOWN and shown[:-1] == [f"  {d}" for d in dropped[:NOTES_SHOWN - 1]]
+    assert shown[-1] == f"  ... and {30 - NOTES_SHOWN + 1} more (--all-notes lists them all)"
+    res = runner.invoke(main, ["convert", str(src), "--to", "ubl", "-o", str(tmp_path / "b.xml"), "--force", "--all-notes"])
+    assert res.exit_code == 0, res.output
+    assert [ln for ln in res.output.splitlines() if ln.startswith("  ")] == [f"  {d}" for d in dropped]

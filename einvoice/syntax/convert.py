@@ -21,8 +21,11 @@ supplied here:
 
 from __future__ import annotations
 
+import re
+
 from ..errors import EinvoiceError
 from ..model.invoice import Invoice
+from .namespaces import CBC
 
 UBL_PROFILES = ("peppol", "ehf")
 
@@ -203,7 +206,7 @@ def _kept_guideline(invoice: Invoice, fx: str, source_profile: str | None = None
     return cid if found[1] == f"facturx-{fx}" else None
 
 
-def not_carried(source, converted, source_profile: str | None = None, limit: int = 20) -> list[str]:
+def not_carried(source, converted, source_profile: str | None = None, limit: int | None = None) -> list[str]:
     """What the source document says that the converted one does not (content outside EN 16931, or a term the
     target syntax cannot hold), one line each: ``path: 'value'``.
 
@@ -212,9 +215,12 @@ def not_carried(source, converted, source_profile: str | None = None, limit: int
     does not have at that path is not carried, unless the value stands elsewhere in it (a term the writer puts at
     another path): each value counts as often as it occurs, so a line's VAT exemption reason that the breakdown
     repeats is missed when only the breakdown's stays. The specification identifier (BT-24) is the target's own.
-    Listed, not refused, in the source's order: a conversion carries what EN 16931 defines. ``source`` and
-    ``converted`` are :class:`~einvoice.rules.engine.Document` objects (the converted one as read for its
-    validation); at most ``limit`` lines, the last one counting the rest.
+    Carried, though the re-write states them otherwise: a UBL date's time zone (EN 16931's dates are calendar dates:
+    compared without it), CII's BT-7 and BT-8 repeated on each VAT breakdown (one document level term: the
+    writer states it on the first), and CII's BT-6 equal to BT-5 when the converted document holds it (the CII
+    writer leaves it out then, as BR-53 reads it). Listed, not refused, in the source's order: a conversion carries
+    what EN 16931 defines. ``source`` and ``converted`` are :class:`~einvoice.rules.engine.Document` objects (the
+    converted one as read for its validation); with ``limit``, at most that many lines, the last one counting the rest.
     """
     from collections import Counter
     from itertools import count
@@ -228,6 +234,12 @@ def not_carried(source, converted, source_profile: str | None = None, limit: int
     have, src = _values(xmlsafe.parse(again).getroot()), _values(source.root)
     for path in [p for p in src if p.endswith(_SPECIFICATION)]:  # BT-24: the target's own, by design (see convert)
         del src[path]
+    for values in (have, src):  # BT-7 / BT-8 of each CII breakdown: one term, said once
+        for path in [p for p in values if p.endswith(_PER_BREAKDOWN)]:
+            values[path] = list(dict.fromkeys(values[path]))
+    held = (converted.invoice.tax_currency_code or "").strip()
+    for path in [p for p in src if p.endswith(_TAX_CURRENCY) and held]:  # BT-6 = BT-5: held, not written in CII
+        src[path] = [v for v in src[path] if v != held]
     fold, place = str.casefold, count()  # (a code the writer spells in capitals is the same code)
     unmatched: dict[str, list[tuple[int, str]]] = {}  # value -> (place in the source, line) where the re-write lacks it
     at_home: Counter = Counter()  # value -> occurrences carried at their own path
@@ -245,10 +257,15 @@ def not_carried(source, converted, source_profile: str | None = None, limit: int
         lost = len(places) - max(0, total[v] - at_home[v])  # the rest stand elsewhere in the re-written document
         out.extend(places[len(places) - lost:] if lost > 0 else ())
     out = [line for _place, line in sorted(out)]
-    return out if len(out) <= limit else out[:limit - 1] + [f"... and {len(out) - limit + 1} more"]
+    return out if limit is None or len(out) <= limit else out[:limit - 1] + [f"... and {len(out) - limit + 1} more"]
 
 
 _SPECIFICATION = ("/cbc:CustomizationID", "/ram:GuidelineSpecifiedDocumentContextParameter/ram:ID")
+_HEADER_TAX = "/ram:ApplicableHeaderTradeSettlement/ram:ApplicableTradeTax/"
+_PER_BREAKDOWN = (_HEADER_TAX + "ram:TaxPointDate/udt:DateString", _HEADER_TAX + "ram:TaxPointDate/udt:DateString/@format",
+                  _HEADER_TAX + "ram:DueDateTypeCode")
+_TAX_CURRENCY = "/ram:ApplicableHeaderTradeSettlement/ram:TaxCurrencyCode"
+_ZONED_DATE = re.compile(r"(\d{4,}-\d\d-\d\d)(?:Z|[+-]\d\d:\d\d)\Z")  # an xs:date with a time zone
 
 
 _BOOLEANS = ("ChargeIndicator", "Indicator")  # UBL's cbc:ChargeIndicator, CII's udt:Indicator (xs:boolean both)
@@ -272,6 +289,8 @@ def _values(root) -> dict[str, list[str]]:
             value = "".join(el.text.split()) if name.endswith("BinaryObject") else el.text.strip()
             if q.localname in _BOOLEANS:  # xs:boolean's other spellings: '0' is false, '1' true
                 value = {"0": "false", "1": "true"}.get(value, value)
+            elif q.localname.endswith("Date") and q.namespace == CBC:  # a UBL date: its day, the time zone aside
+                value = _ZONED_DATE.sub(r"\1", value)
             out.setdefault(path, []).append(value)
         for attr, value in el.attrib.items():
             qa = etree.QName(attr)
