@@ -1071,3 +1071,28 @@ def test_convert_lists_every_term_with_all_notes(tmp_path):
     res = runner.invoke(main, ["convert", str(src), "--to", "ubl", "-o", str(tmp_path / "b.xml"), "--force", "--all-notes"])
     assert res.exit_code == 0, res.output
     assert [ln for ln in res.output.splitlines() if ln.startswith("  ")] == [f"  {d}" for d in dropped]
+
+
+def test_the_note_reads_paths_by_namespace_not_by_the_documents_prefixes():
+    """A document with prefixes of its own (the root in the default namespace, cbc as 'b:') is compared with the
+    re-written one by namespace: no line for what is carried (BT-24 was listed), and a lost term named in the
+    syntax's prefixes."""
+    from pathlib import Path
+
+    from einvoice import api
+
+    samples = Path(__file__).resolve().parents[1] / "samples"
+    ubl = (samples / "ehf-invoice.xml").read_bytes()
+    own = ubl.replace(b"cbc:", b"b:").replace(b"xmlns:cbc=", b"xmlns:b=").replace(b"cac:", b"a:").replace(b"xmlns:cac=", b"xmlns:a=")
+    assert b"<b:CustomizationID>" in own and b"<Invoice xmlns=" in own
+    dropped: list[str] = []
+    api.convert(own, "cii", dropped=dropped)
+    assert dropped == []
+    cii = (samples / "facturx-en16931.xml").read_bytes()
+    person = b"<ram:PersonName>Service comptabilit\xc3\xa9</ram:PersonName>"
+    lost = cii.replace(person, person + b"<ram:DepartmentName>Accounts</ram:DepartmentName>").replace(
+        b"ram:", b"r:").replace(b"xmlns:ram=", b"xmlns:r=")
+    assert b"<r:DepartmentName>" in lost
+    dropped = []
+    api.convert(lost, "ubl", dropped=dropped)
+    assert len(dropped) == 1 and dropped[0].endswith("/ram:DefinedTradeContact/ram:DepartmentName: 'Accounts'")

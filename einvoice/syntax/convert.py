@@ -25,7 +25,7 @@ import re
 
 from ..errors import EinvoiceError
 from ..model.invoice import Invoice
-from .namespaces import CBC
+from .namespaces import CBC, CII_NS, UBL_NS
 
 UBL_PROFILES = ("peppol", "ehf")
 
@@ -271,10 +271,13 @@ _ZONED_DATE = re.compile(r"(\d{4,}-\d\d-\d\d)(?:Z|[+-]\d\d:\d\d)\Z")  # an xs:da
 _BOOLEANS = ("ChargeIndicator", "Indicator")  # UBL's cbc:ChargeIndicator, CII's udt:Indicator (xs:boolean both)
 
 
+_PREFIXES = {uri: prefix for prefix, uri in reversed((*UBL_NS.items(), *CII_NS.items()))}  # ('ubl' before 'inv')
+
+
 def _values(root) -> dict[str, list[str]]:
-    """Path (prefixed names, no positions) -> the trimmed values there: text of elements without element
-    children, and attributes; not the xsi attributes nor UBL's version (schema locations, types and the syntax
-    version say nothing of the invoice)."""
+    """Path (names with the syntax's prefixes, whatever the document's are; no positions) -> the trimmed values
+    there: text of elements without element children, and attributes; not the xsi attributes nor UBL's version
+    (schema locations, types and the syntax version say nothing of the invoice)."""
     from lxml import etree
 
     paths: dict = {}
@@ -283,7 +286,8 @@ def _values(root) -> dict[str, list[str]]:
         if not isinstance(el.tag, str):
             continue
         q = etree.QName(el)
-        name = f"{el.prefix}:{q.localname}" if el.prefix else q.localname
+        prefix = _PREFIXES.get(q.namespace) or el.prefix  # (the syntax's own prefixes: a document may use others)
+        name = f"{prefix}:{q.localname}" if prefix else q.localname
         path = paths[el] = f"{paths.get(el.getparent(), '')}/{name}"
         if len(el) == 0 and el.text and el.text.strip() and q.localname != "UBLVersionID":  # (base64: however wrapped)
             value = "".join(el.text.split()) if name.endswith("BinaryObject") else el.text.strip()
