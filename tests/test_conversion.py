@@ -1038,6 +1038,12 @@ def test_what_is_carried_in_another_form_is_not_listed(tmp_path):
     dropped = []
     out = api.convert(taxed, "ubl", dropped=dropped, force=True)  # (BR-53 wants a tax total in BT-6: the source lacks it)
     assert dropped == [] and b"<cbc:TaxCurrencyCode>EUR</cbc:TaxCurrencyCode>" in out
+    taxed = ubl.replace(b"<cbc:DocumentCurrencyCode>NOK</cbc:DocumentCurrencyCode>",
+                        b"<cbc:DocumentCurrencyCode>NOK</cbc:DocumentCurrencyCode><cbc:TaxCurrencyCode>NOK</cbc:TaxCurrencyCode>")
+    assert taxed != ubl
+    dropped = []
+    out = api.convert(taxed, "cii", dropped=dropped, force=True)  # (CII states BT-6 only where it differs from BT-5)
+    assert dropped == [] and b"TaxCurrencyCode" not in out
 
 
 def test_convert_lists_every_term_with_all_notes(tmp_path):
@@ -1096,3 +1102,23 @@ def test_the_note_reads_paths_by_namespace_not_by_the_documents_prefixes():
     dropped = []
     api.convert(lost, "ubl", dropped=dropped)
     assert len(dropped) == 1 and dropped[0].endswith("/ram:DefinedTradeContact/ram:DepartmentName: 'Accounts'")
+
+
+def test_a_carried_tax_currency_does_not_hide_another_loss_of_its_value():
+    """BT-6 carried at its own path counts there: a tax exchange rate's target currency (outside EN 16931) with the
+    same code is still listed as lost (found on a PINT invoice: USD invoice, OMR tax currency)."""
+    from pathlib import Path
+
+    from einvoice import api
+
+    ubl = (Path(__file__).resolve().parents[1] / "samples" / "ehf-invoice.xml").read_bytes()
+    rate = (b"<cbc:DocumentCurrencyCode>NOK</cbc:DocumentCurrencyCode><cbc:TaxCurrencyCode>SEK</cbc:TaxCurrencyCode>",
+            b"<cac:TaxExchangeRate><cbc:SourceCurrencyCode>NOK</cbc:SourceCurrencyCode><cbc:TargetCurrencyCode>SEK"
+            b"</cbc:TargetCurrencyCode></cac:TaxExchangeRate>")
+    data = ubl.replace(b"<cbc:DocumentCurrencyCode>NOK</cbc:DocumentCurrencyCode>", rate[0]).replace(
+        b"<cac:TaxTotal>", rate[1] + b"<cac:TaxTotal>", 1)
+    assert rate[1] in data
+    dropped: list[str] = []
+    api.convert(data, "cii", dropped=dropped, force=True)
+    assert any(d.endswith("cac:TaxExchangeRate/cbc:TargetCurrencyCode: 'SEK'") for d in dropped), dropped
+    assert not any("cbc:TaxCurrencyCode" in d for d in dropped)
