@@ -217,9 +217,10 @@ def not_carried(source, converted, source_profile: str | None = None, limit: int
     repeats is missed when only the breakdown's stays. The specification identifier (BT-24) is the target's own.
     Carried, though the re-write states them otherwise: a UBL date's time zone (EN 16931's dates are calendar dates:
     compared without it), CII's BT-7 and BT-8 repeated on each VAT breakdown (one document level term: the
-    writer states it on the first), and BT-6 equal to BT-5 (the CII writer leaves it out, as BR-53 reads it). Listed, not refused, in the source's order: a conversion carries
-    what EN 16931 defines. ``source`` and ``converted`` are :class:`~einvoice.rules.engine.Document` objects (the
-    converted one as read for its validation); with ``limit``, at most that many lines, the last one counting the rest.
+    writer states it on the first), and BT-6 equal to BT-5 (the CII writer leaves it out, as BR-53 reads it).
+    Listed, not refused, in the source's order: a conversion carries what EN 16931 defines. ``source`` and
+    ``converted`` are :class:`~einvoice.rules.engine.Document` objects (the converted one as read for its
+    validation); with ``limit``, at most that many lines, the last one counting the rest.
     """
     from collections import Counter
     from itertools import count
@@ -261,10 +262,10 @@ def not_carried(source, converted, source_profile: str | None = None, limit: int
 
 _SPECIFICATION = ("/cbc:CustomizationID", "/ram:GuidelineSpecifiedDocumentContextParameter/ram:ID")
 _HEADER_TAX = "/ram:ApplicableHeaderTradeSettlement/ram:ApplicableTradeTax/"
-_PER_BREAKDOWN = (_HEADER_TAX + "ram:TaxPointDate/udt:DateString", _HEADER_TAX + "ram:TaxPointDate/udt:DateString/@format",
-                  _HEADER_TAX + "ram:DueDateTypeCode")
-_TAX_CURRENCY = ("/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeSettlement/ram:TaxCurrencyCode",
-                 "/ubl:Invoice/cbc:TaxCurrencyCode", "/cn:CreditNote/cbc:TaxCurrencyCode")
+_PER_BREAKDOWN = (_HEADER_TAX + "ram:TaxPointDate/udt:DateString",
+                  _HEADER_TAX + "ram:TaxPointDate/udt:DateString/@format", _HEADER_TAX + "ram:DueDateTypeCode")
+_TAX_CURRENCY = ("/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeSettlement"
+                 "/ram:TaxCurrencyCode", "/ubl:Invoice/cbc:TaxCurrencyCode", "/cn:CreditNote/cbc:TaxCurrencyCode")
 _ZONED_DATE = re.compile(r"(\d{4,}-\d\d-\d\d)(?:Z|[+-]\d\d:\d\d)\Z")  # an xs:date with a time zone
 
 
