@@ -117,7 +117,10 @@ def expand(inputs: Iterable[str], stdin: Any = None,
             from .errors import UnreadableInput
             from .xmlsafe import read_limited
 
-            stream = stdin if stdin is not None else sys.stdin.buffer
+            stream = stdin if stdin is not None else sys.stdin.buffer if sys.stdin is not None else None
+            if stream is None:  # (started with standard input closed)
+                missing.append(FileResult("<stdin>", STATUS_UNREADABLE, reason="standard input is closed"))
+                continue
             try:
                 out.append(Candidate("<stdin>", True, read_limited(stream, max_bytes)))
             except UnreadableInput as exc:
@@ -127,6 +130,9 @@ def expand(inputs: Iterable[str], stdin: Any = None,
                 missing.append(FileResult("<stdin>", STATUS_UNREADABLE,
                                           reason=f"cannot read standard input ({exc.strerror or exc})"))
             continue
+        if not item:  # ('' would be the current folder)
+            missing.append(FileResult(item, STATUS_UNREADABLE, reason="an empty name, no file or folder"))
+            continue
         p = Path(item)
         try:
             is_dir, exists = p.is_dir(), p.exists()
@@ -135,15 +141,12 @@ def expand(inputs: Iterable[str], stdin: Any = None,
             continue
         if is_dir:
             found = False
-            try:
-                for sub in sorted(p.rglob("*")):
-                    if sub.is_file() and not any(part.startswith(".") for part in sub.relative_to(p).parts):
-                        add(str(sub), False)
-                        found = True
-            except OSError as exc:
-                missing.append(FileResult(item, STATUS_UNREADABLE,
-                                          reason=f"cannot read the folder ({_os_reason(exc)})"))
-                continue
+            for sub, said in _walk(p):
+                found = True
+                if said is None:
+                    add(str(sub), False)
+                else:
+                    missing.append(said)
             if not found:  # a folder named on purpose that holds nothing is no pass: say so (exit 2)
                 missing.append(FileResult(item, STATUS_UNREADABLE, reason="the folder holds no files"))
         elif exists:
@@ -161,6 +164,44 @@ def expand(inputs: Iterable[str], stdin: Any = None,
         else:
             missing.append(FileResult(item, STATUS_UNREADABLE, reason="cannot read file (no such file or folder)"))
     return out, missing
+
+
+def _walk(folder: Path) -> list[tuple[Path, FileResult | None]]:
+    """What a folder holds, recursively, in path order: (file, None) for each file to judge, (entry, its result) for
+    what cannot be: a folder that cannot be listed (unreadable), a link to a folder (skipped: not followed, which
+    also keeps a loop of links out), and a name that is no file (a named pipe, a device, a socket, a link to nothing):
+    skipped, unless its name says .xml or .pdf, when it is judged as named and refused with its reason. Hidden
+    files and folders (a name starting with '.', as .git) are left out."""
+    from .xmlsafe import _kind
+
+    out: list[tuple[Path, FileResult | None]] = []
+
+    def unlisted(exc: OSError) -> None:
+        out.append((Path(exc.filename or folder), FileResult(exc.filename or str(folder), STATUS_UNREADABLE,
+                                                             reason=f"cannot read the folder ({_os_reason(exc)})")))
+
+    for root, dirs, files in os.walk(folder, onerror=unlisted):
+        base = Path(root)
+        for name in sorted(dirs):
+            if name.startswith(".") or not (base / name).is_symlink():
+                continue
+            dirs.remove(name)
+            out.append((base / name, FileResult(str(base / name), STATUS_SKIPPED,
+                                                reason="a link to a folder, not followed")))
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in files:
+            if name.startswith("."):
+                continue
+            sub = base / name
+            try:
+                kind = _kind(sub.stat().st_mode)
+            except OSError as exc:
+                kind = "is a symbolic link to nothing, or a loop of links" if sub.is_symlink() else _os_reason(exc)
+            if kind is None or sub.suffix.lower() in (".xml", ".pdf"):
+                out.append((sub, None))
+            else:
+                out.append((sub, FileResult(str(sub), STATUS_SKIPPED, reason=kind.split(";")[0])))
+    return sorted(out, key=lambda t: t[0])
 
 
 def sniff(head: bytes) -> str | None:
@@ -387,14 +428,14 @@ def run(inputs: Iterable[str], opts: Options | None = None, jobs: int | None = N
     cands, results = expand(inputs, stdin, opts.max_bytes)
     jobs = jobs or os.cpu_count() or 1
     done: list[FileResult] = list(results)
-    if jobs <= 1 or len(cands) < 8:
+    if len(cands) <= 1:  # one file: judged here (nothing else to lose if the process dies)
         for c in cands:
-            r = validate_one(c, opts if len(cands) > 1 else replace(opts, facts=False))
+            r = validate_one(c, replace(opts, facts=False))
             done.append(r)
             if progress:
                 progress(r)
-    else:
-        done.extend(run_pool(cands, opts, jobs, progress))
+    else:  # (a worker process at least: one that dies, killed or out of memory, costs its own file only)
+        done.extend(run_pool(cands, opts, max(1, jobs), progress))
     cross_checks(done)
     return done
 

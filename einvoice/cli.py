@@ -84,6 +84,9 @@ class _Guarded(click.Group):
         except BrokenPipeError:
             _quiet_stdout()
             sys.exit(EXIT_UNREADABLE)
+        except KeyboardInterrupt:  # (Ctrl-C, as a batch says it: not click's "Aborted!" with the exit status of findings)
+            click.echo("einvoice: interrupted", err=True)
+            sys.exit(130)
         except OSError as exc:
             if exc.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EBADF) or os.environ.get("EINVOICE_DEBUG"):
                 return self._internal(exc)
@@ -193,7 +196,7 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("input", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("input", type=click.Path(path_type=Path, readable=False))
 @click.option("--format", "-f", "fmt", required=True, type=click.Choice(FORMAT_NAMES), help="output format")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
               help="XML file to write (optional with --pdf)")
@@ -368,6 +371,9 @@ def from_stdin(source: Path) -> Path | bytes:
     from .errors import UnreadableInput
     from .xmlsafe import MAX_BYTES, read_limited
 
+    if sys.stdin is None:  # (started with standard input closed)
+        click.echo("einvoice: <stdin>: standard input is closed", err=True)
+        sys.exit(EXIT_UNREADABLE)
     try:
         return read_limited(sys.stdin.buffer, MAX_BYTES, "<stdin>")
     except UnreadableInput as exc:
@@ -422,6 +428,8 @@ def _read_files_from(name: str) -> list[str]:
     limit = 16 * 1024 * 1024
     try:
         if name == "-":
+            if sys.stdin is None:
+                _usage_error("--files-from", "standard input is closed")
             raw = sys.stdin.buffer.read(limit + 1)
         else:
             st = os.stat(name)
@@ -438,7 +446,7 @@ def _read_files_from(name: str) -> list[str]:
 
 
 @main.command()
-@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("files", nargs=-1, type=click.Path(path_type=str, readable=False))
 @click.option("--profile", "-p", default="auto", show_default=True, type=click.Choice(PROFILE_NAMES),
               help="rules to apply; auto picks them from the specification identifier (BT-24)")
 @click.option("--no-schema", is_flag=True, help="skip XML Schema (XSD) validation (judge fragments by their rules)")
@@ -449,7 +457,7 @@ def _read_files_from(name: str) -> list[str]:
               help="write the report to this file instead of standard output")
 @click.option("--fail-on", default="error", show_default=True, type=click.Choice(["error", "warning", "never"]),
               help="lowest severity that makes the exit code 1")
-@click.option("--jobs", "-j", type=int, default=0, help="parallel workers (default: all cores)")
+@click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, help="parallel workers (default: all cores)")
 @click.option("--files-from", help="read paths from this file, one per line ('-': stdin), "
               "e.g. the output of git diff --name-only; paths that no longer exist are ignored")
 @click.option("--max-size", default="50MB", show_default=True,
@@ -552,7 +560,7 @@ NOTES_SHOWN = 20  # lines of convert's note shown without --all-notes
 
 
 @main.command()
-@click.argument("source", type=click.Path(path_type=Path))
+@click.argument("source", type=click.Path(path_type=Path, readable=False))
 @click.option("--to", "to", required=True, type=click.Choice(["ubl", "cii"]), help="target syntax")
 @click.option("--profile", "target_profile", default=None,
               type=click.Choice(["peppol", "ehf", "minimum", "basicwl", "basic", "en16931", "extended"]),
@@ -672,7 +680,7 @@ def _show_json(path: str, doc) -> dict:
 
 
 @main.command()
-@click.argument("source", type=click.Path(path_type=Path))
+@click.argument("source", type=click.Path(path_type=Path, readable=False))
 @click.option("--format", "out_format", default="text", show_default=True, type=click.Choice(["text", "json"]),
               help="text for people, json for programs (keys below)")
 def show(source: Path, out_format: str = "text") -> None:

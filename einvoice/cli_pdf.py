@@ -82,7 +82,7 @@ def _refuse_overwrite(output, *inputs) -> None:
 
 
 @click.command()
-@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("source", type=click.Path(path_type=Path, readable=False))
 @click.option("--output", "-o", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="HTML or PDF file to write (by its extension)")
 @click.option("--lang", "-l", type=click.Choice(LANG_NAMES), default=None,
@@ -122,7 +122,7 @@ def render(source: Path, output: Path, lang: str | None) -> None:
 
 
 @click.command()
-@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("source", type=click.Path(path_type=Path, readable=False))
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="XML file to write (default: standard output)")
 def extract(source: Path, output: Path | None) -> None:
@@ -155,8 +155,8 @@ def extract(source: Path, output: Path | None) -> None:
 
 
 @click.command()
-@click.argument("pdf", type=click.Path(dir_okay=False, path_type=Path))
-@click.argument("xml", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("pdf", type=click.Path(path_type=Path, readable=False))
+@click.argument("xml", type=click.Path(path_type=Path, readable=False))
 @click.option("--output", "-o", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="Factur-X PDF to write")
 def attach(pdf: Path, xml: Path, output: Path) -> None:

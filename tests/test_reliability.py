@@ -870,3 +870,123 @@ def einvoice_validate(data: bytes):
     from einvoice.validate import validate
 
     return validate(data, schema=False)
+
+
+# --- found by an attack on the batch and the command line (2026-12-04) ------------------------------------------
+
+
+def test_a_small_batch_runs_in_a_worker_so_a_death_costs_only_its_file(tmp_path, monkeypatch):
+    """Two files and one job: they are judged in a worker process, not in the command's own process, so one that
+    kills its process (out of memory, say) costs only itself; before, a batch of fewer than 8 files or with -j 1
+    (a 1-CPU machine by default) was judged in the main process and lost as a whole."""
+    folder = tmp_path / "two"
+    folder.mkdir()
+    (folder / "a.xml").write_bytes(UBL)
+    (folder / "b.xml").write_bytes(UBL.replace(b"<cbc:ID>", b"<cbc:ID>2-", 1))
+    monkeypatch.setenv(batch.FAULT_ENV, "kill:b.xml")
+    results = {Path(r.path).name: r for r in batch.run([str(folder)], batch.Options(schema=False), jobs=1)}
+    assert results["a.xml"].status != batch.STATUS_UNREADABLE, results["a.xml"].reason
+    assert results["b.xml"].status == batch.STATUS_UNREADABLE and "died" in results["b.xml"].reason
+    assert not multiprocessing.active_children()
+
+
+def test_a_named_file_that_cannot_be_read_is_its_own_line_and_the_others_are_judged(tmp_path, monkeypatch):
+    """A file the user may not read (emulated: this suite runs as root) is a result of its own, exit 2, with the
+    other files judged and the report written; before, the command stopped with a usage error and judged none."""
+    ok, locked = tmp_path / "ok.xml", tmp_path / "locked.xml"
+    ok.write_bytes(UBL)
+    locked.write_bytes(UBL)
+    real_open, real_access = os.open, os.access
+
+    def no_access(path, mode, *a, **k):
+        return False if str(path) == str(locked) else real_access(path, mode, *a, **k)
+
+    def refuse(path, flags, *a, **k):
+        if str(path) == str(locked):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, flags, *a, **k)
+
+    monkeypatch.setattr(os, "access", no_access)
+    monkeypatch.setattr(os, "open", refuse)
+    res = CliRunner().invoke(main, ["validate", str(locked), str(ok), "--no-schema", "--format", "json"])
+    assert res.exit_code == 2, res.output
+    files = {Path(f["path"]).name: f for f in json.loads(res.stdout)["files"]}
+    assert files["locked.xml"]["status"] == "unreadable" and "Permission denied" in files["locked.xml"]["error"]
+    assert files["ok.xml"]["status"] != "unreadable"
+
+
+def test_a_folder_walk_says_what_it_cannot_judge(tmp_path, monkeypatch):
+    """A subfolder that cannot be listed is unreadable (it was skipped without a word: a pass); a named pipe, a
+    link to nothing and a link to a folder are skipped with their reason (they vanished), and named .xml they are
+    refused as a named file is; hidden folders (.git) are still left out."""
+    top = tmp_path / "in"
+    (top / "locked").mkdir(parents=True)
+    (top / ".git").mkdir()
+    (top / "sub").mkdir()
+    (top / "a.xml").write_bytes(UBL)
+    (top / ".git" / "x.xml").write_bytes(b"junk")
+    (top / "locked" / "b.xml").write_bytes(UBL)
+    os.mkfifo(top / "pipe")
+    os.mkfifo(top / "pipe.xml")
+    (top / "gone").symlink_to(tmp_path / "nowhere")
+    (top / "linked").symlink_to(top / "sub", target_is_directory=True)
+    real_scandir = os.scandir
+
+    def scandir(path="."):
+        if str(path) == str(top / "locked"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    results = {str(Path(r.path).relative_to(top)): r for r in batch.run([str(top)], batch.Options(schema=False), jobs=1)}
+    assert set(results) == {"a.xml", "locked", "pipe", "pipe.xml", "gone", "linked"}, sorted(results)
+    assert results["locked"].status == batch.STATUS_UNREADABLE and "cannot read the folder (Permission denied)" in results["locked"].reason
+    assert results["pipe"].status == batch.STATUS_SKIPPED and "named pipe" in results["pipe"].reason
+    assert results["pipe.xml"].status == batch.STATUS_UNREADABLE and "named pipe" in results["pipe.xml"].reason
+    assert results["gone"].status == batch.STATUS_SKIPPED and "link to nothing" in results["gone"].reason
+    assert results["linked"].status == batch.STATUS_SKIPPED and "not followed" in results["linked"].reason
+    assert batch.exit_code(list(results.values())) == 2
+
+
+def test_an_empty_name_and_a_closed_standard_input_are_one_line_each(tmp_path):
+    """'' named the current folder (its whole content was judged); standard input closed was an internal error."""
+    (r,) = batch.run([""], batch.Options(schema=False), jobs=1)
+    assert r.status == batch.STATUS_UNREADABLE and r.reason == "an empty name, no file or folder"
+    for cmd in (["validate", "-"], ["show", "-"]):
+        proc = subprocess.run([*EINVOICE, *cmd], stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                              close_fds=True, preexec_fn=lambda: os.close(0))
+        assert proc.returncode == 2, proc.stderr
+        assert proc.stderr.strip().splitlines() == ["einvoice: <stdin>: standard input is closed"], proc.stderr
+
+
+def test_an_attachment_over_ten_megabytes_of_text_is_read(tmp_path):
+    """libxml2 refuses a text node over 10 MB unless told otherwise ('try XML_PARSE_HUGE'): a well-formed invoice
+    with an attachment of 8 MB was called not well-formed. Read now (the official validators' parser has no such
+    limit); the depth limit still holds for such a document."""
+    import base64
+
+    pdf = b"%PDF-1.4\n" + bytes(range(256)) * (8 * 4096)
+    blob = base64.b64encode(pdf)
+    assert len(blob) > 10_000_000
+    ref = (b"<cac:AdditionalDocumentReference><cbc:ID>att</cbc:ID><cac:Attachment><cbc:EmbeddedDocumentBinaryObject "
+           b'mimeCode="application/pdf" filename="a.pdf">' + blob + b"</cbc:EmbeddedDocumentBinaryObject></cac:Attachment>"
+           b"</cac:AdditionalDocumentReference>")
+    data = UBL.replace(b"<cac:AccountingSupplierParty>", ref + b"<cac:AccountingSupplierParty>", 1)
+    report = validate(data)
+    assert report.valid, [f.rule for f in report.findings]
+    deep = data.replace(b"</cbc:EmbeddedDocumentBinaryObject>", b"</cbc:EmbeddedDocumentBinaryObject>"
+                        + b"<x>" * 300 + b"</x>" * 300, 1)
+    with pytest.raises(UnreadableInput, match="nested deeper than 256"):
+        xmlsafe.parse(deep)
+
+
+def test_ctrl_c_in_a_command_is_one_line_and_exit_130(monkeypatch, tmp_path):
+    import importlib
+
+    def interrupted(*a, **k):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(importlib.import_module("einvoice.render"), "render_html", interrupted)
+    res = CliRunner().invoke(main, ["render", str(Path(__file__).resolve().parents[1] / "samples" / "ehf-invoice.xml"),
+                                    "-o", str(tmp_path / "x.html")])
+    assert res.exit_code == 130 and res.output.strip() == "einvoice: interrupted", res.output
