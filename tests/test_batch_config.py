@@ -55,6 +55,8 @@ def x001(results) -> list:
     ('[einvoice]\ndue-days = "thirty"\n', "due-days must be a whole number"),
     ('[einvoice]\nrequire-late-interest = "yes"\n', "must be true or false"),
     ('[einvoice\n', "not valid TOML"),
+    ('[einvoice]\ndue-days = 10\n\n[rules]\nEINV-P-005 = "error"\n', "'rules (beside the einvoice table)'"),
+    ('due-days = 10\n[einvoice]\nconsumer-due-days = 5\n', "'due-days (beside the einvoice table)'"),
     (b'\xff\xfe[einvoice]\n', "not UTF-8 text"),
 ])
 def test_unknown_keys_and_values_are_one_line_errors(folder, text, says):

@@ -1,6 +1,6 @@
 """Configuration of the house policy: ``[tool.einvoice]`` in pyproject.toml or ``einvoice.toml``.
 
-    [tool.einvoice]            # in einvoice.toml the table is [einvoice] or top level
+    [tool.einvoice]            # in einvoice.toml the table is [einvoice] or top level (not both)
     due-days = 30              # longest payment term accepted (days after issue)
     consumer-due-days = 14     # term for consumer invoices (buyer without VAT id / org number)
     require-late-interest = false
@@ -26,8 +26,7 @@ from ...errors import UnreadableInput
 SETTINGS = ("off", "fatal", "error", "warning", "info")
 MAX_BYTES = 1 << 20  # a configuration file larger than this is refused (einvoice.toml) or passed over (pyproject.toml)
 KEYS = ("due-days", "consumer-due-days", "require-late-interest", "rules")
-# configurable rules besides the house policy's (schemas/rules/policy/house.yaml)
-OTHER_RULES = ("EINV-X-001", "EINV-X-002", "EINV-X-003")
+OTHER_RULES = ("EINV-X-001", "EINV-X-002", "EINV-X-003")  # configurable besides the house policy's (house.yaml)
 
 
 class ConfigError(UnreadableInput):
@@ -56,7 +55,8 @@ class PolicyConfig:
 def _table(data: dict, filename: str) -> dict | None:
     if filename == "pyproject.toml":
         return data.get("tool", {}).get("einvoice")
-    return data.get("einvoice", data.get("tool", {}).get("einvoice", data))
+    table = data.get("einvoice", data.get("tool", {}).get("einvoice"))  # and a key beside the table: refused
+    return data if table is None else {**table, **{f"{k} (beside the einvoice table)": v for k, v in data.items() if k not in ("einvoice", "tool")}}
 
 
 def parse(data: dict, source: str | None = None) -> PolicyConfig:
