@@ -28,13 +28,22 @@ def _parser() -> etree.XMLParser:
     return parser
 
 
-def _new_parser() -> etree.XMLParser:
+def _huge_parser() -> etree.XMLParser:
+    """The hardened parser of this thread for a text node over libxml2's 10 MB (an attachment of 7.5 MB or more):
+    no limit on a text's length, the same refusals otherwise (entities are never expanded, the depth is tested)."""
+    parser = getattr(_local, "huge", None)
+    if parser is None:
+        parser = _local.huge = _new_parser(huge=True)
+    return parser
+
+
+def _new_parser(huge: bool = False) -> etree.XMLParser:
     return etree.XMLParser(
         resolve_entities=False,
         no_network=True,
         load_dtd=False,
         dtd_validation=False,
-        huge_tree=False,
+        huge_tree=huge,
         remove_blank_text=False,
         remove_comments=False,
         collect_ids=False,
@@ -153,8 +162,14 @@ def parse(data: bytes, name: str | None = None, max_depth: int = MAX_DEPTH) -> e
     if data.find(b"<!DOCTYPE", 0, 4096) >= 0 or data.find(b"<!ENTITY", 0, 65536) >= 0:
         raise UnreadableInput("document has a DOCTYPE or entity declarations; refused for safety", name)
     data = _as_declared(data, name)
+    huge = False
     try:
-        tree = etree.fromstring(data, _parser()).getroottree()
+        try:
+            tree = etree.fromstring(data, _parser()).getroottree()
+        except etree.XMLSyntaxError as exc:  # a text over 10 MB (Java's parser, the official one, has no such limit)
+            if "XML_PARSE_HUGE" not in str(exc) or len(data) < 10_000_000:
+                raise
+            tree, huge = etree.fromstring(data, _huge_parser()).getroottree(), True
     except etree.XMLSyntaxError as exc:
         declared = _DECLARED.match(data[:512].decode("latin-1"))
         if declared and not _ENCODING_NAME.fullmatch(declared.group(1)):  # libxml2 says 'string not closed'
@@ -165,7 +180,7 @@ def parse(data: bytes, name: str | None = None, max_depth: int = MAX_DEPTH) -> e
         raise UnreadableInput(f"not readable as XML: {exc}", name) from None
     if tree.docinfo.doctype:
         raise UnreadableInput("document has a DOCTYPE; refused for safety", name)
-    _check_depth(tree.getroot(), max_depth, name)
+    _check_depth(tree.getroot(), max_depth, name, huge)
     return tree
 
 
@@ -247,10 +262,10 @@ def _syntax_error(exc: etree.XMLSyntaxError) -> str:
 _DEPTH_TESTS: dict[int, etree.XPath | None] = {}
 
 
-def _check_depth(root, max_depth: int, name: str | None) -> None:
+def _check_depth(root, max_depth: int, name: str | None, huge: bool = False) -> None:
     # one XPath in C: is there an element at depth max_depth + 1? (None: the parser refuses that depth itself, as
     # libxml2 does beyond 256 levels; found out once per limit, so another libxml2 is asked rather than assumed)
-    test = _DEPTH_TESTS.get(max_depth, False)
+    test = _DEPTH_TESTS.get(max_depth, False) if not huge else etree.XPath("boolean(/*" + "/*" * max_depth + ")")
     if test is False:
         try:
             etree.fromstring(b"<a>" * (max_depth + 1) + b"</a>" * (max_depth + 1), _new_parser())
