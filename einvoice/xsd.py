@@ -988,8 +988,14 @@ _XSI_LOCATIONS = etree.XPath("descendant-or-self::*/@xsi:schemaLocation | descen
                              namespaces=_XSI)  # (from the root: what //@... selects, in half the time)
 
 
+_XSI_NAMES = {f"{{{_XSI['xsi']}}}{n}" for n in ("schemaLocation", "noNamespaceSchemaLocation")}
+
+
 def _location_errors(root: Any, path: str | None) -> list[Finding]:
-    found = _XSI_LOCATIONS(root)
+    try:
+        found = [(v.getparent(), v.attrname, str(v)) for v in _XSI_LOCATIONS(root)]
+    except etree.XPathEvalError:  # over libxml2's 10 million nodes for one XPath: the same, element by element
+        found = [(el, n, v) for el in root.iter(etree.Element) for n, v in el.items() if n in _XSI_NAMES]
     if not found:
         return []
     uris = getattr(_local, "uri_list", None)  # (a schema per thread, as the others)
@@ -998,11 +1004,11 @@ def _location_errors(root: Any, path: str | None) -> list[Finding]:
             '<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema"><xs:element name="v"><xs:simpleType>'
             '<xs:list itemType="xs:anyURI"/></xs:simpleType></xs:element></xs:schema>'))
     out, paths = [], PathCache()  # one per document: many siblings with a bad location stay linear
-    for value in found:
+    for el, attr, value in found:
         probe = etree.Element("v")
-        probe.text = str(value)
+        probe.text = value
         if not uris.validate(probe):
-            el, name = value.getparent(), etree.QName(value.attrname).localname
+            name = etree.QName(attr).localname
             out.append(Finding(RULE_ID, Severity.FATAL, f"XML Schema: the value {str(value)!r} of attribute xsi:{name} is not "
                                "a list of URIs (xs:anyURI).", f"Write xsi:{name} as URIs separated by spaces, or leave it out.",
                                element_origin(el, paths).xpath, el.sourceline, "xsd", path))

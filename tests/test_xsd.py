@@ -137,6 +137,25 @@ def test_schema_locations_are_lists_of_uris_as_javas_validator_checks_them():
             assert "xsi:" in f.message and f.xpath == "/Invoice/cbc:IssueDate" and f.line == 3
 
 
+def test_schema_locations_of_a_document_too_wide_for_one_xpath_are_read_element_by_element(monkeypatch):
+    """libxml2 gives up an XPath over 10 million nodes ('unknown error'): a 48 MB invoice of 12 million elements was an
+    internal error. The attributes are then read element by element, with the same findings."""
+    from lxml import etree
+
+    xsi = "http://www.w3.org/2001/XMLSchema-instance"
+    root = ubl()
+    root.find("{*}IssueDate").set(f"{{{xsi}}}schemaLocation", "urn:a%zz b.xsd")
+    root.set(f"{{{xsi}}}noNamespaceSchemaLocation", "urn:b%zz")
+    expected = [(f.message, f.xpath, f.line) for f in xsd.validate_tree(root, Syntax.UBL)]
+    assert len(expected) == 2
+
+    def too_wide(_root):
+        raise etree.XPathEvalError("unknown error")
+
+    monkeypatch.setattr(xsd, "_XSI_LOCATIONS", too_wide)
+    assert [(f.message, f.xpath, f.line) for f in xsd.validate_tree(root, Syntax.UBL)] == expected
+
+
 def test_unexpected_element_names_what_is_expected():
     (f,) = xsd.validate_tree(ubl(extra="<cbc:Colour>red</cbc:Colour>\n"), Syntax.UBL)
     assert "cbc:Colour" in f.message and "not allowed" in f.message
