@@ -180,6 +180,8 @@ def parse(data: bytes, name: str | None = None, max_depth: int = MAX_DEPTH) -> e
                 raise
             tree, huge = etree.fromstring(data, _huge_parser()).getroottree(), True
     except etree.XMLSyntaxError as exc:
+        if exc.code == etree.ErrorTypes.ERR_NO_MEMORY:  # (libxml2 says 'unknown error': no fault of the document's)
+            raise UnreadableInput("not enough memory to read this document", name) from None
         declared = _DECLARED.match(data[:512].decode("latin-1"))
         if declared and not _ENCODING_NAME.fullmatch(declared.group(1)):  # libxml2 says 'string not closed'
             raise UnreadableInput(f"not well-formed XML: the declared encoding {declared.group(1)!r} is no encoding "

@@ -1004,3 +1004,18 @@ def test_a_document_of_millions_of_empty_elements_is_refused_before_it_is_read()
     big = UBL.replace(b"<cac:InvoiceLine>", line * 50_000 + b"<cac:InvoiceLine>", 1)
     assert len(big) > 4 * xmlsafe.MAX_ELEMENTS
     assert xmlsafe.parse(big).getroot() is not None
+
+
+def test_running_out_of_memory_while_parsing_says_so():
+    """libxml2 out of memory said 'not well-formed XML: unknown error' (a fault of the document's, it seemed)."""
+    pytest.importorskip("resource")
+    code = ("import resource, sys; from einvoice import xmlsafe\n"
+            "data = b'<Invoice xmlns=\"urn:oasis:names:specification:ubl:schema:xsd:Invoice-2\">' + b'<a/>' * 3_500_000"
+            " + b'</Invoice>'\n"
+            "size = int(next(ln for ln in open('/proc/self/status') if ln.startswith('VmSize')).split()[1]) * 1024\n"
+            "resource.setrlimit(resource.RLIMIT_AS, (size + 150 * 2**20, resource.RLIM_INFINITY))\n"
+            "try:\n    xmlsafe.parse(data)\nexcept xmlsafe.UnreadableInput as exc:\n    print(exc.reason)\n")
+    if not Path("/proc/self/status").exists():
+        pytest.skip("no /proc/self/status to read the process's size from")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert proc.stdout.strip() == "not enough memory to read this document", (proc.stdout, proc.stderr[-500:])
