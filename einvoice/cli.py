@@ -543,7 +543,8 @@ def validate(files: tuple[Path, ...], profile: str, no_schema: bool, policy: boo
         if out_format == "text":
             color = output is None and sys.stdout.isatty()
             shown = [r for r in results if not quiet or r.findings or r.status != batch.STATUS_VALID]
-            shown = [r for r in shown if r.status != batch.STATUS_UNREADABLE]
+            if output is None:  # (said on stderr above; a report file names them too: it is the whole report)
+                shown = [r for r in shown if r.status != batch.STATUS_UNREADABLE]
             text = formats.to_text(shown, summary, color=color, summary_always=quiet, all_results=results)
         else:
             text = formats.FORMATS[out_format](results, summary)

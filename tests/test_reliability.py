@@ -1019,3 +1019,14 @@ def test_running_out_of_memory_while_parsing_says_so():
         pytest.skip("no /proc/self/status to read the process's size from")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert proc.stdout.strip() == "not enough memory to read this document", (proc.stdout, proc.stderr[-500:])
+
+
+def test_a_text_report_written_to_a_file_names_the_unreadable_files(tmp_path):
+    """With -o the text report named unreadable files nowhere but on stderr: the file only counted them."""
+    bad, ok, report = tmp_path / "bad.xml", tmp_path / "ok.xml", tmp_path / "report.txt"
+    bad.write_bytes(b"<Invoice")
+    ok.write_bytes(UBL)
+    res = CliRunner().invoke(main, ["validate", str(bad), str(ok), "--no-schema", "-o", str(report)])
+    assert res.exit_code == 2
+    text = report.read_text()
+    assert f"{bad}: UNREADABLE - not well-formed XML" in text and f"{ok}: " in text
