@@ -244,8 +244,6 @@ def _compare(src_inv, back_inv, via: str) -> list[str]:
             parts = [v for p, v in a.items() if p.startswith(k.split(".")[0] + ".breakdown[") and p.endswith(".tax_amount.value")]
             if b[k] == sum((Decimal(str(v)) for v in parts), Decimal(0)).normalize():
                 del b[k]  # UBL requires the VAT total: a breakdown without it states their sum (BR-CO-14)
-        if "purchase_order_reference" not in a and b.get("purchase_order_reference") == "NA" and "sales_order_reference" in a:
-            del b["purchase_order_reference"]  # UBL's order reference needs an ID beside BT-14 ("NA", as Peppol says)
     diffs = [f"{k}: {a.get(k)!r} -> {b.get(k)!r}" for k in sorted(set(a) | set(b)) if a.get(k) != b.get(k)]
     return diffs
 
@@ -1122,3 +1120,47 @@ def test_a_carried_tax_currency_does_not_hide_another_loss_of_its_value():
     api.convert(data, "cii", dropped=dropped, force=True)
     assert any(d.endswith("cac:TaxExchangeRate/cbc:TargetCurrencyCode: 'SEK'") for d in dropped), dropped
     assert not any("cbc:TaxCurrencyCode" in d for d in dropped)
+
+
+def test_the_order_references_placeholder_id_is_no_purchase_order_number():
+    """UBL's order reference needs an ID beside a sales order reference (BT-14): "NA" when there is no purchase order
+    (the Peppol guide's; the writer's). Read back it was BT-13 = "NA", which a CII round trip then stated as a
+    purchase order. "NA" beside BT-14 is no BT-13 now; "NA" alone stays what it says."""
+    from pathlib import Path
+
+    from einvoice import api
+
+    cii = (Path(__file__).resolve().parents[1] / "samples" / "facturx-en16931.xml").read_bytes()
+    start, end = cii.index(b"<ram:BuyerOrderReferencedDocument>"), cii.index(b"</ram:BuyerOrderReferencedDocument>")
+    sales = cii[:start] + (b"<ram:SellerOrderReferencedDocument><ram:IssuerAssignedID>SO-77</ram:IssuerAssignedID>"
+                           b"</ram:SellerOrderReferencedDocument>") + cii[end + len(b"</ram:BuyerOrderReferencedDocument>"):]
+    assert load(sales).invoice.purchase_order_reference is None
+    ubl = api.convert(sales, "ubl")
+    assert b"<cbc:ID>NA</cbc:ID>" in ubl and b"<cbc:SalesOrderID>SO-77</cbc:SalesOrderID>" in ubl
+    inv = load(ubl).invoice
+    assert inv.purchase_order_reference is None and inv.sales_order_reference == "SO-77"
+    back = api.convert(ubl, "cii")
+    assert b"BuyerOrderReferencedDocument" not in back and b"SO-77" in back
+    alone = ubl.replace(b"<cbc:SalesOrderID>SO-77</cbc:SalesOrderID>", b"")
+    assert load(alone).invoice.purchase_order_reference == "NA"
+
+
+def test_a_sales_order_reference_alone_answers_peppols_order_or_buyer_reference():
+    """PEPPOL-EN16931-R003 wants a buyer reference or an order reference ID, and an order reference with BT-14 only
+    states "NA" there: converting such an invoice with --profile peppol is not refused for lack of BT-10 or BT-13
+    (the official Peppol XSLT, when given, accepts the result)."""
+    from pathlib import Path
+
+    from einvoice import api
+
+    ubl = (Path(__file__).resolve().parents[1] / "samples" / "ehf-invoice.xml").read_bytes()
+    mine = ubl.replace(b"  <cbc:BuyerReference>K-10023</cbc:BuyerReference>\n", b"").replace(
+        b"<cbc:ID>PO-5567</cbc:ID>", b"<cbc:ID>NA</cbc:ID><cbc:SalesOrderID>SO-1</cbc:SalesOrderID>")
+    assert b"BuyerReference" not in mine and b"SO-1" in mine
+    inv = load(mine).invoice
+    assert inv.purchase_order_reference is None and inv.buyer_reference is None
+    out = api.convert(api.convert(mine, "cii"), "ubl", profile="peppol")
+    assert b"<cbc:ID>NA</cbc:ID>" in out and b"<cbc:SalesOrderID>SO-1</cbc:SalesOrderID>" in out
+    xslt = oracle.peppol_xslt()
+    if xslt is not None:
+        assert not {r for r, sev in oracle.verdict_of_file(xslt, out) if sev == "fatal"}

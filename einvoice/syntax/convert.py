@@ -57,7 +57,8 @@ def peppol_missing(inv: Invoice) -> list[str]:
             missing.append(term + " (with its scheme)")
         elif ea.scheme_id.strip() not in eas:
             missing.append(f"{term} in a Peppol scheme (EAS list; the source states {ea.scheme_id.strip()!r})")
-    if _blank(inv.buyer_reference) and _blank(inv.purchase_order_reference):
+    if _blank(inv.buyer_reference) and _blank(inv.purchase_order_reference) and _blank(inv.sales_order_reference):
+        # (with BT-14 the order reference states "NA" as its ID, which PEPPOL-EN16931-R003 takes as BT-13)
         missing.append("BT-10 Buyer reference or BT-13 Purchase order reference")
     return missing
 

@@ -237,6 +237,14 @@ def _note(b: Binding, el: Any, vals: dict, els: dict, ctx: Any) -> None:
     vals["text"], els["text"] = text, el
 
 
+def _purchase_order(b: Binding, el: Any, vals: dict, els: dict, ctx: Any) -> None:
+    """BT-13 "NA" beside a sales order reference (BT-14): the ID an order reference must have, which the Peppol guide
+    says to write when there is no purchase order (as the writer does), is no purchase order number."""
+    if vals.get("purchase_order_reference") == "NA" and vals.get("sales_order_reference") is not None:
+        del vals["purchase_order_reference"]
+        els.pop("purchase_order_reference", None)
+
+
 def _nothing(b: Binding, el: Any, vals: dict, els: dict, ctx: Any) -> None:
     """A term another converter reads (BT-18 and BT-11 with the document references, BT-90 with the means,
     BT-21 with its note's text)."""
@@ -256,7 +264,7 @@ CONVERTERS = {
     # read as plain paths; only their writing is irregular
     "customization_id": (None, None),
     "profile_id": (None, None),
-    "purchase_order_reference": (None, None),
+    "purchase_order_reference": (_purchase_order, None, True),  # (read by its path, then looked at)
     "party_identifiers": (None, None),
     "tax_total_amount": (None, None),
     "price_discount": (None, None),
