@@ -55,8 +55,13 @@ def x001(results) -> list:
     ('[einvoice]\ndue-days = "thirty"\n', "due-days must be a whole number"),
     ('[einvoice]\nrequire-late-interest = "yes"\n', "must be true or false"),
     ('[einvoice\n', "not valid TOML"),
-    ('[einvoice]\ndue-days = 10\n\n[rules]\nEINV-P-005 = "error"\n', "'rules (beside the einvoice table)'"),
-    ('due-days = 10\n[einvoice]\nconsumer-due-days = 5\n', "'due-days (beside the einvoice table)'"),
+    ('[einvoice]\ndue-days = 10\n\n[rules]\nEINV-P-005 = "error"\n', "'rules (beside the einvoice table"),
+    ('due-days = 10\n[einvoice]\nconsumer-due-days = 5\n', "'due-days (beside the einvoice table"),
+    ('[einvoice]\ndue-days = 10\n[tool.einvoice.rules]\nEINV-P-005 = "error"\n', "'tool (beside the einvoice table"),
+    ('[[einvoice]]\ndue-days = 10\n', "'einvoice (beside the einvoice table, or where a table belongs)'"),
+    ('einvoice = 5\n', "'einvoice (beside the einvoice table, or where a table belongs)'"),
+    ('einvoice = []\n', "'einvoice (beside the einvoice table, or where a table belongs)'"),
+    ('tool = 5\n', "unknown setting 'tool'"),
     (b'\xff\xfe[einvoice]\n', "not UTF-8 text"),
 ])
 def test_unknown_keys_and_values_are_one_line_errors(folder, text, says):

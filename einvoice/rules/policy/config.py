@@ -52,11 +52,11 @@ class PolicyConfig:
         return self.rules.get(rule)
 
 
-def _table(data: dict, filename: str) -> dict | None:
-    if filename == "pyproject.toml":
-        return data.get("tool", {}).get("einvoice")
-    table = data.get("einvoice", data.get("tool", {}).get("einvoice"))  # and a key beside the table: refused
-    return data if table is None else {**table, **{f"{k} (beside the einvoice table)": v for k, v in data.items() if k not in ("einvoice", "tool")}}
+def _table(data: dict, filename: str) -> dict | None:  # (einvoice.toml: its settings at top level or in one table)
+    tool = data.get("tool") if isinstance(data.get("tool"), dict) else {}
+    table = data.get("einvoice", tool.get("einvoice")) if filename == "einvoice.toml" else tool.get("einvoice")
+    alone = isinstance(table, dict) and (filename == "pyproject.toml" or len(data) == 1 and len(tool) <= 1)
+    return (None if filename == "pyproject.toml" else data) if table is None else table if alone else {f"{k} (beside the einvoice table, or where a table belongs)": v for k, v in ({"tool.einvoice": table} if filename == "pyproject.toml" else data).items() if v is not table or not isinstance(v, dict)}
 
 
 def parse(data: dict, source: str | None = None) -> PolicyConfig:
