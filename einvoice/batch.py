@@ -172,13 +172,21 @@ def _walk(folder: Path) -> list[tuple[Path, FileResult | None]]:
     also keeps a loop of links out), and a name that is no file (a named pipe, a device, a socket, a link to nothing):
     skipped, unless its name says .xml or .pdf, when it is judged as named and refused with its reason. Hidden
     files and folders (a name starting with '.', as .git) are left out."""
-    from .xmlsafe import _kind
-
     out: list[tuple[Path, FileResult | None]] = []
 
     def unlisted(exc: OSError) -> None:
         out.append((Path(exc.filename or folder), FileResult(exc.filename or str(folder), STATUS_UNREADABLE,
                                                              reason=f"cannot read the folder ({_os_reason(exc)})")))
+
+    try:
+        _walked(folder, out, unlisted)
+    except RecursionError:  # (os.walk recurses: some 990 folders deep; what was found so far is judged)
+        out.append((folder, FileResult(str(folder), STATUS_UNREADABLE, reason="folders nested too deeply to walk")))
+    return sorted(out, key=lambda t: t[0])
+
+
+def _walked(folder: Path, out: list, unlisted: Callable[[OSError], None]) -> None:
+    from .xmlsafe import _kind
 
     for root, dirs, files in os.walk(folder, onerror=unlisted):
         base = Path(root)
@@ -201,7 +209,6 @@ def _walk(folder: Path) -> list[tuple[Path, FileResult | None]]:
                 out.append((sub, None))
             else:
                 out.append((sub, FileResult(str(sub), STATUS_SKIPPED, reason=kind.split(";")[0])))
-    return sorted(out, key=lambda t: t[0])
 
 
 def sniff(head: bytes) -> str | None:

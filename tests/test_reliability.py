@@ -1030,3 +1030,20 @@ def test_a_text_report_written_to_a_file_names_the_unreadable_files(tmp_path):
     assert res.exit_code == 2
     text = report.read_text()
     assert f"{bad}: UNREADABLE - not well-formed XML" in text and f"{ok}: " in text
+
+
+def test_a_folder_tree_too_deep_to_walk_is_said_and_the_rest_is_judged(tmp_path):
+    """os.walk recurses: a tree of some 990 folders made the command an internal error with an empty report."""
+    top = deep = tmp_path / "top"
+    top.mkdir()
+    for _ in range(1200):  # (one by one: Path.mkdir(parents=True) recurses too)
+        deep = deep / "d"
+        deep.mkdir()
+    (top / "a.xml").write_bytes(UBL)
+    (deep / "b.xml").write_bytes(UBL)
+    other = tmp_path / "other.xml"
+    other.write_bytes(UBL.replace(b"<cbc:ID>", b"<cbc:ID>9-", 1))
+    results = batch.run([str(top), str(other)], batch.Options(schema=False), jobs=1)
+    by = {r.path: r for r in results}
+    assert by[str(top)].status == batch.STATUS_UNREADABLE and by[str(top)].reason == "folders nested too deeply to walk"
+    assert by[str(top / "a.xml")].status != batch.STATUS_UNREADABLE and by[str(other)].status != batch.STATUS_UNREADABLE
