@@ -165,9 +165,9 @@ def parse(data: bytes, name: str | None = None, max_depth: int = MAX_DEPTH) -> e
     if data.find(b"<!DOCTYPE", 0, 4096) >= 0 or data.find(b"<!ENTITY", 0, 65536) >= 0:
         raise UnreadableInput("document has a DOCTYPE or entity declarations; refused for safety", name)
     data = _as_declared(data, name)
-    if len(data) > 4 * MAX_ELEMENTS and b"\x00" not in data[:4]:  # (start tags: '<' but not '</', '<!' or '<?';
-        # a CDATA's '<' counts too; not UTF-16, where '</' is no byte pair)
-        starts = data.count(b"<") - data.count(b"</") - data.count(b"<!") - data.count(b"<?")
+    if len(data) > 4 * MAX_ELEMENTS:  # (start tags: '<' but not '</', '<!' or '<?'; in a comment or CDATA too)
+        unit = {"LE": "utf-16-le", "BE": "utf-16-be"}.get(_UTF16.get(data[:2]) or _UTF16.get(data[:4]), "ascii")
+        starts = data.count("<".encode(unit)) - sum(data.count(t.encode(unit)) for t in ("</", "<!", "<?"))
         if starts > MAX_ELEMENTS:
             raise UnreadableInput(f"document has about {starts:,} elements, more than the {MAX_ELEMENTS:,} accepted "
                                   "(an invoice of 100,000 lines has about 3 million)", name)
@@ -176,7 +176,7 @@ def parse(data: bytes, name: str | None = None, max_depth: int = MAX_DEPTH) -> e
         try:
             tree = etree.fromstring(data, _parser()).getroottree()
         except etree.XMLSyntaxError as exc:  # a text over 10 MB (Java's parser, the official one, has no such limit)
-            if "XML_PARSE_HUGE" not in str(exc) or len(data) < 10_000_000:
+            if not ("XML_PARSE_HUGE" in str(exc) or "CData section too big" in str(exc)) or len(data) < 10_000_000:
                 raise
             tree, huge = etree.fromstring(data, _huge_parser()).getroottree(), True
     except etree.XMLSyntaxError as exc:

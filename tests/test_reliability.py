@@ -1047,3 +1047,22 @@ def test_a_folder_tree_too_deep_to_walk_is_said_and_the_rest_is_judged(tmp_path)
     by = {r.path: r for r in results}
     assert by[str(top)].status == batch.STATUS_UNREADABLE and by[str(top)].reason == "folders nested too deeply to walk"
     assert by[str(top / "a.xml")].status != batch.STATUS_UNREADABLE and by[str(other)].status != batch.STATUS_UNREADABLE
+
+
+def test_a_cdata_attachment_over_ten_megabytes_is_read_and_utf16_counts_its_elements():
+    """The 10 MB text limit lifted for CDATA too ('cData section too big' was 'not well-formed'); a UTF-16 document
+    of millions of elements is refused as a UTF-8 one is (its '</' is no byte pair: it was not counted)."""
+    import base64
+
+    blob = base64.b64encode(b"%PDF-1.4\n" + bytes(range(256)) * (8 * 4096))
+    ref = (b"<cac:AdditionalDocumentReference><cbc:ID>att</cbc:ID><cac:Attachment><cbc:EmbeddedDocumentBinaryObject "
+           b'mimeCode="application/pdf" filename="a.pdf"><![CDATA[' + blob + b"]]></cbc:EmbeddedDocumentBinaryObject>"
+           b"</cac:Attachment></cac:AdditionalDocumentReference>")
+    data = UBL.replace(b"<cac:AccountingSupplierParty>", ref + b"<cac:AccountingSupplierParty>", 1)
+    assert len(blob) > 10_000_000
+    root = xmlsafe.parse(data).getroot()
+    assert len(root.find(".//{*}EmbeddedDocumentBinaryObject").text) == len(blob)
+    wide = ('<?xml version="1.0" encoding="UTF-16"?><Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2">'
+            + "<a/>" * 5_000_000 + "</Invoice>").encode("utf-16")
+    with pytest.raises(UnreadableInput, match=r"about 5,000,001 elements"):
+        xmlsafe.parse(wide)
