@@ -1043,7 +1043,13 @@ def test_a_folder_tree_too_deep_to_walk_is_said_and_the_rest_is_judged(tmp_path)
     (deep / "b.xml").write_bytes(UBL)
     other = tmp_path / "other.xml"
     other.write_bytes(UBL.replace(b"<cbc:ID>", b"<cbc:ID>9-", 1))
-    results = batch.run([str(top), str(other)], batch.Options(schema=False), jobs=1)
+    try:
+        results = batch.run([str(top), str(other)], batch.Options(schema=False), jobs=1)
+    finally:  # taken down level by level: pytest's own clean-up of old temporary folders recurses as os.walk does
+        (deep / "b.xml").unlink()
+        while deep != top:
+            deep.rmdir()
+            deep = deep.parent
     by = {r.path: r for r in results}
     assert by[str(top)].status == batch.STATUS_UNREADABLE and by[str(top)].reason == "folders nested too deeply to walk"
     assert by[str(top / "a.xml")].status != batch.STATUS_UNREADABLE and by[str(other)].status != batch.STATUS_UNREADABLE
