@@ -178,37 +178,33 @@ def _walk(folder: Path) -> list[tuple[Path, FileResult | None]]:
         out.append((Path(exc.filename or folder), FileResult(exc.filename or str(folder), STATUS_UNREADABLE,
                                                              reason=f"cannot read the folder ({_os_reason(exc)})")))
 
+    from .xmlsafe import _kind
+
     try:
-        _walked(folder, out, unlisted)
+        for root, dirs, files in os.walk(folder, onerror=unlisted):
+            base = Path(root)
+            for name in sorted(dirs):
+                if name.startswith(".") or not (base / name).is_symlink():
+                    continue
+                dirs.remove(name)
+                out.append((base / name, FileResult(str(base / name), STATUS_SKIPPED,
+                                                    reason="a link to a folder, not followed")))
+            dirs[:] = [d for d in dirs if not d.startswith(".")]
+            for name in files:
+                if name.startswith("."):
+                    continue
+                sub = base / name
+                try:
+                    kind = _kind(sub.stat().st_mode)
+                except OSError as exc:
+                    kind = "is a symbolic link to nothing, or a loop of links" if sub.is_symlink() else _os_reason(exc)
+                if kind is None or sub.suffix.lower() in (".xml", ".pdf"):
+                    out.append((sub, None))
+                else:
+                    out.append((sub, FileResult(str(sub), STATUS_SKIPPED, reason=kind.split(";")[0])))
     except RecursionError:  # (os.walk recurses: some 990 folders deep; what was found so far is judged)
         out.append((folder, FileResult(str(folder), STATUS_UNREADABLE, reason="folders nested too deeply to walk")))
     return sorted(out, key=lambda t: t[0])
-
-
-def _walked(folder: Path, out: list, unlisted: Callable[[OSError], None]) -> None:
-    from .xmlsafe import _kind
-
-    for root, dirs, files in os.walk(folder, onerror=unlisted):
-        base = Path(root)
-        for name in sorted(dirs):
-            if name.startswith(".") or not (base / name).is_symlink():
-                continue
-            dirs.remove(name)
-            out.append((base / name, FileResult(str(base / name), STATUS_SKIPPED,
-                                                reason="a link to a folder, not followed")))
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        for name in files:
-            if name.startswith("."):
-                continue
-            sub = base / name
-            try:
-                kind = _kind(sub.stat().st_mode)
-            except OSError as exc:
-                kind = "is a symbolic link to nothing, or a loop of links" if sub.is_symlink() else _os_reason(exc)
-            if kind is None or sub.suffix.lower() in (".xml", ".pdf"):
-                out.append((sub, None))
-            else:
-                out.append((sub, FileResult(str(sub), STATUS_SKIPPED, reason=kind.split(";")[0])))
 
 
 def sniff(head: bytes) -> str | None:

@@ -273,14 +273,18 @@ def _syntax_error(exc: etree.XMLSyntaxError) -> str:
 _DEPTH_TESTS: dict[int, etree.XPath | None] = {}
 
 
+def _deeper_than(depth: int) -> etree.XPath:
+    return etree.XPath("boolean(/*" + "/*" * depth + ")")
+
+
 def _check_depth(root, max_depth: int, name: str | None, huge: bool = False) -> None:
     # one XPath in C: is there an element at depth max_depth + 1? (None: the parser refuses that depth itself, as
     # libxml2 does beyond 256 levels; found out once per limit, so another libxml2 is asked rather than assumed)
-    test = _DEPTH_TESTS.get(max_depth, False) if not huge else etree.XPath("boolean(/*" + "/*" * max_depth + ")")
+    test = _DEPTH_TESTS.get(max_depth, False) if not huge else _deeper_than(max_depth)
     if test is False:
         try:
             etree.fromstring(b"<a>" * (max_depth + 1) + b"</a>" * (max_depth + 1), _new_parser())
-            test = etree.XPath("boolean(/*" + "/*" * max_depth + ")")
+            test = _deeper_than(max_depth)
         except etree.XMLSyntaxError:
             test = None
         _DEPTH_TESTS[max_depth] = test
