@@ -1072,3 +1072,9 @@ def test_a_cdata_attachment_over_ten_megabytes_is_read_and_utf16_counts_its_elem
             + "<a/>" * 5_000_000 + "</Invoice>").encode("utf-16")
     with pytest.raises(UnreadableInput, match=r"about 5,000,001 elements"):
         xmlsafe.parse(wide)
+
+
+def test_a_negative_number_of_jobs_is_a_usage_error():
+    """-j -3 was taken silently (and judged the batch in the main process)."""
+    res = CliRunner().invoke(main, ["validate", "-j", "-3", str(Path(__file__).resolve().parents[1] / "samples" / "ehf-invoice.xml")])
+    assert res.exit_code == 2 and "-3 is not in the range x>=0" in res.output
