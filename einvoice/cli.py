@@ -469,7 +469,7 @@ def _read_files_from(name: str) -> list[str]:
 @click.option("--rules", "rules", multiple=True, callback=_parse_rules, metavar="FAMILY=VERSION",
               help="apply another rule release than the one in force, e.g. --rules peppol=3.0.20 "
                    "(see einvoice rules)")
-def validate(files: tuple[Path, ...], profile: str, no_schema: bool, policy: bool, out_format: str,
+def validate(files: tuple[str, ...], profile: str, no_schema: bool, policy: bool, out_format: str,
              output: Path | None, fail_on: str, jobs: int, files_from, max_size: str, quiet: bool,
              rules: dict[str, str] | None = None, timeout: str = "60", max_findings: int = 1000) -> None:
     """Validate invoices: files, folders (recursive), globs or - (stdin).

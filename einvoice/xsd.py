@@ -1012,7 +1012,7 @@ def _location_errors(root: Any, path: str | None) -> list[Finding]:
         probe.text = value
         if not uris.validate(probe):
             name = etree.QName(attr).localname
-            out.append(Finding(RULE_ID, Severity.FATAL, f"XML Schema: the value {str(value)!r} of attribute xsi:{name} is not "
+            out.append(Finding(RULE_ID, Severity.FATAL, f"XML Schema: the value {value!r} of attribute xsi:{name} is not "
                                "a list of URIs (xs:anyURI).", f"Write xsi:{name} as URIs separated by spaces, or leave it out.",
                                element_origin(el, paths).xpath, el.sourceline, "xsd", path))
     return out
