@@ -992,6 +992,31 @@ def test_ctrl_c_in_a_command_is_one_line_and_exit_130(monkeypatch, tmp_path):
     assert res.exit_code == 130 and res.output.strip() == "einvoice: interrupted", res.output
 
 
+_INTERRUPT_THE_IMPORT = """
+import sys
+
+class Interrupt:  # Ctrl-C while the command's modules load: as the first of them (click) is imported
+    def find_spec(self, name, path=None, target=None):
+        if name == "click":
+            raise KeyboardInterrupt
+        return None
+
+sys.meta_path.insert(0, Interrupt())
+from einvoice.__main__ import run
+run()
+"""
+
+
+def test_ctrl_c_while_the_command_loads_is_one_line_and_exit_130():
+    """The ``einvoice`` command and ``python -m einvoice`` start through einvoice.__main__.run, which loads the
+    command line inside the guard: before, Ctrl-C in the first ~0.1 s of a command printed an import traceback."""
+    import tomllib
+
+    scripts = tomllib.loads((Path(__file__).resolve().parents[1] / "pyproject.toml").read_text())["project"]["scripts"]
+    assert scripts == {"einvoice": "einvoice.__main__:run"}
+    proc = subprocess.run([sys.executable, "-c", _INTERRUPT_THE_IMPORT, "--version"], capture_output=True, timeout=60)
+    assert proc.returncode == 130, proc.stderr.decode()[-500:]
+    assert proc.stderr.decode().splitlines() == ["einvoice: interrupted"] and not proc.stdout
 def test_a_document_of_millions_of_empty_elements_is_refused_before_it_is_read():
     """48 MB of '<a/>' (12 million elements, under the size limit) took 7 GB and 50 s to be judged; refused in a
     moment now, with the reason. A real invoice of that size (a 50,000-line one) is read as before."""
