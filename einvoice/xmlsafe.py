@@ -165,9 +165,11 @@ def parse(data: bytes, name: str | None = None, max_depth: int = MAX_DEPTH) -> e
     if data.find(b"<!DOCTYPE", 0, 4096) >= 0 or data.find(b"<!ENTITY", 0, 65536) >= 0:
         raise UnreadableInput("document has a DOCTYPE or entity declarations; refused for safety", name)
     data = _as_declared(data, name)
-    if len(data) > 4 * MAX_ELEMENTS:  # (start tags: '<' but not '</', '<!' or '<?'; in a comment or CDATA too)
+    if len(data) > 4 * MAX_ELEMENTS:  # (start tags: '<' but not '</', '<!' or '<?')
         unit = {"LE": "utf-16-le", "BE": "utf-16-be"}.get(_UTF16.get(data[:2]) or _UTF16.get(data[:4]), "ascii")
-        starts = data.count("<".encode(unit)) - sum(data.count(t.encode(unit)) for t in ("</", "<!", "<?"))
+        starts = _starts(data, unit)
+        if starts > MAX_ELEMENTS:  # (then without what comments and CDATA sections hold: no element starts there)
+            starts -= sum(_starts(data, unit, *m.span()) for m in _QUOTED[unit].finditer(data))
         if starts > MAX_ELEMENTS:
             raise UnreadableInput(f"document has about {starts:,} elements, more than the {MAX_ELEMENTS:,} accepted "
                                   "(an invoice of 100,000 lines has about 3 million)", name)
@@ -176,7 +178,7 @@ def parse(data: bytes, name: str | None = None, max_depth: int = MAX_DEPTH) -> e
         try:
             tree = etree.fromstring(data, _parser()).getroottree()
         except etree.XMLSyntaxError as exc:  # a text over 10 MB (Java's parser, the official one, has no such limit)
-            if not ("XML_PARSE_HUGE" in str(exc) or "CData section too big" in str(exc)) or len(data) < 10_000_000:
+            if not ("XML_PARSE_HUGE" in str(exc) or "too big" in str(exc)) or len(data) < 10_000_000:  # (or a comment)
                 raise
             tree, huge = etree.fromstring(data, _huge_parser()).getroottree(), True
     except etree.XMLSyntaxError as exc:
@@ -195,6 +197,15 @@ def parse(data: bytes, name: str | None = None, max_depth: int = MAX_DEPTH) -> e
     return tree
 
 
+def _starts(data: bytes, unit: str, start: int = 0, end: int | None = None) -> int:
+    """The '<' that may start an element (not '</', '<!' or '<?') in ``data[start:end]``."""
+    return data.count("<".encode(unit), start, end) - sum(data.count(t.encode(unit), start, end) for t in ("</", "<!", "<?"))
+
+
+# comments and CDATA sections, per encoding (their bytes: a UTF-16 match starts and ends on a character's bytes)
+_QUOTED = {unit: re.compile(b"|".join(re.escape(a.encode(unit)) + (b"(?:..)*?" if unit != "ascii" else b".*?")
+                                      + re.escape(b.encode(unit)) for a, b in (("<!--", "-->"), ("<![CDATA[", "]]>"))),
+                            re.S) for unit in ("ascii", "utf-16-le", "utf-16-be")}
 _ENCODING_NAME = re.compile(r"[A-Za-z][A-Za-z0-9._-]*")  # XML's EncName
 _DECLARED = re.compile(r"<\?xml[^>]*?\sencoding\s*=\s*[\"']([^\"']*)[\"']")
 _UTF16 = {b"\xff\xfe": "LE", b"\xfe\xff": "BE", b"<\x00?\x00": "LE", b"\x00<\x00?": "BE"}  # byte order marks, '<?'

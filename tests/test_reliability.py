@@ -1031,6 +1031,19 @@ def test_a_document_of_millions_of_empty_elements_is_refused_before_it_is_read()
     assert xmlsafe.parse(big).getroot() is not None
 
 
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16"])
+def test_what_comments_and_cdata_hold_is_not_counted_as_elements(encoding):
+    """'<' inside comments and CDATA sections counted toward the element estimate: a big document of few elements
+    that quotes markup there was refused. Not now; the same markup as elements is refused still."""
+    head = '<?xml version="1.0" encoding="%s"?><Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2">'
+    quoted = head % encoding.upper() + "<!--" + "<a/>" * 3_000_000 + "--><Note><![CDATA[" + "<b>" * 3_000_000 + "]]></Note></Invoice>"
+    tree = xmlsafe.parse(quoted.encode(encoding))
+    assert len(tree.getroot()) == 2
+    real = head % encoding.upper() + "<!-- a comment -->" + "<a/>" * 4_100_000 + "</Invoice>"
+    with pytest.raises(UnreadableInput, match=r"about 4,100,00\d elements"):
+        xmlsafe.parse(real.encode(encoding))
+
+
 def test_running_out_of_memory_while_parsing_says_so():
     """libxml2 out of memory said 'not well-formed XML: unknown error' (a fault of the document's, it seemed)."""
     pytest.importorskip("resource")
