@@ -449,8 +449,27 @@ def get_schema(key: str) -> etree.XMLSchema:
         cache = _local.schemas = {}
     schema = cache.get(key)
     if schema is None:
-        schema = cache[key] = _compiled(key)
+        with _interrupts_held():
+            schema = cache[key] = _compiled(key)
     return schema
+
+
+class _interrupts_held:  # noqa: N801 - a context manager
+    """Ctrl-C held while a schema set compiles, raised as it ends: lxml drops an exception raised in the resolvers
+    it calls (the interrupt was lost, and the command ran on to the end). The main thread only (signals go there)."""
+
+    def __enter__(self) -> None:
+        import signal
+
+        self.held = None
+        if threading.current_thread() is threading.main_thread() and hasattr(signal, "pthread_sigmask"):
+            self.held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+
+    def __exit__(self, *exc: Any) -> None:
+        if self.held is not None:
+            import signal
+
+            signal.pthread_sigmask(signal.SIG_SETMASK, self.held)  # (a Ctrl-C that came meanwhile is raised here)
 
 
 def schema_key(root: Any, syntax: Syntax | str | None, profile: str | None = None) -> str | None:
@@ -838,7 +857,8 @@ def tailored(key: str, root: Any, tags: Any) -> etree.XMLSchema | None:
         if bundle[name] is None:
             return None
     try:
-        return _compile_bundle(schema_dir() / SCHEMA_FILES[key], schema_dir(), bundle)
+        with _interrupts_held():
+            return _compile_bundle(schema_dir() / SCHEMA_FILES[key], schema_dir(), bundle)
     except (etree.XMLSchemaParseError, etree.XMLSyntaxError):
         return None
 
