@@ -166,10 +166,11 @@ def parse(data: bytes, name: str | None = None, max_depth: int = MAX_DEPTH) -> e
         raise UnreadableInput("document has a DOCTYPE or entity declarations; refused for safety", name)
     data = _as_declared(data, name)
     if len(data) > 4 * MAX_ELEMENTS:  # (start tags: '<' but not '</', '<!' or '<?')
-        unit = {"LE": "utf-16-le", "BE": "utf-16-be"}.get(_UTF16.get(data[:2]) or _UTF16.get(data[:4]), "ascii")
-        starts = _starts(data, unit)
-        if starts > MAX_ELEMENTS:  # (then without what comments and CDATA sections hold: no element starts there)
-            starts -= sum(_starts(data, unit, *m.span()) for m in _QUOTED[unit].finditer(data))
+        order = _UTF16.get(data[:2]) or _UTF16.get(data[:4])  # (UTF-8: a '<' byte is never part of another character)
+        text = data.decode(f"utf-16-{order.lower()}", "replace") if order else data
+        starts = _starts(text)
+        if starts > MAX_ELEMENTS:  # then without comments, CDATA sections and processing instructions: no element
+            starts = _starts(_QUOTED[type(text)].sub(text[:0], text))  # starts in them (nor after an unclosed one)
         if starts > MAX_ELEMENTS:
             raise UnreadableInput(f"document has about {starts:,} elements, more than the {MAX_ELEMENTS:,} accepted "
                                   "(an invoice of 100,000 lines has about 3 million)", name)
@@ -197,15 +198,16 @@ def parse(data: bytes, name: str | None = None, max_depth: int = MAX_DEPTH) -> e
     return tree
 
 
-def _starts(data: bytes, unit: str, start: int = 0, end: int | None = None) -> int:
-    """The '<' that may start an element (not '</', '<!' or '<?') in ``data[start:end]``."""
-    return data.count("<".encode(unit), start, end) - sum(data.count(t.encode(unit), start, end) for t in ("</", "<!", "<?"))
+def _starts(text: bytes | str) -> int:
+    """The '<' that may start an element (not '</', '<!' or '<?')."""
+    marks = ("<", "</", "<!", "<?") if isinstance(text, str) else (b"<", b"</", b"<!", b"<?")
+    return text.count(marks[0]) - sum(text.count(m) for m in marks[1:])
 
 
-# comments and CDATA sections, per encoding (their bytes: a UTF-16 match starts and ends on a character's bytes)
-_QUOTED = {unit: re.compile(b"|".join(re.escape(a.encode(unit)) + (b"(?:..)*?" if unit != "ascii" else b".*?")
-                                      + re.escape(b.encode(unit)) for a, b in (("<!--", "-->"), ("<![CDATA[", "]]>"))),
-                            re.S) for unit in ("ascii", "utf-16-le", "utf-16-be")}
+# a comment, CDATA section or processing instruction, to where the parser ends it (or to the end of the text: after
+# an unclosed one it builds nothing); one pass of the expression, linear in the text
+_QUOTED_TEXT = r"<!--.*?(?:-->|\Z)|<!\[CDATA\[.*?(?:\]\]>|\Z)|<\?.*?(?:\?>|\Z)"
+_QUOTED = {str: re.compile(_QUOTED_TEXT, re.S), bytes: re.compile(_QUOTED_TEXT.encode(), re.S)}
 _ENCODING_NAME = re.compile(r"[A-Za-z][A-Za-z0-9._-]*")  # XML's EncName
 _DECLARED = re.compile(r"<\?xml[^>]*?\sencoding\s*=\s*[\"']([^\"']*)[\"']")
 _UTF16 = {b"\xff\xfe": "LE", b"\xfe\xff": "BE", b"<\x00?\x00": "LE", b"\x00<\x00?": "BE"}  # byte order marks, '<?'
