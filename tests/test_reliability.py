@@ -111,11 +111,11 @@ def test_flate_bomb_is_attachment_too_large_and_decompression_stops_at_the_limit
     bomb = _pdf("factur-x.xml", b"x", _bomb)  # 120 MB of XML in a PDF of ~120 KB
     assert len(bomb) < 1_000_000
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    t0 = time.perf_counter()
+    t0 = time.process_time()  # (CPU time: a busy test machine does not move it)
     with pytest.raises(UnreadableInput) as info:
         read_pdf(bomb, "bomb.pdf", max_bytes=1_000_000)
     assert info.value.reason.startswith("attachment too large")
-    assert time.perf_counter() - t0 < 5
+    assert time.process_time() - t0 < 5
     assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 100 * 1024  # KiB: not 120 MB
     # the library's default limit (50 MB) applies too: UnreadableInput, not pypdf's LimitReachedError
     assert _reason(bomb).startswith("attachment too large")
