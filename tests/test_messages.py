@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from click.testing import CliRunner
@@ -36,12 +37,31 @@ def test_amount_rules_name_the_amounts():
     assert "stated 10490.00 NOK, computed 10499.00 NOK, difference -9.00 NOK" in co10.message
 
 
+def test_amounts_are_of_the_totals_that_failed():
+    """A UBL extension may hold a cac:LegalMonetaryTotal of its own (Serbian SRBDT invoices do), which the EN 16931
+    rules judge too: its findings quoted the document's totals ("stated 10499.00, computed 10499.00, difference
+    +0.00" on a failed rule). They name no amounts now; the document's own totals keep theirs."""
+    xml = (SAMPLES / "ehf-invoice.xml").read_bytes()
+    xml = re.sub(rb'(<cbc:LineExtensionAmount currencyID="NOK">)10499.00', rb"\g<1>10490.00", xml)
+    ext = (b'<ext:UBLExtensions xmlns:ext="urn:oasis:names:specification:ubl:schema:xsd:CommonExtensionComponents-2">'
+           b"<ext:UBLExtension><ext:ExtensionContent><cac:LegalMonetaryTotal>"
+           b'<cbc:PayableAmount currencyID="NOK">1.00</cbc:PayableAmount></cac:LegalMonetaryTotal>'
+           b"</ext:ExtensionContent></ext:UBLExtension></ext:UBLExtensions><cbc:CustomizationID>")
+    xml = xml.replace(b"<cbc:CustomizationID>", ext, 1)
+    found = {(f.rule, "UBLExtensions" in (f.xpath or "")): f.message for f in validate(xml, schema=False).findings
+             if f.rule in ("BR-CO-10", "BR-CO-16")}
+    assert set(found) == {("BR-CO-10", True), ("BR-CO-10", False), ("BR-CO-16", True)}, found
+    assert "stated 10490.00 NOK, computed 10499.00 NOK" in found["BR-CO-10", False]
+    assert "stated" not in found["BR-CO-10", True] and "stated" not in found["BR-CO-16", True]
+
+
 def test_amount_message_without_amounts_reads_as_before():
     from einvoice.rules.en16931.amounts import amounts_text
     from einvoice.syntax import load
 
-    inv = load(SAMPLES / "ehf-invoice.xml").invoice
-    assert amounts_text(inv.model_copy(update={"totals": None}), "BR-CO-16") == ""
+    doc = load(SAMPLES / "ehf-invoice.xml")
+    assert amounts_text(SimpleNamespace(invoice=doc.invoice.model_copy(update={"totals": None})), "BR-CO-16") == ""
+    assert amounts_text(SimpleNamespace(), "BR-CO-16") == ""  # (no model can be read: the message as before)
     xml = (SAMPLES / "ehf-invoice.xml").read_bytes()
     no_payable = re.sub(rb'<cbc:PayableAmount currencyID="NOK">[^<]*</cbc:PayableAmount>', b"", xml)
     for f in validate(no_payable, schema=False).findings:

@@ -1,17 +1,17 @@
-"""The amounts behind a failed total rule (BR-CO-10 ... BR-CO-16), for a message a clerk can act on.
-
-``explain(doc, failures)`` gives each failure of these rules the parameter ``amounts``:
-"stated X, computed Y, difference Z" in the invoice currency, computed from the
-invoice model as the rule defines the total. The rule's verdict is not touched: the
-rule code decides, this only says by how much. When the amounts cannot be
-computed (a missing total, an unreadable value) the parameter is empty and the
-message reads as before.
+"""The amounts behind a failed total rule (BR-CO-10 ... BR-CO-16), for a message a clerk can act on: ``explain(doc,
+failures)`` gives each failure of these rules the parameter ``amounts``: "stated X, computed Y,
+difference Z" in the invoice currency, computed from the invoice model as the rule defines the total. The rule's
+verdict is not touched: the rule code decides, this only says by how much. Where the amounts cannot be computed
+(a missing total, an unreadable value), or the failing element is not the one the model read (a UBL extension's
+own cac:LegalMonetaryTotal, which the rules judge too), the parameter is empty and the message reads as before.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
 from typing import Any
+
+from ...syntax.namespaces import EXT
 
 IDS = ("BR-CO-10", "BR-CO-11", "BR-CO-12", "BR-CO-13", "BR-CO-14", "BR-CO-15", "BR-CO-16")
 
@@ -26,8 +26,7 @@ def _sum(values) -> Decimal:
 
 def _pair(inv, rule: str) -> tuple[Decimal | None, Decimal | None]:
     """The stated total of a rule and the total as the rule computes it (None where it cannot)."""
-    t = inv.totals
-    if t is None:
+    if (t := inv.totals) is None:
         return None, None
     lea, ata, cta = _v(t.line_extension_amount), _v(t.allowance_total_amount), _v(t.charge_total_amount)
     tea, tia, pre, rnd = _v(t.tax_exclusive_amount), _v(t.tax_inclusive_amount), _v(t.prepaid_amount), _v(t.rounding_amount)
@@ -44,29 +43,30 @@ def _pair(inv, rule: str) -> tuple[Decimal | None, Decimal | None]:
     }.get(rule, lambda: (None, None))()
 
 
-def amounts_text(inv, rule: str) -> str:
+def amounts_text(doc: Any, rule: str) -> str:
     """': stated 100.00 EUR, computed 95.00 EUR, difference 5.00 EUR' (empty when not computable)."""
     try:
+        inv = doc.invoice
         stated, computed = _pair(inv, rule)
         if stated is None or computed is None:
             return ""
         cur = f" {inv.currency_code}" if inv.currency_code else ""
-        diff = stated - computed
-        return f": stated {stated:f}{cur}, computed {computed:f}{cur}, difference {diff:+f}{cur}"
+        return f": stated {stated:f}{cur}, computed {computed:f}{cur}, difference {stated - computed:+f}{cur}"
     except Exception:  # noqa: BLE001 - a document the model cannot read still gets its finding
         return ""
 
 
 def explain(doc: Any, failures: dict[str, Any]) -> dict[str, Any]:
     """``failures`` with the ``amounts`` parameter on every target of the total rules."""
-    if not any(isinstance(failures.get(r), list) for r in IDS):
-        return failures
     out = dict(failures)
     for rule in IDS:
         if isinstance(targets := out.get(rule), list) and targets:
-            try:
-                params = {"amounts": amounts_text(doc.invoice, rule)}
-            except Exception:  # noqa: BLE001 - a document the model cannot read
-                params = {"amounts": ""}
-            out[rule] = [(*(t if isinstance(t, tuple) else (t,)), params) for t in targets]
+            text = amounts_text(doc, rule)
+            out[rule] = [(*(t if isinstance(t, tuple) else (t,)), {"amounts": "" if _extension(t) else text})
+                         for t in targets]
     return out
+
+
+def _extension(target: Any) -> bool:  # (a target: an element, or a tuple of one and its parameters)
+    el = target[0] if isinstance(target, tuple) else target
+    return hasattr(el, "iterancestors") and next(el.iterancestors(f"{{{EXT}}}UBLExtensions"), None) is not None
