@@ -85,14 +85,19 @@ class _Guarded(click.Group):
             _quiet_stdout()
             sys.exit(EXIT_UNREADABLE)
         except KeyboardInterrupt:  # (Ctrl-C, as a batch says it: not click's "Aborted!" with the exit status of findings)
-            click.echo("einvoice: interrupted", err=True)
-            sys.exit(130)
+            _interrupted()
         except OSError as exc:
             if exc.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EBADF) or os.environ.get("EINVOICE_DEBUG"):
                 return self._internal(exc)
             _cannot_write(exc)
         except Exception as exc:  # noqa: BLE001 - the promise: one line, never a traceback
             self._internal(exc)
+
+    def make_context(self, *args, **kwargs) -> click.Context:
+        try:  # (the arguments are read before invoke: Ctrl-C there said "Aborted!", exit status 1)
+            return super().make_context(*args, **kwargs)
+        except KeyboardInterrupt:
+            _interrupted()
 
     @staticmethod
     def _internal(exc: Exception) -> None:
@@ -105,6 +110,12 @@ class _Guarded(click.Group):
         click.echo(f"einvoice: internal error: {type(exc).__name__}: {one_line(exc, 200)} "
                    "(please report it; EINVOICE_DEBUG=1 shows where)", err=True)
         sys.exit(EXIT_UNREADABLE)
+
+
+def _interrupted() -> None:
+    """Ctrl-C: one line and exit status 130, wherever in a command it comes."""
+    click.echo("einvoice: interrupted", err=True)
+    sys.exit(130)
 
 
 def _quiet_stdout() -> None:
@@ -532,8 +543,7 @@ def validate(files: tuple[str, ...], profile: str, no_schema: bool, policy: bool
             else:
                 results = batch.run(inputs, opts, jobs=jobs or os.cpu_count() or 1)
         except KeyboardInterrupt:
-            click.echo("einvoice: interrupted", err=True)
-            sys.exit(130)
+            _interrupted()
         summary = batch.summarize(results, time.perf_counter() - started)
         for r in results:
             if r.status == batch.STATUS_UNREADABLE:

@@ -992,6 +992,18 @@ def test_ctrl_c_in_a_command_is_one_line_and_exit_130(monkeypatch, tmp_path):
     assert res.exit_code == 130 and res.output.strip() == "einvoice: interrupted", res.output
 
 
+
+def test_ctrl_c_while_the_arguments_are_read_is_one_line_and_exit_130(monkeypatch):
+    """Before the command runs, click reads the arguments; Ctrl-C there printed click's "Aborted!" (exit status 1)."""
+    import click
+
+    def interrupted(*a, **k):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(click.Group, "parse_args", interrupted)
+    res = CliRunner().invoke(main, ["validate", str(Path(__file__).resolve().parents[1] / "samples" / "ehf-invoice.xml")])
+    assert res.exit_code == 130 and res.output.strip() == "einvoice: interrupted", res.output
+
 _INTERRUPT_THE_IMPORT = """
 import sys
 
