@@ -76,7 +76,9 @@ class Target:
 FORMATS: dict[str, Target] = {
     "ehf": Target("ehf", Syntax.UBL, "ehf", "ehf", PEPPOL_CUSTOMIZATION, PEPPOL_PROCESS),
     "peppol": Target("peppol", Syntax.UBL, "peppol", "peppol", PEPPOL_CUSTOMIZATION, PEPPOL_PROCESS),
-    "cii": Target("cii", Syntax.CII, "en16931", "en16931", GUIDELINE_IDS["en16931"]),
+    # plain CII carries the guideline identifier of Factur-X EN16931 (urn:cen.eu:en16931:2017): receivers judge it
+    # by that profile's rules, so it is validated by them
+    "cii": Target("cii", Syntax.CII, "en16931", "facturx-en16931", GUIDELINE_IDS["en16931"]),
     **{f"facturx-{p}": Target(f"facturx-{p}", Syntax.CII, p, f"facturx-{p}", GUIDELINE_IDS[p])
        for p in ("minimum", "basicwl", "basic", "en16931", "extended")},
 }
@@ -786,26 +788,28 @@ def _content_leaves(inv: Invoice) -> set[str]:
 
 
 def _collapse(lost: set[str], given: set[str]) -> list[str]:
-    """Lost leaves reported at the highest level of the input that is lost entirely
-    (``seller.contact`` rather than its name, telephone and e-mail)."""
-    def parent(path: str) -> str | None:
-        cut = max(path.rfind("."), path.rfind("["))
-        return path[:cut] if cut > 0 else None
+    """Lost leaves reported at the highest level of the input that is lost entirely (``seller.contact`` rather than
+    its name, telephone and e-mail): each leaf counted under each of its ancestors, linear in the leaves."""
+    def ancestors(path: str) -> typing.Iterator[str]:
+        while (cut := max(path.rfind("."), path.rfind("["))) > 0:
+            path = path[:cut]
+            yield path
 
-    def under(prefix: str, paths: set[str]) -> set[str]:
-        return {p for p in paths if p.startswith(prefix) and p[len(prefix):len(prefix) + 1] in (".", "[")}
-
+    counts: dict[str, list[int]] = {}  # ancestor -> [given leaves under it, lost leaves under it]
+    for i, leaves in enumerate((given, lost)):
+        for path in leaves:
+            for up in ancestors(path):
+                counts.setdefault(up, [0, 0])[i] += 1
     out = set()
-    for path in lost:
+    for path in lost:  # (the lost leaves are given ones: an ancestor is lost entirely when the counts agree)
         top = path
-        while True:
-            up = parent(top)
-            if up is None or not under(up, given) <= lost:
+        for up in ancestors(path):
+            if counts[up][0] != counts[up][1]:
                 break
             top = up
         out.add(top)
     # a reported path inside another reported path is said by the outer one
-    return sorted(p for p in out if not any(p != q and p.startswith(q) and p[len(q)] in ".[" for q in out))
+    return sorted(p for p in out if not any(up in out for up in ancestors(p)))
 
 
 def dropped_terms(given: Invoice, written: Invoice) -> list[str]:
