@@ -914,33 +914,72 @@ def write_atomic(path: str | Path, data: bytes) -> None:
     """Write a file in one step: a temporary file in the same folder, then a rename, so no partial file
     is left. A symbolic link is written through (the link stays); an existing device, pipe or socket
     (/dev/stdout, /dev/null, a process substitution) is written directly, never replaced by a file."""
+    write_all_atomic([(path, data)])
+
+
+def write_all_atomic(files: list[tuple[str | Path, bytes]]) -> None:
+    """Write several files (a Factur-X PDF and its XML) as :func:`write_atomic` writes one, all or none: each is
+    staged in a temporary file beside it first, and only when every one is staged are they renamed into place
+    (a file that was there is put back if a later rename fails)."""
     import stat
 
+    staged: list[tuple[str, Path]] = []  # (temporary file, target)
+    direct: list[tuple[str | Path, bytes]] = []  # devices, pipes: written as they are, after the staging
     try:
-        mode = os.stat(path).st_mode  # follows links
-    except OSError:
-        mode = None
-    if mode is not None and not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
-        with open(path, "wb") as fh:
-            fh.write(data)
-        return
-    target = Path(os.path.realpath(path))
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=str(target.parent))
-    try:
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a written invoice gets the usual permissions
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
+        for path, data in files:
+            try:
+                mode = os.stat(path).st_mode  # follows links
+            except OSError:
+                mode = None
+            if mode is not None and not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+                direct.append((path, data))
+                continue
+            target = Path(os.path.realpath(path))
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=str(target.parent))
+            staged.append((tmp, target))
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a written invoice gets the usual permissions
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+        for path, data in direct:
+            with open(path, "wb") as fh:
+                fh.write(data)
+        done: list[tuple[Path, str | None]] = []  # (target, the earlier file kept aside, if any)
         try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+            for tmp, target in staged:
+                kept = None
+                if len(staged) > 1 and target.is_file():  # (kept aside as a second name, or a copy)
+                    fd, kept = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".old", dir=str(target.parent))
+                    os.close(fd)
+                    try:
+                        os.unlink(kept)
+                        os.link(target, kept)
+                    except OSError:
+                        import shutil
+
+                        shutil.copyfile(target, kept)
+                os.replace(tmp, target)
+                done.append((target, kept))
+        except BaseException:
+            for target, kept in reversed(done):  # undone: the earlier file back, or no file
+                if kept is not None:
+                    os.replace(kept, target)
+                else:
+                    target.unlink(missing_ok=True)
+            raise
+        for _target, kept in done:
+            if kept is not None:
+                os.unlink(kept)
+    except BaseException:
+        for tmp, _target in staged:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
         raise
 
 
@@ -959,4 +998,4 @@ def build_file(input_path: str | Path, format: str, output_path: str | Path, pol
 
 
 __all__ = ["build", "build_file", "build_report", "dropped_terms", "load_input", "to_invoice", "prepare", "mandatory",
-           "write_atomic", "FORMATS", "Target"]
+           "write_atomic", "write_all_atomic", "FORMATS", "Target"]

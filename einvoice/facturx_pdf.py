@@ -156,7 +156,7 @@ def _pdf_lang(lang: str | None, invoice) -> str:
 def build_pdf_file(input_path: str | Path, format: str, pdf_path: str | Path, xml_path: str | Path | None = None,
                    lang: str | None = None, policy: bool = False, allow_lossy: bool = False) -> Report:
     """Build from YAML/JSON and write the Factur-X PDF (and the XML when ``xml_path``); nothing written when refused."""
-    from .build import load_input, write_atomic
+    from .build import load_input, write_all_atomic
 
     data = load_input(input_path)
     try:
@@ -164,9 +164,7 @@ def build_pdf_file(input_path: str | Path, format: str, pdf_path: str | Path, xm
     except InvalidModelInput as exc:
         exc.path = str(input_path)
         raise
-    if xml_path is not None:
-        write_atomic(xml_path, xml)
-    write_atomic(pdf_path, pdf)
+    write_all_atomic([(pdf_path, pdf)] + ([(xml_path, xml)] if xml_path is not None else []))  # both or neither
     report.path = str(pdf_path)
     return report
 

@@ -440,6 +440,35 @@ def test_slowest_measures_validation_not_start_up(tmp_path):
 
 
 # --------------------------------------------------------------------------- outputs
+def test_a_pdf_build_that_cannot_write_its_pdf_writes_no_xml_either(tmp_path):
+    """build --pdf wrote the XML first: a PDF path that could not be written left the XML (over an older file too)
+    while the command said "nothing written". Both files are written, or neither."""
+    sample = Path(__file__).resolve().parents[1] / "samples" / "facturx-en16931.yaml"
+    xml = tmp_path / "x.xml"
+    xml.write_text("older")
+    res = CliRunner().invoke(main, ["build", str(sample), "-f", "facturx-en16931", "-o", str(xml),
+                                    "--pdf", "/proc/self/x.pdf"])  # (a folder no file can be made in)
+    assert res.exit_code == 2 and "nothing written" in res.output, res.output
+    assert xml.read_text() == "older" and sorted(p.name for p in tmp_path.iterdir()) == ["x.xml"]
+
+
+def test_files_written_together_are_all_written_or_none(tmp_path):
+    """write_all_atomic: when a later file cannot be put in place, the earlier ones are undone (an older file is
+    back as it was, a new one is gone) and no temporary file is left."""
+    from einvoice.build import write_all_atomic
+
+    older, new, folder = tmp_path / "a.xml", tmp_path / "b.pdf", tmp_path / "c"
+    older.write_text("older")
+    folder.mkdir()  # a folder where a file is to go: its rename fails after the others'
+    with pytest.raises(OSError):
+        write_all_atomic([(older, b"A"), (new, b"B"), (folder, b"C")])
+    assert older.read_text() == "older" and not new.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.xml", "c"] and not any(folder.iterdir())
+    write_all_atomic([(older, b"A"), (new, b"B")])
+    assert older.read_bytes() == b"A" and new.read_bytes() == b"B"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.xml", "b.pdf", "c"]
+
+
 
 @pytest.mark.parametrize("command", ["build", "validate", "render", "convert", "extract"])
 def test_unwritable_output_is_one_line_exit_2(command, tmp_path):
