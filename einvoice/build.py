@@ -112,13 +112,38 @@ def _yaml_loader():
     import yaml
 
     class Loader(yaml.SafeLoader):
-        pass
+        def construct_mapping(self, node, deep=False):
+            """A key given twice is an error (YAML keeps the last: an invoice number typed twice would be issued
+            under the second, unsaid); a merge (<<) is overridden by the mapping's own keys, as YAML says."""
+            if isinstance(node, yaml.MappingNode):
+                seen: set = set()
+                for key_node, _value in node.value:
+                    if isinstance(key_node, yaml.ScalarNode) and key_node.tag != "tag:yaml.org,2002:merge":
+                        if key_node.value in seen:
+                            raise yaml.constructor.ConstructorError(
+                                None, None, f"the key {key_node.value!r} is given twice", key_node.start_mark)
+                        seen.add(key_node.value)
+            return super().construct_mapping(node, deep=deep)
 
     Loader.yaml_implicit_resolvers = {
         first: [(tag, rx) for tag, rx in resolvers if tag in ("tag:yaml.org,2002:null", "tag:yaml.org,2002:merge")]
         for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
     }
     return Loader
+
+
+class _TwiceGiven(ValueError):
+    pass
+
+
+def _once_each(pairs: list[tuple[str, Any]]) -> dict:
+    """A JSON object whose keys are each given once (JSON keeps the last of a key given twice, unsaid)."""
+    seen: set[str] = set()
+    for key, _value in pairs:
+        if key in seen:
+            raise _TwiceGiven(f"the key {key!r} is given twice in one object")
+        seen.add(key)
+    return dict(pairs)
 
 
 def load_input(path: str | Path) -> dict:
@@ -137,11 +162,13 @@ def load_input(path: str | Path) -> dict:
     is_json = p.suffix.lower() == ".json" or (p.suffix.lower() not in (".yaml", ".yml") and text.lstrip()[:1] in "{[")
     try:
         if is_json:
-            data = json.loads(text, parse_float=str, parse_int=str)
+            data = json.loads(text, parse_float=str, parse_int=str, object_pairs_hook=_once_each)
         else:
             data = yaml.load(text, Loader=_yaml_loader())  # noqa: S506 - a SafeLoader subclass
     except json.JSONDecodeError as exc:
         raise UnreadableInput(f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}", name) from None
+    except _TwiceGiven as exc:
+        raise UnreadableInput(f"not valid JSON: {exc}", name) from None
     except RecursionError:  # lists or mappings nested thousands deep: no invoice input is
         raise UnreadableInput(f"not readable as {'JSON' if is_json else 'YAML'}: nested too deeply", name) from None
     except yaml.YAMLError as exc:

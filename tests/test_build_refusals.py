@@ -202,6 +202,25 @@ def test_bad_input_exits_2_on_the_command_line(tmp_path):
     assert res.exit_code == 2 and f"older file {out}" in res.stderr and out.read_text() == "older"
 
 
+def test_a_key_given_twice_in_the_input_is_refused(tmp_path):
+    """YAML and JSON keep the last of a key given twice: an invoice number typed twice was issued under the second,
+    unsaid. Refused now, with the key and (YAML) where; a YAML merge (<<) is still overridden by the mapping's keys."""
+    from einvoice.errors import UnreadableInput
+
+    text = (SAMPLES / "ehf-invoice.yaml").read_text()
+    yml = tmp_path / "twice.yaml"
+    yml.write_text(text + "\nnumber: 2024-999\n")
+    with pytest.raises(UnreadableInput, match=r"the key 'number' is given twice at line \d+"):
+        load_input(yml)
+    js = tmp_path / "twice.json"
+    js.write_text('{"number": "1", "seller": {"name": "A", "name": "B"}}')
+    with pytest.raises(UnreadableInput, match="the key 'name' is given twice"):
+        load_input(js)
+    merged = tmp_path / "merge.yaml"
+    merged.write_text("base: &b\n  name: A\n  city: X\nseller:\n  <<: *b\n  name: B\n")
+    assert load_input(merged)["seller"] == {"name": "B", "city": "X"}
+
+
 # --- payment details checked when issuing, by default ----------------------------------
 
 
