@@ -182,7 +182,11 @@ def load_input(path: str | Path) -> dict:
         att = doc.get("attachment") if isinstance(doc, dict) else None
         if isinstance(att, dict) and isinstance(att.get("file"), str) and not Path(att["file"]).is_absolute():
             att["file"] = str(p.parent / att["file"])  # relative to the input file
-    return data
+    try:
+        return _attachments(data, files=True)  # (the files it names read now: the content goes on as bytes)
+    except InvalidModelInput as exc:
+        exc.path = name
+        raise
 
 
 def _unwrap(tp: Any) -> tuple[str, Any]:
@@ -281,10 +285,11 @@ def to_invoice(data: Invoice | dict) -> Invoice:
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 
 
-def _attachments(data: dict) -> dict:
-    """Attachment content given as base64 text (``content``) or as a file (``file``, a path;
-    relative to the input file when read by :func:`load_input`, else to the working folder):
-    both become the bytes of the document, which the writers encode once."""
+def _attachments(data: dict, files: bool = False) -> dict:
+    """Attachment content given as base64 text (``content``) or, with ``files`` (a build input file read by
+    :func:`load_input`, its paths relative to it), as a file (``file``): both become the bytes of the document,
+    which the writers encode once. A mapping given to :func:`build` attaches no file by path: data from elsewhere
+    (a web form, a queue) must not make the library read and send a file of the machine it runs on."""
     import base64
     import binascii
     import mimetypes
@@ -306,6 +311,10 @@ def _attachments(data: dict) -> dict:
                 problems.append(f"{where}: give the content or a file, not both")
                 continue
             name = att.pop("file")
+            if not files:
+                problems.append(f"{where}.file: a file is attached by its path only from a build input file "
+                                "(einvoice build, build_file, load_input); here give its content")
+                continue
             if not isinstance(name, str) or not name.strip():
                 problems.append(f"{where}.file: a path to the file to attach is expected (got {name!r})")
                 continue

@@ -314,16 +314,35 @@ def test_attachment_as_base64_or_file_is_embedded_once(tmp_path, fmt):
 
 
 def test_attachment_problems_name_the_field(tmp_path):
+    import json
+
     from einvoice.errors import InvalidModelInput
 
     data = load_input(SAMPLES / "facturx-en16931.yaml")
     for att, expect in (({"content": "not base64!"}, ".content: not base64"),
-                        ({"file": str(tmp_path / "absent.pdf")}, ".file: cannot read"),
                         ({"file": "a.pdf", "content": "QUJD"}, "not both")):
         bad = dict(data, supporting_documents=[{"id": "X", "attachment": att}])
         with pytest.raises(InvalidModelInput) as info:
             einvoice.build(bad, "facturx-en16931")
         assert str(info.value).startswith("supporting_documents[0].attachment") and expect in str(info.value)
+    src = tmp_path / "in.json"
+    src.write_text(json.dumps(dict(data, supporting_documents=[{"id": "X", "attachment": {"file": "absent.pdf"}}])))
+    with pytest.raises(InvalidModelInput, match=r"supporting_documents\[0\]\.attachment\.file: cannot read .*absent"):
+        load_input(src)
+
+
+def test_a_mapping_given_to_build_attaches_no_file_by_its_path(tmp_path):
+    """Data from elsewhere (a web form, a queue) named a path, and the library read that file of its own machine
+    (/etc/passwd) into the invoice it sent. Only a build input file (einvoice build, build_file, load_input) attaches
+    files by path, relative to it."""
+    from einvoice.errors import InvalidModelInput
+
+    secret = tmp_path / "secret.txt"
+    secret.write_text("not for the customer")
+    data = dict(load_input(SAMPLES / "facturx-en16931.yaml"),
+                supporting_documents=[{"id": "X", "attachment": {"file": str(secret)}}])
+    with pytest.raises(InvalidModelInput, match=r"supporting_documents\[0\]\.attachment\.file: a file is attached"):
+        einvoice.build(data, "facturx-en16931")
 
 
 def test_ubl_limits_and_line_periods_are_refused_in_input_terms():
