@@ -120,15 +120,17 @@ def extract(pdf: Source) -> bytes:
     return run(data, path)
 
 
-def build_pdf(data: Any, format: str = "facturx-en16931", lang: str | None = None, policy: bool = False) -> bytes:
+def build_pdf(data: Any, format: str = "facturx-en16931", lang: str | None = None, policy: bool = False,
+              allow_lossy: bool = False) -> bytes:
     """A Factur-X PDF/A-3 built from a dict or Invoice (as :func:`einvoice.build`): the page and the CII inside.
 
     ``format`` is a Factur-X profile (facturx-minimum ... facturx-extended). Raises
-    BuildRefused when the CII would not validate for it.
+    BuildRefused when the CII would not validate for it, or when it cannot carry a field the input gives
+    (unless ``allow_lossy``, as for :func:`einvoice.build`).
     """
     from .facturx_pdf import build_pdf as run
 
-    pdf, _xml, _report = run(data, format, lang, policy=policy)
+    pdf, _xml, _report = run(data, format, lang, policy=policy, allow_lossy=allow_lossy)
     return pdf
 
 

@@ -422,3 +422,11 @@ def test_plain_cii_is_held_to_the_factur_x_en16931_rules_its_identifier_claims(f
         assert rule in {f.rule for f in info.value.findings}
     xml = einvoice.build(fx, "cii")
     assert einvoice.validate(xml).profile == "facturx-en16931" and einvoice.validate(xml).valid
+
+
+def test_the_library_builds_a_lossy_factur_x_pdf_when_allowed(fx):
+    """The command line had --allow-lossy for PDFs; the library's build_pdf had no way to say it."""
+    with pytest.raises(BuildRefused):
+        einvoice.build_pdf(fx, "facturx-minimum")
+    pdf = einvoice.build_pdf(fx, "facturx-minimum", allow_lossy=True)
+    assert pdf.startswith(b"%PDF-") and einvoice.validate(pdf).valid
