@@ -920,7 +920,8 @@ def build_report(data: Invoice | dict, format: str, policy: bool = False,
             raise InvalidModelInput("a text field holds a character that XML cannot carry "
                                     "(a control character such as NUL)") from None
         raise
-    lost = dropped_terms(given, _read_back(xml))
+    written = _read_back(xml)
+    lost = dropped_terms(given, written)
     if lost:
         carriers = _carriers(invoice, target, lost)
         rule = "EINV-B-031" if allow_lossy else "EINV-B-030"
@@ -932,6 +933,7 @@ def build_report(data: Invoice | dict, format: str, policy: bool = False,
             raise BuildRefused(lossy)
         findings += lossy
     report = check_written(xml, target.profile, policy=policy)
+    _name_input_fields(written, report.findings)
     report.findings[:0] = findings
     blocking = [f for f in report.findings if f.severity.blocking]
     if blocking:
@@ -939,6 +941,35 @@ def build_report(data: Invoice | dict, format: str, policy: bool = False,
             f.line = None  # a line of XML that is not written would point nowhere; the xpath stays
         raise BuildRefused(blocking)
     return xml, report
+
+
+def _name_input_fields(written: Invoice, findings: list[Finding]) -> None:
+    """A finding about the written XML says which input field its element was written from (the nearest one up
+    its path: ``(input: lines[0].price)``), found by the elements the model read back from that XML keeps."""
+    from .basics import PathCache, element_origin
+
+    paths, fields = PathCache(), {}  # xpath -> input field
+
+    def walk(obj: ModelBase, at: str) -> None:
+        for name in type(obj).model_fields:
+            here = f"{at}.{name}" if at else name
+            value = getattr(obj, name, None)
+            for i, item in enumerate(value) if isinstance(value, list) else ((None, value),):
+                if isinstance(item, ModelBase):
+                    p = here if i is None else f"{here}[{i}]"
+                    if item._el is not None:  # (an object first: a missing field's origin is its object's element)
+                        fields.setdefault(element_origin(item._el, paths).xpath, p)
+                    walk(item, p)
+            if obj._els.get(name) is not None:
+                fields.setdefault(element_origin(obj._els[name], paths).xpath, here)
+
+    walk(written, "")
+    for f in findings:
+        xpath = f.xpath
+        while xpath and xpath not in fields:
+            xpath = xpath[:xpath.rfind("/")]
+        if xpath:
+            f.message = f"{f.message.rstrip()} (input: {fields[xpath]})"
 
 
 def build(invoice_or_dict: Invoice | dict, format: str, policy: bool = False, allow_lossy: bool = False) -> bytes:

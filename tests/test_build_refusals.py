@@ -430,3 +430,21 @@ def test_the_library_builds_a_lossy_factur_x_pdf_when_allowed(fx):
         einvoice.build_pdf(fx, "facturx-minimum")
     pdf = einvoice.build_pdf(fx, "facturx-minimum", allow_lossy=True)
     assert pdf.startswith(b"%PDF-") and einvoice.validate(pdf).valid
+
+
+def test_findings_about_the_written_xml_name_the_input_field():
+    """A refusal by the official rules or the schema pointed at XML only (BR-27 at /Invoice/cac:InvoiceLine[1]): it
+    names the input field it was written from too, the nearest one up the element's path."""
+    import base64
+
+    data = _ehf()
+    data["lines"][0]["price"] = {"net_amount": "-5.00"}
+    data["lines"][0].pop("net_amount", None)
+    data["supporting_documents"] = [{"id": "A1", "attachment": {"content": base64.b64encode(b"%PDF-1.4").decode(),
+                                                                 "filename": "a.pdf"}}]
+    with pytest.raises(BuildRefused) as info:
+        einvoice.build(data, "ehf")
+    by_rule = {f.rule: f.message for f in info.value.findings}
+    assert by_rule["BR-27"].endswith("(input: lines[0])"), by_rule
+    assert by_rule["UBL-DT-06"] == ("An attached document (cbc:EmbeddedDocumentBinaryObject) has no mimeCode attribute "
+                                    "(its MIME type). (input: supporting_documents[0].attachment)")
