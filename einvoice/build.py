@@ -823,24 +823,26 @@ def _content_leaves(inv: Invoice) -> set[str]:
     return out
 
 
-def _collapse(lost: set[str], given: set[str]) -> list[str]:
-    """Lost leaves reported at the highest level of the input that is lost entirely (``seller.contact`` rather than
-    its name, telephone and e-mail): each leaf counted under each of its ancestors, linear in the leaves."""
+def _collapse(lost: set[str], given: set[str], kept: set[str] = frozenset()) -> list[str]:
+    """Lost leaves reported at the highest level of the input that is lost entirely and that the written document
+    holds nothing of (``seller.contact`` rather than its name, telephone and e-mail; ``totals.rounding_amount``, not
+    ``totals``, when that is all the input gives of the totals): each leaf counted under each of its ancestors,
+    linear in the leaves."""
     def ancestors(path: str) -> typing.Iterator[str]:
         while (cut := max(path.rfind("."), path.rfind("["))) > 0:
             path = path[:cut]
             yield path
 
-    counts: dict[str, list[int]] = {}  # ancestor -> [given leaves under it, lost leaves under it]
-    for i, leaves in enumerate((given, lost)):
+    counts: dict[str, list[int]] = {}  # ancestor -> [given leaves under it, lost ones, written ones]
+    for i, leaves in enumerate((given, lost, kept)):
         for path in leaves:
             for up in ancestors(path):
-                counts.setdefault(up, [0, 0])[i] += 1
+                counts.setdefault(up, [0, 0, 0])[i] += 1
     out = set()
     for path in lost:  # (the lost leaves are given ones: an ancestor is lost entirely when the counts agree)
         top = path
         for up in ancestors(path):
-            if counts[up][0] != counts[up][1]:
+            if counts[up][0] != counts[up][1] or counts[up][2]:
                 break
             top = up
         out.add(top)
@@ -852,7 +854,7 @@ def dropped_terms(given: Invoice, written: Invoice) -> list[str]:
     """Input fields (e.g. ``seller.contact``, ``due_date``) that the written document does not carry."""
     have = _content_leaves(given)
     kept = _content_leaves(written)
-    return _collapse(have - kept, have)
+    return _collapse(have - kept, have, kept)
 
 
 def _read_back(xml: bytes) -> Invoice:
@@ -939,7 +941,9 @@ def build_report(data: Invoice | dict, format: str, policy: bool = False,
     if blocking:
         for f in blocking:
             f.line = None  # a line of XML that is not written would point nowhere; the xpath stays
-        raise BuildRefused(blocking)
+        # the fields a lossy build dropped go with the refusal: a total the written document no longer adds up to
+        # (a rounding amount dropped) is explained by them
+        raise BuildRefused(blocking + [f for f in findings if f.rule == "EINV-B-031"])
     return xml, report
 
 

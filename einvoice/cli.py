@@ -282,7 +282,7 @@ def _check_config() -> None:
 def refused(path, exc, what: str = "refused", older=None) -> None:
     """The refusal line and every blocking finding, together on stderr (``older``: a file
     already at the output path, which the refusal leaves as it was)."""
-    n = len(exc.findings)
+    n = sum(1 for f in exc.findings if f.severity.blocking)  # (and the warnings that explain them: dropped fields)
     kept = f" (the older file {older} is left as it was and is not this invoice)" if older is not None else ""
     click.echo(f"einvoice: {path}: {what}, {n} blocking finding{'s' if n != 1 else ''}; nothing written{kept}", err=True)
     for f in exc.findings:

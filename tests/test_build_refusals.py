@@ -448,3 +448,14 @@ def test_findings_about_the_written_xml_name_the_input_field():
     assert by_rule["BR-27"].endswith("(input: lines[0])"), by_rule
     assert by_rule["UBL-DT-06"] == ("An attached document (cbc:EmbeddedDocumentBinaryObject) has no mimeCode attribute "
                                     "(its MIME type). (input: supporting_documents[0].attachment)")
+
+
+def test_a_lossy_build_refused_by_a_total_says_which_dropped_field_upset_it(fx):
+    """BASIC carries no rounding amount (BT-114): a lossy build dropped it and was then refused by BR-CO-16 for an
+    amount due the input never stated wrong, without saying that the rounding amount had been dropped."""
+    data = dict(fx, totals={"rounding_amount": "0.25"})
+    with pytest.raises(BuildRefused) as info:
+        einvoice.build(data, "facturx-basic", allow_lossy=True)
+    rules = {f.rule for f in info.value.findings}
+    assert "BR-CO-16" in rules
+    assert any(f.rule == "EINV-B-031" and "totals.rounding_amount" in f.message for f in info.value.findings)
