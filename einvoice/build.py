@@ -471,15 +471,20 @@ def prepare(invoice: Invoice, target: Target) -> list[Finding]:
     findings += _allowances_charges(inv, cur)
     findings += _two_decimals(inv)
 
-    # line net amounts (BT-131)
-    for n, line in enumerate(inv.lines, 1):
+    # line net amounts (BT-131), of sub-lines too (UBL's cac:SubInvoiceLine requires its own)
+    def every_line(lines: list, at: str) -> typing.Iterator[tuple[Any, str, Any]]:
+        for i, one in enumerate(lines):
+            yield one, f"{at}[{i}]", one.id or (i + 1 if at == "lines" else f"{at}[{i}]")
+            yield from every_line(one.sub_lines, f"{at}[{i}].sub_lines")
+
+    for line, where, name in every_line(inv.lines, "lines"):
         computed = line_net(line)
         stated = _amt(line.net_amount)
         if stated is None:
             if computed is not None:
                 line.net_amount = Amount(value=_money(computed), currency_id=cur)
         elif computed is not None and stated != computed:
-            findings.append(_finding("EINV-B-020", field=f"lines[{n - 1}].net_amount", line=line.id or n, stated=_fmt(stated), computed=_fmt(computed)))
+            findings.append(_finding("EINV-B-020", field=f"{where}.net_amount", line=name, stated=_fmt(stated), computed=_fmt(computed)))
 
     c = compute(inv)
 

@@ -459,3 +459,25 @@ def test_a_lossy_build_refused_by_a_total_says_which_dropped_field_upset_it(fx):
     rules = {f.rule for f in info.value.findings}
     assert "BR-CO-16" in rules
     assert any(f.rule == "EINV-B-031" and "totals.rounding_amount" in f.message for f in info.value.findings)
+
+
+def test_sub_lines_are_built_with_their_net_amounts():
+    """UBL's cac:SubInvoiceLine requires its own cbc:LineExtensionAmount: the builder computed line net amounts for
+    lines only, so an input with sub_lines was refused in every format (a schema error)."""
+    from lxml import etree
+
+    data = _ehf()
+    data["lines"][0]["sub_lines"] = [{"id": "1.1", "quantity": "2", "unit_code": "EA", "price": {"net_amount": "5"},
+                                      "item": {"name": "Part", "tax_category": {"code": "S", "rate": "25"}}}]
+    xml = einvoice.build(data, "ehf")
+    ns = {"cac": "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2",
+          "cbc": "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"}
+    assert etree.fromstring(xml).xpath("//cac:SubInvoiceLine/cbc:LineExtensionAmount/text()", namespaces=ns) == ["10.00"]
+    report = einvoice.validate(xml)
+    assert report.valid and {f.rule for f in report.findings} == {"UBL-CR-646"}  # (a warning: not used by EN 16931)
+    bad = _ehf()
+    bad["lines"][0]["sub_lines"] = [dict(data["lines"][0]["sub_lines"][0], net_amount="11.00")]
+    with pytest.raises(BuildRefused) as info:
+        einvoice.build(bad, "ehf")
+    assert [f.rule for f in info.value.findings] == ["EINV-B-020"]
+    assert "lines[0].sub_lines[0].net_amount" in info.value.findings[0].message
