@@ -204,6 +204,8 @@ def _unwrap(tp: Any) -> tuple[str, Any]:
         return "model", tp
     if tp is str:
         return "str", None
+    if tp is Decimal:
+        return "decimal", None
     return "other", None
 
 
@@ -211,8 +213,14 @@ def _scalar(v: Any) -> bool:
     return isinstance(v, (str, int, float, Decimal)) and not isinstance(v, bool)
 
 
-def _coerce(tp: Any, value: Any) -> Any:
-    """Shorthands in input data: an amount or identifier as a plain value, numbers where text is expected."""
+# a number as text: ASCII digits, a sign, a decimal point, an exponent (Python's Decimal also reads '1_000' and other
+# scripts' digits, which no clerk means as an amount: '9_50' was issued as 950)
+_PLAIN_NUMBER = re.compile(r"\s*[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?\s*")
+
+
+def _coerce(tp: Any, value: Any, at: str = "", bad: list[str] | None = None) -> Any:
+    """Shorthands in input data: an amount or identifier as a plain value, numbers where text is expected; a number
+    given as text that is not a plain decimal number goes to ``bad`` (``field: reason``)."""
     kind, arg = _unwrap(tp)
     if kind == "model":
         if isinstance(value, dict):
@@ -220,17 +228,20 @@ def _coerce(tp: Any, value: Any) -> Any:
             for key, val in value.items():
                 field = arg.model_fields.get(key) if isinstance(key, str) else None
                 if field is not None:
-                    out[key] = _coerce(field.annotation, val)
+                    out[key] = _coerce(field.annotation, val, f"{at}.{key}" if at else key, bad)
             return out
         if arg is Amount and _scalar(value):
+            _coerce(Decimal, value, at, bad)
             return {"value": str(value)}
         if arg is Identifier and _scalar(value):
             return {"value": str(value)}
         return value
     if kind == "list" and isinstance(value, list):
-        return [_coerce(arg, v) for v in value]
+        return [_coerce(arg, v, f"{at}[{i}]", bad) for i, v in enumerate(value)]
     if kind == "str" and _scalar(value) and not isinstance(value, str):
         return str(value)
+    if kind == "decimal" and isinstance(value, str) and bad is not None and not _PLAIN_NUMBER.fullmatch(value):
+        bad.append(f"{at}: {value[:40]!r} is not a plain decimal number (digits 0-9, a sign, a decimal point)")
     return value
 
 
@@ -272,10 +283,16 @@ def to_invoice(data: Invoice | dict) -> Invoice:
     if not isinstance(data, dict):
         raise InvalidModelInput(f"expected an Invoice or a mapping of invoice fields, not {type(data).__name__}")
     data = _attachments(data)
+    bad: list[str] = []  # numbers the model would read, but not as a clerk meant them
+    coerced = _coerce(Invoice, data, "", bad)
     try:
-        inv = Invoice.model_validate(_coerce(Invoice, data))
+        inv = Invoice.model_validate(coerced)
     except ValidationError as exc:
-        raise InvalidModelInput(_model_error_text(exc)) from None
+        said = _model_error_text(exc).splitlines()
+        fields = {line.split(": ", 1)[0] for line in said}
+        raise InvalidModelInput("\n".join(said + [b for b in bad if b.split(": ", 1)[0] not in fields])) from None
+    if bad:
+        raise InvalidModelInput("\n".join(bad))
     problems = input_problems(inv)
     if problems:
         raise InvalidModelInput("\n".join(problems))

@@ -481,3 +481,19 @@ def test_sub_lines_are_built_with_their_net_amounts():
         einvoice.build(bad, "ehf")
     assert [f.rule for f in info.value.findings] == ["EINV-B-020"]
     assert "lines[0].sub_lines[0].net_amount" in info.value.findings[0].message
+
+
+@pytest.mark.parametrize("value", ["9_50", "1_000.00", "\u0665", "\uff15", "5,00"])
+def test_a_number_that_is_not_plain_is_refused_not_read_otherwise(value):
+    """Python's Decimal reads '9_50' as 950 and other scripts' digits as digits: such an amount was issued as a
+    number the clerk never typed. Refused, naming the field ('5,00' was refused before, and still is)."""
+    from einvoice.errors import InvalidModelInput
+
+    data = _ehf()
+    data["lines"][0]["quantity"] = value
+    with pytest.raises(InvalidModelInput, match=r"lines\[0\]\.quantity"):
+        einvoice.build(data, "ehf")
+    data = _ehf()
+    data["totals"] = {"payable_amount": value}
+    with pytest.raises(InvalidModelInput, match=r"totals\.payable_amount"):
+        einvoice.build(data, "ehf")
