@@ -1,6 +1,6 @@
 """PDF/A-3 essentials of a PDF: the checks a Factur-X receiver needs before calling a PDF archivable.
 
-``check(data, path)`` returns findings EINV-PDF-101 ... EINV-PDF-112, one per kind of
+``check(data, path)`` returns findings EINV-PDF-101 ... EINV-PDF-113, one per kind of
 problem, each naming the clause of ISO 19005-3 (PDF/A-3) it stands for:
 
 =============  ========  ===================================================================
@@ -18,6 +18,8 @@ EINV-PDF-109   6.6.2.3   XMP properties outside the predefined schemas are decla
 EINV-PDF-110   6.6.1     no JavaScript and no forbidden actions (Launch, Sound, Movie, ...)
 EINV-PDF-111   6.1.7     no external streams (/F, /FFilter, /FDecodeParms) and no LZW compression
 EINV-PDF-112   6.3       annotations are printable and visible, and of a permitted type
+EINV-PDF-113   -         a part of the file these checks could not read (an object of an unexpected kind, page
+                         content over 32 MB decoded): not checked, and said so
 =============  ========  ===================================================================
 
 This is a checklist of the essentials, not a complete PDF/A validator: colour
@@ -37,7 +39,7 @@ from __future__ import annotations
 
 import io
 import re
-from typing import Iterable
+from typing import Any, Iterable
 
 from .rules.engine import Finding, Severity
 
@@ -66,6 +68,8 @@ MESSAGES = {
                      "Keep every stream inside the file and compress without LZW (Flate is fine)."),
     "EINV-PDF-112": ("Annotations are not PDF/A conformant: {detail}.",
                      "Annotations must be printable (Print flag), not hidden, and of a type PDF/A permits."),
+    "EINV-PDF-113": ("Part of the PDF could not be checked for PDF/A-3: {detail}.",
+                     "Check the file with a full PDF/A validator (veraPDF); the invoice inside was read."),
 }
 
 # Info key -> XMP property (ISO 19005-3 6.6.3, following the XMP specification's mapping)
@@ -139,17 +143,61 @@ def problems(data: bytes) -> list[tuple[str, str]]:
             found.append(("EINV-PDF-102", "the trailer has no file identifier (/ID)"))
         if "/Encrypt" in pdf.trailer:
             found.append(("EINV-PDF-102", "the file is encrypted"))
-        xmp = _xmp(pdf, found)
+        xmp = _guarded(_xmp, pdf, found)
         if xmp is not None:
-            _pdfaid(xmp, found)
-            _info(pdf, xmp, found)
-            _extensions(xmp, found)
-        _output_intent(pdf, found)
-        _fonts(pdf, found)
-        _embedded_files(pdf, found)
-        _objects(pdf, found)
-        _annotations(pdf, found)
+            _guarded(_pdfaid, xmp, found)
+            _guarded(_info, pdf, xmp, found)
+            _guarded(_extensions, xmp, found)
+        for part in (_output_intent, _fonts, _embedded_files, _objects, _annotations):
+            _guarded(part, pdf, found)
     return found
+
+
+def _guarded(check: Any, *args: Any) -> Any:
+    """One check of the PDF/A essentials; an object of a kind it does not expect (a font that is a number, an
+    operator that is not text) is a finding of its own, not a damaged file: the invoice in it is still read."""
+    found = args[-1]
+    try:
+        return check(*args)
+    except Exception as exc:  # noqa: BLE001 - qpdf and pikepdf raise many kinds on odd objects
+        found.append(("EINV-PDF-113", f"the {check.__name__.strip('_').replace('_', ' ')} check stopped at an object "
+                                      f"of an unexpected kind ({type(exc).__name__})"))
+        return None
+
+
+# decoded stream sizes read for the checks (the XMP, the pages' content): a Flate bomb of a few hundred KB took
+# 3.5 GB and 44 s where the invoice's own reading stops at its limit
+MAX_XMP = 5_000_000
+MAX_CONTENT = 32_000_000  # all the pages' and forms' content streams together
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def _decoded_size(stream: Any, cap: int) -> int:
+    """The decoded length of a stream, found without holding more than ``cap`` bytes (_TooLarge beyond it, or for a
+    filter whose output cannot be bounded here: any but FlateDecode without parameters)."""
+    import zlib
+
+    import pikepdf
+
+    filters = stream.stream_dict.get("/Filter")
+    filters = [] if filters is None else [filters] if isinstance(filters, pikepdf.Name) else list(filters)
+    data = stream.read_raw_bytes()
+    if not filters:
+        return len(data)
+    if any(f != "/FlateDecode" for f in filters) or stream.stream_dict.get("/DecodeParms") is not None:
+        if len(data) * 200 > cap:  # (other filters expand a few times, RunLength at most 128 times)
+            raise _TooLarge
+        return len(stream.read_bytes())
+    for _ in filters:
+        inflate = zlib.decompressobj()
+        data = inflate.decompress(data, cap + 1)
+        if len(data) > cap or inflate.unconsumed_tail:
+            raise _TooLarge
+    return len(data)
+
 
 
 def _header(data: bytes) -> list[tuple[str, str]]:
@@ -168,15 +216,22 @@ def _header(data: bytes) -> list[tuple[str, str]]:
 def _xmp(pdf, found):
     from .xmlsafe import parse
 
+    import pikepdf
+
     meta = pdf.Root.get("/Metadata")
     if meta is None:
         found.append(("EINV-PDF-103", "there is no XMP metadata stream"))
         return None
-    if not hasattr(meta, "read_bytes"):
+    if not isinstance(meta, pikepdf.Stream):  # (every pikepdf object has read_bytes)
         found.append(("EINV-PDF-103", "/Metadata is not a stream"))
         return None
     if "/Filter" in meta.stream_dict:
         found.append(("EINV-PDF-103", f"the metadata stream is compressed ({meta.stream_dict.Filter})"))
+    try:
+        _decoded_size(meta, MAX_XMP)
+    except _TooLarge:
+        found.append(("EINV-PDF-103", f"the XMP metadata is over {MAX_XMP // 1_000_000} MB decoded"))
+        return None
     try:
         raw = meta.read_bytes()
         raw = re.sub(rb"<\?xpacket[^>]*\?>", b"", raw)
@@ -292,19 +347,21 @@ def _extensions(xmp, found):
 
 
 def _output_intent(pdf, found):
+    import pikepdf
+
     intents = pdf.Root.get("/OutputIntents")
     profiles = []
     for intent in intents or []:
         if intent.get("/S") == "/GTS_PDFA1":
             prof = intent.get("/DestOutputProfile")
-            profiles.append(prof.objgen if prof is not None and hasattr(prof, "read_bytes") else None)
+            profiles.append(prof.objgen if isinstance(prof, pikepdf.Stream) else None)
     if None in profiles:
         found.append(("EINV-PDF-106", " (the /GTS_PDFA1 intent has no /DestOutputProfile stream)"))
     elif len(set(profiles)) > 1:
         found.append(("EINV-PDF-106", " that is the same for every PDF/A output intent"))
     elif not profiles:
         # 6.2.4.3: device colour needs an output intent unless a default colour space replaces it
-        uncovered = _device_colours(pdf)
+        uncovered = _device_colours(pdf, found)
         if uncovered:
             found.append(("EINV-PDF-106", f", yet the pages use {_listed(uncovered)} without a default colour space"))
 
@@ -313,12 +370,23 @@ COLOUR_OPS = {"rg": "DeviceRGB", "RG": "DeviceRGB", "k": "DeviceCMYK", "K": "Dev
               "g": "DeviceGray", "G": "DeviceGray"}
 
 
-def _device_colours(pdf) -> set[str]:
-    """Device colour spaces the pages paint with that no /DefaultRGB, /DefaultCMYK or /DefaultGray covers."""
+def _device_colours(pdf, found) -> set[str]:
+    """Device colour spaces the pages paint with that no /DefaultRGB, /DefaultCMYK or /DefaultGray covers (content
+    over MAX_CONTENT decoded is not read: said as a finding)."""
     import pikepdf
 
     uncovered: set[str] = set()
     seen: set = set()
+    budget = [MAX_CONTENT]
+
+    def sized(content) -> bool:
+        """Whether the content's streams fit what is left of the budget (they are decoded to be read)."""
+        obj = content.obj if isinstance(content, pikepdf.Page) else content
+        streams = obj.get("/Contents") if isinstance(content, pikepdf.Page) else obj
+        for st in ([streams] if isinstance(streams, pikepdf.Stream) else list(streams or [])):
+            if isinstance(st, pikepdf.Stream):
+                budget[0] -= _decoded_size(st, max(budget[0], 0))
+        return budget[0] >= 0
 
     def walk(content, res):
         res = res if res is not None else pikepdf.Dictionary()
@@ -326,7 +394,11 @@ def _device_colours(pdf) -> set[str]:
                     if str(k).startswith("/Default")}
         used = set()
         try:
-            instructions = pikepdf.parse_content_stream(content)
+            if not sized(content):
+                raise _TooLarge
+            instructions = pikepdf.parse_content_stream(content, "rg RG k K g G cs CS")
+        except _TooLarge:
+            raise
         except Exception:  # noqa: BLE001 - a damaged content stream is reported elsewhere
             instructions = []
         for operands, op in instructions:
@@ -347,12 +419,18 @@ def _device_colours(pdf) -> set[str]:
                     used.add(str(cs)[1:])
         uncovered.update(u for u in used if u[len("Device"):] not in defaults)
 
-    for page in pdf.pages:
-        walk(page, page.obj.get("/Resources"))
+    try:
+        for page in pdf.pages:
+            walk(page, page.obj.get("/Resources"))
+    except _TooLarge:
+        found.append(("EINV-PDF-113", f"the pages' content is over {MAX_CONTENT // 1_000_000} MB decoded and was not "
+                                      "read for device colours"))
     return uncovered
 
 
 def _fonts(pdf, found):
+    import pikepdf
+
     missing: set[str] = set()
     seen: set = set()
 
@@ -390,7 +468,7 @@ def _fonts(pdf, found):
         for annot in page.obj.get("/Annots") or []:
             ap = annot.get("/AP")
             n = ap.get("/N") if ap is not None else None
-            if n is not None and hasattr(n, "read_bytes"):
+            if isinstance(n, pikepdf.Stream):
                 resources(n.get("/Resources"))
     acro = pdf.Root.get("/AcroForm")
     if acro is not None:

@@ -197,3 +197,70 @@ def test_attach_refuses_a_pdf_that_cannot_be_pdfa(tmp_path):
                                     "-o", str(tmp_path / "out.pdf")])
     assert res.exit_code == 1 and not (tmp_path / "out.pdf").exists()
     assert "plain.pdf: refused" in res.output and "EINV-PDF-106" in res.output
+
+
+# --- what the checks decode is bounded; what they cannot read is said, the invoice still read ----------------
+
+
+def _edited(good: bytes, edit) -> bytes:
+    with pikepdf.open(io.BytesIO(good)) as pdf:
+        edit(pdf)
+        out = io.BytesIO()
+        pdf.save(out, fix_metadata_version=False, stream_decode_level=pikepdf.StreamDecodeLevel.none)
+        return out.getvalue()
+
+
+def _validated(data: bytes):
+    from einvoice import validate
+
+    report = validate(data)
+    assert report.profile == "facturx-en16931", report.findings  # (the invoice inside was read)
+    return {f.rule: f.message for f in report.findings}
+
+
+def test_a_content_stream_bomb_is_not_decoded_past_the_limit(good):
+    """A page content of 40 MB '1 0 0 rg' compressed to 100 KB: the device-colour check decoded and parsed all of it
+    (a 214 KB file took 3.5 GB and 44 s, a 3 MB one over 8 GB). Now sized first, and said when over the limit."""
+    import resource
+    import zlib
+
+    def bomb(pdf):
+        del pdf.Root["/OutputIntents"]  # (the colour check reads the pages only without an output intent)
+        content = pikepdf.Stream(pdf, zlib.compress(b"1 0 0 rg\n" * 4_700_000, 9))
+        content.stream_dict.Filter = pikepdf.Name.FlateDecode
+        pdf.pages[0].obj.Contents = pdf.make_indirect(content)
+
+    data = _edited(good, bomb)
+    assert len(data) < 300_000
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    found = _validated(data)
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 400 * 1024  # KiB
+    assert "over 32 MB decoded" in found["EINV-PDF-113"]
+
+
+def test_an_xmp_bomb_is_not_decoded_past_the_limit(good):
+    import zlib
+
+    def bomb(pdf):
+        meta = pikepdf.Stream(pdf, zlib.compress(b" " * 60_000_000, 9))  # (a stream of its own: qpdf keeps it so)
+        meta.stream_dict.Filter = pikepdf.Name.FlateDecode
+        pdf.Root.Metadata = pdf.make_indirect(meta)
+
+    assert "over 5 MB decoded" in _validated(_edited(good, bomb))["EINV-PDF-103"]
+
+
+def test_metadata_that_is_no_stream_and_a_font_that_is_a_number_are_said_not_unreadable(good):
+    """Both made the whole PDF 'damaged' (a pikepdf object always has read_bytes; a font's values were read from an
+    integer), though the invoice inside was intact."""
+    def no_stream(pdf):
+        pdf.Root.Metadata = pikepdf.Dictionary(Type=pikepdf.Name.Metadata)
+
+    assert "/Metadata is not a stream" in _validated(_edited(good, no_stream))["EINV-PDF-103"]
+
+    def number_font(pdf):
+        res = pdf.pages[0].obj.get("/Resources")
+        res.Font = pikepdf.Dictionary(F1=5) if res is not None else None
+        if res is None:
+            pdf.pages[0].obj.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=5))
+
+    assert "fonts check stopped" in _validated(_edited(good, number_font))["EINV-PDF-113"]
