@@ -234,3 +234,16 @@ def load_input_large():
     for ln in data["lines"]:
         ln["quantity"] = str(int(ln["quantity"]) * 10_000_000)
     return data
+
+
+def test_what_the_page_shows_of_a_huge_text_or_many_notes_is_bounded(ehf):
+    """A 30 MB seller name took 89 s and 3 GB to lay out, 200,000 notes longer than anyone waited: a text is shown up
+    to 5,000 characters and the first 200 notes, each rest counted (no words: any language)."""
+    from einvoice.model.invoice import Note
+
+    inv = ehf.model_copy(deep=True)
+    inv.seller.name = "N" * 3_000_000
+    inv.notes = [Note(text=f"note {i}") for i in range(5_000)]
+    page = text(render_html(inv, "en"))
+    assert "N" * 5_000 + "… (+2,995,000)" in page and "N" * 5_001 not in page
+    assert "note 199" in page and "note 200 " not in page and "… (+4,800)" in page

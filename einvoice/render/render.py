@@ -171,8 +171,13 @@ def fmt_reference(ref: str, kind: str) -> str:
 # --- the view ---------------------------------------------------------------------
 
 
+MAX_TEXT = 5_000  # characters of one text on the page (a 30 MB seller name took 89 s and 3 GB to lay out)
+MAX_NOTES = 200  # notes on the page; the rest counted
+
+
 def _s(v: Any) -> str:
-    return "" if v is None else str(v).strip()
+    text = "" if v is None else str(v).strip()
+    return text if len(text) <= MAX_TEXT else f"{text[:MAX_TEXT]}… (+{len(text) - MAX_TEXT:,})"  # (no words: any language)
 
 
 def _country(p: Party | None) -> str | None:
@@ -396,7 +401,9 @@ def build_view(invoice: Invoice, lang: str | None = None) -> dict:
     vat_accounting = fmt_money(acc.tax_amount, lang, inv.tax_currency_code, True) if acc and acc.tax_amount else ""
 
     payable = t.payable_amount if t else None
-    notes = [(_s(n.subject_code), _s(n.text)) for n in inv.notes if _s(n.text)]
+    notes = [(_s(n.subject_code), _s(n.text)) for n in inv.notes[:MAX_NOTES] if _s(n.text)]
+    if len(inv.notes) > MAX_NOTES:
+        notes.append(("", f"… (+{len(inv.notes) - MAX_NOTES:,})"))
     attachments = []
     for sd in inv.supporting_documents:
         ident = _s(sd.id.value) if sd.id else ""
