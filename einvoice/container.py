@@ -209,6 +209,8 @@ def _content(entry, name: str, max_bytes: int, data: bytes, path: str | None) ->
         content = content.encode("utf-8", "surrogateescape")
     if len(content) > max_bytes:
         raise UnreadableInput(too_large, path)
+    if not content and stream.get("/Filter") is not None and getattr(stream, "_data", b""):  # (pypdf gives up quietly)
+        raise UnreadableInput(f"damaged attachment {name}: its compressed data does not decompress", path)
     return bytes(content)
 
 

@@ -137,7 +137,7 @@ def problems(data: bytes) -> list[tuple[str, str]]:
     try:
         pdf = pikepdf.open(io.BytesIO(data))
     except Exception as exc:  # noqa: BLE001 - qpdf raises many kinds on damaged files
-        return found + [("EINV-PDF-101", f"a strict parser cannot read the file ({type(exc).__name__})")]
+        return found + [("EINV-PDF-113", f"a strict parser cannot read the file ({type(exc).__name__})")]
     with pdf:
         if "/ID" not in pdf.trailer:
             found.append(("EINV-PDF-102", "the trailer has no file identifier (/ID)"))

@@ -264,3 +264,18 @@ def test_metadata_that_is_no_stream_and_a_font_that_is_a_number_are_said_not_unr
             pdf.pages[0].obj.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=5))
 
     assert "fonts check stopped" in _validated(_edited(good, number_font))["EINV-PDF-113"]
+
+
+def test_an_attachment_that_does_not_decompress_is_said_so_and_a_strict_parser_failure_is_no_header_fault(good):
+    """A damaged compressed invoice attachment was reported as 'empty file'; a PDF the strict parser cannot open (a
+    page tree that loops) as a header fault (EINV-PDF-101)."""
+    from einvoice import validate
+    from einvoice.errors import UnreadableInput
+
+    def garbage(pdf):
+        spec = pdf.attachments["factur-x.xml"]
+        spec.obj.EF.F.write(b"this is not Flate data", filter=pikepdf.Name.FlateDecode)
+
+    with pytest.raises(UnreadableInput, match="factur-x.xml: its compressed data does not decompress"):
+        validate(_edited(good, garbage))
+    assert {r for r, d in pdfa.problems(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\nnot a PDF body")} == {"EINV-PDF-113"}
