@@ -972,6 +972,8 @@ def build_report(data: Invoice | dict, format: str, policy: bool = False,
 def _name_input_fields(written: Invoice, findings: list[Finding]) -> None:
     """A finding about the written XML says which input field its element was written from (the nearest one up
     its path: ``(input: lines[0].price)``), found by the elements the model read back from that XML keeps."""
+    if not any(f.xpath for f in findings):  # (a clean build: nothing to name)
+        return
     from .basics import PathCache, element_origin
 
     paths, fields = PathCache(), {}  # xpath -> input field
