@@ -1191,3 +1191,21 @@ def test_a_negative_number_of_jobs_is_a_usage_error():
     """-j -3 was taken silently (and judged the batch in the main process)."""
     res = CliRunner().invoke(main, ["validate", "-j", "-3", str(Path(__file__).resolve().parents[1] / "samples" / "ehf-invoice.xml")])
     assert res.exit_code == 2 and "-3 is not in the range x>=0" in res.output
+
+
+def test_ctrl_c_inside_importlibs_weakref_callback_comes_again_after_it(monkeypatch):
+    """importlib's module-lock callback (a weakref callback) drops every exception: a Ctrl-C taken there while a
+    module loaded was lost, and the command ran to its end. The command's handler sends it again instead, to be
+    taken once the callback has returned; anywhere else it is Python's KeyboardInterrupt."""
+    import signal
+    import types
+
+    from einvoice import __main__ as launcher
+
+    sent = []
+    monkeypatch.setattr(signal, "raise_signal", sent.append)
+    in_cb = types.SimpleNamespace(f_code=types.SimpleNamespace(co_name="cb", co_filename="<frozen importlib._bootstrap>"))
+    launcher._interrupt(signal.SIGINT, in_cb)
+    assert sent == [signal.SIGINT]
+    with pytest.raises(KeyboardInterrupt):
+        launcher._interrupt(signal.SIGINT, sys._getframe())
