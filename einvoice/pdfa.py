@@ -175,9 +175,10 @@ class _TooLarge(Exception):
     pass
 
 
-def _decoded_size(stream: Any, cap: int) -> int:
-    """The decoded length of a stream, found without holding more than ``cap`` bytes (_TooLarge beyond it, or for a
-    filter whose output cannot be bounded here: any but FlateDecode without parameters)."""
+def _decoded(stream: Any, cap: int) -> bytes:
+    """A stream's decoded bytes, never more than ``cap`` of them decoded (_TooLarge beyond it, or for a filter whose
+    output cannot be bounded here, any but FlateDecode without parameters, where the encoded data is not small);
+    a stream without filters as it is stored."""
     import zlib
 
     import pikepdf
@@ -185,19 +186,18 @@ def _decoded_size(stream: Any, cap: int) -> int:
     filters = stream.stream_dict.get("/Filter")
     filters = [] if filters is None else [filters] if isinstance(filters, pikepdf.Name) else list(filters)
     data = stream.read_raw_bytes()
-    if not filters:
-        return len(data)
+    if not filters:  # (as stored: no larger than the file)
+        return data
     if any(f != "/FlateDecode" for f in filters) or stream.stream_dict.get("/DecodeParms") is not None:
         if len(data) * 200 > cap:  # (other filters expand a few times, RunLength at most 128 times)
             raise _TooLarge
-        return len(stream.read_bytes())
+        return stream.read_bytes()
     for _ in filters:
         inflate = zlib.decompressobj()
         data = inflate.decompress(data, cap + 1)
         if len(data) > cap or inflate.unconsumed_tail:
             raise _TooLarge
-    return len(data)
-
+    return data
 
 
 def _header(data: bytes) -> list[tuple[str, str]]:
@@ -228,12 +228,11 @@ def _xmp(pdf, found):
     if "/Filter" in meta.stream_dict:
         found.append(("EINV-PDF-103", f"the metadata stream is compressed ({meta.stream_dict.Filter})"))
     try:
-        _decoded_size(meta, MAX_XMP)
+        raw = _decoded(meta, MAX_XMP)
     except _TooLarge:
         found.append(("EINV-PDF-103", f"the XMP metadata is over {MAX_XMP // 1_000_000} MB decoded"))
         return None
     try:
-        raw = meta.read_bytes()
         raw = re.sub(rb"<\?xpacket[^>]*\?>", b"", raw)
         return parse(raw.strip(), None).getroot()
     except Exception:  # noqa: BLE001 - damaged or hostile XMP
@@ -385,7 +384,7 @@ def _device_colours(pdf, found) -> set[str]:
         streams = obj.get("/Contents") if isinstance(content, pikepdf.Page) else obj
         for st in ([streams] if isinstance(streams, pikepdf.Stream) else list(streams or [])):
             if isinstance(st, pikepdf.Stream):
-                budget[0] -= _decoded_size(st, max(budget[0], 0))
+                budget[0] -= len(_decoded(st, max(budget[0], 0)))
         return budget[0] >= 0
 
     def walk(content, res):
