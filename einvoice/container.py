@@ -265,6 +265,9 @@ def _open(data: bytes, path: str | None, max_bytes: int = MAX_BYTES):
             known = [(entry, n) for entry, n in known if n == xmp_name]
             distinct = [xmp_name]
         name = distinct[0]
+        if len({id(entry.pdf_object) for entry, _n in known}) < len(known):  # (pypdf gives one object per reference)
+            raise UnreadableInput(f"damaged PDF: its list of attachments names the same file specification of {name} "
+                                  "more than once (the name tree loops or repeats an entry)", path)
         if len(known) != 1:
             raise UnreadableInput(f"the PDF carries {len(known)} attachments named {name}; exactly one is allowed",
                                   path)

@@ -1209,3 +1209,23 @@ def test_ctrl_c_inside_importlibs_weakref_callback_comes_again_after_it(monkeypa
     assert sent == [signal.SIGINT]
     with pytest.raises(KeyboardInterrupt):
         launcher._interrupt(signal.SIGINT, sys._getframe())
+
+
+@pytest.mark.parametrize("how", ["loop", "repeat"])
+def test_attachment_name_tree_that_loops_or_repeats_is_damage_not_two_files(how):
+    import pikepdf
+
+    pdf = pikepdf.open(io.BytesIO(_pdf("factur-x.xml", CII)))
+    tree = pdf.Root.Names.EmbeddedFiles
+    if how == "loop":  # the node lists itself among its kids: a reader walking it meets the same entry again
+        node = pdf.make_indirect(pikepdf.Dictionary(Names=tree.Names))
+        node.Kids = pikepdf.Array([node])
+        pdf.Root.Names.EmbeddedFiles = node
+    else:  # the same file specification under the same name twice
+        tree.Names = pikepdf.Array([tree.Names[0], tree.Names[1], tree.Names[0], tree.Names[1]])
+    buf = io.BytesIO()
+    pdf.save(buf)
+    with pytest.raises(UnreadableInput) as info:
+        read_pdf(buf.getvalue(), "x.pdf")
+    assert "damaged PDF" in info.value.reason and "more than once" in info.value.reason
+    assert "2 attachments" not in info.value.reason
