@@ -235,8 +235,11 @@ def _compare(src_inv, back_inv, via: str) -> list[str]:
         if disc in a and net in a and b[k] == (Decimal(str(a[net])) + Decimal(str(a[disc]))).normalize():
             del b[k]
     if via == "ubl":
-        for k in [k for k in b if k.endswith(".price.discount.value") and k not in a and b[k] == 0]:
-            del b[k]  # UBL states BT-148 only with a price allowance: it is written with a zero discount
+        for k in [k for k in b if k.endswith(".price.discount.value") and k not in a]:
+            gross, net = (a.get(k.replace("discount", t)) for t in ("gross_amount", "net_amount"))
+            implied = Decimal(str(gross)) - Decimal(str(net)) if gross is not None and net is not None else Decimal(0)
+            if gross is not None and b[k] == implied.normalize():
+                del b[k]  # UBL states BT-148 only with a price allowance: it states the discount implied
         for k in [k for k in b if k.endswith("tax_amount.currency_id") and k.startswith("tax_totals[") and k not in a]:
             if b[k] == a.get("currency_code"):
                 del b[k]  # UBL requires a currency on every amount: the invoice currency is supplied
@@ -1164,3 +1167,27 @@ def test_a_sales_order_reference_alone_answers_peppols_order_or_buyer_reference(
     xslt = oracle.peppol_xslt()
     if xslt is not None:
         assert not {r for r, sev in oracle.verdict_of_file(xslt, out) if sev == "fatal"}
+
+
+@pytest.mark.parametrize("gross, discount", [("12.40", "2.50"), ("9.90", "0.00"), ("9.00", "0.90")])
+def test_cii_gross_price_without_discount_converts_to_the_discount_it_implies(gross, discount):
+    """CII may state a gross price (BT-148) without the discount (BT-147); UBL holds the gross price only in the
+    price allowance with its amount: that amount is gross minus net price (BT-146 = BT-148 - BT-147), not zero
+    (which would say net equals gross) - whichever sign it has."""
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parent.parent / "samples/facturx-en16931.xml").read_text()
+    net = "<ram:NetPriceProductTradePrice>\n          <ram:ChargeAmount>9.90</ram:ChargeAmount>"
+    assert text.count(net) == 1
+    text = text.replace(net, f"<ram:GrossPriceProductTradePrice><ram:ChargeAmount>{gross}</ram:ChargeAmount>"
+                             "</ram:GrossPriceProductTradePrice>\n" + net)
+    source = read_tree(etree.fromstring(text.encode()))
+    assert source.invoice.lines[1].price.discount is None
+    ubl = convert(source.invoice, "ubl")
+    price = etree.fromstring(ubl).findall("cac:InvoiceLine", NS)[1].find("cac:Price", NS)
+    assert price.findtext("cbc:PriceAmount", namespaces=NS) == "9.90"
+    assert price.findtext("cac:AllowanceCharge/cbc:BaseAmount", namespaces=NS) == gross
+    stated = Decimal(price.findtext("cac:AllowanceCharge/cbc:Amount", namespaces=NS))
+    assert stated == Decimal(gross) - Decimal("9.90") == Decimal(discount) * (1 if Decimal(gross) >= Decimal("9.90") else -1)
+    if oracle.available() is None:
+        assert not oracle.verdict("en16931-ubl", ubl)

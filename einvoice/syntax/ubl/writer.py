@@ -307,13 +307,17 @@ def _tax_total_amount(b: Binding, el: Any, t: m.TaxTotal, ctx: _Ctx) -> None:
 
 
 def _price_discount(b: Binding, el: Any, p: m.Price, ctx: _Ctx) -> None:
-    """BT-147 is a price allowance's amount; a gross price (BT-148) alone goes with a zero discount."""
+    """BT-147 is a price allowance's amount, stated with the gross price (BT-148) that UBL holds in the same
+    allowance: a gross price without a discount (CII states the discount apart, and may leave it out) goes with
+    the discount it implies, gross minus net price (EN 16931: BT-146 = BT-148 - BT-147), zero without a net price."""
     discount = p.discount if p.discount is not None and p.discount.value is not None else None
     gross = p.gross_amount if p.gross_amount is not None and p.gross_amount.value is not None else None
     if discount is None and gross is None:
         return
     if discount is None:
-        discount = m.Amount.model_construct(value=Decimal("0"), currency_id=gross.currency_id)
+        net = p.net_amount.value if p.net_amount is not None and p.net_amount.value is not None else None
+        discount = m.Amount.model_construct(value=gross.value - net if net is not None else Decimal("0"),
+                                            currency_id=gross.currency_id)
     ac = etree.SubElement(el, _A + "AllowanceCharge")
     _leaf(ac, _B + "ChargeIndicator", False)
     b.put(el, _row(b, m.Price, "discount"), discount, ctx)
