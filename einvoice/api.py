@@ -41,7 +41,7 @@ def render(source: Any, format: str = "html", lang: str | None = None) -> str | 
 
 
 def convert(source: Source, to: str, force: bool = False, profile: str | None = None,
-            dropped: list[str] | None = None) -> bytes:
+            dropped: list[str] | None = None, supplied: list[str] | None = None) -> bytes:
     """The invoice in the other syntax: ``to="ubl"`` or ``"cii"``; the result is validated.
 
     Through the semantic model (:mod:`einvoice.syntax.convert`). UBL keeps the source's
@@ -51,16 +51,19 @@ def convert(source: Source, to: str, force: bool = False, profile: str | None = 
     guideline identifier kept), else Factur-X EN16931, or the Factur-X ``profile``
     given. Raises BuildRefused when the result does not validate, unless ``force``. A ``dropped`` list
     given is filled with what the source says that the result does not (content outside EN 16931, or a
-    term the target syntax cannot hold), one ``path: 'value'`` line each (:func:`~einvoice.syntax.convert.not_carried`).
+    term the target syntax cannot hold), one ``path: 'value'`` line each (:func:`~einvoice.syntax.convert.not_carried`);
+    a ``supplied`` list with what the result states that the source does not: a value the target syntax needs
+    (UBL's payment means code '1' to hold a payment reference, say) or one worked out from the source (a price
+    discount as gross minus net price), one ``path (term): value`` line each (:func:`~einvoice.syntax.convert.supplied`).
     Factur-X EXTENDED's own forms: a logistics service charge is carried as the document level charge (BG-21) it is;
     a group line (the sum of its sub-lines) and an information line, which its sums do not count, are no invoice
     lines of EN 16931 and are left out (listed).
     """
-    return convert_report(source, to, force, profile, dropped)[0]
+    return convert_report(source, to, force, profile, dropped, supplied)[0]
 
 
 def convert_report(source: Source, to: str, force: bool = False, profile: str | None = None,
-                   dropped: list[str] | None = None) -> tuple[bytes, Any]:
+                   dropped: list[str] | None = None, supplied: list[str] | None = None) -> tuple[bytes, Any]:
     """:func:`convert`, with the validation report of the converted document (judged once, not again by the caller)."""
     import copy
 
@@ -70,6 +73,7 @@ def convert_report(source: Source, to: str, force: bool = False, profile: str | 
     from .rules.facturx.checks import counted_line
     from .syntax.cii.reader import read_cii
     from .syntax.convert import UBL_PROFILES, ConversionRefused, convert as convert_invoice, not_carried
+    from .syntax.convert import supplied as supplied_terms
     from .syntax.namespaces import RAM
     from .syntax.zugferd1 import LOGISTICS, logistics_as_charges
     from .validate import validate_document
@@ -108,6 +112,8 @@ def convert_report(source: Source, to: str, force: bool = False, profile: str | 
         raise BuildRefused(report.errors)
     if dropped is not None:
         dropped.extend(not_carried(doc, result, detected))
+    if supplied is not None:
+        supplied.extend(supplied_terms(invoice, result.invoice))
     return data, report
 
 

@@ -579,7 +579,7 @@ NOTES_SHOWN = 20  # lines of convert's note shown without --all-notes
                    "terms Peppol needs). CII: the Factur-X profile (default: the source's, else en16931)")
 @click.option("--output", "-o", required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--force", is_flag=True, help="write the result even if it does not validate")
-@click.option("--all-notes", is_flag=True, help=f"list every term not carried over (else the first {NOTES_SHOWN})")
+@click.option("--all-notes", is_flag=True, help=f"list every term not carried over or supplied (else the first {NOTES_SHOWN})")
 def convert(source: Path, to: str, target_profile: str | None, output: Path, force: bool, all_notes: bool) -> None:
     """Convert an invoice between UBL and CII through the semantic model (validating the result);
     - reads standard input.
@@ -605,7 +605,9 @@ def convert(source: Path, to: str, target_profile: str | None, output: Path, for
     refuse_overwrite(output, source)
     try:
         dropped: list[str] = []
-        data, report = convert_report(from_stdin(source), to, force=force, profile=target_profile, dropped=dropped)
+        added: list[str] = []
+        data, report = convert_report(from_stdin(source), to, force=force, profile=target_profile, dropped=dropped,
+                                      supplied=added)
     except BuildRefused as exc:
         click.echo(f"einvoice: {source}: the converted document does not validate ({len(exc.findings)} errors); "
                    "nothing written (use --force to write anyway)", err=True)
@@ -621,13 +623,17 @@ def convert(source: Path, to: str, target_profile: str | None, output: Path, for
     write_output(output, data)
     click.echo(f"wrote {_printable(output)} ({to.upper()}, profile {report.profile}, "
                f"{'valid' if report.valid else f'{len(report.errors)} errors'})")
-    if dropped:  # never silently: what the source says that the converted document does not
-        click.echo(f"einvoice: note: not carried over (outside EN 16931, or not held by {to.upper()}):", err=True)
-        shown = dropped if all_notes or len(dropped) <= NOTES_SHOWN else dropped[:NOTES_SHOWN - 1]
+    for notes, heading in ((dropped, f"not carried over (outside EN 16931, or not held by {to.upper()})"),
+                           (added, f"supplied (needed by {to.upper()}, or worked out from the source; "
+                                   "the source does not state it)")):
+        if not notes:  # never silently: what the source says that the result does not, and the other way round
+            continue
+        click.echo(f"einvoice: note: {heading}:", err=True)
+        shown = notes if all_notes or len(notes) <= NOTES_SHOWN else notes[:NOTES_SHOWN - 1]
         for line in shown:
             click.echo(f"  {_printable(line)}", err=True)
-        if len(shown) < len(dropped):
-            click.echo(f"  ... and {len(dropped) - len(shown)} more (--all-notes lists them all)", err=True)
+        if len(shown) < len(notes):
+            click.echo(f"  ... and {len(notes) - len(shown)} more (--all-notes lists them all)", err=True)
 
 
 # --- show ---------------------------------------------------------------------------

@@ -1191,3 +1191,49 @@ def test_cii_gross_price_without_discount_converts_to_the_discount_it_implies(gr
     assert stated == Decimal(gross) - Decimal("9.90") == Decimal(discount) * (1 if Decimal(gross) >= Decimal("9.90") else -1)
     if oracle.available() is None:
         assert not oracle.verdict("en16931-ubl", ubl)
+
+
+def _sample_cii(edit=None) -> bytes:
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parent.parent / "samples/facturx-en16931.xml").read_text()
+    return (edit(text) if edit else text).encode()
+
+
+def _without_payment_means(text: str) -> str:
+    start = text.index("<ram:SpecifiedTradeSettlementPaymentMeans>")
+    end = text.index("</ram:SpecifiedTradeSettlementPaymentMeans>") + len("</ram:SpecifiedTradeSettlementPaymentMeans>")
+    return text[:start] + text[end:]
+
+
+def test_conversion_lists_what_it_supplies_and_nothing_for_the_samples(tmp_path):
+    """What the result states that the source does not is listed, never added silently: UBL holds a payment
+    reference (BT-83) only in payment means, so a CII reference without payment means gets the code '1' (not
+    defined); a gross price without discount gets the discount it implies. The samples need nothing supplied."""
+    from click.testing import CliRunner
+    from pathlib import Path
+
+    import einvoice
+    from einvoice.cli import main
+
+    samples = Path(__file__).resolve().parent.parent / "samples"
+    converted = 0
+    for sample in sorted(samples.glob("*.xml")):
+        for to in ("ubl", "cii"):
+            added: list[str] = []
+            try:
+                einvoice.convert(sample, to=to, supplied=added, force=True)
+            except einvoice.EinvoiceError:
+                continue
+            converted += 1
+            assert added == [], (sample.name, to, added)
+    assert converted >= 10
+    src = tmp_path / "no-means.xml"
+    src.write_bytes(_sample_cii(_without_payment_means))
+    added = []
+    ubl = einvoice.convert(src, to="ubl", supplied=added)
+    assert b"<cbc:PaymentMeansCode>1</cbc:PaymentMeansCode>" in ubl and b"FA-2024-0571" in ubl
+    assert added == ["payment_means[0].code (BT-81 Payment means type code (UNCL4461)): '1'"]
+    res = CliRunner().invoke(main, ["convert", str(src), "--to", "ubl", "-o", str(tmp_path / "out.xml")])
+    assert res.exit_code == 0, res.output
+    assert "note: supplied" in res.output and "payment_means[0].code (BT-81" in res.output

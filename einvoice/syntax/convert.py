@@ -303,3 +303,59 @@ def _values(root) -> dict[str, list[str]]:
             if value.strip() and qa.namespace != "http://www.w3.org/2001/XMLSchema-instance":
                 out.setdefault(f"{path}/@{qa.localname}", []).append(value.strip())
     return out
+
+
+def supplied(source: Invoice, converted: Invoice) -> list[str]:
+    """What the converted document states that the source does not, one ``path (term): value`` line each: a value
+    the target syntax needs where the source has none (UBL's payment means code '1', not defined, to hold a payment
+    reference; a card's network 'NA'; a zero VAT total), or one worked out from the source (a price discount as gross
+    minus net price, a gross price as net price plus discount). Not listed: the currency UBL puts on every amount
+    (the invoice's), the specification identifier (BT-24, the target's own by design), and a term the source states
+    at another place of the model (a payment reference CII states once for all payment means, say)."""
+    def flat(inv: Invoice) -> dict[str, tuple[object, str]]:
+        out: dict[str, tuple[object, str]] = {}
+
+        def walk(prefix: str, value, model_type, term: str) -> None:
+            if isinstance(value, dict):
+                fields = getattr(model_type, "model_fields", {})
+                for k, v in value.items():
+                    info = fields.get(k)
+                    sub = _inner_model(info.annotation) if info is not None else None
+                    walk(f"{prefix}.{k}" if prefix else k, v, sub, (info.description or term) if info else term)
+            elif isinstance(value, list):
+                for i, v in enumerate(value):
+                    walk(f"{prefix}[{i}]", v, model_type, term)
+            elif value is not None and value != "":
+                out[prefix] = (value, term)
+
+        walk("", inv.model_dump(), type(inv), "")
+        return out
+
+    before, after = flat(source), flat(converted)
+    currencies = {c for c in (source.currency_code, source.tax_currency_code) if c}
+    def field(path: str) -> str:
+        return path.rpartition(".")[2]
+
+    elsewhere = {(field(p), v.strip()) for p, (v, _t) in before.items() if isinstance(v, str)}  # (a term moved)
+    lines = []
+    for path, (value, term) in after.items():
+        if path in before or path == "customization_id" or isinstance(value, str) and (field(path), value.strip()) in elsewhere:
+            continue
+        if path.endswith(".currency_id") and value in currencies:
+            continue
+        path = path.removesuffix(".value")  # an amount's value: named as the amount
+        lines.append(f"{path}{f' ({term})' if term else ''}: {value!r}".replace("Decimal(", "").replace("')", "'"))
+    return lines
+
+
+def _inner_model(annotation) -> type | None:
+    """The pydantic model a field's annotation holds (through Optional and list), or None."""
+    from typing import get_args
+
+    if isinstance(annotation, type) and hasattr(annotation, "model_fields"):
+        return annotation
+    for arg in get_args(annotation):
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None
