@@ -495,6 +495,7 @@ def prepare(invoice: Invoice, target: Target) -> list[Finding]:
             yield from every_line(one.sub_lines, f"{at}[{i}].sub_lines")
 
     for line, where, name in every_line(inv.lines, "lines"):
+        findings += _price_parts(line.price, where, name)
         computed = line_net(line)
         stated = _amt(line.net_amount)
         if stated is None:
@@ -623,6 +624,30 @@ def _periods(inv: Invoice) -> list[Finding]:
             out.append(_finding("EINV-B-034", field=f"lines[{n}].period.end_date", date=lp.end_date.isoformat(),
                                 edge="ends after", bound=p.end_date.isoformat()))
     return out
+
+
+def _price_parts(price: Any, where: str, name: Any) -> list[Finding]:
+    """A line's net price is its gross price less the price discount (BT-146 = BT-148 - BT-147), a discount being
+    no charge: the three given and disagreeing, or a discount below zero (given, or implied by a gross price below
+    the net price), refuse. A gross price without discount is stated so in CII and with the discount it implies
+    in UBL, whose price allowance holds both."""
+    if price is None:
+        return []
+    net, gross, discount = _amt(price.net_amount), _amt(price.gross_amount), _amt(price.discount)
+    if net is None or gross is None and discount is None:
+        return []
+    given = discount is not None
+    if gross is None:  # (CII writes the gross price a discount implies, net + discount)
+        gross = net + discount
+    if discount is None:
+        discount = gross - net
+    if discount < 0:
+        how = "" if given else f" (none given: the gross price {_fmt(gross)} less the net price {_fmt(net)})"
+        return [_finding("EINV-B-036", field=f"{where}.price", line=name, discount=_fmt(discount), how=how)]
+    if gross - discount != net:
+        return [_finding("EINV-B-035", field=f"{where}.price", line=name, net=_fmt(net), gross=_fmt(gross),
+                         discount=_fmt(discount), computed=_fmt(gross - discount))]
+    return []
 
 
 def _bounds(c) -> list[Finding]:

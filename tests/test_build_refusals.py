@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -497,3 +498,29 @@ def test_a_number_that_is_not_plain_is_refused_not_read_otherwise(value):
     data["totals"] = {"payable_amount": value}
     with pytest.raises(InvalidModelInput, match=r"totals\.payable_amount"):
         einvoice.build(data, "ehf")
+
+
+@pytest.mark.parametrize("fmt", ["facturx-en16931", "facturx-extended", "ehf", "peppol"])
+@pytest.mark.parametrize("price, rule", [
+    ({"net_amount": "18.40", "gross_amount": "20.00", "discount": "1.00"}, "EINV-B-035"),  # 20 - 1 is not 18.40
+    ({"net_amount": "18.40", "gross_amount": "18.00"}, "EINV-B-036"),  # the discount it implies is -0.40
+    ({"net_amount": "18.40", "discount": "-0.40"}, "EINV-B-036"),
+    ({"net_amount": "18.40", "gross_amount": "20.00", "discount": "1.60"}, None),
+    ({"net_amount": "18.40", "gross_amount": "20.00"}, None),  # UBL states the discount it implies, 1.60
+])
+def test_price_parts_that_disagree_are_refused_in_every_format(fx, fmt, price, rule):
+    """BT-146 = BT-148 - BT-147, a discount being no charge: official rules check it in Peppol only (R046), so a
+    Factur-X or plain EN 16931 invoice with a net price that is not the gross price less its discount was issued."""
+    if fmt in ("ehf", "peppol"):
+        fx = load_input(SAMPLES / "ehf-invoice.yaml")
+        price = {k: str(Decimal(v) + (Decimal("931.60") if k != "discount" else 0)) for k, v in price.items()}
+    fx["lines"][0]["price"] = price
+    if rule is None:
+        xml = einvoice.build(fx, fmt)
+        if fmt in ("ehf", "peppol") and "gross_amount" in price:
+            assert b"<cbc:Amount" in xml and b"<cbc:BaseAmount" in xml
+        return
+    with pytest.raises(BuildRefused) as info:
+        einvoice.build(fx, fmt)
+    found = [f for f in info.value.findings if f.rule.startswith("EINV-B-03")]
+    assert [f.rule for f in found] == [rule] and "lines[0].price" in found[0].message
