@@ -273,9 +273,14 @@ def _detect(doc) -> tuple[str, str]:
 def layer(name: str, profile: str | None = None) -> RuleSet:
     """The RuleSet of a layer (its module is imported on first use; a missing module is an error); with
     ``profile``, the part of it a document validated against that profile needs (:meth:`RuleSet.for_profile`)."""
-    module, _, attr = LAYERS[name].partition(":")
-    rules = getattr(importlib.import_module(module), attr)
+    rules = _LAYER_SETS.get(name)
+    if rules is None:  # (import_module asks the import machinery again on every call: looked up once)
+        module, _, attr = LAYERS[name].partition(":")
+        rules = _LAYER_SETS[name] = getattr(importlib.import_module(module), attr)
     return rules if profile is None else rules.for_profile(profile)
+
+
+_LAYER_SETS: dict[str, RuleSet] = {}
 
 
 _RULES_FOR: dict[tuple, RuleList] = {}
