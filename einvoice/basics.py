@@ -133,3 +133,45 @@ def clipped(value: object, limit: int = 120) -> object:
     if isinstance(value, str) and len(value) > limit:
         return f"{value[:limit - 40]}...{value[-16:]}"
     return value
+
+
+class SharedXPath:
+    """An XPath compiled once and called like lxml's ``etree.XPath`` from every thread, and from a forked child.
+
+    lxml locks an evaluator while it runs. A process forked while another thread held that lock (a thread pool
+    validating, then ``os.fork`` or a ``fork`` multiprocessing pool) would find it held for good in the child, and
+    the child's first validation would hang there: after a fork each evaluator is compiled again on first use
+    (the old one is kept, never freed with its lock held)."""
+
+    __slots__ = ("text", "namespaces", "_ev", "_gen")
+
+    def __init__(self, text: str, namespaces: dict | None = None):
+        from lxml import etree
+
+        self.text, self.namespaces = text, namespaces
+        self._ev = etree.XPath(text, namespaces=namespaces)  # (an invalid expression fails here, as lxml's does)
+        self._gen = _FORKS[0]
+
+    def __call__(self, node: Any, **variables: Any) -> Any:
+        if self._gen != _FORKS[0]:
+            self._renew()
+        return self._ev(node, **variables)
+
+    def _renew(self) -> None:
+        from lxml import etree
+
+        _STALE.append(self._ev)
+        self._ev = etree.XPath(self.text, namespaces=self.namespaces)
+        self._gen = _FORKS[0]
+
+
+_FORKS = [0]  # forks this process has come out of as the child
+_STALE: list = []  # evaluators of the parent, left as they were
+
+
+def _forked() -> None:
+    _FORKS[0] += 1
+
+
+if hasattr(__import__("os"), "register_at_fork"):
+    __import__("os").register_at_fork(after_in_child=_forked)

@@ -11,6 +11,7 @@ from typing import Any
 
 from lxml import etree
 
+from .basics import SharedXPath
 from .errors import UnreadableInput
 
 MAX_BYTES = 50 * 1024 * 1024  # default limit on one document, configurable per call
@@ -286,8 +287,8 @@ def _syntax_error(exc: etree.XMLSyntaxError) -> str:
 _DEPTH_TESTS: dict[int, etree.XPath | None] = {}
 
 
-def _deeper_than(depth: int) -> etree.XPath:
-    return etree.XPath("boolean(/*" + "/*" * depth + ")")
+def _deeper_than(depth: int) -> SharedXPath:
+    return SharedXPath("boolean(/*" + "/*" * depth + ")")
 
 
 def _check_depth(root, max_depth: int, name: str | None, huge: bool = False) -> None:

@@ -50,7 +50,7 @@ from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
-from .basics import PathCache, children_by_tag, element_origin
+from .basics import PathCache, SharedXPath, children_by_tag, element_origin
 from .rules.engine import Finding, Severity
 from .rules.values import WS
 from .syntax import namespaces as ns
@@ -1007,7 +1007,7 @@ def _not_d16b(root: Any, tags: Any, path: str | None) -> list[Finding]:
 # validators' one, checks them as lists of xs:anyURI wherever they stand ('%zz' or a leading no-break space is
 # refused); libxml2, validating against the schema given, does not look at them. Its xs:anyURI check, which judges
 # as Java's does on the schemas' own URI attributes, judges them here.
-_XSI_LOCATIONS = etree.XPath("descendant-or-self::*/@xsi:schemaLocation | descendant-or-self::*/@xsi:noNamespaceSchemaLocation",
+_XSI_LOCATIONS = SharedXPath("descendant-or-self::*/@xsi:schemaLocation | descendant-or-self::*/@xsi:noNamespaceSchemaLocation",
                              namespaces=_XSI)  # (from the root: what //@... selects, in half the time)
 
 

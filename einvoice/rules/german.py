@@ -17,7 +17,7 @@ import re
 from decimal import Decimal
 from typing import Any, Callable, Iterable
 
-from lxml import etree
+from ..basics import SharedXPath
 
 from .. import codelists
 from ..syntax.namespaces import CII_NS, RSM, UBL_CREDIT_NOTE, UBL_INVOICE, UBL_NS
@@ -56,8 +56,8 @@ CARD = ("48", "54", "55")  # BR-DE-24
 DIRECT_DEBIT = ("59",)  # BR-DE-20, BR-DE-25
 
 
-compile_ubl = functools.partial(etree.XPath, namespaces=UBL_NS)
-compile_cii = functools.partial(etree.XPath, namespaces=CII_NS)
+compile_ubl = functools.partial(SharedXPath, namespaces=UBL_NS)
+compile_cii = functools.partial(SharedXPath, namespaces=CII_NS)
 
 
 # --- values ----------------------------------------------------------------------------------

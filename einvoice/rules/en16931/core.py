@@ -37,7 +37,7 @@ from typing import Any, Callable, Iterable, Iterator
 from lxml import etree
 
 from ... import codelists
-from ...basics import Syntax, children_by_tag
+from ...basics import SharedXPath, Syntax, children_by_tag
 from ...syntax import namespaces as NS
 from .. import releases, values as V
 from ..engine import SCHEMAS, load_yaml
@@ -218,7 +218,7 @@ _PLAIN = "[translate(normalize-space(.), '0123456789.', '') = ''][number(.) >= 0
 _UBL_LINE_PRED = (f"not(cac:Price/cbc:PriceAmount{_PLAIN}) or (cac:Price/cac:AllowanceCharge/cbc:BaseAmount"
                   f" and not(cac:Price/cac:AllowanceCharge/cbc:BaseAmount{_PLAIN}))")
 _UBL_LINE_SUSPECTS = {  # (tag, the lines are all children of the root) -> the suspect lines of that tag
-    (tag, top): etree.XPath(f"{'' if top else 'descendant-or-self::'}cac:{tag}[{_UBL_LINE_PRED}]", namespaces=_UBL_XP)
+    (tag, top): SharedXPath(f"{'' if top else 'descendant-or-self::'}cac:{tag}[{_UBL_LINE_PRED}]", _UBL_XP)
     for tag in ("InvoiceLine", "CreditNoteLine") for top in (True, False)
 }
 
@@ -440,9 +440,9 @@ _CII_XP = dict(NS.CII_NS)
 _CII_PRICE = "ram:SpecifiedLineTradeAgreement/ram:{}PriceProductTradePrice/ram:ChargeAmount"
 _CII_LINE_PRED = (f"not({_CII_PRICE.format('Net')}{_PLAIN})"
                   f" or ({_CII_PRICE.format('Gross')} and not({_CII_PRICE.format('Gross')}{_PLAIN}))")
-_CII_LINE_SUSPECTS = etree.XPath(f"descendant-or-self::ram:IncludedSupplyChainTradeLineItem[{_CII_LINE_PRED}]",
+_CII_LINE_SUSPECTS = SharedXPath(f"descendant-or-self::ram:IncludedSupplyChainTradeLineItem[{_CII_LINE_PRED}]",
                                  namespaces=_CII_XP)
-_CII_LINE_TOTALS = etree.XPath("ram:IncludedSupplyChainTradeLineItem/ram:SpecifiedLineTradeSettlement"
+_CII_LINE_TOTALS = SharedXPath("ram:IncludedSupplyChainTradeLineItem/ram:SpecifiedLineTradeSettlement"
                                "/ram:SpecifiedTradeSettlementLineMonetarySummation/ram:LineTotalAmount",
                                namespaces=_CII_XP)
 

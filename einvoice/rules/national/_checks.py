@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from lxml import etree
+from ...basics import SharedXPath
 
 from ...syntax.namespaces import CII_NS, UBL_NS
 from .. import values as V
@@ -76,7 +76,7 @@ def cached(doc: Any, key: str, compute):
 
 
 def _xp(paths: dict, ns: dict) -> dict:
-    return {k: etree.XPath(v, namespaces=ns) for k, v in paths.items()}
+    return {k: SharedXPath(v, ns) for k, v in paths.items()}
 
 
 _CII_AGREEMENT = "/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeAgreement"
@@ -199,10 +199,10 @@ class DocXPath:
     __slots__ = ("whole", "tag", "rest")
 
     def __init__(self, text: str, ns: dict):
-        self.whole = etree.XPath(text, namespaces=ns)
+        self.whole = SharedXPath(text, ns)
         m = _DESCENDANTS.fullmatch(text)
         self.tag = f"{{{ns[m[1]]}}}{m[2]}" if m else None
-        self.rest = etree.XPath(m[3], namespaces=ns) if m and m[3] else None
+        self.rest = SharedXPath(m[3], ns) if m and m[3] else None
 
     def __call__(self, doc: Any, node: Any = None) -> list:
         if node is not None or self.tag is None or doc.root.getparent() is not None:
@@ -225,14 +225,14 @@ def syntax_paths(paths: dict) -> Any:
     return x
 
 
-def ubl_xpath(expr: str) -> etree.XPath:
+def ubl_xpath(expr: str) -> SharedXPath:
     """An XPath over a UBL document (prefixes cac, cbc ...)."""
-    return etree.XPath(expr, namespaces=UBL_NS)
+    return SharedXPath(expr, UBL_NS)
 
 
-def xpath(expr: str) -> etree.XPath:
+def xpath(expr: str) -> SharedXPath:
     """An XPath over a CII document (prefixes rsm, ram, udt ...)."""
-    return etree.XPath(expr, namespaces=CII_NS)
+    return SharedXPath(expr, CII_NS)
 
 
 # every seller party as the official contexts have them (per syntax), and the Clark prefixes of the namespaces
