@@ -213,9 +213,9 @@ def _scalar(v: Any) -> bool:
     return isinstance(v, (str, int, float, Decimal)) and not isinstance(v, bool)
 
 
-# a number as text: ASCII digits, a sign, a decimal point, an exponent (Python's Decimal also reads '1_000' and other
-# scripts' digits, which no clerk means as an amount: '9_50' was issued as 950)
-_PLAIN_NUMBER = re.compile(r"\s*[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?\s*")
+# a number as text: ASCII digits, a sign, a decimal point (Python's Decimal also reads '1_000', other scripts'
+# digits and exponents, which no clerk means as an amount: '9_50' was issued as 950, '1e3', a typo for 13, as 1000)
+_PLAIN_NUMBER = re.compile(r"\s*[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)\s*")
 
 
 def _coerce(tp: Any, value: Any, at: str = "", bad: list[str] | None = None) -> Any:
@@ -381,6 +381,9 @@ def _number_problem(v: Decimal) -> str | None:
     if significant > MAX_SIGNIFICANT_DIGITS:
         return (f"{_short(v)} has more than {MAX_SIGNIFICANT_DIGITS} significant digits, more than the official "
                 "validators compute exactly (double precision); round it")
+    if v != 0 and -digits.exponent > MAX_SIGNIFICANT_DIGITS:  # (8E-400: one significant digit, 400 decimals)
+        return (f"{_short(v)} has more than {MAX_SIGNIFICANT_DIGITS} digits after the decimal point, more than the "
+                "official validators compute exactly (double precision); round it")
     return None
 
 

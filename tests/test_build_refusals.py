@@ -484,10 +484,11 @@ def test_sub_lines_are_built_with_their_net_amounts():
     assert "lines[0].sub_lines[0].net_amount" in info.value.findings[0].message
 
 
-@pytest.mark.parametrize("value", ["9_50", "1_000.00", "\u0665", "\uff15", "5,00"])
+@pytest.mark.parametrize("value", ["9_50", "1_000.00", "\u0665", "\uff15", "5,00", "1e3", "8E0", "8E-400"])
 def test_a_number_that_is_not_plain_is_refused_not_read_otherwise(value):
     """Python's Decimal reads '9_50' as 950 and other scripts' digits as digits: such an amount was issued as a
-    number the clerk never typed. Refused, naming the field ('5,00' was refused before, and still is)."""
+    number the clerk never typed, and an exponent too ('1e3', a typo for 13, was issued as 1000). Refused, naming the
+    field ('5,00' was refused before, and still is)."""
     from einvoice.errors import InvalidModelInput
 
     data = _ehf()
@@ -524,3 +525,17 @@ def test_price_parts_that_disagree_are_refused_in_every_format(fx, fmt, price, r
         einvoice.build(fx, fmt)
     found = [f for f in info.value.findings if f.rule.startswith("EINV-B-03")]
     assert [f.rule for f in found] == [rule] and "lines[0].price" in found[0].message
+
+
+def test_a_number_with_more_decimals_than_doubles_hold_is_refused():
+    """A Decimal given as such (no text to check) with 400 decimals has one significant digit: it was written with
+    all of them, a number the official validators read as 0."""
+    from einvoice.errors import InvalidModelInput
+
+    data = _ehf()
+    data["lines"][0]["quantity"] = Decimal("8E-400")
+    with pytest.raises(InvalidModelInput, match=r"lines\[0\]\.quantity.*after the decimal point"):
+        einvoice.build(data, "ehf")
+    data = _ehf()
+    data["lines"][0]["price"]["net_amount"] = Decimal("950.000000000000000000")  # (zeros: 950)
+    einvoice.build(data, "ehf")
