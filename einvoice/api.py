@@ -67,6 +67,14 @@ def convert_report(source: Source, to: str, force: bool = False, profile: str | 
     """:func:`convert`, with the validation report of the converted document (judged once, not again by the caller)."""
     import copy
 
+    from . import arguments
+
+    arguments.text("to", to)
+    arguments.flag("force", force)
+    arguments.text("profile", profile, optional=True)
+    arguments.collector("dropped", dropped)
+    arguments.collector("supplied", supplied)
+
     from . import syntax
     from .errors import BuildRefused
     from .profiles import detect_profile
@@ -134,8 +142,13 @@ def build_pdf(data: Any, format: str = "facturx-en16931", lang: str | None = Non
     BuildRefused when the CII would not validate for it, or when it cannot carry a field the input gives
     (unless ``allow_lossy``, as for :func:`einvoice.build`).
     """
+    from . import arguments
     from .facturx_pdf import build_pdf as run
 
+    arguments.text("format", format)
+    arguments.text("lang", lang, optional=True)
+    arguments.flag("policy", policy)
+    arguments.flag("allow_lossy", allow_lossy)
     pdf, _xml, _report = run(data, format, lang, policy=policy, allow_lossy=allow_lossy)
     return pdf
 

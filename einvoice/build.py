@@ -1030,6 +1030,11 @@ def _name_input_fields(written: Invoice, findings: list[Finding]) -> None:
 
 def build(invoice_or_dict: Invoice | dict, format: str, policy: bool = False, allow_lossy: bool = False) -> bytes:
     """XML bytes of an invoice in a format (see :data:`FORMATS`); BuildRefused when not fit to issue."""
+    from . import arguments
+
+    arguments.text("format", format)
+    arguments.flag("policy", policy)
+    arguments.flag("allow_lossy", allow_lossy)
     return build_report(invoice_or_dict, format, policy=policy, allow_lossy=allow_lossy)[0]
 
 
@@ -1109,6 +1114,13 @@ def write_all_atomic(files: list[tuple[str | Path, bytes]]) -> None:
 def build_file(input_path: str | Path, format: str, output_path: str | Path, policy: bool = False,
                allow_lossy: bool = False) -> Report:
     """Build from a JSON/YAML file and write the XML atomically; nothing is written when refused."""
+    from . import arguments
+
+    if not isinstance(output_path, (str, os.PathLike)):
+        raise TypeError(f"output_path must be a file path (str or os.PathLike), not {type(output_path).__name__}")
+    arguments.text("format", format)
+    arguments.flag("policy", policy)
+    arguments.flag("allow_lossy", allow_lossy)
     data = load_input(input_path)
     try:
         xml, report = build_report(data, format, policy=policy, allow_lossy=allow_lossy)

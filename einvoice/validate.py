@@ -174,11 +174,24 @@ def validate(source: str | Path | bytes | Any, profile: str = "auto", schema: bo
     """
     from . import syntax
 
+    _checked(profile, schema, layers, rules, policy)
     if hasattr(source, "tag") and hasattr(source, "xpath"):
         doc = syntax.read_tree(source)
     else:
         doc = syntax.load(source)
     return validate_document(doc, profile=profile, schema=schema, layers=layers, rules=rules, policy=policy)
+
+
+def _checked(profile: Any, schema: Any, layers: Any, rules: Any, policy: Any) -> None:
+    """The arguments of :func:`validate` checked before any work (TypeError or ValueError naming the argument)."""
+    from . import arguments
+    from .profiles import LAYERS
+
+    arguments.text("profile", profile)
+    arguments.flag("schema", schema)
+    arguments.flag("policy", policy)
+    arguments.names("layers", layers, LAYERS)
+    arguments.releases(rules)
 
 
 def __getattr__(name: str) -> Any:

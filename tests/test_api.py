@@ -148,3 +148,34 @@ def test_the_model_round_trips_through_json_with_a_binary_attachment():
     assert base64.urlsafe_b64encode(pdf).decode() in text  # (pydantic writes the URL-safe alphabet)
     back = einvoice.Invoice.model_validate_json(text)
     assert back.model_dump() == invoice.model_dump()
+
+
+_EHF_XML = Path(__file__).resolve().parent.parent / "samples" / "ehf-invoice.xml"
+_EHF_YAML = Path(__file__).resolve().parent.parent / "samples" / "ehf-invoice.yaml"
+
+
+@pytest.mark.parametrize("call, error, words", [
+    (lambda: einvoice.validate(_EHF_XML, layers=["nonesuch"]), ValueError, "unknown layer 'nonesuch'"),
+    (lambda: einvoice.validate(_EHF_XML, layers="peppol"), TypeError, "layers must be a list"),
+    (lambda: einvoice.validate(_EHF_XML, rules=5), TypeError, "rules must be a dict"),
+    (lambda: einvoice.validate(_EHF_XML, rules=["peppol=3.0.20"]), TypeError, "rules must be a dict"),
+    (lambda: einvoice.validate(_EHF_XML, profile=["ehf"]), TypeError, "profile must be a str"),
+    (lambda: einvoice.validate(_EHF_XML, policy="no"), TypeError, "policy must be True or False"),
+    (lambda: einvoice.load(_EHF_XML, max_bytes=None), TypeError, "max_bytes must be a positive int"),
+    (lambda: einvoice.convert(_EHF_XML, to="cii", dropped=()), TypeError, "dropped must be a list"),
+    (lambda: einvoice.convert(_EHF_XML, to="cii", supplied="x"), TypeError, "supplied must be a list"),
+    (lambda: einvoice.build_file(_EHF_YAML, "ehf", None), TypeError, "output_path must be a file path"),
+    (lambda: einvoice.build(_load_input(_EHF_YAML), "ehf", policy="no"), TypeError, "policy must be True"),
+    (lambda: einvoice.build_pdf(_load_input(_EHF_YAML), allow_lossy="yes"), TypeError, "allow_lossy must be"),
+])
+def test_a_wrong_argument_is_named_before_any_work(call, error, words):
+    """A wrong type or unknown name among the public functions' arguments is a TypeError or ValueError naming
+    the argument (internal KeyError, AttributeError and TypeError leaked before; 'no' was a true policy)."""
+    with pytest.raises(error, match=re.escape(words)):
+        call()
+
+
+def _load_input(path):
+    from einvoice.build import load_input
+
+    return load_input(path)

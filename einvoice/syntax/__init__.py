@@ -145,7 +145,9 @@ def load(source: str | Path | bytes, max_bytes: int = xmlsafe.MAX_BYTES):
     Invoice XML, or a Factur-X / ZUGFeRD PDF (recognised by its content) whose embedded
     XML is read; the findings about the PDF container are kept in ``doc.container_findings``.
     """
-    data, name = xmlsafe.read_bytes(source, max_bytes)
+    from .. import arguments
+
+    data, name = xmlsafe.read_bytes(source, arguments.size("max_bytes", max_bytes))
     findings: list = []
     if xmlsafe.is_pdf(data):
         from ..container import read_pdf

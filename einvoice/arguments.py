@@ -1,0 +1,56 @@
+"""Checks of the public functions' arguments: a wrong type or an unknown name is a TypeError or ValueError that
+names the argument, raised before any work, never an internal error from deep inside."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def flag(name: str, value: Any) -> bool:
+    """A yes/no argument: True or False (1 and 0 too); anything else ('no' is a true string) is refused."""
+    if isinstance(value, bool) or type(value) is int and value in (0, 1):
+        return bool(value)
+    raise TypeError(f"{name} must be True or False, not {value!r}")
+
+
+def text(name: str, value: Any, optional: bool = False) -> Any:
+    """A name given as a str (None too when ``optional``)."""
+    if isinstance(value, str) or optional and value is None:
+        return value
+    raise TypeError(f"{name} must be a str{' or None' if optional else ''}, not {type(value).__name__}")
+
+
+def names(name: str, value: Any, known: Any) -> Any:
+    """None, or a list or tuple of names each in ``known``."""
+    if value is None:
+        return None
+    if isinstance(value, (str, bytes)) or not isinstance(value, (list, tuple)):
+        raise TypeError(f"{name} must be a list of names, not {type(value).__name__}"
+                        + (f" (give [{value!r}])" if isinstance(value, str) else ""))
+    for one in value:
+        text(f"each of {name}", one)
+        if one not in known:
+            raise ValueError(f"unknown {name[:-1] if name.endswith('s') else name} {one!r}; known: {', '.join(sorted(known))}")
+    return value
+
+
+def releases(value: Any) -> Any:
+    """Rule releases: None, 'FAMILY=VERSION[,...]' or a mapping of family to version."""
+    if value is None or isinstance(value, str) or hasattr(value, "items"):
+        return value
+    raise TypeError(f"rules must be a dict such as {{'peppol': '3.0.20'}} or a str 'peppol=3.0.20', "
+                    f"not {type(value).__name__}")
+
+
+def collector(name: str, value: Any) -> Any:
+    """A list the caller gives to be filled (None: not wanted)."""
+    if value is None or isinstance(value, list):
+        return value
+    raise TypeError(f"{name} must be a list to fill (or None), not {type(value).__name__}")
+
+
+def size(name: str, value: Any) -> int:
+    """A limit in bytes: a positive int."""
+    if type(value) is int and value > 0:
+        return value
+    raise TypeError(f"{name} must be a positive int (bytes), not {value!r}")
