@@ -194,11 +194,15 @@ def _walk(folder: Path) -> list[tuple[Path, FileResult | None]]:
                 if name.startswith("."):
                     continue
                 sub = base / name
+                dangling = False
                 try:
                     kind = _kind(sub.stat().st_mode)
                 except OSError as exc:
-                    kind = "is a symbolic link to nothing, or a loop of links" if sub.is_symlink() else _os_reason(exc)
-                if kind is None or sub.suffix.lower() in (".xml", ".pdf"):
+                    dangling = sub.is_symlink()
+                    kind = "is a symbolic link to nothing, or a loop of links" if dangling else _os_reason(exc)
+                if dangling and sub.suffix.lower() in (".xml", ".pdf"):  # (said so, as when named on its own)
+                    out.append((sub, FileResult(str(sub), STATUS_UNREADABLE, reason=f"cannot read file (a {kind[5:]})")))
+                elif kind is None or sub.suffix.lower() in (".xml", ".pdf"):
                     out.append((sub, None))
                 else:
                     out.append((sub, FileResult(str(sub), STATUS_SKIPPED, reason=kind.split(";")[0])))

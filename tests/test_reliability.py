@@ -958,6 +958,7 @@ def test_a_folder_walk_says_what_it_cannot_judge(tmp_path, monkeypatch):
     os.mkfifo(top / "pipe")
     os.mkfifo(top / "pipe.xml")
     (top / "gone").symlink_to(tmp_path / "nowhere")
+    (top / "gone.xml").symlink_to(tmp_path / "nowhere.xml")
     (top / "linked").symlink_to(top / "sub", target_is_directory=True)
     real_scandir = os.scandir
 
@@ -968,11 +969,13 @@ def test_a_folder_walk_says_what_it_cannot_judge(tmp_path, monkeypatch):
 
     monkeypatch.setattr(os, "scandir", scandir)
     results = {str(Path(r.path).relative_to(top)): r for r in batch.run([str(top)], batch.Options(schema=False), jobs=1)}
-    assert set(results) == {"a.xml", "locked", "pipe", "pipe.xml", "gone", "linked"}, sorted(results)
+    assert set(results) == {"a.xml", "locked", "pipe", "pipe.xml", "gone", "gone.xml", "linked"}, sorted(results)
     assert results["locked"].status == batch.STATUS_UNREADABLE and "cannot read the folder (Permission denied)" in results["locked"].reason
     assert results["pipe"].status == batch.STATUS_SKIPPED and "named pipe" in results["pipe"].reason
     assert results["pipe.xml"].status == batch.STATUS_UNREADABLE and "named pipe" in results["pipe.xml"].reason
     assert results["gone"].status == batch.STATUS_SKIPPED and "link to nothing" in results["gone"].reason
+    assert results["gone.xml"].status == batch.STATUS_UNREADABLE  # worded as when it is named on its own
+    assert results["gone.xml"].reason == "cannot read file (a symbolic link to nothing, or a loop of links)"
     assert results["linked"].status == batch.STATUS_SKIPPED and "not followed" in results["linked"].reason
     assert batch.exit_code(list(results.values())) == 2
 
