@@ -786,7 +786,13 @@ def conformance(args: tuple[str, ...]) -> None:
 
 @main.command("rules")
 def rules_command() -> None:
-    """List the rule releases (the one in force first), their rule counts, and what each profile runs."""
+    """List the rule releases (the one in force first), their rule counts, and what each profile runs.
+
+    \b
+    Examples:
+      einvoice rules                                      # releases, rule counts, layers per profile
+      einvoice validate invoice.xml --rules peppol=3.0.20  # then validate against a listed release
+    """
     from .profiles import PROFILES
     from .rules import releases
 

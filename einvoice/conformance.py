@@ -294,14 +294,23 @@ def run(root: Path, only: str | None = None, rule: str | None = None, verbose: b
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="einvoice conformance", description=__doc__.split("\n\n")[0])
-    ap.add_argument("root", nargs="?", default="../shared/conformance", type=Path)
+    ap = argparse.ArgumentParser(
+        prog="einvoice conformance", description=__doc__.split("\n\n")[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="examples:\n"
+               "  einvoice conformance ../shared/conformance                # the scoreboard, per rule set and release\n"
+               "  einvoice conformance --rule BR-CO-15 -v                   # one rule, every disagreement listed\n"
+               "  einvoice conformance --only peppol-bis-3 --no-golden      # the Peppol unit tests only\n"
+               "  einvoice conformance --json > scoreboard.json             # the same figures as data")
+    ap.add_argument("root", nargs="?", default="../shared/conformance", type=Path,
+                    help="the conformance folder (default: ../shared/conformance; layout in its README.md)")
     ap.add_argument("--only", help="only files whose path contains this text")
     ap.add_argument("--rule", help="only assertions about this rule id")
     ap.add_argument("-v", "--verbose", action="store_true", help="list every disagreement")
-    ap.add_argument("--no-golden", action="store_true")
-    ap.add_argument("--no-units", action="store_true")
-    ap.add_argument("--json", action="store_true")
+    ap.add_argument("--no-golden", action="store_true",
+                    help="leave out the official validators' verdicts on the complete examples")
+    ap.add_argument("--no-units", action="store_true", help="leave out the official unit tests of the rule sets")
+    ap.add_argument("--json", action="store_true", help="print the scoreboard as JSON")
     a = ap.parse_args(argv)
     if not a.root.is_dir():
         print(f"einvoice conformance: {a.root}: no such folder", file=sys.stderr)
