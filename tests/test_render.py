@@ -247,3 +247,80 @@ def test_what_the_page_shows_of_a_huge_text_or_many_notes_is_bounded(ehf):
     page = text(render_html(inv, "en"))
     assert "N" * 5_000 + "… (+2,995,000)" in page and "N" * 5_001 not in page
     assert "note 199" in page and "note 200 " not in page and "… (+4,800)" in page
+
+
+def _payable(inv, value: str):
+    inv = inv.model_copy(deep=True)
+    inv.totals.payable_amount.value = Decimal(value)
+    return inv
+
+
+@pytest.mark.parametrize("value, label, words", [
+    ("-1656.25", "Til gode 1 656,25", "Ingenting å betale: fakturaen gir et beløp til gode for dere."),
+    ("0.00", "Å betale 0,00", "Ingenting å betale: fakturaen er betalt."),
+])
+def test_an_invoice_with_nothing_to_pay_is_no_payment_request(ehf, value, label, words):
+    """An invoice whose amount due is below zero (the seller owes the buyer) or zero (paid in full) showed the
+    amount as due, with a due date, the account and the KID, as if the buyer had to pay."""
+    t = text(render_html(_payable(ehf, value)))
+    assert label in t and words in t
+    assert "Forfallsdato" not in t and "1503.11.11207" not in t and "KID" not in t
+    assert "30 days net" in t  # the terms stay: they say how the rest is settled
+    t = text(render_html(_payable(ehf, "13123.75")))
+    assert "Forfallsdato 01.06.2024" in t and "KID 1002344" in t and "Ingenting" not in t
+
+
+def test_a_credit_note_shows_its_terms(ehf):
+    inv = ehf.model_copy(deep=True)
+    inv.type_code, inv.payment_terms = "381", "Refunded within 14 days"
+    t = text(render_html(inv))
+    assert "Refunded within 14 days" in t and "Forfallsdato" not in t
+
+
+def test_the_buyer_reference_is_never_called_the_customer_number(ehf):
+    inv = ehf.model_copy(deep=True)
+    inv.buyer.identifiers = []
+    inv.buyer_reference = "04011000-12345-03"  # a Leitweg-ID, say
+    t = text(render_html(inv, lang="de"))
+    assert "Kundennummer" not in t and "04011000-12345-03" in t
+
+
+def test_the_page_footer_is_a_css_string_not_html(ehf):
+    """The footer (title and number, on every page) is a CSS string: HTML escapes were printed as they stand
+    ('R&amp;D', "d&#39;acompte"), and a quote or '</style>' could end it."""
+    inv = ehf.model_copy(deep=True)
+    inv.number = 'R&D-2024/07 "x" </style>'
+    html = render_html(inv)
+    footer = re.search(r"@bottom-left \{ content: \"(.*?)\";", html).group(1)
+    assert footer == r'Faktura R\26 D-2024/07 \22 x\22  \3c /style\3e '
+    assert html.count("</style>") == 1
+
+
+def _right_edges(html: str) -> tuple[float, float]:
+    """(rightmost edge of any text on the laid-out pages, the page width less its right margin), in CSS px."""
+    from weasyprint import HTML
+
+    doc = HTML(string=html).render()
+    right, limit = 0.0, None
+    for page in doc.pages:
+        box = page._page_box
+        limit = box.margin_width() - box.margin_right if limit is None else limit
+        stack = [box]
+        while stack:
+            b = stack.pop()
+            if type(b).__name__ == "TextBox":
+                right = max(right, b.position_x + b.width)
+            stack.extend(getattr(b, "children", ()))
+    return right, limit
+
+
+def test_long_payment_details_and_words_stay_on_the_paper(ehf):
+    """A valid 31-character IBAN (Malta), a long payment reference and a long word in an item name ran past the
+    right edge of the page (the payment values did not wrap), losing their last characters."""
+    inv = ehf.model_copy(deep=True)
+    ct = inv.payment_means[0].credit_transfers[0]
+    ct.account_id = "MT84MALT011000012345MTLCAST001S"
+    inv.payment_means[0].remittance_information = "Fakturanummer 2024-1001 kundenummer 10023 prosjekt Fjordkraft 2024 ordre 55"
+    inv.lines[0].item.name = "Hydraulikk" * 14
+    right, limit = _right_edges(render_html(inv))
+    assert right <= limit + 0.5, (right, limit)

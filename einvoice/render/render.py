@@ -261,16 +261,23 @@ def build_view(invoice: Invoice, lang: str | None = None) -> dict:
     t = inv.totals
     credit = inv.is_credit
     seller_country = _country(inv.seller)
+    payable = t.payable_amount if t else None
+    # what the buyer is asked for: nothing on a credit note, nor when the invoice leaves the amount due at zero
+    # (paid in full) or below (the seller owes the buyer); then no due date, account or reference to pay to
+    owed = not credit and payable is not None and payable.value is not None and payable.value < 0
+    paid = not credit and payable is not None and payable.value is not None and payable.value == 0
+    ask = not (credit or owed or paid)
 
-    # customer number: buyer identifier (BT-46), buyer reference (BT-10)
+    # customer number: the buyer identifier (BT-46); the buyer reference (BT-10) is the buyer's own (a routing id
+    # such as a Leitweg-ID, a person, an order): shown as such, never as the customer number
     buyer_ids = [_s(i.value) for i in (inv.buyer.identifiers if inv.buyer else []) if _s(i.value)]
     meta: list[tuple[str, str]] = [(L("date") if credit else L("issue_date"), fmt_date(inv.issue_date, lang))]
-    if inv.due_date and not credit:  # a credit note asks for no payment
+    if inv.due_date and ask:  # a credit note, or an invoice with nothing to pay, asks for no payment
         meta.append((L("due_date"), fmt_date(inv.due_date, lang)))
     if buyer_ids:
         meta.append((L("customer_no"), ", ".join(buyer_ids)))
     if _s(inv.buyer_reference):
-        meta.append((L("buyer_ref") if buyer_ids else L("customer_no"), _s(inv.buyer_reference)))
+        meta.append((L("buyer_ref"), _s(inv.buyer_reference)))
     for key, value in (("order_ref", inv.purchase_order_reference), ("sales_order", inv.sales_order_reference),
                        ("contract_ref", inv.contract_reference), ("project_ref", inv.project_reference),
                        ("tender_ref", inv.tender_reference),
@@ -321,7 +328,7 @@ def build_view(invoice: Invoice, lang: str | None = None) -> dict:
                                ("debited_account", dd.debited_account_id)):
                 if _s(value):
                     rows.append((L(key), _s(value)))
-        if rows and not credit:  # a credit note shows no account or reference to pay to
+        if rows and ask:  # nothing to pay: no account or reference to pay to
             payments.append(rows)
 
     # lines
@@ -400,7 +407,6 @@ def build_view(invoice: Invoice, lang: str | None = None) -> dict:
     acc = inv.vat_total_accounting
     vat_accounting = fmt_money(acc.tax_amount, lang, inv.tax_currency_code, True) if acc and acc.tax_amount else ""
 
-    payable = t.payable_amount if t else None
     notes = [(_s(n.subject_code), _s(n.text)) for n in inv.notes[:MAX_NOTES] if _s(n.text)]
     if len(inv.notes) > MAX_NOTES:
         notes.append(("", f"… (+{len(inv.notes) - MAX_NOTES:,})"))
@@ -425,13 +431,13 @@ def build_view(invoice: Invoice, lang: str | None = None) -> dict:
         "tax_rep": _party_view(inv.tax_representative, lang, "tax_rep") if inv.tax_representative and inv.tax_representative.name else None,
         "delivery": _delivery_view(inv, lang),
         "meta": meta,
-        "credit": credit,
-        "credit_text": L("credit_text") if credit else "",
-        "due_date": "" if credit else fmt_date(inv.due_date, lang),
-        "payable": fmt_money(payable, lang),
-        "payable_label": L("amount_credit") if credit else L("amount_due"),
+        "credit": not ask,
+        "credit_text": L("credit_text") if credit else L("owed_text") if owed else L("paid_text") if paid else "",
+        "due_date": fmt_date(inv.due_date, lang) if ask else "",
+        "payable": fmt_number(-payable.value, lang) if owed else fmt_money(payable, lang),
+        "payable_label": L("amount_credit") if credit or owed else L("amount_due"),
         "payments": payments,
-        "terms": "" if credit else _s(inv.payment_terms),
+        "terms": _s(inv.payment_terms),  # (a credit note's too: how and when it is refunded)
         "lines": lines,
         "allowances_charges": [_ac_view(ac, lang, cur) for ac in inv.allowances_charges],
         "vat": vat,
@@ -468,13 +474,22 @@ def _environment():
         import jinja2
     except ImportError:  # pragma: no cover - Jinja2 is a dependency
         raise UnreadableInput("rendering needs the Jinja2 package (pip install Jinja2)") from None
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["css_string"] = lambda value: jinja2.utils.markupsafe.Markup(css_string(str(value)))
+    return env
+
+
+def css_string(text: str) -> str:
+    """Text inside a CSS string ("..."), as the page footer's: HTML escaping does not apply there (an apostrophe
+    was printed as &#39;), so each character that could end the string or the style element, or that is no
+    printing character, is a CSS escape (a hexadecimal code and a space)."""
+    return "".join(f"\\{ord(c):x} " if c in '"\'\\<>&' or ord(c) < 32 or ord(c) == 127 else c for c in text)
 
 
 def render_html(invoice: Invoice, lang: str | None = None) -> str:
