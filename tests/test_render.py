@@ -131,6 +131,8 @@ def test_formatting():
     assert reference_kind("RF19 5390 0754 7034", "FR") == "reference"  # wrong check digits
     assert reference_kind("1002344", "NO") == "kid"
     assert reference_kind("1002344", "SE") == "ocr"
+    assert reference_kind("0003434323213231", "NO") == "reference"  # fails MOD10 and MOD11: no KID a bank takes
+    assert reference_kind("1002345", "SE") == "reference"  # Luhn fails: no OCR
 
 
 def test_cli_render(tmp_path):
@@ -324,3 +326,9 @@ def test_long_payment_details_and_words_stay_on_the_paper(ehf):
     inv.lines[0].item.name = "Hydraulikk" * 14
     right, limit = _right_edges(render_html(inv))
     assert right <= limit + 0.5, (right, limit)
+
+
+def test_a_registration_number_is_named_by_its_country_not_by_the_page_language(ehf):
+    t = text(render_html(ehf, lang="da"))  # a Norwegian seller on a Danish page: its number is no CVR-nr.
+    assert "Registreringsnummer 921534523" in t and "CVR-nr." not in t
+    assert "Org.nr. 921534523" in text(render_html(ehf, lang="nb"))

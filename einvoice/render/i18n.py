@@ -37,6 +37,8 @@ _T: dict[str, tuple[str, str, str, str, str, str]] = {
     "tax_rep":        ("Tax representative",     "Avgiftsrepresentant",     "Skatterepresentant",       "Skatterepræsentant",       "Steuervertreter",              "Représentant fiscal"),
     "delivery":       ("Delivery",               "Levering",                "Leverans",                 "Levering",                 "Lieferung",                    "Livraison"),
     "org_number":     ("Organisation number",    "Org.nr.",                 "Org.nr",                   "CVR-nr.",                  "Handelsregister",              "SIREN/SIRET"),
+    # a party of another country: its register is not the language's own (a Norwegian number is no CVR-nr.)
+    "org_number_any": ("Organisation number",    "Org.nr.",                 "Org.nr",                   "Registreringsnummer",      "Registernummer",               "Numéro d'immatriculation"),
     "vat_number":     ("VAT number",             "MVA-nr.",                 "Momsreg.nr",               "Moms-nr.",                 "USt-IdNr.",                    "N° TVA"),
     "tax_number":     ("Tax registration",       "Skatteregistrering",      "Skatteregistrering",       "Skatteregistrering",       "Steuernummer",                 "Enregistrement fiscal"),
     "contact":        ("Contact",                "Kontakt",                 "Kontakt",                  "Kontakt",                  "Ansprechpartner",              "Contact"),

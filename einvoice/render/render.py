@@ -146,16 +146,19 @@ def fmt_account(account: str, country: str | None) -> tuple[str, bool]:
 
 
 def reference_kind(ref: str, country: str | None) -> str:
-    """Which label fits a payment reference: rf (ISO 11649), kid (Norway), ocr (Sweden, Finland) or reference."""
+    """Which label fits a payment reference: rf (ISO 11649), kid (Norway), ocr (Sweden, Finland), each only with
+    its check digit right (a number that fails it is no KID a bank would take), or reference."""
     from stdnum import iso11649
+
+    from ..rules.policy import refs
 
     compact = ref.replace(" ", "")
     if iso11649.is_valid(compact):
         return "rf"
     if compact.isdigit():
-        if country == "NO":
+        if country == "NO" and refs.kid(compact):
             return "kid"
-        if country in ("SE", "FI"):
+        if country == "SE" and refs.ocr_se(compact) or country == "FI" and refs.finnish_reference(compact):
             return "ocr"
     return "reference"
 
@@ -200,7 +203,8 @@ def _party_view(p: Party | None, lang: str, role: str) -> dict | None:
             address.append(extra)
     facts: list[tuple[str, str]] = []
     if p.legal_registration_id and _s(p.legal_registration_id.value):
-        facts.append((L("org_number"), _s(p.legal_registration_id.value)))
+        home = i18n.COUNTRY_LANG.get(_country(p) or "") == lang  # (the language's own register, else a plain word)
+        facts.append((L("org_number" if home else "org_number_any"), _s(p.legal_registration_id.value)))
     if p.vat_id:
         facts.append((L("vat_number"), _s(p.vat_id)))
     if role == "seller" and p.tax_registration_id:
