@@ -138,8 +138,16 @@ def build_pdf(data, format: str, lang: str | None = None, policy: bool = False,
     level = _level(format)
     xml, report = build_report(data, format, policy=policy, allow_lossy=allow_lossy)
     invoice = syntax.load(xml).invoice  # what the page shows is what the XML says
-    with _quiet():
-        visual = html_to_pdf(render_html(invoice, lang), pdfa=True)
+    from .render.render import NoGlyphs
+
+    try:
+        with _quiet():
+            visual = html_to_pdf(render_html(invoice, lang), pdfa=True)
+    except NoGlyphs as exc:  # a Factur-X PDF must be PDF/A-3: refused as a build is, nothing written
+        message, hint = pdfa.MESSAGES["EINV-PDF-114"]
+        detail = f"{len(exc.chars)} characters of the page ({''.join(sorted(exc.chars)[:20])})"
+        raise BuildRefused([Finding("EINV-PDF-114", Severity.ERROR, message.format(detail=detail), hint,
+                                    layer="container")]) from None
     pdf = embed(visual, xml, level, invoice, lang=_pdf_lang(lang, invoice))
     return pdf, xml, report
 

@@ -1,6 +1,6 @@
 """PDF/A-3 essentials of a PDF: the checks a Factur-X receiver needs before calling a PDF archivable.
 
-``check(data, path)`` returns findings EINV-PDF-101 ... EINV-PDF-113, one per kind of
+``check(data, path)`` returns findings EINV-PDF-101 ... EINV-PDF-114, one per kind of
 problem, each naming the clause of ISO 19005-3 (PDF/A-3) it stands for:
 
 =============  ========  ===================================================================
@@ -20,6 +20,7 @@ EINV-PDF-111   6.1.7     no external streams (/F, /FFilter, /FDecodeParms) and n
 EINV-PDF-112   6.3       annotations are printable and visible, and of a permitted type
 EINV-PDF-113   -         a part of the file these checks could not read (an object of an unexpected kind, page
                          content over 32 MB decoded): not checked, and said so
+EINV-PDF-114   6.2.11.8  no character is drawn with .notdef (a composite font's encoding mapping it to CID 0)
 =============  ========  ===================================================================
 
 This is a checklist of the essentials, not a complete PDF/A validator: colour
@@ -68,6 +69,8 @@ MESSAGES = {
                      "Keep every stream inside the file and compress without LZW (Flate is fine)."),
     "EINV-PDF-112": ("Annotations are not PDF/A conformant: {detail}.",
                      "Annotations must be printable (Print flag), not hidden, and of a type PDF/A permits."),
+    "EINV-PDF-114": ("Characters are drawn without a glyph, as empty boxes (.notdef): {detail}.",
+                     "Make the PDF again with a font that has them (Chinese, Japanese, Korean: e.g. Debian's fonts-noto-cjk)."),
     "EINV-PDF-113": ("Part of the PDF could not be checked for PDF/A-3: {detail}.",
                      "Check the file with a full PDF/A validator (veraPDF); the invoice inside was read."),
 }
@@ -148,7 +151,7 @@ def problems(data: bytes) -> list[tuple[str, str]]:
             _guarded(_pdfaid, xmp, found)
             _guarded(_info, pdf, xmp, found)
             _guarded(_extensions, xmp, found)
-        for part in (_output_intent, _fonts, _embedded_files, _objects, _annotations):
+        for part in (_output_intent, _fonts, _notdef, _embedded_files, _objects, _annotations):
             _guarded(part, pdf, found)
     return found
 
@@ -474,6 +477,43 @@ def _fonts(pdf, found):
         resources(acro.get("/DR"))
     if missing:
         found.append(("EINV-PDF-107", _listed(missing)))
+
+
+_CID_CHARS = re.compile(rb"begincidchar(.*?)endcidchar", re.S)
+_CID_ZERO = re.compile(rb"<([0-9a-fA-F]+)>\s+0\b")
+_TO_UNICODE = re.compile(rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>")
+
+
+def notdef_characters(pdf) -> set[str]:
+    """The characters a composite font's encoding draws with CID 0, .notdef (ISO 19005-3 6.2.11.8: no PDF/A may
+    refer to it), as its ToUnicode map names them ('?' where it names none): a font without the glyphs of a text
+    (no Chinese in DejaVu) shows empty boxes, while text extraction still finds the text."""
+    import pikepdf
+
+    out: set[str] = set()
+    for obj in pdf.objects:
+        if not (isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == "/Font" and obj.get("/Subtype") == "/Type0"):
+            continue
+        enc = obj.get("/Encoding")
+        if not isinstance(enc, pikepdf.Stream):
+            continue
+        zero = {m.group(1).lower() for block in _CID_CHARS.findall(_decoded(enc, 1 << 20))
+                for m in _CID_ZERO.finditer(block)}
+        if not zero:
+            continue
+        tu = obj.get("/ToUnicode")
+        names = {code.lower(): uni for code, uni in _TO_UNICODE.findall(_decoded(tu, 1 << 20))} \
+            if isinstance(tu, pikepdf.Stream) else {}
+        for code in zero:
+            uni = names.get(code)
+            out.add(bytes.fromhex(uni.decode()).decode("utf-16-be", "replace") if uni else "?")
+    return out
+
+
+def _notdef(pdf, found):
+    chars = notdef_characters(pdf)
+    if chars:
+        found.append(("EINV-PDF-114", f"{len(chars)} character{'s' if len(chars) > 1 else ''} ({''.join(sorted(chars)[:20])})"))
 
 
 def _embedded_files(pdf, found):

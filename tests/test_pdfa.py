@@ -279,3 +279,32 @@ def test_an_attachment_that_does_not_decompress_is_said_so_and_a_strict_parser_f
     with pytest.raises(UnreadableInput, match="factur-x.xml: its compressed data does not decompress"):
         validate(_edited(good, garbage))
     assert {r for r, d in pdfa.problems(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\nnot a PDF body")} == {"EINV-PDF-113"}
+
+
+_NO_GLYPH = "Kaiten \ue000\ue001 AS"  # private-use characters: no font draws them
+
+
+def test_a_page_with_characters_no_font_draws_is_no_pdfa_and_is_not_written(tmp_path):
+    """Text in a script the installed fonts lack (Japanese with DejaVu only) was drawn as empty boxes (.notdef),
+    and the file still claimed PDF/A-3b (ISO 19005-3 6.2.11.8 forbids .notdef): `build --pdf` and `render -o x.pdf`
+    refuse, naming the characters; `validate` reports it on any PDF (EINV-PDF-114); HTML is still written."""
+    from einvoice.errors import BuildRefused, UnreadableInput
+    from einvoice.render.render import render_html
+
+    data = load_input(SAMPLES / "facturx-en16931.yaml")
+    data["buyer"]["name"] = _NO_GLYPH
+    with pytest.raises(BuildRefused) as info:
+        build_pdf(data, "facturx-en16931")
+    assert [f.rule for f in info.value.findings] == ["EINV-PDF-114"] and "\ue000" in info.value.findings[0].message
+    inv = load(SAMPLES / "ehf-invoice.xml").invoice
+    inv.buyer.name = _NO_GLYPH
+    with pytest.raises(UnreadableInput, match="no installed font can draw"):
+        render_pdf(inv)
+    assert _NO_GLYPH in render_html(inv)
+    # the check on any PDF: the page made without PDF/A (no refusal there), then judged
+    visual = render_pdf(inv, pdfa=False)
+    with pikepdf.open(io.BytesIO(visual)) as doc:
+        assert {"\ue000", "\ue001"} <= pdfa.notdef_characters(doc)
+    assert "EINV-PDF-114" in {rule for rule, _detail in pdfa.problems(visual)}
+    fine = render_pdf(load(SAMPLES / "ehf-invoice.xml").invoice)
+    assert "EINV-PDF-114" not in {rule for rule, _detail in pdfa.problems(fine)}

@@ -521,7 +521,32 @@ def html_to_pdf(html: str, pdfa: bool = True) -> bytes:
         from ..pdfa import write_metadata
 
         pdf = write_metadata(pdf)
+        missing = _notdef(pdf)
+        if missing:  # (the page would show empty boxes, and no PDF/A may: not written as if it were one)
+            raise NoGlyphs(missing)
     return pdf
+
+
+class NoGlyphs(UnreadableInput):
+    """The page holds characters no installed font draws: its PDF would show empty boxes, which PDF/A forbids."""
+
+    def __init__(self, chars: set[str]):
+        self.chars = chars
+        shown = "".join(sorted(chars)[:20])
+        super().__init__(f"the page has {len(chars)} character{'s' if len(chars) > 1 else ''} no installed font can "
+                         f"draw ({shown}): its PDF would show empty boxes and not be PDF/A; install a font that has "
+                         "them (Chinese, Japanese, Korean: e.g. Debian's fonts-noto-cjk), or render HTML")
+
+
+def _notdef(pdf: bytes) -> set[str]:
+    import io
+
+    import pikepdf
+
+    from ..pdfa import notdef_characters
+
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        return notdef_characters(doc)
 
 
 def render_pdf(invoice: Invoice, lang: str | None = None, pdfa: bool = True) -> bytes:
