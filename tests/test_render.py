@@ -332,3 +332,14 @@ def test_a_registration_number_is_named_by_its_country_not_by_the_page_language(
     t = text(render_html(ehf, lang="da"))  # a Norwegian seller on a Danish page: its number is no CVR-nr.
     assert "Registreringsnummer 921534523" in t and "CVR-nr." not in t
     assert "Org.nr. 921534523" in text(render_html(ehf, lang="nb"))
+
+
+def test_raw_codes_are_said_in_words(ehf):
+    """A payment means code without a name printed as a bare number ('Payment method 4'); XRechnung's cash
+    discount line printed as '#SKONTO#TAGE=14#PROZENT=2.00#'."""
+    inv = ehf.model_copy(deep=True)
+    inv.payment_means[0].code = "4"
+    inv.payment_terms = "#SKONTO#TAGE=14#PROZENT=2.00#\nZahlbar sofort"
+    t = text(render_html(inv, lang="de"))
+    assert "Zahlungsart Code 4" in t
+    assert "2,00 % Skonto bei Zahlung innerhalb von 14 Tagen" in t and "#SKONTO#" not in t and "Zahlbar sofort" in t

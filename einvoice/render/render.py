@@ -306,7 +306,7 @@ def build_view(invoice: Invoice, lang: str | None = None) -> dict:
     payments = []
     for m in inv.payment_means:
         rows: list[tuple[str, str]] = []
-        name = i18n.means_name(m.code, lang) or _s(m.text) or _s(m.code)
+        name = i18n.means_name(m.code, lang) or _s(m.text) or (L("means_code").format(code=_s(m.code)) if _s(m.code) else "")
         if name:
             rows.append((L("pay_means"), name))
         for ct in m.credit_transfers:
@@ -441,7 +441,7 @@ def build_view(invoice: Invoice, lang: str | None = None) -> dict:
         "payable": fmt_number(-payable.value, lang) if owed else fmt_money(payable, lang),
         "payable_label": L("amount_credit") if credit or owed else L("amount_due"),
         "payments": payments,
-        "terms": _s(inv.payment_terms),  # (a credit note's too: how and when it is refunded)
+        "terms": _terms(_s(inv.payment_terms), lang),  # (a credit note's too: how and when it is refunded)
         "lines": lines,
         "allowances_charges": [_ac_view(ac, lang, cur) for ac in inv.allowances_charges],
         "vat": vat,
@@ -450,6 +450,19 @@ def build_view(invoice: Invoice, lang: str | None = None) -> dict:
         "notes": notes,
         "attachments": attachments,
     }
+
+
+# XRechnung's cash discount line in the payment terms: #SKONTO#TAGE=14#PROZENT=2.00#[BASISBETRAG=100.00#]
+_SKONTO = re.compile(r"#SKONTO#TAGE=([0-9]+)#PROZENT=([0-9]+\.[0-9]{2})#(?:BASISBETRAG=(-?[0-9]+\.[0-9]{2})#)?")
+
+
+def _terms(text: str, lang: str) -> str:
+    """The payment terms, an XRechnung cash discount line (#SKONTO#...) said in words."""
+    def said(m: re.Match) -> str:
+        out = i18n.label("skonto", lang).format(percent=fmt_number(Decimal(m[2]), lang), days=m[1])
+        return out + (" " + i18n.label("skonto_base", lang).format(amount=fmt_number(Decimal(m[3]), lang)) if m[3] else "")
+
+    return _SKONTO.sub(said, text) if "#SKONTO#" in text else text
 
 
 def _delivery_view(inv: Invoice, lang: str) -> dict | None:
