@@ -259,7 +259,7 @@ def _payable(inv, value: str):
 
 @pytest.mark.parametrize("value, label, words", [
     ("-1656.25", "Til gode 1 656,25", "Ingenting å betale: fakturaen gir et beløp til gode for dere."),
-    ("0.00", "Å betale 0,00", "Ingenting å betale: fakturaen er betalt."),
+    ("0.00", "Å betale 0,00", "Ingenting å betale: beløpet å betale er null."),  # (nothing was paid in advance)
 ])
 def test_an_invoice_with_nothing_to_pay_is_no_payment_request(ehf, value, label, words):
     """An invoice whose amount due is below zero (the seller owes the buyer) or zero (paid in full) showed the
@@ -332,6 +332,10 @@ def test_a_registration_number_is_named_by_its_country_not_by_the_page_language(
     t = text(render_html(ehf, lang="da"))  # a Norwegian seller on a Danish page: its number is no CVR-nr.
     assert "Registreringsnummer 921534523" in t and "CVR-nr." not in t
     assert "Org.nr. 921534523" in text(render_html(ehf, lang="nb"))
+    inv = ehf.model_copy(deep=True)
+    inv.seller.address.country_code = "BE"  # French is spoken there, but its numbers are no SIREN/SIRET
+    t = text(render_html(inv, lang="fr"))
+    assert "SIREN" not in t and "immatriculation 921534523" in t
 
 
 def test_raw_codes_are_said_in_words(ehf):
@@ -343,3 +347,31 @@ def test_raw_codes_are_said_in_words(ehf):
     t = text(render_html(inv, lang="de"))
     assert "Zahlungsart Code 4" in t
     assert "2,00 % Skonto bei Zahlung innerhalb von 14 Tagen" in t and "#SKONTO#" not in t and "Zahlbar sofort" in t
+
+
+def test_ordinary_values_stay_whole_and_the_line_number_too(ehf):
+    """Wrapping is for what cannot fit: a German IBAN (22 characters), a line number and the VAT category name stay
+    on one line (a first attempt broke 'DE91 ... 4567' / '89', line '10' as '1' over '0', 'Regelsteuersat' / 'z')."""
+    from weasyprint import HTML
+
+    inv = ehf.model_copy(deep=True)
+    inv.payment_means[0].credit_transfers[0].account_id = "DE91100000000123456789"
+    inv.lines[0].id = "10"
+    html = render_html(inv, lang="de")
+    doc = HTML(string=html).render()
+    texts = []
+    for page in doc.pages:
+        stack = [page._page_box]
+        while stack:
+            b = stack.pop()
+            if type(b).__name__ == "TextBox":
+                texts.append(b.text)
+            stack.extend(getattr(b, "children", ()))
+    assert "DE91 1000 0000 0123 4567 89" in texts or any("DE91 1000 0000 0123 4567 89" in t for t in texts), texts[:40]
+    assert "10" in texts and "Regelsteuersatz" in " ".join(texts)
+
+
+def test_zero_due_after_a_prepayment_says_paid(ehf):
+    inv = _payable(ehf, "0.00")
+    inv.totals.prepaid_amount = inv.totals.payable_amount.model_copy(update={"value": Decimal("13123.75")})
+    assert "Ingenting å betale: fakturaen er betalt." in text(render_html(inv))

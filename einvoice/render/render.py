@@ -187,6 +187,10 @@ def _country(p: Party | None) -> str | None:
     return (p.address.country_code or "").strip().upper() or None if p and p.address else None
 
 
+# the country whose register a language's label names (a Belgian number is no SIREN, an Austrian no Handelsregister)
+_REGISTER_HOME = {"nb": "NO", "sv": "SE", "da": "DK", "de": "DE", "fr": "FR"}
+
+
 def _party_view(p: Party | None, lang: str, role: str) -> dict | None:
     if p is None:
         return None
@@ -203,7 +207,7 @@ def _party_view(p: Party | None, lang: str, role: str) -> dict | None:
             address.append(extra)
     facts: list[tuple[str, str]] = []
     if p.legal_registration_id and _s(p.legal_registration_id.value):
-        home = i18n.COUNTRY_LANG.get(_country(p) or "") == lang  # (the language's own register, else a plain word)
+        home = _REGISTER_HOME.get(lang) == _country(p)  # (the language's own register, else a plain word)
         facts.append((L("org_number" if home else "org_number_any"), _s(p.legal_registration_id.value)))
     if p.vat_id:
         facts.append((L("vat_number"), _s(p.vat_id)))
@@ -436,7 +440,9 @@ def build_view(invoice: Invoice, lang: str | None = None) -> dict:
         "delivery": _delivery_view(inv, lang),
         "meta": meta,
         "credit": not ask,
-        "credit_text": L("credit_text") if credit else L("owed_text") if owed else L("paid_text") if paid else "",
+        "credit_text": (L("credit_text") if credit else L("owed_text") if owed
+                        else (L("paid_text") if t.prepaid_amount and t.prepaid_amount.value else L("zero_text")) if paid
+                        else ""),
         "due_date": fmt_date(inv.due_date, lang) if ask else "",
         "payable": fmt_number(-payable.value, lang) if owed else fmt_money(payable, lang),
         "payable_label": L("amount_credit") if credit or owed else L("amount_due"),
