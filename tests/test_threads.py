@@ -107,3 +107,40 @@ def test_a_process_forked_while_threads_validate_validates_in_the_child():
                          cwd=ROOT)
     assert run.returncode == 0, run.stderr[-2000:]
     assert run.stdout.strip() == "hung 0", run.stdout + run.stderr[-2000:]
+
+
+_FIRST_USE_FORK = r"""
+import os, signal, sys, threading, time
+import einvoice
+
+ehf, cii, delay = sys.argv[1], sys.argv[2], float(sys.argv[3]) / 1000
+threading.Thread(target=lambda: [einvoice.validate(f) for f in (ehf, cii, ehf, cii)], daemon=True).start()
+time.sleep(delay)
+pid = os.fork()
+if pid == 0:  # the child's first validation, while the parent's thread was in its own first ones at the fork
+    signal.alarm(20)
+    try:
+        os._exit(0 if einvoice.validate(ehf).valid else 4)
+    except Exception as exc:
+        print(type(exc).__name__, exc, flush=True)
+        os._exit(3)
+_, status = os.waitpid(pid, 0)
+print("hung" if os.WIFSIGNALED(status) else f"exit {os.WEXITSTATUS(status)}")
+"""
+
+
+def test_a_fork_during_another_threads_first_validations_leaves_a_working_child():
+    """The library imports its modules (and lxml, and libxml2 its schema types) on first use: a fork while another
+    thread did that left the child waiting for good on an import lock whose thread it does not have (a fork at
+    0 to 30 ms), or with a half-made module; a fork now waits for such imports and first validations to end."""
+    import os
+
+    if not hasattr(os, "fork"):
+        import pytest
+
+        pytest.skip("no fork on this platform")
+    ehf, cii = str(ROOT / "samples" / "ehf-invoice.xml"), str(ROOT / "samples" / "facturx-en16931.xml")
+    for delay in (0, 5, 10, 20, 30):
+        run = subprocess.run([sys.executable, "-c", _FIRST_USE_FORK, ehf, cii, str(delay)], capture_output=True,
+                             text=True, timeout=120, cwd=ROOT)
+        assert run.stdout.strip() == "exit 0" and not run.stderr.strip(), (delay, run.stdout, run.stderr[-2000:])
