@@ -42,22 +42,31 @@ _speedups.install()
 
 
 def _other_threads_imports(me: int) -> list:
-    """The module locks other threads hold: modules they are importing now."""
+    """(module name, its import lock) of the modules other threads are importing now."""
     from importlib import _bootstrap
 
     out = []
-    for ref in list(_bootstrap._module_locks.values()):
+    for name, ref in list(_bootstrap._module_locks.items()):
         lock = ref() if callable(ref) else None
         owner = getattr(lock, "owner", None)
         if owner and owner != me:
-            out.append(lock)
+            out.append((name, lock))
     return out
 
 
+import threading as _threading  # noqa: E402
+
+FIRST_USE = _threading.RLock()  # held by a thread running a kind of validation for the first time (validate.py)
+_HELD_FOR_FORK: list = []
+
+
 def _imports_finished_before_fork() -> None:
-    """Before a fork: wait (at most two seconds) until no other thread is importing a module, so that the child
-    gets every module whole (the library imports its modules, and lxml and others, on first use; a C extension
-    half set up cannot be imported again in the child)."""
+    """Before a fork: wait until no other thread runs a first validation of its kind (it loads modules, tables and
+    schemas, libxml2's own types too), then (at most two seconds) until no other thread is importing a module, so
+    that the child gets every module and table whole (a C extension half set up cannot be imported again in the
+    child; a lock held by a thread the child does not have is held there for good)."""
+    FIRST_USE.acquire()
+    _HELD_FOR_FORK.append(True)
     try:
         import threading
         import time
@@ -67,7 +76,7 @@ def _imports_finished_before_fork() -> None:
             busy = _other_threads_imports(me)
             if not busy:
                 return
-            for lock in busy:
+            for _name, lock in busy:
                 try:
                     lock.acquire()
                     lock.release()
@@ -75,6 +84,12 @@ def _imports_finished_before_fork() -> None:
                     return
     except Exception:  # noqa: BLE001 - a Python whose importlib differs: forking as before
         pass
+
+
+def _release_after_fork() -> None:
+    if _HELD_FOR_FORK:
+        _HELD_FOR_FORK.pop()
+        FIRST_USE.release()
 
 
 def _imports_of_other_threads_undone() -> None:
@@ -86,12 +101,7 @@ def _imports_of_other_threads_undone() -> None:
         import threading
         from importlib import _bootstrap
 
-        me = threading.get_ident()
-        for name, ref in list(_bootstrap._module_locks.items()):
-            lock = ref() if callable(ref) else None
-            owner = getattr(lock, "owner", None)
-            if not owner or owner == me:
-                continue
+        for name, _lock in _other_threads_imports(threading.get_ident()):
             _bootstrap._module_locks.pop(name, None)
             module = sys.modules.get(name)
             spec = getattr(module, "__spec__", None)
@@ -99,10 +109,11 @@ def _imports_of_other_threads_undone() -> None:
                 del sys.modules[name]  # (a C extension half set up cannot be made again: left as it is)
     except Exception:  # noqa: BLE001 - a Python whose importlib differs: the child is as before
         pass
+    _release_after_fork()
 
 
 if hasattr(__import__("os"), "register_at_fork"):
-    __import__("os").register_at_fork(before=_imports_finished_before_fork,
+    __import__("os").register_at_fork(before=_imports_finished_before_fork, after_in_parent=_release_after_fork,
                                       after_in_child=_imports_of_other_threads_undone)
 
 _LAZY = {

@@ -145,10 +145,8 @@ def build_pdf(data: Any, format: str = "facturx-en16931", lang: str | None = Non
     from . import arguments
     from .facturx_pdf import build_pdf as run
 
-    arguments.text("format", format)
+    arguments.build_options(format, policy, allow_lossy)
     arguments.text("lang", lang, optional=True)
-    arguments.flag("policy", policy)
-    arguments.flag("allow_lossy", allow_lossy)
     pdf, _xml, _report = run(data, format, lang, policy=policy, allow_lossy=allow_lossy)
     return pdf
 

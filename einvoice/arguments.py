@@ -54,3 +54,10 @@ def size(name: str, value: Any) -> int:
     if type(value) is int and value > 0:
         return value
     raise TypeError(f"{name} must be a positive int (bytes), not {value!r}")
+
+
+def build_options(format: Any, policy: Any, allow_lossy: Any) -> None:
+    """The options every build function takes."""
+    text("format", format)
+    flag("policy", policy)
+    flag("allow_lossy", allow_lossy)

@@ -1032,9 +1032,7 @@ def build(invoice_or_dict: Invoice | dict, format: str, policy: bool = False, al
     """XML bytes of an invoice in a format (see :data:`FORMATS`); BuildRefused when not fit to issue."""
     from . import arguments
 
-    arguments.text("format", format)
-    arguments.flag("policy", policy)
-    arguments.flag("allow_lossy", allow_lossy)
+    arguments.build_options(format, policy, allow_lossy)
     return build_report(invoice_or_dict, format, policy=policy, allow_lossy=allow_lossy)[0]
 
 
@@ -1118,9 +1116,7 @@ def build_file(input_path: str | Path, format: str, output_path: str | Path, pol
 
     if not isinstance(output_path, (str, os.PathLike)):
         raise TypeError(f"output_path must be a file path (str or os.PathLike), not {type(output_path).__name__}")
-    arguments.text("format", format)
-    arguments.flag("policy", policy)
-    arguments.flag("allow_lossy", allow_lossy)
+    arguments.build_options(format, policy, allow_lossy)
     data = load_input(input_path)
     try:
         xml, report = build_report(data, format, policy=policy, allow_lossy=allow_lossy)

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import functools
 import gc
-import os
-import threading
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -43,7 +41,6 @@ def gc_paused(fn):
     return wrapper
 
 
-_FIRST_USE = threading.RLock()  # held while a kind of validation runs for the first time in this process
 _WARMED: set = set()
 
 
@@ -51,7 +48,7 @@ def first_use_fork_safe(fn):
     """The first validation of each kind (profile, layers, policy, syntax, releases) imports modules and compiles
     tables and schemas (libxml2's own types too) on first use; a fork while another thread did that left the child
     with an import lock held for good, or libxml2 half set up (every schema 'unavailable'): such first runs hold
-    a lock that a fork waits for (``os.register_at_fork``), later ones run freely."""
+    a lock that a fork waits for (``einvoice.FIRST_USE``, taken before a fork), later ones run freely."""
 
     @functools.wraps(fn)
     def wrapper(doc, profile="auto", schema=True, layers=None, rules=None, context=None, policy=False):
@@ -59,30 +56,14 @@ def first_use_fork_safe(fn):
                repr(rules) if rules else None, bool(schema))
         if key in _WARMED:
             return fn(doc, profile, schema, layers, rules, context, policy)
-        with _FIRST_USE:
+        from . import FIRST_USE
+
+        with FIRST_USE:
             report = fn(doc, profile, schema, layers, rules, context, policy)
         _WARMED.add(key)
         return report
 
     return wrapper
-
-
-_HELD_FOR_FORK: list = []  # (the hooks may be registered while a fork waits: released only when taken)
-
-
-def _hold_for_fork() -> None:
-    _FIRST_USE.acquire()
-    _HELD_FOR_FORK.append(True)
-
-
-def _release_after_fork() -> None:
-    if _HELD_FOR_FORK:
-        _HELD_FOR_FORK.pop()
-        _FIRST_USE.release()
-
-
-if hasattr(os, "register_at_fork"):
-    os.register_at_fork(before=_hold_for_fork, after_in_parent=_release_after_fork, after_in_child=_release_after_fork)
 
 
 @first_use_fork_safe
