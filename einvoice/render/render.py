@@ -272,8 +272,9 @@ def build_view(invoice: Invoice, lang: str | None = None) -> dict:
     payable = t.payable_amount if t else None
     # what the buyer is asked for: nothing on a credit note, nor when the invoice leaves the amount due at zero
     # (paid in full) or below (the seller owes the buyer); then no due date, account or reference to pay to
-    owed = not credit and payable is not None and payable.value is not None and payable.value < 0
-    paid = not credit and payable is not None and payable.value is not None and payable.value == 0
+    due = payable.value if payable is not None else None
+    owed = not credit and due is not None and due < 0
+    paid = not credit and due == 0
     ask = not (credit or owed or paid)
 
     # customer number: the buyer identifier (BT-46); the buyer reference (BT-10) is the buyer's own (a routing id
@@ -444,7 +445,7 @@ def build_view(invoice: Invoice, lang: str | None = None) -> dict:
                         else (L("paid_text") if t.prepaid_amount and t.prepaid_amount.value else L("zero_text")) if paid
                         else ""),
         "due_date": fmt_date(inv.due_date, lang) if ask else "",
-        "payable": fmt_number(-payable.value, lang) if owed else fmt_money(payable, lang),
+        "payable": fmt_number(-due, lang) if owed else fmt_money(payable, lang),
         "payable_label": L("amount_credit") if credit or owed else L("amount_due"),
         "payments": payments,
         "terms": _terms(_s(inv.payment_terms), lang),  # (a credit note's too: how and when it is refunded)
@@ -458,17 +459,21 @@ def build_view(invoice: Invoice, lang: str | None = None) -> dict:
     }
 
 
-# XRechnung's cash discount line in the payment terms: #SKONTO#TAGE=14#PROZENT=2.00#[BASISBETRAG=100.00#]
-_SKONTO = re.compile(r"#SKONTO#TAGE=([0-9]+)#PROZENT=([0-9]+\.[0-9]{2})#(?:BASISBETRAG=(-?[0-9]+\.[0-9]{2})#)?")
-
-
 def _terms(text: str, lang: str) -> str:
-    """The payment terms, an XRechnung cash discount line (#SKONTO#...) said in words."""
-    def said(m: re.Match) -> str:
+    """The payment terms, each XRechnung cash discount line (#SKONTO#TAGE=14#PROZENT=2.00#, as BR-DE-18 reads one:
+    the rule set's own pattern) said in words; other lines as they are."""
+    if "#SKONTO#" not in text:
+        return text
+    from ..rules.german import SKONTO_LINE
+
+    def said(line: str) -> str:
+        m = SKONTO_LINE.match(line.strip())
+        if m is None:
+            return line
         out = i18n.label("skonto", lang).format(percent=fmt_number(Decimal(m[2]), lang), days=m[1])
         return out + (" " + i18n.label("skonto_base", lang).format(amount=fmt_number(Decimal(m[3]), lang)) if m[3] else "")
 
-    return _SKONTO.sub(said, text) if "#SKONTO#" in text else text
+    return "\n".join(said(line) for line in text.split("\n"))
 
 
 def _delivery_view(inv: Invoice, lang: str) -> dict | None:

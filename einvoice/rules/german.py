@@ -36,7 +36,7 @@ XR_IDS = (XR_CIUS_ID, XR_EXTENSION_ID, XR_CVD_ID)
 # XPath's "." is any character but CR and LF; "\s" is space, tab, CR or LF; "[0-9]" only ASCII digits.
 
 # one cash-discount line of the payment terms, after normalize-space (BR-DE-18)
-SKONTO_LINE = re.compile(r"#SKONTO#TAGE=[0-9]+#PROZENT=[0-9]+\.[0-9]{2}(#BASISBETRAG=-?[0-9]+\.[0-9]{2})?#\Z")
+SKONTO_LINE = re.compile(r"#SKONTO#TAGE=([0-9]+)#PROZENT=([0-9]+\.[0-9]{2})(?:#BASISBETRAG=(-?[0-9]+\.[0-9]{2}))?#\Z")
 # the text between two '#' on one line, as the rule set tokenizes the payment terms (BR-DE-18)
 HASH_RUN = re.compile(r"#[^\r\n]+#")
 LINE_BREAK = re.compile(r"\r?\n")
