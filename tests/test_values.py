@@ -451,6 +451,22 @@ def test_empty_leaves_are_what_the_xpath_selects():
     assert empty_leaves(every) == expected
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet=" \t\n\rx\u00a0\u2003\u0085", max_size=12), min_size=1, max_size=6))
+def test_empty_leaves_on_any_blank_or_not_text(texts):
+    """A leaf's text decides alone: blank when it is XML white space only, wherever the white space is (an
+    attachment's text starts and ends with a line break); U+00A0, U+2003 and U+0085 are not XML white space."""
+    from lxml import etree
+
+    from einvoice.rules.values import empty_leaves
+
+    root = etree.Element("a")
+    for i, text in enumerate(texts):
+        etree.SubElement(root, f"t{i}").text = text
+    every = list(root.iter(etree.Element))
+    assert empty_leaves(every) == root.xpath("//*[not(*)][not(normalize-space())]")
+
+
 @pytest.mark.parametrize("a", [True, False, v.STOP])
 @pytest.mark.parametrize("b", [True, False, v.STOP])
 def test_and_or_over_operands_the_official_xpath_may_stop_on(a, b):

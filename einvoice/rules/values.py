@@ -31,6 +31,7 @@ from typing import Any, Iterable
 
 WS = " \t\n\r"
 _WS_RUN = re.compile(r"[ \t\n\r]+")
+_NOT_WS = re.compile(r"[^ \t\n\r]")
 _DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
 _DOUBLE = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 _SPECIAL = {"INF": math.inf, "+INF": math.inf, "-INF": -math.inf, "NaN": math.nan}
@@ -137,8 +138,8 @@ def empty_leaves(elements: Iterable[Any]) -> list:
     for el in elements:
         if len(el) == 0:
             text = el.text  # (each read of .text makes a new string)
-            if not text or not text.strip(WS):
-                out.append(el)
+            if not text or text[0] in WS and text[-1] in WS and _NOT_WS.search(text) is None:
+                out.append(el)  # (not strip(): it copies a long text, an attachment's, to find it is not blank)
         elif isinstance(el[0].tag, str):  # an element first (most parents): not a leaf
             continue
         elif not any(isinstance(c.tag, str) for c in el) and not "".join(el.itertext()).strip(WS):
