@@ -671,6 +671,16 @@ def test_impossible_ubl_date_is_a_finding(profile):
     assert not report.valid
 
 
+@pytest.mark.parametrize("year", ["20013", "2" + "0" * 40 + "24", "-" + "9" * 300])
+def test_a_year_past_9999_of_any_length_is_a_finding_not_an_internal_error(year):
+    """A year of hundreds of digits fits xs:date's shape; no calendar date holds it (the model reads none)."""
+    bad = re.sub(rb"<cbc:IssueDate>[^<]*", f"<cbc:IssueDate>{year}-05-10".encode(), UBL, count=1)
+    report = validate(bad, schema=False)
+    assert not report.internal_errors and not [f for f in report.findings if f.rule == "EINV-INTERNAL"]
+    assert [f.rule for f in report.findings if f.rule == "EINV-DATE-001"] == ["EINV-DATE-001"]
+    assert syntax.load(bad).invoice.issue_date is None
+
+
 def test_impossible_dates_are_reported_in_document_order():
     ubl = re.sub(rb"<cbc:ActualDeliveryDate>[^<]*", b"<cbc:ActualDeliveryDate>2024-04-31", UBL, count=1)
     ubl = re.sub(rb"<cbc:IssueDate>[^<]*", b"<cbc:IssueDate>2023-02-29", ubl, count=1)

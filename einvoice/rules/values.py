@@ -386,7 +386,7 @@ def date_or_none(value: Any, instant: bool = False) -> date | int | None:
         off = 0 if tz == "Z" else int(tz[0] + str(int(tz[1:3]) * 60 + int(tz[4:])))  # minutes east of UTC
         day = date(2000 + y % 400, mo, d).toordinal() + (y // 400 - 5) * 146097  # (400 Gregorian years: 146,097 days)
         return day * 1440 - off if instant else date(y, mo, d)
-    except ValueError:  # 2024-02-30, year 0, ...
+    except (ValueError, OverflowError):  # 2024-02-30, year 0, ...; a year of more digits than a C long holds
         return None
 
 
