@@ -323,6 +323,28 @@ def test_cii_br_co_10_converts_the_double_sum_to_decimal_exactly():
     assert "BR-CO-10" in findings(doc("64514660024119.56", "64514660017735.15", "6384.41"))
 
 
+@pytest.mark.parametrize("amount, total, fires", [("0.145", "0.14", True), ("0.145", "0.15", False),
+                                                   ("0.575", "0.57", True), ("0.575", "0.58", False)])
+def test_cii_br_co_11_12_14_round_the_double_sum_times_ten_times_ten(amount, total, fires):
+    """CEN's CII BR-CO-11, 12 and 14 write round(sum(untyped amounts) * 10 * 10) div 100: the sum is a double and
+    two multiplications round differently from one by 100 (0.145 * 100 = 14.4999..., 0.145 * 10 * 10 = 14.5, so
+    the official total is 0.15; 0.575 * 100 = 57.4999..., 0.575 * 10 * 10 = 57.5, so 0.58)."""
+    def doc(flag, summation):
+        ac = ("<ram:SpecifiedTradeAllowanceCharge><ram:ChargeIndicator><udt:Indicator>" + flag +
+              f"</udt:Indicator></ram:ChargeIndicator><ram:ActualAmount>{amount}</ram:ActualAmount>"
+              "</ram:SpecifiedTradeAllowanceCharge>")
+        return cii_totals().replace("<ram:SpecifiedTradeSettlementHeaderMonetarySummation>", ac +
+                                    "<ram:SpecifiedTradeSettlementHeaderMonetarySummation>").replace(
+            "<ram:LineTotalAmount>", summation + "<ram:LineTotalAmount>")
+    assert ("BR-CO-11" in findings(doc("false", f"<ram:AllowanceTotalAmount>{total}</ram:AllowanceTotalAmount>"))) is fires
+    assert ("BR-CO-12" in findings(doc("true", f"<ram:ChargeTotalAmount>{total}</ram:ChargeTotalAmount>"))) is fires
+    tax = cii_totals(vat=total).replace(
+        "<ram:SpecifiedTradeSettlementHeaderMonetarySummation>",
+        f"<ram:ApplicableTradeTax><ram:CalculatedAmount>{amount}</ram:CalculatedAmount><ram:TypeCode>VAT</ram:TypeCode>"
+        "</ram:ApplicableTradeTax><ram:SpecifiedTradeSettlementHeaderMonetarySummation>")
+    assert ("BR-CO-14" in findings(tax)) is fires
+
+
 def test_cii_mandatory_and_missing_address_country():
     found = findings(cii(""))
     assert {"BR-01", "BR-02", "BR-03", "BR-05", "BR-06", "BR-08", "BR-09", "BR-16"} <= set(found)
