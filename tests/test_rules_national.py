@@ -314,6 +314,36 @@ def test_greek_invoice_number_segments():
     assert "GR-R-001-4" in national(parsed(xml.format(number="061828591|01/10/2010|\u00a00|1.1|A|1")))
 
 
+def test_greek_mark_and_url_references_are_judged_wherever_they_are():
+    """GR-R-004-2 and GR-R-008-3 match each cac:AdditionalDocumentReference of their kind anywhere (the official
+    contexts have no path before it): one inside a UBL extension is judged too; the counts (GR-R-004-1, GR-S-008-1,
+    GR-R-008-2) stay of the document's own references."""
+    ext = ('<ext:UBLExtensions xmlns:ext="urn:oasis:names:specification:ubl:schema:xsd:CommonExtensionComponents-2">'
+           "<ext:UBLExtension><ext:ExtensionContent>{refs}</ext:ExtensionContent></ext:UBLExtension></ext:UBLExtensions>")
+    xml = """<Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"
+      xmlns:cac="urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
+      xmlns:cbc="urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2">{ext}
+      <cbc:ID>061828591|01/10/2010|0|1.1|A|1</cbc:ID><cbc:IssueDate>2010-10-01</cbc:IssueDate>
+      <cac:AdditionalDocumentReference><cbc:ID>400001</cbc:ID><cbc:DocumentDescription>##M.AR.K##</cbc:DocumentDescription>
+      </cac:AdditionalDocumentReference>
+      <cac:AdditionalDocumentReference><cbc:ID>url</cbc:ID><cbc:DocumentDescription>##INVOICE|URL##</cbc:DocumentDescription>
+        <cac:Attachment><cac:ExternalReference><cbc:URI>https://example.gr/i/1</cbc:URI></cac:ExternalReference></cac:Attachment>
+      </cac:AdditionalDocumentReference>
+      <cac:AccountingSupplierParty><cac:Party><cac:PartyName><cbc:Name>Προμηθευτής ΑΕ</cbc:Name></cac:PartyName>
+        <cac:PostalAddress><cac:Country><cbc:IdentificationCode>GR</cbc:IdentificationCode></cac:Country></cac:PostalAddress>
+        <cac:PartyTaxScheme><cbc:CompanyID>EL061828591</cbc:CompanyID><cac:TaxScheme><cbc:ID>VAT</cbc:ID></cac:TaxScheme></cac:PartyTaxScheme>
+      </cac:Party></cac:AccountingSupplierParty>
+    </Invoice>"""
+    rules = ("GR-R-004-1", "GR-R-004-2", "GR-S-008-1", "GR-R-008-2", "GR-R-008-3")
+    assert not {r for r in national(parsed(xml.format(ext=""))) if r in rules}
+    mark = ("<cac:AdditionalDocumentReference><cbc:ID>0</cbc:ID><cbc:DocumentDescription>##M.AR.K##"
+            "</cbc:DocumentDescription></cac:AdditionalDocumentReference>")
+    url = ("<cac:AdditionalDocumentReference><cbc:ID>u</cbc:ID><cbc:DocumentDescription>##INVOICE|URL##"
+           "</cbc:DocumentDescription></cac:AdditionalDocumentReference>")
+    found = {r for r in national(parsed(xml.format(ext=ext.format(refs=mark + url)))) if r in rules}
+    assert found == {"GR-R-004-2", "GR-R-008-3"}
+
+
 # --- identifier checks --------------------------------------------------------------------
 
 def ref_mod11(val: str) -> bool:

@@ -163,6 +163,10 @@ for _rid, (_fact, _parties, _fails) in _PARTY_RULES.items():
 
 _MARKS = _x("/*/cac:AdditionalDocumentReference[cbc:DocumentDescription = '##M.AR.K##']")
 _URLS = _x("/*/cac:AdditionalDocumentReference[cbc:DocumentDescription = '##INVOICE|URL##']")
+# the rules of each reference match it anywhere (the official contexts are 'cac:AdditionalDocumentReference[...]', so
+# a reference inside a UBL extension is judged too); the counts above are of the document's own references
+_ANY_MARKS = DocXPath("//cac:AdditionalDocumentReference[cbc:DocumentDescription = '##M.AR.K##']", UBL_NS)
+_ANY_URLS = DocXPath("//cac:AdditionalDocumentReference[cbc:DocumentDescription = '##INVOICE|URL##']", UBL_NS)
 _ADR_IDS = _x("cbc:ID")
 _URI = _x("string(cac:Attachment/cac:ExternalReference/cbc:URI)")
 
@@ -192,7 +196,7 @@ for _rid, (_refs, _fails) in _COUNT_RULES.items():
 def gr_r_004_2(doc):
     if not _greek_and_postal_gr(doc):
         return
-    for adr in _MARKS(doc.root):
+    for adr in _ANY_MARKS(doc):
         for el in _ADR_IDS(adr):
             if not re.match(r"[1-9]", sv(el)):
                 yield el
@@ -202,6 +206,6 @@ def gr_r_004_2(doc):
 def gr_r_008_3(doc):
     if not _facts(doc)["sender"]:
         return
-    for adr in _URLS(doc.root):
+    for adr in _ANY_URLS(doc):
         if not norm(_URI(adr)):
             yield adr
