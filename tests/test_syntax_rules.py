@@ -70,6 +70,15 @@ def test_amount_decimals_and_price_exception():
     assert ("UBL-DT-01", "fatal") in _ubl('<cac:LegalMonetaryTotal><cbc:PayableAmount currencyID="EUR">1.234</cbc:PayableAmount></cac:LegalMonetaryTotal>')
     price = '<cac:InvoiceLine><cac:Price><cbc:PriceAmount currencyID="EUR">1.2345</cbc:PriceAmount></cac:Price></cac:InvoiceLine>'
     assert ("UBL-DT-01", "fatal") not in _ubl(price)
+    # not(ancestor::cac:Price/cac:AllowanceCharge): any amount below a price with a price allowance is left out,
+    # in the allowance or beside it (there the schema refuses it); below a price without one it is judged
+    allowance = ('<cac:AllowanceCharge><cbc:ChargeIndicator>false</cbc:ChargeIndicator>'
+                 '<cbc:Amount currencyID="EUR">0.125</cbc:Amount></cac:AllowanceCharge>')
+    beside = ('<cac:InvoiceLine><cac:Price><cbc:PriceAmount currencyID="EUR">1</cbc:PriceAmount>'
+              '<cbc:Amount currencyID="EUR">1.005</cbc:Amount>{ac}</cac:Price></cac:InvoiceLine>')
+    assert ("UBL-DT-01", "fatal") not in _ubl(beside.format(ac=allowance))
+    assert ("UBL-DT-01", "fatal") in _ubl(beside.format(ac="").replace("0.125", "0"))
+    assert ("UBL-DT-01", "fatal") not in _ubl(beside.format(ac="").replace("1.005", "1.00") + "")
 
 
 def test_attributes_not_used_anywhere():

@@ -36,10 +36,11 @@ def _amount_tag(tag: str) -> bool:
 
 
 def _is_amount(el: Any) -> bool:
-    """Amount elements whose decimals are limited (unit prices and their discounts are not)."""
-    for ac in el.iterancestors(_ALLOWANCE_CHARGE):  # the walk up in C: deep documents stay linear enough
-        pp = ac.getparent()
-        if pp is not None and pp.tag == _PRICE:
+    """Amount elements whose decimals are limited (unit prices and their discounts are not): the official
+    ``not(ancestor::cac:Price/cac:AllowanceCharge)``, so any amount below a price that has a price allowance, in the
+    allowance or beside it."""
+    for price in el.iterancestors(_PRICE):  # the walk up in C: deep documents stay linear enough
+        if next(price.iterchildren(_ALLOWANCE_CHARGE), None) is not None:
             return False
     return True
 
