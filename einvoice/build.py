@@ -466,6 +466,34 @@ def _fill_currency(obj: Any, currency: str | None) -> None:
             _fill_currency(item, currency)
 
 
+def _foreign_amounts(inv: Invoice) -> list[Finding]:
+    """Amounts the input states in a currency other than the invoice currency (BT-5): EN 16931 has every amount in
+    BT-5 and one in BT-6, the VAT total in accounting currency (BT-111, a VAT total stated in BT-6). CII writes no
+    currency on most amounts (the amount would be read as one of BT-5); UBL would write a currency the receiver
+    cannot sum with the rest."""
+    cur = (inv.currency_code or "").strip()
+    accounting = (inv.tax_currency_code or "").strip()
+    out: list[Finding] = []
+
+    def walk(obj: Any, path: str) -> None:
+        if isinstance(obj, Amount):
+            given = (obj.currency_id or "").strip()
+            if given and given == cur:
+                obj.currency_id = given  # (written as meant: ' EUR ' is no currency code)
+            elif given and cur and not (
+                    accounting and given == accounting and re.fullmatch(r"tax_totals\[\d+\]\.tax_amount", path)):
+                out.append(_finding("EINV-B-037", field=f"{path}.currency_id", currency=given, invoice=cur))
+        elif isinstance(obj, ModelBase):
+            for name in type(obj).model_fields:
+                walk(getattr(obj, name), f"{path}.{name}" if path else name)
+        elif isinstance(obj, list):
+            for i, item in enumerate(obj):
+                walk(item, f"{path}[{i}]")
+
+    walk(inv, "")
+    return out
+
+
 def _fmt(v: Decimal | None) -> str:
     return "absent" if v is None else f"{v:f}"
 
@@ -488,6 +516,7 @@ def prepare(invoice: Invoice, target: Target) -> list[Finding]:
         inv.type_code = "380"  # a credit note is one by its type code (BT-3)
     cur = inv.currency_code
 
+    findings += _foreign_amounts(inv)
     findings += _allowances_charges(inv, cur)
     findings += _two_decimals(inv)
 
@@ -669,12 +698,30 @@ def _bounds(c) -> list[Finding]:
 def _vat(inv: Invoice, c, cur: str | None) -> list[Finding]:
     findings: list[Finding] = []
     # exemption reasons may be stated on line or allowance categories: they belong to the breakdown
+    # (a text from one line and a code from another both go to the breakdown; two different texts, or two different
+    # codes, for one category cannot: a breakdown holds one reason per category and rate, EINV-B-038)
     reasons: dict[str, tuple[str | None, str | None]] = {}
-    cats: list[TaxCategory] = [ln.item.tax_category for ln in inv.lines if ln.item and ln.item.tax_category]
-    cats += [ac.tax_category for ac in inv.allowances_charges if ac.tax_category]
-    for cat in cats:
-        if cat.exemption_reason or cat.exemption_reason_code:
-            reasons.setdefault((cat.code or "").strip(), (cat.exemption_reason, cat.exemption_reason_code))
+    stated_by: dict[tuple[str, str], tuple[str, str]] = {}  # (category, what) -> (the value, the field that gave it)
+    cats: list[tuple[str, TaxCategory]] = [(f"lines[{n}].item.tax_category", ln.item.tax_category)
+                                           for n, ln in enumerate(inv.lines) if ln.item and ln.item.tax_category]
+    cats += [(f"allowances_charges[{i}].tax_category", ac.tax_category)
+             for i, ac in enumerate(inv.allowances_charges) if ac.tax_category]
+    for bd_n, bd in enumerate(inv.vat_total.breakdown if inv.vat_total else []):
+        if bd.category is not None:  # (a breakdown the input states: its reasons first)
+            cats.insert(bd_n, (f"tax_totals[0].breakdown[{bd_n}].category", bd.category))
+    for where, cat in cats:
+        code = (cat.code or "").strip()
+        for what in ("exemption_reason", "exemption_reason_code"):
+            value = getattr(cat, what)
+            if _blank(value):
+                continue
+            first = stated_by.setdefault((code, what), (value.strip(), where))
+            if first[0] != value.strip():
+                findings.append(_finding("EINV-B-038", field=f"{where}.{what}", category=code or "?", value=value.strip(),
+                                         other=first[0], other_field=f"{first[1]}.{what}"))
+    for (code, what), (value, _where) in stated_by.items():
+        text, rcode = reasons.get(code, (None, None))
+        reasons[code] = (value, rcode) if what == "exemption_reason" else (text, value)
     for line in inv.lines:
         cat = line.item.tax_category if line.item else None
         if cat is not None:  # not a line term in EN 16931 (BG-30 has no reason)
@@ -718,8 +765,8 @@ def _vat(inv: Invoice, c, cur: str | None) -> list[Finding]:
         if comp is None:
             findings.append(_finding("EINV-B-022", field="tax_totals[0].breakdown", category=label))
             continue
-        if not (cat.exemption_reason or cat.exemption_reason_code):
-            cat.exemption_reason, cat.exemption_reason_code = reasons.get(k[0], (None, None))
+        text, rcode = reasons.get(k[0], (None, None))  # (a stated breakdown's own reason is one of them)
+        cat.exemption_reason, cat.exemption_reason_code = cat.exemption_reason or text, cat.exemption_reason_code or rcode
         for fld, value in (("taxable_amount", comp.taxable_amount), ("tax_amount", comp.tax_amount)):
             stated = _amt(getattr(bd, fld))
             if stated is None:

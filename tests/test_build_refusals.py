@@ -539,3 +539,65 @@ def test_a_number_with_more_decimals_than_doubles_hold_is_refused():
     data = _ehf()
     data["lines"][0]["price"]["net_amount"] = Decimal("950.000000000000000000")  # (zeros: 950)
     einvoice.build(data, "ehf")
+
+
+def _sample(fmt: str) -> dict:
+    """The shipped sample input for a format."""
+    name = ("xrechnung" if fmt.startswith("xrechnung") else "ehf-invoice" if fmt in ("ehf", "peppol") else
+            "facturx-en16931")
+    return load_input(SAMPLES / f"{name}.yaml")
+
+
+def _exempt(fx: dict, *categories: dict) -> dict:
+    """The sample with its lines made VAT exempt (E, 0 %), each with the category given."""
+    for line, cat in zip(fx["lines"], categories):
+        line["item"]["tax_category"] = {"code": "E", "rate": "0", **cat}
+    return fx
+
+
+@pytest.mark.parametrize("fmt", ["facturx-en16931", "xrechnung-ubl", "xrechnung-cii", "peppol"])
+def test_two_exemption_reasons_for_one_category_are_refused_not_dropped(fmt):
+    """A VAT breakdown (BG-23) holds one exemption reason and code per category: a second line's different reason
+    was dropped without a word. A text on one line and a code on another both reach the breakdown."""
+    fx = _sample(fmt)
+    while len(fx["lines"]) < 3:
+        fx["lines"].append({**fx["lines"][0], "id": str(len(fx["lines"]) + 1)})
+    two = _exempt(fx, {"exemption_reason_code": "VATEX-EU-132-1B"},
+                  {"exemption_reason_code": "VATEX-EU-135-1A", "exemption_reason": "Insurance transactions"})
+    with pytest.raises(BuildRefused) as info:
+        einvoice.build(two, fmt)
+    found = [f for f in info.value.findings if f.rule == "EINV-B-038"]
+    assert len(found) == 1 and found[0].message.startswith("lines[1].item.tax_category.exemption_reason_code:")
+    assert "VATEX-EU-132-1B" in found[0].message and "lines[0].item.tax_category.exemption_reason_code" in found[0].message
+    if fmt == "peppol":
+        return  # (Peppol wants the code alone: the pair below is for the formats that take both)
+    fx = _sample(fmt)
+    while len(fx["lines"]) < 3:
+        fx["lines"].append({**fx["lines"][0], "id": str(len(fx["lines"]) + 1)})
+    both = _exempt(fx, {"exemption_reason_code": "VATEX-EU-132-1B"},
+                   {"exemption_reason": "Medical care"}, {"exemption_reason_code": "VATEX-EU-132-1B"})
+    xml = einvoice.build(both, fmt)
+    assert b"VATEX-EU-132-1B" in xml and b"Medical care" in xml
+
+
+@pytest.mark.parametrize("fmt", ["facturx-en16931", "facturx-basic", "xrechnung-cii", "xrechnung-ubl", "ehf"])
+def test_an_amount_in_another_currency_than_the_invoice_is_refused(fmt):
+    """CII writes most amounts without a currency: a price given in USD in a EUR invoice was issued as 100 EUR."""
+    fx = _sample(fmt)
+    cur = fx["currency_code"]
+    other = "USD" if cur != "USD" else "EUR"
+    fx["lines"][0]["price"]["net_amount"] = {"value": fx["lines"][0]["price"]["net_amount"], "currency_id": other}
+    with pytest.raises(BuildRefused) as info:
+        einvoice.build(fx, fmt)
+    found = [f for f in info.value.findings if f.rule == "EINV-B-037"]
+    assert len(found) == 1 and found[0].message.startswith("lines[0].price.net_amount.currency_id:")
+    fx["lines"][0]["price"]["net_amount"]["currency_id"] = f" {cur} "
+    assert einvoice.build(fx, fmt, allow_lossy=True)
+
+
+def test_the_vat_total_in_accounting_currency_is_no_foreign_amount(fx):
+    """BT-111 is the one amount in BT-6: a second tax total in that currency is built."""
+    fx["tax_currency_code"] = "SEK"
+    fx["tax_totals"] = [{}, {"tax_amount": {"value": "212.34", "currency_id": "SEK"}}]
+    _xml, report = build_report(fx, "facturx-en16931")
+    assert not [f for f in report.findings if f.rule == "EINV-B-037"]
