@@ -533,7 +533,7 @@ def prepare(invoice: Invoice, target: Target) -> list[Finding]:
         if stated is None:
             if computed is not None:
                 line.net_amount = Amount(value=_money(computed), currency_id=cur)
-        elif computed is not None and stated != computed:
+        elif computed is not None and stated != computed and not _a_rounding_of(stated, line_net(line, exact=True)):
             findings.append(_finding("EINV-B-020", field=f"{where}.net_amount", line=name, stated=_fmt(stated), computed=_fmt(computed)))
 
     c = compute(inv)
@@ -589,6 +589,13 @@ def _acs_with_paths(inv: Invoice):
             yield f"lines[{n}].allowances_charges[{i}]", ac
 
 
+def _a_rounding_of(stated: Decimal, exact: Decimal) -> bool:
+    """The stated amount is the exact one rounded to the cent, a half either way (971.365 stated as 971.36, rounded
+    half to even, or 971.37, half up): each rounding is sound, and the official rules allow 0.02 (Peppol's R040,
+    R120) or nothing at all (EN 16931 states no such rule)."""
+    return abs(stated - exact) <= Decimal("0.005")
+
+
 def _allowances_charges(inv: Invoice, cur: str | None) -> list[Finding]:
     """An allowance or charge amount is base x percentage / 100: computed when absent,
     refused when stated otherwise (rounded to the cent)."""
@@ -602,7 +609,7 @@ def _allowances_charges(inv: Invoice, cur: str | None) -> list[Finding]:
         stated = _amt(ac.amount)
         if stated is None:
             ac.amount = Amount(value=_money(computed), currency_id=cur)
-        elif stated != computed:
+        elif stated != computed and not _a_rounding_of(stated, allowance_amount(ac, exact=True)):
             out.append(_finding("EINV-B-026", field=f"{path}.amount", stated=_fmt(stated), computed=_fmt(_money(computed)),
                                 base=_fmt(_amt(ac.base_amount)), percentage=_fmt(ac.percentage)))
     return out

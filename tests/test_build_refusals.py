@@ -601,3 +601,37 @@ def test_the_vat_total_in_accounting_currency_is_no_foreign_amount(fx):
     fx["tax_totals"] = [{}, {"tax_amount": {"value": "212.34", "currency_id": "SEK"}}]
     _xml, report = build_report(fx, "facturx-en16931")
     assert not [f for f in report.findings if f.rule == "EINV-B-037"]
+
+
+@pytest.mark.parametrize("stated, refused", [("971.36", False), ("971.37", False), ("971.35", True), ("971.38", True)])
+def test_an_allowance_rounded_half_either_way_is_built(fx, stated, refused):
+    """9713.65 x 10 % is 971.365: stated as 971.36 (half to even) or 971.37 (half up), each a sound rounding; Peppol
+    allows 0.02 (R040) and EN 16931 has no such rule. A cent further off is refused (EINV-B-026)."""
+    fx["allowances_charges"] = [{"charge_indicator": False, "amount": stated, "base_amount": "9713.65", "percentage": "10",
+                                 "reason": "Discount", "tax_category": {"code": "S", "rate": "20"}}]
+    fx["lines"][0]["price"]["net_amount"] = "9713.65"
+    fx["lines"][0]["quantity"] = "1"
+    for key in ("totals", "tax_totals"):
+        fx.pop(key, None)
+    if refused:
+        with pytest.raises(BuildRefused) as info:
+            einvoice.build(fx, "facturx-en16931")
+        assert [f.rule for f in info.value.findings] == ["EINV-B-026"]
+    else:
+        assert f">{stated}<".encode() in einvoice.build(fx, "facturx-en16931")
+
+
+@pytest.mark.parametrize("stated, refused", [("0.12", False), ("0.13", False), ("0.14", True)])
+def test_a_line_net_rounded_half_either_way_is_built(fx, stated, refused):
+    """1 x 0.125 is 0.125: 0.12 and 0.13 are both the amount rounded to the cent (EINV-B-020 refuses 0.14)."""
+    line = fx["lines"][0]
+    line.update(quantity="1", net_amount=stated)
+    line["price"] = {"net_amount": "0.125"}
+    for key in ("totals", "tax_totals"):
+        fx.pop(key, None)
+    if refused:
+        with pytest.raises(BuildRefused) as info:
+            einvoice.build(fx, "facturx-en16931")
+        assert "EINV-B-020" in [f.rule for f in info.value.findings]
+    else:
+        assert f"<ram:LineTotalAmount>{stated}</ram:LineTotalAmount>".encode() in einvoice.build(fx, "facturx-en16931")

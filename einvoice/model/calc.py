@@ -27,16 +27,16 @@ def amount_value(amount) -> Decimal | None:
     return None if amount is None else amount.value
 
 
-def allowance_amount(ac: AllowanceCharge) -> Decimal | None:
-    """BT-92/99/136/141 computed: base amount x percentage / 100, rounded (None without both)."""
+def allowance_amount(ac: AllowanceCharge, exact: bool = False) -> Decimal | None:
+    """BT-92/99/136/141 computed: base amount x percentage / 100, rounded (``exact``: not rounded; None without both)."""
     base, pct = amount_value(ac.base_amount), ac.percentage
     if base is None or pct is None:
         return None
-    return round2(base * pct / HUNDRED)
+    return base * pct / HUNDRED if exact else round2(base * pct / HUNDRED)
 
 
-def line_net(line: InvoiceLine) -> Decimal | None:
-    """BT-131 computed: quantity x (net price / base quantity) + charges - allowances, rounded."""
+def line_net(line: InvoiceLine, exact: bool = False) -> Decimal | None:
+    """BT-131 computed: quantity x (net price / base quantity) + charges - allowances, rounded (``exact``: not)."""
     if line.quantity is None or line.price is None or amount_value(line.price.net_amount) is None:
         return None
     base = line.price.base_quantity or Decimal(1)
@@ -44,7 +44,7 @@ def line_net(line: InvoiceLine) -> Decimal | None:
     for ac in line.allowances_charges:
         v = amount_value(ac.amount) or ZERO
         total += v if ac.is_charge else -v
-    return round2(total)
+    return total if exact else round2(total)
 
 
 def _sum(values) -> Decimal:
