@@ -1070,8 +1070,9 @@ def _name_input_fields(written: Invoice, findings: list[Finding]) -> None:
                     if item._el is not None:  # (an object first: a missing field's origin is its object's element)
                         fields.setdefault(element_origin(item._el, paths).xpath, p)
                     walk(item, p)
-            if obj._els.get(name) is not None:
-                fields.setdefault(element_origin(obj._els[name], paths).xpath, here)
+            if obj._els.get(name) is not None and value is not None and value != [] and value != "":
+                fields.setdefault(element_origin(obj._els[name], paths).xpath, here)  # (a field given: not one read
+                # as absent from an element another field is written in, BT-8 from cac:InvoicePeriod)
 
     walk(written, "")
     for f in findings:
@@ -1080,6 +1081,16 @@ def _name_input_fields(written: Invoice, findings: list[Finding]) -> None:
             xpath = xpath[:xpath.rfind("/")]
         if xpath:
             f.message = f"{f.message.rstrip()} (input: {fields[xpath]})"
+        elif f.xpath and f.xpath.count("/") == 1:  # the root: the term the message names, where it is a field of the invoice
+            field = next((_TOP_TERMS[t] for t in _TERM.findall(f.message) if t in _TOP_TERMS), None)
+            if field is not None:
+                f.message = f"{f.message.rstrip()} (input: {field})"
+
+
+_TERM = re.compile(r"\bB[TG]-\d+\b")
+# the invoice's own fields by the one business term each stands for (BT-10: buyer_reference, BG-1: notes)
+_TOP_TERMS = {m[1]: name for name, fld in Invoice.model_fields.items()
+              if (m := re.match(r"(B[TG]-\d+) ", fld.description or ""))}
 
 
 def build(invoice_or_dict: Invoice | dict, format: str, policy: bool = False, allow_lossy: bool = False) -> bytes:

@@ -635,3 +635,25 @@ def test_a_line_net_rounded_half_either_way_is_built(fx, stated, refused):
         assert "EINV-B-020" in [f.rule for f in info.value.findings]
     else:
         assert f"<ram:LineTotalAmount>{stated}</ram:LineTotalAmount>".encode() in einvoice.build(fx, "facturx-en16931")
+
+
+def test_refusals_name_the_field_the_caller_gave():
+    """A finding on an element names the input field it was written from, never one the caller did not give (a
+    reversed period named BT-8, tax_point_date_code, read as absent from cac:InvoicePeriod); a finding on the root
+    names the invoice's field for the term its message names (BT-10: buyer_reference; BG-1: notes)."""
+    data = _sample("peppol")
+    data["invoice_period"] = {"start_date": "2024-03-31", "end_date": "2024-03-01"}
+    with pytest.raises(BuildRefused) as info:
+        einvoice.build(data, "peppol")
+    assert [f.message.rsplit("(input: ", 1)[-1] for f in info.value.findings if f.rule == "BR-29"] == ["invoice_period)"]
+    data = _sample("peppol")
+    data["notes"] = [{"text": "one"}, {"text": "two"}]
+    with pytest.raises(BuildRefused) as info:
+        einvoice.build(data, "peppol")
+    assert [f.message.endswith("(input: notes)") for f in info.value.findings] == [True]
+    data = _sample("xrechnung-ubl")
+    data.pop("buyer_reference")
+    data["buyer"]["identifiers"] = ["4000001000012"]  # (with one, the build leaves BT-10 to the rules: BR-DE-15)
+    with pytest.raises(BuildRefused) as info:
+        einvoice.build(data, "xrechnung-ubl")
+    assert "BR-DE-15" in [f.rule for f in info.value.findings if f.message.endswith("(input: buyer_reference)")]
