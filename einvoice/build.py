@@ -915,9 +915,32 @@ def _leaves(x: Any, path: str = "") -> typing.Iterator[str]:
         yield path
 
 
+def _one_spelling(data: dict) -> dict:
+    """The dumped model with the terms each syntax states its own way stated one way, so that a value written in the
+    other place is not counted as lost: a payment means with two credit transfers (BG-17) is two payment means in
+    both syntaxes; the bank assigned creditor identifier (BT-90), a SEPA identifier of the payee or seller in UBL and
+    the direct debit's creditor identifier in CII, is one set of values (``creditor_ids``)."""
+    creditors = set()
+    for party in (data.get("payee"), data.get("seller")):
+        if party and party.get("identifiers"):
+            sepa = [i for i in party["identifiers"] if (i.get("scheme_id") or "").strip().upper() == "SEPA"]
+            creditors.update((i.get("value") or "").strip() for i in sepa)
+            party["identifiers"] = [i for i in party["identifiers"] if i not in sepa]
+    means = []
+    for m in [*(data.get("payment_means") or []), data.get("payment_without_means")]:
+        if m and m.get("direct_debit") and m["direct_debit"].get("creditor_id"):
+            creditors.add(m["direct_debit"].pop("creditor_id").strip())
+    for m in data.get("payment_means") or []:
+        transfers = m.get("credit_transfers") or []
+        means += [{**m, "credit_transfers": [t]} for t in transfers] if len(transfers) > 1 else [m]
+    data["payment_means"] = means
+    data["creditor_ids"] = sorted(creditors - {""})
+    return data
+
+
 def _content_leaves(inv: Invoice) -> set[str]:
     out = set()
-    for path in _leaves(inv.model_dump(exclude={*_NOT_CONTENT_TOP})):
+    for path in _leaves(_one_spelling(inv.model_dump(exclude={*_NOT_CONTENT_TOP}))):
         last = path.rsplit(".", 1)[-1]
         if last in _NOT_CONTENT:
             continue

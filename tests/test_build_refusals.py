@@ -657,3 +657,24 @@ def test_refusals_name_the_field_the_caller_gave():
     with pytest.raises(BuildRefused) as info:
         einvoice.build(data, "xrechnung-ubl")
     assert "BR-DE-15" in [f.rule for f in info.value.findings if f.message.endswith("(input: buyer_reference)")]
+
+
+@pytest.mark.parametrize("fmt", ["peppol", "facturx-en16931", "xrechnung-cii"])
+def test_values_written_in_another_place_are_not_reported_lost(fmt):
+    """The loss check compares what is given with what the written document holds, each term spelt one way: two
+    credit transfers of one payment means are written as two payment means, and a SEPA identifier of the payee
+    (BT-90 in UBL) as the creditor identifier in CII. Both were refused as 'cannot carry' (EINV-B-030)."""
+    data = _sample(fmt)
+    means = data["payment_means"][0]
+    means["credit_transfers"] = [{"account_id": "DE89370400440532013000"}, {"account_id": "DE02120300000000202051"}]
+    report = build_report(data, fmt)[1]
+    assert not [f for f in report.findings if f.rule in ("EINV-B-030", "EINV-B-031")]
+    xml = einvoice.build(data, fmt)
+    assert b"DE89370400440532013000" in xml and b"DE02120300000000202051" in xml
+    if fmt != "facturx-en16931":
+        return
+    data = _sample(fmt)
+    data["payee"] = {"name": "Factor AS", "identifiers": [{"value": "DE98ZZZ09999999999", "scheme_id": "SEPA"}]}
+    report = build_report(data, fmt)[1]
+    assert not [f for f in report.findings if f.rule in ("EINV-B-030", "EINV-B-031")]
+    assert b"<ram:CreditorReferenceID>DE98ZZZ09999999999</ram:CreditorReferenceID>" in einvoice.build(data, fmt)
