@@ -527,7 +527,12 @@ def prepare(invoice: Invoice, target: Target) -> list[Finding]:
             yield from every_line(one.sub_lines, f"{at}[{i}].sub_lines")
 
     for line, where, name in every_line(inv.lines, "lines"):
-        findings += _price_parts(line.price, where, name)
+        parts = _price_parts(line.price, where, name)
+        findings += parts
+        pr = line.price
+        if not parts and pr is not None and _amt(pr.discount) is None and None not in (_amt(pr.gross_amount), _amt(pr.net_amount)) \
+                and _amt(pr.gross_amount) != _amt(pr.net_amount):  # (CII states the discount apart: the one implied)
+            pr.discount = Amount(value=_amt(pr.gross_amount) - _amt(pr.net_amount), currency_id=pr.gross_amount.currency_id)
         computed = line_net(line)
         stated = _amt(line.net_amount)
         if stated is None:
@@ -668,8 +673,8 @@ def _periods(inv: Invoice) -> list[Finding]:
 def _price_parts(price: Any, where: str, name: Any) -> list[Finding]:
     """A line's net price is its gross price less the price discount (BT-146 = BT-148 - BT-147), a discount being
     no charge: the three given and disagreeing, or a discount below zero (given, or implied by a gross price below
-    the net price), refuse. A gross price without discount is stated so in CII and with the discount it implies
-    in UBL, whose price allowance holds both."""
+    the net price), refuse. A gross price without discount is stated with the discount it implies (gross less net
+    price), in UBL's price allowance and in CII's (where Peppol's R046 reads an absent discount as none)."""
     if price is None:
         return []
     net, gross, discount = _amt(price.net_amount), _amt(price.gross_amount), _amt(price.discount)

@@ -678,3 +678,18 @@ def test_values_written_in_another_place_are_not_reported_lost(fmt):
     report = build_report(data, fmt)[1]
     assert not [f for f in report.findings if f.rule in ("EINV-B-030", "EINV-B-031")]
     assert b"<ram:CreditorReferenceID>DE98ZZZ09999999999</ram:CreditorReferenceID>" in einvoice.build(data, fmt)
+
+
+@pytest.mark.parametrize("fmt", ["xrechnung-cii", "facturx-en16931", "xrechnung-ubl"])
+def test_a_gross_price_without_discount_is_written_with_the_discount_it_implies(fmt):
+    """Net 95, gross 100, no discount: XRechnung CII was refused (Peppol's R046, which KoSIT applies to CII, reads
+    an absent discount as none: 95 is not 100 - 0) while XRechnung UBL was issued; both state the 5 implied now."""
+    data = _sample(fmt)
+    line = data["lines"][0]
+    gross = Decimal(str(line["price"]["net_amount"])) + 5
+    line["price"] = {"net_amount": str(line["price"]["net_amount"]), "gross_amount": str(gross)}
+    xml = einvoice.build(data, fmt)
+    if fmt.endswith("cii") or fmt.startswith("facturx"):
+        assert b"<ram:AppliedTradeAllowanceCharge>" in xml and b"<ram:ActualAmount>5" in xml
+    else:
+        assert b'<cbc:Amount currencyID="EUR">5' in xml
