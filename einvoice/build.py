@@ -940,6 +940,14 @@ def _one_spelling(data: dict) -> dict:
         means += [{**m, "credit_transfers": [t]} for t in transfers] if len(transfers) > 1 else [m]
     data["payment_means"] = means
     data["creditor_ids"] = sorted(creditors - {""})
+    # BT-111, the VAT total in accounting currency: by its currency, not its place among the tax totals (the input may
+    # give it alone, first; the written document has the invoice currency's total first)
+    acc, cur = (data.get("tax_currency_code") or "").strip(), (data.get("currency_code") or "").strip()
+    totals = data.get("tax_totals") or []
+    in_acc = [t for t in totals if acc and acc != cur and (((t.get("tax_amount") or {}).get("currency_id")) or "").strip() == acc]
+    if in_acc:
+        data["tax_totals"] = [t for t in totals if t not in in_acc]
+        data["tax_totals (BT-111)"] = in_acc
     return data
 
 

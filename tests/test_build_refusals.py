@@ -693,3 +693,16 @@ def test_a_gross_price_without_discount_is_written_with_the_discount_it_implies(
         assert b"<ram:AppliedTradeAllowanceCharge>" in xml and b"<ram:ActualAmount>5" in xml
     else:
         assert b'<cbc:Amount currencyID="EUR">5' in xml
+
+
+def test_a_dropped_vat_total_in_accounting_currency_is_named(fx):
+    """MINIMUM carries no BT-6 and no BT-111: the dropped SEK total was not named (its place among the tax totals
+    held the EUR total written instead); it is named as the input's tax total in accounting currency."""
+    fx["tax_currency_code"] = "SEK"
+    fx["tax_totals"] = [{"tax_amount": {"value": "212.34", "currency_id": "SEK"}}]
+    with pytest.raises(BuildRefused) as info:
+        einvoice.build(fx, "facturx-minimum")
+    lost = " ".join(f.message for f in info.value.findings if f.rule == "EINV-B-030")
+    assert "cannot carry tax_totals (BT-111)" in lost and "cannot carry tax_currency_code" in lost
+    _xml, report = build_report(fx, "facturx-en16931")
+    assert not [f for f in report.findings if f.rule in ("EINV-B-030", "EINV-B-031")]
