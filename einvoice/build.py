@@ -528,6 +528,9 @@ def prepare(invoice: Invoice, target: Target) -> list[Finding]:
 
     for line, where, name in every_line(inv.lines, "lines"):
         parts = _price_parts(line.price, where, name)
+        if line.price is not None and line.price.base_quantity is not None and line.price.base_quantity <= 0:
+            parts.append(_finding("EINV-B-039", field=f"{where}.price.base_quantity", line=name,
+                                  value=_fmt(line.price.base_quantity)))
         findings += parts
         pr = line.price
         if not parts and pr is not None and _amt(pr.discount) is None and None not in (_amt(pr.gross_amount), _amt(pr.net_amount)) \

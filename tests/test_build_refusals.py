@@ -706,3 +706,15 @@ def test_a_dropped_vat_total_in_accounting_currency_is_named(fx):
     assert "cannot carry tax_totals (BT-111)" in lost and "cannot carry tax_currency_code" in lost
     _xml, report = build_report(fx, "facturx-en16931")
     assert not [f for f in report.findings if f.rule in ("EINV-B-030", "EINV-B-031")]
+
+
+@pytest.mark.parametrize("fmt", ["facturx-en16931", "xrechnung-cii", "peppol"])
+@pytest.mark.parametrize("base", ["0", "-1"])
+def test_a_price_base_quantity_of_zero_or_less_is_refused(fmt, base):
+    """CII carried a base quantity of 0 (no CII rule checks it) with the line amount worked out as for 1."""
+    data = _sample(fmt)
+    data["lines"][0]["price"]["base_quantity"] = base
+    with pytest.raises(BuildRefused) as info:
+        einvoice.build(data, fmt)
+    assert [f.rule for f in info.value.findings] == ["EINV-B-039"]
+    assert info.value.findings[0].message.startswith("lines[0].price.base_quantity:")
