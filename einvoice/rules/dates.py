@@ -32,8 +32,8 @@ _CII_DATE_TAGS = (f"{{{ns.UDT}}}DateTimeString", f"{{{ns.UDT}}}DateString", f"{{
 def _exists(year: str, month: str, day: str) -> bool:
     try:
         date(int(year), int(month), int(day))
-    except (ValueError, OverflowError):  # day 30 of February, month 13, year 0 ...; a year past 9999 (the model
-        return False  # reads no date there either), of any length (Overflow: past the machine's integers)
+    except (ValueError, OverflowError):  # day 30 of February, month 13, year 0, a year past 9999 (of any length) ...
+        return False
     return True
 
 

@@ -31,7 +31,6 @@ from typing import Any, Iterable
 
 WS = " \t\n\r"
 _WS_RUN = re.compile(r"[ \t\n\r]+")
-_NOT_WS = re.compile(r"[^ \t\n\r]")
 _DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
 _DOUBLE = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 _SPECIAL = {"INF": math.inf, "+INF": math.inf, "-INF": -math.inf, "NaN": math.nan}
@@ -138,8 +137,8 @@ def empty_leaves(elements: Iterable[Any]) -> list:
     for el in elements:
         if len(el) == 0:
             text = el.text  # (each read of .text makes a new string)
-            if not text or text[0] in WS and text[-1] in WS and _NOT_WS.search(text) is None:
-                out.append(el)  # (not strip(): it copies a long text, an attachment's, to find it is not blank)
+            if not text or text[0] in WS and text[-1] in WS and re.search(r"[^ \t\n\r]", text) is None:  # (strip() copies a
+                out.append(el)  # long text, an attachment's, to find it is not blank)
         elif isinstance(el[0].tag, str):  # an element first (most parents): not a leaf
             continue
         elif not any(isinstance(c.tag, str) for c in el) and not "".join(el.itertext()).strip(WS):
@@ -351,16 +350,10 @@ def round2(d: Decimal) -> Decimal:
     return _HUNDREDTHS.divide(n, 100) if n.adjusted() < 63 else n / 100
 
 
-def round2_double(x: float | int) -> float | int:
-    """``round(x * 100) div 100`` on doubles (on the integer of an empty sum: that integer)."""
-    return x if isinstance(x, int) else round_double(x * 100) / 100
-
-
-def round2_double_tt(x: float | int) -> float | int:
-    """``round(x * 10 * 10) div 100`` on doubles, as most official total rules write it: two multiplications,
-    which differ from one by 100 now and then (0.145 * 100 is 14.499999999999998, 0.145 * 10 * 10 is 14.5);
-    the integer 0 (the sum of nothing) stays an integer, as the official expression computes it."""
-    return x if isinstance(x, int) else round_double(x * 10 * 10) / 100
+def round2_double(x: float | int, tens: bool = False) -> float | int:
+    """``round(x * 100) div 100`` on doubles; ``tens``: ``x * 10 * 10``, as most official totals write it (0.145 * 100 is
+    14.4999..., 0.145 * 10 * 10 is 14.5). The integer of an empty sum stays that integer, as the official XPath has it."""
+    return x if isinstance(x, int) else round_double(x * 10 * 10 if tens else x * 100) / 100
 
 
 def double_sum(values: Iterable[float]) -> float | int:
@@ -393,7 +386,7 @@ def date_or_none(value: Any, instant: bool = False) -> date | int | None:
         off = 0 if tz == "Z" else int(tz[0] + str(int(tz[1:3]) * 60 + int(tz[4:])))  # minutes east of UTC
         day = date(2000 + y % 400, mo, d).toordinal() + (y // 400 - 5) * 146097  # (400 Gregorian years: 146,097 days)
         return day * 1440 - off if instant else date(y, mo, d)
-    except (ValueError, OverflowError):  # 2024-02-30, year 0, ...; a year of more digits than a C long holds
+    except (ValueError, OverflowError):  # 2024-02-30, year 0, a year of more digits than a C long holds ...
         return None
 
 
@@ -419,6 +412,6 @@ def date_102(value: Any) -> date | None:
 __all__ = [
     "WS", "CastError", "trim", "normalize_space", "string_value", "nvalue", "blank", "text_node",
     "decimal_or_none", "xs_decimal", "decimal_of", "double_or_none", "xs_double", "number", "java_compare", "saxon_compare", "compare_untyped", "xs_boolean",
-    "boolean_compare", "round_decimal", "round_double", "xpath_round", "round_half_to_even", "round2", "round2_double", "round2_double_tt",
+    "boolean_compare", "round_decimal", "round_double", "xpath_round", "round_half_to_even", "round2", "round2_double",
     "double_sum", "decimal_places_ok", "date_or_none", "xs_date", "date_102",
 ]

@@ -507,11 +507,10 @@ def _cii_failures(root: Any, index: dict) -> _Failures:
         header_tax_amounts = [c for s in abs_settlements for t in ck(s, RAM.ApplicableTradeTax)
                               for c in ck(t, RAM.CalculatedAmount)]
         # the same for every tax total: summed once (per total it was quadratic)
-        # (BR-CO-11, 12, 14: round(sum(...) * 10 * 10) div 100 over untyped amounts, doubles: two multiplications)
-        header_tax_sum = once(lambda: V.round2_double_tt(V.double_sum(V.xs_double(c) for c in header_tax_amounts)))
+        header_tax_sum = once(lambda: V.round2_double(V.double_sum(V.xs_double(c) for c in header_tax_amounts), tens=True))
         # BR-CO-11/12: the document's allowances (charges) and their sum, the same for every summation
         chosen_by_flag = {flag: [ac for ac in header_acs if flag in _cii_indicator(ac)] for flag in (False, True)}
-        chosen_sum = {flag: once(lambda chosen=chosen: V.round2_double_tt(V.double_sum(
+        chosen_sum = {flag: once(lambda chosen=chosen: V.round2_double(tens=True, x=V.double_sum(
             V.xs_double(sv(a[0])) for a in (list(ck(ac, RAM.ActualAmount)) for ac in chosen) if a)))
             for flag, chosen in chosen_by_flag.items()}
         line_totals_of: dict = {}  # per transaction: many summations under one transaction read its lines once

@@ -36,8 +36,9 @@ def same_double(a: float, b: float) -> bool:
     return V.saxon_compare(a, "=", b)
 
 
-round2_tt = V.round2_double_tt  # round(x * 10 * 10) div 100 on a double
 
+
+_r2 = lambda x: V.round2_double(x, tens=True)  # noqa: E731 - round(x * 10 * 10) div 100
 
 def equals_total(value: Any, total: float | int) -> bool:
     """An untyped value = a total computed by :func:`round2_tt`: against the integer of a sum of nothing,
@@ -587,7 +588,7 @@ def allowance_total(doc, el, ck):
     totals = list(children(el, f"{RAM}AllowanceTotalAmount"))
     if not acs and not totals:
         return ()
-    s = _cached(("allowances",), lambda: round2_tt(sum_dbl(map(string_value, _amounts(acs)))))
+    s = _cached(("allowances",), lambda: _r2(sum_dbl(map(string_value, _amounts(acs)))))
     return () if any(equals_total(string_value(t), s) for t in totals) else (el,)
 
 
@@ -599,9 +600,9 @@ def charge_total(doc, el, ck):
     total = _cached(("charge total",), lambda: _one(sel(el, _SUMMARY + "/ram:ChargeTotalAmount"), V.xs_double))
     if total is None:
         return (el,)
-    right = _cached(("charges",), lambda: round2_tt(round2_tt(sum_dbl(map(string_value, _amounts(acs))))
-                                                         + round2_tt(sum_dbl(texts(el, _HEAD_LOG + "/ram:AppliedAmount")))))
-    return () if round2_tt(total) == right else (el,)
+    right = _cached(("charges",), lambda: _r2(_r2(sum_dbl(map(string_value, _amounts(acs))))
+                                                         + _r2(sum_dbl(texts(el, _HEAD_LOG + "/ram:AppliedAmount")))))
+    return () if _r2(total) == right else (el,)
 
 
 def _total_is(name: str, total: str, first: str, minus: str, plus: str, rounded: bool):
@@ -705,7 +706,7 @@ def tax_currency_total(doc, el, ck):
 
 def vat_total_sum(doc, el, ck):
     """The VAT total in the invoice currency equals the breakdown VAT amounts summed (rounded)."""
-    s = _cached(("vat sum",), lambda: round2_tt(sum_dbl(texts(
+    s = _cached(("vat sum",), lambda: _r2(sum_dbl(texts(
         el, _ROOT_TX + "ram:ApplicableHeaderTradeSettlement/ram:ApplicableTradeTax/ram:CalculatedAmount"))))
     return () if equals_total(string_value(el), s) else (el,)
 
@@ -829,7 +830,7 @@ def _ext_total(name: str, total: str, indicator: str, calc, count):
 
 # the sum of allowances (BT-107): the document allowances (summed as doubles), within 0.01 per allowance
 ext_allowance_total = _ext_total("ext_allowance_total", "AllowanceTotalAmount", "false",
-                                 lambda el: Decimal(round2_tt(sum_dbl(map(string_value, _amounts(_header_acs(el, "false")))))),
+                                 lambda el: Decimal(_r2(sum_dbl(map(string_value, _amounts(_header_acs(el, "false")))))),
                                  lambda el: _count_ind(el, "false"))
 # the sum of charges (BT-108): the document charges and logistics charges, within 0.01 each
 ext_charge_total = _ext_total("ext_charge_total", "ChargeTotalAmount", "true", _charges_and_log,

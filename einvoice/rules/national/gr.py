@@ -161,12 +161,9 @@ for _rid, (_fact, _parties, _fails) in _PARTY_RULES.items():
 
 # --- MARK and invoice URL ------------------------------------------------------------
 
-_MARKS = _x("/*/cac:AdditionalDocumentReference[cbc:DocumentDescription = '##M.AR.K##']")
-_URLS = _x("/*/cac:AdditionalDocumentReference[cbc:DocumentDescription = '##INVOICE|URL##']")
-# the rules of each reference match it anywhere (the official contexts are 'cac:AdditionalDocumentReference[...]', so
-# a reference inside a UBL extension is judged too); the counts above are of the document's own references
-_ANY_MARKS = DocXPath("//cac:AdditionalDocumentReference[cbc:DocumentDescription = '##M.AR.K##']", UBL_NS)
-_ANY_URLS = DocXPath("//cac:AdditionalDocumentReference[cbc:DocumentDescription = '##INVOICE|URL##']", UBL_NS)
+# (each reference's rules match it anywhere, in a UBL extension too, as the official contexts do; the counts: the root's)
+_MARKS = DocXPath("//cac:AdditionalDocumentReference[cbc:DocumentDescription = '##M.AR.K##']", UBL_NS)
+_URLS = DocXPath("//cac:AdditionalDocumentReference[cbc:DocumentDescription = '##INVOICE|URL##']", UBL_NS)
 _ADR_IDS = _x("cbc:ID")
 _URI = _x("string(cac:Attachment/cac:ExternalReference/cbc:URI)")
 
@@ -183,7 +180,7 @@ _COUNT_RULES = {"GR-R-004-1": (_MARKS, lambda n: n != 1), "GR-S-008-1": (_URLS, 
 
 def _count_rule(refs, fails):
     def check(doc):
-        return [None] if _greek_and_postal_gr(doc) and fails(len(refs(doc.root))) else []
+        return [None] if _greek_and_postal_gr(doc) and fails(sum(a.getparent() is doc.root for a in refs(doc))) else []
 
     return check
 
@@ -196,7 +193,7 @@ for _rid, (_refs, _fails) in _COUNT_RULES.items():
 def gr_r_004_2(doc):
     if not _greek_and_postal_gr(doc):
         return
-    for adr in _ANY_MARKS(doc):
+    for adr in _MARKS(doc):
         for el in _ADR_IDS(adr):
             if not re.match(r"[1-9]", sv(el)):
                 yield el
@@ -206,6 +203,6 @@ def gr_r_004_2(doc):
 def gr_r_008_3(doc):
     if not _facts(doc)["sender"]:
         return
-    for adr in _ANY_URLS(doc):
+    for adr in _URLS(doc):
         if not norm(_URI(adr)):
             yield adr
