@@ -532,10 +532,6 @@ def prepare(invoice: Invoice, target: Target) -> list[Finding]:
             parts.append(_finding("EINV-B-039", field=f"{where}.price.base_quantity", line=name,
                                   value=_fmt(line.price.base_quantity)))
         findings += parts
-        pr = line.price
-        if not parts and pr is not None and _amt(pr.discount) is None and None not in (_amt(pr.gross_amount), _amt(pr.net_amount)) \
-                and _amt(pr.gross_amount) != _amt(pr.net_amount):  # (CII states the discount apart: the one implied)
-            pr.discount = Amount(value=_amt(pr.gross_amount) - _amt(pr.net_amount), currency_id=pr.gross_amount.currency_id)
         computed = line_net(line)
         stated = _amt(line.net_amount)
         if stated is None:
@@ -694,6 +690,8 @@ def _price_parts(price: Any, where: str, name: Any) -> list[Finding]:
     if gross - discount != net:
         return [_finding("EINV-B-035", field=f"{where}.price", line=name, net=_fmt(net), gross=_fmt(gross),
                          discount=_fmt(discount), computed=_fmt(gross - discount))]
+    if not given and discount:  # (CII states the discount apart from the gross price: the one implied, stated)
+        price.discount = Amount(value=discount, currency_id=price.gross_amount.currency_id)
     return []
 
 
@@ -934,10 +932,10 @@ def _one_spelling(data: dict) -> dict:
             sepa = [i for i in party["identifiers"] if (i.get("scheme_id") or "").strip().upper() == "SEPA"]
             creditors.update((i.get("value") or "").strip() for i in sepa)
             party["identifiers"] = [i for i in party["identifiers"] if i not in sepa]
-    means = []
     for m in [*(data.get("payment_means") or []), data.get("payment_without_means")]:
         if m and m.get("direct_debit") and m["direct_debit"].get("creditor_id"):
             creditors.add(m["direct_debit"].pop("creditor_id").strip())
+    means = []
     for m in data.get("payment_means") or []:
         transfers = m.get("credit_transfers") or []
         means += [{**m, "credit_transfers": [t]} for t in transfers] if len(transfers) > 1 else [m]

@@ -510,8 +510,8 @@ def _cii_failures(root: Any, index: dict) -> _Failures:
         header_tax_sum = once(lambda: V.round2_double(V.double_sum(V.xs_double(c) for c in header_tax_amounts), tens=True))
         # BR-CO-11/12: the document's allowances (charges) and their sum, the same for every summation
         chosen_by_flag = {flag: [ac for ac in header_acs if flag in _cii_indicator(ac)] for flag in (False, True)}
-        chosen_sum = {flag: once(lambda chosen=chosen: V.round2_double(tens=True, x=V.double_sum(
-            V.xs_double(sv(a[0])) for a in (list(ck(ac, RAM.ActualAmount)) for ac in chosen) if a)))
+        chosen_sum = {flag: once(lambda chosen=chosen: V.round2_double(V.double_sum(
+            V.xs_double(sv(a[0])) for a in (list(ck(ac, RAM.ActualAmount)) for ac in chosen) if a), tens=True))
             for flag, chosen in chosen_by_flag.items()}
         line_totals_of: dict = {}  # per transaction: many summations under one transaction read its lines once
         for m in idx[RAM.SpecifiedTradeSettlementHeaderMonetarySummation]:

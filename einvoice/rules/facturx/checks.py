@@ -36,12 +36,11 @@ def same_double(a: float, b: float) -> bool:
     return V.saxon_compare(a, "=", b)
 
 
+_r2 = lambda x: V.round2_double(x, tens=True)  # noqa: E731 - round(x * 10 * 10) div 100, on a double
 
-
-_r2 = lambda x: V.round2_double(x, tens=True)  # noqa: E731 - round(x * 10 * 10) div 100
 
 def equals_total(value: Any, total: float | int) -> bool:
-    """An untyped value = a total computed by :func:`round2_tt`: against the integer of a sum of nothing,
+    """An untyped value = a total computed by ``_r2``: against the integer of a sum of nothing,
     Saxon compares a value written as an integer as an integer ('-0' = 0 holds, '-0.00' = 0 does not)."""
     if isinstance(total, int):
         return V.compare_untyped(value, "=", total)
