@@ -1076,7 +1076,7 @@ def build_report(data: Invoice | dict, format: str, policy: bool = False,
             raise BuildRefused(lossy)
         findings += lossy
     report = check_written(xml, target.profile, policy=policy)
-    _name_input_fields(written, report.findings)
+    _name_input_fields(written, report.findings, given)
     report.findings[:0] = findings
     blocking = [f for f in report.findings if f.severity.blocking]
     if blocking:
@@ -1088,9 +1088,11 @@ def build_report(data: Invoice | dict, format: str, policy: bool = False,
     return xml, report
 
 
-def _name_input_fields(written: Invoice, findings: list[Finding]) -> None:
+def _name_input_fields(written: Invoice, findings: list[Finding], given: Invoice | None = None) -> None:
     """A finding about the written XML says which input field its element was written from (the nearest one up
-    its path: ``(input: lines[0].price)``), found by the elements the model read back from that XML keeps."""
+    its path: ``(input: lines[0].price)``), found by the elements the model read back from that XML keeps. A
+    field the caller did not give (``given``: the input) but the build computed names what it was computed from:
+    a VAT breakdown the lines' categories, else the invoice's field for the term the message names."""
     if not any(f.xpath for f in findings):  # (a clean build: nothing to name)
         return
     from .basics import PathCache, element_origin
@@ -1112,16 +1114,33 @@ def _name_input_fields(written: Invoice, findings: list[Finding]) -> None:
                 # as absent from an element another field is written in, BT-8 from cac:InvoicePeriod)
 
     walk(written, "")
+    gave = None if given is None else set(_leaves(given.model_dump(exclude={*_NOT_CONTENT_TOP})))
     for f in findings:
         xpath = f.xpath
         while xpath and xpath not in fields:
             xpath = xpath[:xpath.rfind("/")]
-        if xpath:
-            f.message = f"{f.message.rstrip()} (input: {fields[xpath]})"
-        elif f.xpath and f.xpath.count("/") == 1:  # the root: the term the message names, where it is a field of the invoice
+        field = fields[xpath] if xpath else None
+        if gave is not None and field is not None and not any(g == field or g.startswith((field + ".", field + "["))
+                                                               for g in gave):
+            field = _computed_from(field, written, given)
+        if field is None and f.xpath and f.xpath.count("/") == 1:  # the root: the term the message names
             field = next((_TOP_TERMS[t] for t in _TERM.findall(f.message) if t in _TOP_TERMS), None)
-            if field is not None:
-                f.message = f"{f.message.rstrip()} (input: {field})"
+        if field is not None:
+            f.message = f"{f.message.rstrip()} (input: {field})"
+
+
+def _computed_from(field: str, written: Invoice, given: Invoice) -> str | None:
+    """The input a computed field comes from: a VAT breakdown's, the first line (or allowance or charge) of its
+    category; None (the message's term decides) for another one."""
+    m = re.match(r"tax_totals\[(\d+)\]\.breakdown\[(\d+)\]", field)
+    try:
+        code = (written.tax_totals[int(m[1])].breakdown[int(m[2])].category.code or "").strip() if m else None
+    except (IndexError, AttributeError):
+        return None
+    sources = [(f"lines[{n}].item.tax_category", ln.item.tax_category if ln.item else None) for n, ln in enumerate(given.lines)]
+    sources += [(f"allowances_charges[{n}].tax_category", ac.tax_category) for n, ac in enumerate(given.allowances_charges)]
+    return next((where for where, cat in sources if code is not None and cat is not None and (cat.code or "").strip() == code),
+                None)
 
 
 _TERM = re.compile(r"\bB[TG]-\d+\b")

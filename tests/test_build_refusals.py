@@ -718,3 +718,22 @@ def test_a_price_base_quantity_of_zero_or_less_is_refused(fmt, base):
         einvoice.build(data, fmt)
     assert [f.rule for f in info.value.findings] == ["EINV-B-039"]
     assert info.value.findings[0].message.startswith("lines[0].price.base_quantity:")
+
+
+def test_a_finding_on_a_computed_breakdown_names_the_input_it_is_computed_from():
+    """The caller gave no VAT breakdown: BR-DE-14 (no rate on category O) named tax_totals[0].breakdown[0], a field
+    the build computed; it names the line category the breakdown comes from. BR-53 names tax_currency_code."""
+    data = _sample("xrechnung-ubl")
+    for line in data["lines"]:
+        line["item"]["tax_category"] = {"code": "O"}
+    for key in ("tax_totals", "totals"):
+        data.pop(key, None)
+    with pytest.raises(BuildRefused) as info:
+        einvoice.build(data, "xrechnung-ubl")
+    named = {f.rule: f.message.rsplit("(input: ", 1)[-1] for f in info.value.findings}
+    assert named["BR-DE-14"] == "lines[0].item.tax_category)"
+    data = _sample("xrechnung-ubl")
+    data["tax_currency_code"] = "SEK"
+    with pytest.raises(BuildRefused) as info:
+        einvoice.build(data, "xrechnung-ubl")
+    assert [f.message.endswith("(input: tax_currency_code)") for f in info.value.findings if f.rule == "BR-53"] == [True]
