@@ -1123,7 +1123,7 @@ def _name_input_fields(written: Invoice, findings: list[Finding], given: Invoice
         if gave is not None and field is not None and not any(g == field or g.startswith((field + ".", field + "["))
                                                                for g in gave):
             field = _computed_from(field, written, given)
-        if field is None and f.xpath and f.xpath.count("/") == 1:  # the root: the term the message names
+        if field is None and f.xpath:  # (the root, or a computed element: the invoice's field the message names)
             field = next((_TOP_TERMS[t] for t in _TERM.findall(f.message) if t in _TOP_TERMS), None)
         if field is not None:
             f.message = f"{f.message.rstrip()} (input: {field})"
