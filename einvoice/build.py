@@ -450,20 +450,25 @@ def _blank(s: str | None) -> bool:
     return s is None or not str(s).strip()
 
 
+def _amounts(obj: Any, path: str = "") -> typing.Iterator[tuple[str, Amount]]:
+    """Every amount of a model object, with its input path (``lines[0].price.net_amount``)."""
+    if isinstance(obj, Amount):
+        yield path, obj
+    elif isinstance(obj, ModelBase):
+        for name in type(obj).model_fields:
+            yield from _amounts(getattr(obj, name), f"{path}.{name}" if path else name)
+    elif isinstance(obj, list):
+        for i, item in enumerate(obj):
+            yield from _amounts(item, f"{path}[{i}]")
+
+
 def _fill_currency(obj: Any, currency: str | None) -> None:
     """Every amount without a currency gets the invoice currency (UBL requires the attribute)."""
     if currency is None:
         return
-    if isinstance(obj, Amount):
-        if obj.currency_id is None and obj.value is not None:
-            obj.currency_id = currency
-        return
-    if isinstance(obj, ModelBase):
-        for name in type(obj).model_fields:
-            _fill_currency(getattr(obj, name), currency)
-    elif isinstance(obj, list):
-        for item in obj:
-            _fill_currency(item, currency)
+    for _path, amount in _amounts(obj):
+        if amount.currency_id is None and amount.value is not None:
+            amount.currency_id = currency
 
 
 def _foreign_amounts(inv: Invoice) -> list[Finding]:
@@ -474,23 +479,13 @@ def _foreign_amounts(inv: Invoice) -> list[Finding]:
     cur = (inv.currency_code or "").strip()
     accounting = (inv.tax_currency_code or "").strip()
     out: list[Finding] = []
-
-    def walk(obj: Any, path: str) -> None:
-        if isinstance(obj, Amount):
-            given = (obj.currency_id or "").strip()
-            if given and given == cur:
-                obj.currency_id = given  # (written as meant: ' EUR ' is no currency code)
-            elif given and cur and not (
-                    accounting and given == accounting and re.fullmatch(r"tax_totals\[\d+\]\.tax_amount", path)):
-                out.append(_finding("EINV-B-037", field=f"{path}.currency_id", currency=given, invoice=cur))
-        elif isinstance(obj, ModelBase):
-            for name in type(obj).model_fields:
-                walk(getattr(obj, name), f"{path}.{name}" if path else name)
-        elif isinstance(obj, list):
-            for i, item in enumerate(obj):
-                walk(item, f"{path}[{i}]")
-
-    walk(inv, "")
+    for path, amount in _amounts(inv):
+        given = (amount.currency_id or "").strip()
+        if given and given == cur:
+            amount.currency_id = given  # (written as meant: ' EUR ' is no currency code)
+        elif given and cur and not (
+                accounting and given == accounting and re.fullmatch(r"tax_totals\[\d+\]\.tax_amount", path)):
+            out.append(_finding("EINV-B-037", field=f"{path}.currency_id", currency=given, invoice=cur))
     return out
 
 
