@@ -1110,6 +1110,7 @@ def _name_input_fields(written: Invoice, findings: list[Finding], given: Invoice
 
     walk(written, "")
     gave = None if given is None else set(_leaves(given.model_dump(exclude={*_NOT_CONTENT_TOP})))
+    terms = None  # business term -> input field (see _term_fields), when a finding needs it
     for f in findings:
         xpath = f.xpath
         while xpath and xpath not in fields:
@@ -1118,8 +1119,9 @@ def _name_input_fields(written: Invoice, findings: list[Finding], given: Invoice
         if gave is not None and field is not None and not any(g == field or g.startswith((field + ".", field + "["))
                                                                for g in gave):
             field = _computed_from(field, written, given)
-        if field is None and f.xpath:  # (the root, or a computed element: the invoice's field the message names)
-            field = next((_TOP_TERMS[t] for t in _TERM.findall(f.message) if t in _TOP_TERMS), None)
+        if field is None and f.xpath:  # (the root, or a computed element: the input's field the message names)
+            terms = terms if terms is not None else _term_fields(given if given is not None else written)
+            field = next((terms[t] for t in _TERM.findall(f.message) if t in terms), None)
         if field is not None:
             f.message = f"{f.message.rstrip()} (input: {field})"
 
@@ -1139,9 +1141,36 @@ def _computed_from(field: str, written: Invoice, given: Invoice) -> str | None:
 
 
 _TERM = re.compile(r"\bB[TG]-\d+\b")
-# the invoice's own fields by the one business term each stands for (BT-10: buyer_reference, BG-1: notes)
-_TOP_TERMS = {m[1]: name for name, fld in Invoice.model_fields.items()
-              if (m := re.match(r"(B[TG]-\d+) ", fld.description or ""))}
+_LEADING_TERMS = re.compile(r"(B[TG])-(\d+)((?:/\d+)*) ")  # "BT-10 ...", "BT-110/111 ..." (one field, several terms)
+# the invoice's own fields by the business terms each stands for (BT-10: buyer_reference, BG-1: notes, BT-111: tax_totals)
+_TOP_TERMS = {f"{m[1]}-{n}": name for name, fld in Invoice.model_fields.items()
+              if (m := _LEADING_TERMS.match(fld.description or "")) for n in [m[2], *m[3].split("/")[1:]]}
+
+
+def _term_fields(invoice: Invoice) -> dict[str, str]:
+    """Business term -> the input field that stands for it: the invoice's own field (:data:`_TOP_TERMS`), else the
+    first field of an object the input gives whose description names that one term (BT-90 of a direct debit:
+    ``payment_means[0].direct_debit.creditor_id``). A field of a class shared by several terms (an address line:
+    BT-35/50/64/75) names none: which party's it is, its class does not say."""
+    out = dict(_TOP_TERMS)
+
+    def walk(obj: ModelBase, at: str) -> None:
+        for name, fld in type(obj).model_fields.items():
+            here = f"{at}.{name}"
+            m = _LEADING_TERMS.match(fld.description or "")
+            if m and not m[3]:
+                out.setdefault(f"{m[1]}-{m[2]}", here)
+            value = getattr(obj, name, None)
+            for i, item in enumerate(value) if isinstance(value, list) else ((None, value),):
+                if isinstance(item, ModelBase):
+                    walk(item, here if i is None else f"{here}[{i}]")
+
+    for name in type(invoice).model_fields:
+        value = getattr(invoice, name, None)
+        for i, item in enumerate(value) if isinstance(value, list) else ((None, value),):
+            if isinstance(item, ModelBase):
+                walk(item, name if i is None else f"{name}[{i}]")
+    return out
 
 
 def build(invoice_or_dict: Invoice | dict, format: str, policy: bool = False, allow_lossy: bool = False) -> bytes:

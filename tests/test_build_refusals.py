@@ -737,3 +737,28 @@ def test_a_finding_on_a_computed_breakdown_names_the_input_it_is_computed_from()
     with pytest.raises(BuildRefused) as info:
         einvoice.build(data, "xrechnung-ubl")
     assert [f.message.endswith("(input: tax_currency_code)") for f in info.value.findings if f.rule == "BR-53"] == [True]
+
+
+def test_a_root_finding_names_the_nested_input_field_its_term_stands_for():
+    """BR-DE-30/31 (a direct debit without BT-90 / BT-91) are found on the root: they named no input field. The
+    message's term names the field of the object the input gives (the first payment means' direct debit); a
+    field the model shares between several terms (an address line, BT-35/50/64/75) is never guessed from."""
+    data = _sample("xrechnung-ubl")
+    data["payment_means"] = [{"code": "59", "remittance_information": "RE-1", "direct_debit": {"mandate_reference": "M-1"}}]
+    for fmt in ("xrechnung-ubl", "xrechnung-cii"):
+        with pytest.raises(BuildRefused) as info:
+            einvoice.build(data, fmt)
+        named = {f.rule: f.message.rsplit("(input: ", 1)[-1] for f in info.value.findings}
+        assert named["BR-DE-30"] == "payment_means[0].direct_debit.creditor_id)"
+        assert named["BR-DE-31"] == "payment_means[0].direct_debit.debited_account_id)"
+    data = _sample("peppol")
+    data["tax_currency_code"] = "SEK"
+    data["tax_totals"] = [{"tax_amount": {"value": "-100.00", "currency_id": "SEK"}}]
+    with pytest.raises(BuildRefused) as info:
+        einvoice.build(data, "peppol")
+    assert [f.message.endswith("(input: tax_totals)") for f in info.value.findings
+            if f.rule == "PEPPOL-EN16931-R055"] == [True]
+    from einvoice.build import _term_fields
+
+    terms = _term_fields(einvoice.Invoice.model_validate(_sample("peppol")))
+    assert "BT-50" not in terms and "BT-35" not in terms and terms["BT-10"] == "buyer_reference"
