@@ -23,7 +23,8 @@ The model classes (``Invoice``, ``InvoiceLine``, ``Item``, ``Price``, ``Party``,
 amounts take a ``Decimal``, ``str`` or ``int`` directly and identifiers a ``str``.
 
 Errors raised on purpose derive from :class:`einvoice.errors.EinvoiceError`:
-``UnreadableInput``, ``InvalidModelInput``, ``BuildRefused`` (with ``.findings``).
+``UnreadableInput``, ``InvalidModelInput``, ``BuildRefused`` (with ``.findings``; ``SourceInvalid``, a conversion's
+source that does not validate, is one).
 
 Names are loaded on first use, so ``import einvoice`` (and the command line) start fast.
 """
@@ -138,13 +139,14 @@ _LAZY = {
     "UnreadableInput": ("einvoice.errors", "UnreadableInput"),
     "InvalidModelInput": ("einvoice.errors", "InvalidModelInput"),
     "BuildRefused": ("einvoice.errors", "BuildRefused"),
+    "SourceInvalid": ("einvoice.errors", "SourceInvalid"),
 }
 
 __all__ = ["__version__", *_LAZY]
 
 if TYPE_CHECKING:  # pragma: no cover
     from .build import build, build_file
-    from .errors import BuildRefused, EinvoiceError, InvalidModelInput, UnreadableInput
+    from .errors import BuildRefused, EinvoiceError, InvalidModelInput, SourceInvalid, UnreadableInput
     from .api import attach, build_pdf, convert, extract, render
     from .model.invoice import (Address, AllowanceCharge, Amount, Contact, CreditTransfer, DocumentTotals, Identifier,
                                 Invoice, InvoiceLine, Item, Party, PaymentMeans, Price, TaxCategory)

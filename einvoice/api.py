@@ -49,7 +49,8 @@ def convert(source: Source, to: str, force: bool = False, profile: str | None = 
     "ehf" gets Peppol BIS Billing 3.0 identifiers (ConversionRefused names the terms
     Peppol needs that the source lacks); CII is the source's Factur-X profile (its
     guideline identifier kept), else Factur-X EN16931, or the Factur-X ``profile``
-    given. Raises BuildRefused when the result does not validate, unless ``force``. A ``dropped`` list
+    given. Raises SourceInvalid (a BuildRefused, with the source's own findings) when the source does not validate,
+    and BuildRefused when the result does not, unless ``force``. A ``dropped`` list
     given is filled with what the source says that the result does not (content outside EN 16931, or a
     term the target syntax cannot hold), one ``path: 'value'`` line each (:func:`~einvoice.syntax.convert.not_carried`);
     a ``supplied`` list with what the result states that the source does not: a value the target syntax needs
@@ -76,7 +77,7 @@ def convert_report(source: Source, to: str, force: bool = False, profile: str | 
     arguments.collector("supplied", supplied)
 
     from . import syntax
-    from .errors import BuildRefused
+    from .errors import BuildRefused, SourceInvalid
     from .profiles import detect_profile
     from .rules.facturx.checks import counted_line
     from .syntax.cii.reader import read_cii
@@ -111,6 +112,12 @@ def convert_report(source: Source, to: str, force: bool = False, profile: str | 
         but = f" (its {cut} group or information line{'s' if cut > 1 else ''} being none)" if cut else ""
         raise ConversionRefused(f"{what} has no invoice lines (BG-25){but}, and a UBL invoice needs at least one",
                                 ["BG-25 INVOICE LINE"])
+    if not force:  # an invalid source is not converted: its own findings say what to fix, in its own terms (a
+        # converted document would show them as other errors, or mask them: a CII VAT identifier of an unknown scheme
+        # read as a tax registration, which UBL lets pass)
+        own = validate_document(doc, "auto")
+        if not own.valid:
+            raise SourceInvalid(own.errors)
     data = convert_invoice(invoice, to, profile=profile, source_profile=detected)
     # the converted document is judged as any received one (XSD and the profile's rules); the house
     # policy for invoices we issue is no part of a conversion

@@ -587,7 +587,8 @@ def convert(source: Path, to: str, target_profile: str | None, output: Path, for
     UBL output keeps the source's specification identifier unless --profile peppol|ehf asks
     for Peppol BIS Billing 3.0; CII output is the source's Factur-X profile (its guideline
     identifier kept), else Factur-X EN16931. Exit status 0 written, 1 refused (the result would
-    not validate, or the target needs terms the source lacks; nothing written), 2 unreadable input.
+    not validate, or the source does not, or the target needs terms the source lacks; nothing written),
+    2 unreadable input.
 
     \b
     Examples:
@@ -596,7 +597,7 @@ def convert(source: Path, to: str, target_profile: str | None, output: Path, for
       einvoice convert factur-x.xml --to ubl --profile peppol -o invoice-peppol.xml
     """
     from .api import convert_report
-    from .errors import BuildRefused, EinvoiceError
+    from .errors import BuildRefused, EinvoiceError, SourceInvalid
     from .syntax.convert import UBL_PROFILES, ConversionRefused
 
     if target_profile is not None and (to == "ubl") != (target_profile in UBL_PROFILES):
@@ -609,8 +610,11 @@ def convert(source: Path, to: str, target_profile: str | None, output: Path, for
         data, report = convert_report(from_stdin(source), to, force=force, profile=target_profile, dropped=dropped,
                                       supplied=added)
     except BuildRefused as exc:
-        click.echo(f"einvoice: {source}: the converted document does not validate ({len(exc.findings)} errors); "
-                   "nothing written (use --force to write anyway)", err=True)
+        what = ("the source does not validate; nothing converted (use --force to convert it anyway)"
+                if isinstance(exc, SourceInvalid) else
+                "the converted document does not validate; nothing written (use --force to write anyway)")
+        n = len(exc.findings)
+        click.echo(f"einvoice: {_printable(source)}: {what} ({n} error{'s' if n != 1 else ''}):", err=True)
         for f in exc.findings:
             click.echo(_finding_line(f))
         sys.exit(EXIT_INVALID)

@@ -54,5 +54,10 @@ class BuildRefused(EinvoiceError):
         super().__init__(f"invoice refused: {n} finding{'s' if n != 1 else ''}")
 
 
+class SourceInvalid(BuildRefused):
+    """A conversion's source does not validate: ``findings`` are the source's own blocking findings (converting it
+    would issue the same errors in another syntax, or mask them). Nothing was converted."""
+
+
 class InvalidModelInput(EinvoiceError):
     """Build input (JSON/YAML) that does not fit the model."""

@@ -15,6 +15,8 @@ import re
 from decimal import Decimal
 
 import pytest
+
+from einvoice.errors import SourceInvalid
 from lxml import etree
 
 import oracle
@@ -711,12 +713,14 @@ def test_conversion_lists_what_it_does_not_carry(tmp_path):
     two = data.replace(b"<ram:PersonName>Service comptabilit\xc3\xa9</ram:PersonName>",
                        b"<ram:PersonName>Anne</ram:PersonName><ram:DepartmentName>Accounts</ram:DepartmentName>")
     assert two != data
-    dropped = []
-    api.convert(two, "cii", dropped=dropped)
+    dropped = []  # (the Factur-X rules refuse a contact with both names, CII-SR-465: converted when forced only)
+    with pytest.raises(SourceInvalid):
+        api.convert(two, "cii")
+    api.convert(two, "cii", dropped=dropped, force=True)
     assert [d.rsplit("/", 1)[1] for d in dropped] == ["ram:DepartmentName: 'Accounts'"]
     src = tmp_path / "two.xml"
     src.write_bytes(two)
-    res = CliRunner().invoke(main, ["convert", str(src), "--to", "ubl", "-o", str(tmp_path / "out.xml")])
+    res = CliRunner().invoke(main, ["convert", str(src), "--to", "ubl", "-o", str(tmp_path / "out.xml"), "--force"])
     assert res.exit_code == 0, res.output
     assert "not carried over" in res.output and "ram:DepartmentName: 'Accounts'" in res.output
     assert "SubjectCode" not in res.output
@@ -933,8 +937,8 @@ def test_a_boolean_spelled_0_or_1_is_carried_not_listed():
     text = (Path(__file__).resolve().parents[1] / "samples" / "ehf-invoice.xml").read_text(encoding="utf-8")
     assert "<cbc:ChargeIndicator>false</cbc:ChargeIndicator>" in text
     data = text.replace("<cbc:ChargeIndicator>false</cbc:ChargeIndicator>", "<cbc:ChargeIndicator>0</cbc:ChargeIndicator>").encode()
-    dropped: list[str] = []
-    api.convert_report(data, "cii", dropped=dropped)
+    dropped: list[str] = []  # (Peppol's R043 refuses '0': the source converts when forced)
+    api.convert_report(data, "cii", dropped=dropped, force=True)
     assert not [line for line in dropped if "ChargeIndicator" in line], dropped
 
 
@@ -1006,11 +1010,11 @@ def test_what_is_carried_in_another_form_is_not_listed(tmp_path):
     assert zoned != ubl
     plain: list[str] = []
     api.convert(ubl, "cii", dropped=plain)
-    dropped: list[str] = []
-    api.convert(zoned, "cii", dropped=dropped)
+    dropped: list[str] = []  # (Peppol's F001 refuses a zoned date: the source converts when forced)
+    api.convert(zoned, "cii", dropped=dropped, force=True)
     assert dropped == plain and not any("IssueDate" in d for d in dropped)
     moved = zoned.replace(b"<cbc:IssueDate>2024-05-02+01:00", b"<cbc:IssueDate>2024-05-03+01:00")
-    assert load(api.convert(moved, "cii")).invoice.issue_date.isoformat() == "2024-05-03"
+    assert load(api.convert(moved, "cii", force=True)).invoice.issue_date.isoformat() == "2024-05-03"
 
     cii = (samples / "facturx-en16931.xml").read_bytes()
     head = cii.split(b"<ram:ApplicableHeaderTradeSettlement>")[1]
@@ -1027,7 +1031,7 @@ def test_what_is_carried_in_another_form_is_not_listed(tmp_path):
 
     same = dated(b"20240415", b"20240415")
     dropped = []
-    ubl_out = api.convert(same, "ubl", dropped=dropped)
+    ubl_out = api.convert(same, "ubl", dropped=dropped, force=True)  # (CEN's CII-SR-461 refuses BT-7 stated twice)
     assert dropped == [] and b"<cbc:TaxPointDate>2024-04-15</cbc:TaxPointDate>" in ubl_out
     dropped = []
     api.convert(dated(b"20240415", b"20240416"), "ubl", dropped=dropped, force=True)
@@ -1100,8 +1104,8 @@ def test_the_note_reads_paths_by_namespace_not_by_the_documents_prefixes():
     lost = cii.replace(person, person + b"<ram:DepartmentName>Accounts</ram:DepartmentName>").replace(
         b"ram:", b"r:").replace(b"xmlns:ram=", b"xmlns:r=")
     assert b"<r:DepartmentName>" in lost
-    dropped = []
-    api.convert(lost, "ubl", dropped=dropped)
+    dropped = []  # (a contact with both names: CII-SR-465, an error to Factur-X; converted when forced)
+    api.convert(lost, "ubl", dropped=dropped, force=True)
     assert len(dropped) == 1 and dropped[0].endswith("/ram:DefinedTradeContact/ram:DepartmentName: 'Accounts'")
 
 
@@ -1237,3 +1241,38 @@ def test_conversion_lists_what_it_supplies_and_nothing_for_the_samples(tmp_path)
     res = CliRunner().invoke(main, ["convert", str(src), "--to", "ubl", "-o", str(tmp_path / "out.xml")])
     assert res.exit_code == 0, res.output
     assert "note: supplied" in res.output and "payment_means[0].code (BT-81" in res.output
+
+
+def test_a_source_that_does_not_validate_is_not_converted(tmp_path):
+    """A CII seller VAT identifier of scheme 'VAT' (CII knows VA and FC) is neither BT-31 nor BT-32 to the official
+    rules: the source fails BR-S-02. Converted, the model's tax registration of another scheme became UBL's BT-32,
+    which passes: the error was masked and the identifier's meaning changed, with exit 0. An invalid source is refused
+    now with its own findings (exit 1, nothing written), and converted only when forced; a bad source value (a
+    date of 30 February) is named as the source's, not as errors of the converted document."""
+    from pathlib import Path
+
+    from click.testing import CliRunner
+
+    from einvoice import api
+    from einvoice.cli import main
+
+    data = (Path(__file__).resolve().parents[1] / "samples" / "facturx-en16931.xml").read_bytes()
+    vat = data.replace(b'<ram:ID schemeID="VA">FR96552100554</ram:ID>', b'<ram:ID schemeID="VAT">FR96552100554</ram:ID>')
+    assert vat != data
+    for to in ("ubl", "cii"):
+        with pytest.raises(SourceInvalid) as info:
+            api.convert(vat, to)
+        assert "BR-S-02" in {f.rule for f in info.value.findings}
+    assert load(api.convert(vat, "ubl", force=True)).root is not None
+    src, out = tmp_path / "vat.xml", tmp_path / "out.xml"
+    src.write_bytes(vat)
+    res = CliRunner().invoke(main, ["convert", str(src), "--to", "ubl", "-o", str(out)])
+    assert res.exit_code == 1 and not out.exists()
+    assert "the source does not validate; nothing converted" in res.output and "BR-S-02" in res.output
+    dated = data.replace(b'<udt:DateTimeString format="102">20240318<', b'<udt:DateTimeString format="102">20240230<')
+    assert dated != data
+    src.write_bytes(dated)
+    res = CliRunner().invoke(main, ["convert", str(src), "--to", "ubl", "-o", str(out)])
+    assert res.exit_code == 1 and not out.exists() and "the source does not validate" in res.output
+    assert "EINV-DATE-001" in res.output and "20240230" in res.output
+    assert api.convert(data, "ubl")  # (the valid sample converts as before)
