@@ -16,6 +16,7 @@ from pathlib import Path
 import click
 
 from .cli_pdf import LANG_NAMES  # a light module: click commands, heavy imports inside them
+from .errors import one_line  # (a light module: re only)
 
 # kept here (not imported from einvoice.profiles) for a fast start; a test checks they agree
 PROFILE_NAMES = ["auto", "en16931", "peppol", "ehf", "facturx-minimum", "facturx-basicwl",
@@ -50,11 +51,12 @@ def _finding_line(f, indent: str = "  ") -> str:
         where.append(f"line {f.line}")
     if f.xpath:
         where.append(f.xpath)
-    text = f"{indent}{f.severity.value.upper():<7} {f.rule}: {f.message}"
+    # (a message quotes the document's values: one line each, whatever they hold)
+    text = f"{indent}{f.severity.value.upper():<7} {f.rule}: {one_line(f.message, None)}"
     if where:
-        text += f"\n{indent}        at {', '.join(where)}"
+        text += f"\n{indent}        at {one_line(', '.join(where), None)}"
     if f.hint:
-        text += f"\n{indent}        hint: {f.hint}"
+        text += f"\n{indent}        hint: {one_line(f.hint, None)}"
     return text
 
 
@@ -696,7 +698,12 @@ def _show_json(path: str, doc) -> dict:
                    "rounding": amount(t.rounding_amount) if t else None,
                    "amount_due": amount(t.payable_amount) if t else None},
         "payment": [{"means": m.code, "accounts": [ct.account_id for ct in m.credit_transfers if ct.account_id],
-                     "reference": m.remittance_information} for m in inv.payment_means],
+                     "reference": m.remittance_information,
+                     "direct_debit": None if m.direct_debit is None else {
+                         "debited_account": m.direct_debit.debited_account_id, "mandate": m.direct_debit.mandate_reference,
+                         "creditor_id": m.direct_debit.creditor_id},
+                     "card": None if m.card is None else m.card.primary_account_number}
+                    for m in inv.payment_means or [m for m in (inv.payment_without_means,) if m is not None]],
     }
 
 
@@ -711,7 +718,8 @@ def show(source: Path, out_format: str = "text") -> None:
     issue_date, due_date, payment_terms, currency, seller, buyer (name,
     registration, vat_id, city, country), customer_number, buyer_reference,
     order_reference, lines, totals (net, vat, total, prepaid, rounding,
-    amount_due; amounts as decimal strings), payment (means, accounts, reference).
+    amount_due; amounts as decimal strings), payment (means, accounts, reference,
+    direct_debit: debited_account, mandate, creditor_id; card: the card number as given).
 
     \b
     Examples:
@@ -753,14 +761,20 @@ def show(source: Path, out_format: str = "text") -> None:
         ("Total", _money(t.tax_inclusive_amount, cur) if t else "-"),
         ("Amount due", _money(t.payable_amount, cur) if t else "-"),
     ]
-    for m in inv.payment_means:
+    # (a CII settlement may state a reference, mandate or creditor id without any payment means)
+    for m in inv.payment_means or [m for m in (inv.payment_without_means,) if m is not None]:
         accounts = ", ".join(ct.account_id for ct in m.credit_transfers if ct.account_id) or "-"
-        rows.append(("Payment", f"means {m.code or '-'}, account {accounts}, reference {m.remittance_information or '-'}"))
-    if not inv.payment_means:
+        dd, card = m.direct_debit, m.card
+        how = (f"direct debit of account {dd.debited_account_id or '-'}, mandate {dd.mandate_reference or '-'}, creditor id "
+               f"{dd.creditor_id or '-'}" if dd is not None and not m.credit_transfers else
+               f"card {card.primary_account_number or '-'}" if card is not None and not m.credit_transfers else
+               f"account {accounts}")
+        rows.append(("Payment", f"means {m.code or '-'}, {how}, reference {m.remittance_information or '-'}"))
+    if not inv.payment_means and inv.payment_without_means is None:
         rows.append(("Payment", "-"))
     width = max(len(k) for k, _ in rows)
-    for k, v in rows:
-        click.echo(f"{k + ':':<{width + 1}} {'-' if v is None or v == '' else v}")
+    for k, v in rows:  # (a value is the document's text: one line, whatever it holds, so it cannot add a row)
+        click.echo(f"{k + ':':<{width + 1}} {'-' if v is None or v == '' else one_line(v, None)}")
 
 
 # --- conformance --------------------------------------------------------------------

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import re
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+# control characters, lone surrogates, and the marks that reorder text on a terminal (bidirectional overrides and
+# isolates: an account number shown backwards), each shown escaped
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
-def one_line(text: object, limit: int = 400) -> str:
+def one_line(text: object, limit: int | None = 400) -> str:
     """``text`` as one printable line: line breaks and control characters become spaces or escapes,
-    lone surrogates (file names that are not UTF-8) become ``\\xNN``, and the length is bounded."""
+    lone surrogates (file names that are not UTF-8) become ``\\xNN``, and the length is bounded (``limit``;
+    None: not bounded). What a document says, printed this way, cannot add a line of its own to a report."""
     s = str(text)
     s = " ".join(s.split())  # every run of white space (line breaks included) is one space
     if _CONTROL.search(s):
         s = _CONTROL.sub(lambda m: _escape(m.group()), s)
-    if len(s) > limit:
+    if limit is not None and len(s) > limit:
         s = s[: limit - 3].rstrip() + "..."
     return s
 

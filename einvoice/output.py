@@ -25,7 +25,7 @@ from urllib.parse import quote
 from lxml import etree
 
 from .batch import STATUS_SKIPPED, STATUS_UNREADABLE, STATUS_WARNINGS, FileResult, Summary
-from .errors import printable
+from .errors import one_line, printable
 
 JSON_VERSION = 1
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -115,10 +115,10 @@ def to_text(results: list[FileResult], summary: Summary, color: bool = False, ve
     lines: list[str] = []
     for r in results:
         if r.status == STATUS_SKIPPED:
-            lines.append(f"{printable(r.path)}: {status_label['skipped']} ({r.reason})")
+            lines.append(f"{printable(r.path)}: {status_label['skipped']} ({one_line(r.reason, None)})")
             continue
         if r.status == STATUS_UNREADABLE:
-            lines.append(f"{printable(r.path)}: {status_label['unreadable']} - {r.reason}")
+            lines.append(f"{printable(r.path)}: {status_label['unreadable']} - {one_line(r.reason, None)}")
             continue
         counts = severity_counts(r.findings)
         if not r.valid:
@@ -135,11 +135,11 @@ def to_text(results: list[FileResult], summary: Summary, color: bool = False, ve
         for f in sorted(r.findings, key=lambda f: (not f.severity.blocking, f.line or 0)):
             where = f"line {f.line}" if f.line else "document"
             lines.append(f"  {paint(f.severity.value.upper(), sev_color.get(f.severity.value, 'bold')):<7} "
-                         f"{paint(f.rule, 'bold')}: {f.message}")
+                         f"{paint(f.rule, 'bold')}: {one_line(f.message, None)}")  # (values quoted: one line)
             if verbose and (f.line or f.xpath):
-                lines.append(" " * 10 + paint(f"at {where}" + (f", {f.xpath}" if f.xpath else ""), "dim"))
+                lines.append(" " * 10 + paint(f"at {where}" + (f", {one_line(f.xpath, None)}" if f.xpath else ""), "dim"))
             if verbose and f.hint:
-                lines.append(" " * 10 + paint(f"hint: {f.hint}", "dim"))
+                lines.append(" " * 10 + paint(f"hint: {one_line(f.hint, None)}", "dim"))
     c = summary.counts
     total = sum(c.values())
     if total > 1 or summary.top_rules or summary_always:

@@ -277,3 +277,48 @@ def test_conformance_delegates():
                           "--no-golden"], capture_output=True, text=True, cwd=ROOT)
     assert res.returncode in (0, 1), res.stderr
     assert "TOTAL" in res.stdout
+
+
+def test_what_a_document_says_cannot_add_a_line_to_show_or_validate(tmp_path):
+    """A seller name with a line break printed a row of its own under 'Seller': a 'Payment:' row with an account the
+    invoice does not pay to; a currency with one printed a 'VALID' line inside validate's report; a right-to-left
+    override shows an account number reversed. A value is printed on its own line now, its line breaks as spaces
+    and such marks escaped; the report's messages likewise."""
+    fx = (SAMPLES / "facturx-en16931.xml").read_text(encoding="utf-8")
+    name = "<ram:Name>Atelier Rhône SAS</ram:Name>"
+    assert name in fx
+    src = tmp_path / "fx.xml"
+    src.write_text(fx.replace(name, "<ram:Name>Atelier Rhône SAS\nPayment:         means 58, account DE02100100109307118603"
+                                    "</ram:Name>").replace("FR7630006000011234567890189", "FR76300060000112345\u202e98109876543"),
+                   encoding="utf-8")
+    res = run("show", src)
+    rows = res.stdout.splitlines()
+    assert res.exit_code == 0 and all(":" in row for row in rows)
+    assert [row for row in rows if row.startswith("Payment:")] == [
+        "Payment:         means 58, account FR76300060000112345\\u202e98109876543, reference FA-2024-0571"]
+    assert [row for row in rows if row.startswith("Seller:")][0].startswith("Seller:          Atelier Rhône SAS Payment: ")
+    cur = "<ram:InvoiceCurrencyCode>EUR</ram:InvoiceCurrencyCode>"
+    assert cur in fx
+    src.write_text(fx.replace(cur, "<ram:InvoiceCurrencyCode>EUR\nother.xml: VALID</ram:InvoiceCurrencyCode>"), encoding="utf-8")
+    res = run("validate", src)
+    assert res.exit_code == 1 and not [line for line in res.stdout.splitlines() if line.startswith("other.xml")]
+    assert 'currency "EUR other.xml: VALID"' in res.stdout
+
+
+def test_show_says_how_a_direct_debit_is_paid(tmp_path):
+    """A direct debit (BG-19) was shown as 'account -': its debited account, mandate and creditor id are shown."""
+    import yaml
+
+    data = yaml.safe_load((SAMPLES / "xrechnung.yaml").read_text(encoding="utf-8"))
+    data["payment_means"] = [{"code": "59", "remittance_information": "RE-1", "direct_debit": {
+        "mandate_reference": "M-1", "creditor_id": "DE98ZZZ09999999999", "debited_account_id": "DE02120300000000202051"}}]
+    (tmp_path / "dd.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    for fmt in ("xrechnung-ubl", "xrechnung-cii"):
+        out = tmp_path / f"{fmt}.xml"
+        assert run("build", tmp_path / "dd.yaml", "--format", fmt, "-o", out).exit_code == 0
+        res = run("show", out)
+        assert ("Payment:         means 59, direct debit of account DE02120300000000202051, mandate M-1, creditor id "
+                "DE98ZZZ09999999999, reference RE-1") in res.stdout.splitlines()
+        pay = json.loads(run("show", out, "--format", "json").stdout)["payment"]
+        assert pay[0]["direct_debit"] == {"debited_account": "DE02120300000000202051", "mandate": "M-1",
+                                          "creditor_id": "DE98ZZZ09999999999"}
