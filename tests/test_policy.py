@@ -110,6 +110,21 @@ def test_other_references():
     assert refs.account_kind("NO93 8601 1117 948", None) == ("IBAN", False)
 
 
+def test_an_iban_with_separators_or_invisible_marks_is_judged_not_passed():
+    """An IBAN with dashes, or with an invisible right-to-left override or zero-width space, was not judged at all
+    (not an IBAN's shape), so a wrong check digit passed EINV-P-010. It is judged by its letters and digits, and
+    refused as written even when they add up: a bank reads the account as written."""
+    assert refs.account_kind("FR76-3000-6000-0112-3456-7890-188", None) == ("IBAN", False)  # (check digits wrong)
+    assert refs.account_kind("FR76300060000112345\u202e98109876543", None) == ("IBAN", False)
+    assert refs.account_kind("DE02-1001-0010-9307-1186-03", None)[1] is False  # (check digits right, dashes)
+    assert refs.account_kind("DE02\u200b100100109307118603", None)[1] is False
+    assert refs.account_kind("DE02 1001 0010 9307 1186 03", None) == ("IBAN", True)  # (spaces: the printed groups)
+    assert refs.account_kind("8601.11.17947", "NO") == ("Norwegian account number", True)  # (a national form's dots)
+    inv = good_invoice()
+    inv.payment_means[0].credit_transfers[0].account_id = "NO93-8601-1117-948"
+    assert "EINV-P-010" in findings(inv)
+
+
 def test_config_switches_off_and_changes_severity(tmp_path):
     cfg = parse({"due-days": 10, "rules": {"EINV-P-003": "off", "EINV-P-006": "error"}})
     assert cfg.due_days == 10

@@ -85,17 +85,26 @@ def payment_reference_kind(value: str, country: str | None) -> tuple[str, bool] 
     return None
 
 
+_IBAN_SHAPE = re.compile(r"^[A-Za-z]{2}\d{2}[A-Za-z0-9]+$")
+# what a typed account may hold besides its letters and digits: separators, and marks no one sees (a zero-width
+# space, a right-to-left override), each of which a bank's machine reading refuses
+_NOT_ALNUM = re.compile(r"[-./\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+
+
 def account_kind(value: str, country: str | None) -> tuple[str, bool] | None:
-    """(kind, valid) for an account we know how to check, None when we cannot judge it."""
+    """(kind, valid) for an account we know how to check, None when we cannot judge it. An IBAN written with
+    separators (dashes, dots) or invisible marks is judged by its letters and digits, and not valid however its check
+    digits come out: in a payment file it is refused as written (spaces, the printed form's groups, are left out)."""
     v = re.sub(r"\s", "", value or "")
     if not v:
         return None
-    if re.match(r"^[A-Za-z]{2}\d{2}[A-Za-z0-9]+$", v):
+    bare = _NOT_ALNUM.sub("", v)
+    if _IBAN_SHAPE.match(bare):
         try:
-            iban.validate(v)
-            return "IBAN", True
+            iban.validate(bare)
         except ValidationError:
             return "IBAN", False
+        return ("IBAN", True) if bare == v else ("IBAN (written with separators or invisible characters)", False)
     digits = _clean(v)
     if not _DIGITS.match(digits):
         return None
