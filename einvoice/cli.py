@@ -433,8 +433,62 @@ def _collector_paused_for_one_file(inputs: list[str]):
             gc.enable()
 
 
+_GIT_ESCAPES = {ord("\\"): 0x5C, ord('"'): 0x22, ord("a"): 0x07, ord("b"): 0x08, ord("t"): 0x09, ord("n"): 0x0A,
+                ord("v"): 0x0B, ord("f"): 0x0C, ord("r"): 0x0D}
+
+
+def _git_unquote(line: bytes) -> bytes | None:
+    """The name git wrote in C-style quotes (core.quotePath: ``"faktura-\\303\\270.xml"``, escapes
+    ``\\\\ \\" \\t \\n`` ..., a byte as ``\\ooo``); None when ``line`` is not such a quoted name."""
+    if len(line) < 2 or line[:1] != b'"' or line[-1:] != b'"':
+        return None
+    out = bytearray()
+    body, i = line[1:-1], 0
+    while i < len(body):
+        c = body[i]
+        if c == 0x22:  # (an unescaped quote inside: not git's quoting)
+            return None
+        if c != 0x5C:
+            out.append(c)
+            i += 1
+            continue
+        nxt = body[i + 1:i + 2]
+        if nxt and nxt[0] in _GIT_ESCAPES:
+            out.append(_GIT_ESCAPES[nxt[0]])
+            i += 2
+        elif len(octal := body[i + 1:i + 4]) == 3 and octal[0] in b"0123" and all(d in b"01234567" for d in octal):
+            out.append(int(body[i + 1:i + 4], 8))
+            i += 4
+        else:
+            return None
+    return bytes(out)
+
+
+def _files_from_names(raw: bytes) -> list[str]:
+    """The paths of a --files-from list: one a line, or NUL-separated (``git diff -z``, ``find -print0``);
+    a byte order mark is dropped (UTF-16 with one is decoded), and a line in git's C-style quotes is
+    unquoted (git quotes a name with non-ASCII characters unless core.quotePath is false)."""
+    import os
+
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # (UTF-16 with its mark: PowerShell 5's '>')
+        try:
+            raw = os.fsencode(raw.decode("utf-16"))
+        except (UnicodeDecodeError, UnicodeEncodeError):
+            _usage_error("--files-from", "the list starts with a UTF-16 byte order mark but is not UTF-16 text")
+    raw = raw.removeprefix(b"\xef\xbb\xbf")
+    if b"\0" in raw:  # names as given, not quoted (a blank line at the end is no name)
+        return [os.fsdecode(name) for name in raw.split(b"\0") if name.strip()]
+    names = []
+    for line in raw.splitlines():
+        line = line.strip()
+        if line:
+            unquoted = _git_unquote(line)
+            names.append(os.fsdecode(line if unquoted is None or not unquoted else unquoted))
+    return names
+
+
 def _read_files_from(name: str) -> list[str]:
-    """The lines of --files-from (a file, a pipe or - for standard input), read no further than 16 MB."""
+    """The paths of --files-from (a file, a pipe or - for standard input), read no further than 16 MB."""
     import os
     import stat
 
@@ -455,7 +509,42 @@ def _read_files_from(name: str) -> list[str]:
         _usage_error("--files-from", f"cannot read {name} ({exc.strerror or exc})")
     if len(raw) > limit:
         _usage_error("--files-from", f"{name} is longer than {limit // (1024 * 1024)} MB")
-    return [line.strip() for line in os.fsdecode(raw).splitlines() if line.strip()] if raw else []
+    return _files_from_names(raw) if raw else []
+
+
+def _listed_inputs(names: list[str]) -> tuple[list[str], dict[str, list[str]]]:
+    """The listed paths to validate, and those skipped by reason: not found (a file the change deleted or
+    renamed), or not an invoice's name (neither .xml nor .pdf, and no folder). A path that exists but cannot
+    be looked at, or a link to nothing, is validated, so that it is reported unreadable with its reason."""
+    import errno
+    import os
+    import stat
+
+    inputs: list[str] = []
+    skipped: dict[str, list[str]] = {}
+    for name in names:
+        try:
+            is_dir, gone = stat.S_ISDIR(os.stat(name).st_mode), False
+        except (OSError, ValueError) as exc:  # (a link to nothing is not gone: its reason is said)
+            is_dir = False
+            gone = getattr(exc, "errno", None) in (errno.ENOENT, errno.ENOTDIR) and not os.path.islink(name)
+        if is_dir:
+            inputs.append(name)
+        elif Path(name).suffix.lower() not in (".xml", ".pdf"):
+            skipped.setdefault("neither .xml nor .pdf", []).append(name)
+        elif gone:
+            skipped.setdefault("not found", []).append(name)
+        else:
+            inputs.append(name)
+    return inputs, skipped
+
+
+def _skipped_note(listed: int, skipped: dict[str, list[str]]) -> str:
+    """How many listed paths were skipped, and why (the first that was not found named)."""
+    n = sum(map(len, skipped.values()))
+    reasons = "; ".join(f"{len(names)} {why}" + (f", e.g. {_printable(names[0])}" if why == "not found" else "")
+                        for why, names in sorted(skipped.items(), key=lambda item: item[0] == "not found"))
+    return f"{n} of the {listed} listed path{'s' if listed != 1 else ''} skipped ({reasons})"
 
 
 @main.command()
@@ -471,8 +560,9 @@ def _read_files_from(name: str) -> list[str]:
 @click.option("--fail-on", default="error", show_default=True, type=click.Choice(["error", "warning", "never"]),
               help="lowest severity that makes the exit code 1")
 @click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, help="parallel workers (default: all cores)")
-@click.option("--files-from", help="read paths from this file, one per line ('-': stdin), "
-              "e.g. the output of git diff --name-only; paths that no longer exist are ignored")
+@click.option("--files-from", help="read paths from this file, one per line or NUL-separated ('-': stdin), "
+              "e.g. the output of git diff --name-only (git's quoted names are read); listed paths that no "
+              "longer exist or are neither .xml nor .pdf are skipped, and counted on stderr")
 @click.option("--max-size", default="50MB", show_default=True,
               help="largest file accepted (and largest invoice XML inside a PDF)")
 @click.option("--timeout", default="60", show_default=True, help="seconds of validation per file (0: no limit)")
@@ -511,14 +601,17 @@ def validate(files: tuple[str, ...], profile: str, no_schema: bool, policy: bool
     inputs = [str(f) for f in files]
     refuse_overwrite(output, *inputs)
     if files_from is not None:
-        for name in _read_files_from(files_from):
-            p = Path(name)
-            if _is(p, Path.exists) and (_is(p, Path.is_dir) or p.suffix.lower() in (".xml", ".pdf")):
-                inputs.append(name)
-    if not inputs:
-        if files_from is not None:
-            click.echo("einvoice: no invoice files to validate", err=True)
+        listed = _read_files_from(files_from)
+        found, skipped = _listed_inputs(listed)
+        inputs += found
+        note = _skipped_note(len(listed), skipped) if skipped else None
+        if not inputs:  # (a change that touched no invoice: nothing to judge, and said so with what was skipped)
+            click.echo("einvoice: no invoice files to validate" + (
+                f": {note}" if note else " (the list names no file)"), err=True)
             sys.exit(EXIT_OK)
+        if note:  # never silently
+            click.echo(f"einvoice: --files-from: {note}", err=True)
+    if not inputs:
         raise click.UsageError("give at least one file, folder, glob or - (stdin)")
     _check_config()
     with _collector_paused_for_one_file(inputs) as one:

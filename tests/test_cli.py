@@ -322,3 +322,87 @@ def test_show_says_how_a_direct_debit_is_paid(tmp_path):
         pay = json.loads(run("show", out, "--format", "json").stdout)["payment"]
         assert pay[0]["direct_debit"] == {"debited_account": "DE02120300000000202051", "mandate": "M-1",
                                           "creditor_id": "DE98ZZZ09999999999"}
+
+
+# --- validate --files-from ---------------------------------------------------------------
+
+
+def _invalid(path: Path) -> Path:
+    path.write_bytes((SAMPLES / "ehf-invoice.xml").read_bytes().replace(b"<cbc:IssueDate>2024-05-02",
+                                                                         b"<cbc:IssueDate>2024-05-32"))
+    return path
+
+
+def files_from(tmp_path, monkeypatch, listing: bytes):
+    monkeypatch.chdir(tmp_path)
+    return CliRunner().invoke(main, ["validate", "--no-schema", "-j", "1", "--files-from", "-"], input=listing,
+                              catch_exceptions=False)
+
+
+def test_files_from_reads_git_quoted_names(tmp_path, monkeypatch):
+    """git diff --name-only quotes a name with non-ASCII characters (core.quotePath): "faktura-\\303\\270.xml" is
+    faktura-ø.xml, judged (it was taken for a vanished path: 'no invoice files', exit 0)."""
+    _invalid(tmp_path / "faktura-ø.xml")
+    _invalid(tmp_path / 'tab\t"q"\\.xml')
+    res = files_from(tmp_path, monkeypatch, b'"faktura-\\303\\270.xml"\n"tab\\t\\"q\\"\\\\.xml"\n')
+    assert res.exit_code == 1, res.output
+    assert "faktura-ø.xml: INVALID" in res.stdout and "2 invalid" in res.stdout
+    assert "skipped" not in res.stderr
+
+
+def test_files_from_real_git_output(tmp_path, monkeypatch):
+    import shutil
+
+    git = shutil.which("git")
+    if git is None:
+        pytest.skip("no git")
+    _invalid(tmp_path / "faktura-ø.xml")
+    env = {"GIT_CONFIG_NOSYSTEM": "1", "HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    subprocess.run([git, "init", "-q", "."], cwd=tmp_path, check=True, env=env)
+    subprocess.run([git, "add", "."], cwd=tmp_path, check=True, env=env)
+    for flags in ([], ["-z"]):
+        listing = subprocess.run([git, "diff", "--cached", "--name-only", *flags], cwd=tmp_path, check=True, env=env,
+                                 capture_output=True).stdout
+        assert listing.startswith(b'"') or flags, listing  # (quoted by default)
+        res = files_from(tmp_path, monkeypatch, listing)
+        assert res.exit_code == 1 and "faktura-ø.xml: INVALID" in res.stdout, (flags, res.output)
+
+
+def test_files_from_drops_a_byte_order_mark(tmp_path, monkeypatch):
+    """A list saved by Notepad or PowerShell starts with a byte order mark: its first path was lost."""
+    _invalid(tmp_path / "bad.xml")
+    (tmp_path / "good.xml").write_bytes((SAMPLES / "ehf-invoice.xml").read_bytes())
+    for listing in (b"\xef\xbb\xbfbad.xml\r\ngood.xml\r\n", "bad.xml\r\ngood.xml\r\n".encode("utf-16")):
+        res = files_from(tmp_path, monkeypatch, listing)
+        assert res.exit_code == 1, res.output
+        assert "bad.xml: INVALID" in res.stdout and "\ngood.xml: " in res.stdout and "2 files:" in res.stdout
+        assert "skipped" not in res.stderr
+
+
+def test_files_from_accepts_nul_separated_names(tmp_path, monkeypatch):
+    """git diff -z --name-only, find -print0: one name per NUL, taken as written (no quoting, blanks kept)."""
+    _invalid(tmp_path / "bad.xml")
+    _invalid(tmp_path / " spaced\nname.xml")
+    res = files_from(tmp_path, monkeypatch, b"bad.xml\0 spaced\nname.xml\0")
+    assert res.exit_code == 1, res.output
+    assert "2 invalid" in res.stdout and "skipped" not in res.stderr
+
+
+def test_files_from_says_what_it_skipped(tmp_path, monkeypatch):
+    """A deleted file and a file that is no invoice are skipped on purpose, and said so; a listed path that exists
+    but cannot be read (a link to nothing) is no skip: it is reported unreadable (exit 2), never a silent pass."""
+    _invalid(tmp_path / "bad.xml")
+    (tmp_path / "notes.md").write_text("x")
+    res = files_from(tmp_path, monkeypatch, b"bad.xml\nnotes.md\ngone.xml\n")
+    assert res.exit_code == 1 and "bad.xml: INVALID" in res.stdout
+    assert res.stderr.splitlines() == ["einvoice: --files-from: 2 of the 3 listed paths skipped "
+                                       "(1 neither .xml nor .pdf; 1 not found, e.g. gone.xml)"]
+    res = files_from(tmp_path, monkeypatch, b"notes.md\ngone.xml\n")
+    assert res.exit_code == 0 and res.stderr.splitlines() == [
+        "einvoice: no invoice files to validate: 2 of the 2 listed paths skipped "
+        "(1 neither .xml nor .pdf; 1 not found, e.g. gone.xml)"]
+    (tmp_path / "dangling.xml").symlink_to(tmp_path / "nowhere.xml")
+    res = files_from(tmp_path, monkeypatch, b"dangling.xml\n")
+    assert res.exit_code == 2 and "dangling.xml" in res.stderr and "link to nothing" in res.stderr
+    res = files_from(tmp_path, monkeypatch, b"")
+    assert res.exit_code == 0 and res.stderr.strip() == "einvoice: no invoice files to validate (the list names no file)"
