@@ -78,6 +78,83 @@ def test_unknown_keys_and_values_are_one_line_errors(folder, text, says):
     assert len(lines) == 1 and lines[0].startswith("einvoice: ") and says in lines[0]
 
 
+def _unreadable(path: Path, monkeypatch) -> None:
+    """``path`` cannot be opened: mode 000, and (as root, whom mode bits do not stop) os.open refuses it."""
+    import os
+
+    path.chmod(0)
+    real = os.open
+
+    def refuse(name, *args, **kwargs):
+        if Path(name) == path:
+            raise PermissionError(13, "Permission denied", str(name))
+        return real(name, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", refuse)
+
+
+SETTING = '[einvoice.rules]\nEINV-X-001 = "off"\n'
+
+
+@pytest.mark.parametrize("make, says", [
+    (lambda p, mp: (p.write_text(SETTING), _unreadable(p, mp)), "cannot read the configuration (Permission denied)"),
+    (lambda p, mp: p.mkdir(), "it is a folder, not a file"),
+    (lambda p, mp: __import__("os").mkfifo(p), "it is a named pipe, not a file"),
+    (lambda p, mp: p.symlink_to(p.parent / "elsewhere.toml"), "a symbolic link to nothing"),
+    (lambda p, mp: p.symlink_to(p), "a symbolic link to nothing, or a loop of links"),
+])
+def test_an_einvoice_toml_that_cannot_be_read_is_an_error(folder, monkeypatch, make, says):
+    """An einvoice.toml that is there but cannot be read was passed over without a word (its settings did not
+    apply: VALID, exit 0, or a configuration farther up was used): one line naming it, exit 2. A named pipe is
+    not opened (it would block)."""
+    p = folder / "einvoice.toml"
+    make(p, monkeypatch)
+    (folder / "pyproject.toml").write_text('[tool.einvoice]\ndue-days = 3\n')  # (farther: never reached)
+    with pytest.raises(config.ConfigError) as exc:
+        config.load()
+    assert says in exc.value.reason and exc.value.path == str(p)
+    config.load.cache_clear()
+    res = CliRunner().invoke(main, ["validate", str(SAMPLES / "ehf-invoice.xml")])
+    assert res.exit_code == 2
+    lines = [ln for ln in res.output.splitlines() if ln.strip()]
+    assert lines == [f"einvoice: {p}: {exc.value.reason}"]
+
+
+def test_a_pyproject_with_our_table_that_cannot_be_read_or_parsed_is_an_error(folder, monkeypatch):
+    """A pyproject.toml holding [tool.einvoice] with a TOML error elsewhere was passed over as its own tool's
+    business, so its settings did not apply. A pyproject.toml that cannot be read may hold them too."""
+    p = folder / "pyproject.toml"
+    p.write_text('[tool.einvoice]\ndue-days = 10\n[tool.einvoice.rules]\nEINV-X-001 = "off"\n'
+                 '[project]\nname = 5 = 6\n')
+    with pytest.raises(config.ConfigError, match="not valid TOML") as exc:
+        config.load()
+    assert exc.value.path == str(p)
+    config.load.cache_clear()
+    res = run("validate", SAMPLES / "ehf-invoice.xml")
+    assert res.exit_code == 2 and res.output.startswith(f"einvoice: {p}: not valid TOML")
+    config.load.cache_clear()
+    p.write_text('[tool.einvoice]\ndue-days = 10\n')
+    _unreadable(p, monkeypatch)
+    with pytest.raises(config.ConfigError, match=r"cannot read the configuration \(Permission denied\)"):
+        config.load()
+
+
+@pytest.mark.parametrize("text", [
+    "[project]\nname = 5 = 6\n[tool.black]\nline-length = 120\n",
+    "[tool]\nx = [\n",  # (may hold our table, evidently does not)
+    "# [tool.einvoice] is configured in einvoice.toml\n[tool.x]\ny = \n",
+])
+def test_a_broken_pyproject_without_our_table_is_left_to_its_tool(folder, text):
+    (folder / "pyproject.toml").write_text(text)
+    assert config.load() == config.PolicyConfig()
+    assert run("validate", SAMPLES / "ehf-invoice.xml").exit_code == 0
+
+
+def test_a_pyproject_that_is_no_file_is_no_configuration(folder):
+    (folder / "pyproject.toml").mkdir()
+    assert config.load() == config.PolicyConfig()
+
+
 def test_a_pyproject_that_is_not_utf8_is_left_to_its_tool(folder):
     (folder / "pyproject.toml").write_bytes(b"\xff[tool.einvoice]\n")
     assert run("validate", SAMPLES / "ehf-invoice.xml").exit_code == 0

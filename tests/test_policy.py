@@ -139,11 +139,15 @@ def test_config_switches_off_and_changes_severity(tmp_path):
 @pytest.mark.parametrize("name, text, refused", [
     ("einvoice.toml", "x = " + "[" * 100_000 + "]" * 100_000, "not valid TOML (nested too deeply)"),
     ("einvoice.toml", "due-days = 7\n" + "# a comment line\n" * 80_000, "over 1048576 bytes"),
-    ("pyproject.toml", "[tool.einvoice]\nx = " + "[" * 100_000 + "]" * 100_000, None),  # its own tool's business
+    ("pyproject.toml", "[tool.einvoice]\nx = " + "[" * 100_000 + "]" * 100_000, "not valid TOML (nested too deeply)"),
+    ("pyproject.toml", "[tool.einvoice]\ndue-days = 7\n" + "# a comment line\n" * 80_000, "over 1048576 bytes"),
+    ("pyproject.toml", "[tool.other]\nx = " + "[" * 100_000 + "]" * 100_000, None),  # its own tool's business
+    ("pyproject.toml", "[tool]\nx = 1\n" + "# a comment line\n" * 80_000, None),
 ])
 def test_config_nested_too_deeply_or_too_large_is_one_line(tmp_path, name, text, refused):
     """A configuration nested thousands deep (a RecursionError reported as an internal error before) or larger than
-    1 MB (read whole before): einvoice.toml is refused in one line naming it; a pyproject.toml is passed over."""
+    1 MB (read whole before): einvoice.toml, or a pyproject.toml with [tool.einvoice], is refused in one line naming
+    it; another pyproject.toml is passed over."""
     from einvoice.rules.policy import config
 
     (tmp_path / name).write_text(text, encoding="utf-8")

@@ -9,7 +9,9 @@
     EINV-P-005 = "off"
     EINV-P-001 = "error"
 
-The nearest file upwards from the working folder wins; without one, defaults apply.
+The nearest file upwards from the working folder wins; without one, defaults apply. An einvoice.toml that is
+there but cannot be read (no permission, a folder, a named pipe, a link to nothing) or parsed is an error, as is a
+pyproject.toml that cannot be read, or that evidently holds [tool.einvoice] and cannot be parsed.
 The cross-invoice checks of a batch (EINV-X-*) take their setting from ``rules`` too. An unknown key, an unknown rule id or a value of the
 wrong kind is an error (:class:`ConfigError`, one line naming the file), never ignored.
 """
@@ -24,7 +26,8 @@ from pathlib import Path
 from ...errors import UnreadableInput
 
 SETTINGS = ("off", "fatal", "error", "warning", "info")
-MAX_BYTES = 1 << 20  # a configuration file larger than this is refused (einvoice.toml) or passed over (pyproject.toml)
+MAX_BYTES = 1 << 20  # a configuration file larger than this is refused (einvoice.toml, or a pyproject.toml with our
+#                     table), else passed over (pyproject.toml)
 KEYS = ("due-days", "consumer-due-days", "require-late-interest", "rules")
 OTHER_RULES = ("EINV-X-001", "EINV-X-002", "EINV-X-003")  # configurable besides the house policy's (house.yaml)
 
@@ -105,6 +108,69 @@ _MAY_CONFIGURE = re.compile(r"""tool["']?[ \t]*\.[ \t]*["']?einvoice|^[ \t]*\[[ 
                             re.M)  # (TOML's blanks: spaces and tabs; one line, so no run of blank lines is read twice)
 
 
+# a pyproject.toml that evidently holds our table: a [tool.einvoice...] header or a tool.einvoice... dotted key at
+# the start of a line. One that cannot be read as TOML is then an error; any other broken pyproject.toml is its
+# own tool's business (passed over)
+_OURS = re.compile(r"""^[ \t]*(?:\[\[?[ \t]*)?["']?tool["']?[ \t]*\.[ \t]*["']?einvoice["']?[ \t]*[\].=]""", re.M)
+
+
+
+def _read(p: Path, name: str) -> str | None:
+    """The text of configuration file ``p``; None when there is none, or (pyproject.toml) when it is not
+    ours. A file that is there but cannot be read or decoded is a :class:`ConfigError` naming it, never
+    passed over: its settings would silently not apply. A named pipe is not opened (it would block)."""
+    import errno
+    import os
+    import stat
+
+    ours = name == "einvoice.toml"
+
+    def fail(reason: str):
+        raise ConfigError(reason, str(p))
+
+    try:
+        st = os.stat(p)
+    except OSError as exc:
+        if exc.errno in (errno.ENOENT, errno.ENOTDIR) and not os.path.islink(p):
+            return None  # (no such file)
+        if not ours:
+            return None  # (a pyproject.toml link to nothing is no configuration anyone reads)
+        fail("cannot read the configuration (a symbolic link to nothing, or a loop of links)"
+             if exc.errno in (errno.ENOENT, errno.ENOTDIR, errno.ELOOP) else
+             f"cannot read the configuration ({exc.strerror or exc})")
+    if not stat.S_ISREG(st.st_mode):
+        if not ours:
+            return None
+        kind = ("a folder" if stat.S_ISDIR(st.st_mode) else "a named pipe" if stat.S_ISFIFO(st.st_mode) else
+                "a device" if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode) else
+                "a socket" if stat.S_ISSOCK(st.st_mode) else "no regular file")
+        fail(f"cannot read the configuration: it is {kind}, not a file")
+    try:
+        fd = os.open(p, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):  # (replaced since it was looked at)
+                fail("cannot read the configuration: it is no longer a regular file")
+            with os.fdopen(os.dup(fd), "rb") as fh:
+                raw = fh.read(MAX_BYTES + 1)
+        finally:
+            os.close(fd)
+    except OSError as exc:  # (no permission, an I/O error: whether a pyproject.toml configures us is not known)
+        fail(f"cannot read the configuration ({exc.strerror or exc})")
+    head = raw[:MAX_BYTES].decode("utf-8", "replace")
+    if not ours and not _MAY_CONFIGURE.search(head):
+        return None
+    if len(raw) > MAX_BYTES:  # read no more than that: a configuration is a few lines
+        if ours or _OURS.search(head):
+            fail(f"over {MAX_BYTES} bytes")
+        return None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        if ours or _OURS.search(head):
+            fail("not UTF-8 text")
+        return None
+
+
 @functools.lru_cache(maxsize=None)
 def load(start: str | None = None) -> PolicyConfig:
     """The policy configuration nearest to ``start`` (default: the working folder)."""
@@ -112,25 +178,20 @@ def load(start: str | None = None) -> PolicyConfig:
     for d in (folder, *folder.parents):
         for name in ("einvoice.toml", "pyproject.toml"):
             p = d / name
-            if p.is_file():
-                try:
-                    if p.stat().st_size > MAX_BYTES:  # read no more than that: a configuration is a few lines
-                        raise ValueError(f"over {MAX_BYTES} bytes")
-                    text = p.read_text(encoding="utf-8")
-                    if name == "pyproject.toml" and not _MAY_CONFIGURE.search(text):
-                        continue
-                    import tomllib
+            text = _read(p, name)
+            if text is None:
+                continue
+            import tomllib
 
-                    data = tomllib.loads(text)
-                except OSError:
-                    continue
-                except (ValueError, UnicodeDecodeError, RecursionError) as exc:  # TOMLDecodeError is a ValueError
-                    if name == "einvoice.toml":
-                        why = ("not UTF-8 text" if isinstance(exc, UnicodeDecodeError) else "not valid TOML (nested too "
-                               "deeply)" if isinstance(exc, RecursionError) else f"not valid TOML ({exc})")
-                        raise ConfigError(why, str(p)) from None
-                    continue  # a broken pyproject.toml is its own tool's business
-                table = _table(data, name)
-                if table:
-                    return parse(table, str(p))
+            try:
+                data = tomllib.loads(text)
+            except (ValueError, RecursionError) as exc:  # TOMLDecodeError is a ValueError
+                if name == "einvoice.toml" or _OURS.search(text):
+                    why = ("not valid TOML (nested too deeply)" if isinstance(exc, RecursionError) else
+                           f"not valid TOML ({exc})")
+                    raise ConfigError(why, str(p)) from None
+                continue  # a broken pyproject.toml that does not configure einvoice is its own tool's business
+            table = _table(data, name)
+            if table:
+                return parse(table, str(p))
     return PolicyConfig()
