@@ -236,12 +236,23 @@ def _facts(doc) -> dict[str, Any]:
                 return value.strip().upper()
         return None
 
+    def party_ids(p) -> dict[str, str]:  # (every identifier and the name, normalised: which one a form states varies)
+        if p is None:
+            return {}
+        out = {}
+        for kind, value in (("vat", p.vat_id), ("reg", p.legal_registration_id.value if p.legal_registration_id else None),
+                            ("address", p.electronic_address.value if p.electronic_address else None), ("name", p.name)):
+            if value and value.strip():
+                out[kind] = " ".join(value.split()).casefold() if kind == "name" else "".join(value.split()).upper()
+        return out
+
     payable = inv.totals.payable_amount.value if inv.totals and inv.totals.payable_amount else None
     credit = inv.is_credit
     return {
         "number": (inv.number or "").strip() or None,
         "seller": party_key(inv.seller),
         "buyer": party_key(inv.buyer),
+        "parties": (party_ids(inv.seller), party_ids(inv.buyer)),
         "issue_date": inv.issue_date.isoformat() if inv.issue_date else None,
         "payable": str(payable) if payable is not None else None,
         "currency": inv.currency_code,
@@ -682,25 +693,49 @@ def _x(rule: str, message: str, hint: str, path: str, others: list[str]) -> Find
                    message + " (also in: " + ", ".join(map(printable, others)) + ")", hint, path=path)
 
 
+def _amount(text: str | None) -> Decimal | str | None:
+    """An amount as a number (578.3 and 578.30 are one amount); text that is no finite number as it is."""
+    try:
+        value = Decimal(text) if text else None
+    except ArithmeticError:
+        return text
+    return value.normalize() if value is not None and value.is_finite() else text
+
+
 def _content(r: FileResult) -> tuple:
-    """What makes two files of one seller with one number the same invoice: type, amount due and currency.
+    """What makes two files of one seller with one number the same invoice: type, amount due and currency
+    (and the same seller and buyer: :func:`_same_party`).
 
     Not the issue date: the official Factur-X samples carry twins whose XML was dated anew."""
     f = r.facts
-    try:
-        payable = Decimal(f["payable"]).normalize() if f.get("payable") else None
-    except ArithmeticError:
-        payable = f.get("payable")
-    return f.get("type_code"), payable, f.get("currency")
+    return f.get("type_code"), _amount(f.get("payable")), f.get("currency")
+
+
+def _same_party(a: dict[str, str], b: dict[str, str]) -> bool:
+    """Whether two forms name one party: every identifier both state (VAT id, legal registration id, electronic
+    address) is the same; with none in common, the names. What cannot be compared does not tell them apart."""
+    common = [k for k in ("vat", "reg", "address") if k in a and k in b]
+    if common:
+        return all(a[k] == b[k] for k in common)
+    return a.get("name") == b.get("name") if "name" in a and "name" in b else True
+
+
+def _twins(r: FileResult, o: FileResult) -> bool:
+    """``r`` and ``o`` are one invoice: the same content, seller and buyer."""
+    if _content(r) != _content(o):
+        return False
+    mine, theirs = r.facts.get("parties") or ({}, {}), o.facts.get("parties") or ({}, {})
+    return _same_party(mine[0], theirs[0]) and _same_party(mine[1], theirs[1])
 
 
 def _reused_number(r: FileResult, group: list[FileResult]) -> list[FileResult]:
-    """The files of ``group`` whose number clashes with ``r``'s: another invoice (other content), or the
-    same invoice in the same form (UBL, CII or PDF) twice. The same invoice in another form is one invoice
-    delivered in several syntaxes (a UBL and a CII twin, the CII of a Factur-X PDF), not a reused number."""
-    mine, form = _content(r), r.facts.get("form")
+    """The files of ``group`` whose number clashes with ``r``'s: another invoice (other content, seller or
+    buyer), or the same invoice in the same form (UBL, CII or PDF) twice. The same invoice in another form is
+    one invoice delivered in several syntaxes (a UBL and a CII twin, the CII of a Factur-X PDF), not a reused
+    number."""
+    form = r.facts.get("form")
     return [o for o in group if o is not r
-            and (_content(o) != mine or form is None or o.facts.get("form") in (None, form))]
+            and (not _twins(r, o) or form is None or o.facts.get("form") in (None, form))]
 
 
 def _configured(findings: list[Finding]) -> list[Finding]:
@@ -735,8 +770,8 @@ def cross_checks(results: list[FileResult]) -> None:
             if not f.get("credit_note"):
                 invoices.setdefault((f.get("seller"), f["number"]), []).append(r)
         if f.get("buyer") and f.get("payable") and f.get("issue_date") and not f.get("credit_note"):
-            by_billing.setdefault((f.get("seller"), f["buyer"], f["payable"], f.get("currency"), f["issue_date"]),
-                                  []).append(r)
+            by_billing.setdefault((f.get("seller"), f["buyer"], _amount(f["payable"]), f.get("currency"),
+                                   f["issue_date"]), []).append(r)
     for (seller, number), group in by_number.items():
         if len(group) > 1:
             for r in group:
@@ -751,7 +786,7 @@ def cross_checks(results: list[FileResult]) -> None:
         if len(group) > 1 and len(numbers) > 1:
             for r in group:
                 others = [o.path for o in group if o is not r]
-                r.findings.append(_x("EINV-X-002", f"same buyer, amount {clipped(key[2])} {clipped(key[3] or '')} and date "
+                r.findings.append(_x("EINV-X-002", f"same buyer, amount {clipped(r.facts['payable'])} {clipped(key[3] or '')} and date "
                                      f"{clipped(key[4])} as another invoice: possible double billing",
                                      "Make sure the buyer is not billed twice for the same delivery.", r.path, others))
     for r in results:

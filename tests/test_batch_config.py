@@ -245,3 +245,32 @@ def test_official_twins_are_no_duplicates():
     assert checked >= 70
     # the samples do reuse numbers for different invoices (471102 in several): those stay findings
     assert any(f.rule == "EINV-X-001" for r in results for f in r.findings)
+
+
+def test_two_forms_with_one_number_but_another_buyer_are_two_invoices(folder):
+    """A UBL and a CII with one seller, number, type, amount and currency but another buyer were taken for one
+    invoice in two forms: no EINV-X-001. The same buyer written with other case and blanks stays one invoice."""
+    ehf = SAMPLES / "ehf-invoice.xml"
+    assert run("convert", ehf, "--to", "cii", "-o", folder / "ehf-cii.xml").exit_code == 0
+    other = ehf.read_bytes().replace(b"998777658", b"923609016").replace(b"Havbruk Nord AS", b"Fiskeri Nord AS")
+    (folder / "other-buyer.xml").write_bytes(other)
+    files = [str(folder / "ehf-cii.xml"), str(folder / "other-buyer.xml")]
+    found = x001(batch.run(files, batch.Options(schema=False), jobs=1))
+    assert sorted(Path(f.path).name for f in found) == ["ehf-cii.xml", "other-buyer.xml"]
+    # only the name differs, while the identifiers agree: the same buyer
+    (folder / "other-name.xml").write_bytes(ehf.read_bytes().replace(b"Havbruk Nord AS", b"Havbruk Nord AS (avd. 2)"))
+    assert x001(batch.run([files[0], str(folder / "other-name.xml")], batch.Options(schema=False), jobs=1)) == []
+
+
+def test_double_billing_compares_amounts_as_numbers(folder):
+    """578.3 and 578.30 are one amount: two invoices to one buyer on one day for it are possible double billing
+    (EINV-X-002); the amounts were compared as text."""
+    xml = (SAMPLES / "ehf-invoice.xml").read_bytes()
+    (folder / "a.xml").write_bytes(xml.replace(b"<cbc:ID>", b"<cbc:ID>A", 1))
+    (folder / "b.xml").write_bytes(xml.replace(b"<cbc:ID>", b"<cbc:ID>B", 1)
+                                   .replace(b'<cbc:PayableAmount currencyID="NOK">13123.75<',
+                                            b'<cbc:PayableAmount currencyID="NOK">13123.750<'))
+    results = batch.run([str(folder / "a.xml"), str(folder / "b.xml")], batch.Options(schema=False), jobs=1)
+    found = {Path(r.path).name: [f.message for f in r.findings if f.rule == "EINV-X-002"] for r in results}
+    assert len(found["a.xml"]) == 1 and len(found["b.xml"]) == 1, found
+    assert "amount 13123.75 NOK" in found["a.xml"][0] and "amount 13123.750 NOK" in found["b.xml"][0]
