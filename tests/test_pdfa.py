@@ -308,3 +308,61 @@ def test_a_page_with_characters_no_font_draws_is_no_pdfa_and_is_not_written(tmp_
     assert "EINV-PDF-114" in {rule for rule, _detail in pdfa.problems(visual)}
     fine = render_pdf(load(SAMPLES / "ehf-invoice.xml").invoice)
     assert "EINV-PDF-114" not in {rule for rule, _detail in pdfa.problems(fine)}
+
+
+def _type0_fonts(pdf, cmaps: list[bytes], fonts: int, to_unicode: bytes | None = None) -> None:
+    """``fonts`` composite font dictionaries (used by no page), their encodings taken in turn from ``cmaps`` (one
+    Flate stream each, shared by the fonts that take it), with one shared ToUnicode map when given."""
+    import zlib
+
+    streams = [pdf.make_stream(zlib.compress(c, 9), Filter=pikepdf.Name.FlateDecode) for c in cmaps]
+    tu = pdf.make_stream(zlib.compress(to_unicode, 9), Filter=pikepdf.Name.FlateDecode) if to_unicode else None
+    extra = {"ToUnicode": tu} if tu is not None else {}
+    pdf.Root.Junk = pikepdf.Array([pdf.make_indirect(pikepdf.Dictionary(
+        Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type0, BaseFont=pikepdf.Name(f"/F{i}"),
+        Encoding=streams[i % len(streams)], **extra)) for i in range(fonts)])
+
+
+def test_the_notdef_check_reads_a_map_many_fonts_share_once(good, monkeypatch):
+    """3,000 fonts sharing one encoding of 1 MB decoded (a 385 KB file) took 113 s to `show`, and `validate` called
+    the valid invoice unreadable at its 60 s limit: the map was decoded and scanned once per font."""
+    cmap = b"begincidchar\n" + b"<0001> 0\n" * 20_000 + b"endcidchar\n"
+    data = _edited(good, lambda pdf: _type0_fonts(pdf, [cmap], 400, b"beginbfchar\n<0001> <0041>\nendbfchar\n"))
+    decoded = []
+    real = pdfa._decoded
+    monkeypatch.setattr(pdfa, "_decoded", lambda stream, cap: decoded.append(stream.objgen) or real(stream, cap))
+    found = _validated(data)
+    assert found["EINV-PDF-114"].endswith("1 character (A).")
+    assert "EINV-PDF-113" not in found
+    fonts = [objgen for objgen in decoded if objgen != decoded[0]]  # (the first is the XMP)
+    assert len(fonts) == len(set(fonts)) == 2  # the encoding and the ToUnicode map, once each (800 before)
+
+
+def test_the_notdef_check_stops_at_its_limit_and_says_so(good, monkeypatch):
+    """Maps of distinct fonts over the limit decoded: the check stops there, says it was not completed
+    (EINV-PDF-113) with what it found before, and the invoice is still read."""
+    cmaps = [b"begincidchar\n" + b"<%04x> 0\n" % i + b"%% padding\n" * 40_000 + b"endcidchar\n" for i in range(1, 21)]
+    data = _edited(good, lambda pdf: _type0_fonts(pdf, cmaps, 20))
+    assert len(data) < 200_000
+    monkeypatch.setattr(pdfa, "MAX_FONT_MAPS", 2_000_000)
+    sizes = []
+    real = pdfa._decoded
+    monkeypatch.setattr(pdfa, "_decoded", lambda stream, cap: sizes.append(len(real(stream, cap))) or real(stream, cap))
+    found = _validated(data)
+    assert "character maps are over 2 MB decoded and were not all read" in found["EINV-PDF-113"]
+    assert found["EINV-PDF-114"].endswith("1 character (?).")  # (what was read before the limit is still said)
+    assert sum(sizes[1:]) <= 2_000_000 + 440_011  # (no more than the limit and the one map that crossed it)
+    with pikepdf.open(io.BytesIO(data)) as doc:
+        with pytest.raises(pdfa.NotdefIncomplete):
+            pdfa.notdef_characters(doc, 1_000_000)
+        assert pdfa.notdef_characters(doc, 10_000_000) == {"?"}
+
+
+def test_the_notdef_check_scans_a_map_in_one_pass(good):
+    """A map of 'begincidchar' without an end was scanned to its end from each of them: 600 KB took minutes."""
+    import time
+
+    data = _edited(good, lambda pdf: _type0_fonts(pdf, [b"begincidchar" * 50_000], 1))
+    start = time.monotonic()
+    assert "EINV-PDF-114" not in rules(data)
+    assert time.monotonic() - start < 10

@@ -567,10 +567,16 @@ def _notdef(pdf: bytes) -> set[str]:
 
     import pikepdf
 
-    from ..pdfa import notdef_characters
+    from ..pdfa import NotdefIncomplete, notdef_characters
 
     with pikepdf.open(io.BytesIO(pdf)) as doc:
-        return notdef_characters(doc)
+        try:
+            return notdef_characters(doc)
+        except NotdefIncomplete as exc:  # (not written as PDF/A unchecked)
+            if exc.chars:
+                return exc.chars
+            raise UnreadableInput(f"the page's PDF could not be checked for characters without a glyph ({exc}); "
+                                  "render HTML instead") from None
 
 
 def render_pdf(invoice: Invoice, lang: str | None = None, pdfa: bool = True) -> bytes:
