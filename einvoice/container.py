@@ -14,7 +14,7 @@ from __future__ import annotations
 import contextlib
 import io
 import re
-from typing import Iterator
+from typing import Iterator, NamedTuple
 
 from .errors import UnreadableInput, one_line
 from .xmlsafe import MAX_BYTES, is_pdf
@@ -100,22 +100,71 @@ XMP_FIELDS = {
 }
 
 
-def _finding(rule: str, path: str | None, german: bool = False, **params) -> Finding:
-    """The container finding ``rule``; ``german``: seller and buyer are both in Germany (BR-FX-DE-03)."""
+def _finding(rule: str, path: str | None, german: bool = False, note: str = "", **params) -> Finding:
+    """The container finding ``rule``; ``german``: seller and buyer are both in Germany (BR-FX-DE-03); ``note``:
+    said after the message (why a value could not be read, say)."""
     msg, hint = MESSAGES[rule]
+    msg = msg.format(**params) + note
     sev = Severity.ERROR if rule in _FATAL else Severity.WARNING
     if german and rule in _WARNING_BETWEEN_GERMANS:
         sev = Severity.WARNING
         msg += " (A warning only: seller and buyer are both in Germany, where the XML is the invoice.)"
-    return Finding(rule, sev, msg.format(**params), hint, path=path, layer="container")
+    return Finding(rule, sev, msg, hint, path=path, layer="container")
 
 
-def _xmp_value(xmp: str, name: str) -> str | None:
-    m = re.search(rf"<(?:\w+:)?{name}>\s*([^<]*?)\s*</(?:\w+:)?{name}>", xmp)
-    if m:
-        return m.group(1)
-    m = re.search(rf"(?:\w+:)?{name}\s*=\s*\"([^\"]*)\"", xmp)
-    return m.group(1) if m else None
+# the namespaces of the Factur-X / ZUGFeRD XMP extension schema: Factur-X 1.0 (ZUGFeRD 2.1 and later), as
+# BR-HYBRID-04 and Order-X spell it (without ':invoice'), ZUGFeRD 2.0, ZUGFeRD 1.0
+FX_NAMESPACES = ("urn:factur-x:pdfa:CrossIndustryDocument:invoice:1p0#", "urn:factur-x:pdfa:CrossIndustryDocument:1p0#",
+                 "urn:zugferd:pdfa:CrossIndustryDocument:invoice:2p0#", "urn:ferd:pdfa:CrossIndustryDocument:invoice:1p0#")
+PDFAID = "http://www.aiim.org/pdfa/ns/id/"
+_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+_FX_FIELDS = ("ConformanceLevel", "DocumentType", "DocumentFileName", "Version")
+
+
+class XmpFacts(NamedTuple):
+    """What the XMP says of Factur-X: ``values`` the fields of the extension schema by local name (ConformanceLevel,
+    DocumentType, DocumentFileName, Version) and ``part`` (pdfaid:part), as written; ``problem`` why the XMP could not
+    be read (not well-formed); ``foreign`` a Factur-X field name -> the other namespace it was found in."""
+
+    values: dict[str, str]
+    problem: str | None = None
+    foreign: dict[str, str] = {}
+
+
+def xmp_facts(raw: bytes) -> XmpFacts:
+    """The Factur-X fields of an XMP packet, read as XML (the project's hardened parser: no DTD, no entities,
+    bounded) by namespace URI, not prefix: properties of the top-level rdf:Description elements, in element or
+    attribute form (the first item of an rdf:Alt, Seq or Bag); comments are no values."""
+    from .pdfa import xmp_root
+
+    try:
+        root = xmp_root(raw)
+    except UnreadableInput as exc:
+        return XmpFacts({}, exc.reason)
+    values: dict[str, str] = {}
+    foreign: dict[str, str] = {}
+
+    def take(tag: str, value: str) -> None:
+        if not tag.startswith("{"):
+            return
+        ns, _, local = tag[1:].partition("}")
+        if (ns in FX_NAMESPACES and local in _FX_FIELDS) or (ns == PDFAID and local == "part"):
+            values.setdefault(local, value)
+        elif local in _FX_FIELDS and ns != PDFAID:
+            foreign.setdefault(local, ns)
+
+    for desc in root.iter(f"{{{_RDF}}}Description"):
+        parent = desc.getparent()
+        if parent is None or parent.tag != f"{{{_RDF}}}RDF":
+            continue
+        for name, value in desc.attrib.items():
+            take(name, value)
+        for child in desc:
+            if not isinstance(child.tag, str):
+                continue
+            items = child.findall(f"./*/{{{_RDF}}}li")
+            take(child.tag, (items[0] if items else child).xpath("string()"))
+    return XmpFacts(values, None, foreign)
 
 
 ENCRYPTED = "encrypted PDF: an invoice PDF must be readable without a password"
@@ -214,12 +263,15 @@ def _content(entry, name: str, max_bytes: int, data: bytes, path: str | None) ->
     return bytes(content)
 
 
-def _xmp(reader, max_bytes: int) -> str | None:
-    """The PDF's XMP metadata as text (None when it has none or it cannot be read)."""
+def _xmp(reader, max_bytes: int) -> bytes | None:
+    """The PDF's XMP metadata (None when it has none or it cannot be read)."""
     try:
         with _limits(min(max_bytes, 5_000_000)):
             meta = reader.trailer["/Root"].get("/Metadata")
-            return meta.get_object().get_data().decode("utf-8", "replace") if meta is not None else None
+            if meta is None:
+                return None
+            data = meta.get_object().get_data()
+            return data.encode("utf-8", "surrogateescape") if isinstance(data, str) else bytes(data)
     except Exception:  # noqa: BLE001 - unreadable XMP is reported as missing (EINV-PDF-001)
         return None
 
@@ -257,7 +309,8 @@ def _open(data: bytes, path: str | None, max_bytes: int = MAX_BYTES):
         distinct = sorted({n for _e, n in known})
         others: list[str] = []
         if len(distinct) > 1:
-            xmp_name = (_xmp_value(_xmp(reader, max_bytes) or "", "DocumentFileName") or "").strip()
+            xmp = _xmp(reader, max_bytes)
+            xmp_name = (xmp_facts(xmp).values.get("DocumentFileName", "") if xmp else "").strip()
             if xmp_name not in distinct:
                 raise UnreadableInput(f"the PDF carries {len(known)} invoice XMLs ({', '.join(distinct)}) and its XMP "
                                       "names none of them; exactly one is allowed", path)
@@ -312,16 +365,21 @@ def read_pdf(data: bytes, path: str | None = None, max_bytes: int = MAX_BYTES) -
     if others:
         findings.append(_finding("EINV-PDF-007", path, name=name, others=", ".join(others)))
 
-    xmp_text = _xmp(reader, max_bytes)
+    xmp_raw = _xmp(reader, max_bytes)
     guideline = _guideline(xml)
     parties, german = party_rules(xml, path, syntax, guideline)
     findings += parties
-    if not xmp_text:
+    if not xmp_raw or not xmp_raw.strip():
         findings.append(_finding("EINV-PDF-001", path, german))
     else:
-        level = _xmp_value(xmp_text, "ConformanceLevel")
+        xmp = xmp_facts(xmp_raw)
+        unread = f" The XMP metadata cannot be read: {xmp.problem}." if xmp.problem else ""
+        level = xmp.values.get("ConformanceLevel")
         if not level:
-            findings.append(_finding("EINV-PDF-002", path, german))
+            elsewhere = xmp.foreign.get("ConformanceLevel")
+            note = unread or (f" (It has a ConformanceLevel in the namespace {elsewhere!r}, which is not the Factur-X "
+                              f"one, {FX_NAMESPACES[0]!r}.)" if elsewhere else "")
+            findings.append(_finding("EINV-PDF-002", path, german, note=note))
         elif level.strip().upper() not in LEVEL_GUIDELINES:
             findings.append(_finding("EINV-PDF-008", path, level=repr(level.strip())))
         elif guideline is not None:
@@ -333,15 +391,15 @@ def read_pdf(data: bytes, path: str | None = None, max_bytes: int = MAX_BYTES) -
                 findings.append(_finding("EINV-PDF-003", path, level=level, guideline=guideline))
         if level:
             for field, allowed in XMP_FIELDS.items():
-                value = _xmp_value(xmp_text, field)
+                value = xmp.values.get(field)
                 if value is None:
                     findings.append(_finding("EINV-PDF-011", path, german, field=field, example=allowed[0]))
                 elif value.strip() not in allowed:
                     findings.append(_finding("EINV-PDF-012", path, field=field, value=repr(value.strip()),
                                              allowed=", ".join(allowed), example=allowed[0]))
-        if _xmp_value(xmp_text, "part") is None:
-            findings.append(_finding("EINV-PDF-004", path, german))
-        xmp_name = _xmp_value(xmp_text, "DocumentFileName")
+        if xmp.values.get("part") is None:
+            findings.append(_finding("EINV-PDF-004", path, german, note=unread))
+        xmp_name = xmp.values.get("DocumentFileName")
         if xmp_name and xmp_name.strip() != name and xmp_name.strip() in XMP_FIELDS["DocumentFileName"]:
             findings.append(_finding("EINV-PDF-006", path, xmp_name=xmp_name.strip(), name=name))
     rel = _relationship(reader, name)

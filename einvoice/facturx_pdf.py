@@ -203,16 +203,17 @@ def _pdf_facts(pdf: bytes, path: str | None) -> tuple[bool, list[str]]:
             names = list(reader.attachments.keys())
             _ = len(reader.pages)
             meta = reader.trailer["/Root"].get("/Metadata")
-            xmp = meta.get_object().get_data().decode("utf-8", "replace") if meta is not None else ""
+            xmp = meta.get_object().get_data() if meta is not None else b""
+            xmp = xmp.encode("utf-8", "surrogateescape") if isinstance(xmp, str) else bytes(xmp)
         except UnreadableInput:
             raise
         except Exception as exc:  # noqa: BLE001 - pypdf raises many kinds on damaged files
             from .container import _failure
 
             raise _failure(exc, pdf, path) from None  # the reasons of every other PDF read (encrypted, damaged)
-    from .container import _xmp_value
+    from .container import xmp_facts
 
-    return bool(xmp) and _xmp_value(xmp, "part") is not None, names
+    return bool(xmp.strip()) and xmp_facts(xmp).values.get("part") is not None, names
 
 
 def pages_not_pdfa(pdf: bytes, path: str | None = None) -> list[Finding]:

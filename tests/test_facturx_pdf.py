@@ -528,3 +528,104 @@ def test_a_booking_aid_in_minimum_or_basic_wl_between_german_parties_is_no_invoi
         assert b"751" in aid
         _got, findings = read_pdf(_pdf_of(visual, aid, LEVELS[fmt]), "aid.pdf")
         assert not [f for f in findings if f.rule.startswith("BR-HYBRID")], fmt
+
+
+# --- the XMP is read as XML, by namespace ---------------------------------------------------
+
+_FX_BLOCK = ('<rdf:Description rdf:about="">\n      <fx:DocumentType>INVOICE</fx:DocumentType>\n      '
+             '<fx:DocumentFileName>factur-x.xml</fx:DocumentFileName>\n      <fx:Version>1.0</fx:Version>\n      '
+             '<fx:ConformanceLevel>EN 16931</fx:ConformanceLevel>\n    </rdf:Description>')
+_FX_NS = "urn:factur-x:pdfa:CrossIndustryDocument:invoice:1p0#"
+
+
+def _xmp_as(pdf: bytes, old: str, new: str) -> bytes:
+    """The PDF with ``old`` in its XMP replaced by ``new``, byte for byte (pikepdf's save would write the XMP anew)."""
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        text = doc.Root.Metadata.read_bytes().decode("utf-8")
+        assert old in text
+        doc.Root.Metadata = doc.make_stream(text.replace(old, new).encode("utf-8"), Type=pikepdf.Name.Metadata,
+                                            Subtype=pikepdf.Name.XML)
+        out = io.BytesIO()
+        doc.save(out, fix_metadata_version=False)
+        return out.getvalue()
+
+_XMP_FORMS = {
+    "attr_single_quotes": "<rdf:Description rdf:about='' fx:DocumentType='INVOICE' fx:DocumentFileName='factur-x.xml' "
+                          "fx:Version='1.0' fx:ConformanceLevel='EN 16931'/>",
+    "attr_double_quotes": '<rdf:Description rdf:about="" fx:DocumentType="INVOICE" fx:DocumentFileName="factur-x.xml" '
+                          'fx:Version="1.0" fx:ConformanceLevel="EN 16931"/>',
+    "hyphen_prefix": _FX_BLOCK.replace("fx:", "fx-1:").replace(
+        '<rdf:Description rdf:about="">', f'<rdf:Description rdf:about="" xmlns:fx-1="{_FX_NS}">'),
+    "elem_space_before_gt": _FX_BLOCK.replace("<fx:ConformanceLevel>", "<fx:ConformanceLevel >").replace(
+        "<fx:DocumentType>", "<fx:DocumentType >"),
+    "elem_charref": _FX_BLOCK.replace(">EN 16931<", ">EN&#x20;16931<"),
+    "cdata_value": _FX_BLOCK.replace(">EN 16931<", "><![CDATA[EN 16931]]><"),
+    "commented_wrong_level": "<!-- <fx:ConformanceLevel>MINIMUM</fx:ConformanceLevel> -->\n" + _FX_BLOCK,
+    "comment_inside_value": _FX_BLOCK.replace(">EN 16931<", ">EN <!-- MINIMUM -->16931<"),
+}
+
+
+@pytest.mark.parametrize("form", sorted(_XMP_FORMS))
+def test_every_valid_xmp_form_is_read_as_xml(built, form):
+    """The XMP was read with an expression for '<prefix:Name>text</' or 'Name="text"': single quotes, a prefix with a
+    hyphen, '<fx:Name >', CDATA and character references (valid RDF, read so by pikepdf) gave EINV-PDF-002 or -008,
+    and a commented-out level beat the real one (EINV-PDF-003)."""
+    pdf, _xml, _ = built["facturx-en16931"]
+    _got, findings = read_pdf(_xmp_as(pdf, _FX_BLOCK, _XMP_FORMS[form]), f"{form}.pdf")
+    assert [(f.rule, f.message) for f in findings] == []
+
+
+def test_pdfaid_in_attribute_form_is_read(built):
+    pdf, _xml, _ = built["facturx-en16931"]
+    attr = _xmp_as(pdf, "<rdf:Description rdf:about=\"\">\n      <pdfaid:part>3</pdfaid:part>",
+                   "<rdf:Description rdf:about=\"\" pdfaid:part='3'>")
+    _got, findings = read_pdf(attr, "attr.pdf")
+    assert findings == []
+
+
+def test_a_factur_x_field_in_another_namespace_is_not_factur_x(built):
+    """A wrong namespace URI for the fx prefix was taken as Factur-X's."""
+    pdf, _xml, _ = built["facturx-en16931"]
+    other = _FX_BLOCK.replace('<rdf:Description rdf:about="">',
+                              '<rdf:Description rdf:about="" xmlns:fx="http://example.com/not-factur-x#">')
+    _got, findings = read_pdf(_xmp_as(pdf, _FX_BLOCK, other), "ns.pdf")
+    found = {f.rule: f for f in findings}
+    assert found["EINV-PDF-002"].severity.value == "error"
+    assert "'http://example.com/not-factur-x#'" in found["EINV-PDF-002"].message
+    # ZUGFeRD 2.0's namespace is one of Factur-X's family
+    zf2 = _FX_BLOCK.replace('<rdf:Description rdf:about="">', '<rdf:Description rdf:about="" '
+                            'xmlns:fx="urn:zugferd:pdfa:CrossIndustryDocument:invoice:2p0#">')
+    _got, findings = read_pdf(_xmp_as(pdf, _FX_BLOCK, zf2), "zf2.pdf")
+    assert "EINV-PDF-002" not in {f.rule for f in findings}
+
+
+def test_an_xmp_that_is_not_well_formed_says_why(built, tmp_path):
+    """Not read by an expression where XML fails: the finding says the XMP cannot be read and why (DTDs and entities
+    refused, as in every XML einvoice reads)."""
+    pdf, _xml, _ = built["facturx-en16931"]
+    broken = _xmp_as(pdf, "</fx:ConformanceLevel>", "</fx:Conformance>")
+    _got, findings = read_pdf(broken, "broken.pdf")
+    found = {f.rule: f.message for f in findings}
+    assert "cannot be read: not well-formed XML at line" in found["EINV-PDF-002"]
+    assert "cannot be read: not well-formed XML at line" in found["EINV-PDF-004"]
+    entity = _xmp_as(pdf, '<?xpacket begin', '<!DOCTYPE x [<!ENTITY e "EN 16931">]><?xpacket begin')
+    entity = _xmp_as(entity, ">EN 16931<", ">&e;<")
+    _got, findings = read_pdf(entity, "entity.pdf")
+    assert "cannot be read: document has a DOCTYPE" in {f.rule: f.message for f in findings}["EINV-PDF-002"]
+    (tmp_path / "broken.pdf").write_bytes(broken)
+    res = run("validate", tmp_path / "broken.pdf")
+    assert res.exit_code == 1 and "INVALID" in res.output and "Traceback" not in res.output
+
+
+def test_many_xpacket_marks_are_read_in_linear_time(built):
+    """The xpacket instructions are set aside by an expression that scanned to the next '>' from each of them."""
+    import time
+
+    pdf, _xml, _ = built["facturx-en16931"]
+    marks = _xmp_as(pdf, "<?xpacket begin", "<?xpacket" * 200_000 + "<?xpacket begin")
+    start = time.monotonic()
+    _got, findings = read_pdf(marks, "marks.pdf")
+    assert time.monotonic() - start < 10
+    assert "EINV-PDF-002" in {f.rule for f in findings}
