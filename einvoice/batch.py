@@ -381,10 +381,9 @@ def _validate_one(cand: Candidate, opts: Options, t0: float) -> FileResult:
                                   seconds=time.perf_counter() - t0)
             return FileResult(path, STATUS_SKIPPED, reason="not an invoice (neither XML nor PDF)",
                               seconds=time.perf_counter() - t0)
-        from .container import invoice_xml
+        from .container import parse_invoice
 
-        data, container_findings = invoice_xml(data, path, opts.max_bytes)
-        tree = xmlsafe.parse(data, path)
+        tree, container_findings = parse_invoice(data, path, opts.max_bytes)
         doc = syntax.read_tree(tree.getroot(), path)
         doc.container_findings = container_findings + doc.container_findings  # (an SBDH envelope's, say)
         doc.form = kind if kind == "pdf" else doc.syntax.value  # ubl, cii or pdf: one invoice may come in each

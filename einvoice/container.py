@@ -212,6 +212,12 @@ def _failure(exc: BaseException, data: bytes, path: str | None, what: str = "dam
         return UnreadableInput(f"{what} (objects nested too deeply)", path)
     if isinstance(exc, MemoryError):
         return UnreadableInput(f"{what} (too large to read)", path)
+    if isinstance(exc, EOFError):
+        return UnreadableInput(f"{what} (the file ends where more is needed)", path)
+    if type(exc).__module__ == "builtins" and not isinstance(exc, OSError):  # (a TypeError inside the PDF library:
+        # its text speaks of its own classes, "'>=' not supported between 'EncodedStreamObject' and 'int'")
+        return UnreadableInput(f"{what} (an object of the wrong kind where the PDF format expects another, such as "
+                               "a /Length that is no number)", path)
     text = one_line(exc, 120)
     return UnreadableInput(f"{what} ({name}{': ' + text if text else ''})", path)
 
@@ -340,6 +346,20 @@ def invoice_xml(data: bytes, path: str | None = None, max_bytes: int = MAX_BYTES
     return read_pdf(data, path, max_bytes)
 
 
+def parse_invoice(data: bytes, path: str | None = None, max_bytes: int = MAX_BYTES):
+    """The parsed invoice XML (an lxml tree) of bytes that are XML or a PDF (by content), with the PDF's container
+    findings; UnreadableInput naming a PDF's attachment when the XML in it cannot be read."""
+    from . import xmlsafe
+
+    if not is_pdf(data):
+        return xmlsafe.parse(data, path), []
+    name, xml, findings = _read_pdf(data, path, max_bytes)
+    try:
+        return xmlsafe.parse(xml, path), findings
+    except UnreadableInput as exc:
+        raise UnreadableInput(f"attachment {name}: {exc.reason}", path) from None
+
+
 def extract_xml(data: bytes, path: str | None = None, max_bytes: int = MAX_BYTES) -> tuple[str, bytes]:
     """``(attachment name, xml)`` of the invoice in a Factur-X / ZUGFeRD / XRechnung PDF, without the container
     checks; the XML is well-formed (UnreadableInput naming the attachment otherwise)."""
@@ -357,6 +377,12 @@ def extract_xml(data: bytes, path: str | None = None, max_bytes: int = MAX_BYTES
 
 def read_pdf(data: bytes, path: str | None = None, max_bytes: int = MAX_BYTES) -> tuple[bytes, list[Finding]]:
     """The invoice XML inside a PDF, and the findings about its container."""
+    _name, xml, findings = _read_pdf(data, path, max_bytes)
+    return xml, findings
+
+
+def _read_pdf(data: bytes, path: str | None, max_bytes: int) -> tuple[str, bytes, list[Finding]]:
+    """(attachment name, invoice XML, container findings) of a PDF."""
     reader, name, xml, others = _open(data, path, max_bytes)
     findings: list[Finding] = []
     syntax = _syntax_of(xml)
@@ -412,7 +438,7 @@ def read_pdf(data: bytes, path: str | None = None, max_bytes: int = MAX_BYTES) -
         raise
     except Exception as exc:  # noqa: BLE001 - one guarded PDF path: a PDF library error is a damaged PDF
         raise _failure(exc, data, path) from None
-    return xml, findings
+    return name, xml, findings
 
 
 def _syntax_of(xml: bytes) -> str | None:

@@ -629,3 +629,52 @@ def test_many_xpacket_marks_are_read_in_linear_time(built):
     _got, findings = read_pdf(marks, "marks.pdf")
     assert time.monotonic() - start < 10
     assert "EINV-PDF-002" in {f.rule for f in findings}
+
+
+# --- reasons in the project's words ------------------------------------------------------------
+
+
+def _length_is_a_stream(pdf: bytes) -> bytes:
+    """The PDF with the /Length of its invoice attachment's stream a reference to a stream (its XMP), offsets kept."""
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        number = doc.attachments["factur-x.xml"].obj.EF.F.objgen[0]
+        meta = doc.Root.Metadata.objgen[0]
+        out = io.BytesIO()
+        doc.save(out, object_stream_mode=pikepdf.ObjectStreamMode.disable)
+    data = out.getvalue()
+    head = re.search(rb"\n%d 0 obj\s*<<.*?/Length (\d+) ?" % number, data, re.S)
+    new = b"/Length %d 0 R" % meta
+    old = data[head.start(1) - 8:head.end()]
+    assert len(new) <= len(old)
+    return data[:head.start(1) - 8] + new.ljust(len(old)) + data[head.end():]
+
+
+def test_a_pdf_library_type_error_is_said_in_our_words(built, tmp_path):
+    """A /Length that is a stream gave 'damaged attachment factur-x.xml (TypeError: '>=' not supported between
+    instances of 'EncodedStreamObject' and 'int')', the PDF library's words about its own classes."""
+    pdf, _xml, _ = built["facturx-en16931"]
+    with pytest.raises(UnreadableInput) as exc:
+        read_pdf(_length_is_a_stream(pdf), "len.pdf")
+    assert exc.value.reason.startswith("damaged attachment factur-x.xml (an object of the wrong kind")
+    assert "Error" not in exc.value.reason and "Object" not in exc.value.reason
+
+
+def test_a_pdf_attachment_that_is_not_well_formed_is_named(built, tmp_path):
+    """validate and show said 'not well-formed XML at line N' of a PDF without naming the attachment."""
+    import pikepdf
+
+    pdf, _xml, _ = built["facturx-en16931"]
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        doc.attachments["factur-x.xml"].obj.EF.F.write(b"<a>\n<b></a>")
+        doc.save(tmp_path / "bad.pdf")
+    for command in ("validate", "show"):
+        res = CliRunner().invoke(main, [command, str(tmp_path / "bad.pdf")])
+        assert res.exit_code == 2, command
+        assert "bad.pdf: attachment factur-x.xml: not well-formed XML at line 2" in res.output, (command, res.output)
+    from einvoice import load
+
+    with pytest.raises(UnreadableInput) as exc:
+        load(tmp_path / "bad.pdf")
+    assert exc.value.reason.startswith("attachment factur-x.xml: not well-formed XML at line 2")

@@ -148,12 +148,9 @@ def load(source: str | Path | bytes, max_bytes: int = xmlsafe.MAX_BYTES):
     from .. import arguments
 
     data, name = xmlsafe.read_bytes(source, arguments.size("max_bytes", max_bytes))
-    findings: list = []
-    if xmlsafe.is_pdf(data):
-        from ..container import read_pdf
+    from ..container import parse_invoice
 
-        data, findings = read_pdf(data, name)
-    tree = xmlsafe.parse(data, name)
+    tree, findings = parse_invoice(data, name)
     doc = read_tree(tree.getroot(), name)
     doc.container_findings = findings + doc.container_findings
     return doc
