@@ -214,8 +214,9 @@ def _failure(exc: BaseException, data: bytes, path: str | None, what: str = "dam
         return UnreadableInput(f"{what} (too large to read)", path)
     if isinstance(exc, EOFError):
         return UnreadableInput(f"{what} (the file ends where more is needed)", path)
-    if type(exc).__module__ == "builtins" and not isinstance(exc, OSError):  # (a TypeError inside the PDF library:
-        # its text speaks of its own classes, "'>=' not supported between 'EncodedStreamObject' and 'int'")
+    if type(exc) in (TypeError, AttributeError, KeyError, IndexError):  # (inside the PDF library, where an object is
+        # not of the kind it expects: its text speaks of its own classes, "'>=' not supported between
+        # 'EncodedStreamObject' and 'int'")
         return UnreadableInput(f"{what} (an object of the wrong kind where the PDF format expects another, such as "
                                "a /Length that is no number)", path)
     text = one_line(exc, 120)
