@@ -236,6 +236,28 @@ def _entry_names(entry) -> list[str]:
     return names
 
 
+def _af_names(reader) -> list[str]:
+    """The file names (/UF, /F) of the file specifications the catalog's /AF array lists (the first 100)."""
+    from pypdf.generic import ArrayObject, DictionaryObject
+
+    try:
+        af = reader.trailer["/Root"].get("/AF")
+        af = af.get_object() if af is not None else None
+        if not isinstance(af, ArrayObject):
+            return []
+        names = []
+        for item in list(af)[:100]:
+            spec = item.get_object()
+            if isinstance(spec, DictionaryObject):
+                for key in ("/UF", "/F"):
+                    value = spec.get(key)
+                    if isinstance(value, str) and str(value) not in names:
+                        names.append(str(value))
+        return names
+    except Exception:  # noqa: BLE001 - only said in a reason; a damaged /AF says nothing
+        return []
+
+
 def _content(entry, name: str, max_bytes: int, data: bytes, path: str | None) -> bytes:
     """The bytes of one embedded file, decompressed no further than ``max_bytes`` + 1 bytes."""
     from pypdf.generic import DictionaryObject, StreamObject
@@ -311,8 +333,11 @@ def _open(data: bytes, path: str | None, max_bytes: int = MAX_BYTES):
                  if any(n.lower() in lowered for n in ns)]
         if not known:
             other = f" (it embeds {', '.join(one_line(n, 60) for n in names[:5])})" if names else ""
-            raise UnreadableInput("no invoice: the PDF carries no invoice XML under a known name "
-                                  f"({', '.join(INVOICE_NAMES)}){other}", path)
+            listed = [n for n in _af_names(reader) if n.lower() in lowered]
+            af = (f"; its /AF array lists {', '.join(listed)}, which that tree does not hold, and receivers do not "
+                  "look for the invoice there") if listed else ""
+            raise UnreadableInput("no invoice: the PDF's embedded files (its /EmbeddedFiles name tree) hold no invoice "
+                                  f"XML under a known name ({', '.join(INVOICE_NAMES)}){other}{af}", path)
         distinct = sorted({n for _e, n in known})
         others: list[str] = []
         if len(distinct) > 1:

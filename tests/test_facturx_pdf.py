@@ -678,3 +678,20 @@ def test_a_pdf_attachment_that_is_not_well_formed_is_named(built, tmp_path):
     with pytest.raises(UnreadableInput) as exc:
         load(tmp_path / "bad.pdf")
     assert exc.value.reason.startswith("attachment factur-x.xml: not well-formed XML at line 2")
+
+
+def test_an_invoice_listed_only_in_af_is_said_where_it_was_looked_for(built):
+    """A factur-x.xml only in the catalog's /AF array was 'no invoice XML under a known name', though the file
+    carries one under exactly that name: the reason says where the invoice was looked for and what /AF lists."""
+    import pikepdf
+
+    pdf, _xml, _ = built["facturx-en16931"]
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        del doc.Root.Names["/EmbeddedFiles"]
+        out = io.BytesIO()
+        doc.save(out)
+    with pytest.raises(UnreadableInput) as exc:
+        read_pdf(out.getvalue(), "af.pdf")
+    assert exc.value.reason.startswith("no invoice: the PDF's embedded files (its /EmbeddedFiles name tree) hold no")
+    assert exc.value.reason.endswith("its /AF array lists factur-x.xml, which that tree does not hold, and receivers "
+                                     "do not look for the invoice there")
