@@ -842,7 +842,7 @@ def show(source: Path, out_format: str = "text") -> None:
         (kind, f"{inv.number or '-'}  (type {inv.type_code or '-'}, {doc.syntax.value.upper()})"),
         ("Issue date", inv.issue_date),
         ("Due date", inv.due_date),
-        ("Payment terms", inv.payment_terms),
+        ("Payment terms", inv.payment_terms.replace("\n", " / ") if inv.payment_terms else None),  # (a line each: one row)
         ("Seller", _party(inv.seller)),
         ("Buyer", _party(inv.buyer)),
         ("Customer number", " / ".join(x for x in (f"buyer id {buyer_ids}" if buyer_ids else None,

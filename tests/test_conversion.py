@@ -1276,3 +1276,26 @@ def test_a_source_that_does_not_validate_is_not_converted(tmp_path):
     assert res.exit_code == 1 and not out.exists() and "the source does not validate" in res.output
     assert "EINV-DATE-001" in res.output and "20240230" in res.output
     assert api.convert(data, "ubl")  # (the valid sample converts as before)
+
+
+def test_extended_payment_terms_are_read_each_one():
+    """Factur-X EXTENDED states a cash discount until one day and the net amount until a later one as two payment
+    terms. BT-20 was the first one's description alone: show, render and a conversion told only of the discount's
+    day. Each term's description is read, a line each, in order; a document of one term reads as before."""
+    from einvoice import api
+
+    root = _extended(_fx_sample())
+    ram = _RAM
+    settlement = next(root.iter(f"{{{ram}}}ApplicableHeaderTradeSettlement"))
+    terms = settlement.find(f"{{{ram}}}SpecifiedTradePaymentTerms")
+    assert terms is not None and terms.find(f"{{{ram}}}Description") is not None
+    one = load(etree.tostring(root)).invoice.payment_terms
+    second = etree.Element(f"{{{ram}}}SpecifiedTradePaymentTerms")
+    etree.SubElement(second, f"{{{ram}}}Description").text = "Bis zum 13.06.2025 ohne Abzug"
+    terms.addnext(second)
+    both = etree.tostring(root)
+    assert load(both).invoice.payment_terms == f"{one}\nBis zum 13.06.2025 ohne Abzug"
+    ubl = api.convert(both, "ubl", force=True)
+    assert load(ubl).invoice.payment_terms == f"{one}\nBis zum 13.06.2025 ohne Abzug"
+    html = api.render(both)
+    assert "Bis zum 13.06.2025 ohne Abzug" in html and one.split()[0] in html

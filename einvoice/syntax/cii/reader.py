@@ -96,6 +96,7 @@ R_ProprietaryID = _R + "ProprietaryID"
 R_ReferenceTypeCode = _R + "ReferenceTypeCode"
 R_SpecifiedLineTradeSettlement = _R + "SpecifiedLineTradeSettlement"
 R_SpecifiedTradePaymentTerms = _R + "SpecifiedTradePaymentTerms"
+R_Description = _R + "Description"
 R_SpecifiedTradeSettlementPaymentMeans = _R + "SpecifiedTradeSettlementPaymentMeans"
 R_TypeCode = _R + "TypeCode"
 S_SupplyChainTradeTransaction = _S + "SupplyChainTradeTransaction"
@@ -410,6 +411,20 @@ def _item(b: Binding, el: Any, vals: dict, els: dict, ctx: Any) -> None:
             vals["item"] = make(Item, None, {"tax_category": BINDING.read(TaxCategory, att)}, {"tax_category": att})
 
 
+def _payment_terms(b: Binding, el: Any, vals: dict, els: dict, ctx: Any) -> None:
+    """BT-20: the description of the payment terms; where Factur-X EXTENDED states several terms (a cash discount
+    until one day, the net amount until a later one), each one's description, a line each, in their order: the
+    first alone would tell a reader only of the discount's day."""
+    settlement = _one(el, *_SETTLEMENT)
+    found = [d for t in (settlement if settlement is not None else ()) if t.tag == R_SpecifiedTradePaymentTerms
+             for d in t if d.tag == R_Description]
+    if not found:
+        return
+    said = [text(d) for d in found]
+    vals["payment_terms"] = said[0] if len(found) == 1 else "\n".join(t.strip() for t in said if t.strip())
+    els["payment_terms"] = found[0]
+
+
 def _nothing(b: Binding, el: Any, vals: dict, els: dict, ctx: Any) -> None:
     """A term another converter reads (BT-17/18 with the documents, BT-89/90 with the means, BG-23 with the totals)."""
 
@@ -423,6 +438,7 @@ CONVERTERS = {
     "line_object_id": (_line_object_id, None),
     "payment_means": (_payment_means, None),
     "with_means": (_nothing, None),
+    "payment_terms": (_payment_terms, None),
     "credit_transfers": (_credit_transfers, None),
     "direct_debit": (_nothing, None),
     "tax_totals": (_tax_totals, None, True),

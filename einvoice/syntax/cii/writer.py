@@ -546,6 +546,7 @@ CONVERTERS = {
     "credit_transfers": (None, _credit_transfers),
     "direct_debit": (None, _direct_debit),
     "with_header": (None, _nothing),
+    "payment_terms": (None, None),  # (read from every term's description; written as the one term's)
     "tax_totals": (None, _tax_totals),
     "with_tax_totals": (None, _nothing),
     "location_id": (None, _location_id),
