@@ -762,3 +762,24 @@ def test_a_root_finding_names_the_nested_input_field_its_term_stands_for():
 
     terms = _term_fields(einvoice.Invoice.model_validate(_sample("peppol")))
     assert "BT-50" not in terms and "BT-35" not in terms and terms["BT-10"] == "buyer_reference"
+
+
+def test_minimum_leaves_out_a_legal_organisation_it_empties():
+    """A buyer with a trading name (BT-45) and no legal registration: MINIMUM does not carry BT-45, and its schema
+    shaping left the buyer's ram:SpecifiedLegalOrganization empty, which MINIMUM reads as BT-47's and wants an ID:
+    the build was refused (FX-SCH-A-000408), lossy or not, though the document without the empty element passes the
+    official MINIMUM files. An optional container the profile leaves empty is not written now."""
+    from lxml import etree
+
+    data = _sample("facturx-minimum")
+    data["buyer"]["trading_name"] = "Kunde Handel"
+    data["buyer"].pop("legal_registration_id", None)
+    xml, _report = build_report(data, "facturx-minimum", allow_lossy=True)
+    root = etree.fromstring(xml)
+    ram = "{urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100}"
+    buyer = next(root.iter(f"{ram}BuyerTradeParty"))
+    assert buyer.find(f"{ram}SpecifiedLegalOrganization") is None
+    official = _oracle()
+    assert not {rid for rid, flag in official.verdict("facturx-minimum", xml) if flag in ("error", "fatal")}
+    assert einvoice.build(_sample("facturx-en16931") | {"buyer": data["buyer"]}, "facturx-en16931").count(
+        b"<ram:TradingBusinessName>Kunde Handel</ram:TradingBusinessName>") == 1

@@ -198,7 +198,8 @@ class _Shape:
             if anc is not node:
                 continue
             mx = el.get("maxOccurs", "1")
-            t.children[f"{{{tns}}}{el.get('name')}"] = (order, 10**9 if mx == "unbounded" else int(mx), el)
+            t.children[f"{{{tns}}}{el.get('name')}"] = (order, 10**9 if mx == "unbounded" else int(mx), el,
+                                                       el.get("minOccurs", "1") == "0")
             order += 1
         t.attrs = {a.get("name") for a in node.findall(_XS + "attribute")}
         return t
@@ -207,11 +208,11 @@ class _Shape:
         entry = t.children.get(qn)
         if entry is None:
             return None
-        order, mx, el = entry
+        order, mx, el, optional = entry
         if not isinstance(el, _Type):
             tns = el.getroottree().getroot().get("targetNamespace")
             el = self.type_of(el, tns)
-            t.children[qn] = (order, mx, el)
+            t.children[qn] = (order, mx, el, optional)
         return el
 
     def shape(self, el: Any, t: _Type) -> None:
@@ -244,7 +245,11 @@ class _Shape:
                 el.remove(c)
                 continue
             counts[tag] = n + 1
+            had = len(c)
             self.shape(c, ct)
+            if had and not len(c) and entry[3] and not c.attrib and not (c.text or "").strip():
+                el.remove(c)  # an optional container the profile left empty (MINIMUM's buyer legal organisation
+                continue  # held only the trading name, BT-45, which it does not carry): gone, not written empty
             pos = entry[0]
             if pos < prev:
                 in_order = False
