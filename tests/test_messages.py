@@ -130,3 +130,56 @@ def test_unreadable_xml_is_one_clean_line_in_every_command(tmp_path):
         lines = [ln for ln in res.output.splitlines() if ln.startswith("einvoice: ")]
         assert res.exit_code == 2 and lines == [expected], (args, res.output)
         assert "<string>" not in res.output
+
+
+def _last_name(context: str) -> str:
+    """The element a context path ends with, its predicates left out (a predicate may hold a path: [ram:ID/@schemeID])."""
+    depth, steps, cur = 0, [], ""
+    for ch in context:
+        depth += ch == "["
+        depth -= ch == "]"
+        if ch == "/" and depth == 0:
+            steps.append(cur)
+            cur = ""
+        else:
+            cur += ch
+    last, depth, out = (steps + [cur])[-1], 0, ""
+    for ch in last:
+        depth += ch == "["
+        if depth == 0:
+            out += ch
+        depth -= ch == "]"
+    return out
+
+
+def test_factur_x_count_messages_name_the_element_they_count_in():
+    """A count, presence or code list check of a Factur-X profile says which element it counts in. The messages named
+    a predicate's text ("ram:ID must occur exactly 1 time(s) in @schemeID="VA"." of ExchangedDocument's ID) or another
+    context holding the same id (MINIMUM's buyer name was said to be the seller's)."""
+    import re
+    from pathlib import Path
+
+    import yaml
+
+    schemas = Path(__file__).resolve().parents[1] / "schemas"
+    checked = 0
+    for structure in sorted((schemas / "structure").glob("facturx-*.yaml")):
+        name = structure.stem.removeprefix("facturx-")
+        rules_file = schemas / "rules" / "facturx" / f"{name}.yaml"
+        if not rules_file.exists():
+            continue
+        rules = yaml.safe_load(rules_file.read_text(encoding="utf-8"))
+        where: dict[str, set[str]] = {}
+        for group in yaml.safe_load(structure.read_text(encoding="utf-8"))["groups"]:
+            for ctx in group["contexts"]:
+                for check in ctx.get("checks", []):
+                    where.setdefault(check[0], set()).add(_last_name(ctx["context"]))
+        for rid, names in where.items():
+            msg = (rules.get(rid) or {}).get("message", "")
+            m = (re.fullmatch(r"\S+ (?:must occur exactly \S+ time\(s\)|may occur at most \S+) in (.+?)(?:; the document has more)?\.", msg)
+                 or re.fullmatch(r"The value of (?:@\S+ of )?(.+?) is not one the Factur-X .+", msg))
+            if m:
+                checked += 1
+                said = set(re.split(r", | or ", m.group(1)))
+                assert said == names, (rules_file.name, rid, msg, names)
+    assert checked > 500
