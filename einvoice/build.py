@@ -916,46 +916,87 @@ def _leaves(x: Any, path: str = "") -> typing.Iterator[str]:
         yield path
 
 
-def _one_spelling(data: dict) -> dict:
-    """The dumped model with the terms each syntax states its own way stated one way, so that a value written in the
-    other place is not counted as lost: a payment means with two credit transfers (BG-17) is two payment means in
-    both syntaxes; the bank assigned creditor identifier (BT-90), a SEPA identifier of the payee or seller in UBL and
-    the direct debit's creditor identifier in CII, is one set of values (``creditor_ids``)."""
-    creditors = set()
-    for party in (data.get("payee"), data.get("seller")):
-        if party and party.get("identifiers"):
-            sepa = [i for i in party["identifiers"] if (i.get("scheme_id") or "").strip().upper() == "SEPA"]
-            creditors.update((i.get("value") or "").strip() for i in sepa)
-            party["identifiers"] = [i for i in party["identifiers"] if i not in sepa]
-    for m in [*(data.get("payment_means") or []), data.get("payment_without_means")]:
+def _join(path: str, rel: str) -> str:
+    return path if not rel else rel if not path else f"{path}{rel}" if rel[0] == "[" else f"{path}.{rel}"
+
+
+# the lists the loss check spells one way (see _spelled_leaves): a place in them is no place in the caller's input
+_RESPELT = ("tax_totals", "payment_means", "creditor_ids", "seller.identifiers", "payee.identifiers")
+
+
+def _spelled_leaves(data: dict) -> list[tuple[str, str]]:
+    """Each content leaf of a dumped model as (its path with the terms each syntax states its own way stated one way,
+    its path in the data): a value written in the other place is not counted as lost, and a lost one is named by the
+    field that gave it. A payment means with two credit transfers (BG-17) is two payment means in both syntaxes; the
+    bank assigned creditor identifier (BT-90), a SEPA identifier of the payee or seller in UBL and the direct debit's
+    creditor identifier in CII, is one set of values (``creditor_ids[value]``); the VAT total in accounting currency
+    (BT-111) is told by its currency, not its place among the tax totals (the input may give it alone, first; the
+    written document has the invoice currency's total first)."""
+    out: list[tuple[str, str]] = []
+
+    def put(x: Any, spelt: str, at: str) -> None:
+        out.extend((_join(spelt, rel), _join(at, rel)) for rel in _leaves(x))
+
+    data = dict(data)
+    for party in ("payee", "seller"):
+        p = data.get(party)
+        if p and p.get("identifiers"):
+            data[party] = dict(p, identifiers=[])
+            k = 0
+            for i, ident in enumerate(p["identifiers"]):
+                if (ident.get("scheme_id") or "").strip().upper() == "SEPA":
+                    value = (ident.get("value") or "").strip()
+                    if value:
+                        out.extend((f"creditor_ids[{value}]", _join(f"{party}.identifiers[{i}]", rel))
+                                   for rel in _leaves(ident))
+                else:
+                    put(ident, f"{party}.identifiers[{k}]", f"{party}.identifiers[{i}]")
+                    k += 1
+    means = list(data.get("payment_means") or [])
+    for i, m in [*enumerate(means), (None, data.get("payment_without_means"))]:
         if m and m.get("direct_debit") and m["direct_debit"].get("creditor_id"):
-            creditors.add(m["direct_debit"].pop("creditor_id").strip())
-    means = []
-    for m in data.get("payment_means") or []:
+            value = m["direct_debit"]["creditor_id"].strip()
+            at = "payment_without_means" if i is None else f"payment_means[{i}]"
+            if value:
+                out.append((f"creditor_ids[{value}]", f"{at}.direct_debit.creditor_id"))
+            m = dict(m, direct_debit={**m["direct_debit"], "creditor_id": None})
+            if i is None:
+                data["payment_without_means"] = m
+            else:
+                means[i] = m
+    k = 0
+    for i, m in enumerate(means):
         transfers = m.get("credit_transfers") or []
-        means += [{**m, "credit_transfers": [t]} for t in transfers] if len(transfers) > 1 else [m]
-    data["payment_means"] = means
-    data["creditor_ids"] = sorted(creditors - {""})
-    # BT-111, the VAT total in accounting currency: by its currency, not its place among the tax totals (the input may
-    # give it alone, first; the written document has the invoice currency's total first)
+        if len(transfers) > 1:
+            for j, t in enumerate(transfers):
+                put(dict(m, credit_transfers=[]), f"payment_means[{k}]", f"payment_means[{i}]")
+                put(t, f"payment_means[{k}].credit_transfers[0]", f"payment_means[{i}].credit_transfers[{j}]")
+                k += 1
+        else:
+            put(m, f"payment_means[{k}]", f"payment_means[{i}]")
+            k += 1
     acc, cur = (data.get("tax_currency_code") or "").strip(), (data.get("currency_code") or "").strip()
-    totals = data.get("tax_totals") or []
-    in_acc = [t for t in totals if acc and acc != cur and (((t.get("tax_amount") or {}).get("currency_id")) or "").strip() == acc]
-    if in_acc:
-        data["tax_totals"] = [t for t in totals if t not in in_acc]
-        data["tax_totals (BT-111)"] = in_acc
-    return data
+    counts = [0, 0]
+    for i, t in enumerate(data.get("tax_totals") or []):
+        in_acc = bool(acc and acc != cur and (((t.get("tax_amount") or {}).get("currency_id")) or "").strip() == acc)
+        put(t, f"{'tax_totals (BT-111)' if in_acc else 'tax_totals'}[{counts[in_acc]}]", f"tax_totals[{i}]")
+        counts[in_acc] += 1
+    for key, value in data.items():
+        if key not in ("payment_means", "tax_totals"):
+            put(value, key, key)
+    return out
 
 
-def _content_leaves(inv: Invoice) -> set[str]:
-    out = set()
-    for path in _leaves(_one_spelling(inv.model_dump(exclude={*_NOT_CONTENT_TOP}))):
+def _content_leaves(inv: Invoice) -> list[tuple[str, str]]:
+    """(path spelt one way, input path) of each content leaf (see :func:`_spelled_leaves`)."""
+    out = []
+    for spelt, path in _spelled_leaves(inv.model_dump(exclude={*_NOT_CONTENT_TOP})):
         last = path.rsplit(".", 1)[-1]
         if last in _NOT_CONTENT:
             continue
         if last in _MOVED and "tax_category" in path and not path.startswith("tax_totals"):
             continue
-        out.add(path)
+        out.append((spelt, path))
     return out
 
 
@@ -986,11 +1027,34 @@ def _collapse(lost: set[str], given: set[str], kept: set[str] = frozenset()) -> 
     return sorted(p for p in out if not any(up in out for up in ancestors(p)))
 
 
+def _lost_fields(given: Invoice, written: Invoice) -> dict[str, set[str]]:
+    """Input fields the written document does not carry, each with the one-way spellings of its leaves: a leaf is
+    lost when none of its spellings is written (a payment means' code, said once per credit transfer, is kept while
+    one of them is); they are named as the input gives them (``payment_means[0].credit_transfers[1]``, the seller's
+    SEPA identifier, the second tax total), never by a one-way spelling."""
+    spellings: dict[str, set[str]] = {}
+    for spelt, path in _content_leaves(given):
+        spellings.setdefault(path, set()).add(spelt)
+    written_leaves = _content_leaves(written)
+    written_spelt = {spelt for spelt, _ in written_leaves}
+    lost = {path for path, spelt in spellings.items() if not spelt & written_spelt}
+    given_spelt = {s for spelt in spellings.values() for s in spelt}
+    # what the written document holds besides the input's leaves, where its place is the input's (a total computed),
+    # not in a list spelt one way (the invoice currency's tax total is written first: the input's first may be BT-111)
+    kept = set(spellings) - lost
+    kept |= {path for spelt, path in written_leaves if spelt not in given_spelt and not spelt.startswith(_RESPELT)}
+    fields: dict[str, set[str]] = {field: set() for field in _collapse(lost, set(spellings), kept)}
+    for path in lost:  # (each lost leaf's spellings go with the field that names it: linear in the leaves)
+        up = path
+        while up not in fields:
+            up = up[:max(up.rfind("."), up.rfind("["))]
+        fields[up] |= spellings[path]
+    return fields
+
+
 def dropped_terms(given: Invoice, written: Invoice) -> list[str]:
     """Input fields (e.g. ``seller.contact``, ``due_date``) that the written document does not carry."""
-    have = _content_leaves(given)
-    kept = _content_leaves(written)
-    return _collapse(have - kept, have, kept)
+    return list(_lost_fields(given, written))
 
 
 def _read_back(xml: bytes) -> Invoice:
@@ -1002,24 +1066,30 @@ def _read_back(xml: bytes) -> Invoice:
 LOSSY_ORDER = ("facturx-minimum", "facturx-basicwl", "facturx-basic", "facturx-en16931", "facturx-extended")
 
 
-def _carriers(prepared: Invoice, target: Target, lost: list[str]) -> dict[str, str]:
-    """For each lost field, the smallest format that carries it (of the same syntax first)."""
+def _carriers(given: Invoice, target: Target, lost: dict[str, set[str]]) -> dict[str, str]:
+    """For each lost field, the smallest format that carries it (of the same syntax first) and issues the input:
+    a format whose own checks (the build's, the written document's validation) refuse the input carries nothing
+    of it (Peppol has a place for a second SEPA creditor identifier, but UBL-SR-29 refuses it)."""
     out: dict[str, str] = {}
     same = [n for n in (("ehf", "peppol") if target.syntax == Syntax.UBL else LOSSY_ORDER) if n != target.name]
     other = [n for n in (LOSSY_ORDER if target.syntax == Syntax.UBL else ("peppol",))]
     for name in (*same, *other):
         if len(out) == len(lost):
             break
-        inv = prepared.model_copy(deep=True)
+        inv = given.model_copy(deep=True)
         fmt = FORMATS[name]
         inv.customization_id, inv.profile_id = fmt.customization_id, fmt.profile_id  # the candidate's own
         try:
-            kept = _content_leaves(_read_back(_write(inv, fmt)))
+            if any(f.severity.blocking for f in prepare(inv, fmt)):
+                continue
+            xml = _write(inv, fmt)
+            kept = {spelt for spelt, _path in _content_leaves(_read_back(xml))}
+            carried = [path for path, spelt in lost.items() if path not in out and spelt & kept]
+            if not carried or any(f.severity.blocking for f in check_written(xml, fmt.profile).findings):
+                continue
         except Exception:  # noqa: BLE001 - a profile that cannot render this invoice carries nothing of it
             continue
-        for path in lost:
-            if path not in out and any(k == path or k.startswith(path) and k[len(path)] in ".[" for k in kept):
-                out[path] = name
+        out.update(dict.fromkeys(carried, name))
     return out
 
 
@@ -1059,11 +1129,13 @@ def build_report(data: Invoice | dict, format: str, policy: bool = False,
                                     "(a control character such as NUL)") from None
         raise
     written = _read_back(xml)
-    lost = dropped_terms(given, written)
+    lost = _lost_fields(given, written)
     if lost:
-        carriers = _carriers(invoice, target, lost)
+        carriers = _carriers(given, target, lost)
         rule = "EINV-B-031" if allow_lossy else "EINV-B-030"
-        lossy = [_finding(rule, field=path, format=target.name,
+        # (a VAT total in accounting currency is named as such: the input's tax totals hold both)
+        lossy = [_finding(rule, field=path + (" (BT-111)" if all(s.startswith("tax_totals (BT-111)") for s in lost[path])
+                                              else ""), format=target.name,
                           carrier=(f"the format {carriers[path]} carries it" if path in carriers
                                    else "no format einvoice writes carries it"))
                  for path in lost]

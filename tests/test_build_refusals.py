@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import copy
 import sys
 from decimal import Decimal
 from pathlib import Path
@@ -783,3 +784,41 @@ def test_minimum_leaves_out_a_legal_organisation_it_empties():
     assert not {rid for rid, flag in official.verdict("facturx-minimum", xml) if flag in ("error", "fatal")}
     assert einvoice.build(_sample("facturx-en16931") | {"buyer": data["buyer"]}, "facturx-en16931").count(
         b"<ram:TradingBusinessName>Kunde Handel</ram:TradingBusinessName>") == 1
+
+def test_a_lost_value_is_named_by_the_input_field_that_gave_it(fx):
+    """The loss check spells some terms one way (a payment means per credit transfer, BT-90 as a set of values, BT-111
+    by its currency): the findings named those spellings (payment_means[1].credit_transfers[0].account_name of an
+    input with one payment means, creditor_ids[1] for the identifier that was kept, tax_totals (BT-111)[1]) and a
+    format that refuses the input (Peppol: UBL-SR-29, PEPPOL-EN16931-R054) as one that carries it."""
+    def lost(data, fmt, lossy=False):
+        if lossy:
+            return [f.message for f in build_report(data, fmt, allow_lossy=True)[1].findings if f.rule == "EINV-B-031"]
+        with pytest.raises(BuildRefused) as info:
+            einvoice.build(data, fmt)
+        return [f.message for f in info.value.findings if f.rule == "EINV-B-030"]
+
+    data = copy.deepcopy(fx)
+    data["payment_means"] = [{"code": "58", "remittance_information": "RE-1", "credit_transfers": [
+        {"account_id": "DE89370400440532013000"}, {"account_id": "DE02120300000000202051", "account_name": "Zweit"}]}]
+    said = [m for m in lost(data, "facturx-basicwl") if "payment_means" in m]
+    assert len(said) == 1 and " carry payment_means[0].credit_transfers[1].account_name, " in said[0], said
+    assert "(the format facturx-en16931 carries it)" in said[0]
+
+    data = copy.deepcopy(fx)
+    data["seller"]["identifiers"] = [{"value": "DE98ZZZ01111111111", "scheme_id": "SEPA"}]
+    data["payment_means"] = [{"code": "59", "remittance_information": "R-1", "direct_debit": {
+        "mandate_reference": "M1", "creditor_id": "DE98ZZZ09999999999", "debited_account_id": "DE89370400440532013000"}}]
+    said = lost(data, "facturx-en16931", lossy=True)
+    assert len(said) == 1 and " carry seller.identifiers, " in said[0], said
+    assert "no format einvoice writes carries it" in said[0]
+    with pytest.raises(BuildRefused) as info:
+        einvoice.build(data, "peppol")
+    assert "UBL-SR-29" in {f.rule for f in info.value.findings}
+
+    data = copy.deepcopy(fx)
+    data["tax_currency_code"] = "SEK"
+    data["tax_totals"] = [{"tax_amount": {"value": "9000.00", "currency_id": "SEK"}},
+                          {"tax_amount": {"value": "9100.00", "currency_id": "SEK"}}]
+    said = lost(data, "facturx-en16931")
+    assert len(said) == 1 and " carry tax_totals[1] (BT-111), " in said[0], said
+    assert "no format einvoice writes carries it" in said[0]
