@@ -1188,6 +1188,8 @@ def _name_input_fields(written: Invoice, findings: list[Finding], given: Invoice
         while xpath and xpath not in fields:
             xpath = xpath[:xpath.rfind("/")]
         field = fields[xpath] if xpath else None
+        if given is not None and field is not None:
+            field = _given_place(field, written, given)
         if gave is not None and field is not None and not any(g == field or g.startswith((field + ".", field + "["))
                                                                for g in gave):
             field = _computed_from(field, written, given)
@@ -1196,6 +1198,30 @@ def _name_input_fields(written: Invoice, findings: list[Finding], given: Invoice
             field = next((terms[t] for t in _TERM.findall(f.message) if t in terms), None)
         if field is not None:
             f.message = f"{f.message.rstrip()} (input: {field})"
+
+
+def _given_place(field: str, written: Invoice, given: Invoice) -> str:
+    """A field of the written document as the input places it: the document has the invoice currency's VAT total
+    first and the one in accounting currency (BT-111) second, the input may give them in another order or only the
+    latter (a breakdown given under the BT-111 total was named as one computed from the lines)."""
+    m = re.match(r"tax_totals\[(\d+)\]", field)
+    if not m:
+        return field
+
+    def places(inv: Invoice) -> list[tuple[bool, int]]:  # (in accounting currency, place among those alike)
+        acc, cur = (inv.tax_currency_code or "").strip(), (inv.currency_code or "").strip()
+        out, counts = [], [0, 0]
+        for t in inv.tax_totals:
+            in_acc = bool(acc and acc != cur and t.tax_amount and (t.tax_amount.currency_id or "").strip() == acc)
+            out.append((in_acc, counts[in_acc]))
+            counts[in_acc] += 1
+        return out
+
+    mine = places(written)
+    n = int(m[1])
+    if n >= len(mine) or mine[n] not in (theirs := places(given)):
+        return field
+    return f"tax_totals[{theirs.index(mine[n])}]{field[m.end():]}"
 
 
 def _computed_from(field: str, written: Invoice, given: Invoice) -> str | None:

@@ -822,3 +822,20 @@ def test_a_lost_value_is_named_by_the_input_field_that_gave_it(fx):
     said = lost(data, "facturx-en16931")
     assert len(said) == 1 and " carry tax_totals[1] (BT-111), " in said[0], said
     assert "no format einvoice writes carries it" in said[0]
+
+
+def test_a_breakdown_given_under_the_vat_total_in_accounting_currency_is_named_where_it_was_given():
+    """The input's only tax total is BT-111 (SEK) with a breakdown: the document writes it second, after the EUR total
+    it computes, and the findings on that breakdown named the line category it would be computed from (and R051
+    named currency_code); they name the input's tax_totals[0]."""
+    data = _sample("peppol")
+    data["tax_currency_code"] = "SEK"
+    data["tax_totals"] = [{"tax_amount": {"value": "9000.00", "currency_id": "SEK"},
+                           "breakdown": [{"category": {"code": "S", "rate": "25"}}]}]
+    with pytest.raises(BuildRefused) as info:
+        einvoice.build(data, "peppol")
+    named = {f.rule: f.message.rsplit("(input: ", 1)[-1] for f in info.value.findings}
+    for rule in ("BR-45", "BR-46", "BR-CO-17"):
+        assert named[rule] == "tax_totals[0].breakdown[0])", (rule, named[rule])
+    assert named["XSD"] == "tax_totals[0].breakdown[0].category)"
+    assert named["PEPPOL-EN16931-R051"] == "tax_totals[0].tax_amount)"
