@@ -1183,19 +1183,35 @@ def _name_input_fields(written: Invoice, findings: list[Finding], given: Invoice
     walk(written, "")
     gave = None if given is None else set(_leaves(given.model_dump(exclude={*_NOT_CONTENT_TOP})))
     terms = None  # business term -> input field (see _term_fields), when a finding needs it
+    below: dict[str, set[str]] | None = None  # xpath -> the input fields of the elements directly inside it
     for f in findings:
-        xpath = f.xpath
-        while xpath and xpath not in fields:
+        xpath, field = f.xpath, None
+        if xpath and xpath not in fields:  # (an element wrapping one object: UBL's cac:AccountingSupplierParty)
+            if below is None:
+                below = {}
+                for at, fld in fields.items():
+                    below.setdefault(at[:at.rfind("/")], set()).add(fld)
+            inside = below.get(xpath, ())
+            field = next(iter(inside)) if len(inside) == 1 else None
+        while field is None and xpath and xpath not in fields:
             xpath = xpath[:xpath.rfind("/")]
-        field = fields[xpath] if xpath else None
+        field = field if field is not None else fields[xpath] if xpath else None
+        said = _TERM.findall(f.message)
+        if field is not None and said and all(t in _TOP_TERMS for t in said) and (
+                (held := _class_terms(type(_at(written, field)))) and not set(said) & held):
+            # (the element holds another term: CII states BT-111 in the document totals' element, and a finding on it
+            # is about the invoice's field for the term the message names, not the totals)
+            field = None
         if given is not None and field is not None:
             field = _given_place(field, written, given)
         if gave is not None and field is not None and not any(g == field or g.startswith((field + ".", field + "["))
                                                                for g in gave):
             field = _computed_from(field, written, given)
-        if field is None and f.xpath:  # (the root, or a computed element: the input's field the message names)
+        if field is None and f.rule in _ROOT_FIELDS:  # (a document-wide rule whose message names no term)
+            field = _ROOT_FIELDS[f.rule](given if given is not None else written)
+        if field is None and f.xpath and said:  # (the root, or a computed element: the input's field the message names)
             terms = terms if terms is not None else _term_fields(given if given is not None else written)
-            field = next((terms[t] for t in _TERM.findall(f.message) if t in terms), None)
+            field = next((terms[t] for t in said if t in terms), None)
         if field is not None:
             f.message = f"{f.message.rstrip()} (input: {field})"
 
@@ -1243,6 +1259,57 @@ _LEADING_TERMS = re.compile(r"(B[TG])-(\d+)((?:/\d+)*) ")  # "BT-10 ...", "BT-11
 # the invoice's own fields by the business terms each stands for (BT-10: buyer_reference, BG-1: notes, BT-111: tax_totals)
 _TOP_TERMS = {f"{m[1]}-{n}": name for name, fld in Invoice.model_fields.items()
               if (m := _LEADING_TERMS.match(fld.description or "")) for n in [m[2], *m[3].split("/")[1:]]}
+
+
+def _class_terms(cls: Any, seen: set | None = None) -> set[str]:
+    """The business terms a model class and the classes inside it stand for (by their fields' descriptions)."""
+    out: set[str] = set()
+    if not (isinstance(cls, type) and issubclass(cls, ModelBase)):
+        return out
+    seen = seen if seen is not None else set()
+    if cls in seen:
+        return out
+    seen.add(cls)
+    for fld in cls.model_fields.values():
+        desc = fld.description or ""
+        out.update(_TERM.findall(desc))
+        if m := _LEADING_TERMS.match(desc):
+            out.update(f"{m[1]}-{n}" for n in m[3].split("/")[1:])
+        kind, arg = _unwrap(fld.annotation)
+        if kind == "list":
+            kind, arg = _unwrap(arg)
+        if kind == "model":
+            out |= _class_terms(arg, seen)
+    return out
+
+
+def _at(obj: Any, path: str) -> Any:
+    """The object at an input path (``lines[0].price``) of a model object; None when there is none."""
+    for name, index in re.findall(r"([^.\[\]]+)|\[(\d+)\]", path):
+        try:
+            obj = getattr(obj, name) if name else obj[int(index)]
+        except (AttributeError, IndexError, TypeError):
+            return None
+    return obj
+
+
+def _repeated_filename(inv: Invoice) -> str | None:
+    """The attached document whose file name an earlier one has (BR-DE-22), as the input gives it."""
+    seen: set[str] = set()
+    for i, doc in enumerate(inv.supporting_documents):
+        name = doc.attachment.filename if doc.attachment is not None else None
+        if name is not None:
+            if name in seen:
+                return f"supporting_documents[{i}].attachment.filename"
+            seen.add(name)
+    return None
+
+
+# document-wide rules whose message names no business term: the input field they are about
+_ROOT_FIELDS: dict[str, typing.Callable[[Invoice], str | None]] = {
+    "BR-DE-16": lambda inv: "seller.tax_registrations / tax_representative",
+    "BR-DE-22": _repeated_filename,
+}
 
 
 def _term_fields(invoice: Invoice) -> dict[str, str]:

@@ -839,3 +839,35 @@ def test_a_breakdown_given_under_the_vat_total_in_accounting_currency_is_named_w
         assert named[rule] == "tax_totals[0].breakdown[0])", (rule, named[rule])
     assert named["XSD"] == "tax_totals[0].breakdown[0].category)"
     assert named["PEPPOL-EN16931-R051"] == "tax_totals[0].tax_amount)"
+
+
+def test_findings_on_the_document_name_the_input_field_they_are_about():
+    """Findings on the whole document or on an element no input field is written to named no input field: BR-DE-16
+    (its message names no term), BR-DE-22 (two attachments of one file name), BR-CO-26 (on UBL's
+    cac:AccountingSupplierParty, which wraps the seller's cac:Party); BR-DEC-15, about BT-111, named the document
+    totals when the input gave some (CII states BT-111 in their element)."""
+    def named(data, fmt):
+        with pytest.raises(BuildRefused) as info:
+            einvoice.build(data, fmt)
+        return {f.rule: f.message.rsplit("(input: ", 1)[-1] if "(input: " in f.message else None
+                for f in info.value.findings}
+
+    pdf = {"content": "JVBERi0xLjQK", "mime_code": "application/pdf", "filename": "anlage.pdf"}
+    for fmt in ("xrechnung-ubl", "xrechnung-cii"):
+        data = _sample(fmt)
+        data["seller"]["tax_registrations"] = []
+        data.pop("tax_representative", None)
+        assert named(data, fmt)["BR-DE-16"] == "seller.tax_registrations / tax_representative)"
+        data = _sample(fmt)
+        data["supporting_documents"] = [{"id": "A-1", "attachment": dict(pdf)}, {"id": "A-2", "attachment": dict(pdf)}]
+        assert named(data, fmt)["BR-DE-22"] == "supporting_documents[1].attachment.filename)"
+    data = _sample("peppol")
+    for key in ("identifiers", "legal_registration_id", "tax_registrations"):
+        data["seller"].pop(key, None)
+    assert named(data, "peppol")["BR-CO-26"] == "seller)"
+    data = _sample("cii")
+    data["tax_currency_code"] = "SEK" if data["currency_code"] != "SEK" else "NOK"
+    data.pop("tax_totals", None)
+    data["totals"] = {"prepaid_amount": "0.00"}
+    found = named(data, "cii")
+    assert found["BR-DEC-15"] == "tax_totals)" and found["BR-53"] == "tax_currency_code)"
