@@ -375,3 +375,91 @@ def test_zero_due_after_a_prepayment_says_paid(ehf):
     inv = _payable(ehf, "0.00")
     inv.totals.prepaid_amount = inv.totals.payable_amount.model_copy(update={"value": Decimal("13123.75")})
     assert "Ingenting å betale: fakturaen er betalt." in text(render_html(inv))
+
+
+def _laid_out(inv) -> int:
+    """Characters handed to Pango to find lines while the page's PDF is made."""
+    from weasyprint.text import line_break
+
+    from einvoice.render import html_to_pdf
+
+    laid = [0]
+    original = line_break.Layout.set_text
+
+    def counting(self, text, justify=False):
+        laid[0] += len(text)
+        return original(self, text, justify)
+
+    line_break.Layout.set_text = counting
+    try:
+        html_to_pdf(render_html(inv, "en"), pdfa=False)
+    finally:
+        line_break.Layout.set_text = original
+    return laid[0]
+
+
+def test_line_breaking_work_grows_linearly_with_a_text(ehf):
+    """WeasyPrint handed Pango the whole rest of a text for each line it found, and a word broken by characters
+    has a line per character (the table's min-content width): a 2,000-character item name took 23 s, 5,000
+    characters 52 s, a 5,000-character note over two minutes. Doubling the text now doubles the work."""
+    for word in ("X", "Ab cd "):
+        laid = {}
+        for n in (1_000, 2_000):
+            inv = ehf.model_copy(deep=True)
+            inv.lines[0].item.name = (word * n)[:n]
+            laid[n] = _laid_out(inv)
+        assert laid[2_000] < 2.5 * laid[1_000] and laid[2_000] < 400 * 2_000, (word, laid)
+
+
+def _text_boxes(html: str) -> list[tuple]:
+    from weasyprint import HTML
+
+    doc = HTML(string=html).render()
+    boxes = []
+    for n, page in enumerate(doc.pages):
+        stack = [page._page_box]
+        while stack:
+            b = stack.pop()
+            if type(b).__name__ == "TextBox":
+                boxes.append((n, b.text, round(b.position_x, 3), round(b.position_y, 3), round(b.width, 3)))
+            stack.extend(getattr(b, "children", ()))
+    return boxes
+
+
+def test_bounded_line_breaking_lays_out_the_same_page(ehf, monkeypatch):
+    """Pango gets a prefix of a long text, as much as a line holds and a margin: the lines are WeasyPrint's own."""
+    from weasyprint.layout import inline, preferred
+
+    from einvoice.render import linebreak
+    from einvoice.model.invoice import Note
+
+    inv = ehf.model_copy(deep=True)
+    inv.lines[0].item.name = "X" * 700
+    inv.lines[0].item.description = "Lorem ipsum dolor sit amet, Hydraulikkslangeoverganger " * 15
+    inv.lines[0].note = "Ä & <x> " * 80
+    inv.lines[1].item.name = "Hydraulikk\u00adslange\u00adoverganger 1234567890,50 東京の倉庫 " * 20
+    inv.lines[1].note = "https://example.com/" + "a/" * 300
+    inv.notes = [Note(text="Sammendrag av leveranser og betalingsvilkår " * 12),
+                 Note(text="Leveransebetingelsestillegg" * 30)]
+    html = render_html(inv, "nb")
+    assert linebreak.install()
+    bounded = _text_boxes(html)
+    original = inline.split_first_line.__wrapped__
+    monkeypatch.setattr(inline, "split_first_line", original)
+    monkeypatch.setattr(preferred, "split_first_line", original)
+    assert _text_boxes(html) == bounded
+
+
+def test_a_long_unbreakable_word_is_shown_in_full_and_on_the_paper(ehf):
+    from pypdf import PdfReader
+
+    from einvoice.render import linebreak
+
+    inv = ehf.model_copy(deep=True)
+    inv.lines[0].item.name = "X" * 5_000
+    pdf = render_pdf(inv, "en")
+    shown = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert shown.count("X") == 5_000
+    linebreak.install()
+    right, limit = _right_edges(render_html(inv, "en"))
+    assert right <= limit + 0.5, (right, limit)

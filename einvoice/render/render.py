@@ -537,6 +537,9 @@ def html_to_pdf(html: str, pdfa: bool = True) -> bytes:
             logging.getLogger(name).setLevel(logging.ERROR)
     except ImportError:  # pragma: no cover - weasyprint is a dependency
         raise UnreadableInput("PDF output needs the weasyprint package (pip install weasyprint)") from None
+    from .linebreak import install
+
+    install()  # (lines found in time linear in a text's length, not quadratic: see linebreak.py)
     options: dict[str, Any] = {}
     if pdfa:
         options["pdf_variant"] = "pdf/a-3b"
