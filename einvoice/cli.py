@@ -757,6 +757,12 @@ def _party(p) -> str:
     return " | ".join(bits)
 
 
+def _payments(inv) -> list:
+    """How the invoice asks to be paid: its payment means, else what a CII settlement states without any (a
+    reference, mandate or creditor identifier)."""
+    return inv.payment_means or [m for m in (inv.payment_without_means,) if m is not None]
+
+
 def _show_json(path: str, doc) -> dict:
     """What ``show`` says, as data (amounts as decimal strings, dates ISO 8601, absent values null)."""
     inv = doc.invoice
@@ -796,7 +802,7 @@ def _show_json(path: str, doc) -> dict:
                          "debited_account": m.direct_debit.debited_account_id, "mandate": m.direct_debit.mandate_reference,
                          "creditor_id": m.direct_debit.creditor_id},
                      "card": None if m.card is None else m.card.primary_account_number}
-                    for m in inv.payment_means or [m for m in (inv.payment_without_means,) if m is not None]],
+                    for m in _payments(inv)],
     }
 
 
@@ -854,8 +860,7 @@ def show(source: Path, out_format: str = "text") -> None:
         ("Total", _money(t.tax_inclusive_amount, cur) if t else "-"),
         ("Amount due", _money(t.payable_amount, cur) if t else "-"),
     ]
-    # (a CII settlement may state a reference, mandate or creditor id without any payment means)
-    for m in inv.payment_means or [m for m in (inv.payment_without_means,) if m is not None]:
+    for m in _payments(inv):
         accounts = ", ".join(ct.account_id for ct in m.credit_transfers if ct.account_id) or "-"
         dd, card = m.direct_debit, m.card
         how = (f"direct debit of account {dd.debited_account_id or '-'}, mandate {dd.mandate_reference or '-'}, creditor id "
@@ -863,7 +868,7 @@ def show(source: Path, out_format: str = "text") -> None:
                f"card {card.primary_account_number or '-'}" if card is not None and not m.credit_transfers else
                f"account {accounts}")
         rows.append(("Payment", f"means {m.code or '-'}, {how}, reference {m.remittance_information or '-'}"))
-    if not inv.payment_means and inv.payment_without_means is None:
+    if not _payments(inv):
         rows.append(("Payment", "-"))
     width = max(len(k) for k, _ in rows)
     for k, v in rows:  # (a value is the document's text: one line, whatever it holds, so it cannot add a row)
