@@ -1170,12 +1170,10 @@ def _name_input_fields(written: Invoice, findings: list[Finding], given: Invoice
         for name in type(obj).model_fields:
             here = f"{at}.{name}" if at else name
             value = getattr(obj, name, None)
-            for i, item in enumerate(value) if isinstance(value, list) else ((None, value),):
-                if isinstance(item, ModelBase):
-                    p = here if i is None else f"{here}[{i}]"
-                    if item._el is not None:  # (an object first: a missing field's origin is its object's element)
-                        fields.setdefault(element_origin(item._el, paths).xpath, p)
-                    walk(item, p)
+            for p, item in _objects_in(value, here):
+                if item._el is not None:  # (an object first: a missing field's origin is its object's element)
+                    fields.setdefault(element_origin(item._el, paths).xpath, p)
+                walk(item, p)
             if obj._els.get(name) is not None and value is not None and value != [] and value != "":
                 fields.setdefault(element_origin(obj._els[name], paths).xpath, here)  # (a field given: not one read
                 # as absent from an element another field is written in, BT-8 from cac:InvoicePeriod)
@@ -1321,21 +1319,23 @@ def _term_fields(invoice: Invoice) -> dict[str, str]:
 
     def walk(obj: ModelBase, at: str) -> None:
         for name, fld in type(obj).model_fields.items():
-            here = f"{at}.{name}"
-            m = _LEADING_TERMS.match(fld.description or "")
+            here = f"{at}.{name}" if at else name
+            m = _LEADING_TERMS.match(fld.description or "") if at else None  # (the invoice's own: _TOP_TERMS)
             if m and not m[3]:
                 out.setdefault(f"{m[1]}-{m[2]}", here)
-            value = getattr(obj, name, None)
-            for i, item in enumerate(value) if isinstance(value, list) else ((None, value),):
-                if isinstance(item, ModelBase):
-                    walk(item, here if i is None else f"{here}[{i}]")
+            for p, item in _objects_in(getattr(obj, name, None), here):
+                walk(item, p)
 
-    for name in type(invoice).model_fields:
-        value = getattr(invoice, name, None)
-        for i, item in enumerate(value) if isinstance(value, list) else ((None, value),):
-            if isinstance(item, ModelBase):
-                walk(item, name if i is None else f"{name}[{i}]")
+    walk(invoice, "")
     return out
+
+
+def _objects_in(value: Any, here: str) -> typing.Iterator[tuple[str, ModelBase]]:
+    """The model objects a field's value holds, each with its input path: the one object (``here``), or each of a
+    list (``here[i]``)."""
+    for i, item in enumerate(value) if isinstance(value, list) else ((None, value),):
+        if isinstance(item, ModelBase):
+            yield (here if i is None else f"{here}[{i}]"), item
 
 
 def build(invoice_or_dict: Invoice | dict, format: str, policy: bool = False, allow_lossy: bool = False) -> bytes:
