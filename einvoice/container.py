@@ -117,7 +117,6 @@ def _finding(rule: str, path: str | None, german: bool = False, note: str = "", 
 FX_NAMESPACES = ("urn:factur-x:pdfa:CrossIndustryDocument:invoice:1p0#", "urn:factur-x:pdfa:CrossIndustryDocument:1p0#",
                  "urn:zugferd:pdfa:CrossIndustryDocument:invoice:2p0#", "urn:ferd:pdfa:CrossIndustryDocument:invoice:1p0#")
 PDFAID = "http://www.aiim.org/pdfa/ns/id/"
-_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 _FX_FIELDS = ("ConformanceLevel", "DocumentType", "DocumentFileName", "Version")
 
 
@@ -135,7 +134,7 @@ def xmp_facts(raw: bytes) -> XmpFacts:
     """The Factur-X fields of an XMP packet, read as XML (the project's hardened parser: no DTD, no entities,
     bounded) by namespace URI, not prefix: properties of the top-level rdf:Description elements, in element or
     attribute form (the first item of an rdf:Alt, Seq or Bag); comments are no values."""
-    from .pdfa import xmp_root
+    from .pdfa import RDF, xmp_properties, xmp_root
 
     try:
         root = xmp_root(raw)
@@ -153,17 +152,11 @@ def xmp_facts(raw: bytes) -> XmpFacts:
         elif local in _FX_FIELDS and ns != PDFAID:
             foreign.setdefault(local, ns)
 
-    for desc in root.iter(f"{{{_RDF}}}Description"):
-        parent = desc.getparent()
-        if parent is None or parent.tag != f"{{{_RDF}}}RDF":
-            continue
-        for name, value in desc.attrib.items():
-            take(name, value)
-        for child in desc:
-            if not isinstance(child.tag, str):
-                continue
-            items = child.findall(f"./*/{{{_RDF}}}li")
-            take(child.tag, (items[0] if items else child).xpath("string()"))
+    for name, value in xmp_properties(root):
+        if not isinstance(value, str):  # (the element form: its text, or the first item of an rdf:Alt, Seq or Bag)
+            items = value.findall(f"./*/{{{RDF}}}li")
+            value = (items[0] if items else value).xpath("string()")
+        take(name, value)
     return XmpFacts(values, None, foreign)
 
 

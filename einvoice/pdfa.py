@@ -253,23 +253,31 @@ def xmp_root(raw: bytes):
 _XPACKET = re.compile(rb"<\?xpacket[^>?]*\?>")
 
 
-def _props(xmp) -> dict[str, str]:
-    """Top-level XMP properties (element or attribute form) -> their text (first item of Alt/Seq/Bag)."""
-    values: dict[str, str] = {}
+def xmp_properties(xmp) -> Iterator[tuple[str, Any]]:
+    """The properties of the XMP's top-level rdf:Description elements, in document order: (Clark name, the value as
+    written) of the attribute form, (Clark name, the element) of the element form; comments are none."""
     for desc in xmp.iter(f"{{{RDF}}}Description"):
         if desc.getparent() is None or desc.getparent().tag != f"{{{RDF}}}RDF":
             continue
-        for name, value in desc.attrib.items():
+        yield from desc.attrib.items()
+        for child in desc:
+            if isinstance(child.tag, str):
+                yield child.tag, child
+
+
+def _props(xmp) -> dict[str, str]:
+    """Top-level XMP properties (element or attribute form) -> their text (the items of Alt/Seq/Bag, joined)."""
+    values: dict[str, str] = {}
+    for name, value in xmp_properties(xmp):
+        if isinstance(value, str):
             if not name.startswith(f"{{{RDF}}}"):
                 values.setdefault(name, value.strip())
-        for child in desc:
-            if not isinstance(child.tag, str):
-                continue
-            items = child.findall(f"./*/{{{RDF}}}li")
-            if items:
-                values.setdefault(child.tag, ", ".join((li.text or "").strip() for li in items))
-            else:
-                values.setdefault(child.tag, (child.text or "").strip())
+            continue
+        items = value.findall(f"./*/{{{RDF}}}li")
+        if items:
+            values.setdefault(name, ", ".join((li.text or "").strip() for li in items))
+        else:
+            values.setdefault(name, (value.text or "").strip())
     return values
 
 
