@@ -227,24 +227,21 @@ def _facts(doc) -> dict[str, Any]:
 
     inv = header(doc)  # header fields only: no need to read the lines for these
 
+    def stated(p) -> list[tuple[str, str]]:  # (kind, value) of the party's identifiers and name it states, in the
+        if p is None:  # order that picks its key: VAT id, legal registration id, electronic address, name
+            return []
+        return [(kind, value.strip()) for kind, value in (
+            ("vat", p.vat_id), ("reg", p.legal_registration_id.value if p.legal_registration_id else None),
+            ("address", p.electronic_address.value if p.electronic_address else None), ("name", p.name))
+            if value and value.strip()]
+
     def party_key(p):
-        if p is None:
-            return None
-        for value in (p.vat_id, p.legal_registration_id.value if p.legal_registration_id else None,
-                      p.electronic_address.value if p.electronic_address else None, p.name):
-            if value and value.strip():
-                return value.strip().upper()
-        return None
+        found = stated(p)
+        return found[0][1].upper() if found else None
 
     def party_ids(p) -> dict[str, str]:  # (every identifier and the name, normalised: which one a form states varies)
-        if p is None:
-            return {}
-        out = {}
-        for kind, value in (("vat", p.vat_id), ("reg", p.legal_registration_id.value if p.legal_registration_id else None),
-                            ("address", p.electronic_address.value if p.electronic_address else None), ("name", p.name)):
-            if value and value.strip():
-                out[kind] = " ".join(value.split()).casefold() if kind == "name" else "".join(value.split()).upper()
-        return out
+        return {kind: " ".join(value.split()).casefold() if kind == "name" else "".join(value.split()).upper()
+                for kind, value in stated(p)}
 
     payable = inv.totals.payable_amount.value if inv.totals and inv.totals.payable_amount else None
     credit = inv.is_credit
