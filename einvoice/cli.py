@@ -15,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from .cli_pdf import LANG_NAMES  # a light module: click commands, heavy imports inside them
+from .cli_pdf import LANG_NAMES, MAX_SIZE_HELP, max_size_option  # a light module: click commands, heavy imports inside them
 from .errors import one_line  # (a light module: re only)
 
 # kept here (not imported from einvoice.profiles) for a fast start; a test checks they agree
@@ -39,9 +39,13 @@ def _say_error(path, exc) -> None:
     path = getattr(exc, "path", None) or path
     path = _printable(path) if path else path
     prefix = f"einvoice: {path}: " if path else "einvoice: "
+    ctx = click.get_current_context(silent=True)
+    raisable = ctx is not None and any(p.name == "max_size" for p in ctx.command.params)
     for line in str(reason).splitlines() or [""]:
         if path and line.startswith(f"{path}: "):
             line = line[len(path) + 2:]
+        if raisable and "over the limit of" in line and "--max-size" not in line:
+            line += " (raise it with --max-size)"
         click.echo(prefix + line, err=True)
 
 
@@ -382,13 +386,13 @@ def from_stdin(source: Path) -> Path | bytes:
     if str(source) != "-":
         return source
     from .errors import UnreadableInput
-    from .xmlsafe import MAX_BYTES, read_limited
+    from .xmlsafe import read_limited
 
     if sys.stdin is None:  # (started with standard input closed)
         click.echo("einvoice: <stdin>: standard input is closed", err=True)
         sys.exit(EXIT_UNREADABLE)
     try:
-        return read_limited(sys.stdin.buffer, MAX_BYTES, "<stdin>")
+        return read_limited(sys.stdin.buffer, None, "<stdin>")  # (the limit in force: --max-size)
     except UnreadableInput as exc:
         _say_error("<stdin>", exc)
         sys.exit(EXIT_UNREADABLE)
@@ -563,8 +567,7 @@ def _skipped_note(listed: int, skipped: dict[str, list[str]]) -> str:
 @click.option("--files-from", help="read paths from this file, one per line or NUL-separated ('-': stdin), "
               "e.g. the output of git diff --name-only (git's quoted names are read); listed paths that no "
               "longer exist or are neither .xml nor .pdf are skipped, and counted on stderr")
-@click.option("--max-size", default="50MB", show_default=True,
-              help="largest file accepted (and largest invoice XML inside a PDF)")
+@click.option("--max-size", default="50MB", show_default=True, help=MAX_SIZE_HELP)
 @click.option("--timeout", default="60", show_default=True, help="seconds of validation per file (0: no limit)")
 @click.option("--max-findings", default=1000, show_default=True, type=click.IntRange(min=0),
               help="findings listed per file (0: all)")
@@ -675,6 +678,7 @@ NOTES_SHOWN = 20  # lines of convert's note shown without --all-notes
 @click.option("--output", "-o", required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--force", is_flag=True, help="write the result even if it does not validate")
 @click.option("--all-notes", is_flag=True, help=f"list every term not carried over or supplied (else the first {NOTES_SHOWN})")
+@max_size_option
 def convert(source: Path, to: str, target_profile: str | None, output: Path, force: bool, all_notes: bool) -> None:
     """Convert an invoice between UBL and CII through the semantic model (validating the result);
     - reads standard input.
@@ -810,6 +814,7 @@ def _show_json(path: str, doc) -> dict:
 @click.argument("source", type=click.Path(path_type=Path, readable=False))
 @click.option("--format", "out_format", default="text", show_default=True, type=click.Choice(["text", "json"]),
               help="text for people, json for programs (keys below)")
+@max_size_option
 def show(source: Path, out_format: str = "text") -> None:
     """Show an invoice at a glance: number, dates, parties, totals, how to pay (- reads standard input).
 

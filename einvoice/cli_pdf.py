@@ -55,6 +55,28 @@ def _read(path: Path) -> bytes:
     return read_bytes(path)[0]
 
 
+MAX_SIZE_HELP = "largest input accepted (file, standard input, and the invoice XML inside a PDF)"
+
+
+def _max_size_in_force(ctx: click.Context, _param, value: str) -> int:
+    """--max-size of show, convert, render, extract and attach: every read of the command is bounded by it."""
+    from .cli import _parse_size, _usage_error
+    from .xmlsafe import limited_to
+
+    try:
+        limit = _parse_size(value)
+    except ValueError as exc:
+        _usage_error("--max-size", str(exc))
+    ctx.with_resource(limited_to(limit))
+    return limit
+
+
+def max_size_option(fn):
+    """The --max-size option of a command that reads one invoice (validate has its own: its workers read)."""
+    return click.option("--max-size", default="50MB", show_default=True, expose_value=False,
+                        callback=_max_size_in_force, help=MAX_SIZE_HELP)(fn)
+
+
 def unwritable(path, exc: OSError) -> None:
     """An output that cannot be written: one line on stderr, exit 2."""
     reason = exc.strerror or str(exc) or type(exc).__name__
@@ -87,6 +109,7 @@ def _refuse_overwrite(output, *inputs) -> None:
               help="HTML or PDF file to write (by its extension)")
 @click.option("--lang", "-l", type=click.Choice(LANG_NAMES), default=None,
               help="language of the page (default: from the seller's country, else en)")
+@max_size_option
 def render(source: Path, output: Path, lang: str | None) -> None:
     """Render any invoice (UBL or CII XML, or a Factur-X PDF; - reads standard input) as printable HTML or PDF.
 
@@ -125,6 +148,7 @@ def render(source: Path, output: Path, lang: str | None) -> None:
 @click.argument("source", type=click.Path(path_type=Path, readable=False))
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="XML file to write (default: standard output)")
+@max_size_option
 def extract(source: Path, output: Path | None) -> None:
     """Extract the invoice XML from a Factur-X / ZUGFeRD PDF (- reads standard input).
 
@@ -159,6 +183,7 @@ def extract(source: Path, output: Path | None) -> None:
 @click.argument("xml", type=click.Path(path_type=Path, readable=False))
 @click.option("--output", "-o", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="Factur-X PDF to write")
+@max_size_option
 def attach(pdf: Path, xml: Path, output: Path) -> None:
     """Turn a PDF from another system into a Factur-X PDF by embedding a CII invoice.
 

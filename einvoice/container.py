@@ -17,7 +17,7 @@ import re
 from typing import Iterator, NamedTuple
 
 from .errors import UnreadableInput, one_line
-from .xmlsafe import MAX_BYTES, is_pdf
+from .xmlsafe import is_pdf, size_limit
 from .rules.engine import Finding, Severity
 
 INVOICE_NAMES = ("factur-x.xml", "zugferd-invoice.xml", "ZUGFeRD-invoice.xml", "xrechnung.xml")
@@ -298,7 +298,7 @@ def _xmp(reader, max_bytes: int) -> bytes | None:
         return None
 
 
-def _open(data: bytes, path: str | None, max_bytes: int = MAX_BYTES):
+def _open(data: bytes, path: str | None, max_bytes: int | None = None):
     """``(reader, attachment name, xml, other invoice names)`` of a PDF with one invoice attachment, or with
     several under distinct known names of which the XMP's fx:DocumentFileName names one (a ZUGFeRD 1.0
     twin beside factur-x.xml, say); UnreadableInput otherwise.
@@ -307,6 +307,7 @@ def _open(data: bytes, path: str | None, max_bytes: int = MAX_BYTES):
     damaged, attachment too large, no invoice); the attachment is decompressed no further than
     ``max_bytes``.
     """
+    max_bytes = size_limit(max_bytes)
     PdfReader = _pdf_reader(path)
     if not is_pdf(data):
         raise UnreadableInput("not a PDF (no %PDF header)", path)
@@ -358,14 +359,14 @@ def _open(data: bytes, path: str | None, max_bytes: int = MAX_BYTES):
     return reader, name, xml, others
 
 
-def invoice_xml(data: bytes, path: str | None = None, max_bytes: int = MAX_BYTES) -> tuple[bytes, list[Finding]]:
+def invoice_xml(data: bytes, path: str | None = None, max_bytes: int | None = None) -> tuple[bytes, list[Finding]]:
     """The invoice XML of bytes that are XML or a PDF (by content), with the PDF's container findings."""
     if not is_pdf(data):
         return data, []
     return read_pdf(data, path, max_bytes)
 
 
-def parse_invoice(data: bytes, path: str | None = None, max_bytes: int = MAX_BYTES):
+def parse_invoice(data: bytes, path: str | None = None, max_bytes: int | None = None):
     """The parsed invoice XML (an lxml tree) of bytes that are XML or a PDF (by content), with the PDF's container
     findings; UnreadableInput naming a PDF's attachment when the XML in it cannot be read."""
     from . import xmlsafe
@@ -379,7 +380,7 @@ def parse_invoice(data: bytes, path: str | None = None, max_bytes: int = MAX_BYT
         raise UnreadableInput(f"attachment {name}: {exc.reason}", path) from None
 
 
-def extract_xml(data: bytes, path: str | None = None, max_bytes: int = MAX_BYTES) -> tuple[str, bytes]:
+def extract_xml(data: bytes, path: str | None = None, max_bytes: int | None = None) -> tuple[str, bytes]:
     """``(attachment name, xml)`` of the invoice in a Factur-X / ZUGFeRD / XRechnung PDF, without the container
     checks; the XML is well-formed (UnreadableInput naming the attachment otherwise)."""
     from . import xmlsafe
@@ -394,14 +395,15 @@ def extract_xml(data: bytes, path: str | None = None, max_bytes: int = MAX_BYTES
     return name, xml
 
 
-def read_pdf(data: bytes, path: str | None = None, max_bytes: int = MAX_BYTES) -> tuple[bytes, list[Finding]]:
+def read_pdf(data: bytes, path: str | None = None, max_bytes: int | None = None) -> tuple[bytes, list[Finding]]:
     """The invoice XML inside a PDF, and the findings about its container."""
     _name, xml, findings = _read_pdf(data, path, max_bytes)
     return xml, findings
 
 
-def _read_pdf(data: bytes, path: str | None, max_bytes: int) -> tuple[str, bytes, list[Finding]]:
+def _read_pdf(data: bytes, path: str | None, max_bytes: int | None) -> tuple[str, bytes, list[Finding]]:
     """(attachment name, invoice XML, container findings) of a PDF."""
+    max_bytes = size_limit(max_bytes)
     reader, name, xml, others = _open(data, path, max_bytes)
     findings: list[Finding] = []
     syntax = _syntax_of(xml)

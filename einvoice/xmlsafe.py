@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextvars
 import os
 import re
 import stat
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +24,25 @@ MAX_ELEMENTS = 4_000_000
 
 
 _local = threading.local()
+# the limit a call without its own max_bytes reads under (the command line's --max-size): MAX_BYTES unless set
+_LIMIT: contextvars.ContextVar[int] = contextvars.ContextVar("einvoice_max_bytes", default=MAX_BYTES)
+
+
+def size_limit(max_bytes: int | None = None) -> int:
+    """``max_bytes`` when given, else the limit in force (:func:`limited_to`, else :data:`MAX_BYTES`)."""
+    return _LIMIT.get() if max_bytes is None else max_bytes
+
+
+@contextmanager
+def limited_to(max_bytes: int):
+    """Reads inside the block that name no limit of their own are bounded by ``max_bytes`` (an input file,
+    standard input, the invoice XML inside a PDF)."""
+    token = _LIMIT.set(max_bytes)
+    try:
+        yield
+    finally:
+        _LIMIT.reset(token)
+
 
 
 def _parser() -> etree.XMLParser:
@@ -83,8 +104,10 @@ def _is_stdin(st: os.stat_result) -> bool:
     return (st.st_dev, st.st_ino) == (st0.st_dev, st0.st_ino)
 
 
-def read_limited(stream: Any, max_bytes: int = MAX_BYTES, name: str | None = None) -> bytes:
-    """At most ``max_bytes`` from a binary stream (standard input, a pipe); UnreadableInput beyond."""
+def read_limited(stream: Any, max_bytes: int | None = None, name: str | None = None) -> bytes:
+    """At most ``max_bytes`` (default: :func:`size_limit`) from a binary stream (standard input, a pipe);
+    UnreadableInput beyond."""
+    max_bytes = size_limit(max_bytes)
     chunks: list[bytes] = []
     total = 0
     while True:
@@ -98,14 +121,16 @@ def read_limited(stream: Any, max_bytes: int = MAX_BYTES, name: str | None = Non
     return b"".join(chunks)
 
 
-def read_bytes(source: str | Path | bytes, max_bytes: int = MAX_BYTES) -> tuple[bytes, str | None]:
+def read_bytes(source: str | Path | bytes, max_bytes: int | None = None) -> tuple[bytes, str | None]:
     """Bytes of a path, of a binary file object or of bytes given; refuses what is over the size limit (another
     type is a TypeError; a str that is XML text, not a file name, an UnreadableInput saying to give bytes).
 
     Only regular files are read (or standard input named as such, e.g. /dev/stdin): a
     device, a named pipe or a socket is refused before it is opened, and no more than
-    ``max_bytes`` + 1 bytes are ever read, whatever the file system says its size is.
+    ``max_bytes`` + 1 bytes are ever read, whatever the file system says its size is (default: the limit
+    in force, :func:`size_limit`).
     """
+    max_bytes = size_limit(max_bytes)
     if isinstance(source, (bytes, bytearray, memoryview)):
         data = bytes(source)
         name = None

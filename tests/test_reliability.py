@@ -129,6 +129,47 @@ def test_batch_max_size_bounds_the_xml_inside_a_pdf(tmp_path):
     assert r.status == batch.STATUS_UNREADABLE and r.reason.startswith("attachment too large"), r.reason
 
 
+@pytest.mark.parametrize("command", [["show"], ["show", "--format", "json"], ["extract"], ["convert", "--to", "ubl", "-o", "OUT.xml"],
+                                     ["render", "-o", "OUT.html"]])
+def test_every_reading_command_takes_max_size_and_it_bounds_the_xml_inside_a_pdf(command, tmp_path):
+    big = CII.replace(b"</rsm:CrossIndustryInvoice>", b"<!--" + b"x" * 200_000 + b"--></rsm:CrossIndustryInvoice>")
+    pdf = tmp_path / "big.pdf"
+    pdf.write_bytes(_pdf("factur-x.xml", b"x", lambda spec: _flate(spec, big)))
+    args = [str(tmp_path / a) if a.startswith("OUT") else a for a in command]
+    # over the limit given: one line naming the attachment's size and how to raise it, nothing written
+    result = cli(*args[:1], str(pdf), *args[1:], "--max-size", "100k")
+    assert result.exit_code == 2, result.output
+    assert "attachment too large" in one_line(result) and "--max-size" in one_line(result)
+    assert not list(tmp_path.glob("OUT*"))
+    # the same file under a limit that holds it: read (a refusal now is about the invoice, not its size)
+    result = cli(*args[:1], str(pdf), *args[1:], "--max-size", "1MB")
+    assert "too large" not in result.output and "over the limit" not in result.output, result.output
+
+
+def test_max_size_of_show_bounds_a_file_and_standard_input():
+    sample = SAMPLES / "ehf-invoice.xml"
+    size = sample.stat().st_size
+    assert cli("show", sample, "--max-size", str(size)).exit_code == 0
+    result = cli("show", sample, "--max-size", str(size - 1))
+    assert result.exit_code == 2 and f"over the limit of {size - 1} bytes (raise it with --max-size)" in one_line(result)
+    result = CliRunner().invoke(main, ["show", "-", "--max-size", "1k"], input=sample.read_bytes())
+    assert result.exit_code == 2 and "<stdin>: input is over the limit of 1024 bytes" in result.output
+    # the limit is the command's own: a later read in the same process has the default again
+    assert xmlsafe.size_limit() == xmlsafe.MAX_BYTES
+    assert cli("show", "--max-size", "0", sample).exit_code == 2
+
+
+def test_load_bounds_the_xml_inside_a_pdf_by_its_max_bytes(tmp_path):
+    big = CII.replace(b"</rsm:CrossIndustryInvoice>", b"<!--" + b"x" * 200_000 + b"--></rsm:CrossIndustryInvoice>")
+    data = _pdf("factur-x.xml", b"x", lambda spec: _flate(spec, big))
+    with pytest.raises(UnreadableInput, match="attachment too large"):
+        syntax.load(data, max_bytes=100_000)
+    with xmlsafe.limited_to(100_000):
+        with pytest.raises(UnreadableInput, match="attachment too large"):
+            syntax.load(data)
+    assert syntax.load(data).invoice is not None
+
+
 @pytest.mark.parametrize("mutate, words", [(_no_ef, "no embedded file"), (_no_f, "no /UF or /F"),
                                            (_not_stream, "not a stream")])
 def test_broken_attachments_are_damaged_not_tracebacks(mutate, words, tmp_path):

@@ -139,18 +139,21 @@ def header(doc):
     return inv
 
 
-def load(source: str | Path | bytes, max_bytes: int = xmlsafe.MAX_BYTES):
+def load(source: str | Path | bytes, max_bytes: int | None = None):
     """Read bytes or a file into a Document (model + tree). Raises UnreadableInput with a one-line reason.
 
     Invoice XML, or a Factur-X / ZUGFeRD PDF (recognised by its content) whose embedded
     XML is read; the findings about the PDF container are kept in ``doc.container_findings``.
+    ``max_bytes`` bounds the input and the XML inside a PDF (default: :data:`einvoice.xmlsafe.MAX_BYTES`,
+    or the limit of an enclosing :func:`einvoice.xmlsafe.limited_to`).
     """
     from .. import arguments
 
-    data, name = xmlsafe.read_bytes(source, arguments.size("max_bytes", max_bytes))
+    max_bytes = xmlsafe.size_limit(None if max_bytes is None else arguments.size("max_bytes", max_bytes))
+    data, name = xmlsafe.read_bytes(source, max_bytes)
     from ..container import parse_invoice
 
-    tree, findings = parse_invoice(data, name)
+    tree, findings = parse_invoice(data, name, max_bytes)
     doc = read_tree(tree.getroot(), name)
     doc.container_findings = findings + doc.container_findings
     return doc
