@@ -310,6 +310,38 @@ def test_a_page_with_characters_no_font_draws_is_no_pdfa_and_is_not_written(tmp_
     assert "EINV-PDF-114" not in {rule for rule, _detail in pdfa.problems(fine)}
 
 
+def test_a_long_page_in_a_script_no_font_draws_is_refused_before_it_is_laid_out(monkeypatch):
+    """200 lines of 500 Japanese characters with no Japanese font installed took 85 s to be refused: the layout
+    looked for a font for each character. A page with many characters past Latin is looked up on a small page
+    of each character once first; a page whose characters are all drawn is still laid out whole."""
+    import weasyprint
+
+    from einvoice.errors import UnreadableInput
+
+    laid_out: list[int] = []
+    real = weasyprint.HTML
+
+    def counting(*a, **kw):
+        laid_out.append(len(kw.get("string") or ""))
+        return real(*a, **kw)
+
+    monkeypatch.setattr(weasyprint, "HTML", counting)
+    inv = load(SAMPLES / "ehf-invoice.xml").invoice
+    base = inv.lines[0]
+    inv.lines = [base.model_copy(update={"item": base.item.model_copy(update={"name": "\ue000\ue001" * 250})})
+                 for _ in range(40)]
+    with pytest.raises(UnreadableInput, match="no installed font can draw") as info:
+        render_pdf(inv)
+    assert info.value.chars == {"\ue000", "\ue001"}
+    assert len(laid_out) == 1 and laid_out[0] < 20_000  # the small page only, not the page of 20,000 characters
+    laid_out.clear()
+    inv.lines = [base.model_copy(update={"item": base.item.model_copy(update={"name": "\u03b1\u03b2 " * 200})})
+                 for _ in range(10)]  # Greek: drawn by the installed fonts
+    pdf = render_pdf(inv)
+    assert len(laid_out) == 2 and laid_out[1] > 4_000
+    assert "EINV-PDF-114" not in {rule for rule, _detail in pdfa.problems(pdf)}
+
+
 def _type0_fonts(pdf, cmaps: list[bytes], fonts: int, to_unicode: bytes | None = None) -> None:
     """``fonts`` composite font dictionaries (used by no page), their encodings taken in turn from ``cmaps`` (one
     Flate stream each, shared by the fonts that take it), with one shared ToUnicode map when given."""
