@@ -1303,10 +1303,29 @@ def _repeated_filename(inv: Invoice) -> str | None:
     return None
 
 
-# document-wide rules whose message names no business term: the input field they are about
+def _direct_debit_given(inv: Invoice) -> str | None:
+    """Where the input gives direct debit information (BR-DE-30/31: given in part), in the order the CII
+    writer takes BT-90 from: a direct debit, else a SEPA identifier of the payee or of the seller (CII states it as
+    the creditor identifier, which alone counts as direct debit information)."""
+    stated = [*((f"payment_means[{i}]", m) for i, m in enumerate(inv.payment_means)),
+              *((("payment_without_means", inv.payment_without_means),) if inv.payment_without_means is not None else ())]
+    for at, means in stated:
+        if means.direct_debit is not None:
+            return f"{at}.direct_debit"
+    for who in ("payee", "seller"):
+        party = getattr(inv, who)
+        for j, ident in enumerate(party.identifiers if party is not None else ()):
+            if (ident.scheme_id or "").strip() == "SEPA" and ident.value:
+                return f"{who}.identifiers[{j}]"
+    return None
+
+
+# document-wide rules whose message names no business term (or none the input gives): the input field they are about
 _ROOT_FIELDS: dict[str, typing.Callable[[Invoice], str | None]] = {
     "BR-DE-16": lambda inv: "seller.tax_registrations / tax_representative",
     "BR-DE-22": _repeated_filename,
+    "BR-DE-30": _direct_debit_given,
+    "BR-DE-31": _direct_debit_given,
 }
 
 

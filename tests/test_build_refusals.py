@@ -861,6 +861,15 @@ def test_findings_on_the_document_name_the_input_field_they_are_about():
         data = _sample(fmt)
         data["supporting_documents"] = [{"id": "A-1", "attachment": dict(pdf)}, {"id": "A-2", "attachment": dict(pdf)}]
         assert named(data, fmt)["BR-DE-22"] == "supporting_documents[1].attachment.filename)"
+    # BR-DE-30/31 in XRechnung CII: a payee's SEPA identifier is written as the creditor identifier (BT-90), which
+    # alone counts as direct debit information there; the findings named no input field
+    data = _sample("xrechnung-cii")
+    data["payee"] = {"name": "Factor GmbH", "identifiers": [{"value": "DE98ZZZ09999999999", "scheme_id": "SEPA"}]}
+    found = named(data, "xrechnung-cii")
+    assert found["BR-DE-30"] == found["BR-DE-31"] == "payee.identifiers[0])", found
+    data = _sample("xrechnung-cii")
+    data["payment_means"][0]["direct_debit"] = {"mandate_reference": "M-1"}
+    assert named(data, "xrechnung-cii")["BR-DE-30"] == "payment_means[0].direct_debit)"
     data = _sample("peppol")
     for key in ("identifiers", "legal_registration_id", "tax_registrations"):
         data["seller"].pop(key, None)
