@@ -55,6 +55,27 @@ def test_amounts_are_of_the_totals_that_failed():
     assert "stated" not in found["BR-CO-10", True] and "stated" not in found["BR-CO-16", True]
 
 
+def test_a_second_tax_total_gets_its_own_amounts():
+    """BR-CO-14 judges each UBL cac:TaxTotal with subtotals: a second one (repeated, or in the accounting currency
+    with a breakdown) was given the first one's figures ("stated 2624.75, computed 2624.75, difference +0.00")
+    on a failed rule. Each gets its own; a second cac:LegalMonetaryTotal gets none (the model reads the first)."""
+    xml = (SAMPLES / "ehf-invoice.xml").read_bytes()
+    start = xml.index(b"<cac:TaxTotal>")
+    end = xml.index(b"</cac:TaxTotal>") + len(b"</cac:TaxTotal>")
+    total = xml[start:end]
+    other = re.sub(rb'(<cbc:TaxAmount currencyID="NOK">)[^<]*(</cbc:TaxAmount>\s*<cac:TaxSubtotal>)', rb"\g<1>99.00\g<2>", total, 1)
+    assert other != total
+    doubled = xml[:end] + other + xml[end:]
+    found = [f for f in validate(doubled, schema=False).findings if f.rule == "BR-CO-14"]
+    assert [f.xpath for f in found] == ["/Invoice/cac:TaxTotal[2]"], found
+    assert re.search(r"stated 99\.00 NOK, computed [\d.]+ NOK, difference -[\d.]+ NOK", found[0].message), found[0].message
+    lmt = re.search(rb"<cac:LegalMonetaryTotal>.*?</cac:LegalMonetaryTotal>", xml, re.S)
+    second = re.sub(rb'(<cbc:PayableAmount currencyID="NOK">)[^<]*', rb"\g<1>1.00", lmt[0])
+    twice = xml[:lmt.end()] + second + xml[lmt.end():]
+    found = {f.xpath: f.message for f in validate(twice, schema=False).findings if f.rule == "BR-CO-16"}
+    assert list(found) == ["/Invoice/cac:LegalMonetaryTotal[2]"] and "stated" not in found["/Invoice/cac:LegalMonetaryTotal[2]"]
+
+
 def test_amount_message_without_amounts_reads_as_before():
     from einvoice.rules.en16931.amounts import amounts_text
     from einvoice.syntax import load

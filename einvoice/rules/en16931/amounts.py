@@ -11,7 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from ...syntax.namespaces import EXT
+from ...syntax.namespaces import EXT, UBL_NS
 
 IDS = ("BR-CO-10", "BR-CO-11", "BR-CO-12", "BR-CO-13", "BR-CO-14", "BR-CO-15", "BR-CO-16")
 
@@ -62,9 +62,48 @@ def explain(doc: Any, failures: dict[str, Any]) -> dict[str, Any]:
     for rule in IDS:
         if isinstance(targets := out.get(rule), list) and targets:
             text = amounts_text(doc, rule)
-            out[rule] = [(*(t if isinstance(t, tuple) else (t,)), {"amounts": "" if _extension(t) else text})
+            out[rule] = [(*(t if isinstance(t, tuple) else (t,)), {"amounts": _for_target(t, rule, text)})
                          for t in targets]
     return out
+
+
+_UBL_TAX_TOTAL = f"{{{UBL_NS['cac']}}}TaxTotal"
+_UBL_MONETARY_TOTAL = f"{{{UBL_NS['cac']}}}LegalMonetaryTotal"
+
+
+def _for_target(target: Any, rule: str, text: str) -> str:
+    """The amounts of one failing element: the model's (``text``) where the model read that element; a UBL
+    cac:TaxTotal's own (BR-CO-14 judges each: a second one, in the accounting currency or repeated, was given the
+    first one's figures, "difference +0.00"); none for another element (a UBL extension's, a second
+    cac:LegalMonetaryTotal)."""
+    el = target[0] if isinstance(target, tuple) else target
+    if not hasattr(el, "iterancestors"):
+        return text
+    if _extension(el):
+        return ""
+    tag = el.tag
+    if rule == "BR-CO-14" and tag == _UBL_TAX_TOTAL:
+        return _tax_total_text(el)
+    if tag == _UBL_MONETARY_TOTAL and (parent := el.getparent()) is not None and parent.find(tag) is not el:
+        return ""
+    return text
+
+
+def _tax_total_text(el: Any) -> str:
+    """': stated X, computed Y, difference Z' of one UBL cac:TaxTotal: its cbc:TaxAmount against the sum of its
+    subtotals' (empty where a value is not a number)."""
+    from .. import values as V
+
+    cbc = UBL_NS["cbc"]
+    stated_el = el.find(f"{{{cbc}}}TaxAmount")
+    parts = [sub.find(f"{{{cbc}}}TaxAmount") for sub in el.iterfind(f"{{{UBL_NS['cac']}}}TaxSubtotal")]
+    values = [V.decimal_or_none(p) for p in (stated_el, *parts) if p is not None]  # (a subtotal without one adds nothing)
+    if stated_el is None or any(v is None for v in values):
+        return ""
+    stated, computed = values[0], _sum(values[1:])
+    currency = (stated_el.get("currencyID") or "").strip()
+    cur = f" {currency}" if currency else ""
+    return f": stated {stated:f}{cur}, computed {computed:f}{cur}, difference {stated - computed:+f}{cur}"
 
 
 def _extension(target: Any) -> bool:  # (a target: an element, or a tuple of one and its parameters)
