@@ -1326,6 +1326,7 @@ _ROOT_FIELDS: dict[str, typing.Callable[[Invoice], str | None]] = {
     "BR-DE-22": _repeated_filename,
     "BR-DE-30": _direct_debit_given,
     "BR-DE-31": _direct_debit_given,
+    "PEPPOL-EN16931-R053": lambda inv: "tax_totals" if inv.tax_totals else None,  # (else each is computed: one)
 }
 
 

@@ -839,6 +839,11 @@ def test_a_breakdown_given_under_the_vat_total_in_accounting_currency_is_named_w
         assert named[rule] == "tax_totals[0].breakdown[0])", (rule, named[rule])
     assert named["XSD"] == "tax_totals[0].breakdown[0].category)"
     assert named["PEPPOL-EN16931-R051"] == "tax_totals[0].tax_amount)"
+    data["tax_totals"] *= 2  # two totals with a breakdown: R053 names the input's totals
+    with pytest.raises(BuildRefused) as info:
+        einvoice.build(data, "peppol")
+    assert [f.message.rsplit("(input: ", 1)[-1] for f in info.value.findings
+            if f.rule == "PEPPOL-EN16931-R053"] == ["tax_totals)"]
 
 
 def test_findings_on_the_document_name_the_input_field_they_are_about():
