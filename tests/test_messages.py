@@ -76,6 +76,16 @@ def test_a_second_tax_total_gets_its_own_amounts():
     assert list(found) == ["/Invoice/cac:LegalMonetaryTotal[2]"] and "stated" not in found["/Invoice/cac:LegalMonetaryTotal[2]"]
 
 
+def test_a_total_rule_failed_on_a_repeated_total_quotes_no_equal_amounts():
+    """BR-CO-15 fails when the VAT total in the invoice currency is given twice: its message quoted "stated 4675.00,
+    computed 4675.00, difference +0.00" before saying it may be repeated. Equal amounts are not quoted."""
+    cii = (SAMPLES / "facturx-en16931.xml").read_bytes()
+    total = re.search(rb"<ram:TaxTotalAmount[^>]*>[^<]*</ram:TaxTotalAmount>", cii)[0]
+    doubled = cii.replace(total, total + total, 1)
+    [co15] = [f for f in validate(doubled, schema=False).findings if f.rule == "BR-CO-15"]
+    assert "stated" not in co15.message and "repeated" in co15.message, co15.message
+
+
 def test_amount_message_without_amounts_reads_as_before():
     from einvoice.rules.en16931.amounts import amounts_text
     from einvoice.syntax import load

@@ -48,8 +48,8 @@ def amounts_text(doc: Any, rule: str) -> str:
     try:
         inv = doc.invoice
         stated, computed = _pair(inv, rule)
-        if stated is None or computed is None:
-            return ""
+        if stated is None or computed is None or stated == computed:
+            return ""  # (equal: the rule failed on something else, a total missing or repeated; no "difference 0")
         cur = f" {inv.currency_code}" if inv.currency_code else ""
         return f": stated {stated:f}{cur}, computed {computed:f}{cur}, difference {stated - computed:+f}{cur}"
     except Exception:  # noqa: BLE001 - a document the model cannot read still gets its finding
@@ -101,6 +101,8 @@ def _tax_total_text(el: Any) -> str:
     if stated_el is None or any(v is None for v in values):
         return ""
     stated, computed = values[0], _sum(values[1:])
+    if stated == computed:
+        return ""
     currency = (stated_el.get("currencyID") or "").strip()
     cur = f" {currency}" if currency else ""
     return f": stated {stated:f}{cur}, computed {computed:f}{cur}, difference {stated - computed:+f}{cur}"
