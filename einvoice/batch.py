@@ -56,6 +56,9 @@ class Options:
     timeout: float | None = DEFAULT_TIMEOUT  # seconds per file; None or 0: no limit
     max_findings: int | None = DEFAULT_MAX_FINDINGS  # None or 0: no cap
     facts: bool = True  # read what cross-invoice checks need (a batch of one file does not: no model read)
+    # a named XML file of another kind (its root is no invoice's: a pom.xml) is skipped, not unreadable: for lists of
+    # changed files (--files-from, a pre-commit hook), where it is no mistake (--skip-other-xml)
+    other_xml_skipped: bool = False
 
 
 @dataclass
@@ -386,7 +389,7 @@ def _validate_one(cand: Candidate, opts: Options, t0: float) -> FileResult:
         doc.form = kind if kind == "pdf" else doc.syntax.value  # ubl, cii or pdf: one invoice may come in each
     except EinvoiceError as exc:
         reason = getattr(exc, "reason", None) or str(exc)
-        if not cand.explicit and "unknown root element" in reason:
+        if (not cand.explicit or opts.other_xml_skipped) and "unknown root element" in reason:
             return FileResult(path, STATUS_SKIPPED, reason=f"not an invoice ({reason})",
                               seconds=time.perf_counter() - t0)
         return FileResult(path, STATUS_UNREADABLE, reason=reason, seconds=time.perf_counter() - t0)

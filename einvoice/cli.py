@@ -567,6 +567,9 @@ def _skipped_note(listed: int, skipped: dict[str, list[str]]) -> str:
 @click.option("--files-from", help="read paths from this file, one per line or NUL-separated ('-': stdin), "
               "e.g. the output of git diff --name-only (git's quoted names are read); listed paths that no "
               "longer exist or are neither .xml nor .pdf are skipped, and counted on stderr")
+@click.option("--skip-other-xml", is_flag=True,
+              help="an XML file whose root is no invoice's (a pom.xml, a configuration) is skipped, not an error, and "
+                   "a run that finds no invoice exits 0: for lists of changed files (pre-commit; --files-from implies it)")
 @click.option("--max-size", default="50MB", show_default=True, help=MAX_SIZE_HELP)
 @click.option("--timeout", default="60", show_default=True, help="seconds of validation per file (0: no limit)")
 @click.option("--max-findings", default=1000, show_default=True, type=click.IntRange(min=0),
@@ -577,7 +580,8 @@ def _skipped_note(listed: int, skipped: dict[str, list[str]]) -> str:
                    "(see einvoice rules)")
 def validate(files: tuple[str, ...], profile: str, no_schema: bool, policy: bool, out_format: str,
              output: Path | None, fail_on: str, jobs: int, files_from, max_size: str, quiet: bool,
-             rules: dict[str, str] | None = None, timeout: str = "60", max_findings: int = 1000) -> None:
+             rules: dict[str, str] | None = None, timeout: str = "60", max_findings: int = 1000,
+             skip_other_xml: bool = False) -> None:
     """Validate invoices: files, folders (recursive), globs or - (stdin).
 
     UBL, CII and Factur-X/ZUGFeRD PDFs are recognised by content. Exit 0 clean,
@@ -622,8 +626,10 @@ def validate(files: tuple[str, ...], profile: str, no_schema: bool, policy: bool
             from . import xsd
 
             xsd.one_document()
+        changes = skip_other_xml or files_from is not None  # a list of changed files: other XML is no mistake
         opts = batch.Options(profile=profile, schema=not no_schema, policy=policy, max_bytes=max_bytes,
-                             rules=rules, timeout=seconds, max_findings=max_findings or None)
+                             rules=rules, timeout=seconds, max_findings=max_findings or None,
+                             other_xml_skipped=changes)
         started = time.perf_counter()
         progress_bar = None
         show_progress = sys.stderr.isatty() and out_format == "text" or (sys.stderr.isatty() and output is not None)
@@ -646,7 +652,10 @@ def validate(files: tuple[str, ...], profile: str, no_schema: bool, policy: bool
         for r in results:
             if r.status == batch.STATUS_UNREADABLE:
                 click.echo(f"einvoice: {_printable(r.path)}: {r.reason}", err=True)
-        if batch.no_invoice(results):
+        nothing = batch.no_invoice(results)
+        if nothing and changes:  # (changed files none of which is an invoice: nothing to judge, no failure)
+            click.echo(f"einvoice: no invoice among the {len(results)} file(s): nothing to validate", err=True)
+        elif nothing:
             click.echo(f"einvoice: no invoice among the {len(results)} file(s) found: every one was skipped", err=True)
         if out_format == "text":
             color = output is None and sys.stdout.isatty()
@@ -660,7 +669,7 @@ def validate(files: tuple[str, ...], profile: str, no_schema: bool, policy: bool
             write_output(output, text + "\n")
         elif text:
             click.echo(text)
-        sys.exit(batch.exit_code(results, fail_on))
+        sys.exit(EXIT_OK if nothing and changes else batch.exit_code(results, fail_on))
 
 
 # --- convert ------------------------------------------------------------------------

@@ -388,6 +388,33 @@ def test_files_from_accepts_nul_separated_names(tmp_path, monkeypatch):
     assert "2 invalid" in res.stdout and "skipped" not in res.stderr
 
 
+def test_xml_of_another_kind_in_a_list_of_changed_files_is_skipped(tmp_path, monkeypatch):
+    """A changed pom.xml failed the README's CI recipe (--files-from) and pre-commit hook (names): 'unknown root
+    element', exit 2, whatever the invoices said. In a list of changed files (--files-from, --skip-other-xml) it is
+    skipped and listed as such; named without the option it is still unreadable; a list with no invoice exits 0."""
+    import shutil
+
+    (tmp_path / "pom.xml").write_text('<project xmlns="http://maven.apache.org/POM/4.0.0"/>')
+    shutil.copy(SAMPLES / "ehf-invoice.xml", tmp_path / "ehf-invoice.xml")
+    _invalid(tmp_path / "bad.xml")
+    monkeypatch.chdir(tmp_path)
+    res = files_from(tmp_path, monkeypatch, b"pom.xml\nehf-invoice.xml\n")
+    assert res.exit_code == 0 and "pom.xml: skipped (not an invoice (unknown root element <project>" in res.stdout
+    assert "1 valid" in res.stdout and "1 skipped" in res.stdout
+    assert files_from(tmp_path, monkeypatch, b"pom.xml\nbad.xml\n").exit_code == 1  # (the invoices still judged)
+    res = run("validate", "--skip-other-xml", "pom.xml", "ehf-invoice.xml")
+    assert res.exit_code == 0 and "1 skipped" in res.stdout
+    res = run("validate", "--skip-other-xml", "pom.xml")
+    assert res.exit_code == 0 and "no invoice among the 1 file(s): nothing to validate" in res.stderr
+    res = run("validate", "pom.xml", "ehf-invoice.xml")  # named on purpose: no invoice is a mistake
+    assert res.exit_code == 2 and "pom.xml: unknown root element" in res.stderr
+    # a file that is no XML at all, or a broken invoice, is no other XML: still unreadable
+    (tmp_path / "broken.xml").write_text("<Invoice")
+    assert run("validate", "--skip-other-xml", "broken.xml").exit_code == 2
+    hooks = (ROOT / ".pre-commit-hooks.yaml").read_text()
+    assert "--skip-other-xml" in hooks
+
+
 def test_files_from_says_what_it_skipped(tmp_path, monkeypatch):
     """A deleted file and a file that is no invoice are skipped on purpose, and said so; a listed path that exists
     but cannot be read (a link to nothing) is no skip: it is reported unreadable (exit 2), never a silent pass."""
