@@ -10,6 +10,7 @@ Public API::
     report = einvoice.validate("invoice.xml", policy=True)  # with the house policy (EINV-P-*)
 
     xml = einvoice.build(data, "ehf")                  # dict or einvoice.Invoice -> bytes
+    data = einvoice.load_input("invoice.yaml")         # a YAML or JSON build input, every value read as written
     doc = einvoice.load("invoice.xml")                 # -> Document (doc.invoice is an Invoice)
 
     html = einvoice.render("invoice.xml")              # printable page: str (html) or bytes (format="pdf")
@@ -24,7 +25,8 @@ amounts take a ``Decimal``, ``str`` or ``int`` directly and identifiers a ``str`
 
 Errors raised on purpose derive from :class:`einvoice.errors.EinvoiceError`:
 ``UnreadableInput``, ``InvalidModelInput``, ``BuildRefused`` (with ``.findings``; ``SourceInvalid``, a conversion's
-source that does not validate, is one).
+source that does not validate, is one), ``ConversionRefused`` (a conversion whose target needs terms the source
+lacks; ``.missing`` names them).
 
 Names are loaded on first use, so ``import einvoice`` (and the command line) start fast.
 """
@@ -121,6 +123,7 @@ _LAZY = {
     "validate": ("einvoice.validate", "validate"),
     "build": ("einvoice.build", "build"),
     "build_file": ("einvoice.build", "build_file"),
+    "load_input": ("einvoice.build", "load_input"),
     "load": ("einvoice.syntax", "load"),
     "Report": ("einvoice.rules.engine", "Report"),
     "Finding": ("einvoice.rules.engine", "Finding"),
@@ -140,12 +143,14 @@ _LAZY = {
     "InvalidModelInput": ("einvoice.errors", "InvalidModelInput"),
     "BuildRefused": ("einvoice.errors", "BuildRefused"),
     "SourceInvalid": ("einvoice.errors", "SourceInvalid"),
+    "ConversionRefused": ("einvoice.syntax.convert", "ConversionRefused"),
 }
 
 __all__ = ["__version__", *_LAZY]
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .build import build, build_file
+    from .build import build, build_file, load_input
+    from .syntax.convert import ConversionRefused
     from .errors import BuildRefused, EinvoiceError, InvalidModelInput, SourceInvalid, UnreadableInput
     from .api import attach, build_pdf, convert, extract, render
     from .model.invoice import (Address, AllowanceCharge, Amount, Contact, CreditTransfer, DocumentTotals, Identifier,

@@ -240,6 +240,10 @@ def _coerce(tp: Any, value: Any, at: str = "", bad: list[str] | None = None) -> 
         return [_coerce(arg, v, f"{at}[{i}]", bad) for i, v in enumerate(value)]
     if kind == "str" and _scalar(value) and not isinstance(value, str):
         return str(value)
+    if kind == "str" and isinstance(value, bool) and bad is not None:
+        bad.append(f"{at}: {value!r} where text is expected (a YAML reader that is not einvoice.load_input reads an "
+                   "unquoted NO, no, off or n as false and YES, on or y as true: quote the value, or read the file with "
+                   "einvoice.load_input)")
     if kind == "decimal" and isinstance(value, str) and bad is not None and not _PLAIN_NUMBER.fullmatch(value):
         bad.append(f"{at}: {value[:40]!r} is not a plain decimal number (digits 0-9, a sign, a decimal point)")
     return value
@@ -288,9 +292,9 @@ def to_invoice(data: Invoice | dict) -> Invoice:
     try:
         inv = Invoice.model_validate(coerced)
     except ValidationError as exc:
-        said = _model_error_text(exc).splitlines()
-        fields = {line.split(": ", 1)[0] for line in said}
-        raise InvalidModelInput("\n".join(said + [b for b in bad if b.split(": ", 1)[0] not in fields])) from None
+        explained = {b.split(": ", 1)[0] for b in bad}  # (a field ``bad`` explains: its line instead of pydantic's)
+        said = [line for line in _model_error_text(exc).splitlines() if line.split(": ", 1)[0] not in explained]
+        raise InvalidModelInput("\n".join(said + bad)) from None
     if bad:
         raise InvalidModelInput("\n".join(bad))
     problems = input_problems(inv)
@@ -1304,14 +1308,12 @@ def _repeated_filename(inv: Invoice) -> str | None:
 
 
 def _direct_debit_given(inv: Invoice) -> str | None:
-    """Where the input gives direct debit information (BR-DE-30/31: given in part), in the order the CII
-    writer takes BT-90 from: a direct debit, else a SEPA identifier of the payee or of the seller (CII states it as
+    """Where the input gives direct debit information (BR-DE-30/31: given in part) when it gives no direct debit: a
+    SEPA identifier of the payee or of the seller, in the order the CII writer takes BT-90 from (CII states it as
     the creditor identifier, which alone counts as direct debit information)."""
-    stated = [*((f"payment_means[{i}]", m) for i, m in enumerate(inv.payment_means)),
-              *((("payment_without_means", inv.payment_without_means),) if inv.payment_without_means is not None else ())]
-    for at, means in stated:
-        if means.direct_debit is not None:
-            return f"{at}.direct_debit"
+    stated = [*inv.payment_means, *((inv.payment_without_means,) if inv.payment_without_means is not None else ())]
+    if any(means.direct_debit is not None for means in stated):
+        return None  # (the terms the message names find the direct debit's own fields)
     for who in ("payee", "seller"):
         party = getattr(inv, who)
         for j, ident in enumerate(party.identifiers if party is not None else ()):

@@ -180,3 +180,23 @@ def _load_input(path):
     from einvoice.build import load_input
 
     return load_input(path)
+
+
+def test_yaml_read_by_another_reader_is_explained_and_load_input_is_public():
+    """The README's "the same from a dict or YAML": a dict read by yaml.safe_load has False for an unquoted NO
+    (Norway), which was refused as "Input should be a valid string"; the line says why now, and the reader that
+    reads every value as written is public (einvoice.load_input), with ConversionRefused among the errors."""
+    import yaml
+
+    data = yaml.safe_load(_EHF_YAML.read_text(encoding="utf-8").replace("country_code: 'NO'", "country_code: NO")
+                          .replace('country_code: "NO"', "country_code: NO"))
+    assert data["seller"]["address"]["country_code"] is False
+    with pytest.raises(einvoice.InvalidModelInput) as info:
+        einvoice.build(data, "ehf")
+    lines = str(info.value).splitlines()
+    assert any(line.startswith("seller.address.country_code: False where text is expected")
+               and "einvoice.load_input" in line for line in lines), lines
+    assert not any("valid string" in line for line in lines), lines
+    assert einvoice.load_input(_EHF_YAML)["seller"]["address"]["country_code"] == "NO"
+    assert issubclass(einvoice.ConversionRefused, einvoice.EinvoiceError)
+    assert {"load_input", "ConversionRefused"} <= set(einvoice.__all__)

@@ -874,7 +874,7 @@ def test_findings_on_the_document_name_the_input_field_they_are_about():
     assert found["BR-DE-30"] == found["BR-DE-31"] == "payee.identifiers[0])", found
     data = _sample("xrechnung-cii")
     data["payment_means"][0]["direct_debit"] = {"mandate_reference": "M-1"}
-    assert named(data, "xrechnung-cii")["BR-DE-30"] == "payment_means[0].direct_debit)"
+    assert named(data, "xrechnung-cii")["BR-DE-30"] == "payment_means[0].direct_debit.creditor_id)"  # (the one to give)
     data = _sample("peppol")
     for key in ("identifiers", "legal_registration_id", "tax_registrations"):
         data["seller"].pop(key, None)
