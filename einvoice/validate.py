@@ -211,13 +211,16 @@ def validate(source: str | Path | bytes | Any, profile: str = "auto", schema: bo
 def _checked(profile: Any, schema: Any, layers: Any, rules: Any, policy: Any) -> None:
     """The arguments of :func:`validate` checked before any work (TypeError or ValueError naming the argument)."""
     from . import arguments
-    from .profiles import LAYERS
+    from .profiles import LAYERS, PROFILES
+    from .rules.releases import select
 
     arguments.text("profile", profile)
+    if profile != "auto" and profile not in PROFILES:  # (a typo is the caller's, not the document's: said before reading)
+        raise ValueError(f"unknown profile {profile!r}; known: {', '.join(sorted(PROFILES))}, auto")
     arguments.flag("schema", schema)
     arguments.flag("policy", policy)
     arguments.names("layers", layers, LAYERS)
-    arguments.releases(rules)
+    select(arguments.releases(rules))  # an unknown family or release: UnknownRelease, a ValueError naming it
 
 
 def __getattr__(name: str) -> Any:

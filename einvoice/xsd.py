@@ -1051,6 +1051,13 @@ def validate_tree(root: Any, syntax: Syntax | str | None, profile: str | None = 
     if key is None:
         return [Finding(RULE_ID, Severity.FATAL, "no XML Schema covers this root element.",
                         "Only UBL 2.1 Invoice/CreditNote and CII CrossIndustryInvoice are supported.", path=path)]
+    if key.startswith("ubl") and _facturx_level(profile):  # (a Factur-X profile asked for a UBL document)
+        name = etree.QName(root).localname
+        return [Finding(RULE_ID, Severity.FATAL,
+                        f"the Factur-X profile's XML Schema (CII, rsm:CrossIndustryInvoice) refuses this root element: "
+                        f"a UBL {name} is no Factur-X invoice.",
+                        "Validate it as UBL (profile auto, ehf, peppol, en16931 or xrechnung), or convert it to CII "
+                        "first (einvoice convert --to cii).", f"/{name}", root.sourceline, "xsd", path)]
     if tags is None:
         tags = {el.tag for el in root.iter()}
     schema = None

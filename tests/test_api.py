@@ -160,6 +160,8 @@ _EHF_YAML = Path(__file__).resolve().parent.parent / "samples" / "ehf-invoice.ya
     (lambda: einvoice.validate(_EHF_XML, rules=5), TypeError, "rules must be a dict"),
     (lambda: einvoice.validate(_EHF_XML, rules=["peppol=3.0.20"]), TypeError, "rules must be a dict"),
     (lambda: einvoice.validate(_EHF_XML, profile=["ehf"]), TypeError, "profile must be a str"),
+    (lambda: einvoice.validate("no-such-file.xml", profile="ehff"), ValueError, "unknown profile 'ehff'"),
+    (lambda: einvoice.validate("no-such-file.xml", rules={"peppol": "3.0.2"}), ValueError, "no release '3.0.2'"),
     (lambda: einvoice.validate(_EHF_XML, policy="no"), TypeError, "policy must be True or False"),
     (lambda: einvoice.load(_EHF_XML, max_bytes=0), TypeError, "max_bytes must be a positive int"),
         (lambda: einvoice.load(_EHF_XML, max_bytes="50MB"), TypeError, "max_bytes must be a positive int"),
@@ -200,3 +202,14 @@ def test_yaml_read_by_another_reader_is_explained_and_load_input_is_public():
     assert einvoice.load_input(_EHF_YAML)["seller"]["address"]["country_code"] == "NO"
     assert issubclass(einvoice.ConversionRefused, einvoice.EinvoiceError)
     assert {"load_input", "ConversionRefused"} <= set(einvoice.__all__)
+
+
+def test_a_factur_x_profile_asked_for_a_ubl_document_is_refused():
+    """--profile facturx-en16931 on a UBL invoice said VALID: the profile's rules are CII's, and the official Factur-X
+    schema refuses a UBL root element. One fatal XSD finding says so and what to do."""
+    for profile in ("facturx-en16931", "facturx-extended", "facturx-minimum"):
+        report = einvoice.validate(_EHF_XML, profile=profile)
+        assert not report.valid
+        assert [(f.rule, f.severity.value) for f in report.findings] == [("XSD", "fatal")], report.findings
+        assert "UBL Invoice is no Factur-X invoice" in report.findings[0].message
+    assert einvoice.validate(_EHF_XML, profile="en16931").valid  # (a profile of both syntaxes: as before)
