@@ -1148,6 +1148,7 @@ def build_report(data: Invoice | dict, format: str, policy: bool = False,
         findings += lossy
     report = check_written(xml, target.profile, policy=policy)
     _name_input_fields(written, report.findings, given)
+    _empty_delivery_explained(report.findings)
     report.findings[:0] = findings
     blocking = [f for f in report.findings if f.severity.blocking]
     if blocking:
@@ -1157,6 +1158,22 @@ def build_report(data: Invoice | dict, format: str, policy: bool = False,
         # (a rounding amount dropped) is explained by them
         raise BuildRefused(blocking + [f for f in findings if f.rule == "EINV-B-031"])
     return xml, report
+
+
+_CII_DELIVERY = "/ram:ApplicableHeaderTradeDelivery"
+
+
+def _empty_delivery_explained(findings: list[Finding]) -> None:
+    """CII requires ram:ApplicableHeaderTradeDelivery: an input without delivery information leaves it empty, and
+    the empty-element warning (PEPPOL-EN16931-R008, in the Factur-X profiles' rules too) told the caller to remove
+    an element they never gave. It names the input's delivery and what fills it."""
+    for f in findings:
+        if f.rule == "PEPPOL-EN16931-R008" and (f.xpath or "").endswith(_CII_DELIVERY):
+            if "(input: " not in f.message:
+                f.message = f"{f.message.rstrip()} (input: delivery)"
+            f.hint = ("CII requires ram:ApplicableHeaderTradeDelivery; with no delivery information in the input it "
+                      "is written empty, which the rules only warn about (the invoice may be sent). Give the actual "
+                      "delivery date (delivery.actual_date, BT-72) to fill it.")
 
 
 def _name_input_fields(written: Invoice, findings: list[Finding], given: Invoice | None = None) -> None:

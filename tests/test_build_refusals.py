@@ -885,3 +885,20 @@ def test_findings_on_the_document_name_the_input_field_they_are_about():
     data["totals"] = {"prepaid_amount": "0.00"}
     found = named(data, "cii")
     assert found["BR-DEC-15"] == "tax_totals)" and found["BR-53"] == "tax_currency_code)"
+
+
+def test_the_empty_delivery_element_of_a_cii_build_names_the_input_and_what_fills_it():
+    """An input without delivery information is written with an empty ram:ApplicableHeaderTradeDelivery (CII requires
+    it), which the empty-element rule warns about (the official Factur-X XSLT too); its hint said to remove an element
+    the caller never wrote. The warning names the input's delivery and the field that fills it."""
+    from einvoice.build import build_report
+
+    data = _sample("facturx-en16931")
+    data.pop("delivery", None)
+    _xml, report = build_report(data, "facturx-en16931")
+    [r008] = [f for f in report.findings if f.rule == "PEPPOL-EN16931-R008"]
+    assert r008.xpath.endswith("/ram:ApplicableHeaderTradeDelivery") and r008.message.endswith("(input: delivery)")
+    assert "delivery.actual_date" in r008.hint and "Remove" not in r008.hint
+    data["delivery"] = {"actual_date": "2024-05-01"}
+    _xml, report = build_report(data, "facturx-en16931")
+    assert "PEPPOL-EN16931-R008" not in {f.rule for f in report.findings}
