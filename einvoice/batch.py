@@ -72,6 +72,7 @@ class FileResult:
     seconds: float = 0.0
     facts: dict[str, Any] = field(default_factory=dict)  # for cross-invoice checks
     releases: list[str] = field(default_factory=list)  # the rule releases applied
+    not_listed: dict[str, int] = field(default_factory=dict)  # severity -> findings left out by --max-findings
 
     @property
     def valid(self) -> bool:
@@ -91,6 +92,8 @@ class FileResult:
             out["releases"] = list(self.releases)
         if self.reason:
             out["error" if self.status == STATUS_UNREADABLE else "note"] = self.reason
+        if self.not_listed:
+            out["findings_not_listed"] = dict(self.not_listed)
         return out
 
 
@@ -342,6 +345,10 @@ def cap_findings(result: FileResult, cap: int | None) -> None:
     if len(kept) < cap:
         kept += [f for f in findings if not f.severity.blocking][:cap - len(kept)]
     left = len(findings) - len(kept)
+    listed = {id(f) for f in kept}
+    for f in findings:  # (counted still: the file's and the batch's counts are of every finding)
+        if id(f) not in listed:
+            result.not_listed[f.severity.value] = result.not_listed.get(f.severity.value, 0) + 1
     kept.append(Finding(LIMIT_RULE, Severity.INFO,
                         f"{left} more finding{'s' if left != 1 else ''} not listed: the report keeps the first {cap} "
                         "findings of a file (errors first)",

@@ -24,7 +24,7 @@ from urllib.parse import quote
 
 from lxml import etree
 
-from .batch import STATUS_SKIPPED, STATUS_UNREADABLE, STATUS_WARNINGS, FileResult, Summary
+from .batch import LIMIT_RULE, STATUS_SKIPPED, STATUS_UNREADABLE, STATUS_WARNINGS, FileResult, Summary
 from .errors import one_line, printable
 
 JSON_VERSION = 1
@@ -45,6 +45,17 @@ def severity_counts(findings) -> dict[str, int]:
     counts = dict.fromkeys(SEVERITIES, 0)
     for f in findings:
         counts[f.severity.value] = counts.get(f.severity.value, 0) + 1
+    return counts
+
+
+def result_counts(results) -> dict[str, int]:
+    """Findings per severity of results, those a --max-findings cap left out of the list included."""
+    counts = dict.fromkeys(SEVERITIES, 0)
+    for r in results:
+        for sev, n in severity_counts(f for f in r.findings if f.rule != LIMIT_RULE).items():  # (the cap's own note)
+            counts[sev] += n
+        for sev, n in (getattr(r, "not_listed", None) or {}).items():
+            counts[sev] = counts.get(sev, 0) + n
     return counts
 
 
@@ -94,7 +105,7 @@ def _cleaned(value: Any) -> Any:
 
 def to_json(results: list[FileResult], summary: Summary) -> str:
     summary_dict = summary.as_dict()
-    summary_dict["findings"] = severity_counts(f for r in results for f in r.findings)
+    summary_dict["findings"] = result_counts(results)
     return json.dumps(_cleaned({"format": "einvoice-report", "version": JSON_VERSION,
                                 "files": [r.as_dict() for r in results], "summary": summary_dict}),
                       indent=2, ensure_ascii=False)
@@ -120,7 +131,7 @@ def to_text(results: list[FileResult], summary: Summary, color: bool = False, ve
         if r.status == STATUS_UNREADABLE:
             lines.append(f"{printable(r.path)}: {status_label['unreadable']} - {one_line(r.reason, None)}")
             continue
-        counts = severity_counts(r.findings)
+        counts = result_counts([r])
         if not r.valid:
             label = paint("INVALID", "red")
         elif r.status == STATUS_WARNINGS:
@@ -150,7 +161,7 @@ def to_text(results: list[FileResult], summary: Summary, color: bool = False, ve
                      f"{c.get('warnings', 0)} with warnings, {c.get('invalid', 0)} invalid, "
                      f"{c.get('unreadable', 0)} unreadable, {c.get('skipped', 0)} skipped"
                      + (f" in {summary.seconds:.2f} s" if summary.seconds else "")
-                     + f"; findings: {severity_text(severity_counts(f for r in every for f in r.findings))}")
+                     + f"; findings: {severity_text(result_counts(every))}")
         if summary.top_rules:
             lines.append("most frequent: " + ", ".join(f"{r} ({n})" for r, n in summary.top_rules))
         if total > 1 and summary.slowest:

@@ -467,7 +467,15 @@ def test_findings_are_capped_with_a_note(tmp_path):
     assert note.rule == batch.LIMIT_RULE and "not listed" in note.message and "--max-findings" in note.hint
     assert all(f.severity.blocking for f in r.findings[:-1])
     result = cli("validate", tmp_path / "many.xml", "--max-findings", "0", "--format", "json")
-    assert len(json.loads(result.stdout)["files"][0]["findings"]) >= 1500
+    everything = json.loads(result.stdout)
+    assert len(everything["files"][0]["findings"]) >= 1500
+    # the counts are of every finding, listed or not (a cap of 100 said "100 fatal" for a file with 1,500)
+    whole = everything["summary"]["findings"]
+    capped = json.loads(cli("validate", tmp_path / "many.xml", "--max-findings", "100", "--format", "json").stdout)
+    assert capped["summary"]["findings"] == whole
+    assert sum(capped["files"][0]["findings_not_listed"].values()) == len(everything["files"][0]["findings"]) - 100
+    text = cli("validate", tmp_path / "many.xml", "--max-findings", "100").stdout
+    assert f"INVALID ({whole['fatal']} fatal, {whole['error']} error" in text, text[:300]
 
 
 def test_slowest_measures_validation_not_start_up(tmp_path):
