@@ -433,3 +433,28 @@ def test_files_from_says_what_it_skipped(tmp_path, monkeypatch):
     assert res.exit_code == 2 and "dangling.xml" in res.stderr and "link to nothing" in res.stderr
     res = files_from(tmp_path, monkeypatch, b"")
     assert res.exit_code == 0 and res.stderr.strip() == "einvoice: no invoice files to validate (the list names no file)"
+
+
+def test_the_readme_command_line_block_runs_top_to_bottom(tmp_path):
+    """The README's "Command line" block, run in order in a copy of the samples: every command on the files it makes
+    works (a new user's first steps; its PDF was extracted before the line that built it). Lines on files of the
+    reader's own (invoices/, invoice.xml, their-invoice.pdf) are left out."""
+    import re
+    import shlex
+    import shutil
+    import subprocess
+    import sys
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = text.split("## Command line", 1)[1].split("```sh", 1)[1].split("```", 1)[0]
+    shutil.copytree(SAMPLES, tmp_path / "samples")
+    own = re.compile(r"(?<![\w./-])(invoices/|invoice\.xml|invoice\.pdf|their-invoice\.pdf)")
+    run_lines = [ln.split("  #", 1)[0].strip() for ln in block.splitlines()
+                 if ln.startswith("einvoice ") and not own.search(ln.split("  #", 1)[0])]
+    assert len(run_lines) >= 10, run_lines
+    exe = f"{shlex.quote(sys.executable)} -m einvoice"
+    for line in run_lines:
+        res = subprocess.run(line.replace("einvoice ", exe + " "), shell=True, cwd=tmp_path, capture_output=True,
+                             text=True, timeout=300)
+        assert res.returncode == 0, (line, res.stdout[-500:], res.stderr[-500:])
+        assert "Traceback" not in res.stderr, (line, res.stderr[-500:])
