@@ -52,6 +52,7 @@ def x001(results) -> list:
     ('[einvoice]\ndue-dayz = 3\n', "unknown setting 'due-dayz'"),
     ('[einvoice.rules]\nEINV-X-001 = "of"\n', "'of' is no setting"),
     ('[einvoice.rules]\nBR-CO-16 = "off"\n', "'BR-CO-16' cannot be configured"),
+    ('[einvoice.rules]\nBR-CO-16 = "off"\n', f"configurable: EINV-P-001 ... {max(config.configurable_rules() - set(config.OTHER_RULES))},"),
     ('[einvoice]\ndue-days = "thirty"\n', "due-days must be a whole number"),
     ('[einvoice]\nrequire-late-interest = "yes"\n', "must be true or false"),
     ('[einvoice\n', "not valid TOML"),

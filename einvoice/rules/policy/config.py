@@ -91,7 +91,8 @@ def parse(data: dict, source: str | None = None) -> PolicyConfig:
     for rule, value in table.items():
         rid = str(rule).strip().upper()
         if rid not in known:
-            fail(f"rule {rule!r} cannot be configured (configurable: EINV-P-001 ... EINV-P-015, "
+            policy = sorted(known - set(OTHER_RULES))  # (from the house policy's table: never behind it)
+            fail(f"rule {rule!r} cannot be configured (configurable: {policy[0]} ... {policy[-1]}, "
                  f"{', '.join(OTHER_RULES)})")
         setting = str(value).strip().lower() if isinstance(value, str) else None
         if setting not in SETTINGS:
