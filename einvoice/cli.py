@@ -249,6 +249,8 @@ def build(input: Path, fmt: str, output: Path | None, policy: bool = False, pdf:
     if output is None:
         click.echo("einvoice: build: give -o OUT.xml and/or --pdf OUT.pdf", err=True)
         sys.exit(EXIT_UNREADABLE)
+    if lang is not None:  # (the XML has no language of its own: said, not passed over)
+        _usage_error("--lang", "sets the language of the PDF page: it needs --pdf OUT.pdf (the XML has no page)")
     from . import xsd
     from .build import build_file
     from .cli_pdf import unwritable

@@ -458,3 +458,10 @@ def test_the_readme_command_line_block_runs_top_to_bottom(tmp_path):
                              text=True, timeout=300)
         assert res.returncode == 0, (line, res.stdout[-500:], res.stderr[-500:])
         assert "Traceback" not in res.stderr, (line, res.stderr[-500:])
+
+
+def test_build_lang_without_pdf_is_a_usage_error(tmp_path):
+    """--lang sets the PDF page's language; given without --pdf it was accepted and did nothing."""
+    res = run("build", SAMPLES / "ehf-invoice.yaml", "-f", "ehf", "-o", tmp_path / "x.xml", "--lang", "de")
+    assert res.exit_code == 2 and "--lang" in res.stderr and "--pdf" in res.stderr
+    assert not (tmp_path / "x.xml").exists()
