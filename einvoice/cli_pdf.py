@@ -188,7 +188,8 @@ def attach(pdf: Path, xml: Path, output: Path) -> None:
     """Turn a PDF from another system into a Factur-X PDF by embedding a CII invoice.
 
     The XML is validated first (XSD and the rules of its Factur-X profile); with
-    errors nothing is written (exit 1). The result is PDF/A-3: a PDF whose pages
+    errors nothing is written (exit 1). A UBL XML (convert it to CII first) or a PDF
+    that already carries an invoice is unusable input (exit 2). The result is PDF/A-3: a PDF whose pages
     cannot be PDF/A (fonts not embedded, device colour without an output intent,
     JavaScript ...) is refused with the reasons (exit 1), nothing written.
 

@@ -251,8 +251,10 @@ def attach(pdf: bytes, xml: bytes, pdf_path: str | None = None, xml_path: str | 
     tree = xmlsafe.parse(xml, xml_path)
     doc = syntax.read_tree(tree.getroot(), xml_path)
     if doc.syntax != Syntax.CII:
-        raise InvalidModelInput(f"{xml_path or 'the XML'}: Factur-X carries CII, this is UBL; "
-                                "convert it first (einvoice convert IN.xml --to cii -o OUT.xml)")
+        reason = "Factur-X carries CII, this is UBL; convert it first (einvoice convert IN.xml --to cii -o OUT.xml)"
+        err = InvalidModelInput(f"{xml_path or 'the XML'}: {reason}")
+        err.reason, err.path = reason, xml_path  # (the command line names the file once)
+        raise err
     profile, _why = detect_profile(doc)
     level = LEVELS.get(profile)
     if level is None:

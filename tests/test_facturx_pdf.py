@@ -344,6 +344,8 @@ def test_attach_refuses_invalid_xml_and_ubl(tmp_path):
         attach(pdf, (SAMPLES / "ehf-invoice.xml").read_bytes())
     res = run("attach", src, SAMPLES / "ehf-invoice.xml", "-o", tmp_path / "out.pdf")
     assert res.exit_code == 2 and not (tmp_path / "out.pdf").exists()
+    assert res.stderr.strip() == (f"einvoice: {SAMPLES / 'ehf-invoice.xml'}: Factur-X carries CII, this is UBL; convert "
+                                  "it first (einvoice convert IN.xml --to cii -o OUT.xml)")  # (the XML named once)
     # a PDF that already carries an invoice
     out, _r, _n = attach(pdf, xml)
     with pytest.raises(UnreadableInput):
