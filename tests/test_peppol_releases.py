@@ -19,7 +19,6 @@ from lxml import etree
 
 import einvoice
 from einvoice import syntax
-from einvoice.errors import UnreadableInput
 from einvoice.model.invoice import Syntax
 from einvoice.profiles import layer
 from einvoice.rules import engine, releases
