@@ -82,3 +82,25 @@ def test_france_ctc_extended_is_not_judged_as_facturx_extended():
     rules = {f.rule for f in report.findings}
     assert {"EINV-PROFILE-001", "EINV-S-001"} <= rules and not any(r.startswith("FX-") for r in rules)
     assert report.valid
+
+
+@pytest.mark.parametrize("identifier", [
+    b"urn:cen.eu:en16931:2017#compliant#urn:xoev-de:kosit:standard:xrechnung_2.3",
+    b"urn:cen.eu:en16931:2017#compliant#urn:xoev-de:kosit:standard:xrechnung_2.0",
+    b"urn:cen.eu:en16931:2017#compliant#urn:xoev-de:kosit:standard:xrechnung_2.3#conformant#"
+    b"urn:xoev-de:kosit:extension:xrechnung_2.3",
+    b"urn:cen.eu:en16931:2017:xoev-de:kosit:standard:xrechnung_1.2",
+])
+def test_a_retired_xrechnung_is_an_error(identifier):
+    """XRechnung 1.x and 2.x passed with a warning (EINV-S-001, EN 16931 alone ran): KoSIT's validator configuration
+    in force matches only the XRechnung 3.0 identifiers and rejects them. EINV-S-002 (an error) says so."""
+    report = validate(with_identifier(identifier), schema=False)
+    assert report.profile == "en16931"
+    rules = [f.rule for f in report.findings]
+    assert "EINV-S-002" in rules and "EINV-S-001" not in rules and not report.valid
+    [found] = [f for f in report.findings if f.rule == "EINV-S-002"]
+    assert found.severity.value == "error" and "XRechnung 3.0" in found.message
+    assert identifier.decode()[:60] in found.message  # (a long value is quoted by its start and end)
+    # the profile asked for by name judges it by its own rules: no scope finding
+    forced = validate(with_identifier(identifier), schema=False, profile="xrechnung")
+    assert "EINV-S-002" not in {f.rule for f in forced.findings}

@@ -20,7 +20,9 @@ from .engine import SCHEMAS, RuleSet, load_yaml
 
 RULES = RuleSet("scope")
 
-UNIMPLEMENTED: dict[str, list[str]] = dict(load_yaml(SCHEMAS / "structure" / "scope.yaml")["unimplemented"])
+_SCOPE = load_yaml(SCHEMAS / "structure" / "scope.yaml")
+UNIMPLEMENTED: dict[str, list[str]] = dict(_SCOPE["unimplemented"])
+RETIRED: dict[str, dict] = dict(_SCOPE.get("retired") or {})
 
 EN16931 = "urn:cen.eu:en16931:2017"
 
@@ -31,11 +33,30 @@ def unimplemented(identifier: str | None) -> str | None:
     return next((name for name, parts in UNIMPLEMENTED.items() if any(p.lower() in cid for p in parts)), None)
 
 
+def retired(identifier: str | None) -> tuple[str, str] | None:
+    """(name, what replaced it) of a specification ``identifier`` names that is no longer in force, else None."""
+    cid = (identifier or "").strip().lower()
+    return next(((name, spec["use"]) for name, spec in RETIRED.items() if any(p.lower() in cid for p in spec["parts"])),
+                None)
+
+
+@RULES.rule("EINV-S-002")
+def rule_set_retired(doc):
+    from ..profiles import detect_profile, specification_identifier
+
+    cid = (specification_identifier(doc) or "").strip()
+    found = retired(cid)
+    if found is not None and detect_profile(doc)[0] == "en16931":  # (a profile asked for: its rules judged it)
+        yield (None, None, {"ruleset": found[0], "identifier": cid, "replacement": found[1]})
+
+
 @RULES.rule("EINV-S-001")
 def rule_set_not_implemented(doc):
     from ..profiles import detect_profile, guideline_profile, specification_identifier
 
     cid = (specification_identifier(doc) or "").strip()
+    if retired(cid) is not None:  # (EINV-S-002 says more: no rule set of it is in force)
+        return
     name = unimplemented(cid)
     if name is None and cid and cid != EN16931 and not doc.__dict__.get("legacy"):  # (a legacy file says what ran)
         known = guideline_profile(cid)  # (EN 16931's own identifier, a prefix of all of them, matches any extension)
