@@ -1091,6 +1091,7 @@ def validate_tree(root: Any, syntax: Syntax | str | None, profile: str | None = 
     nsmap = nsmap or _prefixes(root)
     paths = PathCache()  # one per document: 20,000 errors among 20,000 siblings stay linear
     located: dict = {}  # libxml2's paths located, and the children read for them
+    told: set = set()  # (message, place, line) already said: libxml2 repeats an error once per text node of an element
     for entry, el in errors:
         message, hint = _describe(entry)
         message = _LONG_WORD.sub(lambda m: f"{m.group()[:80]}...{m.group()[-16:]}", message)  # a 40,000-letter name
@@ -1100,6 +1101,9 @@ def validate_tree(root: Any, syntax: Syntax | str | None, profile: str | None = 
             where = getattr(entry, "path", None) or None
         else:
             where = _locate(root, getattr(entry, "path", None), nsmap, paths, located)
+        if (message, where, entry.line) in told:
+            continue
+        told.add((message, where, entry.line))
         findings.append(Finding(RULE_ID, Severity.FATAL, f"XML Schema ({schema_file}): {message}",
                                 hint, where, entry.line or None, "xsd", path))
     said = {e.line for e, _el in errors if e.type_name.startswith("SCHEMAV_CVC_DATATYPE")}  # (the text refused)
