@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from .basics import clipped
-from .errors import printable
+from .errors import printable, size_hint
 from .rules.engine import Finding, Severity
 from .xmlsafe import MAX_BYTES, _os_reason, is_pdf
 
@@ -131,7 +131,7 @@ def expand(inputs: Iterable[str], stdin: Any = None,
                 out.append(Candidate("<stdin>", True, read_limited(stream, max_bytes)))
             except UnreadableInput as exc:
                 missing.append(FileResult("<stdin>", STATUS_UNREADABLE,
-                                          reason=f"{exc.reason} (raise it with --max-size)"))
+                                          reason=size_hint(exc.reason)))
             except OSError as exc:
                 missing.append(FileResult("<stdin>", STATUS_UNREADABLE,
                                           reason=f"cannot read standard input ({exc.strerror or exc})"))
@@ -372,7 +372,7 @@ def _validate_one(cand: Candidate, opts: Options, t0: float) -> FileResult:
             try:
                 data, _ = xmlsafe.read_bytes(path, opts.max_bytes)
             except xmlsafe.UnreadableInput as exc:
-                reason = exc.reason + (" (raise it with --max-size)" if "over the limit" in exc.reason else "")
+                reason = size_hint(exc.reason)
                 return FileResult(path, STATUS_UNREADABLE, reason=reason, seconds=time.perf_counter() - t0)
         kind = sniff(data[:1024])
         if kind is None:

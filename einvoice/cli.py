@@ -16,7 +16,7 @@ from pathlib import Path
 import click
 
 from .cli_pdf import LANG_NAMES, MAX_SIZE_HELP, max_size_option  # a light module: click commands, heavy imports inside them
-from .errors import one_line  # (a light module: re only)
+from .errors import one_line, size_hint  # (a light module: re only)
 
 # kept here (not imported from einvoice.profiles) for a fast start; a test checks they agree
 PROFILE_NAMES = ["auto", "en16931", "peppol", "ehf", "facturx-minimum", "facturx-basicwl",
@@ -44,9 +44,7 @@ def _say_error(path, exc) -> None:
     for line in str(reason).splitlines() or [""]:
         if path and line.startswith(f"{path}: "):
             line = line[len(path) + 2:]
-        if raisable and "over the limit of" in line and "--max-size" not in line:
-            line += " (raise it with --max-size)"
-        click.echo(prefix + line, err=True)
+        click.echo(prefix + (size_hint(line) if raisable else line), err=True)
 
 
 def _finding_line(f, indent: str = "  ") -> str:

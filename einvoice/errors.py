@@ -35,6 +35,14 @@ def _escape(ch: str) -> str:
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
+def size_hint(reason: str) -> str:
+    """A reason saying an input is over the size limit, with the option that raises it (the commands that read take
+    --max-size); any other reason as it is."""
+    if "over the limit" in reason and "--max-size" not in reason:
+        return f"{reason} (raise it with --max-size)"
+    return reason
+
+
 class EinvoiceError(Exception):
     """Base of every deliberate error."""
 
