@@ -84,7 +84,7 @@ def validate_document(doc: Document, profile: str = "auto", schema: bool = True,
         if profile == "auto":
             profile, reason = detect_profile(doc)
         if profile not in PROFILES:
-            raise UnreadableInput(f"unknown profile {profile!r}; known: {', '.join(sorted(PROFILES))}, auto", doc.path)
+            raise UnreadableInput(_unknown_profile(profile), doc.path)
         layers = PROFILES[profile].layers
         reason = reason or "chosen by the caller"
         if policy:
@@ -208,6 +208,12 @@ def validate(source: str | Path | bytes | Any, profile: str = "auto", schema: bo
     return validate_document(doc, profile=profile, schema=schema, layers=layers, rules=rules, policy=policy)
 
 
+def _unknown_profile(profile: Any) -> str:
+    from .profiles import PROFILES
+
+    return f"unknown profile {profile!r}; known: {', '.join(sorted(PROFILES))}, auto"
+
+
 def _checked(profile: Any, schema: Any, layers: Any, rules: Any, policy: Any) -> None:
     """The arguments of :func:`validate` checked before any work (TypeError or ValueError naming the argument)."""
     from . import arguments
@@ -216,7 +222,7 @@ def _checked(profile: Any, schema: Any, layers: Any, rules: Any, policy: Any) ->
 
     arguments.text("profile", profile)
     if profile != "auto" and profile not in PROFILES:  # (a typo is the caller's, not the document's: said before reading)
-        raise ValueError(f"unknown profile {profile!r}; known: {', '.join(sorted(PROFILES))}, auto")
+        raise ValueError(_unknown_profile(profile))
     arguments.flag("schema", schema)
     arguments.flag("policy", policy)
     arguments.names("layers", layers, LAYERS)

@@ -50,8 +50,7 @@ def amounts_text(doc: Any, rule: str) -> str:
         stated, computed = _pair(inv, rule)
         if stated is None or computed is None or stated == computed:
             return ""  # (equal: the rule failed on something else, a total missing or repeated; no "difference 0")
-        cur = f" {inv.currency_code}" if inv.currency_code else ""
-        return f": stated {stated:f}{cur}, computed {computed:f}{cur}, difference {stated - computed:+f}{cur}"
+        return _said(stated, computed, inv.currency_code)
     except Exception:  # noqa: BLE001 - a document the model cannot read still gets its finding
         return ""
 
@@ -103,7 +102,10 @@ def _tax_total_text(el: Any) -> str:
     stated, computed = values[0], _sum(values[1:])
     if stated == computed:
         return ""
-    currency = (stated_el.get("currencyID") or "").strip()
+    return _said(stated, computed, (stated_el.get("currencyID") or "").strip())
+
+
+def _said(stated: Decimal, computed: Decimal, currency: str | None) -> str:
     cur = f" {currency}" if currency else ""
     return f": stated {stated:f}{cur}, computed {computed:f}{cur}, difference {stated - computed:+f}{cur}"
 
