@@ -208,6 +208,22 @@ def _sarif_level(sev: str) -> str:
     return {"fatal": "error", "error": "error", "warning": "warning"}.get(sev, "note")
 
 
+_PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
+
+
+def _rule_text(f) -> str:
+    """What a rule checks, for SARIF's rule list: the rule table's message with its values left out ('...'), not one
+    finding's (the first file's values stood for the rule); a finding's own message where no table has the rule."""
+    try:
+        from .rules.engine import known_metadata
+
+        template = str((known_metadata(f.layer).get(f.rule) or {}).get("message") or "") if f.layer else ""
+    except Exception:  # noqa: BLE001 - a layer without a table (xsd, batch, container): the finding's message
+        template = ""
+    text = _PLACEHOLDER.sub("...", template).strip() if template else f.message
+    return text[:200]
+
+
 def to_sarif(results: list[FileResult], summary: Summary, base: Path | None = None) -> str:
     base = (base or Path.cwd()).resolve()
     rules: dict[str, dict[str, Any]] = {}
@@ -228,14 +244,14 @@ def to_sarif(results: list[FileResult], summary: Summary, base: Path | None = No
                                 "locations": [{"physicalLocation": {"artifactLocation": {"uri": uri}}}]})
             continue
         for f in r.findings:
-            meta = rules.setdefault(f.rule, {
-                "id": f.rule,
-                "shortDescription": {"text": f.message[:200]},
-                "help": {"text": f.hint or f.message},
-                "defaultConfiguration": {"level": _sarif_level(f.severity.value)},
-                "properties": {"severity": f.severity.value, "layer": f.layer or ""},
-            })
-            meta.setdefault("id", f.rule)
+            if f.rule not in rules:  # (the rule's entry made once, at its first finding)
+                rules[f.rule] = {
+                    "id": f.rule,
+                    "shortDescription": {"text": _rule_text(f)},
+                    "help": {"text": f.hint or f.message},
+                    "defaultConfiguration": {"level": _sarif_level(f.severity.value)},
+                    "properties": {"severity": f.severity.value, "layer": f.layer or ""},
+                }
             loc: dict[str, Any] = {"physicalLocation": {"artifactLocation": {"uri": uri}}}
             if f.line:
                 loc["physicalLocation"]["region"] = {"startLine": int(f.line)}

@@ -225,6 +225,23 @@ def test_sarif_output_against_schema(tmp_path: Path):
     assert all(res["locations"][0]["physicalLocation"]["region"]["startLine"] >= 1 for res in located)
 
 
+def test_sarif_rule_descriptions_are_the_rules_not_a_first_finding(tmp_path: Path):
+    """SARIF's rule list described a rule by its first finding's message, values and all (one file's VAT number
+    stood for the rule); it says what the rule checks, the values left out."""
+    xml = (Path(__file__).resolve().parents[1] / "samples" / "ehf-invoice.xml").read_bytes()
+    first = xml.replace(b"<cbc:DocumentCurrencyCode>NOK<", b"<cbc:DocumentCurrencyCode>QQQ<", 1)
+    assert first != xml
+    (tmp_path / "a.xml").write_bytes(first)
+    results = batch.run([str(tmp_path / "a.xml")], batch.Options(schema=False), jobs=1)
+    findings = [f for r in results for f in r.findings if "{" not in f.message]
+    doc = json.loads(output.to_sarif(results, batch.summarize(results), base=tmp_path))
+    described = {r["id"]: r["shortDescription"]["text"] for r in doc["runs"][0]["tool"]["driver"]["rules"]}
+    with_values = [f for f in findings if "QQQ" in f.message]
+    assert with_values, findings
+    for f in with_values:
+        assert "QQQ" not in described[f.rule] and "..." in described[f.rule], described[f.rule]
+
+
 def test_exit_codes():
     ok = batch.FileResult("a", batch.STATUS_VALID)
     assert batch.exit_code([ok]) == 0
