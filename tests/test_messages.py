@@ -214,3 +214,29 @@ def test_factur_x_count_messages_name_the_element_they_count_in():
                 said = set(re.split(r", | or ", m.group(1)))
                 assert said == names, (rules_file.name, rid, msg, names)
     assert checked > 500
+
+
+def test_business_rules_of_the_factur_x_profiles_say_what_they_check():
+    """The profile tables worded an EN 16931 rule by its XPath ("One of ram:ID must be given here." for an export
+    line that lacks the seller's VAT identifier; "Add ram:CountryID to ram:CategoryCode" for the deliver-to country):
+    a BR-* rule of a profile in force says it in the terms of the rule, and a count's hint names the path it counts."""
+    import re
+    from pathlib import Path
+
+    import yaml
+
+    rules = Path(__file__).resolve().parents[1] / "schemas" / "rules"
+    xpath_worded = re.compile(r"must be given here|must be given with a value|must be equal to|must not be used under"
+                              r"|^\S+ must have ")
+    for name in ("minimum-1.09.2", "basicwl", "basic-1.09.2", "en16931", "extended"):
+        table = yaml.safe_load((rules / "facturx" / f"{name}.yaml").read_text(encoding="utf-8"))
+        worded = [rid for rid, meta in table.items() if rid.startswith("BR-") and not rid.startswith("BR-FX")
+                  and xpath_worded.search(meta.get("message", ""))]
+        assert not worded, (name, worded)
+    for path in sorted(rules.rglob("*.yaml")):
+        for rid, meta in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).items():
+            if not isinstance(meta, dict):
+                continue
+            m = re.fullmatch(r"(.+?) may occur at most \S+(?: times)? in .+; the document has more\.", (meta or {}).get("message", ""))
+            if m and (meta.get("hint") or "").startswith("Keep "):
+                assert f" {m.group(1)} in " in meta["hint"], (path.name, rid, meta["hint"])
