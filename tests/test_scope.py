@@ -102,5 +102,7 @@ def test_a_retired_xrechnung_is_an_error(identifier):
     assert found.severity.value == "error" and "XRechnung 3.0" in found.message
     assert identifier.decode()[:60] in found.message  # (a long value is quoted by its start and end)
     # the profile asked for by name judges it by its own rules: no scope finding
-    forced = validate(with_identifier(identifier), schema=False, profile="xrechnung")
-    assert "EINV-S-002" not in {f.rule for f in forced.findings}
+    for profile in ("xrechnung", "peppol"):
+        forced = validate(with_identifier(identifier), schema=False, profile=profile)
+        assert "EINV-S-002" not in {f.rule for f in forced.findings}, profile
+    assert "EINV-S-002" in {f.rule for f in validate(with_identifier(identifier), schema=False, profile="en16931").findings}

@@ -46,7 +46,8 @@ def rule_set_retired(doc):
 
     cid = (specification_identifier(doc) or "").strip()
     found = retired(cid)
-    if found is not None and detect_profile(doc)[0] == "en16931":  # (a profile asked for: its rules judged it)
+    ran = getattr(doc, "profile", None) or detect_profile(doc)[0]  # (the run's profile: a profile asked for judged it)
+    if found is not None and ran == "en16931":
         yield (None, None, {"ruleset": found[0], "identifier": cid, "replacement": found[1]})
 
 
