@@ -11,6 +11,16 @@ from enum import Enum
 from typing import Any
 
 
+def says_nothing(text: Any) -> bool:
+    """Whether a value given as text is blank: nothing but white space and marks no one sees (format characters: a
+    zero-width space, a soft hyphen, a direction mark). A buyer reference of one zero-width space was taken as given."""
+    if text is None:
+        return True
+    from unicodedata import category
+
+    return all(ch.isspace() or category(ch) == "Cf" for ch in str(text))
+
+
 class Syntax(str, Enum):
     UBL = "ubl"
     CII = "cii"

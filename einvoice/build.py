@@ -451,7 +451,9 @@ def _finding(rule: str, **params: Any) -> Finding:
 
 
 def _blank(s: str | None) -> bool:
-    return s is None or not str(s).strip()
+    from .basics import says_nothing
+
+    return says_nothing(s)
 
 
 def _amounts(obj: Any, path: str = "") -> typing.Iterator[tuple[str, Amount]]:

@@ -125,6 +125,56 @@ def test_an_iban_with_separators_or_invisible_marks_is_judged_not_passed():
     assert "EINV-P-010" in findings(inv)
 
 
+@pytest.mark.parametrize("value, country", [
+    ("RFAM539007547034", "NO"),  # letters for check digits: ISO 11649 has two numeric ones
+    ("RF01Q37L8GYU3MEC7Y7AFH", "NO"),  # check digits 00, 01 and 99: MOD 97-10 never makes them
+    ("RF18\uff15\uff13\uff19\uff10\uff10\uff17\uff15\uff14\uff17\uff10\uff13\uff14", "NO"),  # fullwidth digits
+    ("\uff11\uff12\uff13\uff14\uff15\uff16\uff17" + "4", "NO"),  # a KID in fullwidth digits, its check digit right
+    ("12345678\u200b9", "NO"),  # a zero-width space switched the check off (123456789 is refused)
+    ("1234\u00ad5678\u200b97", "NO"),  # right digits, invisible marks: refused as written
+    ("12345674-", "SE"), ("1234561-", "FI"),  # a '-' is only a KID's MOD11 check digit
+    ("\uff11\uff12\uff13\uff14\uff15\uff16\uff11", "FI"),
+])
+def test_payment_references_a_bank_cannot_take_are_refused(value, country):
+    """Payment references that passed EINV-P-008 with no finding although no bank file takes them (an audit against
+    ISO 11649, the Nets KID, Bankgirot OCR and Finance Finland specifications)."""
+    judged = refs.payment_reference_kind(value, country)
+    assert judged is not None and judged[1] is False, judged
+    inv = good_invoice()
+    inv.seller.address.country_code = country
+    inv.payment_means[0].remittance_information = value
+    assert "EINV-P-008" in findings(inv)
+
+
+def test_valid_references_stay_valid():
+    assert refs.payment_reference_kind("RF18 5390 0754 7034", "NO") == ("ISO 11649 creditor reference", True)
+    assert refs.payment_reference_kind("1234567897", "NO") == ("KID", True)
+    assert refs.payment_reference_kind("12345678903", "NO") == ("KID", True)
+    assert refs.payment_reference_kind("4994", "SE") == ("OCR", True)
+    assert refs.payment_reference_kind("12345 61", "FI") == ("Finnish reference", True)
+
+
+@pytest.mark.parametrize("value, country", [
+    ("DE99990120232333639537", None), ("NL00DDMX4223620624", None),  # check digits 99 and 00
+    ("\uff18\uff16\uff10\uff11\uff11\uff11\uff11\uff17\uff19\uff14\uff17", "NO"),  # fullwidth, MOD11 right
+    ("8601\u200b1117947", "NO"),  # a zero-width space switched the check off
+    ("8601111794", "NO"), ("860111179471", "NO"),  # a Norwegian account is 11 digits: one dropped, one doubled
+])
+def test_accounts_a_bank_cannot_take_are_refused(value, country):
+    judged = refs.account_kind(value, country)
+    assert judged is not None and judged[1] is False, judged
+
+
+def test_a_value_of_invisible_marks_is_not_given():
+    """A buyer reference of one zero-width space satisfied EINV-P-001 (a no-break space alone did not)."""
+    inv = good_invoice()
+    inv.buyer.identifiers = []
+    inv.buyer_reference = "\u200b"
+    assert "EINV-P-001" in findings(inv)
+    inv.buyer_reference = "K-10023"
+    assert "EINV-P-001" not in findings(inv)
+
+
 def test_config_switches_off_and_changes_severity(tmp_path):
     cfg = parse({"due-days": 10, "rules": {"EINV-P-003": "off", "EINV-P-006": "error"}})
     assert cfg.due_days == 10

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+from ...basics import says_nothing
 from . import RULES
 from . import refs
 from .config import load
@@ -39,6 +40,11 @@ def _today(doc) -> date:
     return ctx.today if ctx is not None and ctx.today is not None else date.today()
 
 
+def _given(text: str | None) -> bool:
+    """Whether a text says something (see :func:`einvoice.basics.says_nothing`)."""
+    return not says_nothing(text)
+
+
 def _country(party) -> str | None:
     if party is None or party.address is None or not party.address.country_code:
         return None
@@ -49,8 +55,8 @@ def _country(party) -> str | None:
 def customer_number(doc):
     inv = doc.invoice
     buyer = inv.buyer
-    has_id = bool(buyer and any((i.value or "").strip() for i in buyer.identifiers))
-    if not has_id and not (inv.buyer_reference or "").strip():
+    has_id = bool(buyer and any(_given(i.value) for i in buyer.identifiers))
+    if not has_id and not _given(inv.buyer_reference):
         yield (buyer, "identifiers") if buyer is not None else None
 
 
@@ -58,7 +64,7 @@ def customer_number(doc):
 def seller_contact(doc):
     seller = doc.invoice.seller
     contact = seller.contact if seller else None
-    if contact is None or not (contact.name or "").strip() or not ((contact.telephone or "").strip() or (contact.email or "").strip()):
+    if contact is None or not _given(contact.name) or not (_given(contact.telephone) or _given(contact.email)):
         yield contact if contact is not None else seller
 
 
@@ -102,7 +108,7 @@ def due_date_within_term(doc):
 @RULES.rule("EINV-P-006")
 def payment_terms_stated(doc):
     inv = doc.invoice
-    if not inv.is_credit and not (inv.payment_terms or "").strip():
+    if not inv.is_credit and not _given(inv.payment_terms):
         yield inv, "payment_terms"
 
 
@@ -132,7 +138,7 @@ def payment_reference_present(doc):
     if inv.is_credit:
         return
     for pm in inv.payment_means:
-        if (pm.code or "").strip() in CREDIT_TRANSFER and not (pm.remittance_information or "").strip():
+        if (pm.code or "").strip() in CREDIT_TRANSFER and not _given(pm.remittance_information):
             yield pm, "remittance_information"
 
 
@@ -153,7 +159,7 @@ def account_present(doc):
     if inv.is_credit:
         return
     for pm in inv.payment_means:
-        if (pm.code or "").strip() in CREDIT_TRANSFER and not any((ct.account_id or "").strip() for ct in pm.credit_transfers):
+        if (pm.code or "").strip() in CREDIT_TRANSFER and not any(_given(ct.account_id) for ct in pm.credit_transfers):
             yield pm
 
 
@@ -198,7 +204,7 @@ def negative_invoice(doc):
 @RULES.rule("EINV-P-016")
 def credit_note_names_the_invoice(doc):
     inv = doc.invoice
-    if inv.is_credit and not any((p.reference or "").strip() for p in inv.preceding_invoices):
+    if inv.is_credit and not any(_given(p.reference) for p in inv.preceding_invoices):
         yield inv, "preceding_invoices"
 
 

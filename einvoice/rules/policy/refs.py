@@ -9,28 +9,46 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 
 from stdnum import iban, iso11649, luhn
 from stdnum.exceptions import ValidationError
 from stdnum.no import kontonr
 
-_DIGITS = re.compile(r"^\d+$")
+# ASCII digits only: a fullwidth or Arabic-Indic digit is none a bank's payment file takes (``\d`` took them)
+_DIGITS = re.compile(r"[0-9]+")
+# marks no one sees (a zero-width space, a soft hyphen, a right-to-left override): a bank's machine reading refuses them
+_INVISIBLE = re.compile(r"[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+
+
+def _digits(value: str) -> bool:
+    return bool(_DIGITS.fullmatch(value))
 
 
 def _clean(value: str) -> str:
     return re.sub(r"[\s.-]", "", value or "")
 
 
+def _as_typed(value: str) -> tuple[str, bool]:
+    """(a reference or account as typed, without the spaces it is grouped by: its invisible marks left out and other
+    scripts' digits read as ASCII digits; whether it was written so already). One written otherwise is judged by what
+    was meant, and refused as written: a bank's file takes neither."""
+    v = re.sub(r"\s", "", value or "")
+    bare = "".join(str(unicodedata.decimal(c)) if c.isdecimal() and not c.isascii() else c
+                   for c in unicodedata.normalize("NFKC", _INVISIBLE.sub("", v)))
+    return bare, bare == v
+
+
 def kid_mod10(value: str) -> bool:
     """Norwegian KID with a MOD10 (Luhn) check digit."""
     v = re.sub(r"\s", "", value or "")
-    return bool(_DIGITS.match(v)) and 2 <= len(v) <= 25 and luhn.is_valid(v)
+    return _digits(v) and 2 <= len(v) <= 25 and luhn.is_valid(v)
 
 
 def kid_mod11(value: str) -> bool:
     """Norwegian KID with a MOD11 check digit (weights 2..7 from the right; 10 written as '-')."""
     v = re.sub(r"\s", "", value or "")
-    if not (2 <= len(v) <= 25) or not _DIGITS.match(v[:-1]) or not (v[-1].isdigit() or v[-1] == "-"):
+    if not (2 <= len(v) <= 25) or not _digits(v[:-1]) or v[-1] not in "0123456789-":
         return False
     total = 0
     for i, ch in enumerate(reversed(v[:-1])):
@@ -46,14 +64,15 @@ def kid(value: str) -> bool:
 
 
 def ocr_se(value: str) -> bool:
-    """Swedish OCR reference: Luhn; when a length digit is used it is the last digit but one."""
-    return kid_mod10(_clean(value))  # the same test as a Norwegian KID with a Luhn digit
+    """Swedish OCR reference: Luhn; when a length digit is used it is the last digit but one. Digits only, spaces
+    aside (a '-' is no OCR character: only a KID's MOD11 check digit is written so)."""
+    return kid_mod10(value)  # the same test as a Norwegian KID with a Luhn digit
 
 
 def finnish_reference(value: str) -> bool:
-    """Finnish national reference number (viitenumero): weights 7, 3, 1 from the right."""
-    v = _clean(value)
-    if not _DIGITS.match(v) or not (4 <= len(v) <= 20):
+    """Finnish national reference number (viitenumero): weights 7, 3, 1 from the right; digits only, spaces aside."""
+    v = re.sub(r"\s", "", value or "")
+    if not _digits(v) or not (4 <= len(v) <= 20):
         return False
     body, check = v[:-1], int(v[-1])
     weights = (7, 3, 1)
@@ -61,60 +80,78 @@ def finnish_reference(value: str) -> bool:
     return (10 - total % 10) % 10 == check
 
 
+_RF = re.compile(r"RF([0-9]{2})[A-Z0-9]{1,21}")
+
+
 def rf_reference(value: str) -> bool:
-    """ISO 11649 creditor reference (RFnn...)."""
-    return iso11649.is_valid(value or "")
+    """ISO 11649 creditor reference: RF, two check digits 02 to 98 (ISO 7064 MOD 97-10 makes no other), up to 21
+    letters A-Z and digits 0-9 (python-stdnum's test of the sum alone took letters as check digits, 00, 01 and 99,
+    and other scripts' digits)."""
+    v = re.sub(r"\s", "", value or "").upper()
+    m = _RF.fullmatch(v)
+    return bool(m) and 2 <= int(m.group(1)) <= 98 and iso11649.is_valid(v)
+
+
+_WRITTEN_ODDLY = " (written with invisible characters or digits of another script)"
 
 
 def payment_reference_kind(value: str, country: str | None) -> tuple[str, bool] | None:
-    """(kind, valid) for a payment reference we know how to check, None when we cannot judge it."""
+    """(kind, valid) for a payment reference we know how to check, None when we cannot judge it. One written with
+    invisible marks or other scripts' digits is judged by what was meant, and not valid as written."""
     v = (value or "").strip()
     if not v:
         return None
-    if v[:2].upper() == "RF":
-        return "ISO 11649 creditor reference", rf_reference(v)
-    digits = re.sub(r"\s", "", v)
-    if not re.match(r"^\d+-?$", digits):
+    bare, plain = _as_typed(v)
+    odd = "" if plain else _WRITTEN_ODDLY
+    if bare[:2].upper() == "RF":
+        return "ISO 11649 creditor reference" + odd, plain and rf_reference(bare)
+    if not re.fullmatch(r"[0-9]+-?", bare):
         return None
     if country == "NO":
-        return "KID", kid(digits)
+        return "KID" + odd, plain and kid(bare)
     if country == "SE":
-        return "OCR", ocr_se(digits)
+        return "OCR" + odd, plain and ocr_se(bare)
     if country == "FI":
-        return "Finnish reference", finnish_reference(digits)
+        return "Finnish reference" + odd, plain and finnish_reference(bare)
     return None
 
 
-_IBAN_SHAPE = re.compile(r"^[A-Za-z]{2}\d{2}[A-Za-z0-9]+$")
-# what a typed account may hold besides its letters and digits: separators, and marks no one sees (a zero-width
-# space, a right-to-left override), each of which a bank's machine reading refuses
-_NOT_ALNUM = re.compile(r"[-./\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+_IBAN_SHAPE = re.compile(r"[A-Za-z]{2}[0-9]{2}[A-Za-z0-9]+")
+_SEPARATORS = re.compile(r"[-./]")  # what a typed account may hold besides its letters and digits (and spaces)
 
 
 def account_kind(value: str, country: str | None) -> tuple[str, bool] | None:
     """(kind, valid) for an account we know how to check, None when we cannot judge it. An IBAN written with
-    separators (dashes, dots) or invisible marks is judged by its letters and digits, and not valid however its check
-    digits come out: in a payment file it is refused as written (spaces, the printed form's groups, are left out)."""
+    separators (dashes, dots), invisible marks or other scripts' digits is judged by its letters and digits, and not
+    valid however its check digits come out: in a payment file it is refused as written (spaces, the printed form's
+    groups, are left out); so is one with the check digits 00, 01 or 99, which ISO 13616's MOD 97-10 never makes.
+    A national account of a Norwegian payee is 11 digits (a digit dropped or doubled is refused)."""
     v = re.sub(r"\s", "", value or "")
     if not v:
         return None
-    bare = _NOT_ALNUM.sub("", v)
-    if _IBAN_SHAPE.match(bare):
+    bare, plain = _as_typed(v)
+    alnum = _SEPARATORS.sub("", bare)
+    if _IBAN_SHAPE.fullmatch(alnum):
         try:
-            iban.validate(bare)
+            iban.validate(alnum)
         except ValidationError:
             return "IBAN", False
-        return ("IBAN", True) if bare == v else ("IBAN (written with separators or invisible characters)", False)
-    digits = _clean(v)
-    if not _DIGITS.match(digits):
+        if not 2 <= int(alnum[2:4]) <= 98:
+            return "IBAN", False
+        return ("IBAN", True) if alnum == v else ("IBAN (written with separators or invisible characters)", False)
+    digits = alnum
+    if not _digits(digits):
         return None
-    if country == "NO" and len(digits) == 11:
-        return "Norwegian account number", kontonr.is_valid(digits)
+    odd = "" if plain else _WRITTEN_ODDLY
+    if country == "NO":
+        if len(digits) != 11:
+            return "Norwegian account number (11 digits)", False
+        return "Norwegian account number" + odd, plain and kontonr.is_valid(digits)
     if country == "SE":
         if "-" in v and 7 <= len(digits) <= 8:
-            return "bankgiro number", luhn.is_valid(digits)
+            return "bankgiro number" + odd, plain and luhn.is_valid(digits)
         if 2 <= len(digits) <= 8:
-            return "plusgiro/bankgiro number", luhn.is_valid(digits)
+            return "plusgiro/bankgiro number" + odd, plain and luhn.is_valid(digits)
     return None
 
 
