@@ -785,7 +785,8 @@ def cross_checks(results: list[FileResult]) -> None:
                 if not others:
                     continue
                 r.findings.append(_x("EINV-X-001", f"invoice number {clipped(number)} is used more than once by the same "
-                                     "seller", "Give every invoice and credit note of a seller its own number.", r.path,
+                                     "seller", "Give every invoice and credit note of a seller its own number (or, where one file was put in twice, "
+                                     "remove the copy).", r.path,
                                      others))
     for key, group in by_billing.items():
         numbers = {r.facts.get("number") for r in group}

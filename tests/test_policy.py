@@ -241,3 +241,25 @@ def test_config_file_is_found(tmp_path, monkeypatch):
     got = config.load(str(tmp_path))
     assert got.due_days == 7 and got.rules == {"EINV-P-001": "off"}
     assert isinstance(PolicyConfig(), PolicyConfig)
+
+
+def test_policy_messages_say_which_limit_and_what_was_read():
+    """EINV-P-005 said "the 30 days allowed" when the consumer limit applied; EINV-P-007 said the payment terms when
+    the notes are read too; EINV-P-009's hint advised the invoice number, which EINV-P-008 then refuses as a KID."""
+    def messages(inv, config=None):
+        from einvoice.rules.engine import Context
+
+        ctx = Context.default(config=config) if config is not None else None
+        report = validate_document(Document(inv, Syntax.UBL), schema=False, layers=("policy",), context=ctx)
+        return {f.rule: (f.message, f.hint) for f in report.findings}
+
+    found = messages(good_invoice(due_date=date.today() + timedelta(days=60)))
+    assert "(due-days)" in found["EINV-P-005"][0]
+    consumer = good_invoice(due_date=date.today() + timedelta(days=25))
+    consumer.buyer.legal_registration_id = None
+    consumer.buyer.tax_registrations = []
+    found = messages(consumer, parse({"consumer-due-days": 14}))
+    assert "consumer-due-days" in found["EINV-P-005"][0], found
+    inv = good_invoice()
+    inv.payment_means[0].remittance_information = None
+    assert "invoice number as" not in messages(inv)["EINV-P-009"][1]

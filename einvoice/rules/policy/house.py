@@ -97,12 +97,12 @@ def due_date_within_term(doc):
     if not (inv.due_date and inv.issue_date) or inv.due_date < inv.issue_date:
         return
     cfg = _config(doc)
-    days = cfg.due_days
+    days, whom = cfg.due_days, " (due-days)"
     if cfg.consumer_due_days is not None and _is_consumer(inv):
-        days = cfg.consumer_due_days
+        days, whom = cfg.consumer_due_days, " for a buyer without a VAT or registration number, a consumer (consumer-due-days)"
     term = (inv.due_date - inv.issue_date).days
     if term > days:
-        yield inv, "due_date", {"days": term, "limit": days}
+        yield inv, "due_date", {"days": term, "limit": days, "whom": whom}
 
 
 @RULES.rule("EINV-P-006")
