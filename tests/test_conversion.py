@@ -1299,3 +1299,47 @@ def test_extended_payment_terms_are_read_each_one():
     assert load(ubl).invoice.payment_terms == f"{one}\nBis zum 13.06.2025 ohne Abzug"
     html = api.render(both)
     assert "Bis zum 13.06.2025 ohne Abzug" in html and one.split()[0] in html
+
+
+def test_conversions_found_refused_or_wrong_on_real_invoices():
+    """Four faults an audit found converting real invoices: a payee with two identifiers (CII ram:ID and ram:GlobalID)
+    was written with both, which UBL-SR-20 refuses (the buyer's was cut to one, and the other listed); an XRechnung
+    source converted with --profile en16931 kept its XRechnung identifier, which Factur-X EN16931's rules refuse; a
+    rounding amount converted to BASIC was dropped, and the refusal (BR-CO-16) said to recompute the amount due; and
+    --force from a CII whose VAT category Factur-X has not was refused while listing what was not carried."""
+    from pathlib import Path
+
+    from einvoice.api import convert_report
+    from einvoice.model.invoice import Amount, Identifier, Party
+    from einvoice.validate import validate
+
+    samples = Path(__file__).resolve().parents[1] / "samples"
+    doc = load(samples / "facturx-en16931.xml")
+    inv = doc.invoice.model_copy(deep=True)
+    inv.payee = Party(name="Factor AS", identifiers=[Identifier(value="P-1"), Identifier(value="4000001123452", scheme_id="0088")])
+    ubl = convert(inv, "ubl")
+    cac, cbc = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2", \
+        "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"
+    ids = [i.text for i in etree.fromstring(ubl).iterfind(f"{{{cac}}}PayeeParty/{{{cac}}}PartyIdentification/{{{cbc}}}ID")]
+    assert ids == ["P-1"]
+    assert "UBL-SR-20" not in {f.rule for f in validate(ubl, schema=False).findings}
+
+    xr = doc.invoice.model_copy(deep=True)
+    xr.customization_id = "urn:cen.eu:en16931:2017#compliant#urn:xeinkauf.de:kosit:xrechnung_3.0"
+    kept = read_tree(etree.fromstring(convert(xr, "cii", source_profile="xrechnung")))
+    assert kept.invoice.customization_id == xr.customization_id  # (the default: XRechnung in the other syntax)
+    asked = read_tree(etree.fromstring(convert(xr, "cii", profile="en16931", source_profile="xrechnung")))
+    assert asked.invoice.customization_id == "urn:cen.eu:en16931:2017"  # (Factur-X EN16931's own)
+
+    rounded = doc.invoice.model_copy(deep=True)
+    rounded.totals.rounding_amount = Amount(value=Decimal("0.25"), currency_id=rounded.currency_code)
+    for fx in ("basic", "basicwl"):
+        with pytest.raises(ConversionRefused, match="no rounding amount"):
+            convert(rounded, "cii", profile=fx)
+    assert b"RoundingAmount" in convert(rounded, "cii", profile="en16931")
+
+    odd = (samples / "facturx-en16931.xml").read_bytes().replace(b"<ram:CategoryCode>S</ram:CategoryCode>",
+                                                               b"<ram:CategoryCode>AA</ram:CategoryCode>")
+    dropped: list[str] = []
+    data, report = convert_report(odd, "ubl", force=True, dropped=dropped)
+    assert data.startswith(b"<?xml") and not report.valid

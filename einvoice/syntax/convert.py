@@ -176,13 +176,21 @@ def convert(invoice: Invoice, to: str, profile: str | None = None, source_profil
         fx = fx.removeprefix("facturx-")
         if fx not in PROFILES:
             raise ValueError(f"unknown Factur-X profile {fx!r}; expected one of: {', '.join(PROFILES)}")
-        guideline = _kept_guideline(invoice, fx, source_profile)
+        guideline = _kept_guideline(invoice, fx, source_profile, asked=profile is not None)
         refused = facturx_category_refusal(invoice, fx) if guideline is None or "xrechnung" not in guideline else None
         if refused is not None:
             if profile is not None or facturx_category_refusal(invoice, "extended") is not None:
                 raise refused
-            fx, guideline = "extended", _kept_guideline(invoice, "extended", source_profile)
-        return write_cii(invoice, profile=fx, guideline=guideline)
+            fx, guideline = "extended", _kept_guideline(invoice, "extended", source_profile, asked=False)
+        written = write_cii(invoice, profile=fx, guideline=guideline)
+        rounding = invoice.totals.rounding_amount if invoice.totals is not None else None
+        if rounding is not None and rounding.value and b"RoundingAmount" not in written:
+            # (the profile's schema has no BT-114: the amount due would not add up, BR-CO-16 said "recompute")
+            raise ConversionRefused(
+                f"Factur-X {fx.upper()} has no rounding amount (BT-114): the source's {rounding.value} cannot be "
+                "carried, and without it the amount due (BT-115) does not add up; convert to a profile that has "
+                "one (en16931 or extended)", ["rounding amount (BT-114)"])
+        return written
     raise ValueError(f"unknown syntax {to!r}; expected ubl or cii")
 
 
@@ -190,11 +198,12 @@ def convert(invoice: Invoice, to: str, profile: str | None = None, source_profil
 _SOURCE_CII_PROFILE = {"xrechnung": "en16931", "xrechnung-extension": "extended"}
 
 
-def _kept_guideline(invoice: Invoice, fx: str, source_profile: str | None = None) -> str | None:
+def _kept_guideline(invoice: Invoice, fx: str, source_profile: str | None = None, asked: bool = False) -> str | None:
     """The source's guideline identifier when it names the profile written (kept as it is).
 
     An XRechnung identifier is kept when the source was recognised as XRechnung
-    (``source_profile``); else the document is written as Factur-X.
+    (``source_profile``) and no Factur-X profile was ``asked`` for (``--profile en16931`` asks for Factur-X
+    EN16931, whose rules refuse the XRechnung identifier); else the document is written as Factur-X.
     """
     from ..profiles import guideline_profile
 
@@ -202,7 +211,7 @@ def _kept_guideline(invoice: Invoice, fx: str, source_profile: str | None = None
     found = guideline_profile(cid) if cid else None
     if found is None or found[0] == "urn:cen.eu:en16931:2017":
         return None  # EN 16931 with a CIUS we do not know is written as Factur-X EN16931
-    if source_profile == found[1] and _SOURCE_CII_PROFILE.get(found[1]) == fx:
+    if not asked and source_profile == found[1] and _SOURCE_CII_PROFILE.get(found[1]) == fx:
         return cid  # XRechnung in CII: the same structure, its own identifier
     return cid if found[1] == f"facturx-{fx}" else None
 
@@ -229,7 +238,9 @@ def not_carried(source, converted, source_profile: str | None = None, limit: int
     from .. import xmlsafe
 
     if str(getattr(source.syntax, "value", source.syntax)) == "cii":  # (EXTENDED: a smaller profile would lose on its own)
-        again = convert(converted.invoice, "cii", profile="extended")
+        from .cii.writer import write_cii
+
+        again = write_cii(converted.invoice, profile="extended")  # (written whatever its VAT categories: only compared)
     else:
         again = convert(converted.invoice, "ubl", source_profile=source_profile)
     have, src = _values(xmlsafe.parse(again).getroot()), _values(source.root)

@@ -273,6 +273,9 @@ def _party_identifiers(b: Binding, el: Any, party: m.Party, ctx: _Ctx) -> None:
     idents = [i for i in list(party.identifiers) + extra if i.value is not None]
     if role == _A + "AccountingCustomerParty":
         idents = idents[:1]
+    elif role == _A + "PayeeParty":  # one identifier besides SEPA creditor identifiers (UBL-SR-20, as it compares them)
+        other = [i for i in idents if (i.scheme_id or "").upper() != "SEPA"][:1]
+        idents = [i for i in idents if (i.scheme_id or "").upper() == "SEPA" or i in other]
     for ident in idents:
         b.put(el, row, ident, ctx, many=True)
 
