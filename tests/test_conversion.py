@@ -1343,3 +1343,20 @@ def test_conversions_found_refused_or_wrong_on_real_invoices():
     dropped: list[str] = []
     data, report = convert_report(odd, "ubl", force=True, dropped=dropped)
     assert data.startswith(b"<?xml") and not report.valid
+
+
+def test_a_cii_with_two_debited_accounts_converts_with_one_mandate():
+    """A CII with two direct-debit means (a debited account each) was written with two cac:PaymentMandate, which
+    UBL-SR-55 refuses (EN 16931 has one direct debit): the first is written, the other account listed."""
+    from pathlib import Path
+
+    from einvoice.model.invoice import DirectDebit, PaymentMeans
+    from einvoice.validate import validate
+
+    inv = load(Path(__file__).resolve().parents[1] / "samples" / "facturx-en16931.xml").invoice.model_copy(deep=True)
+    inv.payment_means = [PaymentMeans(code="59", direct_debit=DirectDebit(mandate_reference="M-1", debited_account_id=acct))
+                         for acct in ("DE02120300000000202051", "DE02500105170137075030")]
+    ubl = convert(inv, "ubl")
+    cac = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
+    assert len(etree.fromstring(ubl).findall(f".//{{{cac}}}PaymentMandate")) == 1
+    assert "UBL-SR-55" not in {f.rule for f in validate(ubl, schema=False).findings}

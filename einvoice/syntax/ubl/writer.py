@@ -239,18 +239,21 @@ def _purchase_order_reference(b: Binding, el: Any, inv: Invoice, ctx: _Ctx) -> N
 def _payment_means(b: Binding, el: Any, inv: Invoice, ctx: _Ctx) -> None:
     """BG-16: a payment means with several credit transfers becomes several PaymentMeans (UBL has one
     payee account each); BT-82 is written once, BT-83 only where it is the document's one value, a
-    credit note's BT-9 on the first."""
+    credit note's BT-9 on the first; one direct debit (BG-19, one in EN 16931: UBL-SR-55 allows one
+    cac:PaymentMandate), the first (a CII source's second debited account is listed as not carried)."""
     row = _row(b, Invoice, "payment_means")
     due = inv.due_date if ctx.cn else None
-    text_written = False
+    text_written = mandate_written = False
     for pm in _means(inv):
         for i, ct in enumerate(list(pm.credit_transfers) or [None]):
             part = m.PaymentMeans.model_construct(
                 code=pm.code, text=pm.text if not text_written else None,
                 remittance_information=pm.remittance_information if pm.remittance_information == ctx.payment_id else None,
                 credit_transfers=[ct] if ct is not None else [],
-                card=pm.card if i == 0 else None, direct_debit=pm.direct_debit if i == 0 else None)
+                card=pm.card if i == 0 else None,
+                direct_debit=pm.direct_debit if i == 0 and not mandate_written else None)
             text_written = text_written or part.text is not None
+            mandate_written = mandate_written or part.direct_debit is not None
             node = b.put(el, row, part, ctx, many=True)
             if node is not None and due is not None:
                 _leaf(node, _B + "PaymentDueDate", due)
