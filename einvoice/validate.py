@@ -142,8 +142,9 @@ def _once(findings: list[Finding]) -> list[Finding]:
     """A rule id judged at one place by two rule layers is reported once, as the more severe of them (EN 16931
     rules of the Factur-X profiles checked twice: CEN's test in the en16931 layer, the profile file's in its
     table; all of BASIC 1.09.2's, those of EN16931's and EXTENDED's whose file test can be stricter than CEN's).
-    One place is one element, or an element and its child: the files put some contexts one step apart (CEN's
-    VAT breakdown, the profile file's category code in it)."""
+    One place is one element, an element and its child, or two children of one element: the files put some
+    contexts one step apart (CEN's VAT breakdown, the profile file's category code in it; CEN's category code, the
+    profile file's VAT amount beside it: BR-G-09 was listed twice, as fatal and as error)."""
     seen: dict[tuple, int] = {}
     out: list[Finding] = []
     for f in findings:
@@ -152,7 +153,7 @@ def _once(findings: list[Finding]) -> list[Finding]:
             continue
         up = f.xpath.rsplit("/", 1)[0]
         # a finding kept at the same element, at this one's parent, or at a child of this one (stored by its parent)
-        keys = (("at", f.rule, f.xpath), ("at", f.rule, up), ("under", f.rule, f.xpath))
+        keys = (("at", f.rule, f.xpath), ("at", f.rule, up), ("under", f.rule, f.xpath), ("under", f.rule, up))
         at = next((seen[k] for k in keys if k in seen and out[seen[k]].layer != f.layer), None)
         if at is not None:  # (one layer's own repeats stay as they are)
             if _RANK[f.severity] < _RANK[out[at].severity]:

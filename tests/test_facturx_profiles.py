@@ -911,6 +911,21 @@ def test_basic_1092_judges_en16931_rules_by_both_tests_and_reports_each_once():
     assert "FX-SCH-A-000050" in {rid for rid, _ in _verdict(data, "facturx-basic", "1.09")}  # 1.09's copy of BR-48
 
 
+def test_a_rule_both_layers_report_in_one_breakdown_is_one_finding():
+    """CEN's BR-G-09 stands at a breakdown's category code, the profile file's at its VAT amount beside it: the
+    clerk saw the rule twice (fatal and error). Two children of one element are one place; two breakdowns are two."""
+    from einvoice.rules.engine import Finding, Severity
+    from einvoice.validate import _once
+
+    tax = "/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeSettlement/ram:ApplicableTradeTax"
+    found = [Finding("BR-G-09", Severity.FATAL, "cen", None, f"{tax}[1]/ram:CategoryCode", 3, "en16931"),
+             Finding("BR-G-09", Severity.ERROR, "file", None, f"{tax}[1]/ram:CalculatedAmount", 2, "facturx"),
+             Finding("BR-G-09", Severity.ERROR, "file", None, f"{tax}[2]/ram:CalculatedAmount", 9, "facturx")]
+    kept = _once(found)
+    assert [(f.message, f.xpath.rsplit("/", 2)[-2]) for f in kept] == [("cen", "ram:ApplicableTradeTax[1]"),
+                                                                       ("file", "ram:ApplicableTradeTax[2]")]
+
+
 def test_extended_judges_rules_its_file_has_by_the_files_reading_alone():
     """Where EXTENDED's file has its own test of an EN 16931 rule, that test alone decides the id, as with the
     official EXTENDED validator: an item name of spaces passes its 'Name != ""' (CEN's normalize-space rejects it,
