@@ -805,14 +805,15 @@ def cross_checks(results: list[FileResult]) -> None:
                 g = inv.facts
                 problems = []
                 if g.get("buyer") != f.get("buyer"):
-                    problems.append("another buyer")
+                    problems.append("names another buyer than that invoice")
                 try:
                     if g.get("payable") and f.get("payable") and abs(Decimal(f["payable"])) > abs(Decimal(g["payable"])):
-                        problems.append(f"more than the invoice amount {clipped(g['payable'])}")
+                        problems.append(f"credits more ({clipped(f['payable'])}) than that invoice's amount due "
+                                        f"({clipped(g['payable'])})")
                 except ArithmeticError:
                     pass
                 if problems:
-                    r.findings.append(_x("EINV-X-003", f"credit note for invoice {clipped(ref)}, which is for "
+                    r.findings.append(_x("EINV-X-003", f"this credit note credits invoice {clipped(ref)} but "
                                          + " and ".join(problems),
                                          "Credit the buyer and the amount of the invoice being corrected.",
                                          r.path, [inv.path]))

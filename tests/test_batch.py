@@ -155,6 +155,9 @@ def test_cross_invoice_checks(tmp_path: Path):
     assert "EINV-X-001" in rules["a.xml"] and "EINV-X-001" in rules["b.xml"]
     assert "EINV-X-002" in rules["a.xml"] and "EINV-X-002" in rules["c.xml"]
     assert "EINV-X-003" in rules["d.xml"]
+    [x3] = [f for f in next(r for r in results if r.path.endswith("d.xml")).findings if f.rule == "EINV-X-003"]
+    assert x3.message.startswith("this credit note credits invoice 101 but names another buyer than that invoice and "
+                                 "credits more (900.00) than that invoice's amount due (500.00)"), x3.message
     assert "EINV-X-001" not in rules["c.xml"]
     dup = next(f for f in next(r for r in results if r.path.endswith("a.xml")).findings if f.rule == "EINV-X-001")
     assert "b.xml" in dup.message
