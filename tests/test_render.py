@@ -463,3 +463,40 @@ def test_a_long_unbreakable_word_is_shown_in_full_and_on_the_paper(ehf):
     linebreak.install()
     right, limit = _right_edges(render_html(inv, "en"))
     assert right <= limit + 0.5, (right, limit)
+
+
+def test_direction_overrides_from_the_document_do_not_reverse_the_page():
+    """A U+202E in the invoice number showed "INV-2024-001" as "INV-100-4202" (the footer's VAT number reversed too):
+    the page shows every value without bidirectional controls; right-to-left text itself stays."""
+    inv = load(SAMPLES / "ehf-invoice.xml").invoice
+    inv.number = "INV-\u202e2024-001"
+    inv.seller.name = "Acme AS\u202e"
+    inv.buyer.name = "\u05e9\u05dc\u05d5\u05dd Ltd"  # Hebrew: shown as it is
+    html = render_html(inv, "nb")
+    assert not re.search("[\u202a-\u202e\u2066-\u2069]", html)
+    assert "INV-2024-001" in html and "\u05e9\u05dc\u05d5\u05dd Ltd" in html
+
+
+def test_a_long_unbroken_seller_name_leaves_the_title_and_number_on_the_first_page(tmp_path):
+    """A seller name of 200 letters without a space ran past the paper's edge, and the title and the invoice number
+    went off page 1: the name wraps where it must."""
+    import pypdf
+
+    inv = load(SAMPLES / "ehf-invoice.xml").invoice
+    inv.seller.name = "Nordlys" * 30
+    pdf = render_pdf(inv, "nb")
+    first = pypdf.PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    assert inv.number in first, first[:400]
+    assert "Nordlys" * 3 in first
+
+
+def test_a_currency_code_with_white_space_keeps_the_vat_rows():
+    """A document's currency code written with a line break around it made the VAT breakdown and total vanish from
+    the page (the model's VAT total in the invoice currency was not found)."""
+    inv = load(SAMPLES / "ehf-invoice.xml").invoice
+    assert inv.vat_total is not None
+    inv.currency_code = "\n\tNOK\n\t"
+    assert inv.vat_total is not None and inv.vat_breakdown
+    view = build_view(inv, "en")
+    assert len(view["vat"]) == len(load(SAMPLES / "ehf-invoice.xml").invoice.vat_breakdown) > 0
+    assert any("VAT" in label for label, _value in view["totals"]), view["totals"]

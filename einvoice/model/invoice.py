@@ -409,19 +409,21 @@ class Invoice(ModelBase):
     @property
     def vat_total(self) -> TaxTotal | None:
         """BT-110: the stated VAT total in the invoice currency."""
+        own = (self.currency_code or "").strip()  # (a code written with white space around it is that code)
         for t in self.tax_totals:
             cur = t.tax_amount.currency_id if t.tax_amount else None
-            if cur is None or cur == self.currency_code:
+            if cur is None or cur.strip() == own:
                 return t
         return None
 
     @property
     def vat_total_accounting(self) -> TaxTotal | None:
         """BT-111: the stated VAT total in the VAT accounting currency."""
-        if not self.tax_currency_code:
+        acc, own = (self.tax_currency_code or "").strip(), (self.currency_code or "").strip()
+        if not acc:
             return None
         for t in self.tax_totals:
-            if t.tax_amount and t.tax_amount.currency_id == self.tax_currency_code and self.tax_currency_code != self.currency_code:
+            if t.tax_amount and (t.tax_amount.currency_id or "").strip() == acc and acc != own:
                 return t
         return None
 

@@ -508,9 +508,24 @@ def _environment():
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=_without_direction_overrides,
     )
     env.filters["css_string"] = lambda value: jinja2.utils.markupsafe.Markup(css_string(str(value)))
     return env
+
+
+# embeddings, overrides and isolates: a document's U+202E turned "INV-2024-001" into "INV-100-4202" on the page (and the
+# footer's VAT number with it); right-to-left text itself is shown by its own direction, without them
+_DIRECTION_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def _without_direction_overrides(value: Any) -> Any:
+    """Every value the page shows, without the bidirectional controls a document's text may carry (copied from the
+    page, an invoice number, item number or VAT id would be another string than the document holds)."""
+    if isinstance(value, str) and _DIRECTION_CONTROLS.search(value):
+        cleaned = _DIRECTION_CONTROLS.sub("", value)
+        return type(value)(cleaned) if type(value) is not str else cleaned  # (a Markup stays Markup)
+    return value
 
 
 def css_string(text: str) -> str:
