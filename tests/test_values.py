@@ -523,3 +523,17 @@ def test_round2_is_the_division_of_the_run_context(d, shift):
     d = d.scaleb(shift)
     with localcontext(EXACT):
         assert str(v.round2(d)) == str(v.round_decimal(d * 100) / 100)
+
+
+def test_an_empty_cdata_section_is_no_text_node():
+    """``<cbc:DueDate><![CDATA[]]><!--x-->2024-06-01</cbc:DueDate>``: lxml reads the empty CDATA as the text '', XPath
+    has no empty text node, so ``text()`` is the date after the comment (PEPPOL-EN16931-F001 fired on '', R005 and
+    R043 read the wrong value, CL003 and P0100 fired)."""
+    from einvoice import xmlsafe
+    from einvoice.rules.values import text_node
+
+    root = xmlsafe.parse(b"<a><b><![CDATA[]]><!--x-->2024-06-01</b><c><![CDATA[]]></c><d/></a>").getroot()
+    b, c, d = list(root)
+    assert text_node(b) == "2024-06-01"
+    assert text_node(c) == "" and text_node(d) == ""
+    assert text_node([c, b]) == "2024-06-01"  # (path/text(): the first text node of any of them)

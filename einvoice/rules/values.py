@@ -148,10 +148,11 @@ def empty_leaves(elements: Iterable[Any]) -> list:
 
 def text_node(el: Any) -> str:
     """The element's first text node child (``text()[1]``); of a list (``path/text()``), the first of any of its
-    elements (an empty element has none, and gives way to the next); '' when there is none."""
+    elements (an empty element has none, and gives way to the next); '' when there is none. An empty CDATA section
+    is no text node (XPath's data model has none that is empty; lxml reads ``<![CDATA[]]>`` as the text '')."""
     for e in el if isinstance(el, list) else (el,):
-        t = None if e is None else e.text if e.text is not None else next((c.tail for c in e if c.tail is not None), None)
-        if t is not None:
+        t = None if e is None else e.text or next((c.tail for c in e if c.tail), None)
+        if t:
             return t
     return ""
 
