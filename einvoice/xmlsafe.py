@@ -257,10 +257,10 @@ def _as_declared(data: bytes, name: str | None) -> bytes:
         if declared.startswith(("UTF-16", "UTF16", "UCS-2", "ISO-10646-UCS-2", "UNICODE")):
             raise UnreadableInput(f"the byte order mark says UTF-8 but the declaration says encoding '{found.group(1)}'; "
                                   "receivers' XML parsers refuse it (declare UTF-8)", name)
-        return _lines_11(data) if declared in ("UTF-8", "UTF8") else data[3:]
+        return _xml11(data[3:], declared, name) or (data if declared in ("UTF-8", "UTF8") else data[3:])
     if data[:5] == b"<?xml" and _VERSION_11.match(data):
         found = _DECLARED.match(data[:512].decode("latin-1"))
-        return _lines_11(data) if not found or found.group(1).upper() in ("UTF-8", "UTF8") else data
+        return _xml11(data, found.group(1) if found else "UTF-8", name) or data
     order = _UTF16.get(data[:2]) or _UTF16.get(data[:4])
     if order:
         found = _DECLARED.match(data[:1024].decode(f"utf-16-{order.lower()}", "replace").lstrip("\ufeff"))
@@ -268,19 +268,47 @@ def _as_declared(data: bytes, name: str | None) -> bytes:
         if declared is not None and declared not in _UTF16_NAMES[order]:
             raise UnreadableInput(f"the document is written in UTF-16 but its declaration says encoding "
                                   f"'{found.group(1)}'; receivers' XML parsers refuse it (declare UTF-16)", name)
+        return _xml11(data, f"UTF-16-{order}", name) or data
     return data
 
 
 _VERSION_11 = re.compile(rb"(\xef\xbb\xbf)?<\?xml\s+version\s*=\s*[\"']1\.1[\"']")
 
 
-def _lines_11(data: bytes) -> bytes:
-    """An XML 1.1 document in UTF-8 with its line ends as XML 1.1 reads them (NEL and LINE SEPARATOR are line
-    ends there, as CR LF and CR are in 1.0; libxml2 reads 1.1 as 1.0 and would keep them, the official validators'
-    parser makes them LF: a value of one NEL is blank to the official rules)."""
-    if not _VERSION_11.match(data):
-        return data
-    return data.replace(b"\r\xc2\x85", b"\n").replace(b"\xc2\x85", b"\n").replace(b"\xe2\x80\xa8", b"\n")
+_VERSION_11_TEXT = re.compile(r"\ufeff?<\?xml\s+version\s*=\s*[\"']1\.1[\"']")
+_C1_LITERAL = re.compile("[\x80-\x84\x86-\x9f]")  # C1 controls but NEL: XML 1.1 allows them only as references
+
+
+def _xml11(data: bytes, encoding: str, name: str | None) -> bytes | None:
+    """An XML 1.1 document (None for any other, or for an encoding Python has no codec for: libxml2 decides) as the
+    official validators' parser reads it, in whichever encoding it is written: NEL and LINE SEPARATOR are line ends
+    there, as CR LF and CR are in 1.0 (libxml2 reads 1.1 as 1.0 and would keep them: a value of one NEL is blank to
+    the official rules), and a C1 control written as it is, which 1.1 allows only as a character reference, is
+    refused. The text goes on in UTF-8, its declaration saying so."""
+    import codecs
+
+    try:
+        codec = codecs.lookup(encoding.lower()).name
+    except LookupError:
+        return None
+    head = data[:512].decode(codec, "replace")
+    if not _VERSION_11_TEXT.match(head):
+        return None
+    try:
+        text = data.decode(codec)
+    except UnicodeDecodeError:
+        return None  # (libxml2 refuses it in its own words)
+    text = text.removeprefix("\ufeff")
+    bad = _C1_LITERAL.search(text)
+    if bad:
+        line = text.count("\n", 0, bad.start()) + 1
+        raise UnreadableInput(f"not well-formed XML 1.1 at line {line}: the control character U+{ord(bad.group()):04X} is "
+                              "written as it is (XML 1.1 allows it only as a character reference)", name)
+    text = text.replace("\r\x85", "\n").replace("\x85", "\n").replace("\u2028", "\n")
+    declared = _DECLARED.match(text[:512])
+    if declared:
+        text = text[:declared.start(1)] + "UTF-8" + text[declared.end(1):]
+    return text.encode("utf-8")
 
 
 def root_tag(data: bytes, limit: int = 65536) -> str | None:

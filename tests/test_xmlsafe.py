@@ -258,6 +258,29 @@ def test_xml_1_1_line_ends_are_read_as_the_official_validators_parser_reads_them
         assert xp.evaluate_single("string(/r)").string_value == value, text
 
 
+def test_xml_1_1_is_read_so_in_every_encoding_and_refuses_c1_controls_written_as_they_are(tmp_path):
+    """XML 1.1's line ends were applied to UTF-8 only: UTF-16 and ISO-8859-1 documents kept NEL and LINE SEPARATOR
+    (a value of one NEL passed PEPPOL-EN16931-R008, which the official rules fail); and a C1 control written as it is,
+    which XML 1.1 allows only as a reference and the official validators' parser refuses, was read."""
+    cases = [("<?xml version='1.1' encoding='UTF-16'?><r>S\u0085</r>".encode("utf-16"), "S\n"),
+             ("<?xml version='1.1' encoding='UTF-16BE'?><r>a\u2028b</r>".encode("utf-16-be"), "a\nb"),
+             ("<?xml version='1.1' encoding='ISO-8859-1'?><r>S\x85\xe6</r>".encode("latin-1"), "S\n\xe6"),
+             ("<?xml version='1.0' encoding='ISO-8859-1'?><r>S\x85</r>".encode("latin-1"), "S\x85")]
+    for data, value in cases:
+        assert xmlsafe.parse(data).getroot().text == value, data
+    for data in ("<?xml version='1.1'?><r>a\u0082</r>".encode(), "<?xml version='1.1' encoding='UTF-16'?><r>\u009f</r>".encode("utf-16")):
+        with pytest.raises(UnreadableInput, match="U\\+00(82|9F)"):
+            xmlsafe.parse(data)
+    assert xmlsafe.parse("<?xml version='1.1'?><r>&#x82;</r>".encode()).getroot().text == "\x82"  # (a reference: allowed)
+    saxonche = pytest.importorskip("saxonche")
+    proc = saxonche.PySaxonProcessor(license=False)
+    for data, value in cases:
+        (tmp_path / "doc.xml").write_bytes(data)
+        xp = proc.new_xpath_processor()
+        xp.set_context(xdm_item=proc.parse_xml(xml_file_name=str(tmp_path / "doc.xml")))
+        assert xp.evaluate_single("string(/r)").string_value == value, data
+
+
 @pytest.mark.parametrize("name", ["UTF-8-W/O-BOM", "UTF 8", "8BIT", ""])
 def test_a_declared_encoding_that_is_no_encoding_name_is_said_so(name):
     """A declaration whose encoding is no EncName (a real Factur-X file declares 'UTF-8-W/O-BOM'): refused as before,
