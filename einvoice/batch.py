@@ -748,7 +748,7 @@ def _configured(findings: list[Finding]) -> list[Finding]:
     """Cross-invoice findings with the severity or "off" set in the configuration, like every other rule."""
     if not any(f.rule.startswith("EINV-X-") for f in findings):
         return findings
-    from .rules.policy.config import load
+    from .config import load
 
     cfg = load()
     out = []

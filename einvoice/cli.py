@@ -276,7 +276,7 @@ def build(input: Path, fmt: str, output: Path | None, policy: bool = False, pdf:
 def _check_config() -> None:
     """A configuration file with unknown keys or values stops the command: one line, exit 2."""
     from .errors import EinvoiceError
-    from .rules.policy.config import load
+    from .config import load
 
     try:
         load()

@@ -101,7 +101,7 @@ def validate_document(doc: Document, profile: str = "auto", schema: bool = True,
     elif context.profile != profile:
         context = replace(context, profile=profile)
     if "policy" in layers and context.config is None:
-        from .rules.policy.config import load
+        from .config import load
 
         context = replace(context, config=load())
     doc.use_context(context)

@@ -80,19 +80,47 @@ def is_pdf(data: bytes) -> bool:
     return data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"%PDF")
 
 
+def _what(mode: int) -> str:
+    """What a file that is no regular file is: 'a folder', 'a named pipe', ..."""
+    return ("a folder" if stat.S_ISDIR(mode) else "a named pipe" if stat.S_ISFIFO(mode) else
+            "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "a socket" if stat.S_ISSOCK(mode) else
+            "no regular file")
+
+
 def _kind(mode: int) -> str | None:
-    """What a file that is not a regular file is (None for a regular file)."""
+    """What a file that is not a regular file is (None for a regular file), as an input's refusal."""
     if stat.S_ISREG(mode):
         return None
     if stat.S_ISDIR(mode):
         return "is a folder, not a file"
-    if stat.S_ISFIFO(mode):
-        return "is a named pipe, not a regular file; refused (pipe it to standard input with - instead)"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "is a device, not a regular file; refused"
-    if stat.S_ISSOCK(mode):
-        return "is a socket, not a regular file; refused"
-    return "is not a regular file; refused"
+    hint = " (pipe it to standard input with - instead)" if stat.S_ISFIFO(mode) else ""
+    return f"is {_what(mode)}, not a regular file; refused{hint}"
+
+
+def read_head(path: str | Path, limit: int) -> bytes | None:
+    """The first ``limit`` bytes of regular file ``path`` (a small file: a configuration); None when there is no
+    file of that name. One that is there but cannot be read is an :class:`UnreadableInput` saying why (a
+    symbolic link to nothing, 'it is a folder, not a file', the system's reason); a named pipe is never opened
+    (it would block), nor one swapped for it after it was looked at."""
+    import errno
+
+    try:
+        st = os.stat(path)
+    except OSError as exc:
+        if exc.errno in (errno.ENOENT, errno.ENOTDIR) and not os.path.islink(path):
+            return None
+        raise UnreadableInput("a symbolic link to nothing, or a loop of links" if exc.errno in (
+            errno.ENOENT, errno.ENOTDIR, errno.ELOOP) else _os_reason(exc), str(path)) from None
+    if not stat.S_ISREG(st.st_mode):
+        raise UnreadableInput(f"it is {_what(st.st_mode)}, not a file", str(path))
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+        with os.fdopen(fd, "rb") as fh:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                raise UnreadableInput("it is no longer a regular file", str(path))
+            return fh.read(limit)
+    except OSError as exc:
+        raise UnreadableInput(_os_reason(exc), str(path)) from None
 
 
 def _is_stdin(st: os.stat_result) -> bool:

@@ -87,7 +87,7 @@ def test_validate_with_policy(tmp_path, monkeypatch):
     assert not any(f.rule.startswith("EINV-P-") for f in plain.findings)
     xml = (SAMPLES / "ehf-invoice.xml").read_bytes().replace(b"<cbc:DueDate>2024-06-01</cbc:DueDate>", b"")
     assert "EINV-P-003" in {f.rule for f in einvoice.validate(xml, policy=True, schema=False).findings}
-    from einvoice.rules.policy import config
+    from einvoice import config
 
     monkeypatch.chdir(tmp_path)
     (tmp_path / "einvoice.toml").write_text("[einvoice]\nduedays = 3\n")

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from einvoice import batch
 from einvoice.cli import main
-from einvoice.rules.policy import config
+from einvoice import config
 from fragments import NO_CORPUS
 
 ROOT = Path(__file__).resolve().parents[1]

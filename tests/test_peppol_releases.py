@@ -588,7 +588,7 @@ def test_the_context_date_and_configuration_reach_the_rules():
     from dataclasses import replace
     from datetime import date
 
-    from einvoice.rules.policy.config import PolicyConfig
+    from einvoice.config import PolicyConfig
 
     xml = ubl("<cbc:IssueDate>2030-01-10</cbc:IssueDate>").encode()
     doc = syntax.read_tree(etree.fromstring(xml))

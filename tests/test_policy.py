@@ -13,7 +13,7 @@ from einvoice.model.invoice import (
 )
 from einvoice.rules.engine import Document
 from einvoice.rules.policy import refs
-from einvoice.rules.policy.config import PolicyConfig, parse
+from einvoice.config import PolicyConfig, parse
 from einvoice.rules.policy.house import apply_config
 from einvoice.validate import validate_document
 
@@ -198,7 +198,7 @@ def test_config_nested_too_deeply_or_too_large_is_one_line(tmp_path, name, text,
     """A configuration nested thousands deep (a RecursionError reported as an internal error before) or larger than
     1 MB (read whole before): einvoice.toml, or a pyproject.toml with [tool.einvoice], is refused in one line naming
     it; another pyproject.toml is passed over."""
-    from einvoice.rules.policy import config
+    from einvoice import config
 
     (tmp_path / name).write_text(text, encoding="utf-8")
     config.load.cache_clear()
@@ -218,7 +218,7 @@ def test_a_pyproject_of_blank_lines_is_looked_at_in_linear_time(tmp_path):
     quadratic time (the line-start pattern's blanks ran over the line breaks: hours); it is passed over at once."""
     import time
 
-    from einvoice.rules.policy import config
+    from einvoice import config
 
     (tmp_path / "pyproject.toml").write_text("\n" * 500_000 + "[tool.einvoice]\ndue-days = 9\n", encoding="utf-8")
     config.load.cache_clear()
@@ -234,7 +234,7 @@ def test_a_pyproject_of_blank_lines_is_looked_at_in_linear_time(tmp_path):
 
 
 def test_config_file_is_found(tmp_path, monkeypatch):
-    from einvoice.rules.policy import config
+    from einvoice import config
 
     (tmp_path / "einvoice.toml").write_text('due-days = 7\n[rules]\nEINV-P-001 = "off"\n', encoding="utf-8")
     config.load.cache_clear()

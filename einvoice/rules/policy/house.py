@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from ...basics import says_nothing
 from . import RULES
 from . import refs
-from .config import load
+from ...config import load
 
 CREDIT_TRANSFER = {"30", "58", "31", "42"}
 INTEREST_WORDS = re.compile(

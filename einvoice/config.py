@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ...errors import UnreadableInput
+from .errors import UnreadableInput
 
 SETTINGS = ("off", "fatal", "error", "warning", "info")
 MAX_BYTES = 1 << 20  # a configuration file larger than this is refused (einvoice.toml, or a pyproject.toml with our
@@ -38,7 +38,7 @@ class ConfigError(UnreadableInput):
 
 @functools.lru_cache(maxsize=1)
 def configurable_rules() -> frozenset[str]:
-    from ..engine import SCHEMAS, load_yaml
+    from .rules.engine import SCHEMAS, load_yaml
 
     return frozenset(load_yaml(SCHEMAS / "rules" / "policy" / "house.yaml")) | frozenset(OTHER_RULES)
 
@@ -115,60 +115,34 @@ _MAY_CONFIGURE = re.compile(r"""tool["']?[ \t]*\.[ \t]*["']?einvoice|^[ \t]*\[[ 
 _OURS = re.compile(r"""^[ \t]*(?:\[\[?[ \t]*)?["']?tool["']?[ \t]*\.[ \t]*["']?einvoice["']?[ \t]*[\].=]""", re.M)
 
 
-
 def _read(p: Path, name: str) -> str | None:
     """The text of configuration file ``p``; None when there is none, or (pyproject.toml) when it is not
     ours. A file that is there but cannot be read or decoded is a :class:`ConfigError` naming it, never
-    passed over: its settings would silently not apply. A named pipe is not opened (it would block)."""
-    import errno
-    import os
-    import stat
+    passed over: its settings would silently not apply."""
+    from .xmlsafe import read_head
 
     ours = name == "einvoice.toml"
-
-    def fail(reason: str):
-        raise ConfigError(reason, str(p))
-
     try:
-        st = os.stat(p)
-    except OSError as exc:
-        if exc.errno in (errno.ENOENT, errno.ENOTDIR) and not os.path.islink(p):
-            return None  # (no such file)
-        if not ours:
-            return None  # (a pyproject.toml link to nothing is no configuration anyone reads)
-        fail("cannot read the configuration (a symbolic link to nothing, or a loop of links)"
-             if exc.errno in (errno.ENOENT, errno.ENOTDIR, errno.ELOOP) else
-             f"cannot read the configuration ({exc.strerror or exc})")
-    if not stat.S_ISREG(st.st_mode):
-        if not ours:
-            return None
-        kind = ("a folder" if stat.S_ISDIR(st.st_mode) else "a named pipe" if stat.S_ISFIFO(st.st_mode) else
-                "a device" if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode) else
-                "a socket" if stat.S_ISSOCK(st.st_mode) else "no regular file")
-        fail(f"cannot read the configuration: it is {kind}, not a file")
-    try:
-        fd = os.open(p, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
-        try:
-            if not stat.S_ISREG(os.fstat(fd).st_mode):  # (replaced since it was looked at)
-                fail("cannot read the configuration: it is no longer a regular file")
-            with os.fdopen(os.dup(fd), "rb") as fh:
-                raw = fh.read(MAX_BYTES + 1)
-        finally:
-            os.close(fd)
-    except OSError as exc:  # (no permission, an I/O error: whether a pyproject.toml configures us is not known)
-        fail(f"cannot read the configuration ({exc.strerror or exc})")
+        raw = read_head(p, MAX_BYTES + 1)
+    except UnreadableInput as exc:  # (a pyproject.toml that cannot be read: whether it configures us is not known)
+        if not ours and exc.reason.startswith(("a symbolic link", "it is")):
+            return None  # (a link to nothing, a folder: no configuration anyone reads)
+        sep = ": " if exc.reason.startswith("it is") else " ("
+        raise ConfigError(f"cannot read the configuration{sep}{exc.reason}{')' * (sep == ' (')}", str(p)) from None
+    if raw is None:
+        return None
     head = raw[:MAX_BYTES].decode("utf-8", "replace")
     if not ours and not _MAY_CONFIGURE.search(head):
         return None
     if len(raw) > MAX_BYTES:  # read no more than that: a configuration is a few lines
         if ours or _OURS.search(head):
-            fail(f"over {MAX_BYTES} bytes")
+            raise ConfigError(f"over {MAX_BYTES} bytes", str(p))
         return None
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
         if ours or _OURS.search(head):
-            fail("not UTF-8 text")
+            raise ConfigError("not UTF-8 text", str(p)) from None
         return None
 
 
