@@ -263,3 +263,44 @@ def test_policy_messages_say_which_limit_and_what_was_read():
     inv = good_invoice()
     inv.payment_means[0].remittance_information = None
     assert "invoice number as" not in messages(inv)["EINV-P-009"][1]
+
+
+@pytest.mark.parametrize("scheme, value, valid", [
+    ("0216", "003701120389", True), ("0216", "003701120389ABC", True),
+    ("0216", "999901120389", False), ("0216", "123401120389", False),  # an OVT code starts with 0037
+    ("0216", "0037011203891234567890", False),  # 12 to 17 characters
+    ("0216", "003701120388", False),  # the business ID's check digit
+])
+def test_finnish_ovt_codes(scheme, value, valid):
+    """A Finnish OVT code is 0037, a business ID and up to five characters of the organisation's own (only the
+    business ID was checked: any four characters before it passed)."""
+    assert refs.organisation_number(scheme, value) == ("Finnish OVT code", valid)
+
+
+@pytest.mark.parametrize("value, country, kind, valid", [
+    ("410 54 68-6", "SE", "plusgiro number", False),  # a plusgiro's dash stands before its check digit
+    ("90 20 03-3", "SE", "plusgiro number", True),
+    ("5050-1055", "SE", "bankgiro number", True),  # a bankgiro's before its last four digits
+    ("4128754", "SE", "plusgiro/bankgiro number", False),
+    ("8601 11 17947", "NO", "Norwegian account number", True), ("8601.11.17947", "NO", "Norwegian account number", True),
+    ("8601-11-17947", "NO", "Norwegian account number", True),
+    ("-54740577568", "NO", "Norwegian account number (written with separators out of place)", False),
+    ("2038783028-7", "NO", "Norwegian account number (written with separators out of place)", False),
+    ("00000000000", "NO", "Norwegian account number", False),  # register number 0000 is no bank's
+])
+def test_giro_and_norwegian_account_forms(value, country, kind, valid):
+    assert refs.account_kind(value, country) == (kind, valid)
+
+
+def test_the_reference_message_explains_the_digits_rule_only_for_digits():
+    """EINV-P-008 said 'a reference of digits only is read as ...' of an RF reference too, and gave a KID written
+    with invisible marks two remarks in a row."""
+    inv = good_invoice()
+    for value, said, unsaid in (("RF19539007547034", "ISO 11649 creditor reference;", "digits only"),
+                                ("1002345", "KID (a reference of digits only", None),
+                                ("10023\u200b44", "(written with invisible characters or digits of another script);",
+                                 "digits only")):
+        inv.payment_means[0].remittance_information = value
+        report = validate_document(Document(inv, Syntax.UBL), schema=False, layers=("policy",))
+        msg = next(f.message for f in report.findings if f.rule == "EINV-P-008")
+        assert said in msg and (unsaid is None or unsaid not in msg), msg

@@ -129,7 +129,9 @@ def payment_reference_valid(doc):
     for pm in inv.payment_means:
         judged = refs.payment_reference_kind(pm.remittance_information or "", country)
         if judged and not judged[1]:
-            yield pm, "remittance_information", {"kind": judged[0], "value": pm.remittance_information}
+            kind = judged[0] if "(" in judged[0] or judged[0].startswith("ISO") else f"{judged[0]} (a reference of " \
+                "digits only is read as the structured reference of the seller's country, and checked)"
+            yield pm, "remittance_information", {"kind": kind, "value": pm.remittance_information}
 
 
 @RULES.rule("EINV-P-009")

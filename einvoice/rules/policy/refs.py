@@ -107,13 +107,11 @@ def payment_reference_kind(value: str, country: str | None) -> tuple[str, bool] 
         return "ISO 11649 creditor reference" + odd, plain and rf_reference(bare)
     if not re.fullmatch(r"[0-9]+-?", bare):
         return None
-    if country == "NO":
-        return "KID" + odd, plain and kid(bare)
-    if country == "SE":
-        return "OCR" + odd, plain and ocr_se(bare)
-    if country == "FI":
-        return "Finnish reference" + odd, plain and finnish_reference(bare)
-    return None
+    kind = {"NO": "KID", "SE": "OCR", "FI": "Finnish reference"}.get(country or "")
+    if kind is None:
+        return None
+    check = {"NO": kid, "SE": ocr_se, "FI": finnish_reference}[country]
+    return kind + odd, plain and check(bare)
 
 
 _IBAN_SHAPE = re.compile(r"[A-Za-z]{2}[0-9]{2}[A-Za-z0-9]+")
@@ -146,13 +144,18 @@ def account_kind(value: str, country: str | None) -> tuple[str, bool] | None:
     if country == "NO":
         if len(digits) != 11:
             return "Norwegian account number (11 digits)", False
-        return "Norwegian account number" + odd, plain and kontonr.is_valid(digits)
-    if country == "SE":
-        if "-" in v and 7 <= len(digits) <= 8:
-            return "bankgiro number" + odd, plain and luhn.is_valid(digits)
-        if 2 <= len(digits) <= 8:
-            return "plusgiro/bankgiro number" + odd, plain and luhn.is_valid(digits)
+        grouped = bare == digits or _NO_GROUPS.fullmatch(bare)  # (8601.11.17947: its printed groups only)
+        return "Norwegian account number" + (odd or ("" if grouped else " (written with separators out of place)")), \
+            bool(plain and grouped and digits[:4] != "0000" and kontonr.is_valid(digits))  # (0000: no bank's number)
+    if country == "SE" and 2 <= len(digits) <= 8:
+        dash = bare.rfind("-")  # a bankgiro is written with a dash before its last four digits, a plusgiro before the last
+        kind = ("bankgiro number" if dash == len(bare) - 5 and 7 <= len(digits) else
+                "plusgiro number" if dash == len(bare) - 2 else "plusgiro/bankgiro number")
+        return kind + odd, plain and luhn.is_valid(digits)
     return None
+
+
+_NO_GROUPS = re.compile(r"[0-9]{4}([-.])[0-9]{2}\1[0-9]{5}")
 
 
 @functools.lru_cache(maxsize=1)
@@ -169,9 +172,18 @@ def _org_checks() -> dict:
         "0007": ("Swedish organisation number", se_orgnr.is_valid),
         "0184": ("Danish CVR number", cvr.is_valid),
         "0212": ("Finnish business ID", ytunnus.is_valid),
-        "0216": ("Finnish OVT code", lambda v: len(_clean(v)) >= 12 and ytunnus.is_valid(_clean(v)[4:12])),
+        "0216": ("Finnish OVT code", _ovt),
         "0088": ("GLN", lambda v: len(_clean(v)) == 13 and ean.is_valid(_clean(v))),
     }
+
+
+def _ovt(value: str) -> bool:
+    """A Finnish OVT code: 0037, the business ID's eight digits (its check digit holding) and up to five characters
+    of the organisation's own."""
+    from stdnum.fi import ytunnus
+
+    v = _clean(value)
+    return 12 <= len(v) <= 17 and v[:4] == "0037" and v.isascii() and v.isalnum() and ytunnus.is_valid(v[4:12])
 
 
 def organisation_number(scheme: str | None, value: str) -> tuple[str, bool] | None:
