@@ -21,6 +21,11 @@ MAX_DEPTH = 256
 # elements of one document: 100,000 invoice lines take about 3 million; each costs some 600 bytes of memory once read
 # and judged, so 12 million empty elements (48 MB) took 7 GB: refused before they are read (4 bytes each at least)
 MAX_ELEMENTS = 4_000_000
+# attributes: an invoice of 10,000 lines has about 35,000, no element of UBL or CII more than seven (xsi ones included).
+# Each one the schema does not allow costs about 2 KB in the schema's error list (2 million on one element took 4 GB):
+# a document with more in all, or an element of a large document with more than MAX_ATTRIBUTES_EACH, is refused
+MAX_ATTRIBUTES = 1_000_000
+MAX_ATTRIBUTES_EACH = 64
 
 
 _local = threading.local()
@@ -228,6 +233,15 @@ def parse(data: bytes, name: str | None = None, max_depth: int = MAX_DEPTH) -> e
         if starts > MAX_ELEMENTS:
             raise UnreadableInput(f"document has about {starts:,} elements, more than the {MAX_ELEMENTS:,} accepted "
                                   "(an invoice of 100,000 lines has about 3 million)", name)
+    if len(data) > 4 * MAX_ATTRIBUTES:  # (an attribute: '=' and a quote, white space between them allowed)
+        order = _UTF16.get(data[:2]) or _UTF16.get(data[:4])
+        text = data.decode(f"utf-16-{order.lower()}", "replace") if order else data
+        count = text.count("=" if isinstance(text, str) else b"=")  # (at most one an attribute; no copy)
+        if count > MAX_ATTRIBUTES:  # then '=' and a quote, outside comments, CDATA sections and processing instructions
+            count = sum(1 for _ in _ASSIGNED[type(text)].finditer(_QUOTED[type(text)].sub(text[:0], text)))
+        if count > MAX_ATTRIBUTES:
+            raise UnreadableInput(f"document has about {count:,} attributes, more than the {MAX_ATTRIBUTES:,} "
+                                  "accepted (an invoice of 10,000 lines has about 35,000)", name)
     huge = False
     try:
         try:
@@ -249,7 +263,16 @@ def parse(data: bytes, name: str | None = None, max_depth: int = MAX_DEPTH) -> e
     if tree.docinfo.doctype:
         raise UnreadableInput("document has a DOCTYPE; refused for safety", name)
     _check_depth(tree.getroot(), max_depth, name, huge)
+    if len(data) > _CROWDED_FROM and (crowded := _CROWDED(tree)):  # (a smaller one holds 13,000 attributes at most)
+        el = crowded[0]
+        raise UnreadableInput(f"element <{etree.QName(el).localname}> at line {el.sourceline} has {len(el.attrib):,} "
+                              f"attributes, more than the {MAX_ATTRIBUTES_EACH} accepted (an invoice's carry a few)", name)
     return tree
+
+
+_CROWDED_FROM = 65_536
+_CROWDED = SharedXPath(f"(//*[count(@*) > {MAX_ATTRIBUTES_EACH}])[1]")
+_ASSIGNED = {str: re.compile(r"=[ \t\r\n]*[\"']"), bytes: re.compile(rb"=[ \t\r\n]*[\"']")}
 
 
 def _starts(text: bytes | str) -> int:
@@ -362,6 +385,8 @@ def _syntax_error(exc: etree.XMLSyntaxError) -> str:
     text = re.sub(r"(, line \d+)?, column \d+( \(<string>, line \d+\))?$", "", text).strip() or "malformed XML"
     line, column = exc.position if exc.position and exc.position[0] else (None, None)
     where = f" at line {line}, column {column}" if line else ""
+    if text.startswith("Excessive depth in document"):  # (libxml2's own limit, with its advice to a programmer)
+        return f"elements nested deeper than {MAX_DEPTH} levels{where}"
     return f"not well-formed XML{where}: {text[:1].lower()}{text[1:]}"
 
 

@@ -101,8 +101,32 @@ def test_too_deep():
 def test_depth_limit_the_parser_keeps_is_not_checked_twice():
     """At the default limit libxml2 refuses the next level itself: no XPath over each document then."""
     xmlsafe.parse(b"<a>" * 256 + b"</a>" * 256)
-    assert "excessive depth" in refused(b"<a>" * 257 + b"</a>" * 257).reason
+    reason = refused(b"<a>" * 257 + b"</a>" * 257).reason  # (libxml2's own words advised a parser option)
+    assert reason.startswith("elements nested deeper than 256 levels at line 1") and "XML_PARSE" not in reason
     assert xmlsafe._DEPTH_TESTS[xmlsafe.MAX_DEPTH] is None
+
+
+def _invoice_with(extra: bytes, at: bytes = b"<cbc:ID>1</cbc:ID>") -> bytes:
+    return (b'<Invoice xmlns="' + UBL_NS.encode() + b'" xmlns:cbc="urn:oasis:names:specification:ubl:schema:xsd:'
+            b'CommonBasicComponents-2">' + at + extra + b"</Invoice>")
+
+
+def test_attributes_are_bounded_before_the_document_is_read():
+    """2 million attributes (25 MB, within the size limit) took 4 GB: each one the schema does not allow costs
+    about 2 KB in its error list. Over MAX_ATTRIBUTES in all (white space before the quote counted too), or over
+    MAX_ATTRIBUTES_EACH on one element, the document is refused in one line."""
+    many = b"".join(b"<cbc:Note a%d = '1' b%d='2'>x</cbc:Note>" % (n, n) for n in range(xmlsafe.MAX_ATTRIBUTES // 2 + 1))
+    assert "more than the 1,000,000 accepted" in refused(_invoice_with(many)).reason
+    crowded = _invoice_with(b"", at=b"<cbc:ID " + b" ".join(b'a%d="1"' % n for n in range(100)) + b">1</cbc:ID>")
+    assert len(crowded) < xmlsafe._CROWDED_FROM  # (a small document: not looked at)
+    xmlsafe.parse(crowded)
+    padded = crowded.replace(b"</Invoice>", b"<!--" + b" " * xmlsafe._CROWDED_FROM + b"--></Invoice>")
+    assert refused(padded).reason == "element <ID> at line 1 has 100 attributes, more than the 64 accepted (an " \
+                                     "invoice's carry a few)"
+    fine = _invoice_with(b"".join(b'<cbc:Note languageID="en">x</cbc:Note>' for _ in range(2000)))
+    xmlsafe.parse(fine)  # (one each, under both limits)
+    commented = _invoice_with(b"<!--" + b'a="1" ' * (xmlsafe.MAX_ATTRIBUTES + 1) + b"-->")
+    xmlsafe.parse(commented)  # (in a comment: no attribute)
 
 
 def test_size_limit():
