@@ -59,6 +59,9 @@ from .syntax.cii.writer import XRECHNUNG_GUIDELINE_ID as XRECHNUNG_GUIDELINE
 from .syntax.ubl.writer import XRECHNUNG_CUSTOMIZATION_ID as XRECHNUNG_CUSTOMIZATION
 
 MAX_INPUT_BYTES = 10 * 1024 * 1024
+# values (scalars, lists and mappings) an input may hold once its YAML aliases are expanded: written out, 10 MB say
+# fewer (a line about 20 of some 300 bytes); 800 KB of aliases to one line said 4 million, and took 4.8 GB
+MAX_INPUT_VALUES = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -178,6 +181,8 @@ def load_input(path: str | Path) -> dict:
         raise UnreadableInput(f"not valid YAML: {problem}{where}", name) from None
     if not isinstance(data, dict):
         raise InvalidModelInput(f"{name}: the input must be a mapping of invoice fields, not {type(data).__name__}")
+    if not is_json and "*" in text:  # (an alias: YAML's only way to say more than is written)
+        _within_values(data, name)
     for doc in data.get("supporting_documents") or ():
         att = doc.get("attachment") if isinstance(doc, dict) else None
         if isinstance(att, dict) and isinstance(att.get("file"), str) and not Path(att["file"]).is_absolute():
@@ -187,6 +192,32 @@ def load_input(path: str | Path) -> dict:
     except InvalidModelInput as exc:
         exc.path = name
         raise
+
+
+def _within_values(data: Any, name: str) -> None:
+    """UnreadableInput when ``data`` holds more than MAX_INPUT_VALUES values with its aliases expanded, or holds
+    itself; counted once per shared list or mapping, so a nest of aliases costs no more than it is written."""
+    sizes: dict[int, int | None] = {}  # id -> expanded size (None: being counted, met again inside itself)
+
+    def size(x: Any) -> int:
+        if not isinstance(x, (dict, list)):
+            return 1
+        if (known := sizes.get(id(x), 0)) is None:
+            raise UnreadableInput("the input holds itself (a YAML alias inside the value it names)", name)
+        if known:
+            return known
+        sizes[id(x)] = None
+        n = 1 + sum(size(v) for v in (x.values() if isinstance(x, dict) else x)) + (len(x) if isinstance(x, dict) else 0)
+        if n > MAX_INPUT_VALUES:
+            raise UnreadableInput(f"the input holds over {MAX_INPUT_VALUES:,} values once its YAML aliases are "
+                                  f"expanded; refused (written out, {MAX_INPUT_BYTES // 1024 // 1024} MB say fewer)", name)
+        sizes[id(x)] = n
+        return n
+
+    try:
+        size(data)
+    except RecursionError:
+        raise UnreadableInput("not readable as YAML: nested too deeply", name) from None
 
 
 def _unwrap(tp: Any) -> tuple[str, Any]:

@@ -377,6 +377,31 @@ def test_input_nested_too_deeply_is_refused_with_one_line(tmp_path, name, text):
         load_input(path)
 
 
+def test_yaml_aliases_are_bounded_as_expanded(tmp_path):
+    """800 KB of aliases to one line (200,000 lines) took 4.8 GB and over 110 s: an input holds at most a million
+    values with its aliases expanded, counted without expanding them (a nest of aliases ten deep, each naming the
+    one below ten times, is refused at once); one that holds itself is refused; aliases that say little are read."""
+    from einvoice.build import MAX_INPUT_VALUES
+    from einvoice.errors import UnreadableInput
+
+    sample = (Path(__file__).parent.parent / "samples" / "ehf-invoice.yaml").read_text(encoding="utf-8")
+    line = "{id: '1', quantity: '1', unit_code: EA, price: {net_amount: '1'}, item: {name: x, tax_category: {code: S, rate: '25'}}}"
+    head = sample[:sample.index("lines:")]
+    cases = {
+        "many.yaml": head + "lines: [&L " + line + ", " + ", ".join(["*L"] * 100_000) + "]\n",
+        "nest.yaml": head + "x0: &a0 [{text: x}]\n" + "".join(
+            f"x{n}: &a{n} [" + ", ".join([f"*a{n - 1}"] * 10) + "]\n" for n in range(1, 11)),
+        "self.yaml": head + "lines: [&s {id: '1', item: *s}]\n",
+    }
+    for name, text in cases.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        with pytest.raises(UnreadableInput, match="YAML alias" if name == "self.yaml" else f"over {MAX_INPUT_VALUES:,} values"):
+            load_input(tmp_path / name)
+    few = head + "lines: [&L " + line + ", *L]\n"
+    (tmp_path / "few.yaml").write_text(few, encoding="utf-8")
+    assert len(load_input(tmp_path / "few.yaml")["lines"]) == 2
+
+
 def _lines_run(fn) -> int:
     """The Python lines ``fn`` executes (a count, the same on any machine: not a time)."""
     n = 0
