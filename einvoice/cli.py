@@ -9,6 +9,7 @@ inside the commands so that ``einvoice --help`` starts fast.
 from __future__ import annotations
 
 import io
+import re
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -480,6 +481,9 @@ def _files_from_names(raw: bytes) -> list[str]:
         except (UnicodeDecodeError, UnicodeEncodeError):
             _usage_error("--files-from", "the list starts with a UTF-16 byte order mark but is not UTF-16 text")
     raw = raw.removeprefix(b"\xef\xbb\xbf")
+    if control := _LIST_CONTROL.search(raw):  # (3 MB of random bytes held '/' between NULs: the disk was walked)
+        _usage_error("--files-from", f"the list is no list of paths (a control character, byte {control[0][0]:#04x}, "
+                                     f"at byte {control.start() + 1}): give one path a line, or paths separated by NUL")
     if b"\0" in raw:  # names as given, not quoted (a blank line at the end is no name)
         return [os.fsdecode(name) for name in raw.split(b"\0") if name.strip()]
     names = []
@@ -489,6 +493,9 @@ def _files_from_names(raw: bytes) -> list[str]:
             unquoted = _git_unquote(line)
             names.append(os.fsdecode(line if unquoted is None or not unquoted else unquoted))
     return names
+
+
+_LIST_CONTROL = re.compile(rb"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]")  # (none in a name git or find lists)
 
 
 def _read_files_from(name: str) -> list[str]:

@@ -388,6 +388,20 @@ def test_files_from_accepts_nul_separated_names(tmp_path, monkeypatch):
     assert "2 invalid" in res.stdout and "skipped" not in res.stderr
 
 
+def test_files_from_refuses_a_list_that_is_no_list_of_paths(tmp_path, monkeypatch):
+    """3 MB of random bytes given as the list held '/' and '/.' between NULs: the whole disk was walked. A list with a
+    control character no listed name holds is refused in one line, exit 2; names with tabs stay readable."""
+    import random
+
+    noise = random.Random(7).randbytes(4096) + b"\0/\0"
+    res = files_from(tmp_path, monkeypatch, noise)
+    assert res.exit_code == 2 and "the list is no list of paths (a control character" in res.stderr, res.output
+    assert len(res.stderr.strip().splitlines()) == 1
+    _invalid(tmp_path / "tab\tname.xml")
+    res = files_from(tmp_path, monkeypatch, b"tab\tname.xml\n")
+    assert res.exit_code == 1 and "1 invalid" in res.stdout, res.output
+
+
 def test_xml_of_another_kind_in_a_list_of_changed_files_is_skipped(tmp_path, monkeypatch):
     """A changed pom.xml failed the README's CI recipe (--files-from) and pre-commit hook (names): 'unknown root
     element', exit 2, whatever the invoices said. In a list of changed files (--files-from, --skip-other-xml) it is
