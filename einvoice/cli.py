@@ -16,7 +16,7 @@ from pathlib import Path
 
 import click
 
-from .cli_pdf import LANG_NAMES, MAX_SIZE_HELP, max_size_option  # a light module: click commands, heavy imports inside them
+from .cli_pdf import LANG_NAMES, MAX_SIZE_HELP, OutputPath, max_size_option  # a light module: click commands, heavy imports inside them
 from .errors import one_line, size_hint  # (a light module: re only)
 
 # kept here (not imported from einvoice.profiles) for a fast start; a test checks they agree
@@ -214,12 +214,12 @@ def main() -> None:
 @main.command()
 @click.argument("input", type=click.Path(path_type=Path, readable=False))
 @click.option("--format", "-f", "fmt", required=True, type=click.Choice(FORMAT_NAMES), help="output format")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--output", "-o", type=OutputPath(),
               help="XML file to write (optional with --pdf)")
 @click.option("--policy", is_flag=True, help="also apply the house policy (EINV-P-*): refuse what a clerk would reject")
 @click.option("--allow-lossy", is_flag=True,
               help="issue even when the format cannot carry fields the input gives (each dropped field is listed)")
-@click.option("--pdf", type=click.Path(dir_okay=False, path_type=Path), default=None,
+@click.option("--pdf", type=OutputPath(), default=None,
               help="write a Factur-X PDF/A-3 (needs a facturx-* format)")
 @click.option("--lang", type=click.Choice(LANG_NAMES), default=None, help="language of the PDF page (with --pdf)")
 def build(input: Path, fmt: str, output: Path | None, policy: bool = False, pdf: Path | None = None,
@@ -566,7 +566,7 @@ def _skipped_note(listed: int, skipped: dict[str, list[str]]) -> str:
 @click.option("--policy", is_flag=True, help="also apply the house policy (EINV-P-*, configured in [tool.einvoice])")
 @click.option("--format", "out_format", default="text", show_default=True,
               type=click.Choice(["text", "json", "junit", "sarif"]))
-@click.option("--output", "-o", "output", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--output", "-o", "output", type=OutputPath(),
               help="write the report to this file instead of standard output")
 @click.option("--fail-on", default="error", show_default=True, type=click.Choice(["error", "warning", "never"]),
               help="lowest severity that makes the exit code 1")
@@ -691,7 +691,7 @@ NOTES_SHOWN = 20  # lines of convert's note shown without --all-notes
               type=click.Choice(["peppol", "ehf", "minimum", "basicwl", "basic", "en16931", "extended"]),
               help="UBL: peppol or ehf (Peppol BIS Billing 3.0 identifiers; refused when the source lacks "
                    "terms Peppol needs). CII: the Factur-X profile (default: the source's, else en16931)")
-@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--output", "-o", required=True, type=OutputPath())
 @click.option("--force", is_flag=True, help="write the result even if it does not validate")
 @click.option("--all-notes", is_flag=True, help=f"list every term not carried over or supplied (else the first {NOTES_SHOWN})")
 @max_size_option

@@ -55,6 +55,25 @@ def _read(path: Path) -> bytes:
     return read_bytes(path)[0]
 
 
+class OutputPath(click.Path):
+    """A file to write (-o, --pdf): a folder or another bad value is one line and exit 2, as every other refusal of
+    an output (click's usage block said it in four)."""
+
+    def __init__(self):
+        super().__init__(dir_okay=False, path_type=Path)
+
+    def convert(self, value, param, ctx):
+        try:
+            return super().convert(value, param, ctx)
+        except click.BadParameter as exc:
+            import os
+
+            from .cli import _usage_error
+
+            said = f"{value} is a folder; name a file to write" if os.path.isdir(value) else exc.message
+            _usage_error(f"--{param.name}" if param is not None and param.name else "output", said)
+
+
 MAX_SIZE_HELP = "largest input accepted (file, standard input, and the invoice XML inside a PDF)"
 
 
@@ -105,7 +124,7 @@ def _refuse_overwrite(output, *inputs) -> None:
 
 @click.command()
 @click.argument("source", type=click.Path(path_type=Path, readable=False))
-@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--output", "-o", required=True, type=OutputPath(),
               help="HTML or PDF file to write (by its extension)")
 @click.option("--lang", "-l", type=click.Choice(LANG_NAMES), default=None,
               help="language of the page (default: from the seller's country, else en)")
@@ -146,7 +165,7 @@ def render(source: Path, output: Path, lang: str | None) -> None:
 
 @click.command()
 @click.argument("source", type=click.Path(path_type=Path, readable=False))
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
+@click.option("--output", "-o", type=OutputPath(), default=None,
               help="XML file to write (default: standard output)")
 @max_size_option
 def extract(source: Path, output: Path | None) -> None:
@@ -181,7 +200,7 @@ def extract(source: Path, output: Path | None) -> None:
 @click.command()
 @click.argument("pdf", type=click.Path(path_type=Path, readable=False))
 @click.argument("xml", type=click.Path(path_type=Path, readable=False))
-@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--output", "-o", required=True, type=OutputPath(),
               help="Factur-X PDF to write")
 @max_size_option
 def attach(pdf: Path, xml: Path, output: Path) -> None:

@@ -402,6 +402,24 @@ def test_files_from_refuses_a_list_that_is_no_list_of_paths(tmp_path, monkeypatc
     assert res.exit_code == 1 and "1 invalid" in res.stdout, res.output
 
 
+@pytest.mark.parametrize("args", [
+    ["convert", str(SAMPLES / "ehf-invoice.xml"), "--to", "cii", "-o", "{out}"],
+    ["render", str(SAMPLES / "ehf-invoice.xml"), "-o", "{out}"],
+    ["extract", str(SAMPLES / "ehf-invoice.xml"), "-o", "{out}"],
+    ["build", str(SAMPLES / "ehf-invoice.yaml"), "--format", "ehf", "-o", "{out}"],
+    ["build", str(SAMPLES / "ehf-invoice.yaml"), "--format", "facturx-en16931", "--pdf", "{out}"],
+    ["validate", str(SAMPLES / "ehf-invoice.xml"), "--format", "json", "-o", "{out}"],
+])
+def test_an_output_that_is_a_folder_is_one_line(tmp_path, args):
+    """-o naming a folder gave click's four-line usage block; every other refusal of an output is one line."""
+    (tmp_path / "out.xml").mkdir()
+    res = run(*[a.replace("{out}", str(tmp_path / "out.xml")) for a in args])
+    assert res.exit_code == 2, res.output
+    assert res.stderr.strip().splitlines() == [f"einvoice: --{'pdf' if '--pdf' in args else 'output'}: "
+                                               f"{tmp_path / 'out.xml'} is a folder; name a file to write"]
+    assert not any((tmp_path / "out.xml").iterdir())
+
+
 def test_xml_of_another_kind_in_a_list_of_changed_files_is_skipped(tmp_path, monkeypatch):
     """A changed pom.xml failed the README's CI recipe (--files-from) and pre-commit hook (names): 'unknown root
     element', exit 2, whatever the invoices said. In a list of changed files (--files-from, --skip-other-xml) it is
