@@ -33,7 +33,7 @@ from typing import Any, Callable, Iterable
 from .basics import clipped
 from .errors import printable, size_hint
 from .rules.engine import Finding, Severity
-from .xmlsafe import MAX_BYTES, _os_reason, is_pdf
+from .xmlsafe import MAX_BYTES, _os_reason
 
 DEFAULT_TIMEOUT = 60.0  # seconds of validation per file
 DEFAULT_MAX_FINDINGS = 1000  # findings kept per file
@@ -217,16 +217,6 @@ def _walk(folder: Path) -> list[tuple[Path, FileResult | None]]:
     return sorted(out, key=lambda t: t[0])
 
 
-def sniff(head: bytes) -> str | None:
-    """'pdf', 'xml' or None from the first bytes of a file."""
-    if is_pdf(head):
-        return "pdf"
-    h = head.lstrip(b"\xef\xbb\xbf \t\r\n")
-    if h.startswith(b"<") or head.startswith((b"\xff\xfe", b"\xfe\xff")) or head[:4] in (b"\x00<\x00?", b"<\x00?\x00"):
-        return "xml"
-    return None
-
-
 def _facts(doc) -> dict[str, Any]:
     """What cross-invoice checks need to know of one invoice."""
     from .syntax import header
@@ -374,26 +364,18 @@ def _validate_one(cand: Candidate, opts: Options, t0: float) -> FileResult:
             except xmlsafe.UnreadableInput as exc:
                 reason = size_hint(exc.reason)
                 return FileResult(path, STATUS_UNREADABLE, reason=reason, seconds=time.perf_counter() - t0)
-        kind = sniff(data[:1024])
-        if kind is None:
-            if not data.strip():
-                named = cand.explicit or Path(path).suffix.lower() in (".xml", ".pdf")
-                return FileResult(path, STATUS_UNREADABLE if named else STATUS_SKIPPED,
-                                  reason="empty file", seconds=time.perf_counter() - t0)
-            if Path(path).suffix.lower() == ".pdf":
-                return FileResult(path, STATUS_UNREADABLE, reason="not a PDF (no %PDF header)",
-                                  seconds=time.perf_counter() - t0)
-            if cand.explicit or Path(path).suffix.lower() == ".xml":
-                return FileResult(path, STATUS_UNREADABLE, reason="neither XML nor PDF (binary or text content)",
-                                  seconds=time.perf_counter() - t0)
-            return FileResult(path, STATUS_SKIPPED, reason="not an invoice (neither XML nor PDF)",
+        reason = xmlsafe.not_xml_nor_pdf(data, str(path))
+        if reason is not None:  # (named so, or named at all, it is unreadable; a folder's other files are skipped)
+            named = cand.explicit or Path(path).suffix.lower() in (".xml", ".pdf")
+            return FileResult(path, STATUS_UNREADABLE if named else STATUS_SKIPPED,
+                              reason=reason if named or reason == "empty file" else "not an invoice (neither XML nor PDF)",
                               seconds=time.perf_counter() - t0)
         from .container import parse_invoice
 
         tree, container_findings = parse_invoice(data, path, opts.max_bytes)
         doc = syntax.read_tree(tree.getroot(), path)
         doc.container_findings = container_findings + doc.container_findings  # (an SBDH envelope's, say)
-        doc.form = kind if kind == "pdf" else doc.syntax.value  # ubl, cii or pdf: one invoice may come in each
+        doc.form = "pdf" if xmlsafe.is_pdf(data) else doc.syntax.value  # ubl, cii or pdf: one invoice may come in each
     except EinvoiceError as exc:
         reason = getattr(exc, "reason", None) or str(exc)
         if (not cand.explicit or opts.other_xml_skipped) and "unknown root element" in reason:

@@ -310,7 +310,10 @@ def _open(data: bytes, path: str | None, max_bytes: int | None = None):
     max_bytes = size_limit(max_bytes)
     PdfReader = _pdf_reader(path)
     if not is_pdf(data):
-        raise UnreadableInput("not a PDF (no %PDF header)", path)
+        from .xmlsafe import not_xml_nor_pdf
+
+        raise UnreadableInput("empty file" if not_xml_nor_pdf(data) == "empty file" else "not a PDF (no %PDF header)",
+                              path)
     lowered = {x.lower() for x in INVOICE_NAMES}
     with _limits(max_bytes):
         try:
@@ -372,6 +375,8 @@ def parse_invoice(data: bytes, path: str | None = None, max_bytes: int | None = 
     from . import xmlsafe
 
     if not is_pdf(data):
+        if (reason := xmlsafe.not_xml_nor_pdf(data, path)) is not None:
+            raise UnreadableInput(reason, path)
         return xmlsafe.parse(data, path), []
     name, xml, findings = _read_pdf(data, path, max_bytes)
     try:

@@ -85,6 +85,28 @@ def is_pdf(data: bytes) -> bool:
     return data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"%PDF")
 
 
+def sniff(head: bytes) -> str | None:
+    """'pdf', 'xml' or None from the first bytes of a file."""
+    if is_pdf(head):
+        return "pdf"
+    h = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if h.startswith(b"<") or head.startswith((b"\xff\xfe", b"\xfe\xff")) or head[:4] in (b"\x00<\x00?", b"<\x00?\x00"):
+        return "xml"
+    return None
+
+
+def not_xml_nor_pdf(data: bytes, name: str | None = None) -> str | None:
+    """Why bytes are no invoice file, in the words every command uses: 'empty file', 'not a PDF (no %PDF header)'
+    (a name ending in .pdf), 'neither XML nor PDF (binary or text content)'; None for what may be XML or a PDF."""
+    if sniff(data[:1024]) is not None:
+        return None
+    if not data.strip():
+        return "empty file"
+    if name and name.lower().endswith(".pdf"):
+        return "not a PDF (no %PDF header)"
+    return "neither XML nor PDF (binary or text content)"
+
+
 def _what(mode: int) -> str:
     """What a file that is no regular file is: 'a folder', 'a named pipe', ..."""
     return ("a folder" if stat.S_ISDIR(mode) else "a named pipe" if stat.S_ISFIFO(mode) else

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -418,6 +419,30 @@ def test_an_output_that_is_a_folder_is_one_line(tmp_path, args):
     assert res.stderr.strip().splitlines() == [f"einvoice: --{'pdf' if '--pdf' in args else 'output'}: "
                                                f"{tmp_path / 'out.xml'} is a folder; name a file to write"]
     assert not any((tmp_path / "out.xml").iterdir())
+
+
+@pytest.mark.parametrize("name, content, reason", [
+    ("nul.bin", b"\0" * 1000, "neither XML nor PDF (binary or text content)"),
+    ("inv.zip", b"PK\x03\x04" + bytes(range(256)) * 4, "neither XML nor PDF (binary or text content)"),
+    ("garbage.xml", b"not xml at all", "neither XML nor PDF (binary or text content)"),
+    ("empty.pdf", b"", "empty file"),
+    ("text.pdf", b"hello", "not a PDF (no %PDF header)"),
+])
+def test_every_command_says_the_same_of_a_file_that_is_neither_xml_nor_pdf(tmp_path, name, content, reason):
+    """show, convert and render said 'document is empty' of NUL bytes and "start tag expected, '<' not found" of a
+    ZIP, where validate said 'neither XML nor PDF'; extract called an empty file 'not a PDF'."""
+    import einvoice
+
+    path = tmp_path / name
+    path.write_bytes(content)
+    commands = [["validate", path], ["show", path], ["convert", path, "--to", "cii", "-o", tmp_path / "o.xml"],
+                ["render", path, "-o", tmp_path / "o.html"]]
+    commands += [["extract", path, "-o", tmp_path / "o.xml"]] if name == "empty.pdf" else []
+    for args in commands:
+        res = run(*args)
+        assert res.exit_code == 2 and res.stderr.strip() == f"einvoice: {path}: {reason}", (args, res.output)
+    with pytest.raises(einvoice.UnreadableInput, match=re.escape(reason)):
+        einvoice.validate(path)
 
 
 def test_xml_of_another_kind_in_a_list_of_changed_files_is_skipped(tmp_path, monkeypatch):
