@@ -156,6 +156,9 @@ def load_input(path: str | Path) -> dict:
     p = Path(path)
     name = str(path)
     raw, _ = xmlsafe.read_bytes(p, MAX_INPUT_BYTES)
+    if xmlsafe.is_pdf(raw) or raw[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):  # (an invoice, not its fields)
+        raise UnreadableInput(f"{'a PDF' if xmlsafe.is_pdf(raw) else 'XML'}, not a build input: build reads invoice fields in "
+                              "YAML or JSON (einvoice convert re-issues an invoice in the other syntax)", name)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

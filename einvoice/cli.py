@@ -627,6 +627,8 @@ def validate(files: tuple[str, ...], profile: str, no_schema: bool, policy: bool
             click.echo(f"einvoice: --files-from: {note}", err=True)
     if not inputs:
         raise click.UsageError("give at least one file, folder, glob or - (stdin)")
+    if inputs.count("-") > 1:  # (the second read found it at its end: '<stdin>: empty file')
+        _usage_error("FILES", "standard input (-) is named more than once; it can be read once")
     _check_config()
     with _collector_paused_for_one_file(inputs) as one:
         if one and not no_schema:  # its UBL schema set compiled for that document alone (a quicker start)

@@ -445,6 +445,26 @@ def test_every_command_says_the_same_of_a_file_that_is_neither_xml_nor_pdf(tmp_p
         einvoice.validate(path)
 
 
+def test_build_says_an_invoice_is_no_build_input(tmp_path):
+    """An invoice given to build was 'the input must be a mapping of invoice fields, not str' (XML) or 'not UTF-8
+    text' (a PDF)."""
+    pdf = tmp_path / "invoice.pdf"
+    pdf.write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    for source, kind in ((SAMPLES / "ehf-invoice.xml", "XML"), (pdf, "a PDF")):
+        res = run("build", source, "--format", "ehf", "-o", tmp_path / "out.xml")
+        assert res.exit_code == 2 and res.stderr.strip() == (
+            f"einvoice: {source}: {kind}, not a build input: build reads invoice fields in YAML or JSON (einvoice "
+            "convert re-issues an invoice in the other syntax)"), res.output
+    assert not (tmp_path / "out.xml").exists()
+
+
+def test_standard_input_named_twice_is_a_usage_error():
+    """validate - - read the invoice once and called the second '<stdin>: empty file'."""
+    res = CliRunner().invoke(main, ["validate", "-", "-"], input=(SAMPLES / "ehf-invoice.xml").read_bytes())
+    assert res.exit_code == 2 and res.stderr.strip() == ("einvoice: FILES: standard input (-) is named more than once; "
+                                                         "it can be read once"), res.output
+
+
 def test_xml_of_another_kind_in_a_list_of_changed_files_is_skipped(tmp_path, monkeypatch):
     """A changed pom.xml failed the README's CI recipe (--files-from) and pre-commit hook (names): 'unknown root
     element', exit 2, whatever the invoices said. In a list of changed files (--files-from, --skip-other-xml) it is
