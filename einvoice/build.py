@@ -27,6 +27,7 @@ and/or the buyer reference (BT-10, ``buyer_reference``): at least one is require
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
@@ -1440,7 +1441,9 @@ def write_all_atomic(files: list[tuple[str | Path, bytes]]) -> None:
         for path, data in files:
             try:
                 mode = os.stat(path).st_mode  # follows links
-            except OSError:
+            except OSError as exc:
+                if exc.errno == errno.ELOOP:  # (a loop of links: renaming over it replaced the link, unsaid)
+                    raise
                 mode = None
             if mode is not None and not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
                 direct.append((path, data))

@@ -241,8 +241,9 @@ def build(input: Path, fmt: str, output: Path | None, policy: bool = False, pdf:
     if policy:
         _check_config()
     if pdf is not None:
-        from .cli_pdf import build_pdf
+        from .cli_pdf import build_pdf, refuse_other_kind
 
+        refuse_other_kind("--pdf", pdf)
         build_pdf(input, fmt, output, pdf, lang, policy=policy, allow_lossy=allow_lossy)
         return
     if output is None:

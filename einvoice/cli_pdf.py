@@ -74,6 +74,15 @@ class OutputPath(click.Path):
             _usage_error(f"--{param.name}" if param is not None and param.name else "output", said)
 
 
+def refuse_other_kind(option: str, output: Path) -> None:
+    """A PDF output named as another kind of file (a.xml, a.html) is a usage error: read by its name, it would be
+    taken for what it is not (a device such as /dev/stdout has no such name)."""
+    if output.suffix.lower() in (".xml", ".html", ".htm", ".json", ".yaml", ".yml", ".txt"):
+        from .cli import _usage_error
+
+        _usage_error(option, f"{output} would be a PDF named {output.suffix}: name it .pdf")
+
+
 MAX_SIZE_HELP = "largest input accepted (file, standard input, and the invoice XML inside a PDF)"
 
 
@@ -219,6 +228,7 @@ def attach(pdf: Path, xml: Path, output: Path) -> None:
     from .errors import BuildRefused, EinvoiceError
     from .facturx_pdf import attach as run
 
+    refuse_other_kind("--output", output)
     _refuse_overwrite(output, pdf, xml)
     try:
         data, report, notes = run(_read(pdf), _read(xml), str(pdf), str(xml))

@@ -465,6 +465,30 @@ def test_standard_input_named_twice_is_a_usage_error():
                                                          "it can be read once"), res.output
 
 
+def test_an_output_in_a_loop_of_links_is_not_replaced(tmp_path):
+    """convert -o a link in a loop of links exited 0 and replaced the link with a file, unsaid."""
+    (tmp_path / "a.xml").symlink_to(tmp_path / "b.xml")
+    (tmp_path / "b.xml").symlink_to(tmp_path / "a.xml")
+    for args in (["convert", SAMPLES / "ehf-invoice.xml", "--to", "cii"], ["build", SAMPLES / "ehf-invoice.yaml",
+                                                                             "--format", "ehf"]):
+        res = run(*args, "-o", tmp_path / "a.xml")
+        assert res.exit_code == 2 and "cannot write the output (Too many levels of symbolic links); nothing written" \
+            in res.stderr, res.output
+        assert (tmp_path / "a.xml").is_symlink() and sorted(p.name for p in tmp_path.iterdir()) == ["a.xml", "b.xml"]
+
+
+def test_a_pdf_output_named_as_another_kind_of_file_is_refused(tmp_path):
+    """attach -o a.xml wrote a PDF named .xml (render refuses an output it cannot tell the kind of)."""
+    res = run("build", SAMPLES / "facturx-en16931.yaml", "--format", "facturx-en16931", "--pdf", tmp_path / "x.xml")
+    assert res.exit_code == 2 and res.stderr.strip() == f"einvoice: --pdf: {tmp_path / 'x.xml'} would be a PDF named " \
+                                                         ".xml: name it .pdf", res.output
+    assert run("build", SAMPLES / "facturx-en16931.yaml", "--format", "facturx-en16931", "--pdf",
+               tmp_path / "x.pdf").exit_code == 0
+    res = run("attach", tmp_path / "x.pdf", SAMPLES / "facturx-en16931.xml", "-o", tmp_path / "y.html")
+    assert res.exit_code == 2 and "y.html would be a PDF named .html: name it .pdf" in res.stderr, res.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["x.pdf"]
+
+
 def test_xml_of_another_kind_in_a_list_of_changed_files_is_skipped(tmp_path, monkeypatch):
     """A changed pom.xml failed the README's CI recipe (--files-from) and pre-commit hook (names): 'unknown root
     element', exit 2, whatever the invoices said. In a list of changed files (--files-from, --skip-other-xml) it is
