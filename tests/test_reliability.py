@@ -1196,6 +1196,26 @@ def test_running_out_of_memory_while_parsing_says_so():
     assert proc.stdout.strip() == "not enough memory to read this document", (proc.stdout, proc.stderr[-500:])
 
 
+@pytest.mark.parametrize("where", ["model", "rule"])
+def test_running_out_of_memory_while_judging_says_so(tmp_path, monkeypatch, where):
+    """Out of memory while the model was read for a rule's message, a batch said "internal error: AttributeError:
+    'NoneType' object has no attribute 'totals'" (the failed read was taken as no model); in a rule, an internal
+    error of that rule."""
+    from einvoice.rules import engine
+    from einvoice.syntax.ubl import reader
+
+    def starved(*_args, **_kw):
+        raise MemoryError
+
+    wrong = UBL.replace(b">13123.75</cbc:TaxInclusiveAmount>", b">1.00</cbc:TaxInclusiveAmount>")  # (BR-CO-15's
+    assert wrong != UBL  # message reads the model's amounts)
+    (tmp_path / "a.xml").write_bytes(wrong if where == "model" else UBL)
+    (tmp_path / "b.xml").write_bytes(UBL)  # (two files: the batch reads each one's header for its cross-invoice checks)
+    monkeypatch.setattr(*((reader, "read_ubl", starved) if where == "model" else (engine.Family, "evaluate", starved)))
+    results = batch.run([str(tmp_path / "a.xml"), str(tmp_path / "b.xml")], batch.Options(schema=False), jobs=1)
+    assert [(r.status, r.reason) for r in results] == [(batch.STATUS_UNREADABLE, "not enough memory to check this file")] * 2
+
+
 def test_a_text_report_written_to_a_file_names_the_unreadable_files(tmp_path):
     """With -o the text report named unreadable files nowhere but on stderr: the file only counted them."""
     bad, ok, report = tmp_path / "bad.xml", tmp_path / "ok.xml", tmp_path / "report.txt"

@@ -112,7 +112,11 @@ class Document:
         inv = self._invoice
         if inv is None and self._reader is not None:
             reader, self._reader = self._reader, None
-            inv = self._invoice = reader(self.root)
+            try:
+                inv = self._invoice = reader(self.root)
+            except BaseException:  # (out of memory, a time limit: read again when asked, not taken as no model)
+                self._reader = reader
+                raise
         return inv
 
     @invoice.setter
@@ -259,6 +263,8 @@ class Family:
         if res is None:
             try:
                 res = self.evaluate(doc) or {}
+            except MemoryError:  # (the run's, not a rule's: the file is said to need more memory than there is)
+                raise
             except Exception as exc:  # every rule of the family reports it
                 res = _FamilyFailed(exc)
             cache[self] = res
@@ -627,6 +633,8 @@ def run_rules(doc: Document, rules: Iterable[Rule], report: Report, context: "Co
                         targets = list(targets)
                     if not targets:
                         continue
+                except MemoryError:
+                    raise
                 except Exception as exc:  # a rule must never take the run down
                     errors.append(f"{rule.id}: {type(exc).__name__}: {exc}")
                     continue

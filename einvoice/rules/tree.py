@@ -1010,6 +1010,8 @@ class Table:
             if ck.fn is not None:  # custom, codelist: a function of the family module
                 try:
                     targets = list(self.customs[ck.fn](doc, el, ck) or ())
+                except MemoryError:
+                    raise
                 except Exception as exc:  # reported by the engine as this rule's internal error
                     res[ck.rule] = [_Failed(exc)]
                     continue

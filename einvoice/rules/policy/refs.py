@@ -172,18 +172,10 @@ def _org_checks() -> dict:
         "0007": ("Swedish organisation number", se_orgnr.is_valid),
         "0184": ("Danish CVR number", cvr.is_valid),
         "0212": ("Finnish business ID", ytunnus.is_valid),
-        "0216": ("Finnish OVT code", _ovt),
+        "0216": ("Finnish OVT code", lambda v: 12 <= len(c := _clean(v)) <= 17 and c[:4] == "0037" and c.isascii()
+                 and c.isalnum() and ytunnus.is_valid(c[4:12])),  # 0037, a business ID, up to five of its own
         "0088": ("GLN", lambda v: len(_clean(v)) == 13 and ean.is_valid(_clean(v))),
     }
-
-
-def _ovt(value: str) -> bool:
-    """A Finnish OVT code: 0037, the business ID's eight digits (its check digit holding) and up to five characters
-    of the organisation's own."""
-    from stdnum.fi import ytunnus
-
-    v = _clean(value)
-    return 12 <= len(v) <= 17 and v[:4] == "0037" and v.isascii() and v.isalnum() and ytunnus.is_valid(v[4:12])
 
 
 def organisation_number(scheme: str | None, value: str) -> tuple[str, bool] | None:
