@@ -165,7 +165,7 @@ def to_text(results: list[FileResult], summary: Summary, color: bool = False, ve
         if summary.top_rules:
             lines.append("most frequent: " + ", ".join(f"{r} ({n})" for r, n in summary.top_rules))
         if total > 1 and summary.slowest:
-            lines.append("slowest: " + ", ".join(f"{printable(Path(p).name)} ({s * 1000:.0f} ms)" for p, s in summary.slowest[:3]))
+            lines.append("slowest: " + ", ".join(f"{printable(p)} ({s * 1000:.0f} ms)" for p, s in summary.slowest[:3]))
     return safe("\n".join(lines))
 
 
@@ -189,8 +189,9 @@ def to_junit(results: list[FileResult], summary: Summary) -> str:
         elif r.status == STATUS_SKIPPED:
             etree.SubElement(case, "skipped", message=xml_safe(r.reason or "not an invoice"))
         elif r.status == "invalid":
-            blocking = [f for f in r.findings if f.severity.blocking]
-            fail = etree.SubElement(case, "failure", message=f"{len(blocking)} error(s)", type="invalid")
+            blocking = sum(f.severity.blocking for f in r.findings) + sum(  # (every one, listed or not)
+                n for sev, n in (getattr(r, "not_listed", None) or {}).items() if sev in ("fatal", "error"))
+            fail = etree.SubElement(case, "failure", message=f"{blocking} error(s)", type="invalid")
             fail.text = xml_safe("\n".join(f"{f.rule} [{f.severity.value}] line {f.line or '-'}: {f.message}"
                                            for f in r.findings))
         if r.findings and r.status != "invalid":
@@ -220,8 +221,18 @@ def _rule_text(f) -> str:
         template = str((known_metadata(f.layer).get(f.rule) or {}).get("message") or "") if f.layer else ""
     except Exception:  # noqa: BLE001 - a layer without a table (xsd, batch, container): the finding's message
         template = ""
-    text = _PLACEHOLDER.sub("...", template).strip() if template else f.message
+    text = _PLACEHOLDER.sub("...", template).strip() if template else _NO_TABLE.get(f.rule, f.message)
     return text[:200]
+
+
+# what the rules without a message table check (their findings' messages name one file's values)
+_NO_TABLE = {
+    "XSD": "The document does not follow the XML Schema of its syntax.",
+    "EINV-X-001": "An invoice number is used more than once by the same seller in the batch.",
+    "EINV-X-002": "Another invoice of the batch has the same buyer, amount and date (billed twice?).",
+    "EINV-X-003": "A credit note names another buyer than its invoice, or credits more than that invoice's amount due.",
+    LIMIT_RULE: "A file has more findings than --max-findings lists.",
+}
 
 
 def to_sarif(results: list[FileResult], summary: Summary, base: Path | None = None) -> str:

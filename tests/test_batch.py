@@ -245,6 +245,32 @@ def test_sarif_rule_descriptions_are_the_rules_not_a_first_finding(tmp_path: Pat
         assert "QQQ" not in described[f.rule] and "..." in described[f.rule], described[f.rule]
 
 
+def test_batch_rules_are_described_by_what_they_check_and_junit_counts_every_error(tmp_path: Path):
+    """SARIF described EINV-X-001 by one file's message (its number and the other files); JUnit's failure message
+    counted only the findings --max-findings listed; the text summary's slowest files were named without their
+    folders."""
+    xml = (Path(__file__).resolve().parents[1] / "samples" / "ehf-invoice.xml").read_bytes()
+    for sub in ("one", "two"):
+        (tmp_path / sub).mkdir()
+        (tmp_path / sub / "a.xml").write_bytes(xml)
+    bad = xml.replace(b"<cbc:DocumentCurrencyCode>NOK<", b"<cbc:DocumentCurrencyCode>QQQ<", 1)
+    (tmp_path / "bad.xml").write_bytes(bad)
+    paths = [str(tmp_path / "one" / "a.xml"), str(tmp_path / "two" / "a.xml"), str(tmp_path / "bad.xml")]
+    results = batch.run(paths, batch.Options(schema=False, max_findings=1), jobs=1)
+    summary = batch.summarize(results)
+    doc = json.loads(output.to_sarif(results, summary, base=tmp_path))
+    described = {r["id"]: r["shortDescription"]["text"] for r in doc["runs"][0]["tool"]["driver"]["rules"]}
+    assert described["EINV-X-001"] == "An invoice number is used more than once by the same seller in the batch."
+    blocking = sum(f.severity.blocking for f in batch.run(paths, batch.Options(schema=False), jobs=1)[2].findings)
+    assert blocking > 1
+    case = etree.fromstring(output.to_junit(results, summary).encode()).find(
+        f"testsuite/testcase[@name='{paths[2]}']/failure")
+    assert case.get("message") == f"{blocking} error(s)"
+    text = output.to_text(results, summary)
+    slow = next(line for line in text.splitlines() if line.startswith("slowest: "))
+    assert str(tmp_path) in slow, slow
+
+
 def test_exit_codes():
     ok = batch.FileResult("a", batch.STATUS_VALID)
     assert batch.exit_code([ok]) == 0

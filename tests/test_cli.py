@@ -514,6 +514,8 @@ def test_xml_of_another_kind_in_a_list_of_changed_files_is_skipped(tmp_path, mon
     assert run("validate", "--skip-other-xml", "broken.xml").exit_code == 2
     hooks = (ROOT / ".pre-commit-hooks.yaml").read_text()
     assert "--skip-other-xml" in hooks
+    # pre-commit splits the files over several processes unless told not to: the cross-invoice checks need them all
+    assert re.search(r"^\s*require_serial:\s*true\b", hooks, re.M), hooks
 
 
 def test_files_from_says_what_it_skipped(tmp_path, monkeypatch):
