@@ -1121,8 +1121,8 @@ def _carriers(given: Invoice, target: Target, lost: dict[str, set[str]]) -> dict
         fmt = FORMATS[name]
         inv.customization_id, inv.profile_id = fmt.customization_id, fmt.profile_id  # the candidate's own
         try:
-            if any(f.severity.blocking for f in prepare(inv, fmt)):
-                continue
+            if any(f.severity.blocking and f.rule not in _CONTACT_RULES for f in prepare(inv, fmt)):  # (a contact
+                continue  # the input lacks is no place the format lacks)
             xml = _write(inv, fmt)
             kept = {spelt for spelt, _path in _content_leaves(_read_back(xml))}
             carried = [path for path, spelt in lost.items() if path not in out and spelt & kept]
@@ -1132,6 +1132,38 @@ def _carriers(given: Invoice, target: Target, lost: dict[str, set[str]]) -> dict
             continue
         out.update(dict.fromkeys(carried, name))
     return out
+
+
+_CONTACT_RULES = ("EINV-B-013", "EINV-B-014")
+
+
+def _no_place_for_contact(invoice: Invoice, target: Target, findings: list[Finding], allow_lossy: bool) -> None:
+    """A seller contact (EINV-B-013/014) the format has no place for (Factur-X BASIC, BASIC WL, MINIMUM): with the loss
+    allowed the invoice is issued without one, said (EINV-B-040); without, the refusal says so (a contact given was
+    refused as lost, EINV-B-030, and one left out as missing: the caller went round in a circle)."""
+    asked = [f for f in findings if f.rule in _CONTACT_RULES]
+    if not asked or target.syntax != Syntax.CII:
+        return
+    from .model.invoice import Contact
+
+    probe = invoice.model_copy(deep=True)
+    if probe.seller is None:
+        return
+    probe.seller.contact = Contact(name="Contact", telephone="0")
+    try:
+        kept = _read_back(_write(probe, target)).seller
+    except Exception:  # noqa: BLE001 - a document that cannot be written yet: its other findings say why
+        return
+    if kept is not None and kept.contact is not None:
+        return
+    carrier = "the format facturx-en16931 carries it"
+    if allow_lossy:
+        findings[:] = [f for f in findings if f.rule not in _CONTACT_RULES]
+        findings.append(_finding("EINV-B-040", field="seller.contact", format=target.name, carrier=carrier))
+        return
+    for f in asked:
+        f.message += (f" The format {target.name} has no place for a seller contact: issue facturx-en16931 with one, or "
+                      "allow the loss (--allow-lossy, allow_lossy=True).")
 
 
 def build_report(data: Invoice | dict, format: str, policy: bool = False,
@@ -1159,6 +1191,7 @@ def build_report(data: Invoice | dict, format: str, policy: bool = False,
     except ArithmeticError:  # decimal.InvalidOperation: a result with more digits than the context carries
         raise InvalidModelInput("a number in the input is too large to compute the invoice's amounts with "
                                 "(amounts carry at most 28 significant digits)") from None
+    _no_place_for_contact(invoice, target, findings, allow_lossy)
     blocking = [f for f in findings if f.severity.blocking]
     if blocking:
         raise BuildRefused(blocking)

@@ -402,6 +402,29 @@ def test_yaml_aliases_are_bounded_as_expanded(tmp_path):
     assert len(load_input(tmp_path / "few.yaml")["lines"]) == 2
 
 
+def test_a_format_without_a_place_for_the_seller_contact_can_be_issued_with_the_loss_allowed():
+    """Factur-X BASIC and BASIC WL have no seller contact: one given was refused as lost (EINV-B-030), one left out
+    as missing (EINV-B-013/014), with or without allow_lossy: they could not be built at all. Without a contact the
+    refusal says the format has no place for one; with the loss allowed the invoice is issued, and says so."""
+    data = load_input(Path(__file__).parent.parent / "samples" / "facturx-en16931.yaml")
+    data["seller"].pop("contact")
+    for fmt in ("facturx-basic", "facturx-basicwl"):
+        with pytest.raises(BuildRefused) as refused:
+            build_report(copy.deepcopy(data), fmt)
+        said = {f.rule: f.message for f in refused.value.findings}
+        assert {"EINV-B-013", "EINV-B-014"} <= set(said)
+        assert all(f"The format {fmt} has no place for a seller contact" in said[r] for r in ("EINV-B-013", "EINV-B-014"))
+        xml, report = build_report(copy.deepcopy(data), fmt, allow_lossy=True)
+        found = {f.rule: f for f in report.findings}
+        assert "EINV-B-013" not in found and found["EINV-B-040"].severity.value == "warning"
+        assert "seller.contact" in found["EINV-B-040"].message and "facturx-en16931 carries it" in found["EINV-B-040"].message
+        assert not [f for f in report.findings if f.severity.blocking]
+        assert b"DefinedTradeContact" not in xml
+    with pytest.raises(BuildRefused) as refused:  # (a format with a place for it still needs one)
+        build_report(copy.deepcopy(data), "facturx-en16931", allow_lossy=True)
+    assert "has no place" not in " ".join(f.message for f in refused.value.findings)
+
+
 def _lines_run(fn) -> int:
     """The Python lines ``fn`` executes (a count, the same on any machine: not a time)."""
     n = 0
