@@ -1334,13 +1334,22 @@ def _computed_from(field: str, written: Invoice, given: Invoice) -> str | None:
     category; None (the message's term decides) for another one."""
     m = re.match(r"tax_totals\[(\d+)\]\.breakdown\[(\d+)\]", field)
     try:
-        code = (written.tax_totals[int(m[1])].breakdown[int(m[2])].category.code or "").strip() if m else None
+        cat = written.tax_totals[int(m[1])].breakdown[int(m[2])].category if m else None
+        code = (cat.code or "").strip() if cat is not None else None
     except (IndexError, AttributeError):
         return None
     sources = [(f"lines[{n}].item.tax_category", ln.item.tax_category if ln.item else None) for n, ln in enumerate(given.lines)]
     sources += [(f"allowances_charges[{n}].tax_category", ac.tax_category) for n, ac in enumerate(given.allowances_charges)]
-    return next((where for where, cat in sources if code is not None and cat is not None and (cat.code or "").strip() == code),
-                None)
+    alike = [(where, c) for where, c in sources if code is not None and c is not None and (c.code or "").strip() == code]
+    # (the first of its category and rate: a breakdown without a rate comes from a line without one, not the first S)
+    return next((where for where, c in alike if _same_rate(c.rate, cat.rate)), alike[0][0] if alike else None)
+
+
+def _same_rate(a: Any, b: Any) -> bool:
+    try:
+        return (a is None) == (b is None) and (a is None or Decimal(str(a)) == Decimal(str(b)))
+    except ArithmeticError:
+        return False
 
 
 _TERM = re.compile(r"\bB[TG]-\d+\b")

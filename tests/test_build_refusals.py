@@ -425,6 +425,18 @@ def test_a_format_without_a_place_for_the_seller_contact_can_be_issued_with_the_
     assert "has no place" not in " ".join(f.message for f in refused.value.findings)
 
 
+def test_a_computed_breakdown_is_named_by_the_line_of_its_category_and_rate():
+    """Line 2 of the sample without a VAT rate: BR-48 and BR-S-09, on the breakdown computed from it, named lines[0]
+    (the first line of category S, whose rate is 25)."""
+    data = load_input(Path(__file__).parent.parent / "samples" / "ehf-invoice.yaml")
+    data["lines"][1]["item"]["tax_category"].pop("rate")
+    with pytest.raises(BuildRefused) as refused:
+        build_report(data, "ehf")
+    named = {f.rule: f.message for f in refused.value.findings}
+    assert {"BR-48", "BR-S-09"} <= set(named)
+    assert all(named[r].endswith("(input: lines[1].item.tax_category)") for r in ("BR-48", "BR-S-09")), named
+
+
 def _lines_run(fn) -> int:
     """The Python lines ``fn`` executes (a count, the same on any machine: not a time)."""
     n = 0
