@@ -551,6 +551,10 @@ def prepare(invoice: Invoice, target: Target) -> list[Finding]:
     if _blank(inv.type_code):
         inv.type_code = "380"  # a credit note is one by its type code (BT-3)
     cur = inv.currency_code
+    from . import codelists
+
+    if not _blank(cur) and cur.strip() not in codelists.get("iso4217") | codelists.get("peppol-iso4217"):
+        return [_finding("EINV-B-041", field="currency_code", value=cur)]  # (one finding, not one an amount)
 
     findings += _foreign_amounts(inv)
     findings += _allowances_charges(inv, cur)

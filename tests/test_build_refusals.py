@@ -437,6 +437,19 @@ def test_a_computed_breakdown_is_named_by_the_line_of_its_category_and_rate():
     assert all(named[r].endswith("(input: lines[1].item.tax_category)") for r in ("BR-48", "BR-S-09")), named
 
 
+def test_an_unknown_invoice_currency_is_one_finding_on_its_field():
+    """currency_code 'XXQ' gave 23 findings of the written document, 14 naming no input field and 4 a line's VAT
+    category; it is one, on currency_code, before anything is written."""
+    data = load_input(Path(__file__).parent.parent / "samples" / "ehf-invoice.yaml")
+    data["currency_code"] = "XXQ"
+    with pytest.raises(BuildRefused) as refused:
+        build_report(data, "ehf")
+    assert [(f.rule, f.message) for f in refused.value.findings] == [
+        ("EINV-B-041", "currency_code: 'XXQ' is no ISO 4217 currency code (every amount of the invoice is stated in it).")]
+    data["currency_code"] = "SEK"  # (any code of the list: the written document is judged by the target's own)
+    build_report(data, "ehf", policy=False)
+
+
 def _lines_run(fn) -> int:
     """The Python lines ``fn`` executes (a count, the same on any machine: not a time)."""
     n = 0
