@@ -1344,7 +1344,9 @@ def _computed_from(field: str, written: Invoice, given: Invoice) -> str | None:
         return None
     sources = [(f"lines[{n}].item.tax_category", ln.item.tax_category if ln.item else None) for n, ln in enumerate(given.lines)]
     sources += [(f"allowances_charges[{n}].tax_category", ac.tax_category) for n, ac in enumerate(given.allowances_charges)]
-    alike = [(where, c) for where, c in sources if code is not None and c is not None and (c.code or "").strip() == code]
+    if not code:  # (a breakdown without a category: from a line or allowance without one)
+        return next((where for where, c in sources if c is None or _blank(c.code)), None)
+    alike = [(where, c) for where, c in sources if c is not None and (c.code or "").strip() == code]
     # (the first of its category and rate: a breakdown without a rate comes from a line without one, not the first S)
     return next((where for where, c in alike if _same_rate(c.rate, cat.rate)), alike[0][0] if alike else None)
 
@@ -1443,13 +1445,29 @@ def _term_fields(invoice: Invoice) -> dict[str, str]:
         for name, fld in type(obj).model_fields.items():
             here = f"{at}.{name}" if at else name
             m = _LEADING_TERMS.match(fld.description or "") if at else None  # (the invoice's own: _TOP_TERMS)
+            if m and m[3]:  # (a field of a class parties share: the term of the party it is in)
+                role = _ROLE_TERMS.get(re.sub(r"\[\d+\]", "", here.split(".")[0]), {}).get(m[1], ())
+                ours = [n for n in (m[2], *m[3].split("/")[1:]) if int(n) in role]
+                m = None if len(ours) != 1 else (None, m[1], ours[0], "")
             if m and not m[3]:
                 out.setdefault(f"{m[1]}-{m[2]}", here)
             for p, item in _objects_in(getattr(obj, name, None), here):
                 walk(item, p)
 
     walk(invoice, "")
+    for role, terms in _ROLE_TERMS.items():  # (a party the input does not give: the party's own field)
+        out.update({f"{kind}-{n}": role for kind, numbers in terms.items() for n in numbers if f"{kind}-{n}" not in out})
     return out
+
+
+# the business terms of each party (EN 16931's numbering: the seller's BT-27 to BT-43, BG-5 and BG-6 ...)
+_ROLE_TERMS = {
+    "seller": {"BT": {*range(27, 44), 162}, "BG": {4, 5, 6}},
+    "buyer": {"BT": {*range(44, 59), 163}, "BG": {7, 8, 9}},
+    "payee": {"BT": set(range(59, 62)), "BG": {10}},
+    "tax_representative": {"BT": {*range(62, 70), 164}, "BG": {11, 12}},
+    "delivery": {"BT": {*range(70, 81), 165}, "BG": {13, 14, 15}},
+}
 
 
 def _objects_in(value: Any, here: str) -> typing.Iterator[tuple[str, ModelBase]]:

@@ -450,6 +450,25 @@ def test_an_unknown_invoice_currency_is_one_finding_on_its_field():
     build_report(data, "ehf", policy=False)
 
 
+@pytest.mark.parametrize("change, expected", [
+    (lambda d: d["seller"].__setitem__("name", ""), {"BR-06": "seller.name"}),
+    (lambda d: d.pop("buyer"), {"BR-07": "buyer", "BR-10": "buyer"}),
+    (lambda d: d.__setitem__("allowances_charges", [{"charge_indicator": "false", "amount": "10", "reason": "Discount"}]),
+     {"BR-47": "allowances_charges[0].tax_category", "BR-48": "allowances_charges[0].tax_category"}),
+])
+def test_findings_on_a_partys_term_or_an_uncategorised_breakdown_name_the_input(change, expected):
+    """BR-06 (a blank seller name), BR-07 and BR-10 (no buyer), BR-47 and BR-48 (a breakdown computed from an
+    allowance without a VAT category) named no input field: a term of a class the parties share is the term of the
+    party the field is in, and a breakdown without a category comes from the line or allowance without one."""
+    data = load_input(Path(__file__).parent.parent / "samples" / "ehf-invoice.yaml")
+    change(data)
+    with pytest.raises(BuildRefused) as refused:
+        build_report(data, "ehf")
+    named = {f.rule: f.message for f in refused.value.findings}
+    for rule, field in expected.items():
+        assert named[rule].endswith(f"(input: {field})"), named
+
+
 def _lines_run(fn) -> int:
     """The Python lines ``fn`` executes (a count, the same on any machine: not a time)."""
     n = 0
@@ -816,7 +835,7 @@ def test_a_finding_on_a_computed_breakdown_names_the_input_it_is_computed_from()
 def test_a_root_finding_names_the_nested_input_field_its_term_stands_for():
     """BR-DE-30/31 (a direct debit without BT-90 / BT-91) are found on the root: they named no input field. The
     message's term names the field of the object the input gives (the first payment means' direct debit); a
-    field the model shares between several terms (an address line, BT-35/50/64/75) is never guessed from."""
+    field the model shares between several terms (an address line, BT-35/50/64/75) by the party it is in."""
     data = _sample("xrechnung-ubl")
     data["payment_means"] = [{"code": "59", "remittance_information": "RE-1", "direct_debit": {"mandate_reference": "M-1"}}]
     for fmt in ("xrechnung-ubl", "xrechnung-cii"):
@@ -835,7 +854,11 @@ def test_a_root_finding_names_the_nested_input_field_its_term_stands_for():
     from einvoice.build import _term_fields
 
     terms = _term_fields(einvoice.Invoice.model_validate(_sample("peppol")))
-    assert "BT-50" not in terms and "BT-35" not in terms and terms["BT-10"] == "buyer_reference"
+    # (a field the parties share stands for the term of the party it is in: BT-35 is the seller's line, BT-50 the
+    # buyer's; a party's term the input does not give names the party)
+    assert (terms["BT-35"], terms["BT-50"], terms["BT-10"]) == ("seller.address.line1", "buyer.address.line1",
+                                                                "buyer_reference")
+    assert terms["BT-64"] == "tax_representative"
 
 
 def test_minimum_leaves_out_a_legal_organisation_it_empties():
