@@ -649,6 +649,8 @@ def _allowances_charges(inv: Invoice, cur: str | None) -> list[Finding]:
     for path, ac in _acs_with_paths(inv):
         computed = allowance_amount(ac)
         if computed is None:
+            if _amt(ac.amount) is None:  # (no amount, nor a base and a percentage to compute it from)
+                out.append(_finding("EINV-B-042", field=f"{path}.amount"))
             continue
         stated = _amt(ac.amount)
         if stated is None:

@@ -469,6 +469,23 @@ def test_findings_on_a_partys_term_or_an_uncategorised_breakdown_name_the_input(
         assert named[rule].endswith(f"(input: {field})"), named
 
 
+@pytest.mark.parametrize("given", [{"base_amount": "100"}, {"percentage": "10"}, {}])
+@pytest.mark.parametrize("where", ["document", "line"])
+def test_an_allowance_without_an_amount_to_state_or_compute_is_one_finding_on_it(given, where):
+    """An allowance with a base amount but neither amount nor percentage was refused first by the schema, in the
+    written XML's words ('element <cbc:BaseAmount> is not allowed at this place'), then by BR-31 and R041."""
+    data = load_input(Path(__file__).parent.parent / "samples" / "ehf-invoice.yaml")
+    ac = {"charge_indicator": "false", "reason": "Discount", **given}
+    if where == "document":
+        data["allowances_charges"] = [{**ac, "tax_category": {"code": "S", "rate": "25"}}]
+    else:
+        data["lines"][0]["allowances_charges"] = [ac]
+    with pytest.raises(BuildRefused) as refused:
+        build_report(data, "ehf")
+    at = "allowances_charges[0]" if where == "document" else "lines[0].allowances_charges[0]"
+    assert [(f.rule, f.message.split(":")[0]) for f in refused.value.findings] == [("EINV-B-042", f"{at}.amount")]
+
+
 def _lines_run(fn) -> int:
     """The Python lines ``fn`` executes (a count, the same on any machine: not a time)."""
     n = 0
