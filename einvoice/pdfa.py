@@ -491,8 +491,8 @@ def _fonts(pdf, found):
             if isinstance(n, pikepdf.Stream):
                 resources(n.get("/Resources"))
     acro = pdf.Root.get("/AcroForm")
-    if acro is not None:
-        resources(acro.get("/DR"))
+    if acro is not None and len(acro.get("/Fields") or []):  # (the form's default fonts draw only its fields: a form
+        resources(acro.get("/DR"))  # without fields renders none of them, and PDF/A asks only fonts used to render)
     if missing:
         found.append(("EINV-PDF-107", _listed(missing)))
 

@@ -144,6 +144,23 @@ def test_font_not_embedded(good):
     assert set(found) == {"EINV-PDF-107"} and "Helvetica" in found["EINV-PDF-107"]
 
 
+def test_a_form_without_fields_draws_none_of_its_default_fonts(good):
+    """Nine ZUGFeRD 2.0 samples of one producer got EINV-PDF-107 for Helvetica and ZapfDingbats named only in the
+    default resources of a form without fields: PDF/A asks embedding of the fonts used to render, and those draw
+    nothing. A form with fields may draw them (a field without an appearance of its own)."""
+    def form(fields):
+        def edit(doc):
+            helvetica = doc.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1,
+                                                             BaseFont=pikepdf.Name.Helvetica))
+            field = doc.make_indirect(pikepdf.Dictionary(FT=pikepdf.Name.Tx, T=pikepdf.String("f")))
+            doc.Root.AcroForm = pikepdf.Dictionary(Fields=pikepdf.Array([field] if fields else []),
+                                                   DR=pikepdf.Dictionary(Font=pikepdf.Dictionary(Helv=helvetica)))
+        return edit
+
+    assert "EINV-PDF-107" not in dict(pdfa.problems(_edit(good, form(False))))
+    assert "Helvetica" in dict(pdfa.problems(_edit(good, form(True))))["EINV-PDF-107"]
+
+
 def test_javascript_lzw_annotations_and_embedded_files(good):
     def hostile(doc):
         doc.Root.OpenAction = pikepdf.Dictionary(Type=pikepdf.Name.Action, S=pikepdf.Name.JavaScript,
