@@ -36,7 +36,8 @@ LEVEL_GUIDELINES = {
     # (France CTC EXTENDED is a subset of EXTENDED, declared as such in the XMP: Factur-X 1.08, 7.1 and 6.3)
     "EXTENDED": ("urn:cen.eu:en16931:2017#conformant#urn:factur-x.eu:1p0:extended",
                  "urn:cen.eu:en16931:2017#conformant#urn:zugferd.de:2p0:extended",
-                 "urn:cen.eu:en16931:2017:conformant:factur-x.eu:1p0:extended", _ZF1 + "extended",
+                 "urn:cen.eu:en16931:2017:conformant:factur-x.eu:1p0:extended",
+                 "urn:cen.eu:en16931:2017:compliant:factur-x.eu:1p0:extended", _ZF1 + "extended",
                  "urn:cen.eu:en16931:2017#conformant#urn.cpro.gouv.fr:1p0:extended-ctc-fr"),
     "XRECHNUNG": ("urn:cen.eu:en16931:2017#compliant#urn:xeinkauf.de:kosit:xrechnung",
                   "urn:cen.eu:en16931:2017#compliant#urn:xoev-de:kosit:standard:xrechnung"),

@@ -101,6 +101,7 @@ GUIDELINES: list[tuple[str, str]] = [
     ("urn:cen.eu:en16931:2017:compliant:factur-x.eu:1p0:basic", "facturx-basic"),
     ("urn:cen.eu:en16931:2017:compliant:factur-x.eu:1p0:en16931", "facturx-en16931"),
     ("urn:cen.eu:en16931:2017:conformant:factur-x.eu:1p0:extended", "facturx-extended"),
+    ("urn:cen.eu:en16931:2017:compliant:factur-x.eu:1p0:extended", "facturx-extended"),  # (Mustang 2017 wrote it)
     # ZUGFeRD 2.0
     ("urn:cen.eu:en16931:2017#conformant#urn:zugferd.de:2p0:extended", "facturx-extended"),
     ("urn:cen.eu:en16931:2017#compliant#urn:zugferd.de:2p0:basic", "facturx-basic"),

@@ -425,6 +425,7 @@ def _factur_x(guideline: str) -> bytes:
     ("urn:cen.eu:en16931:2017#conformant#urn:factur-x.eu:1p0:extended", "facturx-extended"),
     ("urn:cen.eu:en16931:2017:compliant:factur-x.eu:1p0:basic", "facturx-basic"),
     ("urn:cen.eu:en16931:2017:compliant:factur-x.eu:1p0:en16931", "facturx-en16931"),  # (a ZUGFeRD 2 PDF in use)
+    ("urn:cen.eu:en16931:2017:compliant:factur-x.eu:1p0:extended", "facturx-extended"),  # (Mustang's of 2017)
 ])
 def test_zugferd_and_factur_x_guidelines_are_recognised_and_kept(guideline, profile):
     from einvoice.profiles import detect_profile
