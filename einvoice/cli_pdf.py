@@ -176,12 +176,13 @@ def render(source: Path, output: Path, lang: str | None) -> None:
 @click.argument("source", type=click.Path(path_type=Path, readable=False))
 @click.option("--output", "-o", type=OutputPath(), default=None,
               help="XML file to write (default: standard output)")
+@click.option("--raw", is_flag=True, help="write the attachment's bytes as embedded, well-formed or not (to repair it)")
 @max_size_option
-def extract(source: Path, output: Path | None) -> None:
+def extract(source: Path, output: Path | None, raw: bool) -> None:
     """Extract the invoice XML from a Factur-X / ZUGFeRD PDF (- reads standard input).
 
     The XML is checked to be well-formed before anything is written; a damaged attachment
-    is one line on stderr (exit 2) and writes nothing.
+    is one line on stderr (exit 2) and writes nothing, unless --raw asks for its bytes as they are.
 
     \b
     Examples:
@@ -194,8 +195,12 @@ def extract(source: Path, output: Path | None) -> None:
     _refuse_overwrite(output, source)
     try:
         data = _stdin(source)
-        xml = extract_xml(data if isinstance(data, bytes) else _read(source), str(_label(source)))[1]
+        xml = extract_xml(data if isinstance(data, bytes) else _read(source), str(_label(source)), raw=raw)[1]
     except EinvoiceError as exc:
+        if getattr(exc, "reason", "").startswith("damaged attachment"):
+            from .errors import UnreadableInput
+
+            exc = UnreadableInput(f"{exc.reason} (--raw writes its bytes as they are)", exc.path)
         _say(_label(source), exc)
         sys.exit(EXIT_UNREADABLE)
     if output is None:

@@ -386,12 +386,16 @@ def parse_invoice(data: bytes, path: str | None = None, max_bytes: int | None = 
         raise UnreadableInput(f"attachment {name}: {exc.reason}", path) from None
 
 
-def extract_xml(data: bytes, path: str | None = None, max_bytes: int | None = None) -> tuple[str, bytes]:
+def extract_xml(data: bytes, path: str | None = None, max_bytes: int | None = None,
+                raw: bool = False) -> tuple[str, bytes]:
     """``(attachment name, xml)`` of the invoice in a Factur-X / ZUGFeRD / XRechnung PDF, without the container
-    checks; the XML is well-formed (UnreadableInput naming the attachment otherwise)."""
+    checks; the XML is well-formed (UnreadableInput naming the attachment otherwise), or with ``raw`` the bytes
+    as they are embedded (to repair a damaged one)."""
     from . import xmlsafe
 
     _reader, name, xml, _others = _open(data, path, max_bytes)
+    if raw:
+        return name, xml
     if not xml.strip():
         raise UnreadableInput(f"damaged attachment {name}: it is empty", path)
     try:

@@ -170,6 +170,20 @@ def test_load_bounds_the_xml_inside_a_pdf_by_its_max_bytes(tmp_path):
     assert syntax.load(data).invoice is not None
 
 
+def test_extract_raw_writes_a_malformed_attachment_as_embedded(tmp_path):
+    """A Factur-X PDF whose XML declares an encoding that is none ('UTF-8-W/O-BOM', a real producer's) could not be
+    extracted to be repaired: --raw writes the bytes as they are; without it the refusal says so."""
+    bad = CII.replace(b"encoding='UTF-8'", b"encoding='UTF-8-W/O-BOM'", 1)
+    assert bad != CII
+    src = tmp_path / "in.pdf"
+    src.write_bytes(_pdf("factur-x.xml", bad))
+    res = CliRunner().invoke(main, ["extract", str(src), "-o", str(tmp_path / "out.xml")])
+    assert res.exit_code == 2 and res.stderr.strip().endswith("(--raw writes its bytes as they are)"), res.output
+    assert not (tmp_path / "out.xml").exists()
+    res = CliRunner().invoke(main, ["extract", str(src), "--raw", "-o", str(tmp_path / "out.xml")])
+    assert res.exit_code == 0 and (tmp_path / "out.xml").read_bytes() == bad, res.output
+
+
 @pytest.mark.parametrize("mutate, words", [(_no_ef, "no embedded file"), (_no_f, "no /UF or /F"),
                                            (_not_stream, "not a stream")])
 def test_broken_attachments_are_damaged_not_tracebacks(mutate, words, tmp_path):
