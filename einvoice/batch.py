@@ -73,6 +73,7 @@ class FileResult:
     facts: dict[str, Any] = field(default_factory=dict)  # for cross-invoice checks
     releases: list[str] = field(default_factory=list)  # the rule releases applied
     not_listed: dict[str, int] = field(default_factory=dict)  # severity -> findings left out by --max-findings
+    namespaces: dict[str, str] = field(default_factory=dict)  # the prefixes of the findings' XPaths ("": the default)
 
     @property
     def valid(self) -> bool:
@@ -94,6 +95,8 @@ class FileResult:
             out["error" if self.status == STATUS_UNREADABLE else "note"] = self.reason
         if self.not_listed:
             out["findings_not_listed"] = dict(self.not_listed)
+        if self.namespaces and any(f.xpath for f in self.findings):
+            out["namespaces"] = dict(self.namespaces)
         return out
 
 
@@ -389,7 +392,8 @@ def _validate_one(cand: Candidate, opts: Options, t0: float) -> FileResult:
     status = _status(findings)
     return FileResult(path, status, report.profile, report.profile_reason, findings,
                       seconds=time.perf_counter() - t0, facts=_facts(doc) if opts.facts else {},
-                      releases=report.releases)
+                      releases=report.releases,
+                      namespaces={k or "": v for k, v in doc.root.nsmap.items()} if findings and doc.root is not None else {})
 
 
 def warm_up(opts: Options) -> None:
