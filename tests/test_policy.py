@@ -304,3 +304,38 @@ def test_the_reference_message_explains_the_digits_rule_only_for_digits():
         report = validate_document(Document(inv, Syntax.UBL), schema=False, layers=("policy",))
         msg = next(f.message for f in report.findings if f.rule == "EINV-P-008")
         assert said in msg and (unsaid is None or unsaid not in msg), msg
+
+
+def test_policy_reads_late_interest_business_buyers_one_reference_and_nothing_to_pay():
+    """An audit of the corpus with --policy: 'Penalty percentage 10% from due date' and 'pénalités de retard' were no
+    late-interest terms to EINV-P-007 while 'Mietzins' (rent) was; a buyer whose organisation number is its
+    electronic address was held to the consumer term; CII's one payment reference was refused once per payment
+    means; an invoice with nothing to pay was asked for a payment reference."""
+    from einvoice.rules.engine import Context
+
+    def found(inv, config=None):
+        ctx = Context.default(config=config) if config is not None else None
+        report = validate_document(Document(inv, Syntax.UBL), schema=False, layers=("policy",), context=ctx)
+        return [f.rule for f in report.findings]
+
+    strict = parse({"require-late-interest": True})
+    for terms, said in (("Penalty percentage 10% from due date", True), ("Pénalités de retard : 3 fois le taux légal",
+                        True), ("Interessi di mora al tasso legale", True), ("Verzugszinsen 9 %", True),
+                        ("Mietzins für Mai", False), ("Net 14 days", False)):
+        assert ("EINV-P-007" not in found(good_invoice(payment_terms=terms), strict)) is said, terms
+    business = good_invoice(due_date=date.today() + timedelta(days=25))
+    business.buyer.legal_registration_id = None
+    business.buyer.electronic_address = Identifier(value="998777658", scheme_id="0192")
+    consumers = parse({"consumer-due-days": 14})
+    assert "EINV-P-005" not in found(business, consumers)
+    business.buyer.electronic_address = Identifier(value="ola@example.com", scheme_id="EM")  # (an e-mail address)
+    assert "EINV-P-005" in found(business, consumers)
+    twice = good_invoice()
+    twice.payment_means = [PaymentMeans(code=code, remittance_information="0003434323213231",
+                                        credit_transfers=[CreditTransfer(account_id="86011117947")]) for code in ("30", "58")]
+    assert found(twice).count("EINV-P-008") == 1
+    nothing = good_invoice(totals=DocumentTotals(payable_amount=Amount(value=Decimal("0.00"), currency_id="NOK")))
+    nothing.payment_means[0].remittance_information = None
+    assert "EINV-P-009" not in found(nothing)
+    nothing.totals.payable_amount.value = Decimal("10.00")
+    assert "EINV-P-009" in found(nothing)

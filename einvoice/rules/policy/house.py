@@ -18,9 +18,9 @@ from . import refs
 from ...config import load
 
 CREDIT_TRANSFER = {"30", "58", "31", "42"}
-INTEREST_WORDS = re.compile(
-    r"interest|rente|ränta|renta|verzugszins|zins|intérêt|interet|korko|dröjsmål|forsinkelse", re.IGNORECASE
-)
+INTEREST_WORDS = re.compile(  # (late interest or a penalty for it: 'Mietzins', rent, is none; 'interessi di mora' is)
+    r"interest|rente|ränta|renta|verzugszins|\bzinse?n?\b|intérêt|interet|interess|korko|dröjsmål|forsinkelse|"
+    r"penalt|pénalit|penalit|\bmora\b|demora", re.IGNORECASE)
 
 
 def _config(doc):
@@ -88,7 +88,9 @@ def _is_consumer(inv) -> bool:
     buyer = inv.buyer
     if buyer is None:
         return False
-    return not buyer.vat_id and not (buyer.legal_registration_id and buyer.legal_registration_id.value)
+    return not buyer.vat_id and not any(i is not None and _given(i.value) and (  # (an ICD-scheme identifier or
+        i is buyer.legal_registration_id or (i.scheme_id or "").strip().isdigit())  # address: an organisation)
+        for i in (buyer.legal_registration_id, buyer.electronic_address, *buyer.identifiers))
 
 
 @RULES.rule("EINV-P-005")
@@ -125,10 +127,10 @@ def late_interest_stated(doc):
 @RULES.rule("EINV-P-008")
 def payment_reference_valid(doc):
     inv = doc.invoice
-    country = _country(inv.seller)
-    for pm in inv.payment_means:
-        judged = refs.payment_reference_kind(pm.remittance_information or "", country)
-        if judged and not judged[1]:
+    country, seen = _country(inv.seller), set()
+    for pm in inv.payment_means:  # (a reference once: CII states one for all its payment means)
+        judged = refs.payment_reference_kind(ref := pm.remittance_information or "", country)
+        if judged and not judged[1] and ref not in seen and not seen.add(ref):
             kind = judged[0] if "(" in judged[0] or judged[0].startswith("ISO") else f"{judged[0]} (a reference of " \
                 "digits only is read as the structured reference of the seller's country, and checked)"
             yield pm, "remittance_information", {"kind": kind, "value": pm.remittance_information}
@@ -137,8 +139,8 @@ def payment_reference_valid(doc):
 @RULES.rule("EINV-P-009")
 def payment_reference_present(doc):
     inv = doc.invoice
-    if inv.is_credit:
-        return
+    if inv.is_credit or (inv.totals and inv.totals.payable_amount and inv.totals.payable_amount.value == 0):
+        return  # (nothing to pay: no payment to match)
     for pm in inv.payment_means:
         if (pm.code or "").strip() in CREDIT_TRANSFER and not _given(pm.remittance_information):
             yield pm, "remittance_information"
