@@ -292,6 +292,25 @@ def test_json_names_the_namespaces_its_xpaths_are_written_with(tmp_path: Path):
             assert len(nodes) == 1 and nodes[0].sourceline == f["line"], (f, nodes)
 
 
+def test_cross_invoice_findings_name_five_others_and_count_the_rest(tmp_path: Path):
+    """3,000 copies of one invoice were compared pair by pair (50 s) and each finding named the 2,999 others (815 MB):
+    files alike are compared once as a class, and a finding names five others and counts the rest."""
+    xml = (Path(__file__).resolve().parents[1] / "samples" / "ehf-invoice.xml").read_bytes()
+    for n in range(8):
+        (tmp_path / f"same{n}.xml").write_bytes(xml)
+        (tmp_path / f"other{n}.xml").write_bytes(xml.replace(b"<cbc:ID>2024-1001<", f"<cbc:ID>N-{n}<".encode(), 1))
+    results = batch.run(sorted(str(p) for p in tmp_path.iterdir()), batch.Options(schema=False), jobs=1)
+    for r in results:
+        rules = [f for f in r.findings if f.rule.startswith("EINV-X-")]
+        kinds = sorted(f.rule for f in rules)
+        assert kinds == (["EINV-X-001", "EINV-X-002"] if "same" in r.path else ["EINV-X-002"]), (r.path, kinds)
+        for f in rules:
+            others = 7 if f.rule == "EINV-X-001" else 15
+            named = f.message.split("(also in: ")[1]
+            assert named.count(".xml") == 5 and named.endswith(f" and {others - 5} more)"), f.message
+            assert Path(r.path).name not in named
+
+
 def test_exit_codes():
     ok = batch.FileResult("a", batch.STATUS_VALID)
     assert batch.exit_code([ok]) == 0
