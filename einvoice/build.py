@@ -1356,15 +1356,10 @@ def _computed_from(field: str, written: Invoice, given: Invoice, sources: list) 
     if not code:  # (a breakdown without a category: from a line or allowance without one)
         return next((where for where, c in sources if c is None or _blank(c.code)), None)
     alike = [(where, c) for where, c in sources if c is not None and (c.code or "").strip() == code]
-    # (the first of its category and rate: a breakdown without a rate comes from a line without one, not the first S)
-    return next((where for where, c in alike if _same_rate(c.rate, cat.rate)), alike[0][0] if alike else None)
-
-
-def _same_rate(a: Any, b: Any) -> bool:
-    try:
-        return (a is None) == (b is None) and (a is None or Decimal(str(a)) == Decimal(str(b)))
-    except ArithmeticError:
-        return False
+    # (the first of its breakdown, as the breakdown was grouped: a breakdown without a rate comes from a line without
+    # one, not the first S)
+    key = breakdown_key(code, cat.rate)
+    return next((where for where, c in alike if breakdown_key(c.code, c.rate) == key), alike[0][0] if alike else None)
 
 
 _TERM = re.compile(r"\bB[TG]-\d+\b")
