@@ -127,8 +127,8 @@ def _read(p: Path, name: str) -> str | None:
     except UnreadableInput as exc:  # (a pyproject.toml that cannot be read: whether it configures us is not known)
         if not ours and exc.reason.startswith(("a symbolic link", "it is")):
             return None  # (a link to nothing, a folder: no configuration anyone reads)
-        sep = ": " if exc.reason.startswith("it is") else " ("
-        raise ConfigError(f"cannot read the configuration{sep}{exc.reason}{')' * (sep == ' (')}", str(p)) from None
+        said = f": {exc.reason}" if exc.reason.startswith("it is") else f" ({exc.reason})"
+        raise ConfigError(f"cannot read the configuration{said}", str(p)) from None
     if raw is None:
         return None
     head = raw[:MAX_BYTES].decode("utf-8", "replace")

@@ -120,8 +120,11 @@ def _kind(mode: int) -> str | None:
         return None
     if stat.S_ISDIR(mode):
         return "is a folder, not a file"
+    what = _what(mode)
+    if what == "no regular file":
+        return "is not a regular file; refused"
     hint = " (pipe it to standard input with - instead)" if stat.S_ISFIFO(mode) else ""
-    return f"is {_what(mode)}, not a regular file; refused{hint}"
+    return f"is {what}, not a regular file; refused{hint}"
 
 
 def read_head(path: str | Path, limit: int) -> bytes | None:

@@ -130,7 +130,8 @@ def payment_reference_valid(doc):
     country, seen = _country(inv.seller), set()
     for pm in inv.payment_means:  # (a reference once: CII states one for all its payment means)
         judged = refs.payment_reference_kind(ref := pm.remittance_information or "", country)
-        if judged and not judged[1] and ref not in seen and not seen.add(ref):
+        if judged and not judged[1] and ref not in seen:
+            seen.add(ref)
             kind = judged[0] if "(" in judged[0] or judged[0].startswith("ISO") else f"{judged[0]} (a reference of " \
                 "digits only is read as the structured reference of the seller's country, and checked)"
             yield pm, "remittance_information", {"kind": kind, "value": pm.remittance_information}
