@@ -137,6 +137,36 @@ def _step_name(node: Any) -> str:
     return str(qname)
 
 
+HINT_UBL, HINT_CII = "[ubl: ", " | cii: "  # a hint's part written per syntax: "[ubl: cbc:Percent | cii: ram:RateApplicablePercent]"
+
+
+def words_for(hint: str | None, syntax: str | None) -> str | None:
+    """A hint or message in the words of the document's syntax ('ubl' or 'cii'): each ``[ubl: X | cii: Y]`` of the
+    rule tables becomes X or Y; without a syntax (a rule listed, not found in a document), "X (UBL) / Y (CII)".
+
+    >>> words_for("Add [ubl: cbc:Percent | cii: ram:RateApplicablePercent] to each VAT breakdown.", "cii")
+    'Add ram:RateApplicablePercent to each VAT breakdown.'
+    >>> words_for("Set [ubl: cac:X[cbc:ID='VAT']/cbc:CompanyID | cii: ram:ID[@schemeID='VA']].", None)
+    "Set cac:X[cbc:ID='VAT']/cbc:CompanyID (UBL) / ram:ID[@schemeID='VA'] (CII)."
+    """
+    if not hint or HINT_UBL not in hint:
+        return hint
+    out, at = [], 0
+    while (start := hint.find(HINT_UBL, at)) >= 0:
+        depth, bar, end = 0, -1, start + len(HINT_UBL)  # the closing ']' at depth 0 (paths have predicates)
+        while end < len(hint) and (hint[end] != "]" or depth):
+            depth += {"[": 1, "]": -1}.get(hint[end], 0)
+            if bar < 0 and not depth and hint.startswith(HINT_CII, end):
+                bar = end
+            end += 1
+        if bar < 0 or end >= len(hint):  # not written as the tables write it (a test holds every table's hints)
+            break
+        ubl, cii = hint[start + len(HINT_UBL):bar], hint[bar + len(HINT_CII):end]
+        out += [hint[at:start], ubl if syntax == "ubl" else cii if syntax == "cii" else f"{ubl} (UBL) / {cii} (CII)"]
+        at = end + 1
+    return "".join(out) + hint[at:]
+
+
 def clipped(value: object, limit: int = 120) -> object:
     """A text longer than ``limit`` as its start, '...' and its end (a value quoted in a message: a 300,000-digit
     invoice number is no message); anything else as it is."""

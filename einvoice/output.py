@@ -221,7 +221,9 @@ def _rule_text(f) -> str:
         template = str((known_metadata(f.layer).get(f.rule) or {}).get("message") or "") if f.layer else ""
     except Exception:  # noqa: BLE001 - a layer without a table (xsd, batch, container): the finding's message
         template = ""
-    text = _PLACEHOLDER.sub("...", template).strip() if template else _NO_TABLE.get(f.rule, f.message)
+    from .basics import words_for  # a part written per syntax: both, labelled (the rule list is of every file)
+
+    text = _PLACEHOLDER.sub("...", words_for(template, None)).strip() if template else _NO_TABLE.get(f.rule, f.message)
     return text[:200]
 
 

@@ -32,7 +32,7 @@ from typing import Any, Callable, Collection, Iterable
 
 from typing import TYPE_CHECKING
 
-from ..basics import Origin, PathCache, Syntax, clipped, element_origin
+from ..basics import Origin, PathCache, Syntax, clipped, element_origin, words_for
 
 if TYPE_CHECKING:  # the pydantic model is imported only where a document needs it
     from ..model.invoice import Invoice
@@ -163,10 +163,10 @@ class RuleMeta:
     by_syntax: tuple[tuple[str, Severity], ...] = ()
 
     def for_syntax(self, syntax: Syntax | None) -> "RuleMeta":
-        for name, severity in self.by_syntax:
-            if syntax is not None and syntax.value == name:
-                return replace(self, severity=severity)
-        return self
+        severity = next((s for name, s in self.by_syntax if syntax is not None and syntax.value == name), self.severity)
+        message, hint = (words_for(text, syntax and syntax.value) for text in (self.message, self.hint))  # one syntax's words
+        same = severity is self.severity and message is self.message and hint is self.hint
+        return self if same else replace(self, severity=severity, message=message, hint=hint)
 
 
 def _version_in(releases: tuple[tuple[str, str], ...], family: str) -> str | None:
