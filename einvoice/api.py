@@ -123,8 +123,10 @@ def convert_report(source: Source, to: str, force: bool = False, profile: str | 
     # policy for invoices we issue is no part of a conversion
     result = syntax.read_tree(parse(data).getroot())
     report = validate_document(result, profile if profile in UBL_PROFILES else "auto")
-    if not report.valid and not force:
-        raise BuildRefused(report.errors)
+    if not report.valid and not force:  # (with what the target does not hold of the source: often the cause)
+        refused = BuildRefused(report.errors)
+        refused.dropped = not_carried(doc, result, detected)
+        raise refused
     if dropped is not None:
         dropped.extend(not_carried(doc, result, detected))
     if supplied is not None:

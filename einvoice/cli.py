@@ -731,11 +731,15 @@ def convert(source: Path, to: str, target_profile: str | None, output: Path, for
     except BuildRefused as exc:
         what = ("the source does not validate; nothing converted (use --force to convert it anyway)"
                 if isinstance(exc, SourceInvalid) else
-                "the converted document does not validate; nothing written (use --force to write anyway)")
+                "the converted document does not validate; nothing written (use --force to write anyway); "
+                "the lines below are those of the converted document")
         n = len(exc.findings)
         click.echo(f"einvoice: {_printable(source)}: {what} ({n} error{'s' if n != 1 else ''}):", err=True)
         for f in exc.findings:
             click.echo(_finding_line(f))
+        target = f"Factur-X {target_profile.upper().replace('WL', ' WL')}" if to == "cii" and target_profile else to.upper()
+        _notes(exc.dropped, f"the source states what {target} does not hold (the errors above may follow from it)",
+               all_notes)
         sys.exit(EXIT_INVALID)
     except ConversionRefused as exc:  # readable, but the target needs what the source lacks: refused, as a build is
         _say_error(label(source), exc)
@@ -749,14 +753,19 @@ def convert(source: Path, to: str, target_profile: str | None, output: Path, for
     for notes, heading in ((dropped, f"not carried over (outside EN 16931, or not held by {to.upper()})"),
                            (added, f"supplied (needed by {to.upper()}, or worked out from the source; "
                                    "the source does not state it)")):
-        if not notes:  # never silently: what the source says that the result does not, and the other way round
-            continue
-        click.echo(f"einvoice: note: {heading}:", err=True)
-        shown = notes if all_notes or len(notes) <= NOTES_SHOWN else notes[:NOTES_SHOWN - 1]
-        for line in shown:
-            click.echo(f"  {_printable(line)}", err=True)
-        if len(shown) < len(notes):
-            click.echo(f"  ... and {len(notes) - len(shown)} more (--all-notes lists them all)", err=True)
+        _notes(notes, heading, all_notes)
+
+
+def _notes(notes: list[str], heading: str, all_notes: bool) -> None:
+    """A conversion's notes, never silent: what the source says that the result does not, and the other way round."""
+    if not notes:
+        return
+    click.echo(f"einvoice: note: {heading}:", err=True)
+    shown = notes if all_notes or len(notes) <= NOTES_SHOWN else notes[:NOTES_SHOWN - 1]
+    for line in shown:
+        click.echo(f"  {_printable(line)}", err=True)
+    if len(shown) < len(notes):
+        click.echo(f"  ... and {len(notes) - len(shown)} more (--all-notes lists them all)", err=True)
 
 
 # --- show ---------------------------------------------------------------------------

@@ -61,6 +61,7 @@ class BuildRefused(EinvoiceError):
 
     def __init__(self, findings: list):
         self.findings = list(findings)
+        self.dropped: list[str] = []  # a conversion's: what the target does not hold of the source (see api.convert)
         n = len(self.findings)
         super().__init__(f"invoice refused: {n} finding{'s' if n != 1 else ''}")
 

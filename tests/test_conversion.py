@@ -1361,3 +1361,23 @@ def test_a_cii_with_two_debited_accounts_converts_with_one_mandate():
     cac = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
     assert len(etree.fromstring(ubl).findall(f".//{{{cac}}}PaymentMandate")) == 1
     assert "UBL-SR-55" not in {f.rule for f in validate(ubl, schema=False).findings}
+
+
+def test_cli_refused_conversion_names_what_the_target_does_not_hold(tmp_path):
+    """A conversion whose result fails (BR-CO-26 in Factur-X MINIMUM, which has no place for the seller identifier
+    BT-29 the source states) said only the result's finding, as if the source lacked the identifier: it now says the
+    lines are the converted document's and lists what the target does not hold of the source."""
+    from click.testing import CliRunner
+    from einvoice.cli import main
+
+    source = CONFORMANCE / "en16931/ubl/examples/ubl-tc434-example7.xml"
+    if not source.exists():
+        pytest.skip(NO_CORPUS)
+    out = tmp_path / "out.xml"
+    res = CliRunner().invoke(main, ["convert", str(source), "--to", "cii", "--profile", "minimum", "-o", str(out)])
+    assert res.exit_code == 1 and not out.exists(), res.output
+    assert "BR-CO-26" in res.output and "the lines below are those of the converted document" in res.output
+    assert "the source states what Factur-X MINIMUM does not hold (the errors above may follow from it)" in res.output
+    assert "cac:PartyIdentification/cbc:ID: '5532331183'" in res.output
+    res = CliRunner().invoke(main, ["convert", str(source), "--to", "cii", "--profile", "en16931", "-o", str(out)])
+    assert res.exit_code == 0 and out.exists(), res.output
