@@ -583,7 +583,7 @@ def _describe(entry) -> tuple[str, str]:
         return msg + ".", ("Check the element's spelling and namespace, and the order of elements: "
                            "the schema fixes the sequence in which siblings must appear.")
     if kind.startswith("SCHEMAV_CVC_DATATYPE_VALID") or "is not a valid value of the" in rest:
-        vm = re.match(r"'(.*)' is not a valid value of the (?:local )?(?:atomic|union|list)? ?type '?([^'.]*)'?", rest, re.S)
+        vm = re.match(r"'(.*)' is not a valid value of the (?:local )?(?:atomic|union|list)? ?type ?'?([^'.]*)'?", rest, re.S)
         if vm:
             return (f"the value {vm.group(1)!r} of {where} does not have the form of {vm.group(2) or 'its type'}.",
                     "Write the value in the lexical form the schema type requires "

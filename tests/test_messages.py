@@ -321,3 +321,16 @@ def test_sarif_rule_text_names_both_syntaxes_labelled():
     f = SimpleNamespace(layer="en16931", rule="BR-CL-18", message="")
     assert _rule_text(f) == ('The VAT category code "..." of an invoiced item (BT-151) (UBL) / of a VAT breakdown '
                              "(BT-118) or an invoiced item (BT-151) (CII) is not an EN 16931 VAT category.")
+
+
+def test_a_total_with_an_amount_that_is_no_number_tells_no_computed_figure():
+    """A line amount written with a decimal comma ('7600,00') was left out of the computed total: BR-CO-10 said
+    "computed" a sum without it and a difference of the whole line; the schema's finding names the value, the total
+    rule now states no figures it cannot compute."""
+    xml = (SAMPLES / "ehf-invoice.xml").read_bytes()
+    broken = xml.replace(b'<cbc:LineExtensionAmount currencyID="NOK">7600.00<', b'<cbc:LineExtensionAmount currencyID="NOK">7600,00<')
+    assert broken != xml
+    findings = validate(broken, schema=True).findings
+    assert any(f.rule == "XSD" and "7600,00" in f.message for f in findings)
+    [co10] = [f for f in findings if f.rule == "BR-CO-10"]
+    assert "computed" not in co10.message and co10.message.endswith("(BT-131).")

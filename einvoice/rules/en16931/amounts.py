@@ -20,8 +20,8 @@ def _v(a: Any) -> Decimal | None:
     return None if a is None else a.value
 
 
-def _sum(values) -> Decimal:
-    return sum((v for v in values if v is not None), Decimal(0))
+def _sum(amounts) -> Decimal | None:  # (None: an amount is there but not a number, '8780,28': no total to tell)
+    return None if None in (values := [a.value for a in amounts if a is not None]) else sum(values, Decimal(0))
 
 
 def _pair(inv, rule: str) -> tuple[Decimal | None, Decimal | None]:
@@ -33,11 +33,11 @@ def _pair(inv, rule: str) -> tuple[Decimal | None, Decimal | None]:
     vat = _v(inv.vat_total.tax_amount) if inv.vat_total else None
     acs = inv.allowances_charges
     return {  # worked out for the rule asked only
-        "BR-CO-10": lambda: (lea, _sum(_v(ln.net_amount) for ln in inv.lines)),
-        "BR-CO-11": lambda: (ata, _sum(_v(ac.amount) for ac in acs if ac.is_allowance)),
-        "BR-CO-12": lambda: (cta, _sum(_v(ac.amount) for ac in acs if ac.is_charge)),
+        "BR-CO-10": lambda: (lea, _sum(ln.net_amount for ln in inv.lines)),
+        "BR-CO-11": lambda: (ata, _sum(ac.amount for ac in acs if ac.is_allowance)),
+        "BR-CO-12": lambda: (cta, _sum(ac.amount for ac in acs if ac.is_charge)),
         "BR-CO-13": lambda: (tea, None if lea is None else lea - (ata or 0) + (cta or 0)),
-        "BR-CO-14": lambda: (vat, _sum(_v(b.tax_amount) for b in inv.vat_breakdown)),
+        "BR-CO-14": lambda: (vat, _sum(b.tax_amount for b in inv.vat_breakdown)),
         "BR-CO-15": lambda: (tia, None if tea is None else tea + (vat or 0)),
         "BR-CO-16": lambda: (_v(t.payable_amount), None if tia is None else tia - (pre or 0) + (rnd or 0)),
     }.get(rule, lambda: (None, None))()
@@ -99,7 +99,7 @@ def _tax_total_text(el: Any) -> str:
     values = [V.decimal_or_none(p) for p in (stated_el, *parts) if p is not None]  # (a subtotal without one adds nothing)
     if stated_el is None or any(v is None for v in values):
         return ""
-    stated, computed = values[0], _sum(values[1:])
+    stated, computed = values[0], sum(values[1:], Decimal(0))
     if stated == computed:
         return ""
     return _said(stated, computed, (stated_el.get("currencyID") or "").strip())
