@@ -796,6 +796,40 @@ def _payments(inv) -> list:
     return inv.payment_means or [m for m in (inv.payment_without_means,) if m is not None]
 
 
+def _no_request(inv) -> str | None:
+    """Why the document asks for no payment (as the rendered page reads it), or None when it asks for one."""
+    due = inv.totals.payable_amount.value if inv.totals and inv.totals.payable_amount else None
+    if inv.is_credit:
+        return "a credit note: credited to the buyer, not a payment request"
+    if due is not None and due < 0:
+        return "negative: the seller owes the buyer, not a payment request"
+    return "nothing to pay" if due == 0 else None
+
+
+def _how_to_pay(m) -> str:
+    """One payment means in words: its name, accounts with BIC (a Swedish giro named as such), reference."""
+    from .render.i18n import means_name
+
+    name = means_name(m.code, "en") or m.text
+    bits = [f"{name} ({m.code})" if name and m.code else name or (f"means {m.code}" if m.code else "means -")]
+    dd, card = m.direct_debit, m.card
+    for ct in m.credit_transfers:
+        provider = (ct.service_provider_id or "").strip()
+        giro = {"SE:BANKGIRO": "bankgiro", "SE:PLUSGIRO": "plusgiro"}.get(provider.upper())
+        if ct.account_id:
+            bits.append(f"{giro or 'account'} {ct.account_id}" + (f" (BIC {provider})" if provider and not giro else ""))
+        elif provider and not giro:
+            bits.append(f"BIC {provider}")
+    if dd is not None:
+        bits.append(f"direct debit of account {dd.debited_account_id or '-'}, mandate {dd.mandate_reference or '-'}, "
+                    f"creditor id {dd.creditor_id or '-'}")
+    if card is not None:
+        bits.append(f"card {card.primary_account_number or '-'}")
+    if len(bits) == 1:
+        bits.append("account -")
+    return ", ".join(bits + [f"reference {m.remittance_information or '-'}"])
+
+
 def _show_json(path: str, doc) -> dict:
     """What ``show`` says, as data (amounts as decimal strings, dates ISO 8601, absent values null)."""
     inv = doc.invoice
@@ -804,13 +838,18 @@ def _show_json(path: str, doc) -> dict:
     def amount(a):
         return None if a is None or a.value is None else f"{a.value:f}"
 
+    def text(value):  # white space as a reader sees it (a name over two lines of the XML is one name)
+        return " ".join(value.split()) or None if isinstance(value, str) else value
+
     def party(p):
         if p is None:
             return None
         a = p.address
-        return {"name": p.name or p.trading_name,
-                "registration": p.legal_registration_id.value if p.legal_registration_id else None,
-                "vat_id": p.vat_id, "city": a.city if a else None, "country": a.country_code if a else None}
+        return {"name": text(p.name or p.trading_name),
+                "registration": text(p.legal_registration_id.value) if p.legal_registration_id else None,
+                "vat_id": text(p.vat_id), "city": text(a.city) if a else None, "country": text(a.country_code) if a else None}
+
+    contact = inv.seller.contact if inv.seller else None
 
     def day(d):
         return d.isoformat() if d else None
@@ -820,6 +859,8 @@ def _show_json(path: str, doc) -> dict:
         "type_code": inv.type_code, "syntax": doc.syntax.value, "issue_date": day(inv.issue_date),
         "due_date": day(inv.due_date), "payment_terms": inv.payment_terms, "currency": inv.currency_code,
         "seller": party(inv.seller), "buyer": party(inv.buyer),
+        "seller_contact": None if contact is None else {"name": text(contact.name), "telephone": text(contact.telephone),
+                                                        "email": text(contact.email)},
         "customer_number": [i.value for i in (inv.buyer.identifiers if inv.buyer else []) if i.value],
         "buyer_reference": inv.buyer_reference, "order_reference": inv.purchase_order_reference,
         "lines": len(inv.lines),
@@ -829,7 +870,10 @@ def _show_json(path: str, doc) -> dict:
                    "prepaid": amount(t.prepaid_amount) if t else None,
                    "rounding": amount(t.rounding_amount) if t else None,
                    "amount_due": amount(t.payable_amount) if t else None},
+        "payment_requested": _no_request(inv) is None,
         "payment": [{"means": m.code, "accounts": [ct.account_id for ct in m.credit_transfers if ct.account_id],
+                     "credit_transfers": [{"account": ct.account_id, "bic": ct.service_provider_id,
+                                           "account_name": ct.account_name} for ct in m.credit_transfers],
                      "reference": m.remittance_information,
                      "direct_debit": None if m.direct_debit is None else {
                          "debited_account": m.direct_debit.debited_account_id, "mandate": m.direct_debit.mandate_reference,
@@ -849,10 +893,13 @@ def show(source: Path, out_format: str = "text") -> None:
 
     JSON keys: path, kind (invoice | credit-note), number, type_code, syntax,
     issue_date, due_date, payment_terms, currency, seller, buyer (name,
-    registration, vat_id, city, country), customer_number, buyer_reference,
-    order_reference, lines, totals (net, vat, total, prepaid, rounding,
-    amount_due; amounts as decimal strings), payment (means, accounts, reference,
-    direct_debit: debited_account, mandate, creditor_id; card: the card number as given).
+    registration, vat_id, city, country), seller_contact (name, telephone,
+    email), customer_number, buyer_reference, order_reference, lines, totals
+    (net, vat, total, prepaid, rounding, amount_due; amounts as decimal
+    strings), payment_requested (false for a credit note or nothing or less
+    than nothing due), payment (means, accounts, credit_transfers: account,
+    bic, account_name; reference, direct_debit: debited_account, mandate,
+    creditor_id; card: the card number as given).
 
     \b
     Examples:
@@ -892,18 +939,15 @@ def show(source: Path, out_format: str = "text") -> None:
         ("Net total", _money(t.tax_exclusive_amount, cur) if t else "-"),
         ("VAT", _money(vat.tax_amount, cur) if vat else "-"),
         ("Total", _money(t.tax_inclusive_amount, cur) if t else "-"),
-        ("Amount due", _money(t.payable_amount, cur) if t else "-"),
+        ("Amount due", (_money(t.payable_amount, cur) if t else "-") + (f" ({why})" if (why := _no_request(inv)) else "")),
     ]
-    for m in _payments(inv):
-        accounts = ", ".join(ct.account_id for ct in m.credit_transfers if ct.account_id) or "-"
-        dd, card = m.direct_debit, m.card
-        how = (f"direct debit of account {dd.debited_account_id or '-'}, mandate {dd.mandate_reference or '-'}, creditor id "
-               f"{dd.creditor_id or '-'}" if dd is not None and not m.credit_transfers else
-               f"card {card.primary_account_number or '-'}" if card is not None and not m.credit_transfers else
-               f"account {accounts}")
-        rows.append(("Payment", f"means {m.code or '-'}, {how}, reference {m.remittance_information or '-'}"))
-    if not _payments(inv):
-        rows.append(("Payment", "-"))
+    contact = inv.seller.contact if inv.seller else None
+    rows.append(("Seller contact", ", ".join(x for x in (contact.name, contact.telephone, contact.email) if x)
+                 if contact else None))
+    for m in _payments(inv) if why is None else ():  # (nothing asked: no account or reference to pay to, as on the page)
+        rows.append(("Payment", _how_to_pay(m)))
+    if why is not None or not _payments(inv):
+        rows.append(("Payment", "- (not a payment request)" if why and why != "nothing to pay" else "-"))
     width = max(len(k) for k, _ in rows)
     for k, v in rows:  # (a value is the document's text: one line, whatever it holds, so it cannot add a row)
         click.echo(f"{k + ':':<{width + 1}} {'-' if v is None or v == '' else one_line(v, None)}")

@@ -296,7 +296,8 @@ def test_what_a_document_says_cannot_add_a_line_to_show_or_validate(tmp_path):
     rows = res.stdout.splitlines()
     assert res.exit_code == 0 and all(":" in row for row in rows)
     assert [row for row in rows if row.startswith("Payment:")] == [
-        "Payment:         means 58, account FR76300060000112345\\u202e98109876543, reference FA-2024-0571"]
+        "Payment:         SEPA credit transfer (58), account FR76300060000112345\\u202e98109876543 (BIC AGRIFRPP), "
+        "reference FA-2024-0571"]
     assert [row for row in rows if row.startswith("Seller:")][0].startswith("Seller:          Atelier Rhône SAS Payment: ")
     cur = "<ram:InvoiceCurrencyCode>EUR</ram:InvoiceCurrencyCode>"
     assert cur in fx
@@ -318,8 +319,8 @@ def test_show_says_how_a_direct_debit_is_paid(tmp_path):
         out = tmp_path / f"{fmt}.xml"
         assert run("build", tmp_path / "dd.yaml", "--format", fmt, "-o", out).exit_code == 0
         res = run("show", out)
-        assert ("Payment:         means 59, direct debit of account DE02120300000000202051, mandate M-1, creditor id "
-                "DE98ZZZ09999999999, reference RE-1") in res.stdout.splitlines()
+        assert ("Payment:         SEPA direct debit (59), direct debit of account DE02120300000000202051, mandate M-1, "
+                "creditor id DE98ZZZ09999999999, reference RE-1") in res.stdout.splitlines()
         pay = json.loads(run("show", out, "--format", "json").stdout)["payment"]
         assert pay[0]["direct_debit"] == {"debited_account": "DE02120300000000202051", "mandate": "M-1",
                                           "creditor_id": "DE98ZZZ09999999999"}
@@ -568,3 +569,37 @@ def test_build_lang_without_pdf_is_a_usage_error(tmp_path):
     res = run("build", SAMPLES / "ehf-invoice.yaml", "-f", "ehf", "-o", tmp_path / "x.xml", "--lang", "de")
     assert res.exit_code == 2 and "--lang" in res.stderr and "--pdf" in res.stderr
     assert not (tmp_path / "x.xml").exists()
+
+
+def test_show_tells_a_credit_from_a_payment_request_and_names_bic_and_contact(tmp_path):
+    """'show' printed a credit note's and a negative invoice's account and reference as 'Payment' under 'Amount due'
+    (the rendered page says no payment is asked); it left out the BIC (BT-86) and the seller contact (BG-6), and
+    named the payment means by its code only; JSON names kept the XML's line breaks and trailing blanks."""
+    xml = (SAMPLES / "ehf-invoice.xml").read_text(encoding="utf-8")
+    res = run("show", SAMPLES / "ehf-invoice.xml")
+    rows = res.stdout.splitlines()
+    assert res.exit_code == 0
+    assert [r for r in rows if r.startswith("Payment:")] == [
+        "Payment:         Bank transfer (30), account 15031111207, reference 1002344"]
+    [contact] = [r for r in rows if r.startswith("Seller contact:")]
+    assert contact.split(":", 1)[1].strip() not in ("", "-")
+    data = json.loads(run("show", SAMPLES / "ehf-invoice.xml", "--format", "json").stdout)
+    assert data["payment_requested"] is True and data["seller_contact"]["name"]
+    # a BIC next to its account
+    src = tmp_path / "bic.xml"
+    src.write_text(xml.replace("<cbc:ID>15031111207</cbc:ID>", "<cbc:ID>15031111207</cbc:ID><cac:FinancialInstitutionBranch>"
+                               "<cbc:ID>DNBANOKK</cbc:ID></cac:FinancialInstitutionBranch>", 1), encoding="utf-8")
+    assert "account 15031111207 (BIC DNBANOKK)" in run("show", src).stdout
+    assert json.loads(run("show", src, "--format", "json").stdout)["payment"][0]["credit_transfers"][0]["bic"] == "DNBANOKK"
+    # a negative amount due: no payment asked, no account or reference to pay to
+    neg = tmp_path / "neg.xml"
+    neg.write_text(re.sub(r'(<cbc:PayableAmount currencyID="NOK">)[^<]*', r"\g<1>-10.00", xml), encoding="utf-8")
+    rows = run("show", neg).stdout.splitlines()
+    assert "Amount due:      -10.00 NOK (negative: the seller owes the buyer, not a payment request)" in rows
+    assert [r for r in rows if r.startswith("Payment:")] == ["Payment:         - (not a payment request)"]
+    assert json.loads(run("show", neg, "--format", "json").stdout)["payment_requested"] is False
+    # a name written over two lines of the XML, with trailing blanks, is one name in JSON as in the text
+    spaced = tmp_path / "spaced.xml"
+    spaced.write_text(xml.replace("<cbc:RegistrationName>Fjordkraft Verksted AS</cbc:RegistrationName>",
+                                  "<cbc:RegistrationName>Fjordkraft\n   Verksted AS  </cbc:RegistrationName>", 1), encoding="utf-8")
+    assert json.loads(run("show", spaced, "--format", "json").stdout)["seller"]["name"] == "Fjordkraft Verksted AS"

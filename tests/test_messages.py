@@ -128,8 +128,9 @@ def test_show_json():
     assert data["seller"]["name"] == "Fjordkraft Verksted AS" and data["currency"] == "NOK"
     assert data["totals"]["amount_due"] == "1561.88" and data["customer_number"] == ["10023"]
     res = run("show", SAMPLES / "ehf-invoice.xml", "--format", "json")
-    assert json.loads(res.stdout)["payment"] == [{"means": "30", "accounts": ["15031111207"], "reference": "1002344",
-                                                  "direct_debit": None, "card": None}]
+    assert json.loads(res.stdout)["payment"] == [{"means": "30", "accounts": ["15031111207"], "credit_transfers": [
+        {"account": "15031111207", "bic": None, "account_name": "Fjordkraft Verksted AS"}], "reference": "1002344",
+        "direct_debit": None, "card": None}]
 
 
 @pytest.mark.parametrize("command", ["build", "validate", "convert", "show", "render", "extract", "attach", "conformance"])
