@@ -801,6 +801,8 @@ def _no_request(inv) -> str | None:
     due = inv.totals.payable_amount.value if inv.totals and inv.totals.payable_amount else None
     if inv.is_credit:
         return "a credit note: credited to the buyer, not a payment request"
+    if (inv.type_code or "").strip() == "751":
+        return "invoice information for accounting purposes (type 751), not a payment request"
     if due is not None and due < 0:
         return "negative: the seller owes the buyer, not a payment request"
     return "nothing to pay" if due == 0 else None

@@ -496,3 +496,24 @@ def test_a_currency_code_with_white_space_keeps_the_vat_rows():
     view = build_view(inv, "en")
     assert len(view["vat"]) == len(load(SAMPLES / "ehf-invoice.xml").invoice.vat_breakdown) > 0
     assert any("VAT" in label for label, _value in view["totals"]), view["totals"]
+
+
+def test_invoice_information_for_accounting_is_no_invoice(ehf):
+    """Type code 751 (invoice information for accounting purposes, FeRD's 'Buchungshilfe') was titled an invoice
+    with an amount due, due date, account and KID, as a payment request; 'show' likewise."""
+    inv = ehf.model_copy(deep=True)
+    inv.type_code = "751"
+    t = text(render_html(inv))
+    assert "Fakturainformasjon for regnskapsformål" in t and "ikke en faktura: ingenting å betale" in t
+    assert "Forfallsdato" not in t and "KID" not in t and "1503.11.11207" not in t
+    t = text(render_html(inv, lang="de"))
+    assert "Rechnungsinformation für Buchungszwecke" in t and "keine Rechnung: nichts zu zahlen" in t
+
+
+def test_show_says_invoice_information_for_accounting_asks_no_payment(tmp_path):
+    src = tmp_path / "751.xml"
+    src.write_text((SAMPLES / "ehf-invoice.xml").read_text(encoding="utf-8").replace(
+        "<cbc:InvoiceTypeCode>380</cbc:InvoiceTypeCode>", "<cbc:InvoiceTypeCode>751</cbc:InvoiceTypeCode>"), encoding="utf-8")
+    out = CliRunner().invoke(main, ["show", str(src)]).output
+    assert "(invoice information for accounting purposes (type 751), not a payment request)" in out
+    assert "Payment:         - (not a payment request)" in out and "1002344" not in out

@@ -76,6 +76,15 @@ _T: dict[str, tuple[str, str, str, str, str, str]] = {
                        "Intet at betale: fakturaen er betalt.",
                        "Nichts zu zahlen: die Rechnung ist vollständig bezahlt.",
                        "Rien à payer : la facture est entièrement réglée."),
+    "accounting_info": ("Invoice information for accounting purposes", "Fakturainformasjon for regnskapsformål",
+                        "Fakturainformation för bokföringsändamål", "Fakturainformation til bogføringsformål",
+                        "Rechnungsinformation für Buchungszwecke", "Information de facturation à des fins comptables"),
+    "accounting_text": ("This is invoice information for accounting purposes (type 751), not an invoice: nothing to pay.",
+                        "Dette er fakturainformasjon for regnskapsformål (type 751), ikke en faktura: ingenting å betale.",
+                        "Detta är fakturainformation för bokföringsändamål (typ 751), inte en faktura: inget att betala.",
+                        "Dette er fakturainformation til bogføringsformål (type 751), ikke en faktura: intet at betale.",
+                        "Dies ist eine Rechnungsinformation für Buchungszwecke (Typ 751), keine Rechnung: nichts zu zahlen.",
+                        "Ceci est une information de facturation à des fins comptables (type 751), pas une facture : rien à payer."),
     "zero_text":      ("Nothing to pay: the amount due is zero.",
                        "Ingenting å betale: beløpet å betale er null.",
                        "Inget att betala: beloppet att betala är noll.",
@@ -209,7 +218,7 @@ _UNITS: dict[str, tuple[str, str, str, str, str, str]] = {
 
 _TYPE_TITLE = {"381": "credit_note", "396": "credit_note", "81": "credit_note", "83": "credit_note",
                "532": "credit_note", "383": "debit_note", "384": "corrected", "386": "prepayment",
-               "389": "self_billed", "261": "self_billed"}
+               "389": "self_billed", "261": "self_billed", "751": "accounting_info"}
 
 
 def _pick(row: tuple[str, ...] | None, lang: str) -> str | None:

@@ -275,7 +275,8 @@ def build_view(invoice: Invoice, lang: str | None = None) -> dict:
     due = payable.value if payable is not None else None
     owed = not credit and due is not None and due < 0
     paid = not credit and due == 0
-    ask = not (credit or owed or paid)
+    info = (inv.type_code or "").strip() == "751"  # invoice information for accounting purposes: no invoice
+    ask = not (credit or owed or paid or info)
 
     # customer number: the buyer identifier (BT-46); the buyer reference (BT-10) is the buyer's own (a routing id
     # such as a Leitweg-ID, a person, an order): shown as such, never as the customer number
@@ -441,7 +442,7 @@ def build_view(invoice: Invoice, lang: str | None = None) -> dict:
         "delivery": _delivery_view(inv, lang),
         "meta": meta,
         "credit": not ask,
-        "credit_text": (L("credit_text") if credit else L("owed_text") if owed
+        "credit_text": (L("accounting_text") if info else L("credit_text") if credit else L("owed_text") if owed
                         else (L("paid_text") if t.prepaid_amount and t.prepaid_amount.value else L("zero_text")) if paid
                         else ""),
         "due_date": fmt_date(inv.due_date, lang) if ask else "",
