@@ -517,3 +517,18 @@ def test_show_says_invoice_information_for_accounting_asks_no_payment(tmp_path):
     out = CliRunner().invoke(main, ["show", str(src)]).output
     assert "(invoice information for accounting purposes (type 751), not a payment request)" in out
     assert "Payment:         - (not a payment request)" in out and "1002344" not in out
+
+
+def test_a_gross_price_other_than_the_net_price_is_shown_without_a_discount(ehf):
+    """The gross price (BT-148) was shown only beside a price discount (BT-147): a gross price 80.0006 with a net
+    price 67.2244 and no discount stated (FeRD's 'Bruttopreise' example) was left off the page."""
+    from einvoice.model.invoice import Amount, Price
+
+    inv = ehf.model_copy(deep=True)
+    line = inv.lines[0]
+    line.price = Price(net_amount=Amount(value=Decimal("67.2244")), gross_amount=Amount(value=Decimal("80.0006")))
+    t = text(render_html(inv, lang="en"))
+    assert "80.0006" in t
+    line.price = Price(net_amount=Amount(value=Decimal("67.2244")), gross_amount=Amount(value=Decimal("67.2244")))
+    t = text(render_html(inv, lang="en"))
+    assert "List price" not in t and "Gross price" not in t

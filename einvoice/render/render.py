@@ -364,7 +364,8 @@ def build_view(invoice: Invoice, lang: str | None = None) -> dict:
                 details.append(f"{L('classification')} {', '.join(codes)}")
         if _s(ln.buyer_accounting_reference):
             details.append(f"{L('accounting_ref')} {_s(ln.buyer_accounting_reference)}")
-        if price and price.gross_amount and price.gross_amount.value is not None and price.discount and price.discount.value:
+        gross = price.gross_amount.value if price and price.gross_amount else None  # (shown where it is not the price)
+        if gross is not None and (price.discount and price.discount.value or gross != (price.net_amount.value if price.net_amount else None)):
             details.append(f"{L('gross_price')} {fmt_number(price.gross_amount.value, lang)}")
         if ln.period and (ln.period.start_date or ln.period.end_date):
             details.append(f"{fmt_date(ln.period.start_date, lang)} – {fmt_date(ln.period.end_date, lang)}".strip(" –"))
