@@ -335,3 +335,18 @@ def test_a_total_with_an_amount_that_is_no_number_tells_no_computed_figure():
     assert any(f.rule == "XSD" and "7600,00" in f.message for f in findings)
     [co10] = [f for f in findings if f.rule == "BR-CO-10"]
     assert "computed" not in co10.message and co10.message.endswith("(BT-131).")
+
+
+def test_currency_and_decimal_findings_quote_what_they_found():
+    """PEPPOL-EN16931-R051 said an amount was in another currency without naming either currency, UBL-DT-01 that an
+    amount had more than two decimals without the amount."""
+    xml = (SAMPLES / "ehf-invoice.xml").read_bytes()
+    broken = xml.replace(b'<cbc:LineExtensionAmount currencyID="NOK">7600.00<',
+                         b'<cbc:LineExtensionAmount currencyID="EUR">7600.001<')
+    assert broken != xml
+    found = {f.rule: f.message for f in validate(broken).findings}
+    assert found["UBL-DT-01"] == "An amount (7600.001) has more than two decimals."
+    assert found["PEPPOL-EN16931-R051"].startswith("An amount has currency EUR, not the invoice currency (BT-5) NOK;")
+    bare = xml.replace(b'<cbc:LineExtensionAmount currencyID="NOK">7600.00<', b'<cbc:LineExtensionAmount>7600.00<')
+    [r051] = [f for f in validate(bare).findings if f.rule == "PEPPOL-EN16931-R051"]
+    assert r051.message.startswith("An amount has no currency, not the invoice currency (BT-5) NOK;")

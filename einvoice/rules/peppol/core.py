@@ -307,16 +307,12 @@ UBL_AMOUNTS = tuple(cbc(t) for t in (
 @RULES.rule("PEPPOL-EN16931-R051", syntax="ubl")
 def r051_one_currency(doc):
     currencies = {string_value(e) for e in children(doc.root, cbc("DocumentCurrencyCode"))}
-    for el in elements(doc, *UBL_AMOUNTS):
+    said = " or ".join(sorted(currencies)) or "none"  # (the message names the amount's currency and the invoice's)
+    taxes = [el for el in elements(doc, cbc("TaxAmount")) if (p := el.getparent()) is not None and (
+        p.tag == cac("TaxSubtotal") or p.tag == cac("TaxTotal") and child(p, cac("TaxSubtotal")) is not None)]
+    for el in (*elements(doc, *UBL_AMOUNTS), *taxes):
         if el.get("currencyID") not in currencies:
-            yield el
-    for el in elements(doc, cbc("TaxAmount")):
-        parent = el.getparent()
-        if parent is None:
-            continue
-        if parent.tag == cac("TaxSubtotal") or (parent.tag == cac("TaxTotal") and child(parent, cac("TaxSubtotal")) is not None):
-            if el.get("currencyID") not in currencies:
-                yield el
+            yield el, {"found": f"currency {c}" if (c := el.get("currencyID")) else "no currency", "invoice": said}
 
 
 # --- line level -------------------------------------------------------------------

@@ -101,12 +101,12 @@ def _fraction(el: Any, memo: dict) -> int:
 
 
 def amount_decimals(doc, el, ck):
-    """string-length(substring-after(., '.')) > 2 on the element's string value."""
+    """string-length(substring-after(., '.')) > 2 on the element's string value (the finding quotes the value)."""
     if len(el) == 0:
         _, dot, frac = (el.text or "").partition(".")
-        return (el,) if dot and len(frac) > 2 else ()
+        return ((el, {"value": el.text.strip()}),) if dot and len(frac) > 2 else ()
     memo = doc.__dict__.setdefault("_ubl_dt01", {}) if doc is not None else {}
-    return (el,) if _fraction(el, memo) > 2 else ()
+    return ((el, {"value": string_value(el).strip()}),) if _fraction(el, memo) > 2 else ()
 
 
 def tax_scheme_company_id(doc, el, ck):
