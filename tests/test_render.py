@@ -532,3 +532,22 @@ def test_a_gross_price_other_than_the_net_price_is_shown_without_a_discount(ehf)
     line.price = Price(net_amount=Amount(value=Decimal("67.2244")), gross_amount=Amount(value=Decimal("67.2244")))
     t = text(render_html(inv, lang="en"))
     assert "List price" not in t and "Gross price" not in t
+
+
+def test_a_long_invoice_lays_its_lines_out_with_worked_out_widths(ehf):
+    """WeasyPrint's automatic table layout measured every break opportunity of every cell of every line (505 lines:
+    22 s, most of it there): from render.FIXED_FROM lines the table takes fixed widths worked out from its values,
+    wide enough for the longest figure of each column; a shorter invoice keeps the automatic layout."""
+    from einvoice.render.render import CONTENT_MM, FIXED_FROM
+
+    assert "<colgroup>" not in render_html(ehf)
+    inv = ehf.model_copy(deep=True)
+    inv.lines = [ln.model_copy(deep=True) for _ in range(FIXED_FROM // len(ehf.lines) + 1) for ln in ehf.lines]
+    inv.lines[0].net_amount.value = Decimal("123456789.00")
+    html = render_html(inv, lang="en")
+    assert 'class="grid lines fixed"' in html
+    widths = [float(w) for w in re.findall(r'<col style="width: ([\d.]+)mm">', html)]
+    assert len(widths) == 6 and sum(widths) <= CONTENT_MM * 2 / 3
+    assert widths[-1] >= 2.2 * len("123,456,789.00")  # the longest amount fits its column
+    view = build_view(inv, "en")
+    assert view["line_cols"][1] is None  # the description takes what is left

@@ -452,6 +452,8 @@ def build_view(invoice: Invoice, lang: str | None = None) -> dict:
         "payments": payments,
         "terms": _terms(_s(inv.payment_terms), lang),  # (a credit note's too: how and when it is refunded)
         "lines": lines,
+        "line_cols": _line_columns(lines, [L(k) for k in ("line_no", "description", "quantity", "unit", "unit_price",
+                                                          "vat_rate", "net_amount")]),
         "allowances_charges": [_ac_view(ac, lang, cur) for ac in inv.allowances_charges],
         "vat": vat,
         "totals": totals,
@@ -535,6 +537,30 @@ def css_string(text: str) -> str:
     was printed as &#39;), so each character that could end the string or the style element, or that is no
     printing character, is a CSS escape (a hexadecimal code and a space)."""
     return "".join(f"\\{ord(c):x} " if c in '"\'\\<>&' or ord(c) < 32 or ord(c) == 127 else c for c in text)
+
+
+FIXED_FROM = 60  # lines from which the lines table is laid out with the widths _line_columns works out
+CONTENT_MM = 182  # A4 less the page's margins (the template's @page)
+
+
+def _line_columns(lines: list[dict], labels: list[str]) -> list[str | None] | None:
+    """Widths of the lines table's columns but the description's, from each column's longest value and its heading's
+    longest word, for a long invoice (WeasyPrint's automatic table layout measures every break opportunity of every
+    cell of every line: 505 lines took 22 s, most of it there); None for a shorter one (the automatic layout) or where
+    the figures would leave the description less than a third of the page."""
+    if len(lines) < FIXED_FROM:
+        return None
+    widths: list[float | None] = []
+    for key, label in zip(("id", None, "quantity", "unit", "unit_price", "vat", "amount"), labels):
+        values = [str(ln.get(key) or "") for ln in lines] if key else []
+        if key == "amount":  # (the allowances and charges of a line show theirs in the same column)
+            values += [str(ac.get("amount") or "") for ln in lines for ac in ln["allowances_charges"]]
+        head = max((len(word) for word in label.split()), default=0)
+        # a 9.5 pt character about 2.2 mm (digits, the widest letters less), a 7.5 pt spaced capital 2.1 mm; padding 3 mm
+        widths.append(round(max(2.2 * max(map(len, values), default=0), 2.1 * head) + 3, 1) if key else None)
+    if CONTENT_MM - sum(w for w in widths if w) < CONTENT_MM / 3:
+        return None
+    return [None if w is None else f"{w}mm" for w in widths]
 
 
 def render_html(invoice: Invoice, lang: str | None = None) -> str:
