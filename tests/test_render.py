@@ -551,3 +551,12 @@ def test_a_long_invoice_lays_its_lines_out_with_worked_out_widths(ehf):
     assert widths[-1] >= 2.2 * len("123,456,789.00")  # the longest amount fits its column
     view = build_view(inv, "en")
     assert view["line_cols"][1] is None  # the description takes what is left
+
+
+def test_an_amount_due_the_invoice_does_not_state_is_said_so(ehf):
+    """A document without an amount due (a ZUGFeRD 1.0 file, say) showed "– EUR" as the amount to pay, unexplained."""
+    inv = ehf.model_copy(deep=True)
+    inv.totals.payable_amount = None
+    t = text(render_html(inv, lang="en"))
+    assert "The invoice states no amount due (BT-115)." in t and "– NOK" not in t
+    assert "states no amount" not in text(render_html(ehf, lang="en"))

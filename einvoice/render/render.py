@@ -445,7 +445,7 @@ def build_view(invoice: Invoice, lang: str | None = None) -> dict:
         "credit": not ask,
         "credit_text": (L("accounting_text") if info else L("credit_text") if credit else L("owed_text") if owed
                         else (L("paid_text") if t.prepaid_amount and t.prepaid_amount.value else L("zero_text")) if paid
-                        else ""),
+                        else L("no_amount_text") if due is None else ""),  # (no amount: said, not a bare dash)
         "due_date": fmt_date(inv.due_date, lang) if ask else "",
         "payable": fmt_number(-due, lang) if owed else fmt_money(payable, lang),
         "payable_label": L("amount_credit") if credit or owed else L("amount_due"),
