@@ -797,27 +797,26 @@ def _payments(inv) -> list:
 
 
 def _no_request(inv) -> str | None:
-    """Why the document asks for no payment (as the rendered page reads it), or None when it asks for one."""
-    due = inv.totals.payable_amount.value if inv.totals and inv.totals.payable_amount else None
-    if inv.is_credit:
-        return "a credit note: credited to the buyer, not a payment request"
-    if (inv.type_code or "").strip() == "751":
-        return "invoice information for accounting purposes (type 751), not a payment request"
-    if due is not None and due < 0:
-        return "negative: the seller owes the buyer, not a payment request"
-    return "nothing to pay" if due == 0 else None
+    """Why the document asks for no payment, in words (as the rendered page reads it), or None when it asks for one."""
+    from .render.render import no_payment_asked
+
+    return {"accounting": "invoice information for accounting purposes (type 751), not a payment request",
+            "credit": "a credit note: credited to the buyer, not a payment request",
+            "owed": "negative: the seller owes the buyer, not a payment request",
+            "paid": "nothing to pay"}.get(no_payment_asked(inv))
 
 
 def _how_to_pay(m) -> str:
     """One payment means in words: its name, accounts with BIC (a Swedish giro named as such), reference."""
     from .render.i18n import means_name
+    from .render.render import GIRO
 
     name = means_name(m.code, "en") or m.text
     bits = [f"{name} ({m.code})" if name and m.code else name or (f"means {m.code}" if m.code else "means -")]
     dd, card = m.direct_debit, m.card
     for ct in m.credit_transfers:
         provider = (ct.service_provider_id or "").strip()
-        giro = {"SE:BANKGIRO": "bankgiro", "SE:PLUSGIRO": "plusgiro"}.get(provider.upper())
+        giro = GIRO.get(provider.upper())
         if ct.account_id:
             bits.append(f"{giro or 'account'} {ct.account_id}" + (f" (BIC {provider})" if provider and not giro else ""))
         elif provider and not giro:

@@ -270,13 +270,10 @@ def build_view(invoice: Invoice, lang: str | None = None) -> dict:
     credit = inv.is_credit
     seller_country = _country(inv.seller)
     payable = t.payable_amount if t else None
-    # what the buyer is asked for: nothing on a credit note, nor when the invoice leaves the amount due at zero
-    # (paid in full) or below (the seller owes the buyer); then no due date, account or reference to pay to
     due = payable.value if payable is not None else None
-    owed = not credit and due is not None and due < 0
-    paid = not credit and due == 0
-    info = (inv.type_code or "").strip() == "751"  # invoice information for accounting purposes: no invoice
-    ask = not (credit or owed or paid or info)
+    owed = not credit and due is not None and due < 0  # (the amount shown as a credit to the buyer)
+    unasked = no_payment_asked(inv)  # then no due date, account or reference to pay to
+    ask = unasked is None
 
     # customer number: the buyer identifier (BT-46); the buyer reference (BT-10) is the buyer's own (a routing id
     # such as a Leitweg-ID, a person, an order): shown as such, never as the customer number
@@ -443,9 +440,9 @@ def build_view(invoice: Invoice, lang: str | None = None) -> dict:
         "delivery": _delivery_view(inv, lang),
         "meta": meta,
         "credit": not ask,
-        "credit_text": (L("accounting_text") if info else L("credit_text") if credit else L("owed_text") if owed
-                        else (L("paid_text") if t.prepaid_amount and t.prepaid_amount.value else L("zero_text")) if paid
-                        else L("no_amount_text") if due is None else ""),  # (no amount: said, not a bare dash)
+        "credit_text": L({"accounting": "accounting_text", "credit": "credit_text", "owed": "owed_text",
+                          "paid": "paid_text" if t and t.prepaid_amount and t.prepaid_amount.value else "zero_text"}.get(
+                             unasked, "no_amount_text")) if unasked or due is None else "",  # (no amount: said)
         "due_date": fmt_date(inv.due_date, lang) if ask else "",
         "payable": fmt_number(-due, lang) if owed else fmt_money(payable, lang),
         "payable_label": L("amount_credit") if credit or owed else L("amount_due"),
@@ -537,6 +534,19 @@ def css_string(text: str) -> str:
     was printed as &#39;), so each character that could end the string or the style element, or that is no
     printing character, is a CSS escape (a hexadecimal code and a space)."""
     return "".join(f"\\{ord(c):x} " if c in '"\'\\<>&' or ord(c) < 32 or ord(c) == 127 else c for c in text)
+
+
+def no_payment_asked(inv: Invoice) -> str | None:
+    """Why a document asks for no payment, or None when it asks for one: 'accounting' (type code 751, invoice
+    information for accounting purposes), 'credit' (a credit note), 'owed' (an amount due below zero: the seller owes
+    the buyer), 'paid' (an amount due of zero). Then neither the page nor ``einvoice show`` gives a due date, account
+    or reference to pay to."""
+    due = inv.totals.payable_amount.value if inv.totals and inv.totals.payable_amount else None
+    if (inv.type_code or "").strip() == "751":
+        return "accounting"
+    if inv.is_credit:
+        return "credit"
+    return "owed" if due is not None and due < 0 else "paid" if due == 0 else None
 
 
 FIXED_FROM = 60  # lines from which the lines table is laid out with the widths _line_columns works out
