@@ -491,9 +491,10 @@ def _guideline(xml: bytes) -> str | None:
 
 
 def party_rules(xml: bytes, path: str | None = None, syntax: str | None = None,
-                guideline: str | None = None) -> tuple[list[Finding], bool]:
+                guideline: str | None = None, countries: tuple | None = None) -> tuple[list[Finding], bool]:
     """The hybrid rules on the profile the parties' countries allow (BR-HYBRID-DE-01, -02, BR-HYBRID-FR-01), and
-    whether seller and buyer are both in Germany (BR-FX-DE-03), for the invoice XML of a hybrid document."""
+    whether seller and buyer are both in Germany (BR-FX-DE-03), for the invoice XML of a hybrid document
+    (``countries``: the seller's and buyer's, for where the XML does not state them; a build knows its input's)."""
     if syntax is None:
         syntax = _syntax_of(xml)
     if syntax != "CII":
@@ -501,6 +502,8 @@ def party_rules(xml: bytes, path: str | None = None, syntax: str | None = None,
     if guideline is None:
         guideline = _guideline(xml)
     seller, buyer, type_code = _facts(xml)
+    if countries:
+        seller, buyer = seller or countries[0], buyer or countries[1]
     german = seller == buyer == "DE"
     out = []
     if guideline:

@@ -76,8 +76,12 @@ def _metadata(invoice) -> dict[str, str]:
     }
 
 
-def embed(pdf: bytes, xml: bytes, level: str, invoice=None, lang: str | None = None) -> bytes:
-    """``pdf`` with ``xml`` embedded as factur-x.xml and the Factur-X XMP for ``level``; checked by reading back."""
+def embed(pdf: bytes, xml: bytes, level: str, invoice=None, lang: str | None = None,
+          attachments: dict | None = None, countries: tuple | None = None) -> bytes:
+    """``pdf`` with ``xml`` embedded as factur-x.xml and the Factur-X XMP for ``level``; checked by reading back.
+    ``attachments``: other files to embed beside it (the factur-x package's form: name -> {"filedata": bytes});
+    ``countries``: the seller's and the buyer's, for where the XML does not state them (a MINIMUM invoice has no
+    buyer address: a lossy build between German parties passed BR-HYBRID-DE-01 unseen)."""
     try:
         import facturx
     except ImportError:  # pragma: no cover - factur-x is a dependency
@@ -86,7 +90,7 @@ def embed(pdf: bytes, xml: bytes, level: str, invoice=None, lang: str | None = N
         raise ValueError(f"unknown Factur-X level {level!r}")
     from .container import party_rules
 
-    refused, _german = party_rules(xml)  # a profile the parties' countries rule out (Factur-X 1.08, 3.d)
+    refused, _german = party_rules(xml, countries=countries)  # a profile the parties' countries rule out
     if refused:
         raise BuildRefused(refused)
     meta = _metadata(invoice) if invoice is not None else None
@@ -94,7 +98,7 @@ def embed(pdf: bytes, xml: bytes, level: str, invoice=None, lang: str | None = N
         try:
             out = facturx.generate_from_binary(pdf, xml, flavor="factur-x", level=level, check_xsd=True,
                                                check_schematron=False, pdf_metadata=meta, lang=lang,
-                                               afrelationship=afrelationship(level))
+                                               afrelationship=afrelationship(level), attachments=attachments or None)
         except Exception as exc:  # noqa: BLE001 - the package raises plain Exceptions for XSD errors
             reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise BuildRefused([Finding("XSD", Severity.FATAL, f"the factur-x package rejects the XML: {reason[:300]}",
@@ -132,11 +136,13 @@ def build_pdf(data, format: str, lang: str | None = None, policy: bool = False,
     for the profile, :class:`InvalidModelInput` when the input does not fit the model.
     """
     from . import syntax
-    from .build import build_report
+    from .build import build_report, to_invoice
     from .render import html_to_pdf, render_html
 
     level = _level(format)
     xml, report = build_report(data, format, policy=policy, allow_lossy=allow_lossy)
+    given = to_invoice(data)  # (the parties' countries as given: a lossy build may leave them out of the XML)
+    countries = tuple(p.address.country_code if p is not None and p.address else None for p in (given.seller, given.buyer))
     invoice = syntax.load(xml).invoice  # what the page shows is what the XML says
     from .render.render import NoGlyphs
 
@@ -148,7 +154,7 @@ def build_pdf(data, format: str, lang: str | None = None, policy: bool = False,
         detail = f"{len(exc.chars)} characters of the page ({''.join(sorted(exc.chars)[:20])})"
         raise BuildRefused([Finding("EINV-PDF-114", Severity.ERROR, message.format(detail=detail), hint,
                                     layer="container")]) from None
-    pdf = embed(visual, xml, level, invoice, lang=_pdf_lang(lang, invoice))
+    pdf = embed(visual, xml, level, invoice, lang=_pdf_lang(lang, invoice), countries=countries)
     return pdf, xml, report
 
 
@@ -189,8 +195,8 @@ def extract(pdf: bytes, path: str | None = None) -> bytes:
 FIXED_BY_EMBEDDING = {"EINV-PDF-102", "EINV-PDF-103", "EINV-PDF-104", "EINV-PDF-105", "EINV-PDF-108", "EINV-PDF-109"}
 
 
-def _pdf_facts(pdf: bytes, path: str | None) -> tuple[bool, list[str]]:
-    """(is PDF/A, names of embedded files); UnreadableInput when the PDF cannot be used."""
+def _pdf_facts(pdf: bytes, path: str | None) -> tuple[bool, dict[str, list[bytes]]]:
+    """(is PDF/A, the embedded files: name -> their contents); UnreadableInput when the PDF cannot be used."""
     from pypdf import PdfReader
 
     if not is_pdf(pdf):
@@ -200,7 +206,7 @@ def _pdf_facts(pdf: bytes, path: str | None) -> tuple[bool, list[str]]:
             reader = PdfReader(io.BytesIO(pdf), strict=False)
             if reader.is_encrypted:
                 raise UnreadableInput("the PDF is encrypted; an invoice PDF must be readable without a password", path)
-            names = list(reader.attachments.keys())
+            files = {name: list(data) for name, data in reader.attachments.items()}
             _ = len(reader.pages)
             meta = reader.trailer["/Root"].get("/Metadata")
             xmp = meta.get_object().get_data() if meta is not None else b""
@@ -213,7 +219,7 @@ def _pdf_facts(pdf: bytes, path: str | None) -> tuple[bool, list[str]]:
             raise _failure(exc, pdf, path) from None  # the reasons of every other PDF read (encrypted, damaged)
     from .container import xmp_facts
 
-    return bool(xmp.strip()) and xmp_facts(xmp).values.get("part") is not None, names
+    return bool(xmp.strip()) and xmp_facts(xmp).values.get("part") is not None, files
 
 
 def pages_not_pdfa(pdf: bytes, path: str | None = None) -> list[Finding]:
@@ -242,10 +248,10 @@ def attach(pdf: bytes, xml: bytes, pdf_path: str | None = None, xml_path: str | 
     from .profiles import detect_profile
     from .validate import validate_document
 
-    is_pdfa, names = _pdf_facts(pdf, pdf_path)
+    is_pdfa, files = _pdf_facts(pdf, pdf_path)
     from .container import INVOICE_NAMES
 
-    carried = [n for n in names if n.lower() in (x.lower() for x in INVOICE_NAMES)]
+    carried = [n for n in files if n.lower() in (x.lower() for x in INVOICE_NAMES)]
     if carried:
         raise UnreadableInput(f"the PDF already carries an invoice XML ({', '.join(carried)})", pdf_path)
     tree = xmlsafe.parse(xml, xml_path)
@@ -272,5 +278,14 @@ def attach(pdf: bytes, xml: bytes, pdf_path: str | None = None, xml_path: str | 
     if not is_pdfa:
         notes.append("the input PDF declared no PDF/A conformance; its pages meet the PDF/A-3 essentials checked "
                      "(einvoice.pdfa), and the result declares PDF/A-3b")
-    out = embed(pdf, xml, level, doc.invoice, lang=lang)
+    # the PDF's own attachments are kept, each listed in /AF as PDF/A-3 asks (the package writes the attachment list
+    # anew: they were dropped without a word); a name given twice keeps its first file, and the note says so
+    kept = {name: {"filedata": data[0]} for name, data in files.items() if data}
+    if kept:
+        notes.append(f"kept the PDF's own attachment{'s' if len(kept) > 1 else ''} {', '.join(sorted(kept))} (each "
+                     "listed as an associated file of the document)")
+    twice = sorted(name for name, data in files.items() if len(data) > 1)
+    if twice:
+        notes.append(f"the PDF carried several files named {', '.join(twice)}: the first of each is kept")
+    out = embed(pdf, xml, level, doc.invoice, lang=lang, attachments=kept)
     return out, report, notes

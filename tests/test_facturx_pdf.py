@@ -697,3 +697,36 @@ def test_an_invoice_listed_only_in_af_is_said_where_it_was_looked_for(built):
     assert exc.value.reason.startswith("no invoice: the PDF's embedded files (its /EmbeddedFiles name tree) hold no")
     assert exc.value.reason.endswith("its /AF array lists factur-x.xml, which that tree does not hold, and receivers "
                                      "do not look for the invoice there")
+
+
+def test_attach_keeps_the_pdfs_own_attachments(tmp_path):
+    """A PDF from another system with attachments of its own (a time sheet) lost them without a word: the package
+    writes the attachment list anew. They are kept, each listed in /AF as PDF/A-3 asks, and a note says so."""
+    import pikepdf
+
+    from einvoice.render import render_pdf
+    from einvoice.syntax import load
+
+    xml = (SAMPLES / "facturx-en16931.xml").read_bytes()
+    foreign = _with(render_pdf(load(xml).invoice, "fr", pdfa=True), {"timesheet.txt": b"38.5 hours, week 23\n"})
+    out, report, notes = attach(foreign, xml)
+    assert report.valid and any("timesheet.txt" in n for n in notes)
+    got, findings = read_pdf(out)
+    assert got == xml and findings == []
+    with pikepdf.open(io.BytesIO(out)) as doc:
+        assert doc.attachments["timesheet.txt"].get_file().read_bytes() == b"38.5 hours, week 23\n"
+        listed = {str(spec.get("/F")) for spec in doc.Root.AF}
+        assert {"factur-x.xml", "timesheet.txt"} <= listed
+    src = tmp_path / "in.pdf"
+    src.write_bytes(foreign)
+    res = run("attach", src, SAMPLES / "facturx-en16931.xml", "-o", tmp_path / "out.pdf")
+    assert res.exit_code == 0 and "timesheet.txt" in res.output, res.output
+
+
+def test_a_lossy_build_between_german_parties_is_judged_by_the_inputs_countries(tmp_path):
+    """Factur-X MINIMUM has no buyer address: a lossy build between German parties wrote a MINIMUM PDF that
+    BR-HYBRID-DE-01 refuses, since the rule read the countries from the XML only; the build's input says them."""
+    out = tmp_path / "min.pdf"
+    res = run("build", SAMPLES / "xrechnung.yaml", "-f", "facturx-minimum", "--allow-lossy", "--pdf", out)
+    assert res.exit_code == 1 and not out.exists(), res.output
+    assert "BR-HYBRID-DE-01" in res.output
