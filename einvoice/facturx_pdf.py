@@ -140,8 +140,8 @@ def build_pdf(data, format: str, lang: str | None = None, policy: bool = False,
     from .render import html_to_pdf, render_html
 
     level = _level(format)
-    xml, report = build_report(data, format, policy=policy, allow_lossy=allow_lossy)
-    given = to_invoice(data)  # (the parties' countries as given: a lossy build may leave them out of the XML)
+    given = to_invoice(data)  # (read once: its parties' countries, which a lossy build may leave out of the XML)
+    xml, report = build_report(given, format, policy=policy, allow_lossy=allow_lossy)
     countries = tuple(p.address.country_code if p is not None and p.address else None for p in (given.seller, given.buyer))
     invoice = syntax.load(xml).invoice  # what the page shows is what the XML says
     from .render.render import NoGlyphs

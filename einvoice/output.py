@@ -24,6 +24,7 @@ from urllib.parse import quote
 
 from lxml import etree
 
+from .basics import words_for
 from .batch import LIMIT_RULE, STATUS_SKIPPED, STATUS_UNREADABLE, STATUS_WARNINGS, FileResult, Summary
 from .errors import one_line, printable
 
@@ -221,8 +222,7 @@ def _rule_text(f) -> str:
         template = str((known_metadata(f.layer).get(f.rule) or {}).get("message") or "") if f.layer else ""
     except Exception:  # noqa: BLE001 - a layer without a table (xsd, batch, container): the finding's message
         template = ""
-    from .basics import words_for  # a part written per syntax: both, labelled (the rule list is of every file)
-
+    # (a part written per syntax, words_for: both, labelled; the rule list is of every file)
     text = _PLACEHOLDER.sub("...", words_for(template, None)).strip() if template else _NO_TABLE.get(f.rule, f.message)
     return text[:200]
 

@@ -362,8 +362,9 @@ def build_view(invoice: Invoice, lang: str | None = None) -> dict:
         if _s(ln.buyer_accounting_reference):
             details.append(f"{L('accounting_ref')} {_s(ln.buyer_accounting_reference)}")
         gross = price.gross_amount.value if price and price.gross_amount else None  # (shown where it is not the price)
-        if gross is not None and (price.discount and price.discount.value or gross != (price.net_amount.value if price.net_amount else None)):
-            details.append(f"{L('gross_price')} {fmt_number(price.gross_amount.value, lang)}")
+        net = price.net_amount.value if price and price.net_amount else None
+        if gross is not None and (price.discount and price.discount.value or gross != net):
+            details.append(f"{L('gross_price')} {fmt_number(gross, lang)}")
         if ln.period and (ln.period.start_date or ln.period.end_date):
             details.append(f"{fmt_date(ln.period.start_date, lang)} – {fmt_date(ln.period.end_date, lang)}".strip(" –"))
         lines.append({
