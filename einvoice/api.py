@@ -81,7 +81,7 @@ def convert_report(source: Source, to: str, force: bool = False, profile: str | 
     from .profiles import detect_profile
     from .rules.facturx.checks import counted_line
     from .syntax.cii.reader import read_cii
-    from .syntax.convert import UBL_PROFILES, ConversionRefused, convert as convert_invoice, not_carried
+    from .syntax.convert import UBL_PROFILES, ConversionRefused, convert as convert_invoice, facturx_label, not_carried
     from .syntax.convert import supplied as supplied_terms
     from .syntax.namespaces import RAM
     from .syntax.zugferd1 import LOGISTICS, logistics_as_charges
@@ -108,7 +108,7 @@ def convert_report(source: Source, to: str, force: bool = False, profile: str | 
             invoice = read_cii(logistics_as_charges(root))
     if to == "ubl" and not invoice.lines:  # (UBL's schema wants one: said so, not as a schema error on the result)
         fx = detected.removeprefix("facturx-")
-        what = "the invoice" if fx == detected else f"a Factur-X {fx.upper().replace('WL', ' WL')} invoice"
+        what = "the invoice" if fx == detected else f"a {facturx_label(fx)} invoice"
         but = f" (its {cut} group or information line{'s' if cut > 1 else ''} being none)" if cut else ""
         raise ConversionRefused(f"{what} has no invoice lines (BG-25){but}, and a UBL invoice needs at least one",
                                 ["BG-25 INVOICE LINE"])

@@ -717,7 +717,7 @@ def convert(source: Path, to: str, target_profile: str | None, output: Path, for
     """
     from .api import convert_report
     from .errors import BuildRefused, EinvoiceError, SourceInvalid
-    from .syntax.convert import UBL_PROFILES, ConversionRefused
+    from .syntax.convert import UBL_PROFILES, ConversionRefused, facturx_label
 
     if target_profile is not None and (to == "ubl") != (target_profile in UBL_PROFILES):
         click.echo(f"einvoice: --profile {target_profile} does not apply to --to {to}", err=True)
@@ -737,7 +737,7 @@ def convert(source: Path, to: str, target_profile: str | None, output: Path, for
         click.echo(f"einvoice: {_printable(source)}: {what} ({n} error{'s' if n != 1 else ''}):", err=True)
         for f in exc.findings:
             click.echo(_finding_line(f))
-        target = f"Factur-X {target_profile.upper().replace('WL', ' WL')}" if to == "cii" and target_profile else to.upper()
+        target = facturx_label(target_profile) if to == "cii" and target_profile else to.upper()
         _notes(exc.dropped, f"the source states what {target} does not hold (the errors above may follow from it)",
                all_notes)
         sys.exit(EXIT_INVALID)

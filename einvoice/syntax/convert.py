@@ -135,6 +135,11 @@ def vat_categories(inv: Invoice) -> dict[str, set[str]]:
     return found
 
 
+def facturx_label(fx: str) -> str:
+    """A Factur-X profile as people write it: 'basicwl' -> 'Factur-X BASIC WL'."""
+    return f"Factur-X {fx.removeprefix('facturx-').upper().replace('WL', ' WL')}"
+
+
 def facturx_category_refusal(inv: Invoice, fx: str) -> ConversionRefused | None:
     """A refusal naming the VAT category codes Factur-X profile ``fx`` has no code for, or None."""
     from .codes import FACTURX_VAT_CATEGORIES
