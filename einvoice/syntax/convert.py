@@ -153,7 +153,7 @@ def facturx_category_refusal(inv: Invoice, fx: str) -> ConversionRefused | None:
     missing = [f"VAT category code {code!r} ({', '.join(sorted(terms))})" for code, terms in sorted(outside.items())]
     hint = " (Factur-X EXTENDED lists it)" if all(c in FACTURX_VAT_CATEGORIES["extended"] for c in outside) else ""
     return ConversionRefused(
-        f"Factur-X {fx.upper()} has no such VAT category in its code list (FX-SCH-A-000587): "
+        f"{facturx_label(fx)} has no such VAT category in its code list (FX-SCH-A-000587): "
         + "; ".join(missing) + hint, missing)
 
 
@@ -192,7 +192,7 @@ def convert(invoice: Invoice, to: str, profile: str | None = None, source_profil
         if rounding is not None and rounding.value and b"RoundingAmount" not in written:
             # (the profile's schema has no BT-114: the amount due would not add up, BR-CO-16 said "recompute")
             raise ConversionRefused(
-                f"Factur-X {fx.upper()} has no rounding amount (BT-114): the source's {rounding.value} cannot be "
+                f"{facturx_label(fx)} has no rounding amount (BT-114): the source's {rounding.value} cannot be "
                 "carried, and without it the amount due (BT-115) does not add up; convert to a profile that has "
                 "one (en16931 or extended)", ["rounding amount (BT-114)"])
         return written
