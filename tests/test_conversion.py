@@ -746,8 +746,11 @@ def test_a_value_the_document_repeats_elsewhere_is_still_listed_when_its_own_pla
     assert inv.seller.address is not None
     inv.payee = inv.seller.model_copy(update={"vat_id": None, "tax_registrations": [], "legal_registration_id": None,
                                               "electronic_address": None, "contact": None, "name": "Factoring AS"})
-    ubl = convert(inv, "ubl")
+    from einvoice.syntax.ubl.writer import write_ubl
+
+    ubl = write_ubl(inv)  # (as another's document may state it: a conversion to UBL leaves the repetition out)
     assert ubl.count(reason.encode()) == 1 + len(inv.lines) and b"<cac:PayeeParty>" in ubl
+    assert convert(inv, "ubl").count(reason.encode()) == 1
     dropped: list[str] = []
     api.convert(ubl, "cii", dropped=dropped, profile="en16931", force=True)  # (an S line with a reason: BR-S-10)
     lines = [d for d in dropped if "ClassifiedTaxCategory/cbc:TaxExemptionReason" in d]
@@ -1382,3 +1385,29 @@ def test_cli_refused_conversion_names_what_the_target_does_not_hold(tmp_path):
     assert "cac:PartyIdentification/cbc:ID: '5532331183'" in res.output
     res = CliRunner().invoke(main, ["convert", str(source), "--to", "cii", "--profile", "en16931", "-o", str(out)])
     assert res.exit_code == 0 and out.exists(), res.output
+
+
+def test_an_extended_items_repetition_of_its_breakdowns_reason_is_not_written_to_ubl():
+    """Factur-X EXTENDED states an exempt breakdown's reason on each of its items (the builder writes it so); UBL
+    warns of a line's reason (UBL-CR-600/601) and EN 16931 has none: the conversion leaves the repetition out,
+    and lists nothing as lost. A line's reason of its own (another than its breakdown's) is carried."""
+    from pathlib import Path
+
+    import einvoice
+    from einvoice import api
+    from einvoice.build import load_input
+    from einvoice.validate import validate
+
+    data = load_input(Path(__file__).resolve().parents[1] / "samples" / "peppol-reverse-charge.yaml")
+    extended = einvoice.build(data, "facturx-extended")
+    assert extended.count(b"<ram:ExemptionReasonCode>VATEX-EU-AE<") == 3  # (two lines, the breakdown)
+    for profile in (None, "peppol"):
+        dropped: list[str] = []
+        ubl = api.convert(extended, "ubl", dropped=dropped, profile=profile)
+        assert ubl.count(b"<cbc:TaxExemptionReasonCode>VATEX-EU-AE<") == 1 and dropped == []
+        assert not {f.rule for f in validate(ubl, schema=False).findings} & {"UBL-CR-600", "UBL-CR-601"}
+    own = extended.replace(b"<ram:ExemptionReason>Reverse charge</ram:ExemptionReason>",
+                           b"<ram:ExemptionReason>Reverse charge, art. 196</ram:ExemptionReason>", 1)
+    dropped = []
+    ubl = api.convert(own, "ubl", dropped=dropped, force=True)
+    assert b"Reverse charge, art. 196" in ubl and dropped == []

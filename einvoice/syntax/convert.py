@@ -22,9 +22,10 @@ supplied here:
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from ..errors import EinvoiceError
-from ..model.invoice import Invoice
+from ..model.invoice import Invoice, TaxCategory
 from .namespaces import CBC, CII_NS, UBL_NS
 
 UBL_PROFILES = ("peppol", "ehf")
@@ -157,6 +158,47 @@ def facturx_category_refusal(inv: Invoice, fx: str) -> ConversionRefused | None:
         + "; ".join(missing) + hint, missing)
 
 
+def _ubl_flavour(source_profile: str | None) -> str:
+    return "ehf" if source_profile == "ehf" else "peppol"
+
+
+def without_repeated_reasons(invoice: Invoice) -> Invoice:
+    """The invoice without the exemption reasons (BT-120/121) its lines' and document allowances' VAT categories
+    repeat from the breakdown of their category and rate (a copy when there are such). Factur-X EXTENDED states
+    the breakdown's reason on each item (its revised rules sum a breakdown's items by reason; our writer does so
+    too); EN 16931 on the breakdown alone, and UBL's rules warn of a line's (UBL-CR-600/601). A reason of an
+    item's own, other than its breakdown's, stays."""
+    def key(cat: TaxCategory) -> tuple[str, Any]:
+        rate = cat.rate
+        return (cat.code or "").strip(), rate if not (rate is not None and rate.is_nan()) else "NaN"
+
+    held: dict[tuple[str, Any], TaxCategory] = {}
+    for total in invoice.tax_totals:
+        for vb in total.breakdown:
+            if vb.category is not None:
+                held.setdefault(key(vb.category), vb.category)
+
+    def repeated(cat: TaxCategory | None) -> list[str]:
+        if cat is None or (cat.exemption_reason is None and cat.exemption_reason_code is None):
+            return []
+        of = held.get(key(cat))
+        return [what for what in ("exemption_reason", "exemption_reason_code") if of is not None
+                and getattr(cat, what) is not None and getattr(of, what) is not None
+                and getattr(cat, what).strip() == getattr(of, what).strip()]
+
+    def items(inv: Invoice) -> list[TaxCategory | None]:
+        return [ln.item.tax_category if ln.item is not None else None for ln in inv.lines] + [
+            ac.tax_category for ac in inv.allowances_charges]
+
+    if not held or not any(repeated(cat) for cat in items(invoice)):
+        return invoice
+    invoice = invoice.model_copy(deep=True)
+    for cat in items(invoice):
+        for what in repeated(cat):
+            setattr(cat, what, None)
+    return invoice
+
+
 def convert(invoice: Invoice, to: str, profile: str | None = None, source_profile: str | None = None) -> bytes:
     """The invoice written in syntax ``to`` ("ubl" or "cii").
 
@@ -167,9 +209,9 @@ def convert(invoice: Invoice, to: str, profile: str | None = None, source_profil
     if to == "ubl":
         from .ubl.writer import write_ubl
 
+        invoice = without_repeated_reasons(invoice)
         if profile is None:
-            flavour = "ehf" if source_profile == "ehf" else "peppol"
-            return write_ubl(invoice, flavour=flavour)
+            return write_ubl(invoice, flavour=_ubl_flavour(source_profile))
         return write_ubl(to_peppol(invoice, profile), flavour=profile)
     if to == "cii":
         from .cii.writer import PROFILES, write_cii
@@ -247,7 +289,9 @@ def not_carried(source, converted, source_profile: str | None = None, limit: int
 
         again = write_cii(converted.invoice, profile="extended")  # (written whatever its VAT categories: only compared)
     else:
-        again = convert(converted.invoice, "ubl", source_profile=source_profile)
+        from .ubl.writer import write_ubl
+
+        again = write_ubl(converted.invoice, flavour=_ubl_flavour(source_profile))  # (as it is: a line's reason too)
     have, src = _values(xmlsafe.parse(again).getroot()), _values(source.root)
     for path in [p for p in src if p.endswith(_SPECIFICATION)]:  # BT-24: the target's own, by design (see convert)
         del src[path]

@@ -574,6 +574,55 @@ def build_cii(invoice: Invoice, profile: str = "extended", guideline: str | None
     return BINDING.write(root, invoice, _Ctx(invoice, _guideline(invoice, profile, guideline)))
 
 
+def _rate(el: Any) -> Decimal | None:
+    text = (el.findtext(_R + "RateApplicablePercent") or "").strip()
+    try:
+        return Decimal(text) if text else None
+    except ArithmeticError:
+        return None
+
+
+def _reasons_beside_breakdown(root: Any) -> None:
+    """Factur-X EXTENDED: each line's and document allowance's or charge's VAT category states the exemption
+    reason (BT-120/121) of the breakdown of its category and rate. EN 16931 states a reason on the breakdown only
+    (the builder moves a line's there); EXTENDED's revised rules (BR-FXEXT-E-08rev and the other exempt
+    categories') sum an exempt breakdown's items by category, rate and reason, so an item without the reason
+    counts for none and the breakdown's taxable amount does not add up. The reason is the breakdown's (the model
+    holds one per category and rate), written where EXTENDED's schema places it."""
+    settlement = root.find(f"{_S}SupplyChainTradeTransaction/{_R}ApplicableHeaderTradeSettlement")
+    if settlement is None:
+        return
+    reasons: dict[tuple[str, Decimal | None], tuple[str | None, str | None]] = {}
+    for att in settlement.iterchildren(_R + "ApplicableTradeTax"):
+        text, code = att.findtext(_R + "ExemptionReason"), att.findtext(_R + "ExemptionReasonCode")
+        if text or code:
+            reasons.setdefault(((att.findtext(_R + "CategoryCode") or "").strip(), _rate(att)), (text, code))
+    if not reasons:
+        return
+    items = list(root.iterfind(f"{_S}SupplyChainTradeTransaction/{_R}IncludedSupplyChainTradeLineItem/"
+                               f"{_R}SpecifiedLineTradeSettlement/{_R}ApplicableTradeTax"))
+    items += settlement.iterfind(f"{_R}SpecifiedTradeAllowanceCharge/{_R}CategoryTradeTax")
+    for tax in items:
+        reason = reasons.get(((tax.findtext(_R + "CategoryCode") or "").strip(), _rate(tax)))
+        if reason is None:
+            continue
+        text, code = reason  # (each where the item states none: an item's own stays, as a reader takes it)
+        if text and tax.find(_R + "ExemptionReason") is None:
+            after = tax.find(_R + "TypeCode")
+            new = etree.Element(_R + "ExemptionReason")
+            new.text = text
+            if after is not None:
+                after.addnext(new)
+            else:
+                tax.insert(0, new)
+        if code and tax.find(_R + "ExemptionReasonCode") is None:
+            category = tax.find(_R + "CategoryCode")
+            if category is not None:
+                new = etree.Element(_R + "ExemptionReasonCode")
+                new.text = code
+                category.addnext(new)
+
+
 def write_cii(invoice: Invoice, profile: str = "en16931", guideline: str | None = None, pretty: bool = True) -> bytes:
     """The invoice as CII XML bytes for a Factur-X profile (minimum | basicwl | basic | en16931 | extended).
 
@@ -584,4 +633,6 @@ def write_cii(invoice: Invoice, profile: str = "en16931", guideline: str | None 
     shape = _shape_of(profile)
     shape.shape(root, shape.root_type)
     prune(root, profile)  # what the profile does not use in a given context (FX-NOTUSED-*)
+    if profile == "extended":
+        _reasons_beside_breakdown(root)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=pretty)
