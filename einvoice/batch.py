@@ -382,7 +382,7 @@ def _validate_one(cand: Candidate, opts: Options, t0: float) -> FileResult:
     except EinvoiceError as exc:
         reason = getattr(exc, "reason", None) or str(exc)
         if (not cand.explicit or opts.other_xml_skipped) and "unknown root element" in reason:
-            return FileResult(path, STATUS_SKIPPED, reason=f"not an invoice ({reason})",
+            return FileResult(path, STATUS_SKIPPED, reason=f"not an invoice: {reason}",
                               seconds=time.perf_counter() - t0)
         return FileResult(path, STATUS_UNREADABLE, reason=reason, seconds=time.perf_counter() - t0)
     report = validate_document(doc, profile=opts.profile, schema=opts.schema, rules=opts.rules, policy=opts.policy)

@@ -501,7 +501,7 @@ def test_xml_of_another_kind_in_a_list_of_changed_files_is_skipped(tmp_path, mon
     _invalid(tmp_path / "bad.xml")
     monkeypatch.chdir(tmp_path)
     res = files_from(tmp_path, monkeypatch, b"pom.xml\nehf-invoice.xml\n")
-    assert res.exit_code == 0 and "pom.xml: skipped (not an invoice (unknown root element <project>" in res.stdout
+    assert res.exit_code == 0 and "pom.xml: skipped (not an invoice: unknown root element <project>" in res.stdout
     assert "1 valid" in res.stdout and "1 skipped" in res.stdout
     assert files_from(tmp_path, monkeypatch, b"pom.xml\nbad.xml\n").exit_code == 1  # (the invoices still judged)
     res = run("validate", "--skip-other-xml", "pom.xml", "ehf-invoice.xml")
@@ -513,6 +513,14 @@ def test_xml_of_another_kind_in_a_list_of_changed_files_is_skipped(tmp_path, mon
     # a file that is no XML at all, or a broken invoice, is no other XML: still unreadable
     (tmp_path / "broken.xml").write_text("<Invoice")
     assert run("validate", "--skip-other-xml", "broken.xml").exit_code == 2
+    # a root misnamed in an invoice's namespace is a broken invoice too, in a folder and a list as well
+    for name, xml in (("typo.xml", '<Invoce xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"/>'),
+                      ("wrong.xml", '<rsm:myinvoice xmlns:rsm="urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"/>')):
+        (tmp_path / name).write_text(xml)
+        res = files_from(tmp_path, monkeypatch, f"pom.xml\nehf-invoice.xml\n{name}\n".encode())
+        assert res.exit_code == 2 and f"{name}: root element <" in res.stderr and "is not the invoice root of its namespace" in res.stderr
+        assert "1 unreadable" in res.stdout and "1 skipped" in res.stdout
+        (tmp_path / name).unlink()
     hooks = (ROOT / ".pre-commit-hooks.yaml").read_text()
     assert "--skip-other-xml" in hooks
     # pre-commit splits the files over several processes unless told not to: the cross-invoice checks need them all

@@ -59,9 +59,21 @@ def read_tree(root: Any, path: str | None = None):
         return Document(None, Syntax.CII, root, path, reader=_read_cii)
     if root.tag == SBD_ROOT:
         return _read_enveloped(root, path)
+    expected = _INVOICE_ROOTS.get(etree.QName(root).namespace if isinstance(root.tag, str) else None)
+    if expected is not None:  # (an invoice's namespace: a broken invoice, not XML of another kind)
+        raise UnreadableInput(f"root element {_named(root)} is not the invoice root of its namespace: expected {expected}",
+                              path)
     raise UnreadableInput(
         f"unknown root element {_named(root)}; expected a UBL Invoice/CreditNote, a CII CrossIndustryInvoice or a "
         "ZUGFeRD 1.0 CrossIndustryDocument", path)
+
+
+_INVOICE_ROOTS = {
+    ns.UBL_INVOICE: "<Invoice>",
+    ns.UBL_CREDIT_NOTE: "<CreditNote>",
+    ns.RSM: "<CrossIndustryInvoice>",
+    "urn:ferd:CrossIndustryDocument:invoice:1p0": "<CrossIndustryDocument> (ZUGFeRD 1.0)",
+}
 
 
 def _named(el: Any) -> str:
