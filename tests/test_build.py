@@ -441,6 +441,15 @@ def test_facturx_extended_items_state_their_breakdowns_exemption_reason():
 
     if oracle.available() is None:
         assert oracle.verdict("facturx-extended", xml) == set()
+    from einvoice.rules.german import XR_EXTENSION_ID
+    from einvoice.syntax.cii.writer import write_cii
+
+    model = to_invoice(copy.deepcopy(data))  # (XRechnung's extension runs CEN's CII rules, which warn of an item's reason)
+    assert prepare(model, FORMATS["facturx-extended"]) == []
+    xr = write_cii(model, "extended", guideline=XR_EXTENSION_ID)
+    assert xr.count(b"<ram:ExemptionReason>") == 2 and b"<ram:ExemptionReasonCode>" in xr  # (the breakdowns')
+    assert not etree.fromstring(xr).xpath("//ram:SpecifiedLineTradeSettlement/ram:ApplicableTradeTax/ram:ExemptionReason"
+                                          " | //ram:CategoryTradeTax/ram:ExemptionReason", namespaces=ns)
     lean = einvoice.build(data, "facturx-en16931")
     assert b"<ram:ExemptionReason>" in lean and not etree.fromstring(lean).xpath(
         "//ram:SpecifiedLineTradeSettlement/ram:ApplicableTradeTax/ram:ExemptionReason", namespaces=ns)

@@ -633,6 +633,6 @@ def write_cii(invoice: Invoice, profile: str = "en16931", guideline: str | None 
     shape = _shape_of(profile)
     shape.shape(root, shape.root_type)
     prune(root, profile)  # what the profile does not use in a given context (FX-NOTUSED-*)
-    if profile == "extended":
-        _reasons_beside_breakdown(root)
+    if profile == "extended" and "xrechnung" not in _guideline(invoice, profile, guideline):
+        _reasons_beside_breakdown(root)  # (not in XRechnung's extension: CEN's CII rules it runs warn, CII-DT-098)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=pretty)
