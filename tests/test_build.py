@@ -453,3 +453,25 @@ def test_facturx_extended_items_state_their_breakdowns_exemption_reason():
     lean = einvoice.build(data, "facturx-en16931")
     assert b"<ram:ExemptionReason>" in lean and not etree.fromstring(lean).xpath(
         "//ram:SpecifiedLineTradeSettlement/ram:ApplicableTradeTax/ram:ExemptionReason", namespaces=ns)
+
+
+def test_extended_items_of_two_breakdowns_alike_but_for_their_reasons_keep_their_own():
+    """Two exempt breakdowns of one category and rate with other reasons (EXTENDED allows it; its items say by their
+    own reasons which is theirs): an item without a reason gets neither (either would be a guess)."""
+    from einvoice.syntax.cii.writer import _reasons_beside_breakdown
+
+    ram = "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"
+    rsm = "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"
+    breakdown = "<ram:ApplicableTradeTax><ram:TypeCode>VAT</ram:TypeCode><ram:ExemptionReason>{}</ram:ExemptionReason>" \
+                "<ram:CategoryCode>E</ram:CategoryCode><ram:RateApplicablePercent>{}</ram:RateApplicablePercent></ram:ApplicableTradeTax>"
+    line = "<ram:IncludedSupplyChainTradeLineItem><ram:SpecifiedLineTradeSettlement><ram:ApplicableTradeTax>" \
+           "<ram:TypeCode>VAT</ram:TypeCode><ram:CategoryCode>E</ram:CategoryCode><ram:RateApplicablePercent>0" \
+           "</ram:RateApplicablePercent></ram:ApplicableTradeTax></ram:SpecifiedLineTradeSettlement></ram:IncludedSupplyChainTradeLineItem>"
+    for reasons, expected in ((("A", "A"), ["A"]), (("A", "B"), []), (("A",), ["A"])):
+        xml = (f'<rsm:CrossIndustryInvoice xmlns:rsm="{rsm}" xmlns:ram="{ram}"><rsm:SupplyChainTradeTransaction>{line}'
+               "<ram:ApplicableHeaderTradeSettlement>" + "".join(breakdown.format(r, "0.00") for r in reasons)
+               + "</ram:ApplicableHeaderTradeSettlement></rsm:SupplyChainTradeTransaction></rsm:CrossIndustryInvoice>")
+        root = etree.fromstring(xml)
+        _reasons_beside_breakdown(root)
+        assert root.xpath("//ram:SpecifiedLineTradeSettlement/ram:ApplicableTradeTax/ram:ExemptionReason/text()",
+                          namespaces={"ram": ram}) == expected

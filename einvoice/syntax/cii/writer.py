@@ -577,9 +577,10 @@ def build_cii(invoice: Invoice, profile: str = "extended", guideline: str | None
 def _rate(el: Any) -> Decimal | None:
     text = (el.findtext(_R + "RateApplicablePercent") or "").strip()
     try:
-        return Decimal(text) if text else None
+        rate = Decimal(text) if text else None
     except ArithmeticError:
         return None
+    return None if rate is None or rate.is_nan() else rate
 
 
 def _reasons_beside_breakdown(root: Any) -> None:
@@ -592,11 +593,12 @@ def _reasons_beside_breakdown(root: Any) -> None:
     settlement = root.find(f"{_S}SupplyChainTradeTransaction/{_R}ApplicableHeaderTradeSettlement")
     if settlement is None:
         return
-    reasons: dict[tuple[str, Decimal | None], tuple[str | None, str | None]] = {}
+    reasons: dict[tuple[str, Decimal | None], tuple[str | None, str | None] | None] = {}
     for att in settlement.iterchildren(_R + "ApplicableTradeTax"):
         text, code = att.findtext(_R + "ExemptionReason"), att.findtext(_R + "ExemptionReasonCode")
-        if text or code:
-            reasons.setdefault(((att.findtext(_R + "CategoryCode") or "").strip(), _rate(att)), (text, code))
+        if text or code:  # (two breakdowns of one category and rate with other reasons: the items' are their own)
+            key = ((att.findtext(_R + "CategoryCode") or "").strip(), _rate(att))
+            reasons[key] = (text, code) if reasons.get(key, (text, code)) == (text, code) else None
     if not reasons:
         return
     items = list(root.iterfind(f"{_S}SupplyChainTradeTransaction/{_R}IncludedSupplyChainTradeLineItem/"
