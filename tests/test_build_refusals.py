@@ -1028,3 +1028,43 @@ def test_the_empty_delivery_element_of_a_cii_build_names_the_input_and_what_fill
     data["delivery"] = {"actual_date": "2024-05-01"}
     _xml, report = build_report(data, "facturx-en16931")
     assert "PEPPOL-EN16931-R008" not in {f.rule for f in report.findings}
+
+
+def test_national_refusals_name_the_input_field_they_are_about():
+    """GR-R-002/005 want a Greek invoice's parties' names in the party name (BT-28/45, the trading name) as well:
+    the refusal said the seller's name was missing, naming `seller`, when `seller.name` was given; NL-R-001 (a
+    Dutch credit note without the invoice it credits), GR-R-004-1 (no MARK number) and DK-R-016 (a Danish credit
+    note's negative amount) named no input field at all."""
+    def named(data, fmt="peppol"):
+        with pytest.raises(BuildRefused) as info:
+            einvoice.build(data, fmt)
+        return {f.rule: (f.message, f.message.rsplit("(input: ", 1)[-1] if "(input: " in f.message else None)
+                for f in info.value.findings}
+
+    greek = _sample("peppol")
+    greek["seller"].update({"tax_registrations": [{"company_id": "EL094019245", "scheme": "VAT"}],
+                            "electronic_address": {"value": "094019245", "scheme_id": "9933"}})
+    greek["seller"]["address"]["country_code"] = "GR"
+    greek["seller"].pop("trading_name", None)
+    greek["buyer"].pop("trading_name", None)
+    found = named(greek)
+    assert found["GR-R-002"][1] == "seller.trading_name)" and "BT-28" in found["GR-R-002"][0]
+    assert found["GR-R-005"][1] == "buyer.trading_name)" and "BT-45" in found["GR-R-005"][0]
+    assert found["GR-R-004-1"][1] == "supporting_documents)"
+    greek["seller"]["trading_name"] = greek["seller"]["name"]
+    assert "GR-R-002" not in named(greek)
+
+    dutch = _sample("peppol")
+    dutch["type_code"] = "381"
+    dutch["seller"]["address"]["country_code"] = "NL"
+    dutch["seller"]["tax_registrations"] = [{"company_id": "NL859311223B01", "scheme": "VAT"}]
+    dutch.pop("preceding_invoices", None)
+    assert named(dutch)["NL-R-001"][1] == "preceding_invoices)"
+
+    danish = _sample("peppol")
+    danish["type_code"] = "381"
+    for party in ("seller", "buyer"):
+        danish[party]["address"]["country_code"] = "DK"
+    for line in danish["lines"]:
+        line["quantity"] = "-" + str(line["quantity"]).lstrip("-")
+    assert named(danish)["DK-R-016"][1] == "lines)"
