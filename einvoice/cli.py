@@ -177,10 +177,8 @@ def _parse_rules(_ctx, _param, values: tuple[str, ...]) -> dict[str, str] | None
         return None
     from .rules import releases
 
-    chosen: dict[str, str] = {}
     try:
-        for value in values:
-            chosen.update(releases.parse(value))
+        chosen = releases.parse(",".join(values))  # (a family named twice with two releases: refused)
         releases.select(chosen)
     except releases.UnknownRelease as exc:
         raise click.BadParameter(str(exc)) from None

@@ -560,6 +560,11 @@ def test_cli_rules_option_selects_a_release(tmp_path):
     assert "rules: EN 16931 1.3.16, Peppol BIS Billing 3.0.21" in text
     bad = _cli("validate", "--rules", "peppol=2.0", str(path))
     assert bad.exit_code == 2 and "no release '2.0' of 'peppol'" in bad.output
+    # one family named with two releases (in one option or two): refused, not the last one applied in silence
+    for args in (["--rules", "peppol=3.0.21,peppol=3.0.19"], ["--rules", "peppol=3.0.19", "--rules", "PEPPOL=3.0.21"]):
+        both = _cli("validate", *args, str(path))
+        assert both.exit_code == 2 and "two releases named" in both.output, both.output
+    assert _cli("validate", "--no-schema", "--rules", "peppol=3.0.20", "--rules", "peppol=3.0.20", str(path)).exit_code != 2
 
 
 def test_junit_and_sarif_name_the_releases(tmp_path):

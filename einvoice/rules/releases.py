@@ -202,7 +202,8 @@ def parse(selection: str) -> dict[str, str]:
         fam, sep, version = part.partition("=")
         if not sep or not fam.strip() or not version.strip():
             raise UnknownRelease(f"{part!r}: write a rule release as FAMILY=VERSION, e.g. peppol=3.0.20")
-        out[fam.strip().lower()] = version.strip()
+        if out.setdefault(fam.strip().lower(), version.strip()) != version.strip():
+            raise UnknownRelease(f"{fam.strip()}: two releases named ({out[fam.strip().lower()]} and {version.strip()}); name one")
     return out
 
 
