@@ -110,6 +110,26 @@ def test_other_references():
     assert refs.account_kind("NO93 8601 1117 948", None) == ("IBAN", False)
 
 
+def test_a_belgian_structured_reference_is_checked():
+    """A Belgian seller's structured reference (OGM/VCS: ten digits and their remainder by 97, 97 for none; printed
+    +++ddd/dddd/ddddd+++ or with asterisks, given in UBL as its twelve digits) with a wrong check was written
+    without a word: NO, SE and FI references were checked, this one not. A free-text reference stays unjudged."""
+    kind = "Belgian structured reference (OGM/VCS)"
+    for value in ("+++090/9337/55493+++", "***090/9337/55493***", "090933755493", "090/9337/55493", "000000000097"):
+        assert refs.payment_reference_kind(value, "BE") == (kind, True), value
+    for value in ("+++090/9337/55494+++", "090933755494", "000000000000"):
+        assert refs.payment_reference_kind(value, "BE") == (kind, False), value
+    assert refs.payment_reference_kind("+++090/9337/55493***", "BE") is None  # (no structured reference's form)
+    assert refs.payment_reference_kind("Factuur 2024-17", "BE") is None
+    assert refs.payment_reference_kind("090933755494", "NL") is None  # (another country's: not judged)
+    inv = good_invoice()
+    inv.seller.address.country_code = "BE"
+    inv.payment_means[0].remittance_information = "+++090/9337/55494+++"
+    assert "EINV-P-008" in findings(inv)
+    inv.payment_means[0].remittance_information = "+++090/9337/55493+++"
+    assert "EINV-P-008" not in findings(inv)
+
+
 def test_an_iban_with_separators_or_invisible_marks_is_judged_not_passed():
     """An IBAN with dashes, or with an invisible right-to-left override or zero-width space, was not judged at all
     (not an IBAN's shape), so a wrong check digit passed EINV-P-010. It is judged by its letters and digits, and

@@ -1,4 +1,4 @@
-"""Check digits of payment references and accounts used in the Nordic countries.
+"""Check digits of payment references and accounts used in the Nordic countries (and Belgium's OGM/VCS).
 
 python-stdnum covers IBAN, ISO 11649 (RF), the Luhn algorithm and the Norwegian
 account number; the Norwegian KID MOD11 variant, the Finnish national reference
@@ -12,6 +12,7 @@ import re
 import unicodedata
 
 from stdnum import iban, iso11649, luhn
+from stdnum.be import ogm_vcs
 from stdnum.exceptions import ValidationError
 from stdnum.no import kontonr
 
@@ -105,6 +106,8 @@ def payment_reference_kind(value: str, country: str | None) -> tuple[str, bool] 
     odd = "" if plain else _WRITTEN_ODDLY
     if bare[:2].upper() == "RF":
         return "ISO 11649 creditor reference" + odd, plain and rf_reference(bare)
+    if country == "BE" and re.fullmatch(r"([+*]{3})?[0-9]{3}/?[0-9]{4}/?[0-9]{5}(?(1)\1)", bare):  # +++ddd/dddd/ddddd+++
+        return "Belgian structured reference (OGM/VCS)" + odd, plain and ogm_vcs.is_valid(re.sub("[^0-9]", "", bare))
     if not re.fullmatch(r"[0-9]+-?", bare):
         return None
     kind = {"NO": "KID", "SE": "OCR", "FI": "Finnish reference"}.get(country or "")
