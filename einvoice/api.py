@@ -130,7 +130,7 @@ def convert_report(source: Source, to: str, force: bool = False, profile: str | 
     if dropped is not None:
         dropped.extend(not_carried(doc, result, detected))
     if supplied is not None:
-        supplied.extend(supplied_terms(invoice, result.invoice))
+        supplied.extend(supplied_terms(invoice, result.invoice, to))
     return data, report
 
 

@@ -1246,6 +1246,17 @@ def test_conversion_lists_what_it_supplies_and_nothing_for_the_samples(tmp_path)
     res = CliRunner().invoke(main, ["convert", str(src), "--to", "ubl", "-o", str(tmp_path / "out.xml")])
     assert res.exit_code == 0, res.output
     assert "note: supplied" in res.output and "payment_means[0].code (BT-81" in res.output
+    # a sales order reference (BT-14) alone: UBL's order reference needs an ID, 'NA' (read back as no BT-13: listed)
+    src.write_bytes(_sample_cii(lambda t: t.replace("BuyerOrderReferencedDocument", "SellerOrderReferencedDocument")))
+    added = []
+    ubl = einvoice.convert(src, to="ubl", supplied=added)
+    assert b"<cbc:ID>NA</cbc:ID>" in ubl and b"<cbc:SalesOrderID>BC-7781</cbc:SalesOrderID>" in ubl
+    assert [a for a in added if a.startswith("purchase_order_reference (BT-13")] == [
+        "purchase_order_reference (BT-13 Purchase order reference): 'NA' (UBL's order reference needs an ID beside "
+        "the sales order reference, BT-14: the Peppol guide's placeholder for none)"]
+    added = []
+    einvoice.convert(src, to="cii", supplied=added)
+    assert added == []
 
 
 def test_a_source_that_does_not_validate_is_not_converted(tmp_path):

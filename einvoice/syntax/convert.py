@@ -365,13 +365,14 @@ def _values(root) -> dict[str, list[str]]:
     return out
 
 
-def supplied(source: Invoice, converted: Invoice) -> list[str]:
+def supplied(source: Invoice, converted: Invoice, to: str | None = None) -> list[str]:
     """What the converted document states that the source does not, one ``path (term): value`` line each: a value
     the target syntax needs where the source has none (UBL's payment means code '1', not defined, to hold a payment
     reference; a card's network 'NA'; a zero VAT total), or one worked out from the source (a price discount as gross
     minus net price, a gross price as net price plus discount). Not listed: the currency UBL puts on every amount
     (the invoice's), the specification identifier (BT-24, the target's own by design), and a term the source states
-    at another place of the model (a payment reference CII states once for all payment means, say)."""
+    at another place of the model (a payment reference CII states once for all payment means, say). ``to``: the
+    target syntax (UBL: BT-13 'NA' beside BT-14, which reads back as no BT-13, is listed too)."""
     def flat(inv: Invoice) -> dict[str, tuple[object, str]]:
         out: dict[str, tuple[object, str]] = {}
 
@@ -405,6 +406,11 @@ def supplied(source: Invoice, converted: Invoice) -> list[str]:
             continue
         path = path.removesuffix(".value")  # an amount's value: named as the amount
         lines.append(f"{path}{f' ({term})' if term else ''}: {value!r}".replace("Decimal(", "").replace("')", "'"))
+    if to == "ubl" and converted.sales_order_reference \
+            and converted.purchase_order_reference is None:  # (read back as no BT-13: the placeholder the writer states)
+        term = Invoice.model_fields["purchase_order_reference"].description
+        lines.append(f"purchase_order_reference ({term}): 'NA' (UBL's order reference needs an ID beside the sales "
+                     "order reference, BT-14: the Peppol guide's placeholder for none)")
     return lines
 
 
