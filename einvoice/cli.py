@@ -809,8 +809,9 @@ def _how_to_pay(m) -> str:
     from .render.i18n import means_name
     from .render.render import GIRO
 
-    name = means_name(m.code, "en") or m.text
-    bits = [f"{name} ({m.code})" if name and m.code else name or (f"means {m.code}" if m.code else "means -")]
+    code = "".join((m.code or "").split()) or None  # (a code as a reader sees it: '\n   1' is 1)
+    name = means_name(code, "en") or m.text
+    bits = [f"{name} ({code})" if name and code else name or (f"means {code}" if code else "means -")]
     dd, card = m.direct_debit, m.card
     for ct in m.credit_transfers:
         provider = (ct.service_provider_id or "").strip()
@@ -870,7 +871,7 @@ def _show_json(path: str, doc) -> dict:
                    "rounding": amount(t.rounding_amount) if t else None,
                    "amount_due": amount(t.payable_amount) if t else None},
         "payment_requested": _no_request(inv) is None,
-        "payment": [{"means": m.code, "accounts": [ct.account_id for ct in m.credit_transfers if ct.account_id],
+        "payment": [{"means": text(m.code), "accounts": [ct.account_id for ct in m.credit_transfers if ct.account_id],
                      "credit_transfers": [{"account": ct.account_id, "bic": ct.service_provider_id,
                                            "account_name": ct.account_name} for ct in m.credit_transfers],
                      "reference": m.remittance_information,

@@ -519,6 +519,27 @@ def test_show_says_invoice_information_for_accounting_asks_no_payment(tmp_path):
     assert "Payment:         - (not a payment request)" in out and "1002344" not in out
 
 
+def test_an_invoices_due_date_stated_with_its_payment_means_is_shown(tmp_path):
+    """A UBL invoice with its due date on the payment means only (UBL 2.0 has no cbc:DueDate; UBL-CR-412 warns of it
+    in 2.1) showed 'Due date: -' and no date on the page: read as BT-9, as a credit note's is. A payment means code
+    with white space around it was shown so ('Bank transfer (\n   30)')."""
+    import json
+
+    from einvoice import convert
+
+    src = tmp_path / "means-due.xml"
+    xml = (SAMPLES / "ehf-invoice.xml").read_text(encoding="utf-8").replace("  <cbc:DueDate>2024-06-01</cbc:DueDate>\n", "")
+    xml = xml.replace("<cbc:PaymentMeansCode>30</cbc:PaymentMeansCode>",
+                      "<cbc:PaymentMeansCode>\n      30</cbc:PaymentMeansCode>\n    <cbc:PaymentDueDate>2024-06-02</cbc:PaymentDueDate>")
+    src.write_text(xml, encoding="utf-8")
+    out = CliRunner().invoke(main, ["show", str(src)]).output
+    assert "Due date:        2024-06-02" in out and "Bank transfer (30)" in out, out
+    data = json.loads(CliRunner().invoke(main, ["show", str(src), "--format", "json"]).output)
+    assert data["due_date"] == "2024-06-02" and data["payment"][0]["means"] == "30"
+    assert "Forfallsdato" in text(render_html(load(src).invoice))
+    assert b"<ram:DueDateDateTime>" in convert(src, to="cii", force=True)  # (BT-9 in the other syntax)
+
+
 def test_a_gross_price_other_than_the_net_price_is_shown_without_a_discount(ehf):
     """The gross price (BT-148) was shown only beside a price discount (BT-147): a gross price 80.0006 with a net
     price 67.2244 and no discount stated (FeRD's 'Bruttopreise' example) was left off the page."""

@@ -145,9 +145,11 @@ def _trading_name(b: Binding, el: Any, vals: dict, els: dict, ctx: Any) -> None:
 
 
 def _due_date(b: Binding, el: Any, vals: dict, els: dict, ctx: Any) -> None:
-    """BT-9: ``cbc:DueDate``; a credit note states it on its first payment means that has one."""
+    """BT-9: ``cbc:DueDate``; a credit note states it on its first payment means that has one, and so does an
+    invoice without ``cbc:DueDate`` (UBL 2.0 has none; UBL-CR-412 warns of it there, but the document states no
+    other date to pay by: read as none, it was lost to ``show``, the page and a conversion)."""
     due = _first(el, _B + "DueDate")
-    if due is None and ctx.cn:
+    if due is None:
         for c in el:
             if c.tag == _A + "PaymentMeans":
                 due = _first(c, _B + "PaymentDueDate")
