@@ -1422,3 +1422,24 @@ def test_an_extended_items_repetition_of_its_breakdowns_reason_is_not_written_to
     dropped = []
     ubl = api.convert(own, "ubl", dropped=dropped, force=True)
     assert b"Reverse charge, art. 196" in ubl and dropped == []
+
+
+def test_an_items_reason_is_kept_when_two_breakdowns_of_its_category_and_rate_differ_by_reason():
+    """As the EXTENDED writer gives an item no breakdown's reason then (either would be a guess), the conversion to
+    UBL keeps an item's reason where two breakdowns alike but for their reasons make it the item's own."""
+    from decimal import Decimal
+
+    from einvoice.model.invoice import Invoice
+    from einvoice.syntax.convert import without_repeated_reasons
+
+    def cat(reason):
+        return {"code": "E", "rate": "0", "exemption_reason": reason}
+
+    data = {"tax_totals": [{"breakdown": [{"category": cat("A")}, {"category": cat("B")}]}],
+            "lines": [{"id": "1", "item": {"name": "x", "tax_category": cat("A")}}]}
+    inv = Invoice.model_validate(data)
+    assert without_repeated_reasons(inv).lines[0].item.tax_category.exemption_reason == "A"
+    data["tax_totals"][0]["breakdown"].pop()
+    inv = Invoice.model_validate(data)
+    assert without_repeated_reasons(inv).lines[0].item.tax_category.exemption_reason is None
+    assert inv.lines[0].item.tax_category.exemption_reason == "A" and Decimal(0) == inv.lines[0].item.tax_category.rate

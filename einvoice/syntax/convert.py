@@ -167,16 +167,21 @@ def without_repeated_reasons(invoice: Invoice) -> Invoice:
     repeat from the breakdown of their category and rate (a copy when there are such). Factur-X EXTENDED states
     the breakdown's reason on each item (its revised rules sum a breakdown's items by reason; our writer does so
     too); EN 16931 on the breakdown alone, and UBL's rules warn of a line's (UBL-CR-600/601). A reason of an
-    item's own, other than its breakdown's, stays."""
+    item's own, other than its breakdown's, stays (and so does one when two breakdowns of its category and rate
+    state other reasons)."""
     def key(cat: TaxCategory) -> tuple[str, Any]:
         rate = cat.rate
         return (cat.code or "").strip(), rate if not (rate is not None and rate.is_nan()) else "NaN"
 
-    held: dict[tuple[str, Any], TaxCategory] = {}
+    def said(cat: TaxCategory) -> tuple:
+        return cat.exemption_reason, cat.exemption_reason_code
+
+    held: dict[tuple[str, Any], TaxCategory | None] = {}  # (None: breakdowns alike but for their reasons, as the writer)
     for total in invoice.tax_totals:
         for vb in total.breakdown:
             if vb.category is not None:
-                held.setdefault(key(vb.category), vb.category)
+                first = held.setdefault(key(vb.category), vb.category)
+                held[key(vb.category)] = first if first is not None and said(first) == said(vb.category) else None
 
     def repeated(cat: TaxCategory | None) -> list[str]:
         if cat is None or (cat.exemption_reason is None and cat.exemption_reason_code is None):
