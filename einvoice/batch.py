@@ -355,7 +355,7 @@ def _validate_one(cand: Candidate, opts: Options, t0: float) -> FileResult:
     from .errors import EinvoiceError
     from .validate import validate_document
 
-    path = cand.path
+    path, data = cand.path, None
     try:
         if cand.data is not None:
             data = cand.data
@@ -383,6 +383,10 @@ def _validate_one(cand: Candidate, opts: Options, t0: float) -> FileResult:
         reason = getattr(exc, "reason", None) or str(exc)
         if (not cand.explicit or opts.other_xml_skipped) and "unknown root element" in reason:
             return FileResult(path, STATUS_SKIPPED, reason=f"not an invoice: {reason}",
+                              seconds=time.perf_counter() - t0)
+        if (not cand.explicit or opts.other_xml_skipped) and "DOCTYPE" in reason and data is not None \
+                and (other := xmlsafe.doctype_of_another_kind(data)):  # (a web.xml or an XHTML page, not read)
+            return FileResult(path, STATUS_SKIPPED, reason=f"not an invoice: its DOCTYPE names <{other}> (not read)",
                               seconds=time.perf_counter() - t0)
         return FileResult(path, STATUS_UNREADABLE, reason=reason, seconds=time.perf_counter() - t0)
     report = validate_document(doc, profile=opts.profile, schema=opts.schema, rules=opts.rules, policy=opts.policy)

@@ -521,6 +521,15 @@ def test_xml_of_another_kind_in_a_list_of_changed_files_is_skipped(tmp_path, mon
         assert res.exit_code == 2 and f"{name}: root element <" in res.stderr and "is not the invoice root of its namespace" in res.stderr
         assert "1 unreadable" in res.stdout and "1 skipped" in res.stdout
         (tmp_path / name).unlink()
+    # XML of another kind with a DOCTYPE (a web.xml, an XHTML page): skipped by the name its DOCTYPE declares, the
+    # declaration not read; an invoice with one stays refused for safety, and so does the file named on its own
+    (tmp_path / "web.xml").write_text('<!DOCTYPE web-app PUBLIC "-//Sun//DTD Web Application 2.3//EN" "x.dtd">\n<web-app/>')
+    res = files_from(tmp_path, monkeypatch, b"web.xml\nehf-invoice.xml\n")
+    assert res.exit_code == 0 and "web.xml: skipped (not an invoice: its DOCTYPE names <web-app> (not read))" in res.stdout
+    (tmp_path / "evil.xml").write_text('<!DOCTYPE Invoice>\n<Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"/>')
+    res = files_from(tmp_path, monkeypatch, b"web.xml\nevil.xml\n")
+    assert res.exit_code == 2 and "evil.xml: document has a DOCTYPE" in res.stderr
+    assert run("validate", "web.xml").exit_code == 2
     hooks = (ROOT / ".pre-commit-hooks.yaml").read_text()
     assert "--skip-other-xml" in hooks
     # pre-commit splits the files over several processes unless told not to: the cross-invoice checks need them all
