@@ -925,10 +925,11 @@ def show(source: Path, out_format: str = "text") -> None:
     cur = inv.currency_code
     kind = "Credit note" if inv.is_credit else "Invoice"
     buyer_ids = ", ".join(i.value for i in (inv.buyer.identifiers if inv.buyer else []) if i.value) or None
+    why = _no_request(inv)  # (nothing asked: no due date, account or reference to pay to, as on the page)
     rows = [
         (kind, f"{inv.number or '-'}  (type {inv.type_code or '-'}, {doc.syntax.value.upper()})"),
         ("Issue date", inv.issue_date),
-        ("Due date", inv.due_date),
+        ("Due date", inv.due_date if why is None else None),
         ("Payment terms", inv.payment_terms.replace("\n", " / ") if inv.payment_terms else None),  # (a line each: one row)
         ("Seller", _party(inv.seller)),
         ("Buyer", _party(inv.buyer)),
@@ -939,12 +940,12 @@ def show(source: Path, out_format: str = "text") -> None:
         ("Net total", _money(t.tax_exclusive_amount, cur) if t else "-"),
         ("VAT", _money(vat.tax_amount, cur) if vat else "-"),
         ("Total", _money(t.tax_inclusive_amount, cur) if t else "-"),
-        ("Amount due", (_money(t.payable_amount, cur) if t else "-") + (f" ({why})" if (why := _no_request(inv)) else "")),
+        ("Amount due", (_money(t.payable_amount, cur) if t else "-") + (f" ({why})" if why else "")),
     ]
     contact = inv.seller.contact if inv.seller else None
     rows.append(("Seller contact", ", ".join(x for x in (contact.name, contact.telephone, contact.email) if x)
                  if contact else None))
-    for m in _payments(inv) if why is None else ():  # (nothing asked: no account or reference to pay to, as on the page)
+    for m in _payments(inv) if why is None else ():
         rows.append(("Payment", _how_to_pay(m)))
     if why is not None or not _payments(inv):
         rows.append(("Payment", "- (not a payment request)" if why and why != "nothing to pay" else "-"))

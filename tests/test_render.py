@@ -517,6 +517,7 @@ def test_show_says_invoice_information_for_accounting_asks_no_payment(tmp_path):
     out = CliRunner().invoke(main, ["show", str(src)]).output
     assert "(invoice information for accounting purposes (type 751), not a payment request)" in out
     assert "Payment:         - (not a payment request)" in out and "1002344" not in out
+    assert "Due date:        -\n" in out  # (no payment asked: no date to pay by, as on the page)
 
 
 def test_an_invoices_due_date_stated_with_its_payment_means_is_shown(tmp_path):
