@@ -206,7 +206,8 @@ def golden_scores(root: Path, only: str | None = None, rule: str | None = None,
     if not verdicts_file.exists():
         return []
     verdicts = json.loads(verdicts_file.read_text(encoding="utf-8"))
-    scores: dict[str, Score] = {name: Score(f"golden {name}") for name in table}
+    scores: dict[str, Score] = {name: Score(f"golden {name}" + (f" ({spec[2]})" if len(spec) > 2 else ""))
+                                for name, spec in table.items()}  # (a release's folder name, and its number)
     for rel, layers in sorted(verdicts.items()):
         if only and only not in rel:
             continue
