@@ -13,8 +13,7 @@ import re
 from datetime import date, timedelta
 
 from ...basics import says_nothing
-from . import RULES
-from . import refs
+from . import RULES, refs
 from ...config import load
 
 CREDIT_TRANSFER = {"30", "58", "31", "42"}
