@@ -946,8 +946,9 @@ def _check_other_facturx_releases(doc: Any, profile: str, report: Report) -> Non
 
 # model leaves that are spelling, not content: how a syntax states a currency, a tax scheme,
 # an indicator; the specification identifiers the format sets; exemption reasons the builder
-# moves from line and allowance categories to the VAT breakdown
-_NOT_CONTENT = ("currency_id", "tax_scheme_id", "charge_indicator_raw", "scheme_version_id")
+# moves from line and allowance categories to the VAT breakdown; a card's network (UBL requires
+# cac:CardAccount/cbc:NetworkID; no term of EN 16931, CII has no place for it: an xrechnung-cii build was refused)
+_NOT_CONTENT = ("currency_id", "tax_scheme_id", "charge_indicator_raw", "scheme_version_id", "network_id")
 _NOT_CONTENT_TOP = ("syntax", "kind", "customization_id", "profile_id", "type_code")
 _MOVED = ("exemption_reason", "exemption_reason_code")
 
@@ -1448,6 +1449,7 @@ _ROOT_FIELDS: dict[str, typing.Callable[[Invoice], str | None]] = {
     "BR-DE-30": _direct_debit_given,
     "BR-DE-31": _direct_debit_given,
     "PEPPOL-EN16931-R053": lambda inv: "tax_totals" if inv.tax_totals else None,  # (else each is computed: one)
+    "BR-DE-18": lambda inv: "payment_terms",  # (its Skonto lines)
     "NL-R-001": lambda inv: "preceding_invoices",
     "GR-R-004-1": lambda inv: "supporting_documents",
     "DK-R-016": lambda inv: "lines",  # (their quantities or prices: a credit note states positive amounts)

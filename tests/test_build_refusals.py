@@ -1068,3 +1068,30 @@ def test_national_refusals_name_the_input_field_they_are_about():
     for line in danish["lines"]:
         line["quantity"] = "-" + str(line["quantity"]).lstrip("-")
     assert named(danish)["DK-R-016"][1] == "lines)"
+
+
+def test_xrechnung_refusals_name_the_input_and_a_card_network_is_no_loss_in_cii():
+    """BR-DE-18 (a Skonto line out of form) named no input field: it names payment_terms. A card's network (UBL's
+    required cac:CardAccount/cbc:NetworkID, no term of EN 16931) refused an xrechnung-cii build as a term lost, 'no
+    format einvoice writes carries it', though xrechnung-ubl writes it. EINV-B-001's hint says an XRechnung needs
+    buyer_reference (BR-DE-15 came only after the buyer identifiers it suggested were given)."""
+    data = _sample("xrechnung-cii")
+    data["payment_terms"] = "#SKONTO#TAGE=14#PROZENT=2,00#\n"
+    with pytest.raises(BuildRefused) as info:
+        einvoice.build(data, "xrechnung-cii")
+    assert [f.message.rsplit("(input: ", 1)[-1] for f in info.value.findings if f.rule == "BR-DE-18"] == ["payment_terms)"]
+
+    data = _sample("xrechnung-cii")
+    data["payment_means"] = [{"code": "48", "card": {"primary_account_number": "1234", "network_id": "VISA",
+                                                     "holder_name": "Erika Mustermann"}}]
+    for fmt in ("xrechnung-cii", "xrechnung-ubl"):
+        assert einvoice.build(data, fmt)
+    assert b"<cbc:NetworkID>VISA</cbc:NetworkID>" in einvoice.build(data, "xrechnung-ubl")
+
+    data = _sample("xrechnung-cii")
+    data.pop("buyer_reference")
+    data["buyer"].pop("identifiers", None)
+    with pytest.raises(BuildRefused) as info:
+        einvoice.build(data, "xrechnung-cii")
+    (b001,) = [f for f in info.value.findings if f.rule == "EINV-B-001"]
+    assert "an XRechnung needs buyer_reference" in b001.hint and "BR-DE-15" in b001.hint
