@@ -30,8 +30,11 @@ def render(source: Any, format: str = "html", lang: str | None = None) -> str | 
     ``source`` is a path, bytes or an Invoice; ``lang`` one of en nb sv da de fr
     (default: the seller's country's language, else English).
     """
+    from . import arguments
     from .render import render_html, render_pdf
 
+    arguments.text("format", format)
+    arguments.text("lang", lang, optional=True)
     invoice = _invoice(source)
     if format == "html":
         return render_html(invoice, lang)
@@ -154,7 +157,7 @@ def build_pdf(data: Any, format: str = "facturx-en16931", lang: str | None = Non
     from . import arguments
     from .facturx_pdf import build_pdf as run
 
-    arguments.build_options(format, policy, allow_lossy)
+    arguments.build_options(format, policy, allow_lossy, data)
     arguments.text("lang", lang, optional=True)
     pdf, _xml, _report = run(data, format, lang, policy=policy, allow_lossy=allow_lossy)
     return pdf

@@ -35,9 +35,12 @@ def names(name: str, value: Any, known: Any) -> Any:
 
 
 def releases(value: Any) -> Any:
-    """Rule releases: None, 'FAMILY=VERSION[,...]' or a mapping of family to version."""
-    if value is None or isinstance(value, str) or hasattr(value, "items"):
+    """Rule releases: None, 'FAMILY=VERSION[,...]' or a mapping of family to version (each a str)."""
+    if value is None or isinstance(value, str) or hasattr(value, "items") and all(
+            isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
         return value
+    if hasattr(value, "items"):
+        raise TypeError(f"rules must map each family to a version, both str ({{'peppol': '3.0.20'}}), not {value!r}")
     raise TypeError(f"rules must be a dict such as {{'peppol': '3.0.20'}} or a str 'peppol=3.0.20', "
                     f"not {type(value).__name__}")
 
@@ -56,8 +59,15 @@ def size(name: str, value: Any) -> int:
     raise TypeError(f"{name} must be a positive int (bytes), not {value!r}")
 
 
-def build_options(format: Any, policy: Any, allow_lossy: Any) -> None:
-    """The options every build function takes."""
+def build_options(format: Any, policy: Any, allow_lossy: Any, data: Any = None) -> None:
+    """The options every build function takes (and its input, when given: a dict or an Invoice)."""
+    from .build import FORMATS
+    from .model.invoice import Invoice
+
     text("format", format)
+    if format not in FORMATS:
+        raise ValueError(f"unknown format {format!r}; choose one of {', '.join(FORMATS)}")
     flag("policy", policy)
     flag("allow_lossy", allow_lossy)
+    if data is not None and not isinstance(data, (dict, Invoice)):
+        raise TypeError(f"the input must be a dict of invoice fields or an einvoice.Invoice, not {type(data).__name__}")

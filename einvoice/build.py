@@ -1504,7 +1504,7 @@ def build(invoice_or_dict: Invoice | dict, format: str, policy: bool = False, al
     """XML bytes of an invoice in a format (see :data:`FORMATS`); BuildRefused when not fit to issue."""
     from . import arguments
 
-    arguments.build_options(format, policy, allow_lossy)
+    arguments.build_options(format, policy, allow_lossy, invoice_or_dict)
     return build_report(invoice_or_dict, format, policy=policy, allow_lossy=allow_lossy)[0]
 
 

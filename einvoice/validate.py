@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import gc
+import threading
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -66,6 +67,22 @@ def first_use_fork_safe(fn):
     return wrapper
 
 
+def one_run_per_document(fn):
+    """A Document keeps what a run computed in its evaluation context (release, profile; see
+    ``Document.use_context``): two runs on one Document from two threads in other contexts took each other's (a
+    Peppol 3.0.21 rule in a 3.0.19 result, an internal error). Runs on one Document take turns; on other Documents
+    (``einvoice.validate`` reads a new one each call) they run freely."""
+
+    @functools.wraps(fn)
+    def wrapper(doc, *args, **kwargs):
+        lock = doc.__dict__.get("run_lock") or doc.__dict__.setdefault("run_lock", threading.RLock())
+        with lock:  # (outside the first use's lock: no thread waits for a document holding that one)
+            return fn(doc, *args, **kwargs)
+
+    return wrapper
+
+
+@one_run_per_document
 @first_use_fork_safe
 @gc_paused
 def validate_document(doc: Document, profile: str = "auto", schema: bool = True,

@@ -170,6 +170,13 @@ _EHF_YAML = Path(__file__).resolve().parent.parent / "samples" / "ehf-invoice.ya
     (lambda: einvoice.build_file(_EHF_YAML, "ehf", None), TypeError, "output_path must be a file path"),
     (lambda: einvoice.build(_load_input(_EHF_YAML), "ehf", policy="no"), TypeError, "policy must be True"),
     (lambda: einvoice.build_pdf(_load_input(_EHF_YAML), allow_lossy="yes"), TypeError, "allow_lossy must be"),
+    # (these raised UnknownRelease, ValueError and InvalidModelInput, or failed deep inside)
+    (lambda: einvoice.validate(_EHF_XML, rules={"peppol": 5}), TypeError, "rules must map each family to a version"),
+    (lambda: einvoice.render(_EHF_XML, format=5), TypeError, "format must be a str"),
+    (lambda: einvoice.render(_EHF_XML, lang=5), TypeError, "lang must be a str or None"),
+    (lambda: einvoice.build(5, "ehf"), TypeError, "the input must be a dict of invoice fields or an einvoice.Invoice"),
+    (lambda: einvoice.build_pdf([], "facturx-en16931"), TypeError, "the input must be a dict"),
+    (lambda: einvoice.build(_load_input(_EHF_YAML), "nope"), ValueError, "unknown format 'nope'"),
 ])
 def test_a_wrong_argument_is_named_before_any_work(call, error, words):
     """A wrong type or unknown name among the public functions' arguments is a TypeError or ValueError naming

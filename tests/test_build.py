@@ -94,7 +94,8 @@ def test_bad_json(tmp_path):
 
 
 def test_unknown_format(ehf):
-    with pytest.raises(InvalidModelInput):
+    """An argument, not the input: ValueError naming it, as an unknown profile or layer is (it was InvalidModelInput)."""
+    with pytest.raises(ValueError, match="unknown format 'pdf'; choose one of ehf"):
         einvoice.build(ehf, "pdf")
 
 
