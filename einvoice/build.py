@@ -1370,8 +1370,13 @@ def _computed_from(field: str, written: Invoice, given: Invoice, sources: list) 
 _TERM = re.compile(r"\bB[TG]-\d+\b")
 _LEADING_TERMS = re.compile(r"(B[TG])-(\d+)((?:/\d+)*) ")  # "BT-10 ...", "BT-110/111 ..." (one field, several terms)
 # the invoice's own fields by the business terms each stands for (BT-10: buyer_reference, BG-1: notes, BT-111: tax_totals)
-_TOP_TERMS = {f"{m[1]}-{n}": name for name, fld in Invoice.model_fields.items()
-              if (m := _LEADING_TERMS.match(fld.description or "")) for n in [m[2], *m[3].split("/")[1:]]}
+def _leading_terms(description: str | None) -> list[str]:
+    """The business terms a field stands for, by the start of its description ("BT-110/111 ...": BT-110, BT-111)."""
+    m = _LEADING_TERMS.match(description or "")
+    return [f"{m[1]}-{n}" for n in [m[2], *m[3].split("/")[1:]]] if m else []
+
+
+_TOP_TERMS = {term: name for name, fld in Invoice.model_fields.items() for term in _leading_terms(fld.description)}
 
 
 def _class_terms(cls: Any, seen: set | None = None) -> set[str]:
@@ -1385,9 +1390,7 @@ def _class_terms(cls: Any, seen: set | None = None) -> set[str]:
     seen.add(cls)
     for fld in cls.model_fields.values():
         desc = fld.description or ""
-        out.update(_TERM.findall(desc))
-        if m := _LEADING_TERMS.match(desc):
-            out.update(f"{m[1]}-{n}" for n in m[3].split("/")[1:])
+        out.update(_TERM.findall(desc), _leading_terms(desc))
         kind, arg = _unwrap(fld.annotation)
         if kind == "list":
             kind, arg = _unwrap(arg)
@@ -1400,8 +1403,7 @@ def _field_of_terms(cls: Any, said: list[str]) -> str | None:
     """The one field of a model class that stands for a term of ``said`` (by its description), else None."""
     if not (isinstance(cls, type) and issubclass(cls, ModelBase)):
         return None
-    found = {name for name, fld in cls.model_fields.items() if (m := _LEADING_TERMS.match(fld.description or ""))
-             and {f"{m[1]}-{n}" for n in [m[2], *m[3].split("/")[1:]]} & set(said)}
+    found = {name for name, fld in cls.model_fields.items() if set(_leading_terms(fld.description)) & set(said)}
     return found.pop() if len(found) == 1 else None
 
 

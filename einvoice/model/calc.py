@@ -83,6 +83,17 @@ def breakdown_key(code: str | None, rate: Decimal | None) -> tuple[str, Decimal 
     return ((code or "").strip(), None if rate is None else rate.normalize())
 
 
+def reasons_by_breakdown(entries) -> dict[tuple[str, Decimal | None], tuple[str | None, str | None] | None]:
+    """The VAT exemption reason (BT-120 text, BT-121 code) of each VAT breakdown, by :func:`breakdown_key`, from
+    ``(code, rate, text, reason code)`` of each breakdown; None where two breakdowns of one category and rate state
+    other reasons (Factur-X EXTENDED allows it: which one an item is of, only its own reason says)."""
+    out: dict = {}
+    for code, rate, text, reason_code in entries:
+        key = breakdown_key(code, rate)
+        out[key] = (text, reason_code) if out.get(key, (text, reason_code)) == (text, reason_code) else None
+    return out
+
+
 def compute(invoice: Invoice) -> Computed:
     """Compute every total and the VAT breakdown from the invoice's lines, allowances and charges."""
     c = Computed()

@@ -22,7 +22,6 @@ supplied here:
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from ..errors import EinvoiceError
 from ..model.invoice import Invoice, TaxCategory
@@ -169,27 +168,17 @@ def without_repeated_reasons(invoice: Invoice) -> Invoice:
     too); EN 16931 on the breakdown alone, and UBL's rules warn of a line's (UBL-CR-600/601). A reason of an
     item's own, other than its breakdown's, stays (and so does one when two breakdowns of its category and rate
     state other reasons)."""
-    def key(cat: TaxCategory) -> tuple[str, Any]:
-        rate = cat.rate
-        return (cat.code or "").strip(), rate if not (rate is not None and rate.is_nan()) else "NaN"
+    from ..model.calc import breakdown_key, reasons_by_breakdown
 
-    def said(cat: TaxCategory) -> tuple:
-        return cat.exemption_reason, cat.exemption_reason_code
-
-    held: dict[tuple[str, Any], TaxCategory | None] = {}  # (None: breakdowns alike but for their reasons, as the writer)
-    for total in invoice.tax_totals:
-        for vb in total.breakdown:
-            if vb.category is not None:
-                first = held.setdefault(key(vb.category), vb.category)
-                held[key(vb.category)] = first if first is not None and said(first) == said(vb.category) else None
+    held = reasons_by_breakdown((c.code, c.rate, c.exemption_reason, c.exemption_reason_code) for total in
+                                invoice.tax_totals for vb in total.breakdown if (c := vb.category) is not None)
 
     def repeated(cat: TaxCategory | None) -> list[str]:
         if cat is None or (cat.exemption_reason is None and cat.exemption_reason_code is None):
             return []
-        of = held.get(key(cat))
-        return [what for what in ("exemption_reason", "exemption_reason_code") if of is not None
-                and getattr(cat, what) is not None and getattr(of, what) is not None
-                and getattr(cat, what).strip() == getattr(of, what).strip()]
+        of = held.get(breakdown_key(cat.code, cat.rate))  # (None too where two breakdowns differ by reason)
+        return [what for i, what in enumerate(("exemption_reason", "exemption_reason_code")) if of is not None
+                and getattr(cat, what) is not None and of[i] is not None and getattr(cat, what).strip() == of[i].strip()]
 
     def items(inv: Invoice) -> list[TaxCategory | None]:
         return [ln.item.tax_category if ln.item is not None else None for ln in inv.lines] + [

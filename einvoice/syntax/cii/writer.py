@@ -47,6 +47,7 @@ from typing import Any
 from lxml import etree
 
 from ...basics import first_child as _first
+from ...model.calc import breakdown_key, reasons_by_breakdown
 from ...model.invoice import (
     AllowanceCharge,
     Amount,
@@ -588,24 +589,19 @@ def _reasons_beside_breakdown(root: Any) -> None:
     reason (BT-120/121) of the breakdown of its category and rate. EN 16931 states a reason on the breakdown only
     (the builder moves a line's there); EXTENDED's revised rules (BR-FXEXT-E-08rev and the other exempt
     categories') sum an exempt breakdown's items by category, rate and reason, so an item without the reason
-    counts for none and the breakdown's taxable amount does not add up. The reason is the breakdown's (the model
-    holds one per category and rate), written where EXTENDED's schema places it."""
+    counts for none and the breakdown's taxable amount does not add up. The reason is the breakdown's as written
+    (its code in the capitals the writer spells it in), where EXTENDED's schema places it."""
     settlement = root.find(f"{_S}SupplyChainTradeTransaction/{_R}ApplicableHeaderTradeSettlement")
     if settlement is None:
         return
-    reasons: dict[tuple[str, Decimal | None], tuple[str | None, str | None] | None] = {}
-    for att in settlement.iterchildren(_R + "ApplicableTradeTax"):
-        text, code = att.findtext(_R + "ExemptionReason"), att.findtext(_R + "ExemptionReasonCode")
-        if text or code:  # (two breakdowns of one category and rate with other reasons: the items' are their own)
-            key = ((att.findtext(_R + "CategoryCode") or "").strip(), _rate(att))
-            reasons[key] = (text, code) if reasons.get(key, (text, code)) == (text, code) else None
-    if not reasons:
-        return
+    reasons = reasons_by_breakdown((att.findtext(_R + "CategoryCode"), _rate(att), att.findtext(_R + "ExemptionReason"),
+                                    att.findtext(_R + "ExemptionReasonCode"))
+                                   for att in settlement.iterchildren(_R + "ApplicableTradeTax"))
     items = list(root.iterfind(f"{_S}SupplyChainTradeTransaction/{_R}IncludedSupplyChainTradeLineItem/"
                                f"{_R}SpecifiedLineTradeSettlement/{_R}ApplicableTradeTax"))
     items += settlement.iterfind(f"{_R}SpecifiedTradeAllowanceCharge/{_R}CategoryTradeTax")
     for tax in items:
-        reason = reasons.get(((tax.findtext(_R + "CategoryCode") or "").strip(), _rate(tax)))
+        reason = reasons.get(breakdown_key(tax.findtext(_R + "CategoryCode"), _rate(tax)))
         if reason is None:
             continue
         text, code = reason  # (each where the item states none: an item's own stays, as a reader takes it)
