@@ -385,7 +385,7 @@ def _validate_one(cand: Candidate, opts: Options, t0: float) -> FileResult:
             return FileResult(path, STATUS_SKIPPED, reason=f"not an invoice: {reason}",
                               seconds=time.perf_counter() - t0)
         if (not cand.explicit or opts.other_xml_skipped) and "DOCTYPE" in reason and data is not None \
-                and (other := xmlsafe.doctype_of_another_kind(data)):  # (a web.xml or an XHTML page, not read)
+                and (other := syntax.doctype_of_another_kind(data)):  # (a web.xml or an XHTML page, not read)
             return FileResult(path, STATUS_SKIPPED, reason=f"not an invoice: its DOCTYPE names <{other}> (not read)",
                               seconds=time.perf_counter() - t0)
         return FileResult(path, STATUS_UNREADABLE, reason=reason, seconds=time.perf_counter() - t0)

@@ -809,7 +809,7 @@ def _how_to_pay(m) -> str:
     from .render.i18n import means_name
     from .render.render import GIRO
 
-    code = "".join((m.code or "").split()) or None  # (a code as a reader sees it: '\n   1' is 1)
+    code = " ".join((m.code or "").split()) or None  # (a code as a reader sees it, as show's JSON gives it: '\n 1' is 1)
     name = means_name(code, "en") or m.text
     bits = [f"{name} ({code})" if name and code else name or (f"means {code}" if code else "means -")]
     dd, card = m.direct_debit, m.card

@@ -242,20 +242,6 @@ def _os_reason(exc: Exception) -> str:
     return getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
 
 
-_DOCTYPE_NAME = re.compile(rb"<!DOCTYPE\s+([^\s\[>]+)")
-INVOICE_ROOT_NAMES = frozenset({"Invoice", "CreditNote", "CrossIndustryInvoice", "CrossIndustryDocument",
-                                "StandardBusinessDocument"})
-
-
-def doctype_of_another_kind(data: bytes) -> str | None:
-    """The root name a DOCTYPE declares ('web-app'), read without processing the declaration, when it names no
-    invoice's root (an invoice with a DOCTYPE is refused for safety; XML of another kind beside invoices is no
-    invoice at all); None otherwise."""
-    found = _DOCTYPE_NAME.search(data, 0, 4096)
-    name = found.group(1).decode("latin-1") if found else None
-    return name if name and name.rpartition(":")[2] not in INVOICE_ROOT_NAMES else None
-
-
 def parse(data: bytes, name: str | None = None, max_depth: int = MAX_DEPTH) -> etree._ElementTree:
     """Parse XML bytes safely, or raise :class:`UnreadableInput` with a one-line reason."""
     if not data or data.isspace():  # (ASCII white space, as strip() would remove; no copy of the data)

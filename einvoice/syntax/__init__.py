@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -59,8 +60,9 @@ def read_tree(root: Any, path: str | None = None):
         return Document(None, Syntax.CII, root, path, reader=_read_cii)
     if root.tag == SBD_ROOT:
         return _read_enveloped(root, path)
-    expected = _INVOICE_ROOTS.get(etree.QName(root).namespace if isinstance(root.tag, str) else None)
-    if expected is not None:  # (an invoice's namespace: a broken invoice, not XML of another kind)
+    namespace = etree.QName(root).namespace if isinstance(root.tag, str) else None
+    if namespace in _INVOICE_ROOTS:  # (an invoice's namespace: a broken invoice, not XML of another kind)
+        expected = f"<{_INVOICE_ROOTS[namespace]}>" + (" (ZUGFeRD 1.0)" if namespace == _ZUGFERD1 else "")
         raise UnreadableInput(f"root element {_named(root)} is not the invoice root of its namespace: expected {expected}",
                               path)
     raise UnreadableInput(
@@ -68,12 +70,24 @@ def read_tree(root: Any, path: str | None = None):
         "ZUGFeRD 1.0 CrossIndustryDocument", path)
 
 
-_INVOICE_ROOTS = {
-    ns.UBL_INVOICE: "<Invoice>",
-    ns.UBL_CREDIT_NOTE: "<CreditNote>",
-    ns.RSM: "<CrossIndustryInvoice>",
-    "urn:ferd:CrossIndustryDocument:invoice:1p0": "<CrossIndustryDocument> (ZUGFeRD 1.0)",
+_ZUGFERD1 = "urn:ferd:CrossIndustryDocument:invoice:1p0"
+_INVOICE_ROOTS = {  # namespace -> the name of the invoice root in it
+    ns.UBL_INVOICE: "Invoice",
+    ns.UBL_CREDIT_NOTE: "CreditNote",
+    ns.RSM: "CrossIndustryInvoice",
+    _ZUGFERD1: "CrossIndustryDocument",
 }
+_DOCTYPE_NAME = re.compile(rb"<!DOCTYPE\s+([^\s\[>]+)")
+
+
+def doctype_of_another_kind(data: bytes) -> str | None:
+    """The root name a DOCTYPE declares ('web-app'), read without processing the declaration, when it names no
+    invoice's root nor an SBDH envelope's (an invoice with a DOCTYPE is refused for safety; XML of another kind
+    beside invoices is no invoice at all); None otherwise."""
+    found = _DOCTYPE_NAME.search(data, 0, 4096)
+    name = found.group(1).decode("latin-1") if found else None
+    local = name.rpartition(":")[2] if name else None
+    return name if local and local not in {*_INVOICE_ROOTS.values(), etree.QName(SBD_ROOT).localname} else None
 
 
 def _named(el: Any) -> str:
