@@ -381,8 +381,9 @@ def _validate_one(cand: Candidate, opts: Options, t0: float) -> FileResult:
         doc.form = "pdf" if xmlsafe.is_pdf(data) else doc.syntax.value  # ubl, cii or pdf: one invoice may come in each
     except EinvoiceError as exc:
         reason = getattr(exc, "reason", None) or str(exc)
-        if (not cand.explicit or opts.other_xml_skipped) and "unknown root element" in reason:
-            return FileResult(path, STATUS_SKIPPED, reason=f"not an invoice: {reason}",
+        if (not cand.explicit or opts.other_xml_skipped) and "unknown root element" in reason \
+                or opts.other_xml_skipped and "in a format einvoice does not read" in reason:
+            return FileResult(path, STATUS_SKIPPED, reason=reason if "does not read" in reason else f"not an invoice: {reason}",
                               seconds=time.perf_counter() - t0)
         if (not cand.explicit or opts.other_xml_skipped) and "DOCTYPE" in reason and data is not None \
                 and (other := syntax.doctype_of_another_kind(data)):  # (a web.xml or an XHTML page, not read)

@@ -169,7 +169,8 @@ def render(source: Path, output: Path, lang: str | None) -> None:
         _say(_label(source), exc)
         sys.exit(EXIT_UNREADABLE)
     write_out(output, data)
-    click.echo(f"wrote {_printable(output)} ({'PDF' if suffix == '.pdf' else 'HTML'}, invoice {_printable(doc.invoice.number or '-')})")
+    click.echo(f"wrote {_printable(output)} ({'PDF' if suffix == '.pdf' else 'HTML'}, {'credit note' if doc.invoice.is_credit else 'invoice'} "
+               f"{_printable(doc.invoice.number or '-')})")
 
 
 @click.command()

@@ -521,6 +521,24 @@ def test_xml_of_another_kind_in_a_list_of_changed_files_is_skipped(tmp_path, mon
         assert res.exit_code == 2 and f"{name}: root element <" in res.stderr and "is not the invoice root of its namespace" in res.stderr
         assert "1 unreadable" in res.stdout and "1 skipped" in res.stdout
         (tmp_path / name).unlink()
+    # an invoice of a format not read here (Svefaktura, FatturaPA, a UBL invoice without its namespace) is no XML
+    # of another kind: unreadable in a folder's run, with the format named; skipped only when asked (--skip-other-xml)
+    sub = tmp_path / "other-formats"
+    sub.mkdir()
+    (sub / "sfti.xml").write_text('<Invoice xmlns="urn:sfti:documents:BasicInvoice:1:0"/>')
+    (sub / "fpa.xml").write_text('<p:FatturaElettronica xmlns:p="http://ivaservizi.agenziaentrate.gov.it/docs/xsd/fatture/v1.2"/>')
+    (sub / "bare.xml").write_text('<CreditNote/>')
+    shutil.copy(SAMPLES / "ehf-invoice.xml", sub / "ehf-invoice.xml")
+    res = run("validate", str(sub))
+    assert res.exit_code == 2 and "3 unreadable" in res.stdout and "1 valid" in res.stdout
+    assert "sfti.xml: <Invoice> in namespace urn:sfti:documents:BasicInvoice:1:0 is an invoice in a format einvoice " \
+           "does not read (Svefaktura)" in res.stderr
+    assert "fpa.xml: <FatturaElettronica> in namespace" in res.stderr and "(FatturaPA)" in res.stderr
+    assert "bare.xml: <CreditNote> without namespace is an invoice in a format einvoice does not read (an invoice of " \
+           "this name declares the namespace urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2)" in res.stderr
+    res = run("validate", "--skip-other-xml", str(sub))
+    assert res.exit_code == 0 and "3 skipped" in res.stdout and "sfti.xml: skipped (<Invoice> in namespace" in res.stdout
+    shutil.rmtree(sub)
     # XML of another kind with a DOCTYPE (a web.xml, an XHTML page): skipped by the name its DOCTYPE declares, the
     # declaration not read; an invoice with one stays refused for safety, and so does the file named on its own
     (tmp_path / "web.xml").write_text('<!DOCTYPE web-app PUBLIC "-//Sun//DTD Web Application 2.3//EN" "x.dtd">\n<web-app/>')

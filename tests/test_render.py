@@ -140,6 +140,9 @@ def test_cli_render(tmp_path):
     res = run("render", SAMPLES / "ehf-invoice.xml", "-o", out, "--lang", "en")
     assert res.exit_code == 0, res.output
     assert "Amount due" in out.read_text(encoding="utf-8")
+    assert "(HTML, invoice " in res.output
+    res = run("render", SAMPLES / "ehf-credit-note.xml", "-o", tmp_path / "cn.html")
+    assert res.exit_code == 0 and "(HTML, credit note " in res.output, res.output
     res = run("render", SAMPLES / "facturx-en16931.xml", "-o", tmp_path / "a.pdf")
     assert res.exit_code == 0 and (tmp_path / "a.pdf").read_bytes().startswith(b"%PDF")
     res = run("render", SAMPLES / "ehf-invoice.xml", "-o", tmp_path / "a.txt")

@@ -65,11 +65,29 @@ def read_tree(root: Any, path: str | None = None):
         expected = f"<{_INVOICE_ROOTS[namespace]}>" + (" (ZUGFeRD 1.0)" if namespace == _ZUGFERD1 else "")
         raise UnreadableInput(f"root element {_named(root)} is not the invoice root of its namespace: expected {expected}",
                               path)
+    local = etree.QName(root).localname if isinstance(root.tag, str) else None
+    if local in _OTHER_INVOICE_ROOTS:  # an invoice of a format not read here: unreadable, not XML of another kind
+        known = next((name for start, name in _OTHER_FORMATS if (namespace or "").startswith(start)),
+                     "Finvoice" if local == "Finvoice" else None)
+        if namespace is None and local in _INVOICE_ROOTS.values():
+            known = f"an invoice of this name declares the namespace {next(k for k, v in _INVOICE_ROOTS.items() if v == local)}"
+        raise UnreadableInput(f"{_named(root)} is an invoice in a format einvoice does not read"
+                              + (f" ({known})" if known else "") + "; it reads UBL 2.1 Invoice/CreditNote, CII "
+                              "CrossIndustryInvoice and ZUGFeRD 1.0", path)
     raise UnreadableInput(
         f"unknown root element {_named(root)}; expected a UBL Invoice/CreditNote, a CII CrossIndustryInvoice or a "
         "ZUGFeRD 1.0 CrossIndustryDocument", path)
 
 
+# root names of invoices in other formats (or namespaces): such a file is an invoice that cannot be checked here,
+# unreadable in a folder's run too (a CI run must not pass without it), skipped only with --skip-other-xml
+_OTHER_INVOICE_ROOTS = frozenset({"Invoice", "CreditNote", "CrossIndustryInvoice", "CrossIndustryDocument",
+                                  "FatturaElettronica", "Finvoice"})
+_OTHER_FORMATS = (("urn:sfti:documents:BasicInvoice", "Svefaktura"), ("http://isdoc.cz/namespace", "ISDOC"),
+                  ("http://ivaservizi.agenziaentrate.gov.it/docs/xsd/fatture", "FatturaPA"),
+                  ("urn:oasis:names:specification:ubl:schema:xsd:Invoice-1", "UBL 1.0"),
+                  ("urn:oasis:names:tc:ubl:schema:xsd:Invoice-1", "UBL 1.0"),
+                  ("http://www.ebinterface.at/schema", "ebInterface"))
 _ZUGFERD1 = "urn:ferd:CrossIndustryDocument:invoice:1p0"
 _INVOICE_ROOTS = {  # namespace -> the name of the invoice root in it
     ns.UBL_INVOICE: "Invoice",
