@@ -1115,10 +1115,13 @@ LOSSY_ORDER = ("facturx-minimum", "facturx-basicwl", "facturx-basic", "facturx-e
 
 
 def _carriers(given: Invoice, target: Target, lost: dict[str, set[str]]) -> dict[str, str]:
-    """For each lost field, the smallest format that carries it (of the same syntax first) and issues the input:
-    a format whose own checks (the build's, the written document's validation) refuse the input carries nothing
-    of it (Peppol has a place for a second SEPA creditor identifier, but UBL-SR-29 refuses it)."""
+    """For each lost field, the smallest format that carries it (of the same syntax first), as the refusal says it:
+    "the format X carries it" where X issues the input; where no format does, one whose own checks (the build's,
+    the written document's validation) refuse the input but that keeps the field is named as such (Peppol has a
+    place for a second SEPA creditor identifier, but UBL-SR-29 refuses it; an IBAN with a wrong check digit refuses
+    the input in every format): "no format ..." only where none keeps it."""
     out: dict[str, str] = {}
+    refused_there: dict[str, str] = {}  # lost field -> a format that keeps it but refuses the input
     same = [n for n in (("ehf", "peppol") if target.syntax == Syntax.UBL else LOSSY_ORDER) if n != target.name]
     other = [n for n in (LOSSY_ORDER if target.syntax == Syntax.UBL else ("peppol",))]
     for name in (*same, *other):
@@ -1128,16 +1131,19 @@ def _carriers(given: Invoice, target: Target, lost: dict[str, set[str]]) -> dict
         fmt = FORMATS[name]
         inv.customization_id, inv.profile_id = fmt.customization_id, fmt.profile_id  # the candidate's own
         try:
-            if any(f.severity.blocking and f.rule not in _CONTACT_RULES for f in prepare(inv, fmt)):  # (a contact
-                continue  # the input lacks is no place the format lacks)
-            xml = _write(inv, fmt)
+            refused = any(f.severity.blocking and f.rule not in _CONTACT_RULES for f in prepare(inv, fmt))  # (a
+            xml = _write(inv, fmt)  # contact the input lacks is no place the format lacks)
             kept = {spelt for spelt, _path in _content_leaves(_read_back(xml))}
             carried = [path for path, spelt in lost.items() if path not in out and spelt & kept]
-            if not carried or any(f.severity.blocking for f in check_written(xml, fmt.profile).findings):
+            if carried and (refused or any(f.severity.blocking for f in check_written(xml, fmt.profile).findings)):
+                for path in carried:
+                    refused_there.setdefault(path, name)
                 continue
         except Exception:  # noqa: BLE001 - a profile that cannot render this invoice carries nothing of it
             continue
-        out.update(dict.fromkeys(carried, name))
+        out.update(dict.fromkeys(carried, f"the format {name} carries it"))
+    for path, name in refused_there.items():
+        out.setdefault(path, f"the format {name} carries it, though it refuses this input too")
     return out
 
 
@@ -1217,12 +1223,12 @@ def build_report(data: Invoice | dict, format: str, policy: bool = False,
         # (a VAT total in accounting currency is named as such: the input's tax totals hold both)
         lossy = [_finding(rule, field=path + (" (BT-111)" if all(s.startswith("tax_totals (BT-111)") for s in lost[path])
                                               else ""), format=target.name,
-                          carrier=(f"the format {carriers[path]} carries it" if path in carriers
-                                   else "no format einvoice writes carries it"))
+                          carrier=carriers.get(path, "no format einvoice writes carries it"))
                  for path in lost]
         if not allow_lossy:
             raise BuildRefused(lossy)
         findings += lossy
+    findings += _judged_otherwise(xml, target, invoice.customization_id)
     report = check_written(xml, target.profile, policy=policy)
     _name_input_fields(written, report.findings, given)
     _empty_delivery_explained(report.findings)
@@ -1238,6 +1244,25 @@ def build_report(data: Invoice | dict, format: str, policy: bool = False,
 
 
 _CII_DELIVERY = "/ram:ApplicableHeaderTradeDelivery"
+_FAMILY = {"ehf": "peppol", "xrechnung-extension": "xrechnung"}  # profiles a format's own documents may be judged as
+
+
+def _judged_otherwise(xml: bytes, target: Target, given: str | None) -> list[Finding]:
+    """EINV-B-043 when the specification identifier the input gives (BT-24) makes receivers, who pick the rules by
+    it, judge the written document by another profile's rules than the format's (an "XRechnung" with Peppol's
+    identifier: KoSIT's validator would not take it as an XRechnung). An identifier of no profile einvoice knows (a
+    CIUS of EN 16931) is written as given, except in an XRechnung, which is one by its identifier only."""
+    from . import syntax
+    from .profiles import PROFILES, detect_profile
+
+    doc = syntax.load(xml)
+    judged = detect_profile(doc)[0]
+    want = _FAMILY.get(target.profile, target.profile)
+    if _FAMILY.get(judged, judged) == want or judged == "en16931" and want != "xrechnung":
+        return []
+    name = PROFILES[judged].description if judged in PROFILES else judged
+    return [_finding("EINV-B-043", field="customization_id", value=given, judged=name,
+                     format=target.name, expected=target.customization_id)]
 
 
 def _empty_delivery_explained(findings: list[Finding]) -> None:
@@ -1280,6 +1305,7 @@ def _name_input_fields(written: Invoice, findings: list[Finding], given: Invoice
     gave = None  # the input's fields and every field above one (a finding's field is given when in it)
     if given is not None:
         gave = {g[:m.start()] for g in _leaves(given.model_dump(exclude={*_NOT_CONTENT_TOP})) for m in _STEP.finditer(g)}
+        gave |= {n for n in ("customization_id", "profile_id") if not _blank(getattr(given, n, None))}
     sources: list = []  # (the input's VAT categories, for the breakdowns computed from them: listed once)
     terms = None  # business term -> input field (see _term_fields), when a finding needs it
     below: dict[str, set[str]] | None = None  # xpath -> the input fields of the elements directly inside it

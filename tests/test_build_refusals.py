@@ -936,7 +936,7 @@ def test_a_lost_value_is_named_by_the_input_field_that_gave_it(fx):
         "mandate_reference": "M1", "creditor_id": "DE98ZZZ09999999999", "debited_account_id": "DE89370400440532013000"}}]
     said = lost(data, "facturx-en16931", lossy=True)
     assert len(said) == 1 and " carry seller.identifiers, " in said[0], said
-    assert "no format einvoice writes carries it" in said[0]
+    assert "(the format peppol carries it, though it refuses this input too)" in said[0]  # (UBL-SR-29, below)
     with pytest.raises(BuildRefused) as info:
         einvoice.build(data, "peppol")
     assert "UBL-SR-29" in {f.rule for f in info.value.findings}
@@ -947,7 +947,7 @@ def test_a_lost_value_is_named_by_the_input_field_that_gave_it(fx):
                           {"tax_amount": {"value": "9100.00", "currency_id": "SEK"}}]
     said = lost(data, "facturx-en16931")
     assert len(said) == 1 and " carry tax_totals[1] (BT-111), " in said[0], said
-    assert "no format einvoice writes carries it" in said[0]
+    assert "(the format peppol carries it, though it refuses this input too)" in said[0]  # (two VAT totals in SEK)
 
 
 def test_a_breakdown_given_under_the_vat_total_in_accounting_currency_is_named_where_it_was_given():
@@ -1095,3 +1095,75 @@ def test_xrechnung_refusals_name_the_input_and_a_card_network_is_no_loss_in_cii(
         einvoice.build(data, "xrechnung-cii")
     (b001,) = [f for f in info.value.findings if f.rule == "EINV-B-001"]
     assert "an XRechnung needs buyer_reference" in b001.hint and "BR-DE-15" in b001.hint
+
+
+def test_a_given_identifier_of_another_profile_is_refused_and_named():
+    """A model read from a Peppol invoice, built as an XRechnung, kept Peppol's identifier (BT-24): KoSIT's rules
+    do not check it, so it was written, and receivers (who pick the rules by it) would not judge it an XRechnung.
+    Refused (EINV-B-043, naming customization_id); the official Factur-X rule that rejects a foreign guideline
+    (FX-SCH-A-000556) names the input field too (it was named only where the format's default was written). An
+    identifier of no profile einvoice knows (a CIUS) is left to the format's own rules."""
+    peppol = "urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0"
+    for fmt in ("xrechnung-ubl", "xrechnung-cii", "facturx-en16931"):
+        data = _sample("xrechnung-cii")
+        data["customization_id"] = peppol
+        with pytest.raises(BuildRefused) as info:
+            einvoice.build(data, fmt)
+        (b043,) = [f for f in info.value.findings if f.rule == "EINV-B-043"]
+        assert b043.message.startswith(f"customization_id (BT-24): '{peppol}' makes receivers judge the invoice as "
+                                       f"Peppol BIS Billing 3.0") and f"the format {fmt} asked for" in b043.message
+        for f in info.value.findings:
+            if f.rule.startswith("FX-SCH-"):
+                assert f.message.endswith("(input: customization_id)"), f.message
+    data = _sample("xrechnung-cii")
+    data["customization_id"] = "urn:cen.eu:en16931:2017#compliant#urn:fdc:nen.nl:nlcius:v1.0"
+    with pytest.raises(BuildRefused) as info:  # (Factur-X EN16931's own rule refuses it, naming the field)
+        einvoice.build(data, "cii")
+    assert [(f.rule, f.message.rsplit("(input: ", 1)[-1]) for f in info.value.findings] == [
+        ("FX-SCH-A-000556", "customization_id)")]
+    data["customization_id"] = "urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:selfbilling:3.0"
+    with pytest.raises(BuildRefused) as info:
+        einvoice.build(data, "xrechnung-ubl")
+    assert [f.rule for f in info.value.findings if f.rule.startswith("EINV-B-04")] == ["EINV-B-043"]
+
+
+@pytest.mark.parametrize("fmt", ["facturx-en16931", "peppol"])
+def test_a_stated_rate_of_0_for_category_o_is_no_other_breakdown(fmt):
+    """Category O (not subject to VAT) has no rate; CEN's example 7 states its breakdown with a rate of 0 and its
+    lines with none (valid for the official validators). A model read from it was refused by two findings that
+    contradict each other: a breakdown 'O 0' no line uses (EINV-B-022) and no breakdown for the lines' O
+    (EINV-B-025). The stated 0 is no rate: the invoice is issued."""
+    data = _sample(fmt)
+    for line in data["lines"]:
+        line["item"]["tax_category"] = {"code": "O", "tax_scheme_id": "VAT"}
+    data.pop("allowances_charges", None)
+    data["tax_totals"] = [{"tax_amount": "0", "breakdown": [{  # (its taxable amount computed from the lines)
+        "tax_amount": "0", "category": {"code": "O", "rate": "0", "exemption_reason": "Not subject to VAT", "tax_scheme_id": "VAT"}}]}]
+    for party in ("seller", "buyer"):
+        data[party].pop("tax_registrations", None)
+        data[party].pop("vat_id", None)
+    try:
+        xml = einvoice.build(data, fmt)
+    except BuildRefused as exc:
+        assert not [f for f in exc.findings if f.rule in ("EINV-B-022", "EINV-B-025")], exc.findings
+        raise
+    assert einvoice.validate(xml).valid
+
+
+def test_a_lost_field_names_a_format_that_has_a_place_for_it_when_every_format_refuses_the_input():
+    """EINV-B-030 said "no format einvoice writes carries it" of an item description lost in BASIC when the input
+    had a second problem that refuses it in every format (an IBAN with a wrong check digit): EN16931 carries the
+    description. It names that format now, and says it refuses the input too."""
+    data = _sample("facturx-en16931")
+    data["lines"][0]["item"]["description"] = "Cuir pleine fleur, 120 pages"
+    data["payment_means"][0]["credit_transfers"][0]["account_id"] = "FR7630006000011234567890188"  # (check digits)
+    with pytest.raises(BuildRefused) as info:
+        einvoice.build(data, "facturx-basic")
+    said = [f.message for f in info.value.findings if f.rule == "EINV-B-030"]
+    assert any(" carry lines[0].item.description, " in m and m.endswith(
+        "(the format facturx-en16931 carries it, though it refuses this input too).") for m in said), said
+    # (the wrong IBAN, EINV-P-010, is reported once the lost fields are dealt with: the build stops at them first)
+    data["lines"][0]["item"].pop("description")
+    with pytest.raises(BuildRefused) as info:
+        einvoice.build(data, "facturx-en16931")
+    assert [f.rule for f in info.value.findings] == ["EINV-P-010"]

@@ -79,8 +79,10 @@ class Computed:
 
 
 def breakdown_key(code: str | None, rate: Decimal | None) -> tuple[str, Decimal | None]:
-    """The VAT breakdown a category code and rate belong to (code trimmed, rate normalised)."""
-    return ((code or "").strip(), None if rate is None else rate.normalize())
+    """The VAT breakdown a category code and rate belong to (code trimmed, rate normalised; category O, not
+    subject to VAT, has no rate: a rate of 0 stated for it is none, as CEN's example 7 states its breakdown)."""
+    code = (code or "").strip()
+    return (code, None if rate is None or code == "O" and rate == 0 else rate.normalize())
 
 
 def reasons_by_breakdown(entries) -> dict[tuple[str, Decimal | None], tuple[str | None, str | None] | None]:
