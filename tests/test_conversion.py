@@ -1443,3 +1443,25 @@ def test_an_items_reason_is_kept_when_two_breakdowns_of_its_category_and_rate_di
     inv = Invoice.model_validate(data)
     assert without_repeated_reasons(inv).lines[0].item.tax_category.exemption_reason is None
     assert inv.lines[0].item.tax_category.exemption_reason == "A" and Decimal(0) == inv.lines[0].item.tax_category.rate
+
+
+def test_a_second_invoiced_object_identifier_is_listed_not_written_as_an_attachment():
+    """A Factur-X (EXTENDED) header with two references of type code 130 (BT-18; EN 16931 has one): the second was
+    read as a supporting document (BG-24) and written to UBL as one, an attachment reference where the source named
+    an invoiced object, and only its type code was listed as not carried. The second is listed, not written."""
+    from pathlib import Path
+
+    from einvoice import api
+
+    data = (Path(__file__).resolve().parents[1] / "samples" / "facturx-en16931.xml").read_bytes()
+    refs = (b"<ram:AdditionalReferencedDocument><ram:IssuerAssignedID>OBJ-1</ram:IssuerAssignedID>"
+            b"<ram:TypeCode>130</ram:TypeCode></ram:AdditionalReferencedDocument>"
+            b"<ram:AdditionalReferencedDocument><ram:IssuerAssignedID>OBJ-2</ram:IssuerAssignedID>"
+            b"<ram:TypeCode>130</ram:TypeCode></ram:AdditionalReferencedDocument>")
+    two = data.replace(b"</ram:BuyerOrderReferencedDocument>", b"</ram:BuyerOrderReferencedDocument>" + refs, 1)
+    assert two != data
+    dropped: list[str] = []
+    ubl = api.convert(two, "ubl", dropped=dropped, force=True)
+    assert b"OBJ-1" in ubl and b"OBJ-2" not in ubl
+    assert load(ubl).invoice.invoiced_object_id.value == "OBJ-1" and not load(ubl).invoice.supporting_documents
+    assert [d.rsplit("/", 1)[1] for d in dropped] == ["ram:IssuerAssignedID: 'OBJ-2'", "ram:TypeCode: '130'"]

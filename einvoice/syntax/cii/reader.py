@@ -261,7 +261,8 @@ def read_supporting_document(el: Any, ctx: Any = None) -> tuple[SupportingDocume
 
 def _documents(b: Binding, el: Any, vals: dict, els: dict, ctx: Any) -> None:
     """A header ``AdditionalReferencedDocument`` is a supporting document (BG-24), except the first with type
-    code 130, which is BT-18 (scheme from ``ReferenceTypeCode``), and the first with 50, which is BT-17.
+    code 130, which is BT-18 (scheme from ``ReferenceTypeCode``), and the first with 50, which is BT-17; a later one
+    of these with an identifier is neither (EN 16931 has one of each: a conversion lists it as not carried).
 
     A converter, not three rows with a type code condition: the partition is lenient and depends on the
     other documents (a second 50, a 130 without identifier, an unknown type code are supporting documents; BT-17
@@ -276,6 +277,8 @@ def _documents(b: Binding, el: Any, vals: dict, els: dict, ctx: Any) -> None:
         elif code == "50" and "tender_reference" not in vals:
             vals["tender_reference"] = doc.id.value if doc.id is not None else None
             els["tender_reference"] = doc._els.get("id", c)
+        elif code in ("130", "50") and doc.id is not None:  # a second BT-18 or BT-17 (EXTENDED has several): EN
+            continue  # 16931 has one; read as a supporting document, a conversion wrote it as one (its meaning lost)
         else:
             docs.append(doc)
 
