@@ -382,8 +382,8 @@ def _validate_one(cand: Candidate, opts: Options, t0: float) -> FileResult:
     except EinvoiceError as exc:
         reason = getattr(exc, "reason", None) or str(exc)
         if (not cand.explicit or opts.other_xml_skipped) and "unknown root element" in reason \
-                or opts.other_xml_skipped and "in a format einvoice does not read" in reason:
-            return FileResult(path, STATUS_SKIPPED, reason=reason if "does not read" in reason else f"not an invoice: {reason}",
+                or opts.other_xml_skipped and syntax.OTHER_FORMAT in reason:
+            return FileResult(path, STATUS_SKIPPED, reason=reason if syntax.OTHER_FORMAT in reason else f"not an invoice: {reason}",
                               seconds=time.perf_counter() - t0)
         if (not cand.explicit or opts.other_xml_skipped) and "DOCTYPE" in reason and data is not None \
                 and (other := syntax.doctype_of_another_kind(data)):  # (a web.xml or an XHTML page, not read)

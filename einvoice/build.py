@@ -898,15 +898,20 @@ def _write(invoice: Invoice, target: Target) -> bytes:
     return write_cii(invoice, profile=target.writer_option)
 
 
-def check_written(data: bytes, profile: str, path: str | None = None, policy: bool = False) -> Report:
-    """Read written XML back and validate it: XSD, the profile's rule layers, and the house policy
-    (all of it, as configured, with ``policy``; else its checks of payment details, due date and
-    credit-note reference, ``rules.policy.house.ISSUING``)."""
+def read_written(data: bytes, path: str | None = None) -> Any:
+    """Written XML read back as a Document (the tree its validation and the profile's detection read)."""
     from . import syntax
+
+    return syntax.read_tree(xmlsafe.parse(data, path).getroot(), path)
+
+
+def check_written(data: bytes, profile: str, path: str | None = None, policy: bool = False, doc: Any = None) -> Report:
+    """Read written XML back (or take ``doc``, :func:`read_written` of it) and validate it: XSD, the profile's rule
+    layers, and the house policy (all of it, as configured, with ``policy``; else its checks of payment details, due
+    date and credit-note reference, ``rules.policy.house.ISSUING``)."""
     from .validate import validate_document
 
-    tree = xmlsafe.parse(data, path)
-    doc = syntax.read_tree(tree.getroot(), path)
+    doc = read_written(data, path) if doc is None else doc
     report = validate_document(doc, profile=profile, schema=True, policy=policy)
     if not policy:
         # payment details, due date and credit-note reference are checked on every invoice issued
@@ -1228,8 +1233,9 @@ def build_report(data: Invoice | dict, format: str, policy: bool = False,
         if not allow_lossy:
             raise BuildRefused(lossy)
         findings += lossy
-    findings += _judged_otherwise(xml, target, invoice.customization_id)
-    report = check_written(xml, target.profile, policy=policy)
+    doc = read_written(xml)
+    findings += _judged_otherwise(doc, target, invoice.customization_id)
+    report = check_written(xml, target.profile, policy=policy, doc=doc)
     _name_input_fields(written, report.findings, given)
     _empty_delivery_explained(report.findings)
     report.findings[:0] = findings
@@ -1247,15 +1253,13 @@ _CII_DELIVERY = "/ram:ApplicableHeaderTradeDelivery"
 _FAMILY = {"ehf": "peppol", "xrechnung-extension": "xrechnung"}  # profiles a format's own documents may be judged as
 
 
-def _judged_otherwise(xml: bytes, target: Target, given: str | None) -> list[Finding]:
+def _judged_otherwise(doc: Any, target: Target, given: str | None) -> list[Finding]:
     """EINV-B-043 when the specification identifier the input gives (BT-24) makes receivers, who pick the rules by
     it, judge the written document by another profile's rules than the format's (an "XRechnung" with Peppol's
     identifier: KoSIT's validator would not take it as an XRechnung). An identifier of no profile einvoice knows (a
     CIUS of EN 16931) is written as given, except in an XRechnung, which is one by its identifier only."""
-    from . import syntax
     from .profiles import PROFILES, detect_profile
 
-    doc = syntax.load(xml)
     judged = detect_profile(doc)[0]
     want = _FAMILY.get(target.profile, target.profile)
     if _FAMILY.get(judged, judged) == want or judged == "en16931" and want != "xrechnung":
