@@ -169,7 +169,7 @@ def render(source: Path, output: Path, lang: str | None) -> None:
         _say(_label(source), exc)
         sys.exit(EXIT_UNREADABLE)
     write_out(output, data)
-    click.echo(f"wrote {_printable(output)} ({'PDF' if suffix == '.pdf' else 'HTML'}, {'credit note' if doc.invoice.is_credit else 'invoice'} "
+    click.echo(f"wrote {_printable(output)} ({'PDF' if suffix == '.pdf' else 'HTML'}, {doc.invoice.kind_name.lower()} "
                f"{_printable(doc.invoice.number or '-')})")
 
 

@@ -66,7 +66,7 @@ def afrelationship(level: str) -> str:
 def _metadata(invoice) -> dict[str, str]:
     seller = (invoice.seller.name or invoice.seller.trading_name or "") if invoice.seller else ""
     number = invoice.number or ""
-    kind = "Credit note" if invoice.is_credit else "Invoice"
+    kind = invoice.kind_name
     when = invoice.issue_date.isoformat() if invoice.issue_date else ""
     return {
         "author": seller,

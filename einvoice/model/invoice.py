@@ -462,5 +462,10 @@ class Invoice(ModelBase):
         """A credit note by its root, or by a credit-note type code (BT-3) on an invoice root."""
         return self.is_credit_note or self.is_credit_type
 
+    @property
+    def kind_name(self) -> str:
+        """'Credit note' or 'Invoice' (by :attr:`is_credit`), as reports, the PDF's metadata and messages name it."""
+        return "Credit note" if self.is_credit else "Invoice"
+
 
 InvoiceLine.model_rebuild()

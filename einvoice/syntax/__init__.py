@@ -79,9 +79,10 @@ def read_tree(root: Any, path: str | None = None):
         "ZUGFeRD 1.0 CrossIndustryDocument", path)
 
 
-# root names of invoices in other formats (or namespaces): such a file is an invoice that cannot be checked here,
-# unreadable in a folder's run too (a CI run must not pass without it), skipped only with --skip-other-xml
-OTHER_FORMAT = "an invoice in a format einvoice does not read"  # (the batch skips such a file on --skip-other-xml)
+# root names of invoices in formats (namespaces) not read here: such a file is an invoice that cannot be checked,
+# unreadable in a folder's run too (a CI run must not pass without it); the batch skips it, by OTHER_FORMAT in its
+# reason, only with --skip-other-xml
+OTHER_FORMAT = "an invoice in a format einvoice does not read"
 _OTHER_INVOICE_ROOTS = frozenset({"Invoice", "CreditNote", "CrossIndustryInvoice", "CrossIndustryDocument",
                                   "FatturaElettronica", "Finvoice"})
 _OTHER_FORMATS = (("urn:sfti:documents:BasicInvoice", "Svefaktura"), ("http://isdoc.cz/namespace", "ISDOC"),

@@ -265,8 +265,8 @@ def _documents(b: Binding, el: Any, vals: dict, els: dict, ctx: Any) -> None:
     of these with an identifier is neither (EN 16931 has one of each: a conversion lists it as not carried).
 
     A converter, not three rows with a type code condition: the partition is lenient and depends on the
-    other documents (a second 50, a 130 without identifier, an unknown type code are supporting documents; BT-17
-    is the first 50 even without an identifier, where a path would select a later one that has one)."""
+    other documents (a later 50 and any 130 without identifier, an unknown type code are supporting documents;
+    BT-17 is the first 50 even without an identifier, where a path would select a later one that has one)."""
     docs = vals["supporting_documents"]
     for c in _all(el, *_AGREEMENT, R_AdditionalReferencedDocument):
         doc, type_code = read_supporting_document(c, ctx)
