@@ -123,12 +123,14 @@ GUIDELINES: list[tuple[str, str]] = [
 ]
 
 
-# Specifications we recognise but whose own rule set is not implemented: (name, profile applied instead).
-NOT_IMPLEMENTED = {
-    "urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:selfbilling:3.0": "Peppol BIS Self-Billing 3.0",
-    "urn:cen.eu:en16931:2017#conformant#urn.cpro.gouv.fr:1p0:extended-ctc-fr": "France CTC EXTENDED (EXTENDED-CTC-FR)",
-}
-NOT_IMPLEMENTED_RULE = "EINV-PROFILE-001"
+# Specifications we recognise but whose own rule set is not implemented: EN 16931 is applied instead, and the
+# report says so with EINV-S-001 (the scope rules, which every profile runs; the rule set's name is theirs,
+# schemas/structure/scope.yaml).
+NOT_IMPLEMENTED = (
+    "urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:selfbilling:3.0",
+    "urn:cen.eu:en16931:2017#conformant#urn.cpro.gouv.fr:1p0:extended-ctc-fr",
+)
+NOT_IMPLEMENTED_RULE = "EINV-S-001"
 
 
 def guideline_profile(cid: str) -> tuple[str, str] | None:
@@ -137,21 +139,6 @@ def guideline_profile(cid: str) -> tuple[str, str] | None:
         if cid.startswith(prefix):
             return prefix, name
     return None
-
-
-def _not_implemented(doc, prefix: str) -> None:
-    """Say in the report that the document's own rule set is not implemented (once per document)."""
-    from .rules.engine import Finding, Severity
-
-    spec = NOT_IMPLEMENTED[prefix]
-    findings = doc.container_findings
-    if any(f.rule == NOT_IMPLEMENTED_RULE for f in findings):
-        return
-    findings.append(Finding(
-        NOT_IMPLEMENTED_RULE, Severity.WARNING,
-        f"the document follows {spec}, whose own rules this validator does not implement; "
-        "it was checked against EN 16931 only",
-        "a clean report therefore does not mean the document meets that specification"))
 
 
 def _legacy(doc, legacy: dict) -> tuple[str, str]:
@@ -252,8 +239,9 @@ def _detect(doc) -> tuple[str, str]:
     if found is not None:
         prefix, name = found
         if prefix in NOT_IMPLEMENTED:
-            _not_implemented(doc, prefix)
-            return name, (f"specification identifier {cid!r} is {NOT_IMPLEMENTED[prefix]}, whose rules are not "
+            from .rules.scope import unimplemented
+
+            return name, (f"specification identifier {cid!r} is {unimplemented(cid)}, whose rules are not "
                           f"implemented; applying EN 16931 ({NOT_IMPLEMENTED_RULE})")
         if name == "peppol":
             if country is _UNREAD:
