@@ -1312,8 +1312,16 @@ def test_extended_payment_terms_are_read_each_one():
     terms.addnext(second)
     both = etree.tostring(root)
     assert load(both).invoice.payment_terms == f"{one}\nBis zum 13.06.2025 ohne Abzug"
-    ubl = api.convert(both, "ubl", force=True)
+    dropped: list = []
+    ubl = api.convert(both, "ubl", force=True, dropped=dropped)
     assert load(ubl).invoice.payment_terms == f"{one}\nBis zum 13.06.2025 ohne Abzug"
+    assert not [d for d in dropped if "PaymentTerms/ram:Description" in d], dropped  # carried: not listed as dropped
+    third = etree.SubElement(etree.Element(f"{{{ram}}}SpecifiedTradePaymentTerms"), f"{{{ram}}}Description")
+    third.text = "Ab dem 14.06.2025 Verzugszinsen"
+    second.addnext(third.getparent())
+    dropped = []
+    three = load(api.convert(etree.tostring(root), "ubl", force=True, dropped=dropped)).invoice.payment_terms
+    assert three.endswith("\nAb dem 14.06.2025 Verzugszinsen") and not [d for d in dropped if "Description" in d]
     html = api.render(both)
     assert "Bis zum 13.06.2025 ohne Abzug" in html and one.split()[0] in html
 

@@ -268,7 +268,9 @@ def not_carried(source, converted, source_profile: str | None = None, limit: int
     repeats is missed when only the breakdown's stays. The specification identifier (BT-24) is the target's own.
     Carried, though the re-write states them otherwise: a UBL date's time zone (EN 16931's dates are calendar dates:
     compared without it), CII's BT-7 and BT-8 repeated on each VAT breakdown (one document level term: the
-    writer states it on the first), and BT-6 equal to BT-5 (the CII writer leaves it out, as BR-53 reads it).
+    writer states it on the first), BT-6 equal to BT-5 (the CII writer leaves it out, as BR-53 reads it), and the
+    descriptions of Factur-X EXTENDED's several payment terms (read as one BT-20, a line each, which the re-write
+    states as one description).
     Listed, not refused, in the source's order: a conversion carries what EN 16931 defines. ``source`` and
     ``converted`` are :class:`~einvoice.rules.engine.Document` objects (the converted one as read for its
     validation); with ``limit``, at most that many lines, the last one counting the rest.
@@ -292,6 +294,10 @@ def not_carried(source, converted, source_profile: str | None = None, limit: int
     for values in (have, src):  # BT-7 / BT-8 of each CII breakdown: one term, said once
         for path in [p for p in values if p.endswith(_PER_BREAKDOWN)]:
             values[path] = list(dict.fromkeys(values[path]))
+    for path in [p for p in src if p.endswith(_JOINED) and len(src[p]) > 1]:  # EXTENDED's payment terms: one BT-20
+        joined = "\n".join(v for v in src[path])  # (as the CII reader joins them: a line each, in order)
+        if joined in have.get(path, ()):
+            src[path] = [joined]
     held = {(c or "").strip() for c in (converted.invoice.tax_currency_code, converted.invoice.currency_code)} - {""}
     for path in [p for p in src if p in _TAX_CURRENCY]:  # BT-6 held, or equal to BT-5 (which CII's writer leaves out)
         src[path] = [v for v in src[path] if v not in held or v in have.get(path, ())]  # (one at home stays: it counts)
@@ -319,6 +325,7 @@ _SPECIFICATION = ("/cbc:CustomizationID", "/ram:GuidelineSpecifiedDocumentContex
 _HEADER_TAX = "/ram:ApplicableHeaderTradeSettlement/ram:ApplicableTradeTax/"
 _PER_BREAKDOWN = (_HEADER_TAX + "ram:TaxPointDate/udt:DateString",
                   _HEADER_TAX + "ram:TaxPointDate/udt:DateString/@format", _HEADER_TAX + "ram:DueDateTypeCode")
+_JOINED = ("/ram:ApplicableHeaderTradeSettlement/ram:SpecifiedTradePaymentTerms/ram:Description",)  # read as one term
 _TAX_CURRENCY = ("/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeSettlement"
                  "/ram:TaxCurrencyCode", "/ubl:Invoice/cbc:TaxCurrencyCode", "/cn:CreditNote/cbc:TaxCurrencyCode")
 _ZONED_DATE = re.compile(r"(\d{4,}-\d\d-\d\d)(?:Z|[+-]\d\d:\d\d)\Z")  # an xs:date with a time zone
