@@ -1407,10 +1407,12 @@ def test_cli_refused_conversion_names_what_the_target_does_not_hold(tmp_path):
     assert res.exit_code == 0 and out.exists(), res.output
 
 
-def test_an_extended_items_repetition_of_its_breakdowns_reason_is_not_written_to_ubl():
+def test_an_items_exemption_reason_is_not_written_to_ubl():
     """Factur-X EXTENDED states an exempt breakdown's reason on each of its items (the builder writes it so); UBL
     warns of a line's reason (UBL-CR-600/601) and EN 16931 has none: the conversion leaves the repetition out,
-    and lists nothing as lost. A line's reason of its own (another than its breakdown's) is carried."""
+    and lists nothing as lost. A line's reason of its own (another than its breakdown's, as in KoSIT's
+    01.21a sample) is no EN 16931 term either: it was written to the UBL line, which the official UBL rules warn of
+    (a clean source gave an output with a warning); it is listed as not carried and the output is clean."""
     from pathlib import Path
 
     import einvoice
@@ -1428,29 +1430,33 @@ def test_an_extended_items_repetition_of_its_breakdowns_reason_is_not_written_to
         assert not {f.rule for f in validate(ubl, schema=False).findings} & {"UBL-CR-600", "UBL-CR-601"}
     own = extended.replace(b"<ram:ExemptionReason>Reverse charge</ram:ExemptionReason>",
                            b"<ram:ExemptionReason>Reverse charge, art. 196</ram:ExemptionReason>", 1)
+    assert validate(own).valid
     dropped = []
-    ubl = api.convert(own, "ubl", dropped=dropped, force=True)
-    assert b"Reverse charge, art. 196" in ubl and dropped == []
+    ubl = api.convert(own, "ubl", dropped=dropped)
+    assert b"Reverse charge, art. 196" not in ubl
+    assert [d for d in dropped if "Reverse charge, art. 196" in d and "IncludedSupplyChainTradeLineItem" in d], dropped
+    found = {f.rule for f in validate(ubl).findings}
+    assert not found & {"UBL-CR-600", "UBL-CR-601", "UBL-CR-480", "UBL-CR-481"}, found
 
 
-def test_an_items_reason_is_kept_when_two_breakdowns_of_its_category_and_rate_differ_by_reason():
-    """As the EXTENDED writer gives an item no breakdown's reason then (either would be a guess), the conversion to
-    UBL keeps an item's reason where two breakdowns alike but for their reasons make it the item's own."""
+def test_a_document_allowances_exemption_reason_is_not_written_to_ubl():
+    """The same for a document level allowance's VAT category (UBL-CR-480/481): left out of UBL, not a warning."""
     from decimal import Decimal
 
     from einvoice.model.invoice import Invoice
-    from einvoice.syntax.convert import without_repeated_reasons
+    from einvoice.syntax.convert import without_item_reasons
 
     def cat(reason):
-        return {"code": "E", "rate": "0", "exemption_reason": reason}
+        return {"code": "E", "rate": "0", "exemption_reason": reason, "exemption_reason_code": "VATEX-EU-132"}
 
     data = {"tax_totals": [{"breakdown": [{"category": cat("A")}, {"category": cat("B")}]}],
-            "lines": [{"id": "1", "item": {"name": "x", "tax_category": cat("A")}}]}
+            "lines": [{"id": "1", "item": {"name": "x", "tax_category": cat("A")}}],
+            "allowances_charges": [{"charge_indicator": False, "amount": {"value": "1"}, "tax_category": cat("C")}]}
     inv = Invoice.model_validate(data)
-    assert without_repeated_reasons(inv).lines[0].item.tax_category.exemption_reason == "A"
-    data["tax_totals"][0]["breakdown"].pop()
-    inv = Invoice.model_validate(data)
-    assert without_repeated_reasons(inv).lines[0].item.tax_category.exemption_reason is None
+    out = without_item_reasons(inv)
+    for c in (out.lines[0].item.tax_category, out.allowances_charges[0].tax_category):
+        assert c.exemption_reason is None and c.exemption_reason_code is None and c.code == "E"
+    assert [bd.category.exemption_reason for bd in out.tax_totals[0].breakdown] == ["A", "B"]  # the breakdown's stay
     assert inv.lines[0].item.tax_category.exemption_reason == "A" and Decimal(0) == inv.lines[0].item.tax_category.rate
 
 

@@ -161,35 +161,25 @@ def _ubl_flavour(source_profile: str | None) -> str:
     return "ehf" if source_profile == "ehf" else "peppol"
 
 
-def without_repeated_reasons(invoice: Invoice) -> Invoice:
-    """The invoice without the exemption reasons (BT-120/121) its lines' and document allowances' VAT categories
-    repeat from the breakdown of their category and rate (a copy when there are such). Factur-X EXTENDED states
-    the breakdown's reason on each item (its revised rules sum a breakdown's items by reason; our writer does so
-    too); EN 16931 on the breakdown alone, and UBL's rules warn of a line's (UBL-CR-600/601). A reason of an
-    item's own, other than its breakdown's, stays (and so does one when two breakdowns of its category and rate
-    state other reasons)."""
-    from ..model.calc import breakdown_key, reasons_by_breakdown
-
-    held = reasons_by_breakdown((c.code, c.rate, c.exemption_reason, c.exemption_reason_code) for total in
-                                invoice.tax_totals for vb in total.breakdown if (c := vb.category) is not None)
-
-    def repeated(cat: TaxCategory | None) -> list[str]:
-        if cat is None or (cat.exemption_reason is None and cat.exemption_reason_code is None):
-            return []
-        of = held.get(breakdown_key(cat.code, cat.rate))  # (None too where two breakdowns differ by reason)
-        return [what for i, what in enumerate(("exemption_reason", "exemption_reason_code")) if of is not None
-                and getattr(cat, what) is not None and of[i] is not None and getattr(cat, what).strip() == of[i].strip()]
-
+def without_item_reasons(invoice: Invoice) -> Invoice:
+    """The invoice without the exemption reasons (BT-120/121) of its lines' and document allowances' and charges'
+    VAT categories (a copy when there are such), as a conversion to UBL writes it. EN 16931 states a reason on the
+    VAT breakdown alone, and UBL's rules warn of one on a line or an allowance (UBL-CR-600/601, UBL-CR-480/481):
+    Factur-X EXTENDED repeats the breakdown's reason on each item (the repetition is said on the breakdown), and
+    an item's reason of its own is content EN 16931 has no term for, listed as not carried (``not_carried``)."""
     def items(inv: Invoice) -> list[TaxCategory | None]:
         return [ln.item.tax_category if ln.item is not None else None for ln in inv.lines] + [
             ac.tax_category for ac in inv.allowances_charges]
 
-    if not held or not any(repeated(cat) for cat in items(invoice)):
+    def reasons(cat: TaxCategory | None) -> bool:
+        return cat is not None and (cat.exemption_reason is not None or cat.exemption_reason_code is not None)
+
+    if not any(reasons(cat) for cat in items(invoice)):
         return invoice
     invoice = invoice.model_copy(deep=True)
     for cat in items(invoice):
-        for what in repeated(cat):
-            setattr(cat, what, None)
+        if cat is not None:
+            cat.exemption_reason = cat.exemption_reason_code = None
     return invoice
 
 
@@ -203,7 +193,7 @@ def convert(invoice: Invoice, to: str, profile: str | None = None, source_profil
     if to == "ubl":
         from .ubl.writer import write_ubl
 
-        invoice = without_repeated_reasons(invoice)
+        invoice = without_item_reasons(invoice)
         if profile is None:
             return write_ubl(invoice, flavour=_ubl_flavour(source_profile))
         return write_ubl(to_peppol(invoice, profile), flavour=profile)
