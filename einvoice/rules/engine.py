@@ -577,6 +577,8 @@ def plan_for(rules: Iterable[Rule], syntax: Syntax | None, context: "Context | N
 
 def format_message(message: str, params: dict | None) -> str:
     """A rule's message with its parameters filled in, long texts clipped (left as written when they do not fit)."""
+    if "{amounts}" in message and not (params or {}).get("amounts"):  # (figures a rule could not work out: none)
+        params = {**(params or {}), "amounts": ""}
     try:
         return message.format(**{k: clipped(v) for k, v in params.items()}) if params else message
     except (KeyError, IndexError, ValueError):

@@ -43,7 +43,7 @@ from .. import releases, values as V
 from ..engine import SCHEMAS, load_yaml
 from ..tree import Table, tag_index
 from . import RULES, on_tree
-from .amounts import explain as explain_amounts
+from ...figures import explain as explain_amounts
 
 # --------------------------------------------------------------------------- ids
 
@@ -671,7 +671,7 @@ def failures(doc: Any) -> _Failures:
 def evaluate(doc: Any) -> dict[str, Any]:
     """Every core rule's failures at once: {rule id: targets, or the exception that stopped its context}."""
     f = failures(doc)
-    # BR-CO-10..16 messages name the amounts (amounts.py)
+    # BR-CO-10..17 messages name the amounts (einvoice.figures)
     return explain_amounts(doc, {**f.by_rule, **f.errors} if f.errors else f.by_rule)
 
 

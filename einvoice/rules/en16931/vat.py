@@ -30,6 +30,7 @@ value semantics (whitespace normalisation, untyped values compared as numbers,
 
 from __future__ import annotations
 
+import functools
 import math
 from collections import defaultdict
 from decimal import Decimal
@@ -39,6 +40,7 @@ from .. import releases
 from ..engine import Document, load_yaml
 from .. import values as V
 from ..tree import STRUCTURE, _clark, children, compile_path, select_any, tag_index
+from ...figures import explain_breakdowns
 from . import RULES, on_tree
 from .core import CAC, CBC, RAM, RSM, UDT, _cii_indicator, _ubl_indicator, _ubl_is_vat, _upper_type_is_vat, children_kept, fk
 
@@ -635,6 +637,8 @@ FAMILIES = {code: category["family"] for code, category in CATEGORIES.items()}
 
 
 _ENTRIES: dict[str, list[tuple[str, str, Callable[[Document], Iterable]]]] = {"ubl": [], "cii": []}
+_AMOUNTS = {f"{fam}-{n}": functools.partial(explain_breakdowns, what=what)  # the figures of -08 and -09 messages
+            for fam in FAMILIES.values() for n, what in (("08", "taxable"), ("09", "tax"))}
 
 
 def _family(syntax: str) -> Callable[[Document], dict]:
@@ -661,7 +665,7 @@ def _family(syntax: str) -> Callable[[Document], dict]:
                     res[rid] = exc
                     continue
                 if hits:
-                    res[rid] = hits
+                    res[rid] = _AMOUNTS[rid](doc, rid, hits) if rid in _AMOUNTS else hits
         return res
 
     evaluate.__name__ = f"vat_{syntax}"
