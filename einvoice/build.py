@@ -856,6 +856,8 @@ def mandatory(inv: Invoice, target: Target) -> list[Finding]:
         stated_total = inv.totals is not None and _amt(inv.totals.payable_amount) is not None
         if not (target.profile in LINELESS and stated_total):
             out.append(_finding("EINV-B-006"))
+        elif target.profile in LINELESS:  # no lines: what the format states cannot be computed, the caller gives it
+            out += _lineless(inv, target)
     for n, line in enumerate(inv.lines, 1):
         ref = line.id or n
         if line.quantity is None:
@@ -879,6 +881,31 @@ def mandatory(inv: Invoice, target: Target) -> list[Finding]:
         out.append(_finding("EINV-B-013"))
     if contact is None or (_blank(contact.telephone) and _blank(contact.email)):
         out.append(_finding("EINV-B-014"))
+    return out
+
+
+# what a Factur-X profile without lines states, which a build computes from the lines where there are some:
+# (field, the business term); MINIMUM's amount due is EINV-B-006's
+_LINELESS_TERMS = {
+    "facturx-minimum": ("tax_exclusive_amount", "tax_inclusive_amount"),
+    "facturx-basicwl": ("line_extension_amount", "tax_exclusive_amount", "tax_inclusive_amount"),
+}
+
+
+def _lineless(inv: Invoice, target: Target) -> list[Finding]:
+    """EINV-B-044: the totals (and for BASIC WL the VAT breakdown) an invoice without lines must state: without, the
+    written XML lacked them and the refusal was the schema's and the format's findings on the XML (an element "not
+    allowed at this place", a total missing and every sum that needs it)."""
+    from .model.invoice import DocumentTotals
+
+    out = []
+    for name in _LINELESS_TERMS.get(target.profile, ()):
+        if inv.totals is None or _amt(getattr(inv.totals, name)) is None:
+            out.append(_finding("EINV-B-044", field=f"totals.{name}", format=target.name,
+                                term=DocumentTotals.model_fields[name].description))
+    if target.profile == "facturx-basicwl" and not inv.vat_breakdown:
+        out.append(_finding("EINV-B-044", field="tax_totals[0].breakdown", format=target.name,
+                            term="BG-23 VAT breakdown (category, rate, taxable and VAT amount of each)"))
     return out
 
 
@@ -958,14 +985,15 @@ _NOT_CONTENT_TOP = ("syntax", "kind", "customization_id", "profile_id", "type_co
 _MOVED = ("exemption_reason", "exemption_reason_code")
 
 
-def _leaves(x: Any, path: str = "") -> typing.Iterator[str]:
+def _leaves(x: Any, path: str = "", blank: bool = False) -> typing.Iterator[str]:
+    """The paths of the values in a model dump (``blank``: a blank text given counts as one too)."""
     if isinstance(x, dict):
         for k, v in x.items():
-            yield from _leaves(v, f"{path}.{k}" if path else k)
+            yield from _leaves(v, f"{path}.{k}" if path else k, blank)
     elif isinstance(x, list):
         for i, v in enumerate(x):
-            yield from _leaves(v, f"{path}[{i}]")
-    elif x is not None and x != "" and x != b"":
+            yield from _leaves(v, f"{path}[{i}]", blank)
+    elif x is not None and (blank and x == "" or x != "" and x != b""):
         yield path
 
 
@@ -1282,6 +1310,11 @@ def _empty_delivery_explained(findings: list[Finding]) -> None:
                       "delivery date (delivery.actual_date, BT-72) to fill it.")
 
 
+def _empty_leaf(el: Any) -> bool:
+    """An element without children or text (what a blank field is written as)."""
+    return hasattr(el, "tag") and len(el) == 0 and not (el.text or "").strip()
+
+
 def _name_input_fields(written: Invoice, findings: list[Finding], given: Invoice | None = None) -> None:
     """A finding about the written XML says which input field its element was written from (the nearest one up
     its path: ``(input: lines[0].price)``), found by the elements the model read back from that XML keeps. A
@@ -1301,15 +1334,17 @@ def _name_input_fields(written: Invoice, findings: list[Finding], given: Invoice
                 if item._el is not None:  # (an object first: a missing field's origin is its object's element)
                     fields.setdefault(element_origin(item._el, paths).xpath, p)
                 walk(item, p)
-            if obj._els.get(name) is not None and value is not None and value != [] and value != "":
+            if obj._els.get(name) is not None and value is not None and value != [] and (
+                    value != "" or _empty_leaf(obj._els[name])):  # (a blank given: its own empty element, R008's)
                 fields.setdefault(element_origin(obj._els[name], paths).xpath, here)  # (a field given: not one read
                 # as absent from an element another field is written in, BT-8 from cac:InvoicePeriod)
 
     walk(written, "")
     gave = None  # the input's fields and every field above one (a finding's field is given when in it)
     if given is not None:
-        gave = {g[:m.start()] for g in _leaves(given.model_dump(exclude={*_NOT_CONTENT_TOP})) for m in _STEP.finditer(g)}
-        gave |= {n for n in ("customization_id", "profile_id") if not _blank(getattr(given, n, None))}
+        gave = {g[:m.start()] for g in _leaves(given.model_dump(exclude={*_NOT_CONTENT_TOP}), blank=True)
+                for m in _STEP.finditer(g)}
+        gave |= {n for n in ("customization_id", "profile_id", "type_code") if not _blank(getattr(given, n, None))}
     sources: list = []  # (the input's VAT categories, for the breakdowns computed from them: listed once)
     terms = None  # business term -> input field (see _term_fields), when a finding needs it
     below: dict[str, set[str]] | None = None  # xpath -> the input fields of the elements directly inside it
@@ -1339,8 +1374,9 @@ def _name_input_fields(written: Invoice, findings: list[Finding], given: Invoice
         elif field is not None and said and (sub := _field_of_terms(type(obj := _at(written, field)), said)) \
                 and getattr(obj, sub) in (None, "", []):
             field = f"{field}.{sub}"  # (a party's finding on its BT-28 trading name, not written: seller.trading_name)
-        if field is None and f.rule in _ROOT_FIELDS:  # (a document-wide rule whose message names no term)
-            field = _ROOT_FIELDS[f.rule](given if given is not None else written)
+        if f.rule in _ROOT_FIELDS and field in (None, "type_code"):  # (a document-wide rule whose message names no
+            # term, or one decided on the type code that is about another field: NL-R-001's preceding invoice)
+            field = _ROOT_FIELDS[f.rule](given if given is not None else written) or field
         if field is None and f.xpath and said:  # (the root, or a computed element: the input's field the message names)
             terms = terms if terms is not None else _term_fields(given if given is not None else written)
             field = next((terms[t] for t in said if t in terms), None)

@@ -1167,3 +1167,51 @@ def test_a_lost_field_names_a_format_that_has_a_place_for_it_when_every_format_r
     with pytest.raises(BuildRefused) as info:
         einvoice.build(data, "facturx-en16931")
     assert [f.rule for f in info.value.findings] == ["EINV-P-010"]
+
+
+def test_an_invoice_without_lines_gives_what_a_lineless_profile_states(fx):
+    """Factur-X BASIC WL states the VAT breakdown and the totals, which a build computes from the lines: an input
+    without lines and without them was written, and refused with the schema's "element not allowed at this place"
+    (named after the payment terms) and a handful of sums on the XML. It is refused before writing, naming the
+    fields to give (EINV-B-044); given, the invoice is issued and the official validator accepts it."""
+    data = copy.deepcopy(fx)
+    data["lines"] = []
+    data.pop("tax_totals", None)
+    data["totals"] = {"payable_amount": {"value": "100.00"}}
+    data.pop("allowances_charges", None)
+    for fmt, missing in (("facturx-basicwl", {"totals.line_extension_amount", "totals.tax_exclusive_amount",
+                                               "totals.tax_inclusive_amount", "tax_totals[0].breakdown"}),
+                         ("facturx-minimum", {"totals.tax_exclusive_amount", "totals.tax_inclusive_amount"})):
+        with pytest.raises(BuildRefused) as info:
+            einvoice.build(data, fmt, allow_lossy=True)
+        found = {f.message.split(":")[0] for f in info.value.findings if f.rule == "EINV-B-044"}
+        assert found == missing, [f.message for f in info.value.findings]
+        assert not any(f.rule == "XSD" or f.rule.startswith("FX-") for f in info.value.findings)
+    data["totals"] = {name: {"value": v} for name, v in (("line_extension_amount", "100.00"),
+                      ("tax_exclusive_amount", "100.00"), ("tax_inclusive_amount", "119.00"), ("payable_amount", "119.00"))}
+    data["tax_totals"] = [{"tax_amount": {"value": "19.00"}, "breakdown": [{"taxable_amount": {"value": "100.00"},
+                           "tax_amount": {"value": "19.00"}, "category": {"code": "S", "rate": "19"}}]}]
+    xml, report = build_report(data, "facturx-basicwl", allow_lossy=True)
+    assert report.valid and not any(f.rule == "EINV-B-044" for f in report.findings)
+
+
+def test_a_blank_field_the_input_gives_is_named_for_its_empty_element():
+    """A model read from a real invoice keeps a blank text as given (``<ram:LineTwo/>``, an empty BIC); the written
+    element is empty, which Peppol's R008 refuses: the refusal named the address or the credit transfer around it,
+    now the blank field itself. A refused type code and a direct debit without creditor identifier name theirs too."""
+    from einvoice.build import to_invoice
+
+    inv = to_invoice(load_input(SAMPLES / "ehf-invoice.yaml"))
+    inv.seller.address.line2 = ""
+    inv.payment_means[0].credit_transfers[0].service_provider_id = ""
+    with pytest.raises(BuildRefused) as info:
+        einvoice.build(inv, "peppol")
+    named = [f.message for f in info.value.findings if f.rule == "PEPPOL-EN16931-R008"]
+    assert sorted(m.rsplit("(input: ", 1)[1] for m in named) == [
+        "payment_means[0].credit_transfers[0].service_provider_id)", "seller.address.line2)"], named
+    inv = to_invoice(load_input(SAMPLES / "ehf-invoice.yaml"))
+    inv.type_code = "389"
+    with pytest.raises(BuildRefused) as info:
+        einvoice.build(inv, "peppol")
+    assert [f.message.rsplit("(input: ", 1)[-1] for f in info.value.findings
+            if f.rule == "PEPPOL-EN16931-P0100"] == ["type_code)"], [f.message for f in info.value.findings]
