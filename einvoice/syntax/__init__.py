@@ -102,12 +102,16 @@ _DOCTYPE_NAME = re.compile(rb"<!DOCTYPE\s+([^\s\[>]+)")
 
 def doctype_of_another_kind(data: bytes) -> str | None:
     """The root name a DOCTYPE declares ('web-app'), read without processing the declaration, when it names no
-    invoice's root nor an SBDH envelope's (an invoice with a DOCTYPE is refused for safety; XML of another kind
-    beside invoices is no invoice at all); None otherwise."""
+    invoice's root nor an SBDH envelope's and no start tag of one stands anywhere in the file (an invoice with a
+    DOCTYPE is refused for safety, whatever name its DOCTYPE gives: a DOCTYPE <x> before an <Invoice> root was
+    skipped as XML of another kind, a silent pass; XML of another kind beside invoices is no invoice at all); None
+    otherwise."""
     found = _DOCTYPE_NAME.search(data, 0, 4096)
     name = found.group(1).decode("latin-1") if found else None
     local = name.rpartition(":")[2] if name else None
-    return name if local and local not in {*_INVOICE_ROOTS.values(), etree.QName(SBD_ROOT).localname} else None
+    if not local or local in _ROOT_NAMES or _ROOT_START.search(data):
+        return None
+    return name
 
 
 def _named(el: Any) -> str:
@@ -121,6 +125,9 @@ def _named(el: Any) -> str:
 SBDH = "http://www.unece.org/cefact/namespaces/StandardBusinessDocumentHeader"
 SBD_ROOT = f"{{{SBDH}}}StandardBusinessDocument"
 ENVELOPE_RULE = "EINV-SBDH-001"
+# the roots a DOCTYPE may stand before in a file that is an invoice (doctype_of_another_kind), and their start tags
+_ROOT_NAMES = frozenset((*_INVOICE_ROOTS.values(), *_OTHER_INVOICE_ROOTS, SBD_ROOT.rpartition("}")[2]))
+_ROOT_START = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:%s)[\s/>]" % b"|".join(n.encode() for n in sorted(_ROOT_NAMES)))
 
 
 def _read_enveloped(root: Any, path: str | None):
