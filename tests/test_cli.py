@@ -562,6 +562,20 @@ def test_xml_of_another_kind_in_a_list_of_changed_files_is_skipped(tmp_path, mon
         res = run("validate", str(alone))
         assert res.exit_code == 2 and f"{name}: document has a DOCTYPE" in res.output and "skipped" not in res.output, res.output
         (alone / name).unlink()
+    # an invoice inside another document (a SOAP envelope) was skipped as XML of another kind: another silent pass
+    xml = (ROOT / "samples" / "ehf-invoice.xml").read_text(encoding="utf-8")
+    body = xml[xml.index("?>") + 2:] if xml.startswith("<?xml") else xml
+    (tmp_path / "soap.xml").write_text('<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body>'
+                                       f"{body}</s:Body></s:Envelope>", encoding="utf-8")
+    wrapped = tmp_path / "wrapped"
+    wrapped.mkdir()
+    shutil.move(tmp_path / "soap.xml", wrapped / "soap.xml")
+    shutil.copy(ROOT / "samples" / "ehf-invoice.xml", wrapped / "ehf-invoice.xml")
+    res = run("validate", str(wrapped))  # (a folder's run: unreadable, the CI run fails)
+    assert res.exit_code == 2 and "soap.xml: <Envelope> in namespace" in res.stderr, res.output
+    assert "it holds <Invoice> in namespace urn:oasis:names:specification:ubl:schema:xsd:Invoice-2" in res.stderr
+    res = run("validate", "--skip-other-xml", str(wrapped))  # (as another format's invoice: skipped, saying so)
+    assert res.exit_code == 0 and "soap.xml: skipped (<Envelope> in namespace" in res.stdout, res.output
     assert run("validate", "web.xml").exit_code == 2
     hooks = (ROOT / ".pre-commit-hooks.yaml").read_text()
     assert "--skip-other-xml" in hooks

@@ -74,6 +74,11 @@ def read_tree(root: Any, path: str | None = None):
         raise UnreadableInput(f"{_named(root)} is {OTHER_FORMAT}"
                               + (f" ({known})" if known else "") + "; it reads UBL 2.1 Invoice/CreditNote, CII "
                               "CrossIndustryInvoice and ZUGFeRD 1.0", path)
+    inner = next(root.iter(*_WRAPPED), None) if isinstance(root.tag, str) else None
+    if inner is not None:  # an invoice inside another document (a SOAP envelope): no XML of another kind, unreadable
+        raise UnreadableInput(f"{_named(root)} is {OTHER_FORMAT} (it holds {_named(inner)} at line {inner.sourceline}: "
+                              "einvoice reads an invoice that is the document's root or an SBDH envelope's payload; "
+                              "take it out of its wrapper)", path)
     raise UnreadableInput(
         f"unknown root element {_named(root)}; expected a UBL Invoice/CreditNote, a CII CrossIndustryInvoice or a "
         "ZUGFeRD 1.0 CrossIndustryDocument", path)
@@ -128,6 +133,8 @@ ENVELOPE_RULE = "EINV-SBDH-001"
 # the roots a DOCTYPE may stand before in a file that is an invoice (doctype_of_another_kind), and their start tags
 _ROOT_NAMES = frozenset((*_INVOICE_ROOTS.values(), *_OTHER_INVOICE_ROOTS, SBD_ROOT.rpartition("}")[2]))
 _ROOT_START = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:%s)[\s/>]" % b"|".join(n.encode() for n in sorted(_ROOT_NAMES)))
+# the root elements of what einvoice reads, found inside another document (read_tree: wrapped, not of another kind)
+_WRAPPED = (*(f"{{{namespace}}}{name}" for namespace, name in _INVOICE_ROOTS.items()), SBD_ROOT)
 
 
 def _read_enveloped(root: Any, path: str | None):
