@@ -858,14 +858,16 @@ def _show_json(path: str, doc) -> dict:
         "path": path, "kind": "credit-note" if inv.is_credit else "invoice", "number": inv.number,
         "type_code": inv.type_code, "syntax": doc.syntax.value, "issue_date": day(inv.issue_date),
         "due_date": day(inv.due_date), "payment_terms": inv.payment_terms, "currency": inv.currency_code,
-        "seller": party(inv.seller), "buyer": party(inv.buyer),
+        "seller": party(inv.seller), "buyer": party(inv.buyer), "payee": party(inv.payee),
         "seller_contact": None if contact is None else {"name": text(contact.name), "telephone": text(contact.telephone),
                                                         "email": text(contact.email)},
         "customer_number": [i.value for i in (inv.buyer.identifiers if inv.buyer else []) if i.value],
         "buyer_reference": inv.buyer_reference, "order_reference": inv.purchase_order_reference,
         "lines": len(inv.lines),
+        "tax_currency": inv.tax_currency_code,
         "totals": {"net": amount(t.tax_exclusive_amount) if t else None,
                    "vat": amount(inv.vat_total.tax_amount) if inv.vat_total else None,
+                   "vat_accounting": amount(inv.vat_total_accounting.tax_amount) if inv.vat_total_accounting else None,
                    "total": amount(t.tax_inclusive_amount) if t else None,
                    "prepaid": amount(t.prepaid_amount) if t else None,
                    "rounding": amount(t.rounding_amount) if t else None,
@@ -892,11 +894,13 @@ def show(source: Path, out_format: str = "text") -> None:
     """Show an invoice at a glance: number, dates, parties, totals, how to pay (- reads standard input).
 
     JSON keys: path, kind (invoice | credit-note), number, type_code, syntax,
-    issue_date, due_date, payment_terms, currency, seller, buyer (name,
-    registration, vat_id, city, country), seller_contact (name, telephone,
-    email), customer_number, buyer_reference, order_reference, lines, totals
-    (net, vat, total, prepaid, rounding, amount_due; amounts as decimal
-    strings), payment_requested (false for a credit note or nothing or less
+    issue_date, due_date, payment_terms, currency, seller, buyer, payee (the
+    party paid, when another than the seller; each: name, registration, vat_id,
+    city, country), seller_contact (name, telephone, email), customer_number,
+    buyer_reference, order_reference, lines, tax_currency (the VAT accounting
+    currency), totals (net, vat, vat_accounting: the VAT total in the
+    accounting currency, total, prepaid, rounding, amount_due; amounts as
+    decimal strings), payment_requested (false for a credit note or nothing or less
     than nothing due), payment (means, accounts, credit_transfers: account,
     bic, account_name; reference, direct_debit: debited_account, mandate,
     creditor_id; card: the card number as given).
@@ -932,6 +936,7 @@ def show(source: Path, out_format: str = "text") -> None:
         ("Due date", inv.due_date if why is None else None),
         ("Payment terms", inv.payment_terms.replace("\n", " / ") if inv.payment_terms else None),  # (a line each: one row)
         ("Seller", _party(inv.seller)),
+        *((("Payee", f"{_party(inv.payee)} (paid instead of the seller)"),) if inv.payee is not None else ()),
         ("Buyer", _party(inv.buyer)),
         ("Customer number", " / ".join(x for x in (f"buyer id {buyer_ids}" if buyer_ids else None,
                                                    f"buyer reference {inv.buyer_reference}" if inv.buyer_reference else None) if x) or "-"),
@@ -939,6 +944,8 @@ def show(source: Path, out_format: str = "text") -> None:
         ("Lines", len(inv.lines)),
         ("Net total", _money(t.tax_exclusive_amount, cur) if t else "-"),
         ("VAT", _money(vat.tax_amount, cur) if vat else "-"),
+        *((("VAT in accounting currency", _money(acc.tax_amount, inv.tax_currency_code)),)
+          if (acc := inv.vat_total_accounting) is not None else ()),
         ("Total", _money(t.tax_inclusive_amount, cur) if t else "-"),
         ("Amount due", (_money(t.payable_amount, cur) if t else "-") + (f" ({why})" if why else "")),
     ]

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 import re
 from pathlib import Path
 from types import SimpleNamespace
@@ -177,6 +178,51 @@ def test_show_json():
     assert json.loads(res.stdout)["payment"] == [{"means": "30", "accounts": ["15031111207"], "credit_transfers": [
         {"account": "15031111207", "bic": None, "account_name": "Fjordkraft Verksted AS"}], "reference": "1002344",
         "direct_debit": None, "card": None}]
+
+
+def test_show_names_the_payee_and_the_vat_in_accounting_currency(tmp_path):
+    """A factored invoice is paid to the factor (the payee, BG-10), not the seller: show named the seller and the
+    account only, so a clerk read the account as the seller's. The payee is named, and so are the VAT accounting
+    currency (BT-6) and the VAT total in it (BT-111); a document with neither reads as before."""
+    xml = (SAMPLES / "ehf-invoice.xml").read_text(encoding="utf-8")
+    payee = ("<cac:PayeeParty><cac:PartyIdentification><cbc:ID>FACTOR-1</cbc:ID></cac:PartyIdentification>"
+             "<cac:PartyName><cbc:Name>Nordisk Factoring AS</cbc:Name></cac:PartyName></cac:PayeeParty>")
+    at = xml.index("<cac:Delivery>") if "<cac:Delivery>" in xml else xml.index("<cac:PaymentMeans>")
+    factored = tmp_path / "factored.xml"
+    factored.write_text(xml[:at] + payee + xml[at:], encoding="utf-8")
+    res = run("show", factored)
+    assert "Payee:" in res.output and "Nordisk Factoring AS (paid instead of the seller)" in res.output, res.output
+    data = json.loads(run("show", factored, "--format", "json").stdout)
+    assert data["payee"]["name"] == "Nordisk Factoring AS" and data["tax_currency"] is None
+    assert data["totals"]["vat_accounting"] is None
+    plain = run("show", SAMPLES / "ehf-invoice.xml")
+    assert "Payee" not in plain.output and "accounting currency" not in plain.output
+    total = xml[xml.index("<cac:TaxTotal>"):xml.index("</cac:TaxTotal>") + len("</cac:TaxTotal>")]
+    eur = ('<cac:TaxTotal><cbc:TaxAmount currencyID="EUR">230.00</cbc:TaxAmount></cac:TaxTotal>')
+    two = xml.replace(total, total + eur).replace("<cbc:DocumentCurrencyCode>NOK</cbc:DocumentCurrencyCode>",
+                                                  "<cbc:DocumentCurrencyCode>NOK</cbc:DocumentCurrencyCode>"
+                                                  "<cbc:TaxCurrencyCode>EUR</cbc:TaxCurrencyCode>")
+    assert "<cbc:TaxCurrencyCode>EUR" in two
+    (tmp_path / "two.xml").write_text(two, encoding="utf-8")
+    res = run("show", tmp_path / "two.xml")
+    assert "VAT in accounting currency: 230.00 EUR" in res.output and "2 624.75 NOK" in res.output, res.output
+    data = json.loads(run("show", tmp_path / "two.xml", "--format", "json").stdout)
+    assert data["tax_currency"] == "EUR" and data["totals"]["vat_accounting"] == "230.00" and data["totals"]["vat"] == "2624.75"
+
+
+def test_the_vat_total_of_a_document_without_a_currency_is_its_first():
+    """BT-110 is the VAT total in the invoice currency; a document stating none (a UBL 2.0 invoice) had none, and
+    show said "VAT: -" beside a stated 17.50. Without an invoice currency, the first total not in the VAT accounting
+    currency is it."""
+    from einvoice.model.invoice import Invoice
+
+    inv = Invoice.model_validate({"tax_totals": [{"tax_amount": {"value": "17.50", "currency_id": "GBP"}}]})
+    assert inv.vat_total is not None and inv.vat_total.tax_amount.value == Decimal("17.50")
+    inv = Invoice.model_validate({"tax_currency_code": "GBP", "tax_totals": [
+        {"tax_amount": {"value": "1.00", "currency_id": "GBP"}}, {"tax_amount": {"value": "2.00", "currency_id": "USD"}}]})
+    assert inv.vat_total.tax_amount.value == Decimal("2.00") and inv.vat_total_accounting.tax_amount.value == 1
+    inv = Invoice.model_validate({"currency_code": "EUR", "tax_totals": [{"tax_amount": {"value": "3", "currency_id": "GBP"}}]})
+    assert inv.vat_total is None  # (a currency stated: the total in it, or none)
 
 
 @pytest.mark.parametrize("command", ["build", "validate", "convert", "show", "render", "extract", "attach", "conformance"])

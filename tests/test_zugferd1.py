@@ -93,3 +93,16 @@ def test_cli_show_render_and_convert(tmp_path, to):
     back = load(out).invoice
     assert back.number == "ZF1-2014-17" and back.totals.payable_amount.value == Decimal("243.95")
     assert back.seller.vat_id == "DE123456789"
+
+
+def test_a_basic_document_keeps_what_factur_x_basic_has_no_place_for():
+    """A ZUGFeRD 1.0 BASIC document is checked as Factur-X BASIC, which has no BIC (BT-86) nor seller contact: show,
+    render and convert read the model of the converted document, and lost both (real BASIC invoices state a BIC).
+    They read the model as the document states it; the rules' document is the BASIC one, as before."""
+    basic = COMFORT.read_text(encoding="utf-8").replace("invoice:1p0:comfort", "invoice:1p0:basic").encode("utf-8")
+    doc = load(basic)
+    assert doc.__dict__["legacy"]["profile"] == "basic" and b"BICID" not in etree.tostring(doc.root)
+    assert doc.invoice.payment_means[0].credit_transfers[0].service_provider_id == "SOGEDEFFXXX"
+    res = CliRunner().invoke(main, ["show", "-"], input=basic)
+    assert res.exit_code == 0 and "BIC SOGEDEFFXXX" in res.output, res.output
+    assert validate(basic).valid

@@ -408,12 +408,17 @@ class Invoice(ModelBase):
     # --- business-term views -------------------------------------------------
     @property
     def vat_total(self) -> TaxTotal | None:
-        """BT-110: the stated VAT total in the invoice currency."""
+        """BT-110: the stated VAT total in the invoice currency (without an invoice currency stated: the first one
+        not in the VAT accounting currency)."""
         own = (self.currency_code or "").strip()  # (a code written with white space around it is that code)
         for t in self.tax_totals:
             cur = t.tax_amount.currency_id if t.tax_amount else None
             if cur is None or cur.strip() == own:
                 return t
+        if not own:
+            acc = (self.tax_currency_code or "").strip()
+            return next((t for t in self.tax_totals
+                         if not acc or ((t.tax_amount.currency_id if t.tax_amount else None) or "").strip() != acc), None)
         return None
 
     @property

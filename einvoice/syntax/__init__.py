@@ -171,14 +171,13 @@ def _read_legacy(root: Any, path: str | None):
     findings of the ZUGFeRD 1.0 XML Schema on the original.
     """
     from ..rules.engine import Document
-    from .cii.reader import read_cii
     from .zugferd1 import schema_findings, upgrade
 
     try:
-        converted, profile = upgrade(root, path)
+        converted, profile, invoice = upgrade(root, path)
     except Exception as exc:  # a broken legacy document: one line, no traceback
         raise UnreadableInput(f"ZUGFeRD 1.0 document could not be converted to CII D16B ({exc})", path) from None
-    doc = Document(None, Syntax.CII, converted, path, reader=read_cii)
+    doc = Document(invoice, Syntax.CII, converted, path)  # (the model as read: a BASIC document's BIC stays)
     doc.__dict__["legacy"] = {"format": "ZUGFeRD 1.0", "profile": profile, "original": root,
                               "findings": schema_findings(root, path)}
     return doc

