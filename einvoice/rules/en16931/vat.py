@@ -40,7 +40,7 @@ from .. import releases
 from ..engine import Document, load_yaml
 from .. import values as V
 from ..tree import STRUCTURE, _clark, children, compile_path, select_any, tag_index
-from ...figures import explain_breakdowns
+from ...figures import RATED, explain_breakdowns
 from . import RULES, on_tree
 from .core import CAC, CBC, RAM, RSM, UDT, _cii_indicator, _ubl_indicator, _ubl_is_vat, _upper_type_is_vat, children_kept, fk
 
@@ -308,7 +308,7 @@ def _ubl_bd(ix: _UblIndex, code: str) -> list:
 
 def _agrees(ix: _UblIndex, code: str, bounds: tuple | None, ta: Decimal | None, rate: Decimal | None, tag: str) -> bool:
     """The lines of ``tag`` (when looked at) and the allowances and charges add up: within ``bounds`` or to ``ta``."""
-    rated = code in ("S", "L", "M")
+    rated = code in RATED
     if (bounds if rated else ta) is None or not (_ubl_rate_exists(ix, tag, code, rate) if code == "S" else ix.by[tag]):
         return False
     expected = _ubl_expected(ix, tag, code, rate)
@@ -316,7 +316,7 @@ def _agrees(ix: _UblIndex, code: str, bounds: tuple | None, ta: Decimal | None, 
 
 
 def _ubl_08(code: str) -> Callable[[Document], Iterable]:
-    rated = code in ("S", "L", "M")
+    rated = code in RATED
 
     def check(doc: Document):
         ix = _ubl(doc)
@@ -337,7 +337,7 @@ def _ubl_08(code: str) -> Callable[[Document], Iterable]:
 
 
 def _ubl_09(code: str) -> Callable[[Document], Iterable]:
-    rated = code in ("S", "L", "M")
+    rated = code in RATED
 
     def check(doc: Document):
         for cat in _ubl_bd(_ubl(doc), code):
@@ -449,7 +449,7 @@ def _cii_01(code: str) -> Callable[[Document], Iterable]:
         h = sum(1 for a in ix.header_att if ix.has(a, code))
         l_ = sum(1 for a in ix.line_att if ix.has(a, code))
         c = sum(1 for a in ix.ctt if ix.has(a, code))
-        if code in ("S", "L", "M"):
+        if code in RATED:
             ok = (l_ + h >= 2 or not l_) and (c + h >= 2 or not c)
         elif code == "O":
             ok = not h or (h == 1 and (l_ or c))
