@@ -1480,3 +1480,26 @@ def test_a_second_invoiced_object_identifier_is_listed_not_written_as_an_attachm
     assert b"OBJ-1" in ubl and b"OBJ-2" not in ubl
     assert load(ubl).invoice.invoiced_object_id.value == "OBJ-1" and not load(ubl).invoice.supporting_documents
     assert [d.rsplit("/", 1)[1] for d in dropped] == ["ram:IssuerAssignedID: 'OBJ-2'", "ram:TypeCode: '130'"]
+
+
+def test_ubls_placeholder_order_reference_is_listed_when_cii_leaves_it_out():
+    """Peppol's guide puts 'NA' in UBL's order reference beside a sales order reference (BT-14) when there is no
+    purchase order; it reads as no BT-13, and a conversion to CII leaves it out. It was left out without a word
+    (the UBL re-write the list is made from states it again); it is listed as not carried. To UBL it stays."""
+    from pathlib import Path
+
+    from einvoice import api
+
+    xml = (Path(__file__).resolve().parents[1] / "samples" / "ehf-invoice.xml").read_bytes()
+    order = re.search(rb"<cac:OrderReference>.*?</cac:OrderReference>", xml, re.S)
+    placeholder = b"<cac:OrderReference><cbc:ID>NA</cbc:ID><cbc:SalesOrderID>SO-77</cbc:SalesOrderID></cac:OrderReference>"
+    data = xml[:order.start()] + placeholder + xml[order.end():] if order else xml.replace(
+        b"<cac:AccountingSupplierParty>", placeholder + b"<cac:AccountingSupplierParty>", 1)
+    assert b"<cbc:SalesOrderID>SO-77<" in data
+    dropped: list = []
+    cii = api.convert(data, "cii", dropped=dropped)
+    assert b"SO-77" in cii and b">NA<" not in cii
+    assert [d for d in dropped if d.endswith("cac:OrderReference/cbc:ID: 'NA'")], dropped
+    dropped = []
+    api.convert(data, "cii", dropped=dropped, profile="extended")
+    assert [d for d in dropped if d.endswith("cac:OrderReference/cbc:ID: 'NA'")], dropped

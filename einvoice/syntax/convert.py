@@ -260,7 +260,8 @@ def not_carried(source, converted, source_profile: str | None = None, limit: int
     compared without it), CII's BT-7 and BT-8 repeated on each VAT breakdown (one document level term: the
     writer states it on the first), BT-6 equal to BT-5 (the CII writer leaves it out, as BR-53 reads it), and the
     descriptions of Factur-X EXTENDED's several payment terms (read as one BT-20, a line each, which the re-write
-    states as one description).
+    states as one description). Listed, though the UBL re-write states it: UBL's order reference 'NA' beside a sales
+    order reference (BT-14), the Peppol guide's placeholder for no purchase order, which a CII target leaves out.
     Listed, not refused, in the source's order: a conversion carries what EN 16931 defines. ``source`` and
     ``converted`` are :class:`~einvoice.rules.engine.Document` objects (the converted one as read for its
     validation); with ``limit``, at most that many lines, the last one counting the rest.
@@ -288,6 +289,9 @@ def not_carried(source, converted, source_profile: str | None = None, limit: int
         joined = "\n".join(v for v in src[path])  # (as the CII reader joins them: a line each, in order)
         if joined in have.get(path, ()):
             src[path] = [joined]
+    if str(getattr(converted.syntax, "value", converted.syntax)) == "cii" and converted.invoice.purchase_order_reference is None:
+        for path in [p for p in have if p.endswith(_ORDER_ID)]:  # UBL's 'NA' beside BT-14: the UBL re-write's, not CII's
+            have[path] = [v for v in have[path] if v != "NA"]
     held = {(c or "").strip() for c in (converted.invoice.tax_currency_code, converted.invoice.currency_code)} - {""}
     for path in [p for p in src if p in _TAX_CURRENCY]:  # BT-6 held, or equal to BT-5 (which CII's writer leaves out)
         src[path] = [v for v in src[path] if v not in held or v in have.get(path, ())]  # (one at home stays: it counts)
@@ -315,6 +319,7 @@ _SPECIFICATION = ("/cbc:CustomizationID", "/ram:GuidelineSpecifiedDocumentContex
 _HEADER_TAX = "/ram:ApplicableHeaderTradeSettlement/ram:ApplicableTradeTax/"
 _PER_BREAKDOWN = (_HEADER_TAX + "ram:TaxPointDate/udt:DateString",
                   _HEADER_TAX + "ram:TaxPointDate/udt:DateString/@format", _HEADER_TAX + "ram:DueDateTypeCode")
+_ORDER_ID = "/cac:OrderReference/cbc:ID"  # BT-13; 'NA' beside a sales order reference (BT-14) reads as none
 _JOINED = ("/ram:ApplicableHeaderTradeSettlement/ram:SpecifiedTradePaymentTerms/ram:Description",)  # read as one term
 _TAX_CURRENCY = ("/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeSettlement"
                  "/ram:TaxCurrencyCode", "/ubl:Invoice/cbc:TaxCurrencyCode", "/cn:CreditNote/cbc:TaxCurrencyCode")
