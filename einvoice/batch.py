@@ -688,7 +688,7 @@ def run_pool(cands: list[Candidate], opts: Options, jobs: int,
 def _x(rule: str, message: str, hint: str, path: str, others: list[str], count: int | None = None) -> Finding:
     count = len(others) if count is None else count
     listed = ", ".join(map(printable, others[:_NAMED])) + (f" and {count - _NAMED} more" if count > _NAMED else "")
-    return Finding(rule, Severity.ERROR if rule != "EINV-X-002" else Severity.WARNING,
+    return Finding(rule, Severity.WARNING if rule in ("EINV-X-002", "EINV-X-004") else Severity.ERROR,
                    f"{message} (also in: {listed})", hint, path=path)
 
 
@@ -781,21 +781,29 @@ def cross_checks(results: list[FileResult]) -> None:
         f = r.facts
         if not f:
             continue
-        if f.get("number"):
-            by_number.setdefault((f.get("seller"), f["number"]), []).append(r)
+        if f.get("number"):  # (an invoice and a credit note: each kind may have its number series, EINV-X-004)
+            by_number.setdefault((f.get("seller"), f["number"], bool(f.get("credit_note"))), []).append(r)
             if not f.get("credit_note"):
                 invoices.setdefault((f.get("seller"), f["number"]), []).append(r)
         if f.get("buyer") and f.get("payable") and f.get("issue_date") and not f.get("credit_note"):
             by_billing.setdefault((f.get("seller"), f["buyer"], _amount(f["payable"]), f.get("currency"),
                                    f["issue_date"]), []).append(r)
-    for (seller, number), group in by_number.items():
+    for (seller, number, credit), group in by_number.items():
+        if not credit and (notes := by_number.get((seller, number, True))):
+            for r, others in [(r, notes) for r in group] + [(n, group) for n in notes]:
+                r.findings.append(_x("EINV-X-004", f"{'credit note' if r in notes else 'invoice'} number {clipped(number)}"
+                                     f" is also the number of {'an invoice' if r in notes else 'a credit note'} of the "
+                                     "same seller", "Fine where credit notes have a number series of their own (the VAT "
+                                     "directive allows several series); a receiver who matches documents by number "
+                                     "alone may mix them up: a prefix of the series (CN-) keeps them apart.", r.path,
+                                     [o.path for o in others[:_NAMED]], len(others)))
         if len(group) > 1:
             for r, others, count in _reused_numbers(group):
                 if not count:
                     continue
                 r.findings.append(_x("EINV-X-001", f"invoice number {clipped(number)} is used more than once by the same "
-                                     "seller", "Give every invoice and credit note of a seller its own number (or, where one file was put in twice, "
-                                     "remove the copy).", r.path,
+                                     "seller", "Give every invoice of a seller its own number, and every credit note (or, "
+                                     "where one file was put in twice, remove the copy).", r.path,
                                      others, count))
     for key, group in by_billing.items():
         numbers = {r.facts.get("number") for r in group}

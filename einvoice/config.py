@@ -29,7 +29,7 @@ SETTINGS = ("off", "fatal", "error", "warning", "info")
 MAX_BYTES = 1 << 20  # a configuration file larger than this is refused (einvoice.toml, or a pyproject.toml with our
 #                     table), else passed over (pyproject.toml)
 KEYS = ("due-days", "consumer-due-days", "require-late-interest", "rules")
-OTHER_RULES = ("EINV-X-001", "EINV-X-002", "EINV-X-003")  # configurable besides the house policy's (house.yaml)
+OTHER_RULES = ("EINV-X-001", "EINV-X-002", "EINV-X-003", "EINV-X-004")  # configurable besides the house policy's (house.yaml)
 
 
 class ConfigError(UnreadableInput):

@@ -233,6 +233,7 @@ _NO_TABLE = {
     "EINV-X-001": "An invoice number is used more than once by the same seller in the batch.",
     "EINV-X-002": "Another invoice of the batch has the same buyer, amount and date (billed twice?).",
     "EINV-X-003": "A credit note names another buyer than its invoice, or credits more than that invoice's amount due.",
+    "EINV-X-004": "An invoice and a credit note of the same seller in the batch have the same number.",
     LIMIT_RULE: "A file has more findings than --max-findings lists.",
 }
 

@@ -163,6 +163,28 @@ def test_cross_invoice_checks(tmp_path: Path):
     assert "b.xml" in dup.message
 
 
+def test_an_invoice_and_a_credit_note_may_share_a_number_with_a_warning(tmp_path: Path):
+    """The VAT directive lets a seller number in several series: credit notes with a series of their own share
+    numbers with invoices. That was an error (EINV-X-001), failing a batch of lawful documents; it is a warning naming
+    the other kind (EINV-X-004), configurable like the others. Two invoices, or two credit notes, of one number stay
+    an error."""
+    from einvoice.rules.engine import Severity
+
+    (tmp_path / "inv.xml").write_bytes(ubl("100", amount="500.00"))
+    (tmp_path / "cn.xml").write_bytes(ubl("100", type="381", amount="100.00"))
+    (tmp_path / "cn2.xml").write_bytes(ubl("7", type="381", amount="100.00"))
+    (tmp_path / "cn3.xml").write_bytes(ubl("7", type="381", amount="200.00"))
+    results = batch.run([str(tmp_path)], batch.Options(schema=False), jobs=1)
+    found = {Path(r.path).name: {(f.rule, f.severity) for f in r.findings if f.rule.startswith("EINV-X-")} for r in results}
+    assert found["inv.xml"] == {("EINV-X-004", Severity.WARNING)} == found["cn.xml"], found
+    assert ("EINV-X-001", Severity.ERROR) in found["cn2.xml"] and ("EINV-X-001", Severity.ERROR) in found["cn3.xml"]
+    [x4] = [f for r in results if r.path.endswith("inv.xml") for f in r.findings if f.rule == "EINV-X-004"]
+    assert x4.message.startswith("invoice number 100 is also the number of a credit note of the same seller") and "cn.xml" in x4.message
+    from einvoice import config
+
+    assert "EINV-X-004" in config.OTHER_RULES  # (configurable: "off", or another severity)
+
+
 def test_file_names_with_line_breaks_keep_the_text_report_one_line_per_result(tmp_path: Path):
     """A file name with a line break or a byte that is no UTF-8 is shown escaped, in its result's line and in the
     cross-invoice findings that name it (raw, it split the line and the report read as two results)."""
