@@ -585,3 +585,34 @@ def test_an_amount_due_the_invoice_does_not_state_is_said_so(ehf):
     t = text(render_html(inv, lang="en"))
     assert "The invoice states no amount due (BT-115)." in t and "– NOK" not in t
     assert "states no amount" not in text(render_html(ehf, lang="en"))
+
+
+def test_a_danish_fi_card_payment_is_named_as_such(ehf):
+    """Denmark pays by FI-card (payment means 93, reference giro): a payment line '+71<payment id+creditor number<'
+    and the creditor number as the account. The page said 'kode 93', 'Betalingsreference' and 'Kontonummer'. It names
+    the means, the FIK payment ID and the creditor number; a Norwegian invoice with code 93 reads as before but for the
+    means' name, and a Danish SEPA direct debit is said in Danish."""
+    inv = ehf.model_copy(deep=True)
+    inv.seller.address.country_code = "DK"
+    pm = inv.payment_means[0]
+    pm.code, pm.remittance_information = "93", "+71<000000012345678+87654321<"
+    pm.credit_transfers[0].account_id = "87654321"
+    assert reference_kind(pm.remittance_information, "DK") == "fik"
+    assert reference_kind(pm.remittance_information, "NO") == "reference"
+    from html import unescape
+
+    t = unescape(text(render_html(inv, lang="da")))
+    assert "Betalingsmåde Indbetalingskort (FIK)" in t and "Kreditornummer 87654321" in t, t
+    assert "FIK-betalings-ID +71<000000012345678+87654321<" in t and "kode 93" not in t
+    t = text(render_html(inv, lang="en"))
+    assert "Reference giro" in t and "Creditor number 87654321" in t and "FIK payment ID" in t
+    pm.code = "59"
+    assert "SEPA-direkte debitering" in text(render_html(inv, lang="da"))
+
+
+def test_french_puts_a_space_before_a_colon(ehf):
+    inv = ehf.model_copy(deep=True)
+    inv.payment_terms = "30 jours net"
+    html = render_html(inv, lang="fr")
+    assert "Conditions de paiement\u00a0:" in html and "Conditions de paiement:" not in html
+    assert "Payment terms:" in render_html(inv, lang="en")

@@ -106,6 +106,8 @@ _T: dict[str, tuple[str, str, str, str, str, str]] = {
     "kid":            ("KID",                    "KID",                     "KID",                      "KID",                      "KID",                          "KID"),
     "ocr":            ("OCR",                    "OCR",                     "OCR-nummer",               "OCR",                      "OCR",                          "OCR"),
     "rf":             ("RF creditor reference",  "RF-referanse",            "RF-referens",              "RF-reference",             "RF-Referenz",                  "Référence RF"),
+    "fik":            ("FIK payment ID",         "FIK-betalings-ID",        "FIK-betalnings-ID",        "FIK-betalings-ID",         "FIK-Zahlungs-ID",              "Identifiant de paiement FIK"),
+    "creditor_number": ("Creditor number",       "Kreditornummer",          "Kreditornummer",           "Kreditornummer",           "Kreditorennummer",             "Numéro de créancier"),
     "card":           ("Card",                   "Kort",                    "Kort",                     "Kort",                     "Karte",                        "Carte"),
     "mandate":        ("Direct debit mandate",   "Avtalegiro-fullmakt",     "Autogiromedgivande",       "Betalingsaftale",          "Mandatsreferenz",              "Mandat de prélèvement"),
     "creditor_id":    ("Creditor ID",            "Kreditor-ID",             "Borgenärs-ID",             "Kreditor-ID",              "Gläubiger-ID",                 "ICS"),
@@ -119,6 +121,7 @@ _T: dict[str, tuple[str, str, str, str, str, str]] = {
     "skonto_base":    ("on {amount}", "av {amount}", "på {amount}", "af {amount}", "auf {amount}", "sur {amount}"),
     "means_code":     ("code {code}", "kode {code}", "kod {code}", "kode {code}", "Code {code}", "code {code}"),
     "terms":          ("Payment terms",          "Betalingsbetingelser",    "Betalningsvillkor",        "Betalingsbetingelser",     "Zahlungsbedingungen",          "Conditions de paiement"),
+    "colon":          (":",                      ":",                       ":",                        ":",                        ":",                            "\u00a0:"),  # (French: a space before)
     "notes":          ("Notes",                  "Merknader",               "Anmärkningar",             "Bemærkninger",             "Bemerkungen",                  "Remarques"),
     "lines":          ("Lines",                  "Linjer",                  "Rader",                    "Linjer",                   "Positionen",                   "Lignes"),
     "line_no":        ("#",                      "#",                       "#",                        "#",                        "Pos.",                         "N°"),
@@ -175,7 +178,8 @@ _MEANS: dict[str, tuple[str, str, str, str, str, str]] = {
     "55": ("Debit card",             "Debetkort",              "Debetkort",             "Debetkort",              "Debitkarte",             "Carte de débit"),
     "57": ("Standing agreement",     "Fast avtale",            "Stående överföring",    "Fast aftale",            "Dauerauftrag",           "Accord permanent"),
     "58": ("SEPA credit transfer",   "SEPA-overføring",        "SEPA-överföring",       "SEPA-overførsel",        "SEPA-Überweisung",       "Virement SEPA"),
-    "59": ("SEPA direct debit",      "SEPA-debitering",        "SEPA-autogiro",         "SEPA-direct debit",      "SEPA-Lastschrift",       "Prélèvement SEPA"),
+    "59": ("SEPA direct debit",      "SEPA-debitering",        "SEPA-autogiro",         "SEPA-direkte debitering", "SEPA-Lastschrift",      "Prélèvement SEPA"),
+    "93": ("Reference giro",         "Referansegiro",          "Referensgiro",          "Indbetalingskort (FIK)", "Referenzgiro",           "Virement avec référence"),
     "97": ("Clearing between partners", "Avregning",           "Avräkning",             "Modregning",             "Verrechnung",            "Compensation"),
     "ZZZ": ("Agreed between partners", "Etter avtale",         "Enligt avtal",          "Efter aftale",           "Nach Vereinbarung",      "Selon accord"),
 }

@@ -147,7 +147,8 @@ def fmt_account(account: str, country: str | None) -> tuple[str, bool]:
 
 def reference_kind(ref: str, country: str | None) -> str:
     """Which label fits a payment reference: rf (ISO 11649), kid (Norway), ocr (Sweden, Finland), each only with
-    its check digit right (a number that fails it is no KID a bank would take), or reference."""
+    its check digit right (a number that fails it is no KID a bank would take), fik (Denmark: an FI-card payment
+    line, ``+71<payment id+creditor number<``, its card type code first), or reference."""
     from stdnum import iso11649
 
     from ..rules.policy import refs
@@ -155,12 +156,17 @@ def reference_kind(ref: str, country: str | None) -> str:
     compact = ref.replace(" ", "")
     if iso11649.is_valid(compact):
         return "rf"
+    if country == "DK" and _FIK.match(compact):
+        return "fik"
     if compact.isdigit():
         if country == "NO" and refs.kid(compact):
             return "kid"
         if country == "SE" and refs.ocr_se(compact) or country == "FI" and refs.finnish_reference(compact):
             return "ocr"
     return "reference"
+
+
+_FIK = re.compile(r"\+?(01|04|15|71|73|75)[<+]")  # the Danish FI-card types a payment line starts with
 
 
 def fmt_reference(ref: str, kind: str) -> str:
@@ -318,7 +324,8 @@ def build_view(invoice: Invoice, lang: str | None = None) -> dict:
                 rows.append((L(giro), fmt_giro(ct.account_id, giro)))
             elif _s(ct.account_id):
                 shown, is_iban = fmt_account(ct.account_id, payee_country)
-                rows.append((L("iban") if is_iban else L("account"), shown))
+                fik = payee_country == "DK" and _s(m.code) == "93"  # (an FI-card's account: the creditor number)
+                rows.append((L("iban") if is_iban else L("creditor_number") if fik else L("account"), shown))
             if _s(ct.service_provider_id) and not giro:
                 rows.append((L("bic"), _s(ct.service_provider_id)))
             if _s(ct.account_name):
