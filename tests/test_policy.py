@@ -382,3 +382,30 @@ def test_policy_reads_late_interest_business_buyers_one_reference_and_nothing_to
     assert "EINV-P-009" not in found(nothing)
     nothing.totals.payable_amount.value = Decimal("10.00")
     assert "EINV-P-009" in found(nothing)
+
+
+def test_the_invoice_number_as_payment_reference_is_a_message_not_a_wrong_kid():
+    """A payee without a KID or OCR agreement has the invoice number given as the payment's message (four official
+    Swedish Peppol examples do so, with a bankgiro): that was an error, "not a valid OCR". It is a warning saying the
+    payment is matched by hand (EINV-P-017); another reference that fails its check digit stays an error."""
+    inv = good_invoice(number="1234567890")
+    inv.payment_means[0].remittance_information = "1234567890"  # (no valid KID: MOD10 and MOD11 both fail)
+    got = findings(inv)
+    assert "EINV-P-017" in got and "EINV-P-008" not in got
+    inv.payment_means[0].remittance_information = "1234567891"
+    assert "EINV-P-008" in findings(inv) and "EINV-P-017" not in findings(inv)
+    inv.payment_means[0].remittance_information = "1234567897"  # (a valid KID: nothing, whatever the number)
+    assert not {"EINV-P-008", "EINV-P-017"} & findings(inv)
+
+
+def test_a_swedish_giro_is_judged_as_one_whoever_the_payee():
+    """A Norwegian seller's Swedish bankgiro (the branch id SE:BANKGIRO says so) was judged as a Norwegian account
+    ("not 11 digits"); it is judged as the bankgiro it says it is."""
+    inv = good_invoice()
+    ct = inv.payment_means[0].credit_transfers[0]
+    ct.account_id, ct.service_provider_id = "5050-1055", "SE:BANKGIRO"
+    assert "EINV-P-010" not in findings(inv)
+    ct.account_id = "5050-1056"  # (its Luhn digit wrong)
+    assert "EINV-P-010" in findings(inv)
+    ct.account_id, ct.service_provider_id = "5050-1055", None  # (no branch id: a Norwegian payee's account)
+    assert "EINV-P-010" in findings(inv)

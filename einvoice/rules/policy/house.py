@@ -123,17 +123,29 @@ def late_interest_stated(doc):
         yield inv, "payment_terms"
 
 
-@RULES.rule("EINV-P-008")
-def payment_reference_valid(doc):
+def _invalid_references(doc, own_number: bool):
+    """The payment means whose reference is of a kind we check and fails it: those whose reference is the invoice
+    number (``own_number``: a payee without a KID or OCR agreement has the invoice number given as a message, as
+    the official Swedish examples do) or the others."""
     inv = doc.invoice
-    country, seen = _country(inv.seller), set()
+    country, seen, number = _country(inv.seller), set(), (inv.number or "").strip()
     for pm in inv.payment_means:  # (a reference once: CII states one for all its payment means)
         judged = refs.payment_reference_kind(ref := pm.remittance_information or "", country)
-        if judged and not judged[1] and ref not in seen:
+        if judged and not judged[1] and ref not in seen and (bool(number) and ref.strip() == number) is own_number:
             seen.add(ref)
             kind = judged[0] if "(" in judged[0] or judged[0].startswith("ISO") else f"{judged[0]} (a reference of " \
                 "digits only is read as the structured reference of the seller's country, and checked)"
             yield pm, "remittance_information", {"kind": kind, "value": pm.remittance_information}
+
+
+@RULES.rule("EINV-P-008")
+def payment_reference_valid(doc):
+    yield from _invalid_references(doc, own_number=False)
+
+
+@RULES.rule("EINV-P-017")
+def payment_reference_is_the_invoice_number(doc):
+    yield from _invalid_references(doc, own_number=True)
 
 
 @RULES.rule("EINV-P-009")
@@ -151,8 +163,9 @@ def account_valid(doc):
     inv = doc.invoice
     country = _country(inv.payee) or _country(inv.seller)
     for pm in inv.payment_means:
-        for ct in pm.credit_transfers:
-            judged = refs.account_kind(ct.account_id or "", country)
+        for ct in pm.credit_transfers:  # (a Swedish giro says so in its branch id, whoever the payee: SE:BANKGIRO)
+            giro = (ct.service_provider_id or "").strip().upper() in ("SE:BANKGIRO", "SE:PLUSGIRO")
+            judged = refs.account_kind(ct.account_id or "", "SE" if giro else country)
             if judged and not judged[1]:
                 yield ct, "account_id", {"kind": judged[0], "value": ct.account_id}
 
@@ -216,7 +229,7 @@ def credit_note_names_the_invoice(doc):
 # details that would send money astray or leave it unmatched, a due date before the issue
 # date, a credit note that does not say what it credits. The rest of the policy applies
 # with --policy / policy=True, as configured.
-ISSUING = ("EINV-P-004", "EINV-P-008", "EINV-P-010", "EINV-P-016")
+ISSUING = ("EINV-P-004", "EINV-P-008", "EINV-P-010", "EINV-P-016", "EINV-P-017")
 
 
 def apply_config(findings, config=None):
