@@ -790,13 +790,15 @@ def cross_checks(results: list[FileResult]) -> None:
                                    f["issue_date"]), []).append(r)
     for (seller, number, credit), group in by_number.items():
         if not credit and (notes := by_number.get((seller, number, True))):
-            for r, others in [(r, notes) for r in group] + [(n, group) for n in notes]:
-                r.findings.append(_x("EINV-X-004", f"{'credit note' if r in notes else 'invoice'} number {clipped(number)}"
-                                     f" is also the number of {'an invoice' if r in notes else 'a credit note'} of the "
-                                     "same seller", "Fine where credit notes have a number series of their own (the VAT "
-                                     "directive allows several series); a receiver who matches documents by number "
-                                     "alone may mix them up: a prefix of the series (CN-) keeps them apart.", r.path,
-                                     [o.path for o in others[:_NAMED]], len(others)))
+            for mine, others, kind, other in ((group, notes, "invoice", "a credit note"), (notes, group, "credit note",
+                                                                                          "an invoice")):
+                named = [o.path for o in others[:_NAMED]]
+                for r in mine:
+                    r.findings.append(_x("EINV-X-004", f"{kind} number {clipped(number)} is also the number of {other} "
+                                         "of the same seller", "Fine where credit notes have a number series of their "
+                                         "own (the VAT directive allows several series); a receiver who matches "
+                                         "documents by number alone may mix them up: a prefix of the series (CN-) "
+                                         "keeps them apart.", r.path, named, len(others)))
         if len(group) > 1:
             for r, others, count in _reused_numbers(group):
                 if not count:

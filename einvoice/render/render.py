@@ -24,8 +24,6 @@ from . import i18n
 TEMPLATES = Path(__file__).parent / "templates"
 # page language -> the Babel (CLDR) locale whose numbers, dates and country names it uses
 LOCALES = {"en": "en_GB", "nb": "nb_NO", "sv": "sv_SE", "da": "da_DK", "de": "de_DE", "fr": "fr_FR"}
-# Swedish giro accounts are named by the branch identifier (BT-86) SE:BANKGIRO / SE:PLUSGIRO
-GIRO = {"SE:BANKGIRO": "bankgiro", "SE:PLUSGIRO": "plusgiro"}
 
 
 # --- formatting (Babel for numbers, dates and countries; python-stdnum for accounts) ----
@@ -311,6 +309,8 @@ def build_view(invoice: Invoice, lang: str | None = None) -> dict:
             meta.append((L("preceding"), _s(pre.reference) + when))
 
     # payment
+    from ..rules.policy.refs import GIRO  # (Swedish giro accounts by their branch identifier, BT-86)
+
     payee_country = _country(inv.payee) or seller_country
     payments = []
     for m in inv.payment_means:

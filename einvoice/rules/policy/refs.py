@@ -96,6 +96,10 @@ def rf_reference(value: str) -> bool:
 _WRITTEN_ODDLY = " (written with invisible characters or digits of another script)"
 
 
+# Swedish giro accounts are named by the branch identifier (BT-86) SE:BANKGIRO / SE:PLUSGIRO (the Peppol SE way)
+GIRO = {"SE:BANKGIRO": "bankgiro", "SE:PLUSGIRO": "plusgiro"}
+
+
 def payment_reference_kind(value: str, country: str | None) -> tuple[str, bool] | None:
     """(kind, valid) for a payment reference we know how to check, None when we cannot judge it. One written with
     invisible marks or other scripts' digits is judged by what was meant, and not valid as written."""
