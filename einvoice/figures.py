@@ -71,11 +71,11 @@ def explain(doc: Any, failures: dict[str, Any]) -> dict[str, Any]:
             out[rule] = [(*(t if isinstance(t, tuple) else (t,)), {"amounts": _for_target(t, rule, text)})
                          for t in targets]
     if isinstance(out.get("BR-CO-17"), list):
-        out["BR-CO-17"] = explain_breakdowns(doc, "BR-CO-17", out["BR-CO-17"], "tax")
+        out["BR-CO-17"] = explain_breakdowns(doc, out["BR-CO-17"], "tax")
     return out
 
 
-def explain_breakdowns(doc: Any, rule: str, targets: list, what: str) -> list:
+def explain_breakdowns(doc: Any, targets: list, what: str) -> list:
     """The targets of a failed breakdown rule, each with the ``amounts`` of its VAT breakdown: ``what`` "taxable"
     (stated BT-116 against the lines' net amounts plus charges minus allowances of its category and rate) or "tax"
     (stated BT-117 against BT-116 x BT-119 / 100, rounded; 0 for a category without a rate)."""

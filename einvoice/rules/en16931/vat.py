@@ -30,7 +30,6 @@ value semantics (whitespace normalisation, untyped values compared as numbers,
 
 from __future__ import annotations
 
-import functools
 import math
 from collections import defaultdict
 from decimal import Decimal
@@ -637,7 +636,7 @@ FAMILIES = {code: category["family"] for code, category in CATEGORIES.items()}
 
 
 _ENTRIES: dict[str, list[tuple[str, str, Callable[[Document], Iterable]]]] = {"ubl": [], "cii": []}
-_AMOUNTS = {f"{fam}-{n}": functools.partial(explain_breakdowns, what=what)  # the figures of -08 and -09 messages
+_AMOUNTS = {f"{fam}-{n}": what  # the figures of -08 and -09 messages: of the taxable or the VAT amount
             for fam in FAMILIES.values() for n, what in (("08", "taxable"), ("09", "tax"))}
 
 
@@ -665,7 +664,7 @@ def _family(syntax: str) -> Callable[[Document], dict]:
                     res[rid] = exc
                     continue
                 if hits:
-                    res[rid] = _AMOUNTS[rid](doc, rid, hits) if rid in _AMOUNTS else hits
+                    res[rid] = explain_breakdowns(doc, hits, _AMOUNTS[rid]) if rid in _AMOUNTS else hits
         return res
 
     evaluate.__name__ = f"vat_{syntax}"
