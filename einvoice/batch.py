@@ -389,7 +389,7 @@ def _validate_one(cand: Candidate, opts: Options, t0: float) -> FileResult:
                 and (other := syntax.doctype_of_another_kind(data)):  # (a web.xml or an XHTML page, not read)
             return FileResult(path, STATUS_SKIPPED, reason=f"not an invoice: its DOCTYPE names <{other}> (not read)",
                               seconds=time.perf_counter() - t0)
-        return FileResult(path, STATUS_UNREADABLE, reason=reason, seconds=time.perf_counter() - t0)
+        return FileResult(path, STATUS_UNREADABLE, reason=size_hint(reason), seconds=time.perf_counter() - t0)
     report = validate_document(doc, profile=opts.profile, schema=opts.schema, rules=opts.rules, policy=opts.policy)
     findings = report.findings
     for f in findings:

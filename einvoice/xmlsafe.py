@@ -239,6 +239,11 @@ def read_bytes(source: str | Path | bytes, max_bytes: int | None = None) -> tupl
 
 
 def _os_reason(exc: Exception) -> str:
+    """The system's reason, but for a name that is not there, said as a folder walk says it (every command alike)."""
+    import errno
+
+    if getattr(exc, "errno", None) == errno.ENOENT:
+        return "no such file or folder"
     return getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
 
 

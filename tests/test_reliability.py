@@ -129,8 +129,8 @@ def test_batch_max_size_bounds_the_xml_inside_a_pdf(tmp_path):
     assert r.status == batch.STATUS_UNREADABLE and r.reason.startswith("attachment too large"), r.reason
 
 
-@pytest.mark.parametrize("command", [["show"], ["show", "--format", "json"], ["extract"], ["convert", "--to", "ubl", "-o", "OUT.xml"],
-                                     ["render", "-o", "OUT.html"]])
+@pytest.mark.parametrize("command", [["validate"], ["show"], ["show", "--format", "json"], ["extract"],
+                                     ["convert", "--to", "ubl", "-o", "OUT.xml"], ["render", "-o", "OUT.html"]])
 def test_every_reading_command_takes_max_size_and_it_bounds_the_xml_inside_a_pdf(command, tmp_path):
     big = CII.replace(b"</rsm:CrossIndustryInvoice>", b"<!--" + b"x" * 200_000 + b"--></rsm:CrossIndustryInvoice>")
     pdf = tmp_path / "big.pdf"
@@ -144,6 +144,15 @@ def test_every_reading_command_takes_max_size_and_it_bounds_the_xml_inside_a_pdf
     # the same file under a limit that holds it: read (a refusal now is about the invoice, not its size)
     result = cli(*args[:1], str(pdf), *args[1:], "--max-size", "1MB")
     assert "too large" not in result.output and "over the limit" not in result.output, result.output
+
+
+@pytest.mark.parametrize("command", [["validate"], ["show"], ["extract"], ["convert", "--to", "ubl", "-o", "OUT.xml"],
+                                     ["render", "-o", "OUT.html"]])
+def test_every_command_says_a_missing_file_alike(command, tmp_path):
+    args = [str(tmp_path / a) if a.startswith("OUT") else a for a in command]
+    result = cli(*args[:1], str(tmp_path / "nothere.xml"), *args[1:])
+    assert result.exit_code == 2 and "nothere.xml: cannot read file (no such file or folder)" in one_line(result), \
+        result.output
 
 
 def test_max_size_of_show_bounds_a_file_and_standard_input():
