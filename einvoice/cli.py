@@ -789,9 +789,10 @@ def _party(p) -> str:
 
 
 def _payments(inv) -> list:
-    """How the invoice asks to be paid: its payment means, else what a CII settlement states without any (a
-    reference, mandate or creditor identifier)."""
-    return inv.payment_means or [m for m in (inv.payment_without_means,) if m is not None]
+    """How the invoice asks to be paid: its payment means, and what a CII settlement states for the document
+    outside them (without any means: a reference, mandate or creditor identifier; a mandate and creditor
+    identifier when no means is a direct debit), last, as an entry of its own (no means code)."""
+    return [*inv.payment_means, *(m for m in (inv.payment_without_means,) if m is not None)]
 
 
 def _no_request(inv) -> str | None:
@@ -901,9 +902,12 @@ def show(source: Path, out_format: str = "text") -> None:
     currency), totals (net, vat, vat_accounting: the VAT total in the
     accounting currency, total, prepaid, rounding, amount_due; amounts as
     decimal strings), payment_requested (false for a credit note or nothing or less
-    than nothing due), payment (means, accounts, credit_transfers: account,
-    bic, account_name; reference, direct_debit: debited_account, mandate,
-    creditor_id; card: the card number as given).
+    than nothing due), payment (one per payment means: means, accounts,
+    credit_transfers: account, bic, account_name; reference, direct_debit:
+    debited_account, mandate, creditor_id; card: the card number as given;
+    last, with means null, what a CII document states outside its means: a
+    reference without any means, a mandate and creditor id that no means is
+    a direct debit for).
 
     \b
     Examples:
@@ -953,7 +957,12 @@ def show(source: Path, out_format: str = "text") -> None:
     rows.append(("Seller contact", ", ".join(x for x in (contact.name, contact.telephone, contact.email) if x)
                  if contact else None))
     for m in _payments(inv) if why is None else ():
-        rows.append(("Payment", _how_to_pay(m)))
+        if m is inv.payment_without_means and inv.payment_means:  # (a CII mandate no means is a direct debit for)
+            dd = m.direct_debit
+            rows.append(("Direct debit", f"mandate {dd.mandate_reference or '-'}, creditor id {dd.creditor_id or '-'} "
+                                         "(the document's: none of its payment means is a direct debit)"))
+        else:
+            rows.append(("Payment", _how_to_pay(m)))
     if why is not None or not _payments(inv):
         rows.append(("Payment", "- (not a payment request)" if why and why != "nothing to pay" else "-"))
     width = max(len(k) for k, _ in rows)

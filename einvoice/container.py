@@ -71,6 +71,10 @@ MESSAGES = {
                      "Write fx:{field} into the XMP ({example}), as the Factur-X extension schema has it."),
     "EINV-PDF-012": ("The XMP's Factur-X {field} is {value}, which is not one of {allowed}.",
                      "Write fx:{field} as the Factur-X specification lists it ({example})."),
+    "EINV-PDF-013": ("The PDF's list of embedded files (its /EmbeddedFiles name tree) is malformed: {faults}; "
+                     "the invoice was read from the rest of it, and another reader may not find it.",
+                     "Write the PDF again with a tool that builds a sound name tree (einvoice attach, say): each "
+                     "/Kids an array of dictionaries, each node reached once, none leading back to another."),
     "BR-HYBRID-DE-01": ("Seller and buyer are both in Germany, where a MINIMUM Factur-X / ZUGFeRD file is not an "
                         "invoice: it carries no invoice lines.",
                         "Issue the invoice in profile EN 16931 (or BASIC, EXTENDED, XRECHNUNG) instead."),
@@ -252,6 +256,81 @@ def _af_names(reader) -> list[str]:
         return []
 
 
+_TREE_NODES, _TREE_DEPTH = 10_000, 64  # (a name tree of a few attachments has a handful of nodes)
+
+
+def _name_tree_faults(reader) -> list[str]:
+    """What is wrong with the shape of the PDF's /EmbeddedFiles name tree, in words: a /Kids that is no array, a kid
+    that is no dictionary, a kid that leads back to the node itself or to an ancestor (a loop), a node that two
+    parents list. Walked once, each node at most once, up to 10,000 nodes and 64 levels (said when reached)."""
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NullObject
+
+    def resolve(value):
+        return value.get_object() if isinstance(value, IndirectObject) else value
+
+    def key(value, obj):
+        return (value.idnum, value.generation) if isinstance(value, IndirectObject) else ("direct", id(obj))
+
+    faults: list[str] = []
+    try:
+        names = resolve(reader.trailer["/Root"].get("/Names"))
+        top = names.get("/EmbeddedFiles") if isinstance(names, DictionaryObject) else None
+        node = resolve(top)
+        if not isinstance(node, DictionaryObject):
+            return []
+        seen = {key(top, node)}
+        stack = [(node, (key(top, node),))]
+        while stack and len(faults) < MAX_TREE_FAULTS:
+            node, above = stack.pop()
+            if "/Kids" not in node:
+                continue
+            kids = resolve(node["/Kids"])
+            if isinstance(kids, NullObject):
+                continue
+            if not isinstance(kids, ArrayObject):
+                faults.append(f"a /Kids entry is {_kind(kids)}, not an array of nodes")
+                continue
+            if len(above) > _TREE_DEPTH:
+                faults.append(f"it nests deeper than {_TREE_DEPTH} levels, and was not followed further")
+                continue
+            for n, value in enumerate(kids, 1):
+                kid = resolve(value)
+                if not isinstance(kid, DictionaryObject):
+                    faults.append(f"kid {n} of a /Kids array is {_kind(kid)}, not a dictionary")
+                    continue
+                k = key(value, kid)
+                if k in above:
+                    faults.append("a kid leads back to " + ("the node listing it" if k == above[-1] else
+                                                            "a node above it" if k != above[0] else "the root") +
+                                  " (a loop)")
+                elif k in seen:
+                    faults.append("a node is listed as the kid of two nodes (its entries are reached twice)")
+                elif len(seen) >= _TREE_NODES:
+                    faults.append(f"it has more than {_TREE_NODES} nodes, and was not followed further")
+                    stack.clear()
+                    break
+                else:
+                    seen.add(k)
+                    stack.append((kid, above + (k,)))
+    except Exception:  # noqa: BLE001 - a tree too damaged to walk: the reading says so, where it needs it
+        return faults
+    return list(dict.fromkeys(faults))[:MAX_TREE_FAULTS]
+
+
+MAX_TREE_FAULTS = 3
+
+
+def _kind(value) -> str:
+    """A PDF object's kind in words (a name tree's wrong entry)."""
+    from pypdf.generic import ArrayObject, DictionaryObject, NameObject, NullObject, NumberObject, StreamObject
+
+    for cls, word in ((StreamObject, "a stream"), (DictionaryObject, "a dictionary"), (ArrayObject, "an array"),
+                      (NameObject, "a name"), (NullObject, "null"), (NumberObject, "a number")):
+        if isinstance(value, cls):
+            return word
+    return "a number" if isinstance(value, (int, float)) else "a string" if isinstance(value, str) else "another object"
+
+
 def _content(entry, name: str, max_bytes: int, data: bytes, path: str | None) -> bytes:
     """The bytes of one embedded file, decompressed no further than ``max_bytes`` + 1 bytes."""
     from pypdf.generic import DictionaryObject, StreamObject
@@ -331,8 +410,10 @@ def _open(data: bytes, path: str | None, max_bytes: int | None = None):
             listed = [n for n in _af_names(reader) if n.lower() in lowered]
             af = (f"; its /AF array lists {', '.join(listed)}, which that tree does not hold, and receivers do not "
                   "look for the invoice there") if listed else ""
+            faults = _name_tree_faults(reader)
+            tree = f"; that tree is malformed: {'; '.join(faults)}" if faults else ""
             raise UnreadableInput("no invoice: the PDF's embedded files (its /EmbeddedFiles name tree) hold no invoice "
-                                  f"XML under a known name ({', '.join(INVOICE_NAMES)}){other}{af}", path)
+                                  f"XML under a known name ({', '.join(INVOICE_NAMES)}){other}{af}{tree}", path)
         distinct = sorted({n for _e, n in known})
         others: list[str] = []
         if len(distinct) > 1:
@@ -418,6 +499,8 @@ def _read_pdf(data: bytes, path: str | None, max_bytes: int | None) -> tuple[str
         findings.append(_finding("EINV-PDF-010", path, name=name))
     if others:
         findings.append(_finding("EINV-PDF-007", path, name=name, others=", ".join(others)))
+    if faults := _name_tree_faults(reader):
+        findings.append(_finding("EINV-PDF-013", path, faults="; ".join(faults)))
 
     xmp_raw = _xmp(reader, max_bytes)
     guideline = _guideline(xml)

@@ -119,7 +119,8 @@ RENDER_OMITS = {
     "Invoice.currency_code": "shown with every amount",
     "Invoice.tax_point_date_code": "a code; the render states the tax point date (BT-7) when there is one",
     "Invoice.payment_without_means": "payment terms stated without a payment means are kept for conversion; "
-                                     "the render shows the payment instructions of the payment means",
+                                     "the render shows the payment instructions of the payment means, "
+                                     "and its mandate and creditor id as a block of their own",
     "TaxRegistration.scheme": "shown as the label of the registration (VAT / tax registration), not as a value",
     "Identifier.scheme_id": "scheme codes (ICD, EAS) are shown only where they help, e.g. beside an endpoint",
     "Identifier.scheme_version_id": "a technical fact of a scheme",

@@ -667,3 +667,78 @@ def test_show_tells_a_credit_from_a_payment_request_and_names_bic_and_contact(tm
     spaced.write_text(xml.replace("<cbc:RegistrationName>Fjordkraft Verksted AS</cbc:RegistrationName>",
                                   "<cbc:RegistrationName>Fjordkraft\n   Verksted AS  </cbc:RegistrationName>", 1), encoding="utf-8")
     assert json.loads(run("show", spaced, "--format", "json").stdout)["seller"]["name"] == "Fjordkraft Verksted AS"
+
+
+def _cii_with_mandate(tmp_path, second_means: str | None) -> Path:
+    """samples/facturx-en16931.xml (a SEPA credit transfer, 58) with the document's mandate (BT-89, in the
+    payment terms) and creditor identifier (BT-90), and optionally a second means after the transfer."""
+    fx = (SAMPLES / "facturx-en16931.xml").read_text(encoding="utf-8")
+    fx = fx.replace("<ram:PaymentReference>", "<ram:CreditorReferenceID>FR12ZZZ123456</ram:CreditorReferenceID>\n"
+                    "      <ram:PaymentReference>", 1)
+    fx = fx.replace("</ram:DueDateDateTime>", "</ram:DueDateDateTime>\n"
+                    "        <ram:DirectDebitMandateID>MANDATE-9</ram:DirectDebitMandateID>", 1)
+    if second_means:
+        fx = fx.replace("</ram:SpecifiedTradeSettlementPaymentMeans>", "</ram:SpecifiedTradeSettlementPaymentMeans>\n"
+                        f"      <ram:SpecifiedTradeSettlementPaymentMeans><ram:TypeCode>{second_means}</ram:TypeCode>"
+                        "</ram:SpecifiedTradeSettlementPaymentMeans>", 1)
+    out = tmp_path / f"mandate-{second_means}.xml"
+    out.write_text(fx, encoding="utf-8")
+    return out
+
+
+@pytest.mark.parametrize("code", ["49", "59"])
+def test_show_puts_a_cii_mandate_on_the_direct_debit_not_the_first_means(tmp_path, code):
+    """A CII mandate and creditor id are the document's: they were shown under the first means, a credit transfer
+    (58), while the second means was the direct debit. They belong to the direct debit, in UBL too."""
+    from einvoice.render import build_view
+
+    src = _cii_with_mandate(tmp_path, code)
+    ubl = tmp_path / "mandate.ubl.xml"  # (two means codes: CII-SR-467 makes it invalid; shown and converted all the same)
+    assert run("convert", src, "--to", "ubl", "-o", ubl, "--force").exit_code == 0
+    name = {"49": "Direct debit", "59": "SEPA direct debit"}[code]
+    for path in (src, ubl):
+        rows = [r for r in run("show", path).stdout.splitlines() if r.startswith(("Payment:", "Direct debit:"))]
+        assert len(rows) == 2 and rows[0].startswith("Payment:") and "mandate" not in rows[0], rows
+        assert "account FR7630006000011234567890189" in rows[0]
+        assert rows[1].startswith(f"Payment:         {name} ({code}), direct debit of account -, mandate MANDATE-9, "
+                                  "creditor id FR12ZZZ123456"), rows
+        pay = json.loads(run("show", path, "--format", "json").stdout)["payment"]
+        assert [p["means"] for p in pay] == ["58", code]
+        assert pay[0]["direct_debit"] is None
+        assert pay[1]["direct_debit"] == {"debited_account": None, "mandate": "MANDATE-9", "creditor_id": "FR12ZZZ123456"}
+    from einvoice.syntax import load
+
+    blocks = build_view(load(src).invoice, "en")["payments"]
+    assert len(blocks) == 2 and not [v for k, v in blocks[0] if "MANDATE-9" in v]
+    assert ("Direct debit mandate", "MANDATE-9") in blocks[1]
+
+
+def test_show_keeps_a_cii_mandate_without_a_direct_debit_means_at_document_level(tmp_path):
+    """A credit transfer alone and the document's mandate: the mandate is a row of its own, not the transfer's;
+    a conversion to UBL (which has no place for it but a means) still carries it."""
+    from einvoice.render import build_view
+    from einvoice.syntax import load
+
+    src = _cii_with_mandate(tmp_path, None)
+    res = run("show", src)
+    rows = [r for r in res.stdout.splitlines() if r.startswith(("Payment:", "Direct debit:"))]
+    assert rows[0].startswith("Payment:") and "mandate" not in rows[0] and "direct debit" not in rows[0], rows
+    assert rows[1] == ("Direct debit:    mandate MANDATE-9, creditor id FR12ZZZ123456 "
+                       "(the document's: none of its payment means is a direct debit)"), rows
+    pay = json.loads(run("show", src, "--format", "json").stdout)["payment"]
+    assert [p["means"] for p in pay] == ["58", None]
+    assert pay[0]["direct_debit"] is None
+    assert pay[1]["direct_debit"] == {"debited_account": None, "mandate": "MANDATE-9", "creditor_id": "FR12ZZZ123456"}
+    inv = load(src).invoice
+    assert inv.payment_means[0].direct_debit is None
+    assert inv.payment_without_means.direct_debit.mandate_reference == "MANDATE-9"
+    blocks = build_view(inv, "en")["payments"]
+    assert len(blocks) == 2 and not [v for k, v in blocks[0] if "MANDATE-9" in v]
+    assert blocks[1] == [("Direct debit mandate", "MANDATE-9"), ("Creditor ID", "FR12ZZZ123456")]
+    ubl = tmp_path / "mandate.ubl.xml"
+    assert run("convert", src, "--to", "ubl", "-o", ubl).exit_code == 0
+    text = ubl.read_text(encoding="utf-8")
+    assert "<cbc:ID>MANDATE-9</cbc:ID>" in text and ">FR12ZZZ123456<" in text
+    back = tmp_path / "back.xml"
+    assert run("convert", ubl, "--to", "cii", "-o", back).exit_code == 0
+    assert load(back).invoice.payment_without_means.direct_debit.mandate_reference == "MANDATE-9"

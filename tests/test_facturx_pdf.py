@@ -730,3 +730,61 @@ def test_a_lossy_build_between_german_parties_is_judged_by_the_inputs_countries(
     res = run("build", SAMPLES / "xrechnung.yaml", "-f", "facturx-minimum", "--allow-lossy", "--pdf", out)
     assert res.exit_code == 1 and not out.exists(), res.output
     assert "BR-HYBRID-DE-01" in res.output
+
+
+def _tree_shaped(kind: str) -> bytes:
+    """A shipped Factur-X PDF (FeRD's EN16931_Einfach) with its /EmbeddedFiles name tree rebuilt around the leaf
+    that holds the invoice's entry, in one of several malformed shapes."""
+    import pikepdf
+    from pikepdf import Array, Dictionary
+
+    src = CONFORMANCE / "facturx-samples/FX/EN16931_Einfach.pdf"
+    if not src.is_file():
+        pytest.skip(NO_CORPUS)
+    with pikepdf.open(src) as pdf:
+        names = pdf.Root.Names.EmbeddedFiles.Names
+        leaf = pdf.make_indirect(Dictionary(Names=names, Limits=Array([names[0], names[len(names) - 2]])))
+        root = pdf.make_indirect(Dictionary())
+        if kind == "back to the root":
+            root.Kids = Array([leaf])
+            leaf.Kids = Array([root])
+        elif kind == "reached twice":  # a second node lists the leaf holding the invoice's entry again
+            root.Kids = Array([leaf, pdf.make_indirect(Dictionary(Kids=Array([leaf])))])
+        elif kind == "a number for a kid":
+            root.Kids = Array([leaf, 5])
+        elif kind == "kids no array":
+            root.Kids = Dictionary(First=leaf)
+        pdf.Root.Names.EmbeddedFiles = root
+        out = io.BytesIO()
+        pdf.save(out)
+        return out.getvalue()
+
+
+@pytest.mark.parametrize("kind, said", [("back to the root", "a kid leads back to the root (a loop)"),
+                                        ("reached twice", "a node is listed as the kid of two nodes"),
+                                        ("a number for a kid", "kid 2 of a /Kids array is a number, not a dictionary")])
+def test_a_malformed_name_tree_is_a_warning_and_the_invoice_still_read(tmp_path, kind, said):
+    """A looping name tree was read without a word (the reading is bounded): the fault is a warning, EINV-PDF-013."""
+    pdf = _tree_shaped(kind)
+    xml, findings = read_pdf(pdf, "x.pdf")
+    assert b"CrossIndustryInvoice" in xml
+    tree = [f for f in findings if f.rule == "EINV-PDF-013"]
+    assert len(tree) == 1 and tree[0].severity.name == "WARNING" and said in tree[0].message, tree
+    path = tmp_path / "x.pdf"
+    path.write_bytes(pdf)
+    res = CliRunner().invoke(main, ["validate", str(path)])
+    assert res.exit_code == 0 and "WARNING EINV-PDF-013" in res.stdout and said in res.stdout
+    assert "Traceback" not in res.output and res.stderr == ""
+
+
+def test_a_name_tree_whose_kids_are_no_array_is_one_line_no_traceback(tmp_path):
+    """/Kids a dictionary: no invoice is found, said on one line with the tree's fault."""
+    path = tmp_path / "x.pdf"
+    path.write_bytes(_tree_shaped("kids no array"))
+    res = CliRunner().invoke(main, ["validate", str(path)])
+    assert res.exit_code == 2 and "Traceback" not in res.output
+    lines = res.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"einvoice: {path}: no invoice")
+    assert lines[0].endswith("that tree is malformed: a /Kids entry is a dictionary, not an array of nodes")
+    with pytest.raises(UnreadableInput):
+        read_pdf(path.read_bytes(), str(path))

@@ -34,6 +34,10 @@ from .base import ModelBase
 # UNCL1001 codes of credit notes (the credit note subset of Peppol BIS Billing 3.0)
 CREDIT_NOTE_TYPE_CODES = frozenset({"81", "83", "261", "262", "296", "308", "381", "396", "420", "458", "532"})
 
+# UNTDID 4461 payment means that are a direct debit (49 direct debit, 59 SEPA direct debit: the two whose mandate
+# PEPPOL-EN16931-R061 asks for; 48 is a bank card, 30/58 credit transfers)
+DIRECT_DEBIT_CODES = frozenset({"49", "59"})
+
 
 from ..basics import Syntax  # noqa: E402,F401 - defined without pydantic
 
@@ -398,7 +402,8 @@ class Invoice(ModelBase):
     payment_means: list[PaymentMeans] = Field(default_factory=list, description="BG-16 PAYMENT INSTRUCTIONS")
     payment_without_means: PaymentMeans | None = Field(
         None, description="BT-83 / BT-89 / BT-90 a CII document states in its settlement without any payment means "
-        "(no BT-81): kept for conversion, apart from the payment means the rules count")
+        "(no BT-81), or its BT-89 / BT-90 when none of its means is a direct debit: the document's, kept for "
+        "conversion, apart from the payment means the rules count")
     allowances_charges: list[AllowanceCharge] = Field(default_factory=list, description="BG-20 / BG-21")
     totals: DocumentTotals | None = Field(None, description="BG-22 DOCUMENT TOTALS")
     tax_totals: list[TaxTotal] = Field(default_factory=list, description="BT-110/111 with BG-23 VAT BREAKDOWN")

@@ -195,6 +195,14 @@ def _country(p: Party | None) -> str | None:
 _REGISTER_HOME = {"nb": "NO", "sv": "SE", "da": "DK", "de": "DE", "fr": "FR"}
 
 
+def _direct_debit_rows(dd, L) -> list[tuple[str, str]]:
+    """A direct debit's mandate, creditor identifier and debited account, the rows of those stated."""
+    if dd is None:
+        return []
+    return [(L(key), _s(value)) for key, value in (("mandate", dd.mandate_reference), ("creditor_id", dd.creditor_id),
+                                                    ("debited_account", dd.debited_account_id)) if _s(value)]
+
+
 def _party_view(p: Party | None, lang: str, role: str) -> dict | None:
     if p is None:
         return None
@@ -336,14 +344,14 @@ def build_view(invoice: Invoice, lang: str | None = None) -> dict:
         if m.card and _s(m.card.primary_account_number):
             rows.append((L("card"), _s(m.card.primary_account_number)
                          + (f" ({_s(m.card.holder_name)})" if _s(m.card.holder_name) else "")))
-        dd = m.direct_debit
-        if dd:
-            for key, value in (("mandate", dd.mandate_reference), ("creditor_id", dd.creditor_id),
-                               ("debited_account", dd.debited_account_id)):
-                if _s(value):
-                    rows.append((L(key), _s(value)))
+        rows += _direct_debit_rows(m.direct_debit, L)
         if rows and ask:  # nothing to pay: no account or reference to pay to
             payments.append(rows)
+    # a CII document's mandate and creditor identifier that none of its means is a direct debit for (or stated
+    # without any means): the document's, a block of their own, under no means of payment
+    extra = inv.payment_without_means
+    if extra is not None and ask and (rows := _direct_debit_rows(extra.direct_debit, L)):
+        payments.append(rows)
 
     # lines
     lines = []

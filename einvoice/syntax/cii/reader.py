@@ -25,10 +25,12 @@ Binding notes (CII -> model):
 * BT-7 / BT-8 sit on the header ``ApplicableTradeTax``; the first stated wins.
   BT-8 is mapped from UNTDID 2475 (5, 29, 72) to the model's UNTDID 2005 (3, 35, 432).
 * BT-83 ``PaymentReference`` is copied onto every payment means; BT-89 (mandate,
-  in the payment terms) and BT-90 (``CreditorReferenceID``) go to the direct
-  debit of the means with code 59 (or a debited account), else the first means;
-  without any ``SpecifiedTradeSettlementPaymentMeans`` they are
-  ``Invoice.payment_without_means`` (no payment means for the rules to count).
+  in the payment terms) and BT-90 (``CreditorReferenceID``) are the document's:
+  they go to the direct debit of each direct-debit means (UNTDID 4461 code 49 or
+  59, or a means with a debited account); when no means is one (a credit
+  transfer only, say) they stay the document's, ``Invoice.payment_without_means``
+  with no BT-81, as they are without any ``SpecifiedTradeSettlementPaymentMeans``
+  (no payment means for the rules to count).
 * A header ``AdditionalReferencedDocument`` is a supporting document (BG-24),
   except the first with type code 130, which is BT-18 (scheme from
   ``ReferenceTypeCode``), and the first with 50, which is BT-17.
@@ -42,6 +44,7 @@ from typing import Any
 
 from ...basics import first_child as _first
 from ...model.invoice import (
+    DIRECT_DEBIT_CODES,
     Address,
     AllowanceCharge,
     Amount,
@@ -336,9 +339,10 @@ def _credit_transfers(b: Binding, el: Any, vals: dict, els: dict, ctx: Any) -> N
 def _payment_means(b: Binding, el: Any, vals: dict, els: dict, ctx: Any) -> None:
     """BG-16 (by the table), and the header's BT-83 / BT-89 / BT-90: BT-83 ``PaymentReference`` is on every
     payment means (its row); BT-89 (mandate, in the payment terms) and BT-90 (``CreditorReferenceID``) go to
-    the direct debit of the means with code 59 (or a debited account), else the first means; without any
-    ``SpecifiedTradeSettlementPaymentMeans`` they are ``Invoice.payment_without_means`` (no payment means for
-    the rules to count). A converter: which objects get the header's terms depends on the other means."""
+    the direct debit of each direct-debit means (code 49 or 59, or a debited account); when there is none (a
+    credit transfer is not debited) or no ``SpecifiedTradeSettlementPaymentMeans`` at all they are
+    ``Invoice.payment_without_means`` (no payment means for the rules to count). A converter: which objects
+    get the header's terms depends on the other means."""
     creditor_el = _one(el, *_SETTLEMENT, R_CreditorReferenceID)
     payment_ref_el = _one(el, *_SETTLEMENT, R_PaymentReference)
     mandate_el = _one(el, *_SETTLEMENT, R_SpecifiedTradePaymentTerms, R_DirectDebitMandateID)
@@ -353,26 +357,24 @@ def _payment_means(b: Binding, el: Any, vals: dict, els: dict, ctx: Any) -> None
         else:
             i = _first(acc, R_IBANID)
             debtor.append((text(i), i if i is not None else acc))
-    if out:
+    targets = [i for i, pm in enumerate(out) if debtor[i] or (pm.code or "").strip() in DIRECT_DEBIT_CODES]
+    if targets:
         if mandate_el is None and creditor_el is None and not any(debtor):
             return
-        # which means carry the direct debit
-        targets = [i for i, pm in enumerate(out) if debtor[i] or (pm.code or "").strip() == "59"]
-        if not targets:
-            targets = [0]
-        for i in targets:
+        for i in targets:  # the means that are a direct debit carry the document's mandate and creditor
             deb = debtor[i] or (None, None)
             out[i].__dict__["direct_debit"] = make(
                 DirectDebit, deb[1] if deb[1] is not None else (mandate_el if mandate_el is not None else creditor_el),
                 {"mandate_reference": mandate, "creditor_id": creditor, "debited_account_id": deb[0]},
                 {"mandate_reference": mandate_el, "creditor_id": creditor_el, "debited_account_id": deb[1]})
             out[i].__pydantic_fields_set__.add("direct_debit")
-    elif payment_ref_el is not None or mandate_el is not None or creditor_el is not None:
-        # BT-83 / BT-89 / BT-90 without a SpecifiedTradeSettlementPaymentMeans: payment terms without a
-        # means (no BT-81), kept apart from the means (the official rules test the means element)
+    elif (payment_ref_el is not None and not out) or mandate_el is not None or creditor_el is not None:
+        # BT-83 / BT-89 / BT-90 without a SpecifiedTradeSettlementPaymentMeans, or BT-89 / BT-90 when no means
+        # is a direct debit: payment terms without a means (no BT-81), kept apart from the means (the official
+        # rules test the means element); BT-83 is already on every means there is
         pv: dict[str, Any] = {}
         pe: dict[str, Any] = {}
-        if payment_ref_el is not None:
+        if payment_ref_el is not None and not out:
             pv["remittance_information"], pe["remittance_information"] = text(payment_ref_el), payment_ref_el
         if mandate_el is not None or creditor_el is not None:
             pv["direct_debit"] = make(
@@ -380,7 +382,7 @@ def _payment_means(b: Binding, el: Any, vals: dict, els: dict, ctx: Any) -> None
                 {"mandate_reference": mandate, "creditor_id": creditor},
                 {"mandate_reference": mandate_el, "creditor_id": creditor_el})
             pe["direct_debit"] = mandate_el if mandate_el is not None else creditor_el
-        anchor = next(x for x in (payment_ref_el, mandate_el, creditor_el) if x is not None)
+        anchor = next(x for x in (pe.get("remittance_information"), mandate_el, creditor_el) if x is not None)
         vals["payment_without_means"] = make(PaymentMeans, anchor, pv, pe)
         els["payment_without_means"] = anchor
 

@@ -262,10 +262,17 @@ def _payment_means(b: Binding, el: Any, inv: Invoice, ctx: _Ctx) -> None:
 
 def _means(inv: Invoice) -> list[m.PaymentMeans]:
     """The payment means; without any, the payment terms a CII source stated without one (written as a
-    PaymentMeans with code 1, instrument not defined: UBL states BT-83 and BT-89 there)."""
-    if inv.payment_means or inv.payment_without_means is None:
-        return list(inv.payment_means)
-    return [inv.payment_without_means]
+    PaymentMeans with code 1, instrument not defined: UBL states BT-83 and BT-89 there). A CII source's
+    document-level mandate and creditor (none of its means a direct debit) go to the first means: UBL has
+    no other place for them."""
+    means, extra = list(inv.payment_means), inv.payment_without_means
+    if extra is None:
+        return means
+    if not means:
+        return [extra]
+    if extra.direct_debit is not None and all(pm.direct_debit is None for pm in means):
+        means[0] = means[0].model_copy(update={"direct_debit": extra.direct_debit})
+    return means
 
 
 def _party_identifiers(b: Binding, el: Any, party: m.Party, ctx: _Ctx) -> None:
