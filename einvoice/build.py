@@ -1002,7 +1002,7 @@ def _join(path: str, rel: str) -> str:
 
 
 # the lists the loss check spells one way (see _spelled_leaves): a place in them is no place in the caller's input
-_RESPELT = ("tax_totals", "payment_means", "creditor_ids", "seller.identifiers", "payee.identifiers")
+_RESPELT = ("tax_totals", "payment_means", "creditor_ids", "mandate_references", "seller.identifiers", "payee.identifiers")
 
 
 def _spelled_leaves(data: dict) -> list[tuple[str, str]]:
@@ -1010,7 +1010,8 @@ def _spelled_leaves(data: dict) -> list[tuple[str, str]]:
     its path in the data): a value written in the other place is not counted as lost, and a lost one is named by the
     field that gave it. A payment means with two credit transfers (BG-17) is two payment means in both syntaxes; the
     bank assigned creditor identifier (BT-90), a SEPA identifier of the payee or seller in UBL and the direct debit's
-    creditor identifier in CII, is one set of values (``creditor_ids[value]``); the VAT total in accounting currency
+    creditor identifier in CII, is one set of values (``creditor_ids[value]``), and so is the mandate reference
+    (BT-89: per payment means in UBL, the document's in CII, which tells no means it belongs to); the VAT total in accounting currency
     (BT-111) is told by its currency, not its place among the tax totals (the input may give it alone, first; the
     written document has the invoice currency's total first)."""
     out: list[tuple[str, str]] = []
@@ -1035,16 +1036,17 @@ def _spelled_leaves(data: dict) -> list[tuple[str, str]]:
                     k += 1
     means = list(data.get("payment_means") or [])
     for i, m in [*enumerate(means), (None, data.get("payment_without_means"))]:
-        if m and m.get("direct_debit") and m["direct_debit"].get("creditor_id"):
-            value = m["direct_debit"]["creditor_id"].strip()
-            at = "payment_without_means" if i is None else f"payment_means[{i}]"
-            if value:
-                out.append((f"creditor_ids[{value}]", f"{at}.direct_debit.creditor_id"))
-            m = dict(m, direct_debit={**m["direct_debit"], "creditor_id": None})
-            if i is None:
-                data["payment_without_means"] = m
-            else:
-                means[i] = m
+        for key, spelt in (("creditor_id", "creditor_ids"), ("mandate_reference", "mandate_references")):
+            if m and m.get("direct_debit") and m["direct_debit"].get(key):
+                value = m["direct_debit"][key].strip()
+                at = "payment_without_means" if i is None else f"payment_means[{i}]"
+                if value:
+                    out.append((f"{spelt}[{value}]", f"{at}.direct_debit.{key}"))
+                m = dict(m, direct_debit={**m["direct_debit"], key: None})
+                if i is None:
+                    data["payment_without_means"] = m
+                else:
+                    means[i] = m
     k = 0
     for i, m in enumerate(means):
         transfers = m.get("credit_transfers") or []

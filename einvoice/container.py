@@ -14,7 +14,7 @@ from __future__ import annotations
 import contextlib
 import io
 import re
-from typing import Iterator, NamedTuple
+from typing import Any, Iterator, NamedTuple
 
 from .errors import UnreadableInput, one_line
 from .xmlsafe import is_pdf, size_limit
@@ -257,12 +257,35 @@ def _af_names(reader) -> list[str]:
 
 
 _TREE_NODES, _TREE_DEPTH = 10_000, 64  # (a name tree of a few attachments has a handful of nodes)
+MAX_TREE_FAULTS = 3
 
 
-def _name_tree_faults(reader) -> list[str]:
-    """What is wrong with the shape of the PDF's /EmbeddedFiles name tree, in words: a /Kids that is no array, a kid
-    that is no dictionary, a kid that leads back to the node itself or to an ancestor (a loop), a node that two
-    parents list. Walked once, each node at most once, up to 10,000 nodes and 64 levels (said when reached)."""
+class _Entry:
+    """One embedded file of the name tree: its key there (``name``), its file specification's /UF or /F
+    (``alternative_name``) and that specification (``pdf_object``), as the PDF library's entries have them."""
+
+    __slots__ = ("name", "pdf_object")
+
+    def __init__(self, name: str, pdf_object: Any):
+        self.name, self.pdf_object = name, pdf_object
+
+    @property
+    def alternative_name(self) -> str | None:
+        for key in ("/UF", "/F"):
+            value = self.pdf_object.get(key)
+            value = value.get_object() if value is not None else None
+            if isinstance(value, str):
+                return value
+        return None
+
+
+def _name_tree(reader, raising: bool = False) -> tuple[list[_Entry], list[str]]:
+    """The embedded files of the PDF's /EmbeddedFiles name tree at every depth (in the tree's order: a node's kids
+    before its own names, as a one-level reading has them), and what is wrong with the tree's shape, in words: a
+    /Kids that is no array, a kid that is no dictionary, a kid that leads back to the node itself or to an ancestor
+    (a loop), a node that two parents list. Walked once, each node at most once, up to 10,000 nodes and 64 levels
+    (said when reached); a tree too damaged to walk gives what was read before the damage (with ``raising``, the
+    PDF library's exception, for the caller to say as a damaged PDF)."""
     from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NullObject
 
     def resolve(value):
@@ -271,53 +294,64 @@ def _name_tree_faults(reader) -> list[str]:
     def key(value, obj):
         return (value.idnum, value.generation) if isinstance(value, IndirectObject) else ("direct", id(obj))
 
+    entries: list[_Entry] = []
     faults: list[str] = []
+
+    def leaf(names) -> None:
+        names = resolve(names)
+        if not isinstance(names, ArrayObject):
+            return
+        for i in range(1, len(names), 2):  # [key 1, file specification 1, key 2, ...]
+            name, spec = resolve(names[i - 1]), resolve(names[i])
+            if isinstance(name, str) and isinstance(spec, DictionaryObject):
+                entries.append(_Entry(str(name), spec))
+
+    def walk(node, above: tuple) -> None:
+        kids = resolve(node.get("/Kids"))
+        if kids is not None and not isinstance(kids, NullObject):
+            if not isinstance(kids, ArrayObject):
+                faults.append(f"a /Kids entry is {_kind(kids)}, not an array of nodes")
+            elif len(above) > _TREE_DEPTH:
+                faults.append(f"it nests deeper than {_TREE_DEPTH} levels, and was not followed further")
+            else:
+                for n, value in enumerate(kids, 1):
+                    kid = resolve(value)
+                    if not isinstance(kid, DictionaryObject):
+                        faults.append(f"kid {n} of a /Kids array is {_kind(kid)}, not a dictionary")
+                        continue
+                    k = key(value, kid)
+                    if k in above:
+                        faults.append("a kid leads back to " + ("the node listing it" if k == above[-1] else
+                                                                "a node above it" if k != above[0] else "the root") +
+                                      " (a loop)")
+                    elif k in seen:
+                        faults.append("a node is listed as the kid of two nodes (its entries are reached twice)")
+                    elif len(seen) >= _TREE_NODES:
+                        faults.append(f"it has more than {_TREE_NODES} nodes, and was not followed further")
+                        return
+                    else:
+                        seen.add(k)
+                        walk(kid, above + (k,))
+        if "/Names" in node:
+            leaf(node["/Names"])
+
+    seen: set = set()
     try:
         names = resolve(reader.trailer["/Root"].get("/Names"))
         top = names.get("/EmbeddedFiles") if isinstance(names, DictionaryObject) else None
         node = resolve(top)
-        if not isinstance(node, DictionaryObject):
-            return []
-        seen = {key(top, node)}
-        stack = [(node, (key(top, node),))]
-        while stack and len(faults) < MAX_TREE_FAULTS:
-            node, above = stack.pop()
-            if "/Kids" not in node:
-                continue
-            kids = resolve(node["/Kids"])
-            if isinstance(kids, NullObject):
-                continue
-            if not isinstance(kids, ArrayObject):
-                faults.append(f"a /Kids entry is {_kind(kids)}, not an array of nodes")
-                continue
-            if len(above) > _TREE_DEPTH:
-                faults.append(f"it nests deeper than {_TREE_DEPTH} levels, and was not followed further")
-                continue
-            for n, value in enumerate(kids, 1):
-                kid = resolve(value)
-                if not isinstance(kid, DictionaryObject):
-                    faults.append(f"kid {n} of a /Kids array is {_kind(kid)}, not a dictionary")
-                    continue
-                k = key(value, kid)
-                if k in above:
-                    faults.append("a kid leads back to " + ("the node listing it" if k == above[-1] else
-                                                            "a node above it" if k != above[0] else "the root") +
-                                  " (a loop)")
-                elif k in seen:
-                    faults.append("a node is listed as the kid of two nodes (its entries are reached twice)")
-                elif len(seen) >= _TREE_NODES:
-                    faults.append(f"it has more than {_TREE_NODES} nodes, and was not followed further")
-                    stack.clear()
-                    break
-                else:
-                    seen.add(k)
-                    stack.append((kid, above + (k,)))
-    except Exception:  # noqa: BLE001 - a tree too damaged to walk: the reading says so, where it needs it
-        return faults
-    return list(dict.fromkeys(faults))[:MAX_TREE_FAULTS]
+        if isinstance(node, DictionaryObject):
+            seen.add(key(top, node))
+            walk(node, (key(top, node),))  # (recursion bounded by _TREE_DEPTH)
+    except Exception:  # noqa: BLE001 - a tree too damaged to walk: what was read, and its faults so far
+        if raising:
+            raise
+    return entries, list(dict.fromkeys(faults))[:MAX_TREE_FAULTS]
 
 
-MAX_TREE_FAULTS = 3
+def _name_tree_faults(reader) -> list[str]:
+    """What is wrong with the shape of the PDF's /EmbeddedFiles name tree, in words (see :func:`_name_tree`)."""
+    return _name_tree(reader)[1]
 
 
 def _kind(value) -> str:
@@ -397,7 +431,8 @@ def _open(data: bytes, path: str | None, max_bytes: int | None = None):
             reader = PdfReader(io.BytesIO(data), strict=False)
             if reader.is_encrypted:
                 raise UnreadableInput(ENCRYPTED, path)
-            entries = [(entry, _entry_names(entry)) for entry in reader.attachment_list]
+            entries = [(entry, _entry_names(entry)) for entry in _name_tree(reader, True)[0]]  # (at every depth: the
+            # PDF library reads one level of /Kids, and a valid tree of two levels held no invoice for it)
         except UnreadableInput:
             raise
         except Exception as exc:  # noqa: BLE001 - pypdf raises many kinds on damaged files

@@ -206,7 +206,14 @@ def _pdf_facts(pdf: bytes, path: str | None) -> tuple[bool, dict[str, list[bytes
             reader = PdfReader(io.BytesIO(pdf), strict=False)
             if reader.is_encrypted:
                 raise UnreadableInput("the PDF is encrypted; an invoice PDF must be readable without a password", path)
-            files = {name: list(data) for name, data in reader.attachments.items()}
+            from .container import _content, _limits, _name_tree
+            from .xmlsafe import size_limit
+
+            files: dict[str, list[bytes]] = {}
+            limit = size_limit(None)
+            with _limits(limit):  # (an attachment is decompressed no further than the size limit)
+                for entry in _name_tree(reader, True)[0]:  # (every depth of the tree: the PDF library reads one)
+                    files.setdefault(entry.name, []).append(_content(entry, entry.name, limit, pdf, path))
             _ = len(reader.pages)
             meta = reader.trailer["/Root"].get("/Metadata")
             xmp = meta.get_object().get_data() if meta is not None else b""

@@ -754,6 +754,11 @@ def _tree_shaped(kind: str) -> bytes:
             root.Kids = Array([leaf, 5])
         elif kind == "kids no array":
             root.Kids = Dictionary(First=leaf)
+        elif kind.startswith("sound, depth "):  # a well-formed tree: intermediate nodes with /Limits down to the leaf
+            node = leaf
+            for _ in range(int(kind.rsplit(" ", 1)[1]) - 2):
+                node = pdf.make_indirect(Dictionary(Kids=Array([node]), Limits=leaf.Limits))
+            root.Kids = Array([node])
         pdf.Root.Names.EmbeddedFiles = root
         out = io.BytesIO()
         pdf.save(out)
@@ -788,3 +793,26 @@ def test_a_name_tree_whose_kids_are_no_array_is_one_line_no_traceback(tmp_path):
     assert lines[0].endswith("that tree is malformed: a /Kids entry is a dictionary, not an array of nodes")
     with pytest.raises(UnreadableInput):
         read_pdf(path.read_bytes(), str(path))
+
+
+@pytest.mark.parametrize("depth", [2, 3, 5])
+def test_a_sound_name_tree_of_several_levels_is_read_without_a_word(tmp_path, depth):
+    """The PDF library reads one level of /Kids: a valid tree whose leaf sits two levels down or deeper held 'no
+    invoice' (exit 2, and a reason saying the /AF array names a file the tree does not hold)."""
+    pdf = _tree_shaped(f"sound, depth {depth}")
+    xml, findings = read_pdf(pdf, "x.pdf")
+    assert b"CrossIndustryInvoice" in xml
+    assert not [f for f in findings if f.rule in ("EINV-PDF-013", "EINV-PDF-007")], findings
+    path = tmp_path / "x.pdf"
+    path.write_bytes(pdf)
+    res = CliRunner().invoke(main, ["validate", str(path)])
+    assert res.exit_code == 0 and "EINV-PDF" not in res.stdout and res.stderr == "", res.output
+
+
+def test_attach_sees_an_invoice_deep_in_the_name_tree():
+    """attach read the PDF's own attachments one level of /Kids deep: an invoice two levels down was not seen, and
+    the result carried two invoices (and the PDF's other deep attachments were dropped)."""
+    pdf = _tree_shaped("sound, depth 3")
+    xml, _findings = read_pdf(pdf, "x.pdf")
+    with pytest.raises(UnreadableInput, match=r"already carries an invoice XML \(factur-x.xml\)"):
+        attach(pdf, xml)

@@ -1330,6 +1330,13 @@ def test_attachment_name_tree_that_loops_or_repeats_is_damage_not_two_files(how)
         tree.Names = pikepdf.Array([tree.Names[0], tree.Names[1], tree.Names[0], tree.Names[1]])
     buf = io.BytesIO()
     pdf.save(buf)
+    if how == "loop":  # the tree is walked once, each node once: the invoice is read, the loop said (EINV-PDF-013)
+        from einvoice.container import parse_invoice
+
+        tree, findings = parse_invoice(buf.getvalue(), "x.pdf")
+        assert tree.getroot().tag.endswith("CrossIndustryInvoice")
+        assert [f for f in findings if f.rule == "EINV-PDF-013" and "loop" in f.message], findings
+        return
     with pytest.raises(UnreadableInput) as info:
         read_pdf(buf.getvalue(), "x.pdf")
     assert "damaged PDF" in info.value.reason and "more than once" in info.value.reason
