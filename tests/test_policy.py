@@ -409,3 +409,18 @@ def test_a_swedish_giro_is_judged_as_one_whoever_the_payee():
     assert "EINV-P-010" in findings(inv)
     ct.account_id, ct.service_provider_id = "5050-1055", None  # (no branch id: a Norwegian payee's account)
     assert "EINV-P-010" in findings(inv)
+
+
+def test_a_giro_payment_needs_an_account_and_a_reference_as_a_credit_transfer_does():
+    """A bankgiro (56), postgiro (50) or reference giro (93) is paid into an account and matched by its reference:
+    the policy asked neither of them (its table was 30, 31, 42, 58), the builder only of 30 and 58."""
+    for code in ("50", "56", "93"):
+        inv = good_invoice()
+        inv.payment_means = [PaymentMeans(code=code)]
+        report = validate_document(Document(inv, Syntax.UBL), schema=False, layers=("policy",))
+        got = {f.rule: f.message for f in report.findings}
+        assert {"EINV-P-009", "EINV-P-011"} <= set(got), code
+        assert f"code {code}" in got["EINV-P-009"] and f"code {code}" in got["EINV-P-011"]
+    inv = good_invoice()
+    inv.payment_means = [PaymentMeans(code="49")]  # (a direct debit: the payee collects)
+    assert not {"EINV-P-009", "EINV-P-011"} & findings(inv)

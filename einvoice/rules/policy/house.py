@@ -16,7 +16,6 @@ from ...basics import says_nothing
 from . import RULES, refs
 from ...config import load
 
-CREDIT_TRANSFER = {"30", "58", "31", "42"}
 INTEREST_WORDS = re.compile(  # (late interest or a penalty for it: 'Mietzins', rent, is none; 'interessi di mora' is)
     r"interest|rente|ränta|renta|verzugszins|\bzinse?n?\b|intérêt|interet|interess|korko|dröjsmål|forsinkelse|"
     r"penalt|pénalit|penalit|\bmora\b|demora", re.IGNORECASE)
@@ -154,8 +153,8 @@ def payment_reference_present(doc):
     if inv.is_credit or (inv.totals and inv.totals.payable_amount and inv.totals.payable_amount.value == 0):
         return  # (nothing to pay: no payment to match)
     for pm in inv.payment_means:
-        if (pm.code or "").strip() in CREDIT_TRANSFER and not _given(pm.remittance_information):
-            yield pm, "remittance_information"
+        if (code := (pm.code or "").strip()) in refs.CREDIT_TRANSFER and not _given(pm.remittance_information):
+            yield pm, "remittance_information", {"code": code}
 
 
 @RULES.rule("EINV-P-010")
@@ -176,8 +175,9 @@ def account_present(doc):
     if inv.is_credit:
         return
     for pm in inv.payment_means:
-        if (pm.code or "").strip() in CREDIT_TRANSFER and not any(_given(ct.account_id) for ct in pm.credit_transfers):
-            yield pm
+        if (code := (pm.code or "").strip()) in refs.CREDIT_TRANSFER and \
+                not any(_given(ct.account_id) for ct in pm.credit_transfers):
+            yield pm, {"code": code}
 
 
 def _invalid_org_numbers(party):

@@ -99,6 +99,21 @@ _WRITTEN_ODDLY = " (written with invisible characters or digits of another scrip
 # Swedish giro accounts are named by the branch identifier (BT-86) SE:BANKGIRO / SE:PLUSGIRO (the Peppol SE way)
 GIRO = {"SE:BANKGIRO": "bankgiro", "SE:PLUSGIRO": "plusgiro"}
 
+# The payment means (UNCL 4461, BT-81) by which the payer moves the money into the payee's account, so that the
+# invoice must name the account (BT-84) and a reference (BT-83) the payment is matched by. One table: the builder's
+# EINV-B-011/012 and the policy's EINV-P-009/011 read it.
+#   30 credit transfer, 58 SEPA credit transfer: the payer's bank transfers to the payee's account;
+#   31 debit transfer ("payment by debit movement of funds from one account to another"): Peppol Denmark's
+#      domestic bank transfer, its account required by the Danish rules beside 42;
+#   42 payment to bank account;
+#   50 payment by postgiro (the Nordic postal giro: Danish giro card, Swedish PlusGiro): paid into a giro account;
+#   56 bankgiro (Sweden): paid into a bankgiro number, matched by its OCR reference;
+#   93 reference giro ("the payment system 'Reference giro'"; Danish FI-card / FIK, Finnish reference transfer):
+#      paid into an account or creditor number with a structured reference, the very means a reference is for.
+# Not: 1 not defined, 10 cash, 20 cheque, 48/54/55 cards, 49/59 direct debit (the payee collects: BT-91's account is
+# the payer's), 57 standing agreement, 97 clearing between partners (no payment into an account).
+CREDIT_TRANSFER = frozenset({"30", "31", "42", "50", "56", "58", "93"})
+
 
 def payment_reference_kind(value: str, country: str | None) -> tuple[str, bool] | None:
     """(kind, valid) for a payment reference we know how to check, None when we cannot judge it. One written with
