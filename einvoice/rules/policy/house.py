@@ -129,7 +129,7 @@ def _invalid_references(doc, own_number: bool):
     inv = doc.invoice
     country, seen, number = _country(inv.seller), set(), (inv.number or "").strip()
     for pm in inv.payment_means:  # (a reference once: CII states one for all its payment means)
-        judged = refs.payment_reference_kind(ref := pm.remittance_information or "", country)
+        judged = refs.payment_reference_kind(ref := pm.remittance_information or "", country, pm.code)
         if judged and not judged[1] and ref not in seen and (bool(number) and ref.strip() == number) is own_number:
             seen.add(ref)
             kind = judged[0] if "(" in judged[0] or judged[0].startswith("ISO") else f"{judged[0]} (a reference of " \

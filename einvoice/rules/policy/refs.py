@@ -115,14 +115,46 @@ GIRO = {"SE:BANKGIRO": "bankgiro", "SE:PLUSGIRO": "plusgiro"}
 CREDIT_TRANSFER = frozenset({"30", "31", "42", "50", "56", "58", "93"})
 
 
-def payment_reference_kind(value: str, country: str | None) -> tuple[str, bool] | None:
+# Danish payment slips: card type -> the digits of the payment id its code line carries, the last a check digit
+# (modulus 10, weights 1 and 2 from the right, the digits of each product summed: the Luhn scheme). FI-card (FIK,
+# payment means 93) 71: 15 digits, 75: 16; giro card (payment means 50) 04 and 15: 16. 73 (the payer writes a
+# message) and 01 (a plain giro card) carry none.
+FI_CARD_ID = {"71": 15, "75": 16, "04": 16, "15": 16}
+# the code line '+71<payment id+creditor number<' (spaces aside), or Peppol Denmark's PaymentID '71#payment id'
+_FI_LINE = re.compile(r"\+?(01|04|15|71|73|75)(?:<([0-9]*)(?:\+[0-9]*<?)?|#([0-9]*))")
+
+
+def fi_card(value: str) -> tuple[str, str] | None:
+    """(card type, payment id: '' when none is written) of a Danish FI-card or giro card payment line, None when the
+    value is none."""
+    m = _FI_LINE.fullmatch(re.sub(r"\s", "", value or ""))
+    return (m.group(1), m.group(2) or m.group(3) or "") if m else None
+
+
+def fi_payment_id(card: str, pid: str) -> bool:
+    """Whether a Danish payment id is right for its card type: at most the card's digits (the code line fills it up
+    with leading zeros, which leave the check digit as it is) and its modulus 10 check digit right."""
+    return _digits(pid) and len(pid) <= FI_CARD_ID[card] and luhn.is_valid(pid)
+
+
+def payment_reference_kind(value: str, country: str | None, means: str | None = None) -> tuple[str, bool] | None:
     """(kind, valid) for a payment reference we know how to check, None when we cannot judge it. One written with
-    invisible marks or other scripts' digits is judged by what was meant, and not valid as written."""
+    invisible marks or other scripts' digits is judged by what was meant, and not valid as written. A Danish payment
+    line (``+71<...+creditor<``, ``71#...``) is read as such from a Danish seller or with payment means 50 or 93
+    (giro, reference giro); one whose card type carries no payment id, or whose id is all zeros (none given), is not
+    judged."""
     v = (value or "").strip()
     if not v:
         return None
     bare, plain = _as_typed(v)
     odd = "" if plain else _WRITTEN_ODDLY
+    if (country == "DK" or (means or "").strip() in ("50", "93")) and (fi := fi_card(bare)):
+        card, pid = fi
+        if card not in FI_CARD_ID or not pid.strip("0"):
+            return None
+        name = "FIK payment ID" if card in ("71", "75") else "giro card payment ID"
+        return (f"{name} (card type {card}: up to {FI_CARD_ID[card]} digits, the last a modulus 10 check digit)"
+                + odd, plain and fi_payment_id(card, pid))
     if bare[:2].upper() == "RF":
         return "ISO 11649 creditor reference" + odd, plain and rf_reference(bare)
     if country == "BE" and re.fullmatch(r"([+*]{3})?[0-9]{3}/?[0-9]{4}/?[0-9]{5}(?(1)\1)", bare):  # +++ddd/dddd/ddddd+++
