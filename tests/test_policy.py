@@ -470,3 +470,31 @@ def test_a_danish_fik_payment_id_is_checked_by_its_modulus_10_digit():
     assert "EINV-P-008" in findings(inv)
     pm.code = "30"  # (neither Danish nor a giro: not read as a payment line, not judged)
     assert "EINV-P-008" not in findings(inv)
+
+
+def test_an_iban_or_rf_reference_in_small_letters_is_named_with_its_capitals():
+    """'no9386011117947' and 'rf18539007547034' passed as a valid IBAN and RF reference: both are upper case in their
+    electronic form (a payment file takes an IBAN's country code in capitals only). A warning names the value and
+    its capitals (EINV-P-018); one in capitals, or one whose check digits fail (EINV-P-010/008's), is not named."""
+    inv = good_invoice()
+    pm = inv.payment_means[0]
+    pm.code, pm.remittance_information = "58", "rf18539007547034"
+    pm.credit_transfers[0].account_id = "no9386011117947"
+    report = validate_document(Document(inv, Syntax.UBL), schema=False, layers=("policy",))
+    hits = [f for f in report.findings if f.rule == "EINV-P-018"]
+    assert len(hits) == 2 and {f.severity.value for f in hits} == {"warning"}
+    assert not {"EINV-P-008", "EINV-P-010"} & {f.rule for f in report.findings}
+    text = " ".join(f.message + " " + (f.hint or "") for f in hits)
+    for said in ("'rf18539007547034'", "'RF18539007547034'", "'no9386011117947'", "'NO9386011117947'", "capitals"):
+        assert said in text, said
+    pm.remittance_information, pm.credit_transfers[0].account_id = "RF18539007547034", "NO9386011117947"
+    assert "EINV-P-018" not in findings(inv)
+    pm.remittance_information, pm.credit_transfers[0].account_id = "rf18539007547035", "no9386011117948"
+    got = findings(inv)
+    assert {"EINV-P-008", "EINV-P-010"} <= got and "EINV-P-018" not in got
+    pm.credit_transfers[0].account_id = "Gb82 West 1234 5698 7654 32"  # (mixed case, printed groups)
+    pm.remittance_information = None
+    assert "EINV-P-018" in findings(inv)
+    from einvoice.rules.policy.house import ISSUING
+
+    assert "EINV-P-018" in ISSUING  # (checked on every invoice the builder issues, as a warning)

@@ -180,6 +180,20 @@ def account_present(doc):
             yield pm, {"code": code}
 
 
+@RULES.rule("EINV-P-018")
+def written_in_capitals(doc):
+    """An IBAN or RF creditor reference written with small letters: valid, but not in its electronic form."""
+    seen = set()
+    for pm in doc.invoice.payment_means:
+        ref = pm.remittance_information
+        if ref not in seen and (judged := refs.in_capitals(ref)):
+            seen.add(ref)  # (a reference once: CII states one for all its payment means)
+            yield pm, "remittance_information", {"kind": judged[0], "value": ref, "capitals": judged[1]}
+        for ct in pm.credit_transfers:
+            if judged := refs.in_capitals(ct.account_id):
+                yield ct, "account_id", {"kind": judged[0], "value": ct.account_id, "capitals": judged[1]}
+
+
 def _invalid_org_numbers(party):
     """Targets for the identifiers of a party (legal registration first) that fail their scheme's check."""
     if party is None:
@@ -227,9 +241,9 @@ def credit_note_names_the_invoice(doc):
 
 # What the builder checks on every invoice it issues, with or without --policy: payment
 # details that would send money astray or leave it unmatched, a due date before the issue
-# date, a credit note that does not say what it credits. The rest of the policy applies
+# date, a credit note that does not say what it credits, an account or reference in small letters. The rest of the policy applies
 # with --policy / policy=True, as configured.
-ISSUING = ("EINV-P-004", "EINV-P-008", "EINV-P-010", "EINV-P-016", "EINV-P-017")
+ISSUING = ("EINV-P-004", "EINV-P-008", "EINV-P-010", "EINV-P-016", "EINV-P-017", "EINV-P-018")
 
 
 def apply_config(findings, config=None):

@@ -210,6 +210,22 @@ def account_kind(value: str, country: str | None) -> tuple[str, bool] | None:
     return None
 
 
+def in_capitals(value: str | None) -> tuple[str, str] | None:
+    """(kind, the value in capitals) for an IBAN or ISO 11649 creditor reference written with small letters that is
+    valid in capitals, None otherwise. Both are upper case in their electronic form (ISO 13616, ISO 11649), and a
+    payment file's IBAN takes its country code in capitals only (ISO 20022: [A-Z]{2}); the check digits read the
+    letters alike either way, so the value is valid but written as a payment file may refuse it."""
+    v = (value or "").strip()
+    if not v or v == v.upper() or not v.isascii():
+        return None
+    up = v.upper()
+    if up[:2] == "RF" and rf_reference(up):
+        return "ISO 11649 creditor reference", up
+    if _IBAN_SHAPE.fullmatch(re.sub(r"\s", "", up)) and account_kind(up, None) == ("IBAN", True):
+        return "IBAN", up
+    return None
+
+
 _NO_GROUPS = re.compile(r"[0-9]{4}([-.])[0-9]{2}\1[0-9]{5}")
 
 
