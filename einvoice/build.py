@@ -92,7 +92,6 @@ FORMATS: dict[str, Target] = {
 FORMATS["xrechnung-ubl"] = Target("xrechnung-ubl", Syntax.UBL, "xrechnung-3.0", "xrechnung", XRECHNUNG_CUSTOMIZATION, PEPPOL_PROCESS)
 FORMATS["xrechnung-cii"] = Target("xrechnung-cii", Syntax.CII, "en16931", "xrechnung", XRECHNUNG_GUIDELINE, PEPPOL_PROCESS)
 
-CREDIT_TRANSFER_CODES = {"30", "58"}
 # profiles whose documents carry no invoice lines
 LINELESS = {"facturx-minimum", "facturx-basicwl"}
 
@@ -870,8 +869,10 @@ def mandatory(inv: Invoice, target: Target) -> list[Finding]:
     means = [(i, m) for i, m in enumerate(inv.payment_means) if not _blank(m.code)]
     if not means:
         out.append(_finding("EINV-B-010"))
+    from .rules.policy.refs import CREDIT_TRANSFER  # (the policy's table of payments into an account: one meaning)
+
     for i, m in means:
-        if m.code.strip() in CREDIT_TRANSFER_CODES:
+        if m.code.strip() in CREDIT_TRANSFER:
             if not any(not _blank(ct.account_id) for ct in m.credit_transfers):
                 out.append(_finding("EINV-B-011", field=f"payment_means[{i}].credit_transfers[].account_id", code=m.code.strip()))
             if _blank(m.remittance_information):

@@ -476,3 +476,23 @@ def test_extended_items_of_two_breakdowns_alike_but_for_their_reasons_keep_their
         _reasons_beside_breakdown(root)
         assert root.xpath("//ram:SpecifiedLineTradeSettlement/ram:ApplicableTradeTax/ram:ExemptionReason/text()",
                           namespaces={"ram": ram}) == expected
+
+
+def test_payments_into_an_account_are_one_table_for_the_builder_and_the_policy(ehf):
+    """The builder counted 30 and 58 as credit transfers, the policy 30, 31, 42 and 58: a debit transfer (31),
+    a payment to a bank account (42), a postgiro (50), a bankgiro (56) or a reference giro (93, the Danish FIK)
+    without an account or reference was issued, and --policy refused it. Both read one table now."""
+    from einvoice.rules.policy import house, refs
+
+    assert refs.CREDIT_TRANSFER == {"30", "31", "42", "50", "56", "58", "93"}
+    assert not hasattr(house, "CREDIT_TRANSFER")  # (no second copy)
+    for code in ("31", "42", "50", "56", "93"):
+        data = json.loads(json.dumps(ehf, default=str))
+        data["payment_means"] = [{"code": code}]
+        found = [f for f in mandatory(to_invoice(data), FORMATS["ehf"]) if f.rule in ("EINV-B-011", "EINV-B-012")]
+        assert {f.rule for f in found} == {"EINV-B-011", "EINV-B-012"}, code
+        assert all(f"code {code}" in f.message for f in found)
+    for code in ("1", "10", "48", "49", "57", "59", "97"):  # (no payment into the payee's account)
+        data = json.loads(json.dumps(ehf, default=str))
+        data["payment_means"] = [{"code": code}]
+        assert not {f.rule for f in mandatory(to_invoice(data), FORMATS["ehf"])} & {"EINV-B-011", "EINV-B-012"}, code

@@ -409,3 +409,92 @@ def test_a_swedish_giro_is_judged_as_one_whoever_the_payee():
     assert "EINV-P-010" in findings(inv)
     ct.account_id, ct.service_provider_id = "5050-1055", None  # (no branch id: a Norwegian payee's account)
     assert "EINV-P-010" in findings(inv)
+
+
+def test_a_giro_payment_needs_an_account_and_a_reference_as_a_credit_transfer_does():
+    """A bankgiro (56), postgiro (50) or reference giro (93) is paid into an account and matched by its reference:
+    the policy asked neither of them (its table was 30, 31, 42, 58), the builder only of 30 and 58."""
+    for code in ("50", "56", "93"):
+        inv = good_invoice()
+        inv.payment_means = [PaymentMeans(code=code)]
+        report = validate_document(Document(inv, Syntax.UBL), schema=False, layers=("policy",))
+        got = {f.rule: f.message for f in report.findings}
+        assert {"EINV-P-009", "EINV-P-011"} <= set(got), code
+        assert f"code {code}" in got["EINV-P-009"] and f"code {code}" in got["EINV-P-011"]
+    inv = good_invoice()
+    inv.payment_means = [PaymentMeans(code="49")]  # (a direct debit: the payee collects)
+    assert not {"EINV-P-009", "EINV-P-011"} & findings(inv)
+
+
+def _luhn(body: str) -> str:
+    """body and its modulus 10 check digit (weights 2, 1, 2 ... from the right of the body, the digits of each
+    product summed), computed here without the library's helper."""
+    total = 0
+    for i, d in enumerate(reversed(body)):
+        p = int(d) * (2 if i % 2 == 0 else 1)
+        total += p // 10 + p % 10
+    return body + str((10 - total % 10) % 10)
+
+
+def test_a_danish_fik_payment_id_is_checked_by_its_modulus_10_digit():
+    """A Danish FI-card payment line (+71<payment id+creditor number<, or Peppol Denmark's 71#payment id) was
+    passed unread: a payment id with a wrong check digit is EINV-P-008's error, as a wrong KID is."""
+    # published examples: the FI-card printer's '1' -> '18' and '2' -> '26'; an accounting system's FIK example
+    # '+71< 004040400000669+12345678<'
+    assert _luhn("1") == "18" and _luhn("2") == "26" and _luhn("00404040000066") == "004040400000669"
+    assert refs.fi_payment_id("71", "18") and refs.fi_payment_id("71", "004040400000669")
+    inv = good_invoice()
+    inv.seller.address.country_code = "DK"
+    pm = inv.payment_means[0]
+    pm.code, pm.credit_transfers[0].account_id = "93", "87654321"
+    good71, good75, good04 = _luhn("12345678901234"), _luhn("000000000012345"), _luhn("123456789012345")
+    bad71 = good71[:-1] + str((int(good71[-1]) + 1) % 10)
+    assert good71 == "123456789012347" and bad71 == "123456789012348"
+    for ref in (f"+71<{good71}+87654321<", f"71#{good71}", f"+71 <{good71} +87654321<", f"+75<{good75}+87654321<",
+                "+71<000000000000000+87654321<", "+73<+87654321<", "71#000000000000000"):
+        pm.remittance_information = ref
+        assert "EINV-P-008" not in findings(inv), ref
+    pm.code = "50"
+    for ref in (f"+04<{good04}+1234567<", "+01<+1234567<"):
+        pm.remittance_information = ref
+        assert "EINV-P-008" not in findings(inv), ref
+    pm.code = "93"
+    for ref in (f"+71<{bad71}+87654321<", f"71#{bad71}", f"+75<{good75[:-1]}{(int(good75[-1]) + 3) % 10}+87654321<",
+                f"+71<{good71}0+87654321<"):  # (16 digits on a card of 15)
+        pm.remittance_information = ref
+        report = validate_document(Document(inv, Syntax.UBL), schema=False, layers=("policy",))
+        hit = [f for f in report.findings if f.rule == "EINV-P-008"]
+        assert hit and "FIK payment ID" in hit[0].message and "modulus 10" in hit[0].message, ref
+    inv.seller.address.country_code = "NO"  # (a Norwegian seller's FI-card: the payment means says it is one)
+    pm.remittance_information = f"+71<{bad71}+87654321<"
+    assert "EINV-P-008" in findings(inv)
+    pm.code = "30"  # (neither Danish nor a giro: not read as a payment line, not judged)
+    assert "EINV-P-008" not in findings(inv)
+
+
+def test_an_iban_or_rf_reference_in_small_letters_is_named_with_its_capitals():
+    """'no9386011117947' and 'rf18539007547034' passed as a valid IBAN and RF reference: both are upper case in their
+    electronic form (a payment file takes an IBAN's country code in capitals only). A warning names the value and
+    its capitals (EINV-P-018); one in capitals, or one whose check digits fail (EINV-P-010/008's), is not named."""
+    inv = good_invoice()
+    pm = inv.payment_means[0]
+    pm.code, pm.remittance_information = "58", "rf18539007547034"
+    pm.credit_transfers[0].account_id = "no9386011117947"
+    report = validate_document(Document(inv, Syntax.UBL), schema=False, layers=("policy",))
+    hits = [f for f in report.findings if f.rule == "EINV-P-018"]
+    assert len(hits) == 2 and {f.severity.value for f in hits} == {"warning"}
+    assert not {"EINV-P-008", "EINV-P-010"} & {f.rule for f in report.findings}
+    text = " ".join(f.message + " " + (f.hint or "") for f in hits)
+    for said in ("'rf18539007547034'", "'RF18539007547034'", "'no9386011117947'", "'NO9386011117947'", "capitals"):
+        assert said in text, said
+    pm.remittance_information, pm.credit_transfers[0].account_id = "RF18539007547034", "NO9386011117947"
+    assert "EINV-P-018" not in findings(inv)
+    pm.remittance_information, pm.credit_transfers[0].account_id = "rf18539007547035", "no9386011117948"
+    got = findings(inv)
+    assert {"EINV-P-008", "EINV-P-010"} <= got and "EINV-P-018" not in got
+    pm.credit_transfers[0].account_id = "Gb82 West 1234 5698 7654 32"  # (mixed case, printed groups)
+    pm.remittance_information = None
+    assert "EINV-P-018" in findings(inv)
+    from einvoice.rules.policy.house import ISSUING
+
+    assert "EINV-P-018" in ISSUING  # (checked on every invoice the builder issues, as a warning)

@@ -16,7 +16,6 @@ from ...basics import says_nothing
 from . import RULES, refs
 from ...config import load
 
-CREDIT_TRANSFER = {"30", "58", "31", "42"}
 INTEREST_WORDS = re.compile(  # (late interest or a penalty for it: 'Mietzins', rent, is none; 'interessi di mora' is)
     r"interest|rente|ränta|renta|verzugszins|\bzinse?n?\b|intérêt|interet|interess|korko|dröjsmål|forsinkelse|"
     r"penalt|pénalit|penalit|\bmora\b|demora", re.IGNORECASE)
@@ -130,7 +129,7 @@ def _invalid_references(doc, own_number: bool):
     inv = doc.invoice
     country, seen, number = _country(inv.seller), set(), (inv.number or "").strip()
     for pm in inv.payment_means:  # (a reference once: CII states one for all its payment means)
-        judged = refs.payment_reference_kind(ref := pm.remittance_information or "", country)
+        judged = refs.payment_reference_kind(ref := pm.remittance_information or "", country, pm.code)
         if judged and not judged[1] and ref not in seen and (bool(number) and ref.strip() == number) is own_number:
             seen.add(ref)
             kind = judged[0] if "(" in judged[0] or judged[0].startswith("ISO") else f"{judged[0]} (a reference of " \
@@ -154,8 +153,8 @@ def payment_reference_present(doc):
     if inv.is_credit or (inv.totals and inv.totals.payable_amount and inv.totals.payable_amount.value == 0):
         return  # (nothing to pay: no payment to match)
     for pm in inv.payment_means:
-        if (pm.code or "").strip() in CREDIT_TRANSFER and not _given(pm.remittance_information):
-            yield pm, "remittance_information"
+        if (code := (pm.code or "").strip()) in refs.CREDIT_TRANSFER and not _given(pm.remittance_information):
+            yield pm, "remittance_information", {"code": code}
 
 
 @RULES.rule("EINV-P-010")
@@ -176,8 +175,23 @@ def account_present(doc):
     if inv.is_credit:
         return
     for pm in inv.payment_means:
-        if (pm.code or "").strip() in CREDIT_TRANSFER and not any(_given(ct.account_id) for ct in pm.credit_transfers):
-            yield pm
+        if (code := (pm.code or "").strip()) in refs.CREDIT_TRANSFER and \
+                not any(_given(ct.account_id) for ct in pm.credit_transfers):
+            yield pm, {"code": code}
+
+
+@RULES.rule("EINV-P-018")
+def written_in_capitals(doc):
+    """An IBAN or RF creditor reference written with small letters: valid, but not in its electronic form."""
+    seen = set()
+    for pm in doc.invoice.payment_means:
+        ref = pm.remittance_information
+        if ref not in seen and (judged := refs.in_capitals(ref)):
+            seen.add(ref)  # (a reference once: CII states one for all its payment means)
+            yield pm, "remittance_information", {"kind": judged[0], "value": ref, "capitals": judged[1]}
+        for ct in pm.credit_transfers:
+            if judged := refs.in_capitals(ct.account_id):
+                yield ct, "account_id", {"kind": judged[0], "value": ct.account_id, "capitals": judged[1]}
 
 
 def _invalid_org_numbers(party):
@@ -227,9 +241,9 @@ def credit_note_names_the_invoice(doc):
 
 # What the builder checks on every invoice it issues, with or without --policy: payment
 # details that would send money astray or leave it unmatched, a due date before the issue
-# date, a credit note that does not say what it credits. The rest of the policy applies
+# date, a credit note that does not say what it credits, an account or reference in small letters. The rest of the policy applies
 # with --policy / policy=True, as configured.
-ISSUING = ("EINV-P-004", "EINV-P-008", "EINV-P-010", "EINV-P-016", "EINV-P-017")
+ISSUING = ("EINV-P-004", "EINV-P-008", "EINV-P-010", "EINV-P-016", "EINV-P-017", "EINV-P-018")
 
 
 def apply_config(findings, config=None):

@@ -99,15 +99,62 @@ _WRITTEN_ODDLY = " (written with invisible characters or digits of another scrip
 # Swedish giro accounts are named by the branch identifier (BT-86) SE:BANKGIRO / SE:PLUSGIRO (the Peppol SE way)
 GIRO = {"SE:BANKGIRO": "bankgiro", "SE:PLUSGIRO": "plusgiro"}
 
+# The payment means (UNCL 4461, BT-81) by which the payer moves the money into the payee's account, so that the
+# invoice must name the account (BT-84) and a reference (BT-83) the payment is matched by. One table: the builder's
+# EINV-B-011/012 and the policy's EINV-P-009/011 read it.
+#   30 credit transfer, 58 SEPA credit transfer: the payer's bank transfers to the payee's account;
+#   31 debit transfer ("payment by debit movement of funds from one account to another"): Peppol Denmark's
+#      domestic bank transfer, its account required by the Danish rules beside 42;
+#   42 payment to bank account;
+#   50 payment by postgiro (the Nordic postal giro: Danish giro card, Swedish PlusGiro): paid into a giro account;
+#   56 bankgiro (Sweden): paid into a bankgiro number, matched by its OCR reference;
+#   93 reference giro ("the payment system 'Reference giro'"; Danish FI-card / FIK, Finnish reference transfer):
+#      paid into an account or creditor number with a structured reference, the very means a reference is for.
+# Not: 1 not defined, 10 cash, 20 cheque, 48/54/55 cards, 49/59 direct debit (the payee collects: BT-91's account is
+# the payer's), 57 standing agreement, 97 clearing between partners (no payment into an account).
+CREDIT_TRANSFER = frozenset({"30", "31", "42", "50", "56", "58", "93"})
 
-def payment_reference_kind(value: str, country: str | None) -> tuple[str, bool] | None:
+
+# Danish payment slips: card type -> the digits of the payment id its code line carries, the last a check digit
+# (modulus 10, weights 1 and 2 from the right, the digits of each product summed: the Luhn scheme). FI-card (FIK,
+# payment means 93) 71: 15 digits, 75: 16; giro card (payment means 50) 04 and 15: 16. 73 (the payer writes a
+# message) and 01 (a plain giro card) carry none.
+FI_CARD_ID = {"71": 15, "75": 16, "04": 16, "15": 16}
+# the code line '+71<payment id+creditor number<' (spaces aside), or Peppol Denmark's PaymentID '71#payment id'
+_FI_LINE = re.compile(r"\+?(01|04|15|71|73|75)(?:<([0-9]*)(?:\+[0-9]*<?)?|#([0-9]*))")
+
+
+def fi_card(value: str) -> tuple[str, str] | None:
+    """(card type, payment id: '' when none is written) of a Danish FI-card or giro card payment line, None when the
+    value is none."""
+    m = _FI_LINE.fullmatch(re.sub(r"\s", "", value or ""))
+    return (m.group(1), m.group(2) or m.group(3) or "") if m else None
+
+
+def fi_payment_id(card: str, pid: str) -> bool:
+    """Whether a Danish payment id is right for its card type: at most the card's digits (the code line fills it up
+    with leading zeros, which leave the check digit as it is) and its modulus 10 check digit right."""
+    return _digits(pid) and len(pid) <= FI_CARD_ID[card] and luhn.is_valid(pid)
+
+
+def payment_reference_kind(value: str, country: str | None, means: str | None = None) -> tuple[str, bool] | None:
     """(kind, valid) for a payment reference we know how to check, None when we cannot judge it. One written with
-    invisible marks or other scripts' digits is judged by what was meant, and not valid as written."""
+    invisible marks or other scripts' digits is judged by what was meant, and not valid as written. A Danish payment
+    line (``+71<...+creditor<``, ``71#...``) is read as such from a Danish seller or with payment means 50 or 93
+    (giro, reference giro); one whose card type carries no payment id, or whose id is all zeros (none given), is not
+    judged."""
     v = (value or "").strip()
     if not v:
         return None
     bare, plain = _as_typed(v)
     odd = "" if plain else _WRITTEN_ODDLY
+    if (country == "DK" or (means or "").strip() in ("50", "93")) and (fi := fi_card(bare)):
+        card, pid = fi
+        if card not in FI_CARD_ID or not pid.strip("0"):
+            return None
+        name = "FIK payment ID" if card in ("71", "75") else "giro card payment ID"
+        return (f"{name} (card type {card}: up to {FI_CARD_ID[card]} digits, the last a modulus 10 check digit)"
+                + odd, plain and fi_payment_id(card, pid))
     if bare[:2].upper() == "RF":
         return "ISO 11649 creditor reference" + odd, plain and rf_reference(bare)
     if country == "BE" and re.fullmatch(r"([+*]{3})?[0-9]{3}/?[0-9]{4}/?[0-9]{5}(?(1)\1)", bare):  # +++ddd/dddd/ddddd+++
@@ -160,6 +207,22 @@ def account_kind(value: str, country: str | None) -> tuple[str, bool] | None:
         kind = ("bankgiro number" if dash == len(bare) - 5 and 7 <= len(digits) else
                 "plusgiro number" if dash == len(bare) - 2 else "plusgiro/bankgiro number")
         return kind + odd, plain and luhn.is_valid(digits)
+    return None
+
+
+def in_capitals(value: str | None) -> tuple[str, str] | None:
+    """(kind, the value in capitals) for an IBAN or ISO 11649 creditor reference written with small letters that is
+    valid in capitals, None otherwise. Both are upper case in their electronic form (ISO 13616, ISO 11649), and a
+    payment file's IBAN takes its country code in capitals only (ISO 20022: [A-Z]{2}); the check digits read the
+    letters alike either way, so the value is valid but written as a payment file may refuse it."""
+    v = (value or "").strip()
+    if not v or v == v.upper() or not v.isascii():
+        return None
+    up = v.upper()
+    if up[:2] == "RF" and rf_reference(up):
+        return "ISO 11649 creditor reference", up
+    if _IBAN_SHAPE.fullmatch(re.sub(r"\s", "", up)) and account_kind(up, None) == ("IBAN", True):
+        return "IBAN", up
     return None
 
 
