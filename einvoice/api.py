@@ -126,6 +126,10 @@ def convert_report(source: Source, to: str, force: bool = False, profile: str | 
     # policy for invoices we issue is no part of a conversion
     result = syntax.read_tree(parse(data).getroot())
     report = validate_document(result, profile if profile in UBL_PROFILES else "auto")
+    if to == "cii":
+        from .build import _empty_delivery_explained
+
+        _empty_delivery_explained(report.findings, converted=True)
     if not report.valid and not force:  # (with what the target does not hold of the source: often the cause)
         refused = BuildRefused(report.errors)
         refused.dropped = not_carried(doc, result, detected)

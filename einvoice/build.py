@@ -1300,12 +1300,17 @@ def _judged_otherwise(doc: Any, target: Target, given: str | None) -> list[Findi
                      format=target.name, expected=target.customization_id)]
 
 
-def _empty_delivery_explained(findings: list[Finding]) -> None:
-    """CII requires ram:ApplicableHeaderTradeDelivery: an input without delivery information leaves it empty, and
-    the empty-element warning (PEPPOL-EN16931-R008, in the Factur-X profiles' rules too) told the caller to remove
-    an element they never gave. It names the input's delivery and what fills it."""
+def _empty_delivery_explained(findings: list[Finding], converted: bool = False) -> None:
+    """CII requires ram:ApplicableHeaderTradeDelivery: an input (or a converted source) without delivery information
+    leaves it empty, and the empty-element warning (PEPPOL-EN16931-R008, in the Factur-X profiles' rules too) told
+    the caller to remove an element they never gave. It names the input's delivery and what fills it."""
     for f in findings:
         if f.rule == "PEPPOL-EN16931-R008" and (f.xpath or "").endswith(_CII_DELIVERY):
+            if converted:
+                f.hint = ("CII requires ram:ApplicableHeaderTradeDelivery; the source states no delivery information, "
+                          "so it is written empty, which the rules only warn about (the invoice may be sent). State "
+                          "the actual delivery date (BT-72) in the source to fill it.")
+                continue
             if "(input: " not in f.message:
                 f.message = f"{f.message.rstrip()} (input: delivery)"
             f.hint = ("CII requires ram:ApplicableHeaderTradeDelivery; with no delivery information in the input it "

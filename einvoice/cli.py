@@ -746,8 +746,9 @@ def convert(source: Path, to: str, target_profile: str | None, output: Path, for
         _say_error(label(source), exc)
         sys.exit(EXIT_UNREADABLE)
     write_output(output, data)
-    click.echo(f"wrote {_printable(output)} ({to.upper()}, profile {report.profile}, "
-               f"{'valid' if report.valid else f'{len(report.errors)} error' + ('s' if len(report.errors) != 1 else '')})")
+    errors, warnings = report.errors, report.warnings  # (said as a build says them: counted, then each on its line)
+    wrote(output, f"{to.upper()}, profile {report.profile}, "
+          + ("valid" if report.valid else f"{len(errors)} error{'s' if len(errors) != 1 else ''}"), errors + warnings)
     for notes, heading in ((dropped, f"not carried over (outside EN 16931, or not held by {to.upper()})"),
                            (added, f"supplied (needed by {to.upper()}, or worked out from the source; "
                                    "the source does not state it)")):

@@ -742,3 +742,21 @@ def test_show_keeps_a_cii_mandate_without_a_direct_debit_means_at_document_level
     back = tmp_path / "back.xml"
     assert run("convert", ubl, "--to", "cii", "-o", back).exit_code == 0
     assert load(back).invoice.payment_without_means.direct_debit.mandate_reference == "MANDATE-9"
+
+
+def test_convert_counts_and_lists_the_warnings_of_what_it_wrote(tmp_path):
+    """A converted document with a warning was said 'valid' where validate says 'VALID with warnings': counted and
+    listed as a build lists them; the empty delivery CII requires (a UBL source without cac:Delivery) is explained
+    as the source's, not as an element to remove."""
+    import re as _re
+
+    text = (SAMPLES / "ehf-invoice.xml").read_text(encoding="utf-8")
+    src = tmp_path / "no-delivery.xml"
+    src.write_text(_re.sub(r"<cac:Delivery>.*?</cac:Delivery>\s*", "", text, flags=_re.S), encoding="utf-8")
+    assert "<cac:Delivery>" not in src.read_text(encoding="utf-8")
+    out = tmp_path / "out.xml"
+    res = run("convert", src, "--to", "cii", "-o", out)
+    assert res.exit_code == 0 and out.exists(), res.output
+    assert _re.search(r"^wrote .*\(CII, profile facturx-en16931, valid, 1 warning\)$", res.stdout, _re.M), res.stdout
+    assert "WARNING PEPPOL-EN16931-R008" in res.stdout and "the source states no delivery information" in res.stdout
+    assert "Remove empty elements" not in res.stdout
