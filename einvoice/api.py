@@ -109,6 +109,12 @@ def convert_report(source: Source, to: str, force: bool = False, profile: str | 
             for k in drop:
                 copied[k].getparent().remove(copied[k])
             invoice = read_cii(logistics_as_charges(root))
+    legacy = doc.__dict__.get("legacy")
+    if legacy is not None and to == "ubl":  # ZUGFeRD 1.0's identifier names no UBL specification (EINV-S-001 on
+        # the result): the Factur-X profile's it was read as, as the CII written of it has (listed as not carried)
+        from .syntax.cii.writer import GUIDELINE_IDS
+
+        invoice = invoice.model_copy(update={"customization_id": GUIDELINE_IDS[legacy["profile"]]})
     if to == "ubl" and not invoice.lines:  # (UBL's schema wants one: said so, not as a schema error on the result)
         fx = detected.removeprefix("facturx-")
         what = "the invoice" if fx == detected else f"a {facturx_label(fx)} invoice"
@@ -130,12 +136,20 @@ def convert_report(source: Source, to: str, force: bool = False, profile: str | 
         from .build import _empty_delivery_explained
 
         _empty_delivery_explained(report.findings, converted=True)
+    def lost() -> list[str]:  # (a ZUGFeRD 1.0 source's paths in its own names: the notes are read on its D16B twin)
+        notes = not_carried(doc, result, detected)
+        if legacy is None:
+            return notes
+        from .syntax.zugferd1 import original_path
+
+        return [original_path(n.split(": ", 1)[0]) + n[len(n.split(": ", 1)[0]):] for n in notes]
+
     if not report.valid and not force:  # (with what the target does not hold of the source: often the cause)
         refused = BuildRefused(report.errors)
-        refused.dropped = not_carried(doc, result, detected)
+        refused.dropped = lost()
         raise refused
     if dropped is not None:
-        dropped.extend(not_carried(doc, result, detected))
+        dropped.extend(lost())
     if supplied is not None:
         supplied.extend(supplied_terms(invoice, result.invoice, to))
     return data, report

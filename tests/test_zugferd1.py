@@ -93,6 +93,10 @@ def test_cli_show_render_and_convert(tmp_path, to):
     back = load(out).invoice
     assert back.number == "ZF1-2014-17" and back.totals.payable_amount.value == Decimal("243.95")
     assert back.seller.vat_id == "DE123456789"
+    # the identifier written is the Factur-X EN16931 one (comfort's profile), in UBL too, where ZUGFeRD 1.0's named no
+    # specification (EINV-S-001 on the result: 'not fully checked')
+    assert back.customization_id == "urn:cen.eu:en16931:2017"
+    assert "EINV-S-001" not in res.output and "EINV-S-001" not in {f.rule for f in validate(out).findings}
 
 
 def test_a_basic_document_keeps_what_factur_x_basic_has_no_place_for():
@@ -106,3 +110,28 @@ def test_a_basic_document_keeps_what_factur_x_basic_has_no_place_for():
     res = CliRunner().invoke(main, ["show", "-"], input=basic)
     assert res.exit_code == 0 and "BIC SOGEDEFFXXX" in res.output, res.output
     assert validate(basic).valid
+
+
+def test_a_conversions_notes_name_the_zugferd1_elements_the_source_has(tmp_path):
+    """The notes of what a conversion does not carry named the elements of the D16B document the source was read as
+    (ram:ApplicableHeaderTradeAgreement ...), which the user's ZUGFeRD 1.0 file does not have."""
+    from einvoice.syntax.zugferd1 import original_path
+
+    src = tmp_path / "z.xml"
+    src.write_text(COMFORT.read_text(encoding="utf-8").replace(
+        "<ram:ID>GE2020211</ram:ID>", '<ram:ID>GE2020211</ram:ID><ram:GlobalID schemeID="0088">4000001987658</ram:GlobalID>'),
+        encoding="utf-8")
+    res = CliRunner().invoke(main, ["convert", str(src), "--to", "ubl", "-o", str(tmp_path / "z.ubl.xml")])
+    assert res.exit_code == 0, res.output
+    notes = [ln.strip() for ln in res.output.splitlines() if "GlobalID" in ln]
+    assert notes and all(n.startswith("/rsm:CrossIndustryDocument/rsm:SpecifiedSupplyChainTradeTransaction/"
+                                      "ram:ApplicableSupplyChainTradeAgreement/ram:BuyerTradeParty/ram:GlobalID")
+                         for n in notes), notes
+    root = etree.parse(str(src)).getroot()
+    nsmap = {"rsm": "urn:ferd:CrossIndustryDocument:invoice:1p0",
+             "ram": "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:12"}
+    assert root.xpath(notes[0].split(": ", 1)[0], namespaces=nsmap)  # (the path selects the source's element)
+    assert original_path("/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction/ram:IncludedSupplyChainTradeLineItem"
+                         "/ram:SpecifiedLineTradeSettlement/ram:SpecifiedTradeSettlementLineMonetarySummation") == (
+        "/rsm:CrossIndustryDocument/rsm:SpecifiedSupplyChainTradeTransaction/ram:IncludedSupplyChainTradeLineItem"
+        "/ram:SpecifiedSupplyChainTradeSettlement/ram:SpecifiedTradeSettlementMonetarySummation")

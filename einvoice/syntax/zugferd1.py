@@ -61,6 +61,30 @@ _REFERENCED = {"BuyerOrderReferencedDocument", "ContractReferencedDocument", "Ad
                "DespatchAdviceReferencedDocument", "ReceivingAdviceReferencedDocument", "InvoiceReferencedDocument",
                "SellerOrderReferencedDocument"}
 
+
+_BACK = {d16b: v1 for v1, d16b in _RENAME.items()}
+_STEP = __import__("re").compile(r"(/|^)(rsm|ram):([A-Za-z]+)")
+
+
+def original_path(path: str) -> str:
+    """A path of the converted (CII D16B) document, as a conversion's note gives it, in ZUGFeRD 1.0's names: the
+    element the user finds in the file they gave (``ram:ApplicableHeaderTradeAgreement`` is
+    ``ram:ApplicableSupplyChainTradeAgreement`` there). A logistics charge, which the converted document states as a
+    document level charge, keeps that charge's names."""
+    parts, out, previous = _STEP.split(path), [], None
+    i = 0
+    out.append(parts[0])
+    while i + 4 <= len(parts):
+        slash, prefix, local, rest = parts[i + 1], parts[i + 2], parts[i + 3], parts[i + 4]
+        name = _BACK.get(local, local)
+        if local == "IssuerAssignedID" and previous in _REFERENCED:
+            name = "ID"
+        elif local in ("SpecifiedTradeSettlementHeaderMonetarySummation", "SpecifiedTradeSettlementLineMonetarySummation"):
+            name = "SpecifiedTradeSettlementMonetarySummation"
+        out.append(f"{slash}{prefix}:{name}{rest}")
+        previous, i = local, i + 4
+    return "".join(out)
+
 # ZUGFeRD 1.0 profile (last part of its guideline id) -> Factur-X profile written
 PROFILES = {"basic": "basic", "comfort": "en16931", "extended": "extended"}
 
