@@ -939,7 +939,8 @@ def show(source: Path, out_format: str = "text") -> None:
         (kind, f"{inv.number or '-'}  (type {inv.type_code or '-'}, {doc.syntax.value.upper()})"),
         ("Issue date", inv.issue_date),
         ("Due date", inv.due_date if why is None else None),
-        ("Payment terms", inv.payment_terms.replace("\n", " / ") if inv.payment_terms else None),  # (a line each: one row)
+        ("Payment terms", " / ".join(x.strip() for x in inv.payment_terms.splitlines() if x.strip())
+         if inv.payment_terms else None),  # (a line each, blank ones and white space at their ends left out: one row)
         ("Seller", _party(inv.seller)),
         *((("Payee", f"{_party(inv.payee)} (paid instead of the seller)"),) if inv.payee is not None else ()),
         ("Buyer", _party(inv.buyer)),
@@ -958,10 +959,13 @@ def show(source: Path, out_format: str = "text") -> None:
     rows.append(("Seller contact", ", ".join(x for x in (contact.name, contact.telephone, contact.email) if x)
                  if contact else None))
     for m in _payments(inv) if why is None else ():
-        if m is inv.payment_without_means and inv.payment_means:  # (a CII mandate no means is a direct debit for)
-            dd = m.direct_debit
-            rows.append(("Direct debit", f"mandate {dd.mandate_reference or '-'}, creditor id {dd.creditor_id or '-'} "
-                                         "(the document's: none of its payment means is a direct debit)"))
+        if m is inv.payment_without_means:  # (what a CII settlement states outside any means: rows of their own)
+            if not inv.payment_means and m.remittance_information:  # (the document's reference, BT-83)
+                rows.append(("Payment", f"reference {m.remittance_information} (it states no payment means)"))
+            if (dd := m.direct_debit) is not None:  # (a mandate no means is a direct debit for, or without any means)
+                why_own = "none of its payment means is a direct debit" if inv.payment_means else "it states no payment means"
+                rows.append(("Direct debit", f"mandate {dd.mandate_reference or '-'}, creditor id {dd.creditor_id or '-'} "
+                                             f"(the document's: {why_own})"))
         else:
             rows.append(("Payment", _how_to_pay(m)))
     if why is not None or not _payments(inv):

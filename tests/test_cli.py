@@ -760,3 +760,32 @@ def test_convert_counts_and_lists_the_warnings_of_what_it_wrote(tmp_path):
     assert _re.search(r"^wrote .*\(CII, profile facturx-en16931, valid, 1 warning\)$", res.stdout, _re.M), res.stdout
     assert "WARNING PEPPOL-EN16931-R008" in res.stdout and "the source states no delivery information" in res.stdout
     assert "Remove empty elements" not in res.stdout
+
+
+def test_show_a_cii_mandate_of_a_document_without_means_or_beside_an_empty_debited_account(tmp_path):
+    """A CII mandate without any payment means read 'Payment: means -, direct debit of account -, ...': the row of its
+    own says it. A card payment (48) with an empty debited account element was taken for a direct debit and given the
+    document's mandate. Payment terms with a blank last line showed a trailing ' /'."""
+    src = _cii_with_mandate(tmp_path, None)
+    fx = src.read_text(encoding="utf-8")
+    start, end = fx.index("<ram:SpecifiedTradeSettlementPaymentMeans>"), fx.index("</ram:SpecifiedTradeSettlementPaymentMeans>")
+    none = tmp_path / "no-means.xml"
+    none.write_text(fx[:start] + fx[end + len("</ram:SpecifiedTradeSettlementPaymentMeans>"):], encoding="utf-8")
+    rows = [r for r in run("show", none).stdout.splitlines() if r.startswith(("Payment:", "Direct debit:"))]
+    assert rows[-1] == ("Direct debit:    mandate MANDATE-9, creditor id FR12ZZZ123456 "
+                        "(the document's: it states no payment means)"), rows
+    assert rows[0] == "Payment:         reference FA-2024-0571 (it states no payment means)", rows
+    assert not [r for r in rows if "means -" in r or "direct debit of account -" in r], rows
+    card = tmp_path / "card.xml"
+    card.write_text(fx.replace("</ram:SpecifiedTradeSettlementPaymentMeans>", "</ram:SpecifiedTradeSettlementPaymentMeans>\n"
+                               "      <ram:SpecifiedTradeSettlementPaymentMeans><ram:TypeCode>48</ram:TypeCode>"
+                               "<ram:PayerPartyDebtorFinancialAccount/></ram:SpecifiedTradeSettlementPaymentMeans>", 1),
+                    encoding="utf-8")
+    pay = json.loads(run("show", card, "--format", "json").stdout)["payment"]
+    assert [p["means"] for p in pay] == ["58", "48", None] and pay[1]["direct_debit"] is None, pay
+    assert pay[2]["direct_debit"]["mandate"] == "MANDATE-9"
+    terms = tmp_path / "terms.xml"
+    terms.write_text(re.sub(r"(<ram:SpecifiedTradePaymentTerms>\s*<ram:Description>)([^<]*)", r"\g<1>\g<2>\n  ", fx, count=1),
+                     encoding="utf-8")
+    row = next(r for r in run("show", terms).stdout.splitlines() if r.startswith("Payment terms:"))
+    assert not row.rstrip().endswith("/"), row

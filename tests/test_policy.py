@@ -495,6 +495,10 @@ def test_an_iban_or_rf_reference_in_small_letters_is_named_with_its_capitals():
     pm.credit_transfers[0].account_id = "Gb82 West 1234 5698 7654 32"  # (mixed case, printed groups)
     pm.remittance_information = None
     assert "EINV-P-018" in findings(inv)
+    # the form the message gives is the electronic one: capitals, without the printed groups' spaces
+    report = validate_document(Document(inv, Syntax.UBL), schema=False, layers=("policy",))
+    said = " ".join(f.message for f in report.findings if f.rule == "EINV-P-018")
+    assert "'GB82WEST12345698765432'" in said and "'GB82 WEST" not in said, said
     from einvoice.rules.policy.house import ISSUING
 
     assert "EINV-P-018" in ISSUING  # (checked on every invoice the builder issues, as a warning)

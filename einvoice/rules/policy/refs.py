@@ -220,9 +220,9 @@ def in_capitals(value: str | None) -> tuple[str, str] | None:
         return None
     up = v.upper()
     if up[:2] == "RF" and rf_reference(up):
-        return "ISO 11649 creditor reference", up
+        return "ISO 11649 creditor reference", re.sub(r"\s", "", up)
     if _IBAN_SHAPE.fullmatch(re.sub(r"\s", "", up)) and account_kind(up, None) == ("IBAN", True):
-        return "IBAN", up
+        return "IBAN", re.sub(r"\s", "", up)  # (the electronic form: capitals, no spaces between the groups)
     return None
 
 

@@ -357,7 +357,10 @@ def _payment_means(b: Binding, el: Any, vals: dict, els: dict, ctx: Any) -> None
         else:
             i = _first(acc, R_IBANID)
             debtor.append((text(i), i if i is not None else acc))
-    targets = [i for i, pm in enumerate(out) if debtor[i] or (pm.code or "").strip() in DIRECT_DEBIT_CODES]
+    # (a debited account counts when it names one: an empty PayerPartyDebtorFinancialAccount made a card payment,
+    # code 48, a direct debit carrying the document's mandate)
+    debited = [bool(d is not None and (d[0] or "").strip()) for d in debtor]
+    targets = [i for i, pm in enumerate(out) if debited[i] or (pm.code or "").strip() in DIRECT_DEBIT_CODES]
     if targets:
         if mandate_el is None and creditor_el is None and not any(debtor):
             return
