@@ -871,8 +871,11 @@ def mandatory(inv: Invoice, target: Target) -> list[Finding]:
         out.append(_finding("EINV-B-010"))
     from .rules.policy.refs import CREDIT_TRANSFER  # (the policy's table of payments into an account: one meaning)
 
+    from .model.invoice import no_payment_asked
+
+    asked = no_payment_asked(inv) is None  # (a credit note, nothing or less to pay: no account or reference to pay by)
     for i, m in means:
-        if m.code.strip() in CREDIT_TRANSFER:
+        if asked and m.code.strip() in CREDIT_TRANSFER:
             if not any(not _blank(ct.account_id) for ct in m.credit_transfers):
                 out.append(_finding("EINV-B-011", field=f"payment_means[{i}].credit_transfers[].account_id", code=m.code.strip()))
             if _blank(m.remittance_information):

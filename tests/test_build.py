@@ -496,3 +496,25 @@ def test_payments_into_an_account_are_one_table_for_the_builder_and_the_policy(e
         data = json.loads(json.dumps(ehf, default=str))
         data["payment_means"] = [{"code": code}]
         assert not {f.rule for f in mandatory(to_invoice(data), FORMATS["ehf"])} & {"EINV-B-011", "EINV-B-012"}, code
+
+
+def test_a_credit_note_or_nothing_to_pay_needs_no_account_or_reference_to_pay_by():
+    """The builder asked a credit note (and an invoice with nothing to pay) for the account and payment reference of a
+    payment into an account, where the policy (EINV-P-009/011), the rendered page and show ask none: one test of
+    whether a payment is asked for (model.invoice.no_payment_asked) for all of them."""
+    import einvoice
+    from einvoice.model.invoice import no_payment_asked
+    from einvoice.render import render as page
+
+    assert page.no_payment_asked is no_payment_asked  # (one definition)
+    data = load_input(SAMPLES / "ehf-credit-note.yaml")
+    data["payment_means"] = [{"code": "93"}]  # (neither account nor reference; no official rule asks them of a 93)
+    xml = einvoice.build(data, "ehf")
+    assert b"<cbc:PaymentMeansCode>93</cbc:PaymentMeansCode>" in xml
+    report = einvoice.validate(xml, policy=True)
+    assert not {"EINV-P-009", "EINV-P-011"} & {f.rule for f in report.findings}
+    data["type_code"] = "380"  # the same as an invoice: asked for
+    data.pop("billing_references", None)
+    with pytest.raises(BuildRefused) as info:
+        einvoice.build(data, "ehf")
+    assert {"EINV-B-011", "EINV-B-012"} <= {f.rule for f in info.value.findings}

@@ -479,3 +479,17 @@ class Invoice(ModelBase):
 
 
 InvoiceLine.model_rebuild()
+
+
+def no_payment_asked(inv: Invoice) -> str | None:
+    """Why a document asks for no payment, or None when it asks for one: 'accounting' (type code 751, invoice
+    information for accounting purposes), 'credit' (a credit note), 'owed' (an amount due below zero: the seller owes
+    the buyer), 'paid' (an amount due of zero). Then neither the page nor ``einvoice show`` gives a due date, account
+    or reference to pay to, and neither the builder (EINV-B-011/012) nor the house policy (EINV-P-009/011) asks
+    for an account or a reference to pay by."""
+    due = inv.totals.payable_amount.value if inv.totals and inv.totals.payable_amount else None
+    if (inv.type_code or "").strip() == "751":
+        return "accounting"
+    if inv.is_credit:
+        return "credit"
+    return "owed" if due is not None and due < 0 else "paid" if due == 0 else None

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UnreadableInput
-from ..model.invoice import Amount, Invoice, Party
+from ..model.invoice import Amount, Invoice, Party, no_payment_asked  # noqa: F401 - (also read from here)
 from . import i18n
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -550,19 +550,6 @@ def css_string(text: str) -> str:
     was printed as &#39;), so each character that could end the string or the style element, or that is no
     printing character, is a CSS escape (a hexadecimal code and a space)."""
     return "".join(f"\\{ord(c):x} " if c in '"\'\\<>&' or ord(c) < 32 or ord(c) == 127 else c for c in text)
-
-
-def no_payment_asked(inv: Invoice) -> str | None:
-    """Why a document asks for no payment, or None when it asks for one: 'accounting' (type code 751, invoice
-    information for accounting purposes), 'credit' (a credit note), 'owed' (an amount due below zero: the seller owes
-    the buyer), 'paid' (an amount due of zero). Then neither the page nor ``einvoice show`` gives a due date, account
-    or reference to pay to."""
-    due = inv.totals.payable_amount.value if inv.totals and inv.totals.payable_amount else None
-    if (inv.type_code or "").strip() == "751":
-        return "accounting"
-    if inv.is_credit:
-        return "credit"
-    return "owed" if due is not None and due < 0 else "paid" if due == 0 else None
 
 
 FIXED_FROM = 60  # lines from which the lines table is laid out with the widths _line_columns works out
