@@ -451,7 +451,8 @@ def test_a_danish_fik_payment_id_is_checked_by_its_modulus_10_digit():
     bad71 = good71[:-1] + str((int(good71[-1]) + 1) % 10)
     assert good71 == "123456789012347" and bad71 == "123456789012348"
     for ref in (f"+71<{good71}+87654321<", f"71#{good71}", f"+71 <{good71} +87654321<", f"+75<{good75}+87654321<",
-                "+71<000000000000000+87654321<", "+73<+87654321<", "71#000000000000000"):
+                "+71<000000000000000+87654321<", "+73<+87654321<", "71#000000000000000",
+                "71#0000000000000018", f"71#0{good71}"):  # (16 digits, a leading zero more: Peppol Denmark's 71# takes them)
         pm.remittance_information = ref
         assert "EINV-P-008" not in findings(inv), ref
     pm.code = "50"
@@ -460,7 +461,9 @@ def test_a_danish_fik_payment_id_is_checked_by_its_modulus_10_digit():
         assert "EINV-P-008" not in findings(inv), ref
     pm.code = "93"
     for ref in (f"+71<{bad71}+87654321<", f"71#{bad71}", f"+75<{good75[:-1]}{(int(good75[-1]) + 3) % 10}+87654321<",
-                f"+71<{good71}0+87654321<"):  # (16 digits on a card of 15)
+                f"+71<{good71}0+87654321<",  # (16 significant digits on a card of 15)
+                f"+71<{bad71}+87654321< fak 1001", f"FIK +71<{bad71}+87654321<",  # (a code line within other text)
+                "+71<00000000000001A+87654321<"):  # (a letter in the id)
         pm.remittance_information = ref
         report = validate_document(Document(inv, Syntax.UBL), schema=False, layers=("policy",))
         hit = [f for f in report.findings if f.rule == "EINV-P-008"]

@@ -121,20 +121,24 @@ CREDIT_TRANSFER = frozenset({"30", "31", "42", "50", "56", "58", "93"})
 # message) and 01 (a plain giro card) carry none.
 FI_CARD_ID = {"71": 15, "75": 16, "04": 16, "15": 16}
 # the code line '+71<payment id+creditor number<' (spaces aside), or Peppol Denmark's PaymentID '71#payment id'
-_FI_LINE = re.compile(r"\+?(01|04|15|71|73|75)(?:<([0-9]*)(?:\+[0-9]*<?)?|#([0-9]*))")
+_FI_LINE = re.compile(r"\+?(01|04|15|71|73|75)(?:<([^<>+]*)(?:\+[0-9]*<?)?|#([0-9]*))")
+# a whole code line of a card type with a payment id inside other text ('FIK +71<...+...<', '+71<...+...< fak 1001')
+_FI_LINE_IN = re.compile(r"\+(04|15|71|75)<([^<>+]*)\+[0-9]*<")
 
 
 def fi_card(value: str) -> tuple[str, str] | None:
-    """(card type, payment id: '' when none is written) of a Danish FI-card or giro card payment line, None when the
-    value is none."""
-    m = _FI_LINE.fullmatch(re.sub(r"\s", "", value or ""))
-    return (m.group(1), m.group(2) or m.group(3) or "") if m else None
+    """(card type, payment id: '' when none is written) of a Danish FI-card or giro card payment line (the whole value,
+    or a whole code line '+71<id+creditor<' within it), None when the value is none."""
+    bare = re.sub(r"\s", "", value or "")
+    m = _FI_LINE.fullmatch(bare) or _FI_LINE_IN.search(bare)
+    return (m.group(1), m.group(2) or (m.group(3) if m.re is _FI_LINE else None) or "") if m else None
 
 
 def fi_payment_id(card: str, pid: str) -> bool:
-    """Whether a Danish payment id is right for its card type: at most the card's digits (the code line fills it up
-    with leading zeros, which leave the check digit as it is) and its modulus 10 check digit right."""
-    return _digits(pid) and len(pid) <= FI_CARD_ID[card] and luhn.is_valid(pid)
+    """Whether a Danish payment id is right for its card type: digits, at most the card's without leading zeros (the
+    code line fills it up with them, and Peppol Denmark's '71#' takes 16 digits as well as 15: they leave the check
+    digit as it is), and its modulus 10 check digit right."""
+    return _digits(pid) and len(pid.lstrip("0")) <= FI_CARD_ID[card] and luhn.is_valid(pid)
 
 
 def payment_reference_kind(value: str, country: str | None, means: str | None = None) -> tuple[str, bool] | None:
