@@ -154,7 +154,7 @@ def reference_kind(ref: str, country: str | None) -> str:
     compact = ref.replace(" ", "")
     if iso11649.is_valid(compact):
         return "rf"
-    if country == "DK" and _FIK.match(compact):
+    if country == "DK" and refs.fi_card(compact) is not None:  # (the payment line as the policy reads it)
         return "fik"
     if compact.isdigit():
         if country == "NO" and refs.kid(compact):
@@ -163,8 +163,6 @@ def reference_kind(ref: str, country: str | None) -> str:
             return "ocr"
     return "reference"
 
-
-_FIK = re.compile(r"\+?(01|04|15|71|73|75)[<+]")  # the Danish FI-card types a payment line starts with
 
 
 def fmt_reference(ref: str, kind: str) -> str:
