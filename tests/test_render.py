@@ -598,6 +598,8 @@ def test_a_danish_fi_card_payment_is_named_as_such(ehf):
     pm.code, pm.remittance_information = "93", "+71<000000012345678+87654321<"
     pm.credit_transfers[0].account_id = "87654321"
     assert reference_kind(pm.remittance_information, "DK") == "fik"
+    # Peppol Denmark's form, and a code line inside other text: as the policy reads them (one reading)
+    assert reference_kind("71#000000012345678", "DK") == reference_kind("FIK +71<000000012345678+87654321<", "DK") == "fik"
     assert reference_kind(pm.remittance_information, "NO") == "reference"
     from html import unescape
 
