@@ -1163,7 +1163,8 @@ def _carriers(given: Invoice, target: Target, lost: dict[str, set[str]]) -> dict
     refused_there: dict[str, str] = {}  # lost field -> a format that keeps it but refuses the input
     same = [n for n in (("ehf", "peppol") if target.syntax == Syntax.UBL else LOSSY_ORDER) if n != target.name]
     other = [n for n in (LOSSY_ORDER if target.syntax == Syntax.UBL else ("peppol",))]
-    for name in (*same, *other):
+    twin = {"xrechnung-cii": ("xrechnung-ubl",), "xrechnung-ubl": ("xrechnung-cii",)}.get(target.name, ())  # (an
+    for name in (*twin, *same, *other):  # XRechnung's own other syntax first: the format its receiver takes)
         if len(out) == len(lost):
             break
         inv = given.model_copy(deep=True)

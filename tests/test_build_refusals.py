@@ -992,12 +992,16 @@ def test_findings_on_the_document_name_the_input_field_they_are_about():
         data = _sample(fmt)
         data["supporting_documents"] = [{"id": "A-1", "attachment": dict(pdf)}, {"id": "A-2", "attachment": dict(pdf)}]
         assert named(data, fmt)["BR-DE-22"] == "supporting_documents[1].attachment.filename)"
-    # BR-DE-30/31 in XRechnung CII: a payee's SEPA identifier is written as the creditor identifier (BT-90), which
-    # alone counts as direct debit information there; the findings named no input field
+    # XRechnung CII: a payee's SEPA identifier beside a credit transfer alone (no direct debit) has no place (written as
+    # the creditor identifier, BT-90, it counts as direct debit information there: BR-DE-30/31 and BR-DE-23-b refused
+    # it); the refusal names the field and the XRechnung syntax that carries it
     data = _sample("xrechnung-cii")
     data["payee"] = {"name": "Factor GmbH", "identifiers": [{"value": "DE98ZZZ09999999999", "scheme_id": "SEPA"}]}
-    found = named(data, "xrechnung-cii")
-    assert found["BR-DE-30"] == found["BR-DE-31"] == "payee.identifiers[0])", found
+    with pytest.raises(BuildRefused) as info:
+        einvoice.build(data, "xrechnung-cii")
+    assert [(f.rule, "payee.identifiers" in f.message and "the format xrechnung-ubl carries it" in f.message)
+            for f in info.value.findings] == [("EINV-B-030", True)], info.value.findings
+    assert einvoice.build(data, "xrechnung-ubl")  # (where it is carried, and KoSIT takes it)
     data = _sample("xrechnung-cii")
     data["payment_means"][0]["direct_debit"] = {"mandate_reference": "M-1"}
     assert named(data, "xrechnung-cii")["BR-DE-30"] == "payment_means[0].direct_debit.creditor_id)"  # (the one to give)
@@ -1215,3 +1219,22 @@ def test_a_blank_field_the_input_gives_is_named_for_its_empty_element():
         einvoice.build(inv, "peppol")
     assert [f.message.rsplit("(input: ", 1)[-1] for f in info.value.findings
             if f.rule == "PEPPOL-EN16931-P0100"] == ["type_code)"], [f.message for f in info.value.findings]
+
+
+def test_an_xrechnung_with_a_sepa_creditor_id_beside_a_credit_transfer_converts_to_cii():
+    """A valid XRechnung UBL paid by credit transfer (58) whose payee states its SEPA creditor identifier was refused by
+    `convert --to cii`: written as CII's creditor identifier (BT-90) it is direct debit information, which KoSIT refuses
+    there (BR-DE-23-b, BR-DE-30/31). It is left out and listed as not carried; a direct debit keeps it."""
+    from einvoice.api import convert_report
+
+    data = _sample("xrechnung-ubl")
+    data["payee"] = {"name": "Factor GmbH", "identifiers": [{"value": "DE98ZZZ09999999999", "scheme_id": "SEPA"}]}
+    ubl = einvoice.build(data, "xrechnung-ubl")
+    dropped: list[str] = []
+    cii, report = convert_report(ubl, "cii", dropped=dropped)
+    assert report.valid and b"CreditorReferenceID" not in cii and b"xrechnung" in cii
+    assert [d for d in dropped if "DE98ZZZ09999999999" in d], dropped
+    data["payment_means"] = [{"code": "59", "direct_debit": {"mandate_reference": "M-1", "debited_account_id": "DE75512108001245126199"}}]
+    ubl = einvoice.build(data, "xrechnung-ubl")
+    cii, report = convert_report(ubl, "cii")
+    assert report.valid and b"<ram:CreditorReferenceID>DE98ZZZ09999999999</ram:CreditorReferenceID>" in cii

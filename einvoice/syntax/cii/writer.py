@@ -49,6 +49,7 @@ from lxml import etree
 from ...basics import first_child as _first
 from ...model.calc import breakdown_key, reasons_by_breakdown
 from ...model.invoice import (
+    DIRECT_DEBIT_CODES,
     AllowanceCharge,
     Amount,
     Delivery,
@@ -456,7 +457,11 @@ def _payment_means(b: Binding, el: Any, inv: Invoice, ctx: _Ctx) -> None:
     stated = means + ([inv.payment_without_means] if inv.payment_without_means is not None else [])
     creditor = next((pm.direct_debit.creditor_id for pm in stated
                      if pm.direct_debit is not None and pm.direct_debit.creditor_id is not None), None)
-    if creditor is None:
+    if creditor is None and ("xrechnung" not in (ctx.guideline or "") or any(
+            pm.direct_debit is not None or (pm.code or "").strip() in DIRECT_DEBIT_CODES for pm in means)):
+        # (in an XRechnung, CreditorReferenceID is direct debit information, which KoSIT's rules refuse beside a
+        # credit transfer alone, BR-DE-23-b, and without a mandate: a party's SEPA identifier is then not written,
+        # and a conversion lists it as not carried)
         creditor = next((i.value for party in (inv.payee, inv.seller) if party is not None
                          for i in party.identifiers if (i.scheme_id or "").strip() == "SEPA" and i.value), None)
     mandate = next((pm.direct_debit.mandate_reference for pm in stated
