@@ -612,7 +612,8 @@ def prepare(invoice: Invoice, target: Target) -> list[Finding]:
         for what, rule in (("card", "EINV-B-032"), ("direct_debit", "EINV-B-033")):
             given = [i for i, m in enumerate(inv.payment_means) if getattr(m, what) is not None]
             if len(given) > 1:
-                findings.append(_finding(rule, field=f"payment_means[{given[1]}].{what}", format=target.name))
+                findings.append(_finding(rule, field=f"payment_means[{given[1]}].{what}", format=target.name,
+                                         count=len(given), which=", ".join(f"payment_means[{i}]" for i in given)))
     if target.syntax == Syntax.CII:
         refs = list(dict.fromkeys(m.remittance_information.strip() for m in inv.payment_means
                                   if not _blank(m.remittance_information)))

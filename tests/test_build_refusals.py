@@ -359,6 +359,15 @@ def test_ubl_limits_and_line_periods_are_refused_in_input_terms():
     assert set(found) == {"EINV-B-032", "EINV-B-034"}, found
     assert found["EINV-B-034"].startswith("lines[0].period.start_date:")
     assert found["EINV-B-032"].startswith("payment_means[2].card:")
+    assert "a card on 2 of them (payment_means[1], payment_means[2])" in found["EINV-B-032"], found
+    # one mandate with two debited accounts: two direct debits, named as such (it said the input gave several mandates)
+    data = _ehf()
+    data["payment_means"] = [{"code": "59", "direct_debit": {"mandate_reference": "M-1", "debited_account_id": a}}
+                             for a in ("NO9386011117947", "NO8330001234567")]
+    with pytest.raises(BuildRefused) as info:
+        einvoice.build(data, "ehf")
+    b033 = [f.message for f in info.value.findings if f.rule == "EINV-B-033"]
+    assert b033 and "one on 2 of them (payment_means[0], payment_means[1]), even where they say the same" in b033[0], b033
 
 
 @pytest.mark.parametrize("name, text", [
