@@ -279,70 +279,97 @@ class _Entry:
         return None
 
 
+def _resolved(value):
+    from pypdf.generic import IndirectObject
+
+    return value.get_object() if isinstance(value, IndirectObject) else value
+
+
+def _node_key(value, obj):
+    from pypdf.generic import IndirectObject
+
+    return (value.idnum, value.generation) if isinstance(value, IndirectObject) else ("direct", id(obj))
+
+
+def _tree_kids(node, above: tuple, seen: set, faults: list) -> list:
+    """The kids of a name tree node to walk, as (kid, key): each node once, none leading back up; what is wrong said
+    in ``faults``."""
+    from pypdf.generic import ArrayObject, DictionaryObject, NullObject
+
+    kids = _resolved(node.get("/Kids"))
+    if kids is None or isinstance(kids, NullObject):
+        return []
+    if not isinstance(kids, ArrayObject):
+        faults.append(f"a /Kids entry is {_kind(kids)}, not an array of nodes")
+        return []
+    if len(above) > _TREE_DEPTH:
+        faults.append(f"it nests deeper than {_TREE_DEPTH} levels, and was not followed further")
+        return []
+    out = []
+    for n, value in enumerate(kids, 1):
+        kid = _resolved(value)
+        if not isinstance(kid, DictionaryObject):
+            faults.append(f"kid {n} of a /Kids array is {_kind(kid)}, not a dictionary")
+            continue
+        k = _node_key(value, kid)
+        if k in above:
+            faults.append("a kid leads back to " + ("the node listing it" if k == above[-1] else
+                                                    "a node above it" if k != above[0] else "the root") + " (a loop)")
+        elif k in seen:
+            faults.append("a node is listed as the kid of two nodes (its entries are reached twice)")
+        elif len(seen) >= _TREE_NODES:
+            faults.append(f"it has more than {_TREE_NODES} nodes, and was not followed further")
+            break
+        else:
+            seen.add(k)
+            out.append((kid, k))
+    return out
+
+
+def _tree_leaf(names, entries: list) -> None:
+    """The entries of a node's /Names array ([key 1, file specification 1, key 2, ...])."""
+    from pypdf.generic import ArrayObject, DictionaryObject
+
+    names = _resolved(names)
+    if not isinstance(names, ArrayObject):
+        return
+    for i in range(1, len(names), 2):
+        name, spec = _resolved(names[i - 1]), _resolved(names[i])
+        if isinstance(name, str) and isinstance(spec, DictionaryObject):
+            entries.append(_Entry(str(name), spec))
+
+
 def _name_tree(reader, raising: bool = False) -> tuple[list[_Entry], list[str]]:
     """The embedded files of the PDF's /EmbeddedFiles name tree at every depth (in the tree's order: a node's kids
     before its own names, as a one-level reading has them), and what is wrong with the tree's shape, in words: a
     /Kids that is no array, a kid that is no dictionary, a kid that leads back to the node itself or to an ancestor
     (a loop), a node that two parents list. Walked once, each node at most once, up to 10,000 nodes and 64 levels
     (said when reached); a tree too damaged to walk gives what was read before the damage (with ``raising``, the
-    PDF library's exception, for the caller to say as a damaged PDF)."""
-    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NullObject
-
-    def resolve(value):
-        return value.get_object() if isinstance(value, IndirectObject) else value
-
-    def key(value, obj):
-        return (value.idnum, value.generation) if isinstance(value, IndirectObject) else ("direct", id(obj))
+    PDF library's exception, for the caller to say as a damaged PDF). An explicit stack, no recursion (nor a
+    closure calling itself, which would leave a reference cycle per document)."""
+    from pypdf.generic import DictionaryObject
 
     entries: list[_Entry] = []
     faults: list[str] = []
-
-    def leaf(names) -> None:
-        names = resolve(names)
-        if not isinstance(names, ArrayObject):
-            return
-        for i in range(1, len(names), 2):  # [key 1, file specification 1, key 2, ...]
-            name, spec = resolve(names[i - 1]), resolve(names[i])
-            if isinstance(name, str) and isinstance(spec, DictionaryObject):
-                entries.append(_Entry(str(name), spec))
-
-    def walk(node, above: tuple) -> None:
-        kids = resolve(node.get("/Kids"))
-        if kids is not None and not isinstance(kids, NullObject):
-            if not isinstance(kids, ArrayObject):
-                faults.append(f"a /Kids entry is {_kind(kids)}, not an array of nodes")
-            elif len(above) > _TREE_DEPTH:
-                faults.append(f"it nests deeper than {_TREE_DEPTH} levels, and was not followed further")
-            else:
-                for n, value in enumerate(kids, 1):
-                    kid = resolve(value)
-                    if not isinstance(kid, DictionaryObject):
-                        faults.append(f"kid {n} of a /Kids array is {_kind(kid)}, not a dictionary")
-                        continue
-                    k = key(value, kid)
-                    if k in above:
-                        faults.append("a kid leads back to " + ("the node listing it" if k == above[-1] else
-                                                                "a node above it" if k != above[0] else "the root") +
-                                      " (a loop)")
-                    elif k in seen:
-                        faults.append("a node is listed as the kid of two nodes (its entries are reached twice)")
-                    elif len(seen) >= _TREE_NODES:
-                        faults.append(f"it has more than {_TREE_NODES} nodes, and was not followed further")
-                        return
-                    else:
-                        seen.add(k)
-                        walk(kid, above + (k,))
-        if "/Names" in node:
-            leaf(node["/Names"])
-
     seen: set = set()
     try:
-        names = resolve(reader.trailer["/Root"].get("/Names"))
+        names = _resolved(reader.trailer["/Root"].get("/Names"))
         top = names.get("/EmbeddedFiles") if isinstance(names, DictionaryObject) else None
-        node = resolve(top)
+        node = _resolved(top)
         if isinstance(node, DictionaryObject):
-            seen.add(key(top, node))
-            walk(node, (key(top, node),))  # (recursion bounded by _TREE_DEPTH)
+            seen.add(_node_key(top, node))
+            stack = [[node, (_node_key(top, node),), None]]  # (node, its key and its ancestors', its kids to walk)
+            while stack:
+                frame = stack[-1]
+                if frame[2] is None:
+                    frame[2] = iter(_tree_kids(frame[0], frame[1], seen, faults))
+                nxt = next(frame[2], None)
+                if nxt is not None:
+                    stack.append([nxt[0], frame[1] + (nxt[1],), None])
+                    continue
+                stack.pop()
+                if "/Names" in frame[0]:
+                    _tree_leaf(frame[0]["/Names"], entries)
     except Exception:  # noqa: BLE001 - a tree too damaged to walk: what was read, and its faults so far
         if raising:
             raise
