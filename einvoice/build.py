@@ -1611,8 +1611,13 @@ def write_all_atomic(files: list[tuple[str | Path, bytes]]) -> None:
             except OSError as exc:
                 if exc.errno == errno.ELOOP:  # (a loop of links: renaming over it replaced the link, unsaid)
                     raise
+                if os.path.islink(path):  # (a link to nothing: writing through it made its target's folders, unsaid)
+                    raise FileNotFoundError(errno.ENOENT, f"it is a symbolic link to nothing ({os.readlink(path)}); "
+                                                          "refused", str(path)) from None
                 mode = None
-            if mode is not None and not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+            if mode is not None and stat.S_ISDIR(mode):
+                raise IsADirectoryError(errno.EISDIR, "it is a folder; name a file to write", str(path))
+            if mode is not None and not stat.S_ISREG(mode):
                 direct.append((path, data))
                 continue
             target = Path(os.path.realpath(path))
@@ -1672,6 +1677,8 @@ def build_file(input_path: str | Path, format: str, output_path: str | Path, pol
     if not isinstance(output_path, (str, os.PathLike)):
         raise TypeError(f"output_path must be a file path (str or os.PathLike), not {type(output_path).__name__}")
     arguments.build_options(format, policy, allow_lossy)
+    if isinstance(input_path, (str, os.PathLike)) and _same_path(input_path, output_path):
+        raise ValueError(f"output_path {str(output_path)!r} is the input file; refused (it would be overwritten)")
     data = load_input(input_path)
     try:
         xml, report = build_report(data, format, policy=policy, allow_lossy=allow_lossy)
@@ -1681,6 +1688,16 @@ def build_file(input_path: str | Path, format: str, output_path: str | Path, pol
     report.path = str(output_path)
     write_atomic(output_path, xml)
     return report
+
+
+def _same_path(a: str | os.PathLike, b: str | os.PathLike) -> bool:
+    """Whether two paths name the same file (existing or not)."""
+    try:
+        if os.path.exists(a) and os.path.exists(b):
+            return os.path.samefile(a, b)
+        return os.path.realpath(a) == os.path.realpath(b)
+    except (OSError, ValueError):
+        return False
 
 
 __all__ = ["build", "build_file", "build_report", "dropped_terms", "load_input", "to_invoice", "prepare", "mandatory",

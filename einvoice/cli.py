@@ -177,6 +177,8 @@ def _parse_rules(_ctx, _param, values: tuple[str, ...]) -> dict[str, str] | None
         return None
     from .rules import releases
 
+    if not any(v.strip(" ,") for v in values):  # ('', ',' or ' ' applied the releases in force without a word)
+        raise click.BadParameter("no release named: give FAMILY=VERSION (einvoice rules lists them)")
     try:
         chosen = releases.parse(",".join(values))  # (a family named twice with two releases: refused)
         releases.select(chosen)
@@ -565,8 +567,8 @@ def _skipped_note(listed: int, skipped: dict[str, list[str]]) -> str:
 @click.option("--policy", is_flag=True, help="also apply the house policy (EINV-P-*, configured in [tool.einvoice])")
 @click.option("--format", "out_format", default="text", show_default=True,
               type=click.Choice(["text", "json", "junit", "sarif"]))
-@click.option("--output", "-o", "output", type=OutputPath(),
-              help="write the report to this file instead of standard output")
+@click.option("--output", "-o", "output", type=OutputPath(stdout=True),
+              help="write the report to this file instead of standard output (-: standard output)")
 @click.option("--fail-on", default="error", show_default=True, type=click.Choice(["error", "warning", "never"]),
               help="lowest severity that makes the exit code 1")
 @click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, help="parallel workers (default: all cores)")

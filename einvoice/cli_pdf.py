@@ -59,10 +59,18 @@ class OutputPath(click.Path):
     """A file to write (-o, --pdf): a folder or another bad value is one line and exit 2, as every other refusal of
     an output (click's usage block said it in four)."""
 
-    def __init__(self):
+    def __init__(self, stdout: bool = False):
         super().__init__(dir_okay=False, path_type=Path)
+        self.stdout = stdout  # '-' is standard output, the option's default (else '-' is refused: no file named '-')
 
     def convert(self, value, param, ctx):
+        if isinstance(value, str) and value == "-":
+            if self.stdout:
+                return None
+            from .cli import _usage_error
+
+            _usage_error(f"--{param.name}" if param is not None and param.name else "output",
+                         "- (standard output) is not taken here: name a file to write (or /dev/stdout)")
         try:
             return super().convert(value, param, ctx)
         except click.BadParameter as exc:
@@ -158,7 +166,7 @@ def render(source: Path, output: Path, lang: str | None) -> None:
 
     suffix = output.suffix.lower()
     if suffix not in (".html", ".htm", ".pdf"):
-        click.echo(f"einvoice: {output}: the output must end in .html or .pdf", err=True)
+        click.echo(f"einvoice: {_printable(output)}: the output must end in .html or .pdf", err=True)
         sys.exit(EXIT_UNREADABLE)
     _refuse_overwrite(output, source)
     try:
@@ -175,8 +183,8 @@ def render(source: Path, output: Path, lang: str | None) -> None:
 
 @click.command()
 @click.argument("source", type=click.Path(path_type=Path, readable=False))
-@click.option("--output", "-o", type=OutputPath(), default=None,
-              help="XML file to write (default: standard output)")
+@click.option("--output", "-o", type=OutputPath(stdout=True), default=None,
+              help="XML file to write (default, or -: standard output)")
 @click.option("--raw", is_flag=True, help="write the attachment's bytes as embedded, well-formed or not (to repair it)")
 @max_size_option
 def extract(source: Path, output: Path | None, raw: bool) -> None:

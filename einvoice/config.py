@@ -83,8 +83,10 @@ def parse(data: dict, source: str | None = None) -> PolicyConfig:
     late = get("require-late-interest", False)
     if not isinstance(late, bool):
         fail(f"require-late-interest must be true or false, not {late!r}")
-    table = get("rules", {}) or {}
-    if not isinstance(table, dict):
+    table = get("rules", {})
+    if table is None:
+        table = {}
+    if not isinstance(table, dict):  # ([], false, 0 passed for an empty table)
         fail("rules must be a table of rule id = setting")
     known = configurable_rules()
     rules = {}
@@ -146,10 +148,15 @@ def _read(p: Path, name: str) -> str | None:
         return None
 
 
-@functools.lru_cache(maxsize=None)
 def load(start: str | None = None) -> PolicyConfig:
-    """The policy configuration nearest to ``start`` (default: the working folder)."""
-    folder = Path(start or Path.cwd()).resolve()
+    """The policy configuration nearest to ``start`` (default: the working folder), read once per folder (the
+    working folder as it is at the call: a process that changes it gets the configuration of its new one)."""
+    return _load(str(Path(start or Path.cwd()).resolve()))
+
+
+@functools.lru_cache(maxsize=64)
+def _load(start: str) -> PolicyConfig:
+    folder = Path(start)
     for d in (folder, *folder.parents):
         for name in ("einvoice.toml", "pyproject.toml"):
             p = d / name
@@ -170,3 +177,6 @@ def load(start: str | None = None) -> PolicyConfig:
             if table:
                 return parse(table, str(p))
     return PolicyConfig()
+
+
+load.cache_clear = _load.cache_clear  # (the tests, and a caller whose configuration files changed)

@@ -274,16 +274,27 @@ def print_scores(scores: list[Score], verbose: bool = False, out=sys.stdout) -> 
 
 def run(root: Path, only: str | None = None, rule: str | None = None, verbose: bool = False,
         golden: bool = True, units: bool = True, as_json: bool = False, out=sys.stdout) -> int:
-    """Print the scoreboard; return 0 when everything agrees, 1 otherwise."""
+    """Print the scoreboard; return 0 when everything agrees, 1 otherwise, 2 when nothing was selected."""
     scores: list[Score] = []
     if units:
         scores += unit_scores(root, only, rule)
         for folder in PROJECT_UNIT_FOLDERS:
             if (PROJECT_TESTS / folder).is_dir():
                 scores += unit_scores(PROJECT_TESTS, only, rule, under=folder)
+    units_total = sum(s.total for s in scores)  # (the unit tests' assertions about the rule asked for, if any)
     if golden:
         scores += golden_scores(root, only, rule)
         scores += golden_scores(root, only, rule, "expected-verdicts-peppol-releases.json", RELEASE_LAYERS)
+    if rule and not units_total and not any(  # (a rule id no test and no official verdict names: a typo, say)
+            rule in (root / name).read_text(encoding="utf-8", errors="replace")
+            for name in ("expected-verdicts.json", "expected-verdicts-peppol-releases.json") if (root / name).is_file()):
+        scores = []
+    if not sum(s.total for s in scores):  # (a typo in --only or --rule, or both parts left out, is no green scoreboard)
+        said = ", ".join(x for x in (f"--only {only!r}" if only else "", f"--rule {rule!r}" if rule else "",
+                                     "--no-golden" if not golden else "", "--no-units" if not units else "") if x)
+        print(f"einvoice conformance: nothing to score{' with ' + said if said else ''}: no test or verdict selected",
+              file=sys.stderr)
+        return 2
     if as_json:
         json.dump({"scores": [{"name": s.name, "agreed": s.agreed, "total": s.total,
                                 "disagreements": [d.__dict__ for d in s.disagreements]} for s in scores]},
@@ -314,10 +325,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", action="store_true", help="print the scoreboard as JSON")
     a = ap.parse_args(argv)
     if not a.root.is_dir():
-        print(f"einvoice conformance: {a.root}: no such folder", file=sys.stderr)
+        from .errors import printable
+
+        print(f"einvoice conformance: {printable(a.root)}: no such folder", file=sys.stderr)
         return 2
     if not any((a.root / name).exists() for name in CORPUS_PARTS):  # not a scoreboard of the project's own tests alone
-        print(f"einvoice conformance: {a.root}: no conformance corpus there (none of {', '.join(CORPUS_PARTS)})",
+        from .errors import printable
+
+        print(f"einvoice conformance: {printable(a.root)}: no conformance corpus there (none of {', '.join(CORPUS_PARTS)})",
               file=sys.stderr)
         return 2
     return run(a.root, a.only, a.rule, a.verbose, not a.no_golden, not a.no_units, a.json)

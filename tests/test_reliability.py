@@ -1341,3 +1341,52 @@ def test_attachment_name_tree_that_loops_or_repeats_is_damage_not_two_files(how)
         read_pdf(buf.getvalue(), "x.pdf")
     assert "damaged PDF" in info.value.reason and "more than once" in info.value.reason
     assert "2 attachments" not in info.value.reason
+
+
+def test_misused_outputs_are_refused_in_one_line_and_write_nothing(tmp_path, monkeypatch):
+    """Found by fuzzing the command line and the API: a writer followed a link to nothing and made its target's
+    folders; build_file overwrote its own input, and to a folder raised a bare IsADirectoryError naming a temporary
+    file; '-o -' wrote a file named '-'; a control character in render's output name broke its one line."""
+    import einvoice
+
+    monkeypatch.chdir(tmp_path)
+    sample = SAMPLES / "ehf-invoice.yaml"
+    link = tmp_path / "link.xml"
+    link.symlink_to(tmp_path / "nowhere" / "deep" / "target.xml")
+    res = cli("build", sample, "-f", "ehf", "-o", link)
+    assert res.exit_code == 2 and "symbolic link to nothing" in one_line(res) and not (tmp_path / "nowhere").exists()
+    own = tmp_path / "a.yaml"
+    own.write_bytes(sample.read_bytes())
+    with pytest.raises(ValueError, match="is the input file; refused"):
+        einvoice.build_file(own, "ehf", own)
+    assert own.read_bytes() == sample.read_bytes()
+    with pytest.raises(IsADirectoryError, match="it is a folder; name a file to write") as info:
+        einvoice.build_file(own, "ehf", tmp_path)
+    assert ".tmp" not in str(info.value)
+    for args in (["build", sample, "-f", "ehf", "-o", "-"], ["convert", SAMPLES / "ehf-invoice.xml", "--to", "cii", "-o", "-"]):
+        res = cli(*args)
+        assert res.exit_code == 2 and "- (standard output) is not taken here" in one_line(res), res.output
+    assert not (tmp_path / "-").exists()
+    res = cli("validate", SAMPLES / "ehf-invoice.xml", "-o", "-")  # (here '-' is standard output, the default)
+    assert res.exit_code == 0 and "VALID" in res.stdout and not (tmp_path / "-").exists()
+    res = cli("render", SAMPLES / "ehf-invoice.xml", "-o", "a\nb")
+    assert res.exit_code == 2 and res.stderr.count("\n") == 1 and "a\\x0ab" in res.stderr
+
+
+def test_empty_rule_selections_are_no_silent_default(tmp_path, monkeypatch):
+    """--rules '' (or ',') applied the releases in force without a word, a configuration's 'rules = []' passed for an
+    empty table, and a conformance run that selects nothing (a typo in --only or --rule) printed 100 % and exit 0."""
+    from einvoice import conformance
+
+    for value in ("", ",", " "):
+        res = cli("validate", SAMPLES / "ehf-invoice.xml", "--rules", value)
+        assert res.exit_code == 2 and "no release named" in res.output, value
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "einvoice.toml").write_text("rules = []\n")
+    res = cli("validate", SAMPLES / "ehf-invoice.xml", "--policy")
+    assert res.exit_code == 2 and "rules must be a table" in one_line(res)
+    root = Path(__file__).resolve().parents[2] / "shared" / "conformance"
+    if not root.is_dir():
+        pytest.skip("../shared/conformance is not here")
+    for argv in (["--only", "zzzz-nothing"], ["--rule", "NOPE-1"], ["--no-golden", "--no-units"]):
+        assert conformance.main([str(root), *argv]) == 2, argv
