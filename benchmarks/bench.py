@@ -948,7 +948,7 @@ def main(argv=None) -> int:
         + ("" if conformance else " (samples only)"))
     from einvoice import speedups
 
-    say(f"our rule engine: {speedups.status()[0]} (einvoice speedups; EINVOICE_PURE=1 runs it from source)")
+    say(f"our rule engine: {speedups.status()[0]}; einvoice speedups compiles it, EINVOICE_PURE=1 runs it from source")
 
     if "cold" in only:
         section_cold(3 if a.quick else 9)

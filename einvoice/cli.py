@@ -198,7 +198,7 @@ def main() -> None:
       einvoice build samples/ehf-invoice.yaml -f ehf -o out/ehf-invoice.xml
       einvoice validate invoices/ --policy
       einvoice show out/ehf-invoice.xml
-      einvoice render out/ehf-invoice.xml -o out/ehf-invoice.pdf
+      einvoice render out/ehf-invoice.xml -o out/ehf-invoice-page.pdf
     Each command has its own examples: einvoice COMMAND --help
     """
     import gc
@@ -593,7 +593,8 @@ def validate(files: tuple[str, ...], profile: str, no_schema: bool, policy: bool
     """Validate invoices: files, folders (recursive), globs or - (stdin).
 
     UBL, CII and Factur-X/ZUGFeRD PDFs are recognised by content. Exit 0 clean,
-    1 findings at or above --fail-on, 2 when a file is unreadable (or usage error).
+    1 findings at or above --fail-on, 2 when a file is unreadable, a folder or the files named hold no invoice
+    (without --skip-other-xml), or a usage error.
 
     \b
     Examples:
@@ -623,6 +624,15 @@ def validate(files: tuple[str, ...], profile: str, no_schema: bool, policy: bool
         if not inputs:  # (a change that touched no invoice: nothing to judge, and said so with what was skipped)
             click.echo("einvoice: no invoice files to validate" + (
                 f": {note}" if note else " (the list names no file)"), err=True)
+            if out_format != "text" or output is not None:  # (an empty report all the same: the CI step that
+                # uploads the SARIF or reads the JUnit file finds one, as on a change with invoices)
+                empty = batch.summarize([], 0.0)
+                text = (formats.FORMATS[out_format]([], empty) if out_format != "text" else
+                        formats.to_text([], empty, color=False, summary_always=True, all_results=[]).lstrip("\n"))
+                if output is not None:
+                    write_output(output, text + "\n")
+                else:
+                    click.echo(text)
             sys.exit(EXIT_OK)
         if note:  # never silently
             click.echo(f"einvoice: --files-from: {note}", err=True)

@@ -156,7 +156,7 @@ def render(source: Path, output: Path, lang: str | None) -> None:
 
     \b
     Examples:
-      einvoice render out/ehf-invoice.xml -o out/ehf-invoice.pdf
+      einvoice render out/ehf-invoice.xml -o out/ehf-invoice-page.pdf
       einvoice render invoice.xml -o invoice.html --lang en
       einvoice render factur-x.pdf -o view.html
     """

@@ -789,3 +789,24 @@ def test_show_a_cii_mandate_of_a_document_without_means_or_beside_an_empty_debit
                      encoding="utf-8")
     row = next(r for r in run("show", terms).stdout.splitlines() if r.startswith("Payment terms:"))
     assert not row.rstrip().endswith("/"), row
+
+
+@pytest.mark.parametrize("fmt", ["sarif", "junit", "json"])
+def test_files_from_without_an_invoice_still_writes_the_report(tmp_path, monkeypatch, fmt):
+    """The README's CI recipe (changed files to --files-from, --format sarif -o einvoice.sarif, then an upload): a
+    change that touched no invoice exited 0 and wrote no report, so the upload step failed. An empty report is
+    written (or printed), with exit 0."""
+    (tmp_path / "notes.md").write_text("x")
+    monkeypatch.chdir(tmp_path)
+    out = tmp_path / f"report.{fmt}"
+    res = CliRunner().invoke(main, ["validate", "--files-from", "-", "--format", fmt, "-o", str(out)], input=b"notes.md\n")
+    assert res.exit_code == 0 and out.is_file(), res.output
+    text = out.read_text(encoding="utf-8")
+    if fmt == "sarif":
+        assert json.loads(text)["runs"][0]["results"] == []
+    elif fmt == "json":
+        assert json.loads(text)["files"] == []
+    else:
+        assert 'tests="0"' in text
+    res = CliRunner().invoke(main, ["validate", "--files-from", "-", "--format", fmt], input=b"notes.md\n")
+    assert res.exit_code == 0 and res.stdout.strip(), res.output

@@ -3,6 +3,7 @@ container check and the factur-x package's own checks; refusals; unreadable PDFs
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 from pathlib import Path
@@ -732,16 +733,19 @@ def test_a_lossy_build_between_german_parties_is_judged_by_the_inputs_countries(
     assert "BR-HYBRID-DE-01" in res.output
 
 
+@functools.lru_cache(maxsize=1)
+def _facturx_sample_pdf() -> bytes:
+    """A Factur-X EN16931 PDF built from the shipped sample (no corpus needed)."""
+    return build_pdf(load_input(SAMPLES / "facturx-en16931.yaml"), "facturx-en16931")[0]
+
+
 def _tree_shaped(kind: str) -> bytes:
-    """A shipped Factur-X PDF (FeRD's EN16931_Einfach) with its /EmbeddedFiles name tree rebuilt around the leaf
-    that holds the invoice's entry, in one of several malformed shapes."""
+    """A Factur-X PDF (built from the shipped sample) with its /EmbeddedFiles name tree rebuilt around the leaf
+    that holds the invoice's entry, in one of several malformed shapes, or sound and several levels deep."""
     import pikepdf
     from pikepdf import Array, Dictionary
 
-    src = CONFORMANCE / "facturx-samples/FX/EN16931_Einfach.pdf"
-    if not src.is_file():
-        pytest.skip(NO_CORPUS)
-    with pikepdf.open(src) as pdf:
+    with pikepdf.open(io.BytesIO(_facturx_sample_pdf())) as pdf:
         names = pdf.Root.Names.EmbeddedFiles.Names
         leaf = pdf.make_indirect(Dictionary(Names=names, Limits=Array([names[0], names[len(names) - 2]])))
         root = pdf.make_indirect(Dictionary())

@@ -28,6 +28,7 @@ from einvoice import batch, output, syntax, xmlsafe
 from einvoice.cli import main
 from einvoice.container import extract_xml, read_pdf
 from einvoice.errors import UnreadableInput
+from fragments import NO_CORPUS
 from einvoice.validate import validate
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -1387,6 +1388,6 @@ def test_empty_rule_selections_are_no_silent_default(tmp_path, monkeypatch):
     assert res.exit_code == 2 and "rules must be a table" in one_line(res)
     root = Path(__file__).resolve().parents[2] / "shared" / "conformance"
     if not root.is_dir():
-        pytest.skip("../shared/conformance is not here")
+        pytest.skip(NO_CORPUS)
     for argv in (["--only", "zzzz-nothing"], ["--rule", "NOPE-1"], ["--no-golden", "--no-units"]):
         assert conformance.main([str(root), *argv]) == 2, argv
