@@ -1677,7 +1677,7 @@ def build_file(input_path: str | Path, format: str, output_path: str | Path, pol
     if not isinstance(output_path, (str, os.PathLike)):
         raise TypeError(f"output_path must be a file path (str or os.PathLike), not {type(output_path).__name__}")
     arguments.build_options(format, policy, allow_lossy)
-    if isinstance(input_path, (str, os.PathLike)) and _same_path(input_path, output_path):
+    if isinstance(input_path, (str, os.PathLike)) and xmlsafe.same_path(input_path, output_path):
         raise ValueError(f"output_path {str(output_path)!r} is the input file; refused (it would be overwritten)")
     data = load_input(input_path)
     try:
@@ -1688,16 +1688,6 @@ def build_file(input_path: str | Path, format: str, output_path: str | Path, pol
     report.path = str(output_path)
     write_atomic(output_path, xml)
     return report
-
-
-def _same_path(a: str | os.PathLike, b: str | os.PathLike) -> bool:
-    """Whether two paths name the same file (existing or not)."""
-    try:
-        if os.path.exists(a) and os.path.exists(b):
-            return os.path.samefile(a, b)
-        return os.path.realpath(a) == os.path.realpath(b)
-    except (OSError, ValueError):
-        return False
 
 
 __all__ = ["build", "build_file", "build_report", "dropped_terms", "load_input", "to_invoice", "prepare", "mandatory",

@@ -356,16 +356,11 @@ def _parse_seconds(text: str, option: str) -> float | None:
 
 def _same_file(a: Path | str | None, b: Path | str | None) -> bool:
     """Whether two paths name the same file (existing or not)."""
-    import os
-
     if a is None or b is None:
         return False
-    try:
-        if os.path.exists(a) and os.path.exists(b):
-            return os.path.samefile(a, b)
-        return os.path.realpath(a) == os.path.realpath(b)
-    except (OSError, ValueError):
-        return False
+    from .xmlsafe import same_path
+
+    return same_path(a, b)
 
 
 def _is(path: Path, test) -> bool:

@@ -238,6 +238,16 @@ def read_bytes(source: str | Path | bytes, max_bytes: int | None = None) -> tupl
     return data, name
 
 
+def same_path(a: str | os.PathLike, b: str | os.PathLike) -> bool:
+    """Whether two paths name the same file (existing or not): an output that would overwrite an input."""
+    try:
+        if os.path.exists(a) and os.path.exists(b):
+            return os.path.samefile(a, b)
+        return os.path.realpath(a) == os.path.realpath(b)
+    except (OSError, ValueError):
+        return False
+
+
 def _os_reason(exc: Exception) -> str:
     """The system's reason, but for a name that is not there, said as a folder walk says it (every command alike)."""
     import errno
