@@ -111,7 +111,7 @@ def convert_report(source: Source, to: str, force: bool = False, profile: str | 
             invoice = read_cii(logistics_as_charges(root))
     legacy = doc.__dict__.get("legacy")
     if legacy is not None and to == "ubl":  # ZUGFeRD 1.0's identifier names no UBL specification (EINV-S-001 on
-        # the result): the Factur-X profile's it was read as, as the CII written of it has (listed as not carried)
+        # the result): the Factur-X profile's it was read as, as the CII written of it has (BT-24 is the target's own)
         from .syntax.cii.writer import GUIDELINE_IDS
 
         invoice = invoice.model_copy(update={"customization_id": GUIDELINE_IDS[legacy["profile"]]})
@@ -136,13 +136,14 @@ def convert_report(source: Source, to: str, force: bool = False, profile: str | 
         from .build import _empty_delivery_explained
 
         _empty_delivery_explained(report.findings, converted=True)
+
     def lost() -> list[str]:  # (a ZUGFeRD 1.0 source's paths in its own names: the notes are read on its D16B twin)
         notes = not_carried(doc, result, detected)
         if legacy is None:
             return notes
         from .syntax.zugferd1 import original_path
 
-        return [original_path(n.split(": ", 1)[0]) + n[len(n.split(": ", 1)[0]):] for n in notes]
+        return ["".join((original_path(path), sep, value)) for path, sep, value in (n.partition(": ") for n in notes)]
 
     if not report.valid and not force:  # (with what the target does not hold of the source: often the cause)
         refused = BuildRefused(report.errors)

@@ -870,9 +870,8 @@ def mandatory(inv: Invoice, target: Target) -> list[Finding]:
     means = [(i, m) for i, m in enumerate(inv.payment_means) if not _blank(m.code)]
     if not means:
         out.append(_finding("EINV-B-010"))
-    from .rules.policy.refs import CREDIT_TRANSFER  # (the policy's table of payments into an account: one meaning)
-
     from .model.invoice import no_payment_asked
+    from .rules.policy.refs import CREDIT_TRANSFER  # (the policy's table of payments into an account: one meaning)
 
     asked = no_payment_asked(inv) is None  # (a credit note, nothing or less to pay: no account or reference to pay by)
     for i, m in means:
@@ -1016,9 +1015,9 @@ def _spelled_leaves(data: dict) -> list[tuple[str, str]]:
     field that gave it. A payment means with two credit transfers (BG-17) is two payment means in both syntaxes; the
     bank assigned creditor identifier (BT-90), a SEPA identifier of the payee or seller in UBL and the direct debit's
     creditor identifier in CII, is one set of values (``creditor_ids[value]``), and so is the mandate reference
-    (BT-89: per payment means in UBL, the document's in CII, which tells no means it belongs to); the VAT total in accounting currency
-    (BT-111) is told by its currency, not its place among the tax totals (the input may give it alone, first; the
-    written document has the invoice currency's total first)."""
+    (BT-89: per payment means in UBL, the document's in CII, which tells no means it belongs to); the VAT total in
+    accounting currency (BT-111) is told by its currency, not its place among the tax totals (the input may give it
+    alone, first; the written document has the invoice currency's total first)."""
     out: list[tuple[str, str]] = []
 
     def put(x: Any, spelt: str, at: str) -> None:

@@ -164,7 +164,6 @@ def reference_kind(ref: str, country: str | None) -> str:
     return "reference"
 
 
-
 def fmt_reference(ref: str, kind: str) -> str:
     if kind == "rf":
         from stdnum import iso11649
