@@ -401,8 +401,9 @@ def _attachments(data: dict, files: bool = False) -> dict:
 # quantity or price beyond these bounds cannot be checked exactly by them, so it is not issued
 MAX_INTEGER_DIGITS = 13
 MAX_SIGNIFICANT_DIGITS = 15
-# C0 controls but tab, line feed and carriage return; DEL and the C1 controls; lone surrogates;
-# the non-characters U+FFFE and U+FFFF: none of them may stand in an XML 1.0 document's text
+# C0 controls but tab, line feed and carriage return, lone surrogates and the non-characters U+FFFE and U+FFFF,
+# which no XML 1.0 document's text may hold; DEL and the C1 controls, which it may but is advised against (XML 1.0
+# section 2.2) and which no page or PDF of the invoice shows: the builder issues none of them
 _BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
@@ -452,8 +453,11 @@ def input_problems(inv: Invoice) -> list[str]:
         elif isinstance(obj, str):
             m = _BAD_CHARS.search(obj)
             if m:
+                why = ("a control character XML advises against, which no page of the invoice shows"
+                       if "\x7f" <= m.group() <= "\x9f" else
+                       "which an XML invoice cannot carry (a control character or a lone surrogate)")
                 out.append(f"{path}: contains the character U+{ord(m.group()):04X} at position {m.start() + 1}, "
-                           "which an XML invoice cannot carry (a control character or a lone surrogate); remove it")
+                           f"{why}; remove it")
         elif isinstance(obj, Decimal):
             problem = _number_problem(obj)
             if problem:

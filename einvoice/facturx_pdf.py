@@ -64,8 +64,10 @@ def afrelationship(level: str) -> str:
 
 
 def _metadata(invoice) -> dict[str, str]:
-    seller = (invoice.seller.name or invoice.seller.trading_name or "") if invoice.seller else ""
-    number = invoice.number or ""
+    from .render.render import page_text  # (as the page shows them: no bidirectional or other control characters)
+
+    seller = page_text((invoice.seller.name or invoice.seller.trading_name or "") if invoice.seller else "")
+    number = page_text(invoice.number or "")
     kind = invoice.kind_name
     when = invoice.issue_date.isoformat() if invoice.issue_date else ""
     return {

@@ -618,3 +618,43 @@ def test_french_puts_a_space_before_a_colon(ehf):
     html = render_html(inv, lang="fr")
     assert "Conditions de paiement\u00a0:" in html and "Conditions de paiement:" not in html
     assert "Payment terms:" in render_html(inv, lang="en")
+
+
+def test_controls_separators_and_long_words_on_the_pdf_page(ehf):
+    """Found with texts of many scripts: a line separator (U+2028) or a C1 control (legal in XML 1.0) made the PDF
+    fail as if a script's font were missing; a 140-letter word in the payment terms ran off the page; names were
+    hyphenated (a name copied from the page had hyphens it does not have); bidirectional overrides stayed in a
+    Factur-X PDF's title and author."""
+    import pikepdf
+    from pypdf import PdfReader
+
+    from einvoice.facturx_pdf import _metadata
+
+    inv = ehf.model_copy(deep=True)
+    inv.buyer.name = "Kunde\u2028Zweite Zeile\x85 AS Donaudampfschifffahrtsgesellschaftskapitaen"
+    long_word = "NO93" + "8601111794700000000000" * 6
+    inv.payment_terms = f"Betal til {long_word} innen 30 dager"
+    html = render_html(inv, "de")
+    assert "\x85" not in html and "\u2028" not in html and "Zweite Zeile" in html
+    assert "hyphens: auto" not in html.split("table.totals")[0]  # (names and notes: no hyphen added)
+    import weasyprint
+
+    laid = weasyprint.HTML(string=html).render()  # (the layout the PDF is drawn from: every box within the page)
+    for page in laid.pages:
+        right = page.width - page._page_box.margin_right
+
+        def boxes(box):
+            yield box
+            for child in getattr(box, "children", ()) or ():
+                yield from boxes(child)
+
+        widest = max(b.position_x + b.margin_width() for b in boxes(page._page_box) if hasattr(b, "margin_width")
+                     and b is not page._page_box)
+        assert widest <= right + 1, (widest, right)
+    reader = PdfReader(io.BytesIO(render_pdf(inv, "de")))  # (the PDF is written: no glyph missing for a control)
+    words = " ".join(p.extract_text() for p in reader.pages)
+    assert "".join(words.split()).count(long_word) == 1
+    bidi = ehf.model_copy(deep=True)
+    bidi.seller.name = "\u202eABC\u202c Seller"
+    meta = _metadata(bidi)
+    assert "\u202e" not in meta["title"] + meta["author"] and "ABC Seller" in meta["author"]
