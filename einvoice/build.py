@@ -1274,7 +1274,7 @@ def build_report(data: Invoice | dict, format: str, policy: bool = False,
         findings += lossy
     doc = read_written(xml)
     findings += _judged_otherwise(doc, target, invoice.customization_id)
-    report = check_written(xml, target.profile, policy=policy, doc=doc)
+    report = check_written(xml, _judged_as(doc, target), policy=policy, doc=doc)
     _name_input_fields(written, report.findings, given)
     _empty_delivery_explained(report.findings)
     report.findings[:0] = findings
@@ -1290,6 +1290,16 @@ def build_report(data: Invoice | dict, format: str, policy: bool = False,
 
 _CII_DELIVERY = "/ram:ApplicableHeaderTradeDelivery"
 _FAMILY = {"ehf": "peppol", "xrechnung-extension": "xrechnung"}  # profiles a format's own documents may be judged as
+
+
+def _judged_as(doc: Any, target: Target) -> str:
+    """The profile the written document is validated by: the format's, but an XRechnung whose identifier (BT-24, as the
+    input gives it) names the extension is judged as KoSIT judges it, by the extension's scenario (which lowers rules
+    of the plain one, BR-CL-10 on an XR03 scheme, UBL-CR-646 on sub-lines, to information)."""
+    from .profiles import detect_profile
+
+    judged = detect_profile(doc)[0]
+    return judged if target.profile == "xrechnung" and judged == "xrechnung-extension" else target.profile
 
 
 def _judged_otherwise(doc: Any, target: Target, given: str | None) -> list[Finding]:

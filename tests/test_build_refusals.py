@@ -1247,3 +1247,21 @@ def test_an_xrechnung_with_a_sepa_creditor_id_beside_a_credit_transfer_converts_
     ubl = einvoice.build(data, "xrechnung-ubl")
     cii, report = convert_report(ubl, "cii")
     assert report.valid and b"<ram:CreditorReferenceID>DE98ZZZ09999999999</ram:CreditorReferenceID>" in cii
+
+
+@pytest.mark.parametrize("fmt", ["xrechnung-cii", "xrechnung-ubl"])
+def test_an_xrechnung_extension_is_built_as_kosit_judges_it(fmt):
+    """An input stating the XRechnung extension's identifier was written with it, then judged by the plain XRechnung
+    rules: a seller identifier of KoSIT's scheme XR03 (BR-CL-10, which the extension's scenario lowers to information)
+    refused it, though `einvoice validate` and KoSIT take the document. The plain XRechnung still refuses it."""
+    ext = ("urn:cen.eu:en16931:2017#compliant#urn:xeinkauf.de:kosit:xrechnung_3.0#conformant#"
+           "urn:xeinkauf.de:kosit:extension:xrechnung_3.0")
+    data = load_input(SAMPLES / "xrechnung.yaml")
+    data["seller"].setdefault("identifiers", []).append({"value": "DE-123", "scheme_id": "XR03"})
+    with pytest.raises(BuildRefused) as info:
+        einvoice.build(data, fmt)
+    assert "BR-CL-10" in {f.rule for f in info.value.findings}
+    data["customization_id"] = ext
+    xml = einvoice.build(data, fmt)
+    report = einvoice.validate(xml)
+    assert report.profile == "xrechnung-extension" and report.valid
