@@ -850,7 +850,12 @@ def mandatory(inv: Invoice, target: Target) -> list[Finding]:
         out.append(_finding("EINV-B-001"))
     if inv.issue_date is None:
         out.append(_finding("EINV-B-002"))
-    if inv.due_date is None and _blank(inv.payment_terms):
+    from .model.invoice import no_payment_asked
+
+    asked = no_payment_asked(inv)  # (None: a payment is asked for)
+    if inv.due_date is None and _blank(inv.payment_terms) and asked in (None, "credit"):
+        # (nothing or less to pay, or information for accounting: no date to pay by; a credit note's positive amount
+        # is paid back, and EN 16931's BR-CO-25 asks it a due date or terms as it asks an invoice)
         out.append(_finding("EINV-B-003"))
     if _blank(inv.number):
         out.append(_finding("EINV-B-004"))
@@ -874,12 +879,10 @@ def mandatory(inv: Invoice, target: Target) -> list[Finding]:
     means = [(i, m) for i, m in enumerate(inv.payment_means) if not _blank(m.code)]
     if not means:
         out.append(_finding("EINV-B-010"))
-    from .model.invoice import no_payment_asked
     from .rules.policy.refs import CREDIT_TRANSFER  # (the policy's table of payments into an account: one meaning)
 
-    asked = no_payment_asked(inv) is None  # (a credit note, nothing or less to pay: no account or reference to pay by)
-    for i, m in means:
-        if asked and m.code.strip() in CREDIT_TRANSFER:
+    for i, m in means:  # (a credit note, nothing or less to pay: no account or reference to pay by)
+        if asked is None and m.code.strip() in CREDIT_TRANSFER:
             if not any(not _blank(ct.account_id) for ct in m.credit_transfers):
                 out.append(_finding("EINV-B-011", field=f"payment_means[{i}].credit_transfers[].account_id", code=m.code.strip()))
             if _blank(m.remittance_information):

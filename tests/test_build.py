@@ -518,3 +518,32 @@ def test_a_credit_note_or_nothing_to_pay_needs_no_account_or_reference_to_pay_by
     with pytest.raises(BuildRefused) as info:
         einvoice.build(data, "ehf")
     assert {"EINV-B-011", "EINV-B-012"} <= {f.rule for f in info.value.findings}
+
+
+def test_nothing_to_pay_needs_no_due_date_but_a_credit_note_does():
+    """EINV-B-003 asked an invoice with nothing to pay (prepaid in full) for a due date or terms, which EN 16931's
+    BR-CO-25 does not; a credit note's positive amount is paid back, and both still ask it."""
+    import einvoice
+
+    data = load_input(SAMPLES / "ehf-invoice.yaml")
+    data.pop("due_date", None)
+    data.pop("payment_terms", None)
+    with pytest.raises(BuildRefused) as info:
+        einvoice.build(data, "ehf")
+    assert "EINV-B-003" in {f.rule for f in info.value.findings}
+    inv = to_invoice(data)
+    prepare(inv, FORMATS["ehf"])
+    data["totals"] = {"prepaid_amount": str(inv.totals.tax_inclusive_amount.value)}
+    found = {f.rule for f in mandatory(prepare_copy(data), FORMATS["ehf"])}
+    assert "EINV-B-003" not in found, found
+    note = load_input(SAMPLES / "ehf-credit-note.yaml")
+    note.pop("due_date", None)
+    note.pop("payment_terms", None)
+    assert "EINV-B-003" in {f.rule for f in mandatory(prepare_copy(note), FORMATS["ehf"])}
+
+
+def prepare_copy(data: dict):
+    """The invoice of ``data`` as the builder completes it (totals computed) before its mandatory checks."""
+    inv = to_invoice(data)
+    prepare(inv, FORMATS["ehf"])
+    return inv
