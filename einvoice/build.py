@@ -853,9 +853,9 @@ def mandatory(inv: Invoice, target: Target) -> list[Finding]:
     from .model.invoice import no_payment_asked
 
     asked = no_payment_asked(inv)  # (None: a payment is asked for)
-    if inv.due_date is None and _blank(inv.payment_terms) and asked in (None, "credit"):
-        # (nothing or less to pay, or information for accounting: no date to pay by; a credit note's positive amount
-        # is paid back, and EN 16931's BR-CO-25 asks it a due date or terms as it asks an invoice)
+    if inv.due_date is None and _blank(inv.payment_terms) and asked is None:
+        # (a credit note, nothing or less to pay, information for accounting: no date to pay by, as the page and show
+        # give none; EN 16931 1.3.15's BR-CO-25 asked it of an invoice with a positive amount due only)
         out.append(_finding("EINV-B-003"))
     if _blank(inv.number):
         out.append(_finding("EINV-B-004"))
