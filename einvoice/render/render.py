@@ -528,24 +528,23 @@ def _environment():
     return env
 
 
-# embeddings, overrides and isolates: a document's U+202E turned "INV-2024-001" into "INV-100-4202" on the page (and the
-# footer's VAT number with it); right-to-left text itself is shown by its own direction, without them
-# what a document's text may carry that the page does not draw: bidirectional controls (copied from the page, an
-# invoice number, item number or VAT id would be another string than the document holds), DEL and the C1 controls
-# (XML 1.0 allows them; no font has a glyph, and the PDF was refused as if a script were missing); the line and
-# paragraph separators are line breaks
-_DIRECTION_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069\x7f-\x9f]")
+# what a document's text may carry that the page does not draw: the bidirectional embeddings, overrides and isolates
+# (a document's U+202E turned "INV-2024-001" into "INV-100-4202" on the page, and the footer's VAT number with it;
+# copied from the page, an invoice number or VAT id would be another string than the document holds; right-to-left
+# text itself is shown by its own direction, without them), DEL and the C1 controls (XML 1.0 allows them; no font
+# has a glyph, and the PDF was refused as if a script were missing); the line and paragraph separators are line breaks
+_NOT_DRAWN = re.compile("[\u202a-\u202e\u2066-\u2069\x7f-\x9f]")
 _SEPARATORS = re.compile("[\u2028\u2029]")
 
 
 def page_text(value: str) -> str:
     """A text as the page (and the PDF's metadata) shows it: without the characters it does not draw (above)."""
-    return _SEPARATORS.sub("\n", _DIRECTION_CONTROLS.sub("", value))
+    return _SEPARATORS.sub("\n", _NOT_DRAWN.sub("", value))
 
 
 def _without_direction_overrides(value: Any) -> Any:
     """Every value the page shows, without the characters it does not draw (:func:`page_text`)."""
-    if isinstance(value, str) and (_DIRECTION_CONTROLS.search(value) or _SEPARATORS.search(value)):
+    if isinstance(value, str) and (_NOT_DRAWN.search(value) or _SEPARATORS.search(value)):
         cleaned = page_text(value)
         return type(value)(cleaned) if type(value) is not str else cleaned  # (a Markup stays Markup)
     return value
