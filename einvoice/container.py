@@ -376,11 +376,6 @@ def _name_tree(reader, raising: bool = False) -> tuple[list[_Entry], list[str]]:
     return entries, list(dict.fromkeys(faults))[:MAX_TREE_FAULTS]
 
 
-def _name_tree_faults(reader) -> list[str]:
-    """What is wrong with the shape of the PDF's /EmbeddedFiles name tree, in words (see :func:`_name_tree`)."""
-    return _name_tree(reader)[1]
-
-
 def _kind(value) -> str:
     """A PDF object's kind in words (a name tree's wrong entry)."""
     from pypdf.generic import ArrayObject, DictionaryObject, NameObject, NullObject, NumberObject, StreamObject
@@ -440,7 +435,7 @@ def _xmp(reader, max_bytes: int) -> bytes | None:
 
 
 def _open(data: bytes, path: str | None, max_bytes: int | None = None):
-    """``(reader, attachment name, xml, other invoice names)`` of a PDF with one invoice attachment, or with
+    """``(reader, attachment name, xml, other invoice names, the name tree's faults)`` of a PDF with one invoice attachment, or with
     several under distinct known names of which the XMP's fx:DocumentFileName names one (a ZUGFeRD 1.0
     twin beside factur-x.xml, say); UnreadableInput otherwise.
 
@@ -458,8 +453,9 @@ def _open(data: bytes, path: str | None, max_bytes: int | None = None):
             reader = PdfReader(io.BytesIO(data), strict=False)
             if reader.is_encrypted:
                 raise UnreadableInput(ENCRYPTED, path)
-            entries = [(entry, _entry_names(entry)) for entry in _name_tree(reader, True)[0]]  # (at every depth: the
-            # PDF library reads one level of /Kids, and a valid tree of two levels held no invoice for it)
+            found, faults = _name_tree(reader, True)  # (at every depth: the PDF library reads one level of /Kids,
+            # and a valid tree of two levels held no invoice for it; walked once, its faults said by the caller too)
+            entries = [(entry, _entry_names(entry)) for entry in found]
         except UnreadableInput:
             raise
         except Exception as exc:  # noqa: BLE001 - pypdf raises many kinds on damaged files
@@ -472,7 +468,6 @@ def _open(data: bytes, path: str | None, max_bytes: int | None = None):
             listed = [n for n in _af_names(reader) if n.lower() in lowered]
             af = (f"; its /AF array lists {', '.join(listed)}, which that tree does not hold, and receivers do not "
                   "look for the invoice there") if listed else ""
-            faults = _name_tree_faults(reader)
             tree = f"; that tree is malformed: {'; '.join(faults)}" if faults else ""
             raise UnreadableInput("no invoice: the PDF's embedded files (its /EmbeddedFiles name tree) hold no invoice "
                                   f"XML under a known name ({', '.join(INVOICE_NAMES)}){other}{af}{tree}", path)
@@ -500,7 +495,7 @@ def _open(data: bytes, path: str | None, max_bytes: int | None = None):
             raise
         except Exception as exc:  # noqa: BLE001
             raise _failure(exc, data, path, f"damaged attachment {name}") from None
-    return reader, name, xml, others
+    return reader, name, xml, others, faults
 
 
 def invoice_xml(data: bytes, path: str | None = None, max_bytes: int | None = None) -> tuple[bytes, list[Finding]]:
@@ -533,7 +528,7 @@ def extract_xml(data: bytes, path: str | None = None, max_bytes: int | None = No
     as they are embedded (to repair a damaged one)."""
     from . import xmlsafe
 
-    _reader, name, xml, _others = _open(data, path, max_bytes)
+    _reader, name, xml, _others, _faults = _open(data, path, max_bytes)
     if raw:
         return name, xml
     if not xml.strip():
@@ -554,14 +549,14 @@ def read_pdf(data: bytes, path: str | None = None, max_bytes: int | None = None)
 def _read_pdf(data: bytes, path: str | None, max_bytes: int | None) -> tuple[str, bytes, list[Finding]]:
     """(attachment name, invoice XML, container findings) of a PDF."""
     max_bytes = size_limit(max_bytes)
-    reader, name, xml, others = _open(data, path, max_bytes)
+    reader, name, xml, others, faults = _open(data, path, max_bytes)
     findings: list[Finding] = []
     syntax = _syntax_of(xml)
     if syntax == "UBL":
         findings.append(_finding("EINV-PDF-010", path, name=name))
     if others:
         findings.append(_finding("EINV-PDF-007", path, name=name, others=", ".join(others)))
-    if faults := _name_tree_faults(reader):
+    if faults:
         findings.append(_finding("EINV-PDF-013", path, faults="; ".join(faults)))
 
     xmp_raw = _xmp(reader, max_bytes)
