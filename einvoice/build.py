@@ -852,8 +852,7 @@ def mandatory(inv: Invoice, target: Target) -> list[Finding]:
         out.append(_finding("EINV-B-002"))
     from .model.invoice import no_payment_asked
 
-    asked = no_payment_asked(inv)  # (None: a payment is asked for)
-    if inv.due_date is None and _blank(inv.payment_terms) and asked is None:
+    if inv.due_date is None and _blank(inv.payment_terms) and no_payment_asked(inv) is None:
         # (a credit note, nothing or less to pay, information for accounting: no date to pay by, as the page and show
         # give none; EN 16931 1.3.15's BR-CO-25 asked it of an invoice with a positive amount due only)
         out.append(_finding("EINV-B-003"))
@@ -879,14 +878,13 @@ def mandatory(inv: Invoice, target: Target) -> list[Finding]:
     means = [(i, m) for i, m in enumerate(inv.payment_means) if not _blank(m.code)]
     if not means:
         out.append(_finding("EINV-B-010"))
-    from .rules.policy.refs import CREDIT_TRANSFER  # (the policy's table of payments into an account: one meaning)
+    from .rules.policy.refs import payments_into_account  # (the policy's reading: one meaning, one place)
 
-    for i, m in means:  # (a credit note, nothing or less to pay: no account or reference to pay by)
-        if asked is None and m.code.strip() in CREDIT_TRANSFER:
-            if not any(not _blank(ct.account_id) for ct in m.credit_transfers):
-                out.append(_finding("EINV-B-011", field=f"payment_means[{i}].credit_transfers[].account_id", code=m.code.strip()))
-            if _blank(m.remittance_information):
-                out.append(_finding("EINV-B-012", field=f"payment_means[{i}].remittance_information", code=m.code.strip()))
+    for i, m, code in payments_into_account(inv):
+        if not any(not _blank(ct.account_id) for ct in m.credit_transfers):
+            out.append(_finding("EINV-B-011", field=f"payment_means[{i}].credit_transfers[].account_id", code=code))
+        if _blank(m.remittance_information):
+            out.append(_finding("EINV-B-012", field=f"payment_means[{i}].remittance_information", code=code))
     contact = inv.seller.contact if inv.seller else None
     if contact is None or _blank(contact.name):
         out.append(_finding("EINV-B-013"))

@@ -149,13 +149,8 @@ def payment_reference_is_the_invoice_number(doc):
 
 @RULES.rule("EINV-P-009")
 def payment_reference_present(doc):
-    from ...model.invoice import no_payment_asked  # (the model is read for the policy only: not imported before)
-
-    inv = doc.invoice
-    if no_payment_asked(inv) is not None:
-        return  # (a credit note, nothing or less to pay, information for accounting: no payment to match)
-    for pm in inv.payment_means:
-        if (code := (pm.code or "").strip()) in refs.CREDIT_TRANSFER and not _given(pm.remittance_information):
+    for _i, pm, code in refs.payments_into_account(doc.invoice):
+        if not _given(pm.remittance_information):
             yield pm, "remittance_information", {"code": code}
 
 
@@ -173,14 +168,8 @@ def account_valid(doc):
 
 @RULES.rule("EINV-P-011")
 def account_present(doc):
-    from ...model.invoice import no_payment_asked
-
-    inv = doc.invoice
-    if no_payment_asked(inv) is not None:
-        return  # (as EINV-P-009: no payment is asked for, so no account to pay into)
-    for pm in inv.payment_means:
-        if (code := (pm.code or "").strip()) in refs.CREDIT_TRANSFER and \
-                not any(_given(ct.account_id) for ct in pm.credit_transfers):
+    for _i, pm, code in refs.payments_into_account(doc.invoice):
+        if not any(_given(ct.account_id) for ct in pm.credit_transfers):
             yield pm, {"code": code}
 
 

@@ -115,6 +115,17 @@ GIRO = {"SE:BANKGIRO": "bankgiro", "SE:PLUSGIRO": "plusgiro"}
 CREDIT_TRANSFER = frozenset({"30", "31", "42", "50", "56", "58", "93"})
 
 
+
+def payments_into_account(inv) -> list[tuple[int, object, str]]:
+    """(index, payment means, code) of the means that pay into the payee's account (CREDIT_TRANSFER) of a document
+    that asks for payment (model.invoice.no_payment_asked): what the builder's EINV-B-011/012 and the policy's
+    EINV-P-009/011 ask an account and a reference of; none for a credit note or nothing (or less) to pay."""
+    from ...model.invoice import no_payment_asked  # (the model is read for these checks only: not imported before)
+
+    if no_payment_asked(inv) is not None:
+        return []
+    return [(i, pm, code) for i, pm in enumerate(inv.payment_means) if (code := (pm.code or "").strip()) in CREDIT_TRANSFER]
+
 # Danish payment slips: card type -> the digits of the payment id its code line carries, the last a check digit
 # (modulus 10, weights 1 and 2 from the right, the digits of each product summed: the Luhn scheme). FI-card (FIK,
 # payment means 93) 71: 15 digits, 75: 16; giro card (payment means 50) 04 and 15: 16. 73 (the payer writes a
