@@ -161,17 +161,20 @@ def _once(findings: list[Finding]) -> list[Finding]:
     table; all of BASIC 1.09.2's, those of EN16931's and EXTENDED's whose file test can be stricter than CEN's).
     One place is one element, an element and its child, or two children of one element: the files put some
     contexts one step apart (CEN's VAT breakdown, the profile file's category code in it; CEN's category code, the
-    profile file's VAT amount beside it: BR-G-09 was listed twice, as fatal and as error)."""
+    profile file's VAT amount beside it: BR-G-09 was listed twice, as fatal and as error). Two children of one name
+    are two places (a second VAT breakdown the profile file flags beside CEN's finding at the first stays)."""
     seen: dict[tuple, int] = {}
     out: list[Finding] = []
     for f in findings:
         if f.layer not in ("en16931", "facturx") or not f.xpath:
             out.append(f)
             continue
-        up = f.xpath.rsplit("/", 1)[0]
-        # a finding kept at the same element, at this one's parent, or at a child of this one (stored by its parent)
+        up, _, step = f.xpath.rpartition("/")
+        # a finding kept at the same element, at this one's parent, or at a child of this one (stored by its parent),
+        # or at a sibling of another name
         keys = (("at", f.rule, f.xpath), ("at", f.rule, up), ("under", f.rule, f.xpath), ("under", f.rule, up))
-        at = next((seen[k] for k in keys if k in seen and out[seen[k]].layer != f.layer), None)
+        at = next((seen[k] for k in keys if k in seen and out[seen[k]].layer != f.layer
+                   and not (k[0] == "under" and k[2] == up and _same_name(out[seen[k]].xpath, step))), None)
         if at is not None:  # (one layer's own repeats stay as they are)
             if _RANK[f.severity] < _RANK[out[at].severity]:
                 out[at] = f
@@ -180,6 +183,13 @@ def _once(findings: list[Finding]) -> list[Finding]:
         seen.setdefault(("under", f.rule, up), len(out))
         out.append(f)
     return out
+
+
+def _same_name(xpath: str, step: str) -> bool:
+    """Whether the last step of ``xpath`` names an element of the same name as ``step`` (another one: ``x[1]``,
+    ``x[2]``), not the same element."""
+    last = xpath.rpartition("/")[2]
+    return last != step and last.partition("[")[0] == step.partition("[")[0]
 
 
 def written(doc: Document) -> Document:

@@ -505,3 +505,27 @@ def test_an_iban_or_rf_reference_in_small_letters_is_named_with_its_capitals():
     from einvoice.rules.policy.house import ISSUING
 
     assert "EINV-P-018" in ISSUING  # (checked on every invoice the builder issues, as a warning)
+
+
+def test_an_iban_or_rf_reference_in_printed_groups_is_named_with_its_electronic_form():
+    """'NO93 8601 1117 947' (capitals, the printed form's groups) passed silently, where small letters were named:
+    the electronic form of both has no spaces, and a payment file takes none (EINV-P-018 names the value, how it is
+    written and its electronic form); a tab or a space at either end alone is no printed form."""
+    inv = good_invoice()
+    pm = inv.payment_means[0]
+    pm.code, pm.remittance_information = "58", "RF18 5390 0754 7034"
+    pm.credit_transfers[0].account_id = "NO93 8601 1117 947"
+    report = validate_document(Document(inv, Syntax.UBL), schema=False, layers=("policy",))
+    hits = [f for f in report.findings if f.rule == "EINV-P-018"]
+    assert len(hits) == 2 and {f.severity.value for f in hits} == {"warning"}
+    said = " ".join(f.message for f in hits)
+    for part in ("'NO9386011117947'", "'RF18539007547034'", "with spaces", "'NO93 8601 1117 947'"):
+        assert part in said, said
+    assert "small letters" not in said
+    pm.credit_transfers[0].account_id, pm.remittance_information = "no93 8601 1117 947", " RF18539007547034 "
+    hits = [f for f in validate_document(Document(inv, Syntax.UBL), schema=False, layers=("policy",)).findings
+            if f.rule == "EINV-P-018"]
+    assert len(hits) == 1 and "in small letters and with spaces" in hits[0].message
+    pm.credit_transfers[0].account_id = "NO93 8601 1117 948"  # (a wrong check digit: EINV-P-010's, not this one)
+    got = findings(inv)
+    assert "EINV-P-010" in got and "EINV-P-018" not in got

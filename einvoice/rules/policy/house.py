@@ -174,17 +174,17 @@ def account_present(doc):
 
 
 @RULES.rule("EINV-P-018")
-def written_in_capitals(doc):
-    """An IBAN or RF creditor reference written with small letters: valid, but not in its electronic form."""
+def written_in_electronic_form(doc):
+    """An IBAN or RF creditor reference written with small letters or spaces: valid, but not in its electronic form."""
     seen = set()
     for pm in doc.invoice.payment_means:
         ref = pm.remittance_information
-        if ref not in seen and (judged := refs.in_capitals(ref)):
+        if ref not in seen and (judged := refs.electronic_form(ref)):
             seen.add(ref)  # (a reference once: CII states one for all its payment means)
-            yield pm, "remittance_information", {"kind": judged[0], "value": ref, "capitals": judged[1]}
+            yield pm, "remittance_information", {"kind": judged[0], "value": ref, "form": judged[1], "how": judged[2]}
         for ct in pm.credit_transfers:
-            if judged := refs.in_capitals(ct.account_id):
-                yield ct, "account_id", {"kind": judged[0], "value": ct.account_id, "capitals": judged[1]}
+            if judged := refs.electronic_form(ct.account_id):
+                yield ct, "account_id", {"kind": judged[0], "value": ct.account_id, "form": judged[1], "how": judged[2]}
 
 
 def _invalid_org_numbers(party):

@@ -225,19 +225,25 @@ def account_kind(value: str, country: str | None) -> tuple[str, bool] | None:
     return None
 
 
-def in_capitals(value: str | None) -> tuple[str, str] | None:
-    """(kind, the value in capitals) for an IBAN or ISO 11649 creditor reference written with small letters that is
-    valid in capitals, None otherwise. Both are upper case in their electronic form (ISO 13616, ISO 11649), and a
-    payment file's IBAN takes its country code in capitals only (ISO 20022: [A-Z]{2}); the check digits read the
-    letters alike either way, so the value is valid but written as a payment file may refuse it."""
+def electronic_form(value: str | None) -> tuple[str, str, str] | None:
+    """(kind, the electronic form, how the value differs from it) for an IBAN or ISO 11649 creditor reference that is
+    valid but written otherwise than in its electronic form: with small letters, or in the printed form's groups
+    (spaces between them); None otherwise. Both are upper case without spaces in their electronic form (ISO 13616,
+    ISO 11649), and a payment file takes an IBAN so (ISO 20022: [A-Z]{2}[0-9]{2}[a-zA-Z0-9]{1,30}, no spaces); the
+    check digits read the letters alike either way and skip the spaces, so the value is valid but written as a
+    payment file may refuse it."""
     v = (value or "").strip()
-    if not v or v == v.upper() or not v.isascii():
+    if not v or not v.isascii():
         return None
-    up = v.upper()
-    if up[:2] == "RF" and rf_reference(up):
-        return "ISO 11649 creditor reference", re.sub(r"\s", "", up)
-    if _IBAN_SHAPE.fullmatch(re.sub(r"\s", "", up)) and account_kind(up, None) == ("IBAN", True):
-        return "IBAN", re.sub(r"\s", "", up)  # (the electronic form: capitals, no spaces between the groups)
+    form = re.sub(r"\s", "", v.upper())
+    small, spaced = v != v.upper(), form != v.upper()
+    if not (small or spaced):
+        return None
+    how = " and ".join(w for w, on in (("in small letters", small), ("with spaces", spaced)) if on)
+    if form[:2] == "RF" and rf_reference(form):
+        return "ISO 11649 creditor reference", form, how
+    if _IBAN_SHAPE.fullmatch(form) and account_kind(form, None) == ("IBAN", True):
+        return "IBAN", form, how
     return None
 
 
