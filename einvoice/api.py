@@ -138,7 +138,7 @@ def convert_report(source: Source, to: str, force: bool = False, profile: str | 
         _empty_delivery_explained(report.findings, converted=True)
 
     def lost() -> list[str]:  # (a ZUGFeRD 1.0 source's paths in its own names: the notes are read on its D16B twin)
-        notes = not_carried(doc, result, detected)
+        notes = not_carried(doc, result, detected, asked=profile is not None)
         if legacy is None:
             return notes
         from .syntax.zugferd1 import original_path

@@ -247,7 +247,8 @@ def _kept_guideline(invoice: Invoice, fx: str, source_profile: str | None = None
     return cid if found[1] == f"facturx-{fx}" else None
 
 
-def not_carried(source, converted, source_profile: str | None = None, limit: int | None = None) -> list[str]:
+def not_carried(source, converted, source_profile: str | None = None, limit: int | None = None,
+                asked: bool = False) -> list[str]:
     """What the source document says that the converted one does not (content outside EN 16931, or a term the
     target syntax cannot hold), one line each: ``path: 'value'``.
 
@@ -255,7 +256,9 @@ def not_carried(source, converted, source_profile: str | None = None, limit: int
     holds what the model holds); a value of a source element or attribute (its path without positions) that this
     does not have at that path is not carried, unless the value stands elsewhere in it (a term the writer puts at
     another path): each value counts as often as it occurs, so a line's VAT exemption reason that the breakdown
-    repeats is missed when only the breakdown's stays. The specification identifier (BT-24) is the target's own.
+    repeats is missed when only the breakdown's stays. The specification identifier (BT-24) is the target's own: the
+    source's, where the result states another that no profile ``asked`` for, is listed first (a Peppol BIS invoice
+    written as Factur-X is none).
     Carried, though the re-write states them otherwise: a UBL date's time zone (EN 16931's dates are calendar dates:
     compared without it), CII's BT-7 and BT-8 repeated on each VAT breakdown (one document level term: the
     writer states it on the first), BT-6 equal to BT-5 (the CII writer leaves it out, as BR-53 reads it), and the
@@ -280,8 +283,11 @@ def not_carried(source, converted, source_profile: str | None = None, limit: int
 
         again = write_ubl(converted.invoice, flavour=_ubl_flavour(source_profile))  # (as it is: a line's reason too)
     have, src = _values(xmlsafe.parse(again).getroot()), _values(source.root)
-    for path in [p for p in src if p.endswith(_SPECIFICATION)]:  # BT-24: the target's own, by design (see convert)
-        del src[path]
+    own = (converted.invoice.customization_id or "").strip()
+    changed = []  # BT-24: the target's own, by design (see convert); the source's, where it differs, is listed
+    for path in [p for p in src if p.endswith(_SPECIFICATION)]:
+        changed += [f"{path}: {v!r} (the result states its own specification identifier, BT-24: {own!r})"
+                    for v in src.pop(path) if v != own and not asked]
     for values in (have, src):  # BT-7 / BT-8 of each CII breakdown: one term, said once
         for path in [p for p in values if p.endswith(_PER_BREAKDOWN)]:
             values[path] = list(dict.fromkeys(values[path]))
@@ -311,7 +317,7 @@ def not_carried(source, converted, source_profile: str | None = None, limit: int
     for v, places in unmatched.items():
         lost = len(places) - max(0, total[v] - at_home[v])  # the rest stand elsewhere in the re-written document
         out.extend(places[len(places) - lost:] if lost > 0 else ())
-    out = [line for _place, line in sorted(out)]
+    out = changed + [line for _place, line in sorted(out)]
     return out if limit is None or len(out) <= limit else out[:limit - 1] + [f"... and {len(out) - limit + 1} more"]
 
 
