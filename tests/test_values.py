@@ -525,6 +525,19 @@ def test_round2_is_the_division_of_the_run_context(d, shift):
         assert str(v.round2(d)) == str(v.round_decimal(d * 100) / 100)
 
 
+def test_several_text_nodes_where_a_rule_reads_one_stop_as_the_official_validators_do():
+    """text() given to a function of one item: one node reads, none is '', several (a comment between two texts, or
+    two elements with text) is a CastError (XPTY0004 in the official validators, which stop there)."""
+    from einvoice.rules.values import CastError, text_node
+
+    one, split = etree.fromstring("<a>N<!--c--></a>"), etree.fromstring("<a>N<!--c-->OK</a>")
+    assert text_node(one) == "N" and text_node(etree.fromstring("<a><?p x?>OK</a>")) == "OK"
+    with pytest.raises(CastError):
+        text_node(split)
+    with pytest.raises(CastError):
+        text_node([etree.fromstring("<a>1</a>"), etree.fromstring("<a>2</a>")])
+
+
 def test_an_empty_cdata_section_is_no_text_node():
     """``<cbc:DueDate><![CDATA[]]><!--x-->2024-06-01</cbc:DueDate>``: lxml reads the empty CDATA as the text '', XPath
     has no empty text node, so ``text()`` is the date after the comment (PEPPOL-EN16931-F001 fired on '', R005 and

@@ -56,6 +56,19 @@ class _Stop:
 STOP = _Stop()  # the value of an operand the official XPath stops on
 
 
+# the parameter of a finding where an official rule stops on a value split into several text nodes (see text_node)
+SPLIT = {"stops": "it reads the element's text as one text node, and a comment or processing instruction inside the "
+                  "value splits it in two (write the value without it)"}
+
+
+def holds(fn: Any) -> bool:
+    """An assertion's value; False where the official XPath stops on a value (CastError): the rule fails there."""
+    try:
+        return bool(fn())
+    except CastError:
+        return False
+
+
 def attempt(fn: Any, errors: Any = CastError) -> Any:
     """``fn()``, or STOP where it raises one of ``errors``."""
     try:
@@ -147,14 +160,22 @@ def empty_leaves(elements: Iterable[Any]) -> list:
 
 
 def text_node(el: Any) -> str:
-    """The element's first text node child (``text()[1]``); of a list (``path/text()``), the first of any of its
-    elements (an empty element has none, and gives way to the next); '' when there is none. An empty CDATA section
-    is no text node (XPath's data model has none that is empty; lxml reads ``<![CDATA[]]>`` as the text '')."""
+    """``text()`` (of a list: ``path/text()``, over its elements) as the argument of a function of one item
+    (normalize-space, string-length, xs:date, number: how every official rule here reads it): the one text node
+    child ('' for none: an empty element gives way to the next). Several (a comment or processing instruction
+    between two texts, or two elements with text) raise CastError: the official validators stop there (XPTY0004).
+    An empty CDATA section is no text node (XPath's data model has none that is empty; lxml reads ``<![CDATA[]]>``
+    as the text '')."""
+    found = ""
     for e in el if isinstance(el, list) else (el,):
-        t = None if e is None else e.text or next((c.tail for c in e if c.tail), None)
-        if t:
-            return t
-    return ""
+        if e is None:
+            continue
+        for t in (e.text, *(c.tail for c in e)) if len(e) else (e.text,):
+            if t:
+                if found:
+                    raise CastError("several text nodes where the rule reads one")
+                found = t
+    return found
 
 
 # --------------------------------------------------------------------------- numbers

@@ -13,7 +13,7 @@ import re
 
 from ...basics import Syntax
 from . import RULES
-from ..values import attribute_of, string_value as sv, text_node
+from ..values import CastError, attribute_of, string_value as sv, text_node
 from ._checks import DOCUMENTS, country_rules, is_number, norm, number, postal_code, postal_codes, syntax_paths
 
 # every rule below needs a Danish seller (_seller_dk); most also a Danish buyer (_both_dk)
@@ -87,8 +87,12 @@ _x = syntax_paths(_PATHS)
 
 
 def _first_text(nodes: list) -> str:
-    """``normalize-space(<path>/text())`` of the first text node ('' for none)."""
-    return norm(text_node(list(nodes)))
+    """``normalize-space(<path>/text())`` of the text node ('' for none); where there are several, the official rule
+    stops: a text that makes the test fail ('' is the one each such test asks against)."""
+    try:
+        return norm(text_node(list(nodes)))
+    except CastError:
+        return ""
 
 
 def _seller_or_root(doc):
@@ -128,8 +132,14 @@ def dk_r_016(doc):
     else:
         credit = doc.root.tag.endswith("}CreditNote")
     payable = _x(doc, "payable")
-    value = number(text_node(list(payable))) if payable else None  # number(.../text())
-    if credit and value is not None and value < 0:
+    if not credit or not payable:  # ('and' read left to right: the amount only of a credit note)
+        return
+    try:
+        value = number(text_node(list(payable)))  # number(.../text())
+    except CastError:  # several text nodes: the official rule stops, failing here
+        yield payable[0]
+        return
+    if value is not None and value < 0:
         yield payable[0]
 
 
@@ -177,7 +187,11 @@ def _reason_ok(reason) -> bool:
     if reason is None:
         return False
     value = sv(reason)
-    if len(norm(text_node(reason))) == 4 and is_number(value) and 0 <= number(value) <= 9999:
+    try:
+        short = len(norm(text_node(reason))) == 4
+    except CastError:  # several text nodes: the official rule stops, failing here
+        return False
+    if short and is_number(value) and 0 <= number(value) <= 9999:
         return True
     return "#" in value and not value.startswith("#") and not value.endswith("#")
 

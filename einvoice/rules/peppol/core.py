@@ -95,7 +95,11 @@ _R004 = {UBL: ((UBL_INVOICE, UBL_CREDIT_NOTE), (cbc("CustomizationID"),)),  # co
 def r004_specification(doc):
     contexts, steps = _R004[doc.syntax]
     for ctx in elements(doc, *contexts):
-        if not _specification_ok(doc, text_node(path(ctx, *steps))):  # (cbc:CustomizationID/text(): of any of them)
+        # (cbc:CustomizationID/text(): of any of them; several text nodes stop the official rule: it fails here)
+        value = V.attempt(lambda: text_node(path(ctx, *steps)))
+        if value is V.STOP:
+            yield ctx, V.SPLIT
+        elif not _specification_ok(doc, value):
             yield ctx
 
 
@@ -118,13 +122,16 @@ def r005_tax_currency_differs(doc):
         for el in elements(doc, cbc("TaxCurrencyCode")):
             parent = el.getparent()
             other = children(parent, cbc("DocumentCurrencyCode")) if parent is not None else []
-            if normalize(text_node(el)) == normalize(text_node(other)):
-                yield el
+            same = V.attempt(lambda: normalize(text_node(el)) == normalize(text_node(other)))
+            if same:  # (STOP: several text nodes, the official rule stops)
+                yield (el, V.SPLIT) if same is V.STOP else el
     else:
         for st in elements(doc, ram("ApplicableHeaderTradeSettlement")):
             tcc = children(st, ram("TaxCurrencyCode"))
-            if tcc and normalize(text_node(tcc)) == normalize(text_node(children(st, ram("InvoiceCurrencyCode")))):
-                yield tcc[0]
+            same = tcc and V.attempt(lambda: normalize(text_node(tcc)) == normalize(
+                text_node(children(st, ram("InvoiceCurrencyCode")))))
+            if same:
+                yield (tcc[0], V.SPLIT) if same is V.STOP else tcc[0]
 
 
 # --- VAT totals --------------------------------------------------------------------
@@ -209,7 +216,8 @@ def _ac_elements(doc) -> list[tuple]:
             if doc.syntax == UBL and not _ac_in_scope(ac):
                 continue
             ind = path(ac, *indicator)  # (ChargeIndicator/text(): of any of them)
-            out.append((ac, child(ac, pct), child(ac, base), child(ac, amount), text_node(ind) if ind else None))
+            out.append((ac, child(ac, pct), child(ac, base), child(ac, amount),
+                        V.attempt(lambda: text_node(ind)) if ind else None))  # (STOP: several text nodes)
         return out
 
     return cached(doc, "peppol.ac", find)
@@ -239,11 +247,16 @@ def r043_charge_indicator(doc):
     for ac, pct, base, _amount, ind in _ac_elements(doc):
         if (pct is None) != (base is None):
             continue  # first matching official rule is R041 / R042
-        if ind is None or normalize(ind) not in ("true", "false"):
+        if ind is V.STOP:
+            yield ac, V.SPLIT
+        elif ind is None or normalize(ind) not in ("true", "false"):
             yield ac
     if doc.syntax == CII:
         for ac in elements(doc, ram("AppliedTradeAllowanceCharge")):
-            if normalize(text_node(path(ac, ram("ChargeIndicator"), udt("Indicator")))) not in ("true", "false"):
+            ind = V.attempt(lambda: normalize(text_node(path(ac, ram("ChargeIndicator"), udt("Indicator")))))
+            if ind is V.STOP:
+                yield ac, V.SPLIT
+            elif ind not in ("true", "false"):
                 yield ac
 
 
@@ -327,7 +340,7 @@ xs_date = lambda v: date_or_none(v, True)  # noqa: E731 - ``xs:date(.)`` as it c
 _PERIOD = {
     UBL: ((UBL_INVOICE, UBL_CREDIT_NOTE), (cac("InvoicePeriod"),),
           lambda r: (cac("InvoiceLine") if r.tag == UBL_INVOICE else cac("CreditNoteLine"), cac("InvoicePeriod")),
-          lambda heads: [xs_date(string_value(heads[0]))], lambda el: [xs_date(text_node(el))]),
+          lambda heads: [xs_date(string_value(heads[0]))], lambda el: [V.attempt(lambda: xs_date(text_node(el)))]),
     CII: ((rsm("SupplyChainTradeTransaction"),), (ram("ApplicableHeaderTradeSettlement"), ram("BillingSpecifiedPeriod")),
           lambda tx: (ram("IncludedSupplyChainTradeLineItem"), ram("SpecifiedLineTradeSettlement"),
                       ram("BillingSpecifiedPeriod")),
@@ -347,7 +360,10 @@ def _period_rule(fields: dict, later: bool):
                 continue
             limits = [d for d in limits_of(heads) if d is not None]
             for el in path(ctx, *line_steps(ctx), field):
-                if not any((v >= lim if later else v <= lim) for v in dates_of(el) if v is not None for lim in limits):
+                dates = dates_of(el)
+                if V.STOP in dates:  # the official rule stops on the line's date
+                    yield el, V.SPLIT
+                elif not any((v >= lim if later else v <= lim) for v in dates if v is not None for lim in limits):
                     yield el
 
     return check
