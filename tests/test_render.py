@@ -658,3 +658,40 @@ def test_controls_separators_and_long_words_on_the_pdf_page(ehf):
     bidi.seller.name = "\u202eABC\u202c Seller"
     meta = _metadata(bidi)
     assert "\u202e" not in meta["title"] + meta["author"] and "ABC Seller" in meta["author"]
+
+
+# --- the terms KoSIT's XRechnung viewer shows and the page left out -----------------
+
+CONFORMANCE = ROOT.parent / "shared" / "conformance"
+NO_CORPUS = "../shared/conformance not present (official test corpus)"
+
+
+def official(relative: str):
+    """An invoice of the official test corpus (skipped, saying why, where the corpus is absent)."""
+    path = CONFORMANCE / relative
+    if not path.is_file():
+        pytest.skip(f"{NO_CORPUS}: {relative}")
+    return load(path).invoice
+
+
+def test_lines_show_standard_id_origin_order_line_and_price_discount():
+    inv = official("en16931/ubl/examples/ubl-tc434-example2.xml")
+    view = build_view(inv, "en")
+    first, third = view["lines"][0]["details"], view["lines"][2]["details"]
+    assert "Standard ID 1234567890128 (0088)" in first                     # BT-157 with its scheme
+    assert "Country of origin Germany" in first                             # BT-159
+    assert "Order line 1" in first                                          # BT-132
+    assert "Price discount 225.00" in first                                 # BT-147
+    assert "List price 2.70" in third and "Price discount 0.27" in third    # BT-148 kept beside BT-147
+    t = text(render_html(inv, "de"))
+    assert "Standardkennung 1234567890128 (0088)" in t and "Ursprungsland Deutschland" in t
+    assert "Bestellposition 1" in t and "Preisnachlass 225,00" in t
+
+
+def test_a_gtin_is_named_so_and_a_line_object_id_has_its_scheme():
+    inv = official("en16931/cii/examples/huf_example_cii.xml")
+    assert "Object ID BN-H 6622 (ABZ)" in build_view(inv, "en")["lines"][0]["details"]    # BT-128
+    from einvoice.model.invoice import Identifier
+
+    inv.lines[0].item.standard_id = Identifier(value="4006381333931", scheme_id="0160")
+    assert "GTIN 4006381333931" in build_view(inv, "fr")["lines"][0]["details"]

@@ -200,6 +200,18 @@ def _direct_debit_rows(dd, L) -> list[tuple[str, str]]:
                                                     ("debited_account", dd.debited_account_id)) if _s(value)]
 
 
+def _identifier(ident) -> str:
+    """An identifier with its scheme, as ``value (scheme)``."""
+    return f"{_s(ident.value)} ({_s(ident.scheme_id)})" if _s(ident.scheme_id) else _s(ident.value)
+
+
+def _standard_id(ident, L) -> str:
+    """An item's standard identifier (BT-157): a GTIN (ISO 6523 ICD 0160) named so, another with its scheme."""
+    if _s(ident.scheme_id) == "0160":
+        return f"GTIN {_s(ident.value)}"
+    return f"{L('standard_id')} {_identifier(ident)}"
+
+
 def _party_view(p: Party | None, lang: str, role: str) -> dict | None:
     if p is None:
         return None
@@ -368,15 +380,25 @@ def build_view(invoice: Invoice, lang: str | None = None) -> dict:
             for attr in item.attributes:
                 if _s(attr.name) or _s(attr.value):
                     details.append(f"{_s(attr.name)}: {_s(attr.value)}")
+            if item.standard_id and _s(item.standard_id.value):
+                details.append(_standard_id(item.standard_id, L))
             codes = [_s(c.code) for c in item.classifications if _s(c.code)]
             if codes:
                 details.append(f"{L('classification')} {', '.join(codes)}")
+            if _s(item.origin_country):
+                details.append(f"{L('origin')} {country_name(item.origin_country, lang)}")
+        if _s(ln.order_line_reference):
+            details.append(f"{L('order_line')} {_s(ln.order_line_reference)}")
+        if ln.object_id and _s(ln.object_id.value):
+            details.append(f"{L('object_id')} {_identifier(ln.object_id)}")
         if _s(ln.buyer_accounting_reference):
             details.append(f"{L('accounting_ref')} {_s(ln.buyer_accounting_reference)}")
         gross = price.gross_amount.value if price and price.gross_amount else None  # (shown where it is not the price)
         net = price.net_amount.value if price and price.net_amount else None
         if gross is not None and (price.discount and price.discount.value or gross != net):
             details.append(f"{L('gross_price')} {fmt_number(gross, lang)}")
+        if price and price.discount and price.discount.value:  # (BT-147: what the gross price is lowered by)
+            details.append(f"{L('price_discount')} {fmt_number(price.discount.value, lang)}")
         if ln.period and (ln.period.start_date or ln.period.end_date):
             details.append(f"{fmt_date(ln.period.start_date, lang)} – {fmt_date(ln.period.end_date, lang)}".strip(" –"))
         lines.append({
