@@ -695,3 +695,25 @@ def test_a_gtin_is_named_so_and_a_line_object_id_has_its_scheme():
 
     inv.lines[0].item.standard_id = Identifier(value="4006381333931", scheme_id="0160")
     assert "GTIN 4006381333931" in build_view(inv, "fr")["lines"][0]["details"]
+
+
+def test_invoiced_object_delivery_region_and_document_details_are_shown():
+    inv = official("peppol-bis-3/releases/2026.5/examples/Allowance-example.xml")
+    view = build_view(inv, "en")
+    assert ("Invoiced object", "DR35141 (ABT)") in view["meta"]                    # BT-18 with its scheme
+    t = text(render_html(inv, "nb"))
+    assert "Fakturert objekt DR35141 (ABT)" in t
+    assert "Forretningsprosess: urn:fdc:peppol.eu:2017:poacc:billing:01:1.0" in t   # BT-23
+    assert "Spesifikasjon: urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0" in t  # BT-24
+    delivered = official("en16931/ubl/examples/ubl-tc434-example2.xml")
+    assert "RegionD, Norway" in build_view(delivered, "en")["delivery"]["address"]  # BT-79, as BT-39/54/68 are
+
+
+def test_a_base_amount_is_shown_without_a_percentage():
+    inv = official("facturx-samples/UBL/EN16931_Rabatte.ubl.xml")
+    bases = [ac["basis"] for ac in build_view(inv, "de")["allowances_charges"]]
+    assert "Basis 137,30" in bases                                                 # BT-93 / BT-100
+    line = official("peppol-bis-3/releases/2026.5/examples/Allowance-example.xml")
+    line.lines[0].allowances_charges[0].percentage = None
+    assert build_view(line, "en")["lines"][0]["allowances_charges"][0]["basis"] == "base 100.00"  # BT-142
+    assert "(base 100.00)" in text(render_html(line, "en"))

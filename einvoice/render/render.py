@@ -265,10 +265,13 @@ def _ac_view(ac, lang: str, cur: str | None) -> dict:
     kind = L("charge") if ac.is_charge else L("allowance")
     reason = _s(ac.reason) or (f"({_s(ac.reason_code)})" if _s(ac.reason_code) else "")
     basis = ""
+    based = ac.base_amount is not None and ac.base_amount.value is not None
     if ac.percentage is not None:
         basis = fmt_rate(ac.percentage, lang)
-        if ac.base_amount is not None and ac.base_amount.value is not None:
+        if based:
             basis += f" × {fmt_money(ac.base_amount, lang)}"
+    elif based:  # (a base amount stated without a percentage: shown all the same, BT-93/BT-100/BT-142)
+        basis = f"{L('base')} {fmt_money(ac.base_amount, lang)}"
     cat = ac.tax_category
     amount = ac.amount.value if ac.amount and ac.amount.value is not None else None
     signed = None if amount is None else (amount if ac.is_charge else -amount)
@@ -313,6 +316,8 @@ def build_view(invoice: Invoice, lang: str | None = None) -> dict:
                        ("accounting_ref", inv.buyer_accounting_reference)):
         if _s(value):
             meta.append((L(key), _s(value)))
+    if inv.invoiced_object_id and _s(inv.invoiced_object_id.value):  # (BT-18 with its scheme, UNTDID 1153)
+        meta.append((L("invoiced_object"), _identifier(inv.invoiced_object_id)))
     if inv.tax_point_date:
         meta.append((L("tax_point_date"), fmt_date(inv.tax_point_date, lang)))
     if inv.delivery and inv.delivery.actual_date:
@@ -492,6 +497,8 @@ def build_view(invoice: Invoice, lang: str | None = None) -> dict:
         "vat_accounting": vat_accounting,
         "notes": notes,
         "attachments": attachments,
+        "details": [(L(key), _s(value)) for key, value in (("process", inv.profile_id), ("specification", inv.customization_id))
+                    if _s(value)],  # (BT-23, BT-24: in small print under the page)
     }
 
 
@@ -523,8 +530,9 @@ def _delivery_view(inv: Invoice, lang: str) -> dict | None:
         city = " ".join(x for x in (_s(a.postal_code), _s(a.city)) if x)
         if city:
             address.append(city)
-        if _s(a.country_code):
-            address.append(country_name(a.country_code, lang))
+        extra = ", ".join(x for x in (_s(a.subdivision), country_name(a.country_code, lang)) if x)
+        if extra:  # (the region too, BT-79, as the other addresses show theirs)
+            address.append(extra)
     return {"name": _s(d.party_name), "address": address,
             "location": _s(d.location_id.value) if d.location_id else ""}
 
