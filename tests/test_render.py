@@ -717,3 +717,20 @@ def test_a_base_amount_is_shown_without_a_percentage():
     line.lines[0].allowances_charges[0].percentage = None
     assert build_view(line, "en")["lines"][0]["allowances_charges"][0]["basis"] == "base 100.00"  # BT-142
     assert "(base 100.00)" in text(render_html(line, "en"))
+
+
+def test_payment_means_text_is_shown_beside_the_codes_name_and_every_uncl4461_code_is_named():
+    inv = official("facturx-samples/UBL/XRECHNUNG_Einfach.ubl.xml")
+    rows = build_view(inv, "de")["payments"][0]
+    assert ("Zahlungsart", "SEPA-Überweisung (Zahlung per SEPA Überweisung.)") in rows       # BT-81 named, BT-82 kept
+    from einvoice.codelists import get
+    from einvoice.render import i18n
+
+    for code in ("4", "41", "68", "70"):
+        inv.payment_means[0].code, inv.payment_means[0].text = code, None
+        for lang in LANGS:
+            assert "code" not in build_view(inv, lang)["payments"][0][0][1].lower()
+    assert build_view(inv, "en")["payments"][0][0][1] == "Bill drawn by the creditor on the debtor"
+    inv.payment_means[0].code = "68"
+    assert build_view(inv, "fr")["payments"][0][0][1] == "Service de paiement en ligne"
+    assert not [(c, lang) for c in get("uncl4461") for lang in LANGS if not i18n.means_name(c, lang)]

@@ -2,7 +2,8 @@
 
 One row per label: the six texts in the order of :data:`LANGS`. Code names
 (document types, payment means, VAT categories, units) are short everyday
-words, not the official code-list titles. A label missing in a language falls
+words where a common code has one; the rarer document types and payment
+means carry their UNTDID 1001 / 4461 names, translated. A label missing in a language falls
 back to English; a code without a name is shown as the code itself.
 """
 
@@ -173,7 +174,7 @@ _T: dict[str, tuple[str, str, str, str, str, str]] = {
     "enterprise_register": ("Register of Business Enterprises", "Foretaksregisteret", "Bolagsverket", "Erhvervsstyrelsen", "Handelsregister", "RCS"),
 }
 
-# UNCL 4461 payment means (the common ones)
+# UNCL 4461 payment means (the common ones; the rest below)
 _MEANS: dict[str, tuple[str, str, str, str, str, str]] = {
     "1":  ("Not specified",          "Ikke angitt",            "Ej angivet",            "Ikke angivet",           "Nicht angegeben",        "Non défini"),
     "10": ("Cash",                   "Kontant",                "Kontant",               "Kontant",                "Bar",                    "Espèces"),
@@ -192,6 +193,144 @@ _MEANS: dict[str, tuple[str, str, str, str, str, str]] = {
     "97": ("Clearing between partners", "Avregning",           "Avräkning",             "Modregning",             "Verrechnung",            "Compensation"),
     "ZZZ": ("Agreed between partners", "Etter avtale",         "Enligt avtal",          "Efter aftale",           "Nach Vereinbarung",      "Selon accord"),
 }
+
+# the rest of UNTDID 4461 (the official names, translated; the ACH codes below are composed from their parts)
+_MEANS.update({
+    "8":  ("Hold",                   "Holdes tilbake",         "Innehålls",             "Tilbageholdes",          "Zurückbehalten",         "En attente"),
+    "9":  ("National or regional clearing", "Nasjonal eller regional clearing", "Nationell eller regional clearing",
+           "National eller regional clearing", "Nationales oder regionales Clearing", "Compensation nationale ou régionale"),
+    "15": ("Bookentry credit",       "Kreditering ved kontoføring", "Kreditering genom kontoföring", "Kreditering ved kontoføring",
+           "Gutschrift durch Buchung", "Crédit par écriture"),
+    "16": ("Bookentry debit",        "Debitering ved kontoføring", "Debitering genom kontoföring", "Debitering ved kontoføring",
+           "Belastung durch Buchung", "Débit par écriture"),
+    "21": ("Banker's draft",         "Bankremisse",            "Bankväxel",             "Bankveksel",             "Bankwechsel",            "Traite bancaire"),
+    "22": ("Certified banker's draft", "Bekreftet bankremisse", "Bekräftad bankväxel",  "Bekræftet bankveksel",   "Bestätigter Bankwechsel", "Traite bancaire certifiée"),
+    "23": ("Bank cheque",            "Banksjekk",              "Bankcheck",             "Bankcheck",              "Bankscheck",             "Chèque de banque"),
+    "24": ("Bill of exchange awaiting acceptance", "Veksel til aksept", "Växel för accept", "Veksel til accept",
+           "Wechsel zur Annahme",    "Lettre de change en attente d'acceptation"),
+    "25": ("Certified cheque",       "Bekreftet sjekk",        "Bekräftad check",       "Bekræftet check",        "Bestätigter Scheck",     "Chèque certifié"),
+    "26": ("Local cheque",           "Lokal sjekk",            "Lokal check",           "Lokal check",            "Platzscheck",            "Chèque local"),
+    "44": ("Accepted bill of exchange", "Akseptert veksel",    "Accepterad växel",      "Accepteret veksel",      "Akzeptierter Wechsel",   "Lettre de change acceptée"),
+    "45": ("Referenced home-banking credit transfer", "Nettbankoverføring med referanse", "Internetbanksöverföring med referens",
+           "Netbankoverførsel med reference", "Homebanking-Überweisung mit Referenz", "Virement de banque en ligne référencé"),
+    "46": ("Interbank debit transfer", "Debitering mellom banker", "Debitering mellan banker", "Debitering mellem banker",
+           "Interbanken-Lastschrift", "Débit interbancaire"),
+    "47": ("Home-banking debit transfer", "Debitering i nettbank", "Debitering i internetbank", "Debitering i netbank",
+           "Homebanking-Lastschrift", "Débit par banque en ligne"),
+    "50": ("Payment by postgiro",    "Betaling med postgiro",  "Betalning med postgiro", "Betaling med postgiro", "Zahlung per Postgiro",   "Paiement par virement postal"),
+    "51": ("FR, norme 6 97-Telereglement CFONB - Option A", "Télérèglement CFONB (Frankrike), alternativ A",
+           "Télérèglement CFONB (Frankrike), alternativ A", "Télérèglement CFONB (Frankrig), mulighed A",
+           "Télérèglement CFONB (Frankreich), Option A", "Télérèglement CFONB (norme 6 97), option A"),
+    "52": ("Urgent commercial payment", "Hastebetaling (handel)", "Brådskande handelsbetalning", "Hastebetaling (handel)",
+           "Eilige Handelszahlung",  "Paiement commercial urgent"),
+    "53": ("Urgent Treasury Payment", "Hastebetaling (treasury)", "Brådskande treasurybetalning", "Hastebetaling (treasury)",
+           "Eilige Treasury-Zahlung", "Paiement de trésorerie urgent"),
+    "56": ("Bankgiro",               "Bankgiro",               "Bankgiro",              "Bankgiro",               "Bankgiro",               "Bankgiro"),
+    "60": ("Promissory note",        "Gjeldsbrev",             "Skuldebrev",            "Gældsbrev",              "Solawechsel",            "Billet à ordre"),
+    "61": ("Promissory note signed by the debtor", "Gjeldsbrev signert av skyldneren", "Skuldebrev undertecknat av gäldenären",
+           "Gældsbrev underskrevet af debitor", "Solawechsel, vom Schuldner unterzeichnet", "Billet à ordre signé par le débiteur"),
+    "62": ("Promissory note signed by the debtor and endorsed by a bank", "Gjeldsbrev signert av skyldneren, endossert av en bank",
+           "Skuldebrev undertecknat av gäldenären, endosserat av en bank", "Gældsbrev underskrevet af debitor, endosseret af en bank",
+           "Solawechsel, vom Schuldner unterzeichnet, von einer Bank indossiert",
+           "Billet à ordre signé par le débiteur et endossé par une banque"),
+    "63": ("Promissory note signed by the debtor and endorsed by a third party", "Gjeldsbrev signert av skyldneren, endossert av en tredjepart",
+           "Skuldebrev undertecknat av gäldenären, endosserat av tredje man", "Gældsbrev underskrevet af debitor, endosseret af tredjemand",
+           "Solawechsel, vom Schuldner unterzeichnet, von einem Dritten indossiert",
+           "Billet à ordre signé par le débiteur et endossé par un tiers"),
+    "64": ("Promissory note signed by a bank", "Gjeldsbrev signert av en bank", "Skuldebrev undertecknat av en bank",
+           "Gældsbrev underskrevet af en bank", "Solawechsel, von einer Bank unterzeichnet", "Billet à ordre signé par une banque"),
+    "65": ("Promissory note signed by a bank and endorsed by another bank", "Gjeldsbrev signert av en bank, endossert av en annen bank",
+           "Skuldebrev undertecknat av en bank, endosserat av en annan bank", "Gældsbrev underskrevet af en bank, endosseret af en anden bank",
+           "Solawechsel, von einer Bank unterzeichnet, von einer anderen Bank indossiert",
+           "Billet à ordre signé par une banque et endossé par une autre banque"),
+    "66": ("Promissory note signed by a third party", "Gjeldsbrev signert av en tredjepart", "Skuldebrev undertecknat av tredje man",
+           "Gældsbrev underskrevet af tredjemand", "Solawechsel, von einem Dritten unterzeichnet", "Billet à ordre signé par un tiers"),
+    "67": ("Promissory note signed by a third party and endorsed by a bank", "Gjeldsbrev signert av en tredjepart, endossert av en bank",
+           "Skuldebrev undertecknat av tredje man, endosserat av en bank", "Gældsbrev underskrevet af tredjemand, endosseret af en bank",
+           "Solawechsel, von einem Dritten unterzeichnet, von einer Bank indossiert",
+           "Billet à ordre signé par un tiers et endossé par une banque"),
+    "68": ("Online payment service", "Betalingstjeneste på nett", "Onlinebetaltjänst",  "Onlinebetalingstjeneste", "Online-Zahlungsdienst", "Service de paiement en ligne"),
+    "69": ("Transfer Advice",        "Overføringsmelding",     "Överföringsavi",        "Overførselsadvis",       "Überweisungsavis",       "Avis de virement"),
+    "70": ("Bill drawn by the creditor on the debtor", "Veksel trukket av kreditor på skyldneren", "Växel dragen av borgenären på gäldenären",
+           "Veksel trukket af kreditor på debitor", "Vom Gläubiger auf den Schuldner gezogener Wechsel",
+           "Lettre de change tirée par le créancier sur le débiteur"),
+    "74": ("Bill drawn by the creditor on a bank", "Veksel trukket av kreditor på en bank", "Växel dragen av borgenären på en bank",
+           "Veksel trukket af kreditor på en bank", "Vom Gläubiger auf eine Bank gezogener Wechsel",
+           "Lettre de change tirée par le créancier sur une banque"),
+    "75": ("Bill drawn by the creditor, endorsed by another bank", "Veksel trukket av kreditor, endossert av en annen bank",
+           "Växel dragen av borgenären, endosserad av en annan bank", "Veksel trukket af kreditor, endosseret af en anden bank",
+           "Vom Gläubiger gezogener Wechsel, von einer anderen Bank indossiert",
+           "Lettre de change tirée par le créancier, endossée par une autre banque"),
+    "76": ("Bill drawn by the creditor on a bank and endorsed by a third party", "Veksel trukket av kreditor på en bank, endossert av en tredjepart",
+           "Växel dragen av borgenären på en bank, endosserad av tredje man", "Veksel trukket af kreditor på en bank, endosseret af tredjemand",
+           "Vom Gläubiger auf eine Bank gezogener Wechsel, von einem Dritten indossiert",
+           "Lettre de change tirée par le créancier sur une banque et endossée par un tiers"),
+    "77": ("Bill drawn by the creditor on a third party", "Veksel trukket av kreditor på en tredjepart", "Växel dragen av borgenären på tredje man",
+           "Veksel trukket af kreditor på tredjemand", "Vom Gläubiger auf einen Dritten gezogener Wechsel",
+           "Lettre de change tirée par le créancier sur un tiers"),
+    "78": ("Bill drawn by creditor on third party, accepted and endorsed by bank",
+           "Veksel trukket av kreditor på en tredjepart, akseptert og endossert av en bank",
+           "Växel dragen av borgenären på tredje man, accepterad och endosserad av en bank",
+           "Veksel trukket af kreditor på tredjemand, accepteret og endosseret af en bank",
+           "Vom Gläubiger auf einen Dritten gezogener Wechsel, von einer Bank angenommen und indossiert",
+           "Lettre de change tirée par le créancier sur un tiers, acceptée et endossée par une banque"),
+    "91": ("Not transferable banker's draft", "Ikke-overdragbar bankremisse", "Ej överlåtbar bankväxel", "Ikke-overdragelig bankveksel",
+           "Nicht übertragbarer Bankwechsel", "Traite bancaire non transmissible"),
+    "92": ("Not transferable local cheque", "Ikke-overdragbar lokal sjekk", "Ej överlåtbar lokal check", "Ikke-overdragelig lokal check",
+           "Nicht übertragbarer Platzscheck", "Chèque local non transmissible"),
+    "94": ("Urgent giro",            "Hastegiro",              "Brådskande giro",       "Hastegiro",              "Eilgiro",                "Virement urgent"),
+    "95": ("Free format giro",       "Giro i fritt format",    "Giro i fritt format",   "Giro i frit format",     "Giro im freien Format",  "Virement en format libre"),
+    "96": ("Requested method for payment was not used", "Den ønskede betalingsmåten ble ikke brukt", "Begärt betalningssätt användes inte",
+           "Den ønskede betalingsmåde blev ikke brugt", "Gewünschte Zahlungsart nicht verwendet", "Moyen de paiement demandé non utilisé"),
+    "98": ("Electronically recorded monetary claims", "Elektronisk registrerte pengekrav", "Elektroniskt registrerade penningfordringar",
+           "Elektronisk registrerede pengekrav", "Elektronisch registrierte Geldforderungen", "Créances monétaires enregistrées électroniquement"),
+})
+
+# UNTDID 4461's automated clearing house (ACH, United States) codes: account (demand or savings), payment type,
+# credit or debit, reversal; the English is the code list's own name
+_ACH_CODES = {"2": ("", "", "credit", False), "3": ("", "", "debit", False),
+              "4": ("demand", "", "debit", True), "5": ("demand", "", "credit", True),
+              "6": ("demand", "", "credit", False), "7": ("demand", "", "debit", False),
+              "11": ("savings", "", "credit", True), "12": ("savings", "", "debit", True),
+              "13": ("savings", "", "credit", False), "14": ("savings", "", "debit", False),
+              "17": ("demand", "CCD", "credit", False), "18": ("demand", "CCD", "debit", False),
+              "19": ("demand", "CTP", "credit", False), "27": ("demand", "CTP", "debit", False),
+              "28": ("demand", "CTX", "credit", False), "29": ("demand", "CTX", "debit", False),
+              "32": ("demand", "CCD+", "credit", False), "33": ("demand", "CCD+", "debit", False),
+              "34": ("", "PPD", "", False),
+              "35": ("savings", "CCD", "credit", False), "36": ("savings", "CCD", "debit", False),
+              "37": ("savings", "CTP", "credit", False), "38": ("savings", "CTP", "debit", False),
+              "39": ("savings", "CTX", "credit", False), "40": ("savings", "CTX", "debit", False),
+              "41": ("savings", "CCD+", "credit", False), "43": ("savings", "CCD+", "debit", False)}
+_ACH_TYPES_EN = {"CCD": "cash concentration/disbursement (CCD)", "CTP": "corporate trade payment (CTP)",
+                 "CTX": "corporate trade exchange (CTX)", "CCD+": "cash concentration/disbursement plus (CCD+)",
+                 "PPD": "prearranged payment and deposit (PPD)"}
+_ACH_WORDS: dict[str, tuple[str, str, str, str, str, str]] = {
+    "demand":   ("demand",   "brukskonto",      "transaktionskonto", "anfordringskonto",  "Sichtkonto",    "compte à vue"),
+    "savings":  ("savings",  "sparekonto",      "sparkonto",         "opsparingskonto",   "Sparkonto",     "compte d'épargne"),
+    "credit":   ("credit",   "kreditering",     "kreditering",       "kreditering",       "Gutschrift",    "crédit"),
+    "debit":    ("debit",    "debitering",      "debitering",        "debitering",        "Lastschrift",   "débit"),
+    "reversal": ("reversal", "tilbakeføring",   "återföring",        "tilbageførsel",     "Storno",        "contre-passation"),
+    "ach":      ("Automated clearing house", "Automatisert clearing (ACH)", "Automatiserad clearing (ACH)",
+                 "Automatiseret clearing (ACH)", "Automatisierte Clearingstelle (ACH)", "Chambre de compensation automatisée (ACH)"),
+}
+
+
+def _ach_name(code: str, lang: str) -> str | None:
+    """An ACH payment means' name (UNTDID 4461 2-7, 11-14, 17-19, 27-29, 32-41, 43), composed from its parts."""
+    parts = _ACH_CODES.get(code)
+    if parts is None:
+        return None
+    account, kind, direction, reversal = parts
+    word = lambda key: _pick(_ACH_WORDS[key], lang) or ""  # noqa: E731
+    if lang == "en":
+        if not account and not kind:
+            return f"Automated clearing house {direction}"
+        return " ".join(x for x in ("ACH", account, _ACH_TYPES_EN.get(kind, ""), direction, "reversal" if reversal else "") if x)
+    what = ", ".join(x for x in (kind, word(direction) if direction else "", word(account) if account else "",
+                                 word("reversal") if reversal else "") if x)
+    return f"{word('ach')}: {what}" if what else word("ach")
+
 
 # UNCL 5305 VAT categories
 _VAT: dict[str, tuple[str, str, str, str, str, str]] = {
@@ -250,7 +389,8 @@ def label(key: str, lang: str) -> str:
 
 
 def means_name(code: str | None, lang: str) -> str | None:
-    return _pick(_MEANS.get((code or "").strip()), lang)
+    code = (code or "").strip()
+    return _pick(_MEANS.get(code), lang) or _ach_name(code, lang)
 
 
 def vat_name(code: str | None, lang: str) -> str | None:

@@ -337,7 +337,9 @@ def build_view(invoice: Invoice, lang: str | None = None) -> dict:
     payments = []
     for m in inv.payment_means:
         rows: list[tuple[str, str]] = []
-        name = i18n.means_name(m.code, lang) or _s(m.text) or (L("means_code").format(code=_s(m.code)) if _s(m.code) else "")
+        name = i18n.means_name(m.code, lang) or (L("means_code").format(code=_s(m.code)) if _s(m.code) else "")
+        if _s(m.text) and _s(m.text) != name:  # (BT-82: the seller's own words, beside the code's name)
+            name = f"{name} ({_s(m.text)})" if name and i18n.means_name(m.code, lang) else _s(m.text)
         if name:
             rows.append((L("pay_means"), name))
         for ct in m.credit_transfers:
