@@ -734,3 +734,21 @@ def test_payment_means_text_is_shown_beside_the_codes_name_and_every_uncl4461_co
     inv.payment_means[0].code = "68"
     assert build_view(inv, "fr")["payments"][0][0][1] == "Service de paiement en ligne"
     assert not [(c, lang) for c in get("uncl4461") for lang in LANGS if not i18n.means_name(c, lang)]
+
+
+def test_every_document_type_is_named_and_an_unknown_one_shows_its_code():
+    from einvoice.codelists import get
+    from einvoice.render import i18n
+
+    inv = official("facturx-samples/UBL/EN16931_Miete.ubl.xml")
+    assert inv.type_code == "387"
+    assert build_view(inv, "en")["title"] == "Hire invoice" and build_view(inv, "de")["title"] == "Mietrechnung"
+    for code, name in (("204", "Payment valuation"), ("575", "Insurer's invoice"), ("877", "Final construction invoice")):
+        inv.type_code = code
+        assert build_view(inv, "en")["title"] == name
+    assert not [(c, lang) for c in get("uncl1001") for lang in LANGS
+                if i18n.label("type_code", lang).format(code=c) in i18n.title(c, False, lang)]  # (each one named)
+    assert i18n.title("261", True, "sv") == "Självfakturerad kreditfaktura"
+    assert i18n.title("380", False, "en") == "Invoice" and i18n.title("381", True, "nb") == "Kreditnota"
+    inv.type_code = "01"
+    assert build_view(inv, "fr")["title"] == "Facture (type 01)"

@@ -124,6 +124,7 @@ _T: dict[str, tuple[str, str, str, str, str, str]] = {
                        "{percent} % Skonto bei Zahlung innerhalb von {days} Tagen",
                        "{percent} % d'escompte pour un paiement sous {days} jours"),
     "skonto_base":    ("on {amount}", "av {amount}", "på {amount}", "af {amount}", "auf {amount}", "sur {amount}"),
+    "type_code":      ("type {code}", "type {code}", "typ {code}", "type {code}", "Typ {code}", "type {code}"),
     "means_code":     ("code {code}", "kode {code}", "kod {code}", "kode {code}", "Code {code}", "code {code}"),
     "terms":          ("Payment terms",          "Betalingsbetingelser",    "Betalningsvillkor",        "Betalingsbetingelser",     "Zahlungsbedingungen",          "Conditions de paiement"),
     "colon":          (":",                      ":",                       ":",                        ":",                        ":",                            "\u00a0:"),  # (French: a space before)
@@ -371,6 +372,61 @@ _UNITS: dict[str, tuple[str, str, str, str, str, str]] = {
     "P1":  ("%",    "%",      "%",     "%",     "%",     "%"),
 }
 
+# UNTDID 1001 document types EN 16931 accepts that have no everyday title above (the code list's names, translated)
+_DOC_TYPES: dict[str, tuple[str, str, str, str, str, str]] = {
+    "71": ("Request for payment", "Betalingsanmodning", "Betalningsbegäran", "Betalingsanmodning", "Zahlungsaufforderung", "Demande de paiement"),
+    "80": ("Debit note (goods or services)", "Debetnota (varer eller tjenester)", "Debetnota (varor eller tjänster)", "Debetnota (varer eller tjenesteydelser)", "Belastungsanzeige (Waren oder Dienstleistungen)", "Note de débit (biens ou services)"),
+    "82": ("Metered services invoice", "Faktura for målte tjenester", "Faktura för uppmätta tjänster", "Faktura for målte ydelser", "Verbrauchsabrechnung", "Facture de services mesurés"),
+    "84": ("Debit note (financial adjustments)", "Debetnota (finansielle justeringer)", "Debetnota (finansiella justeringar)", "Debetnota (finansielle justeringer)", "Belastungsanzeige (finanzielle Anpassungen)", "Note de débit (ajustements financiers)"),
+    "102": ("Tax notification", "Skattevarsel", "Skatteavisering", "Skattemeddelelse", "Steuermitteilung", "Notification fiscale"),
+    "130": ("Invoicing data sheet", "Faktureringsdataark", "Faktureringsdatablad", "Faktureringsdataark", "Rechnungsdatenblatt", "Fiche de données de facturation"),
+    "202": ("Direct payment valuation", "Direkte betalingsvurdering", "Direkt betalningsvärdering", "Direkte betalingsvurdering", "Direkte Zahlungsbewertung", "Évaluation de paiement direct"),
+    "203": ("Provisional payment valuation", "Foreløpig betalingsvurdering", "Preliminär betalningsvärdering", "Foreløbig betalingsvurdering", "Vorläufige Zahlungsbewertung", "Évaluation de paiement provisoire"),
+    "204": ("Payment valuation", "Betalingsvurdering", "Betalningsvärdering", "Betalingsvurdering", "Zahlungsbewertung", "Évaluation de paiement"),
+    "211": ("Interim application for payment", "Søknad om delbetaling", "Ansökan om delbetalning", "Anmodning om acontobetaling", "Antrag auf Abschlagszahlung", "Demande de paiement intermédiaire"),
+    "218": ("Final payment request (completed work)", "Anmodning om sluttbetaling (utført arbeid)", "Begäran om slutbetalning (utfört arbete)", "Anmodning om slutbetaling (udført arbejde)", "Schlusszahlungsanforderung (fertiggestellte Arbeiten)", "Demande de paiement final (travaux achevés)"),
+    "219": ("Payment request for completed units", "Betalingsanmodning for ferdige enheter", "Betalningsbegäran för färdiga enheter", "Betalingsanmodning for færdige enheder", "Zahlungsanforderung für fertiggestellte Einheiten", "Demande de paiement pour unités achevées"),
+    "261": ("Self-billed credit note", "Selvfakturert kreditnota", "Självfakturerad kreditfaktura", "Selvfaktureret kreditnota", "Gutschrift zur Selbstfakturierung", "Avoir autofacturé"),
+    "262": ("Consolidated credit note", "Samlekreditnota", "Samlingskreditfaktura", "Samlekreditnota", "Sammelgutschrift", "Avoir récapitulatif"),
+    "295": ("Price variation invoice", "Prisjusteringsfaktura", "Prisjusteringsfaktura", "Prisreguleringsfaktura", "Preisanpassungsrechnung", "Facture de révision de prix"),
+    "296": ("Credit note for price variation", "Kreditnota for prisjustering", "Kreditfaktura för prisjustering", "Kreditnota for prisregulering", "Gutschrift zur Preisanpassung", "Avoir de révision de prix"),
+    "308": ("Delcredere credit note", "Delkredere-kreditnota", "Delkredere-kreditfaktura", "Delkredere-kreditnota", "Delkredere-Gutschrift", "Avoir ducroire"),
+    "325": ("Proforma invoice", "Proformafaktura", "Proformafaktura", "Proformafaktura", "Proformarechnung", "Facture pro forma"),
+    "326": ("Partial invoice", "Delfaktura", "Delfaktura", "Delfaktura", "Teilrechnung", "Facture partielle"),
+    "331": ("Commercial invoice with packing list", "Handelsfaktura med pakkliste", "Handelsfaktura med packlista", "Handelsfaktura med pakkeliste", "Handelsrechnung mit Packliste", "Facture commerciale avec liste de colisage"),
+    "382": ("Commission note", "Provisjonsnota", "Provisionsnota", "Provisionsnota", "Provisionsabrechnung", "Note de commission"),
+    "385": ("Consolidated invoice", "Samlefaktura", "Samlingsfaktura", "Samlefaktura", "Sammelrechnung", "Facture récapitulative"),
+    "387": ("Hire invoice", "Leiefaktura", "Hyresfaktura", "Lejefaktura", "Mietrechnung", "Facture de location"),
+    "388": ("Tax invoice", "Skattefaktura", "Skattefaktura", "Skattefaktura", "Steuerrechnung", "Facture fiscale"),
+    "390": ("Delcredere invoice", "Delkrederefaktura", "Delkrederefaktura", "Delkrederefaktura", "Delkredere-Rechnung", "Facture ducroire"),
+    "393": ("Factored invoice", "Factoringfaktura", "Factoringfaktura", "Factoringfaktura", "Factoring-Rechnung", "Facture affacturée"),
+    "394": ("Lease invoice", "Leasingfaktura", "Leasingfaktura", "Leasingfaktura", "Leasingrechnung", "Facture de crédit-bail"),
+    "395": ("Consignment invoice", "Konsignasjonsfaktura", "Konsignationsfaktura", "Konsignationsfaktura", "Konsignationsrechnung", "Facture de consignation"),
+    "420": ("OCR payment credit note", "Kreditnota for OCR-betaling", "Kreditfaktura för OCR-betalning", "Kreditnota for OCR-betaling", "Gutschrift zur OCR-Zahlung", "Avoir de paiement OCR"),
+    "456": ("Debit advice", "Debiteringsmelding", "Debiteringsavi", "Debiteringsadvis", "Belastungsavis", "Avis de débit"),
+    "457": ("Reversal of debit", "Tilbakeføring av debitering", "Återföring av debitering", "Tilbageførsel af debitering", "Storno einer Belastung", "Contre-passation de débit"),
+    "458": ("Reversal of credit", "Tilbakeføring av kreditering", "Återföring av kreditering", "Tilbageførsel af kreditering", "Storno einer Gutschrift", "Contre-passation de crédit"),
+    "471": ("Self-billed corrective invoice", "Selvfakturert korrigert faktura", "Självfakturerad rättelsefaktura", "Selvfaktureret korrektionsfaktura", "Rechnungskorrektur (Selbstfakturierung)", "Facture rectificative autofacturée"),
+    "472": ("Factored corrective invoice", "Korrigert factoringfaktura", "Rättelsefaktura (factoring)", "Korrektionsfaktura (factoring)", "Rechnungskorrektur (Factoring)", "Facture rectificative affacturée"),
+    "473": ("Self-billed factored corrective invoice", "Selvfakturert korrigert factoringfaktura", "Självfakturerad rättelsefaktura (factoring)", "Selvfaktureret korrektionsfaktura (factoring)", "Rechnungskorrektur (Selbstfakturierung, Factoring)", "Facture rectificative autofacturée affacturée"),
+    "500": ("Self-billed prepayment invoice", "Selvfakturert forskuddsfaktura", "Självfakturerad förskottsfaktura", "Selvfaktureret forudbetalingsfaktura", "Vorauszahlungsrechnung (Selbstfakturierung)", "Facture d'acompte autofacturée"),
+    "501": ("Self-billed factored invoice", "Selvfakturert factoringfaktura", "Självfakturerad factoringfaktura", "Selvfaktureret factoringfaktura", "Factoring-Rechnung (Selbstfakturierung)", "Autofacture affacturée"),
+    "502": ("Self-billed factored credit note", "Selvfakturert factoring-kreditnota", "Självfakturerad kreditfaktura (factoring)", "Selvfaktureret kreditnota (factoring)", "Factoring-Gutschrift (Selbstfakturierung)", "Avoir autofacturé affacturé"),
+    "503": ("Prepayment credit note", "Kreditnota for forskudd", "Kreditfaktura för förskott", "Kreditnota for forudbetaling", "Gutschrift zur Vorauszahlung", "Avoir sur acompte"),
+    "527": ("Self-billed debit note", "Selvfakturert debetnota", "Självfakturerad debetnota", "Selvfaktureret debetnota", "Belastungsanzeige (Selbstfakturierung)", "Note de débit autofacturée"),
+    "553": ("Forwarder's invoice discrepancy report", "Speditørens avviksrapport for faktura", "Speditörens avvikelserapport för faktura", "Speditørens afvigelsesrapport for faktura", "Abweichungsbericht zur Spediteurrechnung", "Rapport d'écart sur facture du transitaire"),
+    "575": ("Insurer's invoice", "Forsikringsfaktura", "Försäkringsgivarens faktura", "Forsikringsfaktura", "Versicherungsrechnung", "Facture d'assureur"),
+    "623": ("Forwarder's invoice", "Speditørfaktura", "Speditörsfaktura", "Speditørfaktura", "Spediteurrechnung", "Facture du transitaire"),
+    "633": ("Port charges document", "Havneavgiftsdokument", "Hamnavgiftsdokument", "Havneafgiftsdokument", "Hafengebührenabrechnung", "Document de frais portuaires"),
+    "780": ("Freight invoice", "Fraktfaktura", "Fraktfaktura", "Fragtfaktura", "Frachtrechnung", "Facture de fret"),
+    "817": ("Claim notification", "Kravmelding", "Kravanmälan", "Kravmeddelelse", "Forderungsanzeige", "Notification de réclamation"),
+    "870": ("Consular invoice", "Konsulatfaktura", "Konsulatsfaktura", "Konsulatfaktura", "Konsulatsfaktura", "Facture consulaire"),
+    "875": ("Partial construction invoice", "Delfaktura for bygg og anlegg", "Delfaktura för byggentreprenad", "Delfaktura for byggeri", "Abschlagsrechnung (Bauleistung)", "Facture partielle de travaux"),
+    "876": ("Partial final construction invoice", "Delsluttfaktura for bygg og anlegg", "Delslutfaktura för byggentreprenad", "Delslutfaktura for byggeri", "Teilschlussrechnung (Bauleistung)", "Facture partielle définitive de travaux"),
+    "877": ("Final construction invoice", "Sluttfaktura for bygg og anlegg", "Slutfaktura för byggentreprenad", "Slutfaktura for byggeri", "Schlussrechnung (Bauleistung)", "Facture définitive de travaux"),
+    "935": ("Customs invoice", "Tollfaktura", "Tullfaktura", "Toldfaktura", "Zollfaktura", "Facture douanière"),
+}
+
 _TYPE_TITLE = {"381": "credit_note", "396": "credit_note", "81": "credit_note", "83": "credit_note",
                "532": "credit_note", "383": "debit_note", "384": "corrected", "386": "prepayment",
                "389": "self_billed", "261": "self_billed", "751": "accounting_info"}
@@ -407,6 +463,20 @@ def title_key(type_code: str | None, credit_note: bool) -> str:
     if credit_note:
         return "credit_note"
     return _TYPE_TITLE.get((type_code or "").strip(), "invoice")
+
+
+def title(type_code: str | None, credit_note: bool, lang: str) -> str:
+    """The page's heading: the document type's everyday title, else its UNTDID 1001 name (a credit note's only when
+    it is a credit-note type), else Invoice / Credit note with the code given (an unknown code is not hidden)."""
+    from ..model.invoice import CREDIT_NOTE_TYPE_CODES
+
+    code = " ".join((type_code or "").split())
+    named = code in _DOC_TYPES and (not credit_note or code in CREDIT_NOTE_TYPE_CODES)
+    if not named and (code in _TYPE_TITLE or code in ("", "380")):
+        return label(title_key(code, credit_note), lang)
+    if named:
+        return _pick(_DOC_TYPES[code], lang) or code
+    return f"{label(title_key(code, credit_note), lang)} ({label('type_code', lang).format(code=code)})"
 
 
 def default_lang(country_code: str | None) -> str:

@@ -468,7 +468,7 @@ def build_view(invoice: Invoice, lang: str | None = None) -> dict:
         if bits:
             attachments.append(" — ".join(bits))
 
-    title = L(i18n.title_key(inv.type_code, credit))
+    title = i18n.title(inv.type_code, credit, lang)
     return {
         "lang": lang,
         "L": {k: i18n.label(k, lang) for k in i18n._T},
