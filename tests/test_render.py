@@ -752,3 +752,28 @@ def test_every_document_type_is_named_and_an_unknown_one_shows_its_code():
     assert i18n.title("380", False, "en") == "Invoice" and i18n.title("381", True, "nb") == "Kreditnota"
     inv.type_code = "01"
     assert build_view(inv, "fr")["title"] == "Facture (type 01)"
+
+
+SUB_LINE = """<cac:SubInvoiceLine><cbc:ID>{id}</cbc:ID><cbc:InvoicedQuantity unitCode="HUR">{qty}</cbc:InvoicedQuantity>
+<cbc:LineExtensionAmount currencyID="NOK">{amount}</cbc:LineExtensionAmount>
+<cac:Item><cbc:Name>{name}</cbc:Name><cac:ClassifiedTaxCategory><cbc:ID>S</cbc:ID><cbc:Percent>25</cbc:Percent>
+<cac:TaxScheme><cbc:ID>VAT</cbc:ID></cac:TaxScheme></cac:ClassifiedTaxCategory></cac:Item>
+<cac:Price><cbc:PriceAmount currencyID="NOK">{price}</cbc:PriceAmount></cac:Price>{inner}</cac:SubInvoiceLine>"""
+
+
+def test_sub_lines_are_shown_under_their_line_at_any_depth(tmp_path):
+    xml = (SAMPLES / "ehf-invoice.xml").read_text(encoding="utf-8")
+    inner = SUB_LINE.format(id="1.1.1", qty="2", amount="1900.00", name="Night shift", price="950.00", inner="")
+    subs = SUB_LINE.format(id="1.1", qty="8", amount="7600.00", name="Repair of pump 3", price="950.00", inner=inner)
+    first_end = xml.index("</cac:InvoiceLine>")
+    path = tmp_path / "sub-lines.xml"
+    path.write_text(xml[:first_end] + subs + xml[first_end:], encoding="utf-8")
+    inv = load(path).invoice
+    assert [s.id for s in inv.lines[0].sub_lines] == ["1.1"] and inv.lines[0].sub_lines[0].sub_lines[0].id == "1.1.1"
+    rows = build_view(inv, "en")["lines"][0]["sub_lines"]
+    assert [(r["depth"], r["id"], r["name"], r["quantity"], r["unit_price"], r["amount"]) for r in rows] == [
+        (1, "1.1", "Repair of pump 3", "8", "950.00", "7,600.00"), (2, "1.1.1", "Night shift", "2", "950.00", "1,900.00")]
+    t = text(render_html(inv, "en"))
+    assert "1.1 Repair of pump 3 8 h 950.00 25 % 7,600.00" in t
+    assert "1.1.1 Night shift 2 h 950.00 25 % 1,900.00" in t
+    assert t.index("Service technician, hours") < t.index("Repair of pump 3") < t.index("Night shift")

@@ -420,6 +420,7 @@ def build_view(invoice: Invoice, lang: str | None = None) -> dict:
             "vat": fmt_rate(cat.rate, lang) if cat and cat.rate is not None else (_s(cat.code) if cat else ""),
             "amount": fmt_money(ln.net_amount, lang),
             "allowances_charges": [_ac_view(ac, lang, cur) for ac in ln.allowances_charges],
+            "sub_lines": _sub_lines(ln, lang),
         })
 
     # VAT breakdown
@@ -502,6 +503,31 @@ def build_view(invoice: Invoice, lang: str | None = None) -> dict:
         "details": [(L(key), _s(value)) for key, value in (("process", inv.profile_id), ("specification", inv.customization_id))
                     if _s(value)],  # (BT-23, BT-24: in small print under the page)
     }
+
+
+SUB_INDENT_LEVELS = 6  # levels of sub-lines indented further; deeper ones as deep as the sixth (each says its level)
+
+
+def _sub_lines(line, lang: str) -> list[dict]:
+    """A line's sub-lines (UBL ``cac:SubInvoiceLine``, an XRechnung extension), each level under its parent and
+    indented by its depth, as rows of the lines table (depth first, without recursion: any depth)."""
+    rows: list[dict] = []
+    stack = [(sub, 1) for sub in reversed(line.sub_lines)]
+    while stack:
+        sub, depth = stack.pop()
+        item, price, cat = sub.item, sub.price, sub.item.tax_category if sub.item else None
+        rows.append({
+            "depth": depth, "indent": min(depth, SUB_INDENT_LEVELS),
+            "id": _s(sub.id), "name": _s(item.name) if item else "",
+            "description": _s(item.description) if item else "",
+            "quantity": fmt_quantity(sub.quantity, lang),
+            "unit": i18n.unit_name(sub.unit_code, lang) or "",
+            "unit_price": fmt_number(price.net_amount.value, lang) if price and price.net_amount and price.net_amount.value is not None else "",
+            "vat": fmt_rate(cat.rate, lang) if cat and cat.rate is not None else (_s(cat.code) if cat else ""),
+            "amount": fmt_money(sub.net_amount, lang),
+        })
+        stack.extend((deeper, depth + 1) for deeper in reversed(sub.sub_lines))
+    return rows
 
 
 def _terms(text: str, lang: str) -> str:
@@ -605,6 +631,8 @@ def _line_columns(lines: list[dict], labels: list[str]) -> list[str | None] | No
         values = [str(ln.get(key) or "") for ln in lines] if key else []
         if key == "amount":  # (the allowances and charges of a line show theirs in the same column)
             values += [str(ac.get("amount") or "") for ln in lines for ac in ln["allowances_charges"]]
+        if key:  # (and its sub-lines theirs)
+            values += [str(sub.get(key) or "") for ln in lines for sub in ln.get("sub_lines", ())]
         head = max((len(word) for word in label.split()), default=0)
         # a 9.5 pt character about 2.2 mm (digits, the widest letters less), a 7.5 pt spaced capital 2.1 mm; padding 3 mm
         widths.append(round(max(2.2 * max(map(len, values), default=0), 2.1 * head) + 3, 1) if key else None)
