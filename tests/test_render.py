@@ -777,3 +777,22 @@ def test_sub_lines_are_shown_under_their_line_at_any_depth(tmp_path):
     assert "1.1 Repair of pump 3 8 h 950.00 25 % 7,600.00" in t
     assert "1.1.1 Night shift 2 h 950.00 25 % 1,900.00" in t
     assert t.index("Service technician, hours") < t.index("Repair of pump 3") < t.index("Night shift")
+
+
+def test_a_refunds_due_date_and_mandate_are_shown_and_said_so(ehf):
+    """An invoice whose amount due is below zero (the seller owes the buyer) dropped its stated due date and
+    SEPA mandate (BT-89..91): the page keeps both, the date marked as a refund's, and still asks for nothing."""
+    from einvoice.model.invoice import DirectDebit
+
+    inv = ehf.model_copy(deep=True)
+    inv.totals.payable_amount.value = Decimal("-225.14")
+    inv.payment_means[0].code = "59"
+    inv.payment_means[0].direct_debit = DirectDebit(mandate_reference="MANDATE-7", creditor_id="DE98ZZZ09999999999",
+                                                    debited_account_id="DE79000000001234567890")
+    view = build_view(inv, "en")
+    assert ("Due date", "1 Jun 2024 (refund)") in view["meta"]
+    assert view["credit"] and view["due_date"] == ""                        # (no date to pay by in the payment box)
+    rows = [r for block in view["payments"] for r in block]
+    assert ("Direct debit mandate", "MANDATE-7") in rows and ("Debited account", "DE79000000001234567890") in rows
+    assert not [r for r in rows if r[0] in ("Account", "IBAN", "KID")]     # (still nothing to pay to)
+    assert "Forfallsdato 01.06.2024 (tilbakebetaling)" in text(render_html(inv, "nb"))

@@ -125,6 +125,8 @@ _T: dict[str, tuple[str, str, str, str, str, str]] = {
                        "{percent} % d'escompte pour un paiement sous {days} jours"),
     "skonto_base":    ("on {amount}", "av {amount}", "på {amount}", "af {amount}", "auf {amount}", "sur {amount}"),
     "type_code":      ("type {code}", "type {code}", "typ {code}", "type {code}", "Typ {code}", "type {code}"),
+    "refund":         ("refund",                 "tilbakebetaling",         "återbetalning",            "tilbagebetaling",          "Erstattung",                   "remboursement"),
+    "nothing_to_pay": ("nothing to pay",         "ingenting å betale",      "inget att betala",         "intet at betale",          "nichts zu zahlen",             "rien à payer"),
     "means_code":     ("code {code}", "kode {code}", "kod {code}", "kode {code}", "Code {code}", "code {code}"),
     "terms":          ("Payment terms",          "Betalingsbetingelser",    "Betalningsvillkor",        "Betalingsbetingelser",     "Zahlungsbedingungen",          "Conditions de paiement"),
     "colon":          (":",                      ":",                       ":",                        ":",                        ":",                            "\u00a0:"),  # (French: a space before)

@@ -305,6 +305,10 @@ def build_view(invoice: Invoice, lang: str | None = None) -> dict:
     meta: list[tuple[str, str]] = [(L("date") if credit else L("issue_date"), fmt_date(inv.issue_date, lang))]
     if inv.due_date and ask:  # a credit note, or an invoice with nothing to pay, asks for no payment
         meta.append((L("due_date"), fmt_date(inv.due_date, lang)))
+    elif inv.due_date and unasked != "accounting":  # (stated all the same: the date of a refund, or of nothing to
+        # pay, said so; accounting information, type 751, is no payment at all)
+        note = L("refund") if unasked in ("credit", "owed") else L("nothing_to_pay")
+        meta.append((L("due_date"), f"{fmt_date(inv.due_date, lang)} ({note})"))
     if buyer_ids:
         meta.append((L("customer_no"), ", ".join(buyer_ids)))
     if _s(inv.buyer_reference):
@@ -360,13 +364,16 @@ def build_view(invoice: Invoice, lang: str | None = None) -> dict:
         if m.card and _s(m.card.primary_account_number):
             rows.append((L("card"), _s(m.card.primary_account_number)
                          + (f" ({_s(m.card.holder_name)})" if _s(m.card.holder_name) else "")))
-        rows += _direct_debit_rows(m.direct_debit, L)
+        debit = _direct_debit_rows(m.direct_debit, L)
+        rows += debit
         if rows and ask:  # nothing to pay: no account or reference to pay to
             payments.append(rows)
+        elif debit:  # (but a stated mandate is kept: the account a refund may go back to)
+            payments.append(([(L("pay_means"), name)] if name else []) + debit)
     # a CII document's mandate and creditor identifier that none of its means is a direct debit for (or stated
     # without any means): the document's, a block of their own, under no means of payment
     extra = inv.payment_without_means
-    if extra is not None and ask and (rows := _direct_debit_rows(extra.direct_debit, L)):
+    if extra is not None and (rows := _direct_debit_rows(extra.direct_debit, L)):
         payments.append(rows)
 
     # lines
