@@ -184,9 +184,10 @@ def test_credit_note_is_no_payment_request():
     html = render_html(inv)
     t = text(html)
     assert "ikke et betalingskrav" in t and "Til gode" in t
-    assert "Forfallsdato" not in t and 'id="due-date"' not in html and "KID" not in t
+    assert 'id="due-date"' not in html and "KID" not in t  # (a stated due date only among the dates, marked so)
+    assert "Forfallsdato" not in t or "(tilbakebetaling)" in t
     t_en = text(render_html(inv, "en"))
-    assert "not a payment request" in t_en and "Due date" not in t_en
+    assert "not a payment request" in t_en and ("Due date" not in t_en or "(refund)" in t_en)
 
 
 def test_country_names_per_language(ehf):
@@ -269,7 +270,9 @@ def test_an_invoice_with_nothing_to_pay_is_no_payment_request(ehf, value, label,
     amount as due, with a due date, the account and the KID, as if the buyer had to pay."""
     t = text(render_html(_payable(ehf, value)))
     assert label in t and words in t
-    assert "Forfallsdato" not in t and "1503.11.11207" not in t and "KID" not in t
+    assert "1503.11.11207" not in t and "KID" not in t  # (the stated due date marked as no date to pay by)
+    assert "Forfallsdato 01.06.2024 (tilbakebetaling)" in t if value.startswith("-") else \
+        "Forfallsdato 01.06.2024 (ingenting å betale)" in t
     assert "30 days net" in t  # the terms stay: they say how the rest is settled
     t = text(render_html(_payable(ehf, "13123.75")))
     assert "Forfallsdato 01.06.2024" in t and "KID 1002344" in t and "Ingenting" not in t
@@ -279,7 +282,7 @@ def test_a_credit_note_shows_its_terms(ehf):
     inv = ehf.model_copy(deep=True)
     inv.type_code, inv.payment_terms = "381", "Refunded within 14 days"
     t = text(render_html(inv))
-    assert "Refunded within 14 days" in t and "Forfallsdato" not in t
+    assert "Refunded within 14 days" in t and "Forfallsdato 01.06.2024 (tilbakebetaling)" in t
 
 
 def test_the_buyer_reference_is_never_called_the_customer_number(ehf):
@@ -345,10 +348,10 @@ def test_raw_codes_are_said_in_words(ehf):
     """A payment means code without a name printed as a bare number ('Payment method 4'); XRechnung's cash
     discount line printed as '#SKONTO#TAGE=14#PROZENT=2.00#'."""
     inv = ehf.model_copy(deep=True)
-    inv.payment_means[0].code = "4"
+    inv.payment_means[0].code = "4 2"  # (no UNTDID 4461 code: each one is named)
     inv.payment_terms = "#SKONTO#TAGE=14#PROZENT=2.00#\nZahlbar sofort"
     t = text(render_html(inv, lang="de"))
-    assert "Zahlungsart Code 4" in t
+    assert "Zahlungsart Code 4 2" in t
     assert "2,00 % Skonto bei Zahlung innerhalb von 14 Tagen" in t and "#SKONTO#" not in t and "Zahlbar sofort" in t
 
 
