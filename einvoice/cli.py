@@ -924,6 +924,7 @@ def show(source: Path, out_format: str = "text") -> None:
     """
     from . import syntax
     from .errors import EinvoiceError
+    from .model.invoice import no_payment_asked
 
     try:
         doc = syntax.load(from_stdin(source))
@@ -945,7 +946,9 @@ def show(source: Path, out_format: str = "text") -> None:
     rows = [
         (kind, f"{inv.number or '-'}  (type {inv.type_code or '-'}, {doc.syntax.value.upper()})"),
         ("Issue date", inv.issue_date),
-        ("Due date", inv.due_date if why is None else None),
+        ("Due date", inv.due_date if why is None else None if inv.due_date is None or no_payment_asked(inv) == "accounting"
+         else f"{inv.due_date} ({'refund' if no_payment_asked(inv) in ('credit', 'owed') else 'nothing to pay'})"),
+        # (a stated date is kept, said what it is: a refund's date; a type 751 document is no payment at all)
         ("Payment terms", " / ".join(x.strip() for x in inv.payment_terms.splitlines() if x.strip())
          if inv.payment_terms else None),  # (a line each, blank ones and white space at their ends left out: one row)
         ("Seller", _party(inv.seller)),

@@ -810,3 +810,14 @@ def test_files_from_without_an_invoice_still_writes_the_report(tmp_path, monkeyp
         assert 'tests="0"' in text
     res = CliRunner().invoke(main, ["validate", "--files-from", "-", "--format", fmt], input=b"notes.md\n")
     assert res.exit_code == 0 and res.stdout.strip(), res.output
+
+
+def test_show_gives_a_refunds_due_date_said_so(tmp_path):
+    """'Due date: -' was printed for an invoice with a due date whose amount due is negative (a refund)."""
+    src = tmp_path / "refund.xml"
+    src.write_text((SAMPLES / "ehf-invoice.xml").read_text(encoding="utf-8").replace(
+        '<cbc:PayableAmount currencyID="NOK">13123.75</cbc:PayableAmount>',
+        '<cbc:PayableAmount currencyID="NOK">-225.14</cbc:PayableAmount>'), encoding="utf-8")
+    out = run("show", str(src)).output
+    assert "Due date:        2024-06-01 (refund)\n" in out, out
+    assert "not a payment request" in out

@@ -184,9 +184,10 @@ def test_credit_note_is_no_payment_request():
     html = render_html(inv)
     t = text(html)
     assert "ikke et betalingskrav" in t and "Til gode" in t
-    assert "Forfallsdato" not in t and 'id="due-date"' not in html and "KID" not in t
+    assert 'id="due-date"' not in html and "KID" not in t  # (a stated due date only among the dates, marked so)
+    assert "Forfallsdato" not in t or "(tilbakebetaling)" in t
     t_en = text(render_html(inv, "en"))
-    assert "not a payment request" in t_en and "Due date" not in t_en
+    assert "not a payment request" in t_en and ("Due date" not in t_en or "(refund)" in t_en)
 
 
 def test_country_names_per_language(ehf):
@@ -269,7 +270,9 @@ def test_an_invoice_with_nothing_to_pay_is_no_payment_request(ehf, value, label,
     amount as due, with a due date, the account and the KID, as if the buyer had to pay."""
     t = text(render_html(_payable(ehf, value)))
     assert label in t and words in t
-    assert "Forfallsdato" not in t and "1503.11.11207" not in t and "KID" not in t
+    assert "1503.11.11207" not in t and "KID" not in t  # (the stated due date marked as no date to pay by)
+    assert "Forfallsdato 01.06.2024 (tilbakebetaling)" in t if value.startswith("-") else \
+        "Forfallsdato 01.06.2024 (ingenting å betale)" in t
     assert "30 days net" in t  # the terms stay: they say how the rest is settled
     t = text(render_html(_payable(ehf, "13123.75")))
     assert "Forfallsdato 01.06.2024" in t and "KID 1002344" in t and "Ingenting" not in t
@@ -279,7 +282,7 @@ def test_a_credit_note_shows_its_terms(ehf):
     inv = ehf.model_copy(deep=True)
     inv.type_code, inv.payment_terms = "381", "Refunded within 14 days"
     t = text(render_html(inv))
-    assert "Refunded within 14 days" in t and "Forfallsdato" not in t
+    assert "Refunded within 14 days" in t and "Forfallsdato 01.06.2024 (tilbakebetaling)" in t
 
 
 def test_the_buyer_reference_is_never_called_the_customer_number(ehf):
@@ -345,10 +348,10 @@ def test_raw_codes_are_said_in_words(ehf):
     """A payment means code without a name printed as a bare number ('Payment method 4'); XRechnung's cash
     discount line printed as '#SKONTO#TAGE=14#PROZENT=2.00#'."""
     inv = ehf.model_copy(deep=True)
-    inv.payment_means[0].code = "4"
+    inv.payment_means[0].code = "4 2"  # (no UNTDID 4461 code: each one is named)
     inv.payment_terms = "#SKONTO#TAGE=14#PROZENT=2.00#\nZahlbar sofort"
     t = text(render_html(inv, lang="de"))
-    assert "Zahlungsart Code 4" in t
+    assert "Zahlungsart Code 4 2" in t
     assert "2,00 % Skonto bei Zahlung innerhalb von 14 Tagen" in t and "#SKONTO#" not in t and "Zahlbar sofort" in t
 
 
@@ -658,3 +661,141 @@ def test_controls_separators_and_long_words_on_the_pdf_page(ehf):
     bidi.seller.name = "\u202eABC\u202c Seller"
     meta = _metadata(bidi)
     assert "\u202e" not in meta["title"] + meta["author"] and "ABC Seller" in meta["author"]
+
+
+# --- the terms KoSIT's XRechnung viewer shows and the page left out -----------------
+
+CONFORMANCE = ROOT.parent / "shared" / "conformance"
+NO_CORPUS = "../shared/conformance not present (official test corpus)"
+
+
+def official(relative: str):
+    """An invoice of the official test corpus (skipped, saying why, where the corpus is absent)."""
+    path = CONFORMANCE / relative
+    if not path.is_file():
+        pytest.skip(f"{NO_CORPUS}: {relative}")
+    return load(path).invoice
+
+
+def test_lines_show_standard_id_origin_order_line_and_price_discount():
+    inv = official("en16931/ubl/examples/ubl-tc434-example2.xml")
+    view = build_view(inv, "en")
+    first, third = view["lines"][0]["details"], view["lines"][2]["details"]
+    assert "Standard ID 1234567890128 (0088)" in first                     # BT-157 with its scheme
+    assert "Country of origin Germany" in first                             # BT-159
+    assert "Order line 1" in first                                          # BT-132
+    assert "Price discount 225.00" in first                                 # BT-147
+    assert "List price 2.70" in third and "Price discount 0.27" in third    # BT-148 kept beside BT-147
+    t = text(render_html(inv, "de"))
+    assert "Standardkennung 1234567890128 (0088)" in t and "Ursprungsland Deutschland" in t
+    assert "Bestellposition 1" in t and "Preisnachlass 225,00" in t
+
+
+def test_a_gtin_is_named_so_and_a_line_object_id_has_its_scheme():
+    inv = official("en16931/cii/examples/huf_example_cii.xml")
+    assert "Object ID BN-H 6622 (ABZ)" in build_view(inv, "en")["lines"][0]["details"]    # BT-128
+    from einvoice.model.invoice import Identifier
+
+    inv.lines[0].item.standard_id = Identifier(value="4006381333931", scheme_id="0160")
+    assert "GTIN 4006381333931" in build_view(inv, "fr")["lines"][0]["details"]
+
+
+def test_invoiced_object_delivery_region_and_document_details_are_shown():
+    inv = official("peppol-bis-3/releases/2026.5/examples/Allowance-example.xml")
+    view = build_view(inv, "en")
+    assert ("Invoiced object", "DR35141 (ABT)") in view["meta"]                    # BT-18 with its scheme
+    t = text(render_html(inv, "nb"))
+    assert "Fakturert objekt DR35141 (ABT)" in t
+    assert "Forretningsprosess: urn:fdc:peppol.eu:2017:poacc:billing:01:1.0" in t   # BT-23
+    assert "Spesifikasjon: urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0" in t  # BT-24
+    delivered = official("en16931/ubl/examples/ubl-tc434-example2.xml")
+    assert "RegionD, Norway" in build_view(delivered, "en")["delivery"]["address"]  # BT-79, as BT-39/54/68 are
+
+
+def test_a_base_amount_is_shown_without_a_percentage():
+    inv = official("facturx-samples/UBL/EN16931_Rabatte.ubl.xml")
+    bases = [ac["basis"] for ac in build_view(inv, "de")["allowances_charges"]]
+    assert "Basis 137,30" in bases                                                 # BT-93 / BT-100
+    line = official("peppol-bis-3/releases/2026.5/examples/Allowance-example.xml")
+    line.lines[0].allowances_charges[0].percentage = None
+    assert build_view(line, "en")["lines"][0]["allowances_charges"][0]["basis"] == "base 100.00"  # BT-142
+    assert "(base 100.00)" in text(render_html(line, "en"))
+
+
+def test_payment_means_text_is_shown_beside_the_codes_name_and_every_uncl4461_code_is_named():
+    inv = official("facturx-samples/UBL/XRECHNUNG_Einfach.ubl.xml")
+    rows = build_view(inv, "de")["payments"][0]
+    assert ("Zahlungsart", "SEPA-Überweisung (Zahlung per SEPA Überweisung.)") in rows       # BT-81 named, BT-82 kept
+    from einvoice.codelists import get
+    from einvoice.render import i18n
+
+    for code in ("4", "41", "68", "70"):
+        inv.payment_means[0].code, inv.payment_means[0].text = code, None
+        for lang in LANGS:
+            assert "code" not in build_view(inv, lang)["payments"][0][0][1].lower()
+    assert build_view(inv, "en")["payments"][0][0][1] == "Bill drawn by the creditor on the debtor"
+    inv.payment_means[0].code = "68"
+    assert build_view(inv, "fr")["payments"][0][0][1] == "Service de paiement en ligne"
+    assert not [(c, lang) for c in get("uncl4461") for lang in LANGS if not i18n.means_name(c, lang)]
+
+
+def test_every_document_type_is_named_and_an_unknown_one_shows_its_code():
+    from einvoice.codelists import get
+    from einvoice.render import i18n
+
+    inv = official("facturx-samples/UBL/EN16931_Miete.ubl.xml")
+    assert inv.type_code == "387"
+    assert build_view(inv, "en")["title"] == "Hire invoice" and build_view(inv, "de")["title"] == "Mietrechnung"
+    for code, name in (("204", "Payment valuation"), ("575", "Insurer's invoice"), ("877", "Final construction invoice")):
+        inv.type_code = code
+        assert build_view(inv, "en")["title"] == name
+    assert not [(c, lang) for c in get("uncl1001") for lang in LANGS
+                if i18n.label("type_code", lang).format(code=c) in i18n.title(c, False, lang)]  # (each one named)
+    assert i18n.title("261", True, "sv") == "Självfakturerad kreditfaktura"
+    assert i18n.title("380", False, "en") == "Invoice" and i18n.title("381", True, "nb") == "Kreditnota"
+    inv.type_code = "01"
+    assert build_view(inv, "fr")["title"] == "Facture (type 01)"
+
+
+SUB_LINE = """<cac:SubInvoiceLine><cbc:ID>{id}</cbc:ID><cbc:InvoicedQuantity unitCode="HUR">{qty}</cbc:InvoicedQuantity>
+<cbc:LineExtensionAmount currencyID="NOK">{amount}</cbc:LineExtensionAmount>
+<cac:Item><cbc:Name>{name}</cbc:Name><cac:ClassifiedTaxCategory><cbc:ID>S</cbc:ID><cbc:Percent>25</cbc:Percent>
+<cac:TaxScheme><cbc:ID>VAT</cbc:ID></cac:TaxScheme></cac:ClassifiedTaxCategory></cac:Item>
+<cac:Price><cbc:PriceAmount currencyID="NOK">{price}</cbc:PriceAmount></cac:Price>{inner}</cac:SubInvoiceLine>"""
+
+
+def test_sub_lines_are_shown_under_their_line_at_any_depth(tmp_path):
+    xml = (SAMPLES / "ehf-invoice.xml").read_text(encoding="utf-8")
+    inner = SUB_LINE.format(id="1.1.1", qty="2", amount="1900.00", name="Night shift", price="950.00", inner="")
+    subs = SUB_LINE.format(id="1.1", qty="8", amount="7600.00", name="Repair of pump 3", price="950.00", inner=inner)
+    first_end = xml.index("</cac:InvoiceLine>")
+    path = tmp_path / "sub-lines.xml"
+    path.write_text(xml[:first_end] + subs + xml[first_end:], encoding="utf-8")
+    inv = load(path).invoice
+    assert [s.id for s in inv.lines[0].sub_lines] == ["1.1"] and inv.lines[0].sub_lines[0].sub_lines[0].id == "1.1.1"
+    rows = build_view(inv, "en")["lines"][0]["sub_lines"]
+    assert [(r["depth"], r["id"], r["name"], r["quantity"], r["unit_price"], r["amount"]) for r in rows] == [
+        (1, "1.1", "Repair of pump 3", "8", "950.00", "7,600.00"), (2, "1.1.1", "Night shift", "2", "950.00", "1,900.00")]
+    t = text(render_html(inv, "en"))
+    assert "1.1 Repair of pump 3 8 h 950.00 25 % 7,600.00" in t
+    assert "1.1.1 Night shift 2 h 950.00 25 % 1,900.00" in t
+    assert t.index("Service technician, hours") < t.index("Repair of pump 3") < t.index("Night shift")
+
+
+def test_a_refunds_due_date_and_mandate_are_shown_and_said_so(ehf):
+    """An invoice whose amount due is below zero (the seller owes the buyer) dropped its stated due date and
+    SEPA mandate (BT-89..91): the page keeps both, the date marked as a refund's, and still asks for nothing."""
+    from einvoice.model.invoice import DirectDebit
+
+    inv = ehf.model_copy(deep=True)
+    inv.totals.payable_amount.value = Decimal("-225.14")
+    inv.payment_means[0].code = "59"
+    inv.payment_means[0].direct_debit = DirectDebit(mandate_reference="MANDATE-7", creditor_id="DE98ZZZ09999999999",
+                                                    debited_account_id="DE79000000001234567890")
+    view = build_view(inv, "en")
+    assert ("Due date", "1 Jun 2024 (refund)") in view["meta"]
+    assert view["credit"] and view["due_date"] == ""                        # (no date to pay by in the payment box)
+    rows = [r for block in view["payments"] for r in block]
+    assert ("Direct debit mandate", "MANDATE-7") in rows and ("Debited account", "DE79000000001234567890") in rows
+    assert not [r for r in rows if r[0] in ("Account", "IBAN", "KID")]     # (still nothing to pay to)
+    assert "Forfallsdato 01.06.2024 (tilbakebetaling)" in text(render_html(inv, "nb"))

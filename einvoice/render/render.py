@@ -200,6 +200,18 @@ def _direct_debit_rows(dd, L) -> list[tuple[str, str]]:
                                                     ("debited_account", dd.debited_account_id)) if _s(value)]
 
 
+def _identifier(ident) -> str:
+    """An identifier with its scheme, as ``value (scheme)``."""
+    return f"{_s(ident.value)} ({_s(ident.scheme_id)})" if _s(ident.scheme_id) else _s(ident.value)
+
+
+def _standard_id(ident, L) -> str:
+    """An item's standard identifier (BT-157): a GTIN (ISO 6523 ICD 0160) named so, another with its scheme."""
+    if _s(ident.scheme_id) == "0160":
+        return f"GTIN {_s(ident.value)}"
+    return f"{L('standard_id')} {_identifier(ident)}"
+
+
 def _party_view(p: Party | None, lang: str, role: str) -> dict | None:
     if p is None:
         return None
@@ -253,10 +265,13 @@ def _ac_view(ac, lang: str, cur: str | None) -> dict:
     kind = L("charge") if ac.is_charge else L("allowance")
     reason = _s(ac.reason) or (f"({_s(ac.reason_code)})" if _s(ac.reason_code) else "")
     basis = ""
+    based = ac.base_amount is not None and ac.base_amount.value is not None
     if ac.percentage is not None:
         basis = fmt_rate(ac.percentage, lang)
-        if ac.base_amount is not None and ac.base_amount.value is not None:
+        if based:
             basis += f" × {fmt_money(ac.base_amount, lang)}"
+    elif based:  # (a base amount stated without a percentage: shown all the same, BT-93/BT-100/BT-142)
+        basis = f"{L('base')} {fmt_money(ac.base_amount, lang)}"
     cat = ac.tax_category
     amount = ac.amount.value if ac.amount and ac.amount.value is not None else None
     signed = None if amount is None else (amount if ac.is_charge else -amount)
@@ -290,6 +305,10 @@ def build_view(invoice: Invoice, lang: str | None = None) -> dict:
     meta: list[tuple[str, str]] = [(L("date") if credit else L("issue_date"), fmt_date(inv.issue_date, lang))]
     if inv.due_date and ask:  # a credit note, or an invoice with nothing to pay, asks for no payment
         meta.append((L("due_date"), fmt_date(inv.due_date, lang)))
+    elif inv.due_date and unasked != "accounting":  # (stated all the same: the date of a refund, or of nothing to
+        # pay, said so; accounting information, type 751, is no payment at all)
+        note = L("refund") if unasked in ("credit", "owed") else L("nothing_to_pay")
+        meta.append((L("due_date"), f"{fmt_date(inv.due_date, lang)} ({note})"))
     if buyer_ids:
         meta.append((L("customer_no"), ", ".join(buyer_ids)))
     if _s(inv.buyer_reference):
@@ -301,6 +320,8 @@ def build_view(invoice: Invoice, lang: str | None = None) -> dict:
                        ("accounting_ref", inv.buyer_accounting_reference)):
         if _s(value):
             meta.append((L(key), _s(value)))
+    if inv.invoiced_object_id and _s(inv.invoiced_object_id.value):  # (BT-18 with its scheme, UNTDID 1153)
+        meta.append((L("invoiced_object"), _identifier(inv.invoiced_object_id)))
     if inv.tax_point_date:
         meta.append((L("tax_point_date"), fmt_date(inv.tax_point_date, lang)))
     if inv.delivery and inv.delivery.actual_date:
@@ -320,7 +341,9 @@ def build_view(invoice: Invoice, lang: str | None = None) -> dict:
     payments = []
     for m in inv.payment_means:
         rows: list[tuple[str, str]] = []
-        name = i18n.means_name(m.code, lang) or _s(m.text) or (L("means_code").format(code=_s(m.code)) if _s(m.code) else "")
+        name = i18n.means_name(m.code, lang) or (L("means_code").format(code=_s(m.code)) if _s(m.code) else "")
+        if _s(m.text) and _s(m.text) != name:  # (BT-82: the seller's own words, beside the code's name)
+            name = f"{name} ({_s(m.text)})" if name and i18n.means_name(m.code, lang) else _s(m.text)
         if name:
             rows.append((L("pay_means"), name))
         for ct in m.credit_transfers:
@@ -341,13 +364,16 @@ def build_view(invoice: Invoice, lang: str | None = None) -> dict:
         if m.card and _s(m.card.primary_account_number):
             rows.append((L("card"), _s(m.card.primary_account_number)
                          + (f" ({_s(m.card.holder_name)})" if _s(m.card.holder_name) else "")))
-        rows += _direct_debit_rows(m.direct_debit, L)
+        debit = _direct_debit_rows(m.direct_debit, L)
+        rows += debit
         if rows and ask:  # nothing to pay: no account or reference to pay to
             payments.append(rows)
+        elif debit:  # (but a stated mandate is kept: the account a refund may go back to)
+            payments.append(([(L("pay_means"), name)] if name else []) + debit)
     # a CII document's mandate and creditor identifier that none of its means is a direct debit for (or stated
     # without any means): the document's, a block of their own, under no means of payment
     extra = inv.payment_without_means
-    if extra is not None and ask and (rows := _direct_debit_rows(extra.direct_debit, L)):
+    if extra is not None and (rows := _direct_debit_rows(extra.direct_debit, L)):
         payments.append(rows)
 
     # lines
@@ -368,15 +394,25 @@ def build_view(invoice: Invoice, lang: str | None = None) -> dict:
             for attr in item.attributes:
                 if _s(attr.name) or _s(attr.value):
                     details.append(f"{_s(attr.name)}: {_s(attr.value)}")
+            if item.standard_id and _s(item.standard_id.value):
+                details.append(_standard_id(item.standard_id, L))
             codes = [_s(c.code) for c in item.classifications if _s(c.code)]
             if codes:
                 details.append(f"{L('classification')} {', '.join(codes)}")
+            if _s(item.origin_country):
+                details.append(f"{L('origin')} {country_name(item.origin_country, lang)}")
+        if _s(ln.order_line_reference):
+            details.append(f"{L('order_line')} {_s(ln.order_line_reference)}")
+        if ln.object_id and _s(ln.object_id.value):
+            details.append(f"{L('object_id')} {_identifier(ln.object_id)}")
         if _s(ln.buyer_accounting_reference):
             details.append(f"{L('accounting_ref')} {_s(ln.buyer_accounting_reference)}")
         gross = price.gross_amount.value if price and price.gross_amount else None  # (shown where it is not the price)
         net = price.net_amount.value if price and price.net_amount else None
         if gross is not None and (price.discount and price.discount.value or gross != net):
             details.append(f"{L('gross_price')} {fmt_number(gross, lang)}")
+        if price and price.discount and price.discount.value:  # (BT-147: what the gross price is lowered by)
+            details.append(f"{L('price_discount')} {fmt_number(price.discount.value, lang)}")
         if ln.period and (ln.period.start_date or ln.period.end_date):
             details.append(f"{fmt_date(ln.period.start_date, lang)} – {fmt_date(ln.period.end_date, lang)}".strip(" –"))
         lines.append({
@@ -391,6 +427,7 @@ def build_view(invoice: Invoice, lang: str | None = None) -> dict:
             "vat": fmt_rate(cat.rate, lang) if cat and cat.rate is not None else (_s(cat.code) if cat else ""),
             "amount": fmt_money(ln.net_amount, lang),
             "allowances_charges": [_ac_view(ac, lang, cur) for ac in ln.allowances_charges],
+            "sub_lines": _sub_lines(ln, lang),
         })
 
     # VAT breakdown
@@ -439,7 +476,7 @@ def build_view(invoice: Invoice, lang: str | None = None) -> dict:
         if bits:
             attachments.append(" — ".join(bits))
 
-    title = L(i18n.title_key(inv.type_code, credit))
+    title = i18n.title(inv.type_code, credit, lang)
     return {
         "lang": lang,
         "L": {k: i18n.label(k, lang) for k in i18n._T},
@@ -470,7 +507,34 @@ def build_view(invoice: Invoice, lang: str | None = None) -> dict:
         "vat_accounting": vat_accounting,
         "notes": notes,
         "attachments": attachments,
+        "details": [(L(key), _s(value)) for key, value in (("process", inv.profile_id), ("specification", inv.customization_id))
+                    if _s(value)],  # (BT-23, BT-24: in small print under the page)
     }
+
+
+SUB_INDENT_LEVELS = 6  # levels of sub-lines indented further; deeper ones as deep as the sixth (each says its level)
+
+
+def _sub_lines(line, lang: str) -> list[dict]:
+    """A line's sub-lines (UBL ``cac:SubInvoiceLine``, an XRechnung extension), each level under its parent and
+    indented by its depth, as rows of the lines table (depth first, without recursion: any depth)."""
+    rows: list[dict] = []
+    stack = [(sub, 1) for sub in reversed(line.sub_lines)]
+    while stack:
+        sub, depth = stack.pop()
+        item, price, cat = sub.item, sub.price, sub.item.tax_category if sub.item else None
+        rows.append({
+            "depth": depth, "indent": min(depth, SUB_INDENT_LEVELS),
+            "id": _s(sub.id), "name": _s(item.name) if item else "",
+            "description": _s(item.description) if item else "",
+            "quantity": fmt_quantity(sub.quantity, lang),
+            "unit": i18n.unit_name(sub.unit_code, lang) or "",
+            "unit_price": fmt_number(price.net_amount.value, lang) if price and price.net_amount and price.net_amount.value is not None else "",
+            "vat": fmt_rate(cat.rate, lang) if cat and cat.rate is not None else (_s(cat.code) if cat else ""),
+            "amount": fmt_money(sub.net_amount, lang),
+        })
+        stack.extend((deeper, depth + 1) for deeper in reversed(sub.sub_lines))
+    return rows
 
 
 def _terms(text: str, lang: str) -> str:
@@ -501,8 +565,9 @@ def _delivery_view(inv: Invoice, lang: str) -> dict | None:
         city = " ".join(x for x in (_s(a.postal_code), _s(a.city)) if x)
         if city:
             address.append(city)
-        if _s(a.country_code):
-            address.append(country_name(a.country_code, lang))
+        extra = ", ".join(x for x in (_s(a.subdivision), country_name(a.country_code, lang)) if x)
+        if extra:  # (the region too, BT-79, as the other addresses show theirs)
+            address.append(extra)
     return {"name": _s(d.party_name), "address": address,
             "location": _s(d.location_id.value) if d.location_id else ""}
 
@@ -573,6 +638,8 @@ def _line_columns(lines: list[dict], labels: list[str]) -> list[str | None] | No
         values = [str(ln.get(key) or "") for ln in lines] if key else []
         if key == "amount":  # (the allowances and charges of a line show theirs in the same column)
             values += [str(ac.get("amount") or "") for ln in lines for ac in ln["allowances_charges"]]
+        if key:  # (and its sub-lines theirs)
+            values += [str(sub.get(key) or "") for ln in lines for sub in ln.get("sub_lines", ())]
         head = max((len(word) for word in label.split()), default=0)
         # a 9.5 pt character about 2.2 mm (digits, the widest letters less), a 7.5 pt spaced capital 2.1 mm; padding 3 mm
         widths.append(round(max(2.2 * max(map(len, values), default=0), 2.1 * head) + 3, 1) if key else None)
