@@ -349,8 +349,9 @@ def _payment_means(b: Binding, el: Any, vals: dict, els: dict, ctx: Any) -> None
     creditor, mandate = text(creditor_el), text(mandate_el)
     out = vals["payment_means"]
     debtor: list[tuple[str | None, Any] | None] = []
+    kids: dict = {}  # (the children by tag of the containers read, for every means: one grouping of the settlement's)
     for c in _all(el, *_SETTLEMENT, R_SpecifiedTradeSettlementPaymentMeans):
-        out.append(b.read(PaymentMeans, c, ctx))
+        out.append(b.read(PaymentMeans, c, ctx, kids))
         acc = _first(c, R_PayerPartyDebtorFinancialAccount)
         if acc is None:
             debtor.append(None)
