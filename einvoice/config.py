@@ -180,3 +180,22 @@ def _load(start: str) -> PolicyConfig:
 
 
 load.cache_clear = _load.cache_clear  # (the tests, and a caller whose configuration files changed)
+
+
+def apply_config(findings, config=None):
+    """Drop switched-off policy findings and apply configured severities (in place, order kept): the house policy as
+    configured ([tool.einvoice] rules)."""
+    from .rules.engine import Severity
+
+    cfg = config or load()
+    if not cfg.rules:
+        return findings
+    out = []
+    for f in findings:
+        setting = cfg.severity_of(f.rule) if f.rule.startswith("EINV-") else None
+        if setting == "off":
+            continue
+        if setting in ("fatal", "error", "warning", "info"):
+            f.severity = Severity(setting)
+        out.append(f)
+    return out

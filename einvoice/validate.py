@@ -141,7 +141,7 @@ def validate_document(doc: Document, profile: str = "auto", schema: bool = True,
     if len(kept) < len(layers):  # the releases of the profile, as when every layer ran
         report.releases = context.release_names((*rules.layers, *(name for name in layers if name not in kept)))
     if "policy" in layers:
-        from .rules.policy.house import apply_config
+        from .config import apply_config
 
         report.findings = apply_config(report.findings, context.config)
     for problem in report.internal_errors:

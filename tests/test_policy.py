@@ -14,7 +14,7 @@ from einvoice.model.invoice import (
 from einvoice.rules.engine import Document
 from einvoice.rules.policy import refs
 from einvoice.config import PolicyConfig, parse
-from einvoice.rules.policy.house import apply_config
+from einvoice.config import apply_config
 from einvoice.validate import validate_document
 
 

@@ -594,9 +594,8 @@ def _add_findings(doc: Document, rule: Rule, meta: RuleMeta, targets: Iterable[A
             if not root_origin:
                 root_origin.append(element_origin(doc.root))
             origin = root_origin[0]
-        message = format_message(meta.message, params) if not params.get("stops") else (
-            f"The official validators cannot evaluate this rule here and stop on the document, which counts as this "
-            f"rule failing: {params['stops']}.")
+        message = format_message(meta.message, params) if not params.get("stops") else (  # (values.SPLIT)
+            f"The official validators stop on the document here, which counts as this rule failing: {params['stops']}.")
         findings.append(
             Finding(rule.id, meta.severity, message, meta.hint, origin.xpath, origin.line, rule.layer, doc.path)
         )

@@ -56,17 +56,8 @@ class _Stop:
 STOP = _Stop()  # the value of an operand the official XPath stops on
 
 
-# the parameter of a finding where an official rule stops on a value split into several text nodes (see text_node)
 SPLIT = {"stops": "it reads the element's text as one text node, and a comment or processing instruction inside the "
-                  "value splits it in two (write the value without it)"}
-
-
-def holds(fn: Any) -> bool:
-    """An assertion's value; False where the official XPath stops on a value (CastError): the rule fails there."""
-    try:
-        return bool(fn())
-    except CastError:
-        return False
+                  "value splits it in two (write the value without it)"}  # (a finding's parameter: see text_node)
 
 
 def attempt(fn: Any, errors: Any = CastError) -> Any:
@@ -160,12 +151,9 @@ def empty_leaves(elements: Iterable[Any]) -> list:
 
 
 def text_node(el: Any) -> str:
-    """``text()`` (of a list: ``path/text()``, over its elements) as the argument of a function of one item
-    (normalize-space, string-length, xs:date, number: how every official rule here reads it): the one text node
-    child ('' for none: an empty element gives way to the next). Several (a comment or processing instruction
-    between two texts, or two elements with text) raise CastError: the official validators stop there (XPTY0004).
-    An empty CDATA section is no text node (XPath's data model has none that is empty; lxml reads ``<![CDATA[]]>``
-    as the text '')."""
+    """``text()`` (of a list: ``path/text()``) given to a function of one item, as every official rule here reads it:
+    the one text node ('' for none); several (split by a comment, or of two elements) raise CastError (XPTY0004: the
+    official validators stop). An empty CDATA section is no text node (lxml reads ``<![CDATA[]]>`` as '')."""
     found = ""
     for e in el if isinstance(el, list) else (el,):
         if e is None:

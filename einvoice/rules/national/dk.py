@@ -13,7 +13,8 @@ import re
 
 from ...basics import Syntax
 from . import RULES
-from ..values import CastError, attribute_of, string_value as sv, text_node
+from .. import values as V
+from ..values import attribute_of, string_value as sv, text_node
 from ._checks import DOCUMENTS, country_rules, is_number, norm, number, postal_code, postal_codes, syntax_paths
 
 # every rule below needs a Danish seller (_seller_dk); most also a Danish buyer (_both_dk)
@@ -87,12 +88,9 @@ _x = syntax_paths(_PATHS)
 
 
 def _first_text(nodes: list) -> str:
-    """``normalize-space(<path>/text())`` of the text node ('' for none); where there are several, the official rule
-    stops: a text that makes the test fail ('' is the one each such test asks against)."""
-    try:
-        return norm(text_node(list(nodes)))
-    except CastError:
-        return ""
+    """``normalize-space(<path>/text())`` ('' for none; '', failing the tests that read it, where several stop it)."""
+    value = V.attempt(lambda: norm(text_node(list(nodes))))
+    return "" if value is V.STOP else value
 
 
 def _seller_or_root(doc):
@@ -132,14 +130,8 @@ def dk_r_016(doc):
     else:
         credit = doc.root.tag.endswith("}CreditNote")
     payable = _x(doc, "payable")
-    if not credit or not payable:  # ('and' read left to right: the amount only of a credit note)
-        return
-    try:
-        value = number(text_node(list(payable)))  # number(.../text())
-    except CastError:  # several text nodes: the official rule stops, failing here
-        yield payable[0]
-        return
-    if value is not None and value < 0:
+    value = V.attempt(lambda: number(text_node(list(payable)))) if credit and payable else None  # number(.../text())
+    if value is V.STOP or value is not None and value < 0:  # (STOP: several text nodes stop the official rule)
         yield payable[0]
 
 
@@ -187,11 +179,8 @@ def _reason_ok(reason) -> bool:
     if reason is None:
         return False
     value = sv(reason)
-    try:
-        short = len(norm(text_node(reason))) == 4
-    except CastError:  # several text nodes: the official rule stops, failing here
-        return False
-    if short and is_number(value) and 0 <= number(value) <= 9999:
+    short = V.attempt(lambda: len(norm(text_node(reason))) == 4)  # (STOP: several text nodes fail it)
+    if short is True and is_number(value) and 0 <= number(value) <= 9999:
         return True
     return "#" in value and not value.startswith("#") and not value.endswith("#")
 

@@ -8,7 +8,8 @@ official contexts have them (``cac:AccountingSupplierParty/cac:Party``, ``ram:Se
 from __future__ import annotations
 
 from ...basics import Syntax
-from ..values import CastError, string_value as sv, text_node
+from .. import values as V
+from ..values import string_value as sv, text_node
 from . import RULES
 from ._checks import CAC, CBC, RAM, SELLERS, country_rules, no_vat_id_valid, norm, supplier_country
 
@@ -53,10 +54,7 @@ def no_r_002(doc):
             found = any(norm(sv(el)) == "Foretaksregisteret" for el in _ubl_ids(party, "TAX")
                         if el.tag == CBC + "CompanyID")
         else:  # ram:SpecifiedTaxRegistration/ram:ID[@schemeID = 'FC'][normalize-space(text()) = 'Foretaksregisteret']
-            try:  # (several text nodes in one: the official predicate stops, the rule failing)
-                found = any(i.get("schemeID") == "FC" and norm(text_node(i)) == "Foretaksregisteret"
-                            for i in party.iterfind(f"{RAM}SpecifiedTaxRegistration/{RAM}ID"))
-            except CastError:
-                found = False
+            found = V.attempt(lambda: any(i.get("schemeID") == "FC" and norm(text_node(i)) == "Foretaksregisteret"
+                                          for i in party.iterfind(f"{RAM}SpecifiedTaxRegistration/{RAM}ID"))) is True
         if not found:
             yield party

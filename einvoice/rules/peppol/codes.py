@@ -63,11 +63,8 @@ def _at(*steps, attr: str | None = None, required: bool = False):
                 if node is None or node.tag not in tags:
                     break
             else:
-                value = el.get(attr) if attr else V.attempt(lambda: normalize(text_node(el)))
-                if value is V.STOP:  # several text nodes: the official rule stops, failing here (no code matches)
-                    value = string_value(el)
-                    yield el, _Several(value)
-                elif value is not None or required:
+                value = el.get(attr) if attr else V.attempt(lambda: normalize(text_node(el)))  # (STOP: see _code_rule)
+                if value is not None or required:
                     yield el, value
 
     return select
@@ -97,29 +94,10 @@ def _find_reason_codes(doc):
                 yield rc, kind
 
 
-class _Several(str):
-    """A code read from several text nodes: the official rule stops on it (normalize-space of several items), so it
-    is in no list (the value, for the message: the element's string value)."""
-
-    __hash__ = str.__hash__
-
-    def __eq__(self, other: object) -> bool:
-        return False
-
-    def __ne__(self, other: object) -> bool:
-        return True
-
-
-def _trimmed_text(el) -> str:
-    """normalize-space(text()) of a code, or a _Several where the official rule stops on it."""
-    value = V.attempt(lambda: normalize(text_node(el)))
-    return _Several(string_value(el)) if value is V.STOP else value
-
-
 def _reasons(kind: str):
     """The reason codes of the allowances ('false') or of the charges ('true'), trimmed (both syntaxes)."""
     def select(doc):
-        return ((rc, _trimmed_text(rc)) for rc, k in _reason_codes(doc) if k == kind)
+        return ((rc, V.attempt(lambda: normalize(text_node(rc)))) for rc, k in _reason_codes(doc) if k == kind)
 
     return dict.fromkeys((UBL, CII), select)
 
@@ -160,8 +138,10 @@ def _code_rule(list_name: str, contexts: dict, applies):
             return
         allowed = _codes(list_name, doc)
         for el, code in select(doc):
-            if code not in allowed:
-                yield el, {"code": code or "", **(V.SPLIT if isinstance(code, _Several) else {})}
+            if code is V.STOP:  # several text nodes: the official rule stops, failing here
+                yield el, {"code": string_value(el), **V.SPLIT}
+            elif code not in allowed:
+                yield el, {"code": code or ""}
 
     return check
 
@@ -216,14 +196,11 @@ _CII_DATE = re.compile(r"20[0-9]{6}")
 def f001_date_format(doc):
     if doc.syntax == UBL:
         for el in elements(doc, *_UBL_DATES):
-            text = V.attempt(lambda: text_node(el))  # string-length(text()): the text node, wherever a comment puts it
-            if text is V.STOP or len(text) != 10 or xs_date(string_value(el)) is None:  # (STOP: it stops, failing)
-                yield el, {"value": string_value(el), **V.SPLIT} if text is V.STOP else {"value": text}
-    else:
+            text = V.attempt(lambda: text_node(el))  # string-length(text()) (STOP: several text nodes stop it, failing)
+            if text is V.STOP or len(text) != 10 or xs_date(string_value(el)) is None:
+                yield el, {"value": string_value(el), **(V.SPLIT if text is V.STOP else {})}
+    else:  # ('and' read left to right: the text only of a format 102 date)
         for el in elements(doc, udt("DateTimeString")):
-            if normalize(el.get("format")) != "102":
-                yield el, {"value": string_value(el)}
-                continue
-            text = V.attempt(lambda: text_node(el))
+            text = V.attempt(lambda: text_node(el)) if normalize(el.get("format")) == "102" else ""
             if text is V.STOP or len(text) != 8 or not _CII_DATE.search(normalize(text)):
-                yield el, {"value": string_value(el), **V.SPLIT} if text is V.STOP else {"value": text}
+                yield el, {"value": string_value(el), **(V.SPLIT if text is V.STOP else {})}

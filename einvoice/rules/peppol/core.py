@@ -95,12 +95,9 @@ _R004 = {UBL: ((UBL_INVOICE, UBL_CREDIT_NOTE), (cbc("CustomizationID"),)),  # co
 def r004_specification(doc):
     contexts, steps = _R004[doc.syntax]
     for ctx in elements(doc, *contexts):
-        # (cbc:CustomizationID/text(): of any of them; several text nodes stop the official rule: it fails here)
-        value = V.attempt(lambda: text_node(path(ctx, *steps)))
-        if value is V.STOP:
-            yield ctx, V.SPLIT
-        elif not _specification_ok(doc, value):
-            yield ctx
+        value = V.attempt(lambda: text_node(path(ctx, *steps)))  # (cbc:CustomizationID/text(): of any of them)
+        if value is V.STOP or not _specification_ok(doc, value):
+            yield (ctx, V.SPLIT) if value is V.STOP else ctx
 
 
 @RULES.rule("PEPPOL-EN16931-R002")
@@ -128,8 +125,7 @@ def r005_tax_currency_differs(doc):
     else:
         for st in elements(doc, ram("ApplicableHeaderTradeSettlement")):
             tcc = children(st, ram("TaxCurrencyCode"))
-            same = tcc and V.attempt(lambda: normalize(text_node(tcc)) == normalize(
-                text_node(children(st, ram("InvoiceCurrencyCode")))))
+            same = tcc and V.attempt(lambda: normalize(text_node(tcc)) == normalize(text_node(children(st, ram("InvoiceCurrencyCode")))))
             if same:
                 yield (tcc[0], V.SPLIT) if same is V.STOP else tcc[0]
 
@@ -216,8 +212,7 @@ def _ac_elements(doc) -> list[tuple]:
             if doc.syntax == UBL and not _ac_in_scope(ac):
                 continue
             ind = path(ac, *indicator)  # (ChargeIndicator/text(): of any of them)
-            out.append((ac, child(ac, pct), child(ac, base), child(ac, amount),
-                        V.attempt(lambda: text_node(ind)) if ind else None))  # (STOP: several text nodes)
+            out.append((ac, child(ac, pct), child(ac, base), child(ac, amount), V.attempt(lambda: text_node(ind)) if ind else None))
         return out
 
     return cached(doc, "peppol.ac", find)
@@ -247,17 +242,13 @@ def r043_charge_indicator(doc):
     for ac, pct, base, _amount, ind in _ac_elements(doc):
         if (pct is None) != (base is None):
             continue  # first matching official rule is R041 / R042
-        if ind is V.STOP:
-            yield ac, V.SPLIT
-        elif ind is None or normalize(ind) not in ("true", "false"):
-            yield ac
+        if ind is None or ind is V.STOP or normalize(ind) not in ("true", "false"):
+            yield (ac, V.SPLIT) if ind is V.STOP else ac
     if doc.syntax == CII:
         for ac in elements(doc, ram("AppliedTradeAllowanceCharge")):
             ind = V.attempt(lambda: normalize(text_node(path(ac, ram("ChargeIndicator"), udt("Indicator")))))
-            if ind is V.STOP:
-                yield ac, V.SPLIT
-            elif ind not in ("true", "false"):
-                yield ac
+            if ind not in ("true", "false"):  # (STOP: several text nodes stop the official rule)
+                yield (ac, V.SPLIT) if ind is V.STOP else ac
 
 
 @RULES.rule("PEPPOL-EN16931-R044", syntax="ubl")
@@ -360,11 +351,9 @@ def _period_rule(fields: dict, later: bool):
                 continue
             limits = [d for d in limits_of(heads) if d is not None]
             for el in path(ctx, *line_steps(ctx), field):
-                dates = dates_of(el)
-                if V.STOP in dates:  # the official rule stops on the line's date
-                    yield el, V.SPLIT
-                elif not any((v >= lim if later else v <= lim) for v in dates if v is not None for lim in limits):
-                    yield el
+                dates = dates_of(el)  # (STOP: the official rule stops on the line's date)
+                if V.STOP in dates or not any((v >= lim if later else v <= lim) for v in dates if v is not None for lim in limits):
+                    yield (el, V.SPLIT) if V.STOP in dates else el
 
     return check
 

@@ -234,24 +234,6 @@ def credit_note_names_the_invoice(doc):
 
 # What the builder checks on every invoice it issues, with or without --policy: payment
 # details that would send money astray or leave it unmatched, a due date before the issue
-# date, a credit note that does not say what it credits, an account or reference in small letters. The rest of the policy applies
-# with --policy / policy=True, as configured.
+# date, a credit note that does not say what it credits, an account or reference not in its electronic form. The rest of the
+# policy applies with --policy / policy=True, as configured (einvoice.config.apply_config).
 ISSUING = ("EINV-P-004", "EINV-P-008", "EINV-P-010", "EINV-P-016", "EINV-P-017", "EINV-P-018")
-
-
-def apply_config(findings, config=None):
-    """Drop switched-off policy findings and apply configured severities (in place order kept)."""
-    from ..engine import Severity
-
-    cfg = config or load()
-    if not cfg.rules:
-        return findings
-    out = []
-    for f in findings:
-        setting = cfg.severity_of(f.rule) if f.rule.startswith("EINV-") else None
-        if setting == "off":
-            continue
-        if setting in ("fatal", "error", "warning", "info"):
-            f.severity = Severity(setting)
-        out.append(f)
-    return out

@@ -226,12 +226,9 @@ def account_kind(value: str, country: str | None) -> tuple[str, bool] | None:
 
 
 def electronic_form(value: str | None) -> tuple[str, str, str] | None:
-    """(kind, the electronic form, how the value differs from it) for an IBAN or ISO 11649 creditor reference that is
-    valid but written otherwise than in its electronic form: with small letters, or in the printed form's groups
-    (spaces between them); None otherwise. Both are upper case without spaces in their electronic form (ISO 13616,
-    ISO 11649), and a payment file takes an IBAN so (ISO 20022: [A-Z]{2}[0-9]{2}[a-zA-Z0-9]{1,30}, no spaces); the
-    check digits read the letters alike either way and skip the spaces, so the value is valid but written as a
-    payment file may refuse it."""
+    """(kind, electronic form, how it differs) for a valid IBAN or ISO 11649 creditor reference written with small
+    letters or in the printed groups (spaces); None otherwise. The electronic forms are capitals without spaces (ISO
+    13616, 11649), as a payment file takes them; the check digits read either form alike."""
     v = (value or "").strip()
     if not v or not v.isascii():
         return None
