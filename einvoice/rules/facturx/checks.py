@@ -326,7 +326,7 @@ def _parts(doc, el, ck, rate, exempt):
 def _compute_parts(el, code, detail, rate, exempt):
     line_sum, n_lines = _line_sum(el, code, rate, detail, exempt), _n_lines(el, code, detail, rate, exempt)
     allow, charge, n_ac = Decimal(0), Decimal(0), 0
-    for ac in sel(el, _HEAD_AC):
+    for ac in _items(el, _HEAD_AC, code, rate):
         if not _tax_match(list(children(ac, f"{RAM}CategoryTradeTax")), code, rate, exempt):
             continue
         n_ac += 1
@@ -336,7 +336,7 @@ def _compute_parts(el, code, detail, rate, exempt):
         if _indicator_is(ac, True):
             charge += sum(amounts, Decimal(0))
     log, n_log = Decimal(0), 0
-    for lc in sel(el, _HEAD_LOG):
+    for lc in _items(el, _HEAD_LOG, code, rate):
         if _tax_match(list(children(lc, f"{RAM}AppliedTradeTax")), code, rate, exempt):
             n_log += 1
             log += sum(_single_dec(list(children(lc, f"{RAM}AppliedAmount"))), Decimal(0))
@@ -400,12 +400,39 @@ def breakdown_vat(doc, el, ck):
 
 # --------------------------------------------------------------------------- category sums (BASIC, MINIMUM)
 
+_TAXES = {_LINES: ("SpecifiedLineTradeSettlement", "ApplicableTradeTax"), _HEAD_AC: ("CategoryTradeTax",),
+          _HEAD_LOG: ("AppliedTradeTax",)}
+
+
+def _items(el, path: str, code: str, rate: Decimal | None) -> list:
+    """The items of ``path`` (lines, allowances and charges, logistics charges) in document order whose VAT elements
+    could pass :func:`_tax_match` for ``code`` and ``rate``: they have the code, and the rate or a rate that is no
+    decimal (on which the exact test stops). The tests read only these: a document of many rates is one pass."""
+    index = _cached(("by-tax", path), lambda: _tax_index(el, path))
+    odd = index.get(("?", code), []) if rate is not None else []  # (with no rate asked, every item of the code)
+    found = index.get((code, rate), [])
+    return [item for _pos, item in sorted(found + odd, key=lambda t: t[0])] if odd else [item for _pos, item in found]
+
+
+def _tax_index(el, path: str) -> dict:
+    index: dict = {}
+    for pos, item in enumerate(sel(el, path)):
+        taxes = [item]
+        for tag in _TAXES[path]:
+            taxes = _children(taxes, tag)
+        rates = [V.decimal_or_none(string_value(r)) for r in _children(taxes, "RateApplicablePercent")]
+        for code in dict.fromkeys(string_value(c) for c in _children(taxes, "CategoryCode")):
+            for key in {(code, None), *((code, r) if r is not None else ("?", code) for r in rates)}:
+                index.setdefault(key, []).append((pos, item))
+    return index
+
+
 def _line_sum(el, code: str, rate: Decimal | None = None, detail: bool = False,
               exempt: tuple[str, str] | None = None) -> Decimal:
     """Sum of the line net amounts (decimal) of the (detail) lines whose settlement VAT has the category (and
     rate, exemption reason)."""
     total = Decimal(0)
-    for item in sel(el, _LINES):
+    for item in _items(el, _LINES, code, rate):
         if detail and not counted_line(item):
             continue
         for s in children(item, f"{RAM}SpecifiedLineTradeSettlement"):
@@ -418,7 +445,7 @@ def _line_sum(el, code: str, rate: Decimal | None = None, detail: bool = False,
 
 def _n_lines(el, code: str, detail: bool, rate: Decimal | None = None, exempt: tuple[str, str] | None = None) -> int:
     """How many (detail) lines have the category (and rate, exemption reason) in their settlements' VAT together."""
-    return sum(1 for item in sel(el, _LINES) if (not detail or counted_line(item)) and _tax_match(
+    return sum(1 for item in _items(el, _LINES, code, rate) if (not detail or counted_line(item)) and _tax_match(
         _children(list(children(item, f"{RAM}SpecifiedLineTradeSettlement")), "ApplicableTradeTax"), code, rate, exempt))
 
 
@@ -431,7 +458,7 @@ def _ac_sum(el, code: str, charge: bool, rate: Decimal | None = None, first: boo
             cast: bool = False) -> Decimal:
     """Sum of the document allowances (charge False) or charges of a category (and rate), decimal."""
     total = Decimal(0)
-    for ac in sel(el, _HEAD_AC):
+    for ac in _items(el, _HEAD_AC, code, rate):
         # the indicator and the VAT tests are operands of one 'and' (a false one decides, see _tax_match)
         if not V.all_of(lambda: _indicator_cast(ac, charge) if cast else _indicator_is(ac, charge),
                         lambda: _tax_match(list(children(ac, f"{RAM}CategoryTradeTax")), code, rate, None)):
