@@ -1,7 +1,7 @@
 """Writes the XRechnung unit tests (vefa testSet files) of this folder.
 
 The cases are ours, written from the official KoSIT rule files (XRechnung 3.0.2,
-rule set 2.6.0): for every rule id, documents on which it must hold and
+rule set 2.5.0): for every rule id, documents on which it must hold and
 documents on which it must fire, in UBL and CII. Each document is a fragment:
 only the rules named in its assert are judged (see ../shared/conformance/README.md).
 
@@ -893,7 +893,7 @@ def render(group: str, syntax: str, cases: list) -> str:
            f'<testSet xmlns="http://difi.no/xsd/vefa/validator/1.0" configuration="{config}">',
            "  <assert>",
            f"    <description>XRechnung 3.0 ({syntax.upper()}): {group} - written by the einvoice project from the KoSIT rule files</description>",
-           "    <scope>XRechnung 3.0.2, KoSIT rule set 2.6.0</scope>",
+           "    <scope>XRechnung 3.0.2, KoSIT rule set 2.5.0</scope>",
            "  </assert>"]
     for what, asserts, document in cases:
         out.append("  <test>")
