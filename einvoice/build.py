@@ -878,7 +878,7 @@ def mandatory(inv: Invoice, target: Target) -> list[Finding]:
     means = [(i, m) for i, m in enumerate(inv.payment_means) if not _blank(m.code)]
     if not means:
         out.append(_finding("EINV-B-010"))
-    from .rules.policy.refs import payments_into_account  # (the policy's reading: one meaning, one place)
+    from .refs import payments_into_account  # (the policy's reading: one meaning, one place)
 
     for i, m, code in payments_into_account(inv):
         if not any(not _blank(ct.account_id) for ct in m.credit_transfers):

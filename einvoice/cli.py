@@ -816,7 +816,7 @@ def _no_request(inv) -> str | None:
 def _how_to_pay(m) -> str:
     """One payment means in words: its name, accounts with BIC (a Swedish giro named as such), reference."""
     from .render.i18n import means_name
-    from .rules.policy.refs import GIRO
+    from .refs import GIRO
 
     code = " ".join((m.code or "").split()) or None  # (a code as a reader sees it, as show's JSON gives it: '\n 1' is 1)
     name = means_name(code, "en") or m.text

@@ -120,7 +120,7 @@ def payments_into_account(inv) -> list[tuple[int, object, str]]:
     """(index, payment means, code) of the means that pay into the payee's account (CREDIT_TRANSFER) of a document
     that asks for payment (model.invoice.no_payment_asked): what the builder's EINV-B-011/012 and the policy's
     EINV-P-009/011 ask an account and a reference of; none for a credit note or nothing (or less) to pay."""
-    from ...model.invoice import no_payment_asked  # (the model is read for these checks only: not imported before)
+    from .model.invoice import no_payment_asked  # (the model is read for these checks only: not imported before)
 
     if no_payment_asked(inv) is not None:
         return []

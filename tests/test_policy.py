@@ -12,7 +12,7 @@ from einvoice.model.invoice import (
     Address, Amount, Contact, CreditTransfer, DocumentTotals, Identifier, Invoice, Party, PaymentMeans, Syntax,
 )
 from einvoice.rules.engine import Document
-from einvoice.rules.policy import refs
+from einvoice import refs
 from einvoice.config import PolicyConfig, parse
 from einvoice.config import apply_config
 from einvoice.validate import validate_document

@@ -149,7 +149,7 @@ def reference_kind(ref: str, country: str | None) -> str:
     line, ``+71<payment id+creditor number<``, its card type code first), or reference."""
     from stdnum import iso11649
 
-    from ..rules.policy import refs
+    from .. import refs
 
     compact = ref.replace(" ", "")
     if iso11649.is_valid(compact):
@@ -335,7 +335,7 @@ def build_view(invoice: Invoice, lang: str | None = None) -> dict:
             meta.append((L("preceding"), _s(pre.reference) + when))
 
     # payment
-    from ..rules.policy.refs import GIRO  # (Swedish giro accounts by their branch identifier, BT-86)
+    from ..refs import GIRO  # (Swedish giro accounts by their branch identifier, BT-86)
 
     payee_country = _country(inv.payee) or seller_country
     payments = []

@@ -13,7 +13,8 @@ import re
 from datetime import date, timedelta
 
 from ...basics import says_nothing
-from . import RULES, refs
+from ... import refs
+from . import RULES
 from ...config import load
 
 INTEREST_WORDS = re.compile(  # (late interest or a penalty for it: 'Mietzins', rent, is none; 'interessi di mora' is)
