@@ -216,6 +216,28 @@ def test_diga_scheme_passes_in_the_extension_only():
     assert not {"BR-CL-10", "BR-DEX-04"} & {f.rule for f in report.findings}, [str(f) for f in report.findings]
 
 
+def test_an_xrechnung_profile_runs_the_cen_rules_of_kosits_configuration():
+    """KoSIT's validator configuration in force (2026-01-31) runs CEN's rules 1.3.15 beside XRechnung rule set 2.5.0;
+    1.3.16 ran here, which lacks BR-CO-25 (a positive amount due needs a due date or payment terms): an XRechnung
+    invoice with neither passed, where the official validator refuses it. A release named still wins."""
+    root = _tree("xrechnung-ubl")
+    for tag in ("cbc:DueDate", "cac:PaymentTerms"):
+        for el in root.findall(tag, UBL):
+            root.remove(el)
+    data = etree.tostring(root)
+    report = validate(data)
+    assert report.profile == "xrechnung" and "EN 16931 1.3.15" in report.releases
+    assert _severities(report, "BR-CO-25") == {"fatal"} and not report.valid
+    named = validate(data, rules="en16931=1.3.16")
+    assert "EN 16931 1.3.16" in named.releases and "BR-CO-25" not in {f.rule for f in named.findings}
+    assert "EN 16931 1.3.16" in validate(data, profile="en16931").releases  # (other profiles: the release in force)
+    import oracle
+
+    xslt = oracle.peppol_xslt("EINVOICE_CEN_1315_UBL_XSLT")  # (CEN's UBL XSLT of 1.3.15: no package ships it)
+    if xslt is not None and oracle.available() is None:
+        assert "BR-CO-25" in {rid for rid, _flag in oracle.verdict_of_file(xslt, data)}
+
+
 @pytest.mark.parametrize(("where", "scheme", "rule"), [
     ("endpoint", "0245", "BR-DEX-07"), ("endpoint", "0242", "BR-DEX-07"), ("endpoint", "0088", None),
     ("party", "0245", "BR-DEX-04"), ("party", "0244", "BR-DEX-04"), ("party", "0243", None),

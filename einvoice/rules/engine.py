@@ -202,10 +202,10 @@ class Context:
     @classmethod
     def default(cls, rules: "dict[str, str] | str | None" = None, profile: str | None = None,
                 today: date_type | None = None, config: Any = None) -> "Context":
-        """The releases in force (``schemas/releases/index.yaml``), with ``rules`` choosing others."""
+        """The releases in force (``schemas/releases/index.yaml``) for the profile, with ``rules`` choosing others."""
         from .releases import select
 
-        return cls(select(rules), today or date_type.today(), profile, config)
+        return cls(select(rules, profile), today or date_type.today(), profile, config)
 
     def version(self, family: str) -> str | None:
         return _version_in(self.releases, family)

@@ -207,9 +207,10 @@ def parse(selection: str) -> dict[str, str]:
     return out
 
 
-def select(rules: "dict[str, str] | str | None" = None) -> tuple[tuple[str, str], ...]:
+def select(rules: "dict[str, str] | str | None" = None, profile: str | None = None) -> tuple[tuple[str, str], ...]:
     """The releases of a run: the defaults, with the families in ``rules`` replaced (checked); a Peppol release
-    chosen without an EN 16931 one brings the CEN release its official validator runs (3.0.20: 1.3.15)."""
+    chosen without an EN 16931 one brings the CEN release its official validator runs (3.0.20: 1.3.15), and so
+    does an XRechnung profile (KoSIT's validator configuration in force runs CEN 1.3.15 beside rule set 2.5.0)."""
     chosen = defaults()
     if isinstance(rules, str):
         rules = parse(rules)
@@ -218,6 +219,8 @@ def select(rules: "dict[str, str] | str | None" = None) -> tuple[tuple[str, str]
         chosen[fam] = str(version)
     if "peppol" in (rules or {}) and "en16931" not in rules:  # the CEN release that Peppol release runs
         chosen["en16931"] = str(release("peppol", chosen["peppol"]).param("en16931", default=chosen["en16931"]))
+    elif (profile or "").startswith("xrechnung") and "en16931" not in (rules or {}):
+        chosen["en16931"] = str(release("xrechnung", chosen["xrechnung"]).param("en16931", default=chosen["en16931"]))
     return tuple(sorted(chosen.items()))
 
 
