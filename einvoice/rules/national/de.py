@@ -19,7 +19,7 @@ from ._checks import country_rules, norm, number, postal_is, ubl_xpath as _x
 # every rule below runs only where seller and buyer are both German (_german)
 rule = country_rules(RULES, "DE", applies=lambda doc: _german(doc))
 P = PATHS["ubl"]  # the XRechnung UBL paths: the rules below are the XRechnung ones (BR-DE-n is DE-R-00n)
-THREE_DIGITS = re.compile(r"(\D*\d){3,}")
+THREE_DIGITS = re.compile(r"([^0-9]*[0-9]){3,}")  # (the official '[0-9]': ASCII digits only)
 
 
 def _pattern(doc, name: str) -> re.Pattern:

@@ -7,10 +7,8 @@ reference whose description is 'EINDAGI' and whose identifier is the date.
 
 from __future__ import annotations
 
-import re
-from datetime import date
-
 from ...syntax.namespaces import UBL_NS
+from .. import values as V
 from ..values import string_value as sv
 from . import RULES
 from ._checks import DOCUMENTS, country_rules, norm, postal_code, ubl_xpath as _x
@@ -78,22 +76,12 @@ _EINDAGI_ID = _x("string(cac:AdditionalDocumentReference[cbc:DocumentDescription
 _DUE_DATE = _x("cbc:DueDate")
 
 
-def _is_date(text: str) -> bool:
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        return False
-    try:
-        date.fromisoformat(text)
-    except ValueError:
-        return False
-    return text[:4] != "0000"
-
-
 @rule("IS-R-008", syntax="ubl")
 def is_r_008(doc):
     if not _EINDAGI(doc.root):
         return
     value = _EINDAGI_ID(doc.root)
-    if len(value) != 10 or not _is_date(value):
+    if len(value) != 10 or V.date_or_none(value, True) is None:  # (castable as xs:date: year 0000 too, in XSD 1.1)
         yield _EINDAGI(doc.root)[0]
 
 
