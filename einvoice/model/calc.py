@@ -16,6 +16,7 @@ from .invoice import AllowanceCharge, Invoice, InvoiceLine
 CENT = Decimal("0.01")
 ZERO = Decimal("0")
 HUNDRED = Decimal("100")
+HALF_CENT = Decimal("0.005")
 
 
 def round2(value: Decimal) -> Decimal:
@@ -136,14 +137,28 @@ def compute(invoice: Invoice) -> Computed:
 
     # exemption reasons are carried over from whatever states them for the category
     reasons: dict[str, tuple[str | None, str | None]] = {}
+    stated: dict[tuple, Decimal | None] = {}  # a breakdown's stated VAT amount, by category and rate
     for bd in invoice.vat_breakdown:
         if bd.category and bd.category.code:
             reasons[bd.category.code] = (bd.category.exemption_reason, bd.category.exemption_reason_code)
+        if bd.category is not None:
+            stated.setdefault(breakdown_key(bd.category.code, bd.category.rate), amount_value(bd.tax_amount))
 
-    for g in groups.values():
+    for k, g in groups.items():
         g.taxable_amount = round2(g.taxable_amount)
         rate = g.rate if g.rate is not None else ZERO
         g.tax_amount = round2(g.taxable_amount * rate / HUNDRED)
+        given = stated.get(k)  # an exact half stated rounded the other way (-238.275 as -238.28) is as sound: kept
+        if given is not None and given != g.tax_amount and abs(given - g.taxable_amount * rate / HUNDRED) == HALF_CENT:
+            g.tax_amount = given
+    total = invoice.vat_total
+    given = amount_value(total.tax_amount) if total is not None and not stated else None
+    for g in groups.values():  # a VAT total stated without a breakdown: the exact halves rounded its way, a cent each
+        exact = g.taxable_amount * (g.rate if g.rate is not None else ZERO) / HUNDRED
+        gap = (given - _sum(x.tax_amount for x in groups.values())) if given is not None else ZERO
+        other = g.tax_amount + (CENT if gap > 0 else -CENT)
+        if gap and abs(exact - g.tax_amount) == HALF_CENT and abs(exact - other) == HALF_CENT:
+            g.tax_amount = other
         g.exemption_reason, g.exemption_reason_code = reasons.get(g.category, (None, None))
     c.breakdown = list(groups.values())
     c.tax_amount = round2(_sum(g.tax_amount for g in c.breakdown))
