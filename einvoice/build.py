@@ -608,7 +608,7 @@ def prepare(invoice: Invoice, target: Target) -> list[Finding]:
 
     # VAT total (BT-110) and breakdown (BG-23)
     if have_lines or inv.allowances_charges:
-        findings += _vat(inv, c, cur)
+        findings += _vat(inv, c, cur, target)
     findings += _bounds(c)
     findings += _periods(inv)
     if target.syntax == Syntax.UBL:
@@ -754,7 +754,11 @@ def _bounds(c) -> list[Finding]:
     return out
 
 
-def _vat(inv: Invoice, c, cur: str | None) -> list[Finding]:
+# the VAT categories that take no exemption reason (EN 16931: standard rate, zero rated, IGIC, IPSI; not Factur-X EXTENDED)
+_NO_EXEMPTION = {"S": "BR-S-10", "Z": "BR-Z-10", "L": "BR-AF-10", "M": "BR-AG-10"}
+
+
+def _vat(inv: Invoice, c, cur: str | None, target: Target) -> list[Finding]:
     findings: list[Finding] = []
     # exemption reasons may be stated on line or allowance categories: they belong to the breakdown
     # (a text from one line and a code from another both go to the breakdown; two different texts, or two different
@@ -778,7 +782,11 @@ def _vat(inv: Invoice, c, cur: str | None) -> list[Finding]:
             if first[0] != value.strip():
                 findings.append(_finding("EINV-B-038", field=f"{where}.{what}", category=code or "?", value=value.strip(),
                                          other=first[0], other_field=f"{first[1]}.{what}"))
-    for (code, what), (value, _where) in stated_by.items():
+    for (code, what), (value, where) in list(stated_by.items()):
+        if code in _NO_EXEMPTION and target.name != "facturx-extended":  # (EXTENDED's rules allow one; elsewhere a
+            # reason moved to such a breakdown was refused by its rule under the breakdown's field)
+            findings.append(_finding("EINV-B-045", field=f"{where}.{what}", category=code, rules=_NO_EXEMPTION[code]))
+            continue
         text, rcode = reasons.get(code, (None, None))
         reasons[code] = (value, rcode) if what == "exemption_reason" else (text, value)
     for line in inv.lines:

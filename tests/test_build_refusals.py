@@ -802,6 +802,25 @@ def test_a_vat_amount_rounded_half_either_way_is_built(fx, stated, breakdown, re
     assert f"<ram:GrandTotalAmount>{grand}</ram:GrandTotalAmount>".encode() in xml
 
 
+@pytest.mark.parametrize("fmt", ["facturx-en16931", "facturx-extended"])
+def test_an_exemption_reason_on_a_standard_rated_allowance_is_refused_where_it_was_given(fx, fmt):
+    """A document allowance of category S with an exemption reason: the reason was moved to the S breakdown, which
+    BR-S-10 then refused naming the breakdown or a line, fields the caller had not given it in (found building the
+    models of documents generated from the schemas). The refusal names the allowance's field (EINV-B-045); Factur-X
+    EXTENDED, whose rules allow the reason, is written as before."""
+    fx["allowances_charges"] = [{"charge_indicator": False, "amount": "10.00", "reason": "Discount",
+                                 "tax_category": {"code": "S", "rate": "20", "exemption_reason": "Not exempt"}}]
+    for key in ("totals", "tax_totals"):
+        fx.pop(key, None)
+    if fmt == "facturx-extended":
+        assert b"<ram:ExemptionReason>Not exempt</ram:ExemptionReason>" in einvoice.build(fx, fmt)
+        return
+    with pytest.raises(BuildRefused) as info:
+        einvoice.build(fx, fmt)
+    found = [(f.rule, f.message.split(":")[0]) for f in info.value.findings]
+    assert found == [("EINV-B-045", "allowances_charges[0].tax_category.exemption_reason")], found
+
+
 def test_refusals_name_the_field_the_caller_gave():
     """A finding on an element names the input field it was written from, never one the caller did not give (a
     reversed period named BT-8, tax_point_date_code, read as absent from cac:InvoicePeriod); a finding on the root
