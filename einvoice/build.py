@@ -316,8 +316,15 @@ def to_invoice(data: Invoice | dict) -> Invoice:
     """An Invoice from a model object (deep-copied) or from a dict in the model's field names."""
     from pydantic import ValidationError
 
-    if isinstance(data, Invoice):
-        return data.model_copy(deep=True)
+    if isinstance(data, Invoice):  # (checked again: a field set after construction is not validated by the model,
+        try:  # and a text where an amount belongs took the build down)
+            inv = Invoice.model_validate(data.model_dump(warnings=False))
+        except ValidationError as exc:
+            raise InvalidModelInput(_model_error_text(exc)) from None
+        problems = input_problems(inv)
+        if problems:
+            raise InvalidModelInput("\n".join(problems))
+        return inv
     if not isinstance(data, dict):
         raise InvalidModelInput(f"expected an Invoice or a mapping of invoice fields, not {type(data).__name__}")
     data = _attachments(data)

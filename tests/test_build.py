@@ -549,3 +549,21 @@ def prepare_copy(data: dict):
     inv = to_invoice(data)
     prepare(inv, FORMATS["ehf"])
     return inv
+
+
+def test_a_model_changed_after_construction_is_checked_as_an_input_is():
+    """A field set on a model after construction is not validated by the model: a text where an amount belongs
+    took the build down with AttributeError (found building models of documents generated from the schemas). The
+    model given is checked as a dict input is: a text that is an amount is read as one, another is refused."""
+    from pathlib import Path
+
+    from einvoice import InvalidModelInput, load
+
+    inv = load((Path(__file__).resolve().parents[1] / "samples" / "ehf-invoice.xml").read_bytes()).invoice
+    total = inv.tax_totals[0].tax_amount
+    total.value = str(total.value)  # (the same amount, as text)
+    assert b"<cbc:TaxAmount" in einvoice.build(inv, "ehf")
+    total.value = "a lot"
+    with pytest.raises(InvalidModelInput) as info:
+        einvoice.build(inv, "ehf")
+    assert "tax_totals" in str(info.value) and "Traceback" not in str(info.value)
