@@ -153,11 +153,14 @@ def compute(invoice: Invoice) -> Computed:
             g.tax_amount = given
     total = invoice.vat_total
     given = amount_value(total.tax_amount) if total is not None and not stated else None
+    gap = given - _sum(g.tax_amount for g in groups.values()) if given is not None else ZERO
     for g in groups.values():  # a VAT total stated without a breakdown: the exact halves rounded its way, a cent each
+        if not gap:
+            break
         exact = g.taxable_amount * (g.rate if g.rate is not None else ZERO) / HUNDRED
-        gap = (given - _sum(x.tax_amount for x in groups.values())) if given is not None else ZERO
         other = g.tax_amount + (CENT if gap > 0 else -CENT)
-        if gap and abs(exact - g.tax_amount) == HALF_CENT and abs(exact - other) == HALF_CENT:
+        if abs(exact - g.tax_amount) == HALF_CENT and abs(exact - other) == HALF_CENT:
+            gap -= other - g.tax_amount
             g.tax_amount = other
         g.exemption_reason, g.exemption_reason_code = reasons.get(g.category, (None, None))
     c.breakdown = list(groups.values())

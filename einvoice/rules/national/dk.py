@@ -176,9 +176,8 @@ def dk_r_003(doc):
 def _reason_ok(reason) -> bool:
     """A 4-digit tax category (``string-length(normalize-space(text())) = 4`` and a number from 0 to 9999),
     or a text with '#' that neither starts nor ends with it."""
-    if reason is None or isinstance(reason, list) and len(reason) > 1:  # (several: the official test stops)
+    if reason is None:
         return False
-    reason = reason[0] if isinstance(reason, list) else reason
     value = sv(reason)
     short = V.attempt(lambda: len(norm(text_node(reason))) == 4)  # (STOP: several text nodes fail it)
     if short is True and is_number(value) and 0 <= number(value) <= 9999:
@@ -192,7 +191,8 @@ def dk_r_004(doc):
     acs = _x(doc, "allowances") if _both_dk(doc) else []
     if doc.syntax == Syntax.CII and acs:  # Quirk kept (CII): one test on the document over every allowance
         reasons = [r for ac in acs for r in _x(doc, "reason", ac)]  # and charge: one right reason passes them all
-        if any(sv(c) == "ZZZ" for ac in acs for c in _x(doc, "reason_code", ac)) and not _reason_ok(reasons or None):
+        if any(sv(c) == "ZZZ" for ac in acs for c in _x(doc, "reason_code", ac)) and (  # (several: the test stops)
+                len(reasons) > 1 or not _reason_ok(reasons[0] if reasons else None)):
             yield (acs[0], {**V.SPLIT, "value": ""}) if len(reasons) > 1 else (acs[0], {"value": sv(reasons[0]) if reasons else ""})
         return
     for ac in acs:
