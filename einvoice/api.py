@@ -148,6 +148,8 @@ def convert_report(source: Source, to: str, force: bool = False, profile: str | 
     if not report.valid and not force:  # (with what the target does not hold of the source: often the cause)
         refused = BuildRefused(report.errors)
         refused.dropped = lost()
+        if dropped is not None:  # (the caller's list too, as the command line prints them beside the refusal)
+            dropped.extend(refused.dropped)
         raise refused
     if dropped is not None:
         dropped.extend(lost())
