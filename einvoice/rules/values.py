@@ -60,6 +60,11 @@ SPLIT = {"stops": "it reads the element's text as one text node, and a comment o
                   "value splits it in two (write the value without it)"}  # (a finding's parameter: see text_node)
 
 
+def failure_at(target: Any, value: Any) -> Any:
+    """A rule's failure at ``target``, saying so where ``value`` is STOP: the official rule stops on the value."""
+    return (target, SPLIT) if value is STOP else target
+
+
 def attempt(fn: Any, errors: Any = CastError) -> Any:
     """``fn()``, or STOP where it raises one of ``errors``."""
     try:

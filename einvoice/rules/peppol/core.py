@@ -97,7 +97,7 @@ def r004_specification(doc):
     for ctx in elements(doc, *contexts):
         value = V.attempt(lambda: text_node(path(ctx, *steps)))  # (cbc:CustomizationID/text(): of any of them)
         if value is V.STOP or not _specification_ok(doc, value):
-            yield (ctx, V.SPLIT) if value is V.STOP else ctx
+            yield V.failure_at(ctx, value)
 
 
 @RULES.rule("PEPPOL-EN16931-R002")
@@ -121,13 +121,13 @@ def r005_tax_currency_differs(doc):
             other = children(parent, cbc("DocumentCurrencyCode")) if parent is not None else []
             same = V.attempt(lambda: normalize(text_node(el)) == normalize(text_node(other)))
             if same:  # (STOP: several text nodes, the official rule stops)
-                yield (el, V.SPLIT) if same is V.STOP else el
+                yield V.failure_at(el, same)
     else:
         for st in elements(doc, ram("ApplicableHeaderTradeSettlement")):
             tcc = children(st, ram("TaxCurrencyCode"))
             same = tcc and V.attempt(lambda: normalize(text_node(tcc)) == normalize(text_node(children(st, ram("InvoiceCurrencyCode")))))
             if same:
-                yield (tcc[0], V.SPLIT) if same is V.STOP else tcc[0]
+                yield V.failure_at(tcc[0], same)
 
 
 # --- VAT totals --------------------------------------------------------------------
@@ -243,12 +243,12 @@ def r043_charge_indicator(doc):
         if (pct is None) != (base is None):
             continue  # first matching official rule is R041 / R042
         if ind is None or ind is V.STOP or normalize(ind) not in ("true", "false"):
-            yield (ac, V.SPLIT) if ind is V.STOP else ac
+            yield V.failure_at(ac, ind)
     if doc.syntax == CII:
         for ac in elements(doc, ram("AppliedTradeAllowanceCharge")):
             ind = V.attempt(lambda: normalize(text_node(path(ac, ram("ChargeIndicator"), udt("Indicator")))))
             if ind not in ("true", "false"):  # (STOP: several text nodes stop the official rule)
-                yield (ac, V.SPLIT) if ind is V.STOP else ac
+                yield V.failure_at(ac, ind)
 
 
 @RULES.rule("PEPPOL-EN16931-R044", syntax="ubl")
