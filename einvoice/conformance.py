@@ -13,7 +13,8 @@ Two measures over a conformance folder (``../shared/conformance`` in CI):
 
 The unit tests under ``peppol-bis-3/rules`` and the Peppol layers of
 ``expected-verdicts.json`` are the official verdicts of release 3.0.19, so they
-run under that release (``CORPUS_RELEASE``), whatever release is in force.
+run under that release (``CORPUS_RELEASE``), whatever release is in force; CEN's
+unit tests and the EN 16931 layers are 1.3.16's (``EN_CORPUS_RELEASE``).
 
 Run ``einvoice conformance DIR`` or ``python -m einvoice.conformance DIR``.
 """
@@ -61,8 +62,10 @@ GOLDEN_LAYERS = {
 
 DOC_NAMES = {"Invoice", "CreditNote", "CrossIndustryInvoice"}
 
-# the rule releases whose verdicts the unit tests and expected-verdicts.json hold
+# the rule releases whose verdicts the unit tests and expected-verdicts.json hold: Peppol's (unit tests, Peppol
+# layers) are 3.0.19's; CEN's (the tc434 unit tests, the en-* layers) are EN 16931 1.3.16's
 CORPUS_RELEASE = {"peppol": "3.0.19"}
+EN_CORPUS_RELEASE = {"peppol": "3.0.19", "en16931": "1.3.16"}
 
 # expected-verdicts-peppol-releases.json: layer@release -> (our layers, profile, Peppol release)
 RELEASE_LAYERS = {
@@ -177,7 +180,8 @@ def unit_scores(root: Path, only: str | None = None, rule: str | None = None, un
             doc = _document_of(test)
             if doc is None:
                 continue
-            found, problem = _findings(doc, layers, profile, str(rel))
+            found, problem = _findings(doc, layers, profile, str(rel),
+                                       EN_CORPUS_RELEASE if ts.get("configuration", "").startswith("tc434") else None)
             for kind, rid in checks:
                 score.total += 1
                 got = found.get(rid, set())
@@ -223,7 +227,7 @@ def golden_scores(root: Path, only: str | None = None, rule: str | None = None,
             if not isinstance(expected, list) or lname not in table:
                 continue
             our_layers, profile, *release = table[lname]
-            rules = {"peppol": release[0]} if release else None
+            rules = {"peppol": release[0]} if release else EN_CORPUS_RELEASE if lname.startswith("en-") else None
             score = scores[lname]
             exp = {(r, s) for r, s in expected}
             if rule:

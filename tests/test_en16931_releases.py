@@ -93,12 +93,12 @@ def _refused_elements(root) -> None:
 
 
 def test_peppol_3_0_20_brings_en16931_1_3_15_unless_chosen():
-    assert dict(Context.default(rules=OLD).releases)["en16931"] == "1.3.15"
+    assert dict(Context.default(rules=OLD).releases)["en16931"] == "1.3.15-peppol"  # (CEN's 1.3.15, 0245 added)
     assert dict(Context.default(rules=NEW).releases)["en16931"] == "1.3.16"
     assert dict(Context.default().releases)["en16931"] == "1.3.16"
     assert dict(Context.default(rules="peppol=3.0.20,en16931=1.3.16").releases)["en16931"] == "1.3.16"
     report = validate(SAMPLE.read_bytes(), profile="ehf", rules="peppol=3.0.20")
-    assert report.valid and report.releases == ["EN 16931 1.3.15", "Peppol BIS Billing 3.0.20"]
+    assert report.valid and report.releases == ["EN 16931 1.3.15 (Peppol BIS 3.0.20)", "Peppol BIS Billing 3.0.20"]
 
 
 def _no_terms(root) -> None:
@@ -180,13 +180,25 @@ def test_two_rows_read_elements_the_schema_refuses_in_1_3_15():
     assert {"UBL-SR-23", "UBL-CR-674"} <= old and not {"UBL-SR-23", "UBL-CR-674"} & new
 
 
-def test_a_cii_document_keeps_the_1_3_16_lists_under_peppol_3_0_20():
-    """Peppol 3.0.20's official validation is UBL only: CII documents keep 1.3.16's editions of the lists."""
+def test_cens_1_3_15_lists_and_the_copy_peppol_3_0_20_runs():
+    """CEN's 1.3.15 (what KoSIT runs) has neither ICD nor EAS 0245, and its ICD list never matches 0244 (no blank
+    after the last code); the copy Peppol 3.0.20 runs adds 0245 and matches 0244, in UBL only (its validation is UBL):
+    a CII document under it gets CEN's lists, as under 1.3.15."""
     from einvoice.rules.releases import release
 
-    rel = release("en16931", "1.3.15")
-    assert "XCG" in rel.codes("iso4217", "cii") and "XCG" not in rel.codes("iso4217", "ubl")
-    assert rel.codes("icd", "cii") == release("en16931", "1.3.16").codes("icd", "cii")
+    cen, peppol, new = (release("en16931", v) for v in ("1.3.15", "1.3.15-peppol", "1.3.16"))
+    for syntax in ("ubl", "cii"):
+        assert not {"0244", "0245"} & cen.codes("icd", syntax) and "0243" in cen.codes("icd", syntax)
+        assert "0245" not in cen.codes("eas", syntax) and "0244" in cen.codes("eas", syntax)
+        assert "XCG" not in cen.codes("iso4217", syntax) and "XCG" in new.codes("iso4217", syntax)
+    assert {"0244", "0245"} <= peppol.codes("icd", "ubl") and "0245" in peppol.codes("eas", "ubl")
+    assert peppol.codes("icd", "cii") == cen.codes("icd", "cii") and peppol.codes("eas", "cii") == cen.codes("eas", "cii")
+
+    def endpoint(root, scheme="0245"):
+        root.find(f"{CAC}AccountingSupplierParty/{CAC}Party/{CBC}EndpointID").set("schemeID", scheme)
+    data = _doc(endpoint)
+    assert "BR-CL-25" in _ids(data, {"en16931": "1.3.15"}) and "BR-CL-25" not in _ids(data, OLD)
+    assert "BR-CL-25" not in _ids(data, NEW)
 
 
 def test_against_the_cen_ubl_xslt_of_peppol_3_0_20():
@@ -256,3 +268,86 @@ def test_1_3_14_1_lists(code, rule, change):
     in_oldest = code in ("CUC",)  # CUC: listed in 1.3.14.1 only; the others came later
     assert (rule not in _ids(data, OLDEST)) is in_oldest
     assert (rule not in _ids(data, NEW)) is (not in_oldest)
+
+
+# --- the CII binding: CEN's CII file of 1.3.15 (KoSIT runs it with XRechnung) and of 1.3.14.1 -------------------
+
+CII_SAMPLE = SAMPLE.parent / "facturx-en16931.xml"
+RAM = "{urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100}"
+CEN_1315, CEN_1316, CEN_13141 = {"en16931": "1.3.15"}, {"en16931": "1.3.16"}, {"en16931": "1.3.14.1"}
+
+
+def _cii(change) -> bytes:
+    root = etree.fromstring(CII_SAMPLE.read_bytes())
+    change(root)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+
+
+def _cii_ids(data: bytes, rules: dict) -> set[str]:
+    return _ids(data, rules, layers=("cii-syntax", "en16931"))
+
+
+def _settlement(root):
+    return root.find(f".//{RAM}ApplicableHeaderTradeSettlement")
+
+
+def _blank_tax_representative(root) -> None:
+    rep = etree.Element(RAM + "SellerTaxRepresentativeTradeParty")
+    etree.SubElement(rep, RAM + "Name").text = "  "
+    address = etree.SubElement(rep, RAM + "PostalTradeAddress")
+    etree.SubElement(address, RAM + "CountryID").text = " "
+    etree.SubElement(etree.SubElement(rep, RAM + "SpecifiedTaxRegistration"), RAM + "ID", schemeID="VA").text = "FR11111111111"
+    root.find(f".//{RAM}BuyerTradeParty").addnext(rep)
+
+
+def _padded_card(root) -> None:
+    means = _settlement(root).find(RAM + "SpecifiedTradeSettlementPaymentMeans")
+    card = etree.Element(RAM + "ApplicableTradeSettlementFinancialCard")
+    etree.SubElement(card, RAM + "ID").text = "         1234"  # 13 characters as written, 4 normalized
+    means.find(RAM + "PayeePartyCreditorFinancialAccount").addprevious(card)
+
+
+def _payer_institution(root) -> None:
+    means = _settlement(root).find(RAM + "SpecifiedTradeSettlementPaymentMeans")
+    etree.SubElement(etree.SubElement(means, RAM + "PayerSpecifiedDebtorFinancialInstitution"), RAM + "BICID").text = "AGRIFRPP"
+
+
+def _no_cii_terms(root) -> None:
+    terms = _settlement(root).find(RAM + "SpecifiedTradePaymentTerms")
+    terms.getparent().remove(terms)
+
+
+def test_cii_under_1_3_15_is_cens_cii_file_of_1_3_15():
+    data = _cii(_no_cii_terms)  # a positive amount due, neither due date nor terms: BR-CO-25 (gone in 1.3.16)
+    assert "BR-CO-25" in _cii_ids(data, CEN_1315) and "BR-CO-25" not in _cii_ids(data, CEN_1316)
+    data = _cii(_blank_tax_representative)  # 1.3.15 asks for the elements, 1.3.16 for text in them
+    assert not {"BR-18", "BR-20"} & _cii_ids(data, CEN_1315) and {"BR-18", "BR-20"} <= _cii_ids(data, CEN_1316)
+    data = _cii(_padded_card)  # 1.3.15 counts the card number as written
+    assert "BR-51" in _cii_ids(data, CEN_1315) and "BR-51" not in _cii_ids(data, CEN_1316)
+    data = _cii(_payer_institution)  # 1.3.15's CII-SR-464 holds on every document (a quirk kept)
+    assert "CII-SR-464" not in _cii_ids(data, CEN_1315) and "CII-SR-464" in _cii_ids(data, CEN_1316)
+
+
+def test_a_second_amount_due_stops_br_co_25_of_1_3_15():
+    def two(root):
+        due = root.find(f".//{RAM}DuePayableAmount")
+        due.addnext(etree.fromstring(etree.tostring(due)))
+        _no_cii_terms(root)
+    from einvoice import syntax
+    from einvoice.validate import validate_document
+
+    report = validate_document(syntax.load(_cii(two)), schema=False, layers=("en16931",), rules=CEN_1315)
+    found = [f for f in report.findings if f.rule == "BR-CO-25"]
+    assert found and found[0].severity.value == "fatal"
+
+
+def test_cii_under_1_3_14_1_has_the_names_1_3_15_changed():
+    def changes(root):
+        ac = etree.Element(RAM + "SpecifiedTradeAllowanceCharge")  # no ram:ChargeIndicator
+        etree.SubElement(ac, RAM + "ActualAmount").text = "0.00"
+        _settlement(root).find(RAM + "ApplicableTradeTax").addprevious(ac)
+        root.find(f".//{RAM}BuyerTradeParty/{RAM}ID").set("schemeName", "x")
+    data = _cii(changes)
+    oldest, old = _cii_ids(data, CEN_13141), _cii_ids(data, CEN_1315)
+    assert {"BR-66", "CII-DT-0010"} <= oldest and not {"CII-SR-463", "CII-DT-101"} & oldest
+    assert {"CII-SR-463", "CII-DT-101"} <= old and not {"BR-66", "CII-DT-0010"} & old

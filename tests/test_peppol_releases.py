@@ -572,7 +572,7 @@ def test_junit_and_sarif_name_the_releases(tmp_path):
     path = tmp_path / "a.xml"
     path.write_text(ubl_header(), encoding="utf-8")
     junit = _cli("validate", "--no-schema", "-p", "peppol", "--rules", "peppol=3.0.20", "--format", "junit", str(path))
-    assert 'name="releases" value="EN 16931 1.3.15, Peppol BIS Billing 3.0.20"' in junit.output
+    assert 'name="releases" value="EN 16931 1.3.15 (Peppol BIS 3.0.20), Peppol BIS Billing 3.0.20"' in junit.output
     sarif = _cli("validate", "--no-schema", "-p", "peppol", "--format", "sarif", str(path))
     assert json.loads(sarif.output)["runs"][0]["properties"]["releases"] == ["EN 16931 1.3.16", "Peppol BIS Billing 3.0.21"]
 

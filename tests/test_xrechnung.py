@@ -290,6 +290,35 @@ def test_amount_due_is_information_in_the_ubl_extension_only(fmt):
     assert levels["xrechnung-extension-ubl"].get("BR-CO-16") == "info" and "BR-CO-16" not in levels["xrechnung-extension-cii"]
 
 
+RAM = {"ram": "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"}
+
+
+def test_xrechnung_cii_is_judged_by_cens_cii_rules_of_1_3_15():
+    """KoSIT runs CEN's CII file of 1.3.15 with XRechnung CII: BR-CO-25 tests every CII document (a credit note too),
+    and the 28 multiplicity rules 1.3.16 added (CII-SR-467 to 494: one payment means code, one of each amount ...)
+    are not there; here 1.3.16's CII rules ran, refusing what KoSIT accepts and passing what it refuses."""
+    root = _tree("xrechnung-cii")
+    means = root.find(".//ram:SpecifiedTradeSettlementPaymentMeans", RAM)
+    other = etree.fromstring(etree.tostring(means))
+    other.find("ram:TypeCode", RAM).text = "42" if means.find("ram:TypeCode", RAM).text != "42" else "58"
+    means.addnext(other)
+    two_codes = etree.tostring(root)
+    report = validate(two_codes)
+    assert report.profile == "xrechnung" and "CII-SR-467" not in {f.rule for f in report.findings}
+    assert "CII-SR-467" in {f.rule for f in validate(two_codes, rules="en16931=1.3.16").findings}
+
+    root = _tree("xrechnung-cii")
+    rsm = "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"
+    root.find("rsm:ExchangedDocument/ram:TypeCode", {**RAM, "rsm": rsm}).text = "381"  # (a credit note)
+    for tag in ("ram:DueDateDateTime", "ram:Description"):
+        for el in root.findall(f".//ram:SpecifiedTradePaymentTerms/{tag}", RAM):
+            el.getparent().remove(el)
+    untermed = etree.tostring(root)
+    report = validate(untermed)
+    assert _severities(report, "BR-CO-25") == {"fatal"} and not report.valid
+    assert "BR-CO-25" not in {f.rule for f in validate(untermed, rules="en16931=1.3.16").findings}
+
+
 def test_two_payment_terms_are_an_error_in_xrechnung_cii():
     root = _tree("xrechnung-cii")
     ns = {"ram": "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"}

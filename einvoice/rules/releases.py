@@ -18,7 +18,7 @@ file ``<family>-<version>.yaml`` holding:
   that the ids this project runs for the release are these).
 
 A family is ``versioned`` when its layers take their metadata from the release
-(Peppol and its national rules; EN 16931, whose 1.3.15 and 1.3.14.1 amend the layer files, which are 1.3.16's); the
+(Peppol and its national rules; EN 16931, whose 1.3.15, 1.3.15-peppol and 1.3.14.1 amend the layer files, which are 1.3.16's); the
 other families have one release whose metadata are the layer files themselves.
 
 Adding a Peppol release (e.g. 3.0.22):
@@ -209,7 +209,7 @@ def parse(selection: str) -> dict[str, str]:
 
 def select(rules: "dict[str, str] | str | None" = None, profile: str | None = None) -> tuple[tuple[str, str], ...]:
     """The releases of a run: the defaults, with the families in ``rules`` replaced (checked); a Peppol release
-    chosen without an EN 16931 one brings the CEN release its official validator runs (3.0.20: 1.3.15), and so
+    chosen without an EN 16931 one brings the CEN release its official validator runs (3.0.20: 1.3.15-peppol), and so
     does an XRechnung profile (KoSIT's validator configuration in force runs CEN 1.3.15 beside rule set 2.5.0)."""
     chosen = defaults()
     if isinstance(rules, str):

@@ -1054,8 +1054,9 @@ class Table:
 
 
 def _as_rows(given: list) -> list[list]:
-    """A table row as a release writes it: one row, or several rows (a list of rows)."""
-    return given if given and isinstance(given[0], list) else [given]
+    """A table row as a release writes it: one row, several rows (a list of rows), or none (``[]``: the release's
+    test of that id holds on every document)."""
+    return given if not given or isinstance(given[0], list) else [given]
 
 
 def doc_paths(doc: Any) -> tuple[list[int], list[tuple]]:

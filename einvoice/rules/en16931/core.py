@@ -233,7 +233,7 @@ def _ubl_indicator(ac: Any) -> set:
     return {V.xs_boolean(ci) for ci in ck(ac, CBC.ChargeIndicator)}
 
 
-def _ubl_failures(root: Any, index: dict, co25: bool = True) -> _Failures:
+def _ubl_failures(root: Any, index: dict, rel: Any) -> _Failures:
     f = _Failures()
     ok = f.check
     idx = defaultdict(list, index)  # the document's elements by name (a copy: a name it lacks gives [])
@@ -274,7 +274,7 @@ def _ubl_failures(root: Any, index: dict, co25: bool = True) -> _Failures:
     f.guard(("BR-08", "BR-10", "BR-53", "BR-CO-15"), root_rules)
 
     def amount_due_terms() -> None:  # BR-CO-25: EN 16931 1.3.15 (gone in 1.3.16), an invoice's rule (not a credit note's)
-        if root.tag != _UBL_ROOTS[0] or not co25:  # (co25: the run's release has the rule)
+        if root.tag != _UBL_ROOTS[0] or not rel.param("br_co_25"):  # (the run's release has the rule)
             return
         termed = bool(idx[CBC.DueDate]) or any(n.getparent().tag == CAC.PaymentTerms for n in idx[CBC.Note])
         for t in kids(root, CAC.LegalMonetaryTotal, CBC.PayableAmount):  # ((. > 0) and termed) or (. <= 0)
@@ -450,7 +450,7 @@ _CII_LINE_TOTALS = SharedXPath("ram:IncludedSupplyChainTradeLineItem/ram:Specifi
 _CII_PERIOD_RULES = {RAM.SpecifiedLineTradeSettlement: "BR-30", RAM.ApplicableHeaderTradeSettlement: "BR-29"}
 
 
-def _cii_failures(root: Any, index: dict) -> _Failures:
+def _cii_failures(root: Any, index: dict, rel: Any) -> _Failures:
     f = _Failures()
     ok = f.check
     idx = defaultdict(list, index)
@@ -500,6 +500,21 @@ def _cii_failures(root: Any, index: dict) -> _Failures:
             ok("BR-CO-15", holds(co15), summations[0] if summations else r)
 
     f.guard(("BR-06", "BR-07", "BR-08", "BR-09", "BR-10", "BR-11", "BR-62", "BR-63", "BR-CO-15"), root_rules)
+
+    def amount_due_terms() -> None:  # BR-CO-25: EN 16931 1.3.15 (gone in 1.3.16), on every CII document
+        if not is_root or not rel.param("br_co_25"):
+            return
+        # (number(//ram:DuePayableAmount) > 0 and (terms' due date or description)) or not(number(...) > 0):
+        # number() of the first amount in document order, NaN (not > 0) when there is none or it is no number
+        due = idx[RAM.DuePayableAmount]
+        if len(due) > 1:  # number() of several amounts: a type error, the official validator stops (it does not hold)
+            ok("BR-CO-25", False, root)
+        elif due and V.number(due[0]) > 0:
+            termed = any(getattr(e.getparent(), "tag", None) == RAM.SpecifiedTradePaymentTerms
+                         for tag in (RAM.DueDateDateTime, RAM.Description) for e in idx[tag])
+            ok("BR-CO-25", termed, root)
+
+    f.guard(("BR-CO-25",), amount_due_terms)
 
     def totals() -> None:
         header_acs = [ac for s in abs_settlements for ac in ck(s, RAM.SpecifiedTradeAllowanceCharge)]
@@ -618,8 +633,10 @@ def _cii_failures(root: Any, index: dict) -> _Failures:
     f.guard(("BR-29", "BR-30"), periods)
 
     def misc() -> None:
+        trimmed = rel.param("br_51_normalized", "cii", True)
         for card in idx[RAM.ApplicableTradeSettlementFinancialCard]:
-            ok("BR-51", len(nsp(sv(fk(card, RAM.ID)))) <= 10, card)
+            number = sv(fk(card, RAM.ID))  # (1.3.15: string-length(ram:ID), as written)
+            ok("BR-51", len(nsp(number) if trimmed else number) <= 10, card)
         for reg in idx[RAM.SpecifiedTaxRegistration]:
             for i in ck(reg, RAM.ID):
                 if i.get("schemeID") == "VA":
@@ -663,8 +680,9 @@ def failures(doc: Any) -> _Failures:
     if f is None:
         tree = on_tree(doc)
         with children_kept():
-            f = cache[_CACHE_KEY] = (_cii_failures(tree.root, tag_index(tree)) if tree.syntax == Syntax.CII else _ubl_failures(
-                tree.root, tag_index(tree), "BR-CO-25" in releases.of(doc, "en16931").meta("en16931")))
+            rel = releases.of(doc, "en16931")
+            f = cache[_CACHE_KEY] = (_cii_failures if tree.syntax == Syntax.CII else _ubl_failures)(
+                tree.root, tag_index(tree), rel)
     return f
 
 
@@ -679,6 +697,6 @@ def evaluate(doc: Any) -> dict[str, Any]:
 # (schemas/structure/en16931-core-{ubl,cii}.yaml), evaluated on the same tree.
 for _syntax in ("ubl", "cii"):
     _table = Table.load(f"en16931-core-{_syntax}")
-    RULES.family([i for i in CORE_IDS if i not in _table.rule_ids] + (["BR-CO-25"] if _syntax == "ubl" else []),
+    RULES.family([i for i in CORE_IDS if i not in _table.rule_ids] + ["BR-CO-25"],
                  evaluate, _syntax, f"en16931:core-{_syntax}")  # (BR-CO-25: 1.3.15's, schemas/releases/)
     RULES.family(_table.rule_ids, lambda doc, t=_table: t.evaluate(on_tree(doc)), _syntax, f"en16931:rows-{_syntax}")
