@@ -856,6 +856,19 @@ def _vat(inv: Invoice, c, cur: str | None, target: Target) -> list[Finding]:
     return findings
 
 
+def _terms_asked(inv: Invoice, target: Target) -> bool:
+    """Whether the EN 16931 release the target's validation runs asks a due date or terms of this document whatever
+    its type: BR-CO-25 (1.3.15, run with XRechnung) tests every CII document with a positive amount due (in UBL only
+    an invoice, which EINV-B-003 asks anyway)."""
+    from .rules import releases
+
+    if target.syntax != Syntax.CII:
+        return False
+    en16931 = dict(releases.select(profile=target.profile))["en16931"]
+    due = inv.totals.payable_amount.value if inv.totals and inv.totals.payable_amount else None
+    return bool(releases.release("en16931", en16931).param("br_co_25")) and due is not None and due > 0
+
+
 def mandatory(inv: Invoice, target: Target) -> list[Finding]:
     """What an invoice must carry before we issue it (house rules EINV-B-001 ...)."""
     out: list[Finding] = []
@@ -867,9 +880,10 @@ def mandatory(inv: Invoice, target: Target) -> list[Finding]:
         out.append(_finding("EINV-B-002"))
     from .model.invoice import no_payment_asked
 
-    if inv.due_date is None and _blank(inv.payment_terms) and no_payment_asked(inv) is None:
+    if inv.due_date is None and _blank(inv.payment_terms) and (no_payment_asked(inv) is None or _terms_asked(inv, target)):
         # (a credit note, nothing or less to pay, information for accounting: no date to pay by, as the page and show
-        # give none; EN 16931 1.3.15's BR-CO-25 asked it of an invoice with a positive amount due only)
+        # give none; but EN 16931 1.3.15's BR-CO-25, which XRechnung runs, asks it of every CII document with a
+        # positive amount due, a credit note too)
         out.append(_finding("EINV-B-003"))
     if _blank(inv.number):
         out.append(_finding("EINV-B-004"))

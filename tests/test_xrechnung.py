@@ -375,6 +375,27 @@ def test_built_xrechnung_passes_the_xrechnung_layer(fmt):
     assert CIUS.encode() in xml
 
 
+def test_an_xrechnung_cii_credit_note_asks_a_due_date_or_terms_in_input_terms():
+    """BR-CO-25 of CEN's CII file of 1.3.15, which KoSIT runs, tests a credit note too: the builder asks a due date or
+    terms of an XRechnung CII credit note with a positive amount due (EINV-B-003, naming the input fields), where it
+    wrote BR-CO-25 with no field; XRechnung UBL (BR-CO-25 tests an invoice only) and other formats ask nothing."""
+    from einvoice.build import load_input
+
+    data = load_input(SAMPLE)
+    data["type_code"] = "381"
+    data.pop("due_date")
+    data.pop("payment_terms")
+    with pytest.raises(BuildRefused) as refused:
+        build_report(data, "xrechnung-cii")
+    assert [f.rule for f in refused.value.findings] == ["EINV-B-003"]
+    assert "due_date" in refused.value.findings[0].message
+    for fmt in ("xrechnung-ubl", "facturx-en16931"):
+        assert validate(build_report(data, fmt)[0]).valid
+    data["payment_terms"] = "Gutschrift, wird mit der nächsten Rechnung verrechnet."
+    report = validate(build_report(data, "xrechnung-cii")[0])
+    assert report.valid and report.profile == "xrechnung"
+
+
 @pytest.mark.parametrize("fmt", ["xrechnung-ubl", "xrechnung-cii"])
 def test_build_refuses_without_leitweg_id_and_seller_contact(fmt):
     from einvoice.build import load_input
