@@ -1434,6 +1434,48 @@ def test_a_cii_with_two_debited_accounts_converts_with_one_mandate():
     assert "UBL-SR-55" not in {f.rule for f in validate(ubl, schema=False).findings}
 
 
+def _xrechnung_cii() -> bytes:
+    from pathlib import Path
+
+    from einvoice.build import build_report, load_input
+
+    return build_report(load_input(Path(__file__).resolve().parents[1] / "samples" / "xrechnung.yaml"), "xrechnung-cii")[0]
+
+
+def test_a_second_direct_debit_means_is_not_a_payment_means_without_mandate():
+    """A CII with two direct-debit means and one mandate (the header's) was written as two cac:PaymentMeans of code
+    59, the second without mandate, which PEPPOL-EN16931-R061 and BR-DE-25-a refuse where the source passes: the
+    second is that one means (EN 16931 has one direct debit); its debited account is listed as not carried."""
+    from einvoice.api import convert_report
+
+    root = etree.fromstring(_xrechnung_cii())
+    ram = "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"
+    settlement = root.find(f".//{{{ram}}}ApplicableHeaderTradeSettlement")
+    for means in settlement.findall(f"{{{ram}}}SpecifiedTradeSettlementPaymentMeans"):
+        settlement.remove(means)
+    anchor = settlement.find(f"{{{ram}}}ApplicableTradeTax")
+    for iban in ("DE02120300000000202051", "DE02500105170137075030"):
+        means = etree.Element(f"{{{ram}}}SpecifiedTradeSettlementPaymentMeans")
+        etree.SubElement(means, f"{{{ram}}}TypeCode").text = "59"
+        etree.SubElement(etree.SubElement(means, f"{{{ram}}}PayerPartyDebtorFinancialAccount"), f"{{{ram}}}IBANID").text = iban
+        anchor.addprevious(means)
+    creditor = etree.Element(f"{{{ram}}}CreditorReferenceID")
+    creditor.text = "DE98ZZZ09999999999"
+    settlement.insert(0, creditor)
+    terms = settlement.find(f"{{{ram}}}SpecifiedTradePaymentTerms")
+    etree.SubElement(terms, f"{{{ram}}}DirectDebitMandateID").text = "MANDAT-1"
+    source = etree.tostring(root)
+    from einvoice.validate import validate
+
+    assert validate(source).valid
+    dropped: list[str] = []
+    data, report = convert_report(source, "ubl", dropped=dropped)
+    assert report.valid, [str(f) for f in report.findings if f.severity.value in ("fatal", "error")]
+    cac = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
+    assert len(etree.fromstring(data).findall(f"{{{cac}}}PaymentMeans")) == 1
+    assert any("DE02500105170137075030" in d for d in dropped), dropped
+
+
 def test_cli_refused_conversion_names_what_the_target_does_not_hold(tmp_path):
     """A conversion whose result fails (BR-CO-26 in Factur-X MINIMUM, which has no place for the seller identifier
     BT-29 the source states) said only the result's finding, as if the source lacked the identifier: it now says the

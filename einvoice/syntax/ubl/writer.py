@@ -240,11 +240,19 @@ def _payment_means(b: Binding, el: Any, inv: Invoice, ctx: _Ctx) -> None:
     """BG-16: a payment means with several credit transfers becomes several PaymentMeans (UBL has one
     payee account each); BT-82 is written once, BT-83 only where it is the document's one value, a
     credit note's BT-9 on the first; one direct debit (BG-19, one in EN 16931: UBL-SR-55 allows one
-    cac:PaymentMandate), the first (a CII source's second debited account is listed as not carried)."""
+    cac:PaymentMandate), the first (a CII source's second debited account is listed as not carried): a later direct
+    debit of the same code holding nothing else is that one means (a PaymentMeans of its own, without the mandate
+    written once, fails BR-DE-25-a and PEPPOL-EN16931-R061, which the source passes)."""
     row = _row(b, Invoice, "payment_means")
     due = inv.due_date if ctx.cn else None
     text_written = mandate_written = False
+    debit_codes: set = set()
     for pm in _means(inv):
+        if pm.direct_debit is not None and (pm.code or "").strip() in debit_codes and not pm.credit_transfers \
+                and pm.card is None:
+            continue
+        if pm.direct_debit is not None:
+            debit_codes.add((pm.code or "").strip())
         for i, ct in enumerate(list(pm.credit_transfers) or [None]):
             part = m.PaymentMeans.model_construct(
                 code=pm.code, text=pm.text if not text_written else None,
