@@ -164,6 +164,19 @@ def test_r120_line_net_amount_ubl_and_cii():
     assert "PEPPOL-EN16931-R120" in findings(cii(cii_line.format(net="31")))
 
 
+def test_r120_divides_the_price_as_saxon_does():
+    """33.33 per 7, seven of them: Saxon keeps the quotient to 20 decimals (4.76142857142857142857), so the official
+    expected net is 33.32999999999999999999 and a stated 33.35 is more than 0.02 off, where exact division made it
+    0.02 and passed (24 of 2,766 generated Peppol CII documents disagreed so)."""
+    line = ('<cac:InvoiceLine><cbc:InvoicedQuantity unitCode="EA">7</cbc:InvoicedQuantity>'
+            '<cbc:LineExtensionAmount currencyID="EUR">{net}</cbc:LineExtensionAmount>'
+            '<cac:Price><cbc:PriceAmount currencyID="EUR">33.33</cbc:PriceAmount>'
+            '<cbc:BaseQuantity unitCode="EA">7</cbc:BaseQuantity></cac:Price></cac:InvoiceLine>')
+    assert "PEPPOL-EN16931-R120" in findings(ubl(line.format(net="33.35")))
+    assert "PEPPOL-EN16931-R120" not in findings(ubl(line.format(net="33.31")))
+    assert "PEPPOL-EN16931-R120" not in findings(ubl(line.format(net="33.33")))
+
+
 R120_TWO_PRICES = ('<cac:InvoiceLine><cbc:InvoicedQuantity unitCode="EA">3</cbc:InvoicedQuantity>'
                    '<cbc:LineExtensionAmount currencyID="EUR">{net}</cbc:LineExtensionAmount>'
                    '<cac:Price><cbc:BaseQuantity unitCode="EA">2</cbc:BaseQuantity></cac:Price>'

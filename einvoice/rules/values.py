@@ -355,6 +355,26 @@ def round_half_to_even(d: Decimal, places: int = 0) -> Decimal:
     return d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN)
 
 
+def saxon_divide(a: Decimal, b: Decimal, a_lexical: str | None = None, b_lexical: str | None = None) -> Decimal:
+    """xs:decimal ``a div b`` as Saxon, the engine of the official validators, computes it where the specification
+    leaves the precision to the processor (measured on saxonche 12, thousands of operand pairs): the quotient rounded
+    half down to 18 decimals, or to 18 plus the dividend's scale less the divisor's where that is more. An operand
+    cast from a lexical form with a point has the scale of its value without trailing zeros ('300.' is 3E2, scale -2);
+    one written as an integer, or an integer literal (``lexical`` None), scale 0. So ``33.33 div 7`` is
+    4.76142857142857142857 (20 decimals) and seven times it 33.32999999999999999999. Measured for a dividend of zero
+    or more and a positive divisor; with a negative operand Saxon's scale follows no rule found here, and the quotient
+    is exact (to 60 digits)."""
+    if b == 0 or a < 0 or b < 0:
+        return a / b
+
+    def scale(value: Decimal, lexical: str | None) -> int:
+        return -value.normalize().as_tuple().exponent if lexical and "." in lexical else 0
+
+    places = max(18, 18 + scale(a, a_lexical) - scale(b, b_lexical))
+    wide = DecimalContext(prec=max(60, places + max(0, a.adjusted() - b.adjusted()) + 4))
+    return wide.divide(a, b).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_DOWN, context=wide)
+
+
 _HUNDREDTHS = DecimalContext(prec=64)  # an integer of up to 64 digits divided by 100: exact, as in any larger context
 
 

@@ -374,10 +374,14 @@ def _line_net_ok(stated, quantity, price, base_quantities, allowances: list | No
     net = xs_decimal(stated) if stated is not None else ZERO
     qty = xs_decimal(quantity) if quantity is not None else ONE
     prc = xs_decimal(price) if price is not None else ZERO
-    base = next((b for b in (xs_decimal(q) for q in base_quantities if q is not None) if b != 0), ONE)
+    base, base_el = next(((b, q) for b, q in ((xs_decimal(q), q) for q in base_quantities if q is not None) if b != 0),
+                         (ONE, None))
     allow = _sum_round(allowances) if allowances is not None else ZERO
     charge = _sum_round(charges) if charges is not None else ZERO
-    return slack(net, qty * (prc / base) + charge - allow, tolerance)
+    # price div base as Saxon keeps it (18 decimals or more, not exact): at the tolerance's edge it decides
+    quotient = V.saxon_divide(prc, base, V.string_value(price) if price is not None else None,
+                              V.string_value(base_el) if base_el is not None else None)
+    return slack(net, qty * quotient + charge - allow, tolerance)
 
 
 def _split_acs(acs: list, indicator_of, amount_tag: str) -> tuple[list | None, list | None]:
