@@ -1474,6 +1474,13 @@ def test_a_second_direct_debit_means_is_not_a_payment_means_without_mandate():
     cac = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
     assert len(etree.fromstring(data).findall(f"{{{cac}}}PaymentMeans")) == 1
     assert any("DE02500105170137075030" in d for d in dropped), dropped
+    # the debited account on the second means only: taken into the one direct debit (it was dropped, BR-DE-31)
+    first = settlement.find(f"{{{ram}}}SpecifiedTradeSettlementPaymentMeans")
+    first.remove(first.find(f"{{{ram}}}PayerPartyDebtorFinancialAccount"))
+    source = etree.tostring(root)
+    assert validate(source).valid
+    data, report = convert_report(source, "ubl", dropped=[])
+    assert report.valid and b"DE02500105170137075030" in data
 
 
 def test_cli_refused_conversion_names_what_the_target_does_not_hold(tmp_path):

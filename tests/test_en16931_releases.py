@@ -339,6 +339,7 @@ def test_a_second_amount_due_stops_br_co_25_of_1_3_15():
     report = validate_document(syntax.load(_cii(two)), schema=False, layers=("en16931",), rules=CEN_1315)
     found = [f for f in report.findings if f.rule == "BR-CO-25"]
     assert found and found[0].severity.value == "fatal"
+    assert "stop" in found[0].message and "more than once" in found[0].message  # (not "neither a due date nor ...")
 
 
 def test_cii_under_1_3_14_1_has_the_names_1_3_15_changed():

@@ -508,7 +508,8 @@ def _cii_failures(root: Any, index: dict, rel: Any) -> _Failures:
         # number() of the first amount in document order, NaN (not > 0) when there is none or it is no number
         due = idx[RAM.DuePayableAmount]
         if len(due) > 1:  # number() of several amounts: a type error, the official validator stops (it does not hold)
-            ok("BR-CO-25", False, root)
+            ok("BR-CO-25", False, (root, {"stops": "it reads the amount due (BT-115) as one number, and the document "
+                                                   "states it more than once (state it once)"}))
         elif due and V.number(due[0]) > 0:
             termed = any(getattr(e.getparent(), "tag", None) == RAM.SpecifiedTradePaymentTerms
                          for tag in (RAM.DueDateDateTime, RAM.Description) for e in idx[tag])

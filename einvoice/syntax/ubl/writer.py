@@ -246,13 +246,9 @@ def _payment_means(b: Binding, el: Any, inv: Invoice, ctx: _Ctx) -> None:
     row = _row(b, Invoice, "payment_means")
     due = inv.due_date if ctx.cn else None
     text_written = mandate_written = False
-    debit_codes: set = set()
-    for pm in _means(inv):
-        if pm.direct_debit is not None and (pm.code or "").strip() in debit_codes and not pm.credit_transfers \
-                and pm.card is None:
+    for pm in _one_direct_debit(_means(inv)):
+        if pm is None:
             continue
-        if pm.direct_debit is not None:
-            debit_codes.add((pm.code or "").strip())
         for i, ct in enumerate(list(pm.credit_transfers) or [None]):
             part = m.PaymentMeans.model_construct(
                 code=pm.code, text=pm.text if not text_written else None,
@@ -266,6 +262,28 @@ def _payment_means(b: Binding, el: Any, inv: Invoice, ctx: _Ctx) -> None:
             if node is not None and due is not None:
                 _leaf(node, _B + "PaymentDueDate", due)
                 due = None
+
+
+def _one_direct_debit(means: list[m.PaymentMeans]) -> list[m.PaymentMeans | None]:
+    """The means, a later direct debit of the same code that holds nothing else left out (None) and what its BG-19
+    states that the first lacks (a CII source may give the mandate on one means and the debited account on the
+    other) taken into the first."""
+    out: list[m.PaymentMeans | None] = list(means)
+    first: dict[str, int] = {}
+    for n, pm in enumerate(means):
+        if pm.direct_debit is None:
+            continue
+        code = (pm.code or "").strip()
+        if code not in first:
+            first[code] = n
+            continue
+        if pm.credit_transfers or pm.card is not None:
+            continue
+        kept = out[first[code]]
+        debit = kept.direct_debit.model_copy(update={k: v for k, v in pm.direct_debit.model_dump().items()
+                                                     if v is not None and getattr(kept.direct_debit, k) is None})
+        out[first[code]], out[n] = kept.model_copy(update={"direct_debit": debit}), None
+    return out
 
 
 def _means(inv: Invoice) -> list[m.PaymentMeans]:
