@@ -355,6 +355,9 @@ def round_half_to_even(d: Decimal, places: int = 0) -> Decimal:
     return d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN)
 
 
+_INT_LIMIT = Decimal(2 ** 31)
+
+
 def saxon_divide(a: Decimal, b: Decimal, a_lexical: str | None = None, b_lexical: str | None = None) -> Decimal:
     """xs:decimal ``a div b`` as Saxon, the engine of the official validators, computes it where the specification
     leaves the precision to the processor (measured on saxonche 12, thousands of operand pairs): the quotient rounded
@@ -362,9 +365,10 @@ def saxon_divide(a: Decimal, b: Decimal, a_lexical: str | None = None, b_lexical
     cast from a lexical form with a point has the scale of its value without trailing zeros ('300.' is 3E2, scale -2);
     one written as an integer, or an integer literal (``lexical`` None), scale 0. So ``33.33 div 7`` is
     4.76142857142857142857 (20 decimals) and seven times it 33.32999999999999999999. Measured for a dividend of zero
-    or more and a positive divisor; with a negative operand Saxon's scale follows no rule found here, and the quotient
-    is exact (to 60 digits)."""
-    if b == 0 or a < 0 or b < 0:
+    or more and a positive divisor, both below 2**31; with a negative operand, or a larger one (an integer such as
+    3000000000 may count its trailing zeros, or not), Saxon's scale follows no rule found here, and the quotient is
+    exact (to 60 digits)."""
+    if b == 0 or a < 0 or b < 0 or a >= _INT_LIMIT or b >= _INT_LIMIT:
         return a / b
 
     def scale(value: Decimal, lexical: str | None) -> int:
