@@ -247,8 +247,6 @@ def _payment_means(b: Binding, el: Any, inv: Invoice, ctx: _Ctx) -> None:
     due = inv.due_date if ctx.cn else None
     text_written = mandate_written = False
     for pm in _one_direct_debit(_means(inv)):
-        if pm is None:
-            continue
         for i, ct in enumerate(list(pm.credit_transfers) or [None]):
             part = m.PaymentMeans.model_construct(
                 code=pm.code, text=pm.text if not text_written else None,
@@ -264,10 +262,10 @@ def _payment_means(b: Binding, el: Any, inv: Invoice, ctx: _Ctx) -> None:
                 due = None
 
 
-def _one_direct_debit(means: list[m.PaymentMeans]) -> list[m.PaymentMeans | None]:
-    """The means, a later direct debit of the same code that holds nothing else left out (None) and what its BG-19
-    states that the first lacks (a CII source may give the mandate on one means and the debited account on the
-    other) taken into the first."""
+def _one_direct_debit(means: list[m.PaymentMeans]) -> list[m.PaymentMeans]:
+    """The means, a later direct debit of the same code that holds nothing else left out, and what its BG-19 states
+    that the first lacks (a CII source may give the mandate on one means and the debited account on the other)
+    taken into the first."""
     out: list[m.PaymentMeans | None] = list(means)
     first: dict[str, int] = {}
     for n, pm in enumerate(means):
@@ -283,7 +281,7 @@ def _one_direct_debit(means: list[m.PaymentMeans]) -> list[m.PaymentMeans | None
         debit = kept.direct_debit.model_copy(update={k: v for k, v in pm.direct_debit.model_dump().items()
                                                      if v is not None and getattr(kept.direct_debit, k) is None})
         out[first[code]], out[n] = kept.model_copy(update={"direct_debit": debit}), None
-    return out
+    return [pm for pm in out if pm is not None]
 
 
 def _means(inv: Invoice) -> list[m.PaymentMeans]:
