@@ -1023,6 +1023,7 @@ def rules_command() -> None:
     from .rules import releases
 
     defaults = releases.defaults()
+    of_profile = {name: dict(releases.select(profile=name)) for name in PROFILES}  # (XRechnung: KoSIT's CEN release)
     click.echo("Rule releases:")
     for fam in releases.families():
         for ver in reversed(releases.versions(fam)):
@@ -1031,16 +1032,14 @@ def rules_command() -> None:
             bundles = [f"peppol={v}" for v in releases.versions("peppol") if fam == "en16931" and
                        str(releases.release("peppol", v).param("en16931", default="")) == ver]
             mark += f", and with --rules {' or '.join(bundles)}" if bundles and defaults.get(fam) != ver else ""
-            profiles = [p for p in PROFILES if fam == "en16931" and defaults.get(fam) != ver
-                        and dict(releases.select(profile=p)).get(fam) == ver]  # (XRechnung: KoSIT's CEN release)
+            profiles = [p for p, chosen in of_profile.items() if defaults.get(fam) != ver and chosen.get(fam) == ver]
             mark += f", and with {' and '.join(f'-p {p}' for p in profiles)}" if profiles else ""
             click.echo(f"  {rel.title}: {_rule_count(rel)}{mark}")
     click.echo("")
     click.echo("Profiles (layers run, and the releases they come from):")
     for name, prof in PROFILES.items():
         fams = list(dict.fromkeys(f for f in (releases.family_of_layer(layer) for layer in prof.layers) if f))
-        chosen = dict(releases.select(profile=name))
-        names = ", ".join(releases.release(f, chosen[f]).title for f in fams)
+        names = ", ".join(releases.release(f, of_profile[name][f]).title for f in fams)
         click.echo(f"  {name:<18} {' + '.join(prof.layers)}  [{names}]")
 
 

@@ -65,7 +65,7 @@ DOC_NAMES = {"Invoice", "CreditNote", "CrossIndustryInvoice"}
 # the rule releases whose verdicts the unit tests and expected-verdicts.json hold: Peppol's (unit tests, Peppol
 # layers) are 3.0.19's; CEN's (the tc434 unit tests, the en-* layers) are EN 16931 1.3.16's
 CORPUS_RELEASE = {"peppol": "3.0.19"}
-EN_CORPUS_RELEASE = {"peppol": "3.0.19", "en16931": "1.3.16"}
+EN_CORPUS_RELEASE = {**CORPUS_RELEASE, "en16931": "1.3.16"}
 
 # expected-verdicts-peppol-releases.json: layer@release -> (our layers, profile, Peppol release)
 RELEASE_LAYERS = {
