@@ -1483,6 +1483,42 @@ def test_a_second_direct_debit_means_is_not_a_payment_means_without_mandate():
     assert report.valid and b"DE02500105170137075030" in data
 
 
+def test_direct_debits_of_two_codes_convert_as_one_means():
+    """A CII with a direct debit of code 59 and one of code 49 (one mandate, the header's) was written with the second
+    means lacking the mandate (UBL has one, UBL-SR-55), so the conversion of a source that passes was refused
+    (PEPPOL-EN16931-R061, BR-DE-25-a): the second is that one direct debit, its code and account listed."""
+    from einvoice.api import convert_report
+    from einvoice.validate import validate
+
+    root = etree.fromstring(_xrechnung_cii())
+    ram = "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"
+    settlement = root.find(f".//{{{ram}}}ApplicableHeaderTradeSettlement")
+    for means in settlement.findall(f"{{{ram}}}SpecifiedTradeSettlementPaymentMeans"):
+        settlement.remove(means)
+    anchor = settlement.find(f"{{{ram}}}ApplicableTradeTax")
+    for code, iban in (("59", "DE02120300000000202051"), ("49", "DE02500105170137075030")):
+        means = etree.Element(f"{{{ram}}}SpecifiedTradeSettlementPaymentMeans")
+        etree.SubElement(means, f"{{{ram}}}TypeCode").text = code
+        etree.SubElement(etree.SubElement(means, f"{{{ram}}}PayerPartyDebtorFinancialAccount"), f"{{{ram}}}IBANID").text = iban
+        anchor.addprevious(means)
+    creditor = etree.Element(f"{{{ram}}}CreditorReferenceID")
+    creditor.text = "DE98ZZZ09999999999"
+    settlement.insert(0, creditor)
+    etree.SubElement(settlement.find(f"{{{ram}}}SpecifiedTradePaymentTerms"), f"{{{ram}}}DirectDebitMandateID").text = "M-1"
+    source = etree.tostring(root)
+    assert validate(source).valid
+    dropped: list[str] = []
+    data, report = convert_report(source, "ubl", dropped=dropped)
+    assert report.valid, [(f.rule, f.message) for f in report.findings if f.severity.value in ("fatal", "error")]
+    cac = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
+    cbc = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"
+    means = etree.fromstring(data).findall(f"{{{cac}}}PaymentMeans")
+    assert [m.findtext(f"{{{cbc}}}PaymentMeansCode") for m in means] == ["59"]
+    assert means[0].findtext(f"{{{cac}}}PaymentMandate/{{{cbc}}}ID") == "M-1"
+    assert any(d.endswith("ram:TypeCode: '49'") for d in dropped), dropped
+    assert any("DE02500105170137075030" in d for d in dropped), dropped
+
+
 def test_cli_refused_conversion_names_what_the_target_does_not_hold(tmp_path):
     """A conversion whose result fails (BR-CO-26 in Factur-X MINIMUM, which has no place for the seller identifier
     BT-29 the source states) said only the result's finding, as if the source lacked the identifier: it now says the

@@ -263,24 +263,25 @@ def _payment_means(b: Binding, el: Any, inv: Invoice, ctx: _Ctx) -> None:
 
 
 def _one_direct_debit(means: list[m.PaymentMeans]) -> list[m.PaymentMeans]:
-    """The means, a later direct debit of the same code that holds nothing else left out, and what its BG-19 states
-    that the first lacks (a CII source may give the mandate on one means and the debited account on the other)
-    taken into the first."""
+    """The means, a later direct debit that holds nothing else left out, and what its BG-19 states that the first
+    lacks (a CII source may give the mandate on one means and the debited account on the other) taken into the
+    first. EN 16931 has one direct debit, and UBL one mandate (UBL-SR-55) that every direct-debit means must state
+    (PEPPOL-EN16931-R061, BR-DE-25-a): a later one of another code (49 beside 59) is that means too, its code
+    listed as not carried (the conversion compares the values)."""
     out: list[m.PaymentMeans | None] = list(means)
-    first: dict[str, int] = {}
+    first: int | None = None
     for n, pm in enumerate(means):
         if pm.direct_debit is None:
             continue
-        code = (pm.code or "").strip()
-        if code not in first:
-            first[code] = n
+        if first is None:
+            first = n
             continue
         if pm.credit_transfers or pm.card is not None:
             continue
-        kept = out[first[code]]
+        kept = out[first]
         debit = kept.direct_debit.model_copy(update={k: v for k, v in pm.direct_debit.model_dump().items()
                                                      if v is not None and getattr(kept.direct_debit, k) is None})
-        out[first[code]], out[n] = kept.model_copy(update={"direct_debit": debit}), None
+        out[first], out[n] = kept.model_copy(update={"direct_debit": debit}), None
     return [pm for pm in out if pm is not None]
 
 
