@@ -552,6 +552,28 @@ def test_peppol_output_has_no_empty_elements_for_blank_terms():
     assert not [e for e in root.iter() if isinstance(e.tag, str) and len(e) == 0 and not (e.text or "").strip()]
 
 
+def test_peppol_output_keeps_an_empty_attachment_file_name():
+    """An attachment with an empty file name (filename="", which the official validators pass) lost the attribute
+    when written as Peppol (blanks are dropped for PEPPOL-EN16931-R008, which reads elements), so the conversion
+    refused its own result (UBL-DT-07 asks for the attribute)."""
+    from pathlib import Path
+
+    from einvoice.api import convert_report
+    from einvoice.validate import validate
+
+    ubl = (Path(__file__).resolve().parents[1] / "samples" / "ehf-invoice.xml").read_bytes()
+    attachment = (b'<cac:AdditionalDocumentReference><cbc:ID>Doc-1</cbc:ID><cac:Attachment>'
+                  b'<cbc:EmbeddedDocumentBinaryObject mimeCode="application/pdf" filename="">UEsDBA==</cbc:EmbeddedDocumentBinaryObject>'
+                  b'</cac:Attachment></cac:AdditionalDocumentReference>')
+    ubl = ubl.replace(b"<cac:AccountingSupplierParty>", attachment + b"<cac:AccountingSupplierParty>", 1)
+    assert validate(ubl, profile="ehf").valid
+    cii, report = convert_report(ubl, "cii", dropped=[])
+    assert report.valid and b'filename=""' in cii
+    back, report = convert_report(cii, "ubl", profile="peppol", dropped=[])
+    assert report.valid, [(f.rule, f.message) for f in report.findings if f.severity.value in ("fatal", "error")]
+    assert etree.fromstring(back).xpath("//cbc:EmbeddedDocumentBinaryObject/@filename", namespaces=NS) == [""]
+
+
 def test_bt90_without_mandate_is_still_the_creditor_reference():
     doc = _ubl("""<cac:AccountingSupplierParty><cac:Party>
         <cac:PartyIdentification><cbc:ID schemeID="SEPA">DE98ZZZ09999999999</cbc:ID></cac:PartyIdentification>

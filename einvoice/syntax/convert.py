@@ -63,25 +63,38 @@ def peppol_missing(inv: Invoice) -> list[str]:
     return missing
 
 
-def _drop_blanks(obj) -> bool:
+def _ubl_attributes() -> frozenset[str]:
+    """The model fields UBL writes as attributes ("Class.field"): an empty attribute is no empty element."""
+    from .ubl.binding import BINDING
+
+    return frozenset(t.field for t in BINDING if t.path.startswith("@"))
+
+
+def _drop_blanks(obj, attributes: frozenset[str] | None = None) -> bool:
     """Blank strings of a model object and everything in it become absent, and so do objects left
-    without any value; True when ``obj`` itself holds nothing."""
+    without any value; True when ``obj`` itself holds nothing. A blank that UBL writes as an attribute stays
+    (PEPPOL-EN16931-R008 reads elements: an attachment's empty file name passes it, and UBL-DT-07 asks for the
+    attribute, so leaving it out refused what the source passed)."""
     from ..model.base import ModelBase
 
+    attributes = _ubl_attributes() if attributes is None else attributes
     empty = True
+    kind = type(obj).__name__
     for name in type(obj).model_fields:
         value = getattr(obj, name)
         if isinstance(value, str) and not value.strip():
+            if f"{kind}.{name}" in attributes:
+                continue  # (kept, though it alone is no value: an object without others goes)
             setattr(obj, name, None)
         elif isinstance(value, ModelBase):
-            if _drop_blanks(value):
+            if _drop_blanks(value, attributes):
                 setattr(obj, name, None)
             else:
                 empty = False
         elif isinstance(value, list):
             for v in value:
                 if isinstance(v, ModelBase):
-                    _drop_blanks(v)
+                    _drop_blanks(v, attributes)
             empty = empty and not value
         elif value is not None:
             empty = False
