@@ -333,8 +333,10 @@ def to_invoice(data: Invoice | dict) -> Invoice:
     try:
         inv = Invoice.model_validate(coerced)
     except ValidationError as exc:
-        explained = {b.split(": ", 1)[0] for b in bad}  # (a field ``bad`` explains: its line instead of pydantic's)
-        said = [line for line in _model_error_text(exc).splitlines() if line.split(": ", 1)[0] not in explained]
+        explained = {b.split(": ", 1)[0] for b in bad}  # (a field ``bad`` explains: its line instead of pydantic's,
+        # which names an amount given as a plain value by the amount's ``.value``, a field the caller did not write)
+        said = [line for line in _model_error_text(exc).splitlines()
+                if line.split(": ", 1)[0] not in explained and line.split(": ", 1)[0].removesuffix(".value") not in explained]
         raise InvalidModelInput("\n".join(said + bad)) from None
     if bad:
         raise InvalidModelInput("\n".join(bad))

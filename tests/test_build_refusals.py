@@ -616,7 +616,7 @@ def test_sub_lines_are_built_with_their_net_amounts():
     assert "lines[0].sub_lines[0].net_amount" in info.value.findings[0].message
 
 
-@pytest.mark.parametrize("value", ["9_50", "1_000.00", "\u0665", "\uff15", "5,00", "1e3", "8E0", "8E-400"])
+@pytest.mark.parametrize("value", ["9_50", "1_000.00", "\u0665", "\uff15", "5,00", "1e3", "8E0", "8E-400", "NaN", "-Infinity"])
 def test_a_number_that_is_not_plain_is_refused_not_read_otherwise(value):
     """Python's Decimal reads '9_50' as 950 and other scripts' digits as digits: such an amount was issued as a
     number the clerk never typed, and an exponent too ('1e3', a typo for 13, was issued as 1000). Refused, naming the
@@ -629,8 +629,12 @@ def test_a_number_that_is_not_plain_is_refused_not_read_otherwise(value):
         einvoice.build(data, "ehf")
     data = _ehf()
     data["totals"] = {"payable_amount": value}
-    with pytest.raises(InvalidModelInput, match=r"totals\.payable_amount"):
+    with pytest.raises(InvalidModelInput, match=r"totals\.payable_amount") as info:
         einvoice.build(data, "ehf")
+    # one line, in the caller's terms: not also the model's complaint about the amount's '.value', a field the
+    # caller did not write ('NaN' given as an amount was said twice, first as 'totals.payable_amount.value')
+    assert str(info.value).splitlines() == [f"totals.payable_amount: {value!r} is not a plain decimal number "
+                                            "(digits 0-9, a sign, a decimal point)"], str(info.value)
 
 
 @pytest.mark.parametrize("fmt", ["facturx-en16931", "facturx-extended", "ehf", "peppol"])
