@@ -574,6 +574,30 @@ def test_peppol_output_keeps_an_empty_attachment_file_name():
     assert etree.fromstring(back).xpath("//cbc:EmbeddedDocumentBinaryObject/@filename", namespaces=NS) == [""]
 
 
+def test_notes_merged_for_peppol_are_not_listed_as_lost_but_their_subject_codes_are():
+    """A Peppol result states one note (PEPPOL-EN16931-R002), the texts a line each: every note text was listed as not
+    carried though it is there; only the subject codes (BT-21) are lost, and they are what is listed."""
+    from pathlib import Path
+
+    from einvoice.api import convert_report
+
+    ubl = (Path(__file__).resolve().parents[1] / "samples" / "ehf-invoice.xml").read_bytes()
+    ubl = ubl.replace(b"<cbc:Note>Thank you for your order.</cbc:Note>",
+                      b"<cbc:Note>Thank you for your order.</cbc:Note><cbc:Note>#AAI#Goods stay ours until paid.</cbc:Note>")
+    ubl = ubl.replace(b"urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0",
+                      b"urn:cen.eu:en16931:2017")  # (plain EN 16931: two notes pass)
+    cii, report = convert_report(ubl, "cii", dropped=[])
+    assert report.valid and cii.count(b"<ram:IncludedNote>") == 2
+    for source, lost in ((cii, "ram:IncludedNote/ram:SubjectCode: 'AAI'"), (ubl, "/ubl:Invoice/cbc:Note: '#AAI#'")):
+        dropped: list[str] = []
+        data, report = convert_report(source, "ubl", profile="peppol", dropped=dropped)
+        assert report.valid
+        notes = etree.fromstring(data).xpath("/*/cbc:Note/text()", namespaces=NS)
+        assert notes == ["Thank you for your order.\nGoods stay ours until paid."], notes
+        said = [d for d in dropped if "Note" in d]
+        assert len(said) == 1 and said[0].endswith(lost), dropped
+
+
 def test_bt90_without_mandate_is_still_the_creditor_reference():
     doc = _ubl("""<cac:AccountingSupplierParty><cac:Party>
         <cac:PartyIdentification><cbc:ID schemeID="SEPA">DE98ZZZ09999999999</cbc:ID></cac:PartyIdentification>

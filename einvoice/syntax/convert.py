@@ -304,10 +304,17 @@ def not_carried(source, converted, source_profile: str | None = None, limit: int
     for values in (have, src):  # BT-7 / BT-8 of each CII breakdown: one term, said once
         for path in [p for p in values if p.endswith(_PER_BREAKDOWN)]:
             values[path] = list(dict.fromkeys(values[path]))
-    for path in [p for p in src if p.endswith(_JOINED) and len(src[p]) > 1]:  # EXTENDED's payment terms: one BT-20
-        joined = "\n".join(v for v in src[path])  # (as the CII reader joins them: a line each, in order)
+    for path in [p for p in src if p.endswith(_JOINED + _NOTES) and len(src[p]) > 1]:  # EXTENDED's payment terms: one
+        texts, codes = list(src[path]), []  # BT-20 (as the CII reader joins them: a line each, in order); notes a Peppol
+        if path.endswith(_NOTES[1:]):  # result states as one (PEPPOL-EN16931-R002), a line each, without the subject
+            from .ubl.reader import _SUBJECT  # codes (BT-21) UBL writes in front of a note's text: those are listed
+
+            found = [_SUBJECT.match(v) for v in texts]
+            codes = [f"#{m.group(1)}#" for m in found if m]
+            texts = [v[m.end():] if m else v for v, m in zip(texts, found)]
+        joined = "\n".join(texts)
         if joined in have.get(path, ()):
-            src[path] = [joined]
+            src[path] = [joined] + codes
     if str(getattr(converted.syntax, "value", converted.syntax)) == "cii" and converted.invoice.purchase_order_reference is None:
         for path in [p for p in have if p.endswith(_ORDER_ID)]:  # UBL's 'NA' beside BT-14: the UBL re-write's, not CII's
             have[path] = [v for v in have[path] if v != "NA"]
@@ -340,6 +347,7 @@ _PER_BREAKDOWN = (_HEADER_TAX + "ram:TaxPointDate/udt:DateString",
                   _HEADER_TAX + "ram:TaxPointDate/udt:DateString/@format", _HEADER_TAX + "ram:DueDateTypeCode")
 _ORDER_ID = "/cac:OrderReference/cbc:ID"  # BT-13; 'NA' beside a sales order reference (BT-14) reads as none
 _JOINED = ("/ram:ApplicableHeaderTradeSettlement/ram:SpecifiedTradePaymentTerms/ram:Description",)  # read as one term
+_NOTES = ("/rsm:ExchangedDocument/ram:IncludedNote/ram:Content", "/ubl:Invoice/cbc:Note", "/cn:CreditNote/cbc:Note")
 _TAX_CURRENCY = ("/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeSettlement"
                  "/ram:TaxCurrencyCode", "/ubl:Invoice/cbc:TaxCurrencyCode", "/cn:CreditNote/cbc:TaxCurrencyCode")
 _ZONED_DATE = re.compile(r"(\d{4,}-\d\d-\d\d)(?:Z|[+-]\d\d:\d\d)\Z")  # an xs:date with a time zone
