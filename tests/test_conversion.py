@@ -1488,28 +1488,35 @@ def _xrechnung_cii() -> bytes:
     return build_report(load_input(Path(__file__).resolve().parents[1] / "samples" / "xrechnung.yaml"), "xrechnung-cii")[0]
 
 
+def _cii_direct_debits(means: list[tuple[str, str]], mandate: str) -> tuple:
+    """The XRechnung CII sample with these direct-debit means (code, debited IBAN), a creditor identifier and the
+    header's mandate: (its root, its settlement element)."""
+    root = etree.fromstring(_xrechnung_cii())
+    ram = "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"
+    settlement = root.find(f".//{{{ram}}}ApplicableHeaderTradeSettlement")
+    for old in settlement.findall(f"{{{ram}}}SpecifiedTradeSettlementPaymentMeans"):
+        settlement.remove(old)
+    anchor = settlement.find(f"{{{ram}}}ApplicableTradeTax")
+    for code, iban in means:
+        el = etree.Element(f"{{{ram}}}SpecifiedTradeSettlementPaymentMeans")
+        etree.SubElement(el, f"{{{ram}}}TypeCode").text = code
+        etree.SubElement(etree.SubElement(el, f"{{{ram}}}PayerPartyDebtorFinancialAccount"), f"{{{ram}}}IBANID").text = iban
+        anchor.addprevious(el)
+    creditor = etree.Element(f"{{{ram}}}CreditorReferenceID")
+    creditor.text = "DE98ZZZ09999999999"
+    settlement.insert(0, creditor)
+    etree.SubElement(settlement.find(f"{{{ram}}}SpecifiedTradePaymentTerms"), f"{{{ram}}}DirectDebitMandateID").text = mandate
+    return root, settlement
+
+
 def test_a_second_direct_debit_means_is_not_a_payment_means_without_mandate():
     """A CII with two direct-debit means and one mandate (the header's) was written as two cac:PaymentMeans of code
     59, the second without mandate, which PEPPOL-EN16931-R061 and BR-DE-25-a refuse where the source passes: the
     second is that one means (EN 16931 has one direct debit); its debited account is listed as not carried."""
     from einvoice.api import convert_report
 
-    root = etree.fromstring(_xrechnung_cii())
+    root, settlement = _cii_direct_debits([("59", "DE02120300000000202051"), ("59", "DE02500105170137075030")], "MANDAT-1")
     ram = "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"
-    settlement = root.find(f".//{{{ram}}}ApplicableHeaderTradeSettlement")
-    for means in settlement.findall(f"{{{ram}}}SpecifiedTradeSettlementPaymentMeans"):
-        settlement.remove(means)
-    anchor = settlement.find(f"{{{ram}}}ApplicableTradeTax")
-    for iban in ("DE02120300000000202051", "DE02500105170137075030"):
-        means = etree.Element(f"{{{ram}}}SpecifiedTradeSettlementPaymentMeans")
-        etree.SubElement(means, f"{{{ram}}}TypeCode").text = "59"
-        etree.SubElement(etree.SubElement(means, f"{{{ram}}}PayerPartyDebtorFinancialAccount"), f"{{{ram}}}IBANID").text = iban
-        anchor.addprevious(means)
-    creditor = etree.Element(f"{{{ram}}}CreditorReferenceID")
-    creditor.text = "DE98ZZZ09999999999"
-    settlement.insert(0, creditor)
-    terms = settlement.find(f"{{{ram}}}SpecifiedTradePaymentTerms")
-    etree.SubElement(terms, f"{{{ram}}}DirectDebitMandateID").text = "MANDAT-1"
     source = etree.tostring(root)
     from einvoice.validate import validate
 
@@ -1536,21 +1543,7 @@ def test_direct_debits_of_two_codes_convert_as_one_means():
     from einvoice.api import convert_report
     from einvoice.validate import validate
 
-    root = etree.fromstring(_xrechnung_cii())
-    ram = "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"
-    settlement = root.find(f".//{{{ram}}}ApplicableHeaderTradeSettlement")
-    for means in settlement.findall(f"{{{ram}}}SpecifiedTradeSettlementPaymentMeans"):
-        settlement.remove(means)
-    anchor = settlement.find(f"{{{ram}}}ApplicableTradeTax")
-    for code, iban in (("59", "DE02120300000000202051"), ("49", "DE02500105170137075030")):
-        means = etree.Element(f"{{{ram}}}SpecifiedTradeSettlementPaymentMeans")
-        etree.SubElement(means, f"{{{ram}}}TypeCode").text = code
-        etree.SubElement(etree.SubElement(means, f"{{{ram}}}PayerPartyDebtorFinancialAccount"), f"{{{ram}}}IBANID").text = iban
-        anchor.addprevious(means)
-    creditor = etree.Element(f"{{{ram}}}CreditorReferenceID")
-    creditor.text = "DE98ZZZ09999999999"
-    settlement.insert(0, creditor)
-    etree.SubElement(settlement.find(f"{{{ram}}}SpecifiedTradePaymentTerms"), f"{{{ram}}}DirectDebitMandateID").text = "M-1"
+    root, _settlement = _cii_direct_debits([("59", "DE02120300000000202051"), ("49", "DE02500105170137075030")], "M-1")
     source = etree.tostring(root)
     assert validate(source).valid
     dropped: list[str] = []
