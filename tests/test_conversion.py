@@ -304,6 +304,30 @@ def _both_ways(doc):
     return cii, ubl
 
 
+@pytest.mark.parametrize("scheme", ["vat", "VAT ", "\n  VAT\n", "Vat"])
+def test_a_vat_scheme_spaced_or_cased_otherwise_is_vat(scheme):
+    """CEN's rules read a party's tax scheme trimmed and in capitals ('vat', ' VAT ' pass BR-CO-9 and the others as
+    VAT); the reader compared it with 'VAT' as written, so the seller's VAT identifier (BT-31) was converted to CII
+    as a tax registration (FC, BT-32) and the buyer's (BT-48) dropped."""
+    doc = _ubl(f"""<cbc:CustomizationID>urn:cen.eu:en16931:2017</cbc:CustomizationID>
+      <cac:AccountingSupplierParty><cac:Party>
+        <cac:PartyTaxScheme><cbc:CompanyID>DE123456789</cbc:CompanyID><cac:TaxScheme><cbc:ID>{scheme}</cbc:ID></cac:TaxScheme></cac:PartyTaxScheme>
+      </cac:Party></cac:AccountingSupplierParty>
+      <cac:AccountingCustomerParty><cac:Party>
+        <cac:PartyTaxScheme><cbc:CompanyID>SE4598375937</cbc:CompanyID><cac:TaxScheme><cbc:ID>{scheme}</cbc:ID></cac:TaxScheme></cac:PartyTaxScheme>
+      </cac:Party></cac:AccountingCustomerParty>""")
+    assert [r.scheme for r in doc.invoice.seller.tax_registrations + doc.invoice.buyer.tax_registrations] == [
+        RegistrationScheme.VAT, RegistrationScheme.VAT]
+    cii, ubl = _both_ways(doc)
+    assert [(r.text, r.get("schemeID")) for r in cii.xpath("//ram:SpecifiedTaxRegistration/ram:ID", namespaces=NS)] == [
+        ("DE123456789", "VA"), ("SE4598375937", "VA")]
+    assert ubl.xpath("//cac:PartyTaxScheme/cac:TaxScheme/cbc:ID/text()", namespaces=NS) == ["VAT", "VAT"]
+    # a no-break space is no blank to XPath: 'VAT' followed by one is another scheme, as the official rules read it
+    odd = _ubl("""<cac:AccountingSupplierParty><cac:Party><cac:PartyTaxScheme><cbc:CompanyID>DE123456789</cbc:CompanyID>
+      <cac:TaxScheme><cbc:ID>VAT\u00a0</cbc:ID></cac:TaxScheme></cac:PartyTaxScheme></cac:Party></cac:AccountingSupplierParty>""")
+    assert [r.scheme for r in odd.invoice.seller.tax_registrations] == [RegistrationScheme.OTHER]
+
+
 def test_vat_scheme_ubl_vat_is_cii_va_and_other_is_fc():
     doc = _ubl("""<cbc:CustomizationID>urn:cen.eu:en16931:2017</cbc:CustomizationID>
       <cac:AccountingSupplierParty><cac:Party>
