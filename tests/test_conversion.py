@@ -328,6 +328,27 @@ def test_a_vat_scheme_spaced_or_cased_otherwise_is_vat(scheme):
     assert [r.scheme for r in odd.invoice.seller.tax_registrations] == [RegistrationScheme.OTHER]
 
 
+def test_a_ubl_tax_scheme_fc_converted_to_cii_is_not_listed_as_lost():
+    """XRechnung UBL names the seller's tax number's scheme 'FC', which is what CII writes for it: it was listed as not
+    carried (the check re-writes the result in UBL, which spells another registration 'TAX'). Another name ('LOC')
+    is still listed: CII states FC for it."""
+    from pathlib import Path
+
+    from einvoice.api import convert_report
+
+    ubl = (Path(__file__).resolve().parents[1] / "samples" / "ehf-invoice.xml").read_bytes()
+    ubl = ubl.replace(b"urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0", b"urn:cen.eu:en16931:2017")
+    assert ubl.count(b"<cbc:ID>TAX</cbc:ID>") == 1  # (the seller's other registration)
+    for scheme, listed in ((b"FC", False), (b"LOC", True)):
+        source = ubl.replace(b"<cbc:ID>TAX</cbc:ID>", b"<cbc:ID>" + scheme + b"</cbc:ID>")
+        dropped: list[str] = []
+        data, report = convert_report(source, "cii", dropped=dropped)
+        assert report.valid and b'<ram:ID schemeID="FC">Foretaksregisteret</ram:ID>' in data
+        said = [d for d in dropped if "TaxScheme" in d]
+        assert said == ([f"/ubl:Invoice/cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme/cac:TaxScheme/cbc:ID: "
+                         f"{scheme.decode()!r}"] if listed else []), dropped
+
+
 def test_vat_scheme_ubl_vat_is_cii_va_and_other_is_fc():
     doc = _ubl("""<cbc:CustomizationID>urn:cen.eu:en16931:2017</cbc:CustomizationID>
       <cac:AccountingSupplierParty><cac:Party>
