@@ -700,7 +700,8 @@ NOTES_SHOWN = 20  # lines of convert's note shown without --all-notes
               help="UBL: peppol or ehf (Peppol BIS Billing 3.0 identifiers; refused when the source lacks "
                    "terms Peppol needs). CII: the Factur-X profile (default: the source's, else en16931)")
 @click.option("--output", "-o", required=True, type=OutputPath())
-@click.option("--force", is_flag=True, help="write the result even if it does not validate")
+@click.option("--force", is_flag=True, help="write the result even if it (or the source) does not validate; a target that "
+              "has no place for a term the source states, or needs one it lacks, is refused all the same, naming it")
 @click.option("--all-notes", is_flag=True, help=f"list every term not carried over or supplied (else the first {NOTES_SHOWN})")
 @max_size_option
 def convert(source: Path, to: str, target_profile: str | None, output: Path, force: bool, all_notes: bool) -> None:
@@ -748,6 +749,9 @@ def convert(source: Path, to: str, target_profile: str | None, output: Path, for
         sys.exit(EXIT_INVALID)
     except ConversionRefused as exc:  # readable, but the target needs what the source lacks: refused, as a build is
         _say_error(label(source), exc)
+        if force:  # (a forced result may fail the rules; it never lacks, or loses, a term in silence)
+            click.echo("einvoice: --force writes a result that does not validate, not one without a term the target "
+                       "needs or with a term it cannot hold: nothing written", err=True)
         sys.exit(EXIT_INVALID)
     except EinvoiceError as exc:
         _say_error(label(source), exc)

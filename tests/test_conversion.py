@@ -1603,6 +1603,21 @@ def test_direct_debits_of_two_codes_convert_as_one_means():
     assert any("DE02500105170137075030" in d for d in dropped), dropped
 
 
+def test_cli_force_says_why_a_conversion_the_target_cannot_take_is_still_refused(tmp_path):
+    """--force ('write anyway') exited 1 without a word on why it did not: a target lacking a term it needs (Peppol's
+    electronic addresses) is refused all the same, and the refusal says so."""
+    from pathlib import Path
+
+    from click.testing import CliRunner
+    from einvoice.cli import main
+
+    out = tmp_path / "out.xml"
+    sample = Path(__file__).resolve().parents[1] / "samples" / "facturx-en16931.xml"  # (no electronic addresses)
+    res = CliRunner().invoke(main, ["convert", str(sample), "--to", "ubl", "--profile", "peppol", "--force", "-o", str(out)])
+    assert res.exit_code == 1 and not out.exists(), res.output
+    assert "BT-34" in res.output and "--force writes a result that does not validate, not one without a term" in res.output
+
+
 def test_cli_refused_conversion_names_what_the_target_does_not_hold(tmp_path):
     """A conversion whose result fails (BR-CO-26 in Factur-X MINIMUM, which has no place for the seller identifier
     BT-29 the source states) said only the result's finding, as if the source lacked the identifier: it now says the
