@@ -709,7 +709,8 @@ def convert(source: Path, to: str, target_profile: str | None, output: Path, for
     - reads standard input.
 
     UBL output keeps the source's specification identifier unless --profile peppol|ehf asks
-    for Peppol BIS Billing 3.0; CII output is the source's Factur-X profile (its guideline
+    for Peppol BIS Billing 3.0 (a Factur-X or ZUGFeRD one, naming a CII profile, becomes
+    EN 16931's own); CII output is the source's Factur-X profile (its guideline
     identifier kept; XRechnung stays XRechnung), else Factur-X EN16931; --profile names
     the Factur-X profile to write. Exit status 0 written, 1 refused (the result would
     not validate, or the source does not, or the target needs terms the source lacks; nothing written),

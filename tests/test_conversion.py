@@ -1618,6 +1618,28 @@ def test_cli_force_says_why_a_conversion_the_target_cannot_take_is_still_refused
     assert "BT-34" in res.output and "--force writes a result that does not validate, not one without a term" in res.output
 
 
+@pytest.mark.parametrize("fmt", ["facturx-basic", "facturx-extended"])
+def test_a_factur_x_identifier_is_not_written_into_ubl(fmt):
+    """A Factur-X BASIC or EXTENDED source converted to UBL kept its guideline identifier as the UBL's BT-24: a UBL
+    document claiming a CII profile, which einvoice itself then reported as a specification it does not know. The
+    result states EN 16931's own, and the source's is listed."""
+    from pathlib import Path
+
+    from einvoice.api import convert_report
+    from einvoice.build import build_report, load_input
+
+    cii = build_report(load_input(Path(__file__).resolve().parents[1] / "samples" / "facturx-en16931.yaml"), fmt,
+                       allow_lossy=True)[0]  # (BASIC holds less than the sample states)
+    source_id = etree.fromstring(cii).xpath("//ram:GuidelineSpecifiedDocumentContextParameter/ram:ID/text()", namespaces=NS)
+    assert "factur-x" in source_id[0]
+    dropped: list[str] = []
+    data, report = convert_report(cii, "ubl", dropped=dropped)
+    assert report.valid and report.profile == "en16931"
+    assert "EINV-S-001" not in {f.rule for f in report.findings}
+    assert etree.fromstring(data).xpath("/*/cbc:CustomizationID/text()", namespaces=NS) == ["urn:cen.eu:en16931:2017"]
+    assert any(source_id[0] in d and "BT-24" in d for d in dropped), dropped
+
+
 def test_cli_refused_conversion_names_what_the_target_does_not_hold(tmp_path):
     """A conversion whose result fails (BR-CO-26 in Factur-X MINIMUM, which has no place for the seller identifier
     BT-29 the source states) said only the result's finding, as if the source lacked the identifier: it now says the
@@ -1657,7 +1679,8 @@ def test_an_items_exemption_reason_is_not_written_to_ubl():
     for profile in (None, "peppol"):
         dropped: list[str] = []
         ubl = api.convert(extended, "ubl", dropped=dropped, profile=profile)
-        assert ubl.count(b"<cbc:TaxExemptionReasonCode>VATEX-EU-AE<") == 1 and dropped == []
+        # (only the source's identifier, which names a CII profile: the UBL states EN 16931's or Peppol's own)
+        assert ubl.count(b"<cbc:TaxExemptionReasonCode>VATEX-EU-AE<") == 1 and [d for d in dropped if "BT-24" not in d] == []
         assert not {f.rule for f in validate(ubl, schema=False).findings} & {"UBL-CR-600", "UBL-CR-601"}
     own = extended.replace(b"<ram:ExemptionReason>Reverse charge</ram:ExemptionReason>",
                            b"<ram:ExemptionReason>Reverse charge, art. 196</ram:ExemptionReason>", 1)

@@ -196,19 +196,35 @@ def without_item_reasons(invoice: Invoice) -> Invoice:
     return invoice
 
 
+EN16931_ID = "urn:cen.eu:en16931:2017"
+
+
+def _without_cii_guideline(invoice: Invoice) -> Invoice:
+    """The invoice stating EN 16931's own specification identifier (BT-24) where it states a Factur-X or ZUGFeRD one:
+    those name profiles of CII, and a UBL document stating one claims what no UBL document is (einvoice itself then
+    reports it as a specification it does not know). The source's is listed as not carried (``not_carried``)."""
+    from ..profiles import guideline_profile
+
+    cid = (invoice.customization_id or "").strip()
+    found = guideline_profile(cid) if cid else None
+    if not (found is not None and found[1].startswith("facturx-") or cid.startswith("urn:ferd:")):
+        return invoice
+    return invoice.model_copy(update={"customization_id": EN16931_ID})
+
+
 def convert(invoice: Invoice, to: str, profile: str | None = None, source_profile: str | None = None) -> bytes:
     """The invoice written in syntax ``to`` ("ubl" or "cii").
 
-    ``profile``: for UBL None (the source's identifiers), "peppol" or "ehf"; for CII a
-    Factur-X profile (default: ``source_profile`` when it is one, else en16931).
-    ``source_profile`` is the profile the source was recognised as (profiles.detect_profile).
+    ``profile``: for UBL None (the source's identifiers; a Factur-X or ZUGFeRD one, which names a CII profile,
+    becomes EN 16931's own), "peppol" or "ehf"; for CII a Factur-X profile (default: ``source_profile`` when it is
+    one, else en16931). ``source_profile`` is the profile the source was recognised as (profiles.detect_profile).
     """
     if to == "ubl":
         from .ubl.writer import write_ubl
 
         invoice = without_item_reasons(invoice)
         if profile is None:
-            return write_ubl(invoice, flavour=_ubl_flavour(source_profile))
+            return write_ubl(_without_cii_guideline(invoice), flavour=_ubl_flavour(source_profile))
         return write_ubl(to_peppol(invoice, profile), flavour=profile)
     if to == "cii":
         from .cii.writer import PROFILES, write_cii
