@@ -347,6 +347,16 @@ def test_a_ubl_tax_scheme_fc_converted_to_cii_is_not_listed_as_lost():
         said = [d for d in dropped if "TaxScheme" in d]
         assert said == ([f"/ubl:Invoice/cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme/cac:TaxScheme/cbc:ID: "
                          f"{scheme.decode()!r}"] if listed else []), dropped
+    # the buyer's other registration, which CII does not hold (EN 16931 has none): listed, scheme 'FC' as written
+    buyer = ubl.replace(b"<cac:PartyLegalEntity>\n        <cbc:RegistrationName>Havbruk", b"<cac:PartyTaxScheme><cbc:CompanyID>"
+                        b"5512345678</cbc:CompanyID><cac:TaxScheme><cbc:ID>FC</cbc:ID></cac:TaxScheme></cac:PartyTaxScheme>"
+                        b"<cac:PartyLegalEntity>\n        <cbc:RegistrationName>Havbruk", 1)
+    assert buyer != ubl
+    dropped = []
+    data, report = convert_report(buyer, "cii", dropped=dropped)
+    assert report.valid and b"5512345678" not in data
+    assert [d.rsplit("/", 1)[1] for d in dropped if "AccountingCustomerParty" in d] == [
+        "cbc:CompanyID: '5512345678'", "cbc:ID: 'FC'"], dropped
 
 
 def test_vat_scheme_ubl_vat_is_cii_va_and_other_is_fc():

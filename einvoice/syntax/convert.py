@@ -331,9 +331,9 @@ def not_carried(source, converted, source_profile: str | None = None, limit: int
         joined = "\n".join(texts)
         if joined in have.get(path, ()):
             src[path] = [joined] + codes
-    if str(getattr(converted.syntax, "value", converted.syntax)) == "cii":  # a UBL tax scheme 'FC': what CII writes
-        for path in [p for p in src if p.endswith(_PARTY_SCHEME)]:  # for another tax registration (BT-32), as the UBL
-            src[path] = ["TAX" if v.strip().casefold() == "fc" else v for v in src[path]]  # re-write spells it: TAX
+    if str(getattr(converted.syntax, "value", converted.syntax)) == "cii":  # a seller's UBL tax scheme 'FC': what CII
+        for path in [p for p in src if p.endswith(_PARTY_SCHEME)]:  # writes for its other tax registration (BT-32), as
+            src[path] = ["TAX" if v.strip().casefold() == "fc" else v for v in src[path]]  # the UBL re-write spells: TAX
     if str(getattr(converted.syntax, "value", converted.syntax)) == "cii" and converted.invoice.purchase_order_reference is None:
         for path in [p for p in have if p.endswith(_ORDER_ID)]:  # UBL's 'NA' beside BT-14: the UBL re-write's, not CII's
             have[path] = [v for v in have[path] if v != "NA"]
@@ -364,7 +364,8 @@ _SPECIFICATION = ("/cbc:CustomizationID", "/ram:GuidelineSpecifiedDocumentContex
 _HEADER_TAX = "/ram:ApplicableHeaderTradeSettlement/ram:ApplicableTradeTax/"
 _PER_BREAKDOWN = (_HEADER_TAX + "ram:TaxPointDate/udt:DateString",
                   _HEADER_TAX + "ram:TaxPointDate/udt:DateString/@format", _HEADER_TAX + "ram:DueDateTypeCode")
-_PARTY_SCHEME = "/cac:PartyTaxScheme/cac:TaxScheme/cbc:ID"  # a party's VAT identifier or other tax registration
+# the seller's VAT identifier or other tax registration (BT-32: the only party whose other one CII writes)
+_PARTY_SCHEME = "/cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme/cac:TaxScheme/cbc:ID"
 _ORDER_ID = "/cac:OrderReference/cbc:ID"  # BT-13; 'NA' beside a sales order reference (BT-14) reads as none
 _JOINED = ("/ram:ApplicableHeaderTradeSettlement/ram:SpecifiedTradePaymentTerms/ram:Description",)  # read as one term
 _NOTES = ("/rsm:ExchangedDocument/ram:IncludedNote/ram:Content", "/ubl:Invoice/cbc:Note", "/cn:CreditNote/cbc:Note")
