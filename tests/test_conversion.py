@@ -1650,6 +1650,25 @@ def test_a_factur_x_identifier_is_not_written_into_ubl(fmt):
     assert any(source_id[0] in d and "BT-24" in d for d in dropped), dropped
 
 
+def test_a_buyers_other_tax_registration_carried_to_ubl_is_not_listed_as_lost():
+    """A CII buyer's tax registration of scheme FC (KoSIT's 01.21a sample has one) is written to UBL (a cac:PartyTaxScheme
+    of scheme TAX), yet it was listed as not carried: the check re-writes the result as Factur-X EXTENDED, which has
+    no place for it."""
+    from einvoice.api import convert_report
+
+    root = etree.fromstring(_xrechnung_cii())
+    ram = "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"
+    buyer = root.find(f".//{{{ram}}}BuyerTradeParty")
+    reg = etree.SubElement(buyer, f"{{{ram}}}SpecifiedTaxRegistration")
+    etree.SubElement(reg, f"{{{ram}}}ID", schemeID="FC").text = "04523249415"
+    dropped: list[str] = []
+    data, report = convert_report(etree.tostring(root), "ubl", dropped=dropped)
+    assert report.valid
+    held = etree.fromstring(data).xpath("//cac:AccountingCustomerParty//cac:PartyTaxScheme[cbc:CompanyID = '04523249415']"
+                                        "/cac:TaxScheme/cbc:ID/text()", namespaces=NS)
+    assert held == ["TAX"] and not [d for d in dropped if "BuyerTradeParty" in d], dropped
+
+
 def test_cli_refused_conversion_names_what_the_target_does_not_hold(tmp_path):
     """A conversion whose result fails (BR-CO-26 in Factur-X MINIMUM, which has no place for the seller identifier
     BT-29 the source states) said only the result's finding, as if the source lacked the identifier: it now says the

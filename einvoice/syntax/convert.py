@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 
 from ..errors import EinvoiceError
-from ..model.invoice import Invoice, TaxCategory
+from ..model.invoice import Invoice, RegistrationScheme, TaxCategory
 from .namespaces import CBC, CII_NS, UBL_NS
 
 UBL_PROFILES = ("peppol", "ehf")
@@ -331,6 +331,21 @@ def not_carried(source, converted, source_profile: str | None = None, limit: int
         joined = "\n".join(texts)
         if joined in have.get(path, ()):
             src[path] = [joined] + codes
+    buyer = converted.invoice.buyer
+    if str(getattr(converted.syntax, "value", converted.syntax)) == "ubl" and buyer is not None:  # the buyer's other tax
+        held = Counter(r.company_id for r in buyer.tax_registrations  # registration (FC), which UBL holds and CII's
+                       if r.scheme == RegistrationScheme.OTHER and r.company_id)  # re-write (EXTENDED) does not
+        for path in [p for p in src if p.endswith(_BUYER_REGISTRATION)]:
+            kept = []
+            for v in src[path]:
+                if held[v] > 0:
+                    held[v] -= 1
+                    schemes = src.get(path + "/@schemeID", [])
+                    if "FC" in schemes:
+                        schemes.remove("FC")
+                else:
+                    kept.append(v)
+            src[path] = kept
     if str(getattr(converted.syntax, "value", converted.syntax)) == "cii":  # a seller's UBL tax scheme 'FC': what CII
         for path in [p for p in src if p.endswith(_PARTY_SCHEME)]:  # writes for its other tax registration (BT-32), as
             src[path] = ["TAX" if v.strip().casefold() == "fc" else v for v in src[path]]  # the UBL re-write spells: TAX
@@ -364,6 +379,7 @@ _SPECIFICATION = ("/cbc:CustomizationID", "/ram:GuidelineSpecifiedDocumentContex
 _HEADER_TAX = "/ram:ApplicableHeaderTradeSettlement/ram:ApplicableTradeTax/"
 _PER_BREAKDOWN = (_HEADER_TAX + "ram:TaxPointDate/udt:DateString",
                   _HEADER_TAX + "ram:TaxPointDate/udt:DateString/@format", _HEADER_TAX + "ram:DueDateTypeCode")
+_BUYER_REGISTRATION = "/ram:BuyerTradeParty/ram:SpecifiedTaxRegistration/ram:ID"
 # the seller's VAT identifier or other tax registration (BT-32: the only party whose other one CII writes)
 _PARTY_SCHEME = "/cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme/cac:TaxScheme/cbc:ID"
 _ORDER_ID = "/cac:OrderReference/cbc:ID"  # BT-13; 'NA' beside a sales order reference (BT-14) reads as none
