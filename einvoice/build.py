@@ -247,9 +247,7 @@ def _scalar(v: Any) -> bool:
     return isinstance(v, (str, int, float, Decimal)) and not isinstance(v, bool)
 
 
-# a number as text: ASCII digits, a sign, a decimal point (Python's Decimal also reads '1_000', other scripts'
-# digits and exponents, which no clerk means as an amount: '9_50' was issued as 950, '1e3', a typo for 13, as 1000)
-_PLAIN_NUMBER = re.compile(r"\s*[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)\s*")
+from .model.base import PLAIN_NUMBER as _PLAIN_NUMBER  # noqa: E402 - (a number as a clerk writes it)
 
 
 def _coerce(tp: Any, value: Any, at: str = "", bad: list[str] | None = None) -> Any:
@@ -293,21 +291,48 @@ def _loc(loc: tuple) -> str:
     return out or "(top level)"
 
 
+# what a value of a kind pydantic names by its error type is, in a clerk's words (the rest: pydantic's own, reworded)
+_EXPECTED = {
+    "string_type": "text is expected", "decimal_type": "a number is expected", "decimal_parsing": "a number is expected",
+    "float_type": "a number is expected", "float_parsing": "a number is expected", "int_type": "a whole number is expected",
+    "int_parsing": "a whole number is expected", "int_from_float": "a whole number is expected",
+    "bool_type": "true or false is expected", "bool_parsing": "true or false is expected",
+    "date_type": "a date written as YYYY-MM-DD is expected", "date_parsing": "a date written as YYYY-MM-DD is expected",
+    "date_from_datetime_parsing": "a date written as YYYY-MM-DD is expected",
+    "date_from_datetime_inexact": "a date written as YYYY-MM-DD is expected (a time of day is no part of it)",
+    "model_type": "a mapping of fields is expected", "model_attributes_type": "a mapping of fields is expected",
+    "dict_type": "a mapping of fields is expected", "list_type": "a list is expected",
+    "bytes_type": "bytes or base64 text are expected", "finite_number": "a finite number is expected",
+}
+
+
+def _given(value: Any) -> str:
+    """What the caller gave, shortly: the value itself when scalar, else what kind of thing it is."""
+    if _scalar(value) or value is None or isinstance(value, bool):
+        shown = repr(value)
+        return f"{shown[:60]}{'...' if len(shown) > 60 else ''}"
+    return {dict: "a mapping", list: "a list", tuple: "a list"}.get(type(value), f"a {type(value).__name__}")
+
+
 def _model_error_text(exc) -> str:
     lines = []
     for err in exc.errors(include_url=False):
         loc = _loc(tuple(p for p in err.get("loc", ()) if not (isinstance(p, str) and p.startswith("function-"))))
         kind = err.get("type", "")
+        inp = err.get("input")
         if kind == "extra_forbidden":
             msg = "unknown field (not a term of the model; check the spelling)"
         elif kind == "missing":
             msg = "required field missing"
+        elif kind == "value_error":  # (the model's own checks: their message names the value)
+            msg = str(err.get("msg", "invalid value")).removeprefix("Value error, ")
+        elif kind in _EXPECTED:
+            msg = f"{_EXPECTED[kind]}, not {_given(inp)}"
+            if kind.startswith("date") and "range" in str(err.get("msg", "")):
+                msg = f"{_given(inp)} is no date of the calendar (a day or month out of range)"
         else:
-            msg = err.get("msg", "invalid value")
-            inp = err.get("input")
-            if _scalar(inp) or inp is None:
-                shown = repr(inp)
-                msg += f" (got {shown[:60]}{'...' if len(shown) > 60 else ''})"
+            msg = str(err.get("msg", "invalid value")).replace("Input should be ", "expected ")
+            msg += f" (got {_given(inp)})"
         lines.append(f"{loc}: {msg}")
     return "\n".join(lines) or "the input does not fit the invoice model"
 

@@ -8,16 +8,57 @@ Objects built in code have no elements and report no location.
 
 from __future__ import annotations
 
+import re
+import types
+import typing
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, PrivateAttr
+from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationInfo, field_validator
 
 
 from ..basics import Origin, element_origin  # noqa: F401 - defined without pydantic
 
 
+# a number as text: ASCII digits, a sign, a decimal point (Python's Decimal also reads '1_000', other scripts'
+# digits and exponents, which no clerk means as an amount: '9_50' was issued as 950, '1e3', a typo for 13, as 1000)
+PLAIN_NUMBER = re.compile(r"\s*[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)\s*")
+ISO_DATE = re.compile(r"\s*[0-9]{4}-[0-9]{2}-[0-9]{2}\s*")  # a date as EN 16931 writes it (pydantic reads more)
+
+_KINDS: dict[tuple[type, str], str | None] = {}  # (model class, field) -> "date", "decimal" or None
+
+
+def _kind(cls: type, name: str) -> str | None:
+    """Whether a field holds a date or a decimal (its annotation, ``date | None`` too), worked out once per field."""
+    key = (cls, name)
+    if key not in _KINDS:
+        field = cls.model_fields.get(name)
+        tp = field.annotation if field is not None else None
+        if typing.get_origin(tp) in (typing.Union, types.UnionType):
+            tp = next((a for a in typing.get_args(tp) if a is not type(None)), None)
+        _KINDS[key] = "date" if tp is date else "decimal" if tp is Decimal else None
+    return _KINDS[key]
+
+
+def written_as_meant(kind: str | None, value: Any) -> str | None:
+    """Why a value given for a date or a decimal would be read otherwise than a clerk means it, or None: a number
+    for a date (pydantic reads 0 as 1970-01-01, a Unix time), a date not written YYYY-MM-DD, a number written with
+    '_', an exponent or other digits than 0-9 (Python's Decimal reads '9_50' as 950)."""
+    if kind == "date":
+        if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+            return f"{value!r} is a number, not a date: write the date as YYYY-MM-DD"
+        if isinstance(value, str) and not ISO_DATE.fullmatch(value):
+            return f"{value[:40]!r} is not a date written as YYYY-MM-DD"
+    elif kind == "decimal" and isinstance(value, str) and not PLAIN_NUMBER.fullmatch(value):
+        return f"{value[:40]!r} is not a plain decimal number (digits 0-9, a sign, a decimal point)"
+    return None
+
+
 class ModelBase(BaseModel):
-    """Base of every model class: strict field names, source elements kept privately."""
+    """Base of every model class: strict field names, source elements kept privately; a date or a decimal given
+    otherwise than it is meant is refused (:func:`written_as_meant`), not read as something else. (The readers
+    construct their objects without validation: this costs nothing there.)"""
 
     # bytes (an attachment's content) are base64 in JSON both ways: model_dump_json() of a binary attachment failed
     model_config = ConfigDict(extra="forbid", validate_assignment=False, arbitrary_types_allowed=True,
@@ -25,6 +66,16 @@ class ModelBase(BaseModel):
 
     _el: Any = PrivateAttr(default=None)
     _els: dict[str, Any] = PrivateAttr(default_factory=dict)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _as_meant(cls, value: Any, info: ValidationInfo) -> Any:
+        kind = _kind(cls, info.field_name) if info.field_name else None
+        if kind is not None:
+            why = written_as_meant(kind, value)
+            if why is not None:
+                raise ValueError(why)
+        return value
 
     def origin(self, field: str | None = None) -> Origin:
         """Location of this object, or of one of its fields when known (falls back to the object)."""
