@@ -590,7 +590,8 @@ def prepare(invoice: Invoice, target: Target) -> list[Finding]:
     cur = inv.currency_code
     from . import codelists
 
-    if not _blank(cur) and cur.strip() not in codelists.get("iso4217") | codelists.get("peppol-iso4217"):
+    if not _blank(cur) and (cur.strip() not in codelists.get("iso4217") | codelists.get("peppol-iso4217")
+                            or cur != cur.strip()):  # ('NOK ': each amount's currency 'NOK ' said to differ from NOK)
         return [_finding("EINV-B-041", field="currency_code", value=cur)]  # (one finding, not one an amount)
 
     findings += _foreign_amounts(inv)
@@ -1457,6 +1458,8 @@ def _name_input_fields(written: Invoice, findings: list[Finding], given: Invoice
         elif field is not None and said and (sub := _field_of_terms(type(obj := _at(written, field)), said)) \
                 and getattr(obj, sub) in (None, "", []):
             field = f"{field}.{sub}"  # (a party's finding on its BT-28 trading name, not written: seller.trading_name)
+        elif field is not None and said and "." in field:
+            field = _sibling_named(written, field, said)
         if f.rule in _ROOT_FIELDS and field in (None, "type_code"):  # (a document-wide rule whose message names no
             # term, or one decided on the type code that is about another field: NL-R-001's preceding invoice)
             field = _ROOT_FIELDS[f.rule](given if given is not None else written) or field
@@ -1465,6 +1468,19 @@ def _name_input_fields(written: Invoice, findings: list[Finding], given: Invoice
             field = next((terms[t] for t in said if t in terms), None)
         if field is not None:
             f.message = f"{f.message.rstrip()} (input: {field})"
+
+
+def _sibling_named(written: Invoice, field: str, said: list[str]) -> str:
+    """The field the message names where the element the finding is on holds two (an invoiced quantity, BT-129, and
+    its unit code, BT-130, an attribute of it: BR-CL-23 named the quantity): a given sibling standing for a term
+    the message names when the field itself stands for none of them, else the field."""
+    parent_path, leaf = field.rsplit(".", 1)
+    parent = _at(written, parent_path)
+    own = type(parent).model_fields.get(leaf) if isinstance(parent, ModelBase) else None
+    if own is None or set(_leading_terms(own.description)) & set(said):
+        return field
+    sub = _field_of_terms(type(parent), said)
+    return f"{parent_path}.{sub}" if sub is not None and sub != leaf and getattr(parent, sub) not in (None, "", []) else field
 
 
 def _given_place(field: str, written: Invoice, given: Invoice) -> str:

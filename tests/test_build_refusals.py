@@ -616,6 +616,29 @@ def test_sub_lines_are_built_with_their_net_amounts():
     assert "lines[0].sub_lines[0].net_amount" in info.value.findings[0].message
 
 
+@pytest.mark.parametrize("fmt", ["ehf", "facturx-en16931"])
+def test_a_bad_unit_code_names_the_unit_code_not_the_quantity(fmt):
+    """BR-CL-23 (the unit of measure, BT-130, an attribute of the quantity's element) said '(input: lines[0].quantity)':
+    the field the message names is the one the element holds besides."""
+    data = _ehf() if fmt == "ehf" else load_input(SAMPLES / "facturx-en16931.yaml")
+    data["lines"][0]["unit_code"] = "xyz"
+    with pytest.raises(BuildRefused) as info:
+        einvoice.build(data, fmt)
+    said = [f.message for f in info.value.findings if f.rule == "BR-CL-23"]
+    assert len(said) == 1 and said[0].endswith("(input: lines[0].unit_code)"), said
+
+
+@pytest.mark.parametrize("fmt", ["ehf", "facturx-en16931", "xrechnung-ubl"])
+def test_a_currency_code_with_blanks_is_one_finding(fmt):
+    """currency_code 'NOK ' gave 29 findings in ehf (BR-CO-15 and each amount's currency said to differ from 'NOK')
+    and a BR-CO-15 'stated ... computed' elsewhere, though no totals were given: one finding on the field."""
+    data = _ehf() if fmt == "ehf" else load_input(SAMPLES / ("xrechnung.yaml" if fmt == "xrechnung-ubl" else "facturx-en16931.yaml"))
+    data["currency_code"] = data["currency_code"] + " "
+    with pytest.raises(BuildRefused) as info:
+        einvoice.build(data, fmt)
+    assert [(f.rule, f.message.split(":")[0]) for f in info.value.findings] == [("EINV-B-041", "currency_code")]
+
+
 @pytest.mark.parametrize("value, said", [
     (0, "issue_date: 0 is a number, not a date: write the date as YYYY-MM-DD"),
     (1714521600, "issue_date: 1714521600 is a number, not a date: write the date as YYYY-MM-DD"),
