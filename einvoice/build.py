@@ -472,6 +472,11 @@ def input_problems(inv: Invoice) -> list[str]:
     out: list[str] = []
 
     def walk(obj: Any, path: str) -> None:
+        if isinstance(obj, (Identifier, Amount)) and obj.value in (None, "") and any(
+                not _blank(getattr(obj, n)) for n in type(obj).model_fields if n != "value"):  # (its scheme or currency
+            what = "an identifier" if isinstance(obj, Identifier) else "an amount"  # only: it was said to be a field
+            out.append(f"{path}: {what} without a value (give its value, or leave it out)")  # no format carries)
+            return
         if isinstance(obj, ModelBase):
             for name in type(obj).model_fields:
                 value = getattr(obj, name)

@@ -639,6 +639,23 @@ def test_a_currency_code_with_blanks_is_one_finding(fmt):
     assert [(f.rule, f.message.split(":")[0]) for f in info.value.findings] == [("EINV-B-041", "currency_code")]
 
 
+def test_an_identifier_or_amount_without_a_value_is_said_so():
+    """An identifier given with its scheme only ({scheme_id: '0192'}) was refused as 'The format ehf cannot carry
+    seller.identifiers ... (no format einvoice writes carries it)': it is an identifier without a value."""
+    from einvoice.errors import InvalidModelInput
+
+    data = _ehf()
+    data["seller"]["identifiers"] = [{"scheme_id": "0192"}]
+    data["buyer"]["electronic_address"] = {"scheme_id": "0192", "value": ""}
+    data["lines"][0]["price"]["net_amount"] = {"currency_id": "NOK"}
+    with pytest.raises(InvalidModelInput) as info:
+        einvoice.build(data, "ehf")
+    assert sorted(str(info.value).splitlines()) == [
+        "buyer.electronic_address: an identifier without a value (give its value, or leave it out)",
+        "lines[0].price.net_amount: an amount without a value (give its value, or leave it out)",
+        "seller.identifiers[0]: an identifier without a value (give its value, or leave it out)"], str(info.value)
+
+
 @pytest.mark.parametrize("value, said", [
     (0, "issue_date: 0 is a number, not a date: write the date as YYYY-MM-DD"),
     (1714521600, "issue_date: 1714521600 is a number, not a date: write the date as YYYY-MM-DD"),
