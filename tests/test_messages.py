@@ -309,6 +309,22 @@ def test_factur_x_count_messages_name_the_element_they_count_in():
     assert checked > 500
 
 
+def test_no_message_asks_for_something_zero_times():
+    """CII-SR-470 said '...[(normalize-space(ram:TypeCode) = '30' ...)] must occur exactly 0 time(s)', with the hint 'Give
+    each ram:ApplicableHeaderTradeSettlement exactly 0 ram:SpecifiedTradeSettlementPaymentMeans': a count of none is a
+    condition, said in words (a credit transfer without an account)."""
+    from pathlib import Path
+
+    import yaml
+
+    said = []
+    for path in sorted((Path(__file__).resolve().parents[1] / "schemas" / "rules").rglob("*.yaml")):
+        for rid, meta in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).items():
+            if isinstance(meta, dict):
+                said += [(path.name, rid) for key in ("message", "hint") if "exactly 0 " in str(meta.get(key, ""))]
+    assert said == []
+
+
 def test_business_rules_of_the_factur_x_profiles_say_what_they_check():
     """The profile tables worded an EN 16931 rule by its XPath ("One of ram:ID must be given here." for an export
     line that lacks the seller's VAT identifier; "Add ram:CountryID to ram:CategoryCode" for the deliver-to country):
