@@ -944,7 +944,7 @@ def mandatory(inv: Invoice, target: Target) -> list[Finding]:
 
     for i, m, code in payments_into_account(inv):
         if not any(not _blank(ct.account_id) for ct in m.credit_transfers):
-            out.append(_finding("EINV-B-011", field=f"payment_means[{i}].credit_transfers[].account_id", code=code))
+            out.append(_finding("EINV-B-011", field=f"payment_means[{i}].credit_transfers[0].account_id", code=code))
         if _blank(m.remittance_information):
             out.append(_finding("EINV-B-012", field=f"payment_means[{i}].remittance_information", code=code))
     contact = inv.seller.contact if inv.seller else None
@@ -1465,6 +1465,8 @@ def _name_input_fields(written: Invoice, findings: list[Finding], given: Invoice
             field = f"{field}.{sub}"  # (a party's finding on its BT-28 trading name, not written: seller.trading_name)
         elif field is not None and said and "." in field:
             field = _sibling_named(written, field, said)
+        if field is not None and "@" in f.message and "." in field:
+            field = _attribute_named(written, field, f.message)
         if f.rule in _ROOT_FIELDS and field in (None, "type_code"):  # (a document-wide rule whose message names no
             # term, or one decided on the type code that is about another field: NL-R-001's preceding invoice)
             field = _ROOT_FIELDS[f.rule](given if given is not None else written) or field
@@ -1486,6 +1488,28 @@ def _sibling_named(written: Invoice, field: str, said: list[str]) -> str:
         return field
     sub = _field_of_terms(type(parent), said)
     return f"{parent_path}.{sub}" if sub is not None and sub != leaf and getattr(parent, sub) not in (None, "", []) else field
+
+
+# the model fields each syntax writes as an attribute, by the attribute's name (a finding on the element names it)
+_ATTRIBUTE_FIELDS = {"unitCode": ("unit_code", "base_quantity_unit_code"), "schemeID": ("scheme_id", "scheme"),
+                     "currencyID": ("currency_id",), "mimeCode": ("mime_code",), "filename": ("filename",),
+                     "listID": ("list_id",), "listVersionID": ("list_version_id",)}
+
+
+def _attribute_named(written: Invoice, field: str, message: str) -> str:
+    """The field a finding whose message names an attribute (``@unitCode of ram:BilledQuantity``, ``ram:ID must have
+    @schemeID``) is about, where the field found by the element is the element's other one (the quantity, the
+    company identifier) or a sibling (the line's id): the field of the same object written as that attribute."""
+    names = [n for attr in re.findall(r"@(\w+)", message) for n in _ATTRIBUTE_FIELDS.get(attr, ())]
+    if not names:
+        return field
+    parent_path, leaf = field.rsplit(".", 1)
+    for path, obj in ((field, _at(written, field)), (parent_path, _at(written, parent_path))):
+        if isinstance(obj, ModelBase):
+            found = [n for n in names if n in type(obj).model_fields]
+            if len(found) == 1 and not (path == parent_path and found[0] == leaf):
+                return f"{path}.{found[0]}"
+    return field
 
 
 def _given_place(field: str, written: Invoice, given: Invoice) -> str:

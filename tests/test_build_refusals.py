@@ -656,6 +656,40 @@ def test_an_identifier_or_amount_without_a_value_is_said_so():
         "seller.identifiers[0]: an identifier without a value (give its value, or leave it out)"], str(info.value)
 
 
+@pytest.mark.parametrize("sample, fmt, change, rule, field", [
+    ("ehf-invoice", "facturx-extended", ("lines", 0, "unit_code", "HOURS"), "FX-SCH-A-001076", "lines[0].unit_code"),
+    ("ehf-invoice", "facturx-extended", ("lines", 0, "unit_code", None), "BR-FXEXT-BR-23", "lines[0].unit_code"),
+    ("facturx-en16931", "facturx-en16931", ("buyer", "tax_registrations", 0, "scheme", None), "FX-SCH-A-000426",
+     "buyer.tax_registrations[0].scheme"),
+])
+def test_a_finding_on_an_attribute_names_the_field_written_as_it(sample, fmt, change, rule, field):
+    """A finding whose message names an attribute ('@unitCode of ram:BilledQuantity', 'ram:ID must have @schemeID')
+    named the field of the element (the quantity, the company identifier) or of the line (its id)."""
+    data = load_input(SAMPLES / f"{sample}.yaml")
+    *path, key, value = change
+    obj = data
+    for step in path:
+        obj = obj[step]
+    if value is None:
+        del obj[key]
+    else:
+        obj[key] = value
+    with pytest.raises(BuildRefused) as info:
+        einvoice.build(data, fmt)
+    said = [f.message for f in info.value.findings if f.rule == rule]
+    assert said and all(m.endswith(f"(input: {field})") for m in said), [f.message for f in info.value.findings]
+
+
+def test_a_credit_transfer_without_an_account_names_where_to_give_it():
+    """EINV-B-011 named 'payment_means[0].credit_transfers[].account_id', a path with no index."""
+    data = _ehf()
+    del data["payment_means"][0]["credit_transfers"][0]["account_id"]
+    with pytest.raises(BuildRefused) as info:
+        einvoice.build(data, "ehf")
+    assert [f.message.split(":")[0] for f in info.value.findings if f.rule == "EINV-B-011"] == [
+        "payment_means[0].credit_transfers[0].account_id"]
+
+
 @pytest.mark.parametrize("value, said", [
     (0, "issue_date: 0 is a number, not a date: write the date as YYYY-MM-DD"),
     (1714521600, "issue_date: 1714521600 is a number, not a date: write the date as YYYY-MM-DD"),
