@@ -680,6 +680,18 @@ def test_a_finding_on_an_attribute_names_the_field_written_as_it(sample, fmt, ch
     assert said and all(m.endswith(f"(input: {field})") for m in said), [f.message for f in info.value.findings]
 
 
+@pytest.mark.parametrize("fmt", ["ehf", "facturx-en16931"])
+def test_a_rate_rule_names_the_rate(fmt):
+    """BR-AE-05 (a reverse charge line's rate must be 0) said 'An invoice line (BT-151) ... must have a rate of exactly
+    0', naming the category code's term, and so the input field of the code: its message names the rate (BT-152)."""
+    data = load_input(SAMPLES / "peppol-reverse-charge.yaml")
+    data["lines"][0]["item"]["tax_category"]["rate"] = "1"
+    with pytest.raises(BuildRefused) as info:
+        einvoice.build(data, fmt)
+    said = [f.message for f in info.value.findings if f.rule == "BR-AE-05"]
+    assert said and all("(BT-152)" in m and m.endswith("(input: lines[0].item.tax_category.rate)") for m in said), said
+
+
 def test_a_credit_transfer_without_an_account_names_where_to_give_it():
     """EINV-B-011 named 'payment_means[0].credit_transfers[].account_id', a path with no index."""
     data = _ehf()
