@@ -28,6 +28,7 @@ and/or the buyer reference (BT-10, ``buyer_reference``): at least one is require
 from __future__ import annotations
 
 import errno
+import functools
 import json
 import os
 import re
@@ -1490,17 +1491,25 @@ def _sibling_named(written: Invoice, field: str, said: list[str]) -> str:
     return f"{parent_path}.{sub}" if sub is not None and sub != leaf and getattr(parent, sub) not in (None, "", []) else field
 
 
-# the model fields each syntax writes as an attribute, by the attribute's name (a finding on the element names it)
-_ATTRIBUTE_FIELDS = {"unitCode": ("unit_code", "base_quantity_unit_code"), "schemeID": ("scheme_id", "scheme"),
-                     "currencyID": ("currency_id",), "mimeCode": ("mime_code",), "filename": ("filename",),
-                     "listID": ("list_id",), "listVersionID": ("list_version_id",)}
+@functools.cache
+def _attribute_fields() -> dict[str, frozenset[str]]:
+    """Attribute name -> the model fields (their names) either syntax writes as it (the binding tables')."""
+    from .syntax.binding import attribute_fields
+    from .syntax.cii.binding import BINDING as CII
+    from .syntax.ubl.binding import BINDING as UBL
+
+    out: dict[str, set[str]] = {}
+    for table in (UBL, CII):
+        for attr, fields in attribute_fields(table).items():
+            out.setdefault(attr, set()).update(f.split(".", 1)[1] for f in fields)
+    return {attr: frozenset(names) for attr, names in out.items()}
 
 
 def _attribute_named(written: Invoice, field: str, message: str) -> str:
     """The field a finding whose message names an attribute (``@unitCode of ram:BilledQuantity``, ``ram:ID must have
     @schemeID``) is about, where the field found by the element is the element's other one (the quantity, the
     company identifier) or a sibling (the line's id): the field of the same object written as that attribute."""
-    names = [n for attr in re.findall(r"@(\w+)", message) for n in _ATTRIBUTE_FIELDS.get(attr, ())]
+    names = [n for attr in re.findall(r"@(\w+)", message) for n in sorted(_attribute_fields().get(attr, ()))]
     if not names:
         return field
     parent_path, leaf = field.rsplit(".", 1)

@@ -661,11 +661,15 @@ def test_an_identifier_or_amount_without_a_value_is_said_so():
     ("ehf-invoice", "facturx-extended", ("lines", 0, "unit_code", None), "BR-FXEXT-BR-23", "lines[0].unit_code"),
     ("facturx-en16931", "facturx-en16931", ("buyer", "tax_registrations", 0, "scheme", None), "FX-SCH-A-000426",
      "buyer.tax_registrations[0].scheme"),
+    ("ehf-invoice", "facturx-extended", ("lines", 0, "price", "base_quantity_unit", "HOURS"), "FX-SCH-A-001059",
+     "lines[0].price.base_quantity_unit"),
 ])
 def test_a_finding_on_an_attribute_names_the_field_written_as_it(sample, fmt, change, rule, field):
     """A finding whose message names an attribute ('@unitCode of ram:BilledQuantity', 'ram:ID must have @schemeID')
     named the field of the element (the quantity, the company identifier) or of the line (its id)."""
     data = load_input(SAMPLES / f"{sample}.yaml")
+    if "base_quantity_unit" in change:  # (a unit of a base quantity the price states)
+        data["lines"][0]["price"]["base_quantity"] = "1"
     *path, key, value = change
     obj = data
     for step in path:

@@ -58,6 +58,17 @@ def fields_of(table: list[Term]) -> set[str]:
     return {row.field for row in table}
 
 
+def attribute_fields(table: list[Term]) -> dict[str, frozenset[str]]:
+    """Attribute name -> the fields ("Class.field") a table writes as that attribute (each of a row's alternatives
+    ending in it: ``@schemeID``, ``cbc:InvoicedQuantity/@unitCode``)."""
+    out: dict[str, set[str]] = {}
+    for row in table:
+        lasts = {alt.strip().rsplit("/", 1)[-1] for alt in row.path.split("|")}
+        if len(lasts) == 1 and (last := lasts.pop()).startswith("@"):
+            out.setdefault(last[1:], set()).add(row.field)
+    return {attr: frozenset(fields) for attr, fields in out.items()}
+
+
 # --------------------------------------------------------------------------- value kinds
 class Kind(NamedTuple):
     """How a syntax reads and writes one kind of leaf value."""
