@@ -42,7 +42,7 @@ def tax_point_to_cii(code: str | None) -> str | None:
     return TAX_POINT_2005_TO_2475.get(code.strip(), code)
 
 
-_XML_SPACE = " \t\r\n"  # (what XPath's normalize-space trims; not Python's other blanks, such as a no-break space)
+from ..rules.values import trim  # noqa: E402 - (XML whitespace only, as XPath trims: a no-break space stays)
 
 
 def registration_from_ubl(code: str | None) -> RegistrationScheme | None:
@@ -50,7 +50,7 @@ def registration_from_ubl(code: str | None) -> RegistrationScheme | None:
     rules read ``upper-case`` and ``normalize-space`` of it), any other a tax registration."""
     if code is None:
         return None
-    return RegistrationScheme.VAT if code.strip(_XML_SPACE).upper() == "VAT" else RegistrationScheme.OTHER
+    return RegistrationScheme.VAT if trim(code).upper() == "VAT" else RegistrationScheme.OTHER
 
 
 def registration_from_cii(code: str | None) -> RegistrationScheme | None:
@@ -63,7 +63,7 @@ def registration_from_cii(code: str | None) -> RegistrationScheme | None:
 def category_scheme(code: str | None) -> str:
     """The tax scheme of a VAT category as written: ``VAT`` (also for none, or VAT written with blanks or in
     lower case, which the official rules read as VAT), another scheme as it is."""
-    if code is None or code.strip(_XML_SPACE).upper() == "VAT":
+    if code is None or trim(code).upper() == "VAT":
         return "VAT"
     return code
 
@@ -71,7 +71,7 @@ def category_scheme(code: str | None) -> str:
 def category_scheme_from(code: str | None) -> str | None:
     """A VAT category's tax scheme as read: ``VAT`` however it is spaced or cased (as the official rules
     read it), another scheme as written, None when absent."""
-    if code is not None and code.strip(_XML_SPACE).upper() == "VAT":
+    if code is not None and trim(code).upper() == "VAT":
         return "VAT"
     return code
 

@@ -196,20 +196,18 @@ def without_item_reasons(invoice: Invoice) -> Invoice:
     return invoice
 
 
-EN16931_ID = "urn:cen.eu:en16931:2017"
-
-
 def _without_cii_guideline(invoice: Invoice) -> Invoice:
     """The invoice stating EN 16931's own specification identifier (BT-24) where it states a Factur-X or ZUGFeRD one:
     those name profiles of CII, and a UBL document stating one claims what no UBL document is (einvoice itself then
     reports it as a specification it does not know). The source's is listed as not carried (``not_carried``)."""
     from ..profiles import guideline_profile
+    from .cii.writer import GUIDELINE_IDS
 
     cid = (invoice.customization_id or "").strip()
     found = guideline_profile(cid) if cid else None
     if not (found is not None and found[1].startswith("facturx-") or cid.startswith("urn:ferd:")):
         return invoice
-    return invoice.model_copy(update={"customization_id": EN16931_ID})
+    return invoice.model_copy(update={"customization_id": GUIDELINE_IDS["en16931"]})
 
 
 def convert(invoice: Invoice, to: str, profile: str | None = None, source_profile: str | None = None) -> bytes:
@@ -331,8 +329,8 @@ def not_carried(source, converted, source_profile: str | None = None, limit: int
         joined = "\n".join(texts)
         if joined in have.get(path, ()):
             src[path] = [joined] + codes
-    buyer = converted.invoice.buyer
-    if str(getattr(converted.syntax, "value", converted.syntax)) == "ubl" and buyer is not None:  # the buyer's other tax
+    buyer, target = converted.invoice.buyer, str(getattr(converted.syntax, "value", converted.syntax))
+    if target == "ubl" and buyer is not None:  # the buyer's other tax
         held = Counter(r.company_id for r in buyer.tax_registrations  # registration (FC), which UBL holds and CII's
                        if r.scheme == RegistrationScheme.OTHER and r.company_id)  # re-write (EXTENDED) does not
         for path in [p for p in src if p.endswith(_BUYER_REGISTRATION)]:
@@ -346,10 +344,10 @@ def not_carried(source, converted, source_profile: str | None = None, limit: int
                 else:
                     kept.append(v)
             src[path] = kept
-    if str(getattr(converted.syntax, "value", converted.syntax)) == "cii":  # a seller's UBL tax scheme 'FC': what CII
+    if target == "cii":  # a seller's UBL tax scheme 'FC': what CII
         for path in [p for p in src if p.endswith(_PARTY_SCHEME)]:  # writes for its other tax registration (BT-32), as
             src[path] = ["TAX" if v.strip().casefold() == "fc" else v for v in src[path]]  # the UBL re-write spells: TAX
-    if str(getattr(converted.syntax, "value", converted.syntax)) == "cii" and converted.invoice.purchase_order_reference is None:
+    if target == "cii" and converted.invoice.purchase_order_reference is None:
         for path in [p for p in have if p.endswith(_ORDER_ID)]:  # UBL's 'NA' beside BT-14: the UBL re-write's, not CII's
             have[path] = [v for v in have[path] if v != "NA"]
     held = {(c or "").strip() for c in (converted.invoice.tax_currency_code, converted.invoice.currency_code)} - {""}
