@@ -1468,6 +1468,8 @@ def _name_input_fields(written: Invoice, findings: list[Finding], given: Invoice
             field = _sibling_named(written, field, said)
         if field is not None and "@" in f.message and "." in field:
             field = _attribute_named(written, field, f.message)
+        if field is not None and f.rule == "XSD":
+            field = _xsd_named(written, field, f.message)
         if f.rule in _ROOT_FIELDS and field in (None, "type_code"):  # (a document-wide rule whose message names no
             # term, or one decided on the type code that is about another field: NL-R-001's preceding invoice)
             field = _ROOT_FIELDS[f.rule](given if given is not None else written) or field
@@ -1518,6 +1520,36 @@ def _attribute_named(written: Invoice, field: str, message: str) -> str:
             found = [n for n in names if n in type(obj).model_fields]
             if len(found) == 1 and not (path == parent_path and found[0] == leaf):
                 return f"{path}.{found[0]}"
+    return field
+
+
+_XSD_EXPECTS = re.compile(r"is incomplete.*?\(expected ([^)]+)\)|is not allowed at this place; the schema expects one of ([^.]+)\.")
+
+
+def _xsd_named(written: Invoice, field: str, message: str) -> str:
+    """The field an XSD finding on a missing element is about: the schema says the element it expected (in an element
+    that is incomplete, or before one that is not allowed where it stands), and the finding's element names the
+    object's field next to it (a line without its id was said to be about its quantity): the object's missing field
+    written as the expected element, by the binding tables, else the field found."""
+    m = _XSD_EXPECTS.search(message)
+    if m is None:
+        return field
+    expected = [n.strip() for n in (m.group(1) or m.group(2)).split(",")]
+    at = field if m.group(1) else field.rpartition(".")[0] if "." in field else ""
+    obj = _at(written, at) if at else written
+    if not isinstance(obj, ModelBase):
+        return field
+    from .syntax.cii.binding import BINDING as CII
+    from .syntax.ubl.binding import BINDING as UBL
+
+    cls = type(obj).__name__ + "."
+    for name in expected:
+        for row in (*UBL, *CII):
+            first = re.sub(r"\[.*?\]", "", row.path.split("|")[0].strip().split("/")[0])
+            fld = row.field.removeprefix(cls)
+            if row.field.startswith(cls) and first == name and row.card.startswith("1") and getattr(obj, fld, 0) in (
+                    None, "", []):  # (a required one: the schema lists the optional elements it would take there too)
+                return f"{at}.{fld}" if at else fld
     return field
 
 

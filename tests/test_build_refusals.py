@@ -696,6 +696,26 @@ def test_a_rate_rule_names_the_rate(fmt):
     assert said and all("(BT-152)" in m and m.endswith("(input: lines[0].item.tax_category.rate)") for m in said), said
 
 
+@pytest.mark.parametrize("sample, fmt, path, field", [
+    ("ehf-invoice", "ehf", ("lines", 0, "id"), "lines[0].id"),
+    ("ehf-credit-note", "ehf", ("preceding_invoices", 0, "reference"), "preceding_invoices[0].reference"),
+    ("xrechnung", "xrechnung-cii", ("lines", 0, "item", "name"), "lines[0].item.name"),
+])
+def test_an_xsd_finding_on_a_missing_element_names_the_missing_field(sample, fmt, path, field):
+    """The schema's 'element <cbc:InvoicedQuantity> is not allowed at this place; the schema expects one of cbc:ID'
+    named the field of the element it stands at (lines[0].quantity), not the missing one (lines[0].id); an incomplete
+    element named its object only (lines[0].item)."""
+    data = load_input(SAMPLES / f"{sample}.yaml")
+    obj = data
+    for step in path[:-1]:
+        obj = obj[step]
+    del obj[path[-1]]
+    with pytest.raises(BuildRefused) as info:
+        einvoice.build(data, fmt)
+    said = [f.message for f in info.value.findings if f.rule == "XSD"]
+    assert said and all(m.endswith(f"(input: {field})") for m in said), said
+
+
 def test_a_credit_transfer_without_an_account_names_where_to_give_it():
     """EINV-B-011 named 'payment_means[0].credit_transfers[].account_id', a path with no index."""
     data = _ehf()
