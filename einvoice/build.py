@@ -248,7 +248,7 @@ def _scalar(v: Any) -> bool:
     return isinstance(v, (str, int, float, Decimal)) and not isinstance(v, bool)
 
 
-from .model.base import PLAIN_NUMBER as _PLAIN_NUMBER  # noqa: E402 - (a number as a clerk writes it)
+from .model.base import written_as_meant  # noqa: E402 - (a number as a clerk writes it: the model's own check)
 
 
 def _coerce(tp: Any, value: Any, at: str = "", bad: list[str] | None = None) -> Any:
@@ -277,8 +277,8 @@ def _coerce(tp: Any, value: Any, at: str = "", bad: list[str] | None = None) -> 
         bad.append(f"{at}: {value!r} where text is expected (a YAML reader that is not einvoice.load_input reads an "
                    "unquoted NO, no, off or n as false and YES, on or y as true: quote the value, or read the file with "
                    "einvoice.load_input)")
-    if kind == "decimal" and isinstance(value, str) and bad is not None and not _PLAIN_NUMBER.fullmatch(value):
-        bad.append(f"{at}: {value[:40]!r} is not a plain decimal number (digits 0-9, a sign, a decimal point)")
+    if kind == "decimal" and bad is not None and (why := written_as_meant("decimal", value)) is not None:
+        bad.append(f"{at}: {why}")
     return value
 
 
@@ -1539,18 +1539,30 @@ def _xsd_named(written: Invoice, field: str, message: str) -> str:
     obj = _at(written, at) if at else written
     if not isinstance(obj, ModelBase):
         return field
+    required = _required_fields()
+    cls = type(obj).__name__
+    for name in expected:
+        for fld in required.get((cls, name), ()):
+            if getattr(obj, fld, 0) in (None, "", []):
+                return f"{at}.{fld}" if at else fld
+    return field
+
+
+@functools.cache
+def _required_fields() -> dict[tuple[str, str], list[str]]:
+    """(model class, element name) -> the required fields either syntax writes in that element, first step of their
+    path, in the binding tables' order (the optional ones left out: the schema lists every element it would take at a
+    place, not only the one missing)."""
     from .syntax.cii.binding import BINDING as CII
     from .syntax.ubl.binding import BINDING as UBL
 
-    cls = type(obj).__name__ + "."
-    for name in expected:
-        for row in (*UBL, *CII):
+    out: dict[tuple[str, str], list[str]] = {}
+    for row in (*UBL, *CII):
+        if row.card.startswith("1"):
+            cls, fld = row.field.split(".", 1)
             first = re.sub(r"\[.*?\]", "", row.path.split("|")[0].strip().split("/")[0])
-            fld = row.field.removeprefix(cls)
-            if row.field.startswith(cls) and first == name and row.card.startswith("1") and getattr(obj, fld, 0) in (
-                    None, "", []):  # (a required one: the schema lists the optional elements it would take there too)
-                return f"{at}.{fld}" if at else fld
-    return field
+            out.setdefault((cls, first), []).append(fld)
+    return out
 
 
 def _given_place(field: str, written: Invoice, given: Invoice) -> str:
