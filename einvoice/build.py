@@ -1353,6 +1353,7 @@ def build_report(data: Invoice | dict, format: str, policy: bool = False,
 
 
 _CII_DELIVERY = "/ram:ApplicableHeaderTradeDelivery"
+_UBL_DELIVERY = r"/(Invoice|CreditNote)/cac:Delivery(\[1\])?"
 _FAMILY = {"ehf": "peppol", "xrechnung-extension": "xrechnung"}  # profiles a format's own documents may be judged as
 
 
@@ -1387,6 +1388,11 @@ def _empty_delivery_explained(findings: list[Finding], converted: bool = False) 
     leaves it empty, and the empty-element warning (PEPPOL-EN16931-R008, in the Factur-X profiles' rules too) told
     the caller to remove an element they never gave. It names the input's delivery and what fills it."""
     for f in findings:
+        if f.rule == "PEPPOL-EN16931-R008" and not converted and re.fullmatch(_UBL_DELIVERY, f.xpath or "") \
+                and "(input: " not in f.message:  # (UBL: a delivery given without any of its terms, written empty)
+            f.message = f"{f.message.rstrip()} (input: delivery)"
+            f.hint = "Give the delivery's date (BT-72), place or party, or leave delivery out of the input."
+            continue
         if f.rule == "PEPPOL-EN16931-R008" and (f.xpath or "").endswith(_CII_DELIVERY):
             if converted:
                 f.hint = ("CII requires ram:ApplicableHeaderTradeDelivery; the source states no delivery information, "
@@ -1465,7 +1471,7 @@ def _name_input_fields(written: Invoice, findings: list[Finding], given: Invoice
                 and getattr(obj, sub) in (None, "", []):
             field = f"{field}.{sub}"  # (a party's finding on its BT-28 trading name, not written: seller.trading_name)
         elif field is not None and said and "." in field:
-            field = _sibling_named(written, field, said)
+            field = _sibling_named(written, field, said, gave)
         if field is not None and "@" in f.message and "." in field:
             field = _attribute_named(written, field, f.message)
         if field is not None and f.rule == "XSD":
@@ -1473,24 +1479,88 @@ def _name_input_fields(written: Invoice, findings: list[Finding], given: Invoice
         if f.rule in _ROOT_FIELDS and field in (None, "type_code"):  # (a document-wide rule whose message names no
             # term, or one decided on the type code that is about another field: NL-R-001's preceding invoice)
             field = _ROOT_FIELDS[f.rule](given if given is not None else written) or field
+        if _SELLER_ID_RULES.match(f.rule):  # (a category that needs a party's VAT identifier the input lacks)
+            field = _party_lacking(f.rule, given if given is not None else written) or field
         if field is None and f.xpath and said:  # (the root, or a computed element: the input's field the message names)
             terms = terms if terms is not None else _term_fields(given if given is not None else written)
             field = next((terms[t] for t in said if t in terms), None)
+        if field is None and f.xpath and (over := _OVER.match(f.message)):
+            field = _repeated_field(written, f.xpath, over, fields, paths)
         if field is not None:
             f.message = f"{f.message.rstrip()} (input: {field})"
 
 
-def _sibling_named(written: Invoice, field: str, said: list[str]) -> str:
+def _sibling_named(written: Invoice, field: str, said: list[str], gave: set[str] | None = None) -> str:
     """The field the message names where the element the finding is on holds two (an invoiced quantity, BT-129, and
     its unit code, BT-130, an attribute of it: BR-CL-23 named the quantity): a given sibling standing for a term
-    the message names when the field itself stands for none of them, else the field."""
+    the message names when the field itself stands for none of them, else the field. A sibling the input gives
+    blank (``gave``: the input's fields) counts as given (a unit code '' is written as an empty attribute)."""
     parent_path, leaf = field.rsplit(".", 1)
     parent = _at(written, parent_path)
     own = type(parent).model_fields.get(leaf) if isinstance(parent, ModelBase) else None
     if own is None or set(_leading_terms(own.description)) & set(said):
         return field
     sub = _field_of_terms(type(parent), said)
-    return f"{parent_path}.{sub}" if sub is not None and sub != leaf and getattr(parent, sub) not in (None, "", []) else field
+    if sub is None or sub == leaf:
+        return field
+    there = getattr(parent, sub) not in (None, "", []) or gave is not None and f"{parent_path}.{sub}" in gave
+    return f"{parent_path}.{sub}" if there else field
+
+
+# the rules by which an invoice line, allowance or charge of a VAT category needs the seller's VAT identifier (and for
+# reverse charge and intra-community supply the buyer's): found on the line, they are about the party that lacks it
+_SELLER_ID_RULES = re.compile(r"BR-(S|Z|E|AE|IC|G|IG|IP)-0[234]$")
+
+
+def _party_lacking(rule: str, inv: Invoice) -> str | None:
+    """The input field a VAT category's identifier rule (:data:`_SELLER_ID_RULES`) asks for, when the input lacks it:
+    the seller's VAT identifier, tax registration (BT-32; not for export and intra-community supply, which want a
+    VAT identifier) or tax representative's VAT identifier, then for reverse charge the buyer's VAT identifier or
+    legal registration, for intra-community supply the buyer's VAT identifier; None when the input gives them."""
+    category = rule.split("-")[1]
+
+    def registered(party: Any, vat_only: bool) -> bool:
+        return party is not None and any(not _blank(reg.company_id) and (not vat_only or reg.scheme == "VAT")
+                                         for reg in party.tax_registrations)
+
+    if not (registered(inv.seller, category in ("G", "IC")) or registered(inv.tax_representative, True)):
+        return "seller.tax_registrations / tax_representative"
+    buyer = inv.buyer
+    if category == "AE" and not (registered(buyer, True) or buyer is not None and buyer.legal_registration_id is not None
+                                 and not _blank(buyer.legal_registration_id.value)):
+        return "buyer.tax_registrations / buyer.legal_registration_id"
+    if category == "IC" and not registered(buyer, True):
+        return "buyer.tax_registrations"
+    return None
+
+
+# a count's finding: "<path> may occur at most once in <context>; the document has more" (the structure tables'
+# "max" checks, UBL-SR-10 ..., CII-SR-..., the Factur-X profiles'): stated on the context, about the repeat
+_OVER = re.compile(r"(\S+) may occur at most (once|\d+ times) in ")
+
+
+def _repeated_field(written: Invoice, xpath: str, over: re.Match, fields: dict[str, str], paths: Any) -> str | None:
+    """The input field of the first element over a count's limit (the second seller VAT identifier of UBL-SR-12),
+    found by the count's path from the finding's element; None when it cannot be found."""
+    from .basics import element_origin
+    from .rules.tree import sel
+
+    root = written._el
+    if root is None:
+        return None
+    limit = 1 if over[2] == "once" else int(over[2].split()[0])
+    context = next((el for el in root.getroottree().getroot().iter() if isinstance(el.tag, str)
+                    and element_origin(el, paths).xpath == xpath), None)
+    try:
+        found = sel(context, over[1]) if context is not None else []
+    except (ValueError, KeyError, IndexError):  # (a path the tables' reader does not take: left unnamed)
+        return None
+    if len(found) <= limit or not hasattr(found[limit], "tag"):
+        return None
+    at = element_origin(found[limit], paths).xpath
+    while at and at not in fields:
+        at = at[:at.rfind("/")]
+    return fields.get(at) if at else None
 
 
 @functools.cache

@@ -1487,3 +1487,57 @@ def test_an_xrechnung_extension_is_built_as_kosit_judges_it(fmt):
     xml = einvoice.build(data, fmt)
     report = einvoice.validate(xml)
     assert report.profile == "xrechnung-extension" and report.valid
+
+
+@pytest.mark.parametrize("fmt", ["ehf", "facturx-en16931"])
+def test_a_blank_unit_code_names_the_unit_code(fmt):
+    """A unit code given blank is written as an empty attribute (BR-CL-23 quoting ''): the refusal named the quantity
+    (its sibling was looked for among the fields with a value only)."""
+    data = _ehf() if fmt == "ehf" else load_input(SAMPLES / "facturx-en16931.yaml")
+    data["lines"][0]["unit_code"] = ""
+    with pytest.raises(BuildRefused) as info:
+        einvoice.build(data, fmt)
+    said = [f.message for f in info.value.findings if f.rule == "BR-CL-23"]
+    assert said and all(m.endswith("(input: lines[0].unit_code)") for m in said), said
+
+
+def test_a_category_needing_the_sellers_vat_identifier_names_the_seller_not_the_line():
+    """BR-S-02 / BR-AE-02 (a line of a category that needs the seller's VAT identifier) are stated on the line: a
+    refusal for a seller without one named the line's tax category, which the caller did not get wrong."""
+    data = load_input(SAMPLES / "peppol-reverse-charge.yaml")
+    data["seller"]["tax_registrations"] = [r for r in data["seller"].get("tax_registrations", [])
+                                           if r.get("scheme", "VAT") != "VAT"]
+    with pytest.raises(BuildRefused) as info:
+        einvoice.build(data, "peppol")
+    said = [f.message for f in info.value.findings if f.rule == "BR-AE-02"]
+    assert said and all(m.endswith("(input: seller.tax_registrations / tax_representative)") for m in said), said
+    data = load_input(SAMPLES / "peppol-reverse-charge.yaml")  # the seller's given, the buyer's missing: the buyer
+    data["buyer"]["tax_registrations"] = []
+    data["buyer"].pop("legal_registration_id", None)
+    with pytest.raises(BuildRefused) as info:
+        einvoice.build(data, "peppol")
+    said = [f.message for f in info.value.findings if f.rule == "BR-AE-02"]
+    assert said and all(m.endswith("(input: buyer.tax_registrations / buyer.legal_registration_id)") for m in said), said
+
+
+def test_a_repeated_term_names_the_repeat():
+    """UBL-SR-12 (the seller's VAT identifier at most once, a count stated on the document) named no input field: it
+    names the second VAT registration, the one over the limit."""
+    data = _ehf()
+    regs = data["seller"]["tax_registrations"]
+    data["seller"]["tax_registrations"] = [regs[0], {**regs[0], "company_id": "NO999999999MVA"}]
+    with pytest.raises(BuildRefused) as info:
+        einvoice.build(data, "ehf")
+    said = [f.message for f in info.value.findings if f.rule == "UBL-SR-12"]
+    assert said and all(m.endswith("(input: seller.tax_registrations[1].company_id)") for m in said), said
+
+
+def test_an_empty_ubl_delivery_names_the_delivery():
+    """A delivery given without any of its terms is written as an empty cac:Delivery, which XRechnung refuses
+    (PEPPOL-EN16931-R008, fatal there): the refusal named no input field."""
+    data = load_input(SAMPLES / "xrechnung.yaml")
+    data["delivery"] = {}
+    with pytest.raises(BuildRefused) as info:
+        einvoice.build(data, "xrechnung-ubl")
+    said = [f for f in info.value.findings if f.rule == "PEPPOL-EN16931-R008"]
+    assert said and said[0].message.endswith("(input: delivery)") and "delivery" in said[0].hint
