@@ -2,7 +2,8 @@
 """Judge a folder of invoices from elsewhere (XML, Factur-X / ZUGFeRD PDFs) as einvoice does and as the
 official validators do, and list every document where the two disagree.
 
-    .venv/bin/python scripts/compare_real.py DIR [DIR ...] [--kosit DIR] [--peppol FILE] [--cen-cii FILE] [--strict]
+    .venv/bin/python scripts/compare_real.py DIR [DIR ...] [--kosit DIR] [--peppol FILE] [--cen-cii FILE]
+        [--cen-cii-xrechnung FILE] [--strict]
 
 Each document's profile is detected as ``einvoice validate`` detects it; the schematron step of both sides
 is compared (the XSD step is the same schema files on both sides):
@@ -42,7 +43,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("folders", nargs="+", type=Path)
     ap.add_argument("--kosit", type=Path, help="folder with KoSIT's XRechnung-UBL/CII-validation.xslt")
     ap.add_argument("--peppol", type=Path, help="the Peppol BIS Billing UBL XSLT")
-    ap.add_argument("--cen-cii", type=Path, help="CEN's EN16931-CII-validation.xslt (for XRechnung CII)")
+    ap.add_argument("--cen-cii", type=Path, help="CEN's EN16931-CII-validation.xslt (1.3.16, in force)")
+    ap.add_argument("--cen-cii-xrechnung", type=Path,
+                    help="CEN's CII XSLT of the release KoSIT's XRechnung 3.0.2 runs (1.3.15: phive-rules "
+                         "phive-rules-en16931/.../schematron/1.3.15/cii/), for XRechnung CII; default --cen-cii, "
+                         "which disagrees where 1.3.16 changed a rule (BR-CO-25)")
     ap.add_argument("--strict", action="store_true",
                     help="Factur-X: compare the rule ids too (ours FX-NOTUSED-* against the official unnamed "
                          "asserts), not only the verdict and the BR-* rules missed")
@@ -72,8 +77,9 @@ def main(argv: list[str] | None = None) -> int:
         stacks["en16931", "CII"] = [compiled(a.cen_cii)]
     if a.kosit:
         stacks["xrechnung", "UBL"] = [compiled(cen_ubl), compiled(a.kosit / "XRechnung-UBL-validation.xslt")]
-        if a.cen_cii:
-            stacks["xrechnung", "CII"] = [compiled(a.cen_cii), compiled(a.kosit / "XRechnung-CII-validation.xslt")]
+        cen_xr = a.cen_cii_xrechnung or a.cen_cii
+        if cen_xr:
+            stacks["xrechnung", "CII"] = [compiled(cen_xr), compiled(a.kosit / "XRechnung-CII-validation.xslt")]
     if a.peppol:
         stacks["peppol", "UBL"] = [compiled(cen_ubl), compiled(a.peppol)]
 
