@@ -1335,6 +1335,13 @@ def build_report(data: Invoice | dict, format: str, policy: bool = False,
                  for path in lost]
         if not allow_lossy:
             raise BuildRefused(lossy)
+        # a dropped amount the amount due includes (a rounding amount, a paid amount: Factur-X BASIC, BASIC WL) would
+        # leave BT-115 not adding up, refused as BR-CO-16 about an amount the caller never stated: said as what it is
+        owed = [_finding("EINV-B-046", field=path, format=target.name, carrier=carriers.get(path, "no format einvoice "
+                                                                                              "writes carries it"))
+                for path in lost if path in _IN_AMOUNT_DUE and _nonzero(getattr(given.totals, path.split(".")[1], None))]
+        if owed:
+            raise BuildRefused(owed)
         findings += lossy
     doc = read_written(xml)
     findings += _judged_otherwise(doc, target, invoice.customization_id)
@@ -1352,6 +1359,11 @@ def build_report(data: Invoice | dict, format: str, policy: bool = False,
     return xml, report
 
 
+_IN_AMOUNT_DUE = ("totals.rounding_amount", "totals.prepaid_amount")  # the amounts BT-115 is computed with (BR-CO-16)
+
+
+def _nonzero(amount: Amount | None) -> bool:
+    return amount is not None and amount.value is not None and amount.value != 0
 _CII_DELIVERY = "/ram:ApplicableHeaderTradeDelivery"
 _UBL_DELIVERY = r"/(Invoice|CreditNote)/cac:Delivery(\[1\])?"
 _FAMILY = {"ehf": "peppol", "xrechnung-extension": "xrechnung"}  # profiles a format's own documents may be judged as
@@ -1639,6 +1651,8 @@ def _given_place(field: str, written: Invoice, given: Invoice) -> str:
     """A field of the written document as the input places it: the document has the invoice currency's VAT total
     first and the one in accounting currency (BT-111) second, the input may give them in another order or only the
     latter (a breakdown given under the BT-111 total was named as one computed from the lines)."""
+    if field.startswith("payment_means["):
+        return _given_means(field, written, given)
     m = re.match(r"tax_totals\[(\d+)\]", field)
     if not m:
         return field
@@ -1657,6 +1671,23 @@ def _given_place(field: str, written: Invoice, given: Invoice) -> str:
     if n >= len(mine) or mine[n] not in (theirs := places(given)):
         return field
     return f"tax_totals[{theirs.index(mine[n])}]{field[m.end():]}"
+
+
+def _given_means(field: str, written: Invoice, given: Invoice) -> str:
+    """A field of the written document's payment means as the input places it: UBL writes one cac:PaymentMeans for
+    each credit transfer of a means (the second account of ``payment_means[0]`` is read back as ``payment_means[1]``,
+    whose findings named no input field). Where the written means are not the input's spread so, the field as it is."""
+    m = re.match(r"payment_means\[(\d+)\](?:\.credit_transfers\[0\])?", field)
+    places = [(i, j) for i, means in enumerate(given.payment_means) for j in range(max(1, len(means.credit_transfers)))]
+    if m is None or len(places) != len(written.payment_means) or len(places) == len(given.payment_means):
+        return field
+    k = int(m[1])
+    if k >= len(places):
+        return field
+    i, j = places[k]
+    rest = field[m.end():]
+    transfer = ".credit_transfers[0]" in m[0] and given.payment_means[i].credit_transfers
+    return f"payment_means[{i}]" + (f".credit_transfers[{j}]" if transfer else "") + rest
 
 
 _STEP = re.compile(r"[.\[]|$")  # where a field path's parents end (the whole path too)

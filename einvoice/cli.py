@@ -267,8 +267,7 @@ def build(input: Path, fmt: str, output: Path | None, policy: bool = False, pdf:
     except EinvoiceError as exc:
         _say_error(input, exc)
         if existed:
-            click.echo(f"einvoice: nothing written; the older file {output} is left as it was and is not this invoice",
-                       err=True)
+            click.echo(f"einvoice: nothing written; {_older(output)}", err=True)
         sys.exit(EXIT_UNREADABLE)
     except OSError as exc:
         unwritable(output, exc)
@@ -287,11 +286,19 @@ def _check_config() -> None:
         sys.exit(EXIT_UNREADABLE)
 
 
+def _older(older) -> str:
+    """What a refusal says of the files already at its output paths (one path, or a list of them)."""
+    files = [older] if isinstance(older, (str, Path)) else list(older)
+    if len(files) == 1:
+        return f"the older file {files[0]} is left as it was and is not this invoice"
+    return f"the older files {' and '.join(map(str, files))} are left as they were and are not this invoice"
+
+
 def refused(path, exc, what: str = "refused", older=None) -> None:
-    """The refusal line and every blocking finding, together on stderr (``older``: a file
-    already at the output path, which the refusal leaves as it was)."""
+    """The refusal line and every blocking finding, together on stderr (``older``: a file, or a list of
+    files, already at the output paths, which the refusal leaves as they were)."""
     n = sum(1 for f in exc.findings if f.severity.blocking)  # (and the warnings that explain them: dropped fields)
-    kept = f" (the older file {older} is left as it was and is not this invoice)" if older is not None else ""
+    kept = f" ({_older(older)})" if older else ""
     click.echo(f"einvoice: {path}: {what}, {n} blocking finding{'s' if n != 1 else ''}; nothing written{kept}", err=True)
     for f in exc.findings:
         click.echo(_finding_line(f), err=True)

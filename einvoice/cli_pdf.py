@@ -10,6 +10,7 @@ Exit codes as everywhere: 0 written, 1 refused (findings listed, nothing written
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -31,10 +32,10 @@ def _say(path, exc) -> None:
     _say_error(path, exc)
 
 
-def _refused(path, exc, what: str = "refused") -> None:
+def _refused(path, exc, what: str = "refused", older=None) -> None:
     from .cli import refused
 
-    refused(path, exc, what)
+    refused(path, exc, what, older)
 
 
 def _label(source):
@@ -74,8 +75,6 @@ class OutputPath(click.Path):
         try:
             return super().convert(value, param, ctx)
         except click.BadParameter as exc:
-            import os
-
             from .cli import _usage_error
 
             said = f"{value} is a folder; name a file to write" if os.path.isdir(value) else exc.message
@@ -260,8 +259,6 @@ def attach(pdf: Path, xml: Path, output: Path) -> None:
 
 def _same_folder(exc: OSError, path: Path) -> bool:
     """Whether an OSError is about a file in the folder of ``path`` (a temporary file written beside it)."""
-    import os
-
     name = getattr(exc, "filename", None)
     return bool(name) and os.path.dirname(os.path.abspath(str(name))) == os.path.dirname(os.path.abspath(str(path)))
 
@@ -277,13 +274,18 @@ def build_pdf(input: Path, fmt: str, output: Path | None, pdf: Path, lang: str |
         click.echo(f"einvoice: {input}: --pdf writes a Factur-X PDF and needs a facturx-* format, not {fmt} "
                    "(for a printable view of any invoice use einvoice render)", err=True)
         sys.exit(EXIT_UNREADABLE)
+    from .cli import _older
+
+    older = [p for p in (output, pdf) if p is not None and os.path.exists(p)]  # (kept as they are by a refusal)
     try:
         report = build_pdf_file(input, fmt, pdf, output, lang, policy=policy, allow_lossy=allow_lossy)
     except BuildRefused as exc:
-        _refused(input, exc)
+        _refused(input, exc, older=older)
         sys.exit(EXIT_INVALID)
     except EinvoiceError as exc:
         _say(input, exc)
+        if older:
+            click.echo(f"einvoice: nothing written; {_older(older)}", err=True)
         sys.exit(EXIT_UNREADABLE)
     except OSError as exc:
         unwritable(pdf if output is None or not _same_folder(exc, output) else output, exc)

@@ -583,17 +583,6 @@ def test_findings_about_the_written_xml_name_the_input_field():
                                     "(its MIME type). (input: supporting_documents[0].attachment)")
 
 
-def test_a_lossy_build_refused_by_a_total_says_which_dropped_field_upset_it(fx):
-    """BASIC carries no rounding amount (BT-114): a lossy build dropped it and was then refused by BR-CO-16 for an
-    amount due the input never stated wrong, without saying that the rounding amount had been dropped."""
-    data = dict(fx, totals={"rounding_amount": "0.25"})
-    with pytest.raises(BuildRefused) as info:
-        einvoice.build(data, "facturx-basic", allow_lossy=True)
-    rules = {f.rule for f in info.value.findings}
-    assert "BR-CO-16" in rules
-    assert any(f.rule == "EINV-B-031" and "totals.rounding_amount" in f.message for f in info.value.findings)
-
-
 def test_sub_lines_are_built_with_their_net_amounts():
     """UBL's cac:SubInvoiceLine requires its own cbc:LineExtensionAmount: the builder computed line net amounts for
     lines only, so an input with sub_lines was refused in every format (a schema error)."""
@@ -1541,3 +1530,77 @@ def test_an_empty_ubl_delivery_names_the_delivery():
         einvoice.build(data, "xrechnung-ubl")
     said = [f for f in info.value.findings if f.rule == "PEPPOL-EN16931-R008"]
     assert said and said[0].message.endswith("(input: delivery)") and "delivery" in said[0].hint
+
+
+def _danish_two_accounts() -> dict:
+    """Two Danish parties, one bank transfer (code 31) to two accounts: UBL writes a cac:PaymentMeans for each."""
+    party = {"address": {"line1": "Storgade 1", "city": "Aarhus C", "postal_code": "8000", "country_code": "DK"}}
+    return {
+        "number": "DK-2026-001", "issue_date": "2026-03-02", "due_date": "2026-04-01", "currency_code": "DKK",
+        "buyer_reference": "4471",
+        "seller": {**party, "name": "Øresund Logistik ApS",
+                   "electronic_address": {"value": "DK12345674", "scheme_id": "0198"},
+                   "legal_registration_id": {"value": "12345674", "scheme_id": "0184"},
+                   "tax_registrations": [{"company_id": "DK12345674", "scheme": "VAT"}],
+                   "contact": {"name": "Lena Berg", "telephone": "+45 33 12 34 56", "email": "faktura@seller.example"}},
+        "buyer": {**party, "name": "Aarhus Tømrer A/S", "electronic_address": {"value": "87654321", "scheme_id": "0184"},
+                  "legal_registration_id": {"value": "87654321", "scheme_id": "0184"}},
+        "payment_means": [{"code": "31", "remittance_information": "1234567897",
+                           "credit_transfers": [{"account_id": "DK5000400440116243"}, {"account_id": "DK0087188644726815"}]}],
+        "lines": [{"id": "1", "quantity": "2", "unit_code": "EA", "price": {"net_amount": "100.00"},
+                   "item": {"name": "Pallet", "tax_category": {"code": "S", "rate": "25", "tax_scheme_id": "VAT"}}}],
+    }
+
+
+def test_findings_on_a_second_account_name_its_place_in_the_input():
+    """UBL writes one cac:PaymentMeans per credit transfer: findings on the second (DK-R-005/006, a wrong IBAN) named
+    no input field, the document's second means being none of the input's."""
+    data = _danish_two_accounts()
+    with pytest.raises(BuildRefused) as info:
+        einvoice.build(data, "peppol", policy=True)
+    named = {(f.rule, f.message.rpartition("(input: ")[2].rstrip(")")) for f in info.value.findings
+             if "PaymentMeans[2]" in (f.xpath or "")}
+    assert ("EINV-P-010", "payment_means[0].credit_transfers[1].account_id") in named, named
+    assert all(field.startswith("payment_means[0]") for _rule, field in named), named
+    data["payment_means"][0]["code"] = "30"  # (not used between Danish parties: DK-R-005 on both means)
+    with pytest.raises(BuildRefused) as info:
+        einvoice.build(data, "peppol")
+    said = [f.message for f in info.value.findings if f.rule == "DK-R-005"]
+    assert len(said) == 2 and all(m.endswith("(input: payment_means[0].code)") for m in said), said
+
+
+@pytest.mark.parametrize("fmt", ["facturx-basic", "facturx-basicwl"])
+def test_a_rounding_amount_the_amount_due_includes_is_not_dropped_even_with_the_loss_allowed(fmt):
+    """Factur-X BASIC and BASIC WL have no rounding amount (BT-114): with the loss allowed it was dropped and kept in
+    the amount due, and the refusal spoke of a 'stated' amount due (BR-CO-16) the caller never gave. It says the
+    rounding amount cannot be dropped (before, BR-CO-16 came with the EINV-B-031 listing the drop); a zero one is
+    dropped with a warning as before."""
+    data = load_input(SAMPLES / "facturx-en16931.yaml")
+    data["seller"].pop("contact", None)  # (which these profiles cannot carry either)
+    data["totals"] = {"rounding_amount": "0.01"}
+    with pytest.raises(BuildRefused) as info:
+        einvoice.build(data, fmt, allow_lossy=True)
+    assert [(f.rule, "totals.rounding_amount" in f.message) for f in info.value.findings] == [("EINV-B-046", True)]
+    data["totals"] = {"rounding_amount": "0.00"}
+    report = build_report(data, fmt, allow_lossy=True)[1]
+    assert any(f.rule == "EINV-B-031" and "totals.rounding_amount" in f.message for f in report.findings)
+
+
+def test_build_pdf_refusal_says_the_older_files_are_kept(tmp_path):
+    """A refused ``build --pdf`` leaves older files at -o and --pdf as they were, and says so as ``build -o`` does."""
+    import yaml
+    from click.testing import CliRunner
+
+    from einvoice.cli import main
+
+    data = load_input(SAMPLES / "facturx-en16931.yaml")
+    data["lines"][0]["item"]["tax_category"] = {"code": "Z", "rate": "21"}
+    src = tmp_path / "in.yaml"
+    src.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    xml, pdf = tmp_path / "old.xml", tmp_path / "old.pdf"
+    xml.write_text("old")
+    pdf.write_text("old")
+    res = CliRunner().invoke(main, ["build", str(src), "-f", "facturx-en16931", "-o", str(xml), "--pdf", str(pdf)])
+    assert res.exit_code == 1
+    assert f"the older files {xml} and {pdf} are left as they were" in res.output
+    assert xml.read_text() == "old" and pdf.read_text() == "old"
