@@ -830,10 +830,10 @@ def _vat(inv: Invoice, c, cur: str | None, target: Target) -> list[Finding]:
             continue
         text, rcode = reasons.get(code, (None, None))
         reasons[code] = (value, rcode) if what == "exemption_reason" else (text, value)
-    for line in inv.lines:
-        cat = line.item.tax_category if line.item else None
-        if cat is not None:  # not a line term in EN 16931 (BG-30 has no reason)
-            cat.exemption_reason = cat.exemption_reason_code = None
+    for cat in [ln.item.tax_category if ln.item else None for ln in inv.lines] + [ac.tax_category for ac in
+                                                                               inv.allowances_charges]:
+        if cat is not None:  # not a term of a line (BG-30) nor of an allowance or charge (BG-20/21) in EN 16931: UBL
+            cat.exemption_reason = cat.exemption_reason_code = None  # writes it there with UBL-CR-480/481 warnings
 
     total = inv.vat_total
     if total is None:

@@ -1604,3 +1604,19 @@ def test_build_pdf_refusal_says_the_older_files_are_kept(tmp_path):
     assert res.exit_code == 1
     assert f"the older files {xml} and {pdf} are left as they were" in res.output
     assert xml.read_text() == "old" and pdf.read_text() == "old"
+
+
+@pytest.mark.parametrize("fmt", ["ehf", "facturx-en16931"])
+def test_an_allowances_exemption_reason_goes_to_the_breakdown_only(fmt):
+    """An exemption reason given on a document level allowance's category (no term of BG-20 in EN 16931) was written
+    there in UBL, which CEN's rules warn about (UBL-CR-480/481): it goes to the VAT breakdown, as a line's does."""
+    data = _ehf() if fmt == "ehf" else load_input(SAMPLES / "facturx-en16931.yaml")
+    exempt = {"code": "E", "rate": "0", "exemption_reason": "Exempt under section 6-22",
+              "exemption_reason_code": "VATEX-EU-132"}
+    data["lines"][0]["item"]["tax_category"] = dict(exempt)
+    data["allowances_charges"] = [{"charge_indicator": False, "amount": "10.00", "reason": "Discount",
+                                   "tax_category": dict(exempt)}]
+    xml, report = build_report(data, fmt)
+    assert not {f.rule for f in report.findings} & {"UBL-CR-480", "UBL-CR-481"}, report.findings
+    text = xml.decode()
+    assert text.count("VATEX-EU-132") == 1 and text.count("Exempt under section 6-22") == 1
