@@ -19,8 +19,9 @@ EINV-PDF-110   6.6.1     no JavaScript and no forbidden actions (Launch, Sound, 
 EINV-PDF-111   6.1.7     no external streams (/F, /FFilter, /FDecodeParms) and no LZW compression
 EINV-PDF-112   6.3       annotations are printable and visible, and of a permitted type
 EINV-PDF-113   -         a part of the file these checks could not read (an object of an unexpected kind, page
-                         content over 32 MB decoded, composite fonts' character maps over 32 MB decoded): not
-                         checked, and said so
+                         content over 32 MB decoded, composite fonts' character maps over 32 MB decoded, a page or
+                         name tree over MAX_NODES nodes) or that PDF writers would multiply (a node of pages under
+                         two parents, pages or their annotations over the bounds): not checked, and said so
 EINV-PDF-114   6.2.11.8  no character is drawn with .notdef (a composite font's encoding mapping it to CID 0)
 =============  ========  ===================================================================
 
@@ -139,7 +140,9 @@ def problems(data: bytes) -> list[tuple[str, str]]:
     found: list[tuple[str, str]] = []
     found += _header(data)
     try:
-        pdf = pikepdf.open(io.BytesIO(data))
+        # (without pushing inherited attributes down to every page: qpdf walks all pages on open then, in time and memory
+        # growing with pages x shared annotations, 2 GB for a 28 KB file; the checks walk the page tree themselves)
+        pdf = pikepdf.open(io.BytesIO(data), inherit_page_attributes=False)
     except Exception as exc:  # noqa: BLE001 - qpdf raises many kinds on damaged files
         return found + [("EINV-PDF-113", f"a strict parser cannot read the file ({type(exc).__name__})")]
     with pdf:
@@ -155,6 +158,94 @@ def problems(data: bytes) -> list[tuple[str, str]]:
         for part in (_output_intent, _fonts, _notdef, _embedded_files, _objects, _annotations):
             _guarded(part, pdf, found)
     return found
+
+
+# the page tree and the embedded files' name tree are walked here, each node once and no further than these bounds
+# (pikepdf's walks, in qpdf, are unbounded: a 12 KB name tree whose nodes list one kid twice, 40 levels deep, is 2^40
+# visits in one call no time limit interrupts; one page listed 60,000 times is copied into 60,000 pages)
+MAX_NODES = 20_000
+MAX_DEPTH = 64
+MAX_PAGE_ANNOTATIONS = 200_000  # annotations on all pages, one listed on several pages counting on each
+
+
+class _TooMany(Exception):
+    """A page tree or name tree over MAX_NODES nodes: what was read before is checked, the rest said as not read."""
+
+
+def _walk_tree(top: Any, kids_key: str, again: list[int] | None = None) -> Iterator[tuple[Any, Any]]:
+    """(node, the node's nearest /Resources up the tree) of a page tree or name tree, depth first in the tree's order,
+    each indirect node once (a node two parents list, or a loop, at its first place; ``again`` counts those met again,
+    [leaves, nodes with kids]), up to MAX_DEPTH levels; _TooMany after MAX_NODES nodes. An explicit stack, no
+    recursion."""
+    import pikepdf
+
+    seen: set = set()
+    count = 0
+    stack = [(top, None, 0)]
+    while stack:
+        node, inherited, depth = stack.pop()
+        if not isinstance(node, pikepdf.Dictionary):
+            continue
+        if node.is_indirect:
+            if node.objgen in seen:
+                if again is not None:
+                    again[kids_key in node] += 1
+                continue
+            seen.add(node.objgen)
+        count += 1
+        if count > MAX_NODES:
+            raise _TooMany
+        res = node.get("/Resources", inherited)
+        yield node, res
+        kids = node.get(kids_key)
+        if isinstance(kids, pikepdf.Array) and depth < MAX_DEPTH:
+            stack.extend((kid, res, depth + 1) for kid in reversed(list(kids)))
+
+
+def _pages(pdf, found) -> list[tuple[Any, Any]]:
+    """(page dictionary, its resources, inherited when it has none) of each page object once (computed once per
+    check run and kept on the Pdf: ``found`` takes the one finding of a tree over the bound)."""
+    import pikepdf
+
+    cached = getattr(pdf, "_einvoice_pages", None)
+    if cached is not None:
+        return cached
+    pages, again, links = [], [0, 0], 0
+    try:
+        for node, res in _walk_tree(pdf.Root.get("/Pages"), "/Kids", again):
+            kind = node.get("/Type")
+            if kind == "/Page" or kind != "/Pages" and "/Kids" not in node:
+                pages.append((node, res if isinstance(res, pikepdf.Dictionary) else None))
+                annots = node.get("/Annots")
+                links += len(annots) if isinstance(annots, pikepdf.Array) else 0
+    except _TooMany:
+        found.append(("EINV-PDF-113", f"the page tree has over {MAX_NODES:,} nodes; the pages after them were not "
+                                      "checked"))
+    # what PDF writers (qpdf's included, which writes einvoice's PDFs) do per page and per page and annotation: a tree
+    # whose node two parents list is walked once per path (2^40 times for 40 such levels), a page listed many times
+    # copied each time, an annotation list pages share read on each page (2 GB for a 28 KB file): said as a damaged
+    # page tree (attach refuses it; validate reads the invoice all the same)
+    if again[1]:
+        found.append(("EINV-PDF-113", "the page tree lists a node of pages under two parents (a writer walks it once "
+                                      "for each)"))
+    if again[0] + len(pages) > MAX_NODES or links > MAX_PAGE_ANNOTATIONS:
+        found.append(("EINV-PDF-113", f"the page tree lists {again[0] + len(pages):,} pages with "
+                                      f"{links:,} annotations on them (a page or an annotation list listed again "
+                                      f"counting each time): over the {MAX_NODES:,} pages or "
+                                      f"{MAX_PAGE_ANNOTATIONS:,} annotations processed"))
+    pdf._einvoice_pages = pages
+    return pages
+
+
+def _unseen(obj: Any, seen: set) -> bool:
+    """Whether a shared (indirect) object is met for the first time; a direct one always counts as new (it is part of
+    the object holding it, which is visited once)."""
+    if not getattr(obj, "is_indirect", False):
+        return True
+    if obj.objgen in seen:
+        return False
+    seen.add(obj.objgen)
+    return True
 
 
 def _guarded(check: Any, *args: Any) -> Any:
@@ -397,6 +488,7 @@ def _device_colours(pdf, found) -> set[str]:
 
     uncovered: set[str] = set()
     seen: set = set()
+    seen_dicts: set = set()  # XObject dictionaries pages share: their entries looked at once
     budget = [MAX_CONTENT]
 
     def sized(content) -> bool:
@@ -427,7 +519,8 @@ def _device_colours(pdf, found) -> set[str]:
                 used.add(name)
             elif str(op) in ("cs", "CS") and operands and str(operands[0]).startswith("/Device"):
                 used.add(str(operands[0])[1:])
-        for x in (res.get("/XObject") or {}).values():
+        xobjects = res.get("/XObject")
+        for x in (xobjects or {}).values() if xobjects is not None and _unseen(xobjects, seen_dicts) else ():
             if x.objgen in seen:
                 continue
             seen.add(x.objgen)
@@ -440,8 +533,8 @@ def _device_colours(pdf, found) -> set[str]:
         uncovered.update(u for u in used if u[len("Device"):] not in defaults)
 
     try:
-        for page in pdf.pages:
-            walk(page, page.obj.get("/Resources"))
+        for page, res in _pages(pdf, found):
+            walk(pikepdf.Page(page), res)
     except _TooLarge:
         found.append(("EINV-PDF-113", f"the pages' content is over {MAX_CONTENT // 1_000_000} MB decoded and was not "
                                       "read for device colours"))
@@ -472,20 +565,22 @@ def _fonts(pdf, found):
             missing.add(str(f.get("/BaseFont", "(unnamed)")).lstrip("/"))
 
     def resources(res):
-        if res is None:
+        if res is None or not _unseen(res, shared):  # (a resource dictionary pages share: read once)
             return
-        for f in (res.get("/Font") or {}).values():
+        fonts, xobjects = res.get("/Font"), res.get("/XObject")
+        for f in (fonts or {}).values() if fonts is not None and _unseen(fonts, shared) else ():
             font(f)
-        for x in (res.get("/XObject") or {}).values():
+        for x in (xobjects or {}).values() if xobjects is not None and _unseen(xobjects, shared) else ():
             if x.objgen in seen:
                 continue
             seen.add(x.objgen)
             if x.get("/Subtype") == "/Form":
                 resources(x.get("/Resources"))
 
-    for page in pdf.pages:
-        resources(page.obj.get("/Resources"))
-        for annot in page.obj.get("/Annots") or []:
+    shared: set = set()
+    for page, res in _pages(pdf, found):
+        resources(res)
+        for annot in _annotations_of(page, shared):
             ap = annot.get("/AP")
             n = ap.get("/N") if ap is not None else None
             if isinstance(n, pikepdf.Stream):
@@ -603,10 +698,12 @@ def _embedded_files(pdf, found):
     if tree is None:
         return
     af = {o.objgen for o in (pdf.Root.get("/AF") or [])}
-    for page in pdf.pages:
-        af |= {o.objgen for o in (page.obj.get("/AF") or [])}
+    for page, _res in _pages(pdf, found):
+        af |= {o.objgen for o in (page.get("/AF") or [])}
     bad = []
-    for name, spec in pikepdf.NameTree(tree).items():
+    for name, spec in _name_tree_files(tree, found):
+        if not isinstance(spec, pikepdf.Dictionary):
+            continue
         lacks = [k[1:] for k in ("/F", "/UF", "/AFRelationship") if k not in spec]
         ef = spec.get("/EF")
         stream = ef.get("/F") if ef is not None else None
@@ -618,6 +715,22 @@ def _embedded_files(pdf, found):
             bad.append(f"{name} lacks {', '.join(lacks)}")
     if bad:
         found.append(("EINV-PDF-108", "; ".join(bad[:MAX_LISTED])))
+
+
+def _name_tree_files(tree: Any, found: list) -> list[tuple[str, Any]]:
+    """(name, file specification) of each leaf of the embedded files' name tree, each node read once (see _walk_tree)."""
+    import pikepdf
+
+    out = []
+    try:
+        for node, _res in _walk_tree(tree, "/Kids"):
+            names = node.get("/Names")
+            items = list(names) if isinstance(names, pikepdf.Array) else []
+            out += [(str(items[i]), items[i + 1]) for i in range(0, len(items) - 1, 2)]
+    except _TooMany:
+        found.append(("EINV-PDF-113", f"the embedded files' name tree has over {MAX_NODES:,} nodes; the files after "
+                                      "them were not checked"))
+    return out
 
 
 def _objects(pdf, found):
@@ -672,8 +785,9 @@ def _objects(pdf, found):
 
 def _annotations(pdf, found):
     bad = set()
-    for page in pdf.pages:
-        for annot in page.obj.get("/Annots") or []:
+    shared: set = set()
+    for page, _res in _pages(pdf, found):
+        for annot in _annotations_of(page, shared):
             sub = str(annot.get("/Subtype", ""))
             if sub in FORBIDDEN_ANNOTS:
                 bad.add(f"{sub[1:]} annotation")
@@ -687,6 +801,14 @@ def _annotations(pdf, found):
                 bad.add(f"{sub[1:] or 'an'} annotation hidden or invisible")
     if bad:
         found.append(("EINV-PDF-112", _listed(bad)))
+
+
+def _annotations_of(page: Any, seen: set) -> list:
+    """A page's annotations not met before (an /Annots array, or an annotation, pages share is read once)."""
+    annots = page.get("/Annots")
+    if annots is None or not _unseen(annots, seen):
+        return []
+    return [a for a in annots if _unseen(a, seen)]
 
 
 def write_metadata(pdf: bytes, meta: dict[str, str] | None = None) -> bytes:
@@ -703,7 +825,7 @@ def write_metadata(pdf: bytes, meta: dict[str, str] | None = None) -> bytes:
     from . import __version__
 
     tool = f"einvoice {__version__}"
-    with pikepdf.open(io.BytesIO(pdf)) as doc:
+    with pikepdf.open(io.BytesIO(pdf), inherit_page_attributes=False) as doc:
         with doc.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as xmp:
             if meta:
                 xmp["dc:title"] = meta["title"]

@@ -415,3 +415,98 @@ def test_the_notdef_check_scans_a_map_in_one_pass(good):
     start = time.monotonic()
     assert "EINV-PDF-114" not in rules(data)
     assert time.monotonic() - start < 10
+
+
+# --- hostile page and name trees: every walk bounded ------------------------------------------------
+
+
+def _amplified(good: bytes, pages: int, shared: int, dag_levels: int = 0) -> bytes:
+    """``good`` with ``pages`` pages that share one /Annots array of ``shared`` links and one /Resources of ``shared``
+    fonts and forms, and (``dag_levels``) its embedded files' name tree under that many levels of nodes each listing
+    the next twice (2^levels paths to one leaf): a few KB that qpdf's and pikepdf's own walks multiply."""
+    def edit(pdf):
+        from pikepdf import Array, Dictionary, Name
+
+        link = pdf.make_indirect(Dictionary(Type=Name.Annot, Subtype=Name.Link, Rect=[0, 0, 1, 1], F=4))
+        annots = pdf.make_indirect(Array([link] * shared))
+        font = pdf.make_indirect(Dictionary(Type=Name.Font, Subtype=Name.Type1, BaseFont=Name.Helvetica))
+        form = pdf.make_stream(b"0 0 1 1 re f", Type=Name.XObject, Subtype=Name.Form, BBox=[0, 0, 1, 1])
+        res = pdf.make_indirect(Dictionary(
+            Font=pdf.make_indirect(Dictionary({f"/F{i}": font for i in range(shared)})),
+            XObject=pdf.make_indirect(Dictionary({f"/X{i}": form for i in range(shared)}))))
+        first = pdf.pages[0].obj
+        kids = pdf.make_indirect(Array())
+        for _ in range(pages):
+            kids.append(pdf.make_indirect(Dictionary(Type=Name.Page, MediaBox=[0, 0, 10, 10], Annots=annots,
+                                                     Resources=res, Parent=pdf.Root.Pages)))
+        pdf.Root.Pages.Kids = Array([first, *kids])
+        pdf.Root.Pages.Count = pages + 1
+        if dag_levels:
+            node = pdf.make_indirect(pdf.Root.Names.EmbeddedFiles)
+            for _ in range(dag_levels):
+                node = pdf.make_indirect(Dictionary(Kids=Array([node, node])))
+            pdf.Root.Names.EmbeddedFiles = node
+    with pikepdf.open(io.BytesIO(good)) as pdf:
+        edit(pdf)
+        out = io.BytesIO()
+        pdf.save(out, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+        return out.getvalue()
+
+
+def _in_a_process(tmp_path, code: str, data: bytes, limit: float = 120) -> str:
+    """Run ``code`` (reading the file as ``data``) in a process of its own, killed after ``limit`` seconds (a walk in
+    qpdf's C++ would hang the test run itself); its output."""
+    import subprocess
+    import sys
+
+    src = tmp_path / "in.pdf"
+    src.write_bytes(data)
+    run = subprocess.run([sys.executable, "-c", f"data = open({str(src)!r}, 'rb').read()\n{code}"],
+                         capture_output=True, text=True, timeout=limit, cwd=ROOT)
+    assert run.returncode == 0, run.stderr[-2000:]
+    return run.stdout
+
+
+def test_a_name_tree_listing_each_node_twice_is_walked_once(good, tmp_path):
+    """A name tree 40 levels deep whose nodes list their kid twice (2^40 paths, 12 KB): the PDF/A check walked it with
+    pikepdf's NameTree (qpdf, one C++ call no --timeout interrupts) and never returned."""
+    data = _amplified(good, 0, 0, dag_levels=40)
+    out = _in_a_process(tmp_path, "import einvoice\nr = einvoice.validate(data)\n"
+                                  "print(r.profile, sorted({f.rule for f in r.findings}))", data)
+    assert out.startswith("facturx-en16931") and "EINV-PDF-013" in out
+
+
+def test_pages_sharing_annotations_and_resources_are_read_once_each(good, tmp_path):
+    """3,000 pages sharing one list of 3,000 annotations and one of 3,000 fonts and forms (under 100 KB): opening the
+    file pushed inherited attributes to every page (qpdf: 6.7 GB), and the font, colour and annotation checks read the
+    shared lists once per page (23 s). Each shared object is read once now; what a PDF writer would multiply is said."""
+    data = _amplified(good, 3000, 3000)
+    out = _in_a_process(tmp_path, "import einvoice\nr = einvoice.validate(data)\n"
+                                  "print(r.profile, [f.message for f in r.findings if f.rule == 'EINV-PDF-113'])", data)
+    assert out.startswith("facturx-en16931") and "9,000,000 annotations" in out, out
+
+
+def test_attach_refuses_pages_a_writer_would_multiply(good, tmp_path):
+    """attach wrote a PDF whose 2,000 pages share 2,000 annotations in 11 s and 2 GB (qpdf's writer walks every page
+    and annotation): it refuses such a page tree with the reason, as it refuses any page that cannot be PDF/A."""
+    from einvoice.errors import BuildRefused
+    from einvoice.facturx_pdf import extract
+
+    xml = extract(good)
+
+    def strip(pdf):
+        del pdf.Root.Names
+        del pdf.Root.AF
+    with pytest.raises(BuildRefused) as info:
+        attach(_edited(_amplified(good, 400, 600), strip), xml)
+    said = [f.message for f in info.value.findings if f.rule == "EINV-PDF-113"]
+    assert len(said) == 1 and "240,000 annotations" in said[0], said  # (and its unembedded font: EINV-PDF-107)
+
+
+def test_a_number_of_a_million_digits_is_shown_as_given():
+    """Babel groups digits in time growing with their number squared: an amount of 900,000 nines took 22 s to render."""
+    from einvoice.render.render import MAX_DIGITS, fmt_number
+
+    big = "9" * (MAX_DIGITS + 1)
+    assert fmt_number(big, "en") == big
+    assert fmt_number("1234567.5", "en") == "1,234,567.50"

@@ -33,11 +33,15 @@ def _locale(lang: str) -> str:
     return LOCALES.get(lang, LOCALES["en"])
 
 
+MAX_DIGITS = 1_000  # digits of a number formatted in the language's style (an amount of EN 16931 has at most 19)
+
+
 def fmt_number(value: Decimal | None, lang: str, min_places: int = 2, max_places: int | None = None) -> str:
     """A decimal in the language's style, at least ``min_places`` decimals, never losing stated ones.
 
     Any size formats (the arithmetic runs with the precision the number needs); what
-    is not a finite number is shown as it was given.
+    is not a finite number is shown as it was given, and so is one of over MAX_DIGITS digits (Babel groups the
+    digits in time growing with the square of their number: an amount of 900,000 nines took 22 s to render).
     """
     if value is None:
         return ""
@@ -45,7 +49,7 @@ def fmt_number(value: Decimal | None, lang: str, min_places: int = 2, max_places
         d = Decimal(value)
     except (InvalidOperation, TypeError, ValueError):
         return str(value)
-    if not d.is_finite():
+    if not d.is_finite() or len(d.as_tuple().digits) > MAX_DIGITS:
         return str(value)
     from babel.numbers import format_decimal
 
@@ -724,7 +728,7 @@ def _notdef(pdf: bytes) -> set[str]:
 
     from ..pdfa import NotdefIncomplete, notdef_characters
 
-    with pikepdf.open(io.BytesIO(pdf)) as doc:
+    with pikepdf.open(io.BytesIO(pdf), inherit_page_attributes=False) as doc:
         try:
             return notdef_characters(doc)
         except NotdefIncomplete as exc:  # (not written as PDF/A unchecked)
