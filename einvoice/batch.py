@@ -305,6 +305,17 @@ def _status(findings: list[Finding]) -> str:
     return STATUS_VALID
 
 
+def _is_pdf(cand: Candidate) -> bool:
+    """Whether a candidate is a PDF by its first bytes (a file that cannot be read is left to its validation to say)."""
+    from .xmlsafe import is_pdf, read_head
+
+    try:
+        head = cand.data[:1024] if cand.data is not None else read_head(cand.path, 1024)
+    except Exception:  # noqa: BLE001 - (said by its validation)
+        return False
+    return head is not None and is_pdf(head)
+
+
 def validate_one(cand: Candidate, opts: Options) -> FileResult:
     """Validate one candidate within the time budget of ``opts``; never raises (but KeyboardInterrupt)."""
     t0 = time.perf_counter()
@@ -443,14 +454,17 @@ def run(inputs: Iterable[str], opts: Options | None = None, jobs: int | None = N
     cands, results = expand(inputs, stdin, opts.max_bytes)
     jobs = jobs or os.cpu_count() or 1
     done: list[FileResult] = list(results)
-    if len(cands) <= 1:  # one file: judged here (nothing else to lose if the process dies)
+    if len(cands) <= 1 and not any(_is_pdf(c) for c in cands):  # one XML file: judged here (nothing else to lose if
+        # the process dies; a PDF is judged in a worker all the same: its reading runs partly in qpdf's C++ code, which
+        # the time budget's signal cannot stop, and the worker's hard limit can)
         for c in cands:
             r = validate_one(c, replace(opts, facts=False))
             done.append(r)
             if progress:
                 progress(r)
-    else:  # (a worker process at least: one that dies, killed or out of memory, costs its own file only)
-        done.extend(run_pool(cands, opts, max(1, jobs), progress))
+    else:  # (a worker process at least: one that dies, killed or out of memory, costs its own file only; one file
+        # alone reads no facts for the checks across files)
+        done.extend(run_pool(cands, opts if len(cands) > 1 else replace(opts, facts=False), max(1, jobs), progress))
     cross_checks(done)
     return done
 
@@ -593,8 +607,8 @@ def run_pool(cands: list[Candidate], opts: Options, jobs: int,
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
     forked = ctx.get_start_method() == "fork"
-    if forked:  # warm once here: the workers start as copies of this process, already warm
-        warm_up(opts)
+    if forked and len(cands) > 1:  # warm once here: the workers start as copies of this process, already warm (one
+        warm_up(opts)  # file alone warms what it needs only, as when judged in this process)
     hard_limit = (opts.timeout + max(2.0, opts.timeout * 0.25)) if opts.timeout and opts.timeout > 0 else None
     queue = deque(range(len(cands)))
     results: list[FileResult | None] = [None] * len(cands)

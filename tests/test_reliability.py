@@ -1391,3 +1391,21 @@ def test_empty_rule_selections_are_no_silent_default(tmp_path, monkeypatch):
         pytest.skip(NO_CORPUS)
     for argv in (["--only", "zzzz-nothing"], ["--rule", "NOPE-1"], ["--no-golden", "--no-units"]):
         assert conformance.main([str(root), *argv]) == 2, argv
+
+
+def test_a_single_pdf_stuck_in_code_no_signal_stops_is_stopped_at_the_limit(tmp_path):
+    """A PDF's reading runs partly in qpdf's C++ code, which the time budget's signal cannot interrupt: one PDF named
+    alone was judged in the command's own process, and a walk that never returned (a name tree of 2^40 paths) hung
+    `validate FILE --timeout 10` for good. It is judged in a worker, killed at the hard limit, said in one line."""
+    pdf = tmp_path / "stuck.pdf"
+    pdf.write_bytes(_pdf("factur-x.xml", (SAMPLES / "facturx-en16931.xml").read_bytes()))
+    code = (  # (a sum of 10^13 numbers: a loop in C that no signal handler gets a turn in, as qpdf's walks)
+        "import sys\n"
+        "import einvoice.pdfa as pdfa\n"
+        "pdfa.problems = lambda data: [sum(range(10 ** 13))]\n"
+        "from einvoice.cli import main\n"
+        f"sys.argv = ['einvoice', 'validate', {str(pdf)!r}, '--timeout', '2']\n"
+        "main()\n")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert run.returncode == 2, (run.stdout, run.stderr)
+    assert "took longer than the limit of 2 s" in run.stderr and "Traceback" not in run.stderr, run.stderr
