@@ -315,10 +315,15 @@ def _given(value: Any) -> str:
     return {dict: "a mapping", list: "a list", tuple: "a list"}.get(type(value), f"a {type(value).__name__}")
 
 
-def _model_error_text(exc) -> str:
+def model_error_text(exc, within: str | None = None) -> str:
+    """A pydantic validation error as one line per problem, ``field.path: what is expected, not what was given``
+    (``within``: the model class constructed, put before each path)."""
     lines = []
     for err in exc.errors(include_url=False):
         loc = _loc(tuple(p for p in err.get("loc", ()) if not (isinstance(p, str) and p.startswith("function-"))))
+        if within and loc.endswith(".value") and _scalar(err.get("input")):  # (an amount given as its value: the
+            loc = loc.removesuffix(".value")  # '.value' is the model's, not a field the caller wrote)
+        loc = f"{within}.{loc}" if within and loc != "(top level)" else within or loc
         kind = err.get("type", "")
         inp = err.get("input")
         if kind == "extra_forbidden":
@@ -346,7 +351,7 @@ def to_invoice(data: Invoice | dict) -> Invoice:
         try:  # and a text where an amount belongs took the build down)
             inv = Invoice.model_validate(data.model_dump(warnings=False))
         except ValidationError as exc:
-            raise InvalidModelInput(_model_error_text(exc)) from None
+            raise InvalidModelInput(model_error_text(exc)) from None
         problems = input_problems(inv)
         if problems:
             raise InvalidModelInput("\n".join(problems))
@@ -361,7 +366,7 @@ def to_invoice(data: Invoice | dict) -> Invoice:
     except ValidationError as exc:
         explained = {b.split(": ", 1)[0] for b in bad}  # (a field ``bad`` explains: its line instead of pydantic's,
         # which names an amount given as a plain value by the amount's ``.value``, a field the caller did not write)
-        said = [line for line in _model_error_text(exc).splitlines()
+        said = [line for line in model_error_text(exc).splitlines()
                 if line.split(": ", 1)[0] not in explained and line.split(": ", 1)[0].removesuffix(".value") not in explained]
         raise InvalidModelInput("\n".join(said + bad)) from None
     if bad:

@@ -73,3 +73,9 @@ class SourceInvalid(BuildRefused):
 
 class InvalidModelInput(EinvoiceError):
     """Build input (JSON/YAML) that does not fit the model."""
+
+
+class ModelInputError(InvalidModelInput, ValueError):
+    """A model class constructed with values that do not fit it (``Price(net_amount="9_50")``): one line per problem,
+    ``Class.field: what is expected, not what was given``, as ``build()`` words its input's. A ValueError too, as
+    pydantic's own error (which the model classes raised before) is."""

@@ -15,7 +15,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationError, ValidationInfo, field_validator
 
 
 from ..basics import Origin, element_origin  # noqa: F401 - defined without pydantic
@@ -76,6 +76,21 @@ class ModelBase(BaseModel):
             if why is not None:
                 raise ValueError(why)
         return value
+
+    def __init__(self, /, **data: Any) -> None:
+        """Validate ``data`` as pydantic does; what does not fit raises :class:`~einvoice.errors.ModelInputError`
+        (an InvalidModelInput and a ValueError), one line per problem in the words build() uses, not pydantic's own
+        error of several lines."""
+        try:
+            self.__pydantic_validator__.validate_python(data, self_instance=self)
+        except ValidationError as exc:
+            from ..build import model_error_text
+            from ..errors import ModelInputError
+
+            raise ModelInputError(model_error_text(exc, type(self).__name__)) from None
+
+    # (pydantic's mark of its own __init__: nested objects are validated as data, as before, not through this one)
+    __init__.__pydantic_base_init__ = True  # type: ignore[attr-defined]
 
     def origin(self, field: str | None = None) -> Origin:
         """Location of this object, or of one of its fields when known (falls back to the object)."""

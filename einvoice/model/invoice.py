@@ -63,7 +63,7 @@ class Identifier(ModelBase):
 class Amount(ModelBase):
     """An amount as stated, with the currency attribute the syntax puts on it (if any).
 
-    Where an Amount is expected, a Decimal, str or int is taken as its value
+    Where an Amount is expected, a Decimal, str, int or float is taken as its value
     (``net_amount=Decimal("950")`` means ``net_amount=Amount(value=Decimal("950"))``).
     """
 
@@ -73,8 +73,8 @@ class Amount(ModelBase):
     @model_validator(mode="before")
     @classmethod
     def _plain(cls, data: Any) -> Any:
-        if isinstance(data, (Decimal, str, int)) and not isinstance(data, bool):
-            return {"value": data}
+        if isinstance(data, (Decimal, str, int, float)) and not isinstance(data, bool):  # (a float as a quantity or
+            return {"value": data}  # a rate is: as written, 950.5 is Decimal('950.5'), as in a mapping given to build)
         return data
 
 
