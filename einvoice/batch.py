@@ -341,14 +341,19 @@ def validate_one(cand: Candidate, opts: Options) -> FileResult:
 
 
 def cap_findings(result: FileResult, cap: int | None) -> None:
-    """Keep at most ``cap`` findings (errors first, in their order), and a note saying how many were left out."""
-    if not cap or cap <= 0 or len(result.findings) <= cap:
+    """Keep at most ``cap`` findings (errors first, in their order), and a note saying how many were left out. Capped
+    again once the batch's cross-file findings are added (a file's own are capped where it is validated, before the
+    result leaves its worker): the note then counts what either cap left out."""
+    if not cap or cap <= 0:
         return
-    findings = result.findings
+    findings = [f for f in result.findings if f.rule != LIMIT_RULE]
+    earlier = sum(result.not_listed.values())  # (left out by the cap where the file was validated)
+    if len(findings) <= cap and not earlier:
+        return
     kept = [f for f in findings if f.severity.blocking][:cap]
     if len(kept) < cap:
         kept += [f for f in findings if not f.severity.blocking][:cap - len(kept)]
-    left = len(findings) - len(kept)
+    left = earlier + len(findings) - len(kept)
     listed = {id(f) for f in kept}
     for f in findings:  # (counted still: the file's and the batch's counts are of every finding)
         if id(f) not in listed:
@@ -466,6 +471,9 @@ def run(inputs: Iterable[str], opts: Options | None = None, jobs: int | None = N
         # alone reads no facts for the checks across files)
         done.extend(run_pool(cands, opts if len(cands) > 1 else replace(opts, facts=False), max(1, jobs), progress))
     cross_checks(done)
+    if opts.max_findings:
+        for r in done:
+            cap_findings(r, opts.max_findings)
     return done
 
 

@@ -681,7 +681,8 @@ def validate(files: tuple[str, ...], profile: str, no_schema: bool, policy: bool
             click.echo(f"einvoice: no invoice among the {len(results)} file(s) found: every one was skipped", err=True)
         if out_format == "text":
             color = output is None and sys.stdout.isatty()
-            shown = [r for r in results if not quiet or r.findings or r.status != batch.STATUS_VALID]
+            shown = [r for r in results if not quiet or r.findings or  # (-q: a skipped file, which has none, counted
+                     r.status not in (batch.STATUS_VALID, batch.STATUS_SKIPPED)]  # in the summary line only)
             if output is None:  # (said on stderr above; a report file names them too: it is the whole report)
                 shown = [r for r in shown if r.status != batch.STATUS_UNREADABLE]
             text = formats.to_text(shown, summary, color=color, summary_always=quiet, all_results=results)

@@ -59,16 +59,26 @@ class UnreadableInput(EinvoiceError):
 class BuildRefused(EinvoiceError):
     """A build did not pass validation; ``findings`` lists every reason. No file was written."""
 
+    HEAD = "invoice refused"
+    SHOWN = 10  # findings its text names (``findings`` holds them all)
+
     def __init__(self, findings: list):
         self.findings = list(findings)
         self.dropped: list[str] = []  # a conversion's: what the target does not hold of the source (see api.convert)
         n = len(self.findings)
-        super().__init__(f"invoice refused: {n} finding{'s' if n != 1 else ''}")
+        # (the text names the findings, a line each: uncaught, or logged as str(exc), it said a count only)
+        lines = [f"{self.HEAD}: {n} finding{'s' if n != 1 else ''}"]
+        lines += [f"  {getattr(f, 'rule', '?')}: {one_line(str(getattr(f, 'message', f)))}" for f in self.findings[:self.SHOWN]]
+        if n > self.SHOWN:
+            lines.append(f"  ... and {n - self.SHOWN} more (the exception's findings list them all)")
+        super().__init__("\n".join(lines))
 
 
 class SourceInvalid(BuildRefused):
     """A conversion's source does not validate: ``findings`` are the source's own blocking findings (converting it
     would issue the same errors in another syntax, or mask them). Nothing was converted."""
+
+    HEAD = "the source does not validate, nothing converted"
 
 
 class InvalidModelInput(EinvoiceError):

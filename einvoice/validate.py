@@ -152,9 +152,6 @@ def validate_document(doc: Document, profile: str = "auto", schema: bool = True,
     return report
 
 
-_RANK = {s: i for i, s in enumerate(Severity)}  # the enum lists the severities from the most severe down
-
-
 def _once(findings: list[Finding]) -> list[Finding]:
     """A rule id judged at one place by two rule layers is reported once, as the more severe of them (EN 16931
     rules of the Factur-X profiles checked twice: CEN's test in the en16931 layer, the profile file's in its
@@ -176,7 +173,7 @@ def _once(findings: list[Finding]) -> list[Finding]:
         at = next((seen[k] for k in keys if k in seen and out[seen[k]].layer != f.layer
                    and not (k[0] == "under" and k[2] == up and _same_name(out[seen[k]].xpath, step))), None)
         if at is not None:  # (one layer's own repeats stay as they are)
-            if _RANK[f.severity] < _RANK[out[at].severity]:
+            if f.severity.rank < out[at].severity.rank:
                 out[at] = f
             continue
         seen.setdefault(("at", f.rule, f.xpath), len(out))

@@ -4,6 +4,7 @@ and the README's example of an EHF invoice built from Python objects (run as wri
 from __future__ import annotations
 
 import importlib
+import json
 import re
 from decimal import Decimal
 from pathlib import Path
@@ -220,3 +221,26 @@ def test_a_factur_x_profile_asked_for_a_ubl_document_is_refused():
         assert [(f.rule, f.severity.value) for f in report.findings] == [("XSD", "fatal")], report.findings
         assert "UBL Invoice is no Factur-X invoice" in report.findings[0].message
     assert einvoice.validate(_EHF_XML, profile="en16931").valid  # (a profile of both syntaxes: as before)
+
+
+def test_a_refusal_names_its_findings_when_printed():
+    """An uncaught BuildRefused (or a SourceInvalid of a conversion) said a count only: 'invoice refused: 1 finding'."""
+    data = einvoice.load_input(ROOT / "samples" / "ehf-invoice.yaml")
+    data["due_date"] = "2020-01-01"
+    with pytest.raises(einvoice.BuildRefused) as info:
+        einvoice.build(data, "ehf", policy=True)
+    assert str(info.value).splitlines() == [
+        "invoice refused: 1 finding",
+        "  EINV-P-004: The due date 2020-01-01 is before the issue date 2024-05-02. (input: due_date)"]
+
+
+def test_a_severity_prints_as_its_word_and_sorts_by_its_rank():
+    """f'{finding.severity}' gave 'Severity.WARNING'; sorted by severity, findings came alphabetically (error before
+    fatal); a report's as_dict lacked what the command line's JSON says of a file (its profile's reason, its status)."""
+    from einvoice.rules.engine import Severity
+
+    assert f"{Severity.WARNING}" == str(Severity.WARNING) == "warning"
+    assert sorted(Severity, key=lambda s: s.rank) == [Severity.FATAL, Severity.ERROR, Severity.WARNING, Severity.INFO]
+    report = einvoice.validate(ROOT / "samples" / "ehf-invoice.xml")
+    as_dict = report.as_dict()
+    assert json.loads(json.dumps(as_dict))["status"] == "valid" and as_dict["profile_reason"] == report.profile_reason

@@ -397,3 +397,17 @@ def test_warm_up_loads_the_header_readers_only_for_cross_invoice_facts(facts):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     loaded = ["einvoice.model.invoice", "einvoice.syntax.cii.reader", "einvoice.syntax.ubl.reader"]
     assert out == str(loaded if facts else [])
+
+
+def test_the_findings_cap_holds_with_the_cross_file_findings(tmp_path):
+    """--max-findings N listed N findings of a file and then the batch's cross-file ones (EINV-X-*) after them: more
+    than N, and a file whose own findings fitted had no note. The cap holds over both, the note counts both."""
+    src = (Path(__file__).resolve().parents[1] / "samples" / "ehf-invoice.xml").read_bytes()
+    src = src.replace(b"<cbc:DueDate>2024-06-01</cbc:DueDate>", b"<cbc:DueDate>2024-04-01</cbc:DueDate>")  # (EINV-P-004)
+    for name, number in (("a.xml", b"2024-1001"), ("b.xml", b"2024-1002")):  # (one buyer, amount and date: X-002)
+        (tmp_path / name).write_bytes(src.replace(b"<cbc:ID>2024-1001</cbc:ID>", b"<cbc:ID>" + number + b"</cbc:ID>", 1))
+    results = batch.run([str(tmp_path)], batch.Options(policy=True, max_findings=1), jobs=2)
+    assert len(results) == 2
+    for r in results:
+        rules = [f.rule for f in r.findings]
+        assert rules == ["EINV-P-004", batch.LIMIT_RULE] and r.not_listed == {"warning": 1}, (rules, r.not_listed)

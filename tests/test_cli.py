@@ -821,3 +821,18 @@ def test_show_gives_a_refunds_due_date_said_so(tmp_path):
     out = run("show", str(src)).output
     assert "Due date:        2024-06-01 (refund)\n" in out, out
     assert "not a payment request" in out
+
+
+def test_quiet_leaves_skipped_files_to_the_summary(tmp_path):
+    """-q ('list only files with findings, and the summary') listed each skipped file (a pom.xml, a note), which has
+    none: they are counted in the summary line only."""
+    from click.testing import CliRunner
+
+    from einvoice.cli import main
+
+    (tmp_path / "inv.xml").write_bytes((ROOT / "samples" / "ehf-invoice.xml").read_bytes())
+    (tmp_path / "pom.xml").write_text("<project/>")
+    (tmp_path / "notes.txt").write_text("hello")
+    res = CliRunner().invoke(main, ["validate", str(tmp_path), "-q"])
+    assert res.exit_code == 0, res.output
+    assert "skipped (" not in res.output and "2 skipped" in res.output, res.output

@@ -52,6 +52,21 @@ class Severity(str, Enum):
     def blocking(self) -> bool:
         return self in (Severity.FATAL, Severity.ERROR)
 
+    @property
+    def rank(self) -> int:
+        """0 for fatal ... 3 for info: ``sorted(findings, key=lambda f: f.severity.rank)`` puts the gravest first (the
+        severities themselves, being text, sort alphabetically)."""
+        return _SEVERITY_RANK[self]
+
+    def __str__(self) -> str:  # 'warning', not 'Severity.WARNING' (f-strings, print, logs)
+        return self.value
+
+    def __format__(self, spec: str) -> str:
+        return format(self.value, spec)
+
+
+_SEVERITY_RANK = {s: i for i, s in enumerate(Severity)}
+
 
 @dataclass(slots=True)
 class Finding:
@@ -493,8 +508,10 @@ class Report:
         return {
             "path": self.path,
             "profile": self.profile,
+            "profile_reason": self.profile_reason,
             "releases": list(self.releases),
             "valid": self.valid,
+            "status": "invalid" if not self.valid else "warnings" if self.warnings else "valid",
             "findings": [f.as_dict() for f in self.findings],
         }
 
