@@ -1369,6 +1369,8 @@ _IN_AMOUNT_DUE = ("totals.rounding_amount", "totals.prepaid_amount")  # the amou
 
 def _nonzero(amount: Amount | None) -> bool:
     return amount is not None and amount.value is not None and amount.value != 0
+
+
 _CII_DELIVERY = "/ram:ApplicableHeaderTradeDelivery"
 _UBL_DELIVERY = r"/(Invoice|CreditNote)/cac:Delivery(\[1\])?"
 _FAMILY = {"ehf": "peppol", "xrechnung-extension": "xrechnung"}  # profiles a format's own documents may be judged as
@@ -1536,9 +1538,8 @@ def _party_lacking(rule: str, inv: Invoice) -> str | None:
     legal registration, for intra-community supply the buyer's VAT identifier; None when the input gives them."""
     category = rule.split("-")[1]
 
-    def registered(party: Any, vat_only: bool) -> bool:
-        return party is not None and any(not _blank(reg.company_id) and (not vat_only or reg.scheme == "VAT")
-                                         for reg in party.tax_registrations)
+    def registered(party: Any, vat_only: bool) -> bool:  # (the party's VAT identifier, BT-31/48/63, or BT-32)
+        return party is not None and not _blank(party.vat_id if vat_only else party.vat_id or party.tax_registration_id)
 
     if not (registered(inv.seller, category in ("G", "IC")) or registered(inv.tax_representative, True)):
         return "seller.tax_registrations / tax_representative"
