@@ -487,8 +487,7 @@ def _device_colours(pdf, found) -> set[str]:
     import pikepdf
 
     uncovered: set[str] = set()
-    seen: set = set()
-    seen_dicts: set = set()  # XObject dictionaries pages share: their entries looked at once
+    seen: set = set()  # forms and images, and the XObject dictionaries pages share: each looked at once
     budget = [MAX_CONTENT]
 
     def sized(content) -> bool:
@@ -520,10 +519,9 @@ def _device_colours(pdf, found) -> set[str]:
             elif str(op) in ("cs", "CS") and operands and str(operands[0]).startswith("/Device"):
                 used.add(str(operands[0])[1:])
         xobjects = res.get("/XObject")
-        for x in (xobjects or {}).values() if xobjects is not None and _unseen(xobjects, seen_dicts) else ():
-            if x.objgen in seen:
+        for x in (xobjects or {}).values() if xobjects is not None and _unseen(xobjects, seen) else ():
+            if not _unseen(x, seen):
                 continue
-            seen.add(x.objgen)
             if x.get("/Subtype") == "/Form":
                 walk(x, x.get("/Resources", res))
             elif x.get("/Subtype") == "/Image" and not x.get("/ImageMask", False):
@@ -548,10 +546,8 @@ def _fonts(pdf, found):
     seen: set = set()
 
     def font(f):
-        if f.objgen != (0, 0):
-            if f.objgen in seen:
-                return
-            seen.add(f.objgen)
+        if not _unseen(f, seen):
+            return
         sub = f.get("/Subtype")
         if sub == "/Type3":
             resources(f.get("/Resources"))
@@ -565,22 +561,18 @@ def _fonts(pdf, found):
             missing.add(str(f.get("/BaseFont", "(unnamed)")).lstrip("/"))
 
     def resources(res):
-        if res is None or not _unseen(res, shared):  # (a resource dictionary pages share: read once)
+        if res is None or not _unseen(res, seen):  # (a resource dictionary pages share: read once)
             return
         fonts, xobjects = res.get("/Font"), res.get("/XObject")
-        for f in (fonts or {}).values() if fonts is not None and _unseen(fonts, shared) else ():
+        for f in (fonts or {}).values() if fonts is not None and _unseen(fonts, seen) else ():
             font(f)
-        for x in (xobjects or {}).values() if xobjects is not None and _unseen(xobjects, shared) else ():
-            if x.objgen in seen:
-                continue
-            seen.add(x.objgen)
-            if x.get("/Subtype") == "/Form":
+        for x in (xobjects or {}).values() if xobjects is not None and _unseen(xobjects, seen) else ():
+            if _unseen(x, seen) and x.get("/Subtype") == "/Form":
                 resources(x.get("/Resources"))
 
-    shared: set = set()
     for page, res in _pages(pdf, found):
         resources(res)
-        for annot in _annotations_of(page, shared):
+        for annot in _annotations_of(page, seen):
             ap = annot.get("/AP")
             n = ap.get("/N") if ap is not None else None
             if isinstance(n, pikepdf.Stream):
