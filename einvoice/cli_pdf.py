@@ -274,9 +274,9 @@ def build_pdf(input: Path, fmt: str, output: Path | None, pdf: Path, lang: str |
         click.echo(f"einvoice: {input}: --pdf writes a Factur-X PDF and needs a facturx-* format, not {fmt} "
                    "(for a printable view of any invoice use einvoice render)", err=True)
         sys.exit(EXIT_UNREADABLE)
-    from .cli import _older
+    from .cli import _is, _older
 
-    older = [p for p in (output, pdf) if p is not None and os.path.exists(p)]  # (kept as they are by a refusal)
+    older = [p for p in (output, pdf) if p is not None and _is(Path(p), Path.exists)]  # (kept as they are by a refusal)
     try:
         report = build_pdf_file(input, fmt, pdf, output, lang, policy=policy, allow_lossy=allow_lossy)
     except BuildRefused as exc:
