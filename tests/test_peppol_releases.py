@@ -173,6 +173,13 @@ def test_dutch_vat_identifier_r056_2_ubl():
     assert verdicts(other_scheme, "PEPPOL-COMMON-R057") == NEVER  # R057's rule comes after R056-2's
     assert verdicts(doc("DE12345678B01").replace("<cbc:CompanyID>", '<cbc:CompanyID schemeID="0217">'),
                     "PEPPOL-COMMON-R057") == (None, None, "warning")
+    # two tax scheme identifiers: normalize-space() of both fails in R056-2's context, which then does not match
+    # (an error in a pattern is no match), so R057 judges the CompanyID, and R056-2 does not
+    for two in ("<cbc:ID>VAT</cbc:ID><cbc:ID>VAT</cbc:ID>", "<cbc:ID>VAT</cbc:ID><cbc:ID>TAX</cbc:ID>",
+                "<cbc:ID>VAT</cbc:ID></cac:TaxScheme><cac:TaxScheme><cbc:ID>VAT</cbc:ID>"):
+        twice = other_scheme.replace("<cbc:ID>VAT</cbc:ID>", two)
+        assert verdicts(twice, "PEPPOL-COMMON-R057") == (None, None, "warning"), two
+        assert verdicts(twice, "PEPPOL-COMMON-R056-2") == NEVER, two
 
 
 def test_dutch_vat_identifier_r056_2_cii_reads_the_va_scheme():

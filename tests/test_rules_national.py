@@ -194,6 +194,13 @@ def test_swedish_organisation_number_check_digit():
     assert national(built(swedish("5566778899"))) == {}
     assert national(built(swedish("5566778898"))) == {"SE-R-013": "fatal"}
     assert set(national(built(swedish("55667788")))) == {"SE-R-004", "SE-R-013"}
+    # every character a digit as XPath's \d reads it (any Unicode decimal digit), the Luhn sum over the first ten
+    # (ASCII: another digit there makes the official sum fail); after the tenth, any decimal digit passes
+    for tail in ("\u0663", "\u0967", "\uff13", "0"):
+        found = national(built(swedish("5566778899" + tail)))
+        assert "SE-R-013" not in found and found.get("SE-R-004") == "fatal", tail
+    for bad in ("5566778899\u00b2", "5566778899x", "556677889\u0669"):  # a superscript two is no decimal digit
+        assert national(built(swedish(bad))).get("SE-R-013") == "fatal", bad
 
 
 def test_dutch_legal_identifier_must_be_kvk_or_oin():

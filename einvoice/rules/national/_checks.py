@@ -174,9 +174,11 @@ def no_vat_id_valid(vat: str) -> bool:
 
 
 def se_orgnr_valid(number: str) -> bool:
-    """Swedish organisation number check: digits only, the tenth digit is the
-    Luhn check digit of the first nine (characters after the tenth are not looked at)."""
-    return number.isascii() and number.isdigit() and len(number) >= 10 and se_orgnr(number[:10])
+    """Swedish organisation number check: every character a decimal digit as the rule set's ``\\d`` reads it (any
+    Unicode decimal digit, ``str.isdecimal``), the tenth the Luhn check digit of the first nine, which are summed as
+    ASCII digits (another digit among the first ten has no number: the official sum fails, or the check digit
+    differs); characters after the tenth are only tested as digits."""
+    return number.isdecimal() and len(number) >= 10 and se_orgnr(number[:10])
 
 
 def gr_tin_valid(value: str) -> bool:

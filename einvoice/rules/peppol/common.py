@@ -221,16 +221,21 @@ def _find_scheme_elements(doc) -> dict[str, list[tuple[Any, bool]]]:
     return found
 
 
+def _r056_2_context(el) -> bool:
+    """Whether a UBL cbc:CompanyID matches R056-2's context, ``cac:PartyTaxScheme[normalize-space(cac:TaxScheme/cbc:ID)
+    = 'VAT']/cbc:CompanyID[starts-with(normalize-space(.), 'NL')]``: two tax scheme identifiers make normalize-space()
+    fail, and a pattern that fails does not match."""
+    parent = el.getparent()
+    if el.tag != cbc("CompanyID") or parent is None or parent.tag != cac("PartyTaxScheme"):
+        return False
+    ids_ = path(parent, cac("TaxScheme"), cbc("ID"))
+    return len(ids_) == 1 and nvalue(ids_[0]) == "VAT" and nvalue(el).startswith("NL")
+
+
 def _judged_by_r056_2(doc, el) -> bool:
     """A UBL VAT CompanyID starting with NL: R056-2's rule comes first in the pattern and takes it
     (so R057, placed after it, never judges such an element; see R056-2 below)."""
-    if doc.syntax != Syntax.UBL or el.tag != cbc("CompanyID"):
-        return False
-    parent = el.getparent()
-    if parent is None or parent.tag != cac("PartyTaxScheme"):
-        return False
-    ids_ = path(parent, cac("TaxScheme"), cbc("ID"))
-    return bool(ids_) and nvalue(ids_[0]) == "VAT" and nvalue(el).startswith("NL")
+    return doc.syntax == Syntax.UBL and _r056_2_context(el)
 
 
 def _make_icd_rule(rid: str, scheme: str, endpoint_only: bool, test):
@@ -271,17 +276,12 @@ _SCHEMES_JUDGED_BEFORE_R056_2 = frozenset(
 @RULES.rule("PEPPOL-COMMON-R056-2")
 def r056_2_dutch_vat(doc):
     if doc.syntax == Syntax.UBL:
-        # context cac:PartyTaxScheme[normalize-space(cac:TaxScheme/cbc:ID) = 'VAT']/cbc:CompanyID[starts-with(normalize-space(.), 'NL')]
-        for scheme in elements(doc, cac("PartyTaxScheme")):
-            ids_ = path(scheme, cac("TaxScheme"), cbc("ID"))
-            if len(ids_) != 1 or nvalue(ids_[0]) != "VAT":  # two: normalize-space() fails, the context does not match
+        for el in elements(doc, cbc("CompanyID")):
+            if not _r056_2_context(el) or el.get("schemeID") in _SCHEMES_JUDGED_BEFORE_R056_2:
                 continue
-            for el in children(scheme, cbc("CompanyID")):
-                if el.get("schemeID") in _SCHEMES_JUDGED_BEFORE_R056_2:
-                    continue
-                value = nvalue(el)
-                if value.startswith("NL") and not _NL_VAT_RX.fullmatch(value):
-                    yield el, {"value": value}
+            value = nvalue(el)
+            if not _NL_VAT_RX.fullmatch(value):
+                yield el, {"value": value}
     else:
         # context ram:SpecifiedTaxRegistration[ram:ID/@schemeID = 'VA'][starts-with(normalize-space(.), 'NL')]:
         # the value tested is the registration's whole string value, normalised
