@@ -31,15 +31,20 @@ SPEC = "urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3
 BILLING = "urn:fdc:peppol.eu:2017:poacc:billing:01:1.0"
 
 
-def findings(xml: str, release: str) -> dict[str, set[str]]:
-    """rule id -> severities of the Peppol and national layers under a Peppol release."""
+def validate_findings(xml: str, release: str) -> list:
+    """The findings of the Peppol and national layers under a Peppol release."""
     doc = syntax.read_tree(etree.fromstring(xml.encode()))
     report = validate_document(doc, profile="peppol", schema=False, layers=("peppol", "national"),
                                rules={"peppol": release})
     assert not report.internal_errors, report.internal_errors
     assert report.releases == [f"Peppol BIS Billing {release}"]
+    return report.findings
+
+
+def findings(xml: str, release: str) -> dict[str, set[str]]:
+    """rule id -> severities of the Peppol and national layers under a Peppol release."""
     out: dict[str, set[str]] = {}
-    for f in report.findings:
+    for f in validate_findings(xml, release):
         out.setdefault(f.rule, set()).add(f.severity.value)
     return out
 
@@ -142,6 +147,8 @@ def cii_parties(seller: str, buyer: str, line: str = "") -> str:
 ])
 @pytest.mark.parametrize("syntax_", ["ubl", "cii"])
 def test_identifier_rules_added_after_3_0_19(rule, scheme, good, bad, sev, syntax_):
+    if rule == "PEPPOL-COMMON-R057" and syntax_ == "cii":  # the CII file tests another form (below)
+        good, bad = ["12345678901234567890"], ["123456789012", "1234567890123456789"]
     makers = [ubl_endpoint, ubl_legal_id] if syntax_ == "ubl" else [cii_uriid, cii_global_id]
     for make in makers:
         for value in good:
@@ -180,6 +187,20 @@ def test_dutch_vat_identifier_r056_2_ubl():
         twice = other_scheme.replace("<cbc:ID>VAT</cbc:ID>", two)
         assert verdicts(twice, "PEPPOL-COMMON-R057") == (None, None, "warning"), two
         assert verdicts(twice, "PEPPOL-COMMON-R056-2") == NEVER, two
+
+
+def test_r057_in_cii_checks_twenty_digits_as_its_rule_file_does():
+    """Quirk kept: the CII rule file of 3.0.21 tests scheme 0217 with R055's pattern (twenty digits, the OIN's), the
+    UBL file with twelve (a KVK establishment number's); the message says which form the syntax's rule wants."""
+    assert verdicts(cii_global_id("0217", "12345678901234567890"), "PEPPOL-COMMON-R057") == NEVER
+    assert verdicts(cii_global_id("0217", "123456789012"), "PEPPOL-COMMON-R057") == (None, None, "warning")
+    assert verdicts(ubl_legal_id("0217", "123456789012"), "PEPPOL-COMMON-R057") == NEVER
+    said = [f.message for f in validate_findings(cii_global_id("0217", "123456789012"), "3.0.21")
+            if f.rule == "PEPPOL-COMMON-R057"]
+    assert said and "twenty digits" in said[0], said
+    said = [f.message for f in validate_findings(ubl_legal_id("0217", "12345678901"), "3.0.21")
+            if f.rule == "PEPPOL-COMMON-R057"]
+    assert said and "twelve digits" in said[0], said
 
 
 def test_dutch_vat_identifier_r056_2_cii_reads_the_va_scheme():
@@ -285,30 +306,33 @@ def test_p0100_never_fires_on_cii():
 # --- code lists ---------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("code, sev", [
-    ("EUR", NEVER),
-    ("STN", (None, "fatal", None)),     # 3.0.20 replaced it with STD; 3.0.21 went back
-    ("STD", ("fatal", None, "fatal")),
-    ("CNH", ("fatal", None, None)),     # added in 3.0.20
-    ("XCG", ("fatal", "fatal", None)),  # added in 3.0.21
-    ("ANG", (None, None, "fatal")),     # removed in 3.0.21
-    ("BGN", (None, None, "fatal")),
+@pytest.mark.parametrize("code, sev, cii_sev", [
+    ("EUR", NEVER, NEVER),
+    ("STN", (None, "fatal", None), (None, "fatal", "fatal")),   # 3.0.20 replaced it with STD; 3.0.21 went back (UBL)
+    ("STD", ("fatal", None, "fatal"), ("fatal", None, None)),
+    ("CNH", ("fatal", None, None), ("fatal", None, None)),      # added in 3.0.20
+    ("XCG", ("fatal", "fatal", None), ("fatal", "fatal", "fatal")),  # added in 3.0.21 (UBL)
+    ("ANG", (None, None, "fatal"), NEVER),                      # removed in 3.0.21 (UBL)
+    ("BGN", (None, None, "fatal"), NEVER),
 ])
-def test_currency_list_per_release(code, sev):
+def test_currency_list_per_release(code, sev, cii_sev):
+    """The CII rule file of 3.0.21 kept 3.0.20's list (only the UBL file took the 3.0.21 one)."""
     assert verdicts(ubl(f'<cbc:PayableAmount currencyID="{code}">1</cbc:PayableAmount>'), "PEPPOL-EN16931-CL007") == sev
-    assert verdicts(cii(f'<ram:TaxTotalAmount currencyID="{code}">1</ram:TaxTotalAmount>'), "PEPPOL-EN16931-CL007") == sev
+    assert verdicts(cii(f'<ram:TaxTotalAmount currencyID="{code}">1</ram:TaxTotalAmount>'),
+                    "PEPPOL-EN16931-CL007") == cii_sev
 
 
 @pytest.mark.parametrize("code, ubl_sev, cii_sev", [
     ("0088", NEVER, NEVER),
-    ("0037", (None, None, "fatal"), (None, None, "fatal")),  # one of the 15 removed in 3.0.21
-    ("0217", (None, None, "fatal"), (None, None, "fatal")),
-    ("0244", ("fatal", None, None), ("fatal", None, None)),  # added in 3.0.20
-    ("0242", ("fatal", "fatal", None), ("fatal", "fatal", None)),  # added in 3.0.21
-    # quirk: the 3.0.21 CII file keeps 0158, the UBL file removed it
+    # quirk: the CII file of 3.0.21 kept 3.0.20's list, so the 3.0.21 changes are UBL's only
+    ("0037", (None, None, "fatal"), NEVER),  # one of the 15 removed in 3.0.21
+    ("0217", (None, None, "fatal"), NEVER),
     ("0158", (None, None, "fatal"), NEVER),
-    # quirk: the 3.0.20 list ends with a space, which makes an empty scheme a listed one
-    ("", ("fatal", None, "fatal"), ("fatal", None, "fatal")),
+    ("0244", ("fatal", None, None), ("fatal", None, None)),  # added in 3.0.20
+    ("0242", ("fatal", "fatal", None), ("fatal", "fatal", "fatal")),  # added in 3.0.21
+    ("0248", ("fatal", "fatal", None), ("fatal", "fatal", "fatal")),
+    # quirk: the 3.0.20 list ends with a space, which makes an empty scheme a listed one (in CII 3.0.21 too)
+    ("", ("fatal", None, "fatal"), ("fatal", None, None)),
 ])
 def test_electronic_address_schemes_per_release(code, ubl_sev, cii_sev):
     assert verdicts(ubl_endpoint(code, "1"), "PEPPOL-EN16931-CL008") == ubl_sev

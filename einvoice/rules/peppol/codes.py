@@ -40,7 +40,7 @@ def _codes(name: str, doc) -> frozenset[str]:
     """A Peppol code list in the edition of the run's release."""
     release = releases.peppol(doc)
     codes = release.codes(name, doc.syntax)
-    if name == "peppol-eas" and release.param("eas_empty_code_listed"):  # 3.0.20's list ends with a separator (see its file)
+    if name == "peppol-eas" and release.param("eas_empty_code_listed", doc.syntax):  # 3.0.20's list ends with a separator
         codes = codes | {""}
     return codes
 

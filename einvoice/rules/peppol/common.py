@@ -174,6 +174,25 @@ def _matches(pattern: str):
 
 _NL_VAT = "NL[0-9]{9}B[0-9]{2}"
 
+
+def _release_form(name: str, default: dict):
+    """``matches(normalize-space(), '^...$')`` with the pattern the run's release gives for the document's syntax
+    (``params: {name}: {pattern: ..., form: ...}``, optionally per syntax; ``default`` where a release gives none);
+    the finding says the form wanted."""
+    def form_of(doc) -> dict:
+        return releases.peppol(doc).param(name, doc.syntax) or default
+
+    def test(doc, raw: str):
+        return _compiled(form_of(doc)["pattern"]).fullmatch(normalize(raw)) is not None
+
+    test.form = lambda doc: form_of(doc)["form"]
+    return test
+
+
+@functools.lru_cache(maxsize=64)
+def _compiled(pattern: str) -> re.Pattern:
+    return re.compile(pattern)
+
 # The rules a release does not list (R052 ... R057 before 3.0.20 / 3.0.21) are registered all
 # the same and left out of the run by the release's metadata (schemas/releases/).
 _ICD_RULES: list[tuple[str, str, bool, Callable[[Any, str], bool], Syntax | None]] = [
@@ -196,7 +215,8 @@ _ICD_RULES: list[tuple[str, str, bool, Callable[[Any, str], bool], Syntax | None
     ("PEPPOL-COMMON-R054", "0106", False, _matches("[0-9]{8}"), None),
     ("PEPPOL-COMMON-R055", "0190", False, _matches("[0-9]{20}"), None),
     ("PEPPOL-COMMON-R056-1", "9944", False, _matches(_NL_VAT), None),
-    ("PEPPOL-COMMON-R057", "0217", False, _matches("[0-9]{12}"), None),
+    # Quirk kept: the 3.0.21 CII file tests 0217 with R055's pattern (twenty digits; UBL: twelve); see the release file
+    ("PEPPOL-COMMON-R057", "0217", False, _release_form("r057_form", {"pattern": "[0-9]{12}", "form": "exactly twelve digits"}), None),
 ]
 
 
@@ -240,6 +260,7 @@ def _judged_by_r056_2(doc, el) -> bool:
 
 def _make_icd_rule(rid: str, scheme: str, endpoint_only: bool, test):
     shadowed = rid == "PEPPOL-COMMON-R057"  # the one identifier rule after R056-2 in the pattern
+    form = getattr(test, "form", None)  # (the form a release's pattern asks for, said in the message)
 
     def check(doc) -> Iterable:
         for el, is_endpoint in _scheme_elements(doc).get(scheme, ()):
@@ -249,7 +270,7 @@ def _make_icd_rule(rid: str, scheme: str, endpoint_only: bool, test):
                 continue
             raw = string_value(el)
             if not test(doc, raw):
-                yield el, {"value": normalize(raw)}
+                yield el, {"value": normalize(raw), **({"form": form(doc)} if form else {})}
 
     check.__name__ = "check_" + rid.replace("-", "_").lower()
     return check
