@@ -1,4 +1,5 @@
-"""Hardened XML parsing: no DTDs with entities, no network, bounded size and depth."""
+"""Hardened XML parsing: no DOCTYPE (no DTD, no entity declarations), no network, bounded size and depth, and the
+encodings read as the official validators' parser reads them (a document it refuses is refused)."""
 
 from __future__ import annotations
 
@@ -265,8 +266,7 @@ def parse(data: bytes, name: str | None = None, max_depth: int = MAX_DEPTH) -> e
         raise UnreadableInput("document has a DOCTYPE or entity declarations; refused for safety", name)
     data = _as_declared(data, name)
     if len(data) > 4 * MAX_ELEMENTS:  # (start tags: '<' but not '</', '<!' or '<?')
-        order = _UTF16.get(data[:2]) or _UTF16.get(data[:4])  # (UTF-8: a '<' byte is never part of another character)
-        text = data.decode(f"utf-16-{order.lower()}", "replace") if order else data
+        text = _countable(data)
         starts = _starts(text)
         if starts > MAX_ELEMENTS:  # then without comments, CDATA sections and processing instructions: no element
             starts = _starts(_QUOTED[type(text)].sub(text[:0], text))  # starts in them (nor after an unclosed one)
@@ -274,8 +274,7 @@ def parse(data: bytes, name: str | None = None, max_depth: int = MAX_DEPTH) -> e
             raise UnreadableInput(f"document has about {starts:,} elements, more than the {MAX_ELEMENTS:,} accepted "
                                   "(an invoice of 100,000 lines has about 3 million)", name)
     if len(data) > 4 * MAX_ATTRIBUTES:  # (an attribute: '=' and a quote, white space between them allowed)
-        order = _UTF16.get(data[:2]) or _UTF16.get(data[:4])
-        text = data.decode(f"utf-16-{order.lower()}", "replace") if order else data
+        text = _countable(data)
         count = text.count("=" if isinstance(text, str) else b"=")  # (at most one an attribute; no copy)
         if count > MAX_ATTRIBUTES:  # then '=' and a quote, outside comments, CDATA sections and processing instructions
             count = sum(1 for _ in _ASSIGNED[type(text)].finditer(_QUOTED[type(text)].sub(text[:0], text)))
@@ -328,6 +327,13 @@ _QUOTED = {str: re.compile(_QUOTED_TEXT, re.S), bytes: re.compile(_QUOTED_TEXT.e
 _ENCODING_NAME = re.compile(r"[A-Za-z][A-Za-z0-9._-]*")  # XML's EncName
 _DECLARED = re.compile(r"<\?xml[^>]*?\sencoding\s*=\s*[\"']([^\"']*)[\"']")
 _UTF16 = {b"\xff\xfe": "LE", b"\xfe\xff": "BE", b"<\x00?\x00": "LE", b"\x00<\x00?": "BE"}  # byte order marks, '<?'
+# UTF-32: (byte order, whether a byte order mark) by the first four bytes (a mark, or '<'; before UTF-16's: the
+# UTF-32LE mark starts with UTF-16LE's, which no XML text can continue with U+0000)
+_UTF32 = {b"\xff\xfe\x00\x00": ("LE", True), b"\x00\x00\xfe\xff": ("BE", True), b"<\x00\x00\x00": ("LE", False),
+          b"\x00\x00\x00<": ("BE", False)}
+# the declared names the official validators' parser reads UTF-32 without a mark by (it refuses every marked one)
+_UTF32_NAMES = {"LE": {"UTF-32LE", "ISO-10646-UCS-4", "UTF_32LE", "X-UTF-32LE"},
+                "BE": {"UTF-32", "UTF-32BE", "ISO-10646-UCS-4", "UTF_32", "UTF_32BE", "X-UTF-32BE", "UTF32"}}
 # the declared names the official validators' parser reads UTF-16 by, per byte order (its own for UTF-16, then Java's
 # charset names, whose UTF-16 without an order means big-endian): UCS-2 is none of them, UTF16 only big-endian
 _UTF16_NAMES = {"LE": {"UTF-16", "ISO-10646-UCS-2", "UTF-16LE", "UTF_16LE", "X-UTF-16LE", "UNICODELITTLEUNMARKED",
@@ -352,6 +358,17 @@ def _as_declared(data: bytes, name: str | None) -> bytes:
     if data[:5] == b"<?xml" and _VERSION_11.match(data):
         found = _DECLARED.match(data[:512].decode("latin-1"))
         return _xml11(data, found.group(1) if found else "UTF-8", name) or data
+    wide = _UTF32.get(data[:4])
+    if wide:
+        order, marked = wide
+        if marked:
+            raise UnreadableInput("the document is written in UTF-32 with a byte order mark, which receivers' XML "
+                                  "parsers refuse (write it in UTF-8)", name)
+        found = _DECLARED.match(data[:2048].decode(f"utf-32-{order.lower()}", "replace"))
+        if found is not None and found.group(1).upper() not in _UTF32_NAMES[order]:
+            raise UnreadableInput(f"the document is written in UTF-32 but its declaration says encoding "
+                                  f"'{found.group(1)}'; receivers' XML parsers refuse it (write it in UTF-8)", name)
+        return _xml11(data, f"UTF-32-{order}", name) or data
     order = _UTF16.get(data[:2]) or _UTF16.get(data[:4])
     if order:
         found = _DECLARED.match(data[:1024].decode(f"utf-16-{order.lower()}", "replace").lstrip("\ufeff"))
@@ -361,6 +378,16 @@ def _as_declared(data: bytes, name: str | None) -> bytes:
                                   f"'{found.group(1)}'; receivers' XML parsers refuse it (declare UTF-16)", name)
         return _xml11(data, f"UTF-16-{order}", name) or data
     return data
+
+
+def _countable(data: bytes) -> bytes | str:
+    """The text to count markup in: decoded where a markup character's byte can be part of another character
+    (UTF-16 and UTF-32, by their mark or first character); UTF-8 and the byte encodings as they are."""
+    wide = _UTF32.get(data[:4])
+    if wide:
+        return data.decode(f"utf-32-{wide[0].lower()}", "replace")
+    order = _UTF16.get(data[:2]) or _UTF16.get(data[:4])
+    return data.decode(f"utf-16-{order.lower()}", "replace") if order else data
 
 
 _VERSION_11 = re.compile(rb"(\xef\xbb\xbf)?<\?xml\s+version\s*=\s*[\"']1\.1[\"']")

@@ -159,7 +159,8 @@ def test_well_formed_invoice_is_read():
 # --- encodings: read as the official validators' XML parser reads them -------------------------------------
 
 _BODY = "<r>æøå €</r>"
-_MARKS = {"utf-8": b"\xef\xbb\xbf", "utf-16-le": b"\xff\xfe", "utf-16-be": b"\xfe\xff"}
+_MARKS = {"utf-8": b"\xef\xbb\xbf", "utf-16-le": b"\xff\xfe", "utf-16-be": b"\xfe\xff",
+          "utf-32-le": b"\xff\xfe\x00\x00", "utf-32-be": b"\x00\x00\xfe\xff"}
 
 
 def _encoded(declared: str | None, codec: str, mark: bool) -> bytes:
@@ -194,10 +195,12 @@ def test_encodings_are_read_as_the_official_validators_parser_reads_them(tmp_pat
     declared_names = [None, "UTF-8", "utf-8", "UTF8", "UTF-16", "UTF-16LE", "UTF-16BE", "UTF16", "UCS-2",
                       "ISO-10646-UCS-2", "ISO-8859-1", "latin1", "windows-1252", "ISO-8859-15", "US-ASCII",
                       "UNICODE", "UnicodeBig", "UnicodeLittle", "UTF_16", "UTF_16LE", "UTF_16BE", "X-UTF-16LE-BOM",
-                      "X-UTF-16BE", "UnicodeBigUnmarked", "UnicodeLittleUnmarked", "utf16le", "UTF-32", "UTF_8", "CP1252"]
+                      "X-UTF-16BE", "UnicodeBigUnmarked", "UnicodeLittleUnmarked", "utf16le", "UTF-32", "UTF_8", "CP1252",
+                      "UTF-32LE", "UTF-32BE", "utf-32le", "ISO-10646-UCS-4", "UCS-4", "UTF_32", "UTF_32LE", "UTF_32BE",
+                      "X-UTF-32LE", "X-UTF-32BE", "UTF32"]
     # (not IBM00858 and the like: charsets Java has and libxml2 has not, refused here with or without a mark)
     compared, differ = 0, []
-    for codec in ("utf-8", "utf-16-le", "utf-16-be"):
+    for codec in ("utf-8", "utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"):
         for mark in (True, False):
             for declared in declared_names:
                 data = _encoded(declared, codec, mark)
@@ -218,7 +221,7 @@ def test_encodings_are_read_as_the_official_validators_parser_reads_them(tmp_pat
                     differ.append((codec, mark, declared, ours, theirs))
                 compared += 1
     assert not differ, differ
-    assert compared == 3 * 2 * len(declared_names)
+    assert compared == 5 * 2 * len(declared_names)
 
 
 _PARSER_CASES = {  # what Java's parser and libxml2 might read differently: versions, declarations, namespaces, characters
@@ -314,3 +317,14 @@ def test_a_declared_encoding_that_is_no_encoding_name_is_said_so(name):
         xmlsafe.parse(data)
     assert info.value.reason == (f"not well-formed XML: the declared encoding {name!r} is no encoding name (letters, "
                                  "digits, '.', '_' and '-', a letter first)")
+
+
+def test_utf32_is_read_only_where_receivers_parsers_read_it():
+    """UTF-32 with a byte order mark: Java's parser (the official validators') refuses it, libxml2 would read it."""
+    for codec in ("utf-32-le", "utf-32-be"):
+        with pytest.raises(UnreadableInput, match="UTF-32 with a byte order mark") as err:
+            xmlsafe.parse(_encoded(None, codec, True))
+        assert "\n" not in str(err.value)
+        assert xmlsafe.parse(_encoded(None, codec, False)).getroot().text == "æøå €"
+    with pytest.raises(UnreadableInput, match="written in UTF-32 but its declaration says encoding 'UTF-8'"):
+        xmlsafe.parse(_encoded("UTF-8", "utf-32-le", False))
