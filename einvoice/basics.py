@@ -6,6 +6,7 @@ their historical places (:mod:`einvoice.model.invoice`, :mod:`einvoice.model.bas
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
@@ -138,6 +139,7 @@ def _step_name(node: Any) -> str:
 
 
 HINT_UBL, HINT_CII = "[ubl: ", " | cii: "  # a hint's part written per syntax: "[ubl: cbc:Percent | cii: ram:RateApplicablePercent]"
+_HINT_MARKS = re.compile(r"\[|\]|" + re.escape(HINT_CII))  # what words_for reads in a part (the rest is copied)
 
 
 def words_for(hint: str | None, syntax: str | None) -> str | None:
@@ -153,12 +155,18 @@ def words_for(hint: str | None, syntax: str | None) -> str | None:
         return hint
     out, at = [], 0
     while (start := hint.find(HINT_UBL, at)) >= 0:
-        depth, bar, end = 0, -1, start + len(HINT_UBL)  # the closing ']' at depth 0 (paths have predicates)
-        while end < len(hint) and (hint[end] != "]" or depth):
-            depth += {"[": 1, "]": -1}.get(hint[end], 0)
-            if bar < 0 and not depth and hint.startswith(HINT_CII, end):
-                bar = end
-            end += 1
+        depth, bar, end = 0, -1, len(hint)  # the closing ']' at depth 0 (paths have predicates), read mark by mark
+        for mark in _HINT_MARKS.finditer(hint, start + len(HINT_UBL)):
+            found = mark.group()
+            if found == "]":
+                if not depth:
+                    end = mark.start()
+                    break
+                depth -= 1
+            elif found == "[":
+                depth += 1
+            elif bar < 0 and not depth:
+                bar = mark.start()
         if bar < 0 or end >= len(hint):  # not written as the tables write it (a test holds every table's hints)
             break
         ubl, cii = hint[start + len(HINT_UBL):bar], hint[bar + len(HINT_CII):end]
