@@ -183,15 +183,10 @@ def _release_form(name: str, default: dict):
         return releases.peppol(doc).param(name, doc.syntax) or default
 
     def test(doc, raw: str):
-        return _compiled(form_of(doc)["pattern"]).fullmatch(normalize(raw)) is not None
+        return re.fullmatch(form_of(doc)["pattern"], normalize(raw)) is not None  # (re keeps the compiled pattern)
 
     test.form = lambda doc: form_of(doc)["form"]
     return test
-
-
-@functools.lru_cache(maxsize=64)
-def _compiled(pattern: str) -> re.Pattern:
-    return re.compile(pattern)
 
 # The rules a release does not list (R052 ... R057 before 3.0.20 / 3.0.21) are registered all
 # the same and left out of the run by the release's metadata (schemas/releases/).
