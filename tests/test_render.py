@@ -799,3 +799,17 @@ def test_a_refunds_due_date_and_mandate_are_shown_and_said_so(ehf):
     assert ("Direct debit mandate", "MANDATE-7") in rows and ("Debited account", "DE79000000001234567890") in rows
     assert not [r for r in rows if r[0] in ("Account", "IBAN", "KID")]     # (still nothing to pay to)
     assert "Forfallsdato 01.06.2024 (tilbakebetaling)" in text(render_html(inv, "nb"))
+
+
+def test_the_small_print_is_never_split_onto_a_page_of_its_own():
+    """The small print under the page (seller, BT-23/BT-24) was split when it met the page's end: its last line, the
+    specification identifier, alone on a second page (page 2 of 2 held nothing else). It moves whole, with the block
+    before it, so no page holds the small print only."""
+    from pypdf import PdfReader
+
+    inv = official("facturx-samples/CII/EN16931_SEPA_Prenotification.cii.xml")
+    pages = [p.extract_text() for p in PdfReader(io.BytesIO(render_pdf(inv, "de"))).pages]
+    for page in pages:
+        body = [line for line in page.splitlines() if line.strip() and not re.search(r"Seite \d+ von \d+", line)]
+        assert not all(line.startswith("Spezifikation:") or "Lesbare Ansicht" in line for line in body), pages
+    assert any("Spezifikation: urn:cen.eu:en16931:2017" in p and "Lesbare Ansicht" in p for p in pages)  # together
