@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from einvoice.cli import main
 from einvoice.render import LANGS, build_view, render_html, render_pdf
 from einvoice.syntax import load
-from einvoice.render.render import fmt_account, fmt_number, reference_kind
+from einvoice.render.render import fmt_account, fmt_number, fmt_quantity, reference_kind
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples"
@@ -124,6 +124,7 @@ def test_formatting():
     assert fmt_number(Decimal("1234567.5"), "en") == "1,234,567.50"
     assert fmt_number(Decimal("-1234.125"), "de") == "-1.234,125"
     assert fmt_number(Decimal("0"), "nb") == "0,00"
+    assert fmt_number(Decimal("-0.00"), "nb") == "0,00" and fmt_quantity(Decimal("-0.000"), "en") == "0"  # no "-0"
     assert fmt_account("NO9386011117947", "NO") == ("NO93 8601 1117 947", True)
     assert fmt_account("15031111207", "NO") == ("1503.11.11207", False)
     assert fmt_account("15031111207", "SE") == ("15031111207", False)

@@ -51,6 +51,8 @@ def fmt_number(value: Decimal | None, lang: str, min_places: int = 2, max_places
         return str(value)
     if not d.is_finite() or len(d.as_tuple().digits) > MAX_DIGITS:
         return str(value)
+    if d.is_zero():  # a zero written with a minus ('-0.00') is zero on the page, not "-0,00"
+        d = d.copy_abs()
     from babel.numbers import format_decimal
 
     pattern = "#,##0" + ("." + "0" * min_places if min_places else "")
