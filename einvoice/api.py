@@ -17,30 +17,30 @@ from typing import Any
 Source = str | Path | bytes
 
 
-def _invoice(source: Any):
-    from . import syntax
-    from .model.invoice import Invoice
-
-    return source if isinstance(source, Invoice) else syntax.load(source).invoice
-
-
 def render(source: Any, format: str = "html", lang: str | None = None) -> str | bytes:
     """The printable view of an invoice: ``format="html"`` (str, self-contained) or ``"pdf"`` (bytes, PDF/A-3b).
 
     ``source`` is a path, bytes or an Invoice; ``lang`` one of en nb sv da de fr
-    (default: the seller's country's language, else English).
+    (default: the seller's country's language, else English). The page of a document (a path, bytes) that does
+    not pass validation says so at its top, listing its first errors (values the reader could not read are
+    missing from the page); an Invoice given is shown as it is.
     """
-    from . import arguments
-    from .render import render_html, render_pdf
+    from . import arguments, syntax
+    from .model.invoice import Invoice
+    from .render import render_html, render_pdf, validation_errors
 
     arguments.text("format", format)
     arguments.text("lang", lang, optional=True)
-    invoice = _invoice(source)
+    if format not in ("html", "pdf"):
+        raise ValueError(f"format must be 'html' or 'pdf', not {format!r}")
+    if isinstance(source, Invoice):
+        invoice, errors = source, None
+    else:
+        doc = syntax.load(source)
+        invoice, errors = doc.invoice, validation_errors(doc)
     if format == "html":
-        return render_html(invoice, lang)
-    if format == "pdf":
-        return render_pdf(invoice, lang)
-    raise ValueError(f"format must be 'html' or 'pdf', not {format!r}")
+        return render_html(invoice, lang, errors)
+    return render_pdf(invoice, lang, findings=errors)
 
 
 def convert(source: Source, to: str, force: bool = False, profile: str | None = None,

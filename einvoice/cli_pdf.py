@@ -161,7 +161,7 @@ def render(source: Path, output: Path, lang: str | None) -> None:
     """
     from .errors import EinvoiceError
     from . import syntax
-    from .render import html_to_pdf, render_html
+    from .render import html_to_pdf, render_html, validation_errors
 
     suffix = output.suffix.lower()
     if suffix not in (".html", ".htm", ".pdf"):
@@ -170,7 +170,8 @@ def render(source: Path, output: Path, lang: str | None) -> None:
     _refuse_overwrite(output, source)
     try:
         doc = syntax.load(_stdin(source))
-        html = render_html(doc.invoice, lang)
+        errors = validation_errors(doc)
+        html = render_html(doc.invoice, lang, errors)
         data = html_to_pdf(html) if suffix == ".pdf" else html.encode("utf-8")
     except EinvoiceError as exc:
         _say(_label(source), exc)
@@ -178,6 +179,13 @@ def render(source: Path, output: Path, lang: str | None) -> None:
     write_out(output, data)
     click.echo(f"wrote {_printable(output)} ({'PDF' if suffix == '.pdf' else 'HTML'}, {doc.invoice.kind_name.lower()} "
                f"{_printable(doc.invoice.number or '-')})")
+    if errors:
+        first = min(errors, key=lambda f: (f.severity.rank, f.line or 0))
+        where = f" at line {first.line}" if first.line else ""
+        click.echo(f"einvoice: {_printable(_label(source))}: warning: the document does not pass validation "
+                   f"({len(errors)} error{'s' if len(errors) != 1 else ''}, the first {first.rule}{where}); the page "
+                   "says so at its top and lacks what could not be read (einvoice validate lists every error)", err=True)
+
 
 
 @click.command()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from html import unescape
 import io
 import re
 from decimal import Decimal
@@ -814,3 +815,85 @@ def test_the_small_print_is_never_split_onto_a_page_of_its_own():
         body = [line for line in page.splitlines() if line.strip() and not re.search(r"Seite \d+ von \d+", line)]
         assert not all(line.startswith("Spezifikation:") or "Lesbare Ansicht" in line for line in body), pages
     assert any("Spezifikation: urn:cen.eu:en16931:2017" in p and "Lesbare Ansicht" in p for p in pages)  # together
+
+
+# --------------------------------------------------------------------------- a document that does not pass
+
+def _ehf_with(tmp_path, old: str, new: str, name: str = "x.xml") -> Path:
+    data = (SAMPLES / "ehf-invoice.xml").read_text(encoding="utf-8")
+    assert old in data
+    path = tmp_path / name
+    path.write_text(data.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+def test_a_date_that_is_no_date_is_said_on_the_page_not_left_off_silently(tmp_path):
+    # the reader keeps no date it cannot read: without a word the page looked like an invoice with no due date
+    src = _ehf_with(tmp_path, "<cbc:DueDate>2024-06-01<", "<cbc:DueDate>2024-02-30<")
+    out = tmp_path / "page.html"
+    res = run("render", src, "-o", out, "--lang", "en")
+    assert res.exit_code == 0, res.output
+    page = out.read_text(encoding="utf-8")
+    t = unescape(text(page))
+    assert 'id="problems"' in page and "does not pass validation (3 errors)" in t
+    assert "'2024-02-30' of <cbc:DueDate>" in t  # the unreadable value is named, with its rule and line
+    assert re.search(r"XSD \(line \d+\)", t)
+    assert "Due date" not in t.split("does not pass validation")[1].split("Amount due")[0]  # (still not shown as one)
+    err = res.stderr.strip().splitlines()
+    assert len(err) == 1 and "warning: the document does not pass validation (3 errors, the first XSD at line" in err[0]
+
+
+def test_a_bare_invoice_renders_with_its_errors_listed_and_a_warning(tmp_path):
+    src = tmp_path / "bare.xml"
+    src.write_text('<Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"/>', encoding="utf-8")
+    out = tmp_path / "bare.html"
+    res = run("render", src, "-o", out, "--lang", "de")
+    assert res.exit_code == 0
+    t = text(out.read_text(encoding="utf-8"))
+    assert "Das Dokument besteht die Prüfung nicht (12 Fehler)" in t
+    assert "BR-02 (Zeile 1): The invoice has no invoice number (BT-1)." in t
+    assert "… und 4 weitere: einvoice validate nennt alle." in t  # eight listed, the rest counted
+    assert "warning: the document does not pass validation (12 errors" in res.stderr
+
+
+def test_a_valid_document_has_no_problems_box_and_no_warning(tmp_path):
+    out = tmp_path / "ok.html"
+    res = run("render", SAMPLES / "ehf-invoice.xml", "-o", out)
+    assert res.exit_code == 0 and res.stderr == ""
+    assert 'id="problems"' not in out.read_text(encoding="utf-8")
+
+
+def test_the_library_page_lists_only_blocking_findings(ehf):
+    from einvoice.rules.engine import Finding, Severity
+
+    warn = Finding("PEPPOL-EN16931-R002", Severity.WARNING, "only a warning")
+    assert 'id="problems"' not in render_html(ehf, "en", [warn])
+    page = render_html(ehf, "en", [warn, Finding("BR-CO-15", Severity.FATAL, "totals <disagree>", line=12)])
+    t = unescape(text(page))
+    assert "does not pass validation (1 error)" in t and "BR-CO-15 (line 12): totals <disagree>" in t
+    assert "totals &lt;disagree&gt;" in page and "only a warning" not in t  # (escaped; warnings block nothing)
+
+
+def test_the_invoice_currency_is_named_without_an_amount_due(tmp_path):
+    # without BT-115 the currency was named nowhere, while the VAT in the accounting currency was (800.00 NOK)
+    src = _ehf_with(tmp_path, "<cbc:DocumentCurrencyCode>NOK</cbc:DocumentCurrencyCode>",
+                    "<cbc:DocumentCurrencyCode>EUR</cbc:DocumentCurrencyCode><cbc:TaxCurrencyCode>NOK</cbc:TaxCurrencyCode>")
+    data = src.read_text(encoding="utf-8").replace('currencyID="NOK"', 'currencyID="EUR"')
+    data = re.sub(r"<cbc:PayableAmount[^>]*>[^<]*</cbc:PayableAmount>", "", data)
+    src.write_text(data, encoding="utf-8")
+    t = text(render_html(load(src).invoice, "en"))
+    assert "Invoice currency EUR" in t and "The invoice states no amount due (BT-115)." in t
+    t = text(render_html(load(SAMPLES / "ehf-invoice.xml").invoice, "en"))
+    assert "Invoice currency" not in t and "Amount due 13,123.75 NOK" in t  # (named with the amount due)
+
+
+def test_the_library_render_of_a_document_says_it_does_not_pass(tmp_path):
+    import einvoice
+
+    src = _ehf_with(tmp_path, "<cbc:DueDate>2024-06-01<", "<cbc:DueDate>2024-02-30<")
+    assert 'id="problems"' in einvoice.render(src, lang="en")
+    assert 'id="problems"' in einvoice.render(src.read_bytes(), lang="en")
+    assert 'id="problems"' not in einvoice.render(SAMPLES / "ehf-invoice.xml")
+    assert 'id="problems"' not in einvoice.render(load(src).invoice)  # (a model: shown as it is)
+    with pytest.raises(ValueError):
+        einvoice.render(src, format="png")

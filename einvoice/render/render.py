@@ -15,7 +15,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation, localcontext
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 from ..errors import UnreadableInput
 from ..model.invoice import Amount, Invoice, Party, no_payment_asked  # noqa: F401 - (also read from here)
@@ -288,8 +288,30 @@ def _ac_view(ac, lang: str, cur: str | None) -> dict:
     }
 
 
-def build_view(invoice: Invoice, lang: str | None = None) -> dict:
-    """Everything the page shows, formatted for ``lang`` (default: from the seller's country)."""
+MAX_PROBLEMS = 8  # validation errors listed at the top of the page of a document that does not pass
+
+
+def _problems(findings: Iterable[Any] | None, lang: str) -> dict | None:
+    """What the page says at its top of a document that does not pass validation (``findings``: a validation's,
+    of which the blocking ones count): how many errors, the first few (gravest first, then in document order)
+    with their rule and line. None when nothing blocks."""
+    errors = [f for f in findings or () if getattr(getattr(f, "severity", None), "blocking", False)]
+    if not errors:
+        return None
+    errors.sort(key=lambda f: (f.severity.rank, f.line or 0))
+    count = (i18n.label("problems_error", lang) if len(errors) == 1
+             else i18n.label("problems_errors", lang).format(n=f"{len(errors):,}".replace(",", "\u00a0")))
+    word = i18n.label("line_word", lang)
+    items = [{"rule": f.rule, "message": _s(f.message), "where": f"{word} {f.line}" if f.line else ""}
+             for f in errors[:MAX_PROBLEMS]]
+    more = len(errors) - len(items)
+    return {"title": i18n.label("problems_title", lang).format(n=count), "items": items,
+            "more": i18n.label("problems_more", lang).format(n=more) if more else ""}
+
+
+def build_view(invoice: Invoice, lang: str | None = None, findings: Iterable[Any] | None = None) -> dict:
+    """Everything the page shows, formatted for ``lang`` (default: from the seller's country); with ``findings``
+    (a validation of the document the invoice was read from), a document that does not pass says so at the top."""
     inv = invoice
     lang = lang or i18n.default_lang(_country(inv.seller))
     if lang not in i18n.LANGS:
@@ -315,6 +337,10 @@ def build_view(invoice: Invoice, lang: str | None = None) -> dict:
         # pay, said so; accounting information, type 751, is no payment at all)
         note = L("refund") if unasked in ("credit", "owed") else L("nothing_to_pay")
         meta.append((L("due_date"), f"{fmt_date(inv.due_date, lang)} ({note})"))
+    if cur and (payable is None or payable.value is None or _s(inv.tax_currency_code) not in ("", cur)):
+        # (the amounts are in the invoice currency: named with the amount due, else here; and here too when an
+        # accounting currency is named beside the VAT in it, so that no amount is read as being in that one)
+        meta.append((L("invoice_currency"), cur))
     if buyer_ids:
         meta.append((L("customer_no"), ", ".join(buyer_ids)))
     if _s(inv.buyer_reference):
@@ -486,6 +512,7 @@ def build_view(invoice: Invoice, lang: str | None = None) -> dict:
     return {
         "lang": lang,
         "L": {k: i18n.label(k, lang) for k in i18n._T},
+        "problems": _problems(findings, lang),
         "title": title,
         "number": _s(inv.number),
         "currency": cur or "",
@@ -654,9 +681,10 @@ def _line_columns(lines: list[dict], labels: list[str]) -> list[str | None] | No
     return [None if w is None else f"{w}mm" for w in widths]
 
 
-def render_html(invoice: Invoice, lang: str | None = None) -> str:
-    """The invoice as one self-contained HTML page (inline CSS, no external resources)."""
-    view = build_view(invoice, lang)
+def render_html(invoice: Invoice, lang: str | None = None, findings: Iterable[Any] | None = None) -> str:
+    """The invoice as one self-contained HTML page (inline CSS, no external resources); with ``findings`` (the
+    document's validation), one that does not pass says so at the top, listing its first errors."""
+    view = build_view(invoice, lang, findings)
     return _environment().get_template("invoice.html.j2").render(**view)
 
 
@@ -740,5 +768,22 @@ def _notdef(pdf: bytes) -> set[str]:
                                   "render HTML instead") from None
 
 
-def render_pdf(invoice: Invoice, lang: str | None = None, pdfa: bool = True) -> bytes:
-    return html_to_pdf(render_html(invoice, lang), pdfa=pdfa)
+def render_pdf(invoice: Invoice, lang: str | None = None, pdfa: bool = True,
+               findings: Iterable[Any] | None = None) -> bytes:
+    return html_to_pdf(render_html(invoice, lang, findings), pdfa=pdfa)
+
+
+def validation_errors(doc: Any) -> list:
+    """The blocking findings of a document's validation, as ``einvoice validate`` finds them (its profile detected),
+    for :func:`render_html`: a page of a document that does not pass says so, since a value the reader could not
+    read (a date that is no date) is missing from it. A document that cannot be validated is one error saying why."""
+    from ..errors import EinvoiceError
+    from ..rules.engine import Finding, Severity
+    from ..validate import validate_document
+
+    try:
+        report = validate_document(doc)
+    except EinvoiceError as exc:
+        return [Finding("validation", Severity.FATAL, f"the document could not be validated: "
+                        f"{getattr(exc, 'reason', None) or exc}")]
+    return report.errors
