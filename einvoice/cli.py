@@ -907,6 +907,13 @@ def _show_json(path: str, doc) -> dict:
     }
 
 
+def _validation_json(errors: list) -> dict:
+    """``show --format json``'s validation: whether the document passes, its error count and first error."""
+    first = errors[0] if errors else None  # (gravest first)
+    return {"valid": first is None, "errors": len(errors),
+            "first_error": None if first is None else {"rule": first.rule, "line": first.line, "message": first.message}}
+
+
 @main.command()
 @click.argument("source", type=click.Path(path_type=Path, readable=False))
 @click.option("--format", "out_format", default="text", show_default=True, type=click.Choice(["text", "json"]),
@@ -928,7 +935,9 @@ def show(source: Path, out_format: str = "text") -> None:
     debited_account, mandate, creditor_id; card: the card number as given;
     last, with means null, what a CII document states outside its means: a
     reference without any means, a mandate and creditor id that no means is
-    a direct debit for).
+    a direct debit for), validation (valid, errors: how many, first_error: rule,
+    line, message; as einvoice validate judges it, profile detected: a value the
+    reader could not read, a date that is no date, shows as - / null).
 
     \b
     Examples:
@@ -945,10 +954,15 @@ def show(source: Path, out_format: str = "text") -> None:
         _say_error(label(source), exc)
         sys.exit(EXIT_UNREADABLE)
     inv = doc.invoice
+    from .render import validation_errors
+
+    errors = validation_errors(doc)  # (a value the reader could not read shows as '-': said why, below)
     if out_format == "json":
         import json
 
-        click.echo(json.dumps(_show_json(str(label(source)), doc), indent=2, ensure_ascii=False))
+        data = _show_json(str(label(source)), doc)
+        data["validation"] = _validation_json(errors)
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
     t = inv.totals
     vat = inv.vat_total
@@ -993,6 +1007,11 @@ def show(source: Path, out_format: str = "text") -> None:
             rows.append(("Payment", _how_to_pay(m)))
     if why is not None or not _payments(inv):
         rows.append(("Payment", "- (not a payment request)" if why and why != "nothing to pay" else "-"))
+    first = errors[0] if errors else None  # (gravest first)
+    rows.append(("Validation", "passes" if first is None else
+                 f"does not pass: {len(errors)} error{'s' if len(errors) != 1 else ''}, the first {first.rule}"
+                 f"{f' at line {first.line}' if first.line else ''}; a value that could not be read shows as '-' "
+                 "(einvoice validate lists every error)"))
     width = max(len(k) for k, _ in rows)
     for k, v in rows:  # (a value is the document's text: one line, whatever it holds, so it cannot add a row)
         click.echo(f"{k + ':':<{width + 1}} {'-' if v is None or v == '' else one_line(v, None)}")

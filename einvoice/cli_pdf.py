@@ -180,7 +180,7 @@ def render(source: Path, output: Path, lang: str | None) -> None:
     click.echo(f"wrote {_printable(output)} ({'PDF' if suffix == '.pdf' else 'HTML'}, {doc.invoice.kind_name.lower()} "
                f"{_printable(doc.invoice.number or '-')})")
     if errors:
-        first = min(errors, key=lambda f: (f.severity.rank, f.line or 0))
+        first = errors[0]  # (gravest first)
         where = f" at line {first.line}" if first.line else ""
         click.echo(f"einvoice: {_printable(_label(source))}: warning: the document does not pass validation "
                    f"({len(errors)} error{'s' if len(errors) != 1 else ''}, the first {first.rule}{where}); the page "

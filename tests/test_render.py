@@ -897,3 +897,21 @@ def test_the_library_render_of_a_document_says_it_does_not_pass(tmp_path):
     assert 'id="problems"' not in einvoice.render(load(src).invoice)  # (a model: shown as it is)
     with pytest.raises(ValueError):
         einvoice.render(src, format="png")
+
+
+def test_show_says_whether_the_document_passes(tmp_path):
+    # 'Due date: -' alone could not be told from an invoice without one: the summary says the document does not pass
+    import json
+
+    src = _ehf_with(tmp_path, "<cbc:DueDate>2024-06-01<", "<cbc:DueDate>2024-02-30<")
+    res = run("show", src)
+    assert res.exit_code == 0
+    assert "Due date:        -" in res.output
+    assert res.output.splitlines()[-1] == ("Validation:      does not pass: 3 errors, the first XSD at line 7; a value that "
+                                           "could not be read shows as '-' (einvoice validate lists every error)")
+    data = json.loads(run("show", src, "--format", "json").output)
+    assert data["due_date"] is None and data["validation"]["valid"] is False and data["validation"]["errors"] == 3
+    assert data["validation"]["first_error"]["rule"] == "XSD" and data["validation"]["first_error"]["line"] == 7
+    assert run("show", SAMPLES / "ehf-invoice.xml").output.splitlines()[-1] == "Validation:      passes"
+    ok = json.loads(run("show", SAMPLES / "ehf-invoice.xml", "--format", "json").output)["validation"]
+    assert ok == {"valid": True, "errors": 0, "first_error": None}
