@@ -1010,8 +1010,7 @@ def show(source: Path, out_format: str = "text") -> None:
     first = errors[0] if errors else None  # (gravest first)
     rows.append(("Validation", "passes" if first is None else
                  f"does not pass: {len(errors)} error{'s' if len(errors) != 1 else ''}, the first {first.rule}"
-                 f"{f' at line {first.line}' if first.line else ''}; a value that could not be read shows as '-' "
-                 "(einvoice validate lists every error)"))
+                 f"{f' at line {first.line}' if first.line else ''} (einvoice validate lists every error)"))
     width = max(len(k) for k, _ in rows)
     for k, v in rows:  # (a value is the document's text: one line, whatever it holds, so it cannot add a row)
         click.echo(f"{k + ':':<{width + 1}} {'-' if v is None or v == '' else one_line(v, None)}")
