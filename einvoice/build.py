@@ -1421,7 +1421,7 @@ def _name_input_fields(written: Invoice, findings: list[Finding], given: Invoice
             field = _given_place(field, written, given)
         given_field = gave is None or field in gave
         if not given_field and field is not None:  # (one look-up: 3,000 findings scanned
-            field = _computed_from(field, written, given, sources)  # every input field each, 13.5 s)
+            field = _computed_from(field, written, given, sources, f.rule)  # every input field each, 13.5 s)
         elif field is not None and said and (sub := _field_of_terms(type(obj := _at(written, field)), said)) \
                 and getattr(obj, sub) in (None, "", []):
             field = f"{field}.{sub}"  # (a party's finding on its BT-28 trading name, not written: seller.trading_name)
@@ -1434,6 +1434,9 @@ def _name_input_fields(written: Invoice, findings: list[Finding], given: Invoice
         if f.rule in _ROOT_FIELDS and field in (None, "type_code"):  # (a document-wide rule whose message names no
             # term, or one decided on the type code that is about another field: NL-R-001's preceding invoice)
             field = _ROOT_FIELDS[f.rule](given if given is not None else written) or field
+        if given is not None and (one := _ONE_RATE_RULE.match(f.rule)) and one[2] == "01":  # (exactly one breakdown
+            # of a category of one rate: two, as an entry of it states another rate, which is the one to mend)
+            field = _off_rate(_ONE_RATE[one[1]], _vat_sources(given, sources)) or field
         if _SELLER_ID_RULES.match(f.rule):  # (a category that needs a party's VAT identifier the input lacks)
             field = _party_lacking(f.rule, given if given is not None else written) or field
         if field is None and f.xpath and said:  # (the root, or a computed element: the input's field the message names)
@@ -1635,26 +1638,74 @@ def _given_means(field: str, written: Invoice, given: Invoice) -> str:
 _STEP = re.compile(r"[.\[]|$")  # where a field path's parents end (the whole path too)
 
 
-def _computed_from(field: str, written: Invoice, given: Invoice, sources: list) -> str | None:
+def _vat_sources(given: Invoice, sources: list) -> list:
+    """The input's VAT categories, each with its field: the lines' and the document's allowances' and charges'
+    (``sources``, filled on the first call: the caller keeps it for the document's other findings)."""
+    if not sources:
+        sources += [(f"lines[{n}].item.tax_category", ln.item.tax_category if ln.item else None)
+                    for n, ln in enumerate(given.lines)]
+        sources += [(f"allowances_charges[{n}].tax_category", ac.tax_category) for n, ac in enumerate(given.allowances_charges)]
+    return sources
+
+
+# the VAT categories of one rate, by the id their rules go by (BR-AE-05: 0; BR-O-05: none): their breakdown is one
+# (BR-AE-01 ...), so a line of such a category with another rate splits it in two
+_ONE_RATE = {"Z": "Z", "E": "E", "AE": "AE", "IC": "K", "G": "G", "O": "O"}
+_ONE_RATE_RULE = re.compile(r"BR-(Z|E|AE|IC|G|O)-(\d\d)$")
+
+
+def _one_rate_key(code: str) -> tuple[str, Decimal | None]:
+    return breakdown_key(code, None if code == "O" else Decimal(0))
+
+
+def _off_rate(code: str, sources: list) -> str | None:
+    """The rate of the first entry of a category of one rate (:data:`_ONE_RATE`) that states another one (or none,
+    where it needs 0): the entry whose breakdown is not the category's; None when every entry has the category's."""
+    want = _one_rate_key(code)
+    return next((f"{where}.rate" for where, c in sources if c is not None and (c.code or "").strip() == code
+                 and breakdown_key(c.code, c.rate) != want), None)
+
+
+@functools.cache
+def _reason_categories() -> dict[str, str]:
+    """VAT exemption reason code (BT-121) -> the VAT category it goes with (Peppol's PEPPOL-EN16931-P0104 ... P0111)."""
+    from .rules.engine import SCHEMAS, load_yaml
+
+    return {reason.upper(): category for reason, category in
+            load_yaml(SCHEMAS / "structure" / "peppol-exemptions.yaml").values()}
+
+
+def _computed_from(field: str, written: Invoice, given: Invoice, sources: list, rule: str = "") -> str | None:
     """The input a computed field comes from: a VAT breakdown's, the first line (or allowance or charge) of its
-    category; None (the message's term decides) for another one."""
+    category; None (the message's term decides) for another one. Of a category of one rate (:data:`_ONE_RATE`):
+    the taxable amount of its own breakdown (BR-AE-08), which counts every entry of the category, is about the rate
+    of an entry stating another one (whose breakdown splits off); a breakdown without the exemption reason its
+    category needs (BR-AE-10), when no entry of the category gives one, is about the category code of an entry whose
+    reason code goes with this category (an AE line's code mistyped: its VATEX-EU-AE went with that code)."""
     m = re.match(r"tax_totals\[(\d+)\]\.breakdown\[(\d+)\]", field)
     try:
         cat = written.tax_totals[int(m[1])].breakdown[int(m[2])].category if m else None
         code = (cat.code or "").strip() if cat is not None else None
     except (IndexError, AttributeError):
         return None
-    if not sources:  # (filled on the first call: the caller keeps it for the document's other findings)
-        sources += [(f"lines[{n}].item.tax_category", ln.item.tax_category if ln.item else None)
-                    for n, ln in enumerate(given.lines)]
-        sources += [(f"allowances_charges[{n}].tax_category", ac.tax_category) for n, ac in enumerate(given.allowances_charges)]
+    _vat_sources(given, sources)
     if not code:  # (a breakdown without a category: from a line or allowance without one)
         return next((where for where, c in sources if c is None or _blank(c.code)), None)
     alike = [(where, c) for where, c in sources if c is not None and (c.code or "").strip() == code]
     # (the first of its breakdown, as the breakdown was grouped: a breakdown without a rate comes from a line without
     # one, not the first S)
     key = breakdown_key(code, cat.rate)
-    return next((where for where, c in alike if breakdown_key(c.code, c.rate) == key), alike[0][0] if alike else None)
+    mine = [(where, c) for where, c in alike if breakdown_key(c.code, c.rate) == key]
+    one = _ONE_RATE_RULE.match(rule)
+    if one and _ONE_RATE[one[1]] == code:
+        if one[2] == "08" and key == _one_rate_key(code) and (off := _off_rate(code, sources)):
+            return off
+        if one[2] == "10" and all(_blank(c.exemption_reason) and _blank(c.exemption_reason_code) for _, c in alike):
+            other = next((where for where, c in sources if c is not None and (c.code or "").strip() != code
+                          and _reason_categories().get((c.exemption_reason_code or "").strip().upper()) == code), None)
+            if other is not None:
+                return f"{other}.code"
+    return mine[0][0] if mine else alike[0][0] if alike else None
 
 
 _TERM = re.compile(r"\bB[TG]-\d+\b")

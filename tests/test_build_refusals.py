@@ -1638,3 +1638,42 @@ def test_an_allowances_exemption_reason_goes_to_the_breakdown_only(fmt):
     assert not {f.rule for f in report.findings} & {"UBL-CR-480", "UBL-CR-481"}, report.findings
     text = xml.decode()
     assert text.count("VATEX-EU-132") == 1 and text.count("Exempt under section 6-22") == 1
+
+
+def _named_by(data: dict, fmt: str, policy: bool = False) -> list[tuple[str, str | None]]:
+    """(rule, the input field its message ends naming) of each finding refusing ``data``."""
+    with pytest.raises(BuildRefused) as info:
+        build_report(data, fmt, policy=policy)
+    return [(f.rule, f.message.rsplit("(input: ", 1)[1][:-1] if f.message.endswith(")") and "(input: " in f.message
+             else None) for f in info.value.findings]
+
+
+@pytest.mark.parametrize("fmt", ["peppol", "facturx-en16931"])
+@pytest.mark.parametrize("line, rate", [(0, None), (1, "5")])
+def test_a_category_of_one_rate_split_by_a_lines_rate_names_that_line(fmt, line, rate):
+    """A reverse charge line given another rate (or none) than the category's 0 splits the category's VAT breakdown in
+    two: BR-AE-01 (exactly one breakdown for AE) named no field, and BR-AE-08 on the breakdown of rate 0 (its taxable
+    amount is not the sum of every AE line) named the other line, which the caller did not change. Both name the
+    rate of the line that states another one; the findings on that line's own breakdown name that line."""
+    data = load_input(SAMPLES / "peppol-reverse-charge.yaml")
+    category = data["lines"][line]["item"]["tax_category"]
+    if rate is None:
+        category.pop("rate")
+    else:
+        category["rate"] = rate
+    named = _named_by(data, fmt)
+    own = f"lines[{line}].item.tax_category"
+    assert ("BR-AE-01", f"{own}.rate") in named, named
+    said = [field for rule, field in named if rule == "BR-AE-08"]
+    assert said and all(field is not None and field.startswith(own) for field in said), named
+
+
+def test_a_breakdown_without_the_reason_a_mistyped_code_took_names_that_code():
+    """A reverse charge line whose category code is mistyped takes its exemption reason (VATEX-EU-AE) to the breakdown
+    of that code: BR-AE-10 on the AE breakdown of the other lines (no reason) named the AE line, which the caller did
+    not change, not the code of the line whose reason goes with AE."""
+    for code in ("QQ", "K"):
+        data = load_input(SAMPLES / "peppol-reverse-charge.yaml")
+        data["lines"][0]["item"]["tax_category"]["code"] = code
+        named = _named_by(data, "peppol")
+        assert ("BR-AE-10", "lines[0].item.tax_category.code") in named, (code, named)
