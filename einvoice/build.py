@@ -1444,6 +1444,8 @@ def _name_input_fields(written: Invoice, findings: list[Finding], given: Invoice
             field = next((terms[t] for t in said if t in terms), None)
         if field is None and f.xpath and (over := _OVER.match(f.message)):
             field = _repeated_field(written, f.xpath, over, fields, paths)
+        if field is not None and field == _EITHER_FIELD.get(f.rule, ("",))[0]:
+            field = " / ".join(_EITHER_FIELD[f.rule])
         if field is not None:
             f.message = f"{f.message.rstrip()} (input: {field})"
 
@@ -1796,6 +1798,14 @@ _ROOT_FIELDS: dict[str, typing.Callable[[Invoice], str | None]] = {
     "NL-R-001": lambda inv: "preceding_invoices",
     "GR-R-004-1": lambda inv: "supporting_documents",
     "DK-R-016": lambda inv: "lines",  # (their quantities or prices: a credit note states positive amounts)
+}
+
+
+# rules comparing two of the invoice's fields, stated on the first: either may be the one to mend (a due date before
+# the issue date: the issue date mistyped as often as the due date), so both are named
+_EITHER_FIELD = {
+    "EINV-P-004": ("due_date", "issue_date"),  # (the due date before the issue date)
+    "EINV-P-005": ("due_date", "issue_date"),  # (the payment term, from one to the other, longer than the policy's)
 }
 
 

@@ -231,7 +231,7 @@ def test_a_refusal_names_its_findings_when_printed():
         einvoice.build(data, "ehf", policy=True)
     assert str(info.value).splitlines() == [
         "invoice refused: 1 finding",
-        "  EINV-P-004: The due date 2020-01-01 is before the issue date 2024-05-02. (input: due_date)"]
+        "  EINV-P-004: The due date 2020-01-01 is before the issue date 2024-05-02. (input: due_date / issue_date)"]
 
 
 def test_a_severity_prints_as_its_word_and_sorts_by_its_rank():

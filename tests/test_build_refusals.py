@@ -1677,3 +1677,13 @@ def test_a_breakdown_without_the_reason_a_mistyped_code_took_names_that_code():
         data["lines"][0]["item"]["tax_category"]["code"] = code
         named = _named_by(data, "peppol")
         assert ("BR-AE-10", "lines[0].item.tax_category.code") in named, (code, named)
+
+
+@pytest.mark.parametrize("field, date", [("issue_date", "2024-07-01"), ("due_date", "2024-04-01")])
+def test_a_due_date_before_the_issue_date_names_both_dates(field, date):
+    """EINV-P-004 (the due date before the issue date) named the due date, which it is stated on, also where the issue
+    date was the one mistyped: either may be the one to mend, as its hint says, and both are named."""
+    data = _ehf()
+    data[field] = date
+    named = _named_by(data, "ehf", policy=True)
+    assert ("EINV-P-004", "due_date / issue_date") in named, named
