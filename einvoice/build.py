@@ -1343,9 +1343,11 @@ def _empty_delivery_explained(findings: list[Finding], converted: bool = False) 
     leaves it empty, and the empty-element warning (PEPPOL-EN16931-R008, in the Factur-X profiles' rules too) told
     the caller to remove an element they never gave. It names the input's delivery and what fills it."""
     for f in findings:
-        if f.rule == "PEPPOL-EN16931-R008" and not converted and re.fullmatch(_UBL_DELIVERY, f.xpath or "") \
-                and "(input: " not in f.message:  # (UBL: a delivery given without any of its terms, written empty)
-            f.message = f"{f.message.rstrip()} (input: delivery)"
+        if f.rule == "PEPPOL-EN16931-R008" and not converted and re.fullmatch(_UBL_DELIVERY, f.xpath or "") and (
+                "(input: " not in f.message or f.message.endswith("(input: delivery)")):  # (UBL: a delivery given
+            # without any of its terms, written empty: named as the object the input gives, or here)
+            if "(input: " not in f.message:
+                f.message = f"{f.message.rstrip()} (input: delivery)"
             f.hint = "Give the delivery's date (BT-72), place or party, or leave delivery out of the input."
             continue
         if f.rule == "PEPPOL-EN16931-R008" and (f.xpath or "").endswith(_CII_DELIVERY):
@@ -1396,6 +1398,7 @@ def _name_input_fields(written: Invoice, findings: list[Finding], given: Invoice
         gave = {g[:m.start()] for g in _leaves(given.model_dump(exclude={*_NOT_CONTENT_TOP}), blank=True)
                 for m in _STEP.finditer(g)}
         gave |= {n for n in ("customization_id", "profile_id", "type_code") if not _blank(getattr(given, n, None))}
+        gave |= _objects_given(given)
     sources: list = []  # (the input's VAT categories, for the breakdowns computed from them: listed once)
     terms = None  # business term -> input field (see _term_fields), when a finding needs it
     below: dict[str, set[str]] | None = None  # xpath -> the input fields of the elements directly inside it
@@ -1448,6 +1451,19 @@ def _name_input_fields(written: Invoice, findings: list[Finding], given: Invoice
             field = " / ".join(_EITHER_FIELD[f.rule])
         if field is not None:
             f.message = f"{f.message.rstrip()} (input: {field})"
+
+
+def _objects_given(obj: ModelBase, at: str = "") -> set[str]:
+    """The input paths of the objects the input gives, an empty one too (``buyer: {contact: {}}``, written as an
+    empty cac:Contact: its finding, PEPPOL-EN16931-R008, named no field, as no value was given in it)."""
+    out: set[str] = set()
+    for name in obj.model_fields_set:
+        if name in _NOT_CONTENT_TOP and not at:
+            continue
+        for p, item in _objects_in(getattr(obj, name, None), f"{at}.{name}" if at else name):
+            out.add(p)
+            out |= _objects_given(item, p)
+    return out
 
 
 def _sibling_named(written: Invoice, field: str, said: list[str], gave: set[str] | None = None) -> str:

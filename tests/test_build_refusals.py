@@ -1687,3 +1687,20 @@ def test_a_due_date_before_the_issue_date_names_both_dates(field, date):
     data[field] = date
     named = _named_by(data, "ehf", policy=True)
     assert ("EINV-P-004", "due_date / issue_date") in named, named
+
+
+@pytest.mark.parametrize("sample, path, field", [
+    ("ehf-invoice", ("buyer", "contact", "name"), "buyer.contact"),
+    ("ehf-credit-note", ("payment_means", 0, "credit_transfers", 0, "account_id"), "payment_means[0].credit_transfers[0]"),
+])
+def test_an_object_given_empty_is_named_by_its_empty_element(sample, path, field):
+    """An object the input gives without a value in it (a buyer's contact whose name was removed) is written as an
+    empty element, which PEPPOL-EN16931-R008 finds: it named no field, as the input gave no value there; it names the
+    object."""
+    data = load_input(SAMPLES / f"{sample}.yaml")
+    obj = data
+    for step in path[:-1]:
+        obj = obj[step]
+    del obj[path[-1]]
+    named = _named_by(data, "ehf", policy=True)
+    assert ("PEPPOL-EN16931-R008", field) in named, named
