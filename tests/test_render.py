@@ -915,3 +915,14 @@ def test_show_says_whether_the_document_passes(tmp_path):
     assert run("show", SAMPLES / "ehf-invoice.xml").output.splitlines()[-1] == "Validation:      passes"
     ok = json.loads(run("show", SAMPLES / "ehf-invoice.xml", "--format", "json").output)["validation"]
     assert ok == {"valid": True, "errors": 0, "first_error": None}
+
+
+def test_a_message_quoting_a_character_no_font_draws_does_not_refuse_the_pdf(tmp_path):
+    # the box quotes the document's values in our messages: a character past Latin is named by its code point
+    from einvoice.rules.engine import Finding, Severity
+
+    inv = load(SAMPLES / "ehf-invoice.xml").invoice
+    bad = Finding("BR-CL-01", Severity.FATAL, "The type code '\U0001F600\u4e2d' is not in the list.", line=3)
+    t = unescape(text(render_html(inv, "en", [bad])))
+    assert "The type code 'U+1F600U+4E2D' is not in the list." in t
+    assert render_pdf(inv, "en", findings=[bad]).startswith(b"%PDF")

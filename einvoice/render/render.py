@@ -301,11 +301,17 @@ def _problems(findings: Iterable[Any] | None, lang: str) -> dict | None:
     count = (i18n.label("problems_error", lang) if len(errors) == 1
              else i18n.label("problems_errors", lang).format(n=f"{len(errors):,}".replace(",", "\u00a0")))
     word = i18n.label("line_word", lang)
-    items = [{"rule": f.rule, "message": _s(f.message), "where": f"{word} {f.line}" if f.line else ""}
+    items = [{"rule": f.rule, "message": _past_latin_named(_s(f.message)), "where": f"{word} {f.line}" if f.line else ""}
              for f in errors[:MAX_PROBLEMS]]
     more = len(errors) - len(items)
     return {"title": i18n.label("problems_title", lang).format(n=count), "items": items,
             "more": i18n.label("problems_more", lang).format(n=more) if more else ""}
+
+
+def _past_latin_named(text: str) -> str:
+    """A finding's message with each character past Latin (a value it quotes) written as its code point, U+XXXX:
+    a message is no content of the invoice, and a character no installed font draws would refuse the PDF."""
+    return BEYOND_LATIN.sub(lambda m: f"U+{ord(m[0]):04X}", text)
 
 
 def build_view(invoice: Invoice, lang: str | None = None, findings: Iterable[Any] | None = None) -> dict:
