@@ -26,7 +26,8 @@ amounts take a ``Decimal``, ``str`` or ``int`` directly and identifiers a ``str`
 Errors raised on purpose derive from :class:`einvoice.errors.EinvoiceError`:
 ``UnreadableInput``, ``InvalidModelInput``, ``BuildRefused`` (with ``.findings``; ``SourceInvalid``, a conversion's
 source that does not validate, is one), ``ConversionRefused`` (a conversion whose target needs terms the source
-lacks; ``.missing`` names them).
+lacks; ``.missing`` names them), ``CannotWrite`` (``build_file``'s output cannot be written: its path and the
+system's reason; an OSError too).
 
 Names are loaded on first use, so ``import einvoice`` (and the command line) start fast.
 """
@@ -143,6 +144,7 @@ _LAZY = {
     "InvalidModelInput": ("einvoice.errors", "InvalidModelInput"),
     "BuildRefused": ("einvoice.errors", "BuildRefused"),
     "SourceInvalid": ("einvoice.errors", "SourceInvalid"),
+    "CannotWrite": ("einvoice.errors", "CannotWrite"),
     "ConversionRefused": ("einvoice.syntax.convert", "ConversionRefused"),
 }
 
@@ -151,7 +153,7 @@ __all__ = ["__version__", *_LAZY]
 if TYPE_CHECKING:  # pragma: no cover
     from .build import build, build_file, load_input
     from .syntax.convert import ConversionRefused
-    from .errors import BuildRefused, EinvoiceError, InvalidModelInput, SourceInvalid, UnreadableInput
+    from .errors import BuildRefused, CannotWrite, EinvoiceError, InvalidModelInput, SourceInvalid, UnreadableInput
     from .api import attach, build_pdf, convert, extract, render
     from .model.invoice import (Address, AllowanceCharge, Amount, Contact, CreditTransfer, DocumentTotals, Identifier,
                                 Invoice, InvoiceLine, Item, Party, PaymentMeans, Price, TaxCategory)

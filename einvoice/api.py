@@ -23,7 +23,8 @@ def render(source: Any, format: str = "html", lang: str | None = None) -> str | 
     ``source`` is a path, bytes or an Invoice; ``lang`` one of en nb sv da de fr
     (default: the seller's country's language, else English). The page of a document (a path, bytes) that does
     not pass validation says so at its top, listing its first errors (values the reader could not read are
-    missing from the page); an Invoice given is shown as it is.
+    missing from the page); an Invoice given is shown as it is, once checked as ``build`` checks it
+    (InvalidModelInput for a field of the wrong type, a control character or a lone surrogate in a text).
     """
     from . import arguments, syntax
     from .model.invoice import Invoice
@@ -33,8 +34,10 @@ def render(source: Any, format: str = "html", lang: str | None = None) -> str | 
     arguments.text("lang", lang, optional=True)
     if format not in ("html", "pdf"):
         raise ValueError(f"format must be 'html' or 'pdf', not {format!r}")
-    if isinstance(source, Invoice):
-        invoice, errors = source, None
+    if isinstance(source, Invoice):  # (checked as build checks it: a field set after construction is not validated
+        from .build import to_invoice  # by the model, and a wrong type there took the page down)
+
+        invoice, errors = to_invoice(source), None
     else:
         doc = syntax.load(source)
         invoice, errors = doc.invoice, validation_errors(doc)
@@ -93,6 +96,13 @@ def convert_report(source: Source, to: str, force: bool = False, profile: str | 
 
     if to not in ("ubl", "cii"):
         raise ValueError(f"to must be 'ubl' or 'cii', not {to!r}")
+    if profile is not None:  # (before any work: an unknown profile was found only once the source was judged)
+        from .syntax.cii.writer import PROFILES as CII_PROFILES
+
+        known = UBL_PROFILES if to == "ubl" else CII_PROFILES
+        if (profile if to == "ubl" else profile.removeprefix("facturx-")) not in known:
+            raise ValueError(f"unknown {'UBL' if to == 'ubl' else 'Factur-X'} profile {profile!r} for to={to!r}; "
+                             f"expected one of: {', '.join(known)}")
     doc = syntax.load(source)
     detected, _ = detect_profile(doc)
     invoice = doc.invoice

@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from . import xmlsafe
-from .errors import BuildRefused, InvalidModelInput, UnreadableInput
+from .errors import BuildRefused, CannotWrite, InvalidModelInput, UnreadableInput
 from .model.base import ModelBase
 from .model.invoice import (
     Amount,
@@ -154,6 +154,12 @@ def load_input(path: str | Path) -> dict:
     """Read a JSON or YAML build input into a dict (InvalidModelInput / UnreadableInput on failure)."""
     import yaml
 
+    if not isinstance(path, (str, os.PathLike)) or isinstance(path, bool):
+        raise TypeError(f"load_input takes the path (str or os.PathLike) of a YAML or JSON file, not "
+                        f"{type(path).__name__} (a dict of invoice fields goes to build() as it is)")
+    if isinstance(path, str) and ("\n" in path or path.lstrip()[:1] in ("<", "{", "[")) and not os.path.lexists(path):
+        raise UnreadableInput("a str is read as a file name and this one is the text of a document: load_input reads "
+                              "a YAML or JSON file (write the text to one, or give build() a dict of invoice fields)")
     p = Path(path)
     name = str(path)
     raw, _ = xmlsafe.read_bytes(p, MAX_INPUT_BYTES)
@@ -1974,7 +1980,10 @@ def build_file(input_path: str | Path, format: str, output_path: str | Path, pol
         exc.path = str(input_path)
         raise
     report.path = str(output_path)
-    write_atomic(output_path, xml)
+    try:
+        write_atomic(output_path, xml)
+    except (OSError, ValueError, UnicodeError) as exc:  # (ValueError: a name with a NUL; UnicodeError: one the file
+        raise CannotWrite(output_path, exc) from None  # system's encoding cannot spell)
     return report
 
 

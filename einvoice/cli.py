@@ -254,7 +254,7 @@ def build(input: Path, fmt: str, output: Path | None, policy: bool = False, pdf:
     from . import xsd
     from .build import build_file
     from .cli_pdf import unwritable
-    from .errors import BuildRefused, EinvoiceError
+    from .errors import BuildRefused, CannotWrite, EinvoiceError
 
     xsd.one_document()  # the written document is the one validated: its UBL schema set compiled for it alone
 
@@ -264,6 +264,8 @@ def build(input: Path, fmt: str, output: Path | None, policy: bool = False, pdf:
     except BuildRefused as exc:
         refused(input, exc, older=output if existed else None)
         sys.exit(EXIT_INVALID)
+    except CannotWrite as exc:  # (the output's error, said as any command says it)
+        unwritable(output, exc)
     except EinvoiceError as exc:
         _say_error(input, exc)
         if existed:

@@ -52,8 +52,14 @@ class UnreadableInput(EinvoiceError):
 
     def __init__(self, reason: str, path: str | None = None):
         self.reason = one_line(reason)
-        self.path = path
-        super().__init__(f"{path}: {self.reason}" if path else self.reason)
+        self.path = path  # (as given; the message shows it on one line, bounded: a name with a line break, or text
+        # given where a file name belongs, made a message of many lines)
+        super().__init__(f"{_shown_path(path)}: {self.reason}" if path else self.reason)
+
+
+def _shown_path(path: object, limit: int = 300) -> str:
+    s = printable(path)
+    return s if len(s) <= limit else s[: limit - 3] + "..."
 
 
 class BuildRefused(EinvoiceError):
@@ -79,6 +85,24 @@ class SourceInvalid(BuildRefused):
     would issue the same errors in another syntax, or mask them). Nothing was converted."""
 
     HEAD = "the source does not validate, nothing converted"
+
+
+class CannotWrite(EinvoiceError, OSError):
+    """An output file that cannot be written (a folder, no permission, a missing folder it may not make, a full disk,
+    a name the system refuses): its path and the system's reason, on one line; nothing was written. An OSError too,
+    with the system's errno, as the error of writing it directly would be."""
+
+    def __init__(self, path: object, exc: BaseException):
+        reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__  # (the system's words)
+        if isinstance(exc, UnicodeError):
+            reason = "the name cannot be written in the file system's encoding"
+        elif isinstance(exc, ValueError):
+            reason = "the name holds a NUL character" if "null" in str(exc) else str(exc)
+        self.path, self.reason = path, one_line(reason)
+        super().__init__(getattr(exc, "errno", None), self.reason)  # (.errno, .strerror as an OSError has them)
+
+    def __str__(self) -> str:
+        return f"{_shown_path(self.path)}: cannot write the output ({self.reason}); nothing written"
 
 
 class InvalidModelInput(EinvoiceError):

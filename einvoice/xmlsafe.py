@@ -196,10 +196,13 @@ def read_bytes(source: str | Path | bytes, max_bytes: int | None = None) -> tupl
     elif hasattr(source, "read"):  # a file object opened in binary mode: read no further than the limit
         name = getattr(source, "name", None)
         name = name if isinstance(name, str) else None
-        first = source.read(0)
-        if not isinstance(first, bytes):
-            raise TypeError("the file object gives text, not bytes: open it in binary mode ('rb')")
-        data = read_limited(source, max_bytes, name)
+        try:
+            first = source.read(0)
+            if not isinstance(first, bytes):
+                raise TypeError("the file object gives text, not bytes: open it in binary mode ('rb')")
+            data = read_limited(source, max_bytes, name)
+        except (OSError, ValueError) as exc:  # (a closed file, a connection reset: said as a path's read error is)
+            raise UnreadableInput(f"cannot read the file object ({_os_reason(exc)})", name) from None
     elif not isinstance(source, (str, os.PathLike)) or isinstance(source, bool):
         raise TypeError(f"expected XML as bytes, a file path (str or os.PathLike) or a binary file object, "
                         f"not {type(source).__name__}")

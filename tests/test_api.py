@@ -244,3 +244,101 @@ def test_a_severity_prints_as_its_word_and_sorts_by_its_rank():
     report = einvoice.validate(ROOT / "samples" / "ehf-invoice.xml")
     as_dict = report.as_dict()
     assert json.loads(json.dumps(as_dict))["status"] == "valid" and as_dict["profile_reason"] == report.profile_reason
+
+
+# --------------------------------------------------------------------------- misuse: errors of ours, one line each
+
+def _small_invoice():
+    return einvoice.Invoice(number="1", issue_date="2024-05-02", currency_code="NOK",
+                            payment_means=[einvoice.PaymentMeans(code="30")],
+                            lines=[einvoice.InvoiceLine(id="1", quantity=1, price=einvoice.Price(net_amount="10"))])
+
+
+def test_render_checks_an_invoice_given_as_build_does():
+    # a field set after construction is not validated by the model: render raised AttributeError / TypeError, and a
+    # lone surrogate gave a page that could not be encoded (UnicodeEncodeError from the PDF)
+    inv = _small_invoice()
+    inv.payment_means[0].code = 30
+    with pytest.raises(einvoice.InvalidModelInput):
+        einvoice.render(inv)
+    inv = _small_invoice()
+    inv.lines = None
+    with pytest.raises(einvoice.InvalidModelInput):
+        einvoice.render(inv)
+    inv = einvoice.Invoice(number="2024-1", seller=einvoice.Party(name="Acme \ud800 AS"))
+    for fmt in ("html", "pdf"):
+        with pytest.raises(einvoice.InvalidModelInput, match=r"seller\.name: contains the character U\+D800"):
+            einvoice.render(inv, format=fmt)
+    assert "Acme" in einvoice.render(_small_invoice().model_copy(update={"seller": einvoice.Party(name="Acme AS")}))
+
+
+@pytest.mark.parametrize("out, reason", [
+    ("{tmp}", "it is a folder; name a file to write"),
+    ("/proc/no-such-folder/x.xml", "No such file or directory"),
+    ("{tmp}/a\0b.xml", "the name holds a NUL character"),
+    ("{tmp}/" + "n" * 300 + ".xml", "File name too long"),
+])
+def test_build_file_says_which_output_cannot_be_written(tmp_path, out, reason):
+    from einvoice.errors import CannotWrite
+
+    out = out.format(tmp=tmp_path)
+    before = sorted(p.name for p in tmp_path.iterdir())
+    with pytest.raises(CannotWrite) as caught:
+        einvoice.build_file(SAMPLES / "ehf-invoice.yaml", "ehf", out)
+    exc = caught.value
+    assert isinstance(exc, OSError) and isinstance(exc, einvoice.EinvoiceError)
+    text = str(exc)
+    assert len(text.splitlines()) == 1 and reason in text and text.endswith("; nothing written")
+    assert text.startswith(out.replace("\0", "\\x00")[:40])  # (named as given, not as a temporary file)
+    assert sorted(p.name for p in tmp_path.iterdir()) == before  # no file left
+
+
+def test_a_file_name_with_a_line_break_is_one_line_in_the_message():
+    with pytest.raises(einvoice.UnreadableInput) as caught:
+        einvoice.validate("/tmp/no\nsuch.xml")
+    assert str(caught.value) == "/tmp/no\\x0asuch.xml: cannot read file (no such file or folder)"
+    assert caught.value.path == "/tmp/no\nsuch.xml"  # (the path as given)
+
+
+@pytest.mark.parametrize("arg", [None, 5, b"samples/ehf-invoice.yaml", True])
+def test_load_input_names_its_argument_when_of_another_type(arg):
+    with pytest.raises(TypeError, match=r"^load_input takes the path \(str or os.PathLike\) of a YAML or JSON file"):
+        einvoice.load_input(arg)
+
+
+@pytest.mark.parametrize("text", ["number: '1'\nissue_date: 2024-05-02\n", '{"number": "1"}',
+                                  (SAMPLES / "ehf-invoice.xml").read_text(encoding="utf-8")])
+def test_load_input_of_a_documents_text_says_it_reads_a_file(text):
+    with pytest.raises(einvoice.UnreadableInput) as caught:
+        einvoice.load_input(text)
+    message = str(caught.value)
+    assert len(message.splitlines()) == 1 and len(message) < 300
+    assert "load_input reads a YAML or JSON file" in message
+
+
+def test_a_file_object_that_cannot_be_read_is_unreadable_input(tmp_path):
+    f = open(SAMPLES / "ehf-invoice.xml", "rb")
+    f.close()
+    with pytest.raises(einvoice.UnreadableInput, match=r"cannot read the file object \(.*closed file"):
+        einvoice.validate(f)
+
+    class Flaky:
+        name = "upload.xml"
+
+        def read(self, n=-1):
+            if n == 0:
+                return b""
+            raise ConnectionResetError(104, "Connection reset by peer")
+
+    with pytest.raises(einvoice.UnreadableInput, match=r"^upload.xml: cannot read the file object \(Connection reset"):
+        einvoice.validate(Flaky())
+
+
+def test_convert_checks_its_profile_before_reading_the_source():
+    bare = b'<Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"/>'
+    with pytest.raises(ValueError, match=r"unknown UBL profile 'nope' for to='ubl'"):
+        einvoice.convert(bare, "ubl", profile="nope")
+    with pytest.raises(ValueError, match=r"unknown Factur-X profile 'ehf' for to='cii'"):
+        einvoice.convert(bare, "cii", profile="ehf")
+    with pytest.raises(einvoice.SourceInvalid):  # (a known profile: the source is judged)
+        einvoice.convert(bare, "cii", profile="facturx-basic")

@@ -7,6 +7,8 @@ written, reports that were not UTF-8, impossible dates taken as valid, broken ex
 
 from __future__ import annotations
 
+import errno
+
 import io
 import json
 import multiprocessing
@@ -1361,9 +1363,9 @@ def test_misused_outputs_are_refused_in_one_line_and_write_nothing(tmp_path, mon
     with pytest.raises(ValueError, match="is the input file; refused"):
         einvoice.build_file(own, "ehf", own)
     assert own.read_bytes() == sample.read_bytes()
-    with pytest.raises(IsADirectoryError, match="it is a folder; name a file to write") as info:
+    with pytest.raises(einvoice.CannotWrite, match="it is a folder; name a file to write") as info:
         einvoice.build_file(own, "ehf", tmp_path)
-    assert ".tmp" not in str(info.value)
+    assert ".tmp" not in str(info.value) and info.value.errno == errno.EISDIR and isinstance(info.value, OSError)
     for args in (["build", sample, "-f", "ehf", "-o", "-"], ["convert", SAMPLES / "ehf-invoice.xml", "--to", "cii", "-o", "-"]):
         res = cli(*args)
         assert res.exit_code == 2 and "- (standard output) is not taken here" in one_line(res), res.output
