@@ -815,7 +815,14 @@ def _payments(inv) -> list:
     """How the invoice asks to be paid: its payment means, and what a CII settlement states for the document
     outside them (without any means: a reference, mandate or creditor identifier; a mandate and creditor
     identifier when no means is a direct debit), last, as an entry of its own (no means code)."""
-    return [*inv.payment_means, *(m for m in (inv.payment_without_means,) if m is not None)]
+    return [*inv.payment_means, *(m for m in (inv.payment_without_means,) if m is not None and _states_any(m))]
+
+
+def _states_any(m) -> bool:
+    """Whether the document's payment terms outside its means state anything: an empty ram:PaymentReference or
+    ram:DirectDebitMandateID is read (the rules see the element), and gave a payment row saying nothing."""
+    dd = m.direct_debit
+    return any((v or "").strip() for v in (m.remittance_information, dd and dd.mandate_reference, dd and dd.creditor_id))
 
 
 def _no_request(inv) -> str | None:
@@ -879,16 +886,16 @@ def _show_json(path: str, doc) -> dict:
         return d.isoformat() if d else None
 
     return {
-        "path": path, "kind": "credit-note" if inv.is_credit else "invoice", "number": inv.number,
-        "type_code": inv.type_code, "syntax": doc.syntax.value, "issue_date": day(inv.issue_date),
-        "due_date": day(inv.due_date), "payment_terms": inv.payment_terms, "currency": inv.currency_code,
+        "path": path, "kind": "credit-note" if inv.is_credit else "invoice", "number": text(inv.number),
+        "type_code": text(inv.type_code), "syntax": doc.syntax.value, "issue_date": day(inv.issue_date),
+        "due_date": day(inv.due_date), "payment_terms": inv.payment_terms, "currency": text(inv.currency_code),
         "seller": party(inv.seller), "buyer": party(inv.buyer), "payee": party(inv.payee),
         "seller_contact": None if contact is None else {"name": text(contact.name), "telephone": text(contact.telephone),
                                                         "email": text(contact.email)},
-        "customer_number": [i.value for i in (inv.buyer.identifiers if inv.buyer else []) if i.value],
-        "buyer_reference": inv.buyer_reference, "order_reference": inv.purchase_order_reference,
+        "customer_number": [text(i.value) for i in (inv.buyer.identifiers if inv.buyer else []) if text(i.value)],
+        "buyer_reference": text(inv.buyer_reference), "order_reference": text(inv.purchase_order_reference),
         "lines": len(inv.lines),
-        "tax_currency": inv.tax_currency_code,
+        "tax_currency": text(inv.tax_currency_code),
         "totals": {"net": amount(t.tax_exclusive_amount) if t else None,
                    "vat": amount(inv.vat_total.tax_amount) if inv.vat_total else None,
                    "vat_accounting": amount(inv.vat_total_accounting.tax_amount) if inv.vat_total_accounting else None,
@@ -897,14 +904,14 @@ def _show_json(path: str, doc) -> dict:
                    "rounding": amount(t.rounding_amount) if t else None,
                    "amount_due": amount(t.payable_amount) if t else None},
         "payment_requested": _no_request(inv) is None,
-        "payment": [{"means": text(m.code), "accounts": [ct.account_id for ct in m.credit_transfers if ct.account_id],
-                     "credit_transfers": [{"account": ct.account_id, "bic": ct.service_provider_id,
-                                           "account_name": ct.account_name} for ct in m.credit_transfers],
-                     "reference": m.remittance_information,
+        "payment": [{"means": text(m.code), "accounts": [text(ct.account_id) for ct in m.credit_transfers if text(ct.account_id)],
+                     "credit_transfers": [{"account": text(ct.account_id), "bic": text(ct.service_provider_id),
+                                           "account_name": text(ct.account_name)} for ct in m.credit_transfers],
+                     "reference": text(m.remittance_information),
                      "direct_debit": None if m.direct_debit is None else {
-                         "debited_account": m.direct_debit.debited_account_id, "mandate": m.direct_debit.mandate_reference,
-                         "creditor_id": m.direct_debit.creditor_id},
-                     "card": None if m.card is None else m.card.primary_account_number}
+                         "debited_account": text(m.direct_debit.debited_account_id),
+                         "mandate": text(m.direct_debit.mandate_reference), "creditor_id": text(m.direct_debit.creditor_id)},
+                     "card": None if m.card is None else text(m.card.primary_account_number)}
                     for m in _payments(inv)],
     }
 
@@ -932,7 +939,9 @@ def show(source: Path, out_format: str = "text") -> None:
     currency), totals (net, vat, vat_accounting: the VAT total in the
     accounting currency, total, prepaid, rounding, amount_due; amounts as
     decimal strings), payment_requested (false for a credit note or nothing or less
-    than nothing due), payment (one per payment means: means, accounts,
+    than nothing due; payment then still lists what the document states, which the
+    text leaves out: a credit note's account is where a refund may go, not one to
+    pay to), payment (one per payment means: means, accounts,
     credit_transfers: account, bic, account_name; reference, direct_debit:
     debited_account, mandate, creditor_id; card: the card number as given;
     last, with means null, what a CII document states outside its means: a
@@ -1001,7 +1010,8 @@ def show(source: Path, out_format: str = "text") -> None:
         if m is inv.payment_without_means:  # (what a CII settlement states outside any means: rows of their own)
             if not inv.payment_means and m.remittance_information:  # (the document's reference, BT-83)
                 rows.append(("Payment", f"reference {m.remittance_information} (it states no payment means)"))
-            if (dd := m.direct_debit) is not None:  # (a mandate no means is a direct debit for, or without any means)
+            if (dd := m.direct_debit) is not None and ((dd.mandate_reference or "").strip() or (dd.creditor_id or "").strip()):
+                # (a mandate no means is a direct debit for, or without any means)
                 why_own = "none of its payment means is a direct debit" if inv.payment_means else "it states no payment means"
                 rows.append(("Direct debit", f"mandate {dd.mandate_reference or '-'}, creditor id {dd.creditor_id or '-'} "
                                              f"(the document's: {why_own})"))

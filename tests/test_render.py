@@ -926,3 +926,40 @@ def test_a_message_quoting_a_character_no_font_draws_does_not_refuse_the_pdf(tmp
     t = unescape(text(render_html(inv, "en", [bad])))
     assert "The type code 'U+1F600U+4E2D' is not in the list." in t
     assert render_pdf(inv, "en", findings=[bad]).startswith(b"%PDF")
+
+
+def _fx_with(tmp_path, changes: list[tuple[str, str]], name: str = "fx.xml") -> Path:
+    data = (SAMPLES / "facturx-en16931.xml").read_text(encoding="utf-8")
+    for old, new in changes:
+        assert re.search(old, data, re.S), old
+        data = re.sub(old, new, data, count=1, flags=re.S)
+    path = tmp_path / name
+    path.write_text(data, encoding="utf-8")
+    return path
+
+
+def test_show_lists_no_payment_row_for_empty_payment_elements(tmp_path):
+    # an empty ram:PaymentReference without any means left out the Payment row (every other document prints
+    # 'Payment: -'), and an empty ram:DirectDebitMandateID added 'Direct debit: mandate -, creditor id -'
+    import json
+
+    no_means = _fx_with(tmp_path, [(r"<ram:PaymentReference>FA-2024-0571</ram:PaymentReference>",
+                                    "<ram:PaymentReference/>"),
+                                   (r"<ram:SpecifiedTradeSettlementPaymentMeans>.*?</ram:SpecifiedTradeSettlementPaymentMeans>", "")])
+    out = run("show", no_means).output
+    assert "Payment:         -" in out.splitlines()
+    assert json.loads(run("show", no_means, "--format", "json").output)["payment"] == []
+    mandate = _fx_with(tmp_path, [(r"<ram:SpecifiedTradePaymentTerms>",
+                                   "<ram:SpecifiedTradePaymentTerms><ram:DirectDebitMandateID/>")], "mandate.xml")
+    out = run("show", mandate).output
+    assert "Direct debit" not in out and "reference FA-2024-0571" in out
+
+
+def test_show_json_gives_identifiers_and_references_on_one_line(tmp_path):
+    # names were made one line in the JSON, the number, references and accounts kept the XML's line breaks
+    import json
+
+    src = _ehf_with(tmp_path, "<cbc:PaymentID>1002344</cbc:PaymentID>", "<cbc:PaymentID>1002\n   344</cbc:PaymentID>")
+    data = json.loads(run("show", src, "--format", "json").output)
+    assert data["payment"][0]["reference"] == "1002 344"
+    assert "reference 1002 344" in run("show", src).output  # (the text form: as before)
