@@ -957,15 +957,28 @@ def check_written(data: bytes, profile: str, path: str | None = None, policy: bo
     date and credit-note reference, ``rules.policy.house.ISSUING``)."""
     from .validate import validate_document
 
+    from .profiles import rules_for
+    from .rules.engine import run_rules
+    from .rules.policy.house import ISSUING
+
     doc = read_written(data, path) if doc is None else doc
     report = validate_document(doc, profile=profile, schema=True, policy=policy)
+    # payment details, due date and credit-note reference are checked on every invoice issued, whatever the
+    # configuration says of them: with the policy (as configured) it may only make them graver, not switch them off
+    # or lower them (an "off" EINV-P-010 wrote an invoice paying into a wrong account, with --policy only)
+    issuing = [r for r in rules_for(["policy"]) if r.id in ISSUING]
     if not policy:
-        # payment details, due date and credit-note reference are checked on every invoice issued
-        from .profiles import rules_for
-        from .rules.engine import run_rules
-        from .rules.policy.house import ISSUING
-
-        run_rules(doc, [r for r in rules_for(["policy"]) if r.id in ISSUING], report)
+        run_rules(doc, issuing, report)
+    else:
+        own = Report(path=report.path, profile=report.profile, syntax=report.syntax)
+        run_rules(doc, issuing, own)  # (unconfigured: their own severities)
+        configured = {(f.rule, f.xpath): f for f in report.findings if f.rule in ISSUING}
+        for f in own.findings:
+            mine = configured.get((f.rule, f.xpath))
+            if mine is None:
+                report.findings.append(f)
+            elif f.severity.rank < mine.severity.rank:
+                mine.severity = f.severity
     _check_other_facturx_releases(doc, profile, report)
     return report
 

@@ -187,17 +187,23 @@ _IBAN_SHAPE = re.compile(r"[A-Za-z]{2}[0-9]{2}[A-Za-z0-9]+")
 _SEPARATORS = re.compile(r"[-./]")  # what a typed account may hold besides its letters and digits (and spaces)
 
 
-def account_kind(value: str, country: str | None) -> tuple[str, bool] | None:
+def account_kind(value: str, country: str | None, giro: str | None = None) -> tuple[str, bool] | None:
     """(kind, valid) for an account we know how to check, None when we cannot judge it. An IBAN written with
     separators (dashes, dots), invisible marks or other scripts' digits is judged by its letters and digits, and not
     valid however its check digits come out: in a payment file it is refused as written (spaces, the printed form's
     groups, are left out); so is one with the check digits 00, 01 or 99, which ISO 13616's MOD 97-10 never makes.
-    A national account of a Norwegian payee is 11 digits (a digit dropped or doubled is refused)."""
+    A national account of a Norwegian payee is 11 digits (a digit dropped or doubled is refused). An account its
+    branch identifier names a Swedish giro (``giro``: SE:BANKGIRO, SE:PLUSGIRO) is judged as one, whatever it holds:
+    a bankgiro number of 7 or 8 digits, a plusgiro number of 2 to 8, Luhn's check digit last (a valid IBAN there is
+    an IBAN)."""
     v = re.sub(r"\s", "", value or "")
     if not v:
         return None
     bare, plain = _as_typed(v)
     alnum = _SEPARATORS.sub("", bare)
+    declared = GIRO.get((giro or "").strip().upper())
+    if declared and not (_IBAN_SHAPE.fullmatch(alnum) and iban.is_valid(alnum)):
+        return _giro_kind(bare, alnum, plain, declared)
     if _IBAN_SHAPE.fullmatch(alnum):
         try:
             iban.validate(alnum)
@@ -223,6 +229,17 @@ def account_kind(value: str, country: str | None) -> tuple[str, bool] | None:
                 "plusgiro number" if dash == len(bare) - 2 else "plusgiro/bankgiro number")
         return kind + odd, plain and luhn.is_valid(digits)
     return None
+
+
+def _giro_kind(bare: str, alnum: str, plain: bool, declared: str) -> tuple[str, bool]:
+    """A Swedish giro number named so by its branch identifier: digits (a dash before the last four of a bankgiro,
+    before the last one of a plusgiro, as they are printed) of the kind's length, Luhn's check digit last."""
+    shortest = 7 if declared == "bankgiro" else 2
+    kind = f"{declared} number ({shortest} to 8 digits)"
+    if not _digits(alnum):
+        return f"{kind}, written with other characters than digits", False
+    odd = "" if plain else _WRITTEN_ODDLY
+    return kind + odd, bool(plain and shortest <= len(alnum) <= 8 and luhn.is_valid(alnum))
 
 
 def electronic_form(value: str | None) -> tuple[str, str, str] | None:

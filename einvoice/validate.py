@@ -105,8 +105,9 @@ def validate_document(doc: Document, profile: str = "auto", schema: bool = True,
         layers = PROFILES[profile].layers
         reason = reason or "chosen by the caller"
         if policy:
-            layers = (*layers, "policy")
             reason += "; with the house policy"
+    if policy and "policy" not in layers:  # (the layers given too: policy=True with layers=[...] dropped it, unsaid)
+        layers = (*layers, "policy")
     if doc.root is None and any(tree_only(name) for name in layers):
         doc = written(doc)
     doc.profile = profile

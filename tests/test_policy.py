@@ -529,3 +529,68 @@ def test_an_iban_or_rf_reference_in_printed_groups_is_named_with_its_electronic_
     pm.credit_transfers[0].account_id = "NO93 8601 1117 948"  # (a wrong check digit: EINV-P-010's, not this one)
     got = findings(inv)
     assert "EINV-P-010" in got and "EINV-P-018" not in got
+
+
+# --------------------------------------------------------------------------- issuing, layers, giro, no payment asked
+
+def test_the_configuration_cannot_switch_off_the_checks_every_issued_invoice_gets(tmp_path, monkeypatch):
+    # with --policy, an "off" EINV-P-010 or "info" EINV-P-004 wrote an invoice paying into a wrong account or due
+    # before it was issued; without --policy the same input was refused
+    from pathlib import Path
+
+    import einvoice
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "einvoice.toml").write_text('[rules]\nEINV-P-004 = "info"\nEINV-P-010 = "off"\nEINV-P-001 = "off"\n',
+                                           encoding="utf-8")
+    data = einvoice.load_input(Path(__file__).resolve().parents[1] / "samples" / "ehf-invoice.yaml")
+    data["payment_means"][0]["credit_transfers"][0]["account_id"] = "15031111208"  # (its check digit wrong)
+    for policy in (False, True):
+        with pytest.raises(einvoice.BuildRefused) as refused:
+            einvoice.build(data, "ehf", policy=policy)
+        assert [(f.rule, f.severity.value) for f in refused.value.findings] == [("EINV-P-010", "error")]
+    data["payment_means"][0]["credit_transfers"][0]["account_id"] = "15031111207"
+    data["due_date"] = "2024-04-01"  # (issued 2024-05-02)
+    with pytest.raises(einvoice.BuildRefused) as refused:
+        einvoice.build(data, "ehf", policy=True)
+    assert [(f.rule, f.severity.value) for f in refused.value.findings] == [("EINV-P-004", "error")]
+
+
+def test_policy_true_adds_the_policy_to_the_layers_given():
+    inv = good_invoice(buyer_reference=None, buyer=Party(name="Kunde AS", address=Address(country_code="NO")))
+    report = validate_document(Document(inv, Syntax.UBL), schema=False, layers=("en16931",), policy=True)
+    assert "EINV-P-001" in {f.rule for f in report.findings}  # (was left out, unsaid)
+
+
+@pytest.mark.parametrize("account, branch, ok", [
+    ("56781230", "SE:BANKGIRO", True), ("5678-1230", "SE:BANKGIRO", True),
+    ("1234567890", "SE:BANKGIRO", False),  # 10 digits: no bankgiro number (was not judged)
+    ("26", "SE:BANKGIRO", False),  # Luhn-valid, but two digits (was valid)
+    ("BG 5678-1230", "SE:BANKGIRO", False),  # (was called an IBAN)
+    ("26", "SE:PLUSGIRO", True), ("123456789", "SE:PLUSGIRO", False),
+])
+def test_a_giro_named_by_its_branch_id_is_judged_as_that_giro(account, branch, ok):
+    inv = good_invoice(payment_means=[PaymentMeans(code="30", remittance_information="1234567897", credit_transfers=[
+        CreditTransfer(account_id=account, service_provider_id=branch)])])
+    report = validate_document(Document(inv, Syntax.UBL), schema=False, layers=("policy",))
+    bad = [f for f in report.findings if f.rule == "EINV-P-010"]
+    assert not bad if ok else len(bad) == 1 and ("bankgiro" if "BANK" in branch else "plusgiro") in bad[0].message
+
+
+@pytest.mark.parametrize("payable", ["0.00", "-10.00"])
+def test_no_due_date_or_terms_are_asked_of_an_invoice_that_asks_no_payment(payable):
+    inv = good_invoice(due_date=None, payment_terms=None,
+                       totals=DocumentTotals(payable_amount=Amount(value=Decimal(payable), currency_id="NOK")))
+    assert not {"EINV-P-003", "EINV-P-006"} & findings(inv)
+    inv = good_invoice(due_date=None, payment_terms=None)
+    assert {"EINV-P-003", "EINV-P-006"} <= findings(inv)  # (an invoice with something to pay: asked)
+
+
+def test_a_cii_document_missing_its_one_payment_reference_is_one_finding():
+    means = [PaymentMeans(code="58", credit_transfers=[CreditTransfer(account_id="NO9386011117947")]),
+             PaymentMeans(code="58", credit_transfers=[CreditTransfer(account_id="NO9386011117947")])]
+    inv = good_invoice(payment_means=means)
+    report = validate_document(Document(inv, Syntax.CII), schema=False, layers=("policy",))
+    assert [f.rule for f in report.findings].count("EINV-P-009") == 1
+    report = validate_document(Document(good_invoice(payment_means=means), Syntax.UBL), schema=False, layers=("policy",))
+    assert [f.rule for f in report.findings].count("EINV-P-009") == 2  # (UBL: a reference per means)

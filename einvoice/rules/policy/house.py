@@ -67,12 +67,18 @@ def seller_contact(doc):
         yield contact if contact is not None else seller
 
 
+def _asks_payment(inv) -> bool:
+    """Whether the document asks to be paid: not a credit note, nor an amount due of zero or less, nor type 751 (the
+    model's ``no_payment_asked``; the page and ``show`` state no due date for those)."""
+    from ...model.invoice import no_payment_asked  # (the model is read by the rules of this layer anyway)
+
+    return no_payment_asked(inv) is None
+
+
 @RULES.rule("EINV-P-003")
 def due_date_present(doc):
     inv = doc.invoice
-    if inv.is_credit:
-        return
-    if inv.due_date is None:
+    if inv.due_date is None and _asks_payment(inv):  # (a due date of nothing to pay: none to ask)
         yield inv, "due_date"
 
 
@@ -109,14 +115,14 @@ def due_date_within_term(doc):
 @RULES.rule("EINV-P-006")
 def payment_terms_stated(doc):
     inv = doc.invoice
-    if not inv.is_credit and not _given(inv.payment_terms):
+    if not _given(inv.payment_terms) and _asks_payment(inv):
         yield inv, "payment_terms"
 
 
 @RULES.rule("EINV-P-007")
 def late_interest_stated(doc):
     inv = doc.invoice
-    if not _config(doc).require_late_interest or inv.is_credit:
+    if not _config(doc).require_late_interest or not _asks_payment(inv):
         return
     text = " ".join(filter(None, [inv.payment_terms, *[n.text for n in inv.notes]]))
     if not INTEREST_WORDS.search(text):
@@ -153,6 +159,8 @@ def payment_reference_present(doc):
     for _i, pm, code in refs.payments_into_account(doc.invoice):
         if not _given(pm.remittance_information):
             yield pm, "remittance_information", {"code": code}
+            if doc.syntax == "cii":  # (CII states one reference for all its payment means: missing once)
+                return
 
 
 @RULES.rule("EINV-P-010")
@@ -161,8 +169,7 @@ def account_valid(doc):
     country = _country(inv.payee) or _country(inv.seller)
     for pm in inv.payment_means:
         for ct in pm.credit_transfers:  # (a Swedish giro says so in its branch id, whoever the payee: SE:BANKGIRO)
-            giro = (ct.service_provider_id or "").strip().upper() in refs.GIRO
-            judged = refs.account_kind(ct.account_id or "", "SE" if giro else country)
+            judged = refs.account_kind(ct.account_id or "", country, giro=ct.service_provider_id)
             if judged and not judged[1]:
                 yield ct, "account_id", {"kind": judged[0], "value": ct.account_id}
 
