@@ -12,8 +12,9 @@
 The nearest file upwards from the working folder wins; without one, defaults apply. An einvoice.toml that is
 there but cannot be read (no permission, a folder, a named pipe, a link to nothing) or parsed is an error, as is a
 pyproject.toml that cannot be read, or that evidently holds [tool.einvoice] and cannot be parsed.
-The cross-invoice checks of a batch (EINV-X-*) take their setting from ``rules`` too. An unknown key, an unknown rule id or a value of the
-wrong kind is an error (:class:`ConfigError`, one line naming the file), never ignored.
+The cross-invoice checks of a batch (EINV-X-*) take their setting from ``rules`` too. An unknown key, an unknown
+rule id, a setting or rule written twice (due-days and due_days; EINV-P-005 and einv-p-005) or a value of the wrong
+kind is an error (:class:`ConfigError`, one line naming the file), never ignored.
 """
 
 from __future__ import annotations
@@ -67,12 +68,17 @@ def parse(data: dict, source: str | None = None) -> PolicyConfig:
     def fail(reason: str):
         raise ConfigError(reason, source)
 
+    spelt: dict[str, str] = {}  # setting -> its key as written (due-days, due_days, or a mix of the two)
     for key in data:
-        if str(key).replace("_", "-") not in KEYS:
+        name = str(key).replace("_", "-")
+        if name not in KEYS:
             fail(f"unknown setting {key!r} (known: {', '.join(KEYS)})")
+        if name in spelt:  # (one of the two values would not apply)
+            fail(f"{spelt[name]!r} and {key!r} are one setting written twice: keep one")
+        spelt[name] = key
 
     def get(name, default):
-        return data.get(name, data.get(name.replace("-", "_"), default))
+        return data[spelt[name]] if name in spelt else default
 
     def days(name, default):
         value = get(name, default)
@@ -90,8 +96,12 @@ def parse(data: dict, source: str | None = None) -> PolicyConfig:
         fail("rules must be a table of rule id = setting")
     known = configurable_rules()
     rules = {}
+    spelt_rule: dict[str, str] = {}  # rule id -> its key as written (EINV-P-005, einv-p-005, " EINV-P-005")
     for rule, value in table.items():
         rid = str(rule).strip().upper()
+        if rid in spelt_rule:  # (one of the two settings would not apply)
+            fail(f"rules: {spelt_rule[rid]!r} and {rule!r} are one rule written twice: keep one")
+        spelt_rule[rid] = rule
         if rid not in known:
             policy = sorted(known - set(OTHER_RULES))  # (from the house policy's table: never behind it)
             fail(f"rule {rule!r} cannot be configured (configurable: {policy[0]} ... {policy[-1]}, "

@@ -79,6 +79,41 @@ def test_unknown_keys_and_values_are_one_line_errors(folder, text, says):
     assert len(lines) == 1 and lines[0].startswith("einvoice: ") and says in lines[0]
 
 
+@pytest.mark.parametrize("name, text, says", [
+    ("einvoice.toml", "due-days = 40\ndue_days = 10\n", "'due-days' and 'due_days' are one setting written twice"),
+    ("einvoice.toml", "[einvoice]\nconsumer_due_days = 5\nconsumer-due_days = 9\n",
+     "'consumer_due_days' and 'consumer-due_days' are one setting written twice"),
+    ("einvoice.toml", "require-late-interest = true\nrequire_late_interest = false\n",
+     "'require-late-interest' and 'require_late_interest' are one setting written twice"),
+    ("einvoice.toml", '[rules]\nEINV-P-005 = "off"\neinv-p-005 = "error"\n',
+     "rules: 'EINV-P-005' and 'einv-p-005' are one rule written twice"),
+    ("einvoice.toml", '[einvoice.rules]\n"EINV-X-001 " = "off"\nEINV-X-001 = "warning"\n',
+     "rules: 'EINV-X-001 ' and 'EINV-X-001' are one rule written twice"),
+    ("pyproject.toml", "[tool.einvoice]\ndue_days = 10\ndue-days = 40\n",
+     "'due_days' and 'due-days' are one setting written twice"),
+    ("pyproject.toml", '[tool.einvoice.rules]\nEINV-P-001 = "off"\nEinv-P-001 = "off"\n',
+     "rules: 'EINV-P-001' and 'Einv-P-001' are one rule written twice"),
+])
+def test_one_setting_written_twice_is_an_error(folder, name, text, says):
+    """A setting written in both spellings (due-days and due_days), or a rule in two (EINV-P-005 and einv-p-005),
+    took one of the two values and ignored the other without a word: one line naming the file and both keys."""
+    (folder / name).write_text(text)
+    with pytest.raises(config.ConfigError) as exc:
+        config.load()
+    assert says in exc.value.reason and exc.value.path == str(folder / name)
+    config.load.cache_clear()
+    res = run("validate", SAMPLES / "ehf-invoice.xml")
+    assert res.exit_code == 2
+    assert [ln for ln in res.output.splitlines() if ln.strip()] == [f"einvoice: {folder / name}: {exc.value.reason}"]
+
+
+def test_a_setting_in_mixed_spelling_applies(folder):
+    """consumer_due-days (one underscore, one hyphen) was accepted as a known setting and then not read."""
+    (folder / "einvoice.toml").write_text("consumer_due-days = 5\ndue_days = 12\n")
+    got = config.load()
+    assert (got.consumer_due_days, got.due_days) == (5, 12)
+
+
 def _unreadable(path: Path, monkeypatch) -> None:
     """``path`` cannot be opened: mode 000, and (as root, whom mode bits do not stop) os.open refuses it."""
     import os
