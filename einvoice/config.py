@@ -9,7 +9,9 @@
     EINV-P-005 = "off"
     EINV-P-001 = "error"
 
-The nearest file upwards from the working folder wins; without one, defaults apply. An einvoice.toml that is
+The nearest configuration upwards from the working folder applies: an einvoice.toml, or a pyproject.toml with a
+[tool.einvoice] table, empty or not (empty: the defaults; a parent folder's configuration is not read); both in one
+folder is an error. Without one, defaults apply. An einvoice.toml that is
 there but cannot be read (no permission, a folder, a named pipe, a link to nothing) or parsed is an error, as is a
 pyproject.toml that cannot be read, or that evidently holds [tool.einvoice] and cannot be parsed.
 The cross-invoice checks of a batch (EINV-X-*) take their setting from ``rules`` too. An unknown key, an unknown
@@ -168,6 +170,7 @@ def load(start: str | None = None) -> PolicyConfig:
 def _load(start: str) -> PolicyConfig:
     folder = Path(start)
     for d in (folder, *folder.parents):
+        found = []  # (file, its table): the configurations in this folder
         for name in ("einvoice.toml", "pyproject.toml"):
             p = d / name
             text = _read(p, name)
@@ -184,8 +187,13 @@ def _load(start: str) -> PolicyConfig:
                     raise ConfigError(why, str(p)) from None
                 continue  # a broken pyproject.toml that does not configure einvoice is its own tool's business
             table = _table(data, name)
-            if table:
-                return parse(table, str(p))
+            if table is not None:  # (an empty table, an empty einvoice.toml: the defaults, and no search upwards)
+                found.append((p, table))
+        if len(found) > 1:  # (which one applies would be a guess: one of them would be silently ignored)
+            raise ConfigError(f"two configurations in one folder, this file and {found[1][0]} ([tool.einvoice]): "
+                              f"keep one", str(found[0][0]))
+        if found:
+            return parse(found[0][1], str(found[0][0]))
     return PolicyConfig()
 
 

@@ -227,6 +227,65 @@ def test_a_pyproject_without_our_table_is_not_parsed(folder, monkeypatch):
     assert config.load(str(folder)) == config.PolicyConfig()
 
 
+@pytest.mark.parametrize("pyproject", [
+    '[tool.einvoice]\ndue-days = 50\n[tool.einvoice.rules]\nEINV-P-001 = "off"\n',
+    "[project]\nname = 'x'\n[tool.einvoice]\n",  # (empty: a configuration too, the defaults)
+    "tool.einvoice.due-days = 50\n",
+])
+def test_einvoice_toml_and_a_pyproject_table_in_one_folder_is_an_error(folder, pyproject):
+    """An einvoice.toml and a pyproject.toml with [tool.einvoice] in one folder: the pyproject's settings were
+    passed over without a word. One line naming both files, exit 2."""
+    (folder / "einvoice.toml").write_text("due-days = 35\n")
+    (folder / "pyproject.toml").write_text(pyproject)
+    with pytest.raises(config.ConfigError) as exc:
+        config.load()
+    assert exc.value.path == str(folder / "einvoice.toml") and str(folder / "pyproject.toml") in exc.value.reason
+    assert "two configurations in one folder" in exc.value.reason
+    config.load.cache_clear()
+    res = run("validate", SAMPLES / "ehf-invoice.xml", "--policy")
+    assert res.exit_code == 2
+    assert [ln for ln in res.output.splitlines() if ln.strip()] == [f"einvoice: {folder / 'einvoice.toml'}: {exc.value.reason}"]
+
+
+@pytest.mark.parametrize("pyproject", [
+    "[project]\nname = 'x'\n[tool.black]\nline-length = 120\n",
+    "[tool]\nx = 1\n",
+    "[project]\nname = 5 = 6\n",  # (broken, not ours: its own tool's business)
+])
+def test_einvoice_toml_beside_a_pyproject_without_our_table_applies(folder, pyproject):
+    (folder / "einvoice.toml").write_text("due-days = 35\n")
+    (folder / "pyproject.toml").write_text(pyproject)
+    assert config.load().due_days == 35
+
+
+@pytest.mark.parametrize("name, text", [
+    ("pyproject.toml", "[project]\nname = 'x'\n\n[tool.einvoice]\n"),
+    ("pyproject.toml", "[tool]\neinvoice = {}\n"),
+    ("einvoice.toml", ""),
+    ("einvoice.toml", "# the defaults\n"),
+    ("einvoice.toml", "[einvoice]\n"),
+])
+def test_an_empty_configuration_is_the_defaults_not_the_parent_folders(folder, monkeypatch, name, text):
+    """An empty [tool.einvoice] table or einvoice.toml in the nearest folder let a parent folder's configuration
+    apply: the nearest configuration applies, and an empty one says the defaults."""
+    (folder / "einvoice.toml").write_text('due-days = 40\n[rules]\nEINV-P-001 = "off"\n')
+    sub = folder / "sub"
+    sub.mkdir()
+    (sub / name).write_text(text)
+    monkeypatch.chdir(sub)
+    config.load.cache_clear()
+    got = config.load()
+    assert (got.due_days, got.rules, got.source) == (30, {}, str(sub / name))
+    assert config.load(str(folder)).due_days == 40  # (the parent's own folder still has its configuration)
+    xml = (SAMPLES / "ehf-invoice.xml").read_bytes()
+    (folder / "inv40.xml").write_bytes(xml.replace(b"<cbc:DueDate>2024-06-01<", b"<cbc:DueDate>2024-06-11<", 1))
+    monkeypatch.chdir(folder)
+    assert "EINV-P-005" not in run("validate", folder / "inv40.xml", "--policy").output  # (due-days = 40 up there)
+    monkeypatch.chdir(sub)
+    assert "EINV-P-005: The payment term is 40 days, longer than the 30 days" in run(
+        "validate", folder / "inv40.xml", "--policy").output
+
+
 def test_cross_invoice_rules_follow_the_configuration(folder):
     files = two_invoices_one_number(folder)
     opts = batch.Options(schema=False)
