@@ -11,9 +11,9 @@
 
 The nearest configuration upwards from the working folder applies: an einvoice.toml, or a pyproject.toml with a
 [tool.einvoice] table, empty or not (empty: the defaults; a parent folder's configuration is not read); both in one
-folder is an error. Without one, defaults apply. An einvoice.toml that is
-there but cannot be read (no permission, a folder, a named pipe, a link to nothing) or parsed is an error, as is a
-pyproject.toml that cannot be read, or that evidently holds [tool.einvoice] and cannot be parsed.
+folder is an error. Without one, defaults apply. A UTF-8 byte order mark at the start of a file is dropped. An
+einvoice.toml that is there but cannot be read (no permission, a folder, a named pipe, a link to nothing) or parsed is
+an error, as is a pyproject.toml that cannot be read, or that evidently holds [tool.einvoice] and cannot be parsed.
 The cross-invoice checks of a batch (EINV-X-*) take their setting from ``rules`` too. An unknown key, an unknown
 rule id, a setting or rule written twice (due-days and due_days; EINV-P-005 and einv-p-005) or a value of the wrong
 kind is an error (:class:`ConfigError`, one line naming the file), never ignored.
@@ -129,6 +129,9 @@ _MAY_CONFIGURE = re.compile(r"""tool["']?[ \t]*\.[ \t]*["']?einvoice|^[ \t]*\[[ 
 _OURS = re.compile(r"""^[ \t]*(?:\[\[?[ \t]*)?["']?tool["']?[ \t]*\.[ \t]*["']?einvoice["']?[ \t]*[\].=]""", re.M)
 
 
+_BOM = b"\xef\xbb\xbf"
+
+
 def _read(p: Path, name: str) -> str | None:
     """The text of configuration file ``p``; None when there is none, or (pyproject.toml) when it is not
     ours. A file that is there but cannot be read or decoded is a :class:`ConfigError` naming it, never
@@ -145,7 +148,11 @@ def _read(p: Path, name: str) -> str | None:
         raise ConfigError(f"cannot read the configuration{said}", str(p)) from None
     if raw is None:
         return None
-    head = raw[:MAX_BYTES].decode("utf-8", "replace")
+    # a UTF-8 byte order mark before the first line (Windows editors write one) is dropped: TOML asks for UTF-8,
+    # which may begin with it, and tomllib read it as a character ("Invalid statement (at line 1, column 1)");
+    # the [tool.einvoice] header of a pyproject.toml right after it was not seen, and its settings not applied
+    body = raw[len(_BOM):] if raw.startswith(_BOM) else raw
+    head = body[:MAX_BYTES].decode("utf-8", "replace")
     if not ours and not _MAY_CONFIGURE.search(head):
         return None
     if len(raw) > MAX_BYTES:  # read no more than that: a configuration is a few lines
@@ -153,7 +160,7 @@ def _read(p: Path, name: str) -> str | None:
             raise ConfigError(f"over {MAX_BYTES} bytes", str(p))
         return None
     try:
-        return raw.decode("utf-8")
+        return body.decode("utf-8")
     except UnicodeDecodeError:
         if ours or _OURS.search(head):
             raise ConfigError("not UTF-8 text", str(p)) from None

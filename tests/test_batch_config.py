@@ -286,6 +286,28 @@ def test_an_empty_configuration_is_the_defaults_not_the_parent_folders(folder, m
         "validate", folder / "inv40.xml", "--policy").output
 
 
+@pytest.mark.parametrize("name, text", [
+    ("einvoice.toml", 'due-days = 7\n[rules]\nEINV-P-001 = "off"\n'),
+    ("einvoice.toml", '[einvoice]\ndue-days = 7\n[einvoice.rules]\nEINV-P-001 = "off"\n'),
+    ("pyproject.toml", '[tool.einvoice]\ndue-days = 7\n[tool.einvoice.rules]\nEINV-P-001 = "off"\n'),
+    ("pyproject.toml", "[project]\nname = 'x'\n[tool.einvoice]\ndue-days = 7\n[tool.einvoice.rules]\nEINV-P-001 = 'off'\n"),
+])
+def test_a_configuration_saved_with_a_byte_order_mark_is_read(folder, name, text):
+    """A configuration saved as UTF-8 with a byte order mark (as Windows editors do): an einvoice.toml was refused as
+    "not valid TOML (Invalid statement (at line 1, column 1))", which does not say what is wrong, and a pyproject.toml
+    whose [tool.einvoice] came first was passed over (its settings did not apply). The mark is dropped."""
+    (folder / name).write_bytes(b"\xef\xbb\xbf" + text.encode())
+    got = config.load()
+    assert (got.due_days, got.rules, got.source) == (7, {"EINV-P-001": "off"}, str(folder / name))
+    assert run("validate", SAMPLES / "ehf-invoice.xml", "--policy").exit_code == 0
+
+
+def test_a_byte_order_mark_only_at_the_start(folder):
+    (folder / "einvoice.toml").write_bytes(b"due-days = 7\n\xef\xbb\xbfconsumer-due-days = 3\n")
+    with pytest.raises(config.ConfigError, match="not valid TOML"):
+        config.load()
+
+
 def test_cross_invoice_rules_follow_the_configuration(folder):
     files = two_invoices_one_number(folder)
     opts = batch.Options(schema=False)
