@@ -726,6 +726,12 @@ def _amount(text: str | None) -> Decimal | str | None:
     return value.normalize() if value is not None and value.is_finite() else text
 
 
+def _due(f: dict[str, Any]) -> bool:
+    """Whether an invoice asks for a payment: an amount due, and not zero or less (nobody is billed twice for 0.00)."""
+    amount = _amount(f.get("payable"))
+    return amount is not None and not (isinstance(amount, Decimal) and amount <= 0)
+
+
 def _content(r: FileResult) -> tuple:
     """What makes two files of one seller with one number the same invoice: type, amount due and currency
     (and the same seller and buyer: :func:`_same_party`).
@@ -807,7 +813,7 @@ def cross_checks(results: list[FileResult]) -> None:
             by_number.setdefault((f.get("seller"), f["number"], bool(f.get("credit_note"))), []).append(r)
             if not f.get("credit_note"):
                 invoices.setdefault((f.get("seller"), f["number"]), []).append(r)
-        if f.get("buyer") and f.get("payable") and f.get("issue_date") and not f.get("credit_note"):
+        if f.get("buyer") and _due(f) and f.get("issue_date") and not f.get("credit_note"):
             by_billing.setdefault((f.get("seller"), f["buyer"], _amount(f["payable"]), f.get("currency"),
                                    f["issue_date"]), []).append(r)
     for (seller, number, credit), group in by_number.items():

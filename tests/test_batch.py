@@ -411,3 +411,28 @@ def test_the_findings_cap_holds_with_the_cross_file_findings(tmp_path):
     for r in results:
         rules = [f.rule for f in r.findings]
         assert rules == ["EINV-P-004", batch.LIMIT_RULE] and r.not_listed == {"warning": 1}, (rules, r.not_listed)
+
+
+SAMPLES = Path(__file__).resolve().parents[1] / "samples"
+SELLER_VAT = (b"<cac:PartyTaxScheme>\n        <cbc:CompanyID>NO921534523MVA</cbc:CompanyID>\n        <cac:TaxScheme>\n"
+              b"          <cbc:ID>VAT</cbc:ID>\n        </cac:TaxScheme>\n      </cac:PartyTaxScheme>\n      ")
+
+
+def _cross(tmp_path: Path, files: dict[str, bytes]) -> dict[str, list]:
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+    results = batch.run([str(tmp_path / name) for name in files], batch.Options(schema=False), jobs=1)
+    return {Path(r.path).name: [f for f in r.findings if f.rule.startswith("EINV-X-")] for r in results}
+
+
+def test_invoices_with_nothing_to_pay_are_no_double_billing(tmp_path: Path):
+    """Two prepaid invoices to one buyer on one day, 0.00 to pay each, were "possible double billing" (EINV-X-002):
+    nobody is billed twice for nothing. Amounts due of zero or less are left out, as for the payment details."""
+    xml = (SAMPLES / "ehf-invoice.xml").read_bytes()
+    paid = xml.replace(b'<cbc:PayableAmount currencyID="NOK">13123.75<', b'<cbc:PrepaidAmount currencyID="NOK">13123.75'
+                       b'</cbc:PrepaidAmount>\n    <cbc:PayableAmount currencyID="NOK">0.00<')
+    assert paid != xml
+    files = {"a.xml": paid.replace(b"2024-1001", b"A-1", 1), "b.xml": paid.replace(b"2024-1001", b"B-1", 1),
+             "c.xml": paid.replace(b"2024-1001", b"C-1", 1).replace(b">0.00</cbc:PayableAmount>", b">-5.00</cbc:PayableAmount>"),
+             "d.xml": paid.replace(b"2024-1001", b"D-1", 1).replace(b">0.00</cbc:PayableAmount>", b">-5.00</cbc:PayableAmount>")}
+    assert _cross(tmp_path, files) == {name: [] for name in files}
