@@ -750,11 +750,16 @@ def _same_party(a: dict[str, str], b: dict[str, str]) -> bool:
     return a.get("name") == b.get("name") if "name" in a and "name" in b else True
 
 
+def _parties(r: FileResult) -> tuple[dict[str, str], dict[str, str]]:
+    """The identifiers and names a file states of its seller and of its buyer."""
+    return r.facts.get("parties") or ({}, {})
+
+
 def _twins(r: FileResult, o: FileResult) -> bool:
     """``r`` and ``o`` are one invoice: the same content, seller and buyer."""
     if _content(r) != _content(o):
         return False
-    mine, theirs = r.facts.get("parties") or ({}, {}), o.facts.get("parties") or ({}, {})
+    mine, theirs = _parties(r), _parties(o)
     return _same_party(mine[0], theirs[0]) and _same_party(mine[1], theirs[1])
 
 
@@ -852,7 +857,7 @@ def cross_checks(results: list[FileResult]) -> None:
             for inv in invoices.get((f.get("seller"), ref), []):
                 g = inv.facts
                 problems = []
-                if g.get("buyer") != f.get("buyer"):
+                if not _same_party(_parties(inv)[1], _parties(r)[1]):  # (each identifier both state, or the names)
                     problems.append("names another buyer than that invoice")
                 try:
                     if g.get("payable") and f.get("payable") and abs(Decimal(f["payable"])) > abs(Decimal(g["payable"])):

@@ -425,6 +425,25 @@ def _cross(tmp_path: Path, files: dict[str, bytes]) -> dict[str, list]:
     return {Path(r.path).name: [f for f in r.findings if f.rule.startswith("EINV-X-")] for r in results}
 
 
+def test_a_credit_note_naming_its_invoices_buyer_with_one_more_identifier_is_for_that_buyer(tmp_path: Path):
+    """The credit note of the sample invoice also states the buyer's VAT id, besides the same organisation number,
+    electronic address and name: every identifier both state agrees, so it is that invoice's buyer. Only the first
+    identifier each states was compared (a VAT id against an organisation number): "names another buyer"
+    (EINV-X-003, an error on a correct credit note)."""
+    note = (SAMPLES / "ehf-credit-note.xml").read_bytes()
+    buyer_vat = note.replace(b"<cac:PartyLegalEntity>\n        <cbc:RegistrationName>Havbruk Nord AS",
+                             SELLER_VAT.replace(b"921534523", b"998777658")
+                             + b"<cac:PartyLegalEntity>\n        <cbc:RegistrationName>Havbruk Nord AS", 1)
+    assert buyer_vat.count(b"NO998777658MVA") == 1
+    found = _cross(tmp_path, {"inv.xml": (SAMPLES / "ehf-invoice.xml").read_bytes(), "cn.xml": buyer_vat})
+    assert found == {"inv.xml": [], "cn.xml": []}, found
+    # another organisation number (and electronic address) under the same name: another buyer
+    other = buyer_vat.replace(b"998777658", b"923609016")
+    found = _cross(tmp_path, {"inv.xml": (SAMPLES / "ehf-invoice.xml").read_bytes(), "cn.xml": other})
+    assert [f.message.split(" (also")[0] for f in found["cn.xml"]] == [
+        "this credit note credits invoice 2024-1001 but names another buyer than that invoice"], found
+
+
 def test_invoices_with_nothing_to_pay_are_no_double_billing(tmp_path: Path):
     """Two prepaid invoices to one buyer on one day, 0.00 to pay each, were "possible double billing" (EINV-X-002):
     nobody is billed twice for nothing. Amounts due of zero or less are left out, as for the payment details."""
