@@ -27,6 +27,7 @@ from collections import Counter, deque
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from itertools import islice
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
@@ -226,17 +227,13 @@ def _facts(doc) -> dict[str, Any]:
 
     inv = header(doc)  # header fields only: no need to read the lines for these
 
-    def stated(p) -> list[tuple[str, str]]:  # (kind, value) of the party's identifiers and name it states, in the
-        if p is None:  # order that picks its key: VAT id, legal registration id, electronic address, name
+    def stated(p) -> list[tuple[str, str]]:  # (kind, value) of the party's identifiers and name it states
+        if p is None:
             return []
         return [(kind, value.strip()) for kind, value in (
             ("vat", p.vat_id), ("reg", p.legal_registration_id.value if p.legal_registration_id else None),
             ("address", p.electronic_address.value if p.electronic_address else None), ("name", p.name))
             if value and value.strip()]
-
-    def party_key(p):
-        found = stated(p)
-        return found[0][1].upper() if found else None
 
     def party_ids(p) -> dict[str, str]:  # (every identifier and the name, normalised: which one a form states varies)
         return {kind: " ".join(value.split()).casefold() if kind == "name" else "".join(value.split()).upper()
@@ -246,8 +243,6 @@ def _facts(doc) -> dict[str, Any]:
     credit = inv.is_credit
     return {
         "number": (inv.number or "").strip() or None,
-        "seller": party_key(inv.seller),
-        "buyer": party_key(inv.buyer),
         "parties": (party_ids(inv.seller), party_ids(inv.buyer)),
         "issue_date": inv.issue_date.isoformat() if inv.issue_date else None,
         "payable": str(payable) if payable is not None else None,
@@ -763,28 +758,104 @@ def _twins(r: FileResult, o: FileResult) -> bool:
     return _same_party(mine[0], theirs[0]) and _same_party(mine[1], theirs[1])
 
 
-def _reused_numbers(group: list[FileResult]) -> Iterator[tuple[FileResult, list[str], int]]:
-    """Each file of ``group`` with the first of the files whose number clashes with its own, and how many there
-    are: another invoice (other content, seller or buyer), or the same invoice in the same form (UBL, CII or PDF)
-    twice. The same invoice in another form is one invoice delivered in several syntaxes (a UBL and a CII twin,
-    the CII of a Factur-X PDF), not a reused number. Files alike in content and parties are compared once, as a
-    class (3,000 copies of one invoice were compared pair by pair: 50 s)."""
-    classes: dict[tuple, dict] = {}  # key -> form -> its files
+_IDS = ("vat", "reg", "address")  # the identifiers :func:`_same_party` compares
+
+
+def _matching(rows: list[tuple[dict[str, str], ...]]) -> list[list[int]]:
+    """For each row (the parties of a file: its seller, or its seller and buyer) the rows that name the same parties
+    (:func:`_same_party` on each), itself among them, in order. Looked up, not compared pair by pair (a batch can hold
+    thousands of files of one day and amount, or of one number): rows stating the same kinds of identifier are
+    indexed by the identifiers they have in common with another such kind, or by the names where there are none. A
+    party without a name where the name decides (rare: the name is mandatory) is compared with each."""
+    kinds: dict[tuple, list[int]] = {}
+    for i, row in enumerate(rows):
+        kinds.setdefault(tuple(tuple(k for k in _IDS if k in p) for p in row), []).append(i)
+    out: list[list[int]] = [[] for _ in rows]
+    for mine, xs in kinds.items():
+        for theirs, ys in kinds.items():
+            common = [[k for k in a if k in b] for a, b in zip(mine, theirs)]
+
+            def key(row: tuple[dict[str, str], ...]) -> tuple | None:
+                parts: list = []
+                for p, shared in zip(row, common):
+                    if shared:
+                        parts.append(tuple(p[k] for k in shared))
+                    elif "name" in p:
+                        parts.append(p["name"])
+                    else:
+                        return None
+                return tuple(parts)
+
+            index: dict[tuple, list[int]] = {}
+            loose: list[int] = []
+            for j in ys:
+                k = key(rows[j])
+                if k is None:
+                    loose.append(j)
+                else:
+                    index.setdefault(k, []).append(j)
+            for i in xs:
+                k = key(rows[i])
+                pairwise = ys if k is None else loose
+                out[i] += ([] if k is None else index.get(k, [])) + [
+                    j for j in pairwise if all(map(_same_party, rows[i], rows[j]))]
+    for found in out:
+        found.sort()
+    return out
+
+
+def _first(lists: list[list[FileResult]], r: FileResult, skip: frozenset[int] | set[int] = frozenset()) -> list[str]:
+    """The paths of the first files of ``lists`` (but ``r`` and the lists whose id is in ``skip``) a finding names."""
+    return [o.path for o in islice((o for files in lists if id(files) not in skip for o in files[:_NAMED + 1]
+                                    if o is not r), _NAMED)]
+
+
+def _of_one_number(group: list[FileResult]) -> Iterator[tuple[FileResult, tuple[list[str], int], tuple[list[str], int]]]:
+    """Each file of ``group`` (the files of one number, whoever their seller) with the files of the same seller
+    whose number clashes with its own, and the files of the same seller of the other kind (an invoice's credit notes,
+    a credit note's invoices): the first of them and how many there are.
+
+    The same seller: :func:`_same_party`, whichever identifiers each file states (which ones a file states varies).
+    A clash: a file of the same kind that is another invoice (other content, seller or buyer), or the same invoice in
+    the same form (UBL, CII or PDF) twice. The same invoice in another form is one invoice delivered in several
+    syntaxes (a UBL and a CII twin, the CII of a Factur-X PDF), not a reused number. Files alike in kind, content and
+    parties are compared once, as a class (3,000 copies of one invoice were compared pair by pair: 50 s)."""
+    classes: dict[tuple, dict] = {}  # (kind, content, parties) -> form -> its files
     for r in group:
-        forms = classes.setdefault((_content(r), repr(r.facts.get("parties"))), {})
-        forms.setdefault(r.facts.get("form"), []).append(r)
-    reps = {key: next(iter(forms.values()))[0] for key, forms in classes.items()}
-    twins = {(a, b): _twins(reps[a], reps[b]) for a in classes for b in classes}
-    for mine, my_forms in classes.items():
-        for form, members in my_forms.items():
-            for r in members:
-                named, count = [], 0
-                for key, forms in classes.items():
-                    for f, files in forms.items():  # (a twin in another form is the same invoice: no clash)
-                        if not twins[mine, key] or form is None or f in (None, form):
-                            count += len(files) - (files is members)  # (r itself is among its own)
-                            named += [o.path for o in files[:_NAMED + 1] if o is not r][:_NAMED - len(named)]
-                yield r, named, count
+        key = (bool(r.facts.get("credit_note")), _content(r), repr(_parties(r)))
+        classes.setdefault(key, {}).setdefault(r.facts.get("form"), []).append(r)
+    keys = list(classes)
+    reps = [next(iter(classes[k].values()))[0] for k in keys]
+    sellers: dict[tuple, list[int]] = {}  # the seller as stated -> the classes that state it so
+    for i, r in enumerate(reps):
+        sellers.setdefault(tuple(_parties(r)[0].items()), []).append(i)
+    stated = list(sellers)
+    twins: dict[tuple[int, int], bool] = {}
+
+    def _twin(i: int, k: int) -> bool:
+        if (i, k) not in twins:
+            twins[i, k] = twins[k, i] = _twins(reps[i], reps[k])
+        return twins[i, k]
+
+    for a, same in enumerate(_matching([(dict(seller),) for seller in stated])):
+        # this seller's files however stated, in order, by kind (credit note or not); its classes by kind and content
+        files_of: dict[bool, list[list[FileResult]]] = {False: [], True: []}
+        by_content: dict[tuple, list[int]] = {}
+        for k in sorted(i for b in same for i in sellers[stated[b]]):
+            files_of[keys[k][0]] += classes[keys[k]].values()
+            by_content.setdefault(keys[k][:2], []).append(k)
+        totals = {kind: sum(map(len, lists)) for kind, lists in files_of.items()}
+        for i in sellers[stated[a]]:
+            credit = keys[i][0]
+            for form, members in classes[keys[i]].items():
+                twins_elsewhere = [] if form is None else [  # (the same invoice in another form: no clash)
+                    files for k in by_content[keys[i][:2]] for f, files in classes[keys[k]].items()
+                    if f not in (None, form) and _twin(i, k)]
+                skip = {id(files) for files in twins_elsewhere}
+                count = totals[credit] - sum(map(len, twins_elsewhere)) - 1  # (r itself is among its own)
+                for r in members:
+                    yield (r, (_first(files_of[credit], r, skip), count),
+                           (_first(files_of[not credit], r), totals[not credit]))
 
 
 def _configured(findings: list[Finding]) -> list[Finding]:
@@ -806,56 +877,64 @@ def _configured(findings: list[Finding]) -> list[Finding]:
 
 
 def cross_checks(results: list[FileResult]) -> None:
-    """Findings that only a batch can see: duplicates, double billing, mismatched credit notes."""
-    by_number: dict[tuple, list[FileResult]] = {}
+    """Findings that only a batch can see: duplicates, double billing, mismatched credit notes.
+
+    Files meet by number, or by amount due, currency and issue date; within these, who the seller and the buyer are
+    is compared as :func:`_same_party` says (a file keyed by the first identifier it states never met one that left
+    that identifier out)."""
+    by_number: dict[str, list[FileResult]] = {}
     by_billing: dict[tuple, list[FileResult]] = {}
-    invoices: dict[tuple, list[FileResult]] = {}
     for r in results:
         f = r.facts
         if not f:
             continue
         if f.get("number"):  # (an invoice and a credit note: each kind may have its number series, EINV-X-004)
-            by_number.setdefault((f.get("seller"), f["number"], bool(f.get("credit_note"))), []).append(r)
-            if not f.get("credit_note"):
-                invoices.setdefault((f.get("seller"), f["number"]), []).append(r)
-        if f.get("buyer") and _due(f) and f.get("issue_date") and not f.get("credit_note"):
-            by_billing.setdefault((f.get("seller"), f["buyer"], _amount(f["payable"]), f.get("currency"),
-                                   f["issue_date"]), []).append(r)
-    for (seller, number, credit), group in by_number.items():
-        if not credit and (notes := by_number.get((seller, number, True))):
-            for mine, others, kind, other in ((group, notes, "invoice", "a credit note"), (notes, group, "credit note",
-                                                                                          "an invoice")):
-                named = [o.path for o in others[:_NAMED]]
-                for r in mine:
-                    r.findings.append(_x("EINV-X-004", f"{kind} number {clipped(number)} is also the number of {other} "
-                                         "of the same seller", "Fine where credit notes have a number series of their "
-                                         "own (the VAT directive allows several series); a receiver who matches "
-                                         "documents by number alone may mix them up: a prefix of the series (CN-) "
-                                         "keeps them apart.", r.path, named, len(others)))
-        if len(group) > 1:
-            for r, others, count in _reused_numbers(group):
-                if not count:
-                    continue
+            by_number.setdefault(f["number"], []).append(r)
+        if _parties(r)[1] and _due(f) and f.get("issue_date") and not f.get("credit_note"):
+            by_billing.setdefault((_amount(f["payable"]), f.get("currency"), f["issue_date"]), []).append(r)
+    for number, group in by_number.items():
+        if len(group) < 2:
+            continue
+        for r, (others, count), (other_kind, kind_count) in _of_one_number(group):
+            if kind_count:
+                kind, other = ("credit note", "an invoice") if r.facts.get("credit_note") else ("invoice", "a credit note")
+                r.findings.append(_x("EINV-X-004", f"{kind} number {clipped(number)} is also the number of {other} "
+                                     "of the same seller", "Fine where credit notes have a number series of their "
+                                     "own (the VAT directive allows several series); a receiver who matches "
+                                     "documents by number alone may mix them up: a prefix of the series (CN-) "
+                                     "keeps them apart.", r.path, other_kind, kind_count))
+            if count:
                 r.findings.append(_x("EINV-X-001", f"invoice number {clipped(number)} is used more than once by the same "
                                      "seller", "Give every invoice of a seller its own number, and every credit note (or, "
                                      "where one file was put in twice, remove the copy).", r.path,
                                      others, count))
-    for key, group in by_billing.items():
-        numbers = {r.facts.get("number") for r in group}
-        if len(group) > 1 and len(numbers) > 1:
-            for r in group:
-                others = [o.path for o in group[:_NAMED + 1] if o is not r][:_NAMED]
-                r.findings.append(_x("EINV-X-002", f"same buyer, amount {clipped(r.facts['payable'])} {clipped(key[3] or '')} and date "
-                                     f"{clipped(key[4])} as another invoice: possible double billing",
-                                     "Make sure the buyer is not billed twice for the same delivery.", r.path, others,
-                                     len(group) - 1))
+    for (_, currency, date), group in by_billing.items():
+        if len(group) < 2:
+            continue
+        classes: dict[str, list[FileResult]] = {}  # the parties as stated -> their files
+        for r in group:
+            classes.setdefault(repr(_parties(r)), []).append(r)
+        keys = list(classes)
+        for key, same in zip(keys, _matching([_parties(classes[k][0]) for k in keys])):
+            billed = [classes[keys[j]] for j in same]  # this seller's invoices to this buyer, however stated
+            numbers = {o.facts.get("number") for files in billed for o in files}
+            if len(numbers) < 2:
+                continue
+            count = sum(map(len, billed)) - 1
+            for r in classes[key]:
+                r.findings.append(_x("EINV-X-002", f"same buyer, amount {clipped(r.facts['payable'])} {clipped(currency or '')} and date "
+                                     f"{clipped(date)} as another invoice: possible double billing",
+                                     "Make sure the buyer is not billed twice for the same delivery.", r.path,
+                                     _first(billed, r), count))
     for r in results:
         f = r.facts
         if not f or not f.get("credit_note"):
             continue
         for ref in f.get("preceding", []):
-            for inv in invoices.get((f.get("seller"), ref), []):
+            for inv in by_number.get(ref, []):
                 g = inv.facts
+                if g.get("credit_note") or not _same_party(_parties(inv)[0], _parties(r)[0]):
+                    continue
                 problems = []
                 if not _same_party(_parties(inv)[1], _parties(r)[1]):  # (each identifier both state, or the names)
                     problems.append("names another buyer than that invoice")

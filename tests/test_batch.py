@@ -444,6 +444,35 @@ def test_a_credit_note_naming_its_invoices_buyer_with_one_more_identifier_is_for
         "this credit note credits invoice 2024-1001 but names another buyer than that invoice"], found
 
 
+def test_files_of_one_seller_meet_whichever_identifiers_they_state(tmp_path: Path):
+    """Files were grouped by the first identifier their seller states: two invoices numbered alike, one leaving out the
+    seller's VAT id (or writing it with blanks), were never compared, and neither were a credit note and its invoice
+    (EINV-X-001, EINV-X-002, EINV-X-003 missed). Files of one number meet, and their sellers are compared as README
+    says (every identifier both state, or the names)."""
+    xml = (SAMPLES / "ehf-invoice.xml").read_bytes()
+    assert xml.count(SELLER_VAT) == 1
+    novat = xml.replace(SELLER_VAT, b"").replace(b">13123.75</cbc:PayableAmount>", b">13023.75</cbc:PayableAmount>")
+    blanks = xml.replace(b">NO921534523MVA<", b"> NO 921534523 MVA<").replace(b">13123.75</cbc:Payable",
+                                                                            b">13000.00</cbc:Payable")
+    found = _cross(tmp_path, {"vat.xml": xml, "novat.xml": novat, "blanks.xml": blanks})
+    for name in ("vat.xml", "novat.xml", "blanks.xml"):
+        assert [f.rule for f in found[name]] == ["EINV-X-001"], (name, found)
+        assert found[name][0].message.startswith("invoice number 2024-1001 is used more than once by the same seller")
+    # another seller (another VAT id and organisation number) with that number: no clash
+    other = xml.replace(b"921534523", b"923609016")
+    assert _cross(tmp_path, {"vat.xml": xml, "other.xml": other}) == {"vat.xml": [], "other.xml": []}
+    # double billing: the same buyer, amount and date under two numbers, the seller's VAT id left out in one
+    again = xml.replace(SELLER_VAT, b"").replace(b"<cbc:ID>2024-1001</cbc:ID>", b"<cbc:ID>2024-1002</cbc:ID>", 1)
+    found = _cross(tmp_path, {"vat.xml": xml, "again.xml": again})
+    assert [f.rule for f in found["vat.xml"]] == ["EINV-X-002"] == [f.rule for f in found["again.xml"]], found
+    # a credit note for more than its invoice, its seller stated without the VAT id
+    note = (SAMPLES / "ehf-credit-note.xml").read_bytes().replace(SELLER_VAT, b"").replace(
+        b">1561.88</cbc:PayableAmount>", b">99999.00</cbc:PayableAmount>")
+    found = _cross(tmp_path, {"vat.xml": xml, "cn.xml": note})
+    assert [f.rule for f in found["cn.xml"]] == ["EINV-X-003"], found
+    assert "credits more (99999.00) than that invoice's amount due (13123.75)" in found["cn.xml"][0].message
+
+
 def test_invoices_with_nothing_to_pay_are_no_double_billing(tmp_path: Path):
     """Two prepaid invoices to one buyer on one day, 0.00 to pay each, were "possible double billing" (EINV-X-002):
     nobody is billed twice for nothing. Amounts due of zero or less are left out, as for the payment details."""
@@ -455,3 +484,53 @@ def test_invoices_with_nothing_to_pay_are_no_double_billing(tmp_path: Path):
              "c.xml": paid.replace(b"2024-1001", b"C-1", 1).replace(b">0.00</cbc:PayableAmount>", b">-5.00</cbc:PayableAmount>"),
              "d.xml": paid.replace(b"2024-1001", b"D-1", 1).replace(b">0.00</cbc:PayableAmount>", b">-5.00</cbc:PayableAmount>")}
     assert _cross(tmp_path, files) == {name: [] for name in files}
+
+
+def test_cross_checks_compare_parties_as_same_party_says_pair_by_pair():
+    """The cross-file checks look files up rather than compare them pair by pair (a batch holds thousands): on
+    random batches their findings are those of comparing every pair with ``_same_party`` (which is no equivalence:
+    a file that leaves out the VAT id is the same seller as two files that state two VAT ids)."""
+    import random
+
+    from einvoice.batch import FileResult, _same_party, _twins, cross_checks
+
+    rnd = random.Random(7)
+
+    def party():
+        p = {k: rnd.choice("AB") for k in ("vat", "reg", "address", "name") if rnd.random() < 0.6}
+        return p
+
+    for _ in range(100):
+        files = []
+        for i in range(rnd.randint(2, 14)):
+            r = FileResult(f"f{i}.xml", batch.STATUS_VALID)
+            r.facts = {"number": rnd.choice("12"), "parties": (party(), party()), "issue_date": "2024-01-01",
+                       "payable": rnd.choice(["1.0", "1.00", "2", "0"]), "currency": "NOK",
+                       "credit_note": rnd.random() < 0.3, "preceding": [], "form": rnd.choice(["ubl", "cii", None]),
+                       "type_code": "380"}
+            files.append(r)
+        cross_checks(files)
+        for r in files:
+            f = r.facts
+            seller = [o for o in files if o is not r and _same_party(o.facts["parties"][0], f["parties"][0])]
+            kind = [o for o in seller if o.facts["number"] == f["number"]
+                    and o.facts["credit_note"] == f["credit_note"]]
+            x1 = [o for o in kind if not (_twins(r, o) and f["form"] is not None
+                                          and o.facts["form"] not in (None, f["form"]))]
+            x4 = [o for o in seller if o.facts["number"] == f["number"] and o.facts["credit_note"] != f["credit_note"]]
+            billed = [] if f["credit_note"] or f["payable"] == "0" or not f["parties"][1] else [
+                o for o in seller if not o.facts["credit_note"] and o.facts["payable"] != "0" and o.facts["parties"][1]
+                and batch._amount(o.facts["payable"]) == batch._amount(f["payable"])
+                and _same_party(o.facts["parties"][1], f["parties"][1])]
+            x2 = billed if any(o.facts["number"] != f["number"] for o in billed) else []
+            found = {x.rule: x.message for x in r.findings}
+            for rule, expected in (("EINV-X-001", x1), ("EINV-X-004", x4), ("EINV-X-002", x2)):
+                if not expected:
+                    assert rule not in found, (rule, r.path, found, f)
+                    continue
+                named = found[rule].split("(also in: ")[1][:-1].split(", ")
+                more = 0
+                if " and " in named[-1]:
+                    named[-1], more = named[-1].split(" and ")[0], int(named[-1].split(" and ")[1].split()[0])
+                assert len(named) + more == len(expected), (rule, r.path, found[rule], [o.path for o in expected])
+                assert set(named) <= {o.path for o in expected}, (rule, r.path, found[rule])
