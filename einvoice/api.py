@@ -28,7 +28,8 @@ def render(source: Any, format: str = "html", lang: str | None = None) -> str | 
     """
     from . import arguments, syntax
     from .model.invoice import Invoice
-    from .render import render_html, render_pdf, validation_errors
+    from .render import render_html, render_pdf
+    from .validate import validation_errors
 
     arguments.text("format", format)
     arguments.text("lang", lang, optional=True)

@@ -965,7 +965,7 @@ def show(source: Path, out_format: str = "text") -> None:
         _say_error(label(source), exc)
         sys.exit(EXIT_UNREADABLE)
     inv = doc.invoice
-    from .render import validation_errors
+    from .validate import validation_errors
 
     errors = validation_errors(doc)  # (a value the reader could not read shows as '-': said why, below)
     if out_format == "json":

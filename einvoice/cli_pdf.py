@@ -161,7 +161,8 @@ def render(source: Path, output: Path, lang: str | None) -> None:
     """
     from .errors import EinvoiceError
     from . import syntax
-    from .render import html_to_pdf, render_html, validation_errors
+    from .render import html_to_pdf, render_html
+    from .validate import validation_errors
 
     suffix = output.suffix.lower()
     if suffix not in (".html", ".htm", ".pdf"):

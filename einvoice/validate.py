@@ -240,6 +240,27 @@ def validate(source: str | Path | bytes | Any, profile: str = "auto", schema: bo
     return validate_document(doc, profile=profile, schema=schema, layers=layers, rules=rules, policy=policy)
 
 
+def gravest_first(findings: Any) -> list:
+    """The blocking findings (fatal, error), gravest first, then in document order."""
+    errors = [f for f in findings or () if getattr(getattr(f, "severity", None), "blocking", False)]
+    return sorted(errors, key=lambda f: (f.severity.rank, f.line or 0))
+
+
+def validation_errors(doc: Any) -> list:
+    """The blocking findings of a document's validation, as ``einvoice validate`` finds them (its profile detected),
+    gravest first, for the page and ``show`` (a page of a document that does not pass says so, since a value the
+    reader could not read, a date that is no date, is missing from it). A document that cannot be validated is one
+    error saying why."""
+    from .errors import EinvoiceError
+
+    try:
+        report = validate_document(doc)
+    except EinvoiceError as exc:
+        return [Finding("validation", Severity.FATAL, f"the document could not be validated: "
+                        f"{getattr(exc, 'reason', None) or exc}")]
+    return gravest_first(report.errors)
+
+
 def _unknown_profile(profile: Any) -> str:
     from .profiles import PROFILES
 
@@ -270,3 +291,4 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = ["validate", "validate_document", "Report", "Syntax"]
+

@@ -295,6 +295,8 @@ def _problems(findings: Iterable[Any] | None, lang: str) -> dict | None:
     """What the page says at its top of a document that does not pass validation (``findings``: a validation's,
     of which the blocking ones count): how many errors, the first few (gravest first, then in document order)
     with their rule and line. None when nothing blocks."""
+    from ..validate import gravest_first
+
     errors = gravest_first(findings)
     if not errors:
         return None
@@ -777,25 +779,3 @@ def render_pdf(invoice: Invoice, lang: str | None = None, pdfa: bool = True,
                findings: Iterable[Any] | None = None) -> bytes:
     return html_to_pdf(render_html(invoice, lang, findings), pdfa=pdfa)
 
-
-def gravest_first(findings: Iterable[Any] | None) -> list:
-    """The blocking findings (fatal, error), gravest first, then in document order."""
-    errors = [f for f in findings or () if getattr(getattr(f, "severity", None), "blocking", False)]
-    return sorted(errors, key=lambda f: (f.severity.rank, f.line or 0))
-
-
-def validation_errors(doc: Any) -> list:
-    """The blocking findings of a document's validation, as ``einvoice validate`` finds them (its profile detected),
-    for :func:`render_html`: a page of a document that does not pass says so, since a value the reader could not
-    read (a date that is no date) is missing from it. A document that cannot be validated is one error saying why.
-    Gravest first (:func:`gravest_first`)."""
-    from ..errors import EinvoiceError
-    from ..rules.engine import Finding, Severity
-    from ..validate import validate_document
-
-    try:
-        report = validate_document(doc)
-    except EinvoiceError as exc:
-        return [Finding("validation", Severity.FATAL, f"the document could not be validated: "
-                        f"{getattr(exc, 'reason', None) or exc}")]
-    return gravest_first(report.errors)
