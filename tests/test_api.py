@@ -342,3 +342,10 @@ def test_convert_checks_its_profile_before_reading_the_source():
         einvoice.convert(bare, "cii", profile="ehf")
     with pytest.raises(einvoice.SourceInvalid):  # (a known profile: the source is judged)
         einvoice.convert(bare, "cii", profile="facturx-basic")
+
+
+def test_a_model_error_names_the_kind_given_with_its_article():
+    with pytest.raises(ValueError, match=r"Price\.net_amount: .* not an ellipsis$"):  # (was 'not a ellipsis')
+        einvoice.Price(net_amount=...)
+    with pytest.raises(ValueError, match=r"not a set$"):
+        einvoice.Price(net_amount={1})

@@ -90,7 +90,9 @@ def _given(value: Any) -> str:
     if scalar(value) or value is None or isinstance(value, bool):
         shown = repr(value)
         return f"{shown[:60]}{'...' if len(shown) > 60 else ''}"
-    return {dict: "a mapping", list: "a list", tuple: "a list"}.get(type(value), f"a {type(value).__name__}")
+    name = type(value).__name__
+    return {dict: "a mapping", list: "a list", tuple: "a list"}.get(
+        type(value), f"{'an' if name[:1].lower() in 'aeiou' else 'a'} {name}")  # (an ellipsis, an int; a set)
 
 
 def model_error_text(exc, within: str | None = None) -> str:
