@@ -916,6 +916,14 @@ def _show_json(path: str, doc) -> dict:
     }
 
 
+def errors_in_words(errors: list) -> str:
+    """A validation's blocking findings (gravest first) in a few words: how many, and the first with its line, as
+    ``show`` and ``render`` say them."""
+    first = errors[0]
+    return (f"{len(errors)} error{'s' if len(errors) != 1 else ''}, the first {first.rule}"
+            f"{f' at line {first.line}' if first.line else ''}")
+
+
 def _validation_json(errors: list) -> dict:
     """``show --format json``'s validation: whether the document passes, its error count and first error."""
     first = errors[0] if errors else None  # (gravest first)
@@ -1019,10 +1027,8 @@ def show(source: Path, out_format: str = "text") -> None:
             rows.append(("Payment", _how_to_pay(m)))
     if why is not None or not _payments(inv):
         rows.append(("Payment", "- (not a payment request)" if why and why != "nothing to pay" else "-"))
-    first = errors[0] if errors else None  # (gravest first)
-    rows.append(("Validation", "passes" if first is None else
-                 f"does not pass: {len(errors)} error{'s' if len(errors) != 1 else ''}, the first {first.rule}"
-                 f"{f' at line {first.line}' if first.line else ''} (einvoice validate lists every error)"))
+    rows.append(("Validation", f"does not pass: {errors_in_words(errors)} (einvoice validate lists every error)"
+                 if errors else "passes"))
     width = max(len(k) for k, _ in rows)
     for k, v in rows:  # (a value is the document's text: one line, whatever it holds, so it cannot add a row)
         click.echo(f"{k + ':':<{width + 1}} {'-' if v is None or v == '' else one_line(v, None)}")

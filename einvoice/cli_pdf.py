@@ -181,11 +181,11 @@ def render(source: Path, output: Path, lang: str | None) -> None:
     click.echo(f"wrote {_printable(output)} ({'PDF' if suffix == '.pdf' else 'HTML'}, {doc.invoice.kind_name.lower()} "
                f"{_printable(doc.invoice.number or '-')})")
     if errors:
-        first = errors[0]  # (gravest first)
-        where = f" at line {first.line}" if first.line else ""
+        from .cli import errors_in_words
+
         click.echo(f"einvoice: {_printable(_label(source))}: warning: the document does not pass validation "
-                   f"({len(errors)} error{'s' if len(errors) != 1 else ''}, the first {first.rule}{where}); the page "
-                   "says so at its top and lacks what could not be read (einvoice validate lists every error)", err=True)
+                   f"({errors_in_words(errors)}); the page says so at its top and lacks what could not be read "
+                   "(einvoice validate lists every error)", err=True)
 
 
 
