@@ -148,11 +148,15 @@ def convert_report(source: Source, to: str, force: bool = False, profile: str | 
 
         _empty_delivery_explained(report.findings, converted=True)
 
-    def lost() -> list[str]:  # (a ZUGFeRD 1.0 source's paths in its own names: the notes are read on its D16B twin)
-        notes = not_carried(doc, result, detected, asked=profile is not None)
+    def lost() -> list[str]:  # (a ZUGFeRD 1.0 source's paths in its own names: the notes are read on its D16B twin,
+        # the original's content renamed, not the document written of what was read: what no reader took is in it)
         if legacy is None:
-            return notes
-        from .syntax.zugferd1 import original_path
+            return not_carried(doc, result, detected, asked=profile is not None)
+        from .rules.engine import Document
+        from .syntax.zugferd1 import original_path, to_d16b
+
+        twin = Document(None, doc.syntax, to_d16b(legacy["original"]), doc.path)
+        notes = not_carried(twin, result, detected, asked=profile is not None)
 
         return ["".join((original_path(path), sep, value)) for path, sep, value in (n.partition(": ") for n in notes)]
 

@@ -135,3 +135,25 @@ def test_a_conversions_notes_name_the_zugferd1_elements_the_source_has(tmp_path)
                          "/ram:SpecifiedLineTradeSettlement/ram:SpecifiedTradeSettlementLineMonetarySummation") == (
         "/rsm:CrossIndustryDocument/rsm:SpecifiedSupplyChainTradeTransaction/ram:IncludedSupplyChainTradeLineItem"
         "/ram:SpecifiedSupplyChainTradeSettlement/ram:SpecifiedTradeSettlementMonetarySummation")
+
+
+def test_a_conversion_lists_what_no_reader_of_the_zugferd1_source_took(tmp_path):
+    """The notes were read on the document written of the model (what the reader took), not on the source: what no
+    reader took (the document's name, a bank name and its German bank code) was neither carried nor listed. The
+    currency ZUGFeRD 1.0 states on each amount, the invoice's, is carried (the result states it): not listed."""
+    src = tmp_path / "z.xml"
+    text = COMFORT.read_text(encoding="utf-8")
+    bic = "<ram:BICID>SOGEDEFFXXX</ram:BICID>"
+    assert bic in text
+    text = text.replace(bic, bic + "<ram:GermanBankleitzahlID>41441604</ram:GermanBankleitzahlID>"
+                        "<ram:Name>Commerzbank</ram:Name>", 1)
+    src.write_text(text, encoding="utf-8")
+    for to in ("ubl", "cii"):
+        res = CliRunner().invoke(main, ["convert", str(src), "--to", to, "-o", str(tmp_path / f"z.{to}.xml"), "--all-notes"])
+        assert res.exit_code == 0, res.output
+        notes = [ln.strip() for ln in res.output.splitlines() if ln.startswith("  /rsm:")]
+        for path, value in (("/rsm:HeaderExchangedDocument/ram:Name", "RECHNUNG"),
+                            ("/ram:PayeeSpecifiedCreditorFinancialInstitution/ram:GermanBankleitzahlID", "41441604"),
+                            ("/ram:PayeeSpecifiedCreditorFinancialInstitution/ram:Name", "Commerzbank")):
+            assert any(n.split(": ", 1)[0].endswith(path) and n.endswith(f"'{value}'") for n in notes), (to, path, notes)
+        assert not [n for n in notes if "currencyID" in n], (to, notes)

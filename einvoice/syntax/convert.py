@@ -353,6 +353,9 @@ def not_carried(source, converted, source_profile: str | None = None, limit: int
     held = {(c or "").strip() for c in (converted.invoice.tax_currency_code, converted.invoice.currency_code)} - {""}
     for path in [p for p in src if p in _TAX_CURRENCY]:  # BT-6 held, or equal to BT-5 (which CII's writer leaves out)
         src[path] = [v for v in src[path] if v not in held or v in have.get(path, ())]  # (one at home stays: it counts)
+    for path in [p for p in src if p.endswith(_AMOUNT_CURRENCY)]:  # an amount's currency, the invoice's (or the VAT
+        # accounting one), which the result states: carried, wherever the source repeats it (ZUGFeRD 1.0 on each)
+        src[path] = [v for v in src[path] if v not in held or v in have.get(path, ())]
     fold, place = str.casefold, count()  # (a code the writer spells in capitals is the same code)
     unmatched: dict[str, list[tuple[int, str]]] = {}  # value -> (place in the source, line) where the re-write lacks it
     at_home: Counter = Counter()  # value -> occurrences carried at their own path
@@ -383,6 +386,7 @@ _PARTY_SCHEME = "/cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme/cac:T
 _ORDER_ID = "/cac:OrderReference/cbc:ID"  # BT-13; 'NA' beside a sales order reference (BT-14) reads as none
 _JOINED = ("/ram:ApplicableHeaderTradeSettlement/ram:SpecifiedTradePaymentTerms/ram:Description",)  # read as one term
 _NOTES = ("/rsm:ExchangedDocument/ram:IncludedNote/ram:Content", "/ubl:Invoice/cbc:Note", "/cn:CreditNote/cbc:Note")
+_AMOUNT_CURRENCY = "Amount/@currencyID"
 _TAX_CURRENCY = ("/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeSettlement"
                  "/ram:TaxCurrencyCode", "/ubl:Invoice/cbc:TaxCurrencyCode", "/cn:CreditNote/cbc:TaxCurrencyCode")
 _ZONED_DATE = re.compile(r"(\d{4,}-\d\d-\d\d)(?:Z|[+-]\d\d:\d\d)\Z")  # an xs:date with a time zone
