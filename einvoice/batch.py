@@ -17,6 +17,7 @@ capped (``Options.max_findings``); a note ``EINV-LIMIT-001`` says how many were 
 
 from __future__ import annotations
 
+import errno
 import glob
 import os
 import signal
@@ -168,7 +169,7 @@ def expand(inputs: Iterable[str], stdin: Any = None,
             for m in matches:
                 if Path(m).is_file():
                     add(m, True)
-        elif p.is_symlink():
+        elif _is_link(p):
             missing.append(FileResult(item, STATUS_UNREADABLE,
                                       reason="cannot read file (a symbolic link to nothing, or a loop of links)"))
         else:
@@ -194,8 +195,8 @@ def _walk(folder: Path) -> list[tuple[Path, FileResult | None]]:
         for root, dirs, files in os.walk(folder, onerror=unlisted):
             base = Path(root)
             for name in sorted(dirs):
-                if name.startswith(".") or not (base / name).is_symlink():
-                    continue
+                if name.startswith(".") or not _is_link(base / name):  # (one that cannot be looked at, in a folder
+                    continue  # listed but not entered, is tried as a folder: os.walk says why it cannot be listed)
                 dirs.remove(name)
                 out.append((base / name, FileResult(str(base / name), STATUS_SKIPPED,
                                                     reason="a link to a folder, not followed")))
@@ -208,7 +209,12 @@ def _walk(folder: Path) -> list[tuple[Path, FileResult | None]]:
                 try:
                     kind = _kind(sub.stat().st_mode)
                 except OSError as exc:
-                    dangling = sub.is_symlink()
+                    dangling = bool(_is_link(sub))
+                    if not dangling and exc.errno != errno.ENOENT:  # (in a folder that can be listed but not
+                        # entered, say: Permission denied; what it is cannot be known, so it is no skip)
+                        out.append((sub, FileResult(str(sub), STATUS_UNREADABLE,
+                                                    reason=f"cannot read file ({_os_reason(exc)})")))
+                        continue
                     kind = "is a symbolic link to nothing, or a loop of links" if dangling else _os_reason(exc)
                 if dangling and sub.suffix.lower() in (".xml", ".pdf"):  # (said so, as when named on its own)
                     out.append((sub, FileResult(str(sub), STATUS_UNREADABLE, reason=f"cannot read file (a {kind[5:]})")))
@@ -219,6 +225,14 @@ def _walk(folder: Path) -> list[tuple[Path, FileResult | None]]:
     except RecursionError:  # (os.walk recurses: some 990 folders deep; what was found so far is judged)
         out.append((folder, FileResult(str(folder), STATUS_UNREADABLE, reason="folders nested too deeply to walk")))
     return sorted(out, key=lambda t: t[0])
+
+
+def _is_link(path: Path) -> bool | None:
+    """Whether a name is a symbolic link; None where it cannot be looked at (its folder cannot be entered)."""
+    try:
+        return path.is_symlink()
+    except OSError:
+        return None
 
 
 def _facts(doc) -> dict[str, Any]:

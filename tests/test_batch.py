@@ -593,3 +593,48 @@ def test_a_file_stating_no_seller_clashes_with_no_other():
     batch.cross_checks(files)
     assert {r.path: sorted(f.rule for f in r.findings) for r in files} == {
         "f0.xml": [], "f1.xml": ["EINV-X-001"], "f2.xml": [], "f3.xml": [], "g.xml": ["EINV-X-001"]}
+
+
+def _locked(monkeypatch, folder: Path) -> None:
+    """``folder`` as a user sees it who may list it but not enter it (r--): its entries cannot be looked at (stat,
+    lstat: Permission denied), and a folder inside cannot be listed. Root is not bound by modes, so the system calls
+    are made to answer as they would."""
+    import errno
+    import os
+
+    real_stat, real_scandir = os.stat, os.scandir
+    inside = os.path.join(str(folder), "")
+
+    def stat(path, *args, **kwargs):
+        if os.fspath(path).startswith(inside):
+            raise PermissionError(errno.EACCES, "Permission denied", os.fspath(path))
+        return real_stat(path, *args, **kwargs)
+
+    def scandir(path="."):
+        if os.fspath(path).startswith(inside):
+            raise PermissionError(errno.EACCES, "Permission denied", os.fspath(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "stat", stat)
+    monkeypatch.setattr(os, "scandir", scandir)
+
+
+def test_a_subfolder_that_can_be_listed_but_not_entered_is_unreadable_and_the_rest_judged(tmp_path, monkeypatch):
+    """A subfolder with read but no execute permission: listing it works, looking at its entries does not. Each entry
+    is one unreadable result with its reason, and the other files are judged; the lstat after a failed stat (is it a
+    link to nothing?) raised PermissionError out of the whole batch, every result lost."""
+    top = tmp_path / "batch"
+    (top / "locked" / "sub").mkdir(parents=True)
+    (top / "good.xml").write_bytes(ubl("1"))
+    (top / "locked" / "inv.xml").write_bytes(ubl("2"))
+    (top / "locked" / "notes.txt").write_text("hello")
+    _locked(monkeypatch, top / "locked")
+    results = batch.run([str(top)], batch.Options(schema=False), jobs=1)
+    by_name = {Path(r.path).relative_to(top).as_posix(): r for r in results}
+    assert set(by_name) == {"good.xml", "locked/inv.xml", "locked/notes.txt", "locked/sub"}
+    assert by_name["good.xml"].status != batch.STATUS_UNREADABLE
+    assert by_name["locked/inv.xml"].status == batch.STATUS_UNREADABLE
+    assert by_name["locked/inv.xml"].reason == "cannot read file (Permission denied)"
+    assert by_name["locked/notes.txt"].reason == "cannot read file (Permission denied)"  # (what it is is unknown)
+    assert by_name["locked/sub"].reason == "cannot read the folder (Permission denied)"
+    assert batch.exit_code(results) == 2
