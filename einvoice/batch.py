@@ -116,12 +116,48 @@ def expand(inputs: Iterable[str], stdin: Any = None,
     out: list[Candidate] = []
     missing: list[FileResult] = []
     seen: set[str] = set()
+    told: set[str] = set()  # the paths given a result here
 
     def add(p: str, explicit: bool):
         key = os.path.abspath(p)
         if key not in seen:
             seen.add(key)
             out.append(Candidate(p, explicit))
+
+    def said(result: FileResult) -> None:  # (once: a folder met again through a pattern, 'inv/**', or named twice)
+        key = os.path.abspath(result.path)
+        if key not in told:
+            told.add(key)
+            missing.append(result)
+
+    def named(item: str, pattern: bool = False) -> bool:
+        """Add what one name gives (a file, a folder's files, or a result saying why not); False for a pattern."""
+        p = Path(item)
+        try:
+            is_dir, exists = p.is_dir(), p.exists()
+        except OSError as exc:  # a name too long, a loop of links, ...: that input's reason, not a crash
+            said(FileResult(item, STATUS_UNREADABLE, reason=f"cannot read file ({_os_reason(exc)})"))
+            return True
+        if is_dir:
+            found = False
+            for sub, result in _walk(p):
+                found = True
+                if result is None:
+                    add(str(sub), False)
+                else:
+                    said(result)
+            if not found:  # a folder named on purpose that holds nothing is no pass: say so (exit 2)
+                said(FileResult(item, STATUS_UNREADABLE, reason="the folder holds no files"))
+        elif exists:
+            add(item, True)
+        elif pattern and any(ch in item for ch in "*?["):
+            return False
+        elif _is_link(p):
+            said(FileResult(item, STATUS_UNREADABLE,
+                            reason="cannot read file (a symbolic link to nothing, or a loop of links)"))
+        else:
+            said(FileResult(item, STATUS_UNREADABLE, reason="cannot read file (no such file or folder)"))
+        return True
 
     for item in inputs:
         if item == "-":
@@ -144,36 +180,19 @@ def expand(inputs: Iterable[str], stdin: Any = None,
         if not item:  # ('' would be the current folder)
             missing.append(FileResult(item, STATUS_UNREADABLE, reason="an empty name, no file or folder"))
             continue
-        p = Path(item)
-        try:
-            is_dir, exists = p.is_dir(), p.exists()
-        except OSError as exc:  # a name too long, a loop of links, ...: that input's reason, not a crash
-            missing.append(FileResult(item, STATUS_UNREADABLE, reason=f"cannot read file ({_os_reason(exc)})"))
-            continue
-        if is_dir:
-            found = False
-            for sub, said in _walk(p):
-                found = True
-                if said is None:
-                    add(str(sub), False)
-                else:
-                    missing.append(said)
-            if not found:  # a folder named on purpose that holds nothing is no pass: say so (exit 2)
-                missing.append(FileResult(item, STATUS_UNREADABLE, reason="the folder holds no files"))
-        elif exists:
-            add(item, True)
-        elif any(ch in item for ch in "*?["):
+        if not named(item, pattern=True):
             matches = sorted(glob.glob(item, recursive=True))
             if not matches:
                 missing.append(FileResult(item, STATUS_UNREADABLE, reason="no file matches this pattern"))
-            for m in matches:
-                if Path(m).is_file():
-                    add(m, True)
-        elif _is_link(p):
-            missing.append(FileResult(item, STATUS_UNREADABLE,
-                                      reason="cannot read file (a symbolic link to nothing, or a loop of links)"))
-        else:
-            missing.append(FileResult(item, STATUS_UNREADABLE, reason="cannot read file (no such file or folder)"))
+            walked: list[str] = []
+            for m in matches:  # (each as if named: a folder walked, a pipe or a link to nothing refused with its
+                # reason; they were left out, and a pattern of folders judged nothing and passed), but what a folder
+                # walked holds ('inv/**' matches inv/ and all inside): as that walk has it
+                if any(os.path.abspath(m).startswith(w) for w in walked):
+                    continue
+                named(m)
+                if os.path.isdir(m):
+                    walked.append(os.path.join(os.path.abspath(m), ""))
     return out, missing
 
 
@@ -1017,8 +1036,9 @@ def no_invoice(results: list[FileResult]) -> bool:
 
 
 def exit_code(results: list[FileResult], fail_on: str = "error") -> int:
-    """0 clean, 1 findings at or above the threshold, 2 when a file was unreadable or a search found no invoice."""
-    if any(r.status == STATUS_UNREADABLE for r in results) or no_invoice(results):
+    """0 clean, 1 findings at or above the threshold, 2 when a file was unreadable or a search found no invoice
+    (or nothing at all: a run that judged nothing is no pass)."""
+    if not results or any(r.status == STATUS_UNREADABLE for r in results) or no_invoice(results):
         return 2
     if fail_on == "never":
         return 0

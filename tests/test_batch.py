@@ -638,3 +638,36 @@ def test_a_subfolder_that_can_be_listed_but_not_entered_is_unreadable_and_the_re
     assert by_name["locked/notes.txt"].reason == "cannot read file (Permission denied)"  # (what it is is unknown)
     assert by_name["locked/sub"].reason == "cannot read the folder (Permission denied)"
     assert batch.exit_code(results) == 2
+
+
+def test_a_pattern_walks_the_folders_it_matches_and_refuses_what_is_no_file(tmp_path: Path):
+    """A quoted pattern ('inv-*', in CI YAML or from Python) is read as the names it matches would be, each named:
+    a folder is walked, a link to nothing or a pipe is unreadable with its reason. They were left out: a pattern of
+    folders judged nothing and exited 0, and a pipe or a dangling link among .xml matches passed unsaid."""
+    import os
+
+    for d in ("inv-2024", "inv-2025/sub", "inv-2025/empty", "flat"):
+        (tmp_path / d).mkdir(parents=True)
+    (tmp_path / "inv-2024" / "a.xml").write_bytes(ubl("1"))
+    (tmp_path / "inv-2025" / "sub" / "b.xml").write_bytes(ubl("2"))
+    (tmp_path / "inv-2025" / "notes.txt").write_text("hello")
+    results = batch.run([str(tmp_path / "inv-*")], batch.Options(schema=False), jobs=1)
+    judged = (batch.STATUS_VALID, batch.STATUS_WARNINGS, batch.STATUS_INVALID)
+    st = {Path(r.path).relative_to(tmp_path).as_posix(): "judged" if r.status in judged else r.status for r in results}
+    assert st == {"inv-2024/a.xml": "judged", "inv-2025/sub/b.xml": "judged", "inv-2025/notes.txt": batch.STATUS_SKIPPED}
+    # 'inv-2025/**' matches the folder and all inside it: each once, as the walk of inv-2025 has it (an empty folder
+    # inside is no folder named on purpose)
+    results = batch.run([str(tmp_path / "inv-2025" / "**")], batch.Options(schema=False), jobs=1)
+    assert sorted((Path(r.path).name, r.status in judged) for r in results) == [("b.xml", True), ("notes.txt", False)]
+    (tmp_path / "flat" / "good.xml").write_bytes(ubl("3"))
+    os.symlink("missing.xml", tmp_path / "flat" / "dangling.xml")
+    os.mkfifo(tmp_path / "flat" / "pipe.xml")
+    results = batch.run([str(tmp_path / "flat" / "*.xml")], batch.Options(schema=False), jobs=1)
+    by_name = {Path(r.path).name: r for r in results}
+    assert set(by_name) == {"good.xml", "dangling.xml", "pipe.xml"}
+    assert by_name["dangling.xml"].status == by_name["pipe.xml"].status == batch.STATUS_UNREADABLE
+    assert "link to nothing" in by_name["dangling.xml"].reason and "named pipe" in by_name["pipe.xml"].reason
+    assert batch.exit_code(results) == 2
+    results = batch.run([str(tmp_path / "flat" / "d*.xml")], batch.Options(schema=False), jobs=1)
+    assert [r.status for r in results] == [batch.STATUS_UNREADABLE] and batch.exit_code(results) == 2
+    assert batch.exit_code([]) == 2  # (a run that judged nothing is no pass)
