@@ -21,6 +21,7 @@ import errno
 import glob
 import os
 import signal
+import stat
 import sys
 import threading
 import time
@@ -118,11 +119,25 @@ def expand(inputs: Iterable[str], stdin: Any = None,
     seen: set[str] = set()
     told: set[str] = set()  # the paths given a result here
 
+    files: dict[tuple[int, int], str] = {}  # (device, inode) of each regular file added -> its path
+
     def add(p: str, explicit: bool):
         key = os.path.abspath(p)
-        if key not in seen:
-            seen.add(key)
-            out.append(Candidate(p, explicit))
+        if key in seen:
+            return
+        seen.add(key)
+        try:
+            st = os.stat(p)
+        except OSError:  # (said by its validation)
+            st = None
+        if st is not None and stat.S_ISREG(st.st_mode):  # one file under two names (a link and its target, two
+            # links, a hard link): one invoice, judged once; it was judged twice and EINV-X-001 against itself
+            first = files.setdefault((st.st_dev, st.st_ino), p)
+            if first != p:
+                said(FileResult(p, STATUS_SKIPPED, reason=f"the same file as {printable(first)} (another name for "
+                                                          "it, a link): judged once, there"))
+                return
+        out.append(Candidate(p, explicit))
 
     def said(result: FileResult) -> None:  # (once: a folder met again through a pattern, 'inv/**', or named twice)
         key = os.path.abspath(result.path)

@@ -671,3 +671,29 @@ def test_a_pattern_walks_the_folders_it_matches_and_refuses_what_is_no_file(tmp_
     results = batch.run([str(tmp_path / "flat" / "d*.xml")], batch.Options(schema=False), jobs=1)
     assert [r.status for r in results] == [batch.STATUS_UNREADABLE] and batch.exit_code(results) == 2
     assert batch.exit_code([]) == 2  # (a run that judged nothing is no pass)
+
+
+def test_one_file_under_two_names_is_judged_once_and_meets_no_copy_of_itself(tmp_path: Path):
+    """A link to an invoice in the same folder (latest.xml -> 2024-1001.xml), the file and a link to it named, or a
+    hard link: one file, one invoice. It was judged under each name and EINV-X-001 (number used twice) set it
+    against itself. Judged once under its first name; the other name is skipped, saying which file it is."""
+    import os
+
+    inv = tmp_path / "inv"
+    inv.mkdir()
+    (inv / "2024-1001.xml").write_bytes(ubl("2024-1001"))
+    os.symlink("2024-1001.xml", inv / "latest.xml")
+    os.link(inv / "2024-1001.xml", tmp_path / "hard.xml")
+    (tmp_path / "copy.xml").write_bytes(ubl("2024-1001"))  # a copy is another file: the same number twice
+    for inputs in ([str(inv)], [str(inv / "latest.xml"), str(inv / "2024-1001.xml"), str(tmp_path / "hard.xml")]):
+        results = batch.run(inputs, batch.Options(schema=False), jobs=1)
+        judged = [r for r in results if r.status != batch.STATUS_SKIPPED]
+        assert len(judged) == 1 and not any(f.rule.startswith("EINV-X-") for f in judged[0].findings)
+        first = judged[0].path
+        for r in results:
+            if r is not judged[0]:
+                assert r.status == batch.STATUS_SKIPPED
+                assert r.reason == f"the same file as {first} (another name for it, a link): judged once, there"
+        assert len(results) == len(inputs) + (1 if inputs == [str(inv)] else 0)
+    results = batch.run([str(inv), str(tmp_path / "copy.xml")], batch.Options(schema=False), jobs=1)
+    assert sum(any(f.rule == "EINV-X-001" for f in r.findings) for r in results) == 2
