@@ -623,8 +623,13 @@ class _Worker:
 
     def __init__(self, ctx: Any, opts: Options, warm: bool):
         parent_end, child_end = ctx.Pipe(duplex=True)
-        self.proc = ctx.Process(target=_worker_main, args=(child_end, opts, warm, os.getpid()), daemon=True)
-        self.proc.start()
+        try:
+            self.proc = ctx.Process(target=_worker_main, args=(child_end, opts, warm, os.getpid()), daemon=True)
+            self.proc.start()
+        except BaseException:  # (no process: OSError of fork, EAGAIN, ENOMEM, or of its pipes, EMFILE)
+            parent_end.close()
+            child_end.close()
+            raise
         child_end.close()
         self.conn = parent_end
         self.task: int | None = None
@@ -642,6 +647,27 @@ class _Worker:
             self.proc.kill()
             self.proc.join(timeout=5)
         self.conn.close()
+
+
+def _start_failure(exc: OSError) -> str:
+    """Why a worker process could not be started, in words."""
+    if exc.errno == errno.ENOMEM:
+        return "not enough memory to start a worker"
+    if exc.errno in (errno.EMFILE, errno.ENFILE):
+        return "too many open files"
+    if exc.errno == errno.EAGAIN:
+        return "the limit of processes is reached"
+    return _os_reason(exc)
+
+
+def _say(line: str) -> None:
+    """One line on standard error, for what the batch does other than asked (never raises)."""
+    try:
+        if sys.stderr is not None:
+            sys.stderr.write(f"einvoice: {line}\n")
+            sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
 
 
 def run_pool(cands: list[Candidate], opts: Options, jobs: int,
@@ -687,6 +713,7 @@ def run_pool(cands: list[Candidate], opts: Options, jobs: int,
                                      seconds=time.perf_counter() - w.started))
             return
         tries[index] += 1
+        deaths[index] = _death(w.proc.exitcode)
         if tries[index] < ATTEMPTS:
             queue.append(index)  # after the others: a second death costs no other file
         else:
@@ -694,11 +721,40 @@ def run_pool(cands: list[Candidate], opts: Options, jobs: int,
                                      reason=f"the process validating this file died ({_death(w.proc.exitcode)}), "
                                             f"{ATTEMPTS} times; the file was not validated"))
 
+    def here() -> None:
+        """No worker can be started: the files left are judged in this process (a file that had a worker die under
+        it is not: it would end the batch with it)."""
+        while queue:
+            index = queue.popleft()
+            if tries[index]:
+                finish(index, FileResult(cands[index].path, STATUS_UNREADABLE, reason=(
+                    f"the process validating this file died ({deaths[index]}) and no other could be started to try "
+                    "it again; the file was not validated")))
+            else:
+                finish(index, validate_one(cands[index], opts))
+
+    deaths: dict[int, str] = {}  # file -> how its worker died
+    told: set[str] = set()
     try:
         while left:
             while len(workers) < min(jobs, left):
-                with _ctrl_c_held():
-                    workers.append(_Worker(ctx, opts, warm=not forked))
+                try:
+                    with _ctrl_c_held():
+                        workers.append(_Worker(ctx, opts, warm=not forked))
+                except OSError as exc:  # (a process or descriptor limit, no memory: the batch goes on with fewer)
+                    why = _start_failure(exc)
+                    line = (f"could not start more than {len(workers)} worker process"
+                            f"{'es' if len(workers) != 1 else ''} ({why}): going on with {len(workers)}" if workers else
+                            f"could not start a worker process ({why}): the files left are validated in this "
+                            "process, one after the other")
+                    if line not in told:  # (once: a worker that dies is replaced, and may fail again alike)
+                        told.add(line)
+                        _say(line)
+                    jobs = len(workers)
+                    break
+            if not workers:
+                here()
+                break
             for w in list(workers):
                 if w.task is None and queue:
                     index = queue.popleft()

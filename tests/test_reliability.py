@@ -1411,3 +1411,58 @@ def test_a_single_pdf_stuck_in_code_no_signal_stops_is_stopped_at_the_limit(tmp_
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=ROOT)
     assert run.returncode == 2, (run.stdout, run.stderr)
     assert "took longer than the limit of 2 s" in run.stderr and "Traceback" not in run.stderr, run.stderr
+
+
+def _workers_limited(monkeypatch, allowed: int, err: int = errno.EAGAIN) -> None:
+    """Only ``allowed`` worker processes can be started; each further start fails as fork does at a process limit
+    (EAGAIN), or with ``err`` (EMFILE: a descriptor limit; ENOMEM)."""
+    started = []
+
+    class Limited(batch._Worker):
+        __slots__ = ()
+
+        def __init__(self, *args, **kwargs):
+            if len(started) >= allowed:
+                raise OSError(err, os.strerror(err))
+            started.append(1)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(batch, "_Worker", Limited)
+
+
+@pytest.mark.parametrize("allowed, err, said", [
+    (0, errno.EAGAIN, "einvoice: could not start a worker process (the limit of processes is reached): the files "
+                      "left are validated in this process, one after the other"),
+    (1, errno.EMFILE, "einvoice: could not start more than 1 worker process (too many open files): going on with 1"),
+    (0, errno.ENOMEM, "einvoice: could not start a worker process (not enough memory to start a worker): the files "
+                      "left are validated in this process, one after the other"),
+])
+def test_a_worker_that_cannot_be_started_costs_no_file(tmp_path, monkeypatch, capsys, allowed, err, said):
+    """A process or descriptor limit (a container's pids limit, -j 50, the default -j of the host's cores) made the
+    start of a worker raise out of the batch: 'internal error: BlockingIOError', every result lost, those judged
+    already too. The batch goes on with the workers it has, or judges the files itself, and says so in one line."""
+    folder = _batch_folder(tmp_path, 6)
+    expected = {Path(r.path).name: (r.status, [f.rule for f in r.findings])
+                for r in batch.run([str(folder)], batch.Options(schema=False), jobs=1)}
+    capsys.readouterr()
+    _workers_limited(monkeypatch, allowed, err)
+    results = batch.run([str(folder)], batch.Options(schema=False), jobs=4)
+    assert {Path(r.path).name: (r.status, [f.rule for f in r.findings]) for r in results} == expected
+    assert capsys.readouterr().err.splitlines() == [said]
+    assert not multiprocessing.active_children()
+
+
+def test_a_file_whose_worker_died_is_not_judged_in_the_batch_process(tmp_path, monkeypatch, capsys):
+    """The worker died on a file and no other can be started: the other files are judged in this process, that one
+    is not (it could end the batch with it): it is unreadable, saying why."""
+    folder = _batch_folder(tmp_path, 4)
+    monkeypatch.setenv(batch.FAULT_ENV, "kill:f01.xml")
+    _workers_limited(monkeypatch, 1)
+    results = batch.run([str(folder)], batch.Options(schema=False), jobs=1)
+    by_name = {Path(r.path).name: r for r in results}
+    assert len(by_name) == 4
+    dead = by_name.pop("f01.xml")
+    assert dead.status == batch.STATUS_UNREADABLE and dead.reason.startswith(
+        "the process validating this file died (killed by SIGKILL") and "no other could be started" in dead.reason
+    assert all(r.status != batch.STATUS_UNREADABLE for r in by_name.values())
+    assert "the files left are validated in this process" in capsys.readouterr().err
