@@ -377,10 +377,27 @@ def validate_one(cand: Candidate, opts: Options) -> FileResult:
     except Exception as exc:  # noqa: BLE001 - one bad file must not lose the batch
         from .errors import one_line
 
+        if _short_of_memory(exc):  # (a library loaded when first needed, under a memory limit: no internal error)
+            return FileResult(cand.path, STATUS_UNREADABLE, seconds=time.perf_counter() - t0,
+                              reason="not enough memory to check this file (a library it needs could not be loaded)")
         return FileResult(cand.path, STATUS_UNREADABLE, reason=one_line(f"internal error: {type(exc).__name__}: {exc}"),
                           seconds=time.perf_counter() - t0)
     cap_findings(result, opts.max_findings)
     return result
+
+
+def _short_of_memory(exc: BaseException) -> bool:
+    """Whether an error is for want of memory: a MemoryError, or a shared library (a C extension imported when first
+    needed) the system could not map under a memory limit (ImportError 'failed to map segment from shared object')."""
+    if isinstance(exc, MemoryError):
+        return True
+    if not isinstance(exc, (ImportError, OSError)):
+        return False
+    if getattr(exc, "errno", None) == errno.ENOMEM:
+        return True
+    text = str(exc).lower()
+    return ("failed to map segment" in text or "cannot map zero-fill pages" in text
+            or "cannot allocate memory" in text and "static tls" not in text)
 
 
 def cap_findings(result: FileResult, cap: int | None) -> None:
@@ -553,8 +570,9 @@ def _die_with(parent: int) -> None:
                 if os.getppid() != parent:  # the parent ended before the request
                     os._exit(1)
                 return
-        except (OSError, AttributeError):
-            pass
+        except (OSError, AttributeError, ImportError) as exc:  # (no ctypes: watched from a thread, below)
+            if _short_of_memory(exc):
+                raise
 
     def watch() -> None:
         while os.getppid() == parent:
@@ -564,15 +582,32 @@ def _die_with(parent: int) -> None:
     threading.Thread(target=watch, name="einvoice-parent-watch", daemon=True).start()
 
 
+EXIT_NO_MEMORY_TO_START = 86  # a worker's exit status: it could not start for want of memory
+EXIT_NO_MEMORY = 87  # ... it ran out of memory between files (receiving one, sending a result)
+EXIT_START_FAILED = 88  # ... it could not start for another reason
+
+
 def _worker_main(conn: Any, opts: Options, warm: bool, parent: int | None = None) -> None:
-    """A worker: validate the files sent one at a time until told to stop (None) or the pipe closes."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    if hasattr(signal, "pthread_sigmask"):  # held back while the parent started this worker (see _ctrl_c_held)
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
-    if parent is not None:
-        _die_with(parent)
-    if warm:
-        warm_up(opts)
+    """A worker: validate the files sent one at a time until told to stop (None) or the pipe closes. One that cannot
+    start, or runs out of memory between files, ends with a status saying so (multiprocessing printed a traceback
+    and ended it with status 1)."""
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+        if hasattr(signal, "pthread_sigmask"):  # held back while the parent started this worker (see _ctrl_c_held)
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+        if parent is not None:
+            _die_with(parent)
+        if warm:
+            warm_up(opts)
+    except Exception as exc:  # noqa: BLE001 - (said by the batch, from the exit status)
+        os._exit(EXIT_NO_MEMORY_TO_START if _short_of_memory(exc) else EXIT_START_FAILED)
+    try:
+        _serve(conn, opts)
+    except MemoryError:
+        os._exit(EXIT_NO_MEMORY)
+
+
+def _serve(conn: Any, opts: Options) -> None:
     while True:
         try:
             msg = conn.recv()
@@ -588,8 +623,9 @@ def _worker_main(conn: Any, opts: Options, warm: bool, parent: int | None = None
         except (EOFError, OSError):
             return
         except Exception as exc:  # noqa: BLE001 - a result that cannot be sent is still a result
-            conn.send((index, FileResult(cand.path, STATUS_UNREADABLE, seconds=result.seconds,
-                                         reason=f"internal error: the result cannot be sent ({type(exc).__name__})")))
+            conn.send((index, FileResult(cand.path, STATUS_UNREADABLE, seconds=result.seconds, reason=(
+                "not enough memory to send this file's result" if isinstance(exc, MemoryError) else
+                f"internal error: the result cannot be sent ({type(exc).__name__})"))))
 
 
 def _death(exitcode: int | None) -> str:
@@ -600,6 +636,10 @@ def _death(exitcode: int | None) -> str:
             name = f"signal {-exitcode}"
         why = ", e.g. for lack of memory" if -exitcode == signal.SIGKILL else ""
         return f"killed by {name}{why}"
+    known = {EXIT_NO_MEMORY_TO_START: "not enough memory to start a worker", EXIT_NO_MEMORY: "out of memory",
+             EXIT_START_FAILED: "the worker could not start"}
+    if exitcode in known:
+        return known[exitcode]
     return f"exit status {exitcode}" if exitcode is not None else "it stopped answering"
 
 
@@ -684,6 +724,11 @@ def run_pool(cands: list[Candidate], opts: Options, jobs: int,
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
     forked = ctx.get_start_method() == "fork"
+    if forked and sys.platform.startswith("linux"):  # (each worker asks for its parent's death through ctypes:
+        try:  # loaded here, it is the workers' as they start; each loading it anew may fail under a memory limit)
+            import ctypes  # noqa: F401
+        except Exception:  # noqa: BLE001 - (a worker without it watches its parent from a thread)
+            pass
     if forked and len(cands) > 1:  # warm once here: the workers start as copies of this process, already warm (one
         warm_up(opts)  # file alone warms what it needs only, as when judged in this process)
     hard_limit = (opts.timeout + max(2.0, opts.timeout * 0.25)) if opts.timeout and opts.timeout > 0 else None

@@ -1466,3 +1466,37 @@ def test_a_file_whose_worker_died_is_not_judged_in_the_batch_process(tmp_path, m
         "the process validating this file died (killed by SIGKILL") and "no other could be started" in dead.reason
     assert all(r.status != batch.STATUS_UNREADABLE for r in by_name.values())
     assert "the files left are validated in this process" in capsys.readouterr().err
+
+
+MAP_FAILED = "/venv/lib/python3.11/site-packages/pydantic_core/_pydantic_core.so: failed to map segment from shared object"
+
+
+def test_a_library_that_cannot_be_loaded_for_want_of_memory_is_no_internal_error(monkeypatch, tmp_path):
+    """Under a memory limit (prlimit --as), a C extension imported when first needed cannot be mapped: the file read
+    'internal error: ImportError: ...: failed to map segment from shared object'. It is want of memory."""
+    def starved(*_args, **_kw):
+        raise ImportError(MAP_FAILED)
+
+    (tmp_path / "a.xml").write_bytes(UBL)
+    monkeypatch.setattr(batch, "_validate_one", starved)
+    r = batch.validate_one(batch.Candidate(str(tmp_path / "a.xml"), True), batch.Options(schema=False))
+    assert r.status == batch.STATUS_UNREADABLE
+    assert r.reason == "not enough memory to check this file (a library it needs could not be loaded)"
+    monkeypatch.setattr(batch, "_validate_one", lambda *_a: 1 / 0)  # (another error: still an internal one)
+    r = batch.validate_one(batch.Candidate(str(tmp_path / "a.xml"), True), batch.Options(schema=False))
+    assert r.reason.startswith("internal error: ZeroDivisionError")
+
+
+def test_a_worker_without_memory_to_start_says_so_without_a_traceback(monkeypatch, tmp_path, capfd):
+    """A worker whose start failed for want of memory (ctypes, for its parent's death, not mapped) printed
+    multiprocessing's traceback and died with 'exit status 1', twice for each file."""
+    def starved(_parent):
+        raise ImportError(MAP_FAILED.replace("pydantic_core/_pydantic_core", "_ctypes"))
+
+    for name in ("a.xml", "b.xml"):
+        (tmp_path / name).write_bytes(UBL)
+    monkeypatch.setattr(batch, "_die_with", starved)
+    results = batch.run([str(tmp_path / "a.xml"), str(tmp_path / "b.xml")], batch.Options(schema=False), jobs=1)
+    assert [r.reason for r in results] == ["the process validating this file died (not enough memory to start a "
+                                           "worker), 2 times; the file was not validated"] * 2
+    assert "Traceback" not in capfd.readouterr().err
