@@ -514,14 +514,21 @@ def warm_up(opts: Options) -> None:
 
 def run(inputs: Iterable[str], opts: Options | None = None, jobs: int | None = None,
         progress: Callable[[FileResult], None] | None = None, stdin: Any = None) -> list[FileResult]:
-    """Validate every input; results in input order, cross-invoice findings added."""
+    """Validate every input; results in input order, cross-invoice findings added.
+
+    Files are judged in worker processes (``jobs`` of them), but one XML file alone, judged in this process; called
+    from another thread than the main one with a time budget (``Options.timeout``), that file too is judged in a
+    worker: the budget's signal is the main thread's only."""
     opts = opts or Options()
     cands, results = expand(inputs, stdin, opts.max_bytes)
     jobs = jobs or os.cpu_count() or 1
     done: list[FileResult] = list(results)
-    if len(cands) <= 1 and not any(_is_pdf(c) for c in cands):  # one XML file: judged here (nothing else to lose if
-        # the process dies; a PDF is judged in a worker all the same: its reading runs partly in qpdf's C++ code, which
-        # the time budget's signal cannot stop, and the worker's hard limit can)
+    budget_here = not (opts.timeout and opts.timeout > 0) or threading.current_thread() is threading.main_thread()
+    if len(cands) <= 1 and budget_here and not any(_is_pdf(c) for c in cands):  # one XML file: judged here (nothing
+        # else to lose if the process dies; a PDF is judged in a worker all the same: its reading runs partly in
+        # qpdf's C++ code, which the time budget's signal cannot stop, and the worker's hard limit can; and so is a
+        # file with a time budget when called from another thread than the main one, where the budget's signal
+        # cannot be had)
         for c in cands:
             r = validate_one(c, replace(opts, facts=False))
             done.append(r)

@@ -1500,3 +1500,27 @@ def test_a_worker_without_memory_to_start_says_so_without_a_traceback(monkeypatc
     assert [r.reason for r in results] == ["the process validating this file died (not enough memory to start a "
                                            "worker), 2 times; the file was not validated"] * 2
     assert "Traceback" not in capfd.readouterr().err
+
+
+def test_the_time_budget_holds_for_one_file_judged_from_another_thread(monkeypatch, tmp_path):
+    """batch.run from a thread other than the main one, one XML file: it was judged in that thread, where the time
+    budget's signal cannot be had, and ran to its end whatever Options.timeout said. It is judged in a worker."""
+    (tmp_path / "a.xml").write_bytes(UBL)
+    def slow(cand, *_args):  # (a slow file; the worker is a fork of this process)
+        time.sleep(8)
+        return batch.FileResult(cand.path, batch.STATUS_VALID)
+
+    monkeypatch.setattr(batch, "_validate_one", slow)
+    out: list = []
+
+    def go():
+        t0 = time.perf_counter()
+        out.extend(batch.run([str(tmp_path / "a.xml")], batch.Options(schema=False, timeout=1), jobs=1))
+        out.append(time.perf_counter() - t0)
+
+    t = threading.Thread(target=go)
+    t.start()
+    t.join(30)
+    (r,), seconds = out[:-1], out[-1]
+    assert r.status == batch.STATUS_UNREADABLE and r.reason == batch.over_budget_reason(1)
+    assert seconds < 6
