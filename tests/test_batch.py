@@ -654,7 +654,8 @@ def test_a_pattern_walks_the_folders_it_matches_and_refuses_what_is_no_file(tmp_
     results = batch.run([str(tmp_path / "inv-*")], batch.Options(schema=False), jobs=1)
     judged = (batch.STATUS_VALID, batch.STATUS_WARNINGS, batch.STATUS_INVALID)
     st = {Path(r.path).relative_to(tmp_path).as_posix(): "judged" if r.status in judged else r.status for r in results}
-    assert st == {"inv-2024/a.xml": "judged", "inv-2025/sub/b.xml": "judged", "inv-2025/notes.txt": batch.STATUS_SKIPPED}
+    assert st == {"inv-2024/a.xml": "judged", "inv-2025/sub/b.xml": "judged",
+                  "inv-2025/notes.txt": batch.STATUS_SKIPPED}
     # 'inv-2025/**' matches the folder and all inside it: each once, as the walk of inv-2025 has it (an empty folder
     # inside is no folder named on purpose)
     results = batch.run([str(tmp_path / "inv-2025" / "**")], batch.Options(schema=False), jobs=1)

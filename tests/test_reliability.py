@@ -1468,7 +1468,8 @@ def test_a_file_whose_worker_died_is_not_judged_in_the_batch_process(tmp_path, m
     assert "the files left are validated in this process" in capsys.readouterr().err
 
 
-MAP_FAILED = "/venv/lib/python3.11/site-packages/pydantic_core/_pydantic_core.so: failed to map segment from shared object"
+MAP_FAILED = ("/venv/lib/python3.11/site-packages/pydantic_core/_pydantic_core.so: "
+              "failed to map segment from shared object")
 
 
 def test_a_library_that_cannot_be_loaded_for_want_of_memory_is_no_internal_error(monkeypatch, tmp_path):
