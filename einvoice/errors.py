@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 
-# control characters, lone surrogates, and the marks that reorder text on a terminal (bidirectional overrides and
-# isolates: an account number shown backwards), each shown escaped
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# control characters (NEL, U+0085, among the C1), the line and paragraph separators U+2028 / U+2029 (a line end to
+# Python's splitlines, JavaScript and many log viewers), lone surrogates, and the marks that reorder text on a terminal
+# (bidirectional marks, embeddings, overrides and isolates: an account number shown backwards), each shown escaped
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
 
 
 def one_line(text: object, limit: int | None = 400) -> str:

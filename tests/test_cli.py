@@ -836,3 +836,26 @@ def test_quiet_leaves_skipped_files_to_the_summary(tmp_path):
     res = CliRunner().invoke(main, ["validate", str(tmp_path), "-q"])
     assert res.exit_code == 0, res.output
     assert "skipped (" not in res.output and "2 skipped" in res.output, res.output
+
+
+def test_unicode_line_separators_and_bidi_marks_in_file_names_are_escaped(tmp_path):
+    """U+2028 and U+2029 in a file name were printed raw in the text report and on stderr: a reader that splits lines
+    by Unicode's rules (Python's splitlines, JavaScript, log viewers) saw the name broken in two. They are escaped as
+    the other controls are (NEL, C0/C1, and the bidirectional embeddings, overrides and isolates)."""
+    from einvoice.errors import one_line, printable
+
+    for ch in "\u2028\u2029\x85\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c":
+        assert printable(f"a{ch}b") == (f"a\\u{ord(ch):04x}b" if ord(ch) > 0xff else f"a\\x{ord(ch):02x}b")
+        assert ch not in one_line(f"a{ch}b")
+    xml = (SAMPLES / "ehf-invoice.xml").read_bytes()
+    (tmp_path / "a\u2028b.xml").write_bytes(xml)
+    (tmp_path / "c\u2029d.xml").write_bytes(b"<Invoice")
+    report = tmp_path / "report.txt"
+    res = run("validate", tmp_path, "-o", report)
+    assert res.exit_code == 2
+    text = report.read_text(encoding="utf-8")
+    assert "a\\u2028b.xml: VALID" in text and "c\\u2029d.xml: UNREADABLE" in text, text
+    assert "\u2028" not in text and "\u2029" not in text
+    res = run("validate", tmp_path)
+    assert "c\\u2029d.xml: " in res.stderr and "\u2029" not in res.stderr and "\u2028" not in res.output, res.output
+    assert all(line.startswith(("einvoice: ", str(tmp_path), "", " ")) for line in res.stderr.splitlines())
