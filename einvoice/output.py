@@ -183,22 +183,29 @@ def to_junit(results: list[FileResult], summary: Summary) -> str:
         props = etree.SubElement(suite, "properties")
         etree.SubElement(props, "property", name="releases", value=", ".join(applied))
     for r in results:
-        case = etree.SubElement(suite, "testcase", classname="einvoice", name=xml_safe(r.path), time=f"{r.seconds:.4f}")
+        # (the file's name as the text report shows it: a line break, a C1 control, U+2028 or a bidi override in a
+        # name made test names of several lines, or reversed, in the consoles and tables that list them)
+        case = etree.SubElement(suite, "testcase", classname="einvoice", name=xml_safe(printable(r.path)),
+                                time=f"{r.seconds:.4f}")
         if r.status == STATUS_UNREADABLE:
-            etree.SubElement(case, "error", message=xml_safe(r.reason or "unreadable"),
-                             type="unreadable").text = xml_safe(r.reason)
+            etree.SubElement(case, "error", message=xml_safe(one_line(r.reason or "unreadable", None)),
+                             type="unreadable").text = xml_safe(one_line(r.reason, None)) if r.reason else None
         elif r.status == STATUS_SKIPPED:
-            etree.SubElement(case, "skipped", message=xml_safe(r.reason or "not an invoice"))
+            etree.SubElement(case, "skipped", message=xml_safe(one_line(r.reason or "not an invoice", None)))
         elif r.status == "invalid":
             blocking = sum(f.severity.blocking for f in r.findings) + sum(  # (every one, listed or not)
                 n for sev, n in (getattr(r, "not_listed", None) or {}).items() if sev in ("fatal", "error"))
             fail = etree.SubElement(case, "failure", message=f"{blocking} error(s)", type="invalid")
-            fail.text = xml_safe("\n".join(f"{f.rule} [{f.severity.value}] line {f.line or '-'}: {f.message}"
-                                           for f in r.findings))
+            fail.text = xml_safe("\n".join(_junit_line(f) for f in r.findings))
         if r.findings and r.status != "invalid":
-            etree.SubElement(case, "system-out").text = xml_safe("\n".join(
-                f"{f.rule} [{f.severity.value}] line {f.line or '-'}: {f.message}" for f in r.findings))
+            etree.SubElement(case, "system-out").text = xml_safe("\n".join(_junit_line(f) for f in r.findings))
     return etree.tostring(suites, pretty_print=True, xml_declaration=True, encoding="UTF-8").decode("utf-8")
+
+
+def _junit_line(f) -> str:
+    """A finding as one line of a JUnit failure or system-out text, its message flattened as the text report's is (a
+    value with a line break, quoted in a message, added lines of its own: a forged finding among the real ones)."""
+    return f"{f.rule} [{f.severity.value}] line {f.line or '-'}: {one_line(f.message, None)}"
 
 
 def _releases(results: list[FileResult]) -> list[str]:

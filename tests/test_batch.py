@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -698,3 +699,40 @@ def test_one_file_under_two_names_is_judged_once_and_meets_no_copy_of_itself(tmp
         assert len(results) == len(inputs) + (1 if inputs == [str(inv)] else 0)
     results = batch.run([str(inv), str(tmp_path / "copy.xml")], batch.Options(schema=False), jobs=1)
     assert sum(any(f.rule == "EINV-X-001" for f in r.findings) for r in results) == 2
+
+
+def test_junit_lists_one_line_per_finding_whatever_the_values(tmp_path: Path):
+    """A value with a line break (a currency code 'EUR&#10;XSD [info] line 1: all good'), quoted in a finding's
+    message, added a line of its own to the JUnit failure text: a forged finding among the real ones. Each finding is
+    one line, its message flattened as in the text report."""
+    xml = (Path(__file__).resolve().parents[1] / "samples" / "ehf-invoice.xml").read_bytes()
+    forged = b"EUR&#10;XSD [info] line 1: all good&#13;XSD [info] line 2: fine"
+    bad = xml.replace(b"<cbc:DocumentCurrencyCode>NOK<", b"<cbc:DocumentCurrencyCode>" + forged + b"<", 1)
+    assert bad != xml
+    (tmp_path / "lf.xml").write_bytes(bad)
+    results = batch.run([str(tmp_path / "lf.xml")], batch.Options(schema=False), jobs=1)
+    assert any("\n" in f.message or "\r" in f.message for f in results[0].findings)  # (the case this is about)
+    root = etree.fromstring(output.to_junit(results, batch.summarize(results)).encode("utf-8"))
+    text = root.find("testsuite/testcase/failure").text
+    lines = text.split("\n")
+    assert len(lines) == len(results[0].findings), lines
+    assert all(re.match(r"[A-Z][\w.-]* \[(fatal|error|warning|info)\] line [-\d]+: ", line) for line in lines), lines
+    assert "\r" not in text and not any(line.startswith("XSD [info]") for line in lines)
+
+
+def test_junit_test_names_show_file_names_as_the_text_report_does(tmp_path: Path):
+    """JUnit test names kept a file name's line break (an XML reader got a real LF), TAB, C1 controls, U+2028 and bidi
+    overrides (the name shown reversed); they are written as the text report prints them (a line break as \\x0a)."""
+    from einvoice.errors import printable
+
+    xml = (Path(__file__).resolve().parents[1] / "samples" / "ehf-invoice.xml").read_bytes()
+    names = ["new\nline.xml", "tab\there.xml", "csi\x9b31m.xml", "nel\x85.xml", "ls\u2028.xml", "x\u202eLMX.xml",
+             "cr\r.xml", "del\x7f.xml"]
+    for name in names:
+        (tmp_path / name).write_bytes(xml)
+    results = batch.run([str(tmp_path / n) for n in names], batch.Options(schema=False, facts=False), jobs=1)
+    root = etree.fromstring(output.to_junit(results, batch.summarize(results)).encode("utf-8"))
+    shown = {case.get("name") for case in root.iter("testcase")}
+    assert shown == {printable(str(tmp_path / n)) for n in names}, shown
+    assert f"{tmp_path}/new\\x0aline.xml" in shown and f"{tmp_path}/x\\u202eLMX.xml" in shown
+    assert not any(re.search(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e]", name) for name in shown)
