@@ -1147,7 +1147,11 @@ class Summary:
 
 def summarize(results: list[FileResult], seconds: float = 0.0) -> Summary:
     counts = Counter(r.status for r in results)
-    rules = Counter(f.rule for r in results for f in r.findings)
+    # every finding, as the counts beside it: those --max-findings left out of the list included (by rule where the
+    # cap recorded them), the cap's own note (EINV-LIMIT-001, no finding) not
+    rules = Counter(f.rule for r in results for f in r.findings if f.rule != LIMIT_RULE)
+    for r in results:
+        rules.update(getattr(r, "not_listed_rules", None) or {})
     slow = sorted(((r.path, r.seconds) for r in results), key=lambda x: -x[1])[:5]
     return Summary(counts, rules.most_common(5), slow, seconds)
 

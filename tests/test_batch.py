@@ -736,3 +736,25 @@ def test_junit_test_names_show_file_names_as_the_text_report_does(tmp_path: Path
     assert shown == {printable(str(tmp_path / n)) for n in names}, shown
     assert f"{tmp_path}/new\\x0aline.xml" in shown and f"{tmp_path}/x\\u202eLMX.xml" in shown
     assert not any(re.search(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e]", name) for name in shown)
+
+
+
+def _capped_currency_error(tmp_path: Path, cap: int):
+    xml = (Path(__file__).resolve().parents[1] / "samples" / "ehf-invoice.xml").read_bytes()
+    bad = xml.replace(b"<cbc:DocumentCurrencyCode>NOK<", b"<cbc:DocumentCurrencyCode>EUR<", 1)
+    (tmp_path / "bad.xml").write_bytes(bad)
+    paths = [str(tmp_path / "bad.xml")]
+    return batch.run(paths, batch.Options(schema=False), jobs=1), batch.run(paths, batch.Options(
+        schema=False, max_findings=cap), jobs=1)
+
+
+def test_most_frequent_rules_leave_out_the_caps_note(tmp_path: Path):
+    """With --max-findings, summary.top_rules ('most frequent') counted the cap's own note EINV-LIMIT-001, which is no
+    finding (the severity counts beside it leave it out)."""
+    _full, capped = _capped_currency_error(tmp_path, 2)
+    assert any(f.rule == batch.LIMIT_RULE for f in capped[0].findings)
+    summary = batch.summarize(capped)
+    assert summary.top_rules and batch.LIMIT_RULE not in dict(summary.top_rules), summary.top_rules
+    assert "EINV-LIMIT-001" not in output.to_text(capped, summary).split("most frequent: ")[1]
+    assert batch.LIMIT_RULE not in {r["rule"] for r in json.loads(output.to_json(capped, summary))["summary"]["top_rules"]}
+
