@@ -77,6 +77,7 @@ class FileResult:
     releases: list[str] = field(default_factory=list)  # the rule releases applied
     not_listed: dict[str, int] = field(default_factory=dict)  # severity -> findings left out by --max-findings
     namespaces: dict[str, str] = field(default_factory=dict)  # the prefixes of the findings' XPaths ("": the default)
+    not_listed_rules: dict[str, int] = field(default_factory=dict)  # rule -> findings left out by --max-findings
 
     @property
     def valid(self) -> bool:
@@ -418,6 +419,7 @@ def cap_findings(result: FileResult, cap: int | None) -> None:
     for f in findings:  # (counted still: the file's and the batch's counts are of every finding)
         if id(f) not in listed:
             result.not_listed[f.severity.value] = result.not_listed.get(f.severity.value, 0) + 1
+            result.not_listed_rules[f.rule] = result.not_listed_rules.get(f.rule, 0) + 1  # (for 'most frequent')
     kept.append(Finding(LIMIT_RULE, Severity.INFO,
                         f"{left} more finding{'s' if left != 1 else ''} not listed: the report keeps the first {cap} "
                         "findings of a file (errors first)",

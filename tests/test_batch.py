@@ -758,3 +758,12 @@ def test_most_frequent_rules_leave_out_the_caps_note(tmp_path: Path):
     assert "EINV-LIMIT-001" not in output.to_text(capped, summary).split("most frequent: ")[1]
     assert batch.LIMIT_RULE not in {r["rule"] for r in json.loads(output.to_json(capped, summary))["summary"]["top_rules"]}
 
+
+def test_most_frequent_rules_count_the_findings_the_cap_left_out(tmp_path: Path):
+    """With --max-findings, summary.top_rules counted the listed findings only (14 PEPPOL-EN16931-R051 read as 1 beside
+    a total of 16): it counts every finding by rule, as the totals beside it count every one."""
+    full, capped = _capped_currency_error(tmp_path, 2)
+    every = batch.summarize(full).top_rules
+    assert every and every[0][1] > 2, every
+    assert sorted(batch.summarize(capped).top_rules) == sorted(every)
+    assert capped[0].not_listed and "not_listed_rules" not in capped[0].as_dict()  # (the JSON report as it was)
