@@ -217,7 +217,9 @@ def _sarif_level(sev: str) -> str:
     return {"fatal": "error", "error": "error", "warning": "warning"}.get(sev, "note")
 
 
-_PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
+# a format field of a rule's message: {value}, with a conversion ({value!r}), a format spec ({amount:.2f}), an attribute or
+# an index ({party.name}, {ids[0]}): '{value!r}' was left in six policy rules' descriptions
+_PLACEHOLDER = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*|\[[^\]{}]*\])*(?:![rsa])?(?::[^{}]*)?\}")
 
 
 def _rule_text(f) -> str:

@@ -458,3 +458,24 @@ def test_currency_and_decimal_findings_quote_what_they_found():
     bare = xml.replace(b'<cbc:LineExtensionAmount currencyID="NOK">7600.00<', b'<cbc:LineExtensionAmount>7600.00<')
     [r051] = [f for f in validate(bare).findings if f.rule == "PEPPOL-EN16931-R051"]
     assert r051.message.startswith("An amount has no currency, not the invoice currency (BT-5) NOK;")
+
+
+def test_sarif_rule_texts_leave_out_every_format_field():
+    """Six policy rules' SARIF descriptions showed a raw '{value!r}' / '{form!r}': the placeholder pattern missed
+    conversions and format specs. No rule's description keeps a format field."""
+    from einvoice.output import _PLACEHOLDER, _rule_text
+    from einvoice.profiles import PROFILES
+    from einvoice.rules.engine import known_metadata
+
+    for field in ("{value}", "{value!r}", "{form!s}", "{amount:.2f}", "{n:>10}", "{party.name}", "{ids[0]}"):
+        assert _PLACEHOLDER.sub("...", f"a {field} b") == "a ... b", field
+    layers = {layer for p in PROFILES.values() for layer in p.layers} | {"policy"}
+    checked = 0
+    for layer in sorted(layers):
+        for rule in known_metadata(layer):
+            text = _rule_text(SimpleNamespace(layer=layer, rule=rule, message=""))
+            assert not re.search(r"\{[^{}]*\}", text), (layer, rule, text)
+            checked += 1
+    assert checked > 1000
+    for rule in ("EINV-P-008", "EINV-P-010", "EINV-P-012", "EINV-P-013", "EINV-P-017", "EINV-P-018"):
+        assert "..." in _rule_text(SimpleNamespace(layer="policy", rule=rule, message=""))
