@@ -247,16 +247,53 @@ _NO_TABLE = {
 }
 
 
+STDIN = "<stdin>"  # the name the reports give standard input (batch.expand)
+
+
+def _encoded(name: str) -> str:
+    """A URI reference of a path: the bytes of the name, percent-encoded (those of a name that is not UTF-8 too)."""
+    try:
+        return quote(os.fsencode(name), safe="/")
+    except (UnicodeError, ValueError):  # (a lone surrogate that is no escaped byte)
+        return quote(safe(name).encode("utf-8"), safe="/")
+
+
+def _file_uri(full: str) -> str:
+    """The absolute file URI of an absolute path (file:///C:/... for a drive letter)."""
+    posix = Path(full).as_posix()
+    return "file://" + ("" if posix.startswith("/") else "/") + _encoded(posix)
+
+
+def _artifact_location(path: str, base: str) -> dict[str, Any]:
+    """A SARIF artifactLocation for a reported path: the path as the user gave it (made absolute, symbolic links not
+    followed: a link is reported at its own name, a link to nothing too, and a loop of links is no error), relative to
+    ``base`` with ``uriBaseId`` SRCROOT (the run's originalUriBaseIds give it), or an absolute file URI outside
+    it; standard input by the name the other reports give it, as no file of the checkout (no uriBaseId); a path that
+    cannot be made absolute, as given. Never raises."""
+    if path == STDIN:
+        return {"uri": _encoded(STDIN), "description": {"text": "standard input"}}
+    try:
+        full = os.path.abspath(path)
+        try:
+            rel = Path(full).relative_to(base)
+        except ValueError:  # (named through a link to a folder of the base: its folder resolved, its own name kept)
+            try:
+                rel = (Path(full).parent.resolve() / Path(full).name).relative_to(Path(base).resolve())
+            except (ValueError, OSError, RuntimeError):  # (outside the base, or a loop of links among its folders)
+                rel = None
+        if rel is not None:
+            return {"uri": _encoded(rel.as_posix()), "uriBaseId": "SRCROOT"}
+        return {"uri": _file_uri(full)}
+    except Exception:  # noqa: BLE001 - a name the system cannot take: written as given, never a report lost
+        return {"uri": _encoded(str(path))}
+
+
 def to_sarif(results: list[FileResult], summary: Summary, base: Path | None = None) -> str:
-    base = (base or Path.cwd()).resolve()
+    base = os.path.abspath(base or os.getcwd())  # (not resolved: the paths are not either)
     rules: dict[str, dict[str, Any]] = {}
     out_results = []
     for r in results:
-        try:
-            # a URI reference: the bytes of the name, percent-encoded (names that are not UTF-8 included)
-            uri = quote(os.fsencode(Path(r.path).resolve().relative_to(base).as_posix()), safe="/")
-        except ValueError:
-            uri = Path(r.path).resolve().as_uri() if r.path != "<stdin>" else "stdin"
+        where = _artifact_location(r.path, base)
         if r.status == STATUS_UNREADABLE:
             rules.setdefault("EINV-UNREADABLE", {
                 "id": "EINV-UNREADABLE", "name": "UnreadableInput",
@@ -264,7 +301,7 @@ def to_sarif(results: list[FileResult], summary: Summary, base: Path | None = No
                 "defaultConfiguration": {"level": "error"},
             })
             out_results.append({"ruleId": "EINV-UNREADABLE", "level": "error", "message": {"text": r.reason or "unreadable"},
-                                "locations": [{"physicalLocation": {"artifactLocation": {"uri": uri}}}]})
+                                "locations": [{"physicalLocation": {"artifactLocation": dict(where)}}]})
             continue
         for f in r.findings:
             if f.rule not in rules:  # (the rule's entry made once, at its first finding)
@@ -275,15 +312,18 @@ def to_sarif(results: list[FileResult], summary: Summary, base: Path | None = No
                     "defaultConfiguration": {"level": _sarif_level(f.severity.value)},
                     "properties": {"severity": f.severity.value, "layer": f.layer or ""},
                 }
-            loc: dict[str, Any] = {"physicalLocation": {"artifactLocation": {"uri": uri}}}
+            loc: dict[str, Any] = {"physicalLocation": {"artifactLocation": dict(where)}}
+            text, props = f.message, {}
             if f.line:
                 loc["physicalLocation"]["region"] = {"startLine": int(f.line)}
             if f.xpath:
                 loc["logicalLocations"] = [{"fullyQualifiedName": f.xpath, "kind": "element"}]
-            item = {"ruleId": f.rule, "level": _sarif_level(f.severity.value), "message": {"text": f.message},
+            item = {"ruleId": f.rule, "level": _sarif_level(f.severity.value), "message": {"text": text},
                     "locations": [loc]}
             if f.hint:
-                item["properties"] = {"hint": f.hint}
+                props["hint"] = f.hint
+            if props:
+                item["properties"] = props
             out_results.append(item)
     ids = list(rules)
     for item in out_results:
@@ -293,7 +333,7 @@ def to_sarif(results: list[FileResult], summary: Summary, base: Path | None = No
         "version": "2.1.0",
         "runs": [{
             "tool": {"driver": {"name": "einvoice", "version": _version(), "rules": list(rules.values())}},
-            "originalUriBaseIds": {"SRCROOT": {"uri": base.as_uri() + "/"}},
+            "originalUriBaseIds": {"SRCROOT": {"uri": _file_uri(base).rstrip("/") + "/"}},
             "results": out_results,
             "properties": {"releases": _releases(results)},
         }],

