@@ -288,12 +288,33 @@ def _artifact_location(path: str, base: str) -> dict[str, Any]:
         return {"uri": _encoded(str(path))}
 
 
+def _is_pdf_result(r: FileResult) -> bool:
+    """Whether a result is of a PDF (a Factur-X / ZUGFeRD container), by what was read or by the file's first bytes."""
+    form = (getattr(r, "facts", None) or {}).get("form")
+    if form:
+        return form == "pdf"
+    if any(f.rule.startswith("EINV-PDF-") for f in r.findings):  # (a PDF's container rules)
+        return True
+    if r.path == STDIN:
+        return False
+    try:
+        from .xmlsafe import is_pdf, read_head
+
+        head = read_head(r.path, 1024)  # (a named pipe is never opened)
+        return head is not None and is_pdf(head)
+    except Exception:  # noqa: BLE001 - gone or unreadable now: judged by its name
+        return str(r.path).lower().endswith(".pdf")
+
+
 def to_sarif(results: list[FileResult], summary: Summary, base: Path | None = None) -> str:
     base = os.path.abspath(base or os.getcwd())  # (not resolved: the paths are not either)
     rules: dict[str, dict[str, Any]] = {}
     out_results = []
     for r in results:
         where = _artifact_location(r.path, base)
+        # the findings of a PDF's embedded XML: their lines are of that XML, not of the PDF's bytes (a code-scanning UI
+        # annotated that line of the binary file); the line is said in the message and properties.embeddedLine
+        in_pdf = r.status != STATUS_UNREADABLE and any(f.line for f in r.findings) and _is_pdf_result(r)
         if r.status == STATUS_UNREADABLE:
             rules.setdefault("EINV-UNREADABLE", {
                 "id": "EINV-UNREADABLE", "name": "UnreadableInput",
@@ -314,7 +335,10 @@ def to_sarif(results: list[FileResult], summary: Summary, base: Path | None = No
                 }
             loc: dict[str, Any] = {"physicalLocation": {"artifactLocation": dict(where)}}
             text, props = f.message, {}
-            if f.line:
+            if f.line and in_pdf:
+                text = f"{text} (line {int(f.line)} of the invoice XML embedded in the PDF)"
+                props["embeddedLine"] = int(f.line)
+            elif f.line:
                 loc["physicalLocation"]["region"] = {"startLine": int(f.line)}
             if f.xpath:
                 loc["logicalLocations"] = [{"fullyQualifiedName": f.xpath, "kind": "element"}]

@@ -855,6 +855,40 @@ def test_sarif_names_standard_input_as_the_other_reports_do(tmp_path: Path, monk
                                       and "uriBaseId" not in p["artifactLocation"] for p in _locations(json.loads(res.stdout)))
 
 
+def test_sarif_puts_no_line_of_an_embedded_xml_on_its_pdf(tmp_path: Path):
+    """The findings of a Factur-X PDF carry line numbers of the XML embedded in it; SARIF gave them as the PDF's
+    region.startLine (a code-scanning UI annotated that 'line' of the binary file). The PDF's results have no region;
+    the line is in the message and properties.embeddedLine. An XML file's results keep their region."""
+    from einvoice.batch import FileResult
+
+    xml = (Path(__file__).resolve().parents[1] / "samples" / "facturx-en16931.xml").read_bytes()
+    bad = xml.replace(b">EUR<", b">NOK<", 1)
+    assert bad != xml
+    (tmp_path / "fx.pdf").write_bytes(_pdf({"factur-x.xml": bad}))
+    (tmp_path / "fx.xml").write_bytes(bad)
+    for names in (["fx.pdf"], ["fx.pdf", "fx.xml"]):  # (one file alone is judged without the batch's facts)
+        results = batch.run([str(tmp_path / n) for n in names], batch.Options(schema=False), jobs=1)
+        doc = json.loads(output.to_sarif(results, batch.summarize(results), base=tmp_path))
+        pdf = [res for res in doc["runs"][0]["results"]
+               if res["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "fx.pdf"]
+        lines = [f.line for r in results if r.path.endswith(".pdf") for f in r.findings if f.line]
+        assert lines and pdf
+        assert not any("region" in res["locations"][0]["physicalLocation"] for res in pdf)
+        assert sorted(res["properties"]["embeddedLine"] for res in pdf if "embeddedLine" in res.get("properties", {})) \
+            == sorted(lines)
+        assert any(f"(line {lines[0]} of the invoice XML embedded in the PDF)" in res["message"]["text"] for res in pdf)
+        if "fx.xml" in names:
+            xml_results = [res for res in doc["runs"][0]["results"]
+                           if res["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "fx.xml"]
+            assert any(res["locations"][0]["physicalLocation"].get("region", {}).get("startLine") for res in xml_results)
+            assert not any("embeddedLine" in res.get("properties", {}) for res in xml_results)
+    # by content, not by name nor by container findings: a PDF named .xml is a PDF, a .pdf holding XML is not
+    (tmp_path / "pdf-named.xml").write_bytes((tmp_path / "fx.pdf").read_bytes())
+    (tmp_path / "xml-named.pdf").write_bytes(bad)
+    assert output._is_pdf_result(FileResult(str(tmp_path / "pdf-named.xml"), "invalid"))
+    assert not output._is_pdf_result(FileResult(str(tmp_path / "xml-named.pdf"), "invalid"))
+
+
 def test_sarif_relative_uris_name_their_base(tmp_path: Path):
     """Relative artifact URIs carried no uriBaseId, so nothing referred to run.originalUriBaseIds.SRCROOT: each
     relative location names SRCROOT, whose URI is absolute and ends in '/', and each resolves to the file reported;
