@@ -88,7 +88,10 @@ def rf_reference(value: str) -> bool:
     """ISO 11649 creditor reference: RF, two check digits 02 to 98 (ISO 7064 MOD 97-10 makes no other), up to 21
     letters A-Z and digits 0-9 (python-stdnum's test of the sum alone took letters as check digits, 00, 01 and 99,
     and other scripts' digits)."""
-    v = re.sub(r"\s", "", value or "").upper()
+    v = re.sub(r"\s", "", value or "")
+    if not v.isascii():  # ('ß'.upper() is 'SS', 'ı'.upper() 'I': letters no RF reference has, read as ones it may have)
+        return False
+    v = v.upper()
     m = _RF.fullmatch(v)
     return bool(m) and 2 <= int(m.group(1)) <= 98 and iso11649.is_valid(v)
 
@@ -132,9 +135,10 @@ def payments_into_account(inv) -> list[tuple[int, object, str]]:
 # message) and 01 (a plain giro card) carry none.
 FI_CARD_ID = {"71": 15, "75": 16, "04": 16, "15": 16}
 # the code line '+71<payment id+creditor number<' (spaces aside), or Peppol Denmark's PaymentID '71#payment id'
-_FI_LINE = re.compile(r"\+?(01|04|15|71|73|75)(?:<([^<>+]*)(?:\+[0-9]*<?)?|#([0-9]*))")
+# (whatever characters the id holds: one with a letter is a mistyped id, judged and refused, not no id at all)
+_FI_LINE = re.compile(r"\+?(01|04|15|71|73|75)(?:<([^<>+]*)(?:\+[^<>+]*<?)?|#([^<>+#]*))")
 # a whole code line of a card type with a payment id inside other text ('FIK +71<...+...<', '+71<...+...< fak 1001')
-_FI_LINE_IN = re.compile(r"\+(04|15|71|75)<([^<>+]*)\+[0-9]*<")
+_FI_LINE_IN = re.compile(r"\+(04|15|71|75)<([^<>+]*)\+[^<>+]*<")
 
 
 def fi_card(value: str) -> tuple[str, str] | None:
@@ -185,6 +189,8 @@ def payment_reference_kind(value: str, country: str | None, means: str | None = 
 
 _IBAN_SHAPE = re.compile(r"[A-Za-z]{2}[0-9]{2}[A-Za-z0-9]+")
 _SEPARATORS = re.compile(r"[-./]")  # what a typed account may hold besides its letters and digits (and spaces)
+_NOT_ALNUM = re.compile(r"[\W_]")  # any other mark between them (a comma, U+2010 HYPHEN, ...): none a bank's file takes
+_ANY_IBAN_SHAPE = re.compile(r"[^\W\d_]{2}[0-9]{2}[^\W_]+")  # an IBAN's shape in letters of any script
 
 
 def account_kind(value: str, country: str | None, giro: str | None = None) -> tuple[str, bool] | None:
@@ -204,6 +210,11 @@ def account_kind(value: str, country: str | None, giro: str | None = None) -> tu
     declared = GIRO.get((giro or "").strip().upper())
     if declared and not (_IBAN_SHAPE.fullmatch(alnum) and iban.is_valid(alnum)):
         return _giro_kind(bare, alnum, plain, declared)
+    core = _NOT_ALNUM.sub("", bare)  # (letters and digits, whatever marks were between them)
+    if not _IBAN_SHAPE.fullmatch(alnum) and (mistyped := _mistyped_iban(core)):
+        return mistyped
+    if core != alnum and _IBAN_SHAPE.fullmatch(core):  # (other separators: a comma, U+2010 HYPHEN)
+        alnum = core
     if _IBAN_SHAPE.fullmatch(alnum):
         try:
             iban.validate(alnum)
@@ -213,8 +224,8 @@ def account_kind(value: str, country: str | None, giro: str | None = None) -> tu
         if not 2 <= int(alnum[2:4]) <= 98:
             return "IBAN", False
         return ("IBAN", True) if alnum == v else ("IBAN (written with separators or invisible characters)", False)
-    digits = alnum
-    if not _digits(digits):
+    digits = alnum if _digits(alnum) else core  # (an account of digits with other separators is judged, and refused
+    if not _digits(digits):  # as written: it was not judged, and a wrong check digit behind commas passed)
         return None
     odd = "" if plain else _WRITTEN_ODDLY
     if country == "NO":
@@ -227,7 +238,31 @@ def account_kind(value: str, country: str | None, giro: str | None = None) -> tu
         dash = bare.rfind("-")  # a bankgiro is written with a dash before its last four digits, a plusgiro before the last
         kind = ("bankgiro number" if dash == len(bare) - 5 and 7 <= len(digits) else
                 "plusgiro number" if dash == len(bare) - 2 else "plusgiro/bankgiro number")
-        return kind + odd, plain and luhn.is_valid(digits)
+        printed = _giro_printed(bare, "bankgiro") or _giro_printed(bare, "plusgiro")
+        return kind + (odd or ("" if printed else " (written with separators out of place)")), \
+            bool(plain and printed and luhn.is_valid(digits))
+    return None
+
+
+def _giro_printed(bare: str, kind: str) -> bool:
+    """Whether a Swedish giro number is written as digits, or as printed: one dash before the last four digits of a
+    bankgiro, before the last one of a plusgiro."""
+    if _digits(bare):
+        return True
+    body, dash, tail = bare.rpartition("-")
+    return bool(dash) and _digits(body) and _digits(tail) and len(tail) == (4 if kind == "bankgiro" else 1)
+
+
+def _mistyped_iban(core: str) -> tuple[str, bool] | None:
+    """An IBAN written with a letter of another script (a Cyrillic О for O), or a digit for a letter of its country
+    code (N0 for NO, 1 for I), as ("IBAN (...)", False); None when the value is no such IBAN."""
+    if _ANY_IBAN_SHAPE.fullmatch(core) and not core.isascii():
+        return "IBAN (written with letters of another script)", False
+    if len(core) > 4 and core.isascii() and core[0].isalpha() != core[1].isalpha():
+        look = {"0": "O", "1": "I", "5": "S", "8": "B"}
+        fixed = "".join(look.get(c, c) if i < 2 else c for i, c in enumerate(core.upper()))
+        if _IBAN_SHAPE.fullmatch(fixed) and iban.is_valid(fixed):
+            return "IBAN (a digit written for a letter of its country code)", False
     return None
 
 
@@ -238,14 +273,17 @@ def _giro_kind(bare: str, alnum: str, plain: bool, declared: str) -> tuple[str, 
     kind = f"{declared} number ({shortest} to 8 digits)"
     if not _digits(alnum):
         return f"{kind}, written with other characters than digits", False
+    if not _giro_printed(bare, declared):  # ('5678-1230-', '/56781230': the digits right, the form no giro's)
+        return f"{kind}, written with separators out of place", False
     odd = "" if plain else _WRITTEN_ODDLY
     return kind + odd, bool(plain and shortest <= len(alnum) <= 8 and luhn.is_valid(alnum))
 
 
-def electronic_form(value: str | None) -> tuple[str, str, str] | None:
-    """(kind, electronic form, how it differs) for a valid IBAN or ISO 11649 creditor reference written with small
-    letters or in the printed groups (spaces); None otherwise. The electronic forms are capitals without spaces (ISO
-    13616, 11649), as a payment file takes them; the check digits read either form alike."""
+def electronic_form(value: str | None, kind: str) -> tuple[str, str, str] | None:
+    """(kind, electronic form, how it differs) for a valid IBAN (``kind`` "iban": an account, BT-84) or ISO 11649
+    creditor reference ("rf": a payment reference, BT-83) written with small letters or in the printed groups
+    (spaces); None otherwise (an IBAN is no payment reference, an RF reference no account). The electronic forms are
+    capitals without spaces (ISO 13616, 11649), as a payment file takes them; the check digits read either form alike."""
     v = (value or "").strip()
     if not v or not v.isascii():
         return None
@@ -254,9 +292,9 @@ def electronic_form(value: str | None) -> tuple[str, str, str] | None:
     if not (small or spaced):
         return None
     how = " and ".join(w for w, on in (("in small letters", small), ("with spaces", spaced)) if on)
-    if form[:2] == "RF" and rf_reference(form):
+    if kind == "rf" and form[:2] == "RF" and rf_reference(form):
         return "ISO 11649 creditor reference", form, how
-    if _IBAN_SHAPE.fullmatch(form) and account_kind(form, None) == ("IBAN", True):
+    if kind == "iban" and _IBAN_SHAPE.fullmatch(form) and account_kind(form, None) == ("IBAN", True):
         return "IBAN", form, how
     return None
 
@@ -291,6 +329,8 @@ def organisation_number(scheme: str | None, value: str) -> tuple[str, bool] | No
     if entry is None or not value:
         return None
     kind, fn = entry
+    if not value.strip().isascii():  # (python-stdnum reads fullwidth digits as digits, not Arabic-Indic ones: neither
+        return kind, False  # is in a register's number, and the official rules take ASCII digits only)
     try:
         return kind, bool(fn(value.strip()))
     except Exception:  # noqa: BLE001 - a check that cannot run judges nothing

@@ -594,3 +594,52 @@ def test_a_cii_document_missing_its_one_payment_reference_is_one_finding():
     assert [f.rule for f in report.findings].count("EINV-P-009") == 1
     report = validate_document(Document(good_invoice(payment_means=means), Syntax.UBL), schema=False, layers=("policy",))
     assert [f.rule for f in report.findings].count("EINV-P-009") == 2  # (UBL: a reference per means)
+
+
+def test_a_payment_id_or_account_mistyped_with_other_marks_is_judged_and_refused():
+    """Values recognised by their shape alone were not judged when a mark fell outside it, and the invoice was issued:
+    a Danish '71#' id with a letter; a Norwegian account with commas or U+2010 between its groups (a wrong check
+    digit behind them passed, the right digits behind slashes were refused); an IBAN with a Cyrillic О, with a zero
+    for the O of its country code, with commas; a bankgiro with dashes and slashes anywhere (README: digits, or one
+    dash where it is printed); an RF reference with ß or dotless ı (upper-cased to SS and I, then valid)."""
+    from einvoice import refs
+
+    for value in ("71#00000000000001X", "+71<000000000000019+8765432X<", "RF17ß12", "RF45ı1234"):
+        judged = refs.payment_reference_kind(value, "DK", "93")
+        assert judged is not None and judged[1] is False, (value, judged)
+    assert refs.payment_reference_kind("RF17SS12", "DK", "93")[1] is True
+    for value in ("1503,11,11208", "1503,11,11207", "1503\u201011\u201011208", "NO93,8601,1117,947",
+                  "N\u041e9386011117947", "N09386011117947"):
+        judged = refs.account_kind(value, "NO")
+        assert judged is not None and judged[1] is False, (value, judged)
+    for value in ("15031111207", "1503.11.11207", "NO9386011117947", "NO93 8601 1117 947"):
+        assert refs.account_kind(value, "NO")[1] is True, value
+    for value in ("5678-1230-", "/56781230", "5.6.7.8.1.2.3.0", "56-781230"):
+        judged = refs.account_kind(value, "SE", giro="SE:BANKGIRO")
+        assert judged is not None and judged[1] is False, (value, judged)
+    for value in ("5678-1230", "56781230"):
+        assert refs.account_kind(value, "SE", giro="SE:BANKGIRO")[1] is True, value
+    assert refs.account_kind("4711-8", "SE", giro="SE:PLUSGIRO")[1] is True
+    assert refs.account_kind("47-118", "SE", giro="SE:PLUSGIRO")[1] is False
+
+
+def test_electronic_form_advice_keeps_each_kind_to_its_field():
+    """EINV-P-018 took an RF reference as the account ('its electronic form is RF...', beside EINV-P-010's 'not a
+    valid IBAN') and an IBAN as the payment reference ('written with spaces'): an IBAN is advised for the account,
+    an RF reference for the payment reference, each only there."""
+    from einvoice import refs
+
+    assert refs.electronic_form("rf18 5390 0754 7034", "iban") is None
+    assert refs.electronic_form("NO93 8601 1117 947", "rf") is None
+    assert refs.electronic_form("rf18 5390 0754 7034", "rf")[1] == "RF18539007547034"
+    assert refs.electronic_form("NO93 8601 1117 947", "iban")[1] == "NO9386011117947"
+
+
+def test_organisation_numbers_in_other_digits_are_refused_alike():
+    """A Norwegian organisation number in fullwidth digits passed (python-stdnum reads them as digits), in
+    Arabic-Indic digits it failed: both fail, as the official rules (ASCII digits) have it."""
+    from einvoice import refs
+
+    assert refs.organisation_number("0192", "998777658") == ("Norwegian organisation number", True)
+    for value in ("\uff19\uff19\uff18\uff17\uff17\uff17\uff16\uff15\uff18", "\u0669\u0669\u0668\u0667\u0667\u0667\u0666\u0665\u0668"):
+        assert refs.organisation_number("0192", value) == ("Norwegian organisation number", False), value

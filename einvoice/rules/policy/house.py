@@ -187,11 +187,11 @@ def written_in_electronic_form(doc):
     seen = set()
     for pm in doc.invoice.payment_means:
         ref = pm.remittance_information
-        if ref not in seen and (judged := refs.electronic_form(ref)):
+        if ref not in seen and (judged := refs.electronic_form(ref, "rf")):
             seen.add(ref)  # (a reference once: CII states one for all its payment means)
             yield pm, "remittance_information", {"kind": judged[0], "value": ref, "form": judged[1], "how": judged[2]}
         for ct in pm.credit_transfers:
-            if judged := refs.electronic_form(ct.account_id):
+            if judged := refs.electronic_form(ct.account_id, "iban"):
                 yield ct, "account_id", {"kind": judged[0], "value": ct.account_id, "form": judged[1], "how": judged[2]}
 
 
