@@ -194,7 +194,79 @@ def extract(pdf: bytes, path: str | None = None) -> bytes:
 
 # PDF/A essentials the embedding itself writes (file identifier, metadata, PDF/A identification, the attachment);
 # every other missing essential is in the pages and cannot be repaired here.
-FIXED_BY_EMBEDDING = {"EINV-PDF-102", "EINV-PDF-103", "EINV-PDF-104", "EINV-PDF-105", "EINV-PDF-108", "EINV-PDF-109"}
+# (the PDF's own embedded files are described as PDF/A-3 asks by _repair before the check, EINV-PDF-108 then stands
+# for what cannot be: a file specification without its file)
+FIXED_BY_EMBEDDING = {"EINV-PDF-102", "EINV-PDF-103", "EINV-PDF-104", "EINV-PDF-105", "EINV-PDF-109"}
+
+
+def _repair(pdf: bytes) -> tuple[bytes, list[str]]:
+    """``pdf`` with what PDF/A-3 asks and can be added or dropped without losing anything of the document, and a note
+    for each repair: the form's /NeedAppearances true dropped (6.4.1: the fields show their stored appearances; a
+    field without one is refused, EINV-PDF-116), and each embedded file outside the invoice given what 6.8 asks
+    that it lacks: /UF or /F (the other one's name), /AFRelationship /Unspecified, a MIME type (from its name, else
+    application/octet-stream), an association (/AF: a FileAttachment annotation's file with its annotation, any
+    other with the document). Unchanged (the same bytes) when nothing needs it."""
+    import mimetypes
+
+    import pikepdf
+
+    notes: list[str] = []
+    with pikepdf.open(io.BytesIO(pdf), inherit_page_attributes=False) as doc:
+        acro = doc.Root.get("/AcroForm")
+        if isinstance(acro, pikepdf.Dictionary) and bool(acro.get("/NeedAppearances", False)):
+            del acro["/NeedAppearances"]
+            notes.append("dropped the form's /NeedAppearances flag (PDF/A-3 6.4.1 forbids it): its fields show the "
+                         "appearances stored with them")
+        found: list = []
+        annots, shared = {}, set()  # a file attachment annotation's file specification (made indirect) -> it
+        for page, _res in pdfa._pages(doc, found):
+            for annot in pdfa._annotations_of(page, shared):
+                fs = annot.get("/FS")
+                if isinstance(fs, pikepdf.Dictionary) and "/EF" in fs:
+                    if not fs.is_indirect:
+                        annot.FS = fs = doc.make_indirect(fs)
+                    annots.setdefault(fs.objgen, annot)
+        specs, associated = pdfa.file_specs(doc, found)
+        described, linked = [], []
+        for name, spec in specs:
+            if not isinstance(spec, pikepdf.Dictionary):
+                continue
+            ef = spec.get("/EF")
+            stream = ef.get("/F") if isinstance(ef, pikepdf.Dictionary) else None
+            if not isinstance(stream, pikepdf.Stream):
+                continue  # (no file to describe: EINV-PDF-108 refuses it)
+            label = str(spec.get("/UF", spec.get("/F", "")))
+            added = []
+            for key, other in (("/UF", "/F"), ("/F", "/UF")):
+                if key not in spec and other in spec:
+                    spec[key] = pikepdf.String(str(spec[other]))
+                    added.append(key[1:])
+            if "/AFRelationship" not in spec:
+                spec.AFRelationship = pikepdf.Name.Unspecified
+                added.append("/AFRelationship /Unspecified")
+            if "/Subtype" not in stream.stream_dict:
+                mime = mimetypes.guess_type(label)[0] or "application/octet-stream"
+                stream.stream_dict.Subtype = pikepdf.Name("/" + mime)
+                added.append(f"MIME type {mime}")
+            if added:
+                described.append(f"{label or name}: {', '.join(added)}")
+            if not spec.is_indirect or spec.objgen not in associated:
+                if not spec.is_indirect:
+                    continue  # (a direct file specification in a place not known here: EINV-PDF-108 refuses it)
+                annot = annots.get(spec.objgen)
+                owner = annot if annot is not None else doc.Root
+                owner.AF = pikepdf.Array(list(owner.get("/AF") or []) + [spec])
+                associated.add(spec.objgen)
+                linked.append(label or name)
+        if described:
+            notes.append("described the PDF's own embedded files as PDF/A-3 6.8 asks (" + "; ".join(described) + ")")
+        if linked:
+            notes.append(f"associated {', '.join(linked)} with the document or its annotation (/AF, PDF/A-3 6.8)")
+        if not notes:
+            return pdf, []
+        out = io.BytesIO()
+        doc.save(out)
+    return out.getvalue(), notes
 
 
 def _pdf_facts(pdf: bytes, path: str | None) -> tuple[bool, dict[str, list[bytes]]]:
@@ -280,6 +352,7 @@ def attach(pdf: bytes, xml: bytes, pdf_path: str | None = None, xml_path: str | 
     blocking = [f for f in report.findings if f.severity.blocking]
     if blocking:
         raise BuildRefused(blocking)
+    pdf, repaired = _repair(pdf)
     unfixable = pages_not_pdfa(pdf, pdf_path)
     if unfixable:
         raise BuildRefused(unfixable)
@@ -296,5 +369,6 @@ def attach(pdf: bytes, xml: bytes, pdf_path: str | None = None, xml_path: str | 
     twice = sorted(name for name, data in files.items() if len(data) > 1)
     if twice:
         notes.append(f"the PDF carried several files named {', '.join(twice)}: the first of each is kept")
+    notes += repaired
     out = embed(pdf, xml, level, doc.invoice, lang=lang, attachments=kept)
     return out, report, notes

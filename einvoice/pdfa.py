@@ -1,6 +1,6 @@
 """PDF/A-3 essentials of a PDF: the checks a Factur-X receiver needs before calling a PDF archivable.
 
-``check(data, path)`` returns findings EINV-PDF-101 ... EINV-PDF-114, one per kind of
+``check(data, path)`` returns findings EINV-PDF-101 ... EINV-PDF-119, one per kind of
 problem, each naming the clause of ISO 19005-3 (PDF/A-3) it stands for:
 
 =============  ========  ===================================================================
@@ -13,9 +13,11 @@ EINV-PDF-104   6.6.4     the XMP declares PDF/A part 3, conformance A, B or U
 EINV-PDF-105   6.6.3     the document information dictionary agrees with the XMP
 EINV-PDF-106   6.2.3     a PDF/A output intent (/GTS_PDFA1) with an ICC profile
 EINV-PDF-107   6.2.11.4  every font used (except Type 3) is embedded
-EINV-PDF-108   6.8       embedded files: /F, /UF, /AFRelationship, MIME subtype, listed in /AF
+EINV-PDF-108   6.8       embedded files (in the name tree, an annotation or anywhere else): /F, /UF,
+                         /AFRelationship, MIME subtype, associated (listed in an /AF)
 EINV-PDF-109   6.6.2.3   XMP properties outside the predefined schemas are declared (extension schema)
-EINV-PDF-110   6.6.1     no JavaScript and no forbidden actions (Launch, Sound, Movie, ...)
+EINV-PDF-110   6.5       no JavaScript, no forbidden actions (Launch, Sound, Movie, ..., Named actions other
+                         than NextPage, PrevPage, FirstPage, LastPage), no additional actions on catalog or page
 EINV-PDF-111   6.1.7     no external streams (/F, /FFilter, /FDecodeParms) and no LZW compression
 EINV-PDF-112   6.3       annotations are printable and visible, and of a permitted type
 EINV-PDF-113   -         a part of the file these checks could not read (an object of an unexpected kind, page
@@ -23,11 +25,21 @@ EINV-PDF-113   -         a part of the file these checks could not read (an obje
                          name tree over MAX_NODES nodes) or that PDF writers would multiply (a node of pages under
                          two parents, pages or their annotations over the bounds): not checked, and said so
 EINV-PDF-114   6.2.11.8  no character is drawn with .notdef (a composite font's encoding mapping it to CID 0)
+EINV-PDF-115   6.2.5-9   graphics states without transfer functions (/TR, /TR2 other than /Default) or halftone
+                         phases (/HTP), halftones of type 1 or 5 without /HalftoneName; images without
+                         /Interpolate true, /Alternates, /OPI, and of 1, 2, 4, 8 or 16 bits per component; no
+                         PostScript or reference XObjects, no form XObject with /OPI or /PS
+EINV-PDF-116   6.3.3     annotations (but Popup and Link, and those of a zero-size /Rect) have an appearance, whose
+                         dictionary holds only the normal appearance /N (a stream outside button widgets)
+EINV-PDF-117   6.4       interactive forms: /NeedAppearances not true, no /XFA, no catalog /NeedsRendering true,
+                         no /A or /AA on a widget annotation, no /AA on a form field
+EINV-PDF-118   6.9       optional content configurations each have a /Name, unique among them, and no /AS
+EINV-PDF-119   6.10-11   no /AlternatePresentations name tree, no page /PresSteps, no catalog /Requirements
 =============  ========  ===================================================================
 
 This is a checklist of the essentials, not a complete PDF/A validator: colour
 spaces per object, font program internals (widths, glyph coverage), ICC profile
-contents and the XMP's full type checking are not looked at. The tests check every
+contents, inline images' parameters and the XMP's full type checking are not looked at. The tests check every
 PDF the project writes with it; a full validator (veraPDF) runs on Java and is
 not in the package registries the project installs from.
 
@@ -66,13 +78,27 @@ MESSAGES = {
     "EINV-PDF-109": ("The XMP uses properties that no extension schema declares: {detail}.",
                      "Describe custom XMP namespaces in pdfaExtension:schemas (the factur-x package does this for fx:)."),
     "EINV-PDF-110": ("The PDF contains what PDF/A forbids: {detail}.",
-                     "Remove JavaScript and Launch/Sound/Movie/ResetForm/ImportData actions."),
+                     "Remove JavaScript, additional actions and Launch/Sound/Movie/ResetForm/ImportData/Named actions "
+                     "other than page navigation."),
     "EINV-PDF-111": ("The PDF has streams PDF/A forbids: {detail}.",
                      "Keep every stream inside the file and compress without LZW (Flate is fine)."),
     "EINV-PDF-112": ("Annotations are not PDF/A conformant: {detail}.",
                      "Annotations must be printable (Print flag), not hidden, and of a type PDF/A permits."),
     "EINV-PDF-114": ("Characters are drawn without a glyph, as empty boxes (.notdef): {detail}.",
                      "Make the PDF again with a font that has them (Chinese, Japanese, Korean: e.g. Debian's fonts-noto-cjk)."),
+    "EINV-PDF-115": ("The PDF's graphics use what PDF/A-3 forbids (ISO 19005-3 6.2.5, 6.2.8, 6.2.9): {detail}.",
+                     "Make the PDF again without transfer functions, image interpolation, alternate images or "
+                     "PostScript (a PDF/A export of the producing program does this)."),
+    "EINV-PDF-116": ("Annotations lack the single appearance PDF/A-3 asks (ISO 19005-3 6.3.3): {detail}.",
+                     "Give each annotation a normal appearance (/AP /N) and no other (no /D or /R); e.g. flatten the "
+                     "annotations or export the PDF as PDF/A."),
+    "EINV-PDF-117": ("The PDF's form is not PDF/A-3 conformant (ISO 19005-3 6.4): {detail}.",
+                     "Flatten the form or export it as PDF/A: no XFA, no actions on fields, stored appearances."),
+    "EINV-PDF-118": ("The optional content (layers) is not PDF/A-3 conformant (ISO 19005-3 6.9): {detail}.",
+                     "Give each optional content configuration a unique /Name and no /AS (or flatten the layers)."),
+    "EINV-PDF-119": ("The PDF uses what PDF/A-3 forbids (ISO 19005-3 6.10, 6.11): {detail}.",
+                     "Remove alternate presentations (slide shows), presentation steps and the catalog's "
+                     "/Requirements."),
     "EINV-PDF-113": ("Part of the PDF could not be checked for PDF/A-3: {detail}.",
                      "Check the file with a full PDF/A validator (veraPDF); the invoice inside was read."),
 }
@@ -155,7 +181,8 @@ def problems(data: bytes) -> list[tuple[str, str]]:
             _guarded(_pdfaid, xmp, found)
             _guarded(_info, pdf, xmp, found)
             _guarded(_extensions, xmp, found)
-        for part in (_output_intent, _fonts, _notdef, _embedded_files, _objects, _annotations):
+        for part in (_output_intent, _fonts, _notdef, _embedded_files, _objects, _annotations, _forms,
+                     _optional_content, _presentations):
             _guarded(part, pdf, found)
     return found
 
@@ -682,26 +709,61 @@ def _notdef(pdf, found):
         found.append(("EINV-PDF-114", f"{len(chars)} character{'s' if len(chars) > 1 else ''} ({''.join(sorted(chars)[:20])})"))
 
 
+def file_specs(pdf, found) -> tuple[list[tuple[str, Any]], set]:
+    """(the embedded files' (name, file specification): the name tree's, then those elsewhere (an annotation's /FS,
+    any other object) each once; the (object, generation) of every file specification some /AF associates)."""
+    import pikepdf
+
+    specs: list[tuple[str, Any]] = []
+    names = pdf.Root.get("/Names")
+    tree = names.get("/EmbeddedFiles") if isinstance(names, pikepdf.Dictionary) else None
+    if tree is not None:
+        specs += _name_tree_files(tree, found)
+    listed = {spec.objgen for _name, spec in specs if getattr(spec, "is_indirect", False)}
+    associated: set = set()
+
+    def af_of(d):
+        af = d.get("/AF")
+        for item in af if isinstance(af, pikepdf.Array) else []:
+            if getattr(item, "is_indirect", False):
+                associated.add(item.objgen)
+
+    def label(spec) -> str:
+        return str(spec.get("/UF", spec.get("/F", "(unnamed)")))
+
+    for obj in pdf.objects:
+        d = obj.stream_dict if isinstance(obj, pikepdf.Stream) else obj
+        if not isinstance(d, pikepdf.Dictionary):
+            continue
+        af_of(d)
+        if "/EF" in d and obj.objgen not in listed:
+            specs.append((f"{label(d)} (outside the embedded files' list)", obj))
+            listed.add(obj.objgen)
+    shared: set = set()
+    for page, _res in _pages(pdf, found):
+        for annot in _annotations_of(page, shared):
+            if not annot.is_indirect:
+                af_of(annot)
+            fs = annot.get("/FS")
+            if isinstance(fs, pikepdf.Dictionary) and "/EF" in fs and not fs.is_indirect:
+                specs.append((f"{label(fs)} (of a {str(annot.get('/Subtype', '')).lstrip('/')} annotation)", fs))
+    return specs, associated
+
+
 def _embedded_files(pdf, found):
     import pikepdf
 
-    names = pdf.Root.get("/Names")
-    tree = names.get("/EmbeddedFiles") if names is not None else None
-    if tree is None:
-        return
-    af = {o.objgen for o in (pdf.Root.get("/AF") or [])}
-    for page, _res in _pages(pdf, found):
-        af |= {o.objgen for o in (page.get("/AF") or [])}
+    specs, af = file_specs(pdf, found)
     bad = []
-    for name, spec in _name_tree_files(tree, found):
+    for name, spec in specs:
         if not isinstance(spec, pikepdf.Dictionary):
             continue
         lacks = [k[1:] for k in ("/F", "/UF", "/AFRelationship") if k not in spec]
         ef = spec.get("/EF")
-        stream = ef.get("/F") if ef is not None else None
-        if stream is None or "/Subtype" not in stream:
+        stream = ef.get("/F") if isinstance(ef, pikepdf.Dictionary) else None
+        if not isinstance(stream, pikepdf.Stream) or "/Subtype" not in stream.stream_dict:
             lacks.append("MIME subtype")
-        if spec.objgen not in af:
+        if not spec.is_indirect or spec.objgen not in af:
             lacks.append("a place in /AF")
         if lacks:
             bad.append(f"{name} lacks {', '.join(lacks)}")
@@ -711,6 +773,12 @@ def _embedded_files(pdf, found):
 
 def _name_tree_files(tree: Any, found: list) -> list[tuple[str, Any]]:
     """(name, file specification) of each leaf of the embedded files' name tree, each node read once (see _walk_tree)."""
+    return [(str(key), spec) for key, spec in name_tree_items(tree, found)]
+
+
+def name_tree_items(tree: Any, found: list) -> list[tuple[Any, Any]]:
+    """(key as written, value) of each leaf of a name tree, in the tree's order, each node read once (see
+    _walk_tree); over MAX_NODES nodes, those read and an EINV-PDF-113 finding in ``found``."""
     import pikepdf
 
     out = []
@@ -718,27 +786,70 @@ def _name_tree_files(tree: Any, found: list) -> list[tuple[str, Any]]:
         for node, _res in _walk_tree(tree, "/Kids"):
             names = node.get("/Names")
             items = list(names) if isinstance(names, pikepdf.Array) else []
-            out += [(str(items[i]), items[i + 1]) for i in range(0, len(items) - 1, 2)]
+            out += [(items[i], items[i + 1]) for i in range(0, len(items) - 1, 2)]
     except _TooMany:
         found.append(("EINV-PDF-113", f"the embedded files' name tree has over {MAX_NODES:,} nodes; the files after "
                                       "them were not checked"))
     return out
 
 
+NAVIGATION = {"/NextPage", "/PrevPage", "/FirstPage", "/LastPage"}  # the Named actions PDF/A permits (6.5.1)
+
+
 def _objects(pdf, found):
     import pikepdf
 
-    streams, actions = set(), set()
+    streams, actions, graphics = set(), set(), set()
 
     def dictionary(d, depth=0):
         s = d.get("/S")
         if s is not None and str(s) in FORBIDDEN_ACTIONS and d.get("/Type") in (None, "/Action"):
             actions.add(f"{str(s)[1:]} action")
+        if s == "/Named" and d.get("/Type") in (None, "/Action") and str(d.get("/N")) not in NAVIGATION:
+            actions.add(f"Named action {str(d.get('/N', '(none)')).lstrip('/')}")
         if "/JS" in d:
             actions.add("JavaScript")
+        if d.get("/Type") in (None, "/ExtGState"):
+            graphics_state(d)
         if depth < 8:  # direct objects nest; indirect ones are visited on their own
             for value in d.values():
                 direct(value, depth + 1)
+
+    def graphics_state(d):
+        if "/TR" in d:
+            graphics.add("a transfer function (/TR) in a graphics state")
+        tr2 = d.get("/TR2")
+        if tr2 is not None and tr2 != "/Default":
+            graphics.add("a transfer function (/TR2) in a graphics state")
+        if "/HTP" in d:
+            graphics.add("a halftone phase (/HTP) in a graphics state")
+        ht = d.get("/HT")
+        ht = ht.stream_dict if isinstance(ht, pikepdf.Stream) else ht
+        if isinstance(ht, pikepdf.Dictionary):
+            if ht.get("/HalftoneType") not in (1, 5):
+                graphics.add(f"a halftone of type {ht.get('/HalftoneType')}")
+            if "/HalftoneName" in ht:
+                graphics.add("a halftone with a /HalftoneName")
+
+    def xobject(d):
+        sub = d.get("/Subtype")
+        if sub == "/Image":
+            if bool(d.get("/Interpolate", False)):
+                graphics.add("an image with /Interpolate true")
+            if "/Alternates" in d:
+                graphics.add("an image with /Alternates")
+            if "/OPI" in d:
+                graphics.add("an image with /OPI")
+            bits = d.get("/BitsPerComponent")
+            if bits is not None and not bool(d.get("/ImageMask", False)) and bits not in (1, 2, 4, 8, 16):
+                graphics.add(f"an image of {bits} bits per component")
+        elif sub == "/Form":
+            if "/OPI" in d or "/PS" in d or d.get("/Subtype2") == "/PS":
+                graphics.add("a form XObject with PostScript (/OPI, /PS)")
+            if "/Ref" in d:
+                graphics.add("a reference XObject (/Ref)")
+        elif sub == "/PS":
+            graphics.add("a PostScript XObject")
 
     def direct(value, depth):
         if isinstance(value, pikepdf.Stream) or getattr(value, "is_indirect", False):
@@ -759,6 +870,8 @@ def _objects(pdf, found):
             filters = [filters] if isinstance(filters, pikepdf.Name) else list(filters or [])
             if any(str(f) in ("/LZWDecode", "/LZW") for f in filters):
                 streams.add("LZW-compressed stream")
+            if d.get("/Type") in (None, "/XObject"):
+                xobject(d)
             dictionary(d)
         elif isinstance(obj, pikepdf.Dictionary):
             dictionary(obj)
@@ -769,14 +882,28 @@ def _objects(pdf, found):
         actions.add("JavaScript")
     if "/AA" in pdf.Root:
         actions.add("additional actions (/AA) on the catalog")
+    if any("/AA" in page for page, _res in _pages(pdf, found)):
+        actions.add("additional actions (/AA) on a page")
     if streams:
         found.append(("EINV-PDF-111", _listed(streams)))
     if actions:
         found.append(("EINV-PDF-110", _listed(actions)))
+    if graphics:
+        found.append(("EINV-PDF-115", _listed(graphics)))
+
+
+def _zero_rect(annot) -> bool:
+    try:
+        x1, y1, x2, y2 = (float(v) for v in annot.get("/Rect"))
+    except Exception:  # noqa: BLE001 - no Rect, or not four numbers: not a zero-size one
+        return False
+    return x1 == x2 and y1 == y2
 
 
 def _annotations(pdf, found):
-    bad = set()
+    import pikepdf
+
+    bad, looks, form = set(), set(), set()
     shared: set = set()
     for page, _res in _pages(pdf, found):
         for annot in _annotations_of(page, shared):
@@ -791,8 +918,95 @@ def _annotations(pdf, found):
                 bad.add(f"{sub[1:] or 'an'} annotation without the Print flag")
             if flags & (1 | 2 | 32):
                 bad.add(f"{sub[1:] or 'an'} annotation hidden or invisible")
+            ap = annot.get("/AP")
+            if ap is None:
+                if sub != "/Link" and not _zero_rect(annot):
+                    looks.add(f"{sub[1:] or 'an'} annotation without an appearance (/AP)")
+            elif isinstance(ap, pikepdf.Dictionary):
+                others = sorted(str(k) for k in ap.keys() if k != "/N")
+                if others:
+                    looks.add(f"{sub[1:] or 'an'} annotation with appearances beside the normal one "
+                              f"({', '.join(others)})")
+                n = ap.get("/N")
+                if n is None:
+                    looks.add(f"{sub[1:] or 'an'} annotation without a normal appearance (/AP /N)")
+                elif sub != "/Widget" and not isinstance(n, pikepdf.Stream):
+                    looks.add(f"{sub[1:] or 'an'} annotation whose normal appearance is no stream")
+            if sub == "/Widget":
+                for key in ("/A", "/AA"):
+                    if key in annot:
+                        form.add(f"a widget annotation with {'an action (/A)' if key == '/A' else 'additional actions (/AA)'}")
     if bad:
         found.append(("EINV-PDF-112", _listed(bad)))
+    if looks:
+        found.append(("EINV-PDF-116", _listed(looks)))
+    if form:
+        found.append(("EINV-PDF-117", _listed(form)))
+
+
+def _forms(pdf, found):
+    bad = set()
+    acro = pdf.Root.get("/AcroForm")
+    if acro is not None and hasattr(acro, "get"):
+        if bool(acro.get("/NeedAppearances", False)):
+            bad.add("/NeedAppearances true (the viewer is to draw the fields anew)")
+        if "/XFA" in acro:
+            bad.add("an XFA form (/XFA)")
+        try:
+            for node, _res in _walk_tree(pikepdf_dict(acro.get("/Fields")), "/Kids"):
+                if "/AA" in node:
+                    bad.add("a form field with additional actions (/AA)")
+        except _TooMany:
+            found.append(("EINV-PDF-113", f"the form's field tree has over {MAX_NODES:,} nodes; the fields after "
+                                          "them were not checked"))
+    if bool(pdf.Root.get("/NeedsRendering", False)):
+        bad.add("/NeedsRendering true in the catalog (a dynamic XFA form)")
+    if bad:
+        found.append(("EINV-PDF-117", _listed(bad)))
+
+
+def pikepdf_dict(fields):
+    """The top fields of a form as one node with /Kids, for _walk_tree."""
+    import pikepdf
+
+    return pikepdf.Dictionary(Kids=fields if isinstance(fields, pikepdf.Array) else pikepdf.Array())
+
+
+def _optional_content(pdf, found):
+    import pikepdf
+
+    props = pdf.Root.get("/OCProperties")
+    if not isinstance(props, pikepdf.Dictionary):
+        return
+    configs = [props.get("/D")] + list(props.get("/Configs") or [])
+    bad, names = set(), []
+    for config in configs:
+        if not isinstance(config, pikepdf.Dictionary):
+            continue
+        name = config.get("/Name")
+        if name is None or not str(name):
+            bad.add("a configuration without a /Name")
+        else:
+            names.append(str(name))
+        if "/AS" in config:
+            bad.add("a configuration with /AS (automatic state changes)")
+    if len(names) != len(set(names)):
+        bad.add("two configurations of one /Name")
+    if bad:
+        found.append(("EINV-PDF-118", _listed(bad)))
+
+
+def _presentations(pdf, found):
+    bad = set()
+    names = pdf.Root.get("/Names")
+    if names is not None and hasattr(names, "keys") and "/AlternatePresentations" in names:
+        bad.add("alternate presentations (/AlternatePresentations)")
+    if any("/PresSteps" in page for page, _res in _pages(pdf, found)):
+        bad.add("presentation steps on a page (/PresSteps)")
+    if "/Requirements" in pdf.Root:
+        bad.add("reader requirements in the catalog (/Requirements)")
+    if bad:
+        found.append(("EINV-PDF-119", _listed(bad)))
 
 
 def _annotations_of(page: Any, seen: set) -> list:

@@ -510,3 +510,108 @@ def test_a_number_of_a_million_digits_is_shown_as_given():
     big = "9" * (MAX_DIGITS + 1)
     assert fmt_number(big, "en") == big
     assert fmt_number("1234567.5", "en") == "1,234,567.50"
+
+
+# --- PDF/A-3 rules beyond the first checklist (ISO 19005-3 6.2.5-6.2.9, 6.3.3, 6.4, 6.5, 6.8, 6.9-6.11) ----------
+
+
+def _appearance(doc):
+    return doc.make_stream(b"0 g 0 0 10 10 re f", Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Form,
+                           BBox=[0, 0, 10, 10], Resources=pikepdf.Dictionary())
+
+
+def _annotated(doc, **annot):
+    doc.pages[0].Annots = doc.make_indirect(pikepdf.Array([doc.make_indirect(pikepdf.Dictionary(
+        Type=pikepdf.Name.Annot, Rect=[0, 0, 10, 10], F=4, **annot))]))
+
+
+N, D, A = pikepdf.Name, pikepdf.Dictionary, pikepdf.Array
+# each PDF/A-3 violation the checklist missed (an auditor's list), as an edit of a good PDF: the rule and a word of
+# its detail expected
+VIOLATIONS = {
+    "needappearances": (lambda d: setattr(d.Root, "AcroForm", D(Fields=A(), NeedAppearances=True)),
+                        "EINV-PDF-117", "NeedAppearances"),
+    "xfa": (lambda d: setattr(d.Root, "AcroForm", D(Fields=A(), XFA=d.make_stream(b"<xdp/>"))), "EINV-PDF-117",
+            "XFA"),
+    "needsrendering": (lambda d: setattr(d.Root, "NeedsRendering", True), "EINV-PDF-117", "NeedsRendering"),
+    "requirements": (lambda d: setattr(d.Root, "Requirements", A([D(Type=N.Requirement, S=N.EnableJavaScripts)])),
+                     "EINV-PDF-119", "Requirements"),
+    "pressteps": (lambda d: setattr(d.pages[0].obj, "PresSteps", D(Type=N.NavNode)), "EINV-PDF-119", "PresSteps"),
+    "altpres": (lambda d: setattr(d.Root, "Names", D(AlternatePresentations=D(Names=A()))), "EINV-PDF-119",
+                "AlternatePresentations"),
+    "widget-action": (lambda d: _annotated(d, Subtype=N.Widget, FT=N.Tx, T=pikepdf.String("f"),
+                                           AP=D(N=_appearance(d)), A=D(S=N.URI, URI=pikepdf.String("https://x"))),
+                      "EINV-PDF-117", "widget"),
+    "field-aa": (lambda d: setattr(d.Root, "AcroForm", D(Fields=A([d.make_indirect(D(T=pikepdf.String("f"),
+                                                                                    AA=D()))]))),
+                 "EINV-PDF-117", "field"),
+    "annot-noap": (lambda d: _annotated(d, Subtype=N.Text, Contents=pikepdf.String("x")), "EINV-PDF-116",
+                   "without an appearance"),
+    "annot-ap-d": (lambda d: _annotated(d, Subtype=N.Square, AP=D(N=_appearance(d), D=_appearance(d))),
+                   "EINV-PDF-116", "/D"),
+    "named-print": (lambda d: _annotated(d, Subtype=N.Link, A=D(S=N.Named, N=N.Print)), "EINV-PDF-110",
+                    "Named action Print"),
+    "page-aa": (lambda d: setattr(d.pages[0].obj, "AA", D()), "EINV-PDF-110", "page"),
+    "extgstate-tr": (lambda d: d.pages[0].Resources.__setitem__("/ExtGState", D(G9=D(Type=N.ExtGState,
+                                                                                      TR=N.Identity))),
+                     "EINV-PDF-115", "/TR"),
+    "image-interpolate": (lambda d: d.pages[0].Resources.__setitem__("/XObject", D(Im9=d.make_stream(
+        b"\xff\x00\x00", Type=N.XObject, Subtype=N.Image, Width=1, Height=1, ColorSpace=N.DeviceRGB,
+        BitsPerComponent=8, Interpolate=True))), "EINV-PDF-115", "Interpolate"),
+    "oc-noname": (lambda d: setattr(d.Root, "OCProperties", D(OCGs=A(), D=D(Order=A()))), "EINV-PDF-118",
+                  "Name"),
+    "fileattachment-annot": (lambda d: _annotated(d, Subtype=N.FileAttachment, AP=D(N=_appearance(d)), FS=D(
+        Type=N.Filespec, F=pikepdf.String("note.txt"), UF=pikepdf.String("note.txt"),
+        EF=D(F=d.make_stream(b"a note", Type=N.EmbeddedFile, Subtype=N("/text/plain"))))),
+                             "EINV-PDF-108", "note.txt"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(VIOLATIONS))
+def test_each_further_pdfa3_violation_is_found(good, name):
+    """An audit found 13 violations of PDF/A-3 that the checklist let through, so `attach` wrote files claiming
+    PDF/A-3b that break it and `validate` said nothing; each is a finding now, naming what and where."""
+    edit, rule, word = VIOLATIONS[name]
+    found = dict(pdfa.problems(_edit(good, edit)))
+    assert rule in found and word in found[rule], found
+
+
+REPAIRED = {"needappearances", "fileattachment-annot"}  # what attach repairs while embedding, losing nothing
+
+
+@pytest.fixture(scope="module")
+def foreign() -> tuple[bytes, bytes]:
+    xml = (SAMPLES / "facturx-en16931.xml").read_bytes()
+    return render_pdf(load(xml).invoice, "de"), xml
+
+
+@pytest.mark.parametrize("name", sorted(set(VIOLATIONS) - REPAIRED))
+def test_attach_refuses_each_further_violation_naming_it(foreign, name):
+    """attach wrote these PDFs declared PDF/A-3b; now it refuses them, with the rule and the feature named."""
+    from einvoice.errors import BuildRefused
+
+    pdf, xml = foreign
+    edit, rule, word = VIOLATIONS[name]
+    with pytest.raises(BuildRefused) as exc:
+        attach(_edit(pdf, edit), xml)
+    said = {f.rule: f.message for f in exc.value.findings}
+    assert rule in said and word in said[rule], said
+
+
+def test_attach_repairs_need_appearances_and_an_annotations_file(foreign):
+    """A form's /NeedAppearances is dropped (its fields keep the appearances stored with them) and a FileAttachment
+    annotation's file gets an /AFRelationship and an association (/AF of its annotation); each repair is said."""
+    pdf, xml = foreign
+    for name, word in (("needappearances", "NeedAppearances"), ("fileattachment-annot", "note.txt")):
+        out, _report, notes = attach(_edit(pdf, VIOLATIONS[name][0]), xml)
+        assert pdfa.problems(out) == [], name
+        assert any(word in n for n in notes), notes
+    with pikepdf.open(io.BytesIO(out)) as doc:
+        annot = doc.pages[0].Annots[0]
+        assert annot.FS.AFRelationship == "/Unspecified" and annot.AF[0].objgen == annot.FS.objgen
+        assert annot.FS.EF.F.read_bytes() == b"a note"
+
+
+def test_validate_reports_the_further_violations_of_a_facturx_pdf(good):
+    found = _validated(_edited(good, VIOLATIONS["widget-action"][0]))
+    assert "EINV-PDF-117" in found and "widget" in found["EINV-PDF-117"]
