@@ -81,6 +81,9 @@ def _metadata(invoice) -> dict[str, str]:
 def embed(pdf: bytes, xml: bytes, level: str, invoice=None, lang: str | None = None,
           attachments: dict | None = None, countries: tuple | None = None) -> bytes:
     """``pdf`` with ``xml`` embedded as factur-x.xml and the Factur-X XMP for ``level``; checked by reading back.
+    The PDF's own name dictionary (named destinations ..., its embedded files with all they say of themselves) and
+    associated files are kept: the factur-x package writes /Names and /AF anew, so they are set aside before it runs
+    and merged back after (:func:`_set_aside`, :func:`_merge_back`).
     ``attachments``: other files to embed beside it (the factur-x package's form: name -> {"filedata": bytes});
     ``countries``: the seller's and the buyer's, for where the XML does not state them (a MINIMUM invoice has no
     buyer address: a lossy build between German parties passed BR-HYBRID-DE-01 unseen)."""
@@ -96,6 +99,7 @@ def embed(pdf: bytes, xml: bytes, level: str, invoice=None, lang: str | None = N
     if refused:
         raise BuildRefused(refused)
     meta = _metadata(invoice) if invoice is not None else None
+    pdf = _set_aside(pdf)
     with _quiet():
         try:
             out = facturx.generate_from_binary(pdf, xml, flavor="factur-x", level=level, check_xsd=True,
@@ -106,9 +110,73 @@ def embed(pdf: bytes, xml: bytes, level: str, invoice=None, lang: str | None = N
             raise BuildRefused([Finding("XSD", Severity.FATAL, f"the factur-x package rejects the XML: {reason[:300]}",
                                         "Validate the XML with einvoice validate --profile facturx-...",
                                         layer="container")]) from None
-    out = pdfa.write_metadata(out, meta)
+    out = pdfa.write_metadata(out, meta, edit=_merge_back)
     _self_check(out, xml)
     return out
+
+
+# where the PDF's own /Names and /AF wait while the factur-x package writes its own (private catalog keys, removed
+# when merged back)
+ASIDE_NAMES, ASIDE_AF = "/EinvoiceSetAsideNames", "/EinvoiceSetAsideAF"
+
+
+def _set_aside(pdf: bytes) -> bytes:
+    """``pdf`` with its catalog's /Names and /AF under private keys, where the factur-x package (which sets both anew,
+    keeping only its own files) leaves them."""
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(pdf), inherit_page_attributes=False) as doc:
+        root = doc.Root
+        if "/Names" not in root and "/AF" not in root:
+            return pdf
+        for key, aside in (("/Names", ASIDE_NAMES), ("/AF", ASIDE_AF)):
+            if key in root:
+                root[aside] = root[key]
+                del root[key]
+        out = io.BytesIO()
+        doc.save(out)
+    return out.getvalue()
+
+
+def _merge_back(doc) -> None:
+    """The PDF's own name trees (/Dests, ...) beside the package's /EmbeddedFiles, its embedded files in the same
+    tree (each file specification as it was: its description, relationship, MIME type and parameters; a name given
+    twice keeps its first file), the keys in the byte order of their names (ISO 32000-1 7.9.6: the package sorts
+    them as text), and its associated files in the catalog's /AF after the package's."""
+    import pikepdf
+
+    root = doc.Root
+    names = root.get("/Names")
+    if not isinstance(names, pikepdf.Dictionary):
+        names = root.Names = pikepdf.Dictionary()
+    theirs = root.get(ASIDE_NAMES)
+    theirs = theirs if isinstance(theirs, pikepdf.Dictionary) else pikepdf.Dictionary()
+    for key in theirs.keys():
+        if key != "/EmbeddedFiles":
+            names[key] = theirs[key]
+    found: list = []  # (a tree over the bounds was refused before: attach checks the PDF first)
+    seen, items = set(), []
+    for tree in (names.get("/EmbeddedFiles"), theirs.get("/EmbeddedFiles")):
+        for key, spec in pdfa.name_tree_items(tree, found) if tree is not None else ():
+            raw = bytes(key) if isinstance(key, pikepdf.String) else str(key).encode()
+            if raw not in seen:
+                seen.add(raw)
+                items.append((raw, key, spec))
+    if items:
+        items.sort(key=lambda item: item[0])
+        names.EmbeddedFiles = pikepdf.Dictionary(Names=pikepdf.Array([x for _raw, key, spec in items
+                                                                      for x in (key, spec)]))
+    af = list(root.get("/AF") or [])
+    listed = {spec.objgen for spec in af if spec.is_indirect}
+    for spec in root.get(ASIDE_AF) or []:
+        if not spec.is_indirect or spec.objgen not in listed:
+            af.append(spec)
+            listed.add(spec.objgen if spec.is_indirect else None)
+    if af:
+        root.AF = doc.make_indirect(pikepdf.Array(af))
+    for aside in (ASIDE_NAMES, ASIDE_AF):
+        if aside in root:
+            del root[aside]
 
 
 def _self_check(pdf: bytes, xml: bytes) -> None:
@@ -360,15 +428,16 @@ def attach(pdf: bytes, xml: bytes, pdf_path: str | None = None, xml_path: str | 
     if not is_pdfa:
         notes.append("the input PDF declared no PDF/A conformance; its pages meet the PDF/A-3 essentials checked "
                      "(einvoice.pdfa), and the result declares PDF/A-3b")
-    # the PDF's own attachments are kept, each listed in /AF as PDF/A-3 asks (the package writes the attachment list
-    # anew: they were dropped without a word); a name given twice keeps its first file, and the note says so
-    kept = {name: {"filedata": data[0]} for name, data in files.items() if data}
+    # the PDF's own attachments are kept as they are (the package writes the attachment list anew: embed() sets them
+    # aside and merges them back), each associated as PDF/A-3 asks (_repair); a name given twice keeps its first file
+    # in the list of embedded files, and the note says so
+    kept = sorted(name for name, data in files.items() if data)
     if kept:
-        notes.append(f"kept the PDF's own attachment{'s' if len(kept) > 1 else ''} {', '.join(sorted(kept))} (each "
-                     "listed as an associated file of the document)")
+        notes.append(f"kept the PDF's own attachment{'s' if len(kept) > 1 else ''} {', '.join(kept)} (each "
+                     "with its description and relationship, and associated with the document or a part of it)")
+    notes += repaired
     twice = sorted(name for name, data in files.items() if len(data) > 1)
     if twice:
         notes.append(f"the PDF carried several files named {', '.join(twice)}: the first of each is kept")
-    notes += repaired
-    out = embed(pdf, xml, level, doc.invoice, lang=lang, attachments=kept)
+    out = embed(pdf, xml, level, doc.invoice, lang=lang)
     return out, report, notes

@@ -1017,14 +1017,14 @@ def _annotations_of(page: Any, seen: set) -> list:
     return [a for a in annots if _unseen(a, seen)]
 
 
-def write_metadata(pdf: bytes, meta: dict[str, str] | None = None) -> bytes:
+def write_metadata(pdf: bytes, meta: dict[str, str] | None = None, edit: Any = None) -> bytes:
     """``pdf`` with its XMP stored uncompressed and its Info dictionary equal to the XMP (PDF/A 6.6.2.1, 6.6.3).
 
     WeasyPrint and the factur-x package write the XMP compressed; the factur-x package
     also leaves ``pdf:Producer`` "pypdf" beside an Info /Producer of the page's producer,
     and Info /Keywords without ``pdf:Keywords``. Here one set of values goes into both:
     ``meta`` (title, author, subject, keywords) when given, einvoice as creator and
-    producer, and the XMP's dates.
+    producer, and the XMP's dates. ``edit``: called with the opened document before the metadata is written.
     """
     import pikepdf
 
@@ -1032,6 +1032,8 @@ def write_metadata(pdf: bytes, meta: dict[str, str] | None = None) -> bytes:
 
     tool = f"einvoice {__version__}"
     with pikepdf.open(io.BytesIO(pdf), inherit_page_attributes=False) as doc:
+        if edit is not None:
+            edit(doc)
         with doc.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as xmp:
             if meta:
                 xmp["dc:title"] = meta["title"]

@@ -820,3 +820,91 @@ def test_attach_sees_an_invoice_deep_in_the_name_tree():
     xml, _findings = read_pdf(pdf, "x.pdf")
     with pytest.raises(UnreadableInput, match=r"already carries an invoice XML \(factur-x.xml\)"):
         attach(pdf, xml)
+
+
+# --- attach keeps the PDF's own document structures (an audit of the PDFs attach writes) ---------------------------
+
+
+def _foreign_with(edit) -> tuple[bytes, bytes]:
+    import pikepdf
+
+    from einvoice.render import render_pdf
+    from einvoice.syntax import load
+
+    xml = (SAMPLES / "facturx-en16931.xml").read_bytes()
+    with pikepdf.open(io.BytesIO(render_pdf(load(xml).invoice, "fr", pdfa=True))) as doc:
+        edit(doc)
+        out = io.BytesIO()
+        doc.save(out)
+    return out.getvalue(), xml
+
+
+def _spec(doc, name: str, data: bytes, **extra):
+    import pikepdf
+
+    stream = doc.make_stream(data, Type=pikepdf.Name.EmbeddedFile, Subtype=pikepdf.Name("/text/csv"),
+                             Params=pikepdf.Dictionary(Size=len(data)))
+    return doc.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Filespec, F=pikepdf.String(name),
+                                                UF=pikepdf.String(name), EF=pikepdf.Dictionary(F=stream), **extra))
+
+
+def test_attach_keeps_the_named_destinations_and_other_name_trees():
+    """The factur-x package writes the catalog's /Names anew with its /EmbeddedFiles only: the input's named
+    destinations went, and the links using them pointed nowhere. They are merged back."""
+    import pikepdf
+
+    def dests(doc):
+        page = doc.pages[0].obj
+        doc.Root.Names = pikepdf.Dictionary(Dests=pikepdf.Dictionary(Names=pikepdf.Array(
+            [pikepdf.String("due-date"), pikepdf.Array([page, pikepdf.Name.Fit])])))
+        doc.pages[0].Annots = doc.make_indirect(pikepdf.Array([doc.make_indirect(pikepdf.Dictionary(
+            Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link, Rect=[0, 0, 10, 10], F=4,
+            Dest=pikepdf.String("due-date")))]))
+
+    pdf, xml = _foreign_with(dests)
+    out, _report, _notes = attach(pdf, xml)
+    with pikepdf.open(io.BytesIO(out)) as doc:
+        assert set(doc.Root.Names.keys()) == {"/Dests", "/EmbeddedFiles"}
+        key, dest = list(doc.Root.Names.Dests.Names)
+        assert str(key) == "due-date" and dest[0].objgen == doc.pages[0].obj.objgen
+        assert not {"/EinvoiceSetAsideNames", "/EinvoiceSetAsideAF"} & set(doc.Root.keys())
+    assert read_pdf(out)[1] == []
+
+
+def test_attach_keeps_an_order_x_and_what_each_attachment_says_of_itself():
+    """An attachment named order-x.xml was dropped by the package while the note said it was kept; the others lost
+    their /Desc, /AFRelationship, MIME type and /Params (the package wrote them anew from their bytes); a file a page's
+    /AF associates was embedded a second time. All kept as they were now, once, in the byte order of their names."""
+    import pikepdf
+
+    def files(doc):
+        sheet = _spec(doc, "timesheet.csv", b"38.5\n", Desc=pikepdf.String("Time sheet"),
+                      AFRelationship=pikepdf.Name.Supplement)
+        order = _spec(doc, "order-x.xml", b"<order/>", AFRelationship=pikepdf.Name.Source)
+        euro = _spec(doc, "\u20acuro.txt", b"euro", AFRelationship=pikepdf.Name.Data)
+        ete = _spec(doc, "\u00e9t\u00e9.txt", b"summer", AFRelationship=pikepdf.Name.Data)
+        doc.Root.Names = pikepdf.Dictionary(EmbeddedFiles=pikepdf.Dictionary(Names=pikepdf.Array(
+            [pikepdf.String("order-x.xml"), order, pikepdf.String("timesheet.csv"), sheet,
+             pikepdf.String("\u00e9t\u00e9.txt"), ete, pikepdf.String("\u20acuro.txt"), euro])))
+        doc.Root.AF = pikepdf.Array([sheet, order, euro, ete])
+        source = _spec(doc, "source.json", b"{}", AFRelationship=pikepdf.Name.Source)
+        doc.Root.Names.EmbeddedFiles.Names.extend([pikepdf.String("source.json"), source])
+        doc.pages[0].AF = pikepdf.Array([source])
+
+    pdf, xml = _foreign_with(files)
+    out, _report, notes = attach(pdf, xml)
+    assert any("order-x.xml" in n and "kept" in n for n in notes), notes
+    with pikepdf.open(io.BytesIO(out), inherit_page_attributes=False) as doc:
+        tree = list(doc.Root.Names.EmbeddedFiles.Names)
+        keys = [bytes(k) for k in tree[::2]]
+        assert keys == sorted(keys) and len(keys) == 6  # (PDFDocEncoding: the euro sign 0xA0 before e acute 0xE9)
+        specs = {str(k): v for k, v in zip(tree[::2], tree[1::2])}
+        sheet = specs["timesheet.csv"]
+        assert str(sheet.Desc) == "Time sheet" and sheet.AFRelationship == "/Supplement"
+        assert sheet.EF.F.Subtype == "/text/csv" and sheet.EF.F.Params.Size == 5
+        assert specs["order-x.xml"].EF.F.read_bytes() == b"<order/>" and specs["order-x.xml"].AFRelationship == "/Source"
+        assert specs["source.json"].objgen == doc.pages[0].obj.AF[0].objgen  # one file, not two
+        af = [spec.objgen for spec in doc.Root.AF]
+        assert len(af) == len(set(af)) == 5 and specs["source.json"].objgen not in af
+    got, findings = read_pdf(out)
+    assert got == xml and findings == []
