@@ -1017,6 +1017,28 @@ def _annotations_of(page: Any, seen: set) -> list:
     return [a for a in annots if _unseen(a, seen)]
 
 
+# ISO 19005-3 6.1.13 (ISO 32000-1 annex C): no string longer than 32,767 bytes
+MAX_STRING = 32_767
+ELLIPSIS = "\u2026"
+
+
+def bounded(text: str, limit: int = MAX_STRING) -> str:
+    """``text`` as it fits a PDF string of at most ``limit`` bytes as written (PDFDocEncoding where it can be, else
+    UTF-16BE with its byte order mark), shortened with an ellipsis when it does not."""
+    def size(t: str) -> int:
+        try:
+            return len(t.encode("latin-1")) if t.isascii() else len(("\ufeff" + t).encode("utf-16-be"))
+        except UnicodeEncodeError:  # pragma: no cover - non-ASCII goes the UTF-16 way
+            return len(("\ufeff" + t).encode("utf-16-be"))
+
+    if size(text) <= limit:
+        return text
+    keep = min(len(text), limit // 2)
+    while keep > 0 and size(text[:keep].rstrip() + ELLIPSIS) > limit:
+        keep -= max(1, (size(text[:keep] + ELLIPSIS) - limit) // 4)
+    return text[:max(keep, 0)].rstrip() + ELLIPSIS
+
+
 def write_metadata(pdf: bytes, meta: dict[str, str] | None = None, edit: Any = None) -> bytes:
     """``pdf`` with its XMP stored uncompressed and its Info dictionary equal to the XMP (PDF/A 6.6.2.1, 6.6.3).
 
@@ -1024,7 +1046,8 @@ def write_metadata(pdf: bytes, meta: dict[str, str] | None = None, edit: Any = N
     also leaves ``pdf:Producer`` "pypdf" beside an Info /Producer of the page's producer,
     and Info /Keywords without ``pdf:Keywords``. Here one set of values goes into both:
     ``meta`` (title, author, subject, keywords) when given, einvoice as creator and
-    producer, and the XMP's dates. ``edit``: called with the opened document before the metadata is written.
+    producer, and the XMP's dates. Each text is shortened (with an ellipsis) to fit a PDF string (MAX_STRING bytes:
+    PDF/A-3 6.1.13), in both. ``edit``: called with the opened document before the metadata is written.
     """
     import pikepdf
 
@@ -1040,6 +1063,13 @@ def write_metadata(pdf: bytes, meta: dict[str, str] | None = None, edit: Any = N
                 xmp["dc:creator"] = [meta["author"]] if meta["author"] else []
                 xmp["dc:description"] = meta["subject"]
                 xmp["pdf:Keywords"] = meta["keywords"]
+            for key in ("dc:title", "dc:description", "pdf:Keywords"):
+                value = xmp.get(key)
+                if isinstance(value, str) and bounded(value) != value:
+                    xmp[key] = bounded(value)
+            creators = xmp.get("dc:creator")
+            if isinstance(creators, (list, tuple)) and bounded(", ".join(creators)) != ", ".join(creators):
+                xmp["dc:creator"] = [bounded(", ".join(creators))]
             xmp["pdf:Producer"] = tool
             xmp["xmp:CreatorTool"] = tool
             values = dict(xmp)

@@ -908,3 +908,27 @@ def test_attach_keeps_an_order_x_and_what_each_attachment_says_of_itself():
         assert len(af) == len(set(af)) == 5 and specs["source.json"].objgen not in af
     got, findings = read_pdf(out)
     assert got == xml and findings == []
+
+
+def test_long_metadata_is_shortened_to_fit_a_pdf_string(tmp_path):
+    """A seller name of 18,000 Greek letters gave Info strings of 36 KB (PDF/A-3 6.1.13: at most 32,767 bytes);
+    each text is shortened with an ellipsis, the same in the XMP and in Info."""
+    import pikepdf
+
+    from einvoice.pdfa import MAX_STRING, bounded, problems, write_metadata
+
+    assert bounded("abc") == "abc" and len(bounded("a" * 40_000)) <= MAX_STRING
+    assert len(("\ufeff" + bounded("\u03b1" * 20_000)).encode("utf-16-be")) <= MAX_STRING
+    assert bounded("\U0001f600" * 10_000).endswith("\u2026")
+    data = load_input(SAMPLES / "facturx-en16931.yaml")
+    data["seller"]["name"] = "\u0395\u03bb\u03bb\u03b7\u03bd\u03b9\u03ba\u03ac " * 2_000
+    pdf, _xml, _report = build_pdf(data, "facturx-en16931")
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        sizes = {str(k): len(bytes(v)) for k, v in doc.trailer.Info.items()}
+        assert max(sizes.values()) <= MAX_STRING and sizes["/Title"] > 30_000, sizes
+        assert str(doc.trailer.Info.Author).endswith("\u2026")
+    assert problems(pdf) == []
+    again = write_metadata(pdf, {"title": "t" * 40_000, "author": "a", "subject": "s", "keywords": "k"})
+    with pikepdf.open(io.BytesIO(again)) as doc:
+        assert len(bytes(doc.trailer.Info.Title)) <= MAX_STRING
+    assert problems(again) == []
