@@ -809,8 +809,13 @@ def _objects(pdf, found):
             actions.add(f"Named action {str(d.get('/N', '(none)')).lstrip('/')}")
         if "/JS" in d:
             actions.add("JavaScript")
-        if d.get("/Type") in (None, "/ExtGState"):
+        if d.get("/Type") == "/ExtGState":
             graphics_state(d)
+        states = d.get("/ExtGState")  # (a resource dictionary's graphics states, typed or not: only they are; a
+        if isinstance(states, pikepdf.Dictionary):  # structure role map's /TR, a table row, is none)
+            for state in states.values():
+                if isinstance(state, pikepdf.Dictionary):
+                    graphics_state(state)
         if depth < 8:  # direct objects nest; indirect ones are visited on their own
             for value in d.values():
                 direct(value, depth + 1)

@@ -576,6 +576,23 @@ def test_each_further_pdfa3_violation_is_found(good, name):
     assert rule in found and word in found[rule], found
 
 
+def test_keys_named_like_graphics_state_entries_outside_graphics_states_are_no_violation(good):
+    """Every dictionary without a /Type was read as a graphics state: a tagged PDF's structure role map, whose /TR
+    names a table row, was a transfer function (EINV-PDF-115 on tagged PDF/A-3 invoices). Only a resource
+    dictionary's graphics states (typed or not) and dictionaries typed /ExtGState are; an untyped state is found."""
+    from pikepdf import Dictionary as D, Name as N
+
+    def tagged(d):
+        d.Root.StructTreeRoot = d.make_indirect(D(Type=N.StructTreeRoot, RoleMap=D(TR=N.TR, TD=N.TD, Table=N.Table)))
+
+    assert "EINV-PDF-115" not in dict(pdfa.problems(_edit(good, tagged)))
+
+    def untyped_state(d):
+        d.pages[0].Resources.ExtGState = D(G9=D(TR=N.Identity))
+
+    assert "/TR" in dict(pdfa.problems(_edit(good, untyped_state))).get("EINV-PDF-115", "")
+
+
 REPAIRED = {"needappearances", "fileattachment-annot"}  # what attach repairs while embedding, losing nothing
 
 
