@@ -650,3 +650,23 @@ def test_the_context_date_and_configuration_reach_the_rules():
     assert not p014(replace(base, today=date(2030, 1, 10)))
     off = replace(base, today=date(2030, 1, 1), config=PolicyConfig(rules={"EINV-P-014": "off"}))
     assert not p014(off)
+
+
+@pytest.mark.parametrize("peppol", ["3.0.19", "3.0.20", "3.0.21"])
+def test_a_peppol_release_choice_brings_its_cen_release_to_peppol_runs_only(peppol):
+    """A Peppol release named for a mixed batch (--rules peppol=...) brought its CEN release to every document: an
+    XRechnung invoice was judged by CEN 1.3.16 (BR-CL-04 on a BGN amount KoSIT's 1.3.15 takes) and a Factur-X one by
+    the CEN release of that Peppol release. XRechnung keeps KoSIT's CEN release, Factur-X and plain EN 16931 the one
+    in force; a Peppol or EHF run takes the Peppol release's."""
+    from einvoice.rules.releases import defaults, release, select
+
+    in_force = defaults()["en16931"]
+    own = str(release("peppol", peppol).param("en16931", default=in_force))
+    kosit = str(release("xrechnung", defaults()["xrechnung"]).param("en16931", default=in_force))
+    assert dict(select({"peppol": peppol}, "xrechnung"))["en16931"] == kosit
+    assert dict(select({"peppol": peppol}, "xrechnung-extension"))["en16931"] == kosit
+    for profile in ("facturx-en16931", "facturx-basic", "en16931"):
+        assert dict(select({"peppol": peppol}, profile))["en16931"] == in_force, profile
+    for profile in ("peppol", "ehf"):
+        assert dict(select({"peppol": peppol}, profile))["en16931"] == own, profile
+    assert dict(select({"peppol": peppol, "en16931": "1.3.16"}, "xrechnung"))["en16931"] == "1.3.16"

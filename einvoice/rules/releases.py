@@ -217,11 +217,22 @@ def select(rules: "dict[str, str] | str | None" = None, profile: str | None = No
     for fam, version in (rules or {}).items():
         release(fam, str(version))  # raises UnknownRelease
         chosen[fam] = str(version)
-    if "peppol" in (rules or {}) and "en16931" not in rules:  # the CEN release that Peppol release runs
-        chosen["en16931"] = str(release("peppol", chosen["peppol"]).param("en16931", default=chosen["en16931"]))
-    elif (profile or "").startswith("xrechnung") and "en16931" not in (rules or {}):
+    if "en16931" in (rules or {}):
+        pass
+    elif (profile or "").startswith("xrechnung"):  # (whatever Peppol release is named: KoSIT's CEN release is its own)
         chosen["en16931"] = str(release("xrechnung", chosen["xrechnung"]).param("en16931", default=chosen["en16931"]))
+    elif "peppol" in (rules or {}) and _runs_peppol(profile):  # the CEN release that Peppol release runs (not for a
+        # Factur-X or plain EN 16931 run, whose CEN release a Peppol choice in a mixed batch does not change)
+        chosen["en16931"] = str(release("peppol", chosen["peppol"]).param("en16931", default=chosen["en16931"]))
     return tuple(sorted(chosen.items()))
+
+
+def _runs_peppol(profile: str | None) -> bool:
+    """Whether a run of ``profile`` applies the Peppol BIS rules (a run of no known profile is taken to)."""
+    from ..profiles import PROFILES
+
+    known = PROFILES.get(profile or "")
+    return known is None or "peppol" in known.layers
 
 
 def layer_metadata(layer: str) -> dict[str, dict]:
