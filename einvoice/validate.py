@@ -77,7 +77,13 @@ def one_run_per_document(fn):
     def wrapper(doc, *args, **kwargs):
         lock = doc.__dict__.get("run_lock") or doc.__dict__.setdefault("run_lock", threading.RLock())
         with lock:  # (outside the first use's lock: no thread waits for a document holding that one)
-            return fn(doc, *args, **kwargs)
+            try:
+                return fn(doc, *args, **kwargs)
+            except BaseException:  # a time limit, out of memory (or a refusal): nothing part-done stays on it
+                forget = getattr(doc, "forget_computed", None)
+                if forget is not None:
+                    forget()
+                raise
 
     return wrapper
 

@@ -22,6 +22,7 @@ in a tuple target may also be a dict of message parameters
 from __future__ import annotations
 
 import functools
+import signal
 import sys
 from dataclasses import dataclass, field, replace
 from decimal import Context as DecimalContext, localcontext
@@ -147,6 +148,13 @@ class Document:
                 del self.__dict__[key]
         self.context = context
 
+    def forget_computed(self) -> None:
+        """Drop everything a run computed and kept on the document (rule results, indexes of the tree): after a
+        run that was interrupted (a time limit, out of memory) some of it may be part-done, or hold the
+        interruption as a rule's error; the next run works it all out again."""
+        for key in [k for k in self.__dict__ if k.startswith("_")]:
+            del self.__dict__[key]
+
     @property
     def model_read(self) -> bool:
         """Whether the model exists already (False while a lazy read is pending)."""
@@ -255,6 +263,80 @@ Check = Callable[[Document], Iterable[Any]]
 FamilyEval = Callable[[Document], "dict[str, Any]"]
 
 
+def _handler_codes() -> set:
+    """The code objects of the Python signal handlers installed now (functions, methods, partials, callables)."""
+    codes = set()
+    for sig in signal.valid_signals():
+        try:
+            handler = signal.getsignal(sig)
+        except (ValueError, OSError):  # pragma: no cover - a signal Python cannot name
+            continue
+        for _ in range(4):  # unwrap partials and methods
+            if isinstance(handler, functools.partial):
+                handler = handler.func
+            elif hasattr(handler, "__func__"):
+                handler = handler.__func__
+            else:
+                break
+        code = getattr(handler, "__code__", None) or getattr(getattr(type(handler), "__call__", None), "__code__", None)
+        if code is not None:
+            codes.add(code)
+    return codes
+
+
+def interrupted(exc: BaseException) -> bool:
+    """Whether ``exc`` came from outside the rules: raised by a Python signal handler (a time limit such as Celery's
+    soft time limit, ``signal.alarm`` with a handler that raises), or by code such a handler called, while a rule ran.
+
+    A rule's own failure (a bug, a value it cannot handle) is reported as EINV-INTERNAL and the run goes on; an
+    exception that arrived asynchronously is the caller's and reaches the caller (raised again). The two cannot be
+    told apart by type (Celery's SoftTimeLimitExceeded is a plain Exception), but a handler's frame is on the
+    exception's traceback, above the rule's frame that it interrupted: that is what is looked for (also in the
+    exceptions it was raised from or during). Not recognised: exceptions injected into a thread by C
+    (``PyThreadState_SetAsyncExc``), which carry no handler frame.
+    """
+    codes = None
+    seen = 0
+    while exc is not None and seen < 8:
+        tb = exc.__traceback__
+        if tb is not None:
+            if codes is None:
+                codes = _handler_codes()
+                if not codes:
+                    return False
+            while tb is not None:
+                if tb.tb_frame.f_code in codes:
+                    return True
+                tb = tb.tb_next
+        exc = exc.__cause__ or exc.__context__
+        seen += 1
+    return False
+
+
+def rule_failure(exc: BaseException) -> BaseException:
+    """``exc`` as a rule's own failure (to report as EINV-INTERNAL); raised again when it came from outside (see
+    :func:`interrupted`)."""
+    if interrupted(exc):
+        raise exc
+    return exc
+
+
+def forget_failures(doc: "Document") -> None:
+    """Drop the failed rule results a previous run left on a Document (a family's or a table's that recorded an
+    exception): a new run works them out again instead of repeating an error that may have had an outside cause."""
+    fams = doc.__dict__.get("_families")
+    if fams:
+        for key in [k for k, v in fams.items()
+                    if isinstance(v, _FamilyFailed) or any(isinstance(h, BaseException) for h in v.values())]:
+            del fams[key]
+    tables = doc.__dict__.get("_tree_results")
+    if tables:
+        from .tree import failed_result
+
+        for key in [k for k, v in tables.items() if failed_result(v)]:
+            del tables[key]
+
+
 class Family:
     """Rules evaluated together in one pass: ``evaluate(doc)`` returns every id's targets at once.
 
@@ -280,8 +362,8 @@ class Family:
                 res = self.evaluate(doc) or {}
             except MemoryError:  # (the run's, not a rule's: the file is said to need more memory than there is)
                 raise
-            except Exception as exc:  # every rule of the family reports it
-                res = _FamilyFailed(exc)
+            except Exception as exc:  # every rule of the family reports it (kept for this run only)
+                res = _FamilyFailed(rule_failure(exc))
             cache[self] = res
         return res
 
@@ -619,7 +701,8 @@ def _add_findings(doc: Document, rule: Rule, meta: RuleMeta, targets: Iterable[A
 
 
 def run_rules(doc: Document, rules: Iterable[Rule], report: Report, context: "Context | None" = None) -> Report:
-    """Run rules on a document in an evaluation context, adding each failure to the report. Never raises.
+    """Run rules on a document in an evaluation context, adding each failure to the report. Raises only what
+    came from outside the rules.
 
     The context (releases, date, profile, configuration) is the one given, else the
     document's, else the releases in force; the rules read it from ``doc.context``.
@@ -627,6 +710,7 @@ def run_rules(doc: Document, rules: Iterable[Rule], report: Report, context: "Co
     if context is None:
         context = doc.context or Context.default(profile=doc.profile)
     doc.use_context(context)
+    forget_failures(doc)
     if not isinstance(rules, RuleList):
         rules = list(rules)
     layers = rules.layers if isinstance(rules, RuleList) else {r.layer for r in rules}
@@ -642,44 +726,50 @@ def run_rules(doc: Document, rules: Iterable[Rule], report: Report, context: "Co
             errors.append(f"the {', '.join(skipped)} rules run on the document tree: write the model as XML "
                           "first (einvoice.validate does)")
             rules = [r for r in rules if r.layer not in skipped]
-    with localcontext(EXACT):  # xs:decimal sums and products are exact in Saxon (BigDecimal), not 28 digits
-        for step in plan_for(rules, doc.syntax, context):
-            fam = step[0]
-            if fam is None:
-                rule = step[1]
-                try:
-                    targets = rule.check(doc)
-                    if targets and not isinstance(targets, (list, tuple)):
-                        targets = list(targets)
-                    if not targets:
+    try:
+        with localcontext(EXACT):  # xs:decimal sums and products are exact in Saxon (BigDecimal), not 28 digits
+            for step in plan_for(rules, doc.syntax, context):
+                fam = step[0]
+                if fam is None:
+                    rule = step[1]
+                    try:
+                        targets = rule.check(doc)
+                        if targets and not isinstance(targets, (list, tuple)):
+                            targets = list(targets)
+                        if not targets:
+                            continue
+                    except MemoryError:
+                        raise
+                    except Exception as exc:  # a rule must never take the run down (a time limit reaches the caller)
+                        rule_failure(exc)
+                        errors.append(f"{rule.id}: {type(exc).__name__}: {exc}")
                         continue
-                except MemoryError:
-                    raise
-                except Exception as exc:  # a rule must never take the run down
-                    errors.append(f"{rule.id}: {type(exc).__name__}: {exc}")
+                    _add_findings(doc, rule, step[2], targets, report, root_origin, positions)
                     continue
-                _add_findings(doc, rule, step[2], targets, report, root_origin, positions)
-                continue
-            res = fam.results(doc)
-            if not res:
-                continue
-            if isinstance(res, _FamilyFailed):
-                exc = res.exc
-                for rule, _meta in step[1]:
-                    errors.append(f"{rule.id}: {type(exc).__name__}: {exc}")
-                continue
-            members = step[1]
-            if len(res) < len(members):  # few ids failed: visit those members only, in member order
-                pos = step[2]
-                at = [i for rid in res for i in pos.get(rid, ())]
-                at.sort()
-                members = [members[i] for i in at]
-            for rule, meta in members:
-                hits = res.get(rule.id)
-                if not hits:
+                res = fam.results(doc)
+                if not res:
                     continue
-                if isinstance(hits, BaseException):
-                    errors.append(f"{rule.id}: {type(hits).__name__}: {hits}")
+                if isinstance(res, _FamilyFailed):
+                    exc = rule_failure(res.exc)
+                    for rule, _meta in step[1]:
+                        errors.append(f"{rule.id}: {type(exc).__name__}: {exc}")
                     continue
-                _add_findings(doc, rule, meta, hits, report, root_origin, positions)
+                members = step[1]
+                if len(res) < len(members):  # few ids failed: visit those members only, in member order
+                    pos = step[2]
+                    at = [i for rid in res for i in pos.get(rid, ())]
+                    at.sort()
+                    members = [members[i] for i in at]
+                for rule, meta in members:
+                    hits = res.get(rule.id)
+                    if not hits:
+                        continue
+                    if isinstance(hits, BaseException):
+                        rule_failure(hits)
+                        errors.append(f"{rule.id}: {type(hits).__name__}: {hits}")
+                        continue
+                    _add_findings(doc, rule, meta, hits, report, root_origin, positions)
+    except BaseException:  # a time limit, out of memory: nothing part-done or holding it stays on the document
+        doc.forget_computed()
+        raise
     return report

@@ -42,6 +42,7 @@ from lxml import etree
 from ..basics import children
 from ..syntax import namespaces as ns
 from . import values as V
+from .engine import rule_failure
 from .releases import of as _release_of
 from .values import normalize_space, string_value
 
@@ -795,6 +796,13 @@ class _Failed:
         self.exc = exc
 
 
+def failed_result(res: Any) -> bool:
+    """Whether a table's cached result records a rule's failure (dropped before a new run: see
+    ``engine.forget_failures``)."""
+    return isinstance(res, dict) and any(type(hits) is list and hits and isinstance(hits[0], _Failed)
+                                         for hits in res.values())
+
+
 class Table:
     """A family's structural checks: groups of ordered contexts, evaluated in one pass."""
 
@@ -926,6 +934,10 @@ class Table:
         _current.doc = (root, index, doc_keys(doc), doc.__dict__.setdefault("_tree_memo", {}))
         try:
             self._evaluate(doc, index, res)
+        except BaseException:  # (a time limit, out of memory: a part-done result is no result, worked out again)
+            if cache.get(self.name) is res:
+                del cache[self.name]
+            raise
         finally:
             _current.doc = outer
         return res
@@ -1012,8 +1024,8 @@ class Table:
                     targets = list(self.customs[ck.fn](doc, el, ck) or ())
                 except MemoryError:
                     raise
-                except Exception as exc:  # reported by the engine as this rule's internal error
-                    res[ck.rule] = [_Failed(exc)]
+                except Exception as exc:  # reported by the engine as this rule's internal error (a time limit
+                    res[ck.rule] = [_Failed(rule_failure(exc))]  # raised by a signal handler reaches the caller)
                     continue
                 if targets:
                     res.setdefault(ck.rule, []).extend(targets)
