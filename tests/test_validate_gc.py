@@ -26,6 +26,10 @@ def test_collector_is_running_again_after_unreadable_input():
 
 
 def test_paused_while_validating_and_left_alone_when_the_caller_paused_it():
+    import threading
+
+    if threading.active_count() != 1:
+        pytest.skip("paused only when the calling thread is the only one (another test left a thread)")
     seen = []
 
     @gc_paused
@@ -40,6 +44,59 @@ def test_paused_while_validating_and_left_alone_when_the_caller_paused_it():
         assert not gc.isenabled()  # the caller's choice is kept
     finally:
         gc.enable()
+
+
+def test_never_paused_while_other_threads_run():
+    """The collector is the process's: with another thread running, a validation leaves it on (paused by
+    validations in several threads, it was nearly never on and an application's cycles piled up)."""
+    import threading
+
+    seen = []
+
+    @gc_paused
+    def probe():
+        seen.append(gc.isenabled())
+
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        probe()
+        validate((SAMPLES / "ehf-invoice.xml").read_bytes())
+    finally:
+        stop.set()
+        other.join()
+    assert seen == [True] and gc.isenabled()
+
+
+def test_the_collector_runs_while_threads_validate():
+    """Threads validating in a loop: the main thread sees the collector on, and it collects."""
+    import threading
+    import time
+
+    data = (SAMPLES / "ehf-invoice.xml").read_bytes()
+    stop = threading.Event()
+
+    def work():
+        while not stop.is_set():
+            validate(data)
+
+    threads = [threading.Thread(target=work) for _ in range(3)]
+    before = sum(s["collections"] for s in gc.get_stats())
+    for t in threads:
+        t.start()
+    off = 0
+    try:
+        for _ in range(200):
+            off += not gc.isenabled()
+            [{}.setdefault("self", {}) for _ in range(50)]
+            time.sleep(0.005)
+    finally:
+        stop.set()
+        for t in threads:
+            t.join()
+    assert off == 0
+    assert sum(s["collections"] for s in gc.get_stats()) > before
 
 
 def test_collector_is_running_again_after_the_command_validated_one_file():
