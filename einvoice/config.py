@@ -22,6 +22,7 @@ kind is an error (:class:`ConfigError`, one line naming the file), never ignored
 from __future__ import annotations
 
 import functools
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -168,13 +169,32 @@ def _read(p: Path, name: str) -> str | None:
 
 
 def load(start: str | None = None) -> PolicyConfig:
-    """The policy configuration nearest to ``start`` (default: the working folder), read once per folder (the
-    working folder as it is at the call: a process that changes it gets the configuration of its new one)."""
-    return _load(str(Path(start or Path.cwd()).resolve()))
+    """The policy configuration nearest to ``start`` (default: the working folder as it is at the call).
+
+    Read again whenever a configuration file on the way up was added, removed or changed (its size or time of
+    change): a long-running process sees an edited, new or removed einvoice.toml (a broken one is an error) at its
+    next call, as a new process would; kept otherwise (a few stat calls per call)."""
+    folder = str(Path(start or Path.cwd()).resolve())
+    return _load(folder, _stamps(Path(folder)))
+
+
+def _stamps(folder: Path) -> tuple:
+    """What identifies the configuration files from ``folder`` upwards as they are now: (path, size, time of
+    change, inode) of each that exists."""
+    out = []
+    for d in (folder, *folder.parents):
+        for name in ("einvoice.toml", "pyproject.toml"):
+            p = os.path.join(d, name)
+            try:
+                st = os.stat(p)
+            except (OSError, ValueError):
+                continue
+            out.append((p, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino))
+    return tuple(out)
 
 
 @functools.lru_cache(maxsize=64)
-def _load(start: str) -> PolicyConfig:
+def _load(start: str, stamps: tuple = ()) -> PolicyConfig:  # (stamps: the cache's key only)
     folder = Path(start)
     for d in (folder, *folder.parents):
         found = []  # (file, its table): the configurations in this folder
