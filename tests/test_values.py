@@ -572,3 +572,13 @@ def test_decimal_division_as_saxon_does(an, ascale, bn, bscale, azeros, bzeros):
     a, b = (a + ("0" if "." in a else ".0")) if azeros else a, (b + ("00" if "." in b else ".")) if bzeros else b
     got = sx("xs:decimal($v) div xs:decimal('%s')" % b, a)
     assert got is not None and v.saxon_divide(Decimal(a), Decimal(b), a, b) == Decimal(got), (a, b, got)
+
+
+def test_long_decimal_texts_are_not_kept():
+    """The cast cache keeps short texts only: a sender's megabyte amounts are not held by the process."""
+    from einvoice.rules import values
+
+    long = "1" + "0" * 100_000 + ".00"
+    assert values.decimal_or_none(long) == Decimal(long)
+    assert long not in values._DECIMALS
+    assert values.decimal_or_none("12.50") == Decimal("12.50") and "12.50" in values._DECIMALS

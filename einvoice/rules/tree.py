@@ -774,6 +774,7 @@ def elements_named(doc: Any, names: Iterable[str]) -> list:
     return [el for el in index[None] if el.tag in present]
 
 
+MAX_PATH_CHARS = 2_000  # a path kept only when its names are this long at most (UBL, CII: a few hundred)
 MAX_PATHS = 20_000  # tag paths whose candidate contexts a table keeps (real invoices: a few hundred)
 PATH_NAMES = 10  # the last names of a tag path kept with its length: more than any match pattern's steps (8)
 _current = threading.local()  # (root element, tag index, name keys) of the document a table is evaluating
@@ -960,6 +961,8 @@ class Table:
                     break  # a context that matches ends the group
             if kept:
                 out.append(kept)
+        if sum(len(t) for t in path if isinstance(t, str)) > MAX_PATH_CHARS:
+            return out  # (names no invoice has: worked out, not kept; kept, 20,000 paths held GBs of a sender's names)
         if len(self._pcands) >= MAX_PATHS:  # kept per process: bounded, whatever element names documents bring
             self._pcands.clear()
         self._pcands[path] = out

@@ -178,6 +178,7 @@ def _lexical(value: Any) -> str:
     return string_value(value) if hasattr(value, "tag") else (value or "")
 
 
+MAX_CACHED_TEXT = 64  # longer texts are cast, not kept
 _DECIMALS: dict[str, Decimal | None] = {}  # lexical value -> xs:decimal (None: not one); values repeat
 
 
@@ -190,6 +191,8 @@ def decimal_or_none(value: Any) -> Decimal | None:
         pass
     t = s.strip(WS)
     d = Decimal(t) if _DECIMAL.fullmatch(t) else None  # exact: a string is never rounded on construction
+    if len(s) > MAX_CACHED_TEXT:  # (an amount has at most 19 digits: 4,096 kept 1 MB texts held 4 GB)
+        return d
     if len(_DECIMALS) >= 4096:
         _DECIMALS.clear()
     _DECIMALS[s] = d
