@@ -243,3 +243,22 @@ def test_paths_select_what_xpath2_selects(root):
             theirs = elementpath.select(el, text, parser=elementpath.XPath2Parser)
             assert [str(x) if isinstance(x, str) else x for x in ours] == \
                 [str(x) if isinstance(x, str) else getattr(x, "value", x) for x in theirs], (text, etree.tostring(el))
+
+
+def test_a_path_of_names_no_invoice_has_is_not_kept_per_process():
+    """The structure tables keep each tag path's candidate contexts for the process (20,000 paths at most): paths of
+    element names thousands of characters long (a sender's invention) held gigabytes. A path whose names are longer
+    than MAX_PATH_CHARS is worked out each time, not kept; an invoice's paths are."""
+    from einvoice import syntax
+    from einvoice.syntax.ubl.rules import TABLE
+
+    xml = (Path(__file__).resolve().parents[1] / "samples" / "ehf-invoice.xml").read_bytes()
+    long_name = "A" + "x" * (tree.MAX_PATH_CHARS + 10)
+    odd = xml.replace(b"</Invoice>", f"<{long_name}/></Invoice>".encode())
+    assert odd != xml
+    TABLE.groups  # (compiled)
+    TABLE._pcands.clear()
+    TABLE.evaluate(syntax.read_tree(etree.fromstring(odd)))
+    kept = list(TABLE._pcands)
+    assert kept and not any(long_name in names[-1] for _depth, names in kept)
+    assert max(sum(map(len, names)) for _depth, names in kept) <= tree.MAX_PATH_CHARS

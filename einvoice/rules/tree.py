@@ -961,7 +961,7 @@ class Table:
                     break  # a context that matches ends the group
             if kept:
                 out.append(kept)
-        if sum(len(t) for t in path if isinstance(t, str)) > MAX_PATH_CHARS:
+        if sum(map(len, path[1])) > MAX_PATH_CHARS:  # (a path: its length, and its last names)
             return out  # (names no invoice has: worked out, not kept; kept, 20,000 paths held GBs of a sender's names)
         if len(self._pcands) >= MAX_PATHS:  # kept per process: bounded, whatever element names documents bring
             self._pcands.clear()
