@@ -908,19 +908,25 @@ _CBC = f"{{{ns.CBC}}}"
 _TIMED: dict[Any, bool] = {}  # element name -> whether it is a UBL date or time (decided once per name)
 
 
+_TIMED_NAME = 200  # a longer name (no UBL name is near it; a sender may invent any) is decided each time, not kept
+
+
 def _timed(tag: Any) -> bool:
     found = _TIMED.get(tag)
     if found is None:
-        if len(_TIMED) > 50_000:  # (bounded, whatever names documents bring)
-            _TIMED.clear()
-        found = _TIMED[tag] = isinstance(tag, str) and tag.startswith(_CBC) and tag.endswith(("Date", "Time"))
+        found = isinstance(tag, str) and tag.startswith(_CBC) and tag.endswith(("Date", "Time"))
+        if isinstance(tag, str) and len(tag) <= _TIMED_NAME:  # (bounded in entries and so in characters,
+            if len(_TIMED) > 50_000:                           # whatever names documents bring)
+                _TIMED.clear()
+            _TIMED[tag] = found
     return found
 
 
-def _stand_ins(root: Any, tags: Any) -> list[tuple[Any, Any]]:
+def _stand_ins(root: Any, tags: Any, dry: bool = False) -> list[tuple[Any, Any]]:
     """Swap each attachment element with a long, surely valid base64 text for a stand-in: the same name,
     attributes, line and tail, and a short valid text; give a UBL date or time the value without the white space
-    around it (undone by :func:`_put_back`; (stand-in, element) or (element, its text) pairs)."""
+    around it (undone by :func:`_put_back`; (stand-in, element) or (element, its text) pairs). ``dry``: change
+    nothing, a list with one pair if there is a stand-in to make (empty if none)."""
     names = [t for t in _BINARY_TAGS if t in tags]
     swaps: list[tuple[Any, Any]] = []
     timed = [t for t in tags if _timed(t)]
@@ -928,6 +934,8 @@ def _stand_ins(root: Any, tags: Any) -> list[tuple[Any, Any]]:
         text = el.text
         if text and (text[0] in WS or text[-1] in WS) and text.strip(WS) and not len(el) \
                 and el.get(_XSI_TYPE) is None:  # (white space only: refused either way, named as written)
+            if dry:
+                return [(el, text)]
             el.text = text.strip(WS)
             swaps.append((el, text))
     for el in root.iter(*names) if names else ():
@@ -935,8 +943,12 @@ def _stand_ins(root: Any, tags: Any) -> list[tuple[Any, Any]]:
         if (text is None or len(text) < _LONG_BASE64 or len(el) or parent is None or el.get(_XSI_TYPE) is not None
                 or not base64_valid(text)):
             continue
+        if dry:
+            return [(el, el)]
         short = etree.SubElement(parent, el.tag, dict(el.attrib))
-        short.text, short.sourceline = "AAAA", el.sourceline
+        short.text = "AAAA"
+        if el.sourceline is not None:  # (an element made in code has no line: lxml refuses None)
+            short.sourceline = el.sourceline
         parent.replace(el, short)  # (the element's tail goes with it: the stand-in gets a copy)
         short.tail = el.tail
         swaps.append((short, el))

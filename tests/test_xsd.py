@@ -599,3 +599,15 @@ def test_text_in_a_complex_element_is_one_finding_however_many_text_nodes():
     root = etree.fromstring(xml.replace(b"\n", b" "))  # (one line: every text node at the root's line)
     found = [f for f in xsd.validate_tree(root, Syntax.UBL) if "must not contain text" in f.message]
     assert len(found) == 1, found
+
+
+def test_long_element_names_are_not_kept_by_the_date_check():
+    """``_TIMED`` keeps the verdict per element name (bounded in entries): names a sender invents of thousands of
+    characters each were kept too (200 MB for 5,000 of 40,000 characters). A long name is judged, not kept."""
+    cbc = "{urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2}"
+    long_date, long_other = f"{cbc}{'x' * 5_000}Date", f"{cbc}{'y' * 5_000}"
+    assert xsd._timed(long_date) is True and xsd._timed(long_other) is False
+    assert long_date not in xsd._TIMED and long_other not in xsd._TIMED
+    assert xsd._timed(f"{cbc}IssueDate") is True and f"{cbc}IssueDate" in xsd._TIMED
+    assert xsd._timed(f"{cbc}Note") is False
+    assert all(len(name) <= xsd._TIMED_NAME for name in xsd._TIMED if isinstance(name, str))

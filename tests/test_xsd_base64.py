@@ -197,3 +197,24 @@ def test_base64_text_is_judged_as_javas_validator_reads_it(where, kind, text, va
     found = both_ways(document(kind, text) if where == "attachment" else signed(text), kind)
     assert (not found) is valid, found
     assert len(found) <= 1  # a text libxml2 refuses too is reported once
+
+
+def test_an_attachment_element_made_in_code_gets_its_stand_in():
+    """An attachment added through lxml's API has no source line (sourceline None): its stand-in takes no line
+    (lxml refuses None; validate(element) raised TypeError), and the verdict is the one of the same bytes."""
+    import einvoice
+
+    cbc = "{urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2}"
+    cac = "{urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2}"
+    root = etree.fromstring((ROOT / "samples" / "ehf-invoice.xml").read_bytes())
+    ref = etree.Element(f"{cac}AdditionalDocumentReference")
+    root.find(f"{cac}AccountingSupplierParty").addprevious(ref)
+    etree.SubElement(ref, f"{cbc}ID").text = "att1"
+    att = etree.SubElement(ref, f"{cac}Attachment")
+    obj = etree.SubElement(att, f"{cbc}EmbeddedDocumentBinaryObject", mimeCode="application/pdf", filename="a.pdf")
+    obj.text = "QUFB" * 10_000  # (longer than the stand-in's threshold)
+    assert obj.sourceline is None and len(obj.text) >= xsd._LONG_BASE64
+    before = etree.tostring(root)
+    report = einvoice.validate(root)
+    assert etree.tostring(root) == before
+    assert report.valid and report.valid == einvoice.validate(before).valid
