@@ -39,6 +39,7 @@ libxml2 reports, the line, the XPath of the element when known and a hint.
 
 from __future__ import annotations
 
+import copy
 import functools
 import importlib.util
 import marshal
@@ -1085,17 +1086,27 @@ def validate_tree(root: Any, syntax: Syntax | str | None, profile: str | None = 
     findings = _not_d16b(root, tags, path) if key == "cii-extended" and not _facturx_level(profile) else []
     findings += _location_errors(root, path)
     schema_file = SCHEMA_FILES[key].rsplit('/', 1)[-1]
-    swaps = _stand_ins(root, tags)
+    others = _base64_others(root, tags, path, schema_file, key.startswith("ubl"))
     groups = _wide_groups(tags)
     nsmap = _prefixes(root) if groups else {}
-    try:  # (after the stand-ins: a long text known to be base64 is a short one now, not read again)
-        others = _base64_others(root, tags, path, schema_file, key.startswith("ubl"))
-        errors = _errors(schema, root, groups, nsmap)
+    work, back = root, None
+    if groups or root.getparent() is not None or _stand_ins(root, tags, dry=True):
+        # The schema step would change the tree while it runs (stand-ins, windows; lxml itself lends a payload's
+        # children to a document of their own while it validates them): it works on a copy. The caller's tree,
+        # which other threads may be reading or validating (an lxml element given to validate() from several
+        # threads), is never changed; a tree that needs none of that is validated as it is.
+        work = copy.deepcopy(root)
+        back = _Counterparts(work, root)
+        groups = [(twin, list(twin.iterchildren(kids[0].tag)))
+                  for twin, kids in ((_counterpart(parent, root, work), kids) for parent, kids in groups)]
+    swaps = _stand_ins(work, tags) if back is not None else []
+    try:
+        errors = _errors(schema, work, groups, nsmap)
         if not errors:
             return findings + others
         if cut and any(e.type_name.startswith("SCHEMAV_CVC_ELT_4") for e, _el in errors):
             schema = get_schema(key + WHOLE)  # an xsi:type: the type may be one the cut schema does not declare
-            errors = _errors(schema, root, groups, nsmap)
+            errors = _errors(schema, work, groups, nsmap)
             if not errors:
                 return findings + others
     finally:
@@ -1103,8 +1114,19 @@ def validate_tree(root: Any, syntax: Syntax | str | None, profile: str | None = 
     nsmap = nsmap or _prefixes(root)
     paths = PathCache()  # one per document: 20,000 errors among 20,000 siblings stay linear
     located: dict = {}  # libxml2's paths located, and the children read for them
+    if back is not None:  # each error's element and line in the caller's tree (a copy keeps no line over 65,534)
+        lined = []
+        for entry, el in errors:
+            el = back(el) if el is not None else None
+            line = entry.line
+            if not 0 < line < 65_535:
+                at = el if el is not None or not entry.path else _element_at(root, entry.path, nsmap, located)
+                line = at.sourceline if at is not None and at.sourceline else line
+            lined.append((entry, el, line))
+    else:
+        lined = [(entry, el, entry.line) for entry, el in errors]
     told: set = set()  # (message, place, line) already said: libxml2 repeats an error once per text node of an element
-    for entry, el in errors:
+    for entry, el, line in lined:
         message, hint = _describe(entry)
         message = _LONG_WORD.sub(lambda m: f"{m.group()[:80]}...{m.group()[-16:]}", message)  # a 40,000-letter name
         if el is not None:  # (located while its window was in the tree)
@@ -1113,13 +1135,49 @@ def validate_tree(root: Any, syntax: Syntax | str | None, profile: str | None = 
             where = getattr(entry, "path", None) or None
         else:
             where = _locate(root, getattr(entry, "path", None), nsmap, paths, located)
-        if (message, where, entry.line) in told:
+        if (message, where, line) in told:
             continue
-        told.add((message, where, entry.line))
+        told.add((message, where, line))
         findings.append(Finding(RULE_ID, Severity.FATAL, f"XML Schema ({schema_file}): {message}",
-                                hint, where, entry.line or None, "xsd", path))
-    said = {e.line for e, _el in errors if e.type_name.startswith("SCHEMAV_CVC_DATATYPE")}  # (the text refused)
+                                hint, where, line or None, "xsd", path))
+    said = {line for e, _el, line in lined if e.type_name.startswith("SCHEMAV_CVC_DATATYPE")}  # (the text refused)
     return findings + [f for f in others if f.line not in said]
+
+
+def _counterpart(el: Any, top: Any, twin: Any) -> Any:
+    """The element of ``twin`` (a copy of ``top``) standing where ``el`` stands in ``top``."""
+    steps = []
+    while el is not top:
+        parent = el.getparent()
+        steps.append(parent.index(el))
+        el = parent
+    for i in reversed(steps):
+        twin = twin[i]
+    return twin
+
+
+class _Counterparts:
+    """The element of the caller's tree standing where an element of its copy stands (each parent's children
+    numbered once: 20,000 errors among 20,000 siblings stay linear)."""
+
+    def __init__(self, twin: Any, original: Any):
+        self.copy, self.original, self.at = twin, original, {}
+
+    def __call__(self, el: Any) -> Any:
+        steps = []
+        while el is not self.copy:
+            parent = el.getparent()
+            if parent is None:  # (not in the copy: none)
+                return None
+            where = self.at.get(parent)
+            if where is None:
+                where = self.at[parent] = {child: i for i, child in enumerate(parent)}
+            steps.append(where[el])
+            el = parent
+        node = self.original
+        for i in reversed(steps):
+            node = node[i]
+        return node
 
 
 def _errors(schema: Any, root: Any, groups: list, nsmap: dict[str, str]) -> list[tuple[Any, Any]]:
