@@ -143,8 +143,10 @@ def validate_document(doc: Document, profile: str = "auto", schema: bool = True,
         if xsd is not None:
             from .rules.tree import tag_index  # (the document's element index: built once, for the rules too)
 
+            from .syntax import PARSED_HERE
+
             report.findings.extend(xsd.validate_tree(doc.root, doc.syntax, profile=profile, path=doc.path,
-                                                     tags=tag_index(doc)))
+                                                     tags=tag_index(doc), shared=not doc.__dict__.get(PARSED_HERE)))
     kept = layers_for_syntax(layers, doc.syntax)  # a layer of the other syntax only would find nothing
     rules = rules_for(kept, profile)
     run_rules(doc, rules, report, context)

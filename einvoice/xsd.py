@@ -1053,9 +1053,11 @@ def _location_errors(root: Any, path: str | None) -> list[Finding]:
 
 
 def validate_tree(root: Any, syntax: Syntax | str | None, profile: str | None = None,
-                  path: str | None = None, tags: Any = None) -> list[Finding]:
+                  path: str | None = None, tags: Any = None, shared: bool = True) -> list[Finding]:
     """Validate an lxml root element against its schema; one fatal ``XSD`` finding per error (``tags``:
-    the element names of the document, when they are known)."""
+    the element names of the document, when they are known). ``shared``: the tree may be read by others meanwhile
+    (a caller's element): it is never changed, a copy is worked on where the step would change it; a tree the
+    caller parsed for this run alone (``shared=False``) is changed and put back, not copied."""
     if root is None:
         return []
     if hasattr(root, "getroot"):
@@ -1090,7 +1092,7 @@ def validate_tree(root: Any, syntax: Syntax | str | None, profile: str | None = 
     groups = _wide_groups(tags)
     nsmap = _prefixes(root) if groups else {}
     work, back = root, None
-    if groups or root.getparent() is not None or _stand_ins(root, tags, dry=True):
+    if shared and (groups or root.getparent() is not None or _stand_ins(root, tags, dry=True)):
         # The schema step would change the tree while it runs (stand-ins, windows; lxml itself lends a payload's
         # children to a document of their own while it validates them): it works on a copy. The caller's tree,
         # which other threads may be reading or validating (an lxml element given to validate() from several
@@ -1099,7 +1101,7 @@ def validate_tree(root: Any, syntax: Syntax | str | None, profile: str | None = 
         back = _Counterparts(work, root)
         groups = [(twin, list(twin.iterchildren(kids[0].tag)))
                   for twin, kids in ((_counterpart(parent, root, work), kids) for parent, kids in groups)]
-    swaps = _stand_ins(work, tags) if back is not None else []
+    swaps = _stand_ins(work, tags) if back is not None or not shared else []
     try:
         errors = _errors(schema, work, groups, nsmap)
         if not errors:

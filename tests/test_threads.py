@@ -268,3 +268,31 @@ def test_threads_validating_one_lxml_element_get_the_verdict_of_one_thread():
     assert found["dates"][3] is False and found["wide"][3] is False  # (refused: F001 for the dates, XSD for the lines)
     assert {name: (differing, runs, same_tree) for name, (differing, runs, same_tree, _valid) in found.items()} == {
         name: (0, 32, True) for name in ("wide", "dates", "attached")}
+
+
+def test_only_a_callers_tree_is_copied_for_the_schema_step(monkeypatch):
+    """The schema step works on a copy of a tree it would change (long runs of siblings, long base64, dates with white
+    space) when the tree is a caller's element, which other threads may read; a tree einvoice parsed itself for the
+    run is changed and put back as before, not copied (a 10,000-line invoice paid for a copy it did not need)."""
+    import copy
+
+    from lxml import etree
+
+    import einvoice
+    from einvoice import xsd
+
+    sample = (Path(__file__).resolve().parents[1] / "samples" / "ehf-invoice.xml").read_bytes()
+    root = etree.fromstring(sample)
+    line = root.find("{urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2}InvoiceLine")
+    for _ in range(xsd.WIDE + 5):
+        line.addnext(copy.deepcopy(line))
+    wide = etree.tostring(root)
+    copies = []
+    real = copy.deepcopy
+    monkeypatch.setattr(xsd.copy, "deepcopy", lambda x, *a: copies.append(x) or real(x, *a))
+    by_bytes = einvoice.validate(wide)
+    assert copies == []
+    before = etree.tostring(root)
+    by_element = einvoice.validate(root)
+    assert len(copies) == 1 and etree.tostring(root) == before
+    assert [(f.rule, f.xpath) for f in by_bytes.findings] == [(f.rule, f.xpath) for f in by_element.findings]

@@ -215,4 +215,8 @@ def load(source: str | Path | bytes, max_bytes: int | None = None):
     tree, findings = parse_invoice(data, name, max_bytes)
     doc = read_tree(tree.getroot(), name)
     doc.container_findings = findings + doc.container_findings
+    doc.__dict__[PARSED_HERE] = True  # (its tree is this Document's alone: the XSD step may change it and put it back)
     return doc
+
+
+PARSED_HERE = "parsed_here"  # a Document's key: its tree was parsed by load, no caller holds it
