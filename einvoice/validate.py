@@ -142,7 +142,6 @@ def validate_document(doc: Document, profile: str = "auto", schema: bool = True,
             xsd = None
         if xsd is not None:
             from .rules.tree import tag_index  # (the document's element index: built once, for the rules too)
-
             from .syntax import PARSED_HERE
 
             report.findings.extend(xsd.validate_tree(doc.root, doc.syntax, profile=profile, path=doc.path,
