@@ -200,15 +200,17 @@ def expand(inputs: Iterable[str], stdin: Any = None,
             matches = sorted(glob.glob(item, recursive=True))
             if not matches:
                 missing.append(FileResult(item, STATUS_UNREADABLE, reason="no file matches this pattern"))
-            walked: list[str] = []
+            walked: set[Path] = set()
             for m in matches:  # (each as if named: a folder walked, a pipe or a link to nothing refused with its
                 # reason; they were left out, and a pattern of folders judged nothing and passed), but what a folder
-                # walked holds ('inv/**' matches inv/ and all inside): as that walk has it
-                if any(os.path.abspath(m).startswith(w) for w in walked):
+                # walked holds ('inv/**' matches inv/ and all inside): as that walk has it (its folders looked up
+                # among those walked: a pattern of 10,000 folders was compared with each walked one)
+                full = Path(os.path.abspath(m))
+                if not walked.isdisjoint(full.parents):
                     continue
                 named(m)
                 if os.path.isdir(m):
-                    walked.append(os.path.join(os.path.abspath(m), ""))
+                    walked.add(full)
     return out, missing
 
 
