@@ -1077,7 +1077,9 @@ def rules_command() -> None:
     for fam in releases.families():
         for ver in reversed(releases.versions(fam)):
             rel = releases.release(fam, ver)
-            mark = "  (in force, default)" if defaults.get(fam) == ver else f"  (--rules {fam}={ver})"
+            since = f"since {rel.in_force}, " if rel.in_force else ""
+            mark = (f"  (in force {since}default)" if defaults.get(fam) == ver
+                    else f"  ({'from ' + rel.in_force + '; ' if rel.in_force else ''}--rules {fam}={ver})")
             bundles = [f"peppol={v}" for v in releases.versions("peppol") if fam == "en16931" and
                        str(releases.release("peppol", v).param("en16931", default="")) == ver]
             mark += f", and with --rules {' or '.join(bundles)}" if bundles and defaults.get(fam) != ver else ""

@@ -610,15 +610,16 @@ def test_junit_and_sarif_name_the_releases(tmp_path):
 
 def test_rules_command_and_version_list_the_releases():
     out = _cli("rules").output
-    assert "Peppol BIS Billing 3.0.21: 165 rules in UBL, 90 in CII  (in force, default)" in out
-    assert "Peppol BIS Billing 3.0.20: 159 rules in UBL, 86 in CII  (--rules peppol=3.0.20)" in out
+    # each release with the date it came into force (schemas/releases/*.yaml)
+    assert "Peppol BIS Billing 3.0.21: 165 rules in UBL, 90 in CII  (in force since 2026-05, default)" in out
+    assert "Peppol BIS Billing 3.0.20: 159 rules in UBL, 86 in CII  (from 2025-11; --rules peppol=3.0.20)" in out
     assert "Peppol BIS Billing 3.0.19: 156 rules in UBL, 84 in CII" in out
     assert "EN 16931 1.3.16" in out and "Factur-X 1.09" in out
     assert any(line.split()[:1] == ["ehf"] and "peppol + national" in line and "3.0.21" in line
                for line in out.splitlines())
     # an XRechnung profile runs KoSIT's CEN release (1.3.15), and says so (it said 1.3.16, the release in force)
     assert any(line.split()[:1] == ["xrechnung"] and "[EN 16931 1.3.15, XRechnung 3.0.2]" in line for line in out.splitlines())
-    assert "EN 16931 1.3.15: 1534 rules  (--rules en16931=1.3.15), and with -p xrechnung and -p xrechnung-extension" in out
+    assert "EN 16931 1.3.15: 1534 rules  (from 2025-11; --rules en16931=1.3.15), and with -p xrechnung and -p xrechnung-extension" in out
     version = _cli("--version").output
     assert version.startswith("einvoice ") and "Peppol BIS Billing 3.0.21 (in force, 165 rules in UBL, 90 in CII); also 3.0.19, 3.0.20" in version
 
