@@ -390,6 +390,26 @@ def test_de_payment_means_codes_normalised_from_3_0_21():
     assert verdicts(pm("54.0"), "DE-R-024-1") == ("fatal", "fatal", None)
 
 
+def test_de_payment_means_with_codes_of_two_groups_judged_by_the_first_up_to_3_0_20():
+    """The credit transfer, card and direct debit contexts are rules of one pattern: up to 3.0.20 (codes compared
+    as numbers) a payment means with codes of two groups is judged by the first group's rules only, in that order
+    (the official 3.0.20 XSLT on such documents); from 3.0.21 two codes match no context."""
+    def pm(*codes: str, extra: str = "") -> str:
+        written = "".join(f"<cbc:PaymentMeansCode>{c}</cbc:PaymentMeansCode>" for c in codes)
+        return de(f"<cac:PaymentMeans>{written}{extra}</cac:PaymentMeans>")
+
+    account = "<cac:PayeeFinancialAccount><cbc:ID>DE89370400440532013000</cbc:ID></cac:PayeeFinancialAccount>"
+    for codes in (("55", "58"), ("58", "55"), ("48", "30"), ("30", "48")):  # credit transfer first, whatever the order
+        assert verdicts(pm(*codes, extra=account), "DE-R-024-1") == NEVER
+        assert verdicts(pm(*codes), "DE-R-023-1") == ("fatal", "fatal", None)
+        assert verdicts(pm(*codes), "DE-R-024-1") == NEVER
+    # card before direct debit: a card means with a mandate's code is not judged as a direct debit
+    assert verdicts(pm("54", "59", extra=account), "DE-R-024-1") == ("fatal", "fatal", None)
+    for rule in ("DE-R-020", "DE-R-025-1"):
+        assert verdicts(pm("54", "59", extra=account), rule) == NEVER
+    assert verdicts(pm("59"), "DE-R-025-1") == ("fatal",) * 3  # one code: its own group, in every release
+
+
 def test_de_email_pattern_is_simpler_from_3_0_21():
     def doc(mail: str) -> str:
         return de(seller_extra=f"<cac:Contact><cbc:Telephone>0123456</cbc:Telephone>"

@@ -11,7 +11,7 @@ import re
 
 from .. import releases
 from .. import values as V
-from ..german import DOCUMENT, MEANS, PATHS, REQUIRED, SUPPORTED_VAT_CODES, TYPE_CODES, iban_ok, nonblank, skonto_ok, without
+from ..german import CARD, CREDIT_TRANSFER, DIRECT_DEBIT, DOCUMENT, MEANS, PATHS, REQUIRED, SUPPORTED_VAT_CODES, TYPE_CODES, iban_ok, nonblank, skonto_ok, without
 from ..values import string_value as sv
 from . import RULES
 from ._checks import country_rules, norm, number, postal_is, ubl_xpath as _x
@@ -156,6 +156,10 @@ def _means(doc, codes):
     58, the codes in document order; one that is no number before an equal one is an error) and the test as
     written; from 3.0.21 both compare it normalised, as a string: normalize-space() of two codes is an error.
     A context whose predicate fails matches nothing (as in PEPPOL-EN16931-R061).
+
+    The three contexts (credit transfer, card, direct debit) are rules of one pattern: a payment means is judged
+    by the first whose predicate holds, in that order; a means with codes of two groups (a document the schema
+    refuses already) only by the first (from 3.0.21 two codes match no context).
     """
     normalized = _codes_normalized(doc)
     for pm in P.payment_means(doc.root):
@@ -165,9 +169,18 @@ def _means(doc, codes):
                 yield pm, values
         else:
             values = [sv(el) for el in _PM_CODE_ELEMENTS(pm)]
-            found = (V.attempt(lambda c=c: any(V.compare_untyped(v, "=", c) for v in values)) for c in codes)
-            if next((hit for hit in found if hit is not False), False) is True:
+            if next((group for group in _MEANS_GROUPS if _numeric_match(values, group)), None) == codes:
                 yield pm, values
+
+
+_MEANS_GROUPS = (CREDIT_TRANSFER, CARD, DIRECT_DEBIT)  # the pattern's rules in order (3.0.20's priorities)
+
+
+def _numeric_match(values: list[str], codes: tuple[str, ...]) -> bool:
+    """``cbc:PaymentMeansCode = (codes)`` as Saxon reads it up to 3.0.20: for each code in turn, the document's
+    codes compared as numbers; an error (a code that is no number before an equal one) is no match."""
+    found = (V.attempt(lambda c=c: any(V.compare_untyped(v, "=", c) for v in values)) for c in codes)
+    return next((hit for hit in found if hit is not False), False) is True
 
 
 # rule id -> (the codes of the context, fails(root, payment means, its codes as the test reads them)): the
