@@ -457,6 +457,21 @@ def test_credit_note_is_one_definition():
     assert "syntax" not in Invoice.model_fields and "kind" not in Invoice.model_fields
 
 
+@pytest.mark.parametrize("value", ["", " ", " \n\t"])
+def test_credit_note_blank_project_reference_is_not_written_as_an_empty_document_reference(value):
+    """A CII credit note may state an empty project reference (BT-11); UBL's credit note has no project reference
+    and carries it as a supporting document (type code 50), which BR-52 refuses without an identifier
+    (normalize-space): the blank one is not written, so the conversion is not refused over nothing."""
+    from einvoice.model.invoice import Invoice
+    from einvoice.validate import validate
+
+    ubl = convert(Invoice(number="CN", type_code="381", project_reference=value), "ubl")
+    assert b"AdditionalDocumentReference" not in ubl
+    assert "BR-52" not in {f.rule for f in validate(ubl, profile="en16931", schema=False).findings}
+    kept = etree.fromstring(convert(Invoice(number="CN", type_code="381", project_reference="P-1"), "ubl"))
+    assert kept.xpath("cac:AdditionalDocumentReference[cbc:DocumentTypeCode='50']/cbc:ID/text()", namespaces=NS) == ["P-1"]
+
+
 # --------------------------------------------------------------------------- profiles
 def _factur_x(guideline: str) -> bytes:
     from einvoice.syntax.cii.writer import write_cii

@@ -217,6 +217,8 @@ def _project_reference(b: Binding, el: Any, inv: Invoice, ctx: _Ctx) -> None:
     if inv.project_reference is None:
         return
     if ctx.cn:
+        if not inv.project_reference.strip(" \t\r\n"):  # (a document reference needs an identifier: BR-52 on
+            return  # normalize-space(cbc:ID); a blank one, which CII's project reference may be, is not written)
         _reference(el, m.Identifier.model_construct(value=inv.project_reference), "50")
     else:
         _leaf(etree.SubElement(el, _A + "ProjectReference"), _B + "ID", inv.project_reference)
