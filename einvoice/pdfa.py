@@ -30,7 +30,9 @@ EINV-PDF-115   6.2.5-9   graphics states without transfer functions (/TR, /TR2 o
                          /Interpolate true, /Alternates, /OPI, and of 1, 2, 4, 8 or 16 bits per component; no
                          PostScript or reference XObjects, no form XObject with /OPI or /PS
 EINV-PDF-116   6.3.3     annotations (but Popup and Link, and those of a zero-size /Rect) have an appearance, whose
-                         dictionary holds only the normal appearance /N (a stream outside button widgets)
+                         dictionary holds only the normal appearance /N: for a button widget (field type /FT /Btn,
+                         its own or its parent field's) a sub-dictionary of appearance streams, one per state; for
+                         every other annotation a stream
 EINV-PDF-117   6.4       interactive forms: /NeedAppearances not true, no /XFA, no catalog /NeedsRendering true,
                          no /A or /AA on a widget annotation, no /AA on a form field
 EINV-PDF-118   6.9       optional content configurations each have a /Name, unique among them, and no /AS
@@ -905,6 +907,23 @@ def _zero_rect(annot) -> bool:
     return x1 == x2 and y1 == y2
 
 
+def _field_type(annot) -> Any:
+    """The field type (/FT) of a widget annotation: its own, else inherited from its fields (/Parent), None when no
+    field up the chain (at most MAX_DEPTH of them, each once) has one."""
+    import pikepdf
+
+    seen: set = set()
+    node = annot
+    for _ in range(MAX_DEPTH):
+        if not isinstance(node, pikepdf.Dictionary) or not _unseen(node, seen):
+            return None
+        ft = node.get("/FT")
+        if ft is not None:
+            return ft
+        node = node.get("/Parent")
+    return None
+
+
 def _annotations(pdf, found):
     import pikepdf
 
@@ -933,10 +952,16 @@ def _annotations(pdf, found):
                     looks.add(f"{sub[1:] or 'an'} annotation with appearances beside the normal one "
                               f"({', '.join(others)})")
                 n = ap.get("/N")
+                button = sub == "/Widget" and _field_type(annot) == "/Btn"
                 if n is None:
                     looks.add(f"{sub[1:] or 'an'} annotation without a normal appearance (/AP /N)")
-                elif sub != "/Widget" and not isinstance(n, pikepdf.Stream):
-                    looks.add(f"{sub[1:] or 'an'} annotation whose normal appearance is no stream")
+                elif button and not (isinstance(n, pikepdf.Dictionary)
+                                     and any(isinstance(v, pikepdf.Stream) for v in n.values())):
+                    looks.add("a button widget whose normal appearance is no sub-dictionary of appearance streams "
+                              "(one per state)")
+                elif not button and not isinstance(n, pikepdf.Stream):
+                    looks.add(f"{sub[1:] or 'an'} annotation{' (not a button)' if sub == '/Widget' else ''} whose "
+                              "normal appearance is no stream")
             if sub == "/Widget":
                 for key in ("/A", "/AA"):
                     if key in annot:

@@ -549,6 +549,12 @@ VIOLATIONS = {
                    "without an appearance"),
     "annot-ap-d": (lambda d: _annotated(d, Subtype=N.Square, AP=D(N=_appearance(d), D=_appearance(d))),
                    "EINV-PDF-116", "/D"),
+    "button-ap-stream": (lambda d: _annotated(d, Subtype=N.Widget, FT=N.Btn, T=pikepdf.String("b"),
+                                              AP=D(N=_appearance(d))), "EINV-PDF-116", "button widget"),
+    "button-inherited-ap-stream": (lambda d: _annotated(d, Subtype=N.Widget, AP=D(N=_appearance(d)), Parent=D(
+        FT=N.Btn, T=pikepdf.String("b"))), "EINV-PDF-116", "button widget"),
+    "text-field-ap-states": (lambda d: _annotated(d, Subtype=N.Widget, FT=N.Tx, T=pikepdf.String("t"),
+                                                  AP=D(N=D(On=_appearance(d)))), "EINV-PDF-116", "not a button"),
     "named-print": (lambda d: _annotated(d, Subtype=N.Link, A=D(S=N.Named, N=N.Print)), "EINV-PDF-110",
                     "Named action Print"),
     "page-aa": (lambda d: setattr(d.pages[0].obj, "AA", D()), "EINV-PDF-110", "page"),
@@ -591,6 +597,16 @@ def test_keys_named_like_graphics_state_entries_outside_graphics_states_are_no_v
         d.pages[0].Resources.ExtGState = D(G9=D(TR=N.Identity))
 
     assert "/TR" in dict(pdfa.problems(_edit(good, untyped_state))).get("EINV-PDF-115", "")
+
+
+def test_a_button_widget_with_one_appearance_per_state_is_no_violation(good):
+    """ISO 19005-3 6.3.3: a button's normal appearance is a sub-dictionary of its states' streams (and any other
+    annotation's a stream): a check box drawn as PDF/A asks is no finding."""
+    def checkbox(d):
+        _annotated(d, Subtype=N.Widget, FT=N.Btn, T=pikepdf.String("b"), AS=N.Off,
+                   AP=D(N=D(Yes=_appearance(d), Off=_appearance(d))))
+
+    assert pdfa.problems(_edit(good, checkbox)) == []
 
 
 REPAIRED = {"needappearances", "fileattachment-annot"}  # what attach repairs while embedding, losing nothing
