@@ -269,7 +269,8 @@ FIXED_BY_EMBEDDING = {"EINV-PDF-102", "EINV-PDF-103", "EINV-PDF-104", "EINV-PDF-
 
 def _repair(pdf: bytes) -> tuple[bytes, list[str]]:
     """``pdf`` with what PDF/A-3 asks and can be added or dropped without losing anything of the document, and a note
-    for each repair: the form's /NeedAppearances true dropped (6.4.1: the fields show their stored appearances; a
+    for each repair: optional content groups an /Order leaves out appended to it (6.9: the layers panel lists them;
+    nothing drawn changes), the form's /NeedAppearances true dropped (6.4.1: the fields show their stored appearances; a
     field without one is refused, EINV-PDF-116), and each embedded file outside the invoice given what 6.8 asks
     that it lacks: /UF or /F (the other one's name), /AFRelationship /Unspecified, a MIME type (from its name, else
     application/octet-stream), an association (/AF: a FileAttachment annotation's file with its annotation, any
@@ -285,6 +286,18 @@ def _repair(pdf: bytes) -> tuple[bytes, list[str]]:
             del acro["/NeedAppearances"]
             notes.append("dropped the form's /NeedAppearances flag (PDF/A-3 6.4.1 forbids it): its fields show the "
                          "appearances stored with them")
+        props = doc.Root.get("/OCProperties")
+        if isinstance(props, pikepdf.Dictionary):
+            added = []
+            for config in [props.get("/D")] + list(props.get("/Configs") or []):
+                missing = pdfa.unordered_groups(props, config) if isinstance(config, pikepdf.Dictionary) else []
+                if missing:
+                    config.Order = pikepdf.Array(list(config.Order) + missing)
+                    added += [str(g.get("/Name", "(unnamed)")) for g in missing]
+            if added:
+                notes.append(f"listed the optional content group{'s' if len(added) > 1 else ''} "
+                             f"{pdfa._listed(added)} in the /Order of the layer configurations that left "
+                             f"{'them' if len(added) > 1 else 'it'} out (PDF/A-3 6.9; the pages are drawn as before)")
         found: list = []
         annots, shared = {}, set()  # a file attachment annotation's file specification (made indirect) -> it
         for page, _res in pdfa._pages(doc, found):

@@ -35,7 +35,8 @@ EINV-PDF-116   6.3.3     annotations (but Popup and Link, and those of a zero-si
                          every other annotation a stream
 EINV-PDF-117   6.4       interactive forms: /NeedAppearances not true, no /XFA, no catalog /NeedsRendering true,
                          no /A or /AA on a widget annotation, no /AA on a form field
-EINV-PDF-118   6.9       optional content configurations each have a /Name, unique among them, and no /AS
+EINV-PDF-118   6.9       optional content configurations each have a /Name, unique among them, no /AS, and an
+                         /Order (when they have one) that lists every group of /OCProperties /OCGs
 EINV-PDF-119   6.10-11   no /AlternatePresentations name tree, no page /PresSteps, no catalog /Requirements
 =============  ========  ===================================================================
 
@@ -97,7 +98,8 @@ MESSAGES = {
     "EINV-PDF-117": ("The PDF's form is not PDF/A-3 conformant (ISO 19005-3 6.4): {detail}.",
                      "Flatten the form or export it as PDF/A: no XFA, no actions on fields, stored appearances."),
     "EINV-PDF-118": ("The optional content (layers) is not PDF/A-3 conformant (ISO 19005-3 6.9): {detail}.",
-                     "Give each optional content configuration a unique /Name and no /AS (or flatten the layers)."),
+                     "Give each optional content configuration a unique /Name, no /AS and an /Order listing every "
+                     "group (or flatten the layers)."),
     "EINV-PDF-119": ("The PDF uses what PDF/A-3 forbids (ISO 19005-3 6.10, 6.11): {detail}.",
                      "Remove alternate presentations (slide shows), presentation steps and the catalog's "
                      "/Requirements."),
@@ -1020,10 +1022,43 @@ def _optional_content(pdf, found):
             names.append(str(name))
         if "/AS" in config:
             bad.add("a configuration with /AS (automatic state changes)")
+        missing = unordered_groups(props, config)
+        if missing:
+            bad.add(f"a configuration whose /Order leaves out {len(missing)} of the optional content groups "
+                    f"({_listed(str(g.get('/Name', '(unnamed)')) for g in missing)})")
     if len(names) != len(set(names)):
         bad.add("two configurations of one /Name")
     if bad:
         found.append(("EINV-PDF-118", _listed(bad)))
+
+
+def unordered_groups(props: Any, config: Any) -> list:
+    """The optional content groups of /OCProperties /OCGs that a configuration's /Order array (when it has one) does
+    not list, at any depth of its nested arrays (ISO 19005-3 6.9: an /Order lists them all); each group once."""
+    import pikepdf
+
+    order = config.get("/Order")
+    if not isinstance(order, pikepdf.Array):
+        return []
+    listed, stack, steps = set(), [(order, 0)], 0
+    while stack:
+        items, depth = stack.pop()
+        for item in items:
+            steps += 1
+            if steps > MAX_NODES:
+                return []  # (an order over the bound is not judged)
+            if isinstance(item, pikepdf.Array) and depth < MAX_DEPTH:
+                stack.append((item, depth + 1))
+            elif getattr(item, "is_indirect", False):
+                listed.add(item.objgen)
+    groups = props.get("/OCGs")
+    missing, seen = [], set()
+    for group in groups if isinstance(groups, pikepdf.Array) else []:
+        if isinstance(group, pikepdf.Dictionary) and group.is_indirect and group.objgen not in listed \
+                and group.objgen not in seen:
+            seen.add(group.objgen)
+            missing.append(group)
+    return missing
 
 
 def _presentations(pdf, found):

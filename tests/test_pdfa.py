@@ -526,6 +526,14 @@ def _annotated(doc, **annot):
 
 
 N, D, A = pikepdf.Name, pikepdf.Dictionary, pikepdf.Array
+
+
+def _layers(doc, listed: bool):
+    """Two optional content groups; the default configuration's /Order lists the second inside a labelled sub-array,
+    and the first too when ``listed``."""
+    one, two = (doc.make_indirect(D(Type=N.OCG, Name=pikepdf.String(n))) for n in ("Prices", "Notes"))
+    order = A([one, A([pikepdf.String("More"), two])]) if listed else A([A([pikepdf.String("More"), two])])
+    doc.Root.OCProperties = D(OCGs=A([one, two]), D=D(Name=pikepdf.String("Default"), Order=order))
 # each PDF/A-3 violation the checklist missed (an auditor's list), as an edit of a good PDF: the rule and a word of
 # its detail expected
 VIOLATIONS = {
@@ -566,6 +574,7 @@ VIOLATIONS = {
         BitsPerComponent=8, Interpolate=True))), "EINV-PDF-115", "Interpolate"),
     "oc-noname": (lambda d: setattr(d.Root, "OCProperties", D(OCGs=A(), D=D(Order=A()))), "EINV-PDF-118",
                   "Name"),
+    "oc-order": (lambda d: _layers(d, listed=False), "EINV-PDF-118", "Order leaves out 1"),
     "fileattachment-annot": (lambda d: _annotated(d, Subtype=N.FileAttachment, AP=D(N=_appearance(d)), FS=D(
         Type=N.Filespec, F=pikepdf.String("note.txt"), UF=pikepdf.String("note.txt"),
         EF=D(F=d.make_stream(b"a note", Type=N.EmbeddedFile, Subtype=N("/text/plain"))))),
@@ -609,7 +618,11 @@ def test_a_button_widget_with_one_appearance_per_state_is_no_violation(good):
     assert pdfa.problems(_edit(good, checkbox)) == []
 
 
-REPAIRED = {"needappearances", "fileattachment-annot"}  # what attach repairs while embedding, losing nothing
+def test_optional_content_listed_in_a_nested_order_is_no_violation(good):
+    assert pdfa.problems(_edit(good, lambda d: _layers(d, listed=True))) == []
+
+
+REPAIRED = {"needappearances", "fileattachment-annot", "oc-order"}  # what attach repairs while embedding, losing nothing
 
 
 @pytest.fixture(scope="module")
@@ -635,7 +648,8 @@ def test_attach_repairs_need_appearances_and_an_annotations_file(foreign):
     """A form's /NeedAppearances is dropped (its fields keep the appearances stored with them) and a FileAttachment
     annotation's file gets an /AFRelationship and an association (/AF of its annotation); each repair is said."""
     pdf, xml = foreign
-    for name, word in (("needappearances", "NeedAppearances"), ("fileattachment-annot", "note.txt")):
+    for name, word in (("needappearances", "NeedAppearances"), ("oc-order", "Prices"),
+                       ("fileattachment-annot", "note.txt")):
         out, _report, notes = attach(_edit(pdf, VIOLATIONS[name][0]), xml)
         assert pdfa.problems(out) == [], name
         assert any(word in n for n in notes), notes
@@ -643,6 +657,20 @@ def test_attach_repairs_need_appearances_and_an_annotations_file(foreign):
         annot = doc.pages[0].Annots[0]
         assert annot.FS.AFRelationship == "/Unspecified" and annot.AF[0].objgen == annot.FS.objgen
         assert annot.FS.EF.F.read_bytes() == b"a note"
+
+
+def test_attach_lists_the_layers_an_order_leaves_out(foreign):
+    """ISO 19005-3 6.9: a layer configuration's /Order lists every optional content group; attach appends those it
+    leaves out (the pages are drawn as before) and says so."""
+    pdf, xml = foreign
+    out, _report, notes = attach(_edit(pdf, VIOLATIONS["oc-order"][0]), xml)
+    assert pdfa.problems(out) == []
+    assert [n for n in notes if "optional content" in n] == [
+        "listed the optional content group Prices in the /Order of the layer configurations that left it out "
+        "(PDF/A-3 6.9; the pages are drawn as before)"]
+    with pikepdf.open(io.BytesIO(out)) as doc:
+        order = doc.Root.OCProperties.D.Order
+        assert len(order) == 2 and str(order[0][0]) == "More" and str(order[1].Name) == "Prices"
 
 
 def test_validate_reports_the_further_violations_of_a_facturx_pdf(good):
