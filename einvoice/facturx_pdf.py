@@ -269,7 +269,8 @@ FIXED_BY_EMBEDDING = {"EINV-PDF-102", "EINV-PDF-103", "EINV-PDF-104", "EINV-PDF-
 
 def _repair(pdf: bytes) -> tuple[bytes, list[str]]:
     """``pdf`` with what PDF/A-3 asks and can be added or dropped without losing anything of the document, and a note
-    for each repair: optional content groups an /Order leaves out appended to it (6.9: the layers panel lists them;
+    for each repair: the information dictionary's title, author ... over 32,767 bytes dropped (6.1.13: embed writes
+    them anew from the invoice), optional content groups an /Order leaves out appended to it (6.9: the layers panel lists them;
     nothing drawn changes), the form's /NeedAppearances true dropped (6.4.1: the fields show their stored appearances; a
     field without one is refused, EINV-PDF-116), and each embedded file outside the invoice given what 6.8 asks
     that it lacks: /UF or /F (the other one's name), /AFRelationship /Unspecified, a MIME type (from its name, else
@@ -286,6 +287,15 @@ def _repair(pdf: bytes) -> tuple[bytes, list[str]]:
             del acro["/NeedAppearances"]
             notes.append("dropped the form's /NeedAppearances flag (PDF/A-3 6.4.1 forbids it): its fields show the "
                          "appearances stored with them")
+        info = doc.trailer.get("/Info")
+        if isinstance(info, pikepdf.Dictionary):
+            long = [key for key in pdfa.INFO_XMP if isinstance(info.get(key), pikepdf.String)
+                    and len(bytes(info[key])) > pdfa.MAX_STRING]
+            for key in long:
+                del info[key]
+            if long:
+                notes.append(f"dropped the document information {', '.join(k[1:] for k in long)} longer than a PDF "
+                             "string may be (PDF/A-3 6.1.13): the result's are written from the invoice")
         props = doc.Root.get("/OCProperties")
         if isinstance(props, pikepdf.Dictionary):
             added = []

@@ -1,6 +1,6 @@
 """PDF/A-3 essentials of a PDF: the checks a Factur-X receiver needs before calling a PDF archivable.
 
-``check(data, path)`` returns findings EINV-PDF-101 ... EINV-PDF-119, one per kind of
+``check(data, path)`` returns findings EINV-PDF-101 ... EINV-PDF-121, one per kind of
 problem, each naming the clause of ISO 19005-3 (PDF/A-3) it stands for:
 
 =============  ========  ===================================================================
@@ -18,7 +18,8 @@ EINV-PDF-108   6.8       embedded files (in the name tree, an annotation or anyw
 EINV-PDF-109   6.6.2.3   XMP properties outside the predefined schemas are declared (extension schema)
 EINV-PDF-110   6.5       no JavaScript, no forbidden actions (Launch, Sound, Movie, ..., Named actions other
                          than NextPage, PrevPage, FirstPage, LastPage), no additional actions on catalog or page
-EINV-PDF-111   6.1.7     no external streams (/F, /FFilter, /FDecodeParms) and no LZW compression
+EINV-PDF-111   6.1.7     no external streams (/F, /FFilter, /FDecodeParms), no LZW compression, no Crypt filter
+                         other than Identity, no filter outside ISO 32000-1 Table 6 (abbreviations neither)
 EINV-PDF-112   6.3       annotations are printable and visible, and of a permitted type
 EINV-PDF-113   -         a part of the file these checks could not read (an object of an unexpected kind, page
                          content over 32 MB decoded, composite fonts' character maps over 32 MB decoded, a page or
@@ -26,8 +27,9 @@ EINV-PDF-113   -         a part of the file these checks could not read (an obje
                          two parents, pages or their annotations over the bounds): not checked, and said so
 EINV-PDF-114   6.2.11.8  no character is drawn with .notdef (a composite font's encoding mapping it to CID 0)
 EINV-PDF-115   6.2.5-9   graphics states without transfer functions (/TR, /TR2 other than /Default) or halftone
-                         phases (/HTP), halftones of type 1 or 5 without /HalftoneName; images without
-                         /Interpolate true, /Alternates, /OPI, and of 1, 2, 4, 8 or 16 bits per component; no
+                         phases (/HTP), halftones of type 1 or 5 without /HalftoneName; images (inline images in
+                         every content stream too) without /Interpolate (/I) true, /Alternates, /OPI, and of 1, 2,
+                         4, 8 or 16 bits per component; no
                          PostScript or reference XObjects, no form XObject with /OPI or /PS
 EINV-PDF-116   6.3.3     annotations (but Popup and Link, and those of a zero-size /Rect) have an appearance, whose
                          dictionary holds only the normal appearance /N: for a button widget (field type /FT /Btn,
@@ -38,11 +40,19 @@ EINV-PDF-117   6.4       interactive forms: /NeedAppearances not true, no /XFA, 
 EINV-PDF-118   6.9       optional content configurations each have a /Name, unique among them, no /AS, and an
                          /Order (when they have one) that lists every group of /OCProperties /OCGs
 EINV-PDF-119   6.10-11   no /AlternatePresentations name tree, no page /PresSteps, no catalog /Requirements
+EINV-PDF-120   6.1.10    inline images (BI ... ID ... EI in any content stream) filtered with none but the six
+                         filters an inline image may name: no LZW, no Crypt, no JBIG2 or JPX
+EINV-PDF-121   6.1.13    implementation limits: strings up to 32,767 bytes, names (keys too) up to 127 bytes,
+                         integers of 32 bits, reals within +-3.403e38 and not nearer zero than +-1.175e-38 (in the
+                         objects, to 8 levels of direct nesting; operands in content streams are not read), q
+                         nested 28 levels at most in a content stream, DeviceN of 32 colourants at most, 8,388,607
+                         indirect objects at most, page boundaries 3 to 14,400 units each way (PDF/A-3 sets no limit
+                         on the size of arrays or dictionaries; CIDs over 65,535 are not looked at)
 =============  ========  ===================================================================
 
 This is a checklist of the essentials, not a complete PDF/A validator: colour
 spaces per object, font program internals (widths, glyph coverage), ICC profile
-contents, inline images' parameters and the XMP's full type checking are not looked at. The tests check every
+contents, inline images' colour spaces and the XMP's full type checking are not looked at. The tests check every
 PDF the project writes with it; a full validator (veraPDF) runs on Java and is
 not in the package registries the project installs from.
 
@@ -57,6 +67,7 @@ from __future__ import annotations
 
 import io
 import re
+from decimal import Decimal
 from typing import Any, Iterable, Iterator
 
 from .rules.engine import Finding, Severity
@@ -103,6 +114,13 @@ MESSAGES = {
     "EINV-PDF-119": ("The PDF uses what PDF/A-3 forbids (ISO 19005-3 6.10, 6.11): {detail}.",
                      "Remove alternate presentations (slide shows), presentation steps and the catalog's "
                      "/Requirements."),
+    "EINV-PDF-120": ("Inline images use a filter PDF/A-3 forbids (ISO 19005-3 6.1.10): {detail}.",
+                     "Make the PDF again without LZW or Crypt compression of inline images (Flate is fine; a PDF/A "
+                     "export of the producing program does this)."),
+    "EINV-PDF-121": ("The PDF goes beyond the implementation limits of PDF/A-3 (ISO 19005-3 6.1.13): {detail}.",
+                     "Make the PDF again within the limits: strings of at most 32,767 bytes, names of at most 127 "
+                     "bytes, integers of 32 bits, at most 28 nested graphics states (q), DeviceN colour spaces of "
+                     "at most 32 colourants, page boundaries of 3 to 14,400 units."),
     "EINV-PDF-113": ("Part of the PDF could not be checked for PDF/A-3: {detail}.",
                      "Check the file with a full PDF/A validator (veraPDF); the invoice inside was read."),
 }
@@ -186,7 +204,7 @@ def problems(data: bytes) -> list[tuple[str, str]]:
             _guarded(_info, pdf, xmp, found)
             _guarded(_extensions, xmp, found)
         for part in (_output_intent, _fonts, _notdef, _embedded_files, _objects, _annotations, _forms,
-                     _optional_content, _presentations):
+                     _optional_content, _presentations, _contents, _page_boxes):
             _guarded(part, pdf, found)
     return found
 
@@ -294,7 +312,7 @@ def _guarded(check: Any, *args: Any) -> Any:
 # decoded stream sizes read for the checks (the XMP, the pages' content): a Flate bomb of a few hundred KB took
 # 3.5 GB and 44 s where the invoice's own reading stops at its limit
 MAX_XMP = 5_000_000
-MAX_CONTENT = 32_000_000  # all the pages' and forms' content streams together
+MAX_CONTENT = 32_000_000  # all the pages' and forms' content streams together (each check that reads them)
 
 
 class _TooLarge(Exception):
@@ -797,6 +815,153 @@ def name_tree_items(tree: Any, found: list) -> list[tuple[Any, Any]]:
     return out
 
 
+# ISO 32000-1 7.4 Table 6, the filters PDF/A-3 permits on streams (6.1.7.2: LZW never, Crypt only as Identity) and on
+# inline images (6.1.10: neither LZW nor Crypt; their abbreviations, which pikepdf writes out in full, too)
+STREAM_FILTERS = {"/ASCIIHexDecode", "/ASCII85Decode", "/FlateDecode", "/RunLengthDecode", "/CCITTFaxDecode",
+                  "/JBIG2Decode", "/DCTDecode", "/JPXDecode"}
+INLINE_FILTERS = {"/ASCIIHexDecode", "/ASCII85Decode", "/FlateDecode", "/RunLengthDecode", "/CCITTFaxDecode",
+                  "/DCTDecode"}
+MAX_Q_NESTING = 28  # ISO 19005-3 6.1.13: graphics states (q ... Q) nested no deeper
+
+
+def _content_streams(pdf, found) -> Iterator[tuple[str, list]]:
+    """(what, its streams) of every content stream: each page's (its streams drawn as one), each form XObject,
+    tiling pattern, annotation appearance and Type 3 glyph (each stream once)."""
+    import pikepdf
+
+    seen: set = set()
+    for number, (page, _res) in enumerate(_pages(pdf, found), 1):
+        contents = page.get("/Contents")
+        streams = [contents] if isinstance(contents, pikepdf.Stream) else list(contents or []) \
+            if isinstance(contents, pikepdf.Array) else []
+        streams = [st for st in streams if isinstance(st, pikepdf.Stream) and _unseen(st, seen)]
+        if streams:
+            yield f"page {number}", streams
+    others = []
+    for obj in pdf.objects:
+        if isinstance(obj, pikepdf.Stream):
+            d = obj.stream_dict
+            if d.get("/Subtype") == "/Form" or d.get("/PatternType") == 1:
+                others.append(obj)
+        elif isinstance(obj, pikepdf.Dictionary) and obj.get("/Subtype") == "/Type3":
+            procs = obj.get("/CharProcs")
+            others += list(procs.values()) if isinstance(procs, pikepdf.Dictionary) else []
+    shared: set = set()
+    for page, _res in _pages(pdf, found):
+        for annot in _annotations_of(page, shared):
+            ap = annot.get("/AP")
+            for look in ap.values() if isinstance(ap, pikepdf.Dictionary) else ():
+                others += [look] if isinstance(look, pikepdf.Stream) else list(look.values()) \
+                    if isinstance(look, pikepdf.Dictionary) else []
+    for st in others:
+        if isinstance(st, pikepdf.Stream) and _unseen(st, seen):
+            yield "a form, pattern, appearance or glyph", [st]
+
+
+def _contents(pdf, found):
+    """Inline images (ISO 19005-3 6.1.10 filters, 6.2.8 interpolation and bits per component) and the nesting of
+    graphics states (6.1.13) in every content stream, read with the operators they need only; all content
+    streams together are decoded to MAX_CONTENT bytes at most (beyond it: said as not checked)."""
+    import warnings
+
+    import pikepdf
+
+    filters, graphics, deep = set(), set(), 0
+    budget = MAX_CONTENT
+    scratch = pikepdf.new()
+    holder = scratch.make_stream(b"")
+    for _what, streams in _content_streams(pdf, found):
+        try:
+            parts = []
+            for st in streams:
+                parts.append(_decoded(st, max(budget, 0)))
+                budget -= len(parts[-1])
+            if budget < 0:
+                raise _TooLarge
+        except _TooLarge:
+            found.append(("EINV-PDF-113", f"the content streams are over {MAX_CONTENT // 1_000_000} MB decoded and "
+                                          "were not all read for inline images and nested graphics states"))
+            break
+        except Exception:  # noqa: BLE001 - a stream that does not decode is no content to check
+            continue
+        holder.write(b"\n".join(parts))
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                instructions = pikepdf.parse_content_stream(holder, "q Q BI ID EI")
+        except Exception:  # noqa: BLE001 - a damaged content stream: nothing read from it
+            continue
+        level = 0
+        for instruction in instructions:
+            op = str(instruction.operator)
+            if op == "q":
+                level += 1
+                deep = max(deep, level)
+            elif op == "Q":
+                level = max(level - 1, 0)
+            elif op == "INLINE IMAGE":
+                image = instruction.operands[0].obj
+                given = image.get("/Filter")
+                names = [given] if isinstance(given, pikepdf.Name) else list(given) \
+                    if isinstance(given, pikepdf.Array) else []
+                for f in names:
+                    f = str(f)
+                    if f == "/LZWDecode":
+                        filters.add("an inline image compressed with LZW")
+                    elif f == "/Crypt":
+                        filters.add("an inline image with a Crypt filter")
+                    elif f not in INLINE_FILTERS:
+                        filters.add(f"an inline image with the filter {f[1:]} (not one inline images may use)")
+                if bool(image.get("/Interpolate", False)):
+                    graphics.add("an inline image with /I (interpolate) true")
+                bits = image.get("/BitsPerComponent")
+                if bits is not None and not bool(image.get("/ImageMask", False)) and bits not in (1, 2, 4, 8, 16):
+                    graphics.add(f"an inline image of {bits} bits per component")
+    if filters:
+        found.append(("EINV-PDF-120", _listed(filters)))
+    if graphics:  # (one finding with those of the objects' images and graphics states)
+        said = [i for i, (rule, _detail) in enumerate(found) if rule == "EINV-PDF-115"]
+        if said:
+            found[said[0]] = ("EINV-PDF-115", f"{found[said[0]][1]}, {_listed(graphics)}")
+        else:
+            found.append(("EINV-PDF-115", _listed(graphics)))
+    if deep > MAX_Q_NESTING:
+        found.append(("EINV-PDF-121", f"graphics states (q) nested {deep} levels deep in a content stream (at most "
+                                      f"{MAX_Q_NESTING})"))
+
+
+BOXES = ("/MediaBox", "/CropBox", "/BleedBox", "/TrimBox", "/ArtBox")
+MIN_BOX, MAX_BOX = 3, 14_400  # ISO 19005-3 6.1.13: page boundaries, in default user space units, each way
+
+
+def _page_boxes(pdf, found):
+    """Each page's boundaries (its own, or the media and crop box its page tree nodes give it) 3 to 14,400 units
+    wide and high (6.1.13)."""
+    import pikepdf
+
+    bad = set()
+    for page, _res in _pages(pdf, found):
+        for box in BOXES:
+            node, value, seen = page, None, set()
+            for _ in range(MAX_DEPTH):
+                if not isinstance(node, pikepdf.Dictionary) or not _unseen(node, seen):
+                    break
+                value = node.get(box)
+                if value is not None or box not in ("/MediaBox", "/CropBox"):
+                    break
+                node = node.get("/Parent")
+            try:
+                x1, y1, x2, y2 = (float(v) for v in value)
+            except Exception:  # noqa: BLE001 - no box, or not four numbers: not a size to judge
+                continue
+            for size in (abs(x2 - x1), abs(y2 - y1)):
+                if not MIN_BOX <= size <= MAX_BOX:
+                    bad.add(f"a page's {box[1:]} of {abs(x2 - x1):g} by {abs(y2 - y1):g} units (3 to 14,400 each way)")
+                    break
+    if bad:
+        found.append(("EINV-PDF-121", _listed(bad)))
+
+
 NAVIGATION = {"/NextPage", "/PrevPage", "/FirstPage", "/LastPage"}  # the Named actions PDF/A permits (6.5.1)
 
 
@@ -804,8 +969,35 @@ def _objects(pdf, found):
     import pikepdf
 
     streams, actions, graphics = set(), set(), set()
+    over: dict[str, list] = {}  # kind of value beyond the 6.1.13 limits -> [how many, the largest or an example]
+
+    def beyond(kind, size):
+        seen = over.setdefault(kind, [0, size])
+        seen[0] += 1
+        seen[1] = max(seen[1], size) if isinstance(size, int) else seen[1]
+
+    def scalar(value):
+        if isinstance(value, pikepdf.Name):
+            size = len(_name_bytes(value))
+            if size > MAX_NAME:
+                beyond("name", size)
+        elif isinstance(value, pikepdf.String):
+            size = len(bytes(value))
+            if size > MAX_STRING:
+                beyond("string", size)
+        elif isinstance(value, bool):
+            pass
+        elif isinstance(value, int):
+            if not MIN_INT <= value <= MAX_INT:
+                beyond("integer", value)
+        elif isinstance(value, Decimal):
+            if value.is_finite() and (abs(value) > MAX_REAL or value and abs(value) < MIN_REAL):
+                beyond("real", value)
 
     def dictionary(d, depth=0):
+        for key in d.keys():
+            if len(key) > MAX_NAME // 4 and len(_name_bytes(key)) > MAX_NAME:  # (a character is 1 to 4 bytes)
+                beyond("name", len(_name_bytes(key)))
         s = d.get("/S")
         if s is not None and str(s) in FORBIDDEN_ACTIONS and d.get("/Type") in (None, "/Action"):
             actions.add(f"{str(s)[1:]} action")
@@ -865,7 +1057,17 @@ def _objects(pdf, found):
             return
         if isinstance(value, pikepdf.Dictionary):
             dictionary(value, depth)
-        elif isinstance(value, pikepdf.Array) and depth < 8:
+        elif isinstance(value, pikepdf.Array):
+            array(value, depth)
+        else:
+            scalar(value)
+
+    def array(value, depth):
+        if len(value) > 1 and value[0] == "/DeviceN":
+            inks = value[1]
+            if isinstance(inks, pikepdf.Array) and len(inks) > MAX_COLOURANTS:
+                beyond("DeviceN", len(inks))
+        if depth < 8:
             for item in value:
                 direct(item, depth + 1)
 
@@ -877,15 +1079,28 @@ def _objects(pdf, found):
                     streams.add(f"external stream ({key[1:]})")
             filters = d.get("/Filter")
             filters = [filters] if isinstance(filters, pikepdf.Name) else list(filters or [])
-            if any(str(f) in ("/LZWDecode", "/LZW") for f in filters):
-                streams.add("LZW-compressed stream")
+            parms = d.get("/DecodeParms")
+            for i, f in enumerate(filters):
+                f = str(f)
+                if f in ("/LZWDecode", "/LZW"):
+                    streams.add("LZW-compressed stream")
+                elif f == "/Crypt":
+                    p = parms[i] if isinstance(parms, pikepdf.Array) and i < len(parms) else parms
+                    if not isinstance(p, pikepdf.Dictionary) or p.get("/Name") != "/Identity":
+                        streams.add("a stream with a Crypt filter other than Identity")
+                elif f not in STREAM_FILTERS:
+                    streams.add(f"a stream with the filter {f[1:]} (not a standard filter)")
             if d.get("/Type") in (None, "/XObject"):
                 xobject(d)
             dictionary(d)
         elif isinstance(obj, pikepdf.Dictionary):
             dictionary(obj)
         elif isinstance(obj, pikepdf.Array):
-            direct(obj, 0)
+            array(obj, 0)
+        else:
+            scalar(obj)
+    if len(pdf.objects) > MAX_OBJECTS:
+        beyond("objects", len(pdf.objects))
     names = pdf.Root.get("/Names")
     if names is not None and "/JavaScript" in names:
         actions.add("JavaScript")
@@ -899,6 +1114,42 @@ def _objects(pdf, found):
         found.append(("EINV-PDF-110", _listed(actions)))
     if graphics:
         found.append(("EINV-PDF-115", _listed(graphics)))
+    if over:
+        found.append(("EINV-PDF-121", "; ".join(_beyond(kind, *over[kind]) for kind in LIMITS if kind in over)))
+
+
+# ISO 19005-3 6.1.13 (ISO 32000-1 Annex C as PDF/A-3 restates it; the array and dictionary sizes PDF/A-1 bounded are
+# no limit in PDF/A-3)
+MAX_NAME = 127
+MIN_INT, MAX_INT = -2_147_483_648, 2_147_483_647
+MAX_REAL, MIN_REAL = Decimal("3.403e38"), Decimal("1.175e-38")
+MAX_COLOURANTS = 32
+MAX_OBJECTS = 8_388_607
+LIMITS = {
+    "string": "string{s} longer than 32,767 bytes (the longest {size:,})",
+    "name": "name{s} longer than 127 bytes (the longest {size:,})",
+    "integer": "integer{s} beyond the 32-bit range (e.g. {size})",
+    "real": "real number{s} beyond ±3.403e38 or nearer to zero than ±1.175e-38 (e.g. {size})",
+    "DeviceN": "DeviceN colour space{s} of over 32 colourants (the largest {size})",
+    "objects": "{size:,} indirect objects (at most 8,388,607)",
+}
+
+
+def _beyond(kind: str, count: int, size: Any) -> str:
+    if kind == "objects":
+        return LIMITS[kind].format(size=size)
+    text = str(size)
+    shown = size if isinstance(size, int) and kind != "integer" else text if len(text) <= 40 else text[:20] + "..."
+    return f"{count:,} " + LIMITS[kind].format(s="s" if count > 1 else "", size=shown)
+
+
+def _name_bytes(name: Any) -> bytes:
+    """A name's bytes as the file gives them (its #xx escapes read), without the slash."""
+    text = str(name)[1:]
+    try:
+        return text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # pragma: no cover - a name pikepdf shows with lone surrogates
+        return text.encode("utf-8", "replace")
 
 
 def _zero_rect(annot) -> bool:

@@ -383,7 +383,9 @@ def test_the_notdef_check_reads_a_map_many_fonts_share_once(good, monkeypatch):
     found = _validated(data)
     assert found["EINV-PDF-114"].endswith("1 character (A).")
     assert "EINV-PDF-113" not in found
-    fonts = [objgen for objgen in decoded if objgen != decoded[0]]  # (the first is the XMP)
+    with pikepdf.open(io.BytesIO(data)) as doc:  # (the XMP and the pages' content are decoded too)
+        maps = {m.objgen for f in doc.Root.Junk for m in (f.Encoding, f.ToUnicode)}
+    fonts = [objgen for objgen in decoded if objgen in maps]
     assert len(fonts) == len(set(fonts)) == 2  # the encoding and the ToUnicode map, once each (800 before)
 
 
@@ -528,6 +530,11 @@ def _annotated(doc, **annot):
 N, D, A = pikepdf.Name, pikepdf.Dictionary, pikepdf.Array
 
 
+def _drawn(doc, content: bytes):
+    """The first page with ``content`` drawn after its own."""
+    doc.pages[0].contents_add(doc.make_stream(content), prepend=False)
+
+
 def _layers(doc, listed: bool):
     """Two optional content groups; the default configuration's /Order lists the second inside a labelled sub-array,
     and the first too when ``listed``."""
@@ -575,6 +582,33 @@ VIOLATIONS = {
     "oc-noname": (lambda d: setattr(d.Root, "OCProperties", D(OCGs=A(), D=D(Order=A()))), "EINV-PDF-118",
                   "Name"),
     "oc-order": (lambda d: _layers(d, listed=False), "EINV-PDF-118", "Order leaves out 1"),
+    "inline-interpolate": (lambda d: _drawn(d, b"q BI /W 1 /H 1 /BPC 8 /CS /G /I true ID \x00 EI Q"),
+                           "EINV-PDF-115", "inline image with /I"),
+    "inline-bits": (lambda d: _drawn(d, b"q BI /W 1 /H 1 /BPC 3 /CS /G ID \x00 EI Q"), "EINV-PDF-115",
+                    "inline image of 3 bits"),
+    "inline-lzw": (lambda d: _drawn(d, b"q BI /W 1 /H 1 /BPC 8 /CS /G /F /LZW ID \x80\x00\x20\x20 EI Q"),
+                   "EINV-PDF-120", "LZW"),
+    "inline-crypt": (lambda d: _drawn(d, b"q BI /W 1 /H 1 /BPC 8 /CS /G /F [/AHx /Crypt] ID 00> EI Q"),
+                     "EINV-PDF-120", "Crypt"),
+    "inline-jpx": (lambda d: _drawn(d, b"q BI /W 1 /H 1 /BPC 8 /CS /G /F /JPXDecode ID \x00 EI Q"),
+                   "EINV-PDF-120", "JPXDecode"),
+    "stream-abbreviated-filter": (lambda d: setattr(d.Root, "Junk", d.make_stream(b"x", Filter=N("/Fl"))),
+                                  "EINV-PDF-111", "filter Fl"),
+    "q-nesting": (lambda d: _drawn(d, b"q " * 29 + b"0 0 1 1 re f " + b"Q " * 29), "EINV-PDF-121", "29 levels"),
+    "long-string": (lambda d: setattr(d.Root, "Junk", pikepdf.String("x" * 32_768)), "EINV-PDF-121",
+                    "1 string longer than 32,767 bytes (the longest 32,768)"),
+    "long-name": (lambda d: setattr(d.Root, "Junk", N("/" + "\u00e9" * 64)), "EINV-PDF-121",
+                  "name longer than 127 bytes (the longest 128)"),
+    "long-key": (lambda d: d.Root.__setitem__("/" + "k" * 128, 1), "EINV-PDF-121", "name longer than 127"),
+    "big-integer": (lambda d: setattr(d.Root, "Junk", A([2_147_483_648, -2_147_483_648])), "EINV-PDF-121",
+                    "1 integer beyond the 32-bit range (e.g. 2147483648)"),
+    "devicen": (lambda d: d.pages[0].Resources.__setitem__("/ColorSpace", D(CS9=A([
+        N.DeviceN, A([N(f"/Ink{i}") for i in range(33)]), N.DeviceCMYK, d.make_stream(b"{pop}", FunctionType=4,
+                                                                                     Domain=[0, 1] * 33,
+                                                                                     Range=[0, 1] * 4)]))),
+                "EINV-PDF-121", "33"),
+    "mediabox": (lambda d: setattr(d.pages[0].obj, "MediaBox", A([0, 0, 2, 800])), "EINV-PDF-121",
+                 "MediaBox of 2 by 800"),
     "fileattachment-annot": (lambda d: _annotated(d, Subtype=N.FileAttachment, AP=D(N=_appearance(d)), FS=D(
         Type=N.Filespec, F=pikepdf.String("note.txt"), UF=pikepdf.String("note.txt"),
         EF=D(F=d.make_stream(b"a note", Type=N.EmbeddedFile, Subtype=N("/text/plain"))))),
@@ -606,6 +640,26 @@ def test_keys_named_like_graphics_state_entries_outside_graphics_states_are_no_v
         d.pages[0].Resources.ExtGState = D(G9=D(TR=N.Identity))
 
     assert "/TR" in dict(pdfa.problems(_edit(good, untyped_state))).get("EINV-PDF-115", "")
+
+
+def test_a_crypt_filter_other_than_identity_is_a_violation(good, foreign):
+    """ISO 19005-3 6.1.7.2: a stream's Crypt filter is Identity or none (qpdf, which einvoice writes with, decodes
+    it when it saves: the filter's name is put in the file's bytes after)."""
+    from einvoice.errors import BuildRefused
+
+    def crypt(pdf, name):
+        def edit(d):
+            d.Root.Junk = d.make_stream(b"x", Filter=N("/Cryp0"), DecodeParms=D(Name=N(name)))
+        out = _edit(pdf, edit)
+        assert out.count(b"/Cryp0") == 1
+        return out.replace(b"/Cryp0", b"/Crypt")
+
+    assert "Crypt filter" in dict(pdfa.problems(crypt(good, "/StdCF"))).get("EINV-PDF-111", "")
+    assert pdfa.problems(crypt(good, "/Identity")) == []
+    pdf, xml = foreign
+    with pytest.raises(BuildRefused) as exc:
+        attach(crypt(pdf, "/StdCF"), xml)
+    assert "Crypt" in {f.rule: f.message for f in exc.value.findings}["EINV-PDF-111"]
 
 
 def test_a_button_widget_with_one_appearance_per_state_is_no_violation(good):
@@ -671,6 +725,21 @@ def test_attach_lists_the_layers_an_order_leaves_out(foreign):
     with pikepdf.open(io.BytesIO(out)) as doc:
         order = doc.Root.OCProperties.D.Order
         assert len(order) == 2 and str(order[0][0]) == "More" and str(order[1].Name) == "Prices"
+
+
+def test_attach_drops_an_information_entry_longer_than_a_pdf_string(foreign):
+    """ISO 19005-3 6.1.13: a title of 40,000 bytes is beyond a PDF string; the result's title is the invoice's anyway,
+    so attach drops it and says so; the same length in any other entry is refused."""
+    from einvoice.errors import BuildRefused
+
+    pdf, xml = foreign
+    edited = _edit(pdf, lambda d: d.docinfo.__setitem__("/Title", pikepdf.String("T" * 40_000)))
+    assert "string longer than 32,767" in dict(pdfa.problems(edited))["EINV-PDF-121"]
+    out, _report, notes = attach(edited, xml)
+    assert pdfa.problems(out) == [] and any("information Title" in n for n in notes), notes
+    with pytest.raises(BuildRefused) as exc:
+        attach(_edit(pdf, lambda d: d.docinfo.__setitem__("/Note", pikepdf.String("T" * 40_000))), xml)
+    assert "40,000" in {f.rule: f.message for f in exc.value.findings}["EINV-PDF-121"]
 
 
 def test_validate_reports_the_further_violations_of_a_facturx_pdf(good):
