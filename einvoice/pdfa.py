@@ -194,6 +194,7 @@ def problems(data: bytes) -> list[tuple[str, str]]:
     except Exception as exc:  # noqa: BLE001 - qpdf raises many kinds on damaged files
         return found + [("EINV-PDF-113", f"a strict parser cannot read the file ({type(exc).__name__})")]
     with pdf:
+        pdf._einvoice_all = True  # (one pass over the objects serves the embedded files' and the objects' checks)
         if "/ID" not in pdf.trailer:
             found.append(("EINV-PDF-102", "the trailer has no file identifier (/ID)"))
         if "/Encrypt" in pdf.trailer:
@@ -742,7 +743,10 @@ def file_specs(pdf, found) -> tuple[list[tuple[str, Any]], set]:
     if tree is not None:
         specs += _name_tree_files(tree, found)
     listed = {spec.objgen for _name, spec in specs if getattr(spec, "is_indirect", False)}
-    associated: set = set()
+    walk = _walked(pdf, objects=False)
+    if walk.files_error is not None:
+        raise walk.files_error
+    associated = set(walk.associated)
 
     def af_of(d):
         af = d.get("/AF")
@@ -753,12 +757,9 @@ def file_specs(pdf, found) -> tuple[list[tuple[str, Any]], set]:
     def label(spec) -> str:
         return str(spec.get("/UF", spec.get("/F", "(unnamed)")))
 
-    for obj in pdf.objects:
+    for obj in walk.with_ef:
         d = obj.stream_dict if isinstance(obj, pikepdf.Stream) else obj
-        if not isinstance(d, pikepdf.Dictionary):
-            continue
-        af_of(d)
-        if "/EF" in d and obj.objgen not in listed:
+        if obj.objgen not in listed:
             specs.append((f"{label(d)} (outside the embedded files' list)", obj))
             listed.add(obj.objgen)
     shared: set = set()
@@ -849,7 +850,7 @@ def _content_streams(pdf, found) -> Iterator[tuple[str, list]]:
     shared: set = set()
     for page, _res in _pages(pdf, found):
         for annot in _annotations_of(page, shared):
-            ap = annot.get("/AP")
+            ap = annot.get("/AP") if isinstance(annot, pikepdf.Dictionary) else None  # (others: said by _annotations)
             for look in ap.values() if isinstance(ap, pikepdf.Dictionary) else ():
                 others += [look] if isinstance(look, pikepdf.Stream) else list(look.values()) \
                     if isinstance(look, pikepdf.Dictionary) else []
@@ -966,6 +967,15 @@ NAVIGATION = {"/NextPage", "/PrevPage", "/FirstPage", "/LastPage"}  # the Named 
 
 
 def _objects(pdf, found):
+    walk = _walked(pdf, objects=True)
+    if walk.objects_error is not None:
+        raise walk.objects_error
+    walk.finish(pdf, found)
+
+
+def _object_checks():
+    """(step, finish) of the checks that read every object of the file (actions, graphics, stream filters, limits):
+    ``step(obj)`` reads one object, ``finish(pdf, found)`` adds the findings."""
     import pikepdf
 
     streams, actions, graphics = set(), set(), set()
@@ -1071,7 +1081,7 @@ def _objects(pdf, found):
             for item in value:
                 direct(item, depth + 1)
 
-    for obj in pdf.objects:
+    def step(obj):
         if isinstance(obj, pikepdf.Stream):
             d = obj.stream_dict
             for key in ("/F", "/FFilter", "/FDecodeParms"):
@@ -1099,23 +1109,78 @@ def _objects(pdf, found):
             array(obj, 0)
         else:
             scalar(obj)
-    if len(pdf.objects) > MAX_OBJECTS:
-        beyond("objects", len(pdf.objects))
-    names = pdf.Root.get("/Names")
-    if names is not None and "/JavaScript" in names:
-        actions.add("JavaScript")
-    if "/AA" in pdf.Root:
-        actions.add("additional actions (/AA) on the catalog")
-    if any("/AA" in page for page, _res in _pages(pdf, found)):
-        actions.add("additional actions (/AA) on a page")
-    if streams:
-        found.append(("EINV-PDF-111", _listed(streams)))
-    if actions:
-        found.append(("EINV-PDF-110", _listed(actions)))
-    if graphics:
-        found.append(("EINV-PDF-115", _listed(graphics)))
-    if over:
-        found.append(("EINV-PDF-121", "; ".join(_beyond(kind, *over[kind]) for kind in LIMITS if kind in over)))
+
+    def finish(pdf, found):
+        if len(pdf.objects) > MAX_OBJECTS:
+            beyond("objects", len(pdf.objects))
+        names = pdf.Root.get("/Names")
+        if names is not None and "/JavaScript" in names:
+            actions.add("JavaScript")
+        if "/AA" in pdf.Root:
+            actions.add("additional actions (/AA) on the catalog")
+        if any("/AA" in page for page, _res in _pages(pdf, found)):
+            actions.add("additional actions (/AA) on a page")
+        if streams:
+            found.append(("EINV-PDF-111", _listed(streams)))
+        if actions:
+            found.append(("EINV-PDF-110", _listed(actions)))
+        if graphics:
+            found.append(("EINV-PDF-115", _listed(graphics)))
+        if over:
+            found.append(("EINV-PDF-121", "; ".join(_beyond(kind, *over[kind]) for kind in LIMITS if kind in over)))
+
+    return step, finish
+
+
+class _Walk:
+    """One pass over the file's objects serving the checks that read them all: the embedded files' part (objects
+    with /EF, in the file's order, and the file specifications an /AF associates) and, when ``objects``, the
+    checks of :func:`_object_checks`. An error stops the part it arose in, kept to be raised by that part's check
+    (as when each part read the objects on its own), and the other part reads on."""
+
+    def __init__(self, pdf, objects: bool):
+        import pikepdf
+
+        self.with_ef: list = []
+        self.associated: set = set()
+        self.files_error: Exception | None = None
+        self.objects_error: Exception | None = None
+        step, self.finish = _object_checks() if objects else (None, None)
+        self.complete = objects
+        try:
+            for obj in pdf.objects:
+                if self.files_error is None:
+                    try:
+                        d = obj.stream_dict if isinstance(obj, pikepdf.Stream) else obj
+                        if isinstance(d, pikepdf.Dictionary):
+                            af = d.get("/AF")
+                            for item in af if isinstance(af, pikepdf.Array) else []:
+                                if getattr(item, "is_indirect", False):
+                                    self.associated.add(item.objgen)
+                            if "/EF" in d:
+                                self.with_ef.append(obj)
+                    except Exception as exc:  # noqa: BLE001 - raised by file_specs, as it read the objects
+                        self.files_error = exc
+                if step is not None and self.objects_error is None:
+                    try:
+                        step(obj)
+                    except Exception as exc:  # noqa: BLE001 - raised by _objects, as it read the objects
+                        self.objects_error = exc
+                if self.files_error is not None and (step is None or self.objects_error is not None):
+                    break
+        except Exception as exc:  # noqa: BLE001 - the objects themselves could not be listed: both parts fail
+            self.files_error = self.files_error or exc
+            self.objects_error = self.objects_error or exc
+
+
+def _walked(pdf, objects: bool) -> _Walk:
+    """The pass over ``pdf``'s objects, made once per check run (``problems`` asks for every part); a caller outside
+    it (attach's repair) gets one of the embedded files' part alone."""
+    walk = getattr(pdf, "_einvoice_walk", None)
+    if walk is None or objects and not walk.complete:
+        walk = _Walk(pdf, objects or getattr(pdf, "_einvoice_all", False))
+        pdf._einvoice_walk = walk
+    return walk
 
 
 # ISO 19005-3 6.1.13 (ISO 32000-1 Annex C as PDF/A-3 restates it; the array and dictionary sizes PDF/A-1 bounded are

@@ -662,6 +662,23 @@ def test_a_crypt_filter_other_than_identity_is_a_violation(good, foreign):
     assert "Crypt" in {f.rule: f.message for f in exc.value.findings}["EINV-PDF-111"]
 
 
+def test_the_objects_are_read_in_one_pass_for_embedded_files_and_the_other_checks(good, monkeypatch):
+    """The embedded files' check and the object checks (actions, graphics, filters, limits) each read every object
+    of the file; one pass serves both now, with the same findings."""
+    walks = []
+
+    class Counted(pdfa._Walk):
+        def __init__(self, pdf, objects):
+            walks.append(objects)
+            super().__init__(pdf, objects)
+
+    monkeypatch.setattr(pdfa, "_Walk", Counted)
+    edited = _edit(good, lambda d: (VIOLATIONS["fileattachment-annot"][0](d), VIOLATIONS["long-name"][0](d)))
+    found = dict(pdfa.problems(edited))
+    assert walks == [True]
+    assert "note.txt" in found["EINV-PDF-108"] and "name longer" in found["EINV-PDF-121"]
+
+
 def test_a_button_widget_with_one_appearance_per_state_is_no_violation(good):
     """ISO 19005-3 6.3.3: a button's normal appearance is a sub-dictionary of its states' streams (and any other
     annotation's a stream): a check box drawn as PDF/A asks is no finding."""
