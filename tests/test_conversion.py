@@ -457,6 +457,22 @@ def test_credit_note_is_one_definition():
     assert "syntax" not in Invoice.model_fields and "kind" not in Invoice.model_fields
 
 
+def test_credit_note_due_date_without_payment_means_is_carried_on_a_means_of_code_1():
+    """UBL's credit note states its due date (BT-9) on a payment means only: without one, a means of code 1
+    (instrument not defined) carries it, as for a payment reference without means; it was dropped."""
+    from datetime import date
+
+    from einvoice.model.invoice import Invoice
+
+    ubl = etree.fromstring(convert(Invoice(number="CN", type_code="381", due_date=date(2026, 3, 5)), "ubl"))
+    assert ubl.xpath("cac:PaymentMeans/cbc:PaymentMeansCode/text()", namespaces=NS) == ["1"]
+    assert ubl.xpath("cac:PaymentMeans/cbc:PaymentDueDate/text()", namespaces=NS) == ["2026-03-05"]
+    assert read_tree(ubl).invoice.due_date == date(2026, 3, 5)
+    means = ubl.find("cac:PaymentMeans", NS)
+    assert [etree.QName(c).localname for c in means] == ["PaymentMeansCode", "PaymentDueDate"]  # (the schema's order)
+    plain = etree.fromstring(convert(Invoice(number="CN", type_code="381"), "ubl"))
+    assert not plain.xpath("cac:PaymentMeans", namespaces=NS)  # no due date: no means made up
+
 @pytest.mark.parametrize("value", ["", " ", " \n\t"])
 def test_credit_note_blank_project_reference_is_not_written_as_an_empty_document_reference(value):
     """A CII credit note may state an empty project reference (BT-11); UBL's credit note has no project reference

@@ -18,8 +18,8 @@ amounts (BR-CO-14).
 
 Business terms the UBL binding places elsewhere:
 
-* BT-9 of a credit note goes to the first ``PaymentMeans/cbc:PaymentDueDate``
-  (it is dropped when there is no payment means to carry it);
+* BT-9 of a credit note goes to the first ``PaymentMeans/cbc:PaymentDueDate`` (without a
+  payment means, on one of code 1, instrument not defined, as a conversion says it supplied);
 * BT-11 of a credit note and BT-18 are ``AdditionalDocumentReference`` with type
   code 50 and 130, added unless a supporting document already carries them;
 * BT-90 is a ``PartyIdentification`` with ``schemeID="SEPA"`` on the payee (else
@@ -262,6 +262,10 @@ def _payment_means(b: Binding, el: Any, inv: Invoice, ctx: _Ctx) -> None:
             if node is not None and due is not None:
                 _leaf(node, _B + "PaymentDueDate", due)
                 due = None
+    if due is not None:  # a credit note's due date and no means to state it on: one of code 1, instrument not defined
+        node = b.put(el, row, m.PaymentMeans.model_construct(code="1"), ctx, many=True)
+        if node is not None:
+            _leaf(node, _B + "PaymentDueDate", due)
 
 
 def _one_direct_debit(means: list[m.PaymentMeans]) -> list[m.PaymentMeans]:
