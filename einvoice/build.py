@@ -865,7 +865,11 @@ def mandatory(inv: Invoice, target: Target) -> list[Finding]:
         # (a credit note, nothing or less to pay, information for accounting: no date to pay by, as the page and show
         # give none; but EN 16931 1.3.15's BR-CO-25, which XRechnung runs, asks it of every CII document with a
         # positive amount due, a credit note too)
-        out.append(_finding("EINV-B-003"))
+        kind = {"credit": "a credit note", "accounting": "invoice information for accounting (751)"}.get(
+            no_payment_asked(inv) or "")  # (a document that asks for no payment: asked of it by its format)
+        out.append(_finding("EINV-B-003", why=(
+            f": {target.profile} asks one of {kind} too when the amount due is positive (BR-CO-25 of the EN 16931 "
+            "release it runs)" if kind else ", so the buyer cannot tell when to pay")))
     if _blank(inv.number):
         out.append(_finding("EINV-B-004"))
     if _blank(inv.currency_code):

@@ -389,6 +389,9 @@ def test_an_xrechnung_cii_credit_note_asks_a_due_date_or_terms_in_input_terms():
         build_report(data, "xrechnung-cii")
     assert [f.rule for f in refused.value.findings] == ["EINV-B-003"]
     assert "due_date" in refused.value.findings[0].message
+    # said of a credit note as such (not "the buyer cannot tell when to pay": a credit note asks no payment)
+    assert "a credit note too" in refused.value.findings[0].message
+    assert "when to pay" not in refused.value.findings[0].message
     for fmt in ("xrechnung-ubl", "facturx-en16931"):
         assert validate(build_report(data, fmt)[0]).valid
     data["payment_terms"] = "Gutschrift, wird mit der nächsten Rechnung verrechnet."
