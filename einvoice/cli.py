@@ -835,6 +835,12 @@ def _no_request(inv) -> str | None:
             "paid": "nothing to pay"}.get(no_payment_asked(inv))
 
 
+def _preceding(p) -> str:
+    """A preceding invoice reference (BG-3) in words: its number and issue date."""
+    number = " ".join((p.reference or "").split()) or "-"
+    return f"{number} ({p.issue_date})" if p.issue_date else number
+
+
 def _how_to_pay(m) -> str:
     """One payment means in words: its name, accounts with BIC (a Swedish giro named as such), reference."""
     from .render.i18n import means_name
@@ -894,6 +900,7 @@ def _show_json(path: str, doc) -> dict:
                                                         "email": text(contact.email)},
         "customer_number": [text(i.value) for i in (inv.buyer.identifiers if inv.buyer else []) if text(i.value)],
         "buyer_reference": text(inv.buyer_reference), "order_reference": text(inv.purchase_order_reference),
+        "preceding_invoices": [{"number": text(p.reference), "issue_date": day(p.issue_date)} for p in inv.preceding_invoices],
         "lines": len(inv.lines),
         "tax_currency": text(inv.tax_currency_code),
         "totals": {"net": amount(t.tax_exclusive_amount) if t else None,
@@ -943,7 +950,9 @@ def show(source: Path, out_format: str = "text") -> None:
     issue_date, due_date, payment_terms, currency, seller, buyer, payee (the
     party paid, when another than the seller; each: name, registration, vat_id,
     city, country), seller_contact (name, telephone, email), customer_number,
-    buyer_reference, order_reference, lines, tax_currency (the VAT accounting
+    buyer_reference, order_reference, preceding_invoices (number, issue_date: the
+    invoices a credit note credits or a corrective invoice corrects), lines,
+    tax_currency (the VAT accounting
     currency), totals (net, vat, vat_accounting: the VAT total in the
     accounting currency, total, prepaid, rounding, amount_due; amounts as
     decimal strings), payment_requested (false for a credit note or nothing or less
@@ -1003,6 +1012,8 @@ def show(source: Path, out_format: str = "text") -> None:
         ("Customer number", " / ".join(x for x in (f"buyer id {buyer_ids}" if buyer_ids else None,
                                                    f"buyer reference {inv.buyer_reference}" if inv.buyer_reference else None) if x) or "-"),
         ("Order reference", inv.purchase_order_reference),
+        *((("Preceding invoice", " / ".join(_preceding(p) for p in inv.preceding_invoices)),)
+          if inv.preceding_invoices else ()),  # (what a credit note credits, or an invoice corrects: BG-3)
         ("Lines", len(inv.lines)),
         ("Net total", _money(t.tax_exclusive_amount, cur) if t else "-"),
         ("VAT", _money(vat.tax_amount, cur) if vat else "-"),

@@ -201,6 +201,12 @@ def test_show_sample_credit_note():
     res = run("show", SAMPLES / "ehf-credit-note.xml")
     assert res.exit_code == 0
     assert "Credit note" in res.stdout and "CN-2024-0042" in res.stdout
+    # the invoice it credits (BG-3), as the page names it
+    assert "Preceding invoice: 2024-1001 (2024-05-02)" in res.stdout
+    data = json.loads(run("show", SAMPLES / "ehf-credit-note.xml", "--format", "json").stdout)
+    assert data["preceding_invoices"] == [{"number": "2024-1001", "issue_date": "2024-05-02"}]
+    invoice = json.loads(run("show", SAMPLES / "ehf-invoice.xml", "--format", "json").stdout)
+    assert invoice["preceding_invoices"] == [] and "Preceding invoice" not in run("show", SAMPLES / "ehf-invoice.xml").stdout
 
 
 def test_show_unreadable(tmp_path):
