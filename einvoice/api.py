@@ -17,7 +17,7 @@ from typing import Any
 Source = str | Path | bytes
 
 
-def render(source: Any, format: str = "html", lang: str | None = None) -> str | bytes:
+def render(source: Any, format: str = "html", lang: str | None = None, max_lines: int | None = None) -> str | bytes:
     """The printable view of an invoice: ``format="html"`` (str, self-contained) or ``"pdf"`` (bytes, PDF/A-3b).
 
     ``source`` is a path, bytes or an Invoice; ``lang`` one of en nb sv da de fr
@@ -25,6 +25,8 @@ def render(source: Any, format: str = "html", lang: str | None = None) -> str | 
     not pass validation says so at its top, listing its first errors (values the reader could not read are
     missing from the page); an Invoice given is shown as it is, once checked as ``build`` checks it
     (InvalidModelInput for a field of the wrong type, a control character or a lone surrogate in a text).
+    A PDF is laid out for at most ``max_lines`` lines, allowances and charges (default 5,000: 10,000 take 2 minutes
+    and 2 GB); a longer invoice raises UnreadableInput (PageTooLong) before any layout. HTML has no such limit.
     """
     from . import arguments, syntax
     from .model.invoice import Invoice
@@ -33,6 +35,7 @@ def render(source: Any, format: str = "html", lang: str | None = None) -> str | 
 
     arguments.text("format", format)
     arguments.text("lang", lang, optional=True)
+    arguments.count("max_lines", max_lines, optional=True)
     if format not in ("html", "pdf"):
         raise ValueError(f"format must be 'html' or 'pdf', not {format!r}")
     if isinstance(source, Invoice):  # (checked as build checks it: a field set after construction is not validated
@@ -44,7 +47,7 @@ def render(source: Any, format: str = "html", lang: str | None = None) -> str | 
         invoice, errors = doc.invoice, validation_errors(doc)
     if format == "html":
         return render_html(invoice, lang, errors)
-    return render_pdf(invoice, lang, findings=errors)
+    return render_pdf(invoice, lang, findings=errors, max_lines=max_lines)
 
 
 def convert(source: Source, to: str, force: bool = False, profile: str | None = None,
@@ -183,19 +186,21 @@ def extract(pdf: Source) -> bytes:
 
 
 def build_pdf(data: Any, format: str = "facturx-en16931", lang: str | None = None, policy: bool = False,
-              allow_lossy: bool = False) -> bytes:
+              allow_lossy: bool = False, max_lines: int | None = None) -> bytes:
     """A Factur-X PDF/A-3 built from a dict or Invoice (as :func:`einvoice.build`): the page and the CII inside.
 
     ``format`` is a Factur-X profile (facturx-minimum ... facturx-extended). Raises
     BuildRefused when the CII would not validate for it, or when it cannot carry a field the input gives
-    (unless ``allow_lossy``, as for :func:`einvoice.build`).
+    (unless ``allow_lossy``, as for :func:`einvoice.build`). The page is laid out for at most ``max_lines`` lines,
+    allowances and charges (default 5,000; more: UnreadableInput, PageTooLong, nothing built).
     """
     from . import arguments
     from .facturx_pdf import build_pdf as run
 
     arguments.build_options(format, policy, allow_lossy, data)
     arguments.text("lang", lang, optional=True)
-    pdf, _xml, _report = run(data, format, lang, policy=policy, allow_lossy=allow_lossy)
+    arguments.count("max_lines", max_lines, optional=True)
+    pdf, _xml, _report = run(data, format, lang, policy=policy, allow_lossy=allow_lossy, max_lines=max_lines)
     return pdf
 
 

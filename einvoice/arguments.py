@@ -59,6 +59,13 @@ def size(name: str, value: Any) -> int:
     raise TypeError(f"{name} must be a positive int (bytes), not {value!r}")
 
 
+def count(name: str, value: Any, optional: bool = False) -> Any:
+    """A limit as a count: a positive int (None too when ``optional``: the default)."""
+    if optional and value is None or type(value) is int and value > 0:
+        return value
+    raise TypeError(f"{name} must be a positive int{' or None' if optional else ''}, not {value!r}")
+
+
 def build_options(format: Any, policy: Any, allow_lossy: Any, data: Any = None) -> None:
     """The options every build function takes (and its input, when given: a dict or an Invoice)."""
     from .build import FORMATS

@@ -222,8 +222,11 @@ def main() -> None:
 @click.option("--pdf", type=OutputPath(), default=None,
               help="write a Factur-X PDF/A-3 (needs a facturx-* format)")
 @click.option("--lang", type=click.Choice(LANG_NAMES), default=None, help="language of the PDF page (with --pdf)")
+@click.option("--max-lines", type=click.IntRange(min=1), default=None, metavar="N",
+              help="with --pdf: the most invoice lines (with allowances and charges) the page is laid out for, "
+                   "default 5,000; a longer invoice is refused before its layout")
 def build(input: Path, fmt: str, output: Path | None, policy: bool = False, pdf: Path | None = None,
-          lang: str | None = None, allow_lossy: bool = False) -> None:
+          lang: str | None = None, allow_lossy: bool = False, max_lines: int | None = None) -> None:
     """Build an invoice from a YAML/JSON file; refuse (exit 1) if it is not fit to issue.
 
     Totals and the VAT breakdown are computed when absent; stated ones that disagree
@@ -244,13 +247,15 @@ def build(input: Path, fmt: str, output: Path | None, policy: bool = False, pdf:
         from .cli_pdf import build_pdf, refuse_other_kind
 
         refuse_other_kind("--pdf", pdf)
-        build_pdf(input, fmt, output, pdf, lang, policy=policy, allow_lossy=allow_lossy)
+        build_pdf(input, fmt, output, pdf, lang, policy=policy, allow_lossy=allow_lossy, max_lines=max_lines)
         return
     if output is None:
         click.echo("einvoice: build: give -o OUT.xml and/or --pdf OUT.pdf", err=True)
         sys.exit(EXIT_UNREADABLE)
     if lang is not None:  # (the XML has no language of its own: said, not passed over)
         _usage_error("--lang", "sets the language of the PDF page: it needs --pdf OUT.pdf (the XML has no page)")
+    if max_lines is not None:
+        _usage_error("--max-lines", "limits the lines of the PDF page: it needs --pdf OUT.pdf (the XML has no page)")
     from . import xsd
     from .build import build_file
     from .cli_pdf import unwritable

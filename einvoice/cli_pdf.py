@@ -144,8 +144,12 @@ def _refuse_overwrite(output, *inputs) -> None:
               help="HTML or PDF file to write (by its extension)")
 @click.option("--lang", "-l", type=click.Choice(LANG_NAMES), default=None,
               help="language of the page (default: from the seller's country, else en)")
+@click.option("--max-lines", type=click.IntRange(min=1), default=None, metavar="N",
+              help="PDF output: the most invoice lines (with the document's allowances and charges) laid out, "
+                   "default 5,000 (10,000 take about 2 minutes and 2 GB); a longer invoice is refused at once. "
+                   "HTML has no limit")
 @max_size_option
-def render(source: Path, output: Path, lang: str | None) -> None:
+def render(source: Path, output: Path, lang: str | None, max_lines: int | None = None) -> None:
     """Render any invoice (UBL or CII XML, or a Factur-X PDF; - reads standard input) as printable HTML or PDF.
 
     The page shows seller and buyer (with organisation and customer numbers), number and
@@ -162,15 +166,21 @@ def render(source: Path, output: Path, lang: str | None) -> None:
     from .errors import EinvoiceError
     from . import syntax
     from .render import html_to_pdf, render_html
+    from .render.render import check_pdf_rows
     from .validate import validation_errors
 
     suffix = output.suffix.lower()
     if suffix not in (".html", ".htm", ".pdf"):
         click.echo(f"einvoice: {_printable(output)}: the output must end in .html or .pdf", err=True)
         sys.exit(EXIT_UNREADABLE)
+    if max_lines is not None and suffix != ".pdf":
+        click.echo("einvoice: render: --max-lines limits a PDF page's lines; an HTML page has no limit", err=True)
+        sys.exit(EXIT_UNREADABLE)
     _refuse_overwrite(output, source)
     try:
         doc = syntax.load(_stdin(source))
+        if suffix == ".pdf":
+            check_pdf_rows(doc.invoice, max_lines)  # (before validating and laying out: said at once)
         errors = validation_errors(doc)
         html = render_html(doc.invoice, lang, errors)
         data = html_to_pdf(html) if suffix == ".pdf" else html.encode("utf-8")
@@ -273,7 +283,7 @@ def _same_folder(exc: OSError, path: Path) -> bool:
 
 
 def build_pdf(input: Path, fmt: str, output: Path | None, pdf: Path, lang: str | None, policy: bool = False,
-              allow_lossy: bool = False) -> None:
+              allow_lossy: bool = False, max_lines: int | None = None) -> None:
     """``einvoice build ... --pdf OUT.pdf``: build, render and embed; exit 1 when refused, 2 on bad input."""
     from .cli import wrote
     from .errors import BuildRefused, EinvoiceError
@@ -287,7 +297,8 @@ def build_pdf(input: Path, fmt: str, output: Path | None, pdf: Path, lang: str |
 
     older = [p for p in (output, pdf) if p is not None and _is(Path(p), Path.exists)]  # (kept as they are by a refusal)
     try:
-        report = build_pdf_file(input, fmt, pdf, output, lang, policy=policy, allow_lossy=allow_lossy)
+        report = build_pdf_file(input, fmt, pdf, output, lang, policy=policy, allow_lossy=allow_lossy,
+                                max_lines=max_lines)
     except BuildRefused as exc:
         _refused(input, exc, older=older)
         sys.exit(EXIT_INVALID)

@@ -199,7 +199,7 @@ def _level(format: str) -> str:
 
 
 def build_pdf(data, format: str, lang: str | None = None, policy: bool = False,
-              allow_lossy: bool = False) -> tuple[bytes, bytes, Report]:
+              allow_lossy: bool = False, max_lines: int | None = None) -> tuple[bytes, bytes, Report]:
     """``(pdf, xml, report)``: a Factur-X PDF/A-3 of the invoice built for ``format`` (facturx-*).
 
     Raises :class:`BuildRefused` (nothing to write) when the XML would not validate
@@ -209,12 +209,15 @@ def build_pdf(data, format: str, lang: str | None = None, policy: bool = False,
     from .build import build_report, to_invoice
     from .render import html_to_pdf, render_html
 
+    from .render.render import NoGlyphs, check_pdf_rows
+
     level = _level(format)
     given = to_invoice(data)  # (read once: its parties' countries, which a lossy build may leave out of the XML)
+    # (a page of 50,000 lines would take minutes and gigabytes: said at once, before the build)
+    check_pdf_rows(given, max_lines, "build the XML alone (-o OUT.xml without --pdf)")
     xml, report = build_report(given, format, policy=policy, allow_lossy=allow_lossy)
     countries = tuple(p.address.country_code if p is not None and p.address else None for p in (given.seller, given.buyer))
     invoice = syntax.load(xml).invoice  # what the page shows is what the XML says
-    from .render.render import NoGlyphs
 
     try:
         with _quiet():
@@ -238,13 +241,14 @@ def _pdf_lang(lang: str | None, invoice) -> str:
 
 
 def build_pdf_file(input_path: str | Path, format: str, pdf_path: str | Path, xml_path: str | Path | None = None,
-                   lang: str | None = None, policy: bool = False, allow_lossy: bool = False) -> Report:
+                   lang: str | None = None, policy: bool = False, allow_lossy: bool = False,
+                   max_lines: int | None = None) -> Report:
     """Build from YAML/JSON and write the Factur-X PDF (and the XML when ``xml_path``); nothing written when refused."""
     from .build import load_input, write_all_atomic
 
     data = load_input(input_path)
     try:
-        pdf, xml, report = build_pdf(data, format, lang, policy=policy, allow_lossy=allow_lossy)
+        pdf, xml, report = build_pdf(data, format, lang, policy=policy, allow_lossy=allow_lossy, max_lines=max_lines)
     except InvalidModelInput as exc:
         exc.path = str(input_path)
         raise

@@ -963,3 +963,42 @@ def test_show_json_gives_identifiers_and_references_on_one_line(tmp_path):
     data = json.loads(run("show", src, "--format", "json").output)
     assert data["payment"][0]["reference"] == "1002 344"
     assert "reference 1002 344" in run("show", src).output  # (the text form: as before)
+
+
+def test_a_pdf_page_refuses_more_lines_than_it_is_laid_out_for_before_any_layout(tmp_path, monkeypatch):
+    """A PDF page's layout takes about 11 ms and 200 KB a line, all at once: 50,000 lines ran out of memory after
+    minutes, saying nothing. More lines (with allowances and charges) than the limit (5,000, or --max-lines /
+    max_lines) are refused at once, in one line, nothing written; HTML has no limit."""
+    import einvoice
+    from einvoice.errors import UnreadableInput
+    from einvoice.render import render as page
+    from einvoice.render.render import MAX_PDF_ROWS, PageTooLong
+
+    laid_out = []
+    monkeypatch.setattr(page, "html_to_pdf", lambda *a, **k: laid_out.append(1) or b"%PDF-")
+    source = SAMPLES / "ehf-45-lines.xml"
+    inv = load(source).invoice
+    rows = len(inv.lines) + len(inv.allowances_charges)
+    assert rows >= 45 and MAX_PDF_ROWS == 5_000
+    with pytest.raises(PageTooLong) as refused:
+        einvoice.render(source, format="pdf", max_lines=rows - 1)
+    assert isinstance(refused.value, UnreadableInput) and f"{rows:,} lines" in str(refused.value)
+    assert "\n" not in str(refused.value) and not laid_out
+    assert einvoice.render(source, format="pdf", max_lines=rows) == b"%PDF-"  # (at the limit: laid out)
+    assert "<html" in einvoice.render(source, format="html", max_lines=1)
+    with pytest.raises(TypeError):
+        einvoice.render(source, format="pdf", max_lines=0)
+    out = tmp_path / "page.pdf"
+    res = run("render", source, "-o", out, "--max-lines", 10)
+    assert res.exit_code == 2 and not out.exists()
+    assert f"has {rows:,} lines, allowances and charges, more than the 10 a PDF page" in res.stderr
+    assert "raise the limit with --max-lines" in res.stderr and len(res.stderr.strip().splitlines()) == 1
+    assert run("render", source, "-o", tmp_path / "page.html", "--max-lines", 10).exit_code == 2  # (no effect on HTML)
+    # build --pdf: refused before the build, nothing written (neither the PDF nor the XML)
+    xml = tmp_path / "x.xml"
+    res = run("build", SAMPLES / "ehf-45-lines.yaml", "-f", "facturx-en16931", "--pdf", out, "-o", xml, "--max-lines", 10)
+    assert res.exit_code == 2 and not out.exists() and not xml.exists()
+    assert "build the XML alone" in res.stderr
+    with pytest.raises(PageTooLong):
+        einvoice.build_pdf(einvoice.load_input(SAMPLES / "ehf-45-lines.yaml"), "facturx-en16931", max_lines=10)
+    assert run("build", SAMPLES / "ehf-45-lines.yaml", "-f", "ehf", "-o", xml, "--max-lines", 10).exit_code == 2
