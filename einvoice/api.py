@@ -141,11 +141,13 @@ def convert_report(source: Source, to: str, force: bool = False, profile: str | 
         own = validate_document(doc, "auto")
         if not own.valid:
             raise SourceInvalid(own.errors)
+        doc.forget_computed()  # (the run's indexes and rule results: not needed again, held beside the result's)
     data = convert_invoice(invoice, to, profile=profile, source_profile=detected)
     # the converted document is judged as any received one (XSD and the profile's rules); the house
     # policy for invoices we issue is no part of a conversion
     result = syntax.read_tree(parse(data).getroot())
     report = validate_document(result, profile if profile in UBL_PROFILES else "auto")
+    result.forget_computed()  # (likewise: the notes below read the trees and models alone)
     if to == "cii":
         from .build import _empty_delivery_explained
 
