@@ -162,7 +162,14 @@ def load_input(path: str | Path) -> dict:
                               "a YAML or JSON file (write the text to one, or give build() a dict of invoice fields)")
     p = Path(path)
     name = str(path)
-    raw, _ = xmlsafe.read_bytes(p, MAX_INPUT_BYTES)
+    try:
+        raw, _ = xmlsafe.read_bytes(p, MAX_INPUT_BYTES)
+    except UnreadableInput as exc:
+        if "over the limit" not in exc.reason:
+            raise
+        raise UnreadableInput(  # (which limit, and that no option raises it: the other commands' --max-size does not)
+            f"over the {MAX_INPUT_BYTES // 1024 // 1024} MB a build input file is read up to (about 40,000 lines); no "
+            "option raises it: for a larger invoice give its fields to einvoice.build() from Python", name) from None
     if xmlsafe.is_pdf(raw) or raw[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):  # (an invoice, not its fields)
         raise UnreadableInput(f"{'a PDF' if xmlsafe.is_pdf(raw) else 'XML'}, not a build input: build reads invoice fields in "
                               "YAML or JSON (einvoice convert re-issues an invoice in the other syntax)", name)

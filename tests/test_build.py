@@ -567,3 +567,20 @@ def test_a_model_changed_after_construction_is_checked_as_an_input_is():
     with pytest.raises(InvalidModelInput) as info:
         einvoice.build(inv, "ehf")
     assert "tax_totals" in str(info.value) and "Traceback" not in str(info.value)
+
+
+def test_a_build_input_over_the_limit_says_which_limit_and_that_no_option_raises_it(tmp_path, monkeypatch):
+    """The build input's limit is its own (no --max-size raises it): the refusal says so, and what to do instead."""
+    import importlib
+
+    from einvoice.errors import UnreadableInput
+
+    b = importlib.import_module("einvoice.build")  # (the module: einvoice.build is also the function)
+    monkeypatch.setattr(b, "MAX_INPUT_BYTES", 2 * 1024 * 1024)
+    big = tmp_path / "big.json"
+    big.write_text('{"number": "1", "notes": ["' + "x" * (2 * 1024 * 1024) + '"]}')
+    with pytest.raises(UnreadableInput) as refused:
+        b.load_input(big)
+    said = str(refused.value)
+    assert "over the 2 MB a build input file is read up to" in said and "no option raises it" in said
+    assert "--max-size" not in said and "einvoice.build()" in said
