@@ -18,6 +18,7 @@ Public API::
     xml = einvoice.extract("factur-x.pdf")             # the XML inside a Factur-X PDF
     pdf = einvoice.build_pdf(data, "facturx-en16931")  # a Factur-X PDF/A-3 from a dict or Invoice
     pdf = einvoice.attach("their.pdf", "invoice-cii.xml")  # embed a CII in a PDF/A made elsewhere
+    with einvoice.max_size(200_000_000): ...           # reads in the block bounded by 200 MB, not 50 MB
 
 The model classes (``Invoice``, ``InvoiceLine``, ``Item``, ``Price``, ``Party``, ``Address``,
 ``Contact``, ``PaymentMeans``, ``CreditTransfer``, ``TaxCategory`` ...) are exported here;
@@ -134,6 +135,7 @@ _LAZY = {
     "extract": ("einvoice.api", "extract"),
     "build_pdf": ("einvoice.api", "build_pdf"),
     "attach": ("einvoice.api", "attach"),
+    "max_size": ("einvoice.xmlsafe", "max_size"),
     **{name: ("einvoice.model.invoice", name) for name in (
         "Invoice", "InvoiceLine", "Item", "ItemAttribute", "Classification", "Price", "Party", "Address", "Contact",
         "TaxRegistration", "Identifier", "Amount", "Note", "PrecedingInvoice", "Delivery", "Period", "PaymentMeans",

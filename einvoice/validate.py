@@ -233,9 +233,12 @@ def written(doc: Document) -> Document:
 @gc_paused
 def validate(source: str | Path | bytes | Any, profile: str = "auto", schema: bool = True,
              layers: list[str] | tuple[str, ...] | None = None,
-             rules: dict[str, str] | str | None = None, policy: bool = False) -> Report:
+             rules: dict[str, str] | str | None = None, policy: bool = False,
+             max_size: int | None = None) -> Report:
     """Validate bytes, a path, a binary file object, or an lxml element. Raises UnreadableInput with a one-line
     reason (TypeError for a source of another type).
+
+    ``max_size`` bounds what is read (bytes; default 50 MB, or the limit of an enclosing ``einvoice.max_size``).
 
     ``rules={"peppol": "3.0.20"}`` validates against another rule release than the one in force.
     ``policy=True`` adds the house policy (EINV-P-*, configured in [tool.einvoice]; a
@@ -244,8 +247,17 @@ def validate(source: str | Path | bytes | Any, profile: str = "auto", schema: bo
     from . import syntax
 
     _checked(profile, schema, layers, rules, policy)
+    if max_size is not None:
+        from . import arguments
+
+        arguments.size("max_size", max_size)
     if hasattr(source, "tag") and hasattr(source, "xpath"):
         doc = syntax.read_tree(source)
+    elif max_size is not None:
+        from . import xmlsafe
+
+        with xmlsafe.limited_to(max_size):
+            doc = syntax.load(source)
     else:
         doc = syntax.load(source)
     return validate_document(doc, profile=profile, schema=schema, layers=layers, rules=rules, policy=policy)

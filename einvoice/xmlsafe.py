@@ -39,6 +39,15 @@ def size_limit(max_bytes: int | None = None) -> int:
     return _LIMIT.get() if max_bytes is None else max_bytes
 
 
+def max_size(max_bytes: int):
+    """``with einvoice.max_size(200_000_000): ...``: every read inside the block (a document given to validate, load,
+    convert, render, show; the invoice XML inside a PDF) is bounded by ``max_bytes`` instead of :data:`MAX_BYTES`
+    (50 MB), as the command line's --max-size does. A positive int (TypeError otherwise)."""
+    from .arguments import size
+
+    return limited_to(size("max_bytes", max_bytes))
+
+
 @contextmanager
 def limited_to(max_bytes: int):
     """Reads inside the block that name no limit of their own are bounded by ``max_bytes`` (an input file,

@@ -349,3 +349,24 @@ def test_a_model_error_names_the_kind_given_with_its_article():
         einvoice.Price(net_amount=...)
     with pytest.raises(ValueError, match=r"not a set$"):
         einvoice.Price(net_amount={1})
+
+
+def test_the_size_limit_of_a_read_can_be_raised_or_lowered_from_python(tmp_path):
+    """The command line's --max-size had no counterpart in the library: 50 MB, fixed. ``validate(max_size=)`` sets it
+    for one call, ``einvoice.max_size(n)`` for every read in a block (load, convert, render, show ...)."""
+    data = (Path(__file__).resolve().parents[1] / "samples" / "ehf-invoice.xml").read_bytes()
+    assert einvoice.validate(data, max_size=len(data)).valid
+    with pytest.raises(einvoice.UnreadableInput, match=f"over the limit of {len(data) - 1} bytes"):
+        einvoice.validate(data, max_size=len(data) - 1)
+    with einvoice.max_size(len(data) - 1):
+        with pytest.raises(einvoice.UnreadableInput, match="over the limit"):
+            einvoice.load(data)
+        with pytest.raises(einvoice.UnreadableInput, match="over the limit"):
+            einvoice.convert(data, to="cii")
+        assert einvoice.validate(data, max_size=len(data)).valid  # (the call's own limit first)
+    assert einvoice.load(data).invoice.number  # (the block's limit ends with it)
+    for wrong in (0, -1, "50MB", 1.5, True):
+        with pytest.raises(TypeError, match="positive int"):
+            einvoice.validate(data, max_size=wrong)
+        with pytest.raises(TypeError, match="positive int"):
+            einvoice.max_size(wrong)
