@@ -1047,7 +1047,15 @@ def show(source: Path, out_format: str = "text") -> None:
                  if errors else "passes"))
     width = max(len(k) for k, _ in rows)
     for k, v in rows:  # (a value is the document's text: one line, whatever it holds, so it cannot add a row)
-        click.echo(f"{k + ':':<{width + 1}} {'-' if v is None or v == '' else one_line(v, None)}")
+        click.echo(f"{k + ':':<{width + 1}} {'-' if v is None or v == '' else _glance(one_line(v, None))}")
+
+
+SHOW_MAX_TEXT = 5_000  # characters of one value in show's text (as on the page; --format json gives it whole)
+
+
+def _glance(text: str) -> str:
+    """A value as show's text prints it: whole up to SHOW_MAX_TEXT characters, else cut there and the rest counted."""
+    return text if len(text) <= SHOW_MAX_TEXT else f"{text[:SHOW_MAX_TEXT]}… (+{len(text) - SHOW_MAX_TEXT:,})"
 
 
 # --- conformance --------------------------------------------------------------------

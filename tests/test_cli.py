@@ -865,3 +865,19 @@ def test_unicode_line_separators_and_bidi_marks_in_file_names_are_escaped(tmp_pa
     res = run("validate", tmp_path)
     assert "c\\u2029d.xml: " in res.stderr and "\u2029" not in res.stderr and "\u2028" not in res.output, res.output
     assert all(line.startswith(("einvoice: ", str(tmp_path), "", " ")) for line in res.stderr.splitlines())
+
+
+def test_show_cuts_a_very_long_value_in_text_and_gives_it_whole_in_json(tmp_path):
+    """A 1 MB seller name printed 1 MB of 'an invoice at a glance': the text cuts a value at 5,000 characters and
+    counts the rest, as the page does; JSON, for programs, keeps it whole."""
+    data = (SAMPLES / "ehf-invoice.xml").read_text(encoding="utf-8")
+    name = "N" * 20_000
+    assert "Fjordkraft Verksted AS" in data
+    path = tmp_path / "long.xml"
+    path.write_text(data.replace("Fjordkraft Verksted AS", name), encoding="utf-8")
+    res = run("show", path)
+    assert res.exit_code == 0
+    assert max(len(line) for line in res.stdout.splitlines()) < 5_100
+    seller = next(line for line in res.stdout.splitlines() if line.startswith("Seller:"))
+    assert re.search(r"N{4000}… \(\+15,0\d\d\)$", seller)  # (the rest of the row counted: the name's, the party's)
+    assert name in run("show", path, "--format", "json").stdout
