@@ -457,6 +457,27 @@ def test_credit_note_is_one_definition():
     assert "syntax" not in Invoice.model_fields and "kind" not in Invoice.model_fields
 
 
+@pytest.mark.parametrize("given, kept", [
+    ("urn:peppol:bis:billing_with_response", True),  # process 02 of Peppol 3.0.21: kept, not made process 01
+    (" urn:fdc:peppol.eu:2017:poacc:billing:01:1.0 ", True),
+    ("urn:peppol:france:billing:regulated", True),
+    ("urn:example:process:A1", False),  # no Peppol process: the profile's own stated, and listed as supplied
+    ("urn:fdc:peppol.eu:2017:poacc:billing:07:1.0", False),
+    (None, False),
+])
+def test_peppol_profile_keeps_a_business_process_the_release_knows(given, kept):
+    from einvoice.model.invoice import Identifier, Invoice, Party
+    from einvoice.syntax.convert import supplied, to_peppol
+    from einvoice.syntax.ubl.writer import PEPPOL_PROFILE_ID
+
+    party = lambda: Party(name="P", electronic_address=Identifier(value="0192:1", scheme_id="0192"))  # noqa: E731
+    inv = Invoice(number="1", type_code="380", profile_id=given, seller=party(), buyer=party(), buyer_reference="R")
+    for profile in ("peppol", "ehf"):
+        out = to_peppol(inv, profile)
+        assert out.profile_id == (" ".join(given.split()) if kept else PEPPOL_PROFILE_ID)
+        notes = [n for n in supplied(inv, out, "ubl") if n.startswith("profile_id")]
+        assert notes == ([] if kept else [f"profile_id (BT-23 Business process type): {PEPPOL_PROFILE_ID!r}"])
+
 def test_credit_note_due_date_without_payment_means_is_carried_on_a_means_of_code_1():
     """UBL's credit note states its due date (BT-9) on a payment means only: without one, a means of code 1
     (instrument not defined) carries it, as for a payment reference without means; it was dropped."""

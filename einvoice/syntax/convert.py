@@ -101,6 +101,20 @@ def _drop_blanks(obj, attributes: frozenset[str] | None = None) -> bool:
     return empty
 
 
+def peppol_process(profile_id: str | None) -> str | None:
+    """BT-23 as written when the Peppol BIS release in force names it a business process of UBL invoices
+    (PEPPOL-EN16931-R007's list: billing 01, billing with response ...), else None (the default is stated)."""
+    from ..rules import releases
+
+    if profile_id is None:
+        return None
+    value = " ".join(profile_id.split())
+    known = releases.release("peppol", releases.defaults()["peppol"]).param("process_ids", "ubl")
+    if isinstance(known, dict):
+        return value if value in known else None
+    return value if re.fullmatch(r"urn:fdc:peppol\.eu:2017:poacc:billing:[0-9]{2}:1\.0", value) else None
+
+
 def to_peppol(invoice: Invoice, profile: str = "peppol") -> Invoice:
     """A copy of the invoice with Peppol BIS Billing 3.0 identifiers (EHF uses the same).
 
@@ -116,7 +130,10 @@ def to_peppol(invoice: Invoice, profile: str = "peppol") -> Invoice:
             f"{profile.upper()} needs terms the source does not state: " + "; ".join(missing), missing)
     inv = invoice.model_copy(deep=True)
     _drop_blanks(inv)  # Peppol allows no empty element (PEPPOL-EN16931-R008); a blank states no term
+    kept = peppol_process(inv.profile_id)
     inv.customization_id, inv.profile_id = FLAVOURS[profile]
+    if kept is not None:  # (a business process the Peppol release in force knows, billing with response say: kept)
+        inv.profile_id = kept
     # Peppol allows one document-level note unless buyer and seller are both German (PEPPOL-EN16931-R002)
     both_de = all(p is not None and p.address is not None and (p.address.country_code or "").strip() == "DE"
                   for p in (inv.seller, inv.buyer))
@@ -431,7 +448,8 @@ def supplied(source: Invoice, converted: Invoice, to: str | None = None) -> list
     """What the converted document states that the source does not, one ``path (term): value`` line each: a value
     the target syntax needs where the source has none (UBL's payment means code '1', not defined, to hold a payment
     reference; a card's network 'NA'; a zero VAT total), or one worked out from the source (a price discount as gross
-    minus net price, a gross price as net price plus discount). Not listed: the currency UBL puts on every amount
+    minus net price, a gross price as net price plus discount), or one stated in place of the source's (a business
+    process, BT-23, the Peppol BIS profile states where the source's is none it knows). Not listed: the currency UBL puts on every amount
     (the invoice's), the specification identifier (BT-24, the target's own by design), and a term the source states
     at another place of the model (a payment reference CII states once for all payment means, say). ``to``: the
     target syntax (UBL: BT-13 'NA' beside BT-14, which reads back as no BT-13, is listed too)."""
@@ -460,9 +478,16 @@ def supplied(source: Invoice, converted: Invoice, to: str | None = None) -> list
         return path.rpartition(".")[2]
 
     elsewhere = {(field(p), v.strip()) for p, (v, _t) in before.items() if isinstance(v, str)}  # (a term moved)
+
+    def same(path: str, value: object) -> bool:  # (the source states it there: as written, or spelt otherwise)
+        was = before[path][0]
+        return was == value or isinstance(was, str) and isinstance(value, str) and " ".join(was.split()) == " ".join(
+            value.split())
+
     lines = []
     for path, (value, term) in after.items():
-        if path in before or path == "customization_id" or isinstance(value, str) and (field(path), value.strip()) in elsewhere:
+        if path == "customization_id" or path in before and same(path, value) or isinstance(value, str) and (
+                field(path), value.strip()) in elsewhere:
             continue
         if path.endswith(".currency_id") and value in currencies:
             continue
