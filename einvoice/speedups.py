@@ -232,14 +232,32 @@ def current() -> bool:
     return data is not None and set(data["modules"]) == set(modules()) and len(_fresh(data)) == len(data["modules"])
 
 
+def _unwritable() -> str | None:
+    """Why the compiled modules cannot be written beside the package (its folder, and the folder they go into when
+    it exists, must be writable: they are swapped in whole), or None."""
+    for folder in (DIR.parent, *((DIR,) if DIR.exists() else ())):
+        if not os.access(folder, os.W_OK | os.X_OK):
+            return f"the folder {folder} is not writable by this user"
+    return None
+
+
 def main(force: bool = False) -> int:
     """Compile (unless every module is current, or with ``force``), saying in one line what was done or why
     not; 0 when the compiled modules are there."""
     if not force and current():
         print(f"einvoice speedups: {len(modules())} modules compiled from their present source (nothing to do)")
         return 0
+    unwritable = _unwritable()
+    if unwritable is not None:  # (said before minutes of compiling, not after: the compiled modules go beside the source)
+        print(f"einvoice speedups: not compiled: {unwritable}; the modules run from their source (compile as the user "
+              "who installed einvoice, or in a virtual environment of your own)", file=sys.stderr)
+        return 1
     try:
         data = build()
+    except OSError as exc:  # (writing the compiled modules: no compiler would help)
+        print(f"einvoice speedups: not compiled: cannot write the compiled modules into {DIR.parent} "
+              f"({exc.strerror or type(exc).__name__}); the modules run from their source", file=sys.stderr)
+        return 1
     except Exception as exc:  # noqa: BLE001 - one line, whatever the compiler said before it
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
         print(f"einvoice speedups: not compiled ({type(exc).__name__}{': ' + reason if reason else ''}); the modules "

@@ -162,3 +162,28 @@ def test_the_source_check_is_sha256():
     source = Path(speedups.__file__)
     assert speedups._digest(source) == hashlib.sha256(source.read_bytes()).hexdigest()
     assert speedups._digest(source.with_name("no-such-file.py")) is None
+
+
+def test_a_folder_it_cannot_write_is_said_before_compiling_and_not_as_a_missing_compiler(monkeypatch, capsys, tmp_path):
+    """A system-wide (read-only) install compiled for minutes, then failed on the write and told the user to install
+    gcc and python3-dev: the folder is checked first, and a write failure is said as such."""
+    folder = tmp_path / "einvoice"
+    folder.mkdir()
+    monkeypatch.setattr(speedups, "DIR", folder / "_speedups")
+    monkeypatch.setattr(speedups, "current", lambda: False)
+    built = []
+    monkeypatch.setattr(speedups, "build", lambda *a, **k: built.append(1) or {"modules": {}})
+    real_access = speedups.os.access
+    monkeypatch.setattr(speedups.os, "access", lambda path, mode: False if str(path) == str(folder) else real_access(path, mode))
+    assert speedups.main() == 1 and not built
+    err = capsys.readouterr().err
+    assert f"the folder {folder} is not writable by this user" in err and "gcc" not in err
+    monkeypatch.setattr(speedups.os, "access", real_access)
+
+    def denied(*a, **k):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(speedups, "build", denied)
+    assert speedups.main() == 1
+    err = capsys.readouterr().err
+    assert "cannot write the compiled modules" in err and "Permission denied" in err and "gcc" not in err
