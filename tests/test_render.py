@@ -1002,3 +1002,40 @@ def test_a_pdf_page_refuses_more_lines_than_it_is_laid_out_for_before_any_layout
     with pytest.raises(PageTooLong):
         einvoice.build_pdf(einvoice.load_input(SAMPLES / "ehf-45-lines.yaml"), "facturx-en16931", max_lines=10)
     assert run("build", SAMPLES / "ehf-45-lines.yaml", "-f", "ehf", "-o", xml, "--max-lines", 10).exit_code == 2
+
+
+def test_pdf_output_without_fonts_or_pango_is_one_line_not_a_crash(tmp_path):
+    """In a slim container (no font installed) Pango crashed the process laying out the page (a segmentation fault,
+    the library's caller with it); without Pango the import failed as an internal error: each is one line now."""
+    import os
+    import subprocess
+    import sys
+
+    conf = tmp_path / "nofonts.conf"
+    conf.write_text('<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>'
+                    f"<dir>{tmp_path / 'no-fonts-here'}</dir><cachedir>{tmp_path / 'cache'}</cachedir></fontconfig>")
+    env = {**os.environ, "FONTCONFIG_FILE": str(conf)}
+    out = tmp_path / "page.pdf"
+    res = subprocess.run([sys.executable, "-m", "einvoice", "render", str(SAMPLES / "ehf-invoice.xml"), "-o", str(out)],
+                         capture_output=True, text=True, env=env, timeout=300)
+    assert res.returncode == 2 and not out.exists(), (res.returncode, res.stderr[-500:])
+    assert res.stderr.strip().splitlines() == [
+        f"einvoice: {SAMPLES / 'ehf-invoice.xml'}: PDF output needs a font, and none is installed (fontconfig lists "
+        "none): the page cannot be laid out; install one (Debian: apt install fonts-dejavu-core), or render HTML"]
+    # a system library WeasyPrint loads on import (Pango) missing: WeasyPrint raises OSError, said in one line
+    code = ("import sys, importlib.abc\n"
+            "class NoPango(importlib.abc.MetaPathFinder):\n"
+            "    def find_spec(self, name, path, target=None):\n"
+            "        if name == 'weasyprint':\n"
+            "            print('a banner of several lines'); raise OSError(\"cannot load library 'libpango-1.0-0'\")\n"
+            "sys.meta_path.insert(0, NoPango())\n"
+            "import einvoice\n"
+            "try:\n"
+            f"    einvoice.render({str(SAMPLES / 'ehf-invoice.xml')!r}, format='pdf')\n"
+            "except einvoice.UnreadableInput as exc:\n"
+            "    print('REFUSED', exc)\n")
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert res.stdout.strip().splitlines() == [
+        "REFUSED PDF output needs Pango, the system library WeasyPrint lays pages out with, and it cannot be loaded "
+        "(cannot load library 'libpango-1.0-0'); on Debian: apt install libpango-1.0-0 fonts-dejavu-core; or render "
+        "HTML"], res.stdout + res.stderr

@@ -11,6 +11,7 @@ The HTML is self-contained: inline CSS, no scripts, no external resources.
 from __future__ import annotations
 
 import re
+import sys
 from datetime import date
 from decimal import Decimal, InvalidOperation, localcontext
 from functools import lru_cache
@@ -699,13 +700,28 @@ def html_to_pdf(html: str, pdfa: bool = True) -> bytes:
     """PDF bytes of an HTML page, PDF/A-3b unless ``pdfa=False`` (XMP uncompressed, Info in sync with it)."""
     try:
         import logging
+        import warnings
 
-        import weasyprint
+        import contextlib
+        import io
+
+        # (its first import warns of no fonts, and prints a banner of a missing library, in several lines: said here
+        # in one; the output is held back only while it is first imported)
+        first = "weasyprint" not in sys.modules
+        with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()) if first else contextlib.nullcontext(), \
+                contextlib.redirect_stderr(io.StringIO()) if first else contextlib.nullcontext():
+            warnings.simplefilter("ignore", UserWarning)
+            import weasyprint
 
         for name in ("weasyprint", "fontTools"):
             logging.getLogger(name).setLevel(logging.ERROR)
     except ImportError:  # pragma: no cover - weasyprint is a dependency
         raise UnreadableInput("PDF output needs the weasyprint package (pip install weasyprint)") from None
+    except OSError as exc:  # (a system library WeasyPrint loads when imported: Pango, HarfBuzz, fontconfig)
+        raise UnreadableInput(f"PDF output needs Pango, the system library WeasyPrint lays pages out with, and it "
+                              f"cannot be loaded ({exc}); on Debian: apt install libpango-1.0-0 fonts-dejavu-core; "
+                              "or render HTML") from None
+    _fonts_installed(weasyprint)
     from .linebreak import install
 
     install()  # (lines found in time linear in a text's length, not quadratic: see linebreak.py)
@@ -724,6 +740,30 @@ def html_to_pdf(html: str, pdfa: bool = True) -> bytes:
         if missing:  # (the page would show empty boxes, and no PDF/A may: not written as if it were one)
             raise NoGlyphs(missing)
     return pdf
+
+
+_FONTS_SEEN: list[bool] = []  # fontconfig listed fonts once in this process (a font installed later is no harm)
+
+
+def _fonts_installed(weasyprint: Any) -> None:
+    """Refuse, in one line, where fontconfig lists no font at all (a slim container): WeasyPrint warned, then Pango
+    crashed the whole process (a segmentation fault, the library's caller with it)."""
+    if _FONTS_SEEN:
+        return
+    try:
+        from weasyprint.text.ffi import ffi, fontconfig
+    except Exception:  # noqa: BLE001 - another WeasyPrint: its own layout says what it lacks
+        return
+    config = fontconfig.FcInitLoadConfigAndFonts()
+    try:
+        fonts = fontconfig.FcConfigGetFonts(config, fontconfig.FcSetSystem)
+        count = 0 if fonts == ffi.NULL else fonts.nfont
+    finally:
+        fontconfig.FcConfigDestroy(config)
+    if not count:
+        raise UnreadableInput("PDF output needs a font, and none is installed (fontconfig lists none): the page "
+                              "cannot be laid out; install one (Debian: apt install fonts-dejavu-core), or render HTML")
+    _FONTS_SEEN.append(True)
 
 
 BEYOND_LATIN = re.compile("[^\x00-\u024f]")  # characters past Latin Extended-B
