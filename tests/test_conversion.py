@@ -478,6 +478,32 @@ def test_peppol_profile_keeps_a_business_process_the_release_knows(given, kept):
         notes = [n for n in supplied(inv, out, "ubl") if n.startswith("profile_id")]
         assert notes == ([] if kept else [f"profile_id (BT-23 Business process type): {PEPPOL_PROFILE_ID!r}"])
 
+def test_ubl_holds_one_vat_identifier_a_party_and_the_first_of_a_cii_partys_several_is_written():
+    """CII lets a party state several VAT identifiers (and a tax representative VAT and FC); UBL holds one VAT
+    identifier a party, the seller's one other registration and the tax representative's one (UBL-SR-12, -13, -18,
+    -23): all were written and the conversion refused its own result over them. The first of each kind is written."""
+    from einvoice.model.invoice import Invoice, Party, RegistrationScheme, TaxRegistration
+    from einvoice.validate import validate
+
+    def regs(*pairs):
+        return [TaxRegistration(company_id=c, scheme=RegistrationScheme.VAT if v else RegistrationScheme.OTHER)
+                for c, v in pairs]
+
+    inv = Invoice(number="1", type_code="380",
+                  seller=Party(name="S", tax_registrations=regs(("DE111", True), ("DE222", True), ("201/1", False), ("201/2", False))),
+                  buyer=Party(name="B", tax_registrations=regs(("FR333", True), ("FR444", True))),
+                  tax_representative=Party(name="T", tax_registrations=regs(("99/1", False), ("DE555", True))))
+    ubl = etree.fromstring(convert(inv, "ubl"))
+
+    def ids(path):
+        return ubl.xpath(f"{path}/cac:PartyTaxScheme/cbc:CompanyID/text()", namespaces=NS)
+
+    assert ids("cac:AccountingSupplierParty/cac:Party") == ["DE111", "201/1"]
+    assert ids("cac:AccountingCustomerParty/cac:Party") == ["FR333"]
+    assert ids("cac:TaxRepresentativeParty") == ["DE555"]  # (its VAT identifier: the one term it has, BT-63)
+    found = {f.rule for f in validate(etree.tostring(ubl), profile="en16931", schema=False).findings}
+    assert not found & {"UBL-SR-12", "UBL-SR-13", "UBL-SR-18", "UBL-SR-23"}, found
+
 def test_credit_note_due_date_without_payment_means_is_carried_on_a_means_of_code_1():
     """UBL's credit note states its due date (BT-9) on a payment means only: without one, a means of code 1
     (instrument not defined) carries it, as for a payment reference without means; it was dropped."""

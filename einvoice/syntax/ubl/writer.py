@@ -321,6 +321,32 @@ def _party_identifiers(b: Binding, el: Any, party: m.Party, ctx: _Ctx) -> None:
         b.put(el, row, ident, ctx, many=True)
 
 
+def _tax_registrations(b: Binding, el: Any, party: m.Party, ctx: _Ctx) -> None:
+    """BT-31/32, BT-48, BT-63 as UBL holds them: one VAT identifier a party (UBL-SR-12, -18), the seller's one other
+    registration (BT-32, UBL-SR-13), one registration of the tax representative (BT-63, its VAT identifier:
+    UBL-SR-23). A CII party may state more (CII has no such limit): the first of each kind is written, the rest
+    left out, which a conversion lists as not carried (they made the result fail those rules, and the conversion
+    was refused over them)."""
+    row = _row(b, m.Party, "tax_registrations")
+    role = el.getparent().tag if el.tag == _A + "Party" else el.tag
+    regs = [r for r in party.tax_registrations]
+    if role == _A + "TaxRepresentativeParty":
+        regs = sorted(regs, key=lambda r: not r.is_vat)[:1]  # (its VAT identifier first: the one term it has)
+    else:
+        limits = {True: 1, False: 1 if role == _A + "AccountingSupplierParty" else None}  # (VAT, other)
+        seen = {True: 0, False: 0}
+        kept = []
+        for reg in regs:
+            kind = reg.is_vat
+            if limits[kind] is not None and seen[kind] >= limits[kind]:
+                continue
+            seen[kind] += 1
+            kept.append(reg)
+        regs = kept
+    for reg in regs:
+        b.put(el, row, reg, ctx, many=True)
+
+
 def _party_name(b: Binding, el: Any, party: m.Party, ctx: _Ctx) -> None:
     """BT-27/44 are the legal name (PartyLegalEntity); a payee's or tax representative's name is its PartyName."""
     if party.name is None:
@@ -388,6 +414,7 @@ CONVERTERS = {
     "payment_without_means": (None, _nothing),
     "supporting_documents": (None, None),
     "party_identifiers": (None, _party_identifiers),
+    "tax_registrations": (None, _tax_registrations),
     "party_name": (None, _party_name),
     "trading_name": (None, _trading_name),
     "creditor_id": (None, _nothing),
