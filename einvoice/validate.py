@@ -244,22 +244,18 @@ def validate(source: str | Path | bytes | Any, profile: str = "auto", schema: bo
     ``policy=True`` adds the house policy (EINV-P-*, configured in [tool.einvoice]; a
     configuration with unknown keys raises ConfigError, an UnreadableInput).
     """
-    from . import syntax
+    import contextlib
+
+    from . import arguments, syntax, xmlsafe
 
     _checked(profile, schema, layers, rules, policy)
     if max_size is not None:
-        from . import arguments
-
         arguments.size("max_size", max_size)
     if hasattr(source, "tag") and hasattr(source, "xpath"):
         doc = syntax.read_tree(source)
-    elif max_size is not None:
-        from . import xmlsafe
-
-        with xmlsafe.limited_to(max_size):
-            doc = syntax.load(source)
     else:
-        doc = syntax.load(source)
+        with xmlsafe.limited_to(max_size) if max_size is not None else contextlib.nullcontext():
+            doc = syntax.load(source)
     return validate_document(doc, profile=profile, schema=schema, layers=layers, rules=rules, policy=policy)
 
 

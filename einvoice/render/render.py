@@ -700,19 +700,8 @@ def html_to_pdf(html: str, pdfa: bool = True) -> bytes:
     """PDF bytes of an HTML page, PDF/A-3b unless ``pdfa=False`` (XMP uncompressed, Info in sync with it)."""
     try:
         import logging
-        import warnings
 
-        import contextlib
-        import io
-
-        # (its first import warns of no fonts, and prints a banner of a missing library, in several lines: said here
-        # in one; the output is held back only while it is first imported)
-        first = "weasyprint" not in sys.modules
-        with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()) if first else contextlib.nullcontext(), \
-                contextlib.redirect_stderr(io.StringIO()) if first else contextlib.nullcontext():
-            warnings.simplefilter("ignore", UserWarning)
-            import weasyprint
-
+        weasyprint = _weasyprint()
         for name in ("weasyprint", "fontTools"):
             logging.getLogger(name).setLevel(logging.ERROR)
     except ImportError:  # pragma: no cover - weasyprint is a dependency
@@ -740,6 +729,23 @@ def html_to_pdf(html: str, pdfa: bool = True) -> bytes:
         if missing:  # (the page would show empty boxes, and no PDF/A may: not written as if it were one)
             raise NoGlyphs(missing)
     return pdf
+
+
+def _weasyprint() -> Any:
+    """WeasyPrint, imported: its first import warns of no fonts, and prints a banner of a library it cannot load, in
+    several lines, which are held back while it is first imported (the caller says what is wrong in one)."""
+    import contextlib
+    import io
+    import warnings
+
+    with contextlib.ExitStack() as quiet:
+        if "weasyprint" not in sys.modules:
+            quiet.enter_context(contextlib.redirect_stdout(io.StringIO()))
+            quiet.enter_context(contextlib.redirect_stderr(io.StringIO()))
+        quiet.enter_context(warnings.catch_warnings())
+        warnings.simplefilter("ignore", UserWarning)
+        import weasyprint
+    return weasyprint
 
 
 _FONTS_SEEN: list[bool] = []  # fontconfig listed fonts once in this process (a font installed later is no harm)

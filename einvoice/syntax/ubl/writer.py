@@ -329,20 +329,13 @@ def _tax_registrations(b: Binding, el: Any, party: m.Party, ctx: _Ctx) -> None:
     was refused over them)."""
     row = _row(b, m.Party, "tax_registrations")
     role = el.getparent().tag if el.tag == _A + "Party" else el.tag
-    regs = [r for r in party.tax_registrations]
+    regs = list(party.tax_registrations)
     if role == _A + "TaxRepresentativeParty":
         regs = sorted(regs, key=lambda r: not r.is_vat)[:1]  # (its VAT identifier first: the one term it has)
-    else:
-        limits = {True: 1, False: 1 if role == _A + "AccountingSupplierParty" else None}  # (VAT, other)
-        seen = {True: 0, False: 0}
-        kept = []
-        for reg in regs:
-            kind = reg.is_vat
-            if limits[kind] is not None and seen[kind] >= limits[kind]:
-                continue
-            seen[kind] += 1
-            kept.append(reg)
-        regs = kept
+    else:  # (the first VAT identifier; the first other registration of the seller, every other one elsewhere)
+        first = {kind: next((r for r in regs if r.is_vat is kind), None) for kind in (True, False)}
+        one_other = role == _A + "AccountingSupplierParty"
+        regs = [r for r in regs if r is first[r.is_vat] or not r.is_vat and not one_other]
     for reg in regs:
         b.put(el, row, reg, ctx, many=True)
 
