@@ -504,6 +504,18 @@ def test_ubl_holds_one_vat_identifier_a_party_and_the_first_of_a_cii_partys_seve
     found = {f.rule for f in validate(etree.tostring(ubl), profile="en16931", schema=False).findings}
     assert not found & {"UBL-SR-12", "UBL-SR-13", "UBL-SR-18", "UBL-SR-23"}, found
 
+def test_a_second_invoiced_object_identifier_in_ubl_is_no_supporting_document():
+    """UBL allows one invoiced object identifier (BT-18, type code 130: UBL-SR-04); a second was read as a supporting
+    document (BG-24), which a forced conversion wrote to CII as one, unlisted: it is left out, as the CII reader
+    leaves out its second, and a conversion lists it as not carried."""
+    refs = "".join(f'<cac:AdditionalDocumentReference><cbc:ID schemeID="{s}">{v}</cbc:ID>'
+                   "<cbc:DocumentTypeCode>130</cbc:DocumentTypeCode></cac:AdditionalDocumentReference>"
+                   for v, s in (("OBJ-1", "AAB"), ("OBJ-2", "ABZ")))
+    other = ('<cac:AdditionalDocumentReference><cbc:ID>DOC-1</cbc:ID></cac:AdditionalDocumentReference>')
+    inv = _ubl(refs + other).invoice
+    assert inv.invoiced_object_id.value == "OBJ-1" and inv.invoiced_object_id.scheme_id == "AAB"
+    assert [d.id.value for d in inv.supporting_documents] == ["DOC-1"]
+
 def test_credit_note_due_date_without_payment_means_is_carried_on_a_means_of_code_1():
     """UBL's credit note states its due date (BT-9) on a payment means only: without one, a means of code 1
     (instrument not defined) carries it, as for a payment reference without means; it was dropped."""

@@ -161,7 +161,8 @@ def _due_date(b: Binding, el: Any, vals: dict, els: dict, ctx: Any) -> None:
 
 def _documents(b: Binding, el: Any, vals: dict, els: dict, ctx: Any) -> None:
     """AdditionalDocumentReference: the first with type code 130 is BT-18, in a credit note the first with 50
-    is BT-11 (unless a ProjectReference stated it); the others are supporting documents (BG-24)."""
+    is BT-11 (unless a ProjectReference stated it); a later 130 with an identifier is no term (left out: a conversion
+    lists it as not carried); the others are supporting documents (BG-24)."""
     docs = vals["supporting_documents"]
     for c in el:
         if c.tag != _A + "AdditionalDocumentReference":
@@ -173,6 +174,8 @@ def _documents(b: Binding, el: Any, vals: dict, els: dict, ctx: Any) -> None:
             vals["invoiced_object_id"], els["invoiced_object_id"] = doc.id, doc._els.get("id")
         elif code == "50" and ctx.cn and "project_reference" not in vals and doc.id is not None:
             vals["project_reference"], els["project_reference"] = doc.id.value, doc._els.get("id")
+        elif code == "130" and doc.id is not None:  # a second BT-18 (UBL-SR-04 allows one): EN 16931 has one; read as
+            continue  # a supporting document, a conversion wrote it as one, its meaning lost (as the CII reader skips it)
         else:
             docs.append(doc)
 
