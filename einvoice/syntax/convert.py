@@ -213,6 +213,29 @@ def without_item_reasons(invoice: Invoice) -> Invoice:
     return invoice
 
 
+def ubl_registrations(invoice: Invoice) -> Invoice:
+    """The invoice with its parties' tax registrations as UBL holds them: one VAT identifier a party (UBL-SR-12, -18),
+    the seller's one other registration (BT-32, UBL-SR-13), the tax representative's one (BT-63, its VAT identifier:
+    UBL-SR-23). A CII party may state more (CII has no such limit: a second VAT identifier, a tax representative's
+    FC): the first of each kind is kept and the rest left out, which the conversion lists as not carried (written,
+    they failed those rules and the conversion was refused over them). A model built or validated as UBL keeps them
+    all (the builder names the field the format cannot carry, validation the rule)."""
+    def kept(party, role: str):
+        if party is None:
+            return party
+        regs = list(party.tax_registrations)
+        if role == "tax_representative":
+            new = sorted(regs, key=lambda r: not r.is_vat)[:1]  # (its VAT identifier first: the one term it has)
+        else:  # (the first VAT identifier; the seller's first other registration, every other one elsewhere)
+            first = {kind: next((r for r in regs if r.is_vat is kind), None) for kind in (True, False)}
+            new = [r for r in regs if r is first[r.is_vat] or not r.is_vat and role != "seller"]
+        return party if len(new) == len(regs) else party.model_copy(update={"tax_registrations": new})
+
+    roles = ("seller", "buyer", "tax_representative")
+    update = {role: kept(getattr(invoice, role), role) for role in roles}
+    return invoice if all(update[r] is getattr(invoice, r) for r in roles) else invoice.model_copy(update=update)
+
+
 def _without_cii_guideline(invoice: Invoice) -> Invoice:
     """The invoice stating EN 16931's own specification identifier (BT-24) where it states a Factur-X or ZUGFeRD one:
     those name profiles of CII, and a UBL document stating one claims what no UBL document is (einvoice itself then
@@ -237,7 +260,7 @@ def convert(invoice: Invoice, to: str, profile: str | None = None, source_profil
     if to == "ubl":
         from .ubl.writer import write_ubl
 
-        invoice = without_item_reasons(invoice)
+        invoice = ubl_registrations(without_item_reasons(invoice))
         if profile is None:
             return write_ubl(_without_cii_guideline(invoice), flavour=_ubl_flavour(source_profile))
         return write_ubl(to_peppol(invoice, profile), flavour=profile)

@@ -64,7 +64,7 @@ BINDING: list[T] = [
     T("Party.trading_name", "BT-28/45", "cac:PartyName/cbc:Name", "0..1", conv="trading_name"),
     T("Party.identifiers", "BT-29/46/60", "cac:PartyIdentification/cbc:ID", "0..n (buyer 0..1)", conv="party_identifiers"),
     T("Party.legal_registration_id", "BT-30/47/61", "cac:PartyLegalEntity/cbc:CompanyID", "0..1"),
-    T("Party.tax_registrations", "BT-31/32/48/63", "cac:PartyTaxScheme", "0..2", conv="tax_registrations"),
+    T("Party.tax_registrations", "BT-31/32/48/63", "cac:PartyTaxScheme", "0..2"),
     T("Party.additional_legal_info", "BT-33", "cac:PartyLegalEntity/cbc:CompanyLegalForm", "0..1"),
     T("Party.electronic_address", "BT-34/49", "cbc:EndpointID", "0..1"),
     T("Party.address", "BG-5/8/12", "cac:PostalAddress", "0..1"),

@@ -271,7 +271,6 @@ CONVERTERS = {
     "profile_id": (None, None),
     "purchase_order_reference": (_purchase_order, None, True),  # (read by its path, then looked at)
     "party_identifiers": (None, None),
-    "tax_registrations": (None, None),
     "tax_total_amount": (None, None),
     "price_discount": (None, None),
     "project_reference": (_project_reference, None),

@@ -321,25 +321,6 @@ def _party_identifiers(b: Binding, el: Any, party: m.Party, ctx: _Ctx) -> None:
         b.put(el, row, ident, ctx, many=True)
 
 
-def _tax_registrations(b: Binding, el: Any, party: m.Party, ctx: _Ctx) -> None:
-    """BT-31/32, BT-48, BT-63 as UBL holds them: one VAT identifier a party (UBL-SR-12, -18), the seller's one other
-    registration (BT-32, UBL-SR-13), one registration of the tax representative (BT-63, its VAT identifier:
-    UBL-SR-23). A CII party may state more (CII has no such limit): the first of each kind is written, the rest
-    left out, which a conversion lists as not carried (they made the result fail those rules, and the conversion
-    was refused over them)."""
-    row = _row(b, m.Party, "tax_registrations")
-    role = el.getparent().tag if el.tag == _A + "Party" else el.tag
-    regs = list(party.tax_registrations)
-    if role == _A + "TaxRepresentativeParty":
-        regs = sorted(regs, key=lambda r: not r.is_vat)[:1]  # (its VAT identifier first: the one term it has)
-    else:  # (the first VAT identifier; the first other registration of the seller, every other one elsewhere)
-        first = {kind: next((r for r in regs if r.is_vat is kind), None) for kind in (True, False)}
-        one_other = role == _A + "AccountingSupplierParty"
-        regs = [r for r in regs if r is first[r.is_vat] or not r.is_vat and not one_other]
-    for reg in regs:
-        b.put(el, row, reg, ctx, many=True)
-
-
 def _party_name(b: Binding, el: Any, party: m.Party, ctx: _Ctx) -> None:
     """BT-27/44 are the legal name (PartyLegalEntity); a payee's or tax representative's name is its PartyName."""
     if party.name is None:
@@ -407,7 +388,6 @@ CONVERTERS = {
     "payment_without_means": (None, _nothing),
     "supporting_documents": (None, None),
     "party_identifiers": (None, _party_identifiers),
-    "tax_registrations": (None, _tax_registrations),
     "party_name": (None, _party_name),
     "trading_name": (None, _trading_name),
     "creditor_id": (None, _nothing),
