@@ -979,7 +979,7 @@ def show(source: Path, out_format: str = "text") -> None:
     """
     from . import syntax
     from .errors import EinvoiceError
-    from .model.invoice import no_payment_asked
+    from .model.invoice import credit_owed, no_payment_asked
 
     try:
         doc = syntax.load(from_stdin(source))
@@ -1025,7 +1025,8 @@ def show(source: Path, out_format: str = "text") -> None:
         *((("VAT in accounting currency", _money(acc.tax_amount, inv.tax_currency_code)),)
           if (acc := inv.vat_total_accounting) is not None else ()),
         ("Total", _money(t.tax_inclusive_amount, cur) if t else "-"),
-        ("Amount due", (_money(t.payable_amount, cur) if t else "-") + (f" ({why})" if why else "")),
+        ("Amount due", (_money(t.payable_amount, cur) if t else "-") + (f" ({why})" if why else "" if not credit_owed(inv)
+                       else " (a credit note in the seller's favour: the buyer pays the amount without its sign)")),
     ]
     contact = inv.seller.contact if inv.seller else None
     rows.append(("Seller contact", ", ".join(x for x in (contact.name, contact.telephone, contact.email) if x)

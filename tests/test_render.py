@@ -192,6 +192,43 @@ def test_credit_note_is_no_payment_request():
     assert "not a payment request" in t_en and ("Due date" not in t_en or "(refund)" in t_en)
 
 
+def _credit_note_in_sellers_favour(tmp_path) -> Path:
+    """The sample credit note with every amount and quantity negated: a valid credit note of a negative amount
+    due (the buyer owes the seller, as when a credit note reverses one sent by mistake)."""
+    xml = (SAMPLES / "ehf-credit-note.xml").read_text(encoding="utf-8")
+    xml = re.sub(r"(<cbc:(?:LineExtensionAmount|TaxExclusiveAmount|TaxInclusiveAmount|PayableAmount|TaxAmount|"
+                 r"TaxableAmount|CreditedQuantity)[^>]*>)([0-9.]+)",
+                 lambda m: m.group(1) + ("-" + m.group(2) if Decimal(m.group(2)) else m.group(2)), xml)
+    path = tmp_path / "negative-credit-note.xml"
+    path.write_text(xml, encoding="utf-8")
+    return path
+
+
+def test_a_credit_note_in_the_sellers_favour_asks_for_payment(tmp_path):
+    """A credit note whose amount due is negative was shown as a credit to the buyer ("Til gode -1 561,88", "the
+    amount is credited to you", no account nor reference): the buyer owes that amount. It is shown as a payment
+    asked, the amount without its sign, with the due date and how to pay, by the page and by show alike."""
+    from einvoice.model.invoice import credit_owed, no_payment_asked
+    from einvoice.validate import validate
+
+    path = _credit_note_in_sellers_favour(tmp_path)
+    assert validate(path.read_bytes()).valid  # (a valid document: nothing but the sign changed)
+    inv = load(path).invoice
+    assert inv.is_credit and credit_owed(inv) and no_payment_asked(inv) is None
+    assert not credit_owed(load(SAMPLES / "ehf-credit-note.xml").invoice)
+    view = build_view(inv)
+    assert not view["credit"] and view["due_date"] and view["payments"]
+    assert view["payable"].replace("\u00a0", " ").replace("\u202f", " ") == "1 561,88"  # (without its sign)
+    t = text(render_html(inv, "nb"))
+    assert "Å betale" in t and "Til gode" not in t and "selgers favør" in t and "godskrives" not in t
+    t_en = unescape(text(render_html(inv, "en")))
+    assert "in the seller's favour" in t_en and "Amount due" in t_en and "not a payment request" not in t_en
+    out = run("show", path).output
+    assert "Amount due:" in out and "-1 561.88 NOK (a credit note in the seller's favour" in out
+    assert "Payment:           Bank transfer (30), account 15031111207" in out and "not a payment request" not in out
+    assert '"payment_requested": true' in run("show", path, "--format", "json").output
+
+
 def test_country_names_per_language(ehf):
     assert "Norge" in text(render_html(ehf, "nb"))
     assert "Norway" in text(render_html(ehf, "en"))

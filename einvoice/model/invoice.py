@@ -486,10 +486,21 @@ def no_payment_asked(inv: Invoice) -> str | None:
     information for accounting purposes), 'credit' (a credit note), 'owed' (an amount due below zero: the seller owes
     the buyer), 'paid' (an amount due of zero). Then neither the page nor ``einvoice show`` gives a due date, account
     or reference to pay to, and neither the builder (EINV-B-011/012) nor the house policy (EINV-P-009/011) asks
-    for an account or a reference to pay by."""
+    for an account or a reference to pay by.
+
+    A credit note whose amount due is below zero credits a negative amount: the buyer owes the seller (a credit
+    note reversing one too many, say). It asks for payment as an invoice does (None), and the page and ``show``
+    say so (:func:`credit_owed`)."""
     due = inv.totals.payable_amount.value if inv.totals and inv.totals.payable_amount else None
     if (inv.type_code or "").strip() == "751":
         return "accounting"
     if inv.is_credit:
-        return "credit"
+        return None if due is not None and due < 0 else "credit"
     return "owed" if due is not None and due < 0 else "paid" if due == 0 else None
+
+
+def credit_owed(inv: Invoice) -> bool:
+    """Whether a credit note leaves an amount in the seller's favour (its amount due below zero): a payment asked
+    of the buyer, of the amount without its sign (see :func:`no_payment_asked`)."""
+    due = inv.totals.payable_amount.value if inv.totals and inv.totals.payable_amount else None
+    return bool(inv.is_credit) and due is not None and due < 0 and (inv.type_code or "").strip() != "751"

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from ..errors import UnreadableInput
-from ..model.invoice import Amount, Invoice, Party, no_payment_asked  # noqa: F401 - (also read from here)
+from ..model.invoice import Amount, Invoice, Party, credit_owed, no_payment_asked  # noqa: F401 - (also read from here)
 from . import i18n
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -332,6 +332,7 @@ def build_view(invoice: Invoice, lang: str | None = None, findings: Iterable[Any
     payable = t.payable_amount if t else None
     due = payable.value if payable is not None else None
     owed = not credit and due is not None and due < 0  # (the amount shown as a credit to the buyer)
+    credit_due = credit_owed(inv)  # a credit note in the seller's favour: a payment asked, of the amount without its sign
     unasked = no_payment_asked(inv)  # then no due date, account or reference to pay to
     ask = unasked is None
 
@@ -533,10 +534,11 @@ def build_view(invoice: Invoice, lang: str | None = None, findings: Iterable[Any
         "credit": not ask,
         "credit_text": L({"accounting": "accounting_text", "credit": "credit_text", "owed": "owed_text",
                           "paid": "paid_text" if t and t.prepaid_amount and t.prepaid_amount.value else "zero_text"}.get(
-                             unasked, "no_amount_text")) if unasked or due is None else "",  # (no amount: said)
+                             unasked, "no_amount_text")) if unasked or due is None else L("credit_owed_text") if credit_due
+                        else "",  # (no amount: said; a credit note asking payment: said too)
         "due_date": fmt_date(inv.due_date, lang) if ask else "",
-        "payable": fmt_number(-due, lang) if owed else fmt_money(payable, lang),
-        "payable_label": L("amount_credit") if credit or owed else L("amount_due"),
+        "payable": fmt_number(-due, lang) if owed or credit_due else fmt_money(payable, lang),
+        "payable_label": L("amount_credit") if credit and not credit_due or owed else L("amount_due"),
         "payments": payments,
         "terms": _terms(_s(inv.payment_terms), lang),  # (a credit note's too: how and when it is refunded)
         "lines": lines,
