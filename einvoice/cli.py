@@ -1122,7 +1122,8 @@ def rules_command() -> None:
 @main.command("speedups")
 @click.option("--status", is_flag=True, help="only say what is compiled and in use")
 @click.option("--force", is_flag=True, help="compile even where the compiled modules are current")
-def speedups_command(status: bool, force: bool) -> None:
+@click.option("--remove", is_flag=True, help="delete the compiled modules (before pip uninstall, which leaves them)")
+def speedups_command(status: bool, force: bool, remove: bool) -> None:
     """Compile the rule engine's modules to C with Cython (needs a C compiler and the Python headers).
 
     The same source, compiled: validation takes less CPU, the verdicts stay the same. A module edited after
@@ -1132,9 +1133,12 @@ def speedups_command(status: bool, force: bool) -> None:
     Examples:
       einvoice speedups            # compile where needed (scripts/venv does)
       einvoice speedups --status
+      einvoice speedups --remove   # before pip uninstall einvoice-kit
     """
     from . import speedups
 
+    if remove:
+        sys.exit(speedups.remove())
     if status:
         click.echo("\n".join(speedups.status()))
         return

@@ -14,7 +14,11 @@ import zlib
 from pathlib import Path
 from typing import Any
 
-SCHEMAS = Path(__file__).resolve().parent.parent / "schemas"
+_HERE = Path(__file__).resolve().parent
+# a checkout (or an editable install) reads schemas/ beside einvoice/; an installed wheel carries that folder inside
+# the package, as einvoice/_schemas (a top-level "schemas" package of its own is a name another distribution may
+# install too: setup.py maps the folder there)
+SCHEMAS = _HERE / "_schemas" if (_HERE / "_schemas").is_dir() else _HERE.parent / "schemas"
 
 
 # --------------------------------------------------------------------------- YAML data, cached on disk

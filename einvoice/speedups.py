@@ -241,6 +241,24 @@ def _unwritable() -> str | None:
     return None
 
 
+def remove() -> int:
+    """Delete the compiled modules (``_speedups/``, which ``pip uninstall`` leaves behind: they are made after the
+    install, outside its record), saying in one line what was done; 0 when none are left."""
+    import shutil
+
+    if not DIR.exists():
+        print("einvoice speedups: no compiled modules to remove (the modules run from their source)")
+        return 0
+    try:
+        shutil.rmtree(DIR)
+    except OSError as exc:
+        print(f"einvoice speedups: cannot remove {DIR} ({exc.strerror or type(exc).__name__}): remove it as the user "
+              "who compiled it", file=sys.stderr)
+        return 1
+    print(f"einvoice speedups: removed {DIR} (the modules run from their source; einvoice speedups compiles them again)")
+    return 0
+
+
 def main(force: bool = False) -> int:
     """Compile (unless every module is current, or with ``force``), saying in one line what was done or why
     not; 0 when the compiled modules are there."""

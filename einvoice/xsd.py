@@ -52,6 +52,7 @@ from typing import TYPE_CHECKING, Any
 from lxml import etree
 
 from .basics import PathCache, SharedXPath, children_by_tag, element_origin
+from .data import SCHEMAS
 from .errors import EinvoiceError
 from .rules.engine import Finding, Severity
 from .rules.values import WS
@@ -164,7 +165,7 @@ def _compiled(key: str) -> etree.XMLSchema:
 # (:func:`validate_tree`), so the verdict is always the one of the files as they are.
 
 WHOLE = "+whole"  # a key's suffix: the schema set without the declarations cut
-CUTS = Path(__file__).resolve().parent.parent / "schemas" / "xsd" / "ubl-cuts.json"
+CUTS = SCHEMAS / "xsd" / "ubl-cuts.json"
 _CUT_FORMAT = 1
 _CUT: dict[str, frozenset[str]] = {}  # key -> the element names (Clark) its compiled schema no longer declares
 

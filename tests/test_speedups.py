@@ -187,3 +187,18 @@ def test_a_folder_it_cannot_write_is_said_before_compiling_and_not_as_a_missing_
     assert speedups.main() == 1
     err = capsys.readouterr().err
     assert "cannot write the compiled modules" in err and "Permission denied" in err and "gcc" not in err
+
+
+def test_remove_deletes_the_compiled_modules_pip_uninstall_leaves(tmp_path, monkeypatch, capsys):
+    """``pip uninstall`` leaves ``einvoice/_speedups`` (made after the install, outside pip's record): ``einvoice
+    speedups --remove`` deletes it, in one line, and says so when there is nothing to remove."""
+    from einvoice import speedups
+
+    folder = tmp_path / "_speedups"
+    folder.mkdir()
+    (folder / "manifest.json").write_text("{}")
+    (folder / "einvoice.rules.tree.so").write_bytes(b"\x7fELF")
+    monkeypatch.setattr(speedups, "DIR", folder)
+    assert speedups.remove() == 0 and not folder.exists()
+    assert f"removed {folder}" in capsys.readouterr().out
+    assert speedups.remove() == 0 and "no compiled modules to remove" in capsys.readouterr().out

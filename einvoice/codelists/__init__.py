@@ -37,7 +37,9 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-CODELISTS = Path(__file__).resolve().parent.parent.parent / "schemas" / "codelists"
+from ..data import SCHEMAS
+
+CODELISTS = SCHEMAS / "codelists"
 
 
 def _path(name: str) -> Path:

@@ -40,13 +40,14 @@ from typing import Any, Callable, Iterable
 from lxml import etree
 
 from ..basics import children
+from ..data import SCHEMAS
 from ..syntax import namespaces as ns
 from . import values as V
 from .engine import rule_failure
 from .releases import of as _release_of
 from .values import normalize_space, string_value
 
-STRUCTURE = Path(__file__).resolve().parent.parent.parent / "schemas" / "structure"
+STRUCTURE = SCHEMAS / "structure"
 
 PREFIXES = {**ns.UBL_NS, **ns.CII_NS, "xs": "http://www.w3.org/2001/XMLSchema"}
 
