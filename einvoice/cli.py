@@ -220,7 +220,7 @@ def main() -> None:
 @click.option("--allow-lossy", is_flag=True,
               help="issue even when the format cannot carry fields the input gives (each dropped field is listed)")
 @click.option("--pdf", type=OutputPath(), default=None,
-              help="write a Factur-X PDF/A-3 (needs a facturx-* format)")
+              help="write a Factur-X PDF/A-3 (needs a facturx-* format, or xrechnung-cii: ZUGFeRD's XRECHNUNG level)")
 @click.option("--lang", type=click.Choice(LANG_NAMES), default=None, help="language of the PDF page (with --pdf)")
 @click.option("--max-lines", type=click.IntRange(min=1), default=None, metavar="N",
               help="with --pdf: the most invoice lines (with allowances and charges) the page is laid out for, "

@@ -290,7 +290,8 @@ def build_pdf(input: Path, fmt: str, output: Path | None, pdf: Path, lang: str |
     from .facturx_pdf import LEVELS, build_pdf_file
 
     if fmt not in LEVELS:
-        click.echo(f"einvoice: {input}: --pdf writes a Factur-X PDF and needs a facturx-* format, not {fmt} "
+        click.echo(f"einvoice: {input}: --pdf writes a Factur-X PDF and needs a facturx-* format (or xrechnung-cii: "
+                   f"ZUGFeRD's XRECHNUNG level), not {fmt} "
                    "(for a printable view of any invoice use einvoice render)", err=True)
         sys.exit(EXIT_UNREADABLE)
     from .cli import _is, _older

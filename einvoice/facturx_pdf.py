@@ -40,9 +40,16 @@ LEVELS = {
     "facturx-en16931": "en16931",
     "facturx-extended": "extended",
     "cii": "en16931",  # build format: CII following EN 16931 = the EN16931 profile's guideline
+    # ZUGFeRD 2.1.1+ / Factur-X 1.0.06+ level XRECHNUNG: an XRechnung CII (its extension too, whose guideline begins
+    # with XRechnung's) embedded as xrechnung.xml; the factur-x package has no such level (see embed)
+    "xrechnung": "xrechnung",
+    "xrechnung-extension": "xrechnung",
+    "xrechnung-cii": "xrechnung",
 }
 DATA_LEVELS = ("minimum", "basicwl")
 FACTURX_FILENAME = "factur-x.xml"
+XRECHNUNG_FILENAME = "xrechnung.xml"
+FX_NS = "urn:factur-x:pdfa:CrossIndustryDocument:invoice:1p0#"  # the Factur-X XMP extension's namespace
 
 
 @contextlib.contextmanager
@@ -100,9 +107,13 @@ def embed(pdf: bytes, xml: bytes, level: str, invoice=None, lang: str | None = N
         raise BuildRefused(refused)
     meta = _metadata(invoice) if invoice is not None else None
     pdf = _set_aside(pdf)
+    xrechnung = level == "xrechnung"  # (written as EN 16931, then renamed and its XMP level set: see _as_xrechnung)
     with _quiet():
         try:
-            out = facturx.generate_from_binary(pdf, xml, flavor="factur-x", level=level, check_xsd=True,
+            # (an XRechnung's XSD is the whole CII schema, which the validation before this call judged it by: the
+            # package's check is of the Factur-X EN16931 subset)
+            out = facturx.generate_from_binary(pdf, xml, flavor="factur-x", level="en16931" if xrechnung else level,
+                                               check_xsd=not xrechnung,
                                                check_schematron=False, pdf_metadata=meta, lang=lang,
                                                afrelationship=afrelationship(level), attachments=attachments or None)
         except Exception as exc:  # noqa: BLE001 - the package raises plain Exceptions for XSD errors
@@ -110,9 +121,25 @@ def embed(pdf: bytes, xml: bytes, level: str, invoice=None, lang: str | None = N
             raise BuildRefused([Finding("XSD", Severity.FATAL, f"the factur-x package rejects the XML: {reason[:300]}",
                                         "Validate the XML with einvoice validate --profile facturx-...",
                                         layer="container")]) from None
-    out = pdfa.write_metadata(out, meta, edit=_merge_back)
+    out = pdfa.write_metadata(out, meta, edit=_as_xrechnung if xrechnung else _merge_back,
+                              xmp_values={f"{{{FX_NS}}}ConformanceLevel": "XRECHNUNG",
+                                          f"{{{FX_NS}}}DocumentFileName": XRECHNUNG_FILENAME} if xrechnung else None)
     _self_check(out, xml)
     return out
+
+
+def _as_xrechnung(doc) -> None:
+    """The invoice the factur-x package embedded as factur-x.xml renamed xrechnung.xml (its name in the list of
+    embedded files, /F and /UF), as ZUGFeRD's XRECHNUNG level names it; then the PDF's own files merged back."""
+    import pikepdf
+
+    tree = pikepdf.NameTree(doc.Root.Names.EmbeddedFiles)
+    spec = tree[FACTURX_FILENAME]
+    del tree[FACTURX_FILENAME]
+    tree[XRECHNUNG_FILENAME] = spec
+    spec.F = pikepdf.String(XRECHNUNG_FILENAME)
+    spec.UF = pikepdf.String(XRECHNUNG_FILENAME)
+    _merge_back(doc)
 
 
 # where the PDF's own /Names and /AF wait while the factur-x package writes its own (private catalog keys, removed
@@ -194,7 +221,8 @@ def _level(format: str) -> str:
     try:
         return LEVELS[format]
     except KeyError:
-        raise InvalidModelInput(f"a Factur-X PDF needs a Factur-X format (facturx-minimum ... facturx-extended), "
+        raise InvalidModelInput(f"a Factur-X PDF needs a Factur-X format (facturx-minimum ... facturx-extended, or "
+                                f"xrechnung-cii: ZUGFeRD's XRECHNUNG level), "
                                 f"not {format!r}; for a printable view of any invoice use einvoice render") from None
 
 

@@ -1420,7 +1420,8 @@ def bounded(text: str, limit: int = MAX_STRING) -> str:
     return text[:max(keep, 0)].rstrip() + ELLIPSIS
 
 
-def write_metadata(pdf: bytes, meta: dict[str, str] | None = None, edit: Any = None) -> bytes:
+def write_metadata(pdf: bytes, meta: dict[str, str] | None = None, edit: Any = None,
+                   xmp_values: dict[str, str] | None = None) -> bytes:
     """``pdf`` with its XMP stored uncompressed and its Info dictionary equal to the XMP (PDF/A 6.6.2.1, 6.6.3).
 
     WeasyPrint and the factur-x package write the XMP compressed; the factur-x package
@@ -1428,7 +1429,8 @@ def write_metadata(pdf: bytes, meta: dict[str, str] | None = None, edit: Any = N
     and Info /Keywords without ``pdf:Keywords``. Here one set of values goes into both:
     ``meta`` (title, author, subject, keywords) when given, einvoice as creator and
     producer, and the XMP's dates. Each text is shortened (with an ellipsis) to fit a PDF string (MAX_STRING bytes:
-    PDF/A-3 6.1.13), in both. ``edit``: called with the opened document before the metadata is written.
+    PDF/A-3 6.1.13), in both. ``edit``: called with the opened document before the metadata is written;
+    ``xmp_values``: other XMP properties to set, by their Clark names (``{namespace}name``).
     """
     import pikepdf
 
@@ -1453,6 +1455,8 @@ def write_metadata(pdf: bytes, meta: dict[str, str] | None = None, edit: Any = N
                 xmp["dc:creator"] = [bounded(", ".join(creators))]
             xmp["pdf:Producer"] = tool
             xmp["xmp:CreatorTool"] = tool
+            for key, value in (xmp_values or {}).items():
+                xmp[key] = value
             values = dict(xmp)
         info = doc.trailer.get("/Info")
         if info is None:

@@ -94,10 +94,10 @@ def ehf_data():
 @pytest.fixture(scope="module")
 def built(ehf_data):
     # the lower profiles cannot carry all of the EHF sample (seller contact, lines ...): allowed here
-    return {fmt: build_pdf(ehf_data, fmt, allow_lossy=True) for fmt in LEVELS if fmt != "cii"}
+    return {fmt: build_pdf(ehf_data, fmt, allow_lossy=True) for fmt in LEVELS if fmt.startswith("facturx-")}
 
 
-@pytest.mark.parametrize("fmt", [f for f in LEVELS if f != "cii"])
+@pytest.mark.parametrize("fmt", [f for f in LEVELS if f.startswith("facturx-")])
 def test_built_pdf_passes_every_check(built, fmt):
     import facturx
 
@@ -122,6 +122,44 @@ def test_built_pdf_passes_every_check(built, fmt):
     assert xmp_value(xmp, "part") == "3" and xmp_value(xmp, "conformance") == "B"
     assert rel == ("/Data" if level in ("minimum", "basicwl") else "/Alternative")
     assert intent == "/GTS_PDFA1"
+
+
+def test_an_xrechnung_is_attached_and_built_at_zugferds_xrechnung_level(tmp_path):
+    """An XRechnung CII could not be put in a PDF ("names no Factur-X profile"): ZUGFeRD 2.1.1+ / Factur-X 1.0.06+
+    carry it at the level XRECHNUNG, embedded as xrechnung.xml. attach and build --pdf write it so (the factur-x
+    package, which has no such level, reads it back), an XRechnung extension too (its guideline begins with
+    XRechnung's, which the level admits)."""
+    import facturx
+
+    from einvoice.render import render_pdf
+    from einvoice.syntax import load
+    from einvoice.validate import validate
+
+    res = run("build", SAMPLES / "xrechnung.yaml", "-f", "xrechnung-cii", "-o", tmp_path / "xr.xml", "--pdf", tmp_path / "xr.pdf")
+    assert res.exit_code == 0, res.output
+    xml = (tmp_path / "xr.xml").read_bytes()
+    for pdf in ((tmp_path / "xr.pdf").read_bytes(), attach(render_pdf(load(xml).invoice, "de", pdfa=True), xml)[0]):
+        got, findings = read_pdf(pdf, "xr.pdf")
+        assert got == xml and findings == []
+        report = validate(pdf)
+        assert report.valid and report.profile == "xrechnung", report.findings
+        assert facturx.get_xml_from_pdf(pdf, check_xsd=False) == ("xrechnung.xml", xml)
+        from pypdf import PdfReader
+
+        root = PdfReader(io.BytesIO(pdf)).trailer["/Root"]
+        xmp = root["/Metadata"].get_object().get_data().decode("utf-8")
+        assert xmp_value(xmp, "ConformanceLevel") == "XRECHNUNG" and xmp_value(xmp, "DocumentFileName") == "xrechnung.xml"
+        assert xmp_value(xmp, "part") == "3"
+        names = [str(n) for n in root["/Names"]["/EmbeddedFiles"]["/Names"][::2]]
+        spec = root["/AF"][0].get_object()
+        assert names == ["xrechnung.xml"] and (str(spec["/F"]), str(spec["/UF"]), str(spec["/AFRelationship"])) == (
+            "xrechnung.xml", "xrechnung.xml", "/Alternative")
+    xr = b"urn:cen.eu:en16931:2017#compliant#urn:xeinkauf.de:kosit:xrechnung_3.0"
+    extension = xml.replace(xr, xr + b"#conformant#urn:xeinkauf.de:kosit:extension:xrechnung_3.0")
+    assert extension != xml
+    pdf, report, _notes = attach(render_pdf(load(xml).invoice, "de", pdfa=True), extension)
+    assert report.profile == "xrechnung-extension" and report.valid
+    assert read_pdf(pdf, "ext.pdf") == (extension, []) and validate(pdf).profile == "xrechnung-extension"
 
 
 def test_built_pdf_shows_the_invoice(built):
