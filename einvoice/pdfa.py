@@ -1,6 +1,6 @@
 """PDF/A-3 essentials of a PDF: the checks a Factur-X receiver needs before calling a PDF archivable.
 
-``check(data, path)`` returns findings EINV-PDF-101 ... EINV-PDF-121, one per kind of
+``check(data, path)`` returns findings EINV-PDF-101 ... EINV-PDF-122, one per kind of
 problem, each naming the clause of ISO 19005-3 (PDF/A-3) it stands for:
 
 =============  ========  ===================================================================
@@ -48,11 +48,16 @@ EINV-PDF-121   6.1.13    implementation limits: strings up to 32,767 bytes, name
                          nested 28 levels at most in a content stream, DeviceN of 32 colourants at most, 8,388,607
                          indirect objects at most, page boundaries 3 to 14,400 units each way (PDF/A-3 sets no limit
                          on the size of arrays or dictionaries; CIDs over 65,535 are not looked at)
+EINV-PDF-122   6.2.4.3   device colours the PDF/A output intent covers: DeviceRGB only with an RGB profile, DeviceCMYK
+                         only with a CMYK one, unless a default colour space (/DefaultRGB, /DefaultCMYK) of the
+                         resources replaces it (operators, colour spaces set, images and inline images, their
+                         /Indexed bases, in the pages, their forms and the annotations' appearances; without any
+                         output intent, EINV-PDF-106 says it)
 =============  ========  ===================================================================
 
 This is a checklist of the essentials, not a complete PDF/A validator: colour
 spaces per object, font program internals (widths, glyph coverage), ICC profile
-contents, inline images' colour spaces and the XMP's full type checking are not looked at. The tests check every
+contents, shadings' and patterns' colour spaces and the XMP's full type checking are not looked at. The tests check every
 PDF the project writes with it; a full validator (veraPDF) runs on Java and is
 not in the package registries the project installs from.
 
@@ -117,6 +122,9 @@ MESSAGES = {
     "EINV-PDF-120": ("Inline images use a filter PDF/A-3 forbids (ISO 19005-3 6.1.10): {detail}.",
                      "Make the PDF again without LZW or Crypt compression of inline images (Flate is fine; a PDF/A "
                      "export of the producing program does this)."),
+    "EINV-PDF-122": ("The pages paint in {detail}, and no default colour space replaces it (ISO 19005-3 6.2.4.3).",
+                     "Convert those colours to the output intent's colour space, or give the resources that use them "
+                     "a default colour space (/DefaultRGB or /DefaultCMYK, ICC-based)."),
     "EINV-PDF-121": ("The PDF goes beyond the implementation limits of PDF/A-3 (ISO 19005-3 6.1.13): {detail}.",
                      "Make the PDF again within the limits: strings of at most 32,767 bytes, names of at most 127 "
                      "bytes, integers of 32 bits, at most 28 nested graphics states (q), DeviceN colour spaces of "
@@ -525,15 +533,58 @@ def _output_intent(pdf, found):
         uncovered = _device_colours(pdf, found)
         if uncovered:
             found.append(("EINV-PDF-106", f", yet the pages use {_listed(uncovered)} without a default colour space"))
+    else:  # 6.2.4.3: DeviceRGB only with an RGB output profile, DeviceCMYK only with a CMYK one (DeviceGray with any)
+        space = _icc_space(next(i.get("/DestOutputProfile") for i in intents if i.get("/S") == "/GTS_PDFA1"))
+        wrong = {u for u in _device_colours(pdf, found) if ICC_SPACES.get(u, space) != space}
+        if wrong:
+            name = space.strip() if space else "unreadable"
+            found.append(("EINV-PDF-122", f"{_listed(wrong)}, which the PDF/A output intent's {name} profile does not cover"))
+
+
+ICC_SPACES = {"DeviceRGB": "RGB ", "DeviceCMYK": "CMYK"}  # the output profile each device space needs (Gray: any)
+
+
+def _icc_space(profile) -> str | None:
+    """The colour space signature of an ICC profile's header (bytes 16-19: 'RGB ', 'CMYK', 'GRAY' ...), None unreadable."""
+    try:
+        head = _decoded(profile, 1 << 20)[:20] if len(profile.read_raw_bytes()) < (1 << 22) else b""
+    except Exception:  # noqa: BLE001 - a profile that does not decode names no space
+        head = b""
+    return head[16:20].decode("latin-1") if len(head) >= 20 else None
 
 
 COLOUR_OPS = {"rg": "DeviceRGB", "RG": "DeviceRGB", "k": "DeviceCMYK", "K": "DeviceCMYK",
               "g": "DeviceGray", "G": "DeviceGray"}
+# device colour spaces by name, and the abbreviations an inline image may use (ISO 32000-1 Table 93)
+DEVICE_NAMES = {"/DeviceRGB": "DeviceRGB", "/DeviceCMYK": "DeviceCMYK", "/DeviceGray": "DeviceGray",
+                "/RGB": "DeviceRGB", "/CMYK": "DeviceCMYK", "/G": "DeviceGray"}
+
+
+def _device_space(cs, res, inline: bool = False) -> str | None:
+    """The device colour space a colour space value paints in: a device name (an inline image's abbreviation too),
+    the base of an /Indexed one, or a name of the resources' /ColorSpace standing for one of those; else None."""
+    import pikepdf
+
+    for _ in range(3):  # (a resource name, then what it names: no further)
+        if isinstance(cs, pikepdf.Name):
+            found = DEVICE_NAMES.get(str(cs)) if inline or str(cs).startswith("/Device") else None
+            if found or str(cs) in DEVICE_NAMES:
+                return found
+            spaces = res.get("/ColorSpace") if isinstance(res, pikepdf.Dictionary) else None
+            cs = spaces.get(str(cs)) if isinstance(spaces, pikepdf.Dictionary) else None
+            inline = False
+        elif isinstance(cs, pikepdf.Array) and len(cs) >= 2 and str(cs[0]) in ("/Indexed", "/I"):
+            cs = cs[1]
+        else:
+            return None
+    return None
 
 
 def _device_colours(pdf, found) -> set[str]:
     """Device colour spaces the pages paint with that no /DefaultRGB, /DefaultCMYK or /DefaultGray covers (content
     over MAX_CONTENT decoded is not read: said as a finding)."""
+    import warnings
+
     import pikepdf
 
     uncovered: set[str] = set()
@@ -557,17 +608,24 @@ def _device_colours(pdf, found) -> set[str]:
         try:
             if not sized(content):
                 raise _TooLarge
-            instructions = pikepdf.parse_content_stream(content, "rg RG k K g G cs CS")
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                instructions = pikepdf.parse_content_stream(content, "rg RG k K g G cs CS BI ID EI")
         except _TooLarge:
             raise
         except Exception:  # noqa: BLE001 - a damaged content stream is reported elsewhere
             instructions = []
-        for operands, op in instructions:
-            name = COLOUR_OPS.get(str(op))
+        for instruction in instructions:
+            op = str(instruction.operator)
+            name = COLOUR_OPS.get(op)
             if name:
                 used.add(name)
-            elif str(op) in ("cs", "CS") and operands and str(operands[0]).startswith("/Device"):
-                used.add(str(operands[0])[1:])
+            elif op in ("cs", "CS") and instruction.operands:
+                used.add(_device_space(instruction.operands[0], res))
+            elif op == "INLINE IMAGE":
+                image = instruction.operands[0].obj
+                if not bool(image.get("/ImageMask", False)):
+                    used.add(_device_space(image.get("/ColorSpace"), res, inline=True))
         xobjects = res.get("/XObject")
         for x in (xobjects or {}).values() if xobjects is not None and _unseen(xobjects, seen) else ():
             if not _unseen(x, seen):
@@ -575,14 +633,20 @@ def _device_colours(pdf, found) -> set[str]:
             if x.get("/Subtype") == "/Form":
                 walk(x, x.get("/Resources", res))
             elif x.get("/Subtype") == "/Image" and not x.get("/ImageMask", False):
-                cs = x.get("/ColorSpace")
-                if isinstance(cs, pikepdf.Name) and str(cs).startswith("/Device"):
-                    used.add(str(cs)[1:])
-        uncovered.update(u for u in used if u[len("Device"):] not in defaults)
+                used.add(_device_space(x.get("/ColorSpace"), res))
+        uncovered.update(u for u in used if u and u[len("Device"):] not in defaults)
 
     try:
+        shared: set = set()
         for page, res in _pages(pdf, found):
             walk(pikepdf.Page(page), res)
+            for annot in _annotations_of(page, shared):  # (their appearances paint too, with resources of their own)
+                ap = annot.get("/AP") if isinstance(annot, pikepdf.Dictionary) else None
+                for look in ap.values() if isinstance(ap, pikepdf.Dictionary) else ():
+                    for st in [look] if isinstance(look, pikepdf.Stream) else list(look.values()) \
+                            if isinstance(look, pikepdf.Dictionary) else []:
+                        if isinstance(st, pikepdf.Stream) and _unseen(st, seen):
+                            walk(st, st.get("/Resources"))
     except _TooLarge:
         found.append(("EINV-PDF-113", f"the pages' content is over {MAX_CONTENT // 1_000_000} MB decoded and was not "
                                       "read for device colours"))

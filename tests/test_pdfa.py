@@ -762,3 +762,57 @@ def test_attach_drops_an_information_entry_longer_than_a_pdf_string(foreign):
 def test_validate_reports_the_further_violations_of_a_facturx_pdf(good):
     found = _validated(_edited(good, VIOLATIONS["widget-action"][0]))
     assert "EINV-PDF-117" in found and "widget" in found["EINV-PDF-117"]
+
+
+def _painted(pdf: bytes, content: bytes, *, default_cmyk: bool = False, appearance: bool = False,
+             intent_space: bytes | None = None) -> bytes:
+    """``pdf`` with ``content`` drawn on its first page (or as a square annotation's appearance); optionally a
+    /DefaultCMYK in the page's resources, or the output intent's ICC profile header naming another colour space."""
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        page = doc.pages[0]
+        if appearance:
+            look = doc.make_stream(content, Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Form, BBox=[0, 0, 10, 10])
+            page.obj.Annots = doc.make_indirect(pikepdf.Array([doc.make_indirect(pikepdf.Dictionary(
+                Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Square, Rect=[0, 0, 10, 10], F=4,
+                AP=pikepdf.Dictionary(N=look)))]))
+        else:
+            page.contents_add(doc.make_stream(content))
+        profile = doc.Root.OutputIntents[0].DestOutputProfile
+        if default_cmyk:
+            page.obj.Resources.ColorSpace = pikepdf.Dictionary(DefaultCMYK=pikepdf.Array([pikepdf.Name.ICCBased, profile]))
+        if intent_space is not None:
+            icc = bytearray(profile.read_bytes())
+            icc[16:20] = intent_space
+            profile.write(bytes(icc))
+        out = io.BytesIO()
+        doc.save(out)
+        return out.getvalue()
+
+
+def test_device_colours_the_output_intent_does_not_cover(good, foreign):
+    """ISO 19005-3 6.2.4.3 (veraPDF's 6.2.4.3 tests 2 to 4): DeviceCMYK paints only under a CMYK output profile,
+    DeviceRGB only under an RGB one, unless a default colour space replaces them; DeviceGray under any. The check
+    looked at device colours only where a PDF had no output intent: a PDF with an sRGB intent (as every PDF we and
+    WeasyPrint write) painting in CMYK passed, and attach declared it PDF/A-3. Operators, colour spaces set, inline
+    images (abbreviated names too) and annotation appearances are read."""
+    assert rules(good) == set()
+    cmyk = (b"0 0 0 1 k 0 0 5 5 re f", b"/DeviceCMYK cs 0 0 0 1 sc 0 0 5 5 re f",
+            b"q BI /W 1 /H 1 /CS /CMYK /BPC 8 ID \x00\x00\x00\x00 EI Q")
+    for content in cmyk:
+        found = dict(pdfa.problems(_painted(good, content)))
+        assert found.get("EINV-PDF-122", "").startswith("DeviceCMYK, which the PDF/A output intent's RGB"), content
+    assert "EINV-PDF-122" in rules(_painted(good, b"0 0 0 1 K 0 0 5 5 re S", appearance=True))
+    for content in (b"0.5 g 0 0 5 5 re f", b"q BI /W 1 /H 1 /CS /RGB /BPC 8 ID \x00\x00\x00 EI Q", b"1 0 0 rg"):
+        assert "EINV-PDF-122" not in rules(_painted(good, content)), content
+    assert "EINV-PDF-122" not in rules(_painted(good, cmyk[0], default_cmyk=True))
+    # under a CMYK output profile the page's own RGB text is what is uncovered, and CMYK is fine
+    found = dict(pdfa.problems(_painted(good, cmyk[0], intent_space=b"CMYK")))
+    assert found.get("EINV-PDF-122", "").startswith("DeviceRGB, which the PDF/A output intent's CMYK"), found
+    # attach refuses such a page: it cannot be made PDF/A-3 by embedding
+    from einvoice.errors import BuildRefused
+
+    page, xml = foreign
+    assert attach(page, xml)[0]
+    with pytest.raises(BuildRefused) as info:
+        attach(_painted(page, cmyk[0]), xml)
+    assert "EINV-PDF-122" in {f.rule for f in info.value.findings}
