@@ -567,9 +567,9 @@ def _device_space(cs, res, inline: bool = False) -> str | None:
 
     for _ in range(3):  # (a resource name, then what it names: no further)
         if isinstance(cs, pikepdf.Name):
-            found = DEVICE_NAMES.get(str(cs)) if inline or str(cs).startswith("/Device") else None
-            if found or str(cs) in DEVICE_NAMES:
-                return found
+            if inline or str(cs).startswith("/Device"):  # (elsewhere /G, /RGB, /CMYK are names of resources)
+                if str(cs) in DEVICE_NAMES:
+                    return DEVICE_NAMES[str(cs)]
             spaces = res.get("/ColorSpace") if isinstance(res, pikepdf.Dictionary) else None
             cs = spaces.get(str(cs)) if isinstance(spaces, pikepdf.Dictionary) else None
             inline = False

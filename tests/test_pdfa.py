@@ -805,6 +805,13 @@ def test_device_colours_the_output_intent_does_not_cover(good, foreign):
     for content in (b"0.5 g 0 0 5 5 re f", b"q BI /W 1 /H 1 /CS /RGB /BPC 8 ID \x00\x00\x00 EI Q", b"1 0 0 rg"):
         assert "EINV-PDF-122" not in rules(_painted(good, content)), content
     assert "EINV-PDF-122" not in rules(_painted(good, cmyk[0], default_cmyk=True))
+    # a colour space of the resources is what it names, whatever its name (/G is an abbreviation in inline images only)
+    with pikepdf.open(io.BytesIO(_painted(good, b"/G cs 0 0 0 1 sc 0 0 5 5 re f"))) as doc:
+        doc.pages[0].obj.Resources.ColorSpace = pikepdf.Dictionary(G=pikepdf.Array([pikepdf.Name.Indexed,
+                                                                                      pikepdf.Name.DeviceCMYK, 0, b"abcd"]))
+        named = io.BytesIO()
+        doc.save(named)
+    assert "EINV-PDF-122" in rules(named.getvalue())
     # under a CMYK output profile the page's own RGB text is what is uncovered, and CMYK is fine
     found = dict(pdfa.problems(_painted(good, cmyk[0], intent_space=b"CMYK")))
     assert found.get("EINV-PDF-122", "").startswith("DeviceRGB, which the PDF/A output intent's CMYK"), found
