@@ -271,7 +271,8 @@ def attach(pdf: Path, xml: Path, output: Path) -> None:
         _say(getattr(exc, "path", None) or pdf, exc)
         sys.exit(EXIT_UNREADABLE)
     write_out(output, data)
-    click.echo(f"wrote {_printable(output)} (Factur-X, profile {report.profile})")
+    kind = "ZUGFeRD level XRECHNUNG" if report.profile.startswith("xrechnung") else "Factur-X"
+    click.echo(f"wrote {_printable(output)} ({kind}, profile {report.profile})")
     for note in notes:
         click.echo(f"  note: {note}")
 
@@ -310,5 +311,5 @@ def build_pdf(input: Path, fmt: str, output: Path | None, pdf: Path, lang: str |
         sys.exit(EXIT_UNREADABLE)
     except OSError as exc:
         unwritable(pdf if output is None or not _same_folder(exc, output) else output, exc)
-    wrote(f"{output} and {pdf}" if output is not None else str(pdf), f"Factur-X PDF/A-3, profile {report.profile}",
+    wrote(f"{output} and {pdf}" if output is not None else str(pdf), f"{'ZUGFeRD level XRECHNUNG' if report.profile.startswith('xrechnung') else 'Factur-X'} PDF/A-3, profile {report.profile}",
           report.warnings)

@@ -483,6 +483,9 @@ def _open(data: bytes, path: str | None, max_bytes: int | None = None):
             known = [(entry, n) for entry, n in known if n == xmp_name]
             distinct = [xmp_name]
         name = distinct[0]
+        # an invoice under another name (rechnung.xml, say): a reader that takes the first XML it finds reads that one
+        others += [ns[0] for entry, ns in entries if ns and not any(n.lower() in lowered for n in ns)
+                   and _holds_invoice(entry, ns[0], max_bytes, data, path)]
         if len({id(entry.pdf_object) for entry, _n in known}) < len(known):  # (pypdf gives one object per reference)
             raise UnreadableInput(f"damaged PDF: its list of attachments names the same file specification of {name} "
                                   "more than once (the name tree loops or repeats an entry)", path)
@@ -607,6 +610,29 @@ def _read_pdf(data: bytes, path: str | None, max_bytes: int | None) -> tuple[str
     except Exception as exc:  # noqa: BLE001 - one guarded PDF path: a PDF library error is a damaged PDF
         raise _failure(exc, data, path) from None
     return name, xml, findings
+
+
+INVOICE_ROOTS = ("{urn:oasis:names:specification:ubl:schema:xsd:Invoice-2}Invoice",
+                 "{urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2}CreditNote",
+                 "{urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100}CrossIndustryInvoice",
+                 "{urn:ferd:CrossIndustryDocument:invoice:1p0}CrossIndustryDocument")
+
+
+def is_invoice_xml(data: bytes) -> bool:
+    """Whether bytes are an invoice (UBL Invoice or CreditNote, CII, ZUGFeRD 1.0), by their root element alone."""
+    from . import xmlsafe
+
+    return xmlsafe.root_tag(data) in INVOICE_ROOTS
+
+
+def _holds_invoice(entry, name: str, max_bytes: int, data: bytes, path: str | None) -> bool:
+    """Whether an embedded file of a name no reader looks for (but an .xml one) is an invoice all the same."""
+    if not name.lower().rstrip().endswith(".xml"):
+        return False
+    try:
+        return is_invoice_xml(_content(entry, name, max_bytes, data, path))
+    except Exception:  # noqa: BLE001 - an attachment that cannot be read holds no invoice a reader would take
+        return False
 
 
 def _syntax_of(xml: bytes) -> str | None:

@@ -70,7 +70,7 @@ def afrelationship(level: str) -> str:
     return "data" if level in DATA_LEVELS else "alternative"
 
 
-def _metadata(invoice) -> dict[str, str]:
+def _metadata(invoice, standard: str = "Factur-X") -> dict[str, str]:
     from .render.render import page_text  # (as the page shows them: no bidirectional or other control characters)
 
     seller = page_text((invoice.seller.name or invoice.seller.trading_name or "") if invoice.seller else "")
@@ -79,9 +79,9 @@ def _metadata(invoice) -> dict[str, str]:
     when = invoice.issue_date.isoformat() if invoice.issue_date else ""
     return {
         "author": seller,
-        "keywords": f"Factur-X, {kind}",
+        "keywords": f"{standard}, {kind}",
         "title": f"{seller}: {kind} {number}".strip(": "),
-        "subject": f"Factur-X {kind.lower()} {number}" + (f" dated {when}" if when else "") + (f" issued by {seller}" if seller else ""),
+        "subject": f"{standard} {kind.lower()} {number}" + (f" dated {when}" if when else "") + (f" issued by {seller}" if seller else ""),
     }
 
 
@@ -105,19 +105,26 @@ def embed(pdf: bytes, xml: bytes, level: str, invoice=None, lang: str | None = N
     refused, _german = party_rules(xml, countries=countries)  # a profile the parties' countries rule out
     if refused:
         raise BuildRefused(refused)
-    meta = _metadata(invoice) if invoice is not None else None
-    pdf = _set_aside(pdf)
     xrechnung = level == "xrechnung"  # (written as EN 16931, then renamed and its XMP level set: see _as_xrechnung)
+    meta = _metadata(invoice, "ZUGFeRD XRechnung" if xrechnung else "Factur-X") if invoice is not None else None
+    pdf = _set_aside(pdf)
     with _quiet():
         try:
-            # (an XRechnung's XSD is the whole CII schema, which the validation before this call judged it by: the
-            # package's check is of the Factur-X EN16931 subset)
+            # (an XRechnung is judged by the whole CII schema; at ZUGFeRD's level XRECHNUNG it is also read by the Factur-X
+            # EN16931 schema, as FeRD's validator (Mustang) checks it: the package's check at level EN 16931)
             out = facturx.generate_from_binary(pdf, xml, flavor="factur-x", level="en16931" if xrechnung else level,
-                                               check_xsd=not xrechnung,
+                                               check_xsd=True,
                                                check_schematron=False, pdf_metadata=meta, lang=lang,
                                                afrelationship=afrelationship(level), attachments=attachments or None)
         except Exception as exc:  # noqa: BLE001 - the package raises plain Exceptions for XSD errors
             reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            reason = reason.split("cause of the problem: ", 1)[-1]  # (the schema's own words, after the package's preamble)
+            if xrechnung:
+                raise BuildRefused([Finding(
+                    "XSD", Severity.FATAL, "the XRechnung does not follow the Factur-X EN 16931 schema, by which a PDF "
+                    f"of ZUGFeRD's level XRECHNUNG is read (FeRD's validator checks it): {reason[:300]}",
+                    "Send the XRechnung as XML alone (it needs no PDF), or leave out what the EN 16931 profile does not "
+                    "carry (an XRechnung extension's elements, say).", layer="container")]) from None
             raise BuildRefused([Finding("XSD", Severity.FATAL, f"the factur-x package rejects the XML: {reason[:300]}",
                                         "Validate the XML with einvoice validate --profile facturx-...",
                                         layer="container")]) from None
@@ -139,6 +146,7 @@ def _as_xrechnung(doc) -> None:
     tree[XRECHNUNG_FILENAME] = spec
     spec.F = pikepdf.String(XRECHNUNG_FILENAME)
     spec.UF = pikepdf.String(XRECHNUNG_FILENAME)
+    spec.Desc = pikepdf.String("XRechnung invoice (ZUGFeRD level XRECHNUNG)")
     _merge_back(doc)
 
 
@@ -455,7 +463,10 @@ def attach(pdf: bytes, xml: bytes, pdf_path: str | None = None, xml_path: str | 
     is_pdfa, files = _pdf_facts(pdf, pdf_path)
     from .container import INVOICE_NAMES
 
-    carried = [n for n in files if n.lower() in (x.lower() for x in INVOICE_NAMES)]
+    from .container import is_invoice_xml
+
+    carried = [n for n in files if n.lower() in (x.lower() for x in INVOICE_NAMES)
+               or any(is_invoice_xml(data) for data in files[n] if data)]  # (an invoice under another name too)
     if carried:
         raise UnreadableInput(f"the PDF already carries an invoice XML ({', '.join(carried)})", pdf_path)
     tree = xmlsafe.parse(xml, xml_path)
@@ -467,14 +478,17 @@ def attach(pdf: bytes, xml: bytes, pdf_path: str | None = None, xml_path: str | 
         raise err
     profile, _why = detect_profile(doc)
     level = LEVELS.get(profile)
-    if level is None:
-        raise InvalidModelInput(f"{xml_path or 'the XML'}: the guideline identifier (BT-24) "
-                                f"{doc.invoice.customization_id!r} names no Factur-X profile")
     report = validate_document(doc, profile=profile, schema=True)
     report.path = xml_path
     blocking = [f for f in report.findings if f.severity.blocking]
-    if blocking:
+    if blocking:  # (first: an XRechnung 2.x is refused as no longer in force, EINV-S-002, not as naming no profile)
         raise BuildRefused(blocking)
+    if level is None:
+        reason = (f"the guideline identifier (BT-24) {doc.invoice.customization_id!r} names no Factur-X or ZUGFeRD "
+                  "level (MINIMUM ... EXTENDED, XRECHNUNG)")
+        err = InvalidModelInput(f"{xml_path or 'the XML'}: {reason}")
+        err.reason, err.path = reason, xml_path  # (the command line names the file once, the XML's)
+        raise err
     pdf, repaired = _repair(pdf)
     unfixable = pages_not_pdfa(pdf, pdf_path)
     if unfixable:

@@ -8,6 +8,7 @@ import io
 import re
 from pathlib import Path
 
+import pikepdf
 import pytest
 from click.testing import CliRunner
 from lxml import etree
@@ -160,6 +161,66 @@ def test_an_xrechnung_is_attached_and_built_at_zugferds_xrechnung_level(tmp_path
     pdf, report, _notes = attach(render_pdf(load(xml).invoice, "de", pdfa=True), extension)
     assert report.profile == "xrechnung-extension" and report.valid
     assert read_pdf(pdf, "ext.pdf") == (extension, []) and validate(pdf).profile == "xrechnung-extension"
+
+
+def test_xrechnung_level_refusals_name_their_reason(tmp_path):
+    """At the level XRECHNUNG a PDF is read by the Factur-X EN16931 schema too (FeRD's validator, Mustang, checks it):
+    an XRechnung valid by KoSIT but holding an element that schema lacks was embedded, and that validator rejects the
+    PDF; refused now, in the schema's words. A retired XRechnung 2.x was refused as "names no Factur-X profile", the
+    PDF's path first: refused for what it is (EINV-S-002), as validate says, naming the XML."""
+    from einvoice.render import render_pdf
+    from einvoice.syntax import load
+
+    res = run("build", SAMPLES / "xrechnung.yaml", "-f", "xrechnung-cii", "-o", tmp_path / "xr.xml")
+    assert res.exit_code == 0, res.output
+    xml = (tmp_path / "xr.xml").read_text(encoding="utf-8")
+    page = render_pdf(load(xml.encode()).invoice, "de", pdfa=True)
+    at = xml.index("<ram:SpecifiedTradeSettlementPaymentMeans")
+    invoicee = xml[:at] + "<ram:InvoiceeTradeParty><ram:Name>Rechnungseingang</ram:Name></ram:InvoiceeTradeParty>" + xml[at:]
+    with pytest.raises(BuildRefused) as info:
+        attach(page, invoicee.encode())
+    (finding,) = info.value.findings
+    assert finding.rule == "XSD" and "Factur-X EN 16931 schema" in finding.message and "InvoiceeTradeParty" in finding.message
+    assert "cause of the problem" not in finding.message  # (the package's preamble left out)
+    retired = xml.replace("urn:xeinkauf.de:kosit:xrechnung_3.0", "urn:xoev-de:kosit:standard:xrechnung_2.3")
+    with pytest.raises(BuildRefused) as info:
+        attach(page, retired.encode())
+    assert "EINV-S-002" in {f.rule for f in info.value.findings}
+    (tmp_path / "page.pdf").write_bytes(page)
+    (tmp_path / "other.xml").write_text(xml.replace("urn:xeinkauf.de:kosit:xrechnung_3.0", "urn:example:cius"), encoding="utf-8")
+    res = run("attach", tmp_path / "page.pdf", tmp_path / "other.xml", "-o", tmp_path / "out.pdf")
+    assert res.exit_code == 2 and res.output.startswith(f"einvoice: {tmp_path / 'other.xml'}: the guideline"), res.output
+    assert "page.pdf" not in res.output and not (tmp_path / "out.pdf").exists()
+
+
+def test_an_invoice_under_another_name_is_seen(tmp_path):
+    """A PDF carrying an invoice under a name no reader looks for (rechnung.xml) was taken by attach as an ordinary
+    attachment: the result held two invoices, validate said nothing, and the factur-x package read the other one.
+    attach refuses such a PDF; validate warns of it (EINV-PDF-007), as of a second invoice under a known name."""
+    from einvoice.render import render_pdf
+    from einvoice.syntax import load
+
+    xml = (SAMPLES / "facturx-en16931.xml").read_bytes()
+    page = render_pdf(load(xml).invoice, "fr", pdfa=True)
+    with pikepdf.open(io.BytesIO(page)) as doc:
+        doc.attachments["rechnung.xml"] = pikepdf.AttachedFileSpec(doc, xml, mime_type="text/xml")
+        doc.attachments["notes.xml"] = pikepdf.AttachedFileSpec(doc, b"<notes><n>not an invoice</n></notes>", mime_type="text/xml")
+        out = io.BytesIO()
+        doc.save(out)
+    carrying = out.getvalue()
+    with pytest.raises(UnreadableInput, match=r"already carries an invoice XML \(rechnung.xml\)"):
+        attach(carrying, xml)
+    plain = attach(page, xml)[0]
+    assert read_pdf(plain)[1] == []
+    with pikepdf.open(io.BytesIO(plain)) as doc:
+        doc.attachments["rechnung.xml"] = pikepdf.AttachedFileSpec(doc, xml, mime_type="text/xml")
+        doc.attachments["notes.xml"] = pikepdf.AttachedFileSpec(doc, b"<notes/>", mime_type="text/xml")
+        out = io.BytesIO()
+        doc.save(out)
+    got, findings = read_pdf(out.getvalue())
+    assert got == xml
+    (found,) = [f for f in findings if f.rule == "EINV-PDF-007"]
+    assert "rechnung.xml" in found.message and "notes.xml" not in found.message
 
 
 def test_built_pdf_shows_the_invoice(built):
