@@ -63,6 +63,11 @@ def test_the_wheel_installs_one_top_level_package_with_its_data(tmp_path):
     skip = shutil.ignore_patterns("_speedups", "__pycache__", "*.pyc")
     shutil.copytree(ROOT / "einvoice", src / "einvoice", ignore=skip)
     shutil.copytree(ROOT / "schemas", src / "schemas", ignore=skip)
+    # what an earlier build left in the checkout's build/lib (the former top-level package, a rule file deleted since)
+    # is not packed (setuptools packs all build/lib holds: setup.py empties it first)
+    for stale in ("schemas/rules/old.yaml", "einvoice/_schemas/rules/peppol/deleted-since.yaml"):
+        (src / "build" / "lib" / stale).parent.mkdir(parents=True, exist_ok=True)
+        (src / "build" / "lib" / stale).write_text("PEPPOL-EN16931-R010: {severity: warning}\n", encoding="utf-8")
     out = tmp_path / "dist"
     run = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(out),
                           str(src)], capture_output=True, text=True, timeout=600)
@@ -70,6 +75,7 @@ def test_the_wheel_installs_one_top_level_package_with_its_data(tmp_path):
     (wheel,) = out.glob("*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     assert {n.split("/")[0] for n in names if ".dist-info/" not in n} == {"einvoice"}
+    assert not [n for n in names if n.endswith(("old.yaml", "deleted-since.yaml"))]
     data = {p.relative_to(ROOT / "schemas").as_posix() for p in (ROOT / "schemas").rglob("*") if p.suffix in (".yaml", ".json")}
     assert data and {f"einvoice/_schemas/{rel}" for rel in data} <= set(names)
     site = tmp_path / "site"
