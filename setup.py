@@ -25,7 +25,7 @@ class FreshBuildPy(build_py):
 
 setup(
     packages=find_namespace_packages(include=["einvoice", "einvoice.*"], exclude=["einvoice._speedups*", "*.__pycache__"])
-    + ["einvoice._schemas"],
+    + ["einvoice._schemas"] + ["einvoice._schemas." + sub for sub in find_namespace_packages(where="schemas")],
     package_dir={"einvoice._schemas": "schemas"},
     cmdclass={"build_py": FreshBuildPy},
 )

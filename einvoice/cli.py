@@ -1122,7 +1122,7 @@ def rules_command() -> None:
 @main.command("speedups")
 @click.option("--status", is_flag=True, help="only say what is compiled and in use")
 @click.option("--force", is_flag=True, help="compile even where the compiled modules are current")
-@click.option("--remove", is_flag=True, help="delete the compiled modules (before pip uninstall, which leaves them)")
+@click.option("--remove", is_flag=True, help="delete the compiled modules (the source runs then)")
 def speedups_command(status: bool, force: bool, remove: bool) -> None:
     """Compile the rule engine's modules to C with Cython (needs a C compiler and the Python headers).
 
@@ -1133,7 +1133,7 @@ def speedups_command(status: bool, force: bool, remove: bool) -> None:
     Examples:
       einvoice speedups            # compile where needed (scripts/venv does)
       einvoice speedups --status
-      einvoice speedups --remove   # before pip uninstall einvoice-kit
+      einvoice speedups --remove   # run from source again
     """
     from . import speedups
 

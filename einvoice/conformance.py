@@ -285,6 +285,9 @@ def run(root: Path, only: str | None = None, rule: str | None = None, verbose: b
         for folder in PROJECT_UNIT_FOLDERS:
             if (PROJECT_TESTS / folder).is_dir():
                 scores += unit_scores(PROJECT_TESTS, only, rule, under=folder)
+            elif not only or only in folder:  # (an installed copy has no tests/: said, not scored as if all were)
+                print(f"einvoice conformance: the project's {folder} unit tests are not scored: they are in tests/{folder} "
+                      "of a checkout, not beside this installed copy", file=sys.stderr)
     units_total = sum(s.total for s in scores)  # (the unit tests' assertions about the rule asked for, if any)
     if golden:
         scores += golden_scores(root, only, rule)

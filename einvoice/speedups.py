@@ -131,6 +131,10 @@ def loaded() -> list[str]:
     return list(_loaded)
 
 
+class MissingTool(RuntimeError):
+    """A Python package the compiling needs is not installed (no C compiler problem: said as such)."""
+
+
 def build(jobs: int | None = None) -> dict[str, Any]:
     """Compile :func:`modules` into ``_speedups/`` and write the manifest (raises with a one-line reason)."""
     import shutil
@@ -139,9 +143,10 @@ def build(jobs: int | None = None) -> dict[str, Any]:
     try:
         from Cython.Build import cythonize
         from setuptools import Distribution, Extension
-    except ImportError as exc:
-        raise RuntimeError(f"Cython and setuptools are needed to compile ({exc.name} is missing): "
-                           "pip install cython") from None
+    except ImportError as exc:  # (a venv of Python 3.12 and later has no setuptools: named as Cython would be)
+        missing = "cython" if (exc.name or "").split(".")[0] == "Cython" else (exc.name or "setuptools").split(".")[0]
+        raise MissingTool(f"Cython and setuptools are needed to compile ({missing} is not installed): "
+                          f"pip install {missing}") from None
     sources = {name: HERE.parent.joinpath(*name.split(".")).with_suffix(".py") for name in modules()}
     digests = {name: _digest(src) for name, src in sources.items()}  # before compiling: an edit meanwhile is stale
     jobs = jobs or os.cpu_count() or 1
@@ -173,6 +178,7 @@ def build(jobs: int | None = None) -> dict[str, Any]:
             DIR.rename(old)
         new.rename(DIR)
         shutil.rmtree(old, ignore_errors=True)
+    _register()
     return data
 
 
@@ -241,9 +247,51 @@ def _unwritable() -> str | None:
     return None
 
 
+def _record() -> Path | None:
+    """The RECORD file of the installed distribution whose files are this package (pip uninstall removes what it
+    lists), or None: a checkout, an editable install (their compiled modules are the checkout's own)."""
+    try:
+        from importlib.metadata import distribution
+
+        dist = distribution("einvoice-kit")
+        files = dist.files or []
+    except Exception:  # noqa: BLE001 - not installed as a distribution
+        return None
+    init = next((f for f in files if f.as_posix() == "einvoice/__init__.py"), None)
+    record = next((f for f in files if f.name == "RECORD" and f.parent.name.endswith(".dist-info")), None)
+    if init is None or record is None or Path(dist.locate_file(init)).resolve() != HERE / "__init__.py":
+        return None
+    return Path(dist.locate_file(record))
+
+
+def _register() -> None:
+    """List the compiled modules in the installed distribution's RECORD (in place of those listed before), so that
+    ``pip uninstall`` removes them with the rest: left behind, the folder einvoice/ they are in shadowed a later
+    editable install of the package in the same environment. Nothing for a checkout; unwritable: left as it was."""
+    import csv
+    import io
+
+    record = _record()
+    if record is None:
+        return
+    prefix = f"{HERE.name}/{DIR.name}/"
+    try:
+        rows = [r for r in csv.reader(io.StringIO(record.read_text(encoding="utf-8"))) if r]
+        rows = [r for r in rows if not r[0].startswith(prefix)]
+        if DIR.is_dir():
+            rows += [[prefix + f.name, "", ""] for f in sorted(DIR.iterdir()) if f.is_file()]
+        out = io.StringIO()
+        csv.writer(out, lineterminator="\n").writerows(rows)
+        tmp = record.with_name(record.name + ".einvoice-new")
+        tmp.write_text(out.getvalue(), encoding="utf-8")
+        os.replace(tmp, record)
+    except OSError:
+        pass
+
+
 def remove() -> int:
-    """Delete the compiled modules (``_speedups/``, which ``pip uninstall`` leaves behind: they are made after the
-    install, outside its record), saying in one line what was done; 0 when none are left."""
+    """Delete the compiled modules (``_speedups/``; an installed copy's RECORD lists them no more), saying in one line
+    what was done; 0 when none are left."""
     import shutil
 
     if not DIR.exists():
@@ -251,6 +299,7 @@ def remove() -> int:
         return 0
     try:
         shutil.rmtree(DIR)
+        _register()  # (listed no more)
     except OSError as exc:
         print(f"einvoice speedups: cannot remove {DIR} ({exc.strerror or type(exc).__name__}): remove it as the user "
               "who compiled it", file=sys.stderr)
@@ -272,6 +321,9 @@ def main(force: bool = False) -> int:
         return 1
     try:
         data = build()
+    except MissingTool as exc:
+        print(f"einvoice speedups: not compiled: {exc}; the modules run from their source", file=sys.stderr)
+        return 1
     except OSError as exc:  # (writing the compiled modules: no compiler would help)
         print(f"einvoice speedups: not compiled: cannot write the compiled modules into {DIR.parent} "
               f"({exc.strerror or type(exc).__name__}); the modules run from their source", file=sys.stderr)

@@ -189,9 +189,9 @@ def test_a_folder_it_cannot_write_is_said_before_compiling_and_not_as_a_missing_
     assert "cannot write the compiled modules" in err and "Permission denied" in err and "gcc" not in err
 
 
-def test_remove_deletes_the_compiled_modules_pip_uninstall_leaves(tmp_path, monkeypatch, capsys):
-    """``pip uninstall`` leaves ``einvoice/_speedups`` (made after the install, outside pip's record): ``einvoice
-    speedups --remove`` deletes it, in one line, and says so when there is nothing to remove."""
+def test_remove_deletes_the_compiled_modules(tmp_path, monkeypatch, capsys):
+    """``einvoice speedups --remove`` deletes ``einvoice/_speedups``, in one line, and says so when there is nothing
+    to remove."""
     from einvoice import speedups
 
     folder = tmp_path / "_speedups"
@@ -202,3 +202,62 @@ def test_remove_deletes_the_compiled_modules_pip_uninstall_leaves(tmp_path, monk
     assert speedups.remove() == 0 and not folder.exists()
     assert f"removed {folder}" in capsys.readouterr().out
     assert speedups.remove() == 0 and "no compiled modules to remove" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("missing, named", [("setuptools", "setuptools"), ("Cython.Build", "cython")])
+def test_a_missing_package_is_named_not_the_compiler(monkeypatch, capsys, missing, named):
+    """Without setuptools (a venv of Python 3.12 and later has none) speedups said "pip install cython" before and after
+    Cython was installed, and blamed the C compiler and headers: the missing package is named, and nothing else."""
+    import builtins
+
+    from einvoice import speedups
+
+    real = builtins.__import__
+
+    def refuse(name, *args, **kwargs):
+        if name == missing or name.startswith(missing + "."):
+            raise ImportError(f"No module named {name!r}", name=name)
+        return real(name, *args, **kwargs)
+
+    monkeypatch.setattr(speedups, "current", lambda: False)
+    monkeypatch.setattr(speedups, "_unwritable", lambda: None)
+    monkeypatch.setattr(builtins, "__import__", refuse)
+    assert speedups.main() == 1
+    said = capsys.readouterr().err
+    assert f"({named} is not installed): pip install {named}" in said and "compiler" not in said, said
+
+
+def test_compiled_modules_are_listed_for_pip_uninstall(tmp_path, monkeypatch):
+    """``pip uninstall`` left einvoice/_speedups behind, and the folder einvoice/ it is in then shadowed a later
+    editable install in the same environment (every command: "cannot import name ..."). In an installed copy the
+    compiled modules are listed in the distribution's RECORD, which pip removes from, and unlisted when removed; a
+    checkout (no RECORD of its own) is left alone."""
+    import importlib.metadata
+
+    from einvoice import speedups
+
+    site = tmp_path / "site"
+    package = site / "einvoice"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    info = site / "einvoice_kit-0.1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: einvoice-kit\nVersion: 0.1.0\n")
+    (info / "RECORD").write_text("einvoice/__init__.py,sha256=x,0\neinvoice_kit-0.1.0.dist-info/METADATA,,\n"
+                                 "einvoice_kit-0.1.0.dist-info/RECORD,,\n")
+    monkeypatch.setattr(importlib.metadata, "distribution", lambda name: importlib.metadata.PathDistribution(info))
+    monkeypatch.setattr(speedups, "HERE", package)
+    monkeypatch.setattr(speedups, "DIR", package / "_speedups")
+    speedups.DIR.mkdir()
+    for name in ("manifest.json", "einvoice.rules.tree.so"):
+        (speedups.DIR / name).write_bytes(b"x")
+    speedups._register()
+    listed = {str(f) for f in importlib.metadata.PathDistribution(info).files}
+    assert {"einvoice/_speedups/manifest.json", "einvoice/_speedups/einvoice.rules.tree.so", "einvoice/__init__.py"} <= listed
+    speedups._register()  # (again: listed once)
+    assert (info / "RECORD").read_text().count("_speedups/manifest.json") == 1
+    assert speedups.remove() == 0
+    assert not [f for f in importlib.metadata.PathDistribution(info).files if "_speedups" in str(f)]
+    # a checkout: the package is not the distribution's files
+    monkeypatch.setattr(speedups, "HERE", tmp_path / "checkout" / "einvoice")
+    assert speedups._record() is None

@@ -127,6 +127,20 @@ def test_scoreboard_prints_the_xrechnung_row(tmp_path):
     assert re.search(r"^xrechnung\s+\d+/\d+\s+100\.0%", out, re.M), out
 
 
+def test_scoreboard_says_when_the_projects_unit_tests_are_not_there(tmp_path, monkeypatch, capsys):
+    """An installed copy has no tests/ beside the package: its scoreboard left the 425 XRechnung assertions out without
+    a word (the total read 2,012 instead of 2,437). It says they are not scored, and why."""
+    import io
+
+    monkeypatch.setattr(conformance, "PROJECT_TESTS", tmp_path / "no-tests")
+    (tmp_path / "corpus").mkdir()
+    buf = io.StringIO()
+    assert conformance.run(tmp_path / "corpus", golden=False, out=buf) == 2  # (nothing else to score in an empty corpus)
+    said = capsys.readouterr().err
+    assert "the project's xrechnung unit tests are not scored" in said and "installed copy" in said
+    assert not re.search(r"^xrechnung\s", buf.getvalue(), re.M)
+
+
 # --- profiles ----------------------------------------------------------------------------------
 
 UBL_DOC = ('<Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2" '
