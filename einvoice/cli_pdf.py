@@ -271,8 +271,7 @@ def attach(pdf: Path, xml: Path, output: Path) -> None:
         _say(getattr(exc, "path", None) or pdf, exc)
         sys.exit(EXIT_UNREADABLE)
     write_out(output, data)
-    kind = "ZUGFeRD level XRECHNUNG" if report.profile.startswith("xrechnung") else "Factur-X"
-    click.echo(f"wrote {_printable(output)} ({kind}, profile {report.profile})")
+    click.echo(f"wrote {_printable(output)} ({_hybrid(report.profile)}, profile {report.profile})")
     for note in notes:
         click.echo(f"  note: {note}")
 
@@ -281,6 +280,11 @@ def _same_folder(exc: OSError, path: Path) -> bool:
     """Whether an OSError is about a file in the folder of ``path`` (a temporary file written beside it)."""
     name = getattr(exc, "filename", None)
     return bool(name) and os.path.dirname(os.path.abspath(str(name))) == os.path.dirname(os.path.abspath(str(path)))
+
+
+def _hybrid(profile: str) -> str:
+    """What kind of invoice PDF a profile's XML went into (as the commands say it wrote it)."""
+    return "ZUGFeRD level XRECHNUNG" if profile.startswith("xrechnung") else "Factur-X"
 
 
 def build_pdf(input: Path, fmt: str, output: Path | None, pdf: Path, lang: str | None, policy: bool = False,
@@ -311,5 +315,5 @@ def build_pdf(input: Path, fmt: str, output: Path | None, pdf: Path, lang: str |
         sys.exit(EXIT_UNREADABLE)
     except OSError as exc:
         unwritable(pdf if output is None or not _same_folder(exc, output) else output, exc)
-    wrote(f"{output} and {pdf}" if output is not None else str(pdf), f"{'ZUGFeRD level XRECHNUNG' if report.profile.startswith('xrechnung') else 'Factur-X'} PDF/A-3, profile {report.profile}",
+    wrote(f"{output} and {pdf}" if output is not None else str(pdf), f"{_hybrid(report.profile)} PDF/A-3, profile {report.profile}",
           report.warnings)

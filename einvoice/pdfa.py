@@ -547,8 +547,8 @@ ICC_SPACES = {"DeviceRGB": "RGB ", "DeviceCMYK": "CMYK"}  # the output profile e
 def _icc_space(profile) -> str | None:
     """The colour space signature of an ICC profile's header (bytes 16-19: 'RGB ', 'CMYK', 'GRAY' ...), None unreadable."""
     try:
-        head = _decoded(profile, 1 << 20)[:20] if len(profile.read_raw_bytes()) < (1 << 22) else b""
-    except Exception:  # noqa: BLE001 - a profile that does not decode names no space
+        head = _decoded(profile, 1 << 20)[:20]  # (decoded no further than 1 MB: the header is what is read)
+    except Exception:  # noqa: BLE001 - a profile that does not decode (or decodes beyond that) names no space
         head = b""
     return head[16:20].decode("latin-1") if len(head) >= 20 else None
 
@@ -641,12 +641,9 @@ def _device_colours(pdf, found) -> set[str]:
         for page, res in _pages(pdf, found):
             walk(pikepdf.Page(page), res)
             for annot in _annotations_of(page, shared):  # (their appearances paint too, with resources of their own)
-                ap = annot.get("/AP") if isinstance(annot, pikepdf.Dictionary) else None
-                for look in ap.values() if isinstance(ap, pikepdf.Dictionary) else ():
-                    for st in [look] if isinstance(look, pikepdf.Stream) else list(look.values()) \
-                            if isinstance(look, pikepdf.Dictionary) else []:
-                        if isinstance(st, pikepdf.Stream) and _unseen(st, seen):
-                            walk(st, st.get("/Resources"))
+                for st in _appearance_streams(annot):
+                    if _unseen(st, seen):
+                        walk(st, st.get("/Resources"))
     except _TooLarge:
         found.append(("EINV-PDF-113", f"the pages' content is over {MAX_CONTENT // 1_000_000} MB decoded and was not "
                                       "read for device colours"))
@@ -914,10 +911,7 @@ def _content_streams(pdf, found) -> Iterator[tuple[str, list]]:
     shared: set = set()
     for page, _res in _pages(pdf, found):
         for annot in _annotations_of(page, shared):
-            ap = annot.get("/AP") if isinstance(annot, pikepdf.Dictionary) else None  # (others: said by _annotations)
-            for look in ap.values() if isinstance(ap, pikepdf.Dictionary) else ():
-                others += [look] if isinstance(look, pikepdf.Stream) else list(look.values()) \
-                    if isinstance(look, pikepdf.Dictionary) else []
+            others += _appearance_streams(annot)
     for st in others:
         if isinstance(st, pikepdf.Stream) and _unseen(st, seen):
             yield "a form, pattern, appearance or glyph", [st]
@@ -1452,6 +1446,18 @@ def _presentations(pdf, found):
         bad.add("reader requirements in the catalog (/Requirements)")
     if bad:
         found.append(("EINV-PDF-119", _listed(bad)))
+
+
+def _appearance_streams(annot: Any) -> list:
+    """The appearance streams of an annotation: each of /AP's entries a stream, or a dictionary of streams (one per
+    state); anything else is none (an annotation of another kind than a dictionary: said by _annotations)."""
+    import pikepdf
+
+    ap = annot.get("/AP") if isinstance(annot, pikepdf.Dictionary) else None
+    looks = list(ap.values()) if isinstance(ap, pikepdf.Dictionary) else []
+    return [st for look in looks for st in ([look] if isinstance(look, pikepdf.Stream) else list(look.values())
+                                            if isinstance(look, pikepdf.Dictionary) else [])
+            if isinstance(st, pikepdf.Stream)]
 
 
 def _annotations_of(page: Any, seen: set) -> list:
