@@ -461,9 +461,7 @@ def attach(pdf: bytes, xml: bytes, pdf_path: str | None = None, xml_path: str | 
     from .validate import validate_document
 
     is_pdfa, files = _pdf_facts(pdf, pdf_path)
-    from .container import INVOICE_NAMES
-
-    from .container import is_invoice_xml
+    from .container import INVOICE_NAMES, is_invoice_xml
 
     carried = [n for n in files if n.lower() in (x.lower() for x in INVOICE_NAMES)
                or any(is_invoice_xml(data) for data in files[n] if data)]  # (an invoice under another name too)
