@@ -960,8 +960,9 @@ def show(source: Path, out_format: str = "text") -> None:
     tax_currency (the VAT accounting
     currency), totals (net, vat, vat_accounting: the VAT total in the
     accounting currency, total, prepaid, rounding, amount_due; amounts as
-    decimal strings), payment_requested (false for a credit note or nothing or less
-    than nothing due; payment then still lists what the document states, which the
+    decimal strings), payment_requested (false for a credit note, unless its amount
+    due is below zero: in the seller's favour, and for nothing or less than nothing
+    due; payment then still lists what the document states, which the
     text leaves out: a credit note's account is where a refund may go, not one to
     pay to), payment (one per payment means: means, accounts,
     credit_transfers: account, bic, account_name; reference, direct_debit:

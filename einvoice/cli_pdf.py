@@ -155,7 +155,8 @@ def render(source: Path, output: Path, lang: str | None, max_lines: int | None =
     The page shows seller and buyer (with organisation and customer numbers), number and
     dates, the amount due and due date, how to pay (account, KID/OCR/RF reference), the
     lines, allowances and charges, the VAT breakdown, totals, notes and terms. A credit
-    note says it is no payment request. A .pdf output is PDF/A-3b.
+    note says it is no payment request (one whose amount due is below zero asks the
+    buyer to pay the seller, and says so). A .pdf output is PDF/A-3b.
 
     \b
     Examples:

@@ -483,8 +483,8 @@ InvoiceLine.model_rebuild()
 
 def no_payment_asked(inv: Invoice) -> str | None:
     """Why a document asks for no payment, or None when it asks for one: 'accounting' (type code 751, invoice
-    information for accounting purposes), 'credit' (a credit note), 'owed' (an amount due below zero: the seller owes
-    the buyer), 'paid' (an amount due of zero). Then neither the page nor ``einvoice show`` gives a due date, account
+    information for accounting purposes), 'credit' (a credit note of an amount due of zero or more), 'owed' (an
+    invoice's amount due below zero: the seller owes the buyer), 'paid' (an amount due of zero). Then neither the page nor ``einvoice show`` gives a due date, account
     or reference to pay to, and neither the builder (EINV-B-011/012) nor the house policy (EINV-P-009/011) asks
     for an account or a reference to pay by.
 

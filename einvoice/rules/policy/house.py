@@ -68,8 +68,8 @@ def seller_contact(doc):
 
 
 def _asks_payment(inv) -> bool:
-    """Whether the document asks to be paid: not a credit note, nor an amount due of zero or less, nor type 751 (the
-    model's ``no_payment_asked``; the page and ``show`` state no due date for those)."""
+    """Whether the document asks to be paid: not a credit note (unless its amount due is below zero), nor an amount due
+    of zero or less, nor type 751 (the model's ``no_payment_asked``; the page and ``show`` state no due date for those)."""
     from ...model.invoice import no_payment_asked  # (the model is read by the rules of this layer anyway)
 
     return no_payment_asked(inv) is None
