@@ -105,14 +105,13 @@ def peppol_process(profile_id: str | None) -> str | None:
     """BT-23 as written when the Peppol BIS release in force names it a business process of UBL invoices
     (PEPPOL-EN16931-R007's list: billing 01, billing with response ...), else None (the default is stated)."""
     from ..rules import releases
+    from ..rules.peppol.common import _profile_of  # (the Peppol rules' own reading of BT-23: one place)
+    from ..rules.values import normalize_space
 
     if profile_id is None:
         return None
-    value = " ".join(profile_id.split())
-    known = releases.release("peppol", releases.defaults()["peppol"]).param("process_ids", "ubl")
-    if isinstance(known, dict):
-        return value if value in known else None
-    return value if re.fullmatch(r"urn:fdc:peppol\.eu:2017:poacc:billing:[0-9]{2}:1\.0", value) else None
+    release = releases.release("peppol", releases.defaults()["peppol"])
+    return None if _profile_of(profile_id, release, "ubl") == "Unknown" else normalize_space(profile_id)
 
 
 def to_peppol(invoice: Invoice, profile: str = "peppol") -> Invoice:
