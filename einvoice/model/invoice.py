@@ -502,5 +502,4 @@ def no_payment_asked(inv: Invoice) -> str | None:
 def credit_owed(inv: Invoice) -> bool:
     """Whether a credit note leaves an amount in the seller's favour (its amount due below zero): a payment asked
     of the buyer, of the amount without its sign (see :func:`no_payment_asked`)."""
-    due = inv.totals.payable_amount.value if inv.totals and inv.totals.payable_amount else None
-    return bool(inv.is_credit) and due is not None and due < 0 and (inv.type_code or "").strip() != "751"
+    return bool(inv.is_credit) and no_payment_asked(inv) is None
