@@ -75,6 +75,10 @@ MESSAGES = {
                      "the invoice was read from the rest of it, and another reader may not find it.",
                      "Write the PDF again with a tool that builds a sound name tree (einvoice attach, say): each "
                      "/Kids an array of dictionaries, each node reached once, none leading back to another."),
+    "EINV-PDF-014": ("The PDF's level is XRECHNUNG, at which the XML is also read by the Factur-X EN 16931 schema "
+                     "(FeRD's validator checks it), and the XML does not follow that schema: {reason}",
+                     "Send the XRechnung as XML alone (it needs no PDF), or leave out what the EN 16931 profile does "
+                     "not carry (an XRechnung extension's elements, say)."),
     "BR-HYBRID-DE-01": ("Seller and buyer are both in Germany, where a MINIMUM Factur-X / ZUGFeRD file is not an "
                         "invoice: it carries no invoice lines.",
                         "Issue the invoice in profile EN 16931 (or BASIC, EXTENDED, XRECHNUNG) instead."),
@@ -94,7 +98,8 @@ MESSAGES = {
 # profile is a warning everywhere (BR-HYBRID-15).
 _FATAL = {"EINV-PDF-001", "EINV-PDF-002", "EINV-PDF-004", "EINV-PDF-008", "EINV-PDF-010", "EINV-PDF-011",
           "EINV-PDF-012", "BR-HYBRID-DE-01", "BR-HYBRID-DE-02", "BR-HYBRID-FR-01"}
-_WARNING_BETWEEN_GERMANS = {"EINV-PDF-001", "EINV-PDF-002", "EINV-PDF-004", "EINV-PDF-011"}
+_FATAL |= {"EINV-PDF-014"}  # (ZUGFeRD's level XRECHNUNG takes the EN 16931 profile's schema: FeRD's validator applies it)
+_WARNING_BETWEEN_GERMANS = {"EINV-PDF-001", "EINV-PDF-002", "EINV-PDF-004", "EINV-PDF-011", "EINV-PDF-014"}
 # the other fields of the extension schema and the values their code lists hold (BR-HYBRID-06, -08, -09: the
 # values the specification names for invoices, Order-X's and XRechnung's included, as Mustang's validator
 # accepts them; the specification's XRECHNUNG example writes version 2p1)
@@ -586,6 +591,10 @@ def _read_pdf(data: bytes, path: str | None, max_bytes: int | None) -> tuple[str
             if level.strip().upper() in ("EN 16931", "COMFORT") and guideline.startswith(
                     "urn:cen.eu:en16931:2017#con"):
                 findings.append(_finding("EINV-PDF-003", path, level=level, guideline=guideline))
+        if level and level.strip().upper() == "XRECHNUNG" and syntax == "CII":
+            reason = _off_facturx_schema(xml)
+            if reason:
+                findings.append(_finding("EINV-PDF-014", path, german, reason=reason))
         if level:
             for field, allowed in XMP_FIELDS.items():
                 value = xmp.values.get(field)
@@ -616,6 +625,22 @@ INVOICE_ROOTS = ("{urn:oasis:names:specification:ubl:schema:xsd:Invoice-2}Invoic
                  "{urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2}CreditNote",
                  "{urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100}CrossIndustryInvoice",
                  "{urn:ferd:CrossIndustryDocument:invoice:1p0}CrossIndustryDocument")
+
+
+def _off_facturx_schema(xml: bytes) -> str | None:
+    """Why a CII invoice does not follow the Factur-X EN16931 schema (its first error, and how many there are), or
+    None when it does or cannot be read (its own findings say why)."""
+    from . import xmlsafe, xsd
+
+    try:
+        root = xmlsafe.parse(xml).getroot()
+    except UnreadableInput:
+        return None
+    errors = xsd.validate_tree(root, "cii", profile="facturx-en16931")
+    if not errors:
+        return None
+    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+    return errors[0].message.rstrip(".") + more + "."
 
 
 def is_invoice_xml(data: bytes) -> bool:

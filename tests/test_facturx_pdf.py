@@ -1031,3 +1031,46 @@ def test_long_metadata_is_shortened_to_fit_a_pdf_string(tmp_path):
     with pikepdf.open(io.BytesIO(again)) as doc:
         assert len(bytes(doc.trailer.Info.Title)) <= MAX_STRING
     assert problems(again) == []
+
+
+def _embedded_replaced(pdf: bytes, name: str, data: bytes) -> bytes:
+    """The PDF with the contents of its embedded file ``name`` replaced, its file specification and XMP kept."""
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        spec = doc.attachments[name].obj
+        spec.EF.F.write(data)
+        out = io.BytesIO()
+        doc.save(out)
+        return out.getvalue()
+
+
+def test_a_pdf_at_level_xrechnung_is_read_by_the_facturx_en16931_schema_too(tmp_path):
+    """A PDF of ZUGFeRD's level XRECHNUNG made elsewhere holding an XRechnung valid by KoSIT but with an element the
+    Factur-X EN16931 schema lacks (ram:InvoiceeTradeParty) was found valid; FeRD's validator rejects it (the level
+    reads the XML by that schema; our writer refuses to make such a PDF). EINV-PDF-014 says so: an error, a warning
+    between German parties, where the XML is the invoice (BR-FX-DE-03)."""
+    from einvoice.validate import validate
+
+    res = run("build", SAMPLES / "xrechnung.yaml", "-f", "xrechnung-cii", "-o", tmp_path / "xr.xml", "--pdf", tmp_path / "xr.pdf")
+    assert res.exit_code == 0, res.output
+    xml = (tmp_path / "xr.xml").read_text(encoding="utf-8")
+    pdf = (tmp_path / "xr.pdf").read_bytes()
+    at = xml.index("<ram:SpecifiedTradeSettlementPaymentMeans")
+    invoicee = xml[:at] + "<ram:InvoiceeTradeParty><ram:Name>Rechnungseingang</ram:Name></ram:InvoiceeTradeParty>" + xml[at:]
+    assert validate(invoicee.encode()).valid  # (KoSIT's reading: the whole CII schema has it)
+    german = _embedded_replaced(pdf, "xrechnung.xml", invoicee.encode())
+    got, findings = read_pdf(german, "de.pdf")
+    assert got == invoicee.encode()
+    assert [(f.rule, f.severity.value) for f in findings] == [("EINV-PDF-014", "warning")]
+    assert "InvoiceeTradeParty" in findings[0].message and "Germany" in findings[0].message
+    assert validate(german).valid
+    agreement = invoicee.index("<ram:BuyerTradeParty>")
+    buyer_country = invoicee.index("<ram:CountryID>DE</ram:CountryID>", agreement)
+    abroad = invoicee[:buyer_country] + "<ram:CountryID>AT</ram:CountryID>" + invoicee[buyer_country + 34:]
+    assert abroad.count("<ram:CountryID>AT</ram:CountryID>") == 1
+    foreign = _embedded_replaced(pdf, "xrechnung.xml", abroad.encode())
+    _got, findings = read_pdf(foreign, "at.pdf")
+    assert [(f.rule, f.severity.value) for f in findings] == [("EINV-PDF-014", "error")]
+    report = validate(foreign)
+    assert not report.valid and "EINV-PDF-014" in {f.rule for f in report.findings}
+    # the XML at its own level is not judged by that schema: a PDF whose XML follows it gets no such finding
+    assert read_pdf(pdf, "xr.pdf")[1] == []
