@@ -50,9 +50,9 @@ EINV-PDF-121   6.1.13    implementation limits: strings up to 32,767 bytes, name
                          on the size of arrays or dictionaries; CIDs over 65,535 are not looked at)
 EINV-PDF-122   6.2.4.3   device colours the PDF/A output intent covers: DeviceRGB only with an RGB profile, DeviceCMYK
                          only with a CMYK one, unless a default colour space (/DefaultRGB, /DefaultCMYK) of the
-                         resources replaces it (operators, colour spaces set, images and inline images, their
-                         /Indexed bases, in the pages, their forms and the annotations' appearances; without any
-                         output intent, EINV-PDF-106 says it)
+                         resources replaces it (operators, colour spaces set, images and inline images, shadings
+                         and patterns, /Indexed bases and Separation / DeviceN alternates, in the pages, their forms
+                         and the annotations' appearances; without any output intent, EINV-PDF-106 says it)
 =============  ========  ===================================================================
 
 This is a checklist of the essentials, not a complete PDF/A validator: colour
@@ -560,12 +560,18 @@ DEVICE_NAMES = {"/DeviceRGB": "DeviceRGB", "/DeviceCMYK": "DeviceCMYK", "/Device
                 "/RGB": "DeviceRGB", "/CMYK": "DeviceCMYK", "/G": "DeviceGray"}
 
 
+# where a colour space array names the space it paints in: an /Indexed one's base, an uncoloured pattern's
+# underlying space, a Separation's or DeviceN's alternate (6.2.4.3 covers those as any other use)
+_BASE_AT = {"/Indexed": 1, "/I": 1, "/Pattern": 1, "/Separation": 2, "/DeviceN": 2}
+
+
 def _device_space(cs, res, inline: bool = False) -> str | None:
     """The device colour space a colour space value paints in: a device name (an inline image's abbreviation too),
-    the base of an /Indexed one, or a name of the resources' /ColorSpace standing for one of those; else None."""
+    the base of an /Indexed one, an uncoloured pattern's underlying space, a Separation's or DeviceN's alternate,
+    or a name of the resources' /ColorSpace standing for one of those; else None."""
     import pikepdf
 
-    for _ in range(3):  # (a resource name, then what it names: no further)
+    for _ in range(4):  # (a resource name, what it names, its base: no further)
         if isinstance(cs, pikepdf.Name):
             if inline or str(cs).startswith("/Device"):  # (elsewhere /G, /RGB, /CMYK are names of resources)
                 if str(cs) in DEVICE_NAMES:
@@ -573,11 +579,20 @@ def _device_space(cs, res, inline: bool = False) -> str | None:
             spaces = res.get("/ColorSpace") if isinstance(res, pikepdf.Dictionary) else None
             cs = spaces.get(str(cs)) if isinstance(spaces, pikepdf.Dictionary) else None
             inline = False
-        elif isinstance(cs, pikepdf.Array) and len(cs) >= 2 and str(cs[0]) in ("/Indexed", "/I"):
-            cs = cs[1]
+        elif isinstance(cs, pikepdf.Array) and len(cs) > _BASE_AT.get(str(cs[0]) if len(cs) else "", 99):
+            cs = cs[_BASE_AT[str(cs[0])]]
         else:
             return None
     return None
+
+
+def _resource(res, kind: str, name):
+    """The resource ``name`` of ``kind`` (/Shading, /Pattern) in the resources ``res``, or None."""
+    import pikepdf
+
+    entries = res.get(kind) if isinstance(res, pikepdf.Dictionary) else None
+    found = entries.get(str(name)) if isinstance(entries, pikepdf.Dictionary) and isinstance(name, pikepdf.Name) else None
+    return found if isinstance(found, (pikepdf.Dictionary, pikepdf.Stream)) else None
 
 
 def _device_colours(pdf, found) -> set[str]:
@@ -610,7 +625,7 @@ def _device_colours(pdf, found) -> set[str]:
                 raise _TooLarge
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                instructions = pikepdf.parse_content_stream(content, "rg RG k K g G cs CS BI ID EI")
+                instructions = pikepdf.parse_content_stream(content, "rg RG k K g G cs CS scn SCN sh BI ID EI")
         except _TooLarge:
             raise
         except Exception:  # noqa: BLE001 - a damaged content stream is reported elsewhere
@@ -622,6 +637,18 @@ def _device_colours(pdf, found) -> set[str]:
                 used.add(name)
             elif op in ("cs", "CS") and instruction.operands:
                 used.add(_device_space(instruction.operands[0], res))
+            elif op == "sh" and instruction.operands:  # (a shading paints in its own colour space)
+                shading = _resource(res, "/Shading", instruction.operands[0])
+                if shading is not None:
+                    used.add(_device_space(shading.get("/ColorSpace"), pikepdf.Dictionary()))
+            elif op in ("scn", "SCN") and instruction.operands:  # (a pattern as the colour: what it paints)
+                pattern = _resource(res, "/Pattern", instruction.operands[-1])
+                if pattern is not None and pattern.get("/PatternType") == 2:
+                    shading = pattern.get("/Shading")
+                    if isinstance(shading, (pikepdf.Dictionary, pikepdf.Stream)):
+                        used.add(_device_space(shading.get("/ColorSpace"), pikepdf.Dictionary()))
+                elif isinstance(pattern, pikepdf.Stream) and _unseen(pattern, seen):
+                    walk(pattern, pattern.get("/Resources", res))
             elif op == "INLINE IMAGE":
                 image = instruction.operands[0].obj
                 if not bool(image.get("/ImageMask", False)):

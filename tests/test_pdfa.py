@@ -789,6 +789,72 @@ def _painted(pdf: bytes, content: bytes, *, default_cmyk: bool = False, appearan
         return out.getvalue()
 
 
+def _with_resources(pdf: bytes, content: bytes, make) -> bytes:
+    """``pdf`` with ``content`` drawn on its first page and ``make(doc)`` -> {resource kind: {name: object}} added
+    to that page's resources."""
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        page = doc.pages[0]
+        page.contents_add(doc.make_stream(content))
+        for kind, entries in make(doc).items():
+            have = page.obj.Resources.get(kind)
+            if have is None:
+                page.obj.Resources[kind] = have = pikepdf.Dictionary()
+            for name, obj in entries.items():
+                have[name] = obj
+        out = io.BytesIO()
+        doc.save(out)
+        return out.getvalue()
+
+
+def test_device_colours_of_shadings_patterns_and_alternate_spaces(good):
+    """6.2.4.3 covers every place a device colour space paints: a shading (the sh operator, and a shading pattern
+    used as a colour), a tiling pattern's own content, the underlying space of an uncoloured pattern and the
+    alternate space of a Separation or DeviceN colour space. These were not read: a page with an sRGB output
+    intent painting a CMYK gradient passed, and attach declared it PDF/A-3."""
+    N = pikepdf.Name
+
+    def shading(doc, space=N.DeviceCMYK):
+        return doc.make_indirect(pikepdf.Dictionary(ShadingType=2, ColorSpace=space, Coords=[0, 0, 10, 0],
+                                                    Function=pikepdf.Dictionary(FunctionType=2, Domain=[0, 1], N=1,
+                                                                                C0=[0, 0, 0, 0], C1=[0, 0, 0, 1])))
+
+    def tiling(doc, content, paint=1):
+        return doc.make_stream(content, PatternType=1, PaintType=paint, TilingType=1, BBox=[0, 0, 5, 5],
+                               XStep=5, YStep=5, Resources=pikepdf.Dictionary())
+
+    def alternate(kind):
+        tint = pikepdf.Dictionary(FunctionType=2, Domain=[0, 1], N=1, C0=[0, 0, 0, 0], C1=[0, 0, 0, 1])
+        if kind == "Separation":
+            return pikepdf.Array([N.Separation, N("/Spot"), N.DeviceCMYK, tint])
+        return pikepdf.Array([N.DeviceN, pikepdf.Array([N("/Spot")]), N.DeviceCMYK, tint])
+
+    cases = {
+        "sh": (b"/Sh1 sh", lambda doc: {"/Shading": {"/Sh1": shading(doc)}}),
+        "shading pattern": (b"/Pattern cs /P1 scn 0 0 5 5 re f",
+                            lambda doc: {"/Pattern": {"/P1": doc.make_indirect(pikepdf.Dictionary(
+                                PatternType=2, Shading=shading(doc)))}}),
+        "tiling pattern": (b"/Pattern cs /P1 scn 0 0 5 5 re f",
+                           lambda doc: {"/Pattern": {"/P1": tiling(doc, b"0 0 0 1 k 0 0 5 5 re f")}}),
+        "uncoloured pattern": (b"/CS1 cs 0 0 0 1 /P1 scn 0 0 5 5 re f",
+                               lambda doc: {"/Pattern": {"/P1": tiling(doc, b"0 0 5 5 re f", paint=2)},
+                                            "/ColorSpace": {"/CS1": pikepdf.Array([N.Pattern, N.DeviceCMYK])}}),
+        "Separation": (b"/CS1 cs 1 sc 0 0 5 5 re f", lambda doc: {"/ColorSpace": {"/CS1": alternate("Separation")}}),
+        "DeviceN": (b"/CS1 cs 1 sc 0 0 5 5 re f", lambda doc: {"/ColorSpace": {"/CS1": alternate("DeviceN")}}),
+    }
+    for what, (content, make) in cases.items():
+        found = dict(pdfa.problems(_with_resources(good, content, make)))
+        assert found.get("EINV-PDF-122", "").startswith("DeviceCMYK, which the PDF/A output intent's RGB"), what
+    # the same in RGB, which the intent covers, and a resource no content uses: nothing said
+    calm = {
+        "sh": (b"/Sh1 sh", lambda doc: {"/Shading": {"/Sh1": shading(doc, N.DeviceRGB)}}),
+        "unused": (b"0 0 5 5 re f", lambda doc: {"/Shading": {"/Sh1": shading(doc)}}),
+        "tiling pattern": (b"/Pattern cs /P1 scn 0 0 5 5 re f",
+                           lambda doc: {"/Pattern": {"/P1": tiling(doc, b"1 0 0 rg 0 0 5 5 re f")}}),
+    }
+    for what, (content, make) in calm.items():
+        assert "EINV-PDF-122" not in rules(_with_resources(good, content, make)), what
+
+
 def test_device_colours_the_output_intent_does_not_cover(good, foreign):
     """ISO 19005-3 6.2.4.3 (veraPDF's 6.2.4.3 tests 2 to 4): DeviceCMYK paints only under a CMYK output profile,
     DeviceRGB only under an RGB one, unless a default colour space replaces them; DeviceGray under any. The check
