@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import sys
+import threading
 from datetime import date
 from decimal import Decimal, InvalidOperation, localcontext
 from functools import lru_cache
@@ -722,7 +723,7 @@ def html_to_pdf(html: str, pdfa: bool = True) -> bytes:
         missing = _glyphless_beforehand(html, weasyprint)
         if missing:
             raise NoGlyphs(missing)
-    pdf = weasyprint.HTML(string=html, base_url=None).write_pdf(**options)
+    pdf = weasyprint.HTML(string=html, base_url=None).write_pdf(font_config=_font_config(), **options)
     if pdfa:
         from ..pdfa import write_metadata
 
@@ -748,6 +749,22 @@ def _weasyprint() -> Any:
         warnings.simplefilter("ignore", UserWarning)
         import weasyprint
     return weasyprint
+
+
+_FONTS = threading.local()
+
+
+def _font_config() -> Any:
+    """This thread's WeasyPrint font configuration, made once: WeasyPrint makes one for each PDF unless given one,
+    and does not free all of it (a long-running process grew by about 200 KB a PDF). One a thread, as Pango's objects
+    are not to be used from two threads at once. (Our pages load no fonts of their own, no @font-face: the
+    configuration holds the installed fonts alone, as they were when this thread first laid a page out.)"""
+    config = getattr(_FONTS, "config", None)
+    if config is None:
+        from weasyprint.text.fonts import FontConfiguration
+
+        config = _FONTS.config = FontConfiguration()
+    return config
 
 
 _FONTS_SEEN: list[bool] = []  # fontconfig listed fonts once in this process (a font installed later is no harm)
@@ -792,7 +809,7 @@ def _glyphless_beforehand(html: str, weasyprint: Any) -> set[str]:
     styles = "".join(_STYLE.findall(html))
     chars = sorted(set(beyond))
     probe = f"<html><head><meta charset='utf-8'>{styles}</head><body><p>{' '.join(chars)}</p></body></html>"
-    return _notdef(weasyprint.HTML(string=probe, base_url=None).write_pdf()) & set(chars)
+    return _notdef(weasyprint.HTML(string=probe, base_url=None).write_pdf(font_config=_font_config())) & set(chars)
 
 
 class NoGlyphs(UnreadableInput):
