@@ -1059,3 +1059,19 @@ def test_extended_is_not_held_to_cen_cii_syntax_subset():
 
     if oracle.available() is None:
         assert not any(rid.startswith("CII-DT") for rid, _ in oracle.verdict("facturx-extended", ext))
+
+
+def test_an_absolute_path_fails_at_its_context_when_it_selects_beyond_it():
+    """BR-O-11/12 of the Factur-X profile files are asserted at each O breakdown of the header, with a path
+    (//ram:ApplicableTradeTax[...]) that selects anywhere in the document: the finding was put on the first element
+    the path selected, a line's tax outside the breakdown, once for each O breakdown at that one line. Both official
+    files (the profile's and CEN's) fail it at each O breakdown, once each: so do we (the two files' copies at one
+    place reported once)."""
+    data = (Path(__file__).parent / "data" / "br-o-two-breakdowns-and-an-exempt-line.xml").read_bytes()
+    for profile in ("facturx-en16931", "facturx-basic"):
+        report = validate(data, profile=profile)
+        for rule in ("BR-O-11", "BR-O-12"):
+            where = sorted(f.xpath for f in report.findings if f.rule == rule)
+            assert where == [
+                "/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeSettlement"
+                f"/ram:ApplicableTradeTax[{k}]" for k in (1, 2)], (profile, rule, where)
