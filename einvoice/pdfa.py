@@ -51,8 +51,9 @@ EINV-PDF-121   6.1.13    implementation limits: strings up to 32,767 bytes, name
 EINV-PDF-122   6.2.4.3   device colours the PDF/A output intent covers: DeviceRGB only with an RGB profile, DeviceCMYK
                          only with a CMYK one, unless a default colour space (/DefaultRGB, /DefaultCMYK) of the
                          resources replaces it (operators, colour spaces set, images and inline images, shadings
-                         and patterns, /Indexed bases and Separation / DeviceN alternates, in the pages, their forms
-                         and the annotations' appearances; without any output intent, EINV-PDF-106 says it)
+                         and patterns, Type 3 glyphs, /Indexed bases and Separation / DeviceN alternates, in the
+                         pages, their forms and the annotations' appearances; without any output intent,
+                         EINV-PDF-106 says it)
 =============  ========  ===================================================================
 
 This is a checklist of the essentials, not a complete PDF/A validator: colour
@@ -587,7 +588,7 @@ def _device_space(cs, res, inline: bool = False) -> str | None:
 
 
 def _resource(res, kind: str, name):
-    """The resource ``name`` of ``kind`` (/Shading, /Pattern) in the resources ``res``, or None."""
+    """The resource ``name`` of ``kind`` (/Shading, /Pattern, /Font) in the resources ``res``, or None."""
     import pikepdf
 
     entries = res.get(kind) if isinstance(res, pikepdf.Dictionary) else None
@@ -625,7 +626,7 @@ def _device_colours(pdf, found) -> set[str]:
                 raise _TooLarge
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                instructions = pikepdf.parse_content_stream(content, "rg RG k K g G cs CS scn SCN sh BI ID EI")
+                instructions = pikepdf.parse_content_stream(content, "rg RG k K g G cs CS scn SCN sh Tf BI ID EI")
         except _TooLarge:
             raise
         except Exception:  # noqa: BLE001 - a damaged content stream is reported elsewhere
@@ -649,6 +650,13 @@ def _device_colours(pdf, found) -> set[str]:
                         used.add(_device_space(shading.get("/ColorSpace"), pikepdf.Dictionary()))
                 elif isinstance(pattern, pikepdf.Stream) and _unseen(pattern, seen):
                     walk(pattern, pattern.get("/Resources", res))
+            elif op == "Tf" and instruction.operands:  # (a Type 3 font's glyphs are content streams that paint)
+                font = _resource(res, "/Font", instruction.operands[0])
+                procs = font.get("/CharProcs") if font is not None and font.get("/Subtype") == "/Type3" else None
+                if isinstance(procs, pikepdf.Dictionary) and _unseen(font, seen):
+                    for glyph in procs.values():
+                        if isinstance(glyph, pikepdf.Stream) and _unseen(glyph, seen):
+                            walk(glyph, font.get("/Resources", res))
             elif op == "INLINE IMAGE":
                 image = instruction.operands[0].obj
                 if not bool(image.get("/ImageMask", False)):

@@ -808,8 +808,8 @@ def _with_resources(pdf: bytes, content: bytes, make) -> bytes:
 
 def test_device_colours_of_shadings_patterns_and_alternate_spaces(good):
     """6.2.4.3 covers every place a device colour space paints: a shading (the sh operator, and a shading pattern
-    used as a colour), a tiling pattern's own content, the underlying space of an uncoloured pattern and the
-    alternate space of a Separation or DeviceN colour space. These were not read: a page with an sRGB output
+    used as a colour), a tiling pattern's own content, a Type 3 font's glyphs, the underlying space of an uncoloured
+    pattern and the alternate space of a Separation or DeviceN colour space. These were not read: a page with an sRGB output
     intent painting a CMYK gradient passed, and attach declared it PDF/A-3."""
     N = pikepdf.Name
 
@@ -844,12 +844,25 @@ def test_device_colours_of_shadings_patterns_and_alternate_spaces(good):
     for what, (content, make) in cases.items():
         found = dict(pdfa.problems(_with_resources(good, content, make)))
         assert found.get("EINV-PDF-122", "").startswith("DeviceCMYK, which the PDF/A output intent's RGB"), what
+    # a Type 3 font's glyphs are content streams of their own, painting where the font is used
+    def type3(doc, glyph=b"0 0 d0 0 0 0 1 k 0 0 5 5 re f"):
+        proc = doc.make_stream(glyph)
+        return doc.make_indirect(pikepdf.Dictionary(
+            Type=N.Font, Subtype=N("/Type3"), FontBBox=[0, 0, 5, 5], FontMatrix=[0.1, 0, 0, 0.1, 0, 0],
+            CharProcs=pikepdf.Dictionary(a=proc), Encoding=pikepdf.Dictionary(Differences=[97, N("/a")]),
+            FirstChar=97, LastChar=97, Widths=[5], Resources=pikepdf.Dictionary()))
+
+    found = dict(pdfa.problems(_with_resources(good, b"BT /T3 12 Tf (a) Tj ET", lambda doc: {"/Font": {"/T3": type3(doc)}})))
+    assert found.get("EINV-PDF-122", "").startswith("DeviceCMYK, which the PDF/A output intent's RGB"), "Type 3"
     # the same in RGB, which the intent covers, and a resource no content uses: nothing said
     calm = {
         "sh": (b"/Sh1 sh", lambda doc: {"/Shading": {"/Sh1": shading(doc, N.DeviceRGB)}}),
         "unused": (b"0 0 5 5 re f", lambda doc: {"/Shading": {"/Sh1": shading(doc)}}),
         "tiling pattern": (b"/Pattern cs /P1 scn 0 0 5 5 re f",
                            lambda doc: {"/Pattern": {"/P1": tiling(doc, b"1 0 0 rg 0 0 5 5 re f")}}),
+        "unused Type 3": (b"0 0 5 5 re f", lambda doc: {"/Font": {"/T3": type3(doc)}}),
+        "Type 3 in RGB": (b"BT /T3 12 Tf (a) Tj ET",
+                          lambda doc: {"/Font": {"/T3": type3(doc, b"0 0 d0 1 0 0 rg 0 0 5 5 re f")}}),
     }
     for what, (content, make) in calm.items():
         assert "EINV-PDF-122" not in rules(_with_resources(good, content, make)), what
