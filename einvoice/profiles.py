@@ -74,8 +74,9 @@ for _fx, _core in _FX_CORE.items():
                                          f"Factur-X 1.0 {_fx.upper()} profile")
 
 # XRechnung 3.0 (KoSIT): the German CIUS of EN 16931 and its extension, in UBL and CII (also the
-# XRECHNUNG profile of ZUGFeRD / Factur-X, which carries the same identifier)
-_XR_LAYERS = ("ubl-syntax-xrechnung", "cii-syntax-xrechnung", "en16931-xrechnung", "xrechnung")
+# XRECHNUNG profile of ZUGFeRD / Factur-X, which carries the same identifier); the scope rules say where KoSIT's
+# validator finds no scenario for the identifier (EINV-S-003)
+_XR_LAYERS = ("ubl-syntax-xrechnung", "cii-syntax-xrechnung", "en16931-xrechnung", "xrechnung", "scope")
 PROFILES["xrechnung"] = Profile("xrechnung", _XR_LAYERS, "XRechnung 3.0 (KoSIT CIUS of EN 16931)")
 PROFILES["xrechnung-extension"] = Profile("xrechnung-extension", _XR_LAYERS, "XRechnung 3.0 extension (KoSIT)")
 

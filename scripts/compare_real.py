@@ -14,8 +14,10 @@ is compared (the XSD step is the same schema files on both sides):
   side rejects it and the other does not, or when the official files reject it with an EN 16931 rule (BR-*) we
   do not report (with ``--strict``, when the rule ids differ at all);
 * XRechnung (``--kosit``: the folder of KoSIT's XRechnung-UBL/CII-validation.xslt): CEN's XSLT (UBL from the
-  package, CII from ``--cen-cii``) and KoSIT's, with the levels KoSIT's scenarios give (``scenario_levels`` of
-  the XRechnung release in force: the plain, extension and CVD scenarios per syntax); the error ids compared;
+  package or ``--cen-ubl-xrechnung``, CII from ``--cen-cii`` or ``--cen-cii-xrechnung``) and KoSIT's, with the
+  levels KoSIT's scenarios give (``scenario_levels`` of the XRechnung release in force: the plain, extension and
+  CVD scenarios per syntax); the error ids compared. A document whose identifier no KoSIT scenario takes is
+  rejected unchecked by KoSIT's validator: ours must say so (EINV-S-003), no XSLT is run;
 * Peppol / EHF UBL (``--peppol``: the Peppol BIS XSLT of the release in force): CEN's UBL XSLT and Peppol's,
   the error ids compared;
 * EN 16931 (no other rule set recognised): CEN's UBL XSLT (the package's), CII with ``--cen-cii``.
@@ -44,6 +46,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--kosit", type=Path, help="folder with KoSIT's XRechnung-UBL/CII-validation.xslt")
     ap.add_argument("--peppol", type=Path, help="the Peppol BIS Billing UBL XSLT")
     ap.add_argument("--cen-cii", type=Path, help="CEN's EN16931-CII-validation.xslt (1.3.16, in force)")
+    ap.add_argument("--cen-ubl-xrechnung", type=Path,
+                    help="CEN's UBL XSLT of the release KoSIT's XRechnung 3.0.2 runs (1.3.15: phive-rules "
+                         "phive-rules-en16931/.../schematron/1.3.15/ubl/), for XRechnung UBL; default the package's "
+                         "(1.3.16), which disagrees where 1.3.16 changed a rule (BR-CL-10, BR-CL-25, BR-CO-26 ...)")
     ap.add_argument("--cen-cii-xrechnung", type=Path,
                     help="CEN's CII XSLT of the release KoSIT's XRechnung 3.0.2 runs (1.3.15: phive-rules "
                          "phive-rules-en16931/.../schematron/1.3.15/cii/), for XRechnung CII; default --cen-cii, "
@@ -62,6 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     from einvoice.profiles import detect_profile
     from einvoice.rules.german import XR_CVD_ID
     from einvoice.rules.releases import defaults, release
+    from einvoice.rules.scope import kosit_scenario
     from einvoice.validate import validate
 
     scenario_levels = release("xrechnung", defaults()["xrechnung"]).chain[-1]["scenario_levels"]
@@ -76,7 +83,8 @@ def main(argv: list[str] | None = None) -> int:
     if a.cen_cii:
         stacks["en16931", "CII"] = [compiled(a.cen_cii)]
     if a.kosit:
-        stacks["xrechnung", "UBL"] = [compiled(cen_ubl), compiled(a.kosit / "XRechnung-UBL-validation.xslt")]
+        stacks["xrechnung", "UBL"] = [compiled(a.cen_ubl_xrechnung or cen_ubl),
+                                      compiled(a.kosit / "XRechnung-UBL-validation.xslt")]
         cen_xr = a.cen_cii_xrechnung or a.cen_cii
         if cen_xr:
             stacks["xrechnung", "CII"] = [compiled(cen_xr), compiled(a.kosit / "XRechnung-CII-validation.xslt")]
@@ -114,6 +122,12 @@ def main(argv: list[str] | None = None) -> int:
             else "peppol" if profile in ("peppol", "ehf") else "en16931" if profile == "en16931" else None
         if family is None or (not family.startswith("facturx-") and (family, kind) not in stacks):
             counts[f"{profile} {kind}: no official stack given"] += 1
+            continue
+        if family == "xrechnung" and not kosit_scenario(doc)[0]:  # KoSIT's validator rejects it unchecked: no
+            # scenario takes its identifier (EINV-S-003 says so; its XSLTs are not run on it)
+            counts[f"{profile} {kind}: no KoSIT scenario (rejected unchecked)"] += 1
+            if "EINV-S-003" not in {f.rule for f in validate(data, profile=profile, schema=False).findings}:
+                problems.append(f"{path}: {profile}: KoSIT finds no scenario, ours says nothing of it (EINV-S-003)")
             continue
         try:
             if family.startswith("facturx-"):

@@ -172,9 +172,11 @@ def test_profile_is_detected_from_the_specification_identifier(template, cid, pr
 def test_profiles_run_syntax_en16931_and_xrechnung():
     for name in ("xrechnung", "xrechnung-extension"):
         # and "dates", the calendar-date check of every profile
+        # and "scope", which says where KoSIT's validator finds no scenario for the identifier (EINV-S-003)
         assert PROFILES[name].layers == ("ubl-syntax-xrechnung", "cii-syntax-xrechnung", "en16931-xrechnung", "xrechnung",
-                                         "dates")
-    everything = {(r.id, r.syntax) for r in rules_for(("ubl-syntax", "cii-syntax", "en16931", "xrechnung", "dates"))}
+                                         "scope", "dates")
+    everything = {(r.id, r.syntax) for r in rules_for(("ubl-syntax", "cii-syntax", "en16931", "xrechnung", "scope",
+                                                       "dates"))}
     xr = [(r.id, r.syntax) for r in rules_for(PROFILES["xrechnung"].layers)]
     assert set(xr) == everything and len(xr) == len(set(xr))  # every rule once, none lost
 
@@ -558,3 +560,68 @@ def test_peppol_r040_tolerance_follows_the_document_currency(currency, fires):
     anchor.addprevious(ac)
     ids = _xrechnung_ids(etree.tostring(root))
     assert ("PEPPOL-EN16931-R040" in ids) == fires
+
+
+# --- KoSIT's scenarios: which identifiers its validator takes as XRechnung ---------------------------------------
+
+def _with_identifier(data: bytes, written: str) -> bytes:
+    """The document with its specification identifier's element content replaced by ``written`` (markup allowed)."""
+    text = data.decode("utf-8")
+    for tag in ("cbc:CustomizationID", "ram:ID"):
+        at = text.find(f"<{tag}>")
+        if tag == "ram:ID":
+            at = text.find(f"<{tag}>", text.find("GuidelineSpecifiedDocumentContextParameter"))
+        if at >= 0:
+            end = text.index(f"</{tag}>", at)
+            return (text[:at + len(tag) + 2] + written + text[end:]).encode("utf-8")
+    raise AssertionError("no specification identifier")
+
+
+CREDIT_NOTE = Path(__file__).parent / "data" / "xrechnung" / "credit-note.xml"
+SPLIT = CIUS[:30] + "<!-- -->" + CIUS[30:]
+
+
+@pytest.mark.parametrize("kind,written,rejected", [
+    ("credit note", CIUS, False),
+    ("credit note", EXTENSION, True),  # (KoSIT has no extension scenario for a UBL credit note)
+    ("credit note", CIUS + " ", True),
+    ("credit note", "\n " + CIUS, True),
+    ("credit note", CIUS + ".2", True),
+    ("credit note", SPLIT, True),  # (its scenario compares the text nodes: a comment splits them)
+    ("invoice", CIUS, False),
+    ("invoice", EXTENSION, False),
+    ("invoice", SPLIT, False),  # (the invoice scenario compares the string value)
+    ("invoice", CIUS + " ", True),
+    ("invoice", EXTENSION + "_1", True),
+    ("cii", CIUS, False),
+    ("cii", EXTENSION, False),
+    ("cii", SPLIT, True),
+    ("cii", " " + CIUS, True),
+])
+def test_an_identifier_no_kosit_scenario_matches_is_rejected(kind, written, rejected):
+    """KoSIT's validator picks its scenario by the exact identifier (a UBL invoice's by the element's string value, a
+    credit note's and a CII document's by its text nodes; no extension scenario for UBL credit notes) and rejects a
+    document no scenario matches. einvoice took any identifier beginning with XRechnung's, spaces trimmed, as
+    XRechnung: VALID where KoSIT rejects. EINV-S-003 (error) says so; the XRechnung rules still run."""
+    base = CREDIT_NOTE.read_bytes() if kind == "credit note" else _built("xrechnung-cii" if kind == "cii" else "xrechnung-ubl")
+    assert validate(base).valid
+    report = validate(_with_identifier(base, written))
+    assert report.profile.startswith("xrechnung")
+    found = [f for f in report.findings if f.rule == "EINV-S-003"]
+    assert bool(found) == rejected, report.findings
+    assert report.valid == (not rejected)
+    if found:
+        assert found[0].severity == Severity.ERROR and "KoSIT" in found[0].message
+
+
+def test_an_extension_credit_note_is_not_built():
+    """The builder writes what KoSIT's validator takes: an XRechnung extension as a UBL credit note is refused."""
+    from einvoice.build import load_input
+
+    given = load_input(SAMPLE)
+    given["customization_id"] = EXTENSION
+    given["type_code"] = "381"
+    with pytest.raises(BuildRefused) as info:
+        build_report(given, "xrechnung-ubl")
+    assert "EINV-S-003" in {f.rule for f in info.value.findings}
+    build_report(given, "xrechnung-cii")  # (CII has the extension's scenario for credit notes too)

@@ -16,6 +16,9 @@ profile knows (Peppol BIS 2, ZUGFeRD 1.0, a Factur-X level that does not exist, 
 
 from __future__ import annotations
 
+from typing import Any
+
+from . import releases
 from .engine import SCHEMAS, RuleSet, load_yaml
 
 RULES = RuleSet("scope")
@@ -66,3 +69,63 @@ def rule_set_not_implemented(doc):
                 "an unknown specification"
     if name is not None:
         yield (None, None, {"ruleset": name, "identifier": cid})
+
+
+_SCENARIO_NAMES = {"xrechnung": 0, "extension": 1, "cvd": 2}  # (german.XR_IDS, in this order)
+NO_EXTENSION_SCENARIO = "there is none for an XRechnung extension written as a UBL credit note"
+
+
+def kosit_scenario(doc) -> tuple[bool, str, str, Any]:
+    """Whether KoSIT's validator in force finds an XRechnung scenario for the document (its ``scenarios``: the
+    identifiers each kind of document is matched by, and how), with the identifier as written, when none matches
+    why, in a few words, and the identifier's element (None: there is none)."""
+    from .german import XR_IDS
+    from .values import string_value
+    from ..syntax.namespaces import CBC, RAM, RSM, UBL_CREDIT_NOTE
+
+    root = doc.root
+    if getattr(doc.syntax, "value", doc.syntax) == "cii":
+        kind = "cii"
+        elements = [i for c in root.iterchildren(f"{{{RSM}}}ExchangedDocumentContext")
+                    for g in c.iterchildren(f"{{{RAM}}}GuidelineSpecifiedDocumentContextParameter")
+                    for i in g.iterchildren(f"{{{RAM}}}ID")]
+    else:
+        kind = "ubl-creditnote" if root.tag == f"{{{UBL_CREDIT_NOTE}}}CreditNote" else "ubl-invoice"
+        elements = list(root.iterchildren(f"{{{CBC}}}CustomizationID"))
+    scenario = releases.of(doc, "xrechnung")._merged("scenarios").get(kind) or {}
+    accepted = [XR_IDS[_SCENARIO_NAMES[name]] for name in scenario.get("ids", ())]
+    values = [string_value(el) for el in elements]
+    if scenario.get("compare") == "text":  # (each text node on its own: the element's text, and after each child)
+        texts = [t for el in elements for t in [el.text, *(c.tail for c in el)] if t is not None]
+    else:
+        texts = values
+    written, element = (values[0], elements[0]) if values else ("", None)
+    if any(t in accepted for t in texts):
+        return True, written, "", element
+    if any(v in accepted for v in values):
+        reason = "a comment or processing instruction splits it, and the scenario compares its text pieces"
+    elif any(v.strip() in accepted for v in values):
+        reason = "spaces around it, and the scenarios compare it exactly"
+    elif any(v.strip() == XR_IDS[1] for v in values) and XR_IDS[1] not in accepted:
+        reason = NO_EXTENSION_SCENARIO
+    else:
+        reason = "it is none of the identifiers the scenarios compare it with"
+    return False, written, reason, element
+
+
+@RULES.rule("EINV-S-003")
+def no_kosit_scenario(doc):
+    """A document judged as XRechnung whose identifier KoSIT's validator matches to no scenario: rejected there."""
+    from ..profiles import detect_profile
+    from .german import XR_IDS
+
+    ran = getattr(doc, "profile", None) or detect_profile(doc)[0]
+    if ran not in ("xrechnung", "xrechnung-extension") or doc.root is None:
+        return
+    matched, written, reason, element = kosit_scenario(doc)
+    if not matched:
+        no_extension = reason == NO_EXTENSION_SCENARIO  # (then the plain XRechnung's identifier, or the extension in CII)
+        expected = XR_IDS[1] if ran == "xrechnung-extension" and not no_extension else XR_IDS[0]
+        if no_extension:
+            expected += ", or the extension's identifier in a CII document"
+        yield (element, None, {"identifier": repr(written), "reason": reason, "expected": expected})
