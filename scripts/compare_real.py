@@ -123,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
         if family is None or (not family.startswith("facturx-") and (family, kind) not in stacks):
             counts[f"{profile} {kind}: no official stack given"] += 1
             continue
-        if family == "xrechnung" and not kosit_scenario(doc)[0]:  # KoSIT's validator rejects it unchecked: no
+        if family == "xrechnung" and kosit_scenario(doc)[0] is None:  # KoSIT's validator rejects it unchecked: no
             # scenario takes its identifier (EINV-S-003 says so; its XSLTs are not run on it)
             counts[f"{profile} {kind}: no KoSIT scenario (rejected unchecked)"] += 1
             if "EINV-S-003" not in {f.rule for f in validate(data, profile=profile, schema=False).findings}:
@@ -151,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
         levels = {}
         if family == "xrechnung":
             kind_of = "extension-" if profile == "xrechnung-extension" else \
-                "cvd-" if (doc.invoice.customization_id or "").strip() == XR_CVD_ID else ""
+                "cvd-" if kosit_scenario(doc)[0] == XR_CVD_ID else ""
             levels = scenario_levels.get(f"xrechnung-{kind_of}{kind.lower()}", {})
         theirs = {rid for rid, flag in found if levels.get(rid, flag) in ("error", "fatal")}
         counts[f"{profile} {kind}"] += 1

@@ -75,10 +75,18 @@ _SCENARIO_NAMES = {"xrechnung": 0, "extension": 1, "cvd": 2}  # (german.XR_IDS, 
 NO_EXTENSION_SCENARIO = "there is none for an XRechnung extension written as a UBL credit note"
 
 
-def kosit_scenario(doc) -> tuple[bool, str, str, Any]:
-    """Whether KoSIT's validator in force finds an XRechnung scenario for the document (its ``scenarios``: the
-    identifiers each kind of document is matched by, and how), with the identifier as written, when none matches
-    why, in a few words, and the identifier's element (None: there is none)."""
+def kosit_scenario(doc) -> tuple[str | None, str, str, Any]:
+    """The identifier by which KoSIT's validator in force finds an XRechnung scenario for the document (its
+    ``scenarios``: the identifiers each kind of document is matched by, and how), None when none; the identifier
+    as written; when none matches, why, in a few words; and the identifier's element (None: there is none).
+    Worked out once per document."""
+    cache = doc.__dict__.setdefault("_xrechnung", {})
+    if "scenario" not in cache:
+        cache["scenario"] = _kosit_scenario(doc)
+    return cache["scenario"]
+
+
+def _kosit_scenario(doc) -> tuple[str | None, str, str, Any]:
     from .german import XR_IDS
     from .values import string_value
     from ..syntax.namespaces import CBC, RAM, RSM, UBL_CREDIT_NOTE
@@ -100,8 +108,9 @@ def kosit_scenario(doc) -> tuple[bool, str, str, Any]:
     else:
         texts = values
     written, element = (values[0], elements[0]) if values else ("", None)
-    if any(t in accepted for t in texts):
-        return True, written, "", element
+    matched = next((t for t in texts if t in accepted), None)
+    if matched is not None:
+        return matched, written, "", element
     if any(v in accepted for v in values):
         reason = "a comment or processing instruction splits it, and the scenario compares its text pieces"
     elif any(v.strip() in accepted for v in values):
@@ -110,7 +119,7 @@ def kosit_scenario(doc) -> tuple[bool, str, str, Any]:
         reason = NO_EXTENSION_SCENARIO
     else:
         reason = "it is none of the identifiers the scenarios compare it with"
-    return False, written, reason, element
+    return None, written, reason, element
 
 
 @RULES.rule("EINV-S-003")
@@ -123,7 +132,7 @@ def no_kosit_scenario(doc):
     if ran not in ("xrechnung", "xrechnung-extension") or doc.root is None:
         return
     matched, written, reason, element = kosit_scenario(doc)
-    if not matched:
+    if matched is None:
         no_extension = reason == NO_EXTENSION_SCENARIO  # (then the plain XRechnung's identifier, or the extension in CII)
         expected = XR_IDS[1] if ran == "xrechnung-extension" and not no_extension else XR_IDS[0]
         if no_extension:

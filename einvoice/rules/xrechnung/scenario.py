@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from . import RULES
 from .. import releases
-from ..german import XR_CVD_ID, sv
+from ..german import XR_CVD_ID
 
 MOVED = {
     "en16931": ("BR-CL-10", "BR-CL-11", "BR-CL-13", "BR-CL-21", "BR-CL-23", "BR-CL-24", "BR-CL-25", "BR-CL-26", "BR-CO-16"),
@@ -43,17 +43,11 @@ EN16931, UBL_SYNTAX, CII_SYNTAX = (_base(n).without(MOVED[n]) for n in ("en16931
 
 
 def _is_cvd(doc) -> bool:
-    root = doc.root
-    if root is None:
-        return False
-    cache = doc.__dict__.setdefault("_xrechnung", {})
-    cvd = cache.get("cvd")
-    if cvd is None:
-        ids = root.xpath("*[local-name() = 'CustomizationID']/text() | "
-                         "*[local-name() = 'ExchangedDocumentContext']/*[local-name() = 'GuidelineSpecifiedDocumentContextParameter']"
-                         "/*[local-name() = 'ID']/text()")
-        cvd = cache["cvd"] = any(sv(t) == XR_CVD_ID for t in ids)
-    return cvd
+    """The CVD scenario is the one KoSIT's validator takes the document by (its identifier read as that scenario
+    reads it: a UBL invoice's string value, a credit note's or CII document's text pieces)."""
+    from ..scope import kosit_scenario
+
+    return doc.root is not None and kosit_scenario(doc)[0] == XR_CVD_ID
 
 
 def _at_xrechnung_level(rule):
