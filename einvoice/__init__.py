@@ -135,6 +135,7 @@ _LAZY = {
     "extract": ("einvoice.api", "extract"),
     "build_pdf": ("einvoice.api", "build_pdf"),
     "attach": ("einvoice.api", "attach"),
+    "warm_up": ("einvoice.api", "warm_up"),
     "max_size": ("einvoice.xmlsafe", "max_size"),
     **{name: ("einvoice.model.invoice", name) for name in (
         "Invoice", "InvoiceLine", "Item", "ItemAttribute", "Classification", "Price", "Party", "Address", "Contact",
@@ -156,7 +157,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .build import build, build_file, load_input
     from .syntax.convert import ConversionRefused
     from .errors import BuildRefused, CannotWrite, EinvoiceError, InvalidModelInput, SourceInvalid, UnreadableInput
-    from .api import attach, build_pdf, convert, extract, render
+    from .api import attach, build_pdf, convert, extract, render, warm_up
     from .model.invoice import (Address, AllowanceCharge, Amount, Contact, CreditTransfer, DocumentTotals, Identifier,
                                 Invoice, InvoiceLine, Item, Party, PaymentMeans, Price, TaxCategory)
     from .rules.engine import Finding, Report, Severity

@@ -219,3 +219,52 @@ def attach(pdf: Source, xml: Source) -> bytes:
     xml_bytes, xml_path = read_bytes(xml)
     out, _report, _notes = run(pdf_bytes, xml_bytes, pdf_path, xml_path)
     return out
+
+
+_WARM_UBL = ('<{root} xmlns="urn:oasis:names:specification:ubl:schema:xsd:{root}-2" '
+             'xmlns:cbc="urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2" '
+             'xmlns:cac="urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2">'
+             "<cbc:CustomizationID>{cid}</cbc:CustomizationID><cac:AccountingSupplierParty><cac:Party><cac:PostalAddress>"
+             "<cac:Country><cbc:IdentificationCode>{country}</cbc:IdentificationCode></cac:Country></cac:PostalAddress>"
+             "</cac:Party></cac:AccountingSupplierParty></{root}>")
+_WARM_CII = ('<rsm:CrossIndustryInvoice xmlns:rsm="urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100" '
+             'xmlns:ram="urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100">'
+             "<rsm:ExchangedDocumentContext><ram:GuidelineSpecifiedDocumentContextParameter><ram:ID>{cid}</ram:ID>"
+             "</ram:GuidelineSpecifiedDocumentContextParameter></rsm:ExchangedDocumentContext>"
+             "</rsm:CrossIndustryInvoice>")
+
+
+def warm_up(profiles: Any = None) -> list[str]:
+    """Load now what the first validations of these profiles (default: every profile) would load: the rule layers'
+    modules, their tables and execution plans, the XML Schemas, for UBL invoices and credit notes and CII, with
+    the house policy and without, with the profile named and detected (``profile="auto"``). A service calls it once
+    at start-up: its first requests then take no longer than the rest, and a time limit or a cancellation that
+    interrupts one of them does not land in the middle of an import. Returns the profiles warmed (a profile of
+    CII only, Factur-X's, is warmed for CII alone). ``ValueError`` for an unknown profile name."""
+    from .profiles import GUIDELINES, PROFILES
+    from .validate import validate
+
+    if profiles is None:
+        names = list(PROFILES)
+    elif isinstance(profiles, (str, bytes)) or not hasattr(profiles, "__iter__"):
+        raise TypeError(f"profiles must be a list of profile names, not {type(profiles).__name__}")
+    else:
+        names = list(profiles)
+        unknown = [n for n in names if n not in PROFILES]
+        if unknown:
+            raise ValueError(f"unknown profile {unknown[0]!r}; expected one of: {', '.join(PROFILES)}")
+    identifiers = {}
+    for prefix, name in GUIDELINES:  # (the first identifier of each profile; EHF's is Peppol's, seller in Norway)
+        identifiers.setdefault(name, prefix)
+    identifiers.setdefault("ehf", identifiers["peppol"])
+    for name in names:
+        cid = identifiers.get(name, identifiers["en16931"])
+        documents = [_WARM_CII.format(cid=cid)]
+        if not name.startswith("facturx-"):
+            documents += [_WARM_UBL.format(root=root, cid=cid, country="NO" if name == "ehf" else "DE")
+                          for root in ("Invoice", "CreditNote")]
+        for data in documents:
+            for profile in (name, "auto"):
+                for policy in (False, True):
+                    validate(data.encode("utf-8"), profile=profile, policy=policy)
+    return names

@@ -370,3 +370,36 @@ def test_the_size_limit_of_a_read_can_be_raised_or_lowered_from_python(tmp_path)
             einvoice.validate(data, max_size=wrong)
         with pytest.raises(TypeError, match="positive int"):
             einvoice.max_size(wrong)
+
+
+def test_warm_up_loads_what_first_validations_would(tmp_path):
+    """A service warms up once at start: the first validations of each profile then import nothing and compile no
+    table or schema (their first requests take no longer than the rest, and a time limit or a cancellation no longer
+    lands in an import). Checked in a fresh process: after warm_up, validating documents of each kind imports no
+    module of einvoice."""
+    import subprocess
+    import sys
+
+    script = r'''
+import sys
+import einvoice
+warmed = einvoice.warm_up()
+assert "ehf" in warmed and "facturx-en16931" in warmed and "xrechnung" in warmed, warmed
+before = {m for m in sys.modules if m.startswith("einvoice")}
+for path in sys.argv[1:]:
+    einvoice.validate(path)
+    einvoice.validate(path, profile="auto", policy=True)
+after = {m for m in sys.modules if m.startswith("einvoice")}
+print(sorted(after - before))
+'''
+    samples = [str(ROOT / "samples" / n) for n in ("ehf-invoice.xml", "ehf-credit-note.xml", "facturx-en16931.xml")]
+    out = subprocess.run([sys.executable, "-c", script, *samples], capture_output=True, text=True, cwd=ROOT,
+                         timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]", out.stdout
+    import einvoice
+
+    with pytest.raises(ValueError, match="profile"):
+        einvoice.warm_up(["no-such-profile"])
+    with pytest.raises(TypeError):
+        einvoice.warm_up("ehf")
