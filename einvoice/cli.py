@@ -798,15 +798,20 @@ def _notes(notes: list[str], heading: str, all_notes: bool) -> None:
 
 
 def _money(amount, currency: str | None = None) -> str:
+    """An amount with two decimals, or as many as it states beyond them (an invalid 989.705 is not shown 989.70)."""
     if amount is None or amount.value is None:
         return "-"
-    return f"{amount.value:,.2f} {amount.currency_id or currency or ''}".strip().replace(",", " ")
+    exponent = amount.value.as_tuple().exponent
+    places = min(max(2, -exponent), 40) if isinstance(exponent, int) else 2
+    return f"{amount.value:,.{places}f} {amount.currency_id or currency or ''}".strip().replace(",", " ")
 
 
 def _party(p) -> str:
+    from .model.invoice import party_name
+
     if p is None:
         return "-"
-    bits = [p.name or p.trading_name or "(no name)"]
+    bits = [party_name(p) or "(no name)"]
     if p.legal_registration_id and p.legal_registration_id.value:
         bits.append(f"reg. {p.legal_registration_id.value}")
     if p.vat_id:
@@ -883,11 +888,13 @@ def _show_json(path: str, doc) -> dict:
     def text(value):  # white space as a reader sees it (a name over two lines of the XML is one name)
         return " ".join(value.split()) or None if isinstance(value, str) else value
 
+    from .model.invoice import party_name
+
     def party(p):
         if p is None:
             return None
         a = p.address
-        return {"name": text(p.name or p.trading_name),
+        return {"name": text(party_name(p)),
                 "registration": text(p.legal_registration_id.value) if p.legal_registration_id else None,
                 "vat_id": text(p.vat_id), "city": text(a.city) if a else None, "country": text(a.country_code) if a else None}
 

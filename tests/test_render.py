@@ -1104,3 +1104,47 @@ def test_pdfs_share_one_font_configuration_per_thread(monkeypatch):
     configs = [c for _t, c in seen]
     assert all(c is not None for c in configs) and len(configs) == 3
     assert configs[0] is configs[1] and configs[2] is not configs[0]
+
+
+SHOWN = Path(__file__).parent / "data" / "show"
+
+
+def test_the_page_gives_a_payment_reference_stated_without_payment_means():
+    """A CII invoice stating its payment reference (a KID) but no payment means: show printed the reference, the page
+    left it out, so the reader had nothing to pay with. The page shows it, labelled as show's reading labels it."""
+    data = (SHOWN / "cii-kid-without-means.xml").read_bytes()
+    doc = load(data)
+    assert not doc.invoice.payment_means
+    html = unescape(render_html(doc.invoice, "nb"))
+    assert "KID" in html and re.search(r"2024\s?0001\s?238|20240001238", html), "the KID is not on the page"
+    out = run("show", SHOWN / "cii-kid-without-means.xml").output
+    assert "20240001238" in out
+
+
+def test_show_names_a_party_whose_name_is_white_space_by_its_trading_name():
+    """A seller named by white space alone (U+2009) with a trading name: show printed a blank name (JSON null) where
+    the page shows the trading name; both show the trading name now."""
+    import json
+
+    src = SHOWN / "ubl-seller-name-of-white-space.xml"
+    page = build_view(load(src.read_bytes()).invoice, "en")["seller"]["name"]
+    assert page == "Seller GR 719 AS"
+    data = json.loads(run("show", src, "--format", "json").output)
+    assert data["seller"]["name"] == page
+    assert re.search(r"^Seller:\s+Seller GR 719 AS", run("show", src).output, re.M)
+
+
+def test_show_takes_the_vat_total_in_the_invoice_currency_of_two():
+    """Of a CII document's two VAT totals, one without a currency and one in the invoice currency, show reported the
+    first; the one in the invoice currency is BT-110 (as BR-CO-14 reads it)."""
+    doc = load((SHOWN / "cii-two-vat-totals.xml").read_bytes())
+    assert doc.invoice.vat_total.tax_amount.value == Decimal("16.61")
+    assert re.search(r"^VAT:\s+16\.61 EUR", run("show", SHOWN / "cii-two-vat-totals.xml").output, re.M)
+
+
+def test_show_gives_an_amount_with_all_its_stated_decimals():
+    """show's text rounded amounts to two decimals (989.705 printed 989.70), where its JSON and the page give the
+    value stated: an invalid amount is shown as it is written."""
+    out = run("show", SHOWN / "ubl-amounts-of-three-decimals.xml").output
+    assert re.search(r"^Amount due:\s+989\.705 NOK", out, re.M), out
+    assert "989.70 " not in out

@@ -413,12 +413,15 @@ class Invoice(ModelBase):
     # --- business-term views -------------------------------------------------
     @property
     def vat_total(self) -> TaxTotal | None:
-        """BT-110: the stated VAT total in the invoice currency (without an invoice currency stated: the first one
-        not in the VAT accounting currency)."""
+        """BT-110: the stated VAT total in the invoice currency, else one stated without a currency (without an
+        invoice currency stated: the first one not in the VAT accounting currency)."""
         own = (self.currency_code or "").strip()  # (a code written with white space around it is that code)
-        for t in self.tax_totals:
-            cur = t.tax_amount.currency_id if t.tax_amount else None
-            if cur is None or cur.strip() == own:
+        currencies = [t.tax_amount.currency_id if t.tax_amount else None for t in self.tax_totals]
+        for t, cur in zip(self.tax_totals, currencies):  # one stated in the invoice currency (as BR-CO-14 reads it)
+            if cur is not None and cur.strip() == own:
+                return t
+        for t, cur in zip(self.tax_totals, currencies):  # else one stated without a currency
+            if cur is None:
                 return t
         if not own:
             acc = (self.tax_currency_code or "").strip()
@@ -497,6 +500,14 @@ def no_payment_asked(inv: Invoice) -> str | None:
     if inv.is_credit:
         return None if due is not None and due < 0 else "credit"
     return "owed" if due is not None and due < 0 else "paid" if due == 0 else None
+
+
+def party_name(party: Party | None) -> str | None:
+    """The name a reader knows a party by: its name (BT-27, BT-44), else its trading name (BT-28, BT-45); a name of
+    white space alone is none."""
+    if party is None:
+        return None
+    return party.name if party.name and party.name.strip() else party.trading_name
 
 
 def credit_owed(inv: Invoice) -> bool:

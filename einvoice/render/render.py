@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from ..errors import UnreadableInput
-from ..model.invoice import Amount, Invoice, Party, credit_owed, no_payment_asked  # noqa: F401 - (also read from here)
+from ..model.invoice import Amount, Invoice, Party, credit_owed, no_payment_asked, party_name  # noqa: F401 - (also read from here)
 from . import i18n
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -262,7 +262,7 @@ def _party_view(p: Party | None, lang: str, role: str) -> dict | None:
             contact.append((L("phone"), _s(c.telephone)))
         if _s(c.email):
             contact.append((L("email"), _s(c.email)))
-    name = _s(p.name) or _s(p.trading_name)
+    name = _s(party_name(p))
     trading = _s(p.trading_name) if _s(p.name) and _s(p.trading_name) and _s(p.trading_name) != _s(p.name) else ""
     return {"name": name, "trading_name": trading, "address": address, "facts": facts, "contact": contact,
             "additional": _s(p.additional_legal_info)}
@@ -412,11 +412,17 @@ def build_view(invoice: Invoice, lang: str | None = None, findings: Iterable[Any
             payments.append(rows)
         elif debit:  # (but a stated mandate is kept: the account a refund may go back to)
             payments.append(([(L("pay_means"), name)] if name else []) + debit)
-    # a CII document's mandate and creditor identifier that none of its means is a direct debit for (or stated
-    # without any means): the document's, a block of their own, under no means of payment
+    # a CII document's payment reference stated without any means, its mandate and creditor identifier that none
+    # of its means is a direct debit for (or stated without any means): the document's, a block of their own
     extra = inv.payment_without_means
-    if extra is not None and (rows := _direct_debit_rows(extra.direct_debit, L)):
-        payments.append(rows)
+    if extra is not None:
+        rows = []
+        if ask and not inv.payment_means and _s(extra.remittance_information):  # (with means, theirs: above)
+            kind = reference_kind(extra.remittance_information, payee_country)
+            rows.append((L(kind), fmt_reference(extra.remittance_information, kind)))
+        rows += _direct_debit_rows(extra.direct_debit, L)
+        if rows:
+            payments.append(rows)
 
     # lines
     lines = []
