@@ -911,6 +911,16 @@ def mandatory(inv: Invoice, target: Target) -> list[Finding]:
             out.append(_finding("EINV-B-011", field=f"payment_means[{i}].credit_transfers[0].account_id", code=code))
         if _blank(m.remittance_information):
             out.append(_finding("EINV-B-012", field=f"payment_means[{i}].remittance_information", code=code))
+    # a name given that says nothing (white space, marks no one sees): the official rules' normalize-space keeps a
+    # no-break space, and some profiles ask only that the element be there; a name not given is their rules' (BR-06 ...)
+    named = [("seller.name", "BT-27 seller name", inv.seller), ("buyer.name", "BT-44 buyer name", inv.buyer),
+             ("payee.name", "BT-59 payee name", inv.payee)]
+    if target.profile not in LINELESS:  # (MINIMUM and BASIC WL write no lines)
+        named += [(f"lines[{n}].item.name", "BT-153 item name", line.item) for n, line in enumerate(inv.lines)]
+    for field, term, holder in named:
+        name = getattr(holder, "name", None) if holder is not None else None
+        if name is not None and _blank(name):
+            out.append(_finding("EINV-B-047", field=field, term=term, value=name))
     contact = inv.seller.contact if inv.seller else None
     if contact is None or _blank(contact.name):
         out.append(_finding("EINV-B-013"))

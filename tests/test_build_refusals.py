@@ -460,13 +460,13 @@ def test_an_unknown_invoice_currency_is_one_finding_on_its_field():
 
 
 @pytest.mark.parametrize("change, expected", [
-    (lambda d: d["seller"].__setitem__("name", ""), {"BR-06": "seller.name"}),
+    (lambda d: d["seller"].pop("name"), {"BR-06": "seller.name"}),  # (a blank one given is EINV-B-047's)
     (lambda d: d.pop("buyer"), {"BR-07": "buyer", "BR-10": "buyer"}),
     (lambda d: d.__setitem__("allowances_charges", [{"charge_indicator": "false", "amount": "10", "reason": "Discount"}]),
      {"BR-47": "allowances_charges[0].tax_category", "BR-48": "allowances_charges[0].tax_category"}),
 ])
 def test_findings_on_a_partys_term_or_an_uncategorised_breakdown_name_the_input(change, expected):
-    """BR-06 (a blank seller name), BR-07 and BR-10 (no buyer), BR-47 and BR-48 (a breakdown computed from an
+    """BR-06 (no seller name), BR-07 and BR-10 (no buyer), BR-47 and BR-48 (a breakdown computed from an
     allowance without a VAT category) named no input field: a term of a class the parties share is the term of the
     party the field is in, and a breakdown without a category comes from the line or allowance without one."""
     data = load_input(Path(__file__).parent.parent / "samples" / "ehf-invoice.yaml")
@@ -1704,3 +1704,28 @@ def test_an_object_given_empty_is_named_by_its_empty_element(sample, path, field
     del obj[path[-1]]
     named = _named_by(data, "ehf", policy=True)
     assert ("PEPPOL-EN16931-R008", field) in named, named
+
+
+@pytest.mark.parametrize("fmt,sample", [("ehf", "ehf-invoice.yaml"), ("facturx-en16931", "facturx-en16931.yaml"),
+                                        ("facturx-extended", "facturx-en16931.yaml"), ("xrechnung-cii", "xrechnung.yaml")])
+@pytest.mark.parametrize("where,blank", [("seller.name", "\u00a0"), ("buyer.name", "\t "), ("lines.0.item.name", "\u200b"),
+                                         ("payee.name", "")])
+def test_a_name_that_says_nothing_is_refused(fmt, sample, where, blank):
+    """A seller, buyer, item or payee name of white space or marks no one sees (a no-break space, a zero-width space)
+    was issued: the official rules' normalize-space keeps a no-break space, and MINIMUM, BASIC WL and EXTENDED only
+    ask that the element be there. The buyer got an invoice without a readable seller name, where a blank invoice
+    number or account was refused. Refused now (EINV-B-047), naming the field."""
+    data = load_input(SAMPLES / sample)
+    if where == "payee.name":
+        data["payee"] = {"name": blank}
+    else:
+        node = data
+        *up, last = where.split(".")
+        for step in up:
+            node = node[int(step)] if step.isdigit() else node[step]
+        node[last] = blank
+    with pytest.raises(BuildRefused) as info:
+        build_report(data, fmt)
+    named = [f for f in info.value.findings if f.rule == "EINV-B-047"]
+    field = where.replace(".0.", "[0].")
+    assert named and named[0].message.startswith(f"{field}:"), info.value.findings
