@@ -1729,3 +1729,25 @@ def test_a_name_that_says_nothing_is_refused(fmt, sample, where, blank):
     named = [f for f in info.value.findings if f.rule == "EINV-B-047"]
     field = where.replace(".0.", "[0].")
     assert named and named[0].message.startswith(f"{field}:"), info.value.findings
+
+
+def test_a_refusal_of_the_input_gives_the_written_documents_other_faults_too():
+    """An input refused for its own fault (no due date nor terms) stopped before anything was written, so its
+    wrong KID, wrong account number and unknown unit code were said only once the due date was mended: one round
+    a stage. The document is judged in memory all the same, and its findings on other fields go with the
+    refusal, in the input's terms; none restates the first (BR-CO-25 of a missing due date is EINV-B-003 again)."""
+    data = load_input(ROOT / "tests" / "data" / "build" / "no-due-date-wrong-kid-account-and-unit.yaml")
+    with pytest.raises(BuildRefused) as info:
+        build_report(data, "ehf")
+    said = [(f.rule, f.message.rsplit("(input: ", 1)[-1].rstrip(")")) for f in info.value.findings]
+    assert said[0][0] == "EINV-B-003"
+    assert said[1:] == [("BR-CL-23", "lines[0].unit_code"), ("EINV-P-008", "payment_means[0].remittance_information"),
+                        ("EINV-P-010", "payment_means[0].credit_transfers[0].account_id")], said
+    assert all(f.line is None for f in info.value.findings)
+    # the same fault is not said twice: XRechnung CII without a due date is EINV-B-003 alone, not BR-CO-25 besides
+    xr = load_input(SAMPLES / "xrechnung.yaml")
+    xr.pop("due_date", None)
+    xr.pop("payment_terms", None)
+    with pytest.raises(BuildRefused) as info:
+        build_report(xr, "xrechnung-cii")
+    assert [f.rule for f in info.value.findings] == ["EINV-B-003"], info.value.findings
