@@ -151,6 +151,7 @@ def test_several_payment_references_are_refused_in_cii_and_kept_in_ubl(fx):
     findings = _first_finding(fx)
     assert [f.rule for f in findings] == ["EINV-B-028"]
     assert "FA-2024-0571" in findings[0].message and "FA-2024-0572" in findings[0].message
+    assert findings[0].message.startswith("payment_means[].remittance_information: ")  # (the input's field, first)
     same = dict(second, remittance_information="FA-2024-0571")
     fx["payment_means"][1] = same
     assert b"FA-2024-0571" in einvoice.build(fx, "facturx-en16931")
