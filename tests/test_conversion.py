@@ -1876,3 +1876,22 @@ def test_ubls_placeholder_order_reference_is_listed_when_cii_leaves_it_out():
     dropped = []
     api.convert(data, "cii", dropped=dropped, profile="extended")
     assert [d for d in dropped if d.endswith("cac:OrderReference/cbc:ID: 'NA'")], dropped
+
+
+@pytest.mark.parametrize("name,element", [("cii-street-of-a-no-break-space.xml", "cbc:StreetName"),
+                                          ("cii-payment-reference-of-a-no-break-space.xml", "cbc:PaymentID")])
+def test_a_value_of_a_no_break_space_is_carried_to_peppol(name, element):
+    """A value of a no-break space alone (the official rules' normalize-space keeps it: content) was dropped by a
+    conversion to Peppol / EHF UBL, unlisted: a street, a payment reference gone without a word (an item name or
+    an invoice number gone, the result refused). It is carried, as the conversion without a profile carries it."""
+    from pathlib import Path
+
+    from einvoice import convert
+
+    data = (Path(__file__).parent / "data" / "convert" / name).read_bytes()
+    for profile in (None, "peppol"):
+        dropped: list = []
+        out = convert(data, "ubl", profile=profile, dropped=dropped)
+        found = etree.fromstring(out).xpath(f"//{element}", namespaces={
+            "cbc": "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"})
+        assert "\u00a0" in [el.text for el in found], (profile, [el.text for el in found])

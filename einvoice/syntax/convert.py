@@ -25,6 +25,7 @@ import re
 
 from ..errors import EinvoiceError
 from ..model.invoice import Invoice, RegistrationScheme, TaxCategory
+from ..rules.values import trim
 from .namespaces import CBC, CII_NS, UBL_NS
 
 UBL_PROFILES = ("peppol", "ehf")
@@ -41,7 +42,8 @@ class ConversionRefused(EinvoiceError):
 
 
 def _blank(value) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
+    """No value: absent, or XML white space alone (a no-break space is content, as normalize-space reads it)."""
+    return value is None or (isinstance(value, str) and not trim(value))
 
 
 def peppol_missing(inv: Invoice) -> list[str]:
@@ -82,7 +84,7 @@ def _drop_blanks(obj, attributes: frozenset[str] | None = None) -> bool:
     kind = type(obj).__name__
     for name in type(obj).model_fields:
         value = getattr(obj, name)
-        if isinstance(value, str) and not value.strip():
+        if isinstance(value, str) and not trim(value):  # (XML white space: a no-break space is a value)
             if f"{kind}.{name}" in attributes:
                 continue  # (kept, though it alone is no value: an object without others goes)
             setattr(obj, name, None)
@@ -452,8 +454,8 @@ def _values(root) -> dict[str, list[str]]:
         prefix = _PREFIXES.get(q.namespace) or el.prefix  # (the syntax's own prefixes: a document may use others)
         name = f"{prefix}:{q.localname}" if prefix else q.localname
         path = paths[el] = f"{paths.get(el.getparent(), '')}/{name}"
-        if len(el) == 0 and el.text and el.text.strip() and q.localname != "UBLVersionID":  # (base64: however wrapped)
-            value = "".join(el.text.split()) if name.endswith("BinaryObject") else el.text.strip()
+        if len(el) == 0 and el.text and trim(el.text) and q.localname != "UBLVersionID":  # (base64: however wrapped)
+            value = "".join(el.text.split()) if name.endswith("BinaryObject") else trim(el.text)
             if q.localname in _BOOLEANS:  # xs:boolean's other spellings: '0' is false, '1' true
                 value = {"0": "false", "1": "true"}.get(value, value)
             elif q.localname.endswith("Date") and q.namespace == CBC:  # a UBL date: its day, the time zone aside
@@ -461,8 +463,8 @@ def _values(root) -> dict[str, list[str]]:
             out.setdefault(path, []).append(value)
         for attr, value in el.attrib.items():
             qa = etree.QName(attr)
-            if value.strip() and qa.namespace != "http://www.w3.org/2001/XMLSchema-instance":
-                out.setdefault(f"{path}/@{qa.localname}", []).append(value.strip())
+            if trim(value) and qa.namespace != "http://www.w3.org/2001/XMLSchema-instance":
+                out.setdefault(f"{path}/@{qa.localname}", []).append(trim(value))
     return out
 
 
