@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
+from typing import Any
 
 from .basics import first_child
 from .rules.engine import Rule, RuleList, RuleSet
@@ -258,6 +259,60 @@ def _detect(doc) -> tuple[str, str]:
             return name, f"guideline identifier {cid!r} is ZUGFeRD 2.0 ({PROFILES[name].description})"
         return name, f"specification identifier {cid!r}"
     return "en16931", ("no specification identifier" if not cid else f"unknown specification identifier {cid!r}") + "; applying EN 16931"
+
+
+# --- the scenario of KoSIT's validator that takes an XRechnung (EINV-S-003) -----------------------------
+
+_SCENARIO_NAMES = {"xrechnung": 0, "extension": 1, "cvd": 2}  # (german.XR_IDS, in this order)
+NO_EXTENSION_SCENARIO = "there is none for an XRechnung extension written as a UBL credit note"
+
+
+def kosit_scenario(doc) -> tuple[str | None, str, str, Any]:
+    """The identifier by which KoSIT's validator in force finds an XRechnung scenario for the document (its
+    ``scenarios``: the identifiers each kind of document is matched by, and how), None when none; the identifier
+    as written; when none matches, why, in a few words; and the identifier's element (None: there is none).
+    Worked out once per document."""
+    cache = doc.__dict__.setdefault("_xrechnung", {})
+    if "scenario" not in cache:
+        cache["scenario"] = _kosit_scenario(doc)
+    return cache["scenario"]
+
+
+def _kosit_scenario(doc) -> tuple[str | None, str, str, Any]:
+    from .rules import releases
+    from .rules.german import XR_IDS
+    from .rules.values import string_value
+    from .syntax.namespaces import CBC, RAM, RSM, UBL_CREDIT_NOTE
+
+    root = doc.root
+    if getattr(doc.syntax, "value", doc.syntax) == "cii":
+        kind = "cii"
+        elements = [i for c in root.iterchildren(f"{{{RSM}}}ExchangedDocumentContext")
+                    for g in c.iterchildren(f"{{{RAM}}}GuidelineSpecifiedDocumentContextParameter")
+                    for i in g.iterchildren(f"{{{RAM}}}ID")]
+    else:
+        kind = "ubl-creditnote" if root.tag == f"{{{UBL_CREDIT_NOTE}}}CreditNote" else "ubl-invoice"
+        elements = list(root.iterchildren(f"{{{CBC}}}CustomizationID"))
+    scenario = releases.of(doc, "xrechnung")._merged("scenarios").get(kind) or {}
+    accepted = [XR_IDS[_SCENARIO_NAMES[name]] for name in scenario.get("ids", ())]
+    values = [string_value(el) for el in elements]
+    if scenario.get("compare") == "text":  # (each text node on its own: the element's text, and after each child)
+        texts = [t for el in elements for t in [el.text, *(c.tail for c in el)] if t is not None]
+    else:
+        texts = values
+    written, element = (values[0], elements[0]) if values else ("", None)
+    matched = next((t for t in texts if t in accepted), None)
+    if matched is not None:
+        return matched, written, "", element
+    if any(v in accepted for v in values):
+        reason = "a comment or processing instruction splits it, and the scenario compares its text pieces"
+    elif any(v.strip() in accepted for v in values):
+        reason = "spaces around it, and the scenarios compare it exactly"
+    elif any(v.strip() == XR_IDS[1] for v in values) and XR_IDS[1] not in accepted:
+        reason = NO_EXTENSION_SCENARIO
+    else:
+        reason = "it is none of the identifiers the scenarios compare it with"
+    return None, written, reason, element
 
 
 def layer(name: str, profile: str | None = None) -> RuleSet:

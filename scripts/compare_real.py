@@ -68,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     from einvoice.profiles import detect_profile
     from einvoice.rules.german import XR_CVD_ID
     from einvoice.rules.releases import defaults, release
-    from einvoice.rules.scope import kosit_scenario
+    from einvoice.profiles import kosit_scenario
     from einvoice.validate import validate
 
     scenario_levels = release("xrechnung", defaults()["xrechnung"]).chain[-1]["scenario_levels"]

@@ -1737,7 +1737,7 @@ def test_a_refusal_of_the_input_gives_the_written_documents_other_faults_too():
     wrong KID, wrong account number and unknown unit code were said only once the due date was mended: one round
     a stage. The document is judged in memory all the same, and its findings on other fields go with the
     refusal, in the input's terms; none restates the first (BR-CO-25 of a missing due date is EINV-B-003 again)."""
-    data = load_input(ROOT / "tests" / "data" / "build" / "no-due-date-wrong-kid-account-and-unit.yaml")
+    data = load_input(ROOT / "tests" / "data" / "inputs" / "no-due-date-wrong-kid-account-and-unit.yaml")
     with pytest.raises(BuildRefused) as info:
         build_report(data, "ehf")
     said = [(f.rule, f.message.rsplit("(input: ", 1)[-1].rstrip(")")) for f in info.value.findings]

@@ -16,9 +16,6 @@ profile knows (Peppol BIS 2, ZUGFeRD 1.0, a Factur-X level that does not exist, 
 
 from __future__ import annotations
 
-from typing import Any
-
-from . import releases
 from .engine import SCHEMAS, RuleSet, load_yaml
 
 RULES = RuleSet("scope")
@@ -71,61 +68,10 @@ def rule_set_not_implemented(doc):
         yield (None, None, {"ruleset": name, "identifier": cid})
 
 
-_SCENARIO_NAMES = {"xrechnung": 0, "extension": 1, "cvd": 2}  # (german.XR_IDS, in this order)
-NO_EXTENSION_SCENARIO = "there is none for an XRechnung extension written as a UBL credit note"
-
-
-def kosit_scenario(doc) -> tuple[str | None, str, str, Any]:
-    """The identifier by which KoSIT's validator in force finds an XRechnung scenario for the document (its
-    ``scenarios``: the identifiers each kind of document is matched by, and how), None when none; the identifier
-    as written; when none matches, why, in a few words; and the identifier's element (None: there is none).
-    Worked out once per document."""
-    cache = doc.__dict__.setdefault("_xrechnung", {})
-    if "scenario" not in cache:
-        cache["scenario"] = _kosit_scenario(doc)
-    return cache["scenario"]
-
-
-def _kosit_scenario(doc) -> tuple[str | None, str, str, Any]:
-    from .german import XR_IDS
-    from .values import string_value
-    from ..syntax.namespaces import CBC, RAM, RSM, UBL_CREDIT_NOTE
-
-    root = doc.root
-    if getattr(doc.syntax, "value", doc.syntax) == "cii":
-        kind = "cii"
-        elements = [i for c in root.iterchildren(f"{{{RSM}}}ExchangedDocumentContext")
-                    for g in c.iterchildren(f"{{{RAM}}}GuidelineSpecifiedDocumentContextParameter")
-                    for i in g.iterchildren(f"{{{RAM}}}ID")]
-    else:
-        kind = "ubl-creditnote" if root.tag == f"{{{UBL_CREDIT_NOTE}}}CreditNote" else "ubl-invoice"
-        elements = list(root.iterchildren(f"{{{CBC}}}CustomizationID"))
-    scenario = releases.of(doc, "xrechnung")._merged("scenarios").get(kind) or {}
-    accepted = [XR_IDS[_SCENARIO_NAMES[name]] for name in scenario.get("ids", ())]
-    values = [string_value(el) for el in elements]
-    if scenario.get("compare") == "text":  # (each text node on its own: the element's text, and after each child)
-        texts = [t for el in elements for t in [el.text, *(c.tail for c in el)] if t is not None]
-    else:
-        texts = values
-    written, element = (values[0], elements[0]) if values else ("", None)
-    matched = next((t for t in texts if t in accepted), None)
-    if matched is not None:
-        return matched, written, "", element
-    if any(v in accepted for v in values):
-        reason = "a comment or processing instruction splits it, and the scenario compares its text pieces"
-    elif any(v.strip() in accepted for v in values):
-        reason = "spaces around it, and the scenarios compare it exactly"
-    elif any(v.strip() == XR_IDS[1] for v in values) and XR_IDS[1] not in accepted:
-        reason = NO_EXTENSION_SCENARIO
-    else:
-        reason = "it is none of the identifiers the scenarios compare it with"
-    return None, written, reason, element
-
-
 @RULES.rule("EINV-S-003")
 def no_kosit_scenario(doc):
     """A document judged as XRechnung whose identifier KoSIT's validator matches to no scenario: rejected there."""
-    from ..profiles import detect_profile
+    from ..profiles import NO_EXTENSION_SCENARIO, detect_profile, kosit_scenario
     from .german import XR_IDS
 
     ran = getattr(doc, "profile", None) or detect_profile(doc)[0]

@@ -186,7 +186,7 @@ def br_tmp_3(doc, root, p):
 
 def _is(doc, root, p, kind: str, test, spec_id: str) -> bool:
     cache = doc.__dict__.setdefault("_xrechnung", {})
-    kind = "test-" + kind  # (scope.kosit_scenario keeps the scenario KoSIT takes the document by under "scenario")
+    kind = "test-" + kind  # (profiles.kosit_scenario keeps the scenario KoSIT takes the document by under "scenario")
     if kind not in cache:
         cache[kind] = bool(test(root, id=spec_id))
     return cache[kind]

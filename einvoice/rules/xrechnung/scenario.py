@@ -45,7 +45,7 @@ EN16931, UBL_SYNTAX, CII_SYNTAX = (_base(n).without(MOVED[n]) for n in ("en16931
 def _is_cvd(doc) -> bool:
     """The CVD scenario is the one KoSIT's validator takes the document by (its identifier read as that scenario
     reads it: a UBL invoice's string value, a credit note's or CII document's text pieces)."""
-    from ..scope import kosit_scenario
+    from ...profiles import kosit_scenario
 
     return doc.root is not None and kosit_scenario(doc)[0] == XR_CVD_ID
 
