@@ -96,9 +96,9 @@ MESSAGES = {
 # -02), XRECHNUNG between French parties (BR-HYBRID-FR-01). Between a German seller and a German buyer the XML is
 # the invoice and the XMP and PDF/A faults are warnings (BR-FX-DE-03); a level that does not match the XML's
 # profile is a warning everywhere (BR-HYBRID-15).
+# (EINV-PDF-014: ZUGFeRD's level XRECHNUNG takes the EN 16931 profile's schema, which FeRD's validator applies)
 _FATAL = {"EINV-PDF-001", "EINV-PDF-002", "EINV-PDF-004", "EINV-PDF-008", "EINV-PDF-010", "EINV-PDF-011",
-          "EINV-PDF-012", "BR-HYBRID-DE-01", "BR-HYBRID-DE-02", "BR-HYBRID-FR-01"}
-_FATAL |= {"EINV-PDF-014"}  # (ZUGFeRD's level XRECHNUNG takes the EN 16931 profile's schema: FeRD's validator applies it)
+          "EINV-PDF-012", "EINV-PDF-014", "BR-HYBRID-DE-01", "BR-HYBRID-DE-02", "BR-HYBRID-FR-01"}
 _WARNING_BETWEEN_GERMANS = {"EINV-PDF-001", "EINV-PDF-002", "EINV-PDF-004", "EINV-PDF-011", "EINV-PDF-014"}
 # the other fields of the extension schema and the values their code lists hold (BR-HYBRID-06, -08, -09: the
 # values the specification names for invoices, Order-X's and XRechnung's included, as Mustang's validator

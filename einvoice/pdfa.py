@@ -580,8 +580,8 @@ def _device_space(cs, res, inline: bool = False) -> str | None:
             spaces = res.get("/ColorSpace") if isinstance(res, pikepdf.Dictionary) else None
             cs = spaces.get(str(cs)) if isinstance(spaces, pikepdf.Dictionary) else None
             inline = False
-        elif isinstance(cs, pikepdf.Array) and len(cs) > _BASE_AT.get(str(cs[0]) if len(cs) else "", 99):
-            cs = cs[_BASE_AT[str(cs[0])]]
+        elif isinstance(cs, pikepdf.Array) and len(cs) and len(cs) > _BASE_AT.get(str(cs[0]), len(cs)):
+            cs = cs[_BASE_AT[str(cs[0])]]  # (an array of a family with a base, long enough to hold it)
         else:
             return None
     return None
