@@ -1329,10 +1329,8 @@ def build_report(data: Invoice | dict, format: str, policy: bool = False,
         if owed:
             raise BuildRefused(owed)
         findings += lossy
-    doc = read_written(xml)
+    doc, report = _judged_written(xml, written, given, target, policy)
     findings += _judged_otherwise(doc, target, invoice.customization_id)
-    report = check_written(xml, _judged_as(doc, target), policy=policy, doc=doc)
-    _name_input_fields(written, report.findings, given)
     _empty_delivery_explained(report.findings)
     report.findings[:0] = findings
     blocking = [f for f in report.findings if f.severity.blocking]
@@ -1352,6 +1350,15 @@ _INPUT_FIELD = re.compile(r"\(input: ([^)]+)\)\Z")
 # depends on them)
 _WRITTEN_WHOLE = frozenset({"EINV-B-001", "EINV-B-003", "EINV-B-011", "EINV-B-012", "EINV-B-013", "EINV-B-014",
                             "EINV-B-047"})
+
+
+def _judged_written(xml: bytes, written: Invoice, given: Invoice, target: Target, policy: bool) -> tuple[Any, Report]:
+    """The written document read and judged by the profile it is judged as, each finding naming the input field
+    its element was written from (``written``: the model read back from ``xml``)."""
+    doc = read_written(xml)
+    report = check_written(xml, _judged_as(doc, target), policy=policy, doc=doc)
+    _name_input_fields(written, report.findings, given)
+    return doc, report
 
 
 def _fields_named(finding: Finding) -> list[str]:
@@ -1382,10 +1389,7 @@ def _refused_next(given: Invoice, invoice: Invoice, target: Target, policy: bool
         return []
     try:
         xml = _write(invoice, target)
-        written = _read_back(xml)
-        doc = read_written(xml)
-        report = check_written(xml, _judged_as(doc, target), policy=policy, doc=doc)
-        _name_input_fields(written, report.findings, given)
+        _doc, report = _judged_written(xml, _read_back(xml), given, target, policy)
     except Exception:  # noqa: BLE001 - an input refused may not be writable (no issue date): its findings stand alone
         return []
     named = [f for finding in first for f in _fields_named(finding)]

@@ -263,7 +263,6 @@ def _detect(doc) -> tuple[str, str]:
 
 # --- the scenario of KoSIT's validator that takes an XRechnung (EINV-S-003) -----------------------------
 
-_SCENARIO_NAMES = {"xrechnung": 0, "extension": 1, "cvd": 2}  # (german.XR_IDS, in this order)
 NO_EXTENSION_SCENARIO = "there is none for an XRechnung extension written as a UBL credit note"
 
 
@@ -280,7 +279,7 @@ def kosit_scenario(doc) -> tuple[str | None, str, str, Any]:
 
 def _kosit_scenario(doc) -> tuple[str | None, str, str, Any]:
     from .rules import releases
-    from .rules.german import XR_IDS
+    from .rules.german import XR_CIUS_ID, XR_CVD_ID, XR_EXTENSION_ID
     from .rules.values import string_value
     from .syntax.namespaces import CBC, RAM, RSM, UBL_CREDIT_NOTE
 
@@ -294,7 +293,8 @@ def _kosit_scenario(doc) -> tuple[str | None, str, str, Any]:
         kind = "ubl-creditnote" if root.tag == f"{{{UBL_CREDIT_NOTE}}}CreditNote" else "ubl-invoice"
         elements = list(root.iterchildren(f"{{{CBC}}}CustomizationID"))
     scenario = releases.of(doc, "xrechnung")._merged("scenarios").get(kind) or {}
-    accepted = [XR_IDS[_SCENARIO_NAMES[name]] for name in scenario.get("ids", ())]
+    ids = {"xrechnung": XR_CIUS_ID, "extension": XR_EXTENSION_ID, "cvd": XR_CVD_ID}  # (the release's names of them)
+    accepted = [ids[name] for name in scenario.get("ids", ())]
     values = [string_value(el) for el in elements]
     if scenario.get("compare") == "text":  # (each text node on its own: the element's text, and after each child)
         texts = [t for el in elements for t in [el.text, *(c.tail for c in el)] if t is not None]
@@ -308,7 +308,7 @@ def _kosit_scenario(doc) -> tuple[str | None, str, str, Any]:
         reason = "a comment or processing instruction splits it, and the scenario compares its text pieces"
     elif any(v.strip() in accepted for v in values):
         reason = "spaces around it, and the scenarios compare it exactly"
-    elif any(v.strip() == XR_IDS[1] for v in values) and XR_IDS[1] not in accepted:
+    elif any(v.strip() == XR_EXTENSION_ID for v in values) and XR_EXTENSION_ID not in accepted:
         reason = NO_EXTENSION_SCENARIO
     else:
         reason = "it is none of the identifiers the scenarios compare it with"

@@ -72,7 +72,7 @@ def rule_set_not_implemented(doc):
 def no_kosit_scenario(doc):
     """A document judged as XRechnung whose identifier KoSIT's validator matches to no scenario: rejected there."""
     from ..profiles import NO_EXTENSION_SCENARIO, detect_profile, kosit_scenario
-    from .german import XR_IDS
+    from .german import XR_CIUS_ID, XR_EXTENSION_ID
 
     ran = getattr(doc, "profile", None) or detect_profile(doc)[0]
     if ran not in ("xrechnung", "xrechnung-extension") or doc.root is None:
@@ -80,7 +80,7 @@ def no_kosit_scenario(doc):
     matched, written, reason, element = kosit_scenario(doc)
     if matched is None:
         no_extension = reason == NO_EXTENSION_SCENARIO  # (then the plain XRechnung's identifier, or the extension in CII)
-        expected = XR_IDS[1] if ran == "xrechnung-extension" and not no_extension else XR_IDS[0]
+        expected = XR_EXTENSION_ID if ran == "xrechnung-extension" and not no_extension else XR_CIUS_ID
         if no_extension:
             expected += ", or the extension's identifier in a CII document"
         yield (element, None, {"identifier": repr(written), "reason": reason, "expected": expected})
