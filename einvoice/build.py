@@ -484,7 +484,9 @@ def _finding(rule: str, **params: Any) -> Finding:
     meta = rule_table("build").get(rule)
     if meta is None:  # pragma: no cover - every rule has an entry in build.yaml
         return Finding(rule, Severity.ERROR, rule, None, layer="build")
-    return Finding(rule, meta.severity, format_message(meta.message, params), meta.hint, layer="build")
+    field = params.get("field")  # (the caller's field: a path, "a / b" for either; a lost term's name without it)
+    return Finding(rule, meta.severity, format_message(meta.message, params), meta.hint, layer="build",
+                   field=re.sub(r" \(BT-\d+\)\Z", "", field) if isinstance(field, str) and field else None)
 
 
 def _blank(s: str | None) -> bool:
@@ -1344,7 +1346,6 @@ def build_report(data: Invoice | dict, format: str, policy: bool = False,
 
 
 _IN_AMOUNT_DUE = ("totals.rounding_amount", "totals.prepaid_amount")  # the amounts BT-115 is computed with (BR-CO-16)
-_INPUT_FIELD = re.compile(r"\(input: ([^)]+)\)\Z")
 # the input's own refusals that leave the document written from it whole: a customer number, a due date or terms,
 # an account, a payment reference, a contact missing, a name of white space (no amount, total or other element
 # depends on them)
@@ -1362,13 +1363,8 @@ def _judged_written(xml: bytes, written: Invoice, given: Invoice, target: Target
 
 
 def _fields_named(finding: Finding) -> list[str]:
-    """The input fields a finding names: a house rule's before its message ("due_date / payment_terms: ..."), a
-    finding on the written document's after it ("... (input: lines[0].unit_code)")."""
-    found = _INPUT_FIELD.search(finding.message)
-    if found:
-        return [found.group(1)]
-    head, colon, _rest = finding.message.partition(": ")
-    return [f.strip() for f in head.split(" / ")] if colon and " " not in head.replace(" / ", "") else []
+    """The input fields a finding is about (its ``field``: one, or "a / b" for either)."""
+    return [f.strip() for f in finding.field.split(" / ")] if finding.field else []
 
 
 def _related(a: str, b: str) -> bool:
@@ -1446,7 +1442,7 @@ def _empty_delivery_explained(findings: list[Finding], converted: bool = False) 
                 "(input: " not in f.message or f.message.endswith("(input: delivery)")):  # (UBL: a delivery given
             # without any of its terms, written empty: named as the object the input gives, or here)
             if "(input: " not in f.message:
-                f.message = f"{f.message.rstrip()} (input: delivery)"
+                f.message, f.field = f"{f.message.rstrip()} (input: delivery)", "delivery"
             f.hint = "Give the delivery's date (BT-72), place or party, or leave delivery out of the input."
             continue
         if f.rule == "PEPPOL-EN16931-R008" and (f.xpath or "").endswith(_CII_DELIVERY):
@@ -1456,7 +1452,7 @@ def _empty_delivery_explained(findings: list[Finding], converted: bool = False) 
                           "the actual delivery date (BT-72) in the source to fill it.")
                 continue
             if "(input: " not in f.message:
-                f.message = f"{f.message.rstrip()} (input: delivery)"
+                f.message, f.field = f"{f.message.rstrip()} (input: delivery)", "delivery"
             f.hint = ("CII requires ram:ApplicableHeaderTradeDelivery; with no delivery information in the input it "
                       "is written empty, which the rules only warn about (the invoice may be sent). Give the actual "
                       "delivery date (delivery.actual_date, BT-72) to fill it.")
@@ -1549,7 +1545,7 @@ def _name_input_fields(written: Invoice, findings: list[Finding], given: Invoice
         if field is not None and field == _EITHER_FIELD.get(f.rule, ("",))[0]:
             field = " / ".join(_EITHER_FIELD[f.rule])
         if field is not None:
-            f.message = f"{f.message.rstrip()} (input: {field})"
+            f.message, f.field = f"{f.message.rstrip()} (input: {field})", field
 
 
 def _objects_given(obj: ModelBase, at: str = "") -> set[str]:

@@ -1752,3 +1752,31 @@ def test_a_refusal_of_the_input_gives_the_written_documents_other_faults_too():
     with pytest.raises(BuildRefused) as info:
         build_report(xr, "xrechnung-cii")
     assert [f.rule for f in info.value.findings] == ["EINV-B-003"], info.value.findings
+
+
+def test_every_refusal_names_its_input_field_as_an_attribute():
+    """A form marks the field a refusal is about from ``finding.field`` (and ``as_dict()["field"]``), not by reading
+    the message: the build's own refusals, the written document's findings (a unit code, a KID's check digit) and
+    the house policy's, each the caller's name of the field."""
+    data = load_input(SAMPLES / "ehf-invoice.yaml")
+    data.pop("due_date", None)
+    data.pop("payment_terms", None)
+    data["lines"][0]["unit_code"] = "XXX"
+    with pytest.raises(BuildRefused) as info:
+        einvoice.build(data, "ehf", policy=True)
+    fields = {f.rule: f.field for f in info.value.findings}
+    assert fields["EINV-B-003"] == "due_date / payment_terms", fields
+    assert fields["BR-CL-23"] == "lines[0].unit_code", fields
+    assert all(f.as_dict()["field"] == f.field for f in info.value.findings)
+    data = load_input(SAMPLES / "ehf-invoice.yaml")
+    data["lines"][1]["price"]["net_amount"] = "-5"
+    with pytest.raises(BuildRefused) as info:
+        einvoice.build(data, "ehf")
+    assert {f.field for f in info.value.findings if f.rule == "BR-27"} == {"lines[1]"}, [
+        (f.rule, f.field, f.message) for f in info.value.findings]
+
+
+def test_a_validation_finding_names_no_input_field():
+    xml = einvoice.build(load_input(SAMPLES / "ehf-invoice.yaml"), "ehf")
+    report = einvoice.validate(xml.replace(b'unitCode="', b'unitCode="X'))
+    assert report.findings and all(f.field is None and "field" not in f.as_dict() for f in report.findings)

@@ -79,16 +79,11 @@ class Finding:
     line: int | None = None
     layer: str | None = None
     path: str | None = None  # the file, when a finding belongs to a batch
+    field: str | None = None  # a build's: the input field it is about, in the caller's names ("a / b": either)
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "rule": self.rule,
-            "severity": self.severity.value,
-            "message": self.message,
-            "hint": self.hint,
-            "xpath": self.xpath,
-            "line": self.line,
-        }
+        return {"rule": self.rule, "severity": self.severity.value, "message": self.message, "hint": self.hint,
+                "xpath": self.xpath, "line": self.line, **({"field": self.field} if self.field else {})}
 
     def __str__(self) -> str:
         where = f" (line {self.line})" if self.line else ""
