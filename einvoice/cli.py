@@ -776,7 +776,7 @@ def convert(source: Path, to: str, target_profile: str | None, output: Path, for
     errors, warnings = report.errors, report.warnings  # (said as a build says them: counted, then each on its line)
     wrote(output, f"{to.upper()}, profile {report.profile}, "
           + ("valid" if report.valid else f"{len(errors)} error{'s' if len(errors) != 1 else ''}"), errors + warnings)
-    for notes, heading in ((dropped, f"not carried over (outside EN 16931, or not held by {to.upper()})"),
+    for notes, heading in ((dropped, f"not carried over (outside EN 16931, or not held by {to.upper()}, where no other reason is given)"),
                            (added, f"supplied (needed by {to.upper()}, or worked out from the source; "
                                    "the source does not state it)")):
         _notes(notes, heading, all_notes)

@@ -1895,3 +1895,23 @@ def test_a_value_of_a_no_break_space_is_carried_to_peppol(name, element):
         found = etree.fromstring(out).xpath(f"//{element}", namespaces={
             "cbc": "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"})
         assert "\u00a0" in [el.text for el in found], (profile, [el.text for el in found])
+
+
+def test_a_sepa_identifier_an_xrechnung_cii_leaves_out_is_listed_with_its_reason():
+    """An XRechnung UBL paid by credit transfer, its seller's SEPA identifier (BT-90) a party identifier: the
+    XRechnung CII leaves it out (KoSIT's BR-DE-23-b refuses CreditorReferenceID without a direct debit), and the
+    note says so, not "outside EN 16931, or not held by CII" (CII holds BT-90)."""
+    from pathlib import Path
+
+    from einvoice.api import convert_report
+    from einvoice.build import build_report, load_input
+
+    data = load_input(Path(__file__).resolve().parents[1] / "samples" / "xrechnung.yaml")
+    data["seller"].setdefault("identifiers", []).append({"value": "DE98ZZZ09999999999", "scheme_id": "SEPA"})
+    ubl = build_report(data, "xrechnung-ubl")[0]
+    dropped: list[str] = []
+    cii, report = convert_report(ubl, "cii", dropped=dropped)
+    assert report.valid and b"CreditorReferenceID" not in cii
+    sepa = [line for line in dropped if "PartyIdentification" in line]
+    assert len(sepa) == 2 and all("BR-DE-23-b" in line for line in sepa), dropped
+    assert not [line for line in dropped if "BR-DE-23-b" in line and "PartyIdentification" not in line]

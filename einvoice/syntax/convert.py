@@ -414,7 +414,31 @@ def not_carried(source, converted, source_profile: str | None = None, limit: int
         lost = len(places) - max(0, total[v] - at_home[v])  # the rest stand elsewhere in the re-written document
         out.extend(places[len(places) - lost:] if lost > 0 else ())
     out = changed + [line for _place, line in sorted(out)]
+    if target == "cii" and "xrechnung" in (converted.invoice.customization_id or ""):
+        out = _sepa_explained(out, source.invoice)
     return out if limit is None or len(out) <= limit else out[:limit - 1] + [f"... and {len(out) - limit + 1} more"]
+
+
+_PARTY_ID = "/cac:PartyIdentification/cbc:ID"
+_SEPA_WHY = (" (BT-90, the seller's or payee's SEPA creditor identifier: XRechnung CII states it as direct debit "
+             "information, which KoSIT's rules refuse without a direct debit, BR-DE-23-b)")
+
+
+def _sepa_explained(lines: list[str], invoice: Any) -> list[str]:
+    """A party's SEPA identifier (BT-90) of a UBL source that an XRechnung CII leaves out (see the CII writer's
+    payment means) is listed with that reason: CII holds BT-90, XRechnung's rules refuse it there."""
+    ids = {repr(i.value) for party in (invoice.payee, invoice.seller) if party is not None for i in party.identifiers
+           if (i.scheme_id or "").strip() == "SEPA" and i.value}
+    if not ids:
+        return lines
+    out = []
+    for line in lines:
+        path, _sep, value = line.partition(": ")
+        if (path.endswith(_PARTY_ID + "/@schemeID") and value.strip("'").strip() == "SEPA"
+                or path.endswith(_PARTY_ID) and value in ids):
+            line += _SEPA_WHY
+        out.append(line)
+    return out
 
 
 _SPECIFICATION = ("/cbc:CustomizationID", "/ram:GuidelineSpecifiedDocumentContextParameter/ram:ID")
