@@ -1505,6 +1505,8 @@ def _name_input_fields(written: Invoice, findings: list[Finding], given: Invoice
                 for at, fld in fields.items():
                     below.setdefault(at[:at.rfind("/")], set()).add(fld)
             inside = below.get(xpath, ())
+            if not inside and f.rule == "PEPPOL-EN16931-R008":  # (an empty element the writer states beside the one
+                inside = below.get(xpath[:xpath.rfind("/")], ())  # field of its parent: CII's project name, BT-11)
             field = next(iter(inside)) if len(inside) == 1 else None
         while field is None and xpath and xpath not in fields:
             xpath = xpath[:xpath.rfind("/")]

@@ -1780,3 +1780,14 @@ def test_a_validation_finding_names_no_input_field():
     xml = einvoice.build(load_input(SAMPLES / "ehf-invoice.yaml"), "ehf")
     report = einvoice.validate(xml.replace(b'unitCode="', b'unitCode="X'))
     assert report.findings and all(f.field is None and "field" not in f.as_dict() for f in report.findings)
+
+
+def test_an_empty_project_reference_names_the_field_on_each_element_written_of_it():
+    """XRechnung CII writes BT-11 as the project's ID and, its schema requiring one, its name: an empty
+    ``project_reference`` leaves both empty (PEPPOL-EN16931-R008 twice), and each finding names the field."""
+    data = load_input(SAMPLES / "xrechnung.yaml")
+    data["project_reference"] = ""
+    with pytest.raises(BuildRefused) as info:
+        einvoice.build(data, "xrechnung-cii")
+    found = [(f.xpath.rsplit("/", 1)[-1], f.field) for f in info.value.findings if f.rule == "PEPPOL-EN16931-R008"]
+    assert found == [("ram:ID", "project_reference"), ("ram:Name", "project_reference")], found
