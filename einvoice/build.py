@@ -1293,7 +1293,7 @@ def build_report(data: Invoice | dict, format: str, policy: bool = False,
     input only (no findings about XML that was never issued).
     """
     target = _target(format)
-    given = to_invoice(data)
+    given = input_of(data, target, policy)
     invoice = given.model_copy(deep=True)
     try:
         findings = prepare(invoice, target)
@@ -1343,6 +1343,107 @@ def build_report(data: Invoice | dict, format: str, policy: bool = False,
         # (a rounding amount dropped) is explained by them
         raise BuildRefused(blocking + [f for f in findings if f.rule == "EINV-B-031"])
     return xml, report
+
+
+def input_of(data: Invoice | dict, format: str | Target, policy: bool = False) -> Invoice:
+    """:func:`to_invoice`, for a build in ``format``: input that does not fit the model raises InvalidModelInput
+    with, besides its problems, what the build would refuse in the rest of the input (``findings``)."""
+    try:
+        return to_invoice(data)
+    except InvalidModelInput as exc:
+        if not isinstance(data, dict) or exc.findings:
+            raise
+        text = str(exc)
+        try:
+            also = _refused_besides(data, text, format if isinstance(format, Target) else _target(format), policy)
+        except Exception:  # noqa: BLE001 - the rest not judged: the input's own problems stand alone
+            also = []
+        if not also:
+            raise
+        lines = [f"{f.rule}: {f.message}" for f in also]
+        raise InvalidModelInput("\n".join([text, *lines]), findings=also) from None
+
+
+_FIELD_PATH = re.compile(r"[a-z_]+(?:\[\d+\])?(?:\.[a-z_]+(?:\[\d+\])?)*")
+_PATH_STEP = re.compile(r"([a-z_]+)(?:\[(\d+)\])?")
+
+
+def _refused_besides(data: dict, problems: str, target: Target, policy: bool) -> list[Finding]:
+    """What a build of ``data`` refuses besides the fields its model ``problems`` name (``field: reason`` lines):
+    those fields left out (a malformed issue date standing in as the due date, or today: BT-2 is required), the
+    input's own refusals and, where they leave the document whole, the written document's findings on other fields
+    (a KID's check digit, a unit code), each naming its field. None where a field refused is a number (amounts and
+    totals would be computed without it: said again on other fields) or a whole object of a list (a line)."""
+    import copy
+    import datetime
+
+    bad = []
+    for line in problems.splitlines():
+        head, sep, _rest = line.partition(": ")
+        head = head.removesuffix(".value")
+        if not sep or not _FIELD_PATH.fullmatch(head) or head.endswith("]") or _numeric(head):
+            return []
+        bad.append(head)
+    rest = copy.deepcopy(data)
+    for path in bad:
+        *up, last = _PATH_STEP.findall(path)
+        obj: Any = rest
+        for name, index in up:
+            obj = obj.get(name) if isinstance(obj, dict) else None
+            if index and isinstance(obj, list):
+                obj = obj[int(index)] if int(index) < len(obj) else None
+            elif index:
+                obj = None
+        if not isinstance(obj, dict) or last[1]:
+            return []
+        obj.pop(last[0], None)
+    if "issue_date" in bad:  # (required, and compared with the due date: the due date stands in, else today)
+        due = rest.get("due_date")
+        rest["issue_date"] = due if isinstance(due, str) and re.fullmatch(r"\d{4}-\d\d-\d\d", due) else \
+            datetime.date.today().isoformat()
+    given = to_invoice(rest)
+    invoice = given.model_copy(deep=True)
+    findings = prepare(invoice, target)
+    _no_place_for_contact(invoice, target, findings, False)
+    blocking = [f for f in findings if f.severity.blocking]
+    out = [f for f in blocking if not any(_related(a, b) for a in _fields_named(f) for b in bad)]
+    if blocking and any(f.rule not in _WRITTEN_WHOLE for f in blocking):
+        return out
+    xml = _write(invoice, target)
+    _doc, report = _judged_written(xml, _read_back(xml), given, target, policy)
+    named = bad + [n for f in blocking for n in _fields_named(f)]
+    for finding in report.findings:
+        fields = _fields_named(finding) if finding.severity.blocking else []
+        if fields and not any(_related(f, n) for f in fields for n in named):
+            finding.line = None  # (a line of XML not written points nowhere; the xpath stays)
+            out.append(finding)
+    return out
+
+
+def date_type(tp: Any) -> Any:
+    """The type of an optional annotation (``date | None``: ``date``)."""
+    args = [a for a in typing.get_args(tp) if a is not type(None)]
+    return args[0] if len(args) == 1 else tp
+
+
+def _numeric(path: str) -> bool:
+    """Whether the model field at ``path`` (``lines[0].price.net_amount``) holds a number (an amount, a quantity,
+    a rate), or is unknown to the model."""
+    tp: Any = Invoice
+    for name, _index in _PATH_STEP.findall(path):
+        kind, arg = _unwrap(tp)
+        if kind == "list":
+            kind, arg = _unwrap(arg)
+        field = arg.model_fields.get(name) if kind == "model" else None
+        if field is None:
+            return True
+        tp = field.annotation
+    kind, arg = _unwrap(tp)
+    if kind == "other":  # (a date is no number; an enumeration or anything else: not judged without it)
+        import datetime
+
+        return date_type(tp) is not datetime.date
+    return kind == "decimal" or kind == "model" and arg is Amount
 
 
 _IN_AMOUNT_DUE = ("totals.rounding_amount", "totals.prepaid_amount")  # the amounts BT-115 is computed with (BR-CO-16)

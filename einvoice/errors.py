@@ -107,7 +107,13 @@ class CannotWrite(EinvoiceError, OSError):
 
 
 class InvalidModelInput(EinvoiceError):
-    """Build input (JSON/YAML) that does not fit the model."""
+    """Build input (JSON/YAML) that does not fit the model: one line per problem. ``findings``: what a build would
+    refuse besides in the rest of the input (each naming its field, also a line of the text), so that one round
+    shows every mistake; empty where the rest cannot be judged without the fields refused (an amount, a line)."""
+
+    def __init__(self, *args: object, findings: list | None = None):
+        super().__init__(*args)
+        self.findings = list(findings or ())
 
 
 class ModelInputError(InvalidModelInput, ValueError):

@@ -242,13 +242,13 @@ def build_pdf(data, format: str, lang: str | None = None, policy: bool = False,
     for the profile, :class:`InvalidModelInput` when the input does not fit the model.
     """
     from . import syntax
-    from .build import build_report, to_invoice
+    from .build import build_report, input_of
     from .render import html_to_pdf, render_html
 
     from .render.render import NoGlyphs, check_pdf_rows
 
     level = _level(format)
-    given = to_invoice(data)  # (read once: its parties' countries, which a lossy build may leave out of the XML)
+    given = input_of(data, format, policy)  # (read once: its parties' countries, which a lossy build may leave out of the XML)
     # (a page of 50,000 lines would take minutes and gigabytes: said at once, before the build)
     check_pdf_rows(given, max_lines, "build the XML alone (-o OUT.xml without --pdf)")
     xml, report = build_report(given, format, policy=policy, allow_lossy=allow_lossy)

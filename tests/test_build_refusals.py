@@ -1791,3 +1791,33 @@ def test_an_empty_project_reference_names_the_field_on_each_element_written_of_i
         einvoice.build(data, "xrechnung-cii")
     found = [(f.xpath.rsplit("/", 1)[-1], f.field) for f in info.value.findings if f.rule == "PEPPOL-EN16931-R008"]
     assert found == [("ram:ID", "project_reference"), ("ram:Name", "project_reference")], found
+
+
+def test_input_that_does_not_fit_the_model_comes_with_the_rest_of_the_inputs_refusals():
+    """A malformed issue date (the model refuses it) and a wrong KID and unit code: one round says all three, the
+    two others as ``findings`` naming their fields; a malformed amount comes alone (the totals computed without it
+    would be refused on other fields)."""
+    data = load_input(SAMPLES / "ehf-invoice.yaml")
+    data["issue_date"] = "2024-13-01"
+    data["payment_means"][0]["remittance_information"] = "12345678"
+    data["lines"][0]["unit_code"] = "XXX"
+    with pytest.raises(einvoice.InvalidModelInput) as info:
+        einvoice.build(data, "ehf", policy=True)
+    text = str(info.value).splitlines()
+    assert text[0].startswith("issue_date: "), text
+    assert {(f.rule, f.field) for f in info.value.findings} == {
+        ("BR-CL-23", "lines[0].unit_code"), ("EINV-P-008", "payment_means[0].remittance_information")}
+    assert len(text) == 3
+    bare = load_input(SAMPLES / "ehf-invoice.yaml")
+    bare["issue_date"], bare["due_date"] = "2024-13-01", "01.06.2024"
+    del bare["payment_terms"]
+    with pytest.raises(einvoice.InvalidModelInput) as info:
+        einvoice.build(bare, "ehf")
+    assert {f.rule for f in info.value.findings} == set(), str(info.value)  # (the due date's own problem, not B-003)
+    assert [line.split(":")[0] for line in str(info.value).splitlines()] == ["issue_date", "due_date"]
+    money = load_input(SAMPLES / "ehf-invoice.yaml")
+    money["lines"][0]["price"]["net_amount"] = "9_50"
+    money["lines"][0]["unit_code"] = "XXX"
+    with pytest.raises(einvoice.InvalidModelInput) as info:
+        einvoice.build(money, "ehf")
+    assert info.value.findings == [] and "unit" not in str(info.value)
