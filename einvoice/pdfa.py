@@ -8,7 +8,8 @@ rule           clause    what
 =============  ========  ===================================================================
 EINV-PDF-101   6.1.2     header ``%PDF-1.n`` (n <= 7) followed by a binary comment line
 EINV-PDF-102   6.1.3     trailer has a file identifier (/ID) and no encryption
-EINV-PDF-103   6.6.2.1   the catalog has an XMP metadata stream, and it is not compressed
+EINV-PDF-103   6.6.2.1   the catalog has an XMP metadata stream (/Type /Metadata, /Subtype /XML), UTF-8,
+                         its packet header without bytes or encoding attributes, well-formed
 EINV-PDF-104   6.6.4     the XMP declares PDF/A part 3, conformance A, B or U
 EINV-PDF-105   6.6.3     the document information dictionary agrees with the XMP
 EINV-PDF-106   6.2.3     a PDF/A output intent (/GTS_PDFA1) with an ICC profile
@@ -377,18 +378,34 @@ def _xmp(pdf, found):
     if not isinstance(meta, pikepdf.Stream):  # (every pikepdf object has read_bytes)
         found.append(("EINV-PDF-103", "/Metadata is not a stream"))
         return None
-    if "/Filter" in meta.stream_dict:
-        found.append(("EINV-PDF-103", f"the metadata stream is compressed ({meta.stream_dict.Filter})"))
+    # (PDF/A-3 lets the stream be compressed, as veraPDF's PDF/A-2 and -3 profiles do: PDF/A-1 alone forbade a /Filter)
+    if meta.stream_dict.get("/Type") != "/Metadata" or meta.stream_dict.get("/Subtype") != "/XML":
+        found.append(("EINV-PDF-103", "the metadata stream's dictionary lacks /Type /Metadata or /Subtype /XML"))
     try:
         raw = _decoded(meta, MAX_XMP)
     except _TooLarge:
         found.append(("EINV-PDF-103", f"the XMP metadata is over {MAX_XMP // 1_000_000} MB decoded"))
+        return None
+    header = _XPACKET_BEGIN.search(raw)
+    for attribute in ("bytes", "encoding"):  # (6.6.2.1: neither in the header of an XMP packet)
+        if header is not None and re.search(rb"\s%s\s*=" % attribute.encode(), header.group()):
+            found.append(("EINV-PDF-103", f"the XMP packet's header has the {attribute} attribute, which PDF/A forbids"))
+    if raw.startswith((b"\xfe\xff", b"\xff\xfe", b"\x00\x00\xfe\xff")) or not _utf8(raw):
+        found.append(("EINV-PDF-103", "the XMP metadata is not encoded in UTF-8"))
         return None
     try:
         return xmp_root(raw)
     except Exception:  # noqa: BLE001 - damaged or hostile XMP
         found.append(("EINV-PDF-103", "the XMP metadata is not well-formed XML"))
         return None
+
+
+def _utf8(raw: bytes) -> bool:
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def xmp_root(raw: bytes):
@@ -401,6 +418,7 @@ def xmp_root(raw: bytes):
 
 # (no "?" inside: "[^>]*" scanned to the next ">" from each "<?xpacket", 360 KB of them took 14 s)
 _XPACKET = re.compile(rb"<\?xpacket[^>?]*\?>")
+_XPACKET_BEGIN = re.compile(rb"<\?xpacket\s(?=[^>?]*\bbegin\s*=)[^>?]*\?>")  # (the header: the one with begin=)
 
 
 def xmp_properties(xmp) -> Iterator[tuple[str, Any]]:
