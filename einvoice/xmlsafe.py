@@ -77,8 +77,21 @@ def _huge_parser() -> etree.XMLParser:
     return parser
 
 
+class _NoLoading(etree.Resolver):
+    """Every external resource libxml2 would load (a DTD, an external entity, a parameter entity of the internal
+    subset, which libxml2 loads without ``load_dtd``, from a push parser too) resolved to nothing: no file of this
+    machine is opened by what a document names, none read forever (``/dev/zero``), and what a refusal says does not
+    depend on what files there are."""
+
+    def resolve(self, url: str, pubid: str, context: Any) -> Any:
+        return self.resolve_string("", context)
+
+
+_NO_LOADING = _NoLoading()
+
+
 def _new_parser(huge: bool = False) -> etree.XMLParser:
-    return etree.XMLParser(
+    parser = etree.XMLParser(
         resolve_entities=False,
         no_network=True,
         load_dtd=False,
@@ -88,6 +101,34 @@ def _new_parser(huge: bool = False) -> etree.XMLParser:
         remove_comments=False,
         collect_ids=False,
     )
+    parser.resolvers.add(_NO_LOADING)
+    return parser
+
+
+def declares_doctype(data: bytes) -> bool:
+    """Whether the prolog (what comes before the root element: white space, the XML declaration, comments and
+    processing instructions, of any length) holds a document type declaration, read in the encoding the first bytes
+    say (UTF-16 and UTF-32 decoded; UTF-8 and the byte encodings as they are)."""
+    text = _countable(data)
+    wide = isinstance(text, str)
+    pi, end_pi, comment, end_comment, doctype = ("<?", "?>", "<!--", "-->", "<!DOCTYPE") if wide else (
+        b"<?", b"?>", b"<!--", b"-->", b"<!DOCTYPE")
+    i, n = 0, len(text)
+    while i < n:
+        i = _BLANK[wide].match(text, i).end()
+        if text.startswith(pi, i):
+            j = text.find(end_pi, i + 2)
+            i = n if j < 0 else j + 2
+        elif text.startswith(comment, i):
+            j = text.find(end_comment, i + 4)
+            i = n if j < 0 else j + 3
+        else:
+            return text.startswith(doctype, i)
+    return False
+
+
+_BLANK = {True: re.compile("[\ufeff \t\r\n]*"), False: re.compile(rb"(?:\xef\xbb\xbf)?[ \t\r\n]*")}
+
 
 
 def is_pdf(data: bytes) -> bool:
@@ -163,6 +204,9 @@ def read_head(path: str | Path, limit: int) -> bytes | None:
         raise UnreadableInput(_os_reason(exc), str(path)) from None
 
 
+STDIN_NAMES = frozenset({"/dev/stdin", "/dev/fd/0", "/proc/self/fd/0"})
+
+
 def _is_stdin(st: os.stat_result) -> bool:
     """Whether a file is this process's standard input (e.g. /dev/stdin)."""
     try:
@@ -225,7 +269,8 @@ def read_bytes(source: str | Path | bytes, max_bytes: int | None = None) -> tupl
                                       "(text.encode('utf-8'))", None) from None
             raise UnreadableInput(f"cannot read file ({_os_reason(exc)})", name) from None
         kind = _kind(st.st_mode)
-        stdin = kind is not None and not stat.S_ISDIR(st.st_mode) and _is_stdin(st)
+        # (standard input named as such: not a link to it among files from elsewhere, a folder's, a list's)
+        stdin = kind is not None and not stat.S_ISDIR(st.st_mode) and name in STDIN_NAMES and _is_stdin(st)
         if kind is not None and not stdin:
             raise UnreadableInput(kind, name)
         if not stdin and st.st_size > max_bytes:
@@ -274,7 +319,7 @@ def parse(data: bytes, name: str | None = None, max_depth: int = MAX_DEPTH) -> e
     """Parse XML bytes safely, or raise :class:`UnreadableInput` with a one-line reason."""
     if not data or data.isspace():  # (ASCII white space, as strip() would remove; no copy of the data)
         raise UnreadableInput("empty file", name)
-    if data.find(b"<!DOCTYPE", 0, 4096) >= 0 or data.find(b"<!ENTITY", 0, 65536) >= 0:
+    if data.find(b"<!DOCTYPE", 0, 4096) >= 0 or data.find(b"<!ENTITY", 0, 65536) >= 0 or declares_doctype(data):
         raise UnreadableInput("document has a DOCTYPE or entity declarations; refused for safety", name)
     data = _as_declared(data, name)
     if len(data) > 4 * MAX_ELEMENTS:  # (start tags: '<' but not '</', '<!' or '<?')
@@ -444,8 +489,11 @@ def _xml11(data: bytes, encoding: str, name: str | None) -> bytes | None:
 def root_tag(data: bytes, limit: int = 65536) -> str | None:
     """The Clark name of the root element of XML bytes, reading no further than it (None when none is found
     in the first ``limit`` bytes or the bytes are no XML); entities are not expanded, nothing is loaded."""
+    if declares_doctype(data[:limit]):  # (never parsed: refused as such when read)
+        return None
     parser = etree.XMLPullParser(events=("start",), resolve_entities=False, no_network=True, load_dtd=False,
                                  huge_tree=False)
+    parser.resolvers.add(_NO_LOADING)
     try:
         for i in range(0, min(len(data), limit), 8192):
             parser.feed(data[i:i + 8192])

@@ -1525,3 +1525,20 @@ def test_the_time_budget_holds_for_one_file_judged_from_another_thread(monkeypat
     (r,), seconds = out[:-1], out[-1]
     assert r.status == batch.STATUS_UNREADABLE and r.reason == batch.over_budget_reason(1)
     assert seconds < 6
+
+
+def test_a_link_to_standard_input_among_a_strangers_files_is_refused_not_read(tmp_path):
+    """A folder from elsewhere holding ``in.xml -> /dev/stdin``: it was read as standard input (a clerk's keyboard;
+    a pipe the command was given for something else), stalling show and each batch worker. Refused as the pipe it
+    is; standard input named as such (``/dev/stdin``, ``-``) is still read."""
+    link = tmp_path / "in.xml"
+    link.symlink_to("/dev/stdin")
+    xml = (SAMPLES / "ehf-invoice.xml").read_bytes()
+    shown = subprocess.run([*EINVOICE, "show", str(link)], input=xml, capture_output=True, timeout=120)
+    assert shown.returncode == 2 and b"not a regular file" in shown.stderr, shown.stderr[-300:]
+    judged = subprocess.run([*EINVOICE, "validate", str(tmp_path), "-q", "--format", "json"], input=xml,
+                            capture_output=True, timeout=120)
+    files = json.loads(judged.stdout)["files"]
+    assert [f["status"] for f in files] == ["unreadable"], files
+    named = subprocess.run([*EINVOICE, "show", "/dev/stdin"], input=xml, capture_output=True, timeout=120)
+    assert named.returncode == 0 and b"Fjordkraft" in named.stdout, named.stderr[-300:]

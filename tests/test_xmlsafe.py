@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 
 import pytest
@@ -328,3 +329,41 @@ def test_utf32_is_read_only_where_receivers_parsers_read_it():
         assert xmlsafe.parse(_encoded(None, codec, False)).getroot().text == "æøå €"
     with pytest.raises(UnreadableInput, match="written in UTF-32 but its declaration says encoding 'UTF-8'"):
         xmlsafe.parse(_encoded("UTF-8", "utf-32-le", False))
+
+
+def _pe_doctype(target: str, encoding: str = "UTF-8", comment: int = 0) -> bytes:
+    """A document whose internal subset loads ``target`` as a parameter entity (after a comment of that length)."""
+    text = (f"<?xml version='1.0' encoding='{encoding}'?>" + (f"<!--{'x' * comment}-->" if comment else "")
+            + f'<!DOCTYPE Invoice [<!ENTITY % r SYSTEM "{target}"> %r;]><Invoice xmlns="{UBL_NS}"/>')
+    return text.encode(encoding.lower())
+
+
+@pytest.mark.parametrize("encoding, comment", [("UTF-16", 0), ("UTF-8", 70_000), ("UTF-16", 70_000)])
+def test_a_doctype_in_any_encoding_or_after_any_comment_is_refused_unread(tmp_path, encoding, comment):
+    """A UTF-16 document (its bytes are no '<!DOCTYPE'), or one whose DOCTYPE follows a long comment, naming a file
+    as a parameter entity: libxml2 loaded it without load_dtd (``/dev/zero`` read forever; which files exist told
+    by the refusal). Refused as a DOCTYPE, by the commands' readers and the root element's sniffer alike."""
+    target = tmp_path / "named.ent"  # (a file: read, the refusal said something else; test_the_parsers_... a pipe)
+    target.write_text("<!ENTITY e 'x'>")
+    data = _pe_doctype(str(target), encoding, comment)
+    assert "DOCTYPE" in refused(data).reason
+    assert xmlsafe.root_tag(data, limit=len(data)) is None
+
+
+def test_the_parsers_load_nothing_a_document_names(tmp_path):
+    """Whatever reaches libxml2, its parsers open no file a document names (a parameter entity of the internal
+    subset, which libxml2 loads even without load_dtd): run apart, so that a parser that opens the named pipe
+    hangs that process, not this one."""
+    import subprocess
+    import sys
+
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    code = ("import sys; from lxml import etree; from einvoice import xmlsafe\n"
+            "data = sys.stdin.buffer.read()\n"
+            "for parser in (xmlsafe._new_parser(), xmlsafe._new_parser(huge=True)):\n"
+            "    try: etree.fromstring(data, parser)\n"
+            "    except etree.XMLSyntaxError: pass\n"
+            "print('done')\n")
+    done = subprocess.run([sys.executable, "-c", code], input=_pe_doctype(str(fifo)), capture_output=True, timeout=20)
+    assert done.stdout.strip() == b"done", done.stderr[-500:]
