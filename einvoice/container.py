@@ -209,8 +209,12 @@ def _failure(exc: BaseException, data: bytes, path: str | None, what: str = "dam
     if name in ("DependencyError", "FileNotDecryptedError", "WrongPasswordError") or (
             name != "LimitReachedError" and re.search(rb"/Encrypt\b", data[-65536:] + data[:65536])):
         return UnreadableInput(ENCRYPTED, path)
-    if name == "LimitReachedError":
-        return UnreadableInput(f"{what} (a stream decompresses to more than the size limit)", path)
+    if name == "LimitReachedError":  # (the PDF library's bounds: a stream's output, and counts, depths, loops)
+        said = one_line(exc, 120).rstrip(".")
+        if "decompress" in said.lower() or not said:
+            return UnreadableInput(f"{what} (a stream decompresses to more than the size limit)", path)
+        what = "PDF refused" if what == "damaged PDF" else what
+        return UnreadableInput(f"{what} (beyond the bounds a PDF is read within: {said[:1].lower()}{said[1:]})", path)
     if isinstance(exc, RecursionError):
         return UnreadableInput(f"{what} (objects nested too deeply)", path)
     if isinstance(exc, MemoryError):

@@ -1542,3 +1542,16 @@ def test_a_link_to_standard_input_among_a_strangers_files_is_refused_not_read(tm
     assert [f["status"] for f in files] == ["unreadable"], files
     named = subprocess.run([*EINVOICE, "show", "/dev/stdin"], input=xml, capture_output=True, timeout=120)
     assert named.returncode == 0 and b"Fjordkraft" in named.stdout, named.stderr[-300:]
+
+
+def test_a_pdf_beyond_the_readers_bounds_is_refused_for_what_it_is():
+    """The PDF library's bounds are not all on decompressed size: 60,000 embedded files (an array past its element
+    count) were refused as "a stream decompresses to more than the size limit"; the bound reached is said."""
+    from pypdf.errors import LimitReachedError
+
+    from einvoice.container import _failure
+
+    count = _failure(LimitReachedError("Reached maximum array element count."), b"%PDF-1.7", "x.pdf")
+    assert str(count) == "x.pdf: PDF refused (beyond the bounds a PDF is read within: reached maximum array element count)"
+    bomb = _failure(LimitReachedError("Limit reached while decompressing. 12 bytes remaining."), b"%PDF-1.7", "x.pdf")
+    assert str(bomb) == "x.pdf: damaged PDF (a stream decompresses to more than the size limit)"
