@@ -1407,17 +1407,7 @@ def _refused_besides(data: dict, problems: str, target: Target, policy: bool) ->
     _no_place_for_contact(invoice, target, findings, False)
     blocking = [f for f in findings if f.severity.blocking]
     out = [f for f in blocking if not any(_related(a, b) for a in _fields_named(f) for b in bad)]
-    if blocking and any(f.rule not in _WRITTEN_WHOLE for f in blocking):
-        return out
-    xml = _write(invoice, target)
-    _doc, report = _judged_written(xml, _read_back(xml), given, target, policy)
-    named = bad + [n for f in blocking for n in _fields_named(f)]
-    for finding in report.findings:
-        fields = _fields_named(finding) if finding.severity.blocking else []
-        if fields and not any(_related(f, n) for f in fields for n in named):
-            finding.line = None  # (a line of XML not written points nowhere; the xpath stays)
-            out.append(finding)
-    return out
+    return out + _refused_next(given, invoice, target, policy, blocking, bad)
 
 
 def date_type(tp: Any) -> Any:
@@ -1473,7 +1463,8 @@ def _related(a: str, b: str) -> bool:
     return a == b or any(x.startswith(y) and x[len(y)] in ".[" for x, y in ((a, b), (b, a)) if len(x) > len(y))
 
 
-def _refused_next(given: Invoice, invoice: Invoice, target: Target, policy: bool, first: list[Finding]) -> list[Finding]:
+def _refused_next(given: Invoice, invoice: Invoice, target: Target, policy: bool, first: list[Finding],
+                  left_out: list[str] = ()) -> list[Finding]:
     """What the written document would be refused for besides the input's own refusals (``first``), which stop the
     build before anything is written: the document is written in memory and judged all the same, and its blocking
     findings on fields of the input that the first ones do not name (a KID's check digit, an account's, a unit
@@ -1489,8 +1480,8 @@ def _refused_next(given: Invoice, invoice: Invoice, target: Target, policy: bool
         _doc, report = _judged_written(xml, _read_back(xml), given, target, policy)
     except Exception:  # noqa: BLE001 - an input refused may not be writable (no issue date): its findings stand alone
         return []
-    named = [f for finding in first for f in _fields_named(finding)]
-    out = []
+    named = [*left_out, *(f for finding in first for f in _fields_named(finding))]  # (``left_out``: fields not given
+    out = []  # to the build, the model refusing them, said by their own problems)
     for finding in report.findings:
         fields = _fields_named(finding) if finding.severity.blocking else []
         if fields and not any(_related(f, n) for f in fields for n in named):
