@@ -47,8 +47,9 @@ EINV-PDF-121   6.1.13    implementation limits: strings up to 32,767 bytes, name
                          integers of 32 bits, reals within +-3.403e38 and not nearer zero than +-1.175e-38 (in the
                          objects, to 8 levels of direct nesting; operands in content streams are not read), q
                          nested 28 levels at most in a content stream, DeviceN of 32 colourants at most, 8,388,607
-                         indirect objects at most, page boundaries 3 to 14,400 units each way (PDF/A-3 sets no limit
-                         on the size of arrays or dictionaries; CIDs over 65,535 are not looked at)
+                         indirect objects at most, page boundaries 3 to 14,400 units each way, CIDs up to 65,535 in
+                         composite fonts' embedded encodings (PDF/A-3 sets no limit on the size of arrays or
+                         dictionaries)
 EINV-PDF-122   6.2.4.3   device colours the PDF/A output intent covers: DeviceRGB only with an RGB profile, DeviceCMYK
                          only with a CMYK one, unless a default colour space (/DefaultRGB, /DefaultCMYK) of the
                          resources replaces it (operators, colour spaces set, images and inline images, shadings
@@ -767,28 +768,34 @@ class NotdefIncomplete(Exception):
 
 
 def _cid_char_blocks(data: bytes) -> Iterator[bytes]:
-    """The begincidchar ... endcidchar blocks of a CMap, in one pass (an expression with a lazy '.*?' between the
-    two words scanned to the end from each 'begincidchar' without an end: 200 KB of them took 15 s)."""
+    """The begincidchar ... endcidchar blocks of a CMap."""
+    return _blocks(data, b"begincidchar", b"endcidchar")
+
+
+def _blocks(data: bytes, begin: bytes, end: bytes) -> Iterator[bytes]:
+    """The ``begin`` ... ``end`` blocks of a CMap, in one pass (an expression with a lazy '.*?' between the two
+    words scanned to the end from each 'begincidchar' without an end: 200 KB of them took 15 s)."""
     pos = 0
     while True:
-        start = data.find(b"begincidchar", pos)
+        start = data.find(begin, pos)
         if start < 0:
             return
-        end = data.find(b"endcidchar", start + 12)
-        if end < 0:
+        stop = data.find(end, start + len(begin))
+        if stop < 0:
             return
-        yield data[start + 12:end]
-        pos = end + 10
+        yield data[start + len(begin):stop]
+        pos = stop + len(end)
 
 
-def notdef_characters(pdf, limit: int | None = None) -> set[str]:
+def notdef_characters(pdf, limit: int | None = None, facts: dict | None = None) -> set[str]:
     """The characters a composite font's encoding draws with CID 0, .notdef (ISO 19005-3 6.2.11.8: no PDF/A may
     refer to it), as its ToUnicode map names them ('?' where it names none): a font without the glyphs of a text
     (no Chinese in DejaVu) shows empty boxes, while text extraction still finds the text.
 
     Each encoding and ToUnicode stream is decoded once, however many fonts share it, and no more than ``limit``
     bytes (MAX_FONT_MAPS) are decoded in all: beyond that :class:`NotdefIncomplete` (with the characters found so
-    far) says the check was not completed."""
+    far) says the check was not completed. ``facts`` (a dict), when given, gets ``max_cid``: the largest CID the
+    encodings map a code to (ISO 19005-3 6.1.13: at most 65,535)."""
     import pikepdf
 
     out: set[str] = set()
@@ -814,6 +821,8 @@ def notdef_characters(pdf, limit: int | None = None) -> set[str]:
         return value
 
     def cid_zero(data: bytes) -> set[bytes]:
+        if facts is not None:
+            facts["max_cid"] = max(facts.get("max_cid", 0), _max_cid(data))
         return {m.group(1).lower() for block in _cid_char_blocks(data) for m in _CID_ZERO.finditer(block)}
 
     def to_unicode(data: bytes) -> dict[bytes, bytes]:
@@ -837,13 +846,34 @@ def notdef_characters(pdf, limit: int | None = None) -> set[str]:
 
 
 def _notdef(pdf, found):
+    facts: dict = {}
     try:
-        chars = notdef_characters(pdf)
+        chars = notdef_characters(pdf, facts=facts)
     except NotdefIncomplete as exc:  # (not a pass: said as not checked, with what was found before the limit)
         chars = exc.chars
         found.append(("EINV-PDF-113", f"{exc} and were not all read for characters drawn with .notdef"))
     if chars:
         found.append(("EINV-PDF-114", f"{len(chars)} character{'s' if len(chars) > 1 else ''} ({''.join(sorted(chars)[:20])})"))
+    if facts.get("max_cid", 0) > MAX_CID:
+        found.append(("EINV-PDF-121", f"a composite font's encoding maps a code to CID {facts['max_cid']:,} (at most "
+                                      f"{MAX_CID:,})"))
+
+
+MAX_CID = 65_535  # ISO 19005-3 6.1.13
+_CID_RANGE = re.compile(rb"<([0-9a-fA-F]{1,16})>\s*<([0-9a-fA-F]{1,16})>\s*(\d{1,12})\b")
+_CID_CHAR = re.compile(rb"<[0-9a-fA-F]{1,16}>\s*(\d{1,12})\b")
+
+
+def _max_cid(data: bytes) -> int:
+    """The largest CID a CMap maps a code to: its cidrange entries' last (start + high - low), its cidchar entries'."""
+    top = 0
+    for block in _blocks(data, b"begincidrange", b"endcidrange"):
+        for low, high, start in _CID_RANGE.findall(block):
+            top = max(top, int(start) + max(0, int(high, 16) - int(low, 16)))
+    for block in _cid_char_blocks(data):
+        for cid in _CID_CHAR.findall(block):
+            top = max(top, int(cid))
+    return top
 
 
 def file_specs(pdf, found) -> tuple[list[tuple[str, Any]], set]:

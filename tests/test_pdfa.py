@@ -935,3 +935,14 @@ def test_the_metadata_stream_as_6_6_2_1_asks(good):
         doc.Root.Metadata.write(doc.Root.Metadata.read_bytes().decode("utf-8").encode("utf-16"))
 
     assert dict(pdfa.problems(_edit(good, utf16, fix_metadata_version=False))).get("EINV-PDF-103") == "the XMP metadata is not encoded in UTF-8"
+
+
+def test_a_cid_over_65535_in_a_composite_fonts_encoding_is_beyond_the_limits(good):
+    """ISO 19005-3 6.1.13 (veraPDF's CMapFile maximalCID): no CID above 65,535, by a range or a single code."""
+    ranged = b"begincidrange\n<0000> <00ff> 1\n<0100> <01ff> 65400\nendcidrange\n"  # (the last: 65,400 + 255)
+    found = dict(pdfa.problems(_edited(good, lambda pdf: _type0_fonts(pdf, [ranged], 1))))
+    assert found.get("EINV-PDF-121") == "a composite font's encoding maps a code to CID 65,655 (at most 65,535)"
+    single = b"begincidchar\n<0001> 7\n<0002> 70000\nendcidchar\n"
+    assert "CID 70,000" in dict(pdfa.problems(_edited(good, lambda pdf: _type0_fonts(pdf, [single], 1))))["EINV-PDF-121"]
+    within = b"begincidrange\n<0000> <ffff> 0\nendcidrange\nbegincidchar\n<0001> 65535\nendcidchar\n"
+    assert "EINV-PDF-121" not in dict(pdfa.problems(_edited(good, lambda pdf: _type0_fonts(pdf, [within], 1))))
