@@ -601,15 +601,18 @@ def prepare(invoice: Invoice, target: Target) -> list[Finding]:
     }
     have_lines = bool(inv.lines)
     for name, (term, value, needed) in wanted.items():
+        # (without lines, a Factur-X MINIMUM or BASIC WL states its totals and breakdown, none of which can be
+        # computed without the lines' sum (EINV-B-044): the sums of its allowances and of its charges can)
+        known = have_lines or name in ("allowance_total_amount", "charge_total_amount")
         stated = _amt(getattr(t, name))
         if stated is None:
-            if needed and (have_lines or inv.allowances_charges):
+            if needed and known:
                 setattr(t, name, Amount(value=_money(value), currency_id=cur))
-        elif have_lines and stated != value:
+        elif known and stated != value:
             findings.append(_finding("EINV-B-021", field=f"totals.{name}", term=term, stated=_fmt(stated), computed=_fmt(_money(value))))
 
     # VAT total (BT-110) and breakdown (BG-23)
-    if have_lines or inv.allowances_charges:
+    if have_lines:
         findings += _vat(inv, c, cur, target)
     findings += _bounds(c)
     findings += _periods(inv)

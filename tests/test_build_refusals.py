@@ -1438,6 +1438,31 @@ def test_an_invoice_without_lines_gives_what_a_lineless_profile_states(fx):
     assert report.valid and not any(f.rule == "EINV-B-044" for f in report.findings)
 
 
+def test_a_lineless_basicwl_with_a_document_charge_keeps_its_stated_breakdown(fx):
+    """Without lines, a document charge: the VAT breakdown was worked out from the charge alone (taxable 10.00 against
+    the stated 110.00, VAT 2.00 against 22.00) and a consistent BASIC WL, which the official rules accept, refused
+    (EINV-B-023/024), a real one re-issued unchanged too. The stated breakdown and totals stand; the charge total
+    is still the charges' sum (stated otherwise: EINV-B-021)."""
+    oracle = _oracle()
+    data = copy.deepcopy(fx)
+    data["lines"] = []
+    data["allowances_charges"] = [{"charge_indicator": True, "amount": "10.00", "reason": "Transport",
+                                   "tax_category": {"code": "S", "rate": "19"}}]
+    data["totals"] = {"line_extension_amount": "100.00", "charge_total_amount": "10.00",
+                      "tax_exclusive_amount": "110.00", "tax_inclusive_amount": "130.90", "payable_amount": "130.90"}
+    data["tax_totals"] = [{"tax_amount": "20.90", "breakdown": [{"taxable_amount": "110.00", "tax_amount": "20.90",
+                                                                 "category": {"code": "S", "rate": "19"}}]}]
+    xml, report = build_report(data, "facturx-basicwl", allow_lossy=True)
+    assert report.valid, [str(f) for f in report.findings]
+    assert not {r for r in oracle.verdict("facturx-basicwl", xml) if r[1] in ("fatal", "error")}
+    again = einvoice.load(xml).invoice
+    assert einvoice.build(again, "facturx-basicwl", allow_lossy=True)  # (re-issued as read)
+    data["totals"]["charge_total_amount"] = "12.00"
+    with pytest.raises(BuildRefused) as info:
+        einvoice.build(data, "facturx-basicwl", allow_lossy=True)
+    assert [(f.rule, f.field) for f in info.value.findings] == [("EINV-B-021", "totals.charge_total_amount")]
+
+
 def test_a_blank_field_the_input_gives_is_named_for_its_empty_element():
     """A model read from a real invoice keeps a blank text as given (``<ram:LineTwo/>``, an empty BIC); the written
     element is empty, which Peppol's R008 refuses: the refusal named the address or the credit transfer around it,
