@@ -94,7 +94,6 @@ def convert_report(source: Source, to: str, force: bool = False, profile: str | 
     from .syntax.convert import UBL_PROFILES, ConversionRefused, convert as convert_invoice, facturx_label, not_carried
     from .syntax.convert import supplied as supplied_terms
     from .syntax.namespaces import RAM
-    from .syntax.zugferd1 import LOGISTICS, logistics_as_charges
     from .validate import validate_document
     from .xmlsafe import parse
 
@@ -114,15 +113,16 @@ def convert_report(source: Source, to: str, force: bool = False, profile: str | 
     if doc.root is not None and doc.syntax == "cii":  # Factur-X EXTENDED's forms of EN 16931 terms
         line = f"{{{RAM}}}IncludedSupplyChainTradeLineItem"
         # a group line (the sum of its sub-lines) or an information line is no EN 16931 invoice line: left out (and
-        # listed as not carried; the model holds no line status); a logistics service charge is a charge (BG-21)
+        # listed as not carried; the model holds no line status); a logistics service charge is a charge (BG-21),
+        # as the reader reads it
         drop = [k for k, item in enumerate(doc.root.iter(line)) if not counted_line(item)]  # (their places)
         cut = len(drop)
-        if cut or next(doc.root.iter(LOGISTICS), None) is not None:
+        if cut:
             root = copy.deepcopy(doc.root)
-            copied = list(root.iter(line)) if cut else []  # (the same lines, in the same order)
+            copied = list(root.iter(line))  # (the same lines, in the same order)
             for k in drop:
                 copied[k].getparent().remove(copied[k])
-            invoice = read_cii(logistics_as_charges(root))
+            invoice = read_cii(root)
     legacy = doc.__dict__.get("legacy")
     if legacy is not None and to == "ubl":  # ZUGFeRD 1.0's identifier names no UBL specification (EINV-S-001 on
         # the result): the Factur-X profile's it was read as, as the CII written of it has (BT-24 is the target's own)

@@ -1915,3 +1915,53 @@ def test_a_sepa_identifier_an_xrechnung_cii_leaves_out_is_listed_with_its_reason
     sepa = [line for line in dropped if "PartyIdentification" in line]
     assert len(sepa) == 2 and all("BR-DE-23-b" in line for line in sepa), dropped
     assert not [line for line in dropped if "BR-DE-23-b" in line and "PartyIdentification" not in line]
+
+
+def _extended(**change) -> bytes:
+    from pathlib import Path
+
+    from einvoice.build import build_report, load_input
+
+    data = load_input(Path(__file__).resolve().parents[1] / "samples" / "facturx-en16931.yaml")
+    data.update(change)
+    return build_report(data, "facturx-extended")[0]
+
+
+def test_extended_logistics_charges_and_several_price_allowances_are_in_the_model():
+    """Factur-X EXTENDED states a logistics service charge (counted in BT-108) and several allowances (and charges)
+    on a gross price: the model read by ``einvoice.load`` lacked the charge and kept the first allowance only, so a
+    valid invoice re-issued unchanged was refused for amounts that do not add up; ``convert`` read the charge."""
+    import copy
+    from pathlib import Path
+
+    import einvoice
+    from einvoice.build import load_input
+
+    ram = "{urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100}"
+    first, *others = load_input(Path(__file__).resolve().parents[1] / "samples" / "facturx-en16931.yaml")["lines"]
+    line = {**first, "price": {**first["price"], "gross_amount": str(Decimal(str(first["price"]["net_amount"])) + 10),
+                               "discount": "10"}}
+    xml = _extended(lines=[line, *others], allowances_charges=[
+        {"charge_indicator": True, "amount": "15.00", "reason": "Fracht", "tax_category": {"code": "S", "rate": "19"}}])
+    root = etree.fromstring(xml)
+    charge = next(el for el in root.iter(ram + "SpecifiedTradeAllowanceCharge") if el.getparent().tag.endswith("Settlement"))
+    charge.tag = ram + "SpecifiedLogisticsServiceCharge"  # (the same charge, as EXTENDED's logistics service charge)
+    charge.remove(charge.find(ram + "ChargeIndicator"))
+    for child in charge:
+        child.tag = {ram + "Reason": ram + "Description", ram + "ActualAmount": ram + "AppliedAmount",
+                     ram + "CategoryTradeTax": ram + "AppliedTradeTax"}.get(child.tag, child.tag)
+    charge.insert(0, charge.find(ram + "Description"))  # (its schema's order: description, amount, tax)
+    allowance = next(root.iter(ram + "GrossPriceProductTradePrice")).find(ram + "AppliedTradeAllowanceCharge")
+    allowance.find(ram + "ActualAmount").text = "7.00"
+    for indicator, value in (("false", "5.00"), ("true", "2.00")):  # (7 + 5 - 2: the same price discount of 10)
+        extra = copy.deepcopy(allowance)
+        extra.find(f"{ram}ChargeIndicator/{{urn:un:unece:uncefact:data:standard:UnqualifiedDataType:100}}Indicator").text = indicator
+        extra.find(ram + "ActualAmount").text = value
+        allowance.addnext(extra)
+    edited = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+    assert einvoice.validate(edited).valid, [str(f) for f in einvoice.validate(edited).errors]
+    inv = einvoice.load(edited).invoice
+    assert [(a.charge_indicator, a.amount.value, a.reason) for a in inv.allowances_charges] == [
+        (True, Decimal("15.00"), "Fracht")]
+    assert inv.lines[0].price.discount.value == Decimal("10.00")
+    assert einvoice.build(inv, "facturx-extended")  # (re-issued as read)

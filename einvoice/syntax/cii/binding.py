@@ -160,7 +160,8 @@ BINDING: list[T] = [
     T("Price.base_quantity", "BT-149", "ram:NetPriceProductTradePrice/ram:BasisQuantity", "0..1 (else the gross price's)", conv="base_quantity"),
     T("Price.base_quantity_unit", "BT-150", "ram:NetPriceProductTradePrice/ram:BasisQuantity/@unitCode", "0..1", conv="base_quantity"),
     T("Price.discount", "BT-147", "ram:GrossPriceProductTradePrice/ram:AppliedTradeAllowanceCharge[ram:ChargeIndicator/udt:Indicator='false']"
-      "/ram:ActualAmount", "0..1 (on the gross price)", into="ram:GrossPriceProductTradePrice"),
+      "/ram:ActualAmount", "0..1 (on the gross price; read: EXTENDED's several, less its charges)",
+      into="ram:GrossPriceProductTradePrice", conv="price_discount"),
     T("Price.gross_amount", "BT-148", "ram:GrossPriceProductTradePrice/ram:ChargeAmount", "0..1 (implied by BT-147)", conv="gross_price"),
     T("Item.name", "BT-153", "ram:Name", "1..1"),
     T("Item.description", "BT-154", "ram:Description", "0..1"),

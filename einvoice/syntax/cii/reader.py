@@ -300,6 +300,22 @@ def _line_object_id(b: Binding, el: Any, vals: dict, els: dict, ctx: Any) -> Non
             return
 
 
+def _price_discount(b: Binding, el: Any, vals: dict, els: dict, ctx: Any) -> None:
+    """BT-147, the total discount the net price is the gross price less (read by its path first: the gross price's
+    allowance): where the gross price states several allowances, or charges beside them (Factur-X EXTENDED), their
+    difference, the allowances' amounts less the charges' (the first allowance's element its place)."""
+    gross = _one(el, R_GrossPriceProductTradePrice)
+    parts = [] if gross is None else [(text(_one(ac, _R + "ChargeIndicator", _U + "Indicator")), _one(ac, _R + "ActualAmount"))
+                                      for ac in gross if ac.tag == _R + "AppliedTradeAllowanceCharge"]
+    parts = [(kind, dec(at), at) for kind, at in parts if kind in ("false", "true")]
+    if len(parts) < 2 or any(value is None for _kind, value, _at in parts):
+        return  # (one allowance, or an amount that is no number: as the path reads it)
+    first = next((at for kind, _value, at in parts if kind == "false"), parts[0][2])
+    total = amount(first)
+    total.value = sum((value if kind == "false" else -value for kind, value, _at in parts), Decimal(0))
+    vals["discount"], els["discount"] = total, first
+
+
 def _base_quantity(b: Binding, el: Any, vals: dict, els: dict, ctx: Any) -> None:
     """BT-149/150: the net price's base quantity, else the gross price's."""
     if "base_quantity" in vals:
@@ -453,6 +469,7 @@ CONVERTERS = {
     "tax_totals": (_tax_totals, None, True),
     "with_tax_totals": (_nothing, None),
     "base_quantity": (_base_quantity, None),
+    "price_discount": (_price_discount, None, True),
     "item": (_item, None, True),
     # read as plain paths; only their writing is irregular
     "party_identifiers": (None, None),
@@ -517,5 +534,13 @@ _HEADER = _Skip(HEADER)
 
 def read_cii(root: Any, *, lines: bool = True) -> Invoice:
     """The model of a CII ``rsm:CrossIndustryInvoice`` (or of a fragment of one), by the binding table; with
-    ``lines=False`` without the invoice lines and the content of attachments (a quick read of the header)."""
+    ``lines=False`` without the invoice lines and the content of attachments (a quick read of the header). A
+    logistics service charge (Factur-X EXTENDED's, ZUGFeRD 1.0's) is the document level charge (BG-21) it is,
+    counted in the sum of charges (BT-108): read as one (from a copy of the tree, such documents only)."""
+    from ..zugferd1 import LOGISTICS, logistics_as_charges
+
+    if lines and next(root.iter(LOGISTICS), None) is not None:
+        import copy
+
+        root = logistics_as_charges(copy.deepcopy(root))
     return BINDING.read(Invoice, root, None if lines else _HEADER)

@@ -564,6 +564,7 @@ CONVERTERS = {
     "allowance_tax": (None, _allowance_tax),
     "period": (None, _period),
     "base_quantity": (None, None),
+    "price_discount": (None, None),  # (read: EXTENDED's several; written as the one allowance)
     "item": (None, None),
     "gross_price": (None, _gross_price),
 }
