@@ -1917,7 +1917,7 @@ def test_a_sepa_identifier_an_xrechnung_cii_leaves_out_is_listed_with_its_reason
     assert not [line for line in dropped if "BR-DE-23-b" in line and "PartyIdentification" not in line]
 
 
-def _extended(**change) -> bytes:
+def _built_extended(**change) -> bytes:
     from pathlib import Path
 
     from einvoice.build import build_report, load_input
@@ -1941,7 +1941,7 @@ def test_extended_logistics_charges_and_several_price_allowances_are_in_the_mode
     first, *others = load_input(Path(__file__).resolve().parents[1] / "samples" / "facturx-en16931.yaml")["lines"]
     line = {**first, "price": {**first["price"], "gross_amount": str(Decimal(str(first["price"]["net_amount"])) + 10),
                                "discount": "10"}}
-    xml = _extended(lines=[line, *others], allowances_charges=[
+    xml = _built_extended(lines=[line, *others], allowances_charges=[
         {"charge_indicator": True, "amount": "15.00", "reason": "Fracht", "tax_category": {"code": "S", "rate": "19"}}])
     root = etree.fromstring(xml)
     charge = next(el for el in root.iter(ram + "SpecifiedTradeAllowanceCharge") if el.getparent().tag.endswith("Settlement"))
