@@ -1314,7 +1314,9 @@ def build_report(data: Invoice | dict, format: str, policy: bool = False,
             raise InvalidModelInput("a text field holds a character that XML cannot carry "
                                     "(a control character such as NUL)") from None
         raise
-    written = _read_back(xml)
+    stated_id, invoice = invoice.customization_id, None  # (the prepared copy is written: not held meanwhile)
+    doc = read_written(xml)  # (one tree and one model of the written XML: read back, judged, named)
+    written = doc.invoice
     lost = _lost_fields(given, written)
     if lost:
         carriers = _carriers(given, target, lost)
@@ -1334,8 +1336,8 @@ def build_report(data: Invoice | dict, format: str, policy: bool = False,
         if owed:
             raise BuildRefused(owed)
         findings += lossy
-    doc, report = _judged_written(xml, written, given, target, policy)
-    findings += _judged_otherwise(doc, target, invoice.customization_id)
+    report = _judged_written(xml, doc, given, target, policy)
+    findings += _judged_otherwise(doc, target, stated_id)
     _empty_delivery_explained(report.findings)
     report.findings[:0] = findings
     blocking = [f for f in report.findings if f.severity.blocking]
@@ -1447,13 +1449,12 @@ _WRITTEN_WHOLE = frozenset({"EINV-B-001", "EINV-B-003", "EINV-B-011", "EINV-B-01
                             "EINV-B-047"})
 
 
-def _judged_written(xml: bytes, written: Invoice, given: Invoice, target: Target, policy: bool) -> tuple[Any, Report]:
-    """The written document read and judged by the profile it is judged as, each finding naming the input field
-    its element was written from (``written``: the model read back from ``xml``)."""
-    doc = read_written(xml)
+def _judged_written(xml: bytes, doc: Any, given: Invoice, target: Target, policy: bool) -> Report:
+    """The written document (``doc``: :func:`read_written` of ``xml``) judged by the profile it is judged as, each
+    finding naming the input field its element was written from (by the model read back from it)."""
     report = check_written(xml, _judged_as(doc, target), policy=policy, doc=doc)
-    _name_input_fields(written, report.findings, given)
-    return doc, report
+    _name_input_fields(doc.invoice, report.findings, given)
+    return report
 
 
 def _fields_named(finding: Finding) -> list[str]:
@@ -1480,7 +1481,7 @@ def _refused_next(given: Invoice, invoice: Invoice, target: Target, policy: bool
         return []
     try:
         xml = _write(invoice, target)
-        _doc, report = _judged_written(xml, _read_back(xml), given, target, policy)
+        report = _judged_written(xml, read_written(xml), given, target, policy)
     except Exception:  # noqa: BLE001 - an input refused may not be writable (no issue date): its findings stand alone
         return []
     named = [*left_out, *(f for finding in first for f in _fields_named(finding))]  # (``left_out``: fields not given
