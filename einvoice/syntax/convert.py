@@ -340,17 +340,18 @@ def not_carried(source, converted, source_profile: str | None = None, limit: int
     from collections import Counter
     from itertools import count
 
-    from .. import xmlsafe
-
     if str(getattr(source.syntax, "value", source.syntax)) == "cii":  # (EXTENDED: a smaller profile would lose on its own)
         from .cii.writer import write_cii
 
-        again = write_cii(converted.invoice, profile="extended")  # (written whatever its VAT categories: only compared)
+        again = write_cii(converted.invoice, profile="extended", tree=True)  # (written whatever its VAT categories:
+        # only compared, as its tree: the values a parse of it would read, without the bytes and a second tree)
     else:
         from .ubl.writer import write_ubl
 
-        again = write_ubl(converted.invoice, flavour=_ubl_flavour(source_profile))  # (as it is: a line's reason too)
-    have, src = _values(xmlsafe.parse(again).getroot()), _values(source.root)
+        again = write_ubl(converted.invoice, flavour=_ubl_flavour(source_profile), tree=True)  # (a line's reason too)
+    have = _values(again)
+    again = None  # (not held beside the source's values)
+    src = _values(source.root)
     own = (converted.invoice.customization_id or "").strip()
     changed = []  # BT-24: the target's own, by design (see convert); the source's, where it differs, is listed
     for path in [p for p in src if p.endswith(_SPECIFICATION)]:
@@ -469,15 +470,17 @@ def _values(root) -> dict[str, list[str]]:
     (schema locations, types and the syntax version say nothing of the invoice)."""
     from lxml import etree
 
-    paths: dict = {}
     out: dict[str, list[str]] = {}
-    for el in root.iter():
-        if not isinstance(el.tag, str):
+    stack = [""]  # the path of each open element (no element kept by its proxy: a document's worth of them)
+    for event, el in etree.iterwalk(root, events=("start", "end")):
+        if event == "end":
+            stack.pop()
             continue
         q = etree.QName(el)
         prefix = _PREFIXES.get(q.namespace) or el.prefix  # (the syntax's own prefixes: a document may use others)
         name = f"{prefix}:{q.localname}" if prefix else q.localname
-        path = paths[el] = f"{paths.get(el.getparent(), '')}/{name}"
+        path = f"{stack[-1]}/{name}"
+        stack.append(path)
         if len(el) == 0 and el.text and trim(el.text) and q.localname != "UBLVersionID":  # (base64: however wrapped)
             value = "".join(el.text.split()) if name.endswith("BinaryObject") else trim(el.text)
             if q.localname in _BOOLEANS:  # xs:boolean's other spellings: '0' is false, '1' true

@@ -627,8 +627,10 @@ def _reasons_beside_breakdown(root: Any) -> None:
                 category.addnext(new)
 
 
-def write_cii(invoice: Invoice, profile: str = "en16931", guideline: str | None = None, pretty: bool = True) -> bytes:
-    """The invoice as CII XML bytes for a Factur-X profile (minimum | basicwl | basic | en16931 | extended).
+def write_cii(invoice: Invoice, profile: str = "en16931", guideline: str | None = None, pretty: bool = True,
+              tree: bool = False) -> bytes:
+    """The invoice as CII XML bytes for a Factur-X profile (minimum | basicwl | basic | en16931 | extended) (``tree``:
+    the root element, not serialised).
 
     BT-24 is the profile's guideline identifier unless ``guideline`` names another.
     """
@@ -639,4 +641,4 @@ def write_cii(invoice: Invoice, profile: str = "en16931", guideline: str | None 
     prune(root, profile)  # what the profile does not use in a given context (FX-NOTUSED-*)
     if profile == "extended" and "xrechnung" not in _guideline(invoice, profile, guideline):
         _reasons_beside_breakdown(root)  # (not in XRechnung's extension: CEN's CII rules it runs warn, CII-DT-098)
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=pretty)
+    return root if tree else etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=pretty)

@@ -418,8 +418,9 @@ def _creditor_ids(inv: Invoice) -> tuple[list[m.Identifier], list[m.Identifier]]
     return [ident], []
 
 
-def write_ubl(invoice: Invoice, flavour: str = "peppol") -> bytes:
-    """The invoice as a UBL 2.1 Invoice (or CreditNote, by ``invoice.kind``), pretty-printed UTF-8 bytes.
+def write_ubl(invoice: Invoice, flavour: str = "peppol", tree: bool = False) -> bytes:
+    """The invoice as a UBL 2.1 Invoice (or CreditNote, by ``invoice.kind``), pretty-printed UTF-8 bytes (``tree``:
+    the root element, not serialised: what a conversion's notes compare, without a document parsed again).
 
     ``flavour`` is "peppol" (Peppol BIS Billing 3.0) or "ehf" (EHF Billing 3.0, the
     same identifiers); it supplies CustomizationID and ProfileID when the model has none.
@@ -431,4 +432,4 @@ def write_ubl(invoice: Invoice, flavour: str = "peppol") -> bytes:
     root = etree.Element("{%s}%s" % (ns, "CreditNote" if ctx.cn else "Invoice"), nsmap={None: ns, "cac": CAC, "cbc": CBC})
     BINDING.write(root, invoice, ctx)
     BINDING.sort(root)
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    return root if tree else etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
