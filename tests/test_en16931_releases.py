@@ -125,6 +125,15 @@ def test_br_co_25_amount_due_without_due_date_or_terms_only_in_1_3_15():
         root.find(CAC + "PaymentMeans").addnext(terms)
     assert "BR-CO-25" not in _ids(_doc(terms_only), OLD)
 
+    def no_number(root):  # (the official rule casts the amount due: an empty one stops it, which counts as failing)
+        for el in root.xpath("//cac:LegalMonetaryTotal/cbc:PayableAmount", namespaces=NS):
+            el.text = ""
+    from einvoice import syntax
+    from einvoice.validate import validate_document
+
+    report = validate_document(syntax.load(_doc(no_number)), schema=False, layers=("en16931",), rules=OLD)
+    assert report.internal_errors == [] and "BR-CO-25" in {f.rule for f in report.findings}, report.internal_errors
+
 
 def test_br_co_26_counts_a_sepa_seller_identifier_only_in_1_3_15():
     data = _doc(_sepa_only)

@@ -278,7 +278,7 @@ def _ubl_failures(root: Any, index: dict, rel: Any) -> _Failures:
             return
         termed = bool(idx[CBC.DueDate]) or any(n.getparent().tag == CAC.PaymentTerms for n in idx[CBC.Note])
         for t in kids(root, CAC.LegalMonetaryTotal, CBC.PayableAmount):  # ((. > 0) and termed) or (. <= 0)
-            ok("BR-CO-25", V.compare_untyped(t, ">", "0") and termed or V.compare_untyped(t, "<=", "0"), t)
+            ok("BR-CO-25", holds(lambda: V.compare_untyped(t, ">", "0") and termed or V.compare_untyped(t, "<=", "0")), t)
 
     f.guard(("BR-CO-25",), amount_due_terms)
 
