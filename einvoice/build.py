@@ -1415,7 +1415,7 @@ def _refused_besides(data: dict, problems: str, target: Target, policy: bool) ->
     return out + _refused_next(given, invoice, target, policy, blocking, bad)
 
 
-def date_type(tp: Any) -> Any:
+def _optional_type(tp: Any) -> Any:
     """The type of an optional annotation (``date | None``: ``date``)."""
     args = [a for a in typing.get_args(tp) if a is not type(None)]
     return args[0] if len(args) == 1 else tp
@@ -1437,7 +1437,7 @@ def _numeric(path: str) -> bool:
     if kind == "other":  # (a date is no number; an enumeration or anything else: not judged without it)
         import datetime
 
-        return date_type(tp) is not datetime.date
+        return _optional_type(tp) is not datetime.date
     return kind == "decimal" or kind == "model" and arg is Amount
 
 

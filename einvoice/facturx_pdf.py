@@ -113,27 +113,27 @@ def embed(pdf: bytes, xml: bytes, level: str, invoice=None, lang: str | None = N
     from .container import off_facturx_schema
 
     reason = off_facturx_schema(xml, "en16931" if xrechnung else level)
+    if reason is not None:
+        if xrechnung:
+            raise BuildRefused([Finding(
+                "XSD", Severity.FATAL, "the XRechnung does not follow the Factur-X EN 16931 schema, by which a PDF "
+                f"of ZUGFeRD's level XRECHNUNG is read (FeRD's validator checks it): {reason[:300]}",
+                "Send the XRechnung as XML alone (it needs no PDF), or leave out what the EN 16931 profile does not "
+                "carry (an XRechnung extension's elements, say).", layer="container")])
+        raise BuildRefused([Finding("XSD", Severity.FATAL, f"the XML does not follow the Factur-X {level} schema: "
+                                    f"{reason[:300]}", f"Validate the XML with einvoice validate --profile facturx-{level}",
+                                    layer="container")])
     pdf = _set_aside(pdf)
     with _quiet():
         try:
-            if reason is not None:
-                raise ValueError(reason)
             out = facturx.generate_from_binary(pdf, xml, flavor="factur-x", level="en16931" if xrechnung else level,
                                                check_xsd=False,
                                                check_schematron=False, pdf_metadata=meta, lang=lang,
                                                afrelationship=afrelationship(level), attachments=attachments or None)
         except Exception as exc:  # noqa: BLE001 - the package raises plain Exceptions
             reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            reason = reason.split("cause of the problem: ", 1)[-1]  # (the schema's own words, after the package's preamble)
-            if xrechnung:
-                raise BuildRefused([Finding(
-                    "XSD", Severity.FATAL, "the XRechnung does not follow the Factur-X EN 16931 schema, by which a PDF "
-                    f"of ZUGFeRD's level XRECHNUNG is read (FeRD's validator checks it): {reason[:300]}",
-                    "Send the XRechnung as XML alone (it needs no PDF), or leave out what the EN 16931 profile does not "
-                    "carry (an XRechnung extension's elements, say).", layer="container")]) from None
-            raise BuildRefused([Finding("XSD", Severity.FATAL, f"the factur-x package rejects the XML: {reason[:300]}",
-                                        "Validate the XML with einvoice validate --profile facturx-...",
-                                        layer="container")]) from None
+            raise BuildRefused([Finding("EINV-INTERNAL", Severity.ERROR, f"the factur-x package cannot embed the XML: "
+                                        f"{reason[:300]}", None, layer="container")]) from None
     out = pdfa.write_metadata(out, meta, edit=_as_xrechnung if xrechnung else _merge_back,
                               xmp_values={f"{{{FX_NS}}}ConformanceLevel": "XRECHNUNG",
                                           f"{{{FX_NS}}}DocumentFileName": XRECHNUNG_FILENAME} if xrechnung else None)
