@@ -476,7 +476,7 @@ def _validate_one(cand: Candidate, opts: Options, t0: float) -> FileResult:
         f.path = path
     status = _status(findings)
     return FileResult(path, status, report.profile, report.profile_reason, findings,
-                      seconds=time.perf_counter() - t0, facts=_facts(doc) if opts.facts else {},
+                      seconds=time.perf_counter() - t0, facts=_facts(doc) if opts.facts else {"form": getattr(doc, "form", None)},
                       releases=report.releases,
                       namespaces={k or "": v for k, v in doc.root.nsmap.items()} if findings and doc.root is not None else {})
 

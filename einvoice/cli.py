@@ -677,7 +677,6 @@ def validate(files: tuple[str, ...], profile: str, no_schema: bool, policy: bool
                 results = batch.run(inputs, opts, jobs=jobs or os.cpu_count() or 1)
         except KeyboardInterrupt:
             _interrupted()
-        summary = batch.summarize(results, time.perf_counter() - started)
         for r in results:
             if r.status == batch.STATUS_UNREADABLE:
                 click.echo(f"einvoice: {_printable(r.path)}: {r.reason}", err=True)
@@ -685,7 +684,14 @@ def validate(files: tuple[str, ...], profile: str, no_schema: bool, policy: bool
         if nothing and changes:  # (changed files none of which is an invoice: nothing to judge, no failure)
             click.echo(f"einvoice: no invoice among the {len(results)} file(s): nothing to validate", err=True)
         elif nothing:
-            click.echo(f"einvoice: no invoice among the {len(results)} file(s) found: every one was skipped", err=True)
+            why = f"no invoice among the {len(results)} file(s) found: every one was skipped"
+            click.echo(f"einvoice: {why}", err=True)
+            # the failure in the report too (JSON, JUnit, SARIF, a report file), not on stderr alone: a CI system reading
+            # the report saw skipped files only while the run exited 2; each input searched in vain is unreadable, as a
+            # folder holding no file is
+            results = results + [batch.FileResult(item, batch.STATUS_UNREADABLE, reason=why)
+                                 for item in dict.fromkeys(inputs)]
+        summary = batch.summarize(results, time.perf_counter() - started)
         if out_format == "text":
             color = output is None and sys.stdout.isatty()
             shown = [r for r in results if not quiet or r.findings or  # (-q: a skipped file, which has none, counted
@@ -1003,7 +1009,9 @@ def show(source: Path, out_format: str = "text") -> None:
 
         data = _show_json(str(label(source)), doc)
         data["validation"] = _validation_json(errors)
-        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        from .output import _cleaned
+
+        click.echo(json.dumps(_cleaned(data), indent=2, ensure_ascii=False))  # (a file name's bytes that are no UTF-8: \xNN)
         return
     t = inv.totals
     vat = inv.vat_total

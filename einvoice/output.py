@@ -112,6 +112,14 @@ def to_json(results: list[FileResult], summary: Summary) -> str:
                       indent=2, ensure_ascii=False)
 
 
+def _heading(path: object) -> str:
+    """A file's name where it starts a line of the text report: :func:`printable`, and a relative name starting with
+    '::' shown as './::...' (the same file): a line starting '::' is a workflow command to GitHub Actions' runner, so a
+    file named '::error file=README.md::x.xml' in a folder made the report of a CI job forge an annotation."""
+    shown = printable(path)
+    return f"./{shown}" if shown.startswith("::") else shown
+
+
 def to_text(results: list[FileResult], summary: Summary, color: bool = False, verbose: bool = True,
             summary_always: bool = False, all_results: list[FileResult] | None = None) -> str:
     """The text report; ``summary_always`` prints the summary line even for one clean file (``-q``),
@@ -127,10 +135,10 @@ def to_text(results: list[FileResult], summary: Summary, color: bool = False, ve
     lines: list[str] = []
     for r in results:
         if r.status == STATUS_SKIPPED:
-            lines.append(f"{printable(r.path)}: {status_label['skipped']} ({one_line(r.reason, None)})")
+            lines.append(f"{_heading(r.path)}: {status_label['skipped']} ({one_line(r.reason, None)})")
             continue
         if r.status == STATUS_UNREADABLE:
-            lines.append(f"{printable(r.path)}: {status_label['unreadable']} - {one_line(r.reason, None)}")
+            lines.append(f"{_heading(r.path)}: {status_label['unreadable']} - {one_line(r.reason, None)}")
             continue
         counts = result_counts([r])
         if not r.valid:
@@ -139,7 +147,7 @@ def to_text(results: list[FileResult], summary: Summary, color: bool = False, ve
             label = paint("VALID with warnings", "yellow")
         else:
             label = paint("VALID", "green")
-        lines.append(f"{printable(r.path)}: {label} ({severity_text(counts)})")
+        lines.append(f"{_heading(r.path)}: {label} ({severity_text(counts)})")
         if r.profile:
             lines.append(paint(f"  profile: {r.profile} ({r.profile_reason})", "dim"))
         if r.releases:

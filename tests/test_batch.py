@@ -917,3 +917,68 @@ def test_sarif_relative_uris_name_their_base(tmp_path: Path):
         assert Path(target).is_file(), target
         seen.add(target)
     assert seen == set(paths)
+
+
+def test_sarif_of_a_pdf_on_standard_input_alone_places_its_findings_as_a_named_pdfs(tmp_path: Path):
+    """A Factur-X PDF read from standard input, alone: its result carried no facts (a batch of one reads none), so
+    SARIF, finding neither the form nor a file to look at, gave the embedded XML's lines as the PDF's region. The form
+    is kept whatever the facts: the same placement as the PDF named, or on stdin beside another file."""
+    from click.testing import CliRunner
+
+    from einvoice.cli import main
+
+    xml = (Path(__file__).resolve().parents[1] / "samples" / "facturx-en16931.xml").read_bytes()
+    bad = xml.replace(b">EUR<", b">NOK<", 1)
+    assert bad != xml
+    pdf = _pdf({"factur-x.xml": bad})
+    res = CliRunner().invoke(main, ["validate", "-", "--no-schema", "--format", "sarif"], input=pdf)
+    assert res.exit_code == 1, res.output
+    found = json.loads(res.stdout)["runs"][0]["results"]
+    assert found and all("region" not in r["locations"][0]["physicalLocation"] for r in found)
+    assert any("embeddedLine" in r.get("properties", {}) for r in found)
+    assert any("of the invoice XML embedded in the PDF)" in r["message"]["text"] for r in found)
+    one = batch.run(["-"], batch.Options(schema=False), jobs=1, stdin=io.BytesIO(pdf))
+    assert [r.facts for r in one] == [{"form": "pdf"}]
+
+
+def test_a_search_that_finds_no_invoice_is_a_failure_in_every_report_format(tmp_path: Path):
+    """A folder holding only XML that is no invoice exits 2; the reason was on stderr alone, and the JSON, JUnit and
+    SARIF reports showed one skipped file and no failure (a CI system read a pass). The folder is now an unreadable
+    entry of the report, as a folder holding no file is; stderr says it once."""
+    from click.testing import CliRunner
+
+    from einvoice.cli import main
+
+    folder = tmp_path / "only-other"
+    folder.mkdir()
+    (folder / "pom.xml").write_text("<project/>")
+    why = "no invoice among the 1 file(s) found: every one was skipped"
+    res = CliRunner().invoke(main, ["validate", str(folder), "--no-schema", "--format", "json"])
+    assert res.exit_code == 2
+    files = json.loads(res.stdout)["files"]
+    assert [(f["status"], f.get("error")) for f in files if f["path"] == str(folder)] == [("unreadable", why)]
+    assert json.loads(res.stdout)["summary"]["unreadable"] == 1
+    assert res.stderr.strip() == f"einvoice: {why}"
+    res = CliRunner().invoke(main, ["validate", str(folder), "--no-schema", "--format", "junit"])
+    assert res.exit_code == 2
+    suite = etree.fromstring(res.stdout.encode())
+    assert sum(int(s.get("errors")) for s in suite.iter("testsuite")) == 1
+    res = CliRunner().invoke(main, ["validate", str(folder), "--no-schema", "--format", "sarif"])
+    assert [r["ruleId"] for r in json.loads(res.stdout)["runs"][0]["results"]] == ["EINV-UNREADABLE"]
+    res = CliRunner().invoke(main, ["validate", str(folder), "--no-schema", "--skip-other-xml", "--format", "json"])
+    assert res.exit_code == 0 and json.loads(res.stdout)["summary"]["unreadable"] == 0  # (nothing to judge: no failure)
+
+
+def test_a_file_named_like_a_workflow_command_does_not_start_a_line_of_the_text_report(tmp_path: Path, monkeypatch):
+    """A line starting '::' is a workflow command to GitHub Actions' runner: a file named '::error file=README.md::x.xml'
+    made the text report of a CI job forge an annotation. Such a name is shown as './::...' (the same file)."""
+    from click.testing import CliRunner
+
+    from einvoice.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    name = "::error file=README.md,line=1::forged.xml"
+    (tmp_path / name).write_bytes(ubl())
+    res = CliRunner().invoke(main, ["validate", name, "--no-schema"])
+    assert not any(line.startswith("::") for line in res.stdout.splitlines())
+    assert f"./{name}: " in res.stdout

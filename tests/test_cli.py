@@ -881,3 +881,20 @@ def test_show_cuts_a_very_long_value_in_text_and_gives_it_whole_in_json(tmp_path
     seller = next(line for line in res.stdout.splitlines() if line.startswith("Seller:"))
     assert re.search(r"N{4000}… \(\+15,0\d\d\)$", seller)  # (the rest of the row counted: the name's, the party's)
     assert name in run("show", path, "--format", "json").stdout
+
+
+def test_show_json_is_utf_8_whatever_the_file_name(tmp_path: Path):
+    """A file name's bytes that are not UTF-8 went into show's JSON as they were: a strict reader (json.loads of the
+    bytes) refused the whole document. They are shown as \\xNN, as in validate's reports."""
+    import os
+
+    name = os.fsencode(tmp_path) + b"/latin1-\xe9\xff.xml"
+    try:
+        with open(name, "wb") as f:
+            f.write((Path(__file__).resolve().parents[1] / "samples" / "ehf-invoice.xml").read_bytes())
+    except (OSError, UnicodeError):  # pragma: no cover - a file system that takes only UTF-8 names
+        pytest.skip("this file system refuses a name that is not UTF-8")
+    res = subprocess.run([sys.executable, "-m", "einvoice", "show", name, "--format", "json"], capture_output=True)
+    assert res.returncode == 0, res.stderr
+    data = json.loads(res.stdout)  # (bytes: decoded as UTF-8, strictly)
+    assert data["path"].endswith("latin1-\\xe9\\xff.xml")
