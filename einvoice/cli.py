@@ -817,14 +817,14 @@ def _party(p) -> str:
 
     if p is None:
         return "-"
-    bits = [party_name(p) or "(no name)"]
+    bits = [_glance(party_name(p) or "(no name)")]
     if p.legal_registration_id and p.legal_registration_id.value:
-        bits.append(f"reg. {p.legal_registration_id.value}")
+        bits.append(f"reg. {_glance(p.legal_registration_id.value)}")
     if p.vat_id:
-        bits.append(f"VAT {p.vat_id}")
+        bits.append(f"VAT {_glance(p.vat_id)}")
     if p.address and (p.address.city or p.address.country_code):
-        bits.append(", ".join(x for x in (p.address.city, p.address.country_code) if x))
-    return " | ".join(bits)
+        bits.append(", ".join(_glance(x) for x in (p.address.city, p.address.country_code) if x))
+    return _Joined(" | ".join(bits))
 
 
 def _payments(inv) -> list:
@@ -853,8 +853,8 @@ def _no_request(inv) -> str | None:
 
 def _preceding(p) -> str:
     """A preceding invoice reference (BG-3) in words: its number and issue date."""
-    number = " ".join((p.reference or "").split()) or "-"
-    return f"{number} ({p.issue_date})" if p.issue_date else number
+    number = _glance(" ".join((p.reference or "").split()) or "-")
+    return _Joined(f"{number} ({p.issue_date})" if p.issue_date else number)
 
 
 def _how_to_pay(m) -> str:
@@ -863,24 +863,25 @@ def _how_to_pay(m) -> str:
     from .refs import GIRO
 
     code = " ".join((m.code or "").split()) or None  # (a code as a reader sees it, as show's JSON gives it: '\n 1' is 1)
-    name = means_name(code, "en") or m.text
+    code = code and _glance(code)
+    name = means_name(code, "en") or (m.text and _glance(m.text))
     bits = [f"{name} ({code})" if name and code else name or (f"means {code}" if code else "means -")]
     dd, card = m.direct_debit, m.card
     for ct in m.credit_transfers:
         provider = (ct.service_provider_id or "").strip()
         giro = GIRO.get(provider.upper())
         if ct.account_id:
-            bits.append(f"{giro or 'account'} {ct.account_id}" + (f" (BIC {provider})" if provider and not giro else ""))
+            bits.append(f"{giro or 'account'} {_glance(ct.account_id)}" + (f" (BIC {_glance(provider)})" if provider and not giro else ""))
         elif provider and not giro:
-            bits.append(f"BIC {provider}")
+            bits.append(f"BIC {_glance(provider)}")
     if dd is not None:
-        bits.append(f"direct debit of account {dd.debited_account_id or '-'}, mandate {dd.mandate_reference or '-'}, "
-                    f"creditor id {dd.creditor_id or '-'}")
+        bits.append(f"direct debit of account {_glance(dd.debited_account_id or '-')}, mandate "
+                    f"{_glance(dd.mandate_reference or '-')}, creditor id {_glance(dd.creditor_id or '-')}")
     if card is not None:
-        bits.append(f"card {card.primary_account_number or '-'}")
+        bits.append(f"card {_glance(card.primary_account_number or '-')}")
     if len(bits) == 1:
         bits.append("account -")
-    return ", ".join(bits + [f"reference {m.remittance_information or '-'}"])
+    return _Joined(", ".join(bits + [f"reference {_glance(m.remittance_information or '-')}"]))
 
 
 def _show_json(path: str, doc) -> dict:
@@ -1017,7 +1018,7 @@ def show(source: Path, out_format: str = "text") -> None:
     vat = inv.vat_total
     cur = inv.currency_code
     kind = inv.kind_name
-    buyer_ids = ", ".join(i.value for i in (inv.buyer.identifiers if inv.buyer else []) if i.value) or None
+    buyer_ids = ", ".join(_glance(i.value) for i in (inv.buyer.identifiers if inv.buyer else []) if i.value) or None
     why = _no_request(inv)  # (nothing asked: no due date, account or reference to pay to, as on the page)
     rows = [
         (kind, f"{inv.number or '-'}  (type {inv.type_code or '-'}, {doc.syntax.value.upper()})"),
@@ -1028,12 +1029,13 @@ def show(source: Path, out_format: str = "text") -> None:
         ("Payment terms", " / ".join(x.strip() for x in inv.payment_terms.splitlines() if x.strip())
          if inv.payment_terms else None),  # (a line each, blank ones and white space at their ends left out: one row)
         ("Seller", _party(inv.seller)),
-        *((("Payee", f"{_party(inv.payee)} (paid instead of the seller)"),) if inv.payee is not None else ()),
+        *((("Payee", _Joined(f"{_party(inv.payee)} (paid instead of the seller)")),) if inv.payee is not None else ()),
         ("Buyer", _party(inv.buyer)),
-        ("Customer number", " / ".join(x for x in (f"buyer id {buyer_ids}" if buyer_ids else None,
-                                                   f"buyer reference {inv.buyer_reference}" if inv.buyer_reference else None) if x) or "-"),
+        ("Customer number", _Joined(" / ".join(x for x in (f"buyer id {buyer_ids}" if buyer_ids else None,
+                                                           f"buyer reference {_glance(inv.buyer_reference)}"
+                                                           if inv.buyer_reference else None) if x) or "-")),
         ("Order reference", inv.purchase_order_reference),
-        *((("Preceding invoice", " / ".join(_preceding(p) for p in inv.preceding_invoices)),)
+        *((("Preceding invoice", _Joined(" / ".join(_preceding(p) for p in inv.preceding_invoices))),)
           if inv.preceding_invoices else ()),  # (what a credit note credits, or an invoice corrects: BG-3)
         ("Lines", len(inv.lines)),
         ("Net total", _money(t.tax_exclusive_amount, cur) if t else "-"),
@@ -1045,17 +1047,18 @@ def show(source: Path, out_format: str = "text") -> None:
                        else " (a credit note in the seller's favour: the buyer pays the amount without its sign)")),
     ]
     contact = inv.seller.contact if inv.seller else None
-    rows.append(("Seller contact", ", ".join(x for x in (contact.name, contact.telephone, contact.email) if x)
+    rows.append(("Seller contact", _Joined(", ".join(_glance(x) for x in (contact.name, contact.telephone, contact.email) if x))
                  if contact else None))
     for m in _payments(inv) if why is None else ():
         if m is inv.payment_without_means:  # (what a CII settlement states outside any means: rows of their own)
             if not inv.payment_means and m.remittance_information:  # (the document's reference, BT-83)
-                rows.append(("Payment", f"reference {m.remittance_information} (it states no payment means)"))
+                rows.append(("Payment", _Joined(f"reference {_glance(m.remittance_information)} (it states no payment means)")))
             if (dd := m.direct_debit) is not None and ((dd.mandate_reference or "").strip() or (dd.creditor_id or "").strip()):
                 # (a mandate no means is a direct debit for, or without any means)
                 why_own = "none of its payment means is a direct debit" if inv.payment_means else "it states no payment means"
-                rows.append(("Direct debit", f"mandate {dd.mandate_reference or '-'}, creditor id {dd.creditor_id or '-'} "
-                                             f"(the document's: {why_own})"))
+                rows.append(("Direct debit", _Joined(f"mandate {_glance(dd.mandate_reference or '-')}, creditor id "
+                                                     f"{_glance(dd.creditor_id or '-')} "
+                                                     f"(the document's: {why_own})")))
         else:
             rows.append(("Payment", _how_to_pay(m)))
     if why is not None or not _payments(inv):
@@ -1064,10 +1067,16 @@ def show(source: Path, out_format: str = "text") -> None:
                  if errors else "passes"))
     width = max(len(k) for k, _ in rows)
     for k, v in rows:  # (a value is the document's text: one line, whatever it holds, so it cannot add a row)
-        click.echo(f"{k + ':':<{width + 1}} {'-' if v is None or v == '' else _glance(one_line(v, None))}")
+        shown = one_line(v, None) if isinstance(v, _Joined) else _glance(one_line(v, None))  # (each value cut, not the row)
+        click.echo(f"{k + ':':<{width + 1}} {'-' if v is None or v == '' else shown}")
 
 
 SHOW_MAX_TEXT = 5_000  # characters of one value in show's text (as on the page; --format json gives it whole)
+
+
+class _Joined(str):
+    """A row of show's text joined from several values, each already cut by :func:`_glance` (a value within the bound
+    is shown whole beside the others: a seller name of 4,990 characters hid the organisation number and VAT id)."""
 
 
 def _glance(text: str) -> str:

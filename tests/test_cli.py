@@ -879,8 +879,20 @@ def test_show_cuts_a_very_long_value_in_text_and_gives_it_whole_in_json(tmp_path
     assert res.exit_code == 0
     assert max(len(line) for line in res.stdout.splitlines()) < 5_100
     seller = next(line for line in res.stdout.splitlines() if line.startswith("Seller:"))
-    assert re.search(r"N{4000}… \(\+15,0\d\d\)$", seller)  # (the rest of the row counted: the name's, the party's)
+    assert re.search(r" N{5000}… \(\+15,000\) \| reg\. \d{9} \| VAT NO\d{9}MVA \| ", seller)  # (the name's rest counted)
     assert name in run("show", path, "--format", "json").stdout
+
+
+def test_show_cuts_each_value_not_the_row_it_stands_in(tmp_path):
+    """The cut at 5,000 characters was of the row's joined text: a seller name of 4,990 characters (within the bound)
+    cut the organisation number in the middle and hid the VAT id and the city. Each value is cut on its own."""
+    data = (SAMPLES / "ehf-invoice.xml").read_text(encoding="utf-8")
+    path = tmp_path / "long.xml"
+    path.write_text(data.replace("Fjordkraft Verksted AS", "N" * 4_990), encoding="utf-8")
+    res = run("show", path)
+    seller = next(line for line in res.stdout.splitlines() if line.startswith("Seller:"))
+    whole = next(line for line in run("show", SAMPLES / "ehf-invoice.xml").stdout.splitlines() if line.startswith("Seller:"))
+    assert seller.split(" | ", 1)[1] == whole.split(" | ", 1)[1] and "…" not in seller
 
 
 def test_show_json_is_utf_8_whatever_the_file_name(tmp_path: Path):
