@@ -702,6 +702,9 @@ def validate(files: tuple[str, ...], profile: str, no_schema: bool, policy: bool
         else:
             text = formats.FORMATS[out_format](results, summary)
         if output is not None:
+            # (an input found in a folder or by a pattern: refused as one named; a file skipped as no invoice, a
+            # previous run's JUnit report say, is the caller's to replace)
+            refuse_overwrite(output, *(r.path for r in results if r.status != batch.STATUS_SKIPPED and r.path != "<stdin>"))
             write_output(output, text + "\n")
         elif text:
             click.echo(text)

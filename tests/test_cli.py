@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from lxml import etree
 
 from einvoice.cli import FORMAT_NAMES, PROFILE_NAMES, main
 from fragments import NO_CORPUS
@@ -910,3 +911,24 @@ def test_show_json_is_utf_8_whatever_the_file_name(tmp_path: Path):
     assert res.returncode == 0, res.stderr
     data = json.loads(res.stdout)  # (bytes: decoded as UTF-8, strictly)
     assert data["path"].endswith("latin1-\\xe9\\xff.xml")
+
+
+def test_validate_never_writes_its_report_over_an_invoice_it_read(tmp_path: Path):
+    """`validate FOLDER -o FOLDER/invoice.xml` replaced the invoice with the report: the refusal looked at the inputs as
+    named, not at the files a folder or a pattern gave. Every file read is now refused as the output, in one line, exit
+    2, the invoice untouched; a file skipped as no invoice (the previous run's JUnit report) is replaced as asked."""
+    folder = tmp_path / "inv"
+    folder.mkdir()
+    invoice = folder / "invoice.xml"
+    original = (SAMPLES / "ehf-invoice.xml").read_bytes()
+    invoice.write_bytes(original)
+    for given in ([invoice], [folder], [str(folder / "*.xml")]):
+        res = run("validate", *given, "--no-schema", "-o", invoice)
+        assert res.exit_code == 2, (given, res.output)
+        assert res.stderr.strip().endswith("refused (choose another output file)")
+        assert invoice.read_bytes() == original
+    report = folder / "report.xml"
+    for _ in range(2):  # (the second run finds the first one's report in the folder: skipped, and replaced)
+        res = run("validate", folder, "--no-schema", "--format", "junit", "-o", report)
+        assert res.exit_code == 0, res.output
+        assert etree.fromstring(report.read_bytes()).tag == "testsuites"
