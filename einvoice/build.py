@@ -1361,6 +1361,8 @@ def input_of(data: Invoice | dict, format: str | Target, policy: bool = False) -
         text = str(exc)
         try:
             also = _refused_besides(data, text, format if isinstance(format, Target) else _target(format), policy)
+        except _MoreProblems as more:  # (the model's own checks of the rest, which a field it refused kept from running:
+            raise InvalidModelInput("\n".join([text, *more.lines])) from None  # a number of 14 digits elsewhere)
         except Exception:  # noqa: BLE001 - the rest not judged: the input's own problems stand alone
             also = []
         if not also:
@@ -1382,12 +1384,13 @@ def _refused_besides(data: dict, problems: str, target: Target, policy: bool) ->
     import copy
     import datetime
 
-    bad = []
+    bad, numeric = [], False
     for line in problems.splitlines():
         head, sep, _rest = line.partition(": ")
         head = head.removesuffix(".value")
-        if not sep or not _FIELD_PATH.fullmatch(head) or head.endswith("]") or _numeric(head):
+        if not sep or not _FIELD_PATH.fullmatch(head) or head.endswith("]"):
             return []
+        numeric = numeric or _numeric(head)
         bad.append(head)
     rest = copy.deepcopy(data)
     for path in bad:
@@ -1406,13 +1409,30 @@ def _refused_besides(data: dict, problems: str, target: Target, policy: bool) ->
         due = rest.get("due_date")
         rest["issue_date"] = due if isinstance(due, str) and re.fullmatch(r"\d{4}-\d\d-\d\d", due) else \
             datetime.date.today().isoformat()
-    given = to_invoice(rest)
+    try:
+        given = to_invoice(rest)
+    except InvalidModelInput as exc:  # the rest refused by the model too: those of its lines not about the fields left out
+        more = [line for line in str(exc).splitlines()
+                if not any(_related(line.partition(": ")[0].removesuffix(".value"), b) for b in bad)]
+        if more:
+            raise _MoreProblems(more) from None
+        return []
+    if numeric:  # (amounts and totals would be computed without it: their findings would say it again)
+        return []
     invoice = given.model_copy(deep=True)
     findings = prepare(invoice, target)
     _no_place_for_contact(invoice, target, findings, False)
     blocking = [f for f in findings if f.severity.blocking]
     out = [f for f in blocking if not any(_related(a, b) for a in _fields_named(f) for b in bad)]
     return out + _refused_next(given, invoice, target, policy, blocking, bad)
+
+
+class _MoreProblems(Exception):
+    """Problems the model finds in the rest of a build input once the fields it refused are left out (``lines``)."""
+
+    def __init__(self, lines: list[str]):
+        super().__init__("\n".join(lines))
+        self.lines = lines
 
 
 def _optional_type(tp: Any) -> Any:
