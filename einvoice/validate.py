@@ -235,8 +235,9 @@ def validate(source: str | Path | bytes | Any, profile: str = "auto", schema: bo
              layers: list[str] | tuple[str, ...] | None = None,
              rules: dict[str, str] | str | None = None, policy: bool = False,
              max_size: int | None = None) -> Report:
-    """Validate bytes, a path, a binary file object, or an lxml element. Raises UnreadableInput with a one-line
-    reason (TypeError for a source of another type).
+    """Validate bytes, a path, a binary file object, an lxml element, or a document :func:`einvoice.load` read (read
+    once, validated as often as asked: by several profiles, in several threads, which take turns on it). Raises
+    UnreadableInput with a one-line reason (TypeError for a source of another type).
 
     ``max_size`` bounds what is read (bytes; default 50 MB, or the limit of an enclosing ``einvoice.max_size``).
 
@@ -251,7 +252,9 @@ def validate(source: str | Path | bytes | Any, profile: str = "auto", schema: bo
     _checked(profile, schema, layers, rules, policy)
     if max_size is not None:
         arguments.size("max_size", max_size)
-    if hasattr(source, "tag") and hasattr(source, "xpath"):
+    if isinstance(source, Document):
+        doc = source
+    elif hasattr(source, "tag") and hasattr(source, "xpath"):
         doc = syntax.read_tree(source)
     else:
         with xmlsafe.limited_to(max_size) if max_size is not None else contextlib.nullcontext():

@@ -403,3 +403,19 @@ print(sorted(after - before))
         einvoice.warm_up(["no-such-profile"])
     with pytest.raises(TypeError):
         einvoice.warm_up("ehf")
+
+
+def test_a_loaded_document_is_validated_as_its_source_is():
+    """`einvoice.load` reads a document once (its model for a program); `einvoice.validate` refused it (TypeError), so
+    a program that had loaded it read it again to validate it. A loaded document is validated as its source would be,
+    under several profiles in turn, a Factur-X PDF's container findings included."""
+    import einvoice
+
+    for path in ("samples/ehf-invoice.xml", "samples/facturx-en16931.xml"):
+        source = Path(__file__).resolve().parents[1] / path
+        doc = einvoice.load(source)
+        for profile in ("auto", "en16931"):
+            got, want = einvoice.validate(doc, profile=profile, policy=True), einvoice.validate(source, profile=profile, policy=True)
+            assert (got.profile, [f.as_dict() for f in got.findings]) == (want.profile, [f.as_dict() for f in want.findings])
+    with pytest.raises(TypeError):
+        einvoice.validate(object())

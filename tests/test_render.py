@@ -1029,7 +1029,7 @@ def test_a_pdf_page_refuses_more_lines_than_it_is_laid_out_for_before_any_layout
     res = run("render", source, "-o", out, "--max-lines", 10)
     assert res.exit_code == 2 and not out.exists()
     assert f"has {rows:,} lines, allowances and charges, more than the 10 a PDF page" in res.stderr
-    assert "raise the limit with --max-lines" in res.stderr and len(res.stderr.strip().splitlines()) == 1
+    assert "raise the limit (--max-lines; max_lines= in Python)" in res.stderr and len(res.stderr.strip().splitlines()) == 1
     assert run("render", source, "-o", tmp_path / "page.html", "--max-lines", 10).exit_code == 2  # (no effect on HTML)
     # build --pdf: refused before the build, nothing written (neither the PDF nor the XML)
     xml = tmp_path / "x.xml"

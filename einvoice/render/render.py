@@ -859,7 +859,7 @@ class PageTooLong(UnreadableInput):
         self.rows, self.limit = rows, limit
         super().__init__(f"the invoice has {rows:,} lines, allowances and charges, more than the {limit:,} a PDF "
                          "page is laid out for (each takes about 11 ms and 200 KB: 10,000 take 2 minutes and 2 GB); "
-                         f"{instead}, or raise the limit with --max-lines")
+                         f"{instead}, or raise the limit (--max-lines; max_lines= in Python)")
 
 
 def check_pdf_rows(invoice: Invoice, max_rows: int | None = None, instead: str = "render HTML") -> None:
