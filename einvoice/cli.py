@@ -72,8 +72,16 @@ class _Guarded(click.Group):
         import os
 
         for name in ("stdout", "stderr"):  # started with one closed (>&-, 2>&-): what goes there is not shown,
-            if getattr(sys, name) is None:  # the exit status still tells (for the rest of the process)
+            stream = getattr(sys, name)  # the exit status still tells (for the rest of the process)
+            if stream is None:
                 setattr(sys, name, open(os.devnull, "w"))  # noqa: SIM115
+            elif getattr(stream, "errors", None) == "strict" and hasattr(stream, "reconfigure"):
+                # an output encoding that lacks a character of the document (€ or Greek under latin-1 or cp1252, a
+                # Windows pipe's ANSI code page): shown as \u20ac, as Python's stderr does; it lost the whole report
+                try:
+                    stream.reconfigure(errors="backslashreplace")
+                except (ValueError, OSError, io.UnsupportedOperation):  # (a stream that cannot: left as it is)
+                    pass
         try:
             result = super().invoke(ctx)
             sys.stdout.flush()  # a write error of the last output is this command's, not the interpreter's at exit

@@ -932,3 +932,19 @@ def test_validate_never_writes_its_report_over_an_invoice_it_read(tmp_path: Path
         res = run("validate", folder, "--no-schema", "--format", "junit", "-o", report)
         assert res.exit_code == 0, res.output
         assert etree.fromstring(report.read_bytes()).tag == "testsuites"
+
+
+def test_an_output_encoding_without_a_documents_character_shows_it_escaped(tmp_path: Path):
+    """Standard output in an encoding that lacks a character of the document (€ under latin-1; a Windows pipe's ANSI
+    code page): the report was lost, an internal error, exit 2. The character is shown escaped (\\u20ac), as Python's
+    stderr does, and the command does its work."""
+    import os
+
+    data = (SAMPLES / "ehf-invoice.xml").read_text(encoding="utf-8").replace("Fjordkraft Verksted AS", "Fjord € AS")
+    src = tmp_path / "inv-€.xml"
+    src.write_text(data, encoding="utf-8")
+    env = {**os.environ, "PYTHONIOENCODING": "latin-1"}
+    for args in (["validate", src], ["show", src], ["render", src, "-o", tmp_path / "page-€.html"]):
+        res = subprocess.run([sys.executable, "-m", "einvoice", *map(str, args)], capture_output=True, env=env)
+        assert res.returncode == 0, (args, res.stderr)
+        assert b"\\u20ac" in res.stdout and b"internal error" not in res.stderr, (args, res.stdout)
