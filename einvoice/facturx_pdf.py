@@ -22,6 +22,7 @@ container finding.
 from __future__ import annotations
 
 import contextlib
+import errno
 import io
 import logging
 from pathlib import Path
@@ -131,6 +132,9 @@ def embed(pdf: bytes, xml: bytes, level: str, invoice=None, lang: str | None = N
                                                check_schematron=False, pdf_metadata=meta, lang=lang,
                                                afrelationship=afrelationship(level), attachments=attachments or None)
         except Exception as exc:  # noqa: BLE001 - the package raises plain Exceptions
+            if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+                raise  # (it writes through temporary files: a full disk, a file size limit is no refusal of the invoice
+                # but the output's: the command line says it cannot write, exit 2, as for any output)
             reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise BuildRefused([Finding("EINV-INTERNAL", Severity.ERROR, f"the factur-x package cannot embed the XML: "
                                         f"{reason[:300]}", None, layer="container")]) from None

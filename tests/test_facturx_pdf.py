@@ -1074,3 +1074,28 @@ def test_a_pdf_at_level_xrechnung_is_read_by_the_facturx_en16931_schema_too(tmp_
     assert not report.valid and "EINV-PDF-014" in {f.rule for f in report.findings}
     # the XML at its own level is not judged by that schema: a PDF whose XML follows it gets no such finding
     assert read_pdf(pdf, "xr.pdf")[1] == []
+
+
+def test_a_full_disk_under_the_facturx_package_is_the_outputs_failure_not_a_refusal(tmp_path, monkeypatch):
+    """The factur-x package writes through temporary files: a file size limit (ulimit -f) or a full disk met there was
+    reported as a refusal of the invoice (EINV-INTERNAL, exit 1). It is the output's failure, as for any output: the
+    library raises the OSError, the command line says it cannot write, exit 2, nothing written."""
+    import errno
+
+    import facturx
+
+    from einvoice.cli import main
+
+    def full(*_a, **_k):
+        raise OSError(errno.EFBIG, "File too large")
+
+    monkeypatch.setattr(facturx, "generate_from_binary", full)
+    data = load_input(Path(__file__).resolve().parents[1] / "samples" / "facturx-en16931.yaml")
+    with pytest.raises(OSError) as info:
+        build_pdf(data, "facturx-en16931")
+    assert info.value.errno == errno.EFBIG
+    out = tmp_path / "fx.pdf"
+    res = CliRunner().invoke(main, ["build", str(Path(__file__).resolve().parents[1] / "samples" / "facturx-en16931.yaml"),
+                                    "-f", "facturx-en16931", "--pdf", str(out)])
+    assert res.exit_code == 2, res.output
+    assert "cannot write the output (File too large)" in res.stderr and not out.exists()
