@@ -36,7 +36,7 @@ from typing import Any, Callable, Iterable, Iterator
 from .basics import clipped
 from .errors import printable, size_hint
 from .rules.engine import Finding, Severity
-from .xmlsafe import MAX_BYTES, _os_reason
+from .xmlsafe import MAX_BYTES, _os_reason, absolute as _absolute
 
 DEFAULT_TIMEOUT = 60.0  # seconds of validation per file
 DEFAULT_MAX_FINDINGS = 1000  # findings kept per file
@@ -123,7 +123,7 @@ def expand(inputs: Iterable[str], stdin: Any = None,
     files: dict[tuple[int, int], str] = {}  # (device, inode) of each regular file added -> its path
 
     def add(p: str, explicit: bool):
-        key = os.path.abspath(p)
+        key = _absolute(p)
         if key in seen:
             return
         seen.add(key)
@@ -141,7 +141,7 @@ def expand(inputs: Iterable[str], stdin: Any = None,
         out.append(Candidate(p, explicit))
 
     def said(result: FileResult) -> None:  # (once: a folder met again through a pattern, 'inv/**', or named twice)
-        key = os.path.abspath(result.path)
+        key = _absolute(result.path)
         if key not in told:
             told.add(key)
             missing.append(result)
@@ -205,7 +205,7 @@ def expand(inputs: Iterable[str], stdin: Any = None,
                 # reason; they were left out, and a pattern of folders judged nothing and passed), but what a folder
                 # walked holds ('inv/**' matches inv/ and all inside): as that walk has it (its folders looked up
                 # among those walked: a pattern of 10,000 folders was compared with each walked one)
-                full = Path(os.path.abspath(m))
+                full = Path(_absolute(m))
                 if not walked.isdisjoint(full.parents):
                     continue
                 named(m)

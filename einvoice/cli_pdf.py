@@ -280,7 +280,9 @@ def attach(pdf: Path, xml: Path, output: Path) -> None:
 def _same_folder(exc: OSError, path: Path) -> bool:
     """Whether an OSError is about a file in the folder of ``path`` (a temporary file written beside it)."""
     name = getattr(exc, "filename", None)
-    return bool(name) and os.path.dirname(os.path.abspath(str(name))) == os.path.dirname(os.path.abspath(str(path)))
+    from .xmlsafe import absolute
+
+    return bool(name) and os.path.dirname(absolute(str(name))) == os.path.dirname(absolute(str(path)))
 
 
 def _hybrid(profile: str) -> str:

@@ -174,7 +174,9 @@ def load(start: str | None = None) -> PolicyConfig:
     Read again whenever a configuration file on the way up was added, removed or changed (its size or time of
     change): a long-running process sees an edited, new or removed einvoice.toml (a broken one is an error) at its
     next call, as a new process would; kept otherwise (a few stat calls per call)."""
-    folder = str(Path(start or Path.cwd()).resolve())
+    from .xmlsafe import working_folder
+
+    folder = str(Path(start or working_folder()).resolve())  # (a folder deleted under the process: its former name)
     return _load(folder, _stamps(Path(folder)))
 
 

@@ -27,6 +27,7 @@ from lxml import etree
 from .basics import words_for
 from .batch import LIMIT_RULE, STATUS_SKIPPED, STATUS_UNREADABLE, STATUS_WARNINGS, FileResult, Summary
 from .errors import one_line, printable
+from .xmlsafe import absolute as _absolute
 
 JSON_VERSION = 1
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -281,7 +282,7 @@ def _artifact_location(path: str, base: str) -> dict[str, Any]:
     if path == STDIN:
         return {"uri": _encoded(STDIN), "description": {"text": "standard input"}}
     try:
-        full = os.path.abspath(path)
+        full = _absolute(path)
         try:
             rel = Path(full).relative_to(base)
         except ValueError:  # (named through a link to a folder of the base: its folder resolved, its own name kept)
@@ -315,7 +316,9 @@ def _is_pdf_result(r: FileResult) -> bool:
 
 
 def to_sarif(results: list[FileResult], summary: Summary, base: Path | None = None) -> str:
-    base = os.path.abspath(base or os.getcwd())  # (not resolved: the paths are not either)
+    from .xmlsafe import working_folder
+
+    base = _absolute(base or working_folder())  # (not resolved: the paths are not either)
     rules: dict[str, dict[str, Any]] = {}
     out_results = []
     for r in results:

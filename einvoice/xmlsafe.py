@@ -296,6 +296,22 @@ def read_bytes(source: str | Path | bytes, max_bytes: int | None = None) -> tupl
     return data, name
 
 
+def working_folder() -> str:
+    """The working folder; where it was deleted under the process (a CI step in a temporary folder cleaned away), the
+    shell's name for it (PWD), else the root: absolute paths are still read, relative ones say they are not there."""
+    try:
+        return os.getcwd()
+    except OSError:
+        pwd = os.environ.get("PWD")
+        return pwd if pwd and os.path.isabs(pwd) else os.sep
+
+
+def absolute(path: str | os.PathLike) -> str:
+    """``os.path.abspath``, in a working folder deleted under the process too (see :func:`working_folder`)."""
+    path = os.fspath(path)
+    return os.path.normpath(path if os.path.isabs(path) else os.path.join(working_folder(), path))
+
+
 def same_path(a: str | os.PathLike, b: str | os.PathLike) -> bool:
     """Whether two paths name the same file (existing or not): an output that would overwrite an input."""
     try:

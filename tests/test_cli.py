@@ -948,3 +948,23 @@ def test_an_output_encoding_without_a_documents_character_shows_it_escaped(tmp_p
         res = subprocess.run([sys.executable, "-m", "einvoice", *map(str, args)], capture_output=True, env=env)
         assert res.returncode == 0, (args, res.stderr)
         assert b"\\u20ac" in res.stdout and b"internal error" not in res.stderr, (args, res.stdout)
+
+
+def test_a_working_folder_deleted_under_the_command_is_no_internal_error(tmp_path: Path):
+    """A CI step whose temporary working folder was cleaned away: validate of an absolute path said 'internal error:
+    FileNotFoundError' (the configuration's search started at the working folder), and a relative name the same.
+    The absolute path is validated (SARIF too); a relative name is a file that is not there, in one line."""
+    import shlex
+
+    gone = tmp_path / "gone"
+    sample = SAMPLES / "ehf-invoice.xml"
+    for args, code in ((["validate", str(sample), "--policy"], 0), (["validate", str(sample), "--format", "sarif"], 0),
+                       (["validate", "x.xml"], 2), (["show", "x.xml"], 2)):
+        gone.mkdir()
+        cmd = f"cd {shlex.quote(str(gone))} && rmdir {shlex.quote(str(gone))} && " \
+              f"{shlex.quote(sys.executable)} -m einvoice {' '.join(map(shlex.quote, args))}"
+        res = subprocess.run(["bash", "-c", cmd], capture_output=True, text=True)
+        assert res.returncode == code, (args, res.stderr)
+        assert "internal error" not in res.stderr and "Traceback" not in res.stderr, res.stderr
+        if code == 2:
+            assert res.stderr.strip() == "einvoice: x.xml: cannot read file (no such file or folder)"
