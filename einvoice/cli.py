@@ -104,6 +104,8 @@ class _Guarded(click.Group):
                 return self._internal(exc)
             _cannot_write(exc)
         except Exception as exc:  # noqa: BLE001 - the promise: one line, never a traceback
+            if not os.environ.get("EINVOICE_DEBUG") and (_after_memory_error(exc) or _near_memory_limit()):
+                _out_of_memory()  # (under a memory limit, ulimit -v: said as such, not as an error of ours)
             self._internal(exc)
 
     def make_context(self, *args, **kwargs) -> click.Context:
@@ -123,6 +125,39 @@ class _Guarded(click.Group):
         click.echo(f"einvoice: internal error: {type(exc).__name__}: {one_line(exc, 200)} "
                    "(please report it; EINVOICE_DEBUG=1 shows where)", err=True)
         sys.exit(EXIT_UNREADABLE)
+
+
+def _out_of_memory() -> None:
+    click.echo("einvoice: not enough memory for this command: the document needs more than this process may use "
+               "(a limit such as ulimit -v or a container's)", err=True)
+    sys.exit(EXIT_UNREADABLE)
+
+
+def _after_memory_error(exc: BaseException) -> bool:
+    """Whether an exception came of a MemoryError (raised while handling one, or from one): a value a failed
+    allocation left unset (None where a model was read) is the want of memory, not an error of einvoice's."""
+    seen = 0
+    while exc is not None and seen < 16:
+        if isinstance(exc, MemoryError):
+            return True
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return False
+
+
+def _near_memory_limit() -> bool:
+    """Whether the process came within a tenth of its address space limit (ulimit -v): there an allocation that failed
+    in compiled code may surface as another error (a value left None, 'returned NULL without setting an exception')."""
+    try:
+        import resource
+
+        limit = resource.getrlimit(resource.RLIMIT_AS)[0]
+        if limit == resource.RLIM_INFINITY or limit <= 0:
+            return False
+        with open("/proc/self/status", encoding="ascii", errors="replace") as f:
+            peak = next((int(line.split()[1]) * 1024 for line in f if line.startswith("VmPeak:")), 0)
+        return peak >= 0.9 * limit
+    except (ImportError, OSError, ValueError, IndexError):
+        return False
 
 
 def _interrupted() -> None:

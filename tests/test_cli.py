@@ -968,3 +968,32 @@ def test_a_working_folder_deleted_under_the_command_is_no_internal_error(tmp_pat
         assert "internal error" not in res.stderr and "Traceback" not in res.stderr, res.stderr
         if code == 2:
             assert res.stderr.strip() == "einvoice: x.xml: cannot read file (no such file or folder)"
+
+
+def test_want_of_memory_is_said_as_such_by_every_command(monkeypatch, tmp_path):
+    """Under a memory limit (ulimit -v) show, render and convert said 'internal error: MemoryError (please report it)'
+    and render 'AttributeError: NoneType has no attribute seller' (an allocation that failed in compiled code left the
+    model None), where validate says it wants memory. Every command says so now, exit 2."""
+    from einvoice import cli, syntax
+
+    def starved(*_a, **_k):
+        raise MemoryError
+
+    monkeypatch.setattr(syntax, "load", starved)
+    for args in (["show", SAMPLES / "ehf-invoice.xml"], ["render", SAMPLES / "ehf-invoice.xml", "-o", tmp_path / "p.html"],
+                 ["convert", SAMPLES / "ehf-invoice.xml", "--to", "cii", "-o", tmp_path / "c.xml"]):
+        res = CliRunner().invoke(main, [str(a) for a in args])
+        assert res.exit_code == 2 and res.stderr.startswith("einvoice: not enough memory for this command"), res.output
+    monkeypatch.undo()
+    monkeypatch.setattr(cli, "_near_memory_limit", lambda: True)  # (near the limit: another error is taken for it)
+    monkeypatch.setattr(cli, "_show_json", lambda *_a: None.seller)
+    res = CliRunner().invoke(main, ["show", str(SAMPLES / "ehf-invoice.xml"), "--format", "json"])
+    assert res.exit_code == 2 and "not enough memory" in res.stderr and "internal error" not in res.stderr, res.output
+    assert cli._after_memory_error(AttributeError().with_traceback(None)) is False
+    try:
+        try:
+            raise MemoryError
+        except MemoryError:
+            raise AttributeError("'NoneType' object has no attribute 'seller'")
+    except AttributeError as exc:
+        assert cli._after_memory_error(exc)
