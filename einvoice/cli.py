@@ -75,7 +75,10 @@ class _Guarded(click.Group):
             stream = getattr(sys, name)  # the exit status still tells (for the rest of the process)
             if stream is None:
                 setattr(sys, name, open(os.devnull, "w"))  # noqa: SIM115
-            elif getattr(stream, "errors", None) == "strict" and hasattr(stream, "reconfigure"):
+                continue
+            if name == "stderr" and not isinstance(stream, _Unfailing):  # (a full disk under it: see _Unfailing)
+                stream = sys.stderr = _Unfailing(stream)
+            if getattr(stream, "errors", None) == "strict" and hasattr(stream, "reconfigure"):
                 # an output encoding that lacks a character of the document (€ or Greek under latin-1 or cp1252, a
                 # Windows pipe's ANSI code page): shown as \u20ac, as Python's stderr does; it lost the whole report
                 try:
@@ -109,10 +112,19 @@ class _Guarded(click.Group):
             self._internal(exc)
 
     def make_context(self, *args, **kwargs) -> click.Context:
+        import errno
+
         try:  # (the arguments are read before invoke: Ctrl-C there said "Aborted!", exit status 1)
             return super().make_context(*args, **kwargs)
         except KeyboardInterrupt:
             _interrupted()
+        except BrokenPipeError:  # (--help, --version read by '| head')
+            _quiet_stdout()
+            sys.exit(EXIT_UNREADABLE)
+        except OSError as exc:  # (--help or --version written to a full disk: one line, as any output, not a traceback)
+            if exc.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EBADF):
+                raise
+            _cannot_write(exc)
 
     @staticmethod
     def _internal(exc: Exception) -> None:
@@ -125,6 +137,36 @@ class _Guarded(click.Group):
         click.echo(f"einvoice: internal error: {type(exc).__name__}: {one_line(exc, 200)} "
                    "(please report it; EINVOICE_DEBUG=1 shows where)", err=True)
         sys.exit(EXIT_UNREADABLE)
+
+
+class _Unfailing:
+    """Standard error whose writes cannot fail: on a full disk (2>/dev/full, a log file's disk) the one-line reason of an
+    unreadable file failed to be written, then the handler's own line, and the interpreter ended with status 1 (the
+    status of findings) where the command's is 2. What cannot be written there is lost, as with 2>&-; the status tells."""
+
+    def __init__(self, stream: object):
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except OSError:
+            self._lost()
+            return len(text)
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except OSError:
+            self._lost()
+
+    def _lost(self) -> None:
+        import os
+
+        self._stream = open(os.devnull, "w")  # noqa: SIM115 - for the rest of the process
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._stream, name)
 
 
 def _out_of_memory() -> None:

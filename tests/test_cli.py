@@ -997,3 +997,19 @@ def test_want_of_memory_is_said_as_such_by_every_command(monkeypatch, tmp_path):
             raise AttributeError("'NoneType' object has no attribute 'seller'")
     except AttributeError as exc:
         assert cli._after_memory_error(exc)
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full on this system")
+def test_help_and_a_full_standard_error_keep_one_line_and_the_exit_status():
+    """--help and --version written to a full disk printed a traceback (exit 1): they are read before the command's
+    guard; and an unreadable file's reason on a full standard error turned its exit status 2 into 1 (the handler's own
+    line failed too, and the interpreter ended 'lost sys.stderr'). One line and exit 2 in both."""
+    run_ = [sys.executable, "-m", "einvoice"]
+    for args in (["--help"], ["--version"], ["validate", "--help"]):
+        with open("/dev/full", "w") as full:
+            res = subprocess.run(run_ + args, stdout=full, stderr=subprocess.PIPE, text=True)
+        assert res.returncode == 2 and res.stderr == "einvoice: cannot write the output: No space left on device\n", \
+            (args, res.stderr)
+    with open("/dev/full", "w") as full:
+        res = subprocess.run(run_ + ["validate", "/nonexistent/x.xml"], stdout=subprocess.PIPE, stderr=full)
+    assert res.returncode == 2
