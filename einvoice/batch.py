@@ -383,10 +383,22 @@ def validate_one(cand: Candidate, opts: Options) -> FileResult:
         if _short_of_memory(exc):  # (a library loaded when first needed, under a memory limit: no internal error)
             return FileResult(cand.path, STATUS_UNREADABLE, seconds=time.perf_counter() - t0,
                               reason="not enough memory to check this file (a library it needs could not be loaded)")
+        if _short_of_files(exc):  # (a schema file a worker could not open: judged again once the workers are gone)
+            return FileResult(cand.path, STATUS_UNREADABLE, seconds=time.perf_counter() - t0, reason=FILES_SHORT)
         return FileResult(cand.path, STATUS_UNREADABLE, reason=one_line(f"internal error: {type(exc).__name__}: {exc}"),
                           seconds=time.perf_counter() - t0)
     cap_findings(result, opts.max_findings)
     return result
+
+
+FILES_SHORT = ("too many open files to check this file (the process's limit of open files, ulimit -n: raise it, or "
+               "give --jobs fewer workers)")
+
+
+def _short_of_files(exc: BaseException) -> bool:
+    """Whether an error is for want of file descriptors (a file, or a schema file libxml2 could not open: its error
+    carries no errno, only the system's words)."""
+    return getattr(exc, "errno", None) in (errno.EMFILE, errno.ENFILE) or "too many open files" in str(exc).lower()
 
 
 def _short_of_memory(exc: BaseException) -> bool:
@@ -541,6 +553,12 @@ def run(inputs: Iterable[str], opts: Options | None = None, jobs: int | None = N
     else:  # (a worker process at least: one that dies, killed or out of memory, costs its own file only; one file
         # alone reads no facts for the checks across files)
         done.extend(run_pool(cands, opts if len(cands) > 1 else replace(opts, facts=False), max(1, jobs), progress))
+        # a file a worker lacked a file descriptor for (a schema it could not open, few allowed and several workers
+        # each holding some): judged again here, one at a time, now that the workers and their pipes are gone (a limit
+        # of open files costs no file, as one that lets fewer workers start)
+        short = {r.path: i for i, r in enumerate(done) if r.status == STATUS_UNREADABLE and r.reason == FILES_SHORT}
+        for c in (c for c in cands if c.path in short) if short else ():
+            done[short[c.path]] = validate_one(c, opts if len(cands) > 1 else replace(opts, facts=False))
     cross_checks(done)
     if opts.max_findings:
         for r in done:

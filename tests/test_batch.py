@@ -982,3 +982,31 @@ def test_a_file_named_like_a_workflow_command_does_not_start_a_line_of_the_text_
     res = CliRunner().invoke(main, ["validate", name, "--no-schema"])
     assert not any(line.startswith("::") for line in res.stdout.splitlines())
     assert f"./{name}: " in res.stdout
+
+
+def test_a_file_a_worker_lacked_a_file_descriptor_for_is_judged_again(tmp_path: Path, monkeypatch):
+    """With few file descriptors (ulimit -n 13, --jobs 4) two workers started but could not open a schema file: their
+    files were reported unreadable ('internal error: OSError ... Too many open files'), where a limit of open files
+    costs no file. Such a file is judged again in the batch's own process once the workers are gone."""
+    import errno
+    import multiprocessing
+    import os
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        pytest.skip("the workers are forked copies of this process only where fork exists")
+    parent = os.getpid()
+    real = batch._validate_one
+
+    def short_in_workers(cand, opts, t0):
+        if os.getpid() != parent:
+            raise OSError(errno.EMFILE, "Too many open files")
+        return real(cand, opts, t0)
+
+    for i in range(3):
+        (tmp_path / f"inv-{i}.xml").write_bytes(ubl(str(i)))
+    clean = batch.run([str(tmp_path)], batch.Options(schema=False), jobs=2)
+    monkeypatch.setattr(batch, "_validate_one", short_in_workers)
+    results = batch.run([str(tmp_path)], batch.Options(schema=False), jobs=2)
+    assert not any(r.status == batch.STATUS_UNREADABLE for r in results), [(r.path, r.reason) for r in results]
+    assert [(r.path, r.status, [f.rule for f in r.findings]) for r in results] == \
+        [(r.path, r.status, [f.rule for f in r.findings]) for r in clean]
