@@ -27,6 +27,7 @@ and/or the buyer reference (BT-10, ``buyer_reference``): at least one is require
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import functools
 import json
@@ -2100,7 +2101,56 @@ def write_atomic(path: str | Path, data: bytes) -> None:
 def write_all_atomic(files: list[tuple[str | Path, bytes]]) -> None:
     """Write several files (a Factur-X PDF and its XML) as :func:`write_atomic` writes one, all or none: each is
     staged in a temporary file beside it first, and only when every one is staged are they renamed into place
-    (a file that was there is put back if a later rename fails)."""
+    (a file that was there is put back if a later rename fails). A file replaced keeps its permissions, and one this
+    process may not write (read-only) is refused, as writing into it would be; a termination signal (SIGTERM, SIGHUP)
+    arriving meanwhile removes the staged files before it ends the process."""
+    with _staged_files_removed_on_termination():
+        _write_all_atomic(files)
+
+
+class _Terminated(BaseException):
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+@contextlib.contextmanager
+def _staged_files_removed_on_termination():
+    """SIGTERM and SIGHUP (a CI job's time limit, a closed terminal) raised as an exception while files are staged,
+    so that the staging's cleanup runs; then delivered again to the handler they had (by default: the process ends by
+    the signal). Only in the main thread, where Python runs signal handlers; elsewhere as before."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    names = [getattr(signal, n) for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n)]
+
+    def raised(signum, _frame):
+        raise _Terminated(signum)
+
+    before = {}
+    try:
+        for signum in names:  # (only where the signal would end the process unhandled: a handler of the caller's, or
+            if signal.getsignal(signum) is signal.SIG_DFL:  # the signal ignored, stays as it is)
+                before[signum] = signal.signal(signum, raised)
+    except (ValueError, OSError):  # (an interpreter that gives no handler: as before)
+        pass
+    try:
+        yield
+    except _Terminated as exc:
+        for signum, handler in before.items():
+            signal.signal(signum, handler)
+        before = {}
+        os.kill(os.getpid(), exc.signum)  # (ended by it, as it would have been, now the staged files are gone)
+        raise
+    finally:
+        for signum, handler in before.items():
+            signal.signal(signum, handler)
+
+
+def _write_all_atomic(files: list[tuple[str | Path, bytes]]) -> None:
     import stat
 
     staged: list[tuple[str, Path]] = []  # (temporary file, target)
@@ -2122,12 +2172,17 @@ def write_all_atomic(files: list[tuple[str | Path, bytes]]) -> None:
                 direct.append((path, data))
                 continue
             target = Path(os.path.realpath(path))
+            if mode is not None and not os.access(target, os.W_OK):  # (read-only: a shell's '>' refuses it too)
+                raise PermissionError(errno.EACCES, "the file is read-only", str(path))
             target.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=str(target.parent))
             staged.append((tmp, target))
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a written invoice gets the usual permissions
+            if mode is not None:  # a file replaced keeps its permissions (a 0600 output became readable by everyone)
+                os.chmod(tmp, stat.S_IMODE(mode))
+            else:
+                umask = os.umask(0)
+                os.umask(umask)
+                os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a written invoice gets the usual permissions
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
                 fh.flush()

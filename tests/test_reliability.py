@@ -1555,3 +1555,43 @@ def test_a_pdf_beyond_the_readers_bounds_is_refused_for_what_it_is():
     assert str(count) == "x.pdf: PDF refused (beyond the bounds a PDF is read within: reached maximum array element count)"
     bomb = _failure(LimitReachedError("Limit reached while decompressing. 12 bytes remaining."), b"%PDF-1.7", "x.pdf")
     assert str(bomb) == "x.pdf: damaged PDF (a stream decompresses to more than the size limit)"
+
+
+def test_a_termination_signal_while_an_output_is_staged_leaves_no_temporary_file(tmp_path):
+    """SIGTERM (a CI job's time limit) or SIGHUP while an output was staged left its temporary file (.out.xml.XXXX.tmp)
+    in the folder: nothing removed it. The staged file is removed, then the signal ends the process as before."""
+    import signal
+
+    code = ("import os, signal, sys\n"
+            "from einvoice.build import write_atomic\n"
+            "real = os.fsync\n"
+            "def fsync(fd):\n"
+            "    os.kill(os.getpid(), signal.SIG%s)\n"
+            "    real(fd)\n"
+            "os.fsync = fsync\n"
+            "write_atomic(sys.argv[1], b'<x/>' * 1000)\n"
+            "print('not ended')\n")
+    for name in ("TERM", "HUP"):
+        out = tmp_path / name / "out.xml"
+        res = subprocess.run([sys.executable, "-c", code % name, str(out)], capture_output=True, text=True)
+        assert res.returncode == -getattr(signal, f"SIG{name}"), (res.returncode, res.stderr)
+        assert "not ended" not in res.stdout
+        assert list(out.parent.iterdir()) == [], list(out.parent.iterdir())
+
+
+def test_an_output_replaced_keeps_its_permissions_and_a_read_only_one_is_refused(tmp_path):
+    """Writing over an existing output turned a 0600 file (an invoice kept private) into 0644, readable by everyone,
+    and replaced a read-only file silently, where a shell's '>' says 'Permission denied'."""
+    from einvoice.build import write_atomic
+
+    out = tmp_path / "out.xml"
+    out.write_bytes(b"<old/>")
+    out.chmod(0o600)
+    write_atomic(out, b"<new/>")
+    assert out.read_bytes() == b"<new/>" and (out.stat().st_mode & 0o777) == 0o600
+    if os.geteuid() == 0:  # (root may write any file: a shell's '>' would too)
+        return
+    out.chmod(0o444)
+    with pytest.raises(PermissionError):
+        write_atomic(out, b"<newer/>")
+    assert out.read_bytes() == b"<new/>" and [p.name for p in tmp_path.iterdir()] == ["out.xml"]
