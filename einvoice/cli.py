@@ -497,9 +497,28 @@ def from_stdin(source: Path) -> Path | bytes:
         sys.exit(EXIT_UNREADABLE)
 
 
+def _stdin_is(output: Path | None) -> bool:
+    """Whether standard input is redirected from the file ``output`` names."""
+    import os
+    import stat
+
+    if output is None:
+        return False
+    try:
+        here = os.fstat(sys.stdin.fileno())
+        there = os.stat(output)
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        return False
+    return stat.S_ISREG(here.st_mode) and (here.st_dev, here.st_ino) == (there.st_dev, there.st_ino)
+
+
 def refuse_overwrite(output: Path | None, *inputs: Path | str | None) -> None:
     """Exit 2 with one line when an output would overwrite an input."""
     for source in inputs:
+        if source is not None and str(source) == "-" and _stdin_is(output):  # ('- -o a.xml < a.xml')
+            click.echo(f"einvoice: {_printable(output)}: the output is the file standard input reads; refused "
+                       "(choose another output file)", err=True)
+            sys.exit(EXIT_UNREADABLE)
         if source is not None and str(source) != "-" and _same_file(output, source):
             click.echo(f"einvoice: {_printable(output)}: the output is the input file {_printable(source)}; refused "
                        "(choose another output file)", err=True)

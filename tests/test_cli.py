@@ -1013,3 +1013,21 @@ def test_help_and_a_full_standard_error_keep_one_line_and_the_exit_status():
     with open("/dev/full", "w") as full:
         res = subprocess.run(run_ + ["validate", "/nonexistent/x.xml"], stdout=subprocess.PIPE, stderr=full)
     assert res.returncode == 2
+
+
+def test_standard_input_read_from_the_output_file_is_refused_as_the_file_named(tmp_path: Path):
+    """`validate - -o a.xml < a.xml` (or convert, extract) replaced the invoice standard input was read from, where the
+    same file named is refused: standard input redirected from the output file is refused too, the file untouched."""
+    src = tmp_path / "a.xml"
+    original = (SAMPLES / "ehf-invoice.xml").read_bytes()
+    src.write_bytes(original)
+    for args in (["validate", "-", "-o", src], ["convert", "-", "--to", "cii", "-o", src]):
+        with open(src, "rb") as stdin:
+            res = subprocess.run([sys.executable, "-m", "einvoice", *map(str, args)], stdin=stdin, capture_output=True,
+                                 text=True)
+        assert res.returncode == 2 and "the output is the file standard input reads; refused" in res.stderr, res.stderr
+        assert src.read_bytes() == original
+    with open(src, "rb") as stdin:  # (another output: as before)
+        res = subprocess.run([sys.executable, "-m", "einvoice", "convert", "-", "--to", "cii", "-o", str(tmp_path / "c.xml")],
+                             stdin=stdin, capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr
