@@ -271,6 +271,12 @@ def attach(pdf: Path, xml: Path, output: Path) -> None:
     except EinvoiceError as exc:
         _say(getattr(exc, "path", None) or pdf, exc)
         sys.exit(EXIT_UNREADABLE)
+    except OSError as exc:  # (the factur-x package's temporary files on a full disk, past a file size limit: the
+        import errno  # output's failure, said as writing it would be)
+
+        if exc.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+            raise
+        unwritable(output, exc)
     write_out(output, data)
     click.echo(f"wrote {_printable(output)} ({_hybrid(report.profile)}, profile {report.profile})")
     for note in notes:

@@ -1099,3 +1099,11 @@ def test_a_full_disk_under_the_facturx_package_is_the_outputs_failure_not_a_refu
                                     "-f", "facturx-en16931", "--pdf", str(out)])
     assert res.exit_code == 2, res.output
     assert "cannot write the output (File too large)" in res.stderr and not out.exists()
+    from einvoice.render import render_pdf
+    from einvoice.syntax import load
+
+    xml = SAMPLES / "facturx-en16931.xml"
+    (tmp_path / "page.pdf").write_bytes(render_pdf(load(xml.read_bytes()).invoice, "fr", pdfa=True))
+    res = CliRunner().invoke(main, ["attach", str(tmp_path / "page.pdf"), str(xml), "-o", str(out)])  # (attach: the same)
+    assert res.exit_code == 2, res.output
+    assert res.stderr.strip() == f"einvoice: {out}: cannot write the output (File too large); nothing written"
