@@ -169,6 +169,13 @@ class _Unfailing:
         return getattr(self._stream, name)
 
 
+def _colours_wanted() -> bool:
+    """Whether a terminal may be given colours: not with NO_COLOR set (no-color.org) nor on a dumb terminal."""
+    import os
+
+    return not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+
+
 def _out_of_memory() -> None:
     click.echo("einvoice: not enough memory for this command: the document needs more than this process may use "
                "(a limit such as ulimit -v or a container's)", err=True)
@@ -797,7 +804,7 @@ def validate(files: tuple[str, ...], profile: str, no_schema: bool, policy: bool
                                  for item in dict.fromkeys(inputs)]
         summary = batch.summarize(results, time.perf_counter() - started)
         if out_format == "text":
-            color = output is None and sys.stdout.isatty()
+            color = output is None and sys.stdout.isatty() and _colours_wanted()
             shown = [r for r in results if not quiet or r.findings or  # (-q: a skipped file, which has none, counted
                      r.status not in (batch.STATUS_VALID, batch.STATUS_SKIPPED)]  # in the summary line only)
             if output is None:  # (said on stderr above; a report file names them too: it is the whole report)

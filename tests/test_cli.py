@@ -1031,3 +1031,27 @@ def test_standard_input_read_from_the_output_file_is_refused_as_the_file_named(t
         res = subprocess.run([sys.executable, "-m", "einvoice", "convert", "-", "--to", "cii", "-o", str(tmp_path / "c.xml")],
                              stdin=stdin, capture_output=True, text=True)
     assert res.returncode == 0, res.stderr
+
+
+def test_no_color_and_a_dumb_terminal_get_no_colours(monkeypatch):
+    """The text report coloured a terminal whatever NO_COLOR (no-color.org) or TERM=dumb said."""
+    import io as io_
+
+    from einvoice import cli
+
+    class Terminal(io_.StringIO):
+        def isatty(self):
+            return True
+
+    bad = SAMPLES / "ehf-invoice.xml"
+    for env, coloured in (({}, True), ({"NO_COLOR": "1"}, False), ({"TERM": "dumb"}, False)):
+        monkeypatch.delenv("NO_COLOR", raising=False)
+        monkeypatch.setenv("TERM", "xterm")
+        for k, v in env.items():
+            monkeypatch.setenv(k, v)
+        out = Terminal()
+        monkeypatch.setattr(sys, "stdout", out)
+        monkeypatch.setattr(cli.click, "echo", lambda text="", err=False, **_k: None if err else out.write(f"{text}\n"))
+        with pytest.raises(SystemExit):
+            cli.main.main(["validate", str(bad), "--no-schema"], standalone_mode=False)
+        assert ("\x1b[" in out.getvalue()) is coloured, (env, out.getvalue()[:200])
