@@ -2155,6 +2155,7 @@ def _write_all_atomic(files: list[tuple[str | Path, bytes]]) -> None:
 
     staged: list[tuple[str, Path]] = []  # (temporary file, target)
     direct: list[tuple[str | Path, bytes]] = []  # devices, pipes: written as they are, after the staging
+    made: list[Path] = []  # folders made for the outputs, removed again when nothing is written
     try:
         for path, data in files:
             try:
@@ -2174,7 +2175,9 @@ def _write_all_atomic(files: list[tuple[str | Path, bytes]]) -> None:
             target = Path(os.path.realpath(path))
             if mode is not None and not os.access(target, os.W_OK):  # (read-only: a shell's '>' refuses it too)
                 raise PermissionError(errno.EACCES, "the file is read-only", str(path))
+            missing = [p for p in (target.parent, *target.parent.parents) if not p.exists()]
             target.parent.mkdir(parents=True, exist_ok=True)
+            made.extend(reversed(missing))
             fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=str(target.parent))
             staged.append((tmp, target))
             if mode is not None:  # a file replaced keeps its permissions (a 0600 output became readable by everyone)
@@ -2220,6 +2223,11 @@ def _write_all_atomic(files: list[tuple[str | Path, bytes]]) -> None:
         for tmp, _target in staged:
             try:
                 os.unlink(tmp)
+            except OSError:
+                pass
+        for folder in reversed(made):  # (the deepest first; one something else wrote into meanwhile stays)
+            try:
+                folder.rmdir()
             except OSError:
                 pass
         raise

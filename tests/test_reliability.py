@@ -1595,3 +1595,27 @@ def test_an_output_replaced_keeps_its_permissions_and_a_read_only_one_is_refused
     with pytest.raises(PermissionError):
         write_atomic(out, b"<newer/>")
     assert out.read_bytes() == b"<new/>" and [p.name for p in tmp_path.iterdir()] == ["out.xml"]
+
+
+def test_a_failed_write_removes_the_folders_it_made(tmp_path, monkeypatch):
+    """`-o a/b/c.xml` makes the missing folders; a write that failed (a full disk) left them behind, empty."""
+    import errno as errno_
+
+    from einvoice.build import write_atomic
+
+    real = os.fsync
+
+    def full(fd):
+        raise OSError(errno_.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full)
+    with pytest.raises(OSError):
+        write_atomic(tmp_path / "a" / "b" / "c.xml", b"<x/>")
+    assert list(tmp_path.iterdir()) == []
+    (tmp_path / "a").mkdir()
+    with pytest.raises(OSError):  # (a folder that was there stays)
+        write_atomic(tmp_path / "a" / "b" / "c.xml", b"<x/>")
+    assert [p.name for p in tmp_path.iterdir()] == ["a"] and list((tmp_path / "a").iterdir()) == []
+    monkeypatch.setattr(os, "fsync", real)
+    write_atomic(tmp_path / "a" / "b" / "c.xml", b"<x/>")
+    assert (tmp_path / "a" / "b" / "c.xml").read_bytes() == b"<x/>"
