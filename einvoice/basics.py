@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
+from .errors import raise_outside
+
 
 def says_nothing(text: Any) -> bool:
     """Whether a value given as text is blank: nothing but white space and marks no one sees (format characters: a
@@ -46,7 +48,8 @@ def element_origin(el: Any, paths: "PathCache | None" = None) -> Origin:
         return Origin(None, None)
     try:
         xpath = (paths or PathCache()).path(el)
-    except Exception:  # pragma: no cover - defensive: a location is a courtesy
+    except Exception as exc:  # pragma: no cover - defensive: a location is a courtesy
+        raise_outside(exc)
         xpath = None
     return Origin(xpath, getattr(el, "sourceline", None))
 

@@ -16,7 +16,7 @@ import io
 import re
 from typing import Any, Iterator, NamedTuple
 
-from .errors import UnreadableInput, one_line
+from .errors import UnreadableInput, one_line, raise_interruption
 from .xmlsafe import is_pdf, size_limit
 from .rules.engine import Finding, Severity
 
@@ -236,7 +236,8 @@ def _entry_names(entry) -> list[str]:
     for get in (lambda: entry.name, lambda: entry.alternative_name):
         try:
             value = get()
-        except Exception:  # noqa: BLE001 - a malformed file specification: the other name may do
+        except Exception as exc:  # noqa: BLE001 - a malformed file specification: the other name may do
+            raise_interruption(exc)
             value = None
         if isinstance(value, str) and value not in names:
             names.append(str(value))
@@ -261,7 +262,8 @@ def _af_names(reader) -> list[str]:
                     if isinstance(value, str) and str(value) not in names:
                         names.append(str(value))
         return names
-    except Exception:  # noqa: BLE001 - only said in a reason; a damaged /AF says nothing
+    except Exception as exc:  # noqa: BLE001 - only said in a reason; a damaged /AF says nothing
+        raise_interruption(exc)
         return []
 
 
@@ -379,7 +381,8 @@ def _name_tree(reader, raising: bool = False) -> tuple[list[_Entry], list[str]]:
                 stack.pop()
                 if "/Names" in frame[0]:
                     _tree_leaf(frame[0]["/Names"], entries)
-    except Exception:  # noqa: BLE001 - a tree too damaged to walk: what was read, and its faults so far
+    except Exception as exc:  # noqa: BLE001 - a tree too damaged to walk: what was read, and its faults so far
+        raise_interruption(exc)
         if raising:
             raise
     return entries, list(dict.fromkeys(faults))[:MAX_TREE_FAULTS]
@@ -418,6 +421,7 @@ def _content(entry, name: str, max_bytes: int, data: bytes, path: str | None) ->
     try:
         content = stream.get_data()
     except Exception as exc:  # noqa: BLE001 - pypdf raises many kinds on damaged streams
+        raise_interruption(exc)
         if type(exc).__name__ == "LimitReachedError":
             raise UnreadableInput(too_large, path) from None
         raise _failure(exc, data, path, f"damaged attachment {name}") from None
@@ -439,7 +443,8 @@ def _xmp(reader, max_bytes: int) -> bytes | None:
                 return None
             data = meta.get_object().get_data()
             return data.encode("utf-8", "surrogateescape") if isinstance(data, str) else bytes(data)
-    except Exception:  # noqa: BLE001 - unreadable XMP is reported as missing (EINV-PDF-001)
+    except Exception as exc:  # noqa: BLE001 - unreadable XMP is reported as missing (EINV-PDF-001)
+        raise_interruption(exc)
         return None
 
 
@@ -468,6 +473,7 @@ def _open(data: bytes, path: str | None, max_bytes: int | None = None):
         except UnreadableInput:
             raise
         except Exception as exc:  # noqa: BLE001 - pypdf raises many kinds on damaged files
+            raise_interruption(exc)
             raise _failure(exc, data, path) from None
         names = [n for _entry, ns in entries for n in ns[:1]]
         known = [(entry, next(n for n in ns if n.lower() in lowered)) for entry, ns in entries
@@ -506,6 +512,7 @@ def _open(data: bytes, path: str | None, max_bytes: int | None = None):
         except UnreadableInput:
             raise
         except Exception as exc:  # noqa: BLE001
+            raise_interruption(exc)
             raise _failure(exc, data, path, f"damaged attachment {name}") from None
     return reader, name, xml, others, faults
 
@@ -621,6 +628,7 @@ def _read_pdf(data: bytes, path: str | None, max_bytes: int | None) -> tuple[str
     except UnreadableInput:
         raise
     except Exception as exc:  # noqa: BLE001 - one guarded PDF path: a PDF library error is a damaged PDF
+        raise_interruption(exc)
         raise _failure(exc, data, path) from None
     return name, xml, findings
 
@@ -661,7 +669,8 @@ def _holds_invoice(entry, name: str, max_bytes: int, data: bytes, path: str | No
         return False
     try:
         return is_invoice_xml(_content(entry, name, max_bytes, data, path))
-    except Exception:  # noqa: BLE001 - an attachment that cannot be read holds no invoice a reader would take
+    except Exception as exc:  # noqa: BLE001 - an attachment that cannot be read holds no invoice a reader would take
+        raise_interruption(exc)
         return False
 
 
@@ -741,6 +750,7 @@ def _relationship(reader, name: str) -> str | None:
                 spec = names[i + 1].get_object()
                 rel = spec.get("/AFRelationship")
                 return str(rel) if rel is not None else None
-    except Exception:  # noqa: BLE001
+    except Exception as exc:  # noqa: BLE001
+        raise_interruption(exc)
         return None
     return None

@@ -120,3 +120,25 @@ class ModelInputError(InvalidModelInput, ValueError):
     """A model class constructed with values that do not fit it (``Price(net_amount="9_50")``): one line per problem,
     ``Class.field: what is expected, not what was given``, as ``build()`` words its input's. A ValueError too, as
     pydantic's own error (which the model classes raised before) is."""
+
+
+def raise_interruption(exc: BaseException) -> None:
+    """Raise the exception a Python signal handler raised (a time limit: Celery's SoftTimeLimitExceeded, an alarm's)
+    when ``exc`` is it or came of it: it is the caller's, and an ``except Exception`` that judges a value, reads a PDF
+    object or words a message must not take it for a wrong IBAN, a damaged object or a figure it cannot give (see
+    :func:`einvoice.rules.engine.interrupted`). Nothing otherwise."""
+    from .rules.engine import interrupted
+
+    found, seen, at = None, 0, exc
+    while at is not None and seen < 8 and interrupted(at):  # (the deepest of the chain a handler raised)
+        found, at, seen = at, at.__cause__ or at.__context__, seen + 1
+    if found is not None:
+        raise found
+
+
+def raise_outside(exc: BaseException) -> None:
+    """:func:`raise_interruption`, and a MemoryError raised again: the want of memory is the run's, not a value's or an
+    object's fault."""
+    if isinstance(exc, MemoryError):
+        raise exc
+    raise_interruption(exc)

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Iterator
 
 from . import pdfa
-from .errors import BuildRefused, InvalidModelInput, UnreadableInput
+from .errors import BuildRefused, InvalidModelInput, UnreadableInput, raise_interruption
 from .xmlsafe import is_pdf
 from .rules.engine import Finding, Report, Severity
 
@@ -132,6 +132,7 @@ def embed(pdf: bytes, xml: bytes, level: str, invoice=None, lang: str | None = N
                                                check_schematron=False, pdf_metadata=meta, lang=lang,
                                                afrelationship=afrelationship(level), attachments=attachments or None)
         except Exception as exc:  # noqa: BLE001 - the package raises plain Exceptions
+            raise_interruption(exc)
             if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
                 raise  # (it writes through temporary files: a full disk, a file size limit is no refusal of the invoice
                 # but the output's: the command line says it cannot write, exit 2, as for any output)
@@ -436,6 +437,7 @@ def _pdf_facts(pdf: bytes, path: str | None) -> tuple[bool, dict[str, list[bytes
         except UnreadableInput:
             raise
         except Exception as exc:  # noqa: BLE001 - pypdf raises many kinds on damaged files
+            raise_interruption(exc)
             from .container import _failure
 
             raise _failure(exc, pdf, path) from None  # the reasons of every other PDF read (encrypted, damaged)

@@ -17,6 +17,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from .errors import raise_outside
 from .syntax.namespaces import CII_NS, EXT, UBL_NS
 
 IDS = ("BR-CO-10", "BR-CO-11", "BR-CO-12", "BR-CO-13", "BR-CO-14", "BR-CO-15", "BR-CO-16")
@@ -58,7 +59,8 @@ def amounts_text(doc: Any, rule: str) -> str:
         if stated is None or computed is None or stated == computed:
             return ""  # (equal: the rule failed on something else, a total missing or repeated; no "difference 0")
         return _said(stated, computed, inv.currency_code)
-    except Exception:  # noqa: BLE001 - a document the model cannot read still gets its finding
+    except Exception as exc:  # noqa: BLE001 - a document the model cannot read still gets its finding
+        raise_outside(exc)
         return ""
 
 
@@ -86,7 +88,8 @@ def explain_breakdowns(doc: Any, targets: list, what: str) -> list:
         params = items.pop() if items and isinstance(items[-1], dict) else {}
         try:
             text = _breakdown_text(doc, items[0] if items else None, what, memo)
-        except Exception:  # noqa: BLE001 - the finding stands without its figures
+        except Exception as exc:  # noqa: BLE001 - the finding stands without its figures
+            raise_outside(exc)
             text = ""
         out.append((*items, {**params, "amounts": text}))
     return out

@@ -78,6 +78,7 @@ import re
 from decimal import Decimal
 from typing import Any, Iterable, Iterator
 
+from .errors import raise_outside
 from .rules.engine import Finding, Severity
 
 MESSAGES = {
@@ -203,6 +204,7 @@ def problems(data: bytes) -> list[tuple[str, str]]:
         # growing with pages x shared annotations, 2 GB for a 28 KB file; the checks walk the page tree themselves)
         pdf = pikepdf.open(io.BytesIO(data), inherit_page_attributes=False)
     except Exception as exc:  # noqa: BLE001 - qpdf raises many kinds on damaged files
+        raise_outside(exc)
         return found + [("EINV-PDF-113", f"a strict parser cannot read the file ({type(exc).__name__})")]
     with pdf:
         pdf._einvoice_all = True  # (one pass over the objects serves the embedded files' and the objects' checks)
@@ -316,6 +318,7 @@ def _guarded(check: Any, *args: Any) -> Any:
     try:
         return check(*args)
     except Exception as exc:  # noqa: BLE001 - qpdf and pikepdf raise many kinds on odd objects
+        raise_outside(exc)
         found.append(("EINV-PDF-113", f"the {check.__name__.strip('_').replace('_', ' ')} check stopped at an object "
                                       f"of an unexpected kind ({type(exc).__name__})"))
         return None
@@ -396,7 +399,8 @@ def _xmp(pdf, found):
         return None
     try:
         return xmp_root(raw)
-    except Exception:  # noqa: BLE001 - damaged or hostile XMP
+    except Exception as exc:  # noqa: BLE001 - damaged or hostile XMP
+        raise_outside(exc)
         found.append(("EINV-PDF-103", "the XMP metadata is not well-formed XML"))
         return None
 
@@ -568,7 +572,8 @@ def _icc_space(profile) -> str | None:
     """The colour space signature of an ICC profile's header (bytes 16-19: 'RGB ', 'CMYK', 'GRAY' ...), None unreadable."""
     try:
         head = _decoded(profile, 1 << 20)[:20]  # (decoded no further than 1 MB: the header is what is read)
-    except Exception:  # noqa: BLE001 - a profile that does not decode (or decodes beyond that) names no space
+    except Exception as exc:  # noqa: BLE001 - a profile that does not decode (or decodes beyond that) names no space
+        raise_outside(exc)
         head = b""
     return head[16:20].decode("latin-1") if len(head) >= 20 else None
 
@@ -648,7 +653,8 @@ def _device_colours(pdf, found) -> set[str]:
                 instructions = pikepdf.parse_content_stream(content, "rg RG k K g G cs CS scn SCN sh Tf BI ID EI")
         except _TooLarge:
             raise
-        except Exception:  # noqa: BLE001 - a damaged content stream is reported elsewhere
+        except Exception as exc:  # noqa: BLE001 - a damaged content stream is reported elsewhere
+            raise_outside(exc)
             instructions = []
         for instruction in instructions:
             op = str(instruction.operator)
@@ -1024,14 +1030,16 @@ def _contents(pdf, found):
             found.append(("EINV-PDF-113", f"the content streams are over {MAX_CONTENT // 1_000_000} MB decoded and "
                                           "were not all read for inline images and nested graphics states"))
             break
-        except Exception:  # noqa: BLE001 - a stream that does not decode is no content to check
+        except Exception as exc:  # noqa: BLE001 - a stream that does not decode is no content to check
+            raise_outside(exc)
             continue
         holder.write(b"\n".join(parts))
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 instructions = pikepdf.parse_content_stream(holder, "q Q BI ID EI")
-        except Exception:  # noqa: BLE001 - a damaged content stream: nothing read from it
+        except Exception as exc:  # noqa: BLE001 - a damaged content stream: nothing read from it
+            raise_outside(exc)
             continue
         level = 0
         for instruction in instructions:
@@ -1094,7 +1102,8 @@ def _page_boxes(pdf, found):
                 node = node.get("/Parent")
             try:
                 x1, y1, x2, y2 = (float(v) for v in value)
-            except Exception:  # noqa: BLE001 - no box, or not four numbers: not a size to judge
+            except Exception as exc:  # noqa: BLE001 - no box, or not four numbers: not a size to judge
+                raise_outside(exc)
                 continue
             for size in (abs(x2 - x1), abs(y2 - y1)):
                 if not MIN_BOX <= size <= MAX_BOX:
@@ -1301,15 +1310,18 @@ class _Walk:
                             if "/EF" in d:
                                 self.with_ef.append(obj)
                     except Exception as exc:  # noqa: BLE001 - raised by file_specs, as it read the objects
+                        raise_outside(exc)
                         self.files_error = exc
                 if step is not None and self.objects_error is None:
                     try:
                         step(obj)
                     except Exception as exc:  # noqa: BLE001 - raised by _objects, as it read the objects
+                        raise_outside(exc)
                         self.objects_error = exc
                 if self.files_error is not None and (step is None or self.objects_error is not None):
                     break
         except Exception as exc:  # noqa: BLE001 - the objects themselves could not be listed: both parts fail
+            raise_outside(exc)
             self.files_error = self.files_error or exc
             self.objects_error = self.objects_error or exc
 
@@ -1361,7 +1373,8 @@ def _name_bytes(name: Any) -> bytes:
 def _zero_rect(annot) -> bool:
     try:
         x1, y1, x2, y2 = (float(v) for v in annot.get("/Rect"))
-    except Exception:  # noqa: BLE001 - no Rect, or not four numbers: not a zero-size one
+    except Exception as exc:  # noqa: BLE001 - no Rect, or not four numbers: not a zero-size one
+        raise_outside(exc)
         return False
     return x1 == x2 and y1 == y2
 

@@ -16,6 +16,8 @@ from stdnum.be import ogm_vcs
 from stdnum.exceptions import InvalidComponent, ValidationError
 from stdnum.no import kontonr
 
+from .errors import raise_outside
+
 # ASCII digits only: a fullwidth or Arabic-Indic digit is none a bank's payment file takes (``\d`` took them)
 _DIGITS = re.compile(r"[0-9]+")
 # marks no one sees (a zero-width space, a soft hyphen, a right-to-left override): a bank's machine reading refuses them
@@ -219,6 +221,7 @@ def account_kind(value: str, country: str | None, giro: str | None = None) -> tu
         try:
             iban.validate(alnum)
         except ValidationError as exc:  # (a bank code python-stdnum's tables lack, its sums right, is no wrong IBAN)
+            raise_outside(exc)
             if not (isinstance(exc, InvalidComponent) and iban.is_valid(alnum, check_country=False)):
                 return "IBAN", False
         if not 2 <= int(alnum[2:4]) <= 98:
@@ -333,5 +336,6 @@ def organisation_number(scheme: str | None, value: str) -> tuple[str, bool] | No
         return kind, False  # is in a register's number, and the official rules take ASCII digits only)
     try:
         return kind, bool(fn(value.strip()))
-    except Exception:  # noqa: BLE001 - a check that cannot run judges nothing
+    except Exception as exc:  # noqa: BLE001 - a check that cannot run judges nothing
+        raise_outside(exc)
         return None

@@ -14,7 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from .errors import UnreadableInput
+from .errors import UnreadableInput, raise_outside
 from .profiles import PROFILES, detect_profile, layers_for_syntax, rules_for
 from .rules.engine import Context, Document, Finding, Report, Severity, run_rules
 from .rules.releases import UnknownRelease, tree_only
@@ -223,6 +223,7 @@ def written(doc: Document) -> Document:
 
             data = write_ubl(doc.invoice)
     except Exception as exc:  # noqa: BLE001 - a model the writer cannot express
+        raise_outside(exc)
         raise UnreadableInput(f"the invoice model cannot be written as XML: {type(exc).__name__}: {exc}",
                               doc.path) from None
     new = syntax.read_tree(xmlsafe.parse(data, doc.path).getroot(), doc.path)

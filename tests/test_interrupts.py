@@ -96,3 +96,72 @@ def test_an_exception_from_a_handler_is_told_from_a_rules_own():
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, old)
+
+
+def _arrive_in(file_suffix: str, name: str, parent: str | None = None):
+    """A profile function that raises SIGALRM (its handler: the time limit) when the named Python function is
+    entered: the time limit arrives exactly there, as a real timer's would."""
+    import sys
+
+    def prof(frame, event, _arg):
+        code = frame.f_code
+        if event == "call" and code.co_name == name and code.co_filename.endswith(file_suffix) and (
+                parent is None or frame.f_back is not None and frame.f_back.f_code.co_name == parent):
+            sys.setprofile(None)
+            signal.raise_signal(signal.SIGALRM)
+    return prof
+
+
+def _facturx_pdf() -> bytes:
+    return einvoice.build_pdf(einvoice.load_input(SAMPLES / "facturx-en16931.yaml"), "facturx-en16931")
+
+
+@pytest.mark.parametrize("make, kwargs, site", [
+    # an IBAN checked by python-stdnum, whose clean() turns any exception into InvalidFormat: a correct IBAN was
+    # reported as a wrong one (EINV-P-010 error, the invoice INVALID)
+    (lambda: (SAMPLES / "facturx-en16931.xml").read_bytes(), {"policy": True}, ("stdnum/util.py", "<genexpr>", "clean")),
+    # an organisation number's check: EINV-P-012 dropped
+    (lambda: (SAMPLES / "ehf-invoice.xml").read_bytes().replace(b"921534523", b"921534524"), {"policy": True},
+     ("stdnum/no/orgnr.py", "validate", None)),
+    # a total's figures in BR-CO-16's message: dropped
+    (_invalid_document, {}, ("einvoice/figures.py", "_pair", None)),
+    # the PDF/A checks of a Factur-X PDF: an EINV-PDF-113 warning naming the time limit
+    (_facturx_pdf, {}, ("einvoice/pdfa.py", "step", None)),
+], ids=["iban", "organisation-number", "figures", "pdfa"])
+def test_a_time_limit_is_not_taken_for_a_wrong_value_or_a_damaged_object(make, kwargs, site):
+    """A time limit (a signal handler's exception) arriving in code that judges a value, words a message or reads a PDF
+    object was caught there as that value's or object's fault: the call returned a wrong report (a correct IBAN called
+    wrong, an error dropped, a bogus warning). It reaches the caller; the next run is as usual."""
+    import sys
+
+    data = make()
+    expected = _summary(einvoice.validate(data, **kwargs))
+    old = signal.signal(signal.SIGALRM, _raise_time_limit)
+    try:
+        sys.setprofile(_arrive_in(*site))
+        with pytest.raises(SoftTimeLimitExceeded):
+            einvoice.validate(data, **kwargs)
+    finally:
+        sys.setprofile(None)
+        signal.signal(signal.SIGALRM, old)
+    assert _summary(einvoice.validate(data, **kwargs)) == expected
+
+
+def test_want_of_memory_in_a_rule_of_a_family_is_the_runs_not_the_rules(monkeypatch):
+    """A MemoryError in a rule evaluated with others in one pass (the VAT rules, national rules, Factur-X rules) was
+    kept as that rule's result and reported as EINV-INTERNAL: a valid invoice INVALID, 'please report this document'.
+    The want of memory is the run's, as everywhere else: it reaches the caller."""
+    from einvoice.rules.en16931 import vat
+
+    data = (SAMPLES / "ehf-invoice.xml").read_bytes()
+    assert einvoice.validate(data).valid
+    real = vat.child_decimals
+
+    def starved(*args, **kwargs):
+        raise MemoryError
+
+    monkeypatch.setattr(vat, "child_decimals", starved)
+    with pytest.raises(MemoryError):
+        einvoice.validate(data)
+    monkeypatch.setattr(vat, "child_decimals", real)
+    assert einvoice.validate(data).valid

@@ -310,8 +310,8 @@ def interrupted(exc: BaseException) -> bool:
 
 def rule_failure(exc: BaseException) -> BaseException:
     """``exc`` as a rule's own failure (to report as EINV-INTERNAL); raised again when it came from outside (see
-    :func:`interrupted`)."""
-    if interrupted(exc):
+    :func:`interrupted`) or is the want of memory, the run's (a family's rule loop kept it as that rule's result)."""
+    if isinstance(exc, MemoryError) or interrupted(exc):
         raise exc
     return exc
 

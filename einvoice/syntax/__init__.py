@@ -12,7 +12,7 @@ from typing import Any
 
 from lxml import etree
 
-from ..errors import UnreadableInput
+from ..errors import UnreadableInput, raise_interruption
 from ..basics import Syntax
 from .. import xmlsafe
 from . import namespaces as ns
@@ -176,6 +176,7 @@ def _read_legacy(root: Any, path: str | None):
     try:
         converted, profile, invoice = upgrade(root, path)
     except Exception as exc:  # a broken legacy document: one line, no traceback
+        raise_interruption(exc)
         raise UnreadableInput(f"ZUGFeRD 1.0 document could not be converted to CII D16B ({exc})", path) from None
     doc = Document(invoice, Syntax.CII, converted, path)  # (the model as read: a BASIC document's BIC stays)
     doc.__dict__["legacy"] = {"format": "ZUGFeRD 1.0", "profile": profile, "original": root,
