@@ -459,20 +459,30 @@ def get_schema(key: str) -> etree.XMLSchema:
 
 class _interrupts_held:  # noqa: N801 - a context manager
     """Ctrl-C held while a schema set compiles, raised as it ends: lxml drops an exception raised in the resolvers
-    it calls (the interrupt was lost, and the command ran on to the end). The main thread only (signals go there)."""
+    it calls (the interrupt was lost, and the command ran on to the end). The main thread only (signals go there).
+    The compile also holds the lock a fork waits for (``einvoice.FIRST_USE``): each thread compiles its own schemas,
+    also after the process's first validations, and a child forked meanwhile hung on a lock of libxml2's for good."""
 
     def __enter__(self) -> None:
         import signal
 
+        from . import FIRST_USE
+
+        FIRST_USE.acquire()
         self.held = None
         if threading.current_thread() is threading.main_thread() and hasattr(signal, "pthread_sigmask"):
             self.held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
 
     def __exit__(self, *exc: Any) -> None:
-        if self.held is not None:
-            import signal
+        from . import FIRST_USE
 
-            signal.pthread_sigmask(signal.SIG_SETMASK, self.held)  # (a Ctrl-C that came meanwhile is raised here)
+        try:
+            if self.held is not None:
+                import signal
+
+                signal.pthread_sigmask(signal.SIG_SETMASK, self.held)  # (a Ctrl-C that came meanwhile is raised here)
+        finally:
+            FIRST_USE.release()
 
 
 def schema_key(root: Any, syntax: Syntax | str | None, profile: str | None = None) -> str | None:
@@ -1038,9 +1048,10 @@ def _location_errors(root: Any, path: str | None) -> list[Finding]:
         return []
     uris = getattr(_local, "uri_list", None)  # (a schema per thread, as the others)
     if uris is None:
-        uris = _local.uri_list = etree.XMLSchema(etree.fromstring(
-            '<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema"><xs:element name="v"><xs:simpleType>'
-            '<xs:list itemType="xs:anyURI"/></xs:simpleType></xs:element></xs:schema>'))
+        with _interrupts_held():
+            uris = _local.uri_list = etree.XMLSchema(etree.fromstring(
+                '<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema"><xs:element name="v"><xs:simpleType>'
+                '<xs:list itemType="xs:anyURI"/></xs:simpleType></xs:element></xs:schema>'))
     out, paths = [], PathCache()  # one per document: many siblings with a bad location stay linear
     for el, attr, value in found:
         probe = etree.Element("v")

@@ -296,3 +296,33 @@ def test_only_a_callers_tree_is_copied_for_the_schema_step(monkeypatch):
     by_element = einvoice.validate(root)
     assert len(copies) == 1 and etree.tostring(root) == before
     assert [(f.rule, f.xpath) for f in by_bytes.findings] == [(f.rule, f.xpath) for f in by_element.findings]
+
+
+def test_a_schema_compiled_in_a_thread_holds_the_lock_a_fork_waits_for(monkeypatch):
+    """Each thread compiles its own schemas, also once the process's first validations are done (a new thread of a
+    pool): a child forked meanwhile could hang for good on a lock of libxml2's. The compile holds the lock a fork waits
+    for (einvoice.FIRST_USE), as first validations do."""
+    import threading
+
+    import einvoice
+    from einvoice import xsd
+
+    started, go = threading.Event(), threading.Event()
+    real = xsd._compiled
+
+    def slow(key):
+        started.set()
+        go.wait(10)
+        return real(key)
+
+    monkeypatch.setattr(xsd, "_compiled", slow)
+    worker = threading.Thread(target=xsd.get_schema, args=("ubl-invoice",))  # (a new thread: no schema of its own yet)
+    worker.start()
+    try:
+        assert started.wait(10)
+        assert not einvoice.FIRST_USE.acquire(blocking=False)  # (what a fork takes first: it would wait here)
+    finally:
+        go.set()
+        worker.join(30)
+    assert einvoice.FIRST_USE.acquire(blocking=False)
+    einvoice.FIRST_USE.release()
