@@ -77,16 +77,10 @@ def _imports_finished_before_fork() -> None:
         import time
 
         me, until = threading.get_ident(), time.monotonic() + 2
-        while time.monotonic() < until:
-            busy = _other_threads_imports(me)
-            if not busy:
-                return
-            for _name, lock in busy:
-                try:
-                    lock.acquire()
-                    lock.release()
-                except Exception:  # noqa: BLE001 - a deadlock importlib detects: forking goes on as before
-                    return
+        while time.monotonic() < until:  # (looked at, not waited on: an import may wait for a lock this thread
+            if not _other_threads_imports(me):  # holds for the fork, logging's, whose own fork handler took it first;
+                return  # waiting on that import's lock hung both for good)
+            time.sleep(0.001)
     except Exception:  # noqa: BLE001 - a Python whose importlib differs: forking as before
         pass
 

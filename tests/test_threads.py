@@ -326,3 +326,26 @@ def test_a_schema_compiled_in_a_thread_holds_the_lock_a_fork_waits_for(monkeypat
         worker.join(30)
     assert einvoice.FIRST_USE.acquire(blocking=False)
     einvoice.FIRST_USE.release()
+
+
+def test_a_fork_while_another_thread_imports_a_module_that_logs_does_not_hang(tmp_path):
+    """Before a fork einvoice waits (two seconds at most) for other threads' imports to finish. It waited on the
+    import's lock itself: logging's own fork handler, run first (logging imported after einvoice), had taken logging's
+    lock, and an import that logs (fontTools, imported by pypdf) waited for it: the fork and the import hung for good."""
+    (tmp_path / "logs_on_import.py").write_text(
+        "import logging, time\ntime.sleep(0.5)\nlogging.getLogger('logs_on_import')\n")
+    code = ("import os, sys, threading, time\n"
+            f"sys.path.insert(0, {str(tmp_path)!r})\n"
+            "import einvoice\n"
+            "import logging\n"  # (after einvoice: its fork handler runs before einvoice's)
+            "t = threading.Thread(target=__import__, args=('logs_on_import',))\n"
+            "t.start()\n"
+            "time.sleep(0.2)\n"
+            "pid = os.fork()\n"
+            "if pid == 0:\n"
+            "    os._exit(0)\n"
+            "os.waitpid(pid, 0)\n"
+            "t.join()\n"
+            "print('done')\n")
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert res.returncode == 0 and res.stdout.strip() == "done", res.stderr
