@@ -1563,6 +1563,7 @@ def test_a_termination_signal_while_an_output_is_staged_leaves_no_temporary_file
     import signal
 
     code = ("import os, signal, sys\n"
+            "signal.signal(signal.SIG%s, signal.SIG_DFL)\n"  # (as a shell gives it; nohup, say, ignores SIGHUP)
             "from einvoice.build import write_atomic\n"
             "real = os.fsync\n"
             "def fsync(fd):\n"
@@ -1573,7 +1574,7 @@ def test_a_termination_signal_while_an_output_is_staged_leaves_no_temporary_file
             "print('not ended')\n")
     for name in ("TERM", "HUP"):
         out = tmp_path / name / "out.xml"
-        res = subprocess.run([sys.executable, "-c", code % name, str(out)], capture_output=True, text=True)
+        res = subprocess.run([sys.executable, "-c", code % (name, name), str(out)], capture_output=True, text=True)
         assert res.returncode == -getattr(signal, f"SIG{name}"), (res.returncode, res.stderr)
         assert "not ended" not in res.stdout
         assert not out.parent.exists(), list(out.parent.iterdir())  # (nor the folder made for it)
