@@ -743,18 +743,26 @@ def html_to_pdf(html: str, pdfa: bool = True) -> bytes:
 def _weasyprint() -> Any:
     """WeasyPrint, imported: its first import warns of no fonts, and prints a banner of a library it cannot load, in
     several lines, which are held back while it is first imported (the caller says what is wrong in one)."""
+    module = sys.modules.get("weasyprint")
+    if module is not None and not getattr(getattr(module, "__spec__", None), "_initializing", False):
+        return module  # (imported: the process's streams and warning filters are left alone)
     import contextlib
     import io
     import warnings
 
-    with contextlib.ExitStack() as quiet:
-        if "weasyprint" not in sys.modules:
-            quiet.enter_context(contextlib.redirect_stdout(io.StringIO()))
-            quiet.enter_context(contextlib.redirect_stderr(io.StringIO()))
-        quiet.enter_context(warnings.catch_warnings())
-        warnings.simplefilter("ignore", UserWarning)
-        import weasyprint
+    with _FIRST_IMPORT:  # (the streams are the process's: two threads' first renders each swapped them, and the second
+        # put back the first one's stand-in, so every later output and traceback of the process went nowhere)
+        with contextlib.ExitStack() as quiet:
+            if "weasyprint" not in sys.modules:
+                quiet.enter_context(contextlib.redirect_stdout(io.StringIO()))
+                quiet.enter_context(contextlib.redirect_stderr(io.StringIO()))
+            quiet.enter_context(warnings.catch_warnings())
+            warnings.simplefilter("ignore", UserWarning)
+            import weasyprint
     return weasyprint
+
+
+_FIRST_IMPORT = threading.Lock()
 
 
 _FONTS = threading.local()
