@@ -200,6 +200,12 @@ def build_pdf(data: Any, format: str = "facturx-en16931", lang: str | None = Non
     from .facturx_pdf import build_pdf as run
 
     arguments.build_options(format, policy, allow_lossy, data)
+    from .build import FORMATS
+    from .basics import Syntax
+
+    if FORMATS[format].syntax is not Syntax.CII:  # (an argument's mistake, not the input's: a ValueError, as an unknown one)
+        raise ValueError(f"format {format!r} is UBL: a Factur-X PDF embeds a CII; choose one of "
+                         f"{', '.join(f for f, t in FORMATS.items() if t.syntax is Syntax.CII)}")
     arguments.text("lang", lang, optional=True)
     arguments.count("max_lines", max_lines, optional=True)
     pdf, _xml, _report = run(data, format, lang, policy=policy, allow_lossy=allow_lossy, max_lines=max_lines)

@@ -419,3 +419,32 @@ def test_a_loaded_document_is_validated_as_its_source_is():
             assert (got.profile, [f.as_dict() for f in got.findings]) == (want.profile, [f.as_dict() for f in want.findings])
     with pytest.raises(TypeError):
         einvoice.validate(object())
+
+
+def test_a_date_or_number_given_as_bytes_is_refused_not_read_as_a_unix_time():
+    """pydantic reads b"0" given for a date as a Unix time: an invoice was issued dated 1970-01-01. Bytes are refused
+    for a date or a number, as a number given for a date is, in the constructor, a mapping and an assignment alike."""
+    from einvoice.errors import InvalidModelInput
+
+    data = einvoice.load_input(Path(__file__).resolve().parents[1] / "samples" / "ehf-invoice.yaml")
+    data["issue_date"] = b"0"
+    with pytest.raises(InvalidModelInput, match=r"issue_date: b'0' is bytes, not text"):
+        einvoice.build(data, "ehf")
+    data["issue_date"] = "2024-05-02"
+    from einvoice.build import to_invoice
+
+    inv = to_invoice(data)
+    inv.due_date = b"86400"
+    with pytest.raises(InvalidModelInput, match=r"due_date: b'86400' is bytes, not text"):
+        einvoice.build(inv, "ehf")
+    with pytest.raises(InvalidModelInput, match=r"is bytes, not text"):
+        einvoice.Invoice(issue_date=b"0")
+
+
+def test_build_pdf_of_a_ubl_format_is_a_wrong_argument():
+    """build_pdf(data, "ehf") raised InvalidModelInput, the error of the input's data, which a program shows the clerk;
+    a UBL format for a Factur-X PDF is the program's mistake: a ValueError naming the formats a PDF takes."""
+    data = einvoice.load_input(Path(__file__).resolve().parents[1] / "samples" / "facturx-en16931.yaml")
+    for fmt in ("ehf", "xrechnung-ubl"):
+        with pytest.raises(ValueError, match=rf"format '{fmt}' is UBL: a Factur-X PDF embeds a CII; choose one of .*facturx-en16931"):
+            einvoice.build_pdf(data, fmt)

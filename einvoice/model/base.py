@@ -45,6 +45,9 @@ def written_as_meant(kind: str | None, value: Any) -> str | None:
     """Why a value given for a date or a decimal would be read otherwise than a clerk means it, or None: a number
     for a date (pydantic reads 0 as 1970-01-01, a Unix time), a date not written YYYY-MM-DD, a number written with
     '_', an exponent or other digits than 0-9 (Python's Decimal reads '9_50' as 950)."""
+    if kind in ("date", "decimal") and isinstance(value, (bytes, bytearray, memoryview)):
+        # (pydantic reads b"0" as a Unix time for a date, 1970-01-01; bytes are no text a clerk wrote)
+        return f"{bytes(value[:40])!r} is bytes, not text: give the {kind} as text ({'YYYY-MM-DD' if kind == 'date' else 'e.g. 950.50'})"
     if kind == "date":
         if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
             return f"{value!r} is a number, not a date: write the date as YYYY-MM-DD"
