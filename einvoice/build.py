@@ -303,7 +303,11 @@ def to_invoice(data: Invoice | dict) -> Invoice:
     from pydantic import ValidationError
 
     if isinstance(data, Invoice):  # (checked again: a field set after construction is not validated by the model,
-        try:  # and a text where an amount belongs took the build down)
+        unknown = _unknown_fields(data, "")  # and a text where an amount belongs took the build down)
+        if unknown:  # (model_copy(update=...) keeps a misspelt field, which model_dump leaves out: dropped unsaid)
+            raise InvalidModelInput("\n".join(f"{path}: unknown field (no such field of the model; a misspelt name?)"
+                                               for path in unknown))
+        try:
             inv = Invoice.model_validate(data.model_dump(warnings=False))
         except ValidationError as exc:
             raise InvalidModelInput(model_error_text(exc)) from None
@@ -330,6 +334,24 @@ def to_invoice(data: Invoice | dict) -> Invoice:
     if problems:
         raise InvalidModelInput("\n".join(problems))
     return inv
+
+
+def _unknown_fields(obj: Any, at: str) -> list[str]:
+    """The paths of attributes a model object holds that are no fields of its class (what ``model_copy(update=...)``
+    sets unchecked), in it and in the objects it holds."""
+    out: list[str] = []
+    if isinstance(obj, ModelBase):
+        fields = type(obj).model_fields
+        for name, value in vars(obj).items():
+            here = f"{at}.{name}" if at else name
+            if name not in fields:
+                out.append(here)
+            else:
+                out += _unknown_fields(value, here)
+    elif isinstance(obj, (list, tuple)):
+        for i, item in enumerate(obj):
+            out += _unknown_fields(item, f"{at}[{i}]")
+    return out
 
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024

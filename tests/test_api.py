@@ -448,3 +448,20 @@ def test_build_pdf_of_a_ubl_format_is_a_wrong_argument():
     for fmt in ("ehf", "xrechnung-ubl"):
         with pytest.raises(ValueError, match=rf"format '{fmt}' is UBL: a Factur-X PDF embeds a CII; choose one of .*facturx-en16931"):
             einvoice.build_pdf(data, fmt)
+
+
+def test_a_misspelt_field_set_by_model_copy_is_refused_not_dropped():
+    """model_copy(update=...) keeps a misspelt field unchecked and model_dump leaves it out: the build went on without
+    it, silently (the same typo in a mapping is refused). It is refused naming its place, on a line's copy too."""
+    from einvoice.build import to_invoice
+    from einvoice.errors import InvalidModelInput
+
+    inv = to_invoice(einvoice.load_input(Path(__file__).resolve().parents[1] / "samples" / "ehf-invoice.yaml"))
+    with pytest.raises(InvalidModelInput, match=r"^buyer_refrence: unknown field"):
+        einvoice.build(inv.model_copy(update={"buyer_refrence": "PO-NEW-77"}), "ehf")
+    line = inv.lines[0]
+    inv.lines[0] = line.model_copy(update={"note_": "Bitte beachten"})
+    with pytest.raises(InvalidModelInput, match=r"^lines\[0\]\.note_: unknown field"):
+        einvoice.build(inv, "ehf")
+    inv.lines[0] = line.model_copy(update={"quantity": Decimal("8")})  # (a field of the model: built as before)
+    assert b"<cbc:InvoicedQuantity unitCode=" in einvoice.build(inv, "ehf")
