@@ -465,3 +465,17 @@ def test_a_misspelt_field_set_by_model_copy_is_refused_not_dropped():
         einvoice.build(inv, "ehf")
     inv.lines[0] = line.model_copy(update={"quantity": Decimal("8")})  # (a field of the model: built as before)
     assert b"<cbc:InvoicedQuantity unitCode=" in einvoice.build(inv, "ehf")
+
+
+def test_a_loaded_invoice_pickles_as_the_meaning_it_holds():
+    """A model read from a document kept the document's lxml elements (where each value stands), which do not pickle:
+    a loaded invoice could not be sent to a process pool. It pickles without them, and builds the same bytes."""
+    import pickle
+
+    for path, fmt in (("samples/ehf-invoice.xml", "ehf"), ("samples/facturx-en16931.xml", "facturx-en16931")):
+        inv = einvoice.load(Path(__file__).resolve().parents[1] / path).invoice
+        assert inv.lines[0]._el is not None
+        copy = pickle.loads(pickle.dumps(inv))
+        assert copy.model_dump() == inv.model_dump() and copy.lines[0]._el is None
+        assert einvoice.build(copy, fmt) == einvoice.build(inv, fmt)
+        assert inv.lines[0]._el is not None  # (the original keeps its places)

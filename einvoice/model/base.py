@@ -138,6 +138,15 @@ class ModelBase(BaseModel):
     _el: Any = PrivateAttr(default=None)
     _els: dict[str, Any] = PrivateAttr(default_factory=dict)
 
+    def __getstate__(self) -> dict[Any, Any]:
+        """Pickled without the elements of the document it was read from (lxml elements do not pickle: a loaded
+        invoice could not be sent to a process pool); the copy holds the same meaning, and no place in a document."""
+        state = super().__getstate__()
+        private = state.get("__pydantic_private__")
+        if private and (private.get("_el") is not None or private.get("_els")):
+            state["__pydantic_private__"] = {**private, "_el": None, "_els": {}}
+        return state
+
     @field_validator("*", mode="before")
     @classmethod
     def _as_meant(cls, value: Any, info: ValidationInfo) -> Any:
