@@ -552,13 +552,14 @@ def run(inputs: Iterable[str], opts: Options | None = None, jobs: int | None = N
                 progress(r)
     else:  # (a worker process at least: one that dies, killed or out of memory, costs its own file only; one file
         # alone reads no facts for the checks across files)
-        done.extend(run_pool(cands, opts if len(cands) > 1 else replace(opts, facts=False), max(1, jobs), progress))
+        each = opts if len(cands) > 1 else replace(opts, facts=False)
+        done.extend(run_pool(cands, each, max(1, jobs), progress))
         # a file a worker lacked a file descriptor for (a schema it could not open, few allowed and several workers
         # each holding some): judged again here, one at a time, now that the workers and their pipes are gone (a limit
         # of open files costs no file, as one that lets fewer workers start)
         short = {r.path: i for i, r in enumerate(done) if r.status == STATUS_UNREADABLE and r.reason == FILES_SHORT}
         for c in (c for c in cands if c.path in short) if short else ():
-            done[short[c.path]] = validate_one(c, opts if len(cands) > 1 else replace(opts, facts=False))
+            done[short[c.path]] = validate_one(c, each)
     cross_checks(done)
     if opts.max_findings:
         for r in done:
