@@ -17,7 +17,7 @@ from pathlib import Path
 import click
 
 from .cli_pdf import LANG_NAMES, MAX_SIZE_HELP, OutputPath, max_size_option  # a light module: click commands, heavy imports inside them
-from .errors import one_line, size_hint  # (a light module: re only)
+from .errors import NO_ROOM, one_line, size_hint  # (a light module: errno and re only)
 
 # kept here (not imported from einvoice.profiles) for a fast start; a test checks they agree
 PROFILE_NAMES = ["auto", "en16931", "peppol", "ehf", "facturx-minimum", "facturx-basicwl",
@@ -103,7 +103,7 @@ class _Guarded(click.Group):
         except KeyboardInterrupt:  # (Ctrl-C, as a batch says it: not click's "Aborted!" with the exit status of findings)
             _interrupted()
         except OSError as exc:
-            if exc.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EBADF) or os.environ.get("EINVOICE_DEBUG"):
+            if exc.errno not in NO_ROOM | {errno.EBADF} or os.environ.get("EINVOICE_DEBUG"):
                 return self._internal(exc)
             _cannot_write(exc)
         except Exception as exc:  # noqa: BLE001 - the promise: one line, never a traceback
@@ -122,7 +122,7 @@ class _Guarded(click.Group):
             _quiet_stdout()
             sys.exit(EXIT_UNREADABLE)
         except OSError as exc:  # (--help or --version written to a full disk: one line, as any output, not a traceback)
-            if exc.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EBADF):
+            if exc.errno not in NO_ROOM | {errno.EBADF}:
                 raise
             _cannot_write(exc)
 

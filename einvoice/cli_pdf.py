@@ -272,9 +272,9 @@ def attach(pdf: Path, xml: Path, output: Path) -> None:
         _say(getattr(exc, "path", None) or pdf, exc)
         sys.exit(EXIT_UNREADABLE)
     except OSError as exc:  # (the factur-x package's temporary files on a full disk, past a file size limit: the
-        import errno  # output's failure, said as writing it would be)
+        from .errors import NO_ROOM  # output's failure, said as writing it would be)
 
-        if exc.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+        if exc.errno not in NO_ROOM:
             raise
         unwritable(output, exc)
     write_out(output, data)

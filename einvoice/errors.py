@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import re
 
 # control characters (NEL, U+0085, among the C1), the line and paragraph separators U+2028 / U+2029 (a line end to
@@ -120,6 +121,11 @@ class ModelInputError(InvalidModelInput, ValueError):
     """A model class constructed with values that do not fit it (``Price(net_amount="9_50")``): one line per problem,
     ``Class.field: what is expected, not what was given``, as ``build()`` words its input's. A ValueError too, as
     pydantic's own error (which the model classes raised before) is."""
+
+
+# the errors of an output that has no room (a full disk, a quota, a file size limit): the output's failure, said as
+# such (one line, exit 2), never a refusal of the invoice nor an error of einvoice's
+NO_ROOM = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
 
 
 def raise_interruption(exc: BaseException) -> None:

@@ -22,14 +22,13 @@ container finding.
 from __future__ import annotations
 
 import contextlib
-import errno
 import io
 import logging
 from pathlib import Path
 from typing import Iterator
 
 from . import pdfa
-from .errors import BuildRefused, InvalidModelInput, UnreadableInput, raise_interruption
+from .errors import NO_ROOM, BuildRefused, InvalidModelInput, UnreadableInput, raise_interruption
 from .xmlsafe import is_pdf
 from .rules.engine import Finding, Report, Severity
 
@@ -133,7 +132,7 @@ def embed(pdf: bytes, xml: bytes, level: str, invoice=None, lang: str | None = N
                                                afrelationship=afrelationship(level), attachments=attachments or None)
         except Exception as exc:  # noqa: BLE001 - the package raises plain Exceptions
             raise_interruption(exc)
-            if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+            if isinstance(exc, OSError) and exc.errno in NO_ROOM:
                 raise  # (it writes through temporary files: a full disk, a file size limit is no refusal of the invoice
                 # but the output's: the command line says it cannot write, exit 2, as for any output)
             reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
