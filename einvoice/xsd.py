@@ -887,18 +887,28 @@ _XSI = {"xsi": "http://www.w3.org/2001/XMLSchema-instance"}
 _XSI_TYPE = f"{{{_XSI['xsi']}}}type"
 
 
-def base64_valid(text: str) -> bool:
+def _scanned(text: str) -> tuple[bytes, bytes] | None:
+    """An ASCII text as bytes, with what is left of it without the base64 letters (None: not ASCII): the one
+    pass over an attachment's text that both the character check and the padding check read."""
+    if not text.isascii():
+        return None
+    raw = text.encode("ascii")
+    return raw, raw.translate(None, _B64_LETTERS)  # what libxml2 does not count: '=', white space, anything else
+
+
+def base64_valid(text: str, scan: tuple[bytes, bytes] | None | bool = False) -> bool:
     """True when libxml2 accepts ``text`` as xs:base64Binary for sure; False: not known here (a text with a
     character other than base64 letters, '=' and XML white space, which libxml2 skips, is left to it).
+    ``scan``: the text's :func:`_scanned`, when already made.
 
     libxml2 counts the letters before the first '=', wants no letter after it and at most two '=', the
     count to fit the padding (a multiple of four letters, or three before one '=', or two before two) and
     the bits the padding leaves unused in the last letter to be zero.
     """
-    if not text.isascii():
+    found = _scanned(text) if scan is False else scan
+    if found is None:
         return False
-    raw = text.encode("ascii")
-    rest = raw.translate(None, _B64_LETTERS)  # what libxml2 does not count: '=', white space, anything else
+    raw, rest = found
     if rest.translate(None, b"= \t\r\n"):
         return False
     pad, first = rest.count(b"="), raw.find(b"=")
@@ -934,11 +944,12 @@ def _timed(tag: Any) -> bool:
     return found
 
 
-def _stand_ins(root: Any, tags: Any, dry: bool = False) -> list[tuple[Any, Any]]:
+def _stand_ins(root: Any, tags: Any, dry: bool = False, scans: dict | None = None) -> list[tuple[Any, Any]]:
     """Swap each attachment element with a long, surely valid base64 text for a stand-in: the same name,
     attributes, line and tail, and a short valid text; give a UBL date or time the value without the white space
     around it (undone by :func:`_put_back`; (stand-in, element) or (element, its text) pairs). ``dry``: change
-    nothing, a list with one pair if there is a stand-in to make (empty if none)."""
+    nothing, a list with one pair if there is a stand-in to make (empty if none). ``scans``: element -> (its text,
+    its :func:`_scanned`) of the long texts :func:`_base64_others` read (not read again)."""
     names = [t for t in _BINARY_TAGS if t in tags]
     swaps: list[tuple[Any, Any]] = []
     timed = [t for t in tags if _timed(t)]
@@ -951,9 +962,10 @@ def _stand_ins(root: Any, tags: Any, dry: bool = False) -> list[tuple[Any, Any]]
             el.text = text.strip(WS)
             swaps.append((el, text))
     for el in root.iter(*names) if names else ():
-        text, parent = el.text, el.getparent()
+        known = scans.get(el) if scans else None
+        (text, scan), parent = known or (el.text, False), el.getparent()
         if (text is None or len(text) < _LONG_BASE64 or len(el) or parent is None or el.get(_XSI_TYPE) is not None
-                or not base64_valid(text)):
+                or not base64_valid(text, scan)):
             continue
         if dry:
             return [(el, el)]
@@ -968,7 +980,6 @@ def _stand_ins(root: Any, tags: Any, dry: bool = False) -> list[tuple[Any, Any]]
 
 
 _BASE64_OTHER = re.compile(r"[^A-Za-z0-9+/=\t\n\r ]")  # not a base64 letter, '=' or XML white space
-_BASE64_ALLOWED = _B64_LETTERS + b"= \t\r\n"
 # the other elements of base64 types in the UBL schema set: a signature in an invoice's extensions, which the schema
 # validates (lax): xmldsig's DigestValue, SignatureValue, CryptoBinary and base64Binary elements, XAdES 1.3.2's
 _SIGNATURE_BASE64 = tuple(f"{{http://www.w3.org/2000/09/xmldsig#}}{n}" for n in (
@@ -978,16 +989,22 @@ _SIGNATURE_BASE64 = tuple(f"{{http://www.w3.org/2000/09/xmldsig#}}{n}" for n in 
     "EncapsulatedX509Certificate"))
 
 
-def _base64_others(root: Any, tags: Any, path: str | None, schema_file: str, ubl: bool) -> list[Finding]:
+def _base64_others(root: Any, tags: Any, path: str | None, schema_file: str, ubl: bool,
+                   scans: dict | None = None) -> list[Finding]:
     """An attachment's base64 text (or a UBL signature's) with a character other than the base64 letters, '=' and XML
     white space: Java's validator (the official validators' one) refuses it as xs:base64Binary; libxml2 skips such
-    characters (URL-safe '-' and '_', a no-break space, any non-ASCII letter) and would let the document pass."""
+    characters (URL-safe '-' and '_', a no-break space, any non-ASCII letter) and would let the document pass.
+    ``scans``: filled with element -> (text, :func:`_scanned`) for each long text, for :func:`_stand_ins`."""
     names = [t for t in _BINARY_TAGS + (_SIGNATURE_BASE64 if ubl else ()) if t in tags]
     out, paths = [], PathCache()
     for el in root.iter(*names) if names else ():
         text = el.text
-        if not text or len(el) or el.get(_XSI_TYPE) is not None or (
-                text.isascii() and not text.encode("ascii").translate(None, _BASE64_ALLOWED)):
+        if not text or len(el) or el.get(_XSI_TYPE) is not None:
+            continue
+        scan = _scanned(text)
+        if scans is not None and len(text) >= _LONG_BASE64:
+            scans[el] = (text, scan)
+        if scan is not None and not scan[1].translate(None, b"= \t\r\n"):
             continue  # (the test above reads 7 MB in 2 ms; the search below, for the message, 15)
         found = _BASE64_OTHER.search(text)
         if found is not None:
@@ -1100,11 +1117,12 @@ def validate_tree(root: Any, syntax: Syntax | str | None, profile: str | None = 
     findings = _not_d16b(root, tags, path) if key == "cii-extended" and not _facturx_level(profile) else []
     findings += _location_errors(root, path)
     schema_file = SCHEMA_FILES[key].rsplit('/', 1)[-1]
-    others = _base64_others(root, tags, path, schema_file, key.startswith("ubl"))
+    scans: dict = {}  # each long attachment text read and scanned once, for both steps
+    others = _base64_others(root, tags, path, schema_file, key.startswith("ubl"), scans)
     groups = _wide_groups(tags)
     nsmap = _prefixes(root) if groups else {}
     work, back = root, None
-    if shared and (groups or root.getparent() is not None or _stand_ins(root, tags, dry=True)):
+    if shared and (groups or root.getparent() is not None or _stand_ins(root, tags, dry=True, scans=scans)):
         # The schema step would change the tree while it runs (stand-ins, windows; lxml itself lends a payload's
         # children to a document of their own while it validates them): it works on a copy. The caller's tree,
         # which other threads may be reading or validating (an lxml element given to validate() from several
@@ -1113,7 +1131,7 @@ def validate_tree(root: Any, syntax: Syntax | str | None, profile: str | None = 
         back = _Counterparts(work, root)
         groups = [(twin, list(twin.iterchildren(kids[0].tag)))
                   for twin, kids in ((_counterpart(parent, root, work), kids) for parent, kids in groups)]
-    swaps = _stand_ins(work, tags) if back is not None or not shared else []
+    swaps = _stand_ins(work, tags, scans=scans if work is root else None) if back is not None or not shared else []
     try:
         errors = _errors(schema, work, groups, nsmap)
         if not errors:

@@ -135,7 +135,7 @@ PDF = base64.b64encode(b"%PDF-1.4 " + bytes(range(256)) * 40).decode()
 def test_valid_attachment(kind, monkeypatch):
     used = []
     real = xsd.base64_valid
-    monkeypatch.setattr(xsd, "base64_valid", lambda text: used.append(real(text)) or used[-1])
+    monkeypatch.setattr(xsd, "base64_valid", lambda text, scan=False: used.append(real(text, scan)) or used[-1])
     assert both_ways(document(kind, "\n" + PDF + "\n"), kind) == []
     assert True in used  # the stand-in was used
 
@@ -218,3 +218,25 @@ def test_an_attachment_element_made_in_code_gets_its_stand_in():
     report = einvoice.validate(root)
     assert etree.tostring(root) == before
     assert report.valid and report.valid == einvoice.validate(before).valid
+
+
+@pytest.mark.parametrize("text", ["\n" + PDF + "\n", PDF[:-5], PDF.replace("A", "-", 1), PDF + "=", " " + PDF[:-1] + "é"])
+def test_scan_given_same_verdict(text):
+    """The scan the character check made, given to base64_valid, gives the verdict of a scan of its own."""
+    assert xsd.base64_valid(text, xsd._scanned(text)) == xsd.base64_valid(text)
+
+
+def test_long_text_scanned_once(monkeypatch):
+    """A tree parsed for the run alone: an attachment's long text is scanned once, for both the character check
+    and the stand-in (the stand-in still used, the tree put back)."""
+    calls, used = [], []
+    real, real_valid = xsd._scanned, xsd.base64_valid
+    monkeypatch.setattr(xsd, "_scanned", lambda text: calls.append(len(text)) or real(text))
+    monkeypatch.setattr(xsd, "base64_valid", lambda text, scan=False: used.append(real_valid(text, scan)) or used[-1])
+    big = base64.b64encode(b"%PDF-1.4 " + bytes(range(256)) * 160).decode()
+    assert len(big) >= xsd._LONG_BASE64
+    root = etree.fromstring(document("ubl", "\n" + big + "\n"))
+    before = etree.tostring(root)
+    assert xsd.validate_tree(root, "ubl", profile="en16931", shared=False) == []
+    assert used == [True] and len(calls) == 1 and calls[0] == len(big) + 2
+    assert etree.tostring(root) == before
