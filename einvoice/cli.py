@@ -209,6 +209,40 @@ def _near_memory_limit() -> bool:
         return False
 
 
+@contextmanager
+def _cursor_shown_on_termination():
+    """While the progress bar has hidden the terminal's cursor: SIGTERM or SIGHUP (a job's time limit, a closed
+    terminal) first clears the bar's line and shows the cursor again on standard error, then ends the process by the
+    signal as before. Only where the signal would end the process unhandled, and in the main thread."""
+    import os
+    import signal
+    import threading
+
+    names = [getattr(signal, n) for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n)]
+    before: dict = {}
+
+    def shown(signum, _frame):
+        try:
+            os.write(2, b"\r\x1b[2K\x1b[?25h")  # (the bar is shown only where standard error is a terminal)
+        except OSError:
+            pass
+        signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)
+
+    if threading.current_thread() is threading.main_thread():
+        try:
+            for signum in names:
+                if signal.getsignal(signum) is signal.SIG_DFL:
+                    before[signum] = signal.signal(signum, shown)
+        except (ValueError, OSError):
+            pass
+    try:
+        yield
+    finally:
+        for signum, handler in before.items():
+            signal.signal(signum, handler)
+
+
 def _interrupted() -> None:
     """Ctrl-C: one line and exit status 130, wherever in a command it comes."""
     click.echo("einvoice: interrupted", err=True)
@@ -777,10 +811,13 @@ def validate(files: tuple[str, ...], profile: str, no_schema: bool, policy: bool
             if show_progress and len(inputs) > 1 or (show_progress and any(_is(Path(i), Path.is_dir) for i in inputs)):
                 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+                from rich.console import Console
+
+                # on standard error, which the choice above looked at (standard output carries the report)
                 progress_bar = Progress(TextColumn("validating"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                                        transient=True)
+                                        transient=True, console=Console(file=sys.stderr, stderr=True))
             if progress_bar is not None:
-                with progress_bar:
+                with progress_bar, _cursor_shown_on_termination():
                     task = progress_bar.add_task("validate", total=None)
                     results = batch.run(inputs, opts, jobs=jobs or os.cpu_count() or 1,
                                         progress=lambda _r: progress_bar.advance(task))
