@@ -262,9 +262,11 @@ def _quiet_stdout() -> None:
 
 
 def _cannot_write(exc: OSError) -> None:
-    """The output cannot be written (a full disk): one line, exit 2; what was written is not complete."""
+    """The output cannot be written (a full disk): one line, exit 2; what was written is not complete. A write
+    error naming no file is standard output's (standard error's own are not reported: see _Unfailing)."""
     _quiet_stdout()
-    click.echo(f"einvoice: cannot write the output: {exc.strerror or exc}", err=True)
+    where = f" to {exc.filename}" if getattr(exc, "filename", None) else " to standard output"
+    click.echo(f"einvoice: cannot write the output{where}: {exc.strerror or exc}", err=True)
     sys.exit(EXIT_UNREADABLE)
 
 

@@ -1008,7 +1008,7 @@ def test_help_and_a_full_standard_error_keep_one_line_and_the_exit_status():
     for args in (["--help"], ["--version"], ["validate", "--help"]):
         with open("/dev/full", "w") as full:
             res = subprocess.run(run_ + args, stdout=full, stderr=subprocess.PIPE, text=True)
-        assert res.returncode == 2 and res.stderr == "einvoice: cannot write the output: No space left on device\n", \
+        assert res.returncode == 2 and res.stderr == "einvoice: cannot write the output to standard output: No space left on device\n", \
             (args, res.stderr)
     with open("/dev/full", "w") as full:
         res = subprocess.run(run_ + ["validate", "/nonexistent/x.xml"], stdout=subprocess.PIPE, stderr=full)

@@ -577,7 +577,7 @@ def test_standard_output_on_a_full_disk_is_one_line_exit_2(args):
     with open("/dev/full", "w") as full:
         proc = subprocess.run([*EINVOICE, *map(str, args)], stdout=full, stderr=subprocess.PIPE, timeout=120)
     assert proc.returncode == 2
-    assert proc.stderr.decode().splitlines() == ["einvoice: cannot write the output: No space left on device"]
+    assert proc.stderr.decode().splitlines() == ["einvoice: cannot write the output to standard output: No space left on device"]
 
 
 @pytest.mark.parametrize("closed, expected", [(">&-", 0), ("2>&-", 0), (">&- 2>&-", 0)])
