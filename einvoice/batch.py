@@ -148,6 +148,8 @@ def expand(inputs: Iterable[str], stdin: Any = None,
 
     def named(item: str, pattern: bool = False) -> bool:
         """Add what one name gives (a file, a folder's files, or a result saying why not); False for a pattern."""
+        if item == "<stdin>":  # a file of that name (the name reports give standard input): shown as './<stdin>'
+            item = "./<stdin>"
         p = Path(item)
         try:
             is_dir, exists = p.is_dir(), p.exists()

@@ -1010,3 +1010,16 @@ def test_a_file_a_worker_lacked_a_file_descriptor_for_is_judged_again(tmp_path: 
     assert not any(r.status == batch.STATUS_UNREADABLE for r in results), [(r.path, r.reason) for r in results]
     assert [(r.path, r.status, [f.rule for f in r.findings]) for r in results] == \
         [(r.path, r.status, [f.rule for f in r.findings]) for r in clean]
+
+
+def test_a_file_named_like_standard_input_is_told_apart(tmp_path, monkeypatch):
+    """A file literally named '<stdin>' (the name the reports give standard input), named as such or matched by a
+    pattern, is reported as './<stdin>': beside standard input, the two results were both '<stdin>'."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "<stdin>").write_bytes((SAMPLES / "ehf-invoice.xml").read_bytes())
+    stdin = io.BytesIO((SAMPLES / "ehf-invoice.xml").read_bytes())
+    for given in (["<stdin>", "-"], ["*", "-"]):
+        stdin.seek(0)
+        found, missing = batch.expand(given, stdin=stdin)
+        assert sorted(c.path for c in found) == ["./<stdin>", "<stdin>"] and not missing, given
+    assert [r.path for r in batch.run(["<stdin>"], batch.Options())] == ["./<stdin>"]
