@@ -479,3 +479,20 @@ def test_a_loaded_invoice_pickles_as_the_meaning_it_holds():
         assert copy.model_dump() == inv.model_dump() and copy.lines[0]._el is None
         assert einvoice.build(copy, fmt) == einvoice.build(inv, fmt)
         assert inv.lines[0]._el is not None  # (the original keeps its places)
+
+
+def test_a_loaded_invoice_equals_its_copies_and_the_same_file_read_again():
+    """Equality is of meaning: the elements a model was read from do not count. A loaded invoice compared unequal to
+    its deep copy, its pickled copy and the same file read a second time; a changed value still makes it unequal."""
+    import copy
+    import pickle
+
+    root = Path(__file__).resolve().parents[1]
+    for path in ("samples/ehf-invoice.xml", "samples/facturx-en16931.xml"):
+        inv, again = einvoice.load(root / path).invoice, einvoice.load(root / path).invoice
+        assert inv == again and inv == copy.deepcopy(inv) and inv == inv.model_copy(deep=True)
+        assert inv == pickle.loads(pickle.dumps(inv)) and inv.lines[0] == again.lines[0]
+        assert inv != inv.model_copy(update={"number": inv.number + "x"})
+        line = inv.lines[0]
+        assert line != line.model_copy(update={"quantity": line.quantity + 1})
+        assert inv.seller != inv.buyer and inv != inv.seller and inv != "x"

@@ -126,6 +126,9 @@ def model_error_text(exc, within: str | None = None) -> str:
     return "\n".join(lines) or "the input does not fit the invoice model"
 
 
+_PLACES = frozenset({"_el", "_els"})  # private attributes that say where an object was read, not what it means
+
+
 class ModelBase(BaseModel):
     """Base of every model class: strict field names, source elements kept privately; a date or a decimal given
     otherwise than it is meant is refused (:func:`written_as_meant`), not read as something else. (The readers
@@ -146,6 +149,18 @@ class ModelBase(BaseModel):
         if private and (private.get("_el") is not None or private.get("_els")):
             state["__pydantic_private__"] = {**private, "_el": None, "_els": {}}
         return state
+
+    def __eq__(self, other: Any) -> bool:
+        """Equal when of the same class with the same values: the elements an object was read from (its place in a
+        document) do not count, so an invoice read from a file equals its deep copy and the same invoice read from
+        another copy of the file (they compared unequal, each holding elements of its own tree)."""
+        if not isinstance(other, BaseModel):
+            return NotImplemented
+        if type(self) is not type(other):
+            return False
+        mine, theirs = self.__pydantic_private__ or {}, other.__pydantic_private__ or {}
+        return (self.__dict__ == other.__dict__ and self.__pydantic_extra__ == other.__pydantic_extra__
+                and {k: v for k, v in mine.items() if k not in _PLACES} == {k: v for k, v in theirs.items() if k not in _PLACES})
 
     @field_validator("*", mode="before")
     @classmethod
