@@ -1519,9 +1519,12 @@ def _refused_next(given: Invoice, invoice: Invoice, target: Target, policy: bool
     naming no input field, or a field the first ones name or one holding it, is left out (the same fault said
     again: a missing due date is BR-CO-25 too). Only where the first ones leave the document whole (a term missing
     that nothing else is computed from: ``_WRITTEN_WHOLE``); a wrong currency, a line without a price, no issue date
-    would be said again by every amount, total or element they touch."""
+    would be said again by every amount, total or element they touch. Where the first ones are stated values that
+    disagree with what the rest gives (``_STATED_OTHERWISE``: an amount, a total, a breakdown, an exemption reason, a
+    line period), the input without those values is judged instead: computed where they were stated, nothing of it
+    said again by the amounts they touch."""
     if any(f.rule not in _WRITTEN_WHOLE for f in first):
-        return []
+        return _refused_without_stated(given, target, policy, first, left_out)
     try:
         xml = _write(invoice, target)
         report = _judged_written(xml, read_written(xml), given, target, policy)
@@ -1535,6 +1538,55 @@ def _refused_next(given: Invoice, invoice: Invoice, target: Target, policy: bool
             finding.line = None  # (a line of XML not written points nowhere; the xpath stays)
             out.append(finding)
     return out
+
+
+# the input's own refusals of a value it states where the rest of the input gives another (or none may be): without
+# it the value is computed (amounts, totals, the VAT breakdown) or not needed (an exemption reason a category takes
+# none of, the second of two, a line period's date outside the invoicing period); the field each names is left out
+_STATED_OTHERWISE = frozenset({"EINV-B-020", "EINV-B-021", "EINV-B-022", "EINV-B-023", "EINV-B-024", "EINV-B-025",
+                               "EINV-B-026", "EINV-B-029", "EINV-B-034", "EINV-B-038", "EINV-B-045"})
+
+
+def _cleared(invoice: Invoice, path: str) -> bool:
+    """Leave the field ``path`` (``lines[0].net_amount``, ``tax_totals[0].breakdown``) of ``invoice`` out, in place:
+    None, or an empty list; False where the path does not lead to a field."""
+    *up, (last, index) = _PATH_STEP.findall(path) or [("", "")]
+    obj: Any = invoice
+    for name, i in up:
+        obj = getattr(obj, name, None)
+        if i:
+            obj = obj[int(i)] if isinstance(obj, list) and int(i) < len(obj) else None
+        if not isinstance(obj, ModelBase):
+            return False
+    if index or last not in type(obj).model_fields:
+        return False
+    setattr(obj, last, [] if isinstance(getattr(obj, last), list) else None)
+    return True
+
+
+def _refused_without_stated(given: Invoice, target: Target, policy: bool, first: list[Finding],
+                            left_out: list[str]) -> list[Finding]:
+    """:func:`_refused_next` for first refusals of stated values (``_STATED_OTHERWISE``, beside those of
+    ``_WRITTEN_WHOLE``): the input without the values they name, refused for what else, and, where that leaves the
+    document whole, its written document's findings, on fields none of the first ones name."""
+    if any(f.rule not in _WRITTEN_WHOLE | _STATED_OTHERWISE for f in first):
+        return []
+    rest = given.model_copy(deep=True)
+    for f in first:
+        if f.rule in _STATED_OTHERWISE and not all(_cleared(rest, field) for field in _fields_named(f)):
+            return []
+    named = [*left_out, *(f for finding in first for f in _fields_named(finding))]
+    try:
+        invoice = rest.model_copy(deep=True)
+        findings = prepare(invoice, target)
+        _no_place_for_contact(invoice, target, findings, False)
+    except Exception:  # noqa: BLE001 - the rest not judged: the first findings stand alone
+        return []
+    blocking = [f for f in findings if f.severity.blocking]
+    out = [f for f in blocking if not any(_related(a, b) for a in _fields_named(f) for b in named)]
+    if any(f.rule not in _WRITTEN_WHOLE for f in blocking):
+        return out
+    return out + _refused_next(rest, invoice, target, policy, blocking, named)
 
 
 def _nonzero(amount: Amount | None) -> bool:

@@ -1867,3 +1867,39 @@ def test_the_models_own_checks_of_the_rest_come_with_a_refused_field(first, path
     assert any(line.startswith(f"{path}: ") for line in said), said
     assert any(line.startswith("lines[1].price.net_amount: 12345678901234 is too large") for line in said), said
     assert not any(line.startswith(("issue_date: field", "lines[0].quantity: field")) for line in said), said
+
+
+@pytest.mark.parametrize("case", ["vat-total", "line-net", "totals", "exemption-on-S", "two-exemptions", "breakdown"])
+def test_a_stated_value_refused_gives_the_other_faults_in_the_same_round(case):
+    """A refusal of a value the input states otherwise than the rest gives (a VAT total a cent off, a line's net
+    amount, a total, a VAT breakdown, an exemption reason a category takes none of, two reasons for one category)
+    came alone: a wrong KID and an unknown unit code were said only once it was mended. The input is judged without
+    the stated values (computed instead), so the other faults come in the same round, and no amount they touch is
+    said again (no BR-CO-* of a total, no EINV-B-* of a sum)."""
+    data = load_input(SAMPLES / "ehf-invoice.yaml")
+    data["payment_means"][0]["remittance_information"] = "1002345"  # a KID with a wrong check digit
+    data["lines"][1]["unit_code"] = "XXX"
+    first = {"vat-total": "EINV-B-023", "line-net": "EINV-B-020", "totals": "EINV-B-021", "exemption-on-S": "EINV-B-045",
+             "two-exemptions": "EINV-B-038", "breakdown": "EINV-B-024"}[case]
+    if case == "vat-total":
+        data["tax_totals"] = [{"tax_amount": {"value": "1.01", "currency_id": "NOK"}}]
+    elif case == "line-net":
+        data["lines"][0]["net_amount"] = "1.00"
+    elif case == "totals":
+        data["totals"] = {"payable_amount": "1.00", "tax_exclusive_amount": "2.00"}
+    elif case == "exemption-on-S":
+        data["lines"][0]["item"]["tax_category"]["exemption_reason"] = "Exempt"
+    elif case == "two-exemptions":
+        for n, code in ((0, "VATEX-EU-132"), (2, "VATEX-EU-143")):
+            data["lines"][n]["item"]["tax_category"] = {"code": "E", "rate": "0", "tax_scheme_id": "VAT",
+                                                        "exemption_reason_code": code}
+    else:
+        data["tax_totals"] = [{"breakdown": [{"taxable_amount": "1.00", "tax_amount": "0.25",
+                                              "category": {"code": "S", "rate": "25", "tax_scheme_id": "VAT"}}]}]
+    with pytest.raises(BuildRefused) as info:
+        build_report(data, "ehf", policy=True)
+    rules = [f.rule for f in info.value.findings]
+    assert rules[0] == first and {"BR-CL-23", "EINV-P-008"} <= set(rules), rules
+    assert not any(r.startswith("BR-CO-") or r in ("BR-S-08", "BR-S-09", "BR-12", "BR-13", "BR-14", "BR-15") for r in rules), rules
+    fields = {f.rule: f.field for f in info.value.findings}
+    assert fields["BR-CL-23"] == "lines[1].unit_code" and fields["EINV-P-008"] == "payment_means[0].remittance_information"
