@@ -786,6 +786,19 @@ def _bounds(c) -> list[Finding]:
 _NO_EXEMPTION = {"S": "BR-S-10", "Z": "BR-Z-10", "L": "BR-AF-10", "M": "BR-AG-10"}
 
 
+def _every_rate_asked(inv: Invoice, target: Target) -> bool:
+    """Whether the rules the target is judged by want a rate (BT-119) on every VAT breakdown, category O's too:
+    XRechnung's BR-DE-14, and Peppol's DE-R-014 (UBL) where seller and buyer both have a postal address in Germany
+    (the country code as the official rule reads it: trimmed, any case)."""
+    if target.profile == "xrechnung":
+        return True
+    if target.syntax != Syntax.UBL or target.profile not in ("peppol", "ehf"):
+        return False
+    countries = [(p.address.country_code or "").strip().upper() if p is not None and p.address is not None else ""
+                 for p in (inv.seller, inv.buyer)]
+    return countries == ["DE", "DE"]
+
+
 def _vat(inv: Invoice, c, cur: str | None, target: Target) -> list[Finding]:
     findings: list[Finding] = []
     # exemption reasons may be stated on line or allowance categories: they belong to the breakdown
@@ -838,10 +851,14 @@ def _vat(inv: Invoice, c, cur: str | None, target: Target) -> list[Finding]:
             reason, reason_code = (b.exemption_reason, b.exemption_reason_code)
             if not (reason or reason_code):
                 reason, reason_code = reasons.get(b.category, (None, None))
+            rate = b.rate
+            if rate is None and b.category == "O" and _every_rate_asked(inv, target):
+                rate = Decimal(0)  # (EN 16931 refuses a rate of category O on a line, an allowance or a charge,
+                # BR-O-05 to -07, not on its breakdown)
             total.breakdown.append(VatBreakdown(
                 taxable_amount=Amount(value=_money(b.taxable_amount), currency_id=cur),
                 tax_amount=Amount(value=_money(b.tax_amount), currency_id=cur),
-                category=TaxCategory(code=b.category or None, rate=b.rate, exemption_reason=reason,
+                category=TaxCategory(code=b.category or None, rate=rate, exemption_reason=reason,
                                      exemption_reason_code=reason_code, tax_scheme_id="VAT"),
             ))
         return findings

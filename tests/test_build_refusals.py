@@ -15,6 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from lxml import etree
 
 import einvoice
 from einvoice.build import build_report, load_input
@@ -1903,3 +1904,33 @@ def test_a_stated_value_refused_gives_the_other_faults_in_the_same_round(case):
     assert not any(r.startswith("BR-CO-") or r in ("BR-S-08", "BR-S-09", "BR-12", "BR-13", "BR-14", "BR-15") for r in rules), rules
     fields = {f.rule: f.field for f in info.value.findings}
     assert fields["BR-CL-23"] == "lines[1].unit_code" and fields["EINV-P-008"] == "payment_means[0].remittance_information"
+
+
+@pytest.mark.parametrize("fmt", ["xrechnung-ubl", "xrechnung-cii"])
+def test_xrechnung_not_subject_to_vat_builds_with_its_breakdown_rate(fmt):
+    """An XRechnung whose lines are not subject to VAT (category O) was refused with BR-DE-14 (XRechnung states every
+    breakdown's rate), and the rate its hint asked for on the line is refused by EN 16931 (BR-O-05): the computed
+    breakdown of category O now states the rate 0, which no rule refuses, and the invoice is issued."""
+    data = load_input(SAMPLES / "xrechnung.yaml")
+    data["seller"].pop("tax_registrations", None)
+    for line in data["lines"]:
+        line["item"]["tax_category"] = {"code": "O", "tax_scheme_id": "VAT", "exemption_reason": "Not subject to VAT"}
+    xml, report = build_report(data, fmt)
+    assert not [f for f in report.findings if f.severity.blocking], report.findings
+    root = etree.fromstring(xml)
+    if fmt == "xrechnung-ubl":
+        rates = [e.text for e in root.iterfind(".//{*}TaxSubtotal/{*}TaxCategory/{*}Percent")]
+        on_lines = root.findall(".//{*}ClassifiedTaxCategory/{*}Percent")
+    else:
+        rates = [e.text for e in root.iterfind(".//{*}ApplicableHeaderTradeSettlement/{*}ApplicableTradeTax/{*}RateApplicablePercent")]
+        on_lines = root.findall(".//{*}SpecifiedLineTradeSettlement/{*}ApplicableTradeTax/{*}RateApplicablePercent")
+    assert [float(r) for r in rates] == [0.0] and not on_lines
+    # Peppol: seller and buyer in Germany, DE-R-014 asks the rate too; elsewhere the breakdown states none, as before
+    for buyer_country, rate in (("DE", 0.0), ("AT", None)):
+        peppol = copy.deepcopy(data)
+        peppol["seller"]["electronic_address"] = {"value": "0000000000000", "scheme_id": "0088"}
+        peppol["buyer"]["address"]["country_code"] = buyer_country
+        xml, report = build_report(peppol, "peppol")
+        assert not [f for f in report.findings if f.severity.blocking], report.findings
+        found = etree.fromstring(xml).find(".//{*}TaxSubtotal/{*}TaxCategory/{*}Percent")
+        assert (None if found is None else float(found.text)) == rate, buyer_country
