@@ -870,6 +870,8 @@ def _vat(inv: Invoice, c, cur: str | None, target: Target) -> list[Finding]:
             bd.category = cat
         if cat.tax_scheme_id is None:
             cat.tax_scheme_id = "VAT"
+        if cat.rate is None and (cat.code or "").strip() == "O" and _every_rate_asked(inv, target):
+            cat.rate = Decimal(0)  # (as a computed one: the same breakdown, breakdown_key)
         k = breakdown_key(cat.code, cat.rate)
         seen.add(k)
         comp = computed.get(k)

@@ -1925,6 +1925,10 @@ def test_xrechnung_not_subject_to_vat_builds_with_its_breakdown_rate(fmt):
         rates = [e.text for e in root.iterfind(".//{*}ApplicableHeaderTradeSettlement/{*}ApplicableTradeTax/{*}RateApplicablePercent")]
         on_lines = root.findall(".//{*}SpecifiedLineTradeSettlement/{*}ApplicableTradeTax/{*}RateApplicablePercent")
     assert [float(r) for r in rates] == [0.0] and not on_lines
+    stated = copy.deepcopy(data)  # a breakdown the input states without a rate: the same
+    stated["tax_totals"] = [{"breakdown": [{"category": {"code": "O", "tax_scheme_id": "VAT",
+                                                         "exemption_reason": "Not subject to VAT"}}]}]
+    assert build_report(stated, fmt)[0] == xml
     # Peppol: seller and buyer in Germany, DE-R-014 asks the rate too; elsewhere the breakdown states none, as before
     for buyer_country, rate in (("DE", 0.0), ("AT", None)):
         peppol = copy.deepcopy(data)
