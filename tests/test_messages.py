@@ -479,3 +479,30 @@ def test_sarif_rule_texts_leave_out_every_format_field():
     assert checked > 1000
     for rule in ("EINV-P-008", "EINV-P-010", "EINV-P-012", "EINV-P-013", "EINV-P-017", "EINV-P-018"):
         assert "..." in _rule_text(SimpleNamespace(layer="policy", rule=rule, message=""))
+
+
+def test_no_rule_hint_names_the_other_syntax():
+    """Each registered rule's hint, as a document of each syntax the rule runs on gets it, names no element of the other
+    syntax (PEPPOL-EN16931-R044 and R046 told a CII document to mend cbc:PriceAmount and cac:AllowanceCharge; a few
+    more named both without the '[ubl: X | cii: Y]' form). BR-DEX-15 is said of CII only and names UBL's sub-lines
+    on purpose: they exist only there."""
+    from einvoice import profiles
+    from einvoice.basics import words_for
+    from einvoice.rules.engine import rule_table
+
+    ubl, cii = re.compile(r"\b(cbc|cac):"), re.compile(r"\b(ram|rsm):")
+    wrong, seen = [], 0
+    for name in profiles.LAYERS:
+        rules = profiles.layer(name)
+        meta = rule_table(rules.layer)
+        for rule in rules.rules:
+            hint = meta[rule.id].hint if rule.id in meta else None
+            if not hint or rule.id == "BR-DEX-15":
+                continue
+            syntax = getattr(rule.syntax, "value", rule.syntax)
+            for s in ("ubl", "cii") if syntax is None else (syntax,):
+                seen += 1
+                said = words_for(hint, s)
+                if (ubl if s == "cii" else cii).search(said):
+                    wrong.append((name, rule.id, s, said))
+    assert seen > 5000 and not wrong, wrong
