@@ -506,3 +506,18 @@ def test_no_rule_hint_names_the_other_syntax():
                     if (ubl if s == "cii" else cii).search(said):
                         wrong.append((name, rule.id, s, said))
     assert seen > 5000 and not wrong, wrong
+
+
+def test_br_co_25_on_an_amount_due_that_is_no_number_says_why_it_fails():
+    """BR-CO-25 (EN 16931 1.3.15, run with XRechnung) on a UBL amount due that is no number ('2024-02-30') said the
+    amount was positive and no due date or terms were given, where the document has a due date: the official
+    validator stops there (the cast of the amount fails), and the message now says so, naming the value."""
+    import einvoice
+    from einvoice.build import load_input
+
+    xml = einvoice.build(load_input(SAMPLES / "xrechnung.yaml"), "xrechnung-ubl")
+    broken = re.sub(rb"(<cbc:PayableAmount [^>]*>)[^<]*<", rb"\g<1>2024-02-30<", xml)
+    assert broken != xml and b"<cbc:DueDate>" in broken
+    [f] = [f for f in validate(broken, profile="xrechnung").findings if f.rule == "BR-CO-25"]
+    assert "'2024-02-30'" in f.message and "stop" in f.message and "positive" not in f.message, f.message
+    assert f.xpath == "/Invoice/cac:LegalMonetaryTotal/cbc:PayableAmount"
