@@ -294,6 +294,11 @@ def _facts(doc) -> dict[str, Any]:
 
     payable = inv.totals.payable_amount.value if inv.totals and inv.totals.payable_amount else None
     credit = inv.is_credit
+
+    def at(obj, field: str) -> tuple[str | None, int | None]:  # (xpath, line) of a field, for the findings that name it
+        o = obj.origin(field) if obj is not None else None
+        return (o.xpath, o.line) if o is not None else (None, None)
+
     return {
         "number": (inv.number or "").strip() or None,
         "parties": (party_ids(inv.seller), party_ids(inv.buyer)),
@@ -304,6 +309,9 @@ def _facts(doc) -> dict[str, Any]:
         "preceding": [p.reference.strip() for p in inv.preceding_invoices if p.reference and p.reference.strip()],
         "form": getattr(doc, "form", None),
         "type_code": inv.type_code,
+        "at": {"number": at(inv, "number"), "payable": at(inv.totals, "payable_amount"),
+               **{f"preceding:{p.reference.strip()}": at(p, "reference") for p in inv.preceding_invoices
+                  if p.reference and p.reference.strip()}},
     }
 
 
@@ -883,11 +891,15 @@ def run_pool(cands: list[Candidate], opts: Options, jobs: int,
             for r, c in zip(results, cands)]
 
 
-def _x(rule: str, message: str, hint: str, path: str, others: list[str], count: int | None = None) -> Finding:
+def _x(rule: str, message: str, hint: str, r: FileResult, others: list[str], count: int | None = None,
+       at: str = "number") -> Finding:
+    """A cross-invoice finding of ``r``, at the element of its fact ``at`` (the number, the amount due, a preceding
+    invoice's reference) as the file states it."""
     count = len(others) if count is None else count
     listed = ", ".join(map(printable, others[:_NAMED])) + (f" and {count - _NAMED} more" if count > _NAMED else "")
+    xpath, line = (r.facts.get("at") or {}).get(at) or (None, None)
     return Finding(rule, Severity.WARNING if rule in ("EINV-X-002", "EINV-X-004") else Severity.ERROR,
-                   f"{message} (also in: {listed})", hint, path=path)
+                   f"{message} (also in: {listed})", hint, xpath, line, path=r.path)
 
 
 _NAMED = 5  # the other files a cross-invoice finding names (3,000 copies named 2,999 each: a report of 9 million names)
@@ -1091,15 +1103,15 @@ def cross_checks(results: list[FileResult]) -> None:
         for r, (others, count), (other_kind, kind_count) in _of_one_number(group):
             if kind_count:
                 kind, other = ("credit note", "an invoice") if r.facts.get("credit_note") else ("invoice", "a credit note")
-                r.findings.append(_x("EINV-X-004", f"{kind} number {clipped(number)} is also the number of {other} "
+                r.findings.append(_x("EINV-X-004", f"{kind.capitalize()} number {clipped(number)} is also the number of {other} "
                                      "of the same seller", "Fine where credit notes have a number series of their "
                                      "own (the VAT directive allows several series); a receiver who matches "
                                      "documents by number alone may mix them up: a prefix of the series (CN-) "
-                                     "keeps them apart.", r.path, other_kind, kind_count))
+                                     "keeps them apart.", r, other_kind, kind_count))
             if count:
-                r.findings.append(_x("EINV-X-001", f"invoice number {clipped(number)} is used more than once by the same "
+                r.findings.append(_x("EINV-X-001", f"Invoice number {clipped(number)} is used more than once by the same "
                                      "seller", "Give every invoice of a seller its own number, and every credit note (or, "
-                                     "where one file was put in twice, remove the copy).", r.path,
+                                     "where one file was put in twice, remove the copy).", r,
                                      others, count))
     for (_, currency, date), group in by_billing.items():
         if len(group) < 2:
@@ -1119,10 +1131,10 @@ def cross_checks(results: list[FileResult]) -> None:
             if not several:
                 continue
             for r in classes[key]:
-                r.findings.append(_x("EINV-X-002", f"same buyer, amount {clipped(r.facts['payable'])} {clipped(currency or '')} and date "
+                r.findings.append(_x("EINV-X-002", f"Same buyer, amount {clipped(r.facts['payable'])} {clipped(currency or '')} and date "
                                      f"{clipped(date)} as another invoice: possible double billing",
-                                     "Make sure the buyer is not billed twice for the same delivery.", r.path,
-                                     _first(billed, r), count))
+                                     "Make sure the buyer is not billed twice for the same delivery.", r,
+                                     _first(billed, r), count, at="payable"))
     for r in results:
         f = r.facts
         if not f or not f.get("credit_note") or not _parties(r)[0]:
@@ -1137,15 +1149,16 @@ def cross_checks(results: list[FileResult]) -> None:
                     problems.append("names another buyer than that invoice")
                 try:
                     if g.get("payable") and f.get("payable") and abs(Decimal(f["payable"])) > abs(Decimal(g["payable"])):
-                        problems.append(f"credits more ({clipped(f['payable'])}) than that invoice's amount due "
-                                        f"({clipped(g['payable'])})")
+                        # (amounts without their sign: a credit note may state its amount due negative)
+                        problems.append(f"credits more ({clipped(str(abs(Decimal(f['payable']))))}) than that invoice's "
+                                        f"amount due ({clipped(str(abs(Decimal(g['payable']))))})")
                 except ArithmeticError:
                     pass
                 if problems:
-                    r.findings.append(_x("EINV-X-003", f"this credit note credits invoice {clipped(ref)} but "
+                    r.findings.append(_x("EINV-X-003", f"This credit note credits invoice {clipped(ref)} but "
                                          + " and ".join(problems),
                                          "Credit the buyer and the amount of the invoice being corrected.",
-                                         r.path, [inv.path]))
+                                         r, [inv.path], at=f"preceding:{ref}"))
     for r in results:
         r.findings = _configured(r.findings)
         if r.status in (STATUS_VALID, STATUS_WARNINGS):

@@ -157,7 +157,7 @@ def test_cross_invoice_checks(tmp_path: Path):
     assert "EINV-X-002" in rules["a.xml"] and "EINV-X-002" in rules["c.xml"]
     assert "EINV-X-003" in rules["d.xml"]
     [x3] = [f for f in next(r for r in results if r.path.endswith("d.xml")).findings if f.rule == "EINV-X-003"]
-    assert x3.message.startswith("this credit note credits invoice 101 but names another buyer than that invoice and "
+    assert x3.message.startswith("This credit note credits invoice 101 but names another buyer than that invoice and "
                                  "credits more (900.00) than that invoice's amount due (500.00)"), x3.message
     assert "EINV-X-001" not in rules["c.xml"]
     dup = next(f for f in next(r for r in results if r.path.endswith("a.xml")).findings if f.rule == "EINV-X-001")
@@ -180,7 +180,7 @@ def test_an_invoice_and_a_credit_note_may_share_a_number_with_a_warning(tmp_path
     assert found["inv.xml"] == {("EINV-X-004", Severity.WARNING)} == found["cn.xml"], found
     assert ("EINV-X-001", Severity.ERROR) in found["cn2.xml"] and ("EINV-X-001", Severity.ERROR) in found["cn3.xml"]
     [x4] = [f for r in results if r.path.endswith("inv.xml") for f in r.findings if f.rule == "EINV-X-004"]
-    assert x4.message.startswith("invoice number 100 is also the number of a credit note of the same seller") and "cn.xml" in x4.message
+    assert x4.message.startswith("Invoice number 100 is also the number of a credit note of the same seller") and "cn.xml" in x4.message
     from einvoice import config
 
     assert "EINV-X-004" in config.OTHER_RULES  # (configurable: "off", or another severity)
@@ -436,7 +436,7 @@ def test_a_credit_note_naming_its_invoices_buyer_with_one_more_identifier_is_for
     other = buyer_vat.replace(b"998777658", b"923609016")
     found = _cross(tmp_path, {"inv.xml": (SAMPLES / "ehf-invoice.xml").read_bytes(), "cn.xml": other})
     assert [f.message.split(" (also")[0] for f in found["cn.xml"]] == [
-        "this credit note credits invoice 2024-1001 but names another buyer than that invoice"], found
+        "This credit note credits invoice 2024-1001 but names another buyer than that invoice"], found
 
 
 def test_files_of_one_seller_meet_whichever_identifiers_they_state(tmp_path: Path):
@@ -452,7 +452,7 @@ def test_files_of_one_seller_meet_whichever_identifiers_they_state(tmp_path: Pat
     found = _cross(tmp_path, {"vat.xml": xml, "novat.xml": novat, "blanks.xml": blanks})
     for name in ("vat.xml", "novat.xml", "blanks.xml"):
         assert [f.rule for f in found[name]] == ["EINV-X-001"], (name, found)
-        assert found[name][0].message.startswith("invoice number 2024-1001 is used more than once by the same seller")
+        assert found[name][0].message.startswith("Invoice number 2024-1001 is used more than once by the same seller")
     # another seller (another VAT id and organisation number) with that number: no clash
     other = xml.replace(b"921534523", b"923609016")
     assert _cross(tmp_path, {"vat.xml": xml, "other.xml": other}) == {"vat.xml": [], "other.xml": []}
@@ -1023,3 +1023,33 @@ def test_a_file_named_like_standard_input_is_told_apart(tmp_path, monkeypatch):
         found, missing = batch.expand(given, stdin=stdin)
         assert sorted(c.path for c in found) == ["./<stdin>", "<stdin>"] and not missing, given
     assert [r.path for r in batch.run(["<stdin>"], batch.Options())] == ["./<stdin>"]
+
+
+def test_cross_invoice_findings_stand_at_the_element_they_are_about(tmp_path: Path):
+    """EINV-X-* findings had no XPath and no line: they stand at the invoice number (EINV-X-001, -004), the amount due
+    (EINV-X-002) and the credit note's reference to its invoice (EINV-X-003), each as its own file states it (a
+    worker's facts carry the places), and their messages start with a capital letter as the others do. The amounts
+    EINV-X-003 compares are said without their sign, as it compares them."""
+    xml = (SAMPLES / "ehf-invoice.xml").read_bytes()
+    found = _cross(tmp_path, {"a.xml": xml, "b.xml": xml.replace(b"\n", b"\n\n", 3)})
+    assert [(f.rule, f.xpath, f.line) for f in found["a.xml"]] == [("EINV-X-001", "/Invoice/cbc:ID", 5)], found
+    assert [(f.xpath, f.line) for f in found["b.xml"]] == [("/Invoice/cbc:ID", 8)], found
+    again = xml.replace(b"<cbc:ID>2024-1001</cbc:ID>", b"<cbc:ID>2024-1002</cbc:ID>", 1)
+    (tmp_path / "x2").mkdir()
+    found = _cross(tmp_path / "x2", {"a.xml": xml, "c.xml": again})
+    [x2] = found["c.xml"]
+    assert x2.rule == "EINV-X-002" and x2.xpath == "/Invoice/cac:LegalMonetaryTotal/cbc:PayableAmount" and x2.line
+    assert x2.message[0].isupper()
+    note = (SAMPLES / "ehf-credit-note.xml").read_bytes()
+    big = re.sub(rb"(<cbc:PayableAmount [^>]*>)[^<]*<", rb"\g<1>-99999.00<", note)
+    (tmp_path / "x3").mkdir()
+    found = _cross(tmp_path / "x3", {"inv.xml": xml, "cn.xml": big})
+    [x3] = found["cn.xml"]
+    assert x3.rule == "EINV-X-003" and x3.xpath == "/CreditNote/cac:BillingReference/cac:InvoiceDocumentReference/cbc:ID"
+    assert x3.line and "credits more (99999.00) than that invoice's amount due (13123.75)" in x3.message, x3.message
+    # in a worker process too (the facts travel to the parent)
+    (tmp_path / "x4").mkdir()
+    for name in ("a.xml", "b.xml"):
+        (tmp_path / "x4" / name).write_bytes(xml)
+    results = batch.run([str(tmp_path / "x4")], batch.Options(schema=False), jobs=2)
+    assert all([(f.xpath, f.line) for f in r.findings if f.rule == "EINV-X-001"] == [("/Invoice/cbc:ID", 5)] for r in results)
