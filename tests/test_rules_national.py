@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import random
+import re
 from pathlib import Path
 
 import pytest
@@ -780,3 +781,19 @@ def test_danish_cii_tax_reason_is_one_test_on_the_document(allowances, fires):
     country: the official validator passed what this refused)."""
     found = national(parsed(_dk_cii(*allowances)))
     assert ("DK-R-004" in found) is fires, found
+
+
+@pytest.mark.parametrize("account", ["INF\n", "INF ", "-INF\t", "+INF\r\n", " 1234567 "])
+@pytest.mark.parametrize("branch", ["SE:BANKGIRO", "SE:PLUSGIRO"])
+def test_swedish_giro_number_is_read_after_normalize_space(account, branch):
+    """SE-R-007/-008 read number(normalize-space(.)): 'INF' with white space after it is a number there (the white
+    space goes before number() reads it), where number() of the raw text is NaN; the rule fired on such accounts."""
+    xml = (Path(__file__).resolve().parents[1] / "samples" / "peppol-se-bankgiro.xml").read_text(encoding="utf-8")
+    changed = re.sub(r"(<cbc:ID>)SE:BANKGIRO(</cbc:ID>)", rf"\g<1>{branch}\g<2>", xml)
+    changed = re.sub(r"(<cac:PayeeFinancialAccount>\s*<cbc:ID>)[^<]*(</cbc:ID>)", lambda m: m.group(1) + account + m.group(2),
+                     changed)
+    assert changed.count(branch) == 1 and account in changed
+    found = national(parsed(changed.split("?>", 1)[1] if changed.startswith("<?xml") else changed))
+    assert "SE-R-007" not in found and "SE-R-008" not in found, found
+    assert national(parsed(changed.replace(account, "12A4567").split("?>", 1)[1])).get(
+        "SE-R-007" if branch == "SE:PLUSGIRO" else "SE-R-008") == "warning"
