@@ -332,8 +332,10 @@ def organisation_number(scheme: str | None, value: str) -> tuple[str, bool] | No
     if entry is None or not value:
         return None
     kind, fn = entry
-    if not value.strip().isascii():  # (python-stdnum reads fullwidth digits as digits, not Arabic-Indic ones: neither
-        return kind, False  # is in a register's number, and the official rules take ASCII digits only)
+    if not value.strip().isascii() or not value.strip().isalnum():  # (python-stdnum reads fullwidth digits as digits,
+        # not Arabic-Indic ones, and drops separators ('556732-1707', '921 534 523'): the official rules (PEPPOL-COMMON-R040
+        # to R050) read ASCII digits and letters only, and refuse such a number where they check its scheme)
+        return kind, False
     try:
         return kind, bool(fn(value.strip()))
     except Exception as exc:  # noqa: BLE001 - a check that cannot run judges nothing

@@ -643,3 +643,16 @@ def test_organisation_numbers_in_other_digits_are_refused_alike():
     assert refs.organisation_number("0192", "998777658") == ("Norwegian organisation number", True)
     for value in ("\uff19\uff19\uff18\uff17\uff17\uff17\uff16\uff15\uff18", "\u0669\u0669\u0668\u0667\u0667\u0667\u0666\u0665\u0668"):
         assert refs.organisation_number("0192", value) == ("Norwegian organisation number", False), value
+
+
+@pytest.mark.parametrize("scheme, value", [("0007", "556732-1707"), ("0192", "921 534 523"), ("0184", "12 34 56 74"),
+                                           ("0088", "7300010000001."), ("0192", "921.534.523")])
+def test_organisation_numbers_with_separators_are_refused(scheme, value):
+    """python-stdnum drops separators before it checks ('556732-1707' passed EINV-P-012), where the official rules
+    (PEPPOL-COMMON-R040 to R050) read ASCII digits and letters only, as README says of the policy: refused; the same
+    number written plainly passes."""
+    from einvoice import refs
+
+    kind, valid = refs.organisation_number(scheme, value)
+    assert not valid, value
+    assert refs.organisation_number(scheme, "".join(ch for ch in value if ch.isalnum()))[1], value
