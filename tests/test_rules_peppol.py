@@ -598,3 +598,29 @@ def test_cii_business_process_is_read_from_every_process_parameter(params, fires
                    for p in params)
     doc = cii(f"<rsm:ExchangedDocumentContext>{body}</rsm:ExchangedDocumentContext>")
     assert ("PEPPOL-EN16931-R007" in findings(doc)) is fires
+
+
+@pytest.mark.parametrize("value, expected", [("IT+1234567890", "stops"), ("IT 1234567890", "stops"), ("it-1234567890", "stops"),
+                                             ("IT01234567890", "warning"), ("IT01234567897", None), ("IT0123456789X", "warning")])
+def test_r047_where_the_official_function_stops(value, expected):
+    """PEPPOL-COMMON-R047 (0211): the official function casts the eleven characters after IT as an integer, then each
+    character alone; a sign or a space before ten digits passes the first cast and fails a later one, so the official
+    validator stops on the document. That was a warning here (the file VALID with warnings): it is said as a stop, and
+    a stop refuses the document (fatal), as the official validator's does."""
+    from pathlib import Path
+
+    from einvoice.validate import validate
+
+    xml = (Path(__file__).resolve().parents[1] / "samples" / "ehf-invoice.xml").read_bytes()
+    party = b"<cac:AccountingSupplierParty>\n    <cac:Party>"
+    assert xml.count(party) == 1
+    changed = xml.replace(party, party + b'<cac:PartyIdentification><cbc:ID schemeID="0211">' + value.encode()
+                          + b"</cbc:ID></cac:PartyIdentification>")
+    found = [f for f in validate(changed, profile="peppol").findings if f.rule == "PEPPOL-COMMON-R047"]
+    if expected is None:
+        assert not found
+    elif expected == "warning":
+        assert [f.severity.value for f in found] == ["warning"] and "stop" not in found[0].message
+    else:
+        assert [f.severity.value for f in found] == ["fatal"], found
+        assert "official validators stop" in found[0].message and found[0].xpath.endswith("cac:PartyIdentification[1]/cbc:ID")

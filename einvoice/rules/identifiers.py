@@ -113,11 +113,14 @@ def it_partita_iva(value: str) -> bool:
     """Italian VAT number (ICD 0211, EAS 9906).
 
     Only values starting with ``IT``/``it`` are checked: the eleven digits after
-    the prefix must pass the Luhn check. Any other value is accepted.
+    the prefix must pass the Luhn check. Any other value is accepted. Where the official
+    function stops (a sign or a space before ten digits), why, as a text.
     """
     if value[:2] not in ("IT", "it"):
         return True
     code = value[2:]
+    if len(code) == 11 and not code[0].isdigit() and re.fullmatch(r" ?[+-]?[0-9]+", code):  # (castable as xs:integer,
+        return "it reads the eleven characters after IT digit by digit, and the first is no digit"  # then a cast fails)
     return digits(code, 11) and luhn_checksum(code) == 0
 
 

@@ -156,8 +156,8 @@ def both_german(doc) -> bool:
 
 
 def _trimmed(check) -> Callable[[Any, str], bool]:
-    """A test of the normalised value (most rules trim the identifier first)."""
-    return lambda doc, raw: bool(check(normalize(raw)))
+    """A test of the normalised value (most rules trim the identifier first; a text: the official validator stops)."""
+    return lambda doc, raw: check(normalize(raw))
 
 
 def _abn(doc, raw: str) -> bool:
@@ -264,8 +264,8 @@ def _make_icd_rule(rid: str, scheme: str, endpoint_only: bool, test):
             if shadowed and _judged_by_r056_2(doc, el):
                 continue
             raw = string_value(el)
-            if not test(doc, raw):
-                yield el, {"value": normalize(raw), **({"form": form(doc)} if form else {})}
+            if not (held := test(doc, raw)) or isinstance(held, str):  # (a text: why the official validator stops)
+                yield el, {"value": normalize(raw), **({"form": form(doc)} if form else {}), **({"stops": held} if held else {})}
 
     check.__name__ = "check_" + rid.replace("-", "_").lower()
     return check
