@@ -656,3 +656,20 @@ def test_organisation_numbers_with_separators_are_refused(scheme, value):
     kind, valid = refs.organisation_number(scheme, value)
     assert not valid, value
     assert refs.organisation_number(scheme, "".join(ch for ch in value if ch.isalnum()))[1], value
+
+
+def test_a_due_date_that_is_no_date_is_said_as_such():
+    """EINV-P-003 said "no payment due date" while it pointed at the cbc:DueDate the document has: a due date that is no
+    date ('ZZ') is now said as such, the value quoted; a document without one reads as before."""
+    from pathlib import Path
+
+    from einvoice.validate import validate
+
+    xml = (Path(__file__).resolve().parents[1] / "samples" / "ehf-invoice.xml").read_text(encoding="utf-8")
+    assert xml.count("<cbc:DueDate>") == 1
+    bad = re.sub(r"<cbc:DueDate>[^<]*</cbc:DueDate>", "<cbc:DueDate>ZZ</cbc:DueDate>", xml)
+    [f] = [f for f in validate(bad.encode(), policy=True, schema=False).findings if f.rule == "EINV-P-003"]
+    assert f.message.endswith("(BT-9): 'ZZ' is no date.") and f.xpath == "/Invoice/cbc:DueDate", f
+    none = re.sub(r"<cbc:DueDate>[^<]*</cbc:DueDate>", "", xml)
+    [f] = [f for f in validate(none.encode(), policy=True, schema=False).findings if f.rule == "EINV-P-003"]
+    assert f.message == "The invoice has no usable payment due date (BT-9)." and f.xpath == "/Invoice"

@@ -79,7 +79,9 @@ def _asks_payment(inv) -> bool:
 def due_date_present(doc):
     inv = doc.invoice
     if inv.due_date is None and _asks_payment(inv):  # (a due date of nothing to pay: none to ask)
-        yield inv, "due_date"
+        el = inv._els.get("due_date")  # (an element whose text is no date: said as such, where it stands)
+        written = " ".join((el.text or "").split())[:60] if el is not None else ""
+        yield inv, "due_date", {"found": f": {written!r} is no date" if el is not None else ""}
 
 
 @RULES.rule("EINV-P-004")
