@@ -137,8 +137,45 @@ def _step_name(node: Any) -> str:
         for p, uri in (node.nsmap or {}).items():
             if uri == ns and p:
                 return f"{p}:{local}"
-        return local
+        root = node.getroottree().getroot()
+        if root is None or (root.nsmap or {}).get(None) == ns:
+            return local  # (the document's default namespace: a name without a prefix, as the report's map says)
+        return f"{fallback_prefix(ns)}:{local}"  # (a default namespace declared below the root, another one)
     return str(qname)
+
+
+def fallback_prefix(uri: str) -> str:
+    """The prefix a path gives a namespace that has none where the element stands and is not the document's
+    default one (a default namespace declared below the root): 'ns' and eight hex digits of the URI's CRC-32."""
+    import zlib
+
+    return f"ns{zlib.crc32(uri.encode('utf-8', 'surrogatepass')):08x}"
+
+
+_PATH_PREFIX = re.compile(r"(?:^|/|\[|\(|\s|::)([A-Za-z_][\w.-]*):(?!:)")  # a prefix of a path step
+
+
+def xpath_namespaces(root: Any, xpaths: Any) -> dict[str, str]:
+    """The prefixes the findings' paths use, with their namespaces (``""``: the default one): the root's declarations,
+    and those of a prefix declared below it or given by :func:`fallback_prefix` (looked for only when a path uses one
+    the root does not declare; a prefix bound twice keeps its first binding in document order)."""
+    out = {k or "": v for k, v in (root.nsmap or {}).items()}
+    missing = {p for x in xpaths if x for p in _PATH_PREFIX.findall(x)} - set(out)
+    if missing:
+        for el in root.iter():
+            if not isinstance(el.tag, str):
+                continue
+            for p, uri in (el.nsmap or {}).items():
+                if p in missing and p not in out:
+                    out[p] = uri
+            if el.tag.startswith("{"):
+                uri = el.tag[1:].split("}", 1)[0]
+                p = fallback_prefix(uri)
+                if p in missing and p not in out:
+                    out[p] = uri
+            if missing <= set(out):
+                break
+    return out
 
 
 HINT_UBL, HINT_CII = "[ubl: ", " | cii: "  # a hint's part written per syntax: "[ubl: cbc:Percent | cii: ram:RateApplicablePercent]"

@@ -33,7 +33,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
-from .basics import clipped
+from .basics import clipped, xpath_namespaces
 from .errors import printable, size_hint
 from .rules.engine import Finding, Severity
 from .xmlsafe import MAX_BYTES, _os_reason, absolute as _absolute
@@ -500,7 +500,7 @@ def _validate_one(cand: Candidate, opts: Options, t0: float) -> FileResult:
     return FileResult(path, status, report.profile, report.profile_reason, findings,
                       seconds=time.perf_counter() - t0, facts=_facts(doc) if opts.facts else {"form": getattr(doc, "form", None)},
                       releases=report.releases,
-                      namespaces={k or "": v for k, v in doc.root.nsmap.items()} if findings and doc.root is not None else {})
+                      namespaces=xpath_namespaces(doc.root, [f.xpath for f in findings]) if doc.root is not None else {})
 
 
 def warm_up(opts: Options) -> None:

@@ -1053,3 +1053,38 @@ def test_cross_invoice_findings_stand_at_the_element_they_are_about(tmp_path: Pa
         (tmp_path / "x4" / name).write_bytes(xml)
     results = batch.run([str(tmp_path / "x4")], batch.Options(schema=False), jobs=2)
     assert all([(f.xpath, f.line) for f in r.findings if f.rule == "EINV-X-001"] == [("/Invoice/cbc:ID", 5)] for r in results)
+
+
+def test_json_namespaces_cover_prefixes_declared_below_the_root_and_default_namespaces_redeclared(tmp_path: Path):
+    """The map held the root's declarations only: a prefix declared on a child (ext: on ext:UBLExtensions) was missing,
+    and an element in a default namespace declared below the root (a cbc element written unprefixed) was named
+    without a prefix, read in the root's namespace: no XPath selected it. Such an element gets a prefix of its own
+    ('ns' and a hash of its namespace) and the map lists every prefix the XPaths use; each selects its element. A file
+    whose only findings are cross-invoice ones gets the map too."""
+    elementpath = pytest.importorskip("elementpath")
+    xml = (Path(__file__).resolve().parents[1] / "samples" / "ehf-invoice.xml").read_text(encoding="utf-8")
+    cbc = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"
+    local_prefix = xml.replace("<cbc:CustomizationID>", '<ext:UBLExtensions xmlns:ext="urn:oasis:names:specification:ubl:'
+                               'schema:xsd:CommonExtensionComponents-2"><ext:UBLExtension><ext:ExtensionContent/>'
+                               '</ext:UBLExtension></ext:UBLExtensions><cbc:CustomizationID>', 1)
+    redeclared = ('<Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2">\n'
+                  + "".join(f'  <{n} xmlns="{cbc}">{v}</{n}>\n' for n, v in (
+                      ("CustomizationID", "urn:cen.eu:en16931:2017"), ("ID", "1"), ("IssueDate", "2024-02-30"),
+                      ("InvoiceTypeCode", "999"))) + "</Invoice>\n")
+    for name, text, wanted in (("local.xml", local_prefix, "ext"), ("default.xml", redeclared, None)):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        (r,) = batch.run([str(tmp_path / name)], batch.Options(schema=False), jobs=1)
+        doc = json.loads(output.to_json([r], batch.summarize([r])))["files"][0]
+        tree = etree.parse(str(tmp_path / name))
+        located = [f for f in doc["findings"] if f["xpath"]]
+        assert located and (wanted is None or wanted in doc["namespaces"]), doc
+        if wanted is None:
+            assert any(f["xpath"].startswith("/Invoice/ns") for f in located) and cbc in doc["namespaces"].values()
+        for f in located:
+            nodes = elementpath.select(tree, f["xpath"], namespaces=doc["namespaces"])
+            assert len(nodes) == 1 and nodes[0].sourceline == f["line"], (f, nodes)
+    (tmp_path / "x").mkdir()
+    for name in ("a.xml", "b.xml"):
+        (tmp_path / "x" / name).write_text(xml, encoding="utf-8")
+    for r in batch.run([str(tmp_path / "x")], batch.Options(schema=False), jobs=1):
+        assert [f.rule for f in r.findings] == ["EINV-X-001"] and r.namespaces.get("cbc") == cbc
