@@ -521,3 +521,17 @@ def test_br_co_25_on_an_amount_due_that_is_no_number_says_why_it_fails():
     [f] = [f for f in validate(broken, profile="xrechnung").findings if f.rule == "BR-CO-25"]
     assert "'2024-02-30'" in f.message and "stop" in f.message and "positive" not in f.message, f.message
     assert f.xpath == "/Invoice/cac:LegalMonetaryTotal/cbc:PayableAmount"
+
+
+def test_factur_x_code_list_findings_quote_the_value():
+    """The Factur-X profiles' code-list findings ("The value of ram:CountryID is not one the Factur-X BASIC profile
+    allows here", 385 rules) did not say which value: they quote it, an attribute's too."""
+    cii = (SAMPLES / "facturx-en16931.xml").read_bytes()
+    assert b"<ram:CountryID>FR</ram:CountryID>" in cii and b'format="102"' in cii
+    broken = cii.replace(b"<ram:CountryID>FR</ram:CountryID>", b"<ram:CountryID>ZZ</ram:CountryID>", 1)
+    broken = broken.replace(b'format="102"', b'format="999"', 1)
+    found = [f.message for f in validate(broken, profile="facturx-basic", schema=False).findings
+             if "is not one the Factur-X" in f.message]
+    assert "The value 'ZZ' of ram:CountryID is not one the Factur-X BASIC profile allows here." in found, found
+    assert any(m.startswith("The value '999' of @format of udt:DateTimeString") for m in found), found
+    assert not any("{" in m for m in found)

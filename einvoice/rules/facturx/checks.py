@@ -165,7 +165,7 @@ def with_codes(lists: dict[str, frozenset[str]]) -> dict:
             value = el.get(ck.text.lstrip("@"))
             if value is None:
                 return ()
-        return () if value == "" or value in lists[ck.arg] else (el,)
+        return () if value == "" or value in lists[ck.arg] else ((el, {"value": value}),)
 
     def country_prefix(doc, el, ck):
         """The identifier starts with a country prefix of the list."""
