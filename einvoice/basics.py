@@ -94,6 +94,7 @@ class PathCache:
         self.paths: dict = {}  # element -> its XPath, for the elements asked for
         self.steps: dict = {}  # element -> its step
         self.siblings: dict = {}
+        self.roots: dict = {}  # the root's declarations, read once (see _step_name)
 
     def path(self, el: Any) -> str:
         known = self.paths.get(el)
@@ -109,7 +110,7 @@ class PathCache:
     def _step(self, el: Any) -> str:
         step = self.steps.get(el)
         if step is None:
-            step = _step_name(el)
+            step = _step_name(el, self.roots)
             parent = el.getparent()
             if parent is not None:
                 where = self.siblings.get(parent)
@@ -130,17 +131,29 @@ def _sibling_positions(parent: Any) -> tuple[dict, dict]:
     return where, counts
 
 
-def _step_name(node: Any) -> str:
+def _step_name(node: Any, roots: dict | None = None) -> str:
+    """A path step's name: the element's own prefix (lxml's ``prefix``, found at once; ``nsmap`` is rebuilt from every
+    declaration in scope at each read, and 20,000 declarations on the root made locating 1,000 findings take
+    minutes); without one, no prefix where its namespace is the root's default, a prefix the root binds to it, or
+    :func:`fallback_prefix` (``roots``: the root's declarations, kept by the caller for one document)."""
     qname = node.tag
     if isinstance(qname, str) and qname.startswith("{"):
         ns, local = qname[1:].split("}", 1)
-        for p, uri in (node.nsmap or {}).items():
-            if uri == ns and p:
-                return f"{p}:{local}"
+        prefix = node.prefix
+        if prefix:
+            return f"{prefix}:{local}"
         root = node.getroottree().getroot()
-        if root is None or (root.nsmap or {}).get(None) == ns:
-            return local  # (the document's default namespace: a name without a prefix, as the report's map says)
-        return f"{fallback_prefix(ns)}:{local}"  # (a default namespace declared below the root, another one)
+        if root is None or root.prefix is None and root.tag.startswith(f"{{{ns}}}"):
+            return local  # (the root's own namespace, unprefixed there: the default one)
+        mapping = roots.get("map") if roots is not None else None
+        if mapping is None:
+            mapping = {uri: p for p, uri in reversed(list((root.nsmap or {}).items()))}  # (the first prefix of a URI)
+            if roots is not None:
+                roots["map"] = mapping
+        found = mapping.get(ns, False)
+        if found is None:
+            return local  # (the document's default namespace)
+        return f"{found or fallback_prefix(ns)}:{local}"  # (a default namespace declared below the root: another one)
     return str(qname)
 
 
