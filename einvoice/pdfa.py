@@ -630,6 +630,9 @@ def _device_colours(pdf, found) -> set[str]:
     uncovered: set[str] = set()
     seen: set = set()  # forms and images, and the XObject dictionaries pages share: each looked at once
     budget = [MAX_CONTENT]
+    todo: list = []  # (content, resources) still to read: a form in a form is read after, not inside (no recursion:
+    # 16,000 nested forms ran out of stack and were said as a part not read)
+    listed: dict = {}  # id -> a direct resource dictionary whose XObjects were listed (kept: ids stay unique)
 
     def sized(content) -> bool:
         """Whether the content's streams fit what is left of the budget (they are decoded to be read)."""
@@ -674,24 +677,28 @@ def _device_colours(pdf, found) -> set[str]:
                     if isinstance(shading, (pikepdf.Dictionary, pikepdf.Stream)):
                         used.add(_device_space(shading.get("/ColorSpace"), pikepdf.Dictionary()))
                 elif isinstance(pattern, pikepdf.Stream) and _unseen(pattern, seen):
-                    walk(pattern, pattern.get("/Resources", res))
+                    todo.append((pattern, pattern.get("/Resources", res)))
             elif op == "Tf" and instruction.operands:  # (a Type 3 font's glyphs are content streams that paint)
                 font = _resource(res, "/Font", instruction.operands[0])
                 procs = font.get("/CharProcs") if font is not None and font.get("/Subtype") == "/Type3" else None
                 if isinstance(procs, pikepdf.Dictionary) and _unseen(font, seen):
                     for glyph in procs.values():
                         if isinstance(glyph, pikepdf.Stream) and _unseen(glyph, seen):
-                            walk(glyph, font.get("/Resources", res))
+                            todo.append((glyph, font.get("/Resources", res)))
             elif op == "INLINE IMAGE":
                 image = instruction.operands[0].obj
                 if not bool(image.get("/ImageMask", False)):
                     used.add(_device_space(image.get("/ColorSpace"), res, inline=True))
         xobjects = res.get("/XObject")
+        if xobjects is not None and not getattr(xobjects, "is_indirect", False):  # (a direct one: listed once per
+            if id(res) in listed:  # dictionary holding it, which forms without resources of their own inherit)
+                xobjects = None
+            listed[id(res)] = res
         for x in (xobjects or {}).values() if xobjects is not None and _unseen(xobjects, seen) else ():
             if not _unseen(x, seen):
                 continue
             if x.get("/Subtype") == "/Form":
-                walk(x, x.get("/Resources", res))
+                todo.append((x, x.get("/Resources", res)))
             elif x.get("/Subtype") == "/Image" and not x.get("/ImageMask", False):
                 used.add(_device_space(x.get("/ColorSpace"), res))
         uncovered.update(u for u in used if u and u[len("Device"):] not in defaults)
@@ -699,11 +706,13 @@ def _device_colours(pdf, found) -> set[str]:
     try:
         shared: set = set()
         for page, res in _pages(pdf, found):
-            walk(pikepdf.Page(page), res)
+            todo.append((pikepdf.Page(page), res))
             for annot in _annotations_of(page, shared):  # (their appearances paint too, with resources of their own)
                 for st in _appearance_streams(annot):
                     if _unseen(st, seen):
-                        walk(st, st.get("/Resources"))
+                        todo.append((st, st.get("/Resources")))
+            while todo:
+                walk(*todo.pop())
     except _TooLarge:
         found.append(("EINV-PDF-113", f"the pages' content is over {MAX_CONTENT // 1_000_000} MB decoded and was not "
                                       "read for device colours"))
