@@ -112,9 +112,8 @@ def it_codice_fiscale(value: str) -> bool:
 def it_partita_iva(value: str) -> bool:
     """Italian VAT number (ICD 0211, EAS 9906).
 
-    Only values starting with ``IT``/``it`` are checked: the eleven digits after
-    the prefix must pass the Luhn check. Any other value is accepted. Where the official
-    function stops (a sign or a space before ten digits), why, as a text.
+    Only values starting with ``IT``/``it`` are checked: the eleven digits after the prefix must pass the Luhn check.
+    Any other value is accepted. Where the official function stops (a sign or a space before ten digits), why, as a text.
     """
     if value[:2] not in ("IT", "it"):
         return True

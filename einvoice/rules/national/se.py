@@ -185,8 +185,7 @@ def _giro_accounts(doc, branch: str):
                 yield el, sv(el)
 
 
-# SE-R-007/-010 (Plusgiro) and SE-R-008/-009 (Bankgiro): the account number is numeric (number(normalize-space(.)):
-# 'INF' and a line feed is a number), has 2-8 (7-8) characters
+# SE-R-007/-010 (Plusgiro), SE-R-008/-009 (Bankgiro): the account is numeric (number(normalize-space(.))), has 2-8 (7-8) characters
 _GIRO_TESTS = {"SE-R-007": ("SE:PLUSGIRO", lambda v: is_number(norm(v))), "SE-R-010": ("SE:PLUSGIRO", lambda v: 2 <= len(norm(v)) <= 8),
                "SE-R-008": ("SE:BANKGIRO", lambda v: is_number(norm(v))), "SE-R-009": ("SE:BANKGIRO", lambda v: len(norm(v)) in (7, 8))}
 
