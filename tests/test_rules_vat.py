@@ -539,3 +539,25 @@ def test_cii_breakdown_taxable_amount_against_empty_sums_as_saxon_compares_it():
                 import oracle
 
                 assert (rule in {r for r, _ in oracle.verdict_of_file(Path(cen), data)}) == fires, (code, written)
+
+
+def test_breakdown_sums_are_added_once_per_document_as_each_breakdown_would_add_them():
+    """Each VAT breakdown added the amounts of every line of its category and rate (8,000 rates x 8,000 lines: 7.7 s
+    for an 8 MB invoice): the sums are made once per document, per code and per code and rate, and each is what the
+    breakdown's own pass over the rows gave (in order, a row once however often its rate repeats)."""
+    import random
+    from decimal import Decimal
+
+    from einvoice.rules.en16931.vat import ZERO, _sums
+
+    rng = random.Random(20263171)
+    for _ in range(200):
+        rows = [({rng.choice("SZEAEO") for _ in range(rng.randint(0, 2))},
+                 [Decimal(rng.choice(["25", "25.0", "15", "0", "12.5"])) for _ in range(rng.randint(0, 3))],
+                 None if rng.random() < 0.1 else Decimal(rng.randint(-500, 5000)) / 100) for _ in range(rng.randint(0, 12))]
+        sums = _sums(rows)
+        for code in "SZEAEOX":
+            for rate in (None, Decimal("25"), Decimal("25.00"), Decimal("15"), Decimal("0"), Decimal("12.5"), Decimal("7")):
+                plain = sum((a for codes, rates, a in rows if a is not None and code in codes
+                             and (rate is None or rate in rates)), ZERO)
+                assert sums[code, rate] == plain, (rows, code, rate)
