@@ -535,3 +535,14 @@ def test_factur_x_code_list_findings_quote_the_value():
     assert "The value 'ZZ' of ram:CountryID is not one the Factur-X BASIC profile allows here." in found, found
     assert any(m.startswith("The value '999' of @format of udt:DateTimeString") for m in found), found
     assert not any("{" in m for m in found)
+
+
+def test_a_vat_total_in_another_currency_is_said_as_such_in_factur_x():
+    """A ram:TaxTotalAmount of a currency that is neither BT-5 nor BT-6 was refused as an element the Factur-X profile
+    "does not use in this place", the reason only in the path's predicate: the message says the currency is wrong."""
+    cii = (SAMPLES / "facturx-en16931.xml").read_bytes()
+    broken = re.sub(rb'(<ram:TaxTotalAmount currencyID=")[^"]*"', rb'\1ZZ"', cii, count=1)
+    assert broken != cii
+    found = [f for f in validate(broken, profile="facturx-en16931", schema=False).findings if f.rule.startswith("FX-NOTUSED")]
+    assert found and all("whose currencyID is neither the invoice currency (BT-5) nor the VAT accounting currency (BT-6)"
+                         in f.message and "currencyID of ram:InvoiceCurrencyCode" in f.hint for f in found), found
