@@ -2209,38 +2209,19 @@ class _Terminated(BaseException):
 
 @contextlib.contextmanager
 def _staged_files_removed_on_termination():
-    """SIGTERM and SIGHUP (a CI job's time limit, a closed terminal) raised as an exception while files are staged,
-    so that the staging's cleanup runs; then delivered again to the handler they had (by default: the process ends by
-    the signal). Only in the main thread, where Python runs signal handlers; elsewhere as before."""
-    import signal
-    import threading
+    """SIGTERM and SIGHUP raised as an exception while files are staged, so that the staging's cleanup runs; then the
+    process ends by the signal, as it would have (errors.termination_handled)."""
+    from .errors import end_by, termination_handled
 
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    names = [getattr(signal, n) for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n)]
-
-    def raised(signum, _frame):
+    def raised(signum: int) -> None:
         raise _Terminated(signum)
 
-    before = {}
-    try:
-        for signum in names:  # (only where the signal would end the process unhandled: a handler of the caller's, or
-            if signal.getsignal(signum) is signal.SIG_DFL:  # the signal ignored, stays as it is)
-                before[signum] = signal.signal(signum, raised)
-    except (ValueError, OSError):  # (an interpreter that gives no handler: as before)
-        pass
-    try:
-        yield
-    except _Terminated as exc:
-        for signum, handler in before.items():
-            signal.signal(signum, handler)
-        before = {}
-        os.kill(os.getpid(), exc.signum)  # (ended by it, as it would have been, now the staged files are gone)
-        raise
-    finally:
-        for signum, handler in before.items():
-            signal.signal(signum, handler)
+    with termination_handled(raised):
+        try:
+            yield
+        except _Terminated as exc:
+            end_by(exc.signum)  # (ended by it, as it would have been, now the staged files are gone)
+            raise
 
 
 def _write_all_atomic(files: list[tuple[str | Path, bytes]]) -> None:

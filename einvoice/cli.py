@@ -213,34 +213,20 @@ def _near_memory_limit() -> bool:
 def _cursor_shown_on_termination():
     """While the progress bar has hidden the terminal's cursor: SIGTERM or SIGHUP (a job's time limit, a closed
     terminal) first clears the bar's line and shows the cursor again on standard error, then ends the process by the
-    signal as before. Only where the signal would end the process unhandled, and in the main thread."""
+    signal as before (errors.termination_handled)."""
     import os
-    import signal
-    import threading
 
-    names = [getattr(signal, n) for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n)]
-    before: dict = {}
+    from .errors import end_by, termination_handled
 
-    def shown(signum, _frame):
+    def shown(signum: int) -> None:
         try:
             os.write(2, b"\r\x1b[2K\x1b[?25h")  # (the bar is shown only where standard error is a terminal)
         except OSError:
             pass
-        signal.signal(signum, signal.SIG_DFL)
-        os.kill(os.getpid(), signum)
+        end_by(signum)
 
-    if threading.current_thread() is threading.main_thread():
-        try:
-            for signum in names:
-                if signal.getsignal(signum) is signal.SIG_DFL:
-                    before[signum] = signal.signal(signum, shown)
-        except (ValueError, OSError):
-            pass
-    try:
+    with termination_handled(shown):
         yield
-    finally:
-        for signum, handler in before.items():
-            signal.signal(signum, handler)
 
 
 def _interrupted() -> None:

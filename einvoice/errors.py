@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import re
+from typing import Callable
 
 # control characters (NEL, U+0085, among the C1), the line and paragraph separators U+2028 / U+2029 (a line end to
 # Python's splitlines, JavaScript and many log viewers), lone surrogates, and the marks that reorder text on a terminal
@@ -148,3 +150,36 @@ def raise_outside(exc: BaseException) -> None:
     if isinstance(exc, MemoryError):
         raise exc
     raise_interruption(exc)
+
+
+@contextlib.contextmanager
+def termination_handled(handler: Callable[[int], None]):
+    """SIGTERM and SIGHUP (a CI job's time limit, a closed terminal) given to ``handler(signum)`` while the block runs;
+    the handlers they had are put back after. Only where the signal would end the process unhandled (a handler of the
+    caller's, or the signal ignored, stays as it is) and in the main thread, where Python runs signal handlers;
+    elsewhere, and where the interpreter gives no handler, as before."""
+    import signal
+    import threading
+
+    before: dict = {}
+    if threading.current_thread() is threading.main_thread():
+        try:
+            for signum in [getattr(signal, n) for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n)]:
+                if signal.getsignal(signum) is signal.SIG_DFL:
+                    before[signum] = signal.signal(signum, lambda signum, _frame: handler(signum))
+        except (ValueError, OSError):
+            pass
+    try:
+        yield
+    finally:
+        for signum, old in before.items():
+            signal.signal(signum, old)
+
+
+def end_by(signum: int) -> None:
+    """End the process by the signal, as it would have ended unhandled."""
+    import os
+    import signal
+
+    signal.signal(signum, signal.SIG_DFL)
+    os.kill(os.getpid(), signum)
