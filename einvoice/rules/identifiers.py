@@ -109,7 +109,7 @@ def it_codice_fiscale(value: str) -> bool:
     return _castable_integer(value) if len(value) == 11 else False
 
 
-def it_partita_iva(value: str) -> bool:
+def it_partita_iva(value: str) -> bool | str:
     """Italian VAT number (ICD 0211, EAS 9906).
 
     Only values starting with ``IT``/``it`` are checked: the eleven digits after the prefix must pass the Luhn check.

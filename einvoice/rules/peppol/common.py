@@ -155,7 +155,7 @@ def both_german(doc) -> bool:
 # (rule id, scheme, electronic addresses only, test of (document, value as written), syntax the rule exists in).
 
 
-def _trimmed(check) -> Callable[[Any, str], bool]:
+def _trimmed(check) -> Callable[[Any, str], bool | str]:
     """A test of the normalised value (most rules trim the identifier first; a text: the official validator stops)."""
     return lambda doc, raw: check(normalize(raw))
 
