@@ -262,9 +262,9 @@ def _ubl_rated(doc: Document, code: str, where: str) -> list:
 def _sums(rows: Iterable[tuple]) -> dict:
     """The amounts of the rows (codes, rates, amount; None: no amount) added in order per category code (rate None) and
     per code and rate (0 for none): once per document, not per breakdown (8,000 rates read 8,000 lines each)."""
-    out: dict = defaultdict(lambda: ZERO)
-    for codes, rates, a in (row for row in rows if row[2] is not None):
-        for key in {(c, r) for c in codes for r in (None, *rates)}:
+    out: dict = defaultdict(Decimal)  # (Decimal() is 0; no closure: compiled, one would share this scope, a cycle)
+    for codes, rates, a in rows:
+        for key in {(c, r) for c in codes for r in (None, *rates)} if a is not None else ():
             out[key] += a
     return out
 
@@ -294,7 +294,7 @@ def _ubl_expected(ix: _UblIndex, tag: str, code: str, rate: Decimal | None) -> D
                for s in [sum(child_decimals(ac, CBC.Amount), ZERO)] for charge in (True, False)
                if charge in _ubl_indicator(ac)]
         return lines, acs
-    lines, acs = ix.once(("sums", tag), lambda: [_sums(found) for found in ix.once(("rows", tag), rows)])
+    lines, acs = ix.once(("sums", tag), lambda found=ix.once(("rows", tag), rows): [_sums(r) for r in found])  # (no cycle)
     return lines[code, rate] + acs[code, rate]
 
 
@@ -521,7 +521,7 @@ def _cii_parts(ix: _CiiIndex, code: str, rate: Decimal | None) -> Decimal:
                         acs[ind].append((*_cii_codes_rates(ac.findall(RAM.CategoryTradeTax)), amount))
         return lines, acs[True], acs[False]
 
-    def parts(found: list = ix.once("sums", lambda: [_sums(r) for r in ix.once("rows", rows)])) -> Decimal:  # (rows
+    def parts(found: list = ix.once("sums", lambda made=ix.once("rows", rows): [_sums(r) for r in made])) -> Decimal:  # (rows
         lines, charges, allowances = (sums[code, rate] for sums in found)  # named in parts: a cycle, compiled)
         r = lambda x: V.round_decimal(x * 10 * 10) / HUNDRED  # noqa: E731
         return r(lines) + r(charges) - r(allowances)
