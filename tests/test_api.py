@@ -496,3 +496,27 @@ def test_a_loaded_invoice_equals_its_copies_and_the_same_file_read_again():
         line = inv.lines[0]
         assert line != line.model_copy(update={"quantity": line.quantity + 1})
         assert inv.seller != inv.buyer and inv != inv.seller and inv != "x"
+
+
+def test_the_package_is_typed_and_names_its_exports_for_a_type_checker():
+    """py.typed ships (a type checker reads the annotations of an installed einvoice); ``__all__`` is a literal list
+    of every name loaded on first use (a type checker reads no computed one), and each is imported for a type
+    checker under TYPE_CHECKING as ``import x as x`` (an explicit re-export in strict mode)."""
+    import ast
+
+    pkg = ROOT / "einvoice"
+    assert (pkg / "py.typed").is_file()
+    assert "py.typed" in (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    tree = ast.parse((pkg / "__init__.py").read_text(encoding="utf-8"))
+    listed = next(node.value for node in tree.body if isinstance(node, ast.Assign)
+                  and any(getattr(t, "id", None) == "__all__" for t in node.targets))
+    assert isinstance(listed, ast.List) and all(isinstance(e, ast.Constant) for e in listed.elts)
+    assert [e.value for e in listed.elts] == ["__version__", *einvoice._LAZY]
+    checking = next(node for node in tree.body if isinstance(node, ast.If) and getattr(node.test, "id", "") == "TYPE_CHECKING")
+    exported = {}
+    for node in ast.walk(checking):
+        if isinstance(node, ast.ImportFrom):
+            for alias in node.names:
+                assert alias.asname == alias.name, f"{alias.name} is imported without 'as {alias.name}'"
+                exported[alias.name] = "einvoice" + ("." + node.module if node.module else "")
+    assert exported == {name: target[0] for name, target in einvoice._LAZY.items()}
