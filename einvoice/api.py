@@ -11,10 +11,20 @@ a result that would not validate raises :class:`~einvoice.BuildRefused` with the
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
+import os
+from typing import IO, Any, Literal, overload
 
-Source = str | Path | bytes
+# a source: a path (str or os.PathLike), the bytes of a document, or a file object opened in binary mode
+Source = str | os.PathLike[str] | bytes | IO[bytes]
+
+
+@overload
+def render(source: Any, format: Literal["html"] = "html", lang: str | None = None,
+           max_lines: int | None = None) -> str: ...
+@overload
+def render(source: Any, format: Literal["pdf"], lang: str | None = None, max_lines: int | None = None) -> bytes: ...
+@overload
+def render(source: Any, format: str, lang: str | None = None, max_lines: int | None = None) -> str | bytes: ...
 
 
 def render(source: Any, format: str = "html", lang: str | None = None, max_lines: int | None = None) -> str | bytes:
@@ -188,13 +198,14 @@ def extract(pdf: Source) -> bytes:
 
 
 def build_pdf(data: Any, format: str = "facturx-en16931", lang: str | None = None, policy: bool = False,
-              allow_lossy: bool = False, max_lines: int | None = None) -> bytes:
+              allow_lossy: bool = False, max_lines: int | None = None, findings: list[Any] | None = None) -> bytes:
     """A Factur-X PDF/A-3 built from a dict or Invoice (as :func:`einvoice.build`): the page and the CII inside.
 
     ``format`` is a Factur-X profile (facturx-minimum ... facturx-extended). Raises
     BuildRefused when the CII would not validate for it, or when it cannot carry a field the input gives
     (unless ``allow_lossy``, as for :func:`einvoice.build`). The page is laid out for at most ``max_lines`` lines,
-    allowances and charges (default 5,000; more: UnreadableInput, PageTooLong, nothing built).
+    allowances and charges (default 5,000; more: UnreadableInput, PageTooLong, nothing built). A ``findings`` list
+    is given the issued CII's warnings and notes (each field ``allow_lossy`` dropped: EINV-B-031).
     """
     from . import arguments
     from .facturx_pdf import build_pdf as run
@@ -208,7 +219,10 @@ def build_pdf(data: Any, format: str = "facturx-en16931", lang: str | None = Non
                          f"{', '.join(f for f, t in FORMATS.items() if t.syntax is Syntax.CII)}")
     arguments.text("lang", lang, optional=True)
     arguments.count("max_lines", max_lines, optional=True)
-    pdf, _xml, _report = run(data, format, lang, policy=policy, allow_lossy=allow_lossy, max_lines=max_lines)
+    arguments.collector("findings", findings)
+    pdf, _xml, report = run(data, format, lang, policy=policy, allow_lossy=allow_lossy, max_lines=max_lines)
+    if findings is not None:
+        findings.extend(report.findings)
     return pdf
 
 

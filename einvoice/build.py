@@ -31,6 +31,7 @@ import contextlib
 import errno
 import functools
 import json
+import math
 import os
 import re
 import tempfile
@@ -280,7 +281,15 @@ def _coerce(tp: Any, value: Any, at: str = "", bad: list[str] | None = None) -> 
                     out[key] = _coerce(field.annotation, val, f"{at}.{key}" if at else key, bad)
             return out
         if arg is Amount and _scalar(value):
+            if isinstance(value, float) and math.isfinite(value):
+                value = Decimal(repr(value))  # (as written: 19.99, and 1e-05 as 0.00001, not the binary fraction)
+            if isinstance(value, Decimal):  # (exact whatever its text: Decimal("100.00").normalize() is 1E+2)
+                if not value.is_finite() and bad is not None:
+                    bad.append(f"{at}: {value!r} is no finite number")
+                return {"value": value}
             _coerce(Decimal, value, at, bad)
+            if isinstance(value, float) and bad is not None:
+                bad.append(f"{at}: {value!r} is no finite number")
             return {"value": str(value)}
         if arg is Identifier and _scalar(value):
             return {"value": str(value)}
@@ -1553,10 +1562,16 @@ def _refused_next(given: Invoice, invoice: Invoice, target: Target, policy: bool
     out = []  # to the build, the model refusing them, said by their own problems)
     for finding in report.findings:
         fields = _fields_named(finding) if finding.severity.blocking else []
-        if fields and not any(_related(f, n) for f in fields for n in named):
+        if fields and not any(_related(f, n) and not _left_out_whole(given, f, n) for f in fields for n in named):
             finding.line = None  # (a line of XML not written points nowhere; the xpath stays)
             out.append(finding)
     return out
+
+
+def _left_out_whole(given: Invoice, field: str, named: str) -> bool:
+    """Whether ``field`` holds ``named`` and is an object the input does not give at all (the seller left out: the
+    written document's findings on the seller, its name and address, are not its contact person's, said first)."""
+    return field != named and named.startswith(field) and _at(given, field) is None
 
 
 # the input's own refusals of a value it states where the rest of the input gives another (or none may be): without
@@ -1891,29 +1906,37 @@ def _xsd_named(written: Invoice, field: str, message: str) -> str:
     obj = _at(written, at) if at else written
     if not isinstance(obj, ModelBase):
         return field
-    required = _required_fields()
     cls = type(obj).__name__
-    for name in expected:
-        for fld in required.get((cls, name), ()):
-            if getattr(obj, fld, 0) in (None, "", []):
-                return f"{at}.{fld}" if at else fld
+    for required in (_required_fields(), _required_fields(True)):  # (CII: an element the field's path goes through)
+        for name in expected:
+            for fld in required.get((cls, name), ()):
+                if getattr(obj, fld, 0) in (None, "", []):
+                    return f"{at}.{fld}" if at else fld
+    if re.search(r" \(and \d+ more\)$", m.group(1) or m.group(2)):  # (the expected elements not all listed: the one
+        missing = {fld for (c, _), flds in _required_fields().items() if c == cls  # required field of the object
+                   for fld in flds if getattr(obj, fld, 0) in (None, "", [])}  # left out, where there is one)
+        if len(missing) == 1:
+            return f"{at}.{missing.pop()}" if at else missing.pop()
     return field
 
 
 @functools.cache
-def _required_fields() -> dict[tuple[str, str], list[str]]:
+def _required_fields(within: bool = False) -> dict[tuple[str, str], list[str]]:
     """(model class, element name) -> the required fields either syntax writes in that element, first step of their
     path, in the binding tables' order (the optional ones left out: the schema lists every element it would take at a
-    place, not only the one missing)."""
+    place, not only the one missing). ``within``: CII's, by each later step of the path (its buyer is written in
+    ram:BuyerTradeParty inside the transaction's agreement: the schema, missing it, names that element)."""
     from .syntax.cii.binding import BINDING as CII
     from .syntax.ubl.binding import BINDING as UBL
 
     out: dict[tuple[str, str], list[str]] = {}
-    for row in (*UBL, *CII):
+    for row in (*CII,) if within else (*UBL, *CII):
         if row.card.startswith("1"):
             cls, fld = row.field.split(".", 1)
-            first = re.sub(r"\[.*?\]", "", row.path.split("|")[0].strip().split("/")[0])
-            out.setdefault((cls, first), []).append(fld)
+            steps = [re.sub(r"\[.*?\]", "", s) for s in row.path.split("|")[0].strip().split("/")]
+            for step in steps[1:] if within else steps[:1]:
+                if not within or ":" in step and not step.startswith("@"):
+                    out.setdefault((cls, step), []).append(fld)
     return out
 
 
@@ -2176,12 +2199,19 @@ def _objects_in(value: Any, here: str) -> typing.Iterator[tuple[str, ModelBase]]
             yield (here if i is None else f"{here}[{i}]"), item
 
 
-def build(invoice_or_dict: Invoice | dict, format: str, policy: bool = False, allow_lossy: bool = False) -> bytes:
-    """XML bytes of an invoice in a format (see :data:`FORMATS`); BuildRefused when not fit to issue."""
+def build(invoice_or_dict: Invoice | dict, format: str, policy: bool = False, allow_lossy: bool = False,
+          findings: list[Finding] | None = None) -> bytes:
+    """XML bytes of an invoice in a format (see :data:`FORMATS`); BuildRefused when not fit to issue. A ``findings``
+    list is given what the issued document is judged to have short of a refusal: warnings (each field ``allow_lossy``
+    dropped, EINV-B-031), notes."""
     from . import arguments
 
     arguments.build_options(format, policy, allow_lossy, invoice_or_dict)
-    return build_report(invoice_or_dict, format, policy=policy, allow_lossy=allow_lossy)[0]
+    arguments.collector("findings", findings)
+    xml, report = build_report(invoice_or_dict, format, policy=policy, allow_lossy=allow_lossy)
+    if findings is not None:
+        findings.extend(report.findings)
+    return xml
 
 
 def write_atomic(path: str | Path, data: bytes) -> None:

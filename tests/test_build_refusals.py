@@ -1939,3 +1939,49 @@ def test_xrechnung_not_subject_to_vat_builds_with_its_breakdown_rate(fmt):
         assert not [f for f in report.findings if f.severity.blocking], report.findings
         found = etree.fromstring(xml).find(".//{*}TaxSubtotal/{*}TaxCategory/{*}Percent")
         assert (None if found is None else float(found.text)) == rate, buyer_country
+
+
+def test_allow_lossy_through_the_library_gives_the_dropped_fields_to_the_caller():
+    """build() and build_pdf() hand what they dropped to a ``findings`` list (the command line prints it, build_file
+    returns it in its report): the seller contact and the BIC gone from BASIC are no silent loss for a library caller."""
+    data = load_input(SAMPLES / "facturx-en16931.yaml")
+    for run in (einvoice.build, einvoice.build_pdf):
+        got: list = []
+        run(data, "facturx-basic", allow_lossy=True, findings=got)
+        dropped = {f.field for f in got if f.rule == "EINV-B-031"}
+        assert {"seller.contact", "payment_means[0].credit_transfers[0].service_provider_id"} <= dropped
+    with pytest.raises(TypeError, match="findings"):
+        einvoice.build(data, "facturx-basic", allow_lossy=True, findings=())
+
+
+@pytest.mark.parametrize("value", [Decimal("100.00").normalize(), Decimal("0.00000000"), 1e-05])
+def test_an_exact_amount_object_is_taken_whatever_its_text_form(value):
+    """A Decimal is exact whatever str() makes of it (Decimal('1E+2'), Decimal('0E-8')), and a float is taken as
+    Python writes it (1e-05 is 0.00001): the plain-number check is for numbers given as text."""
+    data = load_input(SAMPLES / "ehf-invoice.yaml")
+    data["lines"][0]["price"]["net_amount"] = value
+    xml = einvoice.build(data, "ehf")
+    price = etree.fromstring(xml).find(".//{*}InvoiceLine/{*}Price/{*}PriceAmount")
+    assert Decimal(price.text) == Decimal(repr(value) if isinstance(value, float) else value)
+    for bad in (float("nan"), Decimal("Infinity")):
+        data["lines"][0]["price"]["net_amount"] = bad
+        with pytest.raises(einvoice.InvalidModelInput, match=r"^lines\[0\]\.price\.net_amount: .* is no finite number$"):
+            einvoice.build(data, "ehf")
+
+
+@pytest.mark.parametrize("fmt,sample", [("ehf", "ehf-invoice.yaml"), ("facturx-en16931", "facturx-en16931.yaml")])
+def test_a_party_left_out_is_named_as_that_party_with_its_missing_name_and_address(fmt, sample):
+    """The seller left out: its name and address (BR-06, BR-08) are refused with the rest, named as the seller (not
+    held back as the same fault as its contact person's, said first), and the schema's finding names the seller, not
+    the buyer whose element stands where it was expected; the buyer left out of a CII: the buyer, not the order
+    reference."""
+    base = load_input(SAMPLES / sample)
+    for left_out in ("seller", "buyer"):
+        data = copy.deepcopy(base)
+        del data[left_out]
+        with pytest.raises(BuildRefused) as refused:
+            einvoice.build(data, fmt)
+        fields = {f.rule: f.field for f in refused.value.findings}
+        assert fields["XSD"] == left_out
+        must = ("BR-06", "BR-08") if left_out == "seller" else ("BR-07", "BR-10")
+        assert all(fields.get(rule) == left_out for rule in must), fields
