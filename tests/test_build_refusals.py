@@ -1985,3 +1985,15 @@ def test_a_party_left_out_is_named_as_that_party_with_its_missing_name_and_addre
         assert fields["XSD"] == left_out
         must = ("BR-06", "BR-08") if left_out == "seller" else ("BR-07", "BR-10")
         assert all(fields.get(rule) == left_out for rule in must), fields
+
+
+def test_a_date_with_white_space_around_it_is_the_date():
+    """A CSV export's ' 2024-05-02' or '2024-06-01\\n' is the date (amounts with the same white space are taken too);
+    a date written otherwise is still refused, named as written."""
+    data = load_input(SAMPLES / "ehf-invoice.yaml")
+    data["issue_date"], data["due_date"] = " 2024-05-02", "2024-06-01\n"
+    xml = einvoice.build(data, "ehf")
+    assert b"<cbc:IssueDate>2024-05-02</cbc:IssueDate>" in xml and b"<cbc:DueDate>2024-06-01</cbc:DueDate>" in xml
+    data["issue_date"] = " 2024-5-2 "
+    with pytest.raises(einvoice.InvalidModelInput, match=r"^issue_date: ' 2024-5-2 ' is not a date written as YYYY-MM-DD$"):
+        einvoice.build(data, "ehf")

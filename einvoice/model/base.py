@@ -170,6 +170,8 @@ class ModelBase(BaseModel):
             why = written_as_meant(kind, value)
             if why is not None:
                 raise ValueError(why)
+            if kind == "date" and isinstance(value, str):
+                return value.strip()  # (a date with white space around it, as a CSV export gives it: the date)
         return value
 
     def __init__(self, /, **data: Any) -> None:
