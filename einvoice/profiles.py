@@ -238,8 +238,17 @@ def _detect(doc) -> tuple[str, str]:
     cid, country = _lookups(doc)
     cid = (cid or "").strip()
     found = guideline_profile(cid)
+    if (found is None or found[0] == _EN16931_ID) and cid != _EN16931_ID:  # (no identifier of a profile we know)
+        named = _named_otherwise(cid, _is_cii(doc))
+        if named is not None:
+            return named
     if found is not None:
         prefix, name = found
+        # BASIC's identifier followed by 'wl': the level the Factur-X validators read is BASIC WL's, not BASIC's
+        if name == "facturx-basic" and cid[len(prefix):].startswith("wl") and _is_cii(doc):
+            return "facturx-basicwl", (f"guideline identifier {cid!r} is none of Factur-X's as written, but names its "
+                                       "BASIC WL level: judged by that profile's rules, as the Factur-X validators "
+                                       "read it")
         if prefix in NOT_IMPLEMENTED:
             from .rules.scope import unimplemented
 
@@ -259,6 +268,40 @@ def _detect(doc) -> tuple[str, str]:
             return name, f"guideline identifier {cid!r} is ZUGFeRD 2.0 ({PROFILES[name].description})"
         return name, f"specification identifier {cid!r}"
     return "en16931", ("no specification identifier" if not cid else f"unknown specification identifier {cid!r}") + "; applying EN 16931"
+
+
+_EN16931_ID = "urn:cen.eu:en16931:2017"
+
+# the level a Factur-X or ZUGFeRD identifier ends with, as the Factur-X validators read a level (the last name after
+# a colon; ZUGFeRD 1.0's COMFORT is EN16931's forerunner)
+_NAMED_LEVELS = {"minimum": "facturx-minimum", "basicwl": "facturx-basicwl", "basic": "facturx-basic",
+                 "en16931": "facturx-en16931", "extended": "facturx-extended", "comfort": "facturx-en16931"}
+
+
+def _named_otherwise(cid: str, cii: bool) -> tuple[str, str] | None:
+    """The profile of an identifier that names a Factur-X level or XRechnung but in none of their identifiers'
+    spellings (compliant and conformant swapped, another version, a typing error), and why; None for another.
+
+    A CII document whose identifier speaks of Factur-X or ZUGFeRD is judged by the profile of the level it ends with,
+    as the Factur-X validators take the level from the identifier and their profile's rules then refuse the identifier
+    (judged by EN 16931's alone, it passed, where every Factur-X validator rejects it). An identifier in KoSIT's
+    XRechnung namespace (xrechnung_3.1, a misspelt 2.3) is judged as XRechnung, whose scenarios match none of them
+    (EINV-S-003), as a suffix such as xrechnung_3.0.2 already was."""
+    low = cid.lower()
+    if cii and ("factur-x.eu" in low or "zugferd.de" in low):
+        profile = _NAMED_LEVELS.get(cid.rsplit(":", 1)[-1])
+        if profile is not None:
+            return profile, (f"guideline identifier {cid!r} is none of Factur-X's or ZUGFeRD's as written, but names "
+                             f"their {profile.removeprefix('facturx-').upper()} level: judged by that profile's rules, "
+                             "as the Factur-X validators read it")
+    if "xeinkauf.de:kosit:" in low and "xrechnung" in low:
+        from .rules.scope import retired
+
+        if retired(cid) is None:
+            profile = "xrechnung-extension" if ":extension:xrechnung" in low else "xrechnung"
+            return profile, (f"specification identifier {cid!r} names XRechnung (KoSIT) but is none of the identifiers "
+                             "of the release in force; judged as XRechnung")
+    return None
 
 
 # --- the scenario of KoSIT's validator that takes an XRechnung (EINV-S-003) -----------------------------

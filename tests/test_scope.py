@@ -117,3 +117,45 @@ def test_a_retired_xrechnung_is_an_error(identifier):
         forced = validate(with_identifier(identifier), schema=False, profile=profile)
         assert "EINV-S-002" not in {f.rule for f in forced.findings}, profile
     assert "EINV-S-002" in {f.rule for f in validate(with_identifier(identifier), schema=False, profile="en16931").findings}
+
+
+FX_EN16931_ID = b"<ram:ID>urn:cen.eu:en16931:2017</ram:ID>"
+
+
+def cii_with_identifier(identifier: bytes) -> bytes:
+    xml = (SAMPLES / "facturx-en16931.xml").read_bytes()
+    assert FX_EN16931_ID in xml
+    return xml.replace(FX_EN16931_ID, b"<ram:ID>" + identifier + b"</ram:ID>")
+
+
+@pytest.mark.parametrize("identifier, profile", [
+    (b"urn:cen.eu:en16931:2017#compliant#urn:factur-x.eu:1p0:extended", "facturx-extended"),  # compliant/conformant
+    (b"urn:cen.eu:en16931:2017#conformant#urn:factur-x.eu:1p0:basic", "facturx-basic"),  # swapped
+    (b"urn:cen.eu:en16931:2017#conformant#urn:zugferd.de:2p1:extended", "facturx-extended"),  # no ZUGFeRD 2.1 id
+    (b"urn:cen.eu:en16931:2017#compliant#urn:factur-x.eu:1p1:en16931", "facturx-en16931"),  # another version
+    (b"urn:factur-x.eu:1p0:comfort", "facturx-en16931"),  # ZUGFeRD 1.0's name of it
+    (b"urn:cen.eu:en16931:2017#compliant#urn:factur-x.eu:1p0:basicwl", "facturx-basicwl"),  # not BASIC's
+])
+def test_a_misspelt_facturx_identifier_is_judged_by_the_level_it_names(identifier, profile):
+    """An identifier that names a Factur-X level in none of its spellings passed with a warning (EN 16931 alone ran);
+    the Factur-X validators read the level from it and that profile's rules refuse the identifier: so here."""
+    report = validate(cii_with_identifier(identifier), schema=False)
+    assert report.profile == profile and not report.valid
+    assert "EINV-S-001" not in {f.rule for f in report.findings}
+    guideline = [f for f in report.findings if f.rule.startswith("FX-SCH") and identifier.decode() in f.message]
+    assert guideline and all(f.severity.blocking for f in guideline)
+
+
+@pytest.mark.parametrize("identifier, profile", [
+    (b"urn:cen.eu:en16931:2017#compliant#urn:xeinkauf.de:kosit:xrechnung_3.1", "xrechnung"),
+    (b"urn:cen.eu:en16931:2017#compliant#urn:xeinkauf.de:kosit:xrechnung_2.3", "xrechnung"),
+    (b"urn:cen.eu:en16931:2017#compliant#urn:xeinkauf.de:kosit:xrechnung_2.3#conformant#"
+     b"urn:xeinkauf.de:kosit:extension:xrechnung_2.3", "xrechnung-extension"),
+])
+def test_an_xrechnung_identifier_of_no_release_in_force_is_refused_as_xrechnung_3_0_2_is(identifier, profile):
+    """KoSIT's validator in force matches the XRechnung 3.0 identifiers exactly: xrechnung_3.0.2 was refused
+    (EINV-S-003), xrechnung_3.1 and a misspelt 2.3 in the same namespace passed with a warning."""
+    for xml in (with_identifier(identifier), cii_with_identifier(identifier)):
+        report = validate(xml, schema=False)
+        assert report.profile == profile and not report.valid
+        assert "EINV-S-003" in {f.rule for f in report.findings if f.severity.value == "error"}

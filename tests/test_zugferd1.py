@@ -157,3 +157,17 @@ def test_a_conversion_lists_what_no_reader_of_the_zugferd1_source_took(tmp_path)
                             ("/ram:PayeeSpecifiedCreditorFinancialInstitution/ram:Name", "Commerzbank")):
             assert any(n.split(": ", 1)[0].endswith(path) and n.endswith(f"'{value}'") for n in notes), (to, path, notes)
         assert not [n for n in notes if "currencyID" in n], (to, notes)
+
+
+@pytest.mark.parametrize("identifier", ["urn:example:bogus", "urn:ferd:CrossIndustryDocument:invoice:1p0:COMFORT",
+                                        "urn:ferd:CrossIndustryDocument:invoice:1p0:comfortX", ""])
+def test_an_identifier_of_no_zugferd1_profile_is_an_error(identifier):
+    """ZUGFeRD 1.0's validators refuse an identifier of none of its three profiles; the conversion took it as COMFORT
+    and the document passed with the legacy label alone."""
+    xml = (DATA / "zugferd1-comfort.xml").read_bytes()
+    given = b"<ram:ID>urn:ferd:CrossIndustryDocument:invoice:1p0:comfort</ram:ID>"
+    assert given in xml
+    report = validate(xml.replace(given, f"<ram:ID>{identifier}</ram:ID>".encode()))
+    [found] = [f for f in report.findings if f.rule == "EINV-LEGACY-002"]
+    assert found.severity.value == "error" and not report.valid and found.line == 8
+    assert [f.rule for f in validate(xml).findings] == [LEGACY_RULE]

@@ -171,7 +171,7 @@ def _read_legacy(root: Any, path: str | None):
     findings of the ZUGFeRD 1.0 XML Schema on the original.
     """
     from ..rules.engine import Document
-    from .zugferd1 import schema_findings, upgrade
+    from .zugferd1 import profile_findings, schema_findings, upgrade
 
     try:
         converted, profile, invoice = upgrade(root, path)
@@ -180,7 +180,7 @@ def _read_legacy(root: Any, path: str | None):
         raise UnreadableInput(f"ZUGFeRD 1.0 document could not be converted to CII D16B ({exc})", path) from None
     doc = Document(invoice, Syntax.CII, converted, path)  # (the model as read: a BASIC document's BIC stays)
     doc.__dict__["legacy"] = {"format": "ZUGFeRD 1.0", "profile": profile, "original": root,
-                              "findings": schema_findings(root, path)}
+                              "findings": schema_findings(root, path) + profile_findings(root, path)}
     return doc
 
 

@@ -39,6 +39,7 @@ QDT12 = "urn:un:unece:uncefact:data:standard:QualifiedDataType:12"
 ROOT_TAG = f"{{{RSM1}}}CrossIndustryDocument"
 GUIDELINE_PREFIX = "urn:ferd:CrossIndustryDocument:invoice:1p0"
 LEGACY_RULE = "EINV-LEGACY-001"
+UNKNOWN_PROFILE_RULE = "EINV-LEGACY-002"  # an identifier that names none of ZUGFeRD 1.0's profiles
 
 _NS = {RSM1: ns.RSM, RAM12: ns.RAM, UDT15: ns.UDT, QDT12: ns.QDT}
 
@@ -190,6 +191,29 @@ def schema_findings(root: Any, path: str | None = None) -> list:
                            "the original ZUGFeRD 1.0 document does not follow its schema",
                            line=entry.line or None, layer="xsd", path=path))
     return out
+
+
+def profile_findings(root: Any, path: str | None = None) -> list:
+    """An error where the document's guideline identifier names none of ZUGFeRD 1.0's profiles (BASIC, COMFORT,
+    EXTENDED: ``urn:ferd:CrossIndustryDocument:invoice:1p0:<profile>``, or an early adopter's release candidate
+    ``urn:ferd:invoice:rc:<profile>``): ZUGFeRD 1.0's validators refuse such a document as of no profile they
+    support, where the conversion would take it as COMFORT unsaid."""
+    from ..rules.engine import Finding, Severity
+
+    ids = root.xpath("(r:SpecifiedExchangedDocumentContext/a:GuidelineSpecifiedDocumentContextParameter/a:ID)[1]",
+                     namespaces={"r": RSM1, "a": RAM12})
+    cid = "".join(ids[0].itertext()).strip() if ids else ""
+    base, _, level = cid.partition("#")[0].rpartition(":")
+    if base in (GUIDELINE_PREFIX, "urn:ferd:invoice:rc") and level in PROFILES:  # (lower case, as the standard
+        return []  # writes them and its validators compare them)
+    shown = repr(cid[:80] + ("..." if len(cid) > 80 else "")) if cid else "none"
+    taken = "EXTENDED" if level.lower() == "extended" else "BASIC" if level.lower() == "basic" else "COMFORT"
+    return [Finding(UNKNOWN_PROFILE_RULE, Severity.ERROR,
+                    f"The guideline identifier names no ZUGFeRD 1.0 profile ({shown}); the document was judged as "
+                    f"{taken}", f"Write {GUIDELINE_PREFIX}:basic, :comfort or :extended (the profile the document "
+                    "follows) in the guideline's ID.", "/rsm:CrossIndustryDocument/rsm:SpecifiedExchangedDocumentContext"
+                    "/ram:GuidelineSpecifiedDocumentContextParameter/ram:ID" if ids else None,
+                    ids[0].sourceline if ids else None, "scope", path)]
 
 
 def legacy_finding(path: str | None = None):
