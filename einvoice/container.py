@@ -170,7 +170,9 @@ def xmp_facts(raw: bytes) -> XmpFacts:
     return XmpFacts(values, None, foreign)
 
 
-ENCRYPTED = "encrypted PDF: an invoice PDF must be readable without a password"
+# (whether or not it opens without a password: an owner password alone, with an empty user password, encrypts the
+# file all the same, and PDF/A forbids it)
+ENCRYPTED = "encrypted PDF: a Factur-X or ZUGFeRD PDF is PDF/A-3, which allows no encryption (ISO 19005-3, 6.1.3)"
 
 
 def _pdf_reader(path: str | None):

@@ -420,7 +420,9 @@ def _pdf_facts(pdf: bytes, path: str | None) -> tuple[bool, dict[str, list[bytes
         try:
             reader = PdfReader(io.BytesIO(pdf), strict=False)
             if reader.is_encrypted:
-                raise UnreadableInput("the PDF is encrypted; an invoice PDF must be readable without a password", path)
+                from .container import ENCRYPTED
+
+                raise UnreadableInput(ENCRYPTED, path)
             from .container import _content, _limits, _name_tree
             from .xmlsafe import size_limit
 

@@ -787,7 +787,8 @@ def test_attach_to_an_encrypted_pdf_says_encrypted(tmp_path):
     src.write_bytes(rc4.replace(b"/V 2", b"/V 5").replace(b"/R 3", b"/R 6"))
     result = cli("attach", src, SAMPLES / "facturx-en16931.xml", "-o", tmp_path / "out.pdf")
     assert result.exit_code == 2
-    assert one_line(result).endswith("encrypted PDF: an invoice PDF must be readable without a password")
+    assert one_line(result).endswith("encrypted PDF: a Factur-X or ZUGFeRD PDF is PDF/A-3, which allows no encryption "
+                                     "(ISO 19005-3, 6.1.3)")
     assert not (tmp_path / "out.pdf").exists()
 
 
