@@ -293,6 +293,7 @@ def _facts(doc) -> dict[str, Any]:
                 for kind, value in stated(p)}
 
     payable = inv.totals.payable_amount.value if inv.totals and inv.totals.payable_amount else None
+    total = inv.totals.tax_inclusive_amount.value if inv.totals and inv.totals.tax_inclusive_amount else None
     credit = inv.is_credit
 
     def at(obj, field: str) -> tuple[str | None, int | None]:  # (xpath, line) of a field, for the findings that name it
@@ -304,6 +305,7 @@ def _facts(doc) -> dict[str, Any]:
         "parties": (party_ids(inv.seller), party_ids(inv.buyer)),
         "issue_date": inv.issue_date.isoformat() if inv.issue_date else None,
         "payable": str(payable) if payable is not None else None,
+        "total": str(total) if total is not None else None,  # (BT-112: what an invoice is for, paid in advance or not)
         "currency": inv.currency_code,
         "credit_note": credit,
         "preceding": [p.reference.strip() for p in inv.preceding_invoices if p.reference and p.reference.strip()],
@@ -1160,11 +1162,17 @@ def cross_checks(results: list[FileResult]) -> None:
                 problems = []
                 if not _same_party(_parties(inv)[1], _parties(r)[1]):  # (each identifier both state, or the names)
                     problems.append("names another buyer than that invoice")
+                # what each is for: the total with VAT (BT-112), not the amount due, which an amount paid in advance
+                # lowers (a refund of an invoice paid by card, amount due 0.00, credits less than the invoice was for)
+                # (a credit note's: the larger of the two it states, what it asks to be refunded at most)
+                invoiced = g.get("total") or g.get("payable")
                 try:
-                    if g.get("payable") and f.get("payable") and abs(Decimal(f["payable"])) > abs(Decimal(g["payable"])):
-                        # (amounts without their sign: a credit note may state its amount due negative)
-                        problems.append(f"credits more ({clipped(str(abs(Decimal(f['payable']))))}) than that invoice's "
-                                        f"amount due ({clipped(str(abs(Decimal(g['payable']))))})")
+                    credited = max((x for x in (f.get("total"), f.get("payable")) if x), key=lambda x: abs(Decimal(x)),
+                                   default=None)
+                    if credited and invoiced and abs(Decimal(credited)) > abs(Decimal(invoiced)):
+                        # (amounts without their sign: a credit note may state its amounts negative)
+                        problems.append(f"credits more ({clipped(str(abs(Decimal(credited))))}) than that invoice's "
+                                        f"total ({clipped(str(abs(Decimal(invoiced))))})")
                 except ArithmeticError:
                     pass
                 if problems:

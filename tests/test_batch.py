@@ -158,7 +158,7 @@ def test_cross_invoice_checks(tmp_path: Path):
     assert "EINV-X-003" in rules["d.xml"]
     [x3] = [f for f in next(r for r in results if r.path.endswith("d.xml")).findings if f.rule == "EINV-X-003"]
     assert x3.message.startswith("This credit note credits invoice 101 but names another buyer than that invoice and "
-                                 "credits more (900.00) than that invoice's amount due (500.00)"), x3.message
+                                 "credits more (900.00) than that invoice's total (500.00)"), x3.message
     assert "EINV-X-001" not in rules["c.xml"]
     dup = next(f for f in next(r for r in results if r.path.endswith("a.xml")).findings if f.rule == "EINV-X-001")
     assert "b.xml" in dup.message
@@ -465,7 +465,7 @@ def test_files_of_one_seller_meet_whichever_identifiers_they_state(tmp_path: Pat
         b">1561.88</cbc:PayableAmount>", b">99999.00</cbc:PayableAmount>")
     found = _cross(tmp_path, {"vat.xml": xml, "cn.xml": note})
     assert [f.rule for f in found["cn.xml"]] == ["EINV-X-003"], found
-    assert "credits more (99999.00) than that invoice's amount due (13123.75)" in found["cn.xml"][0].message
+    assert "credits more (99999.00) than that invoice's total (13123.75)" in found["cn.xml"][0].message
 
 
 def test_invoices_with_nothing_to_pay_are_no_double_billing(tmp_path: Path):
@@ -1046,7 +1046,7 @@ def test_cross_invoice_findings_stand_at_the_element_they_are_about(tmp_path: Pa
     found = _cross(tmp_path / "x3", {"inv.xml": xml, "cn.xml": big})
     [x3] = found["cn.xml"]
     assert x3.rule == "EINV-X-003" and x3.xpath == "/CreditNote/cac:BillingReference/cac:InvoiceDocumentReference/cbc:ID"
-    assert x3.line and "credits more (99999.00) than that invoice's amount due (13123.75)" in x3.message, x3.message
+    assert x3.line and "credits more (99999.00) than that invoice's total (13123.75)" in x3.message, x3.message
     # in a worker process too (the facts travel to the parent)
     (tmp_path / "x4").mkdir()
     for name in ("a.xml", "b.xml"):
@@ -1088,3 +1088,21 @@ def test_json_namespaces_cover_prefixes_declared_below_the_root_and_default_name
         (tmp_path / "x" / name).write_text(xml, encoding="utf-8")
     for r in batch.run([str(tmp_path / "x")], batch.Options(schema=False), jobs=1):
         assert [f.rule for f in r.findings] == ["EINV-X-001"] and r.namespaces.get("cbc") == cbc
+
+
+def test_a_refund_of_an_invoice_paid_in_advance_is_no_over_credit(tmp_path: Path):
+    """EINV-X-003 compares what the credit note and the invoice are for (BT-112), not the invoice's amount due: an
+    invoice paid in advance (amount due 0.00) and then partly credited, the usual refund, was an error."""
+    xml = (SAMPLES / "ehf-invoice.xml").read_bytes()
+    paid = xml.replace(b'<cbc:PayableAmount currencyID="NOK">13123.75</cbc:PayableAmount>',
+                       b'<cbc:PrepaidAmount currencyID="NOK">13123.75</cbc:PrepaidAmount>'
+                       b'<cbc:PayableAmount currencyID="NOK">0.00</cbc:PayableAmount>')
+    assert paid != xml
+    note = (SAMPLES / "ehf-credit-note.xml").read_bytes()
+    found = _cross(tmp_path, {"paid.xml": paid, "cn.xml": note})
+    assert found == {"paid.xml": [], "cn.xml": []}, found
+    more = note.replace(b">1561.88</cbc:TaxInclusiveAmount>", b">13200.00</cbc:TaxInclusiveAmount>")
+    assert more != note
+    found = _cross(tmp_path, {"paid.xml": paid, "cn.xml": more})
+    assert [f.rule for f in found["cn.xml"]] == ["EINV-X-003"]
+    assert "credits more (13200.00) than that invoice's total (13123.75)" in found["cn.xml"][0].message
