@@ -1992,3 +1992,6 @@ def test_a_self_billed_factored_or_prepayment_credit_note_is_a_credit_note(code)
     xr["type_code"] = code
     xr["preceding_invoices"] = data["preceding_invoices"]
     assert etree.QName(etree.fromstring(einvoice.build(xr, "xrechnung-ubl"))).localname == "Invoice"
+    # an XRechnung CII of that type converts to a UBL Invoice too (its identifier: judged by 1.3.15)
+    xr_ubl = einvoice.convert(einvoice.build(xr, "xrechnung-cii"), to="ubl")
+    assert etree.QName(etree.fromstring(xr_ubl)).localname == "Invoice"

@@ -163,16 +163,20 @@ KINDS = {
 }
 
 
-# flavours judged by EN 16931 1.3.15 (KoSIT's XRechnung 3.0.2), whose UBL code lists have 502 and 503 as invoice codes
-# (BR-CL-01): a document of those types is written as an Invoice there (as a CreditNote for 1.3.16)
+# flavours judged by EN 16931 1.3.15 (KoSIT's XRechnung 3.0.2; so is any document with an XRechnung identifier), whose
+# UBL code lists have 502 and 503 as invoice codes (BR-CL-01): a document of those types is written as an Invoice
+# there (as a CreditNote for 1.3.16)
 _CEN_1_3_15 = frozenset({"xrechnung-3.0"})
 
 
 class _Ctx:
     def __init__(self, invoice: Invoice, flavour: str):
         self.inv = invoice
-        self.cn = invoice.kind == DocumentKind.CREDIT_NOTE and not (
-            flavour in _CEN_1_3_15 and invoice._el is None and (invoice.type_code or "").strip() in ("502", "503"))
+        source = invoice._el.tag if invoice._el is not None and isinstance(invoice._el.tag, str) else ""
+        written = invoice.customization_id if invoice.customization_id is not None else FLAVOURS[flavour][0]
+        self.cn = invoice.kind == DocumentKind.CREDIT_NOTE and not (  # (but a UBL credit note's own root)
+            (flavour in _CEN_1_3_15 or "kosit:xrechnung" in (written or "")) and not source.endswith("}CreditNote")
+            and (invoice.type_code or "").strip() in ("502", "503"))
         self.currency = invoice.currency_code
         self.flavour = FLAVOURS[flavour]
         # BT-83: UBL allows one payment reference value in a document (UBL-SR-44)
