@@ -917,9 +917,11 @@ def _amount(text: str | None) -> Decimal | str | None:
 
 
 def _due(f: dict[str, Any]) -> bool:
-    """Whether an invoice asks for a payment: an amount due, and not zero or less (nobody is billed twice for 0.00)."""
+    """Whether an invoice asks for a payment: an amount due, and not zero or less (nobody is billed twice for 0.00);
+    invoice information for accounting purposes (type code 751) asks for none, whatever its amount."""
     amount = _amount(f.get("payable"))
-    return amount is not None and not (isinstance(amount, Decimal) and amount <= 0)
+    return amount is not None and not (isinstance(amount, Decimal) and amount <= 0) and \
+        (f.get("type_code") or "").strip() != "751"
 
 
 def _content(r: FileResult) -> tuple:

@@ -1106,3 +1106,15 @@ def test_a_refund_of_an_invoice_paid_in_advance_is_no_over_credit(tmp_path: Path
     found = _cross(tmp_path, {"paid.xml": paid, "cn.xml": more})
     assert [f.rule for f in found["cn.xml"]] == ["EINV-X-003"]
     assert "credits more (13200.00) than that invoice's total (13123.75)" in found["cn.xml"][0].message
+
+
+def test_accounting_information_is_no_double_billing(tmp_path: Path):
+    """Type 751 (invoice information for accounting purposes) asks for no payment (show and the page say so): beside
+    the invoice of the same buyer, amount and date it is no possible double billing (EINV-X-002)."""
+    xml = (SAMPLES / "ehf-invoice.xml").read_bytes()
+    other = xml.replace(b"<cbc:ID>2024-1001</cbc:ID>", b"<cbc:ID>2024-1002</cbc:ID>", 1)
+    assert other != xml
+    assert [f.rule for f in _cross(tmp_path, {"a.xml": xml, "b.xml": other})["b.xml"]] == ["EINV-X-002"]
+    info = other.replace(b"<cbc:InvoiceTypeCode>380</cbc:InvoiceTypeCode>", b"<cbc:InvoiceTypeCode>751</cbc:InvoiceTypeCode>")
+    assert info != other
+    assert _cross(tmp_path, {"a.xml": xml, "b.xml": info}) == {"a.xml": [], "b.xml": []}
