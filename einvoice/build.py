@@ -958,7 +958,9 @@ def mandatory(inv: Invoice, target: Target) -> list[Finding]:
         if cat is None or _blank(cat.code):
             out.append(_finding("EINV-B-009", field=f"lines[{n - 1}].item.tax_category.code", line=ref))
     means = [(i, m) for i, m in enumerate(inv.payment_means) if not _blank(m.code)]
-    if not means:
+    if not means and (no_payment_asked(inv) is None or target.profile.startswith("xrechnung")):
+        # (a credit note, nothing or less to pay, information for accounting: nobody is told how to pay, and EN 16931
+        # and Peppol ask no payment means of it; XRechnung's BR-DE-1 asks payment instructions of every document)
         out.append(_finding("EINV-B-010"))
     from .refs import payments_into_account  # (the policy's reading: one meaning, one place)
 

