@@ -546,3 +546,24 @@ def test_a_vat_total_in_another_currency_is_said_as_such_in_factur_x():
     found = [f for f in validate(broken, profile="facturx-en16931", schema=False).findings if f.rule.startswith("FX-NOTUSED")]
     assert found and all("whose currencyID is neither the invoice currency (BT-5) nor the VAT accounting currency (BT-6)"
                          in f.message and "currencyID of ram:InvoiceCurrencyCode" in f.hint for f in found), found
+
+
+@pytest.mark.parametrize("sample, tag", [("ehf-invoice.xml", "LineExtensionAmount"), ("ehf-invoice.xml", "TaxAmount"),
+                                         ("facturx-en16931.xml", "LineTotalAmount"),
+                                         ("facturx-en16931.xml", "BasisAmount")])
+def test_a_decimals_rule_quotes_the_amount_it_refuses(sample, tag):
+    """BR-DEC-*: 'has more than two decimals' quotes the amount (the rule stands at its line or breakdown, which holds
+    several); each element of that name given a third decimal in turn is quoted as written."""
+    from lxml import etree
+
+    root = etree.parse(str(SAMPLES / sample)).getroot()
+    count = sum(1 for el in root.iter(f"{{*}}{tag}") if re.fullmatch(r"\d+\.\d\d", (el.text or "").strip()))
+    said = 0
+    for i in range(count):
+        doc = etree.fromstring(etree.tostring(root))
+        el = [e for e in doc.iter(f"{{*}}{tag}") if re.fullmatch(r"\d+\.\d\d", (e.text or "").strip())][i]
+        el.text = el.text.strip() + "7"
+        found = [f for f in validate(etree.tostring(doc), schema=False).findings if f.rule.startswith("BR-DEC")]
+        assert all(f.message.endswith(f"has more than two decimals ('{el.text}').") for f in found), found
+        said += len(found)  # (UBL's header VAT total, BT-110: no BR-DEC-13 in the UBL binding)
+    assert said

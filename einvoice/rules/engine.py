@@ -29,11 +29,9 @@ from decimal import Context as DecimalContext, localcontext
 from datetime import date as date_type
 from enum import Enum
 from pathlib import Path
-from typing import Any, Callable, Collection, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Collection, Iterable
 
-from typing import TYPE_CHECKING
-
-from ..basics import Origin, PathCache, Syntax, clipped, element_origin, words_for
+from ..basics import Origin, PathCache, Syntax, clipped, element_origin, stated_text, words_for
 
 if TYPE_CHECKING:  # the pydantic model is imported only where a document needs it
     from ..model.invoice import Invoice
@@ -684,6 +682,8 @@ def _add_findings(doc: Document, rule: Rule, meta: RuleMeta, targets: Iterable[A
     findings = report.findings
     for target in targets:
         origin, params = _locate(target, positions)
+        if "{value" in meta.message and "value" not in params:  # (a message quoting the value its element states)
+            params = {**params, "value": stated_text(target[0] if isinstance(target, tuple) and target else target)}
         if origin.xpath is None and doc.root is not None:
             if not root_origin:
                 root_origin.append(element_origin(doc.root))

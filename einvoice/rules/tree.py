@@ -39,7 +39,7 @@ from typing import Any, Callable, Iterable
 
 from lxml import etree
 
-from ..basics import children
+from ..basics import children, stated_text
 from ..data import SCHEMAS
 from ..syntax import namespaces as ns
 from . import values as V
@@ -1038,7 +1038,7 @@ class Table:
                 heads = ([firsts[ck.pid] if counts[ck.pid] else None] if ck.pid >= 0
                          else [next(iter(select_any(el, [alt])), None) for alt in ck.steps()])
                 if not (any(not V.blank(h) for h in heads) if kind == "filled" else V.decimal_places_ok(heads[0])):
-                    res.setdefault(ck.rule, []).append(el)
+                    res.setdefault(ck.rule, []).append(el if kind == "filled" else (el, {"value": stated_text(heads[0])}))
                 continue
             if ck.pid >= 0:
                 n = counts[ck.pid]
