@@ -1097,6 +1097,57 @@ def _configured(findings: list[Finding]) -> list[Finding]:
     return out
 
 
+def _credit_problems(note: FileResult, inv: FileResult) -> str:
+    """What is wrong with a credit note of ``inv``'s seller crediting it, in words ('' when nothing)."""
+    f, g = note.facts, inv.facts
+    problems = []
+    if not _same_party(_parties(inv)[1], _parties(note)[1]):  # (each identifier both state, or the names)
+        problems.append("names another buyer than that invoice")
+    # what each is for: the total with VAT (BT-112), not the amount due, which an amount paid in advance lowers (a
+    # refund of an invoice paid by card, amount due 0.00, credits less than the invoice was for); a credit note's: the
+    # larger of the two it states, what it asks to be refunded at most
+    invoiced = g.get("total") or g.get("payable")
+    try:
+        credited = max((x for x in (f.get("total"), f.get("payable")) if x), key=lambda x: abs(Decimal(x)), default=None)
+        if credited and invoiced and abs(Decimal(credited)) > abs(Decimal(invoiced)):
+            # (amounts without their sign: a credit note may state its amounts negative)
+            problems.append(f"credits more ({clipped(str(abs(Decimal(credited))))}) than that invoice's "
+                            f"total ({clipped(str(abs(Decimal(invoiced))))})")
+    except ArithmeticError:
+        pass
+    return " and ".join(problems)
+
+
+def _credits_checked(ref: str, notes: list[FileResult], invoices: list[FileResult]) -> None:
+    """EINV-X-003 on the credit notes that credit invoice number ``ref``, against the invoices of that number of the
+    same seller: one finding per credit note and kind of fault, naming the first of the invoices it applies to. Files
+    alike in what the check reads are judged once, as a class, and a credit note meets the invoices of its seller by
+    :func:`_matching` (a credit note was compared with every invoice of its number, pair by pair, each pair a finding:
+    2,000 files made from one template, 26 s and a million findings)."""
+    def classes(files: list[FileResult]) -> dict[tuple, list[FileResult]]:
+        out: dict[tuple, list[FileResult]] = {}
+        for r in files:
+            out.setdefault((repr(_parties(r)), r.facts.get("total"), r.facts.get("payable")), []).append(r)
+        return out
+
+    of_invoices, of_notes = classes(invoices), classes(notes)
+    ikeys, nkeys = list(of_invoices), list(of_notes)
+    same = _matching([(_parties(of_invoices[k][0])[0],) for k in ikeys] + [(_parties(of_notes[k][0])[0],) for k in nkeys])
+    for j, key in enumerate(nkeys):
+        by_problem: dict[str, list[list[FileResult]]] = {}
+        for i in same[len(ikeys) + j]:
+            if i >= len(ikeys):
+                break  # (in order: the invoices' rows come first)
+            problems = _credit_problems(of_notes[key][0], of_invoices[ikeys[i]][0])
+            if problems:
+                by_problem.setdefault(problems, []).append(of_invoices[ikeys[i]])
+        for r in of_notes[key]:
+            for problems, lists in by_problem.items():
+                r.findings.append(_x("EINV-X-003", f"This credit note credits invoice {clipped(ref)} but {problems}",
+                                     "Credit the buyer and the amount of the invoice being corrected.", r,
+                                     _first(lists, r), sum(map(len, lists)), at=f"preceding:{ref}"))
+
+
 def cross_checks(results: list[FileResult]) -> None:
     """Findings that only a batch can see: duplicates, double billing, mismatched credit notes.
 
@@ -1152,36 +1203,16 @@ def cross_checks(results: list[FileResult]) -> None:
                                      f"{clipped(date)} as another invoice: possible double billing",
                                      "Make sure the buyer is not billed twice for the same delivery.", r,
                                      _first(billed, r), count, at="payable"))
+    credited: dict[str, list[FileResult]] = {}  # an invoice number -> the credit notes that credit it
     for r in results:
         f = r.facts
-        if not f or not f.get("credit_note") or not _parties(r)[0]:
-            continue
-        for ref in f.get("preceding", []):
-            for inv in by_number.get(ref, []):
-                g = inv.facts
-                if g.get("credit_note") or not _same_party(_parties(inv)[0], _parties(r)[0]):
-                    continue
-                problems = []
-                if not _same_party(_parties(inv)[1], _parties(r)[1]):  # (each identifier both state, or the names)
-                    problems.append("names another buyer than that invoice")
-                # what each is for: the total with VAT (BT-112), not the amount due, which an amount paid in advance
-                # lowers (a refund of an invoice paid by card, amount due 0.00, credits less than the invoice was for)
-                # (a credit note's: the larger of the two it states, what it asks to be refunded at most)
-                invoiced = g.get("total") or g.get("payable")
-                try:
-                    credited = max((x for x in (f.get("total"), f.get("payable")) if x), key=lambda x: abs(Decimal(x)),
-                                   default=None)
-                    if credited and invoiced and abs(Decimal(credited)) > abs(Decimal(invoiced)):
-                        # (amounts without their sign: a credit note may state its amounts negative)
-                        problems.append(f"credits more ({clipped(str(abs(Decimal(credited))))}) than that invoice's "
-                                        f"total ({clipped(str(abs(Decimal(invoiced))))})")
-                except ArithmeticError:
-                    pass
-                if problems:
-                    r.findings.append(_x("EINV-X-003", f"This credit note credits invoice {clipped(ref)} but "
-                                         + " and ".join(problems),
-                                         "Credit the buyer and the amount of the invoice being corrected.",
-                                         r, [inv.path], at=f"preceding:{ref}"))
+        if f and f.get("credit_note") and _parties(r)[0]:
+            for ref in dict.fromkeys(f.get("preceding", [])):
+                credited.setdefault(ref, []).append(r)
+    for ref, notes in credited.items():
+        invoices = [inv for inv in by_number.get(ref, []) if not inv.facts.get("credit_note")]
+        if invoices:
+            _credits_checked(ref, notes, invoices)
     for r in results:
         r.findings = _configured(r.findings)
         if r.status in (STATUS_VALID, STATUS_WARNINGS):

@@ -1118,3 +1118,21 @@ def test_accounting_information_is_no_double_billing(tmp_path: Path):
     info = other.replace(b"<cbc:InvoiceTypeCode>380</cbc:InvoiceTypeCode>", b"<cbc:InvoiceTypeCode>751</cbc:InvoiceTypeCode>")
     assert info != other
     assert _cross(tmp_path, {"a.xml": xml, "b.xml": info}) == {"a.xml": [], "b.xml": []}
+
+
+def test_credit_notes_of_a_number_many_invoices_share_get_one_finding_each(tmp_path: Path):
+    """A credit note crediting a number that many invoices of its seller carry gets one EINV-X-003 per kind of fault,
+    naming the first five invoices and counting the rest (it got one per invoice: 2,000 files made from one template
+    were a million findings, 26 s and 2.4 GB)."""
+    xml = (SAMPLES / "ehf-invoice.xml").read_bytes()
+    note = (SAMPLES / "ehf-credit-note.xml").read_bytes().replace(b">1561.88</cbc:TaxInclusiveAmount>",
+                                                                    b">99999.00</cbc:TaxInclusiveAmount>")
+    assert b">99999.00<" in note
+    files = {f"inv{i}.xml": xml for i in range(12)}
+    files.update({f"cn{i}.xml": note.replace(b"<cbc:ID>", f"<cbc:ID>CN{i}-".encode(), 1) for i in range(3)})
+    found = _cross(tmp_path, files)
+    for i in range(3):
+        x3 = [f for f in found[f"cn{i}.xml"] if f.rule == "EINV-X-003"]
+        assert len(x3) == 1, x3
+        assert "credits more (99999.00) than that invoice's total (13123.75)" in x3[0].message
+        assert x3[0].message.endswith("and 7 more)") and x3[0].message.count(".xml") == 5, x3[0].message
