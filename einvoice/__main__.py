@@ -21,6 +21,7 @@ def run() -> None:
     try:
         from .cli import main
     except KeyboardInterrupt:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # (one more Ctrl-C now would end the process by SIGINT, not 130)
         sys.stderr.write("einvoice: interrupted\n")
         sys.exit(130)
     main(prog_name="einvoice")

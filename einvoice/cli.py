@@ -230,7 +230,15 @@ def _cursor_shown_on_termination():
 
 
 def _interrupted() -> None:
-    """Ctrl-C: one line and exit status 130, wherever in a command it comes."""
+    """Ctrl-C: one line and exit status 130, wherever in a command it comes. A second Ctrl-C meanwhile (or one the
+    handler delivered again) is ignored from here on: raised while the process ended, it escaped and the process
+    ended killed by SIGINT, not with status 130 (a caller that is no shell saw -2), after the line was written."""
+    import signal
+
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except (ValueError, OSError):  # (not the main thread: nothing to ignore there)
+        pass
     click.echo("einvoice: interrupted", err=True)
     sys.exit(130)
 

@@ -484,6 +484,27 @@ def test_sigint_to_the_command_is_one_line_and_130(tmp_path):
     assert err.decode().strip().splitlines() == ["einvoice: interrupted"], err
 
 
+def test_a_second_sigint_while_the_command_ends_still_ends_it_with_130(tmp_path):
+    """Ctrl-C pressed twice (or delivered twice: the worker pool's group): the second one came while the process was
+    ending, after its line, escaped, and the process ended killed by SIGINT (-2 to a caller that is no shell)."""
+    import signal
+
+    folder = _batch_folder(tmp_path, 30)
+    env = dict(os.environ, **{batch.FAULT_ENV: "hang:f20.xml"})
+    proc = subprocess.Popen([*EINVOICE, "validate", str(folder), "-j", "2", "--no-schema"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env=env, start_new_session=True, preexec_fn=_ctrl_c_as_in_a_terminal)
+    time.sleep(4)
+    os.killpg(proc.pid, signal.SIGINT)
+    time.sleep(0.03)
+    try:
+        os.killpg(proc.pid, signal.SIGINT)
+    except ProcessLookupError:  # (ended already: the second one came too late to matter)
+        pass
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    assert err.decode().strip().splitlines() == ["einvoice: interrupted"], err
+
+
 def test_findings_are_capped_with_a_note(tmp_path):
     attrs = " ".join(f'a{i}="x"' for i in range(50)).encode()  # (1,500 on 30 elements: 64 on one is refused)
     (tmp_path / "many.xml").write_bytes(re.sub(rb"<cbc:[A-Za-z]+", lambda m: m[0] + b" " + attrs, UBL, count=30))
