@@ -1097,53 +1097,87 @@ def _configured(findings: list[Finding]) -> list[Finding]:
     return out
 
 
-def _credit_problems(note: FileResult, inv: FileResult) -> str:
-    """What is wrong with a credit note of ``inv``'s seller crediting it, in words ('' when nothing)."""
-    f, g = note.facts, inv.facts
-    problems = []
-    if not _same_party(_parties(inv)[1], _parties(note)[1]):  # (each identifier both state, or the names)
-        problems.append("names another buyer than that invoice")
-    # what each is for: the total with VAT (BT-112), not the amount due, which an amount paid in advance lowers (a
-    # refund of an invoice paid by card, amount due 0.00, credits less than the invoice was for); a credit note's: the
-    # larger of the two it states, what it asks to be refunded at most
-    invoiced = g.get("total") or g.get("payable")
+def _magnitude(text: str | None) -> Decimal | None:
+    """An amount without its sign (a credit note may state its amounts negative); None for none or no number."""
     try:
-        credited = max((x for x in (f.get("total"), f.get("payable")) if x), key=lambda x: abs(Decimal(x)), default=None)
-        if credited and invoiced and abs(Decimal(credited)) > abs(Decimal(invoiced)):
-            # (amounts without their sign: a credit note may state its amounts negative)
-            problems.append(f"credits more ({clipped(str(abs(Decimal(credited))))}) than that invoice's "
-                            f"total ({clipped(str(abs(Decimal(invoiced))))})")
+        return abs(Decimal(text)) if text else None
     except ArithmeticError:
-        pass
-    return " and ".join(problems)
+        return None
 
 
-def _credits_checked(ref: str, notes: list[FileResult], invoices: list[FileResult]) -> None:
-    """EINV-X-003 on the credit notes that credit invoice number ``ref``, against the invoices of that number of the
-    same seller: one finding per credit note and kind of fault, naming the first of the invoices it applies to. Files
-    alike in what the check reads are judged once, as a class, and a credit note meets the invoices of its seller by
-    :func:`_matching` (a credit note was compared with every invoice of its number, pair by pair, each pair a finding:
-    2,000 files made from one template, 26 s and a million findings)."""
-    def classes(files: list[FileResult]) -> dict[tuple, list[FileResult]]:
+def _credited(f: dict[str, Any]) -> Decimal | None:
+    """What a credit note credits: the larger of its total with VAT (BT-112) and its amount due, what it asks to be
+    refunded at most."""
+    return max((m for m in (_magnitude(f.get("total")), _magnitude(f.get("payable"))) if m is not None), default=None)
+
+
+def _invoiced(f: dict[str, Any]) -> Decimal | None:
+    """What an invoice is for: its total with VAT (BT-112), not the amount due, which an amount paid in advance lowers
+    (a refund of an invoice paid by card, amount due 0.00, credits less than the invoice was for)."""
+    return _magnitude(f.get("total")) if _magnitude(f.get("total")) is not None else _magnitude(f.get("payable"))
+
+
+def _credits_checked(credited: dict[str, list[FileResult]], by_number: dict[str, list[FileResult]]) -> None:
+    """EINV-X-003 on the credit notes of ``credited`` (an invoice number -> the credit notes that credit it), against
+    the invoices of those numbers of the same seller: a credit note for another buyer than an invoice's (a finding per
+    number credited), and one crediting more than the invoices it credits are for together (one finding; judged only
+    where every invoice it names is in the batch: a credit note may credit several). Files alike in what the check
+    reads are judged once, as a class, and a credit note meets the invoices of its seller by :func:`_matching`; a
+    finding names the first five invoices it is about (a credit note was compared with every invoice of its number,
+    pair by pair, each pair a finding: 2,000 files from one template, 26 s and a million findings)."""
+    def classes(files: list[FileResult], *extra: str) -> dict[tuple, list[FileResult]]:
         out: dict[tuple, list[FileResult]] = {}
         for r in files:
-            out.setdefault((repr(_parties(r)), r.facts.get("total"), r.facts.get("payable")), []).append(r)
+            key = (repr(_parties(r)), r.facts.get("total"), r.facts.get("payable"), *(repr(r.facts.get(x)) for x in extra))
+            out.setdefault(key, []).append(r)
         return out
 
-    of_invoices, of_notes = classes(invoices), classes(notes)
-    ikeys, nkeys = list(of_invoices), list(of_notes)
-    same = _matching([(_parties(of_invoices[k][0])[0],) for k in ikeys] + [(_parties(of_notes[k][0])[0],) for k in nkeys])
-    for j, key in enumerate(nkeys):
-        by_problem: dict[str, list[list[FileResult]]] = {}
-        for i in same[len(ikeys) + j]:
-            if i >= len(ikeys):
-                break  # (in order: the invoices' rows come first)
-            problems = _credit_problems(of_notes[key][0], of_invoices[ikeys[i]][0])
-            if problems:
-                by_problem.setdefault(problems, []).append(of_invoices[ikeys[i]])
-        for r in of_notes[key]:
-            for problems, lists in by_problem.items():
-                r.findings.append(_x("EINV-X-003", f"This credit note credits invoice {clipped(ref)} but {problems}",
+    # per class of credit notes (alike in parties, amounts and the numbers they credit): per number, the classes of
+    # the invoices of their seller (lists of files, in the batch's order)
+    mine: dict[tuple, dict[str, list[list[FileResult]]]] = {}
+    members: dict[tuple, list[FileResult]] = {}
+    for ref, notes in credited.items():
+        of_invoices = classes([inv for inv in by_number.get(ref, []) if not inv.facts.get("credit_note")])
+        if not of_invoices:
+            continue
+        of_notes = classes(notes, "preceding")
+        ikeys, nkeys = list(of_invoices), list(of_notes)
+        same = _matching([(_parties(of_invoices[k][0])[0],) for k in ikeys] +
+                         [(_parties(of_notes[k][0])[0],) for k in nkeys])
+        for j, key in enumerate(nkeys):
+            lists = [of_invoices[ikeys[i]] for i in same[len(ikeys) + j] if i < len(ikeys)]  # (invoice rows first)
+            if lists:
+                members.setdefault(key, of_notes[key])
+                mine.setdefault(key, {})[ref] = lists
+    for key, refs in mine.items():
+        r = members[key][0]
+        f = r.facts
+        told: list[tuple[str, list[list[FileResult]], str]] = []  # (problem, the invoices it is about, reference)
+        for ref, lists in refs.items():
+            other_buyer = [files for files in lists if not _same_party(_parties(files[0])[1], _parties(r)[1])]
+            if other_buyer:
+                told.append(("names another buyer than that invoice", other_buyer, ref))
+        credit = _credited(f)
+        every = list(dict.fromkeys(f.get("preceding", [])))
+        if credit is not None and all(ref in refs for ref in every):
+            # (each number's invoice: the largest of the totals that number's invoices of this seller state)
+            totals = [max((t for files in refs[ref] if (t := _invoiced(files[0].facts)) is not None), default=None)
+                      for ref in every]
+            if None not in totals and credit > sum(totals):
+                lists = [files for ref in every for files in refs[ref]]
+                if len(every) == 1:
+                    said = f"credits more ({clipped(str(credit))}) than that invoice's total ({clipped(str(totals[0]))})"
+                else:
+                    said = (f"credits more ({clipped(str(credit))}) than the {len(every)} invoices it credits are for "
+                            f"together ({clipped(str(sum(totals)))})")
+                if told and told[0][2] == every[0] and len(every) == 1:  # (one finding of both faults)
+                    named = {id(x) for x in told[0][1]}
+                    told[0] = (f"{told[0][0]} and {said}", told[0][1] + [x for x in lists if id(x) not in named], every[0])
+                else:
+                    told.append((said, lists, every[0]))
+        for problem, lists, ref in told:
+            for r in members[key]:
+                r.findings.append(_x("EINV-X-003", f"This credit note credits invoice {clipped(ref)} but {problem}",
                                      "Credit the buyer and the amount of the invoice being corrected.", r,
                                      _first(lists, r), sum(map(len, lists)), at=f"preceding:{ref}"))
 
@@ -1209,10 +1243,7 @@ def cross_checks(results: list[FileResult]) -> None:
         if f and f.get("credit_note") and _parties(r)[0]:
             for ref in dict.fromkeys(f.get("preceding", [])):
                 credited.setdefault(ref, []).append(r)
-    for ref, notes in credited.items():
-        invoices = [inv for inv in by_number.get(ref, []) if not inv.facts.get("credit_note")]
-        if invoices:
-            _credits_checked(ref, notes, invoices)
+    _credits_checked(credited, by_number)
     for r in results:
         r.findings = _configured(r.findings)
         if r.status in (STATUS_VALID, STATUS_WARNINGS):

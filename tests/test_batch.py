@@ -1136,3 +1136,43 @@ def test_credit_notes_of_a_number_many_invoices_share_get_one_finding_each(tmp_p
         assert len(x3) == 1, x3
         assert "credits more (99999.00) than that invoice's total (13123.75)" in x3[0].message
         assert x3[0].message.endswith("and 7 more)") and x3[0].message.count(".xml") == 5, x3[0].message
+
+
+def test_a_credit_note_of_several_invoices_may_credit_their_sum(tmp_path: Path):
+    """EN 16931 lets a credit note name several preceding invoices (BG-3 repeats): what it credits is compared with
+    what they are for together (each was compared alone: crediting two invoices of 13123.75 in full was two errors);
+    more than their sum is one finding; with an invoice it names not in the batch, nothing is said of the amount."""
+    inv = (SAMPLES / "ehf-invoice.xml").read_bytes()
+    inv2 = inv.replace(b"<cbc:ID>2024-1001</cbc:ID>", b"<cbc:ID>2024-1002</cbc:ID>", 1)
+    ref = b"<cac:BillingReference>\n    <cac:InvoiceDocumentReference>\n      <cbc:ID>2024-1001</cbc:ID>"
+    note = (SAMPLES / "ehf-credit-note.xml").read_bytes()
+    assert ref in note and inv2 != inv
+    both = note.replace(ref, b"<cac:BillingReference><cac:InvoiceDocumentReference><cbc:ID>2024-1002</cbc:ID>"
+                        b"</cac:InvoiceDocumentReference></cac:BillingReference>\n  " + ref, 1)
+
+    def credit(amount: bytes) -> bytes:
+        return both.replace(b">1561.88</cbc:TaxInclusiveAmount>", b">" + amount + b"</cbc:TaxInclusiveAmount>")
+
+    for name in ("sum", "more", "one"):
+        (tmp_path / name).mkdir()
+    found = _cross(tmp_path / "sum", {"a.xml": inv, "b.xml": inv2, "cn.xml": credit(b"26247.50")})
+    assert [f.rule for f in found["cn.xml"] if f.rule == "EINV-X-003"] == [], found
+    found = _cross(tmp_path / "more", {"a.xml": inv, "b.xml": inv2, "cn.xml": credit(b"26247.51")})
+    [x3] = [f for f in found["cn.xml"] if f.rule == "EINV-X-003"]
+    assert "credits more (26247.51) than the 2 invoices it credits are for together (26247.50)" in x3.message
+    found = _cross(tmp_path / "one", {"a.xml": inv, "cn.xml": credit(b"26247.51")})
+    assert [f.rule for f in found["cn.xml"] if f.rule == "EINV-X-003"] == [], found
+
+
+def test_over_credits_of_invoices_of_one_number_and_other_totals_are_one_finding(tmp_path: Path):
+    """Invoices of one number and seller with other totals each: a credit note crediting more than any of them gets
+    one finding (it got one per total: 400 x 400 files, 160,000 findings), against the largest total."""
+    inv = (SAMPLES / "ehf-invoice.xml").read_bytes()
+    files = {f"inv{i}.xml": inv.replace(b">13123.75</cbc:TaxInclusiveAmount>", f">{100 + i}.00</cbc:TaxInclusiveAmount>".encode())
+             for i in range(8)}
+    note = (SAMPLES / "ehf-credit-note.xml").read_bytes()
+    files.update({f"cn{i}.xml": note.replace(b"<cbc:ID>", f"<cbc:ID>CN{i}-".encode(), 1) for i in range(3)})
+    found = _cross(tmp_path, files)
+    for i in range(3):
+        [x3] = [f for f in found[f"cn{i}.xml"] if f.rule == "EINV-X-003"]
+        assert "credits more (1561.88) than that invoice's total (107.00)" in x3.message and "and 3 more" in x3.message
