@@ -317,7 +317,7 @@ def to_invoice(data: Invoice | dict) -> Invoice:
             raise InvalidModelInput("\n".join(f"{path}: unknown field (no such field of the model; a misspelt name?)"
                                                for path in unknown))
         try:
-            inv = Invoice.model_validate(data.model_dump(warnings=False))
+            inv = Invoice.__pydantic_validator__.validate_python(data.model_dump(warnings=False))  # (pydantic's error)
         except ValidationError as exc:
             raise InvalidModelInput(model_error_text(exc)) from None
         problems = input_problems(inv)
@@ -330,7 +330,7 @@ def to_invoice(data: Invoice | dict) -> Invoice:
     bad: list[str] = []  # numbers the model would read, but not as a clerk meant them
     coerced = _coerce(Invoice, data, "", bad)
     try:
-        inv = Invoice.model_validate(coerced)
+        inv = Invoice.__pydantic_validator__.validate_python(coerced)  # (pydantic's error: its lines sifted below)
     except ValidationError as exc:
         explained = {b.split(": ", 1)[0] for b in bad}  # (a field ``bad`` explains: its line instead of pydantic's,
         # which names an amount given as a plain value by the amount's ``.value``, a field the caller did not write)

@@ -520,3 +520,20 @@ def test_the_package_is_typed_and_names_its_exports_for_a_type_checker():
                 assert alias.asname == alias.name, f"{alias.name} is imported without 'as {alias.name}'"
                 exported[alias.name] = "einvoice" + ("." + node.module if node.module else "")
     assert exported == {name: target[0] for name, target in einvoice._LAZY.items()}
+
+
+def test_model_validate_refuses_as_the_constructor_does():
+    """Invoice.model_validate and model_validate_json (pydantic's way to construct from data) raise what the
+    constructor raises, InvalidModelInput with one line per problem in the caller's field names, not pydantic's own
+    error of several lines; what fits round-trips as before."""
+    with pytest.raises(einvoice.InvalidModelInput) as bad:
+        einvoice.Invoice.model_validate({"number": 5, "lines": [{"quantity": "x"}]})
+    assert isinstance(bad.value, ValueError)
+    assert str(bad.value).splitlines() == [
+        "Invoice.number: text is expected, not 5",
+        "Invoice.lines[0].quantity: 'x' is not a plain decimal number (digits 0-9, a sign, a decimal point)"]
+    with pytest.raises(einvoice.InvalidModelInput, match=r"^Invoice\.issue_date: '2024-13-01' is no date"):
+        einvoice.Invoice.model_validate_json('{"issue_date": "2024-13-01"}')
+    inv = einvoice.load(SAMPLES / "ehf-invoice.xml").invoice
+    assert einvoice.Invoice.model_validate(inv.model_dump()) == inv
+    assert einvoice.Invoice.model_validate_json(inv.model_dump_json()) == inv

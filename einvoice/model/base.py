@@ -188,6 +188,27 @@ class ModelBase(BaseModel):
     # (pydantic's mark of its own __init__: nested objects are validated as data, as before, not through this one)
     __init__.__pydantic_base_init__ = True  # type: ignore[attr-defined]
 
+    @classmethod
+    def model_validate(cls, obj: Any, *args: Any, **kwargs: Any) -> Any:
+        """pydantic's, with what does not fit raised as the constructor raises it (:class:`ModelInputError`, one line
+        per problem in the caller's field names), not pydantic's own error of several lines."""
+        try:
+            return super().model_validate(obj, *args, **kwargs)
+        except ValidationError as exc:
+            from ..errors import ModelInputError
+
+            raise ModelInputError(model_error_text(exc, cls.__name__)) from exc
+
+    @classmethod
+    def model_validate_json(cls, json_data: Any, *args: Any, **kwargs: Any) -> Any:
+        """pydantic's, raising as :meth:`model_validate` does."""
+        try:
+            return super().model_validate_json(json_data, *args, **kwargs)
+        except ValidationError as exc:
+            from ..errors import ModelInputError
+
+            raise ModelInputError(model_error_text(exc, cls.__name__)) from exc
+
     def origin(self, field: str | None = None) -> Origin:
         """Location of this object, or of one of its fields when known (falls back to the object)."""
         if field is not None:
