@@ -176,7 +176,8 @@ def payment_reference_kind(value: str, country: str | None, means: str | None = 
         name = "FIK payment ID" if card in ("71", "75") else "giro card payment ID"
         return (f"{name} (card type {card}: up to {FI_CARD_ID[card]} digits, the last a modulus 10 check digit)"
                 + odd, plain and fi_payment_id(card, pid))
-    if bare[:2].upper() == "RF":
+    if re.fullmatch(r"[Rr][Ff](?: ?[^\W_]){3,23}", bare):  # (ISO 11649's shape: RF, then letters and digits, 5
+        # to 25 in all, in groups at most: 'RFQ 2024/17', 'Rf. commande BC-7781', 'RF-2024-0571' are other references)
         return "ISO 11649 creditor reference" + odd, plain and rf_reference(bare)
     if country == "BE" and re.fullmatch(r"([+*]{3})?[0-9]{3}/?[0-9]{4}/?[0-9]{5}(?(1)\1)", bare):  # +++ddd/dddd/ddddd+++
         return "Belgian structured reference (OGM/VCS)" + odd, plain and ogm_vcs.is_valid(re.sub("[^0-9]", "", bare))

@@ -673,3 +673,15 @@ def test_a_due_date_that_is_no_date_is_said_as_such():
     none = re.sub(r"<cbc:DueDate>[^<]*</cbc:DueDate>", "", xml)
     [f] = [f for f in validate(none.encode(), policy=True, schema=False).findings if f.rule == "EINV-P-003"]
     assert f.message == "The invoice has no usable payment due date (BT-9)." and f.xpath == "/Invoice"
+
+
+@pytest.mark.parametrize("value", ["RFQ 2024/17", "Rf. commande BC-7781", "rfa-2024-0571", "RF-2024-0571"])
+def test_a_reference_starting_with_rf_but_of_another_shape_is_no_creditor_reference(value):
+    """ISO 11649's shape is RF, then letters and digits (5 to 25 in all, spaces between groups): a reference that
+    merely starts with 'rf' ('RFQ 2024/17', a request for quotation) was judged as one and refused (EINV-P-008), and a
+    build of an invoice the official rules accept with it was refused, policy or not."""
+    assert refs.payment_reference_kind(value, "FR") is None
+    inv = good_invoice()
+    inv.payment_means[0].remittance_information = value
+    assert "EINV-P-008" not in findings(inv)
+    assert refs.payment_reference_kind("RFAM539007547034", "FR")[1] is False  # (its shape, not valid: still refused)
