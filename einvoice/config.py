@@ -124,10 +124,13 @@ _MAY_CONFIGURE = re.compile(r"""tool["']?[ \t]*\.[ \t]*["']?einvoice|^[ \t]*\[[ 
                             re.M)  # (TOML's blanks: spaces and tabs; one line, so no run of blank lines is read twice)
 
 
-# a pyproject.toml that evidently holds our table: a [tool.einvoice...] header or a tool.einvoice... dotted key at
-# the start of a line. One that cannot be read as TOML is then an error; any other broken pyproject.toml is its
-# own tool's business (passed over)
-_OURS = re.compile(r"""^[ \t]*(?:\[\[?[ \t]*)?["']?tool["']?[ \t]*\.[ \t]*["']?einvoice["']?[ \t]*[\].=]""", re.M)
+# a pyproject.toml that evidently holds our table: a [tool.einvoice...] header (closed or not) or a tool.einvoice...
+# dotted key at the start of a line, an einvoice key in a [tool] table, or a tool = {...} inline table naming
+# einvoice. One that cannot be read as TOML is then an error; any other broken pyproject.toml is its own tool's
+# business (passed over)
+_OURS = re.compile(r"""^[ \t]*(?:\[\[?[ \t]*)?["']?tool["']?[ \t]*\.[ \t]*["']?einvoice["']?[ \t]*(?:[\].=]|$)"""
+                   r"""|^[ \t]*\[[ \t]*["']?tool["']?[ \t]*\][^\[]*?^[ \t]*["']?einvoice["']?[ \t]*[.=]"""
+                   r"""|^[ \t]*["']?tool["']?[ \t]*=[^\n]*\beinvoice\b""", re.M | re.S)
 
 
 _BOM = b"\xef\xbb\xbf"

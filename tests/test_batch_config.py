@@ -176,7 +176,22 @@ def test_a_pyproject_with_our_table_that_cannot_be_read_or_parsed_is_an_error(fo
 
 
 @pytest.mark.parametrize("text", [
+    '[tool]\neinvoice.due-days = 31\nx = "unclosed\n',  # (an einvoice key in the [tool] table)
+    "[tool.einvoice\ndue-days = 31\n",  # (its header not closed)
+    'tool = { einvoice = { due-days = 31 } }\nx = "unclosed\n',  # (an inline table naming it)
+])
+def test_a_broken_pyproject_that_configures_us_in_other_spellings_is_an_error(folder, text):
+    """A pyproject.toml configuring einvoice through an einvoice key in its [tool] table, an inline tool table, or
+    with the [tool.einvoice header left open, and broken, was passed over without a word: a configuration further up
+    applied instead."""
+    (folder / "pyproject.toml").write_text(text)
+    with pytest.raises(config.ConfigError, match="not valid TOML"):
+        config.load()
+
+
+@pytest.mark.parametrize("text", [
     "[project]\nname = 5 = 6\n[tool.black]\nline-length = 120\n",
+    '[tool.poetry.dependencies]\neinvoice = "^1"\nx = \n',  # (a dependency on einvoice: no configuration of it)
     "[tool]\nx = [\n",  # (may hold our table, evidently does not)
     "# [tool.einvoice] is configured in einvoice.toml\n[tool.x]\ny = \n",
 ])
