@@ -685,3 +685,15 @@ def test_a_reference_starting_with_rf_but_of_another_shape_is_no_creditor_refere
     inv.payment_means[0].remittance_information = value
     assert "EINV-P-008" not in findings(inv)
     assert refs.payment_reference_kind("RFAM539007547034", "FR")[1] is False  # (its shape, not valid: still refused)
+
+
+def test_a_long_term_is_said_only_where_the_document_asks_for_payment():
+    """EINV-P-005 (a payment term over due-days) warned on a credit note, which asks for no payment, as the other
+    payment rules of the policy (EINV-P-003, 006, 007, 009, 011) do not."""
+    import datetime
+
+    inv = good_invoice()
+    inv.due_date = inv.issue_date + datetime.timedelta(days=60)
+    assert "EINV-P-005" in findings(inv)
+    inv.type_code = "381"
+    assert "EINV-P-005" not in findings(inv)

@@ -103,7 +103,7 @@ def _is_consumer(inv) -> bool:
 @RULES.rule("EINV-P-005")
 def due_date_within_term(doc):
     inv = doc.invoice
-    if not (inv.due_date and inv.issue_date) or inv.due_date < inv.issue_date:
+    if not (inv.due_date and inv.issue_date) or inv.due_date < inv.issue_date or not _asks_payment(inv):
         return
     cfg = _config(doc)
     days, whom = cfg.due_days, " (due-days)"
