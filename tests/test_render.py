@@ -290,8 +290,8 @@ def test_what_the_page_shows_of_a_huge_text_or_many_notes_is_bounded(ehf):
     inv.seller.name = "N" * 3_000_000
     inv.notes = [Note(text=f"note {i}") for i in range(5_000)]
     page = text(render_html(inv, "en"))
-    assert "N" * 5_000 + "… (+2,995,000)" in page and "N" * 5_001 not in page
-    assert "note 199" in page and "note 200 " not in page and "… (+4,800)" in page
+    assert "N" * 5_000 + "… (+2 995 000)" in page and "N" * 5_001 not in page
+    assert "note 199" in page and "note 200 " not in page and "… (+4 800)" in page
 
 
 def _payable(inv, value: str):
@@ -1171,3 +1171,26 @@ def test_first_pdf_renders_in_two_threads_leave_the_process_its_streams():
 
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert res.stdout == "same", (res.stdout, res.stderr)
+
+
+def test_accounting_information_labels_its_amount_as_no_payment():
+    """Type 751 asks for no payment: its amount was labelled 'Amount due' / 'Att betala' beside 'nothing to pay'."""
+    xml = (SAMPLES / "ehf-invoice.xml").read_bytes().replace(b"<cbc:InvoiceTypeCode>380<", b"<cbc:InvoiceTypeCode>751<")
+    inv = load(xml).invoice
+    for lang, said in (("en", "Amount (for accounting)"), ("sv", "Belopp (för redovisning)")):
+        page = text(render_html(inv, lang))
+        assert said in page and "Amount due" not in page and "Att betala" not in page
+
+
+def test_the_amount_due_is_shown_in_its_own_currency_and_counts_in_no_language_style():
+    """The amount due was shown with the invoice currency whatever currency it states (a document refused for it,
+    PEPPOL-EN16931-R051, whose page showed EUR as NOK); the count of characters cut from a long text was written
+    '+6,199', which reads as about six in German."""
+    xml = (SAMPLES / "ehf-invoice.xml").read_bytes()
+    other = xml.replace(b'<cbc:PayableAmount currencyID="NOK">', b'<cbc:PayableAmount currencyID="EUR">')
+    assert other != xml
+    page = render_html(load(other).invoice, "en")
+    assert re.search(r'id="amount-payable">13,123\.75 EUR<', page), re.findall(r'id="amount-payable">[^<]*', page)
+    long = xml.replace(b"<cbc:Note>", b"<cbc:Note>" + b"x" * 8000, 1)
+    assert long != xml
+    assert re.search(r"… \(\+\d\u00a0\d{3}\)", render_html(load(long).invoice, "de"))

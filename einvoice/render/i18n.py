@@ -62,6 +62,8 @@ _T: dict[str, tuple[str, str, str, str, str, str]] = {
     "accounting_ref": ("Buyer accounting ref.",  "Konteringsreferanse",     "Konteringsreferens",       "Konteringsreference",      "Buchungsreferenz",             "Référence comptable"),
     "preceding":      ("Corrects invoice",       "Gjelder faktura",         "Avser faktura",            "Vedrører faktura",         "Bezieht sich auf Rechnung",    "Rectifie la facture"),
     "amount_due":     ("Amount due",             "Å betale",                "Att betala",               "At betale",                "Zahlbetrag",                   "Net à payer"),
+    "amount_accounting": ("Amount (for accounting)", "Beløp (til regnskap)", "Belopp (för redovisning)", "Beløb (til regnskab)",
+                          "Betrag (für die Buchhaltung)", "Montant (pour la comptabilité)"),
     "amount_credit":  ("Amount credited",        "Til gode",                "Att tillgodoräkna",        "Til gode",                 "Gutschriftsbetrag",            "Montant crédité"),
     "payment":        ("Payment",                "Betaling",                "Betalning",                "Betaling",                 "Zahlung",                      "Paiement"),
     "pay_means":      ("Payment method",         "Betalingsmåte",           "Betalningssätt",           "Betalingsmåde",            "Zahlungsart",                  "Moyen de paiement"),

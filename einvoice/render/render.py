@@ -105,6 +105,12 @@ def _date_style(lang: str) -> str:
     return "medium" if lang == "en" or re.search(r"(?<!y)yy(?!y)", short) else "short"
 
 
+def _count(n: int) -> str:
+    """A count in no language's own style: thousands set apart by a no-break space (a ',' reads as a decimal comma in
+    German, Danish, French: '+6,199' as about six)."""
+    return f"{n:,}".replace(",", "\u00a0")
+
+
 def fmt_money(amount: Amount | None, lang: str, currency: str | None = None, with_currency: bool = False) -> str:
     if amount is None or amount.value is None:
         return ""
@@ -189,7 +195,7 @@ MAX_NOTES = 200  # notes on the page; the rest counted
 
 def _s(v: Any) -> str:
     text = "" if v is None else str(v).strip()
-    return text if len(text) <= MAX_TEXT else f"{text[:MAX_TEXT]}… (+{len(text) - MAX_TEXT:,})"  # (no words: any language)
+    return text if len(text) <= MAX_TEXT else f"{text[:MAX_TEXT]}… (+{_count(len(text) - MAX_TEXT)})"  # (no words: any language)
 
 
 def _country(p: Party | None) -> str | None:
@@ -303,7 +309,7 @@ def _problems(findings: Iterable[Any] | None, lang: str) -> dict | None:
     if not errors:
         return None
     count = (i18n.label("problems_error", lang) if len(errors) == 1
-             else i18n.label("problems_errors", lang).format(n=f"{len(errors):,}".replace(",", "\u00a0")))
+             else i18n.label("problems_errors", lang).format(n=_count(len(errors))))
     word = i18n.label("line_word", lang)
     items = [{"rule": f.rule, "message": _past_latin_named(_s(f.message)), "where": f"{word} {f.line}" if f.line else ""}
              for f in errors[:MAX_PROBLEMS]]
@@ -515,7 +521,7 @@ def build_view(invoice: Invoice, lang: str | None = None, findings: Iterable[Any
 
     notes = [(_s(n.subject_code), _s(n.text)) for n in inv.notes[:MAX_NOTES] if _s(n.text)]
     if len(inv.notes) > MAX_NOTES:
-        notes.append(("", f"… (+{len(inv.notes) - MAX_NOTES:,})"))
+        notes.append(("", f"… (+{_count(len(inv.notes) - MAX_NOTES)})"))
     attachments = []
     for sd in inv.supporting_documents:
         ident = _s(sd.id.value) if sd.id else ""
@@ -545,7 +551,10 @@ def build_view(invoice: Invoice, lang: str | None = None, findings: Iterable[Any
                         else "",  # (no amount: said; a credit note asking payment: said too)
         "due_date": fmt_date(inv.due_date, lang) if ask else "",
         "payable": fmt_number(-due, lang) if owed or credit_due else fmt_money(payable, lang),
-        "payable_label": L("amount_credit") if credit and not credit_due or owed else L("amount_due"),
+        "payable_label": (L("amount_accounting") if unasked == "accounting"  # (type 751: nothing to pay, nor credited)
+                          else L("amount_credit") if credit and not credit_due or owed else L("amount_due")),
+        # the amount due's own currency (the invoice currency, unless a document, invalid then, states another on it)
+        "payable_currency": _s(payable.currency_id) if payable is not None and _s(payable.currency_id) else (cur or ""),
         "payments": payments,
         "terms": _terms(_s(inv.payment_terms), lang),  # (a credit note's too: how and when it is refunded)
         "lines": lines,
