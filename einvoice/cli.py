@@ -434,11 +434,12 @@ def refused(path, exc, what: str = "refused", older=None) -> None:
 
 
 def wrote(what: str, detail: str, warnings) -> None:
-    """The success line of a build, and its warnings."""
+    """The success line of a build, and its warnings (on standard error, as a conversion's notes: a script reading
+    standard output for what was written gets that line alone)."""
     click.echo(f"wrote {_printable(what)} ({detail}"
                + (f", {len(warnings)} warning{'s' if len(warnings) != 1 else ''}" if warnings else "") + ")")
     for f in warnings:
-        click.echo(_finding_line(f))
+        click.echo(_finding_line(f), err=True)
 
 
 # --- validate -----------------------------------------------------------------------

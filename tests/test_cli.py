@@ -765,8 +765,8 @@ def test_convert_counts_and_lists_the_warnings_of_what_it_wrote(tmp_path):
     res = run("convert", src, "--to", "cii", "-o", out)
     assert res.exit_code == 0 and out.exists(), res.output
     assert _re.search(r"^wrote .*\(CII, profile facturx-en16931, valid, 1 warning\)$", res.stdout, _re.M), res.stdout
-    assert "WARNING PEPPOL-EN16931-R008" in res.stdout and "the source states no delivery information" in res.stdout
-    assert "Remove empty elements" not in res.stdout
+    assert "WARNING PEPPOL-EN16931-R008" in res.stderr and "the source states no delivery information" in res.stderr
+    assert "Remove empty elements" not in res.stderr and "WARNING" not in res.stdout  # (warnings: on standard error)
 
 
 def test_show_a_cii_mandate_of_a_document_without_means_or_beside_an_empty_debited_account(tmp_path):
@@ -1055,3 +1055,13 @@ def test_no_color_and_a_dumb_terminal_get_no_colours(monkeypatch):
         with pytest.raises(SystemExit):
             cli.main.main(["validate", str(bad), "--no-schema"], standalone_mode=False)
         assert ("\x1b[" in out.getvalue()) is coloured, (env, out.getvalue()[:200])
+
+
+def test_build_lists_what_it_dropped_on_standard_error(tmp_path):
+    """README: --allow-lossy lists each dropped field (EINV-B-031) on standard error, as convert lists its notes; they
+    went to standard output with the line saying what was written."""
+    out = tmp_path / "min.xml"
+    res = run("build", SAMPLES / "ehf-invoice.yaml", "-f", "facturx-minimum", "-o", out, "--allow-lossy")
+    assert res.exit_code == 0 and out.exists(), res.output
+    assert res.stdout.strip().startswith("wrote ") and len(res.stdout.strip().splitlines()) == 1, res.stdout
+    assert "WARNING EINV-B-031" in res.stderr
