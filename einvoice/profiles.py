@@ -88,6 +88,7 @@ for _name, _p in list(PROFILES.items()):
 # Specification identifiers (BT-24) -> profile. The first match wins; prefixes are compared (so a longer
 # identifier comes before one it continues: '...:1p0:basicwl' before '...:1p0:basic').
 # ZUGFeRD 2.1 and 2.2 write the Factur-X 1.0 identifiers; ZUGFeRD 2.0 has its own.
+_EN16931_ID = "urn:cen.eu:en16931:2017"
 GUIDELINES: list[tuple[str, str]] = [
     # Factur-X 1.0 / ZUGFeRD 2.1, 2.2
     ("urn:cen.eu:en16931:2017#conformant#urn:factur-x.eu:1p0:extended", "facturx-extended"),
@@ -121,7 +122,7 @@ GUIDELINES: list[tuple[str, str]] = [
     ("urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0", "peppol"),
     ("urn:cen.eu:en16931:2017#compliant#urn:xeinkauf.de:kosit:xrechnung_3.0#conformant#urn:xeinkauf.de:kosit:extension:xrechnung_3.0", "xrechnung-extension"),
     ("urn:cen.eu:en16931:2017#compliant#urn:xeinkauf.de:kosit:xrechnung_3.0", "xrechnung"),
-    ("urn:cen.eu:en16931:2017", "en16931"),
+    (_EN16931_ID, "en16931"),  # (EN 16931 itself: a prefix of every CIUS's; last)
 ]
 
 
@@ -259,7 +260,7 @@ def _detect(doc) -> tuple[str, str]:
                 country = _model_seller_country(doc)
             if country == "NO":
                 return "ehf", f"specification identifier {cid!r} is Peppol BIS Billing 3.0 and the seller is in Norway (EHF)"
-        if name == "en16931" and _is_cii(doc) and cid == "urn:cen.eu:en16931:2017":
+        if name == "en16931" and _is_cii(doc) and cid == _EN16931_ID:
             return "facturx-en16931", f"guideline identifier {cid!r} is the EN16931 profile of Factur-X"
         if name.startswith("facturx-") and not _is_cii(doc):  # (no Factur-X file judges UBL; CEN's UBL rules do)
             return "en16931", (f"specification identifier {cid!r} is a Factur-X profile, which is CII only: this UBL "
@@ -269,8 +270,6 @@ def _detect(doc) -> tuple[str, str]:
         return name, f"specification identifier {cid!r}"
     return "en16931", ("no specification identifier" if not cid else f"unknown specification identifier {cid!r}") + "; applying EN 16931"
 
-
-_EN16931_ID = "urn:cen.eu:en16931:2017"
 
 # the level a Factur-X or ZUGFeRD identifier ends with, as the Factur-X validators read a level (the last name after
 # a colon; ZUGFeRD 1.0's COMFORT is EN16931's forerunner)

@@ -197,7 +197,7 @@ class ModelBase(BaseModel):
         except ValidationError as exc:
             from ..errors import ModelInputError
 
-            raise ModelInputError(model_error_text(exc, cls.__name__)) from exc
+            raise ModelInputError(model_error_text(exc, cls.__name__)) from None
 
     @classmethod
     def model_validate_json(cls, json_data: Any, *args: Any, **kwargs: Any) -> Any:
@@ -207,7 +207,7 @@ class ModelBase(BaseModel):
         except ValidationError as exc:
             from ..errors import ModelInputError
 
-            raise ModelInputError(model_error_text(exc, cls.__name__)) from exc
+            raise ModelInputError(model_error_text(exc, cls.__name__)) from None
 
     def origin(self, field: str | None = None) -> Origin:
         """Location of this object, or of one of its fields when known (falls back to the object)."""
