@@ -237,8 +237,8 @@ def clipped(value: object, limit: int = 120) -> object:
 
 
 def stated_text(el: Any) -> str:
-    """What an element a finding stands at states (its text, white space collapsed; '' for no element): a message's
-    {value}, where the rule names no value of its own; '' for an element holding others, whose text is no value)."""
+    """What an element a finding stands at states (its text, white space collapsed), a message's {value} where the rule
+    names no value of its own; '' for no element, or for one holding others, whose text is no value."""
     return " ".join("".join(el.itertext()).split()) if hasattr(el, "itertext") and not len(el) else ""
 
 
