@@ -156,6 +156,14 @@ def logistics_as_charges(root: Any) -> Any:
     return root
 
 
+def profile_named(cid: str) -> tuple[str, bool]:
+    """(the Factur-X profile a ZUGFeRD 1.0 guideline identifier is converted as, by its last name in any case, also the
+    release candidates' urn:ferd:invoice:rc:*, else COMFORT's; whether it names that profile as the standard writes it:
+    ``urn:ferd:CrossIndustryDocument:invoice:1p0:<profile>`` or ``urn:ferd:invoice:rc:<profile>``, in lower case)."""
+    base, _, level = cid.strip().rpartition(":")
+    return PROFILES.get(level.lower(), "en16931"), base in (GUIDELINE_PREFIX, "urn:ferd:invoice:rc") and level in PROFILES
+
+
 def upgrade(root: Any, path: str | None = None) -> tuple[Any, str, Any]:
     """(the ZUGFeRD 1.0 document written as Factur-X CII and parsed, the Factur-X profile written, the model read
     from the document: what show, render and convert read; it keeps what the profile written has no place for, a
@@ -165,7 +173,7 @@ def upgrade(root: Any, path: str | None = None) -> tuple[Any, str, Any]:
 
     invoice = read_cii(to_d16b(root))
     cid = (invoice.customization_id or "").strip()
-    profile = PROFILES.get(cid.rsplit(":", 1)[-1].lower(), "en16931")  # also the release candidates' urn:ferd:invoice:rc:*
+    profile = profile_named(cid)[0]
     data = write_cii(invoice, profile=profile, guideline=cid or GUIDELINE_PREFIX)
     return etree.fromstring(data), profile, invoice
 
@@ -203,11 +211,11 @@ def profile_findings(root: Any, path: str | None = None) -> list:
     ids = root.xpath("(r:SpecifiedExchangedDocumentContext/a:GuidelineSpecifiedDocumentContextParameter/a:ID)[1]",
                      namespaces={"r": RSM1, "a": RAM12})
     cid = "".join(ids[0].itertext()).strip() if ids else ""
-    base, _, level = cid.partition("#")[0].rpartition(":")
-    if base in (GUIDELINE_PREFIX, "urn:ferd:invoice:rc") and level in PROFILES:  # (lower case, as the standard
-        return []  # writes them and its validators compare them)
+    profile, named = profile_named(cid)  # (as the conversion reads it: the finding says what it took)
+    if named:
+        return []
     shown = repr(cid[:80] + ("..." if len(cid) > 80 else "")) if cid else "none"
-    taken = "EXTENDED" if level.lower() == "extended" else "BASIC" if level.lower() == "basic" else "COMFORT"
+    taken = {v: k for k, v in PROFILES.items()}[profile].upper()
     return [Finding(UNKNOWN_PROFILE_RULE, Severity.ERROR,
                     f"The guideline identifier names no ZUGFeRD 1.0 profile ({shown}); the document was judged as "
                     f"{taken}", f"Write {GUIDELINE_PREFIX}:basic, :comfort or :extended (the profile the document "
