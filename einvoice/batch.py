@@ -1098,11 +1098,13 @@ def _configured(findings: list[Finding]) -> list[Finding]:
 
 
 def _magnitude(text: str | None) -> Decimal | None:
-    """An amount without its sign (a credit note may state its amounts negative); None for none or no number."""
+    """An amount without its sign (a credit note may state its amounts negative); None for none or no finite number
+    (a NaN compared raises)."""
     try:
-        return abs(Decimal(text)) if text else None
+        amount = Decimal(text) if text else None
     except ArithmeticError:
         return None
+    return abs(amount) if amount is not None and amount.is_finite() else None
 
 
 def _credited(f: dict[str, Any]) -> Decimal | None:
