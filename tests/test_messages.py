@@ -325,6 +325,29 @@ def test_no_message_asks_for_something_zero_times():
     assert said == []
 
 
+def test_no_message_names_a_root_the_document_may_not_have_or_opens_with_an_xpath():
+    """The UBL-CR messages said "... (under ubl:Invoice) is not used by EN 16931" on credit notes too, some opening
+    with "(cac:InvoiceLine|cac:CreditNoteLine)/" or "//"; count messages quoted a predicate ("ram:AdditionalReferenced
+    Document[normalize-space(ram:TypeCode) = '916']/ram:Name may occur at most once"): said in words now."""
+    import yaml
+
+    said = []
+    for path in sorted((ROOT / "schemas" / "rules").rglob("*.yaml")):
+        for rid, meta in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).items():
+            if not isinstance(meta, dict):
+                continue
+            for key in ("message", "hint"):
+                text = str(meta.get(key, ""))
+                if ("under ubl:Invoice" in text or "from ubl:Invoice" in text or text.startswith(("(cac:", "//"))
+                        or re.search(r"\[(normalize-space\(|ram:|@)[^\]]*\]( may occur| in each)", text)):
+                    said.append((path.name, rid, key, text[:90]))
+    assert said == []
+    cn = (SAMPLES / "ehf-credit-note.xml").read_bytes().replace(
+        b"<cbc:ID>", b'<cbc:UUID>1</cbc:UUID><cbc:ID>', 1)
+    [cr] = [f for f in validate(cn, profile="en16931", schema=False).findings if f.rule == "UBL-CR-005"]
+    assert cr.message == "cbc:UUID is not used by EN 16931 and should be left out."
+
+
 def test_business_rules_of_the_factur_x_profiles_say_what_they_check():
     """The profile tables worded an EN 16931 rule by its XPath ("One of ram:ID must be given here." for an export
     line that lacks the seller's VAT identifier; "Add ram:CountryID to ram:CategoryCode" for the deliver-to country):
@@ -348,7 +371,8 @@ def test_business_rules_of_the_factur_x_profiles_say_what_they_check():
                 continue
             m = re.fullmatch(r"(.+?) may occur at most \S+(?: times)? in .+; the document has more\.", (meta or {}).get("message", ""))
             if m and (meta.get("hint") or "").startswith("Keep "):
-                assert f" {m.group(1)} in " in meta["hint"], (path.name, rid, meta["hint"])
+                counted = re.sub(r"^(An?|The) ", "", m.group(1))  # (a term said in words: "A VAT registration (...)")
+                assert f" {counted} in " in meta["hint"], (path.name, rid, meta["hint"])
 
 
 def _hints():
