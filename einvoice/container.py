@@ -492,10 +492,16 @@ def _open(data: bytes, path: str | None, max_bytes: int | None = None):
         others: list[str] = []
         if len(distinct) > 1:
             xmp = _xmp(reader, max_bytes)
-            xmp_name = (xmp_facts(xmp).values.get("DocumentFileName", "") if xmp else "").strip()
+            facts = xmp_facts(xmp) if xmp else None
+            xmp_name = (facts.values.get("DocumentFileName", "") if facts else "").strip()
             if xmp_name not in distinct:
-                raise UnreadableInput(f"the PDF carries {len(known)} invoice XMLs ({', '.join(distinct)}) and its XMP "
-                                      "names none of them; exactly one is allowed", path)
+                # (why the XMP names none: it is missing, it cannot be read as XML, or it names another file or none)
+                why = ("it has no XMP metadata to name one" if facts is None
+                       else f"its XMP metadata cannot be read to name one ({one_line(facts.problem, 160)})" if facts.problem
+                       else f"its XMP names {one_line(xmp_name, 60)!r}, none of them" if xmp_name
+                       else "its XMP names none of them (no fx:DocumentFileName)")
+                raise UnreadableInput(f"the PDF carries {len(known)} invoice XMLs ({', '.join(distinct)}) and {why}; "
+                                      "exactly one is allowed", path)
             others = [n for n in distinct if n != xmp_name]
             known = [(entry, n) for entry, n in known if n == xmp_name]
             distinct = [xmp_name]

@@ -317,7 +317,7 @@ def _with(pdf: bytes, extra: dict[str, bytes] | None = None, xmp: tuple[str, str
             meta = doc.Root.Metadata
             meta.write(meta.read_bytes().replace(xmp[0].encode(), xmp[1].encode()))
         out = io.BytesIO()
-        doc.save(out)
+        doc.save(out, fix_metadata_version=False)  # (the XMP as written: pikepdf would read and write it anew)
         return out.getvalue()
 
 
@@ -334,7 +334,12 @@ def test_a_zugferd_1_twin_beside_factur_x_xml_is_read_as_the_xmp_says(built, tmp
     unnamed = _with(hybrid, xmp=("factur-x.xml</", "invoice.xml</"))
     with pytest.raises(UnreadableInput) as exc:
         read_pdf(unnamed, "unnamed.pdf")
-    assert "2 invoice XMLs" in exc.value.reason and "names none of them" in exc.value.reason
+    assert "2 invoice XMLs" in exc.value.reason and "its XMP names 'invoice.xml', none of them" in exc.value.reason
+    # an XMP that is no well-formed XML names nothing either, and is said so (it was "its XMP names none of them")
+    broken = _with(hybrid, xmp=("factur-x.xml</", "factur-x.xml &amp </"))
+    with pytest.raises(UnreadableInput) as exc:
+        read_pdf(broken, "broken.pdf")
+    assert "its XMP metadata cannot be read to name one (not well-formed XML" in exc.value.reason
     path = tmp_path / "unnamed.pdf"
     path.write_bytes(unnamed)
     res = run("validate", path)
