@@ -135,7 +135,15 @@ def validate_document(doc: Document, profile: str = "auto", schema: bool = True,
     doc.use_context(context)
     report = Report(path=doc.path, profile=profile, profile_reason=reason, syntax=doc.syntax)
     report.findings.extend(doc.container_findings)
-    if schema and doc.root is not None:
+    legacy = doc.__dict__.get("legacy")
+    if legacy is not None:  # ZUGFeRD 1.0: its own schema judged the original; the converted tree is ours, not judged
+        from .syntax.zugferd1 import LEGACY_RULE, legacy_finding  # by Factur-X's (its lines are not the file's)
+
+        if not any(f.rule == LEGACY_RULE for f in report.findings):  # (a profile given: detection did not add them)
+            report.findings += [legacy_finding(doc.path), *legacy["findings"]]
+        if not schema:
+            report.findings = [f for f in report.findings if f.rule != "XSD"]
+    if schema and doc.root is not None and legacy is None:
         try:
             from . import xsd
         except ModuleNotFoundError:  # pragma: no cover - XSD step not installed

@@ -66,6 +66,23 @@ def test_zugferd1_schema_is_applied_to_the_original():
     assert xsd and "ZUGFeRD1p0.xsd" in xsd[0].message and "Bogus" in xsd[0].message
 
 
+def test_the_converted_tree_is_not_judged_by_a_schema_of_factur_x():
+    """A line without a line identifier: ZUGFeRD 1.0's schema allows it, Factur-X's does not. The converted document
+    was validated against the Factur-X EXTENDED schema, fatal XSD findings naming Factur-X_EXTENDED.xsd and lines of a
+    document the user never saw, beside EINV-LEGACY-001 saying the original was checked against its own schema. BR-21
+    says what is missing; the report says the original's schema (none here). A profile given keeps the label."""
+    pytest.importorskip("facturx")
+    text = COMFORT.read_text(encoding="utf-8").replace("<ram:LineID>1</ram:LineID>", "", 1).encode("utf-8")
+    for profile in ("auto", "en16931"):
+        report = validate(text, profile=profile)
+        rules = [f.rule for f in report.findings]
+        assert "BR-21" in rules and LEGACY_RULE in rules and "XSD" not in rules, (profile, rules)
+    bogus = text.replace(b"<ram:TypeCode>380</ram:TypeCode>", b"<ram:TypeCode>380</ram:TypeCode><ram:Bogus>1</ram:Bogus>")
+    report = validate(bogus, profile="en16931")
+    assert [f.message.split(":")[0] for f in report.findings if f.rule == "XSD"] == ["XML Schema (ZUGFeRD1p0.xsd)"]
+    assert "XSD" not in {f.rule for f in validate(bogus, schema=False).findings}
+
+
 def test_names_are_mapped_to_d16b():
     root = etree.parse(str(COMFORT)).getroot()
     d16b = to_d16b(root)
