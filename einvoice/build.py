@@ -1769,8 +1769,8 @@ def _name_input_fields(written: Invoice, findings: list[Finding], given: Invoice
         if field is None and f.xpath and said:  # (the root, or a computed element: the input's field the message names)
             terms = terms if terms is not None else _term_fields(given if given is not None else written)
             field = next((terms[t] for t in said if t in terms), None)
-        if field is None and f.xpath and (over := _OVER.match(f.message)):
-            field = _repeated_field(written, f.xpath, over, fields, paths)
+        if field is None and f.xpath and "may occur at most" in f.message and f.rule in _count_rows():
+            field = _repeated_field(written, f.xpath, _count_rows()[f.rule], fields, paths)
         if field is not None and field == _EITHER_FIELD.get(f.rule, ("",))[0]:
             field = " / ".join(_EITHER_FIELD[f.rule])
         if field is not None:
@@ -1833,27 +1833,43 @@ def _party_lacking(rule: str, inv: Invoice) -> str | None:
     return None
 
 
-# a count's finding: "<path> may occur at most once in <context>; the document has more" (the structure tables'
-# "max" checks, UBL-SR-10 ..., CII-SR-..., the Factur-X profiles'): stated on the context, about the repeat
-_OVER = re.compile(r"(\S+) may occur at most (once|\d+ times) in ")
+@functools.cache
+def _count_rows() -> dict[str, tuple[tuple[str, int], ...]]:
+    """Rule id -> (path, limit) of each of its counts in the structure tables (the "max" checks: UBL-SR-10 ...,
+    CII-SR-..., the Factur-X profiles'), whose findings stand on the context and say in words what they count."""
+    from .data import load_yaml
+    from .rules.tree import STRUCTURE
+
+    out: dict[str, dict[tuple[str, int], None]] = {}
+    for name in sorted(STRUCTURE.glob("*.yaml")):
+        data = load_yaml(name)
+        for group in data.get("groups", ()) if isinstance(data, dict) else ():  # (the tables of contexts)
+            for row in (r for c in group["contexts"] for r in c.get("checks", ()) if r[1] == "max"):
+                out.setdefault(row[0], {})[(row[2], int(row[3]))] = None
+    return {rule: tuple(rows) for rule, rows in out.items()}
 
 
-def _repeated_field(written: Invoice, xpath: str, over: re.Match, fields: dict[str, str], paths: Any) -> str | None:
+def _repeated_field(written: Invoice, xpath: str, rows: tuple[tuple[str, int], ...], fields: dict[str, str],
+                    paths: Any) -> str | None:
     """The input field of the first element over a count's limit (the second seller VAT identifier of UBL-SR-12),
-    found by the count's path from the finding's element; None when it cannot be found."""
+    found by the count's path (its table row's, of those of the rule id that select more) from the finding's element;
+    None when it cannot be found."""
     from .basics import element_origin
     from .rules.tree import sel
 
     root = written._el
     if root is None:
         return None
-    limit = 1 if over[2] == "once" else int(over[2].split()[0])
     context = next((el for el in root.getroottree().getroot().iter() if isinstance(el.tag, str)
                     and element_origin(el, paths).xpath == xpath), None)
-    try:
-        found = sel(context, over[1]) if context is not None else []
-    except (ValueError, KeyError, IndexError):  # (a path the tables' reader does not take: left unnamed)
-        return None
+    found, limit = [], 0
+    for path, limit in rows if context is not None else ():
+        try:
+            found = sel(context, path)
+        except (ValueError, KeyError, IndexError):  # (a path the tables' reader does not take: left unnamed)
+            continue
+        if len(found) > limit:
+            break
     if len(found) <= limit or not hasattr(found[limit], "tag"):
         return None
     at = element_origin(found[limit], paths).xpath
