@@ -236,6 +236,15 @@ def clipped(value: object, limit: int = 120) -> object:
     return value
 
 
+def with_severity(targets: Any, level: str) -> list:
+    """A rule's targets reported at ``level`` (a finding's parameter the engine reads; a scenario's level of its own)."""
+    from .rules.engine import Severity
+
+    said = {"severity": Severity(level)}
+    return [(*t[:-1], {**t[-1], **said}) if isinstance(t, tuple) and t and isinstance(t[-1], dict)
+            else (*t, said) if isinstance(t, tuple) else (t, said) for t in targets or ()]
+
+
 def stated_text(el: Any) -> str:
     """What an element a finding stands at states (its text, white space collapsed), a message's {value} where the rule
     names no value of its own; '' for no element, or for one holding others, whose text is no value."""

@@ -218,6 +218,18 @@ def test_sub_lines_are_an_error_in_xrechnung_but_allowed_in_the_extension():
     assert "UBL-CR-646" not in {f.rule for f in report.findings}
 
 
+def test_sub_lines_of_a_plain_credit_note_stay_a_warning_as_kosit_reports_them():
+    """KoSIT's configuration raises UBL-CR-646 to an error for UBL invoices and CVD documents, not in the plain
+    scenario of a UBL credit note, where CEN's warning stands: it was an error there too (the levels were per syntax)."""
+    root = etree.fromstring(CREDIT_NOTE.read_bytes())
+    sub = etree.SubElement(root.find("cac:CreditNoteLine", UBL), f"{{{UBL['cac']}}}SubInvoiceLine")
+    etree.SubElement(sub, f"{{{UBL['cbc']}}}ID").text = "1.1"
+    report = validate(etree.tostring(root), schema=False)
+    assert report.profile == "xrechnung" and _severities(report, "UBL-CR-646") == {"warning"} and report.valid
+    root.find("cbc:CustomizationID", UBL).text = CIUS + "#compliant#urn:xeinkauf.de:kosit:xrechnung:cvd_0.9"
+    assert _severities(validate(etree.tostring(root), schema=False), "UBL-CR-646") == {"error"}
+
+
 def test_diga_scheme_passes_in_the_extension_only():
     root = _tree("xrechnung-ubl")
     party = root.find("cac:AccountingCustomerParty/cac:Party", UBL)

@@ -690,8 +690,8 @@ def _add_findings(doc: Document, rule: Rule, meta: RuleMeta, targets: Iterable[A
             origin = root_origin[0]
         message = format_message(meta.message, params) if not params.get("stops") else (  # (values.SPLIT)
             f"The official validators stop on the document here, which counts as this rule failing: {params['stops']}.")
-        findings.append(Finding(rule.id, Severity.FATAL if params.get("stops") else meta.severity,  # (a stop: no verdict,
-                                message, meta.hint, origin.xpath, origin.line, rule.layer, doc.path))  # the document refused)
+        findings.append(Finding(rule.id, Severity.FATAL if params.get("stops") else params.get("severity", meta.severity),
+                                message, meta.hint, origin.xpath, origin.line, rule.layer, doc.path))  # (a stop: no verdict)
 
 
 def run_rules(doc: Document, rules: Iterable[Rule], report: Report, context: "Context | None" = None) -> Report:

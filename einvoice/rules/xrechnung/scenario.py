@@ -7,22 +7,22 @@ the EN 16931 and syntax layers without those ids (``EN16931``, ``UBL_SYNTAX``,
 ``CII_SYNTAX`` below: the same rules, the same metadata), and the XRechnung layer
 runs them at the XRechnung level:
 
-* every XRechnung scenario: BR-CL-23 (units) and BR-CL-21 (item scheme) are
-  warnings; UBL-CR-646 (sub-lines in UBL) and CII-SR-452/453/454 are errors;
+* every XRechnung scenario: BR-CL-23 (units) and BR-CL-21 (item scheme) are warnings; UBL-CR-646 (sub-lines
+  in UBL; a plain UBL credit note's stays CEN's warning) and CII-SR-452/453/454 are errors;
 * the extension (profile ``xrechnung-extension``): BR-CL-10, -11, -21, -24, -25, -26 are
   information only, replaced by the BR-DEX rules, and in UBL also BR-CO-16, UBL-CR-470
   and UBL-CR-646 (not in CII: BR-CO-16 stays fatal there); information is not reported;
 * CVD (BT-24 the CVD identifier): BR-CL-13 is information only (the scheme CVD), not reported.
 Which ids are information in which scenario is read from the release's ``scenario_levels``.
 
-Ids whose level depends on the scenario keep their EN 16931 level where the scenario
-does not change it (BR-CL-10 is fatal outside the extension).
-"""
+Ids whose level depends on the scenario keep their EN 16931 level where it does not change it (BR-CL-10 is fatal
+outside the extension)."""
 
 from __future__ import annotations
 
 from . import RULES
 from .. import releases
+from ...basics import with_severity
 from ..german import XR_CVD_ID
 
 MOVED = {
@@ -53,11 +53,11 @@ def _is_cvd(doc) -> bool:
 def _at_xrechnung_level(rule):
     rid, inner = rule.id, rule.check
 
-    def check(doc):  # (the KoSIT scenario the document falls under: plain, extension or CVD, per syntax)
-        kind = "extension-" if doc.profile == "xrechnung-extension" else "cvd-" if _is_cvd(doc) else ""
-        levels = releases.of(doc, "xrechnung")._merged("scenario_levels")  # (KoSIT's customLevel, as data)
-        level = levels.get(f"xrechnung-{kind}{getattr(doc.syntax, 'value', doc.syntax)}", {}).get(rid)
-        return () if level == "info" else inner(doc)
+    def check(doc):  # (the KoSIT scenario the document falls under: plain, extension or CVD, per syntax; a UBL credit
+        kind = "extension-" if doc.profile == "xrechnung-extension" else "cvd-" if _is_cvd(doc) else ""  # note's apart)
+        levels, cn = releases.of(doc, "xrechnung")._merged("scenario_levels"), str(getattr(doc.root, "tag", "")).endswith("}CreditNote")
+        level = levels.get(f"xrechnung-{kind}{getattr(doc.syntax, 'value', doc.syntax)}{'-creditnote' * (cn and not kind)}", {}).get(rid)
+        return () if level == "info" else with_severity(inner(doc), level) if level else inner(doc)
 
     check.__name__ = "scenario_" + rid.replace("-", "_").lower()
     return check
