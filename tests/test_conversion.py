@@ -1064,6 +1064,7 @@ def test_a_wrapped_base64_attachment_is_carried_not_listed():
 
 
 _RAM = "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"
+_RSM = "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"
 
 
 def _fx_sample() -> dict:
@@ -1104,6 +1105,34 @@ def test_an_extended_logistics_service_charge_converts_to_ubl_as_a_document_leve
     is that charge (reason, amount, VAT category), where the UBL sums agree; before, the charge was left out and the
     result refused (BR-CO-13, BR-S-08). Real EXTENDED invoices of the FeRD examples convert so (16 of them, judged by
     CEN's UBL XSLT)."""
+    out, dropped = _extended_to_ubl(_with_logistics_charge())
+    ubl = etree.fromstring(out)
+    ns = {"cac": "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2",
+          "cbc": "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"}
+    charges = [(c.findtext("cbc:AllowanceChargeReason", namespaces=ns), c.findtext("cbc:Amount", namespaces=ns),
+                c.findtext("cac:TaxCategory/cbc:ID", namespaces=ns)) for c in ubl.findall("cac:AllowanceCharge", ns)]
+    assert charges == [("Freight", "12.50", "S")]
+    assert ubl.findtext("cac:LegalMonetaryTotal/cbc:ChargeTotalAmount", namespaces=ns) == "12.50"
+    assert not [line for line in dropped if "Logistics" in line or "12.50" in line], dropped
+    if oracle.available() is None:
+        assert not {rid for rid, flag in oracle.verdict("en16931-ubl", out) if flag in ("error", "fatal")}
+
+
+def test_a_test_flag_is_listed_when_the_result_states_another_true():
+    """A Factur-X EXTENDED test invoice (ram:TestIndicator 'true') with a logistics charge: UBL has no test flag, and
+    the conversion said nothing, the charge's indicator 'true' the result adds counting as the flag carried elsewhere."""
+    root = etree.fromstring(_with_logistics_charge())
+    context = root.find(f"{{{_RSM}}}ExchangedDocumentContext")
+    flag = etree.Element(f"{{{_RAM}}}TestIndicator")
+    etree.SubElement(flag, "{urn:un:unece:uncefact:data:standard:UnqualifiedDataType:100}Indicator").text = "true"
+    context.insert(0, flag)
+    _out, dropped = _extended_to_ubl(etree.tostring(root))
+    assert [line for line in dropped if "TestIndicator" in line] == [
+        "/rsm:CrossIndustryInvoice/rsm:ExchangedDocumentContext/ram:TestIndicator/udt:Indicator: 'true'"], dropped
+
+
+def _with_logistics_charge() -> bytes:
+    """The Factur-X sample as EXTENDED, its one charge stated as a logistics service charge."""
     data = _fx_sample()
     rate = data["lines"][0]["item"]["tax_category"]["rate"]
     data["allowances_charges"] = [{"charge_indicator": "true", "amount": "12.50", "reason": "Freight",
@@ -1117,18 +1146,7 @@ def test_an_extended_logistics_service_charge_converts_to_ubl_as_a_document_leve
     description = charge.find(f"{{{ram}}}Description")
     charge.remove(description)
     charge.insert(0, description)  # (the schema's order: description, amount, tax)
-    source = etree.tostring(root)
-    out, dropped = _extended_to_ubl(source)
-    ubl = etree.fromstring(out)
-    ns = {"cac": "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2",
-          "cbc": "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"}
-    charges = [(c.findtext("cbc:AllowanceChargeReason", namespaces=ns), c.findtext("cbc:Amount", namespaces=ns),
-                c.findtext("cac:TaxCategory/cbc:ID", namespaces=ns)) for c in ubl.findall("cac:AllowanceCharge", ns)]
-    assert charges == [("Freight", "12.50", "S")]
-    assert ubl.findtext("cac:LegalMonetaryTotal/cbc:ChargeTotalAmount", namespaces=ns) == "12.50"
-    assert not [line for line in dropped if "Logistics" in line or "12.50" in line], dropped
-    if oracle.available() is None:
-        assert not {rid for rid, flag in oracle.verdict("en16931-ubl", out) if flag in ("error", "fatal")}
+    return etree.tostring(root)
 
 
 def test_a_boolean_spelled_0_or_1_is_carried_not_listed():

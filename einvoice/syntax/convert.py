@@ -401,16 +401,19 @@ def not_carried(source, converted, source_profile: str | None = None, limit: int
     fold, place = str.casefold, count()  # (a code the writer spells in capitals is the same code)
     unmatched: dict[str, list[tuple[int, str]]] = {}  # value -> (place in the source, line) where the re-write lacks it
     at_home: Counter = Counter()  # value -> occurrences carried at their own path
+    flags: list[tuple[int, str]] = []  # an indicator the re-write lacks at its place: lost, whatever else says 'true'
     for path, vals in src.items():
         kept = Counter(map(fold, have.get(path, ())))
         for v in vals:
             if kept[fold(v)] > 0:
                 kept[fold(v)] -= 1
                 at_home[fold(v)] += 1
+            elif path.rpartition("/")[2].endswith("Indicator"):  # (a test flag, BT-less: a charge's indicator the
+                flags.append((next(place), f"{path}: {v!r}"))  # result adds, say for a logistics charge, is no test flag)
             else:
                 unmatched.setdefault(fold(v), []).append((next(place), f"{path}: {v!r}"))
     total = Counter(fold(v) for vals in have.values() for v in vals)
-    out = []
+    out = flags
     for v, places in unmatched.items():
         lost = len(places) - max(0, total[v] - at_home[v])  # the rest stand elsewhere in the re-written document
         out.extend(places[len(places) - lost:] if lost > 0 else ())
