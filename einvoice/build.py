@@ -2154,6 +2154,7 @@ def _direct_debit_given(inv: Invoice) -> str | None:
 # document-wide rules whose message names no business term (or none the input gives): the input field they are about
 _ROOT_FIELDS: dict[str, typing.Callable[[Invoice], str | None]] = {
     "BR-DE-16": lambda inv: "seller.tax_registrations / tax_representative",
+    "DE-R-016": lambda inv: "seller.tax_registrations / tax_representative",  # (Peppol's German rule of the same)
     "BR-DE-22": _repeated_filename,
     "BR-DE-30": _direct_debit_given,
     "BR-DE-31": _direct_debit_given,

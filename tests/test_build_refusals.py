@@ -1314,6 +1314,13 @@ def test_national_refusals_name_the_input_field_they_are_about():
         line["quantity"] = "-" + str(line["quantity"]).lstrip("-")
     assert named(danish)["DK-R-016"][1] == "lines)"
 
+    german = _sample("peppol")  # DE-R-016 (seller and buyer in Germany): VAT categories without BT-31, BT-32 or BG-11
+    for party, vat in (("seller", None), ("buyer", "DE987654321")):
+        german[party]["address"]["country_code"] = "DE"
+        german[party]["tax_registrations"] = [{"company_id": vat, "scheme": "VAT"}] if vat else []
+        german[party]["electronic_address"] = {"value": vat or "DE123456789", "scheme_id": "9930"}
+    assert named(german)["DE-R-016"][1] == "seller.tax_registrations / tax_representative)"
+
 
 def test_xrechnung_refusals_name_the_input_and_a_card_network_is_no_loss_in_cii():
     """BR-DE-18 (a Skonto line out of form) named no input field: it names payment_terms. A card's network (UBL's
