@@ -392,6 +392,10 @@ def test_raw_codes_are_said_in_words(ehf):
     t = text(render_html(inv, lang="de"))
     assert "Zahlungsart Code 4 2" in t
     assert "2,00 % Skonto bei Zahlung innerhalb von 14 Tagen" in t and "#SKONTO#" not in t and "Zahlbar sofort" in t
+    inv.payment_terms = "#SKONTO#TAGE=1#PROZENT=3.00#"  # (one day: "within 1 days" before)
+    en, de = text(render_html(inv, lang="en")), text(render_html(inv, lang="de"))
+    assert "3.00 % discount if paid within 1 day" in en and "1 days" not in en
+    assert "3,00 % Skonto bei Zahlung innerhalb von 1 Tag" in de and "1 Tagen" not in de
 
 
 def test_ordinary_values_stay_whole_and_the_line_number_too(ehf):

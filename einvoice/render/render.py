@@ -607,7 +607,8 @@ def _terms(text: str, lang: str) -> str:
         m = SKONTO_LINE.match(line.strip())
         if m is None:
             return line
-        out = i18n.label("skonto", lang).format(percent=fmt_number(Decimal(m[2]), lang), days=m[1])
+        one = m[1].isdigit() and int(m[1]) == 1  # (one day: singular)
+        out = i18n.label("skonto_1" if one else "skonto", lang).format(percent=fmt_number(Decimal(m[2]), lang), days=m[1])
         return out + (" " + i18n.label("skonto_base", lang).format(amount=fmt_number(Decimal(m[3]), lang)) if m[3] else "")
 
     return "\n".join(said(line) for line in text.split("\n"))
