@@ -483,6 +483,8 @@ def _validate_one(cand: Candidate, opts: Options, t0: float) -> FileResult:
         doc = syntax.read_tree(tree.getroot(), path)
         doc.container_findings = container_findings + doc.container_findings  # (an SBDH envelope's, say)
         doc.form = "pdf" if xmlsafe.is_pdf(data) else doc.syntax.value  # ubl, cii or pdf: one invoice may come in each
+        if doc.__dict__.get("legacy"):  # (a ZUGFeRD 1.0 original, read as CII: its conversion is another form of it)
+            doc.form = f"zugferd1-{doc.form}"
     except EinvoiceError as exc:
         reason = getattr(exc, "reason", None) or str(exc)
         if (not cand.explicit or opts.other_xml_skipped) and "unknown root element" in reason \

@@ -394,6 +394,19 @@ def test_two_forms_with_one_number_but_another_buyer_are_two_invoices(folder):
     assert x001(batch.run([files[0], str(folder / "other-name.xml")], batch.Options(schema=False), jobs=1)) == []
 
 
+def test_a_zugferd_1_original_and_its_conversion_are_one_invoice(folder):
+    """A ZUGFeRD 1.0 invoice and the CII einvoice converts it to were both CII to the batch: one form twice, EINV-X-001
+    on each (a reused number) where the README says an invoice and its conversions are one invoice."""
+    original = Path(__file__).resolve().parent / "data" / "zugferd1-comfort.xml"
+    assert run("convert", original, "--to", "cii", "-o", folder / "converted.xml").exit_code == 0
+    (folder / "original.xml").write_bytes(original.read_bytes())
+    files = [str(folder / "original.xml"), str(folder / "converted.xml")]
+    assert x001(batch.run(files, batch.Options(schema=False), jobs=1)) == []
+    (folder / "copy.xml").write_bytes(original.read_bytes())  # (the same ZUGFeRD 1.0 file twice is a reused number)
+    found = x001(batch.run([files[0], str(folder / "copy.xml")], batch.Options(schema=False), jobs=1))
+    assert sorted(Path(f.path).name for f in found) == ["copy.xml", "original.xml"]
+
+
 def test_double_billing_compares_amounts_as_numbers(folder):
     """578.3 and 578.30 are one amount: two invoices to one buyer on one day for it are possible double billing
     (EINV-X-002); the amounts were compared as text."""
