@@ -87,7 +87,7 @@ def due_date_present(doc):
 @RULES.rule("EINV-P-004")
 def due_date_not_before_issue(doc):
     inv = doc.invoice
-    if inv.due_date and inv.issue_date and inv.due_date < inv.issue_date:
+    if inv.due_date and inv.issue_date and inv.due_date < inv.issue_date and _asks_payment(inv):  # (paid in advance)
         yield inv, "due_date", {"due": inv.due_date.isoformat(), "issued": inv.issue_date.isoformat()}
 
 
