@@ -1769,8 +1769,8 @@ def _name_input_fields(written: Invoice, findings: list[Finding], given: Invoice
         if field is None and f.xpath and said:  # (the root, or a computed element: the input's field the message names)
             terms = terms if terms is not None else _term_fields(given if given is not None else written)
             field = next((terms[t] for t in said if t in terms), None)
-        if field is None and f.xpath and "may occur at most" in f.message and f.rule in _count_rows():
-            field = _repeated_field(written, f.xpath, _count_rows()[f.rule], fields, paths)
+        if f.xpath and " may occur " in f.message and f.rule in _count_rows():  # (a count on a party names the repeat:
+            field = _repeated_field(written, f.xpath, _count_rows()[f.rule], fields, paths) or field  # its third entry)
         if field is not None and field == _EITHER_FIELD.get(f.rule, ("",))[0]:
             field = " / ".join(_EITHER_FIELD[f.rule])
         if field is not None:

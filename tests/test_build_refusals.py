@@ -1572,6 +1572,19 @@ def test_a_repeated_term_names_the_repeat():
         einvoice.build(data, "ehf")
     said = [f.message for f in info.value.findings if f.rule == "UBL-SR-12"]
     assert said and all(m.endswith("(input: seller.tax_registrations[1].company_id)") for m in said), said
+    # a count stated on a party named the party (UBL-SR-42: `seller`): it names the entry over the limit too
+    data["seller"]["tax_registrations"] = [regs[0], {"company_id": "FC-A", "scheme": "other"},
+                                           {"company_id": "FC-B", "scheme": "other"}]
+    with pytest.raises(BuildRefused) as info:
+        einvoice.build(data, "ehf")
+    said = {f.rule: f.message.rsplit("(input: ", 1)[-1] for f in info.value.findings}
+    assert said["UBL-SR-42"] == "seller.tax_registrations[2])", said
+    cii = load_input(SAMPLES / "facturx-en16931.yaml")
+    payee = {"name": "Payee GmbH", "identifiers": [{"value": "P1"}, {"value": "P2"}]}
+    with pytest.raises(BuildRefused) as info:
+        einvoice.build({**cii, "payee": payee}, "facturx-extended")
+    said = {f.rule: f.message.rsplit("(input: ", 1)[-1] for f in info.value.findings}
+    assert said["FX-SCH-A-000467"] == "payee.identifiers[1])", said
 
 
 def test_an_empty_ubl_delivery_names_the_delivery():
