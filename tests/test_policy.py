@@ -599,6 +599,12 @@ def test_a_cii_document_missing_its_one_payment_reference_is_one_finding():
     assert [f.rule for f in report.findings].count("EINV-P-009") == 1
     report = validate_document(Document(good_invoice(payment_means=means), Syntax.UBL), schema=False, layers=("policy",))
     assert [f.rule for f in report.findings].count("EINV-P-009") == 2  # (UBL: a reference per means)
+    # BT-83 is one term: a UBL invoice stating it on its first payment means only has it (the second means was
+    # said to ask payment "without a payment reference", as in CEN's own ubl-tc434 example 1)
+    means[0] = PaymentMeans(code="58", remittance_information="1234567897",
+                            credit_transfers=[CreditTransfer(account_id="NO9386011117947")])
+    report = validate_document(Document(good_invoice(payment_means=means), Syntax.UBL), schema=False, layers=("policy",))
+    assert "EINV-P-009" not in [f.rule for f in report.findings]
 
 
 def test_a_payment_id_or_account_mistyped_with_other_marks_is_judged_and_refused():

@@ -158,11 +158,11 @@ def payment_reference_is_the_invoice_number(doc):
 
 @RULES.rule("EINV-P-009")
 def payment_reference_present(doc):
-    for _i, pm, code in refs.payments_into_account(doc.invoice):
-        if not _given(pm.remittance_information):
-            yield pm, "remittance_information", {"code": code}
-            if doc.syntax == "cii":  # (CII states one reference for all its payment means: missing once)
-                return
+    stated = any(_given(pm.remittance_information) for pm in doc.invoice.payment_means)  # (BT-83 is one term: a UBL
+    for _i, pm, code in () if stated else refs.payments_into_account(doc.invoice):  # means stating it states it for all)
+        yield pm, "remittance_information", {"code": code}
+        if doc.syntax == "cii":  # (CII states one reference for all its payment means: missing once)
+            return
 
 
 @RULES.rule("EINV-P-010")
