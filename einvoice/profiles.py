@@ -145,13 +145,8 @@ def guideline_profile(cid: str) -> tuple[str, str] | None:
 
 
 def _legacy(doc, legacy: dict) -> tuple[str, str]:
-    """A legacy document (ZUGFeRD 1.0): EN 16931 on the converted document; the report says so."""
-    from .syntax.zugferd1 import LEGACY_RULE, legacy_finding
-
-    findings = doc.container_findings
-    if not any(f.rule == LEGACY_RULE for f in findings):
-        findings.append(legacy_finding(doc.path))
-        findings.extend(legacy["findings"])
+    """A legacy document (ZUGFeRD 1.0): EN 16931 on the converted document (the report's label and the original's
+    schema findings are added where it is validated, whatever profile: ``validate.validate_document``)."""
     return "en16931", (f"legacy {legacy['format']} document, converted to CII D16B (Factur-X "
                        f"{legacy['profile'].upper()}); applying EN 16931 to the converted document")
 

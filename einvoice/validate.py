@@ -137,12 +137,9 @@ def validate_document(doc: Document, profile: str = "auto", schema: bool = True,
     report.findings.extend(doc.container_findings)
     legacy = doc.__dict__.get("legacy")
     if legacy is not None:  # ZUGFeRD 1.0: its own schema judged the original; the converted tree is ours, not judged
-        from .syntax.zugferd1 import LEGACY_RULE, legacy_finding  # by Factur-X's (its lines are not the file's)
+        from .syntax.zugferd1 import legacy_finding  # by Factur-X's (its lines are not the file's)
 
-        if not any(f.rule == LEGACY_RULE for f in report.findings):  # (a profile given: detection did not add them)
-            report.findings += [legacy_finding(doc.path), *legacy["findings"]]
-        if not schema:
-            report.findings = [f for f in report.findings if f.rule != "XSD"]
+        report.findings += [legacy_finding(doc.path), *(f for f in legacy["findings"] if schema or f.rule != "XSD")]
     if schema and doc.root is not None and legacy is None:
         try:
             from . import xsd

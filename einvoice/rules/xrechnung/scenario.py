@@ -55,8 +55,8 @@ def _at_xrechnung_level(rule):
 
     def check(doc):  # (the KoSIT scenario the document falls under: plain, extension or CVD, per syntax; a UBL credit
         kind = "extension-" if doc.profile == "xrechnung-extension" else "cvd-" if _is_cvd(doc) else ""  # note's apart)
-        levels, cn = releases.of(doc, "xrechnung")._merged("scenario_levels"), str(getattr(doc.root, "tag", "")).endswith("}CreditNote")
-        level = levels.get(f"xrechnung-{kind}{getattr(doc.syntax, 'value', doc.syntax)}{'-creditnote' * (cn and not kind)}", {}).get(rid)
+        kind = kind or ("creditnote-" if str(getattr(doc.root, "tag", "")).endswith("}CreditNote") else "")
+        level = releases.of(doc, "xrechnung")._merged("scenario_levels").get(f"xrechnung-{kind}{getattr(doc.syntax, 'value', doc.syntax)}", {}).get(rid)
         return () if level == "info" else with_severity(inner(doc), level) if level else inner(doc)
 
     check.__name__ = "scenario_" + rid.replace("-", "_").lower()
