@@ -499,6 +499,7 @@ def _open(data: bytes, path: str | None, max_bytes: int | None = None):
                 why = ("it has no XMP metadata to name one" if facts is None
                        else f"its XMP metadata cannot be read to name one ({one_line(facts.problem, 160)})" if facts.problem
                        else f"its XMP names {one_line(xmp_name, 60)!r}, none of them" if xmp_name
+                       else "its XMP names none of them (its fx:DocumentFileName is empty)" if "DocumentFileName" in facts.values
                        else "its XMP names none of them (no fx:DocumentFileName)")
                 raise UnreadableInput(f"the PDF carries {len(known)} invoice XMLs ({', '.join(distinct)}) and {why}; "
                                       "exactly one is allowed", path)

@@ -139,7 +139,9 @@ def validate_document(doc: Document, profile: str = "auto", schema: bool = True,
     if legacy is not None:  # ZUGFeRD 1.0: its own schema judged the original; the converted tree is ours, not judged
         from .syntax.zugferd1 import legacy_finding  # by Factur-X's (its lines are not the file's)
 
-        report.findings += [legacy_finding(doc.path), *(f for f in legacy["findings"] if schema or f.rule != "XSD")]
+        given = PROFILES.get(profile) if profile != "en16931" else None  # (a profile given: its rules judged it)
+        ran = f"the rules of {given.description}" if given is not None else "the EN 16931 rules"
+        report.findings += [legacy_finding(doc.path, ran), *(f for f in legacy["findings"] if schema or f.rule != "XSD")]
     if schema and doc.root is not None and legacy is None:
         try:
             from . import xsd

@@ -340,6 +340,10 @@ def test_a_zugferd_1_twin_beside_factur_x_xml_is_read_as_the_xmp_says(built, tmp
     with pytest.raises(UnreadableInput) as exc:
         read_pdf(broken, "broken.pdf")
     assert "its XMP metadata cannot be read to name one (not well-formed XML" in exc.value.reason
+    blank = _with(hybrid, xmp=("factur-x.xml</", " </"))  # (a file name stated blank: said so, not as none stated)
+    with pytest.raises(UnreadableInput) as exc:
+        read_pdf(blank, "blank.pdf")
+    assert "its XMP names none of them (its fx:DocumentFileName is empty)" in exc.value.reason
     path = tmp_path / "unnamed.pdf"
     path.write_bytes(unnamed)
     res = run("validate", path)

@@ -77,6 +77,9 @@ def test_the_converted_tree_is_not_judged_by_a_schema_of_factur_x():
         report = validate(text, profile=profile)
         rules = [f.rule for f in report.findings]
         assert "BR-21" in rules and LEGACY_RULE in rules and "XSD" not in rules, (profile, rules)
+    # the label says which rules judged the converted document: EN 16931's, or a Factur-X profile's when one is given
+    [said] = [f.message for f in validate(text, profile="facturx-basic").findings if f.rule == LEGACY_RULE]
+    assert "the rules of Factur-X 1.0 BASIC profile were applied" in said and "EN 16931 rules" not in said
     bogus = text.replace(b"<ram:TypeCode>380</ram:TypeCode>", b"<ram:TypeCode>380</ram:TypeCode><ram:Bogus>1</ram:Bogus>")
     report = validate(bogus, profile="en16931")
     assert [f.message.split(":")[0] for f in report.findings if f.rule == "XSD"] == ["XML Schema (ZUGFeRD1p0.xsd)"]

@@ -224,11 +224,12 @@ def profile_findings(root: Any, path: str | None = None) -> list:
                     ids[0].sourceline if ids else None, "scope", path)]
 
 
-def legacy_finding(path: str | None = None):
+def legacy_finding(path: str | None = None, rules: str = "the EN 16931 rules"):
+    """EINV-LEGACY-001; ``rules``: what judged the converted document (a profile given: its rules)."""
     from ..rules.engine import Finding, Severity
 
     return Finding(LEGACY_RULE, Severity.WARNING,
                    "ZUGFeRD 1.0 is a legacy format (before EN 16931): the document was converted to CII D16B and "
-                   "the EN 16931 rules were applied to the converted document",
+                   f"{rules} were applied to the converted document",
                    "locations of rule findings refer to the converted document; the original was checked "
                    "against the ZUGFeRD 1.0 XML Schema", path=path)
