@@ -144,7 +144,7 @@ def guideline_profile(cid: str) -> tuple[str, str] | None:
     return None
 
 
-def _legacy(doc, legacy: dict) -> tuple[str, str]:
+def _legacy(legacy: dict) -> tuple[str, str]:
     """A legacy document (ZUGFeRD 1.0): EN 16931 on the converted document (the report's label and the original's
     schema findings are added where it is validated, whatever profile: ``validate.validate_document``)."""
     return "en16931", (f"legacy {legacy['format']} document, converted to CII D16B (Factur-X "
@@ -230,7 +230,7 @@ def detect_profile(doc) -> tuple[str, str]:
 def _detect(doc) -> tuple[str, str]:
     legacy = doc.__dict__.get("legacy") if hasattr(doc, "__dict__") else None
     if legacy is not None:
-        return _legacy(doc, legacy)
+        return _legacy(legacy)
     cid, country = _lookups(doc)
     cid = (cid or "").strip()
     found = guideline_profile(cid)

@@ -607,8 +607,7 @@ def _terms(text: str, lang: str) -> str:
         m = SKONTO_LINE.match(line.strip())
         if m is None:
             return line
-        one = m[1].isdigit() and int(m[1]) == 1  # (one day: singular)
-        out = i18n.label("skonto_1" if one else "skonto", lang).format(percent=fmt_number(Decimal(m[2]), lang), days=m[1])
+        out = i18n.label("skonto_1" if int(m[1]) == 1 else "skonto", lang).format(percent=fmt_number(Decimal(m[2]), lang), days=m[1])
         return out + (" " + i18n.label("skonto_base", lang).format(amount=fmt_number(Decimal(m[3]), lang)) if m[3] else "")
 
     return "\n".join(said(line) for line in text.split("\n"))
