@@ -2013,3 +2013,27 @@ def test_a_self_billed_factored_or_prepayment_credit_note_is_a_credit_note(code)
     # an XRechnung CII of that type converts to a UBL Invoice too (its identifier: judged by 1.3.15)
     xr_ubl = einvoice.convert(einvoice.build(xr, "xrechnung-cii"), to="ubl")
     assert etree.QName(etree.fromstring(xr_ubl)).localname == "Invoice"
+
+
+def test_an_invoiced_object_identifiers_own_scheme_attribute_is_no_bt18_scheme():
+    """EN 16931's CII binding gives BT-18's scheme (BT-18-1) as the reference's ram:ReferenceTypeCode. An
+    @schemeID on its ram:IssuerAssignedID was read as BT-18-1 and written to UBL as cbc:ID/@schemeID, where BR-CL-07
+    refused what CEN's CII rules accept ('XYZ' is no UNTDID 1153 code). It is not the scheme: listed as not carried."""
+    from pathlib import Path
+
+    from einvoice import api
+
+    data = (Path(__file__).resolve().parents[1] / "samples" / "facturx-en16931.xml").read_bytes()
+    ref = (b'<ram:AdditionalReferencedDocument><ram:IssuerAssignedID schemeID="XYZ">OBJ-1</ram:IssuerAssignedID>'
+           b"<ram:TypeCode>130</ram:TypeCode></ram:AdditionalReferencedDocument>")
+    cii = data.replace(b"</ram:BuyerOrderReferencedDocument>", b"</ram:BuyerOrderReferencedDocument>" + ref, 1)
+    assert cii != data
+    obj = load(cii).invoice.invoiced_object_id
+    assert obj.value == "OBJ-1" and obj.scheme_id is None
+    dropped: list[str] = []
+    ubl = api.convert(cii, "ubl", dropped=dropped, force=True)
+    assert b'<cbc:ID>OBJ-1</cbc:ID>' in ubl and b"XYZ" not in ubl
+    assert [d.rsplit("/", 1)[1] for d in dropped] == ["@schemeID: 'XYZ'"]
+    with_code = cii.replace(b"<ram:TypeCode>130</ram:TypeCode>",
+                            b"<ram:TypeCode>130</ram:TypeCode><ram:ReferenceTypeCode>AAB</ram:ReferenceTypeCode>")
+    assert load(with_code).invoice.invoiced_object_id.scheme_id == "AAB"  # (the scheme, where the binding has it)

@@ -251,14 +251,20 @@ def read_supporting_document(el: Any, ctx: Any = None) -> tuple[SupportingDocume
     doc = BINDING.read(SupportingDocument, el, ctx)
     type_code = text(_first(el, R_TypeCode))
     ref_type = _first(el, R_ReferenceTypeCode)
-    if ref_type is not None and (type_code or "").strip() == "130":
-        i = doc.id
+    if (type_code or "").strip() != "130":
+        return doc, type_code
+    i = doc.id
+    if ref_type is not None:
         if i is None:
             i = doc.__dict__["id"] = make(Identifier, el, {})
             doc.__pydantic_fields_set__.add("id")
         i.__dict__["scheme_id"] = text(ref_type)
         i.__pydantic_fields_set__.add("scheme_id")
         i._els["scheme_id"] = ref_type
+    elif i is not None and i.scheme_id is not None:  # the identifier's own @schemeID is no BT-18-1 (EN 16931-3-3:
+        i.__dict__["scheme_id"] = None  # ReferenceTypeCode): not read as the scheme (a conversion lists it as not
+        i.__pydantic_fields_set__.discard("scheme_id")  # carried)
+        i._els.pop("scheme_id", None)
     return doc, type_code
 
 
