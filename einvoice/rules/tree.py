@@ -1034,11 +1034,13 @@ class Table:
                 if targets:
                     res.setdefault(ck.rule, []).extend(targets)
                 continue
-            if kind == "filled" or kind == "decimals":  # the first node of each alternative
-                heads = ([firsts[ck.pid] if counts[ck.pid] else None] if ck.pid >= 0
-                         else [next(iter(select_any(el, [alt])), None) for alt in ck.steps()])
-                if not (any(not V.blank(h) for h in heads) if kind == "filled" else V.decimal_places_ok(heads[0])):
-                    res.setdefault(ck.rule, []).append(el if kind == "filled" else (el, {"value": stated_text(heads[0])}))
+            if kind == "filled" or kind == "decimals":  # the first node of each alternative, and how many it selects
+                found = ([(firsts[ck.pid], counts[ck.pid])] if ck.pid >= 0 else
+                         [(s[0] if s else None, len(s)) for s in (select_any(el, [alt]) for alt in ck.steps())])
+                if kind == "decimals" and not V.decimal_places_ok(found[0][0]):
+                    res.setdefault(ck.rule, []).append((el, {"value": stated_text(found[0][0])}))
+                elif kind == "filled" and not any(n == 1 and not V.blank(h) for h, n in found):  # normalize-space() of two
+                    res.setdefault(ck.rule, []).append((el, _SEVERAL) if any(n > 1 for _h, n in found) else el)  # stops
                 continue
             if ck.pid >= 0:
                 n = counts[ck.pid]
@@ -1071,6 +1073,9 @@ class Table:
                 bad = n != ck.arg
             if bad:
                 res.setdefault(ck.rule, []).append(target if kind == "absent" else el)
+
+
+_SEVERAL = {"stops": "it reads the text of one element here (normalize-space), and the document has several"}
 
 
 def _inside(node: Any, context: Any) -> bool:

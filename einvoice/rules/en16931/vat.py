@@ -103,9 +103,7 @@ class _Index:
         return self.memo[key] if key in self.memo else self.memo.setdefault(key, make())
 
 
-# --------------------------------------------------------------------------
-# UBL
-# --------------------------------------------------------------------------
+# --- UBL ---------------------------------------------------------
 
 class _UblIndex(_Index):
     syntax = "ubl"
@@ -411,9 +409,7 @@ def _ubl_o_only(where: str) -> Callable[[Document], Iterable]:
     return check
 
 
-# --------------------------------------------------------------------------
-# CII
-# --------------------------------------------------------------------------
+# --- CII ---------------------------------------------------------
 
 class _CiiIndex(_Index):
     syntax = "cii"
@@ -633,9 +629,7 @@ def _split_payment(syntax: str, rule: str) -> Callable[[Document], Iterable]:
     return check
 
 
-# --------------------------------------------------------------------------
-# registration
-# --------------------------------------------------------------------------
+# --- registration ------------------------------------------------
 
 FAMILIES = {code: category["family"] for code, category in CATEGORIES.items()}
 
