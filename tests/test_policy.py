@@ -708,3 +708,19 @@ def test_a_long_term_is_said_only_where_the_document_asks_for_payment():
     assert "EINV-P-005" in findings(inv)
     inv.type_code = "381"
     assert "EINV-P-005" not in findings(inv)
+
+
+def test_an_invoice_asking_for_payment_without_payment_instructions_is_said_so():
+    """Payment details are what a receivables clerk needs for the invoice to be paid: an invoice without any payment
+    means (BG-16) passed the policy without a word (EINV-P-009 and 011 look at payments into an account only), where
+    the builder refuses it (EINV-B-010). A credit note, an amount due of zero and type 751 ask no payment."""
+    assert "EINV-P-019" not in findings(good_invoice())
+    inv = good_invoice(payment_means=[])
+    report = validate_document(Document(inv, Syntax.UBL), schema=False, layers=("policy",))
+    found = [f for f in report.findings if f.rule == "EINV-P-019"]
+    assert [f.severity.value for f in found] == ["warning"] and "payment instructions" in found[0].message
+    assert "EINV-P-019" not in findings(good_invoice(payment_means=[], type_code="381"))
+    paid = good_invoice(payment_means=[])
+    paid.totals.payable_amount = Amount(value=Decimal("0.00"), currency_id="NOK")
+    assert "EINV-P-019" not in findings(paid)
+    assert "EINV-P-019" not in findings(good_invoice(payment_means=[PaymentMeans(code="48")]))  # (a card: stated)

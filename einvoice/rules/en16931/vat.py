@@ -53,9 +53,7 @@ FACTS = {syntax: {name: (start.startswith("/"), _clark(start.lstrip("/")), compi
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
 
-# --------------------------------------------------------------------------
-# values (einvoice.rules.values), in the forms these checks use
-# --------------------------------------------------------------------------
+# --- values (einvoice.rules.values), in the forms these checks use ---------
 
 text = V.string_value
 

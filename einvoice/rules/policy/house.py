@@ -45,9 +45,8 @@ def _given(text: str | None) -> bool:
 
 
 def _country(party) -> str | None:
-    if party is None or party.address is None or not party.address.country_code:
-        return None
-    return party.address.country_code.strip().upper()
+    address = party.address if party is not None else None
+    return address.country_code.strip().upper() if address is not None and address.country_code else None
 
 
 @RULES.rule("EINV-P-001")
@@ -183,6 +182,12 @@ def account_present(doc):
             yield pm, {"code": code}
 
 
+@RULES.rule("EINV-P-019")
+def payment_means_stated(doc):  # (the builder asks it of every document that asks for payment: EINV-B-010)
+    if not doc.invoice.payment_means and _asks_payment(doc.invoice):
+        yield doc.invoice, "payment_means"
+
+
 @RULES.rule("EINV-P-018")
 def written_in_electronic_form(doc):
     """An IBAN or RF creditor reference written with small letters or spaces: valid, but not in its electronic form."""
@@ -228,10 +233,8 @@ def issue_date_not_in_future(doc):
 @RULES.rule("EINV-P-015")
 def negative_invoice(doc):
     inv = doc.invoice
-    if inv.is_credit or inv.totals is None or inv.totals.payable_amount is None:
-        return
-    value = inv.totals.payable_amount.value
-    if value is not None and value < 0:
+    due = inv.totals.payable_amount if inv.totals is not None and not inv.is_credit else None
+    if due is not None and due.value is not None and due.value < 0:
         yield inv.totals, "payable_amount"
 
 
