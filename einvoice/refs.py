@@ -196,7 +196,20 @@ _NOT_ALNUM = re.compile(r"[\W_]")  # any other mark between them (a comma, U+201
 _ANY_IBAN_SHAPE = re.compile(r"[^\W\d_]{2}[0-9]{2}[^\W_]+")  # an IBAN's shape in letters of any script
 
 
-def account_kind(value: str, country: str | None, giro: str | None = None) -> tuple[str, bool] | None:
+SEPA_ACCOUNT = "IBAN (payment means 58, a SEPA credit transfer, is paid into an IBAN, as EN 16931 says of BT-84)"
+
+
+def account_kind(value: str, country: str | None, giro: str | None = None, sepa: bool = False) -> tuple[str, bool] | None:
+    """(kind, valid) for an account as :func:`_account_kind` judges it; with ``sepa`` (the account of a SEPA credit
+    transfer, payment means 58) an account given that is no IBAN is an IBAN not valid (XRechnung's BR-DE-19 warns of it
+    too; a bank refuses the transfer)."""
+    judged = _account_kind(value, country, giro)
+    if sepa and (value or "").strip() and not (judged and judged[0].startswith("IBAN")):
+        return SEPA_ACCOUNT, False
+    return judged
+
+
+def _account_kind(value: str, country: str | None, giro: str | None = None) -> tuple[str, bool] | None:
     """(kind, valid) for an account we know how to check, None when we cannot judge it. An IBAN written with
     separators (dashes, dots), invisible marks or other scripts' digits is judged by its letters and digits, and not
     valid however its check digits come out: in a payment file it is refused as written (spaces, the printed form's

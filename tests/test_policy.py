@@ -724,3 +724,20 @@ def test_an_invoice_asking_for_payment_without_payment_instructions_is_said_so()
     paid.totals.payable_amount = Amount(value=Decimal("0.00"), currency_id="NOK")
     assert "EINV-P-019" not in findings(paid)
     assert "EINV-P-019" not in findings(good_invoice(payment_means=[PaymentMeans(code="48")]))  # (a card: stated)
+
+
+def test_a_sepa_credit_transfer_is_paid_into_an_iban():
+    """Payment means 58 is a SEPA credit transfer, which a bank makes into an IBAN only (EN 16931 on BT-84; XRechnung's
+    BR-DE-19 warns of another account): a valid Norwegian account number under 58 passed EINV-P-010, as under 30."""
+    inv = good_invoice()
+    inv.payment_means[0].code = "58"
+    report = validate_document(Document(inv, Syntax.UBL), schema=False, layers=("policy",))
+    found = [f for f in report.findings if f.rule == "EINV-P-010"]
+    assert len(found) == 1 and "'86011117947' is not a valid IBAN (payment means 58, a SEPA credit transfer" in found[0].message
+    inv.payment_means[0].credit_transfers[0].account_id = "NO9386011117947"
+    assert "EINV-P-010" not in findings(inv)
+    inv.payment_means[0].credit_transfers[0].account_id = "NO9386011117948"  # (an IBAN, its check digits wrong)
+    assert refs.account_kind("NO9386011117948", "NO", sepa=True) == ("IBAN", False)
+    inv.payment_means[0].code = "30"
+    inv.payment_means[0].credit_transfers[0].account_id = "86011117947"
+    assert "EINV-P-010" not in findings(inv)  # (a credit transfer of code 30: a national account is fine)

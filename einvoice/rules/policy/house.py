@@ -170,7 +170,7 @@ def account_valid(doc):
     country = _country(inv.payee) or _country(inv.seller)
     for pm in inv.payment_means:
         for ct in pm.credit_transfers:  # (a Swedish giro says so in its branch id, whoever the payee: SE:BANKGIRO)
-            judged = refs.account_kind(ct.account_id or "", country, giro=ct.service_provider_id)
+            judged = refs.account_kind(ct.account_id or "", country, ct.service_provider_id, (pm.code or "").strip() == "58")
             if judged and not judged[1]:
                 yield ct, "account_id", {"kind": judged[0], "value": ct.account_id}
 
