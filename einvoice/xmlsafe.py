@@ -374,6 +374,9 @@ def parse(data: bytes, name: str | None = None, max_depth: int = MAX_DEPTH) -> e
         raise UnreadableInput(f"not readable as XML: {exc}", name) from None
     if tree.docinfo.doctype:
         raise UnreadableInput("document has a DOCTYPE; refused for safety", name)
+    if tree.docinfo.xml_version not in ("1.0", "1.1"):  # (libxml2 reads any other 1.x as 1.0; Java's parser, the
+        raise UnreadableInput(f"XML version {tree.docinfo.xml_version!r} is declared: the receivers' XML parsers read "
+                              "XML 1.0 and 1.1 only (declare version 1.0)", name)  # official validators', refuses it)
     _check_depth(tree.getroot(), max_depth, name, huge)
     if len(data) > _CROWDED_FROM and (crowded := _CROWDED(tree)):  # (a smaller one holds 13,000 attributes at most)
         el = crowded[0]

@@ -367,3 +367,14 @@ def test_the_parsers_load_nothing_a_document_names(tmp_path):
             "print('done')\n")
     done = subprocess.run([sys.executable, "-c", code], input=_pe_doctype(str(fifo)), capture_output=True, timeout=20)
     assert done.stdout.strip() == b"done", done.stderr[-500:]
+
+
+@pytest.mark.parametrize("version", ["1.2", "1.5", "1.10", "1.01", "1.00", "1."])
+def test_an_xml_version_other_than_1_0_and_1_1_is_refused(version):
+    """libxml2 reads any declared 1.x as 1.0 (a warning only); Java's parser, the official validators', stops on it
+    ('XML version "1.2" is not supported'): such a document was reported valid where no receiver can read it."""
+    with pytest.raises(UnreadableInput, match=f"XML version '{version}' is declared"):
+        xmlsafe.parse(f'<?xml version="{version}" encoding="UTF-8"?><a/>'.encode())
+    for ok in ("1.0", "1.1"):
+        assert xmlsafe.parse(f'<?xml version="{ok}"?><a/>'.encode()).getroot().tag == "a"
+    assert xmlsafe.parse(b"<a/>").getroot().tag == "a"
