@@ -961,6 +961,23 @@ def _stand_ins(root: Any, tags: Any, dry: bool = False, scans: dict | None = Non
                 return [(el, text)]
             el.text = text.strip(WS)
             swaps.append((el, text))
+        elif len(el) and el.get(_XSI_TYPE) is None and not any(isinstance(c.tag, str) for c in el):
+            # comments or processing instructions inside: the value is the text around them, white space at its ends
+            # taken off as Java's parser does (libxml2 takes none off: '2015-01-09<!--c--> ' was refused)
+            pieces = [(el, "text")] + [(c, "tail") for c in el]
+            value = "".join(getattr(n, a) or "" for n, a in pieces)
+            if not (value and (value[0] in WS or value[-1] in WS) and value.strip(WS)):
+                continue
+            if dry:
+                return [(el, text)]
+            for order, cut in ((pieces, str.lstrip), (pieces[::-1], str.rstrip)):
+                for node, attr in order:
+                    was = getattr(node, attr) or ""
+                    if cut(was, WS) != was:
+                        setattr(node, attr, cut(was, WS) or None)
+                        swaps.append((node, (attr, was)))
+                    if cut(was, WS):
+                        break
     for el in root.iter(*names) if names else ():
         known = scans.get(el) if scans else None
         (text, scan), parent = known or (el.text, False), el.getparent()
@@ -1022,6 +1039,8 @@ def _put_back(swaps: list[tuple[Any, Any]]) -> None:
     for short, el in reversed(swaps):
         if isinstance(el, str):
             short.text = el
+        elif isinstance(el, tuple):  # (a text or tail around a comment: (which, as it was))
+            setattr(short, el[0], el[1] or None)
         else:
             short.getparent().replace(short, el)
 
