@@ -338,6 +338,7 @@ def parse(data: bytes, name: str | None = None, max_depth: int = MAX_DEPTH) -> e
     if data.find(b"<!DOCTYPE", 0, 4096) >= 0 or data.find(b"<!ENTITY", 0, 65536) >= 0 or declares_doctype(data):
         raise UnreadableInput("document has a DOCTYPE or entity declarations; refused for safety", name)
     data = _as_declared(data, name)
+    data = _known_encoding(data, name)
     if len(data) > 4 * MAX_ELEMENTS:  # (start tags: '<' but not '</', '<!' or '<?')
         text = _countable(data)
         starts = _starts(text)
@@ -454,6 +455,46 @@ def _as_declared(data: bytes, name: str | None) -> bytes:
                                   f"'{found.group(1)}'; receivers' XML parsers refuse it (declare UTF-16)", name)
         return _xml11(data, f"UTF-16-{order}", name) or data
     return data
+
+
+_USUAL_ENCODINGS = frozenset({"UTF-8", "UTF8", "ISO-8859-1", "ISO-8859-15", "US-ASCII", "ASCII", "WINDOWS-1252", "CP1252",
+                              "LATIN1", "ISO-8859-2", "WINDOWS-1250", "UTF-16"})
+
+
+def _known_encoding(data: bytes, name: str | None) -> bytes:
+    """Refuse a document (ASCII-like bytes: UTF-16 and UTF-32 are judged by :func:`_as_declared`) whose declared
+    encoding the official validators' XML parser (Java's) does not know, where libxml2 may read it (UTF-7, macintosh,
+    ISO-8859-10): the receivers cannot open it, so it was reported valid in vain. One it knows and libxml2 does not
+    (Latin9, IBM437) is read through Python's codec of that name, where there is one. Unusual names only are looked up."""
+    found = _DECLARED.match(data[:512].decode("latin-1")) if data[:5] == b"<?xml" else None
+    if found is None or found.group(1).upper() in _USUAL_ENCODINGS or not _ENCODING_NAME.fullmatch(found.group(1)):
+        return data  # (a name that is no encoding name: libxml2 says so, as the official parser refuses it too)
+    from .codelists import get
+
+    declared = found.group(1)
+    if declared.upper() not in get("xml-encodings"):
+        raise UnreadableInput(f"the declared encoding {declared!r} is none the receivers' XML parsers read (Java's, "
+                              "under the official validators, cannot open the document): write it in UTF-8", name)
+    if _LIBXML2_READS.setdefault(declared.upper(), _libxml2_reads(declared)):
+        return data
+    import codecs
+
+    try:
+        text = data.decode(codecs.lookup(declared).name)
+    except (LookupError, UnicodeDecodeError):
+        return data  # (libxml2 says it does not know the encoding, or where the bytes are no text of it)
+    return (text[:found.start(1)] + "UTF-8" + text[found.end(1):]).encode("utf-8")
+
+
+_LIBXML2_READS: dict[str, bool] = {}  # (names the official parser knows: bounded)
+
+
+def _libxml2_reads(encoding: str) -> bool:
+    try:
+        etree.fromstring(f'<?xml version="1.0" encoding="{encoding}"?><a/>'.encode("ascii"), _new_parser())
+        return True
+    except etree.XMLSyntaxError:
+        return False
 
 
 def _countable(data: bytes) -> bytes | str:

@@ -378,3 +378,22 @@ def test_an_xml_version_other_than_1_0_and_1_1_is_refused(version):
     for ok in ("1.0", "1.1"):
         assert xmlsafe.parse(f'<?xml version="{ok}"?><a/>'.encode()).getroot().tag == "a"
     assert xmlsafe.parse(b"<a/>").getroot().tag == "a"
+
+
+@pytest.mark.parametrize("encoding", ["UTF-7", "macintosh", "ISO-8859-10", "ISO-8859-14", "VISCII", "hp-roman8"])
+def test_an_encoding_the_official_parser_does_not_know_is_refused(encoding):
+    """libxml2 (iconv) reads UTF-7, macintosh or ISO-8859-14; Java's XML parser, under the official validators,
+    does not (UnsupportedEncoding): such a document was reported valid though no receiver can open it."""
+    with pytest.raises(UnreadableInput, match=f"the declared encoding '{encoding}' is none the receivers' XML parsers read"):
+        xmlsafe.parse(f'<?xml version="1.0" encoding="{encoding}"?><a>x</a>'.encode("ascii"))
+
+
+@pytest.mark.parametrize("encoding,codec", [("Latin9", "iso8859_15"), ("CP437", "cp437"), ("IBM852", "cp852"),
+                                            ("MS932", "cp932"), ("utf-8", "utf-8"), ("ISO-8859-1", "latin-1")])
+def test_an_encoding_the_official_parser_knows_is_read(encoding, codec):
+    """Java's names that libxml2 lacks (Latin9, CP437) are read through Python's codec of the name, as the official
+    parser reads them: they were refused as 'unsupported encoding'."""
+    text = f'<?xml version="1.0" encoding="{encoding}"?><a>Kr\u00f6ne \u00e9</a>' if codec != "cp932" else \
+        f'<?xml version="1.0" encoding="{encoding}"?><a>\u6771\u4eac</a>'
+    root = xmlsafe.parse(text.encode(codec)).getroot()
+    assert root.text == text.split("<a>")[1].split("</a>")[0]

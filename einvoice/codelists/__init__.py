@@ -29,6 +29,7 @@ and Peppol BIS do not always use the same edition of a list:
 ``mime``                  attachment MIME codes (BR-CL-24)
 ``eas``                   electronic address schemes (BR-CL-25)
 ``peppol-*``              the Peppol BIS Billing 3.0 editions of the same lists
+``xml-encodings``        the encoding names the official validators' XML parser (Java's) reads (``xmlsafe``)
 ========================  ==========================================================
 """
 
