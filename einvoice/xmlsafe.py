@@ -339,6 +339,9 @@ def parse(data: bytes, name: str | None = None, max_depth: int = MAX_DEPTH) -> e
         raise UnreadableInput("document has a DOCTYPE or entity declarations; refused for safety", name)
     data = _as_declared(data, name)
     data = _known_encoding(data, name)
+    if b"\r" in data and data.count(b"\r") != data.count(b"\r\n") and not _wide(data):  # lines ended by CR alone:
+        data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")  # XML reads each as LF (its end-of-line handling,
+        # before parsing), libxml2 too, but counts no line at it: every finding was said to be at line 1
     if len(data) > 4 * MAX_ELEMENTS:  # (start tags: '<' but not '</', '<!' or '<?')
         text = _countable(data)
         starts = _starts(text)
@@ -495,6 +498,11 @@ def _libxml2_reads(encoding: str) -> bool:
         return True
     except etree.XMLSyntaxError:
         return False
+
+
+def _wide(data: bytes) -> bool:
+    """Whether the text is UTF-16 or UTF-32 (by its mark or first character), where a CR byte may be part of a character."""
+    return bool(_UTF32.get(data[:4]) or _UTF16.get(data[:2]) or _UTF16.get(data[:4]))
 
 
 def _countable(data: bytes) -> bytes | str:

@@ -397,3 +397,17 @@ def test_an_encoding_the_official_parser_knows_is_read(encoding, codec):
         f'<?xml version="1.0" encoding="{encoding}"?><a>\u6771\u4eac</a>'
     root = xmlsafe.parse(text.encode(codec)).getroot()
     assert root.text == text.split("<a>")[1].split("</a>")[0]
+
+
+def test_lines_ended_by_cr_alone_are_counted():
+    """XML reads a CR alone as a line end (as CR LF); libxml2 reads it so but counts no line at it: every finding of
+    a document written with CR line ends (old Mac style) was said to be at line 1, where the official validators
+    name its line. The text is read the same (a CR in a value is a line feed either way)."""
+    data = b'<?xml version="1.0"?>\r<a>\r  <b x="1\r2">t\r\nu</b>\r  <c/>\r</a>\r'
+    root = xmlsafe.parse(data).getroot()
+    assert [el.sourceline for el in root.iter()] == [2, 4, 6]  # (an element: the line its start tag ends at)
+    assert root[0].text == "t\nu" and root[0].get("x") == "1 2"
+    crlf = xmlsafe.parse(data.replace(b"\r", b"\r\n").replace(b"\r\n\n", b"\r\n")).getroot()  # (CR LF: as before)
+    assert [el.sourceline for el in crlf.iter()] == [2, 4, 6] and crlf[0].text == "t\nu"
+    wide = xmlsafe.parse('<?xml version="1.0" encoding="UTF-16"?>\r<a>\r<b/></a>'.encode("utf-16")).getroot()
+    assert wide[0].tag == "b"  # (UTF-16: its bytes are not rewritten)
