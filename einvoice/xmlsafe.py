@@ -3,6 +3,7 @@ encodings read as the official validators' parser reads them (a document it refu
 
 from __future__ import annotations
 
+import codecs
 import contextvars
 import os
 import re
@@ -141,7 +142,8 @@ def sniff(head: bytes) -> str | None:
     if is_pdf(head):
         return "pdf"
     h = head.lstrip(b"\xef\xbb\xbf \t\r\n")
-    if h.startswith(b"<") or head.startswith((b"\xff\xfe", b"\xfe\xff")) or head[:4] in (b"\x00<\x00?", b"<\x00?\x00"):
+    if h.startswith(b"<") or head.startswith((b"\xff\xfe", b"\xfe\xff")) or head[:4] in (b"\x00<\x00?", b"<\x00?\x00") \
+            or head[:4] in _UTF32 or head[:4] == _EBCDIC_START:  # (UTF-32, EBCDIC '<?xm': read as the declaration says)
         return "xml"
     return None
 
@@ -337,6 +339,8 @@ def parse(data: bytes, name: str | None = None, max_depth: int = MAX_DEPTH) -> e
         raise UnreadableInput("empty file", name)
     if data.find(b"<!DOCTYPE", 0, 4096) >= 0 or data.find(b"<!ENTITY", 0, 65536) >= 0 or declares_doctype(data):
         raise UnreadableInput("document has a DOCTYPE or entity declarations; refused for safety", name)
+    if data[:4] == _EBCDIC_START:
+        data = _from_ebcdic(data, name)
     data = _as_declared(data, name)
     data = _known_encoding(data, name)
     if b"\r" in data and data.count(b"\r") != data.count(b"\r\n") and not _wide(data):  # lines ended by CR alone:
@@ -480,8 +484,6 @@ def _known_encoding(data: bytes, name: str | None) -> bytes:
                               "under the official validators, cannot open the document): write it in UTF-8", name)
     if _LIBXML2_READS.setdefault(declared.upper(), _libxml2_reads(declared)):
         return data
-    import codecs
-
     try:
         text = data.decode(codecs.lookup(declared).name)
     except (LookupError, UnicodeDecodeError):
@@ -498,6 +500,26 @@ def _libxml2_reads(encoding: str) -> bool:
         return True
     except etree.XMLSyntaxError:
         return False
+
+
+_EBCDIC_START = b"\x4c\x6f\xa7\x94"  # '<?xm' in the EBCDIC code pages
+
+
+def _from_ebcdic(data: bytes, name: str | None) -> bytes:
+    """An EBCDIC document (IBM037, IBM500, IBM273: the official validators' parser reads the code page it declares) as
+    UTF-8 through Python's codec of that name; refused in one line where there is none, or the parser knows none."""
+    found = _DECLARED.match(data[:512].decode("cp037"))
+    declared = found.group(1) if found else None
+    from .codelists import get
+
+    try:
+        if declared is None or declared.upper() not in get("xml-encodings"):
+            raise LookupError(declared)
+        text = data.decode(codecs.lookup(declared).name)
+    except (LookupError, UnicodeDecodeError):
+        raise UnreadableInput(f"the document is written in EBCDIC{f' (declared {declared!r})' if declared else ''}, in a "
+                              "code page this tool cannot read: write it in UTF-8", name) from None
+    return (text[:found.start(1)] + "UTF-8" + text[found.end(1):]).encode("utf-8")
 
 
 def _wide(data: bytes) -> bool:

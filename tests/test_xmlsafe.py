@@ -411,3 +411,22 @@ def test_lines_ended_by_cr_alone_are_counted():
     assert [el.sourceline for el in crlf.iter()] == [2, 4, 6] and crlf[0].text == "t\nu"
     wide = xmlsafe.parse('<?xml version="1.0" encoding="UTF-16"?>\r<a>\r<b/></a>'.encode("utf-16")).getroot()
     assert wide[0].tag == "b"  # (UTF-16: its bytes are not rewritten)
+
+
+@pytest.mark.parametrize("code_page", ["IBM037", "IBM500", "IBM273", "EBCDIC-CP-US"])
+def test_an_ebcdic_document_is_read_in_the_code_page_it_declares(code_page):
+    """Java's parser (the official validators') reads an EBCDIC document by its declared code page; it was called
+    'neither XML nor PDF'. A code page Python has no codec for is refused, saying so."""
+    import codecs
+
+    text = f'<?xml version="1.0" encoding="{code_page}"?><a>Kr\u00f6ne 1.00</a>'
+    data = text.encode(codecs.lookup(code_page).name)
+    assert xmlsafe.sniff(data[:64]) == "xml" and xmlsafe.not_xml_nor_pdf(data) is None
+    assert xmlsafe.parse(data).getroot().text == "Kr\u00f6ne 1.00"
+    with pytest.raises(UnreadableInput, match="written in EBCDIC .declared 'IBM1047'., in a code page this tool cannot read"):
+        xmlsafe.parse('<?xml version="1.0" encoding="IBM1047"?><a/>'.encode("cp037"))
+
+
+def test_utf32_without_a_mark_is_sniffed_as_xml():
+    data = '<?xml version="1.0" encoding="UTF-32BE"?><a>x</a>'.encode("utf-32-be")
+    assert xmlsafe.not_xml_nor_pdf(data) is None and xmlsafe.parse(data).getroot().text == "x"
