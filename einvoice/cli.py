@@ -63,6 +63,22 @@ def _finding_line(f, indent: str = "  ") -> str:
     return text
 
 
+class _UsageLine(click.ClickException):
+    """A misused command (an unknown option, a value out of its choices, a missing argument) said in one line on
+    stderr, exit status 2, as every other refusal: click's usage banner took three lines before it."""
+
+    exit_code = 2
+
+    def __init__(self, exc: click.UsageError):
+        cmd = exc.ctx.command_path if exc.ctx is not None else "einvoice"
+        super().__init__(f"{cmd}: {exc.format_message()} (see {cmd} --help)")
+
+    def show(self, file=None) -> None:
+        from .errors import one_line
+
+        click.echo(one_line(self.message, None), err=True)
+
+
 class _Guarded(click.Group):
     """The command group: an unexpected exception is one line on stderr (exit 2), not a traceback
     (EINVOICE_DEBUG=1 shows it); a closed standard output (``| head``) ends the command quietly."""
@@ -89,6 +105,8 @@ class _Guarded(click.Group):
             result = super().invoke(ctx)
             sys.stdout.flush()  # a write error of the last output is this command's, not the interpreter's at exit
             return result
+        except click.UsageError as exc:  # (a subcommand's arguments, read here)
+            raise _UsageLine(exc) from None
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             try:
                 sys.stdout.flush()
@@ -116,6 +134,8 @@ class _Guarded(click.Group):
 
         try:  # (the arguments are read before invoke: Ctrl-C there said "Aborted!", exit status 1)
             return super().make_context(*args, **kwargs)
+        except click.UsageError as exc:
+            raise _UsageLine(exc) from None
         except KeyboardInterrupt:
             _interrupted()
         except BrokenPipeError:  # (--help, --version read by '| head')

@@ -1065,3 +1065,16 @@ def test_build_lists_what_it_dropped_on_standard_error(tmp_path):
     assert res.exit_code == 0 and out.exists(), res.output
     assert res.stdout.strip().startswith("wrote ") and len(res.stdout.strip().splitlines()) == 1, res.stdout
     assert "WARNING EINV-B-031" in res.stderr
+
+
+def test_a_misused_command_is_said_in_one_line():
+    """An unknown option, a value outside its choices or a release that does not exist was said in click's three-line
+    usage banner ('Usage: ...', 'Try ...', 'Error: ...'); now one line naming the command, exit status 2."""
+    for args, said in [(("validate", "x.xml", "--rules", "peppol=3.0.22"), "no release '3.0.22' of 'peppol'"),
+                       (("validate", "--bogus"), "No such option '--bogus'"), (("nonsense",), "No such command"),
+                       (("build", "x.yaml"), "Missing option '--format'")]:
+        res = subprocess.run([sys.executable, "-m", "einvoice", *args], capture_output=True, text=True)
+        assert res.returncode == 2, args
+        lines = res.stderr.strip().splitlines()
+        assert len(lines) == 1 and said in lines[0] and lines[0].startswith("einvoice"), res.stderr
+        assert "--help" in lines[0] and "Usage:" not in res.stderr
