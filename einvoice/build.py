@@ -1771,6 +1771,9 @@ def _name_input_fields(written: Invoice, findings: list[Finding], given: Invoice
             field = next((terms[t] for t in said if t in terms), None)
         if f.xpath and " may occur " in f.message and f.rule in _count_rows():  # (a count on a party names the repeat:
             field = _repeated_field(written, f.xpath, _count_rows()[f.rule], fields, paths) or field  # its third entry)
+        if field is not None and field.endswith(".charge_indicator") and "indicator" not in f.message.lower():
+            field = field.rsplit(".", 1)[0]  # (CII's allowance and charge rules stand on ram:ChargeIndicator: a rule
+            # not about the indicator is about the allowance or charge, as UBL's, on cac:AllowanceCharge, names it)
         if field is not None and field == _EITHER_FIELD.get(f.rule, ("",))[0]:
             field = " / ".join(_EITHER_FIELD[f.rule])
         if field is not None:

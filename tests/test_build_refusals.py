@@ -2038,3 +2038,14 @@ def test_a_credit_note_needs_no_payment_means_but_under_xrechnung():
     with pytest.raises(BuildRefused) as refused:
         einvoice.build(xr, "xrechnung-ubl")
     assert "EINV-B-010" in {f.rule for f in refused.value.findings}
+
+
+@pytest.mark.parametrize("fmt", ["ehf", "cii", "facturx-en16931", "xrechnung-cii"])
+def test_a_line_allowance_without_a_reason_names_the_allowance_in_every_syntax(fmt):
+    """CEN's CII rules on an allowance or charge stand on its ram:ChargeIndicator (BR-42, BR-CO-23 and others): the
+    builder named that field, a value that is right (lines[0].allowances_charges[0].charge_indicator), where UBL names
+    the allowance that lacks its reason. Every syntax names the allowance."""
+    data = _ehf()
+    data["lines"][0]["allowances_charges"] = [{"charge_indicator": False, "amount": "10"}]
+    found = {f.rule: f.field for f in _first_finding(data, fmt) if f.rule in ("BR-42", "BR-CO-23")}
+    assert found == {"BR-42": "lines[0].allowances_charges[0]", "BR-CO-23": "lines[0].allowances_charges[0]"}
