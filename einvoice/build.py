@@ -1621,8 +1621,31 @@ def _refused_without_stated(given: Invoice, target: Target, policy: bool, first:
     blocking = [f for f in findings if f.severity.blocking]
     out = [f for f in blocking if not any(_related(a, b) for a in _fields_named(f) for b in named)]
     if any(f.rule not in _WRITTEN_WHOLE for f in blocking):
-        return out
-    return out + _refused_next(rest, invoice, target, policy, blocking, named)
+        return _unsaid(out, given, first)
+    return _unsaid(out + _refused_next(rest, invoice, target, policy, blocking, named), given, first)
+
+
+def _unsaid(found: list[Finding], given: Invoice, first: list[Finding]) -> list[Finding]:
+    """``found`` without the findings that name the business term of a stated value refused first and left out to
+    judge the rest (a VAT total in accounting currency, BT-111, of three decimals, which nothing computes: "BT-111 is
+    missing", BR-53, said it again on another field)."""
+    terms = {t for f in first if f.rule in _STATED_OTHERWISE for field in _fields_named(f) for t in _terms_of(given, field)}
+    return [f for f in found if not terms & set(_TERM.findall(f.message))] if terms else found
+
+
+def _terms_of(given: Invoice, field: str) -> set[str]:
+    """The business terms of an input field by its model description; a VAT total's amount is BT-111 in the VAT
+    accounting currency (BT-6, other than the invoice's), else BT-110."""
+    up, _, name = field.rpartition(".")
+    obj = _at(given, up) if up else given
+    fld = type(obj).model_fields.get(name) if isinstance(obj, ModelBase) else None
+    terms = set(_TERM.findall(fld.description or "")) if fld is not None else set()
+    if terms == {"BT-110", "BT-111"}:
+        amount, acc = getattr(obj, name, None), (given.tax_currency_code or "").strip()
+        own = (given.currency_code or "").strip()
+        terms = {"BT-111"} if amount is not None and acc and acc != own and (amount.currency_id or "").strip() == acc \
+            else {"BT-110"}
+    return terms
 
 
 def _nonzero(amount: Amount | None) -> bool:

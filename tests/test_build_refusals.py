@@ -2049,3 +2049,15 @@ def test_a_line_allowance_without_a_reason_names_the_allowance_in_every_syntax(f
     data["lines"][0]["allowances_charges"] = [{"charge_indicator": False, "amount": "10"}]
     found = {f.rule: f.field for f in _first_finding(data, fmt) if f.rule in ("BR-42", "BR-CO-23")}
     assert found == {"BR-42": "lines[0].allowances_charges[0]", "BR-CO-23": "lines[0].allowances_charges[0]"}
+
+
+def test_a_refused_vat_total_in_accounting_currency_is_not_also_said_missing():
+    """A stated VAT total in the VAT accounting currency (BT-111) of three decimals is refused (EINV-B-029), and the
+    rest judged without it; nothing computes BT-111, so "BT-111 is missing" (BR-53) said the same fault again on
+    another field. A refused VAT total in the invoice currency (BT-110) leaves BR-53 standing where BT-111 is missing."""
+    data = _ehf()
+    data["tax_currency_code"] = "EUR"
+    data["tax_totals"] = [{"tax_amount": {"value": "283.955", "currency_id": "EUR"}}]
+    assert [f.rule for f in _first_finding(data, "ehf") if f.severity.blocking] == ["EINV-B-029"]
+    data["tax_totals"] = [{"tax_amount": {"value": "1000.005", "currency_id": "NOK"}}]
+    assert {f.rule for f in _first_finding(data, "ehf") if f.severity.blocking} == {"EINV-B-029", "BR-53"}
