@@ -517,8 +517,11 @@ def _finding(rule: str, **params: Any) -> Finding:
     if meta is None:  # pragma: no cover - every rule has an entry in build.yaml
         return Finding(rule, Severity.ERROR, rule, None, layer="build")
     field = params.get("field")  # (the caller's field: a path, "a / b" for either; a lost term's name without it)
-    return Finding(rule, meta.severity, format_message(meta.message, params), meta.hint, layer="build",
-                   field=re.sub(r" \(BT-\d+\)\Z", "", field) if isinstance(field, str) and field else None)
+    field = re.sub(r" \(BT-\d+\)\Z", "", field) if isinstance(field, str) and field else None
+    message = format_message(meta.message, params)
+    if field is not None and field not in message:  # (a message that does not quote it: named as the rules' are)
+        message = f"{message.rstrip()} (input: {field})"
+    return Finding(rule, meta.severity, message, meta.hint, layer="build", field=field)
 
 
 def _blank(s: str | None) -> bool:
