@@ -2066,6 +2066,7 @@ def test_a_refused_vat_total_in_accounting_currency_is_not_also_said_missing():
 def test_a_total_beyond_double_precision_names_the_input_on_the_command_line():
     """EINV-B-027's message named no input field (its API field: lines), where every other finding says one."""
     data = _ehf()
-    data["lines"][0]["price"] = {"net_amount": "100000000000000"}
+    data["lines"][0]["price"] = {"net_amount": "9000000000000"}
+    data["lines"][0]["quantity"] = "100"
     (found,) = [f for f in _first_finding(data, "ehf") if f.rule == "EINV-B-027"]
     assert found.field == "lines" and found.message.endswith("(input: lines)")
