@@ -69,9 +69,18 @@ class _UsageLine(click.ClickException):
 
     exit_code = 2
 
-    def __init__(self, exc: click.UsageError):
-        cmd = exc.ctx.command_path if exc.ctx is not None else "einvoice"
+    def __init__(self, exc: click.UsageError, ctx: click.Context | None = None):
+        if exc.ctx is not None:
+            cmd = exc.ctx.command_path
+        else:  # (an option's missing value, found by the parser, comes without the subcommand's context)
+            sub = getattr(ctx, "invoked_subcommand", None)
+            cmd = f"{ctx.command_path} {sub}" if ctx is not None and sub else ctx.command_path if ctx else "einvoice"
         super().__init__(f"{cmd}: {exc.format_message()} (see {cmd} --help)")
+
+    @staticmethod
+    def of(exc: click.UsageError, ctx: click.Context | None = None) -> click.ClickException:
+        """The one line, but for the group's help that a call without arguments shows (as a usage error, exit 2)."""
+        return exc if isinstance(exc, getattr(click.exceptions, "NoArgsIsHelpError", ())) else _UsageLine(exc, ctx)
 
     def show(self, file=None) -> None:
         from .errors import one_line
@@ -106,7 +115,7 @@ class _Guarded(click.Group):
             sys.stdout.flush()  # a write error of the last output is this command's, not the interpreter's at exit
             return result
         except click.UsageError as exc:  # (a subcommand's arguments, read here)
-            raise _UsageLine(exc) from None
+            raise _UsageLine.of(exc, ctx) from None
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             try:
                 sys.stdout.flush()
@@ -135,7 +144,7 @@ class _Guarded(click.Group):
         try:  # (the arguments are read before invoke: Ctrl-C there said "Aborted!", exit status 1)
             return super().make_context(*args, **kwargs)
         except click.UsageError as exc:
-            raise _UsageLine(exc) from None
+            raise _UsageLine.of(exc) from None
         except KeyboardInterrupt:
             _interrupted()
         except BrokenPipeError:  # (--help, --version read by '| head')

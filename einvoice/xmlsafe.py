@@ -519,7 +519,8 @@ def _from_ebcdic(data: bytes, name: str | None) -> bytes:
     except (LookupError, UnicodeDecodeError):
         raise UnreadableInput(f"the document is written in EBCDIC{f' (declared {declared!r})' if declared else ''}, in a "
                               "code page this tool cannot read: write it in UTF-8", name) from None
-    return (text[:found.start(1)] + "UTF-8" + text[found.end(1):]).encode("utf-8")
+    text = text.replace("\x85", "\n")  # (EBCDIC's new line, 0x15: Java's decoders read it as a line feed, Python's
+    return (text[:found.start(1)] + "UTF-8" + text[found.end(1):]).encode("utf-8")  # as NEL, no XML 1.0 white space)
 
 
 def _wide(data: bytes) -> bool:

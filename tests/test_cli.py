@@ -1078,3 +1078,13 @@ def test_a_misused_command_is_said_in_one_line():
         lines = res.stderr.strip().splitlines()
         assert len(lines) == 1 and said in lines[0] and lines[0].startswith("einvoice"), res.stderr
         assert "--help" in lines[0] and "Usage:" not in res.stderr
+
+
+def test_a_missing_option_value_names_the_command_and_no_arguments_show_the_help():
+    """click's parser reports an option's missing value without the subcommand's context: the line said 'einvoice:'
+    and pointed to the group's help. A call without arguments shows the group's help as it did (exit 2), not one line."""
+    res = subprocess.run([sys.executable, "-m", "einvoice", "build", "x.yaml", "-o"], capture_output=True, text=True)
+    assert res.returncode == 2 and res.stderr.strip() == ("einvoice build: Option '-o' requires an argument. "
+                                                          "(see einvoice build --help)")
+    res = subprocess.run([sys.executable, "-m", "einvoice"], capture_output=True, text=True)
+    assert res.returncode == 2 and res.stderr.startswith("Usage: einvoice") and len(res.stderr.splitlines()) > 10

@@ -430,3 +430,12 @@ def test_an_ebcdic_document_is_read_in_the_code_page_it_declares(code_page):
 def test_utf32_without_a_mark_is_sniffed_as_xml():
     data = '<?xml version="1.0" encoding="UTF-32BE"?><a>x</a>'.encode("utf-32-be")
     assert xmlsafe.not_xml_nor_pdf(data) is None and xmlsafe.parse(data).getroot().text == "x"
+
+
+def test_an_ebcdic_documents_new_lines_are_line_feeds():
+    """EBCDIC's new line (0x15), a mainframe file's line end, is a line feed to Java's decoders (the official
+    validators' parser); Python's codecs read it as NEL, which XML 1.0 does not take for white space: refused."""
+    text = '<?xml version="1.0" encoding="IBM037"?>\n<a>\n  <b>x</b>\n</a>\n'
+    data = text.encode("cp037").replace(b"\x25", b"\x15")  # (0x25: EBCDIC's line feed; 0x15: its new line)
+    root = xmlsafe.parse(data).getroot()
+    assert root[0].text == "x" and root[0].sourceline == 3
