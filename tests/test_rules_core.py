@@ -562,11 +562,12 @@ def test_rows_read_the_first_node_as_the_official_rules_do():
     # BR-04: either type code will do
     assert "BR-04" not in findings(ubl("<cbc:InvoiceTypeCode> </cbc:InvoiceTypeCode><cbc:CreditNoteTypeCode>381</cbc:CreditNoteTypeCode>"))
     assert "BR-04" in findings(ubl("<cbc:InvoiceTypeCode> </cbc:InvoiceTypeCode>"))
-    # BR-DEC-23: the first line amount only
+    # BR-DEC-23: each line's own amount; two in one line stop the official substring-after (XPTY0004)
     line = LINE.format(net="50.001") + LINE.format(net="50.00")
     assert "BR-DEC-23" in findings(ubl(line))
-    assert "BR-DEC-23" not in findings(ubl(LINE.format(net="50.00").replace("</cbc:LineExtensionAmount>",
-                                                                            "</cbc:LineExtensionAmount><cbc:LineExtensionAmount>1.001</cbc:LineExtensionAmount>")))
+    assert "BR-DEC-23" in findings(ubl(LINE.format(net="50.00").replace("</cbc:LineExtensionAmount>",
+                                                                        "</cbc:LineExtensionAmount><cbc:LineExtensionAmount>1.00</cbc:LineExtensionAmount>")))
+    assert "BR-DEC-23" not in findings(ubl(LINE.format(net="50.00")))
 
 
 def test_cii_rows_with_positions():
