@@ -232,6 +232,25 @@ def _load(start: str, stamps: tuple = ()) -> PolicyConfig:  # (stamps: the cache
 load.cache_clear = _load.cache_clear  # (the tests, and a caller whose configuration files changed)
 
 
+def policy_of(doc) -> PolicyConfig:
+    """The policy configuration of a rule run on ``doc`` (its evaluation context's), else the nearest file's."""
+    ctx = getattr(doc, "context", None)
+    if ctx is not None and ctx.config is not None:
+        return ctx.config
+    cache = doc.__dict__.setdefault("_cache", {})
+    if "policy" not in cache:
+        cache["policy"] = load()
+    return cache["policy"]
+
+
+def today_of(doc):
+    """Today's date as the evaluation context of a rule run on ``doc`` states it."""
+    from datetime import date
+
+    ctx = getattr(doc, "context", None)
+    return ctx.today if ctx is not None and ctx.today is not None else date.today()
+
+
 def apply_config(findings, config=None):
     """Drop switched-off policy findings and apply configured severities (in place, order kept): the house policy as
     configured ([tool.einvoice] rules)."""

@@ -355,3 +355,37 @@ def organisation_number(scheme: str | None, value: str) -> tuple[str, bool] | No
     except Exception as exc:  # noqa: BLE001 - a check that cannot run judges nothing
         raise_outside(exc)
         return None
+
+
+# --- payment terms in days (BT-20), against the due date (BT-9) -----------------------------------------------------
+_DAYS = re.compile(r"(?<![\d.,/])(\d{1,3})\s*-?\s*(?:days?|dager|dagar|dage|dagen|dag|dgr?\.?|tagen|tage|tag|jours?|giorni|"
+                   r"gg\.?|d[ií]as|päivää|päivä|pv\.?|dni|daga|dagur|päeva)(?![^\W\d_])", re.IGNORECASE)
+# terms counted from another date than the issue date, or stating other terms besides (a cash discount's): not judged
+_OTHER_COUNT = re.compile(r"month|monat|mois|måned|månad|maaned|kuukau|ultimo|\beom\b|deliver|lever|liefer|livrais|"
+                          r"recei|mottak|mottag|modtag|erhalt|eingang|réception|ricevim|recepci|vastaanot|skonto|"
+                          r"discount|rabatt|escompte|sconto|descuento|alennus|kassa", re.IGNORECASE)
+
+
+def stated_days(terms: str | None) -> int | None:
+    """The one term in days payment terms state from the issue date ('30 days net', 'Paiement à 30 jours', '14 dagar
+    netto'); None where they state none or several, or count from another date (end of month, delivery, receipt)
+    or name a cash discount, whose own term stands beside the net one.
+
+    >>> stated_days("30 days net"), stated_days("Netto 14 Tage"), stated_days("30 dagar netto. Dröjsmålsränta 8 %")
+    (30, 14, 30)
+    >>> stated_days("30 days end of month"), stated_days("2 % 10 days, 30 days net"), stated_days("Net 30")
+    (None, None, None)
+    """
+    if not terms or _OTHER_COUNT.search(terms):
+        return None
+    found = {int(m.group(1)) for m in _DAYS.finditer(terms)}
+    return found.pop() if len(found) == 1 else None
+
+
+def due_on(issued, days: int, due) -> bool:
+    """Whether a due date is the issue date plus ``days``, or the Monday after where that falls on a weekend (a
+    payment date moved to the next banking day)."""
+    from datetime import timedelta
+
+    end = issued + timedelta(days=days)
+    return due == end or end.weekday() >= 5 and end < due <= end + timedelta(days=7 - end.weekday())

@@ -741,3 +741,35 @@ def test_a_sepa_credit_transfer_is_paid_into_an_iban():
     inv.payment_means[0].code = "30"
     inv.payment_means[0].credit_transfers[0].account_id = "86011117947"
     assert "EINV-P-010" not in findings(inv)  # (a credit transfer of code 30: a national account is fine)
+
+
+@pytest.mark.parametrize("terms,due_days,said", [
+    ("30 days net", 30, False), ("30 days net", 14, True), ("Netto 14 Tage", 30, True), ("14 dagar netto", 14, False),
+    ("Betaling innen 10 dg.", 20, True), ("30 days end of month", 45, False), ("2 % 10 days, 30 days net", 30, False),
+    ("within 8 days of receipt", 12, False), ("Net 30", 14, False), ("Paiement à 30 jours", 30, False)])
+def test_the_due_date_agrees_with_payment_terms_in_days(terms, due_days, said):
+    """Terms saying '30 days net' and a due date 14 days after the issue date: the buyer pays by one of them, early
+    or late by the other. Terms counted from another date, naming a cash discount or several terms are not judged."""
+    issued = date(2024, 5, 6)  # (a Monday: its term ends on a weekday for these terms)
+    inv = good_invoice(payment_terms=terms, issue_date=issued, due_date=issued + timedelta(days=due_days))
+    assert ("EINV-P-020" in findings(inv)) is said
+    if said:
+        report = validate_document(Document(inv, Syntax.UBL), schema=False, layers=("policy",))
+        (f,) = [f for f in report.findings if f.rule == "EINV-P-020"]
+        assert f"{due_days} days after the issue date" in f.message and f.severity.value == "warning"
+
+
+def test_a_term_ending_on_a_weekend_may_be_paid_the_monday_after():
+    issued = date(2024, 5, 2)  # (+30: Saturday 1 June)
+    for due, said in ((date(2024, 6, 1), False), (date(2024, 6, 3), False), (date(2024, 6, 4), True), (date(2024, 5, 31), True)):
+        assert ("EINV-P-020" in findings(good_invoice(payment_terms="30 days net", issue_date=issued, due_date=due))) is said
+
+
+def test_an_invoice_line_identifier_given_twice_is_said():
+    from einvoice.model.invoice import InvoiceLine
+
+    inv = good_invoice(lines=[InvoiceLine(id="1"), InvoiceLine(id="2"), InvoiceLine(id=" 1 "), InvoiceLine(id="3")])
+    report = validate_document(Document(inv, Syntax.UBL), schema=False, layers=("policy",))
+    found = [f for f in report.findings if f.rule == "EINV-P-021"]
+    assert len(found) == 1 and "'1'" in found[0].message and found[0].severity.value == "warning"
+    assert "EINV-P-021" not in findings(good_invoice(lines=[InvoiceLine(id="1"), InvoiceLine(id="2")]))

@@ -10,33 +10,16 @@ changed or the check switched off in the configuration (see ``config.py``).
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 from ...basics import says_nothing
 from ... import refs
 from . import RULES
-from ...config import load
+from ...config import policy_of as _config, today_of as _today
 
 INTEREST_WORDS = re.compile(  # (late interest or a penalty for it: 'Mietzins', rent, is none; 'interessi di mora' is)
     r"interest|rente|ränta|renta|verzugszins|\bzinse?n?\b|intérêt|interet|interess|korko|dröjsmål|forsinkelse|"
     r"penalt|pénalit|penalit|\bmora\b|demora", re.IGNORECASE)
-
-
-def _config(doc):
-    """The policy configuration of the run (the evaluation context's), else the nearest file's."""
-    ctx = getattr(doc, "context", None)
-    if ctx is not None and ctx.config is not None:
-        return ctx.config
-    cache = doc.__dict__.setdefault("_cache", {})
-    if "policy" not in cache:
-        cache["policy"] = load()
-    return cache["policy"]
-
-
-def _today(doc) -> date:
-    """Today's date as the run's evaluation context states it."""
-    ctx = getattr(doc, "context", None)
-    return ctx.today if ctx is not None and ctx.today is not None else date.today()
 
 
 def _given(text: str | None) -> bool:
@@ -186,6 +169,23 @@ def account_present(doc):
 def payment_means_stated(doc):  # (the builder asks it of every document that asks for payment: EINV-B-010)
     if not doc.invoice.payment_means and _asks_payment(doc.invoice):
         yield doc.invoice, "payment_means"
+
+
+@RULES.rule("EINV-P-020")
+def due_date_agrees_with_terms(doc):
+    inv = doc.invoice
+    days = refs.stated_days(inv.payment_terms) if inv.due_date and inv.issue_date and _asks_payment(inv) else None
+    if days is not None and not refs.due_on(inv.issue_date, days, inv.due_date):
+        yield inv, "due_date", {"days": days, "term": (inv.due_date - inv.issue_date).days}
+
+
+@RULES.rule("EINV-P-021")
+def line_ids_unique(doc):
+    seen: set = set()
+    for line in doc.invoice.lines:
+        if (key := (line.id or "").strip()) in seen and key:
+            yield line, "id", {"value": key}
+        seen.add(key)
 
 
 @RULES.rule("EINV-P-018")
