@@ -482,7 +482,10 @@ def _known_encoding(data: bytes, name: str | None) -> bytes:
     if declared.upper() not in get("xml-encodings"):
         raise UnreadableInput(f"the declared encoding {declared!r} is none the receivers' XML parsers read (Java's, "
                               "under the official validators, cannot open the document): write it in UTF-8", name)
-    if _LIBXML2_READS.setdefault(declared.upper(), _libxml2_reads(declared)):
+    reads = _LIBXML2_READS.get(declared.upper())
+    if reads is None:  # (tried once per name)
+        reads = _LIBXML2_READS[declared.upper()] = _libxml2_reads(declared)
+    if reads:
         return data
     try:
         text = data.decode(codecs.lookup(declared).name)
