@@ -587,6 +587,12 @@ def test_cii_rows_with_positions():
     # BR-64 likewise: the one scheme identifier on whichever item identifier
     assert "BR-64" not in findings(cii(ctx + cls.format("<ram:GlobalID>1</ram:GlobalID><ram:GlobalID schemeID='0088'>2</ram:GlobalID>", "")))
     assert "BR-64" in findings(cii(ctx + cls.format("<ram:GlobalID>1</ram:GlobalID><ram:GlobalID>2</ram:GlobalID>", "")))
+    # BR-DEC-01: the first actual amount of a document allowance ([1] in the official test: two do not stop it)
+    ac = ("<rsm:SupplyChainTradeTransaction><ram:ApplicableHeaderTradeSettlement><ram:SpecifiedTradeAllowanceCharge>"
+          "<ram:ChargeIndicator><udt:Indicator>false</udt:Indicator></ram:ChargeIndicator>{}"
+          "</ram:SpecifiedTradeAllowanceCharge></ram:ApplicableHeaderTradeSettlement></rsm:SupplyChainTradeTransaction>")
+    assert "BR-DEC-01" not in findings(cii(ctx + ac.format("<ram:ActualAmount>1.00</ram:ActualAmount><ram:ActualAmount>2.001</ram:ActualAmount>")))
+    assert "BR-DEC-01" in findings(cii(ctx + ac.format("<ram:ActualAmount>1.001</ram:ActualAmount><ram:ActualAmount>2.00</ram:ActualAmount>")))
     # BR-03: the first issue date in format 102
     date = "<rsm:ExchangedDocument><ram:IssueDateTime>{}</ram:IssueDateTime></rsm:ExchangedDocument>"
     assert "BR-03" not in findings(cii(ctx + date.format("<udt:DateTimeString format='101'> </udt:DateTimeString><udt:DateTimeString format='102'>20240101</udt:DateTimeString>")))
