@@ -797,3 +797,25 @@ def test_swedish_giro_number_is_read_after_normalize_space(account, branch):
     assert "SE-R-007" not in found and "SE-R-008" not in found, found
     assert national(parsed(changed.replace(account, "12A4567").split("?>", 1)[1])).get(
         "SE-R-007" if branch == "SE:PLUSGIRO" else "SE-R-008") == "warning"
+
+
+def test_a_danish_party_with_two_global_identifier_schemes_stops_dk_r_013_in_cii():
+    """DK-R-013 (CII) reads normalize-space(ram:SellerTradeParty/ram:GlobalID/@schemeID): a seller with two global
+    identifiers, each with its scheme (CII allows several, EN 16931 BT-29 repeats), stops the official XSLT
+    (XPTY0004), which rejects the document; ours passed it, any scheme given. One scheme among them: the one read."""
+    RAM = "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"
+
+    def with_gids(*schemes):
+        doc = written(danish(Identifier(value="DK12345678", scheme_id="0184")), Syntax.CII)
+        seller = doc.root.find(f".//{{{RAM}}}SellerTradeParty")
+        for i, scheme in enumerate(schemes):
+            gid = etree.Element(f"{{{RAM}}}GlobalID", **({"schemeID": scheme} if scheme is not None else {}))
+            gid.text = "579000000000" + str(i)
+            seller.insert(i, gid)
+        found = validate_document(syntax.read_tree(doc.root), profile="peppol", schema=False, layers=["national"])
+        return {f.rule: f for f in found.findings}
+
+    stop = with_gids("0088", "0088").get("DK-R-013")
+    assert stop is not None and "official validators stop" in stop.message and stop.severity.value == "fatal"
+    assert "DK-R-013" not in with_gids(None, "0088") and "DK-R-013" not in with_gids("0088")
+    assert "official validators stop" not in with_gids(None, None)["DK-R-013"].message  # (no scheme: it fails)

@@ -17,8 +17,8 @@ from .. import values as V
 from ..values import attribute_of, string_value as sv, text_node
 from ._checks import DOCUMENTS, country_rules, is_number, norm, number, postal_code, postal_codes, syntax_paths
 
-# every rule below needs a Danish seller (_seller_dk); most also a Danish buyer (_both_dk)
-rule = country_rules(RULES, "DK", applies=lambda doc: _seller_dk(doc))
+# every rule below needs a Danish seller; most also a Danish buyer (_both_dk)
+rule = country_rules(RULES, "DK", applies=lambda doc: _is_dk(doc, "seller"))
 
 UNSPSC_VERSIONS = ("19.05.01", "19.0501", "26.08.01", "26.0801")
 PAYMENT_CODES = ("1", "10", "31", "42", "48", "49", "50", "58", "59", "93", "97")
@@ -29,10 +29,6 @@ def _is_dk(doc, who: str) -> bool:
     country code as written (failing, so false, where there are several); in CII a node set, so any of
     the party's codes as written."""
     return postal_code(doc, who) == "DK" if doc.syntax == Syntax.UBL else "DK" in postal_codes(doc, who)
-
-
-def _seller_dk(doc) -> bool:
-    return _is_dk(doc, "seller")
 
 
 def _both_dk(doc) -> bool:
@@ -149,12 +145,14 @@ def dk_r_013_ubl(doc):
 @rule("DK-R-013", syntax="cii")
 def dk_r_013_cii(doc):
     """Global identifiers of Danish sellers and buyers carry a scheme."""
-    if not _both_dk(doc):
-        return
-    for name in ("seller_gids", "buyer_gids"):
+    states = []  # per party: its first global identifier, and whether normalize-space(ram:GlobalID/@schemeID) = ''
+    for name in ("seller_gids", "buyer_gids") if _both_dk(doc) else ():  # holds (STOP: two or more schemes to read)
         gids = _x(doc, name)
-        if gids and not any(norm(g.get("schemeID")) for g in gids):
-            yield gids[0]
+        schemes = [g.get("schemeID") for g in gids if g.get("schemeID") is not None]
+        states.append((gids[0] if gids else None, V.STOP if len(schemes) > 1 else bool(gids) and not norm("".join(schemes))))
+    failed = [g for g, state in states if state is True]  # ('or': a party failing decides; else a stop stops it)
+    yield from failed or [(g, {"stops": "it reads the scheme of one global identifier of the party (normalize-space), "
+                                         "and the party has several"}) for g, state in states if state is V.STOP]
 
 
 # --- lines and allowances -------------------------------------------------------------
