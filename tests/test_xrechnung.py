@@ -637,3 +637,21 @@ def test_an_extension_credit_note_is_not_built():
         build_report(given, "xrechnung-ubl")
     assert "EINV-S-003" in {f.rule for f in info.value.findings}
     build_report(given, "xrechnung-cii")  # (CII has the extension's scenario for credit notes too)
+
+
+def test_two_price_allowances_stop_the_official_r046_of_xrechnung_cii():
+    """KoSIT's PEPPOL-EN16931-R046 (CII) reads u:decimalOrZero(ram:AppliedTradeAllowanceCharge/ram:ActualAmount[1]):
+    the first amount of each price allowance, so two allowances of one gross price stop it (XPTY0004), which rejects
+    the document. Ours said the net price is not the gross price less the discount; it says the official rule stops."""
+    import einvoice
+    from einvoice.build import load_input
+
+    xml = einvoice.build(load_input(Path(__file__).resolve().parents[1] / "samples" / "xrechnung.yaml"), "xrechnung-cii")
+    ac = (b"<ram:AppliedTradeAllowanceCharge><ram:ChargeIndicator><udt:Indicator>false</udt:Indicator>"
+          b"</ram:ChargeIndicator><ram:ActualAmount>%s</ram:ActualAmount></ram:AppliedTradeAllowanceCharge>")
+    gross = b"<ram:GrossPriceProductTradePrice><ram:ChargeAmount>500.00</ram:ChargeAmount>%s</ram:GrossPriceProductTradePrice>"
+    for allowances, stops in (((b"20.00",), False), ((b"20.00", b"0.00"), True)):
+        at = xml.index(b"<ram:NetPriceProductTradePrice>", xml.index(b"<ram:ChargeAmount>480.00") - 200)
+        doc = xml[:at] + gross % b"".join(ac % a for a in allowances) + xml[at:]
+        found = [f for f in validate(doc, profile="xrechnung").findings if f.rule == "PEPPOL-EN16931-R046"]
+        assert [("official validators stop" in f.message) for f in found] == ([True] if stops else []), doc

@@ -165,7 +165,10 @@ def cva_values() -> frozenset[str]:
 # --- xs:decimal ----------------------------------------------------------------------------
 
 class NoDecimal(Exception):
-    """An ``xs:decimal`` cast the official test cannot evaluate."""
+    """An ``xs:decimal`` cast the official test cannot evaluate (the finding then says it stops: ``NO_DECIMAL``)."""
+
+
+NO_DECIMAL = {"stops": "it reads one decimal number here, and the document gives a value that is none, or several"}
 
 
 def one_decimal(nodes: list, default: Decimal | None = None) -> Decimal | None:
@@ -173,8 +176,7 @@ def one_decimal(nodes: list, default: Decimal | None = None) -> Decimal | None:
     is no decimal, or several values, cannot be evaluated (NoDecimal)."""
     if not nodes:
         return default
-    value = decimal_or_none(nodes[0]) if len(nodes) == 1 else None
-    if value is None:
+    if (value := decimal_or_none(nodes[0]) if len(nodes) == 1 else None) is None:
         raise NoDecimal
     return value
 

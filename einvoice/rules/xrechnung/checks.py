@@ -18,7 +18,7 @@ from decimal import Decimal
 
 from ..german import (
     _A, _INVOICE, _LI, _S, DOCUMENT, EMAIL, MEANS, PATHS, REQUIRED, TELEPHONE, URL, Paths, SUPPORTED_VAT_CODES, XR_CVD_ID,
-    XR_EXTENSION_ID, XR_IDS, NoDecimal, compile_cii, compile_ubl, cva_values, first_nz, in_joined, means, mime_ext,
+    NO_DECIMAL, XR_EXTENSION_ID, XR_IDS, NoDecimal, compile_cii, compile_ubl, cva_values, first_nz, in_joined, means, mime_ext,
     nonblank, norm, nz, one_decimal, sv, uncl7143_cvd, vehicle_categories, without,
 )
 from ..values import decimal_or_none as decimal, round_decimal as round_half_up
@@ -301,7 +301,7 @@ def br_dex_09(doc, root, p):
                 for amount in _U_DEX.third_party(total):
                     third += one_decimal([amount])
         except NoDecimal:
-            yield total  # the official test cannot be evaluated on these values
+            yield total, NO_DECIMAL  # the official test cannot be evaluated on these values
             continue
         if payable is None or inclusive is None:  # an empty side never compares equal
             yield total

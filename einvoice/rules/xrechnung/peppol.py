@@ -31,7 +31,7 @@ from ...syntax.namespaces import RAM
 from ..peppol import RULES as PEPPOL
 from ..peppol.core import TOLERANCE, amount_from_percentage_failures, line_net_failures, same_sign
 from . import RULES
-from ..german import NoDecimal, compile_cii as _x, compile_ubl as _u, norm, one_decimal, sv
+from ..german import NO_DECIMAL, NoDecimal, compile_cii as _x, compile_ubl as _u, norm, one_decimal, sv
 
 BOTH = ("R001", "R005", "R010", "R020", "R041", "R042", "R054", "R061",
         "R101", "R110", "R111", "R121", "R130")
@@ -151,7 +151,7 @@ def r046(doc):
             gross = one_decimal(gross_nodes)
             allowance = one_decimal(_FIRST_AC_AMOUNTS(price)) or Decimal(0)
         except NoDecimal:
-            yield price
+            yield price, NO_DECIMAL
             continue
         if net is None or net != gross - allowance:
             yield price
