@@ -361,15 +361,18 @@ def organisation_number(scheme: str | None, value: str) -> tuple[str, bool] | No
 _DAYS = re.compile(r"(?<![\d.,/])(\d{1,3})\s*-?\s*(?:days?|dager|dagar|dage|dagen|dag|dgr?\.?|tagen|tage|tag|jours?|giorni|"
                    r"gg\.?|d[ií]as|päivää|päivä|pv\.?|dni|daga|dagur|päeva)(?![^\W\d_])", re.IGNORECASE)
 # terms counted from another date than the issue date, or stating other terms besides (a cash discount's): not judged
-_OTHER_COUNT = re.compile(r"month|monat|mois|måned|månad|maaned|kuukau|ultimo|\beom\b|deliver|lever|liefer|livrais|"
-                          r"recei|mottak|mottag|modtag|erhalt|eingang|réception|ricevim|recepci|vastaanot|skonto|"
-                          r"discount|rabatt|escompte|sconto|descuento|alennus|kassa", re.IGNORECASE)
+_OTHER_COUNT = re.compile(r"month|monat|mois|måned|månad|maaned|kuukau|ultimo|\beom\b|\bl[øo]b|\bmd\b|deliver|lever|"
+                          r"liefer|livrais|recei|mottak|mottag|modtag|erhalt|eingang|zugang|réception|ricevim|recepci|"
+                          r"vastaanot|ontvangst|shipment|shipping|dispatch|versand|exp[ée]di|leistung|accept|abnahme|"
+                          r"ouvr|h[áa]bil|werktag|arbeitstag|business|working|bankdag|banking|virkedag|arbetsdag|arkip|"
+                          r"\bafter\b|\bnach\b|\bapr[èe]s\b|\bdopo\b|\bdespu[ée]s\b|\better\b|\befter\b|\bna\b|"
+                          r"skonto|discount|rabatt|escompte|sconto|descuento|alennus|kassa", re.IGNORECASE)
 
 
 def stated_days(terms: str | None) -> int | None:
     """The one term in days payment terms state from the issue date ('30 days net', 'Paiement à 30 jours', '14 dagar
-    netto'); None where they state none or several, or count from another date (end of month, delivery, receipt)
-    or name a cash discount, whose own term stands beside the net one.
+    netto'); None where they state none or several, count from another date (end of month, delivery, receipt, "after"
+    anything) or in business days, or name a cash discount, whose own term stands beside the net one.
 
     >>> stated_days("30 days net"), stated_days("Netto 14 Tage"), stated_days("30 dagar netto. Dröjsmålsränta 8 %")
     (30, 14, 30)

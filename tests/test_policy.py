@@ -746,7 +746,10 @@ def test_a_sepa_credit_transfer_is_paid_into_an_iban():
 @pytest.mark.parametrize("terms,due_days,said", [
     ("30 days net", 30, False), ("30 days net", 14, True), ("Netto 14 Tage", 30, True), ("14 dagar netto", 14, False),
     ("Betaling innen 10 dg.", 20, True), ("30 days end of month", 45, False), ("2 % 10 days, 30 days net", 30, False),
-    ("within 8 days of receipt", 12, False), ("Net 30", 14, False), ("Paiement à 30 jours", 30, False)])
+    ("within 8 days of receipt", 12, False), ("Net 30", 14, False), ("Paiement à 30 jours", 30, False),
+    ("Lb. md. + 30 dage", 55, False), ("Paiement à 30 jours ouvrés", 42, False), ("binnen 30 dagen na ontvangst", 33, False),
+    ("30 days from date of shipment", 35, False), ("30 Tage nach Zugang der Rechnung", 33, False),
+    ("30 días hábiles", 42, False), ("Zahlbar binnen 30 Tagen", 20, True)])
 def test_the_due_date_agrees_with_payment_terms_in_days(terms, due_days, said):
     """Terms saying '30 days net' and a due date 14 days after the issue date: the buyer pays by one of them, early
     or late by the other. Terms counted from another date, naming a cash discount or several terms are not judged."""
@@ -773,3 +776,10 @@ def test_an_invoice_line_identifier_given_twice_is_said():
     found = [f for f in report.findings if f.rule == "EINV-P-021"]
     assert len(found) == 1 and "'1'" in found[0].message and found[0].severity.value == "warning"
     assert "EINV-P-021" not in findings(good_invoice(lines=[InvoiceLine(id="1"), InvoiceLine(id="2")]))
+
+
+def test_a_due_date_before_the_issue_date_is_said_once():
+    """EINV-P-004 says a due date before the issue date; EINV-P-020 said it again (30 days net, due 31 days before)."""
+    issued = date(2024, 5, 6)
+    got = findings(good_invoice(payment_terms="30 days net", issue_date=issued, due_date=issued - timedelta(days=31)))
+    assert "EINV-P-004" in got and "EINV-P-020" not in got

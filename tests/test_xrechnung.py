@@ -655,3 +655,9 @@ def test_two_price_allowances_stop_the_official_r046_of_xrechnung_cii():
         doc = xml[:at] + gross % b"".join(ac % a for a in allowances) + xml[at:]
         found = [f for f in validate(doc, profile="xrechnung").findings if f.rule == "PEPPOL-EN16931-R046"]
         assert [("official validators stop" in f.message) for f in found] == ([True] if stops else []), doc
+    # without a net price the official comparison is false before the gross price and allowances are read: it fails
+    netless = re.sub(rb"<ram:NetPriceProductTradePrice>\s*<ram:ChargeAmount>480.00</ram:ChargeAmount>\s*"
+                     rb"</ram:NetPriceProductTradePrice>", b"", doc)
+    assert netless != doc
+    found = [f for f in validate(netless, profile="xrechnung").findings if f.rule == "PEPPOL-EN16931-R046"]
+    assert [("official validators stop" in f.message) for f in found] == [False]

@@ -174,8 +174,9 @@ def payment_means_stated(doc):  # (the builder asks it of every document that as
 @RULES.rule("EINV-P-020")
 def due_date_agrees_with_terms(doc):
     inv = doc.invoice
-    days = refs.stated_days(inv.payment_terms) if inv.due_date and inv.issue_date and _asks_payment(inv) else None
-    if days is not None and not refs.due_on(inv.issue_date, days, inv.due_date):
+    days = inv.due_date and inv.issue_date and inv.issue_date <= inv.due_date and _asks_payment(inv) and \
+        refs.stated_days(inv.payment_terms)  # (a due date before the issue date: EINV-P-004's)
+    if days and not refs.due_on(inv.issue_date, days, inv.due_date):
         yield inv, "due_date", {"days": days, "term": (inv.due_date - inv.issue_date).days}
 
 

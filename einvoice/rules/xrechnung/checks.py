@@ -291,24 +291,17 @@ def br_dex_09(doc, root, p):
     if not _extension(doc, root, p):
         return
     for total in _U_DEX.totals(root):
-        try:
+        try:  # (in the official order: a side without its amount compares false before the amounts beside it are read)
             payable = one_decimal(_U_DEX.payable(total))
-            inclusive = one_decimal(_U_DEX.inclusive(total))
-            prepaid = one_decimal(_U_DEX.prepaid(total), Decimal(0))
-            rounding = one_decimal(_U_DEX.rounding(total), Decimal(0))
-            third = Decimal(0)
-            if _U_DEX.third_party_blankless(total):
-                for amount in _U_DEX.third_party(total):
-                    third += one_decimal([amount])
+            left = payable is not None and round_half_up((payable - one_decimal(_U_DEX.rounding(total), Decimal(0))) * 100) / 100
+            inclusive = one_decimal(_U_DEX.inclusive(total)) if payable is not None else None
+            third = sum((one_decimal([a]) for a in _U_DEX.third_party(total)), Decimal(0)) \
+                if inclusive is not None and _U_DEX.third_party_blankless(total) else Decimal(0)
+            right = inclusive is not None and round_half_up((inclusive - one_decimal(_U_DEX.prepaid(total), Decimal(0)) + third) * 100) / 100
         except NoDecimal:
             yield total, NO_DECIMAL  # the official test cannot be evaluated on these values
             continue
-        if payable is None or inclusive is None:  # an empty side never compares equal
-            yield total
-            continue
-        left = round_half_up((payable - rounding) * 100) / 100
-        right = round_half_up((inclusive - prepaid + third) * 100) / 100
-        if left != right:
+        if payable is None or inclusive is None or left != right:  # (an empty side never compares equal)
             yield total
 
 

@@ -146,14 +146,13 @@ def r046(doc):
         gross_nodes = _CHARGE_AMOUNT(price)
         if not gross_nodes:
             continue
-        try:
+        try:  # (the net price first: without one it compares false before the gross price and allowance are read)
             net = one_decimal(_NET_AMOUNT(price))
-            gross = one_decimal(gross_nodes)
-            allowance = one_decimal(_FIRST_AC_AMOUNTS(price)) or Decimal(0)
+            right = None if net is None else one_decimal(gross_nodes) - (one_decimal(_FIRST_AC_AMOUNTS(price)) or Decimal(0))
         except NoDecimal:
             yield price, NO_DECIMAL
             continue
-        if net is None or net != gross - allowance:
+        if net is None or net != right:
             yield price
 
 
