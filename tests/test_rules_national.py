@@ -819,3 +819,33 @@ def test_a_danish_party_with_two_global_identifier_schemes_stops_dk_r_013_in_cii
     assert stop is not None and "official validators stop" in stop.message and stop.severity.value == "fatal"
     assert "DK-R-013" not in with_gids(None, "0088") and "DK-R-013" not in with_gids("0088")
     assert "official validators stop" not in with_gids(None, None)["DK-R-013"].message  # (no scheme: it fails)
+
+
+def test_several_values_where_a_national_rule_reads_one_stop_it():
+    """SE-R-001 / -002 read string-length(normalize-space(...cbc:CompanyID)) and substring(...) of the seller's VAT
+    registration, GR-R-002 string-length(cac:PartyName/cbc:Name): two of them stop the official XSLT (XPTY0004), which
+    rejects the document; ours read the first (UBL's count rules refused the document too: the verdict agreed)."""
+    from einvoice.validate import validate
+
+    se = (Path(__file__).resolve().parents[1] / "samples" / "peppol-se-bankgiro.xml").read_bytes()
+    vat = b"<cac:PartyTaxScheme>\n        <cbc:CompanyID>SE556732170701</cbc:CompanyID>"
+    two = se.replace(vat, b"<cac:PartyTaxScheme><cbc:CompanyID>SE556732170701</cbc:CompanyID><cac:TaxScheme><cbc:ID>VAT"
+                          b"</cbc:ID></cac:TaxScheme></cac:PartyTaxScheme>" + vat, 1)
+    assert two != se
+    stops = {f.rule for f in validate(two, profile="peppol", schema=False).findings if "official validators stop" in f.message}
+    assert {"SE-R-001", "SE-R-002"} <= stops and not {f.rule for f in validate(se, profile="peppol").findings} & stops
+    gr = """<Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"
+      xmlns:cac="urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
+      xmlns:cbc="urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2">
+      <cbc:ID>061828591|01/10/2010|0|1.1|A|1</cbc:ID><cbc:IssueDate>2010-10-01</cbc:IssueDate>
+      <cac:AccountingSupplierParty><cac:Party>{names}
+        <cac:PostalAddress><cac:Country><cbc:IdentificationCode>GR</cbc:IdentificationCode></cac:Country></cac:PostalAddress>
+        <cac:PartyTaxScheme><cbc:CompanyID>EL061828591</cbc:CompanyID><cac:TaxScheme><cbc:ID>VAT</cbc:ID></cac:TaxScheme></cac:PartyTaxScheme>
+      </cac:Party></cac:AccountingSupplierParty>
+    </Invoice>"""
+    name = "<cac:PartyName><cbc:Name>Προμηθευτής ΑΕ</cbc:Name></cac:PartyName>"
+    doc = parsed(gr.format(names=name * 2))
+    found = [f for f in validate_document(doc, profile="peppol", schema=False, layers=["national"]).findings if f.rule == "GR-R-002"]
+    assert len(found) == 1 and "official validators stop" in found[0].message
+    assert "GR-R-002" not in national(parsed(gr.format(names=name)))
+    assert "GR-R-002" in national(parsed(gr.format(names="")))

@@ -7,6 +7,7 @@ from __future__ import annotations
 import copy
 import random
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from lxml import etree
@@ -624,3 +625,27 @@ def test_r047_where_the_official_function_stops(value, expected):
     else:
         assert [f.severity.value for f in found] == ["fatal"], found
         assert "official validators stop" in found[0].message and found[0].xpath.endswith("cac:PartyIdentification[1]/cbc:ID")
+
+
+_SAMPLES = Path(__file__).resolve().parents[1] / "samples"
+
+
+def _stops(data: bytes, profile: str = "peppol") -> dict[str, bool]:
+    """rule id -> whether its finding says the official validators stop (the rules only, not the schema)."""
+    from einvoice.validate import validate
+
+    return {f.rule: "official validators stop" in f.message for f in validate(data, profile=profile, schema=False).findings}
+
+
+def test_two_invoice_periods_stop_r110_and_r111():
+    """R110 / R111 read xs:date(../../../cac:InvoicePeriod/cbc:StartDate) (EndDate): two document-level invoice periods
+    stop the official XSLT (XPTY0004). The first was read (UBL-SR-08 refused the document too, so the verdict agreed)."""
+    data = (_SAMPLES / "ehf-invoice.xml").read_bytes()
+    period = b"<cac:InvoicePeriod><cbc:StartDate>2024-04-01</cbc:StartDate><cbc:EndDate>2024-04-30</cbc:EndDate></cac:InvoicePeriod>"
+    amount = b'<cbc:LineExtensionAmount currencyID="NOK">7600.00</cbc:LineExtensionAmount>'  # (the first line's)
+    line = data.replace(amount, amount + period, 1)
+    one = line.replace(b"<cac:OrderReference>", period + b"<cac:OrderReference>", 1)
+    two = line.replace(b"<cac:OrderReference>", period + period + b"<cac:OrderReference>", 1)
+    assert one != line and "PEPPOL-EN16931-R110" not in _stops(one) and "PEPPOL-EN16931-R111" not in _stops(one)
+    found = _stops(two)
+    assert found.get("PEPPOL-EN16931-R110") is True and found.get("PEPPOL-EN16931-R111") is True

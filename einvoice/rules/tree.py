@@ -1038,9 +1038,9 @@ class Table:
                 found = ([(firsts[ck.pid], counts[ck.pid])] if ck.pid >= 0 else
                          [(s[0] if s else None, len(s)) for s in (select_any(el, [alt]) for alt in ck.steps())])
                 if kind == "decimals" and (found[0][1] > 1 or not V.decimal_places_ok(found[0][0])):  # (of two: a stop)
-                    res.setdefault(ck.rule, []).append((el, _SEVERAL if found[0][1] > 1 else {"value": stated_text(found[0][0])}))
+                    res.setdefault(ck.rule, []).append((el, V.SEVERAL if found[0][1] > 1 else {"value": stated_text(found[0][0])}))
                 elif kind == "filled" and not any(n == 1 and not V.blank(h) for h, n in found):  # normalize-space() of two
-                    res.setdefault(ck.rule, []).append((el, _SEVERAL) if any(n > 1 for _h, n in found) else el)  # stops
+                    res.setdefault(ck.rule, []).append((el, V.SEVERAL) if any(n > 1 for _h, n in found) else el)  # stops
                 continue
             if ck.pid >= 0:
                 n = counts[ck.pid]
@@ -1073,9 +1073,6 @@ class Table:
                 bad = n != ck.arg
             if bad:
                 res.setdefault(ck.rule, []).append(target if kind == "absent" else el)
-
-
-_SEVERAL = {"stops": "it reads a single value here (normalize-space, substring-after), and the document has several"}
 
 
 def _inside(node: Any, context: Any) -> bool:

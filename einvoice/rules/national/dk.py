@@ -151,8 +151,7 @@ def dk_r_013_cii(doc):
         schemes = [g.get("schemeID") for g in gids if g.get("schemeID") is not None]
         states.append((gids[0] if gids else None, V.STOP if len(schemes) > 1 else bool(gids) and not norm("".join(schemes))))
     failed = [g for g, state in states if state is True]  # ('or': a party failing decides; else a stop stops it)
-    yield from failed or [(g, {"stops": "it reads the scheme of one global identifier of the party (normalize-space), "
-                                         "and the party has several"}) for g, state in states if state is V.STOP]
+    yield from failed or [(g, V.SEVERAL) for g, state in states if state is V.STOP]
 
 
 # --- lines and allowances -------------------------------------------------------------

@@ -11,7 +11,7 @@ silent, as with the official XSLT).
 from __future__ import annotations
 
 from ...basics import Syntax
-from ..values import string_value as sv
+from ..values import SEVERAL, string_value as sv
 from . import RULES
 from ._checks import country_rules, is_number, norm, number, se_orgnr_valid, syntax_paths
 
@@ -87,8 +87,8 @@ def _value_rule(values, ok):
     """A rule failing each (element, value) of ``values(doc)`` whose value is not ``ok``."""
     def check(doc):
         for el, value in values(doc):
-            if not ok(value):
-                yield el, {"value": value}
+            if value is SEVERAL or not ok(value):  # (several values where the official test reads one: it stops)
+                yield el, SEVERAL if value is SEVERAL else {"value": value}
     return check
 
 
@@ -96,7 +96,7 @@ def _vat_ids(doc):
     """The first VAT identifier (or the party) of each Swedish seller with a Swedish VAT identifier."""
     for party in _swedish_vat_parties(doc):
         ids = [i for reg in _x(doc, "vat", party) for i in _x(doc, "vat_id", reg)]
-        yield (ids[0], sv(ids[0])) if ids else (party, "")
+        yield (ids[0], sv(ids[0]) if len(ids) == 1 else SEVERAL) if ids else (party, "")
 
 
 # SE-R-001, -002: a Swedish VAT number has 14 characters (SE + 10 digits + 01), the 12 after SE are digits

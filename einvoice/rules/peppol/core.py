@@ -331,7 +331,8 @@ xs_date = lambda v: date_or_none(v, True)  # noqa: E731 - ``xs:date(.)`` as it c
 _PERIOD = {
     UBL: ((UBL_INVOICE, UBL_CREDIT_NOTE), (cac("InvoicePeriod"),),
           lambda r: (cac("InvoiceLine") if r.tag == UBL_INVOICE else cac("CreditNoteLine"), cac("InvoicePeriod")),
-          lambda heads: [xs_date(string_value(heads[0]))], lambda el: [V.attempt(lambda: xs_date(text_node(el)))]),
+          lambda heads: [xs_date(string_value(heads[0])) if len(heads) == 1 else V.STOP],  # (xs:date of several: stops)
+          lambda el: [V.attempt(lambda: xs_date(text_node(el)))]),
     CII: ((rsm("SupplyChainTradeTransaction"),), (ram("ApplicableHeaderTradeSettlement"), ram("BillingSpecifiedPeriod")),
           lambda tx: (ram("IncludedSupplyChainTradeLineItem"), ram("SpecifiedLineTradeSettlement"),
                       ram("BillingSpecifiedPeriod")),
@@ -351,9 +352,9 @@ def _period_rule(fields: dict, later: bool):
                 continue
             limits = [d for d in limits_of(heads) if d is not None]
             for el in path(ctx, *line_steps(ctx), field):
-                dates = dates_of(el)  # (STOP: the official rule stops on the line's date)
-                if V.STOP in dates or not any((v >= lim if later else v <= lim) for v in dates if v is not None for lim in limits):
-                    yield (el, V.SPLIT) if V.STOP in dates else el
+                dates = dates_of(el)  # (STOP: the official rule stops on the line's date, then on the invoice's)
+                if V.STOP in dates or V.STOP in limits or not any((v >= lim if later else v <= lim) for v in dates if v is not None for lim in limits):
+                    yield (el, V.SPLIT) if V.STOP in dates else (el, V.SEVERAL) if V.STOP in limits else el
 
     return check
 
