@@ -292,3 +292,17 @@ def test_standard_vat_amount_reads_its_operands_in_the_files_order(calculated, b
 
     if oracle.available() is None:
         assert (("BR-S-09", "error") in oracle.verdict("facturx-en16931", data)) is fails
+
+
+def test_two_vat_totals_in_the_invoice_currency_stop_br_fxext_co_15():
+    """BR-FXEXT-CO-15 (EXTENDED) binds $BT110 in xs:decimal(ram:TaxTotalAmount[@currencyID = $Currency]): two VAT
+    totals in the invoice currency stop the official XSLT (XPTY0004). Ours passed the rule (FX-SCH-A-000042 said it)."""
+    from einvoice.validate import validate
+
+    data = (Path(__file__).resolve().parents[1] / "samples" / "facturx-en16931.xml").read_bytes()
+    total = b'<ram:TaxTotalAmount currencyID="EUR">60.50</ram:TaxTotalAmount>'
+    two = data.replace(total, total * 2, 1)
+    assert two != data
+    found = {f.rule: f.message for f in validate(two, profile="facturx-extended", schema=False).findings}
+    assert "official validators stop" in found.get("BR-FXEXT-CO-15", "")
+    assert "BR-FXEXT-CO-15" not in {f.rule for f in validate(data, profile="facturx-extended", schema=False).findings}

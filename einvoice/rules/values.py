@@ -59,7 +59,6 @@ STOP = _Stop()  # the value of an operand the official XPath stops on
 SPLIT = {"stops": "it reads the element's text as one text node, and a comment or processing instruction inside the "
                   "value splits it in two (write the value without it)"}  # (a finding's parameter: see text_node)
 SEVERAL = {"stops": "it reads a single value here, and the document has several"}  # (normalize-space, xs:date of a path)
-CANNOT = {"stops": "it reads a value here it cannot evaluate (no number where one is cast, or several where one is read)"}
 
 
 def failure_at(target: Any, value: Any) -> Any:

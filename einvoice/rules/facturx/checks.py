@@ -889,6 +889,8 @@ def ext_grand_total(doc, el, ck):
         if not bt109:
             continue
         vat = [t for t in children(el, f"{RAM}TaxTotalAmount") if t.get("currencyID") == cur]
+        if len(vat) > 1:  # (xs:decimal of several VAT totals in the invoice currency: the official test stops there)
+            return ((el, V.SEVERAL),)
         bt110 = _single_dec(vat)
         if not bt110:
             continue
