@@ -849,3 +849,23 @@ def test_several_values_where_a_national_rule_reads_one_stop_it():
     assert len(found) == 1 and "official validators stop" in found[0].message
     assert "GR-R-002" not in national(parsed(gr.format(names=name)))
     assert "GR-R-002" in national(parsed(gr.format(names="")))
+
+
+def test_several_icelandic_due_dates_or_accounts_stop_the_official_rules():
+    """IS-R-008 reads string-length(cac:AdditionalDocumentReference[cbc:DocumentDescription = 'EINDAGI']/cbc:ID), IS-R-006
+    / -007 string-length(normalize-space(cac:PaymentMeans[code]/cac:PayeeFinancialAccount/cbc:ID)): two of them stop the
+    official XSLT (XPTY0004), which rejects the document. Ours read the first and called such a document valid."""
+    eindagi = ("<cac:AdditionalDocumentReference><cbc:ID>2026-12-20</cbc:ID><cbc:DocumentDescription>EINDAGI"
+               "</cbc:DocumentDescription></cac:AdditionalDocumentReference>")
+    two = _IS_DOC.format("2026-12-20").replace("<cac:AccountingSupplierParty>", eindagi + "<cac:AccountingSupplierParty>")
+    found = [f for f in validate_document(parsed(two), profile="peppol", schema=False, layers=["national"]).findings
+             if f.rule == "IS-R-008"]
+    assert len(found) == 1 and "official validators stop" in found[0].message
+    means = "<cac:PaymentMeans><cbc:PaymentMeansCode>9</cbc:PaymentMeansCode>{}</cac:PaymentMeans>"
+    account = "<cac:PayeeFinancialAccount><cbc:ID>{}</cbc:ID></cac:PayeeFinancialAccount>"
+    for accounts, said in (([account.format("012345678901")], None), ([account.format("0123")], "fails"),
+                           ([account.format("012345678901")] * 2, "stops")):
+        doc = _IS_DOC.format("2026-12-20").replace("</Invoice>", means.format("".join(accounts)) + "</Invoice>")
+        got = [f for f in validate_document(parsed(doc), profile="peppol", schema=False, layers=["national"]).findings
+               if f.rule == "IS-R-006"]
+        assert [("official validators stop" in f.message) for f in got] == ([] if said is None else [said == "stops"])

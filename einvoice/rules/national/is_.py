@@ -62,7 +62,7 @@ def _account_12(code: str):
     def check(doc):
         means = means_xp(doc.root)
         ids = [el for pm in means for el in _ACCOUNT_IDS(pm)]
-        return [means[0]] if means and (not ids or len(norm(sv(ids[0]))) != 12) else []
+        return [(means[0], V.SEVERAL)] if len(ids) > 1 else [means[0]] if means and (not ids or len(norm(sv(ids[0]))) != 12) else []
 
     return check
 
@@ -78,11 +78,10 @@ _DUE_DATE = _x("cbc:DueDate")
 
 @rule("IS-R-008", syntax="ubl")
 def is_r_008(doc):
-    if not _EINDAGI(doc.root):
-        return
-    value = _EINDAGI_ID(doc.root)
-    if len(value) != 10 or V.date_or_none(value, True) is None:  # (castable as xs:date: year 0000 too, in XSD 1.1)
-        yield _EINDAGI(doc.root)[0]
+    found = _EINDAGI(doc.root)  # (string-length of several: the official test stops)
+    value = _EINDAGI_ID(doc.root) if len(found) == 1 else ""
+    if found and (len(found) > 1 or len(value) != 10 or V.date_or_none(value, True) is None):  # (castable as xs:date:
+        yield (found[0], V.SEVERAL) if len(found) > 1 else found[0]  # year 0000 too, in XSD 1.1)
 
 
 @rule("IS-R-009", syntax="ubl")
