@@ -366,6 +366,8 @@ _OTHER_COUNT = re.compile(r"month|monat|mois|måned|månad|maaned|kuukau|ultimo|
                           r"vastaanot|ontvangst|shipment|shipping|dispatch|versand|exp[ée]di|leistung|accept|abnahme|"
                           r"ouvr|h[áa]bil|werktag|arbeitstag|business|working|bankdag|banking|virkedag|arbetsdag|arkip|"
                           r"\bafter\b|\bnach\b|\bapr[èe]s\b|\bdopo\b|\bdespu[ée]s\b|\better\b|\befter\b|\bna\b|"
+                          r"\bmese\b|\bmes\b|\bm[eê]s\b|miesi|f\.?\s?m\b|d\.?\s?f\.?\s?f\.?\s?m|quarter|trimest|kwarta|quartal|"
+                          r"entrega|consegna|dostaw|arriv|complet|statement|desde|dalla|dal\b|ap[óo]s|\bod\b|"
                           r"skonto|discount|rabatt|escompte|sconto|descuento|alennus|kassa", re.IGNORECASE)
 
 

@@ -749,7 +749,10 @@ def test_a_sepa_credit_transfer_is_paid_into_an_iban():
     ("within 8 days of receipt", 12, False), ("Net 30", 14, False), ("Paiement à 30 jours", 30, False),
     ("Lb. md. + 30 dage", 55, False), ("Paiement à 30 jours ouvrés", 42, False), ("binnen 30 dagen na ontvangst", 33, False),
     ("30 days from date of shipment", 35, False), ("30 Tage nach Zugang der Rechnung", 33, False),
-    ("30 días hábiles", 42, False), ("Zahlbar binnen 30 Tagen", 20, True)])
+    ("30 días hábiles", 42, False), ("Zahlbar binnen 30 Tagen", 20, True), ("30 giorni data fattura fine mese", 44, False),
+    ("60 gg d.f.f.m.", 75, False), ("30 días fin de mes", 44, False), ("60 giorni dalla consegna", 65, False),
+    ("30 dias após a entrega", 35, False), ("30 dni od daty dostawy", 35, False), ("30 days after arrival", 35, False),
+    ("30 giorni data fattura", 44, True)])
 def test_the_due_date_agrees_with_payment_terms_in_days(terms, due_days, said):
     """Terms saying '30 days net' and a due date 14 days after the issue date: the buyer pays by one of them, early
     or late by the other. Terms counted from another date, naming a cash discount or several terms are not judged."""
@@ -783,3 +786,11 @@ def test_a_due_date_before_the_issue_date_is_said_once():
     issued = date(2024, 5, 6)
     got = findings(good_invoice(payment_terms="30 days net", issue_date=issued, due_date=issued - timedelta(days=31)))
     assert "EINV-P-004" in got and "EINV-P-020" not in got
+
+
+def test_the_policy_term_allows_the_monday_after_a_weekend_as_the_terms_check_does():
+    """EINV-P-005 (term within due-days, 30) warned of a 31-day term where day 30 is a Sunday and the due date the
+    Monday after (an official Swedish example, "30 dagar netto"), which EINV-P-020 accepts; a day more still warns."""
+    issued = date(2024, 5, 2)  # (+30: Saturday 1 June; the Monday after: 3 June)
+    assert "EINV-P-005" not in findings(good_invoice(payment_terms="30 days net", issue_date=issued, due_date=date(2024, 6, 3)))
+    assert "EINV-P-005" in findings(good_invoice(payment_terms="30 days net", issue_date=issued, due_date=date(2024, 6, 4)))
