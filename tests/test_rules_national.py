@@ -869,3 +869,18 @@ def test_several_icelandic_due_dates_or_accounts_stop_the_official_rules():
         got = [f for f in validate_document(parsed(doc), profile="peppol", schema=False, layers=["national"]).findings
                if f.rule == "IS-R-006"]
         assert [("official validators stop" in f.message) for f in got] == ([] if said is None else [said == "stops"])
+
+
+def test_a_danish_mandate_split_by_a_comment_fails_dk_r_007(syn=Syntax.UBL):
+    """DK-R-007 reads normalize-space(cac:PaymentMandate/cbc:ID/text()) (CII: ../ram:CreditorReferenceID/text()): a
+    mandate split by a comment is two text nodes, which stop the official XSLT; ours read the first text node and
+    passed the document. It fails, as DK-R-006 does on a split account."""
+    from einvoice.model.invoice import DirectDebit
+
+    inv = danish(Identifier(value="DK12345678", scheme_id="0184"))
+    inv.payment_means = [PaymentMeans(code="49", direct_debit=DirectDebit(mandate_reference="MANDATE-1", creditor_id="DK-CRED-1",
+                                                                           debited_account_id="DK5000400440116243"))]
+    doc = written(inv, syn)
+    assert "DK-R-007" not in national(syntax.read_tree(doc.root))
+    split = etree.fromstring(etree.tostring(doc.root).replace(b"MANDATE-1", b"MANDATE<!--x-->-1").replace(b"DK-CRED-1", b"DK-<!--x-->CRED-1"))
+    assert national(syntax.read_tree(split)).get("DK-R-007") == "fatal"

@@ -51,8 +51,7 @@ _PATHS = {  # what the rules read, per syntax
         "means": "/ubl:Invoice/cac:PaymentMeans",
         "reference": "string(cbc:PaymentID)", "account_text": "string(cac:PayeeFinancialAccount/cbc:ID)",
         "fik_account": "string((cac:PayeeFinancialAccount/cbc:ID/text())[1])",  # (.../text(): of any of them)
-        "mandate": "string((cac:PaymentMandate/cbc:ID/text())[1])",
-        "debited": "string((cac:PaymentMandate/cac:PayerFinancialAccount/cbc:ID/text())[1])",
+        "mandate": "cac:PaymentMandate/cbc:ID", "debited": "cac:PaymentMandate/cac:PayerFinancialAccount/cbc:ID",
         "account": "cac:PayeeFinancialAccount/cbc:ID",
         "branch": "cac:PayeeFinancialAccount/cac:FinancialInstitutionBranch/cbc:ID",
         "buyers": "/*/cac:AccountingCustomerParty/cac:Party", "buyer_legal": "cac:PartyLegalEntity/cbc:CompanyID",
@@ -72,8 +71,8 @@ _PATHS = {  # what the rules read, per syntax
         "reference": "string(../ram:PaymentReference)",
         "account_text": "string(ram:PayeePartyCreditorFinancialAccount/ram:IBANID)",
         "fik_account": "string(ram:PayeePartyCreditorFinancialAccount/ram:IBANID)",
-        "mandate": "string(../ram:CreditorReferenceID)",  # DK-R-007 in CII: the creditor reference and the mandate
-        "debited": "string(ram:SpecifiedTradePaymentTerms/ram:DirectDebitMandateID)",
+        "mandate": "../ram:CreditorReferenceID",  # DK-R-007 in CII: the creditor reference and the mandate
+        "debited": "ram:SpecifiedTradePaymentTerms/ram:DirectDebitMandateID",
         "account": "ram:PayeePartyCreditorFinancialAccount/ram:IBANID",
         "branch": "ram:PayeeSpecifiedCreditorFinancialInstitution/ram:BICID",
         "seller_gids": f"{_AGREEMENT}/ram:SellerTradeParty/ram:GlobalID",
@@ -241,7 +240,7 @@ def _giro_account_ok(doc, acc: str) -> bool:
 # FIK (93) a payment id starting 71#, 73# or 75# and an 8 character creditor number, and with card type 71 or 75
 # a payment id of 18 or 19 characters.
 _MEANS_RULES = {
-    "DK-R-007": ("49", lambda doc, pm, ref, acc: not (norm(_x(doc, "mandate", pm)) and norm(_x(doc, "debited", pm)))),
+    "DK-R-007": ("49", lambda doc, pm, ref, acc: not (_first_text(_x(doc, "mandate", pm)) and _first_text(_x(doc, "debited", pm)))),
     "DK-R-008": ("50", lambda doc, pm, ref, acc: not (ref[:3] in ("01#", "04#", "15#") and _giro_account_ok(doc, acc))),
     "DK-R-009": ("50", lambda doc, pm, ref, acc: ref[:3] in ("04#", "15#") and len(ref) != 19),
     "DK-R-010": ("93", lambda doc, pm, ref, acc: not (ref[:3] in ("71#", "73#", "75#") and len(_x(doc, "fik_account", pm)) == 8)),
