@@ -491,7 +491,7 @@ def _known_encoding(data: bytes, name: str | None) -> bytes:
         text = data.decode(codecs.lookup(declared).name)
     except (LookupError, UnicodeDecodeError):
         return data  # (libxml2 says it does not know the encoding, or where the bytes are no text of it)
-    return (text[:found.start(1)] + "UTF-8" + text[found.end(1):]).encode("utf-8")
+    return _in_utf8(text)
 
 
 _LIBXML2_READS: dict[str, bool] = {}  # (names the official parser knows: bounded)
@@ -522,8 +522,8 @@ def _from_ebcdic(data: bytes, name: str | None) -> bytes:
     except (LookupError, UnicodeDecodeError):
         raise UnreadableInput(f"the document is written in EBCDIC{f' (declared {declared!r})' if declared else ''}, in a "
                               "code page this tool cannot read: write it in UTF-8", name) from None
-    text = text.replace("\x85", "\n")  # (EBCDIC's new line, 0x15: Java's decoders read it as a line feed, Python's
-    return (text[:found.start(1)] + "UTF-8" + text[found.end(1):]).encode("utf-8")  # as NEL, no XML 1.0 white space)
+    return _in_utf8(text.replace("\x85", "\n"))  # (EBCDIC's new line, 0x15: Java's decoders read it as a line feed,
+    # Python's as NEL, no XML 1.0 white space)
 
 
 def _wide(data: bytes) -> bool:
@@ -574,6 +574,11 @@ def _xml11(data: bytes, encoding: str, name: str | None) -> bytes | None:
         raise UnreadableInput(f"not well-formed XML 1.1 at line {line}: the control character U+{ord(bad.group()):04X} is "
                               "written as it is (XML 1.1 allows it only as a character reference)", name)
     text = text.replace("\r\x85", "\n").replace("\x85", "\n").replace("\u2028", "\n")
+    return _in_utf8(text)
+
+
+def _in_utf8(text: str) -> bytes:
+    """A document's text, decoded from the encoding it was read in, as UTF-8 bytes whose declaration says so."""
     declared = _DECLARED.match(text[:512])
     if declared:
         text = text[:declared.start(1)] + "UTF-8" + text[declared.end(1):]
