@@ -84,6 +84,65 @@ def children_by_tag(el: Any) -> dict[str, list]:
     return idx
 
 
+def index_tree(root: Any, path_names: int) -> tuple[dict, list, list, list, frozenset]:
+    """The element index the rule tables share, once per document (``einvoice.rules.tree``): ``root`` and its
+    descendant elements (no comments, processing instructions or entity references), in document order, as
+
+    * ``index``: tag -> the elements of that tag, and ``index[None]``: every element;
+    * ``tags``: each element's tag (lxml makes a new string at each read of ``.tag``);
+    * ``pids``: each element's number of its tag path (the same number for the same path);
+    * ``paths``: per number, the path's length and its last ``path_names`` names (the first: the root's, its
+      ancestors, if any, starting it);
+    * ``keys``: the element names and the (parent name, name) pairs the document has.
+
+    Worked out by the compiled ``einvoice._cindex`` where ``einvoice speedups`` built it against this lxml; else here
+    (the same result: the tests compare them)."""
+    fast = _INDEX[0]
+    if fast is None:
+        fast = _INDEX[0] = _compiled_index()
+    if fast is not False:
+        return fast(root, path_names)
+    from lxml import etree
+
+    index: dict = {}
+    every = list(root.iter(etree.Element))  # elements only, filtered in C
+    tags, pids, paths, keys = [], [], [], set()
+    numbers: dict = {}  # (parent's number, tag) -> number
+    of: dict = {}  # element -> its number
+    get = index.get
+    for el in every:
+        tag = el.tag
+        tags.append(tag)
+        lst = get(tag)
+        if lst is None:
+            index[tag] = [el]
+        else:
+            lst.append(el)
+        key = (of.get(el.getparent(), -1), tag)  # -1: the first element
+        pid = of[el] = numbers.setdefault(key, len(paths))
+        if pid == len(paths):
+            up = () if key[0] >= 0 else tuple(a.tag for a in reversed(list(el.iterancestors())))
+            depth, names = paths[key[0]] if key[0] >= 0 else (len(up), up)
+            paths.append((depth + 1, (names + (tag,))[-path_names:]))
+            if key[0] >= 0:
+                keys.add(paths[-1][1][-2:])
+        pids.append(pid)
+    index[None] = every
+    keys.update(t for t in index if t is not None)
+    return index, tags, pids, paths, frozenset(keys)
+
+
+_INDEX: list = [None]  # the compiled index_tree, False without one (looked for at the first document)
+
+
+def _compiled_index() -> Any:
+    try:
+        from ._cindex import index_tree as fast
+    except ImportError:  # not compiled, compiled for another lxml, or EINVOICE_PURE
+        return False
+    return fast
+
+
 class PathCache:
     """The XPaths of one document's elements (see :func:`element_origin`): each element's step, its name and
     its position among its siblings of that name, is worked out once; a path is its ancestors' steps joined

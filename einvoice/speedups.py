@@ -33,7 +33,25 @@ def modules() -> tuple[str, ...]:
     Python), and the helpers they call per element (listed when compiling: no walk of the folder at start-up)."""
     return ("einvoice.basics", "einvoice.syntax.ubl.rules", "einvoice.syntax.cii.rules") + tuple(
         "einvoice." + ".".join(p.relative_to(HERE).with_suffix("").parts)
-        for p in sorted((HERE / "rules").rglob("*.py")) if p.name != "__init__.py")
+        for p in sorted((HERE / "rules").rglob("*.py")) if p.name != "__init__.py") + NATIVE
+
+
+# modules written for Cython (``.pyx``) against lxml's C API: nothing runs them uncompiled (their callers work the same
+# out in Python without them); compiled for the lxml of the build, loaded only with that lxml
+NATIVE = ("einvoice._cindex",)
+
+
+def source_of(name: str) -> Path:
+    """A compiled module's source file."""
+    return HERE.parent.joinpath(*name.split(".")).with_suffix(".pyx" if name in NATIVE else ".py")
+
+
+def _lxml_version() -> str | None:
+    try:
+        from lxml import etree
+    except ImportError:  # pragma: no cover - a dependency
+        return None
+    return ".".join(map(str, etree.LXML_VERSION))
 
 _loaded: list[str] = []  # the modules this process took from their compiled files
 
@@ -89,13 +107,15 @@ class _Finder:
         if entry is None or not path:
             return None
         for folder in path:
-            source = Path(folder) / (fullname.rpartition(".")[2] + ".py")
+            source = Path(folder) / (fullname.rpartition(".")[2] + (".pyx" if fullname in NATIVE else ".py"))
             if source.is_file():
                 break
         else:
             return None
         if _digest(source) != entry["sha256"]:
             return None  # edited since it was compiled: the source is imported
+        if "lxml" in entry and entry["lxml"] != _lxml_version():
+            return None  # built against another lxml's C API (the importer goes on without it)
         compiled = DIR / entry["file"]
         if not compiled.is_file():
             return None
@@ -147,12 +167,15 @@ def build(jobs: int | None = None) -> dict[str, Any]:
         missing = "cython" if (exc.name or "").split(".")[0] == "Cython" else (exc.name or "setuptools").split(".")[0]
         raise MissingTool(f"Cython and setuptools are needed to compile ({missing} is not installed): "
                           f"pip install {missing}") from None
-    sources = {name: HERE.parent.joinpath(*name.split(".")).with_suffix(".py") for name in modules()}
+    sources = {name: source_of(name) for name in modules()}
     digests = {name: _digest(src) for name, src in sources.items()}  # before compiling: an edit meanwhile is stale
     jobs = jobs or os.cpu_count() or 1
     with tempfile.TemporaryDirectory(prefix="einvoice-speedups-") as tmp:
         work = Path(tmp)
-        exts = [Extension(name, [str(src)], extra_compile_args=["-g0", "-w"])  # (quiet, no debug data)
+        import lxml
+
+        exts = [Extension(name, [str(src)], extra_compile_args=["-g0", "-w"],  # (quiet, no debug data)
+                          include_dirs=lxml.get_include() if name in NATIVE else [])
                 for name, src in sources.items()]
         directives = {"language_level": 3, "binding": True, "annotation_typing": False}
         exts = cythonize(exts, build_dir=str(work / "c"), compiler_directives=directives, quiet=True, nthreads=jobs)
@@ -169,7 +192,7 @@ def build(jobs: int | None = None) -> dict[str, Any]:
             built = work / "lib" / Path(*name.split(".")).with_suffix(_suffix())
             target = f"{name}{_suffix()}"
             shutil.copyfile(built, new / target)
-            compiled[name] = {"file": target, "sha256": digests[name]}
+            compiled[name] = {"file": target, "sha256": digests[name], **({"lxml": _lxml_version()} if name in NATIVE else {})}
         data = {"python": sys.implementation.cache_tag, "suffix": _suffix(), "modules": compiled}
         (new / MANIFEST.name).write_text(json.dumps(data, indent=1, sort_keys=True) + "\n", encoding="utf-8")
         # the folder swapped whole: a process starting meanwhile finds the old build or the new one, or none

@@ -43,7 +43,7 @@ def test_a_module_edited_since_compiled_or_without_its_file_runs_from_source(tmp
 
 def test_the_modules_are_the_rule_engine_and_its_rule_sets():
     rules = {p for p in (ROOT / "einvoice" / "rules").rglob("*.py") if p.name != "__init__.py"}
-    named = {ROOT.joinpath(*m.split(".")).with_suffix(".py") for m in speedups.modules()}
+    named = {speedups.source_of(m) for m in speedups.modules()}
     assert rules <= named and all(p.is_file() for p in named)
 
 

@@ -37,9 +37,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from lxml import etree
 
-from ..basics import children, stated_text
+from ..basics import children, index_tree, stated_text
 from ..data import SCHEMAS
 from ..syntax import namespaces as ns
 from . import values as V
@@ -618,13 +617,8 @@ def _deep_terms(node: _Node, tag: str | None, parent: str | None = None) -> froz
 
 def doc_keys(doc: Any) -> frozenset:
     """The document's element names and (parent name, child name) pairs (built once per document)."""
-    d = doc.__dict__
-    keys = d.get("_tree_keys")
-    if keys is None:
-        found = set(tag_index(doc)) - {None}
-        found.update(names[-2:] for _depth, names in doc_paths(doc)[1][1:])  # (the first: the root's own)
-        keys = d["_tree_keys"] = frozenset(found)
-    return keys
+    keys = doc.__dict__.get("_tree_keys")
+    return _indexed(doc)["_tree_keys"] if keys is None else keys
 
 
 @dataclass(slots=True)
@@ -743,27 +737,19 @@ def tag_index(doc: Any) -> dict[str, list]:
 
     Comments and processing instructions are left out; ``index[None]`` is every element in order.
     """
+    index = doc.__dict__.get("_tag_index")
+    return _indexed(doc)["_tag_index"] if index is None else index
+
+
+def _indexed(doc: Any) -> dict:
+    """The document's element index, tag paths and name keys, worked out together once (``basics.index_tree``)."""
     d = doc.__dict__
-    index = d.get("_tag_index")
-    if index is None:
-        index = {}
-        root = doc.root
-        if root is not None:
-            every = list(root.iter(etree.Element))  # elements only, filtered in C (no comments, PIs, entities)
-            tags = []  # each element's tag, kept for doc_paths (lxml makes a new string at each read of .tag)
-            get = index.get
-            for el in every:
-                tag = el.tag
-                tags.append(tag)
-                lst = get(tag)
-                if lst is None:
-                    index[tag] = [el]
-                else:
-                    lst.append(el)
-            index[None] = every
-            d["_tree_tags"] = tags
-        d["_tag_index"] = index
-    return index
+    if doc.root is None:
+        d.update(_tag_index={}, _tree_tags=[], _tree_paths=([], []), _tree_keys=frozenset())
+    else:
+        index, d["_tree_tags"], *paths, d["_tree_keys"] = index_tree(doc.root, PATH_NAMES)
+        d["_tree_paths"], d["_tag_index"] = tuple(paths), index
+    return d
 
 
 def elements_named(doc: Any, names: Iterable[str]) -> list:
@@ -1088,22 +1074,10 @@ def _as_rows(given: list) -> list[list]:
 
 def doc_paths(doc: Any) -> tuple[list[int], list[tuple]]:
     """The tag path from the root to each element of ``tag_index(doc)[None]``, once per document: (a number per
-    element, in that order, found by its parent's number and its tag; the distinct paths by number, each its length
-    and last ``PATH_NAMES`` names, all a match pattern reads: linear in the elements however deep they nest)."""
-    d = doc.__dict__
-    out = d.get("_tree_paths")
-    if out is None:
-        numbers, of = {}, {}  # (parent's number, tag) -> number; element -> its number
-        pids, paths = out = d["_tree_paths"] = ([], [])
-        for el, tag in zip(tag_index(doc).get(None) or [], d.get("_tree_tags", ())):  # (a tag per element listed)
-            key = (of.get(el.getparent(), -1), tag)  # -1: the first element (its ancestors, if any, start its path)
-            pid = of[el] = numbers.setdefault(key, len(paths))
-            if pid == len(paths):
-                up = () if key[0] >= 0 else tuple(a.tag for a in reversed(list(el.iterancestors())))
-                depth, names = paths[key[0]] if key[0] >= 0 else (len(up), up)
-                paths.append((depth + 1, (names + (tag,))[-PATH_NAMES:]))
-            pids.append(pid)
-    return out
+    element, in that order, the same for the same path; the distinct paths by number, each its length and last
+    ``PATH_NAMES`` names, all a match pattern reads: linear in the elements however deep they nest)."""
+    out = doc.__dict__.get("_tree_paths")
+    return _indexed(doc)["_tree_paths"] if out is None else out
 
 
 def _quick(alts: list[list[Step]]) -> tuple | None:
