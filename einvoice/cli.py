@@ -462,12 +462,13 @@ def refused(path, exc, what: str = "refused", older=None) -> None:
         click.echo(_finding_line(f), err=True)
 
 
-def wrote(what: str, detail: str, warnings) -> None:
-    """The success line of a build, and its warnings (on standard error, as a conversion's notes: a script reading
-    standard output for what was written gets that line alone)."""
+def wrote(what: str, detail: str, warnings, before: list | None = None) -> None:
+    """The success line of a build, its warnings counted, then each finding (``before``: errors a forced result
+    has, said first) on its line (on standard error, as a conversion's notes: a script reading standard output for
+    what was written gets that line alone)."""
     click.echo(f"wrote {_printable(what)} ({detail}"
                + (f", {len(warnings)} warning{'s' if len(warnings) != 1 else ''}" if warnings else "") + ")")
-    for f in warnings:
+    for f in [*(before or ()), *warnings]:
         click.echo(_finding_line(f), err=True)
 
 
@@ -958,7 +959,7 @@ def convert(source: Path, to: str, target_profile: str | None, output: Path, for
     write_output(output, data)
     errors, warnings = report.errors, report.warnings  # (said as a build says them: counted, then each on its line)
     wrote(output, f"{to.upper()}, profile {report.profile}, "
-          + ("valid" if report.valid else f"{len(errors)} error{'s' if len(errors) != 1 else ''}"), errors + warnings)
+          + ("valid" if report.valid else f"{len(errors)} error{'s' if len(errors) != 1 else ''}"), warnings, errors)
     for notes, heading in ((dropped, f"not carried over (outside EN 16931, or not held by {to.upper()}, where no other reason is given)"),
                            (added, f"supplied (needed by {to.upper()}, or worked out from the source; "
                                    "the source does not state it)")):

@@ -1088,3 +1088,20 @@ def test_a_missing_option_value_names_the_command_and_no_arguments_show_the_help
                                                           "(see einvoice build --help)")
     res = subprocess.run([sys.executable, "-m", "einvoice"], capture_output=True, text=True)
     assert res.returncode == 2 and res.stderr.startswith("Usage: einvoice") and len(res.stderr.splitlines()) > 10
+
+
+def test_a_forced_conversion_counts_its_errors_once_and_no_warning_it_does_not_have(tmp_path):
+    """A forced conversion of an invoice with one error said "1 error, 1 warning": the error was counted again as a
+    warning. The line counts each once; each finding is then on its own line."""
+    text = (ROOT / "samples" / "ehf-invoice.xml").read_text(encoding="utf-8")
+    stated = re.search(r'<cbc:PayableAmount currencyID="NOK">([0-9.]+)<', text).group(1)
+    bad = tmp_path / "bad-total.xml"
+    bad.write_text(text.replace(f'<cbc:PayableAmount currencyID="NOK">{stated}<',
+                                '<cbc:PayableAmount currencyID="NOK">1.00<'), encoding="utf-8")
+    res = run("convert", bad, "--to", "cii", "-o", tmp_path / "bad.cii.xml", "--force")
+    assert res.exit_code == 0, res.output
+    line = res.stdout.strip()
+    fatal = [f for f in res.stderr.splitlines() if f.lstrip().startswith(("FATAL", "ERROR"))]
+    warned = [f for f in res.stderr.splitlines() if f.lstrip().startswith("WARNING")]
+    assert fatal and f"{len(fatal)} error" in line, (line, res.stderr)
+    assert ("warning" in line) == bool(warned), (line, res.stderr)
