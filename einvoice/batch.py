@@ -1289,6 +1289,32 @@ def no_invoice(results: list[FileResult]) -> bool:
     return bool(results) and all(r.status == STATUS_SKIPPED for r in results)
 
 
+def searched_in_vain(inputs: Iterable[str], results: list[FileResult]) -> list[tuple[str, int]]:
+    """The folders and patterns among ``inputs`` whose files found were all skipped (no invoice among them), each with
+    how many it found: a search that judged nothing is no pass, whatever the other inputs held (``no_invoice`` asks
+    it of the whole run; a folder of non-invoices beside a folder of invoices passed)."""
+    out = []
+    paths = [(Path(r.path), r.status) for r in results]
+    for item in dict.fromkeys(inputs):
+        if item in ("-", ""):
+            continue
+        p = Path(item)
+        try:
+            if p.is_dir():
+                tops = [p]
+            elif not p.exists() and any(ch in item for ch in "*?["):
+                tops = [Path(m) for m in glob.glob(item, recursive=True)]
+            else:
+                continue
+        except OSError:
+            continue
+        top_set = set(tops)
+        found = [st for path, st in paths if path in top_set or not top_set.isdisjoint(path.parents)]
+        if found and all(st == STATUS_SKIPPED for st in found):
+            out.append((item, len(found)))
+    return out
+
+
 def exit_code(results: list[FileResult], fail_on: str = "error") -> int:
     """0 clean, 1 findings at or above the threshold, 2 when a file was unreadable or a search found no invoice
     (or nothing at all: a run that judged nothing is no pass)."""

@@ -866,6 +866,12 @@ def validate(files: tuple[str, ...], profile: str, no_schema: bool, policy: bool
             # folder holding no file is
             results = results + [batch.FileResult(item, batch.STATUS_UNREADABLE, reason=why)
                                  for item in dict.fromkeys(inputs)]
+        elif not changes:  # a folder or pattern whose files were all skipped, beside inputs that held invoices: its own
+            # failure (a CI job's folder of invoices exported under another name passed beside a folder that held some)
+            for item, n in batch.searched_in_vain(inputs, results):
+                why = f"no invoice among the {n} file(s) found in it: every one was skipped"
+                click.echo(f"einvoice: {_printable(item)}: {why}", err=True)
+                results = results + [batch.FileResult(item, batch.STATUS_UNREADABLE, reason=why)]
         summary = batch.summarize(results, time.perf_counter() - started)
         if out_format == "text":
             color = output is None and sys.stdout.isatty() and _colours_wanted()

@@ -1176,3 +1176,35 @@ def test_over_credits_of_invoices_of_one_number_and_other_totals_are_one_finding
     for i in range(3):
         [x3] = [f for f in found[f"cn{i}.xml"] if f.rule == "EINV-X-003"]
         assert "credits more (1561.88) than that invoice's total (107.00)" in x3.message and "and 3 more" in x3.message
+
+
+def test_a_folder_or_pattern_that_finds_no_invoice_fails_beside_inputs_that_hold_invoices(tmp_path: Path):
+    """Each folder or pattern searched is judged on its own: one whose files are all skipped (invoices exported as
+    .txt, only other XML) is an unreadable entry and the run exits 2, even when another input holds an invoice (the
+    run passed then: only a run whose every file was skipped failed)."""
+    from click.testing import CliRunner
+
+    from einvoice.cli import main
+
+    noinv, good = tmp_path / "noinv", tmp_path / "good"
+    noinv.mkdir()
+    good.mkdir()
+    (noinv / "pom.xml").write_text("<project/>")
+    (noinv / "notes.txt").write_text("hello")
+    (good / "a.xml").write_bytes(ubl())
+    (tmp_path / "b.xml").write_bytes(ubl("2"))
+    why = "no invoice among the 2 file(s) found in it: every one was skipped"
+    for args in ([str(noinv), str(good)], [str(noinv), str(tmp_path / "b.xml")], [str(tmp_path / "noin*"), str(good)]):  # (a pattern naming the folder)
+        res = CliRunner().invoke(main, ["validate", *args, "--no-schema", "--format", "json"])
+        assert res.exit_code == 2, (args, res.output)
+        files = json.loads(res.stdout)["files"]
+        assert [(f["path"], f["status"], f.get("error")) for f in files if f["status"] == "unreadable"] == [
+            (args[0], "unreadable", why)], files
+        assert res.stderr.strip() == f"einvoice: {args[0]}: {why}"
+    res = CliRunner().invoke(main, ["validate", str(good), str(tmp_path / "b.xml"), "--no-schema", "--fail-on", "never", "--format", "json"])
+    assert res.exit_code == 0 and json.loads(res.stdout)["summary"]["unreadable"] == 0  # (each held an invoice)
+    res = CliRunner().invoke(main, ["validate", str(noinv), str(good), "--no-schema", "--skip-other-xml", "--fail-on", "never"])
+    assert res.exit_code == 0  # (a list of changed files: other files are no mistake)
+    (noinv / "c.xml").write_bytes(ubl("3"))  # one invoice among the folder's files: that folder judged something
+    res = CliRunner().invoke(main, ["validate", str(noinv), str(good), "--no-schema", "--fail-on", "never", "--format", "json"])
+    assert res.exit_code == 0 and json.loads(res.stdout)["summary"]["unreadable"] == 0
