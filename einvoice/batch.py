@@ -486,9 +486,11 @@ def _validate_one(cand: Candidate, opts: Options, t0: float) -> FileResult:
         if doc.__dict__.get("legacy"):  # (a ZUGFeRD 1.0 original, read as CII: its conversion is another form of it)
             doc.form = f"zugferd1-{doc.form}"
     except EinvoiceError as exc:
+        from .container import NO_EMBEDDED_FILE
+
         reason = getattr(exc, "reason", None) or str(exc)
         if (not cand.explicit or opts.other_xml_skipped) and "unknown root element" in reason \
-                or opts.other_xml_skipped and syntax.OTHER_FORMAT in reason:
+                or opts.other_xml_skipped and (syntax.OTHER_FORMAT in reason or NO_EMBEDDED_FILE in reason):
             return FileResult(path, STATUS_SKIPPED, reason=reason if syntax.OTHER_FORMAT in reason else f"not an invoice: {reason}",
                               seconds=time.perf_counter() - t0)
         if (not cand.explicit or opts.other_xml_skipped) and "DOCTYPE" in reason and data is not None \

@@ -172,6 +172,9 @@ def xmp_facts(raw: bytes) -> XmpFacts:
 
 # (whether or not it opens without a password: an owner password alone, with an empty user password, encrypts the
 # file all the same, and PDF/A forbids it)
+# a PDF that embeds no file and whose XMP names no Factur-X / ZUGFeRD / XRechnung field: a manual, a rendered page (a
+# changed-files run, --skip-other-xml, skips it as it skips other XML; named, it is unreadable as before)
+NO_EMBEDDED_FILE = "the PDF embeds no file and its metadata claims no Factur-X or ZUGFeRD invoice"
 ENCRYPTED = "encrypted PDF: a Factur-X or ZUGFeRD PDF is PDF/A-3, which allows no encryption (ISO 19005-3, 6.1.3)"
 
 
@@ -450,6 +453,16 @@ def _xmp(reader, max_bytes: int) -> bytes | None:
         return None
 
 
+def _claims_an_invoice(reader: Any, max_bytes: int) -> bool:
+    """Whether the PDF's XMP metadata has Factur-X / ZUGFeRD fields (a document type, a file name, a conformance level),
+    or cannot be read to tell."""
+    xmp = _xmp(reader, max_bytes)
+    if xmp is None:
+        return False
+    facts = xmp_facts(xmp)
+    return bool(facts.problem or facts.values or facts.foreign)
+
+
 def _open(data: bytes, path: str | None, max_bytes: int | None = None):
     """``(reader, attachment name, xml, other invoice names, the name tree's faults)`` of a PDF with one invoice attachment, or with
     several under distinct known names of which the XMP's fx:DocumentFileName names one (a ZUGFeRD 1.0
@@ -483,6 +496,8 @@ def _open(data: bytes, path: str | None, max_bytes: int | None = None):
         if not known:
             other = f" (it embeds {', '.join(one_line(n, 60) for n in names[:5])})" if names else ""
             listed = [n for n in _af_names(reader) if n.lower() in lowered]
+            if not names and not listed and not faults and not _claims_an_invoice(reader, max_bytes):
+                raise UnreadableInput(f"no invoice: {NO_EMBEDDED_FILE}", path)
             af = (f"; its /AF array lists {', '.join(listed)}, which that tree does not hold, and receivers do not "
                   "look for the invoice there") if listed else ""
             tree = f"; that tree is malformed: {'; '.join(faults)}" if faults else ""

@@ -1208,3 +1208,36 @@ def test_a_folder_or_pattern_that_finds_no_invoice_fails_beside_inputs_that_hold
     (noinv / "c.xml").write_bytes(ubl("3"))  # one invoice among the folder's files: that folder judged something
     res = CliRunner().invoke(main, ["validate", str(noinv), str(good), "--no-schema", "--fail-on", "never", "--format", "json"])
     assert res.exit_code == 0 and json.loads(res.stdout)["summary"]["unreadable"] == 0
+
+
+def test_a_pdf_that_embeds_nothing_is_other_file_in_a_changed_files_run(tmp_path: Path):
+    """A manual or a rendered page (a PDF that embeds no file, whose metadata claims no Factur-X invoice) failed the
+    pre-commit hook and the changed-files CI run (exit 2) while other XML was skipped there: it is skipped as other
+    XML is. Named without --skip-other-xml it stays unreadable; a PDF whose XMP claims Factur-X but embeds nothing,
+    too, with the flag (an invoice that lost its XML)."""
+    import pikepdf
+    from click.testing import CliRunner
+
+    from einvoice.cli import main
+
+    manual = tmp_path / "manual.pdf"
+    with pikepdf.new() as pdf:
+        pdf.add_blank_page()
+        pdf.save(manual)
+    lost = tmp_path / "lost.pdf"
+    with pikepdf.new() as pdf:
+        pdf.add_blank_page()
+        xmp = ('<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+               '<rdf:Description rdf:about="" xmlns:fx="urn:factur-x:pdfa:CrossIndustryDocument:invoice:1p0#">'
+               '<fx:ConformanceLevel>EN 16931</fx:ConformanceLevel></rdf:Description></rdf:RDF></x:xmpmeta>')
+        pdf.Root.Metadata = pdf.make_stream(xmp.encode(), Type=pikepdf.Name.Metadata, Subtype=pikepdf.Name.XML)
+        pdf.save(lost)
+    res = CliRunner().invoke(main, ["validate", str(manual), "--skip-other-xml", "--format", "json"])
+    assert res.exit_code == 0, res.output
+    assert [f["status"] for f in json.loads(res.stdout)["files"]] == ["skipped"]
+    res = CliRunner().invoke(main, ["validate", "--files-from", "-", "--format", "json"], input=f"{manual}\n")
+    assert res.exit_code == 0 and [f["status"] for f in json.loads(res.stdout)["files"]] == ["skipped"]
+    res = CliRunner().invoke(main, ["validate", str(manual)])
+    assert res.exit_code == 2 and "embeds no file" in res.stderr
+    res = CliRunner().invoke(main, ["validate", str(lost), "--skip-other-xml"])
+    assert res.exit_code == 2 and "no invoice" in res.stderr, res.output
