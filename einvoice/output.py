@@ -153,8 +153,9 @@ def to_text(results: list[FileResult], summary: Summary, color: bool = False, ve
             lines.append(paint(f"  profile: {r.profile} ({r.profile_reason})", "dim"))
         if r.releases:
             lines.append(paint(f"  rules: {', '.join(r.releases)}", "dim"))
+        in_pdf = any(f.line for f in r.findings) and _is_pdf_result(r)  # (a line of the embedded XML, not of the PDF)
         for f in sorted(r.findings, key=lambda f: (not f.severity.blocking, f.line or 0)):
-            where = f"line {f.line}" if f.line else "document"
+            where = (f"line {f.line} of the embedded invoice XML" if in_pdf else f"line {f.line}") if f.line else "document"
             lines.append(f"  {paint(f.severity.value.upper(), sev_color.get(f.severity.value, 'bold')):<7} "
                          f"{paint(f.rule, 'bold')}: {one_line(f.message, None)}")  # (values quoted: one line)
             if verbose and (f.line or f.xpath):

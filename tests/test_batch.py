@@ -1241,3 +1241,17 @@ def test_a_pdf_that_embeds_nothing_is_other_file_in_a_changed_files_run(tmp_path
     assert res.exit_code == 2 and "embeds no file" in res.stderr
     res = CliRunner().invoke(main, ["validate", str(lost), "--skip-other-xml"])
     assert res.exit_code == 2 and "no invoice" in res.stderr, res.output
+
+
+def test_the_text_report_says_a_pdf_findings_line_is_of_its_embedded_xml(tmp_path: Path):
+    """The text report gave a Factur-X PDF's finding 'at line 159', a line of the XML inside the PDF, which has no
+    lines: it says so (as SARIF does); an XML file's findings keep 'at line N'."""
+    xml = (Path(__file__).resolve().parents[1] / "samples" / "facturx-en16931.xml").read_bytes()
+    bad = xml.replace(b">EUR<", b">NOK<", 1)
+    (tmp_path / "fx.pdf").write_bytes(_pdf({"factur-x.xml": bad}))
+    (tmp_path / "fx.xml").write_bytes(bad)
+    results = batch.run([str(tmp_path / "fx.pdf"), str(tmp_path / "fx.xml")], batch.Options(schema=False), jobs=1)
+    text = output.to_text(results, batch.summarize(results))
+    pdf_part, xml_part = text.split(str(tmp_path / "fx.xml"))[0], text.split(str(tmp_path / "fx.xml"))[1]
+    assert re.search(r"at line \d+ of the embedded invoice XML, /rsm:", pdf_part), pdf_part
+    assert re.search(r"at line \d+, /rsm:", xml_part) and "embedded" not in xml_part
