@@ -283,11 +283,14 @@ def run(root: Path, only: str | None = None, rule: str | None = None, verbose: b
     if units:
         scores += unit_scores(root, only, rule)
         for folder in PROJECT_UNIT_FOLDERS:
-            if (PROJECT_TESTS / folder).is_dir():
-                scores += unit_scores(PROJECT_TESTS, only, rule, under=folder)
+            # beside the package (a checkout, an editable install), else in the working folder's checkout (a copy
+            # installed from it, as scripts/venv installs, run there)
+            tests = next((t for t in (PROJECT_TESTS, Path.cwd() / "tests") if (t / folder / "make_testsets.py").is_file()), None)
+            if tests is not None:
+                scores += unit_scores(tests, only, rule, under=folder)
             elif not only or only in folder:  # (an installed copy has no tests/: said, not scored as if all were)
                 print(f"einvoice conformance: the project's {folder} unit tests are not scored: they are in tests/{folder} "
-                      "of a checkout, not beside this installed copy", file=sys.stderr)
+                      "of a checkout, neither beside this installed copy nor in the working folder", file=sys.stderr)
     units_total = sum(s.total for s in scores)  # (the unit tests' assertions about the rule asked for, if any)
     if golden:
         scores += golden_scores(root, only, rule)

@@ -133,12 +133,27 @@ def test_scoreboard_says_when_the_projects_unit_tests_are_not_there(tmp_path, mo
     import io
 
     monkeypatch.setattr(conformance, "PROJECT_TESTS", tmp_path / "no-tests")
+    monkeypatch.chdir(tmp_path)  # (no checkout's tests/ in the working folder either)
     (tmp_path / "corpus").mkdir()
     buf = io.StringIO()
     assert conformance.run(tmp_path / "corpus", golden=False, out=buf) == 2  # (nothing else to score in an empty corpus)
     said = capsys.readouterr().err
     assert "the project's xrechnung unit tests are not scored" in said and "installed copy" in said
     assert not re.search(r"^xrechnung\s", buf.getvalue(), re.M)
+
+
+def test_an_installed_copy_run_in_its_checkout_scores_the_projects_unit_tests(tmp_path, monkeypatch, capsys):
+    """scripts/venv installs a copy (not editable): run in the checkout, its scoreboard left out the checkout's
+    XRechnung unit tests, right there in tests/xrechnung. They are found in the working folder's tests/ too."""
+    import io
+
+    monkeypatch.setattr(conformance, "PROJECT_TESTS", tmp_path / "no-tests")
+    monkeypatch.chdir(Path(__file__).resolve().parents[1])
+    (tmp_path / "corpus").mkdir()
+    buf = io.StringIO()
+    assert conformance.run(tmp_path / "corpus", golden=False, out=buf) == 0
+    assert re.search(r"^xrechnung\s+\d+/\d+\s+100\.0%", buf.getvalue(), re.M), buf.getvalue()
+    assert "not scored" not in capsys.readouterr().err
 
 
 # --- profiles ----------------------------------------------------------------------------------
