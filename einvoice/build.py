@@ -1254,6 +1254,14 @@ def _lost_fields(given: Invoice, written: Invoice) -> dict[str, set[str]]:
     return fields
 
 
+def _same_currency(inv: Invoice) -> bool:
+    """Whether the VAT accounting currency given (BT-6) is the invoice currency (BT-5), as the CII writer compares them."""
+    from .basics import says_nothing
+
+    return not says_nothing(inv.tax_currency_code) and " ".join(inv.tax_currency_code.split()) == " ".join(
+        (inv.currency_code or "").split())
+
+
 def dropped_terms(given: Invoice, written: Invoice) -> list[str]:
     """Input fields (e.g. ``seller.contact``, ``due_date``) that the written document does not carry."""
     return list(_lost_fields(given, written))
@@ -1374,6 +1382,10 @@ def build_report(data: Invoice | dict, format: str, policy: bool = False,
     doc = read_written(xml)  # (one tree and one model of the written XML: read back, judged, named)
     written = doc.invoice
     lost = _lost_fields(given, written)
+    if "tax_currency_code" in lost and target.syntax == Syntax.CII and _same_currency(given):
+        del lost["tax_currency_code"]  # (CII's binding of BR-53: not stated, not lost; said, not blamed on the format)
+        findings.append(_finding("EINV-B-048", field="tax_currency_code", value=given.tax_currency_code.strip(),
+                                 format=target.name))
     if lost:
         carriers = _carriers(given, target, lost)
         rule = "EINV-B-031" if allow_lossy else "EINV-B-030"
@@ -1622,7 +1634,9 @@ def _refused_without_stated(given: Invoice, target: Target, policy: bool, first:
     except Exception:  # noqa: BLE001 - the rest not judged: the first findings stand alone
         return []
     blocking = [f for f in findings if f.severity.blocking]
-    out = [f for f in blocking if not any(_related(a, b) for a in _fields_named(f) for b in named)]
+    # (an allowance's amount missing once its base amount was left out, EINV-B-042, is that base amount's refusal again)
+    out = [f for f in blocking if not any(_related(a, b) or f.rule == "EINV-B-042" and a.rpartition(".")[0] == b.rpartition(".")[0]
+                                          for a in _fields_named(f) for b in named)]
     if any(f.rule not in _WRITTEN_WHOLE for f in blocking):
         return _unsaid(out, given, first)
     return _unsaid(out + _refused_next(rest, invoice, target, policy, blocking, named), given, first)
@@ -1800,6 +1814,8 @@ def _name_input_fields(written: Invoice, findings: list[Finding], given: Invoice
         if field is not None and field.endswith(".charge_indicator") and "indicator" not in f.message.lower():
             field = field.rsplit(".", 1)[0]  # (CII's allowance and charge rules stand on ram:ChargeIndicator: a rule
             # not about the indicator is about the allowance or charge, as UBL's, on cac:AllowanceCharge, names it)
+        if field is not None and said and (deeper := _nested_term_field(_at(written, field), said)):
+            field = f"{field}.{deeper}"  # (BR-27 on a line: its price's net amount, BT-146, lines[0].price.net_amount)
         if field is not None and field == _EITHER_FIELD.get(f.rule, ("",))[0]:
             field = " / ".join(_EITHER_FIELD[f.rule])
         if field is not None:
@@ -2141,6 +2157,17 @@ def _field_of_terms(cls: Any, said: list[str]) -> str | None:
         return None
     found = {name for name, fld in cls.model_fields.items() if set(_leading_terms(fld.description)) & set(said)}
     return found.pop() if len(found) == 1 else None
+
+
+def _nested_term_field(obj: Any, said: list[str]) -> str | None:
+    """For an object that has no field of its own for a term of ``said``: the one field of an object it holds (not a
+    list) that stands for one (``price.net_amount`` of a line for BT-146), else None."""
+    if not isinstance(obj, ModelBase) or any(set(_leading_terms(fld.description)) & set(said)
+                                              for fld in type(obj).model_fields.values()):
+        return None  # (its own fields stand for a term said: BR-CO-17's BT-116 and BT-117 of a breakdown)
+    found = [f"{name}.{sub}" for name in type(obj).model_fields
+             if isinstance(value := getattr(obj, name, None), ModelBase) and (sub := _field_of_terms(type(value), said))]
+    return found[0] if len(found) == 1 else None
 
 
 def _at(obj: Any, path: str) -> Any:

@@ -580,7 +580,8 @@ def test_findings_about_the_written_xml_name_the_input_field():
     with pytest.raises(BuildRefused) as info:
         einvoice.build(data, "ehf")
     by_rule = {f.rule: f.message for f in info.value.findings}
-    assert by_rule["BR-27"].endswith("(input: lines[0])"), by_rule
+    # (the line's element, BR-27's context, holds the price whose net amount, BT-146, the message names: that field)
+    assert by_rule["BR-27"].endswith("(input: lines[0].price.net_amount)"), by_rule
     assert by_rule["UBL-DT-06"] == ("An attached document (cbc:EmbeddedDocumentBinaryObject) has no mimeCode attribute "
                                     "(its MIME type). (input: supporting_documents[0].attachment)")
 
@@ -1819,7 +1820,7 @@ def test_every_refusal_names_its_input_field_as_an_attribute():
     data["lines"][1]["price"]["net_amount"] = "-5"
     with pytest.raises(BuildRefused) as info:
         einvoice.build(data, "ehf")
-    assert {f.field for f in info.value.findings if f.rule == "BR-27"} == {"lines[1]"}, [
+    assert {f.field for f in info.value.findings if f.rule == "BR-27"} == {"lines[1].price.net_amount"}, [
         (f.rule, f.field, f.message) for f in info.value.findings]
 
 
@@ -2070,3 +2071,58 @@ def test_a_total_beyond_double_precision_names_the_input_on_the_command_line():
     data["lines"][0]["quantity"] = "100"
     (found,) = [f for f in _first_finding(data, "ehf") if f.rule == "EINV-B-027"]
     assert found.field == "lines" and found.message.endswith("(input: lines)")
+
+
+@pytest.mark.parametrize("fmt", ["cii", "facturx-en16931", "xrechnung-cii"])
+def test_a_vat_accounting_currency_equal_to_the_invoice_currency_is_not_blamed_on_a_cii_format(fmt):
+    """tax_currency_code equal to currency_code: CII states BT-6 only where it differs (the writer leaves it out), and
+    the loss check refused the build as 'the format cii cannot carry tax_currency_code', pointing at peppol, which
+    refuses it too (R005). Nothing is lost: built, with a warning that says why it is not written."""
+    data = _sample(fmt)
+    data["tax_currency_code"] = f" {data['currency_code']} "
+    xml, report = build_report(data, fmt)
+    assert b"TaxCurrencyCode" not in xml
+    said = [f for f in report.findings if f.rule == "EINV-B-048"]
+    assert len(said) == 1 and said[0].field == "tax_currency_code" and not said[0].severity.blocking
+    assert f"tax_currency_code is {data['currency_code']}," in said[0].message
+    assert not any(f.rule in ("EINV-B-030", "EINV-B-031") for f in report.findings)
+    data["tax_currency_code"] = "SEK" if data["currency_code"] != "SEK" else "NOK"  # (another currency: stated)
+    with pytest.raises(BuildRefused) as info:  # (without its VAT total in that currency, BR-53)
+        build_report(data, fmt)
+    assert not any(f.rule == "EINV-B-048" for f in info.value.findings)
+
+
+@pytest.mark.parametrize("where", ["document", "line"])
+def test_a_base_amount_of_three_decimals_is_refused_once(where):
+    """An allowance's base amount of three decimals (EINV-B-029) was also said to leave the allowance with 'no amount,
+    and no base amount and percentage to compute it from' (EINV-B-042), though the input gave both: the rest of
+    the input is judged without the refused value, and what that takes away is not said again."""
+    data = _sample("peppol")
+    ac = {"charge_indicator": False, "percentage": "10", "base_amount": "10.005", "reason": "Discount",
+          "reason_code": "95"}
+    if where == "document":
+        ac["tax_category"] = copy.deepcopy(data["lines"][0]["item"]["tax_category"])
+        data["allowances_charges"] = [ac]
+    else:
+        data["lines"][0]["allowances_charges"] = [ac]
+    with pytest.raises(BuildRefused) as info:
+        build_report(data, "peppol")
+    rules = [f.rule for f in info.value.findings]
+    assert rules.count("EINV-B-029") == 1 and "EINV-B-042" not in rules, [(f.rule, f.message) for f in info.value.findings]
+    ac.pop("base_amount")  # (a percentage without a base amount: EINV-B-042 is right)
+    with pytest.raises(BuildRefused) as info:
+        build_report(data, "peppol")
+    assert "EINV-B-042" in [f.rule for f in info.value.findings]
+
+
+def test_the_basic_wl_igic_rate_message_says_what_is_checked():
+    """Factur-X BASIC WL checks an IGIC (L) document-level charge's rate as more than 0 (its text says 0 or more): the
+    message said 'must be zero or more' of a rate of 0, contradicting the value."""
+    data = _sample("facturx-basicwl")
+    data["allowances_charges"] = [{"charge_indicator": True, "amount": "1.00", "reason": "Freight", "reason_code": "FC",
+                                   "tax_category": {"code": "L", "rate": "0"}}]
+    with pytest.raises(BuildRefused) as info:
+        build_report(data, "facturx-basicwl", allow_lossy=True)
+    said = [f for f in info.value.findings if f.rule == "BR-AF-07"]
+    assert len(said) == 1 and "must be more than zero" in said[0].message and "zero or more." not in said[0].message
+    assert "more than 0" in said[0].hint
