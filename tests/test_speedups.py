@@ -261,3 +261,27 @@ def test_compiled_modules_are_listed_for_pip_uninstall(tmp_path, monkeypatch):
     # a checkout: the package is not the distribution's files
     monkeypatch.setattr(speedups, "HERE", tmp_path / "checkout" / "einvoice")
     assert speedups._record() is None
+
+
+def test_a_module_against_lxml_that_does_not_compile_leaves_the_rest_compiled(tmp_path, monkeypatch, capsys):
+    """einvoice._cindex is compiled against lxml's C headers; where lxml has none (a distribution's lxml without
+    libxml2's headers) that module fails to compile: the others are compiled all the same (it took the whole build
+    down, every module running from source), the manifest says what was left out and why, and the build counts as
+    current (not tried again at each set-up) while the source and lxml are the same."""
+    pytest.importorskip("Cython.Build", reason="Cython is not installed (the speedups extra)")
+    import lxml
+
+    monkeypatch.setattr(speedups, "DIR", tmp_path / "_speedups")
+    monkeypatch.setattr(speedups, "MANIFEST", tmp_path / "_speedups" / "manifest.json")
+    monkeypatch.setattr(speedups, "modules", lambda: ("einvoice.errors", "einvoice._cindex"))
+    monkeypatch.setattr(speedups, "_register", lambda: None)
+    monkeypatch.setattr(lxml, "get_include", lambda: [str(tmp_path / "no-headers")])
+    try:
+        data = speedups.build(jobs=1)
+    except RuntimeError as exc:  # pragma: no cover - no C compiler here at all
+        pytest.skip(f"nothing compiles here ({exc})")
+    assert list(data["modules"]) == ["einvoice.errors"]
+    assert list(data["left_out"]) == ["einvoice._cindex"] and data["left_out"]["einvoice._cindex"]["reason"]
+    assert (tmp_path / "_speedups" / data["modules"]["einvoice.errors"]["file"]).is_file()
+    assert speedups.current()
+    assert any("einvoice._cindex did not compile" in line for line in speedups.status())
