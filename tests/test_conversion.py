@@ -2037,3 +2037,21 @@ def test_an_invoiced_object_identifiers_own_scheme_attribute_is_no_bt18_scheme()
     with_code = cii.replace(b"<ram:TypeCode>130</ram:TypeCode>",
                             b"<ram:TypeCode>130</ram:TypeCode><ram:ReferenceTypeCode>AAB</ram:ReferenceTypeCode>")
     assert load(with_code).invoice.invoiced_object_id.scheme_id == "AAB"  # (the scheme, where the binding has it)
+
+
+def test_a_sepa_creditor_identifier_on_the_seller_is_not_listed_as_supplied(tmp_path):
+    """A UBL source states BT-90 as the seller's SEPA party identifier; CII states it as direct debit information
+    (ram:CreditorReferenceID). The conversion listed it under 'supplied ... the source does not state it': the source
+    does state it, elsewhere."""
+    import einvoice
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[1] / "samples" / "ehf-invoice.xml").read_text(encoding="utf-8")
+    sepa = '<cac:PartyIdentification><cbc:ID schemeID="SEPA">DE98ZZZ09999999999</cbc:ID></cac:PartyIdentification>'
+    j = text.index("<cac:PostalAddress>", text.index("<cac:AccountingSupplierParty>"))
+    src = tmp_path / "sepa.xml"
+    src.write_text(text[:j] + sepa + text[j:], encoding="utf-8")
+    added = []
+    cii = einvoice.convert(src, to="cii", supplied=added, force=True)
+    assert b"<ram:CreditorReferenceID>DE98ZZZ09999999999</ram:CreditorReferenceID>" in cii
+    assert not [a for a in added if "creditor_id" in a], added

@@ -532,6 +532,9 @@ def supplied(source: Invoice, converted: Invoice, to: str | None = None) -> list
         return path.rpartition(".")[2]
 
     elsewhere = {(field(p), v.strip()) for p, (v, _t) in before.items() if isinstance(v, str)}  # (a term moved)
+    # (BT-90, which a UBL source states as the seller's or payee's SEPA identifier, CII as direct debit information)
+    elsewhere |= {("creditor_id", i.value.strip()) for party in (source.seller, source.payee) if party is not None
+                  for i in party.identifiers if (i.scheme_id or "").strip() == "SEPA" and i.value}
 
     def same(path: str, value: object) -> bool:  # (the source states it there: as written, or spelt otherwise)
         was = before[path][0]
