@@ -479,8 +479,10 @@ MAX_SIZE_LIMIT = 1 << 40  # the largest --max-size accepted (1 TiB)
 
 
 def _usage_error(option: str, message: str):
-    """A bad option value: one line on stderr, exit 2."""
-    click.echo(f"einvoice: {option}: {message}", err=True)
+    """A bad option value: one line on stderr, exit 2, naming the command as click's own usage errors do (_UsageLine)."""
+    ctx = click.get_current_context(silent=True)
+    cmd = "einvoice" + (ctx.command_path[len(ctx.find_root().command_path):] if ctx is not None else "")
+    click.echo(f"{cmd}: {option}: {message} (see {cmd} --help)", err=True)
     sys.exit(EXIT_UNREADABLE)
 
 

@@ -315,8 +315,15 @@ def run(root: Path, only: str | None = None, rule: str | None = None, verbose: b
     return 0 if all(s.agreed == s.total for s in scores) else 1
 
 
+class _OneLine(argparse.ArgumentParser):
+    """A misuse said in one line, exit 2, as every other command says it (argparse printed its usage block first)."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(
+    ap = _OneLine(
         prog="einvoice conformance", description=__doc__.split("\n\n")[0],
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog="examples:\n"

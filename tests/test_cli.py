@@ -424,8 +424,9 @@ def test_an_output_that_is_a_folder_is_one_line(tmp_path, args):
     (tmp_path / "out.xml").mkdir()
     res = run(*[a.replace("{out}", str(tmp_path / "out.xml")) for a in args])
     assert res.exit_code == 2, res.output
-    assert res.stderr.strip().splitlines() == [f"einvoice: --{'pdf' if '--pdf' in args else 'output'}: "
-                                               f"{tmp_path / 'out.xml'} is a folder; name a file to write"]
+    assert res.stderr.strip().splitlines() == [f"einvoice {args[0]}: --{'pdf' if '--pdf' in args else 'output'}: "
+                                               f"{tmp_path / 'out.xml'} is a folder; name a file to write "
+                                               f"(see einvoice {args[0]} --help)"]
     assert not any((tmp_path / "out.xml").iterdir())
 
 
@@ -469,8 +470,19 @@ def test_build_says_an_invoice_is_no_build_input(tmp_path):
 def test_standard_input_named_twice_is_a_usage_error():
     """validate - - read the invoice once and called the second '<stdin>: empty file'."""
     res = CliRunner().invoke(main, ["validate", "-", "-"], input=(SAMPLES / "ehf-invoice.xml").read_bytes())
-    assert res.exit_code == 2 and res.stderr.strip() == ("einvoice: FILES: standard input (-) is named more than once; "
-                                                         "it can be read once"), res.output
+    assert res.exit_code == 2 and res.stderr.strip() == ("einvoice validate: FILES: standard input (-) is named more "
+                                                         "than once; it can be read once (see einvoice validate --help)"), res.output
+
+
+@pytest.mark.parametrize("args", [["validate", "x.xml", "--max-size", "5q"], ["validate", "x.xml", "--timeout", "abc"],
+                                  ["show", "x.xml", "--max-size", "-1"]])
+def test_a_bad_option_value_names_the_command_as_other_usage_errors_do(args):
+    """A bad --max-size or --timeout said 'einvoice: --max-size: ...' where click's usage errors say
+    'einvoice validate: ... (see einvoice validate --help)': one form for every misuse."""
+    res = CliRunner().invoke(main, args)
+    line = res.stderr.strip()
+    assert res.exit_code == 2 and "\n" not in line
+    assert line.startswith(f"einvoice {args[0]}: {args[2]}: ") and line.endswith(f"(see einvoice {args[0]} --help)"), line
 
 
 def test_an_output_in_a_loop_of_links_is_not_replaced(tmp_path):
@@ -488,8 +500,8 @@ def test_an_output_in_a_loop_of_links_is_not_replaced(tmp_path):
 def test_a_pdf_output_named_as_another_kind_of_file_is_refused(tmp_path):
     """attach -o a.xml wrote a PDF named .xml (render refuses an output it cannot tell the kind of)."""
     res = run("build", SAMPLES / "facturx-en16931.yaml", "--format", "facturx-en16931", "--pdf", tmp_path / "x.xml")
-    assert res.exit_code == 2 and res.stderr.strip() == f"einvoice: --pdf: {tmp_path / 'x.xml'} would be a PDF named " \
-                                                         ".xml: name it .pdf", res.output
+    assert res.exit_code == 2 and res.stderr.strip() == f"einvoice build: --pdf: {tmp_path / 'x.xml'} would be a PDF " \
+                                                         "named .xml: name it .pdf (see einvoice build --help)", res.output
     assert run("build", SAMPLES / "facturx-en16931.yaml", "--format", "facturx-en16931", "--pdf",
                tmp_path / "x.pdf").exit_code == 0
     res = run("attach", tmp_path / "x.pdf", SAMPLES / "facturx-en16931.xml", "-o", tmp_path / "y.html")
@@ -1105,3 +1117,12 @@ def test_a_forced_conversion_counts_its_errors_once_and_no_warning_it_does_not_h
     warned = [f for f in res.stderr.splitlines() if f.lstrip().startswith("WARNING")]
     assert fatal and f"{len(fatal)} error" in line, (line, res.stderr)
     assert ("warning" in line) == bool(warned), (line, res.stderr)
+
+
+def test_a_misused_conformance_command_is_one_line():
+    """einvoice conformance --bogus printed argparse's usage block and error on three lines; one line, exit 2."""
+    res = CliRunner().invoke(main, ["conformance", "--bogus"])
+    assert res.exit_code == 2
+    assert res.stderr.strip() == "einvoice conformance: unrecognized arguments: --bogus (see einvoice conformance --help)"
+    res = CliRunner().invoke(main, ["conformance", "--rule"])
+    assert res.exit_code == 2 and len(res.stderr.strip().splitlines()) == 1 and "--rule" in res.stderr
