@@ -8,7 +8,6 @@ namespace and the name), a parent's path number a dictionary look-up by element;
 distinct (namespace, name) of the document and each element's path number is its parent's, kept on a stack.
 """
 
-from cpython.list cimport PyList_GET_ITEM, PyList_GET_SIZE
 from cpython.ref cimport PyObject
 from libc.stdint cimport uintptr_t
 from libc.string cimport memset
@@ -41,12 +40,13 @@ cdef struct _Slot:
 
 
 def index_tree(_Element root not None, Py_ssize_t path_names):
-    """(index, tags, pids, paths, keys) of ``root`` and its descendant elements: as ``basics._index_tree``."""
+    """(index, tags, pids, paths, keys) of the element ``root`` and its descendant elements: as ``basics.index_tree``
+    works them out in Python."""
     cdef tree.xmlNode* top = root._c_node
     cdef tree.xmlNode* cur = top
     cdef tree.xmlNode* nxt
     cdef _Slot slots[SLOTS]
-    cdef Py_ssize_t h, probe, depth = 0, parent, pid, n = 0
+    cdef Py_ssize_t h, probe, depth = 0, parent, pid
     cdef uintptr_t key
     cdef list every = [], tags = [], pids = [], paths = [], stack = [], kids = []
     cdef dict index = {}, of_parent

@@ -100,7 +100,7 @@ def index_tree(root: Any, path_names: int) -> tuple[dict, list, list, list, froz
     fast = _INDEX[0]
     if fast is None:
         fast = _INDEX[0] = _compiled_index()
-    if fast is not False:
+    if fast is not False and isinstance(root.tag, str):  # (an element: a comment or a processing instruction is walked here)
         return fast(root, path_names)
     from lxml import etree
 
