@@ -567,6 +567,7 @@ class Check:
     quick: tuple | None = None
     combos: list[list[str]] | None = None  # a plain relative path's names, read from its text (path left None)
     skel: int = -1  # a count of a path with predicates: its trie index without them, a bound (see _run)
+    need: tuple = ()  # an absolute path: per alternative, the element names its steps match (none in the document: nothing)
 
     def steps(self) -> list[list[Step]]:
         """The compiled path (compiled on first use when only its names were read)."""
@@ -1032,7 +1033,8 @@ class Table:
                 n = counts[ck.pid]
                 target = firsts[ck.pid] if n else el
             elif ck.quick is not None:  # an absolute path: what it selects is a fact of the document
-                found = () if ck.quick and _selects_nothing(ck.quick) else _absolute(ck.steps(), el)
+                found = () if tags is not None and not any(n <= tags for n in ck.need) or ck.quick and _selects_nothing(
+                    ck.quick) else _absolute(ck.steps(), el)
                 n = len(found)
                 target = found[0] if found and not isinstance(found[0], str) else el
                 if kind == "absent" and n and not _inside(target, el):
@@ -1078,6 +1080,13 @@ def doc_paths(doc: Any) -> tuple[list[int], list[tuple]]:
     ``PATH_NAMES`` names, all a match pattern reads: linear in the elements however deep they nest)."""
     out = doc.__dict__.get("_tree_paths")
     return _indexed(doc)["_tree_paths"] if out is None else out
+
+
+def _needs(alts: list[list[Step]]) -> tuple:
+    """Per alternative of an absolute path, the element names of its steps of one name: it selects nothing where the
+    document lacks one of them (its predicates only filter)."""
+    return tuple(frozenset(st.names[0] for st in steps[1:] if st.axis in ("self", "child", "desc", "desc-or-self")
+                           and len(st.names) == 1 and st.names[0] != "*") for steps in alts)
 
 
 def _quick(alts: list[list[Step]]) -> tuple | None:
@@ -1165,12 +1174,12 @@ def _check(row: list) -> Check:
             return Check(rule, kind, None, arg, row[2], combos=combos)
     if kind in ("absent", "present"):
         path = compile_path(row[2])
-        return Check(rule, kind, path, None, row[2], quick=_quick(path))
+        return Check(rule, kind, path, None, row[2], quick=_quick(path), need=_needs(path))
     if kind in ("filled", "decimals"):
         return Check(rule, kind, compile_path(row[2]), None, row[2])
     if kind in ("max", "min", "exactly"):
         path = compile_path(row[2])
-        return Check(rule, kind, path, int(row[3]), row[2], quick=_quick(path))
+        return Check(rule, kind, path, int(row[3]), row[2], quick=_quick(path), need=_needs(path))
     if kind == "custom":
         return Check(rule, kind, None, row[3] if len(row) > 3 else None, row[2], fn=row[2])
     if kind == "codelist":
