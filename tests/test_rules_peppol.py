@@ -649,3 +649,22 @@ def test_two_invoice_periods_stop_r110_and_r111():
     assert one != line and "PEPPOL-EN16931-R110" not in _stops(one) and "PEPPOL-EN16931-R111" not in _stops(one)
     found = _stops(two)
     assert found.get("PEPPOL-EN16931-R110") is True and found.get("PEPPOL-EN16931-R111") is True
+
+
+def test_p0100_on_cii_reads_the_official_context_a_ram_exchanged_document():
+    """The official CII P0100 stands on ram:ExchangedDocument/ram:TypeCode, while the document's header is
+    rsm:ExchangedDocument: it never fires on a schema-valid document, but it does on a ram:ExchangedDocument (which
+    the schema forbids, and a run without the schema step still judges); ours never fired on CII. The quirk is
+    reproduced: a ram:ExchangedDocument's type code outside the list fails, in process 01; the rsm: header's does not."""
+    context = ("<rsm:ExchangedDocumentContext><ram:BusinessProcessSpecifiedDocumentContextParameter>"
+               "<ram:ID>urn:fdc:peppol.eu:2017:poacc:billing:01:1.0</ram:ID>"
+               "</ram:BusinessProcessSpecifiedDocumentContextParameter></rsm:ExchangedDocumentContext>")
+    header = "<rsm:ExchangedDocument><ram:TypeCode>999</ram:TypeCode></rsm:ExchangedDocument>"
+    assert "PEPPOL-EN16931-P0100" not in findings(cii(context + header))
+    for code, fires in (("999", True), ("380", False), (" 380 ", False)):
+        got = findings(cii(context + header + f"<ram:ExchangedDocument><ram:TypeCode>{code}</ram:TypeCode>"
+                                              "</ram:ExchangedDocument>"))
+        assert ("PEPPOL-EN16931-P0100" in got) == fires, (code, got)
+    other = context.replace("billing:01:1.0", "billing:03:1.0")  # (another process: not judged)
+    assert "PEPPOL-EN16931-P0100" not in findings(cii(other + "<ram:ExchangedDocument><ram:TypeCode>999</ram:TypeCode>"
+                                                        "</ram:ExchangedDocument>"))

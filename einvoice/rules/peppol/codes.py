@@ -123,10 +123,10 @@ _CODE_RULES = {
         UBL: _at(cbc("EndpointID"), attr="schemeID"),
         CII: _at((ram("BuyerTradeParty"), ram("SellerTradeParty")), ram("URIUniversalCommunication"), ram("URIID"),
                  attr="schemeID", required=True)}, None),
-    # Quirk kept: the official CII rule's context is ram:ExchangedDocument/ram:TypeCode, but the
-    # document's element is rsm:ExchangedDocument, so P0100 never fires on CII (in every release).
-    "PEPPOL-EN16931-P0100": ("peppol-uncl1001-inv-p0100", {UBL: _at(cbc("InvoiceTypeCode")), CII: lambda doc: ()},
-                             _type_code_process),
+    # Quirk reproduced: the official CII rule's context is ram:ExchangedDocument/ram:TypeCode, while the document's
+    # element is rsm:ExchangedDocument: on CII it fires only on a ram: one, which the schema forbids (every release).
+    "PEPPOL-EN16931-P0100": ("peppol-uncl1001-inv-p0100", {UBL: _at(cbc("InvoiceTypeCode")),
+                                                           CII: _at(ram("ExchangedDocument"), ram("TypeCode"))}, _type_code_process),
     "PEPPOL-EN16931-P0101": ("peppol-uncl1001-cn", {UBL: _at(cbc("CreditNoteTypeCode"))}, _type_code_process),
 }
 
