@@ -1255,11 +1255,11 @@ def _lost_fields(given: Invoice, written: Invoice) -> dict[str, set[str]]:
 
 
 def _same_currency(inv: Invoice) -> bool:
-    """Whether the VAT accounting currency given (BT-6) is the invoice currency (BT-5), as the CII writer compares them."""
-    from .basics import says_nothing
+    """Whether the VAT accounting currency given (BT-6) is the invoice currency (BT-5), as the CII writer compares them
+    (the tokens written: ``syntax.cii.writer._tax_currency_code``)."""
+    from .rules.values import normalize_space
 
-    return not says_nothing(inv.tax_currency_code) and " ".join(inv.tax_currency_code.split()) == " ".join(
-        (inv.currency_code or "").split())
+    return bool(inv.tax_currency_code) and normalize_space(inv.tax_currency_code) == normalize_space(inv.currency_code)
 
 
 def dropped_terms(given: Invoice, written: Invoice) -> list[str]:
