@@ -428,11 +428,16 @@ _SEPA_WHY = (" (BT-90, the seller's or payee's SEPA creditor identifier: XRechnu
              "information, which KoSIT's rules refuse without a direct debit, BR-DE-23-b)")
 
 
+def _sepa_ids(invoice: Any) -> list[str]:
+    """The SEPA creditor identifiers (BT-90) a UBL source states as the payee's or seller's party identifiers."""
+    return [i.value for party in (invoice.payee, invoice.seller) if party is not None for i in party.identifiers
+            if (i.scheme_id or "").strip() == "SEPA" and i.value]
+
+
 def _sepa_explained(lines: list[str], invoice: Any) -> list[str]:
     """A party's SEPA identifier (BT-90) of a UBL source that an XRechnung CII leaves out (see the CII writer's
     payment means) is listed with that reason: CII holds BT-90, XRechnung's rules refuse it there."""
-    ids = {repr(i.value) for party in (invoice.payee, invoice.seller) if party is not None for i in party.identifiers
-           if (i.scheme_id or "").strip() == "SEPA" and i.value}
+    ids = {repr(v) for v in _sepa_ids(invoice)}
     if not ids:
         return lines
     out = []
@@ -533,8 +538,7 @@ def supplied(source: Invoice, converted: Invoice, to: str | None = None) -> list
 
     elsewhere = {(field(p), v.strip()) for p, (v, _t) in before.items() if isinstance(v, str)}  # (a term moved)
     # (BT-90, which a UBL source states as the seller's or payee's SEPA identifier, CII as direct debit information)
-    elsewhere |= {("creditor_id", i.value.strip()) for party in (source.seller, source.payee) if party is not None
-                  for i in party.identifiers if (i.scheme_id or "").strip() == "SEPA" and i.value}
+    elsewhere |= {("creditor_id", v.strip()) for v in _sepa_ids(source)}
 
     def same(path: str, value: object) -> bool:  # (the source states it there: as written, or spelt otherwise)
         was = before[path][0]
