@@ -318,16 +318,26 @@ class SharedXPath:
     the child's first validation would hang there: after a fork each evaluator is compiled again on first use
     (the old one is kept, never freed with its lock held)."""
 
-    __slots__ = ("text", "namespaces", "_ev", "_gen")
+    __slots__ = ("text", "namespaces", "_ev", "_gen", "_names")
 
     def __init__(self, text: str, namespaces: dict | None = None):
         from lxml import etree
 
         self.text, self.namespaces = text, namespaces
+        global _ELEMENT
         self._ev = etree.XPath(text, namespaces=namespaces)  # (an invalid expression fails here, as lxml's does)
         self._gen = _FORKS[0]
+        self._names = _child_steps(text, namespaces)
+        _ELEMENT = etree._Element
 
     def __call__(self, node: Any, **variables: Any) -> Any:
+        names = self._names
+        if names is not None and not variables and isinstance(node, _ELEMENT) and isinstance(node.tag, str):
+            found = [node]  # child steps from one element: each step's nodes in document order, none twice
+            # (a comment or processing instruction as the context: lxml's evaluator, which refuses it)
+            for name in names:
+                found = [c for n in found for c in (n.iterchildren(name) if len(n) > 16 else n) if c.tag == name]
+            return found
         if self._gen != _FORKS[0]:
             self._renew()
         return self._ev(node, **variables)
@@ -340,6 +350,22 @@ class SharedXPath:
         self._gen = _FORKS[0]
 
 
+_STEP = re.compile(r"([A-Za-z_][\w.-]*):([A-Za-z_][\w.-]*)")
+
+
+def _child_steps(text: str, namespaces: dict | None) -> tuple[str, ...] | None:
+    """The Clark names of a path of named child steps (``cac:A/cbc:B``), which :class:`SharedXPath` selects
+    itself, without lxml's evaluator (about a fifth of its cost); None for any other expression."""
+    names = []
+    for step in text.split("/"):
+        m = _STEP.fullmatch(step)
+        if m is None or m[1] not in (namespaces or {}):
+            return None
+        names.append(f"{{{namespaces[m[1]]}}}{m[2]}")
+    return tuple(names)
+
+
+_ELEMENT: Any = ()  # lxml's element class, set by the first SharedXPath (isinstance of () is False)
 _FORKS = [0]  # forks this process has come out of as the child
 _STALE: list = []  # evaluators of the parent, left as they were
 
