@@ -1067,7 +1067,31 @@ def check_written(data: bytes, profile: str, path: str | None = None, policy: bo
             elif f.severity.rank < mine.severity.rank:
                 mine.severity = f.severity
     _check_other_facturx_releases(doc, profile, report)
+    _check_cen_release_in_force(doc, profile, report)
     return report
+
+
+def _check_cen_release_in_force(doc: Any, profile: str, report: Report) -> None:
+    """An XRechnung is validated with the CEN release KoSIT's validator configuration runs (EN 16931 1.3.15), which
+    lets pass what CEN's release in force rejects (1.3.16's CII-SR-467 ... 479: payment means of one document stating
+    two type codes, two texts): nothing is issued that either rejects. The EN 16931 rules are run again in the
+    release in force and the errors the first run lacks are added, naming it (its warnings are left: they refuse
+    nothing)."""
+    from dataclasses import replace
+
+    from .profiles import PROFILES, rules_for
+    from .rules.engine import Context, run_rules
+    from .rules.releases import defaults, family_of_layer
+
+    in_force = defaults()["en16931"]
+    if not profile.startswith("xrechnung") or Context.default(profile=profile).version("en16931") == in_force:
+        return
+    rules = rules_for([name for name in PROFILES[profile].layers if family_of_layer(name) == "en16931"], profile)
+    other = run_rules(doc, rules, Report(), Context.default({"en16931": in_force}, profile=profile))
+    seen = {(f.rule, f.xpath) for f in report.findings}
+    report.findings += [replace(f, message=f"{f.message} (EN 16931 {in_force}, CEN's release in force)")
+                        for f in other.findings if (f.rule, f.xpath) not in seen and f.severity.blocking]
+    report.internal_errors += other.internal_errors
 
 
 def _check_other_facturx_releases(doc: Any, profile: str, report: Report) -> None:
@@ -1370,7 +1394,7 @@ def build_report(data: Invoice | dict, format: str, policy: bool = False,
     _no_place_for_contact(invoice, target, findings, allow_lossy)
     blocking = [f for f in findings if f.severity.blocking]
     if blocking:
-        raise BuildRefused(blocking + _refused_next(given, invoice, target, policy, blocking))
+        raise BuildRefused(blocking + _refused_next(given, invoice, target, policy, blocking, allow_lossy=allow_lossy))
     try:
         xml = _write(invoice, target)
     except ValueError as exc:
@@ -1380,29 +1404,12 @@ def build_report(data: Invoice | dict, format: str, policy: bool = False,
         raise
     stated_id, invoice = invoice.customization_id, None  # (the prepared copy is written: not held meanwhile)
     doc = read_written(xml)  # (one tree and one model of the written XML: read back, judged, named)
-    written = doc.invoice
-    lost = _lost_fields(given, written)
-    if "tax_currency_code" in lost and target.syntax == Syntax.CII and _same_currency(given):
-        del lost["tax_currency_code"]  # (CII's binding of BR-53: not stated, not lost; said, not blamed on the format)
-        findings.append(_finding("EINV-B-048", field="tax_currency_code", value=given.tax_currency_code.strip(),
-                                 format=target.name))
+    lost, said = _lost_in(given, doc.invoice, target)
+    findings += said
     if lost:
-        carriers = _carriers(given, target, lost)
-        rule = "EINV-B-031" if allow_lossy else "EINV-B-030"
-        # (a VAT total in accounting currency is named as such: the input's tax totals hold both)
-        lossy = [_finding(rule, field=path + (" (BT-111)" if all(s.startswith("tax_totals (BT-111)") for s in lost[path])
-                                              else ""), format=target.name,
-                          carrier=carriers.get(path, "no format einvoice writes carries it"))
-                 for path in lost]
-        if not allow_lossy:
-            raise BuildRefused(lossy)
-        # a dropped amount the amount due includes (a rounding amount, a paid amount: Factur-X BASIC, BASIC WL) would
-        # leave BT-115 not adding up, refused as BR-CO-16 about an amount the caller never stated: said as what it is
-        owed = [_finding("EINV-B-046", field=path, format=target.name, carrier=carriers.get(path, "no format einvoice "
-                                                                                              "writes carries it"))
-                for path in lost if path in _IN_AMOUNT_DUE and _nonzero(getattr(given.totals, path.split(".")[1], None))]
-        if owed:
-            raise BuildRefused(owed)
+        refusal, lossy = _loss_findings(given, target, lost, allow_lossy)
+        if refusal:
+            raise BuildRefused(refusal)
         findings += lossy
     report = _judged_written(xml, doc, given, target, policy)
     findings += _judged_otherwise(doc, target, stated_id)
@@ -1556,7 +1563,7 @@ def _related(a: str, b: str) -> bool:
 
 
 def _refused_next(given: Invoice, invoice: Invoice, target: Target, policy: bool, first: list[Finding],
-                  left_out: list[str] = ()) -> list[Finding]:
+                  left_out: list[str] = (), allow_lossy: bool = False) -> list[Finding]:
     """What the written document would be refused for besides the input's own refusals (``first``), which stop the
     build before anything is written: the document is written in memory and judged all the same, and its blocking
     findings on fields of the input that the first ones do not name (a KID's check digit, an account's, a unit
@@ -1567,22 +1574,61 @@ def _refused_next(given: Invoice, invoice: Invoice, target: Target, policy: bool
     would be said again by every amount, total or element they touch. Where the first ones are stated values that
     disagree with what the rest gives (``_STATED_OTHERWISE``: an amount, a total, a breakdown, an exemption reason, a
     line period), the input without those values is judged instead: computed where they were stated, nothing of it
-    said again by the amounts they touch."""
+    said again by the amounts they touch. Fields the format drops are said as the build says them (EINV-B-030,
+    EINV-B-046), in place of what the written document's findings would blame on the input (a rounding amount
+    BASIC WL drops: BR-CO-16, the amount due, about totals the caller gave right)."""
     if any(f.rule not in _WRITTEN_WHOLE for f in first):
-        return _refused_without_stated(given, target, policy, first, left_out)
+        return _refused_without_stated(given, target, policy, first, left_out, allow_lossy)
     try:
         xml = _write(invoice, target)
-        report = _judged_written(xml, read_written(xml), given, target, policy)
+        doc = read_written(xml)
+        lost = _lost_in(given, doc.invoice, target)[0]
+        found = _loss_findings(given, target, lost, allow_lossy)[0] if lost else []
+        found = found or _judged_written(xml, doc, given, target, policy).findings
     except Exception:  # noqa: BLE001 - an input refused may not be writable (no issue date): its findings stand alone
         return []
     named = [*left_out, *(f for finding in first for f in _fields_named(finding))]  # (``left_out``: fields not given
     out = []  # to the build, the model refusing them, said by their own problems)
-    for finding in report.findings:
+    for finding in found:
         fields = _fields_named(finding) if finding.severity.blocking else []
         if fields and not any(_related(f, n) and not _left_out_whole(given, f, n) for f in fields for n in named):
             finding.line = None  # (a line of XML not written points nowhere; the xpath stays)
             out.append(finding)
     return out
+
+
+def _lost_in(given: Invoice, written: Invoice, target: Target) -> tuple[dict[str, set[str]], list[Finding]]:
+    """The input fields the written document does not carry, and what is said instead of one (a tax currency CII
+    states nowhere as it is the invoice's: EINV-B-048)."""
+    lost = _lost_fields(given, written)
+    said = []
+    if "tax_currency_code" in lost and target.syntax == Syntax.CII and _same_currency(given):
+        del lost["tax_currency_code"]  # (CII's binding of BR-53: not stated, not lost; said, not blamed on the format)
+        said.append(_finding("EINV-B-048", field="tax_currency_code", value=given.tax_currency_code.strip(),
+                             format=target.name))
+    return lost, said
+
+
+def _loss_findings(given: Invoice, target: Target, lost: dict[str, set[str]],
+                   allow_lossy: bool) -> tuple[list[Finding], list[Finding]]:
+    """(what refuses the build, what goes with the issued document) for the fields a format drops: each dropped
+    field refuses it (EINV-B-030, naming a format that carries it) unless the loss is allowed, when each is said
+    (EINV-B-031) and only a dropped amount the amount due includes refuses it (EINV-B-046)."""
+    carriers = _carriers(given, target, lost)
+    rule = "EINV-B-031" if allow_lossy else "EINV-B-030"
+    # (a VAT total in accounting currency is named as such: the input's tax totals hold both)
+    lossy = [_finding(rule, field=path + (" (BT-111)" if all(s.startswith("tax_totals (BT-111)") for s in lost[path])
+                                          else ""), format=target.name,
+                      carrier=carriers.get(path, "no format einvoice writes carries it"))
+             for path in lost]
+    if not allow_lossy:
+        return lossy, []
+    # a dropped amount the amount due includes (a rounding amount, a paid amount: Factur-X BASIC, BASIC WL) would
+    # leave BT-115 not adding up, refused as BR-CO-16 about an amount the caller never stated: said as what it is
+    owed = [_finding("EINV-B-046", field=path, format=target.name, carrier=carriers.get(path, "no format einvoice "
+                                                                                          "writes carries it"))
+            for path in lost if path in _IN_AMOUNT_DUE and _nonzero(getattr(given.totals, path.split(".")[1], None))]
+    return (owed, []) if owed else ([], lossy)
 
 
 def _left_out_whole(given: Invoice, field: str, named: str) -> bool:
@@ -1616,7 +1662,7 @@ def _cleared(invoice: Invoice, path: str) -> bool:
 
 
 def _refused_without_stated(given: Invoice, target: Target, policy: bool, first: list[Finding],
-                            left_out: list[str]) -> list[Finding]:
+                            left_out: list[str], allow_lossy: bool = False) -> list[Finding]:
     """:func:`_refused_next` for first refusals of stated values (``_STATED_OTHERWISE``, beside those of
     ``_WRITTEN_WHOLE``): the input without the values they name, refused for what else, and, where that leaves the
     document whole, its written document's findings, on fields none of the first ones name."""
@@ -1630,7 +1676,7 @@ def _refused_without_stated(given: Invoice, target: Target, policy: bool, first:
     try:
         invoice = rest.model_copy(deep=True)
         findings = prepare(invoice, target)
-        _no_place_for_contact(invoice, target, findings, False)
+        _no_place_for_contact(invoice, target, findings, allow_lossy)
     except Exception:  # noqa: BLE001 - the rest not judged: the first findings stand alone
         return []
     blocking = [f for f in findings if f.severity.blocking]
@@ -1639,7 +1685,7 @@ def _refused_without_stated(given: Invoice, target: Target, policy: bool, first:
                                           for a in _fields_named(f) for b in named)]
     if any(f.rule not in _WRITTEN_WHOLE for f in blocking):
         return _unsaid(out, given, first)
-    return _unsaid(out + _refused_next(rest, invoice, target, policy, blocking, named), given, first)
+    return _unsaid(out + _refused_next(rest, invoice, target, policy, blocking, named, allow_lossy), given, first)
 
 
 def _unsaid(found: list[Finding], given: Invoice, first: list[Finding]) -> list[Finding]:

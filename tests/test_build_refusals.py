@@ -2126,3 +2126,48 @@ def test_the_basic_wl_igic_rate_message_says_what_is_checked():
     said = [f for f in info.value.findings if f.rule == "BR-AF-07"]
     assert len(said) == 1 and "must be more than zero" in said[0].message and "zero or more." not in said[0].message
     assert "more than 0" in said[0].hint
+
+
+def test_xrechnung_cii_is_not_issued_where_cens_release_in_force_rejects_it():
+    """An XRechnung is validated with the CEN release KoSIT's configuration runs (1.3.15); CEN's release in force
+    (1.3.16) rejects payment means that state two type codes or two texts (CII-SR-467/468), which 1.3.15's CII rules
+    let pass: an xrechnung-cii build of them was issued (found by an independent build generator, 10 of 210 builds).
+    The build is refused, naming the release and the input field; the sample itself is issued."""
+    data = load_input(SAMPLES / "xrechnung.yaml")
+    assert einvoice.build(copy.deepcopy(data), "xrechnung-cii")
+    first = data["payment_means"][0]
+    for change, rule, field in (({"code": "30"}, "CII-SR-467", "payment_means[1].code"),
+                                ({"text": "Another text"}, "CII-SR-468", "payment_means[1].text")):
+        two = copy.deepcopy(data)
+        two["payment_means"].append({**copy.deepcopy(first), **change})
+        if "text" in change:
+            two["payment_means"][0]["text"] = "A text"
+        with pytest.raises(BuildRefused) as info:
+            einvoice.build(two, "xrechnung-cii")
+        found = [f for f in info.value.findings if f.rule == rule]
+        assert found and "EN 16931 1.3.16" in found[0].message and field in found[0].message, info.value.findings
+
+
+def test_basic_wl_refusing_a_contact_names_the_rounding_amount_it_drops_not_the_amount_due(fx):
+    """A BASIC WL build refused for the seller contact also says what else the format drops, as a build with a
+    contact does: the rounding amount (EINV-B-030), not BR-CO-16 about an amount due the caller gave right (the
+    written document lacks the rounding amount, so its amount due no longer adds up); with the loss allowed, the
+    contact is not asked for again by the second look and the rounding amount refuses as EINV-B-046."""
+    data = copy.deepcopy(fx)
+    data["seller"].pop("contact", None)
+    data.setdefault("totals", {})["rounding_amount"] = "0.01"
+    with pytest.raises(BuildRefused) as info:
+        einvoice.build(copy.deepcopy(data), "facturx-basicwl")
+    rules = {f.rule for f in info.value.findings}
+    assert "BR-CO-16" not in rules, info.value.findings
+    assert any(f.rule == "EINV-B-030" and "totals.rounding_amount" in f.message for f in info.value.findings)
+    # two exemption reasons of one category refused first: the rest judged with the loss allowed
+    lines = data["lines"]
+    lines[0].setdefault("item", {})["tax_category"] = {"code": "E", "rate": "0", "exemption_reason": "Exempt A"}
+    lines.append(copy.deepcopy(lines[0]))
+    lines[-1]["item"]["tax_category"]["exemption_reason"] = "Exempt B"
+    with pytest.raises(BuildRefused) as info:
+        einvoice.build(copy.deepcopy(data), "facturx-basicwl", allow_lossy=True)
+    rules = [f.rule for f in info.value.findings]
+    assert "EINV-B-038" in rules and "EINV-B-046" in rules, rules
+    assert not {"EINV-B-013", "EINV-B-014", "BR-CO-16"} & set(rules), rules
