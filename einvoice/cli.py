@@ -879,7 +879,8 @@ def validate(files: tuple[str, ...], profile: str, no_schema: bool, policy: bool
             color = output is None and sys.stdout.isatty() and _colours_wanted()
             shown = [r for r in results if not quiet or r.findings or  # (-q: a skipped file, which has none, counted
                      r.status not in (batch.STATUS_VALID, batch.STATUS_SKIPPED)]  # in the summary line only)
-            if output is None:  # (said on stderr above; a report file names them too: it is the whole report)
+            if output is None and _one_destination():  # (said on stderr above, where the report goes too: not twice; a
+                # report file, or a standard output led elsewhere (> report.txt), names them too: it is the whole report)
                 shown = [r for r in shown if r.status != batch.STATUS_UNREADABLE]
             text = formats.to_text(shown, summary, color=color, summary_always=quiet, all_results=results)
         else:
@@ -892,6 +893,17 @@ def validate(files: tuple[str, ...], profile: str, no_schema: bool, policy: bool
         elif text:
             click.echo(text)
         sys.exit(EXIT_OK if nothing and changes else batch.exit_code(results, fail_on))
+
+
+def _one_destination() -> bool:
+    """Whether standard output and standard error go to one place (a terminal, or one file: ``> f 2>&1``)."""
+    import os
+
+    try:
+        out, err = os.fstat(sys.stdout.fileno()), os.fstat(sys.stderr.fileno())
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):  # (not a file: a test's capture, a closed one)
+        return sys.stdout.isatty() and sys.stderr.isatty()
+    return (out.st_dev, out.st_ino) == (err.st_dev, err.st_ino)
 
 
 # --- convert ------------------------------------------------------------------------

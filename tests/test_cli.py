@@ -1126,3 +1126,26 @@ def test_a_misused_conformance_command_is_one_line():
     assert res.stderr.strip() == "einvoice conformance: unrecognized arguments: --bogus (see einvoice conformance --help)"
     res = CliRunner().invoke(main, ["conformance", "--rule"])
     assert res.exit_code == 2 and len(res.stderr.strip().splitlines()) == 1 and "--rule" in res.stderr
+
+
+def test_a_text_report_led_to_a_file_names_the_unreadable_files(tmp_path):
+    """``einvoice validate ... > report.txt``: the report counted "1 unreadable" without naming it, which went to the
+    terminal only (standard error); a report led elsewhere names it as a report file (-o) does. Where both streams go
+    to one place (2>&1, a terminal) it is said once, on standard error."""
+    good, bad = tmp_path / "good.xml", tmp_path / "bad.xml"
+    good.write_bytes((ROOT / "samples" / "ehf-invoice.xml").read_bytes())
+    bad.write_text("garbage")
+    report = tmp_path / "report.txt"
+    with open(report, "w") as out:
+        res = subprocess.run([sys.executable, "-m", "einvoice", "validate", str(good), str(bad)], stdout=out,
+                             stderr=subprocess.PIPE, text=True, cwd=tmp_path)
+    assert res.returncode == 2
+    text = report.read_text()
+    assert f"{bad}: UNREADABLE" in text and "1 unreadable" in text
+    assert str(bad) in res.stderr
+    both = tmp_path / "both.txt"
+    with open(both, "w") as out:
+        subprocess.run([sys.executable, "-m", "einvoice", "validate", str(good), str(bad)], stdout=out,
+                       stderr=subprocess.STDOUT, text=True, cwd=tmp_path)
+    said = both.read_text()
+    assert f"einvoice: {bad}: " in said and "UNREADABLE" not in said  # (once: its line on standard error)
