@@ -50,6 +50,22 @@ def size_hint(reason: str) -> str:
 class EinvoiceError(Exception):
     """Base of every deliberate error."""
 
+    def __reduce__(self) -> tuple:
+        # pickled as it is (class, args, attributes), not by calling the class with its args, which are the message,
+        # not the arguments its __init__ takes: an error out of a worker of a process pool came back broken (no
+        # ConversionRefused: the pool's result thread died), or as a message of one "finding" per character
+        return _rebuilt, (type(self), self.args, self.__dict__)
+
+
+def _rebuilt(cls: type, args: tuple, state: dict) -> BaseException:
+    """An error of einvoice's as it was pickled (see EinvoiceError.__reduce__)."""
+    exc = cls.__new__(cls, *args)
+    if isinstance(exc, OSError):  # (its errno and strerror are read from the args by OSError's own __init__)
+        OSError.__init__(exc, *args)
+    exc.args = args
+    exc.__dict__.update(state)
+    return exc
+
 
 class UnreadableInput(EinvoiceError):
     """The input cannot be read as an invoice (not XML, unsafe XML, unknown root, empty ...)."""

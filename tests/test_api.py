@@ -537,3 +537,46 @@ def test_model_validate_refuses_as_the_constructor_does():
     inv = einvoice.load(SAMPLES / "ehf-invoice.xml").invoice
     assert einvoice.Invoice.model_validate(inv.model_dump()) == inv
     assert einvoice.Invoice.model_validate_json(inv.model_dump_json()) == inv
+
+
+def _refuse_in_worker(kind: str):
+    from einvoice.errors import BuildRefused
+    from einvoice.rules.engine import Finding, Severity
+    from einvoice.syntax.convert import ConversionRefused
+
+    if kind == "conversion":
+        raise ConversionRefused("the target needs invoice lines", ["BG-25 INVOICE LINE"], "min.xml")
+    raise BuildRefused([Finding("EINV-B-001", Severity.ERROR, "The invoice number is missing.", "Give one.",
+                                None, None, "build", None)])
+
+
+def test_errors_cross_a_process_boundary_as_they_are():
+    """einvoice's errors pickle as they are: a ConversionRefused out of a pool's worker broke the pool (its __init__
+    takes other arguments than the message: the result thread died, ``.get()`` waited for good), and a BuildRefused
+    came back as a refusal of one "finding" per character of its message."""
+    import concurrent.futures
+    import errno
+    import multiprocessing
+    import pickle
+
+    from einvoice.errors import BuildRefused, CannotWrite, InvalidModelInput, SourceInvalid, UnreadableInput
+    from einvoice.rules.engine import Finding, Severity
+    from einvoice.syntax.convert import ConversionRefused
+
+    f = Finding("BR-01", Severity.FATAL, "msg", "hint", "/x", 3, "en16931", "a.xml")
+    for exc in (ConversionRefused("no lines", ["BG-25"], "a.xml"), BuildRefused([f]), SourceInvalid([f, f]),
+                UnreadableInput("not XML", "a.xml"), InvalidModelInput("number: missing", findings=[f]),
+                CannotWrite("/x/y", OSError(errno.EACCES, "Permission denied"))):
+        back = pickle.loads(pickle.dumps(exc))
+        assert type(back) is type(exc) and str(back) == str(exc) and back.args == exc.args
+        assert back.__dict__ == exc.__dict__
+    assert pickle.loads(pickle.dumps(CannotWrite("/x", OSError(errno.EACCES, "no")))).errno == errno.EACCES
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    with concurrent.futures.ProcessPoolExecutor(1, mp_context=multiprocessing.get_context(method)) as pool:
+        with pytest.raises(ConversionRefused) as info:
+            pool.submit(_refuse_in_worker, "conversion").result(timeout=60)
+        assert info.value.missing == ["BG-25 INVOICE LINE"] and info.value.path == "min.xml"
+        with pytest.raises(BuildRefused) as refused:
+            pool.submit(_refuse_in_worker, "build").result(timeout=60)
+        assert str(refused.value) == "invoice refused: 1 finding\n  EINV-B-001: The invoice number is missing."
+        assert pool.submit(len, "abc").result(timeout=60) == 3  # (the pool still works)
