@@ -12,15 +12,18 @@ import gc
 import threading
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, ParamSpec, TypeVar, cast
 
 from .errors import UnreadableInput, raise_outside
 from .profiles import PROFILES, detect_profile, layers_for_syntax, rules_for
 from .rules.engine import Context, Document, Finding, Report, Severity, run_rules
 from .rules.releases import UnknownRelease, tree_only
 
+P = ParamSpec("P")
+R = TypeVar("R")  # (the decorators below keep the signature of what they wrap, for a type checker: einvoice ships py.typed)
 
-def gc_paused(fn):
+
+def gc_paused(fn: Callable[P, R]) -> Callable[P, R]:
     """Run ``fn`` with Python's cyclic garbage collector paused (one document at a time).
 
     Reading and judging a document allocates many small objects and no cycles worth
@@ -34,7 +37,7 @@ def gc_paused(fn):
     """
 
     @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         if not gc.isenabled() or threading.active_count() != 1:  # paused already (a nested call, the caller), or
             return fn(*args, **kwargs)  # other threads run: the collector is theirs too
         gc.disable()
@@ -49,7 +52,7 @@ def gc_paused(fn):
 _WARMED: set = set()
 
 
-def first_use_fork_safe(fn):
+def first_use_fork_safe(fn: Callable[P, R]) -> Callable[P, R]:
     """The first validation of each kind (profile, layers, policy, syntax, releases) imports modules and compiles
     tables and schemas (libxml2's own types too) on first use; a fork while another thread did that left the child
     with an import lock held for good, or libxml2 half set up (every schema 'unavailable'): such first runs hold
@@ -68,10 +71,10 @@ def first_use_fork_safe(fn):
         _WARMED.add(key)
         return report
 
-    return wrapper
+    return cast(Callable[P, R], wrapper)  # (the same parameters, named)
 
 
-def one_run_per_document(fn):
+def one_run_per_document(fn: Callable[P, R]) -> Callable[P, R]:
     """A Document keeps what a run computed in its evaluation context (release, profile; see
     ``Document.use_context``): two runs on one Document from two threads in other contexts took each other's (a
     Peppol 3.0.21 rule in a 3.0.19 result, an internal error). Runs on one Document take turns; on other Documents
@@ -89,7 +92,7 @@ def one_run_per_document(fn):
                     forget()
                 raise
 
-    return wrapper
+    return cast(Callable[P, R], wrapper)  # (the same parameters, named)
 
 
 @one_run_per_document

@@ -11,7 +11,7 @@ import stat
 import threading
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from lxml import etree
 
@@ -235,7 +235,7 @@ def read_limited(stream: Any, max_bytes: int | None = None, name: str | None = N
     return b"".join(chunks)
 
 
-def read_bytes(source: str | Path | bytes, max_bytes: int | None = None) -> tuple[bytes, str | None]:
+def read_bytes(source: str | os.PathLike[str] | bytes | IO[bytes], max_bytes: int | None = None) -> tuple[bytes, str | None]:
     """Bytes of a path, of a binary file object or of bytes given; refuses what is over the size limit (another
     type is a TypeError; a str that is XML text, not a file name, an UnreadableInput saying to give bytes).
 

@@ -6,9 +6,10 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
-from typing import Any
+from typing import IO, TYPE_CHECKING, Any
 
 from lxml import etree
 
@@ -16,6 +17,9 @@ from ..errors import UnreadableInput, raise_interruption
 from ..basics import Syntax
 from .. import xmlsafe
 from . import namespaces as ns
+
+if TYPE_CHECKING:  # (for a type checker only: the rule engine is imported when a document is read)
+    from ..rules.engine import Document
 
 
 def detect(root: Any) -> Syntax | None:
@@ -199,8 +203,8 @@ def header(doc):
     return inv
 
 
-def load(source: str | Path | bytes, max_bytes: int | None = None):
-    """Read bytes or a file into a Document (model + tree). Raises UnreadableInput with a one-line reason.
+def load(source: str | os.PathLike[str] | bytes | IO[bytes], max_bytes: int | None = None) -> Document:
+    """Read bytes, a path or a binary file object into a Document (model + tree). Raises UnreadableInput with a one-line reason.
 
     Invoice XML, or a Factur-X / ZUGFeRD PDF (recognised by its content) whose embedded
     XML is read; the findings about the PDF container are kept in ``doc.container_findings``.
