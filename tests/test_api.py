@@ -580,3 +580,17 @@ def test_errors_cross_a_process_boundary_as_they_are():
             pool.submit(_refuse_in_worker, "build").result(timeout=60)
         assert str(refused.value) == "invoice refused: 1 finding\n  EINV-B-001: The invoice number is missing."
         assert pool.submit(len, "abc").result(timeout=60) == 3  # (the pool still works)
+
+
+def test_a_finding_is_read_back_from_its_dict():
+    """``Finding(**finding.as_dict())`` (a report read back from its JSON): the severity, written as its name, is a
+    Severity again (a plain string made ``Report.valid`` raise AttributeError); a name that is no severity is refused."""
+    from einvoice.rules.engine import Finding, Report, Severity
+
+    report = einvoice.validate(ROOT / "samples" / "ehf-invoice.xml")
+    report.findings.append(Finding("BR-01", Severity.FATAL, "The specification identifier is missing."))
+    back = Report(findings=[Finding(**json.loads(json.dumps(f.as_dict()))) for f in report.findings])
+    assert [f.severity for f in back.findings] == [f.severity for f in report.findings]
+    assert back.findings[-1].severity is Severity.FATAL and back.valid is False
+    with pytest.raises(ValueError):
+        Finding("BR-01", "grave", "x")

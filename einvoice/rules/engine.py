@@ -79,6 +79,10 @@ class Finding:
     path: str | None = None  # the file, when a finding belongs to a batch
     field: str | None = None  # a build's: the input field it is about, in the caller's names ("a / b": either)
 
+    def __post_init__(self) -> None:
+        if type(self.severity) is not Severity:  # ("fatal", as as_dict() and the JSON report write it: read back)
+            self.severity = Severity(self.severity)
+
     def as_dict(self) -> dict[str, Any]:
         return {"rule": self.rule, "severity": self.severity.value, "message": self.message, "hint": self.hint,
                 "xpath": self.xpath, "line": self.line, **({"field": self.field} if self.field else {})}
