@@ -1212,7 +1212,7 @@ class _Counterparts:
     numbered once: 20,000 errors among 20,000 siblings stay linear)."""
 
     def __init__(self, twin: Any, original: Any):
-        self.copy, self.original, self.at = twin, original, {}
+        self.copy, self.original, self.at, self.kids = twin, original, {}, {}
 
     def __call__(self, el: Any) -> Any:
         steps = []
@@ -1226,8 +1226,11 @@ class _Counterparts:
             steps.append(where[el])
             el = parent
         node = self.original
-        for i in reversed(steps):
-            node = node[i]
+        for i in reversed(steps):  # (node[i] walks the children from the first: each parent's listed once instead)
+            kids = self.kids.get(node)
+            if kids is None:
+                kids = self.kids[node] = list(node)
+            node = kids[i]
         return node
 
 
