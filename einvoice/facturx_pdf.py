@@ -410,8 +410,9 @@ def _repair(pdf: bytes) -> tuple[bytes, list[str]]:
     return out.getvalue(), notes
 
 
-def _pdf_facts(pdf: bytes, path: str | None) -> tuple[bool, dict[str, list[bytes]]]:
-    """(is PDF/A, the embedded files: name -> their contents); UnreadableInput when the PDF cannot be used."""
+def _pdf_facts(pdf: bytes, path: str | None) -> tuple[bool, dict[str, list[bytes]], list[str]]:
+    """(is PDF/A, the embedded files: name -> their contents, the file names the catalog's /AF array lists);
+    UnreadableInput when the PDF cannot be used."""
     from pypdf import PdfReader
 
     if not is_pdf(pdf):
@@ -423,7 +424,7 @@ def _pdf_facts(pdf: bytes, path: str | None) -> tuple[bool, dict[str, list[bytes
                 from .container import ENCRYPTED
 
                 raise UnreadableInput(ENCRYPTED, path)
-            from .container import _content, _limits, _name_tree
+            from .container import _af_names, _content, _limits, _name_tree
             from .xmlsafe import size_limit
 
             files: dict[str, list[bytes]] = {}
@@ -432,6 +433,7 @@ def _pdf_facts(pdf: bytes, path: str | None) -> tuple[bool, dict[str, list[bytes
                 for entry in _name_tree(reader, True)[0]:  # (every depth of the tree: the PDF library reads one)
                     files.setdefault(entry.name, []).append(_content(entry, entry.name, limit, pdf, path))
             _ = len(reader.pages)
+            listed = _af_names(reader)
             meta = reader.trailer["/Root"].get("/Metadata")
             xmp = meta.get_object().get_data() if meta is not None else b""
             xmp = xmp.encode("utf-8", "surrogateescape") if isinstance(xmp, str) else bytes(xmp)
@@ -444,7 +446,7 @@ def _pdf_facts(pdf: bytes, path: str | None) -> tuple[bool, dict[str, list[bytes
             raise _failure(exc, pdf, path) from None  # the reasons of every other PDF read (encrypted, damaged)
     from .container import xmp_facts
 
-    return bool(xmp.strip()) and xmp_facts(xmp).values.get("part") is not None, files
+    return bool(xmp.strip()) and xmp_facts(xmp).values.get("part") is not None, files, listed
 
 
 def pages_not_pdfa(pdf: bytes, path: str | None = None) -> list[Finding]:
@@ -473,13 +475,21 @@ def attach(pdf: bytes, xml: bytes, pdf_path: str | None = None, xml_path: str | 
     from .profiles import detect_profile
     from .validate import validate_document
 
-    is_pdfa, files = _pdf_facts(pdf, pdf_path)
+    is_pdfa, files, listed = _pdf_facts(pdf, pdf_path)
     from .container import INVOICE_NAMES, is_invoice_xml
 
-    carried = [n for n in files if n.lower() in (x.lower() for x in INVOICE_NAMES)
+    names = {x.lower() for x in INVOICE_NAMES}
+    carried = [n for n in files if n.lower() in names
                or any(is_invoice_xml(data) for data in files[n] if data)]  # (an invoice under another name too)
     if carried:
         raise UnreadableInput(f"the PDF already carries an invoice XML ({', '.join(carried)})", pdf_path)
+    # an invoice the catalog's associated files (/AF) list without the embedded files' tree holding it: kept beside
+    # the new one, the PDF carried two invoices (another number, other amounts) and was said to be valid
+    stale = [n for n in listed if n.lower() in names]
+    if stale:
+        raise UnreadableInput(f"the PDF already lists an invoice XML among its associated files (/AF: "
+                              f"{', '.join(stale)}), which its embedded files do not hold; start from the PDF "
+                              "without it", pdf_path)
     tree = xmlsafe.parse(xml, xml_path)
     doc = syntax.read_tree(tree.getroot(), xml_path)
     if doc.syntax != Syntax.CII:

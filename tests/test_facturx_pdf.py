@@ -459,6 +459,15 @@ def test_attach_refuses_invalid_xml_and_ubl(tmp_path):
     out, _r, _n = attach(pdf, xml)
     with pytest.raises(UnreadableInput):
         attach(out, xml)
+    # ... or lists one among its associated files (/AF) without its embedded files' tree holding it: kept beside the
+    # new one, the result carried two invoices and was said to be valid
+    with pikepdf.open(io.BytesIO(out)) as listed:
+        del listed.Root.Names.EmbeddedFiles
+        assert "/AF" in listed.Root
+        buf = io.BytesIO()
+        listed.save(buf)
+    with pytest.raises(UnreadableInput, match=r"associated files \(/AF: factur-x.xml\)"):
+        attach(buf.getvalue(), xml)
 
 
 # --- build --pdf --------------------------------------------------------------------
