@@ -416,15 +416,21 @@ def _short_of_files(exc: BaseException) -> bool:
 def _short_of_memory(exc: BaseException) -> bool:
     """Whether an error is for want of memory: a MemoryError, or a shared library (a C extension imported when first
     needed) the system could not map under a memory limit (ImportError 'failed to map segment from shared object')."""
-    if isinstance(exc, MemoryError):
-        return True
-    if not isinstance(exc, (ImportError, OSError)):
-        return False
-    if getattr(exc, "errno", None) == errno.ENOMEM:
-        return True
-    text = str(exc).lower()
-    return ("failed to map segment" in text or "cannot map zero-fill pages" in text
-            or "cannot allocate memory" in text and "static tls" not in text)
+    for _ in range(8):  # (and its causes: pikepdf says its extension failed to import, the system's words below)
+        if isinstance(exc, MemoryError):
+            return True
+        if not isinstance(exc, (ImportError, OSError)):
+            return False
+        if getattr(exc, "errno", None) == errno.ENOMEM:
+            return True
+        text = str(exc).lower()
+        if ("failed to map segment" in text or "cannot map zero-fill pages" in text
+                or "cannot allocate memory" in text and "static tls" not in text):
+            return True
+        exc = exc.__cause__ or exc.__context__
+        if exc is None:
+            return False
+    return False
 
 
 def cap_findings(result: FileResult, cap: int | None) -> None:

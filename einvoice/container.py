@@ -185,7 +185,11 @@ def _pdf_reader(path: str | None):
         from pypdf import PdfReader
 
         logging.getLogger("pypdf").setLevel(logging.ERROR)
-    except ImportError:  # pragma: no cover - pypdf comes with factur-x
+    except ImportError as exc:  # (pypdf comes with factur-x)
+        from .errors import not_installed
+
+        if not not_installed(exc, "pypdf"):  # there, but not loaded (a memory limit): said as such, not as missing
+            raise
         raise UnreadableInput("PDF support needs the pypdf package", path) from None
     return PdfReader
 
@@ -211,9 +215,13 @@ def _limits(max_bytes: int) -> Iterator[None]:
 def _failure(exc: BaseException, data: bytes, path: str | None, what: str = "damaged PDF") -> UnreadableInput:
     """The one-line reason for an exception out of pypdf."""
     name = type(exc).__name__
-    if name in ("DependencyError", "FileNotDecryptedError", "WrongPasswordError") or (
+    if isinstance(exc, ImportError):  # a library there but not loaded (a memory limit: a shared library not mapped):
+        raise exc  # not the PDF's fault, said as what it is (a batch: not enough memory), never as a damaged PDF
+    if name in ("FileNotDecryptedError", "WrongPasswordError") or (
             name != "LimitReachedError" and re.search(rb"/Encrypt\b", data[-65536:] + data[:65536])):
         return UnreadableInput(ENCRYPTED, path)
+    if name == "DependencyError":  # (a decoder the PDF library lacks, JBIG2 say: no encryption)
+        return UnreadableInput(f"{what} (it needs a decoder this installation lacks: {one_line(exc, 120)})", path)
     if name == "LimitReachedError":  # (the PDF library's bounds: a stream's output, and counts, depths, loops)
         said = one_line(exc, 120).rstrip(".")
         if "decompress" in said.lower() or not said:

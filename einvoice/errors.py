@@ -47,6 +47,12 @@ def size_hint(reason: str) -> str:
     return reason
 
 
+def not_installed(exc: ImportError, package: str) -> bool:
+    """Whether an ImportError says the package is not installed, not that it is there and could not be loaded (a shared
+    library the system could not map under a memory limit: said as a want of memory, never as a package missing)."""
+    return isinstance(exc, ModuleNotFoundError) and (exc.name or "").partition(".")[0] == package
+
+
 class EinvoiceError(Exception):
     """Base of every deliberate error."""
 

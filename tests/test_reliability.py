@@ -1642,3 +1642,45 @@ def test_a_failed_write_removes_the_folders_it_made(tmp_path, monkeypatch):
     monkeypatch.setattr(os, "fsync", real)
     write_atomic(tmp_path / "a" / "b" / "c.xml", b"<x/>")
     assert (tmp_path / "a" / "b" / "c.xml").read_bytes() == b"<x/>"
+
+
+def test_a_pdf_library_that_cannot_be_loaded_is_a_want_of_memory_not_a_finding(monkeypatch):
+    """Under a memory limit, pikepdf (installed) could not be imported; the PDF/A check said "needs the pikepdf
+    package" as a warning on a PDF that passes it, and exited 0 (a check that never ran, a PDF that breaks PDF/A
+    passing). Only a package that is not installed is said so; one there but not loaded is the run's want of memory."""
+    import builtins
+
+    from einvoice import pdfa
+    from einvoice.errors import not_installed
+
+    assert not_installed(ModuleNotFoundError("No module named 'pikepdf'", name="pikepdf"), "pikepdf")
+    assert not_installed(ModuleNotFoundError("x", name="pikepdf._core"), "pikepdf")
+    assert not not_installed(ModuleNotFoundError("x", name="pikepdfx"), "pikepdf")
+    assert not not_installed(ImportError("pikepdf's extension library failed to import"), "pikepdf")
+    real = builtins.__import__
+
+    def unmapped(name, *args, **kwargs):
+        if name == "pikepdf":
+            try:
+                raise OSError("libqpdf.so: failed to map segment from shared object")
+            except OSError as cause:
+                raise ImportError("pikepdf's extension library (pikepdf._core) failed to import") from cause
+        return real(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", unmapped)
+    with pytest.raises(ImportError) as info:
+        pdfa.problems(b"%PDF-1.7\n")
+    monkeypatch.setattr(builtins, "__import__", real)
+    assert batch._short_of_memory(info.value)  # (through its cause: a batch says "not enough memory")
+    assert not batch._short_of_memory(ImportError("cannot import name 'x'"))
+
+
+def test_a_decoder_the_pdf_library_lacks_is_not_called_encryption():
+    """pypdf's DependencyError (a JBIG2 image, say, without its decoder) was reported as an encrypted PDF."""
+    from einvoice.container import ENCRYPTED, _failure
+
+    DependencyError = type("DependencyError", (Exception,), {})
+    plain = _failure(DependencyError("jbig2dec binary is not available."), b"%PDF-1.7\n1 0 obj<<>>endobj", "a.pdf")
+    assert plain.reason != ENCRYPTED and "decoder" in plain.reason and "jbig2dec" in plain.reason
+    locked = _failure(DependencyError("cryptography is required for AES"), b"%PDF-1.7\ntrailer<</Encrypt 3 0 R>>", "a.pdf")
+    assert locked.reason == ENCRYPTED
