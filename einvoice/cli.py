@@ -16,7 +16,7 @@ from pathlib import Path
 
 import click
 
-from .cli_pdf import LANG_NAMES, MAX_SIZE_HELP, OutputPath, max_size_option  # a light module: click commands, heavy imports inside them
+from .cli_pdf import LANG_NAMES, MAX_SIZE_HELP, OutputPath, max_size_option, timeout_option  # a light module: click commands, heavy imports inside them
 from .errors import NO_ROOM, one_line, size_hint  # (a light module: errno and re only)
 
 # kept here (not imported from einvoice.profiles) for a fast start; a test checks they agree
@@ -922,6 +922,7 @@ NOTES_SHOWN = 20  # lines of convert's note shown without --all-notes
 @click.option("--force", is_flag=True, help="write the result even if it (or the source) does not validate; a target that "
               "has no place for a term the source states, or needs one it lacks, is refused all the same, naming it")
 @click.option("--all-notes", is_flag=True, help=f"list every term not carried over or supplied (else the first {NOTES_SHOWN})")
+@timeout_option("60")
 @max_size_option
 def convert(source: Path, to: str, target_profile: str | None, output: Path, force: bool, all_notes: bool) -> None:
     """Convert an invoice between UBL and CII through the semantic model (validating the result);
@@ -1159,6 +1160,7 @@ def _validation_json(errors: list) -> dict:
 @click.argument("source", type=click.Path(path_type=Path, readable=False))
 @click.option("--format", "out_format", default="text", show_default=True, type=click.Choice(["text", "json"]),
               help="text for people, json for programs (keys below)")
+@timeout_option("60")
 @max_size_option
 def show(source: Path, out_format: str = "text") -> None:
     """Show an invoice at a glance: number, dates, parties, totals, how to pay (- reads standard input).

@@ -106,6 +106,51 @@ def _max_size_in_force(ctx: click.Context, _param, value: str) -> int:
     return limit
 
 
+def _stopped_after(seconds: float | None, ctx: click.Context):
+    """Stop the command after ``seconds`` (wall clock; main thread, POSIX): one line naming its input, exit 2. An
+    output is written in one step at the end (write_out), so a command stopped has written nothing."""
+    import contextlib
+    import signal
+    import threading
+
+    if not seconds or not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        return contextlib.nullcontext()
+
+    def on_alarm(_signum, _frame):
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        source = ctx.params.get("source") or ctx.params.get("pdf")
+        where = f"{_printable(source)}: " if source else ""
+        click.echo(f"einvoice: {where}{ctx.info_name} took longer than the limit of {seconds:g} s and was stopped "
+                   "(raise it with --timeout)", err=True)
+        raise SystemExit(EXIT_UNREADABLE)
+
+    @contextlib.contextmanager
+    def armed():
+        old = signal.signal(signal.SIGALRM, on_alarm)
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+        try:
+            yield
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, old)
+
+    return armed()
+
+
+def timeout_option(default: str):
+    """--timeout of a command that reads one invoice (validate has its own, per file): a document that takes too long
+    (a hundred thousand elements of nothing) is stopped, as validate stops it, not left to run for minutes."""
+    def in_force(ctx: click.Context, _param, value: str) -> float | None:
+        from .cli import _parse_seconds
+
+        seconds = _parse_seconds(value, "--timeout")
+        ctx.with_resource(_stopped_after(seconds, ctx))
+        return seconds
+
+    return click.option("--timeout", default=default, show_default=True, expose_value=False, callback=in_force,
+                        help="seconds the command may take (0: no limit)")
+
+
 def max_size_option(fn):
     """The --max-size option of a command that reads one invoice (validate has its own: its workers read)."""
     return click.option("--max-size", default="50MB", show_default=True, expose_value=False,
@@ -148,6 +193,7 @@ def _refuse_overwrite(output, *inputs) -> None:
               help="PDF output: the most invoice lines (with the document's allowances and charges) laid out, "
                    "default 5,000 (10,000 take about 2 minutes and 2 GB); a longer invoice is refused at once. "
                    "HTML has no limit")
+@timeout_option("300")
 @max_size_option
 def render(source: Path, output: Path, lang: str | None, max_lines: int | None = None) -> None:
     """Render any invoice (UBL or CII XML, or a Factur-X PDF; - reads standard input) as printable HTML or PDF.
@@ -205,6 +251,7 @@ def render(source: Path, output: Path, lang: str | None, max_lines: int | None =
 @click.option("--output", "-o", type=OutputPath(stdout=True), default=None,
               help="XML file to write (default, or -: standard output)")
 @click.option("--raw", is_flag=True, help="write the attachment's bytes as embedded, well-formed or not (to repair it)")
+@timeout_option("60")
 @max_size_option
 def extract(source: Path, output: Path | None, raw: bool) -> None:
     """Extract the invoice XML from a Factur-X / ZUGFeRD PDF (- reads standard input).
@@ -244,6 +291,7 @@ def extract(source: Path, output: Path | None, raw: bool) -> None:
 @click.argument("xml", type=click.Path(path_type=Path, readable=False))
 @click.option("--output", "-o", required=True, type=OutputPath(),
               help="Factur-X PDF to write")
+@timeout_option("60")
 @max_size_option
 def attach(pdf: Path, xml: Path, output: Path) -> None:
     """Turn a PDF from another system into a Factur-X PDF by embedding a CII invoice.

@@ -1684,3 +1684,26 @@ def test_a_decoder_the_pdf_library_lacks_is_not_called_encryption():
     assert plain.reason != ENCRYPTED and "decoder" in plain.reason and "jbig2dec" in plain.reason
     locked = _failure(DependencyError("cryptography is required for AES"), b"%PDF-1.7\ntrailer<</Encrypt 3 0 R>>", "a.pdf")
     assert locked.reason == ENCRYPTED
+
+
+@pytest.mark.skipif(not hasattr(__import__("signal"), "setitimer"), reason="no interval timer on this platform")
+def test_show_convert_and_render_stop_at_their_time_limit(tmp_path):
+    """A document of 100,000 empty notes (1.9 MB) kept show busy for 80 s and 3.3 GB, convert and render for minutes:
+    they stop at --timeout as validate does (one line naming the file, exit 2, nothing written), and leave no timer."""
+    import signal
+
+    sample = (Path(__file__).resolve().parents[1] / "samples" / "facturx-en16931.xml").read_text()
+    note = "<ram:IncludedNote><ram:Content>x</ram:Content></ram:IncludedNote>"
+    big = tmp_path / "big.xml"
+    big.write_text(sample.replace("</ram:IssueDateTime>", "</ram:IssueDateTime>" + note * 60_000, 1))
+    runner = CliRunner()
+    for args in (["show", str(big)], ["convert", str(big), "--to", "ubl", "-o", str(tmp_path / "out.xml")],
+                 ["render", str(big), "-o", str(tmp_path / "out.html")]):
+        res = runner.invoke(main, [*args, "--timeout", "0.3"])
+        assert res.exit_code == 2, (args, res.output)
+        assert res.stderr.strip() == (f"einvoice: {big}: {args[0]} took longer than the limit of 0.3 s and was stopped "
+                                      "(raise it with --timeout)"), res.stderr
+        assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+    assert not list(tmp_path.glob("out*"))
+    res = runner.invoke(main, ["show", str(Path(__file__).resolve().parents[1] / "samples" / "ehf-invoice.xml")])
+    assert res.exit_code == 0 and signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
