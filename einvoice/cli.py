@@ -993,8 +993,10 @@ def _notes(notes: list[str], heading: str, all_notes: bool) -> None:
         return
     click.echo(f"einvoice: note: {heading}:", err=True)
     shown = notes if all_notes or len(notes) <= NOTES_SHOWN else notes[:NOTES_SHOWN - 1]
-    for line in shown:
-        click.echo(f"  {_printable(line)}", err=True)
+    from .basics import clipped
+
+    for line in shown:  # (a value quoted in full: a 2 MB identifier made a line of 2 MB)
+        click.echo(f"  {_printable(clipped(line, 400))}", err=True)
     if len(shown) < len(notes):
         click.echo(f"  ... and {len(notes) - len(shown)} more (--all-notes lists them all)", err=True)
 

@@ -11,8 +11,13 @@ import importlib
 from dataclasses import dataclass
 from typing import Any
 
-from .basics import first_child
+from .basics import clipped, first_child
 from .rules.engine import Rule, RuleList, RuleSet
+
+
+def _quoted(identifier: str) -> str:
+    """A specification identifier as a reason quotes it: a 2 MB one made a report line of 2 MB (its start and end)."""
+    return repr(clipped(identifier, 200))
 
 # layer name -> "module:attribute" of its RuleSet
 LAYERS: dict[str, str] = {
@@ -242,28 +247,28 @@ def _detect(doc) -> tuple[str, str]:
         prefix, name = found
         # BASIC's identifier followed by 'wl': the level the Factur-X validators read is BASIC WL's, not BASIC's
         if name == "facturx-basic" and cid[len(prefix):].startswith("wl") and _is_cii(doc):
-            return "facturx-basicwl", (f"guideline identifier {cid!r} is none of Factur-X's as written, but names its "
+            return "facturx-basicwl", (f"guideline identifier {_quoted(cid)} is none of Factur-X's as written, but names its "
                                        "BASIC WL level: judged by that profile's rules, as the Factur-X validators "
                                        "read it")
         if prefix in NOT_IMPLEMENTED:
             from .rules.scope import unimplemented
 
-            return name, (f"specification identifier {cid!r} is {unimplemented(cid)}, whose rules are not "
+            return name, (f"specification identifier {_quoted(cid)} is {unimplemented(cid)}, whose rules are not "
                           f"implemented; applying EN 16931 ({NOT_IMPLEMENTED_RULE})")
         if name == "peppol":
             if country is _UNREAD:
                 country = _model_seller_country(doc)
             if country == "NO":
-                return "ehf", f"specification identifier {cid!r} is Peppol BIS Billing 3.0 and the seller is in Norway (EHF)"
+                return "ehf", f"specification identifier {_quoted(cid)} is Peppol BIS Billing 3.0 and the seller is in Norway (EHF)"
         if name == "en16931" and _is_cii(doc) and cid == _EN16931_ID:
-            return "facturx-en16931", f"guideline identifier {cid!r} is the EN16931 profile of Factur-X"
+            return "facturx-en16931", f"guideline identifier {_quoted(cid)} is the EN16931 profile of Factur-X"
         if name.startswith("facturx-") and not _is_cii(doc):  # (no Factur-X file judges UBL; CEN's UBL rules do)
-            return "en16931", (f"specification identifier {cid!r} is a Factur-X profile, which is CII only: this UBL "
+            return "en16931", (f"specification identifier {_quoted(cid)} is a Factur-X profile, which is CII only: this UBL "
                                "document is judged by EN 16931's UBL rules, as the official validators would")
         if name.startswith("facturx-") and "zugferd.de:2p0" in prefix:
-            return name, f"guideline identifier {cid!r} is ZUGFeRD 2.0 ({PROFILES[name].description})"
-        return name, f"specification identifier {cid!r}"
-    return "en16931", ("no specification identifier" if not cid else f"unknown specification identifier {cid!r}") + "; applying EN 16931"
+            return name, f"guideline identifier {_quoted(cid)} is ZUGFeRD 2.0 ({PROFILES[name].description})"
+        return name, f"specification identifier {_quoted(cid)}"
+    return "en16931", ("no specification identifier" if not cid else f"unknown specification identifier {_quoted(cid)}") + "; applying EN 16931"
 
 
 # the level a Factur-X or ZUGFeRD identifier ends with, as the Factur-X validators read a level (the last name after
@@ -285,7 +290,7 @@ def _named_otherwise(cid: str, cii: bool) -> tuple[str, str] | None:
     if cii and ("factur-x.eu" in low or "zugferd.de" in low):
         profile = _NAMED_LEVELS.get(cid.rsplit(":", 1)[-1])
         if profile is not None:
-            return profile, (f"guideline identifier {cid!r} is none of Factur-X's or ZUGFeRD's as written, but names "
+            return profile, (f"guideline identifier {_quoted(cid)} is none of Factur-X's or ZUGFeRD's as written, but names "
                              f"their {profile.removeprefix('facturx-').upper()} level: judged by that profile's rules, "
                              "as the Factur-X validators read it")
     if "xeinkauf.de:kosit:" in low and "xrechnung" in low:
@@ -293,7 +298,7 @@ def _named_otherwise(cid: str, cii: bool) -> tuple[str, str] | None:
 
         if retired(cid) is None:
             profile = "xrechnung-extension" if ":extension:xrechnung" in low else "xrechnung"
-            return profile, (f"specification identifier {cid!r} names XRechnung (KoSIT) but is none of the identifiers "
+            return profile, (f"specification identifier {_quoted(cid)} names XRechnung (KoSIT) but is none of the identifiers "
                              "of the release in force; judged as XRechnung")
     return None
 

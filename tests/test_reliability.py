@@ -1707,3 +1707,19 @@ def test_show_convert_and_render_stop_at_their_time_limit(tmp_path):
     assert not list(tmp_path.glob("out*"))
     res = runner.invoke(main, ["show", str(Path(__file__).resolve().parents[1] / "samples" / "ehf-invoice.xml")])
     assert res.exit_code == 0 and signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+
+
+def test_a_huge_identifier_is_quoted_clipped_in_the_profile_line_and_in_convert_notes(tmp_path):
+    """A 2 MB specification identifier (BT-24) was quoted in full in validate's "profile:" line and in convert's note
+    (its warning was clipped already): each line stays short, its start and end shown."""
+    sample = (Path(__file__).resolve().parents[1] / "samples" / "facturx-en16931.xml").read_text()
+    huge = "urn:" + "x" * 200_000 + ":end"
+    src = tmp_path / "long.xml"
+    src.write_text(re.sub(r"(<ram:GuidelineSpecifiedDocumentContextParameter>\s*<ram:ID>)[^<]*", lambda m: m[1] + huge,
+                          sample, count=1))
+    runner = CliRunner()
+    res = runner.invoke(main, ["validate", str(src)])
+    assert "profile: " in res.stdout and ":end'" in res.stdout
+    assert max(map(len, (res.stdout + res.stderr).splitlines())) < 1000
+    res = runner.invoke(main, ["convert", str(src), "--to", "cii", "-o", str(tmp_path / "out.xml")])
+    assert "note:" in res.stderr and max(map(len, (res.stdout + res.stderr).splitlines())) < 1000, res.stderr[:300]
