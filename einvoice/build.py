@@ -1073,10 +1073,11 @@ def check_written(data: bytes, profile: str, path: str | None = None, policy: bo
 
 def _check_cen_release_in_force(doc: Any, profile: str, report: Report) -> None:
     """An XRechnung is validated with the CEN release KoSIT's validator configuration runs (EN 16931 1.3.15), which
-    lets pass what CEN's release in force rejects (1.3.16's CII-SR-467 ... 479: payment means of one document stating
-    two type codes, two texts): nothing is issued that either rejects. The EN 16931 rules are run again in the
-    release in force and the errors the first run lacks are added, naming it (its warnings are left: they refuse
-    nothing)."""
+    lets pass what CEN's release in force rejects with the rules it adds (1.3.16's CII-SR-467 ... 479: payment means
+    of one document stating two type codes, two texts): those rules are run too and their errors added, naming the
+    release (its warnings are left: they refuse nothing). A rule both releases have but read otherwise is KoSIT's
+    release's to judge, the one XRechnung receivers run (1.3.16 makes 502 and 503 credit note codes only, 1.3.15
+    invoice codes too: no XRechnung of those types could be issued that both accept)."""
     from dataclasses import replace
 
     from .profiles import PROFILES, rules_for
@@ -1084,10 +1085,15 @@ def _check_cen_release_in_force(doc: Any, profile: str, report: Report) -> None:
     from .rules.releases import defaults, family_of_layer
 
     in_force = defaults()["en16931"]
-    if not profile.startswith("xrechnung") or Context.default(profile=profile).version("en16931") == in_force:
+    ran = Context.default(profile=profile)
+    if not profile.startswith("xrechnung") or ran.version("en16931") == in_force:
         return
-    rules = rules_for([name for name in PROFILES[profile].layers if family_of_layer(name) == "en16931"], profile)
-    other = run_rules(doc, rules, Report(), Context.default({"en16931": in_force}, profile=profile))
+    now = Context.default({"en16931": in_force}, profile=profile)
+    rules = [r for r in rules_for([name for name in PROFILES[profile].layers if family_of_layer(name) == "en16931"],
+                                  profile) if r.meta_in(ran) is None and r.meta_in(now) is not None]
+    if not rules:
+        return
+    other = run_rules(doc, rules, Report(), now)
     seen = {(f.rule, f.xpath) for f in report.findings}
     report.findings += [replace(f, message=f"{f.message} (EN 16931 {in_force}, CEN's release in force)")
                         for f in other.findings if (f.rule, f.xpath) not in seen and f.severity.blocking]
