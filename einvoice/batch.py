@@ -374,12 +374,37 @@ def _is_pdf(cand: Candidate) -> bool:
     return head is not None and is_pdf(head)
 
 
+_SWALLOWED = [0]  # MemoryErrors raised where Python could only print them (see quiet_memory_unraisables)
+
+
+def quiet_memory_unraisables() -> None:
+    """A MemoryError raised inside a C callback (lxml's error log receiving a schema error) cannot propagate: Python
+    printed it, a traceback on stderr for each (114 of them in a batch under a memory limit). It is counted instead,
+    and the file being checked is said to lack memory (some of its schema errors may be lost); any other exception
+    that cannot propagate is printed as before."""
+    previous = sys.unraisablehook
+    if getattr(previous, "einvoice", False):
+        return
+
+    def hook(unraisable: Any) -> None:
+        if unraisable.exc_type is not None and issubclass(unraisable.exc_type, MemoryError):
+            _SWALLOWED[0] += 1
+            return
+        previous(unraisable)
+
+    hook.einvoice = True  # type: ignore[attr-defined]
+    sys.unraisablehook = hook
+
+
 def validate_one(cand: Candidate, opts: Options) -> FileResult:
     """Validate one candidate within the time budget of ``opts``; never raises (but KeyboardInterrupt)."""
     t0 = time.perf_counter()
+    swallowed = _SWALLOWED[0]
     try:
         with time_budget(opts.timeout):
             result = _validate_one(cand, opts, t0)
+        if _SWALLOWED[0] != swallowed:  # (a memory error lxml could not raise: the result may lack findings)
+            raise MemoryError
     except OverBudget:
         return FileResult(cand.path, STATUS_UNREADABLE, reason=over_budget_reason(opts.timeout or 0),
                           seconds=time.perf_counter() - t0)
@@ -644,6 +669,7 @@ def _worker_main(conn: Any, opts: Options, warm: bool, parent: int | None = None
     start, or runs out of memory between files, ends with a status saying so (multiprocessing printed a traceback
     and ended it with status 1)."""
     try:
+        quiet_memory_unraisables()
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
         if hasattr(signal, "pthread_sigmask"):  # held back while the parent started this worker (see _ctrl_c_held)
             signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})

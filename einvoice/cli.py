@@ -792,6 +792,7 @@ def validate(files: tuple[str, ...], profile: str, no_schema: bool, policy: bool
 
     from . import batch, output as formats
 
+    batch.quiet_memory_unraisables()  # (files checked in this process too: one, or where no worker can start)
     try:
         max_bytes = _parse_size(max_size)
     except ValueError as exc:

@@ -1723,3 +1723,39 @@ def test_a_huge_identifier_is_quoted_clipped_in_the_profile_line_and_in_convert_
     assert max(map(len, (res.stdout + res.stderr).splitlines())) < 1000
     res = runner.invoke(main, ["convert", str(src), "--to", "cii", "-o", str(tmp_path / "out.xml")])
     assert "note:" in res.stderr and max(map(len, (res.stdout + res.stderr).splitlines())) < 1000, res.stderr[:300]
+
+
+def test_a_memory_error_python_can_only_print_is_counted_and_the_file_said_to_lack_memory(monkeypatch):
+    """A MemoryError in lxml's error-log callback cannot propagate: Python printed a traceback for each (114 in one
+    batch under a memory limit). It is counted, nothing is printed, and the file checked meanwhile (whose schema
+    errors may be lost) is said to lack memory; another exception that cannot propagate goes where it went."""
+    import sys as _sys
+
+    printed: list = []
+    monkeypatch.setattr(_sys, "unraisablehook", lambda u: printed.append(u.exc_type))
+    batch.quiet_memory_unraisables()
+    batch.quiet_memory_unraisables()  # (once)
+
+    class Raises:  # an exception out of __del__ cannot propagate either: the hook receives it
+        def __init__(self, exc):
+            self.exc = exc
+
+        def __del__(self):
+            raise self.exc
+
+    sample = Path(__file__).resolve().parents[1] / "samples" / "ehf-invoice.xml"
+    validate = batch._validate_one
+
+    def short(cand, opts, t0):
+        result = validate(cand, opts, t0)
+        Raises(MemoryError())  # (as lxml's callback, mid-file)
+        return result
+
+    monkeypatch.setattr(batch, "_validate_one", short)
+    result = batch.validate_one(batch.Candidate(str(sample), True), batch.Options())
+    assert result.status == batch.STATUS_UNREADABLE and result.reason == "not enough memory to check this file"
+    assert printed == []
+    monkeypatch.setattr(batch, "_validate_one", validate)
+    assert batch.validate_one(batch.Candidate(str(sample), True), batch.Options()).status == batch.STATUS_VALID
+    Raises(ValueError("x"))
+    assert printed == [ValueError]
