@@ -620,6 +620,11 @@ def _describe(entry) -> tuple[str, str]:
     if kind == "SCHEMAV_CVC_ELT_1" or "No matching global declaration" in rest:
         return (f"the root element {where} is not the one this schema describes.",
                 "Check the root element's name and namespace.")
+    if "Element content is not allowed" in rest:  # (a value's element holding elements: libxml2's "simple type")
+        return (f"{where} must hold its value only, not child elements.",
+                "Remove the child elements (or move them to where the schema expects them) and write the value as text.")
+    if "content type is empty" in rest:
+        return f"{where} must be empty.", "Remove its text and child elements."
     if "Character content" in rest or kind.startswith("SCHEMAV_CVC_COMPLEX_TYPE_2"):
         return f"{where} must not contain text, only child elements.", "Remove the text or move it into the proper child element."
     return f"{where}: {rest.rstrip('.')} (XML Schema).", "Correct the document so that it follows the schema of its syntax."

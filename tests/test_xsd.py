@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -626,3 +627,18 @@ def test_long_element_names_are_not_kept_by_the_date_check():
     assert xsd._timed(f"{cbc}IssueDate") is True and f"{cbc}IssueDate" in xsd._TIMED
     assert xsd._timed(f"{cbc}Note") is False
     assert all(len(name) <= xsd._TIMED_NAME for name in xsd._TIMED if isinstance(name, str))
+
+
+def test_an_element_inside_a_value_and_text_inside_a_group_are_told_apart():
+    """libxml2's "Element content is not allowed, because the content type is a simple type definition" (an element
+    inside ram:ID) was said as its opposite, "must not contain text, only child elements"."""
+    import einvoice
+
+    sample = (Path(__file__).resolve().parents[1] / "samples" / "facturx-en16931.xml").read_text()
+    inside = re.sub(r"(<rsm:ExchangedDocument>\s*<ram:ID>)", r"\1<ram:Name>x</ram:Name>", sample, count=1)
+    text = re.sub(r"(<rsm:ExchangedDocument>)", r"\1stray text", sample, count=1)
+    assert inside != sample and text != sample
+    said = [f.message for f in einvoice.validate(inside.encode()).findings if f.rule == "XSD"]
+    assert any("<ram:ID> must hold its value only, not child elements" in m for m in said), said
+    said = [f.message for f in einvoice.validate(text.encode()).findings if f.rule == "XSD"]
+    assert any("<rsm:ExchangedDocument> must not contain text, only child elements" in m for m in said), said
