@@ -212,6 +212,14 @@ def _limits(max_bytes: int) -> Iterator[None]:
         yield
 
 
+def _over_size(exc: BaseException) -> bool:
+    """Whether a LimitReachedError is one of the size bounds of :func:`_limits` (a stream's output, its decoding work),
+    not another of the PDF library's bounds (a chain of 50 filters, rows, colours) that no --max-size raises."""
+    text = str(exc).lower()
+    return ("limit reached while decompressing" in text and "recovery" not in text) or "decoding work" in text \
+        or "memory limit reached while reading jbig2" in text
+
+
 def _failure(exc: BaseException, data: bytes, path: str | None, what: str = "damaged PDF") -> UnreadableInput:
     """The one-line reason for an exception out of pypdf."""
     name = type(exc).__name__
@@ -435,9 +443,9 @@ def _content(entry, name: str, max_bytes: int, data: bytes, path: str | None) ->
         content = stream.get_data()
     except Exception as exc:  # noqa: BLE001 - pypdf raises many kinds on damaged streams
         raise_interruption(exc)
-        if type(exc).__name__ == "LimitReachedError":
+        if type(exc).__name__ == "LimitReachedError" and _over_size(exc):  # (its output cut at the size limit)
             raise UnreadableInput(too_large, path) from None
-        raise _failure(exc, data, path, f"damaged attachment {name}") from None
+        raise _failure(exc, data, path, f"damaged attachment {name}") from None  # (another bound: a chain of 50 filters)
     if isinstance(content, str):
         content = content.encode("utf-8", "surrogateescape")
     if len(content) > max_bytes:

@@ -1759,3 +1759,35 @@ def test_a_memory_error_python_can_only_print_is_counted_and_the_file_said_to_la
     assert batch.validate_one(batch.Candidate(str(sample), True), batch.Options()).status == batch.STATUS_VALID
     Raises(ValueError("x"))
     assert printed == [ValueError]
+
+
+def test_a_chain_of_filters_is_not_said_to_be_too_large(tmp_path):
+    """An attachment of 20 chained Flate filters (8 KB decoded) was "too large ... raise it with --max-size", which no
+    size raises: the PDF library's bound on chained filters is said as such; an output over the size limit is still
+    "too large"."""
+    import zlib
+
+    import pikepdf
+
+    from einvoice.container import _over_size
+    from einvoice.facturx_pdf import attach
+    from einvoice.render import render_pdf
+
+    xml = (Path(__file__).resolve().parents[1] / "samples" / "facturx-en16931.xml").read_bytes()
+    pdf, _report, _notes = attach(render_pdf(syntax.load(xml).invoice, "fr", pdfa=True), xml)
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        names = doc.Root.Names.EmbeddedFiles.Names
+        data = xml
+        for _ in range(20):
+            data = zlib.compress(data)
+        for key in ("/F", "/UF"):
+            if key in names[1].EF:
+                names[1].EF[key].write(data, filter=[pikepdf.Name.FlateDecode] * 20)
+        chained = tmp_path / "chained.pdf"
+        doc.save(chained, stream_decode_level=pikepdf.StreamDecodeLevel.none, compress_streams=False,
+                 object_stream_mode=pikepdf.ObjectStreamMode.disable)  # (the chain as written)
+    with pytest.raises(UnreadableInput) as info:
+        read_pdf(chained.read_bytes())
+    assert "too large" not in info.value.reason and "filter" in info.value.reason, info.value.reason
+    assert _over_size(Exception("Limit reached while decompressing. 12 bytes remaining."))
+    assert not _over_size(Exception("Maximum filter count 16 exceeded: 20"))
