@@ -232,7 +232,7 @@ def _failure(exc: BaseException, data: bytes, path: str | None, what: str = "dam
         return UnreadableInput(f"{what} (it needs a decoder this installation lacks: {one_line(exc, 120)})", path)
     if name == "LimitReachedError":  # (the PDF library's bounds: a stream's output, and counts, depths, loops)
         said = one_line(exc, 120).rstrip(".")
-        if "decompress" in said.lower() or not said:
+        if _over_size(exc) or not said:
             return UnreadableInput(f"{what} (a stream decompresses to more than the size limit)", path)
         what = "PDF refused" if what == "damaged PDF" else what
         return UnreadableInput(f"{what} (beyond the bounds a PDF is read within: {said[:1].lower()}{said[1:]})", path)
