@@ -288,6 +288,34 @@ def _af_names(reader) -> list[str]:
         return []
 
 
+def _af_invoices(reader, name: str, others: list[str]) -> list[str]:
+    """Invoice XMLs the catalog's associated files (/AF) list beyond the one read (``name``) and the ``others`` of the
+    embedded files: a second file specification of that name (an invoice an earlier tool left there), or one the
+    embedded files do not hold. A receiver that reads the associated files may read that invoice instead."""
+    from pypdf.generic import ArrayObject, DictionaryObject
+
+    lowered = {x.lower() for x in INVOICE_NAMES}
+    try:
+        af = reader.trailer["/Root"].get("/AF")
+        af = af.get_object() if af is not None else None
+        if not isinstance(af, ArrayObject):
+            return []
+        seen: dict[str, int] = {}
+        for item in list(af)[:100]:
+            spec = item.get_object()
+            if isinstance(spec, DictionaryObject):
+                value = spec.get("/UF", spec.get("/F"))
+                if isinstance(value, str) and str(value).lower() in lowered:
+                    seen[str(value)] = seen.get(str(value), 0) + 1
+    except Exception as exc:  # noqa: BLE001 - a damaged /AF says nothing here
+        raise_interruption(exc)
+        return []
+    held = {name.lower(), *(o.lower() for o in others)}
+    return [f"{n} (listed {k} times among the associated files, /AF)" if n.lower() in held
+            else f"{n} (listed among the associated files, /AF, not embedded)"
+            for n, k in seen.items() if k > 1 or n.lower() not in held]
+
+
 _TREE_NODES, _TREE_DEPTH = 10_000, 64  # (a name tree of a few attachments has a handful of nodes)
 MAX_TREE_FAULTS = 3
 
@@ -613,6 +641,7 @@ def _read_pdf(data: bytes, path: str | None, max_bytes: int | None) -> tuple[str
     syntax = _syntax_of(xml)
     if syntax == "UBL":
         findings.append(_finding("EINV-PDF-010", path, name=name))
+    others = [*others, *_af_invoices(reader, name, others)]
     if others:
         findings.append(_finding("EINV-PDF-007", path, name=name, others=", ".join(others)))
     if faults:

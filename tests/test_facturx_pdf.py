@@ -1125,3 +1125,27 @@ def test_a_full_disk_under_the_facturx_package_is_the_outputs_failure_not_a_refu
     res = CliRunner().invoke(main, ["attach", str(tmp_path / "page.pdf"), str(xml), "-o", str(out)])  # (attach: the same)
     assert res.exit_code == 2, res.output
     assert res.stderr.strip() == f"einvoice: {out}: cannot write the output (File too large); nothing written"
+
+
+def test_a_second_invoice_among_the_associated_files_is_warned_of():
+    """A PDF whose catalog's associated files (/AF) list a second factur-x.xml beside the embedded one (what attach
+    wrote from a PDF that listed a stale invoice there) was VALID without a word: a receiver reading /AF may read
+    the other invoice (another number, other amounts). It is EINV-PDF-007, as other invoice XMLs beside the one read."""
+    from einvoice.render import render_pdf
+    from einvoice.syntax import load
+
+    xml = (SAMPLES / "facturx-en16931.xml").read_bytes()
+    pdf, _r, _n = attach(render_pdf(load(xml).invoice, "fr", pdfa=True), xml)
+    assert read_pdf(pdf)[1] == []
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        stale = doc.make_stream(xml.replace(b"FA-2024", b"STALE-99"))
+        spec = pikepdf.Dictionary(Type=pikepdf.Name.Filespec, F=pikepdf.String("factur-x.xml"),
+                                  UF=pikepdf.String("factur-x.xml"), EF=pikepdf.Dictionary(F=stale),
+                                  AFRelationship=pikepdf.Name.Alternative)
+        doc.Root.AF.append(doc.make_indirect(spec))
+        buf = io.BytesIO()
+        doc.save(buf)
+    got, findings = read_pdf(buf.getvalue())
+    assert got == xml
+    said = [f for f in findings if f.rule == "EINV-PDF-007"]
+    assert said and "listed 2 times among the associated files" in said[0].message, findings
