@@ -1073,8 +1073,8 @@ def check_written(data: bytes, profile: str, path: str | None = None, policy: bo
 
 def _check_cen_release_in_force(doc: Any, profile: str, report: Report) -> None:
     """An XRechnung is validated with the CEN release KoSIT's validator configuration runs (EN 16931 1.3.15), which
-    lets pass what CEN's release in force rejects with the rules it adds (1.3.16's CII-SR-467 ... 479: payment means
-    of one document stating two type codes, two texts): those rules are run too and their errors added, naming the
+    lets pass what CEN's release in force rejects with the rules it adds (1.3.16's CII-SR-467 ... 494 and UBL-SR-56:
+    payment means of one document stating two type codes, two texts ...): those rules are run too and their errors added, naming the
     release (its warnings are left: they refuse nothing). A rule both releases have but read otherwise is KoSIT's
     release's to judge, the one XRechnung receivers run (1.3.16 makes 502 and 503 credit note codes only, 1.3.15
     invoice codes too: no XRechnung of those types could be issued that both accept)."""

@@ -265,8 +265,9 @@ def _entry_names(entry) -> list[str]:
     return names
 
 
-def _af_names(reader) -> list[str]:
-    """The file names (/UF, /F) of the file specifications the catalog's /AF array lists (the first 100)."""
+def _af_specs(reader) -> list[list[str]]:
+    """The file names (/UF, then /F) of each file specification the catalog's /AF array lists (the first 100), in
+    order; [] where there is none or it cannot be read (a damaged /AF says nothing here: read where it is used)."""
     from pypdf.generic import ArrayObject, DictionaryObject
 
     try:
@@ -274,42 +275,31 @@ def _af_names(reader) -> list[str]:
         af = af.get_object() if af is not None else None
         if not isinstance(af, ArrayObject):
             return []
-        names = []
+        specs = []
         for item in list(af)[:100]:
             spec = item.get_object()
             if isinstance(spec, DictionaryObject):
-                for key in ("/UF", "/F"):
-                    value = spec.get(key)
-                    if isinstance(value, str) and str(value) not in names:
-                        names.append(str(value))
-        return names
-    except Exception as exc:  # noqa: BLE001 - only said in a reason; a damaged /AF says nothing
+                specs.append([str(v) for v in (spec.get("/UF"), spec.get("/F")) if isinstance(v, str)])
+        return specs
+    except Exception as exc:  # noqa: BLE001 - only said in a reason
         raise_interruption(exc)
         return []
+
+
+def _af_names(reader) -> list[str]:
+    """The file names (/UF, /F) of the file specifications the catalog's /AF array lists (the first 100)."""
+    return list(dict.fromkeys(n for names in _af_specs(reader) for n in names))
 
 
 def _af_invoices(reader, name: str, others: list[str]) -> list[str]:
     """Invoice XMLs the catalog's associated files (/AF) list beyond the one read (``name``) and the ``others`` of the
     embedded files: a second file specification of that name (an invoice an earlier tool left there), or one the
     embedded files do not hold. A receiver that reads the associated files may read that invoice instead."""
-    from pypdf.generic import ArrayObject, DictionaryObject
-
     lowered = {x.lower() for x in INVOICE_NAMES}
-    try:
-        af = reader.trailer["/Root"].get("/AF")
-        af = af.get_object() if af is not None else None
-        if not isinstance(af, ArrayObject):
-            return []
-        seen: dict[str, int] = {}
-        for item in list(af)[:100]:
-            spec = item.get_object()
-            if isinstance(spec, DictionaryObject):
-                value = spec.get("/UF", spec.get("/F"))
-                if isinstance(value, str) and str(value).lower() in lowered:
-                    seen[str(value)] = seen.get(str(value), 0) + 1
-    except Exception as exc:  # noqa: BLE001 - a damaged /AF says nothing here
-        raise_interruption(exc)
-        return []
+    seen: dict[str, int] = {}
+    for names in _af_specs(reader):
+        if names and names[0].lower() in lowered:  # (a specification by its first name: /UF, else /F)
+            seen[names[0]] = seen.get(names[0], 0) + 1
     held = {name.lower(), *(o.lower() for o in others)}
     return [f"{n} (listed {k} times among the associated files, /AF)" if n.lower() in held
             else f"{n} (listed among the associated files, /AF, not embedded)"
