@@ -116,18 +116,22 @@ def _stopped_after(seconds: float | None, ctx: click.Context):
     if not seconds or not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
         return contextlib.nullcontext()
 
+    said: list = []
+
     def on_alarm(_signum, _frame):
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        source = ctx.params.get("source") or ctx.params.get("pdf")
-        where = f"{_printable(source)}: " if source else ""
-        click.echo(f"einvoice: {where}{ctx.info_name} took longer than the limit of {seconds:g} s and was stopped "
-                   "(raise it with --timeout)", err=True)
-        raise SystemExit(EXIT_UNREADABLE)
+        if not said:
+            said.append(True)
+            source = ctx.params.get("source") or ctx.params.get("pdf")
+            where = f"{_printable(source)}: " if source else ""
+            click.echo(f"einvoice: {where}{ctx.info_name} took longer than the limit of {seconds:g} s and was stopped "
+                       "(raise it with --timeout)", err=True)
+        raise SystemExit(EXIT_UNREADABLE)  # (raised inside a C library's callback, Python can only print it: the
+        # timer goes off again every quarter second until it is raised where it stops the command)
 
     @contextlib.contextmanager
     def armed():
         old = signal.signal(signal.SIGALRM, on_alarm)
-        signal.setitimer(signal.ITIMER_REAL, seconds)
+        signal.setitimer(signal.ITIMER_REAL, seconds, 0.25)
         try:
             yield
         finally:
