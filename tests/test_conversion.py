@@ -2055,3 +2055,22 @@ def test_a_sepa_creditor_identifier_on_the_seller_is_not_listed_as_supplied(tmp_
     cii = einvoice.convert(src, to="cii", supplied=added, force=True)
     assert b"<ram:CreditorReferenceID>DE98ZZZ09999999999</ram:CreditorReferenceID>" in cii
     assert not [a for a in added if "creditor_id" in a], added
+
+
+@pytest.mark.parametrize("profile", ["basic", "en16931", "extended"])
+def test_a_source_without_lines_is_refused_for_a_cii_profile_that_needs_them_as_for_ubl(profile):
+    """A MINIMUM invoice converted to Factur-X BASIC, EN16931 or EXTENDED: the target's schema wants an invoice line,
+    which the source has none of; refused as a conversion to UBL is (ConversionRefused naming BG-25), not with the
+    result's fifteen findings starting with a schema error."""
+    from pathlib import Path
+
+    import einvoice
+    from einvoice.build import load_input
+    from einvoice.syntax.convert import ConversionRefused
+
+    data = load_input(Path(__file__).resolve().parents[1] / "samples" / "facturx-en16931.yaml")
+    minimum = einvoice.build(data, "facturx-minimum", allow_lossy=True)
+    with pytest.raises(ConversionRefused) as info:
+        einvoice.convert(minimum, to="cii", profile=profile)
+    assert info.value.missing == ["BG-25 INVOICE LINE"] and "no invoice lines (BG-25)" in str(info.value)
+    assert einvoice.convert(minimum, to="cii")  # (its own profile, MINIMUM: converted)

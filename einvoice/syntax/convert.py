@@ -275,6 +275,10 @@ def convert(invoice: Invoice, to: str, profile: str | None = None, source_profil
         fx = fx.removeprefix("facturx-")
         if fx not in PROFILES:
             raise ValueError(f"unknown Factur-X profile {fx!r}; expected one of: {', '.join(PROFILES)}")
+        if not invoice.lines and fx not in ("minimum", "basicwl"):  # (its schema wants one: said so, as for UBL, not
+            # as fifteen findings of the result starting with a schema error)
+            raise ConversionRefused(f"the invoice has no invoice lines (BG-25), and a {facturx_label(fx)} invoice needs "
+                                    "at least one (MINIMUM and BASIC WL carry none)", ["BG-25 INVOICE LINE"])
         guideline = _kept_guideline(invoice, fx, source_profile, asked=profile is not None)
         refused = facturx_category_refusal(invoice, fx) if guideline is None or "xrechnung" not in guideline else None
         if refused is not None:
