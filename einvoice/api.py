@@ -101,7 +101,8 @@ def convert_report(source: Source, to: str, force: bool = False, profile: str | 
     from .profiles import detect_profile
     from .rules.facturx.checks import counted_line
     from .syntax.cii.reader import read_cii
-    from .syntax.convert import UBL_PROFILES, ConversionRefused, convert as convert_invoice, facturx_label, not_carried
+    from .syntax.convert import UBL_PROFILES, ConversionRefused, cii_profile, convert as convert_invoice, facturx_label
+    from .syntax.convert import not_carried
     from .syntax.convert import supplied as supplied_terms
     from .syntax.namespaces import RAM
     from .validate import validate_document
@@ -139,12 +140,16 @@ def convert_report(source: Source, to: str, force: bool = False, profile: str | 
         from .syntax.cii.writer import GUIDELINE_IDS
 
         invoice = invoice.model_copy(update={"customization_id": GUIDELINE_IDS[legacy["profile"]]})
-    if to == "ubl" and not invoice.lines:  # (UBL's schema wants one: said so, not as a schema error on the result)
+    def no_lines(needs: str) -> ConversionRefused:  # (UBL's schema wants a line, and Factur-X BASIC's, EN16931's and
+        # EXTENDED's: said so, not as a schema error and the findings that follow it on the result)
         fx = detected.removeprefix("facturx-")
         what = "the invoice" if fx == detected else f"a {facturx_label(fx)} invoice"
         but = f" (its {cut} group or information line{'s' if cut > 1 else ''} being none)" if cut else ""
-        raise ConversionRefused(f"{what} has no invoice lines (BG-25){but}, and a UBL invoice needs at least one",
-                                ["BG-25 INVOICE LINE"])
+        return ConversionRefused(f"{what} has no invoice lines (BG-25){but}, and {needs} needs at least one",
+                                 ["BG-25 INVOICE LINE"])
+
+    if to == "ubl" and not invoice.lines:
+        raise no_lines("a UBL invoice")
     if not force:  # an invalid source is not converted: its own findings say what to fix, in its own terms (a
         # converted document would show them as other errors, or mask them: a CII VAT identifier of an unknown scheme
         # read as a tax registration, which UBL lets pass)
@@ -152,6 +157,9 @@ def convert_report(source: Source, to: str, force: bool = False, profile: str | 
         if not own.valid:
             raise SourceInvalid(own.errors)
         doc.forget_computed()  # (the run's indexes and rule results: not needed again, held beside the result's)
+    target = cii_profile(profile, detected) if to == "cii" else None
+    if target is not None and not invoice.lines and target not in ("minimum", "basicwl"):  # (after the source's own
+        raise no_lines(f"a {facturx_label(target)} invoice")  # findings, which a CII source without lines may have)
     data = convert_invoice(invoice, to, profile=profile, source_profile=detected)
     # the converted document is judged as any received one (XSD and the profile's rules); the house
     # policy for invoices we issue is no part of a conversion

@@ -2072,5 +2072,6 @@ def test_a_source_without_lines_is_refused_for_a_cii_profile_that_needs_them_as_
     minimum = einvoice.build(data, "facturx-minimum", allow_lossy=True)
     with pytest.raises(ConversionRefused) as info:
         einvoice.convert(minimum, to="cii", profile=profile)
-    assert info.value.missing == ["BG-25 INVOICE LINE"] and "no invoice lines (BG-25)" in str(info.value)
+    assert info.value.missing == ["BG-25 INVOICE LINE"] and "has no invoice lines (BG-25)" in str(info.value)
+    assert "needs at least one" in str(info.value)
     assert einvoice.convert(minimum, to="cii")  # (its own profile, MINIMUM: converted)

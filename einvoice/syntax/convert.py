@@ -268,17 +268,9 @@ def convert(invoice: Invoice, to: str, profile: str | None = None, source_profil
     if to == "cii":
         from .cii.writer import PROFILES, write_cii
 
-        fx = profile
-        if fx is None:
-            fx = _SOURCE_CII_PROFILE.get(source_profile or "") or (
-                source_profile.removeprefix("facturx-") if source_profile and source_profile.startswith("facturx-") else "en16931")
-        fx = fx.removeprefix("facturx-")
+        fx = cii_profile(profile, source_profile)
         if fx not in PROFILES:
             raise ValueError(f"unknown Factur-X profile {fx!r}; expected one of: {', '.join(PROFILES)}")
-        if not invoice.lines and fx not in ("minimum", "basicwl"):  # (its schema wants one: said so, as for UBL, not
-            # as fifteen findings of the result starting with a schema error)
-            raise ConversionRefused(f"the invoice has no invoice lines (BG-25), and a {facturx_label(fx)} invoice needs "
-                                    "at least one (MINIMUM and BASIC WL carry none)", ["BG-25 INVOICE LINE"])
         guideline = _kept_guideline(invoice, fx, source_profile, asked=profile is not None)
         refused = facturx_category_refusal(invoice, fx) if guideline is None or "xrechnung" not in guideline else None
         if refused is not None:
@@ -299,6 +291,16 @@ def convert(invoice: Invoice, to: str, profile: str | None = None, source_profil
 
 # CIUS profiles whose CII documents are written with a Factur-X profile's structure, keeping their identifier
 _SOURCE_CII_PROFILE = {"xrechnung": "en16931", "xrechnung-extension": "extended"}
+
+
+def cii_profile(profile: str | None, source_profile: str | None) -> str:
+    """The Factur-X profile a conversion to CII writes: the one asked for, else the source's (a CIUS: the profile of its
+    structure), else EN 16931."""
+    fx = profile
+    if fx is None:
+        fx = _SOURCE_CII_PROFILE.get(source_profile or "") or (
+            source_profile.removeprefix("facturx-") if source_profile and source_profile.startswith("facturx-") else "en16931")
+    return fx.removeprefix("facturx-")
 
 
 def _kept_guideline(invoice: Invoice, fx: str, source_profile: str | None = None, asked: bool = False) -> str | None:
