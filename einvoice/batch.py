@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from .basics import clipped, xpath_namespaces
+from .budget import OverBudget, time_budget  # noqa: F401 - (time_budget: read as batch.time_budget too)
 from .errors import printable, size_hint
 from .rules.engine import Finding, Severity
 from .xmlsafe import MAX_BYTES, _os_reason, absolute as _absolute
@@ -315,39 +316,6 @@ def _facts(doc) -> dict[str, Any]:
                **{f"preceding:{p.reference.strip()}": at(p, "reference") for p in inv.preceding_invoices
                   if p.reference and p.reference.strip()}},
     }
-
-
-class OverBudget(BaseException):
-    """Raised inside a validation that ran past its time budget (a BaseException: rules do not catch it)."""
-
-
-@contextmanager
-def time_budget(seconds: float | None, cpu: bool = False):
-    """Stop the code inside after ``seconds`` with :class:`OverBudget` (main thread, POSIX only; elsewhere a
-    no-op): wall-clock seconds, or with ``cpu`` seconds of this process's CPU time (a busy machine does
-    not count). A timer of the same kind already running outside is put back afterwards."""
-    usable = (seconds and seconds > 0 and hasattr(signal, "setitimer")
-              and threading.current_thread() is threading.main_thread())
-    if not usable:
-        yield
-        return
-    which, signum = (signal.ITIMER_PROF, signal.SIGPROF) if cpu else (signal.ITIMER_REAL, signal.SIGALRM)
-    clock = time.process_time if cpu else time.monotonic
-
-    def on_alarm(_signum, _frame):
-        raise OverBudget()
-
-    started = clock()
-    old_handler = signal.signal(signum, on_alarm)
-    old_delay, old_interval = signal.setitimer(which, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(which, 0)
-        signal.signal(signum, old_handler)
-        if old_delay:
-            left = max(old_delay - (clock() - started), 0.001)
-            signal.setitimer(which, left, old_interval)
 
 
 def over_budget_reason(seconds: float) -> str:

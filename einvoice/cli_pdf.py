@@ -107,38 +107,22 @@ def _max_size_in_force(ctx: click.Context, _param, value: str) -> int:
 
 
 def _stopped_after(seconds: float | None, ctx: click.Context):
-    """Stop the command after ``seconds`` (wall clock; main thread, POSIX): one line naming its input, exit 2. An
+    """Stop the command after ``seconds`` (:func:`einvoice.budget.time_budget`): one line naming its input, exit 2. An
     output is written in one step at the end (write_out), so a command stopped has written nothing."""
-    import contextlib
-    import signal
-    import threading
-
-    if not seconds or not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
-        return contextlib.nullcontext()
+    from .budget import time_budget
 
     said: list = []
 
-    def on_alarm(_signum, _frame):
-        if not said:
+    def stop() -> BaseException:
+        if not said:  # (once, however often the timer goes off)
             said.append(True)
             source = ctx.params.get("source") or ctx.params.get("pdf")
             where = f"{_printable(source)}: " if source else ""
             click.echo(f"einvoice: {where}{ctx.info_name} took longer than the limit of {seconds:g} s and was stopped "
                        "(raise it with --timeout)", err=True)
-        raise SystemExit(EXIT_UNREADABLE)  # (raised inside a C library's callback, Python can only print it: the
-        # timer goes off again every quarter second until it is raised where it stops the command)
+        return SystemExit(EXIT_UNREADABLE)
 
-    @contextlib.contextmanager
-    def armed():
-        old = signal.signal(signal.SIGALRM, on_alarm)
-        signal.setitimer(signal.ITIMER_REAL, seconds, 0.25)
-        try:
-            yield
-        finally:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, old)
-
-    return armed()
+    return time_budget(seconds, stop=stop)
 
 
 def timeout_option(default: str):
