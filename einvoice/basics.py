@@ -199,9 +199,9 @@ def _step_name(node: Any, roots: dict | None = None) -> str:
     if isinstance(qname, str) and qname.startswith("{"):
         ns, local = qname[1:].split("}", 1)
         prefix = node.prefix
-        if prefix:
-            return f"{prefix}:{local}"
         root = node.getroottree().getroot()
+        if prefix and (root is None or _bound_first(prefix, root, roots) == ns):
+            return f"{prefix}:{local}"
         if root is None or root.prefix is None and root.tag.startswith(f"{{{ns}}}"):
             return local  # (the root's own namespace, unprefixed there: the default one)
         mapping = roots.get("map") if roots is not None else None
@@ -214,6 +214,21 @@ def _step_name(node: Any, roots: dict | None = None) -> str:
             return local  # (the document's default namespace)
         return f"{found or fallback_prefix(ns)}:{local}"  # (a default namespace declared below the root: another one)
     return str(qname)
+
+
+def _bound_first(prefix: str, root: Any, roots: dict | None) -> str | None:
+    """The namespace a findings' path reads ``prefix`` as (see :func:`xpath_namespaces`): the root's binding, else
+    the first in document order. An element whose own prefix is bound to another namespace there (``<cbc:Note
+    xmlns:cbc="urn:other">`` inside a UBL invoice) gets a step of its own namespace's prefix instead, not one
+    that names another element or none."""
+    known = roots.setdefault("bound", {}) if roots is not None else {}
+    if prefix not in known:
+        found = (root.nsmap or {}).get(prefix) if root is not None else None
+        if found is None and root is not None:
+            found = next((el.nsmap[prefix] for el in root.iter() if isinstance(el.tag, str) and prefix in el.nsmap),
+                         None)
+        known[prefix] = found
+    return known[prefix]
 
 
 def fallback_prefix(uri: str) -> str:

@@ -689,6 +689,10 @@ def _element_at(root: Any, path: str, nsmap: dict[str, str], known: dict) -> Any
                     by_tag = known[parent] = children_by_tag(parent)
                     by_tag[None] = [c for c in parent if isinstance(c.tag, str)]  # '*': every element
                 kids = by_tag.get(tag, [])
+                if local and not (kids[int(at) - 1:int(at)] if at else kids):
+                    # (libxml2 writes an element's own prefix: one bound there to another namespace than the
+                    # root's binding, <cbc:Note xmlns:cbc="urn:other">, is found by its prefix and name)
+                    kids = [c for c in by_tag[None] if c.prefix == prefix and c.tag.endswith(f"}}{local}")]
             picked += kids[int(at) - 1:int(at)] if at else kids
         nodes = picked  # (all of one depth, each parent's in order: document order)
     return nodes[0] if nodes else None

@@ -1090,6 +1090,27 @@ def test_json_namespaces_cover_prefixes_declared_below_the_root_and_default_name
         assert [f.rule for f in r.findings] == ["EINV-X-001"] and r.namespaces.get("cbc") == cbc
 
 
+def test_an_element_whose_prefix_is_bound_to_another_namespace_is_located_by_its_own(tmp_path: Path):
+    """``<cbc:Note xmlns:cbc="urn:x:wrong">`` in an invoice line: the rule's XPath and the schema's named it
+    ``cbc:Note``, which the map reads in UBL's namespace: neither selected anything. Both name it by a prefix of its
+    own namespace now, listed in the map, and each selects the element on its line."""
+    elementpath = pytest.importorskip("elementpath")
+    xml = (SAMPLES / "ehf-invoice.xml").read_text(encoding="utf-8")
+    head, sep, tail = xml.partition("<cac:InvoiceLine>")
+    assert sep
+    text = head + sep + '\n<cbc:Note xmlns:cbc="urn:x:wrong"/>' + tail
+    (tmp_path / "a.xml").write_text(text, encoding="utf-8")
+    (r,) = batch.run([str(tmp_path / "a.xml")], batch.Options(profile="peppol"), jobs=1)
+    doc = json.loads(output.to_json([r], batch.summarize([r])))["files"][0]
+    tree = etree.parse(str(tmp_path / "a.xml"))
+    wrong = [f for f in doc["findings"] if f["rule"] in ("XSD", "PEPPOL-EN16931-R008")]
+    assert sorted(f["rule"] for f in wrong) == ["PEPPOL-EN16931-R008", "XSD"], doc["findings"]
+    assert "urn:x:wrong" in doc["namespaces"].values()
+    for f in wrong:
+        nodes = elementpath.select(tree, f["xpath"], namespaces=doc["namespaces"])
+        assert len(nodes) == 1 and nodes[0].tag == "{urn:x:wrong}Note" and nodes[0].sourceline == f["line"], (f, nodes)
+
+
 def test_a_refund_of_an_invoice_paid_in_advance_is_no_over_credit(tmp_path: Path):
     """EINV-X-003 compares what the credit note and the invoice are for (BT-112), not the invoice's amount due: an
     invoice paid in advance (amount due 0.00) and then partly credited, the usual refund, was an error."""
