@@ -553,6 +553,7 @@ def test_a_value_split_by_a_comment_where_a_rule_reads_one_text_node_fails_that_
     split = _split(data, tag)
     hits = [f for f in validate(split).findings if f.rule == rule]
     assert len(hits) == 1 and hits[0].severity.blocking and "stop" in hits[0].message, [f.message for f in hits]
+    assert "comment or processing instruction" in hits[0].hint, hits[0].hint  # (the fix of the stop, not the rule's)
     assert "EINV-INTERNAL" not in {f.rule for f in validate(split).findings}
     import oracle
 
@@ -668,3 +669,24 @@ def test_p0100_on_cii_reads_the_official_context_a_ram_exchanged_document():
     other = context.replace("billing:01:1.0", "billing:03:1.0")  # (another process: not judged)
     assert "PEPPOL-EN16931-P0100" not in findings(cii(other + "<ram:ExchangedDocument><ram:TypeCode>999</ram:TypeCode>"
                                                         "</ram:ExchangedDocument>"))
+
+
+@pytest.mark.parametrize("element, rule", [("cbc:IssueDate", "BR-03"), ("cbc:TaxAmount", "BR-DEC-20")])
+def test_a_repeated_value_a_rule_reads_once_is_said_with_its_own_fix(element, rule):
+    """The official validators stop on a document that repeats a value a rule reads as one (XPTY0004): the rule
+    fails, saying so; its hint was the rule's own ("Add cbc:IssueDate.", "Round ... to two decimals") where the
+    value is there, twice. The hint now says to state it once."""
+    from pathlib import Path
+
+    from einvoice.validate import validate
+
+    data = (Path(__file__).resolve().parents[1] / "samples" / "ehf-invoice.xml").read_text(encoding="utf-8")
+    if element == "cbc:IssueDate":
+        at = data.index("<cbc:IssueDate>")
+    else:
+        at = data.index("<cbc:TaxAmount", data.index("<cac:TaxSubtotal>"))
+    end = data.index("\n", at)
+    doubled = data[:end] + data[at:end] + data[end:]
+    hits = [f for f in validate(doubled.encode(), profile="peppol", schema=False).findings if f.rule == rule]
+    assert hits and all("stop" in f.message for f in hits), [(f.rule, f.message) for f in hits]
+    assert all("once" in f.hint and "Add" not in f.hint and "Round" not in f.hint for f in hits), [f.hint for f in hits]

@@ -695,7 +695,8 @@ def _add_findings(doc: Document, rule: Rule, meta: RuleMeta, targets: Iterable[A
         message = format_message(meta.message, params) if not params.get("stops") else (  # (values.SPLIT)
             f"The official validators stop on the document here, which counts as this rule failing: {params['stops']}.")
         findings.append(Finding(rule.id, Severity.FATAL if params.get("stops") else params.get("severity", meta.severity),
-                                message, meta.hint, origin.xpath, origin.line, rule.layer, doc.path))  # (a stop: no verdict)
+                                message, params.get("fix", meta.hint) if params.get("stops") else meta.hint,  # (a stop:
+                                origin.xpath, origin.line, rule.layer, doc.path))  # no verdict; its own fix, if known)
 
 
 def run_rules(doc: Document, rules: Iterable[Rule], report: Report, context: "Context | None" = None) -> Report:

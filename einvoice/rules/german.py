@@ -168,7 +168,8 @@ class NoDecimal(Exception):
     """An ``xs:decimal`` cast the official test cannot evaluate (the finding then says it stops: ``NO_DECIMAL``)."""
 
 
-NO_DECIMAL = {"stops": "it reads one decimal number here, and the document gives a value that is none, or several"}
+NO_DECIMAL = {"stops": "it reads one decimal number here, and the document gives a value that is none, or several",
+              "fix": "Write the value once, as a decimal number (digits with '.' for decimals)."}
 
 
 def one_decimal(nodes: list, default: Decimal | None = None) -> Decimal | None:

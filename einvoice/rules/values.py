@@ -57,8 +57,12 @@ STOP = _Stop()  # the value of an operand the official XPath stops on
 
 
 SPLIT = {"stops": "it reads the element's text as one text node, and a comment or processing instruction inside the "
-                  "value splits it in two (write the value without it)"}  # (a finding's parameter: see text_node)
-SEVERAL = {"stops": "it reads a single value here, and the document has several"}  # (normalize-space, xs:date of a path)
+                  "value splits it in two (write the value without it)",  # (a finding's parameter: see text_node)
+         "fix": "Write the value without the comment or processing instruction inside it."}
+SEVERAL = {"stops": "it reads a single value here, and the document has several",  # (normalize-space, xs:date of a path)
+           "fix": "State the value once: remove the repeated element this rule reads (the schema's finding, where there "
+                  "is one, names the extra one)."}
+# ("fix": the finding's hint in place of the rule's, which says how to satisfy the rule, not how to make it readable)
 
 
 def failure_at(target: Any, value: Any) -> Any:

@@ -281,7 +281,8 @@ def _ubl_failures(root: Any, index: dict, rel: Any) -> _Failures:
             try:  # (a cast that fails, FORG0001: the official validator stops)
                 ok("BR-CO-25", bool(V.compare_untyped(t, ">", "0") and termed or V.compare_untyped(t, "<=", "0")), t)
             except (V.CastError, InvalidOperation, ValueError, ArithmeticError, TypeError):
-                ok("BR-CO-25", False, (t, {"stops": f"it reads the amount due (BT-115), {' '.join(V.string_value(t).split())[:80]!r}, as a number, and it is none"}))
+                ok("BR-CO-25", False, (t, {"stops": f"it reads the amount due (BT-115), {' '.join(V.string_value(t).split())[:80]!r}, as a number, and it is none",
+                                            "fix": "Write the amount due (BT-115) as a number, '.' for decimals."}))
 
     f.guard(("BR-CO-25",), amount_due_terms)
 
@@ -512,7 +513,8 @@ def _cii_failures(root: Any, index: dict, rel: Any) -> _Failures:
         due = idx[RAM.DuePayableAmount]
         if len(due) > 1:  # number() of several amounts: a type error, the official validator stops (it does not hold)
             ok("BR-CO-25", False, (root, {"stops": "it reads the amount due (BT-115) as one number, and the document "
-                                                   "states it more than once (state it once)"}))
+                                                   "states it more than once (state it once)",
+                                          "fix": "State the amount due (BT-115) once."}))
         elif due and V.number(due[0]) > 0:
             termed = any(getattr(e.getparent(), "tag", None) == RAM.SpecifiedTradePaymentTerms
                          for tag in (RAM.DueDateDateTime, RAM.Description) for e in idx[tag])
