@@ -73,13 +73,13 @@ def test_schema_choice():
     assert xsd.schema_key(ubl(), Syntax.UBL) == "ubl-invoice"
     assert xsd.schema_key(etree.fromstring(CN.encode()), "ubl") == "ubl-creditnote"
     cii = etree.fromstring(CII_MINIMUM.encode())
-    assert xsd.schema_key(cii, Syntax.CII) == "cii-extended"
+    assert xsd.schema_key(cii, Syntax.CII) == "cii-d16b"
     assert xsd.schema_key(cii, Syntax.CII, "facturx-minimum") == "cii-minimum"
     assert xsd.schema_key(cii, Syntax.CII, "facturx-extended") == "cii-extended"
     assert xsd.schema_key(cii, Syntax.CII, "facturx-en16931") == "cii-en16931"
-    assert xsd.schema_key(cii, Syntax.CII, "peppol") == "cii-extended"  # the widest of the package's CII schemas
-    assert xsd.schema_key(cii, Syntax.CII, "xrechnung") == "cii-extended"
-    assert xsd.schema_key(cii, None) == "cii-extended"
+    assert xsd.schema_key(cii, Syntax.CII, "peppol") == "cii-d16b"  # the widest of the package's CII schemas, as D16B
+    assert xsd.schema_key(cii, Syntax.CII, "xrechnung") == "cii-d16b"
+    assert xsd.schema_key(cii, None) == "cii-d16b"
 
 
 def test_every_shipped_schema_compiles_once():
@@ -605,6 +605,51 @@ def test_cii_of_no_factur_x_profile_is_judged_by_the_widest_factur_x_schema():
         assert [(f.rule, f.severity) for f in found] == [("XSD", Severity.FATAL)], profile
         assert "ModelID" in found[0].message and "D16B" in found[0].message and found[0].line == model.sourceline
         assert found[0].xpath.endswith("/ram:SpecifiedTradeProduct/ram:ModelID")
+
+
+@pytest.mark.parametrize("where", ["due date", "tax point date", "attachment"])
+def test_cii_of_no_factur_x_profile_needs_no_attribute_d16b_does_not_require(where):
+    """D16B's data types require no attribute; Factur-X EXTENDED's require a date's format (udt:DateTimeString,
+    udt:DateString, qdt:DateTimeString) and an attachment's mimeCode and filename. An EN 16931, XRechnung or Peppol
+    CII invoice with a due date written without its format was refused by the schema step, which the official
+    validators (D16B) accept. Under a Factur-X profile the attribute is still required."""
+    root = etree.fromstring((SAMPLES / "facturx-en16931.xml").read_bytes())
+    ram = "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"
+    udt = "urn:un:unece:uncefact:data:standard:UnqualifiedDataType:100"
+    terms = root.find(f".//{{{ram}}}SpecifiedTradePaymentTerms")
+    if where == "due date":
+        due = terms.find(f"{{{ram}}}DueDateDateTime")
+        if due is None:
+            due = etree.SubElement(terms, f"{{{ram}}}DueDateDateTime")
+            etree.SubElement(due, f"{{{udt}}}DateTimeString").text = "20300101"
+        due[0].attrib.pop("format", None)
+        changed = due[0]
+    elif where == "tax point date":
+        tax = root.find(f".//{{{ram}}}ApplicableHeaderTradeSettlement/{{{ram}}}ApplicableTradeTax")
+        point = etree.SubElement(tax, f"{{{ram}}}TaxPointDate")
+        changed = etree.SubElement(point, f"{{{udt}}}DateString")
+        changed.text = "20300101"
+        category = tax.find(f"{{{ram}}}CategoryCode")  # (its place in the sequence: after the category code)
+        tax.remove(point)
+        (category if category is not None else tax[-1]).addnext(point)
+    else:
+        agreement = root.find(f".//{{{ram}}}ApplicableHeaderTradeAgreement")
+        doc = etree.Element(f"{{{ram}}}AdditionalReferencedDocument")
+        etree.SubElement(doc, f"{{{ram}}}IssuerAssignedID").text = "A-1"
+        etree.SubElement(doc, f"{{{ram}}}TypeCode").text = "916"
+        changed = etree.SubElement(doc, f"{{{ram}}}AttachmentBinaryObject")
+        changed.text = "AAAA"
+        follower = next((c for c in agreement if c.tag in (f"{{{ram}}}ProcuringProjectSpecifiedProcuringProject",
+                                                           f"{{{ram}}}SpecifiedProcuringProject")), None)
+        if follower is not None:
+            follower.addprevious(doc)
+        else:
+            agreement.append(doc)
+    root = etree.fromstring(etree.tostring(root))  # (lines of the changed document)
+    for profile in ("en16931", "xrechnung", "peppol"):
+        assert xsd.validate_tree(root, Syntax.CII, profile=profile) == [], profile
+    found = xsd.validate_tree(root, Syntax.CII, profile="facturx-extended")
+    assert found and all(f.rule == "XSD" and "lacks the attribute" in f.message for f in found), found
 
 
 def test_text_in_a_complex_element_is_one_finding_however_many_text_nodes():
