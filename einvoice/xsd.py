@@ -124,19 +124,89 @@ def _schema_parser(base: Path, resolver: type = _LocalOnly) -> etree.XMLParser:
     return parser
 
 
+# How often D16B lets each child of a complex type occur where Factur-X EXTENDED says otherwise (the two schema sets
+# compared declaration by declaration; "n": unbounded): EXTENDED requires an invoice line, a seller, the totals, a
+# country's code ..., D16B none of them, and allows several amounts of a kind and names of a product; only once, where
+# EXTENDED allows several: a header's preceding invoice reference (ram:InvoiceReferencedDocument).
+_D16B_OCCURS = """
+AdvancePaymentType: IncludedTradeTax 0..n
+CreditorFinancialInstitutionType: BICID 0..1
+DebtorFinancialAccountType: IBANID 0..1
+DocumentContextParameterType: ID 0..1
+DocumentLineDocumentType: LineID 0..1
+ExchangedDocumentContextType: BusinessProcessSpecifiedDocumentContextParameter 0..n,
+    GuidelineSpecifiedDocumentContextParameter 0..n
+ExchangedDocumentType: LanguageID 0..n, Name 0..n, TypeCode 0..1
+FinancialAdjustmentType: ActualAmount 0..n, Reason 0..n
+HeaderTradeAgreementType: BuyerTradeParty 0..1, SellerTradeParty 0..1
+HeaderTradeSettlementType: ApplicableTradeTax 0..n, InvoiceCurrencyCode 0..1, InvoiceReferencedDocument 0..1,
+    PaymentReference 0..n, SpecifiedTradeSettlementHeaderMonetarySummation 0..1
+LogisticsServiceChargeType: AppliedAmount 0..n, AppliedTradeTax 0..n, Description 0..n
+LogisticsTransportMovementType: ModeCode 0..1
+NoteType: Content 0..n
+ProductCharacteristicType: Description 0..n, Value 0..n
+ProductClassificationType: ClassName 0..n
+ReferencedDocumentType: AttachmentBinaryObject 0..n, Name 0..n
+ReferencedProductType: Description 0..n, ID 0..n, IndustryAssignedID 0..n, Name 0..n, UnitQuantity 0..n
+SpecifiedPeriodType: Description 0..n
+SupplyChainEventType: OccurrenceDateTime 0..1
+SupplyChainTradeLineItemType: SpecifiedTradeProduct 0..1
+SupplyChainTradeTransactionType: IncludedSupplyChainTradeLineItem 0..n
+TaxRegistrationType: ID 0..1
+TradeAddressType: CountryID 0..1, CountrySubDivisionName 0..n
+TradeAllowanceChargeType: ActualAmount 0..n, CategoryTradeTax 0..n, ChargeIndicator 0..1
+TradeCountryType: ID 0..1
+TradeDeliveryTermsType: DeliveryTypeCode 0..1
+TradePartyType: Description 0..n, RoleCode 0..n, SpecifiedTaxRegistration 0..n, URIUniversalCommunication 0..n
+TradePaymentTermsType: Description 0..n, DirectDebitMandateID 0..n, PartialPaymentAmount 0..n, PayeeTradeParty
+    0..n
+TradePriceType: ChargeAmount 1..n, IncludedTradeTax 0..n
+TradeProductType: Name 0..n
+TradeSettlementFinancialCardType: ID 0..1
+TradeSettlementHeaderMonetarySummationType: AllowanceTotalAmount 0..n, ChargeTotalAmount 0..n, DuePayableAmount
+    0..n, GrandTotalAmount 0..n, LineTotalAmount 0..n, RoundingAmount 0..n, TaxBasisTotalAmount 0..n,
+    TaxTotalAmount 0..n, TotalPrepaidAmount 0..n
+TradeSettlementLineMonetarySummationType: AllowanceTotalAmount 0..n, ChargeTotalAmount 0..n, GrandTotalAmount
+    0..n, LineTotalAmount 0..n, TaxTotalAmount 0..n, TotalAllowanceChargeAmount 0..n
+TradeSettlementPaymentMeansType: Information 0..n, TypeCode 0..1
+TradeTaxType: AllowanceChargeBasisAmount 0..n, BasisAmount 0..n, CalculatedAmount 0..n, LineTotalBasisAmount
+    0..n
+"""
+
+
+def _d16b_occurs() -> dict[tuple[str, str], tuple[str, str]]:
+    """(complex type, child element) -> (minOccurs, maxOccurs) as D16B declares them, of :data:`_D16B_OCCURS`."""
+    out: dict[tuple[str, str], tuple[str, str]] = {}
+    for entry in re.split(r"\n(?! )", _D16B_OCCURS.strip()):
+        typ, _, items = entry.partition(":")
+        for item in " ".join(items.split()).split(", "):
+            name, occurs = item.split(" ")
+            low, high = occurs.split("..")
+            out[(typ.strip(), name)] = (low, "unbounded" if high == "n" else high)
+    return out
+
+
 class _D16BFiles(_LocalOnly):
-    """Serve Factur-X EXTENDED's data type files with no attribute required: D16B's unqualified and qualified data
-    types require none (``format`` of udt:DateTimeString, udt:DateString and qdt:DateTimeString, ``mimeCode`` and
-    ``filename`` of udt:BinaryObject), where EXTENDED requires these five; the rest of the set is served as it is."""
+    """Serve Factur-X EXTENDED's files as D16B reads what both declare: no attribute of a data type required (D16B's
+    data types require none; EXTENDED requires a date's ``format`` (udt:DateTimeString, udt:DateString,
+    qdt:DateTimeString) and a binary object's ``mimeCode`` and ``filename``), and each child of a complex type as often
+    as D16B lets it occur (:data:`_D16B_OCCURS`); the rest as it is."""
 
     def resolve(self, url, pubid, context):
         path = self.local(url)
-        if path is not None and path.name.endswith("DataType_100.xsd"):
+        if path is not None and path.name.endswith(("DataType_100.xsd", "ReusableAggregateBusinessInformationEntity_100.xsd")):
             parser = etree.XMLParser(no_network=True, resolve_entities=False, load_dtd=False, huge_tree=False)
             tree = etree.parse(str(path), parser)
             for attr in tree.getroot().iter(f"{{{XS}}}attribute"):
                 if attr.get("use") == "required":
                     del attr.attrib["use"]
+            occurs = _d16b_occurs()
+            for typ in tree.getroot().iterchildren(f"{{{XS}}}complexType"):
+                for el in typ.iter(f"{{{XS}}}element"):
+                    found = occurs.get((typ.get("name"), el.get("name")))
+                    if found is not None:
+                        el.set("minOccurs", found[0])
+                        el.set("maxOccurs", found[1])
             return self.resolve_string(etree.tostring(tree), context, base_url=str(path))
         return super().resolve(url, pubid, context)
 
