@@ -55,7 +55,7 @@ from .model.invoice import (
     TaxTotal,
     VatBreakdown,
 )
-from .model.calc import amount_value as _amt, breakdown_key
+from .model.calc import CENT, HALF_CENT, ZERO, amount_value as _amt, breakdown_key
 from .rules.engine import Finding, Report, Severity, format_message, rule_table
 from .syntax.cii.writer import GUIDELINE_IDS
 from .syntax.ubl.writer import PEPPOL_CUSTOMIZATION_ID as PEPPOL_CUSTOMIZATION, PEPPOL_PROFILE_ID as PEPPOL_PROCESS
@@ -606,6 +606,7 @@ def prepare(invoice: Invoice, target: Target) -> list[Finding]:
             yield one, f"{at}[{i}]", one.id or (i + 1 if at == "lines" else f"{at}[{i}]")
             yield from every_line(one.sub_lines, f"{at}[{i}].sub_lines")
 
+    halves: list[tuple[Any, Decimal]] = []  # (line, its exact net) of the lines' net amounts computed at a half cent
     for line, where, name in every_line(inv.lines, "lines"):
         parts = _price_parts(line.price, where, name)
         if line.price is not None and line.price.base_quantity is not None and line.price.base_quantity <= 0:
@@ -617,10 +618,15 @@ def prepare(invoice: Invoice, target: Target) -> list[Finding]:
         if stated is None:
             if computed is not None:
                 line.net_amount = Amount(value=_money(computed), currency_id=cur)
+                exact = line_net(line, exact=True)
+                if where.count("[") == 1 and abs(exact - computed) == HALF_CENT:  # (a line, not a sub-line)
+                    halves.append((line, exact))
         elif computed is not None and stated != computed and not _a_rounding_of(stated, line_net(line, exact=True)):
             findings.append(_finding("EINV-B-020", field=f"{where}.net_amount", line=name, stated=_fmt(stated), computed=_fmt(computed)))
 
     c = compute(inv)
+    if halves and _halves_rounded_as_stated(inv, c, halves, cur):
+        c = compute(inv)
 
     # document totals (BG-22)
     if inv.totals is None:
@@ -675,6 +681,29 @@ def _acs_with_paths(inv: Invoice):
     for n, line in enumerate(inv.lines):
         for i, ac in enumerate(line.allowances_charges):
             yield f"lines[{n}].allowances_charges[{i}]", ac
+
+
+def _halves_rounded_as_stated(inv: Invoice, c: Any, halves: list[tuple[Any, Decimal]], cur: str | None) -> bool:
+    """Line net amounts computed at an exact half cent (-1 x 0.125), rounded the other way, a cent each in document
+    order, where the stated sum of the lines (BT-106, else the one BT-109 gives with the allowances and charges) is
+    their sum rounded so: the accounting system rounded them so, and each rounding is sound (see _a_rounding_of).
+    Whether any was changed."""
+    t = inv.totals
+    stated = _amt(t.line_extension_amount) if t is not None else None
+    if stated is None and t is not None and _amt(t.tax_exclusive_amount) is not None:
+        stated = _amt(t.tax_exclusive_amount) - c.tax_exclusive_amount + c.line_extension_amount
+    gap = stated - c.line_extension_amount if stated is not None else ZERO
+    changed = False
+    for line, exact in halves:
+        if not gap:
+            break
+        now = line.net_amount.value
+        other = now + (CENT if gap > 0 else -CENT)
+        if abs(exact - other) == HALF_CENT:
+            line.net_amount = Amount(value=other, currency_id=cur)
+            gap -= other - now
+            changed = True
+    return changed
 
 
 def _a_rounding_of(stated: Decimal, exact: Decimal) -> bool:

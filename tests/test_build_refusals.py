@@ -688,15 +688,16 @@ def test_a_rate_rule_names_the_rate(fmt):
     assert said and all("(BT-152)" in m and m.endswith("(input: lines[0].item.tax_category.rate)") for m in said), said
 
 
-@pytest.mark.parametrize("sample, fmt, path, field", [
-    ("ehf-invoice", "ehf", ("lines", 0, "id"), "lines[0].id"),
-    ("ehf-credit-note", "ehf", ("preceding_invoices", 0, "reference"), "preceding_invoices[0].reference"),
-    ("xrechnung", "xrechnung-cii", ("lines", 0, "item", "name"), "lines[0].item.name"),
+@pytest.mark.parametrize("sample, fmt, path, field, rule", [
+    ("ehf-invoice", "ehf", ("lines", 0, "id"), "lines[0].id", "XSD"),
+    ("ehf-credit-note", "ehf", ("preceding_invoices", 0, "reference"), "preceding_invoices[0].reference", "XSD"),
+    ("xrechnung", "xrechnung-cii", ("lines", 0, "item", "name"), "lines[0].item.name", "BR-25"),
 ])
-def test_an_xsd_finding_on_a_missing_element_names_the_missing_field(sample, fmt, path, field):
+def test_an_xsd_finding_on_a_missing_element_names_the_missing_field(sample, fmt, path, field, rule):
     """The schema's 'element <cbc:InvoicedQuantity> is not allowed at this place; the schema expects one of cbc:ID'
     named the field of the element it stands at (lines[0].quantity), not the missing one (lines[0].id); an incomplete
-    element named its object only (lines[0].item)."""
+    element named its object only (lines[0].item). (A CII item without a name: D16B's schema, which the official
+    validators of an XRechnung run, allows it; BR-25 refuses it.)"""
     data = load_input(SAMPLES / f"{sample}.yaml")
     obj = data
     for step in path[:-1]:
@@ -704,7 +705,7 @@ def test_an_xsd_finding_on_a_missing_element_names_the_missing_field(sample, fmt
     del obj[path[-1]]
     with pytest.raises(BuildRefused) as info:
         einvoice.build(data, fmt)
-    said = [f.message for f in info.value.findings if f.rule == "XSD"]
+    said = [f.message for f in info.value.findings if f.rule == rule]
     assert said and all(m.endswith(f"(input: {field})") for m in said), said
 
 
@@ -980,6 +981,60 @@ def test_a_vat_amount_rounded_half_either_way_is_built(fx, stated, breakdown, re
     assert f'<ram:TaxTotalAmount currencyID="EUR">{stated}</ram:TaxTotalAmount>'.encode() in xml
     grand = Decimal("-3971.25") + Decimal(stated)
     assert f"<ram:GrandTotalAmount>{grand}</ram:GrandTotalAmount>".encode() in xml
+
+
+@pytest.mark.parametrize("stated, which, refused", [
+    ("99.87", "line_extension_amount", False), ("99.88", "line_extension_amount", False),
+    ("99.87", "tax_exclusive_amount", False), ("99.86", "line_extension_amount", True),
+])
+def test_line_totals_of_a_half_cent_rounded_either_way_are_built(fx, stated, which, refused):
+    """A return of 1 x 0.125 (-0.125): the lines' sum stated as 99.87 (the return rounded half away from zero, as an
+    accounting system does) was refused (EINV-B-021, "the lines give 99.88") where the same rounding stated on the
+    line was built. The line's net amount is rounded as the stated sum (BT-106, or BT-109) has it, and the file
+    written agrees with itself (BR-CO-10); a cent further off is refused."""
+    line = fx["lines"][0]
+    fx["lines"] = [{**line, "quantity": "1", "price": {"net_amount": "100.00"}},
+                   {**line, "id": "2", "quantity": "-1", "price": {"net_amount": "0.125"}}]
+    for one in fx["lines"]:
+        one.pop("net_amount", None)
+        one["item"] = {**one["item"], "tax_category": {"code": "S", "rate": "20"}}
+    fx.pop("allowances_charges", None)
+    fx.pop("tax_totals", None)
+    fx["totals"] = {which: stated}
+    if refused:
+        with pytest.raises(BuildRefused) as info:
+            einvoice.build(fx, "facturx-en16931")
+        assert "EINV-B-021" in [f.rule for f in info.value.findings]
+        return
+    xml = einvoice.build(fx, "facturx-en16931")
+    net = Decimal(stated) - Decimal("100.00")
+    assert f"<ram:LineTotalAmount>{net}</ram:LineTotalAmount>".encode() in xml, xml
+    assert f"<ram:LineTotalAmount>{stated}</ram:LineTotalAmount>".encode() in xml  # (BT-106: the lines' sum)
+
+
+@pytest.mark.parametrize("stated, refused", [("0.02", False), ("0.03", False), ("0.04", True)])
+def test_a_total_with_vat_of_a_half_cent_rounded_either_way_is_built(fx, stated, refused):
+    """25 % of 0.02 is 0.005: the total with VAT (BT-112) stated as 0.02 (VAT 0.00, half to even, as .NET's
+    Math.Round) was refused ("the lines give 0.03") where a stated VAT total of 0.00 was built. With no VAT amount
+    stated, the VAT is rounded as BT-112 (else BT-115) has it."""
+    line = fx["lines"][0]
+    line.update(quantity="1")
+    line.pop("net_amount", None)
+    line["price"] = {"net_amount": "0.02"}
+    line["item"]["tax_category"] = {"code": "S", "rate": "25"}
+    fx["lines"] = [line]
+    fx.pop("allowances_charges", None)
+    fx.pop("tax_totals", None)
+    fx["totals"] = {"tax_inclusive_amount": stated}
+    if refused:
+        with pytest.raises(BuildRefused) as info:
+            einvoice.build(fx, "facturx-en16931")
+        assert "EINV-B-021" in [f.rule for f in info.value.findings]
+        return
+    xml = einvoice.build(fx, "facturx-en16931")
+    vat = Decimal(stated) - Decimal("0.02")
+    assert f'<ram:TaxTotalAmount currencyID="EUR">{vat}</ram:TaxTotalAmount>'.encode() in xml, xml
+    assert f"<ram:CalculatedAmount>{vat}</ram:CalculatedAmount>".encode() in xml
 
 
 @pytest.mark.parametrize("fmt", ["facturx-en16931", "facturx-extended"])

@@ -153,6 +153,13 @@ def compute(invoice: Invoice) -> Computed:
             g.tax_amount = given
     total = invoice.vat_total
     given = amount_value(total.tax_amount) if total is not None and not stated else None
+    t = invoice.totals
+    if given is None and not stated and t is not None:  # no VAT stated: the VAT the stated BT-112, else BT-115, leaves
+        inclusive = amount_value(t.tax_inclusive_amount)
+        payable = amount_value(t.payable_amount)
+        if inclusive is None and payable is not None:
+            inclusive = payable + (amount_value(t.prepaid_amount) or ZERO) - (amount_value(t.rounding_amount) or ZERO)
+        given = inclusive - c.tax_exclusive_amount if inclusive is not None else None
     gap = given - _sum(g.tax_amount for g in groups.values()) if given is not None else ZERO
     for g in groups.values():  # a VAT total stated without a breakdown: the exact halves rounded its way, a cent each
         if not gap:
@@ -166,7 +173,6 @@ def compute(invoice: Invoice) -> Computed:
     c.breakdown = list(groups.values())
     c.tax_amount = round2(_sum(g.tax_amount for g in c.breakdown))
     c.tax_inclusive_amount = round2(c.tax_exclusive_amount + c.tax_amount)
-    t = invoice.totals
     c.prepaid_amount = (amount_value(t.prepaid_amount) if t else None) or ZERO
     c.rounding_amount = (amount_value(t.rounding_amount) if t else None) or ZERO
     c.payable_amount = round2(c.tax_inclusive_amount - c.prepaid_amount + c.rounding_amount)
