@@ -1899,6 +1899,11 @@ def _name_input_fields(written: Invoice, findings: list[Finding], given: Invoice
             field = f"{field}.{deeper}"  # (BR-27 on a line: its price's net amount, BT-146, lines[0].price.net_amount)
         if field is not None and field == _EITHER_FIELD.get(f.rule, ("",))[0]:
             field = " / ".join(_EITHER_FIELD[f.rule])
+        if f.rule in _NO_VAT_ID:  # (a category O line, allowance or charge beside a VAT identifier: the identifiers
+            source = given if given is not None else written  # stated are the fields to mend, not the line)
+            stating = [f"{who}.tax_registrations" for who in ("seller", "tax_representative", "buyer")
+                       if (party := getattr(source, who, None)) is not None and party.vat_id]
+            field = " / ".join(stating) or field
         if field is not None:
             f.message, f.field = f"{f.message.rstrip()} (input: {field})", field
 
@@ -2305,6 +2310,7 @@ _ROOT_FIELDS: dict[str, typing.Callable[[Invoice], str | None]] = {
 
 # rules comparing two of the invoice's fields, stated on the first: either may be the one to mend (a due date before
 # the issue date: the issue date mistyped as often as the due date), so both are named
+_NO_VAT_ID = frozenset({"BR-O-02", "BR-O-03", "BR-O-04"})  # category O beside a VAT identifier of a party
 _EITHER_FIELD = {
     "EINV-P-004": ("due_date", "issue_date"),  # (the due date before the issue date)
     "EINV-P-005": ("due_date", "issue_date"),  # (the payment term, from one to the other, longer than the policy's)

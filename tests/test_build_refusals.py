@@ -2226,3 +2226,29 @@ def test_basic_wl_refusing_a_contact_names_the_rounding_amount_it_drops_not_the_
     rules = [f.rule for f in info.value.findings]
     assert "EINV-B-038" in rules and "EINV-B-046" in rules, rules
     assert not {"EINV-B-013", "EINV-B-014", "BR-CO-16"} & set(rules), rules
+
+
+def _zero_rated(data: dict, code: str, reason_code: str) -> dict:
+    data["buyer"]["address"]["country_code"] = "SE"
+    data["buyer"]["tax_registrations"] = [{"company_id": "SE556000016701", "scheme": "VAT"}]
+    data["buyer"].pop("legal_registration_id", None)
+    data["delivery"]["address"]["country_code"] = "SE"
+    for line in data["lines"]:
+        line["item"]["tax_category"] = {"code": code, "exemption_reason_code": reason_code}
+        if code != "O":
+            line["item"]["tax_category"]["rate"] = "0"
+        line.pop("allowances_charges", None)
+    return data
+
+
+@pytest.mark.parametrize("fmt", ["ehf", "cii"])
+def test_a_category_o_refusal_names_the_vat_identifier_stated(fmt):
+    """BR-O-02 (a line not subject to VAT beside a party's VAT identifier) named ``lines``, which the caller cannot mend
+    there: it names the identifier stated (the buyer's here, the seller's removed)."""
+    data = _zero_rated(load_input(SAMPLES / "ehf-invoice.yaml"), "O", "VATEX-EU-O")
+    data["seller"]["tax_registrations"] = [t for t in data["seller"]["tax_registrations"] if t["scheme"] != "VAT"]
+    with pytest.raises(BuildRefused) as info:
+        einvoice.build(data, fmt)
+    found = [f for f in info.value.findings if f.rule == "BR-O-02"]
+    assert found and {f.field for f in found} == {"buyer.tax_registrations"}, [(f.rule, f.field) for f in info.value.findings]
+
