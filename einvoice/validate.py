@@ -59,15 +59,15 @@ def first_use_fork_safe(fn: Callable[P, R]) -> Callable[P, R]:
     a lock that a fork waits for (``einvoice.FIRST_USE``, taken before a fork), later ones run freely."""
 
     @functools.wraps(fn)
-    def wrapper(doc, profile="auto", schema=True, layers=None, rules=None, context=None, policy=False):
+    def wrapper(doc, profile="auto", schema=True, layers=None, rules=None, context=None, policy=False, today=None):
         key = (profile, tuple(layers) if layers else None, bool(policy), str(getattr(doc, "syntax", "")),
                repr(rules) if rules else None, bool(schema))
         if key in _WARMED:
-            return fn(doc, profile, schema, layers, rules, context, policy)
+            return fn(doc, profile, schema, layers, rules, context, policy, today)
         from . import FIRST_USE
 
         with FIRST_USE:
-            report = fn(doc, profile, schema, layers, rules, context, policy)
+            report = fn(doc, profile, schema, layers, rules, context, policy, today)
         _WARMED.add(key)
         return report
 
@@ -101,13 +101,14 @@ def one_run_per_document(fn: Callable[P, R]) -> Callable[P, R]:
 def validate_document(doc: Document, profile: str = "auto", schema: bool = True,
                       layers: list[str] | tuple[str, ...] | None = None,
                       rules: dict[str, str] | str | None = None, context: Context | None = None,
-                      policy: bool = False) -> Report:
+                      policy: bool = False, today: Any = None) -> Report:
     """Run a profile's XSD and rule layers (or the layers given) on a Document already read.
 
     ``rules`` picks rule releases other than those in force (``{"peppol": "3.0.20"}`` or
     ``"peppol=3.0.20"``); ``context`` gives the whole evaluation context instead.
     ``policy`` adds the house policy to the profile's layers (the one place where
     profile and policy are layered; its configuration travels in the context).
+    ``today`` (a ``datetime.date``) is the day the date rules judge by (an issue date in the future), else today's.
     """
     reason = None
     if layers is None:
@@ -126,11 +127,13 @@ def validate_document(doc: Document, profile: str = "auto", schema: bool = True,
     doc.profile = profile
     if context is None:
         try:
-            context = Context.default(rules, profile=profile)
+            context = Context.default(rules, profile=profile, today=today)
         except UnknownRelease as exc:
             raise UnreadableInput(str(exc), doc.path) from None
     elif context.profile != profile:
         context = replace(context, profile=profile)
+    if today is not None and context.today != today:
+        context = replace(context, today=today)
     if "policy" in layers and context.config is None:
         from .config import load
 
@@ -245,7 +248,7 @@ def written(doc: Document) -> Document:
 def validate(source: str | Path | bytes | Any, profile: str = "auto", schema: bool = True,
              layers: list[str] | tuple[str, ...] | None = None,
              rules: dict[str, str] | str | None = None, policy: bool = False,
-             max_size: int | None = None) -> Report:
+             max_size: int | None = None, today: Any = None) -> Report:
     """Validate bytes, a path, a binary file object, an lxml element, or a document :func:`einvoice.load` read (read
     once, validated as often as asked: by several profiles, in several threads, which take turns on it). Raises
     UnreadableInput with a one-line reason (TypeError for a source of another type).
@@ -255,12 +258,14 @@ def validate(source: str | Path | bytes | Any, profile: str = "auto", schema: bo
     ``rules={"peppol": "3.0.20"}`` validates against another rule release than the one in force.
     ``policy=True`` adds the house policy (EINV-P-*, configured in [tool.einvoice]; a
     configuration with unknown keys raises ConfigError, an UnreadableInput).
+    ``today`` (a ``datetime.date``) is the day the policy judges dates by (an issue date in the future) instead of the
+    machine's: a test's verdict does not change with the calendar.
     """
     import contextlib
 
     from . import arguments, syntax, xmlsafe
 
-    _checked(profile, schema, layers, rules, policy)
+    _checked(profile, schema, layers, rules, policy, today)
     if max_size is not None:
         arguments.size("max_size", max_size)
     if isinstance(source, Document):
@@ -270,7 +275,7 @@ def validate(source: str | Path | bytes | Any, profile: str = "auto", schema: bo
     else:
         with xmlsafe.limited_to(max_size) if max_size is not None else contextlib.nullcontext():
             doc = syntax.load(source)
-    return validate_document(doc, profile=profile, schema=schema, layers=layers, rules=rules, policy=policy)
+    return validate_document(doc, profile=profile, schema=schema, layers=layers, rules=rules, policy=policy, today=today)
 
 
 def gravest_first(findings: Any) -> list:
@@ -300,7 +305,7 @@ def _unknown_profile(profile: Any) -> str:
     return f"unknown profile {profile!r}; known: {', '.join(sorted(PROFILES))}, auto"
 
 
-def _checked(profile: Any, schema: Any, layers: Any, rules: Any, policy: Any) -> None:
+def _checked(profile: Any, schema: Any, layers: Any, rules: Any, policy: Any, today: Any = None) -> None:
     """The arguments of :func:`validate` checked before any work (TypeError or ValueError naming the argument)."""
     from . import arguments
     from .profiles import LAYERS, PROFILES
@@ -313,6 +318,10 @@ def _checked(profile: Any, schema: Any, layers: Any, rules: Any, policy: Any) ->
     arguments.flag("policy", policy)
     arguments.names("layers", layers, LAYERS)
     select(arguments.releases(rules))  # an unknown family or release: UnknownRelease, a ValueError naming it
+    import datetime
+
+    if today is not None and (not isinstance(today, datetime.date) or isinstance(today, datetime.datetime)):
+        raise TypeError(f"today must be a datetime.date, not {type(today).__name__}")
 
 
 def __getattr__(name: str) -> Any:

@@ -794,3 +794,20 @@ def test_the_policy_term_allows_the_monday_after_a_weekend_as_the_terms_check_do
     issued = date(2024, 5, 2)  # (+30: Saturday 1 June; the Monday after: 3 June)
     assert "EINV-P-005" not in findings(good_invoice(payment_terms="30 days net", issue_date=issued, due_date=date(2024, 6, 3)))
     assert "EINV-P-005" in findings(good_invoice(payment_terms="30 days net", issue_date=issued, due_date=date(2024, 6, 4)))
+
+
+def test_validate_judges_dates_by_the_day_the_caller_gives():
+    """A CI job validating a fixture with the house policy got EINV-P-014 (issued in the future) or not depending on
+    the calendar: ``validate(..., today=...)`` states the day, as the evaluation context does."""
+    from pathlib import Path
+
+    import einvoice
+
+    data = (Path(__file__).resolve().parents[1] / "samples" / "ehf-invoice.xml").read_text(encoding="utf-8")
+    issued = re.search(r"<cbc:IssueDate>([0-9-]+)</cbc:IssueDate>", data).group(1)
+    day = date.fromisoformat(issued)
+    ids = lambda report: {f.rule for f in report.findings}  # noqa: E731
+    assert "EINV-P-014" in ids(einvoice.validate(data.encode(), policy=True, today=day - timedelta(days=30)))
+    assert "EINV-P-014" not in ids(einvoice.validate(data.encode(), policy=True, today=day))
+    with pytest.raises(TypeError):
+        einvoice.validate(data.encode(), policy=True, today="2024-01-01")
