@@ -296,11 +296,19 @@ def _giro_kind(bare: str, alnum: str, plain: bool, declared: str) -> tuple[str, 
     return kind + odd, bool(plain and shortest <= len(alnum) <= 8 and luhn.is_valid(alnum))
 
 
-def electronic_form(value: str | None, kind: str) -> tuple[str, str, str] | None:
+def electronic_form(value: str | None, kind: str, country: str | None = None) -> tuple[str, str, str] | None:
     """(kind, electronic form, how it differs) for a valid IBAN (``kind`` "iban": an account, BT-84) or ISO 11649
     creditor reference ("rf": a payment reference, BT-83) written with small letters or in the printed groups
     (spaces); None otherwise (an IBAN is no payment reference, an RF reference no account). The electronic forms are
-    capitals without spaces (ISO 13616, 11649), as a payment file takes them; the check digits read either form alike."""
+    capitals without spaces (ISO 13616, 11649), as a payment file takes them; the check digits read either form alike.
+    A payment reference of digits a seller of ``country`` gives as its structured reference (a Norwegian KID, a Swedish
+    OCR, a Finnish reference), valid and written in groups, is one too: a payment file takes its digits only.
+
+    >>> electronic_form("1002 344", "rf", "NO")
+    ('KID', '1002344', 'with spaces')
+    >>> electronic_form("1002344", "rf", "NO") is None
+    True
+    """
     v = (value or "").strip()
     if not v or not v.isascii():
         return None
@@ -311,6 +319,9 @@ def electronic_form(value: str | None, kind: str) -> tuple[str, str, str] | None
     how = " and ".join(w for w, on in (("in small letters", small), ("with spaces", spaced)) if on)
     if kind == "rf" and form[:2] == "RF" and rf_reference(form):
         return "ISO 11649 creditor reference", form, how
+    if kind == "rf" and spaced and re.fullmatch(r"[0-9]+-?", form) and (judged := payment_reference_kind(form, country)) \
+            and judged[1] and judged[0] in ("KID", "OCR", "Finnish reference"):
+        return judged[0], form, how
     if kind == "iban" and _IBAN_SHAPE.fullmatch(form) and account_kind(form, None) == ("IBAN", True):
         return "IBAN", form, how
     return None

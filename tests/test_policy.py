@@ -536,6 +536,25 @@ def test_an_iban_or_rf_reference_in_printed_groups_is_named_with_its_electronic_
     assert "EINV-P-010" in got and "EINV-P-018" not in got
 
 
+def test_a_kid_in_groups_is_named_with_its_digits():
+    """A valid KID written in groups ('1002 344') was issued without a word, where an IBAN or RF reference so written is
+    named (EINV-P-018): a payment file takes a KID's digits only. A KID with a wrong check digit is EINV-P-008's; a
+    reference of digits from a seller of no country with such references is not judged."""
+    inv = good_invoice()
+    assert inv.seller.address.country_code == "NO"
+    pm = inv.payment_means[0]
+    pm.remittance_information = "1002 344"
+    report = validate_document(Document(inv, Syntax.UBL), schema=False, layers=("policy",))
+    hits = [f for f in report.findings if f.rule == "EINV-P-018"]
+    assert len(hits) == 1 and hits[0].severity.value == "warning" and "'1002344'" in hits[0].message, hits
+    assert "KID" in hits[0].message and "EINV-P-008" not in {f.rule for f in report.findings}
+    pm.remittance_information = "1002 345"
+    got = findings(inv)
+    assert "EINV-P-008" in got and "EINV-P-018" not in got
+    pm.remittance_information = "1002344"
+    assert not {"EINV-P-008", "EINV-P-018"} & findings(inv)
+
+
 # --------------------------------------------------------------------------- issuing, layers, giro, no payment asked
 
 def test_the_configuration_cannot_switch_off_the_checks_every_issued_invoice_gets(tmp_path, monkeypatch):

@@ -191,11 +191,12 @@ def line_ids_unique(doc):
 
 @RULES.rule("EINV-P-018")
 def written_in_electronic_form(doc):
-    """An IBAN or RF creditor reference written with small letters or spaces: valid, but not in its electronic form."""
-    seen = set()
+    """An IBAN or RF creditor reference written with small letters or spaces, a KID, OCR or Finnish reference with
+    spaces: valid, but not in its electronic form."""
+    seen, country = set(), _country(doc.invoice.seller)
     for pm in doc.invoice.payment_means:
         ref = pm.remittance_information
-        if ref not in seen and (judged := refs.electronic_form(ref, "rf")):
+        if ref not in seen and (judged := refs.electronic_form(ref, "rf", country)):
             seen.add(ref)  # (a reference once: CII states one for all its payment means)
             yield pm, "remittance_information", {"kind": judged[0], "value": ref, "form": judged[1], "how": judged[2]}
         for ct in pm.credit_transfers:
