@@ -29,9 +29,12 @@ EXIT_OK, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
 
 
 def _printable(text) -> str:
+    """A file name or value in a line of ours: control characters as ``\\xNN``, and nothing a CI log runs as a
+    workflow command (:func:`einvoice.output.log_safe`)."""
     from .errors import printable
+    from .output import log_safe
 
-    return printable(text)
+    return log_safe(printable(text))
 
 
 def _say_error(path, exc) -> None:
@@ -45,7 +48,13 @@ def _say_error(path, exc) -> None:
     for line in str(reason).splitlines() or [""]:
         if path and line.startswith(f"{path}: "):
             line = line[len(path) + 2:]
-        click.echo(prefix + (size_hint(line) if raisable else line), err=True)
+        click.echo(_log_safe(prefix + (size_hint(line) if raisable else line)), err=True)
+
+
+def _log_safe(text: str, kind: str = "text") -> str:
+    from .output import log_safe
+
+    return log_safe(text, kind)
 
 
 def _finding_line(f, indent: str = "  ") -> str:
@@ -55,7 +64,7 @@ def _finding_line(f, indent: str = "  ") -> str:
     if f.xpath:
         where.append(f.xpath)
     # (a message quotes the document's values: one line each, whatever they hold)
-    text = f"{indent}{f.severity.value.upper():<7} {f.rule}: {one_line(f.message, None)}"
+    text = _log_safe(f"{indent}{f.severity.value.upper():<7} {f.rule}: {one_line(f.message, None)}")
     if where:
         text += f"\n{indent}        at {one_line(', '.join(where), None)}"
     if f.hint:
@@ -813,6 +822,7 @@ def validate(files: tuple[str, ...], profile: str, no_schema: bool, policy: bool
                 empty = batch.summarize([], 0.0)
                 text = (formats.FORMATS[out_format]([], empty) if out_format != "text" else
                         formats.to_text([], empty, color=False, summary_always=True, all_results=[]).lstrip("\n"))
+                text = _log_safe(text, {"json": "json", "sarif": "json", "junit": "xml"}.get(out_format, "text"))
                 if output is not None:
                     write_output(output, text + "\n")
                 else:
@@ -857,7 +867,7 @@ def validate(files: tuple[str, ...], profile: str, no_schema: bool, policy: bool
             _interrupted()
         for r in results:
             if r.status == batch.STATUS_UNREADABLE:
-                click.echo(f"einvoice: {_printable(r.path)}: {r.reason}", err=True)
+                click.echo(_log_safe(f"einvoice: {_printable(r.path)}: {r.reason}"), err=True)
         nothing = batch.no_invoice(results)
         if nothing and changes:  # (changed files none of which is an invoice: nothing to judge, no failure)
             click.echo(f"einvoice: no invoice among the {len(results)} file(s): nothing to validate", err=True)
@@ -886,6 +896,7 @@ def validate(files: tuple[str, ...], profile: str, no_schema: bool, policy: bool
             text = formats.to_text(shown, summary, color=color, summary_always=quiet, all_results=results)
         else:
             text = formats.FORMATS[out_format](results, summary)
+        text = _log_safe(text, {"json": "json", "sarif": "json", "junit": "xml"}.get(out_format, "text"))
         if output is not None:
             # (an input found in a folder or by a pattern: refused as one named; a file skipped as no invoice, a
             # previous run's JUnit report say, is the caller's to replace)
@@ -1215,7 +1226,8 @@ def show(source: Path, out_format: str = "text") -> None:
         data["validation"] = _validation_json(errors)
         from .output import _cleaned
 
-        click.echo(json.dumps(_cleaned(data), indent=2, ensure_ascii=False))  # (a file name's bytes that are no UTF-8: \xNN)
+        click.echo(_log_safe(json.dumps(_cleaned(data), indent=2, ensure_ascii=False), "json"))  # (a file name's bytes
+        # that are no UTF-8: \xNN)
         return
     t = inv.totals
     vat = inv.vat_total
@@ -1271,7 +1283,7 @@ def show(source: Path, out_format: str = "text") -> None:
     width = max(len(k) for k, _ in rows)
     for k, v in rows:  # (a value is the document's text: one line, whatever it holds, so it cannot add a row)
         shown = one_line(v, None) if isinstance(v, _Joined) else _glance(one_line(v, None))  # (each value cut, not the row)
-        click.echo(f"{k + ':':<{width + 1}} {'-' if v is None or v == '' else shown}")
+        click.echo(_log_safe(f"{k + ':':<{width + 1}} {'-' if v is None or v == '' else shown}"))
 
 
 SHOW_MAX_TEXT = 5_000  # characters of one value in show's text (as on the page; --format json gives it whole)

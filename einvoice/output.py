@@ -115,10 +115,31 @@ def to_json(results: list[FileResult], summary: Summary) -> str:
 
 def _heading(path: object) -> str:
     """A file's name where it starts a line of the text report: :func:`printable`, and a relative name starting with
-    '::' shown as './::...' (the same file): a line starting '::' is a workflow command to GitHub Actions' runner, so a
-    file named '::error file=README.md::x.xml' in a folder made the report of a CI job forge an annotation."""
+    '::' (after white space) shown as './::...' (the same file): a line starting '::' is a workflow command to GitHub
+    Actions' runner, so a file named '::error file=README.md::x.xml' in a folder made the report of a CI job forge an
+    annotation."""
     shown = printable(path)
-    return f"./{shown}" if shown.startswith("::") else shown
+    return f"./{shown}" if shown.lstrip().startswith("::") else shown
+
+
+_COMMAND_START = re.compile(r"^(\s*):(?=:)", re.M)  # a line whose first characters but white space are '::'
+
+
+def log_safe(text: str, kind: str = "text") -> str:
+    """Output that a CI log shows without running any of it as a workflow command of GitHub Actions' runner, which
+    takes a line whose first characters but white space are '::' (``::error file=...::``) and '##[' anywhere in a
+    line (its older form: ``##[error]``, ``##[stop-commands]``, which ends command handling for the rest of the
+    step), whatever a file name or an invoice's value holds. ``kind`` "text": the '[' of '##[' and the first ':' of
+    such a line are written as ``\\x5b`` and ``\\x3a``, as the report writes other characters it cannot show;
+    "json" and "xml" (JSON, SARIF, JUnit): the same characters written as the format's own escapes (``\\u0023``,
+    ``&#35;``, ``&#58;``), the values read back unchanged."""
+    if "##[" not in text and "::" not in text:
+        return text
+    if kind == "json":  # (JSON writes no line break inside a value: '##[' inside a string is the only way in)
+        return text.replace("##[", "\\u0023#[")
+    if kind == "xml":
+        return _COMMAND_START.sub(r"\1&#58;", text.replace("##[", "&#35;#["))
+    return _COMMAND_START.sub(r"\1\\x3a", text.replace("##[", "##\\x5b"))
 
 
 def to_text(results: list[FileResult], summary: Summary, color: bool = False, verbose: bool = True,

@@ -984,6 +984,41 @@ def test_a_file_named_like_a_workflow_command_does_not_start_a_line_of_the_text_
     assert f"./{name}: " in res.stdout
 
 
+def test_no_output_of_validate_runs_as_a_workflow_command(tmp_path: Path, monkeypatch):
+    """GitHub Actions' runner takes a line whose first characters but white space are '::', and '##[' anywhere in a
+    line (``##[error]``, ``##[stop-commands]``): a file named ' ::error ...' or '##[error]...', an empty one whose name
+    reached standard error, and a unit code '##[stop-commands]tok' in an invoice forged annotations or switched the
+    step's commands off, in every format. None runs now; JSON, SARIF and JUnit read back the same values."""
+    from click.testing import CliRunner
+
+    from einvoice.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    xml = ubl().decode()
+    names = [" ::error file=README.md,line=1::lead.xml", "\u00a0::warning::nbsp.xml", "##[error]legacy.xml"]
+    for name in names:
+        (tmp_path / name).write_text(xml, encoding="utf-8")
+    forged = xml.replace("</Invoice>", '<cac:InvoiceLine><cbc:ID>1</cbc:ID><cbc:InvoicedQuantity unitCode="##[stop-'
+                         'commands]tok">1</cbc:InvoicedQuantity></cac:InvoiceLine></Invoice>')
+    assert forged != xml
+    (tmp_path / "unit.xml").write_text(forged, encoding="utf-8")
+    (tmp_path / "##[warning]empty.xml").write_bytes(b"")
+    for fmt in ("text", "json", "junit", "sarif"):
+        res = CliRunner().invoke(main, ["validate", ".", "--no-schema", "--format", fmt])
+        for stream in (res.stdout, res.stderr):
+            bad = [line for line in stream.splitlines() if line.lstrip().startswith("::") or "##[" in line]
+            assert not bad, (fmt, bad)
+        if fmt == "json":  # (the values as they are, read back)
+            files = json.loads(res.stdout)["files"]
+            assert all(any(f["path"].endswith(n) for f in files) for n in names), [f["path"] for f in files]
+            assert any("##[stop-commands]tok" in g["message"] for f in files for g in f["findings"])
+        if fmt == "junit":
+            assert any("##[error]legacy.xml" in (case.get("name") or "") for case in etree.fromstring(
+                res.stdout.encode()).iter("testcase"))
+    res = CliRunner().invoke(main, ["validate", ".", "--no-schema"])
+    assert "##\\x5bstop-commands]tok" in res.stdout  # (the text report: '[' written as it writes what it cannot show)
+
+
 def test_a_file_a_worker_lacked_a_file_descriptor_for_is_judged_again(tmp_path: Path, monkeypatch):
     """With few file descriptors (ulimit -n 13, --jobs 4) two workers started but could not open a schema file: their
     files were reported unreadable ('internal error: OSError ... Too many open files'), where a limit of open files
