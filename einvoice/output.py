@@ -342,6 +342,7 @@ def to_sarif(results: list[FileResult], summary: Summary, base: Path | None = No
 
     base = _absolute(base or working_folder())  # (not resolved: the paths are not either)
     rules: dict[str, dict[str, Any]] = {}
+    graves: dict[str, Any] = {}  # rule -> the gravest severity of its findings
     out_results = []
     for r in results:
         where = _artifact_location(r.path, base)
@@ -358,14 +359,22 @@ def to_sarif(results: list[FileResult], summary: Summary, base: Path | None = No
                                 "locations": [{"physicalLocation": {"artifactLocation": dict(where)}}]})
             continue
         for f in r.findings:
-            if f.rule not in rules:  # (the rule's entry made once, at its first finding)
-                rules[f.rule] = {
+            entry = rules.get(f.rule)
+            if entry is None:  # (the rule's entry made once, at its first finding)
+                entry = rules[f.rule] = {
                     "id": f.rule,
                     "shortDescription": {"text": _rule_text(f)},
                     "help": {"text": f.hint or f.message},
                     "defaultConfiguration": {"level": _sarif_level(f.severity.value)},
                     "properties": {"severity": f.severity.value, "layer": f.layer or ""},
                 }
+                graves[f.rule] = f.severity
+            elif f.severity.rank < graves[f.rule].rank:  # (one id of two rule sets, a warning in one and fatal in
+                graves[f.rule] = f.severity  # another: the rule's entry says the gravest, whichever file came first)
+                entry["defaultConfiguration"]["level"] = _sarif_level(f.severity.value)
+                entry["properties"]["severity"] = f.severity.value
+            if f.layer and f.layer not in entry["properties"]["layer"].split(", "):
+                entry["properties"]["layer"] = ", ".join(filter(None, [entry["properties"]["layer"], f.layer]))
             loc: dict[str, Any] = {"physicalLocation": {"artifactLocation": dict(where)}}
             text, props = f.message, {}
             if f.line and in_pdf:

@@ -262,6 +262,27 @@ def test_sarif_rule_descriptions_are_the_rules_not_a_first_finding(tmp_path: Pat
         assert "QQQ" not in described[f.rule] and "..." in described[f.rule], described[f.rule]
 
 
+def test_sarif_rule_entry_says_the_gravest_severity_whichever_file_comes_first(tmp_path: Path):
+    """One rule id in two rule sets with two severities (a finding a warning in one file, fatal in the other): the
+    rule's entry took the first file's severity and layer, so the listing depended on the order of the files."""
+    from einvoice.rules.engine import Finding, Severity
+
+    def result(name: str, severity: Severity, layer: str) -> batch.FileResult:
+        f = Finding("PEPPOL-EN16931-R008", severity, "The document contains an empty element.", "Fill it.", "/x", 3,
+                    layer, name)
+        return batch.FileResult(name, "invalid" if severity.blocking else "warnings", "p", "", [f])
+
+    for order in ((Severity.WARNING, Severity.FATAL), (Severity.FATAL, Severity.WARNING)):
+        results = [result(f"{i}.xml", sev, "facturx" if sev is Severity.WARNING else "peppol")
+                   for i, sev in enumerate(order)]
+        doc = json.loads(output.to_sarif(results, batch.summarize(results), base=tmp_path))
+        (rule,) = doc["runs"][0]["tool"]["driver"]["rules"]
+        assert rule["defaultConfiguration"]["level"] == "error" and rule["properties"]["severity"] == "fatal", rule
+        assert set(rule["properties"]["layer"].split(", ")) == {"facturx", "peppol"}, rule
+        assert [r["level"] for r in doc["runs"][0]["results"]] == ["warning" if s is Severity.WARNING else "error"
+                                                                   for s in order]
+
+
 def test_batch_rules_are_described_by_what_they_check_and_junit_counts_every_error(tmp_path: Path):
     """SARIF described EINV-X-001 by one file's message (its number and the other files); JUnit's failure message
     counted only the findings --max-findings listed; the text summary's slowest files were named without their
