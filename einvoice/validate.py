@@ -174,6 +174,10 @@ def validate_document(doc: Document, profile: str = "auto", schema: bool = True,
                                        f"a rule could not be evaluated: {problem}",
                                        "please report this document to the einvoice maintainers",
                                        path=doc.path))
+    if doc.root is not None and any(f.xpath for f in report.findings):  # (the map that evaluates the XPaths, as the
+        from .basics import xpath_namespaces  # JSON report gives it)
+
+        report.namespaces = xpath_namespaces(doc.root, [f.xpath for f in report.findings])
     return report
 
 

@@ -594,3 +594,28 @@ def test_a_finding_is_read_back_from_its_dict():
     assert back.findings[-1].severity is Severity.FATAL and back.valid is False
     with pytest.raises(ValueError):
         Finding("BR-01", "grave", "x")
+
+
+def test_a_report_maps_the_prefixes_its_xpaths_use():
+    """The JSON report of the command line maps the prefixes of the findings' XPaths (``namespaces``); the API's report
+    had no such map, and an XPath naming an element by a prefix of its own (a default namespace declared below the
+    root) could not be evaluated. ``Report.namespaces`` and ``as_dict()`` give it."""
+    import einvoice
+
+    elementpath = pytest.importorskip("elementpath")
+    cbc = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"
+    xml = ('<Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2">\n'
+           f'  <CustomizationID xmlns="{cbc}">urn:cen.eu:en16931:2017</CustomizationID>\n'
+           f'  <ID xmlns="{cbc}">1</ID>\n  <IssueDate xmlns="{cbc}">2024-02-30</IssueDate>\n</Invoice>\n').encode()
+    report = einvoice.validate(xml, schema=False)
+    data = report.as_dict()
+    assert data["namespaces"] == report.namespaces and cbc in report.namespaces.values(), data.get("namespaces")
+    from lxml import etree
+
+    tree = etree.fromstring(xml).getroottree()
+    located = [f for f in report.findings if f.xpath]
+    assert located
+    for f in located:
+        nodes = elementpath.select(tree, f.xpath, namespaces=report.namespaces)
+        assert len(nodes) == 1 and nodes[0].sourceline == f.line, (f.rule, f.xpath)
+    assert "namespaces" not in einvoice.validate((ROOT / "samples" / "ehf-invoice.xml").read_bytes()).as_dict()

@@ -567,6 +567,7 @@ class Report:
     findings: list[Finding] = field(default_factory=list)
     internal_errors: list[str] = field(default_factory=list)
     releases: list[str] = field(default_factory=list)  # the rule releases applied, e.g. "Peppol BIS Billing 3.0.21"
+    namespaces: dict[str, str] = field(default_factory=dict)  # the prefixes the findings' XPaths use ("": the default)
 
     @property
     def valid(self) -> bool:
@@ -592,6 +593,7 @@ class Report:
             "valid": self.valid,
             "status": "invalid" if not self.valid else "warnings" if self.warnings else "valid",
             "findings": [f.as_dict() for f in self.findings],
+            **({"namespaces": dict(self.namespaces)} if self.namespaces else {}),
         }
 
 
