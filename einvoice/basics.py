@@ -199,7 +199,11 @@ def _step_name(node: Any, roots: dict | None = None) -> str:
     if isinstance(qname, str) and qname.startswith("{"):
         ns, local = qname[1:].split("}", 1)
         prefix = node.prefix
-        root = node.getroottree().getroot()
+        root = roots.get("root", False) if roots is not None else False
+        if root is False:  # (the root, found once per document)
+            root = node.getroottree().getroot()
+            if roots is not None:
+                roots["root"] = root
         if prefix and (root is None or _bound_first(prefix, root, roots) == ns):
             return f"{prefix}:{local}"
         if root is None or root.prefix is None and root.tag.startswith(f"{{{ns}}}"):
