@@ -126,8 +126,8 @@ def _schema_parser(base: Path, resolver: type = _LocalOnly) -> etree.XMLParser:
 
 # How often D16B lets each child of a complex type occur where Factur-X EXTENDED says otherwise (the two schema sets
 # compared declaration by declaration; "n": unbounded): EXTENDED requires an invoice line, a seller, the totals, a
-# country's code ..., D16B none of them, and allows several amounts of a kind and names of a product; only once, where
-# EXTENDED allows several: a header's preceding invoice reference (ram:InvoiceReferencedDocument).
+# country's code ..., D16B none of them, and allows several amounts of a kind and names of a product (kept refused:
+# see _D16BFiles); only once, where EXTENDED allows several: a header's preceding invoice reference.
 _D16B_OCCURS = """
 AdvancePaymentType: IncludedTradeTax 0..n
 CreditorFinancialInstitutionType: BICID 0..1
@@ -189,8 +189,15 @@ def _d16b_occurs() -> dict[tuple[str, str], tuple[str, str]]:
 class _D16BFiles(_LocalOnly):
     """Serve Factur-X EXTENDED's files as D16B reads what both declare: no attribute of a data type required (D16B's
     data types require none; EXTENDED requires a date's ``format`` (udt:DateTimeString, udt:DateString,
-    qdt:DateTimeString) and a binary object's ``mimeCode`` and ``filename``), and each child of a complex type as often
-    as D16B lets it occur (:data:`_D16B_OCCURS`); the rest as it is."""
+    qdt:DateTimeString) and a binary object's ``mimeCode`` and ``filename``), each child of a complex type as seldom as
+    D16B lets it occur, and no more often than D16B lets it (:data:`_D16B_OCCURS`); the rest as it is.
+
+    A child EXTENDED allows once and D16B several times stays allowed once: the rule sets in force read several such
+    values as one and stop on the document (CEN 1.3.15's BR-CO-13, -15 and -16 on two grand totals, its category rules
+    on an allowance of two amounts, Peppol's rules on two business process identifiers), which the official
+    validators count as a rejection; allowed by the schema step, such documents passed where the rules here read the
+    first value. Where CEN 1.3.16's multiplicity rules (CII-SR-467 ...) refuse a repeat, the schema's finding comes
+    beside theirs."""
 
     def resolve(self, url, pubid, context):
         path = self.local(url)
@@ -206,7 +213,8 @@ class _D16BFiles(_LocalOnly):
                     found = occurs.get((typ.get("name"), el.get("name")))
                     if found is not None:
                         el.set("minOccurs", found[0])
-                        el.set("maxOccurs", found[1])
+                        if found[1] != "unbounded":  # (see _D16BFiles: a repeat stays refused)
+                            el.set("maxOccurs", found[1])
             return self.resolve_string(etree.tostring(tree), context, base_url=str(path))
         return super().resolve(url, pubid, context)
 

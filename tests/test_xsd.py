@@ -652,12 +652,14 @@ def test_cii_of_no_factur_x_profile_needs_no_attribute_d16b_does_not_require(whe
     assert found and all(f.rule == "XSD" and "lacks the attribute" in f.message for f in found), found
 
 
-def test_cii_of_no_factur_x_profile_has_each_child_as_often_as_d16b_lets_it():
+def test_cii_of_no_factur_x_profile_has_each_child_as_seldom_as_d16b_lets_it():
     """EXTENDED requires what D16B does not (a line's id, a seller, a settlement's totals ...), allows one where D16B
     allows several (a grand total per currency, two product names), and several where D16B allows one (a header's
-    preceding invoice reference). Outside Factur-X the schema step judges by D16B's counts: 220 of 1,320 mutants of
-    the corpus's CII invoices (an element deleted or repeated) were refused where D16B accepts them; none is now, and
-    none D16B refuses passes (compared with the D16B schema, outside the project)."""
+    preceding invoice reference). Outside Factur-X the schema step judges by D16B's minimum counts and by its maximum
+    where that is lower: of 1,320 mutants of the corpus's CII invoices (an element deleted or repeated) 220 were refused
+    where D16B accepts them, 146 now, each a repeat, and none D16B refuses passes (compared with the D16B schema,
+    outside the project). A repeat stays refused: the rule sets in force read such a value as one and stop (CEN
+    1.3.15's BR-CO-15 on two grand totals: an XRechnung with a second grand total passed)."""
     occurs = xsd._d16b_occurs()
     served = set()
     base = xsd.schema_dir() / "facturx-extended"
@@ -669,11 +671,14 @@ def test_cii_of_no_factur_x_profile_has_each_child_as_often_as_d16b_lets_it():
     root = etree.fromstring((SAMPLES / "facturx-en16931.xml").read_bytes())
     line_id = root.find(f".//{{{ram}}}AssociatedDocumentLineDocument/{{{ram}}}LineID")
     line_id.getparent().remove(line_id)
+    for profile in ("en16931", "xrechnung", "peppol"):
+        assert xsd.validate_tree(root, Syntax.CII, profile=profile) == [], profile
+    assert len(xsd.validate_tree(root, Syntax.CII, profile="facturx-extended")) == 1
     grand = root.find(f".//{{{ram}}}SpecifiedTradeSettlementHeaderMonetarySummation/{{{ram}}}GrandTotalAmount")
     grand.addnext(etree.fromstring(etree.tostring(grand)))
     for profile in ("en16931", "xrechnung", "peppol"):
-        assert xsd.validate_tree(root, Syntax.CII, profile=profile) == [], profile
-    assert len(xsd.validate_tree(root, Syntax.CII, profile="facturx-extended")) == 2
+        found = xsd.validate_tree(root, Syntax.CII, profile=profile)
+        assert [f.rule for f in found] == ["XSD"] and "GrandTotalAmount" in found[0].message, (profile, found)
     root = etree.fromstring((SAMPLES / "facturx-en16931.xml").read_bytes())
     settlement = root.find(f".//{{{ram}}}ApplicableHeaderTradeSettlement")
     follower = next((c for c in settlement if etree.QName(c).localname in (  # (what follows it in the sequence)
