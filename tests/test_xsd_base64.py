@@ -162,6 +162,9 @@ def test_same_findings(kind, case):
     elif case == "child":
         text = PDF + "<x/>"
     found = both_ways(document(kind, text, attrs, tail), kind)
+    if case == "no-mime" and kind == "cii":  # (D16B, which judges a CII invoice of profile en16931, requires no
+        assert found == [], found  # mimeCode: only Factur-X's schemas do)
+        return
     assert found, case  # each of these breaks the schema (a stray '!': as Java's validator reads base64, see below)
 
 
