@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from einvoice import basics
-from fragments import CONFORMANCE
+from fragments import CONFORMANCE, NO_CORPUS
 
 
 def _python(root, n=10):
@@ -58,7 +58,7 @@ def test_the_python_index_by_hand():
 def test_the_compiled_index_is_the_python_one_on_the_corpus():
     fast = _compiled()
     if not CONFORMANCE.is_dir():
-        pytest.skip("../shared/conformance is not here (the shared conformance material)")
+        pytest.skip(NO_CORPUS)
     files = sorted(CONFORMANCE.rglob("*.xml"))
     random.Random(7).shuffle(files)
     parser = etree.XMLParser(resolve_entities=False, huge_tree=True)
