@@ -505,7 +505,8 @@ def _validate_one(cand: Candidate, opts: Options, t0: float) -> FileResult:
     return FileResult(path, status, report.profile, report.profile_reason, findings,
                       seconds=time.perf_counter() - t0, facts=_facts(doc) if opts.facts else {"form": getattr(doc, "form", None)},
                       releases=report.releases,
-                      namespaces=xpath_namespaces(doc.root, [f.xpath for f in findings]) if doc.root is not None else {})
+                      # (the report's map, else the root's declarations: cross-invoice findings come later)
+                      namespaces=(report.namespaces or xpath_namespaces(doc.root, [])) if doc.root is not None else {})
 
 
 def warm_up(opts: Options) -> None:

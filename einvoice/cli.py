@@ -51,6 +51,9 @@ def _say_error(path, exc) -> None:
         click.echo(_log_safe(prefix + (size_hint(line) if raisable else line)), err=True)
 
 
+_LOG_KIND = {"json": "json", "sarif": "json", "junit": "xml"}  # a report format -> how log_safe escapes it
+
+
 def _log_safe(text: str, kind: str = "text") -> str:
     from .output import log_safe
 
@@ -822,7 +825,7 @@ def validate(files: tuple[str, ...], profile: str, no_schema: bool, policy: bool
                 empty = batch.summarize([], 0.0)
                 text = (formats.FORMATS[out_format]([], empty) if out_format != "text" else
                         formats.to_text([], empty, color=False, summary_always=True, all_results=[]).lstrip("\n"))
-                text = _log_safe(text, {"json": "json", "sarif": "json", "junit": "xml"}.get(out_format, "text"))
+                text = _log_safe(text, _LOG_KIND.get(out_format, "text"))
                 if output is not None:
                     write_output(output, text + "\n")
                 else:
@@ -896,7 +899,7 @@ def validate(files: tuple[str, ...], profile: str, no_schema: bool, policy: bool
             text = formats.to_text(shown, summary, color=color, summary_always=quiet, all_results=results)
         else:
             text = formats.FORMATS[out_format](results, summary)
-        text = _log_safe(text, {"json": "json", "sarif": "json", "junit": "xml"}.get(out_format, "text"))
+        text = _log_safe(text, _LOG_KIND.get(out_format, "text"))
         if output is not None:
             # (an input found in a folder or by a pattern: refused as one named; a file skipped as no invoice, a
             # previous run's JUnit report say, is the caller's to replace)

@@ -342,7 +342,6 @@ def to_sarif(results: list[FileResult], summary: Summary, base: Path | None = No
 
     base = _absolute(base or working_folder())  # (not resolved: the paths are not either)
     rules: dict[str, dict[str, Any]] = {}
-    graves: dict[str, Any] = {}  # rule -> the gravest severity of its findings
     out_results = []
     for r in results:
         where = _artifact_location(r.path, base)
@@ -368,9 +367,8 @@ def to_sarif(results: list[FileResult], summary: Summary, base: Path | None = No
                     "defaultConfiguration": {"level": _sarif_level(f.severity.value)},
                     "properties": {"severity": f.severity.value, "layer": f.layer or ""},
                 }
-                graves[f.rule] = f.severity
-            elif f.severity.rank < graves[f.rule].rank:  # (one id of two rule sets, a warning in one and fatal in
-                graves[f.rule] = f.severity  # another: the rule's entry says the gravest, whichever file came first)
+            elif f.severity.rank < type(f.severity)(entry["properties"]["severity"]).rank:  # (one id of two rule sets,
+                # a warning in one and fatal in another: the rule's entry says the gravest, whichever file came first)
                 entry["defaultConfiguration"]["level"] = _sarif_level(f.severity.value)
                 entry["properties"]["severity"] = f.severity.value
             if f.layer and f.layer not in entry["properties"]["layer"].split(", "):
