@@ -28,10 +28,8 @@ def with_identifier(identifier: bytes) -> bytes:
     (b"urn:cen.eu:en16931:2017#compliant#urn:fdc:nen.nl:nlcius:v1.0", "NLCIUS"),
     (b"urn:cen.eu:en16931:2017#conformant#urn.cpro.gouv.fr:1p0:extended-ctc-fr", "EXTENDED-CTC-FR"),
     (b"urn:cen.eu:en16931:2017#compliant#urn:example.org:house-cius:1.0", "urn:example.org:house-cius:1.0"),
-    # identifiers no profile knows at all: a Factur-X level that does not exist, Peppol BIS 2, ZUGFeRD 1.0's
+    # identifiers no profile knows at all: a Factur-X level that does not exist, ZUGFeRD 1.0's
     (b"urn:factur-x.eu:2p0:ultimate", "an unknown specification"),
-    (b"urn:www.cenbii.eu:transaction:biitrns010:ver2.0:extended:urn:www.peppol.eu:bis:peppol4a:ver2.0",
-     "an unknown specification"),
     (b"urn:ferd:CrossIndustryDocument:invoice:1p0:comfort", "an unknown specification"),
 ])
 def test_unimplemented_rule_set_is_a_finding(identifier, named):
@@ -117,6 +115,30 @@ def test_a_retired_xrechnung_is_an_error(identifier):
         forced = validate(with_identifier(identifier), schema=False, profile=profile)
         assert "EINV-S-002" not in {f.rule for f in forced.findings}, profile
     assert "EINV-S-002" in {f.rule for f in validate(with_identifier(identifier), schema=False, profile="en16931").findings}
+
+
+@pytest.mark.parametrize("identifier", [
+    b"urn:www.cenbii.eu:transaction:biitrns010:ver2.0:extended:urn:www.peppol.eu:bis:peppol4a:ver2.0",
+    b"urn:www.cenbii.eu:transaction:biitrns010:ver2.0:extended:urn:www.peppol.eu:bis:peppol5a:ver2.0:extended:"
+    b"urn:www.difi.no:ehf:faktura:ver2.0",
+    b"urn:www.cenbii.eu:transaction:biitrns014:ver2.0:extended:urn:www.peppol.eu:bis:peppol5a:ver2.0:extended:"
+    b"urn:www.difi.no:ehf:kreditnota:ver2.0",
+    b"urn:www.cenbii.eu:transaction:biicoretrdm010:ver1.0:#urn:www.peppol.eu:bis:peppol4a:ver1.0#urn:www.difi.no:ehf:faktura:ver1",
+])
+def test_peppol_bis_2_and_ehf_2_are_retired(identifier):
+    """Peppol BIS 2.0 and EHF 2.0 (and 1.x) passed with a warning (EINV-S-001, EN 16931 alone ran): Peppol BIS Billing
+    3.0 replaced them in 2019-2020 and no validator in force has rules for them. EINV-S-002 (an error) names what
+    replaced them, in Norway's words too."""
+    report = validate(with_identifier(identifier), schema=False)
+    assert report.profile == "en16931" and not report.valid
+    rules = [f.rule for f in report.findings]
+    assert "EINV-S-002" in rules and "EINV-S-001" not in rules
+    [found] = [f for f in report.findings if f.rule == "EINV-S-002"]
+    assert found.severity.value == "error" and "Peppol BIS 2.0 / EHF 2.0" in found.message
+    assert "Peppol BIS Billing 3.0 (EHF in Norway" in found.message and "poacc:billing:3.0" in found.message
+    # Peppol BIS Billing 3.0 itself, and its EHF credit note, are not taken for them
+    assert scope.retired(PEPPOL_ID.decode()) is None
+    assert "EINV-S-002" not in {f.rule for f in validate(SAMPLES / "ehf-credit-note.xml").findings}
 
 
 FX_EN16931_ID = b"<ram:ID>urn:cen.eu:en16931:2017</ram:ID>"
