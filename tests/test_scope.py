@@ -28,6 +28,7 @@ def with_identifier(identifier: bytes) -> bytes:
     (b"urn:cen.eu:en16931:2017#compliant#urn:fdc:nen.nl:nlcius:v1.0", "NLCIUS"),
     (b"urn:cen.eu:en16931:2017#conformant#urn.cpro.gouv.fr:1p0:extended-ctc-fr", "EXTENDED-CTC-FR"),
     (b"urn:cen.eu:en16931:2017#compliant#urn:example.org:house-cius:1.0", "urn:example.org:house-cius:1.0"),
+    (b"OIOUBL-2.02", "OIOUBL 2 (the Danish NemHandel format)"),
     # identifiers no profile knows at all: a Factur-X level that does not exist, ZUGFeRD 1.0's
     (b"urn:factur-x.eu:2p0:ultimate", "an unknown specification"),
     (b"urn:ferd:CrossIndustryDocument:invoice:1p0:comfort", "an unknown specification"),
