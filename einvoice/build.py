@@ -597,8 +597,10 @@ def prepare(invoice: Invoice, target: Target) -> list[Finding]:
         return [_finding("EINV-B-041", field="currency_code", value=cur)]  # (one finding, not one an amount)
 
     findings += _foreign_amounts(inv)
-    findings += _allowances_charges(inv, cur)
+    ac_halves: list[tuple[Any, Decimal]] = []  # (allowance or charge, its exact amount) computed at a half cent
+    findings += _allowances_charges(inv, cur, ac_halves)
     findings += _two_decimals(inv)
+    of_line = {id(ac): (ac, exact) for ac, exact in ac_halves}
 
     # line net amounts (BT-131), of sub-lines too (UBL's cac:SubInvoiceLine requires its own)
     def every_line(lines: list, at: str) -> typing.Iterator[tuple[Any, str, Any]]:
@@ -606,8 +608,11 @@ def prepare(invoice: Invoice, target: Target) -> list[Finding]:
             yield one, f"{at}[{i}]", one.id or (i + 1 if at == "lines" else f"{at}[{i}]")
             yield from every_line(one.sub_lines, f"{at}[{i}].sub_lines")
 
-    halves: list[tuple[Any, Decimal]] = []  # (line, its exact net) of the lines' net amounts computed at a half cent
+    # what was computed at an exact half cent and rounded up, in document order: a line's allowances and charges, then
+    # its net amount; the document's allowances and charges last (each: (model object, field, its exact value))
+    halves: list[tuple[Any, str, Decimal]] = []
     for line, where, name in every_line(inv.lines, "lines"):
+        own = [of_line.pop(id(ac)) for ac in line.allowances_charges if id(ac) in of_line]
         parts = _price_parts(line.price, where, name)
         if line.price is not None and line.price.base_quantity is not None and line.price.base_quantity <= 0:
             parts.append(_finding("EINV-B-039", field=f"{where}.price.base_quantity", line=name,
@@ -617,16 +622,20 @@ def prepare(invoice: Invoice, target: Target) -> list[Finding]:
         stated = _amt(line.net_amount)
         if stated is None:
             if computed is not None:
+                if where.count("[") == 1:  # (a line, not a sub-line)
+                    halves += [(ac, "amount", exact) for ac, exact in own]
                 line.net_amount = Amount(value=_money(computed), currency_id=cur)
                 exact = line_net(line, exact=True)
-                if where.count("[") == 1 and abs(exact - computed) == HALF_CENT:  # (a line, not a sub-line)
-                    halves.append((line, exact))
-        elif computed is not None and stated != computed and not _a_rounding_of(stated, line_net(line, exact=True)):
+                if where.count("[") == 1 and abs(exact - computed) == HALF_CENT:
+                    halves.append((line, "net_amount", exact))
+        elif computed is not None and stated != computed and not _a_rounding_of(stated, line_net(line, exact=True)) \
+                and not _line_as_stated(line, stated, own):
             findings.append(_finding("EINV-B-020", field=f"{where}.net_amount", line=name, stated=_fmt(stated), computed=_fmt(computed)))
+    halves += [(ac, "amount", exact) for ac, exact in of_line.values()]  # (what is left: the document's)
 
     c = compute(inv)
-    if halves and _halves_rounded_as_stated(inv, c, halves, cur):
-        c = compute(inv)
+    if halves:
+        c = _halves_rounded_as_stated(inv, c, halves, cur)
 
     # document totals (BG-22)
     if inv.totals is None:
@@ -683,27 +692,98 @@ def _acs_with_paths(inv: Invoice):
             yield f"lines[{n}].allowances_charges[{i}]", ac
 
 
-def _halves_rounded_as_stated(inv: Invoice, c: Any, halves: list[tuple[Any, Decimal]], cur: str | None) -> bool:
-    """Line net amounts computed at an exact half cent (-1 x 0.125), rounded the other way, a cent each in document
-    order, where the stated sum of the lines (BT-106, else the one BT-109 gives with the allowances and charges) is
-    their sum rounded so: the accounting system rounded them so, and each rounding is sound (see _a_rounding_of).
-    Whether any was changed."""
+_HALF_TRIES = 64  # halves tried at most (each try computes the invoice again)
+
+
+def _other_way(obj: Any, fld: str, exact: Decimal) -> None:
+    """An amount computed at an exact half cent, rounded the other way (it is ``exact`` less or plus half a cent)."""
+    now = getattr(obj, fld)
+    setattr(obj, fld, Amount(value=_money(exact * 2 - now.value), currency_id=now.currency_id))
+
+
+def _stated_off(inv: Invoice, c: Any) -> Decimal:
+    """How far the amounts the input states are from those computed: the document totals (BT-106 to BT-115) and a
+    stated VAT breakdown's taxable and VAT amounts (BT-116, BT-117; the VAT total BT-110 with them)."""
+    from .model.calc import breakdown_key
+
+    off = ZERO
     t = inv.totals
-    stated = _amt(t.line_extension_amount) if t is not None else None
-    if stated is None and t is not None and _amt(t.tax_exclusive_amount) is not None:
-        stated = _amt(t.tax_exclusive_amount) - c.tax_exclusive_amount + c.line_extension_amount
-    gap = stated - c.line_extension_amount if stated is not None else ZERO
-    changed = False
-    for line, exact in halves:
-        if not gap:
-            break
-        now = line.net_amount.value
-        other = now + (CENT if gap > 0 else -CENT)
-        if abs(exact - other) == HALF_CENT:
-            line.net_amount = Amount(value=other, currency_id=cur)
-            gap -= other - now
-            changed = True
-    return changed
+    if t is not None:
+        for name in ("line_extension_amount", "allowance_total_amount", "charge_total_amount", "tax_exclusive_amount",
+                     "tax_inclusive_amount", "payable_amount"):
+            stated = _amt(getattr(t, name))
+            if stated is not None and stated.is_finite():
+                off += abs(stated - getattr(c, name))
+    computed = {breakdown_key(b.category, b.rate): b for b in c.breakdown}
+    for bd in inv.vat_breakdown:
+        comp = computed.get(breakdown_key(bd.category.code, bd.category.rate)) if bd.category is not None else None
+        for stated, value in ((_amt(bd.taxable_amount), comp and comp.taxable_amount), (_amt(bd.tax_amount), comp and comp.tax_amount)):
+            if stated is not None and value is not None and stated.is_finite():
+                off += abs(stated - value)
+    return off
+
+
+def _halves_rounded_as_stated(inv: Invoice, c: Any, halves: list[tuple[Any, str, Decimal]], cur: str | None) -> Any:
+    """Amounts computed at an exact half cent (a line's net amount of -1 x 0.125, an allowance of 10 % of 0.25) and
+    rounded up, rounded the other way where the totals the input states show that its accounting system rounded them
+    so (half away from zero, half to even): each, in document order, where that brings the computed totals nearer the
+    stated ones (BT-106 to BT-115, a stated VAT breakdown), kept only if they all agree in the end (else the refusal
+    names the amounts rounded up, as documented). Each rounding is sound (see _a_rounding_of). The invoice computed."""
+    from .model.calc import compute, line_net
+
+    off = _stated_off(inv, c)
+    if not off:
+        return c
+    done: list[tuple[Any, str, Decimal]] = []
+    lines = {id(ac): line for line in inv.lines for ac in line.allowances_charges}
+    for obj, fld, exact in halves[:_HALF_TRIES]:
+        if fld == "net_amount":  # (its allowance or charge rounded the other way moved it: at a half still?)
+            exact = line_net(obj, exact=True)
+            if abs(exact - obj.net_amount.value) != HALF_CENT:
+                continue
+        line = lines.get(id(obj))
+        was_net = line.net_amount if line is not None else None
+        _other_way(obj, fld, exact)
+        if line is not None:  # (a line's allowance or charge: the line's net amount, computed, follows it)
+            line.net_amount = Amount(value=_money(line_net(line)), currency_id=cur)
+        now = compute(inv)
+        now_off = _stated_off(inv, now)
+        if now_off < off:
+            c, off = now, now_off
+            done.append((obj, fld, exact))
+            if not off:
+                return c
+        else:
+            _other_way(obj, fld, exact)
+            if line is not None:
+                line.net_amount = was_net
+    for obj, fld, exact in reversed(done):  # (they do not all agree: as computed, rounded up)
+        _other_way(obj, fld, exact)
+        line = lines.get(id(obj))
+        if line is not None:
+            line.net_amount = Amount(value=_money(line_net(line)), currency_id=cur)
+    return compute(inv) if done else c
+
+
+def _line_as_stated(line: Any, stated: Decimal, halves: list[tuple[Any, Decimal]]) -> bool:
+    """A line's stated net amount that its allowances and charges computed at a half cent give when rounded the other
+    way (10 % of 0.25 taken off as 0.03, not 0.02): those rounded so, each in turn where it brings the line nearer;
+    whether the line then agrees (else they stay as computed)."""
+    from .model.calc import line_net
+
+    done = []
+    for ac, exact in halves:
+        before = abs(stated - line_net(line, exact=True))
+        _other_way(ac, "amount", exact)
+        if abs(stated - line_net(line, exact=True)) < before:
+            done.append((ac, exact))
+            if line_net(line) == stated or _a_rounding_of(stated, line_net(line, exact=True)):
+                return True
+        else:
+            _other_way(ac, "amount", exact)
+    for ac, exact in done:
+        _other_way(ac, "amount", exact)
+    return False
 
 
 def _a_rounding_of(stated: Decimal, exact: Decimal) -> bool:
@@ -713,9 +793,10 @@ def _a_rounding_of(stated: Decimal, exact: Decimal) -> bool:
     return abs(stated - exact) <= Decimal("0.005")
 
 
-def _allowances_charges(inv: Invoice, cur: str | None) -> list[Finding]:
+def _allowances_charges(inv: Invoice, cur: str | None, halves: list | None = None) -> list[Finding]:
     """An allowance or charge amount is base x percentage / 100: computed when absent,
-    refused when stated otherwise (rounded to the cent)."""
+    refused when stated otherwise (rounded to the cent). ``halves`` gets (allowance or charge, its exact amount) of
+    each one computed at an exact half cent (see _halves_rounded_as_stated)."""
     from .model.calc import allowance_amount
 
     out: list[Finding] = []
@@ -728,6 +809,9 @@ def _allowances_charges(inv: Invoice, cur: str | None) -> list[Finding]:
         stated = _amt(ac.amount)
         if stated is None:
             ac.amount = Amount(value=_money(computed), currency_id=cur)
+            exact = allowance_amount(ac, exact=True)
+            if halves is not None and abs(exact - ac.amount.value) == HALF_CENT:
+                halves.append((ac, exact))
         elif stated != computed and not _a_rounding_of(stated, allowance_amount(ac, exact=True)):
             out.append(_finding("EINV-B-026", field=f"{path}.amount", stated=_fmt(stated), computed=_fmt(_money(computed)),
                                 base=_fmt(_amt(ac.base_amount)), percentage=_fmt(ac.percentage)))

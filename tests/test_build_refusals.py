@@ -1039,6 +1039,85 @@ def test_a_total_with_vat_of_a_half_cent_rounded_either_way_is_built(fx, stated,
     assert f"<ram:CalculatedAmount>{vat}</ram:CalculatedAmount>".encode() in xml
 
 
+def _returned_half(fx: dict) -> dict:
+    """Two lines of 25 % VAT: 1 x 10.00 and a return of 1 x 0.025 (-0.025, rounded up to -0.02 when computed)."""
+    line = fx["lines"][0]
+    fx["lines"] = [{**line, "quantity": "1", "price": {"net_amount": "10.00"}},
+                   {**line, "id": "2", "quantity": "-1", "price": {"net_amount": "0.025"}}]
+    for one in fx["lines"]:
+        one.pop("net_amount", None)
+        one.pop("allowances_charges", None)
+        one["item"] = {**one["item"], "tax_category": {"code": "S", "rate": "25"}}
+    for key in ("allowances_charges", "totals", "tax_totals"):
+        fx.pop(key, None)
+    return fx
+
+
+@pytest.mark.parametrize("stated, refused", [
+    ({"totals": {"payable_amount": "12.46"}}, False),  # 9.97 + 2.49: the return rounded half away from zero
+    ({"totals": {"tax_inclusive_amount": "12.46"}}, False),
+    ({"tax_totals": [{"tax_amount": "2.49", "breakdown": [{"taxable_amount": "9.97", "tax_amount": "2.49",
+                                                           "category": {"code": "S", "rate": "25"}}]}]}, False),
+    ({"totals": {"payable_amount": "12.45"}}, True),  # a cent further off
+])
+def test_a_half_cent_line_is_rounded_as_any_stated_total_has_it(fx, stated, refused):
+    """The lines' sum (BT-106) or BT-109 stated as an accounting system rounding half away from zero has it was built
+    (the line rounded so); the payable amount, the total with VAT or the VAT breakdown stated so were refused (EINV-B-021,
+    "give 12.47"; EINV-B-024, "give 9.98"), found generating builds with negative quantities. Every stated total now
+    counts; one a cent further off is refused as before, naming the amounts rounded up."""
+    _returned_half(fx).update(stated)
+    if refused:
+        with pytest.raises(BuildRefused) as info:
+            einvoice.build(fx, "facturx-en16931")
+        [found] = [f for f in info.value.findings if f.rule == "EINV-B-021"]
+        assert "12.47" in found.message
+        return
+    xml = einvoice.build(fx, "facturx-en16931")
+    assert b"<ram:LineTotalAmount>-0.03</ram:LineTotalAmount>" in xml and b"<ram:LineTotalAmount>9.97</ram:LineTotalAmount>" in xml
+    assert b"<ram:DuePayableAmount>12.46</ram:DuePayableAmount>" in xml
+
+
+@pytest.mark.parametrize("base, stated, refused", [
+    ("-0.25", "-0.03", False),  # -0.025 rounded half away from zero
+    ("0.25", "0.02", False),  # 0.025 rounded half to even (.NET's Math.Round)
+    ("0.25", "0.01", True),
+])
+def test_a_half_cent_allowance_is_rounded_as_the_stated_allowance_total_has_it(fx, base, stated, refused):
+    """A document allowance of 10 % of 0.25 left for the builder to compute (0.03, rounded up) with the allowance total
+    (BT-107) stated as 0.02 was refused (EINV-B-021) where the same allowance stated as 0.02 was built."""
+    _returned_half(fx)["lines"].pop()
+    fx["allowances_charges"] = [{"charge_indicator": False, "percentage": "10", "base_amount": base, "reason": "Discount",
+                                 "tax_category": {"code": "S", "rate": "25"}}]
+    fx["totals"] = {"allowance_total_amount": stated}
+    if refused:
+        with pytest.raises(BuildRefused) as info:
+            einvoice.build(fx, "facturx-en16931")
+        assert "EINV-B-021" in {f.rule for f in info.value.findings}
+        return
+    xml = einvoice.build(fx, "facturx-en16931")
+    assert f"<ram:AllowanceTotalAmount>{stated}</ram:AllowanceTotalAmount>".encode() in xml
+    assert f"<ram:ActualAmount>{stated}</ram:ActualAmount>".encode() in xml
+
+
+@pytest.mark.parametrize("net, refused", [("9.98", False), ("9.97", False), ("9.96", True)])
+def test_a_half_cent_line_allowance_is_rounded_as_the_stated_line_net_has_it(fx, net, refused):
+    """A line allowance of 10 % of 0.25 computed (0.03, rounded up) on a line of 10.00 whose net amount is stated as
+    9.98 (the allowance rounded half to even) was refused (EINV-B-020, "the line gives 9.97")."""
+    _returned_half(fx)["lines"].pop()
+    fx["lines"][0]["allowances_charges"] = [{"charge_indicator": False, "percentage": "10", "base_amount": "0.25",
+                                             "reason": "Discount"}]
+    fx["lines"][0]["net_amount"] = net
+    if refused:
+        with pytest.raises(BuildRefused) as info:
+            einvoice.build(fx, "facturx-en16931")
+        assert "EINV-B-020" in {f.rule for f in info.value.findings}
+        return
+    xml = einvoice.build(fx, "facturx-en16931")
+    allowance = Decimal("10.00") - Decimal(net)
+    assert f"<ram:ActualAmount>{allowance}</ram:ActualAmount>".encode() in xml, xml
+    assert f"<ram:LineTotalAmount>{net}</ram:LineTotalAmount>".encode() in xml
+
+
 @pytest.mark.parametrize("fmt", ["facturx-en16931", "facturx-extended"])
 def test_an_exemption_reason_on_a_standard_rated_allowance_is_refused_where_it_was_given(fx, fmt):
     """A document allowance of category S with an exemption reason: the reason was moved to the S breakdown, which
