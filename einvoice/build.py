@@ -667,6 +667,7 @@ def prepare(invoice: Invoice, target: Target) -> list[Finding]:
     findings += _bounds(c)
     findings += _periods(inv)
     if target.syntax == Syntax.UBL:
+        findings += _line_charge_categories(inv)
         # UBL has one card account and one mandate for the whole invoice (UBL-SR-54/55)
         for what, rule in (("card", "EINV-B-032"), ("direct_debit", "EINV-B-033")):
             given = [i for i, m in enumerate(inv.payment_means) if getattr(m, what) is not None]
@@ -892,6 +893,27 @@ def _price_parts(price: Any, where: str, name: Any) -> list[Finding]:
     if not given and discount:  # (CII states the discount apart from the gross price: the one implied, stated)
         price.discount = Amount(value=discount, currency_id=price.gross_amount.currency_id)
     return []
+
+
+def _line_charge_categories(inv: Invoice) -> list[Finding]:
+    """A line's allowance or charge is taxed in its line's VAT category (EN 16931 gives it none of its own; UBL can state
+    one, with UBL-CR warnings): one given another category or rate is refused (EINV-B-049), where UBL would state
+    both and the official rules count the other one among the document's categories (a Z there: BR-Z-01, "the VAT
+    breakdown lacks Z", said of the whole document). A CII format cannot carry it at all (EINV-B-030)."""
+    def label(cat: Any) -> str:
+        return f"{(cat.code or '?').strip()} {_fmt(cat.rate) if cat.rate is not None else ''}".strip()
+
+    out = []
+    for n, line in enumerate(inv.lines):
+        own = line.item.tax_category if line.item is not None else None
+        for i, ac in enumerate(line.allowances_charges):
+            cat = ac.tax_category
+            if cat is None or _blank(cat.code) and cat.rate is None:
+                continue
+            if own is None or breakdown_key(cat.code, cat.rate) != breakdown_key(own.code, own.rate):
+                out.append(_finding("EINV-B-049", field=f"lines[{n}].allowances_charges[{i}].tax_category",
+                                    category=label(cat), line_category=label(own) if own is not None else "none"))
+    return out
 
 
 def _bounds(c) -> list[Finding]:
@@ -1760,7 +1782,7 @@ def _left_out_whole(given: Invoice, field: str, named: str) -> bool:
 # it the value is computed (amounts, totals, the VAT breakdown) or not needed (an exemption reason a category takes
 # none of, the second of two, a line period's date outside the invoicing period); the field each names is left out
 _STATED_OTHERWISE = frozenset({"EINV-B-020", "EINV-B-021", "EINV-B-022", "EINV-B-023", "EINV-B-024", "EINV-B-025",
-                               "EINV-B-026", "EINV-B-029", "EINV-B-034", "EINV-B-038", "EINV-B-045"})
+                               "EINV-B-026", "EINV-B-029", "EINV-B-034", "EINV-B-038", "EINV-B-045", "EINV-B-049"})
 
 
 def _cleared(invoice: Invoice, path: str) -> bool:

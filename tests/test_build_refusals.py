@@ -2333,3 +2333,25 @@ def test_a_category_o_refusal_names_the_vat_identifier_stated(fmt):
     found = [f for f in info.value.findings if f.rule == "BR-O-02"]
     assert found and {f.field for f in found} == {"buyer.tax_registrations"}, [(f.rule, f.field) for f in info.value.findings]
 
+
+
+@pytest.mark.parametrize("category, refused", [({"code": "Z", "rate": "0"}, True), ({"code": "S", "rate": "15"}, True),
+                                               ({"code": "S", "rate": "25"}, False)])
+def test_a_line_allowance_in_another_vat_category_is_refused_where_it_was_given(category, refused):
+    """A line allowance given category Z on a line of S 25 was written in UBL and refused by the official BR-Z-01 ("the
+    breakdown lacks Z") at /Invoice, naming no input field (the hint: add a Z breakdown); S 15 was issued stating two
+    rates for one amount. The builder refuses it naming the field (EINV-B-049); the line's own category is written."""
+    data = load_input(SAMPLES / "ehf-invoice.yaml")
+    line = data["lines"][0]
+    line["item"]["tax_category"] = {"code": "S", "rate": "25"}
+    line.pop("net_amount", None)
+    line["allowances_charges"] = [{"charge_indicator": False, "amount": "1.00", "reason": "Discount", "tax_category": category}]
+    for key in ("totals", "tax_totals"):
+        data.pop(key, None)
+    if not refused:
+        assert einvoice.build(data, "ehf")
+        return
+    with pytest.raises(BuildRefused) as info:
+        einvoice.build(data, "ehf")
+    assert [(f.rule, f.field) for f in info.value.findings] == [("EINV-B-049", "lines[0].allowances_charges[0].tax_category")]
+    assert "S 25" in info.value.findings[0].message
