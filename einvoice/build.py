@@ -1102,11 +1102,13 @@ def mandatory(inv: Invoice, target: Target) -> list[Finding]:
         out.append(_finding("EINV-B-010"))
     from .refs import payments_into_account  # (the policy's reading: one meaning, one place)
 
-    for i, m, code in payments_into_account(inv):
-        if not any(not _blank(ct.account_id) for ct in m.credit_transfers):
+    referenced = any(not _blank(m.remittance_information) for m in inv.payment_means)  # (BT-83 is one term, as the
+    for i, m, code in payments_into_account(inv):  # policy's EINV-P-009 reads it: CII states one for all its means, a
+        if not any(not _blank(ct.account_id) for ct in m.credit_transfers):  # UBL means stating it states it for all)
             out.append(_finding("EINV-B-011", field=f"payment_means[{i}].credit_transfers[0].account_id", code=code))
-        if _blank(m.remittance_information):
+        if not referenced:
             out.append(_finding("EINV-B-012", field=f"payment_means[{i}].remittance_information", code=code))
+            referenced = target.syntax == Syntax.CII  # (CII: one reference missing, said once)
     # a name given that says nothing (white space, marks no one sees): the official rules' normalize-space keeps a
     # no-break space, and some profiles ask only that the element be there; a name not given is their rules' (BR-06 ...)
     named = [("seller.name", "BT-27 seller name", inv.seller), ("buyer.name", "BT-44 buyer name", inv.buyer),

@@ -499,6 +499,28 @@ def test_payments_into_an_account_are_one_table_for_the_builder_and_the_policy(e
         assert not {f.rule for f in mandatory(to_invoice(data), FORMATS["ehf"])} & {"EINV-B-011", "EINV-B-012"}, code
 
 
+@pytest.mark.parametrize("fmt", ["ehf", "cii"])
+def test_one_payment_reference_serves_every_means_as_the_policy_reads_it(ehf, fmt):
+    """Two credit transfers, the payment reference (BT-83, one term of the invoice) given on the first: the builder
+    refused it (EINV-B-012, "payment_means[1] ... none is given") where the policy (EINV-P-009) passes the document
+    written, as a CII document states one reference for all its means and a UBL means stating it states it for all.
+    With none given at all it is refused: once in CII (one reference missing), for each means in UBL."""
+    import einvoice
+
+    data = json.loads(json.dumps(ehf, default=str))
+    first = data["payment_means"][0]
+    data["payment_means"] = [first, {**first, "remittance_information": None}]
+    xml = einvoice.build(data, fmt)
+    assert not {"EINV-P-009", "EINV-P-011"} & {f.rule for f in einvoice.validate(xml, policy=True).findings}
+    for m in data["payment_means"]:
+        m["remittance_information"] = None
+    with pytest.raises(BuildRefused) as info:
+        einvoice.build(data, fmt)
+    assert [f.field for f in info.value.findings if f.rule == "EINV-B-012"] == (
+        ["payment_means[0].remittance_information"] if fmt == "cii" else
+        ["payment_means[0].remittance_information", "payment_means[1].remittance_information"])
+
+
 def test_a_credit_note_or_nothing_to_pay_needs_no_account_or_reference_to_pay_by():
     """The builder asked a credit note (and an invoice with nothing to pay) for the account and payment reference of a
     payment into an account, where the policy (EINV-P-009/011), the rendered page and show ask none: one test of
