@@ -278,7 +278,9 @@ def _mistyped_iban(core: str) -> tuple[str, bool] | None:
     if len(core) > 4 and core.isascii() and core[0].isalpha() != core[1].isalpha():
         look = {"0": "O", "1": "I", "5": "S", "8": "B"}
         fixed = "".join(look.get(c, c) if i < 2 else c for i, c in enumerate(core.upper()))
-        if _IBAN_SHAPE.fullmatch(fixed) and iban.is_valid(fixed):
+        # (its check digits wrong too, N09386011117948: still an IBAN of that country in its form, mistyped twice)
+        if _IBAN_SHAPE.fullmatch(fixed) and (iban.is_valid(fixed) or iban.is_valid(
+                fixed[:2] + iban.calc_check_digits(fixed) + fixed[4:], check_country=False)):
             return "IBAN (a digit written for a letter of its country code)", False
     return None
 
@@ -310,9 +312,9 @@ def electronic_form(value: str | None, kind: str, country: str | None = None) ->
     True
     """
     v = (value or "").strip()
-    if not v or not v.isascii():
+    form = re.sub(r"\s", "", v.upper())  # (the spaces of any script: a no-break space, a thin space between groups)
+    if not v or not form.isascii():
         return None
-    form = re.sub(r"\s", "", v.upper())
     small, spaced = v != v.upper(), form != v.upper()
     if not (small or spaced):
         return None

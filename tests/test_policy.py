@@ -653,6 +653,31 @@ def test_a_payment_id_or_account_mistyped_with_other_marks_is_judged_and_refused
     assert refs.account_kind("47-118", "SE", giro="SE:PLUSGIRO")[1] is False
 
 
+def test_an_iban_mistyped_twice_and_groups_of_other_spaces_are_named():
+    """An IBAN with a zero for the O of its country code was refused when its check digits were right
+    ('N09386011117947') and issued without a word when they were wrong too ('N09386011117948'): it is still that
+    country's IBAN in its form (length, letters and digits where they go), refused either way; a value of no
+    country's form is not judged. A KID or IBAN written in groups of no-break or thin spaces passed without
+    EINV-P-018 (the spaces went into cbc:PaymentID), where groups of plain spaces were named."""
+    from einvoice import refs
+
+    for value in ("N09386011117948", "N09386011117947", "5E4550000000058398257466"):
+        assert refs.account_kind(value, "NO") == ("IBAN (a digit written for a letter of its country code)", False), value
+    assert refs.account_kind("N093860111179", "NO") is None  # (no Norwegian IBAN's length: no IBAN at all)
+    for value, kind in (("1002\u00a0344", "rf"), ("NO93\u00a08601\u00a01117\u00a0947", "iban"),
+                        ("NO93\u20098601\u20091117\u2009947", "iban"), ("RF18\u3000539007547034", "rf")):
+        found = refs.electronic_form(value, kind, "NO")
+        assert found is not None and found[2] == "with spaces" and found[1].isascii(), value
+    inv = good_invoice()
+    pm = inv.payment_means[0]
+    pm.code, pm.remittance_information = "30", "1002\u00a0344"
+    pm.credit_transfers[0].account_id = "NO93\u00a08601\u00a01117\u00a0947"
+    report = validate_document(Document(inv, Syntax.UBL), schema=False, layers=("policy",))
+    assert len([f for f in report.findings if f.rule == "EINV-P-018"]) == 2
+    pm.credit_transfers[0].account_id = "N09386011117948"
+    assert "EINV-P-010" in findings(inv)
+
+
 def test_electronic_form_advice_keeps_each_kind_to_its_field():
     """EINV-P-018 took an RF reference as the account ('its electronic form is RF...', beside EINV-P-010's 'not a
     valid IBAN') and an IBAN as the payment reference ('written with spaces'): an IBAN is advised for the account,

@@ -134,6 +134,8 @@ def test_formatting():
     assert reference_kind("1002344", "NO") == "kid"
     assert reference_kind("1002344", "SE") == "ocr"
     assert reference_kind("0003434323213231", "NO") == "reference"  # fails MOD10 and MOD11: no KID a bank takes
+    assert reference_kind("860395476-", "NO") == "kid"  # MOD11 with the check 10 written '-' (was 'reference')
+    assert reference_kind("860395477-", "NO") == reference_kind("12-", "NO") == "reference"
     assert reference_kind("1002345", "SE") == "reference"  # Luhn fails: no OCR
 
 

@@ -170,9 +170,9 @@ def reference_kind(ref: str, country: str | None) -> str:
         return "rf"
     if country == "DK" and refs.fi_card(compact) is not None:  # (the payment line as the policy reads it)
         return "fik"
+    if country == "NO" and (compact.isdigit() or compact[:-1].isdigit() and compact[-1:] == "-") and refs.kid(compact):
+        return "kid"  # (a MOD11 KID whose check is 10 ends in '-')
     if compact.isdigit():
-        if country == "NO" and refs.kid(compact):
-            return "kid"
         if country == "SE" and refs.ocr_se(compact) or country == "FI" and refs.finnish_reference(compact):
             return "ocr"
     return "reference"
