@@ -359,6 +359,8 @@ def organisation_number(scheme: str | None, value: str) -> tuple[str, bool] | No
     if entry is None or not value:
         return None
     kind, fn = entry
+    if scheme.strip() == "0212" and re.fullmatch(r"[0-9]{7}-[0-9]", value.strip()):  # (a business ID as it is written,
+        return kind, bool(fn(value.strip()))  # the dash before its check digit: 2077474-0; no official rule reads 0212)
     if not value.strip().isascii() or not value.strip().isalnum():  # (python-stdnum reads fullwidth digits as digits,
         # not Arabic-Indic ones, and drops separators ('556732-1707', '921 534 523'): the official rules (PEPPOL-COMMON-R040
         # to R050) read ASCII digits and letters only, and refuse such a number where they check its scheme)

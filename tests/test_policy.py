@@ -678,6 +678,19 @@ def test_an_iban_mistyped_twice_and_groups_of_other_spaces_are_named():
     assert "EINV-P-010" in findings(inv)
 
 
+def test_a_finnish_business_id_is_taken_as_it_is_written():
+    """A Finnish business ID under scheme 0212 written as it is printed, '2077474-0' (a dash before the check digit),
+    was refused (EINV-P-012: ASCII digits and letters only) where '20774740' passed; no official rule reads 0212.
+    Its check digit still decides, and other marks are still refused."""
+    from einvoice import refs
+
+    assert refs.organisation_number("0212", "2077474-0") == ("Finnish business ID", True)
+    assert refs.organisation_number("0212", "20774740") == ("Finnish business ID", True)
+    assert refs.organisation_number("0212", "2077474-1")[1] is False
+    assert refs.organisation_number("0212", "2077-4740")[1] is False
+    assert refs.organisation_number("0192", "921-534-523")[1] is False  # (the official rules' reading elsewhere)
+
+
 def test_electronic_form_advice_keeps_each_kind_to_its_field():
     """EINV-P-018 took an RF reference as the account ('its electronic form is RF...', beside EINV-P-010's 'not a
     valid IBAN') and an IBAN as the payment reference ('written with spaces'): an IBAN is advised for the account,
