@@ -704,7 +704,7 @@ def _other_way(obj: Any, fld: str, exact: Decimal) -> None:
 
 def _stated_off(inv: Invoice, c: Any) -> Decimal:
     """How far the amounts the input states are from those computed: the document totals (BT-106 to BT-115) and a
-    stated VAT breakdown's taxable and VAT amounts (BT-116, BT-117; the VAT total BT-110 with them)."""
+    stated VAT breakdown's taxable and VAT amounts (BT-116, BT-117) and the VAT total (BT-110)."""
     from .model.calc import breakdown_key
 
     off = ZERO
@@ -715,6 +715,9 @@ def _stated_off(inv: Invoice, c: Any) -> Decimal:
             stated = _amt(getattr(t, name))
             if stated is not None and stated.is_finite():
                 off += abs(stated - getattr(c, name))
+    total = _amt(inv.vat_total.tax_amount) if inv.vat_total is not None else None
+    if total is not None and total.is_finite():
+        off += abs(total - c.tax_amount)
     computed = {breakdown_key(b.category, b.rate): b for b in c.breakdown}
     for bd in inv.vat_breakdown:
         comp = computed.get(breakdown_key(bd.category.code, bd.category.rate)) if bd.category is not None else None

@@ -1077,6 +1077,21 @@ def test_a_half_cent_line_is_rounded_as_any_stated_total_has_it(fx, stated, refu
     assert b"<ram:DuePayableAmount>12.46</ram:DuePayableAmount>" in xml
 
 
+def test_a_half_cent_line_is_rounded_as_the_stated_vat_total_has_it(fx):
+    """A return of 1 x 0.125 beside 10.00 at 20 %: VAT stated as 1.97 (on 9.87, the return rounded half away from zero)
+    was refused (EINV-B-023, "the lines give 1.98": 9.88 x 20 %), the stated VAT total alone naming the rounding."""
+    _returned_half(fx)["lines"][1]["price"] = {"net_amount": "0.125"}
+    for one in fx["lines"]:
+        one["item"]["tax_category"] = {"code": "S", "rate": "20"}
+    fx["tax_totals"] = [{"tax_amount": "1.97"}]
+    xml = einvoice.build(fx, "facturx-en16931")
+    assert b"<ram:LineTotalAmount>-0.13</ram:LineTotalAmount>" in xml and b"<ram:CalculatedAmount>1.97<" in xml
+    fx["tax_totals"] = [{"tax_amount": "1.96"}]
+    with pytest.raises(BuildRefused) as info:
+        einvoice.build(fx, "facturx-en16931")
+    assert "EINV-B-023" in {f.rule for f in info.value.findings}
+
+
 @pytest.mark.parametrize("base, stated, refused", [
     ("-0.25", "-0.03", False),  # -0.025 rounded half away from zero
     ("0.25", "0.02", False),  # 0.025 rounded half to even (.NET's Math.Round)
