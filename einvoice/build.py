@@ -55,7 +55,7 @@ from .model.invoice import (
     TaxTotal,
     VatBreakdown,
 )
-from .model.calc import CENT, HALF_CENT, ZERO, amount_value as _amt, breakdown_key
+from .model.calc import HALF_CENT, ZERO, amount_value as _amt, breakdown_key
 from .rules.engine import Finding, Report, Severity, format_message, rule_table
 from .syntax.cii.writer import GUIDELINE_IDS
 from .syntax.ubl.writer import PEPPOL_CUSTOMIZATION_ID as PEPPOL_CUSTOMIZATION, PEPPOL_PROFILE_ID as PEPPOL_PROCESS
@@ -705,8 +705,6 @@ def _other_way(obj: Any, fld: str, exact: Decimal) -> None:
 def _stated_off(inv: Invoice, c: Any) -> Decimal:
     """How far the amounts the input states are from those computed: the document totals (BT-106 to BT-115) and a
     stated VAT breakdown's taxable and VAT amounts (BT-116, BT-117) and the VAT total (BT-110)."""
-    from .model.calc import breakdown_key
-
     off = ZERO
     t = inv.totals
     if t is not None:
