@@ -1209,13 +1209,19 @@ def check_written(data: bytes, profile: str, path: str | None = None, policy: bo
     return report
 
 
+# the rules the two EN 16931 releases read so that no document passes both: 1.3.16 makes 502 and 503 credit note
+# codes only, 1.3.15 invoice codes too (BR-CL-01's list and the credit notes' list of the root each names)
+_RELEASES_CONTRADICT = frozenset({"BR-CL-01"})
+
+
 def _check_cen_release_in_force(doc: Any, profile: str, report: Report) -> None:
     """An XRechnung is validated with the CEN release KoSIT's validator configuration runs (EN 16931 1.3.15), which
-    lets pass what CEN's release in force rejects with the rules it adds (1.3.16's CII-SR-467 ... 494 and UBL-SR-56:
-    payment means of one document stating two type codes, two texts ...): those rules are run too and their errors added, naming the
-    release (its warnings are left: they refuse nothing). A rule both releases have but read otherwise is KoSIT's
-    release's to judge, the one XRechnung receivers run (1.3.16 makes 502 and 503 credit note codes only, 1.3.15
-    invoice codes too: no XRechnung of those types could be issued that both accept)."""
+    lets pass what CEN's release in force rejects: the rules 1.3.16 adds (CII-SR-467 ... 494 and UBL-SR-56: payment
+    means of one document stating two type codes, two texts ...), and those it reads more strictly (BR-CO-26 no longer
+    taking a seller identifier of scheme SEPA for one; BR-18, BR-20, BR-50 in CII asking for text; a currency ISO 4217
+    withdrew). The document is judged by 1.3.16's rules too and their errors added, naming the release (its warnings
+    are left: they refuse nothing): nothing is issued that either release rejects. But where the two cannot both
+    pass (:data:`_RELEASES_CONTRADICT`), KoSIT's release judges, the one XRechnung receivers run."""
     from dataclasses import replace
 
     from .profiles import PROFILES, rules_for
@@ -1228,11 +1234,11 @@ def _check_cen_release_in_force(doc: Any, profile: str, report: Report) -> None:
         return
     now = Context.default({"en16931": in_force}, profile=profile)
     rules = [r for r in rules_for([name for name in PROFILES[profile].layers if family_of_layer(name) == "en16931"],
-                                  profile) if r.meta_in(ran) is None and r.meta_in(now) is not None]
+                                  profile) if r.meta_in(now) is not None and r.id not in _RELEASES_CONTRADICT]
     if not rules:
         return
     other = run_rules(doc, rules, Report(), now)
-    seen = {(f.rule, f.xpath) for f in report.findings}
+    seen = {(f.rule, f.xpath) for f in report.findings if f.severity.blocking}
     report.findings += [replace(f, message=f"{f.message} (EN 16931 {in_force}, CEN's release in force)")
                         for f in other.findings if (f.rule, f.xpath) not in seen and f.severity.blocking]
     report.internal_errors += other.internal_errors

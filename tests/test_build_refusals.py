@@ -2299,6 +2299,27 @@ def test_xrechnung_cii_is_not_issued_where_cens_release_in_force_rejects_it():
         assert found and "EN 16931 1.3.16" in found[0].message and field in found[0].message, info.value.findings
 
 
+def test_xrechnung_ubl_is_not_issued_where_cens_release_in_force_reads_a_rule_more_strictly():
+    """A seller with a tax number only (BT-32) paying by SEPA direct debit: UBL writes the creditor identifier as a
+    party identifier of scheme SEPA, which CEN 1.3.15 (KoSIT's) takes for a seller identifier and 1.3.16, in force,
+    does not: BR-CO-26, fatal in CEN's own XSLT. Only the rules 1.3.16 adds were run besides KoSIT's release, so 36
+    of 3,950 generated XRechnung builds were issued that 1.3.16 rejects. Each rule of 1.3.16 is run too now (but
+    BR-CL-01, whose two readings no document passes both); the input with a legal registration number is issued."""
+    data = load_input(SAMPLES / "xrechnung.yaml")
+    seller = data["seller"]
+    seller.pop("legal_registration_id", None)
+    seller["tax_registrations"] = [{"company_id": "201/113/40209", "scheme": "other"}]
+    data["payment_means"] = [{"code": "59", "direct_debit": {"mandate_reference": "M-1", "creditor_id": "DE98ZZZ09999999999",
+                                                            "debited_account_id": "DE89370400440532013000"}}]
+    with pytest.raises(BuildRefused) as info:
+        einvoice.build(copy.deepcopy(data), "xrechnung-ubl")
+    [found] = [f for f in info.value.findings if f.rule == "BR-CO-26"]
+    assert "EN 16931 1.3.16" in found.message and found.field == "seller"
+    seller["legal_registration_id"] = {"value": "HRB 12345"}
+    xml = einvoice.build(data, "xrechnung-ubl")
+    assert b'schemeID="SEPA"' in xml
+
+
 def test_basic_wl_refusing_a_contact_names_the_rounding_amount_it_drops_not_the_amount_due(fx):
     """A BASIC WL build refused for the seller contact also says what else the format drops, as a build with a
     contact does: the rounding amount (EINV-B-030), not BR-CO-16 about an amount due the caller gave right (the
