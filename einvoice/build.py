@@ -803,6 +803,8 @@ def _allowances_charges(inv: Invoice, cur: str | None, halves: list | None = Non
 
     out: list[Finding] = []
     for path, ac in _acs_with_paths(inv):
+        if ac.charge_indicator is None:  # (counted as neither: the totals, the written element, the rules would all
+            out.append(_finding("EINV-B-050", field=f"{path}.charge_indicator"))  # take it for something else)
         computed = allowance_amount(ac)
         if computed is None:
             if _amt(ac.amount) is None:  # (no amount, nor a base and a percentage to compute it from)

@@ -2391,3 +2391,22 @@ def test_a_line_allowance_in_another_vat_category_is_refused_where_it_was_given(
         einvoice.build(data, "ehf")
     assert [(f.rule, f.field) for f in info.value.findings] == [("EINV-B-049", "lines[0].allowances_charges[0].tax_category")]
     assert "S 25" in info.value.findings[0].message
+
+
+@pytest.mark.parametrize("fmt", ["xrechnung-ubl", "xrechnung-cii", "ehf"])
+def test_an_allowance_that_does_not_say_it_is_one_is_refused_where_it_was_given(fmt):
+    """An allowance given without charge_indicator was totalled as an allowance but written without its indicator:
+    UBL refused it with four findings (BR-CO-13 naming no field, BR-S-08 naming a line's category), CII with a false
+    reason (EINV-B-030, "cannot carry allowances_charges"), and with two allowances the other one was blamed. One
+    finding, on the field (EINV-B-050)."""
+    data = load_input(SAMPLES / ("ehf-invoice.yaml" if fmt == "ehf" else "xrechnung.yaml"))
+    for key in ("totals", "tax_totals"):
+        data.pop(key, None)
+    cat = data["lines"][0]["item"]["tax_category"]
+    data["allowances_charges"] = [{"amount": "10.00", "reason": "Discount", "tax_category": cat},
+                                  {"charge_indicator": False, "amount": "5.00", "reason": "Discount", "tax_category": cat}]
+    with pytest.raises(BuildRefused) as info:
+        einvoice.build(data, fmt)
+    assert [(f.rule, f.field) for f in info.value.findings] == [("EINV-B-050", "allowances_charges[0].charge_indicator")]
+    data["allowances_charges"][0]["charge_indicator"] = False
+    assert einvoice.build(data, fmt)
