@@ -1468,13 +1468,17 @@ def _carriers(given: Invoice, target: Target, lost: dict[str, set[str]]) -> dict
             break
         inv = given.model_copy(deep=True)
         fmt = FORMATS[name]
-        inv.customization_id, inv.profile_id = fmt.customization_id, fmt.profile_id  # the candidate's own
+        if name not in twin or _blank(inv.customization_id):  # the candidate's own identifiers (an XRechnung's twin
+            inv.customization_id, inv.profile_id = fmt.customization_id, fmt.profile_id  # keeps the input's: the
+            # extension's, which the plain identifier would make a document with sub-lines UBL-CR-646 refuses)
         try:
             refused = any(f.severity.blocking and f.rule not in _CONTACT_RULES for f in prepare(inv, fmt))  # (a
             xml = _write(inv, fmt)  # contact the input lacks is no place the format lacks)
             kept = {spelt for spelt, _path in _content_leaves(_read_back(xml))}
             carried = [path for path, spelt in lost.items() if path not in out and spelt & kept]
-            if carried and (refused or any(f.severity.blocking for f in check_written(xml, fmt.profile).findings)):
+            written = read_written(xml) if carried and not refused else None  # (judged as its build judges it)
+            if carried and (refused or any(f.severity.blocking for f in
+                                           check_written(xml, _judged_as(written, fmt), doc=written).findings)):
                 for path in carried:
                     refused_there.setdefault(path, name)
                 continue

@@ -2410,3 +2410,26 @@ def test_an_allowance_that_does_not_say_it_is_one_is_refused_where_it_was_given(
     assert [(f.rule, f.field) for f in info.value.findings] == [("EINV-B-050", "allowances_charges[0].charge_indicator")]
     data["allowances_charges"][0]["charge_indicator"] = False
     assert einvoice.build(data, fmt)
+
+
+def test_an_xrechnung_extension_refused_in_cii_names_ubl_as_the_format_that_carries_it():
+    """An XRechnung extension with sub-lines, built as xrechnung-cii (which has no place for them): the refusal said
+    "the format xrechnung-ubl carries it, though it refuses this input too", where xrechnung-ubl issues the same input
+    (judged by the extension's scenario); the candidate was tried with the plain XRechnung identifier and judged
+    as plain XRechnung, whose UBL-CR-646 refuses sub-lines."""
+    data = load_input(SAMPLES / "xrechnung.yaml")
+    for key in ("totals", "tax_totals"):
+        data.pop(key, None)
+    data["customization_id"] = ("urn:cen.eu:en16931:2017#compliant#urn:xeinkauf.de:kosit:xrechnung_3.0#conformant#"
+                                "urn:xeinkauf.de:kosit:extension:xrechnung_3.0")
+    line = data["lines"][0]
+    line.pop("net_amount", None)
+    line.update(quantity="1", price={"net_amount": "480.00"})
+    line["sub_lines"] = [{**copy.deepcopy(line), "id": f"1.{n}", "price": {"net_amount": amount}}
+                         for n, amount in ((1, "300.00"), (2, "180.00"))]
+    data["lines"] = [line]
+    assert einvoice.build(copy.deepcopy(data), "xrechnung-ubl")
+    with pytest.raises(BuildRefused) as info:
+        einvoice.build(data, "xrechnung-cii")
+    [found] = [f for f in info.value.findings if f.rule == "EINV-B-030"]
+    assert "lines[0].sub_lines" in found.message and "the format xrechnung-ubl carries it)" in found.message
