@@ -1103,6 +1103,9 @@ def mandatory(inv: Invoice, target: Target) -> list[Finding]:
         # (a credit note, nothing or less to pay, information for accounting: nobody is told how to pay, and EN 16931
         # and Peppol ask no payment means of it; XRechnung's BR-DE-1 asks payment instructions of every document)
         out.append(_finding("EINV-B-010"))
+    elif means:  # a payment means given without its code beside one with a code (UBL writes it empty: UBL-SR-47, "the
+        out += [_finding("EINV-B-010", field=f"payment_means[{i}].code")  # codes differ", naming no field)
+                for i, m in enumerate(inv.payment_means) if _blank(m.code)]
     from .refs import payments_into_account  # (the policy's reading: one meaning, one place)
 
     referenced = any(not _blank(m.remittance_information) for m in inv.payment_means)  # (BT-83 is one term, as the
@@ -2399,6 +2402,13 @@ def _repeated_filename(inv: Invoice) -> str | None:
     return None
 
 
+def _credit_transfer_without_account(inv: Invoice) -> str | None:
+    """The first credit transfer (30, 58) given without an account (CII-SR-470, said of the settlement)."""
+    return next((f"payment_means[{i}].credit_transfers" for i, m in enumerate(inv.payment_means)
+                 if (m.code or "").strip() in ("30", "58") and not any(not _blank(t.account_id) for t in m.credit_transfers)),
+                None)
+
+
 def _direct_debit_given(inv: Invoice) -> str | None:
     """Where the input gives direct debit information (BR-DE-30/31: given in part) when it gives no direct debit: a
     SEPA identifier of the payee or of the seller, in the order the CII writer takes BT-90 from (CII states it as
@@ -2423,6 +2433,7 @@ _ROOT_FIELDS: dict[str, typing.Callable[[Invoice], str | None]] = {
     "BR-DE-31": _direct_debit_given,
     "PEPPOL-EN16931-R053": lambda inv: "tax_totals" if inv.tax_totals else None,  # (else each is computed: one)
     "BR-DE-18": lambda inv: "payment_terms",  # (its Skonto lines)
+    "CII-SR-470": _credit_transfer_without_account,
     "NL-R-001": lambda inv: "preceding_invoices",
     "GR-R-004-1": lambda inv: "supporting_documents",
     "DK-R-016": lambda inv: "lines",  # (their quantities or prices: a credit note states positive amounts)

@@ -2433,3 +2433,29 @@ def test_an_xrechnung_extension_refused_in_cii_names_ubl_as_the_format_that_carr
         einvoice.build(data, "xrechnung-cii")
     [found] = [f for f in info.value.findings if f.rule == "EINV-B-030"]
     assert "lines[0].sub_lines" in found.message and "the format xrechnung-ubl carries it)" in found.message
+
+
+@pytest.mark.parametrize("fmt", ["xrechnung-ubl", "xrechnung-cii", "ehf"])
+def test_a_second_payment_means_without_its_code_is_refused_on_that_field(fmt):
+    """A second payment means given without a code: UBL wrote it with an empty code and was refused by UBL-SR-47 ("the
+    payment means have different codes"), naming no input field and not that the code was missing."""
+    data = load_input(SAMPLES / ("ehf-invoice.yaml" if fmt == "ehf" else "xrechnung.yaml"))
+    first = data["payment_means"][0]
+    data["payment_means"] = [first, {k: v for k, v in copy.deepcopy(first).items() if k != "code"}]
+    with pytest.raises(BuildRefused) as info:
+        einvoice.build(data, fmt)
+    assert [(f.rule, f.field) for f in info.value.findings] == [("EINV-B-010", "payment_means[1].code")]
+
+
+def test_a_rule_of_cens_release_in_force_names_the_input_field():
+    """An XRechnung CII credit note with a credit transfer without an account (the builder asks none of a credit
+    note): CEN 1.3.16's CII-SR-470 (added to KoSIT's findings by the build) named no input field; it names the
+    payment means' credit transfers."""
+    data = load_input(SAMPLES / "xrechnung.yaml")
+    data["payment_means"] = [{"code": "58"}]
+    data.pop("due_date", None)
+    data.update(type_code="381", preceding_invoices=[{"reference": "RE-2026-1000", "issue_date": "2026-10-01"}])
+    with pytest.raises(BuildRefused) as info:
+        einvoice.build(data, "xrechnung-cii")
+    found = [f for f in info.value.findings if f.rule == "CII-SR-470"]
+    assert found and found[0].field == "payment_means[0].credit_transfers", info.value.findings
