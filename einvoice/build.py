@@ -2402,6 +2402,28 @@ def _repeated_filename(inv: Invoice) -> str | None:
     return None
 
 
+def _sub_lines_off(inv: Invoice) -> str | None:
+    """The first line or sub-line whose net amount is not the sum of its direct sub-lines' (BR-DEX-02, said of the
+    invoice), in document order."""
+    from .model.calc import line_net
+
+    def net(line: Any) -> Decimal:  # (as given, else as computed from its quantity and price)
+        given = _amt(line.net_amount)
+        return given if given is not None else line_net(line) or ZERO
+
+    def first(lines: list, at: str) -> str | None:
+        for i, line in enumerate(lines):
+            if line.sub_lines:
+                if net(line) != sum((net(s) for s in line.sub_lines), ZERO):
+                    return f"{at}[{i}].net_amount" if line.net_amount is not None else f"{at}[{i}]"
+                found = first(line.sub_lines, f"{at}[{i}].sub_lines")
+                if found is not None:
+                    return found
+        return None
+
+    return first(inv.lines, "lines")
+
+
 def _credit_transfer_without_account(inv: Invoice) -> str | None:
     """The first credit transfer (30, 58) given without an account (CII-SR-470, said of the settlement)."""
     return next((f"payment_means[{i}].credit_transfers" for i, m in enumerate(inv.payment_means)
@@ -2434,6 +2456,7 @@ _ROOT_FIELDS: dict[str, typing.Callable[[Invoice], str | None]] = {
     "PEPPOL-EN16931-R053": lambda inv: "tax_totals" if inv.tax_totals else None,  # (else each is computed: one)
     "BR-DE-18": lambda inv: "payment_terms",  # (its Skonto lines)
     "CII-SR-470": _credit_transfer_without_account,
+    "BR-DEX-02": _sub_lines_off,
     "NL-R-001": lambda inv: "preceding_invoices",
     "GR-R-004-1": lambda inv: "supporting_documents",
     "DK-R-016": lambda inv: "lines",  # (their quantities or prices: a credit note states positive amounts)

@@ -2459,3 +2459,22 @@ def test_a_rule_of_cens_release_in_force_names_the_input_field():
         einvoice.build(data, "xrechnung-cii")
     found = [f for f in info.value.findings if f.rule == "CII-SR-470"]
     assert found and found[0].field == "payment_means[0].credit_transfers", info.value.findings
+
+
+def test_a_sub_line_sum_warning_names_the_line_whose_sub_lines_do_not_add_up():
+    """BR-DEX-02 (a warning of the XRechnung extension, said of the invoice) named lines[0].net_amount, the first line,
+    where the sub-lines of lines[1] did not add up."""
+    data = load_input(SAMPLES / "xrechnung.yaml")
+    for key in ("totals", "tax_totals"):
+        data.pop(key, None)
+    data["customization_id"] = ("urn:cen.eu:en16931:2017#compliant#urn:xeinkauf.de:kosit:xrechnung_3.0#conformant#"
+                                "urn:xeinkauf.de:kosit:extension:xrechnung_3.0")
+    line = data["lines"][0]
+    line.pop("net_amount", None)
+    second = {**copy.deepcopy(line), "id": "2", "quantity": "1", "price": {"net_amount": "480.00"}, "net_amount": "480.00"}
+    second["sub_lines"] = [{**copy.deepcopy(line), "id": f"2.{n}", "quantity": "1", "price": {"net_amount": amount}}
+                           for n, amount in ((1, "300.00"), (2, "170.00"))]
+    data["lines"] = [line, second]
+    _xml, report = build_report(data, "xrechnung-ubl")
+    [found] = [f for f in report.findings if f.rule == "BR-DEX-02"]
+    assert found.field == "lines[1].net_amount", found
