@@ -174,6 +174,13 @@ TradeTaxType: AllowanceChargeBasisAmount 0..n, BasisAmount 0..n, CalculatedAmoun
 """
 
 
+# Children D16B declares and Factur-X EXTENDED does not, which CII invoices of other generators carry (a German bank
+# code and a bank's name, as ZUGFeRD's older profiles wrote them): complex type -> (the child they follow in both,
+# (name, type) each in D16B's order). The schema step refused such documents, which the official validators accept.
+_D16B_ADDED = {typ: ("BICID", (("GermanBankleitzahlID", "udt:IDType"), ("Name", "udt:TextType")))
+               for typ in ("CreditorFinancialInstitutionType", "DebtorFinancialInstitutionType")}
+
+
 def _d16b_occurs() -> dict[tuple[str, str], tuple[str, str]]:
     """(complex type, child element) -> (minOccurs, maxOccurs) as D16B declares them, of :data:`_D16B_OCCURS`."""
     out: dict[tuple[str, str], tuple[str, str]] = {}
@@ -190,7 +197,8 @@ class _D16BFiles(_LocalOnly):
     """Serve Factur-X EXTENDED's files as D16B reads what both declare: no attribute of a data type required (D16B's
     data types require none; EXTENDED requires a date's ``format`` (udt:DateTimeString, udt:DateString,
     qdt:DateTimeString) and a binary object's ``mimeCode`` and ``filename``), each child of a complex type as seldom as
-    D16B lets it occur, and no more often than D16B lets it (:data:`_D16B_OCCURS`); the rest as it is.
+    D16B lets it occur, and no more often than D16B lets it (:data:`_D16B_OCCURS`), with the children of
+    :data:`_D16B_ADDED` declared; the rest as it is.
 
     A child EXTENDED allows once and D16B several times stays allowed once: the rule sets in force read several such
     values as one and stop on the document (CEN 1.3.15's BR-CO-13, -15 and -16 on two grand totals, its category rules
@@ -215,6 +223,10 @@ class _D16BFiles(_LocalOnly):
                         el.set("minOccurs", found[0])
                         if found[1] != "unbounded":  # (see _D16BFiles: a repeat stays refused)
                             el.set("maxOccurs", found[1])
+                added = _D16B_ADDED.get(typ.get("name"))
+                after = next((el for el in typ.iter(f"{{{XS}}}element") if added and el.get("name") == added[0]), None)
+                for name, kind in reversed(added[1]) if after is not None else ():
+                    after.addnext(etree.Element(f"{{{XS}}}element", name=name, type=kind, minOccurs="0"))
             return self.resolve_string(etree.tostring(tree), context, base_url=str(path))
         return super().resolve(url, pubid, context)
 

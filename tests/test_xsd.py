@@ -607,6 +607,25 @@ def test_cii_of_no_factur_x_profile_is_judged_by_the_widest_factur_x_schema():
         assert found[0].xpath.endswith("/ram:SpecifiedTradeProduct/ram:ModelID")
 
 
+def test_cii_of_no_factur_x_profile_takes_a_german_bank_code_and_a_banks_name_as_d16b_does():
+    """A CII invoice of another generator states its bank's German code and name (ram:GermanBankleitzahlID, ram:Name
+    after ram:BICID, as ZUGFeRD's older profiles wrote them): D16B allows both, EXTENDED neither, and the schema step
+    refused 3 of 680 real invoices the official validators accept. Outside their order, and under a Factur-X
+    profile, they are still refused."""
+    root = etree.fromstring((SAMPLES / "facturx-en16931.xml").read_bytes())
+    ram = "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"
+    bank = root.find(f".//{{{ram}}}PayeeSpecifiedCreditorFinancialInstitution")
+    for child in list(bank):
+        bank.remove(child)
+    for name, text in (("BICID", "COBADEFFXXX"), ("GermanBankleitzahlID", "37040044"), ("Name", "Commerzbank")):
+        etree.SubElement(bank, f"{{{ram}}}{name}").text = text
+    for profile in ("xrechnung", "en16931", "peppol"):
+        assert xsd.validate_tree(root, Syntax.CII, profile=profile) == [], profile
+    assert [f.rule for f in xsd.validate_tree(root, Syntax.CII, profile="facturx-en16931")] == ["XSD"]
+    bank[0].addprevious(bank[2])  # (the name before the BIC: D16B's order refuses it too)
+    assert [f.rule for f in xsd.validate_tree(root, Syntax.CII, profile="en16931")] == ["XSD"]
+
+
 @pytest.mark.parametrize("where", ["due date", "tax point date", "attachment"])
 def test_cii_of_no_factur_x_profile_needs_no_attribute_d16b_does_not_require(where):
     """D16B's data types require no attribute; Factur-X EXTENDED's require a date's format (udt:DateTimeString,
