@@ -1108,9 +1108,10 @@ def mandatory(inv: Invoice, target: Target) -> list[Finding]:
                 for i, m in enumerate(inv.payment_means) if _blank(m.code)]
     from .refs import payments_into_account  # (the policy's reading: one meaning, one place)
 
-    referenced = any(not _blank(m.remittance_information) for m in inv.payment_means)  # (BT-83 is one term, as the
-    for i, m, code in payments_into_account(inv):  # policy's EINV-P-009 reads it: CII states one for all its means, a
-        if not any(not _blank(ct.account_id) for ct in m.credit_transfers):  # UBL means stating it states it for all)
+    # (BT-83 is one term, as the policy's EINV-P-009 reads it: CII states one for all its means, a UBL means stating
+    referenced = any(not _blank(m.remittance_information) for m in inv.payment_means)  # it states it for all)
+    for i, m, code in payments_into_account(inv):
+        if _without_account(m):
             out.append(_finding("EINV-B-011", field=f"payment_means[{i}].credit_transfers[0].account_id", code=code))
         if not referenced:
             out.append(_finding("EINV-B-012", field=f"payment_means[{i}].remittance_information", code=code))
@@ -2424,10 +2425,15 @@ def _sub_lines_off(inv: Invoice) -> str | None:
     return first(inv.lines, "lines")
 
 
+def _without_account(means: Any) -> bool:
+    """Whether a payment means gives no account to pay into (BT-84 in none of its credit transfers)."""
+    return not any(not _blank(t.account_id) for t in means.credit_transfers)
+
+
 def _credit_transfer_without_account(inv: Invoice) -> str | None:
     """The first credit transfer (30, 58) given without an account (CII-SR-470, said of the settlement)."""
     return next((f"payment_means[{i}].credit_transfers" for i, m in enumerate(inv.payment_means)
-                 if (m.code or "").strip() in ("30", "58") and not any(not _blank(t.account_id) for t in m.credit_transfers)),
+                 if (m.code or "").strip() in ("30", "58") and _without_account(m)),
                 None)
 
 
