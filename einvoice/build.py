@@ -738,16 +738,19 @@ def _halves_rounded_as_stated(inv: Invoice, c: Any, halves: list[tuple[Any, str,
         return c
     done: list[tuple[Any, str, Decimal]] = []
     lines = {id(ac): line for line in inv.lines for ac in line.allowances_charges}
+
+    def flip(obj: Any, fld: str, exact: Decimal) -> None:  # (either way: twice is as before)
+        _other_way(obj, fld, exact)
+        line = lines.get(id(obj))
+        if line is not None:  # (a line's allowance or charge: the line's net amount, computed, follows it)
+            line.net_amount = Amount(value=_money(line_net(line)), currency_id=cur)
+
     for obj, fld, exact in halves[:_HALF_TRIES]:
         if fld == "net_amount":  # (its allowance or charge rounded the other way moved it: at a half still?)
             exact = line_net(obj, exact=True)
             if abs(exact - obj.net_amount.value) != HALF_CENT:
                 continue
-        line = lines.get(id(obj))
-        was_net = line.net_amount if line is not None else None
-        _other_way(obj, fld, exact)
-        if line is not None:  # (a line's allowance or charge: the line's net amount, computed, follows it)
-            line.net_amount = Amount(value=_money(line_net(line)), currency_id=cur)
+        flip(obj, fld, exact)
         now = compute(inv)
         now_off = _stated_off(inv, now)
         if now_off < off:
@@ -756,14 +759,9 @@ def _halves_rounded_as_stated(inv: Invoice, c: Any, halves: list[tuple[Any, str,
             if not off:
                 return c
         else:
-            _other_way(obj, fld, exact)
-            if line is not None:
-                line.net_amount = was_net
+            flip(obj, fld, exact)
     for obj, fld, exact in reversed(done):  # (they do not all agree: as computed, rounded up)
-        _other_way(obj, fld, exact)
-        line = lines.get(id(obj))
-        if line is not None:
-            line.net_amount = Amount(value=_money(line_net(line)), currency_id=cur)
+        flip(obj, fld, exact)
     return compute(inv) if done else c
 
 
